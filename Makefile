@@ -1,0 +1,159 @@
+# tandem — Lua 5.4 and CPython in one process.
+#
+#   make            build everything into build/
+#   make demo       build and run the interactive demo
+#   make test       build and run every test suite (C, embed, pytest, Lua)
+#   make san-test   the same tests under ASan+UBSan (build-san/)
+#   make bench      benchmarks against lupa / ctypes / cffi, same run
+#   make check-layers   fail if a core file includes an interpreter header
+#   make install PREFIX=/usr/local
+#
+# One Python everywhere: Debian's /usr/bin/python3 (override with PYTHON=).
+
+PYTHON  ?= /usr/bin/python3
+LUA     ?= lua5.4
+CC      ?= gcc
+PREFIX  ?= /usr/local
+SAN     ?=
+
+ifeq ($(SAN),1)
+BUILD   ?= build-san
+OPT     ?= -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+SANLD   := -fsanitize=address,undefined
+else
+BUILD   ?= build
+OPT     ?= -O2 -g
+SANLD   :=
+endif
+
+WARN    := -Wall -Wextra -Wshadow -Wundef -Wwrite-strings -Wmissing-prototypes \
+           -Wstrict-prototypes -Wold-style-definition -Werror
+CSTD    := -std=c11 -D_GNU_SOURCE
+BASEFLAGS := $(CSTD) $(OPT) -fPIC -fvisibility=hidden $(WARN) -Iinclude -Ibridge
+
+LUA_CFLAGS := $(shell pkg-config --cflags lua5.4 2>/dev/null || echo -I/usr/include/lua5.4)
+PY_CFLAGS  := $(shell $(PYTHON)-config --includes 2>/dev/null || echo -I/usr/include/python3.11)
+PY_VER     := $(shell $(PYTHON) -c 'import sys;print("%d.%d"%sys.version_info[:2])' 2>/dev/null || echo 3.11)
+PY_EXT     := $(shell $(PYTHON) -c 'import sysconfig;print(sysconfig.get_config_var("EXT_SUFFIX"))' 2>/dev/null || echo .so)
+PY_LIBS    := -lpython$(PY_VER)
+FFI_CFLAGS := $(shell pkg-config --cflags libffi 2>/dev/null)
+FFI_LIBS   := -lffi
+
+# Where each layer may look for headers: the core and ffi/ see neither interpreter.
+BRIDGE_FLAGS := $(BASEFLAGS)
+FFI_FLAGS    := $(BASEFLAGS) $(FFI_CFLAGS) -Iffi
+LUAA_FLAGS   := $(BASEFLAGS) $(LUA_CFLAGS) -Iadapters/lua -Iffi
+PYA_FLAGS    := $(BASEFLAGS) $(PY_CFLAGS) -Iadapters/python -Iffi
+EMBED_FLAGS  := $(BASEFLAGS) -Iffi
+
+OBJ := $(BUILD)/obj
+DEPS_STAMP := $(BUILD)/.deps-ok
+
+BRIDGE_SRC := $(wildcard bridge/*.c)
+FFI_SRC    := $(wildcard ffi/*.c)
+LUAA_SRC   := $(wildcard adapters/lua/*.c)
+PYA_SRC    := $(wildcard adapters/python/*.c)
+EMBED_SRC  := $(wildcard adapters/embed/*.c)
+
+objs = $(patsubst %.c,$(OBJ)/%.o,$(1))
+BRIDGE_OBJ := $(call objs,$(BRIDGE_SRC))
+FFI_OBJ    := $(call objs,$(FFI_SRC))
+LUAA_OBJ   := $(call objs,$(LUAA_SRC))
+PYA_OBJ    := $(call objs,$(PYA_SRC))
+EMBED_OBJ  := $(call objs,$(EMBED_SRC))
+CORE_OBJ   := $(BRIDGE_OBJ) $(FFI_OBJ)
+
+LIBSO    := $(BUILD)/lib/libtandem.so
+LIBA     := $(BUILD)/lib/libtandem.a
+PYPKG    := $(BUILD)/python/tandem
+PYMOD    := $(PYPKG)/_tandem$(PY_EXT)
+PYFILES  := $(patsubst adapters/python/tandem/%,$(PYPKG)/%,$(wildcard adapters/python/tandem/*.py))
+LUAMOD   := $(BUILD)/lua/tandem.so
+
+.PHONY: all deps demo test san-test test-unit test-embed test-python test-lua bench \
+        check-layers install clean valgrind
+all: $(LIBSO) $(LIBA) $(PYMOD) $(PYFILES) $(LUAMOD)
+
+deps: $(DEPS_STAMP)
+$(DEPS_STAMP): tools/deps.sh
+	@sh tools/deps.sh
+	@mkdir -p $(@D) && touch $@
+
+$(OBJ)/bridge/%.o: bridge/%.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(BRIDGE_FLAGS) -MMD -MP -c $< -o $@
+$(OBJ)/ffi/%.o: ffi/%.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(FFI_FLAGS) -MMD -MP -c $< -o $@
+$(OBJ)/adapters/lua/%.o: adapters/lua/%.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(LUAA_FLAGS) -MMD -MP -c $< -o $@
+$(OBJ)/adapters/python/%.o: adapters/python/%.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(PYA_FLAGS) -MMD -MP -c $< -o $@
+$(OBJ)/adapters/embed/%.o: adapters/embed/%.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(EMBED_FLAGS) -MMD -MP -c $< -o $@
+
+# libtandem: the C host library, both interpreters linked in.
+$(LIBSO): $(CORE_OBJ) $(LUAA_OBJ) $(PYA_OBJ) $(EMBED_OBJ)
+	@mkdir -p $(@D)
+	$(CC) -shared $(SANLD) -o $@ $^ -llua5.4 $(PY_LIBS) $(FFI_LIBS) -ldl -lpthread -lm \
+	    -Wl,-soname,libtandem.so
+$(LIBA): $(CORE_OBJ) $(LUAA_OBJ) $(PYA_OBJ) $(EMBED_OBJ)
+	@mkdir -p $(@D)
+	rm -f $@ && ar rcs $@ $^
+
+# Python extension: hosts Lua, so it links liblua5.4 (promoted to global at import).
+$(PYMOD): $(CORE_OBJ) $(LUAA_OBJ) $(PYA_OBJ)
+	@mkdir -p $(@D)
+	$(CC) -shared $(SANLD) -o $@ $^ -llua5.4 $(FFI_LIBS) -ldl -lpthread -lm
+$(PYPKG)/%.py: adapters/python/tandem/%.py
+	@mkdir -p $(@D)
+	cp $< $@
+
+# Lua C module: lua5.4 exports the Lua API itself, so no -llua5.4 here.
+$(LUAMOD): $(CORE_OBJ) $(LUAA_OBJ) $(PYA_OBJ)
+	@mkdir -p $(@D)
+	$(CC) -shared $(SANLD) -o $@ $^ $(PY_LIBS) $(FFI_LIBS) -ldl -lpthread -lm
+
+-include $(wildcard mk/*.mk)
+
+# ---------------------------------------------------------------------------
+# Layering: the core and ffi/ include no interpreter header, the Lua adapter
+# never includes Python.h, the Python adapter never includes lua.h. Checked on
+# the compiler's own dependency lists, so an indirect include is caught too.
+check-layers: all
+	@sh tools/check_layers.sh $(OBJ)
+
+# ---------------------------------------------------------------------------
+# Tests. Each suite ends with a line "N passed, N failed"; tools/summary.sh adds
+# them up into the final line.
+test: all tests-build check-layers
+	@sh tools/run_tests.sh $(BUILD) $(PYTHON) $(LUA)
+
+san-test:
+	$(MAKE) SAN=1 test
+
+demo: all
+	@$(PYTHON) examples/demo.py $(BUILD)
+
+bench: all
+	@sh bench/run.sh $(BUILD) $(PYTHON) $(LUA)
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig
+	install -m 644 include/tandem.h $(DESTDIR)$(PREFIX)/include/
+	install -m 755 $(LIBSO) $(DESTDIR)$(PREFIX)/lib/
+	install -m 644 $(LIBA) $(DESTDIR)$(PREFIX)/lib/
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@PYVER@|$(PY_VER)|' tools/tandem.pc.in \
+	    > $(DESTDIR)$(PREFIX)/lib/pkgconfig/tandem.pc
+	install -d $(DESTDIR)$(PREFIX)/lib/python3/dist-packages/tandem
+	install -m 644 $(PYPKG)/* $(DESTDIR)$(PREFIX)/lib/python3/dist-packages/tandem/
+	install -d $(DESTDIR)$(PREFIX)/lib/lua/5.4
+	install -m 755 $(LUAMOD) $(DESTDIR)$(PREFIX)/lib/lua/5.4/
+
+clean:
+	rm -rf build build-san
+
+-include $(shell find $(OBJ) -name '*.d' 2>/dev/null)

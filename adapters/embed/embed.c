@@ -1,0 +1,260 @@
+/*
+ * embed.c — the public C API (include/tandem.h) for host programs.
+ *
+ * A host runtime holds a fresh Lua state and the process's CPython, with the
+ * `python` table installed in Lua. Every call is one neutral frame from the
+ * host (TDM_LANG_NONE) to the language asked for; this file sees neither
+ * interpreter's header.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "runtime.h"
+#include "value.h"
+#include "boot.h"
+
+tdm_Runtime *tdm_open(void)
+{
+    char err[512];
+    tdm_Runtime *rt = tdmR_new();
+    if (rt == NULL) {
+        return NULL;
+    }
+    tdm_LuaOptions o = {0};
+    o.open_libs = 1;
+    o.python_table = 1;
+    o.register_eval = 1;
+    o.register_builtins = 1;
+    if (tdmP_boot(rt, err, sizeof err) != TDM_OK
+        || tdmL_open(rt, &o, err, sizeof err) != TDM_OK
+        || tdmL_install_foreign(rt, TDM_LANG_PYTHON, "python", &o) != TDM_OK) {
+        fprintf(stderr, "tandem: tdm_open failed: %s\n",
+                rt->last.message ? rt->last.message : err);
+        tdm_close(rt);
+        return NULL;
+    }
+    return rt;
+}
+
+void tdm_close(tdm_Runtime *rt)
+{
+    if (rt == NULL) {
+        return;
+    }
+    tdmR_lock(rt);
+    tdmL_close(rt);
+    tdmP_detach(rt);
+    tdmR_unlock(rt);
+    tdmR_decref(rt);
+}
+
+/* Borrowed host value -> frame argument following the ownership rules: an
+   object of another language than the callee's is passed owned. */
+static void put_arg(tdm_Runtime *rt, tdm_LangId callee, const tdm_Value *src,
+                    tdm_Value *dst)
+{
+    *dst = *src;
+    dst->flags &= (uint16_t)~(TDM_VF_OWNED | TDM_VF_OWNSTR);
+    if (src->kind == TDM_OBJ && src->lang != callee && rt->lang[src->lang] != NULL) {
+        rt->lang[src->lang]->retain(rt, src->u.obj);
+        dst->flags |= TDM_VF_OWNED;
+    }
+}
+
+/* Frame result -> value owned by the host. */
+static int take_result(tdm_Runtime *rt, tdm_Value *v)
+{
+    if (v->kind == TDM_STR) {
+        return tdmV_own_string(v);
+    }
+    if (v->kind == TDM_OBJ && !(v->flags & TDM_VF_OWNED) && rt->lang[v->lang] != NULL) {
+        rt->lang[v->lang]->retain(rt, v->u.obj);
+        v->flags |= TDM_VF_OWNED;
+    }
+    return TDM_OK;
+}
+
+static void format_trace(tdm_Error *e)
+{
+    if (e->tbtext != NULL || e->ntrace == 0) {
+        return;
+    }
+    size_t cap = 64 + (size_t)e->ntrace * 128, len = 0;
+    char *buf = malloc(cap);
+    if (buf == NULL) {
+        return;
+    }
+    len += (size_t)snprintf(buf, cap, "traceback (most recent call last):\n");
+    for (int i = 0; i < e->ntrace && len < cap; i++) {
+        tdm_TraceEntry *t = &e->trace[i];
+        len += (size_t)snprintf(buf + len, cap - len, "  [%s] %s:%d in %s\n",
+                                t->lang == TDM_LANG_LUA ? "lua" : "python",
+                                t->source ? t->source : "?", t->line,
+                                t->func ? t->func : "?");
+    }
+    tdmS_set_tbtext(e, buf, len < cap ? len : cap - 1);
+    free(buf);
+}
+
+/* Text of an error object (e.g. a Python exception raised through Lua):
+   its language's STR operation. Returns malloc'd text or NULL. */
+static char *describe(tdm_Runtime *rt, const tdm_Value *obj)
+{
+    tdm_Frame f;
+    char *text = NULL;
+    if (obj->kind != TDM_OBJ || rt->lang[obj->lang] == NULL) {
+        return NULL;
+    }
+    tdmS_init(&f, rt, rt->lang[obj->lang], TDM_OP_STR, TDM_LANG_NONE);
+    f.args[0] = *obj;
+    f.args[0].flags &= (uint16_t)~TDM_VF_OWNED;
+    f.nargs = 1;
+    if (tdmS_call(&f) == TDM_OK && f.nres > 0 && f.res[0].kind == TDM_STR) {
+        text = strndup(f.res[0].u.s.p, f.res[0].u.s.n);
+    }
+    tdmS_end(&f);
+    tdmS_clear_error(rt, &f.err);
+    return text;
+}
+
+/* Run one frame from the host; results beyond maxres are dropped. */
+static tdm_Status host_call(tdm_Runtime *rt, tdm_LangId lang, int op, int nargs,
+                            const tdm_Value *args, tdm_Value *res, int maxres,
+                            int *nres)
+{
+    tdm_Frame f;
+    if (nres != NULL) {
+        *nres = 0;
+    }
+    tdmS_clear_error(rt, &rt->last);
+    if (lang <= TDM_LANG_NONE || lang >= TDM_NLANG || rt->lang[lang] == NULL) {
+        rt->last.status = TDM_ERRARG;
+        rt->last.message = strdup("tandem: no such language in this runtime");
+        return TDM_ERRARG;
+    }
+    tdmS_init(&f, rt, rt->lang[lang], op, TDM_LANG_NONE);
+    if (tdmS_reserve_args(&f, nargs) != TDM_OK) {
+        rt->last.status = TDM_ERRMEM;
+        return TDM_ERRMEM;
+    }
+    for (int i = 0; i < nargs; i++) {
+        put_arg(rt, lang, &args[i], &f.args[i]);
+    }
+    f.nargs = nargs;
+    int st = tdmS_call(&f);
+    if (st == TDM_OK) {
+        int n = 0;
+        for (int i = 0; i < f.nres; i++) {
+            if (i < maxres && res != NULL) {
+                res[i] = f.res[i];
+                if (take_result(rt, &res[i]) != TDM_OK) {
+                    st = TDM_ERRMEM;
+                }
+                n++;
+            } else {
+                tdmV_release(rt, &f.res[i]);
+            }
+        }
+        if (nres != NULL) {
+            *nres = n;
+        }
+    }
+    tdm_Error e;
+    tdmS_move_error(&e, &f.err);
+    take_result(rt, &e.value);      /* keep the error object past finish */
+    tdmS_end(&f);
+    for (int i = 0; i < nargs; i++) {
+        tdmV_release(rt, &f.args[i]);
+    }
+    if (st != TDM_OK) {
+        if (e.status == TDM_OK) {
+            e.status = st;
+        }
+        if (e.message == NULL) {
+            e.message = describe(rt, &e.value);
+        }
+        if (e.message == NULL) {
+            e.message = strdup(tdm_status_name((tdm_Status)st));
+        }
+        tdmV_release(rt, &e.value);
+        format_trace(&e);
+        rt->last = e;
+    } else {
+        tdmS_clear_error(rt, &e);
+    }
+    return (tdm_Status)st;
+}
+
+tdm_Status tdm_exec(tdm_Runtime *rt, tdm_LangId lang, const char *code,
+                    const char *chunkname)
+{
+    tdm_Value a[2] = {tdm_str(code), tdm_str(chunkname ? chunkname : "<embed>")};
+    return host_call(rt, lang, TDM_OP_EXEC, 2, a, NULL, 0, NULL);
+}
+
+tdm_Status tdm_eval(tdm_Runtime *rt, tdm_LangId lang, const char *expr, tdm_Value *out)
+{
+    tdm_Value a[2] = {tdm_str(expr), tdm_str("<embed>")};
+    int n = 0;
+    *out = tdm_nil();
+    return host_call(rt, lang, TDM_OP_EVAL, 2, a, out, 1, &n);
+}
+
+tdm_Status tdm_get_global(tdm_Runtime *rt, tdm_LangId lang, const char *name,
+                          tdm_Value *out)
+{
+    tdm_Value a = tdm_str(name);
+    int n = 0;
+    *out = tdm_nil();
+    return host_call(rt, lang, TDM_OP_GLOBAL, 1, &a, out, 1, &n);
+}
+
+tdm_Status tdm_set_global(tdm_Runtime *rt, tdm_LangId lang, const char *name,
+                          const tdm_Value *v)
+{
+    tdm_Value a[2] = {tdm_str(name), *v};
+    return host_call(rt, lang, TDM_OP_SETGLOBAL, 2, a, NULL, 0, NULL);
+}
+
+tdm_Status tdm_call(tdm_Runtime *rt, const tdm_Value *fn, int nargs,
+                    const tdm_Value *args, tdm_Value *res, int maxres, int *nres)
+{
+    if (fn == NULL || fn->kind != TDM_OBJ || nargs < 0) {
+        tdmS_clear_error(rt, &rt->last);
+        rt->last.status = TDM_ERRTYPE;
+        rt->last.message = strdup("tdm_call: the callee is not an object");
+        return TDM_ERRTYPE;
+    }
+    tdm_Value stackbuf[8];
+    tdm_Value *all = nargs + 1 <= 8 ? stackbuf : malloc((size_t)(nargs + 1) * sizeof *all);
+    if (all == NULL) {
+        return TDM_ERRMEM;
+    }
+    all[0] = *fn;
+    for (int i = 0; i < nargs; i++) {
+        all[i + 1] = args[i];
+    }
+    tdm_Status st = host_call(rt, (tdm_LangId)fn->lang, TDM_OP_CALL, nargs + 1, all,
+                              res, maxres, nres);
+    if (all != stackbuf) {
+        free(all);
+    }
+    return st;
+}
+
+void tdm_release(tdm_Runtime *rt, tdm_Value *v)
+{
+    if (v != NULL) {
+        tdmV_release(rt, v);
+    }
+}
+
+const char *tdm_errmsg(tdm_Runtime *rt)
+{
+    return rt->last.message ? rt->last.message : "";
+}
+
+const char *tdm_traceback(tdm_Runtime *rt)
+{
+    return rt->last.tbtext ? rt->last.tbtext : "";
+}

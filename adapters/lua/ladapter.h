@@ -1,0 +1,99 @@
+/*
+ * ladapter.h — internal interface of the Lua adapter.
+ *
+ * The Lua adapter translates between a lua_State and the neutral model:
+ * Lua values <-> tdm_Value (lconvert.c), operations on Lua objects requested
+ * by another language (lops.c), objects of other languages living in Lua as
+ * full userdata with metamethods (lforeign.c), the `python` helper table
+ * (lpylib.c), state creation and refs (lstate.c), and the module entry for a
+ * plain lua5.4 (lmodule.c). It never includes Python.h.
+ */
+#ifndef TDM_LADAPTER_H
+#define TDM_LADAPTER_H
+
+#include <lua.h>
+#include <lauxlib.h>
+#include "runtime.h"
+#include "boot.h"
+
+/* Per-runtime Lua state; rt->state[TDM_LANG_LUA]. */
+typedef struct tdmL_State {
+    lua_State *L;               /* owns when `own` (lua_close in tdmL_close) */
+    tdm_Runtime *rt;            /* borrowed: rt owns this struct */
+    int own;                    /* we created L */
+    size_t used;                /* bytes allocated through our allocator */
+    size_t limit;               /* 0 = no limit */
+    int limit_hit;              /* the last failed allocation hit the limit */
+    int *freerefs;              /* owns: free ref slots (C memory: never raises) */
+    int nfree, cfree;
+    int nextref;                /* next never-used slot */
+    const void *fmeta[TDM_NLANG];   /* identity of each foreign metatable */
+    int hosted;                 /* L belongs to a lua5.4 host thread, which holds
+                                   the runtime lock for the state's lifetime */
+} tdmL_State;
+
+/* A value of another language living in Lua (full userdata). */
+typedef struct tdmL_Foreign {
+    void *handle;               /* owns one reference, released in __gc */
+    tdm_Runtime *rt;            /* borrowed: outlives the Lua state */
+    uint8_t lang;               /* tdm_LangId */
+    uint8_t proto;              /* TDM_PROTO_* (bridge/lang.h) */
+    uint8_t borrowed;           /* a protocol view: the user value (the original
+                                   userdata) owns the handle, __gc releases nothing */
+} tdmL_Foreign;
+
+/* Registry keys (addresses of these are the keys; lua_rawgetp). */
+TDMI_DATA const char tdmL_key_state;   /* lightuserdata tdmL_State* */
+TDMI_DATA const char tdmL_key_refs;    /* table: ref slot -> value */
+TDMI_DATA const char tdmL_key_cache;   /* weak-valued: handle -> foreign userdata */
+
+/* lstate.c */
+TDMI_FUNC tdmL_State *tdmL_state(lua_State *L);             /* [-0, +0, -] */
+/* Wrap a lua_State we do not own (plain lua5.4 host). */
+TDMI_FUNC tdmL_State *tdmL_attach_host(tdm_Runtime *rt, lua_State *L); /* [-0, +0, m] */
+/* Store the value at idx in a new ref slot; returns the handle. [-0, +0, m] */
+TDMI_FUNC void *tdmL_ref(lua_State *L, tdmL_State *st, int idx);
+/* Push the value of a handle. [-0, +1, -] */
+TDMI_FUNC void tdmL_getref(lua_State *L, tdmL_State *st, void *handle);
+/* Push the registry-anchored setup for a fresh state (tables above). [-0,+0,m] */
+TDMI_FUNC void tdmL_setup_registry(lua_State *L, tdmL_State *st);
+
+/* lconvert.c */
+/* Lua value at idx -> neutral. Objects get an owned ref. [-0, +0, m] */
+TDMI_FUNC void tdmL_tovalue(lua_State *L, tdmL_State *st, int idx, tdm_Value *v);
+/* Neutral -> Lua; steals owned foreign references. [-0, +1, m] */
+TDMI_FUNC void tdmL_push(lua_State *L, tdmL_State *st, tdm_Value *v);
+/* Kind code (TDM_OBJ_*) of the Lua value at idx. [-0, +0, -] */
+TDMI_FUNC int tdmL_objkind(lua_State *L, int idx);
+
+/* lforeign.c */
+/* The foreign block at idx, or NULL. [-0, +0, -] */
+TDMI_FUNC tdmL_Foreign *tdmL_toforeign(lua_State *L, tdmL_State *st, int idx);
+/* Push a userdata for handle (cached by identity when proto is default).
+   `owned`: the caller gives one reference. [-0, +1, m] */
+TDMI_FUNC void tdmL_pushforeign(lua_State *L, tdmL_State *st, tdm_LangId lang,
+                                void *handle, int owned, int proto);
+/* Push a view of the foreign userdata at idx with another protocol; the view
+   keeps the original alive through its user value. [-0, +1, m] */
+TDMI_FUNC void tdmL_pushview(lua_State *L, tdmL_State *st, int idx, int proto);
+/* Create the metatable for a foreign language. [-0, +0, m] */
+TDMI_FUNC void tdmL_foreign_init(lua_State *L, tdmL_State *st, tdm_LangId lang);
+/* Run op on a foreign object with the Lua values at [first, first+n) as
+   arguments; push the results; returns their number or raises. [-n?, +r, e] */
+TDMI_FUNC int tdmL_foreign_call(lua_State *L, tdmL_State *st, tdm_LangId lang,
+                                int op, int sub, int first, int n);
+/* Raise the error recorded in a finished frame (frees it first). */
+TDMI_FUNC int tdmL_raise_frame_error(lua_State *L, tdmL_State *st, tdm_Frame *f);
+
+/* lpylib.c */
+/* Push a table of helpers for foreign language `lang` (python.eval ...). */
+TDMI_FUNC void tdmL_push_foreign_lib(lua_State *L, tdmL_State *st, tdm_LangId lang,
+                                     const tdm_LuaOptions *o);   /* [-0, +1, m] */
+
+/* lops.c */
+TDMI_FUNC int tdmL_op(tdm_Frame *f);        /* tdm_Lang.op for Lua */
+TDMI_FUNC void tdmL_finish(tdm_Frame *f);   /* tdm_Lang.finish for Lua */
+/* Record the Lua stack of L (from `level`) into e. [-0, +0, -] */
+TDMI_FUNC void tdmL_record_trace(lua_State *L, int level, tdm_Error *e);
+
+#endif /* TDM_LADAPTER_H */

@@ -1,0 +1,116 @@
+/*
+ * lconvert.c — Lua values <-> neutral values.
+ *
+ * Lua -> neutral: scalars by value, strings borrowed (the Lua string stays on
+ * the stack for the life of the frame), Lua objects as owned refs, objects of
+ * other languages unwrapped to their handle (borrowed: the userdata pins it).
+ * Neutral -> Lua: the reverse; a foreign object arrives as the one userdata
+ * already standing for it, so identity (rawequal) holds.
+ */
+#include "ladapter.h"
+#include "value.h"
+
+int tdmL_objkind(lua_State *L, int idx)
+{
+    switch (lua_type(L, idx)) {
+    case LUA_TTABLE:
+        return TDM_OBJ_TABLE;
+    case LUA_TFUNCTION:
+        return TDM_OBJ_FUNCTION;
+    case LUA_TTHREAD:
+        return TDM_OBJ_THREAD;
+    case LUA_TUSERDATA:
+    case LUA_TLIGHTUSERDATA:
+        return TDM_OBJ_USERDATA;
+    default:
+        return TDM_OBJ_OTHER;
+    }
+}
+
+/* [-0, +0, m] */
+void tdmL_tovalue(lua_State *L, tdmL_State *st, int idx, tdm_Value *v)
+{
+    v->flags = 0;
+    v->aux = 0;
+    v->key = NULL;
+    v->lang = 0;
+    switch (lua_type(L, idx)) {
+    case LUA_TNONE:
+    case LUA_TNIL:
+        v->kind = TDM_NIL;
+        return;
+    case LUA_TBOOLEAN:
+        v->kind = TDM_BOOL;
+        v->u.b = lua_toboolean(L, idx);
+        return;
+    case LUA_TNUMBER:
+        if (lua_isinteger(L, idx)) {
+            v->kind = TDM_INT;
+            v->u.i = (int64_t)lua_tointeger(L, idx);
+        } else {
+            v->kind = TDM_FLOAT;
+            v->u.f = (double)lua_tonumber(L, idx);
+        }
+        return;
+    case LUA_TSTRING:
+        v->kind = TDM_STR;
+        v->u.s.p = lua_tolstring(L, idx, &v->u.s.n);
+        v->key = v->u.s.p;
+        return;
+    case LUA_TUSERDATA: {
+        tdmL_Foreign *fo = tdmL_toforeign(L, st, idx);
+        if (fo != NULL) {
+            v->kind = TDM_OBJ;
+            v->lang = fo->lang;
+            v->u.obj = fo->handle;
+            v->key = fo->handle;
+            v->aux = fo->proto;
+            return;
+        }
+        break;
+    }
+    default:
+        break;
+    }
+    v->kind = TDM_OBJ;
+    v->lang = TDM_LANG_LUA;
+    v->aux = tdmL_objkind(L, idx);
+    v->key = lua_topointer(L, idx);
+    v->u.obj = tdmL_ref(L, st, idx);
+    v->flags = TDM_VF_OWNED;
+}
+
+/* [-0, +1, m] */
+void tdmL_push(lua_State *L, tdmL_State *st, tdm_Value *v)
+{
+    switch (v->kind) {
+    case TDM_NIL:
+        lua_pushnil(L);
+        return;
+    case TDM_BOOL:
+        lua_pushboolean(L, v->u.b);
+        return;
+    case TDM_INT:
+        lua_pushinteger(L, (lua_Integer)v->u.i);
+        return;
+    case TDM_FLOAT:
+        lua_pushnumber(L, (lua_Number)v->u.f);
+        return;
+    case TDM_STR:
+        lua_pushlstring(L, v->u.s.p, v->u.s.n);
+        return;
+    case TDM_OBJ:
+        if (v->lang == TDM_LANG_LUA) {
+            tdmL_getref(L, st, v->u.obj);
+        } else {
+            int owned = (v->flags & TDM_VF_OWNED) != 0;
+            v->flags &= (uint16_t)~TDM_VF_OWNED;   /* stolen (or released) by pushforeign */
+            tdmL_pushforeign(L, st, (tdm_LangId)v->lang, v->u.obj, owned,
+                             v->aux & 0xff);
+        }
+        return;
+    default:
+        lua_pushnil(L);
+        return;
+    }
+}

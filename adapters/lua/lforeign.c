@@ -1,0 +1,238 @@
+/*
+ * lforeign.c — objects of other languages living in Lua.
+ *
+ * Each is a full userdata holding one reference to its handle, with a
+ * metatable per language whose metamethods turn Lua operators into neutral
+ * operations on that language (call, index, arithmetic, comparison, length,
+ * tostring). A weak-valued cache keyed by handle makes the same object arrive
+ * as the same userdata every time it crosses.
+ */
+#include "ladapter.h"
+#include "value.h"
+
+static const char fmeta_keys[TDM_NLANG];    /* registry keys of the metatables */
+
+tdmL_Foreign *tdmL_toforeign(lua_State *L, tdmL_State *st, int idx)
+{
+    if (!lua_getmetatable(L, idx)) {
+        return NULL;
+    }
+    const void *mt = lua_topointer(L, -1);
+    lua_pop(L, 1);
+    for (int lang = TDM_LANG_PYTHON; lang < TDM_NLANG; lang++) {
+        if (st->fmeta[lang] == mt) {
+            return lua_touserdata(L, idx);
+        }
+    }
+    return NULL;
+}
+
+static void release_handle(tdm_Runtime *rt, tdm_LangId lang, void *handle)
+{
+    const tdm_Lang *l = rt->lang[lang];
+    if (l != NULL) {
+        l->release(rt, handle);
+    }
+}
+
+void tdmL_pushforeign(lua_State *L, tdmL_State *st, tdm_LangId lang, void *handle,
+                      int owned, int proto)
+{
+    tdm_Runtime *rt = st->rt;
+    if (proto == TDM_PROTO_DEFAULT) {
+        lua_rawgetp(L, LUA_REGISTRYINDEX, &tdmL_key_cache);
+        if (lua_rawgetp(L, -1, handle) == LUA_TUSERDATA) {
+            lua_remove(L, -2);
+            if (owned) {
+                release_handle(rt, lang, handle);
+            }
+            return;
+        }
+        lua_pop(L, 1);
+    }
+    tdmL_Foreign *fo = lua_newuserdatauv(L, sizeof *fo, 0);
+    fo->handle = handle;
+    fo->rt = rt;
+    fo->lang = (uint8_t)lang;
+    fo->proto = (uint8_t)proto;
+    fo->borrowed = 0;
+    if (!owned && rt->lang[lang] != NULL) {
+        rt->lang[lang]->retain(rt, handle);
+    }
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &fmeta_keys[lang]);
+    lua_setmetatable(L, -2);
+    if (proto == TDM_PROTO_DEFAULT) {
+        lua_pushvalue(L, -1);
+        lua_rawsetp(L, -3, handle);
+        lua_remove(L, -2);
+    }
+}
+
+void tdmL_pushview(lua_State *L, tdmL_State *st, int idx, int proto)
+{
+    idx = lua_absindex(L, idx);
+    tdmL_Foreign *orig = tdmL_toforeign(L, st, idx);
+    if (orig == NULL) {
+        luaL_argerror(L, idx, "expected a foreign (Python) object");
+        return;
+    }
+    tdmL_Foreign *fo = lua_newuserdatauv(L, sizeof *fo, 1);
+    *fo = *orig;
+    fo->proto = (uint8_t)proto;
+    fo->borrowed = 1;
+    lua_pushvalue(L, idx);
+    lua_setiuservalue(L, -2, 1);
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &fmeta_keys[orig->lang]);
+    lua_setmetatable(L, -2);
+}
+
+int tdmL_raise_frame_error(lua_State *L, tdmL_State *st, tdm_Frame *f)
+{
+    tdm_Error e;
+    tdmS_move_error(&e, &f->err);
+    tdmS_end(f);
+    if (e.value.kind == TDM_OBJ) {
+        tdmL_push(L, st, &e.value);
+    } else if (e.message != NULL) {
+        lua_pushstring(L, e.message);
+    } else {
+        lua_pushfstring(L, "tandem: %s", tdm_status_name((tdm_Status)e.status));
+    }
+    tdmS_clear_error(st->rt, &e);
+    return lua_error(L);
+}
+
+int tdmL_foreign_call(lua_State *L, tdmL_State *st, tdm_LangId lang, int op, int sub,
+                      int first, int n)
+{
+    tdm_Runtime *rt = st->rt;
+    tdm_Frame f;
+    tdmS_init(&f, rt, rt->lang[lang], op, TDM_LANG_LUA);
+    f.sub = (uint8_t)sub;
+    if (tdmS_reserve_args(&f, n) != TDM_OK) {
+        return luaL_error(L, "not enough memory");
+    }
+    for (int i = 0; i < n; i++) {
+        tdmL_tovalue(L, st, first + i, &f.args[i]);
+        f.nargs = i + 1;
+    }
+    int status = tdmS_call(&f);
+    for (int i = 0; i < f.nargs; i++) {
+        tdmV_release(rt, &f.args[i]);
+    }
+    if (status != TDM_OK) {
+        return tdmL_raise_frame_error(L, st, &f);
+    }
+    int nres = f.nres;
+    if (!lua_checkstack(L, nres + 1)) {
+        tdmS_end(&f);
+        return luaL_error(L, "too many results to push");
+    }
+    for (int i = 0; i < nres; i++) {
+        tdmL_push(L, st, &f.res[i]);
+    }
+    for (int i = 0; i < nres; i++) {
+        tdmV_release(rt, &f.res[i]);
+    }
+    tdmS_end(&f);
+    return nres;
+}
+
+/* upvalues: lightuserdata st, integer lang, integer op, integer sub */
+static int foreign_mm(lua_State *L)
+{
+    tdmL_State *st = lua_touserdata(L, lua_upvalueindex(1));
+    tdm_LangId lang = (tdm_LangId)lua_tointeger(L, lua_upvalueindex(2));
+    int op = (int)lua_tointeger(L, lua_upvalueindex(3));
+    int sub = (int)lua_tointeger(L, lua_upvalueindex(4));
+    int n = lua_gettop(L);
+    if (op == TDM_OP_INDEX || op == TDM_OP_NEWINDEX) {
+        tdmL_Foreign *fo = tdmL_toforeign(L, st, 1);
+        int proto = fo ? fo->proto : TDM_PROTO_DEFAULT;
+        if (proto == TDM_PROTO_ATTR) {
+            op = op == TDM_OP_INDEX ? TDM_OP_GETATTR : TDM_OP_SETATTR;
+        } else if (proto == TDM_PROTO_ITEM) {
+            op = op == TDM_OP_INDEX ? TDM_OP_GETITEM : TDM_OP_SETITEM;
+        } else if (proto == TDM_PROTO_FUNC) {
+            return luaL_error(L, "cannot index a python.as_function() object");
+        }
+    } else if (op == TDM_OP_ARITH && (sub == TDM_AR_UNM || sub == TDM_AR_BNOT)) {
+        n = 1;      /* Lua passes the operand twice */
+    } else if (op == TDM_OP_COMPARE || op == TDM_OP_LEN || op == TDM_OP_STR) {
+        n = op == TDM_OP_COMPARE ? 2 : 1;
+    }
+    int nres = tdmL_foreign_call(L, st, lang, op, sub, 1, n);
+    if (op == TDM_OP_COMPARE) {
+        lua_pushboolean(L, nres > 0 && lua_toboolean(L, -1));
+        return 1;
+    }
+    if (op == TDM_OP_STR && (nres < 1 || lua_type(L, -1) != LUA_TSTRING)) {
+        return luaL_error(L, "__tostring did not produce a string");
+    }
+    return nres;
+}
+
+static int foreign_gc(lua_State *L)
+{
+    tdmL_Foreign *fo = lua_touserdata(L, 1);
+    if (fo != NULL && fo->handle != NULL && !fo->borrowed) {
+        void *h = fo->handle;
+        fo->handle = NULL;
+        release_handle(fo->rt, (tdm_LangId)fo->lang, h);
+    }
+    return 0;
+}
+
+typedef struct mm {
+    const char *name;
+    int op, sub;
+} mm;
+
+static const mm metamethods[] = {
+    {"__index", TDM_OP_INDEX, 0},
+    {"__newindex", TDM_OP_NEWINDEX, 0},
+    {"__call", TDM_OP_CALL, 0},
+    {"__len", TDM_OP_LEN, 0},
+    {"__tostring", TDM_OP_STR, 0},
+    {"__eq", TDM_OP_COMPARE, TDM_CMP_EQ},
+    {"__lt", TDM_OP_COMPARE, TDM_CMP_LT},
+    {"__le", TDM_OP_COMPARE, TDM_CMP_LE},
+    {"__add", TDM_OP_ARITH, TDM_AR_ADD},
+    {"__sub", TDM_OP_ARITH, TDM_AR_SUB},
+    {"__mul", TDM_OP_ARITH, TDM_AR_MUL},
+    {"__mod", TDM_OP_ARITH, TDM_AR_MOD},
+    {"__pow", TDM_OP_ARITH, TDM_AR_POW},
+    {"__div", TDM_OP_ARITH, TDM_AR_DIV},
+    {"__idiv", TDM_OP_ARITH, TDM_AR_IDIV},
+    {"__band", TDM_OP_ARITH, TDM_AR_BAND},
+    {"__bor", TDM_OP_ARITH, TDM_AR_BOR},
+    {"__bxor", TDM_OP_ARITH, TDM_AR_BXOR},
+    {"__shl", TDM_OP_ARITH, TDM_AR_SHL},
+    {"__shr", TDM_OP_ARITH, TDM_AR_SHR},
+    {"__unm", TDM_OP_ARITH, TDM_AR_UNM},
+    {"__bnot", TDM_OP_ARITH, TDM_AR_BNOT},
+    {"__concat", TDM_OP_ARITH, TDM_AR_CONCAT},
+};
+
+/* [-0, +0, m] */
+void tdmL_foreign_init(lua_State *L, tdmL_State *st, tdm_LangId lang)
+{
+    size_t n = sizeof metamethods / sizeof metamethods[0];
+    lua_createtable(L, 0, (int)n + 3);
+    for (size_t i = 0; i < n; i++) {
+        lua_pushlightuserdata(L, st);
+        lua_pushinteger(L, lang);
+        lua_pushinteger(L, metamethods[i].op);
+        lua_pushinteger(L, metamethods[i].sub);
+        lua_pushcclosure(L, foreign_mm, 4);
+        lua_setfield(L, -2, metamethods[i].name);
+    }
+    lua_pushcfunction(L, foreign_gc);
+    lua_setfield(L, -2, "__gc");
+    lua_pushstring(L, lang == TDM_LANG_PYTHON ? "python_object" : "cdata");
+    lua_setfield(L, -2, "__name");
+    lua_pushliteral(L, "tandem: protected metatable");
+    lua_setfield(L, -2, "__metatable");
+    st->fmeta[lang] = lua_topointer(L, -1);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &fmeta_keys[lang]);
+}

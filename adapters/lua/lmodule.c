@@ -1,0 +1,82 @@
+/*
+ * lmodule.c — `require "tandem"` in a plain lua5.4: start CPython inside the
+ * Lua process and return lunatic-python's API (python.execute, eval, import,
+ * globals, locals, builtins, asindx, asattr, asfunc, none) plus lupa's
+ * python.* helpers (iter, iterex, enumerate, as_attrgetter, ...).
+ *
+ * This module must not link liblua5.4: the lua5.4 binary exports the API.
+ */
+#include <stdlib.h>
+#include "ladapter.h"
+
+static const char key_lib = 0;
+static const char key_sentinel = 0;
+
+/* Closes the runtime when the host Lua state closes. */
+static int sentinel_gc(lua_State *L)
+{
+    tdm_Runtime **prt = lua_touserdata(L, 1);
+    tdm_Runtime *rt = prt ? *prt : NULL;
+    if (rt == NULL) {
+        return 0;
+    }
+    *prt = NULL;
+    tdmR_close(rt);
+    tdmP_detach(rt);
+    tdmL_State *st = rt->state[TDM_LANG_LUA];
+    rt->state[TDM_LANG_LUA] = NULL;
+    if (st != NULL) {
+        free(st->freerefs);
+        free(st);
+    }
+    while (tdmR_held(rt)) {
+        tdmR_unlock(rt);
+    }
+    tdmR_decref(rt);
+    return 0;
+}
+
+static int return_upvalue(lua_State *L)
+{
+    lua_pushvalue(L, lua_upvalueindex(1));
+    return 1;
+}
+
+TDM_API int luaopen_tandem(lua_State *L);
+
+int luaopen_tandem(lua_State *L)
+{
+    if (lua_rawgetp(L, LUA_REGISTRYINDEX, &key_lib) == LUA_TTABLE) {
+        return 1;
+    }
+    lua_pop(L, 1);
+    tdm_Runtime **prt = lua_newuserdatauv(L, sizeof *prt, 0);
+    *prt = NULL;
+    lua_createtable(L, 0, 1);
+    lua_pushcfunction(L, sentinel_gc);
+    lua_setfield(L, -2, "__gc");
+    lua_setmetatable(L, -2);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &key_sentinel);   /* anchored for the state's life */
+    tdm_Runtime *rt = tdmR_new();
+    if (rt == NULL) {
+        return luaL_error(L, "tandem: not enough memory");
+    }
+    *prt = rt;
+    tdmL_State *st = tdmL_attach_host(rt, L);
+    st->hosted = 1;
+    tdmR_lock(rt);              /* the host thread owns this state */
+    char err[512];
+    if (tdmP_boot(rt, err, sizeof err) != TDM_OK) {
+        return luaL_error(L, "tandem: cannot start Python: %s", err);
+    }
+    tdmL_push_foreign_lib(L, st, TDM_LANG_PYTHON, NULL);
+    /* lunatic-python: python.builtins() is a function */
+    lua_getfield(L, -1, "builtins");
+    lua_pushcclosure(L, return_upvalue, 1);
+    lua_setfield(L, -2, "builtins");
+    lua_pushliteral(L, TDM_VERSION_STRING);
+    lua_setfield(L, -2, "version");
+    lua_pushvalue(L, -1);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &key_lib);
+    return 1;
+}

@@ -1,0 +1,432 @@
+/*
+ * lops.c — operations on Lua objects requested by another language.
+ *
+ * tdmL_op is the Lua side of every crossing into Lua: it takes the runtime
+ * lock, then runs a trampoline under lua_pcall with a C message handler that
+ * records the Lua stack into the frame's error. Everything that may raise
+ * (pushing arguments, calling, making refs for results) happens inside the
+ * trampoline; outside it only non-raising API calls are made. Results stay on
+ * the Lua stack (so borrowed strings stay valid) until tdmL_finish.
+ */
+#include <string.h>
+#include "ladapter.h"
+#include "value.h"
+
+/* [-0, +0, -]: innermost entry last in e->trace. */
+void tdmL_record_trace(lua_State *L, int level, tdm_Error *e)
+{
+    lua_Debug ar;
+    int first = e->ntrace;
+    while (lua_getstack(L, level++, &ar)) {
+        if (!lua_getinfo(L, "Sln", &ar) || strcmp(ar.what, "C") == 0) {
+            continue;
+        }
+        const char *name = ar.name;
+        if (name == NULL) {
+            name = strcmp(ar.what, "main") == 0 ? "<main chunk>" : "<lua function>";
+        }
+        if (tdmS_add_trace(e, TDM_LANG_LUA, name, ar.short_src, ar.currentline) != TDM_OK) {
+            break;
+        }
+    }
+    /* getstack walks innermost first: reverse the new entries */
+    for (int i = first, j = e->ntrace - 1; i < j; i++, j--) {
+        tdm_TraceEntry t = e->trace[i];
+        e->trace[i] = e->trace[j];
+        e->trace[j] = t;
+    }
+}
+
+/* Message handler: record message, Lua frames and traceback text into the
+   current frame; return the error value unchanged. */
+static int msgh(lua_State *L)
+{
+    tdmL_State *st = tdmL_state(L);
+    tdm_Frame *f = st ? st->rt->top : NULL;
+    if (f != NULL && f->lang == &tdmL_lang && f->err.message == NULL
+        && f->err.ntrace == 0) {
+        if (tdmL_toforeign(L, st, 1) == NULL) {
+            size_t n;
+            const char *m = luaL_tolstring(L, 1, &n);
+            tdmS_error_lstr(f, TDM_ERRRUN, m, n);
+            luaL_traceback(L, L, m, 1);
+            m = lua_tolstring(L, -1, &n);
+            tdmS_set_tbtext(&f->err, m, n);
+        }
+        tdmL_record_trace(L, 1, &f->err);
+    }
+    lua_settop(L, 1);
+    return 1;
+}
+
+/* Convert the values at [from, top] into f->res; return their number. */
+static int collect(lua_State *L, tdmL_State *st, tdm_Frame *f, int from)
+{
+    int n = lua_gettop(L) - from + 1;
+    if (n < 0) {
+        n = 0;
+    }
+    if (tdmS_reserve_res(f, n) != TDM_OK) {
+        return luaL_error(L, "not enough memory");
+    }
+    for (int i = 0; i < n; i++) {
+        tdmL_tovalue(L, st, from + i, &f->res[i]);
+        f->nres = i + 1;
+    }
+    return n;
+}
+
+static int str_arg(lua_State *L, tdm_Frame *f, int i, const char *what)
+{
+    if (i >= f->nargs || f->args[i].kind != TDM_STR) {
+        return luaL_error(L, "%s must be a string", what);
+    }
+    return 0;
+}
+
+static int load_code(lua_State *L, tdm_Frame *f, int is_expr)
+{
+    str_arg(L, f, 0, "Lua code");
+    const char *chunk = "<python>";
+    if (f->nargs > 1 && f->args[1].kind == TDM_STR) {
+        chunk = f->args[1].u.s.p;       /* NUL-terminated by every adapter */
+    }
+    luaL_Buffer b;
+    luaL_buffinit(L, &b);
+    if (is_expr) {
+        luaL_addstring(&b, "return ");
+    }
+    luaL_addlstring(&b, f->args[0].u.s.p, f->args[0].u.s.n);
+    luaL_pushresult(&b);
+    size_t n;
+    const char *code = lua_tolstring(L, -1, &n);
+    int s = luaL_loadbufferx(L, code, n, chunk, "t");
+    if (s != LUA_OK) {
+        size_t mn;
+        const char *m = lua_tolstring(L, -1, &mn);
+        tdmS_error_lstr(f, s == LUA_ERRSYNTAX ? TDM_ERRSYNTAX : TDM_ERRMEM,
+                        m ? m : "load failed", m ? mn : 11);
+        return lua_error(L);
+    }
+    lua_remove(L, -2);
+    return 0;
+}
+
+static int op_resume(lua_State *L, tdmL_State *st, tdm_Frame *f)
+{
+    tdmL_push(L, st, &f->args[0]);
+    lua_State *co = lua_tothread(L, 1);
+    if (co == NULL) {
+        return luaL_error(L, "resume: not a coroutine");
+    }
+    int status = lua_status(co);
+    if ((status == LUA_OK && lua_gettop(co) == 0) || (status != LUA_OK && status != LUA_YIELD)) {
+        tdmS_error(f, TDM_ERRDEAD, "cannot resume dead coroutine");
+        return lua_error(L);
+    }
+    int nargs = f->nargs - 1;
+    for (int i = 1; i < f->nargs; i++) {
+        tdmL_push(L, st, &f->args[i]);
+    }
+    if (!lua_checkstack(co, nargs + 1)) {
+        return luaL_error(L, "resume: too many arguments");
+    }
+    lua_xmove(L, co, nargs);
+    int nres = 0;
+    status = lua_resume(co, L, nargs, &nres);
+    if (status == LUA_OK || status == LUA_YIELD) {
+        f->sub = status == LUA_YIELD ? TDM_RESUME_YIELDED : TDM_RESUME_RETURNED;
+        luaL_checkstack(L, nres + 1, "resume: too many results");
+        lua_xmove(co, L, nres);
+        return collect(L, st, f, 2);
+    }
+    /* error inside the coroutine: its stack is intact, record it */
+    lua_xmove(co, L, 1);
+    if (tdmL_toforeign(L, st, -1) == NULL) {
+        size_t n;
+        const char *m = luaL_tolstring(L, -1, &n);
+        tdmS_error_lstr(f, status == LUA_ERRMEM ? TDM_ERRMEM : TDM_ERRRUN, m, n);
+        luaL_traceback(L, co, m, 0);
+        m = lua_tolstring(L, -1, &n);
+        tdmS_set_tbtext(&f->err, m, n);
+        lua_pop(L, 2);
+    } else {
+        f->err.status = TDM_ERRRUN;
+    }
+    tdmL_record_trace(co, 0, &f->err);
+    return lua_error(L);
+}
+
+static int op_titems(lua_State *L, tdmL_State *st, tdm_Frame *f)
+{
+    tdmL_push(L, st, &f->args[0]);
+    if (!lua_istable(L, 1)) {
+        return luaL_error(L, "items: not a table (a %s value)", luaL_typename(L, 1));
+    }
+    lua_pushnil(L);
+    while (lua_next(L, 1)) {
+        luaL_checkstack(L, 3, "table too large to list");
+        lua_pushvalue(L, -2);       /* keep key and value pinned; copy key to walk */
+    }
+    return collect(L, st, f, 2);
+}
+
+static int op_tablefrom(lua_State *L, tdmL_State *st, tdm_Frame *f)
+{
+    int npairs = f->nargs / 2, narr = 0;
+    for (int i = 0; i < npairs; i++) {
+        const tdm_Value *k = &f->args[2 * i];
+        narr += k->kind == TDM_INT && k->u.i == narr + 1;
+    }
+    lua_createtable(L, narr, npairs - narr);
+    for (int i = 0; i < npairs; i++) {
+        tdmL_push(L, st, &f->args[2 * i]);
+        tdmL_push(L, st, &f->args[2 * i + 1]);
+        lua_rawset(L, 1);
+    }
+    return collect(L, st, f, 1);
+}
+
+static int trampoline(lua_State *L)
+{
+    tdm_Frame *f = lua_touserdata(L, 1);
+    tdmL_State *st = f->rt->state[TDM_LANG_LUA];
+    int n = f->nargs;
+    lua_settop(L, 0);
+    luaL_checkstack(L, n + 8, "too many arguments");
+    if (f->op < TDM_OP_EVAL && n < 1) {
+        return luaL_error(L, "tandem: operation without a target");
+    }
+    switch (f->op) {
+    case TDM_OP_CALL:
+        for (int i = 0; i < n; i++) {
+            tdmL_push(L, st, &f->args[i]);
+        }
+        lua_call(L, n - 1, LUA_MULTRET);
+        return collect(L, st, f, 1);
+    case TDM_OP_GETATTR:
+    case TDM_OP_GETITEM:
+    case TDM_OP_INDEX:
+        if (n < 2) {
+            return luaL_error(L, "index: missing key");
+        }
+        tdmL_push(L, st, &f->args[0]);
+        tdmL_push(L, st, &f->args[1]);
+        lua_gettable(L, 1);
+        return collect(L, st, f, 2);
+    case TDM_OP_SETATTR:
+    case TDM_OP_SETITEM:
+    case TDM_OP_NEWINDEX:
+    case TDM_OP_DELITEM:
+        if (n < 2) {
+            return luaL_error(L, "index: missing key");
+        }
+        tdmL_push(L, st, &f->args[0]);
+        tdmL_push(L, st, &f->args[1]);
+        if (f->op == TDM_OP_DELITEM || n < 3) {
+            lua_pushnil(L);
+        } else {
+            tdmL_push(L, st, &f->args[2]);
+        }
+        lua_settable(L, 1);
+        return 0;
+    case TDM_OP_LEN:
+        tdmL_push(L, st, &f->args[0]);
+        lua_len(L, 1);
+        return collect(L, st, f, 2);
+    case TDM_OP_RAWLEN:
+        tdmL_push(L, st, &f->args[0]);
+        lua_pushinteger(L, (lua_Integer)lua_rawlen(L, 1));
+        return collect(L, st, f, 2);
+    case TDM_OP_STR:
+    case TDM_OP_REPR:
+        tdmL_push(L, st, &f->args[0]);
+        luaL_tolstring(L, 1, NULL);
+        return collect(L, st, f, 2);
+    case TDM_OP_TYPENAME:
+        tdmL_push(L, st, &f->args[0]);
+        lua_pushstring(L, luaL_typename(L, 1));
+        return collect(L, st, f, 2);
+    case TDM_OP_BOOL:
+        tdmL_push(L, st, &f->args[0]);
+        lua_pushboolean(L, lua_toboolean(L, 1));
+        return collect(L, st, f, 2);
+    case TDM_OP_COMPARE:
+        if (n < 2) {
+            return luaL_error(L, "compare: missing operand");
+        }
+        tdmL_push(L, st, &f->args[0]);
+        tdmL_push(L, st, &f->args[1]);
+        lua_pushboolean(L, lua_compare(L, 1, 2, f->sub == TDM_CMP_EQ ? LUA_OPEQ
+                                               : f->sub == TDM_CMP_LT ? LUA_OPLT
+                                                                      : LUA_OPLE));
+        return collect(L, st, f, 3);
+    case TDM_OP_ARITH: {
+        int unary = f->sub == TDM_AR_UNM || f->sub == TDM_AR_BNOT;
+        if (f->sub >= TDM_NARITH || n < (unary ? 1 : 2)) {
+            return luaL_error(L, "arith: bad operation");
+        }
+        tdmL_push(L, st, &f->args[0]);
+        if (!unary) {
+            tdmL_push(L, st, &f->args[1]);
+        }
+        if (f->sub == TDM_AR_CONCAT) {
+            lua_concat(L, 2);
+        } else {
+            lua_arith(L, f->sub);   /* TDM_AR_* follow LUA_OP* order */
+        }
+        return collect(L, st, f, 1);
+    }
+    case TDM_OP_TNEXT:
+        tdmL_push(L, st, &f->args[0]);
+        if (!lua_istable(L, 1)) {
+            return luaL_error(L, "next: not a table");
+        }
+        if (n > 1) {
+            tdmL_push(L, st, &f->args[1]);
+        } else {
+            lua_pushnil(L);
+        }
+        if (lua_next(L, 1)) {
+            return collect(L, st, f, 2);
+        }
+        return 0;
+    case TDM_OP_TITEMS:
+        return op_titems(L, st, f);
+    case TDM_OP_TABLEFROM:
+        return op_tablefrom(L, st, f);
+    case TDM_OP_NEWTABLE:
+        lua_newtable(L);
+        return collect(L, st, f, 1);
+    case TDM_OP_COROUTINE: {
+        tdmL_push(L, st, &f->args[0]);
+        if (lua_type(L, 1) != LUA_TFUNCTION) {
+            return luaL_error(L, "coroutine: not a function (a %s value)", luaL_typename(L, 1));
+        }
+        lua_State *co = lua_newthread(L);
+        lua_pushvalue(L, 1);
+        lua_xmove(L, co, 1);
+        return collect(L, st, f, 2);
+    }
+    case TDM_OP_RESUME:
+        return op_resume(L, st, f);
+    case TDM_OP_EVAL:
+    case TDM_OP_EXEC:
+        load_code(L, f, f->op == TDM_OP_EVAL);
+        lua_call(L, 0, LUA_MULTRET);
+        return collect(L, st, f, 1);
+    case TDM_OP_COMPILE:
+        load_code(L, f, 0);
+        return collect(L, st, f, 1);
+    case TDM_OP_GLOBAL:
+    case TDM_OP_SETGLOBAL:
+        str_arg(L, f, 0, "global name");
+        lua_rawgeti(L, LUA_REGISTRYINDEX, LUA_RIDX_GLOBALS);
+        lua_pushlstring(L, f->args[0].u.s.p, f->args[0].u.s.n);
+        if (f->op == TDM_OP_GLOBAL) {
+            lua_gettable(L, 1);
+            return collect(L, st, f, 2);
+        }
+        if (n > 1) {
+            tdmL_push(L, st, &f->args[1]);
+        } else {
+            lua_pushnil(L);
+        }
+        lua_settable(L, 1);
+        return 0;
+    case TDM_OP_GLOBALS:
+        lua_rawgeti(L, LUA_REGISTRYINDEX, LUA_RIDX_GLOBALS);
+        return collect(L, st, f, 1);
+    case TDM_OP_IMPORT:
+        str_arg(L, f, 0, "module name");
+        if (lua_getglobal(L, "require") != LUA_TFUNCTION) {
+            return luaL_error(L, "require is not available in this Lua state");
+        }
+        lua_pushlstring(L, f->args[0].u.s.p, f->args[0].u.s.n);
+        lua_call(L, 1, 1);
+        return collect(L, st, f, 1);
+    default:
+        return luaL_error(L, "tandem: operation %d is not supported on Lua objects",
+                          (int)f->op);
+    }
+}
+
+static int convert_error(lua_State *L, tdmL_State *st, tdm_Frame *f, int s)
+{
+    int status = f->err.status;
+    if (s == LUA_ERRMEM) {
+        status = TDM_ERRMEM;
+        if (f->err.message == NULL) {
+            tdmS_error(f, TDM_ERRMEM, st->limit_hit ? "not enough memory (max_memory limit reached)"
+                                                    : "not enough memory");
+        }
+    } else if (s == LUA_ERRERR) {
+        status = TDM_ERRRUN;
+        if (f->err.message == NULL) {
+            tdmS_error(f, TDM_ERRRUN, "error in error handling");
+        }
+    } else if (status == TDM_OK) {
+        status = TDM_ERRRUN;
+    }
+    f->err.status = status;
+    tdmL_Foreign *fo = tdmL_toforeign(L, st, -1);
+    if (fo != NULL) {
+        /* an object of another language (e.g. a Python exception): borrowed,
+           pinned on the stack until finish */
+        f->err.value.kind = TDM_OBJ;
+        f->err.value.lang = fo->lang;
+        f->err.value.u.obj = fo->handle;
+        f->err.value.key = fo->handle;
+        f->err.value.flags = TDM_VF_ERROBJ;
+    } else if (f->err.message == NULL && lua_type(L, -1) == LUA_TSTRING) {
+        size_t n;
+        const char *m = lua_tolstring(L, -1, &n);
+        tdmS_error_lstr(f, status, m, n);
+    } else if (f->err.message == NULL) {
+        tdmS_error(f, status, "(error object is a %s value)", luaL_typename(L, -1));
+    }
+    return status;
+}
+
+int tdmL_op(tdm_Frame *f)
+{
+    tdm_Runtime *rt = f->rt;
+    tdmL_State *hs = rt->state[TDM_LANG_LUA];
+    if (hs != NULL && hs->hosted && !tdmR_held(rt)) {
+        /* the lua5.4 host thread holds this state for its whole life */
+        return tdmS_error(f, TDM_ERRARG, "this Lua state belongs to the lua5.4 host thread;"
+                                         " call into it from that thread only");
+    }
+    tdmR_lock(rt);
+    f->entered = 1;
+    f->scratch = -1;
+    tdmL_State *st = rt->state[TDM_LANG_LUA];
+    if (st == NULL || st->L == NULL || rt->closed) {
+        return tdmS_error(f, TDM_ERRCLOSED, "the Lua runtime is closed");
+    }
+    lua_State *L = st->L;
+    tdmR_drain(rt, TDM_LANG_LUA);
+    int base = lua_gettop(L);
+    if (!lua_checkstack(L, 8)) {
+        return tdmS_error(f, TDM_ERRMEM, "Lua stack overflow");
+    }
+    f->scratch = base;
+    lua_pushcfunction(L, msgh);
+    lua_pushcfunction(L, trampoline);
+    lua_pushlightuserdata(L, f);
+    st->limit_hit = 0;
+    int s = lua_pcall(L, 1, LUA_MULTRET, base + 1);
+    if (s == LUA_OK) {
+        return TDM_OK;
+    }
+    return convert_error(L, st, f, s);
+}
+
+void tdmL_finish(tdm_Frame *f)
+{
+    tdmL_State *st = f->rt->state[TDM_LANG_LUA];
+    if (st != NULL && st->L != NULL && f->scratch >= 0) {
+        lua_settop(st->L, (int)f->scratch);
+    }
+    tdmR_unlock(f->rt);
+}

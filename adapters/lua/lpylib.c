@@ -1,0 +1,210 @@
+/*
+ * lpylib.c — the helper table Lua code uses to reach another language
+ * (`python` in a runtime created from Python, the module table returned by
+ * `require "tandem"` in a plain lua5.4): eval, exec, import, builtins, none,
+ * iteration helpers and indexing-protocol views. Every helper is a neutral
+ * operation on the other language; nothing here knows Python.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "ladapter.h"
+
+#define ST(L) ((tdmL_State *)lua_touserdata(L, lua_upvalueindex(1)))
+#define LANG(L) ((tdm_LangId)lua_tointeger(L, lua_upvalueindex(2)))
+
+/* upvalues: st, lang, op, nargs (-1: all) */
+static int lib_op(lua_State *L)
+{
+    int op = (int)lua_tointeger(L, lua_upvalueindex(3));
+    int want = (int)lua_tointeger(L, lua_upvalueindex(4));
+    int n = lua_gettop(L);
+    if (want >= 0) {
+        if (n < want) {
+            return luaL_error(L, "expected %d argument(s), got %d", want, n);
+        }
+        n = want;
+    }
+    if (op == TDM_OP_EVAL || op == TDM_OP_EXEC || op == TDM_OP_IMPORT) {
+        luaL_checktype(L, 1, LUA_TSTRING);
+    }
+    return tdmL_foreign_call(L, ST(L), LANG(L), op, 0, 1, n);
+}
+
+static void push_none(lua_State *L, tdmL_State *st, tdm_LangId lang)
+{
+    int top = lua_gettop(L);
+    lua_pushnil(L);
+    tdmL_foreign_call(L, st, lang, TDM_OP_NONE, 0, top + 1, 0);
+    lua_remove(L, top + 1);
+}
+
+/* Iterator step. upvalues: st, lang, iterator, mode (0 iter, 1 iterex,
+   2 enumerate), counter */
+static int iter_step(lua_State *L)
+{
+    tdmL_State *st = ST(L);
+    tdm_LangId lang = LANG(L);
+    int mode = (int)lua_tointeger(L, lua_upvalueindex(4));
+    lua_settop(L, 0);
+    lua_pushvalue(L, lua_upvalueindex(3));
+    int n = tdmL_foreign_call(L, st, lang, TDM_OP_NEXT, mode == 1, 1, 1);
+    if (n == 0) {
+        return 0;                       /* exhausted: ends the for loop */
+    }
+    if (mode != 1 && n == 1 && lua_isnil(L, -1)) {
+        lua_pop(L, 1);                  /* a None item must not end the loop */
+        push_none(L, st, lang);
+    }
+    if (mode == 2) {
+        lua_Integer i = lua_tointeger(L, lua_upvalueindex(5));
+        lua_pushinteger(L, i + 1);
+        lua_replace(L, lua_upvalueindex(5));
+        lua_pushinteger(L, i);
+        lua_insert(L, -n - 1);
+        return n + 1;
+    }
+    return n;
+}
+
+static int make_iter(lua_State *L, int mode)
+{
+    tdmL_State *st = ST(L);
+    tdm_LangId lang = LANG(L);
+    lua_Integer start = mode == 2 ? luaL_optinteger(L, 2, 0) : 0;
+    luaL_checkany(L, 1);
+    lua_settop(L, 1);
+    tdmL_foreign_call(L, st, lang, TDM_OP_ITER, 0, 1, 1);
+    lua_pushlightuserdata(L, st);
+    lua_pushinteger(L, lang);
+    lua_pushvalue(L, -3);
+    lua_pushinteger(L, mode);
+    lua_pushinteger(L, start);
+    lua_pushcclosure(L, iter_step, 5);
+    return 1;
+}
+
+static int lib_iter(lua_State *L) { return make_iter(L, 0); }
+static int lib_iterex(lua_State *L) { return make_iter(L, 1); }
+static int lib_enumerate(lua_State *L) { return make_iter(L, 2); }
+
+static int make_view(lua_State *L, int proto)
+{
+    luaL_checkany(L, 1);
+    tdmL_pushview(L, ST(L), 1, proto);
+    return 1;
+}
+
+static int lib_as_attrgetter(lua_State *L) { return make_view(L, TDM_PROTO_ATTR); }
+static int lib_as_itemgetter(lua_State *L) { return make_view(L, TDM_PROTO_ITEM); }
+static int lib_as_function(lua_State *L) { return make_view(L, TDM_PROTO_FUNC); }
+
+static void set_op(lua_State *L, tdmL_State *st, tdm_LangId lang, const char *name,
+                   int op, int nargs)
+{
+    lua_pushlightuserdata(L, st);
+    lua_pushinteger(L, lang);
+    lua_pushinteger(L, op);
+    lua_pushinteger(L, nargs);
+    lua_pushcclosure(L, lib_op, 4);
+    lua_setfield(L, -2, name);
+}
+
+static void set_fn(lua_State *L, tdmL_State *st, tdm_LangId lang, const char *name,
+                   lua_CFunction fn)
+{
+    lua_pushlightuserdata(L, st);
+    lua_pushinteger(L, lang);
+    lua_pushcclosure(L, fn, 2);
+    lua_setfield(L, -2, name);
+}
+
+/* [-0, +1, e] */
+void tdmL_push_foreign_lib(lua_State *L, tdmL_State *st, tdm_LangId lang,
+                           const tdm_LuaOptions *o)
+{
+    lua_createtable(L, 0, 24);
+    if (o == NULL || o->register_eval) {
+        set_op(L, st, lang, "eval", TDM_OP_EVAL, 1);
+    }
+    set_op(L, st, lang, "exec", TDM_OP_EXEC, 1);
+    set_op(L, st, lang, "execute", TDM_OP_EXEC, 1);
+    set_op(L, st, lang, "import", TDM_OP_IMPORT, 1);
+    set_op(L, st, lang, "globals", TDM_OP_GLOBALS, 0);
+    set_op(L, st, lang, "locals", TDM_OP_GLOBALS, 0);
+    set_fn(L, st, lang, "iter", lib_iter);
+    set_fn(L, st, lang, "iterex", lib_iterex);
+    set_fn(L, st, lang, "enumerate", lib_enumerate);
+    set_fn(L, st, lang, "as_attrgetter", lib_as_attrgetter);
+    set_fn(L, st, lang, "as_itemgetter", lib_as_itemgetter);
+    set_fn(L, st, lang, "as_function", lib_as_function);
+    set_fn(L, st, lang, "asattr", lib_as_attrgetter);     /* lunatic-python names */
+    set_fn(L, st, lang, "asindx", lib_as_itemgetter);
+    set_fn(L, st, lang, "asfunc", lib_as_function);
+    push_none(L, st, lang);
+    lua_setfield(L, -2, "none");
+    if (o == NULL || o->register_builtins) {
+        lua_pushnil(L);
+        tdmL_foreign_call(L, st, lang, TDM_OP_BUILTINS, 0, lua_gettop(L), 0);
+        lua_remove(L, -2);
+        lua_setfield(L, -2, "builtins");
+    }
+    /* python.args{...}: a Python-side marker that a call unpacks as
+       positional and keyword arguments */
+    lua_pushliteral(L, "tandem._tandem");
+    tdmL_foreign_call(L, st, lang, TDM_OP_IMPORT, 0, lua_gettop(L), 1);
+    lua_pushliteral(L, "_lua_args");
+    tdmL_foreign_call(L, st, lang, TDM_OP_GETATTR, 0, lua_gettop(L) - 1, 2);
+    lua_setfield(L, -4, "args");
+    lua_pop(L, 2);
+}
+
+static int install(lua_State *L)
+{
+    tdmL_State *st = lua_touserdata(L, 1);
+    tdm_LangId lang = (tdm_LangId)lua_tointeger(L, 2);
+    const char *name = lua_touserdata(L, 3);
+    const tdm_LuaOptions *o = lua_touserdata(L, 4);
+    tdmL_push_foreign_lib(L, st, lang, o);
+    lua_setglobal(L, name);
+    return 0;
+}
+
+int tdmL_install_foreign(tdm_Runtime *rt, tdm_LangId lang, const char *name,
+                         const tdm_LuaOptions *o)
+{
+    int status = TDM_OK;
+    tdmR_lock(rt);
+    tdmL_State *st = rt->state[TDM_LANG_LUA];
+    if (st == NULL || st->L == NULL) {
+        tdmR_unlock(rt);
+        return TDM_ERRCLOSED;
+    }
+    lua_State *L = st->L;
+    int top = lua_gettop(L);
+    if (!lua_checkstack(L, 6)) {
+        tdmR_unlock(rt);
+        return TDM_ERRMEM;
+    }
+    lua_pushcfunction(L, install);
+    lua_pushlightuserdata(L, st);
+    lua_pushinteger(L, lang);
+    lua_pushlightuserdata(L, (void *)name);
+    lua_pushlightuserdata(L, (void *)o);
+    if (lua_pcall(L, 4, 0, 0) != LUA_OK) {
+        tdmS_clear_error(rt, &rt->last);
+        rt->last.status = TDM_ERRRUN;
+        if (lua_type(L, -1) == LUA_TSTRING) {
+            size_t n;
+            const char *m = lua_tolstring(L, -1, &n);
+            rt->last.message = malloc(n + 1);
+            if (rt->last.message != NULL) {
+                memcpy(rt->last.message, m, n);
+                rt->last.message[n] = '\0';
+            }
+        }
+        status = TDM_ERRRUN;
+    }
+    lua_settop(L, top);
+    tdmR_unlock(rt);
+    return status;
+}

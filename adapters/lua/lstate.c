@@ -1,0 +1,258 @@
+/*
+ * lstate.c — Lua states of a runtime: creation with a memory-limited
+ * allocator, refs held from outside Lua, controls (gc, memory).
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <lualib.h>
+#include "ladapter.h"
+
+const char tdmL_key_state = 0;
+const char tdmL_key_refs = 0;
+const char tdmL_key_cache = 0;
+
+static void *l_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
+{
+    tdmL_State *st = ud;
+    size_t old = ptr ? osize : 0;
+    if (nsize == 0) {
+        free(ptr);
+        st->used -= old;
+        return NULL;
+    }
+    if (st->limit != 0 && nsize > old && st->used - old + nsize > st->limit) {
+        st->limit_hit = 1;
+        return NULL;
+    }
+    void *p = realloc(ptr, nsize);
+    if (p != NULL) {
+        st->used = st->used - old + nsize;
+    }
+    return p;
+}
+
+tdmL_State *tdmL_state(lua_State *L)
+{
+    tdmL_State *st;
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &tdmL_key_state);
+    st = lua_touserdata(L, -1);
+    lua_pop(L, 1);
+    return st;
+}
+
+/* [-0, +0, m] */
+void tdmL_setup_registry(lua_State *L, tdmL_State *st)
+{
+    lua_pushlightuserdata(L, st);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &tdmL_key_state);
+    lua_newtable(L);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &tdmL_key_refs);
+    lua_newtable(L);                        /* handle -> userdata, weak values */
+    lua_createtable(L, 0, 1);
+    lua_pushliteral(L, "v");
+    lua_setfield(L, -2, "__mode");
+    lua_setmetatable(L, -2);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &tdmL_key_cache);
+    for (int lang = TDM_LANG_PYTHON; lang < TDM_NLANG; lang++) {
+        tdmL_foreign_init(L, st, (tdm_LangId)lang);
+    }
+}
+
+void *tdmL_ref(lua_State *L, tdmL_State *st, int idx)
+{
+    int slot;
+    idx = lua_absindex(L, idx);
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &tdmL_key_refs);
+    slot = st->nfree > 0 ? st->freerefs[--st->nfree] : ++st->nextref;
+    lua_pushvalue(L, idx);
+    lua_rawseti(L, -2, slot);
+    lua_pop(L, 1);
+    return (void *)(intptr_t)slot;
+}
+
+void tdmL_getref(lua_State *L, tdmL_State *st, void *handle)
+{
+    (void)st;
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &tdmL_key_refs);
+    lua_rawgeti(L, -1, (lua_Integer)(intptr_t)handle);
+    lua_remove(L, -2);
+}
+
+/* Drop a ref: non-raising (sets an existing key to nil), callable from any
+   zone; defers when another thread holds the runtime. */
+static void l_release(tdm_Runtime *rt, void *handle)
+{
+    if (!tdmR_trylock(rt)) {
+        tdmR_defer(rt, TDM_LANG_LUA, handle);
+        return;
+    }
+    tdmL_State *st = rt->state[TDM_LANG_LUA];
+    if (st != NULL && st->L != NULL) {
+        lua_State *L = st->L;
+        int slot = (int)(intptr_t)handle;
+        if (lua_checkstack(L, 2)) {
+            lua_rawgetp(L, LUA_REGISTRYINDEX, &tdmL_key_refs);
+            lua_pushnil(L);
+            lua_rawseti(L, -2, slot);       /* existing key: no allocation */
+            lua_pop(L, 1);
+            if (st->nfree == st->cfree) {
+                int cap = st->cfree ? st->cfree * 2 : 64;
+                int *p = realloc(st->freerefs, (size_t)cap * sizeof *p);
+                if (p != NULL) {
+                    st->freerefs = p;
+                    st->cfree = cap;
+                }
+            }
+            if (st->nfree < st->cfree) {
+                st->freerefs[st->nfree++] = slot;
+            }
+        } else {
+            tdmR_defer(rt, TDM_LANG_LUA, handle);
+        }
+    }
+    tdmR_unlock(rt);
+}
+
+static void l_retain(tdm_Runtime *rt, void *handle)
+{
+    /* Handles are single-owner refs; a second owner gets its own slot
+       through tdmL_ref inside the Lua zone. Nothing to do here. */
+    (void)rt;
+    (void)handle;
+}
+
+static int setup(lua_State *L)
+{
+    tdmL_State *st = lua_touserdata(L, 1);
+    const tdm_LuaOptions *o = lua_touserdata(L, 2);
+    if (o->open_libs) {
+        luaL_openlibs(L);
+    }
+    tdmL_setup_registry(L, st);
+    return 0;
+}
+
+static void set_err(char *err, size_t errlen, const char *msg)
+{
+    if (errlen > 0) {
+        strncpy(err, msg, errlen - 1);
+        err[errlen - 1] = '\0';
+    }
+}
+
+const tdm_Lang tdmL_lang = {
+    "lua", TDM_LANG_LUA, tdmL_op, tdmL_finish, l_release, l_retain,
+};
+
+int tdmL_open(tdm_Runtime *rt, const tdm_LuaOptions *o, char *err, size_t errlen)
+{
+    tdmL_State *st = calloc(1, sizeof *st);
+    if (st == NULL) {
+        set_err(err, errlen, "not enough memory");
+        return TDM_ERRMEM;
+    }
+    st->rt = rt;
+    st->own = 1;
+    st->L = lua_newstate(l_alloc, st);
+    if (st->L == NULL) {
+        free(st);
+        set_err(err, errlen, "not enough memory");
+        return TDM_ERRMEM;
+    }
+    lua_State *L = st->L;
+    lua_pushcfunction(L, setup);
+    lua_pushlightuserdata(L, st);
+    lua_pushlightuserdata(L, (void *)o);
+    if (lua_pcall(L, 2, 0, 0) != LUA_OK) {
+        set_err(err, errlen, lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1)
+                                                            : "Lua set-up failed");
+        lua_close(L);
+        free(st);
+        return TDM_ERRMEM;
+    }
+    st->limit = o->max_memory ? st->used + o->max_memory : 0;
+    tdmR_attach(rt, &tdmL_lang, st);
+    return TDM_OK;
+}
+
+tdmL_State *tdmL_attach_host(tdm_Runtime *rt, lua_State *L)
+{
+    tdmL_State *st = calloc(1, sizeof *st);
+    if (st == NULL) {
+        luaL_error(L, "not enough memory");
+        return NULL;
+    }
+    st->rt = rt;
+    st->own = 0;
+    st->L = L;
+    tdmR_attach(rt, &tdmL_lang, st);
+    tdmL_setup_registry(L, st);
+    return st;
+}
+
+void tdmL_close(tdm_Runtime *rt)
+{
+    tdmL_State *st = rt->state[TDM_LANG_LUA];
+    if (st == NULL) {
+        return;
+    }
+    tdmR_close(rt);
+    if (st->own && st->L != NULL) {
+        lua_close(st->L);       /* finalizers run; releases see the runtime closed */
+    }
+    st->L = NULL;
+    rt->state[TDM_LANG_LUA] = NULL;
+    free(st->freerefs);
+    free(st);
+}
+
+long long tdmL_control(tdm_Runtime *rt, tdm_LuaCtl ctl, long long arg)
+{
+    long long r = 0;
+    tdmR_lock(rt);
+    tdmL_State *st = rt->state[TDM_LANG_LUA];
+    if (st == NULL || st->L == NULL || rt->closed) {
+        tdmR_unlock(rt);
+        return -1;
+    }
+    lua_State *L = st->L;
+    tdmR_drain(rt, TDM_LANG_LUA);
+    switch (ctl) {
+    case TDM_LCTL_GC_COLLECT:
+        lua_gc(L, LUA_GCCOLLECT);
+        break;
+    case TDM_LCTL_GC_STOP:
+        lua_gc(L, LUA_GCSTOP);
+        break;
+    case TDM_LCTL_GC_RESTART:
+        lua_gc(L, LUA_GCRESTART);
+        break;
+    case TDM_LCTL_GC_ISRUNNING:
+        r = lua_gc(L, LUA_GCISRUNNING);
+        break;
+    case TDM_LCTL_MEM_USED:
+        r = st->own ? (long long)st->used
+                    : (long long)lua_gc(L, LUA_GCCOUNT) * 1024 + lua_gc(L, LUA_GCCOUNTB);
+        break;
+    case TDM_LCTL_MEM_MAX:
+        r = (long long)st->limit;
+        break;
+    case TDM_LCTL_MEM_SETMAX:
+        if (!st->own || arg < 0) {
+            r = -1;
+        } else {
+            st->limit = (size_t)arg;
+        }
+        break;
+    case TDM_LCTL_VERSION_NUM:
+        r = (long long)lua_version(L);
+        break;
+    }
+    tdmR_unlock(rt);
+    return r;
+}
+
+const char *tdmL_release_name(void)
+{
+    return LUA_RELEASE;
+}

@@ -1,0 +1,182 @@
+/*
+ * frame.c — crossings: frame set-up, depth accounting, error records.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "runtime.h"
+#include "value.h"
+
+void tdmS_init(tdm_Frame *f, tdm_Runtime *rt, const tdm_Lang *lang, int op,
+               tdm_LangId from)
+{
+    f->rt = rt;
+    f->prev = NULL;
+    f->lang = lang;
+    f->op = (uint8_t)op;
+    f->sub = 0;
+    f->from = (uint8_t)from;
+    f->entered = 0;
+    f->nargs = 0;
+    f->nres = 0;
+    f->maxres = -1;
+    f->args = f->argbuf;
+    f->res = f->resbuf;
+    f->host = NULL;
+    f->scratch = 0;
+    memset(&f->err, 0, sizeof f->err);
+}
+
+int tdmS_reserve_args(tdm_Frame *f, int n)
+{
+    if (n <= TDM_FRAME_INLINE || f->args != f->argbuf) {
+        return TDM_OK;
+    }
+    tdm_Value *a = calloc((size_t)n, sizeof *a);
+    if (a == NULL) {
+        return TDM_ERRMEM;
+    }
+    f->args = a;
+    return TDM_OK;
+}
+
+int tdmS_reserve_res(tdm_Frame *f, int n)
+{
+    if (n <= TDM_FRAME_INLINE) {
+        return TDM_OK;
+    }
+    tdm_Value *r = realloc(f->res == f->resbuf ? NULL : f->res,
+                           (size_t)n * sizeof *r);
+    if (r == NULL) {
+        return TDM_ERRMEM;
+    }
+    if (f->res == f->resbuf) {
+        memcpy(r, f->resbuf, sizeof f->resbuf);
+    }
+    f->res = r;
+    return TDM_OK;
+}
+
+int tdmS_call(tdm_Frame *f)
+{
+    tdm_Runtime *rt = f->rt;
+    if (rt->closed) {
+        return tdmS_error(f, TDM_ERRCLOSED, "tandem: the runtime is closed");
+    }
+    if (f->lang == NULL) {
+        return tdmS_error(f, TDM_ERRARG, "tandem: language not attached to this runtime");
+    }
+    if (rt->depth >= rt->maxdepth) {
+        return tdmS_error(f, TDM_ERRDEPTH,
+                          "tandem: too many nested calls between languages (limit %d)",
+                          rt->maxdepth);
+    }
+    f->prev = rt->top;
+    rt->top = f;
+    rt->depth++;
+    int st = f->lang->op(f);
+    rt->top = f->prev;
+    rt->depth--;
+    if (st != TDM_OK && f->err.status == TDM_OK) {
+        f->err.status = st;
+    }
+    return st;
+}
+
+void tdmS_end(tdm_Frame *f)
+{
+    if (f->entered) {
+        f->entered = 0;
+        f->lang->finish(f);
+    }
+    if (f->args != f->argbuf) {
+        free(f->args);
+        f->args = f->argbuf;
+    }
+    if (f->res != f->resbuf) {
+        free(f->res);
+        f->res = f->resbuf;
+    }
+    f->nres = 0;
+}
+
+static char *dupn(const char *s, size_t n)
+{
+    char *d = malloc(n + 1);
+    if (d != NULL) {
+        memcpy(d, s, n);
+        d[n] = '\0';
+    }
+    return d;
+}
+
+int tdmS_error_lstr(tdm_Frame *f, int status, const char *msg, size_t n)
+{
+    free(f->err.message);
+    f->err.message = dupn(msg, n);
+    f->err.status = status;
+    return status;
+}
+
+int tdmS_error(tdm_Frame *f, int status, const char *fmt, ...)
+{
+    char buf[512];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    if (n < 0) {
+        n = 0;
+    }
+    if ((size_t)n >= sizeof buf) {
+        n = (int)sizeof buf - 1;
+    }
+    return tdmS_error_lstr(f, status, buf, (size_t)n);
+}
+
+int tdmS_add_trace(tdm_Error *e, tdm_LangId lang, const char *func,
+                   const char *source, int line)
+{
+    tdm_TraceEntry *t = realloc(e->trace, (size_t)(e->ntrace + 1) * sizeof *t);
+    if (t == NULL) {
+        return TDM_ERRMEM;
+    }
+    e->trace = t;
+    t = &e->trace[e->ntrace++];
+    t->func = func ? dupn(func, strlen(func)) : NULL;
+    t->source = source ? dupn(source, strlen(source)) : NULL;
+    t->line = line;
+    t->lang = lang;
+    return TDM_OK;
+}
+
+void tdmS_set_tbtext(tdm_Error *e, const char *text, size_t n)
+{
+    free(e->tbtext);
+    e->tbtext = text ? dupn(text, n) : NULL;
+}
+
+void tdmS_clear_error(tdm_Runtime *rt, tdm_Error *e)
+{
+    free(e->message);
+    for (int i = 0; i < e->ntrace; i++) {
+        free(e->trace[i].func);
+        free(e->trace[i].source);
+    }
+    free(e->trace);
+    free(e->tbtext);
+    tdmV_release(rt, &e->value);
+    memset(e, 0, sizeof *e);
+}
+
+void tdmS_move_error(tdm_Error *dst, tdm_Error *src)
+{
+    *dst = *src;
+    memset(src, 0, sizeof *src);
+}
+
+int tdmS_depth(const tdm_Runtime *rt)
+{
+    return rt->depth;
+}

@@ -1,0 +1,85 @@
+/*
+ * frame.h — the neutral frame: one crossing between languages.
+ *
+ * A frame records the operation, its language, its arguments and results, and
+ * — when it fails — the error: status, message, the error object (a Python
+ * exception or a Lua error value, kept as a handle) and the stack entries of
+ * the failing language, so the other side can show them as its own traceback
+ * entries. Frames live on the C stack of the caller; rt->top links them.
+ */
+#ifndef TDM_FRAME_H
+#define TDM_FRAME_H
+
+#include "lang.h"
+
+#define TDM_FRAME_INLINE 6      /* args/results held without allocation */
+#define TDM_MAX_DEPTH 180       /* nested crossings before TDM_ERRDEPTH */
+
+/* One entry of a language's stack, innermost last in tdm_Error.trace. */
+typedef struct tdm_TraceEntry {
+    char *func;         /* owns: malloc'd, freed by tdmS_clear_error; may be NULL */
+    char *source;       /* owns: chunk name or file name */
+    int line;           /* 0 when unknown */
+    tdm_LangId lang;
+} tdm_TraceEntry;
+
+typedef struct tdm_Error {
+    int status;                 /* tdm_Status; TDM_OK when no error */
+    char *message;              /* owns: malloc'd text, NULL if none */
+    tdm_Value value;            /* the error object (TDM_VF_OWNED), or nil */
+    tdm_TraceEntry *trace;      /* owns: array of ntrace entries */
+    int ntrace;
+    char *tbtext;               /* owns: formatted traceback text, or NULL */
+} tdm_Error;
+
+struct tdm_Frame {
+    tdm_Runtime *rt;            /* borrowed: the runtime, alive during the call */
+    tdm_Frame *prev;            /* borrowed: the enclosing crossing, or NULL */
+    const tdm_Lang *lang;       /* borrowed: callee language (static table) */
+    uint8_t op;                 /* tdm_Op */
+    uint8_t sub;                /* tdm_CmpOp / tdm_ArithOp */
+    uint8_t from;               /* tdm_LangId of the caller */
+    uint8_t entered;            /* callee zone entered (finish owed) */
+    int nargs;
+    int nres;
+    int maxres;                 /* results wanted; -1 for all */
+    tdm_Value *args;            /* borrowed or argbuf */
+    tdm_Value *res;             /* resbuf or owns: malloc'd, freed in tdmS_end */
+    void *host;                 /* caller adapter's saved state (e.g. PyThreadState) */
+    intptr_t scratch;           /* callee adapter's state (e.g. Lua stack base) */
+    tdm_Error err;
+    tdm_Value argbuf[TDM_FRAME_INLINE];
+    tdm_Value resbuf[TDM_FRAME_INLINE];
+};
+
+/* Prepare a frame for `op` on language `lang` called from `from`. */
+TDMI_FUNC void tdmS_init(tdm_Frame *f, tdm_Runtime *rt, const tdm_Lang *lang,
+                         int op, tdm_LangId from);
+/* Make room for n arguments (f->args); TDM_OK or TDM_ERRMEM. */
+TDMI_FUNC int tdmS_reserve_args(tdm_Frame *f, int n);
+/* Make room for n results (f->res); TDM_OK or TDM_ERRMEM. */
+TDMI_FUNC int tdmS_reserve_res(tdm_Frame *f, int n);
+
+/* Push the frame on rt's chain and run lang->op. Checks depth and whether
+   the runtime is closed first. Returns the status (also in f->err.status). */
+TDMI_FUNC int tdmS_call(tdm_Frame *f);
+/* After the results are consumed: lang->finish, pop, free buffers. The error
+   (if any) stays in f->err until tdmS_clear_error. */
+TDMI_FUNC void tdmS_end(tdm_Frame *f);
+
+/* Error recording (the callee writes these into its frame). */
+TDMI_FUNC int tdmS_error(tdm_Frame *f, int status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+TDMI_FUNC int tdmS_error_lstr(tdm_Frame *f, int status, const char *msg, size_t n);
+TDMI_FUNC int tdmS_add_trace(tdm_Error *e, tdm_LangId lang, const char *func,
+                             const char *source, int line);
+TDMI_FUNC void tdmS_set_tbtext(tdm_Error *e, const char *text, size_t n);
+/* Move an error from one record to another (dst cleared first). */
+TDMI_FUNC void tdmS_move_error(tdm_Error *dst, tdm_Error *src);
+/* Free what an error owns; releases its error object through rt. */
+TDMI_FUNC void tdmS_clear_error(tdm_Runtime *rt, tdm_Error *e);
+
+/* Number of frames on rt's chain. */
+TDMI_FUNC int tdmS_depth(const tdm_Runtime *rt);
+
+#endif /* TDM_FRAME_H */

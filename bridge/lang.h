@@ -1,0 +1,145 @@
+/*
+ * lang.h — the contract between the neutral core and a language adapter.
+ *
+ * Every crossing is one operation on a neutral frame: the caller's adapter
+ * fills frame->args with neutral values, the callee's adapter performs the
+ * operation in its own interpreter and leaves neutral results in frame->res,
+ * the caller converts the results and calls lang->finish(frame). Adding a third
+ * language means writing one more tdm_Lang; the core never changes.
+ */
+#ifndef TDM_LANG_H
+#define TDM_LANG_H
+
+#include "tandem.h"
+
+#define TDMI_FUNC __attribute__((visibility("hidden"))) extern
+#define TDMI_DATA __attribute__((visibility("hidden"))) extern
+
+typedef struct tdm_Frame tdm_Frame;
+
+/*
+ * Operations. Object operations act on args[0] (a TDM_OBJ of the callee's
+ * language) with the remaining args as operands; language operations take
+ * no target. Results: frame->res[0..nres).
+ */
+typedef enum tdm_Op {
+    /* object operations */
+    TDM_OP_CALL = 0,    /* args[0](args[1..]) -> any number of results */
+    TDM_OP_GETATTR,     /* args[0].args[1] -> 1 (Python: getattr; Lua: index) */
+    TDM_OP_SETATTR,     /* args[0].args[1] = args[2] */
+    TDM_OP_GETITEM,     /* args[0][args[1]] -> 1 */
+    TDM_OP_SETITEM,     /* args[0][args[1]] = args[2] */
+    TDM_OP_DELITEM,     /* del args[0][args[1]] */
+    TDM_OP_LEN,         /* len/# -> 1 int */
+    TDM_OP_STR,         /* str()/tostring -> 1 str */
+    TDM_OP_REPR,        /* repr -> 1 str */
+    TDM_OP_COMPARE,     /* frame->sub: TDM_CMP_*; args[0] op args[1] -> 1 bool;
+                           either operand may be the callee's object */
+    TDM_OP_ARITH,       /* frame->sub: TDM_AR_*; args[0] op args[1] -> 1 (unary
+                           ops: args[0] only); either operand may be ours */
+    TDM_OP_ITER,        /* iter(args[0]) -> 1 iterator object */
+    TDM_OP_NEXT,        /* next(args[0]) -> 1 value, or 0 results at the end */
+    TDM_OP_TNEXT,       /* table walk: next(args[0], args[1]) -> key, value | 0 */
+    TDM_OP_RESUME,      /* resume coroutine args[0] with args[1..] */
+    TDM_OP_TYPENAME,    /* -> 1 str: the language's own type name */
+    TDM_OP_BOOL,        /* truth value -> 1 bool */
+    TDM_OP_HASH,        /* -> 1 int */
+    /* language operations */
+    TDM_OP_EVAL,        /* args[0]: source text -> results */
+    TDM_OP_EXEC,        /* args[0]: source text, args[1]: chunk name (opt) */
+    TDM_OP_COMPILE,     /* args[0]: source, args[1]: chunk name -> 1 function */
+    TDM_OP_GLOBAL,      /* args[0]: name -> 1 (Lua: global; Python: __main__) */
+    TDM_OP_SETGLOBAL,   /* args[0]: name, args[1]: value */
+    TDM_OP_GLOBALS,     /* -> 1: the global table / __main__ dict */
+    TDM_OP_BUILTINS,    /* -> 1: builtins module (Python) */
+    TDM_OP_IMPORT,      /* args[0]: module name -> 1 (Python import, Lua require) */
+    TDM_OP_NEWTABLE,    /* -> 1 new empty container (Lua table, Python dict) */
+    TDM_OP_NONE,        /* -> 1: an object standing for the language's "none"
+                           (Python None), which other languages keep as an
+                           object instead of converting it to nil */
+    TDM_OP_TABLEFROM,   /* args: k1, v1, k2, v2 ... -> 1 new table/dict */
+    TDM_OP_TITEMS,      /* args[0]: table -> k1, v1, k2, v2 ... (snapshot) */
+    TDM_OP_COROUTINE,   /* args[0]: function -> 1 new coroutine (Lua thread) */
+    TDM_OP_RAWLEN,      /* args[0] -> 1 int: length without metamethods */
+    TDM_OP_INDEX,       /* args[0][args[1]] with the callee's default protocol
+                           (Python, as lupa: item access when the object has
+                           __getitem__, else attribute access) -> 1 */
+    TDM_OP_NEWINDEX,    /* args[0][args[1]] = args[2], same protocol choice */
+    TDM_NOPS
+} tdm_Op;
+
+typedef enum tdm_CmpOp { TDM_CMP_EQ, TDM_CMP_LT, TDM_CMP_LE } tdm_CmpOp;
+
+typedef enum tdm_ArithOp {
+    TDM_AR_ADD, TDM_AR_SUB, TDM_AR_MUL, TDM_AR_MOD, TDM_AR_POW, TDM_AR_DIV,
+    TDM_AR_IDIV, TDM_AR_BAND, TDM_AR_BOR, TDM_AR_BXOR, TDM_AR_SHL, TDM_AR_SHR,
+    TDM_AR_UNM, TDM_AR_BNOT, TDM_AR_CONCAT, TDM_NARITH
+} tdm_ArithOp;
+
+/*
+ * Ownership across a frame (the rules every adapter follows):
+ *  - Arguments: an object of the callee's own language may be borrowed (the
+ *    caller pins it until tdmS_end). An object of any other language is passed
+ *    TDM_VF_OWNED: the callee may steal the reference (clear the flag) when it
+ *    keeps the handle; the caller releases what is still owned after tdmS_end.
+ *  - Results: objects of the callee's own language are TDM_VF_OWNED (the
+ *    caller steals them into a proxy or releases them); everything else —
+ *    strings, objects of the caller's language — is borrowed and pinned by the
+ *    callee until finish().
+ *  - Errors: err.value follows the result rule.
+ *  - A release that needs a lock the releasing thread does not hold (the GIL,
+ *    the runtime lock) goes through tdmR_defer and is drained by the owning
+ *    adapter inside its own zone. The Python zone never calls the Lua API and
+ *    the Lua zone never calls the Python API.
+ *
+ * For TDM_OBJ values of Lua, tdm_Value.aux carries the object kind below, so
+ * the other side can pick the right proxy type without asking.
+ */
+#define TDM_OBJ_OTHER    0
+#define TDM_OBJ_TABLE    1
+#define TDM_OBJ_FUNCTION 2
+#define TDM_OBJ_THREAD   3
+#define TDM_OBJ_USERDATA 4
+
+/* For a TDM_OBJ of a non-Lua language passed to Lua, aux selects how Lua
+   indexing reaches it (python.as_attrgetter / as_itemgetter / as_function). */
+#define TDM_PROTO_DEFAULT 0     /* TDM_OP_INDEX: the callee's own default */
+#define TDM_PROTO_ATTR    1     /* TDM_OP_GETATTR */
+#define TDM_PROTO_ITEM    2     /* TDM_OP_GETITEM */
+#define TDM_PROTO_FUNC    3     /* callable only (python.as_function) */
+
+/* TDM_OP_RESUME reports in frame->sub: */
+#define TDM_RESUME_RETURNED 0
+#define TDM_RESUME_YIELDED  1
+
+/* Value flags (tdm_Value.flags). */
+#define TDM_VF_OWNED    0x0001  /* the value owns u.obj (one reference) */
+#define TDM_VF_OWNSTR   0x0002  /* u.s.p is malloc'd and owned by the value */
+#define TDM_VF_BYTES    0x0004  /* TDM_STR that is binary (Python bytes) */
+#define TDM_VF_PROXY    0x0008  /* TDM_OBJ wrapping a proxy of the other side */
+#define TDM_VF_NONE     0x0010  /* TDM_NIL that must stay a distinct None */
+#define TDM_VF_ERROBJ   0x0020  /* TDM_OBJ that is an error/exception object */
+
+typedef struct tdm_Lang {
+    const char *name;           /* "lua", "python" */
+    tdm_LangId id;
+
+    /* Perform frame->op. Enters the language's own zone (takes its lock or
+       GIL as needed) and stays in it until finish(). Returns a status; on
+       error frame->err describes it. Never longjmps out. */
+    int (*op)(tdm_Frame *f);
+
+    /* The caller has consumed frame->res: drop what op() left pinned and
+       leave the language's zone. Never fails. */
+    void (*finish)(tdm_Frame *f);
+
+    /* Drop one reference to a handle of this language. Called with the
+       runtime's lock held; may take the language's own lock. Never raises. */
+    void (*release)(tdm_Runtime *rt, void *handle);
+
+    /* Take one more reference to a handle (caller holds the language lock
+       or knows the handle is pinned by a live frame). */
+    void (*retain)(tdm_Runtime *rt, void *handle);
+} tdm_Lang;
+
+#endif /* TDM_LANG_H */

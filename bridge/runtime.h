@@ -1,0 +1,63 @@
+/*
+ * runtime.h — the neutral runtime: languages attached, the runtime lock, the
+ * chain of crossings, the deferred-release queue and the identity map.
+ *
+ * A runtime is reference counted: proxies hold it so that an object used after
+ * its runtime was closed reports TDM_ERRCLOSED instead of touching freed memory.
+ */
+#ifndef TDM_RUNTIME_H
+#define TDM_RUNTIME_H
+
+#include <pthread.h>
+#include "frame.h"
+#include "intern.h"
+
+typedef struct tdm_Pending {
+    uint8_t lang;               /* tdm_LangId owning the handle */
+    void *handle;               /* one reference to drop */
+} tdm_Pending;
+
+struct tdm_Runtime {
+    const tdm_Lang *lang[TDM_NLANG];    /* borrowed: static adapter tables */
+    void *state[TDM_NLANG];     /* per-language state, owned by that adapter */
+    pthread_mutex_t lock;       /* the runtime lock (recursive) */
+    pthread_t owner;            /* valid while nlocked > 0 */
+    int nlocked;                /* recursion count of the owner */
+    tdm_Frame *top;             /* borrowed: innermost crossing */
+    int depth;                  /* frames on the chain */
+    int maxdepth;               /* TDM_MAX_DEPTH unless changed */
+    int closed;                 /* set by tdmR_close */
+    int refs;                   /* references to this struct (atomic) */
+    pthread_mutex_t qlock;      /* guards the pending queue */
+    tdm_Pending *pending;       /* owns: queue of deferred releases */
+    int npending, cpending;
+    volatile int haspending;    /* cheap check without qlock */
+    tdmI_Map ids;               /* identity: foreign object -> proxy (weak) */
+    tdm_Error last;             /* last error, for the C API */
+    void *ffi;                  /* owns: the ffi type registry (ffi/), or NULL */
+    void (*ffi_free)(void *);   /* frees `ffi` at destruction */
+};
+
+/* New runtime with no language attached; refs = 1. NULL when out of memory. */
+TDMI_FUNC tdm_Runtime *tdmR_new(void);
+TDMI_FUNC void tdmR_attach(tdm_Runtime *rt, const tdm_Lang *lang, void *state);
+/* Mark closed; languages detach their state themselves. Idempotent. */
+TDMI_FUNC void tdmR_close(tdm_Runtime *rt);
+TDMI_FUNC void tdmR_incref(tdm_Runtime *rt);
+/* Drops a reference; frees the struct at zero. */
+TDMI_FUNC void tdmR_decref(tdm_Runtime *rt);
+
+TDMI_FUNC void tdmR_lock(tdm_Runtime *rt);
+TDMI_FUNC int tdmR_trylock(tdm_Runtime *rt);        /* 1 when taken */
+TDMI_FUNC void tdmR_unlock(tdm_Runtime *rt);
+TDMI_FUNC int tdmR_held(const tdm_Runtime *rt);     /* by this thread */
+
+/* Queue one reference of `lang` for release (thread-safe, never blocks on
+   the runtime lock). Returns 0, or -1 when the queue cannot grow (the
+   reference is then leaked, never freed twice). */
+TDMI_FUNC int tdmR_defer(tdm_Runtime *rt, tdm_LangId lang, void *handle);
+/* Release every queued reference of `lang` through lang->release. Call from
+   inside that language's zone. */
+TDMI_FUNC void tdmR_drain(tdm_Runtime *rt, tdm_LangId lang);
+
+#endif /* TDM_RUNTIME_H */

@@ -1,0 +1,22 @@
+# Bridge unit tests, embedding tests and examples.
+
+BRIDGE_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(wildcard tests/unit/test_bridge*.c))
+EMBED_TESTS  := $(patsubst tests/embed/%.c,$(BUILD)/tests/embed/%,$(wildcard tests/embed/*.c))
+EXAMPLES     := $(BUILD)/examples/embed
+UNIT_TESTS   += $(BRIDGE_TESTS)
+
+$(BUILD)/tests/unit/test_bridge%: tests/unit/test_bridge%.c $(BRIDGE_OBJ) | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(BRIDGE_FLAGS) -Itests/unit -Itests/embed $(SANLD) -o $@ $^ -lpthread
+
+# Host programs link libtandem like a user would (rpath into the build).
+$(BUILD)/tests/embed/%: tests/embed/%.c $(LIBSO)
+	@mkdir -p $(@D)
+	$(CC) $(BASEFLAGS) -Itests/embed $(SANLD) -o $@ $< -L$(BUILD)/lib -ltandem \
+	    -Wl,-rpath,$(abspath $(BUILD)/lib)
+$(BUILD)/examples/%: examples/%.c $(LIBSO)
+	@mkdir -p $(@D)
+	$(CC) $(BASEFLAGS) $(SANLD) -o $@ $< -L$(BUILD)/lib -ltandem -Wl,-rpath,$(abspath $(BUILD)/lib)
+
+tests-build: $(UNIT_TESTS) $(EMBED_TESTS) $(EXAMPLES)
+.PHONY: tests-build

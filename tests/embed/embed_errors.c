@@ -1,0 +1,68 @@
+/* embed_errors.c — errors reach a C host as status + message + traceback. */
+#include "tandem.h"
+#include "echeck.h"
+
+int main(void)
+{
+    tdm_Runtime *rt = tdm_open();
+    ECHECK(rt != NULL);
+    if (rt == NULL) {
+        return echeck_summary();
+    }
+    tdm_Value v;
+
+    /* syntax errors in each language */
+    ECHECK(tdm_exec(rt, TDM_LANG_LUA, "x = = 1", "bad.lua") == TDM_ERRSYNTAX);
+    ECHECK(strstr(tdm_errmsg(rt), "bad.lua") != NULL);
+    ECHECK(tdm_exec(rt, TDM_LANG_PYTHON, "def (:", "bad.py") == TDM_ERRSYNTAX);
+    ECHECK(strstr(tdm_errmsg(rt), "SyntaxError") != NULL);
+
+    /* runtime errors with the stack of the failing language */
+    ECHECK(tdm_exec(rt, TDM_LANG_LUA, "local function inner() error('deep') end\n"
+                                      "local function outer() inner() end\nouter()\n",
+                    "stack.lua") == TDM_ERRRUN);
+    ECHECK(strstr(tdm_errmsg(rt), "deep") != NULL);
+    ECHECK(strstr(tdm_traceback(rt), "inner") != NULL);
+    ECHECK(strstr(tdm_traceback(rt), "outer") != NULL);
+    ECHECK(tdm_exec(rt, TDM_LANG_PYTHON, "def f():\n    raise KeyError('k')\nf()\n",
+                    "err.py") == TDM_ERRRUN);
+    ECHECK(strstr(tdm_errmsg(rt), "KeyError") != NULL);
+    ECHECK(strstr(tdm_traceback(rt), "err.py") != NULL);
+
+    /* a Python exception raised in a callback, seen by the host through Lua */
+    ECHECK(tdm_exec(rt, TDM_LANG_LUA, "python.eval('lambda: 1/0')()", "cb.lua") == TDM_ERRRUN);
+    ECHECK(strstr(tdm_errmsg(rt), "ZeroDivisionError") != NULL);
+
+    /* calling something that is not callable, and bad arguments */
+    tdm_Value num = tdm_int(5), res;
+    int nres;
+    ECHECK(tdm_call(rt, &num, 0, NULL, &res, 1, &nres) == TDM_ERRTYPE);
+    ECHECK_OK(rt, tdm_eval(rt, TDM_LANG_LUA, "{}", &v));
+    ECHECK(tdm_call(rt, &v, 0, NULL, &res, 1, &nres) == TDM_ERRRUN);
+    ECHECK(strstr(tdm_errmsg(rt), "call") != NULL);
+    tdm_release(rt, &v);
+    ECHECK(tdm_exec(rt, (tdm_LangId)9, "x", NULL) == TDM_ERRARG);
+
+    /* ping-pong recursion across the boundary ends in a clean error */
+    ECHECK_OK(rt, tdm_exec(rt, TDM_LANG_PYTHON,
+                           "import sys\nsys.setrecursionlimit(100000)\n", "rec.py"));
+    ECHECK_OK(rt, tdm_exec(rt, TDM_LANG_LUA,
+                           "function pong(n) return python.eval('ping')(n + 1) end", "rec.lua"));
+    ECHECK_OK(rt, tdm_exec(rt, TDM_LANG_PYTHON,
+                           "import tandem\n"
+                           "def ping(n):\n"
+                           "    return n if n >= 100000 else PONG(n + 1)\n", "rec.py"));
+    ECHECK_OK(rt, tdm_eval(rt, TDM_LANG_LUA, "pong", &v));
+    ECHECK_OK(rt, tdm_set_global(rt, TDM_LANG_PYTHON, "PONG", &v));
+    tdm_release(rt, &v);
+    tdm_Status st = tdm_eval(rt, TDM_LANG_LUA, "pong(0)", &v);
+    ECHECK(st == TDM_ERRRUN || st == TDM_ERRDEPTH);
+    ECHECK(strstr(tdm_errmsg(rt), "nested") != NULL || strstr(tdm_errmsg(rt), "stack") != NULL
+           || strstr(tdm_errmsg(rt), "recursion") != NULL);
+
+    /* the runtime still works afterwards */
+    ECHECK_OK(rt, tdm_eval(rt, TDM_LANG_LUA, "6 * 7", &v));
+    ECHECK(v.kind == TDM_INT && v.u.i == 42);
+    tdm_close(rt);
+    return echeck_summary();
+}

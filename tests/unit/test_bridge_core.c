@@ -1,0 +1,250 @@
+/*
+ * test_bridge.c — the neutral core alone, with a fake foreign language:
+ * intern map, deferred releases, frames, depth limit, closed runtimes, errors.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "runtime.h"
+#include "value.h"
+#include "echeck.h"
+
+/* ---- a fake language: handles are counters; CALL sums integer args ------- */
+static int fake_released, fake_retained, fake_finished, fake_depth_seen;
+
+static int fake_op(tdm_Frame *f)
+{
+    f->entered = 1;
+    switch (f->op) {
+    case TDM_OP_CALL: {
+        int64_t sum = 0;
+        for (int i = 1; i < f->nargs; i++) {
+            if (f->args[i].kind != TDM_INT) {
+                return tdmS_error(f, TDM_ERRTYPE, "argument %d: expected integer, got %s",
+                                  i, tdmV_kind_name(f->args[i].kind));
+            }
+            sum += f->args[i].u.i;
+        }
+        f->res[0] = tdm_int(sum);
+        f->nres = 1;
+        return TDM_OK;
+    }
+    case TDM_OP_EVAL:       /* recurse through the runtime: depth test */
+        fake_depth_seen = tdmS_depth(f->rt);
+        {
+            tdm_Frame inner;
+            tdmS_init(&inner, f->rt, f->lang, TDM_OP_EVAL, TDM_LANG_LUA);
+            int st = tdmS_call(&inner);
+            if (st != TDM_OK) {
+                tdmS_move_error(&f->err, &inner.err);
+            }
+            tdmS_end(&inner);
+            return st;
+        }
+    case TDM_OP_NEWTABLE:   /* many results: beyond the inline buffer */
+        if (tdmS_reserve_res(f, 100) != TDM_OK) {
+            return TDM_ERRMEM;
+        }
+        for (int i = 0; i < 100; i++) {
+            f->res[i] = tdm_int(i);
+        }
+        f->nres = 100;
+        return TDM_OK;
+    default:
+        return tdmS_error(f, TDM_ERRARG, "unsupported op %d", f->op);
+    }
+}
+
+static void fake_finish(tdm_Frame *f)
+{
+    (void)f;
+    fake_finished++;
+}
+
+static void fake_release(tdm_Runtime *rt, void *h)
+{
+    (void)rt;
+    (void)h;
+    fake_released++;
+}
+
+static void fake_retain(tdm_Runtime *rt, void *h)
+{
+    (void)rt;
+    (void)h;
+    fake_retained++;
+}
+
+static const tdm_Lang fake = {"fake", TDM_LANG_PYTHON, fake_op, fake_finish,
+                              fake_release, fake_retain};
+
+static void test_intern(void)
+{
+    tdmI_Map m;
+    tdmI_init(&m);
+    ECHECK(tdmI_get(&m, (void *)0x10) == NULL);
+    static char keys[5000];
+    int ok = 1;
+    for (int i = 0; i < 5000; i++) {
+        ok &= tdmI_put(&m, &keys[i], (void *)(intptr_t)(i + 1)) == 0;
+    }
+    ECHECK(ok);
+    for (int i = 0; i < 5000; i++) {
+        ok &= tdmI_get(&m, &keys[i]) == (void *)(intptr_t)(i + 1);
+    }
+    ECHECK(ok);
+    ECHECK(m.used == 5000);
+    /* delete only when the value matches (a stale owner removes nothing) */
+    tdmI_del(&m, &keys[7], (void *)0x999);
+    ECHECK(tdmI_get(&m, &keys[7]) == (void *)8);
+    for (int i = 0; i < 5000; i += 2) {
+        tdmI_del(&m, &keys[i], (void *)(intptr_t)(i + 1));
+    }
+    ECHECK(m.used == 2500);
+    ok = 1;
+    for (int i = 0; i < 5000; i++) {
+        void *want = (i % 2) ? (void *)(intptr_t)(i + 1) : NULL;
+        ok &= tdmI_get(&m, &keys[i]) == want;
+    }
+    ECHECK(ok);
+    /* churn: tombstones are reused and the table does not grow without bound */
+    size_t cap = m.cap;
+    for (int round = 0; round < 50; round++) {
+        for (int i = 0; i < 5000; i += 2) {
+            tdmI_put(&m, &keys[i], (void *)1);
+        }
+        for (int i = 0; i < 5000; i += 2) {
+            tdmI_del(&m, &keys[i], (void *)1);
+        }
+    }
+    ECHECK(m.cap <= cap * 2);
+    ECHECK(tdmI_put(&m, NULL, (void *)1) == -1);
+    tdmI_free(&m);
+}
+
+static void test_frames(void)
+{
+    tdm_Runtime *rt = tdmR_new();
+    tdmR_attach(rt, &fake, NULL);
+    tdm_Frame f;
+
+    /* a call with results */
+    tdmS_init(&f, rt, &fake, TDM_OP_CALL, TDM_LANG_LUA);
+    f.args[0] = tdm_nil();
+    f.args[1] = tdm_int(40);
+    f.args[2] = tdm_int(2);
+    f.nargs = 3;
+    fake_finished = 0;
+    ECHECK(tdmS_call(&f) == TDM_OK);
+    ECHECK(f.nres == 1 && f.res[0].u.i == 42);
+    ECHECK(rt->top == NULL && rt->depth == 0);
+    tdmS_end(&f);
+    ECHECK(fake_finished == 1);
+    tdmS_end(&f);
+    ECHECK(fake_finished == 1);     /* finish runs once */
+
+    /* many arguments and many results */
+    tdmS_init(&f, rt, &fake, TDM_OP_CALL, TDM_LANG_LUA);
+    ECHECK(tdmS_reserve_args(&f, 50) == TDM_OK);
+    f.args[0] = tdm_nil();
+    for (int i = 1; i < 50; i++) {
+        f.args[i] = tdm_int(i);
+    }
+    f.nargs = 50;
+    ECHECK(tdmS_call(&f) == TDM_OK && f.res[0].u.i == 49 * 50 / 2);
+    tdmS_end(&f);
+    tdmS_init(&f, rt, &fake, TDM_OP_NEWTABLE, TDM_LANG_LUA);
+    ECHECK(tdmS_call(&f) == TDM_OK && f.nres == 100 && f.res[99].u.i == 99);
+    tdmS_end(&f);
+
+    /* an error names the argument */
+    tdmS_init(&f, rt, &fake, TDM_OP_CALL, TDM_LANG_LUA);
+    f.args[0] = tdm_nil();
+    f.args[1] = tdm_str("x");
+    f.nargs = 2;
+    ECHECK(tdmS_call(&f) == TDM_ERRTYPE);
+    ECHECK(f.err.message && strstr(f.err.message, "argument 1: expected integer, got string"));
+    tdmS_end(&f);
+    tdmS_clear_error(rt, &f.err);
+    ECHECK(f.err.message == NULL && f.err.status == TDM_OK);
+
+    /* depth limit: recursion through the runtime stops cleanly */
+    rt->maxdepth = 50;
+    tdmS_init(&f, rt, &fake, TDM_OP_EVAL, TDM_LANG_LUA);
+    ECHECK(tdmS_call(&f) == TDM_ERRDEPTH);
+    ECHECK(f.err.message && strstr(f.err.message, "limit 50"));
+    ECHECK(fake_depth_seen == 50);
+    ECHECK(rt->depth == 0 && rt->top == NULL);
+    tdmS_end(&f);
+    tdmS_clear_error(rt, &f.err);
+
+    /* traces and owned error values */
+    tdm_Error e = {0};
+    ECHECK(tdmS_add_trace(&e, TDM_LANG_LUA, "f", "x.lua", 3) == TDM_OK);
+    ECHECK(tdmS_add_trace(&e, TDM_LANG_PYTHON, NULL, "y.py", 9) == TDM_OK);
+    ECHECK(e.ntrace == 2 && strcmp(e.trace[0].source, "x.lua") == 0 && e.trace[1].func == NULL);
+    e.value.kind = TDM_OBJ;
+    e.value.lang = TDM_LANG_PYTHON;
+    e.value.flags = TDM_VF_OWNED;
+    fake_released = 0;
+    tdmS_clear_error(rt, &e);
+    ECHECK(fake_released == 1 && e.ntrace == 0);
+
+    /* a closed runtime refuses new crossings */
+    tdmR_close(rt);
+    tdmS_init(&f, rt, &fake, TDM_OP_CALL, TDM_LANG_LUA);
+    ECHECK(tdmS_call(&f) == TDM_ERRCLOSED);
+    tdmS_end(&f);
+    tdmS_clear_error(rt, &f.err);
+    tdmR_decref(rt);
+}
+
+static void test_defer(void)
+{
+    tdm_Runtime *rt = tdmR_new();
+    tdmR_attach(rt, &fake, NULL);
+    fake_released = 0;
+    int ok = 1;
+    for (int i = 0; i < 1000; i++) {
+        ok &= tdmR_defer(rt, TDM_LANG_PYTHON, (void *)(intptr_t)(i + 1)) == 0;
+    }
+    ECHECK(ok);
+    tdmR_defer(rt, TDM_LANG_LUA, (void *)1);     /* another language's entry stays */
+    ECHECK(rt->npending == 1001);
+    tdmR_drain(rt, TDM_LANG_PYTHON);
+    ECHECK(fake_released == 1000);
+    ECHECK(rt->npending == 1 && rt->pending[0].lang == TDM_LANG_LUA);
+    /* owned values release through their language, strings free their copy */
+    tdm_Value v = tdm_str("abc");
+    ECHECK(tdmV_own_string(&v) == TDM_OK && (v.flags & TDM_VF_OWNSTR));
+    ECHECK(strcmp(v.u.s.p, "abc") == 0);
+    tdmV_release(rt, &v);
+    ECHECK(v.kind == TDM_NIL);
+    tdm_Value o = {0};
+    o.kind = TDM_OBJ;
+    o.lang = TDM_LANG_PYTHON;
+    o.flags = TDM_VF_OWNED;
+    tdmV_release(rt, &o);
+    ECHECK(fake_released == 1001);
+    o.kind = TDM_OBJ;                   /* borrowed: nothing released */
+    o.lang = TDM_LANG_PYTHON;
+    tdmV_release(rt, &o);
+    ECHECK(fake_released == 1001);
+    /* the runtime lock is recursive and knows its owner */
+    ECHECK(!tdmR_held(rt));
+    tdmR_lock(rt);
+    ECHECK(tdmR_trylock(rt) && tdmR_held(rt));
+    tdmR_unlock(rt);
+    tdmR_unlock(rt);
+    ECHECK(!tdmR_held(rt));
+    ECHECK(strcmp(tdm_status_name(TDM_ERRDEPTH), "too deep") == 0);
+    ECHECK(strcmp(tdm_status_name((tdm_Status)99), "unknown status") == 0);
+    tdmR_decref(rt);
+}
+
+int main(void)
+{
+    test_intern();
+    test_frames();
+    test_defer();
+    return echeck_summary();
+}
