@@ -83,6 +83,15 @@ int tdmR_held(const tdm_Runtime *rt)
     return rt->nlocked > 0 && pthread_equal(rt->owner, pthread_self());
 }
 
+int tdmR_enter(tdm_Runtime *rt)
+{
+    if (rt->pinned && !tdmR_held(rt)) {
+        return TDM_ERRARG;
+    }
+    tdmR_lock(rt);
+    return TDM_OK;
+}
+
 int tdmR_defer(tdm_Runtime *rt, tdm_LangId lang, void *handle)
 {
     int rc = 0;

@@ -27,6 +27,8 @@ struct tdm_Runtime {
     int depth;                  /* frames on the chain */
     int maxdepth;               /* TDM_MAX_DEPTH unless changed */
     int closed;                 /* set by tdmR_close */
+    int pinned;                 /* the lock is held for good by a host thread
+                                   (a lua5.4 that required tandem) */
     int refs;                   /* references to this struct (atomic) */
     pthread_mutex_t qlock;      /* guards the pending queue */
     tdm_Pending *pending;       /* owns: queue of deferred releases */
@@ -51,6 +53,11 @@ TDMI_FUNC void tdmR_lock(tdm_Runtime *rt);
 TDMI_FUNC int tdmR_trylock(tdm_Runtime *rt);        /* 1 when taken */
 TDMI_FUNC void tdmR_unlock(tdm_Runtime *rt);
 TDMI_FUNC int tdmR_held(const tdm_Runtime *rt);     /* by this thread */
+/* Take the runtime lock before starting a crossing (tdmS_call links the frame
+   into rt->top, which only the lock holder may touch). Returns TDM_OK, or
+   TDM_ERRARG without blocking when the runtime is pinned to another thread.
+   Call without holding the GIL. */
+TDMI_FUNC int tdmR_enter(tdm_Runtime *rt);
 
 /* Queue one reference of `lang` for release (thread-safe, never blocks on
    the runtime lock). Returns 0, or -1 when the queue cannot grow (the

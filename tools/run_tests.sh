@@ -62,6 +62,10 @@ for t in tests/lua/*.lua; do
     run_suite "$(basename "$t")" env $SANENV LUA_CPATH="$BUILD/lua/?.so;;" \
         LUA_PATH="tests/lua/?.lua;;" TANDEM_BUILD="$BUILD" "$LUA" "$t"
 done
+case "$BUILD" in
+    *san*) ;;       # the installed copy is the normal build's
+    *) run_suite install sh tools/test_install.sh "$BUILD" "$PYTHON" "$LUA" ;;
+esac
 rm -f "$LOG"
 echo "=== all suites"
 [ $BROKEN -gt 0 ] && echo "($BROKEN suite(s) ended without a summary line)"

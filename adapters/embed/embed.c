@@ -109,10 +109,14 @@ static char *describe(tdm_Runtime *rt, const tdm_Value *obj)
     f.args[0] = *obj;
     f.args[0].flags &= (uint16_t)~TDM_VF_OWNED;
     f.nargs = 1;
+    if (tdmR_enter(rt) != TDM_OK) {
+        return NULL;
+    }
     if (tdmS_call(&f) == TDM_OK && f.nres > 0 && f.res[0].kind == TDM_STR) {
         text = strndup(f.res[0].u.s.p, f.res[0].u.s.n);
     }
     tdmS_end(&f);
+    tdmR_unlock(rt);
     tdmS_clear_error(rt, &f.err);
     return text;
 }
@@ -141,7 +145,13 @@ static tdm_Status host_call(tdm_Runtime *rt, tdm_LangId lang, int op, int nargs,
         put_arg(rt, lang, &args[i], &f.args[i]);
     }
     f.nargs = nargs;
-    int st = tdmS_call(&f);
+    int st = tdmR_enter(rt);
+    int locked = st == TDM_OK;
+    if (st != TDM_OK) {
+        tdmS_error(&f, st, "tandem: the runtime is pinned to another thread");
+    } else {
+        st = tdmS_call(&f);
+    }
     if (st == TDM_OK) {
         int n = 0;
         for (int i = 0; i < f.nres; i++) {
@@ -165,6 +175,9 @@ static tdm_Status host_call(tdm_Runtime *rt, tdm_LangId lang, int op, int nargs,
     tdmS_end(&f);
     for (int i = 0; i < nargs; i++) {
         tdmV_release(rt, &f.args[i]);
+    }
+    if (locked) {
+        tdmR_unlock(rt);
     }
     if (st != TDM_OK) {
         if (e.status == TDM_OK) {

@@ -65,6 +65,7 @@ int luaopen_tandem(lua_State *L)
     tdmL_State *st = tdmL_attach_host(rt, L);
     st->hosted = 1;
     tdmR_lock(rt);              /* the host thread owns this state */
+    rt->pinned = 1;
     char err[512];
     if (tdmP_boot(rt, err, sizeof err) != TDM_OK) {
         return luaL_error(L, "tandem: cannot start Python: %s", err);

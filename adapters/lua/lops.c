@@ -391,13 +391,11 @@ static int convert_error(lua_State *L, tdmL_State *st, tdm_Frame *f, int s)
 int tdmL_op(tdm_Frame *f)
 {
     tdm_Runtime *rt = f->rt;
-    tdmL_State *hs = rt->state[TDM_LANG_LUA];
-    if (hs != NULL && hs->hosted && !tdmR_held(rt)) {
+    if (tdmR_enter(rt) != TDM_OK) {
         /* the lua5.4 host thread holds this state for its whole life */
         return tdmS_error(f, TDM_ERRARG, "this Lua state belongs to the lua5.4 host thread;"
                                          " call into it from that thread only");
     }
-    tdmR_lock(rt);
     f->entered = 1;
     f->scratch = -1;
     tdmL_State *st = rt->state[TDM_LANG_LUA];
