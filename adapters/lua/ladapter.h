@@ -90,6 +90,11 @@ TDMI_FUNC int tdmL_raise_frame_error(lua_State *L, tdmL_State *st, tdm_Frame *f)
 TDMI_FUNC void tdmL_push_foreign_lib(lua_State *L, tdmL_State *st, tdm_LangId lang,
                                      const tdm_LuaOptions *o);   /* [-0, +1, m] */
 
+/* lmodule.c */
+/* The runtime of L: the one that created it, or one adopting a plain lua5.4
+   state (pinned to its thread, closed with the state). [-0, +0, m] */
+TDMI_FUNC tdm_Runtime *tdmL_runtime_of(lua_State *L);
+
 /* lops.c */
 TDMI_FUNC int tdmL_op(tdm_Frame *f);        /* tdm_Lang.op for Lua */
 TDMI_FUNC void tdmL_finish(tdm_Frame *f);   /* tdm_Lang.finish for Lua */

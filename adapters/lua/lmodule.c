@@ -42,14 +42,12 @@ static int return_upvalue(lua_State *L)
     return 1;
 }
 
-TDM_API int luaopen_tandem(lua_State *L);
-
-int luaopen_tandem(lua_State *L)
+tdm_Runtime *tdmL_runtime_of(lua_State *L)
 {
-    if (lua_rawgetp(L, LUA_REGISTRYINDEX, &key_lib) == LUA_TTABLE) {
-        return 1;
+    tdmL_State *st = tdmL_state(L);
+    if (st != NULL) {
+        return st->rt;          /* a state tandem created, or already adopted */
     }
-    lua_pop(L, 1);
     tdm_Runtime **prt = lua_newuserdatauv(L, sizeof *prt, 0);
     *prt = NULL;
     lua_createtable(L, 0, 1);
@@ -59,16 +57,32 @@ int luaopen_tandem(lua_State *L)
     lua_rawsetp(L, LUA_REGISTRYINDEX, &key_sentinel);   /* anchored for the state's life */
     tdm_Runtime *rt = tdmR_new();
     if (rt == NULL) {
-        return luaL_error(L, "tandem: not enough memory");
+        luaL_error(L, "tandem: not enough memory");
+        return NULL;
     }
     *prt = rt;
-    tdmL_State *st = tdmL_attach_host(rt, L);
+    st = tdmL_attach_host(rt, L);
     st->hosted = 1;
     tdmR_lock(rt);              /* the host thread owns this state */
     rt->pinned = 1;
-    char err[512];
-    if (tdmP_boot(rt, err, sizeof err) != TDM_OK) {
-        return luaL_error(L, "tandem: cannot start Python: %s", err);
+    return rt;
+}
+
+TDM_API int luaopen_tandem(lua_State *L);
+
+int luaopen_tandem(lua_State *L)
+{
+    if (lua_rawgetp(L, LUA_REGISTRYINDEX, &key_lib) == LUA_TTABLE) {
+        return 1;
+    }
+    lua_pop(L, 1);
+    tdm_Runtime *rt = tdmL_runtime_of(L);
+    tdmL_State *st = tdmL_state(L);
+    if (rt->lang[TDM_LANG_PYTHON] == NULL) {
+        char err[512];
+        if (tdmP_boot(rt, err, sizeof err) != TDM_OK) {
+            return luaL_error(L, "tandem: cannot start Python: %s", err);
+        }
     }
     tdmL_push_foreign_lib(L, st, TDM_LANG_PYTHON, NULL);
     /* lunatic-python: python.builtins() is a function */

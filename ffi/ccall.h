@@ -1,0 +1,60 @@
+/*
+ * ccall.h — libraries, symbols and calls through libffi.
+ *
+ * Arguments arrive as neutral values and are converted with range checks;
+ * a failure names the argument position, the function and the C type:
+ *   "argument 2 to 'abs': expected int, got 3000000000 (out of range)"
+ *
+ * Variadic arguments (after the declared ones) take their C type from the
+ * value: an integer is `int` when it fits, else `long long`; a float is
+ * `double`; a boolean is `int`; a string is `char *`; nil is `void *` NULL;
+ * a cdata keeps its type (integers narrower than int promoted to int, float
+ * to double, arrays decay to pointers). Objects of other languages are an
+ * error. To pass another C type, pass a cdata of that type (cast/new).
+ *
+ * errno: set from the thread's saved value before each call and saved
+ * after it (tdmF_errno / tdmF_set_errno), like ffi.errno in LuaJIT and cffi.
+ */
+#ifndef TDM_FFI_CCALL_H
+#define TDM_FFI_CCALL_H
+
+#include "cdata.h"
+
+typedef struct tdmF_Lib tdmF_Lib;
+
+/* Open a library (dlopen). NULL or "C": the global namespace of the process
+   (libc and everything loaded globally). A bare name "z" is tried as given,
+   then as "libz.so". `global`: RTLD_GLOBAL. The library stays loaded until
+   the registry is freed; *out is borrowed from the registry. */
+TDMI_FUNC int tdmF_lib_open(tdmF_Registry *R, const char *name, int global, tdmF_Lib **out,
+                            tdmF_Err *err);
+/* The name it was opened with ("C" for the global namespace). */
+TDMI_FUNC const char *tdmF_lib_name(const tdmF_Lib *lib);
+
+/* lib.name: a declared function -> a cdata of function type (callable);
+   a declared variable -> a reference cdata to it (read/write through
+   tdmF_cd_place); an enum or #define constant -> TDM_INT. *out is owned.
+   Errors: not declared, or not found in the library. */
+TDMI_FUNC int tdmF_lib_get(tdmF_Registry *R, tdmF_Lib *lib, const char *name, tdm_Value *out,
+                           tdmF_Err *err);
+
+/* Call a function cdata (function type, or pointer to function). Results:
+   see tdmF_from_c; a char* result stays a cdata pointer. An error raised by
+   a callback during the call is returned here, its record in err->cb. */
+TDMI_FUNC int tdmF_call(tdmF_Registry *R, tdmF_CData *fn, int nargs, const tdm_Value *args,
+                        tdm_Value *result, tdmF_Err *err);
+/* The same with an explicit function type and code address; `name` (may
+   be NULL) names the function in messages. */
+TDMI_FUNC int tdmF_call_ptr(tdmF_Registry *R, const tdmF_Type *fn, void *code,
+                            const char *name, int nargs, const tdm_Value *args,
+                            tdm_Value *result, tdmF_Err *err);
+
+/* The C type a variadic argument takes (the rule above). */
+TDMI_FUNC const tdmF_Type *tdmF_vararg_type(tdmF_Registry *R, const tdm_Value *v,
+                                            tdmF_Err *err);
+
+/* errno as the last C call of this thread left it / to pass to the next. */
+TDMI_FUNC int tdmF_errno(void);
+TDMI_FUNC void tdmF_set_errno(int e);
+
+#endif /* TDM_FFI_CCALL_H */

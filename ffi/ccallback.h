@@ -1,0 +1,67 @@
+/*
+ * ccallback.h — C function pointers that call back into a language.
+ *
+ * A callback is a libffi closure whose handler converts the C arguments to
+ * neutral values and calls the adapter's `invoke`. The handler never unwinds
+ * through C frames: when invoke fails (or a conversion does), the error is
+ * stored in the pending slot of the innermost native call on this thread
+ * (tdmF_call re-raises it once the C function returns), or — when no native
+ * call of ours is running on this thread — in the callback's own slot, read
+ * with tdmF_callback_take_error. The C caller then receives the declared
+ * error value (zero unless given).
+ *
+ * Lifetime: a callback is bound while its cdata lives and until
+ * tdmF_callback_free. The trampoline itself stays allocated until the
+ * registry is freed, so C code calling a freed callback gets the error
+ * value and an error "callback called after it was freed", never a crash.
+ */
+#ifndef TDM_FFI_CCALLBACK_H
+#define TDM_FFI_CCALLBACK_H
+
+#include "cdata.h"
+
+/*
+ * The adapter's handler. args[0..nargs) are borrowed (released by the
+ * engine after invoke returns). On success *result is set (ownership moves
+ * to the engine, which converts it to the C result type and releases it);
+ * nil for void callbacks. On failure return a status and fill *err: message
+ * (malloc'd), value (the error object, TDM_VF_OWNED) and traceback, as a
+ * bridge error record. Called with whatever lock the C caller holds: the
+ * adapter takes its own language lock/GIL inside.
+ */
+typedef int (*tdmF_Invoke)(void *ud, const tdmF_Type *fn, int nargs, const tdm_Value *args,
+                           tdm_Value *result, tdm_Error *err);
+
+typedef struct tdmF_Callback tdmF_Callback;
+
+/* A callback of function type `fn` (a function or a pointer to function
+   type; not variadic). `drop(ud)` is called when the binding ends (free,
+   set, or the cdata's death). errval: the value returned to C when invoke
+   fails (NULL: zero). *out: a new cdata of pointer-to-function type. */
+TDMI_FUNC int tdmF_callback_new(tdmF_Registry *R, const tdmF_Type *fn, tdmF_Invoke invoke,
+                                void *ud, void (*drop)(void *ud), const tdm_Value *errval,
+                                tdmF_CData **out, tdmF_Err *err);
+/* Rebind (cb:set(fn)): the old ud is dropped. Error when freed or when cd
+   is not a callback. */
+TDMI_FUNC int tdmF_callback_set(tdmF_CData *cd, tdmF_Invoke invoke, void *ud,
+                                void (*drop)(void *ud), tdmF_Err *err);
+/* Unbind now (cb:free()); the cdata stays a valid, dead pointer. */
+TDMI_FUNC int tdmF_callback_free(tdmF_CData *cd, tdmF_Err *err);
+/* 1 if cd is a callback that is still bound. */
+TDMI_FUNC int tdmF_callback_alive(const tdmF_CData *cd);
+/* Move out an error raised while no native call was waiting for it.
+   Returns 1 when there was one. */
+TDMI_FUNC int tdmF_callback_take_error(tdmF_CData *cd, tdm_Error *out);
+/* Called by tdmF_cd_decref when a callback cdata dies. */
+TDMI_FUNC void tdmF_callback_release(void *cb);
+
+/* Per-thread stack of native calls waiting for callback errors. */
+typedef struct tdmF_CallCtx {
+    struct tdmF_CallCtx *prev;  /* borrowed: the enclosing native call */
+    tdm_Error err;              /* owns: the first callback error, status 0 if none */
+} tdmF_CallCtx;
+
+TDMI_FUNC void tdmF_ctx_push(tdmF_CallCtx *c);
+TDMI_FUNC void tdmF_ctx_pop(tdmF_CallCtx *c);
+
+#endif /* TDM_FFI_CCALLBACK_H */

@@ -1,0 +1,528 @@
+/*
+ * cconv.c — neutral values <-> C memory, with range and type checks.
+ *
+ * Never silently wrong: an integer that does not fit, a float with a
+ * fraction for an integer type, a pointer of another type, a string where
+ * it would dangle: each is an error naming the C type and the value.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cdata.h"
+
+const char *tdmF_describe(const tdm_Value *v, char *buf, size_t n)
+{
+    char tb[128];
+    switch (v->kind) {
+    case TDM_NIL:
+        snprintf(buf, n, "nil");
+        break;
+    case TDM_BOOL:
+        snprintf(buf, n, "%s", v->u.b ? "true" : "false");
+        break;
+    case TDM_INT:
+        snprintf(buf, n, "%lld", (long long)v->u.i);
+        break;
+    case TDM_FLOAT:
+        snprintf(buf, n, "%.17g", v->u.f);
+        break;
+    case TDM_STR:
+        snprintf(buf, n, "a string of length %zu", v->u.s.n);
+        break;
+    default:
+        if (v->lang == TDM_LANG_C && v->u.obj) {
+            snprintf(buf, n, "cdata<%s>",
+                     tdmF_typename(((tdmF_CData *)v->u.obj)->type, tb, sizeof tb));
+        } else {
+            snprintf(buf, n, "a %s object", v->lang == TDM_LANG_LUA ? "Lua"
+                     : v->lang == TDM_LANG_PYTHON ? "Python" : "foreign");
+        }
+        break;
+    }
+    return buf;
+}
+
+static int bad(const tdmF_Type *t, const tdm_Value *v, const char *why, tdmF_Err *err)
+{
+    char tb[128], vb[160];
+    return tdmF_seterr(err, TDM_ERRTYPE, "expected %s, got %s%s", tdmF_typename(t, tb, sizeof tb),
+                       tdmF_describe(v, vb, sizeof vb), why);
+}
+
+/* Read an integer object of (scalar) type t. */
+static void load_int(const tdmF_Type *t, const void *src, int64_t *i, uint64_t *u)
+{
+    int sg = (t->flags & TDMF_SIGNED) != 0;
+    switch (t->size) {
+    case 1:
+        *i = sg ? *(const int8_t *)src : *(const uint8_t *)src;
+        break;
+    case 2:
+        *i = sg ? *(const int16_t *)src : *(const uint16_t *)src;
+        break;
+    case 4:
+        *i = sg ? *(const int32_t *)src : (int64_t)*(const uint32_t *)src;
+        break;
+    default:
+        *u = *(const uint64_t *)src;
+        *i = (int64_t)*u;
+        return;
+    }
+    *u = (uint64_t)*i;
+}
+
+static void store_int(const tdmF_Type *t, void *dst, uint64_t u)
+{
+    switch (t->size) {
+    case 1: *(uint8_t *)dst = (uint8_t)u; break;
+    case 2: *(uint16_t *)dst = (uint16_t)u; break;
+    case 4: *(uint32_t *)dst = (uint32_t)u; break;
+    default: *(uint64_t *)dst = u; break;
+    }
+}
+
+/* A numeric reading of a value: integer (with an unsigned 64-bit escape
+   for cdata above INT64_MAX) or float. 0 when the value is not numeric. */
+typedef struct Num {
+    int isfloat, ishuge;
+    int64_t i;
+    uint64_t u;
+    double f;
+} Num;
+
+static int numeric(const tdm_Value *v, Num *num)
+{
+    memset(num, 0, sizeof *num);
+    if (v->kind == TDM_INT) {
+        num->i = v->u.i;
+        return 1;
+    }
+    if (v->kind == TDM_FLOAT) {
+        num->isfloat = 1;
+        num->f = v->u.f;
+        return 1;
+    }
+    if (v->kind == TDM_OBJ && v->lang == TDM_LANG_C && v->u.obj) {
+        const tdmF_CData *cd = v->u.obj;
+        const tdmF_Type *st = tdmF_scalar(cd->type);
+        if (st->kind == TDMF_INT) {
+            load_int(st, cd->addr, &num->i, &num->u);
+            num->ishuge = !(st->flags & TDMF_SIGNED) && st->size == 8 && num->i < 0;
+            return 1;
+        }
+        if (st->kind == TDMF_FLOAT) {
+            num->isfloat = 1;
+            num->f = st->size == 4 ? *(const float *)cd->addr : *(const double *)cd->addr;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static int to_int(tdmF_Registry *R, const tdmF_Type *t, const tdm_Value *v, void *dst,
+                  tdmF_Err *err)
+{
+    const tdmF_Type *st = tdmF_scalar(t);
+    Num num;
+    int64_t lo, hi;
+    char vb[64];
+    if (v->kind == TDM_BOOL) {
+        store_int(st, dst, (uint64_t)(v->u.b != 0));
+        return TDM_OK;
+    }
+    if (v->kind == TDM_STR) {
+        if ((st->flags & TDMF_CHAR) && v->u.s.n == 1) {
+            *(char *)dst = v->u.s.p[0];
+            return TDM_OK;
+        }
+        if (t->kind == TDMF_ENUM && v->u.s.n < 200 && memchr(v->u.s.p, 0, v->u.s.n) == NULL) {
+            char name[200];
+            const tdmF_Name *nm;
+            memcpy(name, v->u.s.p, v->u.s.n);
+            name[v->u.s.n] = '\0';
+            nm = tdmF_lookup(R, name);
+            if (nm && nm->kind == TDMF_N_CONST) {
+                store_int(st, dst, (uint64_t)nm->value);
+                return TDM_OK;
+            }
+            return bad(t, v, " (not an enumerator name)", err);
+        }
+        return bad(t, v, "", err);
+    }
+    if (!numeric(v, &num)) {
+        return bad(t, v, "", err);
+    }
+    if (num.isfloat) {
+        if (!(num.f == floor(num.f)) || isinf(num.f)) {
+            return bad(t, v, isinf(num.f) ? " (out of range)" : " (not an integer)", err);
+        }
+        if (num.f < -9223372036854775808.0 || num.f >= 18446744073709551616.0) {
+            return bad(t, v, " (out of range)", err);
+        }
+        if (num.f >= 9223372036854775808.0) {
+            num.ishuge = 1;
+            num.u = (uint64_t)num.f;
+        } else {
+            num.i = (int64_t)num.f;
+        }
+    }
+    if (st->flags & TDMF_BOOL) {
+        if (num.ishuge || (num.i != 0 && num.i != 1)) {
+            return bad(t, v, " (only 0 or 1)", err);
+        }
+        *(uint8_t *)dst = (uint8_t)num.i;
+        return TDM_OK;
+    }
+    if (num.ishuge) {
+        if (st->size == 8 && !(st->flags & TDMF_SIGNED)) {
+            store_int(st, dst, num.u);
+            return TDM_OK;
+        }
+        snprintf(vb, sizeof vb, "%llu", (unsigned long long)num.u);
+        goto range;
+    }
+    if (st->flags & TDMF_SIGNED) {
+        hi = st->size == 8 ? INT64_MAX : (int64_t)((UINT64_C(1) << (st->size * 8 - 1)) - 1);
+        lo = -hi - 1;
+    } else {
+        lo = 0;
+        hi = st->size == 8 ? INT64_MAX : (int64_t)((UINT64_C(1) << (st->size * 8)) - 1);
+    }
+    if (num.i < lo || num.i > hi) {
+        snprintf(vb, sizeof vb, "%lld", (long long)num.i);
+        goto range;
+    }
+    store_int(st, dst, (uint64_t)num.i);
+    return TDM_OK;
+range:
+    {
+        char tb[128];
+        return tdmF_seterr(err, TDM_ERRTYPE, "expected %s, got %s (out of range)",
+                           tdmF_typename(t, tb, sizeof tb), vb);
+    }
+}
+
+static int to_float(const tdmF_Type *t, const tdm_Value *v, void *dst, tdmF_Err *err)
+{
+    Num num;
+    double d;
+    if (v->kind == TDM_BOOL || !numeric(v, &num)) {
+        return bad(t, v, "", err);
+    }
+    d = num.isfloat ? num.f : num.ishuge ? (double)num.u : (double)num.i;
+    if (t->size == 4) {
+        *(float *)dst = (float)d;
+    } else {
+        *(double *)dst = d;
+    }
+    return TDM_OK;
+}
+
+int tdmF_ptr_compatible(const tdmF_Type *to, const tdmF_Type *from)
+{
+    to = tdmF_scalar(to);
+    from = tdmF_scalar(from);
+    if (to == from || to->kind == TDMF_VOID || from->kind == TDMF_VOID) {
+        return 1;
+    }
+    if (to->kind == TDMF_INT && from->kind == TDMF_INT) {
+        /* same representation (int64_t / long), or any two byte types */
+        return to->size == from->size &&
+               (to->size == 1 || ((to->flags ^ from->flags) & (TDMF_SIGNED | TDMF_BOOL)) == 0);
+    }
+    if (to->kind == TDMF_ARRAY && from->kind == TDMF_ARRAY) {
+        return (to->length == from->length || to->length < 0 || from->length < 0) &&
+               tdmF_ptr_compatible(to->base, from->base);
+    }
+    if (to->kind == TDMF_PTR && from->kind == TDMF_PTR) {
+        return tdmF_ptr_compatible(to->base, from->base) &&
+               (to->base->kind == from->base->kind || to->base->kind == TDMF_VOID ||
+                from->base->kind == TDMF_VOID);
+    }
+    return 0;
+}
+
+/* The pointer a cdata offers for a parameter of pointer type t. */
+static int cdata_to_ptr(const tdmF_Type *t, const tdmF_CData *cd, void **out)
+{
+    const tdmF_Type *ct = cd->type, *to = t->base;
+    switch (ct->kind) {
+    case TDMF_PTR:
+        if (!tdmF_ptr_compatible(to, ct->base)) {
+            return 0;
+        }
+        *out = *(void *const *)cd->addr;
+        return 1;
+    case TDMF_ARRAY:
+        if (!tdmF_ptr_compatible(to, ct->base) && !tdmF_ptr_compatible(to, ct)) {
+            return 0;
+        }
+        *out = cd->addr;
+        return 1;
+    default:
+        /* a function, a struct, or any object of the pointee type: its address */
+        if (ct == to || to->kind == TDMF_VOID) {
+            *out = cd->addr;
+            return 1;
+        }
+        return 0;
+    }
+}
+
+static int to_ptr(const tdmF_Type *t, const tdm_Value *v, void *dst, int ctx, tdmF_Err *err)
+{
+    void *p = NULL;
+    const tdmF_Type *to = tdmF_scalar(t->base);
+    if (v->kind == TDM_NIL) {
+        *(void **)dst = NULL;
+        return TDM_OK;
+    }
+    if (v->kind == TDM_STR) {
+        if (to->kind != TDMF_VOID && !(to->kind == TDMF_INT && to->size == 1)) {
+            return bad(t, v, "", err);
+        }
+        if (ctx != TDMF_CV_ARG) {
+            return bad(t, v, " (a string can only be passed as a call argument: it would "
+                       "dangle; use new to make a char array)", err);
+        }
+        *(const char **)dst = v->u.s.p;
+        return TDM_OK;
+    }
+    if (v->kind == TDM_OBJ && v->lang == TDM_LANG_C && v->u.obj &&
+        cdata_to_ptr(t, v->u.obj, &p)) {
+        *(void **)dst = p;
+        return TDM_OK;
+    }
+    if (v->kind == TDM_INT) {
+        return bad(t, v, " (use cast to make a pointer from an address)", err);
+    }
+    return bad(t, v, "", err);
+}
+
+static int to_aggregate(tdmF_Registry *R, const tdmF_Type *t, const tdm_Value *v, void *dst,
+                        tdmF_Err *err)
+{
+    const tdmF_Hooks *h;
+    tdmF_Init in;
+    int st;
+    char tb[128];
+    if (v->kind == TDM_OBJ && v->lang == TDM_LANG_C && v->u.obj) {
+        const tdmF_CData *cd = v->u.obj;
+        const void *src = NULL;
+        if (cd->type == t || (t->kind == TDMF_ARRAY && tdmF_ptr_compatible(t, cd->type) &&
+                              tdmF_cd_size(cd) == t->size)) {
+            src = cd->addr;
+        } else if (cd->type->kind == TDMF_PTR && cd->type->base == t) {
+            src = *(void *const *)cd->addr;
+            if (src == NULL) {
+                return tdmF_seterr(err, TDM_ERRTYPE, "expected %s, got a NULL pointer",
+                                   tdmF_typename(t, tb, sizeof tb));
+            }
+        }
+        if (src == NULL) {
+            return bad(t, v, "", err);
+        }
+        memmove(dst, src, t->size);
+        return TDM_OK;
+    }
+    if (v->kind == TDM_STR && t->kind == TDMF_ARRAY && t->base->kind == TDMF_INT &&
+        t->base->size == 1) {
+        if (v->u.s.n > t->size) {
+            return tdmF_seterr(err, TDM_ERRTYPE, "expected %s, got a string of length %zu "
+                               "(too long)", tdmF_typename(t, tb, sizeof tb), v->u.s.n);
+        }
+        memcpy(dst, v->u.s.p, v->u.s.n);
+        memset((char *)dst + v->u.s.n, 0, t->size - v->u.s.n);
+        return TDM_OK;
+    }
+    h = v->kind == TDM_OBJ ? tdmF_hooks(R, v->lang) : NULL;
+    if (h == NULL || h->expand == NULL) {
+        return bad(t, v, "", err);
+    }
+    if ((st = h->expand(h->ud, v, &in, err)) != TDM_OK) {
+        return st;
+    }
+    memset(dst, 0, t->size);
+    st = tdmF_init(R, t, dst, t->kind == TDMF_ARRAY ? t->length : -1, &in, err);
+    if (h->done) {
+        h->done(h->ud, &in);
+    }
+    return st;
+}
+
+int tdmF_to_c(tdmF_Registry *R, const tdmF_Type *t, const tdm_Value *v, void *dst, int ctx,
+              tdmF_Err *err)
+{
+    switch (t->kind) {
+    case TDMF_INT:
+    case TDMF_ENUM:
+        return to_int(R, t, v, dst, err);
+    case TDMF_FLOAT:
+        return to_float(t, v, dst, err);
+    case TDMF_PTR:
+        return to_ptr(t, v, dst, ctx, err);
+    case TDMF_STRUCT:
+    case TDMF_UNION:
+    case TDMF_ARRAY:
+        if (tdmF_sized(t, "convert", err) != TDM_OK) {
+            return err ? err->status : TDM_ERRTYPE;
+        }
+        return to_aggregate(R, t, v, dst, err);
+    case TDMF_VOID:
+        if (v->kind == TDM_NIL) {
+            return TDM_OK;
+        }
+        return bad(t, v, "", err);
+    default:
+        return bad(t, v, "", err);
+    }
+}
+
+int tdmF_from_c(tdmF_Registry *R, const tdmF_Type *t, const void *src, tdmF_CData *keep,
+                tdm_Value *out, tdmF_Err *err)
+{
+    const tdmF_Type *st = tdmF_scalar(t);
+    tdmF_CData *cd;
+    *out = tdm_nil();
+    switch (st->kind) {
+    case TDMF_VOID:
+        return TDM_OK;
+    case TDMF_INT: {
+        int64_t i;
+        uint64_t u;
+        if (st->flags & TDMF_BOOL) {
+            *out = tdm_bool(*(const uint8_t *)src != 0);
+            return TDM_OK;
+        }
+        load_int(st, src, &i, &u);
+        if (!(st->size == 8 && !(st->flags & TDMF_SIGNED) && i < 0)) {
+            *out = tdm_int(i);
+            return TDM_OK;
+        }
+        break;          /* unsigned above INT64_MAX: boxed in a cdata */
+    }
+    case TDMF_FLOAT:
+        *out = tdm_float(st->size == 4 ? (double)*(const float *)src : *(const double *)src);
+        return TDM_OK;
+    default:
+        break;
+    }
+    if ((t->kind == TDMF_STRUCT || t->kind == TDMF_UNION || t->kind == TDMF_ARRAY ||
+         t->kind == TDMF_FUNC) && (keep || t->kind == TDMF_FUNC)) {
+        cd = tdmF_cd_ref(R, t, (void *)src, -1, keep, err);
+    } else {
+        cd = tdmF_cd_alloc(R, t, t->size, err);
+        if (cd) {
+            memcpy(cd->addr, src, t->size);
+        }
+    }
+    if (cd == NULL) {
+        return err ? err->status : TDM_ERRMEM;
+    }
+    *out = tdmF_cd_value(cd);
+    return TDM_OK;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Initializers                                                             */
+
+static int init_elem(tdmF_Registry *R, const tdmF_Type *t, void *dst, const tdm_Value *v,
+                     tdmF_Err *err)
+{
+    tdmF_Place pl;
+    memset(&pl, 0, sizeof pl);
+    pl.type = t;
+    pl.addr = dst;
+    return tdmF_place_set(R, &pl, v, err);
+}
+
+static int init_field(tdmF_Registry *R, const tdmF_Field *f, char *base, size_t off,
+                      const tdm_Value *v, tdmF_Err *err)
+{
+    tdmF_Place pl;
+    int st;
+    memset(&pl, 0, sizeof pl);
+    pl.type = f->type;
+    pl.addr = base + off;
+    pl.bitpos = f->bitpos;
+    pl.bitwidth = f->isbit ? f->bitwidth : 0;
+    st = tdmF_place_set(R, &pl, v, err);
+    if (st != TDM_OK) {
+        tdmF_err_prefix(err, "field '%s': ", f->name ? f->name : "<anonymous>");
+    }
+    return st;
+}
+
+int tdmF_init(tdmF_Registry *R, const tdmF_Type *t, void *dst, int64_t nelem,
+              const tdmF_Init *in, tdmF_Err *err)
+{
+    char tb[128];
+    size_t i;
+    int st;
+    if (t->kind == TDMF_ARRAY) {
+        size_t esz = t->base->size;
+        int64_t len = t->length >= 0 ? t->length : nelem;
+        if (in->n == 1 && in->vals[0].kind == TDM_STR && t->base->kind == TDMF_INT &&
+            esz == 1 && in->names == NULL) {
+            const tdm_Value *s = &in->vals[0];
+            if (len >= 0 && s->u.s.n > (size_t)len) {
+                return tdmF_seterr(err, TDM_ERRTYPE, "initializer string of length %zu is too "
+                                   "long for %s", s->u.s.n, tdmF_typename(t, tb, sizeof tb));
+            }
+            memcpy(dst, s->u.s.p, s->u.s.n);
+            return TDM_OK;
+        }
+        if (in->names) {
+            return tdmF_seterr(err, TDM_ERRTYPE, "named initializers for an array '%s'",
+                               tdmF_typename(t, tb, sizeof tb));
+        }
+        if (len >= 0 && in->n > (size_t)len) {
+            return tdmF_seterr(err, TDM_ERRTYPE, "too many initializers for %s (%zu given)",
+                               tdmF_typename(t, tb, sizeof tb), in->n);
+        }
+        for (i = 0; i < in->n; i++) {
+            if ((st = init_elem(R, t->base, (char *)dst + i * esz, &in->vals[i], err)) != TDM_OK) {
+                tdmF_err_prefix(err, "element %zu: ", i);
+                return st;
+            }
+        }
+        return TDM_OK;
+    }
+    if (t->kind == TDMF_STRUCT || t->kind == TDMF_UNION) {
+        int fi = 0;
+        if (!(t->flags & TDMF_COMPLETE)) {
+            return tdmF_sized(t, "initialize", err);
+        }
+        for (i = 0; i < in->n; i++) {
+            const tdmF_Field *f;
+            size_t off = 0;
+            if (in->names) {
+                f = tdmF_field_find(t, in->names[i], &off);
+                if (f == NULL) {
+                    return tdmF_seterr(err, TDM_ERRTYPE, "%s has no field '%s'",
+                                       tdmF_typename(t, tb, sizeof tb), in->names[i]);
+                }
+                off -= f->offset;
+            } else {
+                while (fi < t->nfields && t->fields[fi].name == NULL && t->fields[fi].isbit) {
+                    fi++;       /* padding bitfields take no initializer */
+                }
+                if (fi >= t->nfields || (t->kind == TDMF_UNION && i > 0)) {
+                    return tdmF_seterr(err, TDM_ERRTYPE, "too many initializers for %s "
+                                       "(%zu given)", tdmF_typename(t, tb, sizeof tb), in->n);
+                }
+                f = &t->fields[fi++];
+            }
+            if ((st = init_field(R, f, dst, off + f->offset, &in->vals[i], err)) != TDM_OK) {
+                return st;
+            }
+        }
+        return TDM_OK;
+    }
+    if (in->n > 1 || in->names) {
+        return tdmF_seterr(err, TDM_ERRTYPE, "too many initializers for %s (%zu given)",
+                           tdmF_typename(t, tb, sizeof tb), in->n);
+    }
+    return in->n == 1 ? init_elem(R, t, dst, &in->vals[0], err) : TDM_OK;
+}

@@ -1,0 +1,166 @@
+/*
+ * cdata.h — C data objects both adapters wrap, and what can be done with them.
+ *
+ * A cdata is "an object of C type `type` at address `addr`". It is reference
+ * counted (not atomically: callers hold the runtime lock). Memory from new
+ * lives in the same allocation and is freed with the last reference; a
+ * reference cdata (a struct field, an array element, a C variable, memory
+ * returned by C) points into memory it does not own, and holds a strong
+ * reference to the cdata that owns it, if any.
+ *
+ * As a neutral value a cdata is kind TDM_OBJ, lang TDM_LANG_C, u.obj the
+ * tdmF_CData; with TDM_VF_OWNED the value holds one reference.
+ */
+#ifndef TDM_FFI_CDATA_H
+#define TDM_FFI_CDATA_H
+
+#include <stddef.h>
+#include "ctypes.h"
+
+/* tdmF_CData.flags */
+#define TDMF_CD_REF       0x01  /* addr is memory the cdata does not own */
+#define TDMF_CD_CALLBACK  0x02  /* a callback: cb is the binding (ccallback.c) */
+
+typedef struct tdmF_CData tdmF_CData;
+
+/* Finalizer (ffi.gc): called once, before the memory is freed, with the
+   dying cdata (do not keep a reference to it). Never raises. */
+typedef void (*tdmF_Finalizer)(void *ud, tdmF_CData *cd);
+
+struct tdmF_CData {
+    int refs;                   /* values and adapter wrappers holding it */
+    uint16_t flags;             /* TDMF_CD_* */
+    const tdmF_Type *type;      /* borrowed: interned in reg */
+    tdmF_Registry *reg;         /* borrowed: outlives every cdata */
+    void *addr;                 /* the object: payload below, or foreign memory */
+    int64_t nelem;              /* variable-length array: element count; else -1 */
+    tdmF_CData *keep;           /* strong: cdata owning the memory at addr, or NULL */
+    tdmF_Finalizer fin;         /* finalizer, or NULL */
+    void *fin_ud;               /* borrowed: the finalizer's argument */
+    void *cb;                   /* borrowed: the tdmF_Callback when TDMF_CD_CALLBACK
+                                   (owned by the registry: its trampoline outlives it) */
+    const char *name;           /* borrowed: declared name of a C function (a key
+                                   of the registry), for messages; or NULL */
+    max_align_t payload[];      /* the object when the cdata owns it */
+};
+
+/* A cdata owning `size` zeroed bytes for an object of type t (refs = 1).
+   NULL with err when out of memory. */
+TDMI_FUNC tdmF_CData *tdmF_cd_alloc(tdmF_Registry *R, const tdmF_Type *t, size_t size,
+                                    tdmF_Err *err);
+/* A reference cdata: type t at addr, which stays valid while `keep` lives
+   (keep may be NULL for memory the caller vouches for; a new reference to
+   keep is taken). nelem: element count for [?] arrays, else -1. */
+TDMI_FUNC tdmF_CData *tdmF_cd_ref(tdmF_Registry *R, const tdmF_Type *t, void *addr,
+                                  int64_t nelem, tdmF_CData *keep, tdmF_Err *err);
+TDMI_FUNC void tdmF_cd_incref(tdmF_CData *cd);
+/* Drops a reference; at zero runs the finalizer and frees. */
+TDMI_FUNC void tdmF_cd_decref(tdmF_CData *cd);
+TDMI_FUNC void tdmF_cd_set_finalizer(tdmF_CData *cd, tdmF_Finalizer fin, void *ud);
+
+/* A neutral value holding cd (steals the reference). */
+TDMI_FUNC tdm_Value tdmF_cd_value(tdmF_CData *cd);
+/* The cdata in a value, or NULL (borrowed: valid while the value is). */
+TDMI_FUNC tdmF_CData *tdmF_cd_of(const tdm_Value *v);
+/* Release what a value owns (cdata reference, owned string, other
+   languages' objects through their hook). Leaves nil. */
+TDMI_FUNC void tdmF_value_release(tdmF_Registry *R, tdm_Value *v);
+
+/* The address a pointer-like cdata stands for: the pointer value for
+   pointers, the object address for arrays, structs and functions. */
+TDMI_FUNC void *tdmF_cd_address(const tdmF_CData *cd);
+/* Bytes of the object (variable arrays: nelem * element size). */
+TDMI_FUNC size_t tdmF_cd_size(const tdmF_CData *cd);
+/* Element count of an array cdata; -1 when unknown (pointers). */
+TDMI_FUNC int64_t tdmF_cd_length(const tdmF_CData *cd);
+
+/* ------------------------------------------------------------------------ */
+/* Conversions between C memory and neutral values (cconv.c)                */
+
+/* Contexts for tdmF_to_c: a call argument may point into a string's bytes
+   for the duration of the call; a store or a callback result may not. */
+enum { TDMF_CV_ARG = 0, TDMF_CV_STORE = 1, TDMF_CV_RESULT = 2 };
+
+/* Convert v to type t into dst (t's size bytes), with range and type
+   checks. Messages read "expected int, got 3000000000 (out of range)". */
+TDMI_FUNC int tdmF_to_c(tdmF_Registry *R, const tdmF_Type *t, const tdm_Value *v,
+                        void *dst, int ctx, tdmF_Err *err);
+/* Convert C memory of type t to a neutral value: integers (that fit int64)
+   and floats as numbers, _Bool as a boolean, void as nil; anything else
+   (pointers, aggregates, unsigned 64-bit values above INT64_MAX) as a new
+   cdata. Aggregates are references into src kept alive by `keep`, or copies
+   when keep is NULL. *out is owned. */
+TDMI_FUNC int tdmF_from_c(tdmF_Registry *R, const tdmF_Type *t, const void *src,
+                          tdmF_CData *keep, tdm_Value *out, tdmF_Err *err);
+/* Fill object memory of type t from an initializer list (C rules:
+   positional or by field name, the rest stays as it was, normally zero). */
+TDMI_FUNC int tdmF_init(tdmF_Registry *R, const tdmF_Type *t, void *dst, int64_t nelem,
+                        const tdmF_Init *in, tdmF_Err *err);
+/* Short description of a value for messages ("3000000000", "cdata<int *>"). */
+TDMI_FUNC const char *tdmF_describe(const tdm_Value *v, char *buf, size_t n);
+/* May a pointer to `from` be used as a pointer to `to`? */
+TDMI_FUNC int tdmF_ptr_compatible(const tdmF_Type *to, const tdmF_Type *from);
+
+/* ------------------------------------------------------------------------ */
+/* Places: an lvalue inside C memory (cdata.c)                              */
+
+typedef struct tdmF_Place {
+    const tdmF_Type *type;      /* borrowed: the element or field type */
+    void *addr;                 /* the object, or the bitfield's storage unit */
+    uint8_t bitpos, bitwidth;   /* bitwidth 0: not a bitfield */
+    tdmF_CData *owner;          /* borrowed: cdata whose memory this is, or NULL */
+} tdmF_Place;
+
+/* cd[i]: arrays (bounds-checked when the length is known) and pointers. */
+TDMI_FUNC int tdmF_cd_index(tdmF_Registry *R, tdmF_CData *cd, int64_t i,
+                            tdmF_Place *out, tdmF_Err *err);
+/* cd.name for structs/unions and pointers to them (anonymous members are
+   searched). */
+TDMI_FUNC int tdmF_cd_field(tdmF_Registry *R, tdmF_CData *cd, const char *name,
+                            tdmF_Place *out, tdmF_Err *err);
+/* The whole object of a cdata as a place (for its value). */
+TDMI_FUNC void tdmF_cd_place(tdmF_CData *cd, tdmF_Place *out);
+/* Read: scalars as numbers, aggregates as reference cdata. *out owned. */
+TDMI_FUNC int tdmF_place_get(tdmF_Registry *R, const tdmF_Place *pl, tdm_Value *out,
+                             tdmF_Err *err);
+/* Write with conversion and range checks (bitfields: fits the width). */
+TDMI_FUNC int tdmF_place_set(tdmF_Registry *R, const tdmF_Place *pl, const tdm_Value *v,
+                             tdmF_Err *err);
+
+/* ------------------------------------------------------------------------ */
+/* Operations behind the language APIs (cdata.c)                            */
+
+#define TDMF_NEW_POINTEE 0x01   /* new("T *") allocates a T (cffi) */
+
+/* new: zero-filled object of type t; nelem for [?] arrays (< 0: taken from
+   the initializer). init may be NULL. *out: new reference. */
+TDMI_FUNC int tdmF_new(tdmF_Registry *R, const tdmF_Type *t, int64_t nelem, int flags,
+                       const tdmF_Init *init, tdmF_CData **out, tdmF_Err *err);
+/* cast: C conversion rules (integers wrap, pointers from addresses). */
+TDMI_FUNC int tdmF_cast(tdmF_Registry *R, const tdmF_Type *t, const tdm_Value *v,
+                        tdmF_CData **out, tdmF_Err *err);
+/* p + n (arrays decay to pointers). *out: new reference. */
+TDMI_FUNC int tdmF_ptr_add(tdmF_Registry *R, tdmF_CData *cd, int64_t n, tdmF_CData **out,
+                           tdmF_Err *err);
+/* a - b in elements, for pointers/arrays of compatible types. */
+TDMI_FUNC int tdmF_ptr_diff(tdmF_Registry *R, tdmF_CData *a, tdmF_CData *b, int64_t *out,
+                            tdmF_Err *err);
+/* Address comparison: <0, 0, >0. Nil compares as NULL. */
+TDMI_FUNC int tdmF_ptr_cmp(const tdm_Value *a, const tdm_Value *b);
+/* Pointer to the object of cd (or to one of its fields when name != NULL). */
+TDMI_FUNC int tdmF_addressof(tdmF_Registry *R, tdmF_CData *cd, const char *name,
+                             tdmF_CData **out, tdmF_Err *err);
+TDMI_FUNC int tdmF_offsetof(tdmF_Registry *R, const tdmF_Type *t, const char *name,
+                            size_t *out, tdmF_Err *err);
+/* string(p[, n]): the bytes (borrowed: valid while the C memory is) of a
+   char pointer/array up to its NUL (n < 0) or exactly n bytes. */
+TDMI_FUNC int tdmF_string(tdmF_Registry *R, const tdm_Value *v, int64_t n,
+                          const char **p, size_t *len, tdmF_Err *err);
+/* copy(dst, src[, n]): src is a cdata or a string (n < 0: the string and
+   its NUL). Bounds-checked where sizes are known. */
+TDMI_FUNC int tdmF_copy(tdmF_Registry *R, const tdm_Value *dst, const tdm_Value *src,
+                        int64_t n, tdmF_Err *err);
+TDMI_FUNC int tdmF_fill(tdmF_Registry *R, const tdm_Value *dst, int64_t n, int byte,
+                        tdmF_Err *err);
+
+#endif /* TDM_FFI_CDATA_H */

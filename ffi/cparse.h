@@ -1,0 +1,27 @@
+/*
+ * cparse.h — the C declaration parser (the subset cffi and LuaJIT accept
+ * in cdef) and the type-name parser used by new/cast/typeof.
+ *
+ * Messages name the construct and its position in the text:
+ *   "cdef: 3:12: unknown type name 'foo_t'"
+ * Declarations parsed before an error stay declared (redeclaring them
+ * identically later is harmless).
+ */
+#ifndef TDM_FFI_CPARSE_H
+#define TDM_FFI_CPARSE_H
+
+#include "ctypes.h"
+
+/* Parse declarations `src[0..len)` (need not be NUL-terminated) into R.
+   TDM_OK, or TDM_ERRSYNTAX / TDM_ERRMEM with err filled. */
+TDMI_FUNC int tdmF_cdef(tdmF_Registry *R, const char *src, size_t len,
+                        tdmF_Err *err);
+
+/* Parse a type name: "int", "int[?]", "struct foo *", "int(*)(int, int)".
+   `what` prefixes messages ("new", "cast", "typeof"). The outermost array
+   may have a variable length ([?] or []): length -1. *out is interned. */
+TDMI_FUNC int tdmF_parse_type(tdmF_Registry *R, const char *src, size_t len,
+                              const char *what, const tdmF_Type **out,
+                              tdmF_Err *err);
+
+#endif /* TDM_FFI_CPARSE_H */

@@ -1,0 +1,257 @@
+/*
+ * ctypes.h — the C type model shared by both languages.
+ *
+ * Types are interned in a registry (one per runtime): the same type is the
+ * same pointer, so type equality is pointer equality and a function type
+ * stands for its signature. Sizes, alignments and offsets follow gcc on
+ * x86_64 SysV, bitfields included. A function type prepares its libffi call
+ * interface lazily, once per registry.
+ *
+ * The registry is not thread-safe: callers hold the runtime lock. Every
+ * function that can fail returns a status (TDM_OK == 0) and writes its
+ * message into a caller-supplied tdmF_Err; nothing here aborts or exits.
+ */
+#ifndef TDM_FFI_CTYPES_H
+#define TDM_FFI_CTYPES_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <ffi.h>
+#include "tandem.h"
+#include "frame.h"      /* tdm_Error (the struct only) and TDMI_FUNC */
+
+/* ------------------------------------------------------------------------ */
+/* Errors                                                                   */
+
+#define TDMF_ERRMAX 384
+
+/*
+ * A core error: status and a message in a fixed buffer (recording an error
+ * never allocates, so it cannot fail). `cb` holds an error raised by
+ * adapter code inside a callback during a native call: its error object and
+ * traceback, moved here so the caller can re-raise the identical error.
+ */
+typedef struct tdmF_Err {
+    int status;                 /* tdm_Status; TDM_OK when clear */
+    char msg[TDMF_ERRMAX];      /* NUL-terminated message */
+    tdm_Error cb;               /* owns: callback error (cb.status != 0), or zeroed */
+} tdmF_Err;
+
+/* Record an error; returns `status` so that `return tdmF_seterr(...)` works. */
+TDMI_FUNC int tdmF_seterr(tdmF_Err *e, int status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Put `fmt...` in front of the current message ("argument 2 to 'f': "). */
+TDMI_FUNC void tdmF_err_prefix(tdmF_Err *e, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* ------------------------------------------------------------------------ */
+/* Types                                                                    */
+
+typedef enum tdmF_Kind {
+    TDMF_VOID = 0,
+    TDMF_INT,           /* every integer type, _Bool and char */
+    TDMF_FLOAT,         /* float, double */
+    TDMF_PTR,           /* base: the pointee */
+    TDMF_ARRAY,         /* base: the element; length < 0 for [?] / [] */
+    TDMF_STRUCT,
+    TDMF_UNION,
+    TDMF_ENUM,          /* base: the underlying integer type */
+    TDMF_FUNC           /* base: the result; params */
+} tdmF_Kind;
+
+/* tdmF_Type.flags */
+#define TDMF_SIGNED     0x01    /* INT: signed */
+#define TDMF_CHAR       0x02    /* INT: plain `char` (string conversions) */
+#define TDMF_BOOL       0x04    /* INT: _Bool */
+#define TDMF_COMPLETE   0x08    /* STRUCT/UNION/ENUM: body known */
+#define TDMF_VARIADIC   0x10    /* FUNC: declared with `...` */
+#define TDMF_HASBITS    0x20    /* STRUCT/UNION: has bitfields (not by value) */
+#define TDMF_FLEX       0x40    /* STRUCT: ends in a flexible array member */
+#define TDMF_CALLSIG    0x80    /* FUNC: concrete signature of a variadic call */
+
+typedef struct tdmF_Type tdmF_Type;
+
+typedef struct tdmF_Field {
+    char *name;                 /* owns: NULL for anonymous members / padding bitfields */
+    const tdmF_Type *type;      /* borrowed: interned in the registry */
+    size_t offset;              /* bytes; bitfields: offset of the storage unit */
+    uint8_t bitpos;             /* bitfields: first bit inside the unit */
+    uint8_t bitwidth;           /* bitfields: width; 0 for ordinary fields */
+    uint8_t isbit;              /* 1 for bitfields */
+    int line, col;              /* where it was declared (messages) */
+} tdmF_Field;
+
+struct tdmF_Type {
+    uint8_t kind;               /* tdmF_Kind */
+    uint8_t flags;              /* TDMF_* */
+    int8_t cifstate;            /* FUNC: 0 not prepared, 1 ready */
+    uint8_t tdname;             /* anonymous aggregate named by its typedef */
+    uint16_t depth;             /* nesting of derived types (bounded) */
+    size_t size;                /* bytes; 0 for void, functions, [?] arrays */
+    size_t align;
+    const tdmF_Type *base;      /* borrowed: pointee / element / result / enum int */
+    int64_t length;             /* ARRAY: element count, -1 when variable */
+    char *name;                 /* owns: base-type name or tag; NULL if anonymous */
+    tdmF_Field *fields;         /* owns: nfields entries (STRUCT/UNION) */
+    int nfields;
+    const tdmF_Type **params;   /* owns: the array; entries borrowed */
+    int nparams;
+    int nfixed;                 /* FUNC with TDMF_CALLSIG: fixed parameters */
+    int decl_line, decl_col;    /* where a struct/union/enum body was declared */
+    ffi_type *fft;              /* scalars: borrowed static libffi type;
+                                   STRUCT: owns, built by tdmF_ffitype */
+    ffi_type **elems;           /* owns: STRUCT element list for fft */
+    ffi_cif cif;                /* FUNC: valid when cifstate == 1 */
+    ffi_type **argv;            /* owns: FUNC argument types for cif */
+    const tdmF_Type *ptrto;     /* borrowed: cached pointer-to-this type */
+    uint32_t hash;
+    tdmF_Type *hnext;           /* borrowed: intern chain (registry owns all) */
+    tdmF_Type *next;            /* borrowed: list of every type, freed by registry */
+};
+
+/* The built-in base types, in the order of tdmF_base(). */
+typedef enum tdmF_BaseId {
+    TDMF_T_VOID = 0, TDMF_T_BOOL, TDMF_T_CHAR, TDMF_T_SCHAR, TDMF_T_UCHAR,
+    TDMF_T_SHORT, TDMF_T_USHORT, TDMF_T_INT, TDMF_T_UINT, TDMF_T_LONG,
+    TDMF_T_ULONG, TDMF_T_LLONG, TDMF_T_ULLONG, TDMF_T_FLOAT, TDMF_T_DOUBLE,
+    TDMF_T_INT8, TDMF_T_UINT8, TDMF_T_INT16, TDMF_T_UINT16, TDMF_T_INT32,
+    TDMF_T_UINT32, TDMF_T_INT64, TDMF_T_UINT64, TDMF_T_SIZE, TDMF_T_SSIZE,
+    TDMF_T_INTPTR, TDMF_T_UINTPTR, TDMF_T_PTRDIFF, TDMF_T_WCHAR, TDMF_T_OFF,
+    TDMF_T_TIME, TDMF_NBASE
+} tdmF_BaseId;
+
+/* ------------------------------------------------------------------------ */
+/* Registry                                                                 */
+
+typedef struct tdmF_Registry tdmF_Registry;
+
+/* Names of the ordinary identifier space. */
+typedef enum tdmF_NameKind {
+    TDMF_N_TYPEDEF = 1, TDMF_N_FUNC, TDMF_N_VAR, TDMF_N_CONST
+} tdmF_NameKind;
+
+typedef struct tdmF_Name {
+    char *key;                  /* owns: the identifier */
+    int kind;                   /* tdmF_NameKind */
+    const tdmF_Type *type;      /* borrowed: typedef target, function or variable
+                                   type, or the constant's type */
+    int64_t value;              /* TDMF_N_CONST */
+} tdmF_Name;
+
+/* New empty registry (base types and standard typedefs only); NULL when out
+   of memory. Standalone: usable without a runtime (unit tests). */
+TDMI_FUNC tdmF_Registry *tdmF_registry_new(void);
+/* Free the registry, every type, library and callback trampoline. Matches
+   tdm_Runtime.ffi_free. Cdata objects must be released before. */
+TDMI_FUNC void tdmF_registry_free(void *reg);
+
+TDMI_FUNC const tdmF_Type *tdmF_base(const tdmF_Registry *R, tdmF_BaseId id);
+/* Interned derived types; NULL when out of memory (err filled). */
+TDMI_FUNC const tdmF_Type *tdmF_ptr(tdmF_Registry *R, const tdmF_Type *to,
+                                    tdmF_Err *err);
+TDMI_FUNC const tdmF_Type *tdmF_array(tdmF_Registry *R, const tdmF_Type *elem,
+                                      int64_t length, tdmF_Err *err);
+/* A function type; `nfixed` < 0 for an ordinary signature, else the number
+   of fixed parameters of a concrete variadic call signature. */
+TDMI_FUNC const tdmF_Type *tdmF_func(tdmF_Registry *R, const tdmF_Type *ret,
+                                     const tdmF_Type *const *params, int n,
+                                     int variadic, int nfixed, tdmF_Err *err);
+/* A new, incomplete struct/union/enum (nominal; not registered by tag). */
+TDMI_FUNC tdmF_Type *tdmF_aggregate(tdmF_Registry *R, int kind, const char *tag,
+                                    tdmF_Err *err);
+/* Lay out `fields` (ownership of the array and names moves to t on success;
+   on failure the caller keeps them) and mark t complete. */
+TDMI_FUNC int tdmF_complete(tdmF_Registry *R, tdmF_Type *t, tdmF_Field *fields,
+                            int n, tdmF_Err *err);
+
+/* Ordinary identifiers. Lookup: NULL when absent. Define: identical
+   redeclaration is fine, a different one is an error naming both. */
+TDMI_FUNC const tdmF_Name *tdmF_lookup(const tdmF_Registry *R, const char *name);
+TDMI_FUNC int tdmF_define(tdmF_Registry *R, const char *name, int kind,
+                          const tdmF_Type *type, int64_t value, tdmF_Err *err);
+/* Tags: `kind` is TDMF_STRUCT, TDMF_UNION or TDMF_ENUM. */
+TDMI_FUNC tdmF_Type *tdmF_tag_lookup(const tdmF_Registry *R, int kind,
+                                     const char *tag);
+TDMI_FUNC int tdmF_tag_define(tdmF_Registry *R, tdmF_Type *t, tdmF_Err *err);
+
+/* ------------------------------------------------------------------------ */
+/* Queries                                                                  */
+
+/* C spelling of a type ("int *", "int[4]", "int(*)(int, int)"), truncated
+   to fit; returns buf. */
+TDMI_FUNC const char *tdmF_typename(const tdmF_Type *t, char *buf, size_t n);
+/* The same with a declarator name inside ("int f(int)", "char *names[4]"). */
+TDMI_FUNC const char *tdmF_declname(const tdmF_Type *t, const char *name, char *buf,
+                                    size_t n);
+/* Enums act as their integer type: the scalar type to convert through. */
+static inline const tdmF_Type *tdmF_scalar(const tdmF_Type *t)
+{
+    return t->kind == TDMF_ENUM ? t->base : t;
+}
+static inline int tdmF_is_int(const tdmF_Type *t)
+{
+    return t->kind == TDMF_INT || t->kind == TDMF_ENUM;
+}
+/* Pointers, arrays and functions (which decay to pointers). */
+static inline int tdmF_is_ptrlike(const tdmF_Type *t)
+{
+    return t->kind == TDMF_PTR || t->kind == TDMF_ARRAY || t->kind == TDMF_FUNC;
+}
+/* Size usable for a value of this type; error for incomplete types, void,
+   functions and variable arrays (`what` names the operation). */
+TDMI_FUNC int tdmF_sized(const tdmF_Type *t, const char *what, tdmF_Err *err);
+/* Find a field by name, searching anonymous members; adds the member's
+   offset into *offset (start at 0). NULL when absent. */
+TDMI_FUNC const tdmF_Field *tdmF_field_find(const tdmF_Type *t, const char *name,
+                                            size_t *offset);
+
+/* The libffi descriptor for passing t by value; NULL with err for types
+   libffi cannot pass (unions, bitfield structs, arrays, incomplete). */
+TDMI_FUNC ffi_type *tdmF_ffitype(tdmF_Registry *R, const tdmF_Type *t,
+                                 tdmF_Err *err);
+/* The prepared call interface of a function type (prepared on first use,
+   kept on the interned type: one per signature per registry). */
+TDMI_FUNC ffi_cif *tdmF_cif(tdmF_Registry *R, const tdmF_Type *fn, tdmF_Err *err);
+
+/* ------------------------------------------------------------------------ */
+/* Adapter hooks                                                            */
+
+/* An initializer list: positional values, or values by field name. */
+typedef struct tdmF_Init {
+    size_t n;
+    const tdm_Value *vals;      /* borrowed: valid until hooks->done */
+    const char *const *names;   /* borrowed: field names, or NULL (positional) */
+} tdmF_Init;
+
+/*
+ * What the core cannot do alone with objects of an adapter's language:
+ * expand a list/table/dict used as an aggregate initializer, and release a
+ * value it was handed ownership of (a callback result, an error object).
+ * Registered per language; every hook may be NULL.
+ */
+typedef struct tdmF_Hooks {
+    void *ud;                   /* borrowed: adapter state, outlives the registry use */
+    /* TDM_OK and *out filled, or an error status with err filled (e.g. the
+       object is not a sequence). */
+    int (*expand)(void *ud, const tdm_Value *v, tdmF_Init *out, tdmF_Err *err);
+    void (*done)(void *ud, tdmF_Init *in);
+    void (*release)(void *ud, tdm_Value *v);
+} tdmF_Hooks;
+
+/* Install hooks for objects of `lang` (copied). */
+TDMI_FUNC void tdmF_set_hooks(tdmF_Registry *R, tdm_LangId lang, const tdmF_Hooks *h);
+TDMI_FUNC const tdmF_Hooks *tdmF_hooks(const tdmF_Registry *R, int lang);
+/* Free what an error record owns (message, traceback, error object). */
+TDMI_FUNC void tdmF_error_clear(tdmF_Registry *R, tdm_Error *e);
+TDMI_FUNC void tdmF_err_clear(tdmF_Registry *R, tdmF_Err *e);
+
+/* Internal to ffi/: the registry's extension slots used by other files. */
+typedef struct tdmF_Ext {
+    void *libs;                 /* owns: list of tdmF_Lib (ccall.c) */
+    void *callbacks;            /* owns: list of trampolines (ccallback.c) */
+    void (*free_libs)(void *);
+    void (*free_callbacks)(void *);
+} tdmF_Ext;
+TDMI_FUNC tdmF_Ext *tdmF_ext(tdmF_Registry *R);
+
+#endif /* TDM_FFI_CTYPES_H */
