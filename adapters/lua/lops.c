@@ -12,22 +12,56 @@
 #include "ladapter.h"
 #include "value.h"
 
-/* [-0, +0, -]: innermost entry last in e->trace. */
-void tdmL_record_trace(lua_State *L, int level, tdm_Error *e)
+#define TRACE_HEAD 10    /* entries kept from the innermost end */
+#define TRACE_TAIL 11    /* entries kept from the outermost end */
+
+/* Number of levels on L's stack (exponential then binary search, as
+   luaL_traceback does, so a deep stack costs O(log n) probes). */
+static int last_level(lua_State *L)
 {
     lua_Debug ar;
+    int li = 1, le = 1;
+    while (lua_getstack(L, le, &ar)) {
+        li = le;
+        le *= 2;
+    }
+    while (li < le) {
+        int m = (li + le) / 2;
+        if (lua_getstack(L, m, &ar)) {
+            li = m + 1;
+        } else {
+            le = m;
+        }
+    }
+    return le - 1;
+}
+
+static void add_level(lua_State *L, int level, tdm_Error *e)
+{
+    lua_Debug ar;
+    if (!lua_getstack(L, level, &ar) || !lua_getinfo(L, "Sln", &ar)
+        || strcmp(ar.what, "C") == 0) {
+        return;
+    }
+    const char *name = ar.name;
+    if (name == NULL) {
+        name = strcmp(ar.what, "main") == 0 ? "<main chunk>" : "<lua function>";
+    }
+    tdmS_add_trace(e, TDM_LANG_LUA, name, ar.short_src, ar.currentline);
+}
+
+/* [-0, +0, -]: innermost entry last in e->trace; a deep stack keeps its
+   TRACE_HEAD innermost and TRACE_TAIL outermost levels. */
+void tdmL_record_trace(lua_State *L, int level, tdm_Error *e)
+{
+    int last = last_level(L);
     int first = e->ntrace;
-    while (lua_getstack(L, level++, &ar)) {
-        if (!lua_getinfo(L, "Sln", &ar) || strcmp(ar.what, "C") == 0) {
+    for (int lv = level; lv <= last; lv++) {
+        if (lv - level >= TRACE_HEAD && last - lv >= TRACE_TAIL) {
+            lv = last - TRACE_TAIL;     /* skip the middle */
             continue;
         }
-        const char *name = ar.name;
-        if (name == NULL) {
-            name = strcmp(ar.what, "main") == 0 ? "<main chunk>" : "<lua function>";
-        }
-        if (tdmS_add_trace(e, TDM_LANG_LUA, name, ar.short_src, ar.currentline) != TDM_OK) {
-            break;
-        }
+        add_level(L, lv, e);
     }
     /* getstack walks innermost first: reverse the new entries */
     for (int i = first, j = e->ntrace - 1; i < j; i++, j--) {
@@ -46,6 +80,10 @@ static int msgh(lua_State *L)
     if (f != NULL && f->lang == &tdmL_lang && f->err.message == NULL
         && f->err.ntrace == 0) {
         if (tdmL_toforeign(L, st, 1) == NULL) {
+            int t = lua_type(L, 1);
+            if (t != LUA_TSTRING && t != LUA_TNUMBER && t != LUA_TNIL) {
+                tdmL_tovalue(L, st, 1, &f->err.value);   /* error({code = 7}) */
+            }
             size_t n;
             const char *m = luaL_tolstring(L, 1, &n);
             tdmS_error_lstr(f, TDM_ERRRUN, m, n);

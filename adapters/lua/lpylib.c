@@ -154,8 +154,8 @@ void tdmL_push_foreign_lib(lua_State *L, tdmL_State *st, tdm_LangId lang,
     tdmL_foreign_call(L, st, lang, TDM_OP_IMPORT, 0, lua_gettop(L), 1);
     lua_pushliteral(L, "_lua_args");
     tdmL_foreign_call(L, st, lang, TDM_OP_GETATTR, 0, lua_gettop(L) - 1, 2);
-    lua_setfield(L, -4, "args");
-    lua_pop(L, 2);
+    lua_setfield(L, -5, "args");       /* lib, name, module, key, fn */
+    lua_pop(L, 3);
 }
 
 static int install(lua_State *L)

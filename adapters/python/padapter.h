@@ -1,0 +1,233 @@
+/*
+ * padapter.h — internal interface of the Python adapter.
+ *
+ * The Python adapter translates between CPython and the neutral model:
+ * PyObject <-> tdm_Value (pconvert.c), crossings started from Python
+ * (pcall.c), operations on Python objects requested by another language
+ * (pops.c), Lua objects seen from Python as proxies (pproxy.c, pcoro.c), the
+ * LuaRuntime type (pruntime.c), Lua errors as Python exceptions with the Lua
+ * frames as traceback entries (perror.c), the module (pmodule.c) and starting
+ * CPython inside a Lua host (pboot.c). It never includes lua.h and never calls
+ * the Lua API: everything Lua goes through tdmL_lang.
+ *
+ * Locks. Lua runs under the runtime lock, Python under the GIL. The order is
+ * always "runtime lock, then GIL": a thread holding the GIL releases it before
+ * it blocks on the runtime lock, so the two never deadlock.
+ */
+#ifndef TDM_PADAPTER_H
+#define TDM_PADAPTER_H
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include "runtime.h"
+#include "boot.h"
+#include "value.h"
+
+#define TDMP_STRCACHE 256       /* Lua string -> Python str cache slots */
+#define TDMP_STRCACHE_MAX 512   /* longest string cached (bytes) */
+
+typedef struct tdmP_Module tdmP_Module;
+typedef struct tdmP_Runtime tdmP_Runtime;
+
+/* One slot of the string cache: a Lua string identity and its Python str. */
+typedef struct tdmP_StrSlot {
+    const void *key;            /* weak: the Lua string, compared with content */
+    PyObject *obj;              /* strong */
+} tdmP_StrSlot;
+
+/* Per-runtime Python state; rt->state[TDM_LANG_PYTHON]. Fields marked (GIL)
+   are touched only with the GIL held, (lock) only with the runtime lock. */
+typedef struct tdmP_State {
+    tdm_Runtime *rt;            /* borrowed: rt owns this struct via tdmP_detach */
+    tdmP_Module *mod;           /* borrowed: kept alive by `module` */
+    PyObject *module;           /* strong: the _tandem module */
+    tdmP_Runtime *owner;        /* weak (Python host: the LuaRuntime that opened
+                                   rt) or strong (hosted: see owner_strong) */
+    int owner_strong;
+    /* options (GIL) */
+    PyObject *encoding;         /* strong: str, or NULL for bytes */
+    PyObject *source_encoding;  /* strong: str */
+    int enc_utf8;               /* encoding is UTF-8: fast paths */
+    int unpack_returned_tuples;
+    PyObject *attribute_filter; /* strong or NULL */
+    PyObject *attr_getter;      /* strong or NULL */
+    PyObject *attr_setter;      /* strong or NULL */
+    PyObject *overflow_handler; /* strong or NULL */
+    /* identity: Lua object key -> live proxy (GIL; weak, removed in dealloc) */
+    tdmI_Map ids;
+    /* strings (GIL) */
+    tdmP_StrSlot strcache[TDMP_STRCACHE];
+    /* pins: objects kept alive from op() until finish() (lock) */
+    PyObject **pins;            /* owns: array, strong refs */
+    int npins, cpins;
+    PyObject **zombies;         /* owns: array, strong refs dropped at the next
+                                   entry into the Python zone (lock) */
+    int nzombies, czombies;
+    PyObject *chunks;           /* strong dict: chunk name -> source (linecache) */
+    long chunkseq;
+} tdmP_State;
+
+/* LuaRuntime. */
+struct tdmP_Runtime {
+    PyObject_HEAD
+    tdm_Runtime *rt;            /* owns one tdmR reference */
+    tdmP_State *st;             /* borrowed: rt->state[TDM_LANG_PYTHON] */
+    int owns_lua;               /* close() closes the Lua state */
+    int owns_state;             /* dealloc frees st (a host's wrapper after detach) */
+    int closed;
+    long long membase;          /* Lua memory in use after set-up (not counted) */
+    long long maxmem;           /* max_memory as given (0: none) */
+    PyObject *weakreflist;
+};
+
+/* A Lua object seen from Python (table, function, coroutine, userdata). */
+typedef struct tdmP_Proxy {
+    PyObject_HEAD
+    tdmP_Runtime *owner;        /* strong */
+    void *handle;               /* owns one Lua reference (tdmL_lang.release) */
+    const void *key;            /* identity in owner->st->ids */
+    int kind;                   /* TDM_OBJ_* */
+    vectorcallfunc vectorcall;
+    PyObject *weakreflist;
+    /* coroutines only */
+    PyObject *coargs;           /* strong: arguments of the first resume, or NULL */
+    int costate;                /* 0 fresh, 1 started, 2 finished */
+} tdmP_Proxy;
+
+/* Module state. */
+struct tdmP_Module {
+    PyTypeObject *runtime_type;
+    PyTypeObject *object_type;      /* base: _LuaObject */
+    PyTypeObject *table_type;
+    PyTypeObject *function_type;
+    PyTypeObject *thread_type;
+    PyTypeObject *userdata_type;
+    PyTypeObject *wrapper_type;     /* as_attrgetter / as_itemgetter */
+    PyTypeObject *args_type;        /* python.args() result */
+    PyTypeObject *nogc_type;
+    PyObject *LuaError;
+    PyObject *LuaSyntaxError;
+    PyObject *LuaMemoryError;
+    PyObject *helpers;              /* dict: namespace of the traceback helper */
+    PyObject *table_names;          /* frozenset: attributes owned by the proxy */
+    PyObject *thread_names;
+    PyObject *host;                 /* strong: LuaRuntime of the hosting Lua, or NULL */
+};
+
+/* A Python object marked for Lua indexing (as_attrgetter/as_itemgetter). */
+typedef struct tdmP_Wrapper {
+    PyObject_HEAD
+    PyObject *obj;              /* strong */
+    int proto;                  /* TDM_PROTO_ATTR / TDM_PROTO_ITEM / _FUNC */
+} tdmP_Wrapper;
+
+/* python.args{...}: positional and keyword arguments for a Python call. */
+typedef struct tdmP_Args {
+    PyObject_HEAD
+    PyObject *args;             /* strong tuple */
+    PyObject *kwargs;           /* strong dict */
+} tdmP_Args;
+
+/* ---- pmodule.c ---------------------------------------------------------- */
+TDMI_DATA PyModuleDef tdmP_moduledef;
+/* Module state of the module object m (borrowed). */
+TDMI_FUNC tdmP_Module *tdmP_modstate(PyObject *m);
+/* Create and execute the module outside the import system (Lua host). New
+   reference. */
+TDMI_FUNC PyObject *tdmP_make_module(const char *origin);
+
+/* ---- pruntime.c --------------------------------------------------------- */
+TDMI_FUNC int tdmP_runtime_init_type(PyObject *m, tdmP_Module *ms);
+/* A LuaRuntime object that does not own rt (Lua or C host). New reference. */
+TDMI_FUNC tdmP_Runtime *tdmP_runtime_wrap(tdmP_Module *ms, tdm_Runtime *rt);
+/* New per-runtime state with lupa's defaults; attached by the caller. */
+TDMI_FUNC tdmP_State *tdmP_state_new(tdm_Runtime *rt, PyObject *module);
+TDMI_FUNC void tdmP_state_free(tdmP_State *st);
+/* Raise LuaError when the runtime is closed; 0 when usable, -1 raised. */
+TDMI_FUNC int tdmP_check_open(tdmP_Runtime *r);
+
+/* ---- pconvert.c --------------------------------------------------------- */
+/* Python -> neutral for an argument sent to Lua. Objects get a new reference
+   (TDM_VF_OWNED); strings borrow the buffer of `o` (kept alive by the caller:
+   `o` is borrowed and must outlive the frame). Encoded strings of a non-UTF-8
+   encoding are added to *tmp (a list, created on demand). 0, or -1 raised. */
+TDMI_FUNC int tdmP_to_value(tdmP_Runtime *r, PyObject *o, tdm_Value *v,
+                            PyObject **tmp);
+/* Same, for a result or error going back to another language from op():
+   objects owned, strings pinned until finish. 0 or -1 raised. */
+TDMI_FUNC int tdmP_to_result(tdmP_State *st, PyObject *o, tdm_Value *v);
+/* Neutral -> Python. For TDM_OBJ of Lua, steals the handle when
+   TDM_VF_OWNED (clears the flag); a borrowed Lua handle is not supported
+   from results (the Lua side always gives owned ones). New reference, or
+   NULL raised. */
+TDMI_FUNC PyObject *tdmP_from_value(tdmP_State *st, tdm_Value *v);
+/* The proxy for a Lua object (identity-preserving). Steals an owned handle.
+   New reference or NULL. */
+TDMI_FUNC PyObject *tdmP_proxy_for(tdmP_State *st, tdm_Value *v);
+/* Pins and deferred decrefs (runtime lock held). */
+TDMI_FUNC int tdmP_pin(tdmP_State *st, PyObject *o);     /* steals o */
+TDMI_FUNC void tdmP_drop_zombies(tdmP_State *st);       /* GIL + lock held */
+
+/* ---- pcall.c: crossings Python -> Lua ---------------------------------- */
+/* Run `op` on Lua with `nargs` prepared arguments in f (tdmS_init done by
+   tdmP_frame). Releases the GIL while Lua runs. Returns the status. */
+TDMI_FUNC void tdmP_frame(tdm_Frame *f, tdmP_Runtime *r, int op);
+TDMI_FUNC int tdmP_enter(tdm_Frame *f);
+/* After tdmP_enter: finish the frame, release the owned arguments, leave
+   the runtime lock. */
+TDMI_FUNC void tdmP_leave(tdm_Frame *f);
+/* Arguments args[0..n) -> f->args[first..] (f->nargs counts the converted
+   ones, also on error); temporaries go to *tmp. 0 or -1 raised. */
+TDMI_FUNC int tdmP_fill_args(tdmP_Runtime *r, tdm_Frame *f, int first,
+                             PyObject *const *args, Py_ssize_t n, PyObject **tmp);
+/* Drop the owned arguments of f (GIL held). */
+TDMI_FUNC void tdmP_drop_args(tdm_Frame *f);
+/* Results of f as Python: None, one object, or a tuple. New reference. */
+TDMI_FUNC PyObject *tdmP_results(tdmP_State *st, tdm_Frame *f);
+/* Call op with the Python objects args[0..n) and return the results as
+   above (or raise). The whole protocol in one function. New reference. */
+TDMI_FUNC PyObject *tdmP_run(tdmP_Runtime *r, int op, PyObject *const *args,
+                             Py_ssize_t n, int syntax_prefix);
+/* Same with a Lua handle as args[0] (a proxy's object). */
+TDMI_FUNC PyObject *tdmP_run_on(tdmP_Proxy *p, int op, int sub,
+                                PyObject *const *args, Py_ssize_t n);
+
+/* ---- perror.c ----------------------------------------------------------- */
+/* Raise the error of a failed frame as a Python exception (LuaError family or
+   the original Python exception), with the Lua frames in the traceback.
+   `prefix`: message prefix for syntax errors ("error loading code: "). */
+TDMI_FUNC void tdmP_raise_frame(tdmP_State *st, tdm_Frame *f, const char *prefix);
+/* Record the current Python exception into f->err (clears it). Returns
+   TDM_ERRRUN. GIL held. */
+TDMI_FUNC int tdmP_capture(tdmP_State *st, tdm_Frame *f);
+/* Formatted traceback + message of an exception. New reference str. */
+TDMI_FUNC PyObject *tdmP_format_exc(tdmP_Module *ms, PyObject *exc);
+/* Register a chunk's source for tracebacks; returns the chunk name to use
+   (borrowed from st->chunks, valid while st lives). */
+TDMI_FUNC PyObject *tdmP_chunk_name(tdmP_State *st, PyObject *source,
+                                    PyObject *name);
+
+/* ---- pproxy.c ----------------------------------------------------------- */
+TDMI_FUNC int tdmP_proxy_init_types(PyObject *m, tdmP_Module *ms);
+TDMI_FUNC PyObject *tdmP_proxy_new(tdmP_State *st, tdm_Value *v);
+/* The module function lua_type(obj). */
+TDMI_FUNC PyObject *tdmP_lua_type(PyObject *m, PyObject *obj);
+/* (args, kwargs) from a single Lua table argument (unpacks_lua_table). */
+TDMI_FUNC PyObject *tdmP_unpack_table(PyObject *m, PyObject *table);
+TDMI_FUNC int tdmP_is_proxy(tdmP_Module *ms, PyObject *o);
+
+/* ---- pcoro.c ------------------------------------------------------------ */
+TDMI_FUNC int tdmP_coro_init_type(PyObject *m, tdmP_Module *ms);
+
+/* ---- pops.c: the ops on Python objects --------------------------------- */
+TDMI_DATA const tdm_Lang tdmP_lang;
+TDMI_FUNC int tdmP_misc_init_types(PyObject *m, tdmP_Module *ms);
+
+/* ---- pboot.c ------------------------------------------------------------ */
+/* The LuaRuntime of the Lua state that is calling into Python on this thread,
+   or of the hosting Lua state. New reference or NULL raised. */
+TDMI_FUNC PyObject *tdmP_host_runtime(PyObject *m);
+TDMI_FUNC tdm_Runtime *tdmP_current_rt(void);
+TDMI_FUNC void tdmP_set_current_rt(tdm_Runtime *rt);
+
+#endif /* TDM_PADAPTER_H */

@@ -1,0 +1,218 @@
+/*
+ * pboot.c — CPython inside a Lua (or C) host.
+ *
+ * tdmP_boot starts CPython when the process has none: libpython is promoted
+ * to global symbols first (so C extension modules such as _json, _decimal,
+ * _sqlite3 resolve against it), the Python package directory beside the Lua
+ * module is put on sys.path, and this very copy of the extension module is
+ * registered as sys.modules["tandem._tandem"] (the builtin importer refuses
+ * dotted names from the inittab, so the module is created from its def and
+ * inserted), so `import tandem` in that Python uses the running adapter
+ * instead of loading a second copy. The GIL is released before returning.
+ *
+ * Inside such a Python, tandem.host_runtime() is a LuaRuntime for the Lua
+ * state calling into Python, and sys.modules["lua"] offers lunatic-python's
+ * `import lua` (eval, execute, globals, require).
+ */
+#include <dlfcn.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include "padapter.h"
+
+static const char lua_module_src[] =
+    "import sys as _sys, types as _types\n"
+    "def _install(t):\n"
+    "    m = _types.ModuleType('lua', 'The hosting Lua state (lunatic-python API).')\n"
+    "    def eval(code, *args):\n"
+    "        return t.host_runtime().eval(code, *args)\n"
+    "    def execute(code, *args):\n"
+    "        return t.host_runtime().execute(code, *args)\n"
+    "    def globals():\n"
+    "        return t.host_runtime().globals()\n"
+    "    def require(name):\n"
+    "        return t.host_runtime().require(name)\n"
+    "    m.eval, m.execute, m.globals, m.require = eval, execute, globals, require\n"
+    "    m.runtime = t.host_runtime\n"
+    "    _sys.modules.setdefault('lua', m)\n";
+
+static void set_err(char *err, size_t errlen, const char *msg)
+{
+    if (errlen > 0) {
+        snprintf(err, errlen, "%s", msg);
+    }
+}
+
+/* The directory of the Python package beside this shared object:
+   <dir>/lua/tandem.so -> <dir>/python. 0 when found. */
+static int package_dir(char *out, size_t n, const char **self_path)
+{
+    Dl_info info;
+    if (dladdr((void *)&tdmP_boot, &info) == 0 || info.dli_fname == NULL) {
+        return -1;
+    }
+    *self_path = info.dli_fname;
+    char buf[PATH_MAX];
+    snprintf(buf, sizeof buf, "%s", info.dli_fname);
+    char *dir = dirname(buf);                       /* .../build/lua */
+    char probe[PATH_MAX + 64];
+    snprintf(probe, sizeof probe, "%s/../python/tandem/__init__.py", dir);
+    if (access(probe, R_OK) == 0) {
+        snprintf(out, n, "%s/../python", dir);
+        return 0;
+    }
+    return -1;
+}
+
+/* Make sys.modules["tandem._tandem"] this module. GIL held. New reference. */
+static PyObject *own_module(const char *self_path)
+{
+    PyObject *mods = PyImport_GetModuleDict();      /* borrowed */
+    PyObject *m = PyDict_GetItemString(mods, "tandem._tandem");
+    if (m != NULL) {
+        return Py_NewRef(m);
+    }
+    m = tdmP_make_module(self_path);
+    if (m == NULL) {
+        return NULL;
+    }
+    if (PyDict_SetItemString(mods, "tandem._tandem", m) < 0) {
+        Py_DECREF(m);
+        return NULL;
+    }
+    return m;
+}
+
+static void install_lua_module(PyObject *m)
+{
+    PyObject *ns = PyDict_New();
+    PyObject *b = PyImport_ImportModule("builtins");
+    PyObject *r = NULL;
+    if (ns != NULL && b != NULL && PyDict_SetItemString(ns, "__builtins__", b) == 0) {
+        r = PyRun_String(lua_module_src, Py_file_input, ns, ns);
+    }
+    PyObject *fn = r ? PyDict_GetItemString(ns, "_install") : NULL;
+    PyObject *x = fn ? PyObject_CallOneArg(fn, m) : NULL;
+    if (x == NULL) {
+        PyErr_Clear();
+    }
+    Py_XDECREF(x);
+    Py_XDECREF(r);
+    Py_XDECREF(b);
+    Py_XDECREF(ns);
+}
+
+int tdmP_boot(tdm_Runtime *rt, char *err, size_t errlen)
+{
+    char pkg[PATH_MAX] = "";
+    const char *self_path = NULL;
+    int found = package_dir(pkg, sizeof pkg, &self_path) == 0;
+    if (!Py_IsInitialized()) {
+        char lib[64];
+        snprintf(lib, sizeof lib, "libpython%d.%d.so.1.0", PY_MAJOR_VERSION, PY_MINOR_VERSION);
+        if (dlopen(lib, RTLD_NOW | RTLD_GLOBAL) == NULL) {
+            set_err(err, errlen, dlerror());
+            return TDM_ERRARG;
+        }
+        Py_InitializeEx(0);
+        if (!Py_IsInitialized()) {
+            set_err(err, errlen, "tandem: CPython failed to initialise");
+            return TDM_ERRRUN;
+        }
+        if (found) {
+            PyObject *path = PySys_GetObject("path");       /* borrowed */
+            PyObject *d = PyUnicode_DecodeFSDefault(pkg);
+            if (path == NULL || d == NULL || PyList_Insert(path, 0, d) < 0) {
+                PyErr_Clear();
+            }
+            Py_XDECREF(d);
+        }
+        PyEval_SaveThread();
+    }
+    PyGILState_STATE gs = PyGILState_Ensure();
+    int status = TDM_OK;
+    PyObject *m = own_module(self_path);
+    if (m == NULL) {
+        PyErr_Print();
+        set_err(err, errlen, "tandem: could not create the tandem._tandem module");
+        status = TDM_ERRRUN;
+        goto done;
+    }
+    if (rt->state[TDM_LANG_PYTHON] == NULL) {
+        tdmP_State *st = tdmP_state_new(rt, m);
+        if (st == NULL) {
+            PyErr_Clear();
+            set_err(err, errlen, "tandem: out of memory");
+            status = TDM_ERRMEM;
+            goto done;
+        }
+        tdmR_attach(rt, &tdmP_lang, st);
+    }
+    install_lua_module(m);
+done:
+    Py_XDECREF(m);
+    PyGILState_Release(gs);
+    return status;
+}
+
+void tdmP_detach(tdm_Runtime *rt)
+{
+    tdmP_State *st = rt->state[TDM_LANG_PYTHON];
+    if (st == NULL || !Py_IsInitialized()) {
+        return;
+    }
+    PyGILState_STATE gs = PyGILState_Ensure();
+    tdmR_drain(rt, TDM_LANG_PYTHON);
+    rt->state[TDM_LANG_PYTHON] = NULL;
+    rt->lang[TDM_LANG_PYTHON] = NULL;
+    tdmP_Module *ms = st->mod;
+    if (ms->host != NULL && ((tdmP_Runtime *)ms->host)->rt == rt) {
+        Py_CLEAR(ms->host);
+    }
+    if (st->owner != NULL && st->owner_strong) {
+        /* proxies may outlive the host: the wrapper takes the state along */
+        tdmP_Runtime *w = st->owner;
+        w->closed = 1;
+        w->owns_state = 1;
+        st->owner = NULL;
+        st->owner_strong = 0;
+        Py_DECREF(w);
+    } else {
+        tdmP_state_free(st);
+    }
+    PyGILState_Release(gs);
+}
+
+PyObject *tdmP_host_runtime(PyObject *m)
+{
+    tdmP_Module *ms = tdmP_modstate(m);
+    tdm_Runtime *rt = tdmP_current_rt();
+    if (rt == NULL) {
+        if (ms->host != NULL) {
+            return Py_NewRef(ms->host);
+        }
+        PyErr_SetString(PyExc_RuntimeError,
+                        "tandem.host_runtime(): this Python is not running inside Lua "
+                        "(call it from Python code that Lua called)");
+        return NULL;
+    }
+    tdmP_State *st = rt->state[TDM_LANG_PYTHON];
+    if (st == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "tandem.host_runtime(): Python is detached");
+        return NULL;
+    }
+    if (st->owner == NULL) {
+        tdmP_Runtime *w = tdmP_runtime_wrap(ms, rt);
+        if (w == NULL) {
+            return NULL;
+        }
+        st->owner = w;
+        st->owner_strong = 1;
+    }
+    if (st->owner_strong && ms->host == NULL) {
+        ms->host = Py_NewRef((PyObject *)st->owner);
+    }
+    return Py_NewRef((PyObject *)st->owner);
+}

@@ -1,0 +1,186 @@
+/*
+ * pcall.c — crossings started from Python: Python code operating on Lua.
+ *
+ * The protocol of one crossing (docs/architecture.md):
+ *   1. with the GIL: arguments -> neutral values in a frame on the C stack;
+ *   2. release the GIL (the thread state is kept in f->host so that a Lua ->
+ *      Python callback on this thread can take it back), take the runtime
+ *      lock, tdmS_call: Lua runs;
+ *   3. re-take the GIL; drain the releases other threads queued; results ->
+ *      Python (or the error -> an exception);
+ *   4. tdmS_end (Lua leaves its zone), unlock, drop the owned arguments.
+ * The runtime lock is taken before tdmS_call because tdmS_call links the
+ * frame into rt->top, which only the lock holder may touch.
+ */
+#include "padapter.h"
+
+void tdmP_frame(tdm_Frame *f, tdmP_Runtime *r, int op)
+{
+    tdmS_init(f, r->rt, r->rt->lang[TDM_LANG_LUA], op, TDM_LANG_PYTHON);
+}
+
+int tdmP_enter(tdm_Frame *f)
+{
+    tdm_Runtime *rt = f->rt;
+    f->host = PyEval_SaveThread();
+    tdmR_lock(rt);
+    int status = tdmS_call(f);
+    PyEval_RestoreThread((PyThreadState *)f->host);
+    f->host = NULL;
+    tdmP_State *st = rt->state[TDM_LANG_PYTHON];
+    if (rt->haspending) {
+        tdmR_drain(rt, TDM_LANG_PYTHON);
+    }
+    if (st != NULL && st->nzombies > 0) {
+        tdmP_drop_zombies(st);
+    }
+    return status;
+}
+
+void tdmP_drop_args(tdm_Frame *f)
+{
+    for (int i = 0; i < f->nargs; i++) {
+        tdm_Value *a = &f->args[i];
+        if (a->kind == TDM_OBJ && (a->flags & TDM_VF_OWNED)) {
+            if (a->lang == TDM_LANG_PYTHON) {
+                Py_DECREF((PyObject *)a->u.obj);
+            } else {
+                tdmV_release(f->rt, a);
+            }
+            a->flags = 0;
+        }
+    }
+}
+
+void tdmP_leave(tdm_Frame *f)
+{
+    tdm_Runtime *rt = f->rt;
+    tdmS_end(f);
+    if (f->err.status != TDM_OK || f->err.message != NULL) {
+        tdmS_clear_error(rt, &f->err);
+    }
+    tdmR_unlock(rt);
+    tdmP_drop_args(f);
+    f->nargs = 0;
+}
+
+PyObject *tdmP_results(tdmP_State *st, tdm_Frame *f)
+{
+    int n = f->nres;
+    if (n == 0) {
+        Py_RETURN_NONE;
+    }
+    if (n == 1) {
+        return tdmP_from_value(st, &f->res[0]);
+    }
+    PyObject *t = PyTuple_New(n);
+    if (t == NULL) {
+        goto error;
+    }
+    for (int i = 0; i < n; i++) {
+        PyObject *o = tdmP_from_value(st, &f->res[i]);
+        if (o == NULL) {
+            Py_DECREF(t);
+            goto error;
+        }
+        PyTuple_SET_ITEM(t, i, o);
+    }
+    return t;
+error:
+    for (int i = 0; i < n; i++) {
+        tdmV_release(f->rt, &f->res[i]);
+    }
+    return NULL;
+}
+
+/* Convert args[0..n) into f->args[first..]; on error the converted ones stay
+   in f (f->nargs counts them) for drop_args. */
+int tdmP_fill_args(tdmP_Runtime *r, tdm_Frame *f, int first,
+                     PyObject *const *args, Py_ssize_t n, PyObject **tmp)
+{
+    if (n > 250000) {
+        PyErr_SetString(PyExc_ValueError, "too many arguments for a Lua call");
+        return -1;
+    }
+    if (tdmS_reserve_args(f, first + (int)n) != TDM_OK) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (tdmP_to_value(r, args[i], &f->args[first + i], tmp) < 0) {
+            return -1;
+        }
+        f->nargs = first + (int)i + 1;
+    }
+    return 0;
+}
+
+static PyObject *finish_call(tdmP_Runtime *r, tdm_Frame *f, int status,
+                             const char *prefix)
+{
+    PyObject *res = NULL;
+    if (status == TDM_OK) {
+        res = tdmP_results(r->st, f);
+    } else {
+        tdmP_raise_frame(r->st, f, prefix);
+    }
+    tdmP_leave(f);
+    return res;
+}
+
+PyObject *tdmP_run(tdmP_Runtime *r, int op, PyObject *const *args, Py_ssize_t n,
+                   int syntax_prefix)
+{
+    if (tdmP_check_open(r) < 0) {
+        return NULL;
+    }
+    tdm_Frame f;
+    PyObject *tmp = NULL;
+    tdmP_frame(&f, r, op);
+    if (tdmP_fill_args(r, &f, 0, args, n, &tmp) < 0) {
+        tdmP_drop_args(&f);
+        tdmS_end(&f);
+        Py_XDECREF(tmp);
+        return NULL;
+    }
+    int status = tdmP_enter(&f);
+    PyObject *res = finish_call(r, &f, status,
+                                syntax_prefix ? "error loading code: " : NULL);
+    Py_XDECREF(tmp);
+    return res;
+}
+
+PyObject *tdmP_run_on(tdmP_Proxy *p, int op, int sub, PyObject *const *args,
+                      Py_ssize_t n)
+{
+    tdmP_Runtime *r = p->owner;
+    if (r->closed || p->handle == NULL) {
+        tdmP_check_open(r);
+        if (!PyErr_Occurred()) {
+            PyErr_SetString(r->st->mod->LuaError, "the Lua object is no longer usable");
+        }
+        return NULL;
+    }
+    tdm_Frame f;
+    PyObject *tmp = NULL;
+    tdmP_frame(&f, r, op);
+    f.sub = (uint8_t)sub;
+    tdm_Value *a = &f.args[0];
+    a->kind = TDM_OBJ;
+    a->lang = TDM_LANG_LUA;
+    a->flags = 0;
+    a->aux = p->kind;
+    a->u.obj = p->handle;
+    a->key = p->key;
+    f.nargs = 1;
+    if (n > 0 && tdmP_fill_args(r, &f, 1, args, n, &tmp) < 0) {
+        tdmP_drop_args(&f);
+        tdmS_end(&f);
+        Py_XDECREF(tmp);
+        return NULL;
+    }
+    int status = tdmP_enter(&f);
+    PyObject *res = finish_call(r, &f, status, NULL);
+    Py_XDECREF(tmp);
+    return res;
+}

@@ -1,0 +1,192 @@
+/*
+ * pcoro.c — Lua coroutines seen from Python as generators.
+ *
+ * A _LuaThread proxy follows the generator protocol: next() resumes it (the
+ * first resume passes the arguments given to coroutine()), send(v) resumes
+ * with v (a tuple is unpacked into several Lua values, as lupa), throw()
+ * ends the coroutine and raises in the caller (Lua cannot catch a Python
+ * exception injected at a yield), close() ends it. A coroutine that returns
+ * gives its return values as the last item, then StopIteration.
+ */
+#include <string.h>
+#include "padapter.h"
+
+enum { CO_FRESH = 0, CO_STARTED = 1, CO_DONE = 2 };
+
+static PyObject *resume(tdmP_Proxy *p, PyObject *const *args, Py_ssize_t n)
+{
+    tdmP_Runtime *r = p->owner;
+    if (p->costate == CO_DONE) {
+        PyErr_SetNone(PyExc_StopIteration);
+        return NULL;
+    }
+    if (r->closed || p->handle == NULL) {
+        tdmP_check_open(r);
+        return NULL;
+    }
+    tdm_Frame f;
+    PyObject *tmp = NULL, *res = NULL;
+    tdmP_frame(&f, r, TDM_OP_RESUME);
+    tdm_Value *a = &f.args[0];
+    memset(a, 0, sizeof *a);
+    a->kind = TDM_OBJ;
+    a->lang = TDM_LANG_LUA;
+    a->aux = TDM_OBJ_THREAD;
+    a->u.obj = p->handle;
+    a->key = p->key;
+    f.nargs = 1;
+    if (n > 0 && tdmP_fill_args(r, &f, 1, args, n, &tmp) < 0) {
+        tdmP_drop_args(&f);
+        tdmS_end(&f);
+        Py_XDECREF(tmp);
+        return NULL;
+    }
+    p->costate = CO_STARTED;
+    int status = tdmP_enter(&f);
+    if (status == TDM_ERRDEAD) {
+        p->costate = CO_DONE;
+        PyErr_SetNone(PyExc_StopIteration);
+    } else if (status != TDM_OK) {
+        p->costate = CO_DONE;
+        tdmP_raise_frame(r->st, &f, NULL);
+    } else if (f.sub == TDM_RESUME_YIELDED) {
+        res = tdmP_results(r->st, &f);
+    } else {
+        p->costate = CO_DONE;
+        if (f.nres == 0) {
+            PyErr_SetNone(PyExc_StopIteration);
+        } else {
+            res = tdmP_results(r->st, &f);
+        }
+    }
+    tdmP_leave(&f);
+    Py_XDECREF(tmp);
+    return res;
+}
+
+static PyObject *thread_next(PyObject *self)
+{
+    tdmP_Proxy *p = (tdmP_Proxy *)self;
+    PyObject *args = p->coargs;
+    if (args != NULL) {
+        p->coargs = NULL;
+        PyObject *r = resume(p, &PyTuple_GET_ITEM(args, 0), PyTuple_GET_SIZE(args));
+        Py_DECREF(args);
+        return r;
+    }
+    return resume(p, NULL, 0);
+}
+
+static PyObject *thread_send(PyObject *self, PyObject *value)
+{
+    tdmP_Proxy *p = (tdmP_Proxy *)self;
+    if (value == Py_None) {
+        return thread_next(self);
+    }
+    if (p->coargs != NULL) {
+        PyErr_SetString(PyExc_TypeError,
+                        "can't send non-None value to a just-started generator");
+        return NULL;
+    }
+    if (PyTuple_Check(value)) {
+        return resume(p, &PyTuple_GET_ITEM(value, 0), PyTuple_GET_SIZE(value));
+    }
+    return resume(p, &value, 1);
+}
+
+static PyObject *thread_throw(PyObject *self, PyObject *const *args, Py_ssize_t n)
+{
+    tdmP_Proxy *p = (tdmP_Proxy *)self;
+    if (n < 1 || n > 3) {
+        PyErr_SetString(PyExc_TypeError, "throw expected 1 to 3 arguments");
+        return NULL;
+    }
+    p->costate = CO_DONE;
+    Py_CLEAR(p->coargs);
+    PyObject *typ = args[0], *val = n > 1 ? args[1] : Py_None;
+    if (PyExceptionInstance_Check(typ)) {
+        PyErr_SetObject((PyObject *)Py_TYPE(typ), typ);
+    } else if (PyExceptionClass_Check(typ)) {
+        PyErr_SetObject(typ, val);
+    } else {
+        PyErr_SetString(PyExc_TypeError,
+                        "exceptions must be classes or instances deriving from BaseException");
+    }
+    return NULL;
+}
+
+static PyObject *thread_close(PyObject *self, PyObject *unused)
+{
+    (void)unused;
+    tdmP_Proxy *p = (tdmP_Proxy *)self;
+    p->costate = CO_DONE;
+    Py_CLEAR(p->coargs);
+    Py_RETURN_NONE;
+}
+
+static int thread_bool(PyObject *self)
+{
+    return ((tdmP_Proxy *)self)->costate != CO_DONE;
+}
+
+static Py_ssize_t thread_len(PyObject *self)
+{
+    PyErr_Format(PyExc_TypeError, "object of type '%s' has no len()", Py_TYPE(self)->tp_name);
+    return -1;
+}
+
+static PyObject *thread_iter(PyObject *self)
+{
+    return Py_NewRef(self);
+}
+
+static PyMethodDef thread_methods[] = {
+    {"send", thread_send, METH_O,
+     "Resume the coroutine with a value (a tuple sends several values)."},
+    {"throw", (PyCFunction)(void (*)(void))thread_throw, METH_FASTCALL,
+     "End the coroutine and raise the exception in the caller."},
+    {"close", thread_close, METH_NOARGS, "End the coroutine."},
+    {NULL, NULL, 0, NULL},
+};
+
+TDMI_FUNC void tdmP_proxy_slots(PyType_Slot *out, int *n);
+
+int tdmP_coro_init_type(PyObject *m, tdmP_Module *ms)
+{
+    PyType_Slot slots[32];
+    int n = 0;
+    tdmP_proxy_slots(slots, &n);
+    int k = 0;
+    for (int i = 0; i < n; i++) {
+        if (slots[i].slot == Py_nb_bool) {
+            slots[i].pfunc = (void *)thread_bool;
+        }
+        /* no len() or [] on a coroutine: list(co) must not ask Lua for # */
+        if (slots[i].slot == Py_mp_length) {
+            slots[i].pfunc = (void *)thread_len;
+        }
+        if (slots[i].slot != Py_mp_subscript) {
+            slots[k++] = slots[i];
+        }
+    }
+    n = k;
+    slots[n++] = (PyType_Slot){Py_tp_iter, (void *)thread_iter};
+    slots[n++] = (PyType_Slot){Py_tp_iternext, (void *)thread_next};
+    slots[n++] = (PyType_Slot){Py_tp_methods, thread_methods};
+    slots[n++] = (PyType_Slot){Py_tp_doc, (void *)"A Lua coroutine, used as a generator."};
+    slots[n++] = (PyType_Slot){0, NULL};
+    PyType_Spec spec = {
+        "tandem._LuaThread", sizeof(tdmP_Proxy), 0,
+        Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_HAVE_VECTORCALL, slots,
+    };
+    PyObject *t = PyType_FromModuleAndSpec(m, &spec, (PyObject *)ms->object_type);
+    if (t == NULL) {
+        return -1;
+    }
+    if (PyModule_AddObjectRef(m, "_LuaThread", t) < 0) {
+        Py_DECREF(t);
+        return -1;
+    }
+    ms->thread_type = (PyTypeObject *)t;
+    return 0;
+}

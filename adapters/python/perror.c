@@ -1,0 +1,339 @@
+/*
+ * perror.c — errors between Python and Lua.
+ *
+ * Lua -> Python: a failed frame becomes LuaError / LuaSyntaxError /
+ * LuaMemoryError (RecursionError for too deep a crossing), or — when the Lua
+ * error value is a Python exception that went through Lua — that identical
+ * exception. Either way the Lua frames recorded in the frame's error become
+ * real traceback entries (chunk name as file name, line, function name),
+ * placed after the calling Python frame and before the frames of the original
+ * exception, so the traceback reads in call order. The entries are made by a
+ * small embedded Python helper: it compiles "\n" * (line - 1) + "raise" under
+ * the chunk's name, renames the code object after the Lua function, raises,
+ * and relinks the frame it got with types.TracebackType. Chunk sources given
+ * to eval/execute/compile are registered in linecache so the lines show.
+ *
+ * Python -> Lua: the current exception is captured as the error value of the
+ * frame (owned), with "TypeName: message", the formatted traceback and the
+ * Python frames as trace entries.
+ */
+#include <string.h>
+#include "padapter.h"
+#include <frameobject.h>
+
+static const char helper_src[] =
+    "import types as _types, linecache as _linecache\n"
+    "_codes = {}\n"
+    "class _Mark(BaseException):\n"
+    "    pass\n"
+    "def _code(filename, line, name):\n"
+    "    key = (filename, line, name)\n"
+    "    c = _codes.get(key)\n"
+    "    if c is None:\n"
+    "        if len(_codes) > 4096:\n"
+    "            _codes.clear()\n"
+    "        pad = ' ' * 400  # wider than the line: no caret markers under Lua lines\n"
+    "        c = compile('\\n' * (max(line, 1) - 1) + 'raise (_e' + pad + ')', filename, 'exec')\n"
+    "        c = c.replace(co_name=name, co_qualname=name)\n"
+    "        _codes[key] = c\n"
+    "    return c\n"
+    "def lua_traceback(entries, tb, sources):\n"
+    "    for filename, line, name in reversed(entries):\n"
+    "        src = sources.get(filename)\n"
+    "        if src is not None and filename not in _linecache.cache:\n"
+    "            _linecache.cache[filename] = (len(src), None,\n"
+    "                                         src.splitlines(True), filename)\n"
+    "        g = {'_e': _Mark, '__name__': filename}\n"
+    "        try:\n"
+    "            exec(_code(filename, line, name), g)\n"
+    "        except _Mark as m:\n"
+    "            t = m.__traceback__.tb_next\n"
+    "        tb = _types.TracebackType(tb, t.tb_frame, t.tb_lasti, t.tb_lineno)\n"
+    "    return tb\n"
+    "def format_exc(e):\n"
+    "    import traceback\n"
+    "    return ''.join(traceback.format_exception(type(e), e, e.__traceback__))\n";
+
+/* The helper namespace (borrowed), created on first use. */
+static PyObject *helpers(tdmP_Module *ms)
+{
+    if (ms->helpers != NULL) {
+        return ms->helpers;
+    }
+    PyObject *ns = PyDict_New();
+    if (ns == NULL) {
+        return NULL;
+    }
+    PyObject *b = PyImport_ImportModule("builtins");
+    if (b == NULL || PyDict_SetItemString(ns, "__builtins__", b) < 0) {
+        Py_XDECREF(b);
+        Py_DECREF(ns);
+        return NULL;
+    }
+    Py_DECREF(b);
+    PyObject *r = PyRun_String(helper_src, Py_file_input, ns, ns);
+    if (r == NULL) {
+        Py_DECREF(ns);
+        return NULL;
+    }
+    Py_DECREF(r);
+    ms->helpers = ns;
+    return ns;
+}
+
+PyObject *tdmP_format_exc(tdmP_Module *ms, PyObject *exc)
+{
+    PyObject *ns = helpers(ms);
+    if (ns == NULL) {
+        return NULL;
+    }
+    PyObject *fn = PyDict_GetItemString(ns, "format_exc");
+    return fn ? PyObject_CallOneArg(fn, exc) : NULL;
+}
+
+PyObject *tdmP_chunk_name(tdmP_State *st, PyObject *source, PyObject *name)
+{
+    /* chunks: name -> source, and source -> name to reuse names */
+    if (name != NULL) {
+        if (PyDict_Size(st->chunks) < 2000 && PyUnicode_Check(source)) {
+            /* Lua shows "=name" and "@name" as name */
+            Py_UCS4 c = PyUnicode_GET_LENGTH(name) > 0 ? PyUnicode_READ_CHAR(name, 0) : 0;
+            PyObject *shown = c == '=' || c == '@'
+                ? PyUnicode_Substring(name, 1, PyUnicode_GET_LENGTH(name)) : Py_NewRef(name);
+            if (shown == NULL || PyDict_SetItem(st->chunks, shown, source) < 0) {
+                PyErr_Clear();
+            }
+            Py_XDECREF(shown);
+        }
+        return name;
+    }
+    PyObject *known = PyDict_GetItemWithError(st->chunks, source);
+    if (known != NULL) {
+        return known;
+    }
+    if (PyErr_Occurred() || PyDict_Size(st->chunks) >= 2000 || !PyUnicode_Check(source)) {
+        PyErr_Clear();
+        return NULL;
+    }
+    PyObject *n = PyUnicode_FromFormat("<lua:%ld>", ++st->chunkseq);
+    if (n == NULL) {
+        PyErr_Clear();
+        return NULL;
+    }
+    PyObject *eq = PyUnicode_FromFormat("=%U", n);
+    int rc = eq ? PyDict_SetItem(st->chunks, source, eq) : -1;
+    if (rc == 0) {
+        rc = PyDict_SetItem(st->chunks, n, source);
+    }
+    Py_DECREF(n);
+    Py_XDECREF(eq);
+    if (rc < 0) {
+        PyErr_Clear();
+        return NULL;
+    }
+    return PyDict_GetItem(st->chunks, source);
+}
+
+#define TRACE_HEAD 20
+#define TRACE_TAIL 80
+
+/* Lua entries of e as a list of (source, line, name), outermost first. */
+static PyObject *lua_entries(const tdm_Error *e)
+{
+    PyObject *list = PyList_New(0);
+    if (list == NULL) {
+        return NULL;
+    }
+    int nlua = 0, seen = 0;
+    for (int i = 0; i < e->ntrace; i++) {
+        nlua += e->trace[i].lang == TDM_LANG_LUA;
+    }
+    for (int i = 0; i < e->ntrace; i++) {
+        const tdm_TraceEntry *t = &e->trace[i];
+        if (t->lang != TDM_LANG_LUA) {
+            continue;
+        }
+        seen++;
+        /* a Lua stack overflow has ~200,000 levels: keep both ends */
+        if (nlua > TRACE_HEAD + TRACE_TAIL && seen > TRACE_HEAD
+                && seen <= nlua - TRACE_TAIL) {
+            continue;
+        }
+        const char *src = t->source ? t->source : "<lua>";
+        const char *fn = t->func ? t->func : "<lua>";
+        PyObject *item = Py_BuildValue("(NiN)",
+                                       PyUnicode_DecodeUTF8(src, (Py_ssize_t)strlen(src), "replace"),
+                                       t->line,
+                                       PyUnicode_DecodeUTF8(fn, (Py_ssize_t)strlen(fn), "replace"));
+        if (item == NULL || PyList_Append(list, item) < 0) {
+            Py_XDECREF(item);
+            Py_DECREF(list);
+            return NULL;
+        }
+        Py_DECREF(item);
+    }
+    return list;
+}
+
+/* tb extended in front with the Lua entries of e. New reference (may be
+   Py_None when there is nothing). On failure returns tb unchanged. */
+static PyObject *with_lua_frames(tdmP_State *st, const tdm_Error *e, PyObject *tb)
+{
+    PyObject *entries = NULL, *ns, *fn, *res = NULL;
+    int has_lua = 0;
+    for (int i = 0; i < e->ntrace; i++) {
+        has_lua |= e->trace[i].lang == TDM_LANG_LUA;
+    }
+    if (!has_lua || (ns = helpers(st->mod)) == NULL) {
+        goto done;
+    }
+    fn = PyDict_GetItemString(ns, "lua_traceback");
+    entries = lua_entries(e);
+    if (fn == NULL || entries == NULL) {
+        goto done;
+    }
+    res = PyObject_CallFunctionObjArgs(fn, entries, tb, st->chunks, NULL);
+done:
+    Py_XDECREF(entries);
+    if (res == NULL) {
+        PyErr_Clear();
+        res = Py_NewRef(tb);
+    }
+    return res;
+}
+
+static PyObject *error_class(tdmP_Module *ms, int status)
+{
+    switch (status) {
+    case TDM_ERRSYNTAX:
+        return ms->LuaSyntaxError;
+    case TDM_ERRMEM:
+        return ms->LuaMemoryError;
+    case TDM_ERRDEPTH:
+        return PyExc_RecursionError;
+    case TDM_ERRTYPE:
+    case TDM_ERRARG:
+        return PyExc_TypeError;
+    default:
+        return ms->LuaError;
+    }
+}
+
+void tdmP_raise_frame(tdmP_State *st, tdm_Frame *f, const char *prefix)
+{
+    tdm_Error *e = &f->err;
+    tdmP_Module *ms = st->mod;
+    PyObject *exc = NULL;
+    tdm_Value *ev = &e->value;
+    if (ev->kind == TDM_OBJ && ev->lang == TDM_LANG_PYTHON
+            && PyExceptionInstance_Check((PyObject *)ev->u.obj)) {
+        exc = tdmP_from_value(st, ev);      /* the identical exception */
+    } else {
+        const char *msg = e->message ? e->message : tdm_status_name((tdm_Status)e->status);
+        if (e->status == TDM_ERRMEM && e->message == NULL) {
+            msg = "not enough memory";
+        }
+        if (e->status != TDM_ERRSYNTAX) {
+            prefix = NULL;
+        }
+        PyObject *body = PyUnicode_DecodeUTF8(msg, (Py_ssize_t)strlen(msg), "replace");
+        if (body == NULL) {
+            return;
+        }
+        PyObject *text = PyUnicode_FromFormat("%s%U", prefix ? prefix : "", body);
+        Py_DECREF(body);
+        if (text == NULL) {
+            return;
+        }
+        exc = PyObject_CallOneArg(error_class(ms, e->status), text);
+        Py_DECREF(text);
+        if (exc != NULL && ev->kind != TDM_NIL && e->status == TDM_ERRRUN) {
+            /* the Lua error value itself, for code that wants more than text */
+            PyObject *val = tdmP_from_value(st, ev);
+            if (val == NULL || PyObject_SetAttrString(exc, "lua_value", val) < 0) {
+                PyErr_Clear();
+            }
+            Py_XDECREF(val);
+        }
+    }
+    if (exc == NULL) {
+        return;
+    }
+    PyObject *old = PyException_GetTraceback(exc);
+    PyObject *tb = with_lua_frames(st, e, old ? old : Py_None);
+    Py_XDECREF(old);
+    if (tb != Py_None) {
+        PyException_SetTraceback(exc, tb);
+    }
+    PyErr_Restore(Py_NewRef((PyObject *)Py_TYPE(exc)), exc, tb == Py_None ? NULL : tb);
+    if (tb == Py_None) {
+        Py_DECREF(tb);
+    }
+}
+
+/* Python frames of tb as trace entries, outermost first. */
+static void add_python_trace(tdm_Error *e, PyObject *tb)
+{
+    while (tb != NULL && tb != Py_None && PyTraceBack_Check(tb)) {
+        PyTracebackObject *t = (PyTracebackObject *)tb;
+        PyCodeObject *code = PyFrame_GetCode(t->tb_frame);
+        const char *file = PyUnicode_AsUTF8(code->co_filename);
+        const char *name = PyUnicode_AsUTF8(code->co_name);
+        if (file == NULL || name == NULL) {
+            PyErr_Clear();
+        }
+        tdmS_add_trace(e, TDM_LANG_PYTHON, name, file, t->tb_lineno);
+        Py_DECREF(code);
+        tb = (PyObject *)t->tb_next;
+    }
+}
+
+int tdmP_capture(tdmP_State *st, tdm_Frame *f)
+{
+    PyObject *type, *value, *tb;
+    PyErr_Fetch(&type, &value, &tb);
+    PyErr_NormalizeException(&type, &value, &tb);
+    if (value == NULL) {
+        Py_XDECREF(type);
+        Py_XDECREF(tb);
+        return tdmS_error(f, TDM_ERRRUN, "tandem: unknown Python error");
+    }
+    if (tb != NULL) {
+        PyException_SetTraceback(value, tb);
+    }
+    tdm_Error *e = &f->err;
+    tdmS_clear_error(f->rt, e);
+    e->status = TDM_ERRRUN;
+    PyObject *s = PyObject_Str(value);
+    const char *msg = s ? PyUnicode_AsUTF8(s) : NULL;
+    const char *tname = ((PyTypeObject *)type)->tp_name;
+    const char *dot = strrchr(tname, '.');
+    if (dot != NULL) {
+        tname = dot + 1;
+    }
+    if (msg != NULL && *msg) {
+        tdmS_error(f, TDM_ERRRUN, "%s: %s", tname, msg);
+    } else {
+        tdmS_error(f, TDM_ERRRUN, "%s", tname);
+    }
+    Py_XDECREF(s);
+    PyErr_Clear();
+    add_python_trace(e, tb);
+    PyObject *text = tdmP_format_exc(st->mod, value);
+    Py_ssize_t n;
+    const char *p = text ? PyUnicode_AsUTF8AndSize(text, &n) : NULL;
+    if (p != NULL) {
+        tdmS_set_tbtext(e, p, (size_t)n);
+    }
+    Py_XDECREF(text);
+    PyErr_Clear();
+    e->value.kind = TDM_OBJ;
+    e->value.lang = TDM_LANG_PYTHON;
+    e->value.flags = TDM_VF_OWNED | TDM_VF_ERROBJ;
+    e->value.aux = 0;
+    e->value.u.obj = value;         /* steals */
+    e->value.key = value;
+    Py_XDECREF(type);
+    Py_XDECREF(tb);
+    return TDM_ERRRUN;
+}

@@ -1,0 +1,471 @@
+/*
+ * pmodule.c — the extension module tandem._tandem.
+ *
+ * Multi-phase initialisation with a module state (types, exception classes,
+ * the traceback helper namespace); no static PyObject globals. Also the
+ * small types of the lupa API: the protocol wrappers of as_attrgetter /
+ * as_itemgetter, python.args() arguments, and the nogc() context manager.
+ */
+#include <dlfcn.h>
+#include <string.h>
+#include "padapter.h"
+#include <structmember.h>
+
+tdmP_Module *tdmP_modstate(PyObject *m)
+{
+    return (tdmP_Module *)PyModule_GetState(m);
+}
+
+/* ---- protocol wrappers ------------------------------------------------- */
+
+static PyObject *wrap(PyObject *m, PyObject *obj, int proto)
+{
+    tdmP_Module *ms = tdmP_modstate(m);
+    tdmP_Wrapper *w = PyObject_GC_New(tdmP_Wrapper, ms->wrapper_type);
+    if (w == NULL) {
+        return NULL;
+    }
+    w->obj = Py_NewRef(obj);
+    w->proto = proto;
+    PyObject_GC_Track(w);
+    return (PyObject *)w;
+}
+
+static PyObject *as_attrgetter(PyObject *m, PyObject *obj)
+{
+    return wrap(m, obj, TDM_PROTO_ATTR);
+}
+
+static PyObject *as_itemgetter(PyObject *m, PyObject *obj)
+{
+    return wrap(m, obj, TDM_PROTO_ITEM);
+}
+
+static PyObject *as_function(PyObject *m, PyObject *obj)
+{
+    return wrap(m, obj, TDM_PROTO_FUNC);
+}
+
+static int wrapper_traverse(PyObject *self, visitproc visit, void *arg)
+{
+    Py_VISIT(Py_TYPE(self));
+    Py_VISIT(((tdmP_Wrapper *)self)->obj);
+    return 0;
+}
+
+static int wrapper_clear(PyObject *self)
+{
+    Py_CLEAR(((tdmP_Wrapper *)self)->obj);
+    return 0;
+}
+
+static void wrapper_dealloc(PyObject *self)
+{
+    PyTypeObject *tp = Py_TYPE(self);
+    PyObject_GC_UnTrack(self);
+    wrapper_clear(self);
+    tp->tp_free(self);
+    Py_DECREF(tp);
+}
+
+static PyObject *no_new(PyTypeObject *type, PyObject *args, PyObject *kw)
+{
+    (void)args;
+    (void)kw;
+    PyErr_Format(PyExc_TypeError, "Type cannot be instantiated from Python (%s)",
+                 type->tp_name);
+    return NULL;
+}
+
+static PyType_Slot wrapper_slots[] = {
+    {Py_tp_dealloc, wrapper_dealloc},
+    {Py_tp_traverse, wrapper_traverse},
+    {Py_tp_clear, wrapper_clear},
+    {Py_tp_new, no_new},
+    {Py_tp_doc, (void *)"A Python object marked for attribute or item access from Lua."},
+    {0, NULL},
+};
+
+static PyType_Spec wrapper_spec = {
+    "tandem._PyProtocolWrapper", sizeof(tdmP_Wrapper), 0,
+    Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC, wrapper_slots,
+};
+
+/* ---- python.args ---------------------------------------------------------- */
+
+static int args_traverse(PyObject *self, visitproc visit, void *arg)
+{
+    Py_VISIT(Py_TYPE(self));
+    Py_VISIT(((tdmP_Args *)self)->args);
+    Py_VISIT(((tdmP_Args *)self)->kwargs);
+    return 0;
+}
+
+static int args_clear(PyObject *self)
+{
+    Py_CLEAR(((tdmP_Args *)self)->args);
+    Py_CLEAR(((tdmP_Args *)self)->kwargs);
+    return 0;
+}
+
+static void args_dealloc(PyObject *self)
+{
+    PyTypeObject *tp = Py_TYPE(self);
+    PyObject_GC_UnTrack(self);
+    args_clear(self);
+    tp->tp_free(self);
+    Py_DECREF(tp);
+}
+
+static PyType_Slot args_slots[] = {
+    {Py_tp_dealloc, args_dealloc},
+    {Py_tp_traverse, args_traverse},
+    {Py_tp_clear, args_clear},
+    {Py_tp_new, no_new},
+    {Py_tp_doc, (void *)"Arguments built by python.args{...} in Lua."},
+    {0, NULL},
+};
+
+static PyType_Spec args_spec = {
+    "tandem._PyArguments", sizeof(tdmP_Args), 0,
+    Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC, args_slots,
+};
+
+/* _args(table): python.args{1, 2, key=v} -> positional and keyword arguments. */
+static PyObject *make_args(PyObject *m, PyObject *table)
+{
+    tdmP_Module *ms = tdmP_modstate(m);
+    PyObject *one = PyTuple_Pack(1, table);
+    PyObject *pair = one ? tdmP_unpack_table(m, one) : NULL;
+    Py_XDECREF(one);
+    if (pair == NULL) {
+        return NULL;
+    }
+    if (pair == Py_None) {
+        Py_DECREF(pair);
+        PyErr_SetString(PyExc_TypeError, "python.args() expects a Lua table");
+        return NULL;
+    }
+    tdmP_Args *a = PyObject_GC_New(tdmP_Args, ms->args_type);
+    if (a != NULL) {
+        a->args = Py_NewRef(PyTuple_GET_ITEM(pair, 0));
+        a->kwargs = Py_NewRef(PyTuple_GET_ITEM(pair, 1));
+        PyObject_GC_Track(a);
+    }
+    Py_DECREF(pair);
+    return (PyObject *)a;
+}
+
+/* ---- nogc() ---------------------------------------------------------------- */
+
+typedef struct NoGC {
+    PyObject_HEAD
+    tdmP_Runtime *runtime;      /* strong */
+    int was_running;
+} NoGC;
+
+static PyObject *nogc_new(PyTypeObject *type, PyObject *args, PyObject *kw)
+{
+    PyObject *rt;
+    if (kw != NULL || !PyArg_ParseTuple(args, "O", &rt)) {
+        if (!PyErr_Occurred()) {
+            PyErr_SetString(PyExc_TypeError, "nogc takes a LuaRuntime");
+        }
+        return NULL;
+    }
+    NoGC *n = (NoGC *)type->tp_alloc(type, 0);
+    if (n != NULL) {
+        n->runtime = (tdmP_Runtime *)Py_NewRef(rt);
+    }
+    return (PyObject *)n;
+}
+
+static long long nogc_ctl(NoGC *n, tdm_LuaCtl ctl)
+{
+    long long v;
+    Py_BEGIN_ALLOW_THREADS
+    v = tdmL_control(n->runtime->rt, ctl, 0);
+    Py_END_ALLOW_THREADS
+    return v;
+}
+
+static PyObject *nogc_enter(PyObject *self, PyObject *unused)
+{
+    (void)unused;
+    NoGC *n = (NoGC *)self;
+    if (tdmP_check_open(n->runtime) < 0) {
+        return NULL;
+    }
+    n->was_running = nogc_ctl(n, TDM_LCTL_GC_ISRUNNING) == 1;
+    nogc_ctl(n, TDM_LCTL_GC_STOP);
+    return Py_NewRef(self);
+}
+
+static PyObject *nogc_exit(PyObject *self, PyObject *args)
+{
+    (void)args;
+    NoGC *n = (NoGC *)self;
+    if (n->was_running && !n->runtime->closed) {
+        nogc_ctl(n, TDM_LCTL_GC_RESTART);
+    }
+    Py_RETURN_FALSE;
+}
+
+static int nogc_traverse(PyObject *self, visitproc visit, void *arg)
+{
+    Py_VISIT(Py_TYPE(self));
+    Py_VISIT(((NoGC *)self)->runtime);
+    return 0;
+}
+
+static int nogc_clear(PyObject *self)
+{
+    Py_CLEAR(((NoGC *)self)->runtime);
+    return 0;
+}
+
+static void nogc_dealloc(PyObject *self)
+{
+    PyTypeObject *tp = Py_TYPE(self);
+    PyObject_GC_UnTrack(self);
+    nogc_clear(self);
+    tp->tp_free(self);
+    Py_DECREF(tp);
+}
+
+static PyMethodDef nogc_methods[] = {
+    {"__enter__", nogc_enter, METH_NOARGS, NULL},
+    {"__exit__", nogc_exit, METH_VARARGS, NULL},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyType_Slot nogc_slots[] = {
+    {Py_tp_new, nogc_new},
+    {Py_tp_dealloc, nogc_dealloc},
+    {Py_tp_traverse, nogc_traverse},
+    {Py_tp_clear, nogc_clear},
+    {Py_tp_methods, nogc_methods},
+    {0, NULL},
+};
+
+static PyType_Spec nogc_spec = {
+    "tandem._LuaNoGC", sizeof(NoGC), 0, Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC, nogc_slots,
+};
+
+/* ---- module ------------------------------------------------------------- */
+
+static PyObject *m_lua_type(PyObject *m, PyObject *obj)
+{
+    return tdmP_lua_type(m, obj);
+}
+
+static PyObject *m_unpack(PyObject *m, PyObject *args)
+{
+    return tdmP_unpack_table(m, args);
+}
+
+static PyObject *m_host_runtime(PyObject *m, PyObject *unused)
+{
+    (void)unused;
+    return tdmP_host_runtime(m);
+}
+
+static PyMethodDef module_methods[] = {
+    {"lua_type", m_lua_type, METH_O,
+     "lua_type(obj)\n--\n\nLua type name of a Lua object ('table', 'function', "
+     "'thread', 'userdata'), None for other objects."},
+    {"as_attrgetter", as_attrgetter, METH_O,
+     "Mark obj so that Lua indexing uses attribute access."},
+    {"as_itemgetter", as_itemgetter, METH_O,
+     "Mark obj so that Lua indexing uses item access."},
+    {"as_function", as_function, METH_O, "Mark obj as callable-only in Lua."},
+    {"_unpack_table", m_unpack, METH_O,
+     "(args, kwargs) when args is one Lua table, else None."},
+    {"_lua_args", make_args, METH_O, "python.args{...}: arguments from a Lua table."},
+    {"host_runtime", m_host_runtime, METH_NOARGS,
+     "The LuaRuntime of the Lua state hosting this Python (Lua-hosted Python)."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyObject *make_type(PyObject *m, PyType_Spec *spec)
+{
+    PyObject *t = PyType_FromModuleAndSpec(m, spec, NULL);
+    if (t == NULL) {
+        return NULL;
+    }
+    const char *dot = strrchr(spec->name, '.');
+    if (PyModule_AddObjectRef(m, dot + 1, t) < 0) {
+        Py_DECREF(t);
+        return NULL;
+    }
+    return t;
+}
+
+static int add_exceptions(PyObject *m, tdmP_Module *ms)
+{
+    ms->LuaError = PyErr_NewExceptionWithDoc("tandem.LuaError",
+                                             "Base class for errors in the Lua runtime.",
+                                             PyExc_Exception, NULL);
+    if (ms->LuaError == NULL) {
+        return -1;
+    }
+    ms->LuaSyntaxError = PyErr_NewExceptionWithDoc("tandem.LuaSyntaxError",
+                                                   "Syntax error in Lua code.",
+                                                   ms->LuaError, NULL);
+    if (ms->LuaSyntaxError == NULL) {
+        return -1;
+    }
+    PyObject *bases = PyTuple_Pack(2, ms->LuaError, PyExc_MemoryError);
+    if (bases == NULL) {
+        return -1;
+    }
+    ms->LuaMemoryError = PyErr_NewExceptionWithDoc("tandem.LuaMemoryError",
+                                                   "Memory error in Lua code (max_memory).",
+                                                   bases, NULL);
+    Py_DECREF(bases);
+    if (ms->LuaMemoryError == NULL) {
+        return -1;
+    }
+    if (PyModule_AddObjectRef(m, "LuaError", ms->LuaError) < 0
+            || PyModule_AddObjectRef(m, "LuaSyntaxError", ms->LuaSyntaxError) < 0
+            || PyModule_AddObjectRef(m, "LuaMemoryError", ms->LuaMemoryError) < 0) {
+        return -1;
+    }
+    return 0;
+}
+
+/* Add a new reference (stolen) under name. */
+static int add_new(PyObject *m, const char *name, PyObject *v)
+{
+    if (v == NULL) {
+        return -1;
+    }
+    int rc = PyModule_AddObjectRef(m, name, v);
+    Py_DECREF(v);
+    return rc;
+}
+
+static int module_exec(PyObject *m)
+{
+    tdmP_Module *ms = tdmP_modstate(m);
+    /* Lua C modules (lpeg, cjson) required from Python need the Lua API with
+       global symbols; promote the liblua5.4 this extension linked. */
+    dlopen("liblua5.4.so.0", RTLD_NOW | RTLD_GLOBAL | RTLD_NOLOAD);
+    if (add_exceptions(m, ms) < 0 || tdmP_runtime_init_type(m, ms) < 0
+            || tdmP_proxy_init_types(m, ms) < 0) {
+        return -1;
+    }
+    if ((ms->wrapper_type = (PyTypeObject *)make_type(m, &wrapper_spec)) == NULL
+            || (ms->args_type = (PyTypeObject *)make_type(m, &args_spec)) == NULL
+            || (ms->nogc_type = (PyTypeObject *)make_type(m, &nogc_spec)) == NULL) {
+        return -1;
+    }
+    if (add_new(m, "LUA_VERSION", Py_BuildValue("(ii)", 5, 4)) < 0
+            || add_new(m, "LUA_MAXINTEGER", PyLong_FromLongLong(INT64_MAX)) < 0
+            || add_new(m, "LUA_MININTEGER", PyLong_FromLongLong(INT64_MIN)) < 0
+            || PyModule_AddStringConstant(m, "__version__", TDM_VERSION_STRING) < 0) {
+        return -1;
+    }
+    return 0;
+}
+
+static int module_traverse(PyObject *m, visitproc visit, void *arg)
+{
+    tdmP_Module *ms = tdmP_modstate(m);
+    Py_VISIT(ms->runtime_type);
+    Py_VISIT(ms->object_type);
+    Py_VISIT(ms->table_type);
+    Py_VISIT(ms->function_type);
+    Py_VISIT(ms->thread_type);
+    Py_VISIT(ms->userdata_type);
+    Py_VISIT(ms->wrapper_type);
+    Py_VISIT(ms->args_type);
+    Py_VISIT(ms->nogc_type);
+    Py_VISIT(ms->LuaError);
+    Py_VISIT(ms->LuaSyntaxError);
+    Py_VISIT(ms->LuaMemoryError);
+    Py_VISIT(ms->helpers);
+    Py_VISIT(ms->host);
+    return 0;
+}
+
+static int module_clear(PyObject *m)
+{
+    tdmP_Module *ms = tdmP_modstate(m);
+    Py_CLEAR(ms->runtime_type);
+    Py_CLEAR(ms->object_type);
+    Py_CLEAR(ms->table_type);
+    Py_CLEAR(ms->function_type);
+    Py_CLEAR(ms->thread_type);
+    Py_CLEAR(ms->userdata_type);
+    Py_CLEAR(ms->wrapper_type);
+    Py_CLEAR(ms->args_type);
+    Py_CLEAR(ms->nogc_type);
+    Py_CLEAR(ms->LuaError);
+    Py_CLEAR(ms->LuaSyntaxError);
+    Py_CLEAR(ms->LuaMemoryError);
+    Py_CLEAR(ms->helpers);
+    Py_CLEAR(ms->host);
+    return 0;
+}
+
+static void module_free(void *m)
+{
+    module_clear((PyObject *)m);
+}
+
+static PyModuleDef_Slot module_slots[] = {
+    {Py_mod_exec, module_exec},
+    {0, NULL},
+};
+
+PyModuleDef tdmP_moduledef = {
+    PyModuleDef_HEAD_INIT,
+    "tandem._tandem",
+    "Lua 5.4 and CPython in one process: the C core of the tandem package.",
+    sizeof(tdmP_Module),
+    module_methods,
+    module_slots,
+    module_traverse,
+    module_clear,
+    module_free,
+};
+
+PyMODINIT_FUNC PyInit__tandem(void);
+
+__attribute__((visibility("default"))) PyMODINIT_FUNC PyInit__tandem(void)
+{
+    return PyModuleDef_Init(&tdmP_moduledef);
+}
+
+PyObject *tdmP_make_module(const char *origin)
+{
+    PyObject *machinery = PyImport_ImportModule("importlib.machinery");
+    if (machinery == NULL) {
+        return NULL;
+    }
+    PyObject *cls = PyObject_GetAttrString(machinery, "ModuleSpec");
+    Py_DECREF(machinery);
+    if (cls == NULL) {
+        return NULL;
+    }
+    PyObject *args = Py_BuildValue("(sO)", "tandem._tandem", Py_None);
+    PyObject *kw = Py_BuildValue("{ss}", "origin", origin ? origin : "built-in");
+    PyObject *spec = (args && kw) ? PyObject_Call(cls, args, kw) : NULL;
+    Py_XDECREF(args);
+    Py_XDECREF(kw);
+    Py_DECREF(cls);
+    if (spec == NULL) {
+        return NULL;
+    }
+    PyObject *m = PyModule_FromDefAndSpec(&tdmP_moduledef, spec);
+    Py_DECREF(spec);
+    if (m == NULL) {
+        return NULL;
+    }
+    if (PyModule_ExecDef(m, &tdmP_moduledef) < 0) {
+        Py_DECREF(m);
+        return NULL;
+    }
+    return m;
+}

@@ -1,0 +1,785 @@
+/*
+ * pops.c — tdmP_lang: operations on Python objects requested by another
+ * language (Lua code calling, indexing, iterating Python objects).
+ *
+ * Entering the Python zone. The runtime lock is held by this thread (the
+ * caller's language runs under it) and rt->top chains this thread's frames.
+ * When an enclosing frame was started by Python on this thread and released
+ * the GIL (host != NULL), that thread state is taken back with
+ * PyEval_RestoreThread and released again before returning; otherwise
+ * (Python hosted in Lua or in C) PyGILState_Ensure/Release. Inside the zone
+ * the releases other threads queued are drained.
+ *
+ * Results: Python objects are new references (TDM_VF_OWNED); strings borrow
+ * the buffer of a str/bytes object that is pinned on the runtime's pin stack
+ * from op() until finish(). finish() runs without the GIL: it moves the pins
+ * to the runtime's zombie list (runtime lock held), dropped the next time this
+ * adapter holds the GIL and the lock.
+ */
+#include <string.h>
+#include "padapter.h"
+
+static _Thread_local tdm_Runtime *current_rt;
+
+tdm_Runtime *tdmP_current_rt(void)
+{
+    return current_rt;
+}
+
+void tdmP_set_current_rt(tdm_Runtime *rt)
+{
+    current_rt = rt;
+}
+
+/* ---- results ------------------------------------------------------------ */
+
+static int set_nres(tdm_Frame *f, int n)
+{
+    if (tdmS_reserve_res(f, n) != TDM_OK) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    return 0;
+}
+
+/* Append the result o (borrowed). */
+static int push_result(tdmP_State *st, tdm_Frame *f, PyObject *o)
+{
+    if (set_nres(f, f->nres + 1) < 0 || tdmP_to_result(st, o, &f->res[f->nres]) < 0) {
+        return -1;
+    }
+    f->nres++;
+    return 0;
+}
+
+/* Steals o; NULL means an exception is set. */
+static int push_new(tdmP_State *st, tdm_Frame *f, PyObject *o)
+{
+    if (o == NULL) {
+        return -1;
+    }
+    int rc = push_result(st, f, o);
+    Py_DECREF(o);
+    return rc;
+}
+
+/* A text result in UTF-8 whatever the runtime encoding. Steals s. */
+static int push_text(tdmP_State *st, tdm_Frame *f, PyObject *s)
+{
+    if (s == NULL) {
+        return -1;
+    }
+    Py_ssize_t n;
+    const char *p = PyUnicode_Check(s) ? PyUnicode_AsUTF8AndSize(s, &n) : NULL;
+    if (p == NULL) {
+        if (!PyErr_Occurred()) {
+            PyErr_SetString(PyExc_TypeError, "expected a str");
+        }
+        Py_DECREF(s);
+        return -1;
+    }
+    if (set_nres(f, f->nres + 1) < 0 || tdmP_pin(st, s) < 0) {
+        return -1;
+    }
+    tdm_Value *v = &f->res[f->nres++];
+    memset(v, 0, sizeof *v);
+    v->kind = TDM_STR;
+    v->u.s.p = p;
+    v->u.s.n = (size_t)n;
+    v->key = s;
+    return 0;
+}
+
+static void push_scalar(tdm_Frame *f, int kind, long long i)
+{
+    tdm_Value *v = &f->res[f->nres++];
+    memset(v, 0, sizeof *v);
+    v->kind = (uint8_t)kind;
+    if (kind == TDM_BOOL) {
+        v->u.b = (int)i;
+    } else {
+        v->u.i = i;
+    }
+}
+
+/* ---- arguments ---------------------------------------------------------- */
+
+/* Argument i as Python (new reference). */
+static PyObject *arg(tdmP_State *st, tdm_Frame *f, int i)
+{
+    if (i >= f->nargs) {
+        Py_RETURN_NONE;
+    }
+    return tdmP_from_value(st, &f->args[i]);
+}
+
+/* Argument i as a name: Lua strings are always text here (UTF-8), whatever
+   the runtime encoding. New reference. */
+static PyObject *name_arg(tdmP_State *st, tdm_Frame *f, int i)
+{
+    if (i < f->nargs && f->args[i].kind == TDM_STR) {
+        return PyUnicode_DecodeUTF8(f->args[i].u.s.p, (Py_ssize_t)f->args[i].u.s.n, "strict");
+    }
+    return arg(st, f, i);
+}
+
+/* The target object of an object operation (borrowed). */
+static PyObject *target(tdm_Frame *f)
+{
+    if (f->nargs < 1 || f->args[0].kind != TDM_OBJ || f->args[0].lang != TDM_LANG_PYTHON) {
+        PyErr_SetString(PyExc_TypeError, "tandem: the target is not a Python object");
+        return NULL;
+    }
+    return f->args[0].u.obj;
+}
+
+static PyObject *main_dict(void)
+{
+    PyObject *m = PyImport_AddModule("__main__");     /* borrowed */
+    return m ? PyModule_GetDict(m) : NULL;
+}
+
+/* Source text of argument i as a str (new reference). */
+static PyObject *text_arg(tdm_Frame *f, int i)
+{
+    if (i >= f->nargs || f->args[i].kind != TDM_STR) {
+        PyErr_SetString(PyExc_TypeError, "expected a string");
+        return NULL;
+    }
+    return PyUnicode_DecodeUTF8(f->args[i].u.s.p, (Py_ssize_t)f->args[i].u.s.n, "replace");
+}
+
+/* ---- operations --------------------------------------------------------- */
+
+static int op_call(tdmP_State *st, tdm_Frame *f)
+{
+    PyObject *fn = target(f);
+    if (fn == NULL) {
+        return -1;
+    }
+    PyObject *small[8];
+    PyObject **argv = small;
+    int n = f->nargs - 1, rc = -1, i, special = 0;
+    PyObject *res = NULL;
+    if (n > 8 && (argv = PyMem_Malloc((size_t)n * sizeof *argv)) == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (i = 0; i < n; i++) {
+        if ((argv[i] = tdmP_from_value(st, &f->args[i + 1])) == NULL) {
+            goto done;
+        }
+        special |= Py_TYPE(argv[i]) == st->mod->args_type;
+    }
+    PyObject **callv = argv;
+    if (n > 0 && PyMethod_Check(fn) && PyMethod_GET_SELF(fn) == argv[0]) {
+        /* Lua obj:m(a) passes obj twice: call the plain function */
+        fn = PyMethod_GET_FUNCTION(fn);
+    } else if (n > 0 && PyCFunction_Check(fn) && PyCFunction_GET_SELF(fn) == argv[0]
+               && !PyModule_Check(argv[0])) {
+        callv = argv + 1;       /* the same for methods of built-in types */
+    }
+    if (special) {
+        PyObject *pos = PyList_New(0), *kw = PyDict_New();
+        for (int j = 0; pos && kw && j < n; j++) {
+            if (Py_TYPE(argv[j]) == st->mod->args_type) {
+                tdmP_Args *a = (tdmP_Args *)argv[j];
+                Py_ssize_t end = PyList_GET_SIZE(pos);
+                if (PyList_SetSlice(pos, end, end, a->args) < 0
+                        || PyDict_Update(kw, a->kwargs) < 0) {
+                    Py_CLEAR(pos);
+                }
+            } else if (PyList_Append(pos, argv[j]) < 0) {
+                Py_CLEAR(pos);
+            }
+        }
+        PyObject *t = pos ? PyList_AsTuple(pos) : NULL;
+        if (t != NULL && kw != NULL) {
+            res = PyObject_Call(fn, t, kw);
+        }
+        Py_XDECREF(t);
+        Py_XDECREF(pos);
+        Py_XDECREF(kw);
+    } else {
+        res = PyObject_Vectorcall(fn, callv, (size_t)(n - (callv - argv)), NULL);
+    }
+    if (res == NULL) {
+        goto done;
+    }
+    if (st->unpack_returned_tuples && PyTuple_Check(res)) {
+        Py_ssize_t m = PyTuple_GET_SIZE(res);
+        rc = 0;
+        for (Py_ssize_t j = 0; j < m && rc == 0; j++) {
+            rc = push_result(st, f, PyTuple_GET_ITEM(res, j));
+        }
+    } else {
+        rc = push_result(st, f, res);
+    }
+    Py_DECREF(res);
+done:
+    while (--i >= 0) {
+        Py_DECREF(argv[i]);
+    }
+    if (argv != small) {
+        PyMem_Free(argv);
+    }
+    return rc;
+}
+
+/* Attribute name after attribute_filter; new reference. */
+static PyObject *attr_name(tdmP_State *st, PyObject *obj, PyObject *name, int setting)
+{
+    Py_INCREF(name);
+    if (st->attribute_filter != NULL) {
+        PyObject *r = PyObject_CallFunctionObjArgs(st->attribute_filter, obj, name,
+                                                   setting ? Py_True : Py_False, NULL);
+        Py_DECREF(name);
+        if (r == NULL) {
+            return NULL;
+        }
+        name = r;
+    }
+    if (PyBytes_Check(name)) {
+        PyObject *s = PyUnicode_FromEncodedObject(name, PyUnicode_AsUTF8(st->source_encoding),
+                                                  "strict");
+        Py_DECREF(name);
+        name = s;
+    }
+    return name;
+}
+
+static int op_getattr(tdmP_State *st, tdm_Frame *f, PyObject *obj)
+{
+    PyObject *name = arg(st, f, 1), *v = NULL;
+    if (name == NULL) {
+        return -1;
+    }
+    if (st->attr_getter != NULL) {
+        v = PyObject_CallFunctionObjArgs(st->attr_getter, obj, name, NULL);
+    } else {
+        PyObject *n = attr_name(st, obj, name, 0);
+        v = n ? PyObject_GetAttr(obj, n) : NULL;
+        Py_XDECREF(n);
+    }
+    Py_DECREF(name);
+    return push_new(st, f, v);
+}
+
+static int op_setattr(tdmP_State *st, tdm_Frame *f, PyObject *obj)
+{
+    PyObject *name = arg(st, f, 1), *val = NULL;
+    int rc = -1;
+    if (name == NULL || (val = arg(st, f, 2)) == NULL) {
+        goto done;
+    }
+    if (st->attr_setter != NULL) {
+        PyObject *r = PyObject_CallFunctionObjArgs(st->attr_setter, obj, name, val, NULL);
+        rc = r ? 0 : -1;
+        Py_XDECREF(r);
+    } else {
+        PyObject *n = attr_name(st, obj, name, 1);
+        rc = n ? PyObject_SetAttr(obj, n, val) : -1;
+        Py_XDECREF(n);
+    }
+done:
+    Py_XDECREF(name);
+    Py_XDECREF(val);
+    return rc;
+}
+
+static int has_getitem(PyObject *obj)
+{
+    PyTypeObject *t = Py_TYPE(obj);
+    return (t->tp_as_mapping && t->tp_as_mapping->mp_subscript)
+           || (t->tp_as_sequence && t->tp_as_sequence->sq_item);
+}
+
+static int op_item(tdmP_State *st, tdm_Frame *f, PyObject *obj, int op)
+{
+    PyObject *key = arg(st, f, 1), *val = NULL;
+    int rc = -1;
+    if (key == NULL) {
+        return -1;
+    }
+    if (op == TDM_OP_GETITEM) {
+        rc = push_new(st, f, PyObject_GetItem(obj, key));
+    } else if (op == TDM_OP_DELITEM) {
+        rc = PyObject_DelItem(obj, key);
+    } else if ((val = arg(st, f, 2)) != NULL) {
+        rc = PyObject_SetItem(obj, key, val);
+        Py_DECREF(val);
+    }
+    Py_DECREF(key);
+    return rc;
+}
+
+static PyObject *arith(int sub, PyObject *a, PyObject *b)
+{
+    switch (sub) {
+    case TDM_AR_ADD:
+    case TDM_AR_CONCAT:
+        return PyNumber_Add(a, b);
+    case TDM_AR_SUB:
+        return PyNumber_Subtract(a, b);
+    case TDM_AR_MUL:
+        return PyNumber_Multiply(a, b);
+    case TDM_AR_MOD:
+        return PyNumber_Remainder(a, b);
+    case TDM_AR_POW:
+        return PyNumber_Power(a, b, Py_None);
+    case TDM_AR_DIV:
+        return PyNumber_TrueDivide(a, b);
+    case TDM_AR_IDIV:
+        return PyNumber_FloorDivide(a, b);
+    case TDM_AR_BAND:
+        return PyNumber_And(a, b);
+    case TDM_AR_BOR:
+        return PyNumber_Or(a, b);
+    case TDM_AR_BXOR:
+        return PyNumber_Xor(a, b);
+    case TDM_AR_SHL:
+        return PyNumber_Lshift(a, b);
+    case TDM_AR_SHR:
+        return PyNumber_Rshift(a, b);
+    case TDM_AR_UNM:
+        return PyNumber_Negative(a);
+    case TDM_AR_BNOT:
+        return PyNumber_Invert(a);
+    default:
+        PyErr_SetString(PyExc_ValueError, "tandem: unknown arithmetic operator");
+        return NULL;
+    }
+}
+
+static int op_binary(tdmP_State *st, tdm_Frame *f)
+{
+    static const int cmp[] = {Py_EQ, Py_LT, Py_LE};
+    PyObject *a = arg(st, f, 0), *b = NULL;
+    int rc = -1;
+    if (a == NULL) {
+        return -1;
+    }
+    if (f->op == TDM_OP_ARITH && (f->sub == TDM_AR_UNM || f->sub == TDM_AR_BNOT)) {
+        rc = push_new(st, f, arith(f->sub, a, a));
+    } else if ((b = arg(st, f, 1)) != NULL) {
+        if (f->op == TDM_OP_COMPARE) {
+            int r = f->sub <= TDM_CMP_LE ? PyObject_RichCompareBool(a, b, cmp[f->sub]) : -1;
+            if (r >= 0 && set_nres(f, 1) == 0) {
+                push_scalar(f, TDM_BOOL, r);
+                rc = 0;
+            }
+        } else {
+            rc = push_new(st, f, arith(f->sub, a, b));
+        }
+    }
+    Py_DECREF(a);
+    Py_XDECREF(b);
+    return rc;
+}
+
+static int op_next(tdmP_State *st, tdm_Frame *f, PyObject *it)
+{
+    if (!PyIter_Check(it)) {
+        PyErr_Format(PyExc_TypeError, "'%.100s' object is not an iterator",
+                     Py_TYPE(it)->tp_name);
+        return -1;
+    }
+    PyObject *v = PyIter_Next(it);
+    if (v == NULL) {
+        return PyErr_Occurred() ? -1 : 0;       /* 0 results: the end */
+    }
+    int rc = 0;
+    if ((f->sub & 1) && PyTuple_Check(v)) {         /* python.iterex */
+        for (Py_ssize_t j = 0; j < PyTuple_GET_SIZE(v) && rc == 0; j++) {
+            rc = push_result(st, f, PyTuple_GET_ITEM(v, j));
+        }
+    } else if (v == Py_None) {
+        /* a None item must not end a Lua for loop: a distinct none */
+        if ((rc = set_nres(f, 1)) == 0) {
+            push_scalar(f, TDM_NIL, 0);
+            f->res[0].flags = TDM_VF_NONE;
+        }
+    } else {
+        rc = push_result(st, f, v);
+    }
+    Py_DECREF(v);
+    return rc;
+}
+
+static int op_resume(tdmP_State *st, tdm_Frame *f, PyObject *gen)
+{
+    PyObject *val = f->nargs > 1 ? arg(st, f, 1) : Py_NewRef(Py_None), *res = NULL;
+    if (val == NULL) {
+        return -1;
+    }
+    if (!PyIter_Check(gen)) {
+        Py_DECREF(val);
+        PyErr_SetString(PyExc_TypeError, "resume: not a Python generator or iterator");
+        return -1;
+    }
+    PySendResult r = PyIter_Send(gen, val, &res);
+    Py_DECREF(val);
+    if (r == PYGEN_ERROR) {
+        return -1;
+    }
+    f->sub = r == PYGEN_NEXT ? TDM_RESUME_YIELDED : TDM_RESUME_RETURNED;
+    if (r == PYGEN_RETURN && res == Py_None) {
+        Py_DECREF(res);
+        return 0;
+    }
+    return push_new(st, f, res);
+}
+
+static int op_titems(tdmP_State *st, tdm_Frame *f, PyObject *obj)
+{
+    PyObject *items = PyDict_Check(obj) ? PyDict_Items(obj) : PyMapping_Items(obj);
+    if (items == NULL) {
+        return -1;
+    }
+    Py_ssize_t n = PyList_GET_SIZE(items);
+    int rc = n * 2 > INT32_MAX / 2 ? -1 : set_nres(f, (int)n * 2);
+    for (Py_ssize_t i = 0; i < n && rc == 0; i++) {
+        PyObject *kv = PyList_GET_ITEM(items, i);
+        if (!PyTuple_Check(kv) || PyTuple_GET_SIZE(kv) != 2) {
+            PyErr_SetString(PyExc_TypeError, "items() must give pairs");
+            rc = -1;
+            break;
+        }
+        rc = push_result(st, f, PyTuple_GET_ITEM(kv, 0));
+        if (rc == 0) {
+            rc = push_result(st, f, PyTuple_GET_ITEM(kv, 1));
+        }
+    }
+    Py_DECREF(items);
+    return rc;
+}
+
+static int op_tablefrom(tdmP_State *st, tdm_Frame *f)
+{
+    PyObject *d = PyDict_New();
+    if (d == NULL) {
+        return -1;
+    }
+    for (int i = 0; i + 1 < f->nargs; i += 2) {
+        PyObject *k = arg(st, f, i), *v = k ? arg(st, f, i + 1) : NULL;
+        int rc = v ? PyDict_SetItem(d, k, v) : -1;
+        Py_XDECREF(k);
+        Py_XDECREF(v);
+        if (rc < 0) {
+            Py_DECREF(d);
+            return -1;
+        }
+    }
+    return push_new(st, f, d);
+}
+
+static int op_code(tdmP_State *st, tdm_Frame *f)
+{
+    PyObject *src = text_arg(f, 0), *name = NULL, *code = NULL, *res = NULL;
+    PyObject *g = main_dict();
+    int rc = -1;
+    if (src == NULL || g == NULL) {
+        goto done;
+    }
+    name = f->nargs > 1 && f->args[1].kind == TDM_STR ? arg(st, f, 1)
+                                                       : PyUnicode_FromString("<lua>");
+    if (name == NULL || !PyUnicode_Check(name)) {
+        goto done;
+    }
+    int start = f->op == TDM_OP_EVAL ? Py_eval_input : Py_file_input;
+    code = Py_CompileString(PyUnicode_AsUTF8(src), PyUnicode_AsUTF8(name), start);
+    if (code == NULL) {
+        goto done;
+    }
+    if (f->op == TDM_OP_COMPILE) {
+        rc = push_result(st, f, code);
+        goto done;
+    }
+    res = PyEval_EvalCode(code, g, g);
+    if (res != NULL) {
+        rc = f->op == TDM_OP_EVAL ? push_result(st, f, res) : 0;
+    }
+done:
+    Py_XDECREF(src);
+    Py_XDECREF(name);
+    Py_XDECREF(code);
+    Py_XDECREF(res);
+    return rc;
+}
+
+static int op_global(tdmP_State *st, tdm_Frame *f)
+{
+    PyObject *g = main_dict(), *name = name_arg(st, f, 0);
+    int rc = -1;
+    if (g == NULL || name == NULL) {
+        goto done;
+    }
+    if (f->op == TDM_OP_SETGLOBAL) {
+        PyObject *v = arg(st, f, 1);
+        rc = v ? PyDict_SetItem(g, name, v) : -1;
+        Py_XDECREF(v);
+    } else {
+        PyObject *v = PyDict_GetItemWithError(g, name);
+        if (v == NULL && !PyErr_Occurred()) {
+            PyObject *b = PyEval_GetBuiltins();
+            v = b ? PyDict_GetItemWithError(b, name) : NULL;
+        }
+        rc = v ? push_result(st, f, v) : (PyErr_Occurred() ? -1 : 0);
+    }
+done:
+    Py_XDECREF(name);
+    return rc;
+}
+
+static int dispatch(tdmP_State *st, tdm_Frame *f)
+{
+    PyObject *obj = NULL;
+    if (f->op < TDM_OP_EVAL || f->op == TDM_OP_TITEMS || f->op == TDM_OP_RAWLEN
+            || f->op == TDM_OP_INDEX || f->op == TDM_OP_NEWINDEX) {
+        if (f->op != TDM_OP_COMPARE && f->op != TDM_OP_ARITH && (obj = target(f)) == NULL) {
+            return -1;
+        }
+    }
+    switch (f->op) {
+    case TDM_OP_CALL:
+        return op_call(st, f);
+    case TDM_OP_INDEX:
+        if (st->attr_getter == NULL && has_getitem(obj)) {
+            return op_item(st, f, obj, TDM_OP_GETITEM);
+        }
+        return op_getattr(st, f, obj);
+    case TDM_OP_GETATTR:
+        return op_getattr(st, f, obj);
+    case TDM_OP_NEWINDEX:
+        if (st->attr_setter == NULL && has_getitem(obj)) {
+            return op_item(st, f, obj, TDM_OP_SETITEM);
+        }
+        return op_setattr(st, f, obj);
+    case TDM_OP_SETATTR:
+        return op_setattr(st, f, obj);
+    case TDM_OP_GETITEM:
+    case TDM_OP_SETITEM:
+    case TDM_OP_DELITEM:
+        return op_item(st, f, obj, f->op);
+    case TDM_OP_LEN:
+    case TDM_OP_RAWLEN: {
+        Py_ssize_t n = PyObject_Size(obj);
+        if (n < 0 || set_nres(f, 1) < 0) {
+            return -1;
+        }
+        push_scalar(f, TDM_INT, n);
+        return 0;
+    }
+    case TDM_OP_STR:
+        if (PyExceptionInstance_Check(obj)) {
+            return push_text(st, f, tdmP_format_exc(st->mod, obj));
+        }
+        return push_text(st, f, PyObject_Str(obj));
+    case TDM_OP_REPR:
+        return push_text(st, f, PyObject_Repr(obj));
+    case TDM_OP_COMPARE:
+    case TDM_OP_ARITH:
+        return op_binary(st, f);
+    case TDM_OP_ITER:
+        return push_new(st, f, PyObject_GetIter(obj));
+    case TDM_OP_NEXT:
+        return op_next(st, f, obj);
+    case TDM_OP_RESUME:
+        return op_resume(st, f, obj);
+    case TDM_OP_TYPENAME:
+        return push_text(st, f, PyUnicode_FromString(Py_TYPE(obj)->tp_name));
+    case TDM_OP_BOOL: {
+        int b = PyObject_IsTrue(obj);
+        if (b < 0 || set_nres(f, 1) < 0) {
+            return -1;
+        }
+        push_scalar(f, TDM_BOOL, b);
+        return 0;
+    }
+    case TDM_OP_HASH: {
+        Py_hash_t h = PyObject_Hash(obj);
+        if (h == -1 || set_nres(f, 1) < 0) {
+            return -1;
+        }
+        push_scalar(f, TDM_INT, h);
+        return 0;
+    }
+    case TDM_OP_EVAL:
+    case TDM_OP_EXEC:
+    case TDM_OP_COMPILE:
+        return op_code(st, f);
+    case TDM_OP_GLOBAL:
+    case TDM_OP_SETGLOBAL:
+        return op_global(st, f);
+    case TDM_OP_GLOBALS:
+        return push_result(st, f, main_dict());
+    case TDM_OP_BUILTINS:
+        return push_new(st, f, PyImport_ImportModule("builtins"));
+    case TDM_OP_IMPORT: {
+        PyObject *name = name_arg(st, f, 0);
+        if (name == NULL) {
+            return -1;
+        }
+        int rc = push_new(st, f, PyImport_Import(name));
+        Py_DECREF(name);
+        return rc;
+    }
+    case TDM_OP_NONE:
+        if (set_nres(f, 1) < 0) {
+            return -1;
+        }
+        memset(&f->res[0], 0, sizeof f->res[0]);
+        f->res[0].kind = TDM_OBJ;
+        f->res[0].lang = TDM_LANG_PYTHON;
+        f->res[0].flags = TDM_VF_OWNED;
+        f->res[0].u.obj = Py_NewRef(Py_None);
+        f->res[0].key = Py_None;
+        f->nres = 1;
+        return 0;
+    case TDM_OP_NEWTABLE:
+        return push_new(st, f, PyDict_New());
+    case TDM_OP_TABLEFROM:
+        return op_tablefrom(st, f);
+    case TDM_OP_TITEMS:
+        return op_titems(st, f, obj);
+    default:
+        PyErr_Format(PyExc_NotImplementedError,
+                     "tandem: operation %d is not supported on Python objects", f->op);
+        return -1;
+    }
+}
+
+/* ---- the language table ------------------------------------------------- */
+
+/* Drop the results pinned since mark (GIL held). */
+static void unpin_to(tdmP_State *st, int mark)
+{
+    while (st->npins > mark) {
+        PyObject *o = st->pins[--st->npins];
+        Py_DECREF(o);
+    }
+}
+
+static void release_results(tdm_Frame *f)
+{
+    for (int i = 0; i < f->nres; i++) {
+        tdm_Value *v = &f->res[i];
+        if (v->kind == TDM_OBJ && (v->flags & TDM_VF_OWNED) && v->lang == TDM_LANG_PYTHON) {
+            Py_DECREF((PyObject *)v->u.obj);
+        }
+        memset(v, 0, sizeof *v);
+    }
+    f->nres = 0;
+}
+
+static int p_op(tdm_Frame *f)
+{
+    tdm_Runtime *rt = f->rt;
+    tdmP_State *st = rt->state[TDM_LANG_PYTHON];
+    if (st == NULL) {
+        return tdmS_error(f, TDM_ERRCLOSED, "tandem: Python is not attached to this runtime");
+    }
+    tdm_Frame *pf = f->prev;
+    while (pf != NULL && pf->from != TDM_LANG_PYTHON) {
+        pf = pf->prev;
+    }
+    PyGILState_STATE gs = PyGILState_UNLOCKED;
+    int restored = pf != NULL && pf->host != NULL;
+    if (restored) {
+        PyEval_RestoreThread((PyThreadState *)pf->host);
+        pf->host = NULL;
+    } else {
+        gs = PyGILState_Ensure();
+    }
+    tdm_Runtime *saved = current_rt;
+    current_rt = rt;
+    if (rt->haspending) {
+        tdmR_drain(rt, TDM_LANG_PYTHON);
+    }
+    if (st->nzombies > 0) {
+        tdmP_drop_zombies(st);
+    }
+    int mark = st->npins;
+    f->scratch = mark;
+    f->entered = 1;
+    f->nres = 0;
+    int status = TDM_OK;
+    if (dispatch(st, f) < 0) {
+        release_results(f);
+        unpin_to(st, mark);
+        status = tdmP_capture(st, f);
+    }
+    current_rt = saved;
+    if (restored) {
+        pf->host = PyEval_SaveThread();
+    } else {
+        PyGILState_Release(gs);
+    }
+    return status;
+}
+
+/* Without the GIL; the runtime lock is held by the caller's zone. */
+static void p_finish(tdm_Frame *f)
+{
+    tdm_Runtime *rt = f->rt;
+    tdmP_State *st = rt->state[TDM_LANG_PYTHON];
+    if (st == NULL) {
+        return;
+    }
+    int mark = (int)f->scratch;
+    if (mark > st->npins) {
+        mark = st->npins;
+    }
+    int n = st->npins - mark;
+    if (n <= 0) {
+        return;
+    }
+    int need = st->nzombies + n;
+    if (need > st->czombies) {
+        int cap = st->czombies ? st->czombies * 2 : 64;
+        while (cap < need) {
+            cap *= 2;
+        }
+        PyObject **z = PyMem_RawRealloc(st->zombies, (size_t)cap * sizeof *z);
+        if (z != NULL) {
+            st->zombies = z;
+            st->czombies = cap;
+        }
+    }
+    for (int i = mark; i < st->npins; i++) {
+        if (st->nzombies < st->czombies) {
+            st->zombies[st->nzombies++] = st->pins[i];
+        } else {
+            tdmR_defer(rt, TDM_LANG_PYTHON, st->pins[i]);
+        }
+    }
+    st->npins = mark;
+}
+
+static void p_release(tdm_Runtime *rt, void *handle)
+{
+    if (handle == NULL) {
+        return;
+    }
+    if (PyGILState_Check()) {
+        Py_DECREF((PyObject *)handle);
+    } else {
+        tdmR_defer(rt, TDM_LANG_PYTHON, handle);
+    }
+}
+
+static void p_retain(tdm_Runtime *rt, void *handle)
+{
+    (void)rt;
+    if (PyGILState_Check()) {
+        Py_INCREF((PyObject *)handle);
+    } else {
+        PyGILState_STATE gs = PyGILState_Ensure();
+        Py_INCREF((PyObject *)handle);
+        PyGILState_Release(gs);
+    }
+}
+
+const tdm_Lang tdmP_lang = {
+    "python", TDM_LANG_PYTHON, p_op, p_finish, p_release, p_retain,
+};

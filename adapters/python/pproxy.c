@@ -1,0 +1,620 @@
+/*
+ * pproxy.c — Lua objects seen from Python.
+ *
+ * One proxy type per Lua kind, all derived from _LuaObject: _LuaTable
+ * (attribute and item access, keys/values/items, iteration, len),
+ * _LuaFunction (call through vectorcall, coroutine()), _LuaThread (pcoro.c)
+ * and _LuaUserdata. A proxy owns one Lua reference (a handle of tdmL_lang)
+ * and a strong reference to its LuaRuntime; the runtime's identity map keeps
+ * one live proxy per Lua object, so the same table crossing twice is the same
+ * Python object. Dealloc releases the handle through tdmL_lang.release, which
+ * never blocks (it queues when another thread holds the runtime).
+ */
+#include <stddef.h>
+#include <string.h>
+#include "padapter.h"
+#include <structmember.h>
+
+static PyObject *proxy_vectorcall(PyObject *self, PyObject *const *args, size_t nargsf,
+                                  PyObject *kwnames);
+
+/* ---- life ---------------------------------------------------------------- */
+
+PyObject *tdmP_proxy_new(tdmP_State *st, tdm_Value *v)
+{
+    tdmP_Module *ms = st->mod;
+    tdm_Runtime *rt = st->rt;
+    PyTypeObject *type;
+    switch (v->aux) {
+    case TDM_OBJ_TABLE:
+        type = ms->table_type;
+        break;
+    case TDM_OBJ_FUNCTION:
+        type = ms->function_type;
+        break;
+    case TDM_OBJ_THREAD:
+        type = ms->thread_type;
+        break;
+    default:
+        type = ms->userdata_type;
+        break;
+    }
+    void *handle = v->u.obj;
+    v->flags &= (uint16_t)~TDM_VF_OWNED;
+    if (st->owner == NULL) {
+        /* hosted by Lua or C: proxies need a LuaRuntime object to refer to */
+        tdmP_Runtime *w = tdmP_runtime_wrap(ms, rt);
+        if (w == NULL) {
+            rt->lang[TDM_LANG_LUA]->release(rt, handle);
+            return NULL;
+        }
+        st->owner = w;
+        st->owner_strong = 1;
+    }
+    tdmP_Proxy *p = PyObject_GC_New(tdmP_Proxy, type);
+    if (p == NULL) {
+        rt->lang[TDM_LANG_LUA]->release(rt, handle);
+        return NULL;
+    }
+    p->owner = (tdmP_Runtime *)Py_NewRef((PyObject *)st->owner);
+    p->handle = handle;
+    p->key = v->key;
+    p->kind = v->aux;
+    p->vectorcall = proxy_vectorcall;
+    p->weakreflist = NULL;
+    p->coargs = NULL;
+    p->costate = 0;
+    PyObject_GC_Track(p);
+    return (PyObject *)p;
+}
+
+/* Forget the Lua object: identity entry and handle. */
+static void drop_handle(tdmP_Proxy *p)
+{
+    tdmP_Runtime *r = p->owner;
+    if (r == NULL) {
+        return;
+    }
+    if (p->key != NULL) {
+        tdmI_del(&r->st->ids, p->key, p);
+        p->key = NULL;
+    }
+    void *h = p->handle;
+    p->handle = NULL;
+    if (h != NULL && !r->closed && !r->rt->closed && r->rt->lang[TDM_LANG_LUA] != NULL) {
+        r->rt->lang[TDM_LANG_LUA]->release(r->rt, h);
+    }
+}
+
+static int proxy_traverse(PyObject *self, visitproc visit, void *arg)
+{
+    tdmP_Proxy *p = (tdmP_Proxy *)self;
+    Py_VISIT(Py_TYPE(self));
+    Py_VISIT(p->owner);
+    Py_VISIT(p->coargs);
+    return 0;
+}
+
+static int proxy_clear(PyObject *self)
+{
+    tdmP_Proxy *p = (tdmP_Proxy *)self;
+    drop_handle(p);
+    Py_CLEAR(p->coargs);
+    Py_CLEAR(p->owner);
+    return 0;
+}
+
+static void proxy_dealloc(PyObject *self)
+{
+    tdmP_Proxy *p = (tdmP_Proxy *)self;
+    PyTypeObject *tp = Py_TYPE(self);
+    PyObject_GC_UnTrack(self);
+    if (p->weakreflist != NULL) {
+        PyObject_ClearWeakRefs(self);
+    }
+    proxy_clear(self);
+    tp->tp_free(self);
+    Py_DECREF(tp);
+}
+
+int tdmP_is_proxy(tdmP_Module *ms, PyObject *o)
+{
+    PyTypeObject *t = Py_TYPE(o);
+    return t == ms->object_type || t->tp_base == ms->object_type;
+}
+
+static tdmP_Module *pmod(PyObject *self)
+{
+    return ((tdmP_Proxy *)self)->owner->st->mod;
+}
+
+/* ---- protocol ----------------------------------------------------------- */
+
+static PyObject *proxy_vectorcall(PyObject *self, PyObject *const *args, size_t nargsf,
+                                  PyObject *kwnames)
+{
+    if (kwnames != NULL && PyTuple_GET_SIZE(kwnames) > 0) {
+        PyErr_SetString(PyExc_TypeError, "Lua functions take no keyword arguments");
+        return NULL;
+    }
+    return tdmP_run_on((tdmP_Proxy *)self, TDM_OP_CALL, 0, args, PyVectorcall_NARGS(nargsf));
+}
+
+static PyObject *proxy_new_vc(PyTypeObject *type, PyObject *args, PyObject *kw)
+{
+    (void)args;
+    (void)kw;
+    PyErr_Format(PyExc_TypeError, "cannot create '%s' instances", type->tp_name);
+    return NULL;
+}
+
+static int is_dunder(PyObject *name)
+{
+    Py_ssize_t n = PyUnicode_GET_LENGTH(name);
+    return n > 4 && PyUnicode_READ_CHAR(name, 0) == '_' && PyUnicode_READ_CHAR(name, 1) == '_'
+           && PyUnicode_READ_CHAR(name, n - 1) == '_' && PyUnicode_READ_CHAR(name, n - 2) == '_';
+}
+
+/* Is name defined by the proxy's Python type (a method like keys)? */
+static int own_attr(PyObject *self, PyObject *name)
+{
+    for (PyTypeObject *t = Py_TYPE(self); t != NULL && t != &PyBaseObject_Type; t = t->tp_base) {
+        if (t->tp_dict != NULL && PyDict_GetItemWithError(t->tp_dict, name) != NULL) {
+            return 1;
+        }
+    }
+    return PyErr_Occurred() ? -1 : 0;
+}
+
+/* The attribute name as a Lua key: with encoding=None, bytes in the source
+   encoding (as lupa). New reference. */
+static PyObject *lua_name(PyObject *self, PyObject *name)
+{
+    tdmP_State *st = ((tdmP_Proxy *)self)->owner->st;
+    if (st->encoding == NULL && PyUnicode_Check(name)) {
+        return PyUnicode_AsEncodedString(name, PyUnicode_AsUTF8(st->source_encoding), "strict");
+    }
+    return Py_NewRef(name);
+}
+
+static PyObject *proxy_getattro(PyObject *self, PyObject *name)
+{
+    if (!PyUnicode_Check(name) || is_dunder(name)) {
+        return PyObject_GenericGetAttr(self, name);
+    }
+    int own = own_attr(self, name);
+    if (own != 0) {
+        return own > 0 ? PyObject_GenericGetAttr(self, name) : NULL;
+    }
+    tdmP_Proxy *p = (tdmP_Proxy *)self;
+    if (p->kind == TDM_OBJ_FUNCTION || p->kind == TDM_OBJ_THREAD) {
+        PyErr_Format(PyExc_AttributeError,
+                     "item/attribute access not supported on Lua %s objects",
+                     p->kind == TDM_OBJ_FUNCTION ? "function" : "thread");
+        return NULL;
+    }
+    PyObject *key = lua_name(self, name);
+    if (key == NULL) {
+        return NULL;
+    }
+    PyObject *r = tdmP_run_on(p, TDM_OP_GETATTR, 0, &key, 1);
+    Py_DECREF(key);
+    return r;
+}
+
+static int proxy_setattro(PyObject *self, PyObject *name, PyObject *value)
+{
+    tdmP_Proxy *p = (tdmP_Proxy *)self;
+    if (!PyUnicode_Check(name) || is_dunder(name) || p->kind != TDM_OBJ_TABLE) {
+        return PyObject_GenericSetAttr(self, name, value);
+    }
+    PyObject *args[2] = {lua_name(self, name), value ? value : Py_None};
+    if (args[0] == NULL) {
+        return -1;
+    }
+    PyObject *r = tdmP_run_on(p, TDM_OP_SETATTR, 0, args, 2);
+    Py_DECREF(args[0]);
+    if (r == NULL) {
+        return -1;
+    }
+    Py_DECREF(r);
+    return 0;
+}
+
+static PyObject *proxy_getitem(PyObject *self, PyObject *key)
+{
+    tdmP_Proxy *p = (tdmP_Proxy *)self;
+    if (p->kind == TDM_OBJ_FUNCTION || p->kind == TDM_OBJ_THREAD) {
+        PyErr_SetString(PyExc_TypeError, "item/attribute access not supported on functions");
+        return NULL;
+    }
+    return tdmP_run_on(p, TDM_OP_GETITEM, 0, &key, 1);
+}
+
+static int proxy_setitem(PyObject *self, PyObject *key, PyObject *value)
+{
+    tdmP_Proxy *p = (tdmP_Proxy *)self;
+    if (p->kind != TDM_OBJ_TABLE && p->kind != TDM_OBJ_USERDATA) {
+        PyErr_SetString(PyExc_TypeError, "item assignment not supported on this Lua object");
+        return -1;
+    }
+    PyObject *args[2] = {key, value ? value : Py_None};
+    PyObject *r = tdmP_run_on(p, TDM_OP_SETITEM, 0, args, 2);
+    if (r == NULL) {
+        return -1;
+    }
+    Py_DECREF(r);
+    return 0;
+}
+
+static Py_ssize_t proxy_len(PyObject *self)
+{
+    PyObject *r = tdmP_run_on((tdmP_Proxy *)self, TDM_OP_LEN, 0, NULL, 0);
+    if (r == NULL) {
+        return -1;
+    }
+    Py_ssize_t n = PyLong_Check(r) ? PyLong_AsSsize_t(r) : -1;
+    if (n < 0 && !PyErr_Occurred()) {
+        PyErr_SetString(PyExc_TypeError, "the Lua length is not a non-negative integer");
+    }
+    Py_DECREF(r);
+    return n;
+}
+
+static const char *kind_name(int kind)
+{
+    switch (kind) {
+    case TDM_OBJ_TABLE:
+        return "table";
+    case TDM_OBJ_FUNCTION:
+        return "function";
+    case TDM_OBJ_THREAD:
+        return "thread";
+    default:
+        return "userdata";
+    }
+}
+
+static PyObject *proxy_repr(PyObject *self)
+{
+    tdmP_Proxy *p = (tdmP_Proxy *)self;
+    return PyUnicode_FromFormat("<Lua %s at %p>", kind_name(p->kind), p->key);
+}
+
+static PyObject *proxy_str(PyObject *self)
+{
+    PyObject *r = tdmP_run_on((tdmP_Proxy *)self, TDM_OP_STR, 0, NULL, 0);
+    if (r != NULL && PyBytes_Check(r)) {
+        PyObject *s = PyUnicode_DecodeUTF8(PyBytes_AS_STRING(r), PyBytes_GET_SIZE(r), "replace");
+        Py_DECREF(r);
+        return s;
+    }
+    if (r != NULL && !PyUnicode_Check(r)) {
+        Py_DECREF(r);
+        return proxy_repr(self);
+    }
+    return r;
+}
+
+static int proxy_bool(PyObject *self)
+{
+    (void)self;
+    return 1;
+}
+
+static PyObject *proxy_iter_none(PyObject *self)
+{
+    (void)self;
+    PyErr_SetString(PyExc_TypeError, "iteration is only supported for tables");
+    return NULL;
+}
+
+/* ---- tables ------------------------------------------------------------- */
+
+enum { KEYS, VALUES, ITEMS };
+
+/* One TITEMS crossing: a list of keys, values or (key, value) pairs. */
+static PyObject *table_list(PyObject *self, int what)
+{
+    tdmP_Proxy *p = (tdmP_Proxy *)self;
+    tdmP_Runtime *r = p->owner;
+    if (r->closed || p->handle == NULL) {
+        tdmP_check_open(r);
+        return NULL;
+    }
+    tdm_Frame f;
+    tdmP_frame(&f, r, TDM_OP_TITEMS);
+    tdm_Value *a = &f.args[0];
+    memset(a, 0, sizeof *a);
+    a->kind = TDM_OBJ;
+    a->lang = TDM_LANG_LUA;
+    a->aux = p->kind;
+    a->u.obj = p->handle;
+    a->key = p->key;
+    f.nargs = 1;
+    int status = tdmP_enter(&f);
+    PyObject *list = NULL;
+    if (status != TDM_OK) {
+        tdmP_raise_frame(r->st, &f, NULL);
+        tdmP_leave(&f);
+        return NULL;
+    }
+    int n = f.nres / 2, i = 0;
+    list = PyList_New(n);
+    for (; list != NULL && i < n; i++) {
+        PyObject *k = tdmP_from_value(r->st, &f.res[2 * i]);
+        PyObject *v = k ? tdmP_from_value(r->st, &f.res[2 * i + 1]) : NULL;
+        PyObject *item = NULL;
+        if (v != NULL) {
+            if (what == KEYS) {
+                item = Py_NewRef(k);
+            } else if (what == VALUES) {
+                item = Py_NewRef(v);
+            } else {
+                item = PyTuple_Pack(2, k, v);
+            }
+        }
+        Py_XDECREF(k);
+        Py_XDECREF(v);
+        if (item == NULL) {
+            Py_CLEAR(list);
+            break;
+        }
+        PyList_SET_ITEM(list, i, item);
+    }
+    for (int j = 0; j < f.nres; j++) {
+        tdmV_release(f.rt, &f.res[j]);
+    }
+    tdmP_leave(&f);
+    return list;
+}
+
+static PyObject *table_iter_of(PyObject *self, int what)
+{
+    PyObject *list = table_list(self, what);
+    if (list == NULL) {
+        return NULL;
+    }
+    PyObject *it = PyObject_GetIter(list);
+    Py_DECREF(list);
+    return it;
+}
+
+static PyObject *table_iter(PyObject *self)
+{
+    return table_iter_of(self, KEYS);
+}
+
+static PyObject *table_keys(PyObject *self, PyObject *unused)
+{
+    (void)unused;
+    return table_iter_of(self, KEYS);
+}
+
+static PyObject *table_values(PyObject *self, PyObject *unused)
+{
+    (void)unused;
+    return table_iter_of(self, VALUES);
+}
+
+static PyObject *table_items(PyObject *self, PyObject *unused)
+{
+    (void)unused;
+    return table_iter_of(self, ITEMS);
+}
+
+static int table_delattro(PyObject *self, PyObject *name, PyObject *value)
+{
+    return proxy_setattro(self, name, value);
+}
+
+/* ---- functions ---------------------------------------------------------- */
+
+static PyObject *function_coroutine(PyObject *self, PyObject *const *args, Py_ssize_t n)
+{
+    tdmP_Proxy *p = (tdmP_Proxy *)self;
+    PyObject *co = tdmP_run_on(p, TDM_OP_COROUTINE, 0, NULL, 0);
+    if (co == NULL) {
+        return NULL;
+    }
+    if (!tdmP_is_proxy(pmod(self), co) || ((tdmP_Proxy *)co)->kind != TDM_OBJ_THREAD) {
+        Py_DECREF(co);
+        PyErr_SetString(PyExc_TypeError, "Lua object is not a function");
+        return NULL;
+    }
+    PyObject *t = PyTuple_New(n);
+    if (t == NULL) {
+        Py_DECREF(co);
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyTuple_SET_ITEM(t, i, Py_NewRef(args[i]));
+    }
+    Py_XSETREF(((tdmP_Proxy *)co)->coargs, t);
+    ((tdmP_Proxy *)co)->costate = 0;
+    return co;
+}
+
+/* ---- module helpers ------------------------------------------------------ */
+
+PyObject *tdmP_lua_type(PyObject *m, PyObject *obj)
+{
+    tdmP_Module *ms = tdmP_modstate(m);
+    if (!tdmP_is_proxy(ms, obj)) {
+        Py_RETURN_NONE;
+    }
+    return PyUnicode_FromString(kind_name(((tdmP_Proxy *)obj)->kind));
+}
+
+/* unpacks_lua_table: (args, kwargs) from args when it is one Lua table, else
+   None. */
+PyObject *tdmP_unpack_table(PyObject *m, PyObject *args)
+{
+    tdmP_Module *ms = tdmP_modstate(m);
+    if (!PyTuple_Check(args) || PyTuple_GET_SIZE(args) != 1) {
+        Py_RETURN_NONE;
+    }
+    PyObject *t = PyTuple_GET_ITEM(args, 0);
+    if (!tdmP_is_proxy(ms, t) || ((tdmP_Proxy *)t)->kind != TDM_OBJ_TABLE) {
+        Py_RETURN_NONE;
+    }
+    PyObject *items = table_list(t, ITEMS), *kw = NULL, *pos = NULL, *res = NULL;
+    if (items == NULL || (kw = PyDict_New()) == NULL) {
+        goto done;
+    }
+    Py_ssize_t n = 0, count = PyList_GET_SIZE(items);
+    for (Py_ssize_t i = 0; i < count; i++) {
+        PyObject *k = PyTuple_GET_ITEM(PyList_GET_ITEM(items, i), 0);
+        n += PyLong_CheckExact(k);
+    }
+    if ((pos = PyTuple_New(n)) == NULL) {
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < count; i++) {
+        PyObject *kv = PyList_GET_ITEM(items, i);
+        PyObject *k = PyTuple_GET_ITEM(kv, 0), *v = PyTuple_GET_ITEM(kv, 1);
+        if (PyLong_CheckExact(k)) {
+            Py_ssize_t idx = PyLong_AsSsize_t(k);
+            if (idx < 1 || idx > n) {
+                PyErr_SetString(PyExc_IndexError, "table index out of range");
+                goto done;
+            }
+            Py_XSETREF(((PyTupleObject *)pos)->ob_item[idx - 1], Py_NewRef(v));
+        } else if (PyUnicode_Check(k) || PyBytes_Check(k)) {
+            PyObject *name = PyBytes_Check(k) ? PyUnicode_FromEncodedObject(k, "utf-8", "strict")
+                                              : Py_NewRef(k);
+            int rc = name ? PyDict_SetItem(kw, name, v) : -1;
+            Py_XDECREF(name);
+            if (rc < 0) {
+                goto done;
+            }
+        } else {
+            PyErr_SetString(PyExc_TypeError, "table key is neither an integer nor a string");
+            goto done;
+        }
+    }
+    res = PyTuple_Pack(2, pos, kw);
+done:
+    Py_XDECREF(items);
+    Py_XDECREF(kw);
+    Py_XDECREF(pos);
+    return res;
+}
+
+/* ---- types --------------------------------------------------------------- */
+
+static PyMemberDef proxy_members[] = {
+    {"__vectorcalloffset__", T_PYSSIZET, offsetof(tdmP_Proxy, vectorcall), READONLY, NULL},
+    {"__weaklistoffset__", T_PYSSIZET, offsetof(tdmP_Proxy, weakreflist), READONLY, NULL},
+    {NULL, 0, 0, 0, NULL},
+};
+
+static PyMethodDef table_methods[] = {
+    {"keys", table_keys, METH_NOARGS, "Iterator over the keys of the table."},
+    {"values", table_values, METH_NOARGS, "Iterator over the values of the table."},
+    {"items", table_items, METH_NOARGS, "Iterator over the (key, value) pairs."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyMethodDef function_methods[] = {
+    {"coroutine", (PyCFunction)(void (*)(void))function_coroutine, METH_FASTCALL,
+     "Create a Lua coroutine from this function, started with the arguments."},
+    {NULL, NULL, 0, NULL},
+};
+
+#define PROXY_FLAGS (Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_HAVE_VECTORCALL)
+
+#define COMMON_SLOTS \
+    {Py_tp_dealloc, proxy_dealloc}, \
+    {Py_tp_traverse, proxy_traverse}, \
+    {Py_tp_clear, proxy_clear}, \
+    {Py_tp_call, PyVectorcall_Call}, \
+    {Py_tp_members, proxy_members}, \
+    {Py_tp_new, proxy_new_vc}, \
+    {Py_tp_repr, proxy_repr}, \
+    {Py_tp_str, proxy_str}, \
+    {Py_tp_getattro, proxy_getattro}, \
+    {Py_nb_bool, proxy_bool}, \
+    {Py_mp_subscript, proxy_getitem}, \
+    {Py_mp_length, proxy_len}
+
+static PyType_Slot object_slots[] = {
+    COMMON_SLOTS,
+    {Py_tp_iter, proxy_iter_none},
+    {Py_tp_doc, (void *)"A Lua object (base of the Lua proxy types)."},
+    {0, NULL},
+};
+
+static PyType_Slot table_slots[] = {
+    COMMON_SLOTS,
+    {Py_tp_setattro, table_delattro},
+    {Py_mp_ass_subscript, proxy_setitem},
+    {Py_tp_iter, table_iter},
+    {Py_tp_methods, table_methods},
+    {Py_tp_doc, (void *)"A Lua table."},
+    {0, NULL},
+};
+
+static PyType_Slot function_slots[] = {
+    COMMON_SLOTS,
+    {Py_tp_iter, proxy_iter_none},
+    {Py_tp_methods, function_methods},
+    {Py_tp_doc, (void *)"A Lua function."},
+    {0, NULL},
+};
+
+static PyType_Slot userdata_slots[] = {
+    COMMON_SLOTS,
+    {Py_tp_iter, proxy_iter_none},
+    {Py_mp_ass_subscript, proxy_setitem},
+    {Py_tp_doc, (void *)"A Lua userdata."},
+    {0, NULL},
+};
+
+static PyType_Spec object_spec = {
+    "tandem._LuaObject", sizeof(tdmP_Proxy), 0, PROXY_FLAGS | Py_TPFLAGS_BASETYPE, object_slots,
+};
+static PyType_Spec table_spec = {
+    "tandem._LuaTable", sizeof(tdmP_Proxy), 0, PROXY_FLAGS, table_slots,
+};
+static PyType_Spec function_spec = {
+    "tandem._LuaFunction", sizeof(tdmP_Proxy), 0, PROXY_FLAGS, function_slots,
+};
+static PyType_Spec userdata_spec = {
+    "tandem._LuaUserdata", sizeof(tdmP_Proxy), 0, PROXY_FLAGS, userdata_slots,
+};
+
+static PyTypeObject *make_type(PyObject *m, PyType_Spec *spec, PyTypeObject *base)
+{
+    PyObject *t = PyType_FromModuleAndSpec(m, spec, (PyObject *)base);
+    if (t == NULL) {
+        return NULL;
+    }
+    const char *dot = strrchr(spec->name, '.');
+    if (PyModule_AddObjectRef(m, dot ? dot + 1 : spec->name, t) < 0) {
+        Py_DECREF(t);
+        return NULL;
+    }
+    return (PyTypeObject *)t;
+}
+
+int tdmP_proxy_init_types(PyObject *m, tdmP_Module *ms)
+{
+    if ((ms->object_type = make_type(m, &object_spec, NULL)) == NULL
+            || (ms->table_type = make_type(m, &table_spec, ms->object_type)) == NULL
+            || (ms->function_type = make_type(m, &function_spec, ms->object_type)) == NULL
+            || (ms->userdata_type = make_type(m, &userdata_spec, ms->object_type)) == NULL) {
+        return -1;
+    }
+    return tdmP_coro_init_type(m, ms);
+}
+
+/* For pcoro.c: the common slots are shared. */
+TDMI_FUNC void tdmP_proxy_slots(PyType_Slot *out, int *n);
+void tdmP_proxy_slots(PyType_Slot *out, int *n)
+{
+    PyType_Slot common[] = {COMMON_SLOTS};
+    int k = (int)(sizeof common / sizeof common[0]);
+    memcpy(out, common, sizeof common);
+    *n = k;
+}

@@ -1,0 +1,972 @@
+/*
+ * pruntime.c — LuaRuntime: a Lua 5.4 state with lupa's API.
+ *
+ * The object owns a tdm_Runtime (one tdmR reference) holding the Lua state
+ * (tdmL_open) and this adapter's per-runtime state (options, identity map,
+ * string cache, pins). Methods are crossings (pcall.c) or controls of the Lua
+ * state (tdmL_control, called with the GIL released since it takes the
+ * runtime lock). close() closes the Lua state; proxies still alive then raise
+ * LuaError when used.
+ */
+#include <string.h>
+#include "padapter.h"
+#include <structmember.h>
+
+/* ---- per-runtime state -------------------------------------------------- */
+
+tdmP_State *tdmP_state_new(tdm_Runtime *rt, PyObject *module)
+{
+    tdmP_State *st = PyMem_RawCalloc(1, sizeof *st);
+    if (st == NULL) {
+        PyErr_NoMemory();
+        return NULL;
+    }
+    st->rt = rt;
+    st->module = Py_NewRef(module);
+    st->mod = tdmP_modstate(module);
+    st->encoding = PyUnicode_FromString("UTF-8");
+    st->source_encoding = PyUnicode_FromString("UTF-8");
+    st->chunks = PyDict_New();
+    st->enc_utf8 = 1;
+    tdmI_init(&st->ids);
+    if (st->encoding == NULL || st->source_encoding == NULL || st->chunks == NULL) {
+        tdmP_state_free(st);
+        return NULL;
+    }
+    return st;
+}
+
+static void clear_strings(tdmP_State *st)
+{
+    for (int i = 0; i < TDMP_STRCACHE; i++) {
+        st->strcache[i].key = NULL;
+        Py_CLEAR(st->strcache[i].obj);
+    }
+}
+
+/* GIL held. */
+void tdmP_state_free(tdmP_State *st)
+{
+    if (st == NULL) {
+        return;
+    }
+    clear_strings(st);
+    while (st->npins > 0) {
+        Py_DECREF(st->pins[--st->npins]);
+    }
+    tdmP_drop_zombies(st);
+    PyMem_RawFree(st->pins);
+    PyMem_RawFree(st->zombies);
+    tdmI_free(&st->ids);
+    Py_CLEAR(st->encoding);
+    Py_CLEAR(st->source_encoding);
+    Py_CLEAR(st->attribute_filter);
+    Py_CLEAR(st->attr_getter);
+    Py_CLEAR(st->attr_setter);
+    Py_CLEAR(st->overflow_handler);
+    Py_CLEAR(st->chunks);
+    if (st->owner_strong) {
+        Py_CLEAR(st->owner);
+    }
+    Py_CLEAR(st->module);
+    PyMem_RawFree(st);
+}
+
+int tdmP_check_open(tdmP_Runtime *r)
+{
+    if (r->closed || r->rt == NULL || r->rt->closed) {
+        PyErr_SetString(r->st ? r->st->mod->LuaError : PyExc_RuntimeError,
+                        "the LuaRuntime is closed");
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- options ------------------------------------------------------------- */
+
+/* Encoding name as str (from str or ASCII bytes); Py_None stays None. */
+static PyObject *encoding_arg(PyObject *e)
+{
+    if (e == Py_None) {
+        return Py_NewRef(Py_None);
+    }
+    if (PyUnicode_Check(e)) {
+        return Py_NewRef(e);
+    }
+    if (PyBytes_Check(e) || PyByteArray_Check(e)) {
+        return PyUnicode_FromEncodedObject(e, "ascii", "strict");
+    }
+    PyErr_Format(PyExc_ValueError, "expected string, got %s", Py_TYPE(e)->tp_name);
+    return NULL;
+}
+
+static int is_utf8(PyObject *enc)
+{
+    const char *s = PyUnicode_AsUTF8(enc);
+    if (s == NULL) {
+        PyErr_Clear();
+        return 0;
+    }
+    char buf[8];
+    size_t n = 0;
+    for (; *s && n < sizeof buf - 1; s++) {
+        if (*s != '-' && *s != '_') {
+            buf[n++] = (char)(*s | 0x20);
+        }
+    }
+    buf[n] = '\0';
+    return *s == '\0' && strcmp(buf, "utf8") == 0;
+}
+
+static int set_options(tdmP_State *st, PyObject *encoding, PyObject *source_encoding,
+                       PyObject *filter, PyObject *handlers, int unpack,
+                       PyObject *overflow)
+{
+    PyObject *enc = encoding_arg(encoding);
+    if (enc == NULL) {
+        return -1;
+    }
+    PyObject *senc = source_encoding == Py_None ? NULL : encoding_arg(source_encoding);
+    if (source_encoding != Py_None && senc == NULL) {
+        Py_DECREF(enc);
+        return -1;
+    }
+    if (senc == NULL) {
+        senc = enc != Py_None ? Py_NewRef(enc) : PyUnicode_FromString("UTF-8");
+    }
+    if (enc != Py_None) {
+        PyObject *codec = PyCodec_Encoder(PyUnicode_AsUTF8(enc));   /* validates */
+        if (codec == NULL) {
+            Py_DECREF(enc);
+            Py_XDECREF(senc);
+            return -1;
+        }
+        Py_DECREF(codec);
+    }
+    Py_XSETREF(st->encoding, enc == Py_None ? NULL : enc);
+    if (enc == Py_None) {
+        Py_DECREF(enc);
+    }
+    Py_XSETREF(st->source_encoding, senc);
+    st->enc_utf8 = st->encoding != NULL && is_utf8(st->encoding);
+
+    if (filter != Py_None && !PyCallable_Check(filter)) {
+        PyErr_SetString(PyExc_ValueError, "attribute_filter must be callable");
+        return -1;
+    }
+    PyObject *get_fn = NULL, *set_fn = NULL;
+    if (handlers != Py_None && PyObject_IsTrue(handlers)) {
+        PyObject *seq = PySequence_Fast(handlers, "");
+        if (seq == NULL || PySequence_Fast_GET_SIZE(seq) != 2) {
+            Py_XDECREF(seq);
+            PyErr_Clear();
+            PyErr_SetString(PyExc_ValueError,
+                            "attribute_handlers must be a sequence of two callables");
+            return -1;
+        }
+        get_fn = PySequence_Fast_GET_ITEM(seq, 0);
+        set_fn = PySequence_Fast_GET_ITEM(seq, 1);
+        Py_DECREF(seq);     /* items stay alive in `handlers` */
+        if ((get_fn != Py_None && !PyCallable_Check(get_fn))
+                || (set_fn != Py_None && !PyCallable_Check(set_fn))) {
+            PyErr_SetString(PyExc_ValueError,
+                            "attribute_handlers must be a sequence of two callables");
+            return -1;
+        }
+        if (filter != Py_None && (get_fn != Py_None || set_fn != Py_None)) {
+            PyErr_SetString(PyExc_ValueError,
+                            "attribute_filter and attribute_handlers are mutually exclusive");
+            return -1;
+        }
+        get_fn = get_fn == Py_None ? NULL : get_fn;
+        set_fn = set_fn == Py_None ? NULL : set_fn;
+    }
+    if (overflow != Py_None && !PyCallable_Check(overflow)) {
+        PyErr_SetString(PyExc_ValueError, "overflow_handler must be callable");
+        return -1;
+    }
+    Py_XSETREF(st->attribute_filter, filter == Py_None ? NULL : Py_NewRef(filter));
+    Py_XSETREF(st->attr_getter, Py_XNewRef(get_fn));
+    Py_XSETREF(st->attr_setter, Py_XNewRef(set_fn));
+    Py_XSETREF(st->overflow_handler, overflow == Py_None ? NULL : Py_NewRef(overflow));
+    st->unpack_returned_tuples = unpack;
+    return 0;
+}
+
+/* ---- life ---------------------------------------------------------------- */
+
+static long long control(tdmP_Runtime *r, tdm_LuaCtl ctl, long long arg)
+{
+    long long v;
+    Py_BEGIN_ALLOW_THREADS
+    v = tdmL_control(r->rt, ctl, arg);
+    Py_END_ALLOW_THREADS
+    return v;
+}
+
+static void apply_limit(tdmP_Runtime *r, long long max, int total);
+
+static PyObject *runtime_new(PyTypeObject *type, PyObject *args, PyObject *kw)
+{
+    static char *kwlist[] = {(char *)"encoding", (char *)"source_encoding", (char *)"attribute_filter",
+                             (char *)"attribute_handlers", (char *)"register_eval", (char *)"unpack_returned_tuples",
+                             (char *)"register_builtins", (char *)"overflow_handler", (char *)"max_memory", NULL};
+    PyObject *encoding = NULL, *source_encoding = Py_None, *filter = Py_None;
+    PyObject *handlers = Py_None, *overflow = Py_None, *maxmem = Py_None;
+    int reg_eval = 1, unpack = 0, reg_builtins = 1;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "|OOOOpppOO:LuaRuntime", kwlist, &encoding,
+                                     &source_encoding, &filter, &handlers, &reg_eval,
+                                     &unpack, &reg_builtins, &overflow, &maxmem)) {
+        return NULL;
+    }
+    long long limit = 0;
+    if (maxmem != Py_None) {
+        limit = PyLong_AsLongLong(maxmem);
+        if (limit == -1 && PyErr_Occurred()) {
+            return NULL;
+        }
+        if (limit < 0) {
+            PyErr_SetString(PyExc_ValueError, "max_memory must not be negative");
+            return NULL;
+        }
+    }
+    PyObject *module = PyType_GetModuleByDef(type, &tdmP_moduledef);
+    if (module == NULL) {
+        return NULL;
+    }
+    tdmP_Runtime *r = (tdmP_Runtime *)type->tp_alloc(type, 0);
+    if (r == NULL) {
+        return NULL;
+    }
+    char err[256] = "";
+    r->owns_lua = 1;
+    r->rt = tdmR_new();
+    if (r->rt == NULL) {
+        Py_DECREF(r);
+        return PyErr_NoMemory();
+    }
+    r->st = tdmP_state_new(r->rt, module);
+    if (r->st == NULL) {
+        Py_DECREF(r);
+        return NULL;
+    }
+    if (encoding == NULL) {
+        encoding = r->st->encoding;     /* "UTF-8" */
+    }
+    /* the filters apply to Lua code only: not while the python table is set up */
+    if (set_options(r->st, encoding, source_encoding, filter, handlers, unpack, overflow) < 0) {
+        Py_DECREF(r);
+        return NULL;
+    }
+    r->st->owner = r;       /* weak: the runtime object outlives its state */
+    tdmR_attach(r->rt, &tdmP_lang, r->st);
+    tdm_LuaOptions o = {0, 1, 1, reg_eval, reg_builtins};
+    int status = tdmL_open(r->rt, &o, err, sizeof err);
+    if (status == TDM_OK) {
+        /* the attribute filters apply to Lua code, not to setting up the
+           python table: held aside meanwhile */
+        PyObject *held[3] = {r->st->attribute_filter, r->st->attr_getter, r->st->attr_setter};
+        r->st->attribute_filter = r->st->attr_getter = r->st->attr_setter = NULL;
+        status = tdmL_install_foreign(r->rt, TDM_LANG_PYTHON, "python", &o);
+        r->st->attribute_filter = held[0];
+        r->st->attr_getter = held[1];
+        r->st->attr_setter = held[2];
+        if (status != TDM_OK) {
+            snprintf(err, sizeof err, "could not install the python table (%s: %s)",
+                     tdm_status_name((tdm_Status)status),
+                     r->rt->last.message ? r->rt->last.message : "no message");
+        }
+    }
+    if (status != TDM_OK) {
+        r->closed = 1;
+        PyErr_Format(r->st->mod->LuaError, "Failed to initialise Lua runtime: %s", err);
+        Py_DECREF(r);
+        return NULL;
+    }
+    r->membase = control(r, TDM_LCTL_MEM_USED, 0);
+    if (limit > 0) {
+        apply_limit(r, limit, 0);
+    }
+    return (PyObject *)r;
+}
+
+tdmP_Runtime *tdmP_runtime_wrap(tdmP_Module *ms, tdm_Runtime *rt)
+{
+    tdmP_Runtime *r = (tdmP_Runtime *)ms->runtime_type->tp_alloc(ms->runtime_type, 0);
+    if (r == NULL) {
+        return NULL;
+    }
+    tdmR_incref(rt);
+    r->rt = rt;
+    r->st = rt->state[TDM_LANG_PYTHON];
+    r->owns_lua = 0;
+    return r;
+}
+
+/* Close the Lua state: GIL released while taking the runtime lock; the
+   Python references Lua's finalizers drop are queued, then drained here. */
+static void close_lua(tdmP_Runtime *r)
+{
+    if (r->closed || !r->owns_lua || r->rt == NULL) {
+        r->closed = 1;
+        return;
+    }
+    r->closed = 1;
+    tdm_Runtime *rt = r->rt;
+    Py_BEGIN_ALLOW_THREADS
+    tdmR_lock(rt);
+    tdmL_close(rt);
+    tdmR_close(rt);
+    tdmR_unlock(rt);
+    Py_END_ALLOW_THREADS
+    tdmR_lock(rt);          /* nobody else can hold it now: Lua is gone */
+    tdmR_drain(rt, TDM_LANG_PYTHON);
+    if (r->st != NULL) {
+        while (r->st->npins > 0) {
+            Py_DECREF(r->st->pins[--r->st->npins]);
+        }
+        tdmP_drop_zombies(r->st);
+        clear_strings(r->st);
+    }
+    tdmR_unlock(rt);
+}
+
+static int runtime_traverse(PyObject *self, visitproc visit, void *arg)
+{
+    tdmP_Runtime *r = (tdmP_Runtime *)self;
+    Py_VISIT(Py_TYPE(self));
+    if (r->owns_lua && r->st != NULL) {
+        Py_VISIT(r->st->attribute_filter);
+        Py_VISIT(r->st->attr_getter);
+        Py_VISIT(r->st->attr_setter);
+        Py_VISIT(r->st->overflow_handler);
+    }
+    return 0;
+}
+
+static int runtime_clear(PyObject *self)
+{
+    tdmP_Runtime *r = (tdmP_Runtime *)self;
+    if (r->owns_lua && r->st != NULL) {
+        Py_CLEAR(r->st->attribute_filter);
+        Py_CLEAR(r->st->attr_getter);
+        Py_CLEAR(r->st->attr_setter);
+        Py_CLEAR(r->st->overflow_handler);
+    }
+    return 0;
+}
+
+static void runtime_dealloc(PyObject *self)
+{
+    tdmP_Runtime *r = (tdmP_Runtime *)self;
+    PyTypeObject *tp = Py_TYPE(self);
+    PyObject_GC_UnTrack(self);
+    if (r->weakreflist != NULL) {
+        PyObject_ClearWeakRefs(self);
+    }
+    if (r->rt != NULL) {
+        if (r->owns_lua) {
+            close_lua(r);
+            r->rt->state[TDM_LANG_PYTHON] = NULL;
+            r->rt->lang[TDM_LANG_PYTHON] = NULL;
+        }
+        if (r->owns_lua || r->owns_state) {
+            tdmP_state_free(r->st);
+        }
+        r->st = NULL;
+        tdmR_decref(r->rt);
+        r->rt = NULL;
+    }
+    tp->tp_free(self);
+    Py_DECREF(tp);
+}
+
+/* ---- methods -------------------------------------------------------------- */
+
+/* Text for Lua code and names: str in the source encoding. With a runtime
+   encoding other than UTF-8 a str would not arrive as Lua text, so it is
+   encoded here (bytes cross as they are). New reference. */
+static PyObject *lua_text(tdmP_Runtime *r, PyObject *o)
+{
+    if (PyUnicode_Check(o) && !r->st->enc_utf8) {
+        return PyUnicode_AsEncodedString(o, PyUnicode_AsUTF8(r->st->source_encoding),
+                                         "strict");
+    }
+    return Py_NewRef(o);
+}
+
+/* Code argument as str or bytes (new reference). */
+static PyObject *code_arg(tdmP_Runtime *r, PyObject *code, const char *prefix)
+{
+    if (PyUnicode_Check(code)) {
+        PyObject *full = prefix ? PyUnicode_FromFormat("%s%U", prefix, code) : Py_NewRef(code);
+        if (full == NULL) {
+            return NULL;
+        }
+        PyObject *t = lua_text(r, full);
+        Py_DECREF(full);
+        return t;
+    }
+    if (PyBytes_Check(code)) {
+        return prefix ? PyBytes_FromFormat("%s%s", prefix, PyBytes_AS_STRING(code))
+                      : Py_NewRef(code);
+    }
+    (void)r;
+    PyErr_Format(PyExc_TypeError, "Lua code must be str or bytes, not %.100s",
+                 Py_TYPE(code)->tp_name);
+    return NULL;
+}
+
+/* Compile code (with chunk name) and, when call, run it with args. */
+static PyObject *run_code(tdmP_Runtime *r, PyObject *code, PyObject *name, int call,
+                          PyObject *const *args, Py_ssize_t n, const char *errprefix)
+{
+    if (tdmP_check_open(r) < 0) {
+        return NULL;
+    }
+    PyObject *cname = tdmP_chunk_name(r->st, code, name);
+    PyObject *cargs[2] = {code, cname ? lua_text(r, cname) : NULL};
+    if (cname != NULL && cargs[1] == NULL) {
+        return NULL;
+    }
+    PyObject *fn = tdmP_run(r, TDM_OP_COMPILE, cargs, cname ? 2 : 1, 0);
+    Py_XDECREF(cargs[1]);
+    if (fn == NULL) {
+        if (errprefix != NULL && PyErr_ExceptionMatches(r->st->mod->LuaSyntaxError)
+                && !PyErr_ExceptionMatches(r->st->mod->LuaMemoryError)) {
+            PyObject *t, *v, *tb;
+            PyErr_Fetch(&t, &v, &tb);
+            PyObject *msg = v ? PyObject_Str(v) : NULL;
+            if (msg != NULL) {
+                PyErr_Format(t, "%s%U", errprefix, msg);
+                Py_DECREF(msg);
+                Py_XDECREF(t);
+                Py_XDECREF(v);
+                Py_XDECREF(tb);
+            } else {
+                PyErr_Restore(t, v, tb);
+            }
+        }
+        return NULL;
+    }
+    if (!call) {
+        return fn;
+    }
+    PyObject *res;
+    if (tdmP_is_proxy(r->st->mod, fn)) {
+        res = tdmP_run_on((tdmP_Proxy *)fn, TDM_OP_CALL, 0, args, n);
+    } else {
+        PyErr_SetString(PyExc_TypeError, "compiled Lua code is not a function");
+        res = NULL;
+    }
+    Py_DECREF(fn);
+    return res;
+}
+
+static PyObject *get_name_kw(PyObject *kwnames, PyObject *const *args, Py_ssize_t n, int *bad)
+{
+    PyObject *name = NULL;
+    *bad = 0;
+    if (kwnames == NULL) {
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(kwnames); i++) {
+        PyObject *k = PyTuple_GET_ITEM(kwnames, i);
+        if (PyUnicode_Check(k) && PyUnicode_CompareWithASCIIString(k, "name") == 0) {
+            name = args[n + i] == Py_None ? NULL : args[n + i];
+        } else if (!(PyUnicode_Check(k) && PyUnicode_CompareWithASCIIString(k, "mode") == 0)) {
+            PyErr_Format(PyExc_TypeError, "unexpected keyword argument %R", k);
+            *bad = 1;
+        }
+    }
+    if (name != NULL && !PyUnicode_Check(name)) {
+        PyErr_SetString(PyExc_TypeError, "name must be a str");
+        *bad = 1;
+    }
+    return name;
+}
+
+static PyObject *code_method(PyObject *self, PyObject *const *args, size_t nargsf,
+                             PyObject *kwnames, int eval)
+{
+    tdmP_Runtime *r = (tdmP_Runtime *)self;
+    Py_ssize_t n = PyVectorcall_NARGS(nargsf);
+    int bad;
+    if (n < 1) {
+        PyErr_Format(PyExc_TypeError, "%s() missing the Lua code", eval ? "eval" : "execute");
+        return NULL;
+    }
+    PyObject *name = get_name_kw(kwnames, args, n, &bad);
+    if (bad) {
+        return NULL;
+    }
+    PyObject *code = code_arg(r, args[0], eval ? "return " : NULL);
+    if (code == NULL) {
+        return NULL;
+    }
+    PyObject *res = run_code(r, code, name, 1, args + 1, n - 1, "error loading code: ");
+    Py_DECREF(code);
+    return res;
+}
+
+static PyObject *rt_eval(PyObject *self, PyObject *const *args, size_t nargsf, PyObject *kwn)
+{
+    return code_method(self, args, nargsf, kwn, 1);
+}
+
+static PyObject *rt_execute(PyObject *self, PyObject *const *args, size_t nargsf, PyObject *kwn)
+{
+    return code_method(self, args, nargsf, kwn, 0);
+}
+
+static PyObject *rt_compile(PyObject *self, PyObject *const *args, size_t nargsf, PyObject *kwn)
+{
+    tdmP_Runtime *r = (tdmP_Runtime *)self;
+    Py_ssize_t n = PyVectorcall_NARGS(nargsf);
+    int bad;
+    if (n != 1) {
+        PyErr_SetString(PyExc_TypeError, "compile() takes the Lua code");
+        return NULL;
+    }
+    PyObject *name = get_name_kw(kwn, args, n, &bad);
+    if (bad) {
+        return NULL;
+    }
+    PyObject *code = code_arg(r, args[0], NULL);
+    if (code == NULL) {
+        return NULL;
+    }
+    PyObject *res = run_code(r, code, name, 0, NULL, 0, NULL);
+    Py_DECREF(code);
+    return res;
+}
+
+static PyObject *rt_require(PyObject *self, PyObject *name)
+{
+    if (!PyUnicode_Check(name) && !PyBytes_Check(name)) {
+        PyErr_SetString(PyExc_TypeError, "modulename must be a string");
+        return NULL;
+    }
+    PyObject *t = lua_text((tdmP_Runtime *)self, name);
+    if (t == NULL) {
+        return NULL;
+    }
+    PyObject *r = tdmP_run((tdmP_Runtime *)self, TDM_OP_IMPORT, &t, 1, 0);
+    Py_DECREF(t);
+    return r;
+}
+
+static PyObject *rt_globals(PyObject *self, PyObject *unused)
+{
+    (void)unused;
+    return tdmP_run((tdmP_Runtime *)self, TDM_OP_GLOBALS, NULL, 0, 0);
+}
+
+/* ---- table_from ----------------------------------------------------------- */
+
+typedef struct Pairs {
+    PyObject *list;     /* strong: k1, v1, k2, v2 ... */
+    long long next;     /* next sequence index */
+} Pairs;
+
+static PyObject *build_table(tdmP_Runtime *r, PyObject *const *objs, Py_ssize_t n,
+                             int recursive, PyObject *memo);
+
+/* Value to store: with recursive, dicts/lists/tuples become Lua tables. */
+static PyObject *table_value(tdmP_Runtime *r, PyObject *v, int recursive, PyObject *memo)
+{
+    if (!recursive || !(PyDict_Check(v) || PyList_Check(v) || PyTuple_Check(v))) {
+        return Py_NewRef(v);
+    }
+    PyObject *id = PyLong_FromVoidPtr(v);
+    if (id == NULL) {
+        return NULL;
+    }
+    PyObject *done = PyDict_GetItemWithError(memo, id);
+    if (done == Py_None) {
+        Py_DECREF(id);
+        PyErr_SetString(PyExc_ValueError,
+                        "table_from(recursive=True): the structure contains itself");
+        return NULL;
+    }
+    if (done != NULL || PyErr_Occurred()) {
+        Py_DECREF(id);
+        return Py_XNewRef(done);
+    }
+    if (PyDict_SetItem(memo, id, Py_None) < 0) {      /* in progress */
+        Py_DECREF(id);
+        return NULL;
+    }
+    PyObject *t = build_table(r, &v, 1, recursive, memo);
+    if (t != NULL && PyDict_SetItem(memo, id, t) < 0) {
+        Py_CLEAR(t);
+    }
+    Py_DECREF(id);
+    return t;
+}
+
+static int add_pair(Pairs *p, PyObject *k, PyObject *v)
+{
+    if (v == NULL) {
+        return -1;
+    }
+    int rc = PyList_Append(p->list, k) == 0 && PyList_Append(p->list, v) == 0 ? 0 : -1;
+    Py_DECREF(v);
+    return rc;
+}
+
+static int add_items(tdmP_Runtime *r, Pairs *p, PyObject *obj, int recursive, PyObject *memo)
+{
+    tdmP_Module *ms = r->st->mod;
+    if (PyDict_Check(obj)) {
+        Py_ssize_t pos = 0;
+        PyObject *k, *v;
+        while (PyDict_Next(obj, &pos, &k, &v)) {
+            if (add_pair(p, k, table_value(r, v, recursive, memo)) < 0) {
+                return -1;
+            }
+        }
+        return 0;
+    }
+    if (tdmP_is_proxy(ms, obj) && ((tdmP_Proxy *)obj)->kind == TDM_OBJ_TABLE) {
+        PyObject *items = PyObject_CallMethod(obj, "items", NULL);
+        if (items == NULL) {
+            return -1;
+        }
+        PyObject *kv;
+        int rc = 0;
+        while (rc == 0 && (kv = PyIter_Next(items)) != NULL) {
+            rc = add_pair(p, PyTuple_GET_ITEM(kv, 0), Py_NewRef(PyTuple_GET_ITEM(kv, 1)));
+            Py_DECREF(kv);
+        }
+        Py_DECREF(items);
+        return rc == 0 && !PyErr_Occurred() ? 0 : -1;
+    }
+    if (PyMapping_Check(obj) && !PyList_Check(obj) && !PyTuple_Check(obj)
+            && PyObject_HasAttrString(obj, "keys")) {
+        PyObject *keys = PyMapping_Keys(obj);
+        if (keys == NULL) {
+            return -1;
+        }
+        for (Py_ssize_t i = 0; i < PyList_GET_SIZE(keys); i++) {
+            PyObject *k = PyList_GET_ITEM(keys, i);
+            PyObject *v = PyObject_GetItem(obj, k);
+            PyObject *tv = v ? table_value(r, v, recursive, memo) : NULL;
+            Py_XDECREF(v);
+            if (add_pair(p, k, tv) < 0) {
+                Py_DECREF(keys);
+                return -1;
+            }
+        }
+        Py_DECREF(keys);
+        return 0;
+    }
+    PyObject *it = PyObject_GetIter(obj);
+    if (it == NULL) {
+        return -1;
+    }
+    PyObject *v;
+    while ((v = PyIter_Next(it)) != NULL) {
+        PyObject *k = PyLong_FromLongLong(p->next++);
+        int rc = k ? add_pair(p, k, table_value(r, v, recursive, memo)) : -1;
+        Py_XDECREF(k);
+        Py_DECREF(v);
+        if (rc < 0) {
+            Py_DECREF(it);
+            return -1;
+        }
+    }
+    Py_DECREF(it);
+    return PyErr_Occurred() ? -1 : 0;
+}
+
+static PyObject *build_table(tdmP_Runtime *r, PyObject *const *objs, Py_ssize_t n,
+                             int recursive, PyObject *memo)
+{
+    Pairs p = {PyList_New(0), 1};
+    if (p.list == NULL) {
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (add_items(r, &p, objs[i], recursive, memo) < 0) {
+            Py_DECREF(p.list);
+            return NULL;
+        }
+    }
+    PyObject *res = tdmP_run(r, TDM_OP_TABLEFROM, PySequence_Fast_ITEMS(p.list),
+                             PyList_GET_SIZE(p.list), 0);
+    Py_DECREF(p.list);
+    return res;
+}
+
+static PyObject *rt_table_from(PyObject *self, PyObject *const *args, size_t nargsf,
+                               PyObject *kwnames)
+{
+    tdmP_Runtime *r = (tdmP_Runtime *)self;
+    Py_ssize_t n = PyVectorcall_NARGS(nargsf);
+    int recursive = 0;
+    if (kwnames != NULL) {
+        for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(kwnames); i++) {
+            if (PyUnicode_CompareWithASCIIString(PyTuple_GET_ITEM(kwnames, i), "recursive")) {
+                PyErr_Format(PyExc_TypeError, "unexpected keyword argument %R",
+                             PyTuple_GET_ITEM(kwnames, i));
+                return NULL;
+            }
+            if ((recursive = PyObject_IsTrue(args[n + i])) < 0) {
+                return NULL;
+            }
+        }
+    }
+    if (tdmP_check_open(r) < 0) {
+        return NULL;
+    }
+    PyObject *memo = recursive ? PyDict_New() : NULL;
+    if (recursive && memo == NULL) {
+        return NULL;
+    }
+    PyObject *res = build_table(r, args, n, recursive, memo);
+    Py_XDECREF(memo);
+    return res;
+}
+
+static PyObject *rt_table(PyObject *self, PyObject *args, PyObject *kwargs)
+{
+    tdmP_Runtime *r = (tdmP_Runtime *)self;
+    if (tdmP_check_open(r) < 0) {
+        return NULL;
+    }
+    PyObject *objs[2] = {args, kwargs};
+    return build_table(r, objs, kwargs ? 2 : 1, 0, NULL);
+}
+
+/* ---- controls ------------------------------------------------------------- */
+
+static int closed_ctl(tdmP_Runtime *r)
+{
+    return tdmP_check_open(r);
+}
+
+static PyObject *rt_gccollect(PyObject *self, PyObject *unused)
+{
+    (void)unused;
+    tdmP_Runtime *r = (tdmP_Runtime *)self;
+    if (closed_ctl(r) < 0) {
+        return NULL;
+    }
+    control(r, TDM_LCTL_GC_COLLECT, 0);
+    Py_RETURN_NONE;
+}
+
+static int total_kw(PyObject *args, PyObject *kw, const char *fmt, PyObject **extra)
+{
+    static char *kwlist1[] = {(char *)"total", NULL};
+    static char *kwlist2[] = {(char *)"max_memory", (char *)"total", NULL};
+    int total = 0;
+    if (extra == NULL) {
+        return PyArg_ParseTupleAndKeywords(args, kw, fmt, kwlist1, &total) ? total : -1;
+    }
+    return PyArg_ParseTupleAndKeywords(args, kw, fmt, kwlist2, extra, &total) ? total : -1;
+}
+
+static PyObject *rt_get_memory_used(PyObject *self, PyObject *args, PyObject *kw)
+{
+    tdmP_Runtime *r = (tdmP_Runtime *)self;
+    int total = total_kw(args, kw, "|p:get_memory_used", NULL);
+    if (total < 0 || closed_ctl(r) < 0) {
+        return NULL;
+    }
+    long long used = control(r, TDM_LCTL_MEM_USED, 0);
+    return PyLong_FromLongLong(total || used < r->membase ? used : used - r->membase);
+}
+
+static PyObject *rt_get_max_memory(PyObject *self, PyObject *args, PyObject *kw)
+{
+    tdmP_Runtime *r = (tdmP_Runtime *)self;
+    int total = total_kw(args, kw, "|p:get_max_memory", NULL);
+    if (total < 0 || closed_ctl(r) < 0) {
+        return NULL;
+    }
+    if (!total) {
+        return PyLong_FromLongLong(r->maxmem);
+    }
+    return PyLong_FromLongLong(control(r, TDM_LCTL_MEM_MAX, 0));
+}
+
+/* Limit of the Lua allocator: the memory in use when the runtime was made
+   is not counted (as lupa's builtins), unless total. */
+static void apply_limit(tdmP_Runtime *r, long long max, int total)
+{
+    r->maxmem = total && max > r->membase ? max - r->membase : max;
+    control(r, TDM_LCTL_MEM_SETMAX, max == 0 ? 0 : (total ? max : r->membase + max));
+}
+
+static PyObject *rt_set_max_memory(PyObject *self, PyObject *args, PyObject *kw)
+{
+    tdmP_Runtime *r = (tdmP_Runtime *)self;
+    PyObject *limit = NULL;
+    int total = total_kw(args, kw, "O|p:set_max_memory", &limit);
+    if (total < 0 || closed_ctl(r) < 0) {
+        return NULL;
+    }
+    long long v = PyLong_AsLongLong(limit);
+    if (v == -1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    if (v < 0) {
+        PyErr_SetString(PyExc_ValueError, "max_memory must not be negative");
+        return NULL;
+    }
+    apply_limit(r, v, total);
+    Py_RETURN_NONE;
+}
+
+static PyObject *rt_set_overflow_handler(PyObject *self, PyObject *handler)
+{
+    tdmP_Runtime *r = (tdmP_Runtime *)self;
+    if (closed_ctl(r) < 0) {
+        return NULL;
+    }
+    if (handler != Py_None && !PyCallable_Check(handler)) {
+        PyErr_SetString(PyExc_ValueError, "overflow_handler must be callable");
+        return NULL;
+    }
+    Py_XSETREF(r->st->overflow_handler, handler == Py_None ? NULL : Py_NewRef(handler));
+    Py_RETURN_NONE;
+}
+
+static PyObject *rt_nogc(PyObject *self, PyObject *unused)
+{
+    (void)unused;
+    tdmP_Runtime *r = (tdmP_Runtime *)self;
+    return PyObject_CallOneArg((PyObject *)r->st->mod->nogc_type, self);
+}
+
+static PyObject *rt_close(PyObject *self, PyObject *unused)
+{
+    (void)unused;
+    tdmP_Runtime *r = (tdmP_Runtime *)self;
+    if (!r->owns_lua) {
+        PyErr_SetString(PyExc_RuntimeError, "this LuaRuntime belongs to its Lua host");
+        return NULL;
+    }
+    close_lua(r);
+    Py_RETURN_NONE;
+}
+
+static PyObject *rt_enter(PyObject *self, PyObject *unused)
+{
+    (void)unused;
+    return Py_NewRef(self);
+}
+
+static PyObject *rt_exit(PyObject *self, PyObject *args)
+{
+    (void)args;
+    if (((tdmP_Runtime *)self)->owns_lua) {
+        close_lua((tdmP_Runtime *)self);
+    }
+    Py_RETURN_FALSE;
+}
+
+static PyObject *rt_lua_version(PyObject *self, void *closure)
+{
+    (void)closure;
+    tdmP_Runtime *r = (tdmP_Runtime *)self;
+    long long v = r->closed ? 504 : control(r, TDM_LCTL_VERSION_NUM, 0);
+    if (v <= 0) {
+        v = 504;
+    }
+    return Py_BuildValue("(ii)", (int)(v / 100), (int)(v % 100));
+}
+
+static PyObject *rt_lua_implementation(PyObject *self, void *closure)
+{
+    (void)self;
+    (void)closure;
+    return PyUnicode_FromString(tdmL_release_name());
+}
+
+static PyObject *rt_closed(PyObject *self, void *closure)
+{
+    (void)closure;
+    tdmP_Runtime *r = (tdmP_Runtime *)self;
+    return PyBool_FromLong(r->closed || r->rt == NULL || r->rt->closed);
+}
+
+static PyMethodDef runtime_methods[] = {
+    {"eval", (PyCFunction)(void (*)(void))rt_eval, METH_FASTCALL | METH_KEYWORDS,
+     "eval(lua_code, *args, name=None)\n--\n\nEvaluate a Lua expression."},
+    {"execute", (PyCFunction)(void (*)(void))rt_execute, METH_FASTCALL | METH_KEYWORDS,
+     "execute(lua_code, *args, name=None)\n--\n\nExecute a Lua program."},
+    {"compile", (PyCFunction)(void (*)(void))rt_compile, METH_FASTCALL | METH_KEYWORDS,
+     "compile(lua_code, name=None)\n--\n\nCompile Lua code into a function."},
+    {"require", rt_require, METH_O, "Load a Lua module (Lua's require)."},
+    {"globals", rt_globals, METH_NOARGS, "The Lua global table."},
+    {"table", (PyCFunction)(void (*)(void))rt_table, METH_VARARGS | METH_KEYWORDS,
+     "table(*items, **kwargs)\n--\n\nA new Lua table with the items in order and the "
+     "keyword arguments as keys."},
+    {"table_from", (PyCFunction)(void (*)(void))rt_table_from, METH_FASTCALL | METH_KEYWORDS,
+     "table_from(*args, recursive=False)\n--\n\nA new Lua table from mappings and "
+     "iterables; with recursive=True nested dicts/lists become tables too."},
+    {"gccollect", rt_gccollect, METH_NOARGS, "Run a full Lua garbage collection."},
+    {"nogc", rt_nogc, METH_NOARGS, "Context manager stopping the Lua GC inside."},
+    {"get_memory_used", (PyCFunction)(void (*)(void))rt_get_memory_used,
+     METH_VARARGS | METH_KEYWORDS, "Bytes allocated by the Lua state."},
+    {"get_max_memory", (PyCFunction)(void (*)(void))rt_get_max_memory,
+     METH_VARARGS | METH_KEYWORDS, "The memory limit (0: none)."},
+    {"set_max_memory", (PyCFunction)(void (*)(void))rt_set_max_memory,
+     METH_VARARGS | METH_KEYWORDS, "Set the memory limit (0: none)."},
+    {"set_overflow_handler", rt_set_overflow_handler, METH_O,
+     "Set the function called with Python ints too large for Lua."},
+    {"close", rt_close, METH_NOARGS, "Close the Lua state; its objects become unusable."},
+    {"__enter__", rt_enter, METH_NOARGS, NULL},
+    {"__exit__", rt_exit, METH_VARARGS, NULL},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyGetSetDef runtime_getset[] = {
+    {"lua_version", rt_lua_version, NULL, "(major, minor) of the Lua runtime.", NULL},
+    {"lua_implementation", rt_lua_implementation, NULL, "e.g. 'Lua 5.4.4'.", NULL},
+    {"closed", rt_closed, NULL, "True after close().", NULL},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
+static PyMemberDef runtime_members[] = {
+    {"__weaklistoffset__", T_PYSSIZET, offsetof(tdmP_Runtime, weakreflist), READONLY, NULL},
+    {NULL, 0, 0, 0, NULL},
+};
+
+static PyType_Slot runtime_slots[] = {
+    {Py_tp_new, runtime_new},
+    {Py_tp_dealloc, runtime_dealloc},
+    {Py_tp_traverse, runtime_traverse},
+    {Py_tp_clear, runtime_clear},
+    {Py_tp_methods, runtime_methods},
+    {Py_tp_getset, runtime_getset},
+    {Py_tp_members, runtime_members},
+    {Py_tp_doc, (void *)"LuaRuntime(encoding='UTF-8', source_encoding=None, "
+                        "attribute_filter=None, attribute_handlers=None, register_eval=True, "
+                        "unpack_returned_tuples=False, register_builtins=True, "
+                        "overflow_handler=None, max_memory=None)\n--\n\n"
+                        "A Lua 5.4 state, with lupa's API."},
+    {0, NULL},
+};
+
+static PyType_Spec runtime_spec = {
+    "tandem.LuaRuntime", sizeof(tdmP_Runtime), 0,
+    Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_BASETYPE, runtime_slots,
+};
+
+int tdmP_runtime_init_type(PyObject *m, tdmP_Module *ms)
+{
+    PyObject *t = PyType_FromModuleAndSpec(m, &runtime_spec, NULL);
+    if (t == NULL) {
+        return -1;
+    }
+    if (PyModule_AddObjectRef(m, "LuaRuntime", t) < 0) {
+        Py_DECREF(t);
+        return -1;
+    }
+    ms->runtime_type = (PyTypeObject *)t;
+    return 0;
+}

@@ -1,0 +1,124 @@
+"""Round trips of values between Python and Lua (py_to_lua_*, lua_to_py_*)."""
+import math
+
+import pytest
+
+import tandem
+
+
+def test_py_to_lua_scalars(lua):
+    ident = lua.eval("function(...) return ... end")
+    for v in (0, 1, -1, 2**63 - 1, -2**63, 1.5, -0.0, True, False, "", "abc", "héllo ✓"):
+        r = ident(v)
+        assert r == v and type(r) is type(v)
+    assert ident(None) is None
+    assert math.isinf(ident(float("inf")))
+    assert math.isnan(ident(float("nan")))
+
+
+def test_py_to_lua_types_seen_by_lua(lua):
+    ty = lua.eval("function(x) return math.type(x) or type(x) end")
+    assert ty(3) == "integer"
+    assert ty(3.0) == "float"
+    assert ty("s") == "string"
+    assert ty(b"s") == "string"
+    assert ty(True) == "boolean"
+    assert ty(None) == "nil"
+    assert ty([1]) == "userdata"
+    assert ty(len) == "userdata"
+
+
+def test_py_to_lua_bytes_are_binary(lua):
+    f = lua.eval("function(s) return #s, s:byte(1), s:byte(3) end")
+    assert f(b"\x00\xff\x10") == (3, 0, 16)
+
+
+def test_py_to_lua_int_overflow_raises(lua):
+    ident = lua.eval("function(x) return x end")
+    with pytest.raises(OverflowError):
+        ident(2**63)
+    with pytest.raises(OverflowError):
+        ident(-2**63 - 1)
+
+
+def test_py_to_lua_overflow_handler(lua):
+    lua.set_overflow_handler(lambda big: float(big))
+    assert lua.eval("function(x) return math.type(x) end")(2**70) == "float"
+    lua.set_overflow_handler(None)
+    with pytest.raises(OverflowError):
+        lua.eval("function(x) return x end")(2**70)
+
+
+def test_py_to_lua_overflow_handler_option():
+    rt = tandem.LuaRuntime(overflow_handler=str)
+    assert rt.eval("function(x) return x end")(2**64) == str(2**64)
+
+
+def test_overflow_handler_must_be_callable(lua):
+    with pytest.raises(ValueError):
+        lua.set_overflow_handler(42)
+    with pytest.raises(ValueError):
+        tandem.LuaRuntime(overflow_handler=1)
+
+
+def test_overflow_handler_int_result_still_exact(lua):
+    lua.set_overflow_handler(lambda big: big * 2)
+    with pytest.raises(OverflowError):
+        lua.eval("function(x) return x end")(2**64)
+
+
+def test_lua_to_py_scalars(lua):
+    assert lua.eval("1") == 1 and type(lua.eval("1")) is int
+    assert lua.eval("1.0") == 1.0 and type(lua.eval("1.0")) is float
+    assert lua.eval("math.maxinteger") == tandem.LUA_MAXINTEGER
+    assert lua.eval("math.mininteger") == tandem.LUA_MININTEGER
+    assert lua.eval("nil") is None
+    assert lua.eval("true") is True
+    assert lua.eval("'x'") == "x"
+    assert lua.eval("1, 'a', nil") == (1, "a", None)
+
+
+def test_lua_to_py_invalid_utf8_falls_back_to_bytes(lua):
+    assert lua.eval("'\\xff\\xfe'") == b"\xff\xfe"
+
+
+def test_lua_to_py_encoding_none_gives_bytes():
+    rt = tandem.LuaRuntime(encoding=None)
+    assert rt.eval("'abc'") == b"abc"
+    t = rt.eval("{abc = 1}")
+    assert t.abc == 1
+
+
+def test_lua_to_py_other_encoding():
+    rt = tandem.LuaRuntime(encoding="latin-1")
+    assert rt.eval("function(s) return #s end")("é") == 1
+    assert rt.eval("'\\xe9'") == "é"
+
+
+def test_bad_encoding_rejected():
+    with pytest.raises(LookupError):
+        tandem.LuaRuntime(encoding="no-such-codec")
+    with pytest.raises(ValueError):
+        tandem.LuaRuntime(encoding=42)
+
+
+def test_lua_to_py_repeated_string_is_cached(lua):
+    s = "x" * 100
+    f = lua.eval("function() return s end")
+    lua.globals().s = s
+    a, b = f(), f()
+    assert a == s and a is b
+
+
+def test_lua_to_py_python_object_comes_back(lua):
+    obj = object()
+    assert lua.eval("function(x) return x end")(obj) is obj
+    lst = [1, 2]
+    lua.globals().keep = lst
+    assert lua.globals().keep is lst
+
+
+def test_string_cache_checks_content(lua):
+    f = lua.eval("function(n) return string.rep('a', n) end")
+    for n in range(1, 200):
+        assert f(n) == "a" * n

@@ -1,0 +1,172 @@
+"""Errors crossing between Python and Lua, in both directions."""
+import sys
+import traceback
+
+import pytest
+
+import tandem
+
+
+def tb_entries(exc):
+    return [(f.filename, f.lineno, f.name) for f in traceback.extract_tb(exc.__traceback__)]
+
+
+def test_lua_error_raises_lua_error(lua):
+    with pytest.raises(tandem.LuaError) as ei:
+        lua.execute("error('boom')")
+    assert "boom" in str(ei.value)
+
+
+def test_lua_error_non_string_value(lua):
+    with pytest.raises(tandem.LuaError) as ei:
+        lua.execute("error({code = 7})")
+    value = getattr(ei.value, "lua_value", None)    # when the Lua side gives it
+    assert value is None or value.code == 7
+
+
+def test_syntax_error(lua):
+    with pytest.raises(tandem.LuaSyntaxError) as ei:
+        lua.execute("x = = 1")
+    assert str(ei.value).startswith("error loading code: ")
+    with pytest.raises(tandem.LuaSyntaxError):
+        lua.eval("1 +")
+    with pytest.raises(tandem.LuaSyntaxError):
+        lua.compile("function (")
+    assert issubclass(tandem.LuaSyntaxError, tandem.LuaError)
+
+
+def test_memory_error_class():
+    assert issubclass(tandem.LuaMemoryError, tandem.LuaError)
+    assert issubclass(tandem.LuaMemoryError, MemoryError)
+
+
+def test_max_memory_raises_lua_memory_error():
+    rt = tandem.LuaRuntime(max_memory=200_000)
+    with pytest.raises(tandem.LuaMemoryError):
+        rt.execute("local t = {} for i = 1, 1e7 do t[i] = i end")
+    assert rt.eval("1 + 1") == 2        # still usable afterwards
+    assert rt.get_max_memory() == 200_000
+
+
+def test_lua_frames_are_traceback_entries(lua):
+    code = ("local function inner()\n"
+            "  error('boom')\n"
+            "end\n"
+            "local function outer() inner() end\n"
+            "outer()\n")
+    with pytest.raises(tandem.LuaError) as ei:
+        lua.execute(code, name="=mychunk")
+    entries = tb_entries(ei.value)
+    lua_entries = [e for e in entries if e[0] == "mychunk"]
+    assert [e[2] for e in lua_entries][-2:] == ["outer", "inner"]
+    assert lua_entries[-1][1] == 2
+    assert entries[0][0] == __file__        # the Python caller comes first
+    text = "".join(traceback.format_exception(ei.value))
+    assert "error('boom')" in text          # the Lua source line is shown
+
+
+def test_python_exception_comes_back_identical(lua):
+    err = ValueError("inner")
+
+    def cb():
+        raise err
+
+    f = lua.eval("function(f) f() end")
+    with pytest.raises(ValueError) as ei:
+        f(cb)
+    assert ei.value is err
+    entries = tb_entries(ei.value)
+    names = [e[2] for e in entries]
+    # Python caller, then the Lua function, then the callback: call order
+    assert names.index("cb") > 0
+    assert any(e[0].startswith("<lua") for e in entries[:names.index("cb")])
+
+
+def test_python_exception_in_lua_pcall(lua):
+    def cb():
+        raise KeyError("nope")
+
+    ok, msg = lua.eval("function(f) local ok, e = pcall(f) return ok, tostring(e) end")(cb)
+    assert ok is False
+    assert "KeyError" in msg and "nope" in msg and "Traceback" in msg
+
+
+def test_python_exception_object_in_lua(lua):
+    err = RuntimeError("x")
+
+    def cb():
+        raise err
+
+    got = lua.eval("function(f) local ok, e = pcall(f) return e end")(cb)
+    assert got is err
+
+
+def test_error_inside_callback_argument_conversion(lua):
+    f = lua.eval("function(f) return f() end")
+    with pytest.raises(OverflowError):
+        f(lambda: 2**100)
+
+
+def test_call_non_callable_python_from_lua(lua):
+    with pytest.raises(TypeError):
+        lua.eval("function(o) return o() end")(object())
+
+
+def test_call_non_callable_lua_from_python(lua):
+    t = lua.eval("{}")
+    with pytest.raises(tandem.LuaError):
+        t()
+
+
+def test_wrong_types(lua):
+    with pytest.raises(TypeError):
+        lua.eval(42)
+    with pytest.raises(TypeError):
+        lua.execute(None)
+    with pytest.raises(TypeError):
+        lua.require(3)
+    with pytest.raises(tandem.LuaError):
+        lua.eval("1 + {}")
+    with pytest.raises(TypeError):
+        lua.eval("function() end", name=3)
+    with pytest.raises(TypeError):
+        lua.eval("function(x) return x end")(1, key=2)
+
+
+def test_ping_pong_recursion_is_clean(lua):
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), 5000))
+    lua.execute("function down(f, n) return f(n) end")
+    down = lua.globals().down
+
+    def up(n):
+        if n >= 100_000:
+            return n
+        return down(up, n + 1)
+
+    with pytest.raises((RecursionError, tandem.LuaError)):
+        up(0)
+    assert down(lambda n: n, 5) == 5        # the runtime still works
+
+
+def test_lua_stack_overflow_is_clean():
+    # in a subprocess: a regression here must fail, not hang the suite
+    import os
+    import subprocess
+    code = ("import tandem\n"
+            "rt = tandem.LuaRuntime()\n"
+            "try:\n"
+            "    rt.execute('local function f() return 1 + f() end f()')\n"
+            "except tandem.LuaError as e:\n"
+            "    print('LuaError', 'stack overflow' in str(e))\n")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=60, env=env)
+    assert out.stdout.strip() == "LuaError True", out.stderr
+
+
+def test_error_message_from_lua_tostring_of_python_error(lua):
+    def cb():
+        raise ZeroDivisionError("zero")
+
+    msg = lua.eval("function(f) local ok, e = pcall(f) return tostring(e) end")(cb)
+    assert msg.strip().endswith("ZeroDivisionError: zero")
