@@ -1,16 +1,21 @@
-"""Crossing benchmarks: tandem against Debian's lupa, in the same process run.
+"""Crossing benchmarks: tandem against Debian's lupa, in the same run.
 
 Each case is written once against lupa's API and run on both modules, so the
 ratio compares the same work. Prints ns/op for each and tandem/lupa; the issue's
 target is a ratio of at most 0.33 for every crossing.
 
     PYTHONPATH=build/python /usr/bin/python3 bench/bench_lupa.py [--markdown]
+
+Debian's lupa is built on LuaJIT and imports it with global symbols, so it
+cannot share a process with liblua5.4 (whose own internal calls would bind to
+LuaJIT's lua_* functions). Each module therefore runs in a child process of
+this one, alternating tandem, lupa, tandem, lupa; the best time of each wins.
 """
+import json
+import os
+import subprocess
 import sys
 import time
-
-import tandem
-import lupa
 
 N = 200_000
 REPEAT = 5
@@ -90,34 +95,51 @@ def cases(mod):
     return out
 
 
+def child(modname):
+    mod = __import__(modname)
+    out = {name: best(fn, n) for name, (fn, n) in cases(mod).items()}
+    out["_impl"] = "%s %s (%s)" % (modname, mod.__version__,
+                                   mod.LuaRuntime().lua_implementation)
+    json.dump(out, sys.stdout)
+
+
+def measure(modname):
+    env = dict(os.environ)
+    r = subprocess.run([sys.executable, __file__, "--child", modname], env=env,
+                       capture_output=True, text=True, check=True)
+    return json.loads(r.stdout)
+
+
 def main():
+    if "--child" in sys.argv:
+        return child(sys.argv[sys.argv.index("--child") + 1])
     markdown = "--markdown" in sys.argv
-    tcases, lcases = cases(tandem), cases(lupa)
+    runs = {"tandem": [], "lupa": []}
+    for _ in range(2):
+        for modname in ("tandem", "lupa"):
+            runs[modname].append(measure(modname))
     rows = []
-    for name, (fn, n) in tcases.items():
-        lfn, ln = lcases[name]
-        # interleave: tandem, lupa, tandem — take the best tandem time
-        t1 = best(fn, n)
-        lt = best(lfn, ln)
-        t2 = best(fn, n)
-        tt = min(t1, t2)
+    for name in runs["tandem"][0]:
+        if name.startswith("_"):
+            continue
+        tt = min(r[name] for r in runs["tandem"])
+        lt = min(r[name] for r in runs["lupa"])
         rows.append((name, tt, lt, tt / lt))
-    lupa_impl = lupa.LuaRuntime().lua_implementation
+    lupa_impl = runs["lupa"][0]["_impl"]
+    tandem_impl = runs["tandem"][0]["_impl"]
     if markdown:
         print("| crossing | tandem ns/op | lupa ns/op | tandem/lupa |")
         print("|---|---:|---:|---:|")
         for name, tt, lt, r in rows:
             print("| %s | %.0f | %.0f | %.2f |" % (name, tt, lt, r))
         print()
-        print("lupa %s (%s); tandem %s (%s); Python %s" % (
-            lupa.__version__, lupa_impl, tandem.__version__,
-            tandem.LuaRuntime().lua_implementation, sys.version.split()[0]))
+        print("%s vs %s; Python %s" % (tandem_impl, lupa_impl, sys.version.split()[0]))
     else:
         print("%-34s %12s %12s %8s" % ("crossing", "tandem ns", "lupa ns", "ratio"))
         for name, tt, lt, r in rows:
             flag = "" if r <= 0.34 else "  (target 0.33)"
             print("%-34s %12.0f %12.0f %8.2f%s" % (name, tt, lt, r, flag))
-        print("lupa %s (%s)" % (lupa.__version__, lupa_impl))
+        print("%s vs %s" % (tandem_impl, lupa_impl))
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ void tdmS_init(tdm_Frame *f, tdm_Runtime *rt, const tdm_Lang *lang, int op,
     f->sub = 0;
     f->from = (uint8_t)from;
     f->entered = 0;
+    f->held = 0;
     f->nargs = 0;
     f->nres = 0;
     f->maxres = -1;

@@ -40,6 +40,7 @@ struct tdm_Frame {
     uint8_t sub;                /* tdm_CmpOp / tdm_ArithOp */
     uint8_t from;               /* tdm_LangId of the caller */
     uint8_t entered;            /* callee zone entered (finish owed) */
+    uint8_t held;               /* the caller took the runtime lock for it */
     int nargs;
     int nres;
     int maxres;                 /* results wanted; -1 for all */
@@ -61,7 +62,9 @@ TDMI_FUNC int tdmS_reserve_args(tdm_Frame *f, int n);
 TDMI_FUNC int tdmS_reserve_res(tdm_Frame *f, int n);
 
 /* Push the frame on rt's chain and run lang->op. Checks depth and whether
-   the runtime is closed first. Returns the status (also in f->err.status). */
+   the runtime is closed first. The caller holds the runtime lock (tdmR_enter):
+   rt->top is only touched under it, and callees rely on it. Returns the
+   status (also in f->err.status). */
 TDMI_FUNC int tdmS_call(tdm_Frame *f);
 /* After the results are consumed: lang->finish, pop, free buffers. The error
    (if any) stays in f->err until tdmS_clear_error. */

@@ -11,11 +11,8 @@ tdm_Runtime *tdmR_new(void)
     if (rt == NULL) {
         return NULL;
     }
-    pthread_mutexattr_t attr;
-    pthread_mutexattr_init(&attr);
-    pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
-    pthread_mutex_init(&rt->lock, &attr);
-    pthread_mutexattr_destroy(&attr);
+    pthread_mutex_init(&rt->wait_mutex, NULL);
+    pthread_cond_init(&rt->wait_cond, NULL);
     pthread_mutex_init(&rt->qlock, NULL);
     rt->refs = 1;
     rt->maxdepth = TDM_MAX_DEPTH;
@@ -51,36 +48,74 @@ void tdmR_decref(tdm_Runtime *rt)
     tdmI_free(&rt->ids);
     free(rt->pending);
     pthread_mutex_destroy(&rt->qlock);
-    pthread_mutex_destroy(&rt->lock);
+    pthread_cond_destroy(&rt->wait_cond);
+    pthread_mutex_destroy(&rt->wait_mutex);
     free(rt);
+}
+
+static uintptr_t self_id(void)
+{
+    return (uintptr_t)pthread_self();
+}
+
+static int try_acquire(tdm_Runtime *rt, uintptr_t me)
+{
+    uintptr_t free_ = 0;
+    return __atomic_compare_exchange_n(&rt->owner, &free_, me, 0, __ATOMIC_SEQ_CST,
+                                       __ATOMIC_RELAXED);
 }
 
 void tdmR_lock(tdm_Runtime *rt)
 {
-    pthread_mutex_lock(&rt->lock);
-    rt->owner = pthread_self();
-    rt->nlocked++;
+    uintptr_t me = self_id();
+    if (__atomic_load_n(&rt->owner, __ATOMIC_RELAXED) == me) {
+        rt->nlocked++;
+        return;
+    }
+    if (!try_acquire(rt, me)) {
+        pthread_mutex_lock(&rt->wait_mutex);
+        __atomic_add_fetch(&rt->waiters, 1, __ATOMIC_SEQ_CST);
+        while (!try_acquire(rt, me)) {
+            pthread_cond_wait(&rt->wait_cond, &rt->wait_mutex);
+        }
+        __atomic_sub_fetch(&rt->waiters, 1, __ATOMIC_SEQ_CST);
+        pthread_mutex_unlock(&rt->wait_mutex);
+    }
+    rt->nlocked = 1;
 }
 
 int tdmR_trylock(tdm_Runtime *rt)
 {
-    if (pthread_mutex_trylock(&rt->lock) != 0) {
+    uintptr_t me = self_id();
+    if (__atomic_load_n(&rt->owner, __ATOMIC_RELAXED) == me) {
+        rt->nlocked++;
+        return 1;
+    }
+    if (!try_acquire(rt, me)) {
         return 0;
     }
-    rt->owner = pthread_self();
-    rt->nlocked++;
+    rt->nlocked = 1;
     return 1;
 }
 
 void tdmR_unlock(tdm_Runtime *rt)
 {
-    rt->nlocked--;
-    pthread_mutex_unlock(&rt->lock);
+    if (--rt->nlocked > 0) {
+        return;
+    }
+    __atomic_store_n(&rt->owner, 0, __ATOMIC_SEQ_CST);
+    if (__atomic_load_n(&rt->waiters, __ATOMIC_SEQ_CST) > 0) {
+        /* a waiter registered before our release: wake it (it holds the
+           mutex until it sleeps, so the signal cannot be lost) */
+        pthread_mutex_lock(&rt->wait_mutex);
+        pthread_cond_broadcast(&rt->wait_cond);
+        pthread_mutex_unlock(&rt->wait_mutex);
+    }
 }
 
 int tdmR_held(const tdm_Runtime *rt)
 {
-    return rt->nlocked > 0 && pthread_equal(rt->owner, pthread_self());
+    return __atomic_load_n(&rt->owner, __ATOMIC_RELAXED) == self_id();
 }
 
 int tdmR_enter(tdm_Runtime *rt)

@@ -20,9 +20,13 @@ typedef struct tdm_Pending {
 struct tdm_Runtime {
     const tdm_Lang *lang[TDM_NLANG];    /* borrowed: static adapter tables */
     void *state[TDM_NLANG];     /* per-language state, owned by that adapter */
-    pthread_mutex_t lock;       /* the runtime lock (recursive) */
-    pthread_t owner;            /* valid while nlocked > 0 */
-    int nlocked;                /* recursion count of the owner */
+    /* The runtime lock: recursive, an atomic owner word for the uncontended
+       path (no syscall, no mutex), a mutex + condition for waiters. */
+    uintptr_t owner;            /* atomic: owning thread id, 0 when free */
+    int nlocked;                /* recursion count, touched by the owner only */
+    int waiters;                /* atomic: threads blocked in tdmR_lock */
+    pthread_mutex_t wait_mutex;
+    pthread_cond_t wait_cond;
     tdm_Frame *top;             /* borrowed: innermost crossing */
     int depth;                  /* frames on the chain */
     int maxdepth;               /* TDM_MAX_DEPTH unless changed */

@@ -19,7 +19,9 @@ struct tdmF_Lib {
     tdmF_Lib *next;             /* borrowed: registry list */
 };
 
-static _Thread_local int tls_errno;
+/* initial-exec: no __tls_get_addr call on every native call (two words of
+   static TLS, which glibc reserves for dlopened modules) */
+static _Thread_local int tls_errno __attribute__((tls_model("initial-exec")));
 
 int tdmF_errno(void)
 {

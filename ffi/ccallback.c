@@ -20,7 +20,7 @@ struct tdmF_Callback {
     tdmF_Callback *next;        /* borrowed: registry list */
 };
 
-static _Thread_local tdmF_CallCtx *tls_top;
+static _Thread_local tdmF_CallCtx *tls_top __attribute__((tls_model("initial-exec")));
 
 void tdmF_ctx_push(tdmF_CallCtx *c)
 {

@@ -3,7 +3,7 @@
 #   make test-unit-ffi        build and run the ffi unit tests
 #   make fuzz-ffi             fuzz the declaration parser (FUZZ_TIME seconds)
 
-FFI_TEST_NAMES := parse layout call errors
+FFI_TEST_NAMES := parse layout call errors lang
 FFI_TESTS      := $(patsubst %,$(BUILD)/tests/unit/test_ffi_%,$(FFI_TEST_NAMES))
 FFI_TESTLIB    := $(BUILD)/lib/libtdmtest.so
 UNIT_TESTS     += $(FFI_TESTS)

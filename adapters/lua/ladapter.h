@@ -24,9 +24,6 @@ typedef struct tdmL_State {
     size_t used;                /* bytes allocated through our allocator */
     size_t limit;               /* 0 = no limit */
     int limit_hit;              /* the last failed allocation hit the limit */
-    int *freerefs;              /* owns: free ref slots (C memory: never raises) */
-    int nfree, cfree;
-    int nextref;                /* next never-used slot */
     const void *fmeta[TDM_NLANG];   /* identity of each foreign metatable */
     int hosted;                 /* L belongs to a lua5.4 host thread, which holds
                                    the runtime lock for the state's lifetime */
@@ -44,7 +41,6 @@ typedef struct tdmL_Foreign {
 
 /* Registry keys (addresses of these are the keys; lua_rawgetp). */
 TDMI_DATA const char tdmL_key_state;   /* lightuserdata tdmL_State* */
-TDMI_DATA const char tdmL_key_refs;    /* table: ref slot -> value */
 TDMI_DATA const char tdmL_key_cache;   /* weak-valued: handle -> foreign userdata */
 
 /* lstate.c */
@@ -94,6 +90,15 @@ TDMI_FUNC void tdmL_push_foreign_lib(lua_State *L, tdmL_State *st, tdm_LangId la
 /* The runtime of L: the one that created it, or one adopting a plain lua5.4
    state (pinned to its thread, closed with the state). [-0, +0, m] */
 TDMI_FUNC tdm_Runtime *tdmL_runtime_of(lua_State *L);
+
+/* lcdata.c (the ffi binding, lffi.h): cdata crossing into Lua */
+/* Push the userdata standing for a TDM_LANG_C value (the same one each time
+   the same cdata arrives); steals an owned reference. [-0, +1, m] */
+TDMI_FUNC void tdmL_cdata_push(lua_State *L, tdmL_State *st, tdm_Value *v);
+/* Remember the cdata userdata at idx for identity (it is crossing out). [-0, +0, m] */
+TDMI_FUNC void tdmL_cdata_remember(lua_State *L, tdmL_State *st, int idx);
+/* lffi.c: require "tandem.ffi" */
+TDM_API int luaopen_tandem_ffi(lua_State *L);
 
 /* lops.c */
 TDMI_FUNC int tdmL_op(tdm_Frame *f);        /* tdm_Lang.op for Lua */

@@ -60,6 +60,9 @@ void tdmL_tovalue(lua_State *L, tdmL_State *st, int idx, tdm_Value *v)
     case LUA_TUSERDATA: {
         tdmL_Foreign *fo = tdmL_toforeign(L, st, idx);
         if (fo != NULL) {
+            if (fo->lang == TDM_LANG_C) {
+                tdmL_cdata_remember(L, st, idx);    /* crossing out: keep identity */
+            }
             v->kind = TDM_OBJ;
             v->lang = fo->lang;
             v->u.obj = fo->handle;
@@ -102,6 +105,8 @@ void tdmL_push(lua_State *L, tdmL_State *st, tdm_Value *v)
     case TDM_OBJ:
         if (v->lang == TDM_LANG_LUA) {
             tdmL_getref(L, st, v->u.obj);
+        } else if (v->lang == TDM_LANG_C) {
+            tdmL_cdata_push(L, st, v);              /* the ffi binding's userdata */
         } else {
             int owned = (v->flags & TDM_VF_OWNED) != 0;
             v->flags &= (uint16_t)~TDM_VF_OWNED;   /* stolen (or released) by pushforeign */

@@ -1,8 +1,9 @@
 /*
  * lops.c — operations on Lua objects requested by another language.
  *
- * tdmL_op is the Lua side of every crossing into Lua: it takes the runtime
- * lock, then runs a trampoline under lua_pcall with a C message handler that
+ * tdmL_op is the Lua side of every crossing into Lua: with the runtime lock
+ * already held by the caller (bridge/runtime.h, tdmR_enter), it runs a
+ * trampoline under lua_pcall with a C message handler that
  * records the Lua stack into the frame's error. Everything that may raise
  * (pushing arguments, calling, making refs for results) happens inside the
  * trampoline; outside it only non-raising API calls are made. Results stay on
@@ -426,14 +427,82 @@ static int convert_error(lua_State *L, tdmL_State *st, tdm_Frame *f, int s)
     return status;
 }
 
+/* Arguments that can be pushed without allocating (so without a protected
+   trampoline): nil, booleans, numbers, Lua objects held by a ref. */
+static int pushable_raw(const tdm_Frame *f)
+{
+    if (f->nargs > 16) {
+        return 0;
+    }
+    for (int i = 0; i < f->nargs; i++) {
+        const tdm_Value *v = &f->args[i];
+        if (v->kind == TDM_STR || (v->kind == TDM_OBJ && v->lang != TDM_LANG_LUA)) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* Does converting the value at idx need a ref (an allocation)? [-0, +0, -] */
+static int needs_ref(lua_State *L, tdmL_State *st, int idx)
+{
+    switch (lua_type(L, idx)) {
+    case LUA_TNIL:
+    case LUA_TBOOLEAN:
+    case LUA_TNUMBER:
+    case LUA_TSTRING:
+        return 0;
+    case LUA_TUSERDATA:
+        return tdmL_toforeign(L, st, idx) == NULL;
+    default:
+        return 1;
+    }
+}
+
+/* Trampoline converting its arguments (the results of a direct call) into
+   the current frame's results; returns them so they stay pinned. */
+static int collect_args(lua_State *L)
+{
+    tdmL_State *st = tdmL_state(L);
+    return collect(L, st, st->rt->top, 1);
+}
+
+/* CALL with raw-pushable arguments: push and lua_pcall the callee itself,
+   skipping the trampoline (the common Python -> Lua call). */
+static int direct_call(lua_State *L, tdmL_State *st, tdm_Frame *f, int base)
+{
+    lua_pushcfunction(L, msgh);
+    for (int i = 0; i < f->nargs; i++) {
+        tdmL_push(L, st, &f->args[i]);      /* non-raising for these kinds */
+    }
+    int s = lua_pcall(L, f->nargs - 1, LUA_MULTRET, base + 1);
+    if (s != LUA_OK) {
+        return convert_error(L, st, f, s);
+    }
+    int first = base + 2, n = lua_gettop(L) - base - 1;
+    int refs = 0;
+    for (int i = 0; i < n && !refs; i++) {
+        refs = needs_ref(L, st, first + i);
+    }
+    if (refs || n > TDM_FRAME_INLINE) {
+        if (!lua_checkstack(L, 2)) {
+            return tdmS_error(f, TDM_ERRMEM, "Lua stack overflow");
+        }
+        lua_pushcfunction(L, collect_args);
+        lua_insert(L, first);
+        s = lua_pcall(L, n, LUA_MULTRET, base + 1);
+        return s == LUA_OK ? TDM_OK : convert_error(L, st, f, s);
+    }
+    for (int i = 0; i < n; i++) {
+        tdmL_tovalue(L, st, first + i, &f->res[i]);     /* non-raising here */
+    }
+    f->nres = n;
+    return TDM_OK;
+}
+
 int tdmL_op(tdm_Frame *f)
 {
-    tdm_Runtime *rt = f->rt;
-    if (tdmR_enter(rt) != TDM_OK) {
-        /* the lua5.4 host thread holds this state for its whole life */
-        return tdmS_error(f, TDM_ERRARG, "this Lua state belongs to the lua5.4 host thread;"
-                                         " call into it from that thread only");
-    }
+    tdm_Runtime *rt = f->rt;        /* the caller holds the runtime lock */
     f->entered = 1;
     f->scratch = -1;
     tdmL_State *st = rt->state[TDM_LANG_LUA];
@@ -441,16 +510,21 @@ int tdmL_op(tdm_Frame *f)
         return tdmS_error(f, TDM_ERRCLOSED, "the Lua runtime is closed");
     }
     lua_State *L = st->L;
-    tdmR_drain(rt, TDM_LANG_LUA);
+    if (rt->haspending) {
+        tdmR_drain(rt, TDM_LANG_LUA);
+    }
     int base = lua_gettop(L);
-    if (!lua_checkstack(L, 8)) {
+    if (!lua_checkstack(L, f->nargs + 8)) {
         return tdmS_error(f, TDM_ERRMEM, "Lua stack overflow");
     }
     f->scratch = base;
+    st->limit_hit = 0;
+    if (f->op == TDM_OP_CALL && f->nargs > 0 && pushable_raw(f)) {
+        return direct_call(L, st, f, base);
+    }
     lua_pushcfunction(L, msgh);
     lua_pushcfunction(L, trampoline);
     lua_pushlightuserdata(L, f);
-    st->limit_hit = 0;
     int s = lua_pcall(L, 1, LUA_MULTRET, base + 1);
     if (s == LUA_OK) {
         return TDM_OK;
@@ -464,5 +538,4 @@ void tdmL_finish(tdm_Frame *f)
     if (st != NULL && st->L != NULL && f->scratch >= 0) {
         lua_settop(st->L, (int)f->scratch);
     }
-    tdmR_unlock(f->rt);
 }

@@ -8,7 +8,6 @@
 #include "ladapter.h"
 
 const char tdmL_key_state = 0;
-const char tdmL_key_refs = 0;
 const char tdmL_key_cache = 0;
 
 static void *l_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
@@ -45,8 +44,6 @@ void tdmL_setup_registry(lua_State *L, tdmL_State *st)
 {
     lua_pushlightuserdata(L, st);
     lua_rawsetp(L, LUA_REGISTRYINDEX, &tdmL_key_state);
-    lua_newtable(L);
-    lua_rawsetp(L, LUA_REGISTRYINDEX, &tdmL_key_refs);
     lua_newtable(L);                        /* handle -> userdata, weak values */
     lua_createtable(L, 0, 1);
     lua_pushliteral(L, "v");
@@ -58,28 +55,24 @@ void tdmL_setup_registry(lua_State *L, tdmL_State *st)
     }
 }
 
+/* Refs live in the registry (luaL_ref): reading one is a single array
+   lookup on the crossing path. */
 void *tdmL_ref(lua_State *L, tdmL_State *st, int idx)
 {
-    int slot;
-    idx = lua_absindex(L, idx);
-    lua_rawgetp(L, LUA_REGISTRYINDEX, &tdmL_key_refs);
-    slot = st->nfree > 0 ? st->freerefs[--st->nfree] : ++st->nextref;
+    (void)st;
     lua_pushvalue(L, idx);
-    lua_rawseti(L, -2, slot);
-    lua_pop(L, 1);
-    return (void *)(intptr_t)slot;
+    return (void *)(intptr_t)luaL_ref(L, LUA_REGISTRYINDEX);
 }
 
 void tdmL_getref(lua_State *L, tdmL_State *st, void *handle)
 {
     (void)st;
-    lua_rawgetp(L, LUA_REGISTRYINDEX, &tdmL_key_refs);
-    lua_rawgeti(L, -1, (lua_Integer)(intptr_t)handle);
-    lua_remove(L, -2);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, (lua_Integer)(intptr_t)handle);
 }
 
-/* Drop a ref: non-raising (sets an existing key to nil), callable from any
-   zone; defers when another thread holds the runtime. */
+/* Drop a ref: callable from any zone; defers when another thread holds the
+   runtime. luaL_unref only stores into keys that exist (the ref's slot and
+   the free-list head luaL_ref created), so it does not allocate or raise. */
 static void l_release(tdm_Runtime *rt, void *handle)
 {
     if (!tdmR_trylock(rt)) {
@@ -88,24 +81,8 @@ static void l_release(tdm_Runtime *rt, void *handle)
     }
     tdmL_State *st = rt->state[TDM_LANG_LUA];
     if (st != NULL && st->L != NULL) {
-        lua_State *L = st->L;
-        int slot = (int)(intptr_t)handle;
-        if (lua_checkstack(L, 2)) {
-            lua_rawgetp(L, LUA_REGISTRYINDEX, &tdmL_key_refs);
-            lua_pushnil(L);
-            lua_rawseti(L, -2, slot);       /* existing key: no allocation */
-            lua_pop(L, 1);
-            if (st->nfree == st->cfree) {
-                int cap = st->cfree ? st->cfree * 2 : 64;
-                int *p = realloc(st->freerefs, (size_t)cap * sizeof *p);
-                if (p != NULL) {
-                    st->freerefs = p;
-                    st->cfree = cap;
-                }
-            }
-            if (st->nfree < st->cfree) {
-                st->freerefs[st->nfree++] = slot;
-            }
+        if (lua_checkstack(st->L, 2)) {
+            luaL_unref(st->L, LUA_REGISTRYINDEX, (int)(intptr_t)handle);
         } else {
             tdmR_defer(rt, TDM_LANG_LUA, handle);
         }
@@ -129,6 +106,11 @@ static int setup(lua_State *L)
         luaL_openlibs(L);
     }
     tdmL_setup_registry(L, st);
+    /* require "tandem.ffi" uses this copy, never a second tandem.so */
+    luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_PRELOAD_TABLE);
+    lua_pushcfunction(L, luaopen_tandem_ffi);
+    lua_setfield(L, -2, "tandem.ffi");
+    lua_pop(L, 1);
     return 0;
 }
 
@@ -202,7 +184,6 @@ void tdmL_close(tdm_Runtime *rt)
     }
     st->L = NULL;
     rt->state[TDM_LANG_LUA] = NULL;
-    free(st->freerefs);
     free(st);
 }
 

@@ -19,14 +19,41 @@ void tdmP_frame(tdm_Frame *f, tdmP_Runtime *r, int op)
     tdmS_init(f, r->rt, r->rt->lang[TDM_LANG_LUA], op, TDM_LANG_PYTHON);
 }
 
+/* Is this the only Python thread (and interpreter)? Then no thread can be
+   waiting for the GIL, and a crossing may keep it instead of paying a
+   release and re-acquire; a thread started later by a callback makes every
+   following crossing release it again. GIL held. */
+static int sole_thread(void)
+{
+    PyThreadState *ts = PyThreadState_Get();
+    PyInterpreterState *in = PyThreadState_GetInterpreter(ts);
+    return PyInterpreterState_ThreadHead(in) == ts && PyThreadState_Next(ts) == NULL
+           && PyInterpreterState_Next(in) == NULL && PyInterpreterState_Head() == in;
+}
+
 int tdmP_enter(tdm_Frame *f)
 {
     tdm_Runtime *rt = f->rt;
-    f->host = PyEval_SaveThread();
-    tdmR_lock(rt);
-    int status = tdmS_call(f);
-    PyEval_RestoreThread((PyThreadState *)f->host);
+    int status;
     f->host = NULL;
+    if (sole_thread() && tdmR_trylock(rt)) {
+        /* fast path: the GIL stays with us (host == NULL says so to
+           callbacks, see pops.c) */
+        f->held = 1;
+        status = tdmS_call(f);
+    } else {
+        f->host = PyEval_SaveThread();
+        status = tdmR_enter(rt);
+        if (status == TDM_OK) {
+            f->held = 1;
+            status = tdmS_call(f);
+        } else {
+            tdmS_error(f, status, "this Lua state belongs to the lua5.4 thread that loaded"
+                                  " tandem; call it from that thread only");
+        }
+        PyEval_RestoreThread((PyThreadState *)f->host);
+        f->host = NULL;
+    }
     tdmP_State *st = rt->state[TDM_LANG_PYTHON];
     if (rt->haspending) {
         tdmR_drain(rt, TDM_LANG_PYTHON);
@@ -55,13 +82,18 @@ void tdmP_drop_args(tdm_Frame *f)
 void tdmP_leave(tdm_Frame *f)
 {
     tdm_Runtime *rt = f->rt;
+    /* owned arguments first: tdmS_end frees an argument array that outgrew
+       the frame's inline buffer */
+    tdmP_drop_args(f);
+    f->nargs = 0;
     tdmS_end(f);
     if (f->err.status != TDM_OK || f->err.message != NULL) {
         tdmS_clear_error(rt, &f->err);
     }
-    tdmR_unlock(rt);
-    tdmP_drop_args(f);
-    f->nargs = 0;
+    if (f->held) {
+        f->held = 0;
+        tdmR_unlock(rt);
+    }
 }
 
 PyObject *tdmP_results(tdmP_State *st, tdm_Frame *f)

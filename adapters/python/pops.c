@@ -684,11 +684,13 @@ static int p_op(tdm_Frame *f)
         pf = pf->prev;
     }
     PyGILState_STATE gs = PyGILState_UNLOCKED;
+    /* pf->host == NULL: that crossing kept the GIL (pcall.c), we hold it */
+    int kept = pf != NULL && pf->host == NULL;
     int restored = pf != NULL && pf->host != NULL;
     if (restored) {
         PyEval_RestoreThread((PyThreadState *)pf->host);
         pf->host = NULL;
-    } else {
+    } else if (!kept) {
         gs = PyGILState_Ensure();
     }
     tdm_Runtime *saved = current_rt;
@@ -712,7 +714,7 @@ static int p_op(tdm_Frame *f)
     current_rt = saved;
     if (restored) {
         pf->host = PyEval_SaveThread();
-    } else {
+    } else if (!kept) {
         PyGILState_Release(gs);
     }
     return status;

@@ -849,6 +849,11 @@ static PyObject *rt_close(PyObject *self, PyObject *unused)
         PyErr_SetString(PyExc_RuntimeError, "this LuaRuntime belongs to its Lua host");
         return NULL;
     }
+    if (r->rt != NULL && !r->closed && tdmR_held(r->rt) && r->rt->depth > 0) {
+        PyErr_SetString(r->st->mod->LuaError,
+                        "cannot close a LuaRuntime from code it is running");
+        return NULL;
+    }
     close_lua(r);
     Py_RETURN_NONE;
 }

@@ -241,8 +241,53 @@ static void test_defer(void)
     tdmR_decref(rt);
 }
 
+/* ---- the runtime lock under contention ---------------------------------- */
+static long counter;
+
+static void *hammer(void *arg)
+{
+    tdm_Runtime *rt = arg;
+    for (int i = 0; i < 100000; i++) {
+        tdmR_lock(rt);
+        tdmR_lock(rt);          /* recursive */
+        long c = counter;
+        counter = c + 1;        /* a lost update shows a broken lock */
+        tdmR_unlock(rt);
+        if (i % 7 == 0 && tdmR_trylock(rt)) {
+            counter++;
+            counter--;
+            tdmR_unlock(rt);
+        }
+        tdmR_unlock(rt);
+    }
+    return NULL;
+}
+
+static void test_lock_threads(void)
+{
+    tdm_Runtime *rt = tdmR_new();
+    pthread_t th[4];
+    counter = 0;
+    for (int i = 0; i < 4; i++) {
+        pthread_create(&th[i], NULL, hammer, rt);
+    }
+    for (int i = 0; i < 4; i++) {
+        pthread_join(th[i], NULL);
+    }
+    ECHECK(counter == 400000);
+    ECHECK(!tdmR_held(rt) && rt->waiters == 0 && rt->owner == 0);
+    /* pinned: another thread is refused without blocking */
+    tdmR_lock(rt);
+    rt->pinned = 1;
+    ECHECK(tdmR_enter(rt) == TDM_OK);   /* the pinning thread itself may nest */
+    tdmR_unlock(rt);
+    tdmR_unlock(rt);
+    tdmR_decref(rt);
+}
+
 int main(void)
 {
+    test_lock_threads();
     test_intern();
     test_frames();
     test_defer();

@@ -1,0 +1,305 @@
+/*
+ * lcallback.c — Lua functions as C function pointers (ffi.cast with a
+ * function, cb:free(), cb:set()), and re-raising what they raised.
+ *
+ * The core's closure handler calls lua_invoke, which enters the runtime
+ * (the lock is recursive: a callback during a native call made from Lua
+ * already holds it) and runs the function under lua_pcall on the thread
+ * that made the native call (or the state's main thread when C calls the
+ * pointer on its own). Nothing here can longjmp into C frames: every
+ * allocating Lua call happens inside the protected trampoline, and the
+ * message handler records the error value (as a ref), message and
+ * traceback into the core's error record. The native call then returns its
+ * error value to C; once it is back in Lua, tdmL_cb_raise raises the
+ * original value (a string error carries the callback's traceback).
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "lffi.h"
+#include "value.h"
+
+/* The binding of one callback to a Lua function. */
+typedef struct LCb {
+    tdm_Runtime *rt;            /* borrowed: outlives the registry that drops us */
+    void *ref;                  /* owns: ref slot of the function (tdmL_ref) */
+} LCb;
+
+/* One running callback (C stack of lua_invoke). */
+struct tdmL_CbCall {
+    tdmL_CbCall *prev;          /* borrowed: enclosing callback, or NULL */
+    tdmL_Ffi *b;                /* borrowed */
+    LCb *cb;                    /* borrowed */
+    const tdmF_Type *fn;        /* borrowed: the function type */
+    int nargs;
+    const tdm_Value *args;      /* borrowed: owned by the core's handler */
+    tdm_Value *result;          /* out: owned by the core's handler */
+    tdm_Error *err;             /* out */
+};
+
+static void lcb_drop(void *ud)
+{
+    LCb *c = ud;
+    const tdm_Lang *lua = c->rt->lang[TDM_LANG_LUA];
+    if (lua != NULL && c->ref != NULL) {
+        lua->release(c->rt, c->ref);     /* non-raising; defers off-thread */
+    }
+    free(c);
+}
+
+static int cb_fail(tdm_Error *err, int status, const char *msg)
+{
+    err->status = status;
+    free(err->message);
+    err->message = strdup(msg);
+    return status;
+}
+
+/* Message handler: record message, traceback and the error value. */
+static int cb_msgh(lua_State *L)
+{
+    tdmL_State *st = tdmL_state(L);
+    tdmL_Ffi *b = st ? tdmL_ffi_peek(L) : NULL;
+    tdmL_CbCall *c = b ? b->cb : NULL;
+    if (c != NULL && c->err->status == TDM_OK) {
+        tdm_Error *e = c->err;
+        tdmL_Foreign *fo = tdmL_toforeign(L, st, 1);
+        size_t n;
+        const char *m = luaL_tolstring(L, 1, &n);
+        e->status = TDM_ERRRUN;
+        if ((e->message = malloc(n + 1)) != NULL) {
+            memcpy(e->message, m, n + 1);
+        }
+        luaL_traceback(L, L, m, 1);
+        m = lua_tolstring(L, -1, &n);
+        tdmS_set_tbtext(e, m, n);
+        tdmL_record_trace(L, 1, e);
+        if (fo != NULL) {
+            /* an error object of another language: keep the same object */
+            if (b->rt->lang[fo->lang] != NULL) {
+                b->rt->lang[fo->lang]->retain(b->rt, fo->handle);
+                e->value.kind = TDM_OBJ;
+                e->value.lang = fo->lang;
+                e->value.u.obj = fo->handle;
+                e->value.key = fo->handle;
+                e->value.flags = TDM_VF_OWNED | TDM_VF_ERROBJ;
+            }
+        } else {
+            void *ref = tdmL_ref(L, st, 1);
+            e->value.kind = TDM_OBJ;
+            e->value.lang = TDM_LANG_LUA;
+            e->value.aux = tdmL_objkind(L, 1);
+            e->value.key = lua_topointer(L, 1);
+            e->value.u.obj = ref;
+            e->value.flags = TDM_VF_OWNED | TDM_VF_ERROBJ;
+        }
+    }
+    lua_settop(L, 1);
+    return 1;
+}
+
+/* The callback's result as a neutral value the core owns. [-0, +0, e] */
+static void take_result(lua_State *L, tdmL_CbCall *c)
+{
+    tdmL_Ffi *b = c->b;
+    const tdmF_Type *rt = c->fn->base;
+    tdm_Value *r = c->result;
+    tdmL_ffi_tovalue(L, b, -1, r);
+    if (r->kind == TDM_OBJ && r->lang == TDM_LANG_LUA && lua_type(L, -1) == LUA_TTABLE &&
+        (rt->kind == TDMF_STRUCT || rt->kind == TDMF_UNION || rt->kind == TDMF_ARRAY)) {
+        tdmF_Init in;
+        tdmF_Err err;
+        tdmF_CData *cd = NULL;
+        lua_State *saved = b->L;
+        int st;
+        tdmL_err_init(&err);
+        b->L = L;
+        st = tdmL_ffi_expand(b, r, &in, &err);
+        if (st == TDM_OK) {
+            st = tdmF_new(b->R, rt, -1, 0, &in, &cd, &err);
+            tdmL_ffi_done(b, &in);
+        }
+        b->L = saved;
+        *r = tdm_nil();
+        if (st != TDM_OK) {
+            luaL_error(L, "callback result: %s", err.msg);
+            return;
+        }
+        *r = tdmF_cd_value(cd);
+    } else if (r->kind == TDM_STR) {
+        char *p = malloc(r->u.s.n + 1);
+        if (p == NULL) {
+            *r = tdm_nil();
+            luaL_error(L, "out of memory");
+            return;
+        }
+        memcpy(p, r->u.s.p, r->u.s.n);
+        p[r->u.s.n] = '\0';
+        r->u.s.p = p;
+        r->flags |= TDM_VF_OWNSTR;
+    } else if (r->kind == TDM_OBJ && r->lang == TDM_LANG_C) {
+        tdmF_cd_incref(r->u.obj);
+        r->flags |= TDM_VF_OWNED;
+    } else if (r->kind == TDM_OBJ) {
+        r->aux = 0;             /* not usable once the stack is popped */
+    }
+}
+
+/* Protected: call the function with the converted arguments. */
+static int cb_tramp(lua_State *L)
+{
+    tdmL_CbCall *c = lua_touserdata(L, 1);
+    tdmL_Ffi *b = c->b;
+    lua_settop(L, 0);
+    tdmL_getref(L, b->st, c->cb->ref);
+    for (int i = 0; i < c->nargs; i++) {
+        tdm_Value v = c->args[i];
+        v.flags &= (uint16_t)~TDM_VF_OWNED;     /* borrowed: push takes its own */
+        tdmL_ffi_push(L, b, &v);
+    }
+    lua_call(L, c->nargs, 1);
+    take_result(L, c);
+    return 0;
+}
+
+/* tdmF_Invoke for Lua functions. */
+static int lua_invoke(void *ud, const tdmF_Type *fn, int nargs, const tdm_Value *args,
+                      tdm_Value *result, tdm_Error *err)
+{
+    LCb *cb = ud;
+    tdm_Runtime *rt = cb->rt;
+    tdmL_State *st;
+    tdmL_Ffi *b = NULL;
+    tdmL_CbCall call;
+    lua_State *L;
+    int top, s;
+    if (tdmR_enter(rt) != TDM_OK) {
+        return cb_fail(err, TDM_ERRARG, "callback: the Lua state belongs to another thread");
+    }
+    st = rt->state[TDM_LANG_LUA];
+    if (st == NULL || st->L == NULL || rt->closed || !lua_checkstack(st->L, 2) ||
+        (b = tdmL_ffi_peek(st->L)) == NULL) {
+        tdmR_unlock(rt);
+        return cb_fail(err, TDM_ERRCLOSED, "callback: the Lua state is closed");
+    }
+    L = b->L != NULL ? b->L : st->L;
+    if (!lua_checkstack(L, nargs + 8)) {
+        tdmR_unlock(rt);
+        return cb_fail(err, TDM_ERRMEM, "callback: Lua stack overflow");
+    }
+    call.prev = b->cb;
+    call.b = b;
+    call.cb = cb;
+    call.fn = fn;
+    call.nargs = nargs;
+    call.args = args;
+    call.result = result;
+    call.err = err;
+    b->cb = &call;
+    top = lua_gettop(L);
+    lua_pushcfunction(L, cb_msgh);
+    lua_pushcfunction(L, cb_tramp);
+    lua_pushlightuserdata(L, &call);
+    s = lua_pcall(L, 1, 0, top + 1);
+    b->cb = call.prev;
+    if (s != LUA_OK && err->status == TDM_OK) {
+        /* no handler ran (memory error, error in the handler) */
+        cb_fail(err, s == LUA_ERRMEM ? TDM_ERRMEM : TDM_ERRRUN,
+                lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "error in callback");
+    }
+    lua_settop(L, top);
+    tdmR_unlock(rt);
+    return s == LUA_OK ? TDM_OK : err->status;
+}
+
+int tdmL_cb_raise(lua_State *L, tdmL_Ffi *b, tdm_Error *e)
+{
+    if (e->value.kind == TDM_OBJ) {
+        if (e->value.lang == TDM_LANG_LUA) {
+            tdmL_getref(L, b->st, e->value.u.obj);
+        } else {
+            tdmL_push(L, b->st, &e->value);     /* steals the reference */
+        }
+        if (lua_type(L, -1) == LUA_TSTRING && e->tbtext != NULL) {
+            lua_pop(L, 1);
+            lua_pushstring(L, e->tbtext);       /* message + the callback's traceback */
+        }
+    } else {
+        luaL_where(L, 1);
+        lua_pushstring(L, e->tbtext ? e->tbtext : e->message ? e->message : "error in callback");
+        lua_concat(L, 2);
+    }
+    tdmF_error_clear(b->R, e);
+    return lua_error(L);
+}
+
+void tdmL_cb_push(lua_State *L, tdmL_Ffi *b, const tdmF_Type *t, int fnidx)
+{
+    tdmF_CData *cd;
+    tdmF_Err err;
+    LCb *c;
+    void *ref;
+    luaL_checktype(L, fnidx, LUA_TFUNCTION);
+    ref = tdmL_ref(L, b->st, fnidx);
+    if ((c = malloc(sizeof *c)) == NULL) {
+        b->rt->lang[TDM_LANG_LUA]->release(b->rt, ref);
+        luaL_error(L, "out of memory");
+        return;
+    }
+    c->rt = b->rt;
+    c->ref = ref;
+    tdmL_err_init(&err);
+    if (tdmF_callback_new(b->R, t, lua_invoke, c, lcb_drop, NULL, &cd, &err) != TDM_OK) {
+        lcb_drop(c);
+        tdmL_ffi_raise(L, b, &err);
+        return;
+    }
+    tdmL_cd_push(L, b, cd);
+}
+
+static tdmF_CData *check_cb(lua_State *L, tdmL_Ffi *b)
+{
+    tdmL_CData *u = tdmL_cd_test(L, b, 1);
+    if (u == NULL) {
+        luaL_argerror(L, 1, "callback expected");
+        return NULL;
+    }
+    return u->h.handle;
+}
+
+int tdmL_cb_free(lua_State *L)
+{
+    tdmL_Ffi *b = lua_touserdata(L, lua_upvalueindex(1));
+    tdmF_CData *cd = check_cb(L, b);
+    tdmF_Err err;
+    tdmL_err_init(&err);
+    if (tdmF_callback_free(cd, &err) != TDM_OK) {
+        return tdmL_ffi_raise(L, b, &err);
+    }
+    return 0;
+}
+
+int tdmL_cb_set(lua_State *L)
+{
+    tdmL_Ffi *b = lua_touserdata(L, lua_upvalueindex(1));
+    tdmF_CData *cd = check_cb(L, b);
+    tdmF_Err err;
+    LCb *c;
+    void *ref;
+    luaL_checktype(L, 2, LUA_TFUNCTION);
+    if (!(cd->flags & TDMF_CD_CALLBACK)) {
+        return luaL_error(L, "not a callback");
+    }
+    ref = tdmL_ref(L, b->st, 2);
+    if ((c = malloc(sizeof *c)) == NULL) {
+        b->rt->lang[TDM_LANG_LUA]->release(b->rt, ref);
+        return luaL_error(L, "out of memory");
+    }
+    c->rt = b->rt;
+    c->ref = ref;
+    tdmL_err_init(&err);
+    if (tdmF_callback_set(cd, lua_invoke, c, lcb_drop, &err) != TDM_OK) {
+        lcb_drop(c);
+        return tdmL_ffi_raise(L, b, &err);
+    }
+    return 0;
+}

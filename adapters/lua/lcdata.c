@@ -1,0 +1,1055 @@
+/*
+ * lcdata.c — cdata as Lua userdata: conversions, table initializers, the
+ * metamethods (index, call, arithmetic, comparison, length, tostring, gc)
+ * and the call path.
+ *
+ * Calls: a function cdata caches its function type and prepared libffi
+ * interface in the userdata. When every parameter and the result are
+ * scalars (integers, enums, floats, pointers) and the function is not
+ * variadic, arguments are converted straight from the Lua stack into a
+ * stack buffer and ffi_call runs without a frame or an allocation; any
+ * conversion failure falls back to the general path (tdmF_call), which
+ * produces the error message. The general path also turns a Lua function
+ * passed for a function-pointer parameter into a callback that lives for
+ * the duration of the call.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "lffi.h"
+
+static const char key_bind = 0;        /* registry: the tdmL_Ffi userdata */
+static const char key_cdmeta = 0;      /* registry: cdata metatable */
+static const char key_ctmeta = 0;      /* registry: ctype metatable */
+
+#define FASTMAX TDML_FASTMAX
+#define SMALLARGS 16    /* general path arguments held without allocation */
+
+/* ------------------------------------------------------------------------ */
+/* Values                                                                   */
+
+tdmL_CData *tdmL_cd_test(lua_State *L, tdmL_Ffi *b, int idx)
+{
+    const void *mt;
+    if (lua_type(L, idx) != LUA_TUSERDATA || !lua_getmetatable(L, idx)) {
+        return NULL;
+    }
+    mt = lua_topointer(L, -1);
+    lua_pop(L, 1);
+    return mt == b->cdmeta ? lua_touserdata(L, idx) : NULL;
+}
+
+void tdmL_cd_push(lua_State *L, tdmL_Ffi *b, tdmF_CData *cd)
+{
+    tdmL_CData *u = lua_newuserdatauv(L, sizeof *u, 1);
+    u->h.handle = cd;
+    u->h.rt = b->rt;
+    u->h.lang = TDM_LANG_C;
+    u->h.proto = TDM_PROTO_DEFAULT;
+    u->h.borrowed = 0;
+    u->fn = NULL;
+    u->cif = NULL;
+    u->fast = 0;
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &key_cdmeta);
+    lua_setmetatable(L, -2);
+}
+
+void tdmL_ffi_tovalue(lua_State *L, tdmL_Ffi *b, int idx, tdm_Value *v)
+{
+    memset(v, 0, sizeof *v);
+    switch (lua_type(L, idx)) {
+    case LUA_TNONE:
+    case LUA_TNIL:
+        return;
+    case LUA_TBOOLEAN:
+        v->kind = TDM_BOOL;
+        v->u.b = lua_toboolean(L, idx);
+        return;
+    case LUA_TNUMBER:
+        if (lua_isinteger(L, idx)) {
+            v->kind = TDM_INT;
+            v->u.i = (int64_t)lua_tointeger(L, idx);
+        } else {
+            v->kind = TDM_FLOAT;
+            v->u.f = (double)lua_tonumber(L, idx);
+        }
+        return;
+    case LUA_TSTRING:
+        v->kind = TDM_STR;
+        v->u.s.p = lua_tolstring(L, idx, &v->u.s.n);
+        return;
+    case LUA_TUSERDATA: {
+        tdmL_CData *u = tdmL_cd_test(L, b, idx);
+        tdmL_Foreign *fo;
+        if (u != NULL) {
+            v->kind = TDM_OBJ;
+            v->lang = TDM_LANG_C;
+            v->u.obj = u->h.handle;
+            v->key = u->h.handle;
+            return;
+        }
+        if ((fo = tdmL_toforeign(L, b->st, idx)) != NULL) {
+            v->kind = TDM_OBJ;
+            v->lang = fo->lang;
+            v->u.obj = fo->handle;
+            v->key = fo->handle;
+            return;
+        }
+        break;
+    }
+    default:
+        break;
+    }
+    v->kind = TDM_OBJ;
+    v->lang = TDM_LANG_LUA;
+    v->aux = lua_absindex(L, idx);
+    v->key = lua_topointer(L, idx);
+}
+
+void tdmL_ffi_push(lua_State *L, tdmL_Ffi *b, tdm_Value *v)
+{
+    if (v->kind == TDM_OBJ && v->lang == TDM_LANG_C) {
+        tdmF_CData *cd = v->u.obj;
+        if (!(v->flags & TDM_VF_OWNED)) {
+            tdmF_cd_incref(cd);
+        }
+        v->flags &= (uint16_t)~TDM_VF_OWNED;
+        tdmL_cd_push(L, b, cd);
+        return;
+    }
+    tdmL_push(L, b->st, v);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Table initializers (the core's expand hook for Lua values)               */
+
+typedef struct Expansion {
+    lua_State *L;               /* borrowed: holds the values until done */
+    int top;                    /* stack top to restore */
+    const char **names;         /* points into this block, or NULL */
+    tdm_Value vals[];           /* n values, then n names */
+} Expansion;
+
+int tdmL_ffi_expand(void *ud, const tdm_Value *v, tdmF_Init *out, tdmF_Err *err)
+{
+    tdmL_Ffi *b = ud;
+    lua_State *L = b->L;
+    Expansion *x;
+    size_t n = 0, i;
+    int t = v->aux, base = 1, named = 0, top;
+    if (L == NULL || v->lang != TDM_LANG_LUA || v->u.obj != NULL || t <= 0 ||
+        lua_type(L, t) != LUA_TTABLE) {
+        return tdmF_seterr(err, TDM_ERRTYPE, "a Lua %s cannot initialize C data (use a table "
+                           "created in this call)", L && t > 0 ? luaL_typename(L, t) : "object");
+    }
+    if (!lua_checkstack(L, 4)) {
+        return tdmF_seterr(err, TDM_ERRMEM, "Lua stack overflow");
+    }
+    top = lua_gettop(L);
+    if (lua_rawgeti(L, t, 0) != LUA_TNIL) {
+        base = 0;
+    } else if (lua_rawgeti(L, t, 1) == LUA_TNIL) {
+        named = 1;
+    }
+    lua_settop(L, top);
+    if (named) {
+        lua_pushnil(L);
+        while (lua_next(L, t)) {
+            lua_pop(L, 1);
+            n++;
+        }
+    } else {
+        n = (size_t)lua_rawlen(L, t) + (base == 0);
+    }
+    if (n > 1000000 || !lua_checkstack(L, (int)(2 * n + 4))) {
+        return tdmF_seterr(err, TDM_ERRMEM, "table initializer too large (%zu entries)", n);
+    }
+    x = malloc(sizeof *x + n * (sizeof(tdm_Value) + sizeof(char *)) + 1);
+    if (x == NULL) {
+        return tdmF_seterr(err, TDM_ERRMEM, "out of memory");
+    }
+    x->L = L;
+    x->top = top;
+    x->names = named ? (const char **)(void *)(x->vals + n) : NULL;
+    if (named) {
+        lua_pushnil(L);
+        for (i = 0; lua_next(L, t); i++) {
+            if (lua_type(L, -2) != LUA_TSTRING) {
+                lua_settop(L, top);
+                free(x);
+                return tdmF_seterr(err, TDM_ERRTYPE, "table initializer: keys must be field "
+                                   "names or indices from 0 or 1 (got a %s key)",
+                                   luaL_typename(L, -2));
+            }
+            x->names[i] = lua_tostring(L, -2);
+            tdmL_ffi_tovalue(L, b, -1, &x->vals[i]);
+            lua_pushvalue(L, -2);       /* keep key and value; walk on */
+        }
+        lua_settop(L, lua_gettop(L));
+    } else {
+        for (i = 0; i < n; i++) {
+            lua_rawgeti(L, t, (lua_Integer)i + base);
+            tdmL_ffi_tovalue(L, b, -1, &x->vals[i]);
+        }
+    }
+    out->n = n;
+    out->vals = x->vals;
+    out->names = x->names;
+    return TDM_OK;
+}
+
+void tdmL_ffi_done(void *ud, tdmF_Init *in)
+{
+    Expansion *x;
+    (void)ud;
+    if (in->vals == NULL) {
+        return;
+    }
+    x = (Expansion *)(void *)((char *)in->vals - offsetof(Expansion, vals));
+    lua_settop(x->L, x->top);
+    free(x);
+    in->vals = NULL;
+}
+
+/* Release a Lua value the core owns (a ref handle from another binding). */
+static void hook_release(void *ud, tdm_Value *v)
+{
+    tdm_Runtime *rt = ud ? ((tdmL_Ffi *)ud)->rt : NULL;
+    if (rt != NULL && v->u.obj != NULL && rt->lang[TDM_LANG_LUA] != NULL) {
+        rt->lang[TDM_LANG_LUA]->release(rt, v->u.obj);
+    }
+}
+
+/* ------------------------------------------------------------------------ */
+/* Errors                                                                   */
+
+int tdmL_ffi_raise(lua_State *L, tdmL_Ffi *b, tdmF_Err *err)
+{
+    if (err->cb.status != TDM_OK) {
+        return tdmL_cb_raise(L, b, &err->cb);
+    }
+    luaL_where(L, 1);
+    lua_pushstring(L, err->msg[0] ? err->msg : "ffi: unknown error");
+    lua_concat(L, 2);
+    return lua_error(L);
+}
+
+
+/* ------------------------------------------------------------------------ */
+/* Types and new                                                            */
+
+const tdmF_Type *tdmL_ffi_checktype(lua_State *L, tdmL_Ffi *b, int idx, const char *what)
+{
+    const tdmF_Type *t = NULL;
+    tdmL_CData *u;
+    tdmF_Err err;
+    size_t n;
+    const char *s;
+    if (lua_type(L, idx) == LUA_TSTRING) {
+        s = lua_tolstring(L, idx, &n);
+        tdmL_err_init(&err);
+        if (tdmF_parse_type(b->R, s, n, what, &t, &err) != TDM_OK) {
+            tdmL_ffi_raise(L, b, &err);
+        }
+        return t;
+    }
+    if ((u = tdmL_cd_test(L, b, idx)) != NULL) {
+        return ((tdmF_CData *)u->h.handle)->type;
+    }
+    if (lua_type(L, idx) == LUA_TUSERDATA && lua_getmetatable(L, idx)) {
+        const void *mt = lua_topointer(L, -1);
+        lua_pop(L, 1);
+        if (mt == b->ctmeta) {
+            return ((tdmL_CType *)lua_touserdata(L, idx))->t;
+        }
+    }
+    luaL_argerror(L, idx, "C type expected (a type string, a ctype or a cdata)");
+    return NULL;
+}
+
+static int is_aggregate(const tdmF_Type *t)
+{
+    return t->kind == TDMF_STRUCT || t->kind == TDMF_UNION || t->kind == TDMF_ARRAY;
+}
+
+/* Fill every element of a new array with one value (LuaJIT's rule for a
+   single array initializer). */
+static int fill_elements(tdmL_Ffi *b, tdmF_CData *cd, const tdm_Value *v, tdmF_Err *err)
+{
+    int64_t i, n = tdmF_cd_length(cd);
+    tdmF_Place pl;
+    for (i = 0; i < n; i++) {
+        if (tdmF_cd_index(b->R, cd, i, &pl, err) != TDM_OK ||
+            tdmF_place_set(b->R, &pl, v, err) != TDM_OK) {
+            return err->status;
+        }
+    }
+    return TDM_OK;
+}
+
+int tdmL_ffi_new(lua_State *L, tdmL_Ffi *b, const tdmF_Type *t, int first)
+{
+    int top = lua_gettop(L), ninit, st;
+    int64_t nelem = -1;
+    tdmF_CData *cd = NULL;
+    tdm_Value small[SMALLARGS], *vals = small;
+    tdmF_Init init = {0, NULL, NULL};
+    tdmF_Err err;
+    lua_State *saved;
+    if (t->kind == TDMF_ARRAY && t->length < 0) {
+        nelem = (int64_t)luaL_checkinteger(L, first);
+        luaL_argcheck(L, nelem >= 0, first, "negative array length");
+        first++;
+    }
+    ninit = top - first + 1;
+    if (ninit < 0) {
+        ninit = 0;
+    }
+    if (ninit > SMALLARGS) {
+        vals = lua_newuserdatauv(L, (size_t)ninit * sizeof *vals, 0);
+    }
+    for (int i = 0; i < ninit; i++) {
+        tdmL_ffi_tovalue(L, b, first + i, &vals[i]);
+    }
+    tdmL_err_init(&err);
+    saved = b->L;
+    b->L = L;
+    if (ninit == 1 && is_aggregate(t) && lua_type(L, first) == LUA_TTABLE) {
+        st = tdmL_ffi_expand(b, &vals[0], &init, &err);
+        if (st == TDM_OK) {
+            st = tdmF_new(b->R, t, nelem, 0, &init, &cd, &err);
+            tdmL_ffi_done(b, &init);
+        }
+    } else if (ninit == 1 && t->kind == TDMF_ARRAY &&
+               (vals[0].kind == TDM_INT || vals[0].kind == TDM_FLOAT || vals[0].kind == TDM_BOOL ||
+                (tdmF_cd_of(&vals[0]) && !is_aggregate(((tdmF_CData *)vals[0].u.obj)->type)))) {
+        st = tdmF_new(b->R, t, nelem, 0, NULL, &cd, &err);
+        if (st == TDM_OK && (st = fill_elements(b, cd, &vals[0], &err)) != TDM_OK) {
+            tdmF_cd_decref(cd);
+        }
+    } else if (ninit == 1 && is_aggregate(t) && t->size > 0 && tdmF_cd_of(&vals[0])) {
+        tdmF_Place pl;
+        st = tdmF_new(b->R, t, nelem, 0, NULL, &cd, &err);
+        if (st == TDM_OK) {
+            tdmF_cd_place(cd, &pl);
+            if ((st = tdmF_place_set(b->R, &pl, &vals[0], &err)) != TDM_OK) {
+                tdmF_cd_decref(cd);
+            }
+        }
+    } else {
+        init.n = (size_t)ninit;
+        init.vals = vals;
+        st = tdmF_new(b->R, t, nelem, 0, ninit ? &init : NULL, &cd, &err);
+    }
+    b->L = saved;
+    if (st != TDM_OK) {
+        return tdmL_ffi_raise(L, b, &err);
+    }
+    tdmL_cd_push(L, b, cd);
+    return 1;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Calls                                                                    */
+
+static const tdmF_Type *func_type(const tdmF_Type *t)
+{
+    if (t->kind == TDMF_FUNC) {
+        return t;
+    }
+    if (t->kind == TDMF_PTR && t->base->kind == TDMF_FUNC) {
+        return t->base;
+    }
+    return NULL;
+}
+
+static int scalar_type(const tdmF_Type *t)
+{
+    return t->kind == TDMF_INT || t->kind == TDMF_ENUM || t->kind == TDMF_FLOAT ||
+           t->kind == TDMF_PTR;
+}
+
+/* The conversion code of a scalar type. */
+static uint8_t kind_code(const tdmF_Type *t)
+{
+    const tdmF_Type *st = tdmF_scalar(t);
+    int sg = (st->flags & TDMF_SIGNED) != 0;
+    switch (st->kind) {
+    case TDMF_VOID:
+        return TDML_K_VOID;
+    case TDMF_PTR:
+        return TDML_K_PTR;
+    case TDMF_FLOAT:
+        return st->size == 4 ? TDML_K_FLOAT : TDML_K_DOUBLE;
+    case TDMF_INT:
+        if (st->flags & TDMF_BOOL) {
+            return TDML_K_OTHER;
+        }
+        switch (st->size) {
+        case 1: return sg ? TDML_K_I8 : TDML_K_U8;
+        case 2: return sg ? TDML_K_I16 : TDML_K_U16;
+        case 4: return sg ? TDML_K_I32 : TDML_K_U32;
+        default: return sg ? TDML_K_I64 : TDML_K_U64;
+        }
+    default:
+        return TDML_K_OTHER;
+    }
+}
+
+static int int_class(uint8_t k)
+{
+    return k >= TDML_K_I8 && k <= TDML_K_PTR;
+}
+
+/* Look at a function cdata once: can it take the fast path? */
+static void prepare(tdmL_Ffi *b, tdmL_CData *u)
+{
+    const tdmF_Type *fn = func_type(((tdmF_CData *)u->h.handle)->type);
+    int direct = 1;
+    u->fast = -1;
+    if (fn == NULL || (fn->flags & TDMF_VARIADIC) || fn->nparams > FASTMAX ||
+        (fn->base->kind != TDMF_VOID && !scalar_type(fn->base))) {
+        return;
+    }
+    for (int i = 0; i < fn->nparams; i++) {
+        if (!scalar_type(fn->params[i])) {
+            return;
+        }
+        u->pcode[i] = kind_code(fn->params[i]);
+        direct = direct && int_class(u->pcode[i]);
+    }
+    if ((u->cif = tdmF_cif(b->R, fn, NULL)) == NULL) {
+        return;
+    }
+    u->rcode = kind_code(fn->base);
+#if defined(__x86_64__) && !defined(_WIN64)
+    u->direct = (uint8_t)(direct && fn->nparams <= 6 &&
+                          (u->rcode == TDML_K_VOID || int_class(u->rcode)));
+#else
+    (void)direct;
+    u->direct = 0;
+#endif
+    u->fn = fn;
+    u->fast = 1;
+}
+
+/* One argument for the fast path, as a full 64-bit register value (sign or
+   zero extended as the ABI wants). 0 when the value needs the general path
+   (which then reports the error). */
+static int fast_arg(lua_State *L, tdmL_Ffi *b, const tdmF_Type *t, uint8_t k, int idx,
+                    uint64_t *out)
+{
+    tdm_Value v;
+    uint64_t raw = 0;
+    if (k <= TDML_K_I64 && k >= TDML_K_I8 && lua_isinteger(L, idx)) {
+        lua_Integer x = lua_tointeger(L, idx);
+        switch (k) {
+        case TDML_K_I8: if (x < INT8_MIN || x > INT8_MAX) return 0; break;
+        case TDML_K_U8: if (x < 0 || x > UINT8_MAX) return 0; break;
+        case TDML_K_I16: if (x < INT16_MIN || x > INT16_MAX) return 0; break;
+        case TDML_K_U16: if (x < 0 || x > UINT16_MAX) return 0; break;
+        case TDML_K_I32: if (x < INT32_MIN || x > INT32_MAX) return 0; break;
+        case TDML_K_U32: if (x < 0 || x > (lua_Integer)UINT32_MAX) return 0; break;
+        default: break;
+        }
+        *out = (uint64_t)x;
+        return 1;
+    }
+    tdmL_ffi_tovalue(L, b, idx, &v);
+    if (tdmF_to_c(b->R, t, &v, &raw, TDMF_CV_ARG, NULL) != TDM_OK) {
+        return 0;
+    }
+    switch (k) {
+    case TDML_K_I8: *out = (uint64_t)(int64_t)(int8_t)raw; break;
+    case TDML_K_I16: *out = (uint64_t)(int64_t)(int16_t)raw; break;
+    case TDML_K_I32: *out = (uint64_t)(int64_t)(int32_t)raw; break;
+    default: *out = raw; break;     /* zero extended (raw started at 0) */
+    }
+    return 1;
+}
+
+/* Push a fast-path result of kind k from its register bits. */
+static int push_fast_result(lua_State *L, tdmL_Ffi *b, const tdmF_Type *rt, uint8_t k,
+                            const void *rv)
+{
+    uint64_t r = *(const uint64_t *)rv;
+    tdm_Value res;
+    switch (k) {
+    case TDML_K_VOID: return 0;
+    case TDML_K_I8: lua_pushinteger(L, (int8_t)r); return 1;
+    case TDML_K_U8: lua_pushinteger(L, (uint8_t)r); return 1;
+    case TDML_K_I16: lua_pushinteger(L, (int16_t)r); return 1;
+    case TDML_K_U16: lua_pushinteger(L, (uint16_t)r); return 1;
+    case TDML_K_I32: lua_pushinteger(L, (int32_t)r); return 1;
+    case TDML_K_U32: lua_pushinteger(L, (uint32_t)r); return 1;
+    case TDML_K_I64: lua_pushinteger(L, (lua_Integer)r); return 1;
+    case TDML_K_DOUBLE: lua_pushnumber(L, *(const double *)rv); return 1;
+    default:
+        break;
+    }
+    if (tdmF_from_c(b->R, rt, rv, NULL, &res, NULL) != TDM_OK) {
+        return luaL_error(L, "out of memory");
+    }
+    tdmL_ffi_push(L, b, &res);
+    return 1;
+}
+
+#if defined(__x86_64__) && !defined(_WIN64)
+/* Integer-class arguments travel in rdi, rsi, rdx, rcx, r8, r9 and the
+   result in rax whatever their C width, so a signature of only integers
+   and pointers can be called through a uint64_t function type (the
+   arguments were extended above, the result is narrowed by its kind). */
+typedef uint64_t (*Fn0)(void);
+typedef uint64_t (*Fn1)(uint64_t);
+typedef uint64_t (*Fn2)(uint64_t, uint64_t);
+typedef uint64_t (*Fn3)(uint64_t, uint64_t, uint64_t);
+typedef uint64_t (*Fn4)(uint64_t, uint64_t, uint64_t, uint64_t);
+typedef uint64_t (*Fn5)(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+typedef uint64_t (*Fn6)(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+
+static uint64_t call_direct(void *code, int n, const uint64_t *a)
+{
+    switch (n) {
+    case 0: return ((Fn0)code)();
+    case 1: return ((Fn1)code)(a[0]);
+    case 2: return ((Fn2)code)(a[0], a[1]);
+    case 3: return ((Fn3)code)(a[0], a[1], a[2]);
+    case 4: return ((Fn4)code)(a[0], a[1], a[2], a[3]);
+    case 5: return ((Fn5)code)(a[0], a[1], a[2], a[3], a[4]);
+    default: return ((Fn6)code)(a[0], a[1], a[2], a[3], a[4], a[5]);
+    }
+}
+#endif
+
+/* Push a call result: nothing for void. */
+static int push_result(lua_State *L, tdmL_Ffi *b, const tdmF_Type *rt, tdm_Value *res)
+{
+    if (rt->kind == TDMF_VOID) {
+        return 0;
+    }
+    tdmL_ffi_push(L, b, res);
+    return 1;
+}
+
+/* The general path: any signature, varargs, struct arguments, temporary
+   callbacks. Arguments at [first, first + nargs). */
+static int call_general(lua_State *L, tdmL_Ffi *b, tdmF_CData *cd, int first, int nargs)
+{
+    tdm_Value small[SMALLARGS], *vals = small, res = tdm_nil();
+    const tdmF_Type *fn = func_type(cd->type);
+    tdmF_Err err;
+    lua_State *saved;
+    int st, tmpbase, ntmp = 0;
+    if (nargs > SMALLARGS) {
+        vals = lua_newuserdatauv(L, (size_t)nargs * sizeof *vals, 0);
+    }
+    tmpbase = lua_gettop(L) + 1;
+    for (int i = 0; i < nargs; i++) {
+        const tdmF_Type *pt = fn && i < fn->nparams ? fn->params[i] : NULL;
+        if (pt && lua_type(L, first + i) == LUA_TFUNCTION && func_type(pt) != NULL &&
+            pt->kind == TDMF_PTR) {
+            /* a Lua function for a function pointer: a callback for this call */
+            tdmL_cb_push(L, b, pt, first + i);
+            ntmp++;
+            tdmL_ffi_tovalue(L, b, -1, &vals[i]);
+        } else {
+            tdmL_ffi_tovalue(L, b, first + i, &vals[i]);
+        }
+    }
+    tdmL_err_init(&err);
+    saved = b->L;
+    b->L = L;
+    st = tdmF_call(b->R, cd, nargs, vals, &res, &err);
+    b->L = saved;
+    for (int i = 0; i < ntmp; i++) {
+        tdmL_CData *u = lua_touserdata(L, tmpbase + i);
+        tdmF_callback_free(u->h.handle, NULL);
+    }
+    if (st != TDM_OK) {
+        return tdmL_ffi_raise(L, b, &err);
+    }
+    if (fn == NULL) {
+        tdmF_value_release(b->R, &res);
+        return 0;
+    }
+    return push_result(L, b, fn->base, &res);
+}
+
+/* __call: upvalue 1 = binding state. */
+static int cd_call(lua_State *L)
+{
+    tdmL_Ffi *b = lua_touserdata(L, lua_upvalueindex(1));
+    tdmL_CData *u = lua_touserdata(L, 1);
+    tdmF_CData *cd = u->h.handle;
+    int nargs = lua_gettop(L) - 1;
+    if (u->fast == 0) {
+        prepare(b, u);
+    }
+    if (u->fast > 0 && nargs == u->fn->nparams) {
+        const tdmF_Type *fn = u->fn;
+        uint64_t abuf[FASTMAX];
+        void *avec[FASTMAX];
+        union { ffi_arg a; double d; uint64_t u; } rv;
+        tdmF_CallCtx ctx;
+        lua_State *saved;
+        void *code = cd->type->kind == TDMF_FUNC ? cd->addr : *(void **)cd->addr;
+        int i;
+        for (i = 0; i < nargs; i++) {
+            if (!fast_arg(L, b, fn->params[i], u->pcode[i], i + 2, &abuf[i])) {
+                break;
+            }
+            avec[i] = &abuf[i];
+        }
+        if (i == nargs && code != NULL) {
+            tdmF_ctx_push(&ctx);
+            saved = b->L;
+            b->L = L;
+            errno = tdmF_errno();
+#if defined(__x86_64__) && !defined(_WIN64)
+            if (u->direct) {
+                rv.u = call_direct(code, nargs, abuf);
+            } else
+#endif
+            {
+                ffi_call(u->cif, FFI_FN(code), &rv, avec);
+            }
+            tdmF_set_errno(errno);
+            b->L = saved;
+            tdmF_ctx_pop(&ctx);
+            if (ctx.err.status != TDM_OK) {
+                return tdmL_cb_raise(L, b, &ctx.err);
+            }
+            return push_fast_result(L, b, fn->base, u->rcode, &rv);
+        }
+    }
+    return call_general(L, b, cd, 2, nargs);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Indexing                                                                 */
+
+static tdmF_CData *self_cd(lua_State *L)
+{
+    return ((tdmL_CData *)lua_touserdata(L, 1))->h.handle;
+}
+
+/* The place for cd[key]; raises on failure. */
+static void place_of(lua_State *L, tdmL_Ffi *b, tdmF_CData *cd, int kidx, tdmF_Place *pl)
+{
+    tdmF_Err err;
+    int st, isnum;
+    lua_Integer i = lua_tointegerx(L, kidx, &isnum);
+    tdmL_err_init(&err);
+    if (isnum && lua_type(L, kidx) == LUA_TNUMBER) {
+        st = tdmF_cd_index(b->R, cd, (int64_t)i, pl, &err);
+    } else if (lua_type(L, kidx) == LUA_TSTRING) {
+        st = tdmF_cd_field(b->R, cd, lua_tostring(L, kidx), pl, &err);
+    } else {
+        char tb[128];
+        luaL_error(L, "cdata<%s>: index must be an integer or a field name, got %s",
+                   tdmF_typename(cd->type, tb, sizeof tb), luaL_typename(L, kidx));
+        return;
+    }
+    if (st != TDM_OK) {
+        tdmL_ffi_raise(L, b, &err);
+    }
+}
+
+/* __index: upvalues 1 = binding state, 2 = cb:free, 3 = cb:set. */
+static int cd_index(lua_State *L)
+{
+    tdmL_Ffi *b = lua_touserdata(L, lua_upvalueindex(1));
+    tdmF_CData *cd = self_cd(L);
+    tdmF_Place pl;
+    tdm_Value v;
+    tdmF_Err err;
+    if (lua_type(L, 2) == LUA_TSTRING && func_type(cd->type) != NULL) {
+        const char *k = lua_tostring(L, 2);
+        if (strcmp(k, "free") == 0 || strcmp(k, "set") == 0) {
+            lua_pushvalue(L, lua_upvalueindex(k[0] == 'f' ? 2 : 3));
+            return 1;
+        }
+    }
+    place_of(L, b, cd, 2, &pl);
+    tdmL_err_init(&err);
+    if (tdmF_place_get(b->R, &pl, &v, &err) != TDM_OK) {
+        return tdmL_ffi_raise(L, b, &err);
+    }
+    tdmL_ffi_push(L, b, &v);
+    return 1;
+}
+
+static int cd_newindex(lua_State *L)
+{
+    tdmL_Ffi *b = lua_touserdata(L, lua_upvalueindex(1));
+    tdmF_CData *cd = self_cd(L);
+    tdmF_Place pl;
+    tdm_Value v;
+    tdmF_Err err;
+    lua_State *saved;
+    int st;
+    place_of(L, b, cd, 2, &pl);
+    tdmL_ffi_tovalue(L, b, 3, &v);
+    tdmL_err_init(&err);
+    saved = b->L;
+    b->L = L;
+    st = tdmF_place_set(b->R, &pl, &v, &err);
+    b->L = saved;
+    if (st != TDM_OK) {
+        return tdmL_ffi_raise(L, b, &err);
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Length, tostring, comparison, arithmetic, gc                             */
+
+static int cd_len(lua_State *L)
+{
+    tdmF_CData *cd = self_cd(L);
+    int64_t n = tdmF_cd_length(cd);
+    char tb[128];
+    if (n < 0) {
+        return luaL_error(L, "length of cdata<%s> is unknown",
+                          tdmF_typename(cd->type, tb, sizeof tb));
+    }
+    lua_pushinteger(L, (lua_Integer)n);
+    return 1;
+}
+
+static int cd_tostring(lua_State *L)
+{
+    tdmF_CData *cd = self_cd(L);
+    const tdmF_Type *st = tdmF_scalar(cd->type);
+    char tb[128];
+    if (st->kind == TDMF_INT && st->size == 8 && !(st->flags & TDMF_BOOL)) {
+        char buf[40];
+        if (st->flags & TDMF_SIGNED) {
+            snprintf(buf, sizeof buf, "%lldLL", (long long)*(int64_t *)cd->addr);
+        } else {
+            snprintf(buf, sizeof buf, "%lluULL", (unsigned long long)*(uint64_t *)cd->addr);
+        }
+        lua_pushstring(L, buf);
+        return 1;
+    }
+    lua_pushfstring(L, "cdata<%s>: %p", tdmF_typename(cd->type, tb, sizeof tb),
+                    tdmF_is_ptrlike(cd->type) ? tdmF_cd_address(cd) : cd->addr);
+    return 1;
+}
+
+/* Comparison and arithmetic go through the bridge operation of clang.c on
+   neutral values, so Lua and Python agree on what they mean. */
+static int cd_binop(lua_State *L, int op, int sub)
+{
+    tdmL_Ffi *b = lua_touserdata(L, lua_upvalueindex(1));
+    tdm_Frame f;
+    int n = (op == TDM_OP_ARITH && sub == TDM_AR_UNM) ? 1 : 2, st;
+    tdmS_init(&f, b->rt, &tdmF_lang, op, TDM_LANG_LUA);
+    f.sub = (uint8_t)sub;
+    for (int i = 0; i < n; i++) {
+        tdmL_ffi_tovalue(L, b, i + 1, &f.args[i]);
+    }
+    f.nargs = n;
+    if (tdmL_cd_test(L, b, 1) == NULL) {
+        /* the cdata is the second operand; clang.c finds it in either slot
+           for compare and arith, but wants a cdata first for the rest */
+        if (op != TDM_OP_COMPARE && op != TDM_OP_ARITH) {
+            return luaL_error(L, "cdata operation on a non-cdata");
+        }
+    }
+    st = tdmF_lang.op(&f);
+    if (st != TDM_OK) {
+        char msg[TDMF_ERRMAX];
+        snprintf(msg, sizeof msg, "%s", f.err.message ? f.err.message : "cdata operation failed");
+        tdmS_clear_error(b->rt, &f.err);
+        tdmF_lang.finish(&f);
+        return luaL_error(L, "%s", msg);
+    }
+    if (f.nres > 0) {
+        tdmL_ffi_push(L, b, &f.res[0]);
+    }
+    tdmF_lang.finish(&f);
+    return f.nres > 0;
+}
+
+static int cd_eq(lua_State *L)
+{
+    tdmL_Ffi *b = lua_touserdata(L, lua_upvalueindex(1));
+    if (tdmL_cd_test(L, b, 1) == NULL || tdmL_cd_test(L, b, 2) == NULL) {
+        lua_pushboolean(L, 0);
+        return 1;
+    }
+    return cd_binop(L, TDM_OP_COMPARE, TDM_CMP_EQ);
+}
+
+static int cd_lt(lua_State *L)
+{
+    return cd_binop(L, TDM_OP_COMPARE, TDM_CMP_LT);
+}
+
+static int cd_le(lua_State *L)
+{
+    return cd_binop(L, TDM_OP_COMPARE, TDM_CMP_LE);
+}
+
+static int cd_add(lua_State *L)
+{
+    return cd_binop(L, TDM_OP_ARITH, TDM_AR_ADD);
+}
+
+static int cd_sub(lua_State *L)
+{
+    return cd_binop(L, TDM_OP_ARITH, TDM_AR_SUB);
+}
+
+static int cd_mul(lua_State *L)
+{
+    return cd_binop(L, TDM_OP_ARITH, TDM_AR_MUL);
+}
+
+static int cd_div(lua_State *L)
+{
+    return cd_binop(L, TDM_OP_ARITH, TDM_AR_DIV);
+}
+
+static int cd_unm(lua_State *L)
+{
+    return cd_binop(L, TDM_OP_ARITH, TDM_AR_UNM);
+}
+
+/* __gc: run the ffi.gc finalizer (user value 1) with the cdata, then drop
+   the reference. Finalizer errors become warnings, never errors. */
+static int cd_gc(lua_State *L)
+{
+    tdmL_CData *u = lua_touserdata(L, 1);
+    tdmF_CData *cd;
+    if (u == NULL || u->h.handle == NULL) {
+        return 0;
+    }
+    if (lua_getiuservalue(L, 1, 1) != LUA_TNIL) {
+        lua_pushvalue(L, 1);
+        if (lua_pcall(L, 1, 0, 0) != LUA_OK) {
+            lua_warning(L, "tandem.ffi: error in finalizer: ", 1);
+            lua_warning(L, lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "?", 0);
+        }
+    }
+    lua_settop(L, 1);
+    cd = u->h.handle;
+    u->h.handle = NULL;
+    tdmF_cd_decref(cd);
+    return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* ctype objects                                                            */
+
+static int ct_call(lua_State *L)
+{
+    tdmL_Ffi *b = lua_touserdata(L, lua_upvalueindex(1));
+    tdmL_CType *ct = lua_touserdata(L, 1);
+    return tdmL_ffi_new(L, b, ct->t, 2);
+}
+
+static int ct_tostring(lua_State *L)
+{
+    tdmL_CType *ct = lua_touserdata(L, 1);
+    char tb[128];
+    lua_pushfstring(L, "ctype<%s>", tdmF_typename(ct->t, tb, sizeof tb));
+    return 1;
+}
+
+static int ct_eq(lua_State *L)
+{
+    tdmL_Ffi *b = lua_touserdata(L, lua_upvalueindex(1));
+    const void *m1 = NULL, *m2 = NULL;
+    if (lua_getmetatable(L, 1)) {
+        m1 = lua_topointer(L, -1);
+    }
+    if (lua_getmetatable(L, 2)) {
+        m2 = lua_topointer(L, -1);
+    }
+    lua_pushboolean(L, m1 == b->ctmeta && m2 == b->ctmeta &&
+                    ((tdmL_CType *)lua_touserdata(L, 1))->t ==
+                    ((tdmL_CType *)lua_touserdata(L, 2))->t);
+    return 1;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Binding state                                                            */
+
+static int bind_gc(lua_State *L)
+{
+    tdmL_Ffi *b = lua_touserdata(L, 1);
+    static const tdmF_Hooks none = {NULL, NULL, NULL, NULL};
+    if (b->R != NULL) {
+        tdmF_set_hooks(b->R, TDM_LANG_LUA, &none);
+        b->R = NULL;
+    }
+    return 0;
+}
+
+static void set_closures(lua_State *L, tdmL_Ffi *b, const luaL_Reg *r)
+{
+    for (; r->name; r++) {
+        lua_pushlightuserdata(L, b);
+        lua_pushcclosure(L, r->func, 1);
+        lua_setfield(L, -2, r->name);
+    }
+}
+
+static const luaL_Reg cd_meta[] = {
+    {"__newindex", cd_newindex}, {"__call", cd_call}, {"__len", cd_len},
+    {"__tostring", cd_tostring}, {"__eq", cd_eq}, {"__lt", cd_lt}, {"__le", cd_le},
+    {"__add", cd_add}, {"__sub", cd_sub}, {"__mul", cd_mul}, {"__div", cd_div},
+    {"__unm", cd_unm}, {NULL, NULL}
+};
+
+static void make_metatables(lua_State *L, tdmL_Ffi *b)
+{
+    lua_createtable(L, 0, 16);
+    set_closures(L, b, cd_meta);
+    lua_pushlightuserdata(L, b);
+    lua_pushlightuserdata(L, b);
+    lua_pushcclosure(L, tdmL_cb_free, 1);
+    lua_pushlightuserdata(L, b);
+    lua_pushcclosure(L, tdmL_cb_set, 1);
+    lua_pushcclosure(L, cd_index, 3);
+    lua_setfield(L, -2, "__index");
+    lua_pushcfunction(L, cd_gc);
+    lua_setfield(L, -2, "__gc");
+    lua_pushliteral(L, "cdata");
+    lua_setfield(L, -2, "__name");
+    lua_pushliteral(L, "ffi");
+    lua_setfield(L, -2, "__metatable");
+    b->cdmeta = lua_topointer(L, -1);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &key_cdmeta);
+
+    lua_createtable(L, 0, 5);
+    lua_pushlightuserdata(L, b);
+    lua_pushcclosure(L, ct_call, 1);
+    lua_setfield(L, -2, "__call");
+    lua_pushlightuserdata(L, b);
+    lua_pushcclosure(L, ct_eq, 1);
+    lua_setfield(L, -2, "__eq");
+    lua_pushcfunction(L, ct_tostring);
+    lua_setfield(L, -2, "__tostring");
+    lua_pushliteral(L, "ctype");
+    lua_setfield(L, -2, "__name");
+    lua_pushliteral(L, "ffi");
+    lua_setfield(L, -2, "__metatable");
+    b->ctmeta = lua_topointer(L, -1);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &key_ctmeta);
+}
+
+tdmL_Ffi *tdmL_ffi_peek(lua_State *L)
+{
+    tdmL_Ffi *b = NULL;
+    if (lua_rawgetp(L, LUA_REGISTRYINDEX, &key_bind) == LUA_TUSERDATA) {
+        b = lua_touserdata(L, -1);
+    }
+    lua_pop(L, 1);
+    return b;
+}
+
+tdmL_Ffi *tdmL_ffi(lua_State *L, tdmL_State *st)
+{
+    tdmL_Ffi *b;
+    tdmF_Hooks hooks;
+    char err[200];
+    if (lua_rawgetp(L, LUA_REGISTRYINDEX, &key_bind) == LUA_TUSERDATA) {
+        b = lua_touserdata(L, -1);
+        lua_pop(L, 1);
+        return b;
+    }
+    lua_pop(L, 1);
+    if (tdmF_attach(st->rt, err, sizeof err) != TDM_OK) {
+        luaL_error(L, "%s", err);
+        return NULL;
+    }
+    b = lua_newuserdatauv(L, sizeof *b, 0);
+    memset(b, 0, sizeof *b);
+    b->rt = st->rt;
+    b->st = st;
+    lua_createtable(L, 0, 1);
+    lua_pushcfunction(L, bind_gc);
+    lua_setfield(L, -2, "__gc");
+    lua_setmetatable(L, -2);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &key_bind);
+    make_metatables(L, b);
+    b->R = st->rt->ffi;
+    hooks.ud = b;
+    hooks.expand = tdmL_ffi_expand;
+    hooks.done = tdmL_ffi_done;
+    hooks.release = hook_release;
+    tdmF_set_hooks(b->R, TDM_LANG_LUA, &hooks);
+    st->fmeta[TDM_LANG_C] = b->cdmeta;      /* cdata cross as TDM_LANG_C */
+    return b;
+}
+
+void tdmL_ct_push(lua_State *L, tdmL_Ffi *b, const tdmF_Type *t)
+{
+    static const char key_ctcache = 0;
+    tdmL_CType *ct;
+    if (lua_rawgetp(L, LUA_REGISTRYINDEX, &key_ctcache) != LUA_TTABLE) {
+        lua_pop(L, 1);
+        lua_newtable(L);
+        lua_createtable(L, 0, 1);
+        lua_pushliteral(L, "v");
+        lua_setfield(L, -2, "__mode");
+        lua_setmetatable(L, -2);
+        lua_pushvalue(L, -1);
+        lua_rawsetp(L, LUA_REGISTRYINDEX, &key_ctcache);
+    }
+    if (lua_rawgetp(L, -1, t) == LUA_TUSERDATA) {
+        lua_remove(L, -2);
+        return;
+    }
+    lua_pop(L, 1);
+    ct = lua_newuserdatauv(L, sizeof *ct, 0);
+    ct->t = t;
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &key_ctmeta);
+    lua_setmetatable(L, -2);
+    lua_pushvalue(L, -1);
+    lua_rawsetp(L, -3, t);
+    lua_remove(L, -2);
+    (void)b;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Crossings (lconvert.c)                                                   */
+
+void tdmL_cdata_push(lua_State *L, tdmL_State *st, tdm_Value *v)
+{
+    tdmL_Ffi *b = tdmL_ffi(L, st);
+    tdmF_CData *cd = v->u.obj;
+    int owned = (v->flags & TDM_VF_OWNED) != 0;
+    v->flags &= (uint16_t)~TDM_VF_OWNED;
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &tdmL_key_cache);
+    if (lua_rawgetp(L, -1, cd) == LUA_TUSERDATA) {
+        lua_remove(L, -2);
+        if (owned) {
+            tdmF_cd_decref(cd);
+        }
+        return;
+    }
+    lua_pop(L, 1);
+    if (!owned) {
+        tdmF_cd_incref(cd);
+    }
+    tdmL_cd_push(L, b, cd);
+    lua_pushvalue(L, -1);
+    lua_rawsetp(L, -3, cd);
+    lua_remove(L, -2);
+}
+
+void tdmL_cdata_remember(lua_State *L, tdmL_State *st, int idx)
+{
+    tdmL_Foreign *fo = lua_touserdata(L, idx);
+    (void)st;
+    idx = lua_absindex(L, idx);
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &tdmL_key_cache);
+    lua_pushvalue(L, idx);
+    lua_rawsetp(L, -2, fo->handle);
+    lua_pop(L, 1);
+}

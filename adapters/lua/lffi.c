@@ -1,0 +1,474 @@
+/*
+ * lffi.c — `require "tandem.ffi"`: LuaJIT's ffi API on the ffi/ core.
+ *
+ * cdef, C, load, new, cast, typeof, sizeof, alignof, offsetof, istype,
+ * string, copy, fill, errno, gc, NULL, isnull, tonumber, abi, os, arch.
+ * Library namespaces (ffi.C, ffi.load) are userdata resolving declared
+ * names: functions and constants are cached (user value), C variables are
+ * read and written through their address on every access.
+ *
+ * In a plain lua5.4 the module is found in tandem.so by Lua's all-in-one
+ * loader and adopts the state into a runtime without starting Python; in a
+ * state tandem created, package.preload provides it (lstate.c), so the same
+ * runtime's registry is shared with Python's tandem.FFI().
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "lffi.h"
+
+#define BIND(L) ((tdmL_Ffi *)lua_touserdata(L, lua_upvalueindex(1)))
+
+static int f_cdef(lua_State *L)
+{
+    tdmL_Ffi *b = BIND(L);
+    size_t n;
+    const char *s = luaL_checklstring(L, 1, &n);
+    tdmF_Err err;
+    tdmL_err_init(&err);
+    if (tdmF_cdef(b->R, s, n, &err) != TDM_OK) {
+        return tdmL_ffi_raise(L, b, &err);
+    }
+    return 0;
+}
+
+static int f_new(lua_State *L)
+{
+    tdmL_Ffi *b = BIND(L);
+    return tdmL_ffi_new(L, b, tdmL_ffi_checktype(L, b, 1, "new"), 2);
+}
+
+static int is_func_type(const tdmF_Type *t)
+{
+    return t->kind == TDMF_FUNC || (t->kind == TDMF_PTR && t->base->kind == TDMF_FUNC);
+}
+
+static int f_cast(lua_State *L)
+{
+    tdmL_Ffi *b = BIND(L);
+    const tdmF_Type *t = tdmL_ffi_checktype(L, b, 1, "cast");
+    tdmF_CData *cd, *src;
+    tdm_Value v;
+    tdmF_Err err;
+    luaL_checkany(L, 2);
+    if (lua_type(L, 2) == LUA_TFUNCTION && is_func_type(t)) {
+        tdmL_cb_push(L, b, t, 2);
+        return 1;
+    }
+    tdmL_ffi_tovalue(L, b, 2, &v);
+    tdmL_err_init(&err);
+    src = tdmF_cd_of(&v);
+    if (src != NULL && t->kind == TDMF_PTR &&
+        (src->type->kind == TDMF_STRUCT || src->type->kind == TDMF_UNION)) {
+        /* a struct converts to a pointer to it (LuaJIT) */
+        tdmF_CData *addr;
+        tdm_Value av;
+        int st;
+        if (tdmF_addressof(b->R, src, NULL, &addr, &err) != TDM_OK) {
+            return tdmL_ffi_raise(L, b, &err);
+        }
+        av = tdmF_cd_value(addr);
+        st = tdmF_cast(b->R, t, &av, &cd, &err);
+        tdmF_value_release(b->R, &av);
+        if (st != TDM_OK) {
+            return tdmL_ffi_raise(L, b, &err);
+        }
+    } else if (tdmF_cast(b->R, t, &v, &cd, &err) != TDM_OK) {
+        return tdmL_ffi_raise(L, b, &err);
+    }
+    tdmL_cd_push(L, b, cd);
+    return 1;
+}
+
+static int f_typeof(lua_State *L)
+{
+    tdmL_Ffi *b = BIND(L);
+    tdmL_ct_push(L, b, tdmL_ffi_checktype(L, b, 1, "typeof"));
+    return 1;
+}
+
+/* sizeof(ct [, nelem]): nil when the size is unknown (as LuaJIT). */
+static int f_sizeof(lua_State *L)
+{
+    tdmL_Ffi *b = BIND(L);
+    tdmL_CData *u = tdmL_cd_test(L, b, 1);
+    const tdmF_Type *t;
+    if (u != NULL) {
+        tdmF_CData *cd = u->h.handle;
+        if (cd->type->kind != TDMF_ARRAY || cd->type->length >= 0 || cd->nelem >= 0) {
+            lua_pushinteger(L, (lua_Integer)tdmF_cd_size(cd));
+            return 1;
+        }
+    }
+    t = tdmL_ffi_checktype(L, b, 1, "sizeof");
+    if (t->kind == TDMF_ARRAY && t->length < 0 && lua_isinteger(L, 2) &&
+        tdmF_sized(t->base, "sizeof", NULL) == TDM_OK) {
+        lua_pushinteger(L, lua_tointeger(L, 2) * (lua_Integer)t->base->size);
+        return 1;
+    }
+    if (tdmF_sized(t, "sizeof", NULL) != TDM_OK) {
+        lua_pushnil(L);
+        return 1;
+    }
+    lua_pushinteger(L, (lua_Integer)t->size);
+    return 1;
+}
+
+static int f_alignof(lua_State *L)
+{
+    tdmL_Ffi *b = BIND(L);
+    const tdmF_Type *t = tdmL_ffi_checktype(L, b, 1, "alignof");
+    if (t->kind == TDMF_ARRAY) {
+        t = t->base;
+    }
+    if (t->align == 0) {
+        lua_pushnil(L);
+    } else {
+        lua_pushinteger(L, (lua_Integer)t->align);
+    }
+    return 1;
+}
+
+/* offsetof(ct, field) -> offset [, bitpos, bitwidth]; nil when absent. */
+static int f_offsetof(lua_State *L)
+{
+    tdmL_Ffi *b = BIND(L);
+    const tdmF_Type *t = tdmL_ffi_checktype(L, b, 1, "offsetof");
+    const char *name = luaL_checkstring(L, 2);
+    const tdmF_Field *f;
+    size_t off = 0;
+    if ((t->kind != TDMF_STRUCT && t->kind != TDMF_UNION) || !(t->flags & TDMF_COMPLETE) ||
+        (f = tdmF_field_find(t, name, &off)) == NULL) {
+        lua_pushnil(L);
+        return 1;
+    }
+    lua_pushinteger(L, (lua_Integer)off);
+    if (f->isbit) {
+        lua_pushinteger(L, f->bitpos);
+        lua_pushinteger(L, f->bitwidth);
+        return 3;
+    }
+    return 1;
+}
+
+static int f_istype(lua_State *L)
+{
+    tdmL_Ffi *b = BIND(L);
+    const tdmF_Type *t = tdmL_ffi_checktype(L, b, 1, "istype"), *ct;
+    tdmL_CData *u = tdmL_cd_test(L, b, 2);
+    int r = 0;
+    if (u != NULL) {
+        ct = ((tdmF_CData *)u->h.handle)->type;
+        r = ct == t ||
+            ((t->kind == TDMF_STRUCT || t->kind == TDMF_UNION) && ct->kind == TDMF_PTR &&
+             ct->base == t) ||
+            (t->kind == TDMF_PTR && ct->kind == TDMF_PTR && t->base->kind != TDMF_VOID &&
+             tdmF_ptr_compatible(t, ct));
+    }
+    lua_pushboolean(L, r);
+    return 1;
+}
+
+static int f_string(lua_State *L)
+{
+    tdmL_Ffi *b = BIND(L);
+    tdm_Value v;
+    tdmF_Err err;
+    const char *p;
+    size_t n;
+    lua_Integer len = luaL_optinteger(L, 2, -1);
+    tdmL_ffi_tovalue(L, b, 1, &v);
+    if (v.kind == TDM_NIL) {
+        return luaL_error(L, "string: NULL pointer");
+    }
+    tdmL_err_init(&err);
+    if (tdmF_string(b->R, &v, len, &p, &n, &err) != TDM_OK) {
+        return tdmL_ffi_raise(L, b, &err);
+    }
+    lua_pushlstring(L, p, n);
+    return 1;
+}
+
+static int f_copy(lua_State *L)
+{
+    tdmL_Ffi *b = BIND(L);
+    tdm_Value dst, src;
+    tdmF_Err err;
+    lua_Integer n = luaL_optinteger(L, 3, -1);
+    tdmL_ffi_tovalue(L, b, 1, &dst);
+    tdmL_ffi_tovalue(L, b, 2, &src);
+    tdmL_err_init(&err);
+    if (tdmF_copy(b->R, &dst, &src, n, &err) != TDM_OK) {
+        return tdmL_ffi_raise(L, b, &err);
+    }
+    return 0;
+}
+
+static int f_fill(lua_State *L)
+{
+    tdmL_Ffi *b = BIND(L);
+    tdm_Value dst;
+    tdmF_Err err;
+    lua_Integer n = luaL_optinteger(L, 2, -1);
+    lua_Integer c = luaL_optinteger(L, 3, 0);
+    tdmL_ffi_tovalue(L, b, 1, &dst);
+    tdmL_err_init(&err);
+    if (tdmF_fill(b->R, &dst, n, (int)c, &err) != TDM_OK) {
+        return tdmL_ffi_raise(L, b, &err);
+    }
+    return 0;
+}
+
+static int f_errno(lua_State *L)
+{
+    int old = tdmF_errno();
+    if (!lua_isnoneornil(L, 1)) {
+        tdmF_set_errno((int)luaL_checkinteger(L, 1));
+    }
+    lua_pushinteger(L, old);
+    return 1;
+}
+
+/* gc(cd, fn): fn(cd) runs when the cdata object is collected; nil removes. */
+static int f_gc(lua_State *L)
+{
+    tdmL_Ffi *b = BIND(L);
+    if (tdmL_cd_test(L, b, 1) == NULL) {
+        return luaL_argerror(L, 1, "cdata expected");
+    }
+    if (!lua_isnil(L, 2) && !lua_isfunction(L, 2) && !luaL_getmetafield(L, 2, "__call")) {
+        return luaL_argerror(L, 2, "function or nil expected");
+    }
+    lua_settop(L, 2);
+    lua_setiuservalue(L, 1, 1);
+    return 1;
+}
+
+/* isnull(v): nil, or a pointer-like cdata whose address is NULL. */
+static int f_isnull(lua_State *L)
+{
+    tdmL_Ffi *b = BIND(L);
+    tdmL_CData *u = tdmL_cd_test(L, b, 1);
+    int r = lua_isnoneornil(L, 1);
+    if (u != NULL) {
+        tdmF_CData *cd = u->h.handle;
+        r = tdmF_is_ptrlike(cd->type) && tdmF_cd_address(cd) == NULL;
+    }
+    lua_pushboolean(L, r);
+    return 1;
+}
+
+/* tonumber(v): numbers of numeric cdata (Lua's tonumber ignores userdata). */
+static int f_tonumber(lua_State *L)
+{
+    tdmL_Ffi *b = BIND(L);
+    tdmL_CData *u = tdmL_cd_test(L, b, 1);
+    tdm_Value v;
+    if (u == NULL) {
+        if (lua_type(L, 1) == LUA_TNUMBER) {
+            lua_settop(L, 1);
+            return 1;
+        }
+        if (lua_type(L, 1) == LUA_TSTRING && lua_stringtonumber(L, lua_tostring(L, 1)) != 0) {
+            return 1;
+        }
+        lua_pushnil(L);
+        return 1;
+    }
+    {
+        tdmF_CData *cd = u->h.handle;
+        const tdmF_Type *st = tdmF_scalar(cd->type);
+        if (st->kind != TDMF_INT && st->kind != TDMF_FLOAT) {
+            lua_pushnil(L);
+            return 1;
+        }
+        if (st->kind == TDMF_INT && st->size == 8 && !(st->flags & TDMF_SIGNED) &&
+            *(uint64_t *)cd->addr > (uint64_t)INT64_MAX) {
+            lua_pushnumber(L, (lua_Number)*(uint64_t *)cd->addr);
+            return 1;
+        }
+        if (tdmF_from_c(b->R, cd->type, cd->addr, NULL, &v, NULL) != TDM_OK) {
+            return luaL_error(L, "out of memory");
+        }
+        if (v.kind == TDM_BOOL) {
+            lua_pushinteger(L, v.u.b);
+        } else {
+            tdmL_ffi_push(L, b, &v);
+        }
+        return 1;
+    }
+}
+
+static int f_abi(lua_State *L)
+{
+    const char *p = luaL_checkstring(L, 1);
+    lua_pushboolean(L, strcmp(p, "64bit") == 0 || strcmp(p, "le") == 0 ||
+                       strcmp(p, "fpu") == 0 || strcmp(p, "hardfp") == 0);
+    return 1;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Library namespaces                                                       */
+
+/* A namespace is a userdata holding the library; its user value caches
+   functions and constants by name. upvalue 1: the binding state. */
+static int ns_index(lua_State *L)
+{
+    tdmL_Ffi *b = BIND(L);
+    tdmF_Lib *lib = *(tdmF_Lib **)lua_touserdata(L, 1);
+    const char *name = luaL_checkstring(L, 2);
+    tdm_Value v, val;
+    tdmF_CData *cd;
+    tdmF_Place pl;
+    tdmF_Err err;
+    lua_getiuservalue(L, 1, 1);
+    lua_pushvalue(L, 2);
+    if (lua_rawget(L, 3) != LUA_TNIL) {
+        return 1;
+    }
+    lua_settop(L, 3);
+    tdmL_err_init(&err);
+    if (tdmF_lib_get(b->R, lib, name, &v, &err) != TDM_OK) {
+        return tdmL_ffi_raise(L, b, &err);
+    }
+    cd = tdmF_cd_of(&v);
+    if (cd == NULL || cd->type->kind == TDMF_FUNC) {
+        tdmL_ffi_push(L, b, &v);            /* a function or a constant: cached */
+        lua_pushvalue(L, 2);
+        lua_pushvalue(L, -2);
+        lua_rawset(L, 3);
+        return 1;
+    }
+    tdmF_cd_place(cd, &pl);                 /* a variable: its current value */
+    if (tdmF_place_get(b->R, &pl, &val, &err) != TDM_OK) {
+        tdmF_value_release(b->R, &v);
+        return tdmL_ffi_raise(L, b, &err);
+    }
+    tdmL_ffi_push(L, b, &val);
+    tdmF_value_release(b->R, &v);
+    return 1;
+}
+
+static int ns_newindex(lua_State *L)
+{
+    tdmL_Ffi *b = BIND(L);
+    tdmF_Lib *lib = *(tdmF_Lib **)lua_touserdata(L, 1);
+    const char *name = luaL_checkstring(L, 2);
+    tdm_Value v, val;
+    tdmF_CData *cd;
+    tdmF_Place pl;
+    tdmF_Err err;
+    lua_State *saved;
+    int st;
+    tdmL_err_init(&err);
+    if (tdmF_lib_get(b->R, lib, name, &v, &err) != TDM_OK) {
+        return tdmL_ffi_raise(L, b, &err);
+    }
+    cd = tdmF_cd_of(&v);
+    if (cd == NULL || cd->type->kind == TDMF_FUNC) {
+        tdmF_value_release(b->R, &v);
+        return luaL_error(L, "cannot assign to '%s' (not a variable)", name);
+    }
+    tdmF_cd_place(cd, &pl);
+    tdmL_ffi_tovalue(L, b, 3, &val);
+    saved = b->L;
+    b->L = L;
+    st = tdmF_place_set(b->R, &pl, &val, &err);
+    b->L = saved;
+    tdmF_value_release(b->R, &v);
+    if (st != TDM_OK) {
+        return tdmL_ffi_raise(L, b, &err);
+    }
+    return 0;
+}
+
+static int ns_tostring(lua_State *L)
+{
+    tdmF_Lib *lib = *(tdmF_Lib **)lua_touserdata(L, 1);
+    lua_pushfstring(L, "library: %s", tdmF_lib_name(lib));
+    return 1;
+}
+
+static void push_namespace(lua_State *L, tdmL_Ffi *b, tdmF_Lib *lib)
+{
+    static const luaL_Reg meta[] = {
+        {"__index", ns_index}, {"__newindex", ns_newindex}, {"__tostring", ns_tostring},
+        {NULL, NULL}
+    };
+    tdmF_Lib **p = lua_newuserdatauv(L, sizeof *p, 1);
+    *p = lib;
+    lua_newtable(L);
+    lua_setiuservalue(L, -2, 1);
+    lua_createtable(L, 0, 5);
+    lua_pushlightuserdata(L, b);
+    luaL_setfuncs(L, meta, 1);
+    lua_pushliteral(L, "ffi.namespace");
+    lua_setfield(L, -2, "__name");
+    lua_pushliteral(L, "ffi");
+    lua_setfield(L, -2, "__metatable");
+    lua_setmetatable(L, -2);
+}
+
+static int f_load(lua_State *L)
+{
+    tdmL_Ffi *b = BIND(L);
+    const char *name = luaL_checkstring(L, 1);
+    tdmF_Lib *lib;
+    tdmF_Err err;
+    tdmL_err_init(&err);
+    if (tdmF_lib_open(b->R, name, lua_toboolean(L, 2), &lib, &err) != TDM_OK) {
+        return tdmL_ffi_raise(L, b, &err);
+    }
+    push_namespace(L, b, lib);
+    return 1;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Module                                                                   */
+
+static const luaL_Reg funcs[] = {
+    {"cdef", f_cdef}, {"new", f_new}, {"cast", f_cast}, {"typeof", f_typeof},
+    {"sizeof", f_sizeof}, {"alignof", f_alignof}, {"offsetof", f_offsetof},
+    {"istype", f_istype}, {"string", f_string}, {"copy", f_copy}, {"fill", f_fill},
+    {"errno", f_errno}, {"gc", f_gc}, {"isnull", f_isnull}, {"tonumber", f_tonumber},
+    {"abi", f_abi}, {"load", f_load}, {NULL, NULL}
+};
+
+int luaopen_tandem_ffi(lua_State *L)
+{
+    static const char key_lib = 0;
+    tdmL_State *st;
+    tdmL_Ffi *b;
+    tdmF_Lib *lib;
+    tdmF_CData *null;
+    tdm_Value nil = tdm_nil();
+    tdmF_Err err;
+    if (lua_rawgetp(L, LUA_REGISTRYINDEX, &key_lib) == LUA_TTABLE) {
+        return 1;
+    }
+    lua_pop(L, 1);
+    tdmL_runtime_of(L);                 /* adopts a plain lua5.4 state; no Python */
+    st = tdmL_state(L);
+    b = tdmL_ffi(L, st);
+    lua_createtable(L, 0, 24);
+    lua_pushlightuserdata(L, b);
+    luaL_setfuncs(L, funcs, 1);
+    tdmL_err_init(&err);
+    if (tdmF_lib_open(b->R, NULL, 0, &lib, &err) != TDM_OK ||
+        tdmF_cast(b->R, tdmF_ptr(b->R, tdmF_base(b->R, TDMF_T_VOID), &err), &nil, &null,
+                  &err) != TDM_OK) {
+        return tdmL_ffi_raise(L, b, &err);
+    }
+    push_namespace(L, b, lib);
+    lua_setfield(L, -2, "C");
+    tdmL_cd_push(L, b, null);
+    lua_setfield(L, -2, "NULL");
+    lua_pushliteral(L, "Linux");
+    lua_setfield(L, -2, "os");
+    lua_pushliteral(L, "x64");
+    lua_setfield(L, -2, "arch");
+    lua_pushliteral(L, TDM_VERSION_STRING);
+    lua_setfield(L, -2, "version");
+    lua_pushvalue(L, -1);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &key_lib);
+    return 1;
+}

@@ -1,0 +1,115 @@
+/*
+ * lffi.h — internal interface of the Lua ffi binding (`require "tandem.ffi"`).
+ *
+ * The binding exposes ffi/ with LuaJIT's conventions: cdata are full
+ * userdata (lcdata.c), Lua functions become C function pointers through
+ * libffi closures (lcallback.c), and the module table (lffi.c) holds cdef,
+ * new, cast, typeof, the C namespace and the rest. All of it runs in the
+ * Lua zone with the runtime lock held (a lua_CFunction, or a callback that
+ * entered the runtime), converts Lua values to neutral values and calls the
+ * core; errors are raised only after the core returned.
+ */
+#ifndef TDM_LFFI_H
+#define TDM_LFFI_H
+
+#include <string.h>
+#include "ladapter.h"
+#include "ccall.h"
+#include "ccallback.h"
+#include "cparse.h"
+#include "clang.h"
+
+typedef struct tdmL_CbCall tdmL_CbCall;
+
+/* Per Lua state binding state: a full userdata anchored in the registry
+   (freed by Lua when the state closes; its __gc uninstalls the hooks). */
+typedef struct tdmL_Ffi {
+    tdm_Runtime *rt;            /* borrowed: outlives the Lua state */
+    tdmL_State *st;             /* borrowed: the adapter state of this state */
+    tdmF_Registry *R;           /* borrowed: rt->ffi, freed with rt */
+    lua_State *L;               /* borrowed: the thread whose native call is
+                                   running (callbacks and table expansion use
+                                   its stack), or NULL */
+    tdmL_CbCall *cb;            /* borrowed: innermost Lua callback running
+                                   (lives on the C stack of lcallback.c) */
+    const void *cdmeta;         /* identity of the cdata metatable */
+    const void *ctmeta;         /* identity of the ctype metatable */
+} tdmL_Ffi;
+
+/* The fast call path: at most this many scalar parameters. */
+#define TDML_FASTMAX 8
+
+/* How the fast path converts a scalar (see lcdata.c). */
+enum {
+    TDML_K_OTHER = 0, TDML_K_VOID, TDML_K_I8, TDML_K_U8, TDML_K_I16, TDML_K_U16,
+    TDML_K_I32, TDML_K_U32, TDML_K_I64, TDML_K_U64, TDML_K_PTR, TDML_K_FLOAT, TDML_K_DOUBLE
+};
+
+/* A cdata in Lua. The header makes tdmL_toforeign/tdmL_tovalue see it as a
+   TDM_LANG_C object, so it crosses to Python as itself. */
+typedef struct tdmL_CData {
+    tdmL_Foreign h;             /* h.handle: the tdmF_CData (owns one reference,
+                                   dropped in __gc); h.lang = TDM_LANG_C */
+    const tdmF_Type *fn;        /* call cache: function type (fast path) */
+    ffi_cif *cif;               /* borrowed: prepared interface kept on fn */
+    int8_t fast;                /* 0: not yet looked at, 1: fast path, -1: general */
+    uint8_t direct;             /* integer-class signature: called without libffi */
+    uint8_t rcode;              /* TDML_K_* of the result */
+    uint8_t pcode[TDML_FASTMAX];    /* TDML_K_* of each parameter */
+} tdmL_CData;
+
+/* A ctype object (ffi.typeof): one userdata per type and state. */
+typedef struct tdmL_CType {
+    const tdmF_Type *t;         /* borrowed: interned in the registry */
+} tdmL_CType;
+
+static inline void tdmL_err_init(tdmF_Err *e)
+{
+    e->status = TDM_OK;
+    e->msg[0] = '\0';
+    memset(&e->cb, 0, sizeof e->cb);
+}
+
+/* lcdata.c */
+/* The binding state of L, created (with the runtime's registry) on first
+   use. [-0, +0, m] */
+TDMI_FUNC tdmL_Ffi *tdmL_ffi(lua_State *L, tdmL_State *st);
+/* The binding state of L if it exists, else NULL (needs 1 stack slot). [-0, +0, -] */
+TDMI_FUNC tdmL_Ffi *tdmL_ffi_peek(lua_State *L);
+/* Push a new userdata for cd; steals one reference. [-0, +1, m] */
+TDMI_FUNC void tdmL_cd_push(lua_State *L, tdmL_Ffi *b, tdmF_CData *cd);
+/* The cdata userdata at idx, or NULL. [-0, +0, -] */
+TDMI_FUNC tdmL_CData *tdmL_cd_test(lua_State *L, tdmL_Ffi *b, int idx);
+/* Lua value -> neutral for the core: borrowed (strings, cdata, tables stay
+   on the stack); a table is {TDM_OBJ, TDM_LANG_LUA, u.obj NULL, aux = its
+   absolute stack index}, which the expand hook reads. [-0, +0, -] */
+TDMI_FUNC void tdmL_ffi_tovalue(lua_State *L, tdmL_Ffi *b, int idx, tdm_Value *v);
+/* Neutral -> Lua; a cdata value: steals it when TDM_VF_OWNED (flag
+   cleared), else takes a new reference. [-0, +1, m] */
+TDMI_FUNC void tdmL_ffi_push(lua_State *L, tdmL_Ffi *b, tdm_Value *v);
+/* Expand the table at v->aux into an initializer list (the values stay
+   pushed on L until tdmL_ffi_done). */
+TDMI_FUNC int tdmL_ffi_expand(void *ud, const tdm_Value *v, tdmF_Init *out, tdmF_Err *err);
+TDMI_FUNC void tdmL_ffi_done(void *ud, tdmF_Init *in);
+/* Raise a core error (a parked callback error re-raises its value). */
+TDMI_FUNC int tdmL_ffi_raise(lua_State *L, tdmL_Ffi *b, tdmF_Err *err);
+/* Resolve a C type argument: a type string, a ctype or a cdata. [-0, +0, v] */
+TDMI_FUNC const tdmF_Type *tdmL_ffi_checktype(lua_State *L, tdmL_Ffi *b, int idx,
+                                              const char *what);
+/* new(t, nelem, init values at [first, top]) -> pushes the cdata. [-0, +1, v] */
+TDMI_FUNC int tdmL_ffi_new(lua_State *L, tdmL_Ffi *b, const tdmF_Type *t, int first);
+
+/* Push the ctype object of t (one per type and state). [-0, +1, m] */
+TDMI_FUNC void tdmL_ct_push(lua_State *L, tdmL_Ffi *b, const tdmF_Type *t);
+
+/* lcallback.c */
+/* Push a callback cdata of function(-pointer) type t calling the Lua
+   function at fnidx. [-0, +1, v] */
+TDMI_FUNC void tdmL_cb_push(lua_State *L, tdmL_Ffi *b, const tdmF_Type *t, int fnidx);
+/* Raise an error parked by a callback during a native call (frees it). */
+TDMI_FUNC int tdmL_cb_raise(lua_State *L, tdmL_Ffi *b, tdm_Error *e);
+/* cb:free() and cb:set(fn); upvalue 1: the binding state. */
+TDMI_FUNC int tdmL_cb_free(lua_State *L);
+TDMI_FUNC int tdmL_cb_set(lua_State *L);
+
+#endif /* TDM_LFFI_H */
