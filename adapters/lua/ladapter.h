@@ -24,6 +24,9 @@ typedef struct tdmL_State {
     size_t used;                /* bytes allocated through our allocator */
     size_t limit;               /* 0 = no limit */
     int limit_hit;              /* the last failed allocation hit the limit */
+    int *refcnt;                /* owns: owners of each ref (index = ref), so a
+                                   handle can be shared (tdm_Lang.retain) */
+    int nrefcnt;
     const void *fmeta[TDM_NLANG];   /* identity of each foreign metatable */
     int hosted;                 /* L belongs to a lua5.4 host thread, which holds
                                    the runtime lock for the state's lifetime */

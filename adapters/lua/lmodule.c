@@ -26,6 +26,7 @@ static int sentinel_gc(lua_State *L)
     tdmL_State *st = rt->state[TDM_LANG_LUA];
     rt->state[TDM_LANG_LUA] = NULL;
     if (st != NULL) {
+        free(st->refcnt);
         free(st);
     }
     while (tdmR_held(rt)) {

@@ -56,12 +56,29 @@ void tdmL_setup_registry(lua_State *L, tdmL_State *st)
 }
 
 /* Refs live in the registry (luaL_ref): reading one is a single array
-   lookup on the crossing path. */
+   lookup on the crossing path. Each ref has an owner count in C memory so a
+   handle can be shared (retain) and is unref'd when the last owner lets go. */
 void *tdmL_ref(lua_State *L, tdmL_State *st, int idx)
 {
-    (void)st;
     lua_pushvalue(L, idx);
-    return (void *)(intptr_t)luaL_ref(L, LUA_REGISTRYINDEX);
+    int ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    if (ref >= st->nrefcnt) {
+        int n = st->nrefcnt ? st->nrefcnt : 256;
+        while (n <= ref) {
+            n *= 2;
+        }
+        int *p = realloc(st->refcnt, (size_t)n * sizeof *p);
+        if (p == NULL) {
+            luaL_unref(L, LUA_REGISTRYINDEX, ref);
+            luaL_error(L, "not enough memory");
+            return NULL;
+        }
+        memset(p + st->nrefcnt, 0, (size_t)(n - st->nrefcnt) * sizeof *p);
+        st->refcnt = p;
+        st->nrefcnt = n;
+    }
+    st->refcnt[ref] = 1;
+    return (void *)(intptr_t)ref;
 }
 
 void tdmL_getref(lua_State *L, tdmL_State *st, void *handle)
@@ -70,9 +87,10 @@ void tdmL_getref(lua_State *L, tdmL_State *st, void *handle)
     lua_rawgeti(L, LUA_REGISTRYINDEX, (lua_Integer)(intptr_t)handle);
 }
 
-/* Drop a ref: callable from any zone; defers when another thread holds the
-   runtime. luaL_unref only stores into keys that exist (the ref's slot and
-   the free-list head luaL_ref created), so it does not allocate or raise. */
+/* Drop one owner of a ref: callable from any zone; defers when another
+   thread holds the runtime. luaL_unref only stores into keys that exist (the
+   ref's slot and the free-list head luaL_ref created), so it does not
+   allocate or raise. */
 static void l_release(tdm_Runtime *rt, void *handle)
 {
     if (!tdmR_trylock(rt)) {
@@ -80,9 +98,13 @@ static void l_release(tdm_Runtime *rt, void *handle)
         return;
     }
     tdmL_State *st = rt->state[TDM_LANG_LUA];
-    if (st != NULL && st->L != NULL) {
-        if (lua_checkstack(st->L, 2)) {
-            luaL_unref(st->L, LUA_REGISTRYINDEX, (int)(intptr_t)handle);
+    int ref = (int)(intptr_t)handle;
+    if (st != NULL && st->L != NULL && ref > 0 && ref < st->nrefcnt && st->refcnt[ref] > 0) {
+        if (st->refcnt[ref] > 1) {
+            st->refcnt[ref]--;
+        } else if (lua_checkstack(st->L, 2)) {
+            st->refcnt[ref] = 0;
+            luaL_unref(st->L, LUA_REGISTRYINDEX, ref);
         } else {
             tdmR_defer(rt, TDM_LANG_LUA, handle);
         }
@@ -90,12 +112,16 @@ static void l_release(tdm_Runtime *rt, void *handle)
     tdmR_unlock(rt);
 }
 
+/* Add an owner to a ref (no Lua allocation). */
 static void l_retain(tdm_Runtime *rt, void *handle)
 {
-    /* Handles are single-owner refs; a second owner gets its own slot
-       through tdmL_ref inside the Lua zone. Nothing to do here. */
-    (void)rt;
-    (void)handle;
+    tdmR_lock(rt);
+    tdmL_State *st = rt->state[TDM_LANG_LUA];
+    int ref = (int)(intptr_t)handle;
+    if (st != NULL && ref > 0 && ref < st->nrefcnt && st->refcnt[ref] > 0) {
+        st->refcnt[ref]++;
+    }
+    tdmR_unlock(rt);
 }
 
 static int setup(lua_State *L)
@@ -184,6 +210,7 @@ void tdmL_close(tdm_Runtime *rt)
     }
     st->L = NULL;
     rt->state[TDM_LANG_LUA] = NULL;
+    free(st->refcnt);
     free(st);
 }
 

@@ -18,6 +18,7 @@
 #include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "padapter.h"
@@ -45,25 +46,64 @@ static void set_err(char *err, size_t errlen, const char *msg)
     }
 }
 
-/* The directory of the Python package beside this shared object:
-   <dir>/lua/tandem.so -> <dir>/python. 0 when found. */
+/* The directory holding the `tandem` Python package, found from this shared
+   object: the build tree (build/lua/tandem.so, build/lib/libtandem.so ->
+   build/python) or an installed prefix (<prefix>/lib/lua/5.4/tandem.so,
+   <prefix>/lib/libtandem.so -> <prefix>/lib/python3/dist-packages).
+   TANDEM_PYTHONPATH overrides. 0 when found. */
 static int package_dir(char *out, size_t n, const char **self_path)
 {
+    static const char *const rel[] = {
+        "../python", "python3/dist-packages", "../python3/dist-packages",
+        "../../python3/dist-packages",
+    };
     Dl_info info;
     if (dladdr((void *)&tdmP_boot, &info) == 0 || info.dli_fname == NULL) {
         return -1;
     }
     *self_path = info.dli_fname;
-    char buf[PATH_MAX];
-    snprintf(buf, sizeof buf, "%s", info.dli_fname);
-    char *dir = dirname(buf);                       /* .../build/lua */
-    char probe[PATH_MAX + 64];
-    snprintf(probe, sizeof probe, "%s/../python/tandem/__init__.py", dir);
-    if (access(probe, R_OK) == 0) {
-        snprintf(out, n, "%s/../python", dir);
+    const char *env = getenv("TANDEM_PYTHONPATH");
+    if (env != NULL && *env != '\0') {
+        snprintf(out, n, "%s", env);
         return 0;
     }
+    char buf[PATH_MAX];
+    snprintf(buf, sizeof buf, "%s", info.dli_fname);
+    char *dir = dirname(buf);
+    for (size_t i = 0; i < sizeof rel / sizeof rel[0]; i++) {
+        char probe[PATH_MAX + 96];
+        snprintf(probe, sizeof probe, "%s/%s/tandem/__init__.py", dir, rel[i]);
+        if (access(probe, R_OK) == 0) {
+            snprintf(out, n, "%s/%s", dir, rel[i]);
+            return 0;
+        }
+    }
     return -1;
+}
+
+/* `import tandem` must work inside this Python: when the package is not on
+   sys.path, stand a module in for it with the adapter's names. GIL held. */
+static int ensure_package(PyObject *m)
+{
+    PyObject *pkg = PyImport_ImportModule("tandem");
+    if (pkg != NULL) {
+        Py_DECREF(pkg);
+        return 0;
+    }
+    PyErr_Clear();
+    pkg = PyModule_New("tandem");
+    PyObject *path = PyList_New(0);
+    int rc = -1;
+    if (pkg != NULL && path != NULL
+        && PyModule_AddObjectRef(pkg, "__path__", path) == 0
+        && PyDict_Merge(PyModule_GetDict(pkg), PyModule_GetDict(m), 0) == 0
+        && PyModule_AddObjectRef(pkg, "_tandem", m) == 0
+        && PyDict_SetItemString(PyImport_GetModuleDict(), "tandem", pkg) == 0) {
+        rc = 0;
+    }
+    Py_XDECREF(path);
+    Py_XDECREF(pkg);
+    return rc;
 }
 
 /* Make sys.modules["tandem._tandem"] this module. GIL held. New reference. */
@@ -137,6 +177,12 @@ int tdmP_boot(tdm_Runtime *rt, char *err, size_t errlen)
     if (m == NULL) {
         PyErr_Print();
         set_err(err, errlen, "tandem: could not create the tandem._tandem module");
+        status = TDM_ERRRUN;
+        goto done;
+    }
+    if (ensure_package(m) < 0) {
+        PyErr_Print();
+        set_err(err, errlen, "tandem: could not provide the tandem package");
         status = TDM_ERRRUN;
         goto done;
     }

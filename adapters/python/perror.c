@@ -318,6 +318,10 @@ int tdmP_capture(tdmP_State *st, tdm_Frame *f)
     }
     Py_XDECREF(s);
     PyErr_Clear();
+    if ((f->op == TDM_OP_EXEC || f->op == TDM_OP_EVAL || f->op == TDM_OP_COMPILE)
+        && PyErr_GivenExceptionMatches(type, PyExc_SyntaxError)) {
+        e->status = TDM_ERRSYNTAX;      /* the code did not compile */
+    }
     add_python_trace(e, tb);
     PyObject *text = tdmP_format_exc(st->mod, value);
     Py_ssize_t n;
@@ -335,5 +339,5 @@ int tdmP_capture(tdmP_State *st, tdm_Frame *f)
     e->value.key = value;
     Py_XDECREF(type);
     Py_XDECREF(tb);
-    return TDM_ERRRUN;
+    return e->status;
 }
