@@ -1,5 +1,6 @@
 """Proxies in both directions are released when unreachable."""
 import gc
+import os
 import resource
 
 import tandem
@@ -23,7 +24,10 @@ def test_million_crossings_memory_flat(lua):
     gc.collect()
     lua.gccollect()
     assert lua.get_memory_used() < before_lua + 200_000
-    assert rss_kb() < before + 50_000
+    if not os.environ.get("TANDEM_SANITIZER"):
+        # ASan keeps freed memory in quarantine by design: RSS is not a
+        # leak signal there (Lua's own count above still is)
+        assert rss_kb() < before + 50_000
 
 
 def test_python_objects_released_by_lua(lua):
