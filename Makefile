@@ -149,7 +149,7 @@ install: all
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@PYVER@|$(PY_VER)|' tools/tandem.pc.in \
 	    > $(DESTDIR)$(PREFIX)/lib/pkgconfig/tandem.pc
 	install -d $(DESTDIR)$(PREFIX)/lib/python3/dist-packages/tandem
-	install -m 644 $(PYPKG)/* $(DESTDIR)$(PREFIX)/lib/python3/dist-packages/tandem/
+	install -m 644 $(PYPKG)/*.py $(PYMOD) $(DESTDIR)$(PREFIX)/lib/python3/dist-packages/tandem/
 	install -d $(DESTDIR)$(PREFIX)/lib/lua/5.4
 	install -m 755 $(LUAMOD) $(DESTDIR)$(PREFIX)/lib/lua/5.4/
 
