@@ -58,7 +58,8 @@ typedef enum tdm_Op {
                            (Python None), which other languages keep as an
                            object instead of converting it to nil */
     TDM_OP_TABLEFROM,   /* args: k1, v1, k2, v2 ... -> 1 new table/dict */
-    TDM_OP_TITEMS,      /* args[0]: table -> k1, v1, k2, v2 ... (snapshot) */
+    TDM_OP_TITEMS,      /* args[0]: table -> k1, v1, k2, v2 ... (snapshot);
+                           frame->sub: TDM_ITEMS_* (keys or values only) */
     TDM_OP_COROUTINE,   /* args[0]: function -> 1 new coroutine (Lua thread) */
     TDM_OP_RAWLEN,      /* args[0] -> 1 int: length without metamethods */
     TDM_OP_INDEX,       /* args[0][args[1]] with the callee's default protocol
@@ -107,6 +108,12 @@ typedef enum tdm_ArithOp {
 #define TDM_PROTO_ATTR    1     /* TDM_OP_GETATTR */
 #define TDM_PROTO_ITEM    2     /* TDM_OP_GETITEM */
 #define TDM_PROTO_FUNC    3     /* callable only (python.as_function) */
+
+/* TDM_OP_TITEMS takes in frame->sub what to list (an adapter may always
+   give pairs when sub is TDM_ITEMS_PAIRS): */
+#define TDM_ITEMS_PAIRS  0      /* k1, v1, k2, v2 ... */
+#define TDM_ITEMS_KEYS   1      /* k1, k2 ... */
+#define TDM_ITEMS_VALUES 2      /* v1, v2 ... */
 
 /* TDM_OP_RESUME reports in frame->sub: */
 #define TDM_RESUME_RETURNED 0

@@ -20,17 +20,19 @@ struct tdmF_Lib {
 };
 
 /* initial-exec: no __tls_get_addr call on every native call (two words of
-   static TLS, which glibc reserves for dlopened modules) */
-static _Thread_local int tls_errno __attribute__((tls_model("initial-exec")));
+   static TLS, which glibc reserves for dlopened modules). Not static: the
+   Lua call fast path reads and writes it inline (declared in lffi.h). */
+__attribute__((visibility("hidden"))) _Thread_local int tdmF_tls_errno
+    __attribute__((tls_model("initial-exec")));
 
 int tdmF_errno(void)
 {
-    return tls_errno;
+    return tdmF_tls_errno;
 }
 
 void tdmF_set_errno(int e)
 {
-    tls_errno = e;
+    tdmF_tls_errno = e;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -261,9 +263,9 @@ int tdmF_call_ptr(tdmF_Registry *R, const tdmF_Type *fn, void *code, const char 
         off += rup(ptypes[i]->size ? ptypes[i]->size : 1);
     }
     tdmF_ctx_push(&ctx);
-    errno = tls_errno;
+    errno = tdmF_tls_errno;
     ffi_call(cif, FFI_FN(code), rv, avec);
-    tls_errno = errno;
+    tdmF_tls_errno = errno;
     tdmF_ctx_pop(&ctx);
     if (ctx.err.status != TDM_OK) {
         st = tdmF_seterr(err, ctx.err.status, "%s", ctx.err.message ? ctx.err.message

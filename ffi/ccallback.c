@@ -20,18 +20,23 @@ struct tdmF_Callback {
     tdmF_Callback *next;        /* borrowed: registry list */
 };
 
-static _Thread_local tdmF_CallCtx *tls_top __attribute__((tls_model("initial-exec")));
+/* The innermost native call of this thread waiting for callback errors.
+   Not static: the Lua call fast path pushes and pops inline (lffi.h). Only
+   err.status needs clearing on push: park() overwrites the whole record
+   while the status is TDM_OK, and nothing reads it otherwise. */
+__attribute__((visibility("hidden"))) _Thread_local tdmF_CallCtx *tdmF_tls_ctx
+    __attribute__((tls_model("initial-exec")));
 
 void tdmF_ctx_push(tdmF_CallCtx *c)
 {
     memset(&c->err, 0, sizeof c->err);
-    c->prev = tls_top;
-    tls_top = c;
+    c->prev = tdmF_tls_ctx;
+    tdmF_tls_ctx = c;
 }
 
 void tdmF_ctx_pop(tdmF_CallCtx *c)
 {
-    tls_top = c->prev;
+    tdmF_tls_ctx = c->prev;
 }
 
 static void free_list(void *list)
@@ -54,7 +59,7 @@ static void free_list(void *list)
    same call are dropped (the first one explains the failure). */
 static void park(tdmF_Callback *cb, tdm_Error *e)
 {
-    tdm_Error *slot = tls_top ? &tls_top->err : &cb->pending;
+    tdm_Error *slot = tdmF_tls_ctx ? &tdmF_tls_ctx->err : &cb->pending;
     if (slot->status == TDM_OK) {
         *slot = *e;
         memset(e, 0, sizeof *e);
@@ -91,19 +96,83 @@ static void put_result(const tdmF_Type *t, void *ret, const void *val)
     }
 }
 
+/* A C argument as a neutral value without a call, for what callbacks take
+   most: integers (not _Bool; 64-bit unsigned up to INT64_MAX) and floats.
+   0 for anything else (tdmF_from_c then). Same results as tdmF_from_c. */
+static inline int fast_from_c(const tdmF_Type *t, const void *src, tdm_Value *out)
+{
+    const tdmF_Type *st = tdmF_scalar(t);
+    int64_t i;
+    if (st->kind == TDMF_INT && !(st->flags & TDMF_BOOL)) {
+        int sg = (st->flags & TDMF_SIGNED) != 0;
+        switch (st->size) {
+        case 1: i = sg ? *(const int8_t *)src : *(const uint8_t *)src; break;
+        case 2: i = sg ? *(const int16_t *)src : *(const uint16_t *)src; break;
+        case 4: i = sg ? *(const int32_t *)src : (int64_t)*(const uint32_t *)src; break;
+        case 8:
+            i = *(const int64_t *)src;
+            if (!sg && i < 0) {
+                return 0;
+            }
+            break;
+        default: return 0;
+        }
+        *out = tdm_int(i);
+        return 1;
+    }
+    if (st->kind == TDMF_FLOAT) {
+        *out = tdm_float(st->size == 4 ? (double)*(const float *)src : *(const double *)src);
+        return 1;
+    }
+    return 0;
+}
+
+/* A callback result into libffi's return slot without a call, for an
+   integer result type (not _Bool) given a Lua/Python integer in range, or
+   a floating-point type given a number. 0 for anything else, including
+   every value out of range (tdmF_to_c then reports it). */
+static inline int fast_result(const tdmF_Type *t, const tdm_Value *v, void *ret)
+{
+    const tdmF_Type *st = tdmF_scalar(t);
+    if (st->kind == TDMF_INT && v->kind == TDM_INT && !(st->flags & TDMF_BOOL)) {
+        int64_t i = v->u.i;
+        if (st->size < 8) {
+            int bits = (int)st->size * 8;
+            int64_t lo = (st->flags & TDMF_SIGNED) ? -((int64_t)1 << (bits - 1)) : 0;
+            int64_t hi = (st->flags & TDMF_SIGNED) ? ((int64_t)1 << (bits - 1)) - 1
+                                                    : ((int64_t)1 << bits) - 1;
+            if (i < lo || i > hi) {
+                return 0;
+            }
+        } else if (st->size != 8 || (!(st->flags & TDMF_SIGNED) && i < 0)) {
+            return 0;
+        }
+        *(ffi_arg *)ret = (ffi_arg)i;   /* widened, as put_result does */
+        return 1;
+    }
+    if (st->kind == TDMF_FLOAT && (v->kind == TDM_INT || v->kind == TDM_FLOAT)) {
+        double d = v->kind == TDM_INT ? (double)v->u.i : v->u.f;
+        if (st->size == 4) {
+            *(float *)ret = (float)d;
+        } else {
+            *(double *)ret = d;
+        }
+        return 1;
+    }
+    return 0;
+}
+
 static void handler(ffi_cif *cif, void *ret, void **cargs, void *data)
 {
     tdmF_Callback *cb = data;
     const tdmF_Type *fn = cb->fn, *rt = fn->base;
-    tdm_Value small[8] = {{0}}, *argv = small, res = tdm_nil();
+    tdm_Value small[8], *argv = small, res = tdm_nil();
     tdm_Error e;
     tdmF_Err ferr;
     int i, n = fn->nparams, st;
     unsigned char tmp[64];
     (void)cif;
-    memset(&e, 0, sizeof e);
-    ferr.status = TDM_OK;
-    memset(&ferr.cb, 0, sizeof ferr.cb);
+    small[0] = tdm_nil();           /* the rest is filled as converted */
     if (cb->invoke == NULL) {
         park_msg(cb, TDM_ERRRUN, "callback called after it was freed");
         goto fail;
@@ -113,6 +182,10 @@ static void handler(ffi_cif *cif, void *ret, void **cargs, void *data)
         goto fail;
     }
     for (i = 0; i < n; i++) {
+        if (fast_from_c(fn->params[i], cargs[i], &argv[i])) {
+            continue;
+        }
+        ferr.status = TDM_OK;
         if (tdmF_from_c(cb->reg, fn->params[i], cargs[i], NULL, &argv[i], &ferr) != TDM_OK) {
             tdmF_err_prefix(&ferr, "callback argument %d: ", i + 1);
             while (--i >= 0) {
@@ -122,9 +195,12 @@ static void handler(ffi_cif *cif, void *ret, void **cargs, void *data)
             goto fail;
         }
     }
+    memset(&e, 0, sizeof e);
     st = cb->invoke(cb->ud, fn, n, argv, &res, &e);
     for (i = 0; i < n; i++) {
-        tdmF_value_release(cb->reg, &argv[i]);
+        if (argv[i].kind >= TDM_STR) {      /* numbers own nothing */
+            tdmF_value_release(cb->reg, &argv[i]);
+        }
     }
     if (argv != small) {
         free(argv);
@@ -139,13 +215,18 @@ static void handler(ffi_cif *cif, void *ret, void **cargs, void *data)
         goto fail;
     }
     if (rt->kind != TDMF_VOID) {
-        unsigned char *buf = rt->size <= sizeof tmp ? tmp : malloc(rt->size);
+        unsigned char *buf;
+        if (fast_result(rt, &res, ret)) {
+            return;                         /* a number: owns nothing */
+        }
+        buf = rt->size <= sizeof tmp ? tmp : malloc(rt->size);
         if (buf == NULL) {
             park_msg(cb, TDM_ERRMEM, "out of memory in callback");
             tdmF_value_release(cb->reg, &res);
             goto fail;
         }
         memset(buf, 0, rt->size);
+        ferr.status = TDM_OK;
         st = tdmF_to_c(cb->reg, rt, &res, buf, TDMF_CV_RESULT, &ferr);
         tdmF_value_release(cb->reg, &res);
         if (st != TDM_OK) {

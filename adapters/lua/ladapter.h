@@ -16,6 +16,19 @@
 #include "runtime.h"
 #include "boot.h"
 
+#define TDML_STRCACHE 2048      /* string cache slots (power of two) */
+#define TDML_STRCACHE_MAX 256   /* longest string interned (bytes) */
+
+/* One slot of the string cache: a string that crossed into Lua, keyed by its
+   source object's identity (tdm_Value.key, e.g. the Python str) and checked
+   by content, so a dead source whose address is reused never matches. */
+typedef struct tdmL_StrSlot {
+    const void *key;            /* weak: identity of the source object */
+    const char *p;              /* borrowed: contents of the anchored Lua string */
+    size_t n;
+    int ref;                    /* registry ref anchoring the Lua string; 0: empty */
+} tdmL_StrSlot;
+
 /* Per-runtime Lua state; rt->state[TDM_LANG_LUA]. */
 typedef struct tdmL_State {
     lua_State *L;               /* owns when `own` (lua_close in tdmL_close) */
@@ -30,6 +43,8 @@ typedef struct tdmL_State {
     const void *fmeta[TDM_NLANG];   /* identity of each foreign metatable */
     int hosted;                 /* L belongs to a lua5.4 host thread, which holds
                                    the runtime lock for the state's lifetime */
+    tdmL_StrSlot *strcache;     /* borrowed: TDML_STRCACHE slots in a userdata
+                                   anchored in the registry (freed with L) */
 } tdmL_State;
 
 /* A value of another language living in Lua (full userdata). */
@@ -62,6 +77,10 @@ TDMI_FUNC void tdmL_setup_registry(lua_State *L, tdmL_State *st);
 TDMI_FUNC void tdmL_tovalue(lua_State *L, tdmL_State *st, int idx, tdm_Value *v);
 /* Neutral -> Lua; steals owned foreign references. [-0, +1, m] */
 TDMI_FUNC void tdmL_push(lua_State *L, tdmL_State *st, tdm_Value *v);
+/* Push v only when that needs no allocation (nil, booleans, numbers, Lua
+   objects, strings found in the string cache); 1 when pushed, 0 when
+   nothing was pushed. [-0, +(0|1), -] */
+TDMI_FUNC int tdmL_pushraw(lua_State *L, tdmL_State *st, const tdm_Value *v);
 /* Kind code (TDM_OBJ_*) of the Lua value at idx. [-0, +0, -] */
 TDMI_FUNC int tdmL_objkind(lua_State *L, int idx);
 

@@ -22,6 +22,9 @@
 typedef struct LCb {
     tdm_Runtime *rt;            /* borrowed: outlives the registry that drops us */
     void *ref;                  /* owns: ref slot of the function (tdmL_ref) */
+    tdmL_State *st;             /* borrowed: the state the function lives in; used
+                                   only while rt->state[TDM_LANG_LUA] is still it */
+    tdmL_Ffi *b;                /* borrowed: its binding state (same lifetime) */
 } LCb;
 
 /* One running callback (C stack of lua_invoke). */
@@ -97,20 +100,53 @@ static int cb_msgh(lua_State *L)
     return 1;
 }
 
-/* The callback's result as a neutral value the core owns. [-0, +0, e] */
+/* The callback's result at the top of L as a neutral value the core owns,
+   for a non-aggregate result type: never raises. [-0, +0, -] */
+static int take_scalar(lua_State *L, tdmL_Ffi *b, tdm_Value *r, tdm_Error *err)
+{
+    if (lua_isinteger(L, -1)) {
+        *r = tdm_int((int64_t)lua_tointegerx(L, -1, NULL));
+        return TDM_OK;
+    }
+    tdmL_ffi_tovalue(L, b, -1, r);
+    if (r->kind == TDM_STR) {
+        char *p = malloc(r->u.s.n + 1);
+        if (p == NULL) {
+            *r = tdm_nil();
+            return cb_fail(err, TDM_ERRMEM, "callback result: out of memory");
+        }
+        memcpy(p, r->u.s.p, r->u.s.n);
+        p[r->u.s.n] = '\0';
+        r->u.s.p = p;
+        r->flags |= TDM_VF_OWNSTR;
+    } else if (r->kind == TDM_OBJ && r->lang == TDM_LANG_C) {
+        tdmF_cd_incref(r->u.obj);
+        r->flags |= TDM_VF_OWNED;
+    } else if (r->kind == TDM_OBJ) {
+        r->aux = 0;             /* not usable once the stack is popped */
+    }
+    return TDM_OK;
+}
+
+static int is_aggregate(const tdmF_Type *t)
+{
+    return t->kind == TDMF_STRUCT || t->kind == TDMF_UNION || t->kind == TDMF_ARRAY;
+}
+
+/* The callback's result as a neutral value the core owns; a table for an
+   aggregate result type becomes a new cdata. [-0, +0, e] */
 static void take_result(lua_State *L, tdmL_CbCall *c)
 {
     tdmL_Ffi *b = c->b;
     const tdmF_Type *rt = c->fn->base;
     tdm_Value *r = c->result;
-    tdmL_ffi_tovalue(L, b, -1, r);
-    if (r->kind == TDM_OBJ && r->lang == TDM_LANG_LUA && lua_type(L, -1) == LUA_TTABLE &&
-        (rt->kind == TDMF_STRUCT || rt->kind == TDMF_UNION || rt->kind == TDMF_ARRAY)) {
+    if (lua_type(L, -1) == LUA_TTABLE && is_aggregate(rt)) {
         tdmF_Init in;
         tdmF_Err err;
         tdmF_CData *cd = NULL;
         lua_State *saved = b->L;
         int st;
+        tdmL_ffi_tovalue(L, b, -1, r);
         tdmL_err_init(&err);
         b->L = L;
         st = tdmL_ffi_expand(b, r, &in, &err);
@@ -125,26 +161,13 @@ static void take_result(lua_State *L, tdmL_CbCall *c)
             return;
         }
         *r = tdmF_cd_value(cd);
-    } else if (r->kind == TDM_STR) {
-        char *p = malloc(r->u.s.n + 1);
-        if (p == NULL) {
-            *r = tdm_nil();
-            luaL_error(L, "out of memory");
-            return;
-        }
-        memcpy(p, r->u.s.p, r->u.s.n);
-        p[r->u.s.n] = '\0';
-        r->u.s.p = p;
-        r->flags |= TDM_VF_OWNSTR;
-    } else if (r->kind == TDM_OBJ && r->lang == TDM_LANG_C) {
-        tdmF_cd_incref(r->u.obj);
-        r->flags |= TDM_VF_OWNED;
-    } else if (r->kind == TDM_OBJ) {
-        r->aux = 0;             /* not usable once the stack is popped */
+    } else if (take_scalar(L, b, r, c->err) != TDM_OK) {
+        luaL_error(L, "%s", c->err->message ? c->err->message : "out of memory");
     }
 }
 
-/* Protected: call the function with the converted arguments. */
+/* Protected: push the function and the converted arguments (cdata and
+   strings allocate), call it, take the result. */
 static int cb_tramp(lua_State *L)
 {
     tdmL_CbCall *c = lua_touserdata(L, 1);
@@ -161,30 +184,57 @@ static int cb_tramp(lua_State *L)
     return 0;
 }
 
-/* tdmF_Invoke for Lua functions. */
+/* Can the arguments be pushed without allocating (so without raising)? */
+static int plain_args(int nargs, const tdm_Value *args)
+{
+    for (int i = 0; i < nargs; i++) {
+        if (args[i].kind > TDM_FLOAT) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* The binding state for a call of cb, or NULL when the state is closed. */
+static tdmL_Ffi *cb_binding(LCb *cb)
+{
+    tdm_Runtime *rt = cb->rt;
+    tdmL_State *st = rt->state[TDM_LANG_LUA];
+    if (st == NULL || st->L == NULL || rt->closed) {
+        return NULL;
+    }
+    if (st == cb->st) {
+        return cb->b->R != NULL ? cb->b : NULL;
+    }
+    return lua_checkstack(st->L, 2) ? tdmL_ffi_peek(st->L) : NULL;
+}
+
+/* tdmF_Invoke for Lua functions. Numbers, booleans and nil are pushed
+   directly and the function runs under a single lua_pcall (message handler
+   below it); other arguments, and table results for aggregate types, go
+   through the protected trampoline. The runtime lock is taken only when
+   this thread does not hold it already (a callback during a native call
+   made from Lua always does). */
 static int lua_invoke(void *ud, const tdmF_Type *fn, int nargs, const tdm_Value *args,
                       tdm_Value *result, tdm_Error *err)
 {
     LCb *cb = ud;
     tdm_Runtime *rt = cb->rt;
-    tdmL_State *st;
-    tdmL_Ffi *b = NULL;
+    tdmL_Ffi *b;
     tdmL_CbCall call;
     lua_State *L;
-    int top, s;
-    if (tdmR_enter(rt) != TDM_OK) {
+    int top, s, held = tdmR_held(rt);
+    if (!held && tdmR_enter(rt) != TDM_OK) {
         return cb_fail(err, TDM_ERRARG, "callback: the Lua state belongs to another thread");
     }
-    st = rt->state[TDM_LANG_LUA];
-    if (st == NULL || st->L == NULL || rt->closed || !lua_checkstack(st->L, 2) ||
-        (b = tdmL_ffi_peek(st->L)) == NULL) {
-        tdmR_unlock(rt);
-        return cb_fail(err, TDM_ERRCLOSED, "callback: the Lua state is closed");
+    if ((b = cb_binding(cb)) == NULL) {
+        s = cb_fail(err, TDM_ERRCLOSED, "callback: the Lua state is closed");
+        goto done;
     }
-    L = b->L != NULL ? b->L : st->L;
+    L = b->L != NULL ? b->L : b->st->L;
     if (!lua_checkstack(L, nargs + 8)) {
-        tdmR_unlock(rt);
-        return cb_fail(err, TDM_ERRMEM, "callback: Lua stack overflow");
+        s = cb_fail(err, TDM_ERRMEM, "callback: Lua stack overflow");
+        goto done;
     }
     call.prev = b->cb;
     call.b = b;
@@ -197,9 +247,25 @@ static int lua_invoke(void *ud, const tdmF_Type *fn, int nargs, const tdm_Value 
     b->cb = &call;
     top = lua_gettop(L);
     lua_pushcfunction(L, cb_msgh);
-    lua_pushcfunction(L, cb_tramp);
-    lua_pushlightuserdata(L, &call);
-    s = lua_pcall(L, 1, 0, top + 1);
+    if (plain_args(nargs, args) && !is_aggregate(fn->base)) {
+        tdmL_getref(L, b->st, cb->ref);
+        for (int i = 0; i < nargs; i++) {
+            switch (args[i].kind) {
+            case TDM_INT: lua_pushinteger(L, (lua_Integer)args[i].u.i); break;
+            case TDM_FLOAT: lua_pushnumber(L, (lua_Number)args[i].u.f); break;
+            case TDM_BOOL: lua_pushboolean(L, args[i].u.b); break;
+            default: lua_pushnil(L); break;
+            }
+        }
+        s = lua_pcall(L, nargs, 1, top + 1);
+        if (s == LUA_OK && take_scalar(L, b, result, err) != TDM_OK) {
+            s = LUA_ERRMEM;
+        }
+    } else {
+        lua_pushcfunction(L, cb_tramp);
+        lua_pushlightuserdata(L, &call);
+        s = lua_pcall(L, 1, 0, top + 1);
+    }
     b->cb = call.prev;
     if (s != LUA_OK && err->status == TDM_OK) {
         /* no handler ran (memory error, error in the handler) */
@@ -207,8 +273,12 @@ static int lua_invoke(void *ud, const tdmF_Type *fn, int nargs, const tdm_Value 
                 lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "error in callback");
     }
     lua_settop(L, top);
-    tdmR_unlock(rt);
-    return s == LUA_OK ? TDM_OK : err->status;
+    s = s == LUA_OK ? TDM_OK : err->status;
+done:
+    if (!held) {
+        tdmR_unlock(rt);
+    }
+    return s;
 }
 
 int tdmL_cb_raise(lua_State *L, tdmL_Ffi *b, tdm_Error *e)
@@ -247,6 +317,8 @@ void tdmL_cb_push(lua_State *L, tdmL_Ffi *b, const tdmF_Type *t, int fnidx)
     }
     c->rt = b->rt;
     c->ref = ref;
+    c->st = b->st;
+    c->b = b;
     tdmL_err_init(&err);
     if (tdmF_callback_new(b->R, t, lua_invoke, c, lcb_drop, NULL, &cd, &err) != TDM_OK) {
         lcb_drop(c);
@@ -296,6 +368,8 @@ int tdmL_cb_set(lua_State *L)
     }
     c->rt = b->rt;
     c->ref = ref;
+    c->st = b->st;
+    c->b = b;
     tdmL_err_init(&err);
     if (tdmF_callback_set(cd, lua_invoke, c, lcb_drop, &err) != TDM_OK) {
         lcb_drop(c);

@@ -3,15 +3,20 @@
  * metamethods (index, call, arithmetic, comparison, length, tostring, gc)
  * and the call path.
  *
- * Calls: a function cdata caches its function type and prepared libffi
- * interface in the userdata. When every parameter and the result are
- * scalars (integers, enums, floats, pointers) and the function is not
- * variadic, arguments are converted straight from the Lua stack into a
- * stack buffer and ffi_call runs without a frame or an allocation; any
- * conversion failure falls back to the general path (tdmF_call), which
- * produces the error message. The general path also turns a Lua function
- * passed for a function-pointer parameter into a callback that lives for
- * the duration of the call.
+ * Calls: a function cdata caches, on its first call, everything derivable
+ * from its type in the userdata (function type, prepared libffi interface,
+ * a conversion code per parameter, whether it is called directly). When
+ * every parameter and the result are scalars (integers, enums, floats,
+ * pointers) and the function is not variadic, __call range-checks the
+ * arguments straight from the Lua stack into a register block and calls
+ * through the cached interface — or, for integer/pointer signatures on
+ * x86-64, through a plain C function pointer — with errno and the
+ * callback-error context handled inline: no frame, no allocation, no
+ * function call of ours. Any argument the fast path does not take (a
+ * conversion failure included) falls back to the general path (tdmF_call),
+ * which produces the error message. The general path also turns a Lua
+ * function passed for a function-pointer parameter into a callback that
+ * lives for the duration of the call.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -48,6 +53,7 @@ void tdmL_cd_push(lua_State *L, tdmL_Ffi *b, tdmF_CData *cd)
     u->h.lang = TDM_LANG_C;
     u->h.proto = TDM_PROTO_DEFAULT;
     u->h.borrowed = 0;
+    u->b = NULL;
     u->fn = NULL;
     u->cif = NULL;
     u->fast = 0;
@@ -405,7 +411,8 @@ static int int_class(uint8_t k)
 /* Look at a function cdata once: can it take the fast path? */
 static void prepare(tdmL_Ffi *b, tdmL_CData *u)
 {
-    const tdmF_Type *fn = func_type(((tdmF_CData *)u->h.handle)->type);
+    const tdmF_CData *cd = u->h.handle;
+    const tdmF_Type *fn = func_type(cd->type);
     int direct = 1;
     u->fast = -1;
     if (fn == NULL || (fn->flags & TDMF_VARIADIC) || fn->nparams > FASTMAX ||
@@ -430,32 +437,34 @@ static void prepare(tdmL_Ffi *b, tdmL_CData *u)
     (void)direct;
     u->direct = 0;
 #endif
+    u->indirect = cd->type->kind != TDMF_FUNC;
+    u->nparams = (uint8_t)fn->nparams;
     u->fn = fn;
+    u->b = b;
     u->fast = 1;
 }
 
-/* One argument for the fast path, as a full 64-bit register value (sign or
-   zero extended as the ABI wants). 0 when the value needs the general path
-   (which then reports the error). */
+/* The range of each integer kind that a Lua integer may have (a 64-bit
+   unsigned parameter takes the non-negative ones; larger values come as
+   cdata and take fast_arg's general conversion). */
+static const lua_Integer kmin[] = {
+    [TDML_K_I8] = INT8_MIN, [TDML_K_U8] = 0, [TDML_K_I16] = INT16_MIN, [TDML_K_U16] = 0,
+    [TDML_K_I32] = INT32_MIN, [TDML_K_U32] = 0, [TDML_K_I64] = INT64_MIN, [TDML_K_U64] = 0
+};
+static const lua_Integer kmax[] = {
+    [TDML_K_I8] = INT8_MAX, [TDML_K_U8] = UINT8_MAX, [TDML_K_I16] = INT16_MAX,
+    [TDML_K_U16] = UINT16_MAX, [TDML_K_I32] = INT32_MAX, [TDML_K_U32] = UINT32_MAX,
+    [TDML_K_I64] = INT64_MAX, [TDML_K_U64] = INT64_MAX
+};
+
+/* One argument that is not a Lua integer for an integer parameter, as a
+   full 64-bit register value (sign or zero extended as the ABI wants); 0
+   when the value needs the general path (which then reports the error). */
 static int fast_arg(lua_State *L, tdmL_Ffi *b, const tdmF_Type *t, uint8_t k, int idx,
                     uint64_t *out)
 {
     tdm_Value v;
     uint64_t raw = 0;
-    if (k <= TDML_K_I64 && k >= TDML_K_I8 && lua_isinteger(L, idx)) {
-        lua_Integer x = lua_tointeger(L, idx);
-        switch (k) {
-        case TDML_K_I8: if (x < INT8_MIN || x > INT8_MAX) return 0; break;
-        case TDML_K_U8: if (x < 0 || x > UINT8_MAX) return 0; break;
-        case TDML_K_I16: if (x < INT16_MIN || x > INT16_MAX) return 0; break;
-        case TDML_K_U16: if (x < 0 || x > UINT16_MAX) return 0; break;
-        case TDML_K_I32: if (x < INT32_MIN || x > INT32_MAX) return 0; break;
-        case TDML_K_U32: if (x < 0 || x > (lua_Integer)UINT32_MAX) return 0; break;
-        default: break;
-        }
-        *out = (uint64_t)x;
-        return 1;
-    }
     tdmL_ffi_tovalue(L, b, idx, &v);
     if (tdmF_to_c(b->R, t, &v, &raw, TDMF_CV_ARG, NULL) != TDM_OK) {
         return 0;
@@ -508,7 +517,7 @@ typedef uint64_t (*Fn4)(uint64_t, uint64_t, uint64_t, uint64_t);
 typedef uint64_t (*Fn5)(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
 typedef uint64_t (*Fn6)(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
 
-static uint64_t call_direct(void *code, int n, const uint64_t *a)
+static inline uint64_t call_direct(void *code, int n, const uint64_t *a)
 {
     switch (n) {
     case 0: return ((Fn0)code)();
@@ -576,54 +585,110 @@ static int call_general(lua_State *L, tdmL_Ffi *b, tdmF_CData *cd, int first, in
     return push_result(L, b, fn->base, &res);
 }
 
+/* Fast path, step 1: the arguments, range-checked straight from the Lua
+   stack into a register block (a Lua integer for an integer parameter
+   without any call of ours). 0 when one needs the general path, which
+   reports what is wrong. [-0, +0, -] */
+static inline __attribute__((always_inline)) int fast_args(lua_State *L, const tdmL_CData *u,
+                                                          uint64_t *abuf)
+{
+    for (int i = 0; i < u->nparams; i++) {
+        uint8_t k = u->pcode[i];
+        if (__builtin_expect(k >= TDML_K_I8 && k <= TDML_K_U64 && lua_isinteger(L, i + 2), 1)) {
+            lua_Integer x = lua_tointegerx(L, i + 2, NULL);
+            if (__builtin_expect(x < kmin[k] || x > kmax[k], 0)) {
+                return 0;
+            }
+            abuf[i] = (uint64_t)x;
+        } else if (!fast_arg(L, u->b, u->fn->params[i], k, i + 2, &abuf[i])) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* Through libffi: signatures with floating-point parameters or results,
+   or more than six parameters. */
+static __attribute__((noinline)) void call_cif(const tdmL_CData *u, void *code, uint64_t *abuf,
+                                               void *rv)
+{
+    void *avec[FASTMAX];
+    for (int i = 0; i < u->nparams; i++) {
+        avec[i] = &abuf[i];
+    }
+    ffi_call(u->cif, FFI_FN(code), rv, avec);
+}
+
+/* Fast path, step 2: the call, with errno and the callback-error context
+   handled inline (no frame, no allocation, no call of ours), then the
+   result. [-0, +(0|1), e] */
+static inline __attribute__((always_inline)) int call_fast(lua_State *L, tdmL_CData *u,
+                                                          uint64_t *abuf)
+{
+    tdmL_Ffi *b = u->b;
+    tdmF_CData *cd = u->h.handle;
+    union { ffi_arg a; double d; uint64_t u; } rv;
+    tdmF_CallCtx ctx;
+    lua_State *saved;
+    void *code = u->indirect ? *(void **)cd->addr : cd->addr;
+    int *perr;
+    if (code == NULL) {
+        return -1;
+    }
+    tdmL_ctx_push(&ctx);
+    saved = b->L;
+    b->L = L;
+    perr = &errno;
+    *perr = tdmF_tls_errno;
+#if defined(__x86_64__) && !defined(_WIN64)
+    if (u->direct) {
+        rv.u = call_direct(code, u->nparams, abuf);
+    } else
+#endif
+    {
+        call_cif(u, code, abuf, &rv);
+    }
+    tdmF_tls_errno = *perr;
+    b->L = saved;
+    tdmL_ctx_pop(&ctx);
+    if (ctx.err.status != TDM_OK) {
+        return tdmL_cb_raise(L, b, &ctx.err);
+    }
+    if (__builtin_expect(u->rcode == TDML_K_I32, 1)) {
+        lua_pushinteger(L, (int32_t)rv.u);
+        return 1;
+    }
+    return push_fast_result(L, b, u->fn->base, u->rcode, &rv);
+}
+
+/* The first call (the cache is filled) and everything the fast path does
+   not take. */
+static __attribute__((noinline)) int call_slow(lua_State *L, tdmL_CData *u)
+{
+    tdmL_Ffi *b = lua_touserdata(L, lua_upvalueindex(1));
+    uint64_t abuf[FASTMAX];
+    int r;
+    if (u->fast == 0) {
+        prepare(b, u);
+        if (u->fast > 0 && lua_gettop(L) - 1 == u->nparams && fast_args(L, u, abuf) &&
+            (r = call_fast(L, u, abuf)) >= 0) {
+            return r;
+        }
+    }
+    return call_general(L, b, u->h.handle, 2, lua_gettop(L) - 1);
+}
+
 /* __call: upvalue 1 = binding state. */
 static int cd_call(lua_State *L)
 {
-    tdmL_Ffi *b = lua_touserdata(L, lua_upvalueindex(1));
     tdmL_CData *u = lua_touserdata(L, 1);
-    tdmF_CData *cd = u->h.handle;
-    int nargs = lua_gettop(L) - 1;
-    if (u->fast == 0) {
-        prepare(b, u);
+    uint64_t abuf[FASTMAX];
+    int r;
+    if (u->fast > 0 && lua_gettop(L) - 1 == u->nparams && fast_args(L, u, abuf) &&
+        (r = call_fast(L, u, abuf)) >= 0) {
+        return r;
     }
-    if (u->fast > 0 && nargs == u->fn->nparams) {
-        const tdmF_Type *fn = u->fn;
-        uint64_t abuf[FASTMAX];
-        void *avec[FASTMAX];
-        union { ffi_arg a; double d; uint64_t u; } rv;
-        tdmF_CallCtx ctx;
-        lua_State *saved;
-        void *code = cd->type->kind == TDMF_FUNC ? cd->addr : *(void **)cd->addr;
-        int i;
-        for (i = 0; i < nargs; i++) {
-            if (!fast_arg(L, b, fn->params[i], u->pcode[i], i + 2, &abuf[i])) {
-                break;
-            }
-            avec[i] = &abuf[i];
-        }
-        if (i == nargs && code != NULL) {
-            tdmF_ctx_push(&ctx);
-            saved = b->L;
-            b->L = L;
-            errno = tdmF_errno();
-#if defined(__x86_64__) && !defined(_WIN64)
-            if (u->direct) {
-                rv.u = call_direct(code, nargs, abuf);
-            } else
-#endif
-            {
-                ffi_call(u->cif, FFI_FN(code), &rv, avec);
-            }
-            tdmF_set_errno(errno);
-            b->L = saved;
-            tdmF_ctx_pop(&ctx);
-            if (ctx.err.status != TDM_OK) {
-                return tdmL_cb_raise(L, b, &ctx.err);
-            }
-            return push_fast_result(L, b, fn->base, u->rcode, &rv);
-        }
-    }
-    return call_general(L, b, cd, 2, nargs);
+    return call_slow(L, u);
 }
 
 /* ------------------------------------------------------------------------ */

@@ -7,6 +7,7 @@
  * Neutral -> Lua: the reverse; a foreign object arrives as the one userdata
  * already standing for it, so identity (rawequal) holds.
  */
+#include <string.h>
 #include "ladapter.h"
 #include "value.h"
 
@@ -83,6 +84,84 @@ void tdmL_tovalue(lua_State *L, tdmL_State *st, int idx, tdm_Value *v)
     v->flags = TDM_VF_OWNED;
 }
 
+/* The cache slot for a string value, or NULL when it is not cacheable. */
+static tdmL_StrSlot *str_slot(tdmL_State *st, const tdm_Value *v)
+{
+    if (v->key == NULL || v->u.s.n > TDML_STRCACHE_MAX || st->strcache == NULL) {
+        return NULL;
+    }
+    return &st->strcache[tdmI_slot(v->key, TDML_STRCACHE)];
+}
+
+/* Is the string in slot sl the value v? Identity first, then content: the
+   source may have died and another string taken its address. */
+static int str_hit(const tdmL_StrSlot *sl, const tdm_Value *v)
+{
+    return sl != NULL && sl->ref != 0 && sl->key == v->key && sl->n == v->u.s.n
+           && memcmp(sl->p, v->u.s.p, v->u.s.n) == 0;
+}
+
+/* Push a string through the cache. [-0, +1, m] */
+static void push_str(lua_State *L, tdmL_State *st, const tdm_Value *v)
+{
+    tdmL_StrSlot *sl = str_slot(st, v);
+    if (str_hit(sl, v)) {
+        lua_rawgeti(L, LUA_REGISTRYINDEX, sl->ref);
+        return;
+    }
+    lua_pushlstring(L, v->u.s.p, v->u.s.n);
+    if (sl == NULL) {
+        return;
+    }
+    lua_pushvalue(L, -1);
+    if (sl->ref == 0) {
+        sl->ref = luaL_ref(L, LUA_REGISTRYINDEX);
+        if (sl->ref <= 0) {
+            sl->ref = 0;
+            return;
+        }
+    } else {
+        lua_rawseti(L, LUA_REGISTRYINDEX, sl->ref);     /* replace the old string */
+    }
+    sl->key = v->key;
+    sl->p = lua_tolstring(L, -1, &sl->n);
+}
+
+/* [-0, +(0|1), -] */
+int tdmL_pushraw(lua_State *L, tdmL_State *st, const tdm_Value *v)
+{
+    switch (v->kind) {
+    case TDM_NIL:
+        lua_pushnil(L);
+        return 1;
+    case TDM_BOOL:
+        lua_pushboolean(L, v->u.b);
+        return 1;
+    case TDM_INT:
+        lua_pushinteger(L, (lua_Integer)v->u.i);
+        return 1;
+    case TDM_FLOAT:
+        lua_pushnumber(L, (lua_Number)v->u.f);
+        return 1;
+    case TDM_STR: {
+        const tdmL_StrSlot *sl = str_slot(st, v);
+        if (str_hit(sl, v)) {
+            lua_rawgeti(L, LUA_REGISTRYINDEX, sl->ref);
+            return 1;
+        }
+        return 0;
+    }
+    case TDM_OBJ:
+        if (v->lang == TDM_LANG_LUA) {
+            tdmL_getref(L, st, v->u.obj);
+            return 1;
+        }
+        return 0;
+    default:
+        return 0;
+    }
+}
+
 /* [-0, +1, m] */
 void tdmL_push(lua_State *L, tdmL_State *st, tdm_Value *v)
 {
@@ -100,7 +179,7 @@ void tdmL_push(lua_State *L, tdmL_State *st, tdm_Value *v)
         lua_pushnumber(L, (lua_Number)v->u.f);
         return;
     case TDM_STR:
-        lua_pushlstring(L, v->u.s.p, v->u.s.n);
+        push_str(L, st, v);
         return;
     case TDM_OBJ:
         if (v->lang == TDM_LANG_LUA) {

@@ -46,17 +46,46 @@ enum {
 };
 
 /* A cdata in Lua. The header makes tdmL_toforeign/tdmL_tovalue see it as a
-   TDM_LANG_C object, so it crosses to Python as itself. */
+   TDM_LANG_C object, so it crosses to Python as itself. The rest is the
+   call cache of a function cdata, filled on its first call. */
 typedef struct tdmL_CData {
     tdmL_Foreign h;             /* h.handle: the tdmF_CData (owns one reference,
                                    dropped in __gc); h.lang = TDM_LANG_C */
+    tdmL_Ffi *b;                /* borrowed: binding state (outlives every cdata
+                                   userdata of its state); set with the cache */
     const tdmF_Type *fn;        /* call cache: function type (fast path) */
     ffi_cif *cif;               /* borrowed: prepared interface kept on fn */
     int8_t fast;                /* 0: not yet looked at, 1: fast path, -1: general */
     uint8_t direct;             /* integer-class signature: called without libffi */
+    uint8_t indirect;           /* a function pointer: code is *addr, not addr */
+    uint8_t nparams;            /* fn->nparams */
     uint8_t rcode;              /* TDML_K_* of the result */
     uint8_t pcode[TDML_FASTMAX];    /* TDML_K_* of each parameter */
 } tdmL_CData;
+
+/*
+ * ffi/ internals the call fast path touches inline instead of through
+ * tdmF_errno/tdmF_set_errno and tdmF_ctx_push/pop (a call each, on every
+ * native call). Defined in ccall.c and ccallback.c; they belong in ccall.h
+ * and ccallback.h, which this change does not own. Thread-local,
+ * initial-exec: a plain %fs-relative access.
+ */
+TDMI_DATA _Thread_local int tdmF_tls_errno __attribute__((tls_model("initial-exec")));
+TDMI_DATA _Thread_local tdmF_CallCtx *tdmF_tls_ctx __attribute__((tls_model("initial-exec")));
+
+/* tdmF_ctx_push/pop, inline: only the status of the record is cleared (the
+   engine overwrites the whole record when it parks the first error). */
+static inline void tdmL_ctx_push(tdmF_CallCtx *c)
+{
+    c->err.status = TDM_OK;
+    c->prev = tdmF_tls_ctx;
+    tdmF_tls_ctx = c;
+}
+
+static inline void tdmL_ctx_pop(tdmF_CallCtx *c)
+{
+    tdmF_tls_ctx = c->prev;
+}
 
 /* A ctype object (ffi.typeof): one userdata per type and state. */
 typedef struct tdmL_CType {

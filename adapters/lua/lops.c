@@ -202,10 +202,22 @@ static int op_titems(lua_State *L, tdmL_State *st, tdm_Frame *f)
     if (!lua_istable(L, 1)) {
         return luaL_error(L, "items: not a table (a %s value)", luaL_typename(L, 1));
     }
+    int budget = 0;
     lua_pushnil(L);
     while (lua_next(L, 1)) {
-        luaL_checkstack(L, 3, "table too large to list");
-        lua_pushvalue(L, -2);       /* keep key and value pinned; copy key to walk */
+        if (--budget < 0) {
+            luaL_checkstack(L, 3 * 64, "table too large to list");
+            budget = 64;
+        }
+        /* keep what is listed pinned on the stack; the key walks on top */
+        if (f->sub == TDM_ITEMS_VALUES) {
+            lua_rotate(L, -2, 1);
+        } else {
+            if (f->sub == TDM_ITEMS_KEYS) {
+                lua_pop(L, 1);
+            }
+            lua_pushvalue(L, -2 + (f->sub == TDM_ITEMS_KEYS));
+        }
     }
     return collect(L, st, f, 2);
 }
@@ -219,9 +231,15 @@ static int op_tablefrom(lua_State *L, tdmL_State *st, tdm_Frame *f)
     }
     lua_createtable(L, narr, npairs - narr);
     for (int i = 0; i < npairs; i++) {
-        tdmL_push(L, st, &f->args[2 * i]);
-        tdmL_push(L, st, &f->args[2 * i + 1]);
-        lua_rawset(L, 1);
+        tdm_Value *k = &f->args[2 * i];
+        if (k->kind == TDM_INT) {
+            tdmL_push(L, st, &f->args[2 * i + 1]);
+            lua_rawseti(L, 1, (lua_Integer)k->u.i);
+        } else {
+            tdmL_push(L, st, k);
+            tdmL_push(L, st, &f->args[2 * i + 1]);
+            lua_rawset(L, 1);
+        }
     }
     return collect(L, st, f, 1);
 }
@@ -232,7 +250,8 @@ static int trampoline(lua_State *L)
     tdmL_State *st = f->rt->state[TDM_LANG_LUA];
     int n = f->nargs;
     lua_settop(L, 0);
-    luaL_checkstack(L, n + 8, "too many arguments");
+    /* TABLEFROM stores its pairs one at a time */
+    luaL_checkstack(L, (f->op == TDM_OP_TABLEFROM ? 0 : n) + 8, "too many arguments");
     if (f->op < TDM_OP_EVAL && n < 1) {
         return luaL_error(L, "tandem: operation without a target");
     }
@@ -427,22 +446,6 @@ static int convert_error(lua_State *L, tdmL_State *st, tdm_Frame *f, int s)
     return status;
 }
 
-/* Arguments that can be pushed without allocating (so without a protected
-   trampoline): nil, booleans, numbers, Lua objects held by a ref. */
-static int pushable_raw(const tdm_Frame *f)
-{
-    if (f->nargs > 16) {
-        return 0;
-    }
-    for (int i = 0; i < f->nargs; i++) {
-        const tdm_Value *v = &f->args[i];
-        if (v->kind == TDM_STR || (v->kind == TDM_OBJ && v->lang != TDM_LANG_LUA)) {
-            return 0;
-        }
-    }
-    return 1;
-}
-
 /* Does converting the value at idx need a ref (an allocation)? [-0, +0, -] */
 static int needs_ref(lua_State *L, tdmL_State *st, int idx)
 {
@@ -467,19 +470,28 @@ static int collect_args(lua_State *L)
     return collect(L, st, st->rt->top, 1);
 }
 
-/* CALL with raw-pushable arguments: push and lua_pcall the callee itself,
-   skipping the trampoline (the common Python -> Lua call). */
-static int direct_call(lua_State *L, tdmL_State *st, tdm_Frame *f, int base)
+/* Push args[from..nargs) without allocating; 0 (stack back at base + 1,
+   just above the message handler) when one of them needs the protected
+   path. [-0, +(0|n), -] */
+static int push_args_raw(lua_State *L, tdmL_State *st, const tdm_Frame *f, int from,
+                         int base)
 {
-    lua_pushcfunction(L, msgh);
-    for (int i = 0; i < f->nargs; i++) {
-        tdmL_push(L, st, &f->args[i]);      /* non-raising for these kinds */
+    int top = base + 1;
+    for (int i = from; i < f->nargs; i++) {
+        if (!tdmL_pushraw(L, st, &f->args[i])) {
+            lua_settop(L, top);
+            return 0;
+        }
     }
-    int s = lua_pcall(L, f->nargs - 1, LUA_MULTRET, base + 1);
-    if (s != LUA_OK) {
-        return convert_error(L, st, f, s);
-    }
-    int first = base + 2, n = lua_gettop(L) - base - 1;
+    return 1;
+}
+
+/* Results at [first, top] into f->res: directly when none needs a ref (an
+   allocation), else through the collect_args trampoline. The message
+   handler sits at base + 1. */
+static int take_results(lua_State *L, tdmL_State *st, tdm_Frame *f, int base, int first)
+{
+    int n = lua_gettop(L) - first + 1;
     int refs = 0;
     for (int i = 0; i < n && !refs; i++) {
         refs = needs_ref(L, st, first + i);
@@ -490,7 +502,7 @@ static int direct_call(lua_State *L, tdmL_State *st, tdm_Frame *f, int base)
         }
         lua_pushcfunction(L, collect_args);
         lua_insert(L, first);
-        s = lua_pcall(L, n, LUA_MULTRET, base + 1);
+        int s = lua_pcall(L, n, LUA_MULTRET, base + 1);
         return s == LUA_OK ? TDM_OK : convert_error(L, st, f, s);
     }
     for (int i = 0; i < n; i++) {
@@ -498,6 +510,108 @@ static int direct_call(lua_State *L, tdmL_State *st, tdm_Frame *f, int base)
     }
     f->nres = n;
     return TDM_OK;
+}
+
+/* CALL whose arguments push without allocating: lua_pcall the callee
+   itself, skipping the trampoline (the common Python -> Lua call). -1 when
+   the trampoline must do it (nothing was done). */
+static int direct_call(lua_State *L, tdmL_State *st, tdm_Frame *f, int base)
+{
+    lua_pushcfunction(L, msgh);
+    if (!push_args_raw(L, st, f, 0, base)) {
+        lua_settop(L, base);
+        return -1;
+    }
+    int s = lua_pcall(L, f->nargs - 1, LUA_MULTRET, base + 1);
+    if (s != LUA_OK) {
+        return convert_error(L, st, f, s);
+    }
+    return take_results(L, st, f, base, base + 2);
+}
+
+/* Index of a plain table (no metatable: nothing can run or raise) with a
+   key that pushes without allocating: lua_rawget. -1 when the trampoline
+   must do it. */
+static int direct_index(lua_State *L, tdmL_State *st, tdm_Frame *f, int base)
+{
+    lua_pushcfunction(L, msgh);
+    if (f->nargs != 2 || f->args[0].kind != TDM_OBJ || f->args[0].lang != TDM_LANG_LUA
+        || f->args[0].aux != TDM_OBJ_TABLE || !push_args_raw(L, st, f, 0, base)) {
+        lua_settop(L, base);
+        return -1;
+    }
+    if (lua_type(L, base + 2) != LUA_TTABLE || lua_getmetatable(L, base + 2)) {
+        lua_settop(L, base);
+        return -1;
+    }
+    lua_rawget(L, base + 2);
+    return take_results(L, st, f, base, base + 3);
+}
+
+/* Record the error of a coroutine that failed in lua_resume (its stack is
+   intact). Trampoline: 1 = the coroutine, 2 = the frame, 3 = the status. */
+static int resume_error(lua_State *L)
+{
+    lua_State *co = lua_tothread(L, 1);
+    tdm_Frame *f = lua_touserdata(L, 2);
+    int status = (int)lua_tointeger(L, 3);
+    tdmL_State *st = f->rt->state[TDM_LANG_LUA];
+    lua_settop(L, 3);
+    lua_xmove(co, L, 1);
+    if (tdmL_toforeign(L, st, -1) == NULL) {
+        size_t n;
+        const char *m = luaL_tolstring(L, -1, &n);
+        tdmS_error_lstr(f, status == LUA_ERRMEM ? TDM_ERRMEM : TDM_ERRRUN, m, n);
+        luaL_traceback(L, co, m, 0);
+        m = lua_tolstring(L, -1, &n);
+        tdmS_set_tbtext(&f->err, m, n);
+        lua_pop(L, 2);
+    } else {
+        f->err.status = TDM_ERRRUN;
+    }
+    tdmL_record_trace(co, 0, &f->err);
+    return lua_error(L);
+}
+
+/* RESUME without the trampoline: lua_resume is itself protected. -1 when
+   the trampoline must do it. */
+static int direct_resume(lua_State *L, tdmL_State *st, tdm_Frame *f, int base)
+{
+    lua_pushcfunction(L, msgh);
+    if (f->args[0].kind != TDM_OBJ || f->args[0].lang != TDM_LANG_LUA
+        || !push_args_raw(L, st, f, 0, base)) {
+        lua_settop(L, base);
+        return -1;
+    }
+    lua_State *co = lua_tothread(L, base + 2);
+    int nargs = f->nargs - 1;
+    if (co == NULL || co == L || !lua_checkstack(co, nargs + 1)) {
+        lua_settop(L, base);
+        return -1;
+    }
+    int status = lua_status(co);
+    if ((status == LUA_OK && lua_gettop(co) == 0) || (status != LUA_OK && status != LUA_YIELD)) {
+        return tdmS_error(f, TDM_ERRDEAD, "cannot resume dead coroutine");
+    }
+    lua_xmove(L, co, nargs);
+    int nres = 0;
+    status = lua_resume(co, L, nargs, &nres);
+    if (status == LUA_OK || status == LUA_YIELD) {
+        f->sub = status == LUA_YIELD ? TDM_RESUME_YIELDED : TDM_RESUME_RETURNED;
+        if (!lua_checkstack(L, nres + 2)) {
+            lua_pop(co, nres);
+            return tdmS_error(f, TDM_ERRMEM, "resume: too many results");
+        }
+        lua_xmove(co, L, nres);
+        return take_results(L, st, f, base, base + 3);
+    }
+    /* the error value is on co's stack; record it under protection */
+    lua_pushcfunction(L, resume_error);
+    lua_pushvalue(L, base + 2);
+    lua_pushlightuserdata(L, f);
+    lua_pushinteger(L, status);
+    int s = lua_pcall(L, 3, 0, base + 1);
+    return convert_error(L, st, f, s == LUA_OK ? LUA_ERRRUN : s);
 }
 
 int tdmL_op(tdm_Frame *f)
@@ -514,13 +628,31 @@ int tdmL_op(tdm_Frame *f)
         tdmR_drain(rt, TDM_LANG_LUA);
     }
     int base = lua_gettop(L);
-    if (!lua_checkstack(L, f->nargs + 8)) {
+    if (!lua_checkstack(L, (f->op == TDM_OP_TABLEFROM ? 0 : f->nargs) + 8)) {
         return tdmS_error(f, TDM_ERRMEM, "Lua stack overflow");
     }
     f->scratch = base;
     st->limit_hit = 0;
-    if (f->op == TDM_OP_CALL && f->nargs > 0 && pushable_raw(f)) {
-        return direct_call(L, st, f, base);
+    int st_direct = -1;
+    if (f->nargs > 0 && f->nargs <= 16) {
+        switch (f->op) {
+        case TDM_OP_CALL:
+            st_direct = direct_call(L, st, f, base);
+            break;
+        case TDM_OP_GETATTR:
+        case TDM_OP_GETITEM:
+        case TDM_OP_INDEX:
+            st_direct = direct_index(L, st, f, base);
+            break;
+        case TDM_OP_RESUME:
+            st_direct = direct_resume(L, st, f, base);
+            break;
+        default:
+            break;
+        }
+    }
+    if (st_direct >= 0) {
+        return st_direct;
     }
     lua_pushcfunction(L, msgh);
     lua_pushcfunction(L, trampoline);

@@ -9,6 +9,7 @@
 
 const char tdmL_key_state = 0;
 const char tdmL_key_cache = 0;
+static const char key_strcache = 0;
 
 static void *l_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 {
@@ -50,6 +51,12 @@ void tdmL_setup_registry(lua_State *L, tdmL_State *st)
     lua_setfield(L, -2, "__mode");
     lua_setmetatable(L, -2);
     lua_rawsetp(L, LUA_REGISTRYINDEX, &tdmL_key_cache);
+    /* the string cache lives in a userdata so it is freed with L */
+    size_t sz = TDML_STRCACHE * sizeof *st->strcache;
+    tdmL_StrSlot *sc = lua_newuserdatauv(L, sz, 0);
+    memset(sc, 0, sz);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &key_strcache);
+    st->strcache = sc;
     for (int lang = TDM_LANG_PYTHON; lang < TDM_NLANG; lang++) {
         tdmL_foreign_init(L, st, (tdm_LangId)lang);
     }

@@ -23,7 +23,7 @@
 #include "boot.h"
 #include "value.h"
 
-#define TDMP_STRCACHE 256       /* Lua string -> Python str cache slots */
+#define TDMP_STRCACHE 2048      /* Lua string -> Python str cache slots */
 #define TDMP_STRCACHE_MAX 512   /* longest string cached (bytes) */
 
 typedef struct tdmP_Module tdmP_Module;

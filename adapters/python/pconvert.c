@@ -15,6 +15,7 @@
  */
 #include <string.h>
 #include "padapter.h"
+#include "pffi.h"   /* FFI-WIRING */
 
 /* ---- pins ---------------------------------------------------------------- */
 
@@ -258,6 +259,13 @@ static int convert(tdmP_State *st, PyObject *o, tdm_Value *v, int mode,
         }
         return 0;
     }
+    {   /* FFI-WIRING */
+        int rc = mode == MODE_RESULT ? tdmP_cdata_borrow(o, st->rt, v)
+                                     : tdmP_cdata_unwrap(o, st->rt, v);
+        if (rc != 0) {
+            return rc < 0 ? -1 : mode == MODE_RESULT ? tdmP_pin(st, Py_NewRef(o)) : 0;
+        }
+    }
     return set_object(v, o, TDM_PROTO_DEFAULT);
 }
 
@@ -374,6 +382,9 @@ PyObject *tdmP_from_value(tdmP_State *st, tdm_Value *v)
                 return o;
             }
             return Py_NewRef(o);
+        }
+        if (v->lang == TDM_LANG_C) {    /* FFI-WIRING */
+            return tdmP_cdata_wrap(st->module, st->rt, v);
         }
         PyErr_Format(PyExc_TypeError, "tandem: cannot convert a %s object to Python",
                      v->lang == TDM_LANG_C ? "C (ffi)" : "foreign");

@@ -9,6 +9,7 @@
 #include <dlfcn.h>
 #include <string.h>
 #include "padapter.h"
+#include "pffi.h"   /* FFI-WIRING */
 #include <structmember.h>
 
 tdmP_Module *tdmP_modstate(PyObject *m)
@@ -358,6 +359,9 @@ static int module_exec(PyObject *m)
     if ((ms->wrapper_type = (PyTypeObject *)make_type(m, &wrapper_spec)) == NULL
             || (ms->args_type = (PyTypeObject *)make_type(m, &args_spec)) == NULL
             || (ms->nogc_type = (PyTypeObject *)make_type(m, &nogc_spec)) == NULL) {
+        return -1;
+    }
+    if (tdmP_ffi_exec(m) < 0) {     /* FFI-WIRING */
         return -1;
     }
     if (add_new(m, "LUA_VERSION", Py_BuildValue("(ii)", 5, 4)) < 0

@@ -437,7 +437,8 @@ static int op_titems(tdmP_State *st, tdm_Frame *f, PyObject *obj)
         return -1;
     }
     Py_ssize_t n = PyList_GET_SIZE(items);
-    int rc = n * 2 > INT32_MAX / 2 ? -1 : set_nres(f, (int)n * 2);
+    int per = f->sub == TDM_ITEMS_PAIRS ? 2 : 1;
+    int rc = n * 2 > INT32_MAX / 2 ? -1 : set_nres(f, (int)n * per);
     for (Py_ssize_t i = 0; i < n && rc == 0; i++) {
         PyObject *kv = PyList_GET_ITEM(items, i);
         if (!PyTuple_Check(kv) || PyTuple_GET_SIZE(kv) != 2) {
@@ -445,8 +446,10 @@ static int op_titems(tdmP_State *st, tdm_Frame *f, PyObject *obj)
             rc = -1;
             break;
         }
-        rc = push_result(st, f, PyTuple_GET_ITEM(kv, 0));
-        if (rc == 0) {
+        if (f->sub != TDM_ITEMS_VALUES) {
+            rc = push_result(st, f, PyTuple_GET_ITEM(kv, 0));
+        }
+        if (rc == 0 && f->sub != TDM_ITEMS_KEYS) {
             rc = push_result(st, f, PyTuple_GET_ITEM(kv, 1));
         }
     }

@@ -324,6 +324,7 @@ static PyObject *table_list(PyObject *self, int what)
     }
     tdm_Frame f;
     tdmP_frame(&f, r, TDM_OP_TITEMS);
+    f.sub = what == KEYS ? TDM_ITEMS_KEYS : what == VALUES ? TDM_ITEMS_VALUES : TDM_ITEMS_PAIRS;
     tdm_Value *a = &f.args[0];
     memset(a, 0, sizeof *a);
     a->kind = TDM_OBJ;
@@ -338,6 +339,19 @@ static PyObject *table_list(PyObject *self, int what)
         tdmP_raise_frame(r->st, &f, NULL);
         tdmP_leave(&f);
         return NULL;
+    }
+    if (what != ITEMS) {
+        /* keys or values only: one result per entry */
+        list = PyList_New(f.nres);
+        for (int i = 0; list != NULL && i < f.nres; i++) {
+            PyObject *o = tdmP_from_value(r->st, &f.res[i]);
+            if (o == NULL) {
+                Py_CLEAR(list);
+                break;
+            }
+            PyList_SET_ITEM(list, i, o);
+        }
+        goto done;
     }
     int n = f.nres / 2, i = 0;
     list = PyList_New(n);
@@ -362,6 +376,7 @@ static PyObject *table_list(PyObject *self, int what)
         }
         PyList_SET_ITEM(list, i, item);
     }
+done:
     for (int j = 0; j < f.nres; j++) {
         tdmV_release(f.rt, &f.res[j]);
     }

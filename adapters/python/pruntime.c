@@ -564,15 +564,27 @@ static PyObject *rt_globals(PyObject *self, PyObject *unused)
 
 /* ---- table_from ----------------------------------------------------------- */
 
+/* The pairs of a table_from, converted straight into the frame's arguments
+   (k1, v1, k2, v2 ...): sequence keys are plain integers, no Python int is
+   made for them. The objects whose buffers or handles the arguments borrow
+   are held in `keep` until the crossing is over. */
 typedef struct Pairs {
-    PyObject *list;     /* strong: k1, v1, k2, v2 ... */
-    long long next;     /* next sequence index */
+    tdmP_Runtime *r;            /* borrowed */
+    tdm_Frame *f;               /* borrowed: args grow here */
+    int cap;                    /* capacity of f->args */
+    PyObject **keep;            /* owns: PyMem_Raw array of strong refs */
+    Py_ssize_t nkeep, ckeep;
+    PyObject *tmp;              /* strong list of encoded strings, or NULL */
+    long long next;             /* next sequence index */
+    int recursive;
+    PyObject *memo;             /* borrowed: recursive only */
 } Pairs;
 
 static PyObject *build_table(tdmP_Runtime *r, PyObject *const *objs, Py_ssize_t n,
                              int recursive, PyObject *memo);
 
-/* Value to store: with recursive, dicts/lists/tuples become Lua tables. */
+/* Value to store: with recursive, dicts/lists/tuples become Lua tables.
+   New reference. */
 static PyObject *table_value(tdmP_Runtime *r, PyObject *v, int recursive, PyObject *memo)
 {
     if (!recursive || !(PyDict_Check(v) || PyList_Check(v) || PyTuple_Check(v))) {
@@ -605,24 +617,164 @@ static PyObject *table_value(tdmP_Runtime *r, PyObject *v, int recursive, PyObje
     return t;
 }
 
+/* Room for `npairs` more pairs in f->args. 0 or -1 raised. */
+static int pairs_room_n(Pairs *p, Py_ssize_t npairs)
+{
+    tdm_Frame *f = p->f;
+    if (f->nargs + 2 * npairs <= p->cap) {
+        return 0;
+    }
+    if (npairs > INT_MAX / 8 || p->cap > INT_MAX / 4 - 2 * npairs) {
+        PyErr_SetString(PyExc_ValueError, "table_from: too many items");
+        return -1;
+    }
+    int ncap = p->cap < 64 ? 64 : p->cap * 2;
+    if (ncap < f->nargs + 2 * npairs) {
+        ncap = f->nargs + 2 * (int)npairs;
+    }
+    tdm_Value *a = realloc(f->args == f->argbuf ? NULL : f->args, (size_t)ncap * sizeof *a);
+    if (a == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    if (f->args == f->argbuf) {
+        memcpy(a, f->argbuf, (size_t)f->nargs * sizeof *a);
+    }
+    f->args = a;
+    p->cap = ncap;
+    return 0;
+}
+
+static int pairs_room(Pairs *p)
+{
+    return pairs_room_n(p, 1);
+}
+
+/* Exact int (in range) or float: the value without touching o. 1 when
+   converted, 0 when o needs the general conversion. */
+static int scalar_value(PyObject *o, tdm_Value *v)
+{
+    if (Py_IS_TYPE(o, &PyLong_Type)) {
+        int overflow = 0;
+        long long x = PyLong_AsLongLongAndOverflow(o, &overflow);
+        if (overflow != 0 || (x == -1 && PyErr_Occurred())) {
+            PyErr_Clear();
+            return 0;
+        }
+        *v = (tdm_Value){.kind = TDM_INT, .u.i = x};
+        return 1;
+    }
+    if (Py_IS_TYPE(o, &PyFloat_Type)) {
+        *v = (tdm_Value){.kind = TDM_FLOAT, .u.f = PyFloat_AS_DOUBLE(o)};
+        return 1;
+    }
+    return 0;
+}
+
+/* Hold o (steals) for the life of the crossing. 0 or -1 raised. */
+static int pairs_keep(Pairs *p, PyObject *o)
+{
+    if (p->nkeep == p->ckeep) {
+        Py_ssize_t nc = p->ckeep ? p->ckeep * 2 : 256;
+        PyObject **k = PyMem_RawRealloc(p->keep, (size_t)nc * sizeof *k);
+        if (k == NULL) {
+            Py_DECREF(o);
+            PyErr_NoMemory();
+            return -1;
+        }
+        p->keep = k;
+        p->ckeep = nc;
+    }
+    p->keep[p->nkeep++] = o;
+    return 0;
+}
+
+/* Convert o (steals) into the next argument. 0 or -1 raised. */
+static int pairs_put(Pairs *p, PyObject *o)
+{
+    if (o == NULL) {
+        return -1;
+    }
+    tdm_Frame *f = p->f;
+    if (scalar_value(o, &f->args[f->nargs])) {
+        f->nargs++;
+        Py_DECREF(o);
+        return 0;
+    }
+    if (pairs_keep(p, o) < 0) {
+        return -1;
+    }
+    if (tdmP_to_value(p->r, o, &f->args[f->nargs], &p->tmp) < 0) {
+        return -1;
+    }
+    f->nargs++;
+    return 0;
+}
+
+/* Key k (borrowed), value v (steals). */
 static int add_pair(Pairs *p, PyObject *k, PyObject *v)
 {
     if (v == NULL) {
         return -1;
     }
-    int rc = PyList_Append(p->list, k) == 0 && PyList_Append(p->list, v) == 0 ? 0 : -1;
-    Py_DECREF(v);
-    return rc;
+    if (pairs_room(p) < 0 || pairs_put(p, Py_NewRef(k)) < 0) {
+        Py_DECREF(v);
+        return -1;
+    }
+    return pairs_put(p, v);
 }
 
-static int add_items(tdmP_Runtime *r, Pairs *p, PyObject *obj, int recursive, PyObject *memo)
+/* The next sequence key and value v (steals). */
+static int add_seq(Pairs *p, PyObject *v)
 {
+    if (v == NULL) {
+        return -1;
+    }
+    if (pairs_room(p) < 0) {
+        Py_DECREF(v);
+        return -1;
+    }
+    tdm_Value *k = &p->f->args[p->f->nargs++];
+    memset(k, 0, sizeof *k);
+    k->kind = TDM_INT;
+    k->u.i = p->next++;
+    return pairs_put(p, v);
+}
+
+static int add_items(Pairs *p, PyObject *obj)
+{
+    tdmP_Runtime *r = p->r;
     tdmP_Module *ms = r->st->mod;
+    int recursive = p->recursive;
+    PyObject *memo = p->memo;
     if (PyDict_Check(obj)) {
         Py_ssize_t pos = 0;
         PyObject *k, *v;
         while (PyDict_Next(obj, &pos, &k, &v)) {
-            if (add_pair(p, k, table_value(r, v, recursive, memo)) < 0) {
+            Py_INCREF(k);       /* table_value may run Python code */
+            int rc = add_pair(p, k, table_value(r, v, recursive, memo));
+            Py_DECREF(k);
+            if (rc < 0) {
+                return -1;
+            }
+        }
+        return 0;
+    }
+    if (PyList_CheckExact(obj) || PyTuple_CheckExact(obj)) {
+        /* by index, re-reading the size: a recursive conversion may run
+           Python code that changes the list */
+        if (pairs_room_n(p, PySequence_Fast_GET_SIZE(obj)) < 0) {
+            return -1;
+        }
+        tdm_Frame *f = p->f;
+        for (Py_ssize_t i = 0; i < PySequence_Fast_GET_SIZE(obj); i++) {
+            PyObject *o = PySequence_Fast_GET_ITEM(obj, i);
+            if (f->nargs + 2 <= p->cap && scalar_value(o, &f->args[f->nargs + 1])) {
+                f->args[f->nargs] = (tdm_Value){.kind = TDM_INT, .u.i = p->next++};
+                f->nargs += 2;
+                continue;
+            }
+            if (add_seq(p, table_value(r, o, recursive, memo)) < 0) {
                 return -1;
             }
         }
@@ -667,9 +819,7 @@ static int add_items(tdmP_Runtime *r, Pairs *p, PyObject *obj, int recursive, Py
     }
     PyObject *v;
     while ((v = PyIter_Next(it)) != NULL) {
-        PyObject *k = PyLong_FromLongLong(p->next++);
-        int rc = k ? add_pair(p, k, table_value(r, v, recursive, memo)) : -1;
-        Py_XDECREF(k);
+        int rc = add_seq(p, table_value(r, v, recursive, memo));
         Py_DECREF(v);
         if (rc < 0) {
             Py_DECREF(it);
@@ -683,19 +833,30 @@ static int add_items(tdmP_Runtime *r, Pairs *p, PyObject *obj, int recursive, Py
 static PyObject *build_table(tdmP_Runtime *r, PyObject *const *objs, Py_ssize_t n,
                              int recursive, PyObject *memo)
 {
-    Pairs p = {PyList_New(0), 1};
-    if (p.list == NULL) {
-        return NULL;
-    }
+    tdm_Frame f;
+    tdmP_frame(&f, r, TDM_OP_TABLEFROM);
+    Pairs p = {r, &f, TDM_FRAME_INLINE, NULL, 0, 0, NULL, 1, recursive, memo};
+    PyObject *res = NULL;
     for (Py_ssize_t i = 0; i < n; i++) {
-        if (add_items(r, &p, objs[i], recursive, memo) < 0) {
-            Py_DECREF(p.list);
-            return NULL;
+        if (add_items(&p, objs[i]) < 0) {
+            tdmP_drop_args(&f);
+            tdmS_end(&f);
+            goto done;
         }
     }
-    PyObject *res = tdmP_run(r, TDM_OP_TABLEFROM, PySequence_Fast_ITEMS(p.list),
-                             PyList_GET_SIZE(p.list), 0);
-    Py_DECREF(p.list);
+    int status = tdmP_enter(&f);
+    if (status == TDM_OK) {
+        res = tdmP_results(r->st, &f);
+    } else {
+        tdmP_raise_frame(r->st, &f, NULL);
+    }
+    tdmP_leave(&f);
+done:
+    for (Py_ssize_t i = 0; i < p.nkeep; i++) {
+        Py_DECREF(p.keep[i]);
+    }
+    PyMem_RawFree(p.keep);
+    Py_XDECREF(p.tmp);
     return res;
 }
 

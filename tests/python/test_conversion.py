@@ -122,3 +122,57 @@ def test_string_cache_checks_content(lua):
     f = lua.eval("function(n) return string.rep('a', n) end")
     for n in range(1, 200):
         assert f(n) == "a" * n
+
+
+def test_py_to_lua_string_cache_survives_address_reuse(lua):
+    # A str crossing into Lua is interned by its identity and checked by
+    # content: a str that dies and another one allocated at the same address
+    # must never push the old Lua string.
+    f = lua.eval("function(s) return s end")
+    reused = 0
+    for i in range(500):
+        s = "".join(["old-", str(i).zfill(6)])
+        addr = id(s)
+        assert f(s) == s
+        assert f(s) == s                    # a cache hit
+        del s
+        t = "".join(["new-", str(i).zfill(6)])
+        reused += id(t) == addr
+        assert f(t) == t
+        del t
+    assert reused > 0, "the test never saw an address reused"
+
+
+def test_py_to_lua_string_cache_content(lua):
+    f = lua.eval("function(s) return s, #s end")
+    eq = lua.eval("function(a, b) return rawequal(a, b) end")
+    s = "k" * 100
+    assert f(s) == (s, 100)
+    assert f(s.encode()) == (s, 100)        # bytes with the same content
+    assert eq(s, "".join(["k"] * 100))      # another str, the same Lua string
+    long = "L" * 5000                        # longer than the cache keeps
+    assert f(long) == (long, 5000)
+    assert f(long) == (long, 5000)
+    t = lua.table_from({s: 1})
+    assert t[s] == 1 and lua.eval("function(t, k) return t[k] end")(t, s) == 1
+
+
+def test_table_from_sequences_and_mappings(lua):
+    t = lua.table_from([10, 2.5, "a", None, True, 2**40], (7,), {"k": "v", 30: 4})
+    assert [t[i] for i in range(1, 8)] == [10, 2.5, "a", None, True, 2**40, 7]
+    assert t.k == "v" and t[30] == 4
+    big = lua.table_from(list(range(100000)))
+    assert len(big) == 100000 and big[100000] == 99999
+    with pytest.raises(OverflowError):
+        lua.table_from([2**70])
+
+
+def test_table_keys_values_items(lua):
+    t = lua.table_from({"a": 1, "b": "x", 1: [5]})
+    assert sorted(map(str, t.keys())) == ["1", "a", "b"]
+    assert sorted(map(str, t.values())) == ["1", "[5]", "x"]
+    items = dict(t.items())
+    assert items["a"] == 1 and items["b"] == "x" and items[1] == [5]
+    big = lua.table_from({"k%d" % i: i for i in range(2000)})
+    assert sorted(big.values()) == list(range(2000))
+    assert dict(big.items()) == {"k%d" % i: i for i in range(2000)}

@@ -65,3 +65,22 @@ def test_coroutine_function_not_function(lua):
     t = lua.eval("{}")
     with pytest.raises(TypeError):
         t.coroutine()               # t.coroutine is t["coroutine"], nil
+
+
+def test_coroutine_values_and_errors_on_the_direct_path(lua):
+    f = lua.eval("""function(a)
+        local t = {}
+        local x = coroutine.yield(a, "s", t)
+        local y = coroutine.yield(x .. "!")
+        error({code = y})
+    end""")
+    co = f.coroutine(1)
+    a, s, t = next(co)
+    assert (a, s, tandem.lua_type(t)) == (1, "s", "table")
+    assert co.send("hi") == "hi!"
+    with pytest.raises(tandem.LuaError):
+        co.send(7)
+    with pytest.raises(StopIteration):
+        next(co)
+    co = lua.eval("function() coroutine.yield(1) return 2, 3 end").coroutine()
+    assert list(co) == [1, (2, 3)]

@@ -8,7 +8,12 @@ LUA_MININTEGER. See docs/python.md.
 
 from functools import wraps as _wraps
 
-from ._tandem import (
+from ._tandem import (  # FFI-WIRING
+    FFI,
+    CData,
+    CType,
+    FFIError,
+    CDefError,
     LUA_MAXINTEGER,
     LUA_MININTEGER,
     LUA_VERSION,
@@ -30,6 +35,7 @@ __all__ = [
     "LuaRuntime", "LuaError", "LuaSyntaxError", "LuaMemoryError",
     "as_itemgetter", "as_attrgetter", "as_function", "lua_type",
     "unpacks_lua_table", "unpacks_lua_table_method", "host_runtime",
+    "FFI", "CData", "CType", "FFIError", "CDefError",
 ]
 
 _unpack_table = _tandem._unpack_table

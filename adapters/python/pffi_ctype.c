@@ -1,0 +1,474 @@
+/*
+ * pffi_ctype.c — CType (ffi.typeof) and the buffer of ffi.buffer.
+ *
+ * A CType names an interned tdmF_Type of one registry; FFI.typeof returns the
+ * same object for the same type (cached per FFI object), so `is` works as in
+ * cffi. The buffer type exposes C memory through the buffer protocol and
+ * slices to bytes (`ffi.buffer(p, n)[:]`), keeping its cdata alive.
+ */
+#include "pffi.h"     /* Python.h first */
+#include <string.h>
+
+PyObject *tdmP_ctype_new(tdmP_FFIState *fs, tdmP_FFI *ffi, tdm_Runtime *rt, const tdmF_Type *t)
+{
+    PyObject *key = NULL, *hit;
+    tdmP_CType *c;
+    if (ffi != NULL) {
+        key = PyLong_FromVoidPtr((void *)t);
+        if (key == NULL) {
+            return NULL;
+        }
+        hit = PyDict_GetItemWithError(ffi->types, key);
+        if (hit != NULL || PyErr_Occurred()) {
+            Py_DECREF(key);
+            return Py_XNewRef(hit);
+        }
+    }
+    c = PyObject_New(tdmP_CType, fs->ctype_type);
+    if (c == NULL) {
+        Py_XDECREF(key);
+        return NULL;
+    }
+    c->type = t;
+    c->rt = rt;
+    tdmR_incref(rt);
+    if (key != NULL) {
+        int rc = PyDict_SetItem(ffi->types, key, (PyObject *)c);
+        Py_DECREF(key);
+        if (rc < 0) {
+            Py_DECREF(c);
+            return NULL;
+        }
+    }
+    return (PyObject *)c;
+}
+
+static void ctype_dealloc(PyObject *self)
+{
+    PyTypeObject *tp = Py_TYPE(self);
+    tdm_Runtime *rt = ((tdmP_CType *)self)->rt;
+    tp->tp_free(self);
+    Py_DECREF(tp);
+    tdmR_decref(rt);
+}
+
+static PyObject *ctype_repr(PyObject *self)
+{
+    char tn[200];
+    return PyUnicode_FromFormat("<ctype '%s'>",
+                                tdmF_typename(((tdmP_CType *)self)->type, tn, sizeof tn));
+}
+
+static PyObject *ctype_richcompare(PyObject *a, PyObject *b, int op)
+{
+    if (Py_TYPE(a) != Py_TYPE(b) || (op != Py_EQ && op != Py_NE)) {
+        Py_RETURN_NOTIMPLEMENTED;
+    }
+    int eq = ((tdmP_CType *)a)->type == ((tdmP_CType *)b)->type;
+    return PyBool_FromLong(op == Py_EQ ? eq : !eq);
+}
+
+static Py_hash_t ctype_hash(PyObject *self)
+{
+    return _Py_HashPointer((void *)((tdmP_CType *)self)->type);
+}
+
+static PyObject *sub(PyObject *self, const tdmF_Type *t)
+{
+    tdmP_CType *c = (tdmP_CType *)self;
+    return tdmP_ctype_new(tdmP_ffi_state(self), NULL, c->rt, t);
+}
+
+static const tdmF_Type *fn_of(const tdmF_Type *t)
+{
+    if (t->kind == TDMF_PTR && t->base->kind == TDMF_FUNC) {
+        return t->base;
+    }
+    return t->kind == TDMF_FUNC ? t : NULL;
+}
+
+static PyObject *ct_kind(PyObject *self, void *closure)
+{
+    const tdmF_Type *t = ((tdmP_CType *)self)->type;
+    (void)closure;
+    if (fn_of(t)) {
+        return PyUnicode_FromString("function");
+    }
+    switch (t->kind) {
+    case TDMF_VOID: return PyUnicode_FromString("void");
+    case TDMF_INT:
+    case TDMF_FLOAT: return PyUnicode_FromString("primitive");
+    case TDMF_PTR: return PyUnicode_FromString("pointer");
+    case TDMF_ARRAY: return PyUnicode_FromString("array");
+    case TDMF_STRUCT: return PyUnicode_FromString("struct");
+    case TDMF_UNION: return PyUnicode_FromString("union");
+    default: return PyUnicode_FromString("enum");
+    }
+}
+
+static PyObject *ct_cname(PyObject *self, void *closure)
+{
+    char tn[200];
+    (void)closure;
+    return PyUnicode_FromString(tdmF_typename(((tdmP_CType *)self)->type, tn, sizeof tn));
+}
+
+static PyObject *ct_item(PyObject *self, void *closure)
+{
+    const tdmF_Type *t = ((tdmP_CType *)self)->type;
+    (void)closure;
+    if ((t->kind != TDMF_PTR && t->kind != TDMF_ARRAY) || fn_of(t)) {
+        PyErr_SetString(PyExc_AttributeError, "item: not a pointer or array ctype");
+        return NULL;
+    }
+    return sub(self, t->base);
+}
+
+static PyObject *ct_length(PyObject *self, void *closure)
+{
+    const tdmF_Type *t = ((tdmP_CType *)self)->type;
+    (void)closure;
+    if (t->kind != TDMF_ARRAY) {
+        PyErr_SetString(PyExc_AttributeError, "length: not an array ctype");
+        return NULL;
+    }
+    if (t->length < 0) {
+        Py_RETURN_NONE;
+    }
+    return PyLong_FromLongLong((long long)t->length);
+}
+
+static PyObject *ct_fields(PyObject *self, void *closure)
+{
+    const tdmF_Type *t = ((tdmP_CType *)self)->type;
+    PyObject *types = NULL, *ns, *list;
+    (void)closure;
+    if (t->kind != TDMF_STRUCT && t->kind != TDMF_UNION) {
+        PyErr_SetString(PyExc_AttributeError, "fields: not a struct or union ctype");
+        return NULL;
+    }
+    if (!(t->flags & TDMF_COMPLETE)) {
+        Py_RETURN_NONE;
+    }
+    if ((types = PyImport_ImportModule("types")) == NULL) {
+        return NULL;
+    }
+    ns = PyObject_GetAttrString(types, "SimpleNamespace");
+    Py_DECREF(types);
+    if (ns == NULL || (list = PyList_New(0)) == NULL) {
+        Py_XDECREF(ns);
+        return NULL;
+    }
+    for (int i = 0; i < t->nfields; i++) {
+        const tdmF_Field *f = &t->fields[i];
+        PyObject *ft, *fld, *pair;
+        if (f->name == NULL && f->isbit) {
+            continue;
+        }
+        ft = sub(self, f->type);
+        fld = ft ? PyObject_CallFunction(ns, NULL) : NULL;
+        if (fld != NULL) {
+            PyObject *off = PyLong_FromSize_t(f->offset);
+            PyObject *bs = PyLong_FromLong(f->isbit ? f->bitwidth : -1);
+            PyObject *sh = PyLong_FromLong(f->isbit ? f->bitpos : -1);
+            if (!off || !bs || !sh || PyObject_SetAttrString(fld, "type", ft) < 0 ||
+                PyObject_SetAttrString(fld, "offset", off) < 0 ||
+                PyObject_SetAttrString(fld, "bitsize", bs) < 0 ||
+                PyObject_SetAttrString(fld, "bitshift", sh) < 0) {
+                Py_CLEAR(fld);
+            }
+            Py_XDECREF(off);
+            Py_XDECREF(bs);
+            Py_XDECREF(sh);
+        }
+        pair = fld ? Py_BuildValue("(sO)", f->name ? f->name : "", fld) : NULL;
+        Py_XDECREF(ft);
+        Py_XDECREF(fld);
+        if (pair == NULL || PyList_Append(list, pair) < 0) {
+            Py_XDECREF(pair);
+            Py_DECREF(list);
+            Py_DECREF(ns);
+            return NULL;
+        }
+        Py_DECREF(pair);
+    }
+    Py_DECREF(ns);
+    return list;
+}
+
+static PyObject *ct_args(PyObject *self, void *closure)
+{
+    const tdmF_Type *t = fn_of(((tdmP_CType *)self)->type);
+    PyObject *tup;
+    (void)closure;
+    if (t == NULL) {
+        PyErr_SetString(PyExc_AttributeError, "args: not a function ctype");
+        return NULL;
+    }
+    if ((tup = PyTuple_New(t->nparams)) == NULL) {
+        return NULL;
+    }
+    for (int i = 0; i < t->nparams; i++) {
+        PyObject *a = sub(self, t->params[i]);
+        if (a == NULL) {
+            Py_DECREF(tup);
+            return NULL;
+        }
+        PyTuple_SET_ITEM(tup, i, a);
+    }
+    return tup;
+}
+
+static PyObject *ct_result(PyObject *self, void *closure)
+{
+    const tdmF_Type *t = fn_of(((tdmP_CType *)self)->type);
+    (void)closure;
+    if (t == NULL) {
+        PyErr_SetString(PyExc_AttributeError, "result: not a function ctype");
+        return NULL;
+    }
+    return sub(self, t->base);
+}
+
+static PyObject *ct_ellipsis(PyObject *self, void *closure)
+{
+    const tdmF_Type *t = fn_of(((tdmP_CType *)self)->type);
+    (void)closure;
+    if (t == NULL) {
+        PyErr_SetString(PyExc_AttributeError, "ellipsis: not a function ctype");
+        return NULL;
+    }
+    return PyBool_FromLong((t->flags & TDMF_VARIADIC) != 0);
+}
+
+static PyGetSetDef ctype_getset[] = {
+    {"kind", ct_kind, NULL, NULL, NULL},
+    {"cname", ct_cname, NULL, NULL, NULL},
+    {"item", ct_item, NULL, NULL, NULL},
+    {"length", ct_length, NULL, NULL, NULL},
+    {"fields", ct_fields, NULL, NULL, NULL},
+    {"args", ct_args, NULL, NULL, NULL},
+    {"result", ct_result, NULL, NULL, NULL},
+    {"ellipsis", ct_ellipsis, NULL, NULL, NULL},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
+static PyType_Slot ctype_slots[] = {
+    {Py_tp_dealloc, ctype_dealloc},
+    {Py_tp_repr, ctype_repr},
+    {Py_tp_richcompare, ctype_richcompare},
+    {Py_tp_hash, ctype_hash},
+    {Py_tp_getset, ctype_getset},
+    {Py_tp_doc, (void *)"A C type (cffi's CType)."},
+    {0, NULL},
+};
+
+static PyType_Spec ctype_spec = {
+    "tandem.CType", sizeof(tdmP_CType), 0, Py_TPFLAGS_DEFAULT, ctype_slots,
+};
+
+/* ---- ffi.buffer ------------------------------------------------------------ */
+
+typedef struct Buffer {
+    PyObject_HEAD
+    PyObject *cdata;            /* strong: keeps the memory alive */
+    char *p;                    /* borrowed: the cdata's memory */
+    Py_ssize_t size;
+} Buffer;
+
+PyObject *tdmP_buffer_new(tdmP_FFIState *fs, PyObject *cdata, Py_ssize_t size)
+{
+    tdmF_CData *cd;
+    size_t known;
+    char tn[160];
+    Buffer *b;
+    if (!tdmP_is_cdata(cdata)) {
+        return PyErr_Format(PyExc_TypeError, "buffer(): expected a cdata, got a '%.60s' object",
+                            Py_TYPE(cdata)->tp_name);
+    }
+    cd = ((tdmP_CData *)cdata)->cd;
+    if (cd->type->kind == TDMF_PTR) {
+        known = cd->type->base->size;
+        if (cd->type->base->kind == TDMF_VOID || cd->type->base->kind == TDMF_FUNC) {
+            known = 0;
+        }
+    } else if (cd->type->kind == TDMF_ARRAY || cd->type->kind == TDMF_STRUCT ||
+               cd->type->kind == TDMF_UNION) {
+        known = tdmF_cd_size(cd);
+    } else {
+        return PyErr_Format(PyExc_TypeError, "buffer(): expected a pointer or array cdata, got "
+                            "cdata '%s'", tdmF_typename(cd->type, tn, sizeof tn));
+    }
+    if (size < 0) {
+        if (known == 0) {
+            return PyErr_Format(PyExc_TypeError, "buffer(): cdata '%s' needs a size",
+                                tdmF_typename(cd->type, tn, sizeof tn));
+        }
+        size = (Py_ssize_t)known;
+    } else if (cd->type->kind != TDMF_PTR && (size_t)size > known) {
+        return PyErr_Format(PyExc_ValueError, "buffer(): size %zd exceeds the object's %zu "
+                            "bytes", size, known);
+    }
+    if (tdmF_cd_address(cd) == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "buffer(): NULL pointer");
+        return NULL;
+    }
+    b = PyObject_GC_New(Buffer, fs->buffer_type);
+    if (b == NULL) {
+        return NULL;
+    }
+    b->cdata = Py_NewRef(cdata);
+    b->p = tdmF_cd_address(cd);
+    b->size = size;
+    PyObject_GC_Track(b);
+    return (PyObject *)b;
+}
+
+static int buf_traverse(PyObject *self, visitproc visit, void *arg)
+{
+    Py_VISIT(Py_TYPE(self));
+    Py_VISIT(((Buffer *)self)->cdata);
+    return 0;
+}
+
+static int buf_clear(PyObject *self)
+{
+    Py_CLEAR(((Buffer *)self)->cdata);
+    return 0;
+}
+
+static void buf_dealloc(PyObject *self)
+{
+    PyTypeObject *tp = Py_TYPE(self);
+    PyObject_GC_UnTrack(self);
+    buf_clear(self);
+    tp->tp_free(self);
+    Py_DECREF(tp);
+}
+
+static int buf_getbuffer(PyObject *self, Py_buffer *view, int flags)
+{
+    Buffer *b = (Buffer *)self;
+    if (b->cdata == NULL) {
+        PyErr_SetString(PyExc_ValueError, "buffer released");
+        return -1;
+    }
+    return PyBuffer_FillInfo(view, self, b->p, b->size, 0, flags);
+}
+
+static Py_ssize_t buf_length(PyObject *self)
+{
+    return ((Buffer *)self)->size;
+}
+
+static PyObject *buf_subscript(PyObject *self, PyObject *key)
+{
+    Buffer *b = (Buffer *)self;
+    if (PySlice_Check(key)) {
+        Py_ssize_t start, stop, step, n;
+        if (PySlice_Unpack(key, &start, &stop, &step) < 0) {
+            return NULL;
+        }
+        n = PySlice_AdjustIndices(b->size, &start, &stop, step);
+        if (step == 1) {
+            return PyBytes_FromStringAndSize(b->p + start, n);
+        }
+        PyObject *r = PyBytes_FromStringAndSize(NULL, n);
+        if (r != NULL) {
+            for (Py_ssize_t i = 0; i < n; i++) {
+                PyBytes_AS_STRING(r)[i] = b->p[start + i * step];
+            }
+        }
+        return r;
+    }
+    Py_ssize_t i = PyNumber_AsSsize_t(key, PyExc_IndexError);
+    if (i == -1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    if (i < 0) {
+        i += b->size;
+    }
+    if (i < 0 || i >= b->size) {
+        PyErr_SetString(PyExc_IndexError, "buffer index out of range");
+        return NULL;
+    }
+    return PyBytes_FromStringAndSize(b->p + i, 1);
+}
+
+static int buf_ass_subscript(PyObject *self, PyObject *key, PyObject *value)
+{
+    Buffer *b = (Buffer *)self;
+    Py_buffer src;
+    Py_ssize_t start, stop, step, n;
+    int rc = 0;
+    if (value == NULL) {
+        PyErr_SetString(PyExc_TypeError, "buffer items cannot be deleted");
+        return -1;
+    }
+    if (!PySlice_Check(key)) {
+        Py_ssize_t i = PyNumber_AsSsize_t(key, PyExc_IndexError);
+        if (i == -1 && PyErr_Occurred()) {
+            return -1;
+        }
+        start = i < 0 ? i + b->size : i;
+        if (start < 0 || start >= b->size) {
+            PyErr_SetString(PyExc_IndexError, "buffer index out of range");
+            return -1;
+        }
+        stop = start + 1;
+        step = 1;
+        n = 1;
+    } else {
+        if (PySlice_Unpack(key, &start, &stop, &step) < 0) {
+            return -1;
+        }
+        n = PySlice_AdjustIndices(b->size, &start, &stop, step);
+    }
+    if (PyObject_GetBuffer(value, &src, PyBUF_SIMPLE) < 0) {
+        return -1;
+    }
+    if (src.len != n) {
+        PyErr_Format(PyExc_ValueError, "buffer assignment: need %zd bytes, got %zd", n, src.len);
+        rc = -1;
+    } else {
+        for (Py_ssize_t i = 0; i < n; i++) {
+            b->p[start + i * step] = ((char *)src.buf)[i];
+        }
+    }
+    PyBuffer_Release(&src);
+    return rc;
+}
+
+static PyObject *buf_repr(PyObject *self)
+{
+    Buffer *b = (Buffer *)self;
+    return PyUnicode_FromFormat("<tandem.buffer of %zd bytes at %p>", b->size, b->p);
+}
+
+static PyType_Slot buf_slots[] = {
+    {Py_tp_dealloc, buf_dealloc},
+    {Py_tp_traverse, buf_traverse},
+    {Py_tp_clear, buf_clear},
+    {Py_tp_repr, buf_repr},
+    {Py_bf_getbuffer, buf_getbuffer},
+    {Py_mp_length, buf_length},
+    {Py_sq_length, buf_length},
+    {Py_mp_subscript, buf_subscript},
+    {Py_mp_ass_subscript, buf_ass_subscript},
+    {Py_tp_doc, (void *)"The raw memory of a cdata (ffi.buffer)."},
+    {0, NULL},
+};
+
+static PyType_Spec buf_spec = {
+    "tandem.buffer", sizeof(Buffer), 0, Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC, buf_slots,
+};
+
+int tdmP_ctype_init_types(PyObject *fm, tdmP_FFIState *fs)
+{
+    fs->ctype_type = (PyTypeObject *)PyType_FromModuleAndSpec(fm, &ctype_spec, NULL);
+    if (fs->ctype_type == NULL) {
+        return -1;
+    }
+    fs->buffer_type = (PyTypeObject *)PyType_FromModuleAndSpec(fm, &buf_spec, NULL);
+    return fs->buffer_type ? 0 : -1;
+}

@@ -1,0 +1,832 @@
+/*
+ * pffi_module.c — tandem.FFI (cffi's FFI object), the Lib type of dlopen,
+ * the tandem._ffi state module, the choice of registry and the lock.
+ *
+ * Which registry: FFI(lua) shares the LuaRuntime's (rt->ffi, the one
+ * `require "tandem.ffi"` uses in that runtime); FFI() in a Python hosted by
+ * a lua5.4 (the pinned host runtime) shares the host's; otherwise FFI() gets
+ * a private runtime with only the C language attached. All FFI objects of a
+ * runtime share declarations, libraries and prepared signatures.
+ */
+#include "pffi.h"     /* Python.h first */
+#include <dlfcn.h>
+#include <string.h>
+#include "padapter.h"
+
+static void err_init(tdmF_Err *e)
+{
+    e->status = TDM_OK;
+    e->msg[0] = '\0';
+    memset(&e->cb, 0, sizeof e->cb);
+}
+
+int tdmP_ffi_lock(tdm_Runtime *rt)
+{
+    if (!tdmR_trylock(rt)) {
+        if (rt->pinned && !tdmR_held(rt)) {
+            PyErr_SetString(PyExc_RuntimeError, "tandem.ffi: the runtime belongs to its host "
+                            "Lua thread; use the ffi from that thread");
+            return -1;
+        }
+        Py_BEGIN_ALLOW_THREADS
+        tdmR_lock(rt);
+        Py_END_ALLOW_THREADS
+    }
+    if (rt->haspending) {
+        tdmR_drain(rt, TDM_LANG_C);
+    }
+    return 0;
+}
+
+/* ---- types from strings, CTypes and cdata ------------------------------- */
+
+const tdmF_Type *tdmP_ffi_get_type(tdmP_FFI *f, PyObject *ct, const char *what, int cdata_ok)
+{
+    tdmP_FFIState *fs = tdmP_ffi_state((PyObject *)f);
+    PyObject *hit, *ctype;
+    const tdmF_Type *t;
+    const char *s;
+    Py_ssize_t n;
+    tdmF_Err err;
+    int st;
+    if (Py_TYPE(ct) == fs->ctype_type) {
+        if (((tdmP_CType *)ct)->rt->ffi != f->R) {
+            PyErr_SetString(PyExc_ValueError, "ctype of another ffi registry");
+            return NULL;
+        }
+        return ((tdmP_CType *)ct)->type;
+    }
+    if (cdata_ok && tdmP_is_cdata(ct)) {
+        return ((tdmP_CData *)ct)->cd->type;
+    }
+    if (!PyUnicode_Check(ct)) {
+        PyErr_Format(PyExc_TypeError, "%s: expected a C type string or a ctype%s, got a "
+                     "'%.60s' object", what, cdata_ok ? " or cdata" : "", Py_TYPE(ct)->tp_name);
+        return NULL;
+    }
+    hit = PyDict_GetItemWithError(f->parsed, ct);          /* borrowed */
+    if (hit != NULL) {
+        return ((tdmP_CType *)hit)->type;
+    }
+    if (PyErr_Occurred() || (s = PyUnicode_AsUTF8AndSize(ct, &n)) == NULL) {
+        return NULL;
+    }
+    err_init(&err);
+    if (tdmP_ffi_lock(f->rt) < 0) {
+        return NULL;
+    }
+    st = tdmF_parse_type(f->R, s, (size_t)n, what, &t, &err);
+    tdmR_unlock(f->rt);
+    if (st != TDM_OK) {
+        tdmP_ffi_raise(fs, f->rt, &err, fs->CDefError);
+        return NULL;
+    }
+    ctype = tdmP_ctype_new(fs, f, f->rt, t);
+    if (ctype == NULL || PyDict_SetItem(f->parsed, ct, ctype) < 0) {
+        Py_XDECREF(ctype);
+        return NULL;
+    }
+    Py_DECREF(ctype);
+    return t;
+}
+
+/* ---- FFI object ----------------------------------------------------------- */
+
+static PyObject *ffi_make(PyTypeObject *type, tdm_Runtime *rt, PyObject *runtime)
+{
+    tdmP_FFIState *fs = PyType_GetModuleState(type);
+    tdmP_FFI *f;
+    char msg[256];
+    int st;
+    tdmF_CData *nul;
+    tdmF_Err err;
+    if (tdmP_ffi_lock(rt) < 0) {
+        return NULL;
+    }
+    st = tdmF_attach(rt, msg, sizeof msg);
+    if (st == TDM_OK) {
+        tdmP_ffi_hooks(rt->ffi);
+    }
+    tdmR_unlock(rt);
+    if (st != TDM_OK) {
+        return PyErr_Format(PyExc_MemoryError, "tandem.FFI: %s", msg);
+    }
+    f = (tdmP_FFI *)type->tp_alloc(type, 0);
+    if (f == NULL) {
+        return NULL;
+    }
+    f->rt = rt;
+    tdmR_incref(rt);
+    f->R = rt->ffi;
+    f->runtime = Py_XNewRef(runtime);
+    if ((f->types = PyDict_New()) == NULL || (f->parsed = PyDict_New()) == NULL) {
+        Py_DECREF(f);
+        return NULL;
+    }
+    err_init(&err);
+    nul = tdmF_cd_alloc(f->R, tdmF_ptr(f->R, tdmF_base(f->R, TDMF_T_VOID), &err), 8, &err);
+    if (nul == NULL || (f->null = tdmP_cd_new(fs, rt, nul, 0)) == NULL) {
+        Py_DECREF(f);
+        return nul ? NULL : PyErr_NoMemory();
+    }
+    return (PyObject *)f;
+}
+
+static PyObject *ffi_new_obj(PyTypeObject *type, PyObject *args, PyObject *kw)
+{
+    static char *kwlist[] = {(char *)"runtime", NULL};
+    tdmP_FFIState *fs = PyType_GetModuleState(type);
+    PyObject *runtime = Py_None, *res;
+    tdm_Runtime *rt = NULL;
+    int private = 0;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "|O:FFI", kwlist, &runtime)) {
+        return NULL;
+    }
+    if (runtime != Py_None) {
+        if (!PyObject_TypeCheck(runtime, fs->runtime_type)) {
+            return PyErr_Format(PyExc_TypeError, "FFI(runtime): expected a LuaRuntime, got a "
+                                "'%.60s' object", Py_TYPE(runtime)->tp_name);
+        }
+        rt = ((tdmP_Runtime *)runtime)->rt;
+        if (rt == NULL || ((tdmP_Runtime *)runtime)->closed) {
+            PyErr_SetString(PyExc_ValueError, "FFI(runtime): the LuaRuntime is closed");
+            return NULL;
+        }
+    } else {
+        rt = tdmP_current_rt();
+        if (rt == NULL || !rt->pinned) {
+            PyObject *m = PyImport_ImportModule("tandem._tandem");
+            tdmP_Module *ms = m ? tdmP_modstate(m) : NULL;
+            rt = ms && ms->host ? ((tdmP_Runtime *)ms->host)->rt : NULL;
+            Py_XDECREF(m);
+            PyErr_Clear();
+        }
+        if (rt == NULL) {
+            if ((rt = tdmR_new()) == NULL) {
+                return PyErr_NoMemory();
+            }
+            private = 1;
+        }
+        runtime = NULL;
+    }
+    res = ffi_make(type, rt, runtime);
+    if (private) {
+        tdmR_decref(rt);            /* the FFI object holds its own reference */
+    }
+    return res;
+}
+
+PyObject *tdmP_ffi_for_runtime(PyObject *tandem_module, tdm_Runtime *rt)
+{
+    tdmP_FFIState *fs = tdmP_ffi_state_of(tandem_module);
+    return fs ? ffi_make(fs->ffi_type, rt, NULL) : NULL;
+}
+
+static int ffi_traverse(PyObject *self, visitproc visit, void *arg)
+{
+    tdmP_FFI *f = (tdmP_FFI *)self;
+    Py_VISIT(Py_TYPE(self));
+    Py_VISIT(f->types);
+    Py_VISIT(f->parsed);
+    Py_VISIT(f->null);
+    Py_VISIT(f->runtime);
+    return 0;
+}
+
+static int ffi_clear(PyObject *self)
+{
+    tdmP_FFI *f = (tdmP_FFI *)self;
+    Py_CLEAR(f->types);
+    Py_CLEAR(f->parsed);
+    Py_CLEAR(f->null);
+    Py_CLEAR(f->runtime);
+    return 0;
+}
+
+static void ffi_dealloc(PyObject *self)
+{
+    tdmP_FFI *f = (tdmP_FFI *)self;
+    PyTypeObject *tp = Py_TYPE(self);
+    PyObject_GC_UnTrack(self);
+    ffi_clear(self);
+    if (f->rt != NULL) {
+        tdmR_decref(f->rt);
+    }
+    tp->tp_free(self);
+    Py_DECREF(tp);
+}
+
+/* ---- declarations and libraries ----------------------------------------- */
+
+static PyObject *ffi_cdef(PyObject *self, PyObject *args, PyObject *kw)
+{
+    static char *kwlist[] = {(char *)"csource", (char *)"override", (char *)"packed",
+                             (char *)"pack", NULL};
+    tdmP_FFI *f = (tdmP_FFI *)self;
+    const char *src;
+    Py_ssize_t n;
+    int override = 0, packed = 0, pack = 0, st;
+    tdmF_Err err;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "s#|ppi:cdef", kwlist, &src, &n, &override,
+                                     &packed, &pack)) {
+        return NULL;
+    }
+    if (packed || pack) {
+        PyErr_SetString(PyExc_NotImplementedError, "cdef: packed structs are not supported");
+        return NULL;
+    }
+    err_init(&err);
+    if (tdmP_ffi_lock(f->rt) < 0) {
+        return NULL;
+    }
+    st = tdmF_cdef(f->R, src, (size_t)n, &err);
+    tdmR_unlock(f->rt);
+    if (st != TDM_OK) {
+        return tdmP_ffi_raise(tdmP_ffi_state(self), f->rt, &err,
+                              tdmP_ffi_state(self)->CDefError);
+    }
+    Py_RETURN_NONE;
+}
+
+/* ---- new, cast, typeof, sizes --------------------------------------------- */
+
+/* Fill the object of type t at addr (nelem elements for [?]) from init. */
+static int fill(tdmP_FFI *f, const tdmF_Type *t, void *addr, int64_t nelem, PyObject *init,
+                tdmF_Err *err)
+{
+    if (t->kind == TDMF_ARRAY && PyUnicode_Check(init) &&
+        t->base == tdmF_base(f->R, TDMF_T_WCHAR)) {
+        Py_ssize_t n = PyUnicode_GetLength(init);
+        int64_t cap = t->length >= 0 ? t->length : nelem;
+        if (n > cap) {
+            return tdmF_seterr(err, TDM_ERRTYPE, "initializer str of length %zd is too long "
+                               "for %lld wchar_t", n, (long long)cap);
+        }
+        for (Py_ssize_t i = 0; i < n; i++) {
+            ((int32_t *)addr)[i] = (int32_t)PyUnicode_READ_CHAR(init, i);
+        }
+        return TDM_OK;
+    }
+    if (t->kind == TDMF_ARRAY && t->length < 0) {
+        const tdmF_Type *et = t->base;
+        PyObject *seq;
+        Py_ssize_t i, n;
+        int st = TDM_OK;
+        if (PyBytes_Check(init) && et->size == 1) {
+            if (PyBytes_GET_SIZE(init) > nelem) {
+                return tdmF_seterr(err, TDM_ERRTYPE, "initializer bytes of length %zd is too "
+                                   "long for %lld elements", PyBytes_GET_SIZE(init),
+                                   (long long)nelem);
+            }
+            memcpy(addr, PyBytes_AS_STRING(init), (size_t)PyBytes_GET_SIZE(init));
+            return TDM_OK;
+        }
+        if (!PyList_Check(init) && !PyTuple_Check(init)) {
+            return tdmF_seterr(err, TDM_ERRTYPE, "initializer for an array must be a list, a "
+                               "tuple%s, not '%.60s'", et->size == 1 ? " or bytes" : "",
+                               Py_TYPE(init)->tp_name);
+        }
+        seq = PySequence_Fast(init, "");
+        if (seq == NULL) {
+            return tdmF_seterr(err, TDM_ERRRUN, "bad initializer");
+        }
+        n = PySequence_Fast_GET_SIZE(seq);
+        for (i = 0; i < n && i < nelem && st == TDM_OK; i++) {
+            st = tdmP_ffi_to_c(f->R, et, PySequence_Fast_GET_ITEM(seq, i),
+                               (char *)addr + (size_t)i * et->size, TDMF_CV_STORE, err);
+            if (st != TDM_OK && !(st == TDM_ERRRUN && PyErr_Occurred())) {
+                tdmF_err_prefix(err, "element %zd: ", i);
+            }
+        }
+        Py_DECREF(seq);
+        return st;
+    }
+    return tdmP_ffi_to_c(f->R, t, init, addr, TDMF_CV_STORE, err);
+}
+
+static PyObject *ffi_new(PyObject *self, PyObject *args, PyObject *kw)
+{
+    static char *kwlist[] = {(char *)"cdecl", (char *)"init", NULL};
+    tdmP_FFI *f = (tdmP_FFI *)self;
+    tdmP_FFIState *fs = tdmP_ffi_state(self);
+    PyObject *ct, *init = Py_None;
+    const tdmF_Type *t, *target;
+    tdmF_CData *cd;
+    tdmF_Err err;
+    int64_t nelem = -1;
+    char tn[160];
+    void *addr;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "O|O:new", kwlist, &ct, &init) ||
+        (t = tdmP_ffi_get_type(f, ct, "new", 0)) == NULL) {
+        return NULL;
+    }
+    if (t->kind != TDMF_PTR && t->kind != TDMF_ARRAY) {
+        return PyErr_Format(PyExc_TypeError, "expected a pointer or array ctype, got '%s'",
+                            tdmF_typename(t, tn, sizeof tn));
+    }
+    target = t->kind == TDMF_PTR ? t->base : t;
+    if (t->kind == TDMF_ARRAY && t->length < 0) {
+        if (PyLong_Check(init)) {
+            nelem = PyLong_AsLongLong(init);
+            if (nelem < 0) {
+                if (!PyErr_Occurred()) {
+                    PyErr_SetString(PyExc_ValueError, "new: negative array length");
+                }
+                return NULL;
+            }
+            init = Py_None;
+        } else if (PyBytes_Check(init) && t->base->size == 1) {
+            nelem = PyBytes_GET_SIZE(init) + 1;
+        } else if (PyUnicode_Check(init) && t->base == tdmF_base(f->R, TDMF_T_WCHAR)) {
+            nelem = PyUnicode_GetLength(init) + 1;
+        } else if (PyList_Check(init) || PyTuple_Check(init)) {
+            nelem = PySequence_Size(init);
+        } else {
+            return PyErr_Format(PyExc_TypeError, "new '%s': needs a length or a list, tuple "
+                                "or bytes initializer", tdmF_typename(t, tn, sizeof tn));
+        }
+    }
+    err_init(&err);
+    if (target->kind == TDMF_VOID || target->kind == TDMF_FUNC) {
+        return PyErr_Format(PyExc_TypeError, "cannot instantiate ctype '%s' of unknown size",
+                            tdmF_typename(target, tn, sizeof tn));
+    }
+    if (tdmF_new(f->R, t, nelem, TDMF_NEW_POINTEE, NULL, &cd, &err) != TDM_OK) {
+        return tdmP_ffi_raise(fs, f->rt, &err, NULL);
+    }
+    addr = t->kind == TDMF_PTR ? *(void **)cd->addr : cd->addr;
+    if (init != Py_None && fill(f, target, addr, nelem, init, &err) != TDM_OK) {
+        tdmP_cd_release(f->rt, cd);
+        if (!(err.status == TDM_ERRRUN && PyErr_Occurred())) {
+            tdmF_err_prefix(&err, "new '%s': ", tdmF_typename(t, tn, sizeof tn));
+        }
+        return tdmP_ffi_raise(fs, f->rt, &err, NULL);
+    }
+    return tdmP_cd_new(fs, f->rt, cd, TDMP_CD_OWNING);
+}
+
+static PyObject *ffi_cast(PyObject *self, PyObject *args)
+{
+    tdmP_FFI *f = (tdmP_FFI *)self;
+    tdmP_FFIState *fs = tdmP_ffi_state(self);
+    PyObject *ct, *val;
+    const tdmF_Type *t;
+    tdmF_CData *cd = NULL;
+    tdm_Value v;
+    tdmF_Err err;
+    int st;
+    if (!PyArg_ParseTuple(args, "OO:cast", &ct, &val) ||
+        (t = tdmP_ffi_get_type(f, ct, "cast", 0)) == NULL) {
+        return NULL;
+    }
+    if (PyBytes_Check(val) && PyBytes_GET_SIZE(val) == 1) {
+        v = tdm_int((unsigned char)PyBytes_AS_STRING(val)[0]);
+    } else if (PyLong_Check(val) && !PyBool_Check(val)) {
+        /* C rule: wrap modulo 2^64 */
+        unsigned long long u = PyLong_AsUnsignedLongLongMask(val);
+        if (u == (unsigned long long)-1 && PyErr_Occurred()) {
+            return NULL;
+        }
+        v = tdm_int((int64_t)u);
+    } else if (tdmP_ffi_value(f->R, val, &v) < 0) {
+        return NULL;
+    }
+    err_init(&err);
+    /* the lock guards only the count of a cdata the result will keep */
+    tdmF_CData *src = tdmF_cd_of(&v);
+    int locked = src != NULL && (src->type->kind == TDMF_ARRAY || src->keep != NULL);
+    if (locked && tdmP_ffi_lock(f->rt) < 0) {
+        return NULL;
+    }
+    st = tdmF_cast(f->R, t, &v, &cd, &err);
+    tdmF_value_release(f->R, &v);
+    if (locked) {
+        tdmR_unlock(f->rt);
+    }
+    if (st != TDM_OK) {
+        return tdmP_ffi_raise(fs, f->rt, &err, PyExc_TypeError);
+    }
+    return tdmP_cd_new(fs, f->rt, cd, 0);
+}
+
+static PyObject *ffi_typeof(PyObject *self, PyObject *ct)
+{
+    tdmP_FFI *f = (tdmP_FFI *)self;
+    const tdmF_Type *t = tdmP_ffi_get_type(f, ct, "typeof", 1);
+    char tn[160];
+    if (t == NULL) {
+        return NULL;
+    }
+    if (t->kind == TDMF_FUNC && PyUnicode_Check(ct)) {
+        return PyErr_Format(tdmP_ffi_state(self)->CDefError, "the type '%s' is a function "
+                            "type, not a pointer-to-function type",
+                            tdmF_typename(t, tn, sizeof tn));
+    }
+    return tdmP_ctype_new(tdmP_ffi_state(self), f, f->rt, t);
+}
+
+static PyObject *ffi_sizeof(PyObject *self, PyObject *ct)
+{
+    tdmP_FFI *f = (tdmP_FFI *)self;
+    const tdmF_Type *t = tdmP_ffi_get_type(f, ct, "sizeof", 1);
+    tdmF_Err err;
+    if (t == NULL) {
+        return NULL;
+    }
+    if (tdmP_is_cdata(ct)) {
+        return PyLong_FromSize_t(tdmF_cd_size(((tdmP_CData *)ct)->cd));
+    }
+    err_init(&err);
+    if (tdmF_sized(t, "sizeof", &err) != TDM_OK) {
+        return tdmP_ffi_raise(tdmP_ffi_state(self), f->rt, &err, tdmP_ffi_state(self)->FFIError);
+    }
+    return PyLong_FromSize_t(t->size);
+}
+
+static PyObject *ffi_alignof(PyObject *self, PyObject *ct)
+{
+    tdmP_FFI *f = (tdmP_FFI *)self;
+    const tdmF_Type *t = tdmP_ffi_get_type(f, ct, "alignof", 1);
+    tdmF_Err err;
+    if (t == NULL) {
+        return NULL;
+    }
+    err_init(&err);
+    if (t->kind != TDMF_ARRAY && tdmF_sized(t, "alignof", &err) != TDM_OK) {
+        return tdmP_ffi_raise(tdmP_ffi_state(self), f->rt, &err, tdmP_ffi_state(self)->FFIError);
+    }
+    return PyLong_FromSize_t(t->align);
+}
+
+/* offsetof(ct, field, ...): fields chained through nested structs; an int
+   indexes an array. */
+static PyObject *ffi_offsetof(PyObject *self, PyObject *args)
+{
+    tdmP_FFI *f = (tdmP_FFI *)self;
+    tdmP_FFIState *fs = tdmP_ffi_state(self);
+    Py_ssize_t n = PyTuple_GET_SIZE(args), i;
+    const tdmF_Type *t;
+    size_t total = 0;
+    tdmF_Err err;
+    if (n < 2) {
+        PyErr_SetString(PyExc_TypeError, "offsetof(ctype, field, ...) needs a field");
+        return NULL;
+    }
+    if ((t = tdmP_ffi_get_type(f, PyTuple_GET_ITEM(args, 0), "offsetof", 0)) == NULL) {
+        return NULL;
+    }
+    err_init(&err);
+    for (i = 1; i < n; i++) {
+        PyObject *k = PyTuple_GET_ITEM(args, i);
+        if (PyLong_Check(k) && (t->kind == TDMF_ARRAY || t->kind == TDMF_PTR)) {
+            Py_ssize_t idx = PyLong_AsSsize_t(k);
+            if (idx == -1 && PyErr_Occurred()) {
+                return NULL;
+            }
+            t = t->base;
+            total += (size_t)idx * t->size;
+            continue;
+        }
+        const char *name = PyUnicode_Check(k) ? PyUnicode_AsUTF8(k) : NULL;
+        size_t off = 0;
+        const tdmF_Field *fld;
+        if (name == NULL) {
+            PyErr_SetString(PyExc_TypeError, "offsetof: field names must be str");
+            return NULL;
+        }
+        if (tdmF_offsetof(f->R, t, name, &off, &err) != TDM_OK) {
+            return tdmP_ffi_raise(fs, f->rt, &err, PyExc_KeyError);
+        }
+        size_t o2 = 0;
+        fld = tdmF_field_find(t, name, &o2);
+        total += off;
+        t = fld->type;
+    }
+    return PyLong_FromSize_t(total);
+}
+
+static PyObject *ffi_callback(PyObject *self, PyObject *args, PyObject *kw)
+{
+    static char *kwlist[] = {(char *)"cdecl", (char *)"python_callable", (char *)"error",
+                             (char *)"onerror", NULL};
+    tdmP_FFI *f = (tdmP_FFI *)self;
+    PyObject *ct, *fn = Py_None, *error = Py_None, *onerror = Py_None;
+    const tdmF_Type *t;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "O|OOO:callback", kwlist, &ct, &fn, &error,
+                                     &onerror)) {
+        return NULL;
+    }
+    if (fn == Py_None) {
+        /* decorator form: ffi.callback(ct, error=..., onerror=...)(fn) */
+        PyObject *functools = PyImport_ImportModule("functools"), *partial, *meth, *r = NULL;
+        if (functools == NULL) {
+            return NULL;
+        }
+        partial = PyObject_GetAttrString(functools, "partial");
+        meth = PyObject_GetAttrString(self, "_callback_deco");
+        if (partial && meth) {
+            r = PyObject_CallFunction(partial, "OOOO", meth, ct, error, onerror);
+        }
+        Py_XDECREF(partial);
+        Py_XDECREF(meth);
+        Py_DECREF(functools);
+        return r;
+    }
+    if ((t = tdmP_ffi_get_type(f, ct, "callback", 0)) == NULL) {
+        return NULL;
+    }
+    if (!PyCallable_Check(fn)) {
+        return PyErr_Format(PyExc_TypeError, "callback: expected a callable, got a '%.60s' "
+                            "object", Py_TYPE(fn)->tp_name);
+    }
+    if (onerror != Py_None && !PyCallable_Check(onerror)) {
+        PyErr_SetString(PyExc_TypeError, "callback: onerror must be callable");
+        return NULL;
+    }
+    return tdmP_ffi_callback(f, t, fn, error, onerror == Py_None ? NULL : onerror);
+}
+
+static PyObject *ffi_callback_deco(PyObject *self, PyObject *args)
+{
+    PyObject *ct, *error, *onerror, *fn;
+    if (!PyArg_ParseTuple(args, "OOOO", &ct, &error, &onerror, &fn)) {
+        return NULL;
+    }
+    PyObject *a = Py_BuildValue("(OO)", ct, fn);
+    PyObject *k = Py_BuildValue("{sOsO}", "error", error, "onerror", onerror);
+    PyObject *r = a && k ? ffi_callback(self, a, k) : NULL;
+    Py_XDECREF(a);
+    Py_XDECREF(k);
+    return r;
+}
+
+static PyObject *ffi_gc(PyObject *self, PyObject *args, PyObject *kw)
+{
+    static char *kwlist[] = {(char *)"cdata", (char *)"destructor", (char *)"size", NULL};
+    PyObject *o, *d;
+    Py_ssize_t size = 0;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "OO|n:gc", kwlist, &o, &d, &size)) {
+        return NULL;
+    }
+    if (!tdmP_is_cdata(o)) {
+        PyErr_SetString(PyExc_TypeError, "gc(): expected a cdata");
+        return NULL;
+    }
+    return tdmP_ffi_gc((tdmP_FFI *)self, o, d, size);
+}
+
+static PyObject *ffi_new_handle(PyObject *self, PyObject *obj)
+{
+    return tdmP_ffi_new_handle((tdmP_FFI *)self, obj);
+}
+
+static PyObject *ffi_from_handle(PyObject *self, PyObject *p)
+{
+    return tdmP_ffi_from_handle((tdmP_FFI *)self, p);
+}
+
+static PyObject *ffi_getctype(PyObject *self, PyObject *args)
+{
+    tdmP_FFI *f = (tdmP_FFI *)self;
+    PyObject *ct;
+    const char *repl = "";
+    const tdmF_Type *t;
+    char buf[256];
+    if (!PyArg_ParseTuple(args, "O|s:getctype", &ct, &repl) ||
+        (t = tdmP_ffi_get_type(f, ct, "getctype", 1)) == NULL) {
+        return NULL;
+    }
+    return PyUnicode_FromString(tdmF_declname(t, repl[0] ? repl : NULL, buf, sizeof buf));
+}
+
+static PyObject *ffi_release(PyObject *self, PyObject *o)
+{
+    (void)self;
+    (void)o;
+    Py_RETURN_NONE;
+}
+
+static PyObject *ffi_get_errno(PyObject *self, void *closure)
+{
+    (void)self;
+    (void)closure;
+    return PyLong_FromLong(tdmF_errno());
+}
+
+static int ffi_set_errno(PyObject *self, PyObject *v, void *closure)
+{
+    (void)self;
+    (void)closure;
+    long e = v ? PyLong_AsLong(v) : 0;
+    if (e == -1 && PyErr_Occurred()) {
+        return -1;
+    }
+    tdmF_set_errno((int)e);
+    return 0;
+}
+
+static PyObject *ffi_get_null(PyObject *self, void *closure)
+{
+    (void)closure;
+    return Py_NewRef(((tdmP_FFI *)self)->null);
+}
+
+static PyGetSetDef ffi_getset[] = {
+    {"errno", ffi_get_errno, ffi_set_errno, "errno as the last C call of this thread left it.",
+     NULL},
+    {"NULL", ffi_get_null, NULL, "A 'void *' cdata with address 0.", NULL},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
+static PyMethodDef ffi_methods[] = {
+    {"cdef", (PyCFunction)(void (*)(void))ffi_cdef, METH_VARARGS | METH_KEYWORDS,
+     "cdef(source): declare C functions, types, variables and constants."},
+    {"dlopen", tdmP_ffi_dlopen, METH_VARARGS,
+     "dlopen(name[, flags]): load a library (None: the C library)."},
+    {"dlclose", tdmP_ffi_dlclose, METH_O, "Libraries stay loaded until the registry is freed."},
+    {"new", (PyCFunction)(void (*)(void))ffi_new, METH_VARARGS | METH_KEYWORDS,
+     "new(cdecl[, init]): allocate zeroed C memory owned by the returned cdata."},
+    {"cast", ffi_cast, METH_VARARGS, "cast(cdecl, value): C conversion rules."},
+    {"typeof", ffi_typeof, METH_O, "typeof(cdecl or cdata) -> CType."},
+    {"sizeof", ffi_sizeof, METH_O, NULL},
+    {"alignof", ffi_alignof, METH_O, NULL},
+    {"offsetof", ffi_offsetof, METH_VARARGS, "offsetof(cdecl, field, ...)"},
+    {"string", (PyCFunction)(void (*)(void))tdmP_ffi_string, METH_VARARGS | METH_KEYWORDS,
+     "string(cdata[, maxlen]) -> bytes (str for wchar_t, the name for an enum)."},
+    {"unpack", tdmP_ffi_unpack, METH_VARARGS, "unpack(cdata, length) -> bytes, str or list."},
+    {"buffer", tdmP_ffi_buffer, METH_VARARGS, "buffer(cdata[, size]): the raw memory."},
+    {"from_buffer", (PyCFunction)(void (*)(void))tdmP_ffi_from_buffer,
+     METH_VARARGS | METH_KEYWORDS,
+     "from_buffer([cdecl,] obj): a cdata over a Python buffer."},
+    {"memmove", (PyCFunction)(void (*)(void))tdmP_ffi_memmove, METH_VARARGS | METH_KEYWORDS, NULL},
+    {"addressof", tdmP_ffi_addressof, METH_VARARGS, "addressof(cdata, *fields_or_indexes)"},
+    {"callback", (PyCFunction)(void (*)(void))ffi_callback, METH_VARARGS | METH_KEYWORDS,
+     "callback(cdecl, fn=None, error=None, onerror=None); a decorator without fn."},
+    {"_callback_deco", ffi_callback_deco, METH_VARARGS, NULL},
+    {"gc", (PyCFunction)(void (*)(void))ffi_gc, METH_VARARGS | METH_KEYWORDS,
+     "gc(cdata, destructor): a new cdata calling destructor(cdata) when collected."},
+    {"new_handle", ffi_new_handle, METH_O, NULL},
+    {"from_handle", ffi_from_handle, METH_O, NULL},
+    {"getctype", ffi_getctype, METH_VARARGS, NULL},
+    {"release", ffi_release, METH_O, NULL},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyType_Slot ffi_slots[] = {
+    {Py_tp_new, ffi_new_obj},
+    {Py_tp_dealloc, ffi_dealloc},
+    {Py_tp_traverse, ffi_traverse},
+    {Py_tp_clear, ffi_clear},
+    {Py_tp_methods, ffi_methods},
+    {Py_tp_getset, ffi_getset},
+    {Py_tp_doc, (void *)"FFI([runtime]) — cffi's ABI-mode API over tandem's C type model.\n\n"
+                        "With a LuaRuntime, declarations are shared with `require \"tandem.ffi\"` "
+                        "in that runtime."},
+    {0, NULL},
+};
+
+static PyType_Spec ffi_spec = {
+    "tandem.FFI", sizeof(tdmP_FFI), 0, Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC, ffi_slots,
+};
+
+/* ---- the tandem._ffi state module ---------------------------------------------- */
+
+static int fm_traverse(PyObject *m, visitproc visit, void *arg)
+{
+    tdmP_FFIState *fs = PyModule_GetState(m);
+    Py_VISIT(fs->ffi_type);
+    Py_VISIT(fs->cdata_type);
+    Py_VISIT(fs->ctype_type);
+    Py_VISIT(fs->buffer_type);
+    Py_VISIT(fs->lib_type);
+    Py_VISIT(fs->FFIError);
+    Py_VISIT(fs->CDefError);
+    Py_VISIT(fs->handles);
+    Py_VISIT(fs->runtime_type);
+    return 0;
+}
+
+static int fm_clear(PyObject *m)
+{
+    tdmP_FFIState *fs = PyModule_GetState(m);
+    Py_CLEAR(fs->ffi_type);
+    Py_CLEAR(fs->cdata_type);
+    Py_CLEAR(fs->ctype_type);
+    Py_CLEAR(fs->buffer_type);
+    Py_CLEAR(fs->lib_type);
+    Py_CLEAR(fs->FFIError);
+    Py_CLEAR(fs->CDefError);
+    Py_CLEAR(fs->handles);
+    Py_CLEAR(fs->runtime_type);
+    return 0;
+}
+
+static void fm_free(void *m)
+{
+    fm_clear((PyObject *)m);
+}
+
+static int fm_exec(PyObject *fm)
+{
+    tdmP_FFIState *fs = PyModule_GetState(fm);
+    static const struct { const char *name; int value; } rtld[] = {
+        {"RTLD_LAZY", RTLD_LAZY}, {"RTLD_NOW", RTLD_NOW}, {"RTLD_GLOBAL", RTLD_GLOBAL},
+        {"RTLD_LOCAL", RTLD_LOCAL}, {"RTLD_NODELETE", RTLD_NODELETE},
+        {"RTLD_NOLOAD", RTLD_NOLOAD}, {"RTLD_DEEPBIND", RTLD_DEEPBIND},
+    };
+    fs->FFIError = PyErr_NewExceptionWithDoc("tandem.FFIError", "ffi.error: errors of the C "
+                                             "type model and of native calls.",
+                                             PyExc_Exception, NULL);
+    if (fs->FFIError == NULL) {
+        return -1;
+    }
+    fs->CDefError = PyErr_NewExceptionWithDoc("tandem.CDefError", "A bad C declaration or type "
+                                              "string (line:column in the message).",
+                                              fs->FFIError, NULL);
+    if (fs->CDefError == NULL || (fs->handles = PyDict_New()) == NULL) {
+        return -1;
+    }
+    if ((fs->ffi_type = (PyTypeObject *)PyType_FromModuleAndSpec(fm, &ffi_spec, NULL)) == NULL ||
+        tdmP_lib_init_type(fm, fs) < 0 ||
+        tdmP_cdata_init_type(fm, fs) < 0 || tdmP_ctype_init_types(fm, fs) < 0) {
+        return -1;
+    }
+    PyObject *d = fs->ffi_type->tp_dict;
+    if (PyDict_SetItemString(d, "error", fs->FFIError) < 0 ||
+        PyDict_SetItemString(d, "CDefError", fs->CDefError) < 0 ||
+        PyDict_SetItemString(d, "CData", (PyObject *)fs->cdata_type) < 0 ||
+        PyDict_SetItemString(d, "CType", (PyObject *)fs->ctype_type) < 0) {
+        return -1;
+    }
+    for (size_t i = 0; i < sizeof rtld / sizeof rtld[0]; i++) {
+        PyObject *v = PyLong_FromLong(rtld[i].value);
+        if (v == NULL || PyDict_SetItemString(d, rtld[i].name, v) < 0) {
+            Py_XDECREF(v);
+            return -1;
+        }
+        Py_DECREF(v);
+    }
+    PyType_Modified(fs->ffi_type);
+    return 0;
+}
+
+static PyModuleDef_Slot fm_slots[] = {
+    {Py_mod_exec, fm_exec},
+    {0, NULL},
+};
+
+static PyModuleDef fm_def = {
+    PyModuleDef_HEAD_INIT, "tandem._ffi", "State of tandem's ffi binding.",
+    sizeof(tdmP_FFIState), NULL, fm_slots, fm_traverse, fm_clear, fm_free,
+};
+
+tdmP_FFIState *tdmP_ffi_state_of(PyObject *m)
+{
+    PyObject *fm = PyObject_GetAttrString(m, "_ffi");
+    tdmP_FFIState *fs;
+    if (fm == NULL) {
+        return NULL;
+    }
+    fs = PyModule_GetState(fm);
+    Py_DECREF(fm);              /* m keeps it alive */
+    return fs;
+}
+
+int tdmP_ffi_exec(PyObject *m)
+{
+    PyObject *machinery, *spec, *fm;
+    tdmP_FFIState *fs;
+    if ((machinery = PyImport_ImportModule("importlib.machinery")) == NULL) {
+        return -1;
+    }
+    spec = PyObject_CallMethod(machinery, "ModuleSpec", "sO", "tandem._ffi", Py_None);
+    Py_DECREF(machinery);
+    if (spec == NULL) {
+        return -1;
+    }
+    fm = PyModule_FromDefAndSpec(&fm_def, spec);
+    Py_DECREF(spec);
+    if (fm == NULL) {
+        return -1;
+    }
+    if (PyModule_ExecDef(fm, &fm_def) < 0 || PyModule_AddObjectRef(m, "_ffi", fm) < 0) {
+        Py_DECREF(fm);
+        return -1;
+    }
+    fs = PyModule_GetState(fm);
+    fs->runtime_type = (PyTypeObject *)Py_XNewRef(tdmP_modstate(m)->runtime_type);
+    Py_DECREF(fm);
+    if (fs->runtime_type == NULL) {
+        PyErr_SetString(PyExc_SystemError, "tdmP_ffi_exec: call it after the LuaRuntime type "
+                        "is created");
+        return -1;
+    }
+    if (PyModule_AddObjectRef(m, "FFI", (PyObject *)fs->ffi_type) < 0 ||
+        PyModule_AddObjectRef(m, "CData", (PyObject *)fs->cdata_type) < 0 ||
+        PyModule_AddObjectRef(m, "CType", (PyObject *)fs->ctype_type) < 0 ||
+        PyModule_AddObjectRef(m, "FFIError", fs->FFIError) < 0 ||
+        PyModule_AddObjectRef(m, "CDefError", fs->CDefError) < 0) {
+        return -1;
+    }
+    return 0;
+}

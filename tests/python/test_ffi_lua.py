@@ -1,0 +1,201 @@
+"""One C type model for both languages: tandem.FFI(lua) shares the registry of
+`require "tandem.ffi"` in that LuaRuntime (py_to_lua_* / lua_to_py_*)."""
+import gc
+
+import pytest
+
+import tandem
+
+if not hasattr(tandem, "FFI"):          # until pmodule.c calls tdmP_ffi_exec (pffi.h)
+    pytest.skip("tandem.FFI is not wired into the module yet", allow_module_level=True)
+
+
+@pytest.fixture
+def lua():
+    rt = tandem.LuaRuntime()
+    yield rt
+    rt.close()
+
+
+QSORT = "void qsort(void *, size_t, size_t, int (*)(const void *, const void *));"
+
+
+def test_lua_type_known_to_python(lua):
+    lua.execute('local ffi = require "tandem.ffi"\n'
+                'ffi.cdef[[ struct lua_pt { int x, y; }; int abs(int); ]]')
+    ffi = tandem.FFI(lua)
+    p = ffi.new("struct lua_pt *", [3, 4])
+    assert (p.x, p.y) == (3, 4)
+    assert ffi.dlopen(None).abs(-3) == 3          # a function declared from Lua
+
+
+def test_python_type_known_to_lua(lua):
+    ffi = tandem.FFI(lua)
+    ffi.cdef("struct py_pt { int x, y; };")
+    f = lua.eval('function() local ffi = require "tandem.ffi"\n'
+                 'local p = ffi.new("struct py_pt", {5, 6}) return p.x * p.y end')
+    assert f() == 30
+    assert tandem.FFI(lua).sizeof("struct py_pt") == 8     # every FFI(lua) shares it
+
+
+def test_lua_to_py_cdata_keeps_type_and_address(lua):
+    ffi = tandem.FFI(lua)
+    get = lua.eval('function() local ffi = require "tandem.ffi"\n'
+                   'arr = ffi.new("int[4]", {10, 20, 30, 40}) return arr, arr + 2 end')
+    arr, p = get()
+    assert ffi.typeof(arr) is ffi.typeof("int[4]")
+    assert ffi.typeof(p) is ffi.typeof("int *")
+    assert list(arr) == [10, 20, 30, 40] and p[0] == 30
+    assert p - ffi.cast("int *", arr) == 2
+    addr = lua.eval('function() local ffi = require "tandem.ffi"\n'
+                    'return ffi.cast("intptr_t", arr) end')()
+    assert int(ffi.cast("intptr_t", arr)) == int(addr)
+    p[0] = 33                                    # same memory
+    assert lua.eval("arr[2]") == 33
+
+
+def test_py_to_lua_cdata(lua):
+    ffi = tandem.FFI(lua)
+    ffi.cdef("struct pair { int a, b; };")
+    s = ffi.new("struct pair *", [1, 2])
+    f = lua.eval("function(p) p.b = p.a + 40 return p.b end")
+    assert f(s) == 41 and s.b == 41
+    del s
+    gc.collect()
+
+
+def test_lua_qsort_with_python_comparator(lua):
+    ffi = tandem.FFI(lua)
+    ffi.cdef(QSORT)
+
+    @ffi.callback("int(const void *, const void *)")
+    def cmp(a, b):
+        x = ffi.cast("int *", a)[0]
+        y = ffi.cast("int *", b)[0]
+        return (x > y) - (x < y)
+    sort = lua.eval('function(cmp) local ffi = require "tandem.ffi"\n'
+                    'local a = ffi.new("int[6]", {4, 2, 6, 1, 5, 3})\n'
+                    'ffi.C.qsort(a, 6, 4, cmp)\n'
+                    'return a[0], a[1], a[2], a[3], a[4], a[5] end')
+    assert sort(cmp) == (1, 2, 3, 4, 5, 6)
+
+
+def test_python_qsort_with_lua_comparator(lua):
+    ffi = tandem.FFI(lua)
+    ffi.cdef(QSORT)
+    cmp = lua.eval('function() local ffi = require "tandem.ffi"\n'
+                   'return ffi.cast("int(*)(const void *, const void *)", function(a, b)\n'
+                   '  local x = ffi.cast("int *", a)[0] local y = ffi.cast("int *", b)[0]\n'
+                   '  return x < y and 1 or (x > y and -1 or 0) end) end')()
+    arr = ffi.new("int[]", [3, 9, 1, 7])
+    ffi.dlopen(None).qsort(arr, 4, 4, cmp)
+    assert list(arr) == [9, 7, 3, 1]             # descending: Lua's order
+
+
+def test_python_error_in_callback_reaches_lua(lua):
+    ffi = tandem.FFI(lua)
+    ffi.cdef(QSORT)
+    err = ValueError("from python")
+
+    def bad(a, b):
+        raise err
+    cb = ffi.callback("int(const void *, const void *)", bad)
+    run = lua.eval('function(cb) local ffi = require "tandem.ffi"\n'
+                   'local a = ffi.new("int[3]", {3, 2, 1})\n'
+                   'ffi.C.qsort(a, 3, 4, cb) end')
+    with pytest.raises(ValueError) as ei:
+        run(cb)
+    assert ei.value is err
+
+
+def test_lua_error_in_callback_reaches_python(lua):
+    ffi = tandem.FFI(lua)
+    ffi.cdef(QSORT)
+    cmp = lua.eval('function() local ffi = require "tandem.ffi"\n'
+                   'return ffi.cast("int(*)(const void *, const void *)", function(a, b)\n'
+                   '  error("lua says no") end) end')()
+    arr = ffi.new("int[]", [3, 2, 1])
+    with pytest.raises(tandem.LuaError) as ei:
+        ffi.dlopen(None).qsort(arr, 3, 4, cmp)
+    assert "lua says no" in str(ei.value)
+    cmp = lua.eval('function() local ffi = require "tandem.ffi"\n'
+                   'return ffi.cast("int(*)(const void *, const void *)", function(a, b)\n'
+                   '  error({code = 7}) end) end')()
+    with pytest.raises(tandem.LuaError) as ei:
+        ffi.dlopen(None).qsort(arr, 3, 4, cmp)
+    assert ei.value.lua_value["code"] == 7        # the Lua error value itself
+
+
+def test_other_runtime_cdata_rejected(lua):
+    private = tandem.FFI()
+    p = private.new("int *")
+    f = lua.eval("function(x) return x end")
+    with pytest.raises(ValueError):
+        f(p)
+
+
+def test_hosted_python_uses_host_registry(tmp_path):
+    """In a Python hosted by lua5.4, tandem.FFI() shares the host's registry."""
+    import os
+    import shutil
+    import subprocess
+    from ffi_common import BUILD
+    lua = shutil.which("lua5.4")
+    mod = os.path.join(BUILD, "lua", "tandem.so")
+    if lua is None or not os.path.exists(mod):
+        pytest.skip("lua5.4 or build/lua/tandem.so missing")
+    script = tmp_path / "hosted.lua"
+    script.write_text(f'package.cpath = "{BUILD}/lua/?.so;" .. package.cpath\n' + '''
+local python = require "tandem"
+local ffi = require "tandem.ffi"
+ffi.cdef[[ struct hpt { int x, y; };
+           void qsort(void *, size_t, size_t, int (*)(const void *, const void *)); ]]
+python.execute([[
+import tandem
+f = tandem.FFI()
+p = f.new("struct hpt *", [7, 8])
+cmp = f.callback("int(const void *, const void *)",
+                 lambda a, b: f.cast("int *", a)[0] - f.cast("int *", b)[0])
+]])
+local p = python.eval("p")
+local a = ffi.new("int[5]", {5, 1, 4, 2, 3})
+ffi.C.qsort(a, 5, 4, python.eval("cmp"))
+print(python.eval("f.sizeof('struct hpt')"), p.x + p.y, a[0], a[1], a[2], a[3], a[4])
+''')
+    env = dict(os.environ, PYTHONPATH=os.path.join(BUILD, "python"))
+    out = subprocess.run([lua, str(script)], capture_output=True, text=True, env=env,
+                         timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["8", "15", "1", "2", "3", "4", "5"]
+
+
+def test_threads_share_a_registry(lua):
+    """Python threads using cdata that Lua made and the reverse, with GCs on
+    both sides: the lock and the queued releases keep counts exact."""
+    import threading
+    ffi = tandem.FFI(lua)
+    ffi.cdef("struct tp { int a; int b[4]; }; int abs(int);")
+    C = ffi.dlopen(None)
+    mk = lua.eval('function(n) local ffi = require "tandem.ffi" local t = {}\n'
+                  'for i = 1, n do t[i] = ffi.new("struct tp", {i}) end return t[n], t[1] end')
+    errors = []
+
+    def work():
+        try:
+            for i in range(200):
+                s = ffi.new("struct tp *", [i, [1, 2, 3, 4]])
+                refs = [s.b, s[0], ffi.addressof(s[0], "b"), s.b + 1]
+                x, y = mk(5)
+                assert (x.a, y.a, C.abs(-i), refs[3][0]) == (5, 1, i, 2)
+                del s, refs, x, y
+                if i % 50 == 0:
+                    lua.execute("collectgarbage()")
+                    gc.collect()
+        except Exception as e:          # pragma: no cover - reported below
+            errors.append(e)
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
