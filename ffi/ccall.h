@@ -57,4 +57,9 @@ TDMI_FUNC const tdmF_Type *tdmF_vararg_type(tdmF_Registry *R, const tdm_Value *v
 TDMI_FUNC int tdmF_errno(void);
 TDMI_FUNC void tdmF_set_errno(int e);
 
+/* The saved errno of this thread, for call fast paths that save and restore
+   it inline (tdmF_errno/tdmF_set_errno are the function forms).
+   Initial-exec TLS: a plain %fs-relative access. */
+TDMI_DATA _Thread_local int tdmF_tls_errno __attribute__((tls_model("initial-exec")));
+
 #endif /* TDM_FFI_CCALL_H */

@@ -64,4 +64,9 @@ typedef struct tdmF_CallCtx {
 TDMI_FUNC void tdmF_ctx_push(tdmF_CallCtx *c);
 TDMI_FUNC void tdmF_ctx_pop(tdmF_CallCtx *c);
 
+/* The innermost native call's callback-error context on this thread, for
+   call fast paths that push/pop it inline (tdmF_ctx_push/pop are the
+   function forms). Initial-exec TLS. */
+TDMI_DATA _Thread_local tdmF_CallCtx *tdmF_tls_ctx __attribute__((tls_model("initial-exec")));
+
 #endif /* TDM_FFI_CCALLBACK_H */

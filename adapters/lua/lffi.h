@@ -63,15 +63,6 @@ typedef struct tdmL_CData {
     uint8_t pcode[TDML_FASTMAX];    /* TDML_K_* of each parameter */
 } tdmL_CData;
 
-/*
- * ffi/ internals the call fast path touches inline instead of through
- * tdmF_errno/tdmF_set_errno and tdmF_ctx_push/pop (a call each, on every
- * native call). Defined in ccall.c and ccallback.c; they belong in ccall.h
- * and ccallback.h, which this change does not own. Thread-local,
- * initial-exec: a plain %fs-relative access.
- */
-TDMI_DATA _Thread_local int tdmF_tls_errno __attribute__((tls_model("initial-exec")));
-TDMI_DATA _Thread_local tdmF_CallCtx *tdmF_tls_ctx __attribute__((tls_model("initial-exec")));
 
 /* tdmF_ctx_push/pop, inline: only the status of the record is cleared (the
    engine overwrites the whole record when it parks the first error). */
