@@ -121,6 +121,7 @@ TDMI_FUNC void tdmL_cdata_push(lua_State *L, tdmL_State *st, tdm_Value *v);
 TDMI_FUNC void tdmL_cdata_remember(lua_State *L, tdmL_State *st, int idx);
 /* lffi.c: require "tandem.ffi" */
 TDM_API int luaopen_tandem_ffi(lua_State *L);
+TDM_API int luaopen_tandem(lua_State *L);      /* lmodule.c */
 
 /* lops.c */
 TDMI_FUNC int tdmL_op(tdm_Frame *f);        /* tdm_Lang.op for Lua */

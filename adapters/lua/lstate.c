@@ -139,10 +139,13 @@ static int setup(lua_State *L)
         luaL_openlibs(L);
     }
     tdmL_setup_registry(L, st);
-    /* require "tandem.ffi" uses this copy, never a second tandem.so */
+    /* require "tandem" / "tandem.ffi" use this copy, never a second
+       tandem.so (which would adopt the state as a lua5.4 host's) */
     luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_PRELOAD_TABLE);
     lua_pushcfunction(L, luaopen_tandem_ffi);
     lua_setfield(L, -2, "tandem.ffi");
+    lua_pushcfunction(L, luaopen_tandem);
+    lua_setfield(L, -2, "tandem");
     lua_pop(L, 1);
     return 0;
 }

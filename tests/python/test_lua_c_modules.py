@@ -32,3 +32,17 @@ def test_require_missing_module_is_lua_error():
     lua = tandem.LuaRuntime()
     with pytest.raises(tandem.LuaError, match="no_such_lua_module"):
         lua.require("no_such_lua_module")
+
+
+def test_require_tandem_inside_runtime_uses_this_copy():
+    """require "tandem" inside a runtime created from Python gives the
+    lunatic-python API of the same runtime (preloaded), never a second copy
+    of the Lua module adopting the state."""
+    lua = tandem.LuaRuntime()
+    py = lua.eval('(require "tandem")')
+    assert lua.eval('require("tandem") == require("tandem")')
+    assert py.eval("6 * 7") == 42
+    assert lua.eval('require("tandem").builtins().len({1, 2, 3})') == 3
+    lua.execute('require("tandem").execute("shared_value = 5")')
+    import __main__
+    assert __main__.shared_value == 5
