@@ -4,6 +4,7 @@
 #   make demo       build and run the interactive demo
 #   make test       build and run every test suite (C, embed, pytest, Lua)
 #   make san-test   the same tests under ASan+UBSan (build-san/)
+#   make valgrind   memcheck over the C unit and embedding tests
 #   make bench      benchmarks against lupa / ctypes / cffi, same run
 #   make check-layers   fail if a core file includes an interpreter header
 #   make install PREFIX=/usr/local
@@ -134,6 +135,9 @@ test: all tests-build check-layers
 
 san-test:
 	$(MAKE) SAN=1 test
+
+valgrind: all tests-build
+	@sh tools/valgrind.sh $(BUILD)
 
 demo: all
 	@$(PYTHON) examples/demo.py $(BUILD)

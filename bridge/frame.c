@@ -91,6 +91,16 @@ void tdmS_end(tdm_Frame *f)
         f->entered = 0;
         f->lang->finish(f);
     }
+    /* arguments the callee did not steal go back to their language here, so
+       no caller can read a freed argument array after this point */
+    for (int i = 0; i < f->nargs; i++) {
+        tdm_Value *a = &f->args[i];
+        if ((a->kind == TDM_OBJ && (a->flags & TDM_VF_OWNED))
+            || (a->kind == TDM_STR && (a->flags & TDM_VF_OWNSTR))) {
+            tdmV_release(f->rt, a);
+        }
+    }
+    f->nargs = 0;
     if (f->args != f->argbuf) {
         free(f->args);
         f->args = f->argbuf;

@@ -66,8 +66,9 @@ TDMI_FUNC int tdmS_reserve_res(tdm_Frame *f, int n);
    rt->top is only touched under it, and callees rely on it. Returns the
    status (also in f->err.status). */
 TDMI_FUNC int tdmS_call(tdm_Frame *f);
-/* After the results are consumed: lang->finish, pop, free buffers. The error
-   (if any) stays in f->err until tdmS_clear_error. */
+/* After the results are consumed: lang->finish, then arguments still owned
+   are released through their language and the buffers freed (f->nargs = 0).
+   The error (if any) stays in f->err until tdmS_clear_error. */
 TDMI_FUNC void tdmS_end(tdm_Frame *f);
 
 /* Error recording (the callee writes these into its frame). */

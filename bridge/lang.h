@@ -82,7 +82,7 @@ typedef enum tdm_ArithOp {
  *  - Arguments: an object of the callee's own language may be borrowed (the
  *    caller pins it until tdmS_end). An object of any other language is passed
  *    TDM_VF_OWNED: the callee may steal the reference (clear the flag) when it
- *    keeps the handle; the caller releases what is still owned after tdmS_end.
+ *    keeps the handle; tdmS_end releases what is still owned.
  *  - Results: objects of the callee's own language are TDM_VF_OWNED (the
  *    caller steals them into a proxy or releases them); everything else —
  *    strings, objects of the caller's language — is borrowed and pinned by the

@@ -172,10 +172,10 @@ static tdm_Status host_call(tdm_Runtime *rt, tdm_LangId lang, int op, int nargs,
     tdm_Error e;
     tdmS_move_error(&e, &f.err);
     take_result(rt, &e.value);      /* keep the error object past finish */
-    tdmS_end(&f);
-    for (int i = 0; i < nargs; i++) {
+    for (int i = 0; i < nargs; i++) {   /* before tdmS_end frees a grown array */
         tdmV_release(rt, &f.args[i]);
     }
+    tdmS_end(&f);
     if (locked) {
         tdmR_unlock(rt);
     }
