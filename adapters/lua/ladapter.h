@@ -73,6 +73,9 @@ TDMI_FUNC void tdmL_getref(lua_State *L, tdmL_State *st, void *handle);
 TDMI_FUNC void tdmL_setup_registry(lua_State *L, tdmL_State *st);
 
 /* lconvert.c */
+/* nil, boolean, number or string at idx -> neutral (strings borrowed);
+   0 when the value is none of these. [-0, +0, -] */
+TDMI_FUNC int tdmL_tovalue_scalar(lua_State *L, int idx, tdm_Value *v);
 /* Lua value at idx -> neutral. Objects get an owned ref. [-0, +0, m] */
 TDMI_FUNC void tdmL_tovalue(lua_State *L, tdmL_State *st, int idx, tdm_Value *v);
 /* Neutral -> Lua; steals owned foreign references. [-0, +1, m] */

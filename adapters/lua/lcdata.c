@@ -64,27 +64,10 @@ void tdmL_cd_push(lua_State *L, tdmL_Ffi *b, tdmF_CData *cd)
 void tdmL_ffi_tovalue(lua_State *L, tdmL_Ffi *b, int idx, tdm_Value *v)
 {
     memset(v, 0, sizeof *v);
+    if (tdmL_tovalue_scalar(L, idx, v)) {
+        return;
+    }
     switch (lua_type(L, idx)) {
-    case LUA_TNONE:
-    case LUA_TNIL:
-        return;
-    case LUA_TBOOLEAN:
-        v->kind = TDM_BOOL;
-        v->u.b = lua_toboolean(L, idx);
-        return;
-    case LUA_TNUMBER:
-        if (lua_isinteger(L, idx)) {
-            v->kind = TDM_INT;
-            v->u.i = (int64_t)lua_tointeger(L, idx);
-        } else {
-            v->kind = TDM_FLOAT;
-            v->u.f = (double)lua_tonumber(L, idx);
-        }
-        return;
-    case LUA_TSTRING:
-        v->kind = TDM_STR;
-        v->u.s.p = lua_tolstring(L, idx, &v->u.s.n);
-        return;
     case LUA_TUSERDATA: {
         tdmL_CData *u = tdmL_cd_test(L, b, idx);
         tdmL_Foreign *fo;

@@ -28,8 +28,8 @@ int tdmL_objkind(lua_State *L, int idx)
     }
 }
 
-/* [-0, +0, m] */
-void tdmL_tovalue(lua_State *L, tdmL_State *st, int idx, tdm_Value *v)
+/* [-0, +0, -] */
+int tdmL_tovalue_scalar(lua_State *L, int idx, tdm_Value *v)
 {
     v->flags = 0;
     v->aux = 0;
@@ -39,11 +39,11 @@ void tdmL_tovalue(lua_State *L, tdmL_State *st, int idx, tdm_Value *v)
     case LUA_TNONE:
     case LUA_TNIL:
         v->kind = TDM_NIL;
-        return;
+        return 1;
     case LUA_TBOOLEAN:
         v->kind = TDM_BOOL;
         v->u.b = lua_toboolean(L, idx);
-        return;
+        return 1;
     case LUA_TNUMBER:
         if (lua_isinteger(L, idx)) {
             v->kind = TDM_INT;
@@ -52,12 +52,24 @@ void tdmL_tovalue(lua_State *L, tdmL_State *st, int idx, tdm_Value *v)
             v->kind = TDM_FLOAT;
             v->u.f = (double)lua_tonumber(L, idx);
         }
-        return;
+        return 1;
     case LUA_TSTRING:
         v->kind = TDM_STR;
         v->u.s.p = lua_tolstring(L, idx, &v->u.s.n);
         v->key = v->u.s.p;
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/* [-0, +0, m] */
+void tdmL_tovalue(lua_State *L, tdmL_State *st, int idx, tdm_Value *v)
+{
+    if (tdmL_tovalue_scalar(L, idx, v)) {
         return;
+    }
+    switch (lua_type(L, idx)) {
     case LUA_TUSERDATA: {
         tdmL_Foreign *fo = tdmL_toforeign(L, st, idx);
         if (fo != NULL) {

@@ -151,6 +151,28 @@ static int load_code(lua_State *L, tdm_Frame *f, int is_expr)
     return 0;
 }
 
+/* A coroutine failed: move its error value onto L and record the message,
+   traceback text and Lua frames of co (its stack is intact) in f->err, then
+   raise the value on L. [-0, +1, v] */
+static int raise_resume_error(lua_State *L, tdmL_State *st, tdm_Frame *f, lua_State *co,
+                              int status)
+{
+    lua_xmove(co, L, 1);
+    if (tdmL_toforeign(L, st, -1) == NULL) {
+        size_t n;
+        const char *m = luaL_tolstring(L, -1, &n);
+        tdmS_error_lstr(f, status == LUA_ERRMEM ? TDM_ERRMEM : TDM_ERRRUN, m, n);
+        luaL_traceback(L, co, m, 0);
+        m = lua_tolstring(L, -1, &n);
+        tdmS_set_tbtext(&f->err, m, n);
+        lua_pop(L, 2);
+    } else {
+        f->err.status = TDM_ERRRUN;
+    }
+    tdmL_record_trace(co, 0, &f->err);
+    return lua_error(L);
+}
+
 static int op_resume(lua_State *L, tdmL_State *st, tdm_Frame *f)
 {
     tdmL_push(L, st, &f->args[0]);
@@ -180,20 +202,7 @@ static int op_resume(lua_State *L, tdmL_State *st, tdm_Frame *f)
         return collect(L, st, f, 2);
     }
     /* error inside the coroutine: its stack is intact, record it */
-    lua_xmove(co, L, 1);
-    if (tdmL_toforeign(L, st, -1) == NULL) {
-        size_t n;
-        const char *m = luaL_tolstring(L, -1, &n);
-        tdmS_error_lstr(f, status == LUA_ERRMEM ? TDM_ERRMEM : TDM_ERRRUN, m, n);
-        luaL_traceback(L, co, m, 0);
-        m = lua_tolstring(L, -1, &n);
-        tdmS_set_tbtext(&f->err, m, n);
-        lua_pop(L, 2);
-    } else {
-        f->err.status = TDM_ERRRUN;
-    }
-    tdmL_record_trace(co, 0, &f->err);
-    return lua_error(L);
+    return raise_resume_error(L, st, f, co, status);
 }
 
 static int op_titems(lua_State *L, tdmL_State *st, tdm_Frame *f)
@@ -557,20 +566,7 @@ static int resume_error(lua_State *L)
     int status = (int)lua_tointeger(L, 3);
     tdmL_State *st = f->rt->state[TDM_LANG_LUA];
     lua_settop(L, 3);
-    lua_xmove(co, L, 1);
-    if (tdmL_toforeign(L, st, -1) == NULL) {
-        size_t n;
-        const char *m = luaL_tolstring(L, -1, &n);
-        tdmS_error_lstr(f, status == LUA_ERRMEM ? TDM_ERRMEM : TDM_ERRRUN, m, n);
-        luaL_traceback(L, co, m, 0);
-        m = lua_tolstring(L, -1, &n);
-        tdmS_set_tbtext(&f->err, m, n);
-        lua_pop(L, 2);
-    } else {
-        f->err.status = TDM_ERRRUN;
-    }
-    tdmL_record_trace(co, 0, &f->err);
-    return lua_error(L);
+    return raise_resume_error(L, st, f, co, status);
 }
 
 /* RESUME without the trampoline: lua_resume is itself protected. -1 when

@@ -1,5 +1,9 @@
-"""Shared set-up of the ffi tests: the test library and its declarations."""
+"""Shared set-up of the ffi tests: the test library, its declarations, and the
+module-scoped fixtures ffi / C / T (an FFI with both declared, the C library,
+the test library)."""
 import os
+
+import pytest
 
 _ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BUILD = os.environ.get("TANDEM_BUILD", os.path.join(_ROOT, "build"))
@@ -88,3 +92,22 @@ void free(void *);
 char *strerror(int);
 int abs(int);
 """
+
+
+@pytest.fixture(scope="module")
+def ffi():
+    import tandem
+    f = tandem.FFI()
+    f.cdef(LIBC_CDEF)
+    f.cdef(TESTLIB_CDEF)
+    return f
+
+
+@pytest.fixture(scope="module")
+def C(ffi):
+    return ffi.dlopen(None)
+
+
+@pytest.fixture(scope="module")
+def T(ffi):
+    return ffi.dlopen(TESTLIB)

@@ -8,27 +8,9 @@ import pytest
 
 import tandem
 
-if not hasattr(tandem, "FFI"):          # until pmodule.c calls tdmP_ffi_exec (pffi.h)
-    pytest.skip("tandem.FFI is not wired into the module yet", allow_module_level=True)
 from ffi_common import LIBC_CDEF, TESTLIB, TESTLIB_CDEF
 
-
-@pytest.fixture(scope="module")
-def ffi():
-    f = tandem.FFI()
-    f.cdef(LIBC_CDEF)
-    f.cdef(TESTLIB_CDEF)
-    return f
-
-
-@pytest.fixture(scope="module")
-def C(ffi):
-    return ffi.dlopen(None)
-
-
-@pytest.fixture(scope="module")
-def T(ffi):
-    return ffi.dlopen(TESTLIB)
+from ffi_common import ffi, C, T  # noqa: F401  (shared fixtures)
 
 
 def test_qsort_python_comparator(ffi, C):

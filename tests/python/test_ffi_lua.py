@@ -6,8 +6,6 @@ import pytest
 
 import tandem
 
-if not hasattr(tandem, "FFI"):          # until pmodule.c calls tdmP_ffi_exec (pffi.h)
-    pytest.skip("tandem.FFI is not wired into the module yet", allow_module_level=True)
 
 
 @pytest.fixture
