@@ -57,7 +57,8 @@ typedef enum tdm_Op {
     TDM_OP_NONE,        /* -> 1: an object standing for the language's "none"
                            (Python None), which other languages keep as an
                            object instead of converting it to nil */
-    TDM_OP_TABLEFROM,   /* args: k1, v1, k2, v2 ... -> 1 new table/dict */
+    TDM_OP_TABLEFROM,   /* args: k1, v1, k2, v2 ... (or v1, v2 ... with
+                           TDM_TABLEFROM_SEQ in sub) -> 1 new table/dict */
     TDM_OP_TITEMS,      /* args[0]: table -> k1, v1, k2, v2 ... (snapshot);
                            frame->sub: TDM_ITEMS_* (keys or values only) */
     TDM_OP_COROUTINE,   /* args[0]: function -> 1 new coroutine (Lua thread) */
@@ -114,6 +115,10 @@ typedef enum tdm_ArithOp {
 #define TDM_ITEMS_PAIRS  0      /* k1, v1, k2, v2 ... */
 #define TDM_ITEMS_KEYS   1      /* k1, k2 ... */
 #define TDM_ITEMS_VALUES 2      /* v1, v2 ... */
+
+/* TDM_OP_TABLEFROM takes in frame->sub how the arguments are laid out: */
+#define TDM_TABLEFROM_PAIRS 0   /* k1, v1, k2, v2 ... */
+#define TDM_TABLEFROM_SEQ   1   /* v1, v2 ... for the keys 1, 2 ... */
 
 /* TDM_OP_RESUME reports in frame->sub: */
 #define TDM_RESUME_RETURNED 0

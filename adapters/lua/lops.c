@@ -231,8 +231,29 @@ static int op_titems(lua_State *L, tdmL_State *st, tdm_Frame *f)
     return collect(L, st, f, 2);
 }
 
+/* Push a neutral value to store in a table: numbers inline. [-0, +1, m] */
+static void push_item(lua_State *L, tdmL_State *st, tdm_Value *v)
+{
+    if (v->kind == TDM_INT) {
+        lua_pushinteger(L, (lua_Integer)v->u.i);
+    } else if (v->kind == TDM_FLOAT) {
+        lua_pushnumber(L, (lua_Number)v->u.f);
+    } else {
+        tdmL_push(L, st, v);
+    }
+}
+
 static int op_tablefrom(lua_State *L, tdmL_State *st, tdm_Frame *f)
 {
+    if (f->sub == TDM_TABLEFROM_SEQ) {
+        /* v1, v2 ...: the array part, sized exactly */
+        lua_createtable(L, f->nargs, 0);
+        for (int i = 0; i < f->nargs; i++) {
+            push_item(L, st, &f->args[i]);
+            lua_rawseti(L, 1, (lua_Integer)i + 1);
+        }
+        return collect(L, st, f, 1);
+    }
     int npairs = f->nargs / 2, narr = 0;
     for (int i = 0; i < npairs; i++) {
         const tdm_Value *k = &f->args[2 * i];
@@ -242,11 +263,11 @@ static int op_tablefrom(lua_State *L, tdmL_State *st, tdm_Frame *f)
     for (int i = 0; i < npairs; i++) {
         tdm_Value *k = &f->args[2 * i];
         if (k->kind == TDM_INT) {
-            tdmL_push(L, st, &f->args[2 * i + 1]);
+            push_item(L, st, &f->args[2 * i + 1]);
             lua_rawseti(L, 1, (lua_Integer)k->u.i);
         } else {
             tdmL_push(L, st, k);
-            tdmL_push(L, st, &f->args[2 * i + 1]);
+            push_item(L, st, &f->args[2 * i + 1]);
             lua_rawset(L, 1);
         }
     }

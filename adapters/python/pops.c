@@ -463,8 +463,10 @@ static int op_tablefrom(tdmP_State *st, tdm_Frame *f)
     if (d == NULL) {
         return -1;
     }
-    for (int i = 0; i + 1 < f->nargs; i += 2) {
-        PyObject *k = arg(st, f, i), *v = k ? arg(st, f, i + 1) : NULL;
+    int seq = f->sub == TDM_TABLEFROM_SEQ, step = seq ? 1 : 2;
+    for (int i = 0; i + step - 1 < f->nargs; i += step) {
+        PyObject *k = seq ? PyLong_FromLong(i + 1) : arg(st, f, i);
+        PyObject *v = k ? arg(st, f, i + step - 1) : NULL;
         int rc = v ? PyDict_SetItem(d, k, v) : -1;
         Py_XDECREF(k);
         Py_XDECREF(v);

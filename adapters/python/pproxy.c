@@ -356,29 +356,25 @@ static PyObject *table_list(PyObject *self, int what)
     int n = f.nres / 2, i = 0;
     list = PyList_New(n);
     for (; list != NULL && i < n; i++) {
-        PyObject *k = tdmP_from_value(r->st, &f.res[2 * i]);
+        /* (k, v) built in place: the tuple steals both */
+        PyObject *item = PyTuple_New(2);
+        PyObject *k = item ? tdmP_from_value(r->st, &f.res[2 * i]) : NULL;
         PyObject *v = k ? tdmP_from_value(r->st, &f.res[2 * i + 1]) : NULL;
-        PyObject *item = NULL;
-        if (v != NULL) {
-            if (what == KEYS) {
-                item = Py_NewRef(k);
-            } else if (what == VALUES) {
-                item = Py_NewRef(v);
-            } else {
-                item = PyTuple_Pack(2, k, v);
-            }
-        }
-        Py_XDECREF(k);
-        Py_XDECREF(v);
-        if (item == NULL) {
+        if (v == NULL) {
+            Py_XDECREF(k);
+            Py_XDECREF(item);
             Py_CLEAR(list);
             break;
         }
+        PyTuple_SET_ITEM(item, 0, k);
+        PyTuple_SET_ITEM(item, 1, v);
         PyList_SET_ITEM(list, i, item);
     }
 done:
     for (int j = 0; j < f.nres; j++) {
-        tdmV_release(f.rt, &f.res[j]);
+        if (f.res[j].kind == TDM_OBJ || (f.res[j].flags & TDM_VF_OWNSTR)) {
+            tdmV_release(f.rt, &f.res[j]);
+        }
     }
     tdmP_leave(&f);
     return list;

@@ -578,6 +578,8 @@ typedef struct Pairs {
     long long next;             /* next sequence index */
     int recursive;
     PyObject *memo;             /* borrowed: recursive only */
+    int seq;                    /* TDM_TABLEFROM_SEQ: values only, no keys */
+    int owned;                  /* some argument owns an object */
 } Pairs;
 
 static PyObject *build_table(tdmP_Runtime *r, PyObject *const *objs, Py_ssize_t n,
@@ -617,10 +619,14 @@ static PyObject *table_value(tdmP_Runtime *r, PyObject *v, int recursive, PyObje
     return t;
 }
 
-/* Room for `npairs` more pairs in f->args. 0 or -1 raised. */
+/* Room for `npairs` more pairs (values only with p->seq) in f->args.
+   0 or -1 raised. */
 static int pairs_room_n(Pairs *p, Py_ssize_t npairs)
 {
     tdm_Frame *f = p->f;
+    if (p->seq) {
+        npairs = (npairs + 1) / 2;
+    }
     if (f->nargs + 2 * npairs <= p->cap) {
         return 0;
     }
@@ -696,7 +702,8 @@ static int pairs_put(Pairs *p, PyObject *o)
         return -1;
     }
     tdm_Frame *f = p->f;
-    if (scalar_value(o, &f->args[f->nargs])) {
+    tdm_Value *v = &f->args[f->nargs];
+    if (scalar_value(o, v)) {
         f->nargs++;
         Py_DECREF(o);
         return 0;
@@ -704,9 +711,22 @@ static int pairs_put(Pairs *p, PyObject *o)
     if (pairs_keep(p, o) < 0) {
         return -1;
     }
-    if (tdmP_to_value(p->r, o, &f->args[f->nargs], &p->tmp) < 0) {
+    if (Py_IS_TYPE(o, &PyUnicode_Type) && p->r->st->enc_utf8) {
+        /* the str's own UTF-8 buffer, borrowed while `keep` holds it */
+        Py_ssize_t n;
+        const char *s = PyUnicode_AsUTF8AndSize(o, &n);
+        if (s == NULL) {
+            return -1;
+        }
+        *v = (tdm_Value){.kind = TDM_STR, .u.s = {s, (size_t)n}, .key = o};
+        f->nargs++;
+        return 0;
+    }
+    if (tdmP_to_value(p->r, o, v, &p->tmp) < 0) {
         return -1;
     }
+    p->owned |= (v->kind == TDM_OBJ && (v->flags & TDM_VF_OWNED))
+                || (v->kind == TDM_STR && (v->flags & TDM_VF_OWNSTR));
     f->nargs++;
     return 0;
 }
@@ -734,10 +754,13 @@ static int add_seq(Pairs *p, PyObject *v)
         Py_DECREF(v);
         return -1;
     }
-    tdm_Value *k = &p->f->args[p->f->nargs++];
-    memset(k, 0, sizeof *k);
-    k->kind = TDM_INT;
-    k->u.i = p->next++;
+    if (!p->seq) {
+        tdm_Value *k = &p->f->args[p->f->nargs++];
+        memset(k, 0, sizeof *k);
+        k->kind = TDM_INT;
+        k->u.i = p->next;
+    }
+    p->next++;
     return pairs_put(p, v);
 }
 
@@ -769,7 +792,13 @@ static int add_items(Pairs *p, PyObject *obj)
         tdm_Frame *f = p->f;
         for (Py_ssize_t i = 0; i < PySequence_Fast_GET_SIZE(obj); i++) {
             PyObject *o = PySequence_Fast_GET_ITEM(obj, i);
-            if (f->nargs + 2 <= p->cap && scalar_value(o, &f->args[f->nargs + 1])) {
+            if (p->seq) {
+                if (f->nargs + 1 <= p->cap && scalar_value(o, &f->args[f->nargs])) {
+                    f->nargs++;
+                    p->next++;
+                    continue;
+                }
+            } else if (f->nargs + 2 <= p->cap && scalar_value(o, &f->args[f->nargs + 1])) {
                 f->args[f->nargs] = (tdm_Value){.kind = TDM_INT, .u.i = p->next++};
                 f->nargs += 2;
                 continue;
@@ -835,8 +864,13 @@ static PyObject *build_table(tdmP_Runtime *r, PyObject *const *objs, Py_ssize_t 
 {
     tdm_Frame f;
     tdmP_frame(&f, r, TDM_OP_TABLEFROM);
-    Pairs p = {r, &f, TDM_FRAME_INLINE, NULL, 0, 0, NULL, 1, recursive, memo};
+    Pairs p = {r, &f, TDM_FRAME_INLINE, NULL, 0, 0, NULL, 1, recursive, memo, 0, 0};
     PyObject *res = NULL;
+    if (n == 1 && !recursive && (PyList_CheckExact(objs[0]) || PyTuple_CheckExact(objs[0]))) {
+        /* one plain sequence: values only, Lua fills the array part */
+        p.seq = 1;
+        f.sub = TDM_TABLEFROM_SEQ;
+    }
     for (Py_ssize_t i = 0; i < n; i++) {
         if (add_items(&p, objs[i]) < 0) {
             tdmP_drop_args(&f);
@@ -849,6 +883,10 @@ static PyObject *build_table(tdmP_Runtime *r, PyObject *const *objs, Py_ssize_t 
         res = tdmP_results(r->st, &f);
     } else {
         tdmP_raise_frame(r->st, &f, NULL);
+    }
+    if (!p.owned) {
+        /* only scalars and borrowed strings: nothing for leave to release */
+        f.nargs = 0;
     }
     tdmP_leave(&f);
 done:

@@ -176,3 +176,36 @@ def test_table_keys_values_items(lua):
     big = lua.table_from({"k%d" % i: i for i in range(2000)})
     assert sorted(big.values()) == list(range(2000))
     assert dict(big.items()) == {"k%d" % i: i for i in range(2000)}
+
+
+def test_table_from_one_sequence_fills_the_array_part(lua):
+    # one plain list or tuple crosses as values only (TDM_TABLEFROM_SEQ)
+    obj = object()
+    s = "str-%d" % 12345
+    t = lua.table_from([1, 2.5, s, obj, None, "héllo", True])
+    assert [t[i] for i in (1, 2, 3, 5, 6, 7)] == [1, 2.5, s, None, "héllo", True]
+    assert t[4] is obj and t[8] is None
+    assert lua.eval("function(t) return #t, t[1], math.type(t[1]) end")(
+        lua.table_from((4, 5, 6))) == (3, 4, "integer")
+    assert len(lua.table_from([])) == 0
+    # Python code run during the conversion (the overflow handler) may drop
+    # the list's strings: the ones already converted stay valid
+    items = ["a%d" % i for i in range(50)] + [2**70] + ["b%d" % i for i in range(50)]
+    expect = list(items)
+
+    def handler(x):
+        items[:50] = ["z"] * 50     # frees the first 50 strings
+        return float(x)
+
+    rt = tandem.LuaRuntime(overflow_handler=handler)
+    t = rt.table_from(items)
+    assert [t[i] for i in range(1, 102)] == expect[:50] + [float(2**70)] + expect[51:]
+
+
+def test_table_from_strings_in_another_encoding():
+    rt = tandem.LuaRuntime(encoding="latin-1")
+    t = rt.table_from(["é", "ab"], {"ü": "x"})
+    # latin-1: "é" is one byte in Lua, "ü" is byte 252
+    assert rt.eval("function(t) return #t[1], t[2], t['\\252'] end")(t) == (1, "ab", "x")
+    seq = rt.table_from(["é", "x"])
+    assert len(seq) == 2 and seq[1] == "é"
