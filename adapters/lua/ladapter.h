@@ -45,6 +45,9 @@ typedef struct tdmL_State {
                                    the runtime lock for the state's lifetime */
     tdmL_StrSlot *strcache;     /* borrowed: TDML_STRCACHE slots in a userdata
                                    anchored in the registry (freed with L) */
+    int coref;                  /* ref of the coroutine resumed last, 0: none */
+    lua_State *co;              /* borrowed: that coroutine, kept alive by the
+                                   ref; forgotten when the ref is released */
 } tdmL_State;
 
 /* A value of another language living in Lua (full userdata). */
@@ -76,6 +79,9 @@ TDMI_FUNC void tdmL_setup_registry(lua_State *L, tdmL_State *st);
 /* nil, boolean, number or string at idx -> neutral (strings borrowed);
    0 when the value is none of these. [-0, +0, -] */
 TDMI_FUNC int tdmL_tovalue_scalar(lua_State *L, int idx, tdm_Value *v);
+/* Lua value at idx -> neutral when that needs no ref (scalars, borrowed
+   strings, borrowed foreign handles other than cdata); 0 when it does. [-0, +0, -] */
+TDMI_FUNC int tdmL_tovalue_noref(lua_State *L, tdmL_State *st, int idx, tdm_Value *v);
 /* Lua value at idx -> neutral. Objects get an owned ref. [-0, +0, m] */
 TDMI_FUNC void tdmL_tovalue(lua_State *L, tdmL_State *st, int idx, tdm_Value *v);
 /* Neutral -> Lua; steals owned foreign references. [-0, +1, m] */

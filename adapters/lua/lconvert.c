@@ -28,22 +28,15 @@ int tdmL_objkind(lua_State *L, int idx)
     }
 }
 
-/* [-0, +0, -] */
-int tdmL_tovalue_scalar(lua_State *L, int idx, tdm_Value *v)
+/* Fill v from the Lua value at idx of type t when that needs no ref;
+   0 when it does (a Lua object, a cdata). [-0, +0, -] */
+static int tovalue_typed(lua_State *L, tdmL_State *st, int idx, int t, tdm_Value *v)
 {
     v->flags = 0;
     v->aux = 0;
     v->key = NULL;
     v->lang = 0;
-    switch (lua_type(L, idx)) {
-    case LUA_TNONE:
-    case LUA_TNIL:
-        v->kind = TDM_NIL;
-        return 1;
-    case LUA_TBOOLEAN:
-        v->kind = TDM_BOOL;
-        v->u.b = lua_toboolean(L, idx);
-        return 1;
+    switch (t) {
     case LUA_TNUMBER:
         if (lua_isinteger(L, idx)) {
             v->kind = TDM_INT;
@@ -53,29 +46,60 @@ int tdmL_tovalue_scalar(lua_State *L, int idx, tdm_Value *v)
             v->u.f = (double)lua_tonumber(L, idx);
         }
         return 1;
+    case LUA_TNONE:
+    case LUA_TNIL:
+        v->kind = TDM_NIL;
+        return 1;
+    case LUA_TBOOLEAN:
+        v->kind = TDM_BOOL;
+        v->u.b = lua_toboolean(L, idx);
+        return 1;
     case LUA_TSTRING:
         v->kind = TDM_STR;
         v->u.s.p = lua_tolstring(L, idx, &v->u.s.n);
         v->key = v->u.s.p;
         return 1;
+    case LUA_TUSERDATA: {
+        tdmL_Foreign *fo = st != NULL ? tdmL_toforeign(L, st, idx) : NULL;
+        if (fo == NULL || fo->lang == TDM_LANG_C) {
+            return 0;       /* a cdata crossing out is remembered (allocates) */
+        }
+        v->kind = TDM_OBJ;
+        v->lang = fo->lang;
+        v->u.obj = fo->handle;
+        v->key = fo->handle;
+        v->aux = fo->proto;
+        return 1;
+    }
     default:
         return 0;
     }
 }
 
+/* [-0, +0, -] */
+int tdmL_tovalue_scalar(lua_State *L, int idx, tdm_Value *v)
+{
+    int t = lua_type(L, idx);
+    return t != LUA_TUSERDATA && tovalue_typed(L, NULL, idx, t, v);
+}
+
+/* [-0, +0, -] */
+int tdmL_tovalue_noref(lua_State *L, tdmL_State *st, int idx, tdm_Value *v)
+{
+    return tovalue_typed(L, st, idx, lua_type(L, idx), v);
+}
+
 /* [-0, +0, m] */
 void tdmL_tovalue(lua_State *L, tdmL_State *st, int idx, tdm_Value *v)
 {
-    if (tdmL_tovalue_scalar(L, idx, v)) {
+    int t = lua_type(L, idx);
+    if (tovalue_typed(L, st, idx, t, v)) {
         return;
     }
-    switch (lua_type(L, idx)) {
-    case LUA_TUSERDATA: {
+    if (t == LUA_TUSERDATA) {
         tdmL_Foreign *fo = tdmL_toforeign(L, st, idx);
-        if (fo != NULL) {
-            if (fo->lang == TDM_LANG_C) {
-                tdmL_cdata_remember(L, st, idx);    /* crossing out: keep identity */
-            }
+        if (fo != NULL) {       /* a cdata */
+            tdmL_cdata_remember(L, st, idx);    /* crossing out: keep identity */
             v->kind = TDM_OBJ;
             v->lang = fo->lang;
             v->u.obj = fo->handle;
@@ -83,10 +107,6 @@ void tdmL_tovalue(lua_State *L, tdmL_State *st, int idx, tdm_Value *v)
             v->aux = fo->proto;
             return;
         }
-        break;
-    }
-    default:
-        break;
     }
     v->kind = TDM_OBJ;
     v->lang = TDM_LANG_LUA;

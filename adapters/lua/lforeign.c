@@ -102,8 +102,52 @@ int tdmL_raise_frame_error(lua_State *L, tdmL_State *st, tdm_Frame *f)
     return lua_error(L);
 }
 
-int tdmL_foreign_call(lua_State *L, tdmL_State *st, tdm_LangId lang, int op, int sub,
-                      int first, int n)
+/* Lua value at idx -> neutral argument; 1 when it owns a ref. [-0, +0, m] */
+static int arg_value(lua_State *L, tdmL_State *st, int idx, tdm_Value *v)
+{
+    if (lua_isinteger(L, idx)) {
+        v->kind = TDM_INT;          /* the common case, without the switch */
+        v->flags = 0;
+        v->aux = 0;
+        v->key = NULL;
+        v->lang = 0;
+        v->u.i = (int64_t)lua_tointeger(L, idx);
+        return 0;
+    }
+    tdmL_tovalue(L, st, idx, v);
+    return (v->flags & TDM_VF_OWNED) != 0;
+}
+
+/* The frame's results onto the Lua stack, then the frame ended. */
+static int push_results(lua_State *L, tdmL_State *st, tdm_Frame *f)
+{
+    int nres = f->nres;
+    /* a C function is given LUA_MINSTACK free slots; self_block may have
+       taken one */
+    if (nres >= LUA_MINSTACK - 2 && !lua_checkstack(L, nres + 1)) {
+        tdmS_end(f);
+        return luaL_error(L, "too many results to push");
+    }
+    for (int i = 0; i < nres; i++) {
+        tdm_Value *v = &f->res[i];
+        if (v->kind == TDM_INT) {
+            lua_pushinteger(L, (lua_Integer)v->u.i);
+            continue;
+        }
+        tdmL_push(L, st, v);
+        if (v->flags & (TDM_VF_OWNED | TDM_VF_OWNSTR)) {
+            tdmV_release(st->rt, v);
+        }
+    }
+    tdmS_end(f);
+    return nres;
+}
+
+/* Run op with args[0] the foreign block fo (the userdata at `first`, when
+   fo != NULL) or the value there, and the values at (first, first+n) after
+   it; push the results. [-0, +r, e] */
+static int foreign_run(lua_State *L, tdmL_State *st, tdm_LangId lang, int op, int sub,
+                       tdmL_Foreign *fo, int first, int n)
 {
     tdm_Runtime *rt = st->rt;
     tdm_Frame f;
@@ -112,42 +156,73 @@ int tdmL_foreign_call(lua_State *L, tdmL_State *st, tdm_LangId lang, int op, int
     if (tdmS_reserve_args(&f, n) != TDM_OK) {
         return luaL_error(L, "not enough memory");
     }
-    for (int i = 0; i < n; i++) {
-        tdmL_tovalue(L, st, first + i, &f.args[i]);
+    int owns = 0, i = 0;
+    if (fo != NULL && n > 0) {
+        if (fo->lang == TDM_LANG_C) {
+            tdmL_cdata_remember(L, st, first);  /* crossing out: keep identity */
+        }
+        tdm_Value *v = &f.args[0];
+        v->kind = TDM_OBJ;
+        v->flags = 0;
+        v->lang = fo->lang;
+        v->u.obj = fo->handle;
+        v->key = fo->handle;
+        v->aux = fo->proto;
+        f.nargs = i = 1;
+    }
+    for (; i < n; i++) {
+        owns |= arg_value(L, st, first + i, &f.args[i]);
         f.nargs = i + 1;
     }
     int status = tdmS_call(&f);
-    for (int i = 0; i < f.nargs; i++) {
-        tdmV_release(rt, &f.args[i]);
+    if (owns) {
+        for (i = 0; i < f.nargs; i++) {
+            tdmV_release(rt, &f.args[i]);
+        }
     }
+    f.nargs = 0;        /* nothing left for tdmS_end to release */
     if (status != TDM_OK) {
         return tdmL_raise_frame_error(L, st, &f);
     }
-    int nres = f.nres;
-    if (!lua_checkstack(L, nres + 1)) {
-        tdmS_end(&f);
-        return luaL_error(L, "too many results to push");
-    }
-    for (int i = 0; i < nres; i++) {
-        tdmL_push(L, st, &f.res[i]);
-    }
-    for (int i = 0; i < nres; i++) {
-        tdmV_release(rt, &f.res[i]);
-    }
-    tdmS_end(&f);
-    return nres;
+    return push_results(L, st, &f);
 }
 
-/* upvalues: lightuserdata st, integer lang, integer op, integer sub */
+int tdmL_foreign_call(lua_State *L, tdmL_State *st, tdm_LangId lang, int op, int sub,
+                      int first, int n)
+{
+    return foreign_run(L, st, lang, op, sub, NULL, first, n);
+}
+
+/* What one metamethod does; its closure's only upvalue (a userdata). */
+typedef struct tdmL_Meta {
+    tdmL_State *st;             /* borrowed: lives as long as the Lua state */
+    uint8_t lang, op, sub;
+} tdmL_Meta;
+
+/* The foreign block at 1 when it belongs to metatable of lang, else NULL.
+   A metamethod is normally called on its own object; debug.getmetatable can
+   call it on anything. The metatable is left on the stack (above the
+   arguments, below the results: harmless, and no lua_settop). [-0, +(0|1), -] */
+static tdmL_Foreign *self_block(lua_State *L, tdmL_State *st, tdm_LangId lang)
+{
+    if (!lua_getmetatable(L, 1)) {
+        return NULL;
+    }
+    return lua_topointer(L, -1) == st->fmeta[lang] ? lua_touserdata(L, 1) : NULL;
+}
+
 static int foreign_mm(lua_State *L)
 {
-    tdmL_State *st = lua_touserdata(L, lua_upvalueindex(1));
-    tdm_LangId lang = (tdm_LangId)lua_tointeger(L, lua_upvalueindex(2));
-    int op = (int)lua_tointeger(L, lua_upvalueindex(3));
-    int sub = (int)lua_tointeger(L, lua_upvalueindex(4));
+    const tdmL_Meta *m = lua_touserdata(L, lua_upvalueindex(1));
+    tdmL_State *st = m->st;
+    tdm_LangId lang = (tdm_LangId)m->lang;
+    int op = m->op, sub = m->sub;
     int n = lua_gettop(L);
-    if (op == TDM_OP_INDEX || op == TDM_OP_NEWINDEX) {
-        tdmL_Foreign *fo = tdmL_toforeign(L, st, 1);
+    tdmL_Foreign *fo = NULL;
+    if (op == TDM_OP_CALL) {
+        fo = self_block(L, st, lang);
+    } else if (op == TDM_OP_INDEX || op == TDM_OP_NEWINDEX) {
+        fo = self_block(L, st, lang);
         int proto = fo ? fo->proto : TDM_PROTO_DEFAULT;
         if (proto == TDM_PROTO_ATTR) {
             op = op == TDM_OP_INDEX ? TDM_OP_GETATTR : TDM_OP_SETATTR;
@@ -161,7 +236,7 @@ static int foreign_mm(lua_State *L)
     } else if (op == TDM_OP_COMPARE || op == TDM_OP_LEN || op == TDM_OP_STR) {
         n = op == TDM_OP_COMPARE ? 2 : 1;
     }
-    int nres = tdmL_foreign_call(L, st, lang, op, sub, 1, n);
+    int nres = foreign_run(L, st, lang, op, sub, fo, 1, n);
     if (op == TDM_OP_COMPARE) {
         lua_pushboolean(L, nres > 0 && lua_toboolean(L, -1));
         return 1;
@@ -220,11 +295,12 @@ void tdmL_foreign_init(lua_State *L, tdmL_State *st, tdm_LangId lang)
     size_t n = sizeof metamethods / sizeof metamethods[0];
     lua_createtable(L, 0, (int)n + 3);
     for (size_t i = 0; i < n; i++) {
-        lua_pushlightuserdata(L, st);
-        lua_pushinteger(L, lang);
-        lua_pushinteger(L, metamethods[i].op);
-        lua_pushinteger(L, metamethods[i].sub);
-        lua_pushcclosure(L, foreign_mm, 4);
+        tdmL_Meta *m = lua_newuserdatauv(L, sizeof *m, 0);
+        m->st = st;
+        m->lang = (uint8_t)lang;
+        m->op = (uint8_t)metamethods[i].op;
+        m->sub = (uint8_t)metamethods[i].sub;
+        lua_pushcclosure(L, foreign_mm, 1);
         lua_setfield(L, -2, metamethods[i].name);
     }
     lua_pushcfunction(L, foreign_gc);

@@ -476,22 +476,6 @@ static int convert_error(lua_State *L, tdmL_State *st, tdm_Frame *f, int s)
     return status;
 }
 
-/* Does converting the value at idx need a ref (an allocation)? [-0, +0, -] */
-static int needs_ref(lua_State *L, tdmL_State *st, int idx)
-{
-    switch (lua_type(L, idx)) {
-    case LUA_TNIL:
-    case LUA_TBOOLEAN:
-    case LUA_TNUMBER:
-    case LUA_TSTRING:
-        return 0;
-    case LUA_TUSERDATA:
-        return tdmL_toforeign(L, st, idx) == NULL;
-    default:
-        return 1;
-    }
-}
-
 /* Trampoline converting its arguments (the results of a direct call) into
    the current frame's results; returns them so they stay pinned. */
 static int collect_args(lua_State *L)
@@ -522,11 +506,11 @@ static int push_args_raw(lua_State *L, tdmL_State *st, const tdm_Frame *f, int f
 static int take_results(lua_State *L, tdmL_State *st, tdm_Frame *f, int base, int first)
 {
     int n = lua_gettop(L) - first + 1;
-    int refs = 0;
+    int refs = n > TDM_FRAME_INLINE;
     for (int i = 0; i < n && !refs; i++) {
-        refs = needs_ref(L, st, first + i);
+        refs = !tdmL_tovalue_noref(L, st, first + i, &f->res[i]);
     }
-    if (refs || n > TDM_FRAME_INLINE) {
+    if (refs) {
         if (!lua_checkstack(L, 2)) {
             return tdmS_error(f, TDM_ERRMEM, "Lua stack overflow");
         }
@@ -535,10 +519,7 @@ static int take_results(lua_State *L, tdmL_State *st, tdm_Frame *f, int base, in
         int s = lua_pcall(L, n, LUA_MULTRET, base + 1);
         return s == LUA_OK ? TDM_OK : convert_error(L, st, f, s);
     }
-    for (int i = 0; i < n; i++) {
-        tdmL_tovalue(L, st, first + i, &f->res[i]);     /* non-raising here */
-    }
-    f->nres = n;
+    f->nres = n;        /* converted above: borrowed, nothing to undo */
     return TDM_OK;
 }
 
@@ -590,19 +571,43 @@ static int resume_error(lua_State *L)
     return raise_resume_error(L, st, f, co, status);
 }
 
+/* The coroutine held by the ref `handle`, or NULL. The last one is
+   remembered (st->coref), so resuming it again reads no registry slot.
+   [-0, +0, -] */
+static lua_State *ref_thread(lua_State *L, tdmL_State *st, void *handle)
+{
+    int ref = (int)(intptr_t)handle;
+    if (ref <= 0 || ref >= st->nrefcnt || st->refcnt[ref] <= 0) {
+        return NULL;
+    }
+    if (ref == st->coref) {
+        return st->co;
+    }
+    tdmL_getref(L, st, handle);
+    lua_State *co = lua_tothread(L, -1);
+    lua_pop(L, 1);          /* the ref keeps it alive */
+    if (co != NULL) {
+        st->coref = ref;
+        st->co = co;
+    }
+    return co;
+}
+
 /* RESUME without the trampoline: lua_resume is itself protected. -1 when
    the trampoline must do it. */
 static int direct_resume(lua_State *L, tdmL_State *st, tdm_Frame *f, int base)
 {
-    lua_pushcfunction(L, msgh);
-    if (f->args[0].kind != TDM_OBJ || f->args[0].lang != TDM_LANG_LUA
-        || !push_args_raw(L, st, f, 0, base)) {
-        lua_settop(L, base);
+    const tdm_Value *a = &f->args[0];
+    lua_State *co = NULL;
+    if (a->kind == TDM_OBJ && a->lang == TDM_LANG_LUA) {
+        co = ref_thread(L, st, a->u.obj);
+    }
+    int nargs = f->nargs - 1;
+    if (co == NULL || co == L || (nargs > 0 && !lua_checkstack(co, nargs + 1))) {
         return -1;
     }
-    lua_State *co = lua_tothread(L, base + 2);
-    int nargs = f->nargs - 1;
-    if (co == NULL || co == L || !lua_checkstack(co, nargs + 1)) {
+    lua_pushcfunction(L, msgh);
+    if (!push_args_raw(L, st, f, 1, base)) {
         lua_settop(L, base);
         return -1;
     }
@@ -615,16 +620,17 @@ static int direct_resume(lua_State *L, tdmL_State *st, tdm_Frame *f, int base)
     status = lua_resume(co, L, nargs, &nres);
     if (status == LUA_OK || status == LUA_YIELD) {
         f->sub = status == LUA_YIELD ? TDM_RESUME_YIELDED : TDM_RESUME_RETURNED;
-        if (!lua_checkstack(L, nres + 2)) {
+        /* tdmL_op made room for nargs + 8; the handler holds one */
+        if (nres > 6 && !lua_checkstack(L, nres + 2)) {
             lua_pop(co, nres);
             return tdmS_error(f, TDM_ERRMEM, "resume: too many results");
         }
         lua_xmove(co, L, nres);
-        return take_results(L, st, f, base, base + 3);
+        return take_results(L, st, f, base, base + 2);
     }
     /* the error value is on co's stack; record it under protection */
     lua_pushcfunction(L, resume_error);
-    lua_pushvalue(L, base + 2);
+    tdmL_getref(L, st, a->u.obj);
     lua_pushlightuserdata(L, f);
     lua_pushinteger(L, status);
     int s = lua_pcall(L, 3, 0, base + 1);

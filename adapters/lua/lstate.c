@@ -111,6 +111,10 @@ static void l_release(tdm_Runtime *rt, void *handle)
             st->refcnt[ref]--;
         } else if (lua_checkstack(st->L, 2)) {
             st->refcnt[ref] = 0;
+            if (ref == st->coref) {
+                st->coref = 0;      /* the slot may be reused for another value */
+                st->co = NULL;
+            }
             luaL_unref(st->L, LUA_REGISTRYINDEX, ref);
         } else {
             tdmR_defer(rt, TDM_LANG_LUA, handle);

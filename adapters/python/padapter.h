@@ -33,6 +33,9 @@ typedef struct tdmP_Runtime tdmP_Runtime;
 typedef struct tdmP_StrSlot {
     const void *key;            /* weak: the Lua string, compared with content */
     PyObject *obj;              /* strong */
+    const char *p;              /* borrowed: obj's UTF-8 (or bytes) buffer, valid
+                                   while obj is in the slot */
+    size_t n;
 } tdmP_StrSlot;
 
 /* Per-runtime Python state; rt->state[TDM_LANG_PYTHON]. Fields marked (GIL)

@@ -139,7 +139,27 @@ int tdmP_fill_args(tdmP_Runtime *r, tdm_Frame *f, int first,
         return -1;
     }
     for (Py_ssize_t i = 0; i < n; i++) {
-        if (tdmP_to_value(r, args[i], &f->args[first + i], tmp) < 0) {
+        tdm_Value *v = &f->args[first + i];
+        if (Py_IS_TYPE(args[i], &PyLong_Type)) {
+            /* an exact int in range inline; out of range: the converter
+               asks the overflow handler */
+            int overflow = 0;
+            long long x = PyLong_AsLongLongAndOverflow(args[i], &overflow);
+            if (overflow == 0) {
+                if (x == -1 && PyErr_Occurred()) {
+                    return -1;
+                }
+                v->kind = TDM_INT;
+                v->flags = 0;
+                v->aux = 0;
+                v->lang = 0;
+                v->key = NULL;
+                v->u.i = x;
+                f->nargs = first + (int)i + 1;
+                continue;
+            }
+        }
+        if (tdmP_to_value(r, args[i], v, tmp) < 0) {
             return -1;
         }
         f->nargs = first + (int)i + 1;

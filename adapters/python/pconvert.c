@@ -300,16 +300,8 @@ static PyObject *decode_str(tdmP_State *st, const tdm_Value *v)
     tdmP_StrSlot *slot = NULL;
     if (v->key != NULL && n <= TDMP_STRCACHE_MAX) {
         slot = &st->strcache[tdmI_slot(v->key, TDMP_STRCACHE)];
-        if (slot->key == v->key) {
-            PyObject *c = slot->obj;
-            Py_ssize_t cn;
-            const char *cp = PyUnicode_Check(c) ? PyUnicode_AsUTF8AndSize(c, &cn)
-                                                : (cn = PyBytes_GET_SIZE(c),
-                                                   PyBytes_AS_STRING(c));
-            if (cp != NULL && (size_t)cn == n && memcmp(cp, p, n) == 0) {
-                return Py_NewRef(c);
-            }
-            PyErr_Clear();
+        if (slot->key == v->key && slot->n == n && memcmp(slot->p, p, n) == 0) {
+            return Py_NewRef(slot->obj);
         }
     }
     PyObject *s = PyUnicode_DecodeUTF8(p, (Py_ssize_t)n, "strict");
@@ -324,8 +316,17 @@ static PyObject *decode_str(tdmP_State *st, const tdm_Value *v)
         }
     }
     if (slot != NULL) {
-        Py_XSETREF(slot->obj, Py_NewRef(s));
-        slot->key = v->key;
+        Py_ssize_t cn;
+        const char *cp = PyUnicode_Check(s) ? PyUnicode_AsUTF8AndSize(s, &cn)
+                                            : (cn = PyBytes_GET_SIZE(s), PyBytes_AS_STRING(s));
+        if (cp == NULL) {
+            PyErr_Clear();      /* not cached; s is still the result */
+        } else {
+            Py_XSETREF(slot->obj, Py_NewRef(s));
+            slot->key = v->key;
+            slot->p = cp;
+            slot->n = (size_t)cn;
+        }
     }
     return s;
 }

@@ -19,7 +19,8 @@
 #include <string.h>
 #include "padapter.h"
 
-static _Thread_local tdm_Runtime *current_rt;
+/* initial-exec: no __tls_get_addr call on the crossing path (as ffi/ccall.c) */
+static _Thread_local tdm_Runtime *current_rt __attribute__((tls_model("initial-exec")));
 
 tdm_Runtime *tdmP_current_rt(void)
 {
@@ -45,6 +46,37 @@ static int set_nres(tdm_Frame *f, int n)
 /* Append the result o (borrowed). */
 static int push_result(tdmP_State *st, tdm_Frame *f, PyObject *o)
 {
+    if (f->nres < TDM_FRAME_INLINE) {
+        /* the common scalars inline: no pin, no call into the converter */
+        PyTypeObject *t = Py_TYPE(o);
+        tdm_Value *v = &f->res[f->nres];
+        if (t == &PyLong_Type) {
+            int overflow = 0;
+            long long x = PyLong_AsLongLongAndOverflow(o, &overflow);
+            if (overflow == 0) {
+                if (x == -1 && PyErr_Occurred()) {
+                    return -1;
+                }
+                memset(v, 0, sizeof *v);
+                v->kind = TDM_INT;
+                v->u.i = x;
+                f->nres++;
+                return 0;
+            }
+            /* out of range: the converter asks the overflow handler */
+        } else if (t == &PyFloat_Type) {
+            memset(v, 0, sizeof *v);
+            v->kind = TDM_FLOAT;
+            v->u.f = PyFloat_AS_DOUBLE(o);
+            f->nres++;
+            return 0;
+        } else if (o == Py_None) {
+            memset(v, 0, sizeof *v);
+            v->kind = TDM_NIL;
+            f->nres++;
+            return 0;
+        }
+    }
     if (set_nres(f, f->nres + 1) < 0 || tdmP_to_result(st, o, &f->res[f->nres]) < 0) {
         return -1;
     }
@@ -256,6 +288,8 @@ static int op_getattr(tdmP_State *st, tdm_Frame *f, PyObject *obj)
     }
     if (st->attr_getter != NULL) {
         v = PyObject_CallFunctionObjArgs(st->attr_getter, obj, name, NULL);
+    } else if (st->attribute_filter == NULL && PyUnicode_CheckExact(name)) {
+        v = PyObject_GetAttr(obj, name);    /* what attr_name would give */
     } else {
         PyObject *n = attr_name(st, obj, name, 0);
         v = n ? PyObject_GetAttr(obj, n) : NULL;

@@ -84,3 +84,61 @@ def test_coroutine_values_and_errors_on_the_direct_path(lua):
         next(co)
     co = lua.eval("function() coroutine.yield(1) return 2, 3 end").coroutine()
     assert list(co) == [1, (2, 3)]
+
+
+def test_coroutine_resume_after_ref_reuse(lua):
+    """The Lua side remembers the coroutine resumed last by its ref; a ref
+    released and handed to another coroutine must resume the new one."""
+    import gc
+    make = lua.eval("function(tag) return function() while true do"
+                    " coroutine.yield(tag) end end end")
+    for i in range(50):
+        co = make(i).coroutine()
+        assert next(co) == i
+        assert co.send(None) == i
+        del co
+        gc.collect()
+        lua.execute("collectgarbage()")
+    a, b = make("a").coroutine(), make("b").coroutine()
+    assert [next(a), next(b), next(a), next(b)] == ["a", "b", "a", "b"]
+
+
+def test_coroutine_resume_errors_after_direct_path(lua):
+    co = lua.eval("function() coroutine.yield(1) error('boom') end").coroutine()
+    assert next(co) == 1
+    with pytest.raises(tandem.LuaError, match="boom"):
+        next(co)
+    with pytest.raises(StopIteration):
+        next(co)
+
+
+def test_py_to_lua_results_as_objects_after_scalars(lua):
+    """Results converted without a ref, then one needing a ref, go through
+    the protected path together."""
+    f = lua.eval("function() return 1, 'two', {3}, python.none end")
+    r = f()
+    assert r[0] == 1 and r[1] == "two" and r[2][1] == 3
+
+
+def test_lua_to_py_metamethod_on_a_foreign_value(lua):
+    """The metamethods check their first argument's metatable, so calling
+    one through debug.getmetatable on another value is an error, not a
+    crash."""
+    class O:
+        attr = 5
+    f = lua.eval("""function(o)
+        local mt = debug.getmetatable(o)
+        local ok1 = pcall(mt.__index, io.stdout, 'attr')
+        local ok2 = pcall(mt.__call, newproxy and newproxy() or io.stdout, 1)
+        return o.attr
+    end""")
+    assert f(O()) == 5
+
+
+def test_lua_to_py_many_results(lua):
+    lua_unpack = lua.eval("function(f) return select('#', f()) end")
+    many = tuple(range(40))
+    lua2 = tandem.LuaRuntime(unpack_returned_tuples=True)
+    count = lua2.eval("function(f) local t = {f()} return #t, t[1], t[40] end")
+    assert count(lambda: many) == (40, 0, 39)
+    assert lua_unpack(lambda: 7) == 1
