@@ -19,6 +19,7 @@ void tdmS_init(tdm_Frame *f, tdm_Runtime *rt, const tdm_Lang *lang, int op,
     f->from = (uint8_t)from;
     f->entered = 0;
     f->held = 0;
+    f->unblocked = 0;
     f->nargs = 0;
     f->nres = 0;
     f->maxres = -1;
@@ -185,6 +186,25 @@ void tdmS_move_error(tdm_Error *dst, tdm_Error *src)
 {
     *dst = *src;
     memset(src, 0, sizeof *src);
+}
+
+tdm_Frame *tdmS_unblock(tdm_Runtime *rt)
+{
+    tdm_Frame *f = rt->top;
+    if (f == NULL || f->unblocked || f->from >= TDM_NLANG || rt->lang[f->from] == NULL
+        || rt->lang[f->from]->unblock == NULL) {
+        return NULL;
+    }
+    rt->lang[f->from]->unblock(f);
+    return f;
+}
+
+void tdmS_reblock(tdm_Runtime *rt, tdm_Frame *f)
+{
+    if (f != NULL && f->from < TDM_NLANG && rt->lang[f->from] != NULL
+        && rt->lang[f->from]->reblock != NULL) {
+        rt->lang[f->from]->reblock(f);
+    }
 }
 
 int tdmS_depth(const tdm_Runtime *rt)

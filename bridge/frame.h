@@ -41,6 +41,7 @@ struct tdm_Frame {
     uint8_t from;               /* tdm_LangId of the caller */
     uint8_t entered;            /* callee zone entered (finish owed) */
     uint8_t held;               /* the caller took the runtime lock for it */
+    uint8_t unblocked;          /* the caller's language was unblocked (tdmS_unblock) */
     int nargs;
     int nres;
     int maxres;                 /* results wanted; -1 for all */
@@ -82,6 +83,12 @@ TDMI_FUNC void tdmS_set_tbtext(tdm_Error *e, const char *text, size_t n);
 TDMI_FUNC void tdmS_move_error(tdm_Error *dst, tdm_Error *src);
 /* Free what an error owns; releases its error object through rt. */
 TDMI_FUNC void tdmS_clear_error(tdm_Runtime *rt, tdm_Error *e);
+
+/* Around a native call that may block: let the language whose crossing is
+   running (rt->top's caller) run its other threads. Returns the frame to
+   pass to tdmS_reblock, or NULL when there was nothing to do. */
+TDMI_FUNC tdm_Frame *tdmS_unblock(tdm_Runtime *rt);
+TDMI_FUNC void tdmS_reblock(tdm_Runtime *rt, tdm_Frame *f);
 
 /* Number of frames on rt's chain. */
 TDMI_FUNC int tdmS_depth(const tdm_Runtime *rt);

@@ -152,6 +152,14 @@ typedef struct tdm_Lang {
     /* Take one more reference to a handle (caller holds the language lock
        or knows the handle is pinned by a live frame). */
     void (*retain)(tdm_Runtime *rt, void *handle);
+
+    /* Optional (may be NULL). `caller` is a frame this language started and
+       that is still running (code of another language is executing for it).
+       Before that code blocks in native code (an FFI call), unblock lets this
+       language's other threads run (Python: release a GIL the crossing
+       kept); reblock undoes it afterwards. Never fail. */
+    void (*unblock)(tdm_Frame *caller);
+    void (*reblock)(tdm_Frame *caller);
 } tdm_Lang;
 
 #endif /* TDM_LANG_H */

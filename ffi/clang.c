@@ -349,7 +349,7 @@ static void c_retain(tdm_Runtime *rt, void *handle)
 }
 
 const tdm_Lang tdmF_lang = {
-    "c", TDM_LANG_C, c_op, c_finish, c_release, c_retain,
+    "c", TDM_LANG_C, c_op, c_finish, c_release, c_retain, NULL, NULL,
 };
 
 int tdmF_attach(tdm_Runtime *rt, char *err, size_t n)

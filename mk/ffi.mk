@@ -13,7 +13,7 @@ UNIT_TESTS     += $(FFI_TESTS)
 # The test library: plain C with default visibility, so its symbols export.
 $(FFI_TESTLIB): tests/lib/tdmtest.c
 	@mkdir -p $(@D)
-	$(CC) $(CSTD) $(OPT) -fPIC $(WARN) -Wno-missing-prototypes -shared $(SANLD) -o $@ $<
+	$(CC) $(CSTD) $(OPT) -fPIC $(WARN) -Wno-missing-prototypes -shared $(SANLD) -o $@ $< -lpthread
 
 $(BUILD)/tests/unit/test_ffi_%: tests/unit/test_ffi_%.c tests/unit/check.h $(FFI_OBJ) $(FFI_TESTLIB)
 	@mkdir -p $(@D)

@@ -552,7 +552,11 @@ static int call_general(lua_State *L, tdmL_Ffi *b, tdmF_CData *cd, int first, in
     tdmL_err_init(&err);
     saved = b->L;
     b->L = L;
+    tdm_Frame *ub = b->rt->top != NULL ? tdmS_unblock(b->rt) : NULL;
     st = tdmF_call(b->R, cd, nargs, vals, &res, &err);
+    if (ub != NULL) {
+        tdmS_reblock(b->rt, ub);
+    }
     b->L = saved;
     for (int i = 0; i < ntmp; i++) {
         tdmL_CData *u = lua_touserdata(L, tmpbase + i);
@@ -621,6 +625,8 @@ static inline __attribute__((always_inline)) int call_fast(lua_State *L, tdmL_CD
     tdmL_ctx_push(&ctx);
     saved = b->L;
     b->L = L;
+    /* a crossing from Python may hold the GIL: let go while C runs */
+    tdm_Frame *ub = b->rt->top != NULL ? tdmS_unblock(b->rt) : NULL;
     perr = &errno;
     *perr = tdmF_tls_errno;
 #if defined(__x86_64__) && !defined(_WIN64)
@@ -632,6 +638,9 @@ static inline __attribute__((always_inline)) int call_fast(lua_State *L, tdmL_CD
         call_cif(u, code, abuf, &rv);
     }
     tdmF_tls_errno = *perr;
+    if (ub != NULL) {
+        tdmS_reblock(b->rt, ub);
+    }
     b->L = saved;
     tdmL_ctx_pop(&ctx);
     if (ctx.err.status != TDM_OK) {

@@ -163,7 +163,7 @@ static void set_err(char *err, size_t errlen, const char *msg)
 }
 
 const tdm_Lang tdmL_lang = {
-    "lua", TDM_LANG_LUA, tdmL_op, tdmL_finish, l_release, l_retain,
+    "lua", TDM_LANG_LUA, tdmL_op, tdmL_finish, l_release, l_retain, NULL, NULL,
 };
 
 int tdmL_open(tdm_Runtime *rt, const tdm_LuaOptions *o, char *err, size_t errlen)

@@ -821,6 +821,26 @@ static void p_retain(tdm_Runtime *rt, void *handle)
     }
 }
 
+/* A crossing that kept the GIL (pcall.c fast path, host == NULL) releases it
+   while the code it runs blocks in native code, so that a thread the C code
+   starts can call back into Python; reblock takes it back. */
+static void p_unblock(tdm_Frame *caller)
+{
+    if (caller->host == NULL) {
+        caller->host = PyEval_SaveThread();
+        caller->unblocked = 1;
+    }
+}
+
+static void p_reblock(tdm_Frame *caller)
+{
+    if (caller->unblocked) {
+        caller->unblocked = 0;
+        PyEval_RestoreThread((PyThreadState *)caller->host);
+        caller->host = NULL;
+    }
+}
+
 const tdm_Lang tdmP_lang = {
-    "python", TDM_LANG_PYTHON, p_op, p_finish, p_release, p_retain,
+    "python", TDM_LANG_PYTHON, p_op, p_finish, p_release, p_retain, p_unblock, p_reblock,
 };

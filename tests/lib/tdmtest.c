@@ -145,3 +145,31 @@ binop get_adder(void) { return add; }
 
 struct bits { unsigned a : 3; int b : 5; unsigned c : 12; char d; };
 int bits_b(const struct bits *s) { return s->b; }
+
+/* Calls cb(x) on a new thread and waits for it: a callback arriving from a
+   thread the caller's language does not know, while the caller blocks. */
+#include <pthread.h>
+
+struct t_thread_call {
+    int (*cb)(int);
+    int x;
+    int result;
+};
+
+static void *t_thread_main(void *p)
+{
+    struct t_thread_call *c = p;
+    c->result = c->cb(c->x);
+    return NULL;
+}
+
+int t_call_cb_in_thread(int (*cb)(int), int x)
+{
+    struct t_thread_call c = {cb, x, -1};
+    pthread_t th;
+    if (pthread_create(&th, NULL, t_thread_main, &c) != 0) {
+        return -2;
+    }
+    pthread_join(th, NULL);
+    return c.result;
+}

@@ -5,6 +5,7 @@ import gc
 import pytest
 
 import tandem
+from ffi_common import TESTLIB
 
 
 
@@ -197,3 +198,28 @@ def test_threads_share_a_registry(lua):
     for t in threads:
         t.join()
     assert errors == []
+
+
+def test_lua_ffi_call_lets_a_c_thread_call_back_into_python(tmp_path):
+    """A crossing from a single-threaded Python keeps the GIL; a native call
+    made by that Lua code must let it go, or a C thread calling a Python
+    callback while the call waits for it would hang (run in a child process
+    with a timeout so a regression fails instead of hanging the suite)."""
+    import subprocess
+    import sys
+    script = tmp_path / "thread_cb.py"
+    script.write_text(
+        "import tandem\n"
+        "lua = tandem.LuaRuntime()\n"
+        "ffi = tandem.FFI(lua)\n"
+        "ffi.cdef('int t_call_cb_in_thread(int (*cb)(int), int x);')\n"
+        "cb = ffi.callback('int(int)', lambda x: x * 2)\n"
+        "lua.globals().cb = cb\n"
+        "lua.globals().libpath = %r\n"
+        "print(lua.execute(\"local ffi = require 'tandem.ffi'; "
+        "return ffi.load(libpath).t_call_cb_in_thread(cb, 21)\"))\n" % TESTLIB)
+    env = dict(__import__("os").environ)
+    r = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                       timeout=60, env=env)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "42"
