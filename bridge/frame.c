@@ -39,6 +39,9 @@ int tdmS_reserve_args(tdm_Frame *f, int n)
     if (a == NULL) {
         return TDM_ERRMEM;
     }
+    /* arguments already placed (e.g. the callee in args[0]) move along */
+    int keep = f->nargs < TDM_FRAME_INLINE ? f->nargs : TDM_FRAME_INLINE;
+    memcpy(a, f->argbuf, (size_t)keep * sizeof *a);
     f->args = a;
     return TDM_OK;
 }

@@ -57,7 +57,9 @@ struct tdm_Frame {
 /* Prepare a frame for `op` on language `lang` called from `from`. */
 TDMI_FUNC void tdmS_init(tdm_Frame *f, tdm_Runtime *rt, const tdm_Lang *lang,
                          int op, tdm_LangId from);
-/* Make room for n arguments (f->args); TDM_OK or TDM_ERRMEM. */
+/* Make room for n arguments (f->args), keeping the f->nargs already there;
+   grows the inline buffer once (call it with the final count). TDM_OK or
+   TDM_ERRMEM. */
 TDMI_FUNC int tdmS_reserve_args(tdm_Frame *f, int n);
 /* Make room for n results (f->res); TDM_OK or TDM_ERRMEM. */
 TDMI_FUNC int tdmS_reserve_res(tdm_Frame *f, int n);

@@ -15,7 +15,8 @@ void tdmV_release(tdm_Runtime *rt, tdm_Value *v)
 {
     if (v->kind == TDM_STR && (v->flags & TDM_VF_OWNSTR)) {
         free((void *)v->u.s.p);
-    } else if (v->kind == TDM_OBJ && (v->flags & TDM_VF_OWNED) && rt != NULL) {
+    } else if (v->kind == TDM_OBJ && (v->flags & TDM_VF_OWNED) && rt != NULL
+               && v->lang < TDM_NLANG) {
         const tdm_Lang *l = rt->lang[v->lang];
         if (l != NULL) {
             l->release(rt, v->u.obj);

@@ -36,6 +36,39 @@ tdm_Runtime *tdm_open(void)
     return rt;
 }
 
+/* Most arguments a host call may take (Lua's stack limit). */
+#define MAX_ARGS 1000000
+
+/* Record an error of the API itself as the last error (when there is a
+   runtime to keep it). rt->last is only touched under the runtime lock:
+   host threads sharing a runtime must not free each other's message. */
+static tdm_Status api_error(tdm_Runtime *rt, tdm_Status status, const char *msg)
+{
+    if (rt != NULL && tdmR_enter(rt) == TDM_OK) {
+        tdmS_clear_error(rt, &rt->last);
+        rt->last.status = status;
+        rt->last.message = strdup(msg);
+        tdmR_unlock(rt);
+    }
+    return status;
+}
+
+static tdm_Status bad_arg(tdm_Runtime *rt, const char *msg)
+{
+    return api_error(rt, TDM_ERRARG, msg);
+}
+
+/* A host value the runtime can take: a known kind, bytes behind a string,
+   and an object of a language attached to rt. */
+static int valid_value(tdm_Runtime *rt, const tdm_Value *v)
+{
+    if (v->kind > TDM_OBJ || (v->kind == TDM_STR && v->u.s.p == NULL && v->u.s.n > 0)) {
+        return 0;
+    }
+    return v->kind != TDM_OBJ
+           || (v->lang > TDM_LANG_NONE && v->lang < TDM_NLANG && rt->lang[v->lang] != NULL);
+}
+
 void tdm_close(tdm_Runtime *rt)
 {
     if (rt == NULL) {
@@ -121,20 +154,24 @@ static char *describe(tdm_Runtime *rt, const tdm_Value *obj)
     return text;
 }
 
-/* Run one frame from the host; results beyond maxres are dropped. */
-static tdm_Status host_call(tdm_Runtime *rt, tdm_LangId lang, int op, int nargs,
-                            const tdm_Value *args, tdm_Value *res, int maxres,
-                            int *nres)
+/* Run one frame from the host with the runtime lock held (host_call);
+   results beyond maxres are dropped. */
+static tdm_Status locked_call(tdm_Runtime *rt, tdm_LangId lang, int op, int nargs,
+                              const tdm_Value *args, tdm_Value *res, int maxres,
+                              int *nres)
 {
     tdm_Frame f;
-    if (nres != NULL) {
-        *nres = 0;
-    }
     tdmS_clear_error(rt, &rt->last);
     if (lang <= TDM_LANG_NONE || lang >= TDM_NLANG || rt->lang[lang] == NULL) {
-        rt->last.status = TDM_ERRARG;
-        rt->last.message = strdup("tandem: no such language in this runtime");
-        return TDM_ERRARG;
+        return bad_arg(rt, "tandem: no such language in this runtime");
+    }
+    if (nargs < 0 || nargs > MAX_ARGS || (nargs > 0 && args == NULL)) {
+        return bad_arg(rt, "tandem: bad argument count or NULL arguments");
+    }
+    for (int i = 0; i < nargs; i++) {
+        if (!valid_value(rt, &args[i])) {
+            return bad_arg(rt, "tandem: an argument is not a valid value of this runtime");
+        }
     }
     tdmS_init(&f, rt, rt->lang[lang], op, TDM_LANG_NONE);
     if (tdmS_reserve_args(&f, nargs) != TDM_OK) {
@@ -145,13 +182,7 @@ static tdm_Status host_call(tdm_Runtime *rt, tdm_LangId lang, int op, int nargs,
         put_arg(rt, lang, &args[i], &f.args[i]);
     }
     f.nargs = nargs;
-    int st = tdmR_enter(rt);
-    int locked = st == TDM_OK;
-    if (st != TDM_OK) {
-        tdmS_error(&f, st, "tandem: the runtime is pinned to another thread");
-    } else {
-        st = tdmS_call(&f);
-    }
+    int st = tdmS_call(&f);
     if (st == TDM_OK) {
         int n = 0;
         for (int i = 0; i < f.nres; i++) {
@@ -176,9 +207,6 @@ static tdm_Status host_call(tdm_Runtime *rt, tdm_LangId lang, int op, int nargs,
         tdmV_release(rt, &f.args[i]);
     }
     tdmS_end(&f);
-    if (locked) {
-        tdmR_unlock(rt);
-    }
     if (st != TDM_OK) {
         if (e.status == TDM_OK) {
             e.status = st;
@@ -198,15 +226,41 @@ static tdm_Status host_call(tdm_Runtime *rt, tdm_LangId lang, int op, int nargs,
     return (tdm_Status)st;
 }
 
+/* One call from the host. The runtime lock is held across the whole call,
+   rt->last included (see api_error). */
+static tdm_Status host_call(tdm_Runtime *rt, tdm_LangId lang, int op, int nargs,
+                            const tdm_Value *args, tdm_Value *res, int maxres,
+                            int *nres)
+{
+    if (nres != NULL) {
+        *nres = 0;
+    }
+    if (rt == NULL) {
+        return TDM_ERRARG;
+    }
+    if (tdmR_enter(rt) != TDM_OK) {
+        return TDM_ERRARG;      /* pinned to another thread (a lua5.4 host) */
+    }
+    tdm_Status st = locked_call(rt, lang, op, nargs, args, res, maxres, nres);
+    tdmR_unlock(rt);
+    return st;
+}
+
 tdm_Status tdm_exec(tdm_Runtime *rt, tdm_LangId lang, const char *code,
                     const char *chunkname)
 {
+    if (code == NULL) {
+        return bad_arg(rt, "tdm_exec: code is NULL");
+    }
     tdm_Value a[2] = {tdm_str(code), tdm_str(chunkname ? chunkname : "<embed>")};
     return host_call(rt, lang, TDM_OP_EXEC, 2, a, NULL, 0, NULL);
 }
 
 tdm_Status tdm_eval(tdm_Runtime *rt, tdm_LangId lang, const char *expr, tdm_Value *out)
 {
+    if (expr == NULL || out == NULL) {
+        return bad_arg(rt, "tdm_eval: expr or out is NULL");
+    }
     tdm_Value a[2] = {tdm_str(expr), tdm_str("<embed>")};
     int n = 0;
     *out = tdm_nil();
@@ -216,6 +270,9 @@ tdm_Status tdm_eval(tdm_Runtime *rt, tdm_LangId lang, const char *expr, tdm_Valu
 tdm_Status tdm_get_global(tdm_Runtime *rt, tdm_LangId lang, const char *name,
                           tdm_Value *out)
 {
+    if (name == NULL || out == NULL) {
+        return bad_arg(rt, "tdm_get_global: name or out is NULL");
+    }
     tdm_Value a = tdm_str(name);
     int n = 0;
     *out = tdm_nil();
@@ -225,6 +282,9 @@ tdm_Status tdm_get_global(tdm_Runtime *rt, tdm_LangId lang, const char *name,
 tdm_Status tdm_set_global(tdm_Runtime *rt, tdm_LangId lang, const char *name,
                           const tdm_Value *v)
 {
+    if (name == NULL || v == NULL) {
+        return bad_arg(rt, "tdm_set_global: name or value is NULL");
+    }
     tdm_Value a[2] = {tdm_str(name), *v};
     return host_call(rt, lang, TDM_OP_SETGLOBAL, 2, a, NULL, 0, NULL);
 }
@@ -232,16 +292,19 @@ tdm_Status tdm_set_global(tdm_Runtime *rt, tdm_LangId lang, const char *name,
 tdm_Status tdm_call(tdm_Runtime *rt, const tdm_Value *fn, int nargs,
                     const tdm_Value *args, tdm_Value *res, int maxres, int *nres)
 {
-    if (fn == NULL || fn->kind != TDM_OBJ || nargs < 0) {
-        tdmS_clear_error(rt, &rt->last);
-        rt->last.status = TDM_ERRTYPE;
-        rt->last.message = strdup("tdm_call: the callee is not an object");
-        return TDM_ERRTYPE;
+    if (rt == NULL) {
+        return TDM_ERRARG;
+    }
+    if (nargs < 0 || nargs > MAX_ARGS || (nargs > 0 && args == NULL)) {
+        return bad_arg(rt, "tdm_call: bad argument count or NULL arguments");
+    }
+    if (fn == NULL || fn->kind != TDM_OBJ) {
+        return api_error(rt, TDM_ERRTYPE, "tdm_call: the callee is not an object");
     }
     tdm_Value stackbuf[8];
     tdm_Value *all = nargs + 1 <= 8 ? stackbuf : malloc((size_t)(nargs + 1) * sizeof *all);
     if (all == NULL) {
-        return TDM_ERRMEM;
+        return api_error(rt, TDM_ERRMEM, "tdm_call: out of memory");
     }
     all[0] = *fn;
     for (int i = 0; i < nargs; i++) {
@@ -264,10 +327,10 @@ void tdm_release(tdm_Runtime *rt, tdm_Value *v)
 
 const char *tdm_errmsg(tdm_Runtime *rt)
 {
-    return rt->last.message ? rt->last.message : "";
+    return rt != NULL && rt->last.message ? rt->last.message : "";
 }
 
 const char *tdm_traceback(tdm_Runtime *rt)
 {
-    return rt->last.tbtext ? rt->last.tbtext : "";
+    return rt != NULL && rt->last.tbtext ? rt->last.tbtext : "";
 }

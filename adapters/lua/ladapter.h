@@ -84,11 +84,14 @@ TDMI_FUNC int tdmL_tovalue_scalar(lua_State *L, int idx, tdm_Value *v);
 TDMI_FUNC int tdmL_tovalue_noref(lua_State *L, tdmL_State *st, int idx, tdm_Value *v);
 /* Lua value at idx -> neutral. Objects get an owned ref. [-0, +0, m] */
 TDMI_FUNC void tdmL_tovalue(lua_State *L, tdmL_State *st, int idx, tdm_Value *v);
-/* Neutral -> Lua; steals owned foreign references. [-0, +1, m] */
+/* Neutral -> Lua; steals owned foreign references (clears TDM_VF_OWNED)
+   once pushed: after a memory error v still owns what it owned. [-0, +1, m] */
 TDMI_FUNC void tdmL_push(lua_State *L, tdmL_State *st, tdm_Value *v);
 /* Push v only when that needs no allocation (nil, booleans, numbers, Lua
-   objects, strings found in the string cache); 1 when pushed, 0 when
-   nothing was pushed. [-0, +(0|1), -] */
+   objects, strings found in the string cache, objects of other languages
+   that already have their userdata); 1 when pushed, 0 when nothing was
+   pushed. Takes nothing from v: an owned reference stays owned. Needs two
+   free stack slots. [-0, +(0|1), -] */
 TDMI_FUNC int tdmL_pushraw(lua_State *L, tdmL_State *st, const tdm_Value *v);
 /* Kind code (TDM_OBJ_*) of the Lua value at idx. [-0, +0, -] */
 TDMI_FUNC int tdmL_objkind(lua_State *L, int idx);
@@ -97,7 +100,8 @@ TDMI_FUNC int tdmL_objkind(lua_State *L, int idx);
 /* The foreign block at idx, or NULL. [-0, +0, -] */
 TDMI_FUNC tdmL_Foreign *tdmL_toforeign(lua_State *L, tdmL_State *st, int idx);
 /* Push a userdata for handle (cached by identity when proto is default).
-   `owned`: the caller gives one reference. [-0, +1, m] */
+   `owned`: the caller gives one reference, taken only when this returns (a
+   memory error leaves it with the caller). [-0, +1, m] */
 TDMI_FUNC void tdmL_pushforeign(lua_State *L, tdmL_State *st, tdm_LangId lang,
                                 void *handle, int owned, int proto);
 /* Push a view of the foreign userdata at idx with another protocol; the view
@@ -124,7 +128,8 @@ TDMI_FUNC tdm_Runtime *tdmL_runtime_of(lua_State *L);
 
 /* lcdata.c (the ffi binding, lffi.h): cdata crossing into Lua */
 /* Push the userdata standing for a TDM_LANG_C value (the same one each time
-   the same cdata arrives); steals an owned reference. [-0, +1, m] */
+   the same cdata arrives); steals an owned reference once pushed (as
+   tdmL_push). [-0, +1, m] */
 TDMI_FUNC void tdmL_cdata_push(lua_State *L, tdmL_State *st, tdm_Value *v);
 /* Remember the cdata userdata at idx for identity (it is crossing out). [-0, +0, m] */
 TDMI_FUNC void tdmL_cdata_remember(lua_State *L, tdmL_State *st, int idx);

@@ -42,7 +42,9 @@ tdmL_CData *tdmL_cd_test(lua_State *L, tdmL_Ffi *b, int idx)
     }
     mt = lua_topointer(L, -1);
     lua_pop(L, 1);
-    return mt == b->cdmeta ? lua_touserdata(L, idx) : NULL;
+    /* the size too: debug.setmetatable can give our metatable to any userdata */
+    return mt == b->cdmeta && lua_rawlen(L, idx) == sizeof(tdmL_CData) ? lua_touserdata(L, idx)
+                                                                      : NULL;
 }
 
 void tdmL_cd_push(lua_State *L, tdmL_Ffi *b, tdmF_CData *cd)
@@ -100,11 +102,11 @@ void tdmL_ffi_push(lua_State *L, tdmL_Ffi *b, tdm_Value *v)
 {
     if (v->kind == TDM_OBJ && v->lang == TDM_LANG_C) {
         tdmF_CData *cd = v->u.obj;
+        tdmL_cd_push(L, b, cd);     /* may raise: v keeps its reference */
         if (!(v->flags & TDM_VF_OWNED)) {
             tdmF_cd_incref(cd);
         }
         v->flags &= (uint16_t)~TDM_VF_OWNED;
-        tdmL_cd_push(L, b, cd);
         return;
     }
     tdmL_push(L, b->st, v);
@@ -673,9 +675,12 @@ static __attribute__((noinline)) int call_slow(lua_State *L, tdmL_CData *u)
 /* __call: upvalue 1 = binding state. */
 static int cd_call(lua_State *L)
 {
-    tdmL_CData *u = lua_touserdata(L, 1);
+    tdmL_CData *u = tdmL_cd_test(L, lua_touserdata(L, lua_upvalueindex(1)), 1);
     uint64_t abuf[FASTMAX];
     int r;
+    if (u == NULL) {
+        return luaL_typeerror(L, 1, "cdata");     /* called through debug.getmetatable */
+    }
     if (u->fast > 0 && lua_gettop(L) - 1 == u->nparams && fast_args(L, u, abuf) &&
         (r = call_fast(L, u, abuf)) >= 0) {
         return r;
@@ -686,9 +691,16 @@ static int cd_call(lua_State *L)
 /* ------------------------------------------------------------------------ */
 /* Indexing                                                                 */
 
+/* The cdata a metamethod (upvalue 1 = binding state) was called on; raises
+   when it is not one (debug.getmetatable lets anything be passed). */
 static tdmF_CData *self_cd(lua_State *L)
 {
-    return ((tdmL_CData *)lua_touserdata(L, 1))->h.handle;
+    tdmL_CData *u = tdmL_cd_test(L, lua_touserdata(L, lua_upvalueindex(1)), 1);
+    if (u == NULL) {
+        luaL_typeerror(L, 1, "cdata");
+        return NULL;
+    }
+    return u->h.handle;
 }
 
 /* The place for cd[key]; raises on failure. */
@@ -881,7 +893,7 @@ static int cd_gc(lua_State *L)
 {
     tdmL_CData *u = lua_touserdata(L, 1);
     tdmF_CData *cd;
-    if (u == NULL || u->h.handle == NULL) {
+    if (u == NULL || lua_rawlen(L, 1) != sizeof *u || u->h.handle == NULL) {
         return 0;
     }
     if (lua_getiuservalue(L, 1, 1) != LUA_TNIL) {
@@ -901,16 +913,36 @@ static int cd_gc(lua_State *L)
 /* ------------------------------------------------------------------------ */
 /* ctype objects                                                            */
 
+/* The ctype a metamethod was called on; raises when it is not one
+   (debug.getmetatable lets anything be passed). The metatable is checked
+   when the binding is known (b != NULL), the size always. */
+static tdmL_CType *self_ct(lua_State *L, tdmL_Ffi *b)
+{
+    tdmL_CType *ct = lua_touserdata(L, 1);
+    int ok = ct != NULL && lua_type(L, 1) == LUA_TUSERDATA && lua_rawlen(L, 1) == sizeof *ct;
+    if (ok && b != NULL) {
+        ok = lua_getmetatable(L, 1) && lua_topointer(L, -1) == b->ctmeta;
+        if (ok) {
+            lua_pop(L, 1);
+        }
+    }
+    if (!ok) {
+        luaL_typeerror(L, 1, "ctype");
+        return NULL;
+    }
+    return ct;
+}
+
 static int ct_call(lua_State *L)
 {
     tdmL_Ffi *b = lua_touserdata(L, lua_upvalueindex(1));
-    tdmL_CType *ct = lua_touserdata(L, 1);
+    tdmL_CType *ct = self_ct(L, b);
     return tdmL_ffi_new(L, b, ct->t, 2);
 }
 
 static int ct_tostring(lua_State *L)
 {
-    tdmL_CType *ct = lua_touserdata(L, 1);
+    tdmL_CType *ct = self_ct(L, NULL);
     char tb[128];
     lua_pushfstring(L, "ctype<%s>", tdmF_typename(ct->t, tb, sizeof tb));
     return 1;
@@ -1081,20 +1113,23 @@ void tdmL_cdata_push(lua_State *L, tdmL_State *st, tdm_Value *v)
     tdmL_Ffi *b = tdmL_ffi(L, st);
     tdmF_CData *cd = v->u.obj;
     int owned = (v->flags & TDM_VF_OWNED) != 0;
-    v->flags &= (uint16_t)~TDM_VF_OWNED;
     lua_rawgetp(L, LUA_REGISTRYINDEX, &tdmL_key_cache);
     if (lua_rawgetp(L, -1, cd) == LUA_TUSERDATA) {
         lua_remove(L, -2);
+        v->flags &= (uint16_t)~TDM_VF_OWNED;
         if (owned) {
             tdmF_cd_decref(cd);
         }
         return;
     }
     lua_pop(L, 1);
+    /* the userdata takes the reference only once it exists: a memory error
+       in tdmL_cd_push leaves it with v (its owner releases it) */
+    tdmL_cd_push(L, b, cd);
     if (!owned) {
         tdmF_cd_incref(cd);
     }
-    tdmL_cd_push(L, b, cd);
+    v->flags &= (uint16_t)~TDM_VF_OWNED;
     lua_pushvalue(L, -1);
     lua_rawsetp(L, -3, cd);
     lua_remove(L, -2);

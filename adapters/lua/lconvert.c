@@ -188,6 +188,17 @@ int tdmL_pushraw(lua_State *L, tdmL_State *st, const tdm_Value *v)
             tdmL_getref(L, st, v->u.obj);
             return 1;
         }
+        if ((v->aux & 0xff) != TDM_PROTO_DEFAULT) {
+            return 0;
+        }
+        /* an object of another language that already has its userdata
+           (the identity cache; raw reads do not allocate) */
+        lua_rawgetp(L, LUA_REGISTRYINDEX, &tdmL_key_cache);
+        if (lua_rawgetp(L, -1, v->u.obj) == LUA_TUSERDATA) {
+            lua_remove(L, -2);
+            return 1;
+        }
+        lua_pop(L, 2);
         return 0;
     default:
         return 0;
@@ -219,10 +230,12 @@ void tdmL_push(lua_State *L, tdmL_State *st, tdm_Value *v)
         } else if (v->lang == TDM_LANG_C) {
             tdmL_cdata_push(L, st, v);              /* the ffi binding's userdata */
         } else {
+            /* stolen (or released) by pushforeign once it returns; when it
+               raises, the reference stays with v for its owner to release */
             int owned = (v->flags & TDM_VF_OWNED) != 0;
-            v->flags &= (uint16_t)~TDM_VF_OWNED;   /* stolen (or released) by pushforeign */
             tdmL_pushforeign(L, st, (tdm_LangId)v->lang, v->u.obj, owned,
                              v->aux & 0xff);
+            v->flags &= (uint16_t)~TDM_VF_OWNED;
         }
         return;
     default:

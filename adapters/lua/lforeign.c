@@ -12,6 +12,19 @@
 
 static const char fmeta_keys[TDM_NLANG];    /* registry keys of the metatables */
 
+/* The block of the userdata at idx when it is one of ours for lang: a
+   metatable match alone is not enough, debug.setmetatable can give a
+   foreign metatable to any value. [-0, +0, -] */
+static tdmL_Foreign *valid_block(lua_State *L, tdmL_State *st, int idx, tdm_LangId lang)
+{
+    tdmL_Foreign *fo = lua_touserdata(L, idx);
+    if (fo == NULL || lua_type(L, idx) != LUA_TUSERDATA
+        || lua_rawlen(L, idx) < sizeof *fo || fo->rt != st->rt || fo->lang != lang) {
+        return NULL;
+    }
+    return fo;
+}
+
 tdmL_Foreign *tdmL_toforeign(lua_State *L, tdmL_State *st, int idx)
 {
     if (!lua_getmetatable(L, idx)) {
@@ -21,7 +34,7 @@ tdmL_Foreign *tdmL_toforeign(lua_State *L, tdmL_State *st, int idx)
     lua_pop(L, 1);
     for (int lang = TDM_LANG_PYTHON; lang < TDM_NLANG; lang++) {
         if (st->fmeta[lang] == mt) {
-            return lua_touserdata(L, idx);
+            return valid_block(L, st, idx, (tdm_LangId)lang);
         }
     }
     return NULL;
@@ -50,21 +63,25 @@ void tdmL_pushforeign(lua_State *L, tdmL_State *st, tdm_LangId lang, void *handl
         }
         lua_pop(L, 1);
     }
+    /* Everything that may raise (the userdata, the cache entry) happens
+       before the block takes the handle: a memory error leaves the reference
+       with the caller, and the half-made userdata releases nothing. */
     tdmL_Foreign *fo = lua_newuserdatauv(L, sizeof *fo, 0);
-    fo->handle = handle;
+    fo->handle = NULL;
     fo->rt = rt;
     fo->lang = (uint8_t)lang;
     fo->proto = (uint8_t)proto;
     fo->borrowed = 0;
-    if (!owned && rt->lang[lang] != NULL) {
-        rt->lang[lang]->retain(rt, handle);
-    }
     lua_rawgetp(L, LUA_REGISTRYINDEX, &fmeta_keys[lang]);
     lua_setmetatable(L, -2);
     if (proto == TDM_PROTO_DEFAULT) {
         lua_pushvalue(L, -1);
         lua_rawsetp(L, -3, handle);
         lua_remove(L, -2);
+    }
+    fo->handle = handle;
+    if (!owned && rt->lang[lang] != NULL) {
+        rt->lang[lang]->retain(rt, handle);
     }
 }
 
@@ -86,24 +103,50 @@ void tdmL_pushview(lua_State *L, tdmL_State *st, int idx, int proto)
     lua_setmetatable(L, -2);
 }
 
+/* Push the value standing for an error (trampoline: 1 = the tdm_Error,
+   2 = the state). [-0, +1, m] */
+static int push_error(lua_State *L)
+{
+    tdm_Error *e = lua_touserdata(L, 1);
+    tdmL_State *st = lua_touserdata(L, 2);
+    if (e->value.kind == TDM_OBJ) {
+        tdmL_push(L, st, &e->value);
+    } else if (e->message != NULL) {
+        lua_pushstring(L, e->message);
+    } else {
+        lua_pushfstring(L, "tandem: %s", tdm_status_name((tdm_Status)e->status));
+    }
+    return 1;
+}
+
+/* Raise the error of a frame: the frame is ended and the error freed before
+   anything that may raise. */
 int tdmL_raise_frame_error(lua_State *L, tdmL_State *st, tdm_Frame *f)
 {
     tdm_Error e;
     tdmS_move_error(&e, &f->err);
     tdmS_end(f);
-    if (e.value.kind == TDM_OBJ) {
-        tdmL_push(L, st, &e.value);
-    } else if (e.message != NULL) {
-        lua_pushstring(L, e.message);
-    } else {
-        lua_pushfstring(L, "tandem: %s", tdm_status_name((tdm_Status)e.status));
-    }
+    lua_settop(L, 0);           /* raising: room for the call below */
+    lua_pushcfunction(L, push_error);
+    lua_pushlightuserdata(L, &e);
+    lua_pushlightuserdata(L, st);
+    lua_pcall(L, 2, 1, 0);      /* the error value, or the memory error */
     tdmS_clear_error(st->rt, &e);
     return lua_error(L);
 }
 
-/* Lua value at idx -> neutral argument; 1 when it owns a ref. [-0, +0, m] */
-static int arg_value(lua_State *L, tdmL_State *st, int idx, tdm_Value *v)
+/* Trampoline: the Lua value at 1 -> the tdm_Value at 2 (state at 3). */
+static int tovalue_p(lua_State *L)
+{
+    tdmL_tovalue(L, lua_touserdata(L, 3), 1, lua_touserdata(L, 2));
+    return 0;
+}
+
+/* Lua value at idx -> neutral argument; 1 when it owns a ref. A value that
+   needs a ref (an allocation) is converted under lua_pcall: on a memory
+   error the frame is ended (what the arguments before it own released)
+   and the error raised. [-0, +0, m] */
+static int arg_value(lua_State *L, tdmL_State *st, int idx, tdm_Frame *f, tdm_Value *v)
 {
     if (lua_isinteger(L, idx)) {
         v->kind = TDM_INT;          /* the common case, without the switch */
@@ -114,29 +157,85 @@ static int arg_value(lua_State *L, tdmL_State *st, int idx, tdm_Value *v)
         v->u.i = (int64_t)lua_tointeger(L, idx);
         return 0;
     }
-    tdmL_tovalue(L, st, idx, v);
+    if (tdmL_tovalue_noref(L, st, idx, v)) {
+        return 0;
+    }
+    if (!lua_checkstack(L, 4)) {
+        tdmS_end(f);
+        lua_settop(L, 0);
+        return luaL_error(L, "not enough memory");
+    }
+    lua_pushcfunction(L, tovalue_p);
+    lua_pushvalue(L, idx);
+    lua_pushlightuserdata(L, v);
+    lua_pushlightuserdata(L, st);
+    if (lua_pcall(L, 3, 0, 0) != LUA_OK) {
+        tdmS_end(f);
+        return lua_error(L);
+    }
     return (v->flags & TDM_VF_OWNED) != 0;
 }
 
-/* The frame's results onto the Lua stack, then the frame ended. */
+/* Results [from, nres) of a frame (trampoline: 1 = the frame, 2 = the
+   state, 3 = from); each is released once pushed. [-0, +(nres - from), m] */
+static int push_rest(lua_State *L)
+{
+    tdm_Frame *f = lua_touserdata(L, 1);
+    tdmL_State *st = lua_touserdata(L, 2);
+    int from = (int)lua_tointeger(L, 3);
+    lua_settop(L, 0);
+    luaL_checkstack(L, f->nres - from + 2, "too many results to push");
+    for (int i = from; i < f->nres; i++) {
+        tdm_Value *v = &f->res[i];
+        tdmL_push(L, st, v);
+        if (v->flags & (TDM_VF_OWNED | TDM_VF_OWNSTR)) {
+            tdmV_release(st->rt, v);
+        }
+    }
+    return f->nres - from;
+}
+
+/* Drop every result still owned, end the frame. */
+static void drop_results(tdmL_State *st, tdm_Frame *f)
+{
+    for (int i = 0; i < f->nres; i++) {
+        tdmV_release(st->rt, &f->res[i]);
+    }
+    tdmS_end(f);
+}
+
+/* The frame's results onto the Lua stack, then the frame ended. What
+   pushes without allocating is pushed directly; the rest under lua_pcall,
+   so that a memory error still ends the frame (which holds the other
+   language's pins and references) before it is raised. [-0, +nres, m] */
 static int push_results(lua_State *L, tdmL_State *st, tdm_Frame *f)
 {
-    int nres = f->nres;
-    /* a C function is given LUA_MINSTACK free slots; self_block may have
-       taken one */
-    if (nres >= LUA_MINSTACK - 2 && !lua_checkstack(L, nres + 1)) {
-        tdmS_end(f);
+    int nres = f->nres, i;
+    if (!lua_checkstack(L, nres + 4)) {
+        drop_results(st, f);
         return luaL_error(L, "too many results to push");
     }
-    for (int i = 0; i < nres; i++) {
+    for (i = 0; i < nres; i++) {
         tdm_Value *v = &f->res[i];
         if (v->kind == TDM_INT) {
             lua_pushinteger(L, (lua_Integer)v->u.i);
             continue;
         }
-        tdmL_push(L, st, v);
+        if (!tdmL_pushraw(L, st, v)) {
+            break;
+        }
         if (v->flags & (TDM_VF_OWNED | TDM_VF_OWNSTR)) {
             tdmV_release(st->rt, v);
+        }
+    }
+    if (i < nres) {
+        lua_pushcfunction(L, push_rest);
+        lua_pushlightuserdata(L, f);
+        lua_pushlightuserdata(L, st);
+        lua_pushinteger(L, i);
+        if (lua_pcall(L, 3, LUA_MULTRET, 0) != LUA_OK) {
+            drop_results(st, f);
+            return lua_error(L);
         }
     }
     tdmS_end(f);
@@ -151,6 +250,9 @@ static int foreign_run(lua_State *L, tdmL_State *st, tdm_LangId lang, int op, in
 {
     tdm_Runtime *rt = st->rt;
     tdm_Frame f;
+    if (fo != NULL && n > 0 && fo->lang == TDM_LANG_C) {
+        tdmL_cdata_remember(L, st, first);      /* crossing out: keep identity */
+    }
     tdmS_init(&f, rt, rt->lang[lang], op, TDM_LANG_LUA);
     f.sub = (uint8_t)sub;
     if (tdmS_reserve_args(&f, n) != TDM_OK) {
@@ -158,9 +260,6 @@ static int foreign_run(lua_State *L, tdmL_State *st, tdm_LangId lang, int op, in
     }
     int owns = 0, i = 0;
     if (fo != NULL && n > 0) {
-        if (fo->lang == TDM_LANG_C) {
-            tdmL_cdata_remember(L, st, first);  /* crossing out: keep identity */
-        }
         tdm_Value *v = &f.args[0];
         v->kind = TDM_OBJ;
         v->flags = 0;
@@ -171,7 +270,7 @@ static int foreign_run(lua_State *L, tdmL_State *st, tdm_LangId lang, int op, in
         f.nargs = i = 1;
     }
     for (; i < n; i++) {
-        owns |= arg_value(L, st, first + i, &f.args[i]);
+        owns |= arg_value(L, st, first + i, &f, &f.args[i]);
         f.nargs = i + 1;
     }
     int status = tdmS_call(&f);
@@ -208,7 +307,7 @@ static tdmL_Foreign *self_block(lua_State *L, tdmL_State *st, tdm_LangId lang)
     if (!lua_getmetatable(L, 1)) {
         return NULL;
     }
-    return lua_topointer(L, -1) == st->fmeta[lang] ? lua_touserdata(L, 1) : NULL;
+    return lua_topointer(L, -1) == st->fmeta[lang] ? valid_block(L, st, 1, lang) : NULL;
 }
 
 static int foreign_mm(lua_State *L)
@@ -250,7 +349,8 @@ static int foreign_mm(lua_State *L)
 static int foreign_gc(lua_State *L)
 {
     tdmL_Foreign *fo = lua_touserdata(L, 1);
-    if (fo != NULL && fo->handle != NULL && !fo->borrowed) {
+    /* a value given the metatable through debug.setmetatable: not ours */
+    if (fo != NULL && lua_rawlen(L, 1) == sizeof *fo && fo->handle != NULL && !fo->borrowed) {
         void *h = fo->handle;
         fo->handle = NULL;
         release_handle(fo->rt, (tdm_LangId)fo->lang, h);

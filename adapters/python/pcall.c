@@ -58,7 +58,9 @@ int tdmP_enter(tdm_Frame *f)
     if (rt->haspending) {
         tdmR_drain(rt, TDM_LANG_PYTHON);
     }
-    if (st != NULL && st->nzombies > 0) {
+    /* zombies are (lock) state: p_finish of another thread may be filling
+       them when this crossing never got the lock */
+    if (f->held && st != NULL && st->nzombies > 0) {
         tdmP_drop_zombies(st);
     }
     return status;

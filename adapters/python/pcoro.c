@@ -11,7 +11,18 @@
 #include <string.h>
 #include "padapter.h"
 
-enum { CO_FRESH = 0, CO_STARTED = 1, CO_DONE = 2 };
+/* CO_RUNNING: resumed from Python and not back yet; resuming it again (from
+   a callback it runs) is refused like a generator's, without ending it. */
+enum { CO_FRESH = 0, CO_STARTED = 1, CO_DONE = 2, CO_RUNNING = 3 };
+
+static int check_not_running(tdmP_Proxy *p)
+{
+    if (p->costate == CO_RUNNING) {
+        PyErr_SetString(PyExc_ValueError, "Lua coroutine already executing");
+        return -1;
+    }
+    return 0;
+}
 
 static PyObject *resume(tdmP_Proxy *p, PyObject *const *args, Py_ssize_t n)
 {
@@ -20,8 +31,13 @@ static PyObject *resume(tdmP_Proxy *p, PyObject *const *args, Py_ssize_t n)
         PyErr_SetNone(PyExc_StopIteration);
         return NULL;
     }
+    if (check_not_running(p) < 0) {
+        return NULL;
+    }
     if (r->closed || p->handle == NULL) {
-        tdmP_check_open(r);
+        if (tdmP_check_open(r) == 0) {
+            PyErr_SetString(r->st->mod->LuaError, "the Lua object is no longer usable");
+        }
         return NULL;
     }
     tdm_Frame f;
@@ -41,7 +57,7 @@ static PyObject *resume(tdmP_Proxy *p, PyObject *const *args, Py_ssize_t n)
         Py_XDECREF(tmp);
         return NULL;
     }
-    p->costate = CO_STARTED;
+    p->costate = CO_RUNNING;
     int status = tdmP_enter(&f);
     if (status == TDM_ERRDEAD) {
         p->costate = CO_DONE;
@@ -49,7 +65,30 @@ static PyObject *resume(tdmP_Proxy *p, PyObject *const *args, Py_ssize_t n)
     } else if (status != TDM_OK) {
         p->costate = CO_DONE;
         tdmP_raise_frame(r->st, &f, NULL);
+        if (PyErr_ExceptionMatches(PyExc_StopIteration)) {
+            /* as PEP 479 for generators: a StopIteration raised by code the
+               coroutine ran must not look like the coroutine's end */
+            PyObject *t, *v, *tb;
+            PyErr_Fetch(&t, &v, &tb);
+            PyErr_NormalizeException(&t, &v, &tb);
+            if (tb != NULL) {
+                PyException_SetTraceback(v, tb);
+            }
+            Py_XDECREF(t);
+            Py_XDECREF(tb);
+            PyObject *exc = PyObject_CallFunction(PyExc_RuntimeError, "s",
+                                                  "Lua coroutine raised StopIteration");
+            if (exc != NULL) {
+                PyException_SetCause(exc, Py_NewRef(v));
+                PyException_SetContext(exc, v);     /* steals v */
+                PyErr_SetObject(PyExc_RuntimeError, exc);
+                Py_DECREF(exc);
+            } else {
+                Py_XDECREF(v);
+            }
+        }
     } else if (f.sub == TDM_RESUME_YIELDED) {
+        p->costate = CO_STARTED;
         res = tdmP_results(r->st, &f);
     } else {
         p->costate = CO_DONE;
@@ -68,6 +107,9 @@ static PyObject *thread_next(PyObject *self)
 {
     tdmP_Proxy *p = (tdmP_Proxy *)self;
     PyObject *args = p->coargs;
+    if (check_not_running(p) < 0) {
+        return NULL;
+    }
     if (args != NULL) {
         p->coargs = NULL;
         PyObject *r = resume(p, &PyTuple_GET_ITEM(args, 0), PyTuple_GET_SIZE(args));
@@ -101,6 +143,9 @@ static PyObject *thread_throw(PyObject *self, PyObject *const *args, Py_ssize_t 
         PyErr_SetString(PyExc_TypeError, "throw expected 1 to 3 arguments");
         return NULL;
     }
+    if (check_not_running(p) < 0) {
+        return NULL;
+    }
     p->costate = CO_DONE;
     Py_CLEAR(p->coargs);
     PyObject *typ = args[0], *val = n > 1 ? args[1] : Py_None;
@@ -119,6 +164,9 @@ static PyObject *thread_close(PyObject *self, PyObject *unused)
 {
     (void)unused;
     tdmP_Proxy *p = (tdmP_Proxy *)self;
+    if (check_not_running(p) < 0) {
+        return NULL;
+    }
     p->costate = CO_DONE;
     Py_CLEAR(p->coargs);
     Py_RETURN_NONE;

@@ -174,6 +174,15 @@ static PyObject *nogc_new(PyTypeObject *type, PyObject *args, PyObject *kw)
         }
         return NULL;
     }
+    PyObject *m = PyType_GetModuleByDef(type, &tdmP_moduledef);     /* borrowed */
+    if (m == NULL) {
+        return NULL;
+    }
+    if (!PyObject_TypeCheck(rt, tdmP_modstate(m)->runtime_type)) {
+        PyErr_Format(PyExc_TypeError, "nogc takes a LuaRuntime, not %.100s",
+                     Py_TYPE(rt)->tp_name);
+        return NULL;
+    }
     NoGC *n = (NoGC *)type->tp_alloc(type, 0);
     if (n != NULL) {
         n->runtime = (tdmP_Runtime *)Py_NewRef(rt);

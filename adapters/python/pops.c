@@ -110,7 +110,11 @@ static int push_text(tdmP_State *st, tdm_Frame *f, PyObject *s)
         Py_DECREF(s);
         return -1;
     }
-    if (set_nres(f, f->nres + 1) < 0 || tdmP_pin(st, s) < 0) {
+    if (set_nres(f, f->nres + 1) < 0) {
+        Py_DECREF(s);
+        return -1;
+    }
+    if (tdmP_pin(st, s) < 0) {      /* steals s, also on failure */
         return -1;
     }
     tdm_Value *v = &f->res[f->nres++];
@@ -520,9 +524,11 @@ static int op_code(tdmP_State *st, tdm_Frame *f)
     if (src == NULL || g == NULL) {
         goto done;
     }
-    name = f->nargs > 1 && f->args[1].kind == TDM_STR ? arg(st, f, 1)
+    /* the chunk name as text whatever its bytes (decode_str would give
+       bytes for invalid UTF-8, and fail here without an exception) */
+    name = f->nargs > 1 && f->args[1].kind == TDM_STR ? text_arg(f, 1)
                                                        : PyUnicode_FromString("<lua>");
-    if (name == NULL || !PyUnicode_Check(name)) {
+    if (name == NULL) {
         goto done;
     }
     int start = f->op == TDM_OP_EVAL ? Py_eval_input : Py_file_input;
@@ -650,8 +656,10 @@ static int dispatch(tdmP_State *st, tdm_Frame *f)
     case TDM_OP_GLOBAL:
     case TDM_OP_SETGLOBAL:
         return op_global(st, f);
-    case TDM_OP_GLOBALS:
-        return push_result(st, f, main_dict());
+    case TDM_OP_GLOBALS: {
+        PyObject *g = main_dict();      /* borrowed */
+        return g != NULL ? push_result(st, f, g) : -1;
+    }
     case TDM_OP_BUILTINS:
         return push_new(st, f, PyImport_ImportModule("builtins"));
     case TDM_OP_IMPORT: {

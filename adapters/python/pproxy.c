@@ -109,6 +109,12 @@ static void proxy_dealloc(PyObject *self)
     tdmP_Proxy *p = (tdmP_Proxy *)self;
     PyTypeObject *tp = Py_TYPE(self);
     PyObject_GC_UnTrack(self);
+    /* out of the identity map before weakref callbacks run: one that fetches
+       the same Lua object must get a new proxy, not this dying one */
+    if (p->owner != NULL && p->key != NULL) {
+        tdmI_del(&p->owner->st->ids, p->key, p);
+        p->key = NULL;
+    }
     if (p->weakreflist != NULL) {
         PyObject_ClearWeakRefs(self);
     }
@@ -319,7 +325,9 @@ static PyObject *table_list(PyObject *self, int what)
     tdmP_Proxy *p = (tdmP_Proxy *)self;
     tdmP_Runtime *r = p->owner;
     if (r->closed || p->handle == NULL) {
-        tdmP_check_open(r);
+        if (tdmP_check_open(r) == 0) {
+            PyErr_SetString(r->st->mod->LuaError, "the Lua object is no longer usable");
+        }
         return NULL;
     }
     tdm_Frame f;

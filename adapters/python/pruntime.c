@@ -303,8 +303,11 @@ tdmP_Runtime *tdmP_runtime_wrap(tdmP_Module *ms, tdm_Runtime *rt)
     return r;
 }
 
-/* Close the Lua state: GIL released while taking the runtime lock; the
-   Python references Lua's finalizers drop are queued, then drained here. */
+/* Close the Lua state. The runtime lock is taken with the GIL released and
+   the GIL re-taken while holding it (the order is always "runtime lock, then
+   GIL": a thread that took the lock after us is waiting for the GIL, so we
+   must never block on the lock while holding the GIL). The Python
+   references Lua's finalizers dropped are queued, then drained here. */
 static void close_lua(tdmP_Runtime *r)
 {
     if (r->closed || !r->owns_lua || r->rt == NULL) {
@@ -317,9 +320,7 @@ static void close_lua(tdmP_Runtime *r)
     tdmR_lock(rt);
     tdmL_close(rt);
     tdmR_close(rt);
-    tdmR_unlock(rt);
     Py_END_ALLOW_THREADS
-    tdmR_lock(rt);          /* nobody else can hold it now: Lua is gone */
     tdmR_drain(rt, TDM_LANG_PYTHON);
     if (r->st != NULL) {
         while (r->st->npins > 0) {
@@ -329,6 +330,23 @@ static void close_lua(tdmP_Runtime *r)
         clear_strings(r->st);
     }
     tdmR_unlock(rt);
+}
+
+/* close() and __exit__: refused while this thread runs code of the runtime
+   (a callback) or holds its lock (a finalizer run during a crossing): the
+   Lua state would be freed under the running code. 0, or -1 raised. */
+static int can_close(tdmP_Runtime *r)
+{
+    if (!r->owns_lua) {
+        PyErr_SetString(PyExc_RuntimeError, "this LuaRuntime belongs to its Lua host");
+        return -1;
+    }
+    if (r->rt != NULL && !r->closed && tdmR_held(r->rt)) {
+        PyErr_SetString(r->st->mod->LuaError,
+                        "cannot close a LuaRuntime from code it is running");
+        return -1;
+    }
+    return 0;
 }
 
 static int runtime_traverse(PyObject *self, visitproc visit, void *arg)
@@ -408,8 +426,13 @@ static PyObject *code_arg(tdmP_Runtime *r, PyObject *code, const char *prefix)
         return t;
     }
     if (PyBytes_Check(code)) {
-        return prefix ? PyBytes_FromFormat("%s%s", prefix, PyBytes_AS_STRING(code))
-                      : Py_NewRef(code);
+        if (prefix == NULL) {
+            return Py_NewRef(code);
+        }
+        /* not "%s": the code may hold NUL bytes, which Lua sees as text */
+        PyObject *full = PyBytes_FromString(prefix);
+        PyBytes_Concat(&full, code);
+        return full;
     }
     (void)r;
     PyErr_Format(PyExc_TypeError, "Lua code must be str or bytes, not %.100s",
@@ -611,7 +634,13 @@ static PyObject *table_value(tdmP_Runtime *r, PyObject *v, int recursive, PyObje
         Py_DECREF(id);
         return NULL;
     }
+    /* each level is a C frame (and a crossing): bounded like Python code */
+    if (Py_EnterRecursiveCall(" while converting a nested structure to Lua tables")) {
+        Py_DECREF(id);
+        return NULL;
+    }
     PyObject *t = build_table(r, &v, 1, recursive, memo);
+    Py_LeaveRecursiveCall();
     if (t != NULL && PyDict_SetItem(memo, id, t) < 0) {
         Py_CLEAR(t);
     }
@@ -1044,13 +1073,7 @@ static PyObject *rt_close(PyObject *self, PyObject *unused)
 {
     (void)unused;
     tdmP_Runtime *r = (tdmP_Runtime *)self;
-    if (!r->owns_lua) {
-        PyErr_SetString(PyExc_RuntimeError, "this LuaRuntime belongs to its Lua host");
-        return NULL;
-    }
-    if (r->rt != NULL && !r->closed && tdmR_held(r->rt) && r->rt->depth > 0) {
-        PyErr_SetString(r->st->mod->LuaError,
-                        "cannot close a LuaRuntime from code it is running");
+    if (can_close(r) < 0) {
         return NULL;
     }
     close_lua(r);
@@ -1066,8 +1089,12 @@ static PyObject *rt_enter(PyObject *self, PyObject *unused)
 static PyObject *rt_exit(PyObject *self, PyObject *args)
 {
     (void)args;
-    if (((tdmP_Runtime *)self)->owns_lua) {
-        close_lua((tdmP_Runtime *)self);
+    tdmP_Runtime *r = (tdmP_Runtime *)self;
+    if (r->owns_lua) {
+        if (can_close(r) < 0) {
+            return NULL;
+        }
+        close_lua(r);
     }
     Py_RETURN_FALSE;
 }
