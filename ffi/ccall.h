@@ -57,6 +57,39 @@ TDMI_FUNC const tdmF_Type *tdmF_vararg_type(tdmF_Registry *R, const tdm_Value *v
 TDMI_FUNC int tdmF_errno(void);
 TDMI_FUNC void tdmF_set_errno(int e);
 
+#if defined(__x86_64__) && !defined(_WIN64)
+/*
+ * Direct calls (x86-64 SysV). A non-variadic function whose parameters are
+ * all integers or pointers (at most 6: all in registers) and whose result is
+ * an integer, a pointer or void can be called through a uint64_t function
+ * type with every argument widened to 64 bits (sign- or zero-extended, as
+ * gcc and clang callers do): the same machine call libffi would make,
+ * without interpreting the descriptor. The result is narrowed by the caller.
+ */
+#define TDMF_DIRECT_MAX 6
+#define TDMF_HAVE_DIRECT 1
+typedef uint64_t (*tdmF_Fn0)(void);
+typedef uint64_t (*tdmF_Fn1)(uint64_t);
+typedef uint64_t (*tdmF_Fn2)(uint64_t, uint64_t);
+typedef uint64_t (*tdmF_Fn3)(uint64_t, uint64_t, uint64_t);
+typedef uint64_t (*tdmF_Fn4)(uint64_t, uint64_t, uint64_t, uint64_t);
+typedef uint64_t (*tdmF_Fn5)(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+typedef uint64_t (*tdmF_Fn6)(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+
+static inline uint64_t tdmF_call_direct(void *code, int n, const uint64_t *a)
+{
+    switch (n) {
+    case 0: return ((tdmF_Fn0)code)();
+    case 1: return ((tdmF_Fn1)code)(a[0]);
+    case 2: return ((tdmF_Fn2)code)(a[0], a[1]);
+    case 3: return ((tdmF_Fn3)code)(a[0], a[1], a[2]);
+    case 4: return ((tdmF_Fn4)code)(a[0], a[1], a[2], a[3]);
+    case 5: return ((tdmF_Fn5)code)(a[0], a[1], a[2], a[3], a[4]);
+    default: return ((tdmF_Fn6)code)(a[0], a[1], a[2], a[3], a[4], a[5]);
+    }
+}
+#endif
+
 /* The saved errno of this thread, for call fast paths that save and restore
    it inline (tdmF_errno/tdmF_set_errno are the function forms).
    Initial-exec TLS: a plain %fs-relative access. */

@@ -489,32 +489,6 @@ static int push_fast_result(lua_State *L, tdmL_Ffi *b, const tdmF_Type *rt, uint
     return 1;
 }
 
-#if defined(__x86_64__) && !defined(_WIN64)
-/* Integer-class arguments travel in rdi, rsi, rdx, rcx, r8, r9 and the
-   result in rax whatever their C width, so a signature of only integers
-   and pointers can be called through a uint64_t function type (the
-   arguments were extended above, the result is narrowed by its kind). */
-typedef uint64_t (*Fn0)(void);
-typedef uint64_t (*Fn1)(uint64_t);
-typedef uint64_t (*Fn2)(uint64_t, uint64_t);
-typedef uint64_t (*Fn3)(uint64_t, uint64_t, uint64_t);
-typedef uint64_t (*Fn4)(uint64_t, uint64_t, uint64_t, uint64_t);
-typedef uint64_t (*Fn5)(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
-typedef uint64_t (*Fn6)(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
-
-static inline uint64_t call_direct(void *code, int n, const uint64_t *a)
-{
-    switch (n) {
-    case 0: return ((Fn0)code)();
-    case 1: return ((Fn1)code)(a[0]);
-    case 2: return ((Fn2)code)(a[0], a[1]);
-    case 3: return ((Fn3)code)(a[0], a[1], a[2]);
-    case 4: return ((Fn4)code)(a[0], a[1], a[2], a[3]);
-    case 5: return ((Fn5)code)(a[0], a[1], a[2], a[3], a[4]);
-    default: return ((Fn6)code)(a[0], a[1], a[2], a[3], a[4], a[5]);
-    }
-}
-#endif
 
 /* Push a call result: nothing for void. */
 static int push_result(lua_State *L, tdmL_Ffi *b, const tdmF_Type *rt, tdm_Value *res)
@@ -633,7 +607,7 @@ static inline __attribute__((always_inline)) int call_fast(lua_State *L, tdmL_CD
     *perr = tdmF_tls_errno;
 #if defined(__x86_64__) && !defined(_WIN64)
     if (u->direct) {
-        rv.u = call_direct(code, u->nparams, abuf);
+        rv.u = tdmF_call_direct(code, u->nparams, abuf);
     } else
 #endif
     {

@@ -110,14 +110,7 @@ static const tdmF_Type *vararg_sig(tdmP_CData *c, const tdmF_Type *fn, PyObject 
  * make, without its interpretation of the descriptor. Everything else goes
  * through ffi_call.
  */
-#define DIRECT_MAX 6
-typedef uint64_t (*Fn0)(void);
-typedef uint64_t (*Fn1)(uint64_t);
-typedef uint64_t (*Fn2)(uint64_t, uint64_t);
-typedef uint64_t (*Fn3)(uint64_t, uint64_t, uint64_t);
-typedef uint64_t (*Fn4)(uint64_t, uint64_t, uint64_t, uint64_t);
-typedef uint64_t (*Fn5)(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
-typedef uint64_t (*Fn6)(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+#define DIRECT_MAX TDMF_DIRECT_MAX
 
 static int intlike(const tdmF_Type *t)
 {
@@ -172,19 +165,6 @@ static inline int fast_int(const tdmF_Type *t, PyObject *o, uint64_t *slot)
     return 1;
 }
 
-static uint64_t direct_call(void *code, int n, const uint64_t *a)
-{
-    switch (n) {
-    case 0: return ((Fn0)code)();
-    case 1: return ((Fn1)code)(a[0]);
-    case 2: return ((Fn2)code)(a[0], a[1]);
-    case 3: return ((Fn3)code)(a[0], a[1], a[2]);
-    case 4: return ((Fn4)code)(a[0], a[1], a[2], a[3]);
-    case 5: return ((Fn5)code)(a[0], a[1], a[2], a[3], a[4]);
-    default: return ((Fn6)code)(a[0], a[1], a[2], a[3], a[4], a[5]);
-    }
-}
-
 static PyObject *call_direct(tdmP_CData *c, const tdmF_Type *fn, void *code,
                              PyObject *const *args, int nargs)
 {
@@ -212,7 +192,7 @@ static PyObject *call_direct(tdmP_CData *c, const tdmF_Type *fn, void *code,
     tdmF_ctx_push(&ctx);
     Py_BEGIN_ALLOW_THREADS
     errno = tdmF_errno();
-    r = direct_call(code, nargs, a);
+    r = tdmF_call_direct(code, nargs, a);
     tdmF_set_errno(errno);
     Py_END_ALLOW_THREADS
     tdmF_ctx_pop(&ctx);
