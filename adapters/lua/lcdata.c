@@ -649,11 +649,20 @@ static __attribute__((noinline)) int call_slow(lua_State *L, tdmL_CData *u)
 /* __call: upvalue 1 = binding state. */
 static int cd_call(lua_State *L)
 {
-    tdmL_CData *u = tdmL_cd_test(L, lua_touserdata(L, lua_upvalueindex(1)), 1);
+    tdmL_Ffi *b = lua_touserdata(L, lua_upvalueindex(1));
+    tdmL_CData *u = lua_touserdata(L, 1);
     uint64_t abuf[FASTMAX];
     int r;
-    if (u == NULL) {
-        return luaL_typeerror(L, 1, "cdata");     /* called through debug.getmetatable */
+    /* A cdata whose call plan this binding cached: a full userdata of our
+       block size whose plan points at this binding (only this code stores
+       it) — checked without fetching the metatable. Anything else takes the
+       full check (debug.getmetatable lets any value reach __call). */
+    if (u == NULL || lua_type(L, 1) != LUA_TUSERDATA || lua_rawlen(L, 1) != sizeof *u
+        || u->b != b) {
+        u = tdmL_cd_test(L, b, 1);
+        if (u == NULL) {
+            return luaL_typeerror(L, 1, "cdata");
+        }
     }
     if (u->fast > 0 && lua_gettop(L) - 1 == u->nparams && fast_args(L, u, abuf) &&
         (r = call_fast(L, u, abuf)) >= 0) {
