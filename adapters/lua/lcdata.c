@@ -657,8 +657,7 @@ static int cd_call(lua_State *L)
        block size whose plan points at this binding (only this code stores
        it) — checked without fetching the metatable. Anything else takes the
        full check (debug.getmetatable lets any value reach __call). */
-    if (u == NULL || lua_type(L, 1) != LUA_TUSERDATA || lua_rawlen(L, 1) != sizeof *u
-        || u->b != b) {
+    if (u == NULL || lua_rawlen(L, 1) != sizeof *u || u->b != b) {   /* light: rawlen 0 */
         u = tdmL_cd_test(L, b, 1);
         if (u == NULL) {
             return luaL_typeerror(L, 1, "cdata");
