@@ -243,8 +243,33 @@ static void push_item(lua_State *L, tdmL_State *st, tdm_Value *v)
     }
 }
 
+/* Registry key of the chunk `return {...}`, which builds the array part of
+   a sequence with one SETLIST instead of a lua_rawseti per item. */
+static const char seq_key = 0;
+
+/* Sequences up to this long go through `return {...}` (their values on the
+   stack twice); longer ones, or any under a debug hook (which would see the
+   chunk run), are stored one by one. */
+#define TDM_SEQ_VARARG_MAX 8192
+
 static int op_tablefrom(lua_State *L, tdmL_State *st, tdm_Frame *f)
 {
+    if (f->sub == TDM_TABLEFROM_SEQ && f->nargs <= TDM_SEQ_VARARG_MAX && lua_gethook(L) == NULL) {
+        if (lua_rawgetp(L, LUA_REGISTRYINDEX, &seq_key) != LUA_TFUNCTION) {
+            lua_pop(L, 1);
+            if (luaL_loadstring(L, "return {...}") != LUA_OK) {
+                return lua_error(L);
+            }
+            lua_pushvalue(L, -1);
+            lua_rawsetp(L, LUA_REGISTRYINDEX, &seq_key);
+        }
+        luaL_checkstack(L, f->nargs + 8, "table_from: too many items");
+        for (int i = 0; i < f->nargs; i++) {
+            push_item(L, st, &f->args[i]);
+        }
+        lua_call(L, f->nargs, 1);
+        return collect(L, st, f, 1);
+    }
     if (f->sub == TDM_TABLEFROM_SEQ) {
         /* v1, v2 ...: the array part, sized exactly */
         lua_createtable(L, f->nargs, 0);

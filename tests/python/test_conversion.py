@@ -209,3 +209,22 @@ def test_table_from_strings_in_another_encoding():
     assert rt.eval("function(t) return #t[1], t[2], t['\\252'] end")(t) == (1, "ab", "x")
     seq = rt.table_from(["é", "x"])
     assert len(seq) == 2 and seq[1] == "é"
+
+
+def test_table_from_sequence_both_paths():
+    """table_from of a list takes a one-chunk path up to 8192 values and a
+    per-item path beyond, or when a debug hook is set: same table each way."""
+    import tandem
+    lua = tandem.LuaRuntime()
+    count = lua.eval("function(t) local n = 0 for _ in pairs(t) do n = n + 1 end return n end")
+    for n in (0, 1, 8192, 8193, 20000):
+        t = lua.table_from(list(range(n)))
+        assert len(t) == n and count(t) == n
+        if n:
+            assert t[1] == 0 and t[n] == n - 1
+    mixed = lua.table_from([1, None, "x", 2.5])
+    assert (mixed[1], mixed[2], mixed[3], mixed[4]) == (1, None, "x", 2.5)
+    lua.execute("debug.sethook(function() end, '', 1000)")
+    t = lua.table_from(list(range(100)))
+    assert count(t) == 100 and t[100] == 99
+    lua.execute("debug.sethook()")
