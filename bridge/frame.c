@@ -20,6 +20,7 @@ void tdmS_init(tdm_Frame *f, tdm_Runtime *rt, const tdm_Lang *lang, int op,
     f->entered = 0;
     f->held = 0;
     f->unblocked = 0;
+    f->owning = 1;
     f->nargs = 0;
     f->nres = 0;
     f->maxres = -1;
@@ -97,7 +98,7 @@ void tdmS_end(tdm_Frame *f)
     }
     /* arguments the callee did not steal go back to their language here, so
        no caller can read a freed argument array after this point */
-    for (int i = 0; i < f->nargs; i++) {
+    for (int i = 0; f->owning && i < f->nargs; i++) {
         tdm_Value *a = &f->args[i];
         if ((a->kind == TDM_OBJ && (a->flags & TDM_VF_OWNED))
             || (a->kind == TDM_STR && (a->flags & TDM_VF_OWNSTR))) {

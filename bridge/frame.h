@@ -42,6 +42,8 @@ struct tdm_Frame {
     uint8_t entered;            /* callee zone entered (finish owed) */
     uint8_t held;               /* the caller took the runtime lock for it */
     uint8_t unblocked;          /* the caller's language was unblocked (tdmS_unblock) */
+    uint8_t owning;             /* an argument may own something (1 unless the caller
+                                   knows none does); 0 skips tdmS_end's release walk */
     int nargs;
     int nres;
     int maxres;                 /* results wanted; -1 for all */

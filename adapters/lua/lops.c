@@ -533,7 +533,17 @@ static int take_results(lua_State *L, tdmL_State *st, tdm_Frame *f, int base, in
     int n = lua_gettop(L) - first + 1;
     int refs = n > TDM_FRAME_INLINE;
     for (int i = 0; i < n && !refs; i++) {
-        refs = !tdmL_tovalue_noref(L, st, first + i, &f->res[i]);
+        tdm_Value *v = &f->res[i];
+        if (lua_isinteger(L, first + i)) {      /* the common result, inline */
+            v->kind = TDM_INT;
+            v->flags = 0;
+            v->aux = 0;
+            v->lang = 0;
+            v->key = NULL;
+            v->u.i = (int64_t)lua_tointeger(L, first + i);
+            continue;
+        }
+        refs = !tdmL_tovalue_noref(L, st, first + i, v);
     }
     if (refs) {
         if (!lua_checkstack(L, 2)) {

@@ -86,7 +86,9 @@ void tdmP_leave(tdm_Frame *f)
     tdm_Runtime *rt = f->rt;
     /* owned arguments first: tdmS_end frees an argument array that outgrew
        the frame's inline buffer */
-    tdmP_drop_args(f);
+    if (f->owning) {
+        tdmP_drop_args(f);
+    }
     f->nargs = 0;
     tdmS_end(f);
     if (f->err.status != TDM_OK || f->err.message != NULL) {
@@ -128,7 +130,8 @@ error:
 }
 
 /* Convert args[0..n) into f->args[first..]; on error the converted ones stay
-   in f (f->nargs counts them) for drop_args. */
+   in f (f->nargs counts them) for drop_args. Sets f->owning when one of them
+   owns something (a caller that knows the others do not may clear it first). */
 int tdmP_fill_args(tdmP_Runtime *r, tdm_Frame *f, int first,
                      PyObject *const *args, Py_ssize_t n, PyObject **tmp)
 {
@@ -161,8 +164,28 @@ int tdmP_fill_args(tdmP_Runtime *r, tdm_Frame *f, int first,
                 continue;
             }
         }
+        if (Py_IS_TYPE(args[i], &PyUnicode_Type) && r->st->enc_utf8) {
+            /* an exact str, borrowed as UTF-8 (as the converter does) */
+            Py_ssize_t len;
+            const char *p = PyUnicode_AsUTF8AndSize(args[i], &len);
+            if (p == NULL) {
+                return -1;
+            }
+            v->kind = TDM_STR;
+            v->flags = 0;
+            v->aux = 0;
+            v->lang = 0;
+            v->key = args[i];
+            v->u.s.p = p;
+            v->u.s.n = (size_t)len;
+            f->nargs = first + (int)i + 1;
+            continue;
+        }
         if (tdmP_to_value(r, args[i], v, tmp) < 0) {
             return -1;
+        }
+        if (v->flags & (TDM_VF_OWNED | TDM_VF_OWNSTR)) {
+            f->owning = 1;
         }
         f->nargs = first + (int)i + 1;
     }
@@ -174,7 +197,14 @@ static PyObject *finish_call(tdmP_Runtime *r, tdm_Frame *f, int status,
 {
     PyObject *res = NULL;
     if (status == TDM_OK) {
-        res = tdmP_results(r->st, f);
+        if (f->nres == 1) {
+            res = tdmP_from_value(r->st, &f->res[0]);
+            if (res == NULL) {
+                tdmV_release(f->rt, &f->res[0]);    /* as tdmP_results does */
+            }
+        } else {
+            res = tdmP_results(r->st, f);
+        }
     } else {
         tdmP_raise_frame(r->st, f, prefix);
     }
@@ -191,6 +221,7 @@ PyObject *tdmP_run(tdmP_Runtime *r, int op, PyObject *const *args, Py_ssize_t n,
     tdm_Frame f;
     PyObject *tmp = NULL;
     tdmP_frame(&f, r, op);
+    f.owning = 0;       /* fill_args sets it again for an argument that owns */
     if (tdmP_fill_args(r, &f, 0, args, n, &tmp) < 0) {
         tdmP_drop_args(&f);
         tdmS_end(&f);
@@ -227,6 +258,7 @@ PyObject *tdmP_run_on(tdmP_Proxy *p, int op, int sub, PyObject *const *args,
     a->u.obj = p->handle;
     a->key = p->key;
     f.nargs = 1;
+    f.owning = 0;       /* args[0] is borrowed; fill_args sets it for one that owns */
     if (n > 0 && tdmP_fill_args(r, &f, 1, args, n, &tmp) < 0) {
         tdmP_drop_args(&f);
         tdmS_end(&f);
