@@ -559,6 +559,11 @@ int tdmF_complete(tdmF_Registry *R, tdmF_Type *t, tdmF_Field *fields, int n,
     int i, j, isunion = t->kind == TDMF_UNION, hasbits = 0, flex = 0;
     char nb[128];
     (void)R;
+    if (t->flags & TDMF_COMPLETE) {
+        /* completed while its body was parsed: `struct t { struct t {...}; }` */
+        return tdmF_seterr(err, TDM_ERRSYNTAX, "nested redefinition of '%s'",
+                           tdmF_typename(t, nb, sizeof nb));
+    }
     for (i = 0; i < n; i++) {
         tdmF_Field *f = &fields[i];
         const tdmF_Type *ft = f->type;

@@ -107,6 +107,9 @@ static void test_declarations(void)
         CHECK_CONTAINS(bad_cdef(deep), "declaration nested too deeply");
     }
     CHECK_CONTAINS(bad_cdef("int @x;"), "cdef: 1:5: unexpected character '@'");
+    /* found by fuzz-ffi (a leak): the inner body completed the outer type */
+    CHECK_CONTAINS(bad_cdef("struct nr { char a; struct nr { double b; } ; };"),
+                   "nested redefinition of 'struct nr'");
     /* redeclaring differently names both declarations */
     CHECK_EQ_INT(tdmF_cdef(R, "int rd(int);", 12, &err), TDM_OK);
     CHECK_EQ_INT(tdmF_cdef(R, "int rd(int);", 12, &err), TDM_OK);

@@ -1,0 +1,1 @@
+struct t { char a; struct t { char a; double b; } ; } strle b;double b; } ; strle b; s(struct t);
