@@ -233,4 +233,37 @@ TDMI_FUNC PyObject *tdmP_host_runtime(PyObject *m);
 TDMI_FUNC tdm_Runtime *tdmP_current_rt(void);
 TDMI_FUNC void tdmP_set_current_rt(tdm_Runtime *rt);
 
+/* Value setters shared by the generic converter (pconvert.c) and the call
+   fast path (pcall.c). All borrow from `o`, which the caller keeps alive for
+   the crossing. */
+
+/* A Lua proxy as its (borrowed) handle. */
+static inline void tdmP_proxy_value(const tdmP_Proxy *p, tdm_Value *v)
+{
+    v->kind = TDM_OBJ;
+    v->lang = TDM_LANG_LUA;
+    v->flags = 0;
+    v->aux = p->kind;
+    v->u.obj = p->handle;
+    v->key = p->key;
+}
+
+/* A str as its UTF-8 bytes (cached in the str). 0, or -1 with an exception. */
+static inline int tdmP_utf8_value(PyObject *o, tdm_Value *v)
+{
+    Py_ssize_t n;
+    const char *p = PyUnicode_AsUTF8AndSize(o, &n);
+    if (p == NULL) {
+        return -1;
+    }
+    v->kind = TDM_STR;
+    v->flags = 0;
+    v->aux = 0;
+    v->lang = 0;
+    v->key = o;
+    v->u.s.p = p;
+    v->u.s.n = (size_t)n;
+    return 0;
+}
+
 #endif /* TDM_PADAPTER_H */

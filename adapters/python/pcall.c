@@ -166,18 +166,9 @@ int tdmP_fill_args(tdmP_Runtime *r, tdm_Frame *f, int first,
         }
         if (Py_IS_TYPE(args[i], &PyUnicode_Type) && r->st->enc_utf8) {
             /* an exact str, borrowed as UTF-8 (as the converter does) */
-            Py_ssize_t len;
-            const char *p = PyUnicode_AsUTF8AndSize(args[i], &len);
-            if (p == NULL) {
+            if (tdmP_utf8_value(args[i], v) < 0) {
                 return -1;
             }
-            v->kind = TDM_STR;
-            v->flags = 0;
-            v->aux = 0;
-            v->lang = 0;
-            v->key = args[i];
-            v->u.s.p = p;
-            v->u.s.n = (size_t)len;
             f->nargs = first + (int)i + 1;
             continue;
         }
@@ -250,13 +241,7 @@ PyObject *tdmP_run_on(tdmP_Proxy *p, int op, int sub, PyObject *const *args,
     PyObject *tmp = NULL;
     tdmP_frame(&f, r, op);
     f.sub = (uint8_t)sub;
-    tdm_Value *a = &f.args[0];
-    a->kind = TDM_OBJ;
-    a->lang = TDM_LANG_LUA;
-    a->flags = 0;
-    a->aux = p->kind;
-    a->u.obj = p->handle;
-    a->key = p->key;
+    tdmP_proxy_value(p, &f.args[0]);
     f.nargs = 1;
     f.owning = 0;       /* args[0] is borrowed; fill_args sets it for one that owns */
     if (n > 0 && tdmP_fill_args(r, &f, 1, args, n, &tmp) < 0) {

@@ -134,16 +134,10 @@ static int convert_int(tdmP_State *st, PyObject *o, tdm_Value *v, int mode,
 static int convert_str(tdmP_State *st, PyObject *o, tdm_Value *v, int mode,
                        PyObject **tmp)
 {
-    Py_ssize_t n;
     if (st->enc_utf8) {
-        const char *p = PyUnicode_AsUTF8AndSize(o, &n);
-        if (p == NULL) {
+        if (tdmP_utf8_value(o, v) < 0) {
             return -1;
         }
-        v->kind = TDM_STR;
-        v->u.s.p = p;
-        v->u.s.n = (size_t)n;
-        v->key = o;
         if (mode == MODE_RESULT) {
             return tdmP_pin(st, Py_NewRef(o));
         }
@@ -165,6 +159,20 @@ static int convert_str(tdmP_State *st, PyObject *o, tdm_Value *v, int mode,
     return keep(st, b, mode, tmp);
 }
 
+/* bytes (and subclasses) as binary Lua strings, borrowed */
+static int convert_bytes(tdmP_State *st, PyObject *o, tdm_Value *v, int mode)
+{
+    v->kind = TDM_STR;
+    v->flags = TDM_VF_BYTES;
+    v->u.s.p = PyBytes_AS_STRING(o);
+    v->u.s.n = (size_t)PyBytes_GET_SIZE(o);
+    v->key = o;
+    if (mode == MODE_RESULT) {
+        return tdmP_pin(st, Py_NewRef(o));
+    }
+    return 0;
+}
+
 static int convert_proxy(tdmP_State *st, PyObject *o, tdm_Value *v, int mode)
 {
     tdmP_Proxy *p = (tdmP_Proxy *)o;
@@ -177,12 +185,7 @@ static int convert_proxy(tdmP_State *st, PyObject *o, tdm_Value *v, int mode)
         PyErr_SetString(st->mod->LuaError, "the Lua object's runtime is closed");
         return -1;
     }
-    v->kind = TDM_OBJ;
-    v->lang = TDM_LANG_LUA;
-    v->flags = 0;
-    v->aux = p->kind;
-    v->u.obj = p->handle;
-    v->key = p->key;
+    tdmP_proxy_value(p, v);
     if (mode == MODE_RESULT) {
         return tdmP_pin(st, Py_NewRef(o));
     }
@@ -218,15 +221,7 @@ static int convert(tdmP_State *st, PyObject *o, tdm_Value *v, int mode,
         return 0;
     }
     if (t == &PyBytes_Type) {
-        v->kind = TDM_STR;
-        v->flags = TDM_VF_BYTES;
-        v->u.s.p = PyBytes_AS_STRING(o);
-        v->u.s.n = (size_t)PyBytes_GET_SIZE(o);
-        v->key = o;
-        if (mode == MODE_RESULT) {
-            return tdmP_pin(st, Py_NewRef(o));
-        }
-        return 0;
+        return convert_bytes(st, o, v, mode);
     }
     tdmP_Module *ms = st->mod;
     if (t->tp_base == ms->object_type || t == ms->object_type) {
@@ -249,15 +244,7 @@ static int convert(tdmP_State *st, PyObject *o, tdm_Value *v, int mode,
         return convert_str(st, o, v, mode, tmp);
     }
     if (PyBytes_Check(o)) {
-        v->kind = TDM_STR;
-        v->flags = TDM_VF_BYTES;
-        v->u.s.p = PyBytes_AS_STRING(o);
-        v->u.s.n = (size_t)PyBytes_GET_SIZE(o);
-        v->key = o;
-        if (mode == MODE_RESULT) {
-            return tdmP_pin(st, Py_NewRef(o));
-        }
-        return 0;
+        return convert_bytes(st, o, v, mode);
     }
     {   /* FFI-WIRING */
         int rc = mode == MODE_RESULT ? tdmP_cdata_borrow(o, st->rt, v)

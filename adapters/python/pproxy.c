@@ -333,13 +333,7 @@ static PyObject *table_list(PyObject *self, int what)
     tdm_Frame f;
     tdmP_frame(&f, r, TDM_OP_TITEMS);
     f.sub = what == KEYS ? TDM_ITEMS_KEYS : what == VALUES ? TDM_ITEMS_VALUES : TDM_ITEMS_PAIRS;
-    tdm_Value *a = &f.args[0];
-    memset(a, 0, sizeof *a);
-    a->kind = TDM_OBJ;
-    a->lang = TDM_LANG_LUA;
-    a->aux = p->kind;
-    a->u.obj = p->handle;
-    a->key = p->key;
+    tdmP_proxy_value(p, &f.args[0]);
     f.nargs = 1;
     int status = tdmP_enter(&f);
     PyObject *list = NULL;
