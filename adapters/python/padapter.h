@@ -191,6 +191,12 @@ TDMI_FUNC PyObject *tdmP_results(tdmP_State *st, tdm_Frame *f);
    above (or raise). The whole protocol in one function. New reference. */
 TDMI_FUNC PyObject *tdmP_run(tdmP_Runtime *r, int op, PyObject *const *args,
                              Py_ssize_t n, int syntax_prefix);
+/* The common case of tdmP_run_on without its general machinery: up to
+   TDM_FRAME_INLINE - 1 arguments that are exact int, float, bool, None or
+   str, the only Python thread, the runtime lock free. *done = 0 when that
+   does not apply (nothing was done, no exception: use tdmP_run_on). */
+TDMI_FUNC PyObject *tdmP_call_lean(tdmP_Proxy *p, int op, PyObject *const *args,
+                                   Py_ssize_t n, int *done);
 /* Same with a Lua handle as args[0] (a proxy's object). */
 TDMI_FUNC PyObject *tdmP_run_on(tdmP_Proxy *p, int op, int sub,
                                 PyObject *const *args, Py_ssize_t n);

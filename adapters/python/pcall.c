@@ -25,10 +25,11 @@ void tdmP_frame(tdm_Frame *f, tdmP_Runtime *r, int op)
    following crossing release it again. GIL held. */
 static int sole_thread(void)
 {
-    PyThreadState *ts = PyThreadState_Get();
-    PyInterpreterState *in = PyThreadState_GetInterpreter(ts);
-    return PyInterpreterState_ThreadHead(in) == ts && PyThreadState_Next(ts) == NULL
-           && PyInterpreterState_Next(in) == NULL && PyInterpreterState_Head() == in;
+    /* an interpreter links its thread states both ways (cpython/pystate.h):
+       alone means no neighbour on either side */
+    PyThreadState *ts = _PyThreadState_UncheckedGet();
+    return ts->prev == NULL && ts->next == NULL && PyInterpreterState_Head() == ts->interp
+           && PyInterpreterState_Next(ts->interp) == NULL;
 }
 
 int tdmP_enter(tdm_Frame *f)
@@ -224,6 +225,121 @@ PyObject *tdmP_run(tdmP_Runtime *r, int op, PyObject *const *args, Py_ssize_t n,
                                 syntax_prefix ? "error loading code: " : NULL);
     Py_XDECREF(tmp);
     return res;
+}
+
+/* An argument that converts without the converter: exact int in range,
+   float, bool, None, or str (UTF-8 runtime). 0 when it needs the converter;
+   -1 with an exception. */
+static int lean_arg(PyObject *o, tdm_Value *v)
+{
+    PyTypeObject *t = Py_TYPE(o);
+    v->flags = 0;
+    v->aux = 0;
+    v->lang = 0;
+    v->key = NULL;
+    if (t == &PyLong_Type) {
+        int overflow = 0;
+        long long x = PyLong_AsLongLongAndOverflow(o, &overflow);
+        if (overflow != 0) {
+            return 0;       /* the converter asks the overflow handler */
+        }
+        v->kind = TDM_INT;
+        v->u.i = x;
+        return 1;
+    }
+    if (t == &PyUnicode_Type) {
+        return tdmP_utf8_value(o, v) < 0 ? -1 : 1;
+    }
+    if (t == &PyFloat_Type) {
+        v->kind = TDM_FLOAT;
+        v->u.f = PyFloat_AS_DOUBLE(o);
+        return 1;
+    }
+    if (o == Py_None) {
+        v->kind = TDM_NIL;
+        return 1;
+    }
+    if (t == &PyBool_Type) {
+        v->kind = TDM_BOOL;
+        v->u.b = o == Py_True;
+        return 1;
+    }
+    return 0;
+}
+
+/* A single scalar result as a Python object without the converter; NULL
+   when it needs the converter (no exception set then, unless memory ran out
+   making an int: *done says which). */
+static PyObject *lean_result(const tdm_Value *v, int *done)
+{
+    *done = 1;
+    switch (v->kind) {
+    case TDM_INT:
+        return PyLong_FromLongLong((long long)v->u.i);
+    case TDM_FLOAT:
+        return PyFloat_FromDouble(v->u.f);
+    case TDM_BOOL:
+        return Py_NewRef(v->u.b ? Py_True : Py_False);
+    case TDM_NIL:
+        if (!(v->flags & TDM_VF_NONE)) {
+            Py_RETURN_NONE;
+        }
+        break;
+    default:
+        break;
+    }
+    *done = 0;
+    return NULL;
+}
+
+PyObject *tdmP_call_lean(tdmP_Proxy *p, int op, PyObject *const *args, Py_ssize_t n,
+                         int *done)
+{
+    tdmP_Runtime *r = p->owner;
+    *done = 0;
+    if (n >= TDM_FRAME_INLINE || r->closed || p->handle == NULL || !r->st->enc_utf8) {
+        return NULL;
+    }
+    tdm_Frame f;
+    tdm_Runtime *rt = r->rt;
+    tdmP_proxy_value(p, &f.argbuf[0]);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        int k = lean_arg(args[i], &f.argbuf[i + 1]);
+        if (k <= 0) {
+            *done = k < 0;
+            return NULL;
+        }
+    }
+    if (!sole_thread() || !tdmR_trylock(rt)) {
+        return NULL;
+    }
+    *done = 1;
+    tdmS_init(&f, rt, rt->lang[TDM_LANG_LUA], op, TDM_LANG_PYTHON);
+    f.nargs = (int)n + 1;
+    f.owning = 0;
+    f.held = 1;
+    int status = tdmS_call(&f);
+    tdmP_State *st = r->st;
+    if (rt->haspending) {
+        tdmR_drain(rt, TDM_LANG_PYTHON);
+    }
+    if (st->nzombies > 0) {
+        tdmP_drop_zombies(st);
+    }
+    if (status == TDM_OK && f.nres == 1 && f.res == f.resbuf) {
+        int conv;
+        PyObject *res = lean_result(&f.res[0], &conv);
+        if (conv) {
+            if (f.entered) {
+                f.entered = 0;
+                f.lang->finish(&f);
+            }
+            f.held = 0;
+            tdmR_unlock(rt);
+            return res;
+        }
+    }
+    return finish_call(r, &f, status, NULL);
 }
 
 PyObject *tdmP_run_on(tdmP_Proxy *p, int op, int sub, PyObject *const *args,

@@ -143,7 +143,13 @@ static PyObject *proxy_vectorcall(PyObject *self, PyObject *const *args, size_t 
         PyErr_SetString(PyExc_TypeError, "Lua functions take no keyword arguments");
         return NULL;
     }
-    return tdmP_run_on((tdmP_Proxy *)self, TDM_OP_CALL, 0, args, PyVectorcall_NARGS(nargsf));
+    Py_ssize_t n = PyVectorcall_NARGS(nargsf);
+    int done;
+    PyObject *r = tdmP_call_lean((tdmP_Proxy *)self, TDM_OP_CALL, args, n, &done);
+    if (done) {
+        return r;
+    }
+    return tdmP_run_on((tdmP_Proxy *)self, TDM_OP_CALL, 0, args, n);
 }
 
 static PyObject *proxy_new_vc(PyTypeObject *type, PyObject *args, PyObject *kw)
@@ -164,12 +170,9 @@ static int is_dunder(PyObject *name)
 /* Is name defined by the proxy's Python type (a method like keys)? */
 static int own_attr(PyObject *self, PyObject *name)
 {
-    for (PyTypeObject *t = Py_TYPE(self); t != NULL && t != &PyBaseObject_Type; t = t->tp_base) {
-        if (t->tp_dict != NULL && PyDict_GetItemWithError(t->tp_dict, name) != NULL) {
-            return 1;
-        }
-    }
-    return PyErr_Occurred() ? -1 : 0;
+    /* the type attribute cache; `object` itself defines only dunders, which
+       the caller has already sent to the generic lookup */
+    return _PyType_Lookup(Py_TYPE(self), name) != NULL;
 }
 
 /* The attribute name as a Lua key: with encoding=None, bytes in the source
@@ -203,7 +206,11 @@ static PyObject *proxy_getattro(PyObject *self, PyObject *name)
     if (key == NULL) {
         return NULL;
     }
-    PyObject *r = tdmP_run_on(p, TDM_OP_GETATTR, 0, &key, 1);
+    int done;
+    PyObject *r = tdmP_call_lean(p, TDM_OP_GETATTR, &key, 1, &done);
+    if (!done) {
+        r = tdmP_run_on(p, TDM_OP_GETATTR, 0, &key, 1);
+    }
     Py_DECREF(key);
     return r;
 }

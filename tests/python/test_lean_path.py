@@ -1,0 +1,144 @@
+"""The lean Python -> Lua call and attribute path (pcall.c tdmP_call_lean) and
+its fallbacks: every case here must behave exactly as the general path."""
+import sys
+import threading
+
+import pytest
+
+import tandem
+
+
+def test_each_scalar_argument_and_result_kind(lua):
+    ident = lua.eval("function(...) return ... end")
+    kinds = lua.eval("function(...) local t = {} for i = 1, select('#', ...) do"
+                     " local v = select(i, ...) t[i] = math.type(v) or type(v) end"
+                     " return table.concat(t, ',') end")
+    assert kinds(1, 1.5, True, None, "s") == "integer,float,boolean,nil,string"
+    for v in (0, -7, 2**63 - 1, -2**63, 0.25, True, False, "", "ü✓"):
+        r = ident(v)
+        assert r == v and type(r) is type(v)
+    assert ident(None) is None
+    assert ident() is None
+    assert ident(1, 2) == (1, 2)
+
+
+def test_lua_none_object_result_stays_distinct(lua):
+    f = lua.eval("function() return python.none end")
+    assert f() is None
+
+
+def test_fallback_arguments(lua):
+    ident = lua.eval("function(...) return ... end")
+    # more arguments than the frame holds inline
+    assert ident(*range(10)) == tuple(range(10))
+    # an int beyond Lua's range goes to the converter, which raises
+    with pytest.raises(OverflowError):
+        ident(2**64)
+    # a subclass of int and objects go through the converter
+    class MyInt(int):
+        pass
+    assert ident(MyInt(5)) == 5
+    obj = object()
+    assert ident(obj) is obj
+    assert ident(b"raw") == "raw"      # as lupa: a Lua string comes back as str
+
+
+def test_overflow_handler_still_called(lua):
+    rt = tandem.LuaRuntime(overflow_handler=lambda x: float(x))
+    try:
+        assert rt.eval("function(x) return x end")(2**70) == float(2**70)
+    finally:
+        rt.close()
+
+
+def test_unencodable_str_raises_in_python(lua):
+    ident = lua.eval("function(x) return x end")
+    with pytest.raises(UnicodeEncodeError):
+        ident("\ud800")
+    assert ident("ok") == "ok"     # nothing left locked or half-done
+
+
+def test_non_utf8_runtime_takes_the_general_path():
+    rt = tandem.LuaRuntime(encoding=None)
+    try:
+        ident = rt.eval("function(x) return x end")
+        assert ident(b"abc") == b"abc"
+        assert ident(3) == 3
+    finally:
+        rt.close()
+
+
+def test_error_through_the_lean_path_has_lua_frames(lua):
+    f = lua.execute("local function inner(x) error('bad ' .. x) end\n"
+                    "return function(x) inner(x) end")
+    with pytest.raises(tandem.LuaError) as ei:
+        f(3)
+    assert "bad 3" in str(ei.value)
+    names = []
+    tb = ei.value.__traceback__
+    while tb is not None:
+        names.append(tb.tb_frame.f_code.co_name)
+        tb = tb.tb_next
+    assert "inner" in names
+    assert lua.eval("1 + 1") == 2
+
+
+def test_string_and_table_results_use_the_converter(lua):
+    f = lua.eval("function(x) return x .. '!', {x} end")
+    s, t = f("a")
+    assert s == "a!" and t[1] == "a"
+
+
+def test_callback_during_lean_call(lua):
+    seen = []
+    f = lua.eval("function(cb, x) return cb(x) + 1 end")
+    assert f(lambda v: seen.append(v) or v * 2, 20) == 41
+    assert seen == [20]
+
+
+def test_second_thread_takes_the_general_path(lua):
+    f = lua.eval("function(x) return x * 2 end")
+    out = []
+    gate = threading.Event()
+
+    def worker():
+        gate.wait()
+        out.append(sum(f(i) for i in range(2000)))
+
+    t = threading.Thread(target=worker)
+    t.start()
+    gate.set()
+    mine = sum(f(i) for i in range(2000))
+    t.join()
+    assert mine == out[0] == 2 * sum(range(2000))
+
+
+def test_closed_runtime_and_attributes():
+    rt = tandem.LuaRuntime()
+    f = rt.eval("function(x) return x end")
+    t = rt.eval("{x = 5, keys = 'lua'}")
+    assert t.x == 5
+    assert callable(t.keys)             # the proxy's own method wins
+    assert t["keys"] == "lua"
+    assert t.missing is None
+    rt.close()
+    with pytest.raises(tandem.LuaError):
+        f(1)
+    with pytest.raises(tandem.LuaError):
+        t.x
+
+
+def test_attribute_on_table_with_index_metamethod(lua):
+    t = lua.eval("setmetatable({}, {__index = function(t, k) return k .. '?' end})")
+    assert t.abc == "abc?"
+    bad = lua.eval("setmetatable({}, {__index = function() error('nope') end})")
+    with pytest.raises(tandem.LuaError, match="nope"):
+        bad.x
+
+
+def test_recursion_limit_still_enforced(lua):
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), 5000))
+    lua.globals().py = lambda n: f(n)
+    f = lua.eval("function(n) return py(n + 1) end")
+    with pytest.raises((tandem.LuaError, RecursionError)):
+        f(0)
