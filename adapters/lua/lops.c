@@ -509,15 +509,19 @@ static int collect_args(lua_State *L)
     return collect(L, st, st->rt->top, 1);
 }
 
-/* Push args[from..nargs) without allocating; 0 (stack back at base + 1,
-   just above the message handler) when one of them needs the protected
-   path. [-0, +(0|n), -] */
+/* Push args[from..nargs) without allocating; 0 (stack back to `top`) when
+   one of them needs the protected path. Lua objects and integers, the
+   common arguments, are pushed here; the rest by tdmL_pushraw. [-0, +(0|n), -] */
 static int push_args_raw(lua_State *L, tdmL_State *st, const tdm_Frame *f, int from,
-                         int base)
+                         int top)
 {
-    int top = base + 1;
     for (int i = from; i < f->nargs; i++) {
-        if (!tdmL_pushraw(L, st, &f->args[i])) {
+        const tdm_Value *v = &f->args[i];
+        if (v->kind == TDM_OBJ && v->lang == TDM_LANG_LUA) {
+            lua_rawgeti(L, LUA_REGISTRYINDEX, (lua_Integer)(intptr_t)v->u.obj);
+        } else if (v->kind == TDM_INT) {
+            lua_pushinteger(L, (lua_Integer)v->u.i);
+        } else if (!tdmL_pushraw(L, st, v)) {
             lua_settop(L, top);
             return 0;
         }
@@ -527,8 +531,10 @@ static int push_args_raw(lua_State *L, tdmL_State *st, const tdm_Frame *f, int f
 
 /* Results at [first, top] into f->res: directly when none needs a ref (an
    allocation), else through the collect_args trampoline. The message
-   handler sits at base + 1. */
-static int take_results(lua_State *L, tdmL_State *st, tdm_Frame *f, int base, int first)
+   handler sits at base + 1, or when `msgh_at` is 0 is not there yet (the
+   caller ran nothing that can raise) and is put there if it is needed. */
+static int take_results(lua_State *L, tdmL_State *st, tdm_Frame *f, int base, int first,
+                        int msgh_at)
 {
     int n = lua_gettop(L) - first + 1;
     int refs = n > TDM_FRAME_INLINE;
@@ -546,8 +552,13 @@ static int take_results(lua_State *L, tdmL_State *st, tdm_Frame *f, int base, in
         refs = !tdmL_tovalue_noref(L, st, first + i, v);
     }
     if (refs) {
-        if (!lua_checkstack(L, 2)) {
+        if (!lua_checkstack(L, 3)) {
             return tdmS_error(f, TDM_ERRMEM, "Lua stack overflow");
+        }
+        if (!msgh_at) {
+            lua_pushcfunction(L, msgh);
+            lua_insert(L, base + 1);
+            first++;
         }
         lua_pushcfunction(L, collect_args);
         lua_insert(L, first);
@@ -564,7 +575,7 @@ static int take_results(lua_State *L, tdmL_State *st, tdm_Frame *f, int base, in
 static int direct_call(lua_State *L, tdmL_State *st, tdm_Frame *f, int base)
 {
     lua_pushcfunction(L, msgh);
-    if (!push_args_raw(L, st, f, 0, base)) {
+    if (!push_args_raw(L, st, f, 0, base + 1)) {
         lua_settop(L, base);
         return -1;
     }
@@ -572,7 +583,7 @@ static int direct_call(lua_State *L, tdmL_State *st, tdm_Frame *f, int base)
     if (s != LUA_OK) {
         return convert_error(L, st, f, s);
     }
-    return take_results(L, st, f, base, base + 2);
+    return take_results(L, st, f, base, base + 2, 1);
 }
 
 /* Index of a plain table (no metatable: nothing can run or raise) with a
@@ -580,18 +591,18 @@ static int direct_call(lua_State *L, tdmL_State *st, tdm_Frame *f, int base)
    must do it. */
 static int direct_index(lua_State *L, tdmL_State *st, tdm_Frame *f, int base)
 {
-    lua_pushcfunction(L, msgh);
+    /* nothing here can raise: the message handler is only put in place
+       if a result needs the protected path */
     if (f->nargs != 2 || f->args[0].kind != TDM_OBJ || f->args[0].lang != TDM_LANG_LUA
         || f->args[0].aux != TDM_OBJ_TABLE || !push_args_raw(L, st, f, 0, base)) {
+        return -1;
+    }
+    if (lua_type(L, base + 1) != LUA_TTABLE || lua_getmetatable(L, base + 1)) {
         lua_settop(L, base);
         return -1;
     }
-    if (lua_type(L, base + 2) != LUA_TTABLE || lua_getmetatable(L, base + 2)) {
-        lua_settop(L, base);
-        return -1;
-    }
-    lua_rawget(L, base + 2);
-    return take_results(L, st, f, base, base + 3);
+    lua_rawget(L, base + 1);
+    return take_results(L, st, f, base, base + 2, 0);
 }
 
 /* Record the error of a coroutine that failed in lua_resume (its stack is
@@ -642,7 +653,7 @@ static int direct_resume(lua_State *L, tdmL_State *st, tdm_Frame *f, int base)
         return -1;
     }
     lua_pushcfunction(L, msgh);
-    if (!push_args_raw(L, st, f, 1, base)) {
+    if (!push_args_raw(L, st, f, 1, base + 1)) {
         lua_settop(L, base);
         return -1;
     }
@@ -661,7 +672,7 @@ static int direct_resume(lua_State *L, tdmL_State *st, tdm_Frame *f, int base)
             return tdmS_error(f, TDM_ERRMEM, "resume: too many results");
         }
         lua_xmove(co, L, nres);
-        return take_results(L, st, f, base, base + 2);
+        return take_results(L, st, f, base, base + 2, 1);
     }
     /* the error value is on co's stack; record it under protection */
     lua_pushcfunction(L, resume_error);
