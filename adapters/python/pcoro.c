@@ -51,6 +51,7 @@ static PyObject *resume(tdmP_Proxy *p, PyObject *const *args, Py_ssize_t n)
     a->u.obj = p->handle;
     a->key = p->key;
     f.nargs = 1;
+    f.owning = 0;       /* args[0] is borrowed; fill_args sets it for one that owns */
     if (n > 0 && tdmP_fill_args(r, &f, 1, args, n, &tmp) < 0) {
         tdmP_drop_args(&f);
         tdmS_end(&f);
