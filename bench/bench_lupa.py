@@ -16,11 +16,19 @@ With TANDEM_FLOOR set to the directory holding the tandem_floor extension
 it: the hand-written minimum with PUC Lua 5.4 and CPython. Its column is the
 floor each row can reach; floor/lupa above 0.33 means the row's target is out
 of reach with Lua 5.4.
+
+Timings on a shared machine swing run to run. --instructions prints instead
+the user-space instructions per op (perf stat -e instructions:u): each case of
+each kind runs alone in a child (--child-one KIND CASE N) once with n/4 ops and
+once with 5n/4, and the difference of the two counts over the n ops between
+them cancels start-up, imports and warm-up. Without a usable perf it says so in
+one line and prints no table.
 """
 import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 
 N = 200_000
@@ -164,18 +172,36 @@ def floor_cases(mod):
     return out
 
 
-def child(modname):
-    if modname == "floor":
+def load(kind):
+    """The cases of one kind ("tandem", "lupa" or "floor") and its description."""
+    if kind == "floor":
         sys.path.insert(0, os.environ["TANDEM_FLOOR"])
         import tandem_floor as mod
-        out = {name: best(fn, n) for name, (fn, n) in floor_cases(mod).items()}
-        out["_impl"] = "tandem_floor (%s)" % mod.__version__
-    else:
-        mod = __import__(modname)
-        out = {name: best(fn, n) for name, (fn, n) in cases(mod).items()}
-        out["_impl"] = "%s %s (%s)" % (modname, mod.__version__,
+        return floor_cases(mod), "tandem_floor (%s)" % mod.__version__
+    mod = __import__(kind)
+    return cases(mod), "%s %s (%s)" % (kind, mod.__version__,
                                        mod.LuaRuntime().lua_implementation)
+
+
+def child(kind):
+    todo, impl = load(kind)
+    out = {name: best(fn, n) for name, (fn, n) in todo.items()}
+    out["_impl"] = impl
     json.dump(out, sys.stdout)
+
+
+def child_one(kind, name, n):
+    """Run one case once with n ops, after a warm-up that does not depend on n."""
+    todo, impl = load(kind)
+    fn, default_n = todo[name]
+    fn(min(default_n, 1000))
+    fn(n)
+    print(impl)
+
+
+def child_list(kind):
+    """The case names and their default op counts, in order."""
+    json.dump([(name, n) for name, (_, n) in load(kind)[0].items()], sys.stdout)
 
 
 def floor_available():
@@ -200,11 +226,103 @@ def measure(modname):
     return json.loads(r.stdout)
 
 
+class NoPerf(Exception):
+    """perf stat cannot count instructions:u here."""
+
+
+def count_instructions(argv):
+    """(User-space instructions retired by running argv, its stdout), by perf stat."""
+    env = dict(os.environ, PYTHONHASHSEED="0")    # same dict layouts every run
+    with tempfile.NamedTemporaryFile("r", suffix=".perf") as out:
+        try:
+            r = subprocess.run(["perf", "stat", "-x,", "-o", out.name,
+                                "-e", "instructions:u", "--"] + argv,
+                               env=env, capture_output=True, text=True)
+        except OSError as e:
+            raise NoPerf("cannot run perf (%s)" % e)
+        if r.returncode != 0:
+            err = r.stderr.strip().splitlines() or ["exit status %d" % r.returncode]
+            raise NoPerf("perf stat failed: %s" % err[-1])
+        for line in out:
+            fields = line.strip().split(",")
+            if len(fields) > 2 and fields[2].startswith("instructions"):
+                if not fields[0].isdigit():
+                    raise NoPerf("perf stat counted instructions:u as %s" % fields[0])
+                return int(fields[0]), r.stdout.strip()
+    raise NoPerf("perf stat printed no instructions:u count")
+
+
+def instructions_per_op(kind, name, n):
+    """(instructions per op, description) of one case: two runs, of n/4 and 5n/4
+    ops, differenced so that start-up, imports and warm-up cancel."""
+    n1, n2 = n // 4, n * 5 // 4
+    argv = [sys.executable, __file__, "--child-one", kind, name]
+    i1, impl = count_instructions(argv + [str(n1)])
+    i2, _ = count_instructions(argv + [str(n2)])
+    return (i2 - i1) / (n2 - n1), impl
+
+
+def instructions(kinds, markdown):
+    """The instructions-per-op table: deterministic where ns/op is noisy."""
+    try:
+        count_instructions(["/bin/true"])
+        ops = json.loads(subprocess.run([sys.executable, __file__, "--list", "tandem"],
+                                        capture_output=True, text=True,
+                                        check=True).stdout)
+        rows, impls = [], {}
+        for name, n in ops:
+            row = {}
+            for kind in kinds:
+                row[kind], impls[kind] = instructions_per_op(kind, name, n)
+            rows.append((name, row))
+    except NoPerf as e:
+        print("(no instruction table: %s; is perf installed, "
+              "kernel.perf_event_paranoid <= 2?)" % e, file=sys.stderr)
+        return
+    has_floor = "floor" in kinds
+    if markdown:
+        print("| crossing | tandem instr/op | lupa instr/op |"
+              + (" floor instr/op |" if has_floor else "") + " tandem/lupa |"
+              + (" floor/lupa |" if has_floor else ""))
+        print("|---|---:|---:|" + ("---:|" if has_floor else "") + "---:|"
+              + ("---:|" if has_floor else ""))
+        for name, r in rows:
+            line = "| %s | %.0f | %.0f |" % (name, r["tandem"], r["lupa"])
+            if has_floor:
+                line += " %.0f |" % r["floor"]
+            line += " %.2f |" % (r["tandem"] / r["lupa"])
+            if has_floor:
+                line += " %.2f |" % (r["floor"] / r["lupa"])
+            print(line)
+        print()
+    else:
+        head = "%-34s %12s %12s" % ("crossing", "tandem ins", "lupa ins")
+        head += " %12s" % "floor ins" if has_floor else ""
+        head += " %7s" % "ratio" + (" %7s" % "fl/lupa" if has_floor else "")
+        print(head)
+        for name, r in rows:
+            line = "%-34s %12.0f %12.0f" % (name, r["tandem"], r["lupa"])
+            line += " %12.0f" % r["floor"] if has_floor else ""
+            line += " %7.2f" % (r["tandem"] / r["lupa"])
+            line += " %7.2f" % (r["floor"] / r["lupa"]) if has_floor else ""
+            print(line)
+    print("instructions:u per op (perf stat; runs of n/4 and 5n/4 ops, differenced); "
+          + " vs ".join(impls[k] for k in kinds))
+
+
 def main():
     if "--child" in sys.argv:
         return child(sys.argv[sys.argv.index("--child") + 1])
+    if "--child-one" in sys.argv:
+        i = sys.argv.index("--child-one")
+        kind, name, n = sys.argv[i + 1:i + 4]
+        return child_one(kind, name, int(n))
+    if "--list" in sys.argv:
+        return child_list(sys.argv[sys.argv.index("--list") + 1])
     markdown = "--markdown" in sys.argv
     kinds = ["tandem", "lupa"] + (["floor"] if floor_available() else [])
+    if "--instructions" in sys.argv:
+        return instructions(kinds, markdown)
     runs = {k: [] for k in kinds}
     for _ in range(2):
         for kind in kinds:

@@ -19,6 +19,8 @@ else
     echo "(bench/floor.c did not build; no floor column)" >&2
 fi
 PYTHONPATH="$BUILD/python" "$PYTHON" bench/bench_lupa.py "${BENCH_FLAGS:-}"
+echo "== crossings: instructions per op (perf stat; skipped without perf)"
+PYTHONPATH="$BUILD/python" "$PYTHON" bench/bench_lupa.py --instructions "${BENCH_FLAGS:-}"
 for b in bench/bench_ffi*.py; do
     [ -f "$b" ] || continue
     echo "== $(basename "$b" .py)"
