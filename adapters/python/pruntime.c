@@ -802,7 +802,26 @@ static int add_items(Pairs *p, PyObject *obj)
     if (PyDict_Check(obj)) {
         Py_ssize_t pos = 0;
         PyObject *k, *v;
+        int utf8 = r->st->enc_utf8 && !p->seq;
+        if (utf8 && pairs_room_n(p, PyDict_GET_SIZE(obj)) < 0) {
+            return -1;
+        }
         while (PyDict_Next(obj, &pos, &k, &v)) {
+            tdm_Frame *f = p->f;
+            if (utf8 && Py_IS_TYPE(k, &PyUnicode_Type) && f->nargs + 2 <= p->cap
+                && scalar_value(v, &f->args[f->nargs + 1])) {
+                /* str -> number: no Python code runs for the pair, so it goes
+                   straight into the frame (the key kept for its UTF-8) */
+                Py_ssize_t n;
+                const char *s = PyUnicode_AsUTF8AndSize(k, &n);
+                if (s == NULL || pairs_keep(p, Py_NewRef(k)) < 0) {
+                    return -1;
+                }
+                f->args[f->nargs] = (tdm_Value){.kind = TDM_STR, .u.s = {s, (size_t)n},
+                                                .key = k};
+                f->nargs += 2;
+                continue;
+            }
             Py_INCREF(k);       /* table_value may run Python code */
             int rc = add_pair(p, k, table_value(r, v, recursive, memo));
             Py_DECREF(k);

@@ -228,3 +228,37 @@ def test_table_from_sequence_both_paths():
     t = lua.table_from(list(range(100)))
     assert count(t) == 100 and t[100] == 99
     lua.execute("debug.sethook()")
+
+
+def test_table_from_dict_mixed_pairs(lua):
+    """str -> number pairs take the direct road, the others the converter;
+    both must land in the same table, in any interleaving."""
+    class K(str):
+        pass
+    d = {"a": 1, "b": [1, 2], 3: "three", "c": 2.5, K("sub"): 4, "d": None,
+         "e": True}
+    t = lua.table_from(d)
+    assert t.a == 1 and t.c == 2.5 and t[3] == "three" and t.sub == 4 and t.e is True
+    assert t.b == [1, 2]            # not recursive: the list itself
+    assert t.d is None
+    assert lua.eval("function(t) local n = 0 for _ in pairs(t) do n = n + 1 end return n end")(t) == 6
+
+
+def test_table_from_large_str_dict_and_overflow(lua):
+    d = {"k%d" % i: i for i in range(20000)}
+    t = lua.table_from(d)
+    assert t.k0 == 0 and t.k19999 == 19999
+    assert lua.eval("function(t) local n = 0 for _ in pairs(t) do n = n + 1 end return n end")(t) == 20000
+    with pytest.raises(OverflowError):
+        lua.table_from({"ok": 1, "huge": 2**80})
+    rt = tandem.LuaRuntime(overflow_handler=lambda x: float(x))
+    try:
+        assert rt.table_from({"ok": 1, "huge": 2**80}).huge == float(2**80)
+    finally:
+        rt.close()
+
+
+def test_table_from_dict_unencodable_key(lua):
+    with pytest.raises(UnicodeEncodeError):
+        lua.table_from({"fine": 1, "\ud800": 2})
+    assert lua.table_from({"after": 1}).after == 1
