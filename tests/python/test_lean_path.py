@@ -142,3 +142,14 @@ def test_recursion_limit_still_enforced(lua):
     f = lua.eval("function(n) return py(n + 1) end")
     with pytest.raises((tandem.LuaError, RecursionError)):
         f(0)
+
+
+def test_raw_index_results_that_need_refs(lua):
+    # a plain table read with lua_rawget; table and function results need a
+    # registry ref, made under the message handler put in place only then
+    t = lua.eval("{a = {b = 1}, f = function() return 7 end, s = 'str', u = python.none}")
+    assert t.a.b == 1 and t.a is t.a and t["a"] is t.a
+    assert t.f() == 7
+    assert t.s == "str" and t.u is None
+    for _ in range(1000):
+        assert t.a.b == 1
