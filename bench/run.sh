@@ -20,6 +20,8 @@ else
 fi
 PYTHONPATH="$BUILD/python" "$PYTHON" bench/bench_lupa.py "${BENCH_FLAGS:-}"
 echo "== crossings: instructions per op (perf stat; skipped without perf)"
+# perf comes from Debian's linux-perf, installed here rather than for every build
+sh tools/deps.sh linux-perf || echo "(could not install linux-perf)" >&2
 PYTHONPATH="$BUILD/python" "$PYTHON" bench/bench_lupa.py --instructions "${BENCH_FLAGS:-}"
 for b in bench/bench_ffi*.py; do
     [ -f "$b" ] || continue

@@ -205,11 +205,82 @@ static int op_resume(lua_State *L, tdmL_State *st, tdm_Frame *f)
     return raise_resume_error(L, st, f, co, status);
 }
 
+/* A placeholder in f->res for an item pinned on the stack (kind nil). */
+#define PINNED_MARK 1
+
+/* keys() or values(): numbers and booleans go straight into f->res; other
+   items are pinned on the stack (from index 2, in order) with a marked
+   placeholder, converted once the walk is over. Saves the pin and the
+   second pass for the common numeric values. Returns the number of pinned
+   items (the trampoline returns them so they stay on the stack). */
+static int titems_one(lua_State *L, tdmL_State *st, tdm_Frame *f)
+{
+    int keys = f->sub == TDM_ITEMS_KEYS;
+    int n = 0, cap = TDM_FRAME_INLINE, budget = 0, pinned = 0;
+    f->nres = 0;        /* nothing owned until the end */
+    lua_pushnil(L);
+    while (lua_next(L, 1)) {
+        if (keys) {
+            lua_pop(L, 1);      /* the key, on top, is the item */
+        }
+        if (n == cap) {
+            cap *= 2;
+            if (cap < 0 || tdmS_reserve_res(f, cap) != TDM_OK) {
+                return luaL_error(L, "not enough memory");
+            }
+        }
+        tdm_Value *v = &f->res[n++];
+        int t = lua_type(L, -1);
+        v->flags = 0;
+        v->lang = 0;
+        v->key = NULL;
+        v->aux = 0;
+        if (t == LUA_TNUMBER || t == LUA_TBOOLEAN) {
+            if (t == LUA_TBOOLEAN) {
+                v->kind = TDM_BOOL;
+                v->u.b = lua_toboolean(L, -1);
+            } else if (lua_isinteger(L, -1)) {
+                v->kind = TDM_INT;
+                v->u.i = (int64_t)lua_tointeger(L, -1);
+            } else {
+                v->kind = TDM_FLOAT;
+                v->u.f = (double)lua_tonumber(L, -1);
+            }
+            if (!keys) {
+                lua_pop(L, 1);
+            }
+            continue;
+        }
+        v->kind = TDM_NIL;
+        v->aux = PINNED_MARK;
+        if (--budget < 0) {
+            luaL_checkstack(L, 2 * 64, "table too large to list");
+            budget = 64;
+        }
+        if (keys) {
+            lua_pushvalue(L, -1);
+        }
+        lua_rotate(L, -2, 1);       /* the item below the walking key */
+        pinned++;
+    }
+    f->nres = n;
+    for (int i = 0, idx = 2; pinned > 0 && i < n; i++) {
+        if (f->res[i].kind == TDM_NIL && f->res[i].aux == PINNED_MARK) {
+            tdmL_tovalue(L, st, idx++, &f->res[i]);
+            pinned--;
+        }
+    }
+    return lua_gettop(L) - 1;   /* the pinned items stay on the stack */
+}
+
 static int op_titems(lua_State *L, tdmL_State *st, tdm_Frame *f)
 {
     tdmL_push(L, st, &f->args[0]);
     if (!lua_istable(L, 1)) {
         return luaL_error(L, "items: not a table (a %s value)", luaL_typename(L, 1));
+    }
+    if (f->sub == TDM_ITEMS_KEYS || f->sub == TDM_ITEMS_VALUES) {
+        return titems_one(L, st, f);
     }
     int budget = 0;
     lua_pushnil(L);
@@ -501,6 +572,17 @@ static int convert_error(lua_State *L, tdmL_State *st, tdm_Frame *f, int s)
     return status;
 }
 
+/* A protected step failed: drop the results converted before the error
+   (refs made by collect), then record the error. */
+static int fail(lua_State *L, tdmL_State *st, tdm_Frame *f, int s)
+{
+    for (int i = 0; i < f->nres; i++) {
+        tdmV_release(st->rt, &f->res[i]);
+    }
+    f->nres = 0;
+    return convert_error(L, st, f, s);
+}
+
 /* Trampoline converting its arguments (the results of a direct call) into
    the current frame's results; returns them so they stay pinned. */
 static int collect_args(lua_State *L)
@@ -563,7 +645,7 @@ static int take_results(lua_State *L, tdmL_State *st, tdm_Frame *f, int base, in
         lua_pushcfunction(L, collect_args);
         lua_insert(L, first);
         int s = lua_pcall(L, n, LUA_MULTRET, base + 1);
-        return s == LUA_OK ? TDM_OK : convert_error(L, st, f, s);
+        return s == LUA_OK ? TDM_OK : fail(L, st, f, s);
     }
     f->nres = n;        /* converted above: borrowed, nothing to undo */
     return TDM_OK;
@@ -730,7 +812,7 @@ int tdmL_op(tdm_Frame *f)
     if (s == LUA_OK) {
         return TDM_OK;
     }
-    return convert_error(L, st, f, s);
+    return fail(L, st, f, s);
 }
 
 void tdmL_finish(tdm_Frame *f)

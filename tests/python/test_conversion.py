@@ -262,3 +262,34 @@ def test_table_from_dict_unencodable_key(lua):
     with pytest.raises(UnicodeEncodeError):
         lua.table_from({"fine": 1, "\ud800": 2})
     assert lua.table_from({"after": 1}).after == 1
+
+
+def test_keys_values_mixed_kinds_keep_table_order(lua):
+    """keys()/values() convert numbers during the walk and pin the rest; the
+    order must still be the table's own, the same as items()."""
+    t = lua.eval("""(function()
+        local t = {}
+        for i = 1, 300 do t[i] = (i % 3 == 0) and {i} or (i % 3 == 1) and i * 1.5 or 's' .. i end
+        for i = 1, 300 do t['k' .. i] = (i % 2 == 0) and i or ('v' .. i) end
+        t[true] = false
+        t[2.5] = function() return 1 end
+        return t end)()""")
+    items = list(t.items())
+    keys, values = list(t.keys()), list(t.values())
+    assert len(items) == len(keys) == len(values) == 602
+    assert keys == [k for k, _ in items]
+    for (k, v), v2 in zip(items, values):
+        if tandem.lua_type(v) == "table":
+            assert v2 is v and v2[1] == k
+        elif tandem.lua_type(v) == "function":
+            assert v2() == 1
+        else:
+            assert v2 == v and type(v2) is type(v)
+    assert t[True] is False and True in keys and 2.5 in keys
+
+
+def test_values_of_many_pinned_items(lua):
+    t = lua.eval("(function() local t = {} for i = 1, 5000 do t[i] = 'x' .. i end return t end)()")
+    vals = list(t.values())
+    assert len(vals) == 5000 and vals[0] == "x1" and vals[-1] == "x5000"
+    assert list(t.keys()) == list(range(1, 5001))
