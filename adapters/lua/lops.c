@@ -734,9 +734,9 @@ static int direct_resume(lua_State *L, tdmL_State *st, tdm_Frame *f, int base)
     if (co == NULL || co == L || (nargs > 0 && !lua_checkstack(co, nargs + 1))) {
         return -1;
     }
-    lua_pushcfunction(L, msgh);
-    if (!push_args_raw(L, st, f, 1, base + 1)) {
-        lua_settop(L, base);
+    /* lua_resume is protected itself: the message handler is only put in
+       place when a result needs the protected path, or for an error */
+    if (!push_args_raw(L, st, f, 1, base)) {
         return -1;
     }
     int status = lua_status(co);
@@ -748,15 +748,16 @@ static int direct_resume(lua_State *L, tdmL_State *st, tdm_Frame *f, int base)
     status = lua_resume(co, L, nargs, &nres);
     if (status == LUA_OK || status == LUA_YIELD) {
         f->sub = status == LUA_YIELD ? TDM_RESUME_YIELDED : TDM_RESUME_RETURNED;
-        /* tdmL_op made room for nargs + 8; the handler holds one */
+        /* tdmL_op made room for nargs + 8 */
         if (nres > 6 && !lua_checkstack(L, nres + 2)) {
             lua_pop(co, nres);
             return tdmS_error(f, TDM_ERRMEM, "resume: too many results");
         }
         lua_xmove(co, L, nres);
-        return take_results(L, st, f, base, base + 2, 1);
+        return take_results(L, st, f, base, base + 1, 0);
     }
     /* the error value is on co's stack; record it under protection */
+    lua_pushcfunction(L, msgh);
     lua_pushcfunction(L, resume_error);
     tdmL_getref(L, st, a->u.obj);
     lua_pushlightuserdata(L, f);

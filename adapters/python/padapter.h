@@ -191,6 +191,13 @@ TDMI_FUNC PyObject *tdmP_results(tdmP_State *st, tdm_Frame *f);
    above (or raise). The whole protocol in one function. New reference. */
 TDMI_FUNC PyObject *tdmP_run(tdmP_Runtime *r, int op, PyObject *const *args,
                              Py_ssize_t n, int syntax_prefix);
+/* An argument that converts without the converter (exact int in range,
+   float, bool, None, or str of a UTF-8 runtime): 1; 0 when it needs the
+   converter; -1 with an exception. */
+TDMI_FUNC int tdmP_lean_arg(PyObject *o, tdm_Value *v);
+/* A scalar result as a Python object without the converter (*done = 1; NULL
+   then means an exception), or *done = 0 when it needs the converter. */
+TDMI_FUNC PyObject *tdmP_lean_result(const tdm_Value *v, int *done);
 /* The common case of tdmP_run_on without its general machinery: up to
    TDM_FRAME_INLINE - 1 arguments that are exact int, float, bool, None or
    str, the only Python thread, the runtime lock free. *done = 0 when that

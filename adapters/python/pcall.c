@@ -230,7 +230,7 @@ PyObject *tdmP_run(tdmP_Runtime *r, int op, PyObject *const *args, Py_ssize_t n,
 /* An argument that converts without the converter: exact int in range,
    float, bool, None, or str (UTF-8 runtime). 0 when it needs the converter;
    -1 with an exception. */
-static int lean_arg(PyObject *o, tdm_Value *v)
+int tdmP_lean_arg(PyObject *o, tdm_Value *v)
 {
     PyTypeObject *t = Py_TYPE(o);
     v->flags = 0;
@@ -270,7 +270,7 @@ static int lean_arg(PyObject *o, tdm_Value *v)
 /* A single scalar result as a Python object without the converter; NULL
    when it needs the converter (no exception set then, unless memory ran out
    making an int: *done says which). */
-static PyObject *lean_result(const tdm_Value *v, int *done)
+PyObject *tdmP_lean_result(const tdm_Value *v, int *done)
 {
     *done = 1;
     switch (v->kind) {
@@ -304,7 +304,7 @@ PyObject *tdmP_call_lean(tdmP_Proxy *p, int op, PyObject *const *args, Py_ssize_
     tdm_Runtime *rt = r->rt;
     tdmP_proxy_value(p, &f.argbuf[0]);
     for (Py_ssize_t i = 0; i < n; i++) {
-        int k = lean_arg(args[i], &f.argbuf[i + 1]);
+        int k = tdmP_lean_arg(args[i], &f.argbuf[i + 1]);
         if (k <= 0) {
             *done = k < 0;
             return NULL;
@@ -328,7 +328,7 @@ PyObject *tdmP_call_lean(tdmP_Proxy *p, int op, PyObject *const *args, Py_ssize_
     }
     if (status == TDM_OK && f.nres == 1 && f.res == f.resbuf) {
         int conv;
-        PyObject *res = lean_result(&f.res[0], &conv);
+        PyObject *res = tdmP_lean_result(&f.res[0], &conv);
         if (conv) {
             if (f.entered) {
                 f.entered = 0;

@@ -24,6 +24,19 @@ static int check_not_running(tdmP_Proxy *p)
     return 0;
 }
 
+/* The values a resume produced: a single scalar without the converter. */
+static PyObject *co_results(tdmP_State *st, tdm_Frame *f)
+{
+    if (f->nres == 1) {
+        int done;
+        PyObject *o = tdmP_lean_result(&f->res[0], &done);
+        if (done) {
+            return o;
+        }
+    }
+    return tdmP_results(st, f);
+}
+
 static PyObject *resume(tdmP_Proxy *p, PyObject *const *args, Py_ssize_t n)
 {
     tdmP_Runtime *r = p->owner;
@@ -52,7 +65,17 @@ static PyObject *resume(tdmP_Proxy *p, PyObject *const *args, Py_ssize_t n)
     a->key = p->key;
     f.nargs = 1;
     f.owning = 0;       /* args[0] is borrowed; fill_args sets it for one that owns */
-    if (n > 0 && tdmP_fill_args(r, &f, 1, args, n, &tmp) < 0) {
+    int lean = n > 0 && n < TDM_FRAME_INLINE && r->st->enc_utf8;
+    for (Py_ssize_t i = 0; lean && i < n; i++) {
+        lean = tdmP_lean_arg(args[i], &f.args[i + 1]);
+        if (lean < 0) {
+            tdmS_end(&f);       /* nothing converted owns anything */
+            return NULL;
+        }
+    }
+    if (lean) {
+        f.nargs = (int)n + 1;
+    } else if (n > 0 && tdmP_fill_args(r, &f, 1, args, n, &tmp) < 0) {
         tdmP_drop_args(&f);
         tdmS_end(&f);
         Py_XDECREF(tmp);
@@ -90,7 +113,7 @@ static PyObject *resume(tdmP_Proxy *p, PyObject *const *args, Py_ssize_t n)
         }
     } else if (f.sub == TDM_RESUME_YIELDED) {
         p->costate = CO_STARTED;
-        res = tdmP_results(r->st, &f);
+        res = co_results(r->st, &f);
     } else {
         p->costate = CO_DONE;
         if (f.nres == 0) {

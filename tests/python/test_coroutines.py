@@ -142,3 +142,31 @@ def test_lua_to_py_many_results(lua):
     count = lua2.eval("function(f) local t = {f()} return #t, t[1], t[40] end")
     assert count(lambda: many) == (40, 0, 39)
     assert lua_unpack(lambda: 7) == 1
+
+
+def test_coroutine_send_argument_kinds_and_yielded_objects(lua):
+    """send() converts scalar arguments inline and falls back to the
+    converter for the rest; yielded tables need a ref (the message handler
+    is put in place only then); an error inside still carries its frames."""
+    co = lua.eval("""function(x)
+        while true do
+            if x == 'boom' then error('exploded with ' .. x) end
+            x = coroutine.yield(type(x) == 'table' and x or {v = x}, x)
+        end
+    end""").coroutine(1)
+    t, v = next(co)
+    assert t.v == 1 and v == 1
+    for arg in (2, 2.5, "s", True, None):
+        t, v = co.send(arg)
+        assert v == arg and (arg is None or t.v == arg)
+    obj = [1, 2]
+    t, v = co.send(obj)
+    assert t.v is obj and v is obj
+    with pytest.raises(UnicodeEncodeError):
+        co.send("\ud800")
+    t, v = co.send(7)                   # still usable after the rejected send
+    assert v == 7
+    with pytest.raises(tandem.LuaError, match="exploded with boom"):
+        co.send("boom")
+    with pytest.raises(StopIteration):
+        co.send(1)
