@@ -16,7 +16,7 @@
 #include "runtime.h"
 #include "boot.h"
 
-#define TDML_STRCACHE 2048      /* string cache slots (power of two) */
+#define TDML_STRCACHE 2048      /* string cache slots (power of two; sets of two) */
 #define TDML_STRCACHE_MAX 256   /* longest string interned (bytes) */
 
 /* One slot of the string cache: a string that crossed into Lua, keyed by its

@@ -116,47 +116,74 @@ void tdmL_tovalue(lua_State *L, tdmL_State *st, int idx, tdm_Value *v)
     v->flags = TDM_VF_OWNED;
 }
 
-/* The cache slot for a string value, or NULL when it is not cacheable. */
-static tdmL_StrSlot *str_slot(tdmL_State *st, const tdm_Value *v)
+/* The cache is two-way set associative: a string's set is two adjacent
+   slots, the most recently used first, so two hot strings whose identities
+   land in the same set do not evict each other on every crossing. */
+
+/* The set for a string value, or NULL when it is not cacheable. */
+static tdmL_StrSlot *str_set(tdmL_State *st, const tdm_Value *v)
 {
     if (v->key == NULL || v->u.s.n > TDML_STRCACHE_MAX || st->strcache == NULL) {
         return NULL;
     }
-    return &st->strcache[tdmI_slot(v->key, TDML_STRCACHE)];
+    return &st->strcache[2 * tdmI_slot(v->key, TDML_STRCACHE / 2)];
 }
 
 /* Is the string in slot sl the value v? Identity first, then content: the
    source may have died and another string taken its address. */
 static int str_hit(const tdmL_StrSlot *sl, const tdm_Value *v)
 {
-    return sl != NULL && sl->ref != 0 && sl->key == v->key && sl->n == v->u.s.n
+    return sl->ref != 0 && sl->key == v->key && sl->n == v->u.s.n
            && memcmp(sl->p, v->u.s.p, v->u.s.n) == 0;
+}
+
+/* The ref of v's string in its set (moved to the front), or 0. */
+static int str_find(tdmL_StrSlot *set, const tdm_Value *v)
+{
+    if (set == NULL) {
+        return 0;
+    }
+    if (str_hit(&set[0], v)) {
+        return set[0].ref;
+    }
+    if (str_hit(&set[1], v)) {
+        tdmL_StrSlot t = set[0];
+        set[0] = set[1];
+        set[1] = t;
+        return set[0].ref;
+    }
+    return 0;
 }
 
 /* Push a string through the cache. [-0, +1, m] */
 static void push_str(lua_State *L, tdmL_State *st, const tdm_Value *v)
 {
-    tdmL_StrSlot *sl = str_slot(st, v);
-    if (str_hit(sl, v)) {
-        lua_rawgeti(L, LUA_REGISTRYINDEX, sl->ref);
+    tdmL_StrSlot *set = str_set(st, v);
+    int ref = str_find(set, v);
+    if (ref != 0) {
+        lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
         return;
     }
     lua_pushlstring(L, v->u.s.p, v->u.s.n);
-    if (sl == NULL) {
+    if (set == NULL) {
         return;
     }
+    /* the least recently used slot's ref takes the new string (made first:
+       luaL_ref may raise, and the set must stay consistent if it does) */
     lua_pushvalue(L, -1);
-    if (sl->ref == 0) {
-        sl->ref = luaL_ref(L, LUA_REGISTRYINDEX);
-        if (sl->ref <= 0) {
-            sl->ref = 0;
+    ref = set[1].ref;
+    if (ref == 0) {
+        ref = luaL_ref(L, LUA_REGISTRYINDEX);
+        if (ref <= 0) {
             return;
         }
     } else {
-        lua_rawseti(L, LUA_REGISTRYINDEX, sl->ref);     /* replace the old string */
+        lua_rawseti(L, LUA_REGISTRYINDEX, ref);     /* replace the old string */
     }
-    sl->key = v->key;
-    sl->p = lua_tolstring(L, -1, &sl->n);
+    set[1] = set[0];
+    set[0].key = v->key;
+    set[0].ref = ref;
+    set[0].p = lua_tolstring(L, -1, &set[0].n);
 }
 
 /* [-0, +(0|1), -] */
@@ -176,9 +203,9 @@ int tdmL_pushraw(lua_State *L, tdmL_State *st, const tdm_Value *v)
         lua_pushnumber(L, (lua_Number)v->u.f);
         return 1;
     case TDM_STR: {
-        const tdmL_StrSlot *sl = str_slot(st, v);
-        if (str_hit(sl, v)) {
-            lua_rawgeti(L, LUA_REGISTRYINDEX, sl->ref);
+        int ref = str_find(str_set(st, v), v);
+        if (ref != 0) {
+            lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
             return 1;
         }
         return 0;

@@ -284,12 +284,20 @@ static PyObject *decode_str(tdmP_State *st, const tdm_Value *v)
         }
         return s;
     }
+    /* two-way sets, most recently used first (as the Lua side's cache) */
     tdmP_StrSlot *slot = NULL;
     if (v->key != NULL && n <= TDMP_STRCACHE_MAX) {
-        slot = &st->strcache[tdmI_slot(v->key, TDMP_STRCACHE)];
-        if (slot->key == v->key && slot->n == n && memcmp(slot->p, p, n) == 0) {
-            return Py_NewRef(slot->obj);
+        tdmP_StrSlot *set = &st->strcache[2 * tdmI_slot(v->key, TDMP_STRCACHE / 2)];
+        if (set[0].key == v->key && set[0].n == n && memcmp(set[0].p, p, n) == 0) {
+            return Py_NewRef(set[0].obj);
         }
+        tdmP_StrSlot t = set[1];
+        set[1] = set[0];
+        set[0] = t;
+        if (t.key == v->key && t.n == n && memcmp(t.p, p, n) == 0) {
+            return Py_NewRef(t.obj);
+        }
+        slot = &set[0];     /* the least recently used one, now in front */
     }
     PyObject *s = PyUnicode_DecodeUTF8(p, (Py_ssize_t)n, "strict");
     if (s == NULL) {

@@ -293,3 +293,17 @@ def test_values_of_many_pinned_items(lua):
     vals = list(t.values())
     assert len(vals) == 5000 and vals[0] == "x1" and vals[-1] == "x5000"
     assert list(t.keys()) == list(range(1, 5001))
+
+
+def test_string_caches_under_many_colliding_strings(lua):
+    """More distinct strings than the caches have slots, crossing both ways
+    in varying orders: every one must come back with its own content."""
+    ident = lua.eval("function(...) return ... end")
+    strs = ["s%05d-%s" % (i, "x" * (i % 40)) for i in range(5000)]
+    for order in (strs, strs[::-1], strs[::7] + strs[1::7]):
+        for s in order:
+            assert ident(s) == s
+    t = lua.table_from({s: i for i, s in enumerate(strs)})
+    back = dict(t.items())
+    assert back == {s: i for i, s in enumerate(strs)}
+    assert sorted(t.keys()) == sorted(strs)
