@@ -160,6 +160,12 @@ typedef struct tdm_Lang {
        kept); reblock undoes it afterwards. Never fail. */
     void (*unblock)(tdm_Frame *caller);
     void (*reblock)(tdm_Frame *caller);
+
+    /* Optional (may be NULL: every handle is taken as valid). Is v, a
+       TDM_OBJ of this language that a host hands back, a live handle of
+       this runtime (not one of another runtime, not one already released)?
+       Caller holds the runtime lock. Never raises. */
+    int (*valid)(tdm_Runtime *rt, const tdm_Value *v);
 } tdm_Lang;
 
 #endif /* TDM_LANG_H */

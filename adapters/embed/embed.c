@@ -60,13 +60,20 @@ static tdm_Status bad_arg(tdm_Runtime *rt, const char *msg)
 
 /* A host value the runtime can take: a known kind, bytes behind a string,
    and an object of a language attached to rt. */
+/* Runtime lock held: the language's valid hook looks into its state. */
 static int valid_value(tdm_Runtime *rt, const tdm_Value *v)
 {
     if (v->kind > TDM_OBJ || (v->kind == TDM_STR && v->u.s.p == NULL && v->u.s.n > 0)) {
         return 0;
     }
-    return v->kind != TDM_OBJ
-           || (v->lang > TDM_LANG_NONE && v->lang < TDM_NLANG && rt->lang[v->lang] != NULL);
+    if (v->kind != TDM_OBJ) {
+        return 1;
+    }
+    if (v->lang <= TDM_LANG_NONE || v->lang >= TDM_NLANG || rt->lang[v->lang] == NULL) {
+        return 0;
+    }
+    const tdm_Lang *l = rt->lang[v->lang];
+    return l->valid == NULL || l->valid(rt, v);
 }
 
 void tdm_close(tdm_Runtime *rt)
@@ -170,7 +177,8 @@ static tdm_Status locked_call(tdm_Runtime *rt, tdm_LangId lang, int op, int narg
     }
     for (int i = 0; i < nargs; i++) {
         if (!valid_value(rt, &args[i])) {
-            return bad_arg(rt, "tandem: an argument is not a valid value of this runtime");
+            return bad_arg(rt, "tandem: an argument is not a valid value of this runtime"
+                               " (another runtime's object, or one already released)");
         }
     }
     tdmS_init(&f, rt, rt->lang[lang], op, TDM_LANG_NONE);
@@ -320,9 +328,25 @@ tdm_Status tdm_call(tdm_Runtime *rt, const tdm_Value *fn, int nargs,
 
 void tdm_release(tdm_Runtime *rt, tdm_Value *v)
 {
-    if (v != NULL) {
-        tdmV_release(rt, v);
+    if (v == NULL) {
+        return;
     }
+    const tdm_Lang *l = rt != NULL && v->kind == TDM_OBJ && (v->flags & TDM_VF_OWNED)
+                                && v->lang < TDM_NLANG ? rt->lang[v->lang] : NULL;
+    if (l != NULL && l->valid != NULL && tdmR_enter(rt) == TDM_OK) {
+        /* a handle of another runtime (or one released already) names some
+           other object here: leave it alone rather than drop that one */
+        int ok = valid_value(rt, v);
+        if (ok) {
+            tdmV_release(rt, v);
+        }
+        tdmR_unlock(rt);
+        if (!ok) {
+            *v = tdm_nil();
+        }
+        return;
+    }
+    tdmV_release(rt, v);
 }
 
 const char *tdm_errmsg(tdm_Runtime *rt)

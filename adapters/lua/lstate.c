@@ -162,8 +162,27 @@ static void set_err(char *err, size_t errlen, const char *msg)
     }
 }
 
+/* A handle is a registry ref: valid when the ref is live and holds the
+   object whose identity the value carries (a ref number of another runtime
+   names some other value here, or nothing). */
+static int l_valid(tdm_Runtime *rt, const tdm_Value *v)
+{
+    tdmL_State *st = rt->state[TDM_LANG_LUA];
+    int ref = (int)(intptr_t)v->u.obj;
+    if (st == NULL || st->L == NULL || ref <= 0 || ref >= st->nrefcnt || st->refcnt[ref] <= 0) {
+        return 0;
+    }
+    if (!lua_checkstack(st->L, 1)) {
+        return 1;       /* cannot look: the ref itself is live */
+    }
+    lua_rawgeti(st->L, LUA_REGISTRYINDEX, ref);
+    int same = lua_topointer(st->L, -1) == v->key;
+    lua_pop(st->L, 1);
+    return same;
+}
+
 const tdm_Lang tdmL_lang = {
-    "lua", TDM_LANG_LUA, tdmL_op, tdmL_finish, l_release, l_retain, NULL, NULL,
+    "lua", TDM_LANG_LUA, tdmL_op, tdmL_finish, l_release, l_retain, NULL, NULL, l_valid,
 };
 
 int tdmL_open(tdm_Runtime *rt, const tdm_LuaOptions *o, char *err, size_t errlen)

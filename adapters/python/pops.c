@@ -851,4 +851,5 @@ static void p_reblock(tdm_Frame *caller)
 
 const tdm_Lang tdmP_lang = {
     "python", TDM_LANG_PYTHON, p_op, p_finish, p_release, p_retain, p_unblock, p_reblock,
+    NULL,       /* one CPython per process: a Python handle is valid in any runtime */
 };
