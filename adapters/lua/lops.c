@@ -484,6 +484,20 @@ static int trampoline(lua_State *L)
         return collect(L, st, f, 1);
     case TDM_OP_COROUTINE: {
         tdmL_push(L, st, &f->args[0]);
+        if (lua_type(L, 1) == LUA_TTHREAD) {
+            /* a coroutine not started yet stands for its function (lupa:
+               calling it makes a fresh coroutine with the arguments) */
+            lua_State *co = lua_tothread(L, 1);
+            lua_Debug ar;
+            if (co == L || lua_status(co) != LUA_OK || lua_gettop(co) != 1
+                || lua_getstack(co, 0, &ar)) {
+                return luaL_error(L, "a coroutine that has started cannot be called"
+                                     " (resume it with send() or next())");
+            }
+            lua_pushvalue(co, 1);
+            lua_xmove(co, L, 1);
+            lua_replace(L, 1);
+        }
         if (lua_type(L, 1) != LUA_TFUNCTION) {
             return luaL_error(L, "coroutine: not a function (a %s value)", luaL_typename(L, 1));
         }

@@ -51,8 +51,13 @@ static int iter_step(lua_State *L)
     if (n == 0) {
         return 0;                       /* exhausted: ends the for loop */
     }
-    if (mode != 1 && n == 1 && lua_isnil(L, -1)) {
-        lua_pop(L, 1);                  /* a None item must not end the loop */
+    if (mode != 2 && lua_isnil(L, -n)) {
+        /* a None first value must not end the loop (iterex: only the
+           first, as lupa: Lua looks at no other for termination) */
+        push_none(L, st, lang);
+        lua_replace(L, -n - 1);
+    } else if (mode == 2 && n == 1 && lua_isnil(L, -1)) {
+        lua_pop(L, 1);
         push_none(L, st, lang);
     }
     if (mode == 2) {

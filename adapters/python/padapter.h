@@ -67,7 +67,6 @@ typedef struct tdmP_State {
                                    entry into the Python zone (lock) */
     int nzombies, czombies;
     PyObject *chunks;           /* strong dict: chunk name -> source (linecache) */
-    long chunkseq;
 } tdmP_State;
 
 /* LuaRuntime. */

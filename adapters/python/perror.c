@@ -115,7 +115,10 @@ PyObject *tdmP_chunk_name(tdmP_State *st, PyObject *source, PyObject *name)
         PyErr_Clear();
         return NULL;
     }
-    PyObject *n = PyUnicode_FromFormat("<lua:%ld>", ++st->chunkseq);
+    /* numbered per process, not per runtime: linecache is one per process,
+       and a name must never show another runtime's source */
+    static long chunkseq;       /* GIL */
+    PyObject *n = PyUnicode_FromFormat("<lua:%ld>", ++chunkseq);
     if (n == NULL) {
         PyErr_Clear();
         return NULL;

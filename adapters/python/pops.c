@@ -84,6 +84,21 @@ static int push_result(tdmP_State *st, tdm_Frame *f, PyObject *o)
     return 0;
 }
 
+/* What Python code returned to Lua: with unpack_returned_tuples a tuple
+   becomes several results (lupa). Borrows res. */
+static int push_returned(tdmP_State *st, tdm_Frame *f, PyObject *res)
+{
+    if (st->unpack_returned_tuples && PyTuple_Check(res)) {
+        Py_ssize_t m = PyTuple_GET_SIZE(res);
+        int rc = 0;
+        for (Py_ssize_t j = 0; j < m && rc == 0; j++) {
+            rc = push_result(st, f, PyTuple_GET_ITEM(res, j));
+        }
+        return rc;
+    }
+    return push_result(st, f, res);
+}
+
 /* Steals o; NULL means an exception is set. */
 static int push_new(tdmP_State *st, tdm_Frame *f, PyObject *o)
 {
@@ -242,15 +257,7 @@ static int op_call(tdmP_State *st, tdm_Frame *f)
     if (res == NULL) {
         goto done;
     }
-    if (st->unpack_returned_tuples && PyTuple_Check(res)) {
-        Py_ssize_t m = PyTuple_GET_SIZE(res);
-        rc = 0;
-        for (Py_ssize_t j = 0; j < m && rc == 0; j++) {
-            rc = push_result(st, f, PyTuple_GET_ITEM(res, j));
-        }
-    } else {
-        rc = push_result(st, f, res);
-    }
+    rc = push_returned(st, f, res);
     Py_DECREF(res);
 done:
     while (--i >= 0) {
@@ -532,7 +539,16 @@ static int op_code(tdmP_State *st, tdm_Frame *f)
         goto done;
     }
     int start = f->op == TDM_OP_EVAL ? Py_eval_input : Py_file_input;
-    code = Py_CompileString(PyUnicode_AsUTF8(src), PyUnicode_AsUTF8(name), start);
+    const char *text = PyUnicode_AsUTF8(src);
+    if (text == NULL) {
+        goto done;
+    }
+    if (f->op == TDM_OP_EVAL) {
+        while (*text == ' ' || *text == '\t') {
+            text++;     /* as builtins.eval: leading blanks are no indentation */
+        }
+    }
+    code = Py_CompileString(text, PyUnicode_AsUTF8(name), start);
     if (code == NULL) {
         goto done;
     }
@@ -542,7 +558,7 @@ static int op_code(tdmP_State *st, tdm_Frame *f)
     }
     res = PyEval_EvalCode(code, g, g);
     if (res != NULL) {
-        rc = f->op == TDM_OP_EVAL ? push_result(st, f, res) : 0;
+        rc = f->op == TDM_OP_EVAL ? push_returned(st, f, res) : 0;
     }
 done:
     Py_XDECREF(src);

@@ -136,6 +136,8 @@ static tdmP_Module *pmod(PyObject *self)
 
 /* ---- protocol ----------------------------------------------------------- */
 
+static PyObject *function_coroutine(PyObject *self, PyObject *const *args, Py_ssize_t n);
+
 static PyObject *proxy_vectorcall(PyObject *self, PyObject *const *args, size_t nargsf,
                                   PyObject *kwnames)
 {
@@ -144,6 +146,11 @@ static PyObject *proxy_vectorcall(PyObject *self, PyObject *const *args, size_t 
         return NULL;
     }
     Py_ssize_t n = PyVectorcall_NARGS(nargsf);
+    if (((tdmP_Proxy *)self)->kind == TDM_OBJ_THREAD) {
+        /* lupa: calling a coroutine that has not started gives a fresh
+           generator over its function with these arguments */
+        return function_coroutine(self, args, n);
+    }
     int done;
     PyObject *r = tdmP_call_lean((tdmP_Proxy *)self, TDM_OP_CALL, args, n, &done);
     if (done) {

@@ -170,3 +170,21 @@ def test_error_message_from_lua_tostring_of_python_error(lua):
 
     msg = lua.eval("function(f) local ok, e = pcall(f) return tostring(e) end")(cb)
     assert msg.strip().endswith("ZeroDivisionError: zero")
+
+
+def test_chunk_names_are_unique_across_runtimes():
+    """Lua chunks appear in Python tracebacks under a registered name; two
+    runtimes must never show each other's source for the same name."""
+    import traceback
+    texts = []
+    for marker in ("first_runtime_line", "second_runtime_line"):
+        rt = tandem.LuaRuntime()
+        try:
+            with pytest.raises(tandem.LuaError) as ei:
+                rt.execute("local x = 1\nerror('boom in ' .. '%s')" % marker)
+            texts.append("".join(traceback.format_exception(ei.value)))
+        finally:
+            rt.close()
+    assert "second_runtime_line" not in texts[0]
+    assert "first_runtime_line" not in texts[1]
+    assert "error('boom in ' .. 'second_runtime_line')" in texts[1]
