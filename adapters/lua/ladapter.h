@@ -117,6 +117,9 @@ TDMI_FUNC int tdmL_foreign_call(lua_State *L, tdmL_State *st, tdm_LangId lang,
 TDMI_FUNC int tdmL_raise_frame_error(lua_State *L, tdmL_State *st, tdm_Frame *f);
 
 /* lpylib.c */
+/* The C function behind python.as_function closures (upvalues: st, lang,
+   the foreign object). */
+TDMI_FUNC int tdmL_asfunc_call(lua_State *L);
 /* Push a table of helpers for foreign language `lang` (python.eval ...). */
 TDMI_FUNC void tdmL_push_foreign_lib(lua_State *L, tdmL_State *st, tdm_LangId lang,
                                      const tdm_LuaOptions *o);   /* [-0, +1, m] */

@@ -96,6 +96,20 @@ void tdmL_tovalue(lua_State *L, tdmL_State *st, int idx, tdm_Value *v)
     if (tovalue_typed(L, st, idx, t, v)) {
         return;
     }
+    if (t == LUA_TFUNCTION && lua_tocfunction(L, idx) == tdmL_asfunc_call
+        && lua_checkstack(L, 1) && lua_getupvalue(L, idx, 3) != NULL) {
+        /* a python.as_function closure crossing back: its object */
+        tdmL_Foreign *fo = tdmL_toforeign(L, st, -1);
+        lua_pop(L, 1);
+        if (fo != NULL) {
+            v->kind = TDM_OBJ;
+            v->lang = fo->lang;
+            v->u.obj = fo->handle;
+            v->key = fo->handle;
+            v->aux = TDM_PROTO_DEFAULT;
+            return;
+        }
+    }
     if (t == LUA_TUSERDATA) {
         tdmL_Foreign *fo = tdmL_toforeign(L, st, idx);
         if (fo != NULL) {       /* a cdata */

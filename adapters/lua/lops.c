@@ -423,9 +423,19 @@ static int trampoline(lua_State *L)
         lua_pushinteger(L, (lua_Integer)lua_rawlen(L, 1));
         return collect(L, st, f, 2);
     case TDM_OP_STR:
-    case TDM_OP_REPR:
         tdmL_push(L, st, &f->args[0]);
         luaL_tolstring(L, 1, NULL);
+        return collect(L, st, f, 2);
+    case TDM_OP_REPR:
+        /* for another language's str(): __tostring when the object has
+           one, else "<Lua table at 0x...>" (lupa's form) */
+        tdmL_push(L, st, &f->args[0]);
+        if (luaL_getmetafield(L, 1, "__tostring") != LUA_TNIL) {
+            lua_pop(L, 1);
+            luaL_tolstring(L, 1, NULL);
+        } else {
+            lua_pushfstring(L, "<Lua %s at %p>", luaL_typename(L, 1), lua_topointer(L, 1));
+        }
         return collect(L, st, f, 2);
     case TDM_OP_TYPENAME:
         tdmL_push(L, st, &f->args[0]);

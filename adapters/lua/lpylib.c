@@ -101,7 +101,31 @@ static int make_view(lua_State *L, int proto)
 
 static int lib_as_attrgetter(lua_State *L) { return make_view(L, TDM_PROTO_ATTR); }
 static int lib_as_itemgetter(lua_State *L) { return make_view(L, TDM_PROTO_ITEM); }
-static int lib_as_function(lua_State *L) { return make_view(L, TDM_PROTO_FUNC); }
+/* python.as_function(obj) (lupa): a real Lua function calling obj, for Lua
+   APIs that insist on a function (table.sort, string.gsub). upvalues: st,
+   lang, obj. Crossing back to the object's language it is obj again
+   (tdmL_tovalue). */
+int tdmL_asfunc_call(lua_State *L)
+{
+    lua_pushvalue(L, lua_upvalueindex(3));
+    lua_insert(L, 1);
+    return tdmL_foreign_call(L, ST(L), LANG(L), TDM_OP_CALL, 0, 1, lua_gettop(L));
+}
+
+static int lib_as_function(lua_State *L)
+{
+    luaL_checkany(L, 1);
+    if (tdmL_toforeign(L, ST(L), 1) == NULL) {
+        return luaL_argerror(L, 1, "expected a foreign (Python) object");
+    }
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_pushvalue(L, lua_upvalueindex(2));
+    lua_pushvalue(L, 1);
+    lua_pushcclosure(L, tdmL_asfunc_call, 3);
+    return 1;
+}
+
+static int lib_asfunc(lua_State *L) { return make_view(L, TDM_PROTO_FUNC); }
 
 static void set_op(lua_State *L, tdmL_State *st, tdm_LangId lang, const char *name,
                    int op, int nargs)
@@ -144,7 +168,7 @@ void tdmL_push_foreign_lib(lua_State *L, tdmL_State *st, tdm_LangId lang,
     set_fn(L, st, lang, "as_function", lib_as_function);
     set_fn(L, st, lang, "asattr", lib_as_attrgetter);     /* lunatic-python names */
     set_fn(L, st, lang, "asindx", lib_as_itemgetter);
-    set_fn(L, st, lang, "asfunc", lib_as_function);
+    set_fn(L, st, lang, "asfunc", lib_asfunc);      /* lunatic-python: a view */
     push_none(L, st, lang);
     lua_setfield(L, -2, "none");
     if (o == NULL || o->register_builtins) {

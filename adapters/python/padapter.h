@@ -131,6 +131,9 @@ typedef struct tdmP_Args {
 } tdmP_Args;
 
 /* ---- pmodule.c ---------------------------------------------------------- */
+/* None as an object for Lua (python.none), not nil: a table key (lupa).
+   New reference. */
+TDMI_FUNC PyObject *tdmP_none_object(tdmP_Module *ms);
 TDMI_DATA PyModuleDef tdmP_moduledef;
 /* Module state of the module object m (borrowed). */
 TDMI_FUNC tdmP_Module *tdmP_modstate(PyObject *m);

@@ -32,6 +32,18 @@ static PyObject *wrap(PyObject *m, PyObject *obj, int proto)
     return (PyObject *)w;
 }
 
+PyObject *tdmP_none_object(tdmP_Module *ms)
+{
+    tdmP_Wrapper *w = PyObject_GC_New(tdmP_Wrapper, ms->wrapper_type);
+    if (w == NULL) {
+        return NULL;
+    }
+    w->obj = Py_NewRef(Py_None);
+    w->proto = TDM_PROTO_DEFAULT;
+    PyObject_GC_Track(w);
+    return (PyObject *)w;
+}
+
 static PyObject *as_attrgetter(PyObject *m, PyObject *obj)
 {
     return wrap(m, obj, TDM_PROTO_ATTR);

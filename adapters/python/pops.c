@@ -434,7 +434,8 @@ static int op_next(tdmP_State *st, tdm_Frame *f, PyObject *it)
         return PyErr_Occurred() ? -1 : 0;       /* 0 results: the end */
     }
     int rc = 0;
-    if ((f->sub & 1) && PyTuple_Check(v)) {         /* python.iterex */
+    /* python.iterex, or any iteration with unpack_returned_tuples (lupa) */
+    if (((f->sub & 1) || st->unpack_returned_tuples) && PyTuple_Check(v)) {
         for (Py_ssize_t j = 0; j < PyTuple_GET_SIZE(v) && rc == 0; j++) {
             rc = push_result(st, f, PyTuple_GET_ITEM(v, j));
         }

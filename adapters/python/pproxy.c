@@ -146,9 +146,16 @@ static PyObject *proxy_vectorcall(PyObject *self, PyObject *const *args, size_t 
         return NULL;
     }
     Py_ssize_t n = PyVectorcall_NARGS(nargsf);
-    if (((tdmP_Proxy *)self)->kind == TDM_OBJ_THREAD) {
-        /* lupa: calling a coroutine that has not started gives a fresh
-           generator over its function with these arguments */
+    tdmP_Proxy *p = (tdmP_Proxy *)self;
+    if (p->kind == TDM_OBJ_THREAD) {
+        /* lupa: a coroutine that came from Lua not started yet stands for
+           its function: calling it gives a fresh generator with these
+           arguments. One made by .coroutine() or already resumed is a
+           generator, not callable. */
+        if (p->coargs != NULL || p->costate != 0) {
+            PyErr_SetString(p->owner->st->mod->LuaError, "attempt to call a thread value");
+            return NULL;
+        }
         return function_coroutine(self, args, n);
     }
     int done;
@@ -241,6 +248,16 @@ static int proxy_setattro(PyObject *self, PyObject *name, PyObject *value)
     return 0;
 }
 
+/* A key for a table: None stands for python.none there (a Lua table cannot
+   have a nil key), as lupa does. New reference. */
+static PyObject *table_key(tdmP_Proxy *p, PyObject *key)
+{
+    if (key == Py_None && p->kind == TDM_OBJ_TABLE) {
+        return tdmP_none_object(p->owner->st->mod);
+    }
+    return Py_NewRef(key);
+}
+
 static PyObject *proxy_getitem(PyObject *self, PyObject *key)
 {
     tdmP_Proxy *p = (tdmP_Proxy *)self;
@@ -248,7 +265,13 @@ static PyObject *proxy_getitem(PyObject *self, PyObject *key)
         PyErr_SetString(PyExc_TypeError, "item/attribute access not supported on functions");
         return NULL;
     }
-    return tdmP_run_on(p, TDM_OP_GETITEM, 0, &key, 1);
+    PyObject *k = table_key(p, key);
+    if (k == NULL) {
+        return NULL;
+    }
+    PyObject *r = tdmP_run_on(p, TDM_OP_GETITEM, 0, &k, 1);
+    Py_DECREF(k);
+    return r;
 }
 
 static int proxy_setitem(PyObject *self, PyObject *key, PyObject *value)
@@ -258,8 +281,13 @@ static int proxy_setitem(PyObject *self, PyObject *key, PyObject *value)
         PyErr_SetString(PyExc_TypeError, "item assignment not supported on this Lua object");
         return -1;
     }
-    PyObject *args[2] = {key, value ? value : Py_None};
+    PyObject *k = table_key(p, key);
+    if (k == NULL) {
+        return -1;
+    }
+    PyObject *args[2] = {k, value ? value : Py_None};
     PyObject *r = tdmP_run_on(p, TDM_OP_SETITEM, 0, args, 2);
+    Py_DECREF(k);
     if (r == NULL) {
         return -1;
     }
@@ -303,7 +331,7 @@ static PyObject *proxy_repr(PyObject *self)
 
 static PyObject *proxy_str(PyObject *self)
 {
-    PyObject *r = tdmP_run_on((tdmP_Proxy *)self, TDM_OP_STR, 0, NULL, 0);
+    PyObject *r = tdmP_run_on((tdmP_Proxy *)self, TDM_OP_REPR, 0, NULL, 0);
     if (r != NULL && PyBytes_Check(r)) {
         PyObject *s = PyUnicode_DecodeUTF8(PyBytes_AS_STRING(r), PyBytes_GET_SIZE(r), "replace");
         Py_DECREF(r);
@@ -489,24 +517,33 @@ PyObject *tdmP_unpack_table(PyObject *m, PyObject *args)
     if (items == NULL || (kw = PyDict_New()) == NULL) {
         goto done;
     }
-    Py_ssize_t n = 0, count = PyList_GET_SIZE(items);
-    for (Py_ssize_t i = 0; i < count; i++) {
-        PyObject *k = PyTuple_GET_ITEM(PyList_GET_ITEM(items, i), 0);
-        n += PyLong_CheckExact(k);
+    /* positional: t[1] .. t[#t] (raw length), holes as None; other
+       integer keys are not arguments (as lupa) */
+    Py_ssize_t count = PyList_GET_SIZE(items);
+    PyObject *len = tdmP_run_on((tdmP_Proxy *)t, TDM_OP_RAWLEN, 0, NULL, 0);
+    Py_ssize_t n = len != NULL && PyLong_Check(len) ? PyLong_AsSsize_t(len) : -1;
+    Py_XDECREF(len);
+    if (n < 0) {
+        if (!PyErr_Occurred()) {
+            PyErr_SetString(PyExc_TypeError, "the Lua table has no length");
+        }
+        goto done;
     }
     if ((pos = PyTuple_New(n)) == NULL) {
         goto done;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyTuple_SET_ITEM(pos, i, Py_NewRef(Py_None));
     }
     for (Py_ssize_t i = 0; i < count; i++) {
         PyObject *kv = PyList_GET_ITEM(items, i);
         PyObject *k = PyTuple_GET_ITEM(kv, 0), *v = PyTuple_GET_ITEM(kv, 1);
         if (PyLong_CheckExact(k)) {
-            Py_ssize_t idx = PyLong_AsSsize_t(k);
-            if (idx < 1 || idx > n) {
-                PyErr_SetString(PyExc_IndexError, "table index out of range");
-                goto done;
+            int overflow = 0;
+            long long idx = PyLong_AsLongLongAndOverflow(k, &overflow);
+            if (overflow == 0 && idx >= 1 && idx <= n) {
+                Py_XSETREF(((PyTupleObject *)pos)->ob_item[idx - 1], Py_NewRef(v));
             }
-            Py_XSETREF(((PyTupleObject *)pos)->ob_item[idx - 1], Py_NewRef(v));
         } else if (PyUnicode_Check(k) || PyBytes_Check(k)) {
             PyObject *name = PyBytes_Check(k) ? PyUnicode_FromEncodedObject(k, "utf-8", "strict")
                                               : Py_NewRef(k);
