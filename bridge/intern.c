@@ -138,3 +138,17 @@ void tdmI_del(tdmI_Map *m, const void *key, const void *val)
         m->tomb++;
     }
 }
+
+int tdmI_each(const tdmI_Map *m, int (*fn)(const void *key, void *val, void *arg), void *arg)
+{
+    for (size_t i = 0; i < m->cap; i++) {
+        const tdmI_Entry *e = &m->slots[i];
+        if (e->key != NULL && e->key != TOMB) {
+            int rc = fn(e->key, e->val, arg);
+            if (rc != 0) {
+                return rc;
+            }
+        }
+    }
+    return 0;
+}

@@ -35,6 +35,11 @@ TDMI_FUNC int tdmI_put(tdmI_Map *m, const void *key, void *val);
 /* Remove key if it maps to val (a stale owner removes nothing). */
 TDMI_FUNC void tdmI_del(tdmI_Map *m, const void *key, const void *val);
 
+/* Call fn for every live entry (the map must not change meanwhile); stops
+   at and returns the first nonzero result. */
+TDMI_FUNC int tdmI_each(const tdmI_Map *m, int (*fn)(const void *key, void *val, void *arg),
+                        void *arg);
+
 /* Direct-mapped cache slot for a string identity: index in [0, n). */
 static inline size_t tdmI_slot(const void *key, size_t n)
 {

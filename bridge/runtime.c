@@ -14,9 +14,19 @@ tdm_Runtime *tdmR_new(void)
     pthread_mutex_init(&rt->wait_mutex, NULL);
     pthread_cond_init(&rt->wait_cond, NULL);
     pthread_mutex_init(&rt->qlock, NULL);
+    /* recursive: a collector's visitor may itself run a collection that
+       walks the record again (gc.get_referents and friends) */
+    pthread_mutexattr_t ha;
+    pthread_mutexattr_init(&ha);
+    pthread_mutexattr_settype(&ha, PTHREAD_MUTEX_RECURSIVE);
+    pthread_mutex_init(&rt->hlock, &ha);
+    pthread_mutexattr_destroy(&ha);
     rt->refs = 1;
     rt->maxdepth = TDM_MAX_DEPTH;
     tdmI_init(&rt->ids);
+    for (int i = 0; i < TDM_NLANG; i++) {
+        tdmI_init(&rt->held[i]);
+    }
     return rt;
 }
 
@@ -46,6 +56,10 @@ void tdmR_decref(tdm_Runtime *rt)
         rt->ffi_free(rt->ffi);
     }
     tdmI_free(&rt->ids);
+    for (int i = 0; i < TDM_NLANG; i++) {
+        tdmI_free(&rt->held[i]);
+    }
+    pthread_mutex_destroy(&rt->hlock);
     free(rt->pending);
     pthread_mutex_destroy(&rt->qlock);
     pthread_cond_destroy(&rt->wait_cond);
@@ -179,4 +193,46 @@ void tdmR_drain(tdm_Runtime *rt, tdm_LangId lang)
             l->release(rt, batch[i]);
         }
     }
+}
+
+void tdmR_hold(tdm_Runtime *rt, tdm_LangId lang, void *handle, int delta)
+{
+    if (lang <= TDM_LANG_NONE || lang >= TDM_NLANG || handle == NULL) {
+        return;
+    }
+    pthread_mutex_lock(&rt->hlock);
+    tdmI_Map *m = &rt->held[lang];
+    void *old = tdmI_get(m, handle);
+    intptr_t n = (intptr_t)old + delta;
+    if (n > 0) {
+        (void)tdmI_put(m, handle, (void *)n);     /* out of memory: not recorded */
+    } else if (old != NULL) {
+        tdmI_del(m, handle, old);
+    }
+    pthread_mutex_unlock(&rt->hlock);
+}
+
+typedef struct HeldVisit {
+    int (*fn)(void *handle, void *arg);
+    void *arg;
+} HeldVisit;
+
+static int held_one(const void *key, void *val, void *arg)
+{
+    (void)val;
+    HeldVisit *h = arg;
+    return h->fn((void *)(uintptr_t)key, h->arg);
+}
+
+int tdmR_each_held(tdm_Runtime *rt, tdm_LangId lang, int (*fn)(void *handle, void *arg),
+                   void *arg)
+{
+    if (lang <= TDM_LANG_NONE || lang >= TDM_NLANG) {
+        return 0;
+    }
+    HeldVisit h = {fn, arg};
+    pthread_mutex_lock(&rt->hlock);
+    int rc = tdmI_each(&rt->held[lang], held_one, &h);
+    pthread_mutex_unlock(&rt->hlock);
+    return rc;
 }

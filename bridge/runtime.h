@@ -39,6 +39,12 @@ struct tdm_Runtime {
     int npending, cpending;
     volatile int haspending;    /* cheap check without qlock */
     tdmI_Map ids;               /* identity: foreign object -> proxy (weak) */
+    /* For a language with a cycle collector (Python): which of its handles
+       objects of other languages own, and how many times. Guarded by
+       hlock, not the runtime lock, so the collector may read it from any
+       thread. Errors only ever make it show fewer references. */
+    tdmI_Map held[TDM_NLANG];   /* handle -> (void *)count */
+    pthread_mutex_t hlock;
     tdm_Error last;             /* last error, for the C API */
     void *ffi;                  /* owns: the ffi type registry (ffi/), or NULL */
     void (*ffi_free)(void *);   /* frees `ffi` at destruction */
@@ -62,6 +68,16 @@ TDMI_FUNC int tdmR_held(const tdm_Runtime *rt);     /* by this thread */
    TDM_ERRARG without blocking when the runtime is pinned to another thread.
    Call without holding the GIL. */
 TDMI_FUNC int tdmR_enter(tdm_Runtime *rt);
+
+/* Another language's object took (delta = 1) or dropped (delta = -1) one
+   reference to a handle of `lang`. Thread-safe; never fails (a record that
+   cannot grow is skipped: the collector then sees fewer references). */
+TDMI_FUNC void tdmR_hold(tdm_Runtime *rt, tdm_LangId lang, void *handle, int delta);
+/* Call fn once for every handle of `lang` that other languages own at least
+   once (under hlock; fn must not call back into the runtime). Stops at and
+   returns the first nonzero result. */
+TDMI_FUNC int tdmR_each_held(tdm_Runtime *rt, tdm_LangId lang,
+                             int (*fn)(void *handle, void *arg), void *arg);
 
 /* Queue one reference of `lang` for release (thread-safe, never blocks on
    the runtime lock). Returns 0, or -1 when the queue cannot grow (the

@@ -83,6 +83,7 @@ void tdmL_pushforeign(lua_State *L, tdmL_State *st, tdm_LangId lang, void *handl
     if (!owned && rt->lang[lang] != NULL) {
         rt->lang[lang]->retain(rt, handle);
     }
+    tdmR_hold(rt, lang, handle, 1);     /* visible to that language's collector */
 }
 
 void tdmL_pushview(lua_State *L, tdmL_State *st, int idx, int proto)
@@ -353,6 +354,7 @@ static int foreign_gc(lua_State *L)
     if (fo != NULL && lua_rawlen(L, 1) == sizeof *fo && fo->handle != NULL && !fo->borrowed) {
         void *h = fo->handle;
         fo->handle = NULL;
+        tdmR_hold(fo->rt, (tdm_LangId)fo->lang, h, -1);
         release_handle(fo->rt, (tdm_LangId)fo->lang, h);
     }
     return 0;

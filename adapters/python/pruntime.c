@@ -349,6 +349,22 @@ static int can_close(tdmP_Runtime *r)
     return 0;
 }
 
+typedef struct HeldVisit {
+    visitproc visit;
+    void *arg;
+} HeldVisit;
+
+static int visit_held(void *handle, void *arg)
+{
+    HeldVisit *h = arg;
+    return h->visit((PyObject *)handle, h->arg);
+}
+
+/* The Lua state is this object's: the Python objects Lua holds (userdata
+   owning a reference, recorded by the runtime in tdmR_hold) are visited as
+   its references, so a cycle through Lua (a Python function in a Lua global
+   that refers to this runtime) is garbage Python's collector can find. Each
+   is visited once however many references Lua owns: never more than exist. */
 static int runtime_traverse(PyObject *self, visitproc visit, void *arg)
 {
     tdmP_Runtime *r = (tdmP_Runtime *)self;
@@ -359,9 +375,18 @@ static int runtime_traverse(PyObject *self, visitproc visit, void *arg)
         Py_VISIT(r->st->attr_setter);
         Py_VISIT(r->st->overflow_handler);
     }
+    if (r->owns_lua && !r->closed && r->rt != NULL) {
+        HeldVisit h = {visit, arg};
+        int rc = tdmR_each_held(r->rt, TDM_LANG_PYTHON, visit_held, &h);
+        if (rc != 0) {
+            return rc;
+        }
+    }
     return 0;
 }
 
+/* Garbage: closing the Lua state drops every Python reference it holds,
+   which breaks the cycle. */
 static int runtime_clear(PyObject *self)
 {
     tdmP_Runtime *r = (tdmP_Runtime *)self;
@@ -370,6 +395,9 @@ static int runtime_clear(PyObject *self)
         Py_CLEAR(r->st->attr_getter);
         Py_CLEAR(r->st->attr_setter);
         Py_CLEAR(r->st->overflow_handler);
+    }
+    if (r->owns_lua && !r->closed && r->rt != NULL && !tdmR_held(r->rt)) {
+        close_lua(r);
     }
     return 0;
 }

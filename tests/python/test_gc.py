@@ -64,3 +64,101 @@ def test_runtime_collected_with_proxies_alive():
     del rt
     gc.collect()
     assert t.x == 1         # the proxy keeps its runtime alive
+
+
+# ---- cycles that run through Lua -------------------------------------------
+
+def _cycle_through_lua():
+    """A LuaRuntime whose Lua state holds a Python function that refers back
+    to the runtime; returns a weak reference to a witness object also held
+    only by Lua."""
+    import weakref
+    class Witness:
+        pass
+    rt = tandem.LuaRuntime()
+    w = Witness()
+    rt.globals()["witness"] = w
+    rt.globals()["back"] = lambda: rt.eval("1 + 1")       # closes over rt
+    assert rt.eval("back()") == 2
+    return weakref.ref(w)
+
+
+def test_cycle_through_lua_is_collected():
+    import gc
+    ref = _cycle_through_lua()
+    gc.collect()
+    assert ref() is None
+
+
+def test_cycles_through_lua_leave_object_count_flat():
+    import gc
+    for _ in range(5):
+        _cycle_through_lua()
+    gc.collect()
+    before = len(gc.get_objects())
+    for _ in range(100):
+        _cycle_through_lua()
+    gc.collect()
+    assert len(gc.get_objects()) - before < 20
+
+
+def test_objects_held_only_by_lua_survive_collection():
+    import gc
+    rt = tandem.LuaRuntime()
+    try:
+        class Node:
+            pass
+        n = Node()
+        n.me = n                              # a cycle of its own, held by Lua
+        rt.globals()["keep"] = n
+        rt.globals()["fn"] = lambda: rt       # and a cycle through the runtime
+        del n
+        for _ in range(3):
+            gc.collect()
+        kept = rt.globals()["keep"]
+        assert kept.me is kept
+        assert rt.eval("fn()") is rt
+    finally:
+        rt.close()
+
+
+def test_runtime_reachable_through_a_proxy_is_not_collected():
+    import gc
+    rt = tandem.LuaRuntime()
+    rt.globals()["back"] = (lambda r: lambda: r)(rt)    # Lua -> function -> runtime
+    t = rt.eval("{x = 1, f = back}")
+    del rt
+    gc.collect()
+    assert t.x == 1                                # the proxy keeps it alive
+    assert isinstance(t.f(), tandem.LuaRuntime)
+
+
+def test_collection_while_another_thread_runs_lua():
+    import gc
+    import threading
+    rt = tandem.LuaRuntime()
+    try:
+        churn = rt.eval("""function(make, n)
+            local kept = 0
+            for i = 1, n do
+                local o = make()
+                if i % 100 == 0 then collectgarbage() end
+                kept = kept + 1
+            end
+            return kept end""")
+        stop = threading.Event()
+        results = []
+
+        def worker():
+            while not stop.is_set():
+                results.append(churn(lambda: [1, 2, 3], 500))
+
+        t = threading.Thread(target=worker)
+        t.start()
+        for _ in range(200):
+            gc.collect()
+        stop.set()
+        t.join()
+        assert results and all(r == 500 for r in results)
+    finally:
+        rt.close()

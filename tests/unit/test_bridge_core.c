@@ -285,8 +285,64 @@ static void test_lock_threads(void)
     tdmR_decref(rt);
 }
 
+static int count_held(void *handle, void *arg)
+{
+    int *n = arg;
+    (void)handle;
+    (*n)++;
+    return 0;
+}
+
+static int stop_at_first(void *handle, void *arg)
+{
+    *(void **)arg = handle;
+    return 7;
+}
+
+/* The record of which handles other languages own (for a collector). */
+static void test_held(void)
+{
+    tdm_Runtime *rt = tdmR_new();
+    ECHECK(rt != NULL);
+    if (rt == NULL) {
+        return;
+    }
+    static char a, b;
+    int n = 0;
+    ECHECK(tdmR_each_held(rt, TDM_LANG_PYTHON, count_held, &n) == 0 && n == 0);
+    tdmR_hold(rt, TDM_LANG_PYTHON, &a, 1);
+    tdmR_hold(rt, TDM_LANG_PYTHON, &a, 1);      /* two owners: listed once */
+    tdmR_hold(rt, TDM_LANG_PYTHON, &b, 1);
+    tdmR_hold(rt, TDM_LANG_C, &b, 1);           /* per language */
+    n = 0;
+    ECHECK(tdmR_each_held(rt, TDM_LANG_PYTHON, count_held, &n) == 0 && n == 2);
+    tdmR_hold(rt, TDM_LANG_PYTHON, &a, -1);
+    n = 0;
+    tdmR_each_held(rt, TDM_LANG_PYTHON, count_held, &n);
+    ECHECK(n == 2);                             /* a still has one owner */
+    tdmR_hold(rt, TDM_LANG_PYTHON, &a, -1);
+    tdmR_hold(rt, TDM_LANG_PYTHON, &a, -1);     /* one drop too many: ignored */
+    n = 0;
+    tdmR_each_held(rt, TDM_LANG_PYTHON, count_held, &n);
+    ECHECK(n == 1);
+    void *first = NULL;
+    ECHECK(tdmR_each_held(rt, TDM_LANG_PYTHON, stop_at_first, &first) == 7 && first == &b);
+    tdmR_hold(rt, TDM_LANG_PYTHON, NULL, 1);    /* bad input: nothing */
+    tdmR_hold(rt, TDM_NLANG, &a, 1);
+    ECHECK(tdmR_each_held(rt, TDM_NLANG, count_held, &n) == 0);
+    tdmR_hold(rt, TDM_LANG_PYTHON, &b, -1);
+    n = 0;
+    tdmR_each_held(rt, TDM_LANG_PYTHON, count_held, &n);
+    ECHECK(n == 0);
+    n = 0;
+    tdmR_each_held(rt, TDM_LANG_C, count_held, &n);
+    ECHECK(n == 1);
+    tdmR_decref(rt);
+}
+
 int main(void)
 {
+    test_held();
     test_lock_threads();
     test_intern();
     test_frames();
