@@ -193,13 +193,6 @@ TDMI_FUNC PyObject *tdmP_results(tdmP_State *st, tdm_Frame *f);
    above (or raise). The whole protocol in one function. New reference. */
 TDMI_FUNC PyObject *tdmP_run(tdmP_Runtime *r, int op, PyObject *const *args,
                              Py_ssize_t n, int syntax_prefix);
-/* An argument that converts without the converter (exact int in range,
-   float, bool, None, or str of a UTF-8 runtime): 1; 0 when it needs the
-   converter; -1 with an exception. */
-TDMI_FUNC int tdmP_lean_arg(PyObject *o, tdm_Value *v);
-/* A scalar result as a Python object without the converter (*done = 1; NULL
-   then means an exception), or *done = 0 when it needs the converter. */
-TDMI_FUNC PyObject *tdmP_lean_result(const tdm_Value *v, int *done);
 /* The common case of tdmP_run_on without its general machinery: up to
    TDM_FRAME_INLINE - 1 arguments that are exact int, float, bool, None or
    str, the only Python thread, the runtime lock free. *done = 0 when that
@@ -279,6 +272,71 @@ static inline int tdmP_utf8_value(PyObject *o, tdm_Value *v)
     v->u.s.p = p;
     v->u.s.n = (size_t)n;
     return 0;
+}
+
+/* An argument that converts without the converter: exact int in range,
+   float, bool, None, or str (UTF-8 runtime). 0 when it needs the converter;
+   -1 with an exception. */
+static inline int tdmP_lean_arg(PyObject *o, tdm_Value *v)
+{
+    PyTypeObject *t = Py_TYPE(o);
+    v->flags = 0;
+    v->aux = 0;
+    v->lang = 0;
+    v->key = NULL;
+    if (t == &PyLong_Type) {
+        int overflow = 0;
+        long long x = PyLong_AsLongLongAndOverflow(o, &overflow);
+        if (overflow != 0) {
+            return 0;       /* the converter asks the overflow handler */
+        }
+        v->kind = TDM_INT;
+        v->u.i = x;
+        return 1;
+    }
+    if (t == &PyUnicode_Type) {
+        return tdmP_utf8_value(o, v) < 0 ? -1 : 1;
+    }
+    if (t == &PyFloat_Type) {
+        v->kind = TDM_FLOAT;
+        v->u.f = PyFloat_AS_DOUBLE(o);
+        return 1;
+    }
+    if (o == Py_None) {
+        v->kind = TDM_NIL;
+        return 1;
+    }
+    if (t == &PyBool_Type) {
+        v->kind = TDM_BOOL;
+        v->u.b = o == Py_True;
+        return 1;
+    }
+    return 0;
+}
+
+/* A single scalar result as a Python object without the converter; NULL
+   when it needs the converter (no exception set then, unless memory ran out
+   making an int: *done says which). */
+static inline PyObject *tdmP_lean_result(const tdm_Value *v, int *done)
+{
+    *done = 1;
+    switch (v->kind) {
+    case TDM_INT:
+        return PyLong_FromLongLong((long long)v->u.i);
+    case TDM_FLOAT:
+        return PyFloat_FromDouble(v->u.f);
+    case TDM_BOOL:
+        return Py_NewRef(v->u.b ? Py_True : Py_False);
+    case TDM_NIL:
+        if (!(v->flags & TDM_VF_NONE)) {
+            Py_RETURN_NONE;
+        }
+        break;
+    default:
+        break;
+    }
+    *done = 0;
+    return NULL;
 }
 
 #endif /* TDM_PADAPTER_H */

@@ -86,7 +86,7 @@ static int push_result(tdmP_State *st, tdm_Frame *f, PyObject *o)
 
 /* What Python code returned to Lua: with unpack_returned_tuples a tuple
    becomes several results (lupa). Borrows res. */
-static int push_returned(tdmP_State *st, tdm_Frame *f, PyObject *res)
+static inline int push_returned(tdmP_State *st, tdm_Frame *f, PyObject *res)
 {
     if (st->unpack_returned_tuples && PyTuple_Check(res)) {
         Py_ssize_t m = PyTuple_GET_SIZE(res);
