@@ -527,10 +527,25 @@ static int op_tablefrom(tdmP_State *st, tdm_Frame *f)
 static int op_code(tdmP_State *st, tdm_Frame *f)
 {
     PyObject *src = text_arg(f, 0), *name = NULL, *code = NULL, *res = NULL;
-    PyObject *g = main_dict();
+    PyObject *g = main_dict(), *l = NULL;
     int rc = -1;
     if (src == NULL || g == NULL) {
         goto done;
+    }
+    if (f->op == TDM_OP_EVAL && f->from == TDM_LANG_LUA && PyEval_GetFrame() != NULL) {
+        /* python.eval from Lua that Python code called: as lupa (whose
+           python.eval is the builtin eval), the names are those of that
+           Python frame; with no Python frame (a Lua or C host), __main__ */
+        g = PyEval_GetGlobals();
+        l = PyEval_GetLocals();
+        if (l == NULL) {
+            PyErr_Clear();
+        }
+        if (g == NULL) {
+            PyErr_Clear();
+            g = main_dict();
+            l = NULL;
+        }
     }
     /* the chunk name as text whatever its bytes (decode_str would give
        bytes for invalid UTF-8, and fail here without an exception) */
@@ -557,7 +572,7 @@ static int op_code(tdmP_State *st, tdm_Frame *f)
         rc = push_result(st, f, code);
         goto done;
     }
-    res = PyEval_EvalCode(code, g, g);
+    res = PyEval_EvalCode(code, g, l != NULL ? l : g);
     if (res != NULL) {
         rc = f->op == TDM_OP_EVAL ? push_returned(st, f, res) : 0;
     }

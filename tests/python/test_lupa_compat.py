@@ -90,3 +90,22 @@ def test_coroutine_objects_are_not_callable(lua):
     assert next(gen) == 1
     with pytest.raises(tandem.LuaError):
         gen()
+
+
+MODULE_LEVEL_NAME = "module value"
+
+
+def test_python_eval_sees_the_calling_python_frame(lua):
+    """lupa's python.eval is the builtin eval: names resolve in the Python
+    frame that called into Lua (its locals, then its module's globals)."""
+    local_name = 41
+    assert lua.eval('python.eval("local_name + 1")') == 42
+    assert lua.eval('python.eval("MODULE_LEVEL_NAME")') == "module value"
+    f = lua.eval('function() return python.eval("local_name") end')
+
+    def inner():
+        local_name = "inner"                    # noqa: F841 (read from Lua)
+        return f()
+    assert inner() == "inner"
+    with pytest.raises(NameError):
+        lua.eval('python.eval("no_such_name_anywhere")')
