@@ -111,8 +111,12 @@ struct tdmP_Module {
     PyObject *LuaSyntaxError;
     PyObject *LuaMemoryError;
     PyObject *helpers;              /* dict: namespace of the traceback helper */
-    PyObject *table_names;          /* frozenset: attributes owned by the proxy */
-    PyObject *thread_names;
+    /* frozensets: the names each proxy type defines itself (methods such
+       as keys), given before Lua is asked; index TDM_OBJ_* (thread, table,
+       function, userdata; OTHER for the base type) */
+    PyObject *own_names[TDM_OBJ_USERDATA + 1];
+    uint64_t own_lengths[TDM_OBJ_USERDATA + 1];   /* bit n: a name of n characters
+                                                     (bit 63: 63 or more) */
     PyObject *host;                 /* strong: LuaRuntime of the hosting Lua, or NULL */
 };
 

@@ -27,7 +27,7 @@ static int sole_thread(void)
 {
     /* an interpreter links its thread states both ways (cpython/pystate.h):
        alone means no neighbour on either side */
-    PyThreadState *ts = _PyThreadState_UncheckedGet();
+    PyThreadState *ts = PyThreadState_Get();
     return ts->prev == NULL && ts->next == NULL && PyInterpreterState_Head() == ts->interp
            && PyInterpreterState_Next(ts->interp) == NULL;
 }

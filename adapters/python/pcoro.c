@@ -249,7 +249,8 @@ int tdmP_coro_init_type(PyObject *m, tdmP_Module *ms)
     slots[n++] = (PyType_Slot){0, NULL};
     PyType_Spec spec = {
         "tandem._LuaThread", sizeof(tdmP_Proxy), 0,
-        Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_HAVE_VECTORCALL, slots,
+        Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_HAVE_VECTORCALL
+            | Py_TPFLAGS_IMMUTABLETYPE, slots,
     };
     PyObject *t = PyType_FromModuleAndSpec(m, &spec, (PyObject *)ms->object_type);
     if (t == NULL) {

@@ -411,6 +411,9 @@ static int module_traverse(PyObject *m, visitproc visit, void *arg)
     Py_VISIT(ms->LuaMemoryError);
     Py_VISIT(ms->helpers);
     Py_VISIT(ms->host);
+    for (int i = 0; i <= TDM_OBJ_USERDATA; i++) {
+        Py_VISIT(ms->own_names[i]);
+    }
     return 0;
 }
 
@@ -431,6 +434,9 @@ static int module_clear(PyObject *m)
     Py_CLEAR(ms->LuaMemoryError);
     Py_CLEAR(ms->helpers);
     Py_CLEAR(ms->host);
+    for (int i = 0; i <= TDM_OBJ_USERDATA; i++) {
+        Py_CLEAR(ms->own_names[i]);
+    }
     return 0;
 }
 

@@ -184,9 +184,31 @@ static int is_dunder(PyObject *name)
 /* Is name defined by the proxy's Python type (a method like keys)? */
 static int own_attr(PyObject *self, PyObject *name)
 {
-    /* the type attribute cache; `object` itself defines only dunders, which
-       the caller has already sent to the generic lookup */
-    return _PyType_Lookup(Py_TYPE(self), name) != NULL;
+    /* one set lookup (the proxy types are immutable, their names fixed at
+       import); `object` itself defines only dunders, which the caller has
+       already sent to the generic lookup */
+    tdmP_Module *ms = pmod(self);
+    PyTypeObject *tp = Py_TYPE(self);
+    int i = tp == ms->table_type      ? TDM_OBJ_TABLE
+            : tp == ms->function_type ? TDM_OBJ_FUNCTION
+            : tp == ms->thread_type   ? TDM_OBJ_THREAD
+            : tp == ms->userdata_type ? TDM_OBJ_USERDATA
+            : tp == ms->object_type   ? TDM_OBJ_OTHER
+                                      : -1;
+    PyObject *names = i >= 0 ? ms->own_names[i] : NULL;
+    if (names != NULL) {
+        Py_ssize_t n = PyUnicode_GET_LENGTH(name);
+        if (!(ms->own_lengths[i] & ((uint64_t)1 << (n < 63 ? n : 63)))) {
+            return 0;       /* no own name that long: the common case, no lookup */
+        }
+        return PySet_Contains(names, name);
+    }
+    for (PyTypeObject *t = Py_TYPE(self); t != NULL && t != &PyBaseObject_Type; t = t->tp_base) {
+        if (t->tp_dict != NULL && PyDict_GetItemWithError(t->tp_dict, name) != NULL) {
+            return 1;
+        }
+    }
+    return PyErr_Occurred() ? -1 : 0;
 }
 
 /* The attribute name as a Lua key: with encoding=None, bytes in the source
@@ -586,7 +608,8 @@ static PyMethodDef function_methods[] = {
     {NULL, NULL, 0, NULL},
 };
 
-#define PROXY_FLAGS (Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_HAVE_VECTORCALL)
+#define PROXY_FLAGS (Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_HAVE_VECTORCALL \
+                     | Py_TPFLAGS_IMMUTABLETYPE)
 
 #define COMMON_SLOTS \
     {Py_tp_dealloc, proxy_dealloc}, \
@@ -662,15 +685,54 @@ static PyTypeObject *make_type(PyObject *m, PyType_Spec *spec, PyTypeObject *bas
     return (PyTypeObject *)t;
 }
 
+/* The non-dunder names a type and its bases (up to object) define, as a
+   frozenset. New reference. */
+static PyObject *own_names_of(PyTypeObject *type, uint64_t *lengths)
+{
+    *lengths = 0;
+    PyObject *set = PySet_New(NULL);
+    for (PyTypeObject *t = type; set != NULL && t != NULL && t != &PyBaseObject_Type;
+         t = t->tp_base) {
+        Py_ssize_t pos = 0;
+        PyObject *k, *v;
+        while (t->tp_dict != NULL && PyDict_Next(t->tp_dict, &pos, &k, &v)) {
+            if (!PyUnicode_Check(k) || is_dunder(k)) {
+                continue;
+            }
+            Py_ssize_t n = PyUnicode_GET_LENGTH(k);
+            *lengths |= (uint64_t)1 << (n < 63 ? n : 63);
+            if (PySet_Add(set, k) < 0) {
+                Py_CLEAR(set);
+                break;
+            }
+        }
+    }
+    PyObject *fs = set != NULL ? PyFrozenSet_New(set) : NULL;
+    Py_XDECREF(set);
+    return fs;
+}
+
 int tdmP_proxy_init_types(PyObject *m, tdmP_Module *ms)
 {
     if ((ms->object_type = make_type(m, &object_spec, NULL)) == NULL
             || (ms->table_type = make_type(m, &table_spec, ms->object_type)) == NULL
             || (ms->function_type = make_type(m, &function_spec, ms->object_type)) == NULL
-            || (ms->userdata_type = make_type(m, &userdata_spec, ms->object_type)) == NULL) {
+            || (ms->userdata_type = make_type(m, &userdata_spec, ms->object_type)) == NULL
+            || tdmP_coro_init_type(m, ms) < 0) {
         return -1;
     }
-    return tdmP_coro_init_type(m, ms);
+    PyTypeObject *types[TDM_OBJ_USERDATA + 1];
+    types[TDM_OBJ_OTHER] = ms->object_type;
+    types[TDM_OBJ_TABLE] = ms->table_type;
+    types[TDM_OBJ_FUNCTION] = ms->function_type;
+    types[TDM_OBJ_THREAD] = ms->thread_type;
+    types[TDM_OBJ_USERDATA] = ms->userdata_type;
+    for (int i = 0; i <= TDM_OBJ_USERDATA; i++) {
+        if ((ms->own_names[i] = own_names_of(types[i], &ms->own_lengths[i])) == NULL) {
+            return -1;
+        }
+    }
+    return 0;
 }
 
 /* For pcoro.c: the common slots are shared. */

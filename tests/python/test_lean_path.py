@@ -153,3 +153,18 @@ def test_raw_index_results_that_need_refs(lua):
     assert t.s == "str" and t.u is None
     for _ in range(1000):
         assert t.a.b == 1
+
+
+def test_own_names_per_proxy_type(lua):
+    """Attribute access gives the proxy type's own methods first (per type:
+    a table field named like a function method is still the field), and the
+    proxy types cannot be changed at run time."""
+    t = lua.eval("{coroutine = 1, send = 2, keys = 3, k = 4, x123456789 = 5}")
+    assert t.coroutine == 1 and t.send == 2 and t.k == 4 and t.x123456789 == 5
+    assert callable(t.keys) and t["keys"] == 3
+    f = lua.eval("function() end")
+    assert callable(f.coroutine)
+    with pytest.raises(AttributeError):
+        f.keys
+    with pytest.raises(TypeError):
+        type(t).extra = 1
