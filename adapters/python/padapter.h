@@ -318,9 +318,9 @@ static inline int tdmP_lean_arg(PyObject *o, tdm_Value *v)
     return 0;
 }
 
-/* A single scalar result as a Python object without the converter; NULL
-   when it needs the converter (no exception set then, unless memory ran out
-   making an int: *done says which). */
+/* A single scalar result as a Python object (new reference) without the
+   converter; NULL when it needs the converter (no exception set then, unless
+   memory ran out making an int: *done says which). */
 static inline PyObject *tdmP_lean_result(const tdm_Value *v, int *done)
 {
     *done = 1;
