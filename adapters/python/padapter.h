@@ -135,9 +135,11 @@ typedef struct tdmP_Args {
 } tdmP_Args;
 
 /* ---- pmodule.c ---------------------------------------------------------- */
-/* None as an object for Lua (python.none), not nil: a table key (lupa).
+/* obj marked for Lua with an indexing protocol (TDM_PROTO_*): the wrapper
+   behind as_attrgetter/as_itemgetter/as_function, and, with
+   TDM_PROTO_DEFAULT, a way to pass None as python.none rather than nil.
    New reference. */
-TDMI_FUNC PyObject *tdmP_none_object(tdmP_Module *ms);
+TDMI_FUNC PyObject *tdmP_wrap(tdmP_Module *ms, PyObject *obj, int proto);
 TDMI_DATA PyModuleDef tdmP_moduledef;
 /* Module state of the module object m (borrowed). */
 TDMI_FUNC tdmP_Module *tdmP_modstate(PyObject *m);

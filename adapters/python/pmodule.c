@@ -19,9 +19,8 @@ tdmP_Module *tdmP_modstate(PyObject *m)
 
 /* ---- protocol wrappers ------------------------------------------------- */
 
-static PyObject *wrap(PyObject *m, PyObject *obj, int proto)
+PyObject *tdmP_wrap(tdmP_Module *ms, PyObject *obj, int proto)
 {
-    tdmP_Module *ms = tdmP_modstate(m);
     tdmP_Wrapper *w = PyObject_GC_New(tdmP_Wrapper, ms->wrapper_type);
     if (w == NULL) {
         return NULL;
@@ -32,31 +31,19 @@ static PyObject *wrap(PyObject *m, PyObject *obj, int proto)
     return (PyObject *)w;
 }
 
-PyObject *tdmP_none_object(tdmP_Module *ms)
-{
-    tdmP_Wrapper *w = PyObject_GC_New(tdmP_Wrapper, ms->wrapper_type);
-    if (w == NULL) {
-        return NULL;
-    }
-    w->obj = Py_NewRef(Py_None);
-    w->proto = TDM_PROTO_DEFAULT;
-    PyObject_GC_Track(w);
-    return (PyObject *)w;
-}
-
 static PyObject *as_attrgetter(PyObject *m, PyObject *obj)
 {
-    return wrap(m, obj, TDM_PROTO_ATTR);
+    return tdmP_wrap(tdmP_modstate(m), obj, TDM_PROTO_ATTR);
 }
 
 static PyObject *as_itemgetter(PyObject *m, PyObject *obj)
 {
-    return wrap(m, obj, TDM_PROTO_ITEM);
+    return tdmP_wrap(tdmP_modstate(m), obj, TDM_PROTO_ITEM);
 }
 
 static PyObject *as_function(PyObject *m, PyObject *obj)
 {
-    return wrap(m, obj, TDM_PROTO_FUNC);
+    return tdmP_wrap(tdmP_modstate(m), obj, TDM_PROTO_FUNC);
 }
 
 static int wrapper_traverse(PyObject *self, visitproc visit, void *arg)

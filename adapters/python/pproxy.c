@@ -275,7 +275,7 @@ static int proxy_setattro(PyObject *self, PyObject *name, PyObject *value)
 static PyObject *table_key(tdmP_Proxy *p, PyObject *key)
 {
     if (key == Py_None && p->kind == TDM_OBJ_TABLE) {
-        return tdmP_none_object(p->owner->st->mod);
+        return tdmP_wrap(p->owner->st->mod, Py_None, TDM_PROTO_DEFAULT);
     }
     return Py_NewRef(key);
 }
