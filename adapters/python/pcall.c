@@ -146,30 +146,14 @@ int tdmP_fill_args(tdmP_Runtime *r, tdm_Frame *f, int first,
     }
     for (Py_ssize_t i = 0; i < n; i++) {
         tdm_Value *v = &f->args[first + i];
-        if (Py_IS_TYPE(args[i], &PyLong_Type)) {
-            /* an exact int in range inline; out of range: the converter
-               asks the overflow handler */
-            int overflow = 0;
-            long long x = PyLong_AsLongLongAndOverflow(args[i], &overflow);
-            if (overflow == 0) {
-                if (x == -1 && PyErr_Occurred()) {
-                    return -1;
-                }
-                v->kind = TDM_INT;
-                v->flags = 0;
-                v->aux = 0;
-                v->lang = 0;
-                v->key = NULL;
-                v->u.i = x;
-                f->nargs = first + (int)i + 1;
-                continue;
-            }
+        /* exact scalars and str inline (a str only as UTF-8: another runtime
+           encoding goes through the converter); the rest, and an int out of
+           range (the overflow handler), through the converter */
+        int k = r->st->enc_utf8 ? tdmP_lean_arg(args[i], v) : 0;
+        if (k < 0) {
+            return -1;
         }
-        if (Py_IS_TYPE(args[i], &PyUnicode_Type) && r->st->enc_utf8) {
-            /* an exact str, borrowed as UTF-8 (as the converter does) */
-            if (tdmP_utf8_value(args[i], v) < 0) {
-                return -1;
-            }
+        if (k > 0) {
             f->nargs = first + (int)i + 1;
             continue;
         }

@@ -65,17 +65,7 @@ static PyObject *resume(tdmP_Proxy *p, PyObject *const *args, Py_ssize_t n)
     a->key = p->key;
     f.nargs = 1;
     f.owning = 0;       /* args[0] is borrowed; fill_args sets it for one that owns */
-    int lean = n > 0 && n < TDM_FRAME_INLINE && r->st->enc_utf8;
-    for (Py_ssize_t i = 0; lean && i < n; i++) {
-        lean = tdmP_lean_arg(args[i], &f.args[i + 1]);
-        if (lean < 0) {
-            tdmS_end(&f);       /* nothing converted owns anything */
-            return NULL;
-        }
-    }
-    if (lean) {
-        f.nargs = (int)n + 1;
-    } else if (n > 0 && tdmP_fill_args(r, &f, 1, args, n, &tmp) < 0) {
+    if (n > 0 && tdmP_fill_args(r, &f, 1, args, n, &tmp) < 0) {
         tdmP_drop_args(&f);
         tdmS_end(&f);
         Py_XDECREF(tmp);
