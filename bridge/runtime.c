@@ -212,27 +212,14 @@ void tdmR_hold(tdm_Runtime *rt, tdm_LangId lang, void *handle, int delta)
     pthread_mutex_unlock(&rt->hlock);
 }
 
-typedef struct HeldVisit {
-    int (*fn)(void *handle, void *arg);
-    void *arg;
-} HeldVisit;
-
-static int held_one(const void *key, void *val, void *arg)
-{
-    (void)val;
-    HeldVisit *h = arg;
-    return h->fn((void *)(uintptr_t)key, h->arg);
-}
-
-int tdmR_each_held(tdm_Runtime *rt, tdm_LangId lang, int (*fn)(void *handle, void *arg),
-                   void *arg)
+int tdmR_each_held(tdm_Runtime *rt, tdm_LangId lang,
+                   int (*fn)(const void *handle, void *count, void *arg), void *arg)
 {
     if (lang <= TDM_LANG_NONE || lang >= TDM_NLANG) {
         return 0;
     }
-    HeldVisit h = {fn, arg};
     pthread_mutex_lock(&rt->hlock);
-    int rc = tdmI_each(&rt->held[lang], held_one, &h);
+    int rc = tdmI_each(&rt->held[lang], fn, arg);
     pthread_mutex_unlock(&rt->hlock);
     return rc;
 }

@@ -74,10 +74,12 @@ TDMI_FUNC int tdmR_enter(tdm_Runtime *rt);
    cannot grow is skipped: the collector then sees fewer references). */
 TDMI_FUNC void tdmR_hold(tdm_Runtime *rt, tdm_LangId lang, void *handle, int delta);
 /* Call fn once for every handle of `lang` that other languages own at least
-   once (under hlock; fn must not call back into the runtime). Stops at and
-   returns the first nonzero result. */
+   once, with the number of references as (void *)count (under hlock; fn
+   must not call back into the runtime). Stops at and returns the first
+   nonzero result. */
 TDMI_FUNC int tdmR_each_held(tdm_Runtime *rt, tdm_LangId lang,
-                             int (*fn)(void *handle, void *arg), void *arg);
+                             int (*fn)(const void *handle, void *count, void *arg),
+                             void *arg);
 
 /* Queue one reference of `lang` for release (thread-safe, never blocks on
    the runtime lock). Returns 0, or -1 when the queue cannot grow (the

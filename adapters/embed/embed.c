@@ -59,8 +59,9 @@ static tdm_Status bad_arg(tdm_Runtime *rt, const char *msg)
 }
 
 /* A host value the runtime can take: a known kind, bytes behind a string,
-   and an object of a language attached to rt. */
-/* Runtime lock held: the language's valid hook looks into its state. */
+   and an object of a language attached to rt that the language accepts as
+   one of its live handles here. Runtime lock held: the valid hook looks into
+   the language's state. */
 static int valid_value(tdm_Runtime *rt, const tdm_Value *v)
 {
     if (v->kind > TDM_OBJ || (v->kind == TDM_STR && v->u.s.p == NULL && v->u.s.n > 0)) {

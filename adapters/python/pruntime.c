@@ -354,10 +354,11 @@ typedef struct HeldVisit {
     void *arg;
 } HeldVisit;
 
-static int visit_held(void *handle, void *arg)
+static int visit_held(const void *handle, void *count, void *arg)
 {
+    (void)count;
     HeldVisit *h = arg;
-    return h->visit((PyObject *)handle, h->arg);
+    return h->visit((PyObject *)(uintptr_t)handle, h->arg);
 }
 
 /* The Lua state is this object's: the Python objects Lua holds (userdata

@@ -285,17 +285,19 @@ static void test_lock_threads(void)
     tdmR_decref(rt);
 }
 
-static int count_held(void *handle, void *arg)
+static int count_held(const void *handle, void *count, void *arg)
 {
     int *n = arg;
     (void)handle;
+    (void)count;
     (*n)++;
     return 0;
 }
 
-static int stop_at_first(void *handle, void *arg)
+static int stop_at_first(const void *handle, void *count, void *arg)
 {
-    *(void **)arg = handle;
+    (void)count;
+    *(const void **)arg = handle;
     return 7;
 }
 
@@ -325,7 +327,7 @@ static void test_held(void)
     n = 0;
     tdmR_each_held(rt, TDM_LANG_PYTHON, count_held, &n);
     ECHECK(n == 1);
-    void *first = NULL;
+    const void *first = NULL;
     ECHECK(tdmR_each_held(rt, TDM_LANG_PYTHON, stop_at_first, &first) == 7 && first == &b);
     tdmR_hold(rt, TDM_LANG_PYTHON, NULL, 1);    /* bad input: nothing */
     tdmR_hold(rt, TDM_NLANG, &a, 1);
