@@ -46,8 +46,9 @@ def best(fn, n):
     return min(times) / n
 
 
-def cases(mod):
-    lua = mod.LuaRuntime()
+def cases(lua):
+    """The cases on `lua`: a LuaRuntime of tandem or lupa, or the tandem_floor
+    module, which offers the same eval and table_from."""
     ident = lua.eval("function(x) return x end")
     s10 = "abcdefghij"
     s100 = "x" * 100
@@ -109,78 +110,15 @@ def cases(mod):
     return out
 
 
-def floor_cases(mod):
-    """cases() on tandem_floor: the same work, by the hand-written minimum."""
-    ident = mod.eval("function(x) return x end")
-    s10 = "abcdefghij"
-    s100 = "x" * 100
-    out = {}
-
-    def call_int(n):
-        f = ident
-        for i in range(n):
-            f(i)
-    out["py->lua call f(int)"] = (call_int, N)
-
-    def call_str(n):
-        f, s = ident, s10
-        for _ in range(n):
-            f(s)
-    out["py->lua call f(10-char str)"] = (call_str, N)
-
-    def call_str100(n):
-        f, s = ident, s100
-        for _ in range(n):
-            f(s)
-    out["same 100-char str passed"] = (call_str100, N)
-
-    loop = mod.eval("function(f, n) for i = 1, n do f(i) end end")
-    pyident = lambda x: x
-    out["lua->py call lambda x: x"] = (lambda n: loop(pyident, n), N)
-
-    class Obj:
-        attr = 1
-    getattr_loop = mod.eval("function(o, n) local a for i = 1, n do a = o.attr end return a end")
-    obj = Obj()
-    out["obj.attr read from Lua"] = (lambda n: getattr_loop(obj, n), N)
-
-    t = mod.eval("{x = 1}")
-
-    def read_x(n):
-        tt = t
-        for _ in range(n):
-            tt.x
-    out["t.x read from Python"] = (read_x, N)
-
-    ints = list(range(1000))
-    out["table_from(1000-int list)"] = (lambda n: [mod.table_from(ints) for _ in range(n)], 200)
-    d = {"k%d" % i: i for i in range(1000)}
-    out["table_from(1000 str->int dict)"] = (lambda n: [mod.table_from(d) for _ in range(n)], 200)
-    big = mod.table_from(d)
-    out["list(t.values()) 1000"] = (lambda n: [list(big.values()) for _ in range(n)], 200)
-    out["dict(t.items()) 1000"] = (lambda n: [dict(big.items()) for _ in range(n)], 200)
-
-    gen_fn = mod.eval("function() while true do coroutine.yield(1) end end")
-
-    def resume(n):
-        co = gen_fn.coroutine()
-        nx = co.send
-        nx(None)
-        for _ in range(n):
-            nx(None)
-    out["coroutine resume/yield"] = (resume, N)
-    return out
-
-
 def load(kind):
     """The cases of one kind ("tandem", "lupa" or "floor") and its description."""
     if kind == "floor":
         sys.path.insert(0, os.environ["TANDEM_FLOOR"])
         import tandem_floor as mod
-        return floor_cases(mod), "tandem_floor (%s)" % mod.__version__
+        return cases(mod), "tandem_floor (%s)" % mod.__version__
     mod = __import__(kind)
-    return cases(mod), "%s %s (%s)" % (kind, mod.__version__,
-                                       mod.LuaRuntime().lua_implementation)
+    lua = mod.LuaRuntime()
+    return cases(lua), "%s %s (%s)" % (kind, mod.__version__, lua.lua_implementation)
 
 
 def child(kind):
