@@ -48,6 +48,9 @@ typedef struct tdmL_State {
     int coref;                  /* ref of the coroutine resumed last, 0: none */
     lua_State *co;              /* borrowed: that coroutine, kept alive by the
                                    ref; forgotten when the ref is released */
+    const tdm_Frame *errframe;  /* borrowed: the frame whose error the message
+                                   handler recorded last in this tdmL_op, so an
+                                   error in a __close while unwinding replaces it */
 } tdmL_State;
 
 /* A value of another language living in Lua (full userdata). */
@@ -145,5 +148,8 @@ TDMI_FUNC int tdmL_op(tdm_Frame *f);        /* tdm_Lang.op for Lua */
 TDMI_FUNC void tdmL_finish(tdm_Frame *f);   /* tdm_Lang.finish for Lua */
 /* Record the Lua stack of L (from `level`) into e. [-0, +0, -] */
 TDMI_FUNC void tdmL_record_trace(lua_State *L, int level, tdm_Error *e);
+/* coroutine.yield as installed by tdmL_setup_registry: Lua's, plus a
+   continuation that raises an error a generator throw() delivers. */
+TDMI_FUNC int tdmL_yield(lua_State *L);
 
 #endif /* TDM_LADAPTER_H */

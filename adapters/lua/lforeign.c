@@ -110,8 +110,8 @@ static int push_error(lua_State *L)
 {
     tdm_Error *e = lua_touserdata(L, 1);
     tdmL_State *st = lua_touserdata(L, 2);
-    if (e->value.kind == TDM_OBJ) {
-        tdmL_push(L, st, &e->value);
+    if (e->value.kind != TDM_NIL || (e->value.flags & TDM_VF_ERROBJ)) {
+        tdmL_push(L, st, &e->value);    /* an error object, or a Lua error value */
     } else if (e->message != NULL) {
         lua_pushstring(L, e->message);
     } else {
