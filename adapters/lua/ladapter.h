@@ -51,6 +51,8 @@ typedef struct tdmL_State {
     const tdm_Frame *errframe;  /* borrowed: the frame whose error the message
                                    handler recorded last in this tdmL_op, so an
                                    error in a __close while unwinding replaces it */
+    int lasterr;                /* the tdmL_key_lasterr pair is live: that value
+                                   crossing out of Lua again is that exception */
 } tdmL_State;
 
 /* A value of another language living in Lua (full userdata). */
@@ -66,6 +68,8 @@ typedef struct tdmL_Foreign {
 /* Registry keys (addresses of these are the keys; lua_rawgetp). */
 TDMI_DATA const char tdmL_key_state;   /* lightuserdata tdmL_State* */
 TDMI_DATA const char tdmL_key_cache;   /* weak-valued: handle -> foreign userdata */
+TDMI_DATA const char tdmL_key_lasterr; /* {value, exception}: the Lua error value
+                                          a LuaError gave back to Lua last */
 
 /* lstate.c */
 TDMI_FUNC tdmL_State *tdmL_state(lua_State *L);             /* [-0, +0, -] */

@@ -52,11 +52,13 @@ static void add_level(lua_State *L, int level, tdm_Error *e)
     tdmS_add_trace(e, TDM_LANG_LUA, name, ar.short_src, ar.currentline);
 }
 
-/* [-0, +0, -]: innermost entry last in e->trace; a deep stack keeps its
-   TRACE_HEAD innermost and TRACE_TAIL outermost levels. */
-void tdmL_record_trace(lua_State *L, int level, tdm_Error *e)
+/* [-0, +0, -]: levels [level, last - below] into e->trace, innermost last
+   (the `below` outermost levels belong to enclosing crossings, which record
+   them); a deep stack keeps its TRACE_HEAD innermost and TRACE_TAIL
+   outermost levels. */
+static void record_levels(lua_State *L, int level, int below, tdm_Error *e)
 {
-    int last = last_level(L);
+    int last = last_level(L) - below;
     int first = e->ntrace;
     for (int lv = level; lv <= last; lv++) {
         if (lv - level >= TRACE_HEAD && last - lv >= TRACE_TAIL) {
@@ -71,6 +73,32 @@ void tdmL_record_trace(lua_State *L, int level, tdm_Error *e)
         e->trace[i] = e->trace[j];
         e->trace[j] = t;
     }
+}
+
+void tdmL_record_trace(lua_State *L, int level, tdm_Error *e)
+{
+    record_levels(L, level, 0, e);
+}
+
+/* The error value at idx is the Lua value a LuaError gave back to Lua
+   (push_error): replace it with that exception, which crosses as itself.
+   [-0, +0, -] */
+static void map_lasterr(lua_State *L, tdmL_State *st, int idx)
+{
+    if (!st->lasterr || !lua_checkstack(L, 3)) {
+        return;
+    }
+    idx = lua_absindex(L, idx);
+    if (lua_rawgetp(L, LUA_REGISTRYINDEX, &tdmL_key_lasterr) == LUA_TTABLE) {
+        lua_rawgeti(L, -1, 1);
+        if (lua_rawequal(L, -1, idx)) {
+            st->lasterr = 0;
+            lua_rawgeti(L, -2, 2);
+            lua_replace(L, idx);
+        }
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
 }
 
 /* The Lua error value at idx (not an object of another language) into
@@ -112,6 +140,7 @@ static int msgh(lua_State *L)
     if (f != NULL && f->lang == &tdmL_lang && f->err.message == NULL
         && f->err.ntrace == 0) {
         st->errframe = f;
+        map_lasterr(L, st, 1);
         if (tdmL_toforeign(L, st, 1) == NULL) {
             error_value(L, st, 1, &f->err);
             size_t n;
@@ -121,7 +150,7 @@ static int msgh(lua_State *L)
             m = lua_tolstring(L, -1, &n);
             tdmS_set_tbtext(&f->err, m, n);
         }
-        tdmL_record_trace(L, 1, &f->err);
+        record_levels(L, 1, f->levels, &f->err);
     }
     lua_settop(L, 1);
     return 1;
@@ -238,6 +267,7 @@ static int raise_resume_error(lua_State *L, tdmL_State *st, tdm_Frame *f, lua_St
         lua_pushvalue(co, -1);      /* the error stays for close_thread */
     }
     lua_xmove(co, L, 1);
+    map_lasterr(L, st, -1);
     record_error(L, st, f, co, status);
     tdmL_record_trace(co, 0, &f->err);
     if (close) {
@@ -951,6 +981,11 @@ int tdmL_op(tdm_Frame *f)
     f->scratch = base;
     st->limit_hit = 0;
     st->errframe = NULL;
+    st->lasterr = 0;
+    lua_Debug ar;
+    /* nested in a Lua call (or a lua5.4 host's): the levels already there
+       are the enclosing crossings' to record */
+    f->levels = lua_getstack(L, 0, &ar) ? last_level(L) + 1 : 0;
     int st_direct = -1;
     if (f->nargs > 0 && f->nargs <= 16) {
         switch (f->op) {

@@ -302,8 +302,10 @@ static void add_python_trace(tdm_Error *e, PyObject *tb)
 
 /* A LuaError carrying the Lua error value it was made from (lua_value):
    that value as a neutral value Lua gets back as itself (an owned ref for a
-   Lua object, an owned copy of a string, a scalar). 1 when *v was set, 0
-   when exc is not such an error (nothing raised). */
+   Lua object, an owned copy of a string, a scalar), while the exception
+   stays the error object (the Lua side maps the value back to it when it
+   crosses again). 1 when *v was set, 0 when exc is not such an error
+   (nothing raised). */
 static int lua_error_value(tdmP_State *st, PyObject *exc, tdm_Value *v)
 {
     if (!PyObject_TypeCheck(exc, (PyTypeObject *)st->mod->LuaError)) {
@@ -386,11 +388,8 @@ int tdmP_capture(tdmP_State *st, tdm_Frame *f)
     }
     Py_XDECREF(text);
     PyErr_Clear();
-    if (f->from == TDM_LANG_LUA && lua_error_value(st, value, &e->value)) {
-        Py_DECREF(value);           /* Lua gets its own error value back */
-        Py_XDECREF(type);
-        Py_XDECREF(tb);
-        return e->status;
+    if (f->from == TDM_LANG_LUA) {
+        lua_error_value(st, value, &e->inner);  /* Lua gets its own error value back */
     }
     e->value.kind = TDM_OBJ;
     e->value.lang = TDM_LANG_PYTHON;
