@@ -296,3 +296,22 @@ def test_lua_error_message_keeps_nul_bytes(lua):
     ok, text = lua.execute("""local ok, e = pcall(python.eval("lambda: exec('raise ValueError(\\"c\\\\\\\\0d\\")')"))
                               return ok, python.builtins.str(e)""")
     assert ok is False and text == "c\x00d"
+
+
+def test_lua_source_keeps_its_bytes_after_nul(lua):
+    # Lua allows NUL in a chunk: the whole source is loaded, not cut at it
+    assert lua.execute("return #'a\x00b'") == 3
+    assert lua.eval("'a\x00b'") == "a\x00b"
+
+
+def test_pingpong_to_the_depth_limit_lists_each_lua_frame_once(lua):
+    lf = lua.eval("function(py, n) return py(n + 1) end")
+    calls = []
+    def py(n):
+        calls.append(n)
+        return lf(py, n)
+    with pytest.raises(RecursionError) as ei:
+        lf(py, 0)
+    lua_entries = [e for e in tb_entries(ei.value) if e[0].startswith("<lua")]
+    # every py call but the last entered Lua once more: one entry per Lua call
+    assert len(lua_entries) == len(calls) < 100
