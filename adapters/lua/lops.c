@@ -81,8 +81,8 @@ void tdmL_record_trace(lua_State *L, int level, tdm_Error *e)
 }
 
 /* The error value at idx is the Lua value a LuaError gave back to Lua
-   (push_error): replace it with that exception, which crosses as itself.
-   [-0, +0, -] */
+   (push_error): replace it with that exception, which crosses as itself,
+   and forget the pair (it would keep the exception alive). [-0, +0, m] */
 static void map_lasterr(lua_State *L, tdmL_State *st, int idx)
 {
     if (!st->lasterr || !lua_checkstack(L, 3)) {
@@ -95,6 +95,8 @@ static void map_lasterr(lua_State *L, tdmL_State *st, int idx)
             st->lasterr = 0;
             lua_rawgeti(L, -2, 2);
             lua_replace(L, idx);
+            lua_pushnil(L);
+            lua_rawsetp(L, LUA_REGISTRYINDEX, &tdmL_key_lasterr);
         }
         lua_pop(L, 1);
     }
