@@ -316,3 +316,13 @@ def test_plain_lua_resume_unchanged(lua):
       local _, y = coroutine.resume(co, 6, 7)
       return x, y, coroutine.status(co)
     """) == (2, 42, "dead")
+
+
+def test_throw_bad_arguments_are_type_errors(lua):
+    co = lua.eval(LUA_CATCHER).coroutine()
+    next(co)
+    with pytest.raises(TypeError, match="BaseException"):
+        co.throw(42)
+    with pytest.raises(TypeError):
+        co.throw(KeyError("k"), "separate value")
+    assert co.throw(KeyError("still suspended")).args == ("still suspended",)
