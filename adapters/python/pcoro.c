@@ -225,10 +225,13 @@ static void set_exception(PyObject *exc)
 
 /* Deliver exc (borrowed) at the yield where the coroutine is suspended.
    *how as resume_sub; RES_NOTHROW: nothing was delivered (the coroutine
-   had not started, was suspended elsewhere, or is over) and it is done. */
+   had not started, was suspended elsewhere, is over, or its runtime is
+   closed) and it is done. */
 static PyObject *deliver(tdmP_Proxy *p, PyObject *exc, int *how)
 {
-    if (p->costate == CO_DONE) {
+    if (p->costate == CO_DONE || p->owner->closed || p->handle == NULL) {
+        p->costate = CO_DONE;
+        Py_CLEAR(p->coargs);
         *how = RES_NOTHROW;
         return NULL;
     }

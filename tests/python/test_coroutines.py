@@ -326,3 +326,17 @@ def test_throw_bad_arguments_are_type_errors(lua):
     with pytest.raises(TypeError):
         co.throw(KeyError("k"), "separate value")
     assert co.throw(KeyError("still suspended")).args == ("still suspended",)
+
+
+def test_throw_and_close_after_the_runtime_closed():
+    rt = tandem.LuaRuntime()
+    co = rt.eval("function() coroutine.yield(1) end").coroutine()
+    next(co)
+    rt.close()
+    assert co.close() is None
+    co2 = tandem.LuaRuntime()
+    c = co2.eval("function() coroutine.yield(1) end").coroutine()
+    next(c)
+    co2.close()
+    with pytest.raises(KeyError):
+        c.throw(KeyError("k"))
