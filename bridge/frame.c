@@ -28,6 +28,7 @@ void tdmS_init(tdm_Frame *f, tdm_Runtime *rt, const tdm_Lang *lang, int op,
     f->res = f->resbuf;
     f->host = NULL;
     f->scratch = 0;
+    f->levels = 0;
     memset(&f->err, 0, sizeof f->err);
 }
 
@@ -183,6 +184,7 @@ void tdmS_clear_error(tdm_Runtime *rt, tdm_Error *e)
     free(e->trace);
     free(e->tbtext);
     tdmV_release(rt, &e->value);
+    tdmV_release(rt, &e->inner);
     memset(e, 0, sizeof *e);
 }
 

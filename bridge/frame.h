@@ -27,6 +27,10 @@ typedef struct tdm_Error {
     int status;                 /* tdm_Status; TDM_OK when no error */
     char *message;              /* owns: malloc'd text, NULL if none */
     tdm_Value value;            /* the error object (TDM_VF_OWNED), or nil */
+    tdm_Value inner;            /* when `value` stands for an error value of the
+                                   language the error goes to (a LuaError's Lua
+                                   value): that value (owned), given there instead;
+                                   nil (flags 0) when there is none */
     tdm_TraceEntry *trace;      /* owns: array of ntrace entries */
     int ntrace;
     char *tbtext;               /* owns: formatted traceback text, or NULL */
@@ -51,6 +55,8 @@ struct tdm_Frame {
     tdm_Value *res;             /* resbuf or owns: malloc'd, freed in tdmS_end */
     void *host;                 /* caller adapter's saved state (e.g. PyThreadState) */
     intptr_t scratch;           /* callee adapter's state (e.g. Lua stack base) */
+    int levels;                 /* callee adapter's state (Lua: call levels on the
+                                   stack below the crossing, not its own) */
     tdm_Error err;
     tdm_Value argbuf[TDM_FRAME_INLINE];
     tdm_Value resbuf[TDM_FRAME_INLINE];

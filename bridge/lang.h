@@ -123,6 +123,13 @@ typedef enum tdm_ArithOp {
 /* TDM_OP_RESUME reports in frame->sub: */
 #define TDM_RESUME_RETURNED 0
 #define TDM_RESUME_YIELDED  1
+#define TDM_RESUME_NOTHROW  3   /* THROW asked, nothing delivered: the coroutine had
+                                   not started, or is suspended elsewhere than in
+                                   coroutine.yield (then its pending to-be-closed
+                                   variables were closed) */
+/* ... and takes in frame->sub, set by the caller: */
+#define TDM_RESUME_THROW    2   /* args[1] is raised as an error at the yield where
+                                   the coroutine is suspended (generator throw) */
 
 /* Value flags (tdm_Value.flags). */
 #define TDM_VF_OWNED    0x0001  /* the value owns u.obj (one reference) */
@@ -130,7 +137,8 @@ typedef enum tdm_ArithOp {
 #define TDM_VF_BYTES    0x0004  /* TDM_STR that is binary (Python bytes) */
 #define TDM_VF_PROXY    0x0008  /* TDM_OBJ wrapping a proxy of the other side */
 #define TDM_VF_NONE     0x0010  /* TDM_NIL that must stay a distinct None */
-#define TDM_VF_ERROBJ   0x0020  /* TDM_OBJ that is an error/exception object */
+#define TDM_VF_ERROBJ   0x0020  /* TDM_OBJ that is an error/exception object; on a
+                                   TDM_NIL in tdm_Error.value: the error value is nil */
 
 typedef struct tdm_Lang {
     const char *name;           /* "lua", "python" */

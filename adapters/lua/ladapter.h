@@ -48,6 +48,11 @@ typedef struct tdmL_State {
     int coref;                  /* ref of the coroutine resumed last, 0: none */
     lua_State *co;              /* borrowed: that coroutine, kept alive by the
                                    ref; forgotten when the ref is released */
+    const tdm_Frame *errframe;  /* borrowed: the frame whose error the message
+                                   handler recorded last in this tdmL_op, so an
+                                   error in a __close while unwinding replaces it */
+    int lasterr;                /* the tdmL_key_lasterr pair is live: that value
+                                   crossing out of Lua again is that exception */
 } tdmL_State;
 
 /* A value of another language living in Lua (full userdata). */
@@ -63,6 +68,8 @@ typedef struct tdmL_Foreign {
 /* Registry keys (addresses of these are the keys; lua_rawgetp). */
 TDMI_DATA const char tdmL_key_state;   /* lightuserdata tdmL_State* */
 TDMI_DATA const char tdmL_key_cache;   /* weak-valued: handle -> foreign userdata */
+TDMI_DATA const char tdmL_key_lasterr; /* {value, exception}: the Lua error value
+                                          a LuaError gave back to Lua last */
 
 /* lstate.c */
 TDMI_FUNC tdmL_State *tdmL_state(lua_State *L);             /* [-0, +0, -] */
@@ -145,5 +152,8 @@ TDMI_FUNC int tdmL_op(tdm_Frame *f);        /* tdm_Lang.op for Lua */
 TDMI_FUNC void tdmL_finish(tdm_Frame *f);   /* tdm_Lang.finish for Lua */
 /* Record the Lua stack of L (from `level`) into e. [-0, +0, -] */
 TDMI_FUNC void tdmL_record_trace(lua_State *L, int level, tdm_Error *e);
+/* coroutine.yield as installed by tdmL_setup_registry: Lua's, plus a
+   continuation that raises an error a generator throw() delivers. */
+TDMI_FUNC int tdmL_yield(lua_State *L);
 
 #endif /* TDM_LADAPTER_H */

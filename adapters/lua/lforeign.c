@@ -110,8 +110,20 @@ static int push_error(lua_State *L)
 {
     tdm_Error *e = lua_touserdata(L, 1);
     tdmL_State *st = lua_touserdata(L, 2);
-    if (e->value.kind == TDM_OBJ) {
+    if (e->inner.kind != TDM_NIL || (e->inner.flags & TDM_VF_ERROBJ)) {
+        /* a LuaError: its Lua error value, remembered with the exception so
+           that the value going out again is that exception */
+        lua_createtable(L, 2, 0);
+        tdmL_push(L, st, &e->inner);
+        lua_pushvalue(L, -1);
+        lua_rawseti(L, -3, 1);
         tdmL_push(L, st, &e->value);
+        lua_rawseti(L, -3, 2);
+        lua_insert(L, -2);
+        lua_rawsetp(L, LUA_REGISTRYINDEX, &tdmL_key_lasterr);
+        st->lasterr = 1;
+    } else if (e->value.kind != TDM_NIL || (e->value.flags & TDM_VF_ERROBJ)) {
+        tdmL_push(L, st, &e->value);    /* an error object, or a Lua error value */
     } else if (e->message != NULL) {
         lua_pushstring(L, e->message);
     } else {

@@ -9,6 +9,7 @@
  * trampoline; outside it only non-raising API calls are made. Results stay on
  * the Lua stack (so borrowed strings stay valid) until tdmL_finish.
  */
+#include <stdlib.h>
 #include <string.h>
 #include "ladapter.h"
 #include "value.h"
@@ -51,11 +52,13 @@ static void add_level(lua_State *L, int level, tdm_Error *e)
     tdmS_add_trace(e, TDM_LANG_LUA, name, ar.short_src, ar.currentline);
 }
 
-/* [-0, +0, -]: innermost entry last in e->trace; a deep stack keeps its
-   TRACE_HEAD innermost and TRACE_TAIL outermost levels. */
-void tdmL_record_trace(lua_State *L, int level, tdm_Error *e)
+/* [-0, +0, -]: levels [level, last - below] into e->trace, innermost last
+   (the `below` outermost levels belong to enclosing crossings, which record
+   them); a deep stack keeps its TRACE_HEAD innermost and TRACE_TAIL
+   outermost levels. */
+static void record_levels(lua_State *L, int level, int below, tdm_Error *e)
 {
-    int last = last_level(L);
+    int last = last_level(L) - below;
     int first = e->ntrace;
     for (int lv = level; lv <= last; lv++) {
         if (lv - level >= TRACE_HEAD && last - lv >= TRACE_TAIL) {
@@ -72,19 +75,76 @@ void tdmL_record_trace(lua_State *L, int level, tdm_Error *e)
     }
 }
 
+void tdmL_record_trace(lua_State *L, int level, tdm_Error *e)
+{
+    record_levels(L, level, 0, e);
+}
+
+/* The error value at idx is the Lua value a LuaError gave back to Lua
+   (push_error): replace it with that exception, which crosses as itself,
+   and forget the pair (it would keep the exception alive). [-0, +0, m] */
+static void map_lasterr(lua_State *L, tdmL_State *st, int idx)
+{
+    if (!st->lasterr || !lua_checkstack(L, 3)) {
+        return;
+    }
+    idx = lua_absindex(L, idx);
+    if (lua_rawgetp(L, LUA_REGISTRYINDEX, &tdmL_key_lasterr) == LUA_TTABLE) {
+        lua_rawgeti(L, -1, 1);
+        if (lua_rawequal(L, -1, idx)) {
+            st->lasterr = 0;
+            lua_rawgeti(L, -2, 2);
+            lua_replace(L, idx);
+            lua_pushnil(L);
+            lua_rawsetp(L, LUA_REGISTRYINDEX, &tdmL_key_lasterr);
+        }
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+}
+
+/* The Lua error value at idx (not an object of another language) into
+   e->value, whatever its type: a string as an owned copy (all its bytes), nil
+   as a nil marked TDM_VF_ERROBJ, an object with a ref. [-0, +0, m] */
+static void error_value(lua_State *L, tdmL_State *st, int idx, tdm_Error *e)
+{
+    tdmV_release(st->rt, &e->value);
+    int t = lua_type(L, idx);
+    if (t == LUA_TSTRING) {
+        size_t n;
+        const char *p = lua_tolstring(L, idx, &n);
+        char *copy = malloc(n + 1);
+        if (copy != NULL) {
+            memcpy(copy, p, n + 1);
+            e->value.kind = TDM_STR;
+            e->value.flags = TDM_VF_OWNSTR;
+            e->value.u.s.p = copy;
+            e->value.u.s.n = n;
+        }
+    } else if (t == LUA_TNIL) {
+        e->value.flags = TDM_VF_ERROBJ;
+    } else if (!tdmL_tovalue_scalar(L, idx, &e->value)) {
+        tdmL_tovalue(L, st, idx, &e->value);    /* error({code = 7}) */
+    }
+}
+
 /* Message handler: record message, Lua frames and traceback text into the
-   current frame; return the error value unchanged. */
+   current frame; return the error value unchanged. Called again for the
+   same frame (a __close failing while the error unwinds), it records the
+   new error instead, as Lua reports that one. */
 static int msgh(lua_State *L)
 {
     tdmL_State *st = tdmL_state(L);
     tdm_Frame *f = st ? st->rt->top : NULL;
+    if (f != NULL && f->lang == &tdmL_lang && st->errframe == f) {
+        tdmS_clear_error(st->rt, &f->err);
+    }
     if (f != NULL && f->lang == &tdmL_lang && f->err.message == NULL
         && f->err.ntrace == 0) {
+        st->errframe = f;
+        map_lasterr(L, st, 1);
         if (tdmL_toforeign(L, st, 1) == NULL) {
-            int t = lua_type(L, 1);
-            if (t != LUA_TSTRING && t != LUA_TNUMBER && t != LUA_TNIL) {
-                tdmL_tovalue(L, st, 1, &f->err.value);   /* error({code = 7}) */
-            }
+            error_value(L, st, 1, &f->err);
             size_t n;
             const char *m = luaL_tolstring(L, 1, &n);
             tdmS_error_lstr(f, TDM_ERRRUN, m, n);
@@ -92,7 +152,7 @@ static int msgh(lua_State *L)
             m = lua_tolstring(L, -1, &n);
             tdmS_set_tbtext(&f->err, m, n);
         }
-        tdmL_record_trace(L, 1, &f->err);
+        record_levels(L, 1, f->levels, &f->err);
     }
     lua_settop(L, 1);
     return 1;
@@ -141,9 +201,14 @@ static int load_code(lua_State *L, tdm_Frame *f, int is_expr)
     const char *code = lua_tolstring(L, -1, &n);
     int s = luaL_loadbufferx(L, code, n, chunk, "t");
     if (s != LUA_OK) {
+        /* anything but a memory error is the code not compiling: also the
+           parser's "C stack overflow" (a LUA_ERRRUN) on deep nesting */
         size_t mn;
         const char *m = lua_tolstring(L, -1, &mn);
-        tdmS_error_lstr(f, s == LUA_ERRSYNTAX ? TDM_ERRSYNTAX : TDM_ERRMEM,
+        tdmL_State *st = tdmL_state(L);
+        tdmS_clear_error(st->rt, &f->err);      /* what msgh saw inside the parser */
+        st->errframe = NULL;
+        tdmS_error_lstr(f, s == LUA_ERRMEM ? TDM_ERRMEM : TDM_ERRSYNTAX,
                         m ? m : "load failed", m ? mn : 11);
         return lua_error(L);
     }
@@ -151,26 +216,124 @@ static int load_code(lua_State *L, tdm_Frame *f, int is_expr)
     return 0;
 }
 
-/* A coroutine failed: move its error value onto L and record the message,
-   traceback text and Lua frames of co (its stack is intact) in f->err, then
-   raise the value on L. [-0, +1, v] */
-static int raise_resume_error(lua_State *L, tdmL_State *st, tdm_Frame *f, lua_State *co,
-                              int status)
+/* Record the Lua error value on top of L in f->err: the value, message
+   and (when co is given) the traceback text of co. An object of another
+   language is left to convert_error. [-0, +0, m] */
+static void record_error(lua_State *L, tdmL_State *st, tdm_Frame *f, lua_State *co,
+                         int status)
 {
-    lua_xmove(co, L, 1);
-    if (tdmL_toforeign(L, st, -1) == NULL) {
-        size_t n;
-        const char *m = luaL_tolstring(L, -1, &n);
-        tdmS_error_lstr(f, status == LUA_ERRMEM ? TDM_ERRMEM : TDM_ERRRUN, m, n);
+    if (tdmL_toforeign(L, st, -1) != NULL) {
+        tdmV_release(st->rt, &f->err.value);
+        free(f->err.message);
+        f->err.message = NULL;
+        f->err.status = TDM_ERRRUN;
+        return;
+    }
+    error_value(L, st, lua_gettop(L), &f->err);
+    size_t n;
+    const char *m = luaL_tolstring(L, -1, &n);
+    tdmS_error_lstr(f, status == LUA_ERRMEM ? TDM_ERRMEM : TDM_ERRRUN, m, n);
+    if (co != NULL) {
         luaL_traceback(L, co, m, 0);
         m = lua_tolstring(L, -1, &n);
         tdmS_set_tbtext(&f->err, m, n);
-        lua_pop(L, 2);
-    } else {
-        f->err.status = TDM_ERRRUN;
+        lua_pop(L, 1);
     }
+    lua_pop(L, 1);
+}
+
+/* Close co's pending to-be-closed variables (co is dead or will not be
+   resumed again); on an error the final error value is on top of co. */
+static int close_thread(lua_State *L, lua_State *co)
+{
+#if LUA_VERSION_RELEASE_NUM >= 50406
+    return lua_closethread(co, L);
+#else
+    (void)L;
+    return lua_resetthread(co);
+#endif
+}
+
+/* A coroutine failed: move its error value onto L and record the message,
+   traceback text and Lua frames of co (its stack is intact) in f->err, then
+   raise the value on L. After a throw (generator throw or close) the
+   coroutine's pending to-be-closed variables are closed, as a Python
+   generator's finally blocks run; a __close that fails then replaces the
+   error, as in Lua. [-0, +1, v] */
+static int raise_resume_error(lua_State *L, tdmL_State *st, tdm_Frame *f, lua_State *co,
+                              int status)
+{
+    st->errframe = NULL;
+    int close = f->sub == TDM_RESUME_THROW && lua_checkstack(co, 1);
+    if (close) {
+        lua_pushvalue(co, -1);      /* the error stays for close_thread */
+    }
+    lua_xmove(co, L, 1);
+    map_lasterr(L, st, -1);
+    record_error(L, st, f, co, status);
     tdmL_record_trace(co, 0, &f->err);
+    if (close) {
+        int s = close_thread(L, co);
+        if (s != LUA_OK && lua_gettop(co) > 0) {
+            lua_xmove(co, L, 1);
+            if (lua_rawequal(L, -1, -2)) {
+                lua_pop(L, 1);
+            } else {
+                lua_remove(L, -2);      /* a __close failed: its error */
+                record_error(L, st, f, NULL, s);
+            }
+        }
+        lua_settop(co, 0);
+    }
     return lua_error(L);
+}
+
+/* The key a generator throw() resumes a coroutine with, before the error
+   value; tdmL_yield's continuation raises that value. */
+static const char key_throw = 0;
+
+static int yield_k(lua_State *L, int status, lua_KContext ctx)
+{
+    (void)status;
+    (void)ctx;
+    if (lua_gettop(L) == 2 && lua_touserdata(L, 1) == &key_throw) {
+        return lua_error(L);            /* the value at 2 */
+    }
+    return lua_gettop(L);
+}
+
+int tdmL_yield(lua_State *L)
+{
+    return lua_yieldk(L, lua_gettop(L), 0, yield_k);
+}
+
+/* co is suspended in tdmL_yield (a throw can be delivered there). [-0, +0, -] */
+static int at_yield(lua_State *co)
+{
+    lua_Debug ar;
+    if (lua_status(co) != LUA_YIELD || !lua_getstack(co, 0, &ar) || !lua_checkstack(co, 1)
+        || !lua_getinfo(co, "f", &ar)) {
+        return 0;
+    }
+    int ours = lua_tocfunction(co, -1) == tdmL_yield;
+    lua_pop(co, 1);
+    return ours;
+}
+
+/* THROW to a coroutine that has not started or is suspended elsewhere than
+   in tdmL_yield: nothing runs at a yield. A suspended one has its pending
+   to-be-closed variables closed (it ends); a __close error is raised. */
+static int throw_nowhere(lua_State *L, tdmL_State *st, tdm_Frame *f, lua_State *co)
+{
+    f->sub = TDM_RESUME_NOTHROW;
+    if (lua_status(co) == LUA_YIELD && close_thread(L, co) != LUA_OK) {
+        lua_xmove(co, L, 1);
+        lua_settop(co, 0);
+        record_error(L, st, f, NULL, LUA_ERRRUN);
+        st->errframe = NULL;
+        return lua_error(L);
+    }
+    return 0;
 }
 
 static int op_resume(lua_State *L, tdmL_State *st, tdm_Frame *f)
@@ -186,6 +349,13 @@ static int op_resume(lua_State *L, tdmL_State *st, tdm_Frame *f)
         return lua_error(L);
     }
     int nargs = f->nargs - 1;
+    if (f->sub == TDM_RESUME_THROW) {
+        if (nargs != 1 || !at_yield(co)) {
+            return throw_nowhere(L, st, f, co);
+        }
+        lua_pushlightuserdata(L, (void *)&key_throw);
+        nargs++;
+    }
     for (int i = 1; i < f->nargs; i++) {
         tdmL_push(L, st, &f->args[i]);
     }
@@ -751,6 +921,9 @@ static int direct_resume(lua_State *L, tdmL_State *st, tdm_Frame *f, int base)
 {
     const tdm_Value *a = &f->args[0];
     lua_State *co = NULL;
+    if (f->sub == TDM_RESUME_THROW) {
+        return -1;      /* op_resume delivers it */
+    }
     if (a->kind == TDM_OBJ && a->lang == TDM_LANG_LUA) {
         co = ref_thread(L, st, a->u.obj);
     }
@@ -809,6 +982,12 @@ int tdmL_op(tdm_Frame *f)
     }
     f->scratch = base;
     st->limit_hit = 0;
+    st->errframe = NULL;
+    st->lasterr = 0;
+    lua_Debug ar;
+    /* nested in a Lua call (or a lua5.4 host's): the levels already there
+       are the enclosing crossings' to record */
+    f->levels = lua_getstack(L, 0, &ar) ? last_level(L) + 1 : 0;
     int st_direct = -1;
     if (f->nargs > 0 && f->nargs <= 16) {
         switch (f->op) {

@@ -9,6 +9,7 @@
 
 const char tdmL_key_state = 0;
 const char tdmL_key_cache = 0;
+const char tdmL_key_lasterr = 0;
 static const char key_strcache = 0;
 
 static void *l_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
@@ -60,6 +61,13 @@ void tdmL_setup_registry(lua_State *L, tdmL_State *st)
     for (int lang = TDM_LANG_PYTHON; lang < TDM_NLANG; lang++) {
         tdmL_foreign_init(L, st, (tdm_LangId)lang);
     }
+    /* coroutine.yield that a generator throw()/close() can raise at */
+    luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
+    if (lua_getfield(L, -1, LUA_COLIBNAME) == LUA_TTABLE) {
+        lua_pushcfunction(L, tdmL_yield);
+        lua_setfield(L, -2, "yield");
+    }
+    lua_pop(L, 2);
 }
 
 /* Refs live in the registry (luaL_ref): reading one is a single array

@@ -4,9 +4,11 @@
  * A _LuaThread proxy follows the generator protocol: next() resumes it (the
  * first resume passes the arguments given to coroutine()), send(v) resumes
  * with v (a tuple is unpacked into several Lua values, as lupa), throw()
- * ends the coroutine and raises in the caller (Lua cannot catch a Python
- * exception injected at a yield), close() ends it. A coroutine that returns
- * gives its return values as the last item, then StopIteration.
+ * raises the exception at the coroutine.yield where the coroutine is
+ * suspended (a pcall there catches it; what the coroutine yields next is
+ * throw()'s result), close() raises GeneratorExit there the same way. A
+ * coroutine that returns gives its return values as the last item, then
+ * StopIteration.
  */
 #include <string.h>
 #include "padapter.h"
@@ -37,8 +39,24 @@ static PyObject *co_results(tdmP_State *st, tdm_Frame *f)
     return tdmP_results(st, f);
 }
 
+/* How a resume ended, for throw()/close(). */
+enum { RES_VALUE, RES_NOTHROW, RES_ERROR, RES_DEAD };
+
+/* Resume with args (sub: 0, or TDM_RESUME_THROW with the exception as the
+   only argument). *how says how it ended. New reference or NULL. */
+static PyObject *resume_sub(tdmP_Proxy *p, PyObject *const *args, Py_ssize_t n, int sub,
+                            int *how);
+
 static PyObject *resume(tdmP_Proxy *p, PyObject *const *args, Py_ssize_t n)
 {
+    int how;
+    return resume_sub(p, args, n, 0, &how);
+}
+
+static PyObject *resume_sub(tdmP_Proxy *p, PyObject *const *args, Py_ssize_t n, int sub,
+                            int *how)
+{
+    *how = RES_ERROR;
     tdmP_Runtime *r = p->owner;
     if (p->costate == CO_DONE) {
         PyErr_SetNone(PyExc_StopIteration);
@@ -64,6 +82,7 @@ static PyObject *resume(tdmP_Proxy *p, PyObject *const *args, Py_ssize_t n)
     a->u.obj = p->handle;
     a->key = p->key;
     f.nargs = 1;
+    f.sub = (uint8_t)sub;
     f.owning = 0;       /* args[0] is borrowed; fill_args sets it for one that owns */
     if (n > 0 && tdmP_fill_args(r, &f, 1, args, n, &tmp) < 0) {
         tdmP_drop_args(&f);
@@ -75,7 +94,11 @@ static PyObject *resume(tdmP_Proxy *p, PyObject *const *args, Py_ssize_t n)
     int status = tdmP_enter(&f);
     if (status == TDM_ERRDEAD) {
         p->costate = CO_DONE;
+        *how = RES_DEAD;
         PyErr_SetNone(PyExc_StopIteration);
+    } else if (status == TDM_OK && f.sub == TDM_RESUME_NOTHROW) {
+        p->costate = CO_DONE;
+        *how = RES_NOTHROW;
     } else if (status != TDM_OK) {
         p->costate = CO_DONE;
         tdmP_raise_frame(r->st, &f, NULL);
@@ -103,9 +126,11 @@ static PyObject *resume(tdmP_Proxy *p, PyObject *const *args, Py_ssize_t n)
         }
     } else if (f.sub == TDM_RESUME_YIELDED) {
         p->costate = CO_STARTED;
+        *how = RES_VALUE;
         res = co_results(r->st, &f);
     } else {
         p->costate = CO_DONE;
+        *how = RES_VALUE;
         if (f.nres == 0) {
             PyErr_SetNone(PyExc_StopIteration);
         } else {
@@ -150,6 +175,75 @@ static PyObject *thread_send(PyObject *self, PyObject *value)
     return resume(p, &value, 1);
 }
 
+/* The exception throw(typ[, val[, tb]]) raises, as a generator's throw
+   builds it. New reference, or NULL with an exception set. */
+static PyObject *make_exception(PyObject *const *args, Py_ssize_t n)
+{
+    PyObject *typ = args[0], *val = n > 1 ? args[1] : Py_None, *tb = n > 2 ? args[2] : Py_None;
+    if (tb != Py_None && !PyTraceBack_Check(tb)) {
+        PyErr_SetString(PyExc_TypeError, "throw() third argument must be a traceback object");
+        return NULL;
+    }
+    PyObject *exc;
+    if (PyExceptionInstance_Check(typ)) {
+        if (val != Py_None) {
+            PyErr_SetString(PyExc_TypeError, "instance exception may not have a separate value");
+            return NULL;
+        }
+        exc = Py_NewRef(typ);
+    } else if (PyExceptionClass_Check(typ)) {
+        PyObject *t = Py_NewRef(typ), *v = Py_NewRef(val), *b = NULL;
+        PyErr_NormalizeException(&t, &v, &b);
+        Py_XDECREF(t);
+        Py_XDECREF(b);
+        if (v == NULL || !PyExceptionInstance_Check(v)) {
+            Py_XDECREF(v);
+            if (!PyErr_Occurred()) {
+                PyErr_SetString(PyExc_TypeError, "calling the exception class failed");
+            }
+            return NULL;
+        }
+        exc = v;
+    } else {
+        PyErr_Format(PyExc_TypeError,
+                     "exceptions must be classes or instances deriving from BaseException, not %s",
+                     Py_TYPE(typ)->tp_name);
+        return NULL;
+    }
+    if (tb != Py_None) {
+        PyException_SetTraceback(exc, tb);
+    }
+    return exc;
+}
+
+/* Raise exc (borrowed) in Python. */
+static void set_exception(PyObject *exc)
+{
+    PyObject *tb = PyException_GetTraceback(exc);
+    PyErr_Restore(Py_NewRef((PyObject *)Py_TYPE(exc)), Py_NewRef(exc), tb);
+}
+
+/* Deliver exc (borrowed) at the yield where the coroutine is suspended.
+   *how as resume_sub; RES_NOTHROW: nothing was delivered (the coroutine
+   had not started, was suspended elsewhere, is over, or its runtime is
+   closed) and it is done. */
+static PyObject *deliver(tdmP_Proxy *p, PyObject *exc, int *how)
+{
+    if (p->costate == CO_DONE || p->owner->closed || p->handle == NULL) {
+        p->costate = CO_DONE;
+        Py_CLEAR(p->coargs);
+        *how = RES_NOTHROW;
+        return NULL;
+    }
+    Py_CLEAR(p->coargs);
+    PyObject *res = resume_sub(p, &exc, 1, TDM_RESUME_THROW, how);
+    if (*how == RES_DEAD) {
+        PyErr_Clear();          /* the StopIteration of a finished coroutine */
+        *how = RES_NOTHROW;
+    }
+    return res;
+}
+
 static PyObject *thread_throw(PyObject *self, PyObject *const *args, Py_ssize_t n)
 {
     tdmP_Proxy *p = (tdmP_Proxy *)self;
@@ -160,18 +254,17 @@ static PyObject *thread_throw(PyObject *self, PyObject *const *args, Py_ssize_t 
     if (check_not_running(p) < 0) {
         return NULL;
     }
-    p->costate = CO_DONE;
-    Py_CLEAR(p->coargs);
-    PyObject *typ = args[0], *val = n > 1 ? args[1] : Py_None;
-    if (PyExceptionInstance_Check(typ)) {
-        PyErr_SetObject((PyObject *)Py_TYPE(typ), typ);
-    } else if (PyExceptionClass_Check(typ)) {
-        PyErr_SetObject(typ, val);
-    } else {
-        PyErr_SetString(PyExc_TypeError,
-                        "exceptions must be classes or instances deriving from BaseException");
+    PyObject *exc = make_exception(args, n);
+    if (exc == NULL) {
+        return NULL;
     }
-    return NULL;
+    int how;
+    PyObject *res = deliver(p, exc, &how);
+    if (how == RES_NOTHROW) {
+        set_exception(exc);     /* as a generator that never ran, or is over */
+    }
+    Py_DECREF(exc);
+    return res;
 }
 
 static PyObject *thread_close(PyObject *self, PyObject *unused)
@@ -181,8 +274,30 @@ static PyObject *thread_close(PyObject *self, PyObject *unused)
     if (check_not_running(p) < 0) {
         return NULL;
     }
-    p->costate = CO_DONE;
-    Py_CLEAR(p->coargs);
+    PyObject *exc = PyObject_CallNoArgs(PyExc_GeneratorExit);
+    if (exc == NULL) {
+        return NULL;
+    }
+    int how;
+    PyObject *res = deliver(p, exc, &how);
+    Py_DECREF(exc);
+    if (how == RES_ERROR) {
+        /* as a generator: ending with GeneratorExit (or StopIteration) is
+           closing; any other error propagates */
+        if (PyErr_ExceptionMatches(PyExc_GeneratorExit)
+            || PyErr_ExceptionMatches(PyExc_StopIteration)) {
+            PyErr_Clear();
+            Py_RETURN_NONE;
+        }
+        return NULL;
+    }
+    if (how == RES_VALUE && p->costate == CO_STARTED) {
+        Py_XDECREF(res);
+        PyErr_SetString(PyExc_RuntimeError, "Lua coroutine ignored GeneratorExit");
+        return NULL;
+    }
+    Py_XDECREF(res);
+    PyErr_Clear();              /* a StopIteration of returning */
     Py_RETURN_NONE;
 }
 
@@ -206,8 +321,10 @@ static PyMethodDef thread_methods[] = {
     {"send", thread_send, METH_O,
      "Resume the coroutine with a value (a tuple sends several values)."},
     {"throw", (PyCFunction)(void (*)(void))thread_throw, METH_FASTCALL,
-     "End the coroutine and raise the exception in the caller."},
-    {"close", thread_close, METH_NOARGS, "End the coroutine."},
+     "Raise the exception at the yield where the coroutine is suspended;\n"
+     "return what it yields next."},
+    {"close", thread_close, METH_NOARGS,
+     "Raise GeneratorExit at the yield where the coroutine is suspended."},
     {NULL, NULL, 0, NULL},
 };
 

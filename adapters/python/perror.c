@@ -239,7 +239,13 @@ void tdmP_raise_frame(tdmP_State *st, tdm_Frame *f, const char *prefix)
         if (e->status != TDM_ERRSYNTAX) {
             prefix = NULL;
         }
-        PyObject *body = PyUnicode_DecodeUTF8(msg, (Py_ssize_t)strlen(msg), "replace");
+        size_t mlen = strlen(msg);
+        if (ev->kind == TDM_STR && e->message != NULL && mlen < ev->u.s.n
+            && memcmp(msg, ev->u.s.p, mlen) == 0) {
+            mlen = ev->u.s.n;       /* the message is the string error value: all its bytes */
+            msg = ev->u.s.p;
+        }
+        PyObject *body = PyUnicode_DecodeUTF8(msg, (Py_ssize_t)mlen, "replace");
         if (body == NULL) {
             return;
         }
@@ -250,8 +256,11 @@ void tdmP_raise_frame(tdmP_State *st, tdm_Frame *f, const char *prefix)
         }
         exc = PyObject_CallOneArg(error_class(ms, e->status), text);
         Py_DECREF(text);
-        if (exc != NULL && ev->kind != TDM_NIL && e->status == TDM_ERRRUN) {
-            /* the Lua error value itself, for code that wants more than text */
+        if (exc != NULL && (ev->kind != TDM_NIL || (ev->flags & TDM_VF_ERROBJ))
+            && e->status == TDM_ERRRUN) {
+            /* the Lua error value itself, whatever its type (None for nil),
+               for code that wants more than text; it goes back to Lua as
+               itself (tdmP_capture) */
             PyObject *val = tdmP_from_value(st, ev);
             if (val == NULL || PyObject_SetAttrString(exc, "lua_value", val) < 0) {
                 PyErr_Clear();
@@ -289,6 +298,51 @@ static void add_python_trace(tdm_Error *e, PyObject *tb)
         Py_DECREF(code);
         tb = (PyObject *)t->tb_next;
     }
+}
+
+/* A LuaError carrying the Lua error value it was made from (lua_value):
+   that value as a neutral value Lua gets back as itself (an owned ref for a
+   Lua object, an owned copy of a string, a scalar), while the exception
+   stays the error object (the Lua side maps the value back to it when it
+   crosses again). 1 when *v was set, 0 when exc is not such an error
+   (nothing raised). */
+static int lua_error_value(tdmP_State *st, PyObject *exc, tdm_Value *v)
+{
+    if (!PyObject_TypeCheck(exc, (PyTypeObject *)st->mod->LuaError)) {
+        return 0;
+    }
+    PyObject *d = PyObject_GenericGetDict(exc, NULL);
+    PyObject *lv = d != NULL ? PyDict_GetItemString(d, "lua_value") : NULL;
+    Py_XINCREF(lv);
+    Py_XDECREF(d);
+    PyErr_Clear();
+    if (lv == NULL) {
+        return 0;
+    }
+    tdm_Value t;
+    memset(&t, 0, sizeof t);
+    int ok = tdmP_to_result(st, lv, &t) == 0;
+    Py_DECREF(lv);
+    PyErr_Clear();
+    if (ok && t.kind == TDM_STR) {
+        ok = tdmV_own_string(&t) == TDM_OK;
+    } else if (ok && t.kind == TDM_OBJ) {
+        const tdm_Lang *lua = st->rt->lang[TDM_LANG_LUA];
+        ok = t.lang == TDM_LANG_LUA && lua != NULL;
+        if (ok && !(t.flags & TDM_VF_OWNED)) {
+            lua->retain(st->rt, t.u.obj);   /* the proxy's handle is only pinned */
+            t.flags |= TDM_VF_OWNED;
+        }
+    }
+    if (!ok) {
+        tdmV_release(st->rt, &t);
+        return 0;
+    }
+    if (t.kind == TDM_NIL) {
+        t.flags = TDM_VF_ERROBJ;    /* error(nil): the value is nil */
+    }
+    *v = t;
+    return 1;
 }
 
 int tdmP_capture(tdmP_State *st, tdm_Frame *f)
@@ -334,6 +388,9 @@ int tdmP_capture(tdmP_State *st, tdm_Frame *f)
     }
     Py_XDECREF(text);
     PyErr_Clear();
+    if (f->from == TDM_LANG_LUA) {
+        lua_error_value(st, value, &e->inner);  /* Lua gets its own error value back */
+    }
     e->value.kind = TDM_OBJ;
     e->value.lang = TDM_LANG_PYTHON;
     e->value.flags = TDM_VF_OWNED | TDM_VF_ERROBJ;

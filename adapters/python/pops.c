@@ -555,8 +555,14 @@ static int op_code(tdmP_State *st, tdm_Frame *f)
         goto done;
     }
     int start = f->op == TDM_OP_EVAL ? Py_eval_input : Py_file_input;
-    const char *text = PyUnicode_AsUTF8(src);
+    Py_ssize_t tlen;
+    const char *text = PyUnicode_AsUTF8AndSize(src, &tlen);
     if (text == NULL) {
+        goto done;
+    }
+    if (memchr(text, '\0', (size_t)tlen) != NULL) {
+        /* Py_CompileString would stop at it: as builtins.compile */
+        PyErr_SetString(PyExc_ValueError, "source code string cannot contain null bytes");
         goto done;
     }
     if (f->op == TDM_OP_EVAL) {

@@ -70,4 +70,32 @@ T.test("integers keep their precision", function()
     T.eq(math.type(python.eval("lambda x: x")(math.maxinteger)), "integer", "integer stays integer")
 end)
 
+T.test("a Lua error value crossing Python comes back as itself", function()
+    local call = python.eval("lambda f: f()")
+    for _, v in ipairs({ {}, "str", 42, true, print }) do
+        local ok, e = pcall(call, function() error(v, 0) end)
+        T.eq(ok, false, "pcall fails")
+        T.ok(rawequal(e, v), "the same value: " .. tostring(v))
+    end
+    local ok, e = pcall(call, function() error(nil) end)
+    T.eq(e, nil, "nil stays nil")
+end)
+
+T.test("Python source with NUL bytes is an error, Lua messages keep theirs", function()
+    local ok, e = pcall(python.eval, "1\0+1")
+    T.eq(ok, false, "not truncated to 1")
+    T.ok(tostring(e):find("null bytes", 1, true), "CPython's words: " .. tostring(e))
+    ok, e = pcall(python.eval("lambda f: f()"), function() error("a\0b", 0) end)
+    T.eq(e, "a\0b", "the message keeps its bytes")
+end)
+
+T.test("a generator throw() reaches the yield of a coroutine in a host", function()
+    local co = coroutine.create(function()
+        local ok, e = pcall(coroutine.yield, 1)
+        coroutine.yield(python.builtins().type(e).__name__)
+    end)
+    local throw = python.eval("lambda co: (next(co), co.throw(KeyError('k')))[1]")
+    T.eq(throw(co), "KeyError", "caught by pcall at the yield")
+end)
+
 T.summary()

@@ -170,3 +170,173 @@ def test_coroutine_send_argument_kinds_and_yielded_objects(lua):
         co.send("boom")
     with pytest.raises(StopIteration):
         co.send(1)
+
+
+# ---- throw() and close() deliver at the yield, as a Python generator's ----
+
+LUA_CATCHER = """function()
+  local ok, e = pcall(coroutine.yield, 1)
+  coroutine.yield(e)
+  coroutine.yield(3)
+end"""
+
+
+def py_catcher():
+    try:
+        yield 1
+    except BaseException as e:      # the counterpart of pcall
+        yield e
+    yield 3
+
+
+def test_throw_caught_at_the_yield_like_a_generator(lua):
+    exc = KeyError("k")
+    for gen in (py_catcher(), lua.eval(LUA_CATCHER).coroutine()):
+        assert next(gen) == 1
+        assert gen.throw(exc) is exc      # the pcall's error value, yielded next
+        assert next(gen) == 3
+
+
+def test_throw_uncaught_propagates_itself_with_lua_frames(lua):
+    co = lua.eval("function()\n  coroutine.yield(1)\nend", name="=thrower").coroutine()
+    assert next(co) == 1
+    exc = ValueError("v")
+    with pytest.raises(ValueError) as ei:
+        co.throw(exc)
+    assert ei.value is exc
+    import traceback
+    names = [f.filename for f in traceback.extract_tb(ei.value.__traceback__)]
+    assert "thrower" in names
+    with pytest.raises(StopIteration):
+        next(co)
+
+
+def test_throw_class_and_value_forms(lua):
+    co = lua.eval(LUA_CATCHER).coroutine()
+    next(co)
+    e = co.throw(KeyError, "x")
+    assert isinstance(e, KeyError) and e.args == ("x",)
+
+
+def test_throw_to_a_fresh_or_finished_coroutine_raises_it(lua):
+    f = lua.eval("function() coroutine.yield(1) end")
+    fresh = f.coroutine()
+    with pytest.raises(KeyError):
+        fresh.throw(KeyError("fresh"))
+    with pytest.raises(StopIteration):
+        next(fresh)
+    done = f.coroutine()
+    assert list(done) == [1]
+    with pytest.raises(KeyError):
+        done.throw(KeyError("done"))
+
+
+def test_throw_into_a_lua_created_coroutine(lua):
+    co = lua.eval("""coroutine.create(function()
+      while true do
+        local ok, e = pcall(coroutine.yield, 'waiting')
+        if not ok then coroutine.yield('caught ' .. python.builtins.repr(e)) end
+      end
+    end)""")
+    assert next(co) == "waiting"
+    assert co.throw(KeyError("x")) == "caught KeyError('x')"
+
+
+def test_close_runs_pending_close_variables(lua):
+    lua.execute("closed = {}")
+    co = lua.eval("""function()
+      local a <close> = setmetatable({}, {__close = function(_, e) closed[#closed + 1] = python.builtins.repr(e) end})
+      coroutine.yield(1)
+      closed[#closed + 1] = 'not reached'
+    end""").coroutine()
+    assert next(co) == 1
+    assert co.close() is None
+    assert list(lua.eval("closed").values()) == ["GeneratorExit()"]
+    assert not co
+    with pytest.raises(StopIteration):
+        next(co)
+
+
+def test_close_seen_by_pcall_like_a_generator(lua):
+    def py_gen(log):
+        try:
+            yield 1
+        except GeneratorExit as e:
+            log.append(type(e).__name__)
+            raise
+    log = []
+    gen = py_gen(log)
+    next(gen)
+    gen.close()
+    lua.execute("log = {}")
+    co = lua.eval("""function()
+      local ok, e = pcall(coroutine.yield, 1)
+      log[#log + 1] = python.builtins.type(e).__name__
+      error(e, 0)
+    end""").coroutine()
+    next(co)
+    assert co.close() is None
+    assert list(lua.eval("log").values()) == log == ["GeneratorExit"]
+
+
+def test_yield_after_close_is_a_runtime_error(lua):
+    stop = []
+    def stubborn():
+        while not stop:
+            try:
+                yield 1
+            except GeneratorExit:
+                pass
+    gen = stubborn()
+    next(gen)
+    with pytest.raises(RuntimeError, match="ignored GeneratorExit"):
+        gen.close()
+    stop.append(1)
+    with pytest.raises(StopIteration):
+        next(gen)
+    co = lua.eval("function() while true do pcall(coroutine.yield, 1) end end").coroutine()
+    next(co)
+    with pytest.raises(RuntimeError, match="ignored GeneratorExit"):
+        co.close()
+    assert next(co) == 1        # still suspended, as the generator
+
+
+def test_close_propagates_another_error(lua):
+    co = lua.eval("function() pcall(coroutine.yield, 1) error('other', 0) end").coroutine()
+    next(co)
+    with pytest.raises(tandem.LuaError, match="other"):
+        co.close()
+
+
+def test_plain_lua_resume_unchanged(lua):
+    # the yield tandem installs returns what coroutine.resume passes, as Lua's
+    assert lua.execute("""
+      local co = coroutine.create(function(a) local b, c = coroutine.yield(a + 1) return b * c end)
+      local _, x = coroutine.resume(co, 1)
+      local _, y = coroutine.resume(co, 6, 7)
+      return x, y, coroutine.status(co)
+    """) == (2, 42, "dead")
+
+
+def test_throw_bad_arguments_are_type_errors(lua):
+    co = lua.eval(LUA_CATCHER).coroutine()
+    next(co)
+    with pytest.raises(TypeError, match="BaseException"):
+        co.throw(42)
+    with pytest.raises(TypeError):
+        co.throw(KeyError("k"), "separate value")
+    assert co.throw(KeyError("still suspended")).args == ("still suspended",)
+
+
+def test_throw_and_close_after_the_runtime_closed():
+    rt = tandem.LuaRuntime()
+    co = rt.eval("function() coroutine.yield(1) end").coroutine()
+    next(co)
+    rt.close()
+    assert co.close() is None
+    co2 = tandem.LuaRuntime()
+    c = co2.eval("function() coroutine.yield(1) end").coroutine()
+    next(c)
+    co2.close()
+    with pytest.raises(KeyError):
+        c.throw(KeyError("k"))

@@ -188,3 +188,130 @@ def test_chunk_names_are_unique_across_runtimes():
     assert "second_runtime_line" not in texts[0]
     assert "first_runtime_line" not in texts[1]
     assert "error('boom in ' .. 'second_runtime_line')" in texts[1]
+
+
+# ---- issue 7, items 12-16 ----
+
+@pytest.mark.parametrize("expr", ["{}", "'str'", "42", "1.5", "true", "function() end",
+                                  "coroutine.create(print)", "nil"])
+def test_lua_error_value_comes_back_to_lua_as_itself(lua, expr):
+    t = lua.eval(expr)
+    f = lua.eval("function(t) return function() error(t, 0) end end")(t)   # noqa: F841
+    ok, same = lua.eval("""function(t)
+        local ok, e = pcall(python.eval, "f()")
+        return ok, rawequal(e, t)
+    end""")(t)
+    assert ok is False and same is True
+
+
+def test_lua_error_value_attribute(lua):
+    for code, value in [("error({code = 7})", None), ("error('plain', 0)", "plain"),
+                        ("error(42)", 42), ("error(nil)", None), ("error(false)", False)]:
+        with pytest.raises(tandem.LuaError) as ei:
+            lua.execute(code)
+        assert hasattr(ei.value, "lua_value")
+        if value is not None or code == "error(nil)":
+            assert ei.value.lua_value == value
+        else:
+            assert ei.value.lua_value.code == 7
+
+
+def test_lua_error_crossing_lua_again_is_the_same_exception(lua):
+    h = lua.eval("function() error('deep') end")
+    def g():
+        return h()
+    seen = []
+    def g_catching():
+        try:
+            return h()
+        except tandem.LuaError as e:
+            seen.append(e)
+            raise
+    f = lua.eval("function(g) return g() end")
+    with pytest.raises(tandem.LuaError) as ei:
+        f(g_catching)
+    assert ei.value is seen[0]
+    with pytest.raises(tandem.LuaError) as ei:
+        f(g)
+    names = [e[2] for e in tb_entries(ei.value)]
+    assert "g" in names      # the inner frames survive the second crossing
+
+
+def _pingpong(lua, n):
+    lf = lua.eval("function(py, n) return py(n) end")
+    def py(k):
+        if k == 0:
+            raise ValueError("bottom")
+        return lf(py, k - 1)
+    with pytest.raises(ValueError) as ei:
+        lf(py, n - 1)
+    return [e for e in tb_entries(ei.value) if e[0].startswith("<lua")]
+
+
+def test_pingpong_traceback_has_each_lua_frame_once(lua):
+    for n in range(1, 11):
+        assert len(_pingpong(lua, n)) == n
+
+
+def test_pingpong_traceback_at_depth(lua):
+    # near the crossing limit: each of the 85 Lua frames once (not 85*86/2)
+    assert len(_pingpong(lua, 85)) == 85
+
+
+def test_failing_close_after_body_error_reports_the_close_error(lua):
+    code = """local x <close> = setmetatable({}, {__close = function() error('close err', 0) end})
+              error('body err', 0)"""
+    # as plain Lua: pcall reports the __close error
+    assert lua.execute("return pcall(function() %s end)" % code) == (False, "close err")
+    with pytest.raises(tandem.LuaError) as ei:
+        lua.execute(code)
+    assert str(ei.value) == "close err"
+
+
+def test_parser_c_stack_overflow_is_a_syntax_error(lua):
+    with pytest.raises(tandem.LuaSyntaxError, match="C stack overflow") as ei:
+        lua.execute("return " + "(" * 300)
+    assert not isinstance(ei.value, tandem.LuaMemoryError)
+    with pytest.raises(tandem.LuaSyntaxError):
+        lua.eval("(" * 300)
+
+
+def test_python_source_with_nul_is_an_error(lua):
+    ok, err = lua.execute("return pcall(python.eval, '1\\0+1')")
+    assert ok is False
+    assert isinstance(err, ValueError) and "null bytes" in str(err)
+    ok, err = lua.execute("return pcall(python.exec, 'x = 1\\0; raise')")
+    assert ok is False and isinstance(err, ValueError)
+
+
+def test_lua_error_message_keeps_nul_bytes(lua):
+    with pytest.raises(tandem.LuaError) as ei:
+        lua.execute("error('a\\0b', 0)")
+    assert str(ei.value) == "a\x00b"
+    assert ei.value.lua_value == "a\x00b"
+    with pytest.raises(tandem.LuaError) as ei:
+        lua.execute("error('a\\0b')")
+    assert str(ei.value).endswith("a\x00b")
+    # a Python message with NUL crossing Lua keeps it too
+    ok, text = lua.execute("""local ok, e = pcall(python.eval("lambda: exec('raise ValueError(\\"c\\\\\\\\0d\\")')"))
+                              return ok, python.builtins.str(e)""")
+    assert ok is False and text == "c\x00d"
+
+
+def test_lua_source_keeps_its_bytes_after_nul(lua):
+    # Lua allows NUL in a chunk: the whole source is loaded, not cut at it
+    assert lua.execute("return #'a\x00b'") == 3
+    assert lua.eval("'a\x00b'") == "a\x00b"
+
+
+def test_pingpong_to_the_depth_limit_lists_each_lua_frame_once(lua):
+    lf = lua.eval("function(py, n) return py(n + 1) end")
+    calls = []
+    def py(n):
+        calls.append(n)
+        return lf(py, n)
+    with pytest.raises(RecursionError) as ei:
+        lf(py, 0)
+    lua_entries = [e for e in tb_entries(ei.value) if e[0].startswith("<lua")]
+    # every py call but the last entered Lua once more: one entry per Lua call
+    assert len(lua_entries) == len(calls) < 100
