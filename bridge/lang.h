@@ -47,7 +47,7 @@ typedef enum tdm_Op {
     /* language operations */
     TDM_OP_EVAL,        /* args[0]: source text -> results */
     TDM_OP_EXEC,        /* args[0]: source text, args[1]: chunk name (opt) */
-    TDM_OP_COMPILE,     /* args[0]: source, args[1]: chunk name -> 1 function */
+    TDM_OP_COMPILE,     /* args[0]: source, args[1]: chunk name or nil, args[2]: mode -> 1 fn */
     TDM_OP_GLOBAL,      /* args[0]: name -> 1 (Lua: global; Python: __main__) */
     TDM_OP_SETGLOBAL,   /* args[0]: name, args[1]: value */
     TDM_OP_GLOBALS,     /* -> 1: the global table / __main__ dict */
@@ -67,6 +67,9 @@ typedef enum tdm_Op {
                            (Python, as lupa: item access when the object has
                            __getitem__, else attribute access) -> 1 */
     TDM_OP_NEWINDEX,    /* args[0][args[1]] = args[2], same protocol choice */
+    TDM_OP_OVERFLOW,    /* args[0]: the callee's handler for its integers that do
+                           not fit the caller's (a function of either language,
+                           or nil: none) -> 0 */
     TDM_NOPS
 } tdm_Op;
 
@@ -119,6 +122,7 @@ typedef enum tdm_ArithOp {
 /* TDM_OP_TABLEFROM takes in frame->sub how the arguments are laid out: */
 #define TDM_TABLEFROM_PAIRS 0   /* k1, v1, k2, v2 ... */
 #define TDM_TABLEFROM_SEQ   1   /* v1, v2 ... for the keys 1, 2 ... */
+#define TDM_TABLEFROM_INTO  2   /* t, k1, v1 ...: fill the existing table t */
 
 /* TDM_OP_RESUME reports in frame->sub: */
 #define TDM_RESUME_RETURNED 0

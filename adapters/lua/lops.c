@@ -139,7 +139,12 @@ static int load_code(lua_State *L, tdm_Frame *f, int is_expr)
     luaL_pushresult(&b);
     size_t n;
     const char *code = lua_tolstring(L, -1, &n);
-    int s = luaL_loadbufferx(L, code, n, chunk, "t");
+    /* args[2]: the load mode ("t", "b", "bt"), checked by the caller */
+    const char *mode = "t";
+    if (f->nargs > 2 && f->args[2].kind == TDM_STR) {
+        mode = f->args[2].u.s.p;        /* NUL-terminated by every adapter */
+    }
+    int s = luaL_loadbufferx(L, code, n, chunk, mode);
     if (s != LUA_OK) {
         size_t mn;
         const char *m = lua_tolstring(L, -1, &mn);
@@ -350,20 +355,29 @@ static int op_tablefrom(lua_State *L, tdmL_State *st, tdm_Frame *f)
         }
         return collect(L, st, f, 1);
     }
-    int npairs = f->nargs / 2, narr = 0;
-    for (int i = 0; i < npairs; i++) {
-        const tdm_Value *k = &f->args[2 * i];
-        narr += k->kind == TDM_INT && k->u.i == narr + 1;
+    /* TDM_TABLEFROM_INTO: args[0] is the table to fill */
+    int first = f->sub == TDM_TABLEFROM_INTO;
+    int npairs = (f->nargs - first) / 2, narr = 0;
+    if (first) {
+        tdmL_push(L, st, &f->args[0]);
+        if (lua_type(L, 1) != LUA_TTABLE) {
+            return luaL_error(L, "table_from: the target is not a table");
+        }
+    } else {
+        for (int i = 0; i < npairs; i++) {
+            const tdm_Value *k = &f->args[2 * i];
+            narr += k->kind == TDM_INT && k->u.i == narr + 1;
+        }
+        lua_createtable(L, narr, npairs - narr);
     }
-    lua_createtable(L, narr, npairs - narr);
     for (int i = 0; i < npairs; i++) {
-        tdm_Value *k = &f->args[2 * i];
+        tdm_Value *k = &f->args[first + 2 * i];
         if (k->kind == TDM_INT) {
-            push_item(L, st, &f->args[2 * i + 1]);
+            push_item(L, st, &f->args[first + 2 * i + 1]);
             lua_rawseti(L, 1, (lua_Integer)k->u.i);
         } else {
             tdmL_push(L, st, k);
-            push_item(L, st, &f->args[2 * i + 1]);
+            push_item(L, st, &f->args[first + 2 * i + 1]);
             lua_rawset(L, 1);
         }
     }

@@ -113,9 +113,28 @@ static int convert_int(tdmP_State *st, PyObject *o, tdm_Value *v, int mode,
                      "set an overflow_handler to convert it");
         return -1;
     }
-    PyObject *h = PyObject_CallOneArg(st->overflow_handler, o);
+    /* A Lua function (python.set_overflow_handler) gets the int as a Python
+       object, and that object returned stays one, as in lupa */
+    int lua_handler = tdmP_is_proxy(st->mod, st->overflow_handler);
+    PyObject *h;
+    if (lua_handler) {
+        PyObject *w = tdmP_wrap(st->mod, o, TDM_PROTO_DEFAULT);
+        h = w ? PyObject_CallOneArg(st->overflow_handler, w) : NULL;
+        Py_XDECREF(w);
+    } else {
+        h = PyObject_CallOneArg(st->overflow_handler, o);
+    }
     if (h == NULL) {
         return -1;
+    }
+    if (lua_handler && PyLong_Check(h) && !PyBool_Check(h)) {
+        int too_large = 0;
+        (void)PyLong_AsLongLongAndOverflow(h, &too_large);
+        if (too_large != 0) {
+            int rc = set_object(v, h, TDM_PROTO_DEFAULT);
+            Py_DECREF(h);
+            return rc;
+        }
     }
     if (PyLong_Check(h) && !PyBool_Check(h)) {
         /* still an int: exact or OverflowError, never a silent wrap */
