@@ -32,7 +32,8 @@ typedef enum tdm_Op {
     TDM_OP_DELITEM,     /* del args[0][args[1]] */
     TDM_OP_LEN,         /* len/# -> 1 int */
     TDM_OP_STR,         /* str()/tostring -> 1 str */
-    TDM_OP_REPR,        /* repr -> 1 str */
+    TDM_OP_REPR,        /* repr -> 1 str (Lua: str() of a table, 0 results when
+                           its __tostring returns no string) */
     TDM_OP_COMPARE,     /* frame->sub: TDM_CMP_*; args[0] op args[1] -> 1 bool;
                            either operand may be the callee's object */
     TDM_OP_ARITH,       /* frame->sub: TDM_AR_*; args[0] op args[1] -> 1 (unary

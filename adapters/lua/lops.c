@@ -442,11 +442,17 @@ static int trampoline(lua_State *L)
         return collect(L, st, f, 2);
     case TDM_OP_REPR:
         /* for another language's str(): __tostring when the object has
-           one, else "<Lua table at 0x...>" (lupa's form) */
+           one, else "<Lua table at 0x...>" (lupa's form); no result when
+           __tostring returns something that is not a string (or number),
+           which the caller reports as its own type error, as lupa */
         tdmL_push(L, st, &f->args[0]);
         if (luaL_getmetafield(L, 1, "__tostring") != LUA_TNIL) {
-            lua_pop(L, 1);
-            luaL_tolstring(L, 1, NULL);
+            lua_pushvalue(L, 1);
+            lua_call(L, 1, 1);
+            if (!lua_isstring(L, -1)) {
+                return 0;
+            }
+            lua_tostring(L, -1);
         } else {
             lua_pushfstring(L, "<Lua %s at %p>", luaL_typename(L, 1), lua_topointer(L, 1));
         }

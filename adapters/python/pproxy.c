@@ -354,6 +354,12 @@ static PyObject *proxy_repr(PyObject *self)
 static PyObject *proxy_str(PyObject *self)
 {
     PyObject *r = tdmP_run_on((tdmP_Proxy *)self, TDM_OP_REPR, 0, NULL, 0);
+    if (r == Py_None) {
+        /* no result: __tostring returned a non-string (lupa's error) */
+        Py_DECREF(r);
+        PyErr_SetString(PyExc_TypeError, "__tostring returned non-string object");
+        return NULL;
+    }
     if (r != NULL && PyBytes_Check(r)) {
         PyObject *s = PyUnicode_DecodeUTF8(PyBytes_AS_STRING(r), PyBytes_GET_SIZE(r), "replace");
         Py_DECREF(r);

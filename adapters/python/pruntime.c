@@ -284,6 +284,7 @@ static PyObject *runtime_new(PyTypeObject *type, PyObject *args, PyObject *kw)
         return NULL;
     }
     r->membase = control(r, TDM_LCTL_MEM_USED, 0);
+    r->maxmem = maxmem == Py_None ? -1 : 0;
     if (limit > 0) {
         apply_limit(r, limit, 0);
     }
@@ -1100,6 +1101,9 @@ static PyObject *rt_get_max_memory(PyObject *self, PyObject *args, PyObject *kw)
     if (total < 0 || closed_ctl(r) < 0) {
         return NULL;
     }
+    if (r->maxmem < 0) {
+        Py_RETURN_NONE;         /* as lupa: no max_memory given */
+    }
     if (!total) {
         return PyLong_FromLongLong(r->maxmem);
     }
@@ -1120,6 +1124,13 @@ static PyObject *rt_set_max_memory(PyObject *self, PyObject *args, PyObject *kw)
     PyObject *limit = NULL;
     int total = total_kw(args, kw, "O|p:set_max_memory", &limit);
     if (total < 0 || closed_ctl(r) < 0) {
+        return NULL;
+    }
+    if (r->maxmem < 0) {
+        /* as lupa: a limit is a choice made when the runtime is created
+           (max_memory=0 there: no limit yet, one may be set later) */
+        PyErr_SetString(PyExc_RuntimeError,
+                        "max_memory must be set on LuaRuntime creation (0: no limit yet)");
         return NULL;
     }
     long long v = PyLong_AsLongLong(limit);
