@@ -166,9 +166,6 @@ void tdmL_push_foreign_lib(lua_State *L, tdmL_State *st, tdm_LangId lang,
                            const tdm_LuaOptions *o)
 {
     lua_createtable(L, 0, 24);
-    if (o == NULL || o->register_eval) {
-        set_op(L, st, lang, "eval", TDM_OP_EVAL, 1);
-    }
     set_op(L, st, lang, "exec", TDM_OP_EXEC, 1);
     set_op(L, st, lang, "execute", TDM_OP_EXEC, 1);
     set_op(L, st, lang, "import", TDM_OP_IMPORT, 1);
@@ -199,7 +196,16 @@ void tdmL_push_foreign_lib(lua_State *L, tdmL_State *st, tdm_LangId lang,
     lua_pushliteral(L, "_lua_args");
     tdmL_foreign_call(L, st, lang, TDM_OP_GETATTR, 0, lua_gettop(L) - 1, 2);
     lua_setfield(L, -5, "args");       /* lib, name, module, key, fn */
-    lua_pop(L, 3);
+    lua_pop(L, 1);
+    if (o == NULL || o->register_eval) {
+        /* python.eval: a Python object, as lupa's (its attributes are a
+           Python object's); it evaluates in the calling Python frame */
+        lua_pushliteral(L, "_lua_eval");
+        tdmL_foreign_call(L, st, lang, TDM_OP_GETATTR, 0, lua_gettop(L) - 1, 2);
+        lua_setfield(L, -5, "eval");   /* lib, name, module, key, fn */
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 2);
 }
 
 static int install(lua_State *L)

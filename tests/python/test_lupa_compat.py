@@ -208,3 +208,21 @@ def test_getmetatable_of_python_object_shows_its_metamethods(lua):
     lua.globals().spoil(Callable())
     assert lua.eval("function(o) return o() end")(Callable()) == 5
     assert lua.eval("function(o) return getmetatable(o) ~= debug.getmetatable(o) end")(object())
+
+
+def test_python_eval_is_a_python_object():
+    """lupa's python.eval is a Python object: indexing it goes through the
+    attribute handlers like any Python object's."""
+    seen = []
+
+    def get_attr(obj, name):
+        seen.append(name)
+        return 23
+    lua = lupa.LuaRuntime(attribute_handlers=(get_attr, None))
+    assert lua.eval("python.eval.huhu") == 23 and seen == ["huhu"]
+    assert lua.eval("type(python.eval)") == "userdata"
+    assert lua.eval('python.eval("1 + 2")') == 3
+    assert lua.eval('python.eval(" 2 * 3")') == 6          # leading blanks, as eval
+    with pytest.raises(TypeError):
+        lua.eval("python.eval(5)")
+    assert lupa.LuaRuntime(register_eval=False).eval("python.eval") is None
