@@ -163,6 +163,11 @@ def test_set_overflow_handler_from_lua():
         with pytest.raises(tandem.LuaError, match="bad argument #1"):
             lua.execute("python.set_overflow_handler(%s)" % bad)
     assert lua.eval("math.type")(big) == "float"          # unchanged by the failures
+    # a handler whose own result is another big int crossing: an error, not
+    # a recursion through the handler
+    lua.execute("python.set_overflow_handler(function(o) return o * 2 end)")
+    with pytest.raises(OverflowError, match="inside the overflow_handler"):
+        lua.eval("function(g) return g() end")(lambda: big)
 
 
 def test_str_with_tostring_returning_no_string_is_a_type_error(lua):
