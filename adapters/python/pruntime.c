@@ -478,12 +478,17 @@ static PyObject *run_code(tdmP_Runtime *r, PyObject *code, PyObject *name, PyObj
         return NULL;
     }
     PyObject *cname = tdmP_chunk_name(r->st, code, name);
-    PyObject *cargs[3] = {code, cname ? lua_text(r, cname) : Py_NewRef(Py_None), mode};
-    if (cargs[1] == NULL) {
+    /* the mode as bytes: Lua text whatever the runtime's encoding */
+    PyObject *cargs[3] = {code, cname ? lua_text(r, cname) : Py_NewRef(Py_None),
+                          mode ? PyUnicode_AsASCIIString(mode) : NULL};
+    if (cargs[1] == NULL || (mode != NULL && cargs[2] == NULL)) {
+        Py_XDECREF(cargs[1]);
+        Py_XDECREF(cargs[2]);
         return NULL;
     }
     PyObject *fn = tdmP_run(r, TDM_OP_COMPILE, cargs, mode ? 3 : cname ? 2 : 1, 0);
-    Py_XDECREF(cargs[1]);
+    Py_DECREF(cargs[1]);
+    Py_XDECREF(cargs[2]);
     if (fn == NULL) {
         if (errprefix != NULL && PyErr_ExceptionMatches(r->st->mod->LuaSyntaxError)
                 && !PyErr_ExceptionMatches(r->st->mod->LuaMemoryError)) {

@@ -124,6 +124,11 @@ def test_load_mode_is_passed_to_lua(lua):
     assert lua.compile("return 3", mode=None)() == 3
     with pytest.raises(ValueError):
         lua.eval("1", mode="x")
+    for enc in (None, "latin-1"):
+        other = lupa.LuaRuntime(encoding=enc)
+        with pytest.raises(tandem.LuaSyntaxError):
+            other.execute("return 1", mode="b")
+        assert other.execute("return 1", mode="t") == 1
 
 
 def test_table_from_dict_with_none_key(lua):
