@@ -32,7 +32,8 @@ typedef enum tdm_Op {
     TDM_OP_DELITEM,     /* del args[0][args[1]] */
     TDM_OP_LEN,         /* len/# -> 1 int */
     TDM_OP_STR,         /* str()/tostring -> 1 str */
-    TDM_OP_REPR,        /* repr -> 1 str */
+    TDM_OP_REPR,        /* repr -> 1 str (Lua: str() of a table, 0 results when
+                           its __tostring returns no string) */
     TDM_OP_COMPARE,     /* frame->sub: TDM_CMP_*; args[0] op args[1] -> 1 bool;
                            either operand may be the callee's object */
     TDM_OP_ARITH,       /* frame->sub: TDM_AR_*; args[0] op args[1] -> 1 (unary
@@ -47,7 +48,7 @@ typedef enum tdm_Op {
     /* language operations */
     TDM_OP_EVAL,        /* args[0]: source text -> results */
     TDM_OP_EXEC,        /* args[0]: source text, args[1]: chunk name (opt) */
-    TDM_OP_COMPILE,     /* args[0]: source, args[1]: chunk name -> 1 function */
+    TDM_OP_COMPILE,     /* args[0]: source, args[1]: chunk name or nil, args[2]: mode -> 1 fn */
     TDM_OP_GLOBAL,      /* args[0]: name -> 1 (Lua: global; Python: __main__) */
     TDM_OP_SETGLOBAL,   /* args[0]: name, args[1]: value */
     TDM_OP_GLOBALS,     /* -> 1: the global table / __main__ dict */
@@ -67,6 +68,9 @@ typedef enum tdm_Op {
                            (Python, as lupa: item access when the object has
                            __getitem__, else attribute access) -> 1 */
     TDM_OP_NEWINDEX,    /* args[0][args[1]] = args[2], same protocol choice */
+    TDM_OP_OVERFLOW,    /* args[0]: the callee's handler for its integers that do
+                           not fit the caller's (a function of either language,
+                           or nil: none) -> 0 */
     TDM_NOPS
 } tdm_Op;
 
@@ -119,6 +123,7 @@ typedef enum tdm_ArithOp {
 /* TDM_OP_TABLEFROM takes in frame->sub how the arguments are laid out: */
 #define TDM_TABLEFROM_PAIRS 0   /* k1, v1, k2, v2 ... */
 #define TDM_TABLEFROM_SEQ   1   /* v1, v2 ... for the keys 1, 2 ... */
+#define TDM_TABLEFROM_INTO  2   /* t, k1, v1 ...: fill the existing table t */
 
 /* TDM_OP_RESUME reports in frame->sub: */
 #define TDM_RESUME_RETURNED 0

@@ -421,7 +421,16 @@ void tdmL_foreign_init(lua_State *L, tdmL_State *st, tdm_LangId lang)
     lua_setfield(L, -2, "__gc");
     lua_pushstring(L, lang == TDM_LANG_PYTHON ? "python_object" : "cdata");
     lua_setfield(L, -2, "__name");
-    lua_pushliteral(L, "tandem: protected metatable");
+    /* getmetatable(obj) is a copy without __gc (as lupa, its __index,
+       __call ... are there to read and call); the metatable itself cannot
+       be changed or reached from Lua code without the debug library */
+    lua_createtable(L, 0, (int)n + 1);
+    for (size_t i = 0; i < n; i++) {
+        lua_getfield(L, -2, metamethods[i].name);
+        lua_setfield(L, -2, metamethods[i].name);
+    }
+    lua_getfield(L, -2, "__name");
+    lua_setfield(L, -2, "__name");
     lua_setfield(L, -2, "__metatable");
     st->fmeta[lang] = lua_topointer(L, -1);
     lua_rawsetp(L, LUA_REGISTRYINDEX, &fmeta_keys[lang]);

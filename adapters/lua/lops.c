@@ -199,7 +199,12 @@ static int load_code(lua_State *L, tdm_Frame *f, int is_expr)
     luaL_pushresult(&b);
     size_t n;
     const char *code = lua_tolstring(L, -1, &n);
-    int s = luaL_loadbufferx(L, code, n, chunk, "t");
+    /* args[2]: the load mode ("t", "b", "bt"), checked by the caller */
+    const char *mode = "t";
+    if (f->nargs > 2 && f->args[2].kind == TDM_STR) {
+        mode = f->args[2].u.s.p;        /* NUL-terminated by every adapter */
+    }
+    int s = luaL_loadbufferx(L, code, n, chunk, mode);
     if (s != LUA_OK) {
         /* anything but a memory error is the code not compiling: also the
            parser's "C stack overflow" (a LUA_ERRRUN) on deep nesting */
@@ -520,20 +525,29 @@ static int op_tablefrom(lua_State *L, tdmL_State *st, tdm_Frame *f)
         }
         return collect(L, st, f, 1);
     }
-    int npairs = f->nargs / 2, narr = 0;
-    for (int i = 0; i < npairs; i++) {
-        const tdm_Value *k = &f->args[2 * i];
-        narr += k->kind == TDM_INT && k->u.i == narr + 1;
+    /* TDM_TABLEFROM_INTO: args[0] is the table to fill */
+    int first = f->sub == TDM_TABLEFROM_INTO;
+    int npairs = (f->nargs - first) / 2, narr = 0;
+    if (first) {
+        tdmL_push(L, st, &f->args[0]);
+        if (lua_type(L, 1) != LUA_TTABLE) {
+            return luaL_error(L, "table_from: the target is not a table");
+        }
+    } else {
+        for (int i = 0; i < npairs; i++) {
+            const tdm_Value *k = &f->args[2 * i];
+            narr += k->kind == TDM_INT && k->u.i == narr + 1;
+        }
+        lua_createtable(L, narr, npairs - narr);
     }
-    lua_createtable(L, narr, npairs - narr);
     for (int i = 0; i < npairs; i++) {
-        tdm_Value *k = &f->args[2 * i];
+        tdm_Value *k = &f->args[first + 2 * i];
         if (k->kind == TDM_INT) {
-            push_item(L, st, &f->args[2 * i + 1]);
+            push_item(L, st, &f->args[first + 2 * i + 1]);
             lua_rawseti(L, 1, (lua_Integer)k->u.i);
         } else {
             tdmL_push(L, st, k);
-            push_item(L, st, &f->args[2 * i + 1]);
+            push_item(L, st, &f->args[first + 2 * i + 1]);
             lua_rawset(L, 1);
         }
     }
@@ -598,11 +612,17 @@ static int trampoline(lua_State *L)
         return collect(L, st, f, 2);
     case TDM_OP_REPR:
         /* for another language's str(): __tostring when the object has
-           one, else "<Lua table at 0x...>" (lupa's form) */
+           one, else "<Lua table at 0x...>" (lupa's form); no result when
+           __tostring returns something that is not a string (or number),
+           which the caller reports as its own type error, as lupa */
         tdmL_push(L, st, &f->args[0]);
         if (luaL_getmetafield(L, 1, "__tostring") != LUA_TNIL) {
-            lua_pop(L, 1);
-            luaL_tolstring(L, 1, NULL);
+            lua_pushvalue(L, 1);
+            lua_call(L, 1, 1);
+            if (!lua_isstring(L, -1)) {
+                return 0;
+            }
+            lua_tostring(L, -1);
         } else {
             lua_pushfstring(L, "<Lua %s at %p>", luaL_typename(L, 1), lua_topointer(L, 1));
         }

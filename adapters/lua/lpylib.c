@@ -127,6 +127,20 @@ static int lib_as_function(lua_State *L)
 
 static int lib_asfunc(lua_State *L) { return make_view(L, TDM_PROTO_FUNC); }
 
+/* python.set_overflow_handler(h) (lupa): what a Python int too large for a
+   Lua integer becomes — h(n) for a Lua function h (n arrives as a Python
+   object) or a callable Python object; nil removes the handler. */
+static int lib_set_overflow_handler(lua_State *L)
+{
+    int t = lua_type(L, 1);
+    if (t != LUA_TNIL && t != LUA_TFUNCTION && tdmL_toforeign(L, ST(L), 1) == NULL) {
+        return luaL_argerror(L, 1, "expected nil, a Lua function or a callable Python object");
+    }
+    lua_settop(L, 1);
+    tdmL_foreign_call(L, ST(L), LANG(L), TDM_OP_OVERFLOW, 0, 1, 1);
+    return 0;
+}
+
 static void set_op(lua_State *L, tdmL_State *st, tdm_LangId lang, const char *name,
                    int op, int nargs)
 {
@@ -152,9 +166,6 @@ void tdmL_push_foreign_lib(lua_State *L, tdmL_State *st, tdm_LangId lang,
                            const tdm_LuaOptions *o)
 {
     lua_createtable(L, 0, 24);
-    if (o == NULL || o->register_eval) {
-        set_op(L, st, lang, "eval", TDM_OP_EVAL, 1);
-    }
     set_op(L, st, lang, "exec", TDM_OP_EXEC, 1);
     set_op(L, st, lang, "execute", TDM_OP_EXEC, 1);
     set_op(L, st, lang, "import", TDM_OP_IMPORT, 1);
@@ -169,6 +180,7 @@ void tdmL_push_foreign_lib(lua_State *L, tdmL_State *st, tdm_LangId lang,
     set_fn(L, st, lang, "asattr", lib_as_attrgetter);     /* lunatic-python names */
     set_fn(L, st, lang, "asindx", lib_as_itemgetter);
     set_fn(L, st, lang, "asfunc", lib_asfunc);      /* lunatic-python: a view */
+    set_fn(L, st, lang, "set_overflow_handler", lib_set_overflow_handler);
     push_none(L, st, lang);
     lua_setfield(L, -2, "none");
     if (o == NULL || o->register_builtins) {
@@ -184,7 +196,16 @@ void tdmL_push_foreign_lib(lua_State *L, tdmL_State *st, tdm_LangId lang,
     lua_pushliteral(L, "_lua_args");
     tdmL_foreign_call(L, st, lang, TDM_OP_GETATTR, 0, lua_gettop(L) - 1, 2);
     lua_setfield(L, -5, "args");       /* lib, name, module, key, fn */
-    lua_pop(L, 3);
+    lua_pop(L, 1);
+    if (o == NULL || o->register_eval) {
+        /* python.eval: a Python object, as lupa's (its attributes are a
+           Python object's); it evaluates in the calling Python frame */
+        lua_pushliteral(L, "_lua_eval");
+        tdmL_foreign_call(L, st, lang, TDM_OP_GETATTR, 0, lua_gettop(L) - 1, 2);
+        lua_setfield(L, -5, "eval");   /* lib, name, module, key, fn */
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 2);
 }
 
 static int install(lua_State *L)

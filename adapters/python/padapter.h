@@ -78,7 +78,8 @@ struct tdmP_Runtime {
     int owns_state;             /* dealloc frees st (a host's wrapper after detach) */
     int closed;
     long long membase;          /* Lua memory in use after set-up (not counted) */
-    long long maxmem;           /* max_memory as given (0: none) */
+    long long maxmem;           /* max_memory as given (0: none; -1: not given,
+                                   so no limit can be set, as lupa) */
     PyObject *weakreflist;
 };
 

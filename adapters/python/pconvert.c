@@ -107,15 +107,44 @@ static int convert_int(tdmP_State *st, PyObject *o, tdm_Value *v, int mode,
         v->u.i = x;
         return 0;
     }
-    if (st->overflow_handler == NULL || depth > 0) {
+    /* handler calls running in this thread: one that makes another big int
+       cross (a Lua handler doing arithmetic on its argument) gets an
+       OverflowError, not a recursion through the handler */
+    static _Thread_local int in_handler;
+    if (st->overflow_handler == NULL || depth > 0 || in_handler > 0) {
         PyErr_Format(PyExc_OverflowError,
-                     "Python int too large for a Lua integer (64-bit); "
-                     "set an overflow_handler to convert it");
+                     in_handler > 0 ? "Python int too large for a Lua integer (64-bit) "
+                                      "inside the overflow_handler"
+                                    : "Python int too large for a Lua integer (64-bit); "
+                                      "set an overflow_handler to convert it");
         return -1;
     }
-    PyObject *h = PyObject_CallOneArg(st->overflow_handler, o);
+    /* A Lua function (python.set_overflow_handler) gets the int as a Python
+       object, and that object returned stays one, as in lupa */
+    PyObject *handler = Py_NewRef(st->overflow_handler);    /* it may reset it */
+    int lua_handler = tdmP_is_proxy(st->mod, handler);
+    PyObject *h;
+    in_handler++;
+    if (lua_handler) {
+        PyObject *w = tdmP_wrap(st->mod, o, TDM_PROTO_DEFAULT);
+        h = w ? PyObject_CallOneArg(handler, w) : NULL;
+        Py_XDECREF(w);
+    } else {
+        h = PyObject_CallOneArg(handler, o);
+    }
+    in_handler--;
+    Py_DECREF(handler);
     if (h == NULL) {
         return -1;
+    }
+    if (lua_handler && PyLong_Check(h) && !PyBool_Check(h)) {
+        int too_large = 0;
+        (void)PyLong_AsLongLongAndOverflow(h, &too_large);
+        if (too_large != 0) {
+            int rc = set_object(v, h, TDM_PROTO_DEFAULT);
+            Py_DECREF(h);
+            return rc;
+        }
     }
     if (PyLong_Check(h) && !PyBool_Check(h)) {
         /* still an int: exact or OverflowError, never a silent wrap */

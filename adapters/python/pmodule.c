@@ -273,6 +273,56 @@ static PyObject *m_unpack(PyObject *m, PyObject *args)
     return tdmP_unpack_table(m, args);
 }
 
+/* python.eval(code) in Lua: a Python object, as lupa's (which is the
+   builtin eval), evaluating in the Python frame that called into Lua (its
+   locals, then its module's globals) or, with no Python frame running (a Lua
+   or C host), in __main__. A Lua string that is not valid UTF-8 arrives as
+   bytes and is read with replacement characters. */
+static PyObject *m_lua_eval(PyObject *m, PyObject *source)
+{
+    (void)m;
+    PyObject *src;
+    if (PyUnicode_Check(source)) {
+        src = Py_NewRef(source);
+    } else if (PyBytes_Check(source)) {
+        src = PyUnicode_DecodeUTF8(PyBytes_AS_STRING(source), PyBytes_GET_SIZE(source),
+                                   "replace");
+    } else {
+        PyErr_Format(PyExc_TypeError, "python.eval() expects a string, not %.100s",
+                     Py_TYPE(source)->tp_name);
+        return NULL;
+    }
+    if (src == NULL) {
+        return NULL;
+    }
+    PyObject *g = NULL, *l = NULL;
+    if (PyEval_GetFrame() != NULL) {
+        g = PyEval_GetGlobals();
+        l = PyEval_GetLocals();
+        if (l == NULL) {
+            PyErr_Clear();
+        }
+    }
+    if (g == NULL) {
+        PyErr_Clear();
+        PyObject *main = PyImport_AddModule("__main__");    /* borrowed */
+        g = main ? PyModule_GetDict(main) : NULL;
+        l = NULL;
+    }
+    const char *text = g ? PyUnicode_AsUTF8(src) : NULL;
+    PyObject *res = NULL;
+    if (text != NULL) {
+        while (*text == ' ' || *text == '\t') {
+            text++;     /* as builtins.eval: leading blanks are no indentation */
+        }
+        PyObject *code = Py_CompileString(text, "<lua>", Py_eval_input);
+        res = code ? PyEval_EvalCode(code, g, l != NULL ? l : g) : NULL;
+        Py_XDECREF(code);
+    }
+    Py_DECREF(src);
+    return res;
+}
+
 static PyObject *m_host_runtime(PyObject *m, PyObject *unused)
 {
     (void)unused;
@@ -291,6 +341,8 @@ static PyMethodDef module_methods[] = {
     {"_unpack_table", m_unpack, METH_O,
      "(args, kwargs) when args is one Lua table, else None."},
     {"_lua_args", make_args, METH_O, "python.args{...}: arguments from a Lua table."},
+    {"_lua_eval", m_lua_eval, METH_O,
+     "python.eval(code): evaluate in the Python frame that called into Lua."},
     {"host_runtime", m_host_runtime, METH_NOARGS,
      "The LuaRuntime of the Lua state hosting this Python (Lua-hosted Python)."},
     {NULL, NULL, 0, NULL},

@@ -505,6 +505,10 @@ static int op_titems(tdmP_State *st, tdm_Frame *f, PyObject *obj)
 
 static int op_tablefrom(tdmP_State *st, tdm_Frame *f)
 {
+    if (f->sub == TDM_TABLEFROM_INTO) {
+        PyErr_SetString(PyExc_TypeError, "table_from: filling an existing dict is not supported");
+        return -1;
+    }
     PyObject *d = PyDict_New();
     if (d == NULL) {
         return -1;
@@ -612,6 +616,27 @@ static int op_global(tdmP_State *st, tdm_Frame *f)
 done:
     Py_XDECREF(name);
     return rc;
+}
+
+/* python.set_overflow_handler(h) from Lua: h a Lua function (a proxy) or a
+   Python callable, nil for none; the same setting as
+   LuaRuntime.set_overflow_handler. */
+static int op_overflow(tdmP_State *st, tdm_Frame *f)
+{
+    PyObject *h = arg(st, f, 0);
+    if (h == NULL) {
+        return -1;
+    }
+    if (h != Py_None && !PyCallable_Check(h)) {
+        Py_DECREF(h);
+        PyErr_SetString(PyExc_ValueError, "overflow_handler must be callable");
+        return -1;
+    }
+    if (h == Py_None) {
+        Py_CLEAR(h);
+    }
+    Py_XSETREF(st->overflow_handler, h);
+    return 0;
 }
 
 static int dispatch(tdmP_State *st, tdm_Frame *f)
@@ -727,6 +752,8 @@ static int dispatch(tdmP_State *st, tdm_Frame *f)
         return op_tablefrom(st, f);
     case TDM_OP_TITEMS:
         return op_titems(st, f, obj);
+    case TDM_OP_OVERFLOW:
+        return op_overflow(st, f);
     default:
         PyErr_Format(PyExc_NotImplementedError,
                      "tandem: operation %d is not supported on Python objects", f->op);

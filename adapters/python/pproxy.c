@@ -222,6 +222,8 @@ static PyObject *lua_name(PyObject *self, PyObject *name)
     return Py_NewRef(name);
 }
 
+static PyObject *lua_getattr(PyObject *self, PyObject *name);
+
 static PyObject *proxy_getattro(PyObject *self, PyObject *name)
 {
     if (!PyUnicode_Check(name) || is_dunder(name)) {
@@ -231,6 +233,29 @@ static PyObject *proxy_getattro(PyObject *self, PyObject *name)
     if (own != 0) {
         return own > 0 ? PyObject_GenericGetAttr(self, name) : NULL;
     }
+    return lua_getattr(self, name);
+}
+
+/* obj.__getattr__(name) (lupa has it): the Lua lookup of a name that is not
+   a dunder, whatever the proxy's own methods are called. */
+static PyObject *proxy_getattr_method(PyObject *self, PyObject *name)
+{
+    if (!PyUnicode_Check(name)) {
+        PyErr_Format(PyExc_TypeError, "attribute name must be a str, not %.100s",
+                     Py_TYPE(name)->tp_name);
+        return NULL;
+    }
+    if (is_dunder(name)) {
+        PyErr_Format(PyExc_AttributeError, "'%.100s' object has no attribute '%U'",
+                     Py_TYPE(self)->tp_name, name);
+        return NULL;
+    }
+    return lua_getattr(self, name);
+}
+
+/* The attribute name (a str, not a dunder) looked up in Lua. */
+static PyObject *lua_getattr(PyObject *self, PyObject *name)
+{
     tdmP_Proxy *p = (tdmP_Proxy *)self;
     if (p->kind == TDM_OBJ_FUNCTION || p->kind == TDM_OBJ_THREAD) {
         PyErr_Format(PyExc_AttributeError,
@@ -354,6 +379,12 @@ static PyObject *proxy_repr(PyObject *self)
 static PyObject *proxy_str(PyObject *self)
 {
     PyObject *r = tdmP_run_on((tdmP_Proxy *)self, TDM_OP_REPR, 0, NULL, 0);
+    if (r == Py_None) {
+        /* no result: __tostring returned a non-string (lupa's error) */
+        Py_DECREF(r);
+        PyErr_SetString(PyExc_TypeError, "__tostring returned non-string object");
+        return NULL;
+    }
     if (r != NULL && PyBytes_Check(r)) {
         PyObject *s = PyUnicode_DecodeUTF8(PyBytes_AS_STRING(r), PyBytes_GET_SIZE(r), "replace");
         Py_DECREF(r);
@@ -595,6 +626,11 @@ static PyMemberDef proxy_members[] = {
     {NULL, 0, 0, 0, NULL},
 };
 
+static PyMethodDef object_methods[] = {
+    {"__getattr__", proxy_getattr_method, METH_O, "The Lua value of a (non-dunder) name."},
+    {NULL, NULL, 0, NULL},
+};
+
 static PyMethodDef table_methods[] = {
     {"keys", table_keys, METH_NOARGS, "Iterator over the keys of the table."},
     {"values", table_values, METH_NOARGS, "Iterator over the values of the table."},
@@ -628,6 +664,7 @@ static PyMethodDef function_methods[] = {
 static PyType_Slot object_slots[] = {
     COMMON_SLOTS,
     {Py_tp_iter, proxy_iter_none},
+    {Py_tp_methods, object_methods},
     {Py_tp_doc, (void *)"A Lua object (base of the Lua proxy types)."},
     {0, NULL},
 };

@@ -284,6 +284,7 @@ static PyObject *runtime_new(PyTypeObject *type, PyObject *args, PyObject *kw)
         return NULL;
     }
     r->membase = control(r, TDM_LCTL_MEM_USED, 0);
+    r->maxmem = maxmem == Py_None ? -1 : 0;
     if (limit > 0) {
         apply_limit(r, limit, 0);
     }
@@ -470,19 +471,24 @@ static PyObject *code_arg(tdmP_Runtime *r, PyObject *code, const char *prefix)
 }
 
 /* Compile code (with chunk name) and, when call, run it with args. */
-static PyObject *run_code(tdmP_Runtime *r, PyObject *code, PyObject *name, int call,
-                          PyObject *const *args, Py_ssize_t n, const char *errprefix)
+static PyObject *run_code(tdmP_Runtime *r, PyObject *code, PyObject *name, PyObject *mode,
+                          int call, PyObject *const *args, Py_ssize_t n, const char *errprefix)
 {
     if (tdmP_check_open(r) < 0) {
         return NULL;
     }
     PyObject *cname = tdmP_chunk_name(r->st, code, name);
-    PyObject *cargs[2] = {code, cname ? lua_text(r, cname) : NULL};
-    if (cname != NULL && cargs[1] == NULL) {
+    /* the mode as bytes: Lua text whatever the runtime's encoding */
+    PyObject *cargs[3] = {code, cname ? lua_text(r, cname) : Py_NewRef(Py_None),
+                          mode ? PyUnicode_AsASCIIString(mode) : NULL};
+    if (cargs[1] == NULL || (mode != NULL && cargs[2] == NULL)) {
+        Py_XDECREF(cargs[1]);
+        Py_XDECREF(cargs[2]);
         return NULL;
     }
-    PyObject *fn = tdmP_run(r, TDM_OP_COMPILE, cargs, cname ? 2 : 1, 0);
-    Py_XDECREF(cargs[1]);
+    PyObject *fn = tdmP_run(r, TDM_OP_COMPILE, cargs, mode ? 3 : cname ? 2 : 1, 0);
+    Py_DECREF(cargs[1]);
+    Py_XDECREF(cargs[2]);
     if (fn == NULL) {
         if (errprefix != NULL && PyErr_ExceptionMatches(r->st->mod->LuaSyntaxError)
                 && !PyErr_ExceptionMatches(r->st->mod->LuaMemoryError)) {
@@ -515,10 +521,15 @@ static PyObject *run_code(tdmP_Runtime *r, PyObject *code, PyObject *name, int c
     return res;
 }
 
-static PyObject *get_name_kw(PyObject *kwnames, PyObject *const *args, Py_ssize_t n, int *bad)
+/* name= and mode= of eval/execute/compile. *mode is the load mode Lua gets
+   ("t", "b" or "bt", as lupa); NULL (mode absent or None) keeps tandem's
+   default, text only: a binary chunk is not verified by Lua. */
+static PyObject *get_name_kw(PyObject *kwnames, PyObject *const *args, Py_ssize_t n,
+                             PyObject **mode, int *bad)
 {
     PyObject *name = NULL;
     *bad = 0;
+    *mode = NULL;
     if (kwnames == NULL) {
         return NULL;
     }
@@ -526,13 +537,24 @@ static PyObject *get_name_kw(PyObject *kwnames, PyObject *const *args, Py_ssize_
         PyObject *k = PyTuple_GET_ITEM(kwnames, i);
         if (PyUnicode_Check(k) && PyUnicode_CompareWithASCIIString(k, "name") == 0) {
             name = args[n + i] == Py_None ? NULL : args[n + i];
-        } else if (!(PyUnicode_Check(k) && PyUnicode_CompareWithASCIIString(k, "mode") == 0)) {
+        } else if (PyUnicode_Check(k) && PyUnicode_CompareWithASCIIString(k, "mode") == 0) {
+            *mode = args[n + i];
+        } else {
             PyErr_Format(PyExc_TypeError, "unexpected keyword argument %R", k);
             *bad = 1;
         }
     }
     if (name != NULL && !PyUnicode_Check(name)) {
         PyErr_SetString(PyExc_TypeError, "name must be a str");
+        *bad = 1;
+    }
+    if (*mode == Py_None) {
+        *mode = NULL;
+    } else if (*mode != NULL && !(PyUnicode_Check(*mode)
+               && (PyUnicode_CompareWithASCIIString(*mode, "t") == 0
+                   || PyUnicode_CompareWithASCIIString(*mode, "b") == 0
+                   || PyUnicode_CompareWithASCIIString(*mode, "bt") == 0))) {
+        PyErr_Format(PyExc_ValueError, "mode must be 't', 'b' or 'bt', not %R", *mode);
         *bad = 1;
     }
     return name;
@@ -548,7 +570,8 @@ static PyObject *code_method(PyObject *self, PyObject *const *args, size_t nargs
         PyErr_Format(PyExc_TypeError, "%s() missing the Lua code", eval ? "eval" : "execute");
         return NULL;
     }
-    PyObject *name = get_name_kw(kwnames, args, n, &bad);
+    PyObject *mode;
+    PyObject *name = get_name_kw(kwnames, args, n, &mode, &bad);
     if (bad) {
         return NULL;
     }
@@ -556,7 +579,7 @@ static PyObject *code_method(PyObject *self, PyObject *const *args, size_t nargs
     if (code == NULL) {
         return NULL;
     }
-    PyObject *res = run_code(r, code, name, 1, args + 1, n - 1, "error loading code: ");
+    PyObject *res = run_code(r, code, name, mode, 1, args + 1, n - 1, "error loading code: ");
     Py_DECREF(code);
     return res;
 }
@@ -580,7 +603,8 @@ static PyObject *rt_compile(PyObject *self, PyObject *const *args, size_t nargsf
         PyErr_SetString(PyExc_TypeError, "compile() takes the Lua code");
         return NULL;
     }
-    PyObject *name = get_name_kw(kwn, args, n, &bad);
+    PyObject *mode;
+    PyObject *name = get_name_kw(kwn, args, n, &mode, &bad);
     if (bad) {
         return NULL;
     }
@@ -588,7 +612,7 @@ static PyObject *rt_compile(PyObject *self, PyObject *const *args, size_t nargsf
     if (code == NULL) {
         return NULL;
     }
-    PyObject *res = run_code(r, code, name, 0, NULL, 0, NULL);
+    PyObject *res = run_code(r, code, name, mode, 0, NULL, 0, NULL);
     Py_DECREF(code);
     return res;
 }
@@ -635,10 +659,13 @@ typedef struct Pairs {
 } Pairs;
 
 static PyObject *build_table(tdmP_Runtime *r, PyObject *const *objs, Py_ssize_t n,
-                             int recursive, PyObject *memo);
+                             int recursive, PyObject *memo, PyObject *into);
 
-/* Value to store: with recursive, dicts/lists/tuples become Lua tables.
-   New reference. */
+/* Value to store: with recursive, dicts/lists/tuples become Lua tables, one
+   per Python object (memo: id -> (object, table)), so a structure that
+   contains itself becomes a Lua table that contains itself, as in lupa: the
+   table is made empty and entered in memo before it is filled. New
+   reference. */
 static PyObject *table_value(tdmP_Runtime *r, PyObject *v, int recursive, PyObject *memo)
 {
     if (!recursive || !(PyDict_Check(v) || PyList_Check(v) || PyTuple_Check(v))) {
@@ -649,31 +676,32 @@ static PyObject *table_value(tdmP_Runtime *r, PyObject *v, int recursive, PyObje
         return NULL;
     }
     PyObject *done = PyDict_GetItemWithError(memo, id);
-    if (done == Py_None) {
-        Py_DECREF(id);
-        PyErr_SetString(PyExc_ValueError,
-                        "table_from(recursive=True): the structure contains itself");
-        return NULL;
-    }
     if (done != NULL || PyErr_Occurred()) {
         Py_DECREF(id);
-        return Py_XNewRef(done);
+        return done ? Py_NewRef(PyTuple_GET_ITEM(done, 1)) : NULL;
     }
-    if (PyDict_SetItem(memo, id, Py_None) < 0) {      /* in progress */
+    PyObject *t = tdmP_run(r, TDM_OP_NEWTABLE, NULL, 0, 0);
+    PyObject *entry = t ? PyTuple_Pack(2, v, t) : NULL;     /* keeps v's id v's */
+    if (entry == NULL || PyDict_SetItem(memo, id, entry) < 0) {
+        Py_XDECREF(entry);
+        Py_XDECREF(t);
         Py_DECREF(id);
         return NULL;
     }
+    Py_DECREF(entry);
+    Py_DECREF(id);
     /* each level is a C frame (and a crossing): bounded like Python code */
     if (Py_EnterRecursiveCall(" while converting a nested structure to Lua tables")) {
-        Py_DECREF(id);
+        Py_DECREF(t);
         return NULL;
     }
-    PyObject *t = build_table(r, &v, 1, recursive, memo);
+    PyObject *filled = build_table(r, &v, 1, recursive, memo, t);
     Py_LeaveRecursiveCall();
-    if (t != NULL && PyDict_SetItem(memo, id, t) < 0) {
-        Py_CLEAR(t);
+    if (filled == NULL) {
+        Py_DECREF(t);
+        return NULL;
     }
-    Py_DECREF(id);
+    Py_DECREF(filled);
     return t;
 }
 
@@ -789,13 +817,16 @@ static int pairs_put(Pairs *p, PyObject *o)
     return 0;
 }
 
-/* Key k (borrowed), value v (steals). */
+/* Key k (borrowed), value v (steals). A None key is python.none, as lupa
+   (and as t[None]): a Lua table has no nil key. */
 static int add_pair(Pairs *p, PyObject *k, PyObject *v)
 {
     if (v == NULL) {
         return -1;
     }
-    if (pairs_room(p) < 0 || pairs_put(p, Py_NewRef(k)) < 0) {
+    if (pairs_room(p) < 0 || pairs_put(p, k == Py_None
+                                      ? tdmP_wrap(p->r->st->mod, Py_None, TDM_PROTO_DEFAULT)
+                                      : Py_NewRef(k)) < 0) {
         Py_DECREF(v);
         return -1;
     }
@@ -936,14 +967,24 @@ static int add_items(Pairs *p, PyObject *obj)
     return PyErr_Occurred() ? -1 : 0;
 }
 
+/* The table of table_from(*objs); into: an existing Lua table (a proxy) to
+   fill instead of a new one. */
 static PyObject *build_table(tdmP_Runtime *r, PyObject *const *objs, Py_ssize_t n,
-                             int recursive, PyObject *memo)
+                             int recursive, PyObject *memo, PyObject *into)
 {
     tdm_Frame f;
     tdmP_frame(&f, r, TDM_OP_TABLEFROM);
     Pairs p = {r, &f, TDM_FRAME_INLINE, NULL, 0, 0, NULL, 1, recursive, memo, 0, 0};
     PyObject *res = NULL;
-    if (n == 1 && !recursive && (PyList_CheckExact(objs[0]) || PyTuple_CheckExact(objs[0]))) {
+    if (into != NULL) {
+        f.sub = TDM_TABLEFROM_INTO;
+        if (pairs_put(&p, Py_NewRef(into)) < 0) {
+            tdmP_drop_args(&f);
+            tdmS_end(&f);
+            goto done;
+        }
+    } else if (n == 1 && !recursive
+               && (PyList_CheckExact(objs[0]) || PyTuple_CheckExact(objs[0]))) {
         /* one plain sequence: values only, Lua fills the array part */
         p.seq = 1;
         f.sub = TDM_TABLEFROM_SEQ;
@@ -1000,7 +1041,10 @@ static PyObject *rt_table_from(PyObject *self, PyObject *const *args, size_t nar
     if (recursive && memo == NULL) {
         return NULL;
     }
-    PyObject *res = build_table(r, args, n, recursive, memo);
+    PyObject *res = recursive && n == 1
+        && (PyDict_Check(args[0]) || PyList_Check(args[0]) || PyTuple_Check(args[0]))
+        ? table_value(r, args[0], 1, memo)     /* its own entry in memo */
+        : build_table(r, args, n, recursive, memo, NULL);
     Py_XDECREF(memo);
     return res;
 }
@@ -1012,7 +1056,7 @@ static PyObject *rt_table(PyObject *self, PyObject *args, PyObject *kwargs)
         return NULL;
     }
     PyObject *objs[2] = {args, kwargs};
-    return build_table(r, objs, kwargs ? 2 : 1, 0, NULL);
+    return build_table(r, objs, kwargs ? 2 : 1, 0, NULL, NULL);
 }
 
 /* ---- controls ------------------------------------------------------------- */
@@ -1062,6 +1106,9 @@ static PyObject *rt_get_max_memory(PyObject *self, PyObject *args, PyObject *kw)
     if (total < 0 || closed_ctl(r) < 0) {
         return NULL;
     }
+    if (r->maxmem < 0) {
+        Py_RETURN_NONE;         /* as lupa: no max_memory given */
+    }
     if (!total) {
         return PyLong_FromLongLong(r->maxmem);
     }
@@ -1082,6 +1129,13 @@ static PyObject *rt_set_max_memory(PyObject *self, PyObject *args, PyObject *kw)
     PyObject *limit = NULL;
     int total = total_kw(args, kw, "O|p:set_max_memory", &limit);
     if (total < 0 || closed_ctl(r) < 0) {
+        return NULL;
+    }
+    if (r->maxmem < 0) {
+        /* as lupa: a limit is a choice made when the runtime is created
+           (max_memory=0 there: no limit yet, one may be set later) */
+        PyErr_SetString(PyExc_RuntimeError,
+                        "max_memory must be set on LuaRuntime creation (0: no limit yet)");
         return NULL;
     }
     long long v = PyLong_AsLongLong(limit);

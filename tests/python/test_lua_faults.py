@@ -23,7 +23,7 @@ sys.path.insert(0, sys.argv[1])
 import tandem
 
 def make():
-    lua = tandem.LuaRuntime()
+    lua = tandem.LuaRuntime(max_memory=0)
     lua.execute("""
         ffi = require "tandem.ffi"
         ffi.cdef[[ int abs(int); typedef struct { int x, y; } ftpt; ]]
@@ -154,7 +154,7 @@ def test_py_to_lua_args_not_leaked_on_memory_error():
     made: the reference goes back to Python (it leaked: tdmL_push cleared
     TDM_VF_OWNED before the allocation that failed)."""
     x = Thing()
-    lua = tandem.LuaRuntime()
+    lua = tandem.LuaRuntime(max_memory=0)
     lua.execute("function g(py, ...) return pcall(py, ...) end")
     g = lua.globals().g
     gc.collect()
@@ -188,7 +188,7 @@ def test_lua_to_py_results_not_leaked_on_memory_error():
         alive.add(b)
         return a, "z" * 300 + str(id(a)), b, [1]
 
-    lua = tandem.LuaRuntime()
+    lua = tandem.LuaRuntime(max_memory=0)
     lua.execute("function f(py) local a, b, c, d = py() return 1 end")
     f = lua.globals().f
     fails = 0

@@ -109,3 +109,130 @@ def test_python_eval_sees_the_calling_python_frame(lua):
     assert inner() == "inner"
     with pytest.raises(NameError):
         lua.eval('python.eval("no_such_name_anywhere")')
+
+
+# ---- from lupa 2.8's suite (tools: ../shared/tools/lupa_suite.sh) ----------
+
+def test_load_mode_is_passed_to_lua(lua):
+    """lupa 2.x: eval/execute/compile take mode= ('t', 'b', 'bt'); text code
+    with mode='b' is a syntax error."""
+    for call in (lua.eval, lua.execute, lua.compile):
+        with pytest.raises(tandem.LuaSyntaxError, match="attempt to load a text chunk"):
+            call("return 1+1", name="plus", mode="b")
+    assert lua.eval("1+1", mode="t") == 2
+    assert lua.execute("return 1+1", name="p", mode="bt") == 2
+    assert lua.compile("return 3", mode=None)() == 3
+    with pytest.raises(ValueError):
+        lua.eval("1", mode="x")
+    for enc in (None, "latin-1"):
+        other = lupa.LuaRuntime(encoding=enc)
+        with pytest.raises(tandem.LuaSyntaxError):
+            other.execute("return 1", mode="b")
+        assert other.execute("return 1", mode="t") == 1
+
+
+def test_table_from_dict_with_none_key(lua):
+    t = lua.table_from({"foo": 1, None: "python.none"})
+    assert t[None] == "python.none" and t["foo"] == 1 and len(t) == 0
+    assert lua.eval("function(t) return t[python.none] end")(t) == "python.none"
+
+
+def test_table_from_recursive_structure_that_contains_itself(lua):
+    data = {}
+    data["key"] = data
+    lst = []
+    lst.append(lst)
+    data["list"] = lst
+    t = lua.table_from(data, recursive=True)
+    assert t.key is t and t.list[1] is t.list
+    check = lua.eval("function(d) return d.key.key.key == d and d.list == d.list[1] end")
+    assert check(t) is True
+
+
+def test_set_overflow_handler_from_lua():
+    big = 2 ** 80
+    lua = lupa.LuaRuntime()
+    lua.execute("python.set_overflow_handler(function(o) return o end)")
+    assert lua.eval("type")(big) == "userdata"          # kept as a Python object
+    assert lua.eval("function(o) return o end")(big) == big
+    lua.execute("python.set_overflow_handler(python.builtins.float)")
+    assert lua.eval("math.type")(big) == "float"
+    lua.execute("python.set_overflow_handler(function(o) return python.builtins.float(o) * 2 end)")
+    assert lua.eval("function(x) return x end")(big) == float(big) * 2
+    lua.execute("python.set_overflow_handler(nil)")
+    with pytest.raises(OverflowError):
+        lua.eval("type")(big)
+    lua.set_overflow_handler(float)
+    assert lua.eval("math.type")(big) == "float"
+    for bad in ("123", "{}", "true", "'abc'", "coroutine.create(function() end)"):
+        with pytest.raises(tandem.LuaError, match="bad argument #1"):
+            lua.execute("python.set_overflow_handler(%s)" % bad)
+    assert lua.eval("math.type")(big) == "float"          # unchanged by the failures
+    # a handler whose own result is another big int crossing: an error, not
+    # a recursion through the handler
+    lua.execute("python.set_overflow_handler(function(o) return o * 2 end)")
+    with pytest.raises(OverflowError, match="inside the overflow_handler"):
+        lua.eval("function(g) return g() end")(lambda: big)
+
+
+def test_str_with_tostring_returning_no_string_is_a_type_error(lua):
+    with pytest.raises(TypeError, match="__tostring returned non-string object"):
+        str(lua.eval("setmetatable({}, {__tostring = function() end})"))
+    assert str(lua.eval("setmetatable({}, {__tostring = function() return 12 end})")) == "12"
+    with pytest.raises(tandem.LuaError):
+        str(lua.eval("setmetatable({}, {__tostring = function() error('x') end})"))
+
+
+def test_max_memory_limit_needs_max_memory_at_creation():
+    lua = lupa.LuaRuntime()
+    assert lua.get_max_memory() is None and lua.get_max_memory(total=True) is None
+    with pytest.raises(RuntimeError, match="max_memory must be set"):
+        lua.set_max_memory(10000)
+    lua = lupa.LuaRuntime(max_memory=0)
+    assert lua.get_max_memory() == 0
+    lua.set_max_memory(100000)
+    assert lua.get_max_memory() == 100000
+
+
+def test_lua_objects_have_getattr(lua):
+    t = lua.eval("{a = 1, keys = 'lua keys'}")
+    assert t.__getattr__("a") == 1
+    assert t.__getattr__("keys") == "lua keys"       # the Lua field, not the method
+    gen = lua.eval("function(n) coroutine.yield(n) end").coroutine(5)
+    with pytest.raises(AttributeError):
+        gen.__getattr__("no_such_attribute")
+    with pytest.raises(AttributeError):
+        t.__getattr__("__no_such_dunder__")
+
+
+def test_getmetatable_of_python_object_shows_its_metamethods(lua):
+    class Callable:
+        def __call__(self):
+            return 5
+    get = lua.eval("function(o, k) return getmetatable(o)[k] end")
+    assert get(Callable(), "__call") is not None
+    assert get(object(), "__index") is not None
+    assert get(object(), "__gc") is None
+    # the copy may be changed; the objects are not
+    lua.execute("function spoil(o) getmetatable(o).__call = nil end")
+    lua.globals().spoil(Callable())
+    assert lua.eval("function(o) return o() end")(Callable()) == 5
+    assert lua.eval("function(o) return getmetatable(o) ~= debug.getmetatable(o) end")(object())
+
+
+def test_python_eval_is_a_python_object():
+    """lupa's python.eval is a Python object: indexing it goes through the
+    attribute handlers like any Python object's."""
+    seen = []
+
+    def get_attr(obj, name):
+        seen.append(name)
+        return 23
+    lua = lupa.LuaRuntime(attribute_handlers=(get_attr, None))
+    assert lua.eval("python.eval.huhu") == 23 and seen == ["huhu"]
+    assert lua.eval("type(python.eval)") == "userdata"
+    assert lua.eval('python.eval("1 + 2")') == 3
+    assert lua.eval('python.eval(" 2 * 3")') == 6          # leading blanks, as eval
+    with pytest.raises(TypeError):
+        lua.eval("python.eval(5)")
+    assert lupa.LuaRuntime(register_eval=False).eval("python.eval") is None
