@@ -309,8 +309,14 @@ static PyObject *m_lua_eval(PyObject *m, PyObject *source)
         g = main ? PyModule_GetDict(main) : NULL;
         l = NULL;
     }
-    const char *text = g ? PyUnicode_AsUTF8(src) : NULL;
+    Py_ssize_t len = 0;
+    const char *text = g ? PyUnicode_AsUTF8AndSize(src, &len) : NULL;
     PyObject *res = NULL;
+    if (text != NULL && (size_t)len != strlen(text)) {
+        /* as compile(): a NUL would silently end the source here */
+        PyErr_SetString(PyExc_ValueError, "source code string cannot contain null bytes");
+        text = NULL;
+    }
     if (text != NULL) {
         while (*text == ' ' || *text == '\t') {
             text++;     /* as builtins.eval: leading blanks are no indentation */
