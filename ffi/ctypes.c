@@ -791,7 +791,7 @@ const char *tdmF_typename(const tdmF_Type *t, char *buf, size_t n)
 
 const char *tdmF_declname(const tdmF_Type *t, const char *name, char *buf, size_t n)
 {
-    spell(t, name, buf, n);
+    spell(t, name ? name : "", buf, n);
     return buf;
 }
 

@@ -288,7 +288,9 @@ int tdmL_ffi_new(lua_State *L, tdmL_Ffi *b, const tdmF_Type *t, int first)
     tdmF_Init init = {0, NULL, NULL};
     tdmF_Err err;
     lua_State *saved;
-    if (t->kind == TDMF_ARRAY && t->length < 0) {
+    if ((t->kind == TDMF_ARRAY && t->length < 0) ||
+        (tdmF_flex_elem(t) != NULL && lua_type(L, first) == LUA_TNUMBER)) {
+        /* T[?], and a struct ending in T y[?] / T y[]: the element count */
         nelem = (int64_t)luaL_checkinteger(L, first);
         luaL_argcheck(L, nelem >= 0, first, "negative array length");
         first++;

@@ -151,7 +151,10 @@ static PyObject *place_get(tdmP_CData *c, const tdmF_Place *pl)
     if (tdmP_ffi_lock(rt) < 0) {
         return NULL;
     }
-    cd = tdmF_cd_ref(rt->ffi, t, pl->addr, -1, pl->owner, &err);
+    cd = tdmF_cd_ref(rt->ffi, t, pl->addr,
+                     (t->kind == TDMF_ARRAY && t->length < 0) || tdmF_flex_elem(t) ? pl->nelem
+                                                                                   : -1,
+                     pl->owner, &err);
     tdmR_unlock(rt);
     if (cd == NULL) {
         return tdmP_ffi_raise(fs, rt, &err, NULL);

@@ -186,7 +186,9 @@ static int mem_arg(PyObject *o, int writable, char **p, Py_ssize_t *size, Py_buf
     if (tdmP_is_cdata(o)) {
         tdmF_CData *cd = ((tdmP_CData *)o)->cd;
         *p = tdmF_cd_address(cd);
-        *size = cd->type->kind == TDMF_PTR ? PY_SSIZE_T_MAX : (Py_ssize_t)tdmF_cd_size(cd);
+        *size = cd->type->kind != TDMF_PTR ? (Py_ssize_t)tdmF_cd_size(cd)
+                : tdmF_cd_avail(cd) >= (size_t)PY_SSIZE_T_MAX ? PY_SSIZE_T_MAX
+                : (Py_ssize_t)tdmF_cd_avail(cd);
         if (*p == NULL) {
             PyErr_SetString(PyExc_RuntimeError, "memmove: NULL pointer");
             return -1;
