@@ -61,6 +61,8 @@ typedef struct tdmL_CData {
     uint8_t nparams;            /* fn->nparams */
     uint8_t rcode;              /* TDML_K_* of the result */
     uint8_t pcode[TDML_FASTMAX];    /* TDML_K_* of each parameter */
+    size_t charged;             /* bytes of ffi.new memory counted in the state's
+                                   used memory (max_memory); given back in __gc */
 } tdmL_CData;
 
 

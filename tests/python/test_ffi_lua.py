@@ -223,3 +223,26 @@ def test_lua_ffi_call_lets_a_c_thread_call_back_into_python(tmp_path):
                        timeout=60, env=env)
     assert r.returncode == 0, r.stderr
     assert r.stdout.strip() == "42"
+
+
+def test_max_memory_counts_lua_ffi_allocations():
+    """ffi.new from Lua counts against max_memory (issue 7, item 18): ten
+    100 MB arrays under a 100 kB limit are refused with Lua's memory error."""
+    small = tandem.LuaRuntime(max_memory=100000)
+    with pytest.raises(tandem.LuaMemoryError):
+        small.execute("local ffi = require 'tandem.ffi'\n"
+                      "local t = {} for i = 1, 10 do t[i] = ffi.new('char[?]', 1e8) end")
+    assert small.eval("select(2, pcall(require('tandem.ffi').new, 'char[?]', 1e6))") == \
+        "not enough memory"
+    small.close()
+    rt = tandem.LuaRuntime(max_memory=4_000_000)
+    # garbage cdata give their bytes back: a full collection runs before refusing
+    rt.execute("ffi = require 'tandem.ffi'\n"
+               "for i = 1, 50 do local x = ffi.new('char[?]', 1000000) end\n"
+               "collectgarbage()")
+    before = rt.get_memory_used()
+    rt.execute("keep = ffi.new('char[?]', 1000000)")
+    assert 1000000 <= rt.get_memory_used() - before < 1010000
+    rt.execute("keep = nil; collectgarbage()")
+    assert rt.get_memory_used() - before < 10000
+    rt.close()
