@@ -285,6 +285,7 @@ void tdmF_registry_free(void *reg)
     if (R->ext.free_callbacks) {
         R->ext.free_callbacks(R->ext.callbacks);
     }
+    free(R->ext.busy.refused);
     if (R->ext.free_libs) {
         R->ext.free_libs(R->ext.libs);
     }

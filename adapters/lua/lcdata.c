@@ -573,7 +573,9 @@ static int call_general(lua_State *L, tdmL_Ffi *b, tdmF_CData *cd, int first, in
     saved = b->L;
     b->L = L;
     tdm_Frame *ub = b->rt->top != NULL ? tdmS_unblock(b->rt) : NULL;
+    tdmF_busy_enter(b->busy);
     st = tdmF_call(b->R, cd, nargs, vals, &res, &err);
+    tdmF_busy_leave(b->busy);
     if (ub != NULL) {
         tdmS_reblock(b->rt, ub);
     }
@@ -583,7 +585,12 @@ static int call_general(lua_State *L, tdmL_Ffi *b, tdmF_CData *cd, int first, in
         tdmF_callback_free(u->h.handle, NULL);
     }
     if (st != TDM_OK) {
+        free(tdmF_busy_take(b->busy));      /* this call's own error explains it */
         return tdmL_ffi_raise(L, b, &err);
+    }
+    if (b->busy->refused != NULL) {
+        tdmF_value_release(b->R, &res);
+        return tdmL_cb_raise_refused(L, b);
     }
     if (fn == NULL) {
         tdmF_value_release(b->R, &res);
@@ -645,6 +652,7 @@ static inline __attribute__((always_inline)) int call_fast(lua_State *L, tdmL_CD
     tdmL_ctx_push(&ctx);
     saved = b->L;
     b->L = L;
+    tdmF_busy_enter(b->busy);
     /* a crossing from Python may hold the GIL: let go while C runs */
     tdm_Frame *ub = b->rt->top != NULL ? tdmS_unblock(b->rt) : NULL;
     perr = &errno;
@@ -661,10 +669,15 @@ static inline __attribute__((always_inline)) int call_fast(lua_State *L, tdmL_CD
     if (ub != NULL) {
         tdmS_reblock(b->rt, ub);
     }
+    tdmF_busy_leave(b->busy);
     b->L = saved;
     tdmL_ctx_pop(&ctx);
     if (ctx.err.status != TDM_OK) {
+        free(tdmF_busy_take(b->busy));      /* this call's own error explains it */
         return tdmL_cb_raise(L, b, &ctx.err);
+    }
+    if (__builtin_expect(b->busy->refused != NULL, 0)) {
+        return tdmL_cb_raise_refused(L, b);
     }
     if (__builtin_expect(u->rcode == TDML_K_I32, 1)) {
         lua_pushinteger(L, (int32_t)rv.u);
@@ -1098,6 +1111,7 @@ tdmL_Ffi *tdmL_ffi(lua_State *L, tdmL_State *st)
     lua_rawsetp(L, LUA_REGISTRYINDEX, &key_bind);
     make_metatables(L, b);
     b->R = st->rt->ffi;
+    b->busy = tdmF_busy(b->R);
     hooks.ud = b;
     hooks.expand = tdmL_ffi_expand;
     hooks.done = tdmL_ffi_done;
