@@ -123,3 +123,12 @@ for make in (lambda: type(ffi.typeof("int"))(),
         print("TypeError", e)
 """)
     assert out.count("TypeError cannot create") == 3, out
+
+
+def test_string_and_unpack_stop_at_the_known_extent(ffi):
+    assert ffi.unpack(ffi.new("int *", 5), 1) == [5]
+    with pytest.raises(IndexError):
+        ffi.unpack(ffi.new("int *"), 100)
+    assert ffi.string(ffi.new("char *", b"a"), 100) == b"a"
+    assert ffi.string(ffi.new("wchar_t *", "z"), 100) == "z"
+    assert ffi.string(ffi.new("char[4]", b"abc") + 1) == b"bc"
