@@ -231,6 +231,15 @@ static int enter_from_thread(tdm_Runtime *rt, tdm_Error *err)
             msg = "callback called on another thread while the Lua state was busy in a "
                   "native call (waiting for it could deadlock): C got the error value";
             tdmF_busy_refuse(busy, msg);
+            if (!tdmF_busy_native(busy)) {
+                /* the call returned meanwhile: unless it took the refusal,
+                   nobody will raise it */
+                char *m = tdmF_busy_take(busy);
+                if (m != NULL) {
+                    free(m);
+                    fprintf(stderr, "tandem.ffi: %s\n", msg);
+                }
+            }
             break;
         }
         if (rt->pinned) {
