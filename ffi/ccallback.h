@@ -78,18 +78,23 @@ TDMI_DATA _Thread_local tdmF_CallCtx *tdmF_tls_ctx __attribute__((tls_model("ini
  * recorded meanwhile (tdmF_busy_take).
  */
 TDMI_FUNC tdmF_Busy *tdmF_busy(tdmF_Registry *R);
+/* Only the lock holder changes the count (the lock orders the holders), so
+   a plain increment published with a release store is enough: no locked
+   instruction on the call path. */
 static inline void tdmF_busy_enter(tdmF_Busy *b)
 {
-    __atomic_add_fetch(&b->native, 1, __ATOMIC_SEQ_CST);
+    __atomic_store_n(&b->native, __atomic_load_n(&b->native, __ATOMIC_RELAXED) + 1,
+                     __ATOMIC_RELEASE);
 }
 static inline void tdmF_busy_leave(tdmF_Busy *b)
 {
-    __atomic_sub_fetch(&b->native, 1, __ATOMIC_SEQ_CST);
+    __atomic_store_n(&b->native, __atomic_load_n(&b->native, __ATOMIC_RELAXED) - 1,
+                     __ATOMIC_RELEASE);
 }
 /* Is the lock holder inside a native call? (any thread) */
 static inline int tdmF_busy_native(tdmF_Busy *b)
 {
-    return __atomic_load_n(&b->native, __ATOMIC_SEQ_CST) > 0;
+    return __atomic_load_n(&b->native, __ATOMIC_ACQUIRE) > 0;
 }
 /* Record a refused callback's message for the holder's native call (the
    first one is kept). Any thread. */
