@@ -423,6 +423,10 @@ static PyObject *cd_slice(tdmP_CData *c, PyObject *key, Py_ssize_t *pstart, Py_s
     if (stop == -1 && PyErr_Occurred()) {
         return NULL;
     }
+    if (cd->type->kind == TDMF_PTR && cd->type->base->size > 0 &&
+        tdmF_cd_avail(cd) != SIZE_MAX) {
+        len = (int64_t)(tdmF_cd_avail(cd) / cd->type->base->size);  /* known extent */
+    }
     if (start < 0 || stop < start || (len >= 0 && stop > len)) {
         return PyErr_Format(PyExc_IndexError, "slice [%zd:%zd] out of bounds for cdata '%s'",
                             start, stop, cname(c, tn, sizeof tn));

@@ -132,3 +132,14 @@ def test_string_and_unpack_stop_at_the_known_extent(ffi):
     assert ffi.string(ffi.new("char *", b"a"), 100) == b"a"
     assert ffi.string(ffi.new("wchar_t *", "z"), 100) == "z"
     assert ffi.string(ffi.new("char[4]", b"abc") + 1) == b"bc"
+
+
+def test_slice_of_a_pointer_stays_inside_the_known_extent(ffi):
+    p = ffi.new("int *", 3)
+    assert list(p[0:1]) == [3]
+    with pytest.raises(IndexError):
+        p[0:10]
+    q = ffi.cast("int *", ffi.new("int[4]", [1, 2, 3, 4]))
+    assert list(q[1:4]) == [2, 3, 4]
+    with pytest.raises(IndexError):
+        q[1:5]
