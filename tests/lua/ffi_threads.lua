@@ -17,6 +17,16 @@ print("same thread", lib.call_cb(cb, 7))
 print("fast path", pcall(lib.t_call_cb_in_thread, cb, 21))
 print("general path", pcall(lib.t_call_cb_in_thread, function(x) return x end, 1))
 print("after", lib.call_cb(cb, 5))
+-- the callback arrives while the host runs Lua, not a native call: refused
+-- (the host owns the state for good), reported on stderr
+ffi.cdef("int t_start_cb_thread(int (*cb)(int), int x, int *go, int *out, int *done);" ..
+         "int t_join_cb_thread(void);")
+local flags = ffi.new("int[3]", {0, -1, 0})     -- go, out, done
+assert(lib.t_start_cb_thread(cb, 4, flags, flags + 1, flags + 2) == 0)
+flags[0] = 1
+while flags[2] == 0 do end                      -- plain Lua: no native call
+print("async", flags[1])
+print("join", lib.t_join_cb_thread())
 ]]
 
 T.test("a Lua callback from a C thread during the native call never deadlocks", function()
@@ -36,6 +46,10 @@ T.test("a Lua callback from a C thread during the native call never deadlocks", 
     T.ok(out:find("fast path\tfalse\t" .. refused, 1, true), out)
     T.ok(out:find("general path\tfalse\t" .. refused, 1, true), out)
     T.ok(out:find("after\t15", 1, true), out)
+    T.ok(out:find("tandem.ffi: callback called on another thread: the Lua state belongs to "
+                  .. "the host thread; C got the error value", 1, true), out)
+    T.ok(out:find("async\t0", 1, true), out)
+    T.ok(out:find("join\t0", 1, true), out)
 end)
 
 T.summary()

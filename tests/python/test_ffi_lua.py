@@ -280,14 +280,24 @@ def test_lua_callback_from_a_c_thread_never_deadlocks(tmp_path):
         "        return 'ffi.error: %%s' %% e\n"
         "lua.globals().from_python = from_python\n"
         "print(lua.eval('from_python(5)'))\n"
-        "print(T.t_call_cb_in_thread(lua.globals().cb, 21))\n" % (TESTLIB, TESTLIB))
+        "print(T.t_call_cb_in_thread(lua.globals().cb, 21))\n"
+        # arriving while the lock holder runs Lua (no native call): it waits, then runs
+        "ffi.cdef('int t_start_cb_thread(int (*cb)(int), int x, int *go, int *out, '\n"
+        "         'int *done); int t_join_cb_thread(void);')\n"
+        "flags = ffi.new('int[3]', [0, -1, 0])\n"
+        "assert T.t_start_cb_thread(lua.globals().cb, 4, flags, flags + 1, flags + 2) == 0\n"
+        "lua.globals().flags = flags\n"
+        "lua.execute('flags[0] = 1; local t = os.clock() while os.clock() - t < 0.2 do end')\n"
+        "T.t_join_cb_thread()\n"
+        "print(flags[1], flags[2])\n" % (TESTLIB, TESTLIB))
     r = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
                        timeout=60)
     assert r.returncode == 0, r.stderr
     lines = r.stdout.splitlines()
-    assert len(lines) == 4, r.stdout
+    assert len(lines) == 5, r.stdout
     refused = "callback called on another thread while the Lua state was busy in a native call"
     assert lines[0].startswith("False") and refused in lines[0]
     assert lines[1].startswith("(False,") and refused in lines[1]
     assert lines[2].startswith("ffi.error: " + refused)
     assert lines[3] == "63"
+    assert lines[4] == "12 1"
