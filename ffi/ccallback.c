@@ -392,6 +392,20 @@ int tdmF_callback_take_error(tdmF_CData *cd, tdm_Error *out)
     return 1;
 }
 
+tdmF_Busy *tdmF_busy(tdmF_Registry *R)
+{
+    return &tdmF_ext(R)->busy;
+}
+
+void tdmF_busy_refuse(tdmF_Busy *b, const char *msg)
+{
+    char *m = strdup(msg), *none = NULL;
+    if (m != NULL && !__atomic_compare_exchange_n(&b->refused, &none, m, 0, __ATOMIC_ACQ_REL,
+                                                  __ATOMIC_RELAXED)) {
+        free(m);        /* one is recorded already: the first explains it */
+    }
+}
+
 void tdmF_callback_release(void *p)
 {
     tdmF_Callback *cb = p;

@@ -69,4 +69,43 @@ TDMI_FUNC void tdmF_ctx_pop(tdmF_CallCtx *c);
    function forms). Initial-exec TLS. */
 TDMI_DATA _Thread_local tdmF_CallCtx *tdmF_tls_ctx __attribute__((tls_model("initial-exec")));
 
+/*
+ * Callbacks arriving on a thread that does not hold the runtime lock while
+ * its holder is inside a native call (a C thread started by that call, which
+ * joins it): the adapter refuses them instead of waiting forever. The
+ * holder's native call paths count themselves (enter/leave around the C
+ * call, only while holding the lock) and, when C returns, raise a refusal
+ * recorded meanwhile (tdmF_busy_take).
+ */
+TDMI_FUNC tdmF_Busy *tdmF_busy(tdmF_Registry *R);
+/* Only the lock holder changes the count (the lock orders the holders), so
+   a plain increment published with a release store is enough: no locked
+   instruction on the call path. */
+static inline void tdmF_busy_enter(tdmF_Busy *b)
+{
+    __atomic_store_n(&b->native, __atomic_load_n(&b->native, __ATOMIC_RELAXED) + 1,
+                     __ATOMIC_RELEASE);
+}
+static inline void tdmF_busy_leave(tdmF_Busy *b)
+{
+    __atomic_store_n(&b->native, __atomic_load_n(&b->native, __ATOMIC_RELAXED) - 1,
+                     __ATOMIC_RELEASE);
+}
+/* Is the lock holder inside a native call? (any thread) */
+static inline int tdmF_busy_native(tdmF_Busy *b)
+{
+    return __atomic_load_n(&b->native, __ATOMIC_ACQUIRE) > 0;
+}
+/* Record a refused callback's message for the holder's native call (the
+   first one is kept). Any thread. */
+TDMI_FUNC void tdmF_busy_refuse(tdmF_Busy *b, const char *msg);
+/* Take the recorded message (malloc'd: free it), or NULL. */
+static inline char *tdmF_busy_take(tdmF_Busy *b)
+{
+    if (__builtin_expect(__atomic_load_n(&b->refused, __ATOMIC_RELAXED) == NULL, 1)) {
+        return NULL;
+    }
+    return __atomic_exchange_n(&b->refused, NULL, __ATOMIC_ACQ_REL);
+}
+
 #endif /* TDM_FFI_CCALLBACK_H */

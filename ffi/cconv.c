@@ -300,19 +300,36 @@ static int to_ptr(const tdmF_Type *t, const tdm_Value *v, void *dst, int ctx, td
     return bad(t, v, "", err);
 }
 
+/* Bytes of an object of type t holding nelem elements when variable. */
+static size_t object_size(const tdmF_Type *t, int64_t nelem)
+{
+    const tdmF_Type *fe = tdmF_flex_elem(t);
+    if (t->kind == TDMF_ARRAY && t->length < 0) {
+        return nelem > 0 ? (size_t)nelem * t->base->size : 0;
+    }
+    return t->size + (fe != NULL && nelem > 0 ? (size_t)nelem * fe->size : 0);
+}
+
 static int to_aggregate(tdmF_Registry *R, const tdmF_Type *t, const tdm_Value *v, void *dst,
-                        tdmF_Err *err)
+                        int64_t nelem, tdmF_Err *err)
 {
     const tdmF_Hooks *h;
     tdmF_Init in;
     int st;
     char tb[128];
+    size_t size = object_size(t, nelem);
     if (v->kind == TDM_OBJ && v->lang == TDM_LANG_C && v->u.obj) {
         const tdmF_CData *cd = v->u.obj;
         const void *src = NULL;
+        size_t n = t->size;
         if (cd->type == t || (t->kind == TDMF_ARRAY && tdmF_ptr_compatible(t, cd->type) &&
-                              tdmF_cd_size(cd) == t->size)) {
+                              (t->length < 0 ? tdmF_cd_length(cd) >= 0
+                                             : tdmF_cd_size(cd) == t->size))) {
             src = cd->addr;
+            n = tdmF_cd_size(cd);
+            if (n > size) {
+                return bad(t, v, " (too long)", err);
+            }
         } else if (cd->type->kind == TDMF_PTR && cd->type->base == t) {
             src = *(void *const *)cd->addr;
             if (src == NULL) {
@@ -323,17 +340,17 @@ static int to_aggregate(tdmF_Registry *R, const tdmF_Type *t, const tdm_Value *v
         if (src == NULL) {
             return bad(t, v, "", err);
         }
-        memmove(dst, src, t->size);
+        memmove(dst, src, n);
         return TDM_OK;
     }
     if (v->kind == TDM_STR && t->kind == TDMF_ARRAY && t->base->kind == TDMF_INT &&
         t->base->size == 1) {
-        if (v->u.s.n > t->size) {
+        if (v->u.s.n > size) {
             return tdmF_seterr(err, TDM_ERRTYPE, "expected %s, got a string of length %zu "
                                "(too long)", tdmF_typename(t, tb, sizeof tb), v->u.s.n);
         }
         memcpy(dst, v->u.s.p, v->u.s.n);
-        memset((char *)dst + v->u.s.n, 0, t->size - v->u.s.n);
+        memset((char *)dst + v->u.s.n, 0, size - v->u.s.n);
         return TDM_OK;
     }
     h = v->kind == TDM_OBJ ? tdmF_hooks(R, v->lang) : NULL;
@@ -343,12 +360,24 @@ static int to_aggregate(tdmF_Registry *R, const tdmF_Type *t, const tdm_Value *v
     if ((st = h->expand(h->ud, v, &in, err)) != TDM_OK) {
         return st;
     }
-    memset(dst, 0, t->size);
-    st = tdmF_init(R, t, dst, t->kind == TDMF_ARRAY ? t->length : -1, &in, err);
+    memset(dst, 0, size);
+    st = tdmF_init(R, t, dst, t->kind == TDMF_ARRAY && t->length >= 0 ? t->length : nelem,
+                   &in, err);
     if (h->done) {
         h->done(h->ud, &in);
     }
     return st;
+}
+
+int tdmF_to_c_n(tdmF_Registry *R, const tdmF_Type *t, const tdm_Value *v, void *dst,
+                int64_t nelem, int ctx, tdmF_Err *err)
+{
+    if (nelem >= 0 && ((t->kind == TDMF_ARRAY && t->length < 0 &&
+                        tdmF_sized(t->base, "convert", NULL) == TDM_OK) ||
+                       tdmF_flex_elem(t) != NULL)) {
+        return to_aggregate(R, t, v, dst, nelem, err);
+    }
+    return tdmF_to_c(R, t, v, dst, ctx, err);
 }
 
 int tdmF_to_c(tdmF_Registry *R, const tdmF_Type *t, const tdm_Value *v, void *dst, int ctx,
@@ -368,7 +397,7 @@ int tdmF_to_c(tdmF_Registry *R, const tdmF_Type *t, const tdm_Value *v, void *ds
         if (tdmF_sized(t, "convert", err) != TDM_OK) {
             return err ? err->status : TDM_ERRTYPE;
         }
-        return to_aggregate(R, t, v, dst, err);
+        return to_aggregate(R, t, v, dst, -1, err);
     case TDMF_VOID:
         if (v->kind == TDM_NIL) {
             return TDM_OK;
@@ -434,15 +463,17 @@ static int init_elem(tdmF_Registry *R, const tdmF_Type *t, void *dst, const tdm_
     memset(&pl, 0, sizeof pl);
     pl.type = t;
     pl.addr = dst;
+    pl.nelem = -1;
     return tdmF_place_set(R, &pl, v, err);
 }
 
 static int init_field(tdmF_Registry *R, const tdmF_Field *f, char *base, size_t off,
-                      const tdm_Value *v, tdmF_Err *err)
+                      int64_t nelem, const tdm_Value *v, tdmF_Err *err)
 {
     tdmF_Place pl;
     int st;
     memset(&pl, 0, sizeof pl);
+    pl.nelem = nelem;
     pl.type = f->type;
     pl.addr = base + off;
     pl.bitpos = f->bitpos;
@@ -514,7 +545,9 @@ int tdmF_init(tdmF_Registry *R, const tdmF_Type *t, void *dst, int64_t nelem,
                 }
                 f = &t->fields[fi++];
             }
-            if ((st = init_field(R, f, dst, off + f->offset, &in->vals[i], err)) != TDM_OK) {
+            if ((st = init_field(R, f, dst, off + f->offset,
+                                 f == &t->fields[t->nfields - 1] ? nelem : -1, &in->vals[i],
+                                 err)) != TDM_OK) {
                 return st;
             }
         }

@@ -129,12 +129,72 @@ int64_t tdmF_cd_length(const tdmF_CData *cd)
     return cd->type->length >= 0 ? cd->type->length : cd->nelem;
 }
 
+const tdmF_Type *tdmF_flex_elem(const tdmF_Type *t)
+{
+    const tdmF_Type *last;
+    if (t->kind != TDMF_STRUCT || !(t->flags & TDMF_FLEX) || t->nfields == 0) {
+        return NULL;
+    }
+    last = t->fields[t->nfields - 1].type;
+    return last->kind == TDMF_ARRAY && last->length < 0 ? last->base : NULL;
+}
+
 size_t tdmF_cd_size(const tdmF_CData *cd)
 {
+    const tdmF_Type *fe;
     if (cd->type->kind == TDMF_ARRAY && cd->type->length < 0) {
         return cd->nelem > 0 ? (size_t)cd->nelem * cd->type->base->size : 0;
     }
+    if (cd->nelem > 0 && (fe = tdmF_flex_elem(cd->type)) != NULL) {
+        return cd->type->size + (size_t)cd->nelem * fe->size;
+    }
     return cd->type->size;
+}
+
+/* The extent of cd's own object, when known. */
+static int object_bounds(const tdmF_CData *cd, uintptr_t *lo, uintptr_t *hi)
+{
+    const tdmF_Type *t = cd->type;
+    switch (t->kind) {
+    case TDMF_ARRAY:
+        if (tdmF_cd_length(cd) < 0) {
+            return 0;
+        }
+        break;
+    case TDMF_STRUCT:
+    case TDMF_UNION:
+        if (!(t->flags & TDMF_COMPLETE) || (tdmF_flex_elem(t) && cd->nelem < 0)) {
+            return 0;
+        }
+        break;
+    case TDMF_INT:
+    case TDMF_FLOAT:
+    case TDMF_ENUM:
+    case TDMF_PTR:
+        break;
+    default:
+        return 0;           /* functions, void */
+    }
+    *lo = (uintptr_t)cd->addr;
+    *hi = *lo + tdmF_cd_size(cd);
+    return 1;
+}
+
+int tdmF_cd_bounds(const tdmF_CData *cd, uintptr_t *lo, uintptr_t *hi)
+{
+    if (cd->type->kind == TDMF_PTR) {
+        return cd->keep != NULL && object_bounds(cd->keep, lo, hi);
+    }
+    return object_bounds(cd, lo, hi);
+}
+
+size_t tdmF_cd_avail(const tdmF_CData *cd)
+{
+    uintptr_t lo, hi, a = (uintptr_t)tdmF_cd_address(cd);
+    if (!tdmF_cd_bounds(cd, &lo, &hi)) {
+        return SIZE_MAX;
+    }
+    return a >= lo && a <= hi ? (size_t)(hi - a) : 0;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -153,6 +213,26 @@ void tdmF_cd_place(tdmF_CData *cd, tdmF_Place *out)
     out->type = cd->type;
     out->addr = cd->addr;
     out->owner = cd;
+    out->nelem = cd->nelem;
+}
+
+/* Is [addr, addr + size) inside the known extent of the memory cd reaches?
+   (1 when the extent is unknown.) */
+static int in_bounds(const tdmF_CData *cd, uintptr_t addr, size_t size)
+{
+    uintptr_t lo, hi;
+    if (!tdmF_cd_bounds(cd, &lo, &hi)) {
+        return 1;
+    }
+    return addr >= lo && addr <= hi && size <= hi - addr;
+}
+
+/* The element count of a variable-length object of type t at addr reached
+   through cd, when the owner says it (-1 otherwise). */
+static int64_t owner_nelem(const tdmF_CData *cd, const tdmF_Type *t, const void *addr)
+{
+    const tdmF_CData *o = cd->type->kind == TDMF_PTR ? cd->keep : cd;
+    return o != NULL && o->type == t && o->addr == addr ? o->nelem : -1;
 }
 
 int tdmF_cd_index(tdmF_Registry *R, tdmF_CData *cd, int64_t i, tdmF_Place *out, tdmF_Err *err)
@@ -164,6 +244,7 @@ int tdmF_cd_index(tdmF_Registry *R, tdmF_CData *cd, int64_t i, tdmF_Place *out, 
     size_t off;
     (void)R;
     memset(out, 0, sizeof *out);
+    out->nelem = -1;
     if (t->kind == TDMF_ARRAY) {
         if (len >= 0 && (i < 0 || i >= len)) {
             return tdmF_seterr(err, TDM_ERRARG, "index %lld out of bounds for %s (length %lld)",
@@ -178,6 +259,9 @@ int tdmF_cd_index(tdmF_Registry *R, tdmF_CData *cd, int64_t i, tdmF_Place *out, 
                                cdname(cd, nb, sizeof nb));
         }
         out->owner = cd->keep;
+        if (i == 0) {
+            out->nelem = owner_nelem(cd, t->base, base);
+        }
     } else {
         return tdmF_seterr(err, TDM_ERRTYPE, "%s cannot be indexed", cdname(cd, nb, sizeof nb));
     }
@@ -190,6 +274,14 @@ int tdmF_cd_index(tdmF_Registry *R, tdmF_CData *cd, int64_t i, tdmF_Place *out, 
     }
     out->type = elem;
     out->addr = (char *)((uintptr_t)base + (i < 0 ? (uintptr_t)0 - off : off));
+    if (t->kind == TDMF_PTR && !in_bounds(cd, (uintptr_t)out->addr, elem->size)) {
+        uintptr_t lo = 0, hi = 0;
+        tdmF_cd_bounds(cd, &lo, &hi);
+        memset(out, 0, sizeof *out);
+        return tdmF_seterr(err, TDM_ERRARG, "index %lld out of bounds for %s (it points into "
+                           "%zu bytes at offset %lld)", (long long)i, cdname(cd, nb, sizeof nb),
+                           (size_t)(hi - lo), (long long)((intptr_t)base - (intptr_t)lo));
+    }
     return TDM_OK;
 }
 
@@ -204,6 +296,7 @@ int tdmF_cd_field(tdmF_Registry *R, tdmF_CData *cd, const char *name, tdmF_Place
     (void)R;
     memset(out, 0, sizeof *out);
     out->owner = cd;
+    out->nelem = -1;
     if (t->kind == TDMF_PTR && (t->base->kind == TDMF_STRUCT || t->base->kind == TDMF_UNION)) {
         base = *(char **)cd->addr;
         if (base == NULL) {
@@ -229,6 +322,21 @@ int tdmF_cd_field(tdmF_Registry *R, tdmF_CData *cd, const char *name, tdmF_Place
     out->addr = base + off;
     out->bitpos = f->bitpos;
     out->bitwidth = f->isbit ? f->bitwidth : 0;
+    if (f == &t->fields[t->nfields - 1] && tdmF_flex_elem(t) != NULL) {
+        /* the variable-length array ending the struct: its count, or what
+           the known extent leaves room for */
+        uintptr_t lo, hi;
+        out->nelem = owner_nelem(cd, t, base);
+        if (out->nelem < 0 && tdmF_cd_bounds(cd, &lo, &hi) && f->type->base->size > 0 &&
+            (uintptr_t)out->addr >= lo && (uintptr_t)out->addr <= hi) {
+            out->nelem = (int64_t)((hi - (uintptr_t)out->addr) / f->type->base->size);
+        }
+    }
+    if (cd->type->kind == TDMF_PTR && !in_bounds(cd, (uintptr_t)out->addr, f->type->size)) {
+        memset(out, 0, sizeof *out);
+        return tdmF_seterr(err, TDM_ERRARG, "field '%s' of %s is out of bounds of the memory "
+                           "it points into", name, cdname(cd, nb, sizeof nb));
+    }
     return TDM_OK;
 }
 
@@ -255,6 +363,15 @@ int tdmF_place_get(tdmF_Registry *R, const tdmF_Place *pl, tdm_Value *out, tdmF_
         }
         return TDM_OK;
     }
+    if (pl->nelem >= 0 && pl->owner != NULL &&
+        ((pl->type->kind == TDMF_ARRAY && pl->type->length < 0) || tdmF_flex_elem(pl->type))) {
+        tdmF_CData *cd = tdmF_cd_ref(R, pl->type, pl->addr, pl->nelem, pl->owner, err);
+        if (cd == NULL) {
+            return err ? err->status : TDM_ERRMEM;
+        }
+        *out = tdmF_cd_value(cd);
+        return TDM_OK;
+    }
     return tdmF_from_c(R, pl->type, pl->addr, pl->owner, out, err);
 }
 
@@ -265,7 +382,7 @@ int tdmF_place_set(tdmF_Registry *R, const tdmF_Place *pl, const tdm_Value *v, t
     int64_t sv;
     int stt;
     if (pl->bitwidth == 0) {
-        return tdmF_to_c(R, pl->type, v, pl->addr, TDMF_CV_STORE, err);
+        return tdmF_to_c_n(R, pl->type, v, pl->addr, pl->nelem, TDMF_CV_STORE, err);
     }
     st = tdmF_scalar(pl->type);
     if ((stt = tdmF_to_c(R, st, v, &val, TDMF_CV_STORE, err)) != TDM_OK) {
@@ -339,11 +456,20 @@ int tdmF_new(tdmF_Registry *R, const tdmF_Type *t, int64_t nelem, int flags,
                                tdmF_typename(t, tb, sizeof tb), (long long)nelem);
         }
     } else {
+        const tdmF_Type *fe;
         if (tdmF_sized(t, "new", err) != TDM_OK) {
             return err ? err->status : TDM_ERRTYPE;
         }
         size = t->size;
-        nelem = -1;
+        if ((fe = tdmF_flex_elem(t)) == NULL) {
+            nelem = -1;
+        } else if (nelem < 0) {
+            nelem = 0;          /* no count: the array at the end is empty */
+        } else if (__builtin_mul_overflow((uint64_t)nelem, fe->size, &size) ||
+                   __builtin_add_overflow(size, t->size, &size)) {
+            return tdmF_seterr(err, TDM_ERRMEM, "new: '%s' with %lld elements is too large",
+                               tdmF_typename(t, tb, sizeof tb), (long long)nelem);
+        }
     }
     if ((cd = tdmF_cd_alloc(R, t, size, err)) == NULL) {
         return err ? err->status : TDM_ERRMEM;
@@ -589,7 +715,7 @@ static int mem_parts(const tdm_Value *v, const char *what, char **addr, size_t *
                            what, tdmF_describe(v, vb, sizeof vb));
     }
     *addr = tdmF_cd_address(cd);
-    *size = cd->type->kind == TDMF_PTR ? SIZE_MAX : tdmF_cd_size(cd);
+    *size = cd->type->kind == TDMF_PTR ? tdmF_cd_avail(cd) : tdmF_cd_size(cd);
     if (*addr == NULL) {
         return tdmF_seterr(err, TDM_ERRARG, "%s: NULL pointer", what);
     }

@@ -33,7 +33,8 @@ struct tdmF_CData {
     const tdmF_Type *type;      /* borrowed: interned in reg */
     tdmF_Registry *reg;         /* borrowed: outlives every cdata */
     void *addr;                 /* the object: payload below, or foreign memory */
-    int64_t nelem;              /* variable-length array: element count; else -1 */
+    int64_t nelem;              /* element count of a variable-length array, or of
+                                   the array ending a struct (TDMF_FLEX); else -1 */
     tdmF_CData *keep;           /* strong: cdata owning the memory at addr, or NULL */
     tdmF_Finalizer fin;         /* finalizer, or NULL */
     void *fin_ud;               /* borrowed: the finalizer's argument */
@@ -69,10 +70,23 @@ TDMI_FUNC void tdmF_value_release(tdmF_Registry *R, tdm_Value *v);
 /* The address a pointer-like cdata stands for: the pointer value for
    pointers, the object address for arrays, structs and functions. */
 TDMI_FUNC void *tdmF_cd_address(const tdmF_CData *cd);
-/* Bytes of the object (variable arrays: nelem * element size). */
+/* Bytes of the object (variable arrays: nelem * element size; a struct
+   ending in one: sizeof + nelem * element size). */
 TDMI_FUNC size_t tdmF_cd_size(const tdmF_CData *cd);
 /* Element count of an array cdata; -1 when unknown (pointers). */
 TDMI_FUNC int64_t tdmF_cd_length(const tdmF_CData *cd);
+/* The memory cd may reach by indexing, when its extent is known: for an
+   array, struct or scalar its own object; for a pointer, the object of the
+   cdata owning the memory it points into (new("T *"), arrays, addressof,
+   p + n keep it). [*lo, *hi) and 1; 0 when unknown (C memory). */
+TDMI_FUNC int tdmF_cd_bounds(const tdmF_CData *cd, uintptr_t *lo, uintptr_t *hi);
+/* Bytes known to be usable from tdmF_cd_address(cd) on: the object's size,
+   or what is left of a pointer's bounds (0 when it points outside them);
+   SIZE_MAX when unknown. */
+TDMI_FUNC size_t tdmF_cd_avail(const tdmF_CData *cd);
+/* The element type of the variable-length array ending struct t (int y[?]
+   or int y[] as last member), or NULL. */
+TDMI_FUNC const tdmF_Type *tdmF_flex_elem(const tdmF_Type *t);
 
 /* ------------------------------------------------------------------------ */
 /* Conversions between C memory and neutral values (cconv.c)                */
@@ -92,8 +106,15 @@ TDMI_FUNC int tdmF_to_c(tdmF_Registry *R, const tdmF_Type *t, const tdm_Value *v
    when keep is NULL. *out is owned. */
 TDMI_FUNC int tdmF_from_c(tdmF_Registry *R, const tdmF_Type *t, const void *src,
                           tdmF_CData *keep, tdm_Value *out, tdmF_Err *err);
+/* tdmF_to_c for an object whose type has a variable length: nelem is the
+   element count of a T[?] or of the array ending a struct (ignored for
+   other types). A variable-length array of unknown length (nelem < 0)
+   accepts no initializer. */
+TDMI_FUNC int tdmF_to_c_n(tdmF_Registry *R, const tdmF_Type *t, const tdm_Value *v,
+                          void *dst, int64_t nelem, int ctx, tdmF_Err *err);
 /* Fill object memory of type t from an initializer list (C rules:
-   positional or by field name, the rest stays as it was, normally zero). */
+   positional or by field name, the rest stays as it was, normally zero).
+   nelem: element count of a T[?], or of the array ending a struct. */
 TDMI_FUNC int tdmF_init(tdmF_Registry *R, const tdmF_Type *t, void *dst, int64_t nelem,
                         const tdmF_Init *in, tdmF_Err *err);
 /* Short description of a value for messages ("3000000000", "cdata<int *>"). */
@@ -109,9 +130,13 @@ typedef struct tdmF_Place {
     void *addr;                 /* the object, or the bitfield's storage unit */
     uint8_t bitpos, bitwidth;   /* bitwidth 0: not a bitfield */
     tdmF_CData *owner;          /* borrowed: cdata whose memory this is, or NULL */
+    int64_t nelem;              /* a variable-length array (or struct ending in one):
+                                   its element count when known, else -1 */
 } tdmF_Place;
 
-/* cd[i]: arrays (bounds-checked when the length is known) and pointers. */
+/* cd[i]: arrays and pointers, bounds-checked when the extent is known
+   (tdmF_cd_bounds): new("int *")[1] is an error, a pointer from C is not
+   checked. */
 TDMI_FUNC int tdmF_cd_index(tdmF_Registry *R, tdmF_CData *cd, int64_t i,
                             tdmF_Place *out, tdmF_Err *err);
 /* cd.name for structs/unions and pointers to them (anonymous members are
@@ -133,7 +158,9 @@ TDMI_FUNC int tdmF_place_set(tdmF_Registry *R, const tdmF_Place *pl, const tdm_V
 #define TDMF_NEW_POINTEE 0x01   /* new("T *") allocates a T (cffi) */
 
 /* new: zero-filled object of type t; nelem for [?] arrays (< 0: taken from
-   the initializer). init may be NULL. *out: new reference. */
+   the initializer) and for a struct ending in a variable-length array
+   (sizeof + nelem elements; < 0: none). init may be NULL. *out: new
+   reference. */
 TDMI_FUNC int tdmF_new(tdmF_Registry *R, const tdmF_Type *t, int64_t nelem, int flags,
                        const tdmF_Init *init, tdmF_CData **out, tdmF_Err *err);
 /* cast: C conversion rules (integers wrap, pointers from addresses). */

@@ -285,6 +285,7 @@ void tdmF_registry_free(void *reg)
     if (R->ext.free_callbacks) {
         R->ext.free_callbacks(R->ext.callbacks);
     }
+    free(R->ext.busy.refused);
     if (R->ext.free_libs) {
         R->ext.free_libs(R->ext.libs);
     }
@@ -791,7 +792,7 @@ const char *tdmF_typename(const tdmF_Type *t, char *buf, size_t n)
 
 const char *tdmF_declname(const tdmF_Type *t, const char *name, char *buf, size_t n)
 {
-    spell(t, name, buf, n);
+    spell(t, name ? name : "", buf, n);
     return buf;
 }
 

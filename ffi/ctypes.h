@@ -245,12 +245,28 @@ TDMI_FUNC const tdmF_Hooks *tdmF_hooks(const tdmF_Registry *R, int lang);
 TDMI_FUNC void tdmF_error_clear(tdmF_Registry *R, tdm_Error *e);
 TDMI_FUNC void tdmF_err_clear(tdmF_Registry *R, tdmF_Err *e);
 
+/*
+ * Native calls made by the holder of the runtime lock, seen from other
+ * threads (ccallback.h: tdmF_busy_*). While the holder is inside C it cannot
+ * release the lock, so a callback arriving on another thread must not wait
+ * for it (the C code may be waiting for that thread: pthread_join).
+ */
+typedef struct tdmF_Busy {
+    int native;                 /* native calls in progress made while holding the
+                                   runtime lock (changed by the holder, read by any
+                                   thread; __atomic) */
+    char *refused;              /* owns: message of a callback refused on another
+                                   thread during such a call, for that call to raise
+                                   when it returns (set and taken atomically) */
+} tdmF_Busy;
+
 /* Internal to ffi/: the registry's extension slots used by other files. */
 typedef struct tdmF_Ext {
     void *libs;                 /* owns: list of tdmF_Lib (ccall.c) */
     void *callbacks;            /* owns: list of trampolines (ccallback.c) */
     void (*free_libs)(void *);
     void (*free_callbacks)(void *);
+    tdmF_Busy busy;             /* ccallback.c */
 } tdmF_Ext;
 TDMI_FUNC tdmF_Ext *tdmF_ext(tdmF_Registry *R);
 

@@ -13,8 +13,10 @@
  * error value to C; once it is back in Lua, tdmL_cb_raise raises the
  * original value (a string error carries the callback's traceback).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "lffi.h"
 #include "value.h"
 
@@ -209,6 +211,58 @@ static tdmL_Ffi *cb_binding(LCb *cb)
     return lua_checkstack(st->L, 2) ? tdmL_ffi_peek(st->L) : NULL;
 }
 
+/* Take the runtime lock for a callback on a thread that does not hold it.
+   Waiting is right while the holder runs Lua (it lets go); it is not while
+   the holder is inside a native call (the C code may be waiting for this
+   very thread, e.g. pthread_join) or when a lua5.4 host owns the state for
+   good: then the callback is refused (C gets its error value) and the
+   refusal is raised by the holder's native call when it returns, or printed
+   to stderr when there is none. Never waits forever. */
+static int enter_from_thread(tdm_Runtime *rt, tdm_Error *err)
+{
+    tdmF_Busy *busy = tdmF_busy(rt->ffi);
+    const struct timespec pause = {0, 200000};      /* 0.2 ms */
+    const char *msg;
+    for (;;) {
+        if (!rt->pinned && tdmR_trylock(rt)) {
+            return TDM_OK;
+        }
+        if (tdmF_busy_native(busy)) {
+            msg = "callback called on another thread while the Lua state was busy in a "
+                  "native call (waiting for it could deadlock): C got the error value";
+            tdmF_busy_refuse(busy, msg);
+            if (!tdmF_busy_native(busy)) {
+                /* the call returned meanwhile: unless it took the refusal,
+                   nobody will raise it */
+                char *m = tdmF_busy_take(busy);
+                if (m != NULL) {
+                    free(m);
+                    fprintf(stderr, "tandem.ffi: %s\n", msg);
+                }
+            }
+            break;
+        }
+        if (rt->pinned) {
+            msg = "callback called on another thread: the Lua state belongs to the host "
+                  "thread; C got the error value";
+            fprintf(stderr, "tandem.ffi: %s\n", msg);
+            break;
+        }
+        nanosleep(&pause, NULL);
+    }
+    return cb_fail(err, TDM_ERRARG, msg);
+}
+
+int tdmL_cb_raise_refused(lua_State *L, tdmL_Ffi *b)
+{
+    char *m = tdmF_busy_take(b->busy);
+    luaL_where(L, 1);
+    lua_pushstring(L, m != NULL ? m : "callback refused on another thread");
+    free(m);
+    lua_concat(L, 2);
+    return lua_error(L);
+}
+
 /* tdmF_Invoke for Lua functions. Numbers, booleans and nil are pushed
    directly and the function runs under a single lua_pcall (message handler
    below it); other arguments, and table results for aggregate types, go
@@ -224,8 +278,8 @@ static int lua_invoke(void *ud, const tdmF_Type *fn, int nargs, const tdm_Value 
     tdmL_CbCall call;
     lua_State *L;
     int top, s, held = tdmR_held(rt);
-    if (!held && tdmR_enter(rt) != TDM_OK) {
-        return cb_fail(err, TDM_ERRARG, "callback: the Lua state belongs to another thread");
+    if (!held && enter_from_thread(rt, err) != TDM_OK) {
+        return err->status;
     }
     if ((b = cb_binding(cb)) == NULL) {
         s = cb_fail(err, TDM_ERRCLOSED, "callback: the Lua state is closed");

@@ -59,6 +59,7 @@ void tdmL_cd_push(lua_State *L, tdmL_Ffi *b, tdmF_CData *cd)
     u->fn = NULL;
     u->cif = NULL;
     u->fast = 0;
+    u->charged = 0;
     lua_rawgetp(L, LUA_REGISTRYINDEX, &key_cdmeta);
     lua_setmetatable(L, -2);
 }
@@ -279,6 +280,41 @@ static int fill_elements(tdmL_Ffi *b, tdmF_CData *cd, const tdm_Value *v, tdmF_E
     return TDM_OK;
 }
 
+/* The bytes ffi.new(t, nelem) allocates (SIZE_MAX when that overflows). */
+static size_t new_size(const tdmF_Type *t, int64_t nelem)
+{
+    const tdmF_Type *fe = tdmF_flex_elem(t);
+    size_t n = t->size, e;
+    if (t->kind == TDMF_ARRAY && t->length < 0) {
+        fe = t->base;
+        n = 0;
+    }
+    if (fe != NULL && nelem > 0 &&
+        (__builtin_mul_overflow((uint64_t)nelem, fe->size, &e) ||
+         __builtin_add_overflow(n, e, &n))) {
+        return SIZE_MAX;
+    }
+    return n;
+}
+
+/* FFI memory made from Lua counts against the state's max_memory as Lua's
+   own does: when n more bytes would pass the limit, a full collection runs
+   first (dead cdata give their bytes back in __gc) and if they still do not
+   fit, Lua's own memory error is raised (LUA_ERRMEM: an allocation the
+   limit refuses, so a Python caller gets LuaMemoryError). [-0, +0, m] */
+static void check_memory(lua_State *L, tdmL_State *st, size_t n)
+{
+    if (!st->own || st->limit == 0 || (n <= st->limit && st->used <= st->limit - n)) {
+        return;
+    }
+    lua_gc(L, LUA_GCCOLLECT);
+    if (n <= st->limit && st->used <= st->limit - n) {
+        return;
+    }
+    (void)lua_newuserdatauv(L, st->limit + 1, 0);   /* refused by l_alloc: raises */
+    luaL_error(L, "not enough memory");             /* not reached */
+}
+
 int tdmL_ffi_new(lua_State *L, tdmL_Ffi *b, const tdmF_Type *t, int first)
 {
     int top = lua_gettop(L), ninit, st;
@@ -288,11 +324,14 @@ int tdmL_ffi_new(lua_State *L, tdmL_Ffi *b, const tdmF_Type *t, int first)
     tdmF_Init init = {0, NULL, NULL};
     tdmF_Err err;
     lua_State *saved;
-    if (t->kind == TDMF_ARRAY && t->length < 0) {
+    if ((t->kind == TDMF_ARRAY && t->length < 0) ||
+        (tdmF_flex_elem(t) != NULL && lua_type(L, first) == LUA_TNUMBER)) {
+        /* T[?], and a struct ending in T y[?] / T y[]: the element count */
         nelem = (int64_t)luaL_checkinteger(L, first);
         luaL_argcheck(L, nelem >= 0, first, "negative array length");
         first++;
     }
+    check_memory(L, b->st, new_size(t, nelem));
     ninit = top - first + 1;
     if (ninit < 0) {
         ninit = 0;
@@ -338,6 +377,11 @@ int tdmL_ffi_new(lua_State *L, tdmL_Ffi *b, const tdmF_Type *t, int first)
         return tdmL_ffi_raise(L, b, &err);
     }
     tdmL_cd_push(L, b, cd);
+    if (b->st->own) {
+        tdmL_CData *u = lua_touserdata(L, -1);
+        u->charged = tdmF_cd_size(cd);
+        b->st->used += u->charged;
+    }
     return 1;
 }
 
@@ -529,7 +573,9 @@ static int call_general(lua_State *L, tdmL_Ffi *b, tdmF_CData *cd, int first, in
     saved = b->L;
     b->L = L;
     tdm_Frame *ub = b->rt->top != NULL ? tdmS_unblock(b->rt) : NULL;
+    tdmF_busy_enter(b->busy);
     st = tdmF_call(b->R, cd, nargs, vals, &res, &err);
+    tdmF_busy_leave(b->busy);
     if (ub != NULL) {
         tdmS_reblock(b->rt, ub);
     }
@@ -539,7 +585,12 @@ static int call_general(lua_State *L, tdmL_Ffi *b, tdmF_CData *cd, int first, in
         tdmF_callback_free(u->h.handle, NULL);
     }
     if (st != TDM_OK) {
+        free(tdmF_busy_take(b->busy));      /* this call's own error explains it */
         return tdmL_ffi_raise(L, b, &err);
+    }
+    if (b->busy->refused != NULL) {
+        tdmF_value_release(b->R, &res);
+        return tdmL_cb_raise_refused(L, b);
     }
     if (fn == NULL) {
         tdmF_value_release(b->R, &res);
@@ -601,6 +652,7 @@ static inline __attribute__((always_inline)) int call_fast(lua_State *L, tdmL_CD
     tdmL_ctx_push(&ctx);
     saved = b->L;
     b->L = L;
+    tdmF_busy_enter(b->busy);
     /* a crossing from Python may hold the GIL: let go while C runs */
     tdm_Frame *ub = b->rt->top != NULL ? tdmS_unblock(b->rt) : NULL;
     perr = &errno;
@@ -617,10 +669,15 @@ static inline __attribute__((always_inline)) int call_fast(lua_State *L, tdmL_CD
     if (ub != NULL) {
         tdmS_reblock(b->rt, ub);
     }
+    tdmF_busy_leave(b->busy);
     b->L = saved;
     tdmL_ctx_pop(&ctx);
     if (ctx.err.status != TDM_OK) {
+        free(tdmF_busy_take(b->busy));      /* this call's own error explains it */
         return tdmL_cb_raise(L, b, &ctx.err);
+    }
+    if (__builtin_expect(b->busy->refused != NULL, 0)) {
+        return tdmL_cb_raise_refused(L, b);
     }
     if (__builtin_expect(u->rcode == TDML_K_I32, 1)) {
         lua_pushinteger(L, (int32_t)rv.u);
@@ -888,6 +945,11 @@ static int cd_gc(lua_State *L)
     lua_settop(L, 1);
     cd = u->h.handle;
     u->h.handle = NULL;
+    if (u->charged != 0) {          /* ffi.new memory counted for max_memory */
+        tdmL_State *st = tdmL_state(L);
+        st->used -= u->charged;
+        u->charged = 0;
+    }
     tdmF_cd_decref(cd);
     return 0;
 }
@@ -1049,6 +1111,7 @@ tdmL_Ffi *tdmL_ffi(lua_State *L, tdmL_State *st)
     lua_rawsetp(L, LUA_REGISTRYINDEX, &key_bind);
     make_metatables(L, b);
     b->R = st->rt->ffi;
+    b->busy = tdmF_busy(b->R);
     hooks.ud = b;
     hooks.expand = tdmL_ffi_expand;
     hooks.done = tdmL_ffi_done;

@@ -105,6 +105,11 @@ static int f_sizeof(lua_State *L)
         lua_pushinteger(L, lua_tointeger(L, 2) * (lua_Integer)t->base->size);
         return 1;
     }
+    if (tdmF_flex_elem(t) != NULL && lua_isinteger(L, 2)) {
+        lua_pushinteger(L, (lua_Integer)t->size +
+                           lua_tointeger(L, 2) * (lua_Integer)tdmF_flex_elem(t)->size);
+        return 1;
+    }
     if (tdmF_sized(t, "sizeof", NULL) != TDM_OK) {
         lua_pushnil(L);
         return 1;

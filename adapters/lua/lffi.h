@@ -34,6 +34,7 @@ typedef struct tdmL_Ffi {
                                    (lives on the C stack of lcallback.c) */
     const void *cdmeta;         /* identity of the cdata metatable */
     const void *ctmeta;         /* identity of the ctype metatable */
+    tdmF_Busy *busy;            /* borrowed: tdmF_busy(R), counts our native calls */
 } tdmL_Ffi;
 
 /* The fast call path: at most this many scalar parameters. */
@@ -61,6 +62,8 @@ typedef struct tdmL_CData {
     uint8_t nparams;            /* fn->nparams */
     uint8_t rcode;              /* TDML_K_* of the result */
     uint8_t pcode[TDML_FASTMAX];    /* TDML_K_* of each parameter */
+    size_t charged;             /* bytes of ffi.new memory counted in the state's
+                                   used memory (max_memory); given back in __gc */
 } tdmL_CData;
 
 
@@ -128,6 +131,9 @@ TDMI_FUNC void tdmL_ct_push(lua_State *L, tdmL_Ffi *b, const tdmF_Type *t);
 TDMI_FUNC void tdmL_cb_push(lua_State *L, tdmL_Ffi *b, const tdmF_Type *t, int fnidx);
 /* Raise an error parked by a callback during a native call (frees it). */
 TDMI_FUNC int tdmL_cb_raise(lua_State *L, tdmL_Ffi *b, tdm_Error *e);
+/* Raise the refusal of a callback that another thread made during the
+   native call that just returned (tdmF_busy_take). [-0, +1, v] */
+TDMI_FUNC int tdmL_cb_raise_refused(lua_State *L, tdmL_Ffi *b);
 /* cb:free() and cb:set(fn); upvalue 1: the binding state. */
 TDMI_FUNC int tdmL_cb_free(lua_State *L);
 TDMI_FUNC int tdmL_cb_set(lua_State *L);

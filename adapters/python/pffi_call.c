@@ -100,6 +100,40 @@ static const tdmF_Type *vararg_sig(tdmP_CData *c, const tdmF_Type *fn, PyObject 
     return sig;
 }
 
+/* A native call made while this thread holds the runtime lock (Python code
+   called from Lua) counts as the lock holder's (tdmF_busy_*): a Lua callback
+   arriving on another thread meanwhile is refused instead of waiting for a
+   lock that cannot be released until C returns. NULL when not held. */
+static tdmF_Busy *busy_enter(tdm_Runtime *rt)
+{
+    tdmF_Busy *busy;
+    if (!tdmR_held(rt)) {
+        return NULL;
+    }
+    busy = tdmF_busy(rt->ffi);
+    tdmF_busy_enter(busy);
+    return busy;
+}
+
+/* After the call: raise a refusal recorded meanwhile (when `report`; -1
+   with ffi.error set), else drop it. */
+static int busy_leave(tdmP_CData *c, tdmF_Busy *busy, int report)
+{
+    char *m;
+    if (busy == NULL) {
+        return 0;
+    }
+    tdmF_busy_leave(busy);
+    if ((m = tdmF_busy_take(busy)) == NULL) {
+        return 0;
+    }
+    if (report) {
+        PyErr_SetString(tdmP_ffi_state((PyObject *)c)->FFIError, m);
+    }
+    free(m);
+    return report ? -1 : 0;
+}
+
 #if defined(__x86_64__) && defined(__linux__)
 /*
  * Direct calls. On x86_64 SysV, a non-variadic function whose parameters are
@@ -169,6 +203,7 @@ static PyObject *call_direct(tdmP_CData *c, const tdmF_Type *fn, void *code,
                              PyObject *const *args, int nargs)
 {
     uint64_t a[DIRECT_MAX], r;
+    tdmF_Busy *busy;
     tdmF_CallCtx ctx;
     tdmF_Err err;
     char label[160];
@@ -189,6 +224,7 @@ static PyObject *call_direct(tdmP_CData *c, const tdmF_Type *fn, void *code,
         }
         a[i] = widen(fn->params[i], a[i]);
     }
+    busy = busy_enter(c->rt);
     tdmF_ctx_push(&ctx);
     Py_BEGIN_ALLOW_THREADS
     errno = tdmF_errno();
@@ -197,10 +233,14 @@ static PyObject *call_direct(tdmP_CData *c, const tdmF_Type *fn, void *code,
     Py_END_ALLOW_THREADS
     tdmF_ctx_pop(&ctx);
     if (ctx.err.status != TDM_OK) {
+        busy_leave(c, busy, 0);
         err.status = ctx.err.status;
         err.msg[0] = '\0';
         err.cb = ctx.err;
         return tdmP_ffi_raise(tdmP_ffi_state((PyObject *)c), c->rt, &err, NULL);
+    }
+    if (busy != NULL && busy_leave(c, busy, 1) < 0) {
+        return NULL;
     }
     if (fn->base->kind == TDMF_INT && fn->base->size == 4 &&
         !(fn->base->flags & (TDMF_BOOL | TDMF_CHAR)) && fn->base->name[0] != 'w') {
@@ -228,6 +268,7 @@ PyObject *tdmP_cd_vectorcall(PyObject *self, PyObject *const *args, size_t nargs
     const tdmF_Type *fn, *sig;
     ffi_cif *cif;
     tdmF_CallCtx ctx;
+    tdmF_Busy *busy;
     tdmF_Err err;
     size_t off = 0, total = 0, rsize;
     char label[160];
@@ -313,6 +354,7 @@ PyObject *tdmP_cd_vectorcall(PyObject *self, PyObject *const *args, size_t nargs
         }
         off += rup(ptypes[i]->size ? ptypes[i]->size : 1);
     }
+    busy = busy_enter(c->rt);
     tdmF_ctx_push(&ctx);
     Py_BEGIN_ALLOW_THREADS
     errno = tdmF_errno();
@@ -321,9 +363,13 @@ PyObject *tdmP_cd_vectorcall(PyObject *self, PyObject *const *args, size_t nargs
     Py_END_ALLOW_THREADS
     tdmF_ctx_pop(&ctx);
     if (ctx.err.status != TDM_OK) {
+        busy_leave(c, busy, 0);
         err.status = ctx.err.status;
         err.cb = ctx.err;
         call_error(c, &err);
+        goto done;
+    }
+    if (busy != NULL && busy_leave(c, busy, 1) < 0) {
         goto done;
     }
     res = tdmP_ffi_from_c(tdmP_ffi_state(self), c->rt, fn->base, rv, NULL);

@@ -93,6 +93,28 @@ static int capture(tdm_Error *err)
     return TDM_ERRRUN;
 }
 
+/* Print the current exception to sys.stderr as cffi does ("From cffi
+   callback <function f at 0x...>:" and the traceback) and clear it. */
+static void report(CbInfo *ci)
+{
+    PyObject *t, *v, *tb, *f;
+    PyErr_Fetch(&t, &v, &tb);
+    PyErr_NormalizeException(&t, &v, &tb);
+    f = PySys_GetObject("stderr");                  /* borrowed */
+    if (f != NULL && f != Py_None && t != NULL) {
+        if (PyFile_WriteString("From cffi callback ", f) < 0 ||
+            PyFile_WriteObject(ci->fn ? ci->fn : Py_None, f, 0) < 0 ||
+            PyFile_WriteString(":\n", f) < 0) {
+            PyErr_Clear();
+        }
+        PyErr_Display(t, v, tb);
+    }
+    Py_XDECREF(t);
+    Py_XDECREF(v);
+    Py_XDECREF(tb);
+    PyErr_Clear();
+}
+
 static int cb_invoke(void *ud, const tdmF_Type *fn, int nargs, const tdm_Value *args,
                      tdm_Value *result, tdm_Error *err)
 {
@@ -166,7 +188,16 @@ pyerr:
             PyErr_Restore(t2, v2, tb2);
         }
     }
-    st = capture(err);
+    if (tdmF_tls_ctx == NULL) {
+        /* no native call of ours waits on this thread (a C thread, or C
+           calling the pointer later): nobody to raise it to, so report it
+           as cffi does and give C the error value */
+        report(ci);
+        memset(err, 0, sizeof *err);
+        st = err->status = TDM_ERRRUN;
+    } else {
+        st = capture(err);
+    }
 done:
     Py_XDECREF(r);
     if (pa != small) {

@@ -151,7 +151,10 @@ static PyObject *place_get(tdmP_CData *c, const tdmF_Place *pl)
     if (tdmP_ffi_lock(rt) < 0) {
         return NULL;
     }
-    cd = tdmF_cd_ref(rt->ffi, t, pl->addr, -1, pl->owner, &err);
+    cd = tdmF_cd_ref(rt->ffi, t, pl->addr,
+                     (t->kind == TDMF_ARRAY && t->length < 0) || tdmF_flex_elem(t) ? pl->nelem
+                                                                                   : -1,
+                     pl->owner, &err);
     tdmR_unlock(rt);
     if (cd == NULL) {
         return tdmP_ffi_raise(fs, rt, &err, NULL);
@@ -419,6 +422,10 @@ static PyObject *cd_slice(tdmP_CData *c, PyObject *key, Py_ssize_t *pstart, Py_s
     stop = s->stop == Py_None ? (Py_ssize_t)len : PyNumber_AsSsize_t(s->stop, PyExc_IndexError);
     if (stop == -1 && PyErr_Occurred()) {
         return NULL;
+    }
+    if (cd->type->kind == TDMF_PTR && cd->type->base->size > 0 &&
+        tdmF_cd_avail(cd) != SIZE_MAX) {
+        len = (int64_t)(tdmF_cd_avail(cd) / cd->type->base->size);  /* known extent */
     }
     if (start < 0 || stop < start || (len >= 0 && stop > len)) {
         return PyErr_Format(PyExc_IndexError, "slice [%zd:%zd] out of bounds for cdata '%s'",

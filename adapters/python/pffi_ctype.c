@@ -264,7 +264,8 @@ static PyType_Slot ctype_slots[] = {
 };
 
 static PyType_Spec ctype_spec = {
-    "tandem.CType", sizeof(tdmP_CType), 0, Py_TPFLAGS_DEFAULT, ctype_slots,
+    "tandem.CType", sizeof(tdmP_CType), 0,
+    Py_TPFLAGS_DEFAULT | Py_TPFLAGS_DISALLOW_INSTANTIATION, ctype_slots,
 };
 
 /* ---- ffi.buffer ------------------------------------------------------------ */
@@ -292,6 +293,9 @@ PyObject *tdmP_buffer_new(tdmP_FFIState *fs, PyObject *cdata, Py_ssize_t size)
         if (cd->type->base->kind == TDMF_VOID || cd->type->base->kind == TDMF_FUNC) {
             known = 0;
         }
+        if (known > tdmF_cd_avail(cd)) {
+            known = tdmF_cd_avail(cd);
+        }
     } else if (cd->type->kind == TDMF_ARRAY || cd->type->kind == TDMF_STRUCT ||
                cd->type->kind == TDMF_UNION) {
         known = tdmF_cd_size(cd);
@@ -305,9 +309,15 @@ PyObject *tdmP_buffer_new(tdmP_FFIState *fs, PyObject *cdata, Py_ssize_t size)
                                 tdmF_typename(cd->type, tn, sizeof tn));
         }
         size = (Py_ssize_t)known;
-    } else if (cd->type->kind != TDMF_PTR && (size_t)size > known) {
-        return PyErr_Format(PyExc_ValueError, "buffer(): size %zd exceeds the object's %zu "
-                            "bytes", size, known);
+    } else if ((cd->type->kind != TDMF_PTR && (size_t)size > known) ||
+               (cd->type->kind == TDMF_PTR && (size_t)size > tdmF_cd_avail(cd))) {
+        /* a pointer into memory of known extent (new("int *"), p + n of an
+           array) is limited to it; a pointer from C is not checked */
+        return PyErr_Format(PyExc_ValueError, "buffer(): size %zd exceeds the %zu bytes the "
+                            "cdata '%s' %s", size,
+                            cd->type->kind == TDMF_PTR ? tdmF_cd_avail(cd) : known,
+                            tdmF_typename(cd->type, tn, sizeof tn),
+                            cd->type->kind == TDMF_PTR ? "points to" : "holds");
     }
     if (tdmF_cd_address(cd) == NULL) {
         PyErr_SetString(PyExc_RuntimeError, "buffer(): NULL pointer");
@@ -460,7 +470,8 @@ static PyType_Slot buf_slots[] = {
 };
 
 static PyType_Spec buf_spec = {
-    "tandem.buffer", sizeof(Buffer), 0, Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC, buf_slots,
+    "tandem.buffer", sizeof(Buffer), 0,
+    Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_DISALLOW_INSTANTIATION, buf_slots,
 };
 
 int tdmP_ctype_init_types(PyObject *fm, tdmP_FFIState *fs)

@@ -239,7 +239,8 @@ static PyType_Slot lib_slots[] = {
 };
 
 static PyType_Spec lib_spec = {
-    "tandem.Lib", sizeof(Lib), 0, Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC, lib_slots,
+    "tandem.Lib", sizeof(Lib), 0,
+    Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_DISALLOW_INSTANTIATION, lib_slots,
 };
 
 int tdmP_lib_init_type(PyObject *fm, tdmP_FFIState *fs)

@@ -57,6 +57,10 @@ PyObject *tdmP_ffi_string(PyObject *self, PyObject *args, PyObject *kw)
         t->base == tdmF_base(f->R, TDMF_T_WCHAR)) {
         int32_t *w = tdmF_cd_address(cd);
         int64_t lim = maxlen >= 0 ? maxlen : t->kind == TDMF_ARRAY ? tdmF_cd_length(cd) : -1;
+        size_t avail = tdmF_cd_avail(cd) / sizeof *w;      /* known extent: stop there */
+        if (t->kind == TDMF_PTR && avail < (size_t)INT64_MAX && (lim < 0 || lim > (int64_t)avail)) {
+            lim = (int64_t)avail;
+        }
         Py_ssize_t k = 0;
         if (w == NULL) {
             PyErr_SetString(PyExc_RuntimeError, "string: NULL pointer");
@@ -66,6 +70,9 @@ PyObject *tdmP_ffi_string(PyObject *self, PyObject *args, PyObject *kw)
             k++;
         }
         return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, w, k);
+    }
+    if (t->kind == TDMF_PTR && maxlen >= 0 && (size_t)maxlen > tdmF_cd_avail(cd)) {
+        maxlen = (Py_ssize_t)tdmF_cd_avail(cd);     /* maxlen is a maximum (cffi) */
     }
     v = tdmF_cd_value(cd);
     v.flags = 0;
@@ -102,6 +109,9 @@ PyObject *tdmP_ffi_unpack(PyObject *self, PyObject *args)
     int64_t len = tdmF_cd_length(cd);
     et = cd->type->base;
     base = tdmF_cd_address(cd);
+    if (cd->type->kind == TDMF_PTR && et->size > 0 && tdmF_cd_avail(cd) != SIZE_MAX) {
+        len = (int64_t)(tdmF_cd_avail(cd) / et->size);    /* memory of known extent */
+    }
     if (n < 0 || (len >= 0 && n > len)) {
         return PyErr_Format(PyExc_IndexError, "unpack(): length %zd out of bounds (%lld)", n,
                             (long long)len);
@@ -186,7 +196,9 @@ static int mem_arg(PyObject *o, int writable, char **p, Py_ssize_t *size, Py_buf
     if (tdmP_is_cdata(o)) {
         tdmF_CData *cd = ((tdmP_CData *)o)->cd;
         *p = tdmF_cd_address(cd);
-        *size = cd->type->kind == TDMF_PTR ? PY_SSIZE_T_MAX : (Py_ssize_t)tdmF_cd_size(cd);
+        *size = cd->type->kind != TDMF_PTR ? (Py_ssize_t)tdmF_cd_size(cd)
+                : tdmF_cd_avail(cd) >= (size_t)PY_SSIZE_T_MAX ? PY_SSIZE_T_MAX
+                : (Py_ssize_t)tdmF_cd_avail(cd);
         if (*p == NULL) {
             PyErr_SetString(PyExc_RuntimeError, "memmove: NULL pointer");
             return -1;

@@ -301,7 +301,70 @@ static int fill(tdmP_FFI *f, const tdmF_Type *t, void *addr, int64_t nelem, PyOb
         Py_DECREF(seq);
         return st;
     }
+    if (tdmF_flex_elem(t) != NULL) {
+        tdm_Value v;
+        int st;
+        if (tdmP_ffi_value(f->R, init, &v) < 0) {
+            return tdmF_seterr(err, TDM_ERRRUN, "bad initializer");
+        }
+        st = tdmF_to_c_n(f->R, t, &v, addr, nelem, TDMF_CV_STORE, err);
+        tdmF_value_release(f->R, &v);
+        return st;
+    }
     return tdmP_ffi_to_c(f->R, t, init, addr, TDMF_CV_STORE, err);
+}
+
+/* cffi's rule for new("struct s *", init) when struct s ends in a
+   variable-length array: the count comes from that field's initializer (a
+   list or tuple: its length; bytes or str: length + 1; an int: the count
+   itself, which then initializes nothing). *init may become a new
+   reference, stored in *owned. -1 with an exception set on failure. */
+static int flex_count(tdmP_FFI *f, const tdmF_Type *st, PyObject **init, PyObject **owned,
+                      int64_t *nelem)
+{
+    const tdmF_Field *last = &st->fields[st->nfields - 1];
+    PyObject *v = NULL, *n = NULL;
+    Py_ssize_t k = 0;
+    *nelem = -1;
+    for (int i = 0; i < st->nfields - 1; i++) {
+        k += !(st->fields[i].name == NULL && st->fields[i].isbit);  /* padding takes none */
+    }
+    if ((PyList_Check(*init) || PyTuple_Check(*init)) && PySequence_Fast_GET_SIZE(*init) == k + 1) {
+        v = PySequence_Fast_GET_ITEM(*init, k);
+    } else if (PyDict_Check(*init) && last->name != NULL) {
+        v = PyDict_GetItemString(*init, last->name);    /* borrowed */
+    }
+    if (v == NULL) {
+        return 0;
+    }
+    if (PyList_Check(v) || PyTuple_Check(v)) {
+        *nelem = PySequence_Fast_GET_SIZE(v);
+    } else if (PyBytes_Check(v)) {
+        *nelem = PyBytes_GET_SIZE(v) + 1;
+    } else if (PyUnicode_Check(v) && last->type->base == tdmF_base(f->R, TDMF_T_WCHAR)) {
+        *nelem = PyUnicode_GetLength(v) + 1;
+    } else if (PyLong_Check(v)) {
+        *nelem = PyLong_AsLongLong(v);
+        if (*nelem < 0) {
+            if (!PyErr_Occurred()) {
+                PyErr_SetString(PyExc_ValueError, "new: negative array length");
+            }
+            return -1;
+        }
+        if (PyDict_Check(*init)) {
+            n = PyDict_Copy(*init);
+            if (n != NULL && PyDict_DelItemString(n, last->name) < 0) {
+                Py_CLEAR(n);
+            }
+        } else {
+            n = PySequence_GetSlice(*init, 0, k);
+        }
+        if (n == NULL) {
+            return -1;
+        }
+        *owned = *init = n;
+    }
+    return 0;
 }
 
 static PyObject *ffi_new(PyObject *self, PyObject *args, PyObject *kw)
@@ -309,7 +372,7 @@ static PyObject *ffi_new(PyObject *self, PyObject *args, PyObject *kw)
     static char *kwlist[] = {(char *)"cdecl", (char *)"init", NULL};
     tdmP_FFI *f = (tdmP_FFI *)self;
     tdmP_FFIState *fs = tdmP_ffi_state(self);
-    PyObject *ct, *init = Py_None;
+    PyObject *ct, *init = Py_None, *owned = NULL;
     const tdmF_Type *t, *target;
     tdmF_CData *cd;
     tdmF_Err err;
@@ -351,17 +414,24 @@ static PyObject *ffi_new(PyObject *self, PyObject *args, PyObject *kw)
         return PyErr_Format(PyExc_TypeError, "cannot instantiate ctype '%s' of unknown size",
                             tdmF_typename(target, tn, sizeof tn));
     }
+    if (t->kind == TDMF_PTR && tdmF_flex_elem(target) != NULL && init != Py_None &&
+        flex_count(f, target, &init, &owned, &nelem) < 0) {
+        return NULL;
+    }
     if (tdmF_new(f->R, t, nelem, TDMF_NEW_POINTEE, NULL, &cd, &err) != TDM_OK) {
+        Py_XDECREF(owned);
         return tdmP_ffi_raise(fs, f->rt, &err, NULL);
     }
     addr = t->kind == TDMF_PTR ? *(void **)cd->addr : cd->addr;
     if (init != Py_None && fill(f, target, addr, nelem, init, &err) != TDM_OK) {
+        Py_XDECREF(owned);
         tdmP_cd_release(f->rt, cd);
         if (!(err.status == TDM_ERRRUN && PyErr_Occurred())) {
             tdmF_err_prefix(&err, "new '%s': ", tdmF_typename(t, tn, sizeof tn));
         }
         return tdmP_ffi_raise(fs, f->rt, &err, NULL);
     }
+    Py_XDECREF(owned);
     return tdmP_cd_new(fs, f->rt, cd, TDMP_CD_OWNING);
 }
 
@@ -596,7 +666,7 @@ static PyObject *ffi_getctype(PyObject *self, PyObject *args)
         (t = tdmP_ffi_get_type(f, ct, "getctype", 1)) == NULL) {
         return NULL;
     }
-    return PyUnicode_FromString(tdmF_declname(t, repl[0] ? repl : NULL, buf, sizeof buf));
+    return PyUnicode_FromString(tdmF_declname(t, repl, buf, sizeof buf));
 }
 
 static PyObject *ffi_release(PyObject *self, PyObject *o)

@@ -173,3 +173,40 @@ int t_call_cb_in_thread(int (*cb)(int), int x)
     pthread_join(th, NULL);
     return c.result;
 }
+
+/* Calls cb(x) on a new thread once *go is set, stores the result in *out,
+   then sets *done; t_join_cb_thread waits for the thread. Lets a test make
+   a callback arrive while the caller runs its own language rather than a
+   native call (it polls *done from that language). */
+static struct {
+    pthread_t th;
+    int (*cb)(int);
+    int x;
+    volatile int *go, *out, *done;
+} t_async;
+
+static void *t_async_main(void *p)
+{
+    (void)p;
+    while (__atomic_load_n(t_async.go, __ATOMIC_ACQUIRE) == 0) {
+    }
+    *t_async.out = t_async.cb(t_async.x);
+    __atomic_store_n(t_async.done, 1, __ATOMIC_RELEASE);
+    return NULL;
+}
+
+int t_start_cb_thread(int (*cb)(int), int x, volatile int *go, volatile int *out,
+                      volatile int *done)
+{
+    t_async.cb = cb;
+    t_async.x = x;
+    t_async.go = go;
+    t_async.out = out;
+    t_async.done = done;
+    return pthread_create(&t_async.th, NULL, t_async_main, NULL) == 0 ? 0 : -1;
+}
+
+int t_join_cb_thread(void)
+{
+    return pthread_join(t_async.th, NULL);
+}

@@ -151,3 +151,31 @@ def test_callback_from_another_thread(ffi, T):
     for t in th:
         t.join()
     assert out == [42] * 4
+
+
+def test_exception_on_a_c_thread_is_printed_like_cffi(tmp_path):
+    """A callback raising on a thread where no native call of ours waits
+    (issue 7, item 19): C gets the error value and the exception goes to
+    stderr as cffi prints it; with onerror returning a value, nothing is
+    printed. In a child process, so stderr can be read and a hang fails."""
+    import subprocess
+    script = tmp_path / "thread_raise.py"
+    script.write_text(
+        "import tandem\n"
+        "ffi = tandem.FFI()\n"
+        "ffi.cdef('int t_call_cb_in_thread(int (*cb)(int), int x);')\n"
+        "T = ffi.dlopen(%r)\n"
+        "def boom(x):\n"
+        "    raise ValueError('boom-19 %%d' %% x)\n"
+        "cb = ffi.callback('int(int)', boom, error=-7)\n"
+        "print(T.t_call_cb_in_thread(cb, 5), flush=True)\n"
+        "handled = ffi.callback('int(int)', boom, onerror=lambda t, v, tb: 99)\n"
+        "print(T.t_call_cb_in_thread(handled, 6), flush=True)\n" % TESTLIB)
+    r = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                       timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.split() == ["-7", "99"]
+    assert r.stderr.startswith("From cffi callback <function boom at 0x"), r.stderr
+    assert "Traceback (most recent call last):" in r.stderr
+    assert "in boom" in r.stderr and "ValueError: boom-19 5" in r.stderr
+    assert "boom-19 6" not in r.stderr

@@ -223,3 +223,81 @@ def test_lua_ffi_call_lets_a_c_thread_call_back_into_python(tmp_path):
                        timeout=60, env=env)
     assert r.returncode == 0, r.stderr
     assert r.stdout.strip() == "42"
+
+
+def test_max_memory_counts_lua_ffi_allocations():
+    """ffi.new from Lua counts against max_memory (issue 7, item 18): ten
+    100 MB arrays under a 100 kB limit are refused with Lua's memory error."""
+    small = tandem.LuaRuntime(max_memory=100000)
+    with pytest.raises(tandem.LuaMemoryError):
+        small.execute("local ffi = require 'tandem.ffi'\n"
+                      "local t = {} for i = 1, 10 do t[i] = ffi.new('char[?]', 1e8) end")
+    assert small.eval("select(2, pcall(require('tandem.ffi').new, 'char[?]', 1e6))") == \
+        "not enough memory"
+    small.close()
+    rt = tandem.LuaRuntime(max_memory=4_000_000)
+    # garbage cdata give their bytes back: a full collection runs before refusing
+    rt.execute("ffi = require 'tandem.ffi'\n"
+               "for i = 1, 50 do local x = ffi.new('char[?]', 1000000) end\n"
+               "collectgarbage()")
+    before = rt.get_memory_used()
+    rt.execute("keep = ffi.new('char[?]', 1000000)")
+    assert 1000000 <= rt.get_memory_used() - before < 1010000
+    rt.execute("keep = nil; collectgarbage()")
+    assert rt.get_memory_used() - before < 10000
+    rt.close()
+
+
+def test_lua_callback_from_a_c_thread_never_deadlocks(tmp_path):
+    """A C thread calling a Lua callback while the runtime is busy in a native
+    call that waits for that thread (pthread_create + pthread_join, issue 7,
+    item 9): the callback is refused, C gets the error value, and the native
+    call raises the refusal when it returns, in Lua or in Python. When the
+    runtime is free (Python made the call) the callback runs. In a child
+    process with a timeout, so a regression fails instead of hanging."""
+    import subprocess
+    import sys
+    script = tmp_path / "lua_cb_thread.py"
+    script.write_text(
+        "import tandem\n"
+        "lua = tandem.LuaRuntime()\n"
+        "ffi = tandem.FFI(lua)\n"
+        "ffi.cdef('int t_call_cb_in_thread(int (*cb)(int), int x);')\n"
+        "T = ffi.dlopen(%r)\n"
+        "lua.globals().libpath = %r\n"
+        "ok, msg = lua.execute('''\n"
+        "  local ffi = require 'tandem.ffi'\n"
+        "  local T = ffi.load(libpath)\n"
+        "  cb = ffi.cast('int(*)(int)', function(x) return x * 3 end)\n"
+        "  return pcall(T.t_call_cb_in_thread, cb, 21)''')\n"
+        "print(ok, msg)\n"
+        "print(lua.execute('''return pcall(require('tandem.ffi').load(libpath)\n"
+        "  .t_call_cb_in_thread, function(x) return x end, 1)'''))\n"
+        "def from_python(x):\n"
+        "    try:\n"
+        "        return T.t_call_cb_in_thread(lua.globals().cb, x)\n"
+        "    except ffi.error as e:\n"
+        "        return 'ffi.error: %%s' %% e\n"
+        "lua.globals().from_python = from_python\n"
+        "print(lua.eval('from_python(5)'))\n"
+        "print(T.t_call_cb_in_thread(lua.globals().cb, 21))\n"
+        # arriving while the lock holder runs Lua (no native call): it waits, then runs
+        "ffi.cdef('int t_start_cb_thread(int (*cb)(int), int x, int *go, int *out, '\n"
+        "         'int *done); int t_join_cb_thread(void);')\n"
+        "flags = ffi.new('int[3]', [0, -1, 0])\n"
+        "assert T.t_start_cb_thread(lua.globals().cb, 4, flags, flags + 1, flags + 2) == 0\n"
+        "lua.globals().flags = flags\n"
+        "lua.execute('flags[0] = 1; local t = os.clock() while os.clock() - t < 0.2 do end')\n"
+        "T.t_join_cb_thread()\n"
+        "print(flags[1], flags[2])\n" % (TESTLIB, TESTLIB))
+    r = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                       timeout=60)
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert len(lines) == 5, r.stdout
+    refused = "callback called on another thread while the Lua state was busy in a native call"
+    assert lines[0].startswith("False") and refused in lines[0]
+    assert lines[1].startswith("(False,") and refused in lines[1]
+    assert lines[2].startswith("ffi.error: " + refused)
+    assert lines[3] == "63"
+    assert lines[4] == "12 1"

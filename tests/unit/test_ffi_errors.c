@@ -376,6 +376,49 @@ static void test_null_and_bounds(void)
     tdmF_cd_decref(q);
 }
 
+/* Issue 7: pointers into memory of known extent are checked, a struct
+   ending in a variable-length array gets its count. */
+static void test_extent_and_flex(void)
+{
+    tdmF_CData *p = NULL, *q = NULL, *s = NULL, *y;
+    tdmF_Place pl;
+    tdm_Value v;
+    uintptr_t lo, hi;
+    CHECK_EQ_INT(tdmF_new(R, ty("int *"), -1, TDMF_NEW_POINTEE, NULL, &p, &err), TDM_OK);
+    CHECK_EQ_INT(tdmF_cd_index(R, p, 0, &pl, &err), TDM_OK);
+    CHECK(tdmF_cd_index(R, p, 1, &pl, &err) != TDM_OK);
+    CHECK_STR(err.msg, "index 1 out of bounds for cdata<int *> (it points into 4 bytes at "
+                       "offset 0)");
+    CHECK(tdmF_cd_index(R, p, -1, &pl, &err) != TDM_OK);
+    CHECK_EQ_INT(tdmF_cd_avail(p), 4);
+    CHECK_EQ_INT(tdmF_ptr_add(R, p, 1, &q, &err), TDM_OK);
+    CHECK_EQ_INT(tdmF_cd_avail(q), 0);
+    CHECK_EQ_INT(tdmF_cd_index(R, q, -1, &pl, &err), TDM_OK);
+    CHECK(tdmF_cd_index(R, q, 0, &pl, &err) != TDM_OK);
+    v = cv(q);
+    CHECK(tdmF_fill(R, &v, 1, 0, &err) != TDM_OK);
+    tdmF_cd_decref(q);
+    tdmF_cd_decref(p);
+
+    CHECK_EQ_INT(tdmF_new(R, ty("struct { double x; int y[?]; }"), 100, 0, NULL, &s, &err),
+                 TDM_OK);
+    CHECK_EQ_INT(tdmF_cd_size(s), 408);
+    CHECK(tdmF_cd_bounds(s, &lo, &hi) && hi - lo == 408);
+    CHECK_EQ_INT(tdmF_cd_field(R, s, "y", &pl, &err), TDM_OK);
+    CHECK_EQ_INT(pl.nelem, 100);
+    CHECK_EQ_INT(tdmF_place_get(R, &pl, &v, &err), TDM_OK);
+    y = tdmF_cd_of(&v);
+    CHECK(y != NULL && tdmF_cd_length(y) == 100);
+    CHECK_EQ_INT(tdmF_cd_index(R, y, 99, &pl, &err), TDM_OK);
+    CHECK(tdmF_cd_index(R, y, 100, &pl, &err) != TDM_OK);
+    CHECK_STR(err.msg, "index 100 out of bounds for cdata<int[?]> (length 100)");
+    tdmF_value_release(R, &v);
+    tdmF_cd_decref(s);
+    CHECK(tdmF_new(R, ty("struct { double x; int y[?]; }"), INT64_MAX, 0, NULL, &s, &err)
+          != TDM_OK);
+    CHECK_CONTAINS(err.msg, "too large");
+}
+
 static void test_libraries(void)
 {
     tdmF_Lib *l = NULL;
@@ -411,6 +454,7 @@ int main(void)
     test_arguments();
     test_callbacks();
     test_null_and_bounds();
+    test_extent_and_flex();
     test_libraries();
     tdmF_registry_free(R);
     return check_summary();
