@@ -233,9 +233,11 @@ int tdmL_pushraw(lua_State *L, tdmL_State *st, const tdm_Value *v)
             return 0;
         }
         /* an object of another language that already has its userdata
-           (the identity cache; raw reads do not allocate) */
+           (the identity cache; raw reads do not allocate) and still holds
+           it (not one whose __gc was called through debug.getmetatable) */
         lua_rawgetp(L, LUA_REGISTRYINDEX, &tdmL_key_cache);
-        if (lua_rawgetp(L, -1, v->u.obj) == LUA_TUSERDATA) {
+        if (lua_rawgetp(L, -1, v->u.obj) == LUA_TUSERDATA
+            && ((tdmL_Foreign *)lua_touserdata(L, -1))->handle != NULL) {
             lua_remove(L, -2);
             return 1;
         }

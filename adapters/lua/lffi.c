@@ -311,15 +311,40 @@ static int f_abi(lua_State *L)
 
 /* A namespace is a userdata holding the library; its user value caches
    functions and constants by name. upvalue 1: the binding state. */
+static int ns_index(lua_State *L);
+
+/* The library of the namespace at 1, which a metamethod was called on; raises
+   when it is not one (debug.getmetatable lets anything be passed): a
+   userdata of a library pointer's size, with a table for user value and a
+   metatable of ours (each namespace has its own; its __index tells). */
+static tdmF_Lib *self_ns(lua_State *L)
+{
+    int ok = lua_type(L, 1) == LUA_TUSERDATA && lua_rawlen(L, 1) == sizeof(tdmF_Lib *);
+    if (ok) {
+        ok = lua_getiuservalue(L, 1, 1) == LUA_TTABLE && lua_getmetatable(L, 1) &&
+             lua_getfield(L, -1, "__index") == LUA_TFUNCTION &&
+             lua_tocfunction(L, -1) == ns_index;
+        if (ok) {
+            lua_pop(L, 3);
+        }
+    }
+    if (!ok) {
+        luaL_typeerror(L, 1, "ffi.namespace");
+        return NULL;
+    }
+    return *(tdmF_Lib **)lua_touserdata(L, 1);
+}
+
 static int ns_index(lua_State *L)
 {
     tdmL_Ffi *b = BIND(L);
-    tdmF_Lib *lib = *(tdmF_Lib **)lua_touserdata(L, 1);
+    tdmF_Lib *lib = self_ns(L);
     const char *name = luaL_checkstring(L, 2);
     tdm_Value v, val;
     tdmF_CData *cd;
     tdmF_Place pl;
     tdmF_Err err;
+    lua_settop(L, 2);               /* the cache goes to 3 */
     lua_getiuservalue(L, 1, 1);
     lua_pushvalue(L, 2);
     if (lua_rawget(L, 3) != LUA_TNIL) {
@@ -351,7 +376,7 @@ static int ns_index(lua_State *L)
 static int ns_newindex(lua_State *L)
 {
     tdmL_Ffi *b = BIND(L);
-    tdmF_Lib *lib = *(tdmF_Lib **)lua_touserdata(L, 1);
+    tdmF_Lib *lib = self_ns(L);
     const char *name = luaL_checkstring(L, 2);
     tdm_Value v, val;
     tdmF_CData *cd;
@@ -383,7 +408,7 @@ static int ns_newindex(lua_State *L)
 
 static int ns_tostring(lua_State *L)
 {
-    tdmF_Lib *lib = *(tdmF_Lib **)lua_touserdata(L, 1);
+    tdmF_Lib *lib = self_ns(L);
     lua_pushfstring(L, "library: %s", tdmF_lib_name(lib));
     return 1;
 }
