@@ -854,7 +854,11 @@ static int cd_binop(lua_State *L, int op, int sub)
 static int cd_eq(lua_State *L)
 {
     tdmL_Ffi *b = lua_touserdata(L, lua_upvalueindex(1));
-    if (cd_block(L, b, 1) == NULL || cd_block(L, b, 2) == NULL) {
+    tdmL_CData *u1 = cd_block(L, b, 1), *u2 = cd_block(L, b, 2);
+    if ((u1 != NULL && u1->h.handle == NULL) || (u2 != NULL && u2->h.handle == NULL)) {
+        return tdmL_finalized_error(L, TDM_LANG_C);
+    }
+    if (u1 == NULL || u2 == NULL) {
         lua_pushboolean(L, 0);
         return 1;
     }
@@ -893,6 +897,7 @@ static int cd_div(lua_State *L)
 
 static int cd_unm(lua_State *L)
 {
+    self_cd(L);             /* unary: its own cdata */
     return cd_binop(L, TDM_OP_ARITH, TDM_AR_UNM);
 }
 
