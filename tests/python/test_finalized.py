@@ -213,36 +213,50 @@ def test_finalized_userdata_raise_cleanly(results, kind):
     assert len([c for c in cases if c[0][2] == "done"]) == len(hows)
 
 
-def test_lupa_missing_reference(lua):
-    """lupa's TestMissingReference, verbatim in substance."""
-    test = lua.eval('''
-    function(obj, f)
-        local t = { obj = obj }
-        setmetatable(t, {__gc = function(t_) t = t_ end})
-        obj = nil
-        t = nil
-        collectgarbage()
-        assert(t ~= nil)
-        assert(t.obj ~= nil)
-        local ok, ret = pcall(f, t.obj)
-        assert(not ok)
-        assert(tostring(ret):find("deleted python object"))
-    end
-    ''')
-    import tandem
+LUPA_CHILD = r"""
+import tandem
+lua = tandem.LuaRuntime()
+test = lua.eval('''
+function(obj, f)
+    local t = { obj = obj }
+    setmetatable(t, {__gc = function(t_) t = t_ end})
+    obj = nil
+    t = nil
+    collectgarbage()
+    assert(t ~= nil)
+    assert(t.obj ~= nil)
+    local ok, ret = pcall(f, t.obj)
+    assert(not ok)
+    assert(tostring(ret):find("deleted python object"))
+end
+''')
 
-    class X:
-        def __call__(self, *args):
-            return None
+class X:
+    def __call__(self, *args):
+        return None
 
-    def assign(var):
-        var = None
+def assign(var):
+    var = None
 
-    test({}, lambda o: str(o))
-    test({}, lambda o: o[1])
-    test({}, lambda o: tandem.as_itemgetter(o)[1])
-    test({}, lambda o: tandem.as_attrgetter(o).items)
-    test({}, lambda o: assign(o[1]))
-    test(X(), lambda o: o())
-    for f in (print, iter, enumerate, tandem.as_itemgetter, tandem.as_attrgetter):
-        test({}, f)
+test({}, lambda o: str(o))
+test({}, lambda o: o[1])
+test({}, lambda o: tandem.as_itemgetter(o)[1])
+test({}, lambda o: tandem.as_attrgetter(o).items)
+test({}, lambda o: assign(o[1]))
+test({}, lambda o: assign(tandem.as_itemgetter(o)[1]))
+test(X(), lambda o: assign(tandem.as_attrgetter(o).a))
+test(X(), lambda o: o())
+for f in (print, iter, enumerate, tandem.as_itemgetter, tandem.as_attrgetter):
+    test({}, f)
+lua.close()
+print("ok")
+"""
+
+
+def test_lupa_missing_reference():
+    """lupa's TestMissingReference (test_fallbacks, test_functions)."""
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+    p = subprocess.run([sys.executable, "-c", LUPA_CHILD], capture_output=True, text=True,
+                       timeout=120, env=env)
+    assert p.returncode == 0, p.stderr[-3000:]
+    assert p.stdout.strip() == "ok"
