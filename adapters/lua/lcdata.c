@@ -947,7 +947,10 @@ static tdmL_CType *self_ct(lua_State *L, tdmL_Ffi *b)
     if (ok && b != NULL) {
         ok = lua_getmetatable(L, 1) && lua_topointer(L, -1) == b->ctmeta;
         if (ok) {
-            lua_pop(L, 1);
+            /* no user value: not a namespace (same size) given this
+               metatable through debug.setmetatable */
+            ok = lua_getiuservalue(L, 1, 1) == LUA_TNONE;
+            lua_pop(L, 2);
         }
     }
     if (!ok) {

@@ -310,23 +310,22 @@ static int f_abi(lua_State *L)
 /* Library namespaces                                                       */
 
 /* A namespace is a userdata holding the library; its user value caches
-   functions and constants by name. upvalue 1: the binding state. */
-static int ns_index(lua_State *L);
+   functions and constants by name. upvalues: 1 = the binding state, 2 = the
+   identity of the namespace's metatable (each namespace has its own). */
 
 /* The library of the namespace at 1, which a metamethod was called on; raises
-   when it is not one (debug.getmetatable lets anything be passed): a
-   userdata of a library pointer's size, with a table for user value and a
-   metatable of ours (each namespace has its own; its __index tells). */
+   when it is not one (debug.getmetatable lets anything be passed, and
+   debug.setmetatable can put the metatable on another userdata): a userdata
+   of a library pointer's size with this metatable and a table for user value
+   (which a ctype, of the same size, does not have). */
 static tdmF_Lib *self_ns(lua_State *L)
 {
-    int ok = lua_type(L, 1) == LUA_TUSERDATA && lua_rawlen(L, 1) == sizeof(tdmF_Lib *);
+    int ok = lua_type(L, 1) == LUA_TUSERDATA && lua_rawlen(L, 1) == sizeof(tdmF_Lib *) &&
+             lua_getmetatable(L, 1);
     if (ok) {
-        ok = lua_getiuservalue(L, 1, 1) == LUA_TTABLE && lua_getmetatable(L, 1) &&
-             lua_getfield(L, -1, "__index") == LUA_TFUNCTION &&
-             lua_tocfunction(L, -1) == ns_index;
-        if (ok) {
-            lua_pop(L, 3);
-        }
+        ok = lua_topointer(L, -1) == lua_touserdata(L, lua_upvalueindex(2)) &&
+             lua_getiuservalue(L, 1, 1) == LUA_TTABLE;
+        lua_pop(L, 2);
     }
     if (!ok) {
         luaL_typeerror(L, 1, "ffi.namespace");
@@ -425,7 +424,8 @@ static void push_namespace(lua_State *L, tdmL_Ffi *b, tdmF_Lib *lib)
     lua_setiuservalue(L, -2, 1);
     lua_createtable(L, 0, 5);
     lua_pushlightuserdata(L, b);
-    luaL_setfuncs(L, meta, 1);
+    lua_pushlightuserdata(L, (void *)lua_topointer(L, -2));
+    luaL_setfuncs(L, meta, 2);
     lua_pushliteral(L, "ffi.namespace");
     lua_setfield(L, -2, "__name");
     lua_pushliteral(L, "ffi");

@@ -269,6 +269,31 @@ for _, owner in ipairs(sorted(owners)) do
     end)
 end
 
+T.test("metatables moved between kinds with debug.setmetatable", function()
+    local victims = {
+        ctype = ffi.typeof("int"), namespace = ffi.load("libm.so.6"),
+        cdata = ffi.new("int[1]"), python_object = python.eval("[1]"),
+    }
+    for _, from in ipairs(sorted(owners)) do
+        local mt = debug.getmetatable(owners[from])
+        for vname, v in pairs(victims) do
+            local own = debug.getmetatable(v)
+            if own.__name ~= mt.__name then
+                debug.setmetatable(v, mt)
+                for _, op in ipairs({function() return v.abs end, function() v.x = 1 end,
+                                     function() return v(1) end, function() return #v end,
+                                     function() return tostring(v) end,
+                                     function() return -v end}) do
+                    pcall(op)
+                end
+                debug.setmetatable(v, own)
+            end
+        end
+    end
+    T.eq(ffi.C.abs(-2), 2)
+    T.eq(tostring(victims.ctype), "ctype<int>")
+end)
+
 T.test("namespace metamethods with a wrong self", function()
     local mt = debug.getmetatable(ffi.C)
     T.raises(function() return mt.__index({}, "abs") end, "ffi.namespace expected")
