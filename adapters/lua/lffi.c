@@ -323,9 +323,14 @@ static tdmF_Lib *self_ns(lua_State *L)
     int ok = lua_type(L, 1) == LUA_TUSERDATA && lua_rawlen(L, 1) == sizeof(tdmF_Lib *) &&
              lua_getmetatable(L, 1);
     if (ok) {
-        ok = lua_topointer(L, -1) == lua_touserdata(L, lua_upvalueindex(2)) &&
-             lua_getiuservalue(L, 1, 1) == LUA_TTABLE;
-        lua_pop(L, 2);
+        int n = 1;
+        if (lua_topointer(L, -1) == lua_touserdata(L, lua_upvalueindex(2))) {
+            ok = lua_getiuservalue(L, 1, 1) == LUA_TTABLE;
+            n = 2;
+        } else {
+            ok = 0;
+        }
+        lua_pop(L, n);
     }
     if (!ok) {
         luaL_typeerror(L, 1, "ffi.namespace");
