@@ -274,6 +274,9 @@ const tdmF_Type *tdmL_ffi_checktype(lua_State *L, tdmL_Ffi *b, int idx, const ch
             return ((tdmL_CType *)lua_touserdata(L, idx))->t;
         }
     }
+    if (cd_block(L, b, idx) != NULL) {
+        tdmL_finalized_error(L, TDM_LANG_C);
+    }
     luaL_argerror(L, idx, "C type expected (a type string, a ctype or a cdata)");
     return NULL;
 }

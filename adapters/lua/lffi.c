@@ -18,6 +18,17 @@
 
 #define BIND(L) ((tdmL_Ffi *)lua_touserdata(L, lua_upvalueindex(1)))
 
+/* The live cdata at idx, NULL when the value is no cdata; raises for a
+   cdata whose __gc ran (resurrected, or __gc called explicitly). */
+static tdmL_CData *cd_arg(lua_State *L, tdmL_Ffi *b, int idx)
+{
+    tdmL_CData *u = tdmL_cd_test(L, b, idx);
+    if (u == NULL && lua_type(L, idx) == LUA_TUSERDATA && tdmL_finalized(L, b->st, idx)) {
+        tdmL_finalized_error(L, TDM_LANG_C);
+    }
+    return u;
+}
+
 static int f_cdef(lua_State *L)
 {
     tdmL_Ffi *b = BIND(L);
@@ -90,7 +101,7 @@ static int f_typeof(lua_State *L)
 static int f_sizeof(lua_State *L)
 {
     tdmL_Ffi *b = BIND(L);
-    tdmL_CData *u = tdmL_cd_test(L, b, 1);
+    tdmL_CData *u = cd_arg(L, b, 1);
     const tdmF_Type *t;
     if (u != NULL) {
         tdmF_CData *cd = u->h.handle;
@@ -154,7 +165,7 @@ static int f_istype(lua_State *L)
 {
     tdmL_Ffi *b = BIND(L);
     const tdmF_Type *t = tdmL_ffi_checktype(L, b, 1, "istype"), *ct;
-    tdmL_CData *u = tdmL_cd_test(L, b, 2);
+    tdmL_CData *u = cd_arg(L, b, 2);
     int r = 0;
     if (u != NULL) {
         ct = ((tdmF_CData *)u->h.handle)->type;
@@ -232,7 +243,7 @@ static int f_errno(lua_State *L)
 static int f_gc(lua_State *L)
 {
     tdmL_Ffi *b = BIND(L);
-    if (tdmL_cd_test(L, b, 1) == NULL) {
+    if (cd_arg(L, b, 1) == NULL) {
         return luaL_argerror(L, 1, "cdata expected");
     }
     if (!lua_isnil(L, 2) && !lua_isfunction(L, 2) && !luaL_getmetafield(L, 2, "__call")) {
@@ -247,7 +258,7 @@ static int f_gc(lua_State *L)
 static int f_isnull(lua_State *L)
 {
     tdmL_Ffi *b = BIND(L);
-    tdmL_CData *u = tdmL_cd_test(L, b, 1);
+    tdmL_CData *u = cd_arg(L, b, 1);
     int r = lua_isnoneornil(L, 1);
     if (u != NULL) {
         tdmF_CData *cd = u->h.handle;
@@ -261,7 +272,7 @@ static int f_isnull(lua_State *L)
 static int f_tonumber(lua_State *L)
 {
     tdmL_Ffi *b = BIND(L);
-    tdmL_CData *u = tdmL_cd_test(L, b, 1);
+    tdmL_CData *u = cd_arg(L, b, 1);
     tdm_Value v;
     if (u == NULL) {
         if (lua_type(L, 1) == LUA_TNUMBER) {

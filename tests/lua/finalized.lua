@@ -165,11 +165,20 @@ local cd_uses = {
     ffi_cast = function(o) return ffi.cast("intptr_t", o) end,
     ffi_gc = function(o) return ffi.gc(o, nil) end,
     ffi_sizeof = function(o) return ffi.sizeof(o) end,
+    ffi_typeof = function(o) return ffi.typeof(o) end,
+    ffi_isnull = function(o) return ffi.isnull(o) end,
+    ffi_tonumber = function(o) return ffi.tonumber(o) end,
+    ffi_istype = function(o) return ffi.istype("int", o) end,
     ffi_new = function(o) return ffi.new("int[1]", {o}) end,
     cb_free = function(o) return o:free() end,
     cb_set = function(o) return o:set(print) end,
     to_python = function(o) return python.eval("lambda x: x")(o) end,
 }
+-- cdata helpers that must name the cause (the rest convert the value and
+-- report it as a value they cannot take)
+local named = {ffi_gc = true, ffi_sizeof = true, ffi_typeof = true, ffi_isnull = true,
+               ffi_tonumber = true, ffi_istype = true, cb_free = true, cb_set = true,
+               to_python = true}
 local function sorted(t)
     local r = {}
     for n in pairs(t) do r[#r + 1] = n end
@@ -192,7 +201,7 @@ for _, k in ipairs(names) do
             for _, u in ipairs(sorted(extra)) do
                 -- as an argument of another function: an error, worded by
                 -- whoever converts it
-                expect_error(u, msg == PY and msg or nil, extra[u], o)
+                expect_error(u, (msg == PY or named[u]) and msg or nil, extra[u], o)
             end
             for _, u in ipairs(sorted(any_uses)) do
                 expect_error(u, nil, any_uses[u], o)
