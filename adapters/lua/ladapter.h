@@ -105,6 +105,9 @@ TDMI_FUNC tdmL_Foreign *tdmL_toforeign(lua_State *L, tdmL_State *st, int idx);
    or, for a view, its original's. Else NULL. Needs one free stack slot.
    [-0, +0, -] */
 TDMI_FUNC tdmL_Foreign *tdmL_finalized(lua_State *L, tdmL_State *st, int idx);
+/* 1 when the running __gc was called by Lua's collector (or lua_close), 0
+   when Lua code called it (debug.getmetatable(o).__gc(o)). [-0, +0, -] */
+TDMI_FUNC int tdmL_collecting(lua_State *L);
 /* Raise the error for using a finalized object of lang ("deleted python
    object", lupa's words; "cdata already freed"). [-0, +0, v] */
 TDMI_FUNC int tdmL_finalized_error(lua_State *L, int lang);

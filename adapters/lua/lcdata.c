@@ -558,7 +558,9 @@ static int call_general(lua_State *L, tdmL_Ffi *b, tdmF_CData *cd, int first, in
     b->L = saved;
     for (int i = 0; i < ntmp; i++) {
         tdmL_CData *u = lua_touserdata(L, tmpbase + i);
-        tdmF_callback_free(u->h.handle, NULL);
+        if (u->h.handle != NULL) {      /* debug.getlocal reaches it: its __gc may have run */
+            tdmF_callback_free(u->h.handle, NULL);
+        }
     }
     if (st != TDM_OK) {
         return tdmL_ffi_raise(L, b, &err);
@@ -908,7 +910,11 @@ static int cd_unm(lua_State *L)
    the reference. Finalizer errors become warnings, never errors. upvalue 1:
    the binding state (freed with the Lua state, after every finalizer).
    Runs once: anything but a live cdata (an explicit call through
-   debug.getmetatable on any value, a resurrected cdata) is left alone. */
+   debug.getmetatable on any value, a resurrected cdata) is left alone.
+   Called by Lua code rather than the collector it only runs (and removes)
+   the ffi.gc finalizer, as LuaJIT's: the memory belongs to the collector,
+   and C code may be using it (a callback can reach the arguments of the
+   native call running below it through debug.getlocal). */
 static int cd_gc(lua_State *L)
 {
     tdmL_CData *u = tdmL_cd_test(L, lua_touserdata(L, lua_upvalueindex(1)), 1);
@@ -927,8 +933,8 @@ static int cd_gc(lua_State *L)
     }
     lua_settop(L, 1);
     cd = u->h.handle;
-    if (cd == NULL) {
-        return 0;           /* the ffi.gc finalizer called __gc itself */
+    if (cd == NULL || !tdmL_collecting(L)) {
+        return 0;
     }
     u->h.handle = NULL;
     u->b = NULL;            /* cd_call's quick check fails: it looks closer */
@@ -997,16 +1003,16 @@ static int ct_eq(lua_State *L)
 /* ------------------------------------------------------------------------ */
 /* Binding state                                                            */
 
-/* Uninstall the hooks. Only for the binding state of this Lua state (the
-   registry reaches it, so debug.getmetatable can call this on anything);
-   b->R stays, so that an explicit call leaves a working binding (without
-   table initializers) rather than a dangling one. */
+/* Uninstall the hooks when the collector calls it (the state is closing).
+   The registry reaches the binding state, so debug.getmetatable lets Lua
+   code call this on anything, itself included: that does nothing. */
 static int bind_gc(lua_State *L)
 {
     tdmL_Ffi *b = lua_touserdata(L, 1);
     static const tdmF_Hooks none = {NULL, NULL, NULL, NULL};
-    if (b != NULL && b == tdmL_ffi_peek(L) && b->R != NULL) {
+    if (b != NULL && b == tdmL_ffi_peek(L) && b->R != NULL && tdmL_collecting(L)) {
         tdmF_set_hooks(b->R, TDM_LANG_LUA, &none);
+        b->R = NULL;
     }
     return 0;
 }

@@ -7,6 +7,7 @@
  * tostring). A weak-valued cache keyed by handle makes the same object arrive
  * as the same userdata every time it crosses.
  */
+#include <string.h>
 #include "ladapter.h"
 #include "value.h"
 
@@ -77,6 +78,22 @@ int tdmL_finalized_error(lua_State *L, int lang)
 {
     return luaL_error(L, lang == TDM_LANG_C ? "cdata already freed (its __gc ran)"
                                             : "deleted python object");
+}
+
+/* Lua names a function the collector calls as a finalizer "__gc", a
+   "metamethod" (since 5.4.4; before, it has no name, and only a call from
+   Lua code — a field, local, method ... — is known to be explicit). */
+int tdmL_collecting(lua_State *L)
+{
+    lua_Debug ar;
+    if (!lua_getstack(L, 0, &ar) || !lua_getinfo(L, "n", &ar) || ar.namewhat == NULL) {
+        return 1;
+    }
+#if defined(LUA_VERSION_RELEASE_NUM) && LUA_VERSION_RELEASE_NUM >= 50404
+    return strcmp(ar.namewhat, "metamethod") == 0;
+#else
+    return ar.namewhat[0] == '\0' || strcmp(ar.namewhat, "metamethod") == 0;
+#endif
 }
 
 static void release_handle(tdm_Runtime *rt, tdm_LangId lang, void *handle)
