@@ -48,9 +48,8 @@ static tdmL_CData *cd_block(lua_State *L, tdmL_Ffi *b, int idx)
                                                                       : NULL;
 }
 
-/* A cdata whose __gc ran (a Lua finalizer resurrected it, or
-   debug.getmetatable(cd).__gc(cd) was called) has no handle: not a cdata
-   any more for every use. */
+/* A cdata whose __gc ran (a Lua finalizer resurrected it) has no handle:
+   not a cdata any more for every use. */
 tdmL_CData *tdmL_cd_test(lua_State *L, tdmL_Ffi *b, int idx)
 {
     tdmL_CData *u = cd_block(L, b, idx);
@@ -1155,7 +1154,8 @@ void tdmL_cdata_push(lua_State *L, tdmL_State *st, tdm_Value *v)
     tdmF_CData *cd = v->u.obj;
     int owned = (v->flags & TDM_VF_OWNED) != 0;
     lua_rawgetp(L, LUA_REGISTRYINDEX, &tdmL_key_cache);
-    /* not a userdata whose __gc was called through debug.getmetatable: replaced */
+    /* never a finalized userdata (a defence: the collector takes those out
+       of the weak cache, and an explicit __gc keeps the handle) */
     if (lua_rawgetp(L, -1, cd) == LUA_TUSERDATA
         && ((tdmL_CData *)lua_touserdata(L, -1))->h.handle != NULL) {
         lua_remove(L, -2);

@@ -19,7 +19,7 @@
 #define BIND(L) ((tdmL_Ffi *)lua_touserdata(L, lua_upvalueindex(1)))
 
 /* The live cdata at idx, NULL when the value is no cdata; raises for a
-   cdata whose __gc ran (resurrected, or __gc called explicitly). */
+   cdata whose __gc ran (resurrected by a Lua finalizer). */
 static tdmL_CData *cd_arg(lua_State *L, tdmL_Ffi *b, int idx)
 {
     tdmL_CData *u = tdmL_cd_test(L, b, idx);
