@@ -100,10 +100,9 @@ TDMI_FUNC int tdmL_objkind(lua_State *L, int idx);
 /* The foreign block at idx, or NULL (also when it was finalized: see
    tdmL_finalized). Needs one free stack slot. [-0, +0, -] */
 TDMI_FUNC tdmL_Foreign *tdmL_toforeign(lua_State *L, tdmL_State *st, int idx);
-/* The foreign block at idx when it is one of ours whose object is gone: its
-   __gc ran (a Lua finalizer resurrected it, or, for a Python object,
-   debug.getmetatable(o).__gc(o)), or, for a view, its original's. Else
-   NULL. Needs one free stack slot.
+/* The foreign block at idx when it is one of ours whose object is gone: the
+   collector ran its __gc (or, for a view, its original's) and a Lua
+   finalizer resurrected it. Else NULL. Needs one free stack slot.
    [-0, +0, -] */
 TDMI_FUNC tdmL_Foreign *tdmL_finalized(lua_State *L, tdmL_State *st, int idx);
 /* 1 when the running __gc was called by Lua's collector (or lua_close), 0

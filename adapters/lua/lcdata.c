@@ -1154,10 +1154,7 @@ void tdmL_cdata_push(lua_State *L, tdmL_State *st, tdm_Value *v)
     tdmF_CData *cd = v->u.obj;
     int owned = (v->flags & TDM_VF_OWNED) != 0;
     lua_rawgetp(L, LUA_REGISTRYINDEX, &tdmL_key_cache);
-    /* never a finalized userdata (a defence: the collector takes those out
-       of the weak cache, and an explicit __gc keeps the handle) */
-    if (lua_rawgetp(L, -1, cd) == LUA_TUSERDATA
-        && ((tdmL_CData *)lua_touserdata(L, -1))->h.handle != NULL) {
+    if (lua_rawgetp(L, -1, cd) == LUA_TUSERDATA) {
         lua_remove(L, -2);
         v->flags &= (uint16_t)~TDM_VF_OWNED;
         if (owned) {

@@ -233,11 +233,9 @@ int tdmL_pushraw(lua_State *L, tdmL_State *st, const tdm_Value *v)
             return 0;
         }
         /* an object of another language that already has its userdata
-           (the identity cache; raw reads do not allocate) and still holds
-           it (not one whose __gc was called through debug.getmetatable) */
+           (the identity cache; raw reads do not allocate) */
         lua_rawgetp(L, LUA_REGISTRYINDEX, &tdmL_key_cache);
-        if (lua_rawgetp(L, -1, v->u.obj) == LUA_TUSERDATA
-            && ((tdmL_Foreign *)lua_touserdata(L, -1))->handle != NULL) {
+        if (lua_rawgetp(L, -1, v->u.obj) == LUA_TUSERDATA) {
             lua_remove(L, -2);
             return 1;
         }

@@ -26,11 +26,11 @@ static tdmL_Foreign *valid_block(lua_State *L, tdmL_State *st, int idx, tdm_Lang
     return fo;
 }
 
-/* 1 while the block fo (of the userdata at idx) holds its object: a __gc
-   clears the handle, and a view (whose handle is a copy) also asks its
-   original, which a view of a view shares (tdmL_pushview). A finalized
-   object is reachable again through a resurrecting Lua finalizer or an
-   explicit debug.getmetatable(o).__gc(o). Needs one free stack slot. */
+/* 1 while the block fo (of the userdata at idx) holds its object: the
+   collector's __gc clears the handle, and a view (whose handle is a copy)
+   also asks its original, which a view of a view shares (tdmL_pushview). A
+   finalized object is reachable again through a resurrecting Lua finalizer
+   (the weak identity cache forgets it first). Needs one free stack slot. */
 static int block_live(lua_State *L, const tdmL_Foreign *fo, int idx)
 {
     if (fo->handle == NULL) {
@@ -110,10 +110,7 @@ void tdmL_pushforeign(lua_State *L, tdmL_State *st, tdm_LangId lang, void *handl
     tdm_Runtime *rt = st->rt;
     if (proto == TDM_PROTO_DEFAULT) {
         lua_rawgetp(L, LUA_REGISTRYINDEX, &tdmL_key_cache);
-        /* a userdata whose __gc was called through debug.getmetatable stays
-           in the cache: replaced below */
-        if (lua_rawgetp(L, -1, handle) == LUA_TUSERDATA
-            && ((tdmL_Foreign *)lua_touserdata(L, -1))->handle != NULL) {
+        if (lua_rawgetp(L, -1, handle) == LUA_TUSERDATA) {
             lua_remove(L, -2);
             if (owned) {
                 release_handle(rt, lang, handle);
@@ -435,16 +432,19 @@ static int foreign_mm(lua_State *L)
 }
 
 /* upvalues: 1 = the runtime (light userdata), 2 = lang. Releases the
-   handle once: a resurrected object, or one whose __gc is called again
-   through debug.getmetatable, has none left (block_live). Anything that is
-   not our block (a value given the metatable through debug.setmetatable,
-   any argument of an explicit call) is left alone. */
+   handle once, when the collector calls it: a resurrected object has none
+   left (block_live). A call from Lua code (debug.getmetatable(o).__gc(o))
+   does nothing: the object may be in use below it — a callback can run
+   while the other language works on the object through a borrowed handle
+   (a generator python.iter is stepping, say). Anything that is not our block
+   (a value given the metatable through debug.setmetatable) is left alone. */
 static int foreign_gc(lua_State *L)
 {
     tdmL_Foreign *fo = lua_touserdata(L, 1);
     if (fo == NULL || lua_type(L, 1) != LUA_TUSERDATA || lua_rawlen(L, 1) != sizeof *fo
         || fo->rt != lua_touserdata(L, lua_upvalueindex(1))
-        || fo->lang != lua_tointeger(L, lua_upvalueindex(2)) || fo->handle == NULL) {
+        || fo->lang != lua_tointeger(L, lua_upvalueindex(2)) || fo->handle == NULL
+        || !tdmL_collecting(L)) {
         return 0;
     }
     void *h = fo->handle;
