@@ -21,6 +21,9 @@ local kinds = {
     py_dict = {msg = PY, make = function() return python.eval("{'a': 1}") end},
     py_callable = {msg = PY, make = function() return python.eval("lambda *a: 1") end},
     py_object = {msg = PY, make = function() return python.eval("type('X', (), {})()") end},
+    py_builtin = {msg = PY, make = function() return B.len end},
+    py_module = {msg = PY, make = function() return python.import("json") end},
+    py_iterator = {msg = PY, make = function() return python.eval("iter([1, 2])") end},
     py_attr_view = {msg = PY, make = function()
         local o = python.eval("[1]") return python.as_attrgetter(o), o end},
     py_item_view = {msg = PY, make = function()
