@@ -104,8 +104,20 @@ TDMI_FUNC int tdmL_pushraw(lua_State *L, tdmL_State *st, const tdm_Value *v);
 TDMI_FUNC int tdmL_objkind(lua_State *L, int idx);
 
 /* lforeign.c */
-/* The foreign block at idx, or NULL. [-0, +0, -] */
+/* The foreign block at idx, or NULL (also when it was finalized: see
+   tdmL_finalized). Needs one free stack slot. [-0, +0, -] */
 TDMI_FUNC tdmL_Foreign *tdmL_toforeign(lua_State *L, tdmL_State *st, int idx);
+/* The foreign block at idx when it is one of ours whose object is gone: the
+   collector ran its __gc (or, for a view, its original's) and a Lua
+   finalizer resurrected it. Else NULL. Needs one free stack slot.
+   [-0, +0, -] */
+TDMI_FUNC tdmL_Foreign *tdmL_finalized(lua_State *L, tdmL_State *st, int idx);
+/* 1 when the running __gc was called by Lua's collector (or lua_close), 0
+   when Lua code called it (debug.getmetatable(o).__gc(o)). [-0, +0, -] */
+TDMI_FUNC int tdmL_collecting(lua_State *L);
+/* Raise the error for using a finalized object of lang ("deleted python
+   object", lupa's words; "cdata already freed"). [-0, +0, v] */
+TDMI_FUNC int tdmL_finalized_error(lua_State *L, int lang);
 /* Push a userdata for handle (cached by identity when proto is default).
    `owned`: the caller gives one reference, taken only when this returns (a
    memory error leaves it with the caller). [-0, +1, m] */

@@ -386,6 +386,9 @@ static tdmF_CData *check_cb(lua_State *L, tdmL_Ffi *b)
 {
     tdmL_CData *u = tdmL_cd_test(L, b, 1);
     if (u == NULL) {
+        if (tdmL_finalized(L, b->st, 1) != NULL) {
+            tdmL_finalized_error(L, TDM_LANG_C);
+        }
         luaL_argerror(L, 1, "callback expected");
         return NULL;
     }

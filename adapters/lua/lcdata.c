@@ -34,7 +34,8 @@ static const char key_ctmeta = 0;      /* registry: ctype metatable */
 /* ------------------------------------------------------------------------ */
 /* Values                                                                   */
 
-tdmL_CData *tdmL_cd_test(lua_State *L, tdmL_Ffi *b, int idx)
+/* The cdata userdata at idx, live or finalized, or NULL. */
+static tdmL_CData *cd_block(lua_State *L, tdmL_Ffi *b, int idx)
 {
     const void *mt;
     if (lua_type(L, idx) != LUA_TUSERDATA || !lua_getmetatable(L, idx)) {
@@ -45,6 +46,23 @@ tdmL_CData *tdmL_cd_test(lua_State *L, tdmL_Ffi *b, int idx)
     /* the size too: debug.setmetatable can give our metatable to any userdata */
     return mt == b->cdmeta && lua_rawlen(L, idx) == sizeof(tdmL_CData) ? lua_touserdata(L, idx)
                                                                       : NULL;
+}
+
+/* A cdata whose __gc ran (a Lua finalizer resurrected it) has no handle:
+   not a cdata any more for every use. */
+tdmL_CData *tdmL_cd_test(lua_State *L, tdmL_Ffi *b, int idx)
+{
+    tdmL_CData *u = cd_block(L, b, idx);
+    return u != NULL && u->h.handle != NULL ? u : NULL;
+}
+
+/* Raise for the value at idx, which is not a live cdata. */
+static int not_cdata(lua_State *L, tdmL_Ffi *b, int idx)
+{
+    if (cd_block(L, b, idx) != NULL) {
+        return tdmL_finalized_error(L, TDM_LANG_C);
+    }
+    return luaL_typeerror(L, idx, "cdata");
 }
 
 void tdmL_cd_push(lua_State *L, tdmL_Ffi *b, tdmF_CData *cd)
@@ -255,6 +273,9 @@ const tdmF_Type *tdmL_ffi_checktype(lua_State *L, tdmL_Ffi *b, int idx, const ch
         if (mt == b->ctmeta) {
             return ((tdmL_CType *)lua_touserdata(L, idx))->t;
         }
+    }
+    if (cd_block(L, b, idx) != NULL) {
+        tdmL_finalized_error(L, TDM_LANG_C);
     }
     luaL_argerror(L, idx, "C type expected (a type string, a ctype or a cdata)");
     return NULL;
@@ -582,7 +603,9 @@ static int call_general(lua_State *L, tdmL_Ffi *b, tdmF_CData *cd, int first, in
     b->L = saved;
     for (int i = 0; i < ntmp; i++) {
         tdmL_CData *u = lua_touserdata(L, tmpbase + i);
-        tdmF_callback_free(u->h.handle, NULL);
+        if (u->h.handle != NULL) {      /* debug.getlocal reaches it: its __gc may have run */
+            tdmF_callback_free(u->h.handle, NULL);
+        }
     }
     if (st != TDM_OK) {
         free(tdmF_busy_take(b->busy));      /* this call's own error explains it */
@@ -717,7 +740,7 @@ static int cd_call(lua_State *L)
     if (u == NULL || lua_rawlen(L, 1) != sizeof *u || u->b != b) {   /* light: rawlen 0 */
         u = tdmL_cd_test(L, b, 1);
         if (u == NULL) {
-            return luaL_typeerror(L, 1, "cdata");
+            return not_cdata(L, b, 1);
         }
     }
     if (u->fast > 0 && lua_gettop(L) - 1 == u->nparams && fast_args(L, u, abuf) &&
@@ -731,12 +754,14 @@ static int cd_call(lua_State *L)
 /* Indexing                                                                 */
 
 /* The cdata a metamethod (upvalue 1 = binding state) was called on; raises
-   when it is not one (debug.getmetatable lets anything be passed). */
+   when it is not one (debug.getmetatable lets anything be passed) or was
+   finalized. */
 static tdmF_CData *self_cd(lua_State *L)
 {
-    tdmL_CData *u = tdmL_cd_test(L, lua_touserdata(L, lua_upvalueindex(1)), 1);
+    tdmL_Ffi *b = lua_touserdata(L, lua_upvalueindex(1));
+    tdmL_CData *u = tdmL_cd_test(L, b, 1);
     if (u == NULL) {
-        luaL_typeerror(L, 1, "cdata");
+        not_cdata(L, b, 1);
         return NULL;
     }
     return u->h.handle;
@@ -853,6 +878,12 @@ static int cd_binop(lua_State *L, int op, int sub)
     tdmL_Ffi *b = lua_touserdata(L, lua_upvalueindex(1));
     tdm_Frame f;
     int n = (op == TDM_OP_ARITH && sub == TDM_AR_UNM) ? 1 : 2, st;
+    for (int i = 1; i <= n; i++) {
+        tdmL_CData *u = cd_block(L, b, i);
+        if (u != NULL && u->h.handle == NULL) {
+            return tdmL_finalized_error(L, TDM_LANG_C);
+        }
+    }
     tdmS_init(&f, b->rt, &tdmF_lang, op, TDM_LANG_LUA);
     f.sub = (uint8_t)sub;
     for (int i = 0; i < n; i++) {
@@ -884,7 +915,11 @@ static int cd_binop(lua_State *L, int op, int sub)
 static int cd_eq(lua_State *L)
 {
     tdmL_Ffi *b = lua_touserdata(L, lua_upvalueindex(1));
-    if (tdmL_cd_test(L, b, 1) == NULL || tdmL_cd_test(L, b, 2) == NULL) {
+    tdmL_CData *u1 = cd_block(L, b, 1), *u2 = cd_block(L, b, 2);
+    if ((u1 != NULL && u1->h.handle == NULL) || (u2 != NULL && u2->h.handle == NULL)) {
+        return tdmL_finalized_error(L, TDM_LANG_C);
+    }
+    if (u1 == NULL || u2 == NULL) {
         lua_pushboolean(L, 0);
         return 1;
     }
@@ -923,19 +958,29 @@ static int cd_div(lua_State *L)
 
 static int cd_unm(lua_State *L)
 {
+    self_cd(L);             /* unary: its own cdata */
     return cd_binop(L, TDM_OP_ARITH, TDM_AR_UNM);
 }
 
 /* __gc: run the ffi.gc finalizer (user value 1) with the cdata, then drop
-   the reference. Finalizer errors become warnings, never errors. */
+   the reference. Finalizer errors become warnings, never errors. upvalue 1:
+   the binding state (freed with the Lua state, after every finalizer).
+   Runs once: anything but a live cdata (an explicit call through
+   debug.getmetatable on any value, a resurrected cdata) is left alone.
+   Called by Lua code rather than the collector it only runs (and removes)
+   the ffi.gc finalizer, as LuaJIT's: the memory belongs to the collector,
+   and C code may be using it (a callback can reach the arguments of the
+   native call running below it through debug.getlocal). */
 static int cd_gc(lua_State *L)
 {
-    tdmL_CData *u = lua_touserdata(L, 1);
+    tdmL_CData *u = tdmL_cd_test(L, lua_touserdata(L, lua_upvalueindex(1)), 1);
     tdmF_CData *cd;
-    if (u == NULL || lua_rawlen(L, 1) != sizeof *u || u->h.handle == NULL) {
+    if (u == NULL) {
         return 0;
     }
     if (lua_getiuservalue(L, 1, 1) != LUA_TNIL) {
+        lua_pushnil(L);             /* runs once, even if it calls __gc itself */
+        lua_setiuservalue(L, 1, 1);
         lua_pushvalue(L, 1);
         if (lua_pcall(L, 1, 0, 0) != LUA_OK) {
             lua_warning(L, "tandem.ffi: error in finalizer: ", 1);
@@ -944,7 +989,12 @@ static int cd_gc(lua_State *L)
     }
     lua_settop(L, 1);
     cd = u->h.handle;
+    if (cd == NULL || !tdmL_collecting(L)) {
+        return 0;
+    }
     u->h.handle = NULL;
+    u->b = NULL;            /* cd_call's quick check fails: it looks closer */
+    u->fast = 0;
     if (u->charged != 0) {          /* ffi.new memory counted for max_memory */
         tdmL_State *st = tdmL_state(L);
         st->used -= u->charged;
@@ -967,7 +1017,10 @@ static tdmL_CType *self_ct(lua_State *L, tdmL_Ffi *b)
     if (ok && b != NULL) {
         ok = lua_getmetatable(L, 1) && lua_topointer(L, -1) == b->ctmeta;
         if (ok) {
-            lua_pop(L, 1);
+            /* no user value: not a namespace (same size) given this
+               metatable through debug.setmetatable */
+            ok = lua_getiuservalue(L, 1, 1) == LUA_TNONE;
+            lua_pop(L, 2);
         }
     }
     if (!ok) {
@@ -986,7 +1039,7 @@ static int ct_call(lua_State *L)
 
 static int ct_tostring(lua_State *L)
 {
-    tdmL_CType *ct = self_ct(L, NULL);
+    tdmL_CType *ct = self_ct(L, lua_touserdata(L, lua_upvalueindex(1)));
     char tb[128];
     lua_pushfstring(L, "ctype<%s>", tdmF_typename(ct->t, tb, sizeof tb));
     return 1;
@@ -1011,11 +1064,14 @@ static int ct_eq(lua_State *L)
 /* ------------------------------------------------------------------------ */
 /* Binding state                                                            */
 
+/* Uninstall the hooks when the collector calls it (the state is closing).
+   The registry reaches the binding state, so debug.getmetatable lets Lua
+   code call this on anything, itself included: that does nothing. */
 static int bind_gc(lua_State *L)
 {
     tdmL_Ffi *b = lua_touserdata(L, 1);
     static const tdmF_Hooks none = {NULL, NULL, NULL, NULL};
-    if (b->R != NULL) {
+    if (b != NULL && b == tdmL_ffi_peek(L) && b->R != NULL && tdmL_collecting(L)) {
         tdmF_set_hooks(b->R, TDM_LANG_LUA, &none);
         b->R = NULL;
     }
@@ -1049,7 +1105,8 @@ static void make_metatables(lua_State *L, tdmL_Ffi *b)
     lua_pushcclosure(L, tdmL_cb_set, 1);
     lua_pushcclosure(L, cd_index, 3);
     lua_setfield(L, -2, "__index");
-    lua_pushcfunction(L, cd_gc);
+    lua_pushlightuserdata(L, b);
+    lua_pushcclosure(L, cd_gc, 1);
     lua_setfield(L, -2, "__gc");
     lua_pushliteral(L, "cdata");
     lua_setfield(L, -2, "__name");
@@ -1065,7 +1122,8 @@ static void make_metatables(lua_State *L, tdmL_Ffi *b)
     lua_pushlightuserdata(L, b);
     lua_pushcclosure(L, ct_eq, 1);
     lua_setfield(L, -2, "__eq");
-    lua_pushcfunction(L, ct_tostring);
+    lua_pushlightuserdata(L, b);
+    lua_pushcclosure(L, ct_tostring, 1);
     lua_setfield(L, -2, "__tostring");
     lua_pushliteral(L, "ctype");
     lua_setfield(L, -2, "__name");

@@ -18,6 +18,17 @@
 
 #define BIND(L) ((tdmL_Ffi *)lua_touserdata(L, lua_upvalueindex(1)))
 
+/* The live cdata at idx, NULL when the value is no cdata; raises for a
+   cdata whose __gc ran (resurrected by a Lua finalizer). */
+static tdmL_CData *cd_arg(lua_State *L, tdmL_Ffi *b, int idx)
+{
+    tdmL_CData *u = tdmL_cd_test(L, b, idx);
+    if (u == NULL && lua_type(L, idx) == LUA_TUSERDATA && tdmL_finalized(L, b->st, idx)) {
+        tdmL_finalized_error(L, TDM_LANG_C);
+    }
+    return u;
+}
+
 static int f_cdef(lua_State *L)
 {
     tdmL_Ffi *b = BIND(L);
@@ -90,7 +101,7 @@ static int f_typeof(lua_State *L)
 static int f_sizeof(lua_State *L)
 {
     tdmL_Ffi *b = BIND(L);
-    tdmL_CData *u = tdmL_cd_test(L, b, 1);
+    tdmL_CData *u = cd_arg(L, b, 1);
     const tdmF_Type *t;
     if (u != NULL) {
         tdmF_CData *cd = u->h.handle;
@@ -159,7 +170,7 @@ static int f_istype(lua_State *L)
 {
     tdmL_Ffi *b = BIND(L);
     const tdmF_Type *t = tdmL_ffi_checktype(L, b, 1, "istype"), *ct;
-    tdmL_CData *u = tdmL_cd_test(L, b, 2);
+    tdmL_CData *u = cd_arg(L, b, 2);
     int r = 0;
     if (u != NULL) {
         ct = ((tdmF_CData *)u->h.handle)->type;
@@ -237,7 +248,7 @@ static int f_errno(lua_State *L)
 static int f_gc(lua_State *L)
 {
     tdmL_Ffi *b = BIND(L);
-    if (tdmL_cd_test(L, b, 1) == NULL) {
+    if (cd_arg(L, b, 1) == NULL) {
         return luaL_argerror(L, 1, "cdata expected");
     }
     if (!lua_isnil(L, 2) && !lua_isfunction(L, 2) && !luaL_getmetafield(L, 2, "__call")) {
@@ -252,7 +263,7 @@ static int f_gc(lua_State *L)
 static int f_isnull(lua_State *L)
 {
     tdmL_Ffi *b = BIND(L);
-    tdmL_CData *u = tdmL_cd_test(L, b, 1);
+    tdmL_CData *u = cd_arg(L, b, 1);
     int r = lua_isnoneornil(L, 1);
     if (u != NULL) {
         tdmF_CData *cd = u->h.handle;
@@ -266,7 +277,7 @@ static int f_isnull(lua_State *L)
 static int f_tonumber(lua_State *L)
 {
     tdmL_Ffi *b = BIND(L);
-    tdmL_CData *u = tdmL_cd_test(L, b, 1);
+    tdmL_CData *u = cd_arg(L, b, 1);
     tdm_Value v;
     if (u == NULL) {
         if (lua_type(L, 1) == LUA_TNUMBER) {
@@ -315,16 +326,45 @@ static int f_abi(lua_State *L)
 /* Library namespaces                                                       */
 
 /* A namespace is a userdata holding the library; its user value caches
-   functions and constants by name. upvalue 1: the binding state. */
+   functions and constants by name. upvalues: 1 = the binding state, 2 = the
+   identity of the namespace's metatable (each namespace has its own). */
+
+/* The library of the namespace at 1, which a metamethod was called on; raises
+   when it is not one (debug.getmetatable lets anything be passed, and
+   debug.setmetatable can put the metatable on another userdata): a userdata
+   of a library pointer's size with this metatable and a table for user value
+   (which a ctype, of the same size, does not have). */
+static tdmF_Lib *self_ns(lua_State *L)
+{
+    int ok = lua_type(L, 1) == LUA_TUSERDATA && lua_rawlen(L, 1) == sizeof(tdmF_Lib *) &&
+             lua_getmetatable(L, 1);
+    if (ok) {
+        int n = 1;
+        if (lua_topointer(L, -1) == lua_touserdata(L, lua_upvalueindex(2))) {
+            ok = lua_getiuservalue(L, 1, 1) == LUA_TTABLE;
+            n = 2;
+        } else {
+            ok = 0;
+        }
+        lua_pop(L, n);
+    }
+    if (!ok) {
+        luaL_typeerror(L, 1, "ffi.namespace");
+        return NULL;
+    }
+    return *(tdmF_Lib **)lua_touserdata(L, 1);
+}
+
 static int ns_index(lua_State *L)
 {
     tdmL_Ffi *b = BIND(L);
-    tdmF_Lib *lib = *(tdmF_Lib **)lua_touserdata(L, 1);
+    tdmF_Lib *lib = self_ns(L);
     const char *name = luaL_checkstring(L, 2);
     tdm_Value v, val;
     tdmF_CData *cd;
     tdmF_Place pl;
     tdmF_Err err;
+    lua_settop(L, 2);               /* the cache goes to 3 */
     lua_getiuservalue(L, 1, 1);
     lua_pushvalue(L, 2);
     if (lua_rawget(L, 3) != LUA_TNIL) {
@@ -356,7 +396,7 @@ static int ns_index(lua_State *L)
 static int ns_newindex(lua_State *L)
 {
     tdmL_Ffi *b = BIND(L);
-    tdmF_Lib *lib = *(tdmF_Lib **)lua_touserdata(L, 1);
+    tdmF_Lib *lib = self_ns(L);
     const char *name = luaL_checkstring(L, 2);
     tdm_Value v, val;
     tdmF_CData *cd;
@@ -388,7 +428,7 @@ static int ns_newindex(lua_State *L)
 
 static int ns_tostring(lua_State *L)
 {
-    tdmF_Lib *lib = *(tdmF_Lib **)lua_touserdata(L, 1);
+    tdmF_Lib *lib = self_ns(L);
     lua_pushfstring(L, "library: %s", tdmF_lib_name(lib));
     return 1;
 }
@@ -405,7 +445,8 @@ static void push_namespace(lua_State *L, tdmL_Ffi *b, tdmF_Lib *lib)
     lua_setiuservalue(L, -2, 1);
     lua_createtable(L, 0, 5);
     lua_pushlightuserdata(L, b);
-    luaL_setfuncs(L, meta, 1);
+    lua_pushlightuserdata(L, (void *)lua_topointer(L, -2));
+    luaL_setfuncs(L, meta, 2);
     lua_pushliteral(L, "ffi.namespace");
     lua_setfield(L, -2, "__name");
     lua_pushliteral(L, "ffi");

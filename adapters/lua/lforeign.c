@@ -7,6 +7,7 @@
  * tostring). A weak-valued cache keyed by handle makes the same object arrive
  * as the same userdata every time it crosses.
  */
+#include <string.h>
 #include "ladapter.h"
 #include "value.h"
 
@@ -25,7 +26,28 @@ static tdmL_Foreign *valid_block(lua_State *L, tdmL_State *st, int idx, tdm_Lang
     return fo;
 }
 
-tdmL_Foreign *tdmL_toforeign(lua_State *L, tdmL_State *st, int idx)
+/* 1 while the block fo (of the userdata at idx) holds its object: the
+   collector's __gc clears the handle, and a view (whose handle is a copy)
+   also asks its original, which a view of a view shares (tdmL_pushview). A
+   finalized object is reachable again through a resurrecting Lua finalizer
+   (the weak identity cache forgets it first). Needs one free stack slot. */
+static int block_live(lua_State *L, const tdmL_Foreign *fo, int idx)
+{
+    if (fo->handle == NULL) {
+        return 0;
+    }
+    if (!fo->borrowed) {
+        return 1;
+    }
+    lua_getiuservalue(L, idx, 1);
+    const tdmL_Foreign *orig = lua_touserdata(L, -1);
+    int live = orig != NULL && orig->handle != NULL;
+    lua_pop(L, 1);
+    return live;
+}
+
+/* The block at idx when it is one of ours (live or finalized), else NULL. */
+static tdmL_Foreign *any_block(lua_State *L, tdmL_State *st, int idx)
 {
     if (!lua_getmetatable(L, idx)) {
         return NULL;
@@ -38,6 +60,40 @@ tdmL_Foreign *tdmL_toforeign(lua_State *L, tdmL_State *st, int idx)
         }
     }
     return NULL;
+}
+
+tdmL_Foreign *tdmL_toforeign(lua_State *L, tdmL_State *st, int idx)
+{
+    tdmL_Foreign *fo = any_block(L, st, idx);
+    return fo != NULL && block_live(L, fo, idx) ? fo : NULL;
+}
+
+tdmL_Foreign *tdmL_finalized(lua_State *L, tdmL_State *st, int idx)
+{
+    tdmL_Foreign *fo = any_block(L, st, idx);
+    return fo != NULL && !block_live(L, fo, idx) ? fo : NULL;
+}
+
+int tdmL_finalized_error(lua_State *L, int lang)
+{
+    return luaL_error(L, lang == TDM_LANG_C ? "cdata already freed (its __gc ran)"
+                                            : "deleted python object");
+}
+
+/* Lua names a function the collector calls as a finalizer "__gc", a
+   "metamethod" (since 5.4.4; before, it has no name, and only a call from
+   Lua code — a field, local, method ... — is known to be explicit). */
+int tdmL_collecting(lua_State *L)
+{
+    lua_Debug ar;
+    if (!lua_getstack(L, 0, &ar) || !lua_getinfo(L, "n", &ar) || ar.namewhat == NULL) {
+        return 1;
+    }
+#if defined(LUA_VERSION_RELEASE_NUM) && LUA_VERSION_RELEASE_NUM >= 50404
+    return strcmp(ar.namewhat, "metamethod") == 0;
+#else
+    return ar.namewhat[0] == '\0' || strcmp(ar.namewhat, "metamethod") == 0;
+#endif
 }
 
 static void release_handle(tdm_Runtime *rt, tdm_LangId lang, void *handle)
@@ -89,16 +145,24 @@ void tdmL_pushforeign(lua_State *L, tdmL_State *st, tdm_LangId lang, void *handl
 void tdmL_pushview(lua_State *L, tdmL_State *st, int idx, int proto)
 {
     idx = lua_absindex(L, idx);
-    tdmL_Foreign *orig = tdmL_toforeign(L, st, idx);
+    tdmL_Foreign *orig = any_block(L, st, idx);
     if (orig == NULL) {
         luaL_argerror(L, idx, "expected a foreign (Python) object");
+        return;
+    }
+    if (!block_live(L, orig, idx)) {
+        tdmL_finalized_error(L, orig->lang);
         return;
     }
     tdmL_Foreign *fo = lua_newuserdatauv(L, sizeof *fo, 1);
     *fo = *orig;
     fo->proto = (uint8_t)proto;
     fo->borrowed = 1;
-    lua_pushvalue(L, idx);
+    if (orig->borrowed) {
+        lua_getiuservalue(L, idx, 1);   /* a view of a view: the original */
+    } else {
+        lua_pushvalue(L, idx);
+    }
     lua_setiuservalue(L, -2, 1);
     lua_rawgetp(L, LUA_REGISTRYINDEX, &fmeta_keys[orig->lang]);
     lua_setmetatable(L, -2);
@@ -172,6 +236,11 @@ static int arg_value(lua_State *L, tdmL_State *st, int idx, tdm_Frame *f, tdm_Va
     }
     if (tdmL_tovalue_noref(L, st, idx, v)) {
         return 0;
+    }
+    tdmL_Foreign *dead = lua_type(L, idx) == LUA_TUSERDATA ? tdmL_finalized(L, st, idx) : NULL;
+    if (dead != NULL) {
+        tdmS_end(f);
+        return tdmL_finalized_error(L, dead->lang);
     }
     if (!lua_checkstack(L, 4)) {
         tdmS_end(f);
@@ -311,16 +380,24 @@ typedef struct tdmL_Meta {
     uint8_t lang, op, sub;
 } tdmL_Meta;
 
-/* The foreign block at 1 when it belongs to metatable of lang, else NULL.
-   A metamethod is normally called on its own object; debug.getmetatable can
-   call it on anything. The metatable is left on the stack (above the
-   arguments, below the results: harmless, and no lua_settop). [-0, +(0|1), -] */
+/* The live foreign block at 1, which must belong to the metatable of lang:
+   a metamethod is normally called on its own object, but debug.getmetatable
+   can call it on anything, and a finalized object can be reached again
+   (block_live). Raises otherwise. The metatable is left on the stack (above
+   the arguments, below the results: harmless, and no lua_settop).
+   [-0, +(0|1), v] */
 static tdmL_Foreign *self_block(lua_State *L, tdmL_State *st, tdm_LangId lang)
 {
-    if (!lua_getmetatable(L, 1)) {
-        return NULL;
+    tdmL_Foreign *fo = NULL;
+    if (lua_getmetatable(L, 1) && lua_topointer(L, -1) == st->fmeta[lang]) {
+        fo = valid_block(L, st, 1, lang);
     }
-    return lua_topointer(L, -1) == st->fmeta[lang] ? valid_block(L, st, 1, lang) : NULL;
+    if (fo == NULL) {
+        luaL_typeerror(L, 1, lang == TDM_LANG_C ? "cdata" : "python_object");
+    } else if (!block_live(L, fo, 1)) {
+        tdmL_finalized_error(L, lang);
+    }
+    return fo;
 }
 
 static int foreign_mm(lua_State *L)
@@ -331,11 +408,14 @@ static int foreign_mm(lua_State *L)
     int op = m->op, sub = m->sub;
     int n = lua_gettop(L);
     tdmL_Foreign *fo = NULL;
-    if (op == TDM_OP_CALL) {
+    /* the operand of a unary operation is this metamethod's own object; a
+       binary one (arithmetic, comparison, concat) may have it on either
+       side, and arg_value checks each operand */
+    if (op == TDM_OP_CALL || op == TDM_OP_LEN || op == TDM_OP_STR) {
         fo = self_block(L, st, lang);
     } else if (op == TDM_OP_INDEX || op == TDM_OP_NEWINDEX) {
         fo = self_block(L, st, lang);
-        int proto = fo ? fo->proto : TDM_PROTO_DEFAULT;
+        int proto = fo->proto;
         if (proto == TDM_PROTO_ATTR) {
             op = op == TDM_OP_INDEX ? TDM_OP_GETATTR : TDM_OP_SETATTR;
         } else if (proto == TDM_PROTO_ITEM) {
@@ -344,9 +424,13 @@ static int foreign_mm(lua_State *L)
             return luaL_error(L, "cannot index a python.as_function() object");
         }
     } else if (op == TDM_OP_ARITH && (sub == TDM_AR_UNM || sub == TDM_AR_BNOT)) {
+        fo = self_block(L, st, lang);
         n = 1;      /* Lua passes the operand twice */
-    } else if (op == TDM_OP_COMPARE || op == TDM_OP_LEN || op == TDM_OP_STR) {
-        n = op == TDM_OP_COMPARE ? 2 : 1;
+    } else if (op == TDM_OP_COMPARE) {
+        n = 2;
+    }
+    if (op == TDM_OP_LEN || op == TDM_OP_STR) {
+        n = 1;
     }
     int nres = foreign_run(L, st, lang, op, sub, fo, 1, n);
     if (op == TDM_OP_COMPARE) {
@@ -359,13 +443,25 @@ static int foreign_mm(lua_State *L)
     return nres;
 }
 
+/* upvalues: 1 = the runtime (light userdata), 2 = lang. Releases the
+   handle once, when the collector calls it: a resurrected object has none
+   left (block_live). A call from Lua code (debug.getmetatable(o).__gc(o))
+   does nothing: the object may be in use below it — a callback can run
+   while the other language works on the object through a borrowed handle
+   (a generator python.iter is stepping, say). Anything that is not our block
+   (a value given the metatable through debug.setmetatable) is left alone. */
 static int foreign_gc(lua_State *L)
 {
     tdmL_Foreign *fo = lua_touserdata(L, 1);
-    /* a value given the metatable through debug.setmetatable: not ours */
-    if (fo != NULL && lua_rawlen(L, 1) == sizeof *fo && fo->handle != NULL && !fo->borrowed) {
-        void *h = fo->handle;
-        fo->handle = NULL;
+    if (fo == NULL || lua_type(L, 1) != LUA_TUSERDATA || lua_rawlen(L, 1) != sizeof *fo
+        || fo->rt != lua_touserdata(L, lua_upvalueindex(1))
+        || fo->lang != lua_tointeger(L, lua_upvalueindex(2)) || fo->handle == NULL
+        || !tdmL_collecting(L)) {
+        return 0;
+    }
+    void *h = fo->handle;
+    fo->handle = NULL;
+    if (!fo->borrowed) {            /* a view releases nothing */
         tdmR_hold(fo->rt, (tdm_LangId)fo->lang, h, -1);
         release_handle(fo->rt, (tdm_LangId)fo->lang, h);
     }
@@ -417,7 +513,9 @@ void tdmL_foreign_init(lua_State *L, tdmL_State *st, tdm_LangId lang)
         lua_pushcclosure(L, foreign_mm, 1);
         lua_setfield(L, -2, metamethods[i].name);
     }
-    lua_pushcfunction(L, foreign_gc);
+    lua_pushlightuserdata(L, st->rt);
+    lua_pushinteger(L, lang);
+    lua_pushcclosure(L, foreign_gc, 2);
     lua_setfield(L, -2, "__gc");
     lua_pushstring(L, lang == TDM_LANG_PYTHON ? "python_object" : "cdata");
     lua_setfield(L, -2, "__name");

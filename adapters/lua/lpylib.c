@@ -116,6 +116,10 @@ static int lib_as_function(lua_State *L)
 {
     luaL_checkany(L, 1);
     if (tdmL_toforeign(L, ST(L), 1) == NULL) {
+        const tdmL_Foreign *dead = tdmL_finalized(L, ST(L), 1);
+        if (dead != NULL) {
+            return tdmL_finalized_error(L, dead->lang);
+        }
         return luaL_argerror(L, 1, "expected a foreign (Python) object");
     }
     lua_pushvalue(L, lua_upvalueindex(1));
