@@ -328,6 +328,13 @@ static int lua_invoke(void *ud, const tdmF_Type *fn, int nargs, const tdm_Value 
     }
     lua_settop(L, top);
     s = s == LUA_OK ? TDM_OK : err->status;
+    if (s != TDM_OK && tdmF_tls_ctx == NULL) {
+        /* no native call of ours waits on this thread (a C thread, or C
+           calling the pointer later): nobody to raise it to, so report it
+           on stderr, as the Python face does, and C gets the error value */
+        fprintf(stderr, "tandem.ffi: error in Lua callback: %s\n",
+                err->tbtext ? err->tbtext : err->message ? err->message : "(no message)");
+    }
 done:
     if (!held) {
         tdmR_unlock(rt);

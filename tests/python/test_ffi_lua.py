@@ -301,3 +301,28 @@ def test_lua_callback_from_a_c_thread_never_deadlocks(tmp_path):
     assert lines[2].startswith("ffi.error: " + refused)
     assert lines[3] == "63"
     assert lines[4] == "12 1"
+
+
+def test_lua_callback_error_on_a_c_thread_is_printed(tmp_path):
+    """A Lua callback that raises on a C thread where no native call of ours
+    waits (Python made the native call; the C thread runs the callback):
+    nobody can raise it, so it is printed to stderr (as the Python face and
+    cffi do) and C gets the error value, instead of being lost."""
+    import subprocess
+    import sys
+    script = tmp_path / "lua_cb_err_thread.py"
+    script.write_text(
+        "import tandem\n"
+        "lua = tandem.LuaRuntime()\n"
+        "ffi = tandem.FFI(lua)\n"
+        "ffi.cdef('int t_call_cb_in_thread(int (*cb)(int), int x);')\n"
+        "T = ffi.dlopen(%r)\n"
+        "lua.execute('''cb = require('tandem.ffi').cast('int(*)(int)',\n"
+        "    function(x) error('boom ' .. x) end)''')\n"
+        "print(T.t_call_cb_in_thread(lua.globals().cb, 7))\n" % TESTLIB)
+    r = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                       timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "0"
+    assert "tandem.ffi: error in Lua callback" in r.stderr
+    assert "boom 7" in r.stderr
