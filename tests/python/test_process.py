@@ -48,3 +48,88 @@ def test_fork_while_another_thread_is_inside_lua():
     """)
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["child", "0", "['done']", "None"], out.stdout + out.stderr
+
+
+def _lupa_available():
+    try:
+        r = run_py("import lupa, sys; sys.exit(0 if hasattr(lupa, 'LuaRuntime') else 1)")
+        return r.returncode == 0
+    except Exception:
+        return False
+
+
+needs_lupa = pytest.mark.skipif(not _lupa_available(), reason="python3-lupa not installed")
+no_deepbind = pytest.mark.skipif(bool(os.environ.get("TANDEM_SANITIZER")),
+                                 reason="RTLD_DEEPBIND is refused by the sanitizer runtime")
+
+_USE_BOTH = """
+        t = tandem.LuaRuntime()
+        l = lupa.LuaRuntime()
+        assert t.eval("_VERSION") == "Lua 5.4", t.eval("_VERSION")
+        assert t.eval("math.type(3)") == "integer"
+        assert l.eval("_VERSION") == "Lua 5.1", l.eval("_VERSION")
+        assert l.eval("1 + 2") == 3
+        assert t.eval("function(x) return x * 2 end")(21) == 42
+        assert l.eval("function(x) return x * 2 end")(21) == 42
+        assert t.eval("string.format('%d', 7)") == "7"
+        """
+
+
+@needs_lupa
+@no_deepbind
+def test_lupa_then_tandem():
+    out = run_py("""
+        import lupa
+        import tandem
+    """ + _USE_BOTH + """
+        # C modules would bind to lupa's LuaJIT: a clear Lua error, no crash
+        try:
+            t.require("lpeg")
+        except tandem.LuaError as e:
+            msg = str(e)
+        else:
+            msg = "loaded"
+        assert "global lua_* symbols belong to another Lua" in msg, msg
+        assert "luajit" in msg, msg
+        res = t.eval('{package.loadlib("/no/such/lib.so", "luaopen_x")}')
+        assert res[1] is None and "another Lua" in res[2], list(res.values())
+        # a missing module still says "not found"
+        ok, err = t.eval('pcall(require, "no_such_c_module_xyz")')
+        assert not ok and "not found" in err, err
+        print("ok")
+    """)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "ok", out.stdout + out.stderr
+
+
+@needs_lupa
+def test_tandem_then_lupa():
+    out = run_py("""
+        import tandem
+        import lupa
+    """ + _USE_BOTH + """
+        print("ok")
+    """)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "ok", out.stdout + out.stderr
+
+
+@needs_lupa
+def test_lupa_refused_after_tandem_loaded_a_c_module():
+    out = run_py("""
+        import tandem
+        t = tandem.LuaRuntime()
+        assert t.eval('require("lpeg").match(require("lpeg").R("09") ^ 1, "123x")') == 4
+        try:
+            import lupa
+            lupa.LuaRuntime().eval("1")
+        except ImportError as e:
+            msg = str(e)
+        else:
+            msg = "imported"
+        assert "tandem's Lua 5.4 owns the process's global lua_* symbols" in msg, msg
+        assert t.eval('require("cjson").encode({1, 2})') == "[1,2]"
+        print("ok")
+    """)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "ok", out.stdout + out.stderr
