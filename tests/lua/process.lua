@@ -51,4 +51,37 @@ T.test("lua5.4 exits cleanly while a Python thread calls into a Lua proxy", func
     T.eq(#bad, 0, "runs that did not exit cleanly: " .. table.concat(bad, "; "))
 end)
 
+-- Python's lupa (LuaJIT) would bind to this lua5.4's exported lua_* names:
+-- importing it is refused with a Python ImportError (run in a child process,
+-- so a regression crashes the child, not this suite).
+T.test("importing lupa inside a lua5.4 host is an ImportError, not a crash", function()
+    local script = write_temp([[
+local python = require "tandem"
+local ok = pcall(python.import, "lupa")
+python.execute([=[
+try:
+    import lupa
+    lupa.LuaRuntime().eval("1")
+    r = "imported"
+except ImportError as e:
+    r = str(e)
+except Exception as e:
+    r = "other: %r" % e
+]=])
+io.write(tostring(ok), "|", python.eval("r"), "\n")
+]])
+    local p = assert(io.popen(string.format("%q %q 2>&1", lua, script)))
+    local out = p:read("a")
+    local ok, how, code = p:close()
+    os.remove(script)
+    if out:find("No module named 'lupa'", 1, true) then
+        return      -- python3-lupa not installed: nothing to check
+    end
+    T.ok(ok and how == "exit" and code == 0, "child exited cleanly: " .. tostring(how)
+         .. " " .. tostring(code) .. " " .. out)
+    T.ok(out:find("false|", 1, true), "python.import('lupa') failed: " .. out)
+    T.ok(out:find("tandem's Lua 5.4 owns the process's global lua_* symbols", 1, true),
+         "the error names the conflict: " .. out)
+end)
+
 T.summary()

@@ -52,8 +52,9 @@ class _LupaGuard:
                 raise ImportError(
                     "%s cannot be loaded: tandem's Lua 5.4 owns the process's global "
                     "lua_* symbols (a Lua C module was loaded into a tandem runtime, "
-                    "or this Python runs inside lua5.4); lupa would bind to them. "
-                    "Import lupa before loading Lua C modules from tandem" % name)
+                    "or this Python runs inside lua5.4); lupa would bind to them and "
+                    "crash. In a Python program, import lupa before loading Lua C "
+                    "modules from tandem" % name)
         return None
 
 
