@@ -72,44 +72,64 @@ int tdmL_global_symbols_are_ours(void)
     return global_settop() == (void *)&lua_settop;
 }
 
-/* A wrapped C loader. upvalues: the original function, the kind (0: a
-   package.searchers entry, whose argument is a module name; 1: loadlib).
-   When the names are not ours the original (which would dlopen the module
-   and bind it to the other Lua) is not called: a searcher that finds the
-   module's file raises the error, loadlib returns nil, message, "open". */
+/* The file a C searcher would open for `name` (kind 2: the root of a.b),
+   pushed as a string, or nil when there is none. [-0, +1, e] */
+static void push_c_file(lua_State *L, const char *name, int kind)
+{
+    const char *dot = strchr(name, '.');
+    lua_getglobal(L, "package");
+    if (!lua_istable(L, -1)) {
+        lua_pop(L, 1);
+        lua_pushnil(L);
+        return;
+    }
+    lua_getfield(L, -1, "searchpath");
+    if (kind == 2 && dot != NULL) {
+        lua_pushlstring(L, name, (size_t)(dot - name));
+    } else {
+        lua_pushstring(L, name);
+    }
+    lua_getfield(L, -3, "cpath");
+    if (!lua_isfunction(L, -3) || !lua_isstring(L, -1)) {
+        lua_pop(L, 4);
+        lua_pushnil(L);
+        return;
+    }
+    lua_call(L, 2, 1);
+    lua_remove(L, -2);
+    if (!lua_isstring(L, -1)) {
+        lua_pop(L, 1);
+        lua_pushnil(L);
+    }
+}
+
+/* A wrapped C loader. upvalues: the original function, the kind (0: the C
+   searcher, 2: the all-in-one searcher, both given a module name; 1:
+   package.loadlib). Before the original opens a file (binding it to the
+   global lua_* names) the names are claimed for this Lua; when another Lua
+   owns them the original is not called: the searcher raises the error,
+   loadlib returns nil, message, "open". A module with no C file goes
+   straight to the searcher's usual "no file" message. */
 static int guarded_loader(lua_State *L)
 {
     char err[768];
     int kind = (int)lua_tointeger(L, lua_upvalueindex(2));
-    if (!tdmL_claim_global_symbols(err, sizeof err)) {
-        if (kind == 1) {
+    if (kind == 1) {
+        if (!tdmL_claim_global_symbols(err, sizeof err)) {
             luaL_pushfail(L);
             lua_pushfstring(L, "tandem: cannot load %s: %s", luaL_optstring(L, 1, "?"), err);
             lua_pushliteral(L, "open");
             return 3;
         }
+    } else {
         const char *name = luaL_checkstring(L, 1);
-        /* only a module that exists as a C file is refused; any other name
-           gets the searcher's usual "no file" message */
-        lua_getglobal(L, "package");
-        if (lua_istable(L, -1)) {
-            lua_getfield(L, -1, "searchpath");
-            lua_pushstring(L, name);
-            const char *dot = strchr(name, '.');
-            if (kind == 2 && dot != NULL) {         /* all-in-one: the root's file */
-                lua_pushlstring(L, name, (size_t)(dot - name));
-                lua_replace(L, -2);
-            }
-            lua_getfield(L, -3, "cpath");
-            if (lua_isfunction(L, -3) && lua_isstring(L, -1)) {
-                lua_call(L, 2, 1);
-                if (lua_isstring(L, -1)) {
-                    return luaL_error(L, "tandem: cannot load Lua C module '%s' (%s): %s",
-                                      name, lua_tostring(L, -1), err);
-                }
-            }
+        int top = lua_gettop(L);
+        push_c_file(L, name, kind);
+        if (lua_isstring(L, -1) && !tdmL_claim_global_symbols(err, sizeof err)) {
+            return luaL_error(L, "tandem: cannot load Lua C module '%s' (%s): %s", name,
+                              lua_tostring(L, -1), err);
         }
-        lua_settop(L, 1);
+        lua_settop(L, top);
     }
     int n = lua_gettop(L);
     lua_pushvalue(L, lua_upvalueindex(1));

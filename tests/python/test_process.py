@@ -106,8 +106,20 @@ def test_lupa_then_tandem():
 def test_tandem_then_lupa():
     out = run_py("""
         import tandem
+        t0 = tandem.LuaRuntime()
+        ok, err = t0.eval('pcall(require, "no_such_c_module_xyz")')
+        assert not ok and "not found" in err, err   # claims nothing
         import lupa
     """ + _USE_BOTH + """
+        # now LuaJIT owns the global names: C modules are refused, clearly
+        try:
+            t.require("cjson")
+        except tandem.LuaError as e:
+            msg = str(e)
+        else:
+            msg = "loaded"
+        assert "belong to another Lua" in msg and "luajit" in msg, msg
+        assert l.eval("1 + 1") == 2
         print("ok")
     """)
     assert out.returncode == 0, out.stderr
