@@ -151,7 +151,9 @@ TDM_API tdm_Status tdm_call(tdm_Runtime *rt, const tdm_Value *fn, int nargs,
                             const tdm_Value *args, tdm_Value *res, int maxres,
                             int *nres);
 
-/* Release a value returned to the host (no-op for non-objects). */
+/* Release a value returned to the host (no-op for non-objects). After
+   tdm_close an object is not released (its language is gone): the value is
+   set to nil and TDM_ERRCLOSED becomes the last error. */
 TDM_API void tdm_release(tdm_Runtime *rt, tdm_Value *v);
 
 /* The last error on this runtime: message and traceback text (language
