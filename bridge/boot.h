@@ -32,6 +32,9 @@ TDMI_FUNC int tdmL_open(tdm_Runtime *rt, const tdm_LuaOptions *o, char *err,
                         size_t errlen);
 /* Close rt's Lua state (runs finalizers). Caller holds the runtime lock. */
 TDMI_FUNC void tdmL_close(tdm_Runtime *rt);
+/* 1 when the process's global lua_* symbols (what Lua C modules bind to)
+   are the Lua this adapter runs on (lload.c). */
+TDMI_FUNC int tdmL_global_symbols_are_ours(void);
 /* Install the `python` table once Python is attached (takes the lock). */
 TDMI_FUNC int tdmL_install_foreign(tdm_Runtime *rt, tdm_LangId lang,
                                    const char *name, const tdm_LuaOptions *o);

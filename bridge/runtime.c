@@ -5,12 +5,16 @@
 #include <string.h>
 #include "runtime.h"
 
-tdm_Runtime *tdmR_new(void)
+/* The list of live runtimes (for the fork handlers), guarded by reg_lock. */
+static pthread_mutex_t reg_lock = PTHREAD_MUTEX_INITIALIZER;
+static tdm_Runtime *reg_head;
+static pthread_once_t fork_once = PTHREAD_ONCE_INIT;
+
+static uintptr_t self_id(void);
+
+/* (Re)create the mutexes and condition of a runtime, unlocked. */
+static void init_locks(tdm_Runtime *rt)
 {
-    tdm_Runtime *rt = calloc(1, sizeof *rt);
-    if (rt == NULL) {
-        return NULL;
-    }
     pthread_mutex_init(&rt->wait_mutex, NULL);
     pthread_cond_init(&rt->wait_cond, NULL);
     pthread_mutex_init(&rt->qlock, NULL);
@@ -21,6 +25,59 @@ tdm_Runtime *tdmR_new(void)
     pthread_mutexattr_settype(&ha, PTHREAD_MUTEX_RECURSIVE);
     pthread_mutex_init(&rt->hlock, &ha);
     pthread_mutexattr_destroy(&ha);
+}
+
+/* fork(): the list is stable across the fork (prepare/parent), and in the
+   child, where only the forking thread exists, every runtime's locks are
+   made anew. A thread of the parent that was inside a runtime is gone: its
+   runtime lock is dropped (kept when the forking thread was the owner, with
+   its recursion count) and nobody waits any more. Like CPython's own
+   after-fork reset of its locks; what the vanished thread left half done in
+   the interpreters is the same hazard CPython documents for fork(). */
+static void fork_prepare(void)
+{
+    pthread_mutex_lock(&reg_lock);
+}
+
+static void fork_parent(void)
+{
+    pthread_mutex_unlock(&reg_lock);
+}
+
+static void fork_child(void)
+{
+    pthread_mutex_init(&reg_lock, NULL);
+    uintptr_t me = self_id();
+    for (tdm_Runtime *rt = reg_head; rt != NULL; rt = rt->reg_next) {
+        init_locks(rt);
+        rt->waiters = 0;
+        if (rt->owner != me) {
+            rt->owner = 0;
+            rt->nlocked = 0;
+        }
+    }
+}
+
+static void register_fork_handlers(void)
+{
+    (void)pthread_atfork(fork_prepare, fork_parent, fork_child);
+}
+
+tdm_Runtime *tdmR_new(void)
+{
+    tdm_Runtime *rt = calloc(1, sizeof *rt);
+    if (rt == NULL) {
+        return NULL;
+    }
+    pthread_once(&fork_once, register_fork_handlers);
+    init_locks(rt);
+    pthread_mutex_lock(&reg_lock);
+    rt->reg_next = reg_head;
+    if (reg_head != NULL) {
+        reg_head->reg_prev = rt;
+    }
+    reg_head = rt;
+    pthread_mutex_unlock(&reg_lock);
     rt->refs = 1;
     rt->maxdepth = TDM_MAX_DEPTH;
     tdmI_init(&rt->ids);
@@ -51,6 +108,16 @@ void tdmR_decref(tdm_Runtime *rt)
     if (__atomic_sub_fetch(&rt->refs, 1, __ATOMIC_ACQ_REL) != 0) {
         return;
     }
+    pthread_mutex_lock(&reg_lock);
+    if (rt->reg_prev != NULL) {
+        rt->reg_prev->reg_next = rt->reg_next;
+    } else {
+        reg_head = rt->reg_next;
+    }
+    if (rt->reg_next != NULL) {
+        rt->reg_next->reg_prev = rt->reg_prev;
+    }
+    pthread_mutex_unlock(&reg_lock);
     tdmS_clear_error(NULL, &rt->last);
     if (rt->ffi != NULL && rt->ffi_free != NULL) {
         rt->ffi_free(rt->ffi);

@@ -48,9 +48,16 @@ struct tdm_Runtime {
     tdm_Error last;             /* last error, for the C API */
     void *ffi;                  /* owns: the ffi type registry (ffi/), or NULL */
     void (*ffi_free)(void *);   /* frees `ffi` at destruction */
+    /* Every live runtime is on one process-wide list, so that a fork()
+       child can reset their locks (runtime.c, pthread_atfork). */
+    struct tdm_Runtime *reg_prev, *reg_next;
 };
 
-/* New runtime with no language attached; refs = 1. NULL when out of memory. */
+/* New runtime with no language attached; refs = 1. NULL when out of memory.
+   The first call registers tandem's fork handlers: in a fork() child, the
+   locks of every runtime (runtime lock, queue, held record) are reset, the
+   runtime lock staying with the forking thread only if it held it, so the
+   child can use a runtime another thread of the parent was inside. */
 TDMI_FUNC tdm_Runtime *tdmR_new(void);
 TDMI_FUNC void tdmR_attach(tdm_Runtime *rt, const tdm_Lang *lang, void *state);
 /* Mark closed; languages detach their state themselves. Idempotent. */

@@ -37,7 +37,7 @@ int main(void)
                               "end\n",
                               "setup.lua"),
                  "lua exec")) {
-        tdm_close(rt);
+        tdm_free(rt);
         return 1;
     }
 
@@ -45,12 +45,12 @@ int main(void)
     tdm_Value greet, res[2];
     int nres = 0;
     if (check(rt, tdm_get_global(rt, TDM_LANG_LUA, "greet", &greet), "get greet")) {
-        tdm_close(rt);
+        tdm_free(rt);
         return 1;
     }
     tdm_Value arg = tdm_str("tandem");
     if (check(rt, tdm_call(rt, &greet, 1, &arg, res, 2, &nres), "call greet")) {
-        tdm_close(rt);
+        tdm_free(rt);
         return 1;
     }
     printf("greet('tandem') -> %.*s, %lld\n", (int)res[0].u.s.n, res[0].u.s.p,
@@ -61,7 +61,7 @@ int main(void)
     /* Python evaluates an expression; C reads the integer. */
     tdm_Value v;
     if (check(rt, tdm_eval(rt, TDM_LANG_PYTHON, "sum(range(10))", &v), "python eval")) {
-        tdm_close(rt);
+        tdm_free(rt);
         return 1;
     }
     printf("sum(range(10)) -> %lld\n", (long long)v.u.i);
@@ -73,6 +73,6 @@ int main(void)
     printf("traceback:\n%s\n", tdm_traceback(rt));
 
     tdm_release(rt, &greet);
-    tdm_close(rt);
+    tdm_free(rt);
     return st == TDM_ERRRUN ? 0 : 1;
 }

@@ -115,9 +115,17 @@ TDM_API tdm_Value tdm_str(const char *s);
    (initialised on first use). NULL on failure (out of memory). */
 TDM_API tdm_Runtime *tdm_open(void);
 
-/* Close a runtime: the Lua state is closed; objects still held become
-   unusable (TDM_ERRCLOSED). CPython stays initialised for the process. */
+/* Close a runtime: waits for calls in flight on other threads, then closes
+   the Lua state; CPython stays initialised for the process. The handle
+   stays valid: every later call on it (from any thread), and tdm_release of
+   a value obtained before, returns or records TDM_ERRCLOSED. Closing twice
+   is a no-op. */
 TDM_API void tdm_close(tdm_Runtime *rt);
+
+/* Free a runtime handle, closing it first if still open. After tdm_free no
+   thread may use `rt` again. A closed handle never freed costs one small
+   struct until the process ends. */
+TDM_API void tdm_free(tdm_Runtime *rt);
 
 /* Run `code` in `lang` (`chunkname` names it in tracebacks; may be NULL). */
 TDM_API tdm_Status tdm_exec(tdm_Runtime *rt, tdm_LangId lang, const char *code,
@@ -143,7 +151,9 @@ TDM_API tdm_Status tdm_call(tdm_Runtime *rt, const tdm_Value *fn, int nargs,
                             const tdm_Value *args, tdm_Value *res, int maxres,
                             int *nres);
 
-/* Release a value returned to the host (no-op for non-objects). */
+/* Release a value returned to the host (no-op for non-objects). After
+   tdm_close an object is not released (its language is gone): the value is
+   set to nil and TDM_ERRCLOSED becomes the last error. */
 TDM_API void tdm_release(tdm_Runtime *rt, tdm_Value *v);
 
 /* The last error on this runtime: message and traceback text (language

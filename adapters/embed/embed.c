@@ -30,7 +30,7 @@ tdm_Runtime *tdm_open(void)
         || tdmL_install_foreign(rt, TDM_LANG_PYTHON, "python", &o) != TDM_OK) {
         fprintf(stderr, "tandem: tdm_open failed: %s\n",
                 rt->last.message ? rt->last.message : err);
-        tdm_close(rt);
+        tdm_free(rt);
         return NULL;
     }
     return rt;
@@ -77,16 +77,54 @@ static int valid_value(tdm_Runtime *rt, const tdm_Value *v)
     return l->valid == NULL || l->valid(rt, v);
 }
 
+/* Closing and freeing are two steps. tdm_close waits for calls in flight on
+   other threads (the runtime lock), closes the Lua state, detaches Python
+   and marks the runtime closed, but keeps the handle: every later call on
+   it, and every value obtained before, answers TDM_ERRCLOSED instead of
+   touching freed memory. tdm_free drops the handle (closing first when
+   needed); the memory goes when the last proxy holding the runtime is gone
+   too. A handle closed and never freed stays a tombstone of one struct. */
+static void close_locked(tdm_Runtime *rt)
+{
+    if (!rt->closed) {
+        tdmL_close(rt);
+        tdmP_detach(rt);
+        tdmR_close(rt);
+        /* the languages are gone: no hook may run on this runtime again */
+        rt->lang[TDM_LANG_LUA] = NULL;
+        rt->lang[TDM_LANG_PYTHON] = NULL;
+    }
+}
+
 void tdm_close(tdm_Runtime *rt)
 {
     if (rt == NULL) {
         return;
     }
     tdmR_lock(rt);
-    tdmL_close(rt);
-    tdmP_detach(rt);
+    close_locked(rt);
+    tdmR_unlock(rt);
+}
+
+void tdm_free(tdm_Runtime *rt)
+{
+    if (rt == NULL) {
+        return;
+    }
+    tdmR_lock(rt);
+    close_locked(rt);
+    tdmS_clear_error(rt, &rt->last);
     tdmR_unlock(rt);
     tdmR_decref(rt);
+}
+
+/* With the runtime lock held: the status of a call on a closed runtime. */
+static tdm_Status closed_error(tdm_Runtime *rt)
+{
+    tdmS_clear_error(rt, &rt->last);
+    rt->last.status = TDM_ERRCLOSED;
+    rt->last.message = strdup("tandem: the runtime is closed");
+    return TDM_ERRCLOSED;
 }
 
 /* Borrowed host value -> frame argument following the ownership rules: an
@@ -250,6 +288,11 @@ static tdm_Status host_call(tdm_Runtime *rt, tdm_LangId lang, int op, int nargs,
     if (tdmR_enter(rt) != TDM_OK) {
         return TDM_ERRARG;      /* pinned to another thread (a lua5.4 host) */
     }
+    if (rt->closed) {
+        tdm_Status cst = closed_error(rt);
+        tdmR_unlock(rt);
+        return cst;
+    }
     tdm_Status st = locked_call(rt, lang, op, nargs, args, res, maxres, nres);
     tdmR_unlock(rt);
     return st;
@@ -331,6 +374,19 @@ void tdm_release(tdm_Runtime *rt, tdm_Value *v)
 {
     if (v == NULL) {
         return;
+    }
+    if (rt != NULL && v->kind == TDM_OBJ && tdmR_enter(rt) == TDM_OK) {
+        int closed = rt->closed;
+        if (closed) {
+            /* its language is gone with the runtime: nothing left to drop
+               (a Python object keeps the reference the host held) */
+            closed_error(rt);
+            *v = tdm_nil();
+        }
+        tdmR_unlock(rt);
+        if (closed) {
+            return;
+        }
     }
     const tdm_Lang *l = rt != NULL && v->kind == TDM_OBJ && (v->flags & TDM_VF_OWNED)
                                 && v->lang < TDM_NLANG ? rt->lang[v->lang] : NULL;

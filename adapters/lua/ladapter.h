@@ -82,6 +82,14 @@ TDMI_FUNC void tdmL_getref(lua_State *L, tdmL_State *st, void *handle);
 /* Push the registry-anchored setup for a fresh state (tables above). [-0,+0,m] */
 TDMI_FUNC void tdmL_setup_registry(lua_State *L, tdmL_State *st);
 
+/* lload.c */
+/* Make sure the global lua_* symbols (what Lua C modules bind to) are this
+   state's Lua, publishing them when nobody owns them. 1, or 0 with a
+   message in err when another Lua owns them. */
+TDMI_FUNC int tdmL_claim_global_symbols(char *err, size_t errlen);
+/* Wrap package.loadlib and the C searchers with that check. [-0, +0, m] */
+TDMI_FUNC void tdmL_guard_cmodules(lua_State *L);
+
 /* lconvert.c */
 /* nil, boolean, number or string at idx -> neutral (strings borrowed);
    0 when the value is none of these. [-0, +0, -] */

@@ -6,6 +6,7 @@
  *
  * This module must not link liblua5.4: the lua5.4 binary exports the API.
  */
+#include <dlfcn.h>
 #include <stdlib.h>
 #include "ladapter.h"
 
@@ -70,12 +71,28 @@ tdm_Runtime *tdmL_runtime_of(lua_State *L)
 
 TDM_API int luaopen_tandem(lua_State *L);
 
+/* Keep this module mapped for the life of the process. lua_close unloads
+   the C modules it loaded (the CLIBS finalizer dlcloses them), but Python
+   threads started from this Lua may still be running the adapter's code
+   (a proxy call, a finalizer): unloading it under them crashes at exit.
+   RTLD_NODELETE on a handle of the loaded object makes every dlclose a
+   no-op for it. */
+static void pin_module(void)
+{
+    Dl_info info;
+    if (dladdr((void *)&pin_module, &info) != 0 && info.dli_fname != NULL) {
+        void *self = dlopen(info.dli_fname, RTLD_NOW | RTLD_NOLOAD | RTLD_NODELETE);
+        (void)self;         /* the extra reference is meant never to be dropped */
+    }
+}
+
 int luaopen_tandem(lua_State *L)
 {
     if (lua_rawgetp(L, LUA_REGISTRYINDEX, &key_lib) == LUA_TTABLE) {
         return 1;
     }
     lua_pop(L, 1);
+    pin_module();
     tdm_Runtime *rt = tdmL_runtime_of(L);
     tdmL_State *st = tdmL_state(L);
     if (rt->lang[TDM_LANG_PYTHON] == NULL) {

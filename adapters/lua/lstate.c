@@ -149,6 +149,7 @@ static int setup(lua_State *L)
     const tdm_LuaOptions *o = lua_touserdata(L, 2);
     if (o->open_libs) {
         luaL_openlibs(L);
+        tdmL_guard_cmodules(L);
     }
     tdmL_setup_registry(L, st);
     /* require "tandem" / "tandem.ffi" use this copy, never a second

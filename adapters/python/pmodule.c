@@ -335,6 +335,13 @@ static PyObject *m_host_runtime(PyObject *m, PyObject *unused)
     return tdmP_host_runtime(m);
 }
 
+static PyObject *m_lua_symbols_global(PyObject *m, PyObject *unused)
+{
+    (void)m;
+    (void)unused;
+    return PyBool_FromLong(tdmL_global_symbols_are_ours());
+}
+
 static PyMethodDef module_methods[] = {
     {"lua_type", m_lua_type, METH_O,
      "lua_type(obj)\n--\n\nLua type name of a Lua object ('table', 'function', "
@@ -351,6 +358,8 @@ static PyMethodDef module_methods[] = {
      "python.eval(code): evaluate in the Python frame that called into Lua."},
     {"host_runtime", m_host_runtime, METH_NOARGS,
      "The LuaRuntime of the Lua state hosting this Python (Lua-hosted Python)."},
+    {"_lua_symbols_global", m_lua_symbols_global, METH_NOARGS,
+     "True when the process's global lua_* symbols are tandem's Lua."},
     {NULL, NULL, 0, NULL},
 };
 
@@ -415,9 +424,9 @@ static int add_new(PyObject *m, const char *name, PyObject *v)
 static int module_exec(PyObject *m)
 {
     tdmP_Module *ms = tdmP_modstate(m);
-    /* Lua C modules (lpeg, cjson) required from Python need the Lua API with
-       global symbols; promote the liblua5.4 this extension linked. */
-    dlopen("liblua5.4.so.0", RTLD_NOW | RTLD_GLOBAL | RTLD_NOLOAD);
+    /* liblua5.4 stays local here: its lua_* names become global only when
+       a Lua C module is loaded into a state (lload.c), so that a LuaJIT
+       loaded later (lupa) keeps its own names. */
     if (add_exceptions(m, ms) < 0 || tdmP_runtime_init_type(m, ms) < 0
             || tdmP_proxy_init_types(m, ms) < 0) {
         return -1;

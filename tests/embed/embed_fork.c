@@ -1,0 +1,82 @@
+/* embed_fork.c — fork() while another thread is inside Lua: the child does
+   not inherit a held runtime lock (tandem's pthread_atfork handlers reset
+   it) and can use the runtime. */
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "tandem.h"
+#include "echeck.h"
+
+static tdm_Runtime *rt;
+static char flag_in[64], flag_stop[64];
+
+/* Thread A: a Lua loop that says it has started (a file) and runs until the
+   parent asks it to stop (another file), 30 s at most. */
+static void *inside_lua(void *p)
+{
+    tdm_Status *st = p;
+    char code[512];
+    snprintf(code, sizeof code,
+             "local f = io.open('%s', 'w') f:write('in') f:close()\n"
+             "local t = os.time()\n"
+             "while os.time() - t < 30 do\n"
+             "  local g = io.open('%s') if g then g:close() break end\n"
+             "end\n", flag_in, flag_stop);
+    *st = tdm_exec(rt, TDM_LANG_LUA, code, "inside");
+    return NULL;
+}
+
+static int exists(const char *path)
+{
+    return access(path, F_OK) == 0;
+}
+
+int main(void)
+{
+    snprintf(flag_in, sizeof flag_in, "/tmp/tdm_fork_in_%d", (int)getpid());
+    snprintf(flag_stop, sizeof flag_stop, "/tmp/tdm_fork_stop_%d", (int)getpid());
+    rt = tdm_open();
+    ECHECK(rt != NULL);
+    tdm_Status ast = TDM_ERRRUN;
+    pthread_t a;
+    ECHECK(pthread_create(&a, NULL, inside_lua, &ast) == 0);
+    for (int i = 0; i < 3000 && !exists(flag_in); i++) {
+        usleep(10000);
+    }
+    ECHECK(exists(flag_in));        /* thread A holds the runtime lock now */
+
+    pid_t pid = fork();
+    if (pid == 0) {
+        alarm(20);                  /* a child blocked on the lock dies */
+        tdm_Value v;
+        int ok = tdm_eval(rt, TDM_LANG_LUA, "6 * 7", &v) == TDM_OK
+                 && v.kind == TDM_INT && v.u.i == 42;
+        ok = ok && tdm_exec(rt, TDM_LANG_LUA, "forked = true", NULL) == TDM_OK;
+        _exit(ok ? 0 : 3);
+    }
+    ECHECK(pid > 0);
+    int status = 0;
+    ECHECK(waitpid(pid, &status, 0) == pid);
+    ECHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    if (!WIFEXITED(status)) {
+        fprintf(stderr, "child ended by signal %d\n", WTERMSIG(status));
+    }
+
+    FILE *f = fopen(flag_stop, "w");
+    ECHECK(f != NULL);
+    if (f != NULL) {
+        fclose(f);
+    }
+    pthread_join(a, NULL);
+    ECHECK(ast == TDM_OK);
+    tdm_Value v;
+    ECHECK_OK(rt, tdm_eval(rt, TDM_LANG_LUA, "forked == nil", &v));
+    ECHECK(v.kind == TDM_BOOL && v.u.b);    /* the child's change stayed there */
+    unlink(flag_in);
+    unlink(flag_stop);
+    tdm_free(rt);
+    return echeck_summary();
+}
