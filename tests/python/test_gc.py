@@ -261,3 +261,22 @@ def test_stopped_lua_collector_stays_stopped(lua):
     lua.gccollect()
     lua.eval("1")
     assert _Counted.live == 0
+
+
+def test_objects_made_by_lua_finalizers_are_charged_and_released():
+    # a Lua finalizer that takes in Python objects charges Lua's collector
+    # from inside a collection (and while the state closes): the step is
+    # skipped there, and every object is still released
+    rt = tandem.LuaRuntime()
+    rt.globals().mk = lambda: _Held(64)
+    _reset_counts()
+    rt.execute("""
+        local function fin() for j = 1, 100 do local o = mk() end end
+        for i = 1, 500 do setmetatable({}, {__gc = fin}) end
+        collectgarbage()
+        for i = 1, 50 do setmetatable({}, {__gc = fin}) end
+    """)
+    rt.close()
+    gc.collect()
+    assert _Counted.peak > 0
+    assert _Counted.live == 0
