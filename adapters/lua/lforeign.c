@@ -65,9 +65,9 @@ static void charge(lua_State *L, tdmL_State *st, size_t bytes)
     if (st->fdebt < TDML_CHARGE_STEP || lua_gc(L, LUA_GCISRUNNING) != 1) {
         return;
     }
-    int kb = (int)(st->fdebt / 1024);
+    size_t kb = st->fdebt / 1024;      /* a debt kept while stopped may be large */
     st->fdebt %= 1024;
-    lua_gc(L, LUA_GCSTEP, kb);
+    lua_gc(L, LUA_GCSTEP, kb < (1u << 20) ? (int)kb : 1 << 20);
 }
 
 void tdmL_pushforeign(lua_State *L, tdmL_State *st, tdm_LangId lang, void *handle,
