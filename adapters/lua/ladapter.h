@@ -19,6 +19,16 @@
 #define TDML_STRCACHE 2048      /* string cache slots (power of two; sets of two) */
 #define TDML_STRCACHE_MAX 256   /* longest string interned (bytes) */
 
+/* What Lua's collector is told about objects of other languages it holds
+   (lforeign.c: charge). Lua sees only the small userdata; the object behind
+   it (a Python exception with its traceback and frames, an instance and its
+   dict) lives in memory Lua does not count. Each new foreign userdata adds
+   its weight to st->fdebt; every TDML_CHARGE_STEP bytes the debt is handed
+   to the collector (lua_gc LUA_GCSTEP), which paces it like Lua memory. */
+#define TDML_WEIGHT_OBJECT 1024         /* an object: instance + dict, a list ... */
+#define TDML_WEIGHT_ERROR  (16 * 1024)  /* an exception: traceback, frames, locals */
+#define TDML_CHARGE_STEP   (64 * 1024)
+
 /* One slot of the string cache: a string that crossed into Lua, keyed by its
    source object's identity (tdm_Value.key, e.g. the Python str) and checked
    by content, so a dead source whose address is reused never matches. */
@@ -41,6 +51,9 @@ typedef struct tdmL_State {
                                    handle can be shared (tdm_Lang.retain) */
     int nrefcnt;
     const void *fmeta[TDM_NLANG];   /* identity of each foreign metatable */
+    size_t fdebt;               /* bytes of other languages' memory adopted by
+                                   Lua since its collector was last told
+                                   (lforeign.c: charge) */
     int hosted;                 /* L belongs to a lua5.4 host thread, which holds
                                    the runtime lock for the state's lifetime */
     tdmL_StrSlot *strcache;     /* borrowed: TDML_STRCACHE slots in a userdata
@@ -128,9 +141,12 @@ TDMI_FUNC int tdmL_collecting(lua_State *L);
 TDMI_FUNC int tdmL_finalized_error(lua_State *L, int lang);
 /* Push a userdata for handle (cached by identity when proto is default).
    `owned`: the caller gives one reference, taken only when this returns (a
-   memory error leaves it with the caller). [-0, +1, m] */
+   memory error leaves it with the caller). `weight`: bytes of the other
+   language's memory the object is taken to keep alive (TDML_WEIGHT_*),
+   charged to Lua's collector when the userdata is new; may run a GC step
+   (finalizers included). [-0, +1, m] */
 TDMI_FUNC void tdmL_pushforeign(lua_State *L, tdmL_State *st, tdm_LangId lang,
-                                void *handle, int owned, int proto);
+                                void *handle, int owned, int proto, size_t weight);
 /* Push a view of the foreign userdata at idx with another protocol; the view
    keeps the original alive through its user value. [-0, +1, m] */
 TDMI_FUNC void tdmL_pushview(lua_State *L, tdmL_State *st, int idx, int proto);

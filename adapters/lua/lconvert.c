@@ -275,7 +275,8 @@ void tdmL_push(lua_State *L, tdmL_State *st, tdm_Value *v)
                raises, the reference stays with v for its owner to release */
             int owned = (v->flags & TDM_VF_OWNED) != 0;
             tdmL_pushforeign(L, st, (tdm_LangId)v->lang, v->u.obj, owned,
-                             v->aux & 0xff);
+                             v->aux & 0xff, (v->flags & TDM_VF_ERROBJ)
+                                 ? TDML_WEIGHT_ERROR : TDML_WEIGHT_OBJECT);
             v->flags &= (uint16_t)~TDM_VF_OWNED;
         }
         return;

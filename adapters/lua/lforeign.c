@@ -104,8 +104,30 @@ static void release_handle(tdm_Runtime *rt, tdm_LangId lang, void *handle)
     }
 }
 
+/* Tell Lua's collector about `bytes` of memory it holds but cannot see.
+   Lua 5.4 has no external-memory API; LUA_GCSTEP with a size adds that many
+   KiB to the collector's debt (not to its count of the heap) and runs the
+   step the debt calls for, so the collector paces itself as if Lua had
+   allocated them: a cycle every "heap size x pause" of charges, O(bytes) of
+   work per charge whatever the heap size. The charge is batched in
+   st->fdebt so the crossing path only adds and compares. Not while the
+   collector is stopped (collectgarbage "stop": LUA_GCSTEP would run it
+   anyway), inside a finalizer or while the state closes (lua_gc says -1 or
+   0): the debt is kept for later. A step may run finalizers, as any
+   allocation here may. [-0, +0, -] */
+static void charge(lua_State *L, tdmL_State *st, size_t bytes)
+{
+    st->fdebt += bytes;
+    if (st->fdebt < TDML_CHARGE_STEP || lua_gc(L, LUA_GCISRUNNING) != 1) {
+        return;
+    }
+    size_t kb = st->fdebt / 1024;      /* a debt kept while stopped may be large */
+    st->fdebt %= 1024;
+    lua_gc(L, LUA_GCSTEP, kb < (1u << 20) ? (int)kb : 1 << 20);
+}
+
 void tdmL_pushforeign(lua_State *L, tdmL_State *st, tdm_LangId lang, void *handle,
-                      int owned, int proto)
+                      int owned, int proto, size_t weight)
 {
     tdm_Runtime *rt = st->rt;
     if (proto == TDM_PROTO_DEFAULT) {
@@ -140,6 +162,7 @@ void tdmL_pushforeign(lua_State *L, tdmL_State *st, tdm_LangId lang, void *handl
         rt->lang[lang]->retain(rt, handle);
     }
     tdmR_hold(rt, lang, handle, 1);     /* visible to that language's collector */
+    charge(L, st, weight);              /* and its memory to Lua's */
 }
 
 void tdmL_pushview(lua_State *L, tdmL_State *st, int idx, int proto)

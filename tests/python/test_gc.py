@@ -162,3 +162,121 @@ def test_collection_while_another_thread_runs_lua():
         assert results and all(r == 500 for r in results)
     finally:
         rt.close()
+
+
+def _statm_rss_kb():
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * (os.sysconf("SC_PAGE_SIZE") // 1024)
+
+
+class _Counted:
+    """Counts the live instances of its subclasses' objects and their peak."""
+    live = 0
+    peak = 0
+
+    @classmethod
+    def born(cls):
+        _Counted.live += 1
+        _Counted.peak = max(_Counted.peak, _Counted.live)
+
+    def __del__(self):
+        _Counted.live -= 1
+
+
+class _Raised(_Counted, Exception):
+    def __init__(self, *args):
+        Exception.__init__(self, *args)
+        self.born()
+
+
+class _Held(_Counted):
+    def __init__(self, size):
+        self.payload = bytearray(size)
+        self.born()
+
+
+def _reset_counts():
+    gc.collect()
+    _Counted.live = _Counted.peak = 0
+
+
+def test_exceptions_held_by_lua_are_collected_as_they_come(lua):
+    # each exception caught by pcall is a userdata of a few bytes to Lua but
+    # keeps its traceback and frames alive; Lua's collector must be told
+    def cb(i):
+        scratch = [i] * 256         # a frame with locals worth keeping alive
+        raise _Raised(i, scratch)
+
+    run = lua.eval("""function(cb, n)
+        local caught = 0
+        for i = 1, n do
+            if not pcall(cb, i) then caught = caught + 1 end
+        end
+        return caught
+    end""")
+    lua.gccollect()
+    _reset_counts()
+    assert run(cb, 20_000) == 20_000
+    assert _Counted.peak < 2_000, f"{_Counted.peak} exceptions alive at once"
+    lua.gccollect()
+    lua.eval("1")
+    assert _Counted.live == 0
+
+
+def test_plain_objects_held_by_lua_keep_memory_bounded(lua):
+    samples = []
+
+    def make(i):
+        if i % 500 == 0:
+            samples.append(_statm_rss_kb())
+        return _Held(16 * 1024)
+
+    run = lua.eval("""function(make, n)
+        for i = 1, n do local o = make(i) end
+    end""")
+    lua.gccollect()
+    _reset_counts()
+    before = _statm_rss_kb()
+    run(make, 20_000)               # 320 MB if nothing were collected
+    assert _Counted.peak < 4_000, f"{_Counted.peak} objects alive at once"
+    if not os.environ.get("TANDEM_SANITIZER"):
+        assert max(samples) - before < 100_000, f"RSS grew {max(samples) - before} KiB"
+    lua.gccollect()
+    lua.eval("1")
+    assert _Counted.live == 0
+
+
+def test_stopped_lua_collector_stays_stopped(lua):
+    # the charge for held objects never restarts a collector the program stopped
+    run = lua.eval("""function(make, n)
+        collectgarbage("stop")
+        for i = 1, n do local o = make(i) end
+        local running = collectgarbage("isrunning")
+        collectgarbage("restart")
+        return running
+    end""")
+    _reset_counts()
+    assert run(lambda i: _Held(16), 5_000) is False
+    assert _Counted.peak == 5_000           # nothing was collected meanwhile
+    lua.gccollect()
+    lua.eval("1")
+    assert _Counted.live == 0
+
+
+def test_objects_made_by_lua_finalizers_are_charged_and_released():
+    # a Lua finalizer that takes in Python objects charges Lua's collector
+    # from inside a collection (and while the state closes): the step is
+    # skipped there, and every object is still released
+    rt = tandem.LuaRuntime()
+    rt.globals().mk = lambda: _Held(64)
+    _reset_counts()
+    rt.execute("""
+        local function fin() for j = 1, 100 do local o = mk() end end
+        for i = 1, 500 do setmetatable({}, {__gc = fin}) end
+        collectgarbage()
+        for i = 1, 50 do setmetatable({}, {__gc = fin}) end
+    """)
+    rt.close()
+    gc.collect()
+    assert _Counted.peak > 0
+    assert _Counted.live == 0
