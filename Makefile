@@ -28,13 +28,15 @@ OPT     ?= -O2 -g
 SANLD   :=
 endif
 
-WARN    := -Wall -Wextra -Wshadow -Wundef -Wwrite-strings -Wmissing-prototypes \
+WARN    := -Wall -Wextra -Wshadow -Wundef -Wwrite-strings -Wmissing-prototypes -Wredundant-decls \
            -Wstrict-prototypes -Wold-style-definition -Werror
 CSTD    := -std=c11 -D_GNU_SOURCE
 BASEFLAGS := $(CSTD) $(OPT) -fPIC -fvisibility=hidden $(WARN) -Iinclude -Ibridge
 
-LUA_CFLAGS := $(shell pkg-config --cflags lua5.4 2>/dev/null || echo -I/usr/include/lua5.4)
-PY_CFLAGS  := $(shell $(PYTHON)-config --includes 2>/dev/null || echo -I/usr/include/python3.11)
+# The interpreters' headers are system headers (-isystem): our warnings, such
+# as -Wredundant-decls, are for our code, not theirs.
+LUA_CFLAGS := $(patsubst -I%,-isystem %,$(shell pkg-config --cflags lua5.4 2>/dev/null || echo -I/usr/include/lua5.4))
+PY_CFLAGS  := $(patsubst -I%,-isystem %,$(sort $(shell $(PYTHON)-config --includes 2>/dev/null || echo -I/usr/include/python3.11)))
 PY_VER     := $(shell $(PYTHON) -c 'import sys;print("%d.%d"%sys.version_info[:2])' 2>/dev/null || echo 3.11)
 PY_EXT     := $(shell $(PYTHON) -c 'import sysconfig;print(sysconfig.get_config_var("EXT_SUFFIX"))' 2>/dev/null || echo .so)
 PY_LIBS    := -lpython$(PY_VER)

@@ -69,7 +69,6 @@ tdm_Runtime *tdmL_runtime_of(lua_State *L)
     return rt;
 }
 
-TDM_API int luaopen_tandem(lua_State *L);
 
 /* Keep this module mapped for the life of the process. lua_close unloads
    the C modules it loaded (the CLIBS finalizer dlcloses them), but Python

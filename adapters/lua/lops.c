@@ -14,6 +14,19 @@
 #include "ladapter.h"
 #include "value.h"
 
+/* TDM_OP_ARITH hands frame->sub to lua_arith unchanged: the neutral codes
+   must stay in Lua's LUA_OP* order (lang.h). */
+_Static_assert(TDM_AR_ADD == LUA_OPADD && TDM_AR_SUB == LUA_OPSUB && TDM_AR_MUL == LUA_OPMUL
+               && TDM_AR_MOD == LUA_OPMOD && TDM_AR_POW == LUA_OPPOW
+               && TDM_AR_DIV == LUA_OPDIV && TDM_AR_IDIV == LUA_OPIDIV
+               && TDM_AR_BAND == LUA_OPBAND && TDM_AR_BOR == LUA_OPBOR
+               && TDM_AR_BXOR == LUA_OPBXOR && TDM_AR_SHL == LUA_OPSHL
+               && TDM_AR_SHR == LUA_OPSHR && TDM_AR_UNM == LUA_OPUNM
+               && TDM_AR_BNOT == LUA_OPBNOT,
+               "tdm_ArithOp must follow Lua's LUA_OP* order");
+_Static_assert(TDM_CMP_EQ == LUA_OPEQ && TDM_CMP_LT == LUA_OPLT && TDM_CMP_LE == LUA_OPLE,
+               "tdm_CmpOp must follow Lua's LUA_OP* order");
+
 #define TRACE_HEAD 10    /* entries kept from the innermost end */
 #define TRACE_TAIL 11    /* entries kept from the outermost end */
 

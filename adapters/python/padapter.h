@@ -237,8 +237,7 @@ TDMI_FUNC int tdmP_is_proxy(tdmP_Module *ms, PyObject *o);
 /* ---- pcoro.c ------------------------------------------------------------ */
 TDMI_FUNC int tdmP_coro_init_type(PyObject *m, tdmP_Module *ms);
 
-/* ---- pops.c: the ops on Python objects --------------------------------- */
-TDMI_DATA const tdm_Lang tdmP_lang;
+/* ---- pops.c: the ops on Python objects (tdmP_lang: boot.h) ---------- */
 TDMI_FUNC int tdmP_misc_init_types(PyObject *m, tdmP_Module *ms);
 
 /* ---- pboot.c ------------------------------------------------------------ */
