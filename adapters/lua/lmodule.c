@@ -17,7 +17,17 @@ static const char key_sentinel = 0;
 static int sentinel_gc(lua_State *L)
 {
     tdm_Runtime **prt = lua_touserdata(L, 1);
-    tdm_Runtime *rt = prt ? *prt : NULL;
+    tdm_Runtime *rt;
+    /* Only the collector finalizing the sentinel itself closes the runtime:
+       an explicit call through debug.getmetatable, or this metatable given
+       to another userdata with debug.setmetatable, does nothing. */
+    if (prt == NULL || !tdmL_collecting(L)
+        || lua_rawgetp(L, LUA_REGISTRYINDEX, &key_sentinel) != LUA_TUSERDATA
+        || lua_touserdata(L, -1) != (void *)prt) {
+        return 0;
+    }
+    lua_pop(L, 1);
+    rt = *prt;
     if (rt == NULL) {
         return 0;
     }

@@ -370,4 +370,24 @@ T.test("registry finalizers with a wrong self", function()
     T.eq(ffi.new("int[2]", {1, 2})[1], 2)
 end)
 
+T.test("registry finalizers called explicitly on userdata close nothing", function()
+    -- the lua5.4 host's runtime sentinel among them: called by Lua code (on
+    -- itself or on another userdata) it must neither close the runtime nor
+    -- read another userdata as a runtime
+    local uds = {}
+    for _, v in pairs(debug.getregistry()) do
+        if type(v) == "userdata" then uds[#uds + 1] = v end
+    end
+    local others = {ffi.typeof("int"), ffi.new("int[1]"), ffi.C}
+    for _, v in ipairs(uds) do
+        local mt = debug.getmetatable(v)
+        if mt and type(mt.__gc) == "function" then
+            pcall(mt.__gc, v)
+            for _, o in ipairs(others) do pcall(mt.__gc, o) end
+        end
+    end
+    T.eq(python.eval("6 * 7"), 42)
+    T.eq(ffi.C.abs(-2), 2)
+end)
+
 T.summary()
