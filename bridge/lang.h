@@ -67,6 +67,10 @@ typedef enum tdm_Op {
                            (Python, as lupa: item access when the object has
                            __getitem__, else attribute access) -> 1 */
     TDM_OP_NEWINDEX,    /* args[0][args[1]] = args[2], same protocol choice */
+    TDM_OP_CHECK,       /* language operation: run the handlers of asynchronous
+                           events the language has pending (Python: signal
+                           handlers, on its main thread) -> 0 results; the
+                           error is what a handler raised */
     TDM_NOPS
 } tdm_Op;
 

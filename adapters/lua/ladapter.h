@@ -48,6 +48,14 @@ typedef struct tdmL_State {
     int coref;                  /* ref of the coroutine resumed last, 0: none */
     lua_State *co;              /* borrowed: that coroutine, kept alive by the
                                    ref; forgotten when the ref is released */
+    /* interrupts (lwatch.c): guarded by the watchdog's mutex, except that
+       intr is read without it (atomic) */
+    int intr;                   /* TDML_INTR_* pending for the running code */
+    uintptr_t watch_tid;        /* thread whose Lua code is polled, 0: none */
+    int watched;                /* on the watchdog's list */
+    struct tdmL_State *watch_next;  /* borrowed: next on that list */
+    lua_Hook saved_hook;        /* the debug hook an interrupt replaced, or NULL */
+    int saved_mask, saved_count;
 } tdmL_State;
 
 /* A value of another language living in Lua (full userdata). */
@@ -74,6 +82,16 @@ TDMI_FUNC void *tdmL_ref(lua_State *L, tdmL_State *st, int idx);
 TDMI_FUNC void tdmL_getref(lua_State *L, tdmL_State *st, void *handle);
 /* Push the registry-anchored setup for a fresh state (tables above). [-0,+0,m] */
 TDMI_FUNC void tdmL_setup_registry(lua_State *L, tdmL_State *st);
+
+/* lwatch.c */
+#define TDML_INTR_STOP 1        /* interrupt(): raise "interrupted" */
+#define TDML_INTR_EXC  2        /* re-raise what a signal handler raised */
+/* An outermost crossing into Lua starts or ends (runtime lock held): drop
+   the interrupt still pending, restore the hook it replaced. Never raises.
+   Call only when st->intr is set. [-0, +0, -] */
+TDMI_FUNC void tdmL_intr_clear(tdmL_State *st);
+/* Stop watching st (before its lua_State is closed). */
+TDMI_FUNC void tdmL_unwatch(tdmL_State *st);
 
 /* lconvert.c */
 /* nil, boolean, number or string at idx -> neutral (strings borrowed);

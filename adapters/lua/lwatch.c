@@ -1,0 +1,327 @@
+/*
+ * lwatch.c — stopping running Lua code: LuaRuntime.interrupt() from any
+ * thread, and Python's signal handlers (Ctrl-C, signal.alarm) while Lua code
+ * runs on Python's main thread.
+ *
+ * Both go through one Lua hook set from outside the running code —
+ * lua_sethook may be called asynchronously, as lua.c does from its SIGINT
+ * handler — so Lua code that is not interrupted pays nothing:
+ *  - a watchdog thread (every signal blocked) wakes every TDML_TICK_MS; for
+ *    each watched state whose runtime lock the polled thread holds and that
+ *    has no hook, it sets a one-shot count hook. That hook, inside a
+ *    crossing, runs TDM_OP_CHECK on the calling language (Python: its signal
+ *    handlers) and removes itself. An exception a handler raised becomes the
+ *    pending interrupt (TDML_INTR_EXC);
+ *  - tdmL_interrupt marks TDML_INTR_STOP and sets the hook.
+ * While an interrupt is pending the hook fires at every instruction and
+ * raises (the same exception object, or "interrupted"), so no pcall keeps the
+ * code running; the interrupt is dropped when the outermost crossing ends
+ * (tdmL_finish), or as stale when the next one starts (tdmL_op).
+ *
+ * The hook is set on the state's main thread (as lua.c does): code looping
+ * inside a coroutine is reached when the coroutine yields or returns.
+ */
+#include <pthread.h>
+#include <signal.h>
+#include <time.h>
+#include "ladapter.h"
+
+#define TDML_TICK_MS 20
+
+/* Guards the list, the interrupt fields of every listed state (except reads
+   of intr), and hooks set from outside the running thread. */
+static pthread_mutex_t wd_mutex = PTHREAD_MUTEX_INITIALIZER;
+static tdmL_State *wd_list;             /* borrowed: unlinked by tdmL_unwatch */
+static void (*wd_tick)(void);
+static int wd_running;
+static pthread_once_t wd_once = PTHREAD_ONCE_INIT;
+
+/* Registry key of the exception a signal handler raised (re-raised until
+   the crossing ends). */
+static const char key_exc = 0;
+
+static void hook(lua_State *L, lua_Debug *ar);
+
+static int intr_of(tdmL_State *st)
+{
+    return __atomic_load_n(&st->intr, __ATOMIC_ACQUIRE);
+}
+
+/* ---- the hook ------------------------------------------------------------ */
+
+/* Trampoline: push the error value of the tdm_Error at 1 (state at 2) and
+   keep it for re-raising. [-0, +1, m] */
+static int keep_exc(lua_State *L)
+{
+    tdm_Error *e = lua_touserdata(L, 1);
+    tdmL_State *st = lua_touserdata(L, 2);
+    lua_settop(L, 0);
+    tdmL_push(L, st, &e->value);
+    lua_pushvalue(L, 1);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &key_exc);
+    return 1;
+}
+
+/* The language whose crossing runs the current Lua code (the nearest caller
+   that is not Lua), or NULL. */
+static const tdm_Lang *caller_lang(tdm_Runtime *rt)
+{
+    for (tdm_Frame *f = rt->top; f != NULL; f = f->prev) {
+        if (f->from != TDM_LANG_LUA && f->from < TDM_NLANG) {
+            return rt->lang[f->from];
+        }
+    }
+    return NULL;
+}
+
+/* Let the calling language handle its pending events; raise what they
+   raised (and keep it pending). */
+static void poll(lua_State *L, tdmL_State *st)
+{
+    tdm_Runtime *rt = st->rt;
+    if (rt->closed || (uintptr_t)pthread_self() != st->watch_tid) {
+        return;
+    }
+    const tdm_Lang *lang = caller_lang(rt);
+    if (lang == NULL) {
+        return;     /* no crossing (e.g. a finalizer run by a control) */
+    }
+    tdm_Frame f;
+    tdmS_init(&f, rt, lang, TDM_OP_CHECK, TDM_LANG_LUA);
+    f.owning = 0;
+    int status = tdmS_call(&f);
+    if (status == TDM_OK || f.err.value.kind != TDM_OBJ) {
+        tdmS_end(&f);
+        tdmS_clear_error(rt, &f.err);   /* e.g. too deep: nothing to raise */
+        return;
+    }
+    tdm_Error e;
+    tdmS_move_error(&e, &f.err);
+    tdmS_end(&f);
+    if (!lua_checkstack(L, 4)) {
+        tdmS_clear_error(rt, &e);
+        luaL_error(L, "interrupted (stack overflow keeping the exception)");
+        return;
+    }
+    lua_pushcfunction(L, keep_exc);
+    lua_pushlightuserdata(L, &e);
+    lua_pushlightuserdata(L, st);
+    int s = lua_pcall(L, 2, 1, 0);
+    tdmS_clear_error(rt, &e);
+    if (s == LUA_OK) {
+        pthread_mutex_lock(&wd_mutex);
+        __atomic_store_n(&st->intr, TDML_INTR_EXC, __ATOMIC_RELEASE);
+        lua_sethook(st->L, hook, LUA_MASKCOUNT, 1);
+        if (L != st->L) {
+            lua_sethook(L, hook, LUA_MASKCOUNT, 1);
+        }
+        pthread_mutex_unlock(&wd_mutex);
+    }
+    lua_error(L);       /* the exception (or the memory error) */
+}
+
+static void hook(lua_State *L, lua_Debug *ar)
+{
+    (void)ar;
+    tdmL_State *st = tdmL_state(L);
+    if (st == NULL) {
+        lua_sethook(L, NULL, 0, 0);
+        return;
+    }
+    int intr = intr_of(st);
+    if (intr == TDML_INTR_STOP) {
+        luaL_error(L, "interrupted");
+        return;
+    }
+    if (intr == TDML_INTR_EXC) {
+        lua_rawgetp(L, LUA_REGISTRYINDEX, &key_exc);
+        lua_error(L);
+        return;
+    }
+    /* the watchdog's one-shot poll, or a hook left from an interrupt that
+       was dropped: remove it, unless an interrupt came meanwhile */
+    pthread_mutex_lock(&wd_mutex);
+    intr = st->intr;
+    if (intr == 0 && lua_gethook(L) == hook) {
+        lua_sethook(L, NULL, 0, 0);
+    }
+    pthread_mutex_unlock(&wd_mutex);
+    if (intr == 0) {
+        poll(L, st);
+    }
+}
+
+void tdmL_intr_clear(tdmL_State *st)
+{
+    lua_State *L = st->L;
+    pthread_mutex_lock(&wd_mutex);
+    int was = st->intr;
+    __atomic_store_n(&st->intr, 0, __ATOMIC_RELEASE);
+    if (L != NULL) {
+        lua_sethook(L, st->saved_hook, st->saved_mask, st->saved_count);
+    }
+    st->saved_hook = NULL;
+    st->saved_mask = st->saved_count = 0;
+    pthread_mutex_unlock(&wd_mutex);
+    if (was == TDML_INTR_EXC && L != NULL && lua_checkstack(L, 1)) {
+        /* nil over an existing key: no allocation, cannot raise */
+        lua_pushnil(L);
+        lua_rawsetp(L, LUA_REGISTRYINDEX, &key_exc);
+    }
+}
+
+/* ---- the watchdog -------------------------------------------------------- */
+
+/* One state, wd_mutex held. */
+static void poke(tdmL_State *st)
+{
+    tdm_Runtime *rt = st->rt;
+    if (st->watch_tid == 0 || st->L == NULL || intr_of(st) != 0
+        || __atomic_load_n(&rt->owner, __ATOMIC_ACQUIRE) != st->watch_tid
+        || __atomic_load_n(&rt->top, __ATOMIC_RELAXED) == NULL) {
+        return;
+    }
+    if (lua_gethook(st->L) == NULL) {
+        lua_sethook(st->L, hook, LUA_MASKCOUNT, 1);
+    }
+}
+
+static void *wd_main(void *arg)
+{
+    (void)arg;
+    for (;;) {
+        struct timespec ts = {0, TDML_TICK_MS * 1000000L};
+        nanosleep(&ts, NULL);
+        pthread_mutex_lock(&wd_mutex);
+        if (wd_list == NULL && wd_tick == NULL) {
+            wd_running = 0;
+            pthread_mutex_unlock(&wd_mutex);
+            return NULL;
+        }
+        for (tdmL_State *st = wd_list; st != NULL; st = st->watch_next) {
+            poke(st);
+        }
+        void (*tick)(void) = wd_tick;
+        pthread_mutex_unlock(&wd_mutex);
+        if (tick != NULL) {
+            tick();
+        }
+    }
+}
+
+/* Start the watchdog unless it runs; wd_mutex held. Signals are blocked in
+   it, so a process signal goes to a thread that can act on it. */
+static void start_locked(void)
+{
+    if (wd_running) {
+        return;
+    }
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    pthread_attr_t a;
+    pthread_t t;
+    if (pthread_attr_init(&a) == 0) {
+        pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
+        wd_running = pthread_create(&t, &a, wd_main, NULL) == 0;
+        pthread_attr_destroy(&a);
+    }
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
+/* fork: the child has no watchdog; it gets its own when it watches states */
+static void fork_prepare(void)
+{
+    pthread_mutex_lock(&wd_mutex);
+}
+
+static void fork_parent(void)
+{
+    pthread_mutex_unlock(&wd_mutex);
+}
+
+static void fork_child(void)
+{
+    wd_running = 0;
+    if (wd_list != NULL || wd_tick != NULL) {
+        start_locked();
+    }
+    pthread_mutex_unlock(&wd_mutex);
+}
+
+static void init_once(void)
+{
+    pthread_atfork(fork_prepare, fork_parent, fork_child);
+}
+
+void tdmL_watch(tdm_Runtime *rt, uintptr_t tid)
+{
+    tdmL_State *st = rt->state[TDM_LANG_LUA];
+    if (st == NULL) {
+        return;
+    }
+    pthread_once(&wd_once, init_once);
+    pthread_mutex_lock(&wd_mutex);
+    st->watch_tid = tid;
+    if (!st->watched) {
+        st->watched = 1;
+        st->watch_next = wd_list;
+        wd_list = st;
+    }
+    start_locked();
+    pthread_mutex_unlock(&wd_mutex);
+}
+
+void tdmL_unwatch(tdmL_State *st)
+{
+    pthread_mutex_lock(&wd_mutex);
+    if (st->watched) {
+        tdmL_State **p = &wd_list;
+        while (*p != NULL && *p != st) {
+            p = &(*p)->watch_next;
+        }
+        if (*p == st) {
+            *p = st->watch_next;
+        }
+        st->watched = 0;
+        st->watch_next = NULL;
+    }
+    pthread_mutex_unlock(&wd_mutex);
+}
+
+void tdmL_watch_tick(void (*fn)(void))
+{
+    pthread_once(&wd_once, init_once);
+    pthread_mutex_lock(&wd_mutex);
+    wd_tick = fn;
+    if (fn != NULL) {
+        start_locked();
+    }
+    pthread_mutex_unlock(&wd_mutex);
+}
+
+int tdmL_interrupt(tdm_Runtime *rt)
+{
+    int r = -1;
+    pthread_mutex_lock(&wd_mutex);
+    tdmL_State *st = wd_list;
+    while (st != NULL && st->rt != rt) {
+        st = st->watch_next;
+    }
+    if (st != NULL && st->L != NULL) {     /* listed: alive until unlisted */
+        r = __atomic_load_n(&rt->owner, __ATOMIC_SEQ_CST) != 0
+            && __atomic_load_n(&rt->top, __ATOMIC_RELAXED) != NULL;
+        if (r && st->intr == 0) {
+            lua_Hook h = lua_gethook(st->L);
+            if (h != NULL && h != hook) {
+                st->saved_hook = h;     /* a debug hook: back when the call ends */
+                st->saved_mask = lua_gethookmask(st->L);
+                st->saved_count = lua_gethookcount(st->L);
+            }
+            __atomic_store_n(&st->intr, TDML_INTR_STOP, __ATOMIC_RELEASE);
+            lua_sethook(st->L, hook, LUA_MASKCOUNT, 1);
+        }
+    }
+    pthread_mutex_unlock(&wd_mutex);
+    return r;
+}
