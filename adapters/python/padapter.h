@@ -247,6 +247,13 @@ TDMI_FUNC PyObject *tdmP_host_runtime(PyObject *m);
 TDMI_FUNC tdm_Runtime *tdmP_current_rt(void);
 TDMI_FUNC void tdmP_set_current_rt(tdm_Runtime *rt);
 
+/* ---- psignal.c ---------------------------------------------------------- */
+/* A lua5.4 host started this Python: let SIGINT raise KeyboardInterrupt in
+   the Python code it runs (GIL held, on the host thread). */
+TDMI_FUNC void tdmP_host_signals(tdm_Runtime *rt);
+/* rt is going: stop (no-op for another runtime). */
+TDMI_FUNC void tdmP_host_signals_off(tdm_Runtime *rt);
+
 /* Value setters shared by the generic converter (pconvert.c) and the call
    fast path (pcall.c). All borrow from `o`, which the caller keeps alive for
    the crossing. */
