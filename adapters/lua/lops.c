@@ -803,9 +803,6 @@ int tdmL_op(tdm_Frame *f)
     if (rt->haspending) {
         tdmR_drain(rt, TDM_LANG_LUA);
     }
-    if (__atomic_load_n(&st->intr, __ATOMIC_RELAXED) != 0 && f->prev == NULL) {
-        tdmL_intr_clear(st);    /* stale: asked for after the last call ended */
-    }
     int base = lua_gettop(L);
     if (!lua_checkstack(L, (f->op == TDM_OP_TABLEFROM ? 0 : f->nargs) + 8)) {
         return tdmS_error(f, TDM_ERRMEM, "Lua stack overflow");
@@ -843,13 +840,25 @@ int tdmL_op(tdm_Frame *f)
     return fail(L, st, f, s);
 }
 
+/* tdmL_finish with an interrupt pending: the outermost crossing drops it
+   (the code it stopped has stopped). Out of line: the common finish stays a
+   tail call. */
+static __attribute__((noinline)) void finish_interrupted(tdmL_State *st, tdm_Frame *f)
+{
+    if (f->prev == NULL) {
+        tdmL_intr_clear(st);
+    }
+    lua_settop(st->L, (int)f->scratch);
+}
+
 void tdmL_finish(tdm_Frame *f)
 {
     tdmL_State *st = f->rt->state[TDM_LANG_LUA];
     if (st != NULL && st->L != NULL && f->scratch >= 0) {
-        lua_settop(st->L, (int)f->scratch);
-        if (__atomic_load_n(&st->intr, __ATOMIC_RELAXED) != 0 && f->prev == NULL) {
-            tdmL_intr_clear(st);    /* the interrupted code has stopped */
+        if (__builtin_expect(__atomic_load_n(&st->intr, __ATOMIC_RELAXED) != 0, 0)) {
+            finish_interrupted(st, f);
+            return;
         }
+        lua_settop(st->L, (int)f->scratch);
     }
 }

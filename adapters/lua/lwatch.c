@@ -16,7 +16,10 @@
  * While an interrupt is pending the hook fires at every instruction and
  * raises (the same exception object, or "interrupted"), so no pcall keeps the
  * code running; the interrupt is dropped when the outermost crossing ends
- * (tdmL_finish), or as stale when the next one starts (tdmL_op).
+ * (tdmL_finish: the only cost on the crossing path, one load and branch).
+ * tdmL_interrupt takes back an interrupt whose crossing ended as it was set;
+ * one that raced with the end of a call so closely that both missed it stops
+ * the next call on that runtime instead.
  *
  * The hook is set on the state's main thread (as lua.c does): code looping
  * inside a coroutine is reached when the coroutine yields or returns.
@@ -318,8 +321,16 @@ int tdmL_interrupt(tdm_Runtime *rt)
                 st->saved_mask = lua_gethookmask(st->L);
                 st->saved_count = lua_gethookcount(st->L);
             }
-            __atomic_store_n(&st->intr, TDML_INTR_STOP, __ATOMIC_RELEASE);
+            __atomic_store_n(&st->intr, TDML_INTR_STOP, __ATOMIC_SEQ_CST);
             lua_sethook(st->L, hook, LUA_MASKCOUNT, 1);
+            if (__atomic_load_n(&rt->top, __ATOMIC_SEQ_CST) == NULL) {
+                /* the call ended meanwhile: nothing to stop any more */
+                __atomic_store_n(&st->intr, 0, __ATOMIC_SEQ_CST);
+                lua_sethook(st->L, st->saved_hook, st->saved_mask, st->saved_count);
+                st->saved_hook = NULL;
+                st->saved_mask = st->saved_count = 0;
+                r = 0;
+            }
         }
     }
     pthread_mutex_unlock(&wd_mutex);
