@@ -265,3 +265,37 @@ def test_sigint_in_lua_code_of_lua_host_still_stops_it(tmp_path):
                       'print("caught", ok, err)\n')
     lines, err = child(None, argv=[lua, str(script)], kill_after_ready=signal.SIGINT)
     assert any(x.startswith("caught\tfalse") and "interrupted" in x for x in lines), lines
+
+
+def test_interrupts_racing_with_short_calls():
+    # interrupt() hammered while another thread makes many short calls: a
+    # call either completes with its result or fails with "interrupted";
+    # once the interrupts stop, calls run normally again
+    lines, err = child("""
+        import threading
+        import tandem
+        lua = tandem.LuaRuntime()
+        f = lua.eval("function(x) local s = 0 for i = 1, 50 do s = s + i end return x + s end")
+        stop = threading.Event()
+        def hammer():
+            while not stop.is_set():
+                lua.interrupt()
+        t = threading.Thread(target=hammer)
+        t.start()
+        ok = bad = 0
+        try:
+            for i in range(20000):
+                try:
+                    assert f(i) == i + 1275
+                    ok += 1
+                except tandem.LuaError as e:
+                    assert "interrupted" in str(e), e
+                    bad += 1
+        finally:
+            stop.set()
+            t.join()
+        print("calls", ok + bad)
+        print("after", all(f(i) == i + 1275 for i in range(1000)), lua.eval("1 + 1"))
+    """, timeout=120)
+    assert "calls 20000" in lines, err
+    assert "after True 2" in lines, err
