@@ -133,7 +133,10 @@ static void hook(lua_State *L, lua_Debug *ar)
     }
     int intr = intr_of(st);
     if (intr == TDML_INTR_STOP) {
-        luaL_error(L, "interrupted");
+        luaL_where(L, 0);       /* where the running function was stopped */
+        lua_pushliteral(L, "interrupted");
+        lua_concat(L, 2);
+        lua_error(L);
         return;
     }
     if (intr == TDML_INTR_EXC) {
