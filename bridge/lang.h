@@ -47,7 +47,9 @@ typedef enum tdm_Op {
     /* language operations */
     TDM_OP_EVAL,        /* args[0]: source text -> results */
     TDM_OP_EXEC,        /* args[0]: source text, args[1]: chunk name (opt) */
-    TDM_OP_COMPILE,     /* args[0]: source, args[1]: chunk name -> 1 function */
+    TDM_OP_COMPILE,     /* args[0]: source, args[1]: chunk name -> 1 function;
+                           sub TDM_COMPILE_THEN_CALL: the caller calls it next
+                           (an interrupt pending at the end stays for the call) */
     TDM_OP_GLOBAL,      /* args[0]: name -> 1 (Lua: global; Python: __main__) */
     TDM_OP_SETGLOBAL,   /* args[0]: name, args[1]: value */
     TDM_OP_GLOBALS,     /* -> 1: the global table / __main__ dict */
@@ -123,6 +125,8 @@ typedef enum tdm_ArithOp {
 /* TDM_OP_TABLEFROM takes in frame->sub how the arguments are laid out: */
 #define TDM_TABLEFROM_PAIRS 0   /* k1, v1, k2, v2 ... */
 #define TDM_TABLEFROM_SEQ   1   /* v1, v2 ... for the keys 1, 2 ... */
+
+#define TDM_COMPILE_THEN_CALL 1
 
 /* TDM_OP_RESUME reports in frame->sub: */
 #define TDM_RESUME_RETURNED 0

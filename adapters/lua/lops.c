@@ -845,7 +845,11 @@ int tdmL_op(tdm_Frame *f)
    tail call. */
 static __attribute__((noinline)) void finish_interrupted(tdmL_State *st, tdm_Frame *f)
 {
-    if (f->prev == NULL) {
+    /* a chunk compiled for the call that follows (execute, eval): the
+       interrupt that arrived meanwhile is for that call */
+    int keep = f->op == TDM_OP_COMPILE && f->sub == TDM_COMPILE_THEN_CALL
+               && f->err.status == TDM_OK;
+    if (f->prev == NULL && !keep) {
         tdmL_intr_clear(st);
     }
     lua_settop(st->L, (int)f->scratch);

@@ -199,6 +199,9 @@ TDMI_FUNC PyObject *tdmP_results(tdmP_State *st, tdm_Frame *f);
    above (or raise). The whole protocol in one function. New reference. */
 TDMI_FUNC PyObject *tdmP_run(tdmP_Runtime *r, int op, PyObject *const *args,
                              Py_ssize_t n, int syntax_prefix);
+/* Same with frame->sub set. */
+TDMI_FUNC PyObject *tdmP_run_sub(tdmP_Runtime *r, int op, int sub, PyObject *const *args,
+                                 Py_ssize_t n, int syntax_prefix);
 /* The common case of tdmP_run_on without its general machinery: up to
    TDM_FRAME_INLINE - 1 arguments that are exact int, float, bool, None or
    str, the only Python thread, the runtime lock free. *done = 0 when that

@@ -505,7 +505,8 @@ static PyObject *run_code(tdmP_Runtime *r, PyObject *code, PyObject *name, int c
     if (cname != NULL && cargs[1] == NULL) {
         return NULL;
     }
-    PyObject *fn = tdmP_run(r, TDM_OP_COMPILE, cargs, cname ? 2 : 1, 0);
+    PyObject *fn = tdmP_run_sub(r, TDM_OP_COMPILE, call ? TDM_COMPILE_THEN_CALL : 0, cargs,
+                                cname ? 2 : 1, 0);
     Py_XDECREF(cargs[1]);
     if (fn == NULL) {
         if (errprefix != NULL && PyErr_ExceptionMatches(r->st->mod->LuaSyntaxError)
