@@ -303,3 +303,33 @@ def test_interrupts_racing_with_short_calls():
     """, timeout=120)
     assert "calls 20000" in lines, err
     assert "after True 2" in lines, err
+
+
+def test_interrupt_as_execute_starts():
+    # interrupt() the moment another thread is in lua.execute (often still
+    # compiling the chunk): the chunk's code is stopped, every time
+    lines, err = child("""
+        import threading, time
+        import tandem
+        for k in range(100):
+            lua = tandem.LuaRuntime()
+            res = []
+            def work():
+                try:
+                    lua.execute("while true do end")
+                except tandem.LuaError as e:
+                    res.append(str(e))
+            t = threading.Thread(target=work, daemon=True)
+            t.start()
+            deadline = time.monotonic() + 10
+            while not lua.interrupt() and time.monotonic() < deadline:
+                time.sleep(0.001)
+            t.join(10)
+            if t.is_alive() or not res:
+                print("not stopped", k)
+                break
+            lua.close()
+        else:
+            print("all stopped")
+    """, timeout=120)
+    assert "all stopped" in lines, (lines, err)
