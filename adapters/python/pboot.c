@@ -209,11 +209,11 @@ done:
 
 void tdmP_detach(tdm_Runtime *rt)
 {
+    tdmP_host_signals_off(rt);      /* first: its handler reads rt */
     tdmP_State *st = rt->state[TDM_LANG_PYTHON];
     if (st == NULL || !Py_IsInitialized()) {
         return;
     }
-    tdmP_host_signals_off(rt);
     PyGILState_STATE gs = PyGILState_Ensure();
     tdmR_drain(rt, TDM_LANG_PYTHON);
     rt->state[TDM_LANG_PYTHON] = NULL;

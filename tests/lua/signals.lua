@@ -72,5 +72,17 @@ T.test("SIGINT in Lua code still stops the Lua code (lua.c's handler)", function
     T.ok(b.isinstance(err2, b.KeyboardInterrupt), "a KeyboardInterrupt")
 end)
 
+T.test("interrupt() on the host's runtime is a clear error", function()
+    python.execute([[
+import tandem
+try:
+    tandem.host_runtime().interrupt()
+    _intr = "no error"
+except tandem.LuaError as e:
+    _intr = str(e)
+]])
+    T.ok(python.eval("_intr"):find("lua5.4 host", 1, true), python.eval("_intr"))
+end)
+
 python.execute("_guard.cancel()")
 T.summary()
