@@ -78,7 +78,7 @@ static const tdm_Lang *caller_lang(tdm_Runtime *rt)
 }
 
 /* Let the calling language handle its pending events; raise what they
-   raised (and keep it pending). */
+   raised (and keep it pending). [-0, +0, v] */
 static void poll(lua_State *L, tdmL_State *st)
 {
     tdm_Runtime *rt = st->rt;
@@ -123,6 +123,7 @@ static void poll(lua_State *L, tdmL_State *st)
     lua_error(L);       /* the exception (or the memory error) */
 }
 
+/* The one hook: raise a pending interrupt, else poll once and go. [-0, +0, v] */
 static void hook(lua_State *L, lua_Debug *ar)
 {
     (void)ar;
@@ -178,7 +179,7 @@ void tdmL_intr_clear(tdmL_State *st)
 
 /* ---- the watchdog -------------------------------------------------------- */
 
-/* One state, wd_mutex held. */
+/* One state, wd_mutex held; from the watchdog thread. [-0, +0, -] */
 static void poke(tdmL_State *st)
 {
     tdm_Runtime *rt = st->rt;
