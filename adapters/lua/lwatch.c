@@ -24,6 +24,7 @@
  * The hook is set on the state's main thread (as lua.c does): code looping
  * inside a coroutine is reached when the coroutine yields or returns.
  */
+#include <dlfcn.h>
 #include <pthread.h>
 #include <signal.h>
 #include <time.h>
@@ -34,9 +35,12 @@
 /* Guards the list, the interrupt fields of every listed state (except reads
    of intr), and hooks set from outside the running thread. */
 static pthread_mutex_t wd_mutex = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t wd_cond = PTHREAD_COND_INITIALIZER;  /* wakes the watchdog */
 static tdmL_State *wd_list;             /* borrowed: unlinked by tdmL_unwatch */
 static void (*wd_tick)(void);
-static int wd_running;
+static int wd_running;                  /* the thread runs its loop */
+static int wd_joinable;                 /* wd_thread was started and not joined */
+static pthread_t wd_thread;
 static pthread_once_t wd_once = PTHREAD_ONCE_INIT;
 
 /* Registry key of the exception a signal handler raised (re-raised until
@@ -193,13 +197,21 @@ static void poke(tdmL_State *st)
     }
 }
 
+/* The watchdog: ticks until nothing is watched. It holds wd_mutex except
+   while it waits and while it runs the tick function. */
 static void *wd_main(void *arg)
 {
     (void)arg;
+    pthread_mutex_lock(&wd_mutex);
     for (;;) {
-        struct timespec ts = {0, TDML_TICK_MS * 1000000L};
-        nanosleep(&ts, NULL);
-        pthread_mutex_lock(&wd_mutex);
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        ts.tv_nsec += TDML_TICK_MS * 1000000L;
+        if (ts.tv_nsec >= 1000000000L) {
+            ts.tv_sec++;
+            ts.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&wd_cond, &wd_mutex, &ts);
         if (wd_list == NULL && wd_tick == NULL) {
             wd_running = 0;
             pthread_mutex_unlock(&wd_mutex);
@@ -209,9 +221,10 @@ static void *wd_main(void *arg)
             poke(st);
         }
         void (*tick)(void) = wd_tick;
-        pthread_mutex_unlock(&wd_mutex);
         if (tick != NULL) {
+            pthread_mutex_unlock(&wd_mutex);
             tick();
+            pthread_mutex_lock(&wd_mutex);
         }
     }
 }
@@ -223,16 +236,15 @@ static void start_locked(void)
     if (wd_running) {
         return;
     }
+    if (wd_joinable) {
+        /* it left its loop (and wd_mutex) by itself: collect it */
+        pthread_join(wd_thread, NULL);
+        wd_joinable = 0;
+    }
     sigset_t all, old;
     sigfillset(&all);
     pthread_sigmask(SIG_SETMASK, &all, &old);
-    pthread_attr_t a;
-    pthread_t t;
-    if (pthread_attr_init(&a) == 0) {
-        pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
-        wd_running = pthread_create(&t, &a, wd_main, NULL) == 0;
-        pthread_attr_destroy(&a);
-    }
+    wd_running = wd_joinable = pthread_create(&wd_thread, NULL, wd_main, NULL) == 0;
     pthread_sigmask(SIG_SETMASK, &old, NULL);
 }
 
@@ -249,7 +261,7 @@ static void fork_parent(void)
 
 static void fork_child(void)
 {
-    wd_running = 0;
+    wd_running = wd_joinable = 0;       /* the thread stayed in the parent */
     if (wd_list != NULL || wd_tick != NULL) {
         start_locked();
     }
@@ -258,6 +270,13 @@ static void fork_child(void)
 
 static void init_once(void)
 {
+    /* The watchdog thread, the fork handlers and psignal.c's SIGINT handler
+       are code of this shared object: keep it mapped for the life of the
+       process (a lua5.4 host dlcloses its C modules when its state closes). */
+    Dl_info info;
+    if (dladdr((void *)&wd_main, &info) != 0 && info.dli_fname != NULL) {
+        (void)dlopen(info.dli_fname, RTLD_NOW | RTLD_NOLOAD | RTLD_NODELETE);
+    }
     pthread_atfork(fork_prepare, fork_parent, fork_child);
 }
 
@@ -304,7 +323,19 @@ void tdmL_watch_tick(void (*fn)(void))
     if (fn != NULL) {
         start_locked();
     }
+    /* Nothing left to watch: end the thread now and wait for it. A lua5.4
+       host unloads this module (dlclose) right after its state closes, and
+       the thread must not be in its code then. */
+    int stop = fn == NULL && wd_list == NULL && wd_joinable;
+    pthread_t t = wd_thread;
+    if (stop) {
+        wd_joinable = 0;
+        pthread_cond_signal(&wd_cond);
+    }
     pthread_mutex_unlock(&wd_mutex);
+    if (stop) {
+        pthread_join(t, NULL);
+    }
 }
 
 int tdmL_interrupt(tdm_Runtime *rt)

@@ -333,3 +333,19 @@ def test_interrupt_as_execute_starts():
             print("all stopped")
     """, timeout=120)
     assert "all stopped" in lines, (lines, err)
+
+
+def test_lua_host_exits_cleanly_with_a_watched_runtime(tmp_path):
+    # a LuaRuntime made by Python code in a lua5.4 host keeps tandem's
+    # watchdog running when the host closes its state and unloads its C
+    # modules: the module stays mapped, the process ends without a crash
+    lua = lua_host()
+    script = tmp_path / "exit.lua"
+    script.write_text('local python = require "tandem"\n'
+                      'python.execute("import tandem\\nr = tandem.LuaRuntime()\\n'
+                      'r.execute(\'x = 1\')")\nprint("ok")\n')
+    env = dict(os.environ, LUA_CPATH=os.path.join(BUILD, "lua", "?.so") + ";;")
+    for _ in range(30):
+        out = subprocess.run([lua, str(script)], capture_output=True, text=True, env=env,
+                             timeout=60)
+        assert out.returncode == 0 and out.stdout == "ok\n", (out.returncode, out.stderr)
