@@ -345,7 +345,7 @@ def test_lua_host_exits_cleanly_with_a_watched_runtime(tmp_path):
                       'python.execute("import tandem\\nr = tandem.LuaRuntime()\\n'
                       'r.execute(\'x = 1\')")\nprint("ok")\n')
     env = dict(os.environ, LUA_CPATH=os.path.join(BUILD, "lua", "?.so") + ";;")
-    for _ in range(30):
+    for _ in range(60):
         out = subprocess.run([lua, str(script)], capture_output=True, text=True, env=env,
                              timeout=60)
         assert out.returncode == 0 and out.stdout == "ok\n", (out.returncode, out.stderr)
