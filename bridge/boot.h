@@ -57,6 +57,23 @@ TDMI_FUNC long long tdmL_control(tdm_Runtime *rt, tdm_LuaCtl ctl, long long arg)
 /* "Lua 5.4.x", static storage. */
 TDMI_FUNC const char *tdmL_release_name(void);
 
+/* Interrupts (adapters/lua/lwatch.c). A watchdog thread looks at every
+   watched state about 50 times a second; while thread `tid` (Python's main
+   thread; 0: none) runs Lua code of it inside a crossing, the watchdog sets a
+   one-shot Lua hook that runs TDM_OP_CHECK for the calling language, so
+   signal handlers run and their exception stops the Lua code. Call after
+   tdmL_open; tdmL_close stops watching. Never fails (without a watchdog
+   thread, nothing is polled). */
+TDMI_FUNC void tdmL_watch(tdm_Runtime *rt, uintptr_t tid);
+/* Stop the Lua code running in rt's watched state with the error
+   "interrupted". Any thread; does not take the runtime lock. 1 when code was
+   running, 0 when nothing ran (nothing happens), -1 when rt's state is not
+   watched. */
+TDMI_FUNC int tdmL_interrupt(tdm_Runtime *rt);
+/* Have the watchdog call fn about 50 times a second, on its own thread with
+   every signal blocked (one function per process; NULL stops). */
+TDMI_FUNC void tdmL_watch_tick(void (*fn)(void));
+
 /* ---- Python adapter ---------------------------------------------------- */
 
 /* Start CPython if the process has none (loading libpython with global

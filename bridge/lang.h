@@ -48,7 +48,10 @@ typedef enum tdm_Op {
     /* language operations */
     TDM_OP_EVAL,        /* args[0]: source text -> results */
     TDM_OP_EXEC,        /* args[0]: source text, args[1]: chunk name (opt) */
-    TDM_OP_COMPILE,     /* args[0]: source, args[1]: chunk name or nil, args[2]: mode -> 1 fn */
+    TDM_OP_COMPILE,     /* args[0]: source, args[1]: chunk name or nil, args[2]: mode
+                           -> 1 function;
+                           sub TDM_COMPILE_THEN_CALL: the caller calls it next
+                           (an interrupt pending at the end stays for the call) */
     TDM_OP_GLOBAL,      /* args[0]: name -> 1 (Lua: global; Python: __main__) */
     TDM_OP_SETGLOBAL,   /* args[0]: name, args[1]: value */
     TDM_OP_GLOBALS,     /* -> 1: the global table / __main__ dict */
@@ -71,6 +74,10 @@ typedef enum tdm_Op {
     TDM_OP_OVERFLOW,    /* args[0]: the callee's handler for its integers that do
                            not fit the caller's (a function of either language,
                            or nil: none) -> 0 */
+    TDM_OP_CHECK,       /* language operation: run the handlers of asynchronous
+                           events the language has pending (Python: signal
+                           handlers, on its main thread) -> 0 results; the
+                           error is what a handler raised */
     TDM_NOPS
 } tdm_Op;
 
@@ -124,6 +131,8 @@ typedef enum tdm_ArithOp {
 #define TDM_TABLEFROM_PAIRS 0   /* k1, v1, k2, v2 ... */
 #define TDM_TABLEFROM_SEQ   1   /* v1, v2 ... for the keys 1, 2 ... */
 #define TDM_TABLEFROM_INTO  2   /* t, k1, v1 ...: fill the existing table t */
+
+#define TDM_COMPILE_THEN_CALL 1
 
 /* TDM_OP_RESUME reports in frame->sub: */
 #define TDM_RESUME_RETURNED 0

@@ -66,6 +66,14 @@ typedef struct tdmL_State {
                                    error in a __close while unwinding replaces it */
     int lasterr;                /* the tdmL_key_lasterr pair is live: that value
                                    crossing out of Lua again is that exception */
+    /* interrupts (lwatch.c): guarded by the watchdog's mutex, except that
+       intr is read without it (atomic) */
+    int intr;                   /* TDML_INTR_* pending for the running code */
+    uintptr_t watch_tid;        /* thread whose Lua code is polled, 0: none */
+    int watched;                /* on the watchdog's list */
+    struct tdmL_State *watch_next;  /* borrowed: next on that list */
+    lua_Hook saved_hook;        /* the debug hook an interrupt replaced, or NULL */
+    int saved_mask, saved_count;
 } tdmL_State;
 
 /* A value of another language living in Lua (full userdata). */
@@ -102,6 +110,15 @@ TDMI_FUNC void tdmL_setup_registry(lua_State *L, tdmL_State *st);
 TDMI_FUNC int tdmL_claim_global_symbols(char *err, size_t errlen);
 /* Wrap package.loadlib and the C searchers with that check. [-0, +0, m] */
 TDMI_FUNC void tdmL_guard_cmodules(lua_State *L);
+/* lwatch.c */
+#define TDML_INTR_STOP 1        /* interrupt(): raise "interrupted" */
+#define TDML_INTR_EXC  2        /* re-raise what a signal handler raised */
+/* An outermost crossing into Lua starts or ends (runtime lock held): drop
+   the interrupt still pending, restore the hook it replaced. Never raises.
+   Call only when st->intr is set. [-0, +0, -] */
+TDMI_FUNC void tdmL_intr_clear(tdmL_State *st);
+/* Stop watching st (before its lua_State is closed). */
+TDMI_FUNC void tdmL_unwatch(tdmL_State *st);
 
 /* lconvert.c */
 /* nil, boolean, number or string at idx -> neutral (strings borrowed);

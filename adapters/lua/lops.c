@@ -1052,10 +1052,29 @@ int tdmL_op(tdm_Frame *f)
     return fail(L, st, f, s);
 }
 
+/* tdmL_finish with an interrupt pending: the outermost crossing drops it
+   (the code it stopped has stopped). Out of line: the common finish stays a
+   tail call. */
+static __attribute__((noinline)) void finish_interrupted(tdmL_State *st, tdm_Frame *f)
+{
+    /* a chunk compiled for the call that follows (execute, eval): the
+       interrupt that arrived meanwhile is for that call */
+    int keep = f->op == TDM_OP_COMPILE && f->sub == TDM_COMPILE_THEN_CALL
+               && f->err.status == TDM_OK;
+    if (f->prev == NULL && !keep) {
+        tdmL_intr_clear(st);
+    }
+    lua_settop(st->L, (int)f->scratch);
+}
+
 void tdmL_finish(tdm_Frame *f)
 {
     tdmL_State *st = f->rt->state[TDM_LANG_LUA];
     if (st != NULL && st->L != NULL && f->scratch >= 0) {
+        if (__builtin_expect(__atomic_load_n(&st->intr, __ATOMIC_RELAXED) != 0, 0)) {
+            finish_interrupted(st, f);
+            return;
+        }
         lua_settop(st->L, (int)f->scratch);
     }
 }

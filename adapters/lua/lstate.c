@@ -247,6 +247,7 @@ void tdmL_close(tdm_Runtime *rt)
         return;
     }
     tdmR_close(rt);
+    tdmL_unwatch(st);           /* before the state it hooks goes */
     if (st->own && st->L != NULL) {
         lua_close(st->L);       /* finalizers run; releases see the runtime closed */
     }

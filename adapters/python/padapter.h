@@ -200,6 +200,9 @@ TDMI_FUNC PyObject *tdmP_results(tdmP_State *st, tdm_Frame *f);
    above (or raise). The whole protocol in one function. New reference. */
 TDMI_FUNC PyObject *tdmP_run(tdmP_Runtime *r, int op, PyObject *const *args,
                              Py_ssize_t n, int syntax_prefix);
+/* Same with frame->sub set. */
+TDMI_FUNC PyObject *tdmP_run_sub(tdmP_Runtime *r, int op, int sub, PyObject *const *args,
+                                 Py_ssize_t n, int syntax_prefix);
 /* The common case of tdmP_run_on without its general machinery: up to
    TDM_FRAME_INLINE - 1 arguments that are exact int, float, bool, None or
    str, the only Python thread, the runtime lock free. *done = 0 when that
@@ -246,6 +249,13 @@ TDMI_FUNC int tdmP_misc_init_types(PyObject *m, tdmP_Module *ms);
 TDMI_FUNC PyObject *tdmP_host_runtime(PyObject *m);
 TDMI_FUNC tdm_Runtime *tdmP_current_rt(void);
 TDMI_FUNC void tdmP_set_current_rt(tdm_Runtime *rt);
+
+/* ---- psignal.c ---------------------------------------------------------- */
+/* A lua5.4 host started this Python: let SIGINT raise KeyboardInterrupt in
+   the Python code it runs (GIL held, on the host thread). */
+TDMI_FUNC void tdmP_host_signals(tdm_Runtime *rt);
+/* rt is going: stop (no-op for another runtime). */
+TDMI_FUNC void tdmP_host_signals_off(tdm_Runtime *rt);
 
 /* Value setters shared by the generic converter (pconvert.c) and the call
    fast path (pcall.c). All borrow from `o`, which the caller keeps alive for

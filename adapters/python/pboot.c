@@ -149,7 +149,8 @@ int tdmP_boot(tdm_Runtime *rt, char *err, size_t errlen)
     char pkg[PATH_MAX] = "";
     const char *self_path = NULL;
     int found = package_dir(pkg, sizeof pkg, &self_path) == 0;
-    if (!Py_IsInitialized()) {
+    int started = !Py_IsInitialized();
+    if (started) {
         char lib[64];
         snprintf(lib, sizeof lib, "libpython%d.%d.so.1.0", PY_MAJOR_VERSION, PY_MINOR_VERSION);
         if (dlopen(lib, RTLD_NOW | RTLD_GLOBAL) == NULL) {
@@ -197,6 +198,9 @@ int tdmP_boot(tdm_Runtime *rt, char *err, size_t errlen)
         tdmR_attach(rt, &tdmP_lang, st);
     }
     install_lua_module(m);
+    if (started && rt->pinned) {
+        tdmP_host_signals(rt);      /* a lua5.4 host: Ctrl-C in Python code */
+    }
 done:
     Py_XDECREF(m);
     PyGILState_Release(gs);
@@ -205,6 +209,7 @@ done:
 
 void tdmP_detach(tdm_Runtime *rt)
 {
+    tdmP_host_signals_off(rt);      /* first: its handler reads rt */
     tdmP_State *st = rt->state[TDM_LANG_PYTHON];
     if (st == NULL || !Py_IsInitialized()) {
         return;

@@ -191,12 +191,19 @@ static PyObject *finish_call(tdmP_Runtime *r, tdm_Frame *f, int status,
 PyObject *tdmP_run(tdmP_Runtime *r, int op, PyObject *const *args, Py_ssize_t n,
                    int syntax_prefix)
 {
+    return tdmP_run_sub(r, op, 0, args, n, syntax_prefix);
+}
+
+PyObject *tdmP_run_sub(tdmP_Runtime *r, int op, int sub, PyObject *const *args,
+                       Py_ssize_t n, int syntax_prefix)
+{
     if (tdmP_check_open(r) < 0) {
         return NULL;
     }
     tdm_Frame f;
     PyObject *tmp = NULL;
     tdmP_frame(&f, r, op);
+    f.sub = (uint8_t)sub;
     f.owning = 0;       /* fill_args sets it again for an argument that owns */
     if (tdmP_fill_args(r, &f, 0, args, n, &tmp) < 0) {
         tdmP_drop_args(&f);

@@ -754,6 +754,8 @@ static int dispatch(tdmP_State *st, tdm_Frame *f)
         return op_titems(st, f, obj);
     case TDM_OP_OVERFLOW:
         return op_overflow(st, f);
+    case TDM_OP_CHECK:
+        return PyErr_CheckSignals();    /* does nothing off the main thread */
     default:
         PyErr_Format(PyExc_NotImplementedError,
                      "tandem: operation %d is not supported on Python objects", f->op);

@@ -206,6 +206,27 @@ static long long control(tdmP_Runtime *r, tdm_LuaCtl ctl, long long arg)
 
 static void apply_limit(tdmP_Runtime *r, long long max, int total);
 
+/* Python's main thread, whose signal handlers may run while it is in Lua
+   (the thread id as the runtime lock records it); 0 when unknown. */
+static uintptr_t main_thread_id(void)
+{
+    uintptr_t id = 0;
+    PyObject *th = PyImport_ImportModule("threading");
+    PyObject *main = th ? PyObject_CallMethod(th, "main_thread", NULL) : NULL;
+    PyObject *ident = main ? PyObject_GetAttrString(main, "ident") : NULL;
+    if (ident != NULL && PyLong_Check(ident)) {
+        id = (uintptr_t)PyLong_AsUnsignedLong(ident);
+    }
+    if (PyErr_Occurred()) {
+        PyErr_Clear();
+        id = 0;
+    }
+    Py_XDECREF(ident);
+    Py_XDECREF(main);
+    Py_XDECREF(th);
+    return id;
+}
+
 static PyObject *runtime_new(PyTypeObject *type, PyObject *args, PyObject *kw)
 {
     static char *kwlist[] = {(char *)"encoding", (char *)"source_encoding", (char *)"attribute_filter",
@@ -285,6 +306,9 @@ static PyObject *runtime_new(PyTypeObject *type, PyObject *args, PyObject *kw)
     }
     r->membase = control(r, TDM_LCTL_MEM_USED, 0);
     r->maxmem = maxmem == Py_None ? -1 : 0;
+    /* signal handlers run while Lua code runs on the main thread, and
+       interrupt() can stop it */
+    tdmL_watch(r->rt, main_thread_id());
     if (limit > 0) {
         apply_limit(r, limit, 0);
     }
@@ -486,7 +510,8 @@ static PyObject *run_code(tdmP_Runtime *r, PyObject *code, PyObject *name, PyObj
         Py_XDECREF(cargs[2]);
         return NULL;
     }
-    PyObject *fn = tdmP_run(r, TDM_OP_COMPILE, cargs, mode ? 3 : cname ? 2 : 1, 0);
+    PyObject *fn = tdmP_run_sub(r, TDM_OP_COMPILE, call ? TDM_COMPILE_THEN_CALL : 0, cargs,
+                                mode ? 3 : cname ? 2 : 1, 0);
     Py_DECREF(cargs[1]);
     Py_XDECREF(cargs[2]);
     if (fn == NULL) {
@@ -1164,6 +1189,25 @@ static PyObject *rt_set_overflow_handler(PyObject *self, PyObject *handler)
     Py_RETURN_NONE;
 }
 
+/* interrupt(): stop the Lua code running in this runtime (any thread). Does
+   not need the GIL for long: the watchdog's mutex is never held while
+   waiting for the GIL. */
+static PyObject *rt_interrupt(PyObject *self, PyObject *unused)
+{
+    (void)unused;
+    tdmP_Runtime *r = (tdmP_Runtime *)self;
+    if (r->closed || r->rt == NULL || r->rt->closed) {
+        Py_RETURN_FALSE;
+    }
+    int rc = tdmL_interrupt(r->rt);
+    if (rc < 0) {
+        PyErr_SetString(r->st->mod->LuaError,
+                        "interrupt() is not available for the Lua state of a lua5.4 host");
+        return NULL;
+    }
+    return PyBool_FromLong(rc);
+}
+
 static PyObject *rt_nogc(PyObject *self, PyObject *unused)
 {
     (void)unused;
@@ -1252,6 +1296,10 @@ static PyMethodDef runtime_methods[] = {
     {"set_overflow_handler", rt_set_overflow_handler, METH_O,
      "Set the function called with Python ints too large for Lua."},
     {"close", rt_close, METH_NOARGS, "Close the Lua state; its objects become unusable."},
+    {"interrupt", rt_interrupt, METH_NOARGS,
+     "Stop the Lua code running in this runtime with LuaError('...: interrupted')"
+     " (callable from any thread). True when code was running; False when none"
+     " ran (the next call is not affected)."},
     {"__enter__", rt_enter, METH_NOARGS, NULL},
     {"__exit__", rt_exit, METH_VARARGS, NULL},
     {NULL, NULL, 0, NULL},

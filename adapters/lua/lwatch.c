@@ -1,0 +1,373 @@
+/*
+ * lwatch.c — stopping running Lua code: LuaRuntime.interrupt() from any
+ * thread, and Python's signal handlers (Ctrl-C, signal.alarm) while Lua code
+ * runs on Python's main thread.
+ *
+ * Both go through one Lua hook set from outside the running code —
+ * lua_sethook may be called asynchronously, as lua.c does from its SIGINT
+ * handler — so Lua code that is not interrupted pays nothing:
+ *  - a watchdog thread (every signal blocked) wakes every TDML_TICK_MS; for
+ *    each watched state whose runtime lock the polled thread holds and that
+ *    has no hook, it sets a one-shot count hook. That hook, inside a
+ *    crossing, runs TDM_OP_CHECK on the calling language (Python: its signal
+ *    handlers) and removes itself. An exception a handler raised becomes the
+ *    pending interrupt (TDML_INTR_EXC);
+ *  - tdmL_interrupt marks TDML_INTR_STOP and sets the hook.
+ * While an interrupt is pending the hook fires at every instruction and
+ * raises (the same exception object, or "interrupted"), so no pcall keeps the
+ * code running; the interrupt is dropped when the outermost crossing ends
+ * (tdmL_finish: the only cost on the crossing path, one load and branch).
+ * tdmL_interrupt takes back an interrupt whose crossing ended as it was set;
+ * one that raced with the end of a call so closely that both missed it stops
+ * the next call on that runtime instead.
+ *
+ * The hook is set on the state's main thread (as lua.c does): code looping
+ * inside a coroutine is reached when the coroutine yields or returns.
+ */
+#include <dlfcn.h>
+#include <pthread.h>
+#include <signal.h>
+#include <time.h>
+#include "ladapter.h"
+
+#define TDML_TICK_MS 20
+
+/* Guards the list, the interrupt fields of every listed state (except reads
+   of intr), and hooks set from outside the running thread. */
+static pthread_mutex_t wd_mutex = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t wd_cond = PTHREAD_COND_INITIALIZER;  /* wakes the watchdog */
+static tdmL_State *wd_list;             /* borrowed: unlinked by tdmL_unwatch */
+static void (*wd_tick)(void);
+static int wd_running;                  /* the thread runs its loop */
+static int wd_joinable;                 /* wd_thread was started and not joined */
+static pthread_t wd_thread;
+static pthread_once_t wd_once = PTHREAD_ONCE_INIT;
+
+/* Registry key of the exception a signal handler raised (re-raised until
+   the crossing ends). */
+static const char key_exc = 0;
+
+static void hook(lua_State *L, lua_Debug *ar);
+
+static int intr_of(tdmL_State *st)
+{
+    return __atomic_load_n(&st->intr, __ATOMIC_ACQUIRE);
+}
+
+/* ---- the hook ------------------------------------------------------------ */
+
+/* Trampoline: push the error value of the tdm_Error at 1 (state at 2) and
+   keep it for re-raising. [-0, +1, m] */
+static int keep_exc(lua_State *L)
+{
+    tdm_Error *e = lua_touserdata(L, 1);
+    tdmL_State *st = lua_touserdata(L, 2);
+    lua_settop(L, 0);
+    tdmL_push(L, st, &e->value);
+    lua_pushvalue(L, 1);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &key_exc);
+    return 1;
+}
+
+/* The language whose crossing runs the current Lua code (the nearest caller
+   that is not Lua), or NULL. */
+static const tdm_Lang *caller_lang(tdm_Runtime *rt)
+{
+    for (tdm_Frame *f = rt->top; f != NULL; f = f->prev) {
+        if (f->from != TDM_LANG_LUA && f->from < TDM_NLANG) {
+            return rt->lang[f->from];
+        }
+    }
+    return NULL;
+}
+
+/* Let the calling language handle its pending events; raise what they
+   raised (and keep it pending). [-0, +0, v] */
+static void poll(lua_State *L, tdmL_State *st)
+{
+    tdm_Runtime *rt = st->rt;
+    if (rt->closed || (uintptr_t)pthread_self() != st->watch_tid) {
+        return;
+    }
+    const tdm_Lang *lang = caller_lang(rt);
+    if (lang == NULL) {
+        return;     /* no crossing (e.g. a finalizer run by a control) */
+    }
+    tdm_Frame f;
+    tdmS_init(&f, rt, lang, TDM_OP_CHECK, TDM_LANG_LUA);
+    f.owning = 0;
+    int status = tdmS_call(&f);
+    if (status == TDM_OK || f.err.value.kind != TDM_OBJ) {
+        tdmS_end(&f);
+        tdmS_clear_error(rt, &f.err);   /* e.g. too deep: nothing to raise */
+        return;
+    }
+    tdm_Error e;
+    tdmS_move_error(&e, &f.err);
+    tdmS_end(&f);
+    if (!lua_checkstack(L, 4)) {
+        tdmS_clear_error(rt, &e);
+        luaL_error(L, "interrupted (stack overflow keeping the exception)");
+        return;
+    }
+    lua_pushcfunction(L, keep_exc);
+    lua_pushlightuserdata(L, &e);
+    lua_pushlightuserdata(L, st);
+    int s = lua_pcall(L, 2, 1, 0);
+    tdmS_clear_error(rt, &e);
+    if (s == LUA_OK) {
+        pthread_mutex_lock(&wd_mutex);
+        __atomic_store_n(&st->intr, TDML_INTR_EXC, __ATOMIC_RELEASE);
+        lua_sethook(st->L, hook, LUA_MASKCOUNT, 1);
+        if (L != st->L) {
+            lua_sethook(L, hook, LUA_MASKCOUNT, 1);
+        }
+        pthread_mutex_unlock(&wd_mutex);
+    }
+    lua_error(L);       /* the exception (or the memory error) */
+}
+
+/* The one hook: raise a pending interrupt, else poll once and go. [-0, +0, v] */
+static void hook(lua_State *L, lua_Debug *ar)
+{
+    (void)ar;
+    tdmL_State *st = tdmL_state(L);
+    if (st == NULL) {
+        lua_sethook(L, NULL, 0, 0);
+        return;
+    }
+    int intr = intr_of(st);
+    if (intr == TDML_INTR_STOP) {
+        luaL_where(L, 0);       /* where the running function was stopped */
+        lua_pushliteral(L, "interrupted");
+        lua_concat(L, 2);
+        lua_error(L);
+        return;
+    }
+    if (intr == TDML_INTR_EXC) {
+        lua_rawgetp(L, LUA_REGISTRYINDEX, &key_exc);
+        lua_error(L);
+        return;
+    }
+    /* the watchdog's one-shot poll, or a hook left from an interrupt that
+       was dropped: remove it, unless an interrupt came meanwhile */
+    pthread_mutex_lock(&wd_mutex);
+    intr = st->intr;
+    if (intr == 0 && lua_gethook(L) == hook) {
+        lua_sethook(L, NULL, 0, 0);
+    }
+    pthread_mutex_unlock(&wd_mutex);
+    if (intr == 0) {
+        poll(L, st);
+    }
+}
+
+void tdmL_intr_clear(tdmL_State *st)
+{
+    lua_State *L = st->L;
+    pthread_mutex_lock(&wd_mutex);
+    int was = st->intr;
+    __atomic_store_n(&st->intr, 0, __ATOMIC_RELEASE);
+    if (L != NULL) {
+        lua_sethook(L, st->saved_hook, st->saved_mask, st->saved_count);
+    }
+    st->saved_hook = NULL;
+    st->saved_mask = st->saved_count = 0;
+    pthread_mutex_unlock(&wd_mutex);
+    if (was == TDML_INTR_EXC && L != NULL && lua_checkstack(L, 1)) {
+        /* nil over an existing key: no allocation, cannot raise */
+        lua_pushnil(L);
+        lua_rawsetp(L, LUA_REGISTRYINDEX, &key_exc);
+    }
+}
+
+/* ---- the watchdog -------------------------------------------------------- */
+
+/* One state, wd_mutex held; from the watchdog thread. [-0, +0, -] */
+static void poke(tdmL_State *st)
+{
+    tdm_Runtime *rt = st->rt;
+    if (st->watch_tid == 0 || st->L == NULL || intr_of(st) != 0
+        || __atomic_load_n(&rt->owner, __ATOMIC_ACQUIRE) != st->watch_tid
+        || __atomic_load_n(&rt->top, __ATOMIC_RELAXED) == NULL) {
+        return;
+    }
+    if (lua_gethook(st->L) == NULL) {
+        lua_sethook(st->L, hook, LUA_MASKCOUNT, 1);
+    }
+}
+
+/* The watchdog: ticks until nothing is watched. It holds wd_mutex except
+   while it waits and while it runs the tick function. */
+static void *wd_main(void *arg)
+{
+    (void)arg;
+    pthread_mutex_lock(&wd_mutex);
+    for (;;) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        ts.tv_nsec += TDML_TICK_MS * 1000000L;
+        if (ts.tv_nsec >= 1000000000L) {
+            ts.tv_sec++;
+            ts.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&wd_cond, &wd_mutex, &ts);
+        if (wd_list == NULL && wd_tick == NULL) {
+            wd_running = 0;
+            pthread_mutex_unlock(&wd_mutex);
+            return NULL;
+        }
+        for (tdmL_State *st = wd_list; st != NULL; st = st->watch_next) {
+            poke(st);
+        }
+        void (*tick)(void) = wd_tick;
+        if (tick != NULL) {
+            pthread_mutex_unlock(&wd_mutex);
+            tick();
+            pthread_mutex_lock(&wd_mutex);
+        }
+    }
+}
+
+/* Start the watchdog unless it runs; wd_mutex held. Signals are blocked in
+   it, so a process signal goes to a thread that can act on it. */
+static void start_locked(void)
+{
+    if (wd_running) {
+        return;
+    }
+    if (wd_joinable) {
+        /* it left its loop (and wd_mutex) by itself: collect it */
+        pthread_join(wd_thread, NULL);
+        wd_joinable = 0;
+    }
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    wd_running = wd_joinable = pthread_create(&wd_thread, NULL, wd_main, NULL) == 0;
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
+/* fork: the child has no watchdog; it gets its own when it watches states */
+static void fork_prepare(void)
+{
+    pthread_mutex_lock(&wd_mutex);
+}
+
+static void fork_parent(void)
+{
+    pthread_mutex_unlock(&wd_mutex);
+}
+
+static void fork_child(void)
+{
+    wd_running = wd_joinable = 0;       /* the thread stayed in the parent */
+    if (wd_list != NULL || wd_tick != NULL) {
+        start_locked();
+    }
+    pthread_mutex_unlock(&wd_mutex);
+}
+
+static void init_once(void)
+{
+    /* The watchdog thread, the fork handlers and psignal.c's SIGINT handler
+       are code of this shared object: keep it mapped for the life of the
+       process (a lua5.4 host dlcloses its C modules when its state closes). */
+    Dl_info info;
+    if (dladdr((void *)&wd_main, &info) != 0 && info.dli_fname != NULL) {
+        (void)dlopen(info.dli_fname, RTLD_NOW | RTLD_NOLOAD | RTLD_NODELETE);
+    }
+    pthread_atfork(fork_prepare, fork_parent, fork_child);
+}
+
+void tdmL_watch(tdm_Runtime *rt, uintptr_t tid)
+{
+    tdmL_State *st = rt->state[TDM_LANG_LUA];
+    if (st == NULL) {
+        return;
+    }
+    pthread_once(&wd_once, init_once);
+    pthread_mutex_lock(&wd_mutex);
+    st->watch_tid = tid;
+    if (!st->watched) {
+        st->watched = 1;
+        st->watch_next = wd_list;
+        wd_list = st;
+    }
+    start_locked();
+    pthread_mutex_unlock(&wd_mutex);
+}
+
+void tdmL_unwatch(tdmL_State *st)
+{
+    pthread_mutex_lock(&wd_mutex);
+    if (st->watched) {
+        tdmL_State **p = &wd_list;
+        while (*p != NULL && *p != st) {
+            p = &(*p)->watch_next;
+        }
+        if (*p == st) {
+            *p = st->watch_next;
+        }
+        st->watched = 0;
+        st->watch_next = NULL;
+    }
+    pthread_mutex_unlock(&wd_mutex);
+}
+
+void tdmL_watch_tick(void (*fn)(void))
+{
+    pthread_once(&wd_once, init_once);
+    pthread_mutex_lock(&wd_mutex);
+    wd_tick = fn;
+    if (fn != NULL) {
+        start_locked();
+    }
+    /* Nothing left to watch: end the thread now and wait for it. A lua5.4
+       host unloads this module (dlclose) right after its state closes, and
+       the thread must not be in its code then. */
+    int stop = fn == NULL && wd_list == NULL && wd_joinable;
+    pthread_t t = wd_thread;
+    if (stop) {
+        wd_joinable = 0;
+        pthread_cond_signal(&wd_cond);
+    }
+    pthread_mutex_unlock(&wd_mutex);
+    if (stop) {
+        pthread_join(t, NULL);
+    }
+}
+
+int tdmL_interrupt(tdm_Runtime *rt)
+{
+    int r = -1;
+    pthread_mutex_lock(&wd_mutex);
+    tdmL_State *st = wd_list;
+    while (st != NULL && st->rt != rt) {
+        st = st->watch_next;
+    }
+    if (st != NULL && st->L != NULL) {     /* listed: alive until unlisted */
+        r = __atomic_load_n(&rt->owner, __ATOMIC_SEQ_CST) != 0
+            && __atomic_load_n(&rt->top, __ATOMIC_RELAXED) != NULL;
+        if (r && st->intr == 0) {
+            lua_Hook h = lua_gethook(st->L);
+            if (h != NULL && h != hook) {
+                st->saved_hook = h;     /* a debug hook: back when the call ends */
+                st->saved_mask = lua_gethookmask(st->L);
+                st->saved_count = lua_gethookcount(st->L);
+            }
+            __atomic_store_n(&st->intr, TDML_INTR_STOP, __ATOMIC_SEQ_CST);
+            lua_sethook(st->L, hook, LUA_MASKCOUNT, 1);
+            if (__atomic_load_n(&rt->top, __ATOMIC_SEQ_CST) == NULL) {
+                /* the call ended meanwhile: nothing to stop any more */
+                __atomic_store_n(&st->intr, 0, __ATOMIC_SEQ_CST);
+                lua_sethook(st->L, st->saved_hook, st->saved_mask, st->saved_count);
+                st->saved_hook = NULL;
+                st->saved_mask = st->saved_count = 0;
+                r = 0;
+            }
+        }
+    }
+    pthread_mutex_unlock(&wd_mutex);
+    return r;
+}
