@@ -1,0 +1,9 @@
+# Translation (docs/translation.md): the IR unit test, the Lua runtime library
+# embedded into the Lua adapter, the Python front end subpackage.
+
+IR_TESTS := $(BUILD)/tests/unit/test_ir
+UNIT_TESTS += $(IR_TESTS)
+
+$(BUILD)/tests/unit/test_ir: tests/unit/test_ir.c tests/unit/check.h $(BRIDGE_OBJ) | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(BRIDGE_FLAGS) -Itests/unit $(SANLD) -o $@ tests/unit/test_ir.c $(BRIDGE_OBJ) -lpthread
