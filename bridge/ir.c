@@ -806,11 +806,11 @@ static int vfunc(Walk *w, const tdmX_Node *n, tdmX_Func *f)
     static const char *const parts[] = {
         "params", "vars", "cells", "free", "globals", "flags", "block"
     };
-    if (!tdmX_is(n, "func") || n->u.l.n != 10 || n->u.l.v[1]->kind != TDMX_SYM
+    if (!tdmX_is(n, "func") || n->u.l.n != 11 || n->u.l.v[1]->kind != TDMX_SYM
         || n->u.l.v[2]->kind != TDMX_INT || n->u.l.v[2]->u.i <= 0
         || n->u.l.v[2]->u.i > 0x7fffffff) {
-        return fail(w->err, "ir:%d:%d: (func NAME LINE (params) (vars) (cells) (free) "
-                    "(globals) (flags) (block)) expected", n->tline, n->tcol);
+        return fail(w->err, "ir:%d:%d: (func NAME LINE (params) (defaults) (vars) (cells) "
+                    "(free) (globals) (flags) (block)) expected", n->tline, n->tcol);
     }
     f->node = n;
     f->name = n->u.l.v[1]->u.s.p;
@@ -818,17 +818,33 @@ static int vfunc(Walk *w, const tdmX_Node *n, tdmX_Func *f)
     w->fn = f;
     w->line = f->line;
     for (int i = 0; i < 6; i++) {
-        if (vnames(w, n->u.l.v[3 + i], parts[i]) != TDM_OK) {
+        if (vnames(w, n->u.l.v[i == 0 ? 3 : 4 + i], parts[i]) != TDM_OK) {
             return TDM_ERRARG;
         }
     }
     f->params = n->u.l.v[3];
-    f->vars = n->u.l.v[4];
-    f->cells = n->u.l.v[5];
-    f->free = n->u.l.v[6];
-    f->globals = n->u.l.v[7];
-    f->body = n->u.l.v[9];
-    const tdmX_Node *flags = n->u.l.v[8];
+    f->defaults = n->u.l.v[4];
+    f->vars = n->u.l.v[5];
+    f->cells = n->u.l.v[6];
+    f->free = n->u.l.v[7];
+    f->globals = n->u.l.v[8];
+    f->body = n->u.l.v[10];
+    if (!tdmX_is(f->defaults, "defaults")) {
+        return bad(w, f->defaults, "(defaults CONST...) expected");
+    }
+    if (tdmX_len(f->defaults) > tdmX_len(f->params)) {
+        return bad(w, f->defaults, "more defaults than parameters");
+    }
+    for (int i = 1; i < tdmX_len(f->defaults); i++) {
+        const char *h = tdmX_head(f->defaults->u.l.v[i]);
+        if (h == NULL || !(strcmp(h, "int") == 0 || strcmp(h, "float") == 0
+                           || strcmp(h, "str") == 0 || strcmp(h, "true") == 0
+                           || strcmp(h, "false") == 0 || strcmp(h, "none") == 0)
+            || vexpr(w, f->defaults->u.l.v[i]) != TDM_OK) {
+            return bad(w, f->defaults->u.l.v[i], "a default must be a constant");
+        }
+    }
+    const tdmX_Node *flags = n->u.l.v[9];
     for (int i = 1; i < flags->u.l.n; i++) {
         if (strcmp(flags->u.l.v[i]->u.s.p, "gen") == 0) {
             f->is_gen = 1;

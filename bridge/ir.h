@@ -8,8 +8,8 @@
  * Includes neither interpreter header.
  *
  *   (module "file.py"
- *     (func NAME LINE (params p...) (vars v...) (cells c...) (free u...)
- *           (globals g...) (flags gen?) (block STMT...)))
+ *     (func NAME LINE (params p...) (defaults CONST...) (vars v...)
+ *           (cells c...) (free u...) (globals g...) (flags gen?) (block STMT...)))
  *
  * Every statement carries its source line as first argument; a yield is
  * (yield LINE COL VALUE) and its stable id is "LINE:COL" in the source file.
@@ -55,7 +55,7 @@ typedef struct tdmX_Func {
     const char *name;           /* borrowed from the tree */
     int line;
     const tdmX_Node *node;      /* borrowed: the (func ...) node */
-    const tdmX_Node *params, *vars, *cells, *free, *globals, *body;  /* borrowed */
+    const tdmX_Node *params, *defaults, *vars, *cells, *free, *globals, *body;  /* borrowed */
     int is_gen;
     int nyields;
     tdmX_Yield *yields;         /* owns: in source order */

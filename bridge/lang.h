@@ -67,6 +67,9 @@ typedef enum tdm_Op {
                            (Python, as lupa: item access when the object has
                            __getitem__, else attribute access) -> 1 */
     TDM_OP_NEWINDEX,    /* args[0][args[1]] = args[2], same protocol choice */
+    TDM_OP_LOADIR,      /* args[0]: translation IR text (bridge/ir.h), args[1]: the
+                           caller's hook object, args[2]: recursion limit (int) ->
+                           internal functions, entry functions, generated source */
     TDM_NOPS
 } tdm_Op;
 

@@ -7,3 +7,11 @@ UNIT_TESTS += $(IR_TESTS)
 $(BUILD)/tests/unit/test_ir: tests/unit/test_ir.c tests/unit/check.h $(BRIDGE_OBJ) | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(BRIDGE_FLAGS) -Itests/unit $(SANLD) -o $@ tests/unit/test_ir.c $(BRIDGE_OBJ) -lpthread
+
+# The runtime library pyrt.lua, embedded into the Lua adapter as a C string.
+PYRT_H := $(BUILD)/gen/pyrt_lua.h
+$(PYRT_H): adapters/lua/pyrt.lua tools/embed_text.py
+	@mkdir -p $(@D)
+	$(PYTHON) tools/embed_text.py tdmL_pyrt_src $< $@
+$(OBJ)/adapters/lua/lxlate.o: $(PYRT_H)
+$(OBJ)/adapters/lua/lxlate.o: LUAA_FLAGS += -I$(BUILD)/gen

@@ -146,4 +146,7 @@ TDMI_FUNC void tdmL_finish(tdm_Frame *f);   /* tdm_Lang.finish for Lua */
 /* Record the Lua stack of L (from `level`) into e. [-0, +0, -] */
 TDMI_FUNC void tdmL_record_trace(lua_State *L, int level, tdm_Error *e);
 
+/* Translation back end (lxlate.c): TDM_OP_LOADIR. [-0, +3, e] */
+TDMI_FUNC int tdmL_load_ir(lua_State *L, tdmL_State *st, tdm_Frame *f);
+
 #endif /* TDM_LADAPTER_H */

@@ -32,9 +32,9 @@ static const char *reject(const char *text)
     return err;
 }
 
-#define HDR(body) "(module \"f.py\" (func f 1 (params a) (vars a x y i) (cells) (free) " \
+#define HDR(body) "(module \"f.py\" (func f 1 (params a) (defaults) (vars a x y i) (cells) (free) " \
                   "(globals g) (flags) (block " body ")))"
-#define GEN(body) "(module \"g.py\" (func g 1 (params n) (vars n i x t acc) (cells) (free) " \
+#define GEN(body) "(module \"g.py\" (func g 1 (params n) (defaults) (vars n i x t acc) (cells) (free) " \
                   "(globals) (flags gen) (block " body ")))"
 
 static void test_build(void)
@@ -67,9 +67,9 @@ static void test_build(void)
 
     /* comments and a module of two functions */
     m = load("; two functions\n(module \"m.py\"\n"
-             " (func a 1 (params) (vars) (cells) (free) (globals b) (flags) "
+             " (func a 1 (params) (defaults) (vars) (cells) (free) (globals b) (flags) "
              "(block (return 2 (call (global b)))))\n"
-             " (func b 4 (params) (vars) (cells) (free) (globals) (flags) "
+             " (func b 4 (params) (defaults) (vars) (cells) (free) (globals) (flags) "
              "(block (return 5 (int 9223372036854775807)))))");
     CHECK(m != NULL);
     if (m != NULL) {
@@ -91,6 +91,10 @@ static void test_reject(void)
     CHECK_CONTAINS(reject("(module \"f.py\")"), "no function");
     CHECK_CONTAINS(reject("(module \"f.py\") x"), "text after the module");
     CHECK_CONTAINS(reject("(module \"f.py\" (func f 1))"), "(func NAME LINE");
+    CHECK_CONTAINS(reject("(module \"f.py\" (func f 1 (params a) (defaults (local a)) (vars a) "
+                          "(cells) (free) (globals) (flags) (block)))"), "must be a constant");
+    CHECK_CONTAINS(reject("(module \"f.py\" (func f 1 (params) (defaults (int 1)) (vars) "
+                          "(cells) (free) (globals) (flags) (block)))"), "more defaults");
     CHECK_CONTAINS(reject(HDR("(assign 2 (local x) (int 99999999999999999999))")),
                    "bad integer");
     CHECK_CONTAINS(reject(HDR("(bogus 2)")), "unknown statement 'bogus'");
@@ -111,12 +115,12 @@ static void test_reject(void)
     CHECK_CONTAINS(reject(HDR("(expr 2 (yield 2 4 _))")), "without (flags gen)");
     CHECK_CONTAINS(reject(HDR("(try 2 (block) (handlers (except _)) (block) (block))")),
                    "(except CLASS-or-_");
-    CHECK_CONTAINS(reject("(module \"f.py\" (func f 1 (params q) (vars) (cells) (free) "
+    CHECK_CONTAINS(reject("(module \"f.py\" (func f 1 (params q) (defaults) (vars) (cells) (free) "
                           "(globals) (flags) (block)))"), "parameter missing");
-    CHECK_CONTAINS(reject("(module \"f.py\" (func f 1 (params) (vars a a) (cells) (free) "
+    CHECK_CONTAINS(reject("(module \"f.py\" (func f 1 (params) (defaults) (vars a a) (cells) (free) "
                           "(globals) (flags) (block)))"), "listed twice");
-    CHECK_CONTAINS(reject("(module \"f.py\" (func f 1 (params) (vars) (cells) (free) "
-                          "(globals) (flags) (block))(func f 2 (params) (vars) (cells) "
+    CHECK_CONTAINS(reject("(module \"f.py\" (func f 1 (params) (defaults) (vars) (cells) (free) "
+                          "(globals) (flags) (block))(func f 2 (params) (defaults) (vars) (cells) "
                           "(free) (globals) (flags) (block)))"), "defined twice");
     CHECK_CONTAINS(reject(GEN("(expr 2 (yield 2 4 _)) (expr 2 (yield 2 4 _))")),
                    "same id 2:4");

@@ -29,6 +29,7 @@ from ._tandem import (  # FFI-WIRING
     lua_type,
 )
 from . import _tandem
+from ._translate import TranslationError, translated_source
 
 __all__ = [
     "LUA_VERSION", "LUA_MAXINTEGER", "LUA_MININTEGER",
@@ -36,6 +37,7 @@ __all__ = [
     "as_itemgetter", "as_attrgetter", "as_function", "lua_type",
     "unpacks_lua_table", "unpacks_lua_table_method", "host_runtime",
     "FFI", "CData", "CType", "FFIError", "CDefError",
+    "TranslationError", "translated_source",
 ]
 
 _unpack_table = _tandem._unpack_table
