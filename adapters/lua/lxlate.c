@@ -451,6 +451,13 @@ static int expr(Gen *g, const tdmX_Node *n, Ex *out)
     if (g->oom) {
         return -1;
     }
+    if (absent(n)) {                    /* an omitted optional part: None */
+        *out = ex_make(dupf(g, "nil"), 0, 1);
+        return out->s ? 0 : -1;
+    }
+    if (h == NULL) {
+        return gen_fail(g, 0, "malformed IR expression");
+    }
     if (strcmp(h, "int") == 0) {
         int64_t v = n->u.l.v[1]->u.i;
         *out = v == INT64_MIN ? ex_make(dupf(g, "math.mininteger"), 0, 1)
@@ -602,7 +609,8 @@ static void emit_return(Gen *g, const char *val)
     if (g->ntry > 0) {
         emit(g, "do return 1, %s end", val);
     } else {
-        emit(g, "do depth(D - 1) return %s end", val);
+        /* parenthesised: not a tail call, so the frame stays for error positions */
+        emit(g, "do depth(D - 1) return (%s) end", val);
     }
 }
 
@@ -1115,21 +1123,31 @@ static int gen_func(Gen *g, const tdmX_Func *f)
         eput(g, " = ...");
     }
     emit(g, " if n ~= %d then", np);
+    Buf names = { NULL, 0, 0 };
+    Buf *save = g->o;
+    g->o = &names;
+    eput(g, "");
+    for (int i = 0; i < np; i++) {
+        emit(g, ", \"%s\"", sym(f->params, i + 1));
+    }
+    g->o = save;
     if (nd > 0) {
-        emit(g, " if n < %d or n > %d then argcount(NAME, %d, %d, n) end", np - nd, np, np,
-             nd);
+        emit(g, " if n < %d or n > %d then argcount(NAME, %d, %d, n%s) end", np - nd, np, np,
+             nd, names.p ? names.p : "");
         for (int i = 0; i < nd; i++) {
             int p = np - nd + i;
             Ex e;
             if (expr(g, f->defaults->u.l.v[i + 1], &e) != 0) {
+                free(names.p);
                 return -1;
             }
             emit(g, " if n < %d then v_%s = %s end", p + 1, sym(f->params, p + 1), e.s);
             free(e.s);
         }
     } else {
-        emit(g, " argcount(NAME, %d, 0, n)", np);
+        emit(g, " argcount(NAME, %d, 0, n%s)", np, names.p ? names.p : "");
     }
+    free(names.p);
     eput(g, " end");
     int first = 1;
     for (int i = 1; i < tdmX_len(f->vars); i++) {

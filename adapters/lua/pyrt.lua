@@ -472,7 +472,7 @@ function rt.floordiv(a, b)
         if y == 0 then
             throw("ZeroDivisionError", "float floor division by zero")
         end
-        local q = fdivmod(x + 0.0, y + 0.0)
+        local q = fdivmod(x * 1.0, y * 1.0)
         return q
     end
     if foreign(a, b) then
@@ -493,7 +493,7 @@ function rt.mod(a, b)
         if y == 0 then
             throw("ZeroDivisionError", "float modulo")
         end
-        local _, m = fdivmod(x + 0.0, y + 0.0)
+        local _, m = fdivmod(x * 1.0, y * 1.0)
         return m
     end
     if type(a) == "string" then
@@ -511,7 +511,7 @@ function rt.divmod(a, b)
         if y == 0 then
             throw("ZeroDivisionError", "float divmod()")
         end
-        local q, m = fdivmod(x + 0.0, y + 0.0)
+        local q, m = fdivmod(x * 1.0, y * 1.0)
         return mktuple(q, m)
     end
     if x and y and y == 0 then
@@ -542,7 +542,7 @@ function rt.pow(a, b)
                 throw("ZeroDivisionError", "0.0 cannot be raised to a negative power")
             end
         end
-        x, y = x + 0.0, y + 0.0
+        x, y = x * 1.0, y * 1.0
         if x == 0 and y < 0 then
             throw("ZeroDivisionError", "0.0 cannot be raised to a negative power")
         end
@@ -864,6 +864,9 @@ function rt.str(v)
         if a.n == 0 then
             return ""
         elseif a.n == 1 then
+            if v.cls == classes.KeyError then
+                return repr(a[1])
+            end
             return rt.str(a[1])
         end
         return repr(a)
@@ -1622,7 +1625,7 @@ B.float = function(...)
     local v = ...
     local x = num(v)
     if x then
-        return x + 0.0
+        return x * 1.0      -- (x + 0.0 would turn -0.0 into 0.0)
     end
     if type(v) == "string" then
         local s = strip_ws(v):lower()
@@ -1640,7 +1643,7 @@ B.float = function(...)
         if ok then
             local r = tonumber(s)
             if r then
-                return r + 0.0
+                return r * 1.0
             end
         end
         throw("ValueError", "could not convert string to float: " .. str_repr(v))
@@ -1847,15 +1850,33 @@ function rt.call(f, ...)
     throw("TypeError", sformat("'%s' object is not callable", tname(f)))
 end
 
-function rt.argcount(name, nparams, ndefaults, n)
+-- TypeError for a call with n positional arguments (CPython's messages)
+function rt.argcount(name, nparams, ndefaults, n, ...)
     if n > nparams then
-        throw("TypeError", sformat("%s() takes %d positional argument%s but %d %s given", name,
-                                   nparams, nparams == 1 and "" or "s", n,
+        local takes
+        if ndefaults > 0 then
+            takes = sformat("from %d to %d positional arguments", nparams - ndefaults, nparams)
+        else
+            takes = sformat("%d positional argument%s", nparams, nparams == 1 and "" or "s")
+        end
+        throw("TypeError", sformat("%s() takes %s but %d %s given", name, takes, n,
                                    n == 1 and "was" or "were"))
     end
-    local missing = nparams - ndefaults - n
-    throw("TypeError", sformat("%s() missing %d required positional argument%s", name, missing,
-                               missing == 1 and "" or "s"))
+    local names = pack(...)
+    local miss = {}
+    for i = n + 1, nparams - ndefaults do
+        miss[#miss + 1] = "'" .. names[i] .. "'"
+    end
+    local list
+    if #miss == 1 then
+        list = miss[1]
+    elseif #miss == 2 then
+        list = miss[1] .. " and " .. miss[2]
+    else
+        list = concat(miss, ", ", 1, #miss - 1) .. ", and " .. miss[#miss]
+    end
+    throw("TypeError", sformat("%s() missing %d required positional argument%s: %s", name,
+                               #miss, #miss == 1 and "" or "s", list))
 end
 
 function rt.unbound(name)

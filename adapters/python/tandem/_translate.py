@@ -14,6 +14,7 @@ import ast
 import builtins
 import inspect
 import linecache
+import operator
 import sys
 import textwrap
 import traceback
@@ -592,6 +593,14 @@ class _Unitinfo:
 
 
 _MISSING = object()
+_OPS = {
+    "add": operator.add, "sub": operator.sub, "mul": operator.mul,
+    "truediv": operator.truediv, "floordiv": operator.floordiv, "mod": operator.mod,
+    "pow": operator.pow, "lshift": operator.lshift, "rshift": operator.rshift,
+    "bitand": operator.and_, "bitor": operator.or_, "bitxor": operator.xor,
+    "neg": operator.neg, "pos": operator.pos, "invert": operator.invert, "abs": abs,
+    "eq": operator.eq, "lt": operator.lt, "le": operator.le,
+}
 _cache: "weakref.WeakKeyDictionary[Any, Dict[Any, _Unitinfo]]" = weakref.WeakKeyDictionary()
 _sources: "weakref.WeakKeyDictionary[Any, str]" = weakref.WeakKeyDictionary()
 _raisers: Dict[Tuple[str, int, str], types.CodeType] = {}
@@ -649,6 +658,31 @@ class _Hooks:
         if op == "excmatch":
             exc, clsname = args
             return isinstance(exc, getattr(builtins, clsname))
+        if op == "op":
+            return _OPS[args[0]](*args[1:])
+        if op == "contains":
+            return args[1] in args[0]
+        if op == "method":
+            return getattr(args[0], args[1])(*args[2:])
+        if op == "len":
+            return len(args[0])
+        if op == "getitem":
+            return args[0][args[1]]
+        if op == "setitem":
+            args[0][args[1]] = args[2]
+            return None
+        if op == "slice":
+            return args[0][slice(*args[1:4])]
+        if op == "truth":
+            return bool(args[0])
+        if op == "repr":
+            return repr(args[0])
+        if op == "str":
+            return str(args[0])
+        if op == "call":
+            return getattr(builtins, args[0])(*args[1:])
+        if op == "builtin":
+            return getattr(builtins, args[0])
         if op == "iter":
             return iter(args[0])
         if op == "next":
