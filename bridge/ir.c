@@ -357,7 +357,9 @@ typedef struct NodeSpec {
 
 static const char *const binops[] = {
     "add", "sub", "mul", "truediv", "floordiv", "mod", "pow", "lshift", "rshift",
-    "bitand", "bitor", "bitxor", NULL
+    "bitand", "bitor", "bitxor",
+    "iadd", "imul",     /* the in-place forms of += and *= (a list is extended) */
+    NULL
 };
 static const char *const unops[] = { "neg", "pos", "not", "invert", NULL };
 static const char *const cmpops[] = {

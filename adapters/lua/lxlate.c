@@ -1095,7 +1095,7 @@ static const char prelude[] =
     "rt.truth, rt.call, rt.method, rt.getitem, rt.setitem, rt.slice, rt.iter, rt.unpack, "
     "rt.range; "
     "local add, sub, mul, truediv, floordiv, mod, pow = rt.add, rt.sub, rt.mul, rt.truediv, "
-    "rt.floordiv, rt.mod, rt.pow; "
+    "rt.floordiv, rt.mod, rt.pow; local iadd, imul = rt.iadd, rt.imul; "
     "local lshift, rshift, bitand, bitor, bitxor, neg, pos, invert = rt.lshift, rt.rshift, "
     "rt.bitand, rt.bitor, rt.bitxor, rt.neg, rt.pos, rt.invert; "
     "local eq, ne, lt, le, gt, ge, isin, notin, isnot = rt.eq, rt.ne, rt.lt, rt.le, rt.gt, "

@@ -328,6 +328,33 @@ function rt.add(a, b)
     binerr("+", a, b)
 end
 
+-- a += b: a list is extended in place (list.__iadd__ takes any iterable)
+function rt.iadd(a, b)
+    if getmetatable(a) == LIST then
+        local t = type(b)
+        if t ~= "table" and t ~= "string" and t ~= "userdata" then
+            throw("TypeError", sformat("'%s' object is not iterable", tname(b)))
+        end
+        local n = a.n
+        local it = rt.iter(b)
+        local items, k = {}, 0
+        while true do
+            local ok, x = it()
+            if not ok then
+                break
+            end
+            k = k + 1
+            items[k] = x
+        end
+        for i = 1, k do
+            a[n + i] = items[i]
+        end
+        a.n = n + k
+        return a
+    end
+    return rt.add(a, b)
+end
+
 function rt.sub(a, b)
     local x, y = num(a), num(b)
     if x and y then
@@ -360,6 +387,22 @@ local function repeatseq(s, k)
     end
     r.n = n
     return r
+end
+
+-- a *= b: a list is repeated in place
+function rt.imul(a, b)
+    if getmetatable(a) == LIST then
+        local r = rt.mul(a, b)
+        for i = r.n + 1, a.n do
+            a[i] = nil
+        end
+        for i = 1, r.n do
+            a[i] = r[i]
+        end
+        a.n = r.n
+        return a
+    end
+    return rt.mul(a, b)
 end
 
 function rt.mul(a, b)

@@ -624,6 +624,28 @@ def c_sum_floats(lst):
     return sum(lst)
 
 
+def c_inplace_alias(n):
+    a = [1]
+    b = a
+    a += [n, n]
+    c = a
+    c *= 2
+    s = "x"
+    t = s
+    s += "y"
+    a += "ab"
+    return (a, b, s, t)
+
+
+def c_except_name_unbound(x):
+    e = 1
+    try:
+        raise ValueError(x)
+    except ValueError as e:
+        pass
+    return e
+
+
 def c_neg_zero(x):
     return (x * -1.0, -x, repr(-0.0 * x), 0.0 * -1)
 
@@ -758,6 +780,7 @@ CASES = [
     (c_mixed_numbers, (1, 1.0)), (c_mixed_numbers, (2, 0.5)),
     (c_sum_floats, ([0.1] * 10,)),
     (c_neg_zero, (0.0,)),
+    (c_inplace_alias, (3,)), (c_except_name_unbound, ("v",)),
 ]
 
 # where only the exception type is compared (CPython's message depends on its stack)

@@ -303,6 +303,8 @@ class _FuncTranslator:
             op = BINOPS.get(type(s.op))
             if op is None:
                 raise self.refuse(s, "the operator %s" % type(s.op).__name__)
+            if op in ("add", "mul"):
+                op = "i" + op       # in place: `lst += x` extends the same list
             if isinstance(s.target, ast.Name):
                 read = self.name_read(s.target)    # raises UnboundLocalError if unbound
                 value = self.expr(s.value)
@@ -402,6 +404,9 @@ class _FuncTranslator:
             hs.append("(except %s %s %s)" % (cls, h.name or "_", hb))
         orelse, _ = self.branch(s.orelse)
         final, _ = self.branch(s.finalbody)
+        for h in s.handlers:
+            # `except E as name` unbinds name at the end of the handler
+            self.assigned.discard(h.name)
         return "(try %d %s (handlers %s) %s %s)" % (L, body, " ".join(hs), orelse, final)
 
     def exc_class(self, node: ast.expr) -> str:
