@@ -25,6 +25,7 @@ local TUPLE = { __name = "tuple" }
 local DICT = { __name = "dict" }
 local EXC = { __name = "exception" }
 local CLASS = { __name = "class" }
+local ITER = { __name = "iterator" }   -- {f = next function}: lazy iterators
 rt.LIST, rt.TUPLE, rt.DICT, rt.EXC = LIST, TUPLE, DICT, EXC
 rt.UNB = setmetatable({}, { __name = "unbound" })
 local NONEKEY = setmetatable({}, { __name = "None key" })
@@ -182,6 +183,8 @@ local function tname(v)
             return v.cls.name
         elseif mt == CLASS then
             return "type"
+        elseif mt == ITER then
+            return v.kind
         end
     elseif t == "function" then
         return "function"
@@ -1465,6 +1468,8 @@ function rt.iter(v)
                 end
                 return false
             end
+        elseif mt == ITER then
+            return v.f
         elseif mt == DICT then
             local f = dict_items(v)
             return function()
@@ -1867,9 +1872,205 @@ B.sum = function(v, start)
     return acc
 end
 
+local function lazy(kind, f)
+    return setmetatable({ kind = kind, f = f }, ITER)
+end
+
+B.enumerate = function(v, start)
+    local it = rt.iter(v)
+    local i = start == nil and 0 or start
+    if mtype(num(i)) ~= "integer" then
+        throw("TypeError", sformat("'%s' object cannot be interpreted as an integer", tname(i)))
+    end
+    i = num(i)
+    return lazy("enumerate", function()
+        local ok, x = it()
+        if not ok then
+            return false
+        end
+        local r = mktuple(i, x)
+        i = iadd(i, 1)
+        return true, r
+    end)
+end
+
+B.zip = function(...)
+    local its = {}
+    local n = select("#", ...)
+    for k = 1, n do
+        its[k] = rt.iter((select(k, ...)))
+    end
+    return lazy("zip", function()
+        if n == 0 then
+            return false
+        end
+        local vals = {}
+        for k = 1, n do
+            local ok, x = its[k]()
+            if not ok then
+                return false
+            end
+            vals[k] = x
+        end
+        return true, mktuple(unpack(vals, 1, n))
+    end)
+end
+
+B.reversed = function(v)
+    local mt = getmetatable(v)
+    if type(v) == "table" and (mt == LIST or mt == TUPLE) then
+        local i = v.n
+        return lazy(mt == LIST and "list_reverseiterator" or "reversed", function()
+            if i >= 1 and i <= v.n then
+                local x = v[i]
+                i = i - 1
+                return true, x
+            end
+            i = 0
+            return false
+        end)
+    end
+    if type(v) == "string" then
+        local cs, n = chars(v)
+        local i = n
+        return lazy("reversed", function()
+            if i >= 1 then
+                i = i - 1
+                return true, cs[i + 1]
+            end
+            return false
+        end)
+    end
+    if type(v) == "userdata" then
+        return rt.H("call", "reversed", v)     -- a Python reverse iterator
+    end
+    throw("TypeError", sformat("'%s' object is not reversible", tname(v)))
+end
+
+B.any = function(v)
+    local it = rt.iter(v)
+    while true do
+        local ok, x = it()
+        if not ok then
+            return false
+        end
+        if truth(x) then
+            return true
+        end
+    end
+end
+
+B.all = function(v)
+    local it = rt.iter(v)
+    while true do
+        local ok, x = it()
+        if not ok then
+            return true
+        end
+        if not truth(x) then
+            return false
+        end
+    end
+end
+
+-- NaN anywhere makes Python's sort order depend on timsort's exact steps
+local function has_nan(x)
+    if x ~= x then
+        return true
+    end
+    local mt = getmetatable(x)
+    if type(x) == "table" and (mt == LIST or mt == TUPLE) then
+        for i = 1, x.n do
+            if has_nan(x[i]) then
+                return true
+            end
+        end
+    end
+    return false
+end
+
+-- stable merge sort with Python's `<`
+local function msort(a, n)
+    local tmp = {}
+    local width = 1
+    while width < n do
+        for lo = 1, n, 2 * width do
+            local mid = lo + width
+            local hi = lo + 2 * width
+            if mid > n + 1 then
+                mid = n + 1
+            end
+            if hi > n + 1 then
+                hi = n + 1
+            end
+            local i, j, k = lo, mid, lo
+            while i < mid and j < hi do
+                if lt(a[j], a[i], "<") then
+                    tmp[k] = a[j]
+                    j = j + 1
+                else
+                    tmp[k] = a[i]
+                    i = i + 1
+                end
+                k = k + 1
+            end
+            while i < mid do
+                tmp[k] = a[i]
+                i, k = i + 1, k + 1
+            end
+            while j < hi do
+                tmp[k] = a[j]
+                j, k = j + 1, k + 1
+            end
+            for m = lo, hi - 1 do
+                a[m] = tmp[m]
+            end
+        end
+        width = width * 2
+    end
+end
+
+B.sorted = function(v)
+    local r = collect(v)
+    for i = 1, r.n do
+        if has_nan(r[i]) then
+            throw("NotImplementedError", "sorting values with NaN (tandem translation)")
+        end
+    end
+    msort(r, r.n)
+    return r
+end
+
+local typenames = {}
+B.isinstance = function(x, cls)
+    if getmetatable(cls) == TUPLE then
+        for i = 1, cls.n do
+            if B.isinstance(x, cls[i]) then
+                return true
+            end
+        end
+        return false
+    end
+    if getmetatable(cls) == CLASS then
+        return getmetatable(x) == EXC and subclass(x.cls, cls)
+    end
+    local want = typenames[cls]
+    if want ~= nil and type(x) == "userdata" then
+        return rt.H("isinstance", x, want)
+    end
+    if want == nil then
+        throw("TypeError", "isinstance() arg 2 must be a type, a tuple of types, or a union")
+    end
+    local have = tname(x)
+    return have == want or (want == "int" and have == "bool")
+end
+
 for name, c in pairs(classes) do
     B[name] = c
 end
+typenames[B.int], typenames[B.float], typenames[B.str], typenames[B.bool] =
+    "int", "float", "str", "bool"
+typenames[B.list], typenames[B.tuple], typenames[B.dict] = "list", "tuple", "dict"
 
 -- ---- calls -------------------------------------------------------------------------
 
@@ -2303,6 +2504,8 @@ function rt.export(v, seen)
         return rt.H("builtin", v.name)
     elseif mt == EXC then
         throw("NotImplementedError", "an exception object leaving translated code")
+    elseif mt == ITER then
+        throw("NotImplementedError", "an iterator leaving translated code")
     end
     return v
 end

@@ -646,6 +646,45 @@ def c_except_name_unbound(x):
     return e
 
 
+def c_enumerate_zip(lst):
+    out = []
+    for i, x in enumerate(lst):
+        out.append((i, x))
+    for a, b in zip(lst, "abcdef"):
+        out.append(a)
+    for x in reversed(lst):
+        out.append(x)
+    return (out, list(enumerate(lst, 5)), list(zip(lst, lst[1:])))
+
+
+def c_enumerate_lazy(n):
+    lst = [0]
+    for i, x in enumerate(lst):
+        if i < n:
+            lst.append(i)
+    return lst
+
+
+def c_any_all(lst):
+    return (any(lst), all(lst), any([]), all([]))
+
+
+def c_sorted(lst):
+    return sorted(lst)
+
+
+def c_isinstance(x):
+    return (isinstance(x, int), isinstance(x, float), isinstance(x, str),
+            isinstance(x, (list, tuple)), isinstance(x, bool), isinstance(x, dict))
+
+
+def c_isinstance_exc(k):
+    try:
+        return {}[k]
+    except Exception as e:
+        return (isinstance(e, KeyError), isinstance(e, LookupError), isinstance(e, ValueError))
+
+
 def c_neg_zero(x):
     return (x * -1.0, -x, repr(-0.0 * x), 0.0 * -1)
 
@@ -781,6 +820,15 @@ CASES = [
     (c_sum_floats, ([0.1] * 10,)),
     (c_neg_zero, (0.0,)),
     (c_inplace_alias, (3,)), (c_except_name_unbound, ("v",)),
+    (c_enumerate_zip, ([3, 1, 2],)), (c_enumerate_lazy, (4,)),
+    (c_any_all, ([0, 1],)), (c_any_all, ([1, "a"],)), (c_any_all, ([],)),
+    (c_sorted, ([3, 1, 2, 1.5, True],)), (c_sorted, (["b", "a", "ab"],)),
+    (c_sorted, ([(2, "a"), (1, "b"), (1, "a")],)), (c_sorted, ([1, "a"],)),
+    (c_sorted, ("hello",)),
+    (c_isinstance, (1,)), (c_isinstance, (True,)), (c_isinstance, (1.5,)),
+    (c_isinstance, ("s",)), (c_isinstance, ([1],)), (c_isinstance, ((1,),)),
+    (c_isinstance, ({},)), (c_isinstance, (None,)),
+    (c_isinstance_exc, ("k",)),
 ]
 
 # where only the exception type is compared (CPython's message depends on its stack)
@@ -892,6 +940,12 @@ def test_runtime_error_line_inside_helper(lua):
     entries = traceback.extract_tb(info.value.__traceback__)
     line = c_dict_missing.__code__.co_firstlineno + 2
     assert any(e.filename == __file__ and e.lineno == line for e in entries), entries
+
+
+def test_sorted_with_nan_is_refused_at_run_time(lua):
+    # CPython's order then depends on timsort's exact steps: raise, never guess
+    with pytest.raises(NotImplementedError, match="NaN"):
+        lua.translate(c_sorted)([3.0, float("nan"), 1.0])
 
 
 def test_python_list_argument_arrives_as_proxy(lua):

@@ -36,7 +36,8 @@ INT_MAX = (1 << 63) - 1
 # Builtins the Lua runtime library implements with Python's semantics.
 KNOWN_BUILTINS = {
     "len", "abs", "min", "max", "int", "float", "str", "bool", "repr", "sum",
-    "divmod", "round", "ord", "chr", "list", "tuple", "dict",
+    "divmod", "round", "ord", "chr", "list", "tuple", "dict", "enumerate", "zip",
+    "reversed", "any", "all", "sorted", "isinstance",
 }
 # Exception classes the runtime library knows (with Python's hierarchy).
 KNOWN_EXCEPTIONS = {
@@ -678,6 +679,8 @@ class _Hooks:
             return None
         if op == "slice":
             return args[0][slice(*args[1:4])]
+        if op == "isinstance":
+            return isinstance(args[0], getattr(builtins, args[1]))
         if op == "truth":
             return bool(args[0])
         if op == "repr":
