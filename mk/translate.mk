@@ -3,6 +3,8 @@
 
 IR_TESTS := $(BUILD)/tests/unit/test_ir
 UNIT_TESTS += $(IR_TESTS)
+# (tests-build's prerequisites were expanded when mk/tests.mk was read)
+tests-build: $(IR_TESTS)
 
 $(BUILD)/tests/unit/test_ir: tests/unit/test_ir.c tests/unit/check.h $(BRIDGE_OBJ) | $(DEPS_STAMP)
 	@mkdir -p $(@D)

@@ -50,7 +50,7 @@ typedef struct Gen {
 static void bput(Gen *g, const char *s, size_t n)
 {
     Buf *b = g->o;
-    if (g->oom) {
+    if (g->oom || n == 0) {
         return;
     }
     if (b->n + n + 1 > b->cap) {

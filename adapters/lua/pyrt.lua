@@ -2474,7 +2474,12 @@ end
 -- A value leaving translated code for Python: containers become real Python
 -- list/tuple/dict objects (one host call each), the rest is as it is.
 function rt.export(v, seen)
-    if type(v) ~= "table" then
+    local t = type(v)
+    if t == "function" then
+        -- a translated function leaves as the Python function it came from
+        return rt.H("pyfunc", v)
+    end
+    if t ~= "table" then
         return v
     end
     local mt = getmetatable(v)

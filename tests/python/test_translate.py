@@ -942,6 +942,18 @@ def test_runtime_error_line_inside_helper(lua):
     assert any(e.filename == __file__ and e.lineno == line for e in entries), entries
 
 
+def c_returns_function(n):
+    if n:
+        return helper_sq
+    return c_returns_function
+
+
+def test_translated_function_leaves_as_python_function(lua):
+    lf = lua.translate(c_returns_function)
+    assert lf(1) is helper_sq
+    assert lf(0) is c_returns_function
+
+
 def test_sorted_with_nan_is_refused_at_run_time(lua):
     # CPython's order then depends on timsort's exact steps: raise, never guess
     with pytest.raises(NotImplementedError, match="NaN"):

@@ -609,6 +609,7 @@ _OPS = {
 }
 _cache: "weakref.WeakKeyDictionary[Any, Dict[Any, _Unitinfo]]" = weakref.WeakKeyDictionary()
 _sources: "weakref.WeakKeyDictionary[Any, str]" = weakref.WeakKeyDictionary()
+_units: "weakref.WeakSet[_Unitinfo]" = weakref.WeakSet()
 _raisers: Dict[Tuple[str, int, str], types.CodeType] = {}
 
 
@@ -679,6 +680,13 @@ class _Hooks:
             return None
         if op == "slice":
             return args[0][slice(*args[1:4])]
+        if op == "pyfunc":
+            for unit in list(_units):
+                for i, f in enumerate(unit.internal):
+                    if f is args[0]:
+                        return unit.funcs[i]
+            raise NotImplementedError("a builtin function leaving translated code "
+                                      "(tandem translation)")
         if op == "isinstance":
             return isinstance(args[0], getattr(builtins, args[1]))
         if op == "truth":
@@ -724,6 +732,7 @@ def translate(lua: Any, fn: Any) -> Any:
     info.entry = entries[1]
     info.source = source
     per_rt[fn] = info
+    _units.add(info)
     _sources[fn] = source
     return info.entry
 
