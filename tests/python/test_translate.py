@@ -685,6 +685,10 @@ def c_isinstance_exc(k):
         return (isinstance(e, KeyError), isinstance(e, LookupError), isinstance(e, ValueError))
 
 
+def c_fstring(x):
+    return (f"{x}", f"<{x!r}>", f"a{x}b{x!s}c", f"", f"plain")
+
+
 def c_neg_zero(x):
     return (x * -1.0, -x, repr(-0.0 * x), 0.0 * -1)
 
@@ -829,6 +833,8 @@ CASES = [
     (c_isinstance, ("s",)), (c_isinstance, ([1],)), (c_isinstance, ((1,),)),
     (c_isinstance, ({},)), (c_isinstance, (None,)),
     (c_isinstance_exc, ("k",)),
+    (c_fstring, (1,)), (c_fstring, (2.5,)), (c_fstring, ("s'q",)), (c_fstring, (None,)),
+    (c_fstring, ([1, "a"],)), (c_fstring, (True,)),
 ]
 
 # where only the exception type is compared (CPython's message depends on its stack)
@@ -1013,7 +1019,7 @@ def r_bigint(x):
 
 
 def r_fstring(x):
-    return f"{x}"
+    return f"{x:>5}"
 
 
 def r_print(x):
@@ -1043,7 +1049,7 @@ def r_decorated_target(x):
 REFUSED = [
     (r_lambda, "lambda", 1), (r_listcomp, "list comprehension", 1), (r_with, "'with'", 1),
     (r_class, "class definition", 1), (r_kwargs, "keyword arguments", 1),
-    (r_global, "'global'", 1), (r_bigint, "beyond 64 bits", 1), (r_fstring, "f-string", 1),
+    (r_global, "'global'", 1), (r_bigint, "beyond 64 bits", 1), (r_fstring, "f-string format spec", 1),
     (r_print, "builtin 'print'", 1), (r_yield, "generators", 0),
     (r_closure_maker(), "closures", 0), (r_calls_refused, "lambda", None),
 ]

@@ -540,6 +540,8 @@ class _FuncTranslator:
                          for x in (sl.lower, sl.upper, sl.step)]
                 return "(slice %s %s)" % (self.expr(e.value), " ".join(parts))
             return "(index %s %s)" % (self.expr(e.value), self.expr(e.slice))
+        if isinstance(e, ast.JoinedStr):
+            return self.fstring(e)
         names = {
             ast.Lambda: "lambda", ast.ListComp: "a list comprehension",
             ast.SetComp: "a set comprehension", ast.DictComp: "a dict comprehension",
@@ -549,6 +551,34 @@ class _FuncTranslator:
             ast.NamedExpr: "':='", ast.Starred: "star-unpacking",
         }
         raise self.refuse(e, names.get(type(e), "the expression %s" % type(e).__name__))
+
+    def fstring(self, e: ast.JoinedStr) -> str:
+        """f"..{x}..{y!r}..": without format specs, {x} is str(x) for every
+        type the runtime has (format(x, "") == str(x) for builtins)."""
+        parts = []
+        for v in e.values:
+            if isinstance(v, ast.Constant):
+                parts.append(self.const(v, v.value))
+            elif isinstance(v, ast.FormattedValue):
+                if v.format_spec is not None:
+                    raise self.refuse(v, "an f-string format spec")
+                if v.conversion == ord("r"):
+                    fn = "repr"
+                elif v.conversion in (-1, ord("s")):
+                    fn = "str"
+                else:
+                    raise self.refuse(v, "the f-string conversion !a")
+                parts.append("(call (builtin %s) %s)" % (fn, self.expr(v.value)))
+            else:
+                raise self.refuse(v, "this f-string part")
+        if not parts:
+            return '(str "")'
+        if len(parts) == 1 and not parts[0].startswith("(str"):
+            return parts[0]
+        out = parts[0]
+        for p in parts[1:]:
+            out = "(binop add %s %s)" % (out, p)
+        return out
 
     @staticmethod
     def is_singleton(e: ast.expr) -> bool:
