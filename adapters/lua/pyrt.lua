@@ -119,7 +119,7 @@ local function errvalue(e)
     if type(e) == "string" then
         if sfind(e, "stack overflow", 1, true) then
             local x = newexc(classes.RecursionError, "maximum recursion depth exceeded")
-            x.file, x.line, x.func = "?", 0, "?"
+            x.file, x.line, x.func = where()
             return x
         end
     end

@@ -960,6 +960,25 @@ def test_translated_function_leaves_as_python_function(lua):
     assert lf(0) is c_returns_function
 
 
+def rec_try(n):
+    try:
+        if n == 0:
+            return 0
+        return rec_try(n - 1) + 1
+    except KeyError:
+        return -1
+
+
+def test_recursion_through_try_is_a_clean_recursion_error(lua):
+    lf = lua.translate(rec_try)
+    assert lf(40) == rec_try(40)
+    # each try is a pcall: Lua's C-call limit (200) bounds the nesting
+    with pytest.raises(RecursionError) as info:
+        lf(5000)
+    entries = traceback.extract_tb(info.value.__traceback__)
+    assert any(e.filename == __file__ for e in entries), entries
+
+
 def test_sorted_with_nan_is_refused_at_run_time(lua):
     # CPython's order then depends on timsort's exact steps: raise, never guess
     with pytest.raises(NotImplementedError, match="NaN"):
