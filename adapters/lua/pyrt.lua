@@ -299,6 +299,13 @@ local function imul(a, b)
 end
 
 function rt.add(a, b)
+    if mtype(a) == "integer" and mtype(b) == "integer" then    -- fast path
+        local r = a + b
+        if (a ~ r) & (b ~ r) < 0 then
+            overflow()
+        end
+        return r
+    end
     local x, y = num(a), num(b)
     if x and y then
         if mtype(x) == "integer" and mtype(y) == "integer" then
@@ -333,6 +340,13 @@ end
 
 -- a += b: a list is extended in place (list.__iadd__ takes any iterable)
 function rt.iadd(a, b)
+    if mtype(a) == "integer" and mtype(b) == "integer" then    -- fast path
+        local r = a + b
+        if (a ~ r) & (b ~ r) < 0 then
+            overflow()
+        end
+        return r
+    end
     if getmetatable(a) == LIST then
         local t = type(b)
         if t ~= "table" and t ~= "string" and t ~= "userdata" then
@@ -359,6 +373,13 @@ function rt.iadd(a, b)
 end
 
 function rt.sub(a, b)
+    if mtype(a) == "integer" and mtype(b) == "integer" then    -- fast path
+        local r = a - b
+        if (a ~ b) & (a ~ r) < 0 then
+            overflow()
+        end
+        return r
+    end
     local x, y = num(a), num(b)
     if x and y then
         if mtype(x) == "integer" and mtype(y) == "integer" then
@@ -528,6 +549,9 @@ function rt.floordiv(a, b)
 end
 
 function rt.mod(a, b)
+    if mtype(a) == "integer" and mtype(b) == "integer" and b ~= 0 then   -- fast path
+        return a % b
+    end
     local x, y = num(a), num(b)
     if x and y then
         if mtype(x) == "integer" and mtype(y) == "integer" then
@@ -1047,15 +1071,24 @@ local function le(a, b, op)
 end
 
 function rt.lt(a, b)
+    if mtype(a) and mtype(b) then       -- fast path: ints and floats, exact
+        return a < b
+    end
     return lt(a, b, "<")
 end
 function rt.le(a, b)
+    if mtype(a) and mtype(b) then
+        return a <= b
+    end
     return le(a, b, "<=")
 end
 -- the messages for > and >= name the operands in source order
 do
     local function flip(f, op)
         return function(a, b)
+            if mtype(a) and mtype(b) then
+                return f(b, a)
+            end
             local x, y = num(a), num(b)
             if x and y then
                 return f(y, x)
