@@ -347,6 +347,7 @@ static tdmX_Node *read_node(Reader *r, int depth)
      L source line (int > 0)   i int   n number   S string   s name (symbol)
      o operator of the node    e expression       x expression or _ (absent)
      T assignment target       B block            H handlers
+     F a nested (func ...) whose free names are locals of an enclosing function
    A trailing '*' repeats the character before it (zero or more). */
 typedef struct NodeSpec {
     const char *name;
@@ -383,6 +384,7 @@ static const NodeSpec specs[] = {
     { "try", 's', "LBHBB", NULL },
     { "assert", 's', "Lex", NULL },
     { "del", 's', "LT", NULL },
+    { "def", 's', "LTF", NULL },    /* bind a nested function (a closure) */
     /* expressions */
     { "int", 'e', "i", NULL },
     { "float", 'e', "n", NULL },
@@ -409,6 +411,7 @@ static const NodeSpec specs[] = {
     { "slice", 'e', "exxx", NULL },
     { "method", 'e', "ese*", NULL },
     { "yield", 'e', "iix", NULL },
+    { "lambda", 'e', "F", NULL },
     { NULL, 0, NULL, NULL }
 };
 
@@ -422,7 +425,8 @@ static const NodeSpec *find_spec(const char *name, char cat)
     return NULL;
 }
 
-typedef struct Walk {
+typedef struct Walk Walk;
+struct Walk {
     Err *err;
     const char *file;
     tdmX_Func *fn;
@@ -430,7 +434,8 @@ typedef struct Walk {
     const tdmX_Node *stack[MAXDEPTH];   /* enclosing loops and try statements */
     int nstack;
     int line;                   /* current statement line */
-} Walk;
+    Walk *outer;                /* the walk of the enclosing function, or NULL */
+};
 
 static int in_list(const tdmX_Node *names, const char *s)
 {
@@ -444,6 +449,8 @@ static int in_list(const tdmX_Node *names, const char *s)
 
 static int vexpr(Walk *w, const tdmX_Node *n);
 static int vstmt(Walk *w, const tdmX_Node *n);
+static int vnested(Walk *w, const tdmX_Node *n);
+static int vfunc(Walk *w, const tdmX_Node *n, tdmX_Func *f);
 static int vblock(Walk *w, const tdmX_Node *n);
 
 static int bad(Walk *w, const tdmX_Node *n, const char *what)
@@ -633,6 +640,9 @@ static int vargs(Walk *w, const tdmX_Node *n, const NodeSpec *sp)
             break;
         case 'H':
             ok = vhandlers(w, k);
+            break;
+        case 'F':
+            ok = vnested(w, k);
             break;
         default:
             return fail(w->err, "ir: bad node table entry for %s", sp->name);
@@ -881,6 +891,49 @@ static int vfunc(Walk *w, const tdmX_Node *n, tdmX_Func *f)
                     w->file, f->line);
     }
     return TDM_OK;
+}
+
+/* A nested function: validated like a module function in a walk of its own;
+   each of its free names must be a local (or free name) of an enclosing one. */
+static int vnested(Walk *w, const tdmX_Node *n)
+{
+    tdmX_Func f;
+    memset(&f, 0, sizeof f);
+    Walk *inner = calloc(1, sizeof *inner);
+    if (inner == NULL) {
+        return fail(w->err, "ir: out of memory");
+    }
+    inner->err = w->err;
+    inner->file = w->file;
+    inner->outer = w;
+    int depth = 0;
+    for (Walk *o = w; o != NULL; o = o->outer) {
+        depth++;
+    }
+    int rc = depth > 50 ? bad(w, n, "functions nested too deeply") : vfunc(inner, n, &f);
+    if (rc == TDM_OK && f.is_gen) {
+        rc = bad(w, n, "nested generators are not supported");
+    }
+    for (int i = 1; rc == TDM_OK && i < tdmX_len(f.free); i++) {
+        const char *name = f.free->u.l.v[i]->u.s.p;
+        int found = 0;
+        for (Walk *o = w; o != NULL && !found; o = o->outer) {
+            found = in_list(o->fn->vars, name) || in_list(o->fn->free, name);
+        }
+        if (!found) {
+            rc = fail(w->err, "ir:%d:%d: free name '%s' of %s is not a local of an enclosing "
+                      "function (source %s:%d)", n->tline, n->tcol, name, f.name, w->file,
+                      f.line);
+        }
+    }
+    for (int j = 0; j < f.nyields; j++) {
+        free(f.yields[j].live);
+        free(f.yields[j].loops);
+        free(f.yields[j].handlers);
+    }
+    free(f.yields);
+    free(inner);
+    return rc;
 }
 
 /* ---- live variables at yield points -------------------------------------- */

@@ -188,6 +188,7 @@ static Ex ex_make(char *s, int isbool, int simple)
 }
 
 static int expr(Gen *g, const tdmX_Node *n, Ex *out);
+static int gen_nested(Gen *g, const tdmX_Node *fnode);
 
 static const char *sym(const tdmX_Node *n, int i)
 {
@@ -476,6 +477,17 @@ static int expr(Gen *g, const tdmX_Node *n, Ex *out)
     } else if (strcmp(h, "lcheck") == 0) {
         *out = ex_make(dupf(g, "(v_%s == UNB and unbound(\"%s\") or v_%s)", sym(n, 1),
                             sym(n, 1), sym(n, 1)), 0, 0);
+    } else if (strcmp(h, "free") == 0) {
+        *out = ex_make(dupf(g, "(v_%s == UNB and freeunbound(\"%s\") or v_%s)", sym(n, 1),
+                            sym(n, 1), sym(n, 1)), 0, 0);
+    } else if (strcmp(h, "lambda") == 0) {
+        int t = ++g->tmp;
+        emit(g, "local t%d = ", t);
+        if (gen_nested(g, n->u.l.v[1]) != 0) {
+            return -1;
+        }
+        eput(g, "; ");
+        *out = ex_make(dupf(g, "t%d", t), 0, 1);
     } else if (strcmp(h, "global") == 0) {
         *out = ex_make(dupf(g, "G(\"%s\")", sym(n, 1)), 0, 0);
     } else if (strcmp(h, "builtin") == 0) {
@@ -638,7 +650,7 @@ static void emit_continue(Gen *g)
 static int assign_to(Gen *g, const tdmX_Node *t, const char *val)
 {
     const char *h = tdmX_head(t);
-    if (strcmp(h, "local") == 0) {
+    if (strcmp(h, "local") == 0 || strcmp(h, "free") == 0) {
         emit(g, "v_%s = %s; ", sym(t, 1), val);
         return 0;
     }
@@ -718,7 +730,7 @@ static int simple_stmt(Gen *g, const tdmX_Node *s, const char *h)
         const tdmX_Node *t = s->u.l.v[2];
         rc = expr(g, s->u.l.v[3], &e);
         if (rc == 0) {
-            if (tdmX_is(t, "local")) {
+            if (tdmX_is(t, "local") || tdmX_is(t, "free")) {
                 emit(g, "v_%s = %s", sym(t, 1), e.s);
             } else {
                 int tv = ++g->tmp;
@@ -1074,6 +1086,14 @@ static int stmt(Gen *g, const tdmX_Node *s)
     if (strcmp(h, "try") == 0) {
         return try_stmt(g, s);
     }
+    if (strcmp(h, "def") == 0) {
+        emit(g, "v_%s = ", sym(s->u.l.v[2], 1));
+        if (gen_nested(g, s->u.l.v[3]) != 0) {
+            return -1;
+        }
+        eput(g, ";");
+        return 0;
+    }
     return simple_stmt(g, s, h);
 }
 
@@ -1104,17 +1124,33 @@ static const char prelude[] =
     "rt.builtins, rt.UNB; "
     "local raise, throw, unbound, assertfail, try, match, argcount = rt.raise, rt.throw, "
     "rt.unbound, rt.assertfail, rt.try, rt.match, rt.argcount; "
+    "local freeunbound = rt.freeunbound; "
     "local function G(n) return H(\"global\", K, n) end; "
     "local function depth(d) rt.depth = d end; ";
 
-static int gen_func(Gen *g, const tdmX_Func *f)
+/* A view of a (func ...) node (validated by tdmX_load). */
+static void func_view(const tdmX_Node *n, tdmX_Func *f)
+{
+    memset(f, 0, sizeof *f);
+    f->node = n;
+    f->name = n->u.l.v[1]->u.s.p;
+    f->line = (int)n->u.l.v[2]->u.i;
+    f->params = n->u.l.v[3];
+    f->defaults = n->u.l.v[4];
+    f->vars = n->u.l.v[5];
+    f->cells = n->u.l.v[6];
+    f->free = n->u.l.v[7];
+    f->globals = n->u.l.v[8];
+    f->body = n->u.l.v[10];
+}
+
+/* Emit `function(...) ... end` for f; namexpr is the Lua expression naming
+   it in argument-count errors. */
+static int gen_function(Gen *g, const tdmX_Func *f, const char *namexpr)
 {
     g->fn = f;
     int np = tdmX_len(f->params) - 1, nd = tdmX_len(f->defaults) - 1;
-    eput(g, prelude);
-    g->has = 1;
-    at_line(g, f->line);
-    eput(g, "return function(...) local n = select(\"#\", ...)");
+    eput(g, "function(...) local n = select(\"#\", ...)");
     if (np > 0) {
         eput(g, " local ");
         for (int i = 0; i < np; i++) {
@@ -1132,8 +1168,8 @@ static int gen_func(Gen *g, const tdmX_Func *f)
     }
     g->o = save;
     if (nd > 0) {
-        emit(g, " if n < %d or n > %d then argcount(NAME, %d, %d, n%s) end", np - nd, np, np,
-             nd, names.p ? names.p : "");
+        emit(g, " if n < %d or n > %d then argcount(%s, %d, %d, n%s) end", np - nd, np,
+             namexpr, np, nd, names.p ? names.p : "");
         for (int i = 0; i < nd; i++) {
             int p = np - nd + i;
             Ex e;
@@ -1145,7 +1181,7 @@ static int gen_func(Gen *g, const tdmX_Func *f)
             free(e.s);
         }
     } else {
-        emit(g, " argcount(NAME, %d, 0, n%s)", np, names.p ? names.p : "");
+        emit(g, " argcount(%s, %d, 0, n%s)", namexpr, np, names.p ? names.p : "");
     }
     free(names.p);
     eput(g, " end");
@@ -1169,15 +1205,54 @@ static int gen_func(Gen *g, const tdmX_Func *f)
     }
     eput(g, " local D = rt.depth + 1 if D > rt.maxdepth then throw(\"RecursionError\", "
             "\"maximum recursion depth exceeded\") end depth(D)");
-    g->indent = 1;
+    g->indent++;
     if (block(g, f->body) != 0) {
         return -1;
     }
-    g->indent = 0;
+    g->indent--;
     if (g->has) {
         eput(g, " ");
     }
     eput(g, "depth(D - 1) return nil end");
+    return g->oom ? gen_fail(g, f->line, "out of memory") : 0;
+}
+
+/* Control context of the function being generated, saved around a nested one. */
+typedef struct FnSave {
+    const tdmX_Func *fn;
+    int ntry, looptry, inloop, cont, brkflag, exc;
+} FnSave;
+
+/* Emit a nested (func ...) node as a Lua function expression (a closure:
+   the enclosing locals it uses are Lua upvalues, shared like Python cells). */
+static int gen_nested(Gen *g, const tdmX_Node *fnode)
+{
+    tdmX_Func f;
+    func_view(fnode, &f);
+    FnSave sv = { g->fn, g->ntry, g->looptry, g->inloop, g->cont, g->brkflag, g->exc };
+    g->ntry = g->looptry = g->inloop = g->cont = g->brkflag = g->exc = 0;
+    char *nm = lua_string(g, f.name, strlen(f.name));
+    int rc = nm ? gen_function(g, &f, nm) : -1;
+    free(nm);
+    g->fn = sv.fn;
+    g->ntry = sv.ntry;
+    g->looptry = sv.looptry;
+    g->inloop = sv.inloop;
+    g->cont = sv.cont;
+    g->brkflag = sv.brkflag;
+    g->exc = sv.exc;
+    return rc;
+}
+
+static int gen_func(Gen *g, const tdmX_Func *f)
+{
+    eput(g, prelude);
+    g->has = 1;
+    at_line(g, f->line);
+    eput(g, "return ");
+    if (gen_function(g, f, "NAME") != 0) {
+        return -1;
+    }
     newline(g);
     return g->oom ? gen_fail(g, f->line, "out of memory") : 0;
 }

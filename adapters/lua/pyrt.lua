@@ -2161,6 +2161,11 @@ function rt.unbound(name)
                                        "associated with a value", name))
 end
 
+function rt.freeunbound(name)
+    throw("NameError", sformat("cannot access free variable '%s' where it is not " ..
+                               "associated with a value in enclosing scope", name))
+end
+
 function rt.assertfail(msg, has)
     if has then
         local e = newexc(classes.AssertionError, msg)

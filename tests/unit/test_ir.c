@@ -124,6 +124,15 @@ static void test_reject(void)
                           "(free) (globals) (flags) (block)))"), "defined twice");
     CHECK_CONTAINS(reject(GEN("(expr 2 (yield 2 4 _)) (expr 2 (yield 2 4 _))")),
                    "same id 2:4");
+    /* nested functions: free names must be locals of an enclosing function */
+    CHECK_STR(reject(HDR("(def 2 (local x) (func inner 2 (params) (defaults) (vars) (cells) "
+                         "(free a) (globals) (flags) (block (return 3 (free a)))))")), "");
+    CHECK_CONTAINS(reject(HDR("(def 2 (local x) (func inner 2 (params) (defaults) (vars) "
+                              "(cells) (free zz) (globals) (flags) (block)))")),
+                   "free name 'zz' of inner is not a local of an enclosing function");
+    CHECK_CONTAINS(reject(HDR("(expr 2 (lambda (func lam 2 (params) (defaults) (vars) (cells) "
+                              "(free) (globals) (flags) (block (return 2 (local a))))))")),
+                   "local 'a' is not declared");
     /* the error names the source position of the statement being checked */
     CHECK_CONTAINS(reject(HDR("(expr 12 (call (int 1) (bogus)))")), "(source f.py:12)");
 

@@ -186,6 +186,35 @@ def _source_of(fn: types.FunctionType) -> Tuple[ast.FunctionDef, str]:
                            % (filename, code.co_firstlineno, fn.__qualname__))
 
 
+def _scope_names(body: List[ast.stmt]) -> Tuple[Set[str], Set[str]]:
+    """Names bound in this function scope (not inside nested functions or
+    lambdas, whose own names are theirs) and the names declared nonlocal."""
+    assigned: Set[str] = set()
+    nonlocals: Set[str] = set()
+    stack: List[ast.AST] = list(body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+            assigned.add(node.id)
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            assigned.add(node.name)
+        elif isinstance(node, ast.Nonlocal):
+            nonlocals.update(node.names)
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            assigned.add(node.name)
+            stack.extend(node.decorator_list)
+            stack.extend(node.args.defaults)
+            continue
+        if isinstance(node, ast.Lambda):
+            stack.extend(node.args.defaults)
+            continue
+        if isinstance(node, ast.ClassDef):
+            assigned.add(node.name)
+            continue
+        stack.extend(ast.iter_child_nodes(node))
+    return assigned, nonlocals
+
+
 def _assigned_names(body: List[ast.stmt]) -> Set[str]:
     names: Set[str] = set()
     for stmt in body:
@@ -198,15 +227,21 @@ def _assigned_names(body: List[ast.stmt]) -> Set[str]:
 
 
 class _FuncTranslator:
-    def __init__(self, unit: _Unit, f: _Func):
+    def __init__(self, unit: _Unit, f: _Func,
+                 enclosing: "Optional[_FuncTranslator]" = None):
         self.unit = unit
         self.f = f
-        self.fn = f.fn
+        self.fn = f.fn                      # the module-level function (its globals)
+        self.enclosing = enclosing          # the enclosing function scope, or None
         self.file = self.fn.__code__.co_filename
-        self.globals_used: List[str] = []
+        self.globals_used: List[str] = enclosing.globals_used if enclosing else []
         self.locals: List[str] = []
+        self.free: List[str] = []           # names of enclosing scopes used here
+        self.nonlocals: Set[str] = set()
+        self.cells: Set[str] = set()        # locals that nested functions use
         self.assigned: Set[str] = set()     # definitely assigned at this point
         self.loop_depth = 0
+        self.qualname = f.irname          # CPython's name in messages (nested: a.<locals>.b)
 
     # ---- errors ---------------------------------------------------------------
 
@@ -228,11 +263,6 @@ class _FuncTranslator:
                                    "by the translator yet"
                                    % (self.file, code.co_firstlineno,
                                       ", ".join(code.co_freevars)))
-        if code.co_cellvars:
-            raise TranslationError("%s:%d: nested functions capturing %s are not supported "
-                                   "by the translator yet"
-                                   % (self.file, code.co_firstlineno,
-                                      ", ".join(code.co_cellvars)))
         node, _ = _source_of(fn)
         if isinstance(node, ast.AsyncFunctionDef):
             raise self.refuse(node, "async def")
@@ -246,27 +276,65 @@ class _FuncTranslator:
         defaults = []
         for d in (fn.__defaults__ or ()):
             defaults.append(self.const_default(node, d))
-        body = node.body
+        for stmt in node.body:
+            for sub in ast.walk(stmt):
+                if isinstance(sub, ast.Global):
+                    raise self.refuse(sub, "'global'")
+        return self.func_ir(node, self.f.irname, params, defaults, node.body)
+
+    def func_ir(self, node: Any, irname: str, params: List[str], defaults: List[str],
+                body: List[ast.stmt]) -> str:
+        """The (func ...) IR of a function scope (module-level or nested)."""
         if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
                 and isinstance(body[0].value.value, str):
             body = body[1:]             # docstring
-        for stmt in body:
-            for sub in ast.walk(stmt):
-                if isinstance(sub, (ast.Global, ast.Nonlocal)):
-                    raise self.refuse(sub, "'global' and 'nonlocal'")
-        local_set = set(params) | _assigned_names(body)
+        assigned, nonlocals = _scope_names(body)
+        for name in nonlocals:
+            if self.enclosing is None or self.enclosing.resolve(name) is None:
+                raise self.refuse(node, "'nonlocal %s' without an enclosing binding" % name)
+        self.nonlocals = nonlocals
+        local_set = (set(params) | assigned) - nonlocals
         for name in local_set:
             if not name.isascii():
                 raise self.refuse(node, "the non-ASCII variable name %r" % name)
         self.locals = params + sorted(local_set - set(params))
+        self.free = sorted(nonlocals)
         self.assigned = set(params)
         stmts = self.block(body)
         if len(self.locals) > 150:
             raise self.refuse(node, "a function with more than 150 local variables")
-        hdr = "(func %s %d (params %s) (defaults %s) (vars %s) (cells) (free) (globals %s) " \
-              "(flags) " % (self.f.irname, node.lineno, " ".join(params), " ".join(defaults),
-                            " ".join(self.locals), " ".join(self.globals_used))
-        return hdr + stmts + ")"
+        return "(func %s %d (params %s) (defaults %s) (vars %s) (cells %s) (free %s) " \
+               "(globals %s) (flags) %s)" % (
+                   irname, node.lineno, " ".join(params), " ".join(defaults),
+                   " ".join(self.locals), " ".join(sorted(self.cells)), " ".join(self.free),
+                   " ".join(self.globals_used), stmts)
+
+    def resolve(self, name: str) -> "Optional[_FuncTranslator]":
+        """The function scope (this one or an enclosing one) where name is local."""
+        t: Optional[_FuncTranslator] = self
+        while t is not None:
+            if name in t.locals:
+                return t
+            t = t.enclosing
+        return None
+
+    def nested(self, node: Any, name: str, body: List[ast.stmt]) -> str:
+        """IR of a nested def or lambda: a closure over this scope."""
+        a = node.args
+        if a.vararg or a.kwarg or a.kwonlyargs or a.posonlyargs:
+            raise self.refuse(node, "*args, **kwargs, keyword-only and positional-only "
+                                    "parameters")
+        if getattr(node, "decorator_list", None):
+            raise self.refuse(node, "a decorated function")
+        defaults = []
+        for d in a.defaults:
+            if not isinstance(d, ast.Constant):
+                raise self.refuse(d, "a default value that is not a constant in a nested "
+                                     "function")
+            defaults.append(self.const_default(d, d.value))
+        inner = _FuncTranslator(self.unit, self.f, enclosing=self)
+        inner.qualname = "%s.<locals>.%s" % (self.qualname, name)
+        return inner.func_ir(node, inner.qualname, [p.arg for p in a.args], defaults, body)
 
     def const_default(self, node: Any, d: Any) -> str:
         if d is None or isinstance(d, (bool, int, float, str)):
@@ -344,6 +412,12 @@ class _FuncTranslator:
             return "(raise %d %s)" % (L, self.expr(s.exc) if s.exc else "_")
         if isinstance(s, ast.Try):
             return self.try_stmt(s)
+        if isinstance(s, ast.FunctionDef):
+            text = self.nested(s, s.name, s.body)
+            return "(def %d %s %s)" % (L, self.target(ast.Name(id=s.name, ctx=ast.Store())),
+                                       text)
+        if isinstance(s, ast.Nonlocal):
+            return "(pass %d)" % L
         if isinstance(s, ast.Assert):
             if not __debug__:
                 return "(pass %d)" % L
@@ -422,6 +496,8 @@ class _FuncTranslator:
 
     def target(self, t: ast.expr) -> str:
         if isinstance(t, ast.Name):
+            if t.id in self.nonlocals:
+                return self.use_free(t.id) or "(local %s)" % t.id
             self.assigned.add(t.id)
             return "(local %s)" % t.id
         if isinstance(t, ast.Subscript):
@@ -457,10 +533,25 @@ class _FuncTranslator:
             return "(str %s)" % quote(v)
         raise self.refuse(node, "a constant of type %s" % type(v).__name__)
 
+    def use_free(self, n: str) -> Optional[str]:
+        """(free n) when n is a local of an enclosing function, else None."""
+        if self.enclosing is None:
+            return None
+        owner = self.enclosing.resolve(n)
+        if owner is None:
+            return None
+        owner.cells.add(n)
+        if n not in self.free:
+            self.free.append(n)
+        return "(free %s)" % n
+
     def name_read(self, e: ast.Name) -> str:
         n = e.id
         if n in self.locals:
             return "(local %s)" % n if n in self.assigned else "(lcheck %s)" % n
+        fr = self.use_free(n)
+        if fr is not None:
+            return fr
         g = self.fn.__globals__
         if n in g:
             v = g[n]
@@ -542,6 +633,9 @@ class _FuncTranslator:
             return "(index %s %s)" % (self.expr(e.value), self.expr(e.slice))
         if isinstance(e, ast.JoinedStr):
             return self.fstring(e)
+        if isinstance(e, ast.Lambda):
+            ret = ast.Return(value=e.body, lineno=e.lineno, col_offset=e.col_offset)
+            return "(lambda %s)" % self.nested(e, "<lambda>", [ret])
         names = {
             ast.Lambda: "lambda", ast.ListComp: "a list comprehension",
             ast.SetComp: "a set comprehension", ast.DictComp: "a dict comprehension",
