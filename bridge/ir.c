@@ -412,6 +412,7 @@ static const NodeSpec specs[] = {
     { "method", 'e', "ese*", NULL },
     { "yield", 'e', "iix", NULL },
     { "lambda", 'e', "F", NULL },
+    { "kw", 'e', "se", NULL },      /* a keyword argument of a builtin call */
     { NULL, 0, NULL, NULL }
 };
 

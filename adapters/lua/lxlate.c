@@ -488,6 +488,13 @@ static int expr(Gen *g, const tdmX_Node *n, Ex *out)
         }
         eput(g, "; ");
         *out = ex_make(dupf(g, "t%d", t), 0, 1);
+    } else if (strcmp(h, "kw") == 0) {
+        Ex e;
+        if (expr(g, n->u.l.v[2], &e) != 0) {
+            return -1;
+        }
+        *out = ex_make(dupf(g, "kwarg(\"%s\", %s)", sym(n, 1), e.s), 0, e.simple);
+        free(e.s);
     } else if (strcmp(h, "global") == 0) {
         *out = ex_make(dupf(g, "G(\"%s\")", sym(n, 1)), 0, 0);
     } else if (strcmp(h, "builtin") == 0) {
@@ -1124,7 +1131,7 @@ static const char prelude[] =
     "rt.builtins, rt.UNB; "
     "local raise, throw, unbound, assertfail, try, match, argcount = rt.raise, rt.throw, "
     "rt.unbound, rt.assertfail, rt.try, rt.match, rt.argcount; "
-    "local freeunbound = rt.freeunbound; "
+    "local freeunbound, kwarg = rt.freeunbound, rt.kwarg; "
     "local function G(n) return H(\"global\", K, n) end; "
     "local function depth(d) rt.depth = d end; ";
 

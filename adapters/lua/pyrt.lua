@@ -26,6 +26,7 @@ local DICT = { __name = "dict" }
 local EXC = { __name = "exception" }
 local CLASS = { __name = "class" }
 local ITER = { __name = "iterator" }   -- {f = next function}: lazy iterators
+local KW = { __name = "keyword" }      -- {name =, v =}: a keyword argument
 rt.LIST, rt.TUPLE, rt.DICT, rt.EXC = LIST, TUPLE, DICT, EXC
 rt.UNB = setmetatable({}, { __name = "unbound" })
 local NONEKEY = setmetatable({}, { __name = "None key" })
@@ -1597,6 +1598,36 @@ end
 
 -- ---- builtins ---------------------------------------------------------------------
 
+function rt.kwarg(name, v)
+    return setmetatable({ name = name, v = v }, KW)
+end
+
+-- Split a builtin's arguments into positional ones and keywords (allowed:
+-- the set of accepted names).
+local function split_kw(fname, allowed, ...)
+    local args = pack(...)
+    local pos, kw = { n = 0 }, {}
+    for i = 1, args.n do
+        local a = args[i]
+        if getmetatable(a) == KW then
+            if not allowed[a.name] then
+                throw("TypeError", sformat("'%s' is an invalid keyword argument for %s()",
+                                           a.name, fname))
+            end
+            if kw[a.name] ~= nil or kw[a.name .. "?"] then
+                throw("TypeError", sformat("%s() got multiple values for keyword argument " ..
+                                           "'%s'", fname, a.name))
+            end
+            kw[a.name] = a.v
+            kw[a.name .. "?"] = true
+        else
+            pos.n = pos.n + 1
+            pos[pos.n] = a
+        end
+    end
+    return pos, kw
+end
+
 local B = {}
 rt.builtins = B
 
@@ -1850,34 +1881,51 @@ B.dict = function(...)
 end
 
 local function minmax(name, better, ...)
-    local n = select("#", ...)
+    local args, kw = split_kw(name, { key = true, default = true }, ...)
+    local n = args.n
     if n == 0 then
         throw("TypeError", name .. " expected at least 1 argument, got 0")
     end
+    if kw["default?"] and n > 1 then
+        throw("TypeError", sformat("Cannot specify a default for %s() with multiple " ..
+                                   "positional arguments", name))
+    end
     local it
     if n == 1 then
-        it = rt.iter((...))
+        it = rt.iter(args[1])
     else
-        local args, i = pack(...), 0
+        local i = 0
         it = function()
-            if i < args.n then
+            if i < n then
                 i = i + 1
                 return true, args[i]
             end
             return false
         end
     end
+    local key = kw.key
     local ok, best = it()
     if not ok then
+        if kw["default?"] then
+            return kw.default
+        end
         throw("ValueError", name .. "() arg is an empty sequence")
+    end
+    local bestk = best
+    if key ~= nil then
+        bestk = rt.call(key, best)
     end
     while true do
         local more, x = it()
         if not more then
             break
         end
-        if better(x, best) then
-            best = x
+        local xk = x
+        if key ~= nil then
+            xk = rt.call(key, x)
+        end
+        if better(xk, bestk) then
+            best, bestk = x, xk
         end
     end
     return best
@@ -2063,14 +2111,100 @@ local function msort(a, n)
     end
 end
 
-B.sorted = function(v)
-    local r = collect(v)
-    for i = 1, r.n do
-        if has_nan(r[i]) then
+local function reverse_in_place(a, n)
+    for i = 1, n // 2 do
+        a[i], a[n + 1 - i] = a[n + 1 - i], a[i]
+    end
+end
+
+-- CPython's list.sort: keys computed once in order; reverse=True reverses,
+-- sorts stably and reverses again (equal items keep their order).
+local function sort_list(r, key, reverse)
+    local n = r.n
+    local keys = r
+    if key ~= nil then
+        keys = {}
+        for i = 1, n do
+            keys[i] = rt.call(key, r[i])
+        end
+    end
+    for i = 1, n do
+        if has_nan(keys[i]) then
             throw("NotImplementedError", "sorting values with NaN (tandem translation)")
         end
     end
-    msort(r, r.n)
+    if reverse then
+        reverse_in_place(r, n)
+        if keys ~= r then
+            reverse_in_place(keys, n)
+        end
+    end
+    if keys == r then
+        msort(r, n)
+    else
+        local idx = {}
+        for i = 1, n do
+            idx[i] = { k = keys[i], v = r[i] }
+        end
+        -- merge sort of the pairs on their keys
+        local pairs_ = { n = n }
+        for i = 1, n do
+            pairs_[i] = idx[i]
+        end
+        local tmp = {}
+        local width = 1
+        while width < n do
+            for lo = 1, n, 2 * width do
+                local mid, hi = math.min(lo + width, n + 1), math.min(lo + 2 * width, n + 1)
+                local i, j, k = lo, mid, lo
+                while i < mid and j < hi do
+                    if lt(pairs_[j].k, pairs_[i].k, "<") then
+                        tmp[k] = pairs_[j]
+                        j = j + 1
+                    else
+                        tmp[k] = pairs_[i]
+                        i = i + 1
+                    end
+                    k = k + 1
+                end
+                while i < mid do
+                    tmp[k] = pairs_[i]
+                    i, k = i + 1, k + 1
+                end
+                while j < hi do
+                    tmp[k] = pairs_[j]
+                    j, k = j + 1, k + 1
+                end
+                for m = lo, hi - 1 do
+                    pairs_[m] = tmp[m]
+                end
+            end
+            width = width * 2
+        end
+        for i = 1, n do
+            r[i] = pairs_[i].v
+        end
+    end
+    if reverse then
+        reverse_in_place(r, n)
+    end
+end
+
+local function reverse_flag(v)
+    local x = num(v)
+    if x == nil or mtype(x) ~= "integer" then
+        throw("TypeError", sformat("'%s' object cannot be interpreted as an integer", tname(v)))
+    end
+    return x ~= 0
+end
+
+B.sorted = function(...)
+    local args, kw = split_kw("sort", { key = true, reverse = true }, ...)
+    if args.n ~= 1 then
+        throw("TypeError", sformat("sorted expected 1 argument, got %d", args.n))
+    end
+    local r = collect(args[1])
+    sort_list(r, kw.key, kw["reverse?"] and reverse_flag(kw.reverse))
     return r
 end
 
@@ -2252,6 +2386,17 @@ function M.list.reverse(l)
 end
 function M.list.copy(l)
     return table.move(l, 1, l.n, 1, newlist(l.n))
+end
+function M.list.sort(l, ...)
+    local args, kw = split_kw("sort", { key = true, reverse = true }, ...)
+    if args.n > 0 then
+        throw("TypeError", "sort() takes no positional arguments")
+    end
+    local r = M.list.copy(l)
+    sort_list(r, kw.key, kw["reverse?"] and reverse_flag(kw.reverse))
+    for i = 1, r.n do
+        l[i] = r[i]
+    end
 end
 function M.list.clear(l)
     for i = 1, l.n do

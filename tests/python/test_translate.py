@@ -773,6 +773,32 @@ def c_returns_closure(n):
     return g
 
 
+def c_sorted_key(lst):
+    return (sorted(lst, key=lambda p: p[1]), sorted(lst, reverse=True),
+            sorted(lst, key=lambda p: p[0], reverse=True))
+
+
+def c_minmax_key(lst):
+    return (min(lst, key=lambda p: p[1]), max(lst, key=lambda p: p[1]),
+            max([], default="none"), min(lst, default=None), max(3, 7, key=lambda v: -v))
+
+
+def c_list_sort(lst):
+    c = list(lst)
+    c.sort()
+    d = list(lst)
+    d.sort(key=lambda p: -p[0], reverse=True)
+    return (c, d)
+
+
+def c_sorted_bad_kw(lst):
+    return sorted(lst, key=None, reverse="yes")
+
+
+def c_max_default_many(n):
+    return max(1, 2, default=n)
+
+
 def c_neg_zero(x):
     return (x * -1.0, -x, repr(-0.0 * x), 0.0 * -1)
 
@@ -923,6 +949,10 @@ CASES = [
     (c_lambda_argcount, (1,)), (c_free_unbound, (True,)), (c_free_unbound, (False,)),
     (c_nested2, (5,)), (c_nested_rec, (10,)), (c_shadow, (4,)), (c_shadow, ("s",)),
     (c_closure_sees_later_write, (7,)),
+    (c_sorted_key, ([(1, "b"), (2, "a"), (1, "a"), (0, "b")],)),
+    (c_minmax_key, ([(1, "b"), (2, "a"), (3, "a"), (0, "b")],)),
+    (c_list_sort, ([(1, "b"), (2, "a"), (1, "a"), (0, "b")],)),
+    (c_sorted_bad_kw, ([2, 1],)), (c_max_default_many, (0,)),
 ]
 
 # where only the exception type is compared (CPython's message depends on its stack)
@@ -1121,6 +1151,10 @@ def r_kwargs(x):
     return helper_sq(x=x)
 
 
+def r_bad_builtin_kw(x):
+    return sorted(x, cmp=None)
+
+
 def r_global(x):
     global calls
     calls = x
@@ -1160,7 +1194,7 @@ def r_decorated_target(x):
 
 REFUSED = [
     (r_listcomp, "list comprehension", 1), (r_with, "'with'", 1),
-    (r_class, "class definition", 1), (r_kwargs, "keyword arguments", 1),
+    (r_class, "class definition", 1), (r_kwargs, "keyword arguments", 1), (r_bad_builtin_kw, "keyword arguments", 1),
     (r_global, "'global'", 1), (r_bigint, "beyond 64 bits", 1), (r_fstring, "f-string format spec", 1),
     (r_print, "builtin 'print'", 1), (r_yield, "generators", 0),
     (r_closure_maker(), "closures", 0), (r_calls_refused, "list comprehension", None),

@@ -50,7 +50,7 @@ KNOWN_EXCEPTIONS = {
 # Methods the runtime library dispatches by receiver type at run time.
 KNOWN_METHODS = {
     "append", "pop", "insert", "extend", "index", "count", "reverse", "copy",
-    "clear", "get", "keys", "values", "items", "setdefault",
+    "clear", "get", "keys", "values", "items", "setdefault", "sort",
     "upper", "lower", "strip", "lstrip", "rstrip", "startswith", "endswith",
     "find", "replace", "split", "join", "isdigit",
 }
@@ -679,9 +679,22 @@ class _FuncTranslator:
         return isinstance(e, ast.Constant) and (e.value is None or e.value is True
                                                 or e.value is False)
 
+    KEYWORDS = {"sorted": {"key", "reverse"}, "min": {"key", "default"},
+                "max": {"key", "default"}, "sort": {"key", "reverse"}}
+
     def call(self, e: ast.Call) -> str:
+        kws = ""
         if e.keywords:
-            raise self.refuse(e, "keyword arguments in a call")
+            f = e.func
+            target = f.id if isinstance(f, ast.Name) and self.is_builtin(f.id) else \
+                "sort" if isinstance(f, ast.Attribute) and f.attr == "sort" else None
+            allowed = self.KEYWORDS.get(target or "", set())
+            for k in e.keywords:
+                if k.arg is None or k.arg not in allowed:
+                    raise self.refuse(e, "keyword arguments in a call (other than key=, "
+                                         "reverse=, default= of sorted/min/max/list.sort)")
+            kws = " " + " ".join("(kw %s %s)" % (k.arg, self.expr(k.value))
+                                 for k in e.keywords)
         if any(isinstance(a, ast.Starred) for a in e.args):
             raise self.refuse(e, "'*' arguments in a call")
         if isinstance(e.func, ast.Attribute):
@@ -689,12 +702,12 @@ class _FuncTranslator:
                 raise self.refuse(e, "the method '%s'" % e.func.attr)
             obj = self.expr(e.func.value)
             args = " ".join(self.expr(a) for a in e.args)
-            return "(method %s %s %s)" % (obj, e.func.attr, args)
+            return "(method %s %s %s%s)" % (obj, e.func.attr, args, kws)
         if isinstance(e.func, ast.Name) and e.func.id == "range" and \
                 self.is_builtin("range"):
             raise self.refuse(e, "range() outside 'for x in range(...)'")
         f = self.expr(e.func)
-        return "(call %s %s)" % (f, " ".join(self.expr(a) for a in e.args))
+        return "(call %s %s%s)" % (f, " ".join(self.expr(a) for a in e.args), kws)
 
 
 # ---- the API ----------------------------------------------------------------
