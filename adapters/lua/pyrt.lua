@@ -27,6 +27,7 @@ local EXC = { __name = "exception" }
 local CLASS = { __name = "class" }
 local ITER = { __name = "iterator" }   -- {f = next function}: lazy iterators
 local KW = { __name = "keyword" }      -- {name =, v =}: a keyword argument
+local VIEW = { __name = "dict view" }  -- {d =, kind = "keys"|"values"|"items"}: live
 rt.LIST, rt.TUPLE, rt.DICT, rt.EXC = LIST, TUPLE, DICT, EXC
 rt.UNB = setmetatable({}, { __name = "unbound" })
 local NONEKEY = setmetatable({}, { __name = "None key" })
@@ -186,6 +187,8 @@ local function tname(v)
             return "type"
         elseif mt == ITER then
             return v.kind
+        elseif mt == VIEW then
+            return "dict_" .. v.kind
         end
     elseif t == "function" then
         return "function"
@@ -216,6 +219,8 @@ local function truth(v)
             return v.n > 0
         elseif mt == DICT then
             return dictcount(v) > 0
+        elseif mt == VIEW then
+            return v.d.count > 0
         end
         return true
     elseif t == "userdata" then
@@ -954,6 +959,9 @@ local eq
 local dict_get
 
 eq = function(a, b)
+    if getmetatable(a) == VIEW or getmetatable(b) == VIEW then
+        throw("NotImplementedError", "comparing dict views (tandem translation)")
+    end
     if rawequal(a, b) then
         return a == a       -- NaN is not equal to itself
     end
@@ -1300,6 +1308,8 @@ function rt.len(v)
             return v.n
         elseif mt == DICT then
             return v.count
+        elseif mt == VIEW then
+            return v.d.count
         end
     elseif t == "userdata" then
         return rt.H("len", v)
@@ -1474,6 +1484,20 @@ function rt.contains(c, x)
             return false
         elseif mt == DICT then
             return (dict_get(c, x))
+        elseif mt == VIEW then
+            if c.kind == "keys" then
+                return (dict_get(c.d, x))
+            end
+            local it = rt.iter(c)
+            while true do
+                local ok, y = it()
+                if not ok then
+                    return false
+                end
+                if rawequal(x, y) or eq(y, x) then
+                    return true
+                end
+            end
         end
     elseif t == "userdata" then
         return rt.H("contains", c, rt.export(x))
@@ -1504,6 +1528,21 @@ function rt.iter(v)
             end
         elseif mt == ITER then
             return v.f
+        elseif mt == VIEW then
+            local f = dict_items(v.d)
+            local kind = v.kind
+            return function()
+                local k, val = f()
+                if k == nil then
+                    return false
+                end
+                if kind == "keys" then
+                    return true, realkey(k)
+                elseif kind == "values" then
+                    return true, val
+                end
+                return true, mktuple(realkey(k), val)
+            end
         elseif mt == DICT then
             local f = dict_items(v)
             return function()
@@ -2431,29 +2470,16 @@ function M.dict.pop(d, k, ...)
     end
     throw("KeyError", k)
 end
+-- keys()/values()/items() are live views: iteration, len, `in` and truth
+-- see the dict as it is then; other uses raise NotImplementedError.
 function M.dict.keys(d)
-    local r = newlist()
-    for k in dict_items(d) do
-        r.n = r.n + 1
-        r[r.n] = realkey(k)
-    end
-    return r        -- a list, not a view (documented)
+    return setmetatable({ d = d, kind = "keys" }, VIEW)
 end
 function M.dict.values(d)
-    local r = newlist()
-    for _, v in dict_items(d) do
-        r.n = r.n + 1
-        r[r.n] = v
-    end
-    return r
+    return setmetatable({ d = d, kind = "values" }, VIEW)
 end
 function M.dict.items(d)
-    local r = newlist()
-    for k, v in dict_items(d) do
-        r.n = r.n + 1
-        r[r.n] = mktuple(realkey(k), v)
-    end
-    return r
+    return setmetatable({ d = d, kind = "items" }, VIEW)
 end
 function M.dict.copy(d)
     return B.dict(d)
@@ -2692,8 +2718,8 @@ function rt.export(v, seen)
         return rt.H("builtin", v.name)
     elseif mt == EXC then
         throw("NotImplementedError", "an exception object leaving translated code")
-    elseif mt == ITER then
-        throw("NotImplementedError", "an iterator leaving translated code")
+    elseif mt == ITER or mt == VIEW then
+        throw("NotImplementedError", "an iterator or dict view leaving translated code")
     end
     return v
 end

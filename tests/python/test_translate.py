@@ -799,6 +799,29 @@ def c_max_default_many(n):
     return max(1, 2, default=n)
 
 
+def c_dict_views_live(n):
+    d = {"a": 1}
+    ks = d.keys()
+    vs = d.values()
+    it = d.items()
+    d["b"] = n
+    out = []
+    for k in ks:
+        out.append(k)
+    for v in vs:
+        out.append(v)
+    for k, v in it:
+        out.append((k, v))
+    return (out, len(ks), "b" in ks, n in vs, ("b", n) in it, bool(ks), sorted(d.keys()))
+
+
+def c_dict_view_changed_size(n):
+    d = {1: 1, 2: 2}
+    for k in d.keys():
+        d[k + n] = 0
+    return d
+
+
 def c_neg_zero(x):
     return (x * -1.0, -x, repr(-0.0 * x), 0.0 * -1)
 
@@ -953,6 +976,7 @@ CASES = [
     (c_minmax_key, ([(1, "b"), (2, "a"), (3, "a"), (0, "b")],)),
     (c_list_sort, ([(1, "b"), (2, "a"), (1, "a"), (0, "b")],)),
     (c_sorted_bad_kw, ([2, 1],)), (c_max_default_many, (0,)),
+    (c_dict_views_live, (5,)), (c_dict_view_changed_size, (10,)),
 ]
 
 # where only the exception type is compared (CPython's message depends on its stack)
@@ -1100,6 +1124,15 @@ def test_recursion_through_try_is_a_clean_recursion_error(lua):
 def test_closure_leaving_translated_code_is_refused(lua):
     with pytest.raises(NotImplementedError, match="leaving translated code"):
         lua.translate(c_returns_closure)(1)
+
+
+def c_view_compare(n):
+    return {1: n}.keys() == [1]
+
+
+def test_dict_view_comparison_is_refused_at_run_time(lua):
+    with pytest.raises(NotImplementedError, match="dict views"):
+        lua.translate(c_view_compare)(1)
 
 
 def test_sorted_with_nan_is_refused_at_run_time(lua):
