@@ -78,6 +78,9 @@ typedef enum tdm_Op {
                            events the language has pending (Python: signal
                            handlers, on its main thread) -> 0 results; the
                            error is what a handler raised */
+    TDM_OP_LOADIR,      /* args[0]: translation IR text (bridge/ir.h), args[1]: the
+                           caller's hook object, args[2]: recursion limit (int) ->
+                           internal functions, entry functions, generated source */
     TDM_NOPS
 } tdm_Op;
 

@@ -209,4 +209,7 @@ TDMI_FUNC void tdmL_record_trace(lua_State *L, int level, tdm_Error *e);
    continuation that raises an error a generator throw() delivers. */
 TDMI_FUNC int tdmL_yield(lua_State *L);
 
+/* Translation back end (lxlate.c): TDM_OP_LOADIR. [-0, +3, e] */
+TDMI_FUNC int tdmL_load_ir(lua_State *L, tdmL_State *st, tdm_Frame *f);
+
 #endif /* TDM_LADAPTER_H */

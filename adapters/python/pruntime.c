@@ -642,6 +642,30 @@ static PyObject *rt_compile(PyObject *self, PyObject *const *args, size_t nargsf
     return res;
 }
 
+/* _load_ir(ir_text, hook, maxdepth): load translated code (TDM_OP_LOADIR);
+   used by tandem._translate. New reference. */
+static PyObject *rt_load_ir(PyObject *self, PyObject *const *args, Py_ssize_t n)
+{
+    if (n != 3 || !PyUnicode_Check(args[0]) || !PyLong_Check(args[2])) {
+        PyErr_SetString(PyExc_TypeError, "_load_ir(ir_text: str, hook, maxdepth: int)");
+        return NULL;
+    }
+    return tdmP_run((tdmP_Runtime *)self, TDM_OP_LOADIR, args, 3, 0);
+}
+
+/* translate(fn): fn translated into a Lua function of this runtime
+   (docs/translation.md; the front end is tandem._translate). New reference. */
+static PyObject *rt_translate(PyObject *self, PyObject *fn)
+{
+    PyObject *mod = PyImport_ImportModule("tandem._translate");
+    if (mod == NULL) {
+        return NULL;
+    }
+    PyObject *res = PyObject_CallMethod(mod, "translate", "OO", self, fn);
+    Py_DECREF(mod);
+    return res;
+}
+
 static PyObject *rt_require(PyObject *self, PyObject *name)
 {
     if (!PyUnicode_Check(name) && !PyBytes_Check(name)) {
@@ -1278,6 +1302,10 @@ static PyMethodDef runtime_methods[] = {
     {"compile", (PyCFunction)(void (*)(void))rt_compile, METH_FASTCALL | METH_KEYWORDS,
      "compile(lua_code, name=None)\n--\n\nCompile Lua code into a function."},
     {"require", rt_require, METH_O, "Load a Lua module (Lua's require)."},
+    {"translate", rt_translate, METH_O,
+     "translate(fn)\n--\n\nTranslate a Python function into a Lua function of this "
+     "runtime (docs/translation.md)."},
+    {"_load_ir", (PyCFunction)(void (*)(void))rt_load_ir, METH_FASTCALL, NULL},
     {"globals", rt_globals, METH_NOARGS, "The Lua global table."},
     {"table", (PyCFunction)(void (*)(void))rt_table, METH_VARARGS | METH_KEYWORDS,
      "table(*items, **kwargs)\n--\n\nA new Lua table with the items in order and the "

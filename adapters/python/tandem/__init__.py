@@ -82,6 +82,7 @@ from ._tandem import (  # FFI-WIRING
     lua_type,
 )
 from . import _tandem
+from ._translate import TranslationError, translated_source
 
 import sys as _sys
 if not any(isinstance(f, _LupaGuard) or f is _LupaGuard for f in _sys.meta_path):
@@ -94,6 +95,7 @@ __all__ = [
     "as_itemgetter", "as_attrgetter", "as_function", "lua_type",
     "unpacks_lua_table", "unpacks_lua_table_method", "host_runtime",
     "FFI", "CData", "CType", "FFIError", "CDefError",
+    "TranslationError", "translated_source",
 ]
 
 _unpack_table = _tandem._unpack_table

@@ -1,0 +1,1414 @@
+/*
+ * lxlate.c — the Lua back end of the translator: IR (bridge/ir.h) -> Lua 5.4
+ * source running on the Python-semantics library pyrt.lua (docs/translation.md).
+ *
+ * Each IR function becomes one chunk loaded under the chunk name "@FILE" of
+ * its Python source, and every Python statement is emitted on the Lua line of
+ * the same number when the output allows it, so Lua's own error positions and
+ * tracebacks name the Python file and line; each line also ends with a
+ * "-- FILE:LINE" comment. Code generation is plain C (no Lua calls, no
+ * longjmp); only tdmL_load_ir touches the Lua state.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ladapter.h"
+#include "frame.h"
+#include "ir.h"
+#include "pyrt_lua.h"
+
+/* ---- output buffer ---------------------------------------------------------- */
+
+typedef struct Buf {
+    char *p;            /* owns: malloc'd, NUL-terminated */
+    size_t n, cap;
+} Buf;
+
+typedef struct Gen {
+    Buf *o;             /* current output (the chunk, or a side buffer) */
+    Buf chunk;
+    int line;           /* line of the chunk's output being written */
+    int has;            /* the current line holds code */
+    int cmt;            /* Python line to note at the end of the current line */
+    const char *file;
+    const tdmX_Module *m;
+    const tdmX_Func *fn;
+    int tmp, lbl;
+    int indent;
+    int ntry;           /* try closures around the current point (in the function) */
+    int looptry;        /* try closures between the current point and its loop */
+    int inloop;
+    int cont;           /* continue label of the innermost loop */
+    int brkflag;        /* temp set on break when the loop has an else block, or 0 */
+    int exc;            /* temp holding the exception of the innermost handler, or 0 */
+    int oom;
+    char err[256];
+} Gen;
+
+static void bput(Gen *g, const char *s, size_t n)
+{
+    Buf *b = g->o;
+    if (g->oom || n == 0) {
+        return;
+    }
+    if (b->n + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap * 2 : 256;
+        while (cap < b->n + n + 1) {
+            cap *= 2;
+        }
+        char *np = realloc(b->p, cap);
+        if (np == NULL) {
+            g->oom = 1;
+            return;
+        }
+        b->p = np;
+        b->cap = cap;
+    }
+    memcpy(b->p + b->n, s, n);
+    b->n += n;
+    b->p[b->n] = '\0';
+}
+
+static void emit(Gen *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void emit(Gen *g, const char *fmt, ...)
+{
+    char small[256];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(small, sizeof small, fmt, ap);
+    va_end(ap);
+    if (n < 0) {
+        g->oom = 1;
+        return;
+    }
+    if ((size_t)n < sizeof small) {
+        bput(g, small, (size_t)n);
+        return;
+    }
+    char *big = malloc((size_t)n + 1);
+    if (big == NULL) {
+        g->oom = 1;
+        return;
+    }
+    va_start(ap, fmt);
+    vsnprintf(big, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    bput(g, big, (size_t)n);
+    free(big);
+}
+
+static void eput(Gen *g, const char *s)
+{
+    bput(g, s, strlen(s));
+}
+
+static void newline(Gen *g)
+{
+    if (g->cmt > 0) {
+        emit(g, "  -- %s:%d", g->file, g->cmt);
+        g->cmt = 0;
+    }
+    eput(g, "\n");
+    g->line++;
+    g->has = 0;
+}
+
+/* Start a statement of Python line L: on output line L when we are not past it. */
+static void at_line(Gen *g, int L)
+{
+    if (g->line < L) {
+        while (g->line < L) {
+            newline(g);
+        }
+    } else if (g->has && g->line > L) {
+        newline(g);
+    }
+    if (!g->has) {
+        for (int i = 0; i < g->indent; i++) {
+            eput(g, "  ");
+        }
+    } else {
+        eput(g, " ");
+    }
+    g->has = 1;
+    if (g->cmt == 0) {
+        g->cmt = L;
+    }
+}
+
+static int gen_fail(Gen *g, int line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static int gen_fail(Gen *g, int line, const char *fmt, ...)
+{
+    if (g->err[0] == '\0') {
+        char msg[200];
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(msg, sizeof msg, fmt, ap);
+        va_end(ap);
+        snprintf(g->err, sizeof g->err, "%s:%d: %s", g->file, line, msg);
+    }
+    return -1;
+}
+
+/* ---- expressions ------------------------------------------------------------- */
+
+/* An expression compiles to a Lua expression (a malloc'd string) plus
+   statements that must run before it, written to g->o ("pre"). */
+typedef struct Ex {
+    char *s;            /* owns */
+    int isbool;         /* known to be a Lua boolean */
+    int simple;         /* a constant or a local: evaluating it later gives the same */
+} Ex;
+
+static char *dupf(Gen *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static char *dupf(Gen *g, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    char *s = n >= 0 ? malloc((size_t)n + 1) : NULL;
+    if (s == NULL) {
+        g->oom = 1;
+        return NULL;
+    }
+    va_start(ap, fmt);
+    vsnprintf(s, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    return s;
+}
+
+static Ex ex_make(char *s, int isbool, int simple)
+{
+    Ex e = { s, isbool, simple };
+    return e;
+}
+
+static int expr(Gen *g, const tdmX_Node *n, Ex *out);
+static int gen_nested(Gen *g, const tdmX_Node *fnode);
+
+static const char *sym(const tdmX_Node *n, int i)
+{
+    const tdmX_Node *k = tdmX_at(n, i);
+    return k != NULL && k->kind == TDMX_SYM ? k->u.s.p : "";
+}
+
+static int absent(const tdmX_Node *n)
+{
+    return n != NULL && n->kind == TDMX_SYM && strcmp(n->u.s.p, "_") == 0;
+}
+
+static char *lua_string(Gen *g, const char *s, size_t n)
+{
+    Buf b = { NULL, 0, 0 };
+    Buf *save = g->o;
+    g->o = &b;
+    eput(g, "\"");
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '"' || c == '\\') {
+            emit(g, "\\%c", c);
+        } else if (c == '\n') {
+            eput(g, "\\n");
+        } else if (c < 32 || c == 127) {
+            emit(g, "\\%03d", c);
+        } else {
+            bput(g, (const char *)&c, 1);
+        }
+    }
+    eput(g, "\"");
+    g->o = save;
+    return b.p;
+}
+
+static char *float_text(Gen *g, double d)
+{
+    if (d != d) {
+        return dupf(g, "(0.0/0.0)");
+    }
+    if (d > 1.7976931348623157e308) {
+        return dupf(g, "(1.0/0.0)");
+    }
+    if (d < -1.7976931348623157e308) {
+        return dupf(g, "(-1.0/0.0)");
+    }
+    char buf[64];
+    snprintf(buf, sizeof buf, "%.17g", d);
+    if (strpbrk(buf, ".en") == NULL) {
+        strcat(buf, ".0");
+    }
+    return dupf(g, "(%s)", buf);
+}
+
+/* Compile sub-expressions kids[0..n) left to right into out[]. When a later
+   one needs statements first, the earlier results are kept in temporaries
+   so the evaluation order stays Python's. */
+static int exprs(Gen *g, const tdmX_Node *const *kids, int n, Ex *out)
+{
+    for (int i = 0; i < n; i++) {
+        Buf side = { NULL, 0, 0 };
+        Buf *save = g->o;
+        g->o = &side;
+        int rc = expr(g, kids[i], &out[i]);
+        g->o = save;
+        if (rc != 0) {
+            free(side.p);
+            for (int j = 0; j < i; j++) {
+                free(out[j].s);
+            }
+            return -1;
+        }
+        if (side.n > 0) {
+            for (int j = 0; j < i; j++) {
+                if (!out[j].simple) {
+                    int t = ++g->tmp;
+                    emit(g, "local t%d = %s; ", t, out[j].s);
+                    free(out[j].s);
+                    out[j].s = dupf(g, "t%d", t);
+                    out[j].simple = 1;
+                }
+            }
+            bput(g, side.p, side.n);
+        }
+        free(side.p);
+    }
+    return 0;
+}
+
+static void free_exs(Ex *e, int n)
+{
+    for (int i = 0; i < n; i++) {
+        free(e[i].s);
+    }
+}
+
+/* a, b, c from out[0..n) (callers free) */
+static char *join(Gen *g, Ex *e, int n, const char *first)
+{
+    Buf b = { NULL, 0, 0 };
+    Buf *save = g->o;
+    g->o = &b;
+    eput(g, "");
+    if (first != NULL) {
+        eput(g, first);
+    }
+    for (int i = 0; i < n; i++) {
+        if (i > 0 || first != NULL) {
+            eput(g, ", ");
+        }
+        eput(g, e[i].s ? e[i].s : "nil");
+    }
+    g->o = save;
+    return b.p;
+}
+
+static int is_exc_class(const char *name)
+{
+    static const char *const names[] = {
+        "BaseException", "Exception", "ArithmeticError", "ZeroDivisionError",
+        "OverflowError", "LookupError", "KeyError", "IndexError", "ValueError", "TypeError",
+        "NameError", "UnboundLocalError", "AssertionError", "RuntimeError",
+        "NotImplementedError", "RecursionError", "AttributeError", "StopIteration", NULL
+    };
+    for (int i = 0; names[i] != NULL; i++) {
+        if (strcmp(names[i], name) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static int truth_of(Gen *g, const Ex *e, char **out)
+{
+    *out = e->isbool ? dupf(g, "%s", e->s) : dupf(g, "truth(%s)", e->s);
+    return 0;
+}
+
+/* (and a b ...) / (or a b ...): Python returns an operand */
+static int boolop(Gen *g, const tdmX_Node *n, int isand, Ex *out)
+{
+    int t = ++g->tmp;
+    Ex first;
+    if (expr(g, n->u.l.v[1], &first) != 0) {
+        return -1;
+    }
+    int allbool = first.isbool;
+    emit(g, "local t%d = %s; ", t, first.s);
+    free(first.s);
+    int closes = 0;
+    for (int i = 2; i < n->u.l.n; i++) {
+        if (allbool) {
+            emit(g, "if %st%d then ", isand ? "" : "not ", t);
+        } else {
+            emit(g, "if %struth(t%d) then ", isand ? "" : "not ", t);
+        }
+        Ex e;
+        if (expr(g, n->u.l.v[i], &e) != 0) {
+            return -1;
+        }
+        allbool = allbool && e.isbool;
+        emit(g, "t%d = %s; ", t, e.s);
+        free(e.s);
+        closes++;
+    }
+    for (int i = 0; i < closes; i++) {
+        eput(g, "end; ");
+    }
+    *out = ex_make(dupf(g, "t%d", t), allbool, 0);
+    return 0;
+}
+
+static const char *cmpfn(const char *op)
+{
+    if (strcmp(op, "in") == 0) {
+        return "isin";
+    }
+    if (strcmp(op, "notin") == 0) {
+        return "notin";
+    }
+    if (strcmp(op, "is") == 0) {
+        return "rawequal";
+    }
+    if (strcmp(op, "isnot") == 0) {
+        return "isnot";
+    }
+    return op;          /* eq ne lt le gt ge */
+}
+
+static int compare(Gen *g, const tdmX_Node *n, Ex *out)
+{
+    int nops = (n->u.l.n - 2) / 2;
+    if (nops == 1) {
+        const tdmX_Node *kids[2] = { n->u.l.v[1], n->u.l.v[3] };
+        Ex e[2];
+        if (exprs(g, kids, 2, e) != 0) {
+            return -1;
+        }
+        *out = ex_make(dupf(g, "%s(%s, %s)", cmpfn(n->u.l.v[2]->u.s.p), e[0].s, e[1].s),
+                       1, 0);
+        free_exs(e, 2);
+        return 0;
+    }
+    /* a op1 b op2 c: each middle operand evaluated once */
+    int r = ++g->tmp;
+    Ex left;
+    if (expr(g, n->u.l.v[1], &left) != 0) {
+        return -1;
+    }
+    int lt = ++g->tmp;
+    emit(g, "local t%d = %s; local t%d = false; ", lt, left.s, r);
+    free(left.s);
+    int closes = 0;
+    for (int k = 0; k < nops; k++) {
+        Ex right;
+        if (k > 0) {
+            emit(g, "if t%d then ", r);
+            closes++;
+        }
+        if (expr(g, n->u.l.v[3 + 2 * k], &right) != 0) {
+            return -1;
+        }
+        int rt = ++g->tmp;
+        emit(g, "local t%d = %s; t%d = %s(t%d, t%d); ", rt, right.s, r,
+             cmpfn(n->u.l.v[2 + 2 * k]->u.s.p), lt, rt);
+        free(right.s);
+        lt = rt;
+    }
+    for (int i = 0; i < closes; i++) {
+        eput(g, "end; ");
+    }
+    *out = ex_make(dupf(g, "t%d", r), 1, 0);
+    return 0;
+}
+
+static int call_args(Gen *g, const tdmX_Node *n, int from, const char *prefix_fmt,
+                     const char *callee, Ex *out)
+{
+    int nargs = n->u.l.n - from;
+    Ex *e = calloc((size_t)nargs + 1, sizeof *e);
+    if (e == NULL) {
+        g->oom = 1;
+        return -1;
+    }
+    if (exprs(g, (const tdmX_Node *const *)n->u.l.v + from, nargs, e) != 0) {
+        free(e);
+        return -1;
+    }
+    char *args = join(g, e, nargs, callee);
+    *out = ex_make(dupf(g, prefix_fmt, args ? args : ""), 0, 0);
+    free(args);
+    free_exs(e, nargs);
+    free(e);
+    return 0;
+}
+
+static int expr(Gen *g, const tdmX_Node *n, Ex *out)
+{
+    const char *h = tdmX_head(n);
+    memset(out, 0, sizeof *out);
+    if (g->oom) {
+        return -1;
+    }
+    if (absent(n)) {                    /* an omitted optional part: None */
+        *out = ex_make(dupf(g, "nil"), 0, 1);
+        return out->s ? 0 : -1;
+    }
+    if (h == NULL) {
+        return gen_fail(g, 0, "malformed IR expression");
+    }
+    if (strcmp(h, "int") == 0) {
+        int64_t v = n->u.l.v[1]->u.i;
+        *out = v == INT64_MIN ? ex_make(dupf(g, "math.mininteger"), 0, 1)
+                              : ex_make(dupf(g, v < 0 ? "(%lld)" : "%lld", (long long)v), 0, 1);
+    } else if (strcmp(h, "float") == 0) {
+        const tdmX_Node *k = n->u.l.v[1];
+        *out = ex_make(float_text(g, k->kind == TDMX_INT ? (double)k->u.i : k->u.d), 0, 1);
+    } else if (strcmp(h, "str") == 0) {
+        *out = ex_make(lua_string(g, n->u.l.v[1]->u.s.p, n->u.l.v[1]->u.s.n), 0, 1);
+    } else if (strcmp(h, "true") == 0 || strcmp(h, "false") == 0) {
+        *out = ex_make(dupf(g, "%s", h), 1, 1);
+    } else if (strcmp(h, "none") == 0) {
+        *out = ex_make(dupf(g, "nil"), 0, 1);
+    } else if (strcmp(h, "local") == 0) {
+        *out = ex_make(dupf(g, "v_%s", sym(n, 1)), 0, 1);
+    } else if (strcmp(h, "lcheck") == 0) {
+        *out = ex_make(dupf(g, "(v_%s == UNB and unbound(\"%s\") or v_%s)", sym(n, 1),
+                            sym(n, 1), sym(n, 1)), 0, 0);
+    } else if (strcmp(h, "free") == 0) {
+        *out = ex_make(dupf(g, "(v_%s == UNB and freeunbound(\"%s\") or v_%s)", sym(n, 1),
+                            sym(n, 1), sym(n, 1)), 0, 0);
+    } else if (strcmp(h, "lambda") == 0) {
+        int t = ++g->tmp;
+        emit(g, "local t%d = ", t);
+        if (gen_nested(g, n->u.l.v[1]) != 0) {
+            return -1;
+        }
+        eput(g, "; ");
+        *out = ex_make(dupf(g, "t%d", t), 0, 1);
+    } else if (strcmp(h, "kw") == 0) {
+        Ex e;
+        if (expr(g, n->u.l.v[2], &e) != 0) {
+            return -1;
+        }
+        *out = ex_make(dupf(g, "kwarg(\"%s\", %s)", sym(n, 1), e.s), 0, e.simple);
+        free(e.s);
+    } else if (strcmp(h, "global") == 0) {
+        *out = ex_make(dupf(g, "G(\"%s\")", sym(n, 1)), 0, 0);
+    } else if (strcmp(h, "builtin") == 0) {
+        *out = ex_make(dupf(g, "B.%s", sym(n, 1)), 0, 1);
+    } else if (strcmp(h, "binop") == 0) {
+        const tdmX_Node *kids[2] = { n->u.l.v[2], n->u.l.v[3] };
+        Ex e[2];
+        if (exprs(g, kids, 2, e) != 0) {
+            return -1;
+        }
+        *out = ex_make(dupf(g, "%s(%s, %s)", sym(n, 1), e[0].s, e[1].s), 0, 0);
+        free_exs(e, 2);
+    } else if (strcmp(h, "unop") == 0) {
+        Ex e;
+        if (expr(g, n->u.l.v[2], &e) != 0) {
+            return -1;
+        }
+        if (strcmp(sym(n, 1), "not") == 0) {
+            *out = ex_make(e.isbool ? dupf(g, "(not %s)", e.s)
+                                    : dupf(g, "(not truth(%s))", e.s), 1, 0);
+        } else {
+            *out = ex_make(dupf(g, "%s(%s)", sym(n, 1), e.s), 0, 0);
+        }
+        free(e.s);
+    } else if (strcmp(h, "and") == 0 || strcmp(h, "or") == 0) {
+        return boolop(g, n, h[0] == 'a', out);
+    } else if (strcmp(h, "compare") == 0) {
+        return compare(g, n, out);
+    } else if (strcmp(h, "ifexp") == 0) {
+        int t = ++g->tmp;
+        Ex c, a, b;
+        if (expr(g, n->u.l.v[1], &c) != 0) {
+            return -1;
+        }
+        char *cs;
+        truth_of(g, &c, &cs);
+        emit(g, "local t%d; if %s then ", t, cs);
+        free(c.s);
+        free(cs);
+        if (expr(g, n->u.l.v[2], &a) != 0) {
+            return -1;
+        }
+        emit(g, "t%d = %s else ", t, a.s);
+        if (expr(g, n->u.l.v[3], &b) != 0) {
+            free(a.s);
+            return -1;
+        }
+        emit(g, "t%d = %s end; ", t, b.s);
+        *out = ex_make(dupf(g, "t%d", t), a.isbool && b.isbool, 0);
+        free(a.s);
+        free(b.s);
+    } else if (strcmp(h, "call") == 0) {
+        const tdmX_Node *f = n->u.l.v[1];
+        if (tdmX_is(f, "builtin") && !is_exc_class(sym(f, 1))) {
+            char *fmt = dupf(g, "(B.%s(%%s))", sym(f, 1));
+            int rc = fmt ? call_args(g, n, 2, fmt, NULL, out) : -1;
+            free(fmt);
+            if (rc == 0 && strcmp(sym(f, 1), "bool") == 0) {
+                out->isbool = 1;
+            }
+            return rc;
+        }
+        return call_args(g, n, 1, "call(%s)", NULL, out);
+    } else if (strcmp(h, "list") == 0 || strcmp(h, "tuple") == 0 || strcmp(h, "dict") == 0) {
+        char *fmt = dupf(g, "%s_of(%%s)", h);
+        int rc = fmt ? call_args(g, n, 1, fmt, NULL, out) : -1;
+        free(fmt);
+        return rc;
+    } else if (strcmp(h, "index") == 0) {
+        return call_args(g, n, 1, "getitem(%s)", NULL, out);
+    } else if (strcmp(h, "slice") == 0) {
+        return call_args(g, n, 1, "slice(%s)", NULL, out);
+    } else if (strcmp(h, "method") == 0) {
+        /* (method obj name args...): obj, then the args */
+        int nargs = n->u.l.n - 3;
+        Ex *e = calloc((size_t)nargs + 2, sizeof *e);
+        const tdmX_Node **kids = calloc((size_t)nargs + 2, sizeof *kids);
+        if (e == NULL || kids == NULL) {
+            free(e);
+            free(kids);
+            g->oom = 1;
+            return -1;
+        }
+        kids[0] = n->u.l.v[1];
+        for (int i = 0; i < nargs; i++) {
+            kids[i + 1] = n->u.l.v[3 + i];
+        }
+        int rc = exprs(g, kids, nargs + 1, e);
+        free(kids);
+        if (rc != 0) {
+            free(e);
+            return -1;
+        }
+        char *args = join(g, e + 1, nargs, NULL);
+        *out = ex_make(dupf(g, "method(%s, \"%s\"%s%s)", e[0].s, sym(n, 2),
+                            nargs ? ", " : "", args ? args : ""), 0, 0);
+        free(args);
+        free_exs(e, nargs + 1);
+        free(e);
+    } else {
+        return gen_fail(g, 0, "the IR expression '%s' has no Lua translation yet", h);
+    }
+    if (out->s == NULL) {
+        g->oom = 1;
+        return -1;
+    }
+    return 0;
+}
+
+/* Compile an expression into a side buffer: *pre gets its statements. */
+static int expr_pre(Gen *g, const tdmX_Node *n, Ex *out, Buf *pre)
+{
+    Buf *save = g->o;
+    memset(pre, 0, sizeof *pre);
+    g->o = pre;
+    int rc = expr(g, n, out);
+    g->o = save;
+    if (rc != 0) {
+        free(pre->p);
+        pre->p = NULL;
+    }
+    return rc;
+}
+
+/* ---- statements ---------------------------------------------------------------- */
+
+static int block(Gen *g, const tdmX_Node *b);
+
+static void emit_return(Gen *g, const char *val)
+{
+    if (g->ntry > 0) {
+        emit(g, "do return 1, %s end", val);
+    } else {
+        /* parenthesised: not a tail call, so the frame stays for error positions */
+        emit(g, "do depth(D - 1) return (%s) end", val);
+    }
+}
+
+static void emit_break(Gen *g)
+{
+    if (g->looptry > 0) {
+        eput(g, "do return 2 end");
+    } else if (g->brkflag) {
+        emit(g, "t%d = true; do break end", g->brkflag);
+    } else {
+        eput(g, "do break end");
+    }
+}
+
+static void emit_continue(Gen *g)
+{
+    if (g->looptry > 0) {
+        eput(g, "do return 3 end");
+    } else {
+        emit(g, "goto c%d", g->cont);
+    }
+}
+
+/* Assign the Lua expression `val` (already evaluated, or simple) to target t. */
+static int assign_to(Gen *g, const tdmX_Node *t, const char *val)
+{
+    const char *h = tdmX_head(t);
+    if (strcmp(h, "local") == 0 || strcmp(h, "free") == 0) {
+        emit(g, "v_%s = %s; ", sym(t, 1), val);
+        return 0;
+    }
+    if (strcmp(h, "index") == 0) {
+        const tdmX_Node *kids[2] = { t->u.l.v[1], t->u.l.v[2] };
+        Ex e[2];
+        if (exprs(g, kids, 2, e) != 0) {
+            return -1;
+        }
+        emit(g, "setitem(%s, %s, %s); ", e[0].s, e[1].s, val);
+        free_exs(e, 2);
+        return 0;
+    }
+    if (strcmp(h, "tuple") == 0) {
+        int k = t->u.l.n - 1;
+        int first = g->tmp + 1;
+        g->tmp += k;
+        eput(g, "local ");
+        for (int i = 0; i < k; i++) {
+            emit(g, "%st%d", i ? ", " : "", first + i);
+        }
+        emit(g, " = unpack(%s, %d); ", val, k);
+        for (int i = 0; i < k; i++) {
+            char name[32];
+            snprintf(name, sizeof name, "t%d", first + i);
+            if (assign_to(g, t->u.l.v[i + 1], name) != 0) {
+                return -1;
+            }
+        }
+        return 0;
+    }
+    return gen_fail(g, 0, "assignment target '%s' has no Lua translation", h);
+}
+
+/* Statement text into a side buffer; when it declared temporaries, wrap it in
+   do ... end so they do not pile up in the function's scope. */
+typedef struct Mark { Buf *save; Buf side; int tmp; } Mark;
+
+static void side_begin(Gen *g, Mark *mk)
+{
+    mk->save = g->o;
+    memset(&mk->side, 0, sizeof mk->side);
+    mk->tmp = g->tmp;
+    g->o = &mk->side;
+}
+
+static void side_end(Gen *g, Mark *mk, int wrap)
+{
+    g->o = mk->save;
+    if (mk->side.n > 0) {
+        if (wrap && g->tmp != mk->tmp) {
+            eput(g, "do ");
+            bput(g, mk->side.p, mk->side.n);
+            eput(g, " end");
+        } else {
+            bput(g, mk->side.p, mk->side.n);
+        }
+    }
+    free(mk->side.p);
+}
+
+static int simple_stmt(Gen *g, const tdmX_Node *s, const char *h)
+{
+    Mark mk;
+    side_begin(g, &mk);
+    int rc = 0;
+    if (strcmp(h, "expr") == 0) {
+        Ex e;
+        rc = expr(g, s->u.l.v[2], &e);
+        if (rc == 0) {
+            emit(g, "local _ = %s", e.s);
+            g->tmp++;           /* forces the do ... end */
+            free(e.s);
+        }
+    } else if (strcmp(h, "assign") == 0) {
+        Ex e;
+        const tdmX_Node *t = s->u.l.v[2];
+        rc = expr(g, s->u.l.v[3], &e);
+        if (rc == 0) {
+            if (tdmX_is(t, "local") || tdmX_is(t, "free")) {
+                emit(g, "v_%s = %s", sym(t, 1), e.s);
+            } else {
+                int tv = ++g->tmp;
+                emit(g, "local t%d = %s; ", tv, e.s);
+                char name[32];
+                snprintf(name, sizeof name, "t%d", tv);
+                rc = assign_to(g, t, name);
+            }
+            free(e.s);
+        }
+    } else if (strcmp(h, "aug") == 0) {
+        /* (aug L (index o k) op v): o and k evaluated once */
+        const tdmX_Node *t = s->u.l.v[2];
+        const tdmX_Node *kids[2] = { t->u.l.v[1], t->u.l.v[2] };
+        Ex e[2];
+        rc = exprs(g, kids, 2, e);
+        if (rc == 0) {
+            int to = ++g->tmp, tk = ++g->tmp, tc = ++g->tmp;
+            emit(g, "local t%d, t%d = %s, %s; local t%d = getitem(t%d, t%d); ", to, tk, e[0].s,
+                 e[1].s, tc, to, tk);
+            free_exs(e, 2);
+            Ex v;
+            rc = expr(g, s->u.l.v[4], &v);
+            if (rc == 0) {
+                emit(g, "setitem(t%d, t%d, %s(t%d, %s))", to, tk, sym(s, 3), tc, v.s);
+                free(v.s);
+            }
+        }
+    } else if (strcmp(h, "return") == 0) {
+        if (absent(s->u.l.v[2])) {
+            emit_return(g, "nil");
+        } else {
+            Ex e;
+            rc = expr(g, s->u.l.v[2], &e);
+            if (rc == 0) {
+                emit_return(g, e.s);
+                free(e.s);
+            }
+        }
+    } else if (strcmp(h, "raise") == 0) {
+        if (absent(s->u.l.v[2])) {
+            if (g->exc) {
+                emit(g, "error(t%d, 0)", g->exc);
+            } else {
+                eput(g, "throw(\"RuntimeError\", \"No active exception to reraise\")");
+            }
+        } else {
+            Ex e;
+            rc = expr(g, s->u.l.v[2], &e);
+            if (rc == 0) {
+                emit(g, "raise(%s)", e.s);
+                free(e.s);
+            }
+        }
+    } else if (strcmp(h, "assert") == 0) {
+        Ex c;
+        rc = expr(g, s->u.l.v[2], &c);
+        if (rc == 0) {
+            char *cs;
+            truth_of(g, &c, &cs);
+            emit(g, "if not %s then ", cs);
+            free(cs);
+            free(c.s);
+            if (absent(s->u.l.v[3])) {
+                eput(g, "assertfail(nil, false)");
+            } else {
+                Ex m;
+                rc = expr(g, s->u.l.v[3], &m);
+                if (rc == 0) {
+                    emit(g, "assertfail(%s, true)", m.s);
+                    free(m.s);
+                }
+            }
+            eput(g, " end");
+        }
+    } else if (strcmp(h, "break") == 0) {
+        emit_break(g);
+    } else if (strcmp(h, "continue") == 0) {
+        emit_continue(g);
+    } else if (strcmp(h, "pass") == 0) {
+        /* nothing */
+    } else {
+        rc = gen_fail(g, (int)s->u.l.v[1]->u.i, "the IR statement '%s' has no Lua "
+                      "translation yet", h);
+    }
+    side_end(g, &mk, 1);
+    return rc;
+}
+
+static int stmt(Gen *g, const tdmX_Node *s);
+
+static int if_stmt(Gen *g, const tdmX_Node *s)
+{
+    Ex c;
+    Buf pre;
+    if (expr_pre(g, s->u.l.v[2], &c, &pre) != 0) {
+        return -1;
+    }
+    char *cs;
+    truth_of(g, &c, &cs);
+    if (pre.n > 0) {
+        eput(g, "do ");
+        bput(g, pre.p, pre.n);
+    }
+    emit(g, "if %s then", cs);
+    free(cs);
+    free(c.s);
+    g->indent++;
+    int rc = block(g, s->u.l.v[3]);
+    if (rc == 0 && tdmX_len(s->u.l.v[4]) > 1) {
+        eput(g, " else");
+        rc = block(g, s->u.l.v[4]);
+    }
+    g->indent--;
+    eput(g, " end");
+    if (pre.n > 0) {
+        eput(g, " end");
+    }
+    free(pre.p);
+    return rc;
+}
+
+/* Loop context saved around a loop body. */
+typedef struct LoopSave { int looptry, inloop, cont, brkflag; } LoopSave;
+
+static void loop_enter(Gen *g, LoopSave *ls, int brkflag)
+{
+    ls->looptry = g->looptry;
+    ls->inloop = g->inloop;
+    ls->cont = g->cont;
+    ls->brkflag = g->brkflag;
+    g->looptry = 0;
+    g->inloop = 1;
+    g->cont = ++g->lbl;
+    g->brkflag = brkflag;
+}
+
+static void loop_leave(Gen *g, const LoopSave *ls)
+{
+    g->looptry = ls->looptry;
+    g->inloop = ls->inloop;
+    g->cont = ls->cont;
+    g->brkflag = ls->brkflag;
+}
+
+static int loop_body(Gen *g, const tdmX_Node *body)
+{
+    eput(g, " do");
+    g->indent++;
+    int rc = block(g, body);
+    g->indent--;
+    emit(g, " end ::c%d::", g->cont);
+    return rc;
+}
+
+static int loop_else(Gen *g, const tdmX_Node *els, int flag)
+{
+    if (!flag) {
+        return 0;
+    }
+    emit(g, " if not t%d then", flag);
+    g->indent++;
+    int rc = block(g, els);
+    g->indent--;
+    eput(g, " end");
+    return rc;
+}
+
+static int while_stmt(Gen *g, const tdmX_Node *s)
+{
+    int hasels = tdmX_len(s->u.l.v[4]) > 1;
+    int flag = hasels ? ++g->tmp : 0;
+    Ex c;
+    Buf pre;
+    if (expr_pre(g, s->u.l.v[2], &c, &pre) != 0) {
+        return -1;
+    }
+    char *cs;
+    truth_of(g, &c, &cs);
+    eput(g, "do ");
+    if (flag) {
+        emit(g, "local t%d = false; ", flag);
+    }
+    LoopSave ls;
+    loop_enter(g, &ls, flag);
+    if (pre.n > 0) {
+        eput(g, "while true do ");
+        bput(g, pre.p, pre.n);
+        emit(g, "if not %s then break end", cs);
+    } else {
+        emit(g, "while %s do", cs);
+    }
+    free(cs);
+    free(c.s);
+    free(pre.p);
+    int rc = loop_body(g, s->u.l.v[3]);
+    loop_leave(g, &ls);
+    eput(g, " end");
+    if (rc == 0) {
+        rc = loop_else(g, s->u.l.v[4], flag);
+    }
+    eput(g, " end");
+    return rc;
+}
+
+static int for_stmt(Gen *g, const tdmX_Node *s, int range)
+{
+    int nk = s->u.l.n;
+    const tdmX_Node *target = s->u.l.v[2], *body = s->u.l.v[nk - 2], *els = s->u.l.v[nk - 1];
+    int hasels = tdmX_len(els) > 1;
+    int flag = hasels ? ++g->tmp : 0;
+    int rc;
+    eput(g, "do ");
+    if (flag) {
+        emit(g, "local t%d = false; ", flag);
+    }
+    int iv = ++g->tmp;
+    if (range) {
+        const tdmX_Node *kids[3] = { s->u.l.v[3], s->u.l.v[4], s->u.l.v[5] };
+        Ex e[3];
+        if (exprs(g, kids, 3, e) != 0) {
+            return -1;
+        }
+        int a = ++g->tmp, b = ++g->tmp, c = ++g->tmp;
+        emit(g, "local t%d, t%d, t%d = range(%s, %s, %s); if t%d then for t%d = t%d, t%d, t%d "
+             "do ", a, b, c, e[0].s, e[1].s, e[2].s, a, iv, a, b, c);
+        free_exs(e, 3);
+    } else {
+        Ex e;
+        if (expr(g, s->u.l.v[3], &e) != 0) {
+            return -1;
+        }
+        int it = ++g->tmp;
+        emit(g, "local t%d = iter(%s); while true do local ok, t%d = t%d(); if not ok then "
+             "break end ", it, e.s, iv, it);
+        free(e.s);
+    }
+    char name[32];
+    snprintf(name, sizeof name, "t%d", iv);
+    Mark mk;
+    side_begin(g, &mk);
+    rc = assign_to(g, target, name);
+    side_end(g, &mk, 1);
+    if (rc != 0) {
+        return -1;
+    }
+    LoopSave ls;
+    loop_enter(g, &ls, flag);
+    rc = loop_body(g, body);
+    loop_leave(g, &ls);
+    eput(g, range ? " end end" : " end");
+    if (rc == 0) {
+        rc = loop_else(g, els, flag);
+    }
+    eput(g, " end");
+    return rc;
+}
+
+/* try: a closure runs the body, another the handlers and the else block;
+   completion codes carry return (1, value), break (2), continue (3) out of them;
+   the finally block runs in the enclosing code, then the pending completion. */
+static int try_stmt(Gen *g, const tdmX_Node *s)
+{
+    const tdmX_Node *body = s->u.l.v[2], *hs = s->u.l.v[3];
+    const tdmX_Node *els = s->u.l.v[4], *fin = s->u.l.v[5];
+    int ok = ++g->tmp, code = ++g->tmp, val = ++g->tmp;
+    int rc = 0;
+    emit(g, "do local t%d, t%d, t%d = try(function()", ok, code, val);
+    g->ntry++;
+    g->looptry++;
+    g->indent++;
+    if (tdmX_len(hs) > 1 || tdmX_len(els) > 1) {
+        int ok1 = ++g->tmp, c1 = ++g->tmp, v1 = ++g->tmp;
+        emit(g, " local t%d, t%d, t%d = try(function()", ok1, c1, v1);
+        g->ntry++;
+        g->looptry++;
+        rc = block(g, body);
+        g->ntry--;
+        g->looptry--;
+        emit(g, " end) if t%d then if t%d ~= nil then return t%d, t%d end", ok1, c1, c1, v1);
+        if (rc == 0 && tdmX_len(els) > 1) {
+            rc = block(g, els);
+        }
+        eput(g, " return nil end");
+        int saved_exc = g->exc;
+        g->exc = c1;
+        for (int i = 1; rc == 0 && i < tdmX_len(hs); i++) {
+            const tdmX_Node *h = hs->u.l.v[i];
+            const tdmX_Node *cls = h->u.l.v[1];
+            Ex ce = { NULL, 0, 0 };
+            if (!absent(cls)) {
+                Buf pre;
+                rc = expr_pre(g, cls, &ce, &pre);
+                if (rc != 0) {
+                    break;
+                }
+                bput(g, pre.p, pre.n);
+                free(pre.p);
+            }
+            emit(g, " if match(t%d, %s) then", c1, ce.s ? ce.s : "nil");
+            free(ce.s);
+            const char *name = h->u.l.v[2]->u.s.p;
+            if (strcmp(name, "_") != 0) {
+                emit(g, " v_%s = t%d;", name, c1);
+            }
+            rc = block(g, h->u.l.v[3]);
+            if (strcmp(name, "_") != 0) {
+                emit(g, " v_%s = UNB;", name);
+            }
+            eput(g, " return nil end");
+        }
+        g->exc = saved_exc;
+        emit(g, " error(t%d, 0)", c1);
+    } else {
+        rc = block(g, body);
+    }
+    g->indent--;
+    g->ntry--;
+    g->looptry--;
+    eput(g, " end)");
+    if (rc == 0 && tdmX_len(fin) > 1) {
+        rc = block(g, fin);
+    }
+    emit(g, " if not t%d then error(t%d, 0) end", ok, code);
+    emit(g, " if t%d == 1 then ", code);
+    char v[32];
+    snprintf(v, sizeof v, "t%d", val);
+    emit_return(g, v);
+    if (g->inloop) {
+        emit(g, " elseif t%d == 2 then ", code);
+        emit_break(g);
+        emit(g, " elseif t%d == 3 then ", code);
+        emit_continue(g);
+    }
+    eput(g, " end end");
+    return rc;
+}
+
+static int stmt(Gen *g, const tdmX_Node *s)
+{
+    const char *h = tdmX_head(s);
+    int L = (int)s->u.l.v[1]->u.i;
+    at_line(g, L);
+    if (strcmp(h, "if") == 0) {
+        return if_stmt(g, s);
+    }
+    if (strcmp(h, "while") == 0) {
+        return while_stmt(g, s);
+    }
+    if (strcmp(h, "for") == 0 || strcmp(h, "forrange") == 0) {
+        return for_stmt(g, s, h[3] == 'r');
+    }
+    if (strcmp(h, "try") == 0) {
+        return try_stmt(g, s);
+    }
+    if (strcmp(h, "def") == 0) {
+        emit(g, "v_%s = ", sym(s->u.l.v[2], 1));
+        if (gen_nested(g, s->u.l.v[3]) != 0) {
+            return -1;
+        }
+        eput(g, ";");
+        return 0;
+    }
+    return simple_stmt(g, s, h);
+}
+
+static int block(Gen *g, const tdmX_Node *b)
+{
+    for (int i = 1; i < b->u.l.n; i++) {
+        if (stmt(g, b->u.l.v[i]) != 0) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* ---- functions ------------------------------------------------------------------ */
+
+static const char prelude[] =
+    "local rt, H, K, NAME = ...; "
+    "local truth, call, method, getitem, setitem, slice, iter, unpack, range = "
+    "rt.truth, rt.call, rt.method, rt.getitem, rt.setitem, rt.slice, rt.iter, rt.unpack, "
+    "rt.range; "
+    "local add, sub, mul, truediv, floordiv, mod, pow = rt.add, rt.sub, rt.mul, rt.truediv, "
+    "rt.floordiv, rt.mod, rt.pow; local iadd, imul = rt.iadd, rt.imul; "
+    "local lshift, rshift, bitand, bitor, bitxor, neg, pos, invert = rt.lshift, rt.rshift, "
+    "rt.bitand, rt.bitor, rt.bitxor, rt.neg, rt.pos, rt.invert; "
+    "local eq, ne, lt, le, gt, ge, isin, notin, isnot = rt.eq, rt.ne, rt.lt, rt.le, rt.gt, "
+    "rt.ge, rt.contains_r, rt.notin_r, rt.isnot; "
+    "local list_of, tuple_of, dict_of, B, UNB = rt.list_of, rt.tuple_of, rt.dict_of, "
+    "rt.builtins, rt.UNB; "
+    "local raise, throw, unbound, assertfail, try, match, argcount = rt.raise, rt.throw, "
+    "rt.unbound, rt.assertfail, rt.try, rt.match, rt.argcount; "
+    "local freeunbound, kwarg = rt.freeunbound, rt.kwarg; "
+    "local function G(n) return H(\"global\", K, n) end; "
+    "local function depth(d) rt.depth = d end; ";
+
+/* A view of a (func ...) node (validated by tdmX_load). */
+static void func_view(const tdmX_Node *n, tdmX_Func *f)
+{
+    memset(f, 0, sizeof *f);
+    f->node = n;
+    f->name = n->u.l.v[1]->u.s.p;
+    f->line = (int)n->u.l.v[2]->u.i;
+    f->params = n->u.l.v[3];
+    f->defaults = n->u.l.v[4];
+    f->vars = n->u.l.v[5];
+    f->cells = n->u.l.v[6];
+    f->free = n->u.l.v[7];
+    f->globals = n->u.l.v[8];
+    f->body = n->u.l.v[10];
+}
+
+/* Emit `function(...) ... end` for f; namexpr is the Lua expression naming
+   it in argument-count errors. */
+static int gen_function(Gen *g, const tdmX_Func *f, const char *namexpr)
+{
+    g->fn = f;
+    int np = tdmX_len(f->params) - 1, nd = tdmX_len(f->defaults) - 1;
+    eput(g, "function(...) local n = select(\"#\", ...)");
+    if (np > 0) {
+        eput(g, " local ");
+        for (int i = 0; i < np; i++) {
+            emit(g, "%sv_%s", i ? ", " : "", sym(f->params, i + 1));
+        }
+        eput(g, " = ...");
+    }
+    emit(g, " if n ~= %d then", np);
+    Buf names = { NULL, 0, 0 };
+    Buf *save = g->o;
+    g->o = &names;
+    eput(g, "");
+    for (int i = 0; i < np; i++) {
+        emit(g, ", \"%s\"", sym(f->params, i + 1));
+    }
+    g->o = save;
+    if (nd > 0) {
+        emit(g, " if n < %d or n > %d then argcount(%s, %d, %d, n%s) end", np - nd, np,
+             namexpr, np, nd, names.p ? names.p : "");
+        for (int i = 0; i < nd; i++) {
+            int p = np - nd + i;
+            Ex e;
+            if (expr(g, f->defaults->u.l.v[i + 1], &e) != 0) {
+                free(names.p);
+                return -1;
+            }
+            emit(g, " if n < %d then v_%s = %s end", p + 1, sym(f->params, p + 1), e.s);
+            free(e.s);
+        }
+    } else {
+        emit(g, " argcount(%s, %d, 0, n%s)", namexpr, np, names.p ? names.p : "");
+    }
+    free(names.p);
+    eput(g, " end");
+    int first = 1;
+    for (int i = 1; i < tdmX_len(f->vars); i++) {
+        const char *v = f->vars->u.l.v[i]->u.s.p;
+        int isparam = 0;
+        for (int j = 1; j < tdmX_len(f->params); j++) {
+            isparam |= strcmp(f->params->u.l.v[j]->u.s.p, v) == 0;
+        }
+        if (!isparam) {
+            emit(g, first ? " local v_%s" : ", v_%s", v);
+            first = 0;
+        }
+    }
+    if (!first) {
+        eput(g, " = UNB");
+        for (int i = 1; i < tdmX_len(f->vars) - np - 1; i++) {
+            eput(g, ", UNB");
+        }
+    }
+    eput(g, " local D = rt.depth + 1 if D > rt.maxdepth then throw(\"RecursionError\", "
+            "\"maximum recursion depth exceeded\") end depth(D)");
+    g->indent++;
+    if (block(g, f->body) != 0) {
+        return -1;
+    }
+    g->indent--;
+    if (g->has) {
+        eput(g, " ");
+    }
+    eput(g, "depth(D - 1) return nil end");
+    return g->oom ? gen_fail(g, f->line, "out of memory") : 0;
+}
+
+/* Control context of the function being generated, saved around a nested one. */
+typedef struct FnSave {
+    const tdmX_Func *fn;
+    int ntry, looptry, inloop, cont, brkflag, exc;
+} FnSave;
+
+/* Emit a nested (func ...) node as a Lua function expression (a closure:
+   the enclosing locals it uses are Lua upvalues, shared like Python cells). */
+static int gen_nested(Gen *g, const tdmX_Node *fnode)
+{
+    tdmX_Func f;
+    func_view(fnode, &f);
+    FnSave sv = { g->fn, g->ntry, g->looptry, g->inloop, g->cont, g->brkflag, g->exc };
+    g->ntry = g->looptry = g->inloop = g->cont = g->brkflag = g->exc = 0;
+    char *nm = lua_string(g, f.name, strlen(f.name));
+    int rc = nm ? gen_function(g, &f, nm) : -1;
+    free(nm);
+    g->fn = sv.fn;
+    g->ntry = sv.ntry;
+    g->looptry = sv.looptry;
+    g->inloop = sv.inloop;
+    g->cont = sv.cont;
+    g->brkflag = sv.brkflag;
+    g->exc = sv.exc;
+    return rc;
+}
+
+static int gen_func(Gen *g, const tdmX_Func *f)
+{
+    eput(g, prelude);
+    g->has = 1;
+    at_line(g, f->line);
+    eput(g, "return ");
+    if (gen_function(g, f, "NAME") != 0) {
+        return -1;
+    }
+    newline(g);
+    return g->oom ? gen_fail(g, f->line, "out of memory") : 0;
+}
+
+/* Lua source for function i of m (malloc'd), or NULL with err set. */
+static char *gen_source(const tdmX_Module *m, int i, char *err, size_t errsz)
+{
+    Gen g;
+    memset(&g, 0, sizeof g);
+    g.o = &g.chunk;
+    g.line = 1;
+    g.m = m;
+    g.file = m->source;
+    int rc = gen_func(&g, &m->funcs[i]);
+    if (rc != 0 || g.oom) {
+        snprintf(err, errsz, "%s", g.err[0] ? g.err : "out of memory");
+        free(g.chunk.p);
+        return NULL;
+    }
+    return g.chunk.p;
+}
+
+/* ---- loading ---------------------------------------------------------------------- */
+
+typedef struct Hold {
+    tdmX_Module *m;     /* owns */
+    char **src;         /* owns: nfuncs sources */
+    int nsrc;
+} Hold;
+
+static int hold_gc(lua_State *L)
+{
+    Hold *h = lua_touserdata(L, 1);
+    if (h != NULL) {
+        for (int i = 0; i < h->nsrc; i++) {
+            free(h->src[i]);
+        }
+        free(h->src);
+        tdmX_free(h->m);
+        memset(h, 0, sizeof *h);
+    }
+    return 0;
+}
+
+static const char pyrt_key = 'P';
+
+/* Push the runtime library of this state (loaded once). [-0, +1, e] */
+static void push_pyrt(lua_State *L)
+{
+    if (lua_rawgetp(L, LUA_REGISTRYINDEX, &pyrt_key) == LUA_TTABLE) {
+        return;
+    }
+    lua_pop(L, 1);
+    if (luaL_loadbufferx(L, tdmL_pyrt_src, sizeof tdmL_pyrt_src - 1, "=pyrt", "t") != LUA_OK) {
+        lua_error(L);
+    }
+    lua_call(L, 0, 1);
+    lua_pushvalue(L, -1);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &pyrt_key);
+}
+
+/* TDM_OP_LOADIR: args[0] IR text, args[1] the host hook, args[2] recursion limit.
+   Pushes the table of internal functions, the table of entry functions and the
+   Lua source. [-0, +3, e] */
+int tdmL_load_ir(lua_State *L, tdmL_State *st, tdm_Frame *f)
+{
+    if (f->nargs < 2 || f->args[0].kind != TDM_STR) {
+        return luaL_error(L, "load_ir: the IR text and the hook are required");
+    }
+    Hold *h = lua_newuserdatauv(L, sizeof *h, 0);
+    memset(h, 0, sizeof *h);
+    lua_newtable(L);
+    lua_pushcfunction(L, hold_gc);
+    lua_setfield(L, -2, "__gc");
+    lua_setmetatable(L, -2);
+    int hold = lua_gettop(L);
+    char err[300];
+    if (tdmX_load(f->args[0].u.s.p, f->args[0].u.s.n, &h->m, err, sizeof err) != TDM_OK) {
+        return luaL_error(L, "invalid IR: %s", err);
+    }
+    h->src = calloc((size_t)h->m->nfuncs, sizeof *h->src);
+    if (h->src == NULL) {
+        return luaL_error(L, "not enough memory");
+    }
+    for (int i = 0; i < h->m->nfuncs; i++) {
+        h->src[i] = gen_source(h->m, i, err, sizeof err);
+        if (h->src[i] == NULL) {
+            return luaL_error(L, "translation: %s", err);
+        }
+        h->nsrc = i + 1;
+    }
+    push_pyrt(L);
+    int rt = lua_gettop(L);
+    tdmL_push(L, st, &f->args[1]);              /* the hook */
+    int hook = lua_gettop(L);
+    lua_pushvalue(L, hook);
+    lua_setfield(L, rt, "H");
+    if (f->nargs > 2 && f->args[2].kind == TDM_INT && f->args[2].u.i > 0) {
+        lua_pushinteger(L, f->args[2].u.i);
+        lua_setfield(L, rt, "maxdepth");
+    }
+    lua_newtable(L);
+    int internal = lua_gettop(L);
+    lua_newtable(L);
+    int entries = lua_gettop(L);
+    luaL_Buffer all;
+    lua_getfield(L, rt, "chunks");
+    int chunks = lua_gettop(L);
+    lua_getfield(L, rt, "fnames");
+    int fnames = lua_gettop(L);
+    lua_pushfstring(L, "@%s", h->m->source);
+    lua_pushboolean(L, 1);
+    lua_settable(L, chunks);
+    for (int i = 0; i < h->m->nfuncs; i++) {
+        const tdmX_Func *fn = &h->m->funcs[i];
+        lua_pushfstring(L, "@%s", h->m->source);
+        const char *chunk = lua_tostring(L, -1);
+        if (luaL_loadbufferx(L, h->src[i], strlen(h->src[i]), chunk, "t") != LUA_OK) {
+            return luaL_error(L, "translation produced invalid Lua (a tandem bug): %s",
+                              lua_tostring(L, -1));
+        }
+        lua_pushvalue(L, rt);
+        lua_pushvalue(L, hook);
+        lua_pushinteger(L, i);
+        lua_pushstring(L, fn->name);
+        lua_call(L, 4, 1);                      /* -> the function */
+        lua_pushvalue(L, -1);
+        lua_pushstring(L, fn->name);
+        lua_settable(L, fnames);
+        lua_pushvalue(L, -1);
+        lua_rawseti(L, internal, i + 1);
+        lua_getfield(L, rt, "entry");
+        lua_insert(L, -2);
+        lua_call(L, 1, 1);
+        lua_rawseti(L, entries, i + 1);
+        lua_pop(L, 1);                          /* chunk name */
+    }
+    lua_pushvalue(L, internal);
+    lua_pushvalue(L, entries);
+    luaL_buffinit(L, &all);
+    for (int i = 0; i < h->m->nfuncs; i++) {
+        luaL_addstring(&all, "-- ");
+        luaL_addstring(&all, h->m->funcs[i].name);
+        luaL_addstring(&all, " (");
+        luaL_addstring(&all, h->m->source);
+        luaL_addstring(&all, ")\n");
+        luaL_addstring(&all, h->src[i]);
+    }
+    luaL_pushresult(&all);
+    (void)hold;
+    return 3;
+}

@@ -1,0 +1,2782 @@
+-- pyrt.lua — Python semantics for translated code (docs/translation.md).
+--
+-- Plain Lua 5.4, loaded once per Lua state by the translator's back end
+-- (adapters/lua/lxlate.c embeds this file). Values:
+--   None -> nil, bool -> boolean, int -> integer (never wraps: OverflowError),
+--   float -> float, str -> UTF-8 string, list/tuple -> {n=, [1..n]} with the
+--   LIST/TUPLE metatable (None is an element, not a hole), dict -> insertion
+--   ordered table with Python key equality (1 == 1.0 == True), exceptions ->
+--   instances of a class hierarchy mirroring Python's builtins.
+-- Objects from Python (proxies) are reached through the host hook H.
+-- Every helper either gives CPython's answer or raises a Python exception;
+-- where exactness is out of reach it raises NotImplementedError.
+
+local rt = {}
+local mtype, floor, huge = math.type, math.floor, math.huge
+local MAXI, MINI = math.maxinteger, math.mininteger
+local sfind, ssub, sformat, sbyte, srep = string.find, string.sub, string.format, string.byte,
+    string.rep
+local concat, pack, unpack = table.concat, table.pack, table.unpack
+local utf8len, utf8offset, utf8char, utf8cp = utf8.len, utf8.offset, utf8.char, utf8.codepoint
+local getinfo = debug.getinfo
+
+local LIST = { __name = "list" }
+local TUPLE = { __name = "tuple" }
+local DICT = { __name = "dict" }
+local EXC = { __name = "exception" }
+local CLASS = { __name = "class" }
+local ITER = { __name = "iterator" }   -- {f = next function}: lazy iterators
+local KW = { __name = "keyword" }      -- {name =, v =}: a keyword argument
+local VIEW = { __name = "dict view" }  -- {d =, kind = "keys"|"values"|"items"}: live
+rt.LIST, rt.TUPLE, rt.DICT, rt.EXC = LIST, TUPLE, DICT, EXC
+rt.UNB = setmetatable({}, { __name = "unbound" })
+local NONEKEY = setmetatable({}, { __name = "None key" })
+local DELETED = setmetatable({}, { __name = "deleted" })
+
+rt.chunks = {}      -- chunk source ("@file.py") -> true for translated code
+rt.fnames = {}      -- translated Lua function -> Python name
+rt.depth = 0
+rt.maxdepth = 1000
+rt.H = nil          -- host hook (Python callable): set by the back end
+
+-- ---- exceptions -------------------------------------------------------------
+
+local classes = {}
+local function defclass(name, base)
+    local c = setmetatable({ name = name, base = base and classes[base] }, CLASS)
+    classes[name] = c
+    return c
+end
+defclass("BaseException")
+defclass("Exception", "BaseException")
+defclass("ArithmeticError", "Exception")
+defclass("ZeroDivisionError", "ArithmeticError")
+defclass("OverflowError", "ArithmeticError")
+defclass("LookupError", "Exception")
+defclass("KeyError", "LookupError")
+defclass("IndexError", "LookupError")
+defclass("ValueError", "Exception")
+defclass("TypeError", "Exception")
+defclass("NameError", "Exception")
+defclass("UnboundLocalError", "NameError")
+defclass("AssertionError", "Exception")
+defclass("RuntimeError", "Exception")
+defclass("NotImplementedError", "RuntimeError")
+defclass("RecursionError", "RuntimeError")
+defclass("AttributeError", "Exception")
+defclass("StopIteration", "Exception")
+defclass("MemoryError", "Exception")
+rt.classes = classes
+
+local function mktuple(...)
+    local t = pack(...)
+    return setmetatable(t, TUPLE)
+end
+rt.tuple_of = mktuple
+
+-- Where translated code is running: (file, line, function name) of the
+-- innermost translated frame.
+local function where()
+    for level = 3, 40 do
+        local info = getinfo(level, "Slf")
+        if info == nil then
+            break
+        end
+        if rt.chunks[info.source] then
+            return ssub(info.source, 2), info.currentline, rt.fnames[info.func] or "?"
+        end
+    end
+    return "?", 0, "?"
+end
+
+local function newexc(cls, ...)
+    local e = setmetatable({ cls = cls, args = mktuple(...) }, EXC)
+    return e
+end
+
+-- Raise a fresh exception of class `name` with the given args.
+local function throw(name, ...)
+    local e = newexc(classes[name], ...)
+    e.file, e.line, e.func = where()
+    error(e, 0)
+end
+rt.throw = throw
+
+function rt.raise(e)
+    if getmetatable(e) == CLASS then
+        e = newexc(e)
+    end
+    if getmetatable(e) ~= EXC then
+        if type(e) == "userdata" then
+            error(e, 0)             -- a Python exception object: raise it as is
+        end
+        throw("TypeError", "exceptions must derive from BaseException")
+    end
+    e.file, e.line, e.func = where()
+    error(e, 0)
+end
+
+-- Turn a Lua error value into something `except` can test.
+local function errvalue(e)
+    if type(e) == "string" then
+        if sfind(e, "stack overflow", 1, true) then
+            local x = newexc(classes.RecursionError, "maximum recursion depth exceeded")
+            x.file, x.line, x.func = where()
+            return x
+        end
+    end
+    return e
+end
+rt.errvalue = errvalue
+
+local function subclass(c, of)
+    while c do
+        if c == of then
+            return true
+        end
+        c = c.base
+    end
+    return false
+end
+
+-- Does error value e match an except clause's class (or tuple of classes)?
+function rt.match(e, cls)
+    if cls == nil then
+        return true
+    end
+    if getmetatable(cls) == TUPLE then
+        for i = 1, cls.n do
+            if rt.match(e, cls[i]) then
+                return true
+            end
+        end
+        return false
+    end
+    if getmetatable(e) == EXC then
+        return subclass(e.cls, cls)
+    end
+    if type(e) == "userdata" and rt.H then
+        return rt.H("excmatch", e, cls.name)
+    end
+    return false            -- a Lua error (a translator bug): never caught by except
+end
+
+-- ---- type names, truth ------------------------------------------------------
+
+local function tname(v)
+    local t = type(v)
+    if t == "nil" then
+        return "NoneType"
+    elseif t == "boolean" then
+        return "bool"
+    elseif t == "number" then
+        return mtype(v) == "integer" and "int" or "float"
+    elseif t == "string" then
+        return "str"
+    elseif t == "table" then
+        local mt = getmetatable(v)
+        if mt == LIST then
+            return "list"
+        elseif mt == TUPLE then
+            return "tuple"
+        elseif mt == DICT then
+            return "dict"
+        elseif mt == EXC then
+            return v.cls.name
+        elseif mt == CLASS then
+            return "type"
+        elseif mt == ITER then
+            return v.kind
+        elseif mt == VIEW then
+            return "dict_" .. v.kind
+        end
+    elseif t == "function" then
+        return "function"
+    end
+    return "object"
+end
+rt.tname = tname
+
+local function dictcount(d)
+    return d.count
+end
+
+local function truth(v)
+    if v == nil or v == false then
+        return false
+    end
+    if v == true then
+        return true
+    end
+    local t = type(v)
+    if t == "number" then
+        return v ~= 0
+    elseif t == "string" then
+        return v ~= ""
+    elseif t == "table" then
+        local mt = getmetatable(v)
+        if mt == LIST or mt == TUPLE then
+            return v.n > 0
+        elseif mt == DICT then
+            return dictcount(v) > 0
+        elseif mt == VIEW then
+            return v.d.count > 0
+        end
+        return true
+    elseif t == "userdata" then
+        return rt.H("truth", v)
+    end
+    return true
+end
+rt.truth = truth
+
+-- ---- numbers ------------------------------------------------------------------
+
+local function overflow()
+    throw("OverflowError", "integer result does not fit in 64 bits (tandem translation)")
+end
+
+local function binerr(op, a, b)
+    throw("TypeError", sformat("unsupported operand type(s) for %s: '%s' and '%s'", op,
+                               tname(a), tname(b)))
+end
+
+-- int value of a bool, the number itself otherwise (nil for non-numbers)
+local function num(v)
+    if v == true then
+        return 1
+    elseif v == false then
+        return 0
+    elseif type(v) == "number" then
+        return v
+    end
+    return nil
+end
+rt.num = num
+
+local function foreign(a, b)
+    return type(a) == "userdata" or type(b) == "userdata"
+end
+
+local function newlist(n)
+    return setmetatable({ n = n or 0 }, LIST)
+end
+rt.newlist = newlist
+
+local function seqconcat(a, b, mt)
+    local r = setmetatable({ n = a.n + b.n }, mt)
+    for i = 1, a.n do
+        r[i] = a[i]
+    end
+    for i = 1, b.n do
+        r[a.n + i] = b[i]
+    end
+    return r
+end
+
+local function iadd(a, b)
+    local r = a + b
+    if (a ~ r) & (b ~ r) < 0 then
+        overflow()
+    end
+    return r
+end
+
+local function isub(a, b)
+    local r = a - b
+    if (a ~ b) & (a ~ r) < 0 then
+        overflow()
+    end
+    return r
+end
+
+local function imul(a, b)
+    if a == 0 or b == 0 then
+        return 0
+    end
+    if (a == -1 and b == MINI) or (b == -1 and a == MINI) then
+        overflow()
+    end
+    local r = a * b
+    if r // b ~= a or r % b ~= 0 then
+        overflow()
+    end
+    return r
+end
+
+function rt.add(a, b)
+    if mtype(a) == "integer" and mtype(b) == "integer" then    -- fast path
+        local r = a + b
+        if (a ~ r) & (b ~ r) < 0 then
+            overflow()
+        end
+        return r
+    end
+    local x, y = num(a), num(b)
+    if x and y then
+        if mtype(x) == "integer" and mtype(y) == "integer" then
+            return iadd(x, y)
+        end
+        return x + y
+    end
+    local ta, tb = type(a), type(b)
+    if ta == "string" then
+        if tb == "string" then
+            return a .. b
+        end
+        if tb ~= "userdata" then
+            throw("TypeError", sformat('can only concatenate str (not "%s") to str', tname(b)))
+        end
+    end
+    local ma, mb = getmetatable(a), getmetatable(b)
+    if ta == "table" and (ma == LIST or ma == TUPLE) then
+        if mb == ma then
+            return seqconcat(a, b, ma)
+        end
+        if tb ~= "userdata" then
+            throw("TypeError", sformat('can only concatenate %s (not "%s") to %s', tname(a),
+                                       tname(b), tname(a)))
+        end
+    end
+    if foreign(a, b) then
+        return rt.H("op", "add", rt.export(a), rt.export(b))
+    end
+    binerr("+", a, b)
+end
+
+-- a += b: a list is extended in place (list.__iadd__ takes any iterable)
+function rt.iadd(a, b)
+    if mtype(a) == "integer" and mtype(b) == "integer" then    -- fast path
+        local r = a + b
+        if (a ~ r) & (b ~ r) < 0 then
+            overflow()
+        end
+        return r
+    end
+    if getmetatable(a) == LIST then
+        local t = type(b)
+        if t ~= "table" and t ~= "string" and t ~= "userdata" then
+            throw("TypeError", sformat("'%s' object is not iterable", tname(b)))
+        end
+        local n = a.n
+        local it = rt.iter(b)
+        local items, k = {}, 0
+        while true do
+            local ok, x = it()
+            if not ok then
+                break
+            end
+            k = k + 1
+            items[k] = x
+        end
+        for i = 1, k do
+            a[n + i] = items[i]
+        end
+        a.n = n + k
+        return a
+    end
+    return rt.add(a, b)
+end
+
+function rt.sub(a, b)
+    if mtype(a) == "integer" and mtype(b) == "integer" then    -- fast path
+        local r = a - b
+        if (a ~ b) & (a ~ r) < 0 then
+            overflow()
+        end
+        return r
+    end
+    local x, y = num(a), num(b)
+    if x and y then
+        if mtype(x) == "integer" and mtype(y) == "integer" then
+            return isub(x, y)
+        end
+        return x - y
+    end
+    if foreign(a, b) then
+        return rt.H("op", "sub", rt.export(a), rt.export(b))
+    end
+    binerr("-", a, b)
+end
+
+local function repeatseq(s, k)
+    local mt = getmetatable(s)
+    local r = setmetatable({ n = 0 }, mt)
+    if k <= 0 then
+        return r
+    end
+    if s.n * k > 100000000 then
+        throw("MemoryError")
+    end
+    local n = 0
+    for _ = 1, k do
+        for i = 1, s.n do
+            n = n + 1
+            r[n] = s[i]
+        end
+    end
+    r.n = n
+    return r
+end
+
+-- a *= b: a list is repeated in place
+function rt.imul(a, b)
+    if getmetatable(a) == LIST then
+        local r = rt.mul(a, b)
+        for i = r.n + 1, a.n do
+            a[i] = nil
+        end
+        for i = 1, r.n do
+            a[i] = r[i]
+        end
+        a.n = r.n
+        return a
+    end
+    return rt.mul(a, b)
+end
+
+function rt.mul(a, b)
+    local x, y = num(a), num(b)
+    if x and y then
+        if mtype(x) == "integer" and mtype(y) == "integer" then
+            return imul(x, y)
+        end
+        return x * y
+    end
+    local ta, tb = type(a), type(b)
+    if (ta == "number" or ta == "boolean") and tb ~= "number" and tb ~= "userdata" then
+        a, b, ta, tb = b, a, tb, ta
+    end
+    if ta == "string" or (ta == "table" and (getmetatable(a) == LIST or
+                                             getmetatable(a) == TUPLE)) then
+        local k = num(b)
+        if k == nil or mtype(k) ~= "integer" then
+            if tb ~= "userdata" then
+                throw("TypeError", sformat("can't multiply sequence by non-int of type '%s'",
+                                           tname(b)))
+            end
+        elseif ta == "string" then
+            if k <= 0 then
+                return ""
+            end
+            if #a * k > 1000000000 then
+                throw("MemoryError")
+            end
+            return srep(a, k)
+        else
+            return repeatseq(a, k)
+        end
+    end
+    if foreign(a, b) then
+        return rt.H("op", "mul", rt.export(a), rt.export(b))
+    end
+    binerr("*", a, b)
+end
+
+local TWO53 = 1 << 53
+
+function rt.truediv(a, b)
+    local x, y = num(a), num(b)
+    if x and y then
+        if y == 0 then
+            if mtype(x) == "integer" and mtype(y) == "integer" then
+                throw("ZeroDivisionError", "division by zero")
+            end
+            throw("ZeroDivisionError", "float division by zero")
+        end
+        if mtype(x) == "integer" and (x > TWO53 or x < -TWO53) or
+           mtype(y) == "integer" and (y > TWO53 or y < -TWO53) then
+            if mtype(x) == "integer" and mtype(y) == "integer" then
+                throw("NotImplementedError",
+                      "true division of integers beyond 2**53 (tandem translation)")
+            end
+        end
+        return x / y
+    end
+    if foreign(a, b) then
+        return rt.H("op", "truediv", rt.export(a), rt.export(b))
+    end
+    binerr("/", a, b)
+end
+
+local function copysign0(sign_of)
+    if sign_of < 0 or (sign_of == 0 and 1 / sign_of < 0) then
+        return -0.0
+    end
+    return 0.0
+end
+
+-- CPython's float_divmod (Objects/floatobject.c), for finite or not.
+local function fdivmod(vx, wx)
+    local mod = math.fmod(vx, wx)
+    local div = (vx - mod) / wx
+    if mod ~= 0 then
+        if (wx < 0) ~= (mod < 0) then
+            mod = mod + wx
+            div = div - 1.0
+        end
+    else
+        mod = copysign0(wx)
+    end
+    local floordiv
+    if div ~= 0 then
+        floordiv = floor(div) + 0.0
+        if div - floordiv > 0.5 then
+            floordiv = floordiv + 1.0
+        end
+    else
+        floordiv = copysign0(vx / wx)
+    end
+    return floordiv, mod
+end
+
+function rt.floordiv(a, b)
+    local x, y = num(a), num(b)
+    if x and y then
+        if mtype(x) == "integer" and mtype(y) == "integer" then
+            if y == 0 then
+                throw("ZeroDivisionError", "integer division or modulo by zero")
+            end
+            if y == -1 and x == MINI then
+                overflow()
+            end
+            return x // y
+        end
+        if y == 0 then
+            throw("ZeroDivisionError", "float floor division by zero")
+        end
+        local q = fdivmod(x * 1.0, y * 1.0)
+        return q
+    end
+    if foreign(a, b) then
+        return rt.H("op", "floordiv", rt.export(a), rt.export(b))
+    end
+    binerr("//", a, b)
+end
+
+function rt.mod(a, b)
+    if mtype(a) == "integer" and mtype(b) == "integer" and b ~= 0 then   -- fast path
+        return a % b
+    end
+    local x, y = num(a), num(b)
+    if x and y then
+        if mtype(x) == "integer" and mtype(y) == "integer" then
+            if y == 0 then
+                throw("ZeroDivisionError", "integer modulo by zero")
+            end
+            return x % y
+        end
+        if y == 0 then
+            throw("ZeroDivisionError", "float modulo")
+        end
+        local _, m = fdivmod(x * 1.0, y * 1.0)
+        return m
+    end
+    if type(a) == "string" then
+        throw("NotImplementedError", "%-formatting is not translated yet")
+    end
+    if foreign(a, b) then
+        return rt.H("op", "mod", rt.export(a), rt.export(b))
+    end
+    binerr("%", a, b)
+end
+
+function rt.divmod(a, b)
+    local x, y = num(a), num(b)
+    if x and y and (mtype(x) == "float" or mtype(y) == "float") then
+        if y == 0 then
+            throw("ZeroDivisionError", "float divmod()")
+        end
+        local q, m = fdivmod(x * 1.0, y * 1.0)
+        return mktuple(q, m)
+    end
+    if x and y and y == 0 then
+        throw("ZeroDivisionError", "integer division or modulo by zero")
+    end
+    return mktuple(rt.floordiv(a, b), rt.mod(a, b))
+end
+
+function rt.pow(a, b)
+    local x, y = num(a), num(b)
+    if x and y then
+        if mtype(x) == "integer" and mtype(y) == "integer" then
+            if y >= 0 then
+                local r, base, e = 1, x, y
+                while true do
+                    if e & 1 == 1 then
+                        r = imul(r, base)
+                    end
+                    e = e >> 1
+                    if e == 0 then
+                        break
+                    end
+                    base = imul(base, base)
+                end
+                return r
+            end
+            if x == 0 then
+                throw("ZeroDivisionError", "0.0 cannot be raised to a negative power")
+            end
+        end
+        x, y = x * 1.0, y * 1.0
+        if x == 0 and y < 0 then
+            throw("ZeroDivisionError", "0.0 cannot be raised to a negative power")
+        end
+        if x < 0 and y ~= floor(y) and y == y and x > -huge and y > -huge and y < huge then
+            throw("NotImplementedError",
+                  "a negative number to a fractional power is complex (tandem translation)")
+        end
+        local r = x ^ y
+        if (r == huge or r == -huge) and x > -huge and x < huge and y > -huge and y < huge then
+            throw("OverflowError", mktuple(34, "Numerical result out of range"))
+        end
+        return r
+    end
+    if foreign(a, b) then
+        return rt.H("op", "pow", rt.export(a), rt.export(b))
+    end
+    binerr("** or pow()", a, b)
+end
+
+local function intargs(op, a, b)
+    local x, y = num(a), num(b)
+    if x and y and mtype(x) == "integer" and mtype(y) == "integer" then
+        return x, y
+    end
+    if foreign(a, b) then
+        return nil
+    end
+    binerr(op, a, b)
+end
+
+function rt.lshift(a, b)
+    local x, y = intargs("<<", a, b)
+    if x == nil then
+        return rt.H("op", "lshift", rt.export(a), rt.export(b))
+    end
+    if y < 0 then
+        throw("ValueError", "negative shift count")
+    end
+    if x == 0 then
+        return 0
+    end
+    if y >= 63 then
+        if y == 63 and x == -1 then
+            return MINI
+        end
+        overflow()
+    end
+    local lim = 1 << (63 - y)
+    if x >= lim or x < -lim then
+        overflow()
+    end
+    return x << y
+end
+
+function rt.rshift(a, b)
+    local x, y = intargs(">>", a, b)
+    if x == nil then
+        return rt.H("op", "rshift", rt.export(a), rt.export(b))
+    end
+    if y < 0 then
+        throw("ValueError", "negative shift count")
+    end
+    if y >= 63 then
+        return x < 0 and -1 or 0
+    end
+    return x // (1 << y)
+end
+
+local function bitop(name, sym, f)
+    rt[name] = function(a, b)
+        if type(a) == "boolean" and type(b) == "boolean" then
+            return f(a and 1 or 0, b and 1 or 0) ~= 0
+        end
+        local x, y = intargs(sym, a, b)
+        if x == nil then
+            return rt.H("op", name, rt.export(a), rt.export(b))
+        end
+        return f(x, y)
+    end
+end
+bitop("bitand", "&", function(x, y) return x & y end)
+bitop("bitor", "|", function(x, y) return x | y end)
+bitop("bitxor", "^", function(x, y) return x ~ y end)
+
+function rt.neg(a)
+    local x = num(a)
+    if x then
+        if x == MINI then
+            overflow()
+        end
+        return -x
+    end
+    if type(a) == "userdata" then
+        return rt.H("op", "neg", a)
+    end
+    throw("TypeError", sformat("bad operand type for unary -: '%s'", tname(a)))
+end
+
+function rt.pos(a)
+    local x = num(a)
+    if x then
+        return x
+    end
+    if type(a) == "userdata" then
+        return rt.H("op", "pos", a)
+    end
+    throw("TypeError", sformat("bad operand type for unary +: '%s'", tname(a)))
+end
+
+function rt.invert(a)
+    local x = num(a)
+    if x and mtype(x) == "integer" then
+        return ~x
+    end
+    if type(a) == "userdata" then
+        return rt.H("op", "invert", a)
+    end
+    throw("TypeError", sformat("bad operand type for unary ~: '%s'", tname(a)))
+end
+
+-- ---- strings -------------------------------------------------------------------
+
+local function isascii(s)
+    return not sfind(s, "[\128-\255]")
+end
+
+local function slen(s)
+    if isascii(s) then
+        return #s
+    end
+    local n = utf8len(s)
+    if n == nil then
+        throw("NotImplementedError", "a str that is not valid UTF-8 (tandem translation)")
+    end
+    return n
+end
+rt.slen = slen
+
+-- characters of s as a Lua array
+local function chars(s)
+    local r, n = {}, 0
+    if isascii(s) then
+        for i = 1, #s do
+            r[i] = ssub(s, i, i)
+        end
+        return r, #s
+    end
+    for _, c in utf8.codes(s) do
+        n = n + 1
+        r[n] = utf8char(c)
+    end
+    return r, n
+end
+
+local function schar(s, i)         -- 0-based character i of s (in range)
+    if isascii(s) then
+        return ssub(s, i + 1, i + 1)
+    end
+    local p = utf8offset(s, i + 1)
+    local q = utf8offset(s, i + 2)
+    return ssub(s, p, q - 1)
+end
+
+-- ---- repr / str ------------------------------------------------------------------
+
+local function float_repr(x)
+    if x ~= x then
+        return "nan"
+    end
+    if x == huge then
+        return "inf"
+    elseif x == -huge then
+        return "-inf"
+    end
+    if x == 0 then
+        return 1 / x < 0 and "-0.0" or "0.0"
+    end
+    local s
+    for p = 1, 17 do
+        s = sformat("%." .. (p - 1) .. "e", x)
+        if tonumber(s) == x then
+            break
+        end
+    end
+    local sign, d1, rest, e = s:match("^(-?)(%d)%.?(%d*)e([-+]%d+)$")
+    local digits = (d1 .. rest):gsub("0+$", "")
+    if digits == "" then
+        digits = "0"
+    end
+    local exp = tonumber(e)
+    if exp >= -5 + 1 and exp < 16 then
+        local n = #digits
+        local out
+        if exp >= 0 then
+            if n <= exp + 1 then
+                out = digits .. srep("0", exp + 1 - n) .. ".0"
+            else
+                out = ssub(digits, 1, exp + 1) .. "." .. ssub(digits, exp + 2)
+            end
+        else
+            out = "0." .. srep("0", -exp - 1) .. digits
+        end
+        return sign .. out
+    end
+    local m = ssub(digits, 1, 1)
+    if #digits > 1 then
+        m = m .. "." .. ssub(digits, 2)
+    end
+    local es = exp < 0 and "-" or "+"
+    local ea = exp < 0 and -exp or exp
+    return sign .. m .. "e" .. es .. (ea < 10 and "0" .. ea or tostring(ea))
+end
+rt.float_repr = float_repr
+
+local function str_repr(s)
+    if not isascii(s) then
+        throw("NotImplementedError", "repr() of a non-ASCII str (tandem translation)")
+    end
+    local q = "'"
+    if sfind(s, "'", 1, true) and not sfind(s, '"', 1, true) then
+        q = '"'
+    end
+    local out = { q }
+    for i = 1, #s do
+        local c = ssub(s, i, i)
+        local b = sbyte(c)
+        if c == "\\" then
+            c = "\\\\"
+        elseif c == q then
+            c = "\\" .. q
+        elseif c == "\n" then
+            c = "\\n"
+        elseif c == "\r" then
+            c = "\\r"
+        elseif c == "\t" then
+            c = "\\t"
+        elseif b < 32 or b == 127 then
+            c = sformat("\\x%02x", b)
+        end
+        out[#out + 1] = c
+    end
+    out[#out + 1] = q
+    return concat(out)
+end
+
+local repr
+local function seq_repr(t, open, close, seen)
+    if seen[t] then
+        return open .. "..." .. close
+    end
+    seen[t] = true
+    local parts = {}
+    for i = 1, t.n do
+        parts[i] = repr(t[i], seen)
+    end
+    seen[t] = nil
+    if close == ")" and t.n == 1 then
+        return "(" .. parts[1] .. ",)"
+    end
+    return open .. concat(parts, ", ") .. close
+end
+
+local dict_items     -- forward
+local realkey
+
+repr = function(v, seen)
+    seen = seen or {}
+    local t = type(v)
+    if v == nil then
+        return "None"
+    elseif t == "boolean" then
+        return v and "True" or "False"
+    elseif t == "number" then
+        if mtype(v) == "integer" then
+            return tostring(v)
+        end
+        return float_repr(v)
+    elseif t == "string" then
+        return str_repr(v)
+    elseif t == "table" then
+        local mt = getmetatable(v)
+        if mt == LIST then
+            return seq_repr(v, "[", "]", seen)
+        elseif mt == TUPLE then
+            return seq_repr(v, "(", ")", seen)
+        elseif mt == DICT then
+            if seen[v] then
+                return "{...}"
+            end
+            seen[v] = true
+            local parts = {}
+            for k, val in dict_items(v) do
+                parts[#parts + 1] = repr(realkey(k), seen) .. ": " .. repr(val, seen)
+            end
+            seen[v] = nil
+            return "{" .. concat(parts, ", ") .. "}"
+        elseif mt == EXC then
+            local a = v.args
+            return v.cls.name .. (a.n == 1 and "(" .. repr(a[1], seen) .. ")"
+                                  or seq_repr(a, "(", ")", seen))
+        elseif mt == CLASS then
+            return "<class '" .. v.name .. "'>"
+        end
+    elseif t == "userdata" then
+        return rt.H("repr", v)
+    end
+    throw("NotImplementedError", "repr() of this value (tandem translation)")
+end
+rt.repr = function(v)
+    return repr(v)
+end
+
+function rt.str(v)
+    if type(v) == "string" then
+        return v
+    end
+    if getmetatable(v) == EXC then
+        local a = v.args
+        if a.n == 0 then
+            return ""
+        elseif a.n == 1 then
+            if v.cls == classes.KeyError then
+                return repr(a[1])
+            end
+            return rt.str(a[1])
+        end
+        return repr(a)
+    end
+    if type(v) == "userdata" then
+        return rt.H("str", v)
+    end
+    return repr(v)
+end
+
+-- ---- comparison ----------------------------------------------------------------
+
+local eq
+local dict_get
+
+eq = function(a, b)
+    if getmetatable(a) == VIEW or getmetatable(b) == VIEW then
+        throw("NotImplementedError", "comparing dict views (tandem translation)")
+    end
+    if rawequal(a, b) then
+        return a == a       -- NaN is not equal to itself
+    end
+    local ta, tb = type(a), type(b)
+    if ta == "number" or ta == "boolean" then
+        if tb == "number" or tb == "boolean" then
+            return num(a) == num(b)
+        end
+        if tb == "userdata" then
+            return rt.H("op", "eq", a, b)
+        end
+        return false
+    end
+    if ta == "table" and tb == "table" then
+        local ma, mb = getmetatable(a), getmetatable(b)
+        if ma ~= mb then
+            return false
+        end
+        if ma == LIST or ma == TUPLE then
+            if a.n ~= b.n then
+                return false
+            end
+            for i = 1, a.n do
+                local x, y = a[i], b[i]
+                if not rawequal(x, y) and not eq(x, y) then
+                    return false
+                end
+            end
+            return true
+        elseif ma == DICT then
+            if a.count ~= b.count then
+                return false
+            end
+            for k, v in dict_items(a) do
+                local found, w = dict_get(b, realkey(k))
+                if not found or (not rawequal(v, w) and not eq(v, w)) then
+                    return false
+                end
+            end
+            return true
+        end
+        return false
+    end
+    if ta == "userdata" or tb == "userdata" then
+        return rt.H("op", "eq", rt.export(a), rt.export(b))
+    end
+    return false
+end
+rt.eq = eq
+
+function rt.ne(a, b)
+    return not eq(a, b)
+end
+
+local function cmperr(op, a, b)
+    throw("TypeError", sformat("'%s' not supported between instances of '%s' and '%s'", op,
+                               tname(a), tname(b)))
+end
+
+local lt
+local function seq_lt(a, b, strict)
+    local n = a.n < b.n and a.n or b.n
+    for i = 1, n do
+        local x, y = a[i], b[i]
+        if not (rawequal(x, y) or eq(x, y)) then
+            return lt(x, y, "<")
+        end
+    end
+    if strict then
+        return a.n < b.n
+    end
+    return a.n <= b.n
+end
+
+-- a < b with Python's rules; op names the operator for the error message
+lt = function(a, b, op)
+    local x, y = num(a), num(b)
+    if x and y then
+        return x < y
+    end
+    local ta, tb = type(a), type(b)
+    if ta == "string" and tb == "string" then
+        return a < b
+    end
+    if ta == "table" and tb == "table" then
+        local ma = getmetatable(a)
+        if ma == getmetatable(b) and (ma == LIST or ma == TUPLE) then
+            return seq_lt(a, b, true)
+        end
+    end
+    if foreign(a, b) then
+        return rt.H("op", "lt", rt.export(a), rt.export(b))
+    end
+    cmperr(op or "<", a, b)
+end
+
+local function le(a, b, op)
+    local x, y = num(a), num(b)
+    if x and y then
+        return x <= y
+    end
+    local ta, tb = type(a), type(b)
+    if ta == "string" and tb == "string" then
+        return a <= b
+    end
+    if ta == "table" and tb == "table" then
+        local ma = getmetatable(a)
+        if ma == getmetatable(b) and (ma == LIST or ma == TUPLE) then
+            return seq_lt(a, b, false)
+        end
+    end
+    if foreign(a, b) then
+        return rt.H("op", "le", rt.export(a), rt.export(b))
+    end
+    cmperr(op or "<=", a, b)
+end
+
+function rt.lt(a, b)
+    if mtype(a) and mtype(b) then       -- fast path: ints and floats, exact
+        return a < b
+    end
+    return lt(a, b, "<")
+end
+function rt.le(a, b)
+    if mtype(a) and mtype(b) then
+        return a <= b
+    end
+    return le(a, b, "<=")
+end
+-- the messages for > and >= name the operands in source order
+do
+    local function flip(f, op)
+        return function(a, b)
+            if mtype(a) and mtype(b) then
+                return f(b, a)
+            end
+            local x, y = num(a), num(b)
+            if x and y then
+                return f(y, x)
+            end
+            local ok, r = pcall(f, b, a)
+            if ok then
+                return r
+            end
+            if getmetatable(r) == EXC and r.cls == classes.TypeError then
+                cmperr(op, a, b)
+            end
+            error(r, 0)
+        end
+    end
+    rt.gt = flip(rt.lt, ">")
+    rt.ge = flip(rt.le, ">=")
+end
+
+function rt.is(a, b)
+    return rawequal(a, b)
+end
+function rt.isnot(a, b)
+    return not rawequal(a, b)
+end
+
+-- ---- dict ------------------------------------------------------------------------
+
+local canon = setmetatable({}, { __mode = "v" })
+
+local keyof
+local function tuplekey(t)
+    local parts = {}
+    for i = 1, t.n do
+        local k = keyof(t[i])
+        local tk = type(k)
+        if tk == "number" then
+            parts[i] = (mtype(k) == "integer" and "i" or "f") .. sformat("%a", k)
+        elseif tk == "string" then
+            parts[i] = "s" .. #k .. ":" .. k
+        elseif k == NONEKEY then
+            parts[i] = "N"
+        else
+            parts[i] = "t" .. #(k.ser) .. ":" .. k.ser
+        end
+    end
+    local ser = concat(parts, ",")
+    local c = canon[ser]
+    if c == nil then
+        c = { ser = ser }
+        canon[ser] = c
+    end
+    return c
+end
+
+-- the Lua table key standing for Python key k
+keyof = function(k)
+    local t = type(k)
+    if t == "string" then
+        return k
+    elseif t == "number" then
+        if mtype(k) == "float" then
+            local i = math.tointeger(k)
+            if i then
+                return i
+            end
+            if k ~= k then
+                throw("NotImplementedError", "a NaN dict key (tandem translation)")
+            end
+        end
+        return k
+    elseif k == nil then
+        return NONEKEY
+    elseif t == "boolean" then
+        return k and 1 or 0
+    elseif t == "table" then
+        local mt = getmetatable(k)
+        if mt == TUPLE then
+            return tuplekey(k)
+        end
+        if mt == LIST or mt == DICT then
+            throw("TypeError", sformat("unhashable type: '%s'", tname(k)))
+        end
+    end
+    throw("NotImplementedError", sformat("a dict key of type '%s' (tandem translation)",
+                                         tname(k)))
+end
+
+local function newdict()
+    return setmetatable({ keys = {}, vals = {}, pos = {}, used = 0, count = 0 }, DICT)
+end
+rt.newdict = newdict
+
+dict_get = function(d, k)
+    local i = d.pos[keyof(k)]
+    if i == nil then
+        return false, nil
+    end
+    return true, d.vals[i]
+end
+
+local function dict_set(d, k, v)
+    local lk = keyof(k)
+    local i = d.pos[lk]
+    if i then
+        d.vals[i] = v
+        return
+    end
+    local n = d.used + 1
+    d.used = n
+    d.keys[n] = k == nil and NONEKEY or k
+    d.vals[n] = v
+    d.pos[lk] = n
+    d.count = d.count + 1
+end
+
+local function dict_compact(d)
+    local keys, vals, pos = {}, {}, {}
+    local n = 0
+    for i = 1, d.used do
+        local k = d.keys[i]
+        if k ~= DELETED then
+            n = n + 1
+            keys[n], vals[n] = k, d.vals[i]
+            pos[keyof(k == NONEKEY and nil or k)] = n
+        end
+    end
+    d.keys, d.vals, d.pos, d.used = keys, vals, pos, n
+end
+
+local function dict_del(d, k)
+    local lk = keyof(k)
+    local i = d.pos[lk]
+    if i == nil then
+        return false
+    end
+    d.pos[lk] = nil
+    d.keys[i] = DELETED
+    d.vals[i] = nil
+    d.count = d.count - 1
+    d.version = (d.version or 0) + 1
+    if d.used > 16 and d.used > 2 * d.count then
+        dict_compact(d)
+    end
+    return true
+end
+
+-- iterate (key, value) in insertion order (None keys as NONEKEY: callers
+-- use realkey); RuntimeError on a size change
+dict_items = function(d)
+    local i, count, keys = 0, d.count, d.keys
+    return function()
+        if d.count ~= count or d.keys ~= keys then
+            throw("RuntimeError", "dictionary changed size during iteration")
+        end
+        while true do
+            i = i + 1
+            if i > d.used then
+                return nil
+            end
+            local k = keys[i]
+            if k ~= DELETED then
+                return k, d.vals[i]     -- NONEKEY stands for None: see realkey
+            end
+        end
+    end
+end
+
+realkey = function(k)
+    if k == NONEKEY then
+        return nil
+    end
+    return k
+end
+
+function rt.dict_of(...)
+    local d = newdict()
+    local n = select("#", ...)
+    for i = 1, n, 2 do
+        local k, v = select(i, ...)
+        dict_set(d, k, v)
+    end
+    return d
+end
+
+-- ---- containers ------------------------------------------------------------------
+
+function rt.list_of(...)
+    local t = pack(...)
+    return setmetatable(t, LIST)
+end
+
+local function index_of(i, what)
+    local x = num(i)
+    if x == nil or mtype(x) ~= "integer" then
+        throw("TypeError", sformat("%s indices must be integers or slices, not %s", what,
+                                   tname(i)))
+    end
+    return x
+end
+
+function rt.len(v)
+    local t = type(v)
+    if t == "string" then
+        return slen(v)
+    elseif t == "table" then
+        local mt = getmetatable(v)
+        if mt == LIST or mt == TUPLE then
+            return v.n
+        elseif mt == DICT then
+            return v.count
+        elseif mt == VIEW then
+            return v.d.count
+        end
+    elseif t == "userdata" then
+        return rt.H("len", v)
+    end
+    throw("TypeError", sformat("object of type '%s' has no len()", tname(v)))
+end
+
+function rt.getitem(o, k)
+    local t = type(o)
+    if t == "table" then
+        local mt = getmetatable(o)
+        if mt == LIST or mt == TUPLE then
+            local i = index_of(k, mt.__name)
+            local n = o.n
+            if i < 0 then
+                i = i + n
+            end
+            if i < 0 or i >= n then
+                throw("IndexError", mt.__name .. " index out of range")
+            end
+            return o[i + 1]
+        elseif mt == DICT then
+            local found, v = dict_get(o, k)
+            if not found then
+                throw("KeyError", k)
+            end
+            return v
+        end
+    elseif t == "string" then
+        local i = index_of(k, "string")
+        local n = slen(o)
+        if i < 0 then
+            i = i + n
+        end
+        if i < 0 or i >= n then
+            throw("IndexError", "string index out of range")
+        end
+        return schar(o, i)
+    elseif t == "userdata" then
+        return rt.H("getitem", o, rt.export(k))
+    end
+    throw("TypeError", sformat("'%s' object is not subscriptable", tname(o)))
+end
+
+function rt.setitem(o, k, v)
+    local t = type(o)
+    if t == "table" then
+        local mt = getmetatable(o)
+        if mt == LIST then
+            local i = index_of(k, "list")
+            local n = o.n
+            if i < 0 then
+                i = i + n
+            end
+            if i < 0 or i >= n then
+                throw("IndexError", "list assignment index out of range")
+            end
+            o[i + 1] = v
+            return
+        elseif mt == DICT then
+            dict_set(o, k, v)
+            return
+        end
+    elseif t == "userdata" then
+        rt.H("setitem", o, rt.export(k), rt.export(v))
+        return
+    end
+    throw("TypeError", sformat("'%s' object does not support item assignment", tname(o)))
+end
+
+-- CPython's PySlice_GetIndicesEx for a sequence of length n
+local function slice_indices(n, lo, hi, step)
+    if step == nil then
+        step = 1
+    else
+        step = index_of(step, "slice")
+        if step == 0 then
+            throw("ValueError", "slice step cannot be zero")
+        end
+    end
+    local lower, upper
+    if step > 0 then
+        lower, upper = 0, n
+    else
+        lower, upper = -1, n - 1
+    end
+    local function adj(v, default)
+        if v == nil then
+            return default
+        end
+        v = num(v)
+        if v == nil or mtype(v) ~= "integer" then
+            throw("TypeError",
+                  "slice indices must be integers or None or have an __index__ method")
+        end
+        if v < 0 then
+            v = v + n
+            if v < lower then
+                v = lower
+            end
+        elseif v > upper then
+            v = upper
+        end
+        return v
+    end
+    local start = adj(lo, step < 0 and upper or lower)
+    local stop = adj(hi, step < 0 and lower or upper)
+    local len
+    if step < 0 then
+        len = stop < start and (start - stop - 1) // (-step) + 1 or 0
+    else
+        len = start < stop and (stop - start - 1) // step + 1 or 0
+    end
+    return start, step, len
+end
+
+function rt.slice(o, lo, hi, step)
+    local t = type(o)
+    if t == "string" then
+        if isascii(o) then
+            local start, st, len = slice_indices(#o, lo, hi, step)
+            if st == 1 then
+                return ssub(o, start + 1, start + len)
+            end
+            local r = {}
+            for i = 0, len - 1 do
+                local p = start + i * st + 1
+                r[i + 1] = ssub(o, p, p)
+            end
+            return concat(r)
+        end
+        local cs, n = chars(o)
+        local start, st, len = slice_indices(n, lo, hi, step)
+        local r = {}
+        for i = 0, len - 1 do
+            r[i + 1] = cs[start + i * st + 1]
+        end
+        return concat(r)
+    elseif t == "table" then
+        local mt = getmetatable(o)
+        if mt == LIST or mt == TUPLE then
+            local start, st, len = slice_indices(o.n, lo, hi, step)
+            local r = setmetatable({ n = len }, mt)
+            for i = 0, len - 1 do
+                r[i + 1] = o[start + i * st + 1]
+            end
+            return r
+        end
+    elseif t == "userdata" then
+        return rt.H("slice", o, lo, hi, step)
+    end
+    throw("TypeError", sformat("'%s' object is not subscriptable", tname(o)))
+end
+
+function rt.contains(c, x)
+    local t = type(c)
+    if t == "string" then
+        if type(x) ~= "string" then
+            throw("TypeError", sformat("'in <string>' requires string as left operand, not %s",
+                                       tname(x)))
+        end
+        return sfind(c, x, 1, true) ~= nil
+    elseif t == "table" then
+        local mt = getmetatable(c)
+        if mt == LIST or mt == TUPLE then
+            for i = 1, c.n do
+                local y = c[i]
+                if rawequal(x, y) or eq(y, x) then
+                    return true
+                end
+            end
+            return false
+        elseif mt == DICT then
+            return (dict_get(c, x))
+        elseif mt == VIEW then
+            if c.kind == "keys" then
+                return (dict_get(c.d, x))
+            end
+            local it = rt.iter(c)
+            while true do
+                local ok, y = it()
+                if not ok then
+                    return false
+                end
+                if rawequal(x, y) or eq(y, x) then
+                    return true
+                end
+            end
+        end
+    elseif t == "userdata" then
+        return rt.H("contains", c, rt.export(x))
+    end
+    throw("TypeError", sformat("argument of type '%s' is not iterable", tname(c)))
+end
+-- `x in c` / `x not in c` with the operands in source order
+function rt.contains_r(x, c)
+    return rt.contains(c, x)
+end
+function rt.notin_r(x, c)
+    return not rt.contains(c, x)
+end
+
+-- An iterator over any iterable: a function returning (true, value) or false.
+function rt.iter(v)
+    local t = type(v)
+    if t == "table" then
+        local mt = getmetatable(v)
+        if mt == LIST or mt == TUPLE then
+            local i = 0
+            return function()
+                if i < v.n then
+                    i = i + 1
+                    return true, v[i]
+                end
+                return false
+            end
+        elseif mt == ITER then
+            return v.f
+        elseif mt == VIEW then
+            local f = dict_items(v.d)
+            local kind = v.kind
+            return function()
+                local k, val = f()
+                if k == nil then
+                    return false
+                end
+                if kind == "keys" then
+                    return true, realkey(k)
+                elseif kind == "values" then
+                    return true, val
+                end
+                return true, mktuple(realkey(k), val)
+            end
+        elseif mt == DICT then
+            local f = dict_items(v)
+            return function()
+                local k = f()
+                if k == nil then
+                    return false
+                end
+                return true, realkey(k)
+            end
+        end
+    elseif t == "string" then
+        local cs, n = chars(v)
+        local i = 0
+        return function()
+            if i < n then
+                i = i + 1
+                return true, cs[i]
+            end
+            return false
+        end
+    elseif t == "userdata" then
+        local H = rt.H
+        local it = H("iter", v)
+        local missing = H("missing")
+        return function()
+            local x = H("next", it)
+            if rawequal(x, missing) then
+                return false
+            end
+            return true, x
+        end
+    end
+    throw("TypeError", sformat("'%s' object is not iterable", tname(v)))
+end
+
+-- Unpack an iterable into exactly n values.
+function rt.unpack(v, n)
+    local r, k = {}, 0
+    if type(v) == "table" and (getmetatable(v) == TUPLE or getmetatable(v) == LIST) then
+        if v.n == n then
+            return unpack(v, 1, n)
+        end
+        if v.n < n then
+            throw("ValueError", sformat("not enough values to unpack (expected %d, got %d)", n,
+                                        v.n))
+        end
+        throw("ValueError", sformat("too many values to unpack (expected %d)", n))
+    end
+    local it = rt.iter(v)
+    while true do
+        local ok, x = it()
+        if not ok then
+            break
+        end
+        k = k + 1
+        if k > n then
+            throw("ValueError", sformat("too many values to unpack (expected %d)", n))
+        end
+        r[k] = x
+    end
+    if k < n then
+        throw("ValueError", sformat("not enough values to unpack (expected %d, got %d)", n, k))
+    end
+    return unpack(r, 1, n)
+end
+
+-- range(a, b, c) for a for loop: first, last (inclusive), step — or nil when empty.
+function rt.range(a, b, c)
+    local function int(v)
+        local x = num(v)
+        if x == nil or mtype(x) ~= "integer" then
+            throw("TypeError", sformat("'%s' object cannot be interpreted as an integer",
+                                       tname(v)))
+        end
+        return x
+    end
+    a, b, c = int(a), int(b), int(c)
+    if c == 0 then
+        throw("ValueError", "range() arg 3 must not be zero")
+    end
+    if c > 0 then
+        if a >= b then
+            return nil
+        end
+        return a, b - 1, c
+    end
+    if a <= b then
+        return nil
+    end
+    return a, b + 1, c
+end
+
+-- ---- builtins ---------------------------------------------------------------------
+
+function rt.kwarg(name, v)
+    return setmetatable({ name = name, v = v }, KW)
+end
+
+-- Split a builtin's arguments into positional ones and keywords (allowed:
+-- the set of accepted names).
+local function split_kw(fname, allowed, ...)
+    local args = pack(...)
+    local pos, kw = { n = 0 }, {}
+    for i = 1, args.n do
+        local a = args[i]
+        if getmetatable(a) == KW then
+            if not allowed[a.name] then
+                throw("TypeError", sformat("'%s' is an invalid keyword argument for %s()",
+                                           a.name, fname))
+            end
+            if kw[a.name] ~= nil or kw[a.name .. "?"] then
+                throw("TypeError", sformat("%s() got multiple values for keyword argument " ..
+                                           "'%s'", fname, a.name))
+            end
+            kw[a.name] = a.v
+            kw[a.name .. "?"] = true
+        else
+            pos.n = pos.n + 1
+            pos[pos.n] = a
+        end
+    end
+    return pos, kw
+end
+
+local B = {}
+rt.builtins = B
+
+B.len = rt.len
+B.repr = rt.repr
+B.str = function(...)
+    local n = select("#", ...)
+    if n == 0 then
+        return ""
+    end
+    if n > 1 then
+        throw("NotImplementedError", "str() with an encoding (tandem translation)")
+    end
+    return rt.str((...))
+end
+B.bool = function(...)
+    if select("#", ...) == 0 then
+        return false
+    end
+    return truth((...))
+end
+
+B.abs = function(v)
+    local x = num(v)
+    if x then
+        if mtype(x) == "integer" then
+            if x == MINI then
+                overflow()
+            end
+            return x < 0 and -x or x
+        end
+        return math.abs(x)
+    end
+    if type(v) == "userdata" then
+        return rt.H("op", "abs", v)
+    end
+    throw("TypeError", sformat("bad operand type for abs(): '%s'", tname(v)))
+end
+
+local function float_to_int(x)
+    if x ~= x then
+        throw("ValueError", "cannot convert float NaN to integer")
+    end
+    if x == huge or x == -huge then
+        throw("OverflowError", "cannot convert float infinity to integer")
+    end
+    local t = x < 0 and math.ceil(x) or floor(x)
+    local i = math.tointeger(t)
+    if i == nil then
+        overflow()
+    end
+    return i
+end
+
+local function strip_ws(s)
+    return (s:gsub("^[ \t\n\r\f\v]+", ""):gsub("[ \t\n\r\f\v]+$", ""))
+end
+
+B.int = function(...)
+    local n = select("#", ...)
+    if n == 0 then
+        return 0
+    end
+    if n > 1 then
+        throw("NotImplementedError", "int() with a base (tandem translation)")
+    end
+    local v = ...
+    local x = num(v)
+    if x then
+        if mtype(x) == "integer" then
+            return x
+        end
+        return float_to_int(x)
+    end
+    if type(v) == "string" then
+        if not isascii(v) then
+            throw("NotImplementedError", "int() of a non-ASCII str (tandem translation)")
+        end
+        local s = strip_ws(v)
+        local sign, digits = s:match("^([+-]?)(%d[%d_]*)$")
+        if digits == nil or sfind(digits, "__", 1, true) or ssub(digits, -1) == "_" then
+            throw("ValueError", "invalid literal for int() with base 10: " .. str_repr(v))
+        end
+        digits = digits:gsub("_", "")
+        local r = math.tointeger(tonumber(sign .. digits))
+        if r == nil or #digits > 19 then
+            digits = digits:gsub("^0+", "")
+            r = math.tointeger(tonumber(sign .. (digits == "" and "0" or digits)))
+            if r == nil or #digits > 19 then
+                overflow()
+            end
+        end
+        return r
+    end
+    if type(v) == "userdata" then
+        return rt.H("call", "int", v)
+    end
+    throw("TypeError", sformat("int() argument must be a string, a bytes-like object or a " ..
+                               "real number, not '%s'", tname(v)))
+end
+
+B.float = function(...)
+    local n = select("#", ...)
+    if n == 0 then
+        return 0.0
+    end
+    local v = ...
+    local x = num(v)
+    if x then
+        return x * 1.0      -- (x + 0.0 would turn -0.0 into 0.0)
+    end
+    if type(v) == "string" then
+        local s = strip_ws(v):lower()
+        local sign, word = s:match("^([+-]?)(%a+)$")
+        if word == "inf" or word == "infinity" then
+            return sign == "-" and -huge or huge
+        elseif word == "nan" then
+            return 0.0 / 0.0 * (sign == "-" and -1 or 1)
+        end
+        if sfind(s, "_", 1, true) then
+            throw("NotImplementedError", "float() of a str with '_' (tandem translation)")
+        end
+        local ok = s:match("^[+-]?%d+%.?%d*$") or s:match("^[+-]?%.%d+$")
+            or s:match("^[+-]?%d+%.?%d*e[+-]?%d+$") or s:match("^[+-]?%.%d+e[+-]?%d+$")
+        if ok then
+            local r = tonumber(s)
+            if r then
+                return r * 1.0
+            end
+        end
+        throw("ValueError", "could not convert string to float: " .. str_repr(v))
+    end
+    if type(v) == "userdata" then
+        return rt.H("call", "float", v)
+    end
+    throw("TypeError", sformat("float() argument must be a string or a real number, not '%s'",
+                               tname(v)))
+end
+
+B.round = function(v, nd)
+    if nd ~= nil then
+        throw("NotImplementedError", "round() with ndigits (tandem translation)")
+    end
+    local x = num(v)
+    if x == nil then
+        throw("TypeError", sformat("type %s doesn't define __round__ method", tname(v)))
+    end
+    if mtype(x) == "integer" then
+        return x
+    end
+    if x ~= x then
+        throw("ValueError", "cannot convert float NaN to integer")
+    end
+    if x == huge or x == -huge then
+        throw("OverflowError", "cannot convert float infinity to integer")
+    end
+    local f = floor(x)
+    local diff = x - f
+    if diff > 0.5 or (diff == 0.5 and f % 2 ~= 0) then
+        f = f + 1
+    end
+    local i = math.tointeger(f)
+    if i == nil then
+        overflow()
+    end
+    return i
+end
+
+B.divmod = rt.divmod
+
+B.ord = function(c)
+    if type(c) ~= "string" then
+        throw("TypeError", sformat("ord() expected string of length 1, but %s found", tname(c)))
+    end
+    local n = slen(c)
+    if n ~= 1 then
+        throw("TypeError", sformat("ord() expected a character, but string of length %d found",
+                                   n))
+    end
+    return utf8cp(c)
+end
+
+B.chr = function(i)
+    local x = num(i)
+    if x == nil or mtype(x) ~= "integer" then
+        throw("TypeError", sformat("'%s' object cannot be interpreted as an integer", tname(i)))
+    end
+    if x < 0 or x > 0x10ffff then
+        throw("ValueError", "chr() arg not in range(0x110000)")
+    end
+    if x >= 0xd800 and x <= 0xdfff then
+        throw("NotImplementedError", "chr() of a surrogate (tandem translation)")
+    end
+    return utf8char(x)
+end
+
+local function collect(v)
+    local r = newlist()
+    local it = rt.iter(v)
+    local n = 0
+    while true do
+        local ok, x = it()
+        if not ok then
+            break
+        end
+        n = n + 1
+        r[n] = x
+    end
+    r.n = n
+    return r
+end
+
+B.list = function(...)
+    if select("#", ...) == 0 then
+        return newlist()
+    end
+    return collect((...))
+end
+B.tuple = function(...)
+    if select("#", ...) == 0 then
+        return mktuple()
+    end
+    local v = ...
+    if getmetatable(v) == TUPLE then
+        return v
+    end
+    return setmetatable(collect(v), TUPLE)
+end
+B.dict = function(...)
+    local d = newdict()
+    if select("#", ...) == 0 then
+        return d
+    end
+    local v = ...
+    if getmetatable(v) == DICT then
+        for k, val in dict_items(v) do
+            dict_set(d, realkey(k), val)
+        end
+        return d
+    end
+    local it = rt.iter(v)
+    while true do
+        local ok, x = it()
+        if not ok then
+            break
+        end
+        local k, val = rt.unpack(x, 2)
+        dict_set(d, k, val)
+    end
+    return d
+end
+
+local function minmax(name, better, ...)
+    local args, kw = split_kw(name, { key = true, default = true }, ...)
+    local n = args.n
+    if n == 0 then
+        throw("TypeError", name .. " expected at least 1 argument, got 0")
+    end
+    if kw["default?"] and n > 1 then
+        throw("TypeError", sformat("Cannot specify a default for %s() with multiple " ..
+                                   "positional arguments", name))
+    end
+    local it
+    if n == 1 then
+        it = rt.iter(args[1])
+    else
+        local i = 0
+        it = function()
+            if i < n then
+                i = i + 1
+                return true, args[i]
+            end
+            return false
+        end
+    end
+    local key = kw.key
+    local ok, best = it()
+    if not ok then
+        if kw["default?"] then
+            return kw.default
+        end
+        throw("ValueError", name .. "() arg is an empty sequence")
+    end
+    local bestk = best
+    if key ~= nil then
+        bestk = rt.call(key, best)
+    end
+    while true do
+        local more, x = it()
+        if not more then
+            break
+        end
+        local xk = x
+        if key ~= nil then
+            xk = rt.call(key, x)
+        end
+        if better(xk, bestk) then
+            best, bestk = x, xk
+        end
+    end
+    return best
+end
+B.min = function(...)
+    return minmax("min", rt.lt, ...)
+end
+B.max = function(...)
+    return minmax("max", rt.gt, ...)
+end
+
+B.sum = function(v, start)
+    local acc = start == nil and 0 or start
+    if type(acc) == "string" then
+        throw("TypeError", "sum() can't sum strings [use ''.join(seq) instead]")
+    end
+    local it = rt.iter(v)
+    while true do
+        local ok, x = it()
+        if not ok then
+            break
+        end
+        acc = rt.add(acc, x)
+    end
+    return acc
+end
+
+local function lazy(kind, f)
+    return setmetatable({ kind = kind, f = f }, ITER)
+end
+
+B.enumerate = function(v, start)
+    local it = rt.iter(v)
+    local i = start == nil and 0 or start
+    if mtype(num(i)) ~= "integer" then
+        throw("TypeError", sformat("'%s' object cannot be interpreted as an integer", tname(i)))
+    end
+    i = num(i)
+    return lazy("enumerate", function()
+        local ok, x = it()
+        if not ok then
+            return false
+        end
+        local r = mktuple(i, x)
+        i = iadd(i, 1)
+        return true, r
+    end)
+end
+
+B.zip = function(...)
+    local its = {}
+    local n = select("#", ...)
+    for k = 1, n do
+        its[k] = rt.iter((select(k, ...)))
+    end
+    return lazy("zip", function()
+        if n == 0 then
+            return false
+        end
+        local vals = {}
+        for k = 1, n do
+            local ok, x = its[k]()
+            if not ok then
+                return false
+            end
+            vals[k] = x
+        end
+        return true, mktuple(unpack(vals, 1, n))
+    end)
+end
+
+B.reversed = function(v)
+    local mt = getmetatable(v)
+    if type(v) == "table" and (mt == LIST or mt == TUPLE) then
+        local i = v.n
+        return lazy(mt == LIST and "list_reverseiterator" or "reversed", function()
+            if i >= 1 and i <= v.n then
+                local x = v[i]
+                i = i - 1
+                return true, x
+            end
+            i = 0
+            return false
+        end)
+    end
+    if type(v) == "string" then
+        local cs, n = chars(v)
+        local i = n
+        return lazy("reversed", function()
+            if i >= 1 then
+                i = i - 1
+                return true, cs[i + 1]
+            end
+            return false
+        end)
+    end
+    if type(v) == "userdata" then
+        return rt.H("call", "reversed", v)     -- a Python reverse iterator
+    end
+    throw("TypeError", sformat("'%s' object is not reversible", tname(v)))
+end
+
+B.any = function(v)
+    local it = rt.iter(v)
+    while true do
+        local ok, x = it()
+        if not ok then
+            return false
+        end
+        if truth(x) then
+            return true
+        end
+    end
+end
+
+B.all = function(v)
+    local it = rt.iter(v)
+    while true do
+        local ok, x = it()
+        if not ok then
+            return true
+        end
+        if not truth(x) then
+            return false
+        end
+    end
+end
+
+-- NaN anywhere makes Python's sort order depend on timsort's exact steps
+local function has_nan(x)
+    if x ~= x then
+        return true
+    end
+    local mt = getmetatable(x)
+    if type(x) == "table" and (mt == LIST or mt == TUPLE) then
+        for i = 1, x.n do
+            if has_nan(x[i]) then
+                return true
+            end
+        end
+    end
+    return false
+end
+
+-- stable merge sort with Python's `<`
+local function msort(a, n)
+    local tmp = {}
+    local width = 1
+    while width < n do
+        for lo = 1, n, 2 * width do
+            local mid = lo + width
+            local hi = lo + 2 * width
+            if mid > n + 1 then
+                mid = n + 1
+            end
+            if hi > n + 1 then
+                hi = n + 1
+            end
+            local i, j, k = lo, mid, lo
+            while i < mid and j < hi do
+                if lt(a[j], a[i], "<") then
+                    tmp[k] = a[j]
+                    j = j + 1
+                else
+                    tmp[k] = a[i]
+                    i = i + 1
+                end
+                k = k + 1
+            end
+            while i < mid do
+                tmp[k] = a[i]
+                i, k = i + 1, k + 1
+            end
+            while j < hi do
+                tmp[k] = a[j]
+                j, k = j + 1, k + 1
+            end
+            for m = lo, hi - 1 do
+                a[m] = tmp[m]
+            end
+        end
+        width = width * 2
+    end
+end
+
+local function reverse_in_place(a, n)
+    for i = 1, n // 2 do
+        a[i], a[n + 1 - i] = a[n + 1 - i], a[i]
+    end
+end
+
+-- CPython's list.sort: keys computed once in order; reverse=True reverses,
+-- sorts stably and reverses again (equal items keep their order).
+local function sort_list(r, key, reverse)
+    local n = r.n
+    local keys = r
+    if key ~= nil then
+        keys = {}
+        for i = 1, n do
+            keys[i] = rt.call(key, r[i])
+        end
+    end
+    for i = 1, n do
+        if has_nan(keys[i]) then
+            throw("NotImplementedError", "sorting values with NaN (tandem translation)")
+        end
+    end
+    if reverse then
+        reverse_in_place(r, n)
+        if keys ~= r then
+            reverse_in_place(keys, n)
+        end
+    end
+    if keys == r then
+        msort(r, n)
+    else
+        local idx = {}
+        for i = 1, n do
+            idx[i] = { k = keys[i], v = r[i] }
+        end
+        -- merge sort of the pairs on their keys
+        local pairs_ = { n = n }
+        for i = 1, n do
+            pairs_[i] = idx[i]
+        end
+        local tmp = {}
+        local width = 1
+        while width < n do
+            for lo = 1, n, 2 * width do
+                local mid, hi = math.min(lo + width, n + 1), math.min(lo + 2 * width, n + 1)
+                local i, j, k = lo, mid, lo
+                while i < mid and j < hi do
+                    if lt(pairs_[j].k, pairs_[i].k, "<") then
+                        tmp[k] = pairs_[j]
+                        j = j + 1
+                    else
+                        tmp[k] = pairs_[i]
+                        i = i + 1
+                    end
+                    k = k + 1
+                end
+                while i < mid do
+                    tmp[k] = pairs_[i]
+                    i, k = i + 1, k + 1
+                end
+                while j < hi do
+                    tmp[k] = pairs_[j]
+                    j, k = j + 1, k + 1
+                end
+                for m = lo, hi - 1 do
+                    pairs_[m] = tmp[m]
+                end
+            end
+            width = width * 2
+        end
+        for i = 1, n do
+            r[i] = pairs_[i].v
+        end
+    end
+    if reverse then
+        reverse_in_place(r, n)
+    end
+end
+
+local function reverse_flag(v)
+    local x = num(v)
+    if x == nil or mtype(x) ~= "integer" then
+        throw("TypeError", sformat("'%s' object cannot be interpreted as an integer", tname(v)))
+    end
+    return x ~= 0
+end
+
+B.sorted = function(...)
+    local args, kw = split_kw("sort", { key = true, reverse = true }, ...)
+    if args.n ~= 1 then
+        throw("TypeError", sformat("sorted expected 1 argument, got %d", args.n))
+    end
+    local r = collect(args[1])
+    sort_list(r, kw.key, kw["reverse?"] and reverse_flag(kw.reverse))
+    return r
+end
+
+local typenames = {}
+B.isinstance = function(x, cls)
+    if getmetatable(cls) == TUPLE then
+        for i = 1, cls.n do
+            if B.isinstance(x, cls[i]) then
+                return true
+            end
+        end
+        return false
+    end
+    if getmetatable(cls) == CLASS then
+        return getmetatable(x) == EXC and subclass(x.cls, cls)
+    end
+    local want = typenames[cls]
+    if want ~= nil and type(x) == "userdata" then
+        return rt.H("isinstance", x, want)
+    end
+    if want == nil then
+        throw("TypeError", "isinstance() arg 2 must be a type, a tuple of types, or a union")
+    end
+    local have = tname(x)
+    return have == want or (want == "int" and have == "bool")
+end
+
+for name, c in pairs(classes) do
+    B[name] = c
+end
+typenames[B.int], typenames[B.float], typenames[B.str], typenames[B.bool] =
+    "int", "float", "str", "bool"
+typenames[B.list], typenames[B.tuple], typenames[B.dict] = "list", "tuple", "dict"
+
+-- ---- calls -------------------------------------------------------------------------
+
+-- Call any callable value: a translated or builtin Lua function, an exception
+-- class, or a Python object (through the host, arguments exported).
+function rt.call(f, ...)
+    local t = type(f)
+    if t == "function" then
+        return (f(...))
+    end
+    if getmetatable(f) == CLASS then
+        return newexc(f, ...)
+    end
+    if t == "userdata" then
+        local args = pack(...)
+        for i = 1, args.n do
+            args[i] = rt.export(args[i])
+        end
+        return (f(unpack(args, 1, args.n)))
+    end
+    throw("TypeError", sformat("'%s' object is not callable", tname(f)))
+end
+
+-- TypeError for a call with n positional arguments (CPython's messages)
+function rt.argcount(name, nparams, ndefaults, n, ...)
+    if n > nparams then
+        local takes
+        if ndefaults > 0 then
+            takes = sformat("from %d to %d positional arguments", nparams - ndefaults, nparams)
+        else
+            takes = sformat("%d positional argument%s", nparams, nparams == 1 and "" or "s")
+        end
+        throw("TypeError", sformat("%s() takes %s but %d %s given", name, takes, n,
+                                   n == 1 and "was" or "were"))
+    end
+    local names = pack(...)
+    local miss = {}
+    for i = n + 1, nparams - ndefaults do
+        miss[#miss + 1] = "'" .. names[i] .. "'"
+    end
+    local list
+    if #miss == 1 then
+        list = miss[1]
+    elseif #miss == 2 then
+        list = miss[1] .. " and " .. miss[2]
+    else
+        list = concat(miss, ", ", 1, #miss - 1) .. ", and " .. miss[#miss]
+    end
+    throw("TypeError", sformat("%s() missing %d required positional argument%s: %s", name,
+                               #miss, #miss == 1 and "" or "s", list))
+end
+
+function rt.unbound(name)
+    throw("UnboundLocalError", sformat("cannot access local variable '%s' where it is not " ..
+                                       "associated with a value", name))
+end
+
+function rt.freeunbound(name)
+    throw("NameError", sformat("cannot access free variable '%s' where it is not " ..
+                               "associated with a value in enclosing scope", name))
+end
+
+function rt.assertfail(msg, has)
+    if has then
+        local e = newexc(classes.AssertionError, msg)
+        e.file, e.line, e.func = where()
+        error(e, 0)
+    end
+    throw("AssertionError")
+end
+
+-- ---- methods ------------------------------------------------------------------------
+
+local M = { list = {}, dict = {}, str = {} }
+
+function M.list.append(l, x)
+    l.n = l.n + 1
+    l[l.n] = x
+end
+function M.list.pop(l, i)
+    local n = l.n
+    if n == 0 then
+        throw("IndexError", "pop from empty list")
+    end
+    if i == nil then
+        i = n - 1
+    else
+        i = index_of(i, "list")
+        if i < 0 then
+            i = i + n
+        end
+        if i < 0 or i >= n then
+            throw("IndexError", "pop index out of range")
+        end
+    end
+    local x = l[i + 1]
+    table.move(l, i + 2, n, i + 1)
+    l[n] = nil
+    l.n = n - 1
+    return x
+end
+function M.list.insert(l, i, x)
+    local n = l.n
+    i = index_of(i, "list")
+    if i < 0 then
+        i = i + n
+        if i < 0 then
+            i = 0
+        end
+    elseif i > n then
+        i = n
+    end
+    table.move(l, i + 1, n, i + 2)
+    l[i + 1] = x
+    l.n = n + 1
+end
+function M.list.extend(l, v)
+    local src = collect(v)
+    for i = 1, src.n do
+        l[l.n + i] = src[i]
+    end
+    l.n = l.n + src.n
+end
+function M.list.index(l, x)
+    for i = 1, l.n do
+        if rawequal(l[i], x) or eq(l[i], x) then
+            return i - 1
+        end
+    end
+    throw("ValueError", repr(x) .. " is not in list")
+end
+function M.list.count(l, x)
+    local c = 0
+    for i = 1, l.n do
+        if rawequal(l[i], x) or eq(l[i], x) then
+            c = c + 1
+        end
+    end
+    return c
+end
+function M.list.reverse(l)
+    local n = l.n
+    for i = 1, n // 2 do
+        l[i], l[n + 1 - i] = l[n + 1 - i], l[i]
+    end
+end
+function M.list.copy(l)
+    return table.move(l, 1, l.n, 1, newlist(l.n))
+end
+function M.list.sort(l, ...)
+    local args, kw = split_kw("sort", { key = true, reverse = true }, ...)
+    if args.n > 0 then
+        throw("TypeError", "sort() takes no positional arguments")
+    end
+    local r = M.list.copy(l)
+    sort_list(r, kw.key, kw["reverse?"] and reverse_flag(kw.reverse))
+    for i = 1, r.n do
+        l[i] = r[i]
+    end
+end
+function M.list.clear(l)
+    for i = 1, l.n do
+        l[i] = nil
+    end
+    l.n = 0
+end
+
+function M.dict.get(d, k, default)
+    local found, v = dict_get(d, k)
+    if found then
+        return v
+    end
+    return default
+end
+function M.dict.setdefault(d, k, default)
+    local found, v = dict_get(d, k)
+    if found then
+        return v
+    end
+    dict_set(d, k, default)
+    return default
+end
+function M.dict.pop(d, k, ...)
+    local found, v = dict_get(d, k)
+    if found then
+        dict_del(d, k)
+        return v
+    end
+    if select("#", ...) > 0 then
+        return (...)
+    end
+    throw("KeyError", k)
+end
+-- keys()/values()/items() are live views: iteration, len, `in` and truth
+-- see the dict as it is then; other uses raise NotImplementedError.
+function M.dict.keys(d)
+    return setmetatable({ d = d, kind = "keys" }, VIEW)
+end
+function M.dict.values(d)
+    return setmetatable({ d = d, kind = "values" }, VIEW)
+end
+function M.dict.items(d)
+    return setmetatable({ d = d, kind = "items" }, VIEW)
+end
+function M.dict.copy(d)
+    return B.dict(d)
+end
+function M.dict.clear(d)
+    d.keys, d.vals, d.pos, d.used, d.count = {}, {}, {}, 0, 0
+end
+
+local function needstr(name, x)
+    if type(x) ~= "string" then
+        throw("TypeError", sformat("%s arg must be None or str", name))
+    end
+end
+local function asciionly(s, what)
+    if not isascii(s) then
+        throw("NotImplementedError", what .. " of a non-ASCII str (tandem translation)")
+    end
+end
+function M.str.upper(s)
+    asciionly(s, "str.upper")
+    return s:upper()
+end
+function M.str.lower(s)
+    asciionly(s, "str.lower")
+    return s:lower()
+end
+local WS = "[ \t\n\r\f\v\28-\31]"
+local function strip(s, chars_, left, right, name)
+    if chars_ ~= nil then
+        needstr(name, chars_)
+        asciionly(chars_, name)
+        asciionly(s, name)
+        local set = {}
+        for i = 1, #chars_ do
+            set[ssub(chars_, i, i)] = true
+        end
+        local i, j = 1, #s
+        if left then
+            while i <= j and set[ssub(s, i, i)] do
+                i = i + 1
+            end
+        end
+        if right then
+            while j >= i and set[ssub(s, j, j)] do
+                j = j - 1
+            end
+        end
+        return ssub(s, i, j)
+    end
+    asciionly(s, name)
+    if left then
+        s = s:gsub("^" .. WS .. "+", "")
+    end
+    if right then
+        s = s:gsub(WS .. "+$", "")
+    end
+    return s
+end
+function M.str.strip(s, c)
+    return strip(s, c, true, true, "strip")
+end
+function M.str.lstrip(s, c)
+    return strip(s, c, true, false, "lstrip")
+end
+function M.str.rstrip(s, c)
+    return strip(s, c, false, true, "rstrip")
+end
+function M.str.startswith(s, p)
+    needstr("startswith", p)
+    return ssub(s, 1, #p) == p
+end
+function M.str.endswith(s, p)
+    needstr("endswith", p)
+    return p == "" or ssub(s, -#p) == p
+end
+function M.str.find(s, sub)
+    needstr("find", sub)
+    local p = sfind(s, sub, 1, true)
+    if p == nil then
+        return -1
+    end
+    if isascii(s) then
+        return p - 1
+    end
+    return utf8len(s, 1, p) - 1
+end
+function M.str.index(s, sub)
+    local r = M.str.find(s, sub)
+    if r < 0 then
+        throw("ValueError", "substring not found")
+    end
+    return r
+end
+function M.str.count(s, sub)
+    needstr("count", sub)
+    if sub == "" then
+        return slen(s) + 1
+    end
+    local c, i = 0, 1
+    while true do
+        local p = sfind(s, sub, i, true)
+        if p == nil then
+            return c
+        end
+        c = c + 1
+        i = p + #sub
+    end
+end
+function M.str.replace(s, old, new)
+    needstr("replace", old)
+    needstr("replace", new)
+    if old == "" then
+        local cs, n = chars(s)
+        local out = { new }
+        for i = 1, n do
+            out[#out + 1] = cs[i]
+            out[#out + 1] = new
+        end
+        return concat(out)
+    end
+    local out, i = {}, 1
+    while true do
+        local p = sfind(s, old, i, true)
+        if p == nil then
+            out[#out + 1] = ssub(s, i)
+            return concat(out)
+        end
+        out[#out + 1] = ssub(s, i, p - 1)
+        out[#out + 1] = new
+        i = p + #old
+    end
+end
+function M.str.split(s, sep)
+    local r = newlist()
+    if sep == nil then
+        asciionly(s, "str.split()")
+        for w in s:gmatch("[^ \t\n\r\f\v\28-\31]+") do
+            r.n = r.n + 1
+            r[r.n] = w
+        end
+        return r
+    end
+    needstr("split", sep)
+    if sep == "" then
+        throw("ValueError", "empty separator")
+    end
+    local i = 1
+    while true do
+        local p = sfind(s, sep, i, true)
+        r.n = r.n + 1
+        if p == nil then
+            r[r.n] = ssub(s, i)
+            return r
+        end
+        r[r.n] = ssub(s, i, p - 1)
+        i = p + #sep
+    end
+end
+function M.str.join(s, v)
+    local parts = collect(v)
+    for i = 1, parts.n do
+        if type(parts[i]) ~= "string" then
+            throw("TypeError", sformat("sequence item %d: expected str instance, %s found",
+                                       i - 1, tname(parts[i])))
+        end
+    end
+    return concat(parts, s, 1, parts.n)
+end
+function M.str.isdigit(s)
+    asciionly(s, "str.isdigit")
+    return s ~= "" and not sfind(s, "%D")
+end
+
+function rt.method(o, name, ...)
+    local t = type(o)
+    local kind
+    if t == "string" then
+        kind = "str"
+    elseif t == "table" then
+        local mt = getmetatable(o)
+        kind = mt == LIST and "list" or mt == DICT and "dict" or nil
+        if mt == TUPLE and (name == "index" or name == "count") then
+            kind = "list"
+        end
+    elseif t == "userdata" then
+        local args = pack(...)
+        for i = 1, args.n do
+            args[i] = rt.export(args[i])
+        end
+        return rt.H("method", o, name, unpack(args, 1, args.n))
+    end
+    local f = kind and M[kind][name]
+    if f == nil then
+        throw("AttributeError", sformat("'%s' object has no attribute '%s'", tname(o), name))
+    end
+    return (f(o, ...))
+end
+
+-- ---- crossing back to Python ---------------------------------------------------------
+
+-- A value leaving translated code for Python: containers become real Python
+-- list/tuple/dict objects (one host call each), the rest is as it is.
+function rt.export(v, seen)
+    local t = type(v)
+    if t == "function" then
+        -- a translated function leaves as the Python function it came from
+        return rt.H("pyfunc", v)
+    end
+    if t ~= "table" then
+        return v
+    end
+    local mt = getmetatable(v)
+    seen = seen or {}
+    if seen[v] then
+        throw("NotImplementedError", "a self-containing container leaving translated code")
+    end
+    if mt == LIST or mt == TUPLE then
+        seen[v] = true
+        local a = {}
+        for i = 1, v.n do
+            a[i] = rt.export(v[i], seen)
+        end
+        seen[v] = nil
+        return rt.H(mt == LIST and "list" or "tuple", unpack(a, 1, v.n))
+    elseif mt == DICT then
+        seen[v] = true
+        local a, n = {}, 0
+        for k, val in dict_items(v) do
+            a[n + 1] = rt.export(realkey(k), seen)
+            a[n + 2] = rt.export(val, seen)
+            n = n + 2
+        end
+        seen[v] = nil
+        return rt.H("dict", unpack(a, 1, n))
+    elseif mt == CLASS then
+        return rt.H("builtin", v.name)
+    elseif mt == EXC then
+        throw("NotImplementedError", "an exception object leaving translated code")
+    elseif mt == ITER or mt == VIEW then
+        throw("NotImplementedError", "an iterator or dict view leaving translated code")
+    end
+    return v
+end
+
+-- The message handler of the entry wrapper: keep Python exceptions and
+-- pyrt exceptions, turn stack overflows into RecursionError.
+function rt.handler(e)
+    return errvalue(e)
+end
+
+-- Re-raise an error that escaped translated code, as a Python exception.
+function rt.reraise(e)
+    if getmetatable(e) == EXC then
+        local args = e.args
+        local a = {}
+        for i = 1, args.n do
+            a[i] = rt.export(args[i])
+        end
+        rt.H("raise", e.cls.name, e.file or "?", e.line or 0, e.func or "?",
+             unpack(a, 1, args.n))
+    end
+    error(e, 0)
+end
+
+-- Wrap a translated function into the function handed to callers outside
+-- translated code: depth accounting, export of results, errors as Python exceptions.
+function rt.entry(f)
+    return function(...)
+        local saved = rt.depth
+        local r = pack(xpcall(f, rt.handler, ...))
+        rt.depth = saved
+        if not r[1] then
+            rt.reraise(r[2])
+        end
+        return rt.export(r[2])
+    end
+end
+
+function rt.enter(name)
+    local d = rt.depth + 1
+    rt.depth = d
+    if d > rt.maxdepth then
+        rt.depth = d - 1
+        throw("RecursionError", "maximum recursion depth exceeded")
+    end
+end
+
+-- try/except support: run body (a closure returning a completion code and a
+-- value), restoring the depth counter when it raised.
+function rt.try(body)
+    local saved = rt.depth
+    local r = pack(pcall(body))
+    if not r[1] then
+        rt.depth = saved
+        return false, errvalue(r[2])
+    end
+    return true, r[2], r[3]
+end
+
+return rt
