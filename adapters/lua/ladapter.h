@@ -88,6 +88,11 @@ TDMI_DATA const char tdmL_key_lasterr; /* {value, exception}: the Lua error valu
 TDMI_FUNC tdmL_State *tdmL_state(lua_State *L);             /* [-0, +0, -] */
 /* Wrap a lua_State we do not own (plain lua5.4 host). */
 TDMI_FUNC tdmL_State *tdmL_attach_host(tdm_Runtime *rt, lua_State *L); /* [-0, +0, m] */
+/* This adapter's language table (open, close, control: lstate.c). */
+TDMI_DATA const tdm_Lang tdmL_lang;
+/* lload.c: 1 when the process's global lua_* symbols (what Lua C modules
+   bind to) are the Lua this adapter runs on (TDM_CTL_GLOBAL_SYMBOLS). */
+TDMI_FUNC int tdmL_global_symbols_are_ours(void);
 /* Store the value at idx in a new ref slot; returns the handle. [-0, +0, m] */
 TDMI_FUNC void *tdmL_ref(lua_State *L, tdmL_State *st, int idx);
 /* Push the value of a handle. [-0, +1, -] */
@@ -163,9 +168,10 @@ TDMI_FUNC int tdmL_raise_frame_error(lua_State *L, tdmL_State *st, tdm_Frame *f)
 /* The C function behind python.as_function closures (upvalues: st, lang,
    the foreign object). */
 TDMI_FUNC int tdmL_asfunc_call(lua_State *L);
-/* Push a table of helpers for foreign language `lang` (python.eval ...). */
+/* Push a table of helpers for foreign language `lang` (python.eval ...);
+   flags: TDM_EXPOSE_* (what to include besides the basic helpers). */
 TDMI_FUNC void tdmL_push_foreign_lib(lua_State *L, tdmL_State *st, tdm_LangId lang,
-                                     const tdm_LuaOptions *o);   /* [-0, +1, m] */
+                                     int flags);   /* [-0, +1, m] */
 
 /* lmodule.c */
 /* The runtime of L: the one that created it, or one adopting a plain lua5.4
