@@ -12,12 +12,14 @@
 static int closed_calls, op_calls, fail_next;
 static tdm_Frame seen;          /* copy of the last frame the op saw */
 static char seen_name[64];
+static tdm_Value seen_arg1;     /* the frame's args[1] */
 
 static int fake_op(tdm_Frame *f)
 {
     op_calls++;
     f->entered = 1;
     seen = *f;
+    seen_arg1 = f->nargs > 1 ? f->args[1] : tdm_nil();
     if (f->nargs > 0 && f->args[0].kind == TDM_STR && f->args[0].u.s.n < sizeof seen_name) {
         memcpy(seen_name, f->args[0].u.s.p, f->args[0].u.s.n);
         seen_name[f->args[0].u.s.n] = '\0';
@@ -120,8 +122,8 @@ static void test_expose(void)
     CHECK_EQ_INT(seen.sub, TDM_EXPOSE_EVAL);
     CHECK_EQ_INT(seen.nargs, 2);
     CHECK_STR(seen_name, "py");
-    CHECK_EQ_INT(seen.args[1].kind, TDM_INT);
-    CHECK_EQ_INT(seen.args[1].u.i, TDM_LANG_PYTHON);
+    CHECK_EQ_INT(seen_arg1.kind, TDM_INT);
+    CHECK_EQ_INT(seen_arg1.u.i, TDM_LANG_PYTHON);
     CHECK(rt->top == NULL);
     CHECK(!tdmR_held(rt));
 
