@@ -5,7 +5,9 @@
  * fills frame->args with neutral values, the callee's adapter performs the
  * operation in its own interpreter and leaves neutral results in frame->res,
  * the caller converts the results and calls lang->finish(frame). Adding a third
- * language means writing one more tdm_Lang; the core never changes.
+ * language means writing one more tdm_Lang (with its open/close/control
+ * slots) and naming it in the registry, adapters/langs.c; the core never
+ * changes (docs/architecture.md, "What a third language adds").
  */
 #ifndef TDM_LANG_H
 #define TDM_LANG_H
