@@ -58,6 +58,9 @@ FFI_SRC    := $(wildcard ffi/*.c)
 LUAA_SRC   := $(wildcard adapters/lua/*.c)
 PYA_SRC    := $(wildcard adapters/python/*.c)
 EMBED_SRC  := $(wildcard adapters/embed/*.c)
+# The language registry: the one file naming every adapter's table, linked
+# into each product (bridge/boot.h).
+REG_SRC    := adapters/langs.c
 
 objs = $(patsubst %.c,$(OBJ)/%.o,$(1))
 BRIDGE_OBJ := $(call objs,$(BRIDGE_SRC))
@@ -65,6 +68,7 @@ FFI_OBJ    := $(call objs,$(FFI_SRC))
 LUAA_OBJ   := $(call objs,$(LUAA_SRC))
 PYA_OBJ    := $(call objs,$(PYA_SRC))
 EMBED_OBJ  := $(call objs,$(EMBED_SRC))
+REG_OBJ    := $(call objs,$(REG_SRC))
 CORE_OBJ   := $(BRIDGE_OBJ) $(FFI_OBJ)
 
 LIBSO    := $(BUILD)/lib/libtandem.so
@@ -98,18 +102,21 @@ $(OBJ)/adapters/python/%.o: adapters/python/%.c | $(DEPS_STAMP)
 $(OBJ)/adapters/embed/%.o: adapters/embed/%.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(EMBED_FLAGS) -MMD -MP -c $< -o $@
+$(REG_OBJ): $(REG_SRC) | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(EMBED_FLAGS) -MMD -MP -c $< -o $@
 
 # libtandem: the C host library, both interpreters linked in.
-$(LIBSO): $(CORE_OBJ) $(LUAA_OBJ) $(PYA_OBJ) $(EMBED_OBJ)
+$(LIBSO): $(CORE_OBJ) $(REG_OBJ) $(LUAA_OBJ) $(PYA_OBJ) $(EMBED_OBJ)
 	@mkdir -p $(@D)
 	$(CC) -shared $(SANLD) -o $@ $^ -llua5.4 $(PY_LIBS) $(FFI_LIBS) -ldl -lpthread -lm \
 	    -Wl,-soname,libtandem.so
-$(LIBA): $(CORE_OBJ) $(LUAA_OBJ) $(PYA_OBJ) $(EMBED_OBJ)
+$(LIBA): $(CORE_OBJ) $(REG_OBJ) $(LUAA_OBJ) $(PYA_OBJ) $(EMBED_OBJ)
 	@mkdir -p $(@D)
 	rm -f $@ && ar rcs $@ $^
 
 # Python extension: hosts Lua, so it links liblua5.4 (promoted to global at import).
-$(PYMOD): $(CORE_OBJ) $(LUAA_OBJ) $(PYA_OBJ)
+$(PYMOD): $(CORE_OBJ) $(REG_OBJ) $(LUAA_OBJ) $(PYA_OBJ)
 	@mkdir -p $(@D)
 	$(CC) -shared $(SANLD) -o $@ $^ -llua5.4 $(FFI_LIBS) -ldl -lpthread -lm
 $(PYPKG)/%.py: adapters/python/tandem/%.py
@@ -117,7 +124,7 @@ $(PYPKG)/%.py: adapters/python/tandem/%.py
 	cp $< $@
 
 # Lua C module: lua5.4 exports the Lua API itself, so no -llua5.4 here.
-$(LUAMOD): $(CORE_OBJ) $(LUAA_OBJ) $(PYA_OBJ)
+$(LUAMOD): $(CORE_OBJ) $(REG_OBJ) $(LUAA_OBJ) $(PYA_OBJ)
 	@mkdir -p $(@D)
 	$(CC) -shared $(SANLD) -o $@ $^ $(PY_LIBS) $(FFI_LIBS) -ldl -lpthread -lm
 

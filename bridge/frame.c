@@ -188,6 +188,14 @@ void tdmS_clear_error(tdm_Runtime *rt, tdm_Error *e)
     memset(e, 0, sizeof *e);
 }
 
+int tdmS_set_error(tdm_Error *e, int status, const char *msg)
+{
+    free(e->message);
+    e->message = msg != NULL ? dupn(msg, strlen(msg)) : NULL;
+    e->status = status;
+    return status;
+}
+
 void tdmS_move_error(tdm_Error *dst, tdm_Error *src)
 {
     *dst = *src;

@@ -23,7 +23,7 @@ typedef struct tdm_TraceEntry {
     tdm_LangId lang;
 } tdm_TraceEntry;
 
-typedef struct tdm_Error {
+struct tdm_Error {
     int status;                 /* tdm_Status; TDM_OK when no error */
     char *message;              /* owns: malloc'd text, NULL if none */
     tdm_Value value;            /* the error object (TDM_VF_OWNED), or nil */
@@ -34,7 +34,7 @@ typedef struct tdm_Error {
     tdm_TraceEntry *trace;      /* owns: array of ntrace entries */
     int ntrace;
     char *tbtext;               /* owns: formatted traceback text, or NULL */
-} tdm_Error;
+};
 
 struct tdm_Frame {
     tdm_Runtime *rt;            /* borrowed: the runtime, alive during the call */
@@ -89,6 +89,9 @@ TDMI_FUNC int tdmS_error_lstr(tdm_Frame *f, int status, const char *msg, size_t 
 TDMI_FUNC int tdmS_add_trace(tdm_Error *e, tdm_LangId lang, const char *func,
                              const char *source, int line);
 TDMI_FUNC void tdmS_set_tbtext(tdm_Error *e, const char *text, size_t n);
+/* Set status and a copy of msg as e's message (an older message is freed).
+   Outside a frame: e.g. a language failing to start. Returns status. */
+TDMI_FUNC int tdmS_set_error(tdm_Error *e, int status, const char *msg);
 /* Move an error from one record to another (dst cleared first). */
 TDMI_FUNC void tdmS_move_error(tdm_Error *dst, tdm_Error *src);
 /* Free what an error owns; releases its error object through rt. */

@@ -5,7 +5,9 @@
  * fills frame->args with neutral values, the callee's adapter performs the
  * operation in its own interpreter and leaves neutral results in frame->res,
  * the caller converts the results and calls lang->finish(frame). Adding a third
- * language means writing one more tdm_Lang; the core never changes.
+ * language means writing one more tdm_Lang (with its open/close/control
+ * slots) and naming it in the registry, adapters/langs.c; the core never
+ * changes (docs/architecture.md, "What a third language adds").
  */
 #ifndef TDM_LANG_H
 #define TDM_LANG_H
@@ -16,6 +18,7 @@
 #define TDMI_DATA __attribute__((visibility("hidden"))) extern
 
 typedef struct tdm_Frame tdm_Frame;
+typedef struct tdm_Error tdm_Error;
 
 /*
  * Operations. Object operations act on args[0] (a TDM_OBJ of the callee's
@@ -81,6 +84,10 @@ typedef enum tdm_Op {
     TDM_OP_LOADIR,      /* args[0]: translation IR text (bridge/ir.h), args[1]: the
                            caller's hook object, args[2]: recursion limit (int) ->
                            internal functions, entry functions, generated source */
+    TDM_OP_EXPOSE,      /* args[0]: name, args[1]: int tdm_LangId of another attached
+                           language; frame->sub: TDM_EXPOSE_* flags. Make that
+                           language's objects reachable from the callee's code
+                           under `name` (Lua: the global `python` table) -> 0 */
     TDM_NOPS
 } tdm_Op;
 
@@ -148,6 +155,49 @@ typedef enum tdm_ArithOp {
 #define TDM_RESUME_THROW    2   /* args[1] is raised as an error at the yield where
                                    the coroutine is suspended (generator throw) */
 
+/* TDM_OP_EXPOSE takes in frame->sub what to include besides the basic
+   operations (import, exec, globals, iteration helpers, none): */
+#define TDM_EXPOSE_EVAL     0x01    /* <name>.eval */
+#define TDM_EXPOSE_BUILTINS 0x02    /* <name>.builtins */
+#define TDM_EXPOSE_ALL      (TDM_EXPOSE_EVAL | TDM_EXPOSE_BUILTINS)
+
+/* Options for starting a language in a runtime (tdm_Lang.open). A language
+   ignores what it cannot honour. */
+typedef struct tdm_OpenOptions {
+    size_t max_memory;          /* 0: unlimited */
+    int open_libs;              /* open the standard libraries */
+} tdm_OpenOptions;
+
+/* Neutral control codes (tdm_Lang.control): never raise, never run code of
+   the language other than its finalizers. -1 when the language does not
+   support the code or its state in the runtime is closed. */
+typedef enum tdm_Ctl {
+    TDM_CTL_GC_COLLECT,         /* full collection; -> 0 */
+    TDM_CTL_GC_STOP,            /* -> 0 */
+    TDM_CTL_GC_RESTART,         /* -> 0 */
+    TDM_CTL_GC_ISRUNNING,       /* -> 0/1 */
+    TDM_CTL_MEM_USED,           /* -> bytes in use */
+    TDM_CTL_MEM_MAX,            /* -> limit, 0 = none */
+    TDM_CTL_MEM_SETMAX,         /* arg: new limit (0 = none) -> 0 */
+    TDM_CTL_VERSION_NUM,        /* -> the language's version number (Lua: 504) */
+    TDM_CTL_GLOBAL_SYMBOLS,     /* process-wide, rt may be NULL: 1 when the
+                                   process's global symbols of the language's C
+                                   API (what its C modules bind to) are the ones
+                                   this adapter runs on, else 0 */
+    /* Interrupts. These never take the runtime lock: they are made while
+       another thread runs the language's code. */
+    TDM_CTL_WATCH,              /* arg: id of the thread whose code in rt is
+                                   polled for the caller's pending asynchronous
+                                   events (TDM_OP_CHECK), 0: none -> 0 */
+    TDM_CTL_INTERRUPT,          /* stop the code running in rt with the error
+                                   "interrupted" -> 1: code was running, 0:
+                                   nothing ran (nothing happens), -1: rt's state
+                                   is not watched */
+    TDM_CTL_WATCH_TICK          /* process-wide: arg is a void (*)(void) (as
+                                   uintptr_t) the watchdog calls about 50 times
+                                   a second on its own thread, 0: none -> 0 */
+} tdm_Ctl;
+
 /* Value flags (tdm_Value.flags). */
 #define TDM_VF_OWNED    0x0001  /* the value owns u.obj (one reference) */
 #define TDM_VF_OWNSTR   0x0002  /* u.s.p is malloc'd and owned by the value */
@@ -191,6 +241,27 @@ typedef struct tdm_Lang {
        this runtime (not one of another runtime, not one already released)?
        Caller holds the runtime lock. Never raises. */
     int (*valid)(tdm_Runtime *rt, const tdm_Value *v);
+
+    /* ---- start-up, control and shutdown (never on a crossing's path) ----
+       Reached through the registry (adapters/langs.c: tdmR_open_lang,
+       tdmR_control) or through rt->lang[id]; no adapter calls another. */
+
+    /* Optional. Start the language in rt (o may be NULL: defaults) and
+       attach this table with tdmR_attach. Call with no interpreter lock
+       held but the caller's own. TDM_OK, or a status with err->status and
+       err->message set. */
+    int (*open)(tdm_Runtime *rt, const tdm_OpenOptions *o, tdm_Error *err);
+
+    /* Optional. Free the language's per-runtime state. The table may stay
+       attached (its hooks then see no state and do nothing) until
+       tdmR_detach. Caller holds the runtime lock. */
+    void (*close)(tdm_Runtime *rt);
+
+    /* Optional. A tdm_Ctl code; see there. Takes the locks it needs. */
+    long long (*control)(tdm_Runtime *rt, int code, long long arg);
+
+    /* "Lua 5.4.6", "Python 3.11.2": static storage, or NULL. */
+    const char *release_name;
 } tdm_Lang;
 
 #endif /* TDM_LANG_H */

@@ -93,6 +93,56 @@ void tdmR_attach(tdm_Runtime *rt, const tdm_Lang *lang, void *state)
     rt->state[lang->id] = state;
 }
 
+void tdmR_detach(tdm_Runtime *rt, tdm_LangId lang)
+{
+    if (lang > TDM_LANG_NONE && lang < TDM_NLANG) {
+        rt->lang[lang] = NULL;
+        rt->state[lang] = NULL;
+    }
+}
+
+void tdmR_close_lang(tdm_Runtime *rt, tdm_LangId lang)
+{
+    if (lang > TDM_LANG_NONE && lang < TDM_NLANG && rt->lang[lang] != NULL
+        && rt->lang[lang]->close != NULL) {
+        rt->lang[lang]->close(rt);
+    }
+}
+
+int tdmR_expose(tdm_Runtime *rt, tdm_LangId into, tdm_LangId from, const char *name,
+                int flags, tdm_Error *err)
+{
+    if (into <= TDM_LANG_NONE || into >= TDM_NLANG || from <= TDM_LANG_NONE
+        || from >= TDM_NLANG || name == NULL) {
+        return tdmS_set_error(err, TDM_ERRARG, "tandem: bad arguments to expose");
+    }
+    if (rt->lang[into] == NULL || rt->lang[from] == NULL) {
+        return tdmS_set_error(err, TDM_ERRCLOSED,
+                              "tandem: expose between languages not both attached");
+    }
+    tdmR_lock(rt);
+    tdm_Frame f;
+    tdmS_init(&f, rt, rt->lang[into], TDM_OP_EXPOSE, TDM_LANG_NONE);
+    f.sub = (uint8_t)flags;
+    f.owning = 0;
+    f.maxres = 0;
+    f.args[0] = tdm_lstr(name, strlen(name));
+    f.args[1] = tdm_int(from);
+    f.nargs = 2;
+    int status = tdmS_call(&f);
+    tdmS_end(&f);
+    if (status != TDM_OK) {
+        tdmS_move_error(err, &f.err);
+        if (err->status == TDM_OK) {
+            err->status = status;
+        }
+    } else {
+        tdmS_clear_error(rt, &f.err);
+    }
+    tdmR_unlock(rt);
+    return status;
+}
+
 void tdmR_close(tdm_Runtime *rt)
 {
     rt->closed = 1;

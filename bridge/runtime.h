@@ -60,6 +60,19 @@ struct tdm_Runtime {
    child can use a runtime another thread of the parent was inside. */
 TDMI_FUNC tdm_Runtime *tdmR_new(void);
 TDMI_FUNC void tdmR_attach(tdm_Runtime *rt, const tdm_Lang *lang, void *state);
+/* Forget language `lang` in rt (its table and state pointer): no hook of it
+   runs on rt afterwards. Its state must be freed already (lang->close). */
+TDMI_FUNC void tdmR_detach(tdm_Runtime *rt, tdm_LangId lang);
+/* Free language `lang`'s state in rt through its close hook, when attached
+   (the table stays until tdmR_detach). Caller holds the runtime lock. */
+TDMI_FUNC void tdmR_close_lang(tdm_Runtime *rt, tdm_LangId lang);
+/* Make the objects of language `from` reachable from the code of `into`
+   under `name` (TDM_OP_EXPOSE on `into`; flags: TDM_EXPOSE_*). One frame
+   from the host (TDM_LANG_NONE): takes the runtime lock; with Python as
+   `from`, call it with the GIL released or in a runtime no other thread
+   knows yet. TDM_OK, or the status with the error moved into *err. */
+TDMI_FUNC int tdmR_expose(tdm_Runtime *rt, tdm_LangId into, tdm_LangId from,
+                          const char *name, int flags, tdm_Error *err);
 /* Mark closed; languages detach their state themselves. Idempotent. */
 TDMI_FUNC void tdmR_close(tdm_Runtime *rt);
 TDMI_FUNC void tdmR_incref(tdm_Runtime *rt);

@@ -18,5 +18,15 @@ $(BUILD)/examples/%: examples/%.c $(LIBSO)
 	@mkdir -p $(@D)
 	$(CC) $(BASEFLAGS) $(SANLD) -o $@ $< -L$(BUILD)/lib -ltandem -Wl,-rpath,$(abspath $(BUILD)/lib)
 
+# The language registry with both adapters (libtandem.a: its hidden symbols
+# link statically), driven by language id only.
+REGISTRY_TEST := $(BUILD)/tests/unit/test_registry
+UNIT_TESTS    += $(REGISTRY_TEST)
+$(REGISTRY_TEST): tests/unit/test_registry.c $(LIBA) | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(BRIDGE_FLAGS) -Itests/unit $(SANLD) -o $@ $< $(LIBA) -llua5.4 $(PY_LIBS) \
+	    $(FFI_LIBS) -ldl -lpthread -lm
+
 tests-build: $(UNIT_TESTS) $(EMBED_TESTS) $(EXAMPLES)
 .PHONY: tests-build
+

@@ -15,21 +15,19 @@
 
 tdm_Runtime *tdm_open(void)
 {
-    char err[512];
+    tdm_Error err = {0};
     tdm_Runtime *rt = tdmR_new();
     if (rt == NULL) {
         return NULL;
     }
-    tdm_LuaOptions o = {0};
-    o.open_libs = 1;
-    o.python_table = 1;
-    o.register_eval = 1;
-    o.register_builtins = 1;
-    if (tdmP_boot(rt, err, sizeof err) != TDM_OK
-        || tdmL_open(rt, &o, err, sizeof err) != TDM_OK
-        || tdmL_install_foreign(rt, TDM_LANG_PYTHON, "python", &o) != TDM_OK) {
+    tdm_OpenOptions o = {0, 1};
+    if (tdmR_open_lang(rt, TDM_LANG_PYTHON, &o, &err) != TDM_OK
+        || tdmR_open_lang(rt, TDM_LANG_LUA, &o, &err) != TDM_OK
+        || tdmR_expose(rt, TDM_LANG_LUA, TDM_LANG_PYTHON, "python", TDM_EXPOSE_ALL,
+                       &err) != TDM_OK) {
         fprintf(stderr, "tandem: tdm_open failed: %s\n",
-                rt->last.message ? rt->last.message : err);
+                err.message ? err.message : "unknown error");
+        tdmS_clear_error(rt, &err);
         tdm_free(rt);
         return NULL;
     }
@@ -87,12 +85,12 @@ static int valid_value(tdm_Runtime *rt, const tdm_Value *v)
 static void close_locked(tdm_Runtime *rt)
 {
     if (!rt->closed) {
-        tdmL_close(rt);
-        tdmP_detach(rt);
+        tdmR_close_lang(rt, TDM_LANG_LUA);
+        tdmR_close_lang(rt, TDM_LANG_PYTHON);
         tdmR_close(rt);
         /* the languages are gone: no hook may run on this runtime again */
-        rt->lang[TDM_LANG_LUA] = NULL;
-        rt->lang[TDM_LANG_PYTHON] = NULL;
+        tdmR_detach(rt, TDM_LANG_LUA);
+        tdmR_detach(rt, TDM_LANG_PYTHON);
     }
 }
 

@@ -96,6 +96,11 @@ TDMI_DATA const char tdmL_key_lasterr; /* {value, exception}: the Lua error valu
 TDMI_FUNC tdmL_State *tdmL_state(lua_State *L);             /* [-0, +0, -] */
 /* Wrap a lua_State we do not own (plain lua5.4 host). */
 TDMI_FUNC tdmL_State *tdmL_attach_host(tdm_Runtime *rt, lua_State *L); /* [-0, +0, m] */
+/* This adapter's language table (open, close, control: lstate.c). */
+TDMI_DATA const tdm_Lang tdmL_lang;
+/* lload.c: 1 when the process's global lua_* symbols (what Lua C modules
+   bind to) are the Lua this adapter runs on (TDM_CTL_GLOBAL_SYMBOLS). */
+TDMI_FUNC int tdmL_global_symbols_are_ours(void);
 /* Store the value at idx in a new ref slot; returns the handle. [-0, +0, m] */
 TDMI_FUNC void *tdmL_ref(lua_State *L, tdmL_State *st, int idx);
 /* Push the value of a handle. [-0, +1, -] */
@@ -110,7 +115,23 @@ TDMI_FUNC void tdmL_setup_registry(lua_State *L, tdmL_State *st);
 TDMI_FUNC int tdmL_claim_global_symbols(char *err, size_t errlen);
 /* Wrap package.loadlib and the C searchers with that check. [-0, +0, m] */
 TDMI_FUNC void tdmL_guard_cmodules(lua_State *L);
-/* lwatch.c */
+/* lwatch.c — reached from other languages through tdm_Lang.control
+   (TDM_CTL_WATCH, TDM_CTL_INTERRUPT, TDM_CTL_WATCH_TICK). A watchdog thread
+   looks at every watched state about 50 times a second; while thread `tid`
+   (Python's main thread; 0: none) runs Lua code of it inside a crossing, the
+   watchdog sets a one-shot Lua hook that runs TDM_OP_CHECK for the calling
+   language, so signal handlers run and their exception stops the Lua code.
+   Call after the state is open; closing it stops watching. Never fails
+   (without a watchdog thread, nothing is polled). */
+TDMI_FUNC void tdmL_watch(tdm_Runtime *rt, uintptr_t tid);
+/* Stop the Lua code running in rt's watched state with the error
+   "interrupted". Any thread; does not take the runtime lock. 1 when code was
+   running, 0 when nothing ran (nothing happens), -1 when rt's state is not
+   watched. */
+TDMI_FUNC int tdmL_interrupt(tdm_Runtime *rt);
+/* Have the watchdog call fn about 50 times a second, on its own thread with
+   every signal blocked (one function per process; NULL stops). */
+TDMI_FUNC void tdmL_watch_tick(void (*fn)(void));
 #define TDML_INTR_STOP 1        /* interrupt(): raise "interrupted" */
 #define TDML_INTR_EXC  2        /* re-raise what a signal handler raised */
 /* An outermost crossing into Lua starts or ends (runtime lock held): drop
@@ -180,9 +201,10 @@ TDMI_FUNC int tdmL_raise_frame_error(lua_State *L, tdmL_State *st, tdm_Frame *f)
 /* The C function behind python.as_function closures (upvalues: st, lang,
    the foreign object). */
 TDMI_FUNC int tdmL_asfunc_call(lua_State *L);
-/* Push a table of helpers for foreign language `lang` (python.eval ...). */
+/* Push a table of helpers for foreign language `lang` (python.eval ...);
+   flags: TDM_EXPOSE_* (what to include besides the basic helpers). */
 TDMI_FUNC void tdmL_push_foreign_lib(lua_State *L, tdmL_State *st, tdm_LangId lang,
-                                     const tdm_LuaOptions *o);   /* [-0, +1, m] */
+                                     int flags);   /* [-0, +1, m] */
 
 /* lmodule.c */
 /* The runtime of L: the one that created it, or one adopting a plain lua5.4

@@ -33,13 +33,15 @@ static int sentinel_gc(lua_State *L)
     }
     *prt = NULL;
     tdmR_close(rt);
-    tdmP_detach(rt);
-    tdmL_State *st = rt->state[TDM_LANG_LUA];
-    rt->state[TDM_LANG_LUA] = NULL;
-    if (st != NULL) {
-        free(st->refcnt);
-        free(st);
+    /* every language through its table: Python's per-runtime state, then
+       this adapter's (the host's state is not ours to lua_close) */
+    for (int id = TDM_LANG_NONE + 1; id < TDM_NLANG; id++) {
+        if (id != TDM_LANG_LUA && rt->lang[id] != NULL && rt->lang[id]->close != NULL) {
+            tdmR_close_lang(rt, (tdm_LangId)id);
+            tdmR_detach(rt, (tdm_LangId)id);
+        }
     }
+    tdmR_close_lang(rt, TDM_LANG_LUA);
     while (tdmR_held(rt)) {
         tdmR_unlock(rt);
     }
@@ -105,12 +107,15 @@ int luaopen_tandem(lua_State *L)
     tdm_Runtime *rt = tdmL_runtime_of(L);
     tdmL_State *st = tdmL_state(L);
     if (rt->lang[TDM_LANG_PYTHON] == NULL) {
-        char err[512];
-        if (tdmP_boot(rt, err, sizeof err) != TDM_OK) {
-            return luaL_error(L, "tandem: cannot start Python: %s", err);
+        tdm_Error err = {0};
+        if (tdmR_open_lang(rt, TDM_LANG_PYTHON, NULL, &err) != TDM_OK) {
+            lua_pushfstring(L, "tandem: cannot start Python: %s",
+                            err.message ? err.message : "unknown error");
+            tdmS_clear_error(rt, &err);
+            return lua_error(L);
         }
     }
-    tdmL_push_foreign_lib(L, st, TDM_LANG_PYTHON, NULL);
+    tdmL_push_foreign_lib(L, st, TDM_LANG_PYTHON, TDM_EXPOSE_ALL);
     /* lunatic-python: python.builtins() is a function */
     lua_getfield(L, -1, "builtins");
     lua_pushcclosure(L, return_upvalue, 1);

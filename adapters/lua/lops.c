@@ -759,6 +759,20 @@ static int trampoline(lua_State *L)
         lua_pushlstring(L, f->args[0].u.s.p, f->args[0].u.s.n);
         lua_call(L, 1, 1);
         return collect(L, st, f, 1);
+    case TDM_OP_EXPOSE: {
+        str_arg(L, f, 0, "name");
+        tdm_Value *lang = n > 1 ? &f->args[1] : NULL;
+        if (lang == NULL || lang->kind != TDM_INT || lang->u.i <= TDM_LANG_NONE
+            || lang->u.i >= TDM_NLANG || lang->u.i == TDM_LANG_LUA
+            || f->rt->lang[lang->u.i] == NULL) {
+            return luaL_error(L, "tandem: expose needs another attached language");
+        }
+        lua_rawgeti(L, LUA_REGISTRYINDEX, LUA_RIDX_GLOBALS);
+        lua_pushlstring(L, f->args[0].u.s.p, f->args[0].u.s.n);
+        tdmL_push_foreign_lib(L, st, (tdm_LangId)lang->u.i, f->sub);
+        lua_settable(L, -3);
+        return 0;
+    }
     default:
         return luaL_error(L, "tandem: operation %d is not supported on Lua objects",
                           (int)f->op);

@@ -166,8 +166,7 @@ static void set_fn(lua_State *L, tdmL_State *st, tdm_LangId lang, const char *na
 }
 
 /* [-0, +1, e] */
-void tdmL_push_foreign_lib(lua_State *L, tdmL_State *st, tdm_LangId lang,
-                           const tdm_LuaOptions *o)
+void tdmL_push_foreign_lib(lua_State *L, tdmL_State *st, tdm_LangId lang, int flags)
 {
     lua_createtable(L, 0, 24);
     set_op(L, st, lang, "exec", TDM_OP_EXEC, 1);
@@ -187,7 +186,7 @@ void tdmL_push_foreign_lib(lua_State *L, tdmL_State *st, tdm_LangId lang,
     set_fn(L, st, lang, "set_overflow_handler", lib_set_overflow_handler);
     push_none(L, st, lang);
     lua_setfield(L, -2, "none");
-    if (o == NULL || o->register_builtins) {
+    if (flags & TDM_EXPOSE_BUILTINS) {
         lua_pushnil(L);
         tdmL_foreign_call(L, st, lang, TDM_OP_BUILTINS, 0, lua_gettop(L), 0);
         lua_remove(L, -2);
@@ -201,7 +200,7 @@ void tdmL_push_foreign_lib(lua_State *L, tdmL_State *st, tdm_LangId lang,
     tdmL_foreign_call(L, st, lang, TDM_OP_GETATTR, 0, lua_gettop(L) - 1, 2);
     lua_setfield(L, -5, "args");       /* lib, name, module, key, fn */
     lua_pop(L, 1);
-    if (o == NULL || o->register_eval) {
+    if (flags & TDM_EXPOSE_EVAL) {
         /* python.eval: a Python object, as lupa's (its attributes are a
            Python object's); it evaluates in the calling Python frame */
         lua_pushliteral(L, "_lua_eval");
@@ -212,53 +211,3 @@ void tdmL_push_foreign_lib(lua_State *L, tdmL_State *st, tdm_LangId lang,
     lua_pop(L, 2);
 }
 
-static int install(lua_State *L)
-{
-    tdmL_State *st = lua_touserdata(L, 1);
-    tdm_LangId lang = (tdm_LangId)lua_tointeger(L, 2);
-    const char *name = lua_touserdata(L, 3);
-    const tdm_LuaOptions *o = lua_touserdata(L, 4);
-    tdmL_push_foreign_lib(L, st, lang, o);
-    lua_setglobal(L, name);
-    return 0;
-}
-
-int tdmL_install_foreign(tdm_Runtime *rt, tdm_LangId lang, const char *name,
-                         const tdm_LuaOptions *o)
-{
-    int status = TDM_OK;
-    tdmR_lock(rt);
-    tdmL_State *st = rt->state[TDM_LANG_LUA];
-    if (st == NULL || st->L == NULL) {
-        tdmR_unlock(rt);
-        return TDM_ERRCLOSED;
-    }
-    lua_State *L = st->L;
-    int top = lua_gettop(L);
-    if (!lua_checkstack(L, 6)) {
-        tdmR_unlock(rt);
-        return TDM_ERRMEM;
-    }
-    lua_pushcfunction(L, install);
-    lua_pushlightuserdata(L, st);
-    lua_pushinteger(L, lang);
-    lua_pushlightuserdata(L, (void *)name);
-    lua_pushlightuserdata(L, (void *)o);
-    if (lua_pcall(L, 4, 0, 0) != LUA_OK) {
-        tdmS_clear_error(rt, &rt->last);
-        rt->last.status = TDM_ERRRUN;
-        if (lua_type(L, -1) == LUA_TSTRING) {
-            size_t n;
-            const char *m = lua_tolstring(L, -1, &n);
-            rt->last.message = malloc(n + 1);
-            if (rt->last.message != NULL) {
-                memcpy(rt->last.message, m, n);
-                rt->last.message[n] = '\0';
-            }
-        }
-        status = TDM_ERRRUN;
-    }
-    lua_settop(L, top);
-    tdmR_unlock(rt);
-    return status;
-}

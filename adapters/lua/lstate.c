@@ -146,7 +146,7 @@ static void l_retain(tdm_Runtime *rt, void *handle)
 static int setup(lua_State *L)
 {
     tdmL_State *st = lua_touserdata(L, 1);
-    const tdm_LuaOptions *o = lua_touserdata(L, 2);
+    const tdm_OpenOptions *o = lua_touserdata(L, 2);
     if (o->open_libs) {
         luaL_openlibs(L);
         tdmL_guard_cmodules(L);
@@ -161,14 +161,6 @@ static int setup(lua_State *L)
     lua_setfield(L, -2, "tandem");
     lua_pop(L, 1);
     return 0;
-}
-
-static void set_err(char *err, size_t errlen, const char *msg)
-{
-    if (errlen > 0) {
-        strncpy(err, msg, errlen - 1);
-        err[errlen - 1] = '\0';
-    }
 }
 
 /* A handle is a registry ref: valid when the ref is live and holds the
@@ -190,32 +182,29 @@ static int l_valid(tdm_Runtime *rt, const tdm_Value *v)
     return same;
 }
 
-const tdm_Lang tdmL_lang = {
-    "lua", TDM_LANG_LUA, tdmL_op, tdmL_finish, l_release, l_retain, NULL, NULL, l_valid,
-};
-
-int tdmL_open(tdm_Runtime *rt, const tdm_LuaOptions *o, char *err, size_t errlen)
+/* tdm_Lang.open: a new Lua state owned by rt. */
+static int l_open(tdm_Runtime *rt, const tdm_OpenOptions *opts, tdm_Error *err)
 {
+    static const tdm_OpenOptions defaults = {0, 1};
+    const tdm_OpenOptions *o = opts != NULL ? opts : &defaults;
     tdmL_State *st = calloc(1, sizeof *st);
     if (st == NULL) {
-        set_err(err, errlen, "not enough memory");
-        return TDM_ERRMEM;
+        return tdmS_set_error(err, TDM_ERRMEM, "not enough memory");
     }
     st->rt = rt;
     st->own = 1;
     st->L = lua_newstate(l_alloc, st);
     if (st->L == NULL) {
         free(st);
-        set_err(err, errlen, "not enough memory");
-        return TDM_ERRMEM;
+        return tdmS_set_error(err, TDM_ERRMEM, "not enough memory");
     }
     lua_State *L = st->L;
     lua_pushcfunction(L, setup);
     lua_pushlightuserdata(L, st);
     lua_pushlightuserdata(L, (void *)o);
     if (lua_pcall(L, 2, 0, 0) != LUA_OK) {
-        set_err(err, errlen, lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1)
-                                                            : "Lua set-up failed");
+        tdmS_set_error(err, TDM_ERRMEM, lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1)
+                                                                       : "Lua set-up failed");
         lua_close(L);
         free(st);
         return TDM_ERRMEM;
@@ -240,7 +229,9 @@ tdmL_State *tdmL_attach_host(tdm_Runtime *rt, lua_State *L)
     return st;
 }
 
-void tdmL_close(tdm_Runtime *rt)
+/* tdm_Lang.close: runs the finalizers of an owned state; the table stays
+   attached (its hooks see no state) until tdmR_detach. */
+static void l_close(tdm_Runtime *rt)
 {
     tdmL_State *st = rt->state[TDM_LANG_LUA];
     if (st == NULL) {
@@ -257,9 +248,30 @@ void tdmL_close(tdm_Runtime *rt)
     free(st);
 }
 
-long long tdmL_control(tdm_Runtime *rt, tdm_LuaCtl ctl, long long arg)
+/* tdm_Lang.control (tdm_Ctl codes). */
+static long long l_control(tdm_Runtime *rt, int ctl, long long arg)
 {
     long long r = 0;
+    switch (ctl) {      /* codes that take no lock */
+    case TDM_CTL_GLOBAL_SYMBOLS:
+        return tdmL_global_symbols_are_ours();
+    case TDM_CTL_WATCH_TICK:
+        tdmL_watch_tick((void (*)(void))(uintptr_t)arg);
+        return 0;
+    case TDM_CTL_WATCH:
+        if (rt == NULL) {
+            return -1;
+        }
+        tdmL_watch(rt, (uintptr_t)arg);
+        return 0;
+    case TDM_CTL_INTERRUPT:
+        return rt != NULL ? tdmL_interrupt(rt) : -1;
+    default:
+        break;
+    }
+    if (rt == NULL) {
+        return -1;
+    }
     tdmR_lock(rt);
     tdmL_State *st = rt->state[TDM_LANG_LUA];
     if (st == NULL || st->L == NULL || rt->closed) {
@@ -269,41 +281,53 @@ long long tdmL_control(tdm_Runtime *rt, tdm_LuaCtl ctl, long long arg)
     lua_State *L = st->L;
     tdmR_drain(rt, TDM_LANG_LUA);
     switch (ctl) {
-    case TDM_LCTL_GC_COLLECT:
+    case TDM_CTL_GC_COLLECT:
         lua_gc(L, LUA_GCCOLLECT);
         break;
-    case TDM_LCTL_GC_STOP:
+    case TDM_CTL_GC_STOP:
         lua_gc(L, LUA_GCSTOP);
         break;
-    case TDM_LCTL_GC_RESTART:
+    case TDM_CTL_GC_RESTART:
         lua_gc(L, LUA_GCRESTART);
         break;
-    case TDM_LCTL_GC_ISRUNNING:
+    case TDM_CTL_GC_ISRUNNING:
         r = lua_gc(L, LUA_GCISRUNNING);
         break;
-    case TDM_LCTL_MEM_USED:
+    case TDM_CTL_MEM_USED:
         r = st->own ? (long long)st->used
                     : (long long)lua_gc(L, LUA_GCCOUNT) * 1024 + lua_gc(L, LUA_GCCOUNTB);
         break;
-    case TDM_LCTL_MEM_MAX:
+    case TDM_CTL_MEM_MAX:
         r = (long long)st->limit;
         break;
-    case TDM_LCTL_MEM_SETMAX:
+    case TDM_CTL_MEM_SETMAX:
         if (!st->own || arg < 0) {
             r = -1;
         } else {
             st->limit = (size_t)arg;
         }
         break;
-    case TDM_LCTL_VERSION_NUM:
+    case TDM_CTL_VERSION_NUM:
         r = (long long)lua_version(L);
+        break;
+    default:
+        r = -1;
         break;
     }
     tdmR_unlock(rt);
     return r;
 }
 
-const char *tdmL_release_name(void)
-{
-    return LUA_RELEASE;
-}
+const tdm_Lang tdmL_lang = {
+    .name = "lua",
+    .id = TDM_LANG_LUA,
+    .op = tdmL_op,
+    .finish = tdmL_finish,
+    .release = l_release,
+    .retain = l_retain,
+    .valid = l_valid,
+    .open = l_open,
+    .close = l_close,
+    .control = l_control,
+    .release_name = LUA_RELEASE,
+};

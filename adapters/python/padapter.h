@@ -240,10 +240,18 @@ TDMI_FUNC int tdmP_is_proxy(tdmP_Module *ms, PyObject *o);
 /* ---- pcoro.c ------------------------------------------------------------ */
 TDMI_FUNC int tdmP_coro_init_type(PyObject *m, tdmP_Module *ms);
 
-/* ---- pops.c: the ops on Python objects (tdmP_lang: boot.h) ---------- */
+/* ---- pops.c: the ops on Python objects --------------------------------- */
+/* This adapter's language table (open: tdmP_boot, close: tdmP_detach). */
+TDMI_DATA const tdm_Lang tdmP_lang;
 TDMI_FUNC int tdmP_misc_init_types(PyObject *m, tdmP_Module *ms);
 
 /* ---- pboot.c ------------------------------------------------------------ */
+/* tdm_Lang.open: start CPython if the process has none (libpython loaded
+   with global symbols first) and attach tdmP_lang to rt; when Python is
+   already running, only attach. TDM_OK or a status with err set. */
+TDMI_FUNC int tdmP_boot(tdm_Runtime *rt, const tdm_OpenOptions *o, tdm_Error *err);
+/* tdm_Lang.close: drop rt's Python state and detach tdmP_lang (tdmR_detach). */
+TDMI_FUNC void tdmP_detach(tdm_Runtime *rt);
 /* The LuaRuntime of the Lua state that is calling into Python on this thread,
    or of the hosting Lua state. New reference or NULL raised. */
 TDMI_FUNC PyObject *tdmP_host_runtime(PyObject *m);

@@ -39,13 +39,6 @@ static const char lua_module_src[] =
     "    m.runtime = t.host_runtime\n"
     "    _sys.modules.setdefault('lua', m)\n";
 
-static void set_err(char *err, size_t errlen, const char *msg)
-{
-    if (errlen > 0) {
-        snprintf(err, errlen, "%s", msg);
-    }
-}
-
 /* The directory holding the `tandem` Python package, found from this shared
    object: the build tree (build/lua/tandem.so, build/lib/libtandem.so ->
    build/python) or an installed prefix (<prefix>/lib/lua/5.4/tandem.so,
@@ -144,8 +137,9 @@ static void install_lua_module(PyObject *m)
     Py_XDECREF(ns);
 }
 
-int tdmP_boot(tdm_Runtime *rt, char *err, size_t errlen)
+int tdmP_boot(tdm_Runtime *rt, const tdm_OpenOptions *o, tdm_Error *err)
 {
+    (void)o;        /* nothing to choose: one CPython per process */
     char pkg[PATH_MAX] = "";
     const char *self_path = NULL;
     int found = package_dir(pkg, sizeof pkg, &self_path) == 0;
@@ -154,12 +148,12 @@ int tdmP_boot(tdm_Runtime *rt, char *err, size_t errlen)
         char lib[64];
         snprintf(lib, sizeof lib, "libpython%d.%d.so.1.0", PY_MAJOR_VERSION, PY_MINOR_VERSION);
         if (dlopen(lib, RTLD_NOW | RTLD_GLOBAL) == NULL) {
-            set_err(err, errlen, dlerror());
+            tdmS_set_error(err, TDM_ERRARG, dlerror());
             return TDM_ERRARG;
         }
         Py_InitializeEx(0);
         if (!Py_IsInitialized()) {
-            set_err(err, errlen, "tandem: CPython failed to initialise");
+            tdmS_set_error(err, TDM_ERRRUN, "tandem: CPython failed to initialise");
             return TDM_ERRRUN;
         }
         if (found) {
@@ -177,13 +171,13 @@ int tdmP_boot(tdm_Runtime *rt, char *err, size_t errlen)
     PyObject *m = own_module(self_path);
     if (m == NULL) {
         PyErr_Print();
-        set_err(err, errlen, "tandem: could not create the tandem._tandem module");
+        tdmS_set_error(err, TDM_ERRRUN, "tandem: could not create the tandem._tandem module");
         status = TDM_ERRRUN;
         goto done;
     }
     if (ensure_package(m) < 0) {
         PyErr_Print();
-        set_err(err, errlen, "tandem: could not provide the tandem package");
+        tdmS_set_error(err, TDM_ERRRUN, "tandem: could not provide the tandem package");
         status = TDM_ERRRUN;
         goto done;
     }
@@ -191,7 +185,7 @@ int tdmP_boot(tdm_Runtime *rt, char *err, size_t errlen)
         tdmP_State *st = tdmP_state_new(rt, m);
         if (st == NULL) {
             PyErr_Clear();
-            set_err(err, errlen, "tandem: out of memory");
+            tdmS_set_error(err, TDM_ERRMEM, "tandem: out of memory");
             status = TDM_ERRMEM;
             goto done;
         }
@@ -216,8 +210,7 @@ void tdmP_detach(tdm_Runtime *rt)
     }
     PyGILState_STATE gs = PyGILState_Ensure();
     tdmR_drain(rt, TDM_LANG_PYTHON);
-    rt->state[TDM_LANG_PYTHON] = NULL;
-    rt->lang[TDM_LANG_PYTHON] = NULL;
+    tdmR_detach(rt, TDM_LANG_PYTHON);
     tdmP_Module *ms = st->mod;
     if (ms->host != NULL && ((tdmP_Runtime *)ms->host)->rt == rt) {
         Py_CLEAR(ms->host);

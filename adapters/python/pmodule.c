@@ -189,11 +189,11 @@ static PyObject *nogc_new(PyTypeObject *type, PyObject *args, PyObject *kw)
     return (PyObject *)n;
 }
 
-static long long nogc_ctl(NoGC *n, tdm_LuaCtl ctl)
+static long long nogc_ctl(NoGC *n, tdm_Ctl ctl)
 {
     long long v;
     Py_BEGIN_ALLOW_THREADS
-    v = tdmL_control(n->runtime->rt, ctl, 0);
+    v = tdmR_control(n->runtime->rt, TDM_LANG_LUA, ctl, 0);
     Py_END_ALLOW_THREADS
     return v;
 }
@@ -205,8 +205,8 @@ static PyObject *nogc_enter(PyObject *self, PyObject *unused)
     if (tdmP_check_open(n->runtime) < 0) {
         return NULL;
     }
-    n->was_running = nogc_ctl(n, TDM_LCTL_GC_ISRUNNING) == 1;
-    nogc_ctl(n, TDM_LCTL_GC_STOP);
+    n->was_running = nogc_ctl(n, TDM_CTL_GC_ISRUNNING) == 1;
+    nogc_ctl(n, TDM_CTL_GC_STOP);
     return Py_NewRef(self);
 }
 
@@ -215,7 +215,7 @@ static PyObject *nogc_exit(PyObject *self, PyObject *args)
     (void)args;
     NoGC *n = (NoGC *)self;
     if (n->was_running && !n->runtime->closed) {
-        nogc_ctl(n, TDM_LCTL_GC_RESTART);
+        nogc_ctl(n, TDM_CTL_GC_RESTART);
     }
     Py_RETURN_FALSE;
 }
@@ -339,7 +339,7 @@ static PyObject *m_lua_symbols_global(PyObject *m, PyObject *unused)
 {
     (void)m;
     (void)unused;
-    return PyBool_FromLong(tdmL_global_symbols_are_ours());
+    return PyBool_FromLong(tdmR_control(NULL, TDM_LANG_LUA, TDM_CTL_GLOBAL_SYMBOLS, 0) == 1);
 }
 
 static PyMethodDef module_methods[] = {

@@ -917,6 +917,17 @@ static void p_reblock(tdm_Frame *caller)
 }
 
 const tdm_Lang tdmP_lang = {
-    "python", TDM_LANG_PYTHON, p_op, p_finish, p_release, p_retain, p_unblock, p_reblock,
-    NULL,       /* one CPython per process: a Python handle is valid in any runtime */
+    .name = "python",
+    .id = TDM_LANG_PYTHON,
+    .op = p_op,
+    .finish = p_finish,
+    .release = p_release,
+    .retain = p_retain,
+    .unblock = p_unblock,
+    .reblock = p_reblock,
+    .valid = NULL,      /* one CPython per process: a Python handle is valid in any runtime */
+    .open = tdmP_boot,
+    .close = tdmP_detach,
+    .control = NULL,    /* nothing to control yet */
+    .release_name = "Python " PY_VERSION,
 };

@@ -2,9 +2,9 @@
  * pruntime.c — LuaRuntime: a Lua 5.4 state with lupa's API.
  *
  * The object owns a tdm_Runtime (one tdmR reference) holding the Lua state
- * (tdmL_open) and this adapter's per-runtime state (options, identity map,
+ * (tdmR_open_lang) and this adapter's per-runtime state (options, identity map,
  * string cache, pins). Methods are crossings (pcall.c) or controls of the Lua
- * state (tdmL_control, called with the GIL released since it takes the
+ * state (tdmR_control, called with the GIL released since it takes the
  * runtime lock). close() closes the Lua state; proxies still alive then raise
  * LuaError when used.
  */
@@ -195,11 +195,11 @@ static int set_options(tdmP_State *st, PyObject *encoding, PyObject *source_enco
 
 /* ---- life ---------------------------------------------------------------- */
 
-static long long control(tdmP_Runtime *r, tdm_LuaCtl ctl, long long arg)
+static long long control(tdmP_Runtime *r, tdm_Ctl ctl, long long arg)
 {
     long long v;
     Py_BEGIN_ALLOW_THREADS
-    v = tdmL_control(r->rt, ctl, arg);
+    v = tdmR_control(r->rt, TDM_LANG_LUA, ctl, arg);
     Py_END_ALLOW_THREADS
     return v;
 }
@@ -259,7 +259,7 @@ static PyObject *runtime_new(PyTypeObject *type, PyObject *args, PyObject *kw)
     if (r == NULL) {
         return NULL;
     }
-    char err[256] = "";
+    tdm_Error err = {0};
     r->owns_lua = 1;
     r->rt = tdmR_new();
     if (r->rt == NULL) {
@@ -281,34 +281,41 @@ static PyObject *runtime_new(PyTypeObject *type, PyObject *args, PyObject *kw)
     }
     r->st->owner = r;       /* weak: the runtime object outlives its state */
     tdmR_attach(r->rt, &tdmP_lang, r->st);
-    tdm_LuaOptions o = {0, 1, 1, reg_eval, reg_builtins};
-    int status = tdmL_open(r->rt, &o, err, sizeof err);
+    tdm_OpenOptions o = {0, 1};
+    int status = tdmR_open_lang(r->rt, TDM_LANG_LUA, &o, &err);
     if (status == TDM_OK) {
         /* the attribute filters apply to Lua code, not to setting up the
            python table: held aside meanwhile */
         PyObject *held[3] = {r->st->attribute_filter, r->st->attr_getter, r->st->attr_setter};
         r->st->attribute_filter = r->st->attr_getter = r->st->attr_setter = NULL;
-        status = tdmL_install_foreign(r->rt, TDM_LANG_PYTHON, "python", &o);
+        int flags = (reg_eval ? TDM_EXPOSE_EVAL : 0) | (reg_builtins ? TDM_EXPOSE_BUILTINS : 0);
+        status = tdmR_expose(r->rt, TDM_LANG_LUA, TDM_LANG_PYTHON, "python", flags, &err);
         r->st->attribute_filter = held[0];
         r->st->attr_getter = held[1];
         r->st->attr_setter = held[2];
         if (status != TDM_OK) {
-            snprintf(err, sizeof err, "could not install the python table (%s: %s)",
-                     tdm_status_name((tdm_Status)status),
-                     r->rt->last.message ? r->rt->last.message : "no message");
+            char *why = err.message;
+            err.message = NULL;
+            char buf[512];
+            snprintf(buf, sizeof buf, "could not install the python table (%s: %s)",
+                     tdm_status_name((tdm_Status)status), why ? why : "no message");
+            free(why);
+            tdmS_set_error(&err, status, buf);
         }
     }
     if (status != TDM_OK) {
         r->closed = 1;
-        PyErr_Format(r->st->mod->LuaError, "Failed to initialise Lua runtime: %s", err);
+        PyErr_Format(r->st->mod->LuaError, "Failed to initialise Lua runtime: %s",
+                     err.message ? err.message : "unknown error");
+        tdmS_clear_error(r->rt, &err);
         Py_DECREF(r);
         return NULL;
     }
-    r->membase = control(r, TDM_LCTL_MEM_USED, 0);
+    r->membase = control(r, TDM_CTL_MEM_USED, 0);
     r->maxmem = maxmem == Py_None ? -1 : 0;
     /* signal handlers run while Lua code runs on the main thread, and
        interrupt() can stop it */
-    tdmL_watch(r->rt, main_thread_id());
+    tdmR_control(r->rt, TDM_LANG_LUA, TDM_CTL_WATCH, (long long)main_thread_id());
     if (limit > 0) {
         apply_limit(r, limit, 0);
     }
@@ -343,7 +350,7 @@ static void close_lua(tdmP_Runtime *r)
     tdm_Runtime *rt = r->rt;
     Py_BEGIN_ALLOW_THREADS
     tdmR_lock(rt);
-    tdmL_close(rt);
+    tdmR_close_lang(rt, TDM_LANG_LUA);
     tdmR_close(rt);
     Py_END_ALLOW_THREADS
     tdmR_drain(rt, TDM_LANG_PYTHON);
@@ -439,8 +446,7 @@ static void runtime_dealloc(PyObject *self)
     if (r->rt != NULL) {
         if (r->owns_lua) {
             close_lua(r);
-            r->rt->state[TDM_LANG_PYTHON] = NULL;
-            r->rt->lang[TDM_LANG_PYTHON] = NULL;
+            tdmR_detach(r->rt, TDM_LANG_PYTHON);
         }
         if (r->owns_lua || r->owns_state) {
             tdmP_state_free(r->st);
@@ -1122,7 +1128,7 @@ static PyObject *rt_gccollect(PyObject *self, PyObject *unused)
     if (closed_ctl(r) < 0) {
         return NULL;
     }
-    control(r, TDM_LCTL_GC_COLLECT, 0);
+    control(r, TDM_CTL_GC_COLLECT, 0);
     Py_RETURN_NONE;
 }
 
@@ -1144,7 +1150,7 @@ static PyObject *rt_get_memory_used(PyObject *self, PyObject *args, PyObject *kw
     if (total < 0 || closed_ctl(r) < 0) {
         return NULL;
     }
-    long long used = control(r, TDM_LCTL_MEM_USED, 0);
+    long long used = control(r, TDM_CTL_MEM_USED, 0);
     return PyLong_FromLongLong(total || used < r->membase ? used : used - r->membase);
 }
 
@@ -1161,7 +1167,7 @@ static PyObject *rt_get_max_memory(PyObject *self, PyObject *args, PyObject *kw)
     if (!total) {
         return PyLong_FromLongLong(r->maxmem);
     }
-    return PyLong_FromLongLong(control(r, TDM_LCTL_MEM_MAX, 0));
+    return PyLong_FromLongLong(control(r, TDM_CTL_MEM_MAX, 0));
 }
 
 /* Limit of the Lua allocator: the memory in use when the runtime was made
@@ -1169,7 +1175,7 @@ static PyObject *rt_get_max_memory(PyObject *self, PyObject *args, PyObject *kw)
 static void apply_limit(tdmP_Runtime *r, long long max, int total)
 {
     r->maxmem = total && max > r->membase ? max - r->membase : max;
-    control(r, TDM_LCTL_MEM_SETMAX, max == 0 ? 0 : (total ? max : r->membase + max));
+    control(r, TDM_CTL_MEM_SETMAX, max == 0 ? 0 : (total ? max : r->membase + max));
 }
 
 static PyObject *rt_set_max_memory(PyObject *self, PyObject *args, PyObject *kw)
@@ -1223,13 +1229,13 @@ static PyObject *rt_interrupt(PyObject *self, PyObject *unused)
     if (r->closed || r->rt == NULL || r->rt->closed) {
         Py_RETURN_FALSE;
     }
-    int rc = tdmL_interrupt(r->rt);
+    long long rc = tdmR_control(r->rt, TDM_LANG_LUA, TDM_CTL_INTERRUPT, 0);
     if (rc < 0) {
         PyErr_SetString(r->st->mod->LuaError,
                         "interrupt() is not available for the Lua state of a lua5.4 host");
         return NULL;
     }
-    return PyBool_FromLong(rc);
+    return PyBool_FromLong(rc != 0);
 }
 
 static PyObject *rt_nogc(PyObject *self, PyObject *unused)
@@ -1273,7 +1279,7 @@ static PyObject *rt_lua_version(PyObject *self, void *closure)
 {
     (void)closure;
     tdmP_Runtime *r = (tdmP_Runtime *)self;
-    long long v = r->closed ? 504 : control(r, TDM_LCTL_VERSION_NUM, 0);
+    long long v = r->closed ? 504 : control(r, TDM_CTL_VERSION_NUM, 0);
     if (v <= 0) {
         v = 504;
     }
@@ -1284,7 +1290,7 @@ static PyObject *rt_lua_implementation(PyObject *self, void *closure)
 {
     (void)self;
     (void)closure;
-    return PyUnicode_FromString(tdmL_release_name());
+    return PyUnicode_FromString(tdmR_release_name(TDM_LANG_LUA));
 }
 
 static PyObject *rt_closed(PyObject *self, void *closure)

@@ -92,13 +92,13 @@ void tdmP_host_signals(tdm_Runtime *rt)
     }
     __atomic_store_n(&host_rt, rt, __ATOMIC_RELEASE);
     rechain();
-    tdmL_watch_tick(rechain);
+    tdmR_control(NULL, TDM_LANG_LUA, TDM_CTL_WATCH_TICK, (long long)(uintptr_t)rechain);
 }
 
 void tdmP_host_signals_off(tdm_Runtime *rt)
 {
     if (__atomic_load_n(&host_rt, __ATOMIC_ACQUIRE) == rt) {
-        tdmL_watch_tick(NULL);
+        tdmR_control(NULL, TDM_LANG_LUA, TDM_CTL_WATCH_TICK, 0);
         __atomic_store_n(&host_rt, NULL, __ATOMIC_RELEASE);
     }
 }

@@ -75,7 +75,8 @@ static void fake_retain(tdm_Runtime *rt, void *h)
 }
 
 static const tdm_Lang fake = {"fake", TDM_LANG_PYTHON, fake_op, fake_finish,
-                              fake_release, fake_retain, NULL, NULL, NULL};
+                              fake_release, fake_retain, NULL, NULL, NULL,
+                              NULL, NULL, NULL, NULL};
 
 static void test_intern(void)
 {
