@@ -251,9 +251,7 @@ static int c_op(tdm_Frame *f)
     tdmF_Place pl;
     tdmF_Err err;
     int64_t len;
-    err.status = TDM_OK;
-    err.msg[0] = '\0';
-    memset(&err.cb, 0, sizeof err.cb);
+    tdmF_err_init(&err);
     f->entered = 1;
     f->scratch = 0;
     if (R == NULL) {

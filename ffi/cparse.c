@@ -57,8 +57,11 @@ static int perr(P *p, const Tok *t, int status, const char *fmt, ...)
 static int rerr(P *p, const Tok *t)
 {
     char msg[TDMF_ERRMAX];
+    int kind = p->err->kind, st;
     memcpy(msg, p->err->msg, sizeof msg);
-    return perr(p, t, p->err->status, "%s", msg);
+    st = perr(p, t, p->err->status, "%s", msg);
+    p->err->kind = kind;
+    return st;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1314,8 +1317,8 @@ static int parse_define(P *p)
     if ((st = parse_expr(p, &v)) != TDM_OK) {
         char msg[TDMF_ERRMAX];
         memcpy(msg, p->err->msg, sizeof msg);
-        return tdmF_seterr(p->err, st, "%s (#define %s: only integer constants are supported)",
-                           msg, name);
+        return tdmF_seterrk(p->err, p->err->kind, st,
+                            "%s (#define %s: only integer constants are supported)", msg, name);
     }
     if (cur(p)->kind != K_EOL) {
         return perr(p, cur(p), TDM_ERRSYNTAX, "#define %s: unexpected %s after the value "
@@ -1435,6 +1438,10 @@ int tdmF_cdef(tdmF_Registry *R, const char *src, size_t len, tdmF_Err *err)
         }
     }
     free(p.toks);
+    if (st != TDM_OK && err != NULL &&
+        (err->kind == TDMF_EK_OTHER || err->kind == TDMF_EK_TYPE)) {
+        err->kind = TDMF_EK_DECL;   /* a declaration the registry refused is still a bad cdef */
+    }
     return st;
 }
 

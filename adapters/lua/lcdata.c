@@ -258,7 +258,7 @@ const tdmF_Type *tdmL_ffi_checktype(lua_State *L, tdmL_Ffi *b, int idx, const ch
     const char *s;
     if (lua_type(L, idx) == LUA_TSTRING) {
         s = lua_tolstring(L, idx, &n);
-        tdmL_err_init(&err);
+        tdmF_err_init(&err);
         if (tdmF_parse_type(b->R, s, n, what, &t, &err) != TDM_OK) {
             tdmL_ffi_raise(L, b, &err);
         }
@@ -363,7 +363,7 @@ int tdmL_ffi_new(lua_State *L, tdmL_Ffi *b, const tdmF_Type *t, int first)
     for (int i = 0; i < ninit; i++) {
         tdmL_ffi_tovalue(L, b, first + i, &vals[i]);
     }
-    tdmL_err_init(&err);
+    tdmF_err_init(&err);
     saved = b->L;
     b->L = L;
     if (ninit == 1 && is_aggregate(t) && lua_type(L, first) == LUA_TTABLE) {
@@ -590,7 +590,7 @@ static int call_general(lua_State *L, tdmL_Ffi *b, tdmF_CData *cd, int first, in
             tdmL_ffi_tovalue(L, b, first + i, &vals[i]);
         }
     }
-    tdmL_err_init(&err);
+    tdmF_err_init(&err);
     saved = b->L;
     b->L = L;
     tdm_Frame *ub = b->rt->top != NULL ? tdmS_unblock(b->rt) : NULL;
@@ -773,7 +773,7 @@ static void place_of(lua_State *L, tdmL_Ffi *b, tdmF_CData *cd, int kidx, tdmF_P
     tdmF_Err err;
     int st, isnum;
     lua_Integer i = lua_tointegerx(L, kidx, &isnum);
-    tdmL_err_init(&err);
+    tdmF_err_init(&err);
     if (isnum && lua_type(L, kidx) == LUA_TNUMBER) {
         st = tdmF_cd_index(b->R, cd, (int64_t)i, pl, &err);
     } else if (lua_type(L, kidx) == LUA_TSTRING) {
@@ -805,7 +805,7 @@ static int cd_index(lua_State *L)
         }
     }
     place_of(L, b, cd, 2, &pl);
-    tdmL_err_init(&err);
+    tdmF_err_init(&err);
     if (tdmF_place_get(b->R, &pl, &v, &err) != TDM_OK) {
         return tdmL_ffi_raise(L, b, &err);
     }
@@ -824,7 +824,7 @@ static int cd_newindex(lua_State *L)
     int st;
     place_of(L, b, cd, 2, &pl);
     tdmL_ffi_tovalue(L, b, 3, &v);
-    tdmL_err_init(&err);
+    tdmF_err_init(&err);
     saved = b->L;
     b->L = L;
     st = tdmF_place_set(b->R, &pl, &v, &err);

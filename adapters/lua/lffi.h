@@ -86,13 +86,6 @@ typedef struct tdmL_CType {
     const tdmF_Type *t;         /* borrowed: interned in the registry */
 } tdmL_CType;
 
-static inline void tdmL_err_init(tdmF_Err *e)
-{
-    e->status = TDM_OK;
-    e->msg[0] = '\0';
-    memset(&e->cb, 0, sizeof e->cb);
-}
-
 /* lcdata.c */
 /* The binding state of L, created (with the runtime's registry) on first
    use. [-0, +0, m] */
