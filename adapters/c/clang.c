@@ -9,8 +9,9 @@
  * new references (TDM_VF_OWNED); a STR result is borrowed from a buffer the
  * frame keeps (f->scratch) until finish.
  *
- * This file only touches frame and runtime fields (header-only), never
- * bridge functions, so ffi/ still links alone (unit tests, the fuzzer).
+ * It lives beside the adapters (the C language's face of the bridge), not in
+ * ffi/: it registers itself with tdmR_attach like the Lua and Python faces,
+ * so it links with bridge/, while ffi/ still links alone (the fuzzer).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -364,8 +365,6 @@ int tdmF_attach(tdm_Runtime *rt, char *err, size_t n)
         rt->ffi = R;
         rt->ffi_free = tdmF_registry_free;
     }
-    /* what tdmR_attach does, without linking bridge/ into ffi/ */
-    rt->lang[TDM_LANG_C] = &tdmF_lang;
-    rt->state[TDM_LANG_C] = rt->ffi;
+    tdmR_attach(rt, &tdmF_lang, rt->ffi);
     return TDM_OK;
 }
