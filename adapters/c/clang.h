@@ -6,8 +6,8 @@
  * TDM_LANG_C, u.obj = the tdmF_CData}. tdmF_lang lets any adapter perform
  * the generic object operations on it (call, index, length, str, compare,
  * pointer arithmetic) through an ordinary frame, as it would on a Lua or
- * Python object; the language bindings (adapters/lua/lffi.c, the Python
- * binding) wrap cdata directly and use ffi/ without frames on their hot paths.
+ * Python object; the language bindings (adapters/lua/ffi/, adapters/python/ffi/)
+ * wrap cdata directly and use ffi/ without frames on their hot paths.
  *
  * Neutral: includes no interpreter header. The op runs with the runtime
  * lock already held by the caller (tdmR_enter) and takes no other lock.
