@@ -88,9 +88,7 @@ void tdmF_error_clear(tdmF_Registry *R, tdm_Error *e)
 void tdmF_err_clear(tdmF_Registry *R, tdmF_Err *e)
 {
     tdmF_error_clear(R, &e->cb);
-    e->status = TDM_OK;
-    e->kind = TDMF_EK_OTHER;
-    e->msg[0] = '\0';
+    tdmF_err_init(e);
 }
 
 /* ------------------------------------------------------------------------ */
