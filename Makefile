@@ -43,11 +43,14 @@ PY_LIBS    := -lpython$(PY_VER)
 FFI_CFLAGS := $(shell pkg-config --cflags libffi 2>/dev/null)
 FFI_LIBS   := -lffi
 
-# Where each layer may look for headers: the core and ffi/ see neither interpreter.
+# Where each layer may look for headers: the core and ffi/ see neither interpreter;
+# each language's face of the FFI (adapters/LANG/ffi/, adapters/c/ for C data
+# itself) is compiled with its language's flags.
 BRIDGE_FLAGS := $(BASEFLAGS)
 FFI_FLAGS    := $(BASEFLAGS) $(FFI_CFLAGS) -Iffi
-LUAA_FLAGS   := $(BASEFLAGS) $(LUA_CFLAGS) -Iadapters/lua -Iffi
-PYA_FLAGS    := $(BASEFLAGS) $(PY_CFLAGS) -Iadapters/python -Iffi
+CLANG_FLAGS  := $(BASEFLAGS) $(FFI_CFLAGS) -Iffi -Iadapters/c
+LUAA_FLAGS   := $(BASEFLAGS) $(LUA_CFLAGS) -Iadapters/lua -Iadapters/lua/ffi -Iadapters/c -Iffi
+PYA_FLAGS    := $(BASEFLAGS) $(PY_CFLAGS) -Iadapters/python -Iadapters/python/ffi -Iadapters/c -Iffi
 EMBED_FLAGS  := $(BASEFLAGS) -Iffi
 
 OBJ := $(BUILD)/obj
@@ -55,8 +58,9 @@ DEPS_STAMP := $(BUILD)/.deps-ok
 
 BRIDGE_SRC := $(wildcard bridge/*.c)
 FFI_SRC    := $(wildcard ffi/*.c)
-LUAA_SRC   := $(wildcard adapters/lua/*.c)
-PYA_SRC    := $(wildcard adapters/python/*.c)
+CLANG_SRC  := $(wildcard adapters/c/*.c)
+LUAA_SRC   := $(wildcard adapters/lua/*.c adapters/lua/ffi/*.c)
+PYA_SRC    := $(wildcard adapters/python/*.c adapters/python/ffi/*.c)
 EMBED_SRC  := $(wildcard adapters/embed/*.c)
 # The language registry: the one file naming every adapter's table, linked
 # into each product (bridge/boot.h).
@@ -65,11 +69,12 @@ REG_SRC    := adapters/langs.c
 objs = $(patsubst %.c,$(OBJ)/%.o,$(1))
 BRIDGE_OBJ := $(call objs,$(BRIDGE_SRC))
 FFI_OBJ    := $(call objs,$(FFI_SRC))
+CLANG_OBJ  := $(call objs,$(CLANG_SRC))
 LUAA_OBJ   := $(call objs,$(LUAA_SRC))
 PYA_OBJ    := $(call objs,$(PYA_SRC))
 EMBED_OBJ  := $(call objs,$(EMBED_SRC))
 REG_OBJ    := $(call objs,$(REG_SRC))
-CORE_OBJ   := $(BRIDGE_OBJ) $(FFI_OBJ)
+CORE_OBJ   := $(BRIDGE_OBJ) $(FFI_OBJ) $(CLANG_OBJ)    # + C data's language table
 
 LIBSO    := $(BUILD)/lib/libtandem.so
 LIBA     := $(BUILD)/lib/libtandem.a
@@ -93,6 +98,9 @@ $(OBJ)/bridge/%.o: bridge/%.c | $(DEPS_STAMP)
 $(OBJ)/ffi/%.o: ffi/%.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(FFI_FLAGS) -MMD -MP -c $< -o $@
+$(OBJ)/adapters/c/%.o: adapters/c/%.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(CLANG_FLAGS) -MMD -MP -c $< -o $@
 $(OBJ)/adapters/lua/%.o: adapters/lua/%.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(LUAA_FLAGS) -MMD -MP -c $< -o $@

@@ -215,9 +215,10 @@ int tdmF_call_ptr(tdmF_Registry *R, const tdmF_Type *fn, void *code, const char 
         return tdmF_seterr(err, TDM_ERRARG, "call to %s: NULL function pointer", label);
     }
     if ((fn->flags & TDMF_VARIADIC) ? nargs < fixed : nargs != fixed) {
-        return tdmF_seterr(err, TDM_ERRARG, "%s expects %s%d argument%s, got %d", label,
-                           (fn->flags & TDMF_VARIADIC) ? "at least " : "", fixed,
-                           fixed == 1 ? "" : "s", nargs);
+        return tdmF_seterrk(err, TDMF_EK_TYPE, TDM_ERRARG,
+                            "%s expects %s%d argument%s, got %d", label,
+                            (fn->flags & TDMF_VARIADIC) ? "at least " : "", fixed,
+                            fixed == 1 ? "" : "s", nargs);
     }
     if (nargs > MAXSTACKARGS) {
         avec = malloc((size_t)nargs * sizeof *avec);

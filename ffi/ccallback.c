@@ -185,7 +185,7 @@ static void handler(ffi_cif *cif, void *ret, void **cargs, void *data)
         if (fast_from_c(fn->params[i], cargs[i], &argv[i])) {
             continue;
         }
-        ferr.status = TDM_OK;
+        tdmF_err_init(&ferr);
         if (tdmF_from_c(cb->reg, fn->params[i], cargs[i], NULL, &argv[i], &ferr) != TDM_OK) {
             tdmF_err_prefix(&ferr, "callback argument %d: ", i + 1);
             while (--i >= 0) {
@@ -226,7 +226,7 @@ static void handler(ffi_cif *cif, void *ret, void **cargs, void *data)
             goto fail;
         }
         memset(buf, 0, rt->size);
-        ferr.status = TDM_OK;
+        tdmF_err_init(&ferr);
         st = tdmF_to_c(cb->reg, rt, &res, buf, TDMF_CV_RESULT, &ferr);
         tdmF_value_release(cb->reg, &res);
         if (st != TDM_OK) {

@@ -43,11 +43,23 @@ const char *tdmF_describe(const tdm_Value *v, char *buf, size_t n)
     return buf;
 }
 
-static int bad(const tdmF_Type *t, const tdm_Value *v, const char *why, tdmF_Err *err)
+static int badk(const tdmF_Type *t, const tdm_Value *v, int kind, const char *why,
+                tdmF_Err *err)
 {
     char tb[128], vb[160];
-    return tdmF_seterr(err, TDM_ERRTYPE, "expected %s, got %s%s", tdmF_typename(t, tb, sizeof tb),
-                       tdmF_describe(v, vb, sizeof vb), why);
+    return tdmF_seterrk(err, kind, TDM_ERRTYPE, "expected %s, got %s%s",
+                        tdmF_typename(t, tb, sizeof tb), tdmF_describe(v, vb, sizeof vb), why);
+}
+
+static int bad(const tdmF_Type *t, const tdm_Value *v, const char *why, tdmF_Err *err)
+{
+    return badk(t, v, TDMF_EK_TYPE, why, err);
+}
+
+/* A number that does not fit t. */
+static int bad_range(const tdmF_Type *t, const tdm_Value *v, tdmF_Err *err)
+{
+    return badk(t, v, TDMF_EK_RANGE, " (out of range)", err);
 }
 
 /* Read an integer object of (scalar) type t. */
@@ -155,10 +167,10 @@ static int to_int(tdmF_Registry *R, const tdmF_Type *t, const tdm_Value *v, void
     }
     if (num.isfloat) {
         if (!(num.f == floor(num.f)) || isinf(num.f)) {
-            return bad(t, v, isinf(num.f) ? " (out of range)" : " (not an integer)", err);
+            return isinf(num.f) ? bad_range(t, v, err) : bad(t, v, " (not an integer)", err);
         }
         if (num.f < -9223372036854775808.0 || num.f >= 18446744073709551616.0) {
-            return bad(t, v, " (out of range)", err);
+            return bad_range(t, v, err);
         }
         if (num.f >= 9223372036854775808.0) {
             num.ishuge = 1;
@@ -198,8 +210,8 @@ static int to_int(tdmF_Registry *R, const tdmF_Type *t, const tdm_Value *v, void
 range:
     {
         char tb[128];
-        return tdmF_seterr(err, TDM_ERRTYPE, "expected %s, got %s (out of range)",
-                           tdmF_typename(t, tb, sizeof tb), vb);
+        return tdmF_seterrk(err, TDMF_EK_RANGE, TDM_ERRTYPE, "expected %s, got %s (out of range)",
+                            tdmF_typename(t, tb, sizeof tb), vb);
     }
 }
 
@@ -333,8 +345,9 @@ static int to_aggregate(tdmF_Registry *R, const tdmF_Type *t, const tdm_Value *v
         } else if (cd->type->kind == TDMF_PTR && cd->type->base == t) {
             src = *(void *const *)cd->addr;
             if (src == NULL) {
-                return tdmF_seterr(err, TDM_ERRTYPE, "expected %s, got a NULL pointer",
-                                   tdmF_typename(t, tb, sizeof tb));
+                return tdmF_seterrk(err, TDMF_EK_NULLPTR, TDM_ERRTYPE,
+                                    "expected %s, got a NULL pointer",
+                                    tdmF_typename(t, tb, sizeof tb));
             }
         }
         if (src == NULL) {

@@ -247,16 +247,18 @@ int tdmF_cd_index(tdmF_Registry *R, tdmF_CData *cd, int64_t i, tdmF_Place *out, 
     out->nelem = -1;
     if (t->kind == TDMF_ARRAY) {
         if (len >= 0 && (i < 0 || i >= len)) {
-            return tdmF_seterr(err, TDM_ERRARG, "index %lld out of bounds for %s (length %lld)",
-                               (long long)i, cdname(cd, nb, sizeof nb), (long long)len);
+            return tdmF_seterrk(err, TDMF_EK_BOUNDS, TDM_ERRARG,
+                                "index %lld out of bounds for %s (length %lld)",
+                                (long long)i, cdname(cd, nb, sizeof nb), (long long)len);
         }
         base = cd->addr;
         out->owner = cd;
     } else if (t->kind == TDMF_PTR) {
         base = *(char **)cd->addr;
         if (base == NULL) {
-            return tdmF_seterr(err, TDM_ERRARG, "NULL pointer dereference (indexing %s)",
-                               cdname(cd, nb, sizeof nb));
+            return tdmF_seterrk(err, TDMF_EK_NULLPTR, TDM_ERRARG,
+                                "NULL pointer dereference (indexing %s)",
+                                cdname(cd, nb, sizeof nb));
         }
         out->owner = cd->keep;
         if (i == 0) {
@@ -278,9 +280,10 @@ int tdmF_cd_index(tdmF_Registry *R, tdmF_CData *cd, int64_t i, tdmF_Place *out, 
         uintptr_t lo = 0, hi = 0;
         tdmF_cd_bounds(cd, &lo, &hi);
         memset(out, 0, sizeof *out);
-        return tdmF_seterr(err, TDM_ERRARG, "index %lld out of bounds for %s (it points into "
-                           "%zu bytes at offset %lld)", (long long)i, cdname(cd, nb, sizeof nb),
-                           (size_t)(hi - lo), (long long)((intptr_t)base - (intptr_t)lo));
+        return tdmF_seterrk(err, TDMF_EK_BOUNDS, TDM_ERRARG,
+                            "index %lld out of bounds for %s (it points into "
+                            "%zu bytes at offset %lld)", (long long)i, cdname(cd, nb, sizeof nb),
+                            (size_t)(hi - lo), (long long)((intptr_t)base - (intptr_t)lo));
     }
     return TDM_OK;
 }
@@ -300,8 +303,9 @@ int tdmF_cd_field(tdmF_Registry *R, tdmF_CData *cd, const char *name, tdmF_Place
     if (t->kind == TDMF_PTR && (t->base->kind == TDMF_STRUCT || t->base->kind == TDMF_UNION)) {
         base = *(char **)cd->addr;
         if (base == NULL) {
-            return tdmF_seterr(err, TDM_ERRARG, "NULL pointer dereference (field '%s' of %s)",
-                               name, cdname(cd, nb, sizeof nb));
+            return tdmF_seterrk(err, TDMF_EK_NULLPTR, TDM_ERRARG,
+                                "NULL pointer dereference (field '%s' of %s)",
+                                name, cdname(cd, nb, sizeof nb));
         }
         out->owner = cd->keep;
         t = t->base;
@@ -334,8 +338,9 @@ int tdmF_cd_field(tdmF_Registry *R, tdmF_CData *cd, const char *name, tdmF_Place
     }
     if (cd->type->kind == TDMF_PTR && !in_bounds(cd, (uintptr_t)out->addr, f->type->size)) {
         memset(out, 0, sizeof *out);
-        return tdmF_seterr(err, TDM_ERRARG, "field '%s' of %s is out of bounds of the memory "
-                           "it points into", name, cdname(cd, nb, sizeof nb));
+        return tdmF_seterrk(err, TDMF_EK_BOUNDS, TDM_ERRARG,
+                            "field '%s' of %s is out of bounds of the memory "
+                            "it points into", name, cdname(cd, nb, sizeof nb));
     }
     return TDM_OK;
 }
@@ -407,8 +412,9 @@ int tdmF_place_set(tdmF_Registry *R, const tdmF_Place *pl, const tdm_Value *v, t
 range:
     {
         char tb[128];
-        return tdmF_seterr(err, TDM_ERRTYPE, "expected %s:%d (bitfield), got %lld (out of range)",
-                           tdmF_typename(pl->type, tb, sizeof tb), pl->bitwidth, (long long)sv);
+        return tdmF_seterrk(err, TDMF_EK_RANGE, TDM_ERRTYPE,
+                            "expected %s:%d (bitfield), got %lld (out of range)",
+                            tdmF_typename(pl->type, tb, sizeof tb), pl->bitwidth, (long long)sv);
     }
 }
 
@@ -717,7 +723,7 @@ static int mem_parts(const tdm_Value *v, const char *what, char **addr, size_t *
     *addr = tdmF_cd_address(cd);
     *size = cd->type->kind == TDMF_PTR ? tdmF_cd_avail(cd) : tdmF_cd_size(cd);
     if (*addr == NULL) {
-        return tdmF_seterr(err, TDM_ERRARG, "%s: NULL pointer", what);
+        return tdmF_seterrk(err, TDMF_EK_NULLPTR, TDM_ERRARG, "%s: NULL pointer", what);
     }
     return TDM_OK;
 }

@@ -21,6 +21,21 @@ int tdmF_seterr(tdmF_Err *e, int status, const char *fmt, ...)
         return status;
     }
     e->status = status;
+    e->kind = tdmF_status_kind(status);
+    va_start(ap, fmt);
+    vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+    va_end(ap);
+    return status;
+}
+
+int tdmF_seterrk(tdmF_Err *e, int kind, int status, const char *fmt, ...)
+{
+    va_list ap;
+    if (e == NULL) {
+        return status;
+    }
+    e->status = status;
+    e->kind = kind;
     va_start(ap, fmt);
     vsnprintf(e->msg, sizeof e->msg, fmt, ap);
     va_end(ap);
@@ -73,8 +88,7 @@ void tdmF_error_clear(tdmF_Registry *R, tdm_Error *e)
 void tdmF_err_clear(tdmF_Registry *R, tdmF_Err *e)
 {
     tdmF_error_clear(R, &e->cb);
-    e->status = TDM_OK;
-    e->msg[0] = '\0';
+    tdmF_err_init(e);
 }
 
 /* ------------------------------------------------------------------------ */

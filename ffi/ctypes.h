@@ -16,6 +16,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <ffi.h>
 #include "tandem.h"
 #include "frame.h"      /* tdm_Error (the struct only) and TDMI_FUNC */
@@ -31,15 +32,54 @@
  * adapter code inside a callback during a native call: its error object and
  * traceback, moved here so the caller can re-raise the identical error.
  */
+/*
+ * What went wrong, set where the error is raised, so that an adapter picks
+ * its exception class from the kind and never from the message's wording
+ * (Python: RANGE -> OverflowError, BOUNDS -> IndexError, NULLPTR ->
+ * RuntimeError, DECL -> ffi.CDefError, TYPE -> TypeError; see
+ * tdmP_ffi_raise). A prefix added by tdmF_err_prefix keeps the kind.
+ */
+typedef enum tdmF_ErrKind {
+    TDMF_EK_OTHER = 0,          /* none of the below (the adapter's default) */
+    TDMF_EK_RANGE,              /* a number does not fit the C type */
+    TDMF_EK_BOUNDS,             /* an index or field outside the known memory */
+    TDMF_EK_NULLPTR,            /* a NULL pointer dereferenced or read */
+    TDMF_EK_DECL,               /* a bad or conflicting declaration (cdef, type names) */
+    TDMF_EK_TYPE                /* a value of the wrong type, a wrong argument count */
+} tdmF_ErrKind;
+
 typedef struct tdmF_Err {
     int status;                 /* tdm_Status; TDM_OK when clear */
+    int kind;                   /* tdmF_ErrKind; TDMF_EK_OTHER when clear */
     char msg[TDMF_ERRMAX];      /* NUL-terminated message */
     tdm_Error cb;               /* owns: callback error (cb.status != 0), or zeroed */
 } tdmF_Err;
 
-/* Record an error; returns `status` so that `return tdmF_seterr(...)` works. */
+/* The one initialiser: a clear record (cheap: the message buffer is not
+   zeroed, only terminated). */
+static inline void tdmF_err_init(tdmF_Err *e)
+{
+    e->status = TDM_OK;
+    e->kind = TDMF_EK_OTHER;
+    e->msg[0] = '\0';
+    memset(&e->cb, 0, sizeof e->cb);
+}
+
+/* The kind an error of `status` has unless its site says otherwise:
+   TDM_ERRSYNTAX -> DECL, TDM_ERRTYPE -> TYPE, anything else -> OTHER. */
+static inline int tdmF_status_kind(int status)
+{
+    return status == TDM_ERRSYNTAX ? TDMF_EK_DECL
+         : status == TDM_ERRTYPE   ? TDMF_EK_TYPE : TDMF_EK_OTHER;
+}
+
+/* Record an error of kind tdmF_status_kind(status); returns `status` so
+   that `return tdmF_seterr(...)` works. */
 TDMI_FUNC int tdmF_seterr(tdmF_Err *e, int status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* Record an error of an explicit tdmF_ErrKind. */
+TDMI_FUNC int tdmF_seterrk(tdmF_Err *e, int kind, int status, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 /* Put `fmt...` in front of the current message ("argument 2 to 'f': "). */
 TDMI_FUNC void tdmF_err_prefix(tdmF_Err *e, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

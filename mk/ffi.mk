@@ -20,6 +20,13 @@ $(BUILD)/tests/unit/test_ffi_%: tests/unit/test_ffi_%.c tests/unit/check.h $(FFI
 	$(CC) $(FFI_FLAGS) -Itests/unit -DTDM_TESTLIB='"$(abspath $(FFI_TESTLIB))"' \
 	    -o $@ $< $(FFI_OBJ) $(SANLD) $(FFI_LIBS) -ldl -lm
 
+# C data's language table lives in adapters/c/ and registers through the bridge.
+$(BUILD)/tests/unit/test_ffi_lang: tests/unit/test_ffi_lang.c tests/unit/check.h $(FFI_OBJ) \
+        $(CLANG_OBJ) $(BRIDGE_OBJ) $(FFI_TESTLIB)
+	@mkdir -p $(@D)
+	$(CC) $(CLANG_FLAGS) -Itests/unit -DTDM_TESTLIB='"$(abspath $(FFI_TESTLIB))"' -o $@ $< \
+	    $(CLANG_OBJ) $(FFI_OBJ) $(BRIDGE_OBJ) $(SANLD) $(FFI_LIBS) -ldl -lm -lpthread
+
 test-unit-ffi: $(FFI_TESTS)
 	@rc=0; for t in $(FFI_TESTS); do echo "== $$t"; $$t || rc=1; done; exit $$rc
 

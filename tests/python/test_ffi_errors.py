@@ -164,3 +164,48 @@ def test_incomplete_type(ffi):
         ffi.new("struct opaque *")
     p = ffi.cast("struct opaque *", 0x10)       # pointers to it are fine
     assert int(ffi.cast("intptr_t", p)) == 0x10
+
+
+# Issue 8: the exception class follows the error's kind, set where the error
+# is raised, never the message's wording.
+
+def test_exception_class_per_kind(ffi):
+    T = ffi.dlopen(TESTLIB)
+    cases = [
+        (OverflowError, lambda: T.add(1, 3000000000)),                  # range
+        (OverflowError, lambda: ffi.new("short *", 40000)),
+        (OverflowError, lambda: T.add(1, float("inf"))),
+        (OverflowError, lambda: setattr(ffi.new("struct { int b : 3; } *"), "b", 100)),
+        (IndexError, lambda: ffi.new("int[3]")[3]),                     # bounds
+        (IndexError, lambda: ffi.new("int *")[1]),
+        (RuntimeError, lambda: ffi.cast("int *", 0)[0]),                # NULL pointer
+        (RuntimeError, lambda: ffi.cast("struct point *", 0).x),
+        (RuntimeError, lambda: ffi.string(ffi.cast("char *", 0))),
+        (tandem.CDefError, lambda: ffi.cdef("int f(void) { return 0; }")),   # declaration
+        (tandem.CDefError, lambda: ffi.cdef("int add(long, long);")),
+        (tandem.CDefError, lambda: ffi.cdef("struct k8inc; struct k8o { struct k8inc x; };")),
+        (tandem.CDefError, lambda: ffi.new("int int")),
+        (TypeError, lambda: T.add(1, 2.5)),                             # type
+        (TypeError, lambda: ffi.new("struct k8inc2 { int x; } *", 1.5)),
+    ]
+    for cls, fn in cases:
+        with pytest.raises(Exception) as ei:
+            fn()
+        assert type(ei.value) is cls, (cls, type(ei.value), str(ei.value))
+
+
+@pytest.mark.parametrize("phrase", ["NULL pointer", "(out of range)", "out of bounds",
+                                    "cdef: x", "conflicting declaration", " expects "])
+def test_class_does_not_follow_wording(ffi, phrase):
+    # A type error whose message happens to contain another kind's words
+    # (here through the Python type's name) stays a TypeError.
+    T = ffi.dlopen(TESTLIB)
+    odd = type(phrase, (), {})()
+    with pytest.raises(Exception) as ei:
+        T.add(1, odd)
+    assert phrase in str(ei.value)
+    assert type(ei.value) is TypeError
+    with pytest.raises(Exception) as ei:
+        ffi.new("int *", odd)
+    assert phrase in str(ei.value)
+    assert type(ei.value) is TypeError

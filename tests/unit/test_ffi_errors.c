@@ -435,6 +435,118 @@ static void test_libraries(void)
     CHECK_CONTAINS(err.msg, "it is a type");
 }
 
+/* Issue 8: every error path records a kind, and adapters choose the exception
+   class from it, never from the wording; prefixes keep the kind. */
+static int kind_of_call(tdmF_Lib *l, const char *name, int n, const tdm_Value *args)
+{
+    bad_call(l, name, n, args);
+    return err.kind;
+}
+
+static void test_error_kinds(void)
+{
+    tdm_Value a[2], r = tdm_nil(), fnv;
+    tdmF_CData *arr = NULL, *p = NULL, *np = NULL, *bs = NULL;
+    tdmF_Place pl;
+    const char *s;
+    size_t n;
+    tdmF_Err e;
+    /* the one initialiser gives a clear record */
+    memset(&e, 0x5a, sizeof e);
+    tdmF_err_init(&e);
+    CHECK_EQ_INT(e.status, TDM_OK);
+    CHECK_EQ_INT(e.kind, TDMF_EK_OTHER);
+    CHECK_STR(e.msg, "");
+    CHECK_EQ_INT(e.cb.status, TDM_OK);
+    CHECK(e.cb.message == NULL);
+    /* range: integers, floats, bitfields */
+    a[0] = tdm_int(1);
+    a[1] = tdm_int(3000000000LL);
+    CHECK_EQ_INT(kind_of_call(lib, "add", 2, a), TDMF_EK_RANGE);
+    a[0] = tdm_int(256);
+    CHECK_EQ_INT(kind_of_call(lib, "t_u8", 1, a), TDMF_EK_RANGE);
+    a[0] = tdm_float(1.0 / 0.0);
+    CHECK_EQ_INT(kind_of_call(libc, "abs", 1, a), TDMF_EK_RANGE);
+    a[0] = tdm_float(1e30);
+    CHECK_EQ_INT(kind_of_call(libc, "abs", 1, a), TDMF_EK_RANGE);
+    CHECK_EQ_INT(tdmF_new(R, ty("struct { int b : 3; }"), -1, 0, NULL, &bs, &err), TDM_OK);
+    CHECK_EQ_INT(tdmF_cd_field(R, bs, "b", &pl, &err), TDM_OK);
+    a[0] = tdm_int(100);
+    CHECK(tdmF_place_set(R, &pl, &a[0], &err) != TDM_OK);
+    CHECK_CONTAINS(err.msg, "(bitfield)");
+    CHECK_EQ_INT(err.kind, TDMF_EK_RANGE);
+    tdmF_cd_decref(bs);
+    /* type: wrong kind of value, wrong argument count */
+    a[0] = tdm_float(2.5);
+    CHECK_EQ_INT(kind_of_call(libc, "abs", 1, a), TDMF_EK_TYPE);
+    a[0] = S("x2");
+    CHECK_EQ_INT(kind_of_call(libc, "abs", 1, a), TDMF_EK_TYPE);
+    CHECK_EQ_INT(kind_of_call(libc, "abs", 2, a), TDMF_EK_TYPE);
+    CHECK_EQ_INT(err.status, TDM_ERRARG);       /* the kind, not the status, says "type" */
+    /* bounds: arrays and pointers of known extent */
+    CHECK_EQ_INT(tdmF_new(R, ty("int[4]"), -1, 0, NULL, &arr, &err), TDM_OK);
+    CHECK(tdmF_cd_index(R, arr, 4, &pl, &err) != TDM_OK);
+    CHECK_EQ_INT(err.kind, TDMF_EK_BOUNDS);
+    tdmF_cd_decref(arr);
+    CHECK_EQ_INT(tdmF_new(R, ty("int *"), -1, TDMF_NEW_POINTEE, NULL, &p, &err), TDM_OK);
+    CHECK(tdmF_cd_index(R, p, 1, &pl, &err) != TDM_OK);
+    CHECK_EQ_INT(err.kind, TDMF_EK_BOUNDS);
+    tdmF_cd_decref(p);
+    /* NULL pointers: indexing, fields, strings, copies */
+    CHECK_EQ_INT(tdmF_lib_get(R, lib, "ret_null", &fnv, &err), TDM_OK);
+    CHECK_EQ_INT(tdmF_call(R, tdmF_cd_of(&fnv), 0, NULL, &r, &err), TDM_OK);
+    tdmF_value_release(R, &fnv);
+    CHECK(tdmF_cd_index(R, tdmF_cd_of(&r), 0, &pl, &err) != TDM_OK);
+    CHECK_EQ_INT(err.kind, TDMF_EK_NULLPTR);
+    CHECK(tdmF_string(R, &r, -1, &s, &n, &err) != TDM_OK);
+    CHECK_EQ_INT(err.kind, TDMF_EK_NULLPTR);
+    a[0] = S("x");
+    CHECK(tdmF_copy(R, &r, &a[0], -1, &err) != TDM_OK);
+    CHECK_EQ_INT(err.kind, TDMF_EK_NULLPTR);
+    tdmF_value_release(R, &r);
+    a[0] = tdm_int(0);
+    CHECK_EQ_INT(tdmF_cast(R, ty("struct point *"), &a[0], &np, &err), TDM_OK);
+    CHECK(tdmF_cd_field(R, np, "x", &pl, &err) != TDM_OK);
+    CHECK_EQ_INT(err.kind, TDMF_EK_NULLPTR);
+    tdmF_cd_decref(np);
+    np = NULL;
+    /* a NULL *function* pointer is not a NULL dereference: ffi.error as before */
+    CHECK_EQ_INT(tdmF_cast(R, ty("int(*)(int)"), &a[0], &np, &err), TDM_OK);
+    CHECK(tdmF_call(R, np, 1, &a[0], &r, &err) != TDM_OK);
+    CHECK_EQ_INT(err.kind, TDMF_EK_OTHER);
+    tdmF_cd_decref(np);
+    /* declarations: syntax, unknown names, conflicts, and registry errors
+       that a cdef reports (an incomplete field type, a TDM_ERRTYPE) */
+    bad_cdef("int f(void) { return 0; }");
+    CHECK_EQ_INT(err.kind, TDMF_EK_DECL);
+    bad_cdef("foo_t x;");
+    CHECK_EQ_INT(err.kind, TDMF_EK_DECL);
+    bad_cdef("long abs(int);");
+    CHECK_CONTAINS(err.msg, "conflicting declaration");
+    CHECK_EQ_INT(err.kind, TDMF_EK_DECL);
+    bad_cdef("struct kinc; struct kouter { struct kinc x; };");
+    CHECK_EQ_INT(err.kind, TDMF_EK_DECL);
+    bad_cdef("enum { KBIG = sizeof(struct kinc) };");
+    CHECK_EQ_INT(err.kind, TDMF_EK_DECL);
+    CHECK(tdmF_parse_type(R, "int int", 7, "new", &(const tdmF_Type *){NULL}, &err) != TDM_OK);
+    CHECK_EQ_INT(err.kind, TDMF_EK_DECL);
+    /* other: a missing symbol */
+    CHECK(tdmF_lib_get(R, lib, "no_such_symbol_here", &fnv, &err) != TDM_OK);
+    CHECK_EQ_INT(err.kind, TDMF_EK_OTHER);
+    /* the kind is the site's, whatever the message says; prefixes keep it */
+    tdmF_seterr(&e, TDM_ERRTYPE, "x (out of range) NULL pointer out of bounds");
+    CHECK_EQ_INT(e.kind, TDMF_EK_TYPE);
+    tdmF_seterrk(&e, TDMF_EK_RANGE, TDM_ERRTYPE, "reworded: too big");
+    tdmF_err_prefix(&e, "argument %d: ", 1);
+    CHECK_STR(e.msg, "argument 1: reworded: too big");
+    CHECK_EQ_INT(e.kind, TDMF_EK_RANGE);
+    tdmF_err_clear(R, &e);
+    CHECK_EQ_INT(e.kind, TDMF_EK_OTHER);
+    CHECK_EQ_INT(tdmF_status_kind(TDM_ERRSYNTAX), TDMF_EK_DECL);
+    CHECK_EQ_INT(tdmF_status_kind(TDM_ERRTYPE), TDMF_EK_TYPE);
+    CHECK_EQ_INT(tdmF_status_kind(TDM_ERRARG), TDMF_EK_OTHER);
+}
+
 int main(void)
 {
     static const char decls[] =
@@ -456,6 +568,7 @@ int main(void)
     test_null_and_bounds();
     test_extent_and_flex();
     test_libraries();
+    test_error_kinds();
     tdmF_registry_free(R);
     return check_summary();
 }

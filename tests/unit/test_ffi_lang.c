@@ -1,5 +1,5 @@
 /*
- * test_ffi_lang.c — the bridge operations on cdata (ffi/clang.c) with
+ * test_ffi_lang.c — the bridge operations on cdata (adapters/c/clang.c) with
  * hand-built frames, as any adapter would run them: attach, CALL, element
  * and field reads and writes, LEN, STR, COMPARE, ARITH, errors (with a
  * callback error moved whole onto the frame), release/retain.

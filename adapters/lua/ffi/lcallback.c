@@ -149,7 +149,7 @@ static void take_result(lua_State *L, tdmL_CbCall *c)
         lua_State *saved = b->L;
         int st;
         tdmL_ffi_tovalue(L, b, -1, r);
-        tdmL_err_init(&err);
+        tdmF_err_init(&err);
         b->L = L;
         st = tdmL_ffi_expand(b, r, &in, &err);
         if (st == TDM_OK) {
@@ -380,7 +380,7 @@ void tdmL_cb_push(lua_State *L, tdmL_Ffi *b, const tdmF_Type *t, int fnidx)
     c->ref = ref;
     c->st = b->st;
     c->b = b;
-    tdmL_err_init(&err);
+    tdmF_err_init(&err);
     if (tdmF_callback_new(b->R, t, lua_invoke, c, lcb_drop, NULL, &cd, &err) != TDM_OK) {
         lcb_drop(c);
         tdmL_ffi_raise(L, b, &err);
@@ -407,7 +407,7 @@ int tdmL_cb_free(lua_State *L)
     tdmL_Ffi *b = lua_touserdata(L, lua_upvalueindex(1));
     tdmF_CData *cd = check_cb(L, b);
     tdmF_Err err;
-    tdmL_err_init(&err);
+    tdmF_err_init(&err);
     if (tdmF_callback_free(cd, &err) != TDM_OK) {
         return tdmL_ffi_raise(L, b, &err);
     }
@@ -434,7 +434,7 @@ int tdmL_cb_set(lua_State *L)
     c->ref = ref;
     c->st = b->st;
     c->b = b;
-    tdmL_err_init(&err);
+    tdmF_err_init(&err);
     if (tdmF_callback_set(cd, lua_invoke, c, lcb_drop, &err) != TDM_OK) {
         lcb_drop(c);
         return tdmL_ffi_raise(L, b, &err);

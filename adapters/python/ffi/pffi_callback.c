@@ -244,8 +244,7 @@ PyObject *tdmP_ffi_callback(tdmP_FFI *ffi, const tdmF_Type *t, PyObject *fn, PyO
     ci->onerror = Py_XNewRef(onerror);
     ci->fm = Py_NewRef(PyType_GetModule(Py_TYPE(ffi)));
     ci->rt = ffi->rt;
-    err.status = TDM_OK;
-    memset(&err.cb, 0, sizeof err.cb);
+    tdmF_err_init(&err);
     if (tdmP_ffi_lock(ffi->rt) < 0) {
         st = -1;
     } else {
@@ -343,7 +342,7 @@ PyObject *tdmP_ffi_gc(tdmP_FFI *ffi, PyObject *cdata, PyObject *dtor, Py_ssize_t
         PyErr_SetString(PyExc_TypeError, "gc(): the destructor must be callable");
         return NULL;
     }
-    err.status = TDM_OK;
+    tdmF_err_init(&err);
     if (cd->type->kind == TDMF_PTR) {
         n = tdmF_cd_alloc(ffi->R, cd->type, sizeof(void *), &err);
         if (n != NULL) {
@@ -372,7 +371,7 @@ PyObject *tdmP_ffi_new_handle(tdmP_FFI *ffi, PyObject *obj)
     tdmF_Err err;
     PyObject *rec;
     Fin *f;
-    err.status = TDM_OK;
+    tdmF_err_init(&err);
     if (vp == NULL || (cd = tdmF_cd_alloc(ffi->R, vp, sizeof(void *), &err)) == NULL) {
         return PyErr_NoMemory();
     }
@@ -445,8 +444,7 @@ PyObject *tdmP_cd_from_buffer(tdmP_FFI *ffi, const tdmF_Type *t, PyObject *obj)
         }
     }
     f->a = Py_NewRef(obj);
-    err.status = TDM_OK;
-    memset(&err.cb, 0, sizeof err.cb);
+    tdmF_err_init(&err);
     if (tdmP_ffi_lock(ffi->rt) < 0) {
         goto fail;
     }

@@ -181,11 +181,17 @@ TDMI_FUNC int tdmP_ffi_owned_value(tdmF_Registry *R, const tdmF_Type *t, PyObjec
                                    tdm_Value *v);
 /* Install the Python hooks (expand lists/tuples/dicts, release) on R. */
 TDMI_FUNC void tdmP_ffi_hooks(tdmF_Registry *R);
+/* The exception class for err, from its kind only (never its wording), in
+   one switch: RANGE -> OverflowError, BOUNDS -> IndexError, NULLPTR ->
+   RuntimeError whatever `deflt` is; else `deflt` when given; else
+   MemoryError for TDM_ERRMEM, DECL -> ffi.CDefError, TYPE -> TypeError,
+   anything else -> ffi.error. Borrowed reference. */
+TDMI_FUNC PyObject *tdmP_ffi_error_class(tdmP_FFIState *fs, const tdmF_Err *err,
+                                         PyObject *deflt);
 /* Raise err as a Python exception: a parked callback error is re-raised as
-   the identical object; else the class follows the message (OverflowError,
-   IndexError, AttributeError, RuntimeError for NULL, ...) or `deflt` (NULL:
-   TypeError/MemoryError/ffi.error by status). Clears err->cb (lock not
-   needed for Python error objects). Returns NULL. */
+   the identical object; else an exception of tdmP_ffi_error_class() with
+   err's message. Clears err->cb (lock not needed for Python error objects).
+   Returns NULL. */
 TDMI_FUNC PyObject *tdmP_ffi_raise(tdmP_FFIState *fs, tdm_Runtime *rt, tdmF_Err *err,
                                    PyObject *deflt);
 

@@ -35,7 +35,7 @@ static int f_cdef(lua_State *L)
     size_t n;
     const char *s = luaL_checklstring(L, 1, &n);
     tdmF_Err err;
-    tdmL_err_init(&err);
+    tdmF_err_init(&err);
     if (tdmF_cdef(b->R, s, n, &err) != TDM_OK) {
         return tdmL_ffi_raise(L, b, &err);
     }
@@ -66,7 +66,7 @@ static int f_cast(lua_State *L)
         return 1;
     }
     tdmL_ffi_tovalue(L, b, 2, &v);
-    tdmL_err_init(&err);
+    tdmF_err_init(&err);
     src = tdmF_cd_of(&v);
     if (src != NULL && t->kind == TDMF_PTR &&
         (src->type->kind == TDMF_STRUCT || src->type->kind == TDMF_UNION)) {
@@ -196,7 +196,7 @@ static int f_string(lua_State *L)
     if (v.kind == TDM_NIL) {
         return luaL_error(L, "string: NULL pointer");
     }
-    tdmL_err_init(&err);
+    tdmF_err_init(&err);
     if (tdmF_string(b->R, &v, len, &p, &n, &err) != TDM_OK) {
         return tdmL_ffi_raise(L, b, &err);
     }
@@ -212,7 +212,7 @@ static int f_copy(lua_State *L)
     lua_Integer n = luaL_optinteger(L, 3, -1);
     tdmL_ffi_tovalue(L, b, 1, &dst);
     tdmL_ffi_tovalue(L, b, 2, &src);
-    tdmL_err_init(&err);
+    tdmF_err_init(&err);
     if (tdmF_copy(b->R, &dst, &src, n, &err) != TDM_OK) {
         return tdmL_ffi_raise(L, b, &err);
     }
@@ -227,7 +227,7 @@ static int f_fill(lua_State *L)
     lua_Integer n = luaL_optinteger(L, 2, -1);
     lua_Integer c = luaL_optinteger(L, 3, 0);
     tdmL_ffi_tovalue(L, b, 1, &dst);
-    tdmL_err_init(&err);
+    tdmF_err_init(&err);
     if (tdmF_fill(b->R, &dst, n, (int)c, &err) != TDM_OK) {
         return tdmL_ffi_raise(L, b, &err);
     }
@@ -371,7 +371,7 @@ static int ns_index(lua_State *L)
         return 1;
     }
     lua_settop(L, 3);
-    tdmL_err_init(&err);
+    tdmF_err_init(&err);
     if (tdmF_lib_get(b->R, lib, name, &v, &err) != TDM_OK) {
         return tdmL_ffi_raise(L, b, &err);
     }
@@ -404,7 +404,7 @@ static int ns_newindex(lua_State *L)
     tdmF_Err err;
     lua_State *saved;
     int st;
-    tdmL_err_init(&err);
+    tdmF_err_init(&err);
     if (tdmF_lib_get(b->R, lib, name, &v, &err) != TDM_OK) {
         return tdmL_ffi_raise(L, b, &err);
     }
@@ -460,7 +460,7 @@ static int f_load(lua_State *L)
     const char *name = luaL_checkstring(L, 1);
     tdmF_Lib *lib;
     tdmF_Err err;
-    tdmL_err_init(&err);
+    tdmF_err_init(&err);
     if (tdmF_lib_open(b->R, name, lua_toboolean(L, 2), &lib, &err) != TDM_OK) {
         return tdmL_ffi_raise(L, b, &err);
     }
@@ -498,7 +498,7 @@ int luaopen_tandem_ffi(lua_State *L)
     lua_createtable(L, 0, 24);
     lua_pushlightuserdata(L, b);
     luaL_setfuncs(L, funcs, 1);
-    tdmL_err_init(&err);
+    tdmF_err_init(&err);
     if (tdmF_lib_open(b->R, NULL, 0, &lib, &err) != TDM_OK ||
         tdmF_cast(b->R, tdmF_ptr(b->R, tdmF_base(b->R, TDMF_T_VOID), &err), &nil, &null,
                   &err) != TDM_OK) {

@@ -11,13 +11,6 @@
 #include <dlfcn.h>
 #include <string.h>
 
-static void err_init(tdmF_Err *e)
-{
-    e->status = TDM_OK;
-    e->msg[0] = '\0';
-    memset(&e->cb, 0, sizeof e->cb);
-}
-
 /* The Lib object of dlopen. */
 typedef struct Lib {
     PyObject_HEAD
@@ -42,7 +35,7 @@ PyObject *tdmP_ffi_dlopen(PyObject *self, PyObject *args)
     if (name != Py_None && !PyUnicode_FSConverter(name, &bytes)) {
         return NULL;
     }
-    err_init(&err);
+    tdmF_err_init(&err);
     if (tdmP_ffi_lock(f->rt) < 0) {
         Py_XDECREF(bytes);
         return NULL;
@@ -103,7 +96,7 @@ static PyObject *lib_lookup(Lib *l, PyObject *name, tdmF_CData **var)
     if (PyErr_Occurred()) {
         return NULL;
     }
-    err_init(&err);
+    tdmF_err_init(&err);
     if (tdmP_ffi_lock(f->rt) < 0) {
         return NULL;
     }
@@ -185,7 +178,7 @@ static int lib_setattro(PyObject *self, PyObject *name, PyObject *value)
                      name);
         return -1;
     }
-    err_init(&err);
+    tdmF_err_init(&err);
     st = tdmP_ffi_to_c(l->ffi->R, var->type, value, var->addr, TDMF_CV_STORE, &err);
     if (st != TDM_OK) {
         tdmP_ffi_raise(tdmP_ffi_state((PyObject *)l->ffi), l->ffi->rt, &err, NULL);

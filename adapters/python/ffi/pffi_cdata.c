@@ -86,13 +86,6 @@ static int cd_clear(PyObject *self)
 
 /* ---- helpers ------------------------------------------------------------ */
 
-static void err_init(tdmF_Err *e)
-{
-    e->status = TDM_OK;
-    e->msg[0] = '\0';
-    memset(&e->cb, 0, sizeof e->cb);
-}
-
 static const char *cname(const tdmP_CData *c, char *buf, size_t n)
 {
     return tdmF_typename(c->cd->type, buf, n);
@@ -134,7 +127,7 @@ static PyObject *place_get(tdmP_CData *c, const tdmF_Place *pl)
     const tdmF_Type *t = pl->type, *st = tdmF_scalar(t);
     tdmF_CData *cd;
     tdmF_Err err;
-    err_init(&err);
+    tdmF_err_init(&err);
     if (pl->bitwidth) {
         tdm_Value v;
         PyObject *r;
@@ -167,7 +160,7 @@ static int place_set(tdmP_CData *c, const tdmF_Place *pl, PyObject *value)
     tdm_Runtime *rt = c->rt;
     tdmF_Err err;
     int st;
-    err_init(&err);
+    tdmF_err_init(&err);
     if (pl->bitwidth) {
         tdm_Value v;
         if (tdmP_ffi_value(rt->ffi, value, &v) < 0) {
@@ -323,7 +316,7 @@ static PyObject *ptr_add(tdmP_CData *c, int64_t n)
     tdmF_CData *r;
     tdmF_Err err;
     int st;
-    err_init(&err);
+    tdmF_err_init(&err);
     if (tdmP_ffi_lock(c->rt) < 0) {
         return NULL;
     }
@@ -367,7 +360,7 @@ static PyObject *cd_sub(PyObject *a, PyObject *b)
     if (is_ptrlike_cd(b)) {
         tdmF_Err err;
         int64_t d;
-        err_init(&err);
+        tdmF_err_init(&err);
         if (tdmF_ptr_diff(c->rt->ffi, c->cd, ((tdmP_CData *)b)->cd, &d, &err) != TDM_OK) {
             return tdmP_ffi_raise(tdmP_ffi_state(a), c->rt, &err, NULL);
         }
@@ -442,7 +435,7 @@ static PyObject *cd_slice(tdmP_CData *c, PyObject *key, Py_ssize_t *pstart, Py_s
     tdmF_Err err;
     const tdmF_Type *at;
     tdmF_CData *r = NULL;
-    err_init(&err);
+    tdmF_err_init(&err);
     if (tdmP_ffi_lock(rt) < 0) {
         return NULL;
     }
@@ -491,7 +484,7 @@ static PyObject *cd_subscript(PyObject *self, PyObject *key)
     if (index_of(key, &i) < 0) {
         return NULL;
     }
-    err_init(&err);
+    tdmF_err_init(&err);
     if (tdmF_cd_index(c->rt->ffi, c->cd, i, &pl, &err) != TDM_OK) {
         return tdmP_ffi_raise(tdmP_ffi_state(self), c->rt, &err, PyExc_TypeError);
     }
@@ -521,7 +514,7 @@ static int slice_assign(tdmP_CData *c, PyObject *key, PyObject *value)
         return -1;
     }
     Py_DECREF(r);
-    err_init(&err);
+    tdmF_err_init(&err);
     if (tdmF_cd_index(c->rt->ffi, c->cd, start, &pl, &err) != TDM_OK) {
         tdmP_ffi_raise(tdmP_ffi_state((PyObject *)c), c->rt, &err, NULL);
         return -1;
@@ -569,7 +562,7 @@ static int cd_ass_subscript(PyObject *self, PyObject *key, PyObject *value)
     if (index_of(key, &i) < 0) {
         return -1;
     }
-    err_init(&err);
+    tdmF_err_init(&err);
     if (tdmF_cd_index(c->rt->ffi, c->cd, i, &pl, &err) != TDM_OK) {
         tdmP_ffi_raise(tdmP_ffi_state(self), c->rt, &err, PyExc_TypeError);
         return -1;
@@ -613,7 +606,7 @@ static int field_place(tdmP_CData *c, PyObject *name, tdmF_Place *pl, int *found
     if (s[0] == '_' && s[1] == '_') {
         return 0;
     }
-    err_init(&err);
+    tdmF_err_init(&err);
     if (tdmF_cd_field(c->rt->ffi, c->cd, s, pl, &err) != TDM_OK) {
         tdmP_ffi_raise(tdmP_ffi_state((PyObject *)c), c->rt, &err, PyExc_AttributeError);
         return -1;

@@ -24,8 +24,8 @@ static int err_range(tdmF_Err *err, const tdmF_Type *t, PyObject *o)
         PyErr_Clear();
         p = "?";
     }
-    tdmF_seterr(err, TDM_ERRTYPE, "expected %s, got %s (out of range)",
-                tdmF_typename(t, tb, sizeof tb), p);
+    tdmF_seterrk(err, TDMF_EK_RANGE, TDM_ERRTYPE, "expected %s, got %s (out of range)",
+                 tdmF_typename(t, tb, sizeof tb), p);
     Py_XDECREF(s);
     return TDM_ERRTYPE;
 }
@@ -361,8 +361,7 @@ PyObject *tdmP_ffi_from_c(tdmP_FFIState *fs, tdm_Runtime *rt, const tdmF_Type *t
     default:
         break;
     }
-    err.status = TDM_OK;
-    memset(&err.cb, 0, sizeof err.cb);
+    tdmF_err_init(&err);
     if (tdmF_from_c(R, t, src, keep, &v, &err) != TDM_OK) {
         return tdmP_ffi_raise(fs, rt, &err, NULL);
     }
@@ -489,8 +488,10 @@ pyerr:
         PyErr_Fetch(&t, &val, &tb);
         PyObject *s = val ? PyObject_Str(val) : NULL;
         const char *msg = s ? PyUnicode_AsUTF8(s) : NULL;
-        st = tdmF_seterr(err, t == PyExc_OverflowError ? TDM_ERRTYPE : TDM_ERRRUN, "%s%s",
-                         msg ? msg : "error", t == PyExc_OverflowError ? " (out of range)" : "");
+        st = t == PyExc_OverflowError
+             ? tdmF_seterrk(err, TDMF_EK_RANGE, TDM_ERRTYPE, "%s (out of range)",
+                            msg ? msg : "error")
+             : tdmF_seterr(err, TDM_ERRRUN, "%s", msg ? msg : "error");
         PyErr_Clear();
         Py_XDECREF(s);
         Py_XDECREF(t);
@@ -586,35 +587,42 @@ static PyObject *raise_cb(tdmP_FFIState *fs, tdm_Runtime *rt, tdm_Error *e)
     return NULL;
 }
 
+PyObject *tdmP_ffi_error_class(tdmP_FFIState *fs, const tdmF_Err *err, PyObject *deflt)
+{
+    switch (err->kind) {
+    case TDMF_EK_RANGE:
+        return PyExc_OverflowError;
+    case TDMF_EK_BOUNDS:
+        return PyExc_IndexError;
+    case TDMF_EK_NULLPTR:
+        return PyExc_RuntimeError;
+    default:
+        break;
+    }
+    if (deflt != NULL) {
+        return deflt;
+    }
+    if (err->status == TDM_ERRMEM) {
+        return PyExc_MemoryError;
+    }
+    switch (err->kind) {
+    case TDMF_EK_DECL:
+        return fs->CDefError;
+    case TDMF_EK_TYPE:
+        return PyExc_TypeError;
+    default:
+        return fs->FFIError;
+    }
+}
+
 PyObject *tdmP_ffi_raise(tdmP_FFIState *fs, tdm_Runtime *rt, tdmF_Err *err, PyObject *deflt)
 {
-    const char *m = err->msg;
-    PyObject *cls = deflt;
     if (err->cb.status != TDM_OK) {
         return raise_cb(fs, rt, &err->cb);
     }
     if (err->status == TDM_ERRRUN && PyErr_Occurred()) {
         return NULL;
     }
-    if (strstr(m, "(out of range)") != NULL) {
-        cls = PyExc_OverflowError;
-    } else if (strstr(m, "NULL pointer") != NULL) {
-        cls = PyExc_RuntimeError;
-    } else if (strstr(m, "out of bounds") != NULL) {
-        cls = PyExc_IndexError;
-    } else if (cls == NULL) {
-        if (err->status == TDM_ERRMEM) {
-            cls = PyExc_MemoryError;
-        } else if (err->status == TDM_ERRSYNTAX || strncmp(m, "cdef:", 5) == 0 ||
-                   strstr(m, "conflicting declaration") != NULL ||
-                   strstr(m, "redefinition of") != NULL) {
-            cls = fs->CDefError;
-        } else if (strstr(m, " expects ") != NULL || err->status == TDM_ERRTYPE) {
-            cls = PyExc_TypeError;
-        } else {
-            cls = fs->FFIError;
-        }
-    }
-    PyErr_SetString(cls, m[0] ? m : "ffi error");
+    PyErr_SetString(tdmP_ffi_error_class(fs, err, deflt), err->msg[0] ? err->msg : "ffi error");
     return NULL;
 }

@@ -13,13 +13,6 @@
 #include <string.h>
 #include "padapter.h"
 
-static void err_init(tdmF_Err *e)
-{
-    e->status = TDM_OK;
-    e->msg[0] = '\0';
-    memset(&e->cb, 0, sizeof e->cb);
-}
-
 int tdmP_ffi_lock(tdm_Runtime *rt)
 {
     if (!tdmR_trylock(rt)) {
@@ -71,7 +64,7 @@ const tdmF_Type *tdmP_ffi_get_type(tdmP_FFI *f, PyObject *ct, const char *what, 
     if (PyErr_Occurred() || (s = PyUnicode_AsUTF8AndSize(ct, &n)) == NULL) {
         return NULL;
     }
-    err_init(&err);
+    tdmF_err_init(&err);
     if (tdmP_ffi_lock(f->rt) < 0) {
         return NULL;
     }
@@ -123,7 +116,7 @@ static PyObject *ffi_make(PyTypeObject *type, tdm_Runtime *rt, PyObject *runtime
         Py_DECREF(f);
         return NULL;
     }
-    err_init(&err);
+    tdmF_err_init(&err);
     nul = tdmF_cd_alloc(f->R, tdmF_ptr(f->R, tdmF_base(f->R, TDMF_T_VOID), &err), 8, &err);
     if (nul == NULL || (f->null = tdmP_cd_new(fs, rt, nul, 0)) == NULL) {
         Py_DECREF(f);
@@ -235,7 +228,7 @@ static PyObject *ffi_cdef(PyObject *self, PyObject *args, PyObject *kw)
         PyErr_SetString(PyExc_NotImplementedError, "cdef: packed structs are not supported");
         return NULL;
     }
-    err_init(&err);
+    tdmF_err_init(&err);
     if (tdmP_ffi_lock(f->rt) < 0) {
         return NULL;
     }
@@ -409,7 +402,7 @@ static PyObject *ffi_new(PyObject *self, PyObject *args, PyObject *kw)
                                 "or bytes initializer", tdmF_typename(t, tn, sizeof tn));
         }
     }
-    err_init(&err);
+    tdmF_err_init(&err);
     if (target->kind == TDMF_VOID || target->kind == TDMF_FUNC) {
         return PyErr_Format(PyExc_TypeError, "cannot instantiate ctype '%s' of unknown size",
                             tdmF_typename(target, tn, sizeof tn));
@@ -461,7 +454,7 @@ static PyObject *ffi_cast(PyObject *self, PyObject *args)
     } else if (tdmP_ffi_value(f->R, val, &v) < 0) {
         return NULL;
     }
-    err_init(&err);
+    tdmF_err_init(&err);
     /* the lock guards only the count of a cdata the result will keep */
     tdmF_CData *src = tdmF_cd_of(&v);
     int locked = src != NULL && (src->type->kind == TDMF_ARRAY || src->keep != NULL);
@@ -506,7 +499,7 @@ static PyObject *ffi_sizeof(PyObject *self, PyObject *ct)
     if (tdmP_is_cdata(ct)) {
         return PyLong_FromSize_t(tdmF_cd_size(((tdmP_CData *)ct)->cd));
     }
-    err_init(&err);
+    tdmF_err_init(&err);
     if (tdmF_sized(t, "sizeof", &err) != TDM_OK) {
         return tdmP_ffi_raise(tdmP_ffi_state(self), f->rt, &err, tdmP_ffi_state(self)->FFIError);
     }
@@ -521,7 +514,7 @@ static PyObject *ffi_alignof(PyObject *self, PyObject *ct)
     if (t == NULL) {
         return NULL;
     }
-    err_init(&err);
+    tdmF_err_init(&err);
     if (t->kind != TDMF_ARRAY && tdmF_sized(t, "alignof", &err) != TDM_OK) {
         return tdmP_ffi_raise(tdmP_ffi_state(self), f->rt, &err, tdmP_ffi_state(self)->FFIError);
     }
@@ -545,7 +538,7 @@ static PyObject *ffi_offsetof(PyObject *self, PyObject *args)
     if ((t = tdmP_ffi_get_type(f, PyTuple_GET_ITEM(args, 0), "offsetof", 0)) == NULL) {
         return NULL;
     }
-    err_init(&err);
+    tdmF_err_init(&err);
     for (i = 1; i < n; i++) {
         PyObject *k = PyTuple_GET_ITEM(args, i);
         if (PyLong_Check(k) && (t->kind == TDMF_ARRAY || t->kind == TDMF_PTR)) {

@@ -9,8 +9,9 @@
  * new references (TDM_VF_OWNED); a STR result is borrowed from a buffer the
  * frame keeps (f->scratch) until finish.
  *
- * This file only touches frame and runtime fields (header-only), never
- * bridge functions, so ffi/ still links alone (unit tests, the fuzzer).
+ * It lives beside the adapters (the C language's face of the bridge), not in
+ * ffi/: it registers itself with tdmR_attach like the Lua and Python faces,
+ * so it links with bridge/, while ffi/ still links alone (the fuzzer).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -251,9 +252,7 @@ static int c_op(tdm_Frame *f)
     tdmF_Place pl;
     tdmF_Err err;
     int64_t len;
-    err.status = TDM_OK;
-    err.msg[0] = '\0';
-    memset(&err.cb, 0, sizeof err.cb);
+    tdmF_err_init(&err);
     f->entered = 1;
     f->scratch = 0;
     if (R == NULL) {
@@ -367,8 +366,6 @@ int tdmF_attach(tdm_Runtime *rt, char *err, size_t n)
         rt->ffi = R;
         rt->ffi_free = tdmF_registry_free;
     }
-    /* what tdmR_attach does, without linking bridge/ into ffi/ */
-    rt->lang[TDM_LANG_C] = &tdmF_lang;
-    rt->state[TDM_LANG_C] = rt->ffi;
+    tdmR_attach(rt, &tdmF_lang, rt->ffi);
     return TDM_OK;
 }

@@ -39,8 +39,10 @@ typedef struct tdmL_Ffi {
 
 /* The fast call path: at most this many scalar parameters. */
 #define TDML_FASTMAX 8
+/* General paths: this many arguments or initializers without allocation. */
+#define TDML_SMALLARGS 16
 
-/* How the fast path converts a scalar (see lcdata.c). */
+/* How the fast path converts a scalar (see lcall.c). */
 enum {
     TDML_K_OTHER = 0, TDML_K_VOID, TDML_K_I8, TDML_K_U8, TDML_K_I16, TDML_K_U16,
     TDML_K_I32, TDML_K_U32, TDML_K_I64, TDML_K_U64, TDML_K_PTR, TDML_K_FLOAT, TDML_K_DOUBLE
@@ -86,13 +88,6 @@ typedef struct tdmL_CType {
     const tdmF_Type *t;         /* borrowed: interned in the registry */
 } tdmL_CType;
 
-static inline void tdmL_err_init(tdmF_Err *e)
-{
-    e->status = TDM_OK;
-    e->msg[0] = '\0';
-    memset(&e->cb, 0, sizeof e->cb);
-}
-
 /* lcdata.c */
 /* The binding state of L, created (with the runtime's registry) on first
    use. [-0, +0, m] */
@@ -103,6 +98,8 @@ TDMI_FUNC tdmL_Ffi *tdmL_ffi_peek(lua_State *L);
 TDMI_FUNC void tdmL_cd_push(lua_State *L, tdmL_Ffi *b, tdmF_CData *cd);
 /* The cdata userdata at idx, or NULL. [-0, +0, -] */
 TDMI_FUNC tdmL_CData *tdmL_cd_test(lua_State *L, tdmL_Ffi *b, int idx);
+/* Raise for the value at idx, which is not a live cdata. [-0, +0, v] */
+TDMI_FUNC int tdmL_not_cdata(lua_State *L, tdmL_Ffi *b, int idx);
 /* Lua value -> neutral for the core: borrowed (strings, cdata, tables stay
    on the stack); a table is {TDM_OBJ, TDM_LANG_LUA, u.obj NULL, aux = its
    absolute stack index}, which the expand hook reads. [-0, +0, -] */
@@ -124,6 +121,24 @@ TDMI_FUNC int tdmL_ffi_new(lua_State *L, tdmL_Ffi *b, const tdmF_Type *t, int fi
 
 /* Push the ctype object of t (one per type and state). [-0, +1, m] */
 TDMI_FUNC void tdmL_ct_push(lua_State *L, tdmL_Ffi *b, const tdmF_Type *t);
+
+/* lcall.c */
+/* __call of a function cdata (upvalue 1 = binding state): the fast path for
+   scalar signatures, else the general path. */
+TDMI_FUNC int tdmL_cd_call(lua_State *L);
+
+/* The function type a cdata of type t calls (a function or a pointer to
+   one), or NULL. */
+static inline const tdmF_Type *tdmL_func_type(const tdmF_Type *t)
+{
+    if (t->kind == TDMF_FUNC) {
+        return t;
+    }
+    if (t->kind == TDMF_PTR && t->base->kind == TDMF_FUNC) {
+        return t->base;
+    }
+    return NULL;
+}
 
 /* lcallback.c */
 /* Push a callback cdata of function(-pointer) type t calling the Lua

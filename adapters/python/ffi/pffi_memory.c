@@ -9,13 +9,6 @@
 #include "pffi.h"     /* Python.h first */
 #include <string.h>
 
-static void err_init(tdmF_Err *e)
-{
-    e->status = TDM_OK;
-    e->msg[0] = '\0';
-    memset(&e->cb, 0, sizeof e->cb);
-}
-
 PyObject *tdmP_ffi_string(PyObject *self, PyObject *args, PyObject *kw)
 {
     static char *kwlist[] = {(char *)"cdata", (char *)"maxlen", NULL};
@@ -76,7 +69,7 @@ PyObject *tdmP_ffi_string(PyObject *self, PyObject *args, PyObject *kw)
     }
     v = tdmF_cd_value(cd);
     v.flags = 0;
-    err_init(&err);
+    tdmF_err_init(&err);
     if (tdmF_string(f->R, &v, maxlen, &p, &len, &err) != TDM_OK) {
         return tdmP_ffi_raise(fs, f->rt, &err, NULL);
     }
@@ -304,7 +297,7 @@ PyObject *tdmP_ffi_addressof(PyObject *self, PyObject *args)
     tdmF_CData *r = NULL;
     tdmF_Err err;
     int st;
-    err_init(&err);
+    tdmF_err_init(&err);
     if (last != NULL && PyLong_Check(last)) {
         Py_ssize_t idx = PyLong_AsSsize_t(last);
         if (idx == -1 && PyErr_Occurred()) {

@@ -70,8 +70,8 @@ static const tdmF_Type *vararg_sig(tdmP_CData *c, const tdmF_Type *fn, PyObject 
             PyObject *t, *val, *tb;
             PyErr_Fetch(&t, &val, &tb);
             PyObject *s = val ? PyObject_Str(val) : NULL;
-            tdmF_seterr(err, TDM_ERRTYPE, "argument %d to %s: %s (out of range)", i + 1, label,
-                        s && PyUnicode_AsUTF8(s) ? PyUnicode_AsUTF8(s) : "bad value");
+            tdmF_seterrk(err, TDMF_EK_RANGE, TDM_ERRTYPE, "argument %d to %s: %s (out of range)",
+                         i + 1, label, s && PyUnicode_AsUTF8(s) ? PyUnicode_AsUTF8(s) : "bad value");
             PyErr_Clear();
             Py_XDECREF(s);
             Py_XDECREF(t);
@@ -234,8 +234,8 @@ static PyObject *call_direct(tdmP_CData *c, const tdmF_Type *fn, void *code,
     tdmF_ctx_pop(&ctx);
     if (ctx.err.status != TDM_OK) {
         busy_leave(c, busy, 0);
+        tdmF_err_init(&err);
         err.status = ctx.err.status;
-        err.msg[0] = '\0';
         err.cb = ctx.err;
         return tdmP_ffi_raise(tdmP_ffi_state((PyObject *)c), c->rt, &err, NULL);
     }
@@ -276,8 +276,7 @@ PyObject *tdmP_cd_vectorcall(PyObject *self, PyObject *const *args, size_t nargs
     if ((fn = callee(c, &code)) == NULL) {
         return NULL;
     }
-    err.status = TDM_OK;
-    memset(&err.cb, 0, sizeof err.cb);
+    tdmF_err_init(&err);
     fixed = fn->nparams;
     if (kw != NULL && PyTuple_GET_SIZE(kw) > 0) {
         label_of(c, fn, label, sizeof label);
@@ -364,6 +363,7 @@ PyObject *tdmP_cd_vectorcall(PyObject *self, PyObject *const *args, size_t nargs
     tdmF_ctx_pop(&ctx);
     if (ctx.err.status != TDM_OK) {
         busy_leave(c, busy, 0);
+        tdmF_err_init(&err);
         err.status = ctx.err.status;
         err.cb = ctx.err;
         call_error(c, &err);

@@ -1,0 +1,316 @@
+/*
+ * clex.c — the declaration parser's lexer: C text into tokens (integer and
+ * character literals, identifiers, punctuators, #define lines), error
+ * messages with positions, and the token helpers the parser and the
+ * constant-expression evaluator share.
+ */
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <stdio.h>
+
+#include "clex.h"
+
+/* ------------------------------------------------------------------------ */
+/* Errors                                                                   */
+
+int tdmF_cp_err(P *p, const Tok *t, int status, const char *fmt, ...)
+{
+    char msg[TDMF_ERRMAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return tdmF_seterr(p->err, status, "%s: %d:%d: %s", p->what, t->line, t->col, msg);
+}
+
+int tdmF_cp_rerr(P *p, const Tok *t)
+{
+    char msg[TDMF_ERRMAX];
+    int kind = p->err->kind, st;
+    memcpy(msg, p->err->msg, sizeof msg);
+    st = tdmF_cp_err(p, t, p->err->status, "%s", msg);
+    p->err->kind = kind;
+    return st;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Tokenizer                                                                */
+
+static Tok *push(P *p, int kind, const char *s, int len, int line, int col)
+{
+    Tok *t;
+    if (p->n == p->cap) {
+        int ncap = p->cap ? p->cap * 2 : 128;
+        Tok *nt = realloc(p->toks, (size_t)ncap * sizeof *nt);
+        if (nt == NULL) {
+            return NULL;
+        }
+        p->toks = nt;
+        p->cap = ncap;
+    }
+    t = &p->toks[p->n++];
+    memset(t, 0, sizeof *t);
+    t->kind = kind;
+    t->p = s;
+    t->len = len;
+    t->line = line;
+    t->col = col;
+    return t;
+}
+
+static int is_id(int c, int first)
+{
+    return c == '_' || c == '$' || isalpha(c) || (!first && isdigit(c));
+}
+
+/* An integer literal at s (decimal, 0x, 0b, octal; suffixes u/l). */
+static int lex_number(P *p, const char *s, const char *end, Tok *t)
+{
+    const char *q = s;
+    uint64_t v = 0;
+    unsigned base = 10;
+    if (q + 1 < end && q[0] == '0' && (q[1] == 'x' || q[1] == 'X')) {
+        base = 16;
+        q += 2;
+    } else if (q + 1 < end && q[0] == '0' && (q[1] == 'b' || q[1] == 'B')) {
+        base = 2;
+        q += 2;
+    } else if (q[0] == '0') {
+        base = 8;
+    }
+    for (; q < end && isxdigit((unsigned char)*q); q++) {
+        unsigned d = isdigit((unsigned char)*q) ? (unsigned)(*q - '0')
+                                                : (unsigned)(tolower((unsigned char)*q) - 'a' + 10);
+        if (d >= base) {
+            return tdmF_cp_err(p, t, TDM_ERRSYNTAX, "invalid digit '%c' in integer constant", *q);
+        }
+        if (v > (UINT64_MAX - d) / base) {
+            return tdmF_cp_err(p, t, TDM_ERRSYNTAX, "integer constant too large");
+        }
+        v = v * base + d;
+    }
+    while (q < end && (*q == 'u' || *q == 'U' || *q == 'l' || *q == 'L')) {
+        q++;
+    }
+    if (q < end && (*q == '.' || *q == 'e' || *q == 'E' || is_id((unsigned char)*q, 0))) {
+        return tdmF_cp_err(p, t, TDM_ERRSYNTAX,
+                           "only integer constants are supported (floating or malformed number)");
+    }
+    t->num = v;
+    t->len = (int)(q - s);
+    return TDM_OK;
+}
+
+static int lex_char(P *p, const char *s, const char *end, Tok *t)
+{
+    const char *q = s + 1;
+    uint64_t v;
+    if (q >= end) {
+        return tdmF_cp_err(p, t, TDM_ERRSYNTAX, "unterminated character constant");
+    }
+    if (*q == '\\') {
+        q++;
+        if (q >= end) {
+            return tdmF_cp_err(p, t, TDM_ERRSYNTAX, "unterminated character constant");
+        }
+        switch (*q) {
+        case 'n': v = '\n'; q++; break;
+        case 't': v = '\t'; q++; break;
+        case 'r': v = '\r'; q++; break;
+        case '0': v = 0; q++; break;
+        case '\\': case '\'': case '"': v = (unsigned char)*q++; break;
+        case 'x':
+            v = 0;
+            for (q++; q < end && isxdigit((unsigned char)*q); q++) {
+                v = (v * 16 + (uint64_t)(isdigit((unsigned char)*q) ? *q - '0'
+                                         : tolower((unsigned char)*q) - 'a' + 10)) & 0xff;
+            }
+            break;
+        default:
+            return tdmF_cp_err(p, t, TDM_ERRSYNTAX,
+                               "unknown escape sequence in character constant");
+        }
+    } else {
+        v = (unsigned char)*q++;
+    }
+    if (q >= end || *q != '\'') {
+        return tdmF_cp_err(p, t, TDM_ERRSYNTAX, "unterminated character constant");
+    }
+    t->num = (uint64_t)(int64_t)(signed char)v;  /* char is signed */
+    t->len = (int)(q + 1 - s);
+    return TDM_OK;
+}
+
+int tdmF_cp_lex(P *p, const char *src, size_t len)
+{
+    const char *s = src, *end = src + len, *linestart = src;
+    int line = 1, indirective = 0, bol = 1;
+    static const struct { const char *s; int code; } multi[] = {
+        {"...", P_ELLIPSIS}, {"<<", P_SHL}, {">>", P_SHR}, {"<=", P_LE}, {">=", P_GE},
+        {"==", P_EQ}, {"!=", P_NE}, {"&&", P_AND}, {"||", P_OR}
+    };
+    while (s < end) {
+        int c = (unsigned char)*s, col = (int)(s - linestart) + 1, k;
+        Tok *t;
+        if (c == '\n') {
+            if (indirective && push(p, K_EOL, s, 0, line, col) == NULL) {
+                goto nomem;
+            }
+            indirective = 0;
+            bol = 1;
+            line++;
+            linestart = ++s;
+            continue;
+        }
+        if (c == '\\' && s + 1 < end && s[1] == '\n') {   /* line splice */
+            line++;
+            s += 2;
+            linestart = s;
+            continue;
+        }
+        if (isspace(c)) {
+            s++;
+            continue;
+        }
+        if (c == '/' && s + 1 < end && s[1] == '/') {
+            while (s < end && *s != '\n') {
+                s++;
+            }
+            continue;
+        }
+        if (c == '/' && s + 1 < end && s[1] == '*') {
+            Tok at = {0};
+            at.line = line;
+            at.col = col;
+            for (s += 2; s + 1 < end && !(s[0] == '*' && s[1] == '/'); s++) {
+                if (*s == '\n') {
+                    line++;
+                    linestart = s + 1;
+                }
+            }
+            if (s + 1 >= end) {
+                return tdmF_cp_err(p, &at, TDM_ERRSYNTAX, "unterminated comment");
+            }
+            s += 2;
+            continue;
+        }
+        if (c == '#' && bol) {
+            const char *q = s + 1, *w;
+            Tok at = {0};
+            at.line = line;
+            at.col = col;
+            while (q < end && (*q == ' ' || *q == '\t')) {
+                q++;
+            }
+            for (w = q; q < end && is_id((unsigned char)*q, 0); q++) {
+            }
+            if (q - w == 6 && memcmp(w, "define", 6) == 0) {
+                if (push(p, K_DEFINE, s, (int)(q - s), line, col) == NULL) {
+                    goto nomem;
+                }
+                indirective = 1;
+                bol = 0;
+                s = q;
+                continue;
+            }
+            return tdmF_cp_err(p, &at, TDM_ERRSYNTAX, "unsupported preprocessor directive '#%.*s' "
+                               "(only #define NAME <integer> is supported)", (int)(q - w), w);
+        }
+        bol = 0;
+        t = push(p, K_PUNCT, s, 1, line, col);
+        if (t == NULL) {
+            goto nomem;
+        }
+        if (is_id(c, 1)) {
+            const char *q = s;
+            while (q < end && is_id((unsigned char)*q, 0)) {
+                q++;
+            }
+            t->kind = K_IDENT;
+            t->len = (int)(q - s);
+            s = q;
+            continue;
+        }
+        if (isdigit(c)) {
+            t->kind = K_NUM;
+            if (lex_number(p, s, end, t) != TDM_OK) {
+                return p->err->status;
+            }
+            s += t->len;
+            continue;
+        }
+        if (c == '\'') {
+            t->kind = K_NUM;
+            if (lex_char(p, s, end, t) != TDM_OK) {
+                return p->err->status;
+            }
+            s += t->len;
+            continue;
+        }
+        for (k = 0; k < (int)(sizeof multi / sizeof multi[0]); k++) {
+            size_t ml = strlen(multi[k].s);
+            if ((size_t)(end - s) >= ml && memcmp(s, multi[k].s, ml) == 0) {
+                t->punct = multi[k].code;
+                t->len = (int)ml;
+                break;
+            }
+        }
+        if (t->punct == 0) {
+            if (strchr("{}()[];,*=:?<>+-/%&|^~!.", c) == NULL || c == 0) {
+                return tdmF_cp_err(p, t, TDM_ERRSYNTAX, "unexpected character '%c'",
+                                   isprint(c) ? c : '?');
+            }
+            t->punct = c;
+        }
+        s += t->len;
+    }
+    if (indirective && push(p, K_EOL, s, 0, line, (int)(s - linestart) + 1) == NULL) {
+        goto nomem;
+    }
+    if (push(p, K_EOF, s, 0, line, (int)(s - linestart) + 1) == NULL) {
+        goto nomem;
+    }
+    return TDM_OK;
+nomem:
+    return tdmF_seterr(p->err, TDM_ERRMEM, "out of memory");
+}
+
+/* ------------------------------------------------------------------------ */
+/* Token helpers                                                            */
+
+const char *tdmF_cp_tokdesc(const Tok *t, char *buf, size_t n)
+{
+    if (t->kind == K_EOF) {
+        snprintf(buf, n, "end of input");
+    } else if (t->kind == K_EOL) {
+        snprintf(buf, n, "end of line");
+    } else {
+        snprintf(buf, n, "'%.*s'", t->len > 40 ? 40 : t->len, t->p);
+    }
+    return buf;
+}
+
+int tdmF_cp_expect(P *p, int c, const char *context)
+{
+    char b[64];
+    if (accept(p, c)) {
+        return TDM_OK;
+    }
+    return tdmF_cp_err(p, cur(p), TDM_ERRSYNTAX, "expected '%c' %s, got %s", c, context,
+                       tdmF_cp_tokdesc(cur(p), b, sizeof b));
+}
+
+void tdmF_cp_tokname(const Tok *t, char *buf, size_t n)
+{
+    snprintf(buf, n, "%.*s", t->len, t->p);
+}
+
+int tdmF_cp_enter(P *p)
+{
+    if (++p->depth > MAXDEPTH) {
+        return tdmF_cp_err(p, cur(p), TDM_ERRSYNTAX, "declaration nested too deeply");
+    }
+    return TDM_OK;
+}

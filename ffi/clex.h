@@ -1,0 +1,95 @@
+/*
+ * clex.h — the declaration parser's tokens, state and lexer, shared by
+ * clex.c, cexpr.c and cparse.c only (the public entry points are in cparse.h).
+ *
+ * The whole text is tokenized first (an array allows the look-ahead that
+ * nested declarators need): clex.c turns text into Tok, cexpr.c evaluates
+ * constant expressions over them, cparse.c parses declarations.
+ */
+#ifndef TDM_FFI_CLEX_H
+#define TDM_FFI_CLEX_H
+
+#include <stdint.h>
+#include <string.h>
+
+#include "ctypes.h"
+
+#define MAXDEPTH 160
+
+enum {
+    K_EOF = 0, K_IDENT, K_NUM, K_PUNCT, K_DEFINE, K_EOL
+};
+enum {                          /* multi-character punctuators */
+    P_ELLIPSIS = 256, P_SHL, P_SHR, P_LE, P_GE, P_EQ, P_NE, P_AND, P_OR
+};
+
+typedef struct Tok {
+    int kind;
+    int punct;                  /* K_PUNCT: the character or P_* */
+    const char *p;              /* borrowed: into the source text */
+    int len;
+    int line, col;
+    uint64_t num;               /* K_NUM */
+} Tok;
+
+typedef struct P {
+    tdmF_Registry *R;           /* borrowed */
+    tdmF_Err *err;              /* borrowed: the caller's record */
+    const char *what;           /* message prefix */
+    Tok *toks;                  /* owns: freed at the end of the parse */
+    int n, cap, pos;
+    int depth;
+} P;
+
+/* Record an error at token t: "<what>: <line>:<col>: <message>". Returns status. */
+TDMI_FUNC int tdmF_cp_err(P *p, const Tok *t, int status, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* Re-prefix a message produced by the registry with what and position (keeps its kind). */
+TDMI_FUNC int tdmF_cp_rerr(P *p, const Tok *t);
+
+/* Tokenize src[0..len) into p->toks (ending in K_EOF). TDM_OK or TDM_ERRSYNTAX/ERRMEM. */
+TDMI_FUNC int tdmF_cp_lex(P *p, const char *src, size_t len);
+
+/* ---- token helpers ------------------------------------------------------ */
+
+static inline Tok *cur(P *p) { return &p->toks[p->pos]; }
+
+static inline Tok *peekn(P *p, int k)
+{
+    int i = p->pos + k;
+    return &p->toks[i < p->n ? i : p->n - 1];
+}
+
+static inline int is_punct(const Tok *t, int c) { return t->kind == K_PUNCT && t->punct == c; }
+
+static inline int is_word(const Tok *t, const char *w)
+{
+    return t->kind == K_IDENT && (size_t)t->len == strlen(w) && memcmp(t->p, w, (size_t)t->len) == 0;
+}
+
+static inline void advance(P *p)
+{
+    if (p->toks[p->pos].kind != K_EOF) {
+        p->pos++;
+    }
+}
+
+static inline int accept(P *p, int c)
+{
+    if (is_punct(cur(p), c)) {
+        advance(p);
+        return 1;
+    }
+    return 0;
+}
+
+/* "'tok'", "end of input" or "end of line" into buf; returns buf. */
+TDMI_FUNC const char *tdmF_cp_tokdesc(const Tok *t, char *buf, size_t n);
+/* Accept punctuator c or fail with "expected 'c' <context>, got ...". */
+TDMI_FUNC int tdmF_cp_expect(P *p, int c, const char *context);
+/* The token's text, NUL-terminated (truncated to n - 1). */
+TDMI_FUNC void tdmF_cp_tokname(const Tok *t, char *buf, size_t n);
+/* One level deeper (callers decrement p->depth): fails past MAXDEPTH. */
+TDMI_FUNC int tdmF_cp_enter(P *p);
+
+#endif /* TDM_FFI_CLEX_H */
