@@ -34,6 +34,14 @@ def make_tree(tmp_path: Path) -> Path:
     obj(tree, "adapters/python/pfine",
         "int tdmR_control(void); int tdmP_own(void);\n"
         "int g(void); int g(void) { return tdmR_control() + tdmP_own(); }\n")
+    # every layer folder has an object (the script refuses an empty layer)
+    obj(tree, "ffi/ctypes", "int tdmF_t(void); int tdmF_t(void) { return 0; }\n")
+    obj(tree, "adapters/c/clang", "int tdmR_attach(void);\n"
+        "int c(void); int c(void) { return tdmR_attach(); }\n")
+    obj(tree, "adapters/lua/ffi/lffi", "int tdmL_own(void);\n"
+        "int lf(void); int lf(void) { return tdmL_own(); }\n")
+    obj(tree, "adapters/python/ffi/pffi", "int tdmP_own(void);\n"
+        "int pf(void); int pf(void) { return tdmP_own(); }\n")
     obj(tree, "adapters/langs",
         "extern int tdmL_lang, tdmP_lang;\n"
         "int *h(int); int *h(int i) { return i ? &tdmL_lang : &tdmP_lang; }\n")
@@ -59,6 +67,8 @@ def test_clean_tree_passes(tmp_path):
     ("adapters/embed/ebad", "tdmL_open", "embedding layer calls an adapter"),
     ("adapters/embed/ebad", "tdmP_detach", "embedding layer calls an adapter"),
     ("bridge/bbad", "tdmP_lang_thing", "core calls an adapter"),
+    ("adapters/lua/ffi/lbad", "tdmP_boot", "Lua adapter calls into the Python adapter"),
+    ("adapters/c/cbad", "tdmL_open", "C data's language table calls an adapter"),
 ])
 def test_call_into_another_adapter_fails(tmp_path, rel, call, what):
     tree = make_tree(tmp_path)
