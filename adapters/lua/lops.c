@@ -691,8 +691,8 @@ static int trampoline(lua_State *L)
             lua_Debug ar;
             if (co == L || lua_status(co) != LUA_OK || lua_gettop(co) != 1
                 || lua_getstack(co, 0, &ar)) {
-                return luaL_error(L, "a coroutine that has started cannot be called"
-                                     " (resume it with send() or next())");
+                return luaL_error(L, "attempt to call a thread value: a started coroutine"
+                                     " is resumed with send() or next()");
             }
             lua_pushvalue(co, 1);
             lua_xmove(co, L, 1);

@@ -116,7 +116,9 @@ static int convert_int(tdmP_State *st, PyObject *o, tdm_Value *v, int mode,
                      in_handler > 0 ? "Python int too large for a Lua integer (64-bit) "
                                       "inside the overflow_handler"
                                     : "Python int too large for a Lua integer (64-bit); "
-                                      "set an overflow_handler to convert it");
+                                      "set an overflow handler to convert it (LuaRuntime("
+                                      "overflow_handler=f), or python.set_overflow_handler(f) "
+                                      "from Lua)");
         return -1;
     }
     /* A Lua function (python.set_overflow_handler) gets the int as a Python

@@ -1,0 +1,59 @@
+"""One wording per error, as a user meets it (issue 8, "Docs and install")."""
+import os
+import subprocess
+
+import pytest
+
+import tandem
+
+_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+_BUILD = os.environ.get("TANDEM_BUILD", os.path.join(_ROOT, "build"))
+
+
+def run_lua(code, timeout=60):
+    env = dict(os.environ, LUA_CPATH=os.path.join(_BUILD, "lua", "?.so") + ";;")
+    return subprocess.run(["lua5.4", "-e", code], capture_output=True, text=True,
+                          env=env, timeout=timeout)
+
+
+@pytest.mark.parametrize("enc", ["utf-16", "UTF-32", b"utf-16-le"])
+def test_encoding_that_is_not_ascii_compatible_is_refused_clearly(enc):
+    with pytest.raises(ValueError, match="does not encode ASCII text as itself") as e:
+        tandem.LuaRuntime(encoding=enc)
+    assert "no message" not in str(e.value)
+    with pytest.raises(ValueError, match="source_encoding"):
+        tandem.LuaRuntime(source_encoding=enc)
+
+
+def test_ascii_compatible_encodings_still_work():
+    for enc in ("latin-1", "cp1252", "utf8"):
+        assert tandem.LuaRuntime(encoding=enc).eval("1 + 1") == 2
+
+
+def test_overflow_message_names_both_ways_to_set_a_handler(lua):
+    with pytest.raises(OverflowError) as e:
+        lua.eval("function(x) return x end")(2 ** 70)
+    assert "overflow_handler=f" in str(e.value)
+    assert "python.set_overflow_handler(f)" in str(e.value)
+
+
+def test_overflow_message_in_a_lua54_host_points_to_what_it_can_set():
+    r = run_lua('local py = require "tandem"\n'
+                'local ok, e = pcall(py.eval, "2**70")\n'
+                'assert(not ok); io.write(tostring(e))\n'
+                'py.set_overflow_handler(function(n) return 1.5 end)\n'
+                'assert(py.eval("2**70") == 1.5)')
+    assert r.returncode == 0, r.stderr
+    assert "python.set_overflow_handler(f)" in r.stdout
+
+
+def test_calling_a_started_coroutine_has_one_wording(lua):
+    msg = r"attempt to call a thread value: a started coroutine is resumed with send\(\) or next\(\)"
+    gen = lua.eval("function() coroutine.yield(1) end").coroutine()
+    next(gen)
+    with pytest.raises(tandem.LuaError, match=msg):
+        gen()
+    co = lua.execute("local co = coroutine.create(function() coroutine.yield(1) end)\n"
+                     "coroutine.resume(co)\nreturn co")
+    with pytest.raises(tandem.LuaError, match=msg):
+        co()
