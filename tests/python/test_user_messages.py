@@ -57,3 +57,21 @@ def test_calling_a_started_coroutine_has_one_wording(lua):
                      "coroutine.resume(co)\nreturn co")
     with pytest.raises(tandem.LuaError, match=msg):
         co()
+
+
+@pytest.mark.parametrize("name, shown", [
+    ("mylib_tum1.lua", '[string "mylib_tum1.lua"]'),
+    ("=mylib_tum2", "mylib_tum2"),
+    ("@mylib_tum3.lua", "mylib_tum3.lua"),
+    ("tum4" + "x" * 60, '[string "tum4' + "x" * 41 + '..."]'),
+    ("tum5 first line\nsecond", '[string "tum5 first line..."]'),
+])
+def test_lua_source_lines_print_for_every_chunk_name(lua, name, shown):
+    import traceback
+    code = "local x = 1\nerror('boom_' .. x)\n"
+    for run in (lambda: lua.execute(code, name=name), lambda: lua.compile(code, name=name)()):
+        with pytest.raises(tandem.LuaError) as e:
+            run()
+        text = "".join(traceback.format_exception(e.value))
+        assert 'File "%s", line 2, in <main chunk>\n    error(\'boom_\' .. x)\n' % shown in text, text
+        assert str(e.value).startswith(shown + ":2: boom_1")
