@@ -75,3 +75,26 @@ def test_lua_source_lines_print_for_every_chunk_name(lua, name, shown):
         text = "".join(traceback.format_exception(e.value))
         assert 'File "%s", line 2, in <main chunk>\n    error(\'boom_\' .. x)\n' % shown in text, text
         assert str(e.value).startswith(shown + ":2: boom_1")
+
+
+def test_lua_value_is_there_exactly_as_docs_python_md_says():
+    lua = tandem.LuaRuntime()
+    cases = {"error('m', 0)": "m", "error(3)": 3, "error(nil)": None, "error(true)": True}
+    for code, value in cases.items():
+        with pytest.raises(tandem.LuaError) as e:
+            lua.execute(code)
+        assert e.value.lua_value == value
+    with pytest.raises(tandem.LuaError) as e:
+        lua.execute("error({1})")
+    assert e.value.lua_value[1] == 1 and str(e.value).startswith("table: 0x")
+    with pytest.raises(tandem.LuaSyntaxError) as e:
+        lua.execute("x =")
+    assert not hasattr(e.value, "lua_value")
+    small = tandem.LuaRuntime(max_memory=50000)
+    with pytest.raises(tandem.LuaMemoryError) as e:
+        small.execute("local t = {} for i = 1, 1e6 do t[i] = i end")
+    assert not hasattr(e.value, "lua_value")
+    lua.close()
+    with pytest.raises(tandem.LuaError) as e:
+        lua.eval("1")
+    assert not hasattr(e.value, "lua_value")
