@@ -177,7 +177,7 @@ int tdmL_ffi_expand(void *ud, const tdm_Value *v, tdmF_Init *out, tdmF_Err *err)
     }
     x = malloc(sizeof *x + n * (sizeof(tdm_Value) + sizeof(char *)) + 1);
     if (x == NULL) {
-        return tdmF_seterr(err, TDM_ERRMEM, "out of memory");
+        return tdmF_seterr(err, TDM_ERRMEM, "not enough memory");
     }
     x->L = L;
     x->top = top;
@@ -548,7 +548,7 @@ static int push_fast_result(lua_State *L, tdmL_Ffi *b, const tdmF_Type *rt, uint
         break;
     }
     if (tdmF_from_c(b->R, rt, rv, NULL, &res, NULL) != TDM_OK) {
-        return luaL_error(L, "out of memory");
+        return luaL_error(L, "not enough memory");
     }
     tdmL_ffi_push(L, b, &res);
     return 1;

@@ -990,7 +990,7 @@ int tdmL_op(tdm_Frame *f)
     f->scratch = -1;
     tdmL_State *st = rt->state[TDM_LANG_LUA];
     if (st == NULL || st->L == NULL || rt->closed) {
-        return tdmS_error(f, TDM_ERRCLOSED, "the Lua runtime is closed");
+        return tdmS_error(f, TDM_ERRCLOSED, "tandem: the runtime is closed");
     }
     lua_State *L = st->L;
     if (rt->haspending) {

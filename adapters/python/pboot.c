@@ -190,7 +190,7 @@ int tdmP_boot(tdm_Runtime *rt, char *err, size_t errlen)
         tdmP_State *st = tdmP_state_new(rt, m);
         if (st == NULL) {
             PyErr_Clear();
-            set_err(err, errlen, "tandem: out of memory");
+            set_err(err, errlen, "tandem: not enough memory");
             status = TDM_ERRMEM;
             goto done;
         }

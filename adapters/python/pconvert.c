@@ -213,7 +213,7 @@ static int convert_proxy(tdmP_State *st, PyObject *o, tdm_Value *v, int mode)
         return -1;
     }
     if (p->owner->closed || p->handle == NULL) {
-        PyErr_SetString(st->mod->LuaError, "the Lua object's runtime is closed");
+        PyErr_SetString(st->mod->LuaError, "the LuaRuntime is closed");
         return -1;
     }
     tdmP_proxy_value(p, v);

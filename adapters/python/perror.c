@@ -276,6 +276,9 @@ void tdmP_raise_frame(tdmP_State *st, tdm_Frame *f, const char *prefix)
         if (e->status == TDM_ERRMEM && e->message == NULL) {
             msg = "not enough memory";
         }
+        if (e->status == TDM_ERRCLOSED) {
+            msg = "the LuaRuntime is closed";   /* one wording, whoever saw it */
+        }
         if (e->status != TDM_ERRSYNTAX) {
             prefix = NULL;
         }

@@ -98,3 +98,39 @@ def test_lua_value_is_there_exactly_as_docs_python_md_says():
     with pytest.raises(tandem.LuaError) as e:
         lua.eval("1")
     assert not hasattr(e.value, "lua_value")
+
+
+def test_memory_errors_have_one_wording():
+    """Lua's own words, "not enough memory", from the Lua limit and from the
+    FFI in both languages (they said "out of memory" and "cannot allocate")."""
+    r = run_lua('local ffi = require "tandem.ffi"\n'
+                'for _, n in ipairs{2^46, 2^40} do\n'
+                '  local ok, e = pcall(ffi.new, "char[?]", n)\n'
+                '  assert(not ok); print(e)\n'
+                'end')
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert len(lines) == 2 and all(l.startswith("not enough memory (allocating ") for l in lines), lines
+    ffi = tandem.FFI()
+    for n in (2 ** 46, 2 ** 40):
+        with pytest.raises(MemoryError, match=r"^not enough memory \(allocating"):
+            ffi.new("char[]", n)
+    small = tandem.LuaRuntime(max_memory=50000)
+    with pytest.raises(tandem.LuaMemoryError, match="^not enough memory"):
+        small.execute("local t = {} for i = 1, 1e6 do t[i] = i end")
+    with pytest.raises(tandem.LuaError, match=r"not enough memory \(allocating"):
+        tandem.LuaRuntime().execute("require('tandem.ffi').new('char[?]', 2^46)")
+
+
+def test_closed_has_one_wording_in_python():
+    lua = tandem.LuaRuntime()
+    t, f = lua.eval("{1, 2}"), lua.eval("function() return 1 end")
+    lua.close()
+    uses = [lambda: lua.eval("1"), lambda: t[1], lambda: f(), lambda: len(t),
+            lambda: list(t), lambda: lua.table(), lambda: lua.globals()]
+    for use in uses:
+        with pytest.raises(tandem.LuaError) as e:
+            use()
+        assert str(e.value) == "the LuaRuntime is closed"
+    with pytest.raises(ValueError, match="the LuaRuntime is closed$"):
+        tandem.FFI(lua)
