@@ -134,3 +134,32 @@ def test_closed_has_one_wording_in_python():
         assert str(e.value) == "the LuaRuntime is closed"
     with pytest.raises(ValueError, match="the LuaRuntime is closed$"):
         tandem.FFI(lua)
+
+
+def test_lua54_uncaught_python_exception_shows_lua_position_and_both_tracebacks(tmp_path):
+    script = tmp_path / "script.lua"
+    script.write_text('local python = require "tandem"\n'
+                      'python.execute("def f():\\n    return {}[\'missing\']\\n")\n'
+                      'local function g() return python.eval("f")() end\n'
+                      'local d = python.eval("{}")\n'
+                      'local ok, e = pcall(function() return d.gone end)\n'
+                      'io.write(tostring(e))\n'
+                      'g()\n')
+    env = dict(os.environ, LUA_CPATH=os.path.join(_BUILD, "lua", "?.so") + ";;")
+    r = subprocess.run(["lua5.4", "script.lua"], capture_output=True, text=True, env=env,
+                       cwd=tmp_path, timeout=60)
+    assert r.returncode == 1
+    # caught: tostring starts with the Lua position, as a Lua error message
+    assert r.stdout.startswith("script.lua:5: KeyError: 'gone'\nstack traceback:\n"), r.stdout
+    # uncaught: lua5.4 prints the position, the Python traceback, the Lua one
+    err = r.stderr
+    assert err.startswith("lua5.4: script.lua:3: Traceback (most recent call last):\n"), err
+    assert "in f\n" in err and "KeyError: 'missing'\nstack traceback:\n" in err, err
+    assert "script.lua:3: in local 'g'" in err and "script.lua:7: in main chunk" in err, err
+
+
+def test_tostring_of_a_python_error_in_a_python_made_runtime_is_the_traceback(lua):
+    def cb():
+        raise KeyError("k")
+    s = lua.eval("function(f) local ok, e = pcall(f) return tostring(e) end")(cb)
+    assert s.startswith("Traceback (most recent call last):") and s.endswith("KeyError: 'k'\n"), s
