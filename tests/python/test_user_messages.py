@@ -7,7 +7,7 @@ import pytest
 import tandem
 
 _ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-_BUILD = os.environ.get("TANDEM_BUILD", os.path.join(_ROOT, "build"))
+_BUILD = os.path.abspath(os.environ.get("TANDEM_BUILD", os.path.join(_ROOT, "build")))
 
 
 def run_lua(code, timeout=60):
