@@ -169,6 +169,13 @@ demo: all
 bench: all
 	@sh bench/run.sh $(BUILD) $(PYTHON) $(LUA)
 
+# Where the Python package goes: ask $(PYTHON). A site directory that Python
+# already searches under PREFIX (Debian's /usr/bin/python3 searches
+# /usr/local/lib/python3.X/dist-packages for PREFIX=/usr/local), else the
+# standard layout PREFIX/lib/python3.X/site-packages (then set PYTHONPATH).
+# Override with PYTHON_SITE=dir.
+PYTHON_SITE ?= $(shell $(PYTHON) tools/python_site.py $(PREFIX))
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig
 	install -m 644 include/tandem.h $(DESTDIR)$(PREFIX)/include/
@@ -176,8 +183,9 @@ install: all
 	install -m 644 $(LIBA) $(DESTDIR)$(PREFIX)/lib/
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@PYVER@|$(PY_VER)|' tools/tandem.pc.in \
 	    > $(DESTDIR)$(PREFIX)/lib/pkgconfig/tandem.pc
-	install -d $(DESTDIR)$(PREFIX)/lib/python3/dist-packages/tandem
-	install -m 644 $(PYPKG)/*.py $(PYMOD) $(DESTDIR)$(PREFIX)/lib/python3/dist-packages/tandem/
+	install -d $(DESTDIR)$(PYTHON_SITE)/tandem
+	install -m 644 $(PYPKG)/*.py $(PYMOD) $(DESTDIR)$(PYTHON_SITE)/tandem/
+	@echo "tandem: Python package in $(PYTHON_SITE)/tandem"
 	install -d $(DESTDIR)$(PREFIX)/lib/lua/5.4
 	install -m 755 $(LUAMOD) $(DESTDIR)$(PREFIX)/lib/lua/5.4/
 

@@ -95,7 +95,7 @@ int tdmF_lib_open(tdmF_Registry *R, const char *name, int global, tdmF_Lib **out
     if (lib == NULL || (lib->name = strdup(name)) == NULL) {
         free(lib);
         dlclose(h);
-        return tdmF_seterr(err, TDM_ERRMEM, "out of memory");
+        return tdmF_seterr(err, TDM_ERRMEM, "not enough memory");
     }
     lib->handle = h;
     lib->next = ext->libs;
@@ -224,7 +224,7 @@ int tdmF_call_ptr(tdmF_Registry *R, const tdmF_Type *fn, void *code, const char 
         avec = malloc((size_t)nargs * sizeof *avec);
         ptypes = malloc((size_t)nargs * sizeof *ptypes);
         if (avec == NULL || ptypes == NULL) {
-            st = tdmF_seterr(err, TDM_ERRMEM, "out of memory");
+            st = tdmF_seterr(err, TDM_ERRMEM, "not enough memory");
             goto done;
         }
     }
@@ -252,7 +252,7 @@ int tdmF_call_ptr(tdmF_Registry *R, const tdmF_Type *fn, void *code, const char 
     rsize = rup(fn->base->size > sizeof(ffi_arg) ? fn->base->size : sizeof(ffi_arg));
     if ((total > ARGBUF && (store = malloc(total)) == NULL) ||
         (rsize > sizeof rbuf && (rv = malloc(rsize)) == NULL)) {
-        st = tdmF_seterr(err, TDM_ERRMEM, "out of memory");
+        st = tdmF_seterr(err, TDM_ERRMEM, "not enough memory");
         goto done;
     }
     for (i = 0; i < nargs; i++) {

@@ -178,7 +178,7 @@ static void handler(ffi_cif *cif, void *ret, void **cargs, void *data)
         goto fail;
     }
     if (n > 8 && (argv = calloc((size_t)n, sizeof *argv)) == NULL) {
-        park_msg(cb, TDM_ERRMEM, "out of memory in callback");
+        park_msg(cb, TDM_ERRMEM, "not enough memory in callback");
         goto fail;
     }
     for (i = 0; i < n; i++) {
@@ -221,7 +221,7 @@ static void handler(ffi_cif *cif, void *ret, void **cargs, void *data)
         }
         buf = rt->size <= sizeof tmp ? tmp : malloc(rt->size);
         if (buf == NULL) {
-            park_msg(cb, TDM_ERRMEM, "out of memory in callback");
+            park_msg(cb, TDM_ERRMEM, "not enough memory in callback");
             tdmF_value_release(cb->reg, &res);
             goto fail;
         }
@@ -285,7 +285,7 @@ int tdmF_callback_new(tdmF_Registry *R, const tdmF_Type *fn, tdmF_Invoke invoke,
     cb = calloc(1, sizeof *cb);
     if (cb == NULL || (cb->errval = calloc(1, fn->base->size + 8)) == NULL) {
         free(cb);
-        return tdmF_seterr(err, TDM_ERRMEM, "out of memory");
+        return tdmF_seterr(err, TDM_ERRMEM, "not enough memory");
     }
     cb->reg = R;
     cb->fn = fn;

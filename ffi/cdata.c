@@ -18,12 +18,12 @@ tdmF_CData *tdmF_cd_alloc(tdmF_Registry *R, const tdmF_Type *t, size_t size, tdm
 {
     tdmF_CData *cd;
     if (size > ((size_t)1 << 40)) {
-        tdmF_seterr(err, TDM_ERRMEM, "cannot allocate %zu bytes", size);
+        tdmF_seterr(err, TDM_ERRMEM, "not enough memory (allocating %zu bytes)", size);
         return NULL;
     }
     cd = calloc(1, sizeof *cd + (size ? size : 1));
     if (cd == NULL) {
-        tdmF_seterr(err, TDM_ERRMEM, "out of memory (allocating %zu bytes)", size);
+        tdmF_seterr(err, TDM_ERRMEM, "not enough memory (allocating %zu bytes)", size);
         return NULL;
     }
     cd->refs = 1;

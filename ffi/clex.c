@@ -274,7 +274,7 @@ int tdmF_cp_lex(P *p, const char *src, size_t len)
     }
     return TDM_OK;
 nomem:
-    return tdmF_seterr(p->err, TDM_ERRMEM, "out of memory");
+    return tdmF_seterr(p->err, TDM_ERRMEM, "not enough memory");
 }
 
 /* ------------------------------------------------------------------------ */

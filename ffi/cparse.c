@@ -246,7 +246,7 @@ static int parse_params(P *p, const tdmF_Type *ret, const tdmF_Type **out)
                 cap = cap ? cap * 2 : 8;
                 np = realloc(params, (size_t)cap * sizeof *np);
                 if (np == NULL) {
-                    st = tdmF_seterr(p->err, TDM_ERRMEM, "out of memory");
+                    st = tdmF_seterr(p->err, TDM_ERRMEM, "not enough memory");
                     goto done;
                 }
                 params = np;
@@ -549,7 +549,7 @@ static int parse_fields(P *p, tdmF_Type *t)
                 cap = cap ? cap * 2 : 8;
                 nf = realloc(fields, (size_t)cap * sizeof *nf);
                 if (nf == NULL) {
-                    st = tdmF_seterr(p->err, TDM_ERRMEM, "out of memory");
+                    st = tdmF_seterr(p->err, TDM_ERRMEM, "not enough memory");
                     goto fail;
                 }
                 fields = nf;
@@ -562,7 +562,7 @@ static int parse_fields(P *p, tdmF_Type *t)
             f->isbit = width >= 0;
             f->bitwidth = (uint8_t)(width >= 0 ? width : 0);
             if (d.name && (f->name = strndup(d.name->p, (size_t)d.name->len)) == NULL) {
-                st = tdmF_seterr(p->err, TDM_ERRMEM, "out of memory");
+                st = tdmF_seterr(p->err, TDM_ERRMEM, "not enough memory");
                 goto fail;
             }
             if (!accept(p, ',')) {
@@ -783,7 +783,7 @@ static int declare(P *p, const Specs *s, const Decl *d)
         if ((t->kind == TDMF_STRUCT || t->kind == TDMF_UNION || t->kind == TDMF_ENUM) &&
             t->name == NULL) {          /* typedef struct { ... } name; */
             if ((t->name = strdup(name)) == NULL) {
-                return tdmF_seterr(p->err, TDM_ERRMEM, "out of memory");
+                return tdmF_seterr(p->err, TDM_ERRMEM, "not enough memory");
             }
             t->tdname = 1;
         }

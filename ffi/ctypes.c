@@ -239,7 +239,7 @@ static tdmF_Type *type_alloc(tdmF_Registry *R, int kind, tdmF_Err *err)
 {
     tdmF_Type *t = calloc(1, sizeof *t);
     if (t == NULL) {
-        tdmF_seterr(err, TDM_ERRMEM, "out of memory");
+        tdmF_seterr(err, TDM_ERRMEM, "not enough memory");
         return NULL;
     }
     t->kind = (uint8_t)kind;
@@ -416,7 +416,7 @@ static const tdmF_Type *intern(tdmF_Registry *R, int kind, const tdmF_Type *base
         }
     }
     if ((R->icount + 1) * 2 > R->icap && intern_grow(R) != 0) {
-        tdmF_seterr(err, TDM_ERRMEM, "out of memory");
+        tdmF_seterr(err, TDM_ERRMEM, "not enough memory");
         return NULL;
     }
     t = type_alloc(R, kind, err);
@@ -426,7 +426,7 @@ static const tdmF_Type *intern(tdmF_Registry *R, int kind, const tdmF_Type *base
     if (n > 0) {
         t->params = malloc((size_t)n * sizeof *params);
         if (t->params == NULL) {
-            tdmF_seterr(err, TDM_ERRMEM, "out of memory");
+            tdmF_seterr(err, TDM_ERRMEM, "not enough memory");
             return NULL;    /* t stays on R->all, freed with the registry */
         }
         memcpy(t->params, params, (size_t)n * sizeof *params);
@@ -490,7 +490,7 @@ tdmF_Type *tdmF_aggregate(tdmF_Registry *R, int kind, const char *tag, tdmF_Err 
 {
     tdmF_Type *t = type_alloc(R, kind, err);
     if (t && tag && (t->name = strdup(tag)) == NULL) {
-        tdmF_seterr(err, TDM_ERRMEM, "out of memory");
+        tdmF_seterr(err, TDM_ERRMEM, "not enough memory");
         return NULL;
     }
     if (t && kind == TDMF_ENUM) {
@@ -693,7 +693,7 @@ int tdmF_define(tdmF_Registry *R, const char *name, int kind,
             free(n->key);
         }
         free(n);
-        return tdmF_seterr(err, TDM_ERRMEM, "out of memory");
+        return tdmF_seterr(err, TDM_ERRMEM, "not enough memory");
     }
     n->kind = kind;
     n->type = type;
@@ -718,7 +718,7 @@ int tdmF_tag_define(tdmF_Registry *R, tdmF_Type *t, tdmF_Err *err)
     char key[300];
     snprintf(key, sizeof key, "%s %s", kindword(t->kind), t->name);
     if (map_put(&R->tags, key, t) != 0) {
-        return tdmF_seterr(err, TDM_ERRMEM, "out of memory");
+        return tdmF_seterr(err, TDM_ERRMEM, "not enough memory");
     }
     return TDM_OK;
 }
@@ -883,7 +883,7 @@ static ffi_type *struct_fft(tdmF_Registry *R, tdmF_Type *t, tdmF_Err *err)
     if (ft == NULL || elems == NULL) {
         free(ft);
         free(elems);
-        tdmF_seterr(err, TDM_ERRMEM, "out of memory");
+        tdmF_seterr(err, TDM_ERRMEM, "not enough memory");
         return NULL;
     }
     for (i = 0; i < t->nfields; i++) {
@@ -946,7 +946,7 @@ ffi_cif *tdmF_cif(tdmF_Registry *R, const tdmF_Type *fn, tdmF_Err *err)
     if (f->argv == NULL && f->nparams > 0) {
         f->argv = calloc((size_t)f->nparams, sizeof *f->argv);
         if (f->argv == NULL) {
-            tdmF_seterr(err, TDM_ERRMEM, "out of memory");
+            tdmF_seterr(err, TDM_ERRMEM, "not enough memory");
             return NULL;
         }
     }

@@ -219,7 +219,7 @@ static int op_str(tdm_Frame *f, tdmF_CData *cd)
     char tb[128], *buf = malloc(200);
     int n;
     if (buf == NULL) {
-        return fail(f, TDM_ERRMEM, "out of memory");
+        return fail(f, TDM_ERRMEM, "not enough memory");
     }
     n = snprintf(buf, 200, "cdata<%s>: %p", tdmF_typename(cd->type, tb, sizeof tb),
                  tdmF_is_ptrlike(cd->type) ? tdmF_cd_address(cd) : cd->addr);
@@ -359,7 +359,7 @@ int tdmF_attach(tdm_Runtime *rt, char *err, size_t n)
         tdmF_Registry *R = tdmF_registry_new();
         if (R == NULL) {
             if (n > 0) {
-                snprintf(err, n, "ffi: out of memory creating the type registry");
+                snprintf(err, n, "ffi: not enough memory creating the type registry");
             }
             return TDM_ERRMEM;
         }

@@ -354,7 +354,7 @@ tdm_Status tdm_call(tdm_Runtime *rt, const tdm_Value *fn, int nargs,
     tdm_Value stackbuf[8];
     tdm_Value *all = nargs + 1 <= 8 ? stackbuf : malloc((size_t)(nargs + 1) * sizeof *all);
     if (all == NULL) {
-        return api_error(rt, TDM_ERRMEM, "tdm_call: out of memory");
+        return api_error(rt, TDM_ERRMEM, "tdm_call: not enough memory");
     }
     all[0] = *fn;
     for (int i = 0; i < nargs; i++) {

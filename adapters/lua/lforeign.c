@@ -219,6 +219,73 @@ static int push_error(lua_State *L)
     return 1;
 }
 
+/* Registry key: weak-keyed table, Python exception raised into the Lua
+   code of a lua5.4 host -> {position, Lua traceback} where it was first
+   raised. Its tostring shows both, so that lua5.4, which prints an uncaught
+   error with tostring (its message handler adds no traceback to a
+   non-string error), still tells where in the Lua code the Python exception
+   came out. (In a runtime made from Python the error goes back to Python,
+   the Lua frames in its traceback.) */
+static const char key_raised = 0;
+
+/* Trampoline: record where the exception at 1 is raised (level 1 is the C
+   function raising it, level 2 the Lua code that called it). [-0, +0, m] */
+static int note_raise(lua_State *L)
+{
+    if (lua_rawgetp(L, LUA_REGISTRYINDEX, &key_raised) != LUA_TTABLE) {
+        lua_pop(L, 1);
+        lua_newtable(L);
+        lua_createtable(L, 0, 1);
+        lua_pushliteral(L, "k");
+        lua_setfield(L, -2, "__mode");
+        lua_setmetatable(L, -2);
+        lua_pushvalue(L, -1);
+        lua_rawsetp(L, LUA_REGISTRYINDEX, &key_raised);
+    }
+    lua_pushvalue(L, 1);
+    if (lua_rawget(L, -2) != LUA_TNIL) {
+        return 0;               /* raised before: the first place tells most */
+    }
+    lua_pop(L, 1);
+    lua_pushvalue(L, 1);
+    lua_createtable(L, 2, 0);
+    luaL_where(L, 2);
+    lua_rawseti(L, -2, 1);
+    luaL_traceback(L, L, NULL, 1);
+    lua_rawseti(L, -2, 2);
+    lua_rawset(L, -3);
+    return 0;
+}
+
+/* The string at the top, tostring of the Python object at 1: when that
+   object is an exception raised into Lua, "position: " before it and Lua's
+   stack traceback after it. [-1, +1, m] */
+static void with_raise_site(lua_State *L)
+{
+    if (lua_rawgetp(L, LUA_REGISTRYINDEX, &key_raised) != LUA_TTABLE) {
+        lua_pop(L, 1);
+        return;
+    }
+    lua_pushvalue(L, 1);
+    if (lua_rawget(L, -2) != LUA_TTABLE) {
+        lua_pop(L, 2);
+        return;
+    }
+    lua_remove(L, -2);                          /* str, site */
+    size_t n;
+    const char *text = lua_tolstring(L, -2, &n);
+    int nl = n > 0 && text[n - 1] == '\n';     /* a Python traceback ends with one */
+    lua_rawgeti(L, -1, 1);                      /* str, site, where */
+    lua_rotate(L, -3, 1);                       /* where, str, site */
+    if (!nl) {
+        lua_pushliteral(L, "\n");
+        lua_insert(L, -2);                      /* where, str, "\n", site */
+    }
+    lua_rawgeti(L, -1, 2);                      /* where, str, ["\n",] site, tb */
+    lua_remove(L, -2);
+    lua_concat(L, nl ? 3 : 4);
+}
+
 /* Raise the error of a frame: the frame is ended and the error freed before
    anything that may raise. */
 int tdmL_raise_frame_error(lua_State *L, tdmL_State *st, tdm_Frame *f)
@@ -226,12 +293,21 @@ int tdmL_raise_frame_error(lua_State *L, tdmL_State *st, tdm_Frame *f)
     tdm_Error e;
     tdmS_move_error(&e, &f->err);
     tdmS_end(f);
+    int pyexc = e.inner.kind == TDM_NIL && !(e.inner.flags & TDM_VF_ERROBJ)
+                && e.value.kind == TDM_OBJ && e.value.lang == TDM_LANG_PYTHON;
     lua_settop(L, 0);           /* raising: room for the call below */
     lua_pushcfunction(L, push_error);
     lua_pushlightuserdata(L, &e);
     lua_pushlightuserdata(L, st);
-    lua_pcall(L, 2, 1, 0);      /* the error value, or the memory error */
+    int ok = lua_pcall(L, 2, 1, 0) == LUA_OK;   /* the error value, or the memory error */
     tdmS_clear_error(st->rt, &e);
+    if (ok && pyexc && st->hosted && lua_type(L, -1) == LUA_TUSERDATA) {
+        lua_pushcfunction(L, note_raise);
+        lua_pushvalue(L, -2);
+        if (lua_pcall(L, 1, 0, 0) != LUA_OK) {
+            lua_pop(L, 1);      /* no record: the error itself still goes */
+        }
+    }
     return lua_error(L);
 }
 
@@ -462,6 +538,9 @@ static int foreign_mm(lua_State *L)
     }
     if (op == TDM_OP_STR && (nres < 1 || lua_type(L, -1) != LUA_TSTRING)) {
         return luaL_error(L, "__tostring did not produce a string");
+    }
+    if (op == TDM_OP_STR && lang == TDM_LANG_PYTHON) {
+        with_raise_site(L);
     }
     return nres;
 }

@@ -704,8 +704,8 @@ static int trampoline(lua_State *L)
             lua_Debug ar;
             if (co == L || lua_status(co) != LUA_OK || lua_gettop(co) != 1
                 || lua_getstack(co, 0, &ar)) {
-                return luaL_error(L, "a coroutine that has started cannot be called"
-                                     " (resume it with send() or next())");
+                return luaL_error(L, "attempt to call a thread value: a started coroutine"
+                                     " is resumed with send() or next()");
             }
             lua_pushvalue(co, 1);
             lua_xmove(co, L, 1);
@@ -1020,7 +1020,7 @@ int tdmL_op(tdm_Frame *f)
     f->scratch = -1;
     tdmL_State *st = rt->state[TDM_LANG_LUA];
     if (st == NULL || st->L == NULL || rt->closed) {
-        return tdmS_error(f, TDM_ERRCLOSED, "the Lua runtime is closed");
+        return tdmS_error(f, TDM_ERRCLOSED, "tandem: the runtime is closed");
     }
     lua_State *L = st->L;
     if (rt->haspending) {

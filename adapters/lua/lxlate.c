@@ -1221,7 +1221,7 @@ static int gen_function(Gen *g, const tdmX_Func *f, const char *namexpr)
         eput(g, " ");
     }
     eput(g, "depth(D - 1) return nil end");
-    return g->oom ? gen_fail(g, f->line, "out of memory") : 0;
+    return g->oom ? gen_fail(g, f->line, "not enough memory") : 0;
 }
 
 /* Control context of the function being generated, saved around a nested one. */
@@ -1261,7 +1261,7 @@ static int gen_func(Gen *g, const tdmX_Func *f)
         return -1;
     }
     newline(g);
-    return g->oom ? gen_fail(g, f->line, "out of memory") : 0;
+    return g->oom ? gen_fail(g, f->line, "not enough memory") : 0;
 }
 
 /* Lua source for function i of m (malloc'd), or NULL with err set. */
@@ -1275,7 +1275,7 @@ static char *gen_source(const tdmX_Module *m, int i, char *err, size_t errsz)
     g.file = m->source;
     int rc = gen_func(&g, &m->funcs[i]);
     if (rc != 0 || g.oom) {
-        snprintf(err, errsz, "%s", g.err[0] ? g.err : "out of memory");
+        snprintf(err, errsz, "%s", g.err[0] ? g.err : "not enough memory");
         free(g.chunk.p);
         return NULL;
     }

@@ -185,7 +185,7 @@ int tdmP_boot(tdm_Runtime *rt, const tdm_OpenOptions *o, tdm_Error *err)
         tdmP_State *st = tdmP_state_new(rt, m);
         if (st == NULL) {
             PyErr_Clear();
-            tdmS_set_error(err, TDM_ERRMEM, "tandem: out of memory");
+            tdmS_set_error(err, TDM_ERRMEM, "tandem: not enough memory");
             status = TDM_ERRMEM;
             goto done;
         }

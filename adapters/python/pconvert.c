@@ -116,7 +116,9 @@ static int convert_int(tdmP_State *st, PyObject *o, tdm_Value *v, int mode,
                      in_handler > 0 ? "Python int too large for a Lua integer (64-bit) "
                                       "inside the overflow_handler"
                                     : "Python int too large for a Lua integer (64-bit); "
-                                      "set an overflow_handler to convert it");
+                                      "set an overflow handler to convert it (LuaRuntime("
+                                      "overflow_handler=f), or python.set_overflow_handler(f) "
+                                      "from Lua)");
         return -1;
     }
     /* A Lua function (python.set_overflow_handler) gets the int as a Python
@@ -211,7 +213,7 @@ static int convert_proxy(tdmP_State *st, PyObject *o, tdm_Value *v, int mode)
         return -1;
     }
     if (p->owner->closed || p->handle == NULL) {
-        PyErr_SetString(st->mod->LuaError, "the Lua object's runtime is closed");
+        PyErr_SetString(st->mod->LuaError, "the LuaRuntime is closed");
         return -1;
     }
     tdmP_proxy_value(p, v);

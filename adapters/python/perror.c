@@ -91,15 +91,55 @@ PyObject *tdmP_format_exc(tdmP_Module *ms, PyObject *exc)
     return fn ? PyObject_CallOneArg(fn, exc) : NULL;
 }
 
+/* The name Lua shows for chunk name `name` (luaO_chunkid, LUA_IDSIZE 60):
+   "=name" as name (cut to 59 bytes), "@file" as file ("..." and its last 56
+   bytes when longer), anything else as [string "name"] (its first line, cut
+   to 45 bytes, with "..." when cut). New reference, NULL on error. */
+static PyObject *lua_short_src(PyObject *name)
+{
+    Py_ssize_t n;
+    const char *s = PyUnicode_AsUTF8AndSize(name, &n);
+    if (s == NULL) {
+        return NULL;
+    }
+    enum { IDSIZE = 60 };
+    if (n > 0 && s[0] == '=') {
+        return PyUnicode_DecodeUTF8(s + 1, n - 1 < IDSIZE - 1 ? n - 1 : IDSIZE - 1, "replace");
+    }
+    if (n > 0 && s[0] == '@') {
+        if (n - 1 < IDSIZE) {
+            return PyUnicode_DecodeUTF8(s + 1, n - 1, "replace");
+        }
+        Py_ssize_t keep = IDSIZE - 1 - 3;
+        PyObject *tail = PyUnicode_DecodeUTF8(s + n - keep, keep, "replace");
+        PyObject *r = tail ? PyUnicode_FromFormat("...%U", tail) : NULL;
+        Py_XDECREF(tail);
+        return r;
+    }
+    const char *nl = n > 0 ? memchr(s, '\n', (size_t)n) : NULL;
+    Py_ssize_t room = IDSIZE - (Py_ssize_t)(sizeof "[string \"" - 1 + 3 + 2) - 1;
+    if (n < room && nl == NULL) {
+        return PyUnicode_FromFormat("[string \"%U\"]", name);
+    }
+    Py_ssize_t len = nl != NULL ? nl - s : n;
+    if (len > room) {
+        len = room;
+    }
+    PyObject *head = PyUnicode_DecodeUTF8(s, len, "replace");
+    PyObject *r = head ? PyUnicode_FromFormat("[string \"%U...\"]", head) : NULL;
+    Py_XDECREF(head);
+    return r;
+}
+
 PyObject *tdmP_chunk_name(tdmP_State *st, PyObject *source, PyObject *name)
 {
     /* chunks: name -> source, and source -> name to reuse names */
     if (name != NULL) {
-        if (PyDict_Size(st->chunks) < 2000 && PyUnicode_Check(source)) {
-            /* Lua shows "=name" and "@name" as name */
-            Py_UCS4 c = PyUnicode_GET_LENGTH(name) > 0 ? PyUnicode_READ_CHAR(name, 0) : 0;
-            PyObject *shown = c == '=' || c == '@'
-                ? PyUnicode_Substring(name, 1, PyUnicode_GET_LENGTH(name)) : Py_NewRef(name);
+        if (PyDict_Size(st->chunks) < 2000 && PyUnicode_Check(source) && PyUnicode_Check(name)) {
+            /* registered under the name Lua shows (its traceback entries'
+               file name): "=name" and "@name" as name, others as
+               [string "name"] */
+            PyObject *shown = lua_short_src(name);
             if (shown == NULL || PyDict_SetItem(st->chunks, shown, source) < 0) {
                 PyErr_Clear();
             }
@@ -235,6 +275,9 @@ void tdmP_raise_frame(tdmP_State *st, tdm_Frame *f, const char *prefix)
         const char *msg = e->message ? e->message : tdm_status_name((tdm_Status)e->status);
         if (e->status == TDM_ERRMEM && e->message == NULL) {
             msg = "not enough memory";
+        }
+        if (e->status == TDM_ERRCLOSED) {
+            msg = "the LuaRuntime is closed";   /* one wording, whoever saw it */
         }
         if (e->status != TDM_ERRSYNTAX) {
             prefix = NULL;

@@ -153,7 +153,8 @@ static PyObject *proxy_vectorcall(PyObject *self, PyObject *const *args, size_t 
            arguments. One made by .coroutine() or already resumed is a
            generator, not callable. */
         if (p->coargs != NULL || p->costate != 0) {
-            PyErr_SetString(p->owner->st->mod->LuaError, "attempt to call a thread value");
+            PyErr_SetString(p->owner->st->mod->LuaError,
+                            "attempt to call a thread value: a started coroutine is resumed with send() or next()");
             return NULL;
         }
         return function_coroutine(self, args, n);

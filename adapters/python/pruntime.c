@@ -118,6 +118,37 @@ static int is_utf8(PyObject *enc)
     return *s == '\0' && strcmp(buf, "utf8") == 0;
 }
 
+/* Lua code, names and the python table's keys are ASCII text: an encoding
+   that does not write ASCII as itself (UTF-16, UTF-32) cannot carry them.
+   0 when it can, -1 with ValueError when not (or LookupError: no codec). */
+static int check_ascii_compatible(PyObject *enc, const char *what)
+{
+    const char *name = PyUnicode_AsUTF8(enc);
+    if (name == NULL) {
+        return -1;
+    }
+    PyObject *u = PyUnicode_FromString("python");
+    PyObject *b = u ? PyUnicode_AsEncodedString(u, name, "strict") : NULL;
+    Py_XDECREF(u);
+    if (b == NULL) {
+        if (!PyErr_ExceptionMatches(PyExc_UnicodeError)) {
+            return -1;
+        }
+        PyErr_Clear();
+    }
+    int same = b != NULL && PyBytes_Check(b) && PyBytes_GET_SIZE(b) == 6
+               && memcmp(PyBytes_AS_STRING(b), "python", 6) == 0;
+    Py_XDECREF(b);
+    if (!same) {
+        PyErr_Format(PyExc_ValueError,
+                     "%s %R cannot be used with Lua: it does not encode ASCII text as "
+                     "itself (Lua code and names are ASCII); use UTF-8 or another "
+                     "ASCII-compatible encoding", what, enc);
+        return -1;
+    }
+    return 0;
+}
+
 static int set_options(tdmP_State *st, PyObject *encoding, PyObject *source_encoding,
                        PyObject *filter, PyObject *handlers, int unpack,
                        PyObject *overflow)
@@ -142,6 +173,12 @@ static int set_options(tdmP_State *st, PyObject *encoding, PyObject *source_enco
             return -1;
         }
         Py_DECREF(codec);
+    }
+    if ((enc != Py_None && check_ascii_compatible(enc, "encoding") < 0)
+        || (senc != NULL && senc != enc && check_ascii_compatible(senc, "source_encoding") < 0)) {
+        Py_DECREF(enc);
+        Py_XDECREF(senc);
+        return -1;
     }
     Py_XSETREF(st->encoding, enc == Py_None ? NULL : enc);
     if (enc == Py_None) {

@@ -157,7 +157,7 @@ static int push_fast_result(lua_State *L, tdmL_Ffi *b, const tdmF_Type *rt, uint
         break;
     }
     if (tdmF_from_c(b->R, rt, rv, NULL, &res, NULL) != TDM_OK) {
-        return luaL_error(L, "out of memory");
+        return luaL_error(L, "not enough memory");
     }
     tdmL_ffi_push(L, b, &res);
     return 1;

@@ -115,7 +115,7 @@ static int take_scalar(lua_State *L, tdmL_Ffi *b, tdm_Value *r, tdm_Error *err)
         char *p = malloc(r->u.s.n + 1);
         if (p == NULL) {
             *r = tdm_nil();
-            return cb_fail(err, TDM_ERRMEM, "callback result: out of memory");
+            return cb_fail(err, TDM_ERRMEM, "callback result: not enough memory");
         }
         memcpy(p, r->u.s.p, r->u.s.n);
         p[r->u.s.n] = '\0';
@@ -164,7 +164,7 @@ static void take_result(lua_State *L, tdmL_CbCall *c)
         }
         *r = tdmF_cd_value(cd);
     } else if (take_scalar(L, b, r, c->err) != TDM_OK) {
-        luaL_error(L, "%s", c->err->message ? c->err->message : "out of memory");
+        luaL_error(L, "%s", c->err->message ? c->err->message : "not enough memory");
     }
 }
 
@@ -373,7 +373,7 @@ void tdmL_cb_push(lua_State *L, tdmL_Ffi *b, const tdmF_Type *t, int fnidx)
     ref = tdmL_ref(L, b->st, fnidx);
     if ((c = malloc(sizeof *c)) == NULL) {
         b->rt->lang[TDM_LANG_LUA]->release(b->rt, ref);
-        luaL_error(L, "out of memory");
+        luaL_error(L, "not enough memory");
         return;
     }
     c->rt = b->rt;
@@ -428,7 +428,7 @@ int tdmL_cb_set(lua_State *L)
     ref = tdmL_ref(L, b->st, 2);
     if ((c = malloc(sizeof *c)) == NULL) {
         b->rt->lang[TDM_LANG_LUA]->release(b->rt, ref);
-        return luaL_error(L, "out of memory");
+        return luaL_error(L, "not enough memory");
     }
     c->rt = b->rt;
     c->ref = ref;

@@ -160,7 +160,7 @@ int tdmL_ffi_expand(void *ud, const tdm_Value *v, tdmF_Init *out, tdmF_Err *err)
     }
     x = malloc(sizeof *x + n * (sizeof(tdm_Value) + sizeof(char *)) + 1);
     if (x == NULL) {
-        return tdmF_seterr(err, TDM_ERRMEM, "out of memory");
+        return tdmF_seterr(err, TDM_ERRMEM, "not enough memory");
     }
     x->L = L;
     x->top = top;

@@ -303,7 +303,7 @@ static int f_tonumber(lua_State *L)
             return 1;
         }
         if (tdmF_from_c(b->R, cd->type, cd->addr, NULL, &v, NULL) != TDM_OK) {
-            return luaL_error(L, "out of memory");
+            return luaL_error(L, "not enough memory");
         }
         if (v.kind == TDM_BOOL) {
             lua_pushinteger(L, v.u.b);

@@ -455,7 +455,7 @@ static int hook_expand(void *ud, const tdm_Value *v, tdmF_Init *out, tdmF_Err *e
     n = PySequence_Fast_GET_SIZE(seq);
     x = calloc(1, sizeof *x + (size_t)n * (sizeof(tdm_Value) + sizeof(char *)));
     if (x == NULL) {
-        st = tdmF_seterr(err, TDM_ERRMEM, "out of memory");
+        st = tdmF_seterr(err, TDM_ERRMEM, "not enough memory");
         goto done;
     }
     names = (const char **)(void *)&x->vals[n];
