@@ -13,6 +13,7 @@ libtandem, and must run with nothing on stderr). A block the line
 import ast
 import glob
 import io
+import linecache
 import os
 import re
 import subprocess
@@ -83,6 +84,10 @@ def run_python(code):
     tree = ast.parse(code)
     comments = _comments(code)
     ns = {"__name__": "__doc_example__"}
+    # the example's source is findable as a script file's would be (linecache),
+    # so functions it defines can be translated (docs/translation.md)
+    filename = "<doc-%d>" % len(linecache.cache)
+    linecache.cache[filename] = (len(code), None, code.splitlines(True), filename)
     checked = 0
     for stmt in tree.body:
         expected = None
@@ -92,9 +97,9 @@ def run_python(code):
             except (ValueError, SyntaxError):
                 expected = None
         if expected is None:
-            exec(compile(ast.Module([stmt], []), "<doc>", "exec"), ns)
+            exec(compile(ast.Module([stmt], []), filename, "exec"), ns)
         else:
-            value = eval(compile(ast.Expression(stmt.value), "<doc>", "eval"), ns)
+            value = eval(compile(ast.Expression(stmt.value), filename, "eval"), ns)
             assert value == expected[0], (ast.unparse(stmt), value, expected[0])
             checked += 1
     return checked
