@@ -2109,8 +2109,9 @@ local function has_nan(x)
     return false
 end
 
--- stable merge sort with Python's `<`
-local function msort(a, n)
+-- stable merge sort with Python's `<`; byk: a holds {k = key, v = item}
+-- pairs compared on their keys
+local function msort(a, n, byk)
     local tmp = {}
     local width = 1
     while width < n do
@@ -2125,7 +2126,11 @@ local function msort(a, n)
             end
             local i, j, k = lo, mid, lo
             while i < mid and j < hi do
-                if lt(a[j], a[i], "<") then
+                local x, y = a[j], a[i]
+                if byk then
+                    x, y = x.k, y.k
+                end
+                if lt(x, y, "<") then
                     tmp[k] = a[j]
                     j = j + 1
                 else
@@ -2185,43 +2190,9 @@ local function sort_list(r, key, reverse)
         for i = 1, n do
             idx[i] = { k = keys[i], v = r[i] }
         end
-        -- merge sort of the pairs on their keys
-        local pairs_ = { n = n }
+        msort(idx, n, true)     -- the pairs, on their keys
         for i = 1, n do
-            pairs_[i] = idx[i]
-        end
-        local tmp = {}
-        local width = 1
-        while width < n do
-            for lo = 1, n, 2 * width do
-                local mid, hi = math.min(lo + width, n + 1), math.min(lo + 2 * width, n + 1)
-                local i, j, k = lo, mid, lo
-                while i < mid and j < hi do
-                    if lt(pairs_[j].k, pairs_[i].k, "<") then
-                        tmp[k] = pairs_[j]
-                        j = j + 1
-                    else
-                        tmp[k] = pairs_[i]
-                        i = i + 1
-                    end
-                    k = k + 1
-                end
-                while i < mid do
-                    tmp[k] = pairs_[i]
-                    i, k = i + 1, k + 1
-                end
-                while j < hi do
-                    tmp[k] = pairs_[j]
-                    j, k = j + 1, k + 1
-                end
-                for m = lo, hi - 1 do
-                    pairs_[m] = tmp[m]
-                end
-            end
-            width = width * 2
-        end
-        for i = 1, n do
-            r[i] = pairs_[i].v
+            r[i] = idx[i].v
         end
     end
     if reverse then
