@@ -130,6 +130,12 @@ TDM_API void tdm_free(tdm_Runtime *rt);
 /* Run `code` in `lang` (`chunkname` names it in tracebacks; may be NULL). */
 TDM_API tdm_Status tdm_exec(tdm_Runtime *rt, tdm_LangId lang, const char *code,
                             const char *chunkname);
+/* As tdm_exec, with `code` given as `len` bytes (tdm_exec stops at the first
+   NUL). A NUL inside is part of the code: Python source containing one is an
+   error (TDM_ERRRUN, "source code string cannot contain null bytes", as
+   compile() says); Lua loads the chunk whole. */
+TDM_API tdm_Status tdm_exec_n(tdm_Runtime *rt, tdm_LangId lang, const char *code, size_t len,
+                              const char *chunkname);
 
 /* Evaluate an expression; *out receives the value (owned: tdm_release). */
 TDM_API tdm_Status tdm_eval(tdm_Runtime *rt, tdm_LangId lang, const char *expr,

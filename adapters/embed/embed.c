@@ -306,6 +306,16 @@ tdm_Status tdm_exec(tdm_Runtime *rt, tdm_LangId lang, const char *code,
     return host_call(rt, lang, TDM_OP_EXEC, 2, a, NULL, 0, NULL);
 }
 
+tdm_Status tdm_exec_n(tdm_Runtime *rt, tdm_LangId lang, const char *code, size_t len,
+                      const char *chunkname)
+{
+    if (code == NULL) {
+        return bad_arg(rt, "tdm_exec_n: code is NULL");
+    }
+    tdm_Value a[2] = {tdm_lstr(code, len), tdm_str(chunkname ? chunkname : "<embed>")};
+    return host_call(rt, lang, TDM_OP_EXEC, 2, a, NULL, 0, NULL);
+}
+
 tdm_Status tdm_eval(tdm_Runtime *rt, tdm_LangId lang, const char *expr, tdm_Value *out)
 {
     if (expr == NULL || out == NULL) {

@@ -29,6 +29,17 @@ int main(void)
     ECHECK(strstr(tdm_errmsg(rt), "KeyError") != NULL);
     ECHECK(strstr(tdm_traceback(rt), "err.py") != NULL);
 
+    /* code with a NUL byte (tdm_exec_n): Python refuses it, Lua loads it whole */
+    ECHECK(tdm_exec_n(rt, TDM_LANG_PYTHON, "x = 1\0; raise", 13, "nul.py") == TDM_ERRRUN);
+    ECHECK(strstr(tdm_errmsg(rt), "null bytes") != NULL);
+    ECHECK(tdm_exec_n(rt, TDM_LANG_PYTHON, "nul_ok = 7", 10, "nul.py") == TDM_OK);
+    ECHECK_OK(rt, tdm_eval(rt, TDM_LANG_PYTHON, "nul_ok", &v));
+    ECHECK(v.kind == TDM_INT && v.u.i == 7);
+    ECHECK_OK(rt, tdm_exec_n(rt, TDM_LANG_LUA, "nul_n = #'a\0b'", 14, "nul.lua"));
+    ECHECK_OK(rt, tdm_eval(rt, TDM_LANG_LUA, "nul_n", &v));
+    ECHECK(v.kind == TDM_INT && v.u.i == 3);
+    ECHECK(tdm_exec_n(rt, TDM_LANG_LUA, NULL, 3, "x") == TDM_ERRARG);
+
     /* a Python exception raised in a callback, seen by the host through Lua */
     ECHECK(tdm_exec(rt, TDM_LANG_LUA, "python.eval('lambda: 1/0')()", "cb.lua") == TDM_ERRRUN);
     ECHECK(strstr(tdm_errmsg(rt), "ZeroDivisionError") != NULL);
