@@ -10,10 +10,14 @@ $(BUILD)/tests/unit/test_ir: tests/unit/test_ir.c tests/unit/check.h $(BRIDGE_OB
 	@mkdir -p $(@D)
 	$(CC) $(BRIDGE_FLAGS) -Itests/unit $(SANLD) -o $@ tests/unit/test_ir.c $(BRIDGE_OBJ) -lpthread
 
-# The runtime library pyrt.lua, embedded into the Lua adapter as a C string.
+# The runtime library pyrt (adapters/lua/pyrt/: core.lua, the topic files in
+# name order, end.lua), embedded into the Lua adapter as one C string.
+PYRT_SRC := adapters/lua/pyrt/core.lua \
+    $(sort $(filter-out %/core.lua %/end.lua,$(wildcard adapters/lua/pyrt/*.lua))) \
+    adapters/lua/pyrt/end.lua
 PYRT_H := $(BUILD)/gen/pyrt_lua.h
-$(PYRT_H): adapters/lua/pyrt.lua tools/embed_text.py
+$(PYRT_H): $(PYRT_SRC) tools/embed_text.py
 	@mkdir -p $(@D)
-	$(PYTHON) tools/embed_text.py tdmL_pyrt_src $< $@
+	$(PYTHON) tools/embed_text.py tdmL_pyrt_src $@ $(PYRT_SRC)
 $(OBJ)/adapters/lua/lxlate.o: $(PYRT_H)
 $(OBJ)/adapters/lua/lxlate.o: LUAA_FLAGS += -I$(BUILD)/gen

@@ -1,9 +1,15 @@
-"""Write a text file as a C string constant: embed_text.py NAME IN OUT."""
+"""Write text files, concatenated, as one C string constant:
+embed_text.py NAME OUT IN...  (each input starts on a new line)."""
 import sys
 
-name, src, out = sys.argv[1:4]
-data = open(src, "rb").read()
-lines = ["/* generated from %s by tools/embed_text.py: do not edit */" % src,
+name, out, srcs = sys.argv[1], sys.argv[2], sys.argv[3:]
+data = b""
+for src in srcs:
+    part = open(src, "rb").read()
+    if data and not data.endswith(b"\n"):
+        data += b"\n"
+    data += part
+lines = ["/* generated from %s by tools/embed_text.py: do not edit */" % " ".join(srcs),
          "static const char %s[] =" % name]
 for line in data.splitlines(keepends=True):
     esc = "".join("\\%03o" % b if b < 32 or b > 126 or b in (34, 92) else chr(b)

@@ -46,6 +46,14 @@ static PyObject *as_function(PyObject *m, PyObject *obj)
     return tdmP_wrap(tdmP_modstate(m), obj, TDM_PROTO_FUNC);
 }
 
+/* _as_object(obj): obj reaches Lua as a Python object even where the
+   converter would copy it (bytes): translated code keeps bytes apart from
+   str this way (docs/translation.md). */
+static PyObject *as_object(PyObject *m, PyObject *obj)
+{
+    return tdmP_wrap(tdmP_modstate(m), obj, TDM_PROTO_DEFAULT);
+}
+
 static int wrapper_traverse(PyObject *self, visitproc visit, void *arg)
 {
     Py_VISIT(Py_TYPE(self));
@@ -351,6 +359,7 @@ static PyMethodDef module_methods[] = {
     {"as_itemgetter", as_itemgetter, METH_O,
      "Mark obj so that Lua indexing uses item access."},
     {"as_function", as_function, METH_O, "Mark obj as callable-only in Lua."},
+    {"_as_object", as_object, METH_O, "obj passed to Lua as a Python object, never copied."},
     {"_unpack_table", m_unpack, METH_O,
      "(args, kwargs) when args is one Lua table, else None."},
     {"_lua_args", make_args, METH_O, "python.args{...}: arguments from a Lua table."},

@@ -2,7 +2,7 @@
 
 A Python function becomes IR text (the neutral S-expression form parsed and
 validated by bridge/ir.c); the Lua adapter turns that IR into Lua source
-running on a Python-semantics runtime library (adapters/lua/pyrt.lua).
+running on a Python-semantics runtime library (adapters/lua/pyrt/).
 
 The rule: anything this front end cannot translate *exactly* raises
 TranslationError naming the construct and its file:line. Never a guess.

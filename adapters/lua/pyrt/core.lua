@@ -1,7 +1,9 @@
--- pyrt.lua — Python semantics for translated code (docs/translation.md).
+-- pyrt/core.lua — Python semantics for translated code (docs/translation.md).
 --
 -- Plain Lua 5.4, loaded once per Lua state by the translator's back end
--- (adapters/lua/lxlate.c embeds this file). Values:
+-- (adapters/lua/lxlate.c embeds it). pyrt is one chunk made of this file, then
+-- every other adapters/lua/pyrt/*.lua in name order (each a `do ... end`
+-- block that sees this file's locals and adds to rt), then end.lua. Values:
 --   None -> nil, bool -> boolean, int -> integer (never wraps: OverflowError),
 --   float -> float, str -> UTF-8 string, list/tuple -> {n=, [1..n]} with the
 --   LIST/TUPLE metatable (None is an element, not a hole), dict -> insertion
@@ -2749,5 +2751,3 @@ function rt.try(body)
     end
     return true, r[2], r[3]
 end
-
-return rt
