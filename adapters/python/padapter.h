@@ -231,6 +231,13 @@ TDMI_FUNC PyObject *tdmP_chunk_name(tdmP_State *st, PyObject *source,
 /* ---- pproxy.c ----------------------------------------------------------- */
 TDMI_FUNC int tdmP_proxy_init_types(PyObject *m, tdmP_Module *ms);
 TDMI_FUNC PyObject *tdmP_proxy_new(tdmP_State *st, tdm_Value *v);
+/* A Lua proxy's call (its vectorcall slot). */
+TDMI_FUNC PyObject *tdmP_proxy_vectorcall(PyObject *self, PyObject *const *args,
+                                          size_t nargsf, PyObject *kwnames);
+/* ---- pxlate.c ------------------------------------------------------------ */
+/* LuaRuntime._mark_translated(fn): fn (a Lua function proxy) is a translated
+   entry; its calls from Python keep bytes and ints beyond 64 bits as objects. */
+TDMI_FUNC PyObject *tdmP_mark_translated(PyObject *runtime, PyObject *fn);
 /* The module function lua_type(obj). */
 TDMI_FUNC PyObject *tdmP_lua_type(PyObject *m, PyObject *obj);
 /* (args, kwargs) from a single Lua table argument (unpacks_lua_table). */

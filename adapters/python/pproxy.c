@@ -15,8 +15,7 @@
 #include "padapter.h"
 #include <structmember.h>
 
-static PyObject *proxy_vectorcall(PyObject *self, PyObject *const *args, size_t nargsf,
-                                  PyObject *kwnames);
+#define proxy_vectorcall tdmP_proxy_vectorcall
 
 /* ---- life ---------------------------------------------------------------- */
 
@@ -138,8 +137,8 @@ static tdmP_Module *pmod(PyObject *self)
 
 static PyObject *function_coroutine(PyObject *self, PyObject *const *args, Py_ssize_t n);
 
-static PyObject *proxy_vectorcall(PyObject *self, PyObject *const *args, size_t nargsf,
-                                  PyObject *kwnames)
+PyObject *proxy_vectorcall(PyObject *self, PyObject *const *args, size_t nargsf,
+                           PyObject *kwnames)
 {
     if (kwnames != NULL && PyTuple_GET_SIZE(kwnames) > 0) {
         PyErr_SetString(PyExc_TypeError, "Lua functions take no keyword arguments");

@@ -1349,6 +1349,7 @@ static PyMethodDef runtime_methods[] = {
      "translate(fn)\n--\n\nTranslate a Python function into a Lua function of this "
      "runtime (docs/translation.md)."},
     {"_load_ir", (PyCFunction)(void (*)(void))rt_load_ir, METH_FASTCALL, NULL},
+    {"_mark_translated", tdmP_mark_translated, METH_O, NULL},
     {"globals", rt_globals, METH_NOARGS, "The Lua global table."},
     {"table", (PyCFunction)(void (*)(void))rt_table, METH_VARARGS | METH_KEYWORDS,
      "table(*items, **kwargs)\n--\n\nA new Lua table with the items in order and the "

@@ -238,6 +238,27 @@ local function overflow()
     throw("OverflowError", "integer result does not fit in 64 bits (tandem translation)")
 end
 
+-- An int operation whose result leaves 64 bits: Python computes it exactly
+-- (the host hook), and the result stays a Python int object (a proxy) until
+-- it fits 64 bits again; without a host (plain lua5.4) OverflowError.
+local function big(op, a, b)
+    if rt.H == nil then
+        overflow()
+    end
+    if b == nil then
+        return rt.H("op", op, a)
+    end
+    return rt.H("op", op, a, b)
+end
+
+-- builtin fname(v) when its int result leaves 64 bits: as big
+local function bigcall(fname, v)
+    if rt.H == nil then
+        overflow()
+    end
+    return rt.H("call", fname, v)
+end
+
 local function binerr(op, a, b)
     throw("TypeError", sformat("unsupported operand type(s) for %s: '%s' and '%s'", op,
                                tname(a), tname(b)))
@@ -279,7 +300,7 @@ end
 local function iadd(a, b)
     local r = a + b
     if (a ~ r) & (b ~ r) < 0 then
-        overflow()
+        return big("add", a, b)
     end
     return r
 end
@@ -287,30 +308,35 @@ end
 local function isub(a, b)
     local r = a - b
     if (a ~ b) & (a ~ r) < 0 then
-        overflow()
+        return big("sub", a, b)
+    end
+    return r
+end
+
+-- a * b, or nil when it leaves 64 bits
+local function imul64(a, b)
+    if a == 0 or b == 0 then
+        return 0
+    end
+    if (a == -1 and b == MINI) or (b == -1 and a == MINI) then
+        return nil
+    end
+    local r = a * b
+    if r // b ~= a or r % b ~= 0 then
+        return nil
     end
     return r
 end
 
 local function imul(a, b)
-    if a == 0 or b == 0 then
-        return 0
-    end
-    if (a == -1 and b == MINI) or (b == -1 and a == MINI) then
-        overflow()
-    end
-    local r = a * b
-    if r // b ~= a or r % b ~= 0 then
-        overflow()
-    end
-    return r
+    return imul64(a, b) or big("mul", a, b)
 end
 
 function rt.add(a, b)
     if mtype(a) == "integer" and mtype(b) == "integer" then    -- fast path
         local r = a + b
         if (a ~ r) & (b ~ r) < 0 then
-            overflow()
+            return big("add", a, b)
         end
         return r
     end
@@ -351,7 +377,7 @@ function rt.iadd(a, b)
     if mtype(a) == "integer" and mtype(b) == "integer" then    -- fast path
         local r = a + b
         if (a ~ r) & (b ~ r) < 0 then
-            overflow()
+            return big("add", a, b)
         end
         return r
     end
@@ -384,7 +410,7 @@ function rt.sub(a, b)
     if mtype(a) == "integer" and mtype(b) == "integer" then    -- fast path
         local r = a - b
         if (a ~ b) & (a ~ r) < 0 then
-            overflow()
+            return big("sub", a, b)
         end
         return r
     end
@@ -489,6 +515,10 @@ function rt.truediv(a, b)
         if mtype(x) == "integer" and (x > TWO53 or x < -TWO53) or
            mtype(y) == "integer" and (y > TWO53 or y < -TWO53) then
             if mtype(x) == "integer" and mtype(y) == "integer" then
+                -- correctly rounded by Python (a Lua float division would round twice)
+                if rt.H then
+                    return rt.H("op", "truediv", x, y)
+                end
                 throw("NotImplementedError",
                       "true division of integers beyond 2**53 (tandem translation)")
             end
@@ -540,7 +570,7 @@ function rt.floordiv(a, b)
                 throw("ZeroDivisionError", "integer division or modulo by zero")
             end
             if y == -1 and x == MINI then
-                overflow()
+                return big("floordiv", x, y)
             end
             return x // y
         end
@@ -606,13 +636,19 @@ function rt.pow(a, b)
                 local r, base, e = 1, x, y
                 while true do
                     if e & 1 == 1 then
-                        r = imul(r, base)
+                        r = imul64(r, base)
+                        if r == nil then
+                            return big("pow", x, y)
+                        end
                     end
                     e = e >> 1
                     if e == 0 then
                         break
                     end
-                    base = imul(base, base)
+                    base = imul64(base, base)
+                    if base == nil then
+                        return big("pow", x, y)
+                    end
                 end
                 return r
             end
@@ -666,11 +702,11 @@ function rt.lshift(a, b)
         if y == 63 and x == -1 then
             return MINI
         end
-        overflow()
+        return big("lshift", x, y)
     end
     local lim = 1 << (63 - y)
     if x >= lim or x < -lim then
-        overflow()
+        return big("lshift", x, y)
     end
     return x << y
 end
@@ -709,7 +745,7 @@ function rt.neg(a)
     local x = num(a)
     if x then
         if x == MINI then
-            overflow()
+            return big("neg", x)
         end
         return -x
     end
@@ -1696,7 +1732,7 @@ B.abs = function(v)
     if x then
         if mtype(x) == "integer" then
             if x == MINI then
-                overflow()
+                return big("abs", x)
             end
             return x < 0 and -x or x
         end
@@ -1718,7 +1754,7 @@ local function float_to_int(x)
     local t = x < 0 and math.ceil(x) or floor(x)
     local i = math.tointeger(t)
     if i == nil then
-        overflow()
+        return bigcall("int", x)
     end
     return i
 end
@@ -1758,7 +1794,7 @@ B.int = function(...)
             digits = digits:gsub("^0+", "")
             r = math.tointeger(tonumber(sign .. (digits == "" and "0" or digits)))
             if r == nil or #digits > 19 then
-                overflow()
+                return bigcall("int", v)
             end
         end
         return r
@@ -1832,7 +1868,7 @@ B.round = function(v, nd)
     end
     local i = math.tointeger(f)
     if i == nil then
-        overflow()
+        return bigcall("round", x)
     end
     return i
 end

@@ -22,6 +22,8 @@ import types
 import weakref
 from typing import Any, Dict, List, Optional, Set, Tuple
 
+from ._tandem import _as_object
+
 __all__ = ["TranslationError", "translate", "translated_source"]
 
 
@@ -744,6 +746,24 @@ _OPS = {
     "neg": operator.neg, "pos": operator.pos, "invert": operator.invert, "abs": abs,
     "eq": operator.eq, "lt": operator.lt, "le": operator.le,
 }
+_INT64 = range(-2 ** 63, 2 ** 63)
+_COPIED = (float, str, bool, type(None))
+
+
+def _keep(v: Any) -> Any:
+    """v as it must enter translated code: bytes, ints beyond 64 bits and
+    instances of subclasses of the scalar types stay Python objects (the
+    converter would copy them into a Lua string or number)."""
+    t = type(v)
+    if t in _COPIED:
+        return v
+    if t is int:
+        return v if v in _INT64 else _as_object(v)
+    if isinstance(v, (int, float, str, bytes)):
+        return _as_object(v)
+    return v
+
+
 _cache: "weakref.WeakKeyDictionary[Any, Dict[Any, _Unitinfo]]" = weakref.WeakKeyDictionary()
 _sources: "weakref.WeakKeyDictionary[Any, str]" = weakref.WeakKeyDictionary()
 _units: "weakref.WeakSet[_Unitinfo]" = weakref.WeakSet()
@@ -776,6 +796,9 @@ class _Hooks:
         self.info = weakref.ref(info)
 
     def __call__(self, op: str, *args: Any) -> Any:
+        return _keep(self._op(op, *args))
+
+    def _op(self, op: str, *args: Any) -> Any:
         info = self.info()
         if op == "global":
             fi, name = args
@@ -867,6 +890,7 @@ def translate(lua: Any, fn: Any) -> Any:
     internal, entries, source = res
     info.internal = [internal[i + 1] for i in range(len(funcs))]
     info.entry = entries[1]
+    lua._mark_translated(info.entry)
     info.source = source
     per_rt[fn] = info
     _units.add(info)
