@@ -234,6 +234,11 @@ TDMI_FUNC PyObject *tdmP_proxy_new(tdmP_State *st, tdm_Value *v);
 /* A Lua proxy's call (its vectorcall slot). */
 TDMI_FUNC PyObject *tdmP_proxy_vectorcall(PyObject *self, PyObject *const *args,
                                           size_t nargsf, PyObject *kwnames);
+/* ---- ptable.c ------------------------------------------------------------ */
+/* LuaRuntime.table_from and LuaRuntime.table. */
+TDMI_FUNC PyObject *tdmP_rt_table_from(PyObject *self, PyObject *const *args,
+                                       size_t nargsf, PyObject *kwnames);
+TDMI_FUNC PyObject *tdmP_rt_table(PyObject *self, PyObject *args, PyObject *kwargs);
 /* ---- pxlate.c ------------------------------------------------------------ */
 /* LuaRuntime._mark_translated(fn): fn (a Lua function proxy) is a translated
    entry; its calls from Python keep bytes and ints beyond 64 bits as objects. */
