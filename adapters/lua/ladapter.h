@@ -74,6 +74,10 @@ typedef struct tdmL_State {
     struct tdmL_State *watch_next;  /* borrowed: next on that list */
     lua_Hook saved_hook;        /* the debug hook an interrupt replaced, or NULL */
     int saved_mask, saved_count;
+    lua_State *running;         /* borrowed: the coroutine running now (resumed
+                                   through tdmL_resume), NULL: the main thread;
+                                   alive while set (its resumer holds it) */
+    int poking;                 /* the watchdog is setting a hook on running */
 } tdmL_State;
 
 /* A value of another language living in Lua (full userdata). */
@@ -140,6 +144,14 @@ TDMI_FUNC void tdmL_watch_tick(void (*fn)(void));
 TDMI_FUNC void tdmL_intr_clear(tdmL_State *st);
 /* Stop watching st (before its lua_State is closed). */
 TDMI_FUNC void tdmL_unwatch(tdmL_State *st);
+/* lua_resume(co, from, nargs, nres) with co recorded as st's running
+   coroutine meanwhile, so an interrupt or a signal reaches code looping in
+   it (a Lua hook is per coroutine). [-?, +?, -] as lua_resume */
+TDMI_FUNC int tdmL_resume(tdmL_State *st, lua_State *co, lua_State *from, int nargs,
+                          int *nres);
+/* lcoro.c — coroutine.resume and coroutine.wrap through tdmL_resume, in the
+   states tandem opens with the standard libraries. [-0, +0, m] */
+TDMI_FUNC void tdmL_open_coroutines(lua_State *L, tdmL_State *st);
 
 /* lconvert.c */
 /* nil, boolean, number or string at idx -> neutral (strings borrowed);

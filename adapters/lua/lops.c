@@ -382,7 +382,7 @@ static int op_resume(lua_State *L, tdmL_State *st, tdm_Frame *f)
     }
     lua_xmove(L, co, nargs);
     int nres = 0;
-    status = lua_resume(co, L, nargs, &nres);
+    status = tdmL_resume(st, co, L, nargs, &nres);
     if (status == LUA_OK || status == LUA_YIELD) {
         f->sub = status == LUA_YIELD ? TDM_RESUME_YIELDED : TDM_RESUME_RETURNED;
         luaL_checkstack(L, nres + 1, "resume: too many results");
@@ -992,7 +992,7 @@ static int direct_resume(lua_State *L, tdmL_State *st, tdm_Frame *f, int base)
     }
     lua_xmove(L, co, nargs);
     int nres = 0;
-    status = lua_resume(co, L, nargs, &nres);
+    status = tdmL_resume(st, co, L, nargs, &nres);
     if (status == LUA_OK || status == LUA_YIELD) {
         f->sub = status == LUA_YIELD ? TDM_RESUME_YIELDED : TDM_RESUME_RETURNED;
         /* tdmL_op made room for nargs + 8 */

@@ -150,6 +150,7 @@ static int setup(lua_State *L)
     if (o->open_libs) {
         luaL_openlibs(L);
         tdmL_guard_cmodules(L);
+        tdmL_open_coroutines(L, st);
     }
     tdmL_setup_registry(L, st);
     /* require "tandem" / "tandem.ffi" use this copy, never a second

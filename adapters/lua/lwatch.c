@@ -21,8 +21,10 @@
  * one that raced with the end of a call so closely that both missed it stops
  * the next call on that runtime instead.
  *
- * The hook is set on the state's main thread (as lua.c does): code looping
- * inside a coroutine is reached when the coroutine yields or returns.
+ * A Lua hook belongs to one coroutine, so the hook is set on the state's
+ * main thread (as lua.c does) and on the coroutine running now: resumes go
+ * through tdmL_resume (Python's and C's through lops.c, Lua's through
+ * lcoro.c's coroutine.resume and coroutine.wrap), which records it.
  */
 #include <dlfcn.h>
 #include <pthread.h>
@@ -183,6 +185,18 @@ void tdmL_intr_clear(tdmL_State *st)
 
 /* ---- the watchdog -------------------------------------------------------- */
 
+/* Set the hook on the coroutine st runs now (always, or only when it has
+   none); wd_mutex held. See tdmL_resume for the handshake. */
+static void set_running_hook(tdmL_State *st, int always)
+{
+    __atomic_store_n(&st->poking, 1, __ATOMIC_SEQ_CST);
+    lua_State *co = __atomic_load_n(&st->running, __ATOMIC_SEQ_CST);
+    if (co != NULL && (always || lua_gethook(co) == NULL)) {
+        lua_sethook(co, hook, LUA_MASKCOUNT, 1);
+    }
+    __atomic_store_n(&st->poking, 0, __ATOMIC_SEQ_CST);
+}
+
 /* One state, wd_mutex held; from the watchdog thread. [-0, +0, -] */
 static void poke(tdmL_State *st)
 {
@@ -195,6 +209,7 @@ static void poke(tdmL_State *st)
     if (lua_gethook(st->L) == NULL) {
         lua_sethook(st->L, hook, LUA_MASKCOUNT, 1);
     }
+    set_running_hook(st, 0);
 }
 
 /* The watchdog: ticks until nothing is watched. It holds wd_mutex except
@@ -358,6 +373,7 @@ int tdmL_interrupt(tdm_Runtime *rt)
             }
             __atomic_store_n(&st->intr, TDML_INTR_STOP, __ATOMIC_SEQ_CST);
             lua_sethook(st->L, hook, LUA_MASKCOUNT, 1);
+            set_running_hook(st, 1);
             if (__atomic_load_n(&rt->top, __ATOMIC_SEQ_CST) == NULL) {
                 /* the call ended meanwhile: nothing to stop any more */
                 __atomic_store_n(&st->intr, 0, __ATOMIC_SEQ_CST);
@@ -370,4 +386,25 @@ int tdmL_interrupt(tdm_Runtime *rt)
     }
     pthread_mutex_unlock(&wd_mutex);
     return r;
+}
+
+int tdmL_resume(tdmL_State *st, lua_State *co, lua_State *from, int nargs, int *nres)
+{
+    lua_State *prev = st->running;
+    __atomic_store_n(&st->running, co, __ATOMIC_RELEASE);
+    if (intr_of(st) != 0) {
+        pthread_mutex_lock(&wd_mutex);
+        lua_sethook(co, hook, LUA_MASKCOUNT, 1);   /* an interrupt is pending */
+        pthread_mutex_unlock(&wd_mutex);
+    }
+    int status = lua_resume(co, from, nargs, nres);
+    /* co may be collected once this returns: the watchdog must not be
+       setting a hook on it then. It raises `poking` before it reads
+       `running` (both sequentially consistent), so either it reads prev or
+       this sees it poking and waits the few instructions it takes. */
+    __atomic_store_n(&st->running, prev, __ATOMIC_SEQ_CST);
+    while (__atomic_load_n(&st->poking, __ATOMIC_SEQ_CST)) {
+        /* spin: lua_sethook is a handful of stores */
+    }
+    return status;
 }
