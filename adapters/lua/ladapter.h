@@ -78,6 +78,8 @@ typedef struct tdmL_State {
                                    through tdmL_resume), NULL: the main thread;
                                    alive while set (its resumer holds it) */
     int poking;                 /* the watchdog is setting a hook on running */
+    struct tdmL_Delegated *delegated;   /* borrowed: calls posted by other
+                                   threads for the lock holder to run */
 } tdmL_State;
 
 /* A value of another language living in Lua (full userdata). */
@@ -149,6 +151,27 @@ TDMI_FUNC void tdmL_unwatch(tdmL_State *st);
    it (a Lua hook is per coroutine). [-?, +?, -] as lua_resume */
 TDMI_FUNC int tdmL_resume(tdmL_State *st, lua_State *co, lua_State *from, int nargs,
                           int *nres);
+/* A call another thread asks the runtime lock's holder to run for it, at
+   the next Lua instruction the holder executes (a hook): a C thread's Lua
+   callback while the holder runs Lua that may be waiting for that very
+   callback. */
+typedef struct tdmL_Delegated {
+    struct tdmL_Delegated *next;        /* borrowed: next posted */
+    void (*run)(struct tdmL_Delegated *d, lua_State *L);   /* the holder's thread */
+    int state;                  /* TDML_DL_*; guarded by the watchdog's mutex */
+} tdmL_Delegated;
+#define TDML_DL_POSTED 0
+#define TDML_DL_TAKEN 1         /* the holder is running it */
+#define TDML_DL_DONE 2
+#define TDML_DL_DROPPED 3       /* the state closed before it ran */
+/* Post d (any thread but the holder's): 1 posted, 0 when the state cannot
+   run it (not watched, or a debug hook of the user's is set). */
+TDMI_FUNC int tdmL_delegate(tdm_Runtime *rt, tdmL_Delegated *d);
+/* d's state; with take_back, a posted d is unlinked first (then
+   TDML_DL_DROPPED is returned: the caller runs it itself). */
+TDMI_FUNC int tdmL_delegate_state(tdmL_Delegated *d, int take_back);
+/* Wait until a taken d is done. */
+TDMI_FUNC void tdmL_delegate_wait(tdmL_Delegated *d);
 /* lcoro.c — coroutine.resume and coroutine.wrap through tdmL_resume, in the
    states tandem opens with the standard libraries. [-0, +0, m] */
 TDMI_FUNC void tdmL_open_coroutines(lua_State *L, tdmL_State *st);

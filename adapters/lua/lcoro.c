@@ -6,7 +6,7 @@
  *
  * They replace the two functions of the standard library in the states
  * tandem opens (not in a lua5.4 host's own state) and behave as Lua 5.4's:
- * same results, same error values and messages (tests/lua/coroutine_lib.lua
+ * same results, same error values and messages (tests/lua/data/coroutine_lib.lua
  * compares them with the originals).
  */
 #include "ladapter.h"

@@ -38,6 +38,7 @@
    of intr), and hooks set from outside the running thread. */
 static pthread_mutex_t wd_mutex = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t wd_cond = PTHREAD_COND_INITIALIZER;  /* wakes the watchdog */
+static pthread_cond_t dl_cond = PTHREAD_COND_INITIALIZER;  /* a delegated call ended */
 static tdmL_State *wd_list;             /* borrowed: unlinked by tdmL_unwatch */
 static void (*wd_tick)(void);
 static int wd_running;                  /* the thread runs its loop */
@@ -129,7 +130,30 @@ static void poll(lua_State *L, tdmL_State *st)
     lua_error(L);       /* the exception (or the memory error) */
 }
 
-/* The one hook: raise a pending interrupt, else poll once and go. [-0, +0, v] */
+/* Run the calls other threads posted (the runtime lock is this thread's:
+   only its holder runs Lua code). [-0, +0, -] */
+static void run_delegated(lua_State *L, tdmL_State *st)
+{
+    pthread_mutex_lock(&wd_mutex);
+    tdmL_Delegated *list = st->delegated;
+    st->delegated = NULL;
+    for (tdmL_Delegated *d = list; d != NULL; d = d->next) {
+        d->state = TDML_DL_TAKEN;
+    }
+    pthread_mutex_unlock(&wd_mutex);
+    while (list != NULL) {
+        tdmL_Delegated *d = list;
+        list = d->next;         /* d belongs to its poster once done */
+        d->run(d, L);
+        pthread_mutex_lock(&wd_mutex);
+        d->state = TDML_DL_DONE;
+        pthread_cond_broadcast(&dl_cond);
+        pthread_mutex_unlock(&wd_mutex);
+    }
+}
+
+/* The one hook: run delegated calls, raise a pending interrupt, else poll
+   once and go. [-0, +0, v] */
 static void hook(lua_State *L, lua_Debug *ar)
 {
     (void)ar;
@@ -137,6 +161,9 @@ static void hook(lua_State *L, lua_Debug *ar)
     if (st == NULL) {
         lua_sethook(L, NULL, 0, 0);
         return;
+    }
+    if (__atomic_load_n(&st->delegated, __ATOMIC_ACQUIRE) != NULL) {
+        run_delegated(L, st);
     }
     int intr = intr_of(st);
     if (intr == TDML_INTR_STOP) {
@@ -327,6 +354,11 @@ void tdmL_unwatch(tdmL_State *st)
         st->watched = 0;
         st->watch_next = NULL;
     }
+    for (tdmL_Delegated *d = st->delegated; d != NULL; d = d->next) {
+        d->state = TDML_DL_DROPPED;     /* its poster runs into the closed state */
+    }
+    st->delegated = NULL;
+    pthread_cond_broadcast(&dl_cond);
     pthread_mutex_unlock(&wd_mutex);
 }
 
@@ -407,4 +439,60 @@ int tdmL_resume(tdmL_State *st, lua_State *co, lua_State *from, int nargs, int *
         /* spin: lua_sethook is a handful of stores */
     }
     return status;
+}
+
+/* ---- calls delegated to the lock's holder ------------------------------- */
+
+int tdmL_delegate(tdm_Runtime *rt, tdmL_Delegated *d)
+{
+    int r = 0;
+    pthread_once(&wd_once, init_once);
+    pthread_mutex_lock(&wd_mutex);
+    tdmL_State *st = wd_list;
+    while (st != NULL && st->rt != rt) {
+        st = st->watch_next;
+    }
+    if (st != NULL && st->L != NULL) {     /* listed: alive until unlisted */
+        lua_Hook h = lua_gethook(st->L);
+        if (h == NULL || h == hook) {
+            d->state = TDML_DL_POSTED;
+            d->next = st->delegated;
+            __atomic_store_n(&st->delegated, d, __ATOMIC_RELEASE);
+            lua_sethook(st->L, hook, LUA_MASKCOUNT, 1);
+            set_running_hook(st, 1);
+            r = 1;
+        }
+    }
+    pthread_mutex_unlock(&wd_mutex);
+    return r;
+}
+
+int tdmL_delegate_state(tdmL_Delegated *d, int take_back)
+{
+    pthread_mutex_lock(&wd_mutex);
+    int state = d->state;
+    if (take_back && state == TDML_DL_POSTED) {
+        for (tdmL_State *st = wd_list; st != NULL; st = st->watch_next) {
+            tdmL_Delegated **p = &st->delegated;
+            while (*p != NULL && *p != d) {
+                p = &(*p)->next;
+            }
+            if (*p == d) {
+                *p = d->next;
+                break;
+            }
+        }
+        state = d->state = TDML_DL_DROPPED;
+    }
+    pthread_mutex_unlock(&wd_mutex);
+    return state;
+}
+
+void tdmL_delegate_wait(tdmL_Delegated *d)
+{
+    pthread_mutex_lock(&wd_mutex);
+    while (d->state == TDML_DL_TAKEN) {
+        pthread_cond_wait(&dl_cond, &wd_mutex);
+    }
+    pthread_mutex_unlock(&wd_mutex);
 }

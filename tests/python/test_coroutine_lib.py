@@ -1,6 +1,6 @@
 """coroutine.resume and coroutine.wrap in a LuaRuntime (adapters/lua/lcoro.c
 replaces them to record the running coroutine for interrupts) behave as
-Lua 5.4's own: tests/lua/coroutine_lib.lua prints the same lines under plain
+Lua 5.4's own: tests/lua/data/coroutine_lib.lua prints the same lines under plain
 lua5.4 and inside a LuaRuntime."""
 import os
 import shutil
@@ -10,7 +10,7 @@ import pytest
 
 import tandem
 
-SCRIPT = os.path.join("tests", "lua", "coroutine_lib.lua")
+SCRIPT = os.path.join("tests", "lua", "data", "coroutine_lib.lua")
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
