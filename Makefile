@@ -85,6 +85,7 @@ PYFILES  := $(patsubst adapters/python/tandem/%,$(PYPKG)/%,$(wildcard adapters/p
 TANDEM_CMD := $(BUILD)/bin/tandem
 LUAMOD   := $(BUILD)/lua/tandem.so
 
+.PHONY: python-module lua-module
 .PHONY: all deps demo test san-test lupa-suite test-unit test-embed test-python test-lua bench \
         check-layers install clean valgrind
 all: $(LIBSO) $(LIBA) $(PYMOD) $(PYFILES) $(LUAMOD) $(TANDEM_CMD)
@@ -172,6 +173,10 @@ valgrind: all tests-build
 
 demo: all
 	@$(TANDEM_CMD)
+
+# What pip (setup.py) and luarocks (tandem-scm-1.rockspec) build.
+python-module: $(PYMOD) $(PYFILES)
+lua-module: $(LUAMOD)
 
 bench: all
 	@sh bench/run.sh $(BUILD) $(PYTHON) $(LUA)
