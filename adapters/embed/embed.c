@@ -31,6 +31,9 @@ tdm_Runtime *tdm_open(void)
         tdm_free(rt);
         return NULL;
     }
+    /* listed with the Lua watchdog without a thread to poll (0): a C
+       thread's Lua callback can then be run by the thread running Lua */
+    tdmR_control(rt, TDM_LANG_LUA, TDM_CTL_WATCH, 0);
     return rt;
 }
 

@@ -128,7 +128,8 @@ TDMI_FUNC void tdmL_guard_cmodules(lua_State *L);
    watchdog sets a one-shot Lua hook that runs TDM_OP_CHECK for the calling
    language, so signal handlers run and their exception stops the Lua code.
    Call after the state is open; closing it stops watching. Never fails
-   (without a watchdog thread, nothing is polled). */
+   (without a watchdog thread, nothing is polled). With tid 0 the state is
+   only listed (interrupt() and delegated calls reach it); no thread starts. */
 TDMI_FUNC void tdmL_watch(tdm_Runtime *rt, uintptr_t tid);
 /* Stop the Lua code running in rt's watched state with the error
    "interrupted". Any thread; does not take the runtime lock. 1 when code was

@@ -336,7 +336,9 @@ void tdmL_watch(tdm_Runtime *rt, uintptr_t tid)
         st->watch_next = wd_list;
         wd_list = st;
     }
-    start_locked();
+    if (tid != 0) {
+        start_locked();     /* only a polled thread needs the watchdog's ticks */
+    }
     pthread_mutex_unlock(&wd_mutex);
 }
 

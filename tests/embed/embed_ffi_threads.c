@@ -2,7 +2,9 @@
    code that calls it on a new thread and joins that thread (issue 7, item
    9): the callback is refused instead of waiting for the runtime lock the
    joining call holds, and the host gets the refusal as the error of
-   tdm_exec. alarm() turns a regression (a deadlock) into a failure. */
+   tdm_exec. A callback arriving while the host spins in plain Lua waiting
+   for it is run by the host's Lua thread. alarm() turns a regression (a
+   deadlock) into a failure. */
 #include <string.h>
 #include <unistd.h>
 #include "tandem.h"
@@ -30,6 +32,22 @@ int main(void)
     /* the runtime is still usable, the callback too on the calling thread */
     ECHECK(tdm_eval(rt, TDM_LANG_LUA, "T.call_cb(cb, 5)", &v) == TDM_OK);
     ECHECK(v.kind == TDM_INT && v.u.i == 10);
+    tdm_release(rt, &v);
+    /* the callback arrives while the host thread spins in plain Lua until
+       it has happened (no native call): the Lua thread runs it */
+    static const char spin[] =
+        "local ffi = require 'tandem.ffi'\n"
+        "ffi.cdef 'int t_start_cb_thread(int (*cb)(int), int x, int *go, int *out, int *done);"
+        " int t_join_cb_thread(void);'\n"
+        "local flags = ffi.new('int[3]', {0, -1, 0})\n"
+        "assert(T.t_start_cb_thread(cb, 8, flags, flags + 1, flags + 2) == 0)\n"
+        "flags[0] = 1\n"
+        "while flags[2] == 0 do end\n"
+        "T.t_join_cb_thread()\n"
+        "spun = flags[1]\n";
+    ECHECK_OK(rt, tdm_exec(rt, TDM_LANG_LUA, spin, "spin"));
+    ECHECK(tdm_eval(rt, TDM_LANG_LUA, "spun", &v) == TDM_OK);
+    ECHECK(v.kind == TDM_INT && v.u.i == 16);
     tdm_release(rt, &v);
     tdm_close(rt);
     return echeck_summary();
