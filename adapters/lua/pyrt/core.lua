@@ -575,7 +575,7 @@ function rt.mod(a, b)
         return m
     end
     if type(a) == "string" then
-        throw("NotImplementedError", "%-formatting is not translated yet")
+        return rt.strmod(a, b)      -- pyrt/format.lua
     end
     if foreign(a, b) then
         return rt.H("op", "mod", rt.export(a), rt.export(b))
@@ -2640,6 +2640,10 @@ function rt.method(o, name, ...)
     elseif t == "userdata" then
         local args = pack(...)
         for i = 1, args.n do
+            if getmetatable(args[i]) == KW then
+                throw("NotImplementedError", "keyword arguments to a method of a Python " ..
+                                             "object (tandem translation)")
+            end
             args[i] = rt.export(args[i])
         end
         return rt.H("method", o, name, unpack(args, 1, args.n))
