@@ -786,6 +786,32 @@ end
 
 -- ---- repr / str ------------------------------------------------------------------
 
+-- The shortest "%e" text that reads back as x (finite, nonzero), as dtoa's
+-- mode 0 gives it: the correctly rounded p digits for the smallest p that
+-- round-trips, or, at a power of two (where the gap below x is half the gap
+-- above), a neighbour of them that does when they do not.
+local function shortest_e(x)
+    local s
+    for p = 1, 17 do
+        s = sformat("%." .. (p - 1) .. "e", x)
+        if tonumber(s) == x then
+            return s
+        end
+        local sign, d1, rest, e = s:match("^(-?)(%d)%.?(%d*)e([-+]%d+)$")
+        local m, e10 = tonumber(d1 .. rest), tonumber(e) - (p - 1)
+        for _, c in ipairs({ m - 1, m + 1 }) do
+            if c > 0 and tonumber(sign .. c .. "e" .. e10) == x then
+                local d = tostring(c)
+                local ex = e10 + #d - 1
+                return sign .. ssub(d, 1, 1) .. (#d > 1 and "." .. ssub(d, 2) or "") ..
+                       (ex < 0 and "e-" or "e+") .. sformat("%02d", ex < 0 and -ex or ex)
+            end
+        end
+    end
+    return s
+end
+rt.shortest_e = shortest_e
+
 local function float_repr(x)
     if x ~= x then
         return "nan"
@@ -798,13 +824,7 @@ local function float_repr(x)
     if x == 0 then
         return 1 / x < 0 and "-0.0" or "0.0"
     end
-    local s
-    for p = 1, 17 do
-        s = sformat("%." .. (p - 1) .. "e", x)
-        if tonumber(s) == x then
-            break
-        end
-    end
+    local s = shortest_e(x)
     local sign, d1, rest, e = s:match("^(-?)(%d)%.?(%d*)e([-+]%d+)$")
     local digits = (d1 .. rest):gsub("0+$", "")
     if digits == "" then

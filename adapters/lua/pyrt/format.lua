@@ -256,13 +256,7 @@ do
 
     -- shortest round-trip digits of ax > 0 (dtoa mode 0): digits, decpt
     local function shortest(ax)
-        local s
-        for p = 1, 17 do
-            s = sformat("%." .. (p - 1) .. "e", ax)
-            if tonumber(s) == ax then
-                break
-            end
-        end
+        local s = shortest_e(ax)
         local d1, rest, e = s:match("^(%d)%.?(%d*)e([-+]%d+)$")
         local digits = (d1 .. rest):gsub("0+$", "")
         return digits, tonumber(e) + 1
@@ -563,9 +557,49 @@ do
         return format_value(v, spec)
     end
 
+    -- ascii() of a str: repr with every non-ASCII character escaped (needs
+    -- no Unicode database, unlike repr)
+    local function ascii_str(s)
+        local q = "'"
+        if sfind(s, "'", 1, true) and not sfind(s, '"', 1, true) then
+            q = '"'
+        end
+        local out = { q }
+        for _, cp in utf8.codes(s) do
+            local c
+            if cp == 92 then
+                c = "\\\\"
+            elseif cp == sbyte(q) then
+                c = "\\" .. q
+            elseif cp == 10 then
+                c = "\\n"
+            elseif cp == 13 then
+                c = "\\r"
+            elseif cp == 9 then
+                c = "\\t"
+            elseif cp < 32 or cp == 127 or (cp >= 128 and cp < 256) then
+                c = sformat("\\x%02x", cp)
+            elseif cp < 128 then
+                c = utf8char(cp)
+            elseif cp < 0x10000 then
+                c = sformat("\\u%04x", cp)
+            else
+                c = sformat("\\U%08x", cp)
+            end
+            out[#out + 1] = c
+        end
+        out[#out + 1] = q
+        return concat(out)
+    end
+
     local function ascii(v)
         if type(v) == "userdata" then
             return rt.H("call", "ascii", v)
+        elseif type(v) == "string" then
+            if utf8len(v) == nil then
+                notimpl("a str that is not valid UTF-8")
+            end
+            return ascii_str(v)
         end
         local r = repr(v)     -- non-ASCII text already raises NotImplementedError
         if not isascii(r) then
@@ -857,6 +891,17 @@ do
             elseif mtype(v) == "integer" then
                 iv = v
             elseif mtype(v) == "float" and not (ch == "o" or ch == "x" or ch == "X") then
+                if v == v and v ~= huge and v ~= -huge and (v >= 2.0^63 or v < -2.0^63) then
+                    -- an integral float beyond 64 bits: its exact digits
+                    a.sign = true
+                    local s = sformat("%.0f", v)
+                    local neg = ssub(s, 1, 1) == "-"
+                    local digits = neg and ssub(s, 2) or s
+                    if a.prec > #digits then
+                        digits = srep("0", a.prec - #digits) .. digits
+                    end
+                    return (neg and "-" or "") .. digits
+                end
                 iv = float_to_int(v)
             elseif type(v) == "userdata" then
                 notimpl("%-formatting a Python object as a number")
@@ -878,7 +923,10 @@ do
                 throw("TypeError", sformat("must be real number, not %s", tname(v)))
             end
             a.sign = true
-            local s, neg = dtos(x + 0.0, ch, a.prec < 0 and 6 or a.prec, a.alt, false, false)
+            if mtype(x) == "integer" then
+                x = x + 0.0
+            end
+            local s, neg = dtos(x, ch, a.prec < 0 and 6 or a.prec, a.alt, false, false)
             return (neg and "-" or "") .. s
         elseif ch == "c" then
             if type(v) == "string" then
@@ -1106,9 +1154,6 @@ do
                         end
                     end
                 end
-                if a.width > 100000000 or a.prec > 100000000 then
-                    notimpl("a %-format width or precision beyond 10**8")
-                end
                 c = ssub(fmt, i, i)
                 if c == "h" or c == "l" or c == "L" then
                     i = i + 1
@@ -1121,6 +1166,9 @@ do
                 local cpos = i
                 i = e
                 local v = nextarg()
+                if a.width > 100000000 or a.prec > 100000000 then
+                    notimpl("a %-format width or precision beyond 10**8")
+                end
                 local s = pct_value(v, a, fmt, cpos)
                 no = no + 1
                 out[no] = pct_output(s, a)
