@@ -28,6 +28,35 @@ do
         return sformat("'\\x%x'", cp)
     end
 
+    -- The zeros of the Unicode decimal digit runs (Unicode 14.0, CPython
+    -- 3.11's database; each run is ten consecutive code points 0..9): Python
+    -- reads widths, precisions and field numbers in any of them.
+    local DIGIT_ZEROS = {
+        0x660, 0x6F0, 0x7C0, 0x966, 0x9E6, 0xA66, 0xAE6, 0xB66, 0xBE6, 0xC66, 0xCE6,
+        0xD66, 0xDE6, 0xE50, 0xED0, 0xF20, 0x1040, 0x1090, 0x17E0, 0x1810, 0x1946, 0x19D0,
+        0x1A80, 0x1A90, 0x1B50, 0x1BB0, 0x1C40, 0x1C50, 0xA620, 0xA8D0, 0xA900, 0xA9D0,
+        0xA9F0, 0xAA50, 0xABF0, 0xFF10, 0x104A0, 0x10D30, 0x11066, 0x110F0, 0x11136,
+        0x111D0, 0x112F0, 0x11450, 0x114D0, 0x11650, 0x116C0, 0x11730, 0x118E0, 0x11950,
+        0x11C50, 0x11D50, 0x11DA0, 0x16A60, 0x16AC0, 0x16B50, 0x1D7CE, 0x1D7D8, 0x1D7E2,
+        0x1D7EC, 0x1D7F6, 0x1E140, 0x1E2F0, 0x1E950, 0x1FBF0,
+    }
+
+    -- the decimal value of one character (a UTF-8 string), or nil
+    local function decimal(ch)
+        local b = sbyte(ch)
+        if #ch == 1 then
+            return (b >= 48 and b <= 57) and b - 48 or nil
+        end
+        local cp = utf8cp(ch)
+        for i = 1, #DIGIT_ZEROS do
+            local d = cp - DIGIT_ZEROS[i]
+            if d >= 0 and d <= 9 then
+                return d
+            end
+        end
+        return nil
+    end
+
     -- ---- the format-spec mini-language ------------------------------------------
 
     local ALIGN = { ["<"] = true, [">"] = true, ["="] = true, ["^"] = true }
@@ -36,20 +65,14 @@ do
     local function getint(c, pos, n)
         local acc, start = 0, pos
         while pos <= n do
-            local ch = c[pos]
-            local b = sbyte(ch)
-            if b >= 48 and b <= 57 and #ch == 1 then
-                local d = b - 48
-                if acc > (MAXI - d) // 10 then
-                    verr("Too many decimal digits in format string")
-                end
-                acc = acc * 10 + d
-            elseif b >= 128 then
-                -- Python also reads the other Unicode decimal digits here
-                notimpl("a non-ASCII character in a format spec")
-            else
+            local d = decimal(c[pos])
+            if d == nil then
                 break
             end
+            if acc > (MAXI - d) // 10 then
+                verr("Too many decimal digits in format string")
+            end
+            acc = acc * 10 + d
             pos = pos + 1
         end
         if pos == start then
@@ -616,19 +639,18 @@ do
         if s == "" then
             return nil
         end
-        if sfind(s, "^%d+$") then
-            local v = tointeger(tonumber(s))
-            if v == nil or #s > 18 and s > "9223372036854775807" then
+        local acc = 0
+        for _, cp in utf8.codes(s) do
+            local d = decimal(utf8char(cp))
+            if d == nil then
+                return nil
+            end
+            if acc > (MAXI - d) // 10 then
                 verr("Too many decimal digits in format string")
             end
-            return v
+            acc = acc * 10 + d
         end
-        if not sfind(s, "[\0-/:-\127]") then
-            -- only digits and non-ASCII characters: Python also reads the
-            -- other Unicode decimal digits as digits
-            notimpl("a non-ASCII field name in str.format")
-        end
-        return nil
+        return acc
     end
 
     local function getattr(obj, name)
