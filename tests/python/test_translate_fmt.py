@@ -311,9 +311,22 @@ def test_n_under_c_locale_only(lua):
     assert lua.translate(c_format)(1234567, "n") == "1234567"
 
 
-def test_precision_beyond_99_is_refused(lua):
-    with pytest.raises(NotImplementedError, match="precision"):
-        lua.translate(c_format)(0.1, ".120f")
+def test_large_precisions_exact(lua):
+    """Beyond printf's 99 digits: the exact binary value's digits, rounded
+    half-even on exact ties (which do occur this far out)."""
+    rng = random.Random(14)
+    xs = [0.0, -0.0, 0.5, 2.5, 5e-324, 1e-300, 1.7976931348623157e308, 0.1, 9.5,
+          3 * 2.0 ** -60, 7 * 2.0 ** -200] + [2.0 ** k for k in range(-1074, 1024, 37)]
+    xs += [struct.unpack("d", struct.pack("Q", rng.getrandbits(64)))[0] for _ in range(60)]
+    xs = [x for x in xs if x == x and abs(x) != float("inf")]
+    specs = [".100f", ".120e", ".99e", ".100g", "#.150g", ".340f", ".1100f", ".500e",
+             ".120%", ".101"]
+    for x in xs[:11]:       # cut exactly at the last digit of the exact value (a tie)
+        d = decimal.Decimal(x)
+        frac = len(format(d, "f").partition(".")[2])
+        sig = len(d.as_tuple().digits)
+        specs += [".%df" % max(frac - 1, 0), ".%de" % max(sig - 2, 0), ".%dg" % max(sig - 1, 1)]
+    assert lua.translate(sweep_many)(xs, specs) == sweep_many(xs, specs)
 
 
 def s_uses_format_name(x):

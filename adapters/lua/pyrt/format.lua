@@ -296,12 +296,82 @@ do
         return digits, tonumber(e) + 1
     end
 
-    -- format_float_short's layout for codes 'g' and 'r' from dtoa digits
+    -- The exact decimal expansion of ax > 0 (finite): digits without leading
+    -- or trailing zeros, and decpt (ax = 0.DIGITS * 10**decpt). For
+    -- precisions printf cannot take; a double is M * 2**E exactly.
+    local function exact_digits(ax)
+        local hi, frac, e = sformat("%a", ax):match("^0x(%x)%.?(%x*)p([-+]%d+)$")
+        local m = tointeger(tonumber(hi .. frac, 16))
+        local ex = tonumber(e) - 4 * #frac
+        local limbs, BASE = { m % 10000000, m // 10000000 % 10000000, m // 100000000000000 }, 10000000
+        local function mul(f)
+            local carry = 0
+            for i = 1, #limbs do
+                local v = limbs[i] * f + carry
+                limbs[i] = v % BASE
+                carry = v // BASE
+            end
+            while carry > 0 do
+                limbs[#limbs + 1] = carry % BASE
+                carry = carry // BASE
+            end
+        end
+        local k = ex < 0 and -ex or ex
+        while k > 0 do               -- times 2**E, or 5**-E (then / 10**-E)
+            local step = min(k, 8)
+            mul(ex < 0 and 5 ^ step // 1 or 1 << step)
+            k = k - step
+        end
+        local parts = {}
+        for i = #limbs, 1, -1 do
+            parts[#parts + 1] = sformat("%07d", limbs[i])
+        end
+        local d = concat(parts):gsub("^0+", "")
+        local decpt = #d + (ex < 0 and ex or 0)
+        if ex > 0 then
+            decpt = #d
+        end
+        return (d:gsub("0+$", "")), decpt
+    end
+
+    -- digits rounded to `keep` digits (half-even on an exact tie), trailing
+    -- zeros stripped: digits, decpt ("" when the value rounds to zero)
+    local function round_digits(d, decpt, keep)
+        if keep >= #d then
+            return d, decpt
+        end
+        if keep < 0 then
+            return "", decpt
+        end
+        local nextd = sbyte(d, keep + 1) - 48
+        local up = nextd > 5 or nextd == 5 and (#d > keep + 1 or
+                   keep > 0 and (sbyte(d, keep) - 48) % 2 == 1)
+        local r = ssub(d, 1, keep)
+        if up then
+            local i = keep
+            while i >= 1 and ssub(r, i, i) == "9" do
+                i = i - 1
+            end
+            if i == 0 then
+                return "1", decpt + 1
+            end
+            r = ssub(r, 1, i - 1) .. string.char(sbyte(r, i) + 1)
+        end
+        r = r:gsub("0+$", "")
+        return r, decpt
+    end
+
+    -- format_float_short's layout for codes 'e' 'f' 'g' 'r' from dtoa digits
     local function lay_digits(digits, decpt, code, precision, alt, dot0, echar)
         local n = #digits
         local use_exp = false
         local vend = n
-        if code == "g" then
+        if code == "e" then
+            use_exp = true
+            vend = precision
+        elseif code == "f" then
+            vend = decpt + precision
+        elseif code == "g" then
             if decpt <= -4 or decpt > (dot0 and precision - 1 or precision) then
                 use_exp = true
             end
@@ -362,20 +432,26 @@ do
             return upper and "INF" or "inf", neg
         end
         local s
-        if lc == "e" or lc == "f" then
-            if prec > 99 then
-                notimpl("a float precision beyond 99")
-            end
+        if (lc == "e" or lc == "f") and prec <= 99 then
             s = sformat("%" .. (alt and "#" or "") .. "." .. prec .. lc, ax)
-        elseif lc == "g" then
-            if prec == 0 then
+        elseif lc == "e" or lc == "f" or lc == "g" then
+            if lc == "g" and prec == 0 then
                 prec = 1
             end
-            if prec > 99 then
-                notimpl("a float precision beyond 99")
+            local digits, decpt
+            if ax == 0 then
+                digits, decpt = "0", 1
+            elseif lc == "g" and prec <= 99 then
+                digits, decpt = sigdigits(ax, prec)
+            else
+                digits, decpt = exact_digits(ax)
+                local keep = lc == "e" and prec + 1 or lc == "g" and prec or decpt + prec
+                digits, decpt = round_digits(digits, decpt, keep)
+                if digits == "" then
+                    decpt = -prec
+                end
             end
-            local digits, decpt = sigdigits(ax, prec)
-            s = lay_digits(digits, decpt, "g", prec, alt, dot0, "e")
+            s = lay_digits(digits, decpt, lc, lc == "e" and prec + 1 or prec, alt, dot0, "e")
         else   -- 'r'
             if ax == 0 then
                 s = lay_digits("0", 1, "r", 0, alt, dot0, "e")
