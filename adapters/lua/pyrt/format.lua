@@ -236,8 +236,8 @@ do
         if f.fill == "0" and f.align == "=" then
             minw = f.width - nonpad
         end
-        local grouped = ""
-        if #digits > 0 then
+        local grouped = digits
+        if #digits > 0 and (f.sep or minw > #digits) then
             grouped = group(digits, minw, f.sep, f.four and 4 or 3)
         end
         if upper then
@@ -263,14 +263,21 @@ do
 
     -- the C locale (no grouping, '.') is what 'n' means here; another numeric
     -- locale cannot be read from Lua
+    local setlocale = os and os.setlocale
     local function check_n_locale()
-        local loc = os.setlocale(nil, "numeric")
+        local loc = setlocale and setlocale(nil, "numeric")
         if loc ~= "C" and loc ~= "POSIX" then
             notimpl("format type 'n' under a non-C numeric locale")
         end
     end
 
     -- ---- floats (PyOS_double_to_string) ----------------------------------------------
+
+    -- printf's text depends on LC_NUMERIC, Python's never does: a host that
+    -- set a locale with another decimal point gets an error, not a comma
+    local function badlocale()
+        notimpl("float formatting under a numeric locale whose decimal point is not '.'")
+    end
 
     local function expstr(e)
         local a = e < 0 and -e or e
@@ -281,6 +288,9 @@ do
     local function shortest(ax)
         local s = shortest_e(ax)
         local d1, rest, e = s:match("^(%d)%.?(%d*)e([-+]%d+)$")
+        if d1 == nil then
+            badlocale()
+        end
         local digits = (d1 .. rest):gsub("0+$", "")
         return digits, tonumber(e) + 1
     end
@@ -292,6 +302,9 @@ do
         end
         local s = sformat("%." .. (p - 1) .. "e", ax)
         local d1, rest, e = s:match("^(%d)%.?(%d*)e([-+]%d+)$")
+        if d1 == nil then
+            badlocale()
+        end
         local digits = (d1 .. rest):gsub("0+$", "")
         return digits, tonumber(e) + 1
     end
@@ -434,6 +447,9 @@ do
         local s
         if (lc == "e" or lc == "f") and prec <= 99 then
             s = sformat("%" .. (alt and "#" or "") .. "." .. prec .. lc, ax)
+            if sfind(s, "[^%d%.e+-]") then
+                badlocale()
+            end
         elseif lc == "e" or lc == "f" or lc == "g" then
             if lc == "g" and prec == 0 then
                 prec = 1
