@@ -307,8 +307,15 @@ def test_attribute_of_a_lua_value_is_refused_at_run_time(lua):
 
 
 def test_n_under_c_locale_only(lua):
-    # 'n' is 'd'/'g' only in the C numeric locale (Python does not change it)
-    assert lua.translate(c_format)(1234567, "n") == "1234567"
+    """'n' is 'd'/'g' in the C numeric locale (which Python never changes);
+    another locale's separators cannot be read from Lua: refused."""
+    lf = lua.translate(c_format)
+    assert lf(1234567, "n") == "1234567"
+    lua.execute("os.setlocale('C.UTF-8', 'numeric')")
+    try:
+        assert lf(1234567.5, "n") == format(1234567.5, "n") == "1.23457e+06"
+    finally:
+        lua.execute("os.setlocale('C', 'numeric')")
 
 
 def test_large_precisions_exact(lua):

@@ -266,7 +266,7 @@ do
     local setlocale = os and os.setlocale
     local function check_n_locale()
         local loc = setlocale and setlocale(nil, "numeric")
-        if loc ~= "C" and loc ~= "POSIX" then
+        if loc ~= "C" and loc ~= "POSIX" and loc ~= "C.UTF-8" and loc ~= "C.utf8" then
             notimpl("format type 'n' under a non-C numeric locale")
         end
     end
