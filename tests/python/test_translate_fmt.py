@@ -341,6 +341,27 @@ def s_uses_format_name(x):
     return format % x + f"{x:>3}"
 
 
+class Loud:
+    def __init__(self, log):
+        self.log = log
+
+    def __repr__(self):
+        self.log.append("repr")
+        return "L"
+
+
+def o_order(log, x):
+    return f"{x!r:>{log.append('spec') or 3}}"
+
+
+def test_conversion_after_spec(lua):
+    """CPython evaluates the spec's expressions, then converts the value."""
+    for f in (o_order, lua.translate(o_order)):
+        log = []
+        assert f(log, Loud(log)) == "  L"
+        assert log == ["spec", "repr"]
+
+
 def test_local_named_format(lua):
     assert lua.translate(s_uses_format_name)(7) == s_uses_format_name(7)
 

@@ -724,6 +724,18 @@ do
     end
     B.ascii = ascii
 
+    -- f"{x!r:spec}": the conversion runs after the spec was evaluated
+    B._fconv = function(v, spec, conv)
+        if conv == "repr" then
+            v = repr(v)
+        elseif conv == "ascii" then
+            v = ascii(v)
+        else
+            v = rt.str(v)
+        end
+        return format_value(v, spec)
+    end
+
     -- ---- str.format (unicode_format.h) -----------------------------------------------------
 
     -- an integer field name part, or nil (get_integer); ASCII digits only

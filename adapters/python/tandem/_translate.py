@@ -665,10 +665,12 @@ class _FuncTranslator:
                 if fn == "?":
                     raise self.refuse(v, "the f-string conversion !%s" % chr(v.conversion))
                 if v.format_spec is not None:
-                    if fn is not None:
-                        val = "(call (builtin %s) %s)" % (fn, val)
+                    # CPython evaluates the spec before it converts the value
                     spec = self.fstring(v.format_spec)
-                    parts.append("(call (builtin format) %s %s)" % (val, spec))
+                    if fn is not None:
+                        parts.append('(call (builtin _fconv) %s %s (str "%s"))' % (val, spec, fn))
+                    else:
+                        parts.append("(call (builtin format) %s %s)" % (val, spec))
                 else:
                     parts.append("(call (builtin %s) %s)" % (fn or "str", val))
             else:
