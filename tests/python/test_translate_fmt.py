@@ -362,6 +362,17 @@ def test_conversion_after_spec(lua):
         assert log == ["spec", "repr"]
 
 
+def test_long_fstring(lua, tmp_path):
+    src = "def longf(x):\n    return f'" + "{x}-{x:>3}|" * 300 + "'\n"
+    path = tmp_path / "longfmod.py"
+    path.write_text(src)
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("longfmod", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    assert lua.translate(mod.longf)(7) == mod.longf(7)
+
+
 def test_local_named_format(lua):
     assert lua.translate(s_uses_format_name)(7) == s_uses_format_name(7)
 

@@ -724,6 +724,11 @@ do
     end
     B.ascii = ascii
 
+    -- the parts of an f-string (all str) joined
+    B._fjoin = function(...)
+        return concat({ ... })
+    end
+
     -- f"{x!r:spec}": the conversion runs after the spec was evaluated
     B._fconv = function(v, spec, conv)
         if conv == "repr" then

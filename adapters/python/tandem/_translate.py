@@ -677,12 +677,14 @@ class _FuncTranslator:
                 raise self.refuse(v, "this f-string part")
         if not parts:
             return '(str "")'
-        if len(parts) == 1 and not parts[0].startswith("(str"):
+        if len(parts) == 1:
             return parts[0]
-        out = parts[0]
-        for p in parts[1:]:
-            out = "(binop add %s %s)" % (out, p)
-        return out
+        # every part is a str: one concatenation (in calls of at most 100
+        # arguments: a Lua call has a register limit)
+        while len(parts) > 1:
+            parts = ["(call (builtin _fjoin) %s)" % " ".join(parts[i:i + 100])
+                     for i in range(0, len(parts), 100)]
+        return parts[0]
 
     @staticmethod
     def is_singleton(e: ast.expr) -> bool:
