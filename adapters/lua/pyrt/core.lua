@@ -792,10 +792,14 @@ end
 -- above), a neighbour of them that does when they do not.
 local function shortest_e(x)
     local s
+    local pow2 = sfind(sformat("%a", x), "^%-?0x1p")
     for p = 1, 17 do
         s = sformat("%." .. (p - 1) .. "e", x)
         if tonumber(s) == x then
             return s
+        end
+        if not pow2 then
+            goto continue
         end
         local sign, d1, rest, e = s:match("^(-?)(%d)%.?(%d*)e([-+]%d+)$")
         local m, e10 = tonumber(d1 .. rest), tonumber(e) - (p - 1)
@@ -807,6 +811,7 @@ local function shortest_e(x)
                        (ex < 0 and "e-" or "e+") .. sformat("%02d", ex < 0 and -ex or ex)
             end
         end
+        ::continue::
     end
     return s
 end
