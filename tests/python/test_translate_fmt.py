@@ -293,12 +293,20 @@ def test_case_count():
 
 def p_objects(d, t, fr):
     return (f"{d:>8}|{d:.1f}|{d!r}", "%s/%s" % t, "{0.numerator}/{0.denominator}".format(fr),
-            format(d, "+"))
+            format(d, "+"), "%-8.3f|%+d|%*x|%s|%r" % (d, d, 5, len(t), fr, d), ascii(t))
+
+
+def p_object_pct(fmt, x):
+    return fmt % (x,)
 
 
 def test_python_objects_format_through_python(lua):
-    args = (decimal.Decimal("2.55"), (1, "a"), fractions.Fraction(3, 4))
+    args = (decimal.Decimal("2.55"), (1, "é"), fractions.Fraction(3, 4))
     assert lua.translate(p_objects)(*args) == p_objects(*args)
+    lf = lua.translate(p_object_pct)
+    for fmt, x in [("%c", fractions.Fraction(3, 4)), ("%d", (5,)), ("%x", decimal.Decimal(3)),
+                   ("%05.1f", decimal.Decimal("-2.25")), ("%s", (5,)), ("%-6d|", decimal.Decimal(7))]:
+        assert outcome(lf, (fmt, x)) == outcome(p_object_pct, (fmt, x))
 
 
 def test_attribute_of_a_lua_value_is_refused_at_run_time(lua):

@@ -1006,6 +1006,13 @@ do
         return s
     end
 
+    -- one conversion's spec text again, '*' resolved ("%-+ #0W.PC")
+    local function pct_spec(a)
+        return "%" .. (a.left and "-" or "") .. (a.plus and "+" or "") ..
+               (a.blank and " " or "") .. (a.alt and "#" or "") .. (a.zero and "0" or "") ..
+               (a.width >= 0 and a.width or "") .. (a.prec >= 0 and "." .. a.prec or "") .. a.ch
+    end
+
     local function pct_value(v, a, fmt, cpos)
         local ch = a.ch
         if ch == "s" or ch == "r" or ch == "a" then
@@ -1034,8 +1041,6 @@ do
                     return (neg and "-" or "") .. digits
                 end
                 iv = float_to_int(v)
-            elseif type(v) == "userdata" then
-                notimpl("%-formatting a Python object as a number")
             elseif mtype(v) == "float" then
                 throw("TypeError", sformat("%%%s format: an integer is required, not float", ch))
             else
@@ -1048,9 +1053,6 @@ do
         elseif ch == "e" or ch == "E" or ch == "f" or ch == "F" or ch == "g" or ch == "G" then
             local x = num(v)
             if x == nil then
-                if type(v) == "userdata" then
-                    notimpl("%-formatting a Python object as a float")
-                end
                 throw("TypeError", sformat("must be real number, not %s", tname(v)))
             end
             a.sign = true
@@ -1069,9 +1071,6 @@ do
             local iv = (type(v) == "boolean" and (v and 1 or 0)) or
                        (mtype(v) == "integer" and v) or nil
             if iv == nil then
-                if type(v) == "userdata" then
-                    notimpl("%c of a Python object")
-                end
                 throw("TypeError", "%c requires int or char")
             end
             if iv < 0 or iv > 0x10ffff then
@@ -1300,9 +1299,14 @@ do
                 if a.width > 100000000 or a.prec > 100000000 then
                     notimpl("a %-format width or precision beyond 10**8")
                 end
-                local s = pct_value(v, a, fmt, cpos)
                 no = no + 1
-                out[no] = pct_output(s, a)
+                if type(v) == "userdata" and not (a.ch == "s" or a.ch == "r" or a.ch == "a") then
+                    -- a Python object in a numeric conversion: Python formats
+                    -- this one conversion (as a 1-tuple: v may be a tuple)
+                    out[no] = rt.H("op", "mod", pct_spec(a), rt.H("tuple", v))
+                else
+                    out[no] = pct_output(pct_value(v, a, fmt, cpos), a)
+                end
                 if dict and argidx < arglen then
                     throw("TypeError", "not all arguments converted during string formatting")
                 end
