@@ -788,18 +788,29 @@ end
 
 -- The shortest "%e" text that reads back as x (finite, nonzero), as dtoa's
 -- mode 0 gives it: the correctly rounded p digits for the smallest p that
--- round-trips, or, at a power of two (where the gap below x is half the gap
--- above), a neighbour of them that does when they do not.
+-- round-trips. Away from powers of two the rounding interval is symmetric,
+-- so if p digits round-trip so do p + 1: a binary search. At a power of two
+-- the gap below x is half the gap above, and a neighbour of the correctly
+-- rounded digits may be the shorter round-trip: a linear scan trying them.
 local function shortest_e(x)
     local s
-    local pow2 = sfind(sformat("%a", x), "^%-?0x1p")
+    if not sfind(sformat("%a", x), "^%-?0x1p") then
+        local lo, hi, best = 1, 17, nil
+        while lo < hi do
+            local mid = (lo + hi) // 2
+            local t = sformat("%." .. (mid - 1) .. "e", x)
+            if tonumber(t) == x then
+                hi, best = mid, t
+            else
+                lo = mid + 1
+            end
+        end
+        return best or sformat("%.16e", x)     -- best: the digits for the final hi
+    end
     for p = 1, 17 do
         s = sformat("%." .. (p - 1) .. "e", x)
         if tonumber(s) == x then
             return s
-        end
-        if not pow2 then
-            goto continue
         end
         local sign, d1, rest, e = s:match("^(-?)(%d)%.?(%d*)e([-+]%d+)$")
         local m, e10 = tonumber(d1 .. rest), tonumber(e) - (p - 1)
@@ -811,7 +822,6 @@ local function shortest_e(x)
                        (ex < 0 and "e-" or "e+") .. sformat("%02d", ex < 0 and -ex or ex)
             end
         end
-        ::continue::
     end
     return s
 end

@@ -915,17 +915,15 @@ do
         verr(sformat("Unknown conversion specifier \\x%x", cp))
     end
 
-    build = function(s, args, kw, depth, auto)
-        if depth <= 0 then
-            verr("Max string recursion exceeded")
-        end
-        local out, no = {}, 0
+    -- MarkupIterator over s: a list of items, {lit = text} or {name =,
+    -- conv =, spec =, expand =}, ending with {err = message} where CPython's
+    -- parse fails (it parses as it goes, so earlier fields still run first)
+    local function parse_markup(s, items)
         local i, n = 1, #s
         while i <= n do
             local j = sfind(s, "[{}]", i)
             if j == nil then
-                no = no + 1
-                out[no] = ssub(s, i)
+                items[#items + 1] = { lit = ssub(s, i) }
                 break
             end
             local c = ssub(s, j, j)
@@ -936,26 +934,72 @@ do
             if c == "{" and j == n then
                 verr("Single '{' encountered in format string")
             end
-            no = no + 1
             if nextc == c then         -- an escaped brace
-                out[no] = ssub(s, i, j)
+                items[#items + 1] = { lit = ssub(s, i, j) }
                 i = j + 2
             else
-                out[no] = ssub(s, i, j - 1)
-                local name, conv, spec, expand
-                name, conv, spec, expand, i = parse_field(s, j + 1, n)
-                local v = field_object(name, args, kw, auto)
-                if conv then
-                    v = convert(v, conv)
+                if j > i then
+                    items[#items + 1] = { lit = ssub(s, i, j - 1) }
                 end
-                if expand then
-                    spec = build(spec, args, kw, depth - 1, auto)
-                end
-                no = no + 1
-                out[no] = format_value(v, spec)
+                local it = {}
+                items[#items + 1] = it
+                it.name, it.conv, it.spec, it.expand, i = parse_field(s, j + 1, n)
             end
         end
-        return concat(out, "", 1, no)
+    end
+
+    local markup_cache, markup_count = {}, 0     -- parsed format strings (bounded)
+
+    local function markup(s)
+        local items = markup_cache[s]
+        if items then
+            return items
+        end
+        items = {}
+        local ok, e = pcall(parse_markup, s, items)
+        if not ok then
+            if getmetatable(e) ~= EXC then
+                error(e, 0)
+            end
+            local last = items[#items]
+            if last and last.lit == nil and last.spec == nil then
+                items[#items] = nil        -- the field whose parse failed
+            end
+            items[#items + 1] = { err = e.args[1] }
+        end
+        if markup_count >= 256 then
+            markup_cache, markup_count = {}, 0
+        end
+        markup_cache[s] = items
+        markup_count = markup_count + 1
+        return items
+    end
+
+    build = function(s, args, kw, depth, auto)
+        if depth <= 0 then
+            verr("Max string recursion exceeded")
+        end
+        local items = markup(s)
+        local out = {}
+        for k = 1, #items do
+            local it = items[k]
+            if it.lit then
+                out[k] = it.lit
+            elseif it.err then
+                verr(it.err)
+            else
+                local v = field_object(it.name, args, kw, auto)
+                if it.conv then
+                    v = convert(v, it.conv)
+                end
+                local spec = it.spec
+                if it.expand then
+                    spec = build(spec, args, kw, depth - 1, auto)
+                end
+                out[k] = format_value(v, spec)
+            end
+        end
+        return concat(out)
     end
 
     M.str.format = function(s, ...)
@@ -1088,6 +1132,9 @@ do
 
     -- unicode_format_arg_output: sign, width, fill, alternate prefix
     local function pct_output(s, a)
+        if a.width == -1 and a.prec == -1 and not (a.plus or a.blank) then
+            return s                    -- CPython's fast path: as it is
+        end
         local fill = (a.sign and a.zero) and "0" or " "
         local len = slen(s)
         local ch = a.ch
@@ -1148,28 +1195,36 @@ do
         return concat(out)
     end
 
+    -- unicode_format_getnextarg; st = {cur =, arglen =, argidx =}
+    local function nextarg(st)
+        local argidx = st.argidx
+        if argidx < st.arglen then
+            st.argidx = argidx + 1
+            if st.arglen < 0 then
+                return st.cur
+            end
+            return st.cur[argidx + 1]
+        end
+        throw("TypeError", "not enough arguments for format string")
+    end
+
+    local function intarg(st)          -- a '*' width or precision
+        local v = nextarg(st)
+        if mtype(v) ~= "integer" and type(v) ~= "boolean" then
+            throw("TypeError", "* wants int")
+        end
+        return num(v)
+    end
+
     local function pct_format(fmt, args)
-        local arglen, argidx
         local mt = getmetatable(args)
+        local st = { cur = args, arglen = -1, argidx = -2 }
         if mt == TUPLE then
-            arglen, argidx = args.n, 0
-        else
-            arglen, argidx = -1, -2
+            st.arglen, st.argidx = args.n, 0
         end
         local dict = nil
         if (mt == DICT or mt == LIST) then
             dict = args
-        end
-        local cur = args
-        local function nextarg()
-            if argidx < arglen then
-                argidx = argidx + 1
-                if arglen < 0 then
-                    return cur
-                end
-                return cur[argidx]
-            end
-            throw("TypeError", "not enough arguments for format string")
         end
         local out, no = {}, 0
         local i, n = 1, #fmt
@@ -1212,8 +1267,8 @@ do
                     if depth > 0 or k >= n then
                         verr("incomplete format key")
                     end
-                    cur = rt.getitem(dict, ssub(fmt, i + 1, k - 1))
-                    arglen, argidx = -1, -2
+                    st.cur = rt.getitem(dict, ssub(fmt, i + 1, k - 1))
+                    st.arglen, st.argidx = -1, -2
                     i = k + 1
                 end
                 -- flags
@@ -1234,16 +1289,9 @@ do
                     end
                     i = i + 1
                 end
-                local function intarg()
-                    local v = nextarg()
-                    if mtype(v) ~= "integer" and type(v) ~= "boolean" then
-                        throw("TypeError", "* wants int")
-                    end
-                    return num(v)
-                end
                 -- width
                 if c == "*" then
-                    local w = intarg()
+                    local w = intarg(st)
                     if w < 0 then
                         a.left = true
                         w = -w
@@ -1266,7 +1314,7 @@ do
                     a.prec = 0
                     i = i + 1
                     if ssub(fmt, i, i) == "*" then
-                        local p = intarg()
+                        local p = intarg(st)
                         if p > 2147483647 or p < -2147483648 then
                             throw("OverflowError", "Python int too large to convert to C int")
                         end
@@ -1295,7 +1343,7 @@ do
                 a.ch = ssub(fmt, i, e - 1)
                 local cpos = i
                 i = e
-                local v = nextarg()
+                local v = nextarg(st)
                 if a.width > 100000000 or a.prec > 100000000 then
                     notimpl("a %-format width or precision beyond 10**8")
                 end
@@ -1307,12 +1355,12 @@ do
                 else
                     out[no] = pct_output(pct_value(v, a, fmt, cpos), a)
                 end
-                if dict and argidx < arglen then
+                if dict and st.argidx < st.arglen then
                     throw("TypeError", "not all arguments converted during string formatting")
                 end
             end
         end
-        if argidx < arglen and not dict then
+        if st.argidx < st.arglen and not dict then
             throw("TypeError", "not all arguments converted during string formatting")
         end
         return concat(out, "", 1, no)
