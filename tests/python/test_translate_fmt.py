@@ -305,7 +305,8 @@ def test_python_objects_format_through_python(lua):
     assert lua.translate(p_objects)(*args) == p_objects(*args)
     lf = lua.translate(p_object_pct)
     for fmt, x in [("%c", fractions.Fraction(3, 4)), ("%d", (5,)), ("%x", decimal.Decimal(3)),
-                   ("%05.1f", decimal.Decimal("-2.25")), ("%s", (5,)), ("%-6d|", decimal.Decimal(7))]:
+                   ("%05.1f", decimal.Decimal("-2.25")), ("%s", (5,)),
+                   ("%-6d|", decimal.Decimal(7))]:
         assert outcome(lf, (fmt, x)) == outcome(p_object_pct, (fmt, x))
 
 

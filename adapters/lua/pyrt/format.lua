@@ -316,7 +316,8 @@ do
         local hi, frac, e = sformat("%a", ax):match("^0x(%x)%.?(%x*)p([-+]%d+)$")
         local m = tointeger(tonumber(hi .. frac, 16))
         local ex = tonumber(e) - 4 * #frac
-        local limbs, BASE = { m % 10000000, m // 10000000 % 10000000, m // 100000000000000 }, 10000000
+        local BASE = 10000000
+        local limbs = { m % BASE, m // BASE % BASE, m // (BASE * BASE) }
         local function mul(f)
             local carry = 0
             for i = 1, #limbs do
@@ -332,7 +333,7 @@ do
         local k = ex < 0 and -ex or ex
         while k > 0 do               -- times 2**E, or 5**-E (then / 10**-E)
             local step = min(k, 8)
-            mul(ex < 0 and 5 ^ step // 1 or 1 << step)
+            mul(ex < 0 and tointeger(5 ^ step) or 1 << step)
             k = k - step
         end
         local parts = {}
@@ -340,10 +341,7 @@ do
             parts[#parts + 1] = sformat("%07d", limbs[i])
         end
         local d = concat(parts):gsub("^0+", "")
-        local decpt = #d + (ex < 0 and ex or 0)
-        if ex > 0 then
-            decpt = #d
-        end
+        local decpt = ex < 0 and #d + ex or #d
         return (d:gsub("0+$", "")), decpt
     end
 
@@ -1025,11 +1023,6 @@ do
 
     local function char_index(fmt, bytepos)   -- 0-based character index of a byte
         return slen(ssub(fmt, 1, bytepos - 1))
-    end
-
-    local function isnumber(v)
-        local t = type(v)
-        return t == "number" or t == "boolean"
     end
 
     -- _PyUnicode_FormatLong: "-"? ("0x"|"0X"|"0o")? digits, prec digits at least
