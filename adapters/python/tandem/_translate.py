@@ -652,8 +652,8 @@ class _FuncTranslator:
     def fstring(self, e: ast.JoinedStr) -> str:
         """f"..{x}..{y!r:>{w}}..": {x} is str(x) (format(x, "") == str(x)
         for every builtin type), a spec is format(value, spec) with the
-        spec itself an f-string; conversions !s !r !a come first
-        (pyrt/format.lua)."""
+        spec itself an f-string; a conversion !s !r !a applies to the value
+        after the spec's expressions ran, as in CPython (pyrt/format.lua)."""
         parts = []
         for v in e.values:
             if isinstance(v, ast.Constant):
