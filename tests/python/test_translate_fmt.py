@@ -139,6 +139,14 @@ def c_sformat_attr(x):
     return "{0.numerator}/{0.denominator}".format(x)
 
 
+def c_format_map(fmt, m):
+    return fmt.format_map(m)
+
+
+def c_format_map_arity(fmt):
+    return fmt.format_map()
+
+
 def c_fmt_loop(xs):
     out = []
     for i, x in enumerate(xs):
@@ -247,6 +255,10 @@ CASES = [
     (c_sformat_kw, ("{nope}", 1)),
     (c_sformat_items, ([10, 20], {"k": "v"})), (c_sformat_items, ((1,), {"k": 1})),
     (c_sformat_nested, (PI, 10, 3)), (c_sformat_nested, (-1.5, 3, 0)),
+    (c_format_map, ("{a}-{b!r:>5}|{a[0]}", {"a": [1, 2], "b": "x"})),
+    (c_format_map, ("{c}", {"a": 1})), (c_format_map, ("{}", {"a": 1})),
+    (c_format_map, ("{0}", {"a": 1})), (c_format_map, ("{a}{}", {"a": 1})),
+    (c_format_map, ("{a}", [1])), (c_format_map, ("{a}", 5)), (c_format_map_arity, ("x",)),
     (c_fmt_loop, ([1.5, -2.25, 1e10],)), (c_fmt_helper_result, (12,)),
     (c_fmt_helper_result, ("ab",)),
 ]

@@ -791,11 +791,17 @@ do
         end
         local obj
         if idx == nil then
-            if not kw["?" .. first] then
+            if args == nil then        -- str.format_map: kw is the mapping
+                obj = rt.getitem(kw, first)
+            elseif not kw["?" .. first] then
                 throw("KeyError", first)
+            else
+                obj = kw[first]
             end
-            obj = kw[first]
         else
+            if args == nil then
+                verr("Format string contains positional fields")
+            end
             if idx >= args.n then
                 throw("IndexError", sformat("Replacement index %d out of range for positional " ..
                                             "args tuple", idx))
@@ -1017,6 +1023,18 @@ do
             end
         end
         return build(s, args, kw, 2, { state = nil, n = 0 })
+    end
+
+    M.str.format_map = function(s, ...)
+        local n = select("#", ...)
+        if n ~= 1 then
+            throw("TypeError", sformat("str.format_map() takes exactly one argument (%d given)", n))
+        end
+        local mapping = ...
+        if getmetatable(mapping) == KW then
+            throw("TypeError", "str.format_map() takes no keyword arguments")
+        end
+        return build(s, nil, mapping, 2, { state = nil, n = 0 })
     end
 
     -- ---- %-formatting (PyUnicode_Format) --------------------------------------------------

@@ -56,7 +56,7 @@ KNOWN_METHODS = {
 }
 # formatting (pyrt/format.lua); str.format takes any keyword arguments
 KNOWN_BUILTINS |= {"format", "ascii"}
-KNOWN_METHODS.add("format")
+KNOWN_METHODS.update({"format", "format_map"})
 
 BINOPS = {
     ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "truediv",
