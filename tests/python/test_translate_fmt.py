@@ -147,6 +147,14 @@ def c_format_map_arity(fmt):
     return fmt.format_map()
 
 
+def c_pct_aug(x):
+    s = "%s-%s"
+    s %= (x, x)
+    t = ["<%5.1f>"]
+    t[0] %= x
+    return s, t
+
+
 def c_fmt_loop(xs):
     out = []
     for i, x in enumerate(xs):
@@ -259,6 +267,7 @@ CASES = [
     (c_format_map, ("{c}", {"a": 1})), (c_format_map, ("{}", {"a": 1})),
     (c_format_map, ("{0}", {"a": 1})), (c_format_map, ("{a}{}", {"a": 1})),
     (c_format_map, ("{a}", [1])), (c_format_map, ("{a}", 5)), (c_format_map_arity, ("x",)),
+    (c_pct_aug, (3,)), (c_pct_aug, (-2.25,)), (c_pct_aug, ("x",)),
     (c_fmt_loop, ([1.5, -2.25, 1e10],)), (c_fmt_helper_result, (12,)),
     (c_fmt_helper_result, ("ab",)),
 ]
