@@ -605,7 +605,7 @@ function rt.mod(a, b)
         return m
     end
     if type(a) == "string" then
-        throw("NotImplementedError", "%-formatting is not translated yet")
+        return rt.strmod(a, b)      -- pyrt/format.lua
     end
     if foreign(a, b) then
         return rt.H("op", "mod", rt.export(a), rt.export(b))
@@ -822,6 +822,47 @@ end
 
 -- ---- repr / str ------------------------------------------------------------------
 
+-- The shortest "%e" text that reads back as x (finite, nonzero), as dtoa's
+-- mode 0 gives it: the correctly rounded p digits for the smallest p that
+-- round-trips. Away from powers of two the rounding interval is symmetric,
+-- so if p digits round-trip so do p + 1: a binary search. At a power of two
+-- the gap below x is half the gap above, and a neighbour of the correctly
+-- rounded digits may be the shorter round-trip: a linear scan trying them.
+local function shortest_e(x)
+    local s
+    if not sfind(sformat("%a", x), "^%-?0x1p") then
+        local lo, hi, best = 1, 17, nil
+        while lo < hi do
+            local mid = (lo + hi) // 2
+            local t = sformat("%." .. (mid - 1) .. "e", x)
+            if tonumber(t) == x then
+                hi, best = mid, t
+            else
+                lo = mid + 1
+            end
+        end
+        return best or sformat("%.16e", x)     -- best: the digits for the final hi
+    end
+    for p = 1, 17 do
+        s = sformat("%." .. (p - 1) .. "e", x)
+        if tonumber(s) == x then
+            return s
+        end
+        local sign, d1, rest, e = s:match("^(-?)(%d)%.?(%d*)e([-+]%d+)$")
+        local m, e10 = tonumber(d1 .. rest), tonumber(e) - (p - 1)
+        for _, c in ipairs({ m - 1, m + 1 }) do
+            if c > 0 and tonumber(sign .. c .. "e" .. e10) == x then
+                local d = tostring(c)
+                local ex = e10 + #d - 1
+                return sign .. ssub(d, 1, 1) .. (#d > 1 and "." .. ssub(d, 2) or "") ..
+                       (ex < 0 and "e-" or "e+") .. sformat("%02d", ex < 0 and -ex or ex)
+            end
+        end
+    end
+    return s
+end
+rt.shortest_e = shortest_e
+
 local function float_repr(x)
     if x ~= x then
         return "nan"
@@ -834,13 +875,7 @@ local function float_repr(x)
     if x == 0 then
         return 1 / x < 0 and "-0.0" or "0.0"
     end
-    local s
-    for p = 1, 17 do
-        s = sformat("%." .. (p - 1) .. "e", x)
-        if tonumber(s) == x then
-            break
-        end
-    end
+    local s = shortest_e(x)
     local sign, d1, rest, e = s:match("^(-?)(%d)%.?(%d*)e([-+]%d+)$")
     local digits = (d1 .. rest):gsub("0+$", "")
     if digits == "" then
@@ -2676,6 +2711,10 @@ function rt.method(o, name, ...)
     elseif t == "userdata" then
         local args = pack(...)
         for i = 1, args.n do
+            if getmetatable(args[i]) == KW then
+                throw("NotImplementedError", "keyword arguments to a method of a Python " ..
+                                             "object (tandem translation)")
+            end
             args[i] = rt.export(args[i])
         end
         return rt.H("method", o, name, unpack(args, 1, args.n))

@@ -56,6 +56,9 @@ KNOWN_METHODS = {
     "upper", "lower", "strip", "lstrip", "rstrip", "startswith", "endswith",
     "find", "replace", "split", "join", "isdigit",
 }
+# formatting (pyrt/format.lua); str.format takes any keyword arguments
+KNOWN_BUILTINS |= {"format", "ascii"}
+KNOWN_METHODS.update({"format", "format_map"})
 
 BINOPS = {
     ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "truediv",
@@ -649,32 +652,41 @@ class _FuncTranslator:
         raise self.refuse(e, names.get(type(e), "the expression %s" % type(e).__name__))
 
     def fstring(self, e: ast.JoinedStr) -> str:
-        """f"..{x}..{y!r}..": without format specs, {x} is str(x) for every
-        type the runtime has (format(x, "") == str(x) for builtins)."""
+        """f"..{x}..{y!r:>{w}}..": {x} is str(x) (format(x, "") == str(x)
+        for every builtin type), a spec is format(value, spec) with the
+        spec itself an f-string; a conversion !s !r !a applies to the value
+        after the spec's expressions ran, as in CPython (pyrt/format.lua)."""
         parts = []
         for v in e.values:
             if isinstance(v, ast.Constant):
                 parts.append(self.const(v, v.value))
             elif isinstance(v, ast.FormattedValue):
+                val = self.expr(v.value)
+                conv = {-1: None, ord("s"): "str", ord("r"): "repr", ord("a"): "ascii"}
+                fn = conv.get(v.conversion, "?")
+                if fn == "?":
+                    raise self.refuse(v, "the f-string conversion !%s" % chr(v.conversion))
                 if v.format_spec is not None:
-                    raise self.refuse(v, "an f-string format spec")
-                if v.conversion == ord("r"):
-                    fn = "repr"
-                elif v.conversion in (-1, ord("s")):
-                    fn = "str"
+                    # CPython evaluates the spec before it converts the value
+                    spec = self.fstring(v.format_spec)
+                    if fn is not None:
+                        parts.append('(call (builtin _fconv) %s %s (str "%s"))' % (val, spec, fn))
+                    else:
+                        parts.append("(call (builtin format) %s %s)" % (val, spec))
                 else:
-                    raise self.refuse(v, "the f-string conversion !a")
-                parts.append("(call (builtin %s) %s)" % (fn, self.expr(v.value)))
+                    parts.append("(call (builtin %s) %s)" % (fn or "str", val))
             else:
                 raise self.refuse(v, "this f-string part")
         if not parts:
             return '(str "")'
-        if len(parts) == 1 and not parts[0].startswith("(str"):
+        if len(parts) == 1:
             return parts[0]
-        out = parts[0]
-        for p in parts[1:]:
-            out = "(binop add %s %s)" % (out, p)
-        return out
+        # every part is a str: one concatenation (in calls of at most 100
+        # arguments: a Lua call has a register limit)
+        while len(parts) > 1:
+            parts = ["(call (builtin _fjoin) %s)" % " ".join(parts[i:i + 100])
+                     for i in range(0, len(parts), 100)]
+        return parts[0]
 
     @staticmethod
     def is_singleton(e: ast.expr) -> bool:
@@ -691,8 +703,9 @@ class _FuncTranslator:
             target = f.id if isinstance(f, ast.Name) and self.is_builtin(f.id) else \
                 "sort" if isinstance(f, ast.Attribute) and f.attr == "sort" else None
             allowed = self.KEYWORDS.get(target or "", set())
+            anykw = isinstance(f, ast.Attribute) and f.attr == "format"
             for k in e.keywords:
-                if k.arg is None or k.arg not in allowed:
+                if k.arg is None or (k.arg not in allowed and not anykw):
                     raise self.refuse(e, "keyword arguments in a call (other than key=, "
                                          "reverse=, default= of sorted/min/max/list.sort)")
             kws = " " + " ".join("(kw %s %s)" % (k.arg, self.expr(k.value))
