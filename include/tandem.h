@@ -157,6 +157,19 @@ TDM_API tdm_Status tdm_call(tdm_Runtime *rt, const tdm_Value *fn, int nargs,
                             const tdm_Value *args, tdm_Value *res, int maxres,
                             int *nres);
 
+/* Translate `fn`, a Python function (TDM_OBJ of TDM_LANG_PYTHON), into a
+   Lua function of rt that runs natively in Lua with Python's semantics
+   (docs/translation.md); *out receives it (owned: tdm_release; call it with
+   tdm_call, or hand it to Lua code with tdm_set_global). Translating the same
+   function again gives the same Lua function (cached per runtime, shared with
+   python.translate in Lua). TDM_OK; TDM_ERRARG (rt, fn or out NULL, fn not a
+   value of this runtime); TDM_ERRTYPE (fn not a Python object); TDM_ERRRUN
+   (the function cannot be translated: the message is
+   "TranslationError: ...", naming the construct and its file:line; the
+   source of fn must be findable, in a file or in Python's linecache);
+   TDM_ERRCLOSED; TDM_ERRMEM. On failure *out is nil. */
+TDM_API tdm_Status tdm_translate(tdm_Runtime *rt, const tdm_Value *fn, tdm_Value *out);
+
 /* Release a value returned to the host (no-op for non-objects). After
    tdm_close an object is not released (its language is gone): the value is
    set to nil and TDM_ERRCLOSED becomes the last error. */

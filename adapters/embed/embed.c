@@ -378,6 +378,48 @@ tdm_Status tdm_call(tdm_Runtime *rt, const tdm_Value *fn, int nargs,
     return st;
 }
 
+/* tdm_translate: Python's tandem._tandem._lua_translate(fn) called through
+   frames (import, attribute, call): the front end lives in Python, the back
+   end in Lua, and they meet through the core (TDM_OP_LOADIR) as they do for
+   LuaRuntime.translate and python.translate, whose cache this shares. */
+tdm_Status tdm_translate(tdm_Runtime *rt, const tdm_Value *fn, tdm_Value *out)
+{
+    if (rt == NULL) {
+        return TDM_ERRARG;
+    }
+    if (out != NULL) {
+        *out = tdm_nil();
+    }
+    if (fn == NULL || out == NULL) {
+        return bad_arg(rt, "tdm_translate: fn or out is NULL");
+    }
+    if (fn->kind != TDM_OBJ || fn->lang != TDM_LANG_PYTHON) {
+        return api_error(rt, TDM_ERRTYPE, "tdm_translate: fn is not a Python object");
+    }
+    tdm_Value a[2] = {tdm_str("tandem._tandem"), tdm_str("_lua_translate")};
+    tdm_Value mod, tr;
+    int n = 0;
+    tdm_Status st = host_call(rt, TDM_LANG_PYTHON, TDM_OP_IMPORT, 1, a, &mod, 1, &n);
+    if (st != TDM_OK) {
+        return st;
+    }
+    a[0] = mod;
+    st = host_call(rt, TDM_LANG_PYTHON, TDM_OP_GETATTR, 2, a, &tr, 1, &n);
+    tdm_release(rt, &mod);
+    if (st != TDM_OK) {
+        return st;
+    }
+    tdm_Value call[2] = {tr, *fn};
+    st = host_call(rt, TDM_LANG_PYTHON, TDM_OP_CALL, 2, call, out, 1, &n);
+    tdm_release(rt, &tr);
+    if (st == TDM_OK && (n != 1 || out->kind != TDM_OBJ || out->lang != TDM_LANG_LUA)) {
+        tdm_release(rt, out);       /* not what the front end promises */
+        *out = tdm_nil();
+        return api_error(rt, TDM_ERRTYPE, "tdm_translate: the translation is not a Lua function");
+    }
+    return st;
+}
+
 void tdm_release(tdm_Runtime *rt, tdm_Value *v)
 {
     if (v == NULL) {
