@@ -31,6 +31,76 @@ static pthread_mutex_t last_mutex = PTHREAD_MUTEX_INITIALIZER;
 static unsigned long thread_counter;
 static _Thread_local unsigned long my_thread;
 static _Thread_local int my_errors;     /* >0: this thread may hold a record with an error */
+/* The runtimes tdm_open_config made and tdm_free has not freed (under
+   last_mutex): a thread that ends drops its records from each (exit_key's
+   destructor), so threads that come and go leave nothing behind. */
+static tdm_Runtime **hosts;
+static int nhosts, chosts;
+static pthread_key_t exit_key;
+static pthread_once_t exit_once = PTHREAD_ONCE_INIT;
+static int exit_key_ok;
+static _Thread_local int my_exit_set;
+
+/* Thread exit (a thread that made a record): free its records. */
+static void thread_exit(void *arg)
+{
+    unsigned long me = (unsigned long)(uintptr_t)arg;
+    tdmE_Last *mine = NULL;
+    pthread_mutex_lock(&last_mutex);
+    for (int i = 0; i < nhosts; i++) {
+        tdmE_Last **pl = (tdmE_Last **)&hosts[i]->state[TDM_LANG_NONE];
+        while (*pl != NULL) {
+            tdmE_Last *l = *pl;
+            if (l->thread == me) {
+                *pl = l->next;
+                l->next = mine;
+                mine = l;
+            } else {
+                pl = &l->next;
+            }
+        }
+    }
+    pthread_mutex_unlock(&last_mutex);
+    while (mine != NULL) {
+        tdmE_Last *next = mine->next;
+        tdmS_clear_error(NULL, &mine->e);
+        free(mine);
+        mine = next;
+    }
+}
+
+static void make_exit_key(void)
+{
+    exit_key_ok = pthread_key_create(&exit_key, thread_exit) == 0;
+}
+
+/* rt joins (add) or leaves the list of runtimes whose records threads drop
+   at exit. Out of memory: not listed (its records then wait for tdm_free). */
+static void list_host(tdm_Runtime *rt, int add)
+{
+    pthread_mutex_lock(&last_mutex);
+    if (add) {
+        if (nhosts == chosts) {
+            int cap = chosts ? chosts * 2 : 8;
+            tdm_Runtime **h = realloc(hosts, (size_t)cap * sizeof *h);
+            if (h != NULL) {
+                hosts = h;
+                chosts = cap;
+            }
+        }
+        if (nhosts < chosts) {
+            hosts[nhosts++] = rt;
+        }
+    } else {
+        for (int i = 0; i < nhosts; i++) {
+            if (hosts[i] == rt) {
+                hosts[i] = hosts[--nhosts];
+                break;
+            }
+        }
+    }
+    pthread_mutex_unlock(&last_mutex);
+}
 /* why this thread's last tdm_open_config failed (tdm_errmsg(NULL)) */
 static _Thread_local char open_error[256];
 
@@ -60,6 +130,14 @@ static tdmE_Last *last_rec(tdm_Runtime *rt, int create)
         }
     }
     pthread_mutex_unlock(&last_mutex);
+    if (l != NULL && create && !my_exit_set) {
+        /* this thread's records go when it ends */
+        pthread_once(&exit_once, make_exit_key);
+        my_exit_set = 1;
+        if (exit_key_ok) {
+            pthread_setspecific(exit_key, (void *)(uintptr_t)me);
+        }
+    }
     return l;
 }
 
@@ -178,6 +256,7 @@ tdm_Status tdm_open_config(const tdm_Config *cfg, tdm_Runtime **out)
             return open_failed(rt, &err, (tdm_Status)st, "cannot install the python table");
         }
     }
+    list_host(rt, 1);
     *out = rt;
     return TDM_OK;
 }
@@ -269,6 +348,7 @@ void tdm_free(tdm_Runtime *rt)
     close_locked(rt);
     tdmS_clear_error(rt, &rt->last);
     tdmR_unlock(rt);
+    list_host(rt, 0);
     last_free_all(rt);
     tdmR_decref(rt);
 }

@@ -82,6 +82,24 @@ int main(void)
     ECHECK(seen == 1);
     ECHECK(strcmp(tdm_errmsg(shared), "") == 0);
 
+    /* many threads that fail and end: their records go with them (valgrind
+       run: tools/valgrind.sh), this thread's stay */
+    ECHECK(tdm_exec(shared, TDM_LANG_LUA, "error('kept')", "kept.lua") == TDM_ERRRUN);
+    int all_seen = 1;
+    for (int round = 0; round < 4; round++) {
+        pthread_t ths[8];
+        int seen8[8] = {0};
+        for (int i = 0; i < 8; i++) {
+            ECHECK(pthread_create(&ths[i], NULL, fail_once, &seen8[i]) == 0);
+        }
+        for (int i = 0; i < 8; i++) {
+            pthread_join(ths[i], NULL);
+            all_seen &= seen8[i];
+        }
+    }
+    ECHECK(all_seen);
+    ECHECK(strstr(tdm_errmsg(shared), "kept") != NULL);
+
     /* two runtimes: each keeps this thread's last error on it */
     tdm_Runtime *other = tdm_open();
     ECHECK(other != NULL);
