@@ -69,15 +69,29 @@ static void thread_exit(void *arg)
     }
 }
 
+/* fork(): last_mutex is held only for a moment, but a child forked in that
+   moment must not inherit it locked */
+static void last_lock(void)
+{
+    pthread_mutex_lock(&last_mutex);
+}
+
+static void last_unlock(void)
+{
+    pthread_mutex_unlock(&last_mutex);
+}
+
 static void make_exit_key(void)
 {
     exit_key_ok = pthread_key_create(&exit_key, thread_exit) == 0;
+    pthread_atfork(last_lock, last_unlock, last_unlock);
 }
 
 /* rt joins (add) or leaves the list of runtimes whose records threads drop
    at exit. Out of memory: not listed (its records then wait for tdm_free). */
 static void list_host(tdm_Runtime *rt, int add)
 {
+    pthread_once(&exit_once, make_exit_key);
     pthread_mutex_lock(&last_mutex);
     if (add) {
         if (nhosts == chosts) {
