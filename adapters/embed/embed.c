@@ -360,7 +360,6 @@ void tdm_free(tdm_Runtime *rt)
     }
     tdmR_lock(rt);
     close_locked(rt);
-    tdmS_clear_error(rt, &rt->last);
     tdmR_unlock(rt);
     list_host(rt, 0);
     last_free_all(rt);
