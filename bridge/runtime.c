@@ -168,7 +168,6 @@ void tdmR_decref(tdm_Runtime *rt)
         rt->reg_next->reg_prev = rt->reg_prev;
     }
     pthread_mutex_unlock(&reg_lock);
-    tdmS_clear_error(NULL, &rt->last);
     if (rt->ffi != NULL && rt->ffi_free != NULL) {
         rt->ffi_free(rt->ffi);
     }

@@ -19,7 +19,9 @@ typedef struct tdm_Pending {
 
 struct tdm_Runtime {
     const tdm_Lang *lang[TDM_NLANG];    /* borrowed: static adapter tables */
-    void *state[TDM_NLANG];     /* per-language state, owned by that adapter */
+    void *state[TDM_NLANG];     /* per-language state, owned by that adapter;
+                                   [TDM_LANG_NONE]: the C host API's (adapters/embed:
+                                   each host thread's last error) */
     /* The runtime lock: recursive, an atomic owner word for the uncontended
        path (no syscall, no mutex), a mutex + condition for waiters. */
     uintptr_t owner;            /* atomic: owning thread id, 0 when free */
@@ -45,7 +47,6 @@ struct tdm_Runtime {
        thread. Errors only ever make it show fewer references. */
     tdmI_Map held[TDM_NLANG];   /* handle -> (void *)count */
     pthread_mutex_t hlock;
-    tdm_Error last;             /* last error, for the C API */
     void *ffi;                  /* owns: the ffi type registry (ffi/), or NULL */
     void (*ffi_free)(void *);   /* frees `ffi` at destruction */
     /* Every live runtime is on one process-wide list, so that a fork()

@@ -56,6 +56,7 @@ const char *tdm_status_name(tdm_Status st)
     static const char *const names[] = {
         "ok", "runtime error", "syntax error", "memory error", "type error",
         "bad argument", "runtime closed", "too deep", "yield", "dead coroutine",
+        "missing",
     };
     if ((unsigned)st >= sizeof names / sizeof names[0]) {
         return "unknown status";

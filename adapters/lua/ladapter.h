@@ -64,6 +64,7 @@ typedef struct tdmL_State {
     const tdm_Frame *errframe;  /* borrowed: the frame whose error the message
                                    handler recorded last in this tdmL_op, so an
                                    error in a __close while unwinding replaces it */
+    int deptherr;               /* tdmL_key_deptherr holds a value */
     int lasterr;                /* the tdmL_key_lasterr pair is live: that value
                                    crossing out of Lua again is that exception */
     /* interrupts (lwatch.c): guarded by the watchdog's mutex, except that
@@ -97,6 +98,9 @@ TDMI_DATA const char tdmL_key_state;   /* lightuserdata tdmL_State* */
 TDMI_DATA const char tdmL_key_cache;   /* weak-valued: handle -> foreign userdata */
 TDMI_DATA const char tdmL_key_lasterr; /* {value, exception}: the Lua error value
                                           a LuaError gave back to Lua last */
+TDMI_DATA const char tdmL_key_deptherr; /* the error value raised last for a crossing
+                                           refused at the depth limit (TDM_ERRDEPTH):
+                                           leaving Lua as itself it is TDM_ERRDEPTH */
 
 /* lstate.c */
 TDMI_FUNC tdmL_State *tdmL_state(lua_State *L);             /* [-0, +0, -] */

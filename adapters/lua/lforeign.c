@@ -216,6 +216,13 @@ static int push_error(lua_State *L)
     } else {
         lua_pushfstring(L, "tandem: %s", tdm_status_name((tdm_Status)e->status));
     }
+    if (e->status == TDM_ERRDEPTH) {
+        /* the depth limit: this value leaving Lua unchanged (not caught and
+           replaced) is that error again (lops.c, convert_error) */
+        lua_pushvalue(L, -1);
+        lua_rawsetp(L, LUA_REGISTRYINDEX, &tdmL_key_deptherr);
+        st->deptherr = 1;
+    }
     return 1;
 }
 

@@ -796,6 +796,18 @@ static int convert_error(lua_State *L, tdmL_State *st, tdm_Frame *f, int s)
     } else if (status == TDM_OK) {
         status = TDM_ERRRUN;
     }
+    if (st->deptherr && lua_checkstack(L, 1)) {
+        /* the error a crossing refused at the depth limit raised, unchanged,
+           is that error; forgotten either way (it holds the value) */
+        lua_rawgetp(L, LUA_REGISTRYINDEX, &tdmL_key_deptherr);
+        if (status == TDM_ERRRUN && lua_rawequal(L, -1, -2)) {
+            status = TDM_ERRDEPTH;
+        }
+        lua_pop(L, 1);
+        lua_pushnil(L);
+        lua_rawsetp(L, LUA_REGISTRYINDEX, &tdmL_key_deptherr);     /* no allocation */
+        st->deptherr = 0;
+    }
     f->err.status = status;
     tdmL_Foreign *fo = tdmL_toforeign(L, st, -1);
     if (fo != NULL) {

@@ -10,6 +10,7 @@
 const char tdmL_key_state = 0;
 const char tdmL_key_cache = 0;
 const char tdmL_key_lasterr = 0;
+const char tdmL_key_deptherr = 0;
 static const char key_strcache = 0;
 
 static void *l_alloc(void *ud, void *ptr, size_t osize, size_t nsize)

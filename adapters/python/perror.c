@@ -421,6 +421,10 @@ int tdmP_capture(tdmP_State *st, tdm_Frame *f)
     if ((f->op == TDM_OP_EXEC || f->op == TDM_OP_EVAL || f->op == TDM_OP_COMPILE)
         && PyErr_GivenExceptionMatches(type, PyExc_SyntaxError)) {
         e->status = TDM_ERRSYNTAX;      /* the code did not compile */
+    } else if (PyErr_GivenExceptionMatches(type, PyExc_RecursionError)) {
+        /* too deep: tandem's limit of nested crossings (raised in Python
+           as RecursionError), or Python's own recursion limit */
+        e->status = TDM_ERRDEPTH;
     }
     add_python_trace(e, tb);
     PyObject *text = tdmP_format_exc(st->mod, value);

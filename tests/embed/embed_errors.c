@@ -66,10 +66,28 @@ int main(void)
     ECHECK_OK(rt, tdm_eval(rt, TDM_LANG_LUA, "pong", &v));
     ECHECK_OK(rt, tdm_set_global(rt, TDM_LANG_PYTHON, "PONG", &v));
     tdm_release(rt, &v);
+    /* ... the depth limit is TDM_ERRDEPTH, whichever language was outermost
+       and whichever crossing was refused */
     tdm_Status st = tdm_eval(rt, TDM_LANG_LUA, "pong(0)", &v);
-    ECHECK(st == TDM_ERRRUN || st == TDM_ERRDEPTH);
-    ECHECK(strstr(tdm_errmsg(rt), "nested") != NULL || strstr(tdm_errmsg(rt), "stack") != NULL
-           || strstr(tdm_errmsg(rt), "recursion") != NULL);
+    ECHECK(st == TDM_ERRDEPTH);
+    ECHECK(strstr(tdm_errmsg(rt), "nested") != NULL || strstr(tdm_errmsg(rt), "RecursionError") != NULL);
+    ECHECK(tdm_eval(rt, TDM_LANG_PYTHON, "ping(0)", &v) == TDM_ERRDEPTH);
+    ECHECK(strstr(tdm_errmsg(rt), "too many nested calls") != NULL);
+    ECHECK(tdm_eval(rt, TDM_LANG_LUA, "pong(1)", &v) == TDM_ERRDEPTH);
+    /* caught and replaced by another error: that error's status */
+    ECHECK(tdm_exec(rt, TDM_LANG_LUA, "local ok = pcall(pong, 0)\nassert(not ok)\n"
+                                      "error('replaced')", "rep.lua") == TDM_ERRRUN);
+    ECHECK(strstr(tdm_errmsg(rt), "replaced") != NULL);
+    /* caught and raised again unchanged: still the depth limit */
+    ECHECK(tdm_exec(rt, TDM_LANG_LUA, "local ok, e = pcall(pong, 0)\nerror(e, 0)",
+                    "again.lua") == TDM_ERRDEPTH);
+    /* Python's own recursion limit is "too deep" too */
+    ECHECK_OK(rt, tdm_exec(rt, TDM_LANG_PYTHON, "sys.setrecursionlimit(1000)\n"
+                                                "def rec(n): return rec(n + 1)\n", "rec.py"));
+    ECHECK(tdm_eval(rt, TDM_LANG_PYTHON, "rec(0)", &v) == TDM_ERRDEPTH);
+    ECHECK(strstr(tdm_errmsg(rt), "RecursionError") != NULL);
+    /* a plain error is not */
+    ECHECK(tdm_eval(rt, TDM_LANG_LUA, "pong(nil)", &v) == TDM_ERRRUN);
 
     /* the runtime still works afterwards */
     ECHECK_OK(rt, tdm_eval(rt, TDM_LANG_LUA, "6 * 7", &v));
