@@ -31,6 +31,10 @@ local ITER = { __name = "iterator" }   -- {f = next function}: lazy iterators
 local KW = { __name = "keyword" }      -- {name =, v =}: a keyword argument
 local VIEW = { __name = "dict view" }  -- {d =, kind = "keys"|"values"|"items"}: live
 rt.LIST, rt.TUPLE, rt.DICT, rt.EXC = LIST, TUPLE, DICT, EXC
+-- Types defined in other pyrt files (set.lua): metatable -> {kind = type name,
+-- len, repr, eq, lt, le, contains, iter, export, binop, hashable}
+local EXT = {}
+rt.EXT = EXT
 rt.UNB = setmetatable({}, { __name = "unbound" })
 local NONEKEY = setmetatable({}, { __name = "None key" })
 local DELETED = setmetatable({}, { __name = "deleted" })
@@ -191,6 +195,8 @@ local function tname(v)
             return v.kind
         elseif mt == VIEW then
             return "dict_" .. v.kind
+        elseif EXT[mt] then
+            return EXT[mt].kind
         end
     elseif t == "function" then
         return "function"
@@ -223,6 +229,8 @@ local function truth(v)
             return dictcount(v) > 0
         elseif mt == VIEW then
             return v.d.count > 0
+        elseif EXT[mt] then
+            return EXT[mt].len(v) > 0
         end
         return true
     elseif t == "userdata" then
@@ -397,6 +405,10 @@ function rt.sub(a, b)
     end
     if foreign(a, b) then
         return rt.H("op", "sub", rt.export(a), rt.export(b))
+    end
+    local xt = type(a) == "table" and EXT[getmetatable(a)]
+    if xt and xt.binop then
+        return xt.binop("-", a, b)
     end
     binerr("-", a, b)
 end
@@ -694,6 +706,10 @@ local function bitop(name, sym, f)
         if type(a) == "boolean" and type(b) == "boolean" then
             return f(a and 1 or 0, b and 1 or 0) ~= 0
         end
+        local xt = type(a) == "table" and EXT[getmetatable(a)]
+        if xt and xt.binop then
+            return xt.binop(sym, a, b)
+        end
         local x, y = intargs(sym, a, b)
         if x == nil then
             return rt.H("op", name, rt.export(a), rt.export(b))
@@ -923,6 +939,8 @@ repr = function(v, seen)
                                   or seq_repr(a, "(", ")", seen))
         elseif mt == CLASS then
             return "<class '" .. v.name .. "'>"
+        elseif EXT[mt] then
+            return EXT[mt].repr(v, seen, repr)
         end
     elseif t == "userdata" then
         return rt.H("repr", v)
@@ -1004,6 +1022,8 @@ eq = function(a, b)
                 end
             end
             return true
+        elseif EXT[ma] then
+            return EXT[ma].eq(a, b)
         end
         return false
     end
@@ -1053,6 +1073,9 @@ lt = function(a, b, op)
         if ma == getmetatable(b) and (ma == LIST or ma == TUPLE) then
             return seq_lt(a, b, true)
         end
+        if ma == getmetatable(b) and EXT[ma] and EXT[ma].lt then
+            return EXT[ma].lt(a, b)
+        end
     end
     if foreign(a, b) then
         return rt.H("op", "lt", rt.export(a), rt.export(b))
@@ -1073,6 +1096,9 @@ local function le(a, b, op)
         local ma = getmetatable(a)
         if ma == getmetatable(b) and (ma == LIST or ma == TUPLE) then
             return seq_lt(a, b, false)
+        end
+        if ma == getmetatable(b) and EXT[ma] and EXT[ma].le then
+            return EXT[ma].le(a, b)
         end
     end
     if foreign(a, b) then
@@ -1179,7 +1205,7 @@ keyof = function(k)
         if mt == TUPLE then
             return tuplekey(k)
         end
-        if mt == LIST or mt == DICT then
+        if mt == LIST or mt == DICT or (EXT[mt] and not EXT[mt].hashable) then
             throw("TypeError", sformat("unhashable type: '%s'", tname(k)))
         end
     end
@@ -1312,6 +1338,8 @@ function rt.len(v)
             return v.count
         elseif mt == VIEW then
             return v.d.count
+        elseif EXT[mt] then
+            return EXT[mt].len(v)
         end
     elseif t == "userdata" then
         return rt.H("len", v)
@@ -1500,6 +1528,8 @@ function rt.contains(c, x)
                     return true
                 end
             end
+        elseif EXT[mt] then
+            return EXT[mt].contains(c, x)
         end
     elseif t == "userdata" then
         return rt.H("contains", c, rt.export(x))
@@ -1554,6 +1584,8 @@ function rt.iter(v)
                 end
                 return true, realkey(k)
             end
+        elseif EXT[mt] then
+            return EXT[mt].iter(v)
         end
     elseif t == "string" then
         local cs, n = chars(v)
@@ -2633,7 +2665,7 @@ function rt.method(o, name, ...)
         kind = "str"
     elseif t == "table" then
         local mt = getmetatable(o)
-        kind = mt == LIST and "list" or mt == DICT and "dict" or nil
+        kind = mt == LIST and "list" or mt == DICT and "dict" or (EXT[mt] and EXT[mt].kind)
         if mt == TUPLE and (name == "index" or name == "count") then
             kind = "list"
         end
@@ -2693,6 +2725,8 @@ function rt.export(v, seen)
         throw("NotImplementedError", "an exception object leaving translated code")
     elseif mt == ITER or mt == VIEW then
         throw("NotImplementedError", "an iterator or dict view leaving translated code")
+    elseif EXT[mt] then
+        return EXT[mt].export(v, seen)
     end
     return v
 end
@@ -2710,6 +2744,9 @@ function rt.reraise(e)
         local a = {}
         for i = 1, args.n do
             a[i] = rt.export(args[i])
+        end
+        if e.hascause then          -- raise ... from ... (expr.lua)
+            rt.raisefrom(e, a)
         end
         rt.H("raise", e.cls.name, e.file or "?", e.line or 0, e.func or "?",
              unpack(a, 1, args.n))
