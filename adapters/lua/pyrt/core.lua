@@ -1367,6 +1367,8 @@ function rt.getitem(o, k)
                 throw("KeyError", k)
             end
             return v
+        elseif EXT[mt] and EXT[mt].getitem then
+            return EXT[mt].getitem(o, k)
         end
     elseif t == "string" then
         local i = index_of(k, "string")
@@ -1487,6 +1489,8 @@ function rt.slice(o, lo, hi, step)
                 r[i + 1] = o[start + i * st + 1]
             end
             return r
+        elseif EXT[mt] and EXT[mt].slice then
+            return EXT[mt].slice(o, lo, hi, step)
         end
     elseif t == "userdata" then
         return rt.H("slice", o, lo, hi, step)
@@ -2764,7 +2768,11 @@ function rt.entry(f)
         if not r[1] then
             rt.reraise(r[2])
         end
-        return rt.export(r[2])
+        local ok, v = xpcall(rt.export, rt.handler, r[2])   -- may refuse (a Python error)
+        if not ok then
+            rt.reraise(v)
+        end
+        return v
     end
 end
 

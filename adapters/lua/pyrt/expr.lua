@@ -50,33 +50,124 @@ do
         end)
     end
 
-    -- range(...) as a generator expression's first iterable: checked at creation
-    B.tdm_range = function(...)
+    -- ---- range objects (a `for x in range(...)` loop does not make one) -------------------
+
+    local RANGE = { __name = "range" }
+
+    local function int_arg(v)
+        local x = num(v)
+        if x == nil or mtype(x) ~= "integer" then
+            throw("TypeError", sformat("'%s' object cannot be interpreted as an integer",
+                                       tname(v)))
+        end
+        return x
+    end
+
+    B.range = function(...)
         local n = select("#", ...)
         local a, b, c
-        if n == 1 then
-            a, b, c = 0, ..., 1
-        elseif n == 2 then
-            a, b = ...
-            c = 1
+        if n == 0 then
+            throw("TypeError", "range expected at least 1 argument, got 0")
+        elseif n > 3 then
+            throw("TypeError", sformat("range expected at most 3 arguments, got %d", n))
+        elseif n == 1 then
+            a, b, c = 0, int_arg((...)), 1
         else
-            a, b, c = ...
+            local x, y, z = ...
+            a, b, c = int_arg(x), int_arg(y), n == 3 and int_arg(z) or 1
         end
-        local first, last, step = rt.range(a, b, c)
-        local i = first
-        return lazy("range_iterator", function()
-            if i == nil or (step > 0 and i > last) or (step < 0 and i < last) then
-                i = nil
+        if c == 0 then
+            throw("ValueError", "range() arg 3 must not be zero")
+        end
+        local len = 0
+        local lo, hi, st = a, b, c
+        if c < 0 then
+            lo, hi, st = b, a, -c
+        end
+        if lo < hi then
+            local d = hi - lo
+            if d < 0 then           -- wrapped: beyond 64 bits
+                throw("NotImplementedError", "a range longer than 2**63 (tandem translation)")
+            end
+            len = (d - 1) // st + 1
+        end
+        return setmetatable({ start = a, stop = b, step = c, len = len }, RANGE)
+    end
+    typenames[B.range] = "range"
+
+    local function range_at(r, i)      -- i in [0, len)
+        return r.start + i * r.step
+    end
+
+    EXT[RANGE] = {
+        kind = "range",
+        hashable = true,
+        len = function(r)
+            return r.len
+        end,
+        iter = function(r)
+            local i = 0
+            return function()
+                if i < r.len then
+                    i = i + 1
+                    return true, range_at(r, i - 1)
+                end
                 return false
             end
-            local v = i
-            if (step > 0 and last - i < step) or (step < 0 and last - i > step) then
-                i = nil             -- the last one (no overflow past `last`)
-            else
-                i = i + step
+        end,
+        contains = function(r, x)
+            local v = num(x)
+            if v ~= nil and mtype(v) == "integer" then
+                if r.len == 0 then
+                    return false
+                end
+                local d = v - r.start
+                if (r.step > 0 and (v < r.start or v >= r.stop)) or
+                        (r.step < 0 and (v > r.start or v <= r.stop)) then
+                    return false
+                end
+                return d % r.step == 0
             end
-            return true, v
-        end)
+            for i = 0, r.len - 1 do
+                if eq(range_at(r, i), x) then
+                    return true
+                end
+            end
+            return false
+        end,
+        eq = function(a, b)
+            if a.len ~= b.len then
+                return false
+            end
+            return a.len == 0 or (a.start == b.start and (a.len == 1 or a.step == b.step))
+        end,
+        repr = function(r)
+            if r.step == 1 then
+                return sformat("range(%d, %d)", r.start, r.stop)
+            end
+            return sformat("range(%d, %d, %d)", r.start, r.stop, r.step)
+        end,
+        getitem = function(r, k)
+            local i = index_of(k, "range")
+            if i < 0 then
+                i = i + r.len
+            end
+            if i < 0 or i >= r.len then
+                throw("IndexError", "range object index out of range")
+            end
+            return range_at(r, i)
+        end,
+        slice = function()
+            throw("NotImplementedError", "slicing a range (tandem translation)")
+        end,
+        export = function(r)
+            return rt.H("range", r.start, r.stop, r.step)
+        end,
+    }
+
+    -- range(...) as a generator expression's first iterable: checked at creation
+    B.tdm_range = function(...)
+        return lazy("range_iterator", rt.iter(B.range(...)))
     end
 
     -- ---- map, filter -------------------------------------------------------------------

@@ -591,14 +591,16 @@ do
     local function needset(name, op, a, b)
         if not isset(b) then
             if type(b) == "userdata" then
-                throw("NotImplementedError", "set algebra between a set made in translated " ..
-                      "code and a Python object (tandem translation)")
+                foreign_set(b)
+                return false        -- Python gives its answer (or its TypeError)
             end
             throw("TypeError", sformat("unsupported operand type(s) for %s: '%s' and '%s'",
                                        op, tname(a), tname(b)))
         end
-        return name
+        return true
     end
+
+    local pyops = { ["|"] = "bitor", ["&"] = "bitand", ["-"] = "sub", ["^"] = "bitxor" }
 
     -- ---- the type's hooks in core.lua ------------------------------------------------------
 
@@ -656,14 +658,27 @@ do
         end,
         export = function(s, seen)
             ordered(s, "returning")
-            local a, n = {}, 0
-            for k in slots(s) do
-                n = n + 1
-                a[n] = rt.export(unelem(k), seen)
+            local a, n = {}, 0      -- dummy slots, then slot, element, slot, element ...
+            for i = 0, s.mask do
+                if s.keys[i] == DUMMY then
+                    n = n + 1
+                    a[n] = i
+                end
             end
-            return rt.H("set", unpack(a, 1, n))
+            local nd = n
+            for i = 0, s.mask do
+                local k = s.keys[i]
+                if k ~= nil and k ~= DUMMY then
+                    a[n + 1], a[n + 2] = i, rt.export(unelem(k), seen)
+                    n = n + 2
+                end
+            end
+            return rt.H("set", s.mask, nd, unpack(a, 1, n))
         end,
         binop = function(op, a, b)
+            if type(b) == "userdata" and not needset(op, op, a, b) then
+                return rt.H("op", pyops[op], rt.export(a), b)
+            end
             if op == "|" then
                 needset("|", op, a, b)
                 local r = copy(a)
@@ -691,7 +706,9 @@ do
         local plain = rt[name]
         rt["i" .. name] = function(a, b)
             if isset(a) then
-                needset(op, op, a, b)
+                if not needset(op, op, a, b) then
+                    return rt.H("op", "i" .. pyops[op:sub(1, 1)], rt.export(a), b)
+                end
                 update_fn(a, b)
                 return a
             end
@@ -728,11 +745,16 @@ do
         end
         return r
     end
-    -- {1, 2, 3} (three or more constants): CPython merges a frozenset constant (built
-    -- by adding the elements in source order) into a new set; `known` is false when
-    -- the function's actual frozenset constant has another order (see _translate.py)
+    -- {1, 2, 3} (three or more constants): CPython merges a frozenset constant into a
+    -- new set. The compiler builds that constant from the elements in source order,
+    -- then rebuilds it from that frozenset's order (merge_consts_recursive); `known`
+    -- is false when the function's actual constant has another order (_translate.py)
     B.tdm_setconst = function(known, ...)
-        local fs = B.tdm_setof(...)
+        local fs1 = B.tdm_setof(...)
+        local fs = newset()
+        for k, h in slots(fs1) do
+            add_entry(fs, k, h)
+        end
         local r = newset()
         merge(r, fs)
         if not known then

@@ -752,7 +752,8 @@ class _FuncTranslator:
             return "(method %s %s %s%s)" % (obj, e.func.attr, args, kws)
         if isinstance(e.func, ast.Name) and e.func.id == "range" and \
                 self.is_builtin("range"):
-            raise self.refuse(e, "range() outside 'for x in range(...)'")
+            # a range object (pyrt/expr.lua); `for x in range(...)` is a plain loop
+            return "(call (builtin range) %s)" % " ".join(self.expr(a) for a in e.args)
         f = self.expr(e.func)
         return "(call %s %s%s)" % (f, " ".join(self.expr(a) for a in e.args), kws)
 
@@ -820,6 +821,12 @@ class _FuncTranslator:
             return at(ast.Name(id=n, ctx=ast.Store() if store else ast.Load()))
 
         rng = self._range_args(gens[0].iter)
+        if kind == "genexpr" and rng is not None:
+            # a range checked at creation, iterated lazily (tdm_range)
+            first = "(call (builtin tdm_range) %s)" % " ".join(self.expr(a) for a in rng)
+            rng = None
+        else:
+            first = ""
         params = [H + "it"] if rng is None else [H + "a%d" % i for i in range(len(rng))]
         if kind == "listcomp":
             inner: List[ast.stmt] = [at(ast.Expr(value=_Raw(
@@ -864,9 +871,7 @@ class _FuncTranslator:
         func = self.nested(fnode, "<%s>" % kind, body)
         if rng is not None:
             first = " ".join(self.expr(a) for a in rng)
-            if kind == "genexpr":
-                first = "(call (builtin tdm_range) %s)" % first
-        else:
+        elif not first:
             first = self.expr(gens[0].iter)
         if kind == "genexpr":
             return "(call (builtin tdm_genexp) (lambda %s) %s)" % (func, first)
@@ -909,7 +914,8 @@ class _FuncTranslator:
                           for x in e.elts]
             except Exception:
                 raise self.refuse(e, "this constant set display") from None
-            mine = list(frozenset(values))
+            # the compiler's constant: frozenset(list(frozenset(source order)))
+            mine = list(frozenset(list(frozenset(values))))
             same = [fs for fs in self._frozen_consts() if fs == frozenset(values)]
             # a constant loaded from a .pyc (or shared with an equal display) may
             # have another table order: the set's order is then unknown (refused)
@@ -974,6 +980,8 @@ _OPS = {
     "bitand": operator.and_, "bitor": operator.or_, "bitxor": operator.xor,
     "neg": operator.neg, "pos": operator.pos, "invert": operator.invert, "abs": abs,
     "eq": operator.eq, "lt": operator.lt, "le": operator.le,
+    "ibitor": operator.ior, "ibitand": operator.iand, "isub": operator.isub,
+    "ibitxor": operator.ixor,
 }
 _cache: "weakref.WeakKeyDictionary[Any, Dict[Any, _Unitinfo]]" = weakref.WeakKeyDictionary()
 _sources: "weakref.WeakKeyDictionary[Any, str]" = weakref.WeakKeyDictionary()
@@ -997,6 +1005,79 @@ def _raise_at(exc: BaseException, filename: str, line: int, func: str) -> None:
         exec(code, ns)
         ns[func]()
     exec(code, ns)
+
+
+def _probe_path(h: int, mask: int, slot: int) -> List[int]:
+    """The slots CPython's set probes for hash h before reaching `slot`
+    (Objects/setobject.c: 9 linear probes, then perturbation)."""
+    h &= (1 << 64) - 1
+    perturb, i, path = h, h & mask, []
+    for _ in range(64 * (mask + 1)):
+        probes = 9 if i + 9 <= mask else 0
+        for j in range(i, i + probes + 1):
+            if j == slot:
+                return path
+            path.append(j)
+        perturb >>= 5
+        i = (i * 5 + 1 + perturb) & mask
+    raise NotImplementedError("set table reconstruction (tandem translation)")
+
+
+def _rebuild_set(mask: int, dummies: List[int], slots: List[int],
+                 elems: List[Any]) -> Set[Any]:
+    """A Python set iterating like a translated set: elements `elems` at table
+    slots `slots` of a table of mask+1 slots with deleted entries at `dummies`
+    (pyrt/set.lua keeps CPython's table). CPython has no way to lay out a table
+    directly: add the elements in an order where each finds the slots before its
+    own taken (a deleted slot on the way is held by a placeholder int removed
+    afterwards), and keep a result only when its iteration order is the
+    translated set's."""
+    order = list(elems)
+    at = dict(zip(slots, range(len(elems))))
+    deps: List[List[int]] = []
+    holes: Set[int] = set()
+    dset = set(dummies)
+    try:
+        for k, (sl, x) in enumerate(zip(slots, elems)):
+            path = _probe_path(hash(x), mask, sl)
+            deps.append([at[j] for j in path if j in at])
+            holes.update(j for j in path if j in dset)
+    except (NotImplementedError, KeyError):
+        deps = []
+    big = (mask + 1) << 40
+    holders = [j + big for j in sorted(holes)]
+    if any(h in at for h in holders):
+        holders = []
+    candidates = [elems]
+    if deps:
+        done: List[int] = []
+        seen: Set[int] = set()
+
+        def visit(k: int, depth: int = 0) -> None:
+            if k in seen or depth > len(elems):
+                return
+            seen.add(k)
+            for d in deps[k]:
+                visit(d, depth + 1)
+            done.append(k)
+        for k in range(len(elems)):
+            visit(k)
+        candidates.append([elems[k] for k in done])
+    for cand in candidates:
+        for way in (0, 1, 2, 3):
+            s: Set[Any] = set()
+            first = holders if way >= 2 else []
+            if way % 2 == 0:
+                for a in first + cand:
+                    s.add(a)
+            else:
+                s.update(dict.fromkeys(first + cand))   # one resize first, then the adds
+            for h in first:
+                s.discard(h)
+            if list(s) == order:
+                return s
+    raise NotImplementedError("a set whose order CPython would not rebuild leaving "
+                              "translated code (tandem translation)")
 
 
 class _Hooks:
@@ -1023,15 +1104,20 @@ class _Hooks:
         if op == "list":
             return list(args)
         if op == "set":
-            # the elements in the translated set's (CPython) table order: rebuilt by
-            # adding them in that order, which must give that order back
-            s: Set[Any] = set()
-            for a in args:
-                s.add(a)
-            if list(s) != list(args):
-                raise NotImplementedError("a set whose order CPython would not rebuild "
-                                          "leaving translated code (tandem translation)")
-            return s
+            mask, nd = int(args[0]), int(args[1])
+            rest = args[2 + nd:]
+            return _rebuild_set(mask, list(args[2:2 + nd]), list(rest[0::2]), list(rest[1::2]))
+        if op == "setslice":
+            args[0][slice(*args[1:4])] = args[4]
+            return None
+        if op == "delslice":
+            del args[0][slice(*args[1:4])]
+            return None
+        if op == "delitem":
+            del args[0][args[1]]
+            return None
+        if op == "range":
+            return range(*args)
         if op == "hash":
             return hash(args[0])
         if op == "setglobal":
