@@ -1028,51 +1028,73 @@ def _rebuild_set(mask: int, dummies: List[int], slots: List[int],
     """A Python set iterating like a translated set: elements `elems` at table
     slots `slots` of a table of mask+1 slots with deleted entries at `dummies`
     (pyrt/set.lua keeps CPython's table). CPython has no way to lay out a table
-    directly: add the elements in an order where each finds the slots before its
-    own taken (a deleted slot on the way is held by a placeholder int removed
-    afterwards), and keep a result only when its iteration order is the
-    translated set's."""
+    directly, so: grow the table to mask+1 slots with one update from a dict
+    (CPython resizes once, to the power of 2 above twice the dict's size), hold
+    the deleted slots that lie on an element's probe path with placeholder ints,
+    add the elements so that each finds the slots before its own taken, then
+    remove the placeholders. The result is kept only when it iterates in the
+    translated set's order (else NotImplementedError)."""
     order = list(elems)
     at = dict(zip(slots, range(len(elems))))
+    dset = set(dummies)
     deps: List[List[int]] = []
     holes: Set[int] = set()
-    dset = set(dummies)
     try:
-        for k, (sl, x) in enumerate(zip(slots, elems)):
+        for sl, x in zip(slots, elems):
             path = _probe_path(hash(x), mask, sl)
             deps.append([at[j] for j in path if j in at])
             holes.update(j for j in path if j in dset)
-    except (NotImplementedError, KeyError):
+    except NotImplementedError:
         deps = []
-    big = (mask + 1) << 40
-    holders = [j + big for j in sorted(holes)]
-    if any(h in at for h in holders):
-        holders = []
-    candidates = [elems]
+    candidates: List[Tuple[List[Any], List[Any]]] = [([], list(elems))]
+    big = (mask + 1) << 40          # placeholder j + big: hash(p) & mask == j
     if deps:
         done: List[int] = []
-        seen: Set[int] = set()
+        state: Dict[int, int] = {}
 
-        def visit(k: int, depth: int = 0) -> None:
-            if k in seen or depth > len(elems):
-                return
-            seen.add(k)
-            for d in deps[k]:
-                visit(d, depth + 1)
-            done.append(k)
+        def visit(k: int) -> None:
+            stack = [(k, 0)]
+            while stack:
+                n, i = stack.pop()
+                if i == 0:
+                    if state.get(n):
+                        continue
+                    state[n] = 1
+                if i < len(deps[n]):
+                    stack.append((n, i + 1))
+                    d = deps[n][i]
+                    if not state.get(d):
+                        stack.append((d, 0))
+                elif state[n] == 1:
+                    state[n] = 2
+                    done.append(n)
         for k in range(len(elems)):
             visit(k)
-        candidates.append([elems[k] for k in done])
-    for cand in candidates:
-        for way in (0, 1, 2, 3):
+        holders = [j + big for j in sorted(holes)]
+        if not any(h in at for h in holders):
+            candidates.append((holders, [elems[k] for k in done]))
+    empty = [j for j in range(mask + 1) if j not in at and j not in dset]
+    for holders, cand in candidates:
+        seq = holders + cand
+        for way in (0, 1):
             s: Set[Any] = set()
-            first = holders if way >= 2 else []
-            if way % 2 == 0:
-                for a in first + cand:
+            extra: List[Any] = []
+            if way == 0 or mask == 7:
+                for a in seq:
                     s.add(a)
             else:
-                s.update(dict.fromkeys(first + cand))   # one resize first, then the adds
-            for h in first:
+                lo = max(5, (mask + 1 + 3) // 4)
+                hi = (mask + 1) // 2 - 1
+                if lo > hi:
+                    continue
+                k = min(len(seq), hi)
+                extra = [j + big for j in empty[:max(0, lo - k)]]
+                if len(extra) < lo - k:
+                    continue
+                s.update(dict.fromkeys(extra + seq[:k]))
+                for a in seq[k:]:
+                    s.add(a)
+            for h in extra + holders:
                 s.discard(h)
             if list(s) == order:
                 return s
