@@ -1166,7 +1166,7 @@ def r_lambda(x):
 
 
 def r_listcomp(x):
-    return [(y := i) for i in range(x)]
+    return [(y := i) for i in range(x)], y
 
 
 def r_with(x):

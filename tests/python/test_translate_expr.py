@@ -115,10 +115,9 @@ def c_comp_first_iter_error(n):
 
 
 def c_comp_unbound_in_enclosing(n):
-    if n:
-        return [y for _ in range(1)]
-    y = 1
-    return y
+    if not n:
+        y = 1
+    return [y for _ in range(1)]
 
 
 def c_comp_shadows_global(n):
@@ -521,7 +520,8 @@ def c_del_tuple_item(i):
 
 def c_del_local(x):
     y = x
-    del y
+    if x:
+        del y
     return y
 
 
@@ -796,7 +796,7 @@ def r_comp_var_reserved(xs):
 
 
 def r_async_comp(xs):
-    return [(y := x) for x in xs]
+    return [(y := x) for x in xs], y
 
 
 def test_refused(lua):

@@ -275,6 +275,7 @@ class _FuncTranslator:
         self.free: List[str] = []           # names of enclosing scopes used here
         self.nonlocals: Set[str] = set()
         self.global_decls: Set[str] = set()     # names declared `global` here
+        self.deleted: Set[str] = set()  # locals some `del` unbinds: reads always check
         self.cells: Set[str] = set()        # locals that nested functions use
         self.assigned: Set[str] = set()     # definitely assigned at this point
         self.loop_depth = 0
@@ -592,7 +593,8 @@ class _FuncTranslator:
     def name_read(self, e: ast.Name) -> str:
         n = e.id
         if n in self.locals:
-            return "(local %s)" % n if n in self.assigned else "(lcheck %s)" % n
+            return "(local %s)" % n if n in self.assigned and n not in self.deleted \
+                else "(lcheck %s)" % n
         fr = self.use_free(n) if n not in self.global_decls else None
         if fr is not None:
             return fr
@@ -781,6 +783,7 @@ class _FuncTranslator:
             if t.id in self.nonlocals:
                 return self.use_free(t.id) or "(local %s)" % t.id
             self.assigned.discard(t.id)       # a read after `del x` may find it unbound
+            self.deleted.add(t.id)
             return "(local %s)" % t.id
         if isinstance(t, ast.Subscript):
             if isinstance(t.slice, ast.Slice):
