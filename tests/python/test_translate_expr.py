@@ -610,6 +610,43 @@ def c_global_write(x):
     return helper_read_gvalue(), G_VALUE
 
 
+G_COUNT = 0
+
+
+def c_global_aug(n):
+    global G_COUNT
+    G_COUNT = 0
+    for i in range(n):
+        G_COUNT += i
+
+    def inner():
+        return G_COUNT * 2
+    return G_COUNT, inner(), [G_COUNT + k for k in range(2)]
+
+
+def c_proxy_targets(lst):
+    lst[1:3] = [7, 8, 9]
+    del lst[0]
+    del lst[-2:]
+    a, *b = lst
+    return a, b, [*lst, *lst], {*lst}
+
+
+def c_range_object(n):
+    r = range(1, n, 2)
+    return (len(r), list(r), 3 in r, 4 in r, 3.0 in r, r[0], r[-1], repr(r), r == range(1, n, 2),
+            list(range(n)), sum(range(n)), list(zip(range(3), "abc")), set(range(n)),
+            len(range(10, 0, -3)), list(range(10, 0, -3)), range(0) == range(5, 5))
+
+
+def c_range_errors(n):
+    return range(n)
+
+
+def c_range_index_error(n):
+    return range(n)[n]
+
+
 CASES = [
     (c_listcomp, ([1, 2, 3, 4, 0],)), (c_listcomp_range, (7,)), (c_listcomp_range, (0,)),
     (c_listcomp_nested_for, (5,)), (c_listcomp_nested_comp, (4,)), (c_comp_no_leak, (3,)),
@@ -655,7 +692,9 @@ CASES = [
     (c_dict_update_bad, (5,)),
     (c_raise_from, (0,)), (c_raise_from, (2,)), (c_raise_from_none, ("k",)),
     (c_raise_from_class, (0,)), (c_raise_from_bad, (5,)), (c_raise_from_caught, (0,)),
-    (c_global_write, (21,)),
+    (c_global_write, (21,)), (c_global_aug, (5,)),
+    (c_range_object, (9,)), (c_range_object, (0,)), (c_range_errors, ("x",)),
+    (c_range_errors, (2.5,)), (c_range_index_error, (3,)),
 ]
 
 
@@ -886,3 +925,11 @@ def test_returned_sets_keep_order_or_refuse(lua):
         assert list(got) == list(native)
         kept += 1
     assert kept > 30
+
+
+def test_python_list_targets(lua):
+    # a Python list passed in is a proxy: slice assignment, del and unpacking go
+    # through the bridge and change the caller's list
+    a, b = [1, 2, 3, 4, 5, 6], [1, 2, 3, 4, 5, 6]
+    assert same(lua.translate(c_proxy_targets)(b), c_proxy_targets(a))
+    assert a == b
