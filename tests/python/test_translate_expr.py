@@ -933,3 +933,36 @@ def test_python_list_targets(lua):
     a, b = [1, 2, 3, 4, 5, 6], [1, 2, 3, 4, 5, 6]
     assert same(lua.translate(c_proxy_targets)(b), c_proxy_targets(a))
     assert a == b
+
+
+def c_set_with_dicts(n):
+    d = {}
+    for i in range(n):
+        d[i * 8 % 37] = i
+    s = set(range(0, 40, 3))
+    t = s.copy()
+    t.symmetric_difference_update(d)
+    u = s.difference(d)
+    v = s.intersection(d)
+    w = set(d)
+    w.update({100: 1, 8: 2})
+    return list(t), list(u), list(v), list(w), s.issubset(d), s.isdisjoint(d)
+
+
+def test_set_with_dicts(lua):
+    for n in (3, 10, 30):
+        assert same(lua.translate(c_set_with_dicts)(n), c_set_with_dicts(n))
+
+
+def c_set_with_python_dict(d):
+    s = set(range(0, 40, 3))
+    t = s.copy()
+    t.symmetric_difference_update(d)
+    w = set(d)
+    w.update(d)
+    return list(t), list(s.difference(d)), list(s.intersection(d)), list(w), list(s - set(d))
+
+
+def test_set_with_python_dict(lua):
+    d = {i * 8 % 37: i for i in range(25)}
+    assert same(lua.translate(c_set_with_python_dict)(d), c_set_with_python_dict(d))

@@ -315,6 +315,11 @@ do
         return getmetatable(v) == SET
     end
 
+    local function isdict(v)
+        return getmetatable(v) == DICT or
+            (type(v) == "userdata" and rt.H("isinstance", v, "dict"))
+    end
+
     -- a Python set or frozenset: its table (which CPython copies or iterates) is not known
     local function foreign_set(v)
         if type(v) == "userdata" and (rt.H("isinstance", v, "set") or
@@ -494,8 +499,8 @@ do
         local osize
         if isset(other) then
             osize = other.used
-        elseif getmetatable(other) == DICT then
-            osize = other.count
+        elseif isdict(other) then
+            osize = rt.len(other)
         else
             foreign_set(other)
             local r = copy(so)
@@ -530,7 +535,20 @@ do
         local o = other
         if not isset(other) then
             foreign_set(other)
-            o = make(other)     -- a dict's keys give the same (element, hash) sequence
+            if isdict(other) then   -- the dict's keys in order
+                local it = rt.iter(other)
+                while true do
+                    local ok, x = it()
+                    if not ok then
+                        return
+                    end
+                    local k, h = elem(x), pyhash(x)
+                    if not discard_entry(so, k, h) then
+                        add_entry(so, k, h)
+                    end
+                end
+            end
+            o = make(other)
         end
         if o.unordered then
             so.unordered = true
@@ -705,7 +723,7 @@ do
     local function inplace(name, op, update_fn)
         local plain = rt[name]
         rt["i" .. name] = function(a, b)
-            if isset(a) then
+            if type(a) == "table" and getmetatable(a) == SET then
                 if not needset(op, op, a, b) then
                     return rt.H("op", "i" .. pyops[op:sub(1, 1)], rt.export(a), b)
                 end
