@@ -966,3 +966,26 @@ def c_set_with_python_dict(d):
 def test_set_with_python_dict(lua):
     d = {i * 8 % 37: i for i in range(25)}
     assert same(lua.translate(c_set_with_python_dict)(d), c_set_with_python_dict(d))
+
+
+def r_global_def(x):
+    global helper_log
+
+    def helper_log():
+        return x
+    return helper_log
+
+
+def r_global_except(x):
+    global G_VALUE
+    try:
+        return 1 // x
+    except ZeroDivisionError as G_VALUE:
+        return 0
+
+
+def test_global_binding_forms_refused(lua):
+    with pytest.raises(TranslationError, match="nested def of a name declared global"):
+        lua.translate(r_global_def)
+    with pytest.raises(TranslationError, match="a name declared global"):
+        lua.translate(r_global_except)

@@ -513,7 +513,7 @@ do
             return r
         end
         local r = newset()
-        r.unordered = so.unordered or other.unordered
+        r.unordered = so.unordered or (isset(other) and other.unordered)
         for k, h in slots(so) do
             local found
             if isset(other) then

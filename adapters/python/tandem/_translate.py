@@ -454,6 +454,8 @@ class _FuncTranslator:
         if isinstance(s, ast.Try):
             return self.try_stmt(s)
         if isinstance(s, ast.FunctionDef):
+            if s.name in self.global_decls:
+                raise self.refuse(s, "a nested def of a name declared global")
             text = self.nested(s, s.name, s.body)
             return "(def %d %s %s)" % (L, self.target(ast.Name(id=s.name, ctx=ast.Store())),
                                        text)
@@ -515,6 +517,8 @@ class _FuncTranslator:
             else:
                 cls = self.exc_class(h.type)
             saved = set(self.assigned)
+            if h.name and h.name in self.global_decls:
+                raise self.refuse(h, "'except ... as' a name declared global")
             if h.name:
                 self.assigned.add(h.name)
             hb = self.block(h.body)
