@@ -981,7 +981,7 @@ def r_global_except(x):
     try:
         return 1 // x
     except ZeroDivisionError as G_VALUE:
-        return 0
+        return str(G_VALUE)
 
 
 def test_global_binding_forms_refused(lua):
