@@ -989,3 +989,17 @@ def test_global_binding_forms_refused(lua):
         lua.translate(r_global_def)
     with pytest.raises(TranslationError, match="a name declared global"):
         lua.translate(r_global_except)
+
+
+def test_set_order_mixed_elements(lua):
+    # strings (hashed by the host: randomized per process), floats, tuples, big and
+    # negative ints, None, bools: CPython's order after random operations
+    lf = lua.translate(c_set_random_ops)
+    for seed in range(25):
+        r = random.Random(seed)
+        pool = [r.randrange(-10 ** 6, 10 ** 6) for _ in range(10)] + \
+            ["w%d" % r.randrange(100) for _ in range(12)] + \
+            [r.random() * 50 for _ in range(4)] + [(1, "a"), (2, (3.5, None)), None, True,
+                                                   2 ** 62, -2 ** 63, 0.5, -7.25]
+        ops = [(r.choice([0, 0, 0, 1, 1, 2, 7]), r.choice(pool)) for _ in range(r.randrange(5, 150))]
+        assert same(lf(ops), c_set_random_ops(ops)), seed
