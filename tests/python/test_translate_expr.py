@@ -1003,3 +1003,53 @@ def test_set_order_mixed_elements(lua):
                                                    2 ** 62, -2 ** 63, 0.5, -7.25]
         ops = [(r.choice([0, 0, 0, 1, 1, 2, 7]), r.choice(pool)) for _ in range(r.randrange(5, 150))]
         assert same(lf(ops), c_set_random_ops(ops)), seed
+
+
+# ---- frozenset ---------------------------------------------------------------------------
+
+def c_frozenset(xs):
+    f = frozenset(xs)
+    s = set(xs)
+    e = frozenset()
+    return (f, list(f), repr(f), repr(e), str(e), len(f), 3 in f, f == s, s == f, f <= s,
+            f < s | {99}, isinstance(f | s, frozenset), list(f | {50}), list(s | f), f & {1, 2},
+            f - {1}, f ^ {1, 77}, len(frozenset(f)), len(f.copy()), list(f.union([5, 6])),
+            f.intersection(range(3)), f.difference([2]), f.symmetric_difference([2, 8]),
+            f.issubset(s), f.issuperset([1]), f.isdisjoint([100]), isinstance(f, frozenset),
+            isinstance(f, set), e == set())
+
+
+def c_frozenset_hash(xs):
+    return hash(frozenset(xs)), hash(frozenset()), hash(frozenset(xs)) == hash(frozenset(
+        reversed(xs)))
+
+
+def c_frozenset_in_set(xs):
+    s = {frozenset(xs), frozenset(), frozenset([1])}
+    s.add(frozenset(reversed(xs)))
+    return len(s), frozenset(xs) in s, list(s)
+
+
+def c_frozenset_immutable(xs):
+    f = frozenset(xs)
+    f.add(1)
+    return f
+
+
+def c_frozenset_inplace(xs):
+    f = frozenset(xs)
+    g = f
+    f |= {100}
+    return f, g, len(f) == len(g)
+
+
+CASES2 = [
+    (c_frozenset, ([1, 2, 3, 9, 17],)), (c_frozenset, ([],)), (c_frozenset_hash, ([1, 2, 3],)),
+    (c_frozenset_hash, ([(1, 2), "a", 2.5, None],)), (c_frozenset_in_set, ([3, 1, 2],)),
+    (c_frozenset_immutable, ([1],)), (c_frozenset_inplace, ([5, 6],)),
+]
+
+
+@pytest.mark.parametrize("case", CASES2, ids=[case_id(c) for c in CASES2])
+def test_case_frozenset(lua, case):
+    test_case(lua, case)

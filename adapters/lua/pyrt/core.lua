@@ -998,7 +998,9 @@ eq = function(a, b)
     if ta == "table" and tb == "table" then
         local ma, mb = getmetatable(a), getmetatable(b)
         if ma ~= mb then
-            return false
+            local xa = EXT[ma]      -- set == frozenset
+            return xa ~= nil and EXT[mb] ~= nil and xa.family ~= nil and
+                xa.family == EXT[mb].family and xa.eq(a, b)
         end
         if ma == LIST or ma == TUPLE then
             if a.n ~= b.n then
@@ -1073,8 +1075,9 @@ lt = function(a, b, op)
         if ma == getmetatable(b) and (ma == LIST or ma == TUPLE) then
             return seq_lt(a, b, true)
         end
-        if ma == getmetatable(b) and EXT[ma] and EXT[ma].lt then
-            return EXT[ma].lt(a, b)
+        local xa, xb = EXT[ma], EXT[getmetatable(b)]
+        if xa and xa.lt and xb and (ma == getmetatable(b) or xa.family == xb.family) then
+            return xa.lt(a, b)
         end
     end
     if foreign(a, b) then
@@ -1097,8 +1100,9 @@ local function le(a, b, op)
         if ma == getmetatable(b) and (ma == LIST or ma == TUPLE) then
             return seq_lt(a, b, false)
         end
-        if ma == getmetatable(b) and EXT[ma] and EXT[ma].le then
-            return EXT[ma].le(a, b)
+        local xa, xb = EXT[ma], EXT[getmetatable(b)]
+        if xa and xa.le and xb and (ma == getmetatable(b) or xa.family == xb.family) then
+            return xa.le(a, b)
         end
     end
     if foreign(a, b) then

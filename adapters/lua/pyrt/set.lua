@@ -14,7 +14,8 @@
 -- made here in set algebra raises NotImplementedError.
 do
     local SET = { __name = "set" }
-    rt.SET = SET
+    local FROZEN = { __name = "frozenset" }     -- the same table, immutable, hashable
+    rt.SET, rt.FROZEN = SET, FROZEN
     local NONE_EL = setmetatable({}, { __name = "None element" })
     local DUMMY = setmetatable({}, { __name = "dummy" })
     local LP = 9                    -- LINEAR_PROBES
@@ -155,6 +156,8 @@ do
                 return acc
             elseif mt == LIST or mt == DICT or mt == SET then
                 throw("TypeError", sformat("unhashable type: '%s'", tname(v)))
+            elseif mt == FROZEN then
+                return S.frozenhash(v)
             end
         end
         throw("NotImplementedError", sformat("hash() of a '%s' (tandem translation)", tname(v)))
@@ -166,9 +169,9 @@ do
 
     -- ---- the table (setobject.c) -------------------------------------------------------
 
-    local function newset()
+    local function newset(frozen)
         return setmetatable({ mask = 7, keys = {}, hashes = {}, fill = 0, used = 0, finger = 0 },
-                            SET)
+                            frozen and FROZEN or SET)
     end
     S.new = newset
 
@@ -311,8 +314,13 @@ do
         s.keys, s.hashes, s.mask, s.fill, s.used = {}, {}, 7, 0, 0
     end
 
-    local function isset(v)
-        return getmetatable(v) == SET
+    local function isset(v)         -- PyAnySet_Check: a set or a frozenset
+        local mt = getmetatable(v)
+        return mt == SET or mt == FROZEN
+    end
+
+    local function newlike(so)      -- make_new_set_basetype(Py_TYPE(so), NULL)
+        return newset(getmetatable(so) == FROZEN)
     end
 
     local function isdict(v)
@@ -393,8 +401,8 @@ do
     end
     S.update = update
 
-    local function copy(so)
-        local r = newset()
+    local function copy(so)         -- set_copy: a new set of so's type
+        local r = newlike(so)
         merge(r, so)
         return r
     end
@@ -431,7 +439,7 @@ do
         if rawequal(so, other) then
             return copy(so)
         end
-        local r = newset()
+        local r = newlike(so)
         if isset(other) then
             r.unordered = so.unordered or other.unordered
             if other.used > so.used then
@@ -512,7 +520,7 @@ do
             difference_update(r, other)
             return r
         end
-        local r = newset()
+        local r = newlike(so)
         r.unordered = so.unordered or (isset(other) and other.unordered)
         for k, h in slots(so) do
             local found
@@ -561,7 +569,8 @@ do
     end
 
     local function symmetric_difference(so, other)
-        local r = make(other)
+        local r = newlike(so)
+        update(r, other)
         symmetric_difference_update(r, so)
         return r
     end
@@ -719,6 +728,58 @@ do
         end,
     }
 
+    -- frozenset: the same hooks, its own name, repr and hash
+    local FH = {}
+    for k, v in pairs(EXT[SET]) do
+        FH[k] = v
+    end
+    FH.kind, FH.hashable = "frozenset", true
+    FH.repr = function(s, seen, repr)
+        if s.used == 0 then
+            return "frozenset()"
+        end
+        return "frozenset(" .. EXT[SET].repr(s, seen, repr) .. ")"
+    end
+    FH.export = function(s, seen)
+        return rt.H("frozenset", EXT[SET].export(s, seen))
+    end
+    EXT[FROZEN] = FH
+    EXT[SET].family, FH.family = SET, SET      -- == and <= between set and frozenset
+
+    -- frozenset_hash: order-independent
+    local function shuffle(h)
+        return ((h ~ 89869747) ~ (h << 16)) * 3644798167
+    end
+    function S.frozenhash(s)
+        local h = 0
+        for _, eh in slots(s) do
+            h = h ~ shuffle(eh)
+        end
+        h = h ~ ((s.used + 1) * 1927868237)
+        h = h ~ ((h >> 11) ~ (h >> 25))
+        h = h * 69069 + 907133923
+        if h == -1 then
+            h = 590923713
+        end
+        return h
+    end
+
+    B.frozenset = function(...)
+        local n = select("#", ...)
+        if n > 1 then
+            throw("TypeError", sformat("frozenset expected at most 1 argument, got %d", n))
+        end
+        if n == 1 and getmetatable((...)) == FROZEN then
+            return (...)
+        end
+        local r = newset(true)
+        if n == 1 then
+            update(r, (...))
+        end
+        return r
+    end
+    typenames[B.frozenset] = "frozenset"
+
     -- in-place operators (x |= y ...): a set is changed in place, anything else as x = x | y
     local function inplace(name, op, update_fn)
         local plain = rt[name]
@@ -835,7 +896,10 @@ do
         return r
     end
     local function intersection_multi(s, ...)
-        local r = copy(s)
+        if select("#", ...) == 0 then
+            return copy(s)
+        end
+        local r = s
         for i = 1, select("#", ...) do
             r = intersection(r, (select(i, ...)))
         end
@@ -896,5 +960,13 @@ do
             end
         end
     end
+    M.frozenset = {
+        copy = function(s)
+            return s
+        end,
+        union = SM.union, intersection = SM.intersection, difference = SM.difference,
+        symmetric_difference = SM.symmetric_difference, issubset = SM.issubset,
+        issuperset = SM.issuperset, isdisjoint = SM.isdisjoint,
+    }
     rt.set_impl = S
 end

@@ -38,7 +38,7 @@ KNOWN_BUILTINS = {
     "len", "abs", "min", "max", "int", "float", "str", "bool", "repr", "sum",
     "divmod", "round", "ord", "chr", "list", "tuple", "dict", "enumerate", "zip",
     "reversed", "any", "all", "sorted", "isinstance",
-    "map", "filter", "hash", "set",     # pyrt/expr.lua, pyrt/set.lua
+    "map", "filter", "hash", "set", "frozenset",    # pyrt/expr.lua, pyrt/set.lua
 }
 # Exception classes the runtime library knows (with Python's hierarchy).
 KNOWN_EXCEPTIONS = {
@@ -1145,6 +1145,14 @@ class _Hooks:
         if op == "delitem":
             del args[0][args[1]]
             return None
+        if op == "frozenset":
+            # args[0]: the set rebuilt in the translated order; frozenset(s) copies its
+            # table (or re-inserts in its order): keep it only when the order survives
+            for fs in (frozenset(args[0]), frozenset(list(args[0]))):
+                if list(fs) == list(args[0]):
+                    return fs
+            raise NotImplementedError("a frozenset whose order CPython would not rebuild "
+                                      "leaving translated code (tandem translation)")
         if op == "range":
             return range(*args)
         if op == "hash":
