@@ -204,6 +204,39 @@ def c_genexp_late_binding(n):
     return list(g)
 
 
+def c_genexp_multi_for(n):
+    seen = []
+    g = ((i, j) for i in range(n) for j in range(i) if helper_log(seen, j) % 2 == 0)
+    first = next_of(g)
+    return first, list(g), seen
+
+
+def next_of(g):
+    for v in g:
+        return v
+    return None
+
+
+def c_genexp_lambda_late(n):
+    fs = list((lambda: x) for x in range(n))
+    return [f() for f in fs]
+
+
+def c_genexp_inner_late(n):
+    gens = list((x * 10 + y for y in range(2)) for x in range(n))
+    return [list(g) for g in gens]
+
+
+def c_genexp_step_reentry(xs):
+    g = (x for x in xs)
+    out = []
+    for a in g:
+        for b in g:
+            out.append((a, b))
+            break
+    return out
+
+
 # ---- map, filter, hash ----------------------------------------------------------
 
 def c_map_filter(xs):
@@ -660,7 +693,8 @@ CASES = [
     (c_genexp_range, (2, 11)), (c_genexp_range_creation, ("a",)),
     (c_genexp_range_creation, (3,)), (c_genexp_stopiteration, ([0, 1, 2, 3],)),
     (c_genexp_exhausted, ([1, 2],)), (c_genexp_zip_enumerate, ([1, 2, 3],)),
-    (c_genexp_nested, (6,)), (c_genexp_none_values, (3,)), (c_genexp_late_binding, (3,)),
+    (c_genexp_nested, (6,)), (c_genexp_multi_for, (5,)), (c_genexp_lambda_late, (3,)),
+    (c_genexp_inner_late, (3,)), (c_genexp_step_reentry, ([1, 2, 3, 4, 5],)), (c_genexp_none_values, (3,)), (c_genexp_late_binding, (3,)),
     (c_map_filter, ([-1, 0, 2, -3],)), (c_map_lazy, ([5, 6, 7, 8],)), (c_map_error, (5,)),
     (c_hash, (0,)), (c_hash, (-1,)), (c_hash, (2 ** 61 - 1,)), (c_hash, (2 ** 63 - 1,)),
     (c_hash, (-2 ** 63,)), (c_hash, (True,)), (c_hash, (1.5,)), (c_hash, (-0.0,)),

@@ -165,6 +165,46 @@ do
         end,
     }
 
+    -- A generator expression with one `for` whose element cannot keep its
+    -- variables alive (no lambda, no inner generator expression) is a step function
+    -- instead: each call runs the loop on the shared iterator to the next element
+    -- and returns it, or B.tdm_stop at the end.
+    local STOP = setmetatable({}, { __name = "stop" })
+    B.tdm_stop = STOP
+
+    B.tdm_genstep = function(fn, src)
+        local arg = lazy("iterator", rt.iter(src))
+        local done, running = false, false
+        return lazy("generator", function()
+            if done then
+                return false
+            end
+            if running then
+                throw("ValueError", "generator already executing")
+            end
+            running = true
+            local saved = rt.depth
+            local ok, v = pcall(fn, arg)
+            running = false
+            if not ok then
+                rt.depth = saved
+                done = true
+                v = errvalue(v)
+                if getmetatable(v) == EXC and subclass(v.cls, classes.StopIteration) then
+                    local e = newexc(classes.RuntimeError, "generator raised StopIteration")
+                    e.file, e.line, e.func = v.file, v.line, v.func
+                    error(e, 0)         -- PEP 479
+                end
+                error(v, 0)
+            end
+            if rawequal(v, STOP) then
+                done = true
+                return false
+            end
+            return true, v
+        end)
+    end
+
     -- range(...) as a generator expression's first iterable: checked at creation
     B.tdm_range = function(...)
         return lazy("range_iterator", rt.iter(B.range(...)))

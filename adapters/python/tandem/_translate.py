@@ -855,6 +855,14 @@ class _FuncTranslator:
             inner = [at(ast.Expr(value=_Raw(fmt="(call (builtin tdm_yield) %s)",
                                             args=[e.elt])))]
             init = ""
+            # one `for` and nothing that could keep the generator's variables alive
+            # after a step (a lambda, a nested generator expression): a step
+            # function returning the next element, cheaper than a coroutine
+            parts = [e.elt, gens[0].target] + list(gens[0].ifs)
+            if len(gens) == 1 and not any(isinstance(n, (ast.Lambda, ast.GeneratorExp))
+                                          for p in parts for n in ast.walk(p)):
+                kind = "genstep"
+                inner = [at(ast.Return(value=e.elt))]
         for k in range(len(gens) - 1, -1, -1):
             g = gens[k]
             for cond in reversed(g.ifs):
@@ -872,16 +880,19 @@ class _FuncTranslator:
             body = [at(ast.Assign(targets=[name(H + "r", True)],
                                   value=_Raw(fmt=init, args=[])))] + body + \
                    [at(ast.Return(value=name(H + "r")))]
+        if kind == "genstep":
+            body = body + [at(ast.Return(value=_Raw(fmt="(builtin tdm_stop)", args=[])))]
         fnode = at(ast.Lambda(args=ast.arguments(
             posonlyargs=[], args=[ast.arg(arg=p) for p in params], vararg=None,
             kwonlyargs=[], kw_defaults=[], kwarg=None, defaults=[]), body=ast.Constant(None)))
-        func = self.nested(fnode, "<%s>" % kind, body)
+        func = self.nested(fnode, "<%s>" % ("genexpr" if kind == "genstep" else kind), body)
         if rng is not None:
             first = " ".join(self.expr(a) for a in rng)
         elif not first:
             first = self.expr(gens[0].iter)
-        if kind == "genexpr":
-            return "(call (builtin tdm_genexp) (lambda %s) %s)" % (func, first)
+        if kind in ("genexpr", "genstep"):
+            return "(call (builtin tdm_%s) (lambda %s) %s)" % (
+                "genexp" if kind == "genexpr" else "genstep", func, first)
         return "(call (lambda %s) %s)" % (func, first)
 
     @staticmethod
