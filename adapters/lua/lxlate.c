@@ -701,7 +701,7 @@ static int assign_to(Gen *g, const tdmX_Node *t, const char *val)
         return 0;
     }
     if (strcmp(h, "global") == 0) {     /* through the host: the module's globals */
-        emit(g, "rt.setglobal(K, \"%s\", %s); ", sym(t, 1), val);
+        emit(g, "rt.setglobal(H, K, \"%s\", %s); ", sym(t, 1), val);
         return 0;
     }
     if (strcmp(h, "slice") == 0) {      /* a[lo:hi:step] = v (pyrt/expr.lua) */
@@ -760,7 +760,7 @@ static int del_target(Gen *g, const tdmX_Node *t)
         return 0;
     }
     if (strcmp(h, "global") == 0) {
-        emit(g, "rt.delglobal(K, \"%s\"); ", sym(t, 1));
+        emit(g, "rt.delglobal(H, K, \"%s\"); ", sym(t, 1));
         return 0;
     }
     if (strcmp(h, "index") == 0 || strcmp(h, "slice") == 0) {

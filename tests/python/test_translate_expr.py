@@ -1087,3 +1087,13 @@ CASES2 = [
 @pytest.mark.parametrize("case", CASES2, ids=[case_id(c) for c in CASES2])
 def test_case_frozenset(lua, case):
     test_case(lua, case)
+
+
+def test_global_write_after_other_translations(lua):
+    # the write goes through the hook of the function's own translation unit
+    global G_VALUE
+    import test_translate
+    lf = lua.translate(c_global_write)
+    lua.translate(test_translate.c_int_arith)     # another module's unit, loaded last
+    assert lf(7) == (14, 14) and G_VALUE == 14
+    assert not hasattr(test_translate, "G_VALUE")

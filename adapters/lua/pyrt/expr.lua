@@ -499,7 +499,8 @@ do
         return setmetatable({ v = v }, FRESH)
     end
 
-    function rt.setglobal(k, name, v)
+    -- h: the hook of the translation unit whose function index is k
+    function rt.setglobal(h, k, name, v)
         local fresh = false
         if getmetatable(v) == FRESH then
             v, fresh = v.v, true
@@ -508,11 +509,11 @@ do
             throw("NotImplementedError", sformat("assigning a %s that translated code may " ..
                   "still change to the global '%s' (tandem translation)", tname(v), name))
         end
-        rt.H("setglobal", k, name, rt.export(v))
+        h("setglobal", k, name, rt.export(v))
     end
 
-    function rt.delglobal(k, name)
-        rt.H("delglobal", k, name)
+    function rt.delglobal(h, k, name)
+        h("delglobal", k, name)
     end
 
     -- ---- raise X from Y ---------------------------------------------------------------------
