@@ -810,7 +810,8 @@ class _FuncTranslator:
         """A comprehension or generator expression: a nested function of its own
         scope (as CPython 3.11 compiles it) called with the first iterable, which is
         evaluated in the enclosing scope. A generator expression's function runs as
-        a coroutine (pyrt/expr.lua: tdm_genexp), so it is lazy."""
+        a coroutine (pyrt/expr.lua: tdm_genexp), or is a step function returning
+        one element per call (tdm_genstep), so it is lazy."""
         H = self.HIDDEN
         for sub in ast.walk(e):
             if isinstance(sub, ast.Name) and sub.id.startswith(H):
