@@ -360,6 +360,7 @@ static const char *const binops[] = {
     "add", "sub", "mul", "truediv", "floordiv", "mod", "pow", "lshift", "rshift",
     "bitand", "bitor", "bitxor",
     "iadd", "imul",     /* the in-place forms of += and *= (a list is extended) */
+    "isub", "ibitor", "ibitand", "ibitxor",     /* -= |= &= ^= (a set changes in place) */
     NULL
 };
 static const char *const unops[] = { "neg", "pos", "not", "invert", NULL };
@@ -536,8 +537,31 @@ static int vtarget(Walk *w, const tdmX_Node *n)
         return vexpr(w, n->u.l.v[1]) || vexpr(w, n->u.l.v[2]) ? TDM_ERRARG : TDM_OK;
     }
     if (strcmp(h, "tuple") == 0) {
+        int stars = 0;
         for (int i = 1; i < n->u.l.n; i++) {
-            if (vtarget(w, n->u.l.v[i]) != TDM_OK) {
+            const tdmX_Node *k = n->u.l.v[i];
+            if (tdmX_is(k, "star")) {       /* (star TARGET): takes the rest as a list */
+                if (++stars > 1 || tdmX_len(k) != 2) {
+                    return bad(w, k, "one (star TARGET) at most in a tuple target");
+                }
+                k = k->u.l.v[1];
+            }
+            if (vtarget(w, k) != TDM_OK) {
+                return TDM_ERRARG;
+            }
+        }
+        return TDM_OK;
+    }
+    if (strcmp(h, "slice") == 0) {          /* (slice o lo|_ hi|_ step|_) */
+        if (tdmX_len(n) != 5) {
+            return bad(w, n, "slice target takes an object and three bounds");
+        }
+        if (vexpr(w, n->u.l.v[1])) {
+            return TDM_ERRARG;
+        }
+        for (int i = 2; i < 5; i++) {
+            const tdmX_Node *k = n->u.l.v[i];
+            if (!(k->kind == TDMX_SYM && strcmp(k->u.s.p, "_") == 0) && vexpr(w, k)) {
                 return TDM_ERRARG;
             }
         }
@@ -1071,6 +1095,12 @@ static Set live_target(Live *lv, const tdmX_Node *t, Set out)
         for (int i = t->u.l.n - 1; i >= 1; i--) {
             out = live_target(lv, t->u.l.v[i], out);
         }
+    }
+    if (strcmp(h, "star") == 0) {
+        return live_target(lv, t->u.l.v[1], out);
+    }
+    if (strcmp(h, "slice") == 0) {          /* the object and bounds are read */
+        return live_expr(lv, t, out);
     }
     return out;
 }

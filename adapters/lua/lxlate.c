@@ -674,19 +674,44 @@ static int assign_to(Gen *g, const tdmX_Node *t, const char *val)
     if (strcmp(h, "tuple") == 0) {
         int k = t->u.l.n - 1;
         int first = g->tmp + 1;
+        int star = -1;
+        for (int i = 0; i < k; i++) {
+            if (tdmX_is(t->u.l.v[i + 1], "star")) {
+                star = i;
+            }
+        }
         g->tmp += k;
         eput(g, "local ");
         for (int i = 0; i < k; i++) {
             emit(g, "%st%d", i ? ", " : "", first + i);
         }
-        emit(g, " = unpack(%s, %d); ", val, k);
+        if (star >= 0) {        /* a, *b, c = v: b gets a list of the rest (pyrt/expr.lua) */
+            emit(g, " = rt.unpackex(%s, %d, %d); ", val, star, k - star - 1);
+        } else {
+            emit(g, " = unpack(%s, %d); ", val, k);
+        }
         for (int i = 0; i < k; i++) {
             char name[32];
+            const tdmX_Node *ti = t->u.l.v[i + 1];
             snprintf(name, sizeof name, "t%d", first + i);
-            if (assign_to(g, t->u.l.v[i + 1], name) != 0) {
+            if (assign_to(g, tdmX_is(ti, "star") ? ti->u.l.v[1] : ti, name) != 0) {
                 return -1;
             }
         }
+        return 0;
+    }
+    if (strcmp(h, "global") == 0) {     /* through the host: the module's globals */
+        emit(g, "rt.setglobal(H, K, \"%s\", %s); ", sym(t, 1), val);
+        return 0;
+    }
+    if (strcmp(h, "slice") == 0) {      /* a[lo:hi:step] = v (pyrt/expr.lua) */
+        const tdmX_Node *kids[4] = { t->u.l.v[1], t->u.l.v[2], t->u.l.v[3], t->u.l.v[4] };
+        Ex e[4];
+        if (exprs(g, kids, 4, e) != 0) {
+            return -1;
+        }
+        emit(g, "rt.setslice(%s, %s, %s, %s, %s); ", e[0].s, e[1].s, e[2].s, e[3].s, val);
+        free_exs(e, 4);
         return 0;
     }
     return gen_fail(g, 0, "assignment target '%s' has no Lua translation", h);
@@ -717,6 +742,46 @@ static void side_end(Gen *g, Mark *mk, int wrap)
         }
     }
     free(mk->side.p);
+}
+
+/* del TARGET: a name becomes unbound (reading it then raises), items and
+   slices are deleted (pyrt/expr.lua), a tuple deletes left to right. */
+static int del_target(Gen *g, const tdmX_Node *t)
+{
+    const char *h = tdmX_head(t);
+    if (strcmp(h, "local") == 0) {
+        emit(g, "if v_%s == UNB then unbound(\"%s\") end v_%s = UNB; ", sym(t, 1), sym(t, 1),
+             sym(t, 1));
+        return 0;
+    }
+    if (strcmp(h, "free") == 0) {
+        emit(g, "if v_%s == UNB then freeunbound(\"%s\") end v_%s = UNB; ", sym(t, 1),
+             sym(t, 1), sym(t, 1));
+        return 0;
+    }
+    if (strcmp(h, "global") == 0) {
+        emit(g, "rt.delglobal(H, K, \"%s\"); ", sym(t, 1));
+        return 0;
+    }
+    if (strcmp(h, "index") == 0 || strcmp(h, "slice") == 0) {
+        Ex e;
+        if (call_args(g, t, 1, strcmp(h, "index") == 0 ? "rt.delitem(%s)" : "rt.delslice(%s)",
+                      NULL, &e) != 0) {
+            return -1;
+        }
+        emit(g, "%s; ", e.s);
+        free(e.s);
+        return 0;
+    }
+    if (strcmp(h, "tuple") == 0) {
+        for (int i = 1; i < t->u.l.n; i++) {
+            if (del_target(g, t->u.l.v[i]) != 0) {
+                return -1;
+            }
+        }
+        return 0;
+    }
+    return gen_fail(g, 0, "del of '%s' has no Lua translation", h);
 }
 
 static int simple_stmt(Gen *g, const tdmX_Node *s, const char *h)
@@ -813,6 +878,8 @@ static int simple_stmt(Gen *g, const tdmX_Node *s, const char *h)
             }
             eput(g, " end");
         }
+    } else if (strcmp(h, "del") == 0) {
+        rc = del_target(g, s->u.l.v[2]);
     } else if (strcmp(h, "break") == 0) {
         emit_break(g);
     } else if (strcmp(h, "continue") == 0) {
@@ -1133,7 +1200,8 @@ static const char prelude[] =
     "rt.unbound, rt.assertfail, rt.try, rt.match, rt.argcount; "
     "local freeunbound, kwarg = rt.freeunbound, rt.kwarg; "
     "local function G(n) return H(\"global\", K, n) end; "
-    "local function depth(d) rt.depth = d end; ";
+    "local function depth(d) rt.depth = d end; "
+    "local isub, ibitor, ibitand, ibitxor = rt.isub, rt.ibitor, rt.ibitand, rt.ibitxor; ";
 
 /* A view of a (func ...) node (validated by tdmX_load). */
 static void func_view(const tdmX_Node *n, tdmX_Func *f)

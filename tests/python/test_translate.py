@@ -1151,7 +1151,7 @@ def r_lambda(x):
 
 
 def r_listcomp(x):
-    return [i for i in range(x)]
+    return [(y := i) for i in range(x)], y
 
 
 def r_with(x):
@@ -1174,8 +1174,7 @@ def r_bad_builtin_kw(x):
 
 
 def r_global(x):
-    global calls
-    calls = x
+    return {**x}
 
 
 def r_bigint(x):
@@ -1207,11 +1206,11 @@ def r_decorated_target(x):
 
 
 REFUSED = [
-    (r_listcomp, "list comprehension", 1), (r_with, "'with'", 1),
+    (r_listcomp, "':='", 1), (r_with, "'with'", 1),
     (r_class, "class definition", 1), (r_kwargs, "keyword arguments", 1), (r_bad_builtin_kw, "keyword arguments", 1),
-    (r_global, "'global'", 1), (r_bigint, "beyond 64 bits", 1),
+    (r_global, "'**' in a dict display", 1), (r_bigint, "beyond 64 bits", 1),
     (r_print, "builtin 'print'", 1), (r_yield, "generators", 0),
-    (r_closure_maker(), "closures", 0), (r_calls_refused, "list comprehension", None),
+    (r_closure_maker(), "closures", 0), (r_calls_refused, "':='", None),
 ]
 
 

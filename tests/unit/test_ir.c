@@ -245,10 +245,59 @@ static void test_yields(void)
     }
 }
 
+/* issue 9's expression forms: (star T) in a tuple target, (slice o lo hi step) as
+   an assignment and del target, the in-place operators for sets, `global` targets */
+static void test_expr_forms(void)
+{
+    const char *ok = reject(HDR("(assign 2 (tuple (local x) (star (local y)) (local i)) "
+                                "(local a))"
+                                "(for 3 (tuple (star (local x)) (local y)) (local a) "
+                                "(block (pass 4)) (block))"
+                                "(assign 5 (slice (local a) (int 1) _ _) (list (int 1)))"
+                                "(del 6 (slice (local a) _ _ (int 2)))"
+                                "(del 7 (tuple (index (local a) (int 0)) (local x)))"
+                                "(aug 8 (index (local a) (int 0)) isub (int 1))"
+                                "(assign 9 (local x) (binop ibitor (local x) (local y)))"
+                                "(assign 10 (global g) (local x))"
+                                "(del 11 (global g))"));
+    CHECK_STR(ok, "");
+    if (ok[0]) {
+        fprintf(stderr, "%s\n", ok);
+    }
+    CHECK_CONTAINS(reject(HDR("(assign 2 (tuple (star (local x)) (star (local y))) "
+                              "(local a))")), "one (star TARGET) at most");
+    CHECK_CONTAINS(reject(HDR("(assign 2 (star (local x)) (local a))")),
+                   "not an assignment target");
+    CHECK_CONTAINS(reject(HDR("(assign 2 (slice (local a) (int 1)) (local a))")),
+                   "slice target takes");
+    CHECK_CONTAINS(reject(HDR("(assign 2 (slice (local a) (local zz) _ _) (local a))")),
+                   "'zz' is not declared");
+    CHECK_CONTAINS(reject(HDR("(assign 2 (global h) (local a))")), "'h' is not declared");
+    CHECK_CONTAINS(reject(HDR("(assign 2 (local x) (binop imod (local a) (int 1)))")),
+                   "unknown operator");
+
+    /* live locals: a starred target writes its name; a slice target reads its parts */
+    tdmX_Module *m = load(GEN("(assign 2 (tuple (local x) (star (local t))) (yield 2 8 _))"
+                              "(assign 3 (slice (local acc) (local i) _ _) (local x))"
+                              "(return 4 (local t))"));
+    CHECK(m != NULL);
+    if (m != NULL) {
+        const tdmX_Yield *y = &m->funcs[0].yields[0];
+        CHECK(has_live(y, "acc"));
+        CHECK(has_live(y, "i"));
+        CHECK(!has_live(y, "x"));
+        CHECK(!has_live(y, "t"));
+        tdmX_free(m);
+    } else {
+        fprintf(stderr, "%s\n", err);
+    }
+}
+
 int main(void)
 {
     test_build();
     test_reject();
     test_yields();
+    test_expr_forms();
     return check_summary();
 }

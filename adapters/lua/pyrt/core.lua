@@ -31,6 +31,10 @@ local ITER = { __name = "iterator" }   -- {f = next function}: lazy iterators
 local KW = { __name = "keyword" }      -- {name =, v =}: a keyword argument
 local VIEW = { __name = "dict view" }  -- {d =, kind = "keys"|"values"|"items"}: live
 rt.LIST, rt.TUPLE, rt.DICT, rt.EXC = LIST, TUPLE, DICT, EXC
+-- Types defined in other pyrt files (set.lua): metatable -> {kind = type name,
+-- len, repr, eq, lt, le, contains, iter, export, binop, hashable}
+local EXT = {}
+rt.EXT = EXT
 rt.UNB = setmetatable({}, { __name = "unbound" })
 local NONEKEY = setmetatable({}, { __name = "None key" })
 local DELETED = setmetatable({}, { __name = "deleted" })
@@ -191,6 +195,8 @@ local function tname(v)
             return v.kind
         elseif mt == VIEW then
             return "dict_" .. v.kind
+        elseif EXT[mt] then
+            return EXT[mt].kind
         end
     elseif t == "function" then
         return "function"
@@ -223,6 +229,8 @@ local function truth(v)
             return dictcount(v) > 0
         elseif mt == VIEW then
             return v.d.count > 0
+        elseif EXT[mt] then
+            return EXT[mt].len(v) > 0
         end
         return true
     elseif t == "userdata" then
@@ -423,6 +431,10 @@ function rt.sub(a, b)
     end
     if foreign(a, b) then
         return rt.H("op", "sub", rt.export(a), rt.export(b))
+    end
+    local xt = type(a) == "table" and EXT[getmetatable(a)]
+    if xt and xt.binop then
+        return xt.binop("-", a, b)
     end
     binerr("-", a, b)
 end
@@ -730,6 +742,10 @@ local function bitop(name, sym, f)
         if type(a) == "boolean" and type(b) == "boolean" then
             return f(a and 1 or 0, b and 1 or 0) ~= 0
         end
+        local xt = type(a) == "table" and EXT[getmetatable(a)]
+        if xt and xt.binop then
+            return xt.binop(sym, a, b)
+        end
         local x, y = intargs(sym, a, b)
         if x == nil then
             return rt.H("op", name, rt.export(a), rt.export(b))
@@ -994,6 +1010,8 @@ repr = function(v, seen)
                                   or seq_repr(a, "(", ")", seen))
         elseif mt == CLASS then
             return "<class '" .. v.name .. "'>"
+        elseif EXT[mt] then
+            return EXT[mt].repr(v, seen, repr)
         end
     elseif t == "userdata" then
         return rt.H("repr", v)
@@ -1051,7 +1069,9 @@ eq = function(a, b)
     if ta == "table" and tb == "table" then
         local ma, mb = getmetatable(a), getmetatable(b)
         if ma ~= mb then
-            return false
+            local xa = EXT[ma]      -- set == frozenset
+            return xa ~= nil and EXT[mb] ~= nil and xa.family ~= nil and
+                xa.family == EXT[mb].family and xa.eq(a, b)
         end
         if ma == LIST or ma == TUPLE then
             if a.n ~= b.n then
@@ -1075,6 +1095,8 @@ eq = function(a, b)
                 end
             end
             return true
+        elseif EXT[ma] then
+            return EXT[ma].eq(a, b)
         end
         return false
     end
@@ -1124,6 +1146,10 @@ lt = function(a, b, op)
         if ma == getmetatable(b) and (ma == LIST or ma == TUPLE) then
             return seq_lt(a, b, true)
         end
+        local xa, xb = EXT[ma], EXT[getmetatable(b)]
+        if xa and xa.lt and xb and (ma == getmetatable(b) or xa.family == xb.family) then
+            return xa.lt(a, b)
+        end
     end
     if foreign(a, b) then
         return rt.H("op", "lt", rt.export(a), rt.export(b))
@@ -1144,6 +1170,10 @@ local function le(a, b, op)
         local ma = getmetatable(a)
         if ma == getmetatable(b) and (ma == LIST or ma == TUPLE) then
             return seq_lt(a, b, false)
+        end
+        local xa, xb = EXT[ma], EXT[getmetatable(b)]
+        if xa and xa.le and xb and (ma == getmetatable(b) or xa.family == xb.family) then
+            return xa.le(a, b)
         end
     end
     if foreign(a, b) then
@@ -1250,7 +1280,7 @@ keyof = function(k)
         if mt == TUPLE then
             return tuplekey(k)
         end
-        if mt == LIST or mt == DICT then
+        if mt == LIST or mt == DICT or (EXT[mt] and not EXT[mt].hashable) then
             throw("TypeError", sformat("unhashable type: '%s'", tname(k)))
         end
     end
@@ -1383,6 +1413,8 @@ function rt.len(v)
             return v.count
         elseif mt == VIEW then
             return v.d.count
+        elseif EXT[mt] then
+            return EXT[mt].len(v)
         end
     elseif t == "userdata" then
         return rt.H("len", v)
@@ -1410,6 +1442,8 @@ function rt.getitem(o, k)
                 throw("KeyError", k)
             end
             return v
+        elseif EXT[mt] and EXT[mt].getitem then
+            return EXT[mt].getitem(o, k)
         end
     elseif t == "string" then
         local i = index_of(k, "string")
@@ -1530,6 +1564,8 @@ function rt.slice(o, lo, hi, step)
                 r[i + 1] = o[start + i * st + 1]
             end
             return r
+        elseif EXT[mt] and EXT[mt].slice then
+            return EXT[mt].slice(o, lo, hi, step)
         end
     elseif t == "userdata" then
         return rt.H("slice", o, lo, hi, step)
@@ -1571,6 +1607,8 @@ function rt.contains(c, x)
                     return true
                 end
             end
+        elseif EXT[mt] then
+            return EXT[mt].contains(c, x)
         end
     elseif t == "userdata" then
         return rt.H("contains", c, rt.export(x))
@@ -1625,6 +1663,8 @@ function rt.iter(v)
                 end
                 return true, realkey(k)
             end
+        elseif EXT[mt] then
+            return EXT[mt].iter(v)
         end
     elseif t == "string" then
         local cs, n = chars(v)
@@ -2704,7 +2744,7 @@ function rt.method(o, name, ...)
         kind = "str"
     elseif t == "table" then
         local mt = getmetatable(o)
-        kind = mt == LIST and "list" or mt == DICT and "dict" or nil
+        kind = mt == LIST and "list" or mt == DICT and "dict" or (EXT[mt] and EXT[mt].kind)
         if mt == TUPLE and (name == "index" or name == "count") then
             kind = "list"
         end
@@ -2768,6 +2808,8 @@ function rt.export(v, seen)
         throw("NotImplementedError", "an exception object leaving translated code")
     elseif mt == ITER or mt == VIEW then
         throw("NotImplementedError", "an iterator or dict view leaving translated code")
+    elseif EXT[mt] then
+        return EXT[mt].export(v, seen)
     end
     return v
 end
@@ -2786,6 +2828,9 @@ function rt.reraise(e)
         for i = 1, args.n do
             a[i] = rt.export(args[i])
         end
+        if e.hascause then          -- raise ... from ... (expr.lua)
+            rt.raisefrom(e, a)
+        end
         rt.H("raise", e.cls.name, e.file or "?", e.line or 0, e.func or "?",
              unpack(a, 1, args.n))
     end
@@ -2802,7 +2847,11 @@ function rt.entry(f)
         if not r[1] then
             rt.reraise(r[2])
         end
-        return rt.export(r[2])
+        local ok, v = xpcall(rt.export, rt.handler, r[2])   -- may refuse (a Python error)
+        if not ok then
+            rt.reraise(v)
+        end
+        return v
     end
 end
 

@@ -40,6 +40,7 @@ KNOWN_BUILTINS = {
     "len", "abs", "min", "max", "int", "float", "str", "bool", "repr", "sum",
     "divmod", "round", "ord", "chr", "list", "tuple", "dict", "enumerate", "zip",
     "reversed", "any", "all", "sorted", "isinstance",
+    "map", "filter", "hash", "set", "frozenset",    # pyrt/expr.lua, pyrt/set.lua
 }
 # Exception classes the runtime library knows (with Python's hierarchy).
 KNOWN_EXCEPTIONS = {
@@ -55,6 +56,10 @@ KNOWN_METHODS = {
     "clear", "get", "keys", "values", "items", "setdefault", "sort",
     "upper", "lower", "strip", "lstrip", "rstrip", "startswith", "endswith",
     "find", "replace", "split", "join", "isdigit",
+    # sets (pyrt/set.lua), list.remove and dict.update (pyrt/expr.lua)
+    "add", "discard", "remove", "update", "union", "intersection", "difference",
+    "symmetric_difference", "issubset", "issuperset", "isdisjoint",
+    "intersection_update", "difference_update", "symmetric_difference_update",
 }
 # formatting (pyrt/format.lua); str.format takes any keyword arguments
 KNOWN_BUILTINS |= {"format", "ascii"}
@@ -216,8 +221,39 @@ def _scope_names(body: List[ast.stmt]) -> Tuple[Set[str], Set[str]]:
         if isinstance(node, ast.ClassDef):
             assigned.add(node.name)
             continue
+        if isinstance(node, COMPREHENSIONS):
+            stack.append(node.generators[0].iter)   # the rest is the comprehension's scope
+            continue
         stack.extend(ast.iter_child_nodes(node))
-    return assigned, nonlocals
+    return assigned - _global_names(body), nonlocals
+
+
+COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+
+
+def _global_names(body: List[ast.stmt]) -> Set[str]:
+    """Names declared `global` in this function scope (not in nested ones)."""
+    names: Set[str] = set()
+    stack: List[ast.AST] = list(body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Global):
+            names.update(node.names)
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            continue
+        stack.extend(ast.iter_child_nodes(node))
+    return names
+
+
+class _Raw(ast.expr):
+    """A synthetic expression of the comprehension lowering: IR text `fmt`
+    with the IR of `args` substituted (%s)."""
+    _fields = ("args",)
+
+    def __init__(self, fmt: str, args: List[ast.expr]) -> None:
+        super().__init__()
+        self.fmt = fmt
+        self.args = args
 
 
 def _assigned_names(body: List[ast.stmt]) -> Set[str]:
@@ -243,6 +279,8 @@ class _FuncTranslator:
         self.locals: List[str] = []
         self.free: List[str] = []           # names of enclosing scopes used here
         self.nonlocals: Set[str] = set()
+        self.global_decls: Set[str] = set()     # names declared `global` here
+        self.deleted: Set[str] = set()  # locals some `del` unbinds: reads always check
         self.cells: Set[str] = set()        # locals that nested functions use
         self.assigned: Set[str] = set()     # definitely assigned at this point
         self.loop_depth = 0
@@ -281,10 +319,6 @@ class _FuncTranslator:
         defaults = []
         for d in (fn.__defaults__ or ()):
             defaults.append(self.const_default(node, d))
-        for stmt in node.body:
-            for sub in ast.walk(stmt):
-                if isinstance(sub, ast.Global):
-                    raise self.refuse(sub, "'global'")
         return self.func_ir(node, self.f.irname, params, defaults, node.body)
 
     def func_ir(self, node: Any, irname: str, params: List[str], defaults: List[str],
@@ -298,6 +332,7 @@ class _FuncTranslator:
             if self.enclosing is None or self.enclosing.resolve(name) is None:
                 raise self.refuse(node, "'nonlocal %s' without an enclosing binding" % name)
         self.nonlocals = nonlocals
+        self.global_decls = _global_names(body)
         local_set = (set(params) | assigned) - nonlocals
         for name in local_set:
             if not name.isascii():
@@ -367,7 +402,11 @@ class _FuncTranslator:
             if len(s.targets) != 1:
                 raise self.refuse(s, "chained assignment (a = b = ...)")
             value = self.expr(s.value)
-            return "(assign %d %s %s)" % (L, self.target(s.targets[0]), value)
+            t0 = s.targets[0]
+            if isinstance(t0, ast.Name) and t0.id in self.global_decls and isinstance(
+                    s.value, (ast.List, ast.Dict, ast.Set) + COMPREHENSIONS[:3]):
+                value = "(call (builtin tdm_fresh) %s)" % value     # nothing else refers to it
+            return "(assign %d %s %s)" % (L, self.target(t0), value)
         if isinstance(s, ast.AnnAssign):
             if s.value is None or not s.simple:
                 raise self.refuse(s, "an annotation without a value")
@@ -377,8 +416,9 @@ class _FuncTranslator:
             op = BINOPS.get(type(s.op))
             if op is None:
                 raise self.refuse(s, "the operator %s" % type(s.op).__name__)
-            if op in ("add", "mul"):
-                op = "i" + op       # in place: `lst += x` extends the same list
+            if op in ("add", "mul", "sub", "bitor", "bitand", "bitxor"):
+                op = "i" + op       # in place: `lst += x` extends the same list, `s |= t`
+                #                     updates the same set
             if isinstance(s.target, ast.Name):
                 read = self.name_read(s.target)    # raises UnboundLocalError if unbound
                 value = self.expr(s.value)
@@ -412,17 +452,22 @@ class _FuncTranslator:
         if isinstance(s, ast.Return):
             return "(return %d %s)" % (L, self.expr(s.value) if s.value else "_")
         if isinstance(s, ast.Raise):
-            if s.cause is not None:
-                raise self.refuse(s, "raise ... from")
+            if s.cause is not None and s.exc is not None:
+                return "(raise %d (call (builtin tdm_cause) %s %s))" % (
+                    L, self.expr(s.exc), self.expr(s.cause))
             return "(raise %d %s)" % (L, self.expr(s.exc) if s.exc else "_")
         if isinstance(s, ast.Try):
             return self.try_stmt(s)
         if isinstance(s, ast.FunctionDef):
+            if s.name in self.global_decls:
+                raise self.refuse(s, "a nested def of a name declared global")
             text = self.nested(s, s.name, s.body)
             return "(def %d %s %s)" % (L, self.target(ast.Name(id=s.name, ctx=ast.Store())),
                                        text)
-        if isinstance(s, ast.Nonlocal):
+        if isinstance(s, (ast.Nonlocal, ast.Global)):
             return "(pass %d)" % L
+        if isinstance(s, ast.Delete):
+            return " ".join("(del %d %s)" % (L, self.del_target(t)) for t in s.targets)
         if isinstance(s, ast.Assert):
             if not __debug__:
                 return "(pass %d)" % L
@@ -477,6 +522,8 @@ class _FuncTranslator:
             else:
                 cls = self.exc_class(h.type)
             saved = set(self.assigned)
+            if h.name and h.name in self.global_decls:
+                raise self.refuse(h, "'except ... as' a name declared global")
             if h.name:
                 self.assigned.add(h.name)
             hb = self.block(h.body)
@@ -501,18 +548,20 @@ class _FuncTranslator:
 
     def target(self, t: ast.expr) -> str:
         if isinstance(t, ast.Name):
+            if t.id in self.global_decls:
+                return self.global_target(t.id)
             if t.id in self.nonlocals:
                 return self.use_free(t.id) or "(local %s)" % t.id
             self.assigned.add(t.id)
             return "(local %s)" % t.id
         if isinstance(t, ast.Subscript):
             if isinstance(t.slice, ast.Slice):
-                raise self.refuse(t, "slice assignment")
+                return self.slice_ir(t)
             return "(index %s %s)" % (self.expr(t.value), self.expr(t.slice))
         if isinstance(t, (ast.Tuple, ast.List)):
-            if any(isinstance(e, ast.Starred) for e in t.elts):
-                raise self.refuse(t, "star-unpacking")
-            return "(tuple %s)" % " ".join(self.target(e) for e in t.elts)
+            return "(tuple %s)" % " ".join(
+                "(star %s)" % self.target(e.value) if isinstance(e, ast.Starred)
+                else self.target(e) for e in t.elts)
         raise self.refuse(t, "assignment to %s" % type(t).__name__)
 
     # ---- expressions ----------------------------------------------------------
@@ -553,8 +602,9 @@ class _FuncTranslator:
     def name_read(self, e: ast.Name) -> str:
         n = e.id
         if n in self.locals:
-            return "(local %s)" % n if n in self.assigned else "(lcheck %s)" % n
-        fr = self.use_free(n)
+            return "(local %s)" % n if n in self.assigned and n not in self.deleted \
+                else "(lcheck %s)" % n
+        fr = self.use_free(n) if n not in self.global_decls else None
         if fr is not None:
             return fr
         g = self.fn.__globals__
@@ -616,9 +666,15 @@ class _FuncTranslator:
             return "(ifexp %s %s %s)" % (test, body, orelse)
         if isinstance(e, ast.Call):
             return self.call(e)
+        if isinstance(e, _Raw):
+            return e.fmt % tuple(self.expr(a) for a in e.args)
+        if isinstance(e, COMPREHENSIONS):
+            return self.comprehension(e)
+        if isinstance(e, ast.Set):
+            return self.set_display(e)
         if isinstance(e, (ast.List, ast.Tuple)):
             if any(isinstance(x, ast.Starred) for x in e.elts):
-                raise self.refuse(e, "star-unpacking in a display")
+                return self.star_display(e)
             kind = "list" if isinstance(e, ast.List) else "tuple"
             return "(%s %s)" % (kind, " ".join(self.expr(x) for x in e.elts))
         if isinstance(e, ast.Dict):
@@ -631,10 +687,7 @@ class _FuncTranslator:
             return "(dict %s)" % " ".join(parts)
         if isinstance(e, ast.Subscript):
             if isinstance(e.slice, ast.Slice):
-                sl = e.slice
-                parts = [self.expr(x) if x is not None else "_"
-                         for x in (sl.lower, sl.upper, sl.step)]
-                return "(slice %s %s)" % (self.expr(e.value), " ".join(parts))
+                return self.slice_ir(e)
             return "(index %s %s)" % (self.expr(e.value), self.expr(e.slice))
         if isinstance(e, ast.JoinedStr):
             return self.fstring(e)
@@ -720,9 +773,212 @@ class _FuncTranslator:
             return "(method %s %s %s%s)" % (obj, e.func.attr, args, kws)
         if isinstance(e.func, ast.Name) and e.func.id == "range" and \
                 self.is_builtin("range"):
-            raise self.refuse(e, "range() outside 'for x in range(...)'")
+            # a range object (pyrt/expr.lua); `for x in range(...)` is a plain loop
+            return "(call (builtin range) %s)" % " ".join(self.expr(a) for a in e.args)
         f = self.expr(e.func)
         return "(call %s %s%s)" % (f, " ".join(self.expr(a) for a in e.args), kws)
+
+    # ---- comprehensions, sets, star displays, del, global (issue 9; pyrt/expr.lua,
+    # pyrt/set.lua) --------------------------------------------------------------
+
+    HIDDEN = "_tdm_"            # prefix of the lowering's own names
+
+    def global_target(self, name: str) -> str:
+        if name not in self.globals_used:
+            self.globals_used.append(name)
+        return "(global %s)" % name
+
+    def slice_ir(self, e: ast.Subscript) -> str:
+        sl = e.slice
+        assert isinstance(sl, ast.Slice)
+        obj = self.expr(e.value)
+        parts = [self.expr(x) if x is not None else "_" for x in (sl.lower, sl.upper, sl.step)]
+        return "(slice %s %s)" % (obj, " ".join(parts))
+
+    def del_target(self, t: ast.expr) -> str:
+        if isinstance(t, ast.Name):
+            if t.id in self.global_decls:
+                return self.global_target(t.id)
+            if t.id in self.nonlocals:
+                return self.use_free(t.id) or "(local %s)" % t.id
+            self.assigned.discard(t.id)       # a read after `del x` may find it unbound
+            self.deleted.add(t.id)
+            return "(local %s)" % t.id
+        if isinstance(t, ast.Subscript):
+            if isinstance(t.slice, ast.Slice):
+                return self.slice_ir(t)
+            return "(index %s %s)" % (self.expr(t.value), self.expr(t.slice))
+        if isinstance(t, (ast.Tuple, ast.List)):
+            return "(tuple %s)" % " ".join(self.del_target(x) for x in t.elts)
+        raise self.refuse(t, "'del' of %s" % type(t).__name__)
+
+    def _range_args(self, it: ast.expr) -> Optional[List[ast.expr]]:
+        """The arguments of `range(...)` (the builtin) as a for's iterable, else None."""
+        if isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and \
+                it.func.id == "range" and self.is_builtin("range") and not it.keywords \
+                and 1 <= len(it.args) <= 3 and \
+                not any(isinstance(x, ast.Starred) for x in it.args):
+            return list(it.args)
+        return None
+
+    def comprehension(self, e: Any) -> str:
+        """A comprehension or generator expression: a nested function of its own
+        scope (as CPython 3.11 compiles it) called with the first iterable, which is
+        evaluated in the enclosing scope. A generator expression's function runs as
+        a coroutine (pyrt/expr.lua: tdm_genexp), or is a step function returning
+        one element per call (tdm_genstep), so it is lazy."""
+        H = self.HIDDEN
+        for sub in ast.walk(e):
+            if isinstance(sub, ast.Name) and sub.id.startswith(H):
+                raise self.refuse(sub, "the variable name %r (reserved by tandem)" % sub.id)
+        kind = {ast.ListComp: "listcomp", ast.SetComp: "setcomp", ast.DictComp: "dictcomp",
+                ast.GeneratorExp: "genexpr"}[type(e)]
+        gens = e.generators
+        if any(g.is_async for g in gens):
+            raise self.refuse(e, "an async comprehension")
+
+        def at(node: ast.AST) -> ast.AST:
+            return ast.fix_missing_locations(ast.copy_location(node, e))
+
+        def name(n: str, store: bool = False) -> ast.Name:
+            return at(ast.Name(id=n, ctx=ast.Store() if store else ast.Load()))
+
+        rng = self._range_args(gens[0].iter)
+        if kind == "genexpr" and rng is not None:
+            # a range checked at creation, iterated lazily (tdm_range)
+            first = "(call (builtin tdm_range) %s)" % " ".join(self.expr(a) for a in rng)
+            rng = None
+        else:
+            first = ""
+        params = [H + "it"] if rng is None else [H + "a%d" % i for i in range(len(rng))]
+        if kind == "listcomp":
+            inner: List[ast.stmt] = [at(ast.Expr(value=_Raw(
+                fmt="(method (local %sr) append %%s)" % H, args=[e.elt])))]
+            init = "(list)"
+        elif kind == "setcomp":
+            inner = [at(ast.Expr(value=_Raw(
+                fmt="(method (local %sr) add %%s)" % H, args=[e.elt])))]
+            init = "(call (builtin set))"
+        elif kind == "dictcomp":
+            # the key is evaluated before the value (CPython 3.8+)
+            inner = [at(ast.Assign(targets=[name(H + "k", True)], value=e.key)),
+                     at(ast.Assign(targets=[at(ast.Subscript(value=name(H + "r"),
+                                                             slice=name(H + "k"),
+                                                             ctx=ast.Store()))],
+                                   value=e.value))]
+            init = "(dict)"
+        else:
+            inner = [at(ast.Expr(value=_Raw(fmt="(call (builtin tdm_yield) %s)",
+                                            args=[e.elt])))]
+            init = ""
+            # one `for` and nothing that could keep the generator's variables alive
+            # after a step (a lambda, a nested generator expression): a step
+            # function returning the next element, cheaper than a coroutine
+            parts = [e.elt, gens[0].target] + list(gens[0].ifs)
+            if len(gens) == 1 and not any(isinstance(n, (ast.Lambda, ast.GeneratorExp))
+                                          for p in parts for n in ast.walk(p)):
+                kind = "genstep"
+                inner = [at(ast.Return(value=e.elt))]
+        for k in range(len(gens) - 1, -1, -1):
+            g = gens[k]
+            for cond in reversed(g.ifs):
+                inner = [at(ast.If(test=cond, body=inner, orelse=[]))]
+            if k > 0:
+                it = g.iter
+            elif rng is None:
+                it = name(H + "it")
+            else:
+                it = at(ast.Call(func=name("range"), args=[name(p) for p in params],
+                                 keywords=[]))
+            inner = [at(ast.For(target=g.target, iter=it, body=inner, orelse=[]))]
+        body = inner
+        if init:
+            body = [at(ast.Assign(targets=[name(H + "r", True)],
+                                  value=_Raw(fmt=init, args=[])))] + body + \
+                   [at(ast.Return(value=name(H + "r")))]
+        if kind == "genstep":
+            body = body + [at(ast.Return(value=_Raw(fmt="(builtin tdm_stop)", args=[])))]
+        fnode = at(ast.Lambda(args=ast.arguments(
+            posonlyargs=[], args=[ast.arg(arg=p) for p in params], vararg=None,
+            kwonlyargs=[], kw_defaults=[], kwarg=None, defaults=[]), body=ast.Constant(None)))
+        func = self.nested(fnode, "<%s>" % ("genexpr" if kind == "genstep" else kind), body)
+        if rng is not None:
+            first = " ".join(self.expr(a) for a in rng)
+        elif not first:
+            first = self.expr(gens[0].iter)
+        if kind in ("genexpr", "genstep"):
+            return "(call (builtin tdm_%s) (lambda %s) %s)" % (
+                "genexp" if kind == "genexpr" else "genstep", func, first)
+        return "(call (lambda %s) %s)" % (func, first)
+
+    @staticmethod
+    def _foldable(e: ast.expr) -> bool:
+        """A constant expression CPython's compiler folds into a constant."""
+        if isinstance(e, ast.Constant):
+            return True
+        if isinstance(e, ast.UnaryOp) and not isinstance(e.op, ast.Not):
+            return _FuncTranslator._foldable(e.operand)
+        if isinstance(e, ast.BinOp):
+            return _FuncTranslator._foldable(e.left) and _FuncTranslator._foldable(e.right)
+        if isinstance(e, ast.Tuple):
+            return all(_FuncTranslator._foldable(x) for x in e.elts)
+        return False
+
+    def _frozen_consts(self) -> List[frozenset]:
+        out: List[frozenset] = []
+        stack = [self.fn.__code__]
+        while stack:
+            c = stack.pop()
+            for k in c.co_consts:
+                if isinstance(k, frozenset):
+                    out.append(k)
+                elif isinstance(k, types.CodeType):
+                    stack.append(k)
+        return out
+
+    def set_display(self, e: ast.Set) -> str:
+        if any(isinstance(x, ast.Starred) for x in e.elts):
+            return self.star_display(e)
+        if len(e.elts) > 2 and all(self._foldable(x) for x in e.elts):
+            # CPython builds a frozenset constant (elements added in source order)
+            # and merges it into a new set: its table order, not the source order.
+            try:
+                values = [eval(compile(ast.fix_missing_locations(ast.Expression(body=x)),
+                                       self.file, "eval"), {"__builtins__": {}})
+                          for x in e.elts]
+            except Exception:
+                raise self.refuse(e, "this constant set display") from None
+            # the compiler's constant: frozenset(list(frozenset(source order)))
+            mine = list(frozenset(list(frozenset(values))))
+            same = [fs for fs in self._frozen_consts() if fs == frozenset(values)]
+            # a constant loaded from a .pyc (or shared with an equal display) may
+            # have another table order: the set's order is then unknown (refused)
+            known = bool(same) and all(list(fs) == mine for fs in same)
+            return "(call (builtin tdm_setconst) %s %s)" % (
+                "(true)" if known else "(false)",
+                " ".join(self.const(e, v) if not isinstance(v, tuple) else self.const_tuple(e, v)
+                         for v in values))
+        return "(call (builtin tdm_setof) %s)" % " ".join(self.expr(x) for x in e.elts)
+
+    def const_tuple(self, node: Any, v: Any) -> str:
+        if isinstance(v, tuple):
+            return "(tuple %s)" % " ".join(self.const_tuple(node, x) for x in v)
+        return self.const(node, v)
+
+    def star_display(self, e: Any) -> str:
+        """[*a, b], (*a, b), {*a, b}: built element by element in source order
+        (an iterable is unpacked before the next element is evaluated, as CPython)."""
+        kind = "list" if isinstance(e, ast.List) else "tuple" if isinstance(e, ast.Tuple) \
+            else "set"
+        acc = "(list)" if kind != "set" else "(call (builtin set))"
+        for x in e.elts:
+            if isinstance(x, ast.Starred):
+                acc = "(call (builtin tdm_extend) %s %s)" % (acc, self.expr(x.value))
+            else:
+                acc = "(call (builtin tdm_append) %s %s)" % (acc, self.expr(x))
+        if kind == "tuple":
+            acc = "(call (builtin tdm_totuple) %s)" % acc
+        return acc
 
 
 # ---- the API ----------------------------------------------------------------
@@ -758,6 +1014,8 @@ _OPS = {
     "bitand": operator.and_, "bitor": operator.or_, "bitxor": operator.xor,
     "neg": operator.neg, "pos": operator.pos, "invert": operator.invert, "abs": abs,
     "eq": operator.eq, "lt": operator.lt, "le": operator.le,
+    "ibitor": operator.ior, "ibitand": operator.iand, "isub": operator.isub,
+    "ibitxor": operator.ixor,
 }
 _INT64 = range(-2 ** 63, 2 ** 63)
 _COPIED = (float, str, bool, type(None))
@@ -801,6 +1059,101 @@ def _raise_at(exc: BaseException, filename: str, line: int, func: str) -> None:
     exec(code, ns)
 
 
+def _probe_path(h: int, mask: int, slot: int) -> List[int]:
+    """The slots CPython's set probes for hash h before reaching `slot`
+    (Objects/setobject.c: 9 linear probes, then perturbation)."""
+    h &= (1 << 64) - 1
+    perturb, i, path = h, h & mask, []
+    for _ in range(64 * (mask + 1)):
+        probes = 9 if i + 9 <= mask else 0
+        for j in range(i, i + probes + 1):
+            if j == slot:
+                return path
+            path.append(j)
+        perturb >>= 5
+        i = (i * 5 + 1 + perturb) & mask
+    raise NotImplementedError("set table reconstruction (tandem translation)")
+
+
+def _rebuild_set(mask: int, dummies: List[int], slots: List[int],
+                 elems: List[Any]) -> Set[Any]:
+    """A Python set iterating like a translated set: elements `elems` at table
+    slots `slots` of a table of mask+1 slots with deleted entries at `dummies`
+    (pyrt/set.lua keeps CPython's table). CPython has no way to lay out a table
+    directly, so: grow the table to mask+1 slots with one update from a dict
+    (CPython resizes once, to the power of 2 above twice the dict's size), hold
+    the deleted slots that lie on an element's probe path with placeholder ints,
+    add the elements so that each finds the slots before its own taken, then
+    remove the placeholders. The result is kept only when it iterates in the
+    translated set's order (else NotImplementedError)."""
+    order = list(elems)
+    at = dict(zip(slots, range(len(elems))))
+    dset = set(dummies)
+    deps: List[List[int]] = []
+    holes: Set[int] = set()
+    try:
+        for sl, x in zip(slots, elems):
+            path = _probe_path(hash(x), mask, sl)
+            deps.append([at[j] for j in path if j in at])
+            holes.update(j for j in path if j in dset)
+    except NotImplementedError:
+        deps = []
+    candidates: List[Tuple[List[Any], List[Any]]] = [([], list(elems))]
+    big = (mask + 1) << 40          # placeholder j + big: hash(p) & mask == j
+    if deps:
+        done: List[int] = []
+        state: Dict[int, int] = {}
+
+        def visit(k: int) -> None:
+            stack = [(k, 0)]
+            while stack:
+                n, i = stack.pop()
+                if i == 0:
+                    if state.get(n):
+                        continue
+                    state[n] = 1
+                if i < len(deps[n]):
+                    stack.append((n, i + 1))
+                    d = deps[n][i]
+                    if not state.get(d):
+                        stack.append((d, 0))
+                elif state[n] == 1:
+                    state[n] = 2
+                    done.append(n)
+        for k in range(len(elems)):
+            visit(k)
+        holders = [j + big for j in sorted(holes)]
+        if not any(h in at for h in holders):
+            candidates.append((holders, [elems[k] for k in done]))
+    empty = [j for j in range(mask + 1) if j not in at and j not in dset]
+    for holders, cand in candidates:
+        seq = holders + cand
+        for way in (0, 1):
+            s: Set[Any] = set()
+            extra: List[Any] = []
+            if way == 0 or mask == 7:
+                for a in seq:
+                    s.add(a)
+            else:
+                lo = max(5, (mask + 1 + 3) // 4)
+                hi = (mask + 1) // 2 - 1
+                if lo > hi:
+                    continue
+                k = min(len(seq), hi)
+                extra = [j + big for j in empty[:max(0, lo - k)]]
+                if len(extra) < lo - k:
+                    continue
+                s.update(dict.fromkeys(extra + seq[:k]))
+                for a in seq[k:]:
+                    s.add(a)
+            for h in extra + holders:
+                s.discard(h)
+            if list(s) == order:
+                return s
+    raise NotImplementedError("a set whose order CPython would not rebuild leaving "
+                              "translated code (tandem translation)")
+
+
 class _Hooks:
     """The Python side of translated code: global reads at call time, values
     leaving translated code, exceptions raised into Python."""
@@ -827,6 +1180,51 @@ class _Hooks:
             return v
         if op == "list":
             return list(args)
+        if op == "set":
+            mask, nd = int(args[0]), int(args[1])
+            rest = args[2 + nd:]
+            return _rebuild_set(mask, list(args[2:2 + nd]), list(rest[0::2]), list(rest[1::2]))
+        if op == "setslice":
+            args[0][slice(*args[1:4])] = args[4]
+            return None
+        if op == "delslice":
+            del args[0][slice(*args[1:4])]
+            return None
+        if op == "delitem":
+            del args[0][args[1]]
+            return None
+        if op == "frozenset":
+            # args[0]: the set rebuilt in the translated order; frozenset(s) copies its
+            # table (or re-inserts in its order): keep it only when the order survives
+            for fs in (frozenset(args[0]), frozenset(list(args[0]))):
+                if list(fs) == list(args[0]):
+                    return fs
+            raise NotImplementedError("a frozenset whose order CPython would not rebuild "
+                                      "leaving translated code (tandem translation)")
+        if op == "range":
+            return range(*args)
+        if op == "hash":
+            return hash(args[0])
+        if op == "setglobal":
+            fi, name, v = args
+            info.funcs[int(fi)].__globals__[name] = v
+            return None
+        if op == "delglobal":
+            fi, name = args
+            g = info.funcs[int(fi)].__globals__
+            if name not in g:
+                raise NameError("name %r is not defined" % name)
+            del g[name]
+            return None
+        if op == "raisefrom":
+            # raise X from Y: cause is a Python exception or None
+            cause, clsname, filename, line, func = args[:5]
+            exc = getattr(builtins, clsname)(*args[5:])
+            exc.__cause__ = cause
+            exc.__suppress_context__ = True
+            _raise_at(exc, filename, int(line), func)
+        if op == "newexc":
+            return getattr(builtins, args[0])(*args[1:])
         if op == "tuple":
             return tuple(args)
         if op == "dict":
