@@ -134,6 +134,26 @@ def v_enum(c):
     return c + 1, c == 1, repr(c)
 
 
+def v_round_big(a):
+    return round(a * 2), round(-a * 4)
+
+
+def v_str_index(s, k):
+    return s[k]
+
+
+def v_dict_slice(d):
+    return d[1:]
+
+
+def v_big_index(xs, a):
+    return xs[a * 4]
+
+
+def v_in_str(x):
+    return x in "abc"
+
+
 CASES = [
     (v_ident, (b"ab",)), (v_ident, (b"",)), (v_isstr, (b"x",)), (v_isstr, ("x",)),
     (v_bytes_ops, (b"ab", b"b")), (v_bytes_global, (b"-",)), (v_bytes_in_list, ([b"p", b"q"],)),
@@ -146,6 +166,9 @@ CASES = [
     (v_compare_mixed, (2 ** 70,)), (v_big_list, (9,)), (v_big_str, (-2 ** 90,)),
     (v_big_truth, (2 ** 90,)), (v_big_pow_mod, (2 ** 40,)),
     (v_method, (Shout("a"),)), (v_method, ("a",)), (v_enum, (Color.RED,)),
+    (v_round_big, (2 ** 62,)), (v_str_index, ("abc", "x")), (v_str_index, ("abc", 1.0)),
+    (v_dict_slice, ({1: 2},)), (v_big_index, ([1, 2], 2 ** 62)),
+    (v_in_str, ({1: 2},)), (v_in_str, ([1],)),
 ]
 
 

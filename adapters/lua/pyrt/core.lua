@@ -200,6 +200,8 @@ local function tname(v)
         end
     elseif t == "function" then
         return "function"
+    elseif t == "userdata" and rt.H then
+        return rt.H("tname", v)         -- a Python object: its type's name
     end
     return "object"
 end
@@ -1395,6 +1397,12 @@ end
 local function index_of(i, what)
     local x = num(i)
     if x == nil or mtype(x) ~= "integer" then
+        if type(i) == "userdata" and rt.H and rt.H("isinstance", i, "int") then
+            throw("IndexError", "cannot fit 'int' into an index-sized integer")
+        end
+        if what == "string" then
+            throw("TypeError", sformat("string indices must be integers, not '%s'", tname(i)))
+        end
         throw("TypeError", sformat("%s indices must be integers or slices, not %s", what,
                                    tname(i)))
     end
@@ -1569,6 +1577,9 @@ function rt.slice(o, lo, hi, step)
         end
     elseif t == "userdata" then
         return rt.H("slice", o, lo, hi, step)
+    end
+    if getmetatable(o) == DICT then
+        throw("TypeError", "unhashable type: 'slice'")     -- d[a:b] looks the slice up
     end
     throw("TypeError", sformat("'%s' object is not subscriptable", tname(o)))
 end
@@ -1922,6 +1933,9 @@ end
 B.round = function(v, nd)
     if nd ~= nil then
         throw("NotImplementedError", "round() with ndigits (tandem translation)")
+    end
+    if type(v) == "userdata" then
+        return rt.H("call", "round", v)     -- a Python object (a big int): Python rounds
     end
     local x = num(v)
     if x == nil then

@@ -1258,6 +1258,8 @@ class _Hooks:
                         return unit.funcs[i]
             raise NotImplementedError("a builtin function leaving translated code "
                                       "(tandem translation)")
+        if op == "tname":
+            return type(args[0]).__name__
         if op == "isinstance":
             return isinstance(args[0], getattr(builtins, args[1]))
         if op == "truth":
