@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "tandem.h"
-#include "echeck.h"
+#include "check.h"
 
 int main(void)
 {
@@ -22,16 +22,16 @@ int main(void)
     tdm_Value v = tdm_nil();
     alarm(60);
     rt = tdm_open();
-    ECHECK(rt != NULL);
+    CHECK(rt != NULL);
     if (rt == NULL) {
-        return echeck_summary();
+        return check_summary();
     }
-    ECHECK(tdm_exec(rt, TDM_LANG_LUA, code, "thread_cb") == TDM_ERRRUN);
-    ECHECK(strstr(tdm_errmsg(rt), "callback called on another thread while the Lua state was "
+    CHECK(tdm_exec(rt, TDM_LANG_LUA, code, "thread_cb") == TDM_ERRRUN);
+    CHECK(strstr(tdm_errmsg(rt), "callback called on another thread while the Lua state was "
                                   "busy in a native call") != NULL);
     /* the runtime is still usable, the callback too on the calling thread */
-    ECHECK(tdm_eval(rt, TDM_LANG_LUA, "T.call_cb(cb, 5)", &v) == TDM_OK);
-    ECHECK(v.kind == TDM_INT && v.u.i == 10);
+    CHECK(tdm_eval(rt, TDM_LANG_LUA, "T.call_cb(cb, 5)", &v) == TDM_OK);
+    CHECK(v.kind == TDM_INT && v.u.i == 10);
     tdm_release(rt, &v);
     /* the callback arrives while the host thread spins in plain Lua until
        it has happened (no native call): the Lua thread runs it */
@@ -45,10 +45,10 @@ int main(void)
         "while flags[2] == 0 do end\n"
         "T.t_join_cb_thread()\n"
         "spun = flags[1]\n";
-    ECHECK_OK(rt, tdm_exec(rt, TDM_LANG_LUA, spin, "spin"));
-    ECHECK(tdm_eval(rt, TDM_LANG_LUA, "spun", &v) == TDM_OK);
-    ECHECK(v.kind == TDM_INT && v.u.i == 16);
+    CHECK_OK(rt, tdm_exec(rt, TDM_LANG_LUA, spin, "spin"));
+    CHECK(tdm_eval(rt, TDM_LANG_LUA, "spun", &v) == TDM_OK);
+    CHECK(v.kind == TDM_INT && v.u.i == 16);
     tdm_release(rt, &v);
     tdm_close(rt);
-    return echeck_summary();
+    return check_summary();
 }

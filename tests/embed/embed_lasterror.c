@@ -2,7 +2,7 @@
    on the same runtime never replace or free it. */
 #include <pthread.h>
 #include "tandem.h"
-#include "echeck.h"
+#include "check.h"
 
 static tdm_Runtime *shared;
 static int stop;
@@ -37,17 +37,17 @@ static void *fail_once(void *arg)
 int main(void)
 {
     shared = tdm_open();
-    ECHECK(shared != NULL);
+    CHECK(shared != NULL);
     if (shared == NULL) {
-        return echeck_summary();
+        return check_summary();
     }
     /* this thread's error stays while another thread churns */
-    ECHECK(tdm_exec(shared, TDM_LANG_PYTHON, "raise ValueError('mine')", "mine.py") == TDM_ERRRUN);
+    CHECK(tdm_exec(shared, TDM_LANG_PYTHON, "raise ValueError('mine')", "mine.py") == TDM_ERRRUN);
     const char *msg = tdm_errmsg(shared);
     const char *tb = tdm_traceback(shared);
-    ECHECK(strstr(msg, "ValueError: mine") != NULL);
+    CHECK(strstr(msg, "ValueError: mine") != NULL);
     pthread_t th;
-    ECHECK(pthread_create(&th, NULL, churn, NULL) == 0);
+    CHECK(pthread_create(&th, NULL, churn, NULL) == 0);
     int same = 1;
     for (int i = 0; i < 20000; i++) {
         const char *m = tdm_errmsg(shared);
@@ -55,7 +55,7 @@ int main(void)
             same = 0;
         }
     }
-    ECHECK(same);
+    CHECK(same);
     /* ... and this thread's own calls meanwhile replace only its own */
     int ok = 1;
     for (int i = 0; i < 300; i++) {
@@ -70,47 +70,47 @@ int main(void)
             ok = 0;
         }
     }
-    ECHECK(ok);
+    CHECK(ok);
     __atomic_store_n(&stop, 1, __ATOMIC_RELAXED);
     pthread_join(th, NULL);
-    ECHECK(other_bad == 0);
+    CHECK(other_bad == 0);
 
     /* a thread that fails and ends; this thread's last call succeeded */
     int seen = 0;
-    ECHECK(pthread_create(&th, NULL, fail_once, &seen) == 0);
+    CHECK(pthread_create(&th, NULL, fail_once, &seen) == 0);
     pthread_join(th, NULL);
-    ECHECK(seen == 1);
-    ECHECK(strcmp(tdm_errmsg(shared), "") == 0);
+    CHECK(seen == 1);
+    CHECK(strcmp(tdm_errmsg(shared), "") == 0);
 
     /* many threads that fail and end: their records go with them (valgrind
        run: tools/valgrind.sh), this thread's stay */
-    ECHECK(tdm_exec(shared, TDM_LANG_LUA, "error('kept')", "kept.lua") == TDM_ERRRUN);
+    CHECK(tdm_exec(shared, TDM_LANG_LUA, "error('kept')", "kept.lua") == TDM_ERRRUN);
     int all_seen = 1;
     for (int round = 0; round < 4; round++) {
         pthread_t ths[8];
         int seen8[8] = {0};
         for (int i = 0; i < 8; i++) {
-            ECHECK(pthread_create(&ths[i], NULL, fail_once, &seen8[i]) == 0);
+            CHECK(pthread_create(&ths[i], NULL, fail_once, &seen8[i]) == 0);
         }
         for (int i = 0; i < 8; i++) {
             pthread_join(ths[i], NULL);
             all_seen &= seen8[i];
         }
     }
-    ECHECK(all_seen);
-    ECHECK(strstr(tdm_errmsg(shared), "kept") != NULL);
+    CHECK(all_seen);
+    CHECK(strstr(tdm_errmsg(shared), "kept") != NULL);
 
     /* two runtimes: each keeps this thread's last error on it */
     tdm_Runtime *other = tdm_open();
-    ECHECK(other != NULL);
+    CHECK(other != NULL);
     if (other != NULL) {
         tdm_Value v;
-        ECHECK(tdm_eval(shared, TDM_LANG_LUA, "error('on shared')", &v) == TDM_ERRRUN);
-        ECHECK(tdm_eval(other, TDM_LANG_LUA, "error('on other')", &v) == TDM_ERRRUN);
-        ECHECK(strstr(tdm_errmsg(shared), "on shared") != NULL);
-        ECHECK(strstr(tdm_errmsg(other), "on other") != NULL);
+        CHECK(tdm_eval(shared, TDM_LANG_LUA, "error('on shared')", &v) == TDM_ERRRUN);
+        CHECK(tdm_eval(other, TDM_LANG_LUA, "error('on other')", &v) == TDM_ERRRUN);
+        CHECK(strstr(tdm_errmsg(shared), "on shared") != NULL);
+        CHECK(strstr(tdm_errmsg(other), "on other") != NULL);
         tdm_free(other);
     }
     tdm_free(shared);
-    return echeck_summary();
+    return check_summary();
 }
