@@ -1,0 +1,189 @@
+"""Coroutines on Python generators (see docs/luart.md, "Coroutines").
+
+A Lua function that may yield is translated into a generator function:
+`coroutine.yield(...)` becomes `(yield Multi((...)))`, whose value is the
+Multi of the values passed to the next resume, and a call of another
+yielding function becomes `yield from g(...)` (its return value is the
+call's result).  The generator function is the function's `__luaco__`
+attribute; the function itself is a plain wrapper (run_plain) for calls
+from non-yielding code, where a yield is Lua's "attempt to yield across a
+C-call boundary".  Functions that never yield stay plain functions.
+"""
+
+import inspect
+
+from ._core import LuaError, Multi, allv, call, cfunc
+from ._aux import NA, typeerror
+from .lbase import error_value
+
+_stack = []         # running coroutines, innermost last
+
+
+class Coroutine:
+    """A Lua thread."""
+    _is_lua_thread = True
+    __slots__ = ('fn', 'gen', 'status', '__weakref__')
+
+    def __init__(self, fn):
+        self.fn = fn
+        self.gen = None
+        self.status = 'suspended'
+
+    def __repr__(self):
+        return '<Lua thread 0x%x %s>' % (id(self), self.status)
+
+
+class _MainThread(Coroutine):
+    __slots__ = ()
+
+
+MAIN = _MainThread(None)
+MAIN.status = 'running'
+
+
+def _body(f):
+    g = getattr(f, '__luaco__', None)
+    if g is not None:
+        return g, True
+    return f, inspect.isgeneratorfunction(f)
+
+
+def co_create(f=NA, *_):
+    if not callable(f):
+        typeerror(1, 'create', 'function', f)
+    return Coroutine(f)
+
+
+def _resume(co, args):
+    """(ok, values): the results of resuming co with args."""
+    st = co.status
+    if st == 'dead':
+        return False, (b'cannot resume dead coroutine',)
+    if st != 'suspended':
+        return False, (b'cannot resume non-suspended coroutine',)
+    if _stack:
+        _stack[-1].status = 'normal'
+    else:
+        MAIN.status = 'normal'
+    co.status = 'running'
+    _stack.append(co)
+    try:
+        gen = co.gen
+        if gen is None:
+            body, isgen = _body(co.fn)
+            if not isgen:
+                r = call(body, *args)
+                co.status = 'dead'
+                return True, allv(r)
+            gen = co.gen = body(*args)
+            y = gen.send(None)
+        else:
+            y = gen.send(Multi(args))
+        co.status = 'suspended'
+        return True, allv(y)
+    except StopIteration as e:
+        co.status = 'dead'
+        co.gen = None
+        return True, allv(e.value)
+    except Exception as e:
+        co.status = 'dead'
+        co.gen = None
+        return False, (error_value(e),)
+    finally:
+        _stack.pop()
+        if _stack:
+            _stack[-1].status = 'running'
+        else:
+            MAIN.status = 'running'
+
+
+@cfunc
+def co_resume(co=NA, *args):
+    if co.__class__ is not Coroutine:
+        typeerror(1, 'resume', 'coroutine', co)
+    ok, vals = _resume(co, args)
+    return Multi((ok,) + tuple(vals))
+
+
+def co_wrap(f=NA, *_):
+    co = co_create(f)
+
+    @cfunc
+    def wrapped(*args):
+        ok, vals = _resume(co, args)
+        if not ok:
+            raise LuaError(vals[0])
+        if len(vals) == 1:
+            return vals[0]
+        return Multi(vals)
+    return wrapped
+
+
+def co_yield(*args):
+    """coroutine.yield called as a value from non-generator code."""
+    if not _stack:
+        raise LuaError(b'attempt to yield from outside a coroutine')
+    raise LuaError(b'attempt to yield across a C-call boundary')
+
+
+def co_status(co=NA, *_):
+    if not isinstance(co, Coroutine):
+        typeerror(1, 'status', 'coroutine', co)
+    return co.status.encode()
+
+
+def co_running(*_):
+    if _stack:
+        return Multi((_stack[-1], False))
+    return Multi((MAIN, True))
+
+
+def co_isyieldable(co=None, *_):
+    if co is None:
+        return bool(_stack)
+    return co is not MAIN and co.status == 'running'
+
+
+def co_close(co=NA, *_):
+    if co.__class__ is not Coroutine:
+        typeerror(1, 'close', 'coroutine', co)
+    st = co.status
+    if st == 'suspended' or st == 'dead':
+        gen = co.gen
+        co.status = 'dead'
+        co.gen = None
+        if gen is not None:
+            try:
+                gen.close()
+            except Exception as e:
+                return Multi((False, error_value(e)))
+        return True
+    raise LuaError(('cannot close a %s coroutine' % st).encode())
+
+
+def run_plain(gen):
+    """Run a yielding function's generator from a non-yielding caller."""
+    try:
+        gen.send(None)
+    except StopIteration as e:
+        return e.value
+    gen.close()
+    if not _stack:
+        raise LuaError(b'attempt to yield from outside a coroutine')
+    raise LuaError(b'attempt to yield across a C-call boundary')
+
+
+def gpcall(f, *args):
+    """pcall for yielding code: `r = yield from gpcall(f, ...)` (a yield
+    inside f passes through, as Lua 5.4's pcall allows)."""
+    try:
+        body, isgen = _body(f)
+        if isgen:
+            r = yield from body(*args)
+        else:
+            r = call(f, *args)
+    except Exception as e:
+        return Multi((False, error_value(e)))
+    if r.__class__ is Multi:
+        return Multi((True,) + r)
+    return Multi((True, r))

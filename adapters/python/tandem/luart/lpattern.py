@@ -1,0 +1,492 @@
+"""Lua patterns: a port of lstrlib.c's matcher (find, match, gmatch, gsub).
+Not Python's re: Lua's semantics (backtracking order, %b, %f, position
+captures, back-references, error messages) are kept exactly."""
+
+from ._core import LuaError, LuaTable, Multi, NORES, call, first, index, tostr, type_name
+from ._aux import NA, checkstr, optint, typeerror
+
+_ESC = 37           # '%'
+_CAP_UNFINISHED = -1
+_CAP_POSITION = -2
+_MAXCCALLS = 200
+_MAXCAPTURES = 32
+_SPECIALS = frozenset(b'^$*+?.([%-')
+
+
+def _err(msg):
+    raise LuaError(msg.encode('latin-1') if msg.__class__ is str else msg)
+
+
+def _mkclass(pred):
+    return frozenset(c for c in range(256) if pred(c))
+
+
+_ALPHA = _mkclass(lambda c: 65 <= c <= 90 or 97 <= c <= 122)
+_DIGIT = _mkclass(lambda c: 48 <= c <= 57)
+_LOWER = _mkclass(lambda c: 97 <= c <= 122)
+_UPPER = _mkclass(lambda c: 65 <= c <= 90)
+_SPACE = _mkclass(lambda c: 9 <= c <= 13 or c == 32)
+_CNTRL = _mkclass(lambda c: c < 32 or c == 127)
+_GRAPH = _mkclass(lambda c: 33 <= c <= 126)
+_ALNUM = _ALPHA | _DIGIT
+_PUNCT = _GRAPH - _ALNUM
+_XDIGIT = _DIGIT | _mkclass(lambda c: 65 <= c <= 70 or 97 <= c <= 102)
+_CLASSES = {97: _ALPHA, 99: _CNTRL, 100: _DIGIT, 103: _GRAPH, 108: _LOWER,
+            112: _PUNCT, 115: _SPACE, 117: _UPPER, 119: _ALNUM, 120: _XDIGIT}
+
+
+def _match_class(c, cl):
+    lc = cl + 32 if 65 <= cl <= 90 else cl
+    s = _CLASSES.get(lc)
+    if s is None:
+        return cl == c
+    res = c in s
+    if 65 <= cl <= 90:
+        return not res
+    return res
+
+
+class _MS:
+    __slots__ = ('src', 'n', 'p', 'pn', 'depth', 'level', 'cinit', 'clen')
+
+    def __init__(self, src, p):
+        self.src = src
+        self.n = len(src)
+        self.p = p
+        self.pn = len(p)
+        self.depth = _MAXCCALLS
+        self.level = 0
+        self.cinit = [0] * _MAXCAPTURES
+        self.clen = [0] * _MAXCAPTURES
+
+    def reprep(self):
+        self.level = 0
+        self.depth = _MAXCCALLS
+
+    def pat(self, i):
+        return self.p[i] if i < self.pn else 0
+
+    def class_end(self, i):
+        p = self.p
+        pn = self.pn
+        c = p[i]
+        i += 1
+        if c == _ESC:
+            if i >= pn:
+                _err("malformed pattern (ends with '%')")
+            return i + 1
+        if c == 91:     # '['
+            if i < pn and p[i] == 94:
+                i += 1
+            while True:
+                if i >= pn:
+                    _err("malformed pattern (missing ']')")
+                c = p[i]
+                i += 1
+                if c == _ESC and i < pn:
+                    i += 1
+                if i < pn and p[i] == 93:
+                    break
+                if i >= pn:
+                    _err("malformed pattern (missing ']')")
+            return i + 1
+        return i
+
+    def bracket(self, c, pi, ec):
+        """matchbracketclass: pi at '[', ec at the closing ']'."""
+        p = self.p
+        sig = True
+        if p[pi + 1] == 94:
+            sig = False
+            pi += 1
+        pi += 1
+        while pi < ec:
+            ch = p[pi]
+            if ch == _ESC:
+                pi += 1
+                if _match_class(c, p[pi]):
+                    return sig
+            elif pi + 2 < ec and p[pi + 1] == 45:
+                if ch <= c <= p[pi + 2]:
+                    return sig
+                pi += 2
+            elif ch == c:
+                return sig
+            pi += 1
+        return not sig
+
+    def single(self, s, pi, ep):
+        if s >= self.n:
+            return False
+        c = self.src[s]
+        pc = self.p[pi]
+        if pc == 46:
+            return True
+        if pc == _ESC:
+            return _match_class(c, self.p[pi + 1])
+        if pc == 91:
+            return self.bracket(c, pi, ep - 1)
+        return pc == c
+
+    def match(self, s, pi):
+        if self.depth == 0:
+            _err('pattern too complex')
+        self.depth -= 1
+        p = self.p
+        pn = self.pn
+        while True:
+            if pi == pn:
+                break
+            pc = p[pi]
+            if pc == 40:            # '('
+                if self.pat(pi + 1) == 41:
+                    s = self.start_capture(s, pi + 2, _CAP_POSITION)
+                else:
+                    s = self.start_capture(s, pi + 1, _CAP_UNFINISHED)
+                break
+            if pc == 41:            # ')'
+                s = self.end_capture(s, pi + 1)
+                break
+            if pc == 36 and pi + 1 == pn:   # '$' at the end
+                if s != self.n:
+                    s = None
+                break
+            if pc == _ESC:
+                nc = self.pat(pi + 1)
+                if nc == 98:        # %b
+                    s = self.balance(s, pi + 2)
+                    if s is not None:
+                        pi += 4
+                        continue
+                    break
+                if nc == 102:       # %f
+                    pi += 2
+                    if self.pat(pi) != 91:
+                        _err("missing '[' after '%f' in pattern")
+                    ep = self.class_end(pi)
+                    prev = self.src[s - 1] if s > 0 else 0
+                    cur = self.src[s] if s < self.n else 0
+                    if not self.bracket(prev, pi, ep - 1) and self.bracket(cur, pi, ep - 1):
+                        pi = ep
+                        continue
+                    s = None
+                    break
+                if 48 <= nc <= 57:  # back-reference
+                    s = self.match_capture(s, nc)
+                    if s is not None:
+                        pi += 2
+                        continue
+                    break
+            # default
+            ep = self.class_end(pi)
+            epc = self.pat(ep)
+            if not self.single(s, pi, ep):
+                if epc == 42 or epc == 63 or epc == 45:     # * ? -
+                    pi = ep + 1
+                    continue
+                s = None
+                break
+            if epc == 63:           # ?
+                res = self.match(s + 1, ep + 1)
+                if res is not None:
+                    s = res
+                    break
+                pi = ep + 1
+                continue
+            if epc == 43:           # +
+                s = self.max_expand(s + 1, pi, ep)
+                break
+            if epc == 42:           # *
+                s = self.max_expand(s, pi, ep)
+                break
+            if epc == 45:           # -
+                s = self.min_expand(s, pi, ep)
+                break
+            s += 1
+            pi = ep
+        self.depth += 1
+        return s
+
+    def max_expand(self, s, pi, ep):
+        i = 0
+        while self.single(s + i, pi, ep):
+            i += 1
+        while i >= 0:
+            res = self.match(s + i, ep + 1)
+            if res is not None:
+                return res
+            i -= 1
+        return None
+
+    def min_expand(self, s, pi, ep):
+        while True:
+            res = self.match(s, ep + 1)
+            if res is not None:
+                return res
+            if self.single(s, pi, ep):
+                s += 1
+            else:
+                return None
+
+    def start_capture(self, s, pi, what):
+        level = self.level
+        if level >= _MAXCAPTURES:
+            _err('too many captures')
+        self.cinit[level] = s
+        self.clen[level] = what
+        self.level = level + 1
+        res = self.match(s, pi)
+        if res is None:
+            self.level -= 1
+        return res
+
+    def end_capture(self, s, pi):
+        lv = self.level - 1
+        while lv >= 0:
+            if self.clen[lv] == _CAP_UNFINISHED:
+                break
+            lv -= 1
+        else:
+            _err('invalid pattern capture')
+        self.clen[lv] = s - self.cinit[lv]
+        res = self.match(s, pi)
+        if res is None:
+            self.clen[lv] = _CAP_UNFINISHED
+        return res
+
+    def check_capture(self, c):
+        lv = c - 49
+        if lv < 0 or lv >= self.level or self.clen[lv] == _CAP_UNFINISHED:
+            _err('invalid capture index %%%d' % (lv + 1))
+        return lv
+
+    def match_capture(self, s, c):
+        lv = self.check_capture(c)
+        ln = self.clen[lv]
+        init = self.cinit[lv]
+        if self.n - s >= ln and self.src[init:init + ln] == self.src[s:s + ln]:
+            return s + ln
+        return None
+
+    def balance(self, s, pi):
+        if pi >= self.pn - 1:
+            _err("malformed pattern (missing arguments to '%b')")
+        if s >= self.n or self.src[s] != self.p[pi]:
+            return None
+        b = self.p[pi]
+        e = self.p[pi + 1]
+        cont = 1
+        src = self.src
+        n = self.n
+        s += 1
+        while s < n:
+            c = src[s]
+            if c == e:
+                cont -= 1
+                if cont == 0:
+                    return s + 1
+            elif c == b:
+                cont += 1
+            s += 1
+        return None
+
+    def onecapture(self, i, s, e):
+        if i >= self.level:
+            if i != 0:
+                _err('invalid capture index %%%d' % (i + 1))
+            return self.src[s:e]
+        ln = self.clen[i]
+        init = self.cinit[i]
+        if ln == _CAP_UNFINISHED:
+            _err('unfinished capture')
+        if ln == _CAP_POSITION:
+            return init + 1
+        return self.src[init:init + ln]
+
+    def captures(self, s, e, whole):
+        """push_captures: whole says whether the whole match counts as the
+        capture when there is none (s is not NULL)."""
+        nlev = 1 if (self.level == 0 and whole) else self.level
+        return [self.onecapture(i, s, e) for i in range(nlev)]
+
+
+def _posrelat(pos, ln):
+    if pos > 0:
+        return pos
+    if pos == 0:
+        return 1
+    if pos < -ln:
+        return 1
+    return ln + pos + 1
+
+
+def _find_aux(s, p, init, plain, find, fname):
+    if s.__class__ is not bytes:
+        s = checkstr(s, 1, fname)
+    if p.__class__ is not bytes:
+        p = checkstr(p, 2, fname)
+    ls = len(s)
+    if init is None or init is NA:
+        init = 0
+    else:
+        init = _posrelat(optint(init, 3, fname, 1), ls) - 1
+    if init > ls:
+        return None
+    if find and ((plain is not None and plain is not False and plain is not NA) or not (_SPECIALS.intersection(p))):
+        i = s.find(p, init)
+        if i >= 0:
+            return Multi((i + 1, i + len(p)))
+        return None
+    anchor = p[:1] == b'^'
+    if anchor:
+        p = p[1:]
+    ms = _MS(s, p)
+    s1 = init
+    while True:
+        ms.reprep()
+        e = ms.match(s1, 0)
+        if e is not None:
+            if find:
+                return Multi((s1 + 1, e) + tuple(ms.captures(0, 0, False)))
+            caps = ms.captures(s1, e, True)
+            return caps[0] if len(caps) == 1 else Multi(caps)
+        s1 += 1
+        if s1 > ls or anchor:
+            break
+    return None
+
+
+def str_find(s=NA, p=NA, init=None, plain=None, *_):
+    return _find_aux(s, p, init, plain, True, 'find')
+
+
+def str_match(s=NA, p=NA, init=None, *_):
+    return _find_aux(s, p, init, None, False, 'match')
+
+
+def str_gmatch(s=NA, p=NA, init=None, *_):
+    if s.__class__ is not bytes:
+        s = checkstr(s, 1, 'gmatch')
+    if p.__class__ is not bytes:
+        p = checkstr(p, 2, 'gmatch')
+    ls = len(s)
+    start = _posrelat(optint(init, 3, 'gmatch', 1), ls) - 1
+    if start > ls:
+        start = ls + 1
+    ms = _MS(s, p)
+    state = [start, -1]
+
+    def gmatch_aux(*_):
+        src = state[0]
+        while src <= ls:
+            ms.reprep()
+            e = ms.match(src, 0)
+            if e is not None and e != state[1]:
+                state[0] = state[1] = e
+                caps = ms.captures(src, e, True)
+                return caps[0] if len(caps) == 1 else Multi(caps)
+            src += 1
+        state[0] = src
+        return NORES
+    return gmatch_aux
+
+
+def iter_gmatch(s, p, init=None):
+    """Generator form of gmatch for a for-in loop: yields tuples of captures."""
+    f = str_gmatch(s, p, init)
+    while True:
+        r = f()
+        if r.__class__ is Multi:
+            if not r:
+                return
+            yield r
+        else:
+            yield (r,)
+
+
+def _add_s(ms, out, news, s, e):
+    i = 0
+    ln = len(news)
+    while True:
+        j = news.find(b'%', i)
+        if j < 0:
+            out.append(news[i:])
+            return
+        out.append(news[i:j])
+        j += 1
+        c = news[j] if j < ln else 0
+        if c == _ESC:
+            out.append(b'%')
+        elif c == 48:
+            out.append(ms.src[s:e])
+        elif 49 <= c <= 57:
+            v = ms.onecapture(c - 49, s, e)
+            if v.__class__ is int:
+                v = str(v).encode()
+            out.append(v)
+        else:
+            _err("invalid use of '%' in replacement string")
+        i = j + 1
+
+
+def str_gsub(src=NA, p=NA, repl=NA, max_n=None, *_):
+    if src.__class__ is not bytes:
+        src = checkstr(src, 1, 'gsub')
+    if p.__class__ is not bytes:
+        p = checkstr(p, 2, 'gsub')
+    srcl = len(src)
+    rc = repl.__class__
+    if rc is int or rc is float:
+        repl = tostr(repl)
+        rc = bytes
+    if rc is bytes:
+        tr = 0
+    elif rc is LuaTable:
+        tr = 2
+    elif callable(repl):
+        tr = 1
+    else:
+        typeerror(3, 'gsub', 'string/function/table', repl)
+    max_s = optint(max_n, 4, 'gsub', srcl + 1)
+    anchor = p[:1] == b'^'
+    if anchor:
+        p = p[1:]
+    ms = _MS(src, p)
+    out = []
+    n = 0
+    s = 0
+    last = -1
+    changed = False
+    while n < max_s:
+        ms.reprep()
+        e = ms.match(s, 0)
+        if e is not None and e != last:
+            n += 1
+            if tr == 0:
+                _add_s(ms, out, repl, s, e)
+                changed = True
+            else:
+                if tr == 1:
+                    v = first(call(repl, *ms.captures(s, e, True)))
+                else:
+                    v = index(repl, ms.onecapture(0, s, e))
+                if v is None or v is False:
+                    out.append(src[s:e])
+                else:
+                    vs = tostr(v)
+                    if vs is None:
+                        _err('invalid replacement value (a %s)' % type_name(v))
+                    out.append(vs)
+                    changed = True
+            s = last = e
+        elif s < srcl:
+            out.append(src[s:s + 1])
+            s += 1
+        else:
+            break
+        if anchor:
+            break
+    if not changed:
+        return Multi((src, n))
+    out.append(src[s:])
+    return Multi((b''.join(out), n))
