@@ -80,7 +80,7 @@ LIBSO    := $(BUILD)/lib/libtandem.so
 LIBA     := $(BUILD)/lib/libtandem.a
 PYPKG    := $(BUILD)/python/tandem
 PYMOD    := $(PYPKG)/_tandem$(PY_EXT)
-PYFILES  := $(patsubst adapters/python/tandem/%,$(PYPKG)/%,$(wildcard adapters/python/tandem/*.py))
+PYFILES  := $(patsubst adapters/python/tandem/%,$(PYPKG)/%,$(wildcard adapters/python/tandem/*.py adapters/python/tandem/luart/*.py))
 LUAMOD   := $(BUILD)/lua/tandem.so
 
 .PHONY: all deps demo test san-test lupa-suite test-unit test-embed test-python test-lua bench \

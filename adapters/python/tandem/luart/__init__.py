@@ -9,14 +9,14 @@ from . import _core
 from ._core import (
     LuaError, LuaTable, Multi, NORES, first, allv, ret, retv,
     table_new, table_from_list, lua_next, iter_pairs, iter_ipairs,
-    type_name, lua_type, str2number, tonum, toint, tostr, tostring, fmtfloat,
+    type_name, str2number, tonum, toint, tostr, tostring, fmtfloat,
     wrap, call, index, setindex, rawget, rawset, rawequal, length,
     add, sub, mul, div, mod, idiv, pow, unm, arith,
     band, bor, bxor, shl, shr, bnot, concat, concatn,
     eq, ne, lt, le, gt, ge, truth, metamethod, register_chunk, where, rterror)
 from . import lbase, lstring, ltable, lmath, lcoro, lformat, lpattern
 from .lbase import (
-    lua_print, lua_tostring, lua_tonumber, lua_ipairs, lua_pairs, lua_nextf,
+    lua_print, lua_type, lua_tostring, lua_tonumber, lua_ipairs, lua_pairs, lua_nextf,
     lua_select, lua_rawget, lua_rawset, lua_rawequal, lua_rawlen,
     lua_setmetatable, lua_getmetatable, lua_assert, lua_error, lua_pcall,
     lua_xpcall, lua_collectgarbage, error_value, close_check, close_value,
@@ -27,13 +27,13 @@ from .lpattern import iter_gmatch
 __all__ = [
     'LuaError', 'LuaTable', 'Multi', 'NORES', 'first', 'allv', 'ret', 'retv',
     'table_new', 'table_from_list', 'lua_next', 'iter_pairs', 'iter_ipairs',
-    'type_name', 'lua_type', 'str2number', 'tonum', 'toint', 'tostr',
+    'type_name', 'str2number', 'tonum', 'toint', 'tostr',
     'tostring', 'fmtfloat', 'wrap', 'call', 'index', 'setindex', 'rawget',
     'rawset', 'rawequal', 'length', 'add', 'sub', 'mul', 'div', 'mod', 'idiv',
     'pow', 'unm', 'arith', 'band', 'bor', 'bxor', 'shl', 'shr', 'bnot',
     'concat', 'concatn', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'truth',
     'metamethod', 'register_chunk', 'where', 'rterror',
-    'lua_print', 'lua_tostring', 'lua_tonumber', 'lua_ipairs', 'lua_pairs',
+    'lua_print', 'lua_type', 'lua_tostring', 'lua_tonumber', 'lua_ipairs', 'lua_pairs',
     'lua_nextf', 'lua_select', 'lua_rawget', 'lua_rawset', 'lua_rawequal',
     'lua_rawlen', 'lua_setmetatable', 'lua_getmetatable', 'lua_assert',
     'lua_error', 'lua_pcall', 'lua_xpcall', 'lua_collectgarbage',

@@ -406,14 +406,6 @@ def type_name(v):
     return 'userdata'
 
 
-_TYPENAMES = {}
-
-
-def lua_type(v):
-    """type(v) as a Lua string."""
-    return type_name(v).encode()
-
-
 # ---------------------------------------------------------------- numbers
 
 _WS = rb'[ \t\n\v\f\r]*'
@@ -548,9 +540,10 @@ def tostring(v):
     h = metamethod(v, b'__tostring')
     if h is not None:
         r = first(call(h, v))
-        if r.__class__ is not bytes:
+        s = tostr(r)
+        if s is None:
             liberror("'__tostring' must return a string")
-        return r
+        return s
     tn = metamethod(v, b'__name')
     if tn.__class__ is not bytes:
         tn = type_name(v).encode()
@@ -688,7 +681,7 @@ def _fmodf(a, b):
 def _fmodlua(a, b):
     """luai_nummod."""
     m = _fmodf(a, b)
-    if (b < 0) if m > 0 else (m < 0 and b != m):
+    if (b < 0) if m > 0 else (m < 0 and b > 0):
         m += b
     return m
 
@@ -738,7 +731,7 @@ def _imul(a, b):
 
 def _iidiv(a, b):
     if b == 0:
-        rterror('attempt to perform \'n//0\'')
+        rterror('attempt to divide by zero')
     r = a // b
     if r > _MAX:
         return _MIN
@@ -747,7 +740,7 @@ def _iidiv(a, b):
 
 def _imod(a, b):
     if b == 0:
-        rterror("attempt to perform 'n%%0'")
+        rterror("attempt to perform 'n%0'")
     return a % b
 
 
@@ -840,7 +833,7 @@ def mod(a, b):
     if a.__class__ is int and b.__class__ is int:
         if b:
             return a % b
-        rterror("attempt to perform 'n%%0'")
+        rterror("attempt to perform 'n%0'")
     if a.__class__ in (int, float) and b.__class__ in (int, float):
         return _fmodlua(float(a), float(b))
     return arith(b'__mod', a, b)
@@ -851,7 +844,7 @@ def idiv(a, b):
         if b:
             r = a // b
             return _MIN if r > _MAX else r
-        rterror("attempt to perform 'n//0'")
+        rterror('attempt to divide by zero')
     if a.__class__ in (int, float) and b.__class__ in (int, float):
         return _ffloor(_fdiv(float(a), float(b)))
     return arith(b'__idiv', a, b)
@@ -1079,7 +1072,14 @@ def le(a, b):
     if h is None:
         h = metamethod(b, b'__le')
     if h is None:
-        _cmperror(a, b)
+        # LUA_COMPAT_LT_LE (on in Lua 5.4 builds): a <= b is not (b < a)
+        h = metamethod(b, b'__lt')
+        if h is None:
+            h = metamethod(a, b'__lt')
+        if h is None:
+            _cmperror(a, b)
+        r = first(call(h, b, a))
+        return r is None or r is False
     r = first(call(h, a, b))
     return r is not None and r is not False
 

@@ -147,7 +147,7 @@ def lua_rawlen(v=NA, *_):
         return len(v.arr)
     if v.__class__ is bytes:
         return len(v)
-    argerror(1, 'rawlen', 'table or string expected')
+    typeerror(1, 'rawlen', 'table or string', v)
 
 
 def lua_setmetatable(t=NA, mt=NA, *_):
@@ -232,11 +232,14 @@ def lua_xpcall(f=NA, msgh=NA, *args):
         r = call(f, *args)
     except Exception as e:
         v = error_value(e)
-        try:
-            h = first(call(msgh, v))
-        except Exception as e2:
-            h = error_value(e2)
-        return Multi((False, h))
+        # an error in the handler calls the handler again (luaG_errormsg),
+        # until the C stack limit: "error in error handling"
+        for _ in range(220):
+            try:
+                return Multi((False, first(call(msgh, v))))
+            except Exception as e2:
+                v = error_value(e2)
+        return Multi((False, b'error in error handling'))
     if r.__class__ is Multi:
         return Multi((True,) + r)
     return Multi((True, r))

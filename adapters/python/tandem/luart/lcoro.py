@@ -100,7 +100,7 @@ def _resume(co, args):
 @cfunc
 def co_resume(co=NA, *args):
     if co.__class__ is not Coroutine:
-        typeerror(1, 'resume', 'coroutine', co)
+        typeerror(1, 'resume', 'thread', co)
     ok, vals = _resume(co, args)
     return Multi((ok,) + tuple(vals))
 
@@ -128,7 +128,7 @@ def co_yield(*args):
 
 def co_status(co=NA, *_):
     if not isinstance(co, Coroutine):
-        typeerror(1, 'status', 'coroutine', co)
+        typeerror(1, 'status', 'thread', co)
     return co.status.encode()
 
 
@@ -146,7 +146,7 @@ def co_isyieldable(co=None, *_):
 
 def co_close(co=NA, *_):
     if co.__class__ is not Coroutine:
-        typeerror(1, 'close', 'coroutine', co)
+        typeerror(1, 'close', 'thread', co)
     st = co.status
     if st == 'suspended' or st == 'dead':
         gen = co.gen

@@ -139,20 +139,18 @@ def hexfloat(x, prec=None, upper=False, alt=False):
     if prec is None:
         digits = '%0*x' % (nd, frac) if nd else ''
         digits = digits.rstrip('0')
+    elif prec < nd:
+        drop = 4 * (nd - prec)
+        full = (lead << (4 * nd)) | frac
+        q, r = divmod(full, 1 << drop)
+        half = 1 << (drop - 1)
+        if r > half or (r == half and (q & 1)):
+            q += 1
+        lead = q >> (4 * prec)
+        frac = q & ((1 << (4 * prec)) - 1)
+        digits = '%0*x' % (prec, frac) if prec else ''
     else:
-        if prec < nd:
-            drop = 4 * (nd - prec)
-            q, r = divmod(frac, 1 << drop)
-            half = 1 << (drop - 1)
-            if r > half or (r == half and (q & 1)):
-                q += 1
-            if q >> (4 * prec):
-                lead += 1
-                q &= (1 << (4 * prec)) - 1
-            frac = q
-            digits = '%0*x' % (prec, frac) if prec else ''
-        else:
-            digits = ('%0*x' % (nd, frac) if nd else '') + '0' * (prec - nd)
+        digits = ('%0*x' % (nd, frac) if nd else '') + '0' * (prec - nd)
     s = '0x%x' % lead
     if digits or alt:
         s += '.' + digits
@@ -189,8 +187,6 @@ def _quote_string(s):
         if c == 34 or c == 92 or c == 10:
             out.append(92)
             out.append(c)
-        elif c == 13:
-            out += b'\\r'
         elif c == 0 or c < 32 or c == 127:
             if i + 1 < n and 48 <= s[i + 1] <= 57:
                 out += b'\\%03d' % c
@@ -256,7 +252,7 @@ def string_format(fmt=NA, *args):
             k += 1
         ln = k - i + 1
         if ln >= 32 - 10:
-            _err("invalid format string to 'format'")
+            _err('invalid format (too long)')
         form = fmt[i:k + 1]
         conv = chr(fmt[k]) if k < n else ''
         i = k + 1
@@ -275,7 +271,7 @@ def string_format(fmt=NA, *args):
             _checkformat(form, _FMTFLAGSI if conv in 'di' else (_FMTFLAGSU if conv == 'u' else _FMTFLAGSX), 1)
             flags, w, prec = _parse(form)
             out.append(_fmt_int(v, conv, flags, w, prec).encode())
-        elif conv in ('a', 'A', 'f', 'F', 'e', 'E', 'g', 'G'):
+        elif conv in ('a', 'A', 'f', 'e', 'E', 'g', 'G'):
             v = float(checknum(arg, an, 'format'))
             _checkformat(form, _FMTFLAGSF, 1)
             flags, w, prec = _parse(form)

@@ -27,8 +27,7 @@ def m_abs(x=NA, *_):
         return _MIN if x == _MIN else abs(x)
     if c is float:
         return abs(x)
-    x = checknum(x, 1, 'abs')
-    return m_abs(x)
+    return abs(float(checknum(x, 1, 'abs')))
 
 
 def m_floor(x=NA, *_):
@@ -72,17 +71,24 @@ def m_fmod(a=NA, b=NA, *_):
     return _fmodf(a, b)
 
 
+def _pushnumint(d):
+    if d.is_integer():
+        i = _f2i(d)
+        if i is not None:
+            return i
+    return d
+
+
 def m_modf(x=NA, *_):
+    if x.__class__ is int:
+        return Multi((x, 0.0))
     x = float(checknum(x, 1, 'modf'))
     if x in (math.inf, -math.inf):
         return Multi((x, 0.0))
     if x != x:
         return Multi((x, x))
     ip = float(math.floor(x)) if x >= 0 else float(math.ceil(x))
-    if ip == 0:
-        ip = math.copysign(0.0, x)
-    fp = x - ip
-    return Multi((ip, fp))
+    return Multi((_pushnumint(ip), 0.0 if x == ip else x - ip))
 
 
 def m_sqrt(x=NA, *_):
@@ -199,10 +205,10 @@ def m_ult(a=NA, b=NA, *_):
 
 def m_max(*args):
     if not args:
-        argerror(1, 'max', 'number expected, got no value')
-    best = checknum(args[0], 1, 'max')
+        argerror(1, 'max', 'value expected')
+    best = args[0]
     for i in range(1, len(args)):
-        v = checknum(args[i], i + 1, 'max')
+        v = args[i]
         if lt(best, v):
             best = v
     return best
@@ -210,10 +216,10 @@ def m_max(*args):
 
 def m_min(*args):
     if not args:
-        argerror(1, 'min', 'number expected, got no value')
-    best = checknum(args[0], 1, 'min')
+        argerror(1, 'min', 'value expected')
+    best = args[0]
     for i in range(1, len(args)):
-        v = checknum(args[i], i + 1, 'min')
+        v = args[i]
         if lt(v, best):
             best = v
     return best
@@ -304,7 +310,7 @@ def m_random(*args):
     else:
         raise LuaError(b'wrong number of arguments')
     if not low <= up:
-        argerror(na, 'random', 'interval is empty')
+        argerror(1, 'random', 'interval is empty')
     r = _project(rv, (up - low) & _MASK)
     return _signed((r + low) & _MASK)
 

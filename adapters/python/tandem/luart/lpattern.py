@@ -31,7 +31,8 @@ _GRAPH = _mkclass(lambda c: 33 <= c <= 126)
 _ALNUM = _ALPHA | _DIGIT
 _PUNCT = _GRAPH - _ALNUM
 _XDIGIT = _DIGIT | _mkclass(lambda c: 65 <= c <= 70 or 97 <= c <= 102)
-_CLASSES = {97: _ALPHA, 99: _CNTRL, 100: _DIGIT, 103: _GRAPH, 108: _LOWER,
+_ZERO = frozenset((0,))
+_CLASSES = {122: _ZERO, 97: _ALPHA, 99: _CNTRL, 100: _DIGIT, 103: _GRAPH, 108: _LOWER,
             112: _PUNCT, 115: _SPACE, 117: _UPPER, 119: _ALNUM, 120: _XDIGIT}
 
 

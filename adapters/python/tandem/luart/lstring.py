@@ -34,7 +34,7 @@ def str_len(s=NA, *_):
     return len(s)
 
 
-def str_sub(s=NA, i=1, j=-1, *_):
+def str_sub(s=NA, i=NA, j=-1, *_):
     if s.__class__ is not bytes:
         s = checkstr(s, 1, 'sub')
     if i.__class__ is not int:
@@ -90,8 +90,9 @@ def str_byte(s=NA, i=None, j=None, *_):
     if s.__class__ is not bytes:
         s = checkstr(s, 1, 'byte')
     ln = len(s)
-    pi = _posrelat(optint(i, 2, 'byte', 1), ln)
+    pi = optint(i, 2, 'byte', 1)
     pose = _endpos(optint(j, 3, 'byte', pi), ln)
+    pi = _posrelat(pi, ln)
     if pi > pose:
         return NORES
     if pose - pi >= 0x7fffffff:

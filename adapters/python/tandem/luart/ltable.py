@@ -68,7 +68,7 @@ def t_remove(t=NA, pos=NA, *_):
     else:
         pos = checkint(pos, 2, 'remove')
         if pos != size and not 0 <= pos - 1 <= size:
-            argerror(2, 'remove', 'position out of bounds')
+            argerror(1, 'remove', 'position out of bounds')
     if t.__class__ is LuaTable and t.meta is None and size == len(t.arr) and 1 <= pos <= size:
         a = t.arr
         v = a.pop(pos - 1)
@@ -97,7 +97,7 @@ def t_concat(t=NA, sep=None, i=None, j=None, *_):
         if v.__class__ is not bytes:
             s = tostr(v)
             if s is None:
-                raise LuaError(("invalid value (at index %d) in table for 'concat'" % k).encode())
+                raise LuaError(("invalid value (%s) at index %d in table for 'concat'" % (type_name(v), k)).encode())
             v = s
         out.append(v)
         k += 1
