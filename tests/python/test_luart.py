@@ -432,7 +432,24 @@ PAT_CASES = [
 ]
 
 
-def test_patterns_find_match():
+@pytest.fixture(params=[True, False], ids=["re", "port"])
+def matcher(request):
+    """Patterns run through the regex fast path and through the port."""
+    old = L.lpattern.USE_RE
+    L.lpattern.USE_RE = request.param
+    L.lpattern._RE_CACHE.clear()
+    yield request.param
+    L.lpattern.USE_RE = old
+    L.lpattern._RE_CACHE.clear()
+
+
+def test_pattern_fast_path_is_used():
+    assert L.lpattern._translate(b"(%w+)%s*=%s*(%w+)") is not None
+    assert L.lpattern._translate(b"%b()") is None
+    assert L.lpattern._translate(b"(a)%1") is None
+
+
+def test_patterns_find_match(matcher):
     find = lf(S, "find")
     match = lf(S, "match")
     cases = []
@@ -448,7 +465,7 @@ def test_patterns_find_match():
     assert check(cases) > 500
 
 
-def test_patterns_gsub_gmatch():
+def test_patterns_gsub_gmatch(matcher):
     gsub = lf(S, "gsub")
     gmatch = lf(S, "gmatch")
     cases = []

@@ -311,6 +311,145 @@ class _MS:
         return [self.onecapture(i, s, e) for i in range(nlev)]
 
 
+# ---------------------------------------------------------------- fast path
+# A Lua pattern made only of single-character items (literals, '.', %classes,
+# sets) with the quantifiers * + - ?, plain and position captures and the
+# anchors is matched by Python's re with exactly Lua's result: both are
+# backtracking matchers that try the alternatives of each item in the same
+# order (greedy longest first for * +, shortest first for -, with before
+# without for ?), '.' and classes are translated to explicit byte sets, '$'
+# to \Z.  Everything else (%b, %f, back-references, malformed patterns, long
+# patterns that could reach Lua's "pattern too complex") uses the port above.
+
+import re as _re
+
+USE_RE = True
+_RE_CACHE = {}
+_NOT_RE = object()
+
+
+def _byteset(members):
+    out = []
+    c = 0
+    while c < 256:
+        if c in members:
+            d = c
+            while d + 1 < 256 and d + 1 in members:
+                d += 1
+            out.append(_re.escape(bytes([c])) if c == d else
+                       _re.escape(bytes([c])) + b'-' + _re.escape(bytes([d])))
+            c = d + 1
+        else:
+            c += 1
+    if not out:
+        return b'(?!)'
+    return b'[' + b''.join(out) + b']'
+
+
+def _translate(p):
+    """(compiled regex, position-capture flags) for a Lua pattern (anchor
+    already removed), or None when the pattern needs the port."""
+    n = len(p)
+    if n > 120:
+        return None
+    ms = _MS(b'', p)
+    nonempty = False        # True when no match can be empty
+    out = []
+    poscap = []
+    depth = 0
+    i = 0
+    while i < n:
+        c = p[i]
+        if c == 40:         # '('
+            if i + 1 < n and p[i + 1] == 41:
+                out.append(b'()')
+                poscap.append(True)
+                i += 2
+                continue
+            if len(poscap) >= _MAXCAPTURES:
+                return None
+            out.append(b'(')
+            poscap.append(False)
+            depth += 1
+            i += 1
+            continue
+        if c == 41:         # ')'
+            if depth == 0:
+                return None
+            depth -= 1
+            out.append(b')')
+            i += 1
+            continue
+        if c == 36 and i + 1 == n:      # '$' at the end
+            out.append(rb'\Z')
+            i += 1
+            continue
+        if c == _ESC:
+            if i + 1 >= n:
+                return None
+            d = p[i + 1]
+            if d == 98 or d == 102 or 48 <= d <= 57:    # %b %f %0-9
+                return None
+        try:
+            ep = ms.class_end(i)
+        except LuaError:
+            return None
+        if c == 46:
+            item = b'(?s:.)'
+        elif c == _ESC or c == 91:
+            if c == 91:
+                members = {x for x in range(256) if ms.bracket(x, i, ep - 1)}
+            else:
+                members = {x for x in range(256) if _match_class(x, p[i + 1])}
+            item = _byteset(members)
+        else:
+            item = _re.escape(bytes([c]))
+        q = p[ep] if ep < n else 0
+        if q != 42 and q != 45 and q != 63:
+            nonempty = True
+        if q == 42:
+            item += b'*'
+            ep += 1
+        elif q == 43:
+            item += b'+'
+            ep += 1
+        elif q == 45:
+            item += b'*?'
+            ep += 1
+        elif q == 63:
+            item += b'?'
+            ep += 1
+        out.append(item)
+        i = ep
+    if depth != 0:
+        return None
+    try:
+        return _re.compile(b''.join(out)), poscap, nonempty
+    except (_re.error, OverflowError, RecursionError):
+        return None
+
+
+def _compiled(p):
+    r = _RE_CACHE.get(p)
+    if r is None:
+        if len(_RE_CACHE) > 512:
+            _RE_CACHE.clear()
+        r = _translate(p) if USE_RE else None
+        if r is None:
+            r = _NOT_RE
+        _RE_CACHE[p] = r
+    return None if r is _NOT_RE or not USE_RE else r
+
+
+def _re_caps(m, poscap, whole):
+    if not poscap:
+        return [m.group(0)] if whole else []
+    out = []
+    for i, isp in enumerate(poscap, 1):
+        out.append(m.start(i) + 1 if isp else m.group(i))
+    return out
+
+
 def _posrelat(pos, ln):
     if pos > 0:
         return pos
@@ -341,6 +480,16 @@ def _find_aux(s, p, init, plain, find, fname):
     anchor = p[:1] == b'^'
     if anchor:
         p = p[1:]
+    cr = _compiled(p)
+    if cr is not None:
+        rx, poscap, _ = cr
+        m = rx.match(s, init) if anchor else rx.search(s, init)
+        if m is None:
+            return None
+        if find:
+            return Multi((m.start() + 1, m.end()) + tuple(_re_caps(m, poscap, False)))
+        caps = _re_caps(m, poscap, True)
+        return caps[0] if len(caps) == 1 else Multi(caps)
     ms = _MS(s, p)
     s1 = init
     while True:
@@ -374,8 +523,43 @@ def str_gmatch(s=NA, p=NA, init=None, *_):
     start = _posrelat(optint(init, 3, 'gmatch', 1), ls) - 1
     if start > ls:
         start = ls + 1
-    ms = _MS(s, p)
     state = [start, -1]
+    cr = _compiled(p)
+    if cr is not None:
+        rx, poscap, nonempty = cr
+        if nonempty:
+            # no empty match: Lua's loop is re's finditer
+            it = rx.finditer(s, start)
+            if not poscap:
+                def gmatch_all(*_):
+                    for m in it:
+                        return m.group(0)
+                    return NORES
+                return gmatch_all
+
+            def gmatch_iter(*_):
+                for m in it:
+                    caps = _re_caps(m, poscap, True)
+                    return caps[0] if len(caps) == 1 else Multi(caps)
+                return NORES
+            return gmatch_iter
+
+        def gmatch_re(*_):
+            src = state[0]
+            while src <= ls:
+                m = rx.search(s, src)
+                if m is None:
+                    break
+                e = m.end()
+                if e != state[1]:
+                    state[0] = state[1] = e
+                    caps = _re_caps(m, poscap, True)
+                    return caps[0] if len(caps) == 1 else Multi(caps)
+                src = m.start() + 1
+            state[0] = ls + 1
+            return NORES
+        return gmatch_re
+    ms = _MS(s, p)
 
     def gmatch_aux(*_):
         src = state[0]
@@ -394,6 +578,18 @@ def str_gmatch(s=NA, p=NA, init=None, *_):
 
 def iter_gmatch(s, p, init=None):
     """Generator form of gmatch for a for-in loop: yields tuples of captures."""
+    if s.__class__ is bytes and p.__class__ is bytes and init is None:
+        cr = _compiled(p)
+        if cr is not None and cr[2]:
+            rx, poscap, _ = cr
+            if not poscap:
+                for m in rx.finditer(s):
+                    yield (m.group(0),)
+                return
+            if True not in poscap:
+                for m in rx.finditer(s):
+                    yield m.groups()
+                return
     f = str_gmatch(s, p, init)
     while True:
         r = f()
@@ -452,6 +648,9 @@ def str_gsub(src=NA, p=NA, repl=NA, max_n=None, *_):
     anchor = p[:1] == b'^'
     if anchor:
         p = p[1:]
+    cr = _compiled(p)
+    if cr is not None:
+        return _gsub_re(src, cr, repl, tr, max_s, anchor)
     ms = _MS(src, p)
     out = []
     n = 0
@@ -484,6 +683,112 @@ def str_gsub(src=NA, p=NA, repl=NA, max_n=None, *_):
             out.append(src[s:s + 1])
             s += 1
         else:
+            break
+        if anchor:
+            break
+    if not changed:
+        return Multi((src, n))
+    out.append(src[s:])
+    return Multi((b''.join(out), n))
+
+
+def _expand(repl, m, poscap):
+    """add_s for a regex match."""
+    out = []
+    i = 0
+    ln = len(repl)
+    ncap = len(poscap)
+    while True:
+        j = repl.find(b'%', i)
+        if j < 0:
+            out.append(repl[i:])
+            return b''.join(out)
+        out.append(repl[i:j])
+        j += 1
+        c = repl[j] if j < ln else 0
+        if c == _ESC:
+            out.append(b'%')
+        elif c == 48:
+            out.append(m.group(0))
+        elif 49 <= c <= 57:
+            k = c - 48
+            if k > ncap:
+                if k != 1:
+                    _err('invalid capture index %%%d' % k)
+                out.append(m.group(0))
+            elif poscap[k - 1]:
+                out.append(str(m.start(k) + 1).encode())
+            else:
+                out.append(m.group(k))
+        else:
+            _err("invalid use of '%' in replacement string")
+        i = j + 1
+
+
+def _gsub_re(src, cr, repl, tr, max_s, anchor):
+    rx, poscap, nonempty = cr
+    if nonempty and not anchor and max_s > 0:
+        # no empty match: Lua's loop is re's subn
+        if tr == 0:
+            if b'%' not in repl:
+                return Multi(rx.subn(lambda m: repl, src, max_s))
+
+            def fn(m):
+                return _expand(repl, m, poscap)
+        else:
+            def fn(m):
+                caps = _re_caps(m, poscap, True)
+                if tr == 1:
+                    v = first(call(repl, *caps))
+                else:
+                    v = index(repl, caps[0])
+                if v is None or v is False:
+                    return m.group(0)
+                vs = tostr(v)
+                if vs is None:
+                    _err('invalid replacement value (a %s)' % type_name(v))
+                return vs
+        return Multi(rx.subn(fn, src, max_s))
+    srcl = len(src)
+    out = []
+    n = 0
+    s = 0
+    last = -1
+    changed = False
+    simple = tr == 0 and b'%' not in repl
+    while n < max_s:
+        m = rx.match(src, s) if anchor else rx.search(src, s)
+        if m is None:
+            break
+        st = m.start()
+        e = m.end()
+        if st > s:
+            out.append(src[s:st])
+        if e != last:
+            n += 1
+            if tr == 0:
+                out.append(repl if simple else _expand(repl, m, poscap))
+                changed = True
+            else:
+                if tr == 1:
+                    v = first(call(repl, *_re_caps(m, poscap, True)))
+                else:
+                    caps = _re_caps(m, poscap, True)
+                    v = index(repl, caps[0])
+                if v is None or v is False:
+                    out.append(m.group(0))
+                else:
+                    vs = tostr(v)
+                    if vs is None:
+                        _err('invalid replacement value (a %s)' % type_name(v))
+                    out.append(vs)
+                    changed = True
+            s = last = e
+        elif st < srcl:
+            out.append(src[st:st + 1])
+            s = st + 1
+        else:
+            s = st
             break
         if anchor:
             break
