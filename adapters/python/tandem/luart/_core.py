@@ -580,6 +580,21 @@ def call(f, *args):
 
 def index(o, k):
     """o[k] with __index."""
+    if o.__class__ is LuaTable:
+        c = k.__class__
+        if c is bytes:
+            v = o.hash.get(k)
+        elif c is int:
+            a = o.arr
+            v = a[k - 1] if 0 < k <= len(a) else o.hash.get(k)
+        else:
+            v = o.get(k)
+        if v is not None or o.meta is None:
+            return v
+    return _index_meta(o, k)
+
+
+def _index_meta(o, k):
     for _ in range(2000):
         if o.__class__ is LuaTable:
             v = o.get(k)
@@ -604,6 +619,19 @@ def index(o, k):
 
 def setindex(o, k, v):
     """o[k] = v with __newindex."""
+    if o.__class__ is LuaTable and o.meta is None:
+        if k.__class__ is bytes:
+            if v is None:
+                o.hash.pop(k, None)
+            else:
+                o.hash[k] = v
+        else:
+            o.set(k, v)
+        return
+    _setindex_meta(o, k, v)
+
+
+def _setindex_meta(o, k, v):
     for _ in range(2000):
         if o.__class__ is LuaTable:
             mt = o.meta
