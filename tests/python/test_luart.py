@@ -1154,3 +1154,23 @@ def test_pyflakes_clean():
     if b"No module named pyflakes" in p.stderr:
         pytest.skip("pyflakes not installed")
     assert p.returncode == 0, p.stdout.decode() + p.stderr.decode()
+
+
+# ---------------------------------------------------------------- numeric for
+
+def test_numeric_for():
+    import itertools
+    inits = [1, 0, -3, 2**63 - 3, -2**63, 1.0, 0.1, b"1", b"2.5"]
+    limits = [3, -3, 3.5, -3.5, 2**63 - 1, -2**63, math.inf, -math.inf, _NAN, 1e30, b"3", None]
+    steps = [1, -1, 2, 0, 0.5, -0.25, 2**62, b"1", 0.0, True]
+    cases = []
+    for a in inits:
+        for b in limits:
+            for c in steps:
+                body = ("local t = {}; for i = %s, %s, %s do t[#t+1] = i; if #t >= 12 then break end end; return t"
+                        % (lval(a), lval(b), lval(c)))
+                cases.append((body, (lambda a, b, c: lambda: T(list(itertools.islice(L.numfor(a, b, c), 12))))(a, b, c)))
+    cases.append(("local t = {}; for i = 1, 3 do t[#t+1] = i end; return t", lambda: T(list(L.numfor(1, 3)))))
+    cases.append(("local t = {}; for i = 0.1, 1, 0.1 do t[#t+1] = i end; return #t, t[#t]",
+                  lambda: (lambda t: M((L.length(t), t.get(L.length(t)))))(T(list(L.numfor(0.1, 1, 0.1))))))
+    assert check(cases) > 1000

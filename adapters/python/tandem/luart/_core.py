@@ -1123,3 +1123,90 @@ def ge(a, b):
 def truth(v):
     """Lua truthiness: only nil and false are false."""
     return v is not None and v is not False
+
+
+# ---------------------------------------------------------------- numeric for
+
+def _forerror(v, what):
+    rterror("bad 'for' %s (number expected, got %s)" % (what, type_name(v)))
+
+
+def _forlimit(init, lim, step):
+    """forlimit: the integer limit of an integer loop, or None to skip it."""
+    c = lim.__class__
+    if c is float or c is bytes:
+        if c is bytes:
+            x = str2number(lim)
+            if x is None:
+                _forerror(lim, 'limit')
+            if x.__class__ is int:
+                return x if (init <= x if step > 0 else init >= x) else None
+            lim = x
+        if lim in (_INF, -_INF) or lim != lim:
+            f = None
+        else:
+            f = math.ceil(lim) if step < 0 else math.floor(lim)
+        if f is not None and _MIN <= f <= _MAX:
+            p = f
+        elif lim > 0:       # (a NaN limit is taken as below mininteger, as forlimit does)
+            if step < 0:
+                return None
+            p = _MAX
+        else:
+            if step > 0:
+                return None
+            p = _MIN
+    elif c is int:
+        p = lim
+    else:
+        _forerror(lim, 'limit')
+    if (init > p) if step > 0 else (init < p):
+        return None
+    return p
+
+
+def _floatfor(i, limit, step):
+    if step > 0:
+        if limit < i:
+            return
+        while True:
+            yield i
+            i += step
+            if not i <= limit:
+                return
+    else:
+        if i < limit:
+            return
+        while True:
+            yield i
+            i += step
+            if not limit <= i:
+                return
+
+
+def numfor(init, limit, step=1):
+    """The values of a numeric for loop `for v = init, limit, step` (Lua 5.4
+    forprep/forloop: bounds evaluated once, an integer loop never overflows,
+    float loops accumulate, strings are coerced)."""
+    if init.__class__ is int and step.__class__ is int:
+        if step == 0:
+            rterror("'for' step is zero")
+        if limit.__class__ is not int:
+            limit = _forlimit(init, limit, step)
+            if limit is None:
+                return ()
+        if step > 0:
+            return range(init, limit + 1, step)
+        return range(init, limit - 1, step)
+    fl = tonum(limit)
+    if fl is None:
+        _forerror(limit, 'limit')
+    st = tonum(step)
+    if st is None:
+        _forerror(step, 'step')
+    fi = tonum(init)
+    if fi is None:
+        _forerror(init, 'initial value')
+    if st == 0:
+        rterror("'for' step is zero")
+    return _floatfor(float(fi), float(fl), float(st))
