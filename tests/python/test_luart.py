@@ -975,8 +975,79 @@ def test_error_positions():
     assert r[1] == (False, b"input:5: boom")
     assert r[2] == (False, b"boom")
     assert L.allv(L.lua_pcall(ns["h"])) == (False, b"input:8: attempt to perform arithmetic on a nil value")
-    # a library function's error has no position, as in Lua
-    assert L.allv(L.lua_pcall(L.lstring.str_rep)) == (False, b"bad argument #1 to 'rep' (string expected, got no value)")
+    # a library function called by pcall (a C function): no position, global name
+    assert L.allv(L.lua_pcall(L.lstring.str_rep)) == (False, b"bad argument #1 to 'string.rep' (string expected, got no value)")
+
+
+POSITION_CASES = [
+    # (Lua source of one chunk returning a function; the same as Python, lines aligned)
+    ("return function() return string.rep() end",
+     "lambda: S_rep()"),
+    ("return function() return table.concat({{}}) end",
+     "lambda: TB_concat(T([L.LuaTable()]))"),
+    ("return function() return string.format('%y') end",
+     "lambda: S_format(b'%y')"),
+    ("return function() return string.find('x', '[') end",
+     "lambda: S_find(b'x', b'[')"),
+    ("return function() assert(false) end",
+     "lambda: L.lua_assert(False)"),
+    ("return function() assert(nil, 'msg') end",
+     "lambda: L.lua_assert(None, b'msg')"),
+    ("return function() assert(false, 42) end",
+     "lambda: L.lua_assert(False, 42)"),
+    ("return function() error('lvl1') end",
+     "lambda: L.lua_error(b'lvl1')"),
+    ("return function() error('lvl0', 0) end",
+     "lambda: L.lua_error(b'lvl0', 0)"),
+    ("return function() local t = {}; t[nil] = 1 end",
+     "lambda: L.setindex(L.LuaTable(), None, 1)"),
+    ("return function() return 1 < 'x' end",
+     "lambda: L.lt(1, b'x')"),
+    ("return function() return 1 // 0 end",
+     "lambda: L.idiv(1, 0)"),
+    ("return function() return 'a' + 1 end",
+     "lambda: L.add(b'a', 1)"),
+    ("return function() table.sort({3, 'x', 1}) end",
+     "lambda: TB_sort(T([3, b'x', 1]))"),
+    ("return function() return string.gsub('x', 'x', string.rep) end",
+     "lambda: S_gsub(b'x', b'x', S_rep)"),
+    ("return function() local f = coroutine.wrap(function() error('in co', 0) end); f() end",
+     "lambda: CO_wrap(lambda: L.lua_error(b'in co', 0))()"),
+    ("return function() setmetatable(setmetatable({}, {__metatable = 1}), {}) end",
+     "lambda: L.lua_setmetatable(L.lua_setmetatable(L.LuaTable(), L.table_new(kv=[(b'__metatable', 1)])), L.LuaTable())"),
+    ("return function() for i = 1, 2, 0 do end end",
+     "lambda: list(L.numfor(1, 2, 0))"),
+    ("return function() return next({}, 'x') end",
+     "lambda: L.lua_nextf(L.LuaTable(), b'x')"),
+]
+
+
+def test_error_positions_like_lua():
+    """Errors raised in translated code carry 'chunk:line:' exactly where Lua
+    puts one: operators and error()/assert() at the calling line, library
+    functions at their caller's line, nothing when the caller is C."""
+    lua_src = _LUA_PRELUDE.replace("local cases = {", "local cases = {}") + "\n"
+    lua_src = ("local out = {}\n"
+               "for i, src in ipairs({%s}) do\n"
+               "  local f = load(src, '=input')()\n"
+               "  local ok, e = pcall(f)\n"
+               "  io.write(tostring(e), '\\n')\n"
+               "end\n" % ", ".join("%r" % c[0] for c in POSITION_CASES))
+    p = subprocess.run([LUA, "-"], input=lua_src.encode(), capture_output=True, timeout=60)
+    assert p.returncode == 0, p.stderr.decode()
+    expected = p.stdout.decode().split("\n")[:-1]
+    L.register_chunk("<luart-pos>", "input")
+    env = {"L": L, "T": T, "S_rep": lf(S, "rep"), "S_format": lf(S, "format"), "S_find": lf(S, "find"),
+           "S_gsub": lf(S, "gsub"), "TB_concat": lf(TB, "concat"), "TB_sort": lf(TB, "sort"),
+           "CO_wrap": lf(L.coroutine, "wrap")}
+    bad = []
+    for (lsrc, pysrc), exp in zip(POSITION_CASES, expected):
+        f = eval(compile(pysrc, "<luart-pos>", "eval"), env)
+        r = L.allv(L.lua_pcall(f))
+        got = L.tostring(r[1]).decode() if r[1] is not None else "nil"
+        if got != exp:
+            bad.append("%s\n    lua: %s\n    py:  %s" % (lsrc, exp, got))
+    assert not bad, "\n".join(bad)
 
 
 # ---------------------------------------------------------------- math

@@ -45,28 +45,37 @@ __all__ = [
 ]
 
 
-def _lib(**fns):
+def _lib(_prefix, **fns):
+    """A library table; its functions count as C functions for error
+    positions (luaL_where) and have their global names for messages."""
     t = LuaTable()
     for k, v in fns.items():
+        code = getattr(v, '__code__', None)
+        if code is not None:
+            _core.CFUNCS.add(code)
+            _core.QUALNAMES.setdefault(code, _prefix + k)
         t.set(k.encode(), v)
     return t
 
 
 string = _lib(
+    'string.',
     len=lstring.str_len, sub=lstring.str_sub, upper=lstring.str_upper,
     lower=lstring.str_lower, rep=lstring.str_rep, reverse=lstring.str_reverse,
     byte=lstring.str_byte, char=lstring.str_char, format=lformat.string_format,
     find=lpattern.str_find, match=lpattern.str_match, gmatch=lpattern.str_gmatch,
     gsub=lpattern.str_gsub)
 
-_core.STRING_META = _lib(__index=string)
+_core.STRING_META = _lib('', __index=string)
 
 table = _lib(
+    'table.',
     insert=ltable.t_insert, remove=ltable.t_remove, concat=ltable.t_concat,
     unpack=ltable.t_unpack, pack=ltable.t_pack, move=ltable.t_move,
     sort=ltable.t_sort)
 
 math = _lib(
+    'math.',
     abs=lmath.m_abs, ceil=lmath.m_ceil, floor=lmath.m_floor, fmod=lmath.m_fmod,
     modf=lmath.m_modf, sqrt=lmath.m_sqrt, sin=lmath.m_sin, cos=lmath.m_cos,
     tan=lmath.m_tan, asin=lmath.m_asin, acos=lmath.m_acos, atan=lmath.m_atan,
@@ -77,27 +86,34 @@ math = _lib(
     mininteger=lmath.mininteger)
 
 coroutine = _lib(
+    'coroutine.',
     create=lcoro.co_create, resume=lcoro.co_resume, wrap=lcoro.co_wrap,
     status=lcoro.co_status, running=lcoro.co_running,
     isyieldable=lcoro.co_isyieldable, close=lcoro.co_close,
     **{'yield': lcoro.co_yield})
 
 
+_BASE = dict(
+    print=lbase.lua_print, type=lbase.lua_type, tostring=lbase.lua_tostring,
+    tonumber=lbase.lua_tonumber, ipairs=lbase.lua_ipairs,
+    pairs=lbase.lua_pairs, next=lbase.lua_nextf, select=lbase.lua_select,
+    rawget=lbase.lua_rawget, rawset=lbase.lua_rawset,
+    rawequal=lbase.lua_rawequal, rawlen=lbase.lua_rawlen,
+    setmetatable=lbase.lua_setmetatable,
+    getmetatable=lbase.lua_getmetatable, error=lbase.lua_error,
+    pcall=lbase.lua_pcall, xpcall=lbase.lua_xpcall,
+    collectgarbage=lbase.lua_collectgarbage,
+    **{'assert': lbase.lua_assert})
+_lib('', **_BASE)
+_core.CFUNCS.add(lbase.ipairs_aux.__code__)
+
+
 def new_env():
     """A fresh global table (_G / _ENV) with the base library and the
     string, table, math and coroutine libraries (shared library tables)."""
-    g = _lib(
-        print=lbase.lua_print, type=lbase.lua_type, tostring=lbase.lua_tostring,
-        tonumber=lbase.lua_tonumber, ipairs=lbase.lua_ipairs,
-        pairs=lbase.lua_pairs, next=lbase.lua_nextf, select=lbase.lua_select,
-        rawget=lbase.lua_rawget, rawset=lbase.lua_rawset,
-        rawequal=lbase.lua_rawequal, rawlen=lbase.lua_rawlen,
-        setmetatable=lbase.lua_setmetatable,
-        getmetatable=lbase.lua_getmetatable,
-        error=lbase.lua_error, pcall=lbase.lua_pcall, xpcall=lbase.lua_xpcall,
-        collectgarbage=lbase.lua_collectgarbage,
-        string=string, table=table, math=math, coroutine=coroutine,
-        **{'assert': lbase.lua_assert})
+    g = _lib('', **_BASE)
+    for k, v in (('string', string), ('table', table), ('math', math), ('coroutine', coroutine)):
+        g.set(k.encode(), v)
     g.set(b'_G', g)
     g.set(b'_VERSION', b'Lua 5.4')
     return g

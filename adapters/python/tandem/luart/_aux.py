@@ -1,6 +1,8 @@
 """Argument checks of the Lua libraries (lauxlib's luaL_check*), in Lua's words."""
 
-from ._core import LuaError, LuaTable, type_name, metamethod, str2number, toint, tostr
+import sys
+
+from ._core import CFUNCS, QUALNAMES, _RTFILES as RTFILES, LuaTable, liberror, type_name, metamethod, str2number, toint, tostr
 
 _MIN = -0x8000000000000000
 _MAX = 0x7fffffffffffffff
@@ -17,7 +19,22 @@ NA = _NoValue()     # default of a required argument: "no value"
 
 
 def argerror(n, fname, msg):
-    raise LuaError(("bad argument #%d to '%s' (%s)" % (n, fname, msg)).encode())
+    """luaL_argerror: the function is named as the call site names it; we
+    cannot see the call site's expression, so a call from translated code
+    uses the library's short name ('rep'), as `string.rep(...)` does, and a
+    call from a C function (pcall, gsub ...) the global name ('string.rep'),
+    as Lua's pushglobalfuncname does."""
+    f = sys._getframe(1)
+    cf = CFUNCS
+    while f is not None and f.f_code not in cf:
+        f = f.f_back
+    if f is not None:
+        c = f.f_back
+        while c is not None and c.f_code.co_filename in RTFILES and c.f_code not in cf:
+            c = c.f_back
+        if c is not None and c.f_code in cf:
+            fname = QUALNAMES.get(f.f_code, fname)
+    liberror("bad argument #%d to '%s' (%s)" % (n, fname, msg))
 
 
 def typename_of(v):

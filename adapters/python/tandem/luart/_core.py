@@ -82,6 +82,8 @@ class LuaError(Exception):
 CHUNKS = {}
 # code objects of runtime functions that count as Lua C functions (levels).
 CFUNCS = set()
+# code object of a library function -> its global name ('string.rep')
+QUALNAMES = {}
 _RTFILES = set()
 
 
@@ -135,12 +137,23 @@ def rterror(msg):
     raise LuaError(where(1, sys._getframe(1)) + msg)
 
 
+def libwhere():
+    """luaL_where(L, 1) inside a library function: the position of the Lua
+    function that called it (b'' when a C function or Python code did)."""
+    f = sys._getframe(1)
+    cf = CFUNCS
+    while f is not None and f.f_code not in cf:
+        f = f.f_back
+    if f is None or f.f_back is None:
+        return b''
+    return where(1, f.f_back)
+
+
 def liberror(msg):
-    """An error raised by a library function (luaL_error at level 1: a C
-    function, so no position)."""
+    """An error raised by a library function (luaL_error)."""
     if msg.__class__ is str:
-        msg = msg.encode()
-    raise LuaError(msg)
+        msg = msg.encode('latin-1')
+    raise LuaError(libwhere() + msg)
 
 
 # ---------------------------------------------------------------- tables
@@ -298,7 +311,7 @@ def lua_next(t, k=None):
             try:
                 j = _keyindex(keys, hk) + 1
             except ValueError:
-                liberror("invalid key to 'next'")
+                raise LuaError(b"invalid key to 'next'")   # luaG_runerror in a C function: no position
         return _next_hash(t, keys, j)
     return _next_from(t, i)
 

@@ -4,7 +4,7 @@ tostring/tonumber, select, print."""
 import sys
 
 from . import _core
-from ._core import (LuaError, LuaTable, Multi, NORES, CHUNKS, allv, call,
+from ._core import (LuaError, liberror, libwhere, LuaTable, Multi, NORES, CHUNKS, allv, call,
                     cfunc, first, getmetatable_raw, index, lua_next, metamethod,
                     str2number, tostring, type_name, where, _MASK, _SIGN)
 from ._aux import NA, argerror, checkany, checkint, checkstr, checktable, typeerror
@@ -156,7 +156,7 @@ def lua_setmetatable(t=NA, mt=NA, *_):
     if mt is not None and mt.__class__ is not LuaTable:
         typeerror(2, 'setmetatable', 'nil or table', mt)
     if t.meta is not None and t.meta.hash.get(b'__metatable') is not None:
-        raise LuaError(b'cannot change a protected metatable')
+        liberror(b'cannot change a protected metatable')
     t.meta = mt
     return t
 
@@ -178,9 +178,10 @@ def lua_assert(*args):
     v = args[0]
     if v is not None and v is not False:
         return args[0] if len(args) == 1 else Multi(args)
-    if len(args) < 2:
-        raise LuaError(b'assertion failed!')
-    raise LuaError(args[1])
+    msg = args[1] if len(args) > 1 else b'assertion failed!'
+    if msg.__class__ is bytes:
+        msg = libwhere() + msg
+    raise LuaError(msg)
 
 
 def lua_error(msg=None, level=1, *_):

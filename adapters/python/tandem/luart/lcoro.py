@@ -12,7 +12,7 @@ C-call boundary".  Functions that never yield stay plain functions.
 
 import inspect
 
-from ._core import LuaError, Multi, allv, call, cfunc
+from ._core import LuaError, liberror, libwhere, Multi, allv, call, cfunc
 from ._aux import NA, typeerror
 from .lbase import error_value
 
@@ -112,7 +112,10 @@ def co_wrap(f=NA, *_):
     def wrapped(*args):
         ok, vals = _resume(co, args)
         if not ok:
-            raise LuaError(vals[0])
+            e = vals[0]
+            if e.__class__ is bytes:
+                e = libwhere() + e
+            raise LuaError(e)
         if len(vals) == 1:
             return vals[0]
         return Multi(vals)
@@ -158,7 +161,7 @@ def co_close(co=NA, *_):
             except Exception as e:
                 return Multi((False, error_value(e)))
         return True
-    raise LuaError(('cannot close a %s coroutine' % st).encode())
+    liberror('cannot close a %s coroutine' % st)
 
 
 def run_plain(gen):

@@ -2,7 +2,7 @@
 
 import math
 
-from ._core import LuaError, tostring, toint, _MIN, _MASK
+from ._core import liberror, tostring, toint, _MIN, _MASK
 from ._aux import NA, argerror, checkint, checknum, typeerror
 
 _FLAGS_ALL = b'-+ #0'
@@ -15,7 +15,7 @@ _FMTFLAGSC = b'-'
 
 
 def _err(msg):
-    raise LuaError(msg.encode('latin-1') if msg.__class__ is str else msg)
+    liberror(msg)
 
 
 def _get2digits(s, i):

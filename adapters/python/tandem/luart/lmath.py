@@ -3,7 +3,7 @@
 import math
 import time
 
-from ._core import LuaError, Multi, _MIN, _MAX, _MASK, _DNAN, _fmodf, _fpow, lt
+from ._core import liberror, Multi, _MIN, _MAX, _MASK, _DNAN, _fmodf, _fpow, lt
 from ._aux import NA, argerror, checkint, checknum, checkany, typename_of, typeerror
 
 huge = math.inf
@@ -308,7 +308,7 @@ def m_random(*args):
         low = checkint(args[0], 1, 'random')
         up = checkint(args[1], 2, 'random')
     else:
-        raise LuaError(b'wrong number of arguments')
+        liberror(b'wrong number of arguments')
     if not low <= up:
         argerror(1, 'random', 'interval is empty')
     r = _project(rv, (up - low) & _MASK)

@@ -2,7 +2,7 @@
 Not Python's re: Lua's semantics (backtracking order, %b, %f, position
 captures, back-references, error messages) are kept exactly."""
 
-from ._core import LuaError, LuaTable, Multi, NORES, call, first, index, tostr, type_name
+from ._core import LuaError, cfunc, liberror, LuaTable, Multi, NORES, call, first, index, tostr, type_name
 from ._aux import NA, checkstr, optint, typeerror
 
 _ESC = 37           # '%'
@@ -14,7 +14,7 @@ _SPECIALS = frozenset(b'^$*+?.([%-')
 
 
 def _err(msg):
-    raise LuaError(msg.encode('latin-1') if msg.__class__ is str else msg)
+    liberror(msg)
 
 
 def _mkclass(pred):
@@ -531,12 +531,16 @@ def str_gmatch(s=NA, p=NA, init=None, *_):
             # no empty match: Lua's loop is re's finditer
             it = rx.finditer(s, start)
             if not poscap:
+                @cfunc
                 def gmatch_all(*_):
                     for m in it:
                         return m.group(0)
                     return NORES
                 return gmatch_all
 
+            @cfunc
+
+            @cfunc
             def gmatch_iter(*_):
                 for m in it:
                     caps = _re_caps(m, poscap, True)
@@ -544,6 +548,9 @@ def str_gmatch(s=NA, p=NA, init=None, *_):
                 return NORES
             return gmatch_iter
 
+        @cfunc
+
+        @cfunc
         def gmatch_re(*_):
             src = state[0]
             while src <= ls:
@@ -561,6 +568,9 @@ def str_gmatch(s=NA, p=NA, init=None, *_):
         return gmatch_re
     ms = _MS(s, p)
 
+    @cfunc
+
+    @cfunc
     def gmatch_aux(*_):
         src = state[0]
         while src <= ls:

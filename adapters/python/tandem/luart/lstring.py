@@ -1,6 +1,6 @@
 """The string library (lstrlib.c) on Lua strings represented as bytes."""
 
-from ._core import LuaError, Multi, NORES, retv
+from ._core import liberror, Multi, NORES, retv
 from ._aux import NA, argerror, checkint, checkstr, optint, optstr
 from .lformat import string_format
 from .lpattern import str_find, str_match, str_gmatch, str_gsub
@@ -78,7 +78,7 @@ def str_rep(s=NA, n=NA, sep=b'', *_):
         return b''
     total = len(s) * n + len(sep) * (n - 1)
     if total >= _MAXSIZE:
-        raise LuaError(b'resulting string too large')
+        liberror(b'resulting string too large')
     if total > 1 << 31:
         raise MemoryError('string.rep result of %d bytes' % total)
     if sep:
@@ -96,7 +96,7 @@ def str_byte(s=NA, i=None, j=None, *_):
     if pi > pose:
         return NORES
     if pose - pi >= 0x7fffffff:
-        raise LuaError(b'string slice too long')
+        liberror(b'string slice too long')
     if pi == pose:
         return s[pi - 1]
     return Multi(s[pi - 1:pose])

@@ -1,6 +1,6 @@
 """The table library (ltablib.c): insert, remove, concat, unpack, pack, move, sort."""
 
-from ._core import (LuaError, LuaTable, Multi, NORES, first, call, index,
+from ._core import (liberror, LuaTable, Multi, NORES, first, call, index,
                     setindex, length, lt, metamethod, tostr, truth, type_name)
 from ._aux import NA, argerror, checkint, optint, optstr, typeerror
 
@@ -25,7 +25,7 @@ def _getn(t, fname, need=(b'__index', b'__newindex', b'__len')):
     _checktab(t, 1, fname, need)
     n = length(t)
     if n.__class__ is not int:
-        raise LuaError(b"object length is not an integer")
+        liberror(b"object length is not an integer")
     return n
 
 
@@ -40,7 +40,7 @@ def t_insert(t=NA, *args):
             setindex(t, e, v)
         return NORES
     if na != 2:
-        raise LuaError(b"wrong number of arguments to 'insert'")
+        liberror(b"wrong number of arguments to 'insert'")
     pos = checkint(args[0], 2, 'insert')
     v = args[1]
     if not 0 <= pos - 1 < e:    # 1 <= pos <= e as unsigned
@@ -97,7 +97,7 @@ def t_concat(t=NA, sep=None, i=None, j=None, *_):
         if v.__class__ is not bytes:
             s = tostr(v)
             if s is None:
-                raise LuaError(("invalid value (%s) at index %d in table for 'concat'" % (type_name(v), k)).encode())
+                liberror("invalid value (%s) at index %d in table for 'concat'" % (type_name(v), k))
             v = s
         out.append(v)
         k += 1
@@ -124,7 +124,7 @@ def t_unpack(t=NA, i=None, j=None, *_):
         return NORES
     n = e - i
     if n >= 0x7fffffff or n + 1 >= _MAXSTACK:
-        raise LuaError(b'too many results to unpack')
+        liberror(b'too many results to unpack')
     if t.__class__ is LuaTable and t.meta is None:
         a = t.arr
         if 1 <= i and e <= len(a):
@@ -236,14 +236,14 @@ class _Sorter:
             ai = geti(i)
             while slt(ai, P):
                 if i == up - 1:
-                    raise LuaError(b'invalid order function for sorting')
+                    liberror(b'invalid order function for sorting')
                 i += 1
                 ai = geti(i)
             j -= 1
             aj = geti(j)
             while slt(P, aj):
                 if j < i:
-                    raise LuaError(b'invalid order function for sorting')
+                    liberror(b'invalid order function for sorting')
                 j -= 1
                 aj = geti(j)
             if j < i:
