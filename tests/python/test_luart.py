@@ -1183,7 +1183,55 @@ def test_coroutines():
         f()
         return L.lua_pcall(f)
 
+    def pcall_through():
+        def body():
+            def inner():
+                yield M((b"in pcall",))
+                L.lua_error(b"after yield", 0)
+            r = yield from L.gpcall(inner)
+            yield M(L.allv(r))
+            return b"end"
+        co = create(body)
+        return M(L.allv(resume(co)) + L.allv(resume(co)) + L.allv(resume(co)) + (status(co),))
+
+    def close_runs_finally():
+        log = L.LuaTable()
+
+        def body():
+            try:
+                yield M((1,))
+            finally:
+                L.ltable.t_insert(log, b"closed")
+            return L.NORES
+        co = create(body)
+        resume(co)
+        return M((close(co), L.ltable.t_concat(log), status(co)))
+
+    def yield_across_c():
+        def body():
+            L.ltable.t_sort(T([3, 2, 1]), lambda a, b: L.lcoro.co_yield(a))
+            yield M(())
+            return L.NORES
+        co = create(body)
+        return resume(co)
+
+    def plain_in_co():
+        def body_co():
+            yield M((1,))
+            return 2
+
+        def body(*a):
+            return L.run_plain(body_co())
+        return L.lua_pcall(body)
+
     cases = [
+        ("local co = coroutine.create(function() local r = table.pack(pcall(function() coroutine.yield('in pcall'); error('after yield', 0) end)); coroutine.yield(table.unpack(r, 1, r.n)); return 'end' end); "
+         "local out = {}; for i = 1, 3 do local r = table.pack(coroutine.resume(co)); for j = 1, r.n do out[#out+1] = r[j] end end; out[#out+1] = coroutine.status(co); return table.unpack(out)",
+         pcall_through),
+        ("local log = {}; local co = coroutine.create(function() local x <close> = setmetatable({}, {__close = function() table.insert(log, 'closed') end}); coroutine.yield(1) end); coroutine.resume(co); return coroutine.close(co), table.concat(log), coroutine.status(co)",
+         close_runs_finally),
+        ("local co = coroutine.create(function() table.sort({3, 2, 1}, function(a, b) coroutine.yield(a) end) end); return coroutine.resume(co)", yield_across_c),
+        ("return pcall(function() coroutine.yield(1) end)", plain_in_co),
         ("local co = coroutine.create(function(a, b) local c = coroutine.yield(a + b); local d, e = coroutine.yield(c * 2); return d + e end); "
          "local out = {}; local function add(...) for i = 1, select('#', ...) do out[#out+1] = (select(i, ...)) end end; "
          "add(coroutine.resume(co, 1, 2)); add(coroutine.status(co)); add(coroutine.resume(co, 10)); add(coroutine.resume(co, 3, 4)); add(coroutine.status(co)); add(coroutine.resume(co)); return table.unpack(out)",
