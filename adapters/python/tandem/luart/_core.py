@@ -412,7 +412,7 @@ def type_name(v):
         return 'string'
     if c is LuaTable:
         return 'table'
-    if c.__name__ == 'Coroutine' and getattr(c, '_is_lua_thread', False):
+    if getattr(c, '_is_lua_thread', False):
         return 'thread'
     if callable(v):
         return 'function'

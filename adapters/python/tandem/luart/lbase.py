@@ -99,8 +99,7 @@ def lua_pairs(t=NA, *_):
         r = allv(call(h, t))
         r = tuple(r[:3]) + (None,) * (3 - len(r[:3]))
         return Multi(r)
-    if t.__class__ is not LuaTable:
-        typeerror(1, 'pairs', 'table', t)
+    checkany(t, 1, 'pairs')     # (next checks the type, as 'for iterator')
     return Multi((lua_nextf, t, None))
 
 

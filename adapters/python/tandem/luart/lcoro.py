@@ -99,7 +99,7 @@ def _resume(co, args):
 
 @cfunc
 def co_resume(co=NA, *args):
-    if co.__class__ is not Coroutine:
+    if not isinstance(co, Coroutine):
         typeerror(1, 'resume', 'thread', co)
     ok, vals = _resume(co, args)
     return Multi((ok,) + tuple(vals))
@@ -148,7 +148,7 @@ def co_isyieldable(co=None, *_):
 
 
 def co_close(co=NA, *_):
-    if co.__class__ is not Coroutine:
+    if not isinstance(co, Coroutine):
         typeerror(1, 'close', 'thread', co)
     st = co.status
     if st == 'suspended' or st == 'dead':

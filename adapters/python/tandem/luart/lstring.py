@@ -5,7 +5,7 @@ from ._aux import NA, argerror, checkint, checkstr, optint, optstr
 from .lformat import string_format
 from .lpattern import str_find, str_match, str_gmatch, str_gsub
 
-_MAXSIZE = 0x7fffffffffffffff
+_MAXSIZE = 0x7fffffff
 
 
 def _posrelat(pos, ln):
@@ -76,11 +76,8 @@ def str_rep(s=NA, n=NA, sep=b'', *_):
         sep = optstr(sep, 3, 'rep', b'')
     if n <= 0:
         return b''
-    total = len(s) * n + len(sep) * (n - 1)
-    if total >= _MAXSIZE:
+    if len(s) + len(sep) > _MAXSIZE // n:     # lstrlib.c's MAXSIZE is INT_MAX
         liberror(b'resulting string too large')
-    if total > 1 << 31:
-        raise MemoryError('string.rep result of %d bytes' % total)
     if sep:
         return sep.join([s] * n)
     return s * n
