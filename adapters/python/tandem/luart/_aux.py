@@ -2,7 +2,7 @@
 
 import sys
 
-from ._core import CFUNCS, QUALNAMES, _RTFILES as RTFILES, LuaTable, liberror, type_name, metamethod, str2number, toint, tostr
+from ._core import iter_for, CFUNCS, QUALNAMES, _RTFILES as RTFILES, LuaTable, liberror, type_name, metamethod, str2number, toint, tostr
 
 _MIN = -0x8000000000000000
 _MAX = 0x7fffffffffffffff
@@ -16,6 +16,7 @@ class _NoValue:
 
 
 NA = _NoValue()     # default of a required argument: "no value"
+_FORITER = iter_for.__code__     # calls from it are named 'for iterator' 
 
 
 def argerror(n, fname, msg):
@@ -30,10 +31,14 @@ def argerror(n, fname, msg):
         f = f.f_back
     if f is not None:
         c = f.f_back
-        while c is not None and c.f_code.co_filename in RTFILES and c.f_code not in cf:
+        while (c is not None and c.f_code is not _FORITER and c.f_code not in cf
+               and c.f_code.co_filename in RTFILES):
             c = c.f_back
-        if c is not None and c.f_code in cf:
-            fname = QUALNAMES.get(f.f_code, fname)
+        if c is not None:
+            if c.f_code is _FORITER:
+                fname = 'for iterator'
+            elif c.f_code in cf:
+                fname = QUALNAMES.get(f.f_code, fname)
     liberror("bad argument #%d to '%s' (%s)" % (n, fname, msg))
 
 

@@ -1223,3 +1223,33 @@ def numfor(init, limit, step=1):
     if st == 0:
         rterror("'for' step is zero")
     return _floatfor(float(fi), float(fl), float(st))
+
+
+# ---------------------------------------------------------------- generic for
+
+def iter_for(f, s=None, ctl=None, *_):
+    """The generic `for` protocol as a Python iterator: calls f(s, ctl)
+    until its first result is nil, yielding each call's results as a tuple
+    (at least one value).  (A fourth, to-be-closed value is the back end's
+    business.)"""
+    while True:
+        r = call(f, s, ctl)
+        if r.__class__ is Multi:
+            if not r or r[0] is None:
+                return
+            ctl = r[0]
+            yield r
+        else:
+            if r is None:
+                return
+            ctl = r
+            yield (r,)
+
+
+def iter_in_pairs(t):
+    """for k, v in pairs(t): iter_pairs for a plain table, else __pairs and
+    the generic protocol (pairs's own errors included)."""
+    if t.__class__ is LuaTable and (t.meta is None or t.meta.hash.get(b'__pairs') is None):
+        return iter_pairs(t)
+    from .lbase import lua_pairs
+    return iter_for(*allv(lua_pairs(t)))
