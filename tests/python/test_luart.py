@@ -759,6 +759,12 @@ def test_table_library():
         ("local t = {1, 2, 3, 4, 5}; local a = table.remove(t); local b = table.remove(t, 1); local c = table.remove(t, 2); return a, b, c, #t, table.unpack(t)", t_rem),
         ("local t = {}; return table.remove(t), table.remove(t, 0), table.remove({1}, 2)", t_rem_edge),
         ("return table.remove({1, 2}, 5)", lambda: rem(seqof(1, 2), 5)),
+        ("local t = {1, 2, 3}; return table.remove(t, nil), #t", lambda: (lambda t: M((rem(t, None), L.length(t))))(seqof(1, 2, 3))),
+        ("local t = {1, 2, 3}; return table.remove(t, 4), #t", lambda: (lambda t: M((rem(t, 4), L.length(t))))(seqof(1, 2, 3))),
+        ("local t = setmetatable({}, {__index = function(t, k) return k * 2 end, __len = function() return 3 end}); return table.remove(t), table.concat(t, ','), table.unpack(t)",
+         lambda: (lambda t: M((rem(t), cat(t, b",")) + L.allv(unp(t))))(_setmt(L.LuaTable(), __index=lambda t, k: L.mul(k, 2), __len=lambda t: 3))),
+        ("local log = {}; local t = setmetatable({}, {__newindex = function(t, k, v) log[#log+1] = k; rawset(t, k, v) end}); table.insert(t, 'a'); table.insert(t, 1, 'b'); return table.concat(log, ','), t[1], t[2]",
+         lambda: (lambda log: (lambda t: (ins(t, b"a"), ins(t, 1, b"b"), M((cat(log, b","), t.get(1), t.get(2))))[2])(_setmt(L.LuaTable(), __newindex=lambda t, k, v: (L.ltable.t_insert(log, k), L.lua_rawset(t, k, v)) and None)))(L.LuaTable())),
         ("table.insert({1, 2}, 5, 1)", lambda: ins(seqof(1, 2), 5, 1)),
         ("table.insert({1, 2}, 1, 2, 3)", lambda: ins(seqof(1, 2), 1, 2, 3)),
         ("table.insert(nil, 1)", lambda: ins(None, 1)),
@@ -1311,3 +1317,76 @@ def test_numeric_for():
     cases.append(("local t = {}; for i = 0.1, 1, 0.1 do t[#t+1] = i end; return #t, t[#t]",
                   lambda: (lambda t: M((L.length(t), t.get(L.length(t)))))(T(list(L.numfor(0.1, 1, 0.1))))))
     assert check(cases) > 1000
+
+
+# ---------------------------------------------------------------- random patterns
+
+def _random_patterns(seed, n):
+    rnd = random.Random(seed)
+    atoms = [b"a", b"b", b".", b"%a", b"%d", b"%s", b"%W", b"[ab]", b"[^a]", b"[a-c%d]", b"%.", b"x", b"1", b" "]
+    quants = [b"", b"", b"*", b"+", b"-", b"?"]
+    pats = []
+    for _ in range(n):
+        parts = []
+        open_caps = 0
+        for _ in range(rnd.randint(1, 6)):
+            r = rnd.random()
+            if r < 0.12:
+                parts.append(b"(")
+                open_caps += 1
+            elif r < 0.2 and open_caps:
+                parts.append(b")")
+                open_caps -= 1
+            elif r < 0.25:
+                parts.append(b"()")
+            else:
+                parts.append(rnd.choice(atoms) + rnd.choice(quants))
+        parts.append(b")" * open_caps)
+        p = b"".join(parts)
+        if rnd.random() < 0.2:
+            p = b"^" + p
+        if rnd.random() < 0.2:
+            p = p + b"$"
+        pats.append(p)
+    subjects = [b"", b"a", b"ab ba", b"aab1 x.y", b"b1a2 cc", b"  aaa  bbb ", b"x.1.a", b"abcabc123"]
+    return [(rnd.choice(subjects), p) for p in pats]
+
+
+def test_random_patterns(matcher):
+    """Random patterns (classes, sets, quantifiers, captures, anchors) on
+    short subjects: the re fast path and the port both agree with Lua."""
+    find, match, gsub, gmatch = (lf(S, n) for n in ("find", "match", "gsub", "gmatch"))
+    cases = []
+    for s, p in _random_patterns(11, 400):
+        cases.append(("return string.find(%s, %s)" % (lstr(s), lstr(p)), (lambda s, p: lambda: find(s, p))(s, p)))
+        cases.append(("return string.match(%s, %s, 2)" % (lstr(s), lstr(p)), (lambda s, p: lambda: match(s, p, 2))(s, p)))
+        cases.append(("return string.gsub(%s, %s, '<%%0>')" % (lstr(s), lstr(p)), (lambda s, p: lambda: gsub(s, p, b"<%0>"))(s, p)))
+        cases.append(("return string.gsub(%s, %s, function(...) return select('#', ...) end)" % (lstr(s), lstr(p)),
+                      (lambda s, p: lambda: gsub(s, p, lambda *a: len(a)))(s, p)))
+        cases.append(("local t = {}; for a in string.gmatch(%s, %s) do t[#t+1] = a end; return t" % (lstr(s), lstr(p)),
+                      (lambda s, p: lambda: T([x[0] for x in L.iter_gmatch(s, p)]))(s, p)))
+    assert check(cases) == 2000
+
+
+def test_random_arithmetic():
+    rnd = random.Random(3)
+    vals = []
+    for _ in range(60):
+        vals.append(rnd.randint(-2**63, 2**63 - 1))
+        vals.append(rnd.randint(-100, 100))
+        vals.append(rnd.uniform(-1e3, 1e3))
+        vals.append(math.ldexp(rnd.random(), rnd.randint(-60, 70)) * rnd.choice((1, -1)))
+    ops = [("+", L.add), ("-", L.sub), ("*", L.mul), ("/", L.div), ("//", L.idiv), ("%", L.mod),
+           ("<", L.lt), ("<=", L.le), ("==", L.eq), ("..", L.concat)]
+    cases = []
+    for _ in range(1500):
+        a = rnd.choice(vals)
+        b = rnd.choice(vals)
+        op, fn = rnd.choice(ops)
+        cases.append(("local a, b = %s, %s; return a %s b" % (lval(a), lval(b), op), (lambda fn, a, b: lambda: fn(a, b))(fn, a, b)))
+    for _ in range(300):
+        a = rnd.choice(vals)
+        b = rnd.randint(-70, 70)
+        cases.append(("local a, b = %s, %s; return a << b, a >> b, a ~ b, a ^ 0.5" % (lval(a), lval(b)),
+                      (lambda a, b: lambda: M((L.shl(a, b), L.shr(a, b), L.bxor(a, b), L.pow(a, 0.5))))(a, b)))
+    check(cases)

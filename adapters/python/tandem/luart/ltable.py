@@ -63,7 +63,7 @@ def t_insert(t=NA, *args):
 
 def t_remove(t=NA, pos=NA, *_):
     size = _getn(t, 'remove')
-    if pos is NA:
+    if pos is NA or pos is None:
         pos = size
     else:
         pos = checkint(pos, 2, 'remove')
@@ -79,8 +79,7 @@ def t_remove(t=NA, pos=NA, *_):
     while pos < size:
         setindex(t, pos, index(t, pos + 1))
         pos += 1
-    if pos <= size or True:
-        setindex(t, pos, None)
+    setindex(t, pos, None)
     return v
 
 
