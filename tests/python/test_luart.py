@@ -1390,3 +1390,36 @@ def test_random_arithmetic():
         cases.append(("local a, b = %s, %s; return a << b, a >> b, a ~ b, a ^ 0.5" % (lval(a), lval(b)),
                       (lambda a, b: lambda: M((L.shl(a, b), L.shr(a, b), L.bxor(a, b), L.pow(a, 0.5))))(a, b)))
     check(cases)
+
+
+# ---------------------------------------------------------------- utf8
+
+def test_utf8_library():
+    U = {n: lf(L.utf8, n) for n in ("len", "codepoint", "char", "offset", "codes")}
+    strs = [b"", b"abc", "héllo wörld".encode(), "日本語".encode(), "😀x".encode(), b"\xff", b"a\x80b",
+            b"\xc3", b"\xed\xa0\x80", b"\xf4\x90\x80\x80", b"\xc0\x80", b"\xfd\xbf\xbf\xbf\xbf\xbf"]
+    cases = []
+    for s in strs:
+        for args in ((), (2,), (-1,), (1, -1, True), (0,), (3, 2), (len(s) + 2,)):
+            a = ", ".join(lval(x) for x in args)
+            cases.append(("return utf8.len(%s%s)" % (lstr(s), ", " + a if a else ""),
+                          (lambda s, args: lambda: U["len"](s, *args))(s, args)))
+            cases.append(("return utf8.codepoint(%s%s)" % (lstr(s), ", " + a if a else ""),
+                          (lambda s, args: lambda: U["codepoint"](s, *args))(s, args)))
+        for n, i in ((1, None), (2, None), (-1, None), (0, 3), (3, 1), (-2, -1), (5, None), (1, 2), (0, 100)):
+            a = "%d" % n + (", %d" % i if i is not None else "")
+            cases.append(("return utf8.offset(%s, %s)" % (lstr(s), a),
+                          (lambda s, n, i: lambda: U["offset"](s, n, i) if i is not None else U["offset"](s, n))(s, n, i)))
+        for lax in (False, True):
+            cases.append(("local t = {}; for p, c in utf8.codes(%s, %s) do t[#t+1] = p; t[#t+1] = c end; return t" % (lstr(s), lval(lax)),
+                          (lambda s, lax: lambda: T([x for pc in L.iter_for(*L.allv(U["codes"](s, lax))) for x in pc]))(s, lax)))
+    for cp in (0, 65, 0x7f, 0x80, 0x7ff, 0x800, 0xffff, 0x10000, 0x10ffff, 0x110000, 0x7fffffff, 0x80000000, -1):
+        cases.append(("return utf8.char(%s)" % lval(cp), (lambda cp: lambda: U["char"](cp))(cp)))
+    cases += [
+        ("return utf8.char(72, 228, 8364, 128512)", lambda: U["char"](72, 228, 8364, 128512)),
+        ("return utf8.char()", lambda: U["char"]()),
+        ("return utf8.charpattern", lambda: lf(L.utf8, "charpattern")),
+        ("local n = 0; for c in ('héllo'):gmatch(utf8.charpattern) do n = n + 1 end; return n",
+         lambda: len(list(L.iter_gmatch("héllo".encode(), lf(L.utf8, "charpattern"))))),
+    ]
+    check(cases)

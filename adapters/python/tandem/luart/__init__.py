@@ -15,7 +15,7 @@ from ._core import (
     band, bor, bxor, shl, shr, bnot, concat, concatn,
     eq, ne, lt, le, gt, ge, truth, metamethod, register_chunk, where, rterror,
     numfor, iter_for, iter_in_pairs)
-from . import lbase, lstring, ltable, lmath, lcoro, lformat, lpattern
+from . import lbase, lstring, ltable, lmath, lcoro, lformat, lpattern, lutf8
 from .lbase import (
     lua_print, lua_type, lua_tostring, lua_tonumber, lua_ipairs, lua_pairs, lua_nextf,
     lua_select, lua_rawget, lua_rawset, lua_rawequal, lua_rawlen,
@@ -41,7 +41,7 @@ __all__ = [
     'lua_error', 'lua_pcall', 'lua_xpcall', 'lua_collectgarbage',
     'error_value', 'close_check', 'close_value', 'ipairs_aux', 'Coroutine',
     'run_plain', 'gpcall', 'iter_gmatch', 'lbase', 'lstring', 'ltable',
-    'lmath', 'lcoro', 'lformat', 'lpattern', 'string', 'table', 'math',
+    'lmath', 'lcoro', 'lformat', 'lpattern', 'lutf8', 'utf8', 'string', 'table', 'math',
     'coroutine', 'new_env',
 ]
 
@@ -94,6 +94,12 @@ coroutine = _lib(
     **{'yield': lcoro.co_yield})
 
 
+utf8 = _lib(
+    'utf8.',
+    char=lutf8.utf8_char, charpattern=lutf8.charpattern, codes=lutf8.utf8_codes,
+    codepoint=lutf8.utf8_codepoint, len=lutf8.utf8_len, offset=lutf8.utf8_offset)
+
+
 _BASE = dict(
     print=lbase.lua_print, type=lbase.lua_type, tostring=lbase.lua_tostring,
     tonumber=lbase.lua_tonumber, ipairs=lbase.lua_ipairs,
@@ -113,14 +119,15 @@ def new_env():
     """A fresh global table (_G / _ENV) with the base library and the
     string, table, math and coroutine libraries (shared library tables)."""
     g = _lib('', **_BASE)
-    for k, v in (('string', string), ('table', table), ('math', math), ('coroutine', coroutine)):
+    for k, v in (('string', string), ('table', table), ('math', math),
+                 ('coroutine', coroutine), ('utf8', utf8)):
         g.set(k.encode(), v)
     g.set(b'_G', g)
     g.set(b'_VERSION', b'Lua 5.4')
     return g
 
 
-for _m in (lbase, lstring, ltable, lmath, lcoro, lformat, lpattern):
+for _m in (lbase, lstring, ltable, lmath, lcoro, lformat, lpattern, lutf8):
     _core.runtime_file(_m.__file__)
 from . import _aux
 _core.runtime_file(_aux.__file__)
