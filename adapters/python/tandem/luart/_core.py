@@ -571,7 +571,7 @@ def tostr(v):
     if c is bytes:
         return v
     if c is int:
-        return str(v).encode()
+        return b'%d' % v
     if c is float:
         return fmtfloat(v)
     return None
@@ -633,13 +633,22 @@ def _index_meta(o, k):
 def setindex(o, k, v):
     """o[k] = v with __newindex."""
     if o.__class__ is LuaTable and o.meta is None:
-        if k.__class__ is bytes:
+        c = k.__class__
+        if c is bytes:
             if v is None:
                 o.hash.pop(k, None)
             else:
                 o.hash[k] = v
-        else:
-            o.set(k, v)
+            return
+        if c is int and v is not None:
+            a = o.arr
+            if 0 < k <= len(a):
+                a[k - 1] = v
+                return
+            if k == len(a) + 1 and not o.hash:
+                a.append(v)
+                return
+        o.set(k, v)
         return
     _setindex_meta(o, k, v)
 
@@ -679,15 +688,17 @@ def rawset(t, k, v):
 def length(v):
     """#v."""
     c = v.__class__
-    if c is bytes:
-        return len(v)
     if c is LuaTable:
         mt = v.meta
-        if mt is not None:
+        if mt is None:
+            return len(v.arr)
+        else:
             h = mt.hash.get(b'__len')
             if h is not None:
                 return first(call(h, v))
         return len(v.arr)
+    if c is bytes:
+        return len(v)
     h = metamethod(v, b'__len')
     if h is None:
         rterror('attempt to get length of a %s value' % type_name(v))
@@ -1013,8 +1024,15 @@ def bnot(a):
 
 def concat(a, b):
     """a .. b"""
-    if a.__class__ is bytes and b.__class__ is bytes:
-        return a + b
+    ca = a.__class__
+    cb = b.__class__
+    if ca is bytes:
+        if cb is bytes:
+            return a + b
+        if cb is int:
+            return a + b'%d' % b
+    elif ca is int and cb is bytes:
+        return b'%d' % a + b
     x = tostr(a)
     y = tostr(b)
     if x is not None and y is not None:

@@ -89,6 +89,11 @@ def t_concat(t=NA, sep=None, i=None, j=None, *_):
     i = optint(i, 3, 'concat', 1)
     last = optint(j, 4, 'concat', last)
     plain = t.__class__ is LuaTable and t.meta is None
+    if plain and 1 <= i and last <= len(t.arr):
+        try:
+            return sep.join(t.arr[i - 1:last])     # all strings: one C call
+        except TypeError:
+            pass
     out = []
     k = i
     while k <= last:
