@@ -1112,8 +1112,9 @@ def test_coroutines():
 
     def gen_body(a, b):
         # local c = coroutine.yield(a + b); local d, e = coroutine.yield(c * 2); return d + e
-        c = L.first((yield M((L.add(a, b),))))
-        r = L.allv((yield M((L.mul(c, 2),))))
+        r = (yield (L.add(a, b),))         # resume values arrive as a plain tuple
+        c = r[0] if r else None
+        r = (yield (L.mul(c, 2),))
         return L.add(r[0], r[1])
 
     def co_values():

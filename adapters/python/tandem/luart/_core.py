@@ -1250,6 +1250,11 @@ def iter_for(f, s=None, ctl=None, *_):
     until its first result is nil, yielding each call's results as a tuple
     (at least one value).  (A fourth, to-be-closed value is the back end's
     business.)"""
+    co = getattr(f, 'lua_coroutine', None)
+    if co is not None:          # a coroutine.wrap function: no call per step
+        from .lcoro import iter_wrap
+        yield from iter_wrap(co, s, ctl)
+        return
     while True:
         r = call(f, s, ctl)
         if r.__class__ is Multi:

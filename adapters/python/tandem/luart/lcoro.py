@@ -1,8 +1,9 @@
 """Coroutines on Python generators (see docs/luart.md, "Coroutines").
 
 A Lua function that may yield is translated into a generator function:
-`coroutine.yield(...)` becomes `(yield Multi((...)))`, whose value is the
-Multi of the values passed to the next resume, and a call of another
+`coroutine.yield(...)` becomes `(yield (...,))`, a plain tuple of the
+yielded values, whose value is the plain tuple of the values passed to the
+next resume, and a call of another
 yielding function becomes `yield from g(...)` (its return value is the
 call's result).  The generator function is the function's `__luaco__`
 attribute; the function itself is a plain wrapper (run_plain) for calls
@@ -11,16 +12,18 @@ C-call boundary".  Functions that never yield stay plain functions.
 """
 
 import inspect
+import sys
 
-from ._core import LuaError, liberror, libwhere, Multi, allv, call, cfunc
+from ._core import LuaError, liberror, libwhere, where, Multi, allv, call, cfunc
 from ._aux import NA, typeerror
 from .lbase import error_value
 
-_stack = []         # running coroutines, innermost last
+_stack = []         # resumed coroutines, innermost (the running one) last
 
 
 class Coroutine:
-    """A Lua thread."""
+    """A Lua thread.  .status is 'suspended', 'active' (resumed: running,
+    or normal when it resumed another) or 'dead'."""
     _is_lua_thread = True
     __slots__ = ('fn', 'gen', 'status', '__weakref__')
 
@@ -38,7 +41,7 @@ class _MainThread(Coroutine):
 
 
 MAIN = _MainThread(None)
-MAIN.status = 'running'
+MAIN.status = 'active'
 
 
 def _body(f):
@@ -54,33 +57,18 @@ def co_create(f=NA, *_):
     return Coroutine(f)
 
 
-def _resume(co, args):
-    """(ok, values): the results of resuming co with args."""
-    st = co.status
-    if st == 'dead':
-        return False, (b'cannot resume dead coroutine',)
-    if st != 'suspended':
-        return False, (b'cannot resume non-suspended coroutine',)
-    if _stack:
-        _stack[-1].status = 'normal'
-    else:
-        MAIN.status = 'normal'
-    co.status = 'running'
+def _start(co, args):
+    """The first resume: (ok, values)."""
+    body, isgen = _body(co.fn)
+    co.status = 'active'
     _stack.append(co)
     try:
-        gen = co.gen
-        if gen is None:
-            body, isgen = _body(co.fn)
-            if not isgen:
-                r = call(body, *args)
-                co.status = 'dead'
-                return True, allv(r)
-            gen = co.gen = body(*args)
-            y = gen.send(None)
-        else:
-            y = gen.send(Multi(args))
-        co.status = 'suspended'
-        return True, allv(y)
+        if not isgen:
+            r = call(body, *args)
+            co.status = 'dead'
+            return True, allv(r)
+        gen = co.gen = body(*args)
+        y = gen.send(None)
     except StopIteration as e:
         co.status = 'dead'
         co.gen = None
@@ -91,10 +79,35 @@ def _resume(co, args):
         return False, (error_value(e),)
     finally:
         _stack.pop()
-        if _stack:
-            _stack[-1].status = 'running'
-        else:
-            MAIN.status = 'running'
+    co.status = 'suspended'
+    return True, y
+
+
+def _resume(co, args):
+    """(ok, values): the results of resuming co with args (values a tuple)."""
+    if co.status != 'suspended':
+        if co.status == 'dead':
+            return False, (b'cannot resume dead coroutine',)
+        return False, (b'cannot resume non-suspended coroutine',)
+    gen = co.gen
+    if gen is None:
+        return _start(co, args)
+    co.status = 'active'
+    _stack.append(co)
+    try:
+        y = gen.send(args)
+    except StopIteration as e:
+        co.status = 'dead'
+        co.gen = None
+        return True, allv(e.value)
+    except Exception as e:
+        co.status = 'dead'
+        co.gen = None
+        return False, (error_value(e),)
+    finally:
+        _stack.pop()
+    co.status = 'suspended'
+    return True, y
 
 
 @cfunc
@@ -118,8 +131,46 @@ def co_wrap(f=NA, *_):
             raise LuaError(e)
         if len(vals) == 1:
             return vals[0]
-        return Multi(vals)
+        return vals if vals.__class__ is Multi else Multi(vals)
+    wrapped.lua_coroutine = co
     return wrapped
+
+
+def iter_wrap(co, s=None, ctl=None):
+    """iter_for over a coroutine.wrap function (`for v in coroutine.wrap(f)`)
+    without a call per step: each step resumes co with (s, ctl), exactly as
+    the generic for calling the wrap function does."""
+    stack = _stack
+    while True:
+        gen = co.gen
+        if gen is None or co.status != 'suspended':
+            ok, vals = _resume(co, (s, ctl))
+        else:
+            co.status = 'active'
+            stack.append(co)
+            try:
+                vals = gen.send((s, ctl))
+                ok = True
+                co.status = 'suspended'
+            except StopIteration as e:
+                co.status = 'dead'
+                co.gen = None
+                ok, vals = True, allv(e.value)
+            except Exception as e:
+                co.status = 'dead'
+                co.gen = None
+                ok, vals = False, (error_value(e),)
+            finally:
+                stack.pop()
+        if not ok:
+            e = vals[0]
+            if e.__class__ is bytes:
+                e = where(1, sys._getframe(1)) + e
+            raise LuaError(e)
+        if not vals or vals[0] is None:
+            return
+        ctl = vals[0]
+        yield vals
 
 
 def co_yield(*args):
@@ -132,7 +183,12 @@ def co_yield(*args):
 def co_status(co=NA, *_):
     if not isinstance(co, Coroutine):
         typeerror(1, 'status', 'thread', co)
-    return co.status.encode()
+    st = co.status
+    if st == 'active':
+        if co is (_stack[-1] if _stack else MAIN):
+            return b'running'
+        return b'normal'
+    return st.encode()
 
 
 def co_running(*_):
@@ -144,7 +200,7 @@ def co_running(*_):
 def co_isyieldable(co=None, *_):
     if co is None:
         return bool(_stack)
-    return co is not MAIN and co.status == 'running'
+    return co is not MAIN
 
 
 def co_close(co=NA, *_):
@@ -161,7 +217,7 @@ def co_close(co=NA, *_):
             except Exception as e:
                 return Multi((False, error_value(e)))
         return True
-    liberror('cannot close a %s coroutine' % st)
+    liberror('cannot close a %s coroutine' % co_status(co).decode())
 
 
 def run_plain(gen):
