@@ -571,6 +571,8 @@ def test_string_library():
         ("return string.byte('\\255\\128')", lambda: fn["byte"](b"\xff\x80")),
         ("return ('abc'):upper(), ('%d'):format(5)", lambda: M((L.call(L.index(b"abc", b"upper"), b"abc"), L.call(L.index(b"%d", b"format"), b"%d", 5)))),
         ("return ('x').nope", lambda: L.index(b"x", b"nope")),
+        ("return ('abc'):rep(2, '-'), ('%d|%s'):format(1, 'x')", lambda: M((L.invoke(b"abc", b"rep", 2, b"-"), L.invoke(b"%d|%s", b"format", 1, b"x")))),
+        ("local s = 'x'; return pcall(function() return s:nope() end)", lambda: L.lua_pcall(lambda: L.invoke(b"x", b"nope"))),
         ("return #string.format('%099d', 7)", lambda: L.length(lf(S, "format")(b"%099d", 7))),
         ("return string.sub('hello', 2.0, '3')", lambda: fn["sub"](b"hello", 2.0, b"3")),
         ("return string.sub('hello', 1.5)", lambda: fn["sub"](b"hello", 1.5)),

@@ -14,7 +14,7 @@ from ._core import (
     add, sub, mul, div, mod, idiv, pow, unm, arith,
     band, bor, bxor, shl, shr, bnot, concat, concatn,
     eq, ne, lt, le, gt, ge, truth, metamethod, register_chunk, where, rterror,
-    numfor, iter_for, iter_in_pairs)
+    numfor, iter_for, iter_in_pairs, invoke)
 from . import lbase, lstring, ltable, lmath, lcoro, lformat, lpattern, lutf8
 from .lbase import (
     lua_print, lua_type, lua_tostring, lua_tonumber, lua_ipairs, lua_pairs, lua_nextf,
@@ -34,7 +34,7 @@ __all__ = [
     'pow', 'unm', 'arith', 'band', 'bor', 'bxor', 'shl', 'shr', 'bnot',
     'concat', 'concatn', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'truth',
     'metamethod', 'register_chunk', 'where', 'rterror', 'numfor', 'iter_for',
-    'iter_in_pairs',
+    'iter_in_pairs', 'invoke',
     'lua_print', 'lua_type', 'lua_tostring', 'lua_tonumber', 'lua_ipairs', 'lua_pairs',
     'lua_nextf', 'lua_select', 'lua_rawget', 'lua_rawset', 'lua_rawequal',
     'lua_rawlen', 'lua_setmetatable', 'lua_getmetatable', 'lua_assert',

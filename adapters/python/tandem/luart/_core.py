@@ -589,6 +589,15 @@ def call(f, *args):
     return call(h, f, *args)
 
 
+def invoke(o, name, *args):
+    """o:name(args): o evaluated once, looked up with __index, called with
+    __call."""
+    f = index(o, name)
+    if callable(f) and f.__class__ is not LuaTable:
+        return f(o, *args)
+    return call(f, o, *args)
+
+
 # ---------------------------------------------------------------- indexing
 
 def index(o, k):
