@@ -1426,3 +1426,40 @@ def test_utf8_library():
          lambda: len(list(L.iter_gmatch("héllo".encode(), lf(L.utf8, "charpattern"))))),
     ]
     check(cases)
+
+
+# ---------------------------------------------------------------- string.pack
+
+def test_string_pack():
+    pack, unpack, packsize = (lf(S, n) for n in ("pack", "unpack", "packsize"))
+    cases = []
+    ivals = [0, 1, -1, 127, -128, 128, 255, 256, 32767, -32768, 65535, 2**31 - 1, -2**31, 2**32, 2**63 - 1, -2**63, 3.0, b"12", 1.5]
+    ifmts = ["b", "B", "h", "H", "i", "I", "l", "L", "j", "J", "T", "i3", "I3", "i16", "I16", ">i4", "<i4", "=h", ">j", "i9", ">I9"]
+    for f in ifmts:
+        for v in ivals:
+            cases.append(("return string.pack(%s, %s)" % (lstr(f.encode()), lval(v)), (lambda f, v: lambda: pack(f.encode(), v))(f, v)))
+            cases.append(("return string.unpack(%s, string.pack('j', %s) .. string.rep('\\255', 16))" % (lstr(f.encode()), lval(v)),
+                          (lambda f, v: lambda: (lambda p: unpack(f.encode(), p) if True else None)(L.concat(pack(b"j", v), b"\xff" * 16)))(f, v)))
+    fvals = [0.0, -0.0, 1.5, -2.25, 1e300, -1e300, 1e-45, math.inf, _NAN, 3, 0.1]
+    for f in ["f", "d", "n", ">f", ">d", "<n"]:
+        for v in fvals:
+            cases.append(("return string.pack(%s, %s)" % (lstr(f.encode()), lval(v)), (lambda f, v: lambda: pack(f.encode(), v))(f, v)))
+            cases.append(("return string.unpack(%s, string.pack(%s, %s))" % (lstr(f.encode()), lstr(f.encode()), lval(v)),
+                          (lambda f, v: lambda: unpack(f.encode(), pack(f.encode(), v)))(f, v)))
+    misc = [
+        ("s", [b"hello"]), ("s1", [b"x" * 300]), ("s1", [b"abc"]), ("z", [b"abc"]), ("z", [b"a\0b"]), ("c5", [b"ab"]),
+        ("c2", [b"abc"]), ("c", [b"a"]), ("!4 b i", [1, 2]), ("!8 b d", [1, 2.5]), ("! b j", [1, 2]), ("!3 i", [1]),
+        ("b x h Xi i", [1, 2, 3]), ("X", []), ("Xc1", []), ("bXj", [1]), ("i17", [1]), ("i0", [1]), ("y", [1]),
+        ("<i2 >i2 =i2", [1, 2, 3]), ("b", []), ("bb", [1]), ("bbb", [1]), ("zz", [b"x"]), ("  b  ", [5]), ("s2", [b"x" * 70000]), ("j", [b"x"]),
+    ]
+    for f, vals in misc:
+        a = ", ".join([lstr(f.encode())] + [lval(v) for v in vals])
+        cases.append(("return string.pack(%s)" % a, (lambda f, vals: lambda: pack(f.encode(), *vals))(f, vals)))
+    for f in ["b", "i", "j", "d", "!8 b d", "b x h", "c10", "i16", "s", "z", "Xi", "b Xi", "!4 b Xi", "i3 i7"]:
+        cases.append(("return string.packsize(%s)" % lstr(f.encode()), (lambda f: lambda: packsize(f.encode()))(f)))
+    data = b"\x01\x02\x03\x04abc\0def\0\x05"
+    for f, init in [("b", None), ("b", 4), ("b", -1), ("i", None), ("z", 5), ("z z", 5), ("zb", 9), ("c3", 5), ("c20", 1),
+                    ("s1", 1), ("b", 20), ("b", 15), ("b", 14), ("z", 13), (">I2", 2), ("!4 b i", 1), ("", 3)]:
+        a = lstr(f.encode()) + ", " + lstr(data) + (", %d" % init if init is not None else "")
+        cases.append(("return string.unpack(%s)" % a, (lambda f, init: lambda: unpack(f.encode(), data, init))(f, init)))
+    check(cases)

@@ -15,7 +15,7 @@ from ._core import (
     band, bor, bxor, shl, shr, bnot, concat, concatn,
     eq, ne, lt, le, gt, ge, truth, metamethod, register_chunk, where, rterror,
     numfor, iter_for, iter_in_pairs, invoke)
-from . import lbase, lstring, ltable, lmath, lcoro, lformat, lpattern, lutf8
+from . import lbase, lstring, ltable, lmath, lcoro, lformat, lpattern, lutf8, lpack
 from .lbase import (
     lua_print, lua_type, lua_tostring, lua_tonumber, lua_ipairs, lua_pairs, lua_nextf,
     lua_select, lua_rawget, lua_rawset, lua_rawequal, lua_rawlen,
@@ -41,7 +41,7 @@ __all__ = [
     'lua_error', 'lua_pcall', 'lua_xpcall', 'lua_collectgarbage',
     'error_value', 'close_check', 'close_value', 'ipairs_aux', 'Coroutine',
     'run_plain', 'gpcall', 'iter_gmatch', 'lbase', 'lstring', 'ltable',
-    'lmath', 'lcoro', 'lformat', 'lpattern', 'lutf8', 'utf8', 'string', 'table', 'math',
+    'lmath', 'lcoro', 'lformat', 'lpattern', 'lutf8', 'lpack', 'utf8', 'string', 'table', 'math',
     'coroutine', 'new_env',
 ]
 
@@ -65,7 +65,8 @@ string = _lib(
     lower=lstring.str_lower, rep=lstring.str_rep, reverse=lstring.str_reverse,
     byte=lstring.str_byte, char=lstring.str_char, format=lformat.string_format,
     find=lpattern.str_find, match=lpattern.str_match, gmatch=lpattern.str_gmatch,
-    gsub=lpattern.str_gsub)
+    gsub=lpattern.str_gsub, pack=lpack.str_pack, unpack=lpack.str_unpack,
+    packsize=lpack.str_packsize)
 
 _core.STRING_META = _lib('', __index=string)
 
@@ -127,7 +128,7 @@ def new_env():
     return g
 
 
-for _m in (lbase, lstring, ltable, lmath, lcoro, lformat, lpattern, lutf8):
+for _m in (lbase, lstring, ltable, lmath, lcoro, lformat, lpattern, lutf8, lpack):
     _core.runtime_file(_m.__file__)
 from . import _aux
 _core.runtime_file(_aux.__file__)

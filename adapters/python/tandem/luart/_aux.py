@@ -16,6 +16,13 @@ class _NoValue:
 
 
 NA = _NoValue()     # default of a required argument: "no value"
+
+
+class _LightUserdata:
+    __slots__ = ()
+
+
+LUD = _LightUserdata()  # a C library's internal stack slot, seen in messages
 _FORITER = iter_for.__code__     # calls from it are named 'for iterator' 
 
 
@@ -45,6 +52,8 @@ def argerror(n, fname, msg):
 def typename_of(v):
     if v is NA:
         return 'no value'
+    if v is LUD:
+        return 'light userdata'
     tn = metamethod(v, b'__name')
     if tn.__class__ is bytes:
         return tn.decode('latin-1')
