@@ -1463,3 +1463,59 @@ def test_string_pack():
         a = lstr(f.encode()) + ", " + lstr(data) + (", %d" % init if init is not None else "")
         cases.append(("return string.unpack(%s)" % a, (lambda f, init: lambda: unpack(f.encode(), data, init))(f, init)))
     check(cases)
+
+
+# ---------------------------------------------------------------- io / os
+
+def test_io_os_subset():
+    old_tz = os.environ.get("TZ")
+    os.environ["TZ"] = "UTC"
+    import time as _time
+    _time.tzset()
+    try:
+        IO = {n: lf(L.io, n) for n in ("write", "type")}
+        OS = {n: lf(L.os, n) for n in ("time", "date", "difftime", "getenv", "clock")}
+        stdout = lf(L.io, "stdout")
+
+        def tbl(**kw):
+            return L.table_new(kv=[(k.encode(), v) for k, v in kw.items()])
+
+        def time_norm():
+            t = tbl(year=2020, month=13, day=32, hour=25)
+            r = OS["time"](t)
+            return M((r, t.get(b"year"), t.get(b"month"), t.get(b"day"), t.get(b"hour"), t.get(b"yday"), t.get(b"wday")))
+
+        cases = [
+            ("return io.write() == io.stdout", lambda: IO["write"]() is stdout),
+            ("return pcall(io.write, {})", lambda: L.lua_pcall(IO["write"], L.LuaTable())),
+            ("return type(io.stdout), io.type(io.stdout), io.type(1), tostring(io.stdout):match('^file %(0x%x+%)$') ~= nil",
+             lambda: M((L.lua_type(stdout), IO["type"](stdout), IO["type"](1), L.ne(L.invoke(L.tostring(stdout), b"match", rb"^file %(0x%x+%)$"), None)))),
+            ("return pcall(io.stdout.write, 1)", lambda: L.lua_pcall(L.index(stdout, b"write"), 1)),
+            ("return io.stdout:write() == io.stdout", lambda: L.invoke(stdout, b"write") is stdout),
+            ("return os.time{year=2020, month=1, day=1, hour=0}, os.time{year=2020, month=13, day=1}",
+             lambda: M((OS["time"](tbl(year=2020, month=1, day=1, hour=0)), OS["time"](tbl(year=2020, month=13, day=1))))),
+            ("local t = {year=2020, month=13, day=32, hour=25}; local r = os.time(t); return r, t.year, t.month, t.day, t.hour, t.yday, t.wday", time_norm),
+            ("return pcall(os.time, {year=2020})", lambda: L.lua_pcall(OS["time"], tbl(year=2020))),
+            ("return pcall(os.time, {year=2020, month='x', day=1})", lambda: L.lua_pcall(OS["time"], tbl(year=2020, month=b"x", day=1))),
+            ("return pcall(os.time, {year=2020, month=1.5, day=1})", lambda: L.lua_pcall(OS["time"], tbl(year=2020, month=1.5, day=1))),
+            ("return os.time{year=2020, month='3', day=1.0}", lambda: OS["time"](tbl(year=2020, month=b"3", day=1.0))),
+            ("return os.date('!%Y-%m-%d %H:%M:%S', 0), os.date('!%c', 86400*365), os.date('%A %B %j %p', 1e9)",
+             lambda: M((OS["date"](b"!%Y-%m-%d %H:%M:%S", 0), OS["date"](b"!%c", 86400 * 365), OS["date"](b"%A %B %j %p", 1e9)))),
+            ("return pcall(os.date, '%Ez')", lambda: L.lua_pcall(OS["date"], b"%Ez")),
+            ("return pcall(os.date, 'abc %Qdef')", lambda: L.lua_pcall(OS["date"], b"abc %Qdef")),
+            ("return pcall(os.date, '%')", lambda: L.lua_pcall(OS["date"], b"%")),
+            ("return os.date('%Ey|%Od|%%', 0)", lambda: OS["date"](b"%Ey|%Od|%%", 0)),
+            ("return os.date('!*t', 1e9)", lambda: OS["date"](b"!*t", 1e9)),
+            ("return os.date('*t', 86400)", lambda: OS["date"](b"*t", 86400)),
+            ("return pcall(os.date, '*t', 2^60)", lambda: L.lua_pcall(OS["date"], b"*t", 2.0**60)),
+            ("return os.difftime(10, 5), os.difftime(7)", lambda: M((OS["difftime"](10, 5), OS["difftime"](7)))),
+            ("return math.type(os.time()), math.type(os.clock()), os.getenv('NO_SUCH_VAR_X')",
+             lambda: M((L.lmath.m_type(OS["time"]()), L.lmath.m_type(OS["clock"]()), OS["getenv"](b"NO_SUCH_VAR_X")))),
+        ]
+        check(cases)
+    finally:
+        if old_tz is None:
+            del os.environ["TZ"]
+        else:
+            os.environ["TZ"] = old_tz
+        _time.tzset()

@@ -15,7 +15,7 @@ from ._core import (
     band, bor, bxor, shl, shr, bnot, concat, concatn,
     eq, ne, lt, le, gt, ge, truth, metamethod, register_chunk, where, rterror,
     numfor, iter_for, iter_in_pairs, invoke)
-from . import lbase, lstring, ltable, lmath, lcoro, lformat, lpattern, lutf8, lpack
+from . import lbase, lstring, ltable, lmath, lcoro, lformat, lpattern, lutf8, lpack, los
 from .lbase import (
     lua_print, lua_type, lua_tostring, lua_tonumber, lua_ipairs, lua_pairs, lua_nextf,
     lua_select, lua_rawget, lua_rawset, lua_rawequal, lua_rawlen,
@@ -41,7 +41,7 @@ __all__ = [
     'lua_error', 'lua_pcall', 'lua_xpcall', 'lua_collectgarbage',
     'error_value', 'close_check', 'close_value', 'ipairs_aux', 'Coroutine',
     'run_plain', 'gpcall', 'iter_gmatch', 'lbase', 'lstring', 'ltable',
-    'lmath', 'lcoro', 'lformat', 'lpattern', 'lutf8', 'lpack', 'utf8', 'string', 'table', 'math',
+    'lmath', 'lcoro', 'lformat', 'lpattern', 'lutf8', 'lpack', 'los', 'utf8', 'io', 'os', 'string', 'table', 'math',
     'coroutine', 'new_env',
 ]
 
@@ -101,6 +101,16 @@ utf8 = _lib(
     codepoint=lutf8.utf8_codepoint, len=lutf8.utf8_len, offset=lutf8.utf8_offset)
 
 
+io = _lib(
+    'io.',
+    write=los.io_write, type=los.io_type, stdout=los.STDOUT, stderr=los.STDERR)
+
+os = _lib(
+    'os.',
+    clock=los.os_clock, date=los.os_date, difftime=los.os_difftime,
+    getenv=los.os_getenv, time=los.os_time)
+
+
 _BASE = dict(
     print=lbase.lua_print, type=lbase.lua_type, tostring=lbase.lua_tostring,
     tonumber=lbase.lua_tonumber, ipairs=lbase.lua_ipairs,
@@ -121,14 +131,14 @@ def new_env():
     string, table, math and coroutine libraries (shared library tables)."""
     g = _lib('', **_BASE)
     for k, v in (('string', string), ('table', table), ('math', math),
-                 ('coroutine', coroutine), ('utf8', utf8)):
+                 ('coroutine', coroutine), ('utf8', utf8), ('io', io), ('os', os)):
         g.set(k.encode(), v)
     g.set(b'_G', g)
     g.set(b'_VERSION', b'Lua 5.4')
     return g
 
 
-for _m in (lbase, lstring, ltable, lmath, lcoro, lformat, lpattern, lutf8, lpack):
+for _m in (lbase, lstring, ltable, lmath, lcoro, lformat, lpattern, lutf8, lpack, los):
     _core.runtime_file(_m.__file__)
 from . import _aux
 _core.runtime_file(_aux.__file__)

@@ -45,7 +45,7 @@ def argerror(n, fname, msg):
             if c.f_code is _FORITER:
                 fname = 'for iterator'
             elif c.f_code in cf:
-                fname = QUALNAMES.get(f.f_code, fname)
+                fname = QUALNAMES.get(f.f_code, '?')
     liberror("bad argument #%d to '%s' (%s)" % (n, fname, msg))
 
 

@@ -513,7 +513,7 @@ def getmetatable_raw(v):
         return v.meta
     if c is bytes:
         return STRING_META
-    return None
+    return getattr(c, 'lua_meta', None)
 
 
 def metamethod(v, ev):
@@ -529,7 +529,10 @@ def metamethod(v, ev):
         if mt is None:
             return None
         return mt.hash.get(ev)
-    return None
+    mt = getattr(c, 'lua_meta', None)       # userdata types of the runtime (files)
+    if mt is None:
+        return None
+    return mt.hash.get(ev)
 
 
 def _addr(v):
