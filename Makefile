@@ -82,6 +82,7 @@ PYPKG    := $(BUILD)/python/tandem
 PYMOD    := $(PYPKG)/_tandem$(PY_EXT)
 PYFILES  := $(patsubst adapters/python/tandem/%,$(PYPKG)/%,$(wildcard adapters/python/tandem/*.py \
                 adapters/python/tandem/*/*.py))
+PYSUBPKGS := $(notdir $(patsubst %/,%,$(dir $(wildcard adapters/python/tandem/*/__init__.py))))
 TANDEM_CMD := $(BUILD)/bin/tandem
 LUAMOD   := $(BUILD)/lua/tandem.so
 
@@ -195,9 +196,12 @@ install: all
 	install -m 644 $(LIBA) $(DESTDIR)$(PREFIX)/lib/
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@PYVER@|$(PY_VER)|' tools/tandem.pc.in \
 	    > $(DESTDIR)$(PREFIX)/lib/pkgconfig/tandem.pc
-	install -d $(DESTDIR)$(PYTHON_SITE)/tandem $(DESTDIR)$(PYTHON_SITE)/tandem/repl
+	install -d $(DESTDIR)$(PYTHON_SITE)/tandem
 	install -m 644 $(PYPKG)/*.py $(PYMOD) $(DESTDIR)$(PYTHON_SITE)/tandem/
-	install -m 644 $(PYPKG)/repl/*.py $(DESTDIR)$(PYTHON_SITE)/tandem/repl/
+	for d in $(PYSUBPKGS); do \
+	    install -d $(DESTDIR)$(PYTHON_SITE)/tandem/$$d && \
+	    install -m 644 $(PYPKG)/$$d/*.py $(DESTDIR)$(PYTHON_SITE)/tandem/$$d/ || exit 1; \
+	done
 	install -d $(DESTDIR)$(PREFIX)/bin
 	sed -e 's|@PYTHON@|$(PYTHON)|' -e 's|@PYDIR@|$(PYTHON_SITE)|' tools/tandem_cmd.py.in \
 	    > $(DESTDIR)$(PREFIX)/bin/tandem
