@@ -49,6 +49,7 @@ def test_lua_multiline_expressions_and_switching(repl):
     assert "42\ttwo" in send(repl, "=g(21)", PROMPT_LUA)
     assert "3" in send(repl, "1 + 2", PROMPT_LUA)
     assert "nil" not in send(repl, "x = 5", PROMPT_LUA)
+    assert "5\t6" in send(repl, "local y = x + 1 return x, y", PROMPT_LUA)
     # the other language for one line, then back
     assert "8" in send(repl, "!py 2 ** 3", PROMPT_LUA)
     assert "6" in send(repl, "!lua x + 1", PROMPT_LUA)

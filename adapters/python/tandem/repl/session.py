@@ -152,7 +152,7 @@ class Session:
         self.lua_chunks[chunk] = text
         f, is_expr = self._helpers.compile(text, chunk)
         n, shown = self._helpers.run(f)
-        if is_expr and n > 0:
+        if n > 0:       # an expression's values, or what the chunk returned (as lua5.4)
             self.write(shown)
         if not is_expr:
             self.lua_defs.append(src)
