@@ -154,6 +154,31 @@ def v_in_str(x):
     return x in "abc"
 
 
+def v_sort_sees_empty(xs0):
+    xs = list(xs0)
+    seen = []
+    xs.sort(key=lambda x: seen.append(len(xs)) or -x)
+    return xs, seen
+
+
+def v_sort_modified(xs0):
+    xs = list(xs0)
+    try:
+        xs.sort(key=lambda x: xs.append(x) or x)
+    except ValueError as e:
+        return str(e), xs
+    return None
+
+
+def v_sort_key_raises(xs0):
+    xs = list(xs0)
+    try:
+        xs.sort(key=lambda x: 1 // x, reverse=True)
+    except ZeroDivisionError:
+        return xs
+    return None
+
+
 CASES = [
     (v_ident, (b"ab",)), (v_ident, (b"",)), (v_isstr, (b"x",)), (v_isstr, ("x",)),
     (v_bytes_ops, (b"ab", b"b")), (v_bytes_global, (b"-",)), (v_bytes_in_list, ([b"p", b"q"],)),
@@ -169,6 +194,8 @@ CASES = [
     (v_round_big, (2 ** 62,)), (v_str_index, ("abc", "x")), (v_str_index, ("abc", 1.0)),
     (v_dict_slice, ({1: 2},)), (v_big_index, ([1, 2], 2 ** 62)),
     (v_in_str, ({1: 2},)), (v_in_str, ([1],)),
+    (v_sort_sees_empty, ([3, 0, 1],)), (v_sort_modified, ([3, 0, 1],)),
+    (v_sort_key_raises, ([3, 0, 1],)), (v_sort_key_raises, ([3, 2, 1],)),
 ]
 
 

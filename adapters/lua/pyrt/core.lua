@@ -2529,10 +2529,32 @@ function M.list.sort(l, ...)
     if args.n > 0 then
         throw("TypeError", "sort() takes no positional arguments")
     end
+    local reverse = kw["reverse?"] and reverse_flag(kw.reverse)
+    -- as CPython's listsort: the list is empty while it sorts (a key or a
+    -- comparison sees []); what they add to it is dropped and the sort then
+    -- raises "list modified during sort"
+    local n = l.n
     local r = M.list.copy(l)
-    sort_list(r, kw.key, kw["reverse?"] and reverse_flag(kw.reverse))
-    for i = 1, r.n do
+    for i = 1, n do
+        l[i] = nil
+    end
+    l.n = 0
+    local saved = rt.depth
+    local ok, err = pcall(sort_list, r, kw.key, reverse)
+    local modified = l.n ~= 0
+    for i = 1, l.n do
+        l[i] = nil
+    end
+    for i = 1, n do
         l[i] = r[i]
+    end
+    l.n = n
+    if not ok then
+        rt.depth = saved
+        error(err, 0)
+    end
+    if modified then
+        throw("ValueError", "list modified during sort")
     end
 end
 function M.list.clear(l)
