@@ -1132,7 +1132,11 @@ static const char prelude[] =
     "local raise, throw, unbound, assertfail, try, match, argcount = rt.raise, rt.throw, "
     "rt.unbound, rt.assertfail, rt.try, rt.match, rt.argcount; "
     "local freeunbound, kwarg = rt.freeunbound, rt.kwarg; "
-    "local function G(n) return H(\"global\", K, n) end; "
+    /* a global read asks __globals__ at call time, unless this run holds the
+       same value read since the last crossing (rt.epoch: docs/translation.md) */
+    "local EP, GV, GE = rt.epoch, {}, {}; local function G(n) local e = EP() "
+    "if e and GE[n] == e then return GV[n] end local v = H(\"global\", K, n) e = EP() "
+    "if e then GV[n] = v GE[n] = e end return v end; "
     "local function depth(d) rt.depth = d end; ";
 
 /* A view of a (func ...) node (validated by tdmX_load). */
@@ -1306,8 +1310,25 @@ static int hold_gc(lua_State *L)
 
 static const char pyrt_key = 'P';
 
+/* rt.epoch(): the runtime's epoch (runtime.h: bumped by every crossing and
+   every foreign release) while the crossing running this Lua code is
+   exclusive (frame.h `excl`: no other thread of the calling language can run
+   before it returns), else false. Translated code keeps a global it read
+   while the epoch it read then is unchanged. */
+static int l_epoch(lua_State *L)
+{
+    const tdm_Runtime *rt = lua_touserdata(L, lua_upvalueindex(1));
+    const tdm_Frame *f = rt->top;
+    if (f != NULL && f->excl && f->host == NULL) {
+        lua_pushinteger(L, (lua_Integer)rt->epoch);
+    } else {
+        lua_pushboolean(L, 0);
+    }
+    return 1;
+}
+
 /* Push the runtime library of this state (loaded once). [-0, +1, e] */
-static void push_pyrt(lua_State *L)
+static void push_pyrt(lua_State *L, tdmL_State *st)
 {
     if (lua_rawgetp(L, LUA_REGISTRYINDEX, &pyrt_key) == LUA_TTABLE) {
         return;
@@ -1317,6 +1338,9 @@ static void push_pyrt(lua_State *L)
         lua_error(L);
     }
     lua_call(L, 0, 1);
+    lua_pushlightuserdata(L, st->rt);
+    lua_pushcclosure(L, l_epoch, 1);
+    lua_setfield(L, -2, "epoch");
     lua_pushvalue(L, -1);
     lua_rawsetp(L, LUA_REGISTRYINDEX, &pyrt_key);
 }
@@ -1351,7 +1375,7 @@ int tdmL_load_ir(lua_State *L, tdmL_State *st, tdm_Frame *f)
         }
         h->nsrc = i + 1;
     }
-    push_pyrt(L);
+    push_pyrt(L, st);
     int rt = lua_gettop(L);
     tdmL_push(L, st, &f->args[1]);              /* the hook */
     int hook = lua_gettop(L);
