@@ -1137,7 +1137,11 @@ static const char prelude[] =
     "local EP, GV, GE = rt.epoch, {}, {}; local function G(n) local e = EP() "
     "if e and GE[n] == e then return GV[n] end local v = H(\"global\", K, n) e = EP() "
     "if e then GV[n] = v GE[n] = e end return v end; "
-    "local function depth(d) rt.depth = d end; ";
+    "local function depth(d) rt.depth = d end; "
+    /* the C fast paths of the hottest helpers (lxfast.c) */
+    "local F = rt.fast; truth, getitem, setitem, add, sub, mul, floordiv, mod, iadd, imul, "
+    "eq, ne, lt, le, gt, ge = F.truth, F.getitem, F.setitem, F.add, F.sub, F.mul, "
+    "F.floordiv, F.mod, F.iadd, F.imul, F.eq, F.ne, F.lt, F.le, F.gt, F.ge; ";
 
 /* A view of a (func ...) node (validated by tdmX_load). */
 static void func_view(const tdmX_Node *n, tdmX_Func *f)
@@ -1341,6 +1345,8 @@ static void push_pyrt(lua_State *L, tdmL_State *st)
     lua_pushlightuserdata(L, st->rt);
     lua_pushcclosure(L, l_epoch, 1);
     lua_setfield(L, -2, "epoch");
+    tdmL_push_fast(L, -1);
+    lua_setfield(L, -2, "fast");
     lua_pushvalue(L, -1);
     lua_rawsetp(L, LUA_REGISTRYINDEX, &pyrt_key);
 }
