@@ -446,7 +446,13 @@ function rt.mul(a, b)
         return x * y
     end
     local ta, tb = type(a), type(b)
-    if (ta == "number" or ta == "boolean") and tb ~= "number" and tb ~= "userdata" then
+    local oa, ob = a, b         -- errors and foreign operands keep the source order
+    -- n * seq is seq * n; a non-number times a sequence is the sequence's error
+    local function isseq(v, t)
+        return t == "string" or (t == "table" and (getmetatable(v) == LIST or
+                                                   getmetatable(v) == TUPLE))
+    end
+    if not isseq(a, ta) and isseq(b, tb) then
         a, b, ta, tb = b, a, tb, ta
     end
     if ta == "string" or (ta == "table" and (getmetatable(a) == LIST or
@@ -469,10 +475,10 @@ function rt.mul(a, b)
             return repeatseq(a, k)
         end
     end
-    if foreign(a, b) then
-        return rt.H("op", "mul", rt.export(a), rt.export(b))
+    if foreign(oa, ob) then
+        return rt.H("op", "mul", rt.export(oa), rt.export(ob))
     end
-    binerr("*", a, b)
+    binerr("*", oa, ob)
 end
 
 local TWO53 = 1 << 53
