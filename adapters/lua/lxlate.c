@@ -629,7 +629,7 @@ static void emit_return(Gen *g, const char *val)
         emit(g, "do return 1, %s end", val);
     } else {
         /* parenthesised: not a tail call, so the frame stays for error positions */
-        emit(g, "do depth(D - 1) return (%s) end", val);
+        emit(g, "do rt.depth = D - 1 return (%s) end", val);
     }
 }
 
@@ -1219,7 +1219,7 @@ static int gen_function(Gen *g, const tdmX_Func *f, const char *namexpr)
         }
     }
     eput(g, " local D = rt.depth + 1 if D > rt.maxdepth then throw(\"RecursionError\", "
-            "\"maximum recursion depth exceeded\") end depth(D)");
+            "\"maximum recursion depth exceeded\") end rt.depth = D");
     g->indent++;
     if (block(g, f->body) != 0) {
         return -1;
@@ -1228,7 +1228,7 @@ static int gen_function(Gen *g, const tdmX_Func *f, const char *namexpr)
     if (g->has) {
         eput(g, " ");
     }
-    eput(g, "depth(D - 1) return nil end");
+    eput(g, "rt.depth = D - 1 return nil end");
     return g->oom ? gen_fail(g, f->line, "not enough memory") : 0;
 }
 

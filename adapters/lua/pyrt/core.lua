@@ -2728,12 +2728,13 @@ end
 function rt.entry(f)
     return function(...)
         local saved = rt.depth
-        local r = pack(xpcall(f, rt.handler, ...))
+        -- a translated function returns one value
+        local ok, r = xpcall(f, rt.handler, ...)
         rt.depth = saved
-        if not r[1] then
-            rt.reraise(r[2])
+        if not ok then
+            rt.reraise(r)
         end
-        return rt.export(r[2])
+        return rt.export(r)
     end
 end
 
