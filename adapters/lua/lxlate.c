@@ -45,6 +45,7 @@ typedef struct Gen {
     int exc;            /* temp holding the exception of the innermost handler, or 0 */
     int oom;
     char err[256];
+    unsigned char *intl;    /* owns: per var of fn, the local only ever holds ints */
 } Gen;
 
 static void bput(Gen *g, const char *s, size_t n)
@@ -378,6 +379,9 @@ static const char *cmpfn(const char *op)
     return op;          /* eq ne lt le gt ge */
 }
 
+static const char *typed_cmp(const char *op);
+static int int_expr(const tdmX_Func *f, const unsigned char *intl, const tdmX_Node *e);
+
 static int compare(Gen *g, const tdmX_Node *n, Ex *out)
 {
     int nops = (n->u.l.n - 2) / 2;
@@ -386,6 +390,13 @@ static int compare(Gen *g, const tdmX_Node *n, Ex *out)
         Ex e[2];
         if (exprs(g, kids, 2, e) != 0) {
             return -1;
+        }
+        const char *op = typed_cmp(n->u.l.v[2]->u.s.p);
+        if (op != NULL && int_expr(g->fn, g->intl, kids[0])
+            && int_expr(g->fn, g->intl, kids[1])) {
+            *out = ex_make(dupf(g, "(%s %s %s)", e[0].s, op, e[1].s), 1, 0);
+            free_exs(e, 2);
+            return 0;
         }
         *out = ex_make(dupf(g, "%s(%s, %s)", cmpfn(n->u.l.v[2]->u.s.p), e[0].s, e[1].s),
                        1, 0);
@@ -443,6 +454,384 @@ static int call_args(Gen *g, const tdmX_Node *n, int from, const char *prefix_fm
     free_exs(e, nargs);
     free(e);
     return 0;
+}
+
+/* ---- typed emission -------------------------------------------------------------
+
+   Where the IR shows that both operands are Lua integers, arithmetic and
+   comparisons are plain Lua operators with only the overflow check they need
+   (inline, no call); everything else calls the helper (lxfast.c, pyrt).
+   Integers are: int literals, len()/ord()/int() results, int-only operations
+   on integers, and "int locals": a local (not a parameter, not shared with a
+   closure) every assignment of which is an integer expression or a `range`
+   loop, found by an optimistic fixed point over the function's assignments.
+   A local written anywhere the walk does not know (a tuple target, a `for`
+   over anything else, an `except ... as`, a nested `def`, an IR node it has
+   no rule for) is never an int local. Reads of an int local that may find it
+   unbound are checked before the value is used, as everywhere. */
+
+typedef struct IntScan {
+    const tdmX_Func *f;
+    unsigned char *cand;        /* per var: still believed to hold only ints */
+    const tdmX_Node **asg;      /* owns: pairs (target local node, expression) */
+    int nasg, casg;
+    int oom;
+} IntScan;
+
+static int var_index(const tdmX_Func *f, const char *name)
+{
+    for (int i = 1; i < tdmX_len(f->vars); i++) {
+        if (strcmp(f->vars->u.l.v[i]->u.s.p, name) == 0) {
+            return i - 1;
+        }
+    }
+    return -1;
+}
+
+static void disq_name(IntScan *sc, const char *name)
+{
+    int i = var_index(sc->f, name);
+    if (i >= 0) {
+        sc->cand[i] = 0;
+    }
+}
+
+/* every symbol anywhere under n that names a local: not an int local */
+static void disq_all(IntScan *sc, const tdmX_Node *n)
+{
+    if (n == NULL) {
+        return;
+    }
+    if (n->kind == TDMX_SYM) {
+        disq_name(sc, n->u.s.p);
+    } else if (n->kind == TDMX_LIST) {
+        for (int i = 0; i < n->u.l.n; i++) {
+            disq_all(sc, n->u.l.v[i]);
+        }
+    }
+}
+
+static void scan_record(IntScan *sc, const tdmX_Node *target, const tdmX_Node *e)
+{
+    if (sc->nasg + 2 > sc->casg) {
+        int c = sc->casg ? sc->casg * 2 : 64;
+        const tdmX_Node **p = realloc(sc->asg, (size_t)c * sizeof *p);
+        if (p == NULL) {
+            sc->oom = 1;
+            return;
+        }
+        sc->asg = p;
+        sc->casg = c;
+    }
+    sc->asg[sc->nasg++] = target;
+    sc->asg[sc->nasg++] = e;
+}
+
+static void scan_expr(IntScan *sc, const tdmX_Node *n)
+{
+    static const char *const known[] = {
+        "int", "float", "str", "true", "false", "none", "local", "lcheck", "free",
+        "global", "builtin", "binop", "unop", "compare", "and", "or", "ifexp", "call",
+        "list", "tuple", "dict", "index", "slice", "method", "kw", "yield", NULL
+    };
+    const char *h = tdmX_head(n);
+    if (h == NULL) {
+        return;                         /* an atom: an operator name, "_" ... */
+    }
+    if (strcmp(h, "lambda") == 0) {
+        return;                         /* its own scope; it cannot write ours */
+    }
+    for (int i = 0; known[i] != NULL; i++) {
+        if (strcmp(known[i], h) == 0) {
+            for (int k = 1; k < n->u.l.n; k++) {
+                scan_expr(sc, n->u.l.v[k]);
+            }
+            return;
+        }
+    }
+    disq_all(sc, n);                    /* an expression we have no rule for */
+}
+
+static void scan_block(IntScan *sc, const tdmX_Node *b);
+
+/* a target of anything but a plain assignment or range loop */
+static void scan_other_target(IntScan *sc, const tdmX_Node *t)
+{
+    if (tdmX_is(t, "index")) {
+        scan_expr(sc, t);
+    } else {
+        disq_all(sc, t);
+    }
+}
+
+static void scan_stmt(IntScan *sc, const tdmX_Node *s)
+{
+    const char *h = tdmX_head(s);
+    int n = s->u.l.n;
+    if (h == NULL) {
+        return;
+    }
+    if (strcmp(h, "assign") == 0) {
+        const tdmX_Node *t = s->u.l.v[2];
+        if (tdmX_is(t, "local")) {
+            scan_record(sc, t, s->u.l.v[3]);
+        } else {
+            scan_other_target(sc, t);
+        }
+        scan_expr(sc, s->u.l.v[3]);
+    } else if (strcmp(h, "forrange") == 0) {
+        const tdmX_Node *t = s->u.l.v[2];
+        if (!tdmX_is(t, "local")) {
+            scan_other_target(sc, t);
+        }                               /* a range index is an int */
+        for (int k = 3; k < n; k++) {
+            if (tdmX_is(s->u.l.v[k], "block")) {
+                scan_block(sc, s->u.l.v[k]);
+            } else {
+                scan_expr(sc, s->u.l.v[k]);
+            }
+        }
+    } else if (strcmp(h, "for") == 0) {
+        scan_other_target(sc, s->u.l.v[2]);
+        scan_expr(sc, s->u.l.v[3]);
+        scan_block(sc, s->u.l.v[4]);
+        scan_block(sc, s->u.l.v[5]);
+    } else if (strcmp(h, "aug") == 0) {
+        scan_other_target(sc, s->u.l.v[2]);
+        scan_expr(sc, s->u.l.v[4]);
+    } else if (strcmp(h, "expr") == 0 || strcmp(h, "return") == 0
+               || strcmp(h, "raise") == 0 || strcmp(h, "assert") == 0) {
+        for (int k = 2; k < n; k++) {
+            scan_expr(sc, s->u.l.v[k]);
+        }
+    } else if (strcmp(h, "if") == 0 || strcmp(h, "while") == 0) {
+        scan_expr(sc, s->u.l.v[2]);
+        scan_block(sc, s->u.l.v[3]);
+        scan_block(sc, s->u.l.v[4]);
+    } else if (strcmp(h, "try") == 0) {
+        const tdmX_Node *hs = s->u.l.v[3];
+        scan_block(sc, s->u.l.v[2]);
+        for (int i = 1; i < tdmX_len(hs); i++) {
+            const tdmX_Node *x = hs->u.l.v[i];
+            scan_expr(sc, x->u.l.v[1]);
+            disq_all(sc, x->u.l.v[2]);  /* except ... as NAME */
+            scan_block(sc, x->u.l.v[3]);
+        }
+        scan_block(sc, s->u.l.v[4]);
+        scan_block(sc, s->u.l.v[5]);
+    } else if (strcmp(h, "def") == 0) {
+        disq_all(sc, s->u.l.v[2]);
+    } else if (strcmp(h, "break") == 0 || strcmp(h, "continue") == 0
+               || strcmp(h, "pass") == 0) {
+        /* nothing */
+    } else {
+        disq_all(sc, s);                /* a statement we have no rule for */
+    }
+}
+
+static void scan_block(IntScan *sc, const tdmX_Node *b)
+{
+    if (!tdmX_is(b, "block") && !tdmX_is(b, "block-else") && !tdmX_is(b, "block-finally")) {
+        disq_all(sc, b);
+        return;
+    }
+    for (int i = 1; i < b->u.l.n; i++) {
+        scan_stmt(sc, b->u.l.v[i]);
+    }
+}
+
+static int int_local(const tdmX_Func *f, const unsigned char *intl, const char *name)
+{
+    int i = intl != NULL ? var_index(f, name) : -1;
+    return i >= 0 && intl[i];
+}
+
+/* Is e an integer, given the int locals `intl`? */
+static int int_expr(const tdmX_Func *f, const unsigned char *intl, const tdmX_Node *e)
+{
+    const char *h = tdmX_head(e);
+    if (h == NULL) {
+        return 0;
+    }
+    if (strcmp(h, "int") == 0) {
+        return 1;
+    }
+    if (strcmp(h, "local") == 0 || strcmp(h, "lcheck") == 0) {
+        return int_local(f, intl, sym(e, 1));
+    }
+    if (strcmp(h, "binop") == 0) {
+        static const char *const intops[] = {
+            "add", "sub", "mul", "floordiv", "mod", "iadd", "imul", "bitand", "bitor",
+            "bitxor", "lshift", "rshift", NULL
+        };
+        for (int i = 0; intops[i] != NULL; i++) {
+            if (strcmp(intops[i], sym(e, 1)) == 0) {
+                return int_expr(f, intl, e->u.l.v[2]) && int_expr(f, intl, e->u.l.v[3]);
+            }
+        }
+        return 0;
+    }
+    if (strcmp(h, "unop") == 0) {
+        return strcmp(sym(e, 1), "not") != 0 && int_expr(f, intl, e->u.l.v[2]);
+    }
+    if (strcmp(h, "ifexp") == 0) {
+        return int_expr(f, intl, e->u.l.v[2]) && int_expr(f, intl, e->u.l.v[3]);
+    }
+    if (strcmp(h, "call") == 0 && tdmX_is(e->u.l.v[1], "builtin")) {
+        const char *b = sym(e->u.l.v[1], 1);
+        int nargs = e->u.l.n - 2;
+        if (strcmp(b, "len") == 0 || strcmp(b, "ord") == 0) {
+            return nargs == 1;
+        }
+        if (strcmp(b, "abs") == 0) {
+            return nargs == 1 && int_expr(f, intl, e->u.l.v[2]);
+        }
+    }
+    return 0;
+}
+
+/* The int locals of f (malloc'd, one flag per var), or NULL. */
+static unsigned char *int_locals(Gen *g, const tdmX_Func *f)
+{
+    int nv = tdmX_len(f->vars) - 1;
+    if (nv <= 0) {
+        return NULL;
+    }
+    IntScan sc;
+    memset(&sc, 0, sizeof sc);
+    sc.f = f;
+    sc.cand = calloc((size_t)nv, 1);
+    if (sc.cand == NULL) {
+        g->oom = 1;
+        return NULL;
+    }
+    for (int i = 0; i < nv; i++) {
+        sc.cand[i] = 1;
+    }
+    disq_all(&sc, f->params);
+    disq_all(&sc, f->cells);
+    disq_all(&sc, f->free);
+    scan_block(&sc, f->body);
+    int changed = 1;
+    while (changed && !sc.oom) {
+        changed = 0;
+        for (int i = 0; i < sc.nasg; i += 2) {
+            int v = var_index(f, sym(sc.asg[i], 1));
+            if (v >= 0 && sc.cand[v] && !int_expr(f, sc.cand, sc.asg[i + 1])) {
+                sc.cand[v] = 0;
+                changed = 1;
+            }
+        }
+    }
+    free(sc.asg);
+    if (sc.oom) {
+        free(sc.cand);
+        g->oom = 1;
+        return NULL;
+    }
+    return sc.cand;
+}
+
+#define MAXI_ 9223372036854775807LL
+#define MINI_ (-MAXI_ - 1)
+
+/* a op b for two integers: plain Lua with the check it needs, or NULL when
+   only the helper will do (an operand not simple where it is used twice) */
+typedef struct Lit { int is; long long v; } Lit;
+
+static Lit lit_of(const tdmX_Node *n)
+{
+    Lit l = { 0, 0 };
+    if (tdmX_is(n, "int")) {
+        l.is = 1;
+        l.v = (long long)n->u.l.v[1]->u.i;
+    }
+    return l;
+}
+
+static char *typed_binop(Gen *g, const char *op, const tdmX_Node *const *kids, const Ex *e)
+{
+    if (!int_expr(g->fn, g->intl, kids[0]) || !int_expr(g->fn, g->intl, kids[1])) {
+        return NULL;
+    }
+    const Ex *a = &e[0], *b = &e[1];
+    Lit la = lit_of(kids[0]), lb = lit_of(kids[1]);
+    if (strcmp(op, "iadd") == 0) {
+        op = "add";
+    } else if (strcmp(op, "imul") == 0) {
+        op = "mul";
+    }
+    if (strcmp(op, "add") == 0 || strcmp(op, "sub") == 0) {
+        int add = op[0] == 'a';
+        if (lb.is && lb.v != MINI_) {
+            long long k = add ? lb.v : -lb.v;       /* a + k */
+            if (k == 0) {
+                return dupf(g, "%s", a->s);
+            }
+            if (!a->simple) {
+                return NULL;
+            }
+            return k > 0 ? dupf(g, "(%s > %lld and OVF() or %s + %lld)", a->s, MAXI_ - k,
+                                a->s, k)
+                         : dupf(g, "(%s < %lld and OVF() or %s - %lld)", a->s, MINI_ - k,
+                                a->s, -k);
+        }
+        if (!a->simple || !b->simple) {
+            return NULL;
+        }
+        if (add) {
+            return dupf(g, "((%s ~ (%s + %s)) & (%s ~ (%s + %s)) < 0 and OVF() or %s + %s)",
+                        a->s, a->s, b->s, b->s, a->s, b->s, a->s, b->s);
+        }
+        return dupf(g, "((%s ~ %s) & (%s ~ (%s - %s)) < 0 and OVF() or %s - %s)",
+                    a->s, b->s, a->s, a->s, b->s, a->s, b->s);
+    }
+    if (strcmp(op, "mul") == 0) {
+        const Ex *x = a;
+        Lit k = lb;
+        if (!k.is) {
+            x = b;
+            k = la;
+        }
+        if (!k.is || !x->simple) {
+            return NULL;
+        }
+        long long c = k.v;
+        if (c == 0) {
+            return dupf(g, "0");
+        }
+        if (c == 1) {
+            return dupf(g, "%s", x->s);
+        }
+        if (c == -1) {
+            return dupf(g, "(%s == math.mininteger and OVF() or -%s)", x->s, x->s);
+        }
+        /* C division truncates: for c > 0 the bounds are ceil(MIN/c), floor(MAX/c) */
+        long long lo = c > 0 ? MINI_ / c : MAXI_ / c;
+        long long hi = c > 0 ? MAXI_ / c : MINI_ / c;
+        return dupf(g, "((%s < %lld or %s > %lld) and OVF() or %s * %lld)", x->s, lo, x->s,
+                    hi, x->s, c);
+    }
+    if ((strcmp(op, "mod") == 0 || strcmp(op, "floordiv") == 0) && lb.is && lb.v != 0
+        && !(op[0] == 'f' && lb.v == -1)) {
+        /* Lua's integer // and % floor, as Python's (MIN % -1 is 0 in both) */
+        return dupf(g, "(%s %s %lld)", a->s, op[0] == 'm' ? "%" : "//", lb.v);
+    }
+    return NULL;
+}
+
+static const char *typed_cmp(const char *op)
+{
+    static const char *const names[][2] = {
+        { "lt", "<" }, { "le", "<=" }, { "gt", ">" }, { "ge", ">=" }, { "eq", "==" },
+        { "ne", "~=" }
+    };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        if (strcmp(names[i][0], op) == 0) {
+            return names[i][1];
+        }
+    }
+    return NULL;
 }
 
 static int expr(Gen *g, const tdmX_Node *n, Ex *out)
@@ -505,18 +894,27 @@ static int expr(Gen *g, const tdmX_Node *n, Ex *out)
         if (exprs(g, kids, 2, e) != 0) {
             return -1;
         }
-        *out = ex_make(dupf(g, "%s(%s, %s)", sym(n, 1), e[0].s, e[1].s), 0, 0);
+        char *typed = typed_binop(g, sym(n, 1), kids, e);
+        *out = ex_make(typed ? typed : dupf(g, "%s(%s, %s)", sym(n, 1), e[0].s, e[1].s), 0, 0);
         free_exs(e, 2);
     } else if (strcmp(h, "unop") == 0) {
         Ex e;
         if (expr(g, n->u.l.v[2], &e) != 0) {
             return -1;
         }
-        if (strcmp(sym(n, 1), "not") == 0) {
+        const char *op = sym(n, 1);
+        int isint = int_expr(g->fn, g->intl, n->u.l.v[2]);
+        if (strcmp(op, "not") == 0) {
             *out = ex_make(e.isbool ? dupf(g, "(not %s)", e.s)
                                     : dupf(g, "(not truth(%s))", e.s), 1, 0);
+        } else if (isint && strcmp(op, "pos") == 0) {
+            *out = ex_make(dupf(g, "%s", e.s), 0, e.simple);
+        } else if (isint && strcmp(op, "invert") == 0) {
+            *out = ex_make(dupf(g, "(~%s)", e.s), 0, 0);        /* -x-1: no overflow */
+        } else if (isint && strcmp(op, "neg") == 0 && e.simple) {
+            *out = ex_make(dupf(g, "(%s == math.mininteger and OVF() or -%s)", e.s, e.s), 0, 0);
         } else {
-            *out = ex_make(dupf(g, "%s(%s)", sym(n, 1), e.s), 0, 0);
+            *out = ex_make(dupf(g, "%s(%s)", op, e.s), 0, 0);
         }
         free(e.s);
     } else if (strcmp(h, "and") == 0 || strcmp(h, "or") == 0) {
@@ -1139,7 +1537,7 @@ static const char prelude[] =
     "if e then GV[n] = v GE[n] = e end return v end; "
     "local function depth(d) rt.depth = d end; "
     /* the C fast paths of the hottest helpers (lxfast.c) */
-    "local F = rt.fast; truth, getitem, setitem, add, sub, mul, floordiv, mod, iadd, imul, "
+    "local OVF = rt.overflow; local F = rt.fast; truth, getitem, setitem, add, sub, mul, floordiv, mod, iadd, imul, "
     "eq, ne, lt, le, gt, ge = F.truth, F.getitem, F.setitem, F.add, F.sub, F.mul, "
     "F.floordiv, F.mod, F.iadd, F.imul, F.eq, F.ne, F.lt, F.le, F.gt, F.ge; ";
 
@@ -1164,6 +1562,8 @@ static void func_view(const tdmX_Node *n, tdmX_Func *f)
 static int gen_function(Gen *g, const tdmX_Func *f, const char *namexpr)
 {
     g->fn = f;
+    free(g->intl);
+    g->intl = int_locals(g, f);
     int np = tdmX_len(f->params) - 1, nd = tdmX_len(f->defaults) - 1;
     eput(g, "function(...) local n = select(\"#\", ...)");
     if (np > 0) {
@@ -1234,6 +1634,7 @@ static int gen_function(Gen *g, const tdmX_Func *f, const char *namexpr)
 
 /* Control context of the function being generated, saved around a nested one. */
 typedef struct FnSave {
+    unsigned char *intl;
     const tdmX_Func *fn;
     int ntry, looptry, inloop, cont, brkflag, exc;
 } FnSave;
@@ -1244,11 +1645,14 @@ static int gen_nested(Gen *g, const tdmX_Node *fnode)
 {
     tdmX_Func f;
     func_view(fnode, &f);
-    FnSave sv = { g->fn, g->ntry, g->looptry, g->inloop, g->cont, g->brkflag, g->exc };
+    FnSave sv = { g->intl, g->fn, g->ntry, g->looptry, g->inloop, g->cont, g->brkflag, g->exc };
+    g->intl = NULL;
     g->ntry = g->looptry = g->inloop = g->cont = g->brkflag = g->exc = 0;
     char *nm = lua_string(g, f.name, strlen(f.name));
     int rc = nm ? gen_function(g, &f, nm) : -1;
     free(nm);
+    free(g->intl);
+    g->intl = sv.intl;
     g->fn = sv.fn;
     g->ntry = sv.ntry;
     g->looptry = sv.looptry;
@@ -1282,6 +1686,7 @@ static char *gen_source(const tdmX_Module *m, int i, char *err, size_t errsz)
     g.m = m;
     g.file = m->source;
     int rc = gen_func(&g, &m->funcs[i]);
+    free(g.intl);
     if (rc != 0 || g.oom) {
         snprintf(err, errsz, "%s", g.err[0] ? g.err : "not enough memory");
         free(g.chunk.p);
