@@ -46,6 +46,7 @@ typedef struct Gen {
     int oom;
     char err[256];
     unsigned char *intl;    /* owns: per var of fn, the local only ever holds ints */
+    int tmp0;               /* tmp when the current statement began */
 } Gen;
 
 static void bput(Gen *g, const char *s, size_t n)
@@ -834,6 +835,42 @@ static const char *typed_cmp(const char *op)
     return NULL;
 }
 
+/* (call f args...) of a non-builtin: a translated function (in rt.xf) is
+   called as a plain Lua function, anything else through the helper `call`.
+   The callee and the arguments go to temporaries (each used twice), so a
+   statement with very many calls keeps the helper form (Lua's 200 locals). */
+static int direct_call(Gen *g, const tdmX_Node *n, Ex *out)
+{
+    int nk = n->u.l.n - 1;             /* the callee and the arguments */
+    Ex *e = calloc((size_t)nk, sizeof *e);
+    if (e == NULL) {
+        g->oom = 1;
+        return -1;
+    }
+    if (exprs(g, (const tdmX_Node *const *)n->u.l.v + 1, nk, e) != 0) {
+        free(e);
+        return -1;
+    }
+    for (int i = 0; i < nk; i++) {
+        if (!e[i].simple) {
+            int t = ++g->tmp;
+            emit(g, "local t%d = %s; ", t, e[i].s);
+            free(e[i].s);
+            e[i].s = dupf(g, "t%d", t);
+            e[i].simple = 1;
+        }
+    }
+    char *args = join(g, e + 1, nk - 1, NULL);
+    int r = ++g->tmp;
+    emit(g, "local t%d; if XF[%s] then t%d = %s(%s) else t%d = call(%s%s%s) end; ", r, e[0].s,
+         r, e[0].s, args ? args : "", r, e[0].s, nk > 1 ? ", " : "", args ? args : "");
+    free(args);
+    free_exs(e, nk);
+    free(e);
+    *out = ex_make(dupf(g, "t%d", r), 0, 0);
+    return out->s ? 0 : -1;
+}
+
 static int expr(Gen *g, const tdmX_Node *n, Ex *out)
 {
     const char *h = tdmX_head(n);
@@ -954,6 +991,9 @@ static int expr(Gen *g, const tdmX_Node *n, Ex *out)
                 out->isbool = 1;
             }
             return rc;
+        }
+        if (g->tmp - g->tmp0 < 120) {
+            return direct_call(g, n, out);
         }
         return call_args(g, n, 1, "call(%s)", NULL, out);
     } else if (strcmp(h, "list") == 0 || strcmp(h, "tuple") == 0 || strcmp(h, "dict") == 0) {
@@ -1478,6 +1518,7 @@ static int stmt(Gen *g, const tdmX_Node *s)
 {
     const char *h = tdmX_head(s);
     int L = (int)s->u.l.v[1]->u.i;
+    g->tmp0 = g->tmp;
     at_line(g, L);
     if (strcmp(h, "if") == 0) {
         return if_stmt(g, s);
@@ -1537,7 +1578,7 @@ static const char prelude[] =
     "if e then GV[n] = v GE[n] = e end return v end; "
     "local function depth(d) rt.depth = d end; "
     /* the C fast paths of the hottest helpers (lxfast.c) */
-    "local OVF = rt.overflow; local F = rt.fast; truth, getitem, setitem, add, sub, mul, floordiv, mod, iadd, imul, "
+    "local OVF, XF = rt.overflow, rt.xf; local F = rt.fast; truth, getitem, setitem, add, sub, mul, floordiv, mod, iadd, imul, "
     "eq, ne, lt, le, gt, ge = F.truth, F.getitem, F.setitem, F.add, F.sub, F.mul, "
     "F.floordiv, F.mod, F.iadd, F.imul, F.eq, F.ne, F.lt, F.le, F.gt, F.ge; ";
 
@@ -1752,6 +1793,12 @@ static void push_pyrt(lua_State *L, tdmL_State *st)
     lua_setfield(L, -2, "epoch");
     tdmL_push_fast(L, -1);
     lua_setfield(L, -2, "fast");
+    lua_newtable(L);                            /* rt.xf: the translated functions */
+    lua_newtable(L);
+    lua_pushliteral(L, "k");
+    lua_setfield(L, -2, "__mode");
+    lua_setmetatable(L, -2);
+    lua_setfield(L, -2, "xf");
     lua_pushvalue(L, -1);
     lua_rawsetp(L, LUA_REGISTRYINDEX, &pyrt_key);
 }
@@ -1826,6 +1873,11 @@ int tdmL_load_ir(lua_State *L, tdmL_State *st, tdm_Frame *f)
         lua_settable(L, fnames);
         lua_pushvalue(L, -1);
         lua_rawseti(L, internal, i + 1);
+        lua_getfield(L, rt, "xf");              /* translated: called directly */
+        lua_rawgeti(L, internal, i + 1);
+        lua_pushboolean(L, 1);
+        lua_rawset(L, -3);
+        lua_pop(L, 1);
         lua_getfield(L, rt, "entry");
         lua_insert(L, -2);
         lua_call(L, 1, 1);
