@@ -245,6 +245,20 @@ static int f_setitem(lua_State *L)
     return fallback(L, 3, 0);
 }
 
+/* ints(...): every argument is an integer (not a float, not a bool) */
+static int f_ints(lua_State *L)
+{
+    int n = lua_gettop(L);
+    for (int i = 1; i <= n; i++) {
+        if (!lua_isinteger(L, i)) {
+            lua_pushboolean(L, 0);
+            return 1;
+        }
+    }
+    lua_pushboolean(L, 1);
+    return 1;
+}
+
 static const struct { const char *name; lua_CFunction f; } fast[] = {
     { "add", f_add }, { "iadd", f_add }, { "sub", f_sub }, { "mul", f_mul },
     { "imul", f_mul }, { "mod", f_mod }, { "floordiv", f_floordiv },
@@ -269,4 +283,6 @@ void tdmL_push_fast(lua_State *L, int rt)
         lua_pushcclosure(L, fast[i].f, 4);
         lua_setfield(L, -2, fast[i].name);
     }
+    lua_pushcfunction(L, f_ints);
+    lua_setfield(L, -2, "ints");
 }

@@ -46,6 +46,9 @@ typedef struct Gen {
     int oom;
     char err[256];
     unsigned char *intl;    /* owns: per var of fn, the local only ever holds ints */
+    unsigned char *intlT;   /* owns: the same when the parameters were ints on entry
+                               (the Lua local T says so), or NULL */
+    int inver;              /* generating the two versions of an expression */
     int tmp0;               /* tmp when the current statement began */
 } Gen;
 
@@ -692,7 +695,7 @@ static int int_expr(const tdmX_Func *f, const unsigned char *intl, const tdmX_No
 }
 
 /* The int locals of f (malloc'd, one flag per var), or NULL. */
-static unsigned char *int_locals(Gen *g, const tdmX_Func *f)
+static unsigned char *int_locals(Gen *g, const tdmX_Func *f, int params)
 {
     int nv = tdmX_len(f->vars) - 1;
     if (nv <= 0) {
@@ -709,7 +712,9 @@ static unsigned char *int_locals(Gen *g, const tdmX_Func *f)
     for (int i = 0; i < nv; i++) {
         sc.cand[i] = 1;
     }
-    disq_all(&sc, f->params);
+    if (!params) {
+        disq_all(&sc, f->params);
+    }
     disq_all(&sc, f->cells);
     disq_all(&sc, f->free);
     scan_block(&sc, f->body);
@@ -835,6 +840,142 @@ static const char *typed_cmp(const char *op)
     return NULL;
 }
 
+static int expr_pre(Gen *g, const tdmX_Node *n, Ex *out, Buf *pre);
+
+/* Parameters that stay ints when they arrive as ints: check them once on
+   entry (local T), so expressions over them can have a typed version. */
+/* Is local p an operand of arithmetic or a comparison somewhere under n
+   (not inside nested functions)? */
+static int operand_in(const tdmX_Node *n, const char *p)
+{
+    const char *h = tdmX_head(n);
+    if (h == NULL || strcmp(h, "func") == 0 || strcmp(h, "lambda") == 0) {
+        return 0;
+    }
+    int arith = strcmp(h, "binop") == 0 || strcmp(h, "unop") == 0
+                || strcmp(h, "compare") == 0;
+    for (int i = 1; i < n->u.l.n; i++) {
+        const tdmX_Node *k = n->u.l.v[i];
+        if (arith && tdmX_is(k, "local") && strcmp(sym(k, 1), p) == 0) {
+            return 1;
+        }
+        if (operand_in(k, p)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static void emit_tcheck(Gen *g, const tdmX_Func *f)
+{
+    int any = 0;
+    for (int j = 1; g->intlT != NULL && j < tdmX_len(f->params); j++) {
+        const char *p = f->params->u.l.v[j]->u.s.p;
+        if (!operand_in(f->body, p)) {
+            int v = var_index(f, p);    /* not worth a check: typed as unknown */
+            if (v >= 0) {
+                g->intlT[v] = 0;
+            }
+        } else if (int_local(f, g->intlT, p)) {
+            emit(g, any ? ", v_%s" : " local T = INTS(v_%s", p);
+            any = 1;
+        }
+    }
+    if (any) {
+        eput(g, ")");
+    } else {
+        free(g->intlT);
+        g->intlT = NULL;
+    }
+}
+
+/* an integer expression without calls: literals, int locals, int-only ops */
+static int pure_int(const tdmX_Func *f, const unsigned char *intl, const tdmX_Node *e)
+{
+    const char *h = tdmX_head(e);
+    if (h == NULL || intl == NULL) {
+        return 0;
+    }
+    if (strcmp(h, "int") == 0) {
+        return 1;
+    }
+    if (strcmp(h, "local") == 0) {
+        return int_local(f, intl, sym(e, 1));
+    }
+    if (strcmp(h, "binop") == 0 || strcmp(h, "unop") == 0) {
+        if (!int_expr(f, intl, e)) {
+            return 0;
+        }
+        for (int i = 2; i < e->u.l.n; i++) {
+            if (!pure_int(f, intl, e->u.l.v[i])) {
+                return 0;
+            }
+        }
+        return 1;
+    }
+    return 0;
+}
+
+static int pure_typed(const tdmX_Func *f, const unsigned char *intl, const tdmX_Node *n)
+{
+    if (tdmX_is(n, "compare")) {
+        return n->u.l.n == 4 && typed_cmp(n->u.l.v[2]->u.s.p) != NULL
+               && pure_int(f, intl, n->u.l.v[1]) && pure_int(f, intl, n->u.l.v[3]);
+    }
+    return (tdmX_is(n, "binop") || (tdmX_is(n, "unop") && strcmp(sym(n, 1), "not") != 0))
+           && pure_int(f, intl, n);
+}
+
+/* n typed only when the parameters arrived as ints: both versions, chosen by
+   T. Pure integer expressions have no statements and no side effects before
+   the value (an OverflowError aside), so nothing runs twice. 0 when not
+   applicable (*out untouched). */
+static int versioned(Gen *g, const tdmX_Node *n, Ex *out, int *rc)
+{
+    if (g->intlT == NULL || g->inver || !pure_typed(g->fn, g->intlT, n)
+        || pure_typed(g->fn, g->intl, n)) {
+        return 0;
+    }
+    unsigned char *save = g->intl;
+    Ex a, b;
+    Buf pa, pb;
+    g->inver = 1;
+    g->intl = g->intlT;
+    *rc = expr_pre(g, n, &a, &pa);
+    g->intl = save;
+    if (*rc == 0) {
+        *rc = expr_pre(g, n, &b, &pb);
+        if (*rc != 0) {
+            free(a.s);
+            free(pa.p);
+        }
+    }
+    g->inver = 0;
+    if (*rc != 0) {
+        return 1;
+    }
+    if (pa.n > 0 || pb.n > 0 || strcmp(a.s, b.s) == 0) {
+        bput(g, pb.p, pb.n);            /* the general version (the same, or statements) */
+        *out = b;
+        free(a.s);
+    } else if (b.isbool) {
+        *out = ex_make(dupf(g, "(T and %s or not T and %s)", a.s, b.s), 1, 0);
+        free(a.s);
+        free(b.s);
+    } else {
+        *out = ex_make(dupf(g, "(T and %s or %s)", a.s, b.s), 0, 0);
+        free(a.s);
+        free(b.s);
+    }
+    free(pa.p);
+    free(pb.p);
+    if (out->s == NULL) {
+        g->oom = 1;
+        *rc = -1;
+    }
+    return 1;
+}
+
 /* (call f args...) of a non-builtin: a translated function (in rt.xf) is
    called as a plain Lua function, anything else through the helper `call`.
    The callee and the arguments go to temporaries (each used twice), so a
@@ -877,6 +1018,10 @@ static int expr(Gen *g, const tdmX_Node *n, Ex *out)
     memset(out, 0, sizeof *out);
     if (g->oom) {
         return -1;
+    }
+    int vrc;
+    if (versioned(g, n, out, &vrc)) {
+        return vrc;
     }
     if (absent(n)) {                    /* an omitted optional part: None */
         *out = ex_make(dupf(g, "nil"), 0, 1);
@@ -1578,7 +1723,7 @@ static const char prelude[] =
     "if e then GV[n] = v GE[n] = e end return v end; "
     "local function depth(d) rt.depth = d end; "
     /* the C fast paths of the hottest helpers (lxfast.c) */
-    "local OVF, XF = rt.overflow, rt.xf; local F = rt.fast; truth, getitem, setitem, add, sub, mul, floordiv, mod, iadd, imul, "
+    "local OVF, XF = rt.overflow, rt.xf; local F = rt.fast; local INTS = F.ints; truth, getitem, setitem, add, sub, mul, floordiv, mod, iadd, imul, "
     "eq, ne, lt, le, gt, ge = F.truth, F.getitem, F.setitem, F.add, F.sub, F.mul, "
     "F.floordiv, F.mod, F.iadd, F.imul, F.eq, F.ne, F.lt, F.le, F.gt, F.ge; ";
 
@@ -1604,7 +1749,9 @@ static int gen_function(Gen *g, const tdmX_Func *f, const char *namexpr)
 {
     g->fn = f;
     free(g->intl);
-    g->intl = int_locals(g, f);
+    free(g->intlT);
+    g->intl = int_locals(g, f, 0);
+    g->intlT = int_locals(g, f, 1);
     int np = tdmX_len(f->params) - 1, nd = tdmX_len(f->defaults) - 1;
     eput(g, "function(...) local n = select(\"#\", ...)");
     if (np > 0) {
@@ -1661,6 +1808,7 @@ static int gen_function(Gen *g, const tdmX_Func *f, const char *namexpr)
     }
     eput(g, " local D = rt.depth + 1 if D > rt.maxdepth then throw(\"RecursionError\", "
             "\"maximum recursion depth exceeded\") end rt.depth = D");
+    emit_tcheck(g, f);
     g->indent++;
     if (block(g, f->body) != 0) {
         return -1;
@@ -1675,7 +1823,7 @@ static int gen_function(Gen *g, const tdmX_Func *f, const char *namexpr)
 
 /* Control context of the function being generated, saved around a nested one. */
 typedef struct FnSave {
-    unsigned char *intl;
+    unsigned char *intl, *intlT;
     const tdmX_Func *fn;
     int ntry, looptry, inloop, cont, brkflag, exc;
 } FnSave;
@@ -1686,14 +1834,17 @@ static int gen_nested(Gen *g, const tdmX_Node *fnode)
 {
     tdmX_Func f;
     func_view(fnode, &f);
-    FnSave sv = { g->intl, g->fn, g->ntry, g->looptry, g->inloop, g->cont, g->brkflag, g->exc };
-    g->intl = NULL;
+    FnSave sv = { g->intl, g->intlT, g->fn, g->ntry, g->looptry, g->inloop, g->cont,
+                  g->brkflag, g->exc };
+    g->intl = g->intlT = NULL;
     g->ntry = g->looptry = g->inloop = g->cont = g->brkflag = g->exc = 0;
     char *nm = lua_string(g, f.name, strlen(f.name));
     int rc = nm ? gen_function(g, &f, nm) : -1;
     free(nm);
     free(g->intl);
+    free(g->intlT);
     g->intl = sv.intl;
+    g->intlT = sv.intlT;
     g->fn = sv.fn;
     g->ntry = sv.ntry;
     g->looptry = sv.looptry;
@@ -1728,6 +1879,7 @@ static char *gen_source(const tdmX_Module *m, int i, char *err, size_t errsz)
     g.file = m->source;
     int rc = gen_func(&g, &m->funcs[i]);
     free(g.intl);
+    free(g.intlT);
     if (rc != 0 || g.oom) {
         snprintf(err, errsz, "%s", g.err[0] ? g.err : "not enough memory");
         free(g.chunk.p);
