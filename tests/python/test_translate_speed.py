@@ -8,6 +8,7 @@ the same exception type and message.
 """
 
 import copy
+import linecache
 import math
 import threading
 import time
@@ -274,6 +275,30 @@ def a_lit_ops(a):
     return (a + 1, a - 1, a * 2, 1 - a, 2 * a, a + -1)
 
 
+# one function per operation with a literal, so that one overflow cannot hide
+# another's wrong answer; the source goes through linecache as IPython's does
+LIT_SRC = []
+LIT_KS = [1, 2, 3, 7, -1, -2, -3, -7, 0, MAXI, MINI + 1]
+for _i, _k in enumerate(LIT_KS):
+    for _j, _e in enumerate(["a + K", "a - K", "K - a", "a * K", "K * a", "a // K",
+                             "a % K", "-a", "~a + K"]):
+        if _k == 0 and _e in ("a // K", "a % K"):
+            continue
+        LIT_SRC.append("def lit_%d_%d(a):\n    return %s\n" % (_i, _j,
+                                                            _e.replace("K", "(%d)" % _k)))
+_LIT_FILE = "<tandem-speed-literals>"
+_lit_text = "".join(LIT_SRC)
+linecache.cache[_LIT_FILE] = (len(_lit_text), None, _lit_text.splitlines(True), _LIT_FILE)
+_lit_ns = {}
+exec(compile(_lit_text, _LIT_FILE, "exec"), _lit_ns)
+LIT_FUNCS = [v for k, v in _lit_ns.items() if k.startswith("lit_")]
+LIT_ARGS = sorted({MAXI, MAXI - 1, MAXI - 2, MAXI - 3, MAXI - 7, MAXI - 8, MINI, MINI + 1,
+                   MINI + 2, MINI + 3, MINI + 7, MINI + 8, 0, 1, -1, 5, -5}
+                  | {b + d for k in (2, 3, 7) for b in (MAXI // k, MINI // k, -(MAXI // k),
+                                                        -(MINI // k)) for d in (-1, 0, 1)
+                     if MINI <= b + d <= MAXI})
+
+
 def a_range_ops(n, k):
     out = []
     for i in range(n, n + 3):
@@ -309,6 +334,7 @@ CASES = ([(f, p) for f in ARITH for p in PAIRS]
          + [(a_setitem, ([1, 2, 3], i, "v")) for i in [0, 2, -1, -3, 3, -4, True, 1.0, None]]
          + [(a_mod_lit, (x,)) for x in [0, 1, -1, 6, -6, 13, -13, MAXI, MINI, True, 2.5,
                                         -2.5, -0.0, None]]
+         + [(f, (x,)) for f in LIT_FUNCS for x in LIT_ARGS + [True, 2.5, None]]
          + [(a_lit_ops, (x,)) for x in [0, 5, -5, MAXI, MINI, MAXI // 2 + 1, MINI // 2 - 1,
                                         True, 1.5, "s"]]
          + [(a_range_ops, (n, k)) for n in [0, -5, MAXI - 3, MINI] for k in [0, 3, -2, MAXI,
