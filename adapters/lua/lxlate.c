@@ -1067,7 +1067,10 @@ static int expr(Gen *g, const tdmX_Node *n, Ex *out)
         *out = ex_make(dupf(g, "kwarg(\"%s\", %s)", sym(n, 1), e.s), 0, e.simple);
         free(e.s);
     } else if (strcmp(h, "global") == 0) {
-        *out = ex_make(dupf(g, "G(\"%s\")", sym(n, 1)), 0, 0);
+        /* the cache hit inline (G itself checks again when it is a miss, or the
+           value is None or False) */
+        *out = ex_make(dupf(g, "(GE[\"%s\"] == EP() and GV[\"%s\"] or G(\"%s\"))", sym(n, 1), sym(n, 1),
+                            sym(n, 1)), 0, 0);
     } else if (strcmp(h, "builtin") == 0) {
         *out = ex_make(dupf(g, "B.%s", sym(n, 1)), 0, 1);
     } else if (strcmp(h, "binop") == 0) {

@@ -57,6 +57,7 @@ def lua():
 
 VAL = 0
 FLAG = False
+end = nil = local = 0          # globals named as Lua keywords
 
 
 class Poke:
@@ -362,3 +363,15 @@ def test_fast_path(lua, case):
         assert translated[0] == "raise", (native, translated)
         assert translated[1] is native[1], (native, translated)
         assert translated[2] == native[2], (native, translated)
+
+
+def g_keyword_names():
+    return (end, nil, local)
+
+
+def test_global_named_as_lua_keyword(lua):
+    global end, nil, local
+    end, nil, local = 1, None, "x"
+    assert lua.translate(g_keyword_names)() == (1, None, "x")
+    nil = 2
+    assert lua.translate(g_keyword_names)() == (1, 2, "x")
