@@ -2,7 +2,7 @@
 by hand in Lua, and against CPython running the original, in the same run.
 
     PYTHONPATH=build/python /usr/bin/python3 bench/bench_translate.py [--markdown]
-        [--instructions] [--quick]
+        [--instructions [--rows=sort,fib,...] [--no-peer]] [--quick]
 
 Rows (issue 9, "Performance"):
 - Lua `table.sort` of 100,000 numbers with a comparator (`a % 7`, then `a`):
@@ -113,6 +113,30 @@ function B.wordcount(text)
     end
     return n
 end
+-- the floor of the sort row: the hand-written comparator inside the protocol
+-- every translated function keeps (an entry wrapper under xpcall, Python's
+-- argument count, the recursion depth counter), and nothing else
+local R = { depth = 0, maxdepth = 1000 }
+local function handler(e) return e end
+local function inner(...)
+    local n = select("#", ...)
+    local a, b = ...
+    if n ~= 2 then error("argument count") end
+    local D = R.depth + 1
+    if D > R.maxdepth then error("depth") end
+    R.depth = D
+    local r
+    if a % 7 ~= b % 7 then r = a % 7 < b % 7 else r = a < b end
+    R.depth = D - 1
+    return r
+end
+function B.cmp_protocol(...)
+    local saved = R.depth
+    local ok, r = xpcall(inner, handler, ...)
+    R.depth = saved
+    if not ok then error(r, 0) end
+    return r
+end
 -- a Lua comparator calling a Python one across the bridge
 function B.wrap(f) return function(a, b) return f(a, b) end end
 -- sort a fresh copy of DATA with comparator f (nil: copy only)
@@ -160,6 +184,7 @@ def contenders(lua, hand, which):
         out = {
             "translated": lambda: hand.sort(lua.translate(g["cmp"])),
             "hand-written Lua": lambda: hand.sort(hand.cmp),
+            "protocol floor": lambda: hand.sort(hand.cmp_protocol),
             "bridge": lambda: hand.sort(hand.wrap(g["cmp"])),
         }
         return out
@@ -207,6 +232,7 @@ def bench_times(quick):
     c = contenders(lua, hand, "sort")
     t = {k: timed(c[k], 1 if k == "bridge" else repeat, k != "bridge") - copy for k in c}
     rows.append(("table.sort 100,000 numbers", t, "bridge", 1.3))
+    floor = t.pop("protocol floor")
     for label, name, _ in KERNELS:
         c = contenders(lua, hand, name)
         best = {k: None for k in c}
@@ -215,7 +241,7 @@ def bench_times(quick):
                 x = timed(f, 1)
                 best[k] = x if best[k] is None or x < best[k] else best[k]
         rows.append((label, best, "CPython", 2.0))
-    return rows
+    return rows, floor
 
 
 # ---- translation time ------------------------------------------------------------
@@ -307,6 +333,10 @@ def instructions(markdown):
     try:
         count(["/bin/true"])
     except (OSError, RuntimeError) as e:
+        if "--perf-only" in sys.argv:
+            print("(no instruction counts: %s; callgrind: --instructions without "
+                  "--perf-only, slow)" % str(e).splitlines()[0][:120])
+            return
         COUNTER = "callgrind"
         try:
             count(["/bin/true"])
@@ -316,18 +346,22 @@ def instructions(markdown):
         print("(perf cannot count instructions here; counting with callgrind)")
     me = [sys.executable, os.path.abspath(__file__), "--child"]
     rows = [("table.sort 100,000 numbers", "sort")] + [(l, n) for l, n, _ in KERNELS]
+    only = [a.split("=", 1)[1] for a in sys.argv if a.startswith("--rows=")]
+    if only:
+        rows = [r for r in rows if r[1] in only[0].split(",")]
     head = ("row", "translated", "hand-written Lua", "peer", "translated/hand")
-    print("instructions:u per run (perf stat, runs x1 and x3 differenced, halved)")
+    print("%s per run (runs x1 and x3 differenced, halved)"
+          % ("Ir (callgrind)" if COUNTER == "callgrind" else "instructions:u (perf stat)"))
     print(("| %s |" % " | ".join(head)) if markdown else "%-28s %14s %16s %14s %8s" % head)
     for label, which in rows:
         kinds = ["translated", "hand-written Lua", "bridge" if which == "sort" else "CPython"]
-        v = {}
-        for k in kinds:
+        v = {kinds[2]: float("nan")}
+        for k in kinds[:2] if "--no-peer" in sys.argv else kinds:
             v[k] = (count(me + [which, k, "3"]) - count(me + [which, k, "1"])) / 2
         if which == "sort":
             base = (count(me + ["sortcopy", "x", "3"]) - count(me + ["sortcopy", "x", "1"])) / 2
             v = {k: x - base for k, x in v.items()}
-        peer = "%s %.0fM" % (kinds[2], v[kinds[2]] / 1e6)
+        peer = "%s %.0fM" % (kinds[2], v[kinds[2]] / 1e6)  # nan with --no-peer
         ratio = v["translated"] / v["hand-written Lua"]
         cells = (label, "%.1fM" % (v["translated"] / 1e6), "%.1fM" % (v["hand-written Lua"] / 1e6),
                  peer, "%.2f" % ratio)
@@ -347,7 +381,7 @@ def main():
     quick = "--quick" in sys.argv
     if "--instructions" in sys.argv:
         return instructions(markdown)
-    rows = bench_times(quick)
+    rows, floor = bench_times(quick)
     head = ("row", "translated", "hand Lua", "peer", "transl/hand", "target", "transl/peer")
     if markdown:
         print("| %s |" % " | ".join(head))
@@ -362,6 +396,9 @@ def main():
                  "%.2f" % (t["translated"] / t[peer]))
         print(("| %s |" % " | ".join(cells)) if markdown else
               "%-28s %11s %10s %18s %11s %7s %11s" % cells)
+    print("sort floor: the hand-written comparator inside the entry protocol of a "
+          "translated function (xpcall, argument count, depth): %.1f ms, %.2fx hand-written"
+          % (floor * 1e3, floor / rows[0][1]["hand-written Lua"]))
     lines, first, again = translation_times(quick)
     print("translation of a %d-line function: %.1f ms (target < 20 ms: %s); "
           "again (cached): %.2f us" % (lines, first * 1e3, "ok" if first < 0.020 else "MISSED",

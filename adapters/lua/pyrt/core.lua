@@ -2734,6 +2734,9 @@ function rt.entry(f)
         if not ok then
             rt.reraise(r)
         end
+        if r == true or r == false or r == nil then     -- no call for these
+            return r
+        end
         return rt.export(r)
     end
 end
