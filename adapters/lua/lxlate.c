@@ -1131,6 +1131,11 @@ static int expr(Gen *g, const tdmX_Node *n, Ex *out)
         free(b.s);
     } else if (strcmp(h, "call") == 0) {
         const tdmX_Node *f = n->u.l.v[1];
+        if (tdmX_is(f, "builtin") && strcmp(sym(f, 1), "str") == 0 && n->u.l.n == 3
+            && int_expr(g->fn, g->intl, n->u.l.v[2])) {
+            /* str(int) is Lua's integer format, "%lld" */
+            return call_args(g, n, 2, "ITOS(%s)", NULL, out);
+        }
         if (tdmX_is(f, "builtin") && !is_exc_class(sym(f, 1))) {
             char *fmt = dupf(g, "(B.%s(%%s))", sym(f, 1));
             int rc = fmt ? call_args(g, n, 2, fmt, NULL, out) : -1;
@@ -1726,7 +1731,7 @@ static const char prelude[] =
     "if e then GV[n] = v GE[n] = e end return v end; "
     "local function depth(d) rt.depth = d end; "
     /* the C fast paths of the hottest helpers (lxfast.c) */
-    "local OVF, XF = rt.overflow, rt.xf; local F = rt.fast; local INTS = F.ints; truth, getitem, setitem, add, sub, mul, floordiv, mod, iadd, imul, "
+    "local OVF, XF = rt.overflow, rt.xf; local F = rt.fast; local INTS, ITOS = F.ints, rt.itos; truth, getitem, setitem, add, sub, mul, floordiv, mod, iadd, imul, "
     "eq, ne, lt, le, gt, ge = F.truth, F.getitem, F.setitem, F.add, F.sub, F.mul, "
     "F.floordiv, F.mod, F.iadd, F.imul, F.eq, F.ne, F.lt, F.le, F.gt, F.ge; ";
 

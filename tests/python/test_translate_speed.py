@@ -307,6 +307,21 @@ def a_range_ops(n, k):
     return out
 
 
+def a_str_int(n):
+    out = []
+    for i in range(n - 2, n + 1):
+        out.append(str(i))
+        out.append(str(i * 2 - 1))
+    return ",".join(out) + str(len(out))
+
+
+def a_str_range(a, b):
+    s = ""
+    for i in range(a, b):
+        s = s + str(i) + ";"
+    return s
+
+
 def a_len_ops(s, k):
     n = len(s)
     return (n + k, n - k, n * k, n % 4, n // 4, n < k, n - 1)
@@ -340,6 +355,8 @@ CASES = ([(f, p) for f in ARITH for p in PAIRS]
                                         True, 1.5, "s"]]
          + [(a_range_ops, (n, k)) for n in [0, -5, MAXI - 3, MINI] for k in [0, 3, -2, MAXI,
                                                                              MINI, True, 1.5]]
+         + [(a_str_int, (n,)) for n in [0, 1, -1, 100, MINI // 2 + 2, MAXI // 2, True, 2.5]]
+         + [(a_str_range, (a, b)) for a, b in [(MAXI - 3, MAXI), (MINI, MINI + 3), (-3, 3)]]
          + [(a_len_ops, (s, k)) for s in ["", "abcde", "x" * 9] for k in [0, 2, -3, MAXI, MINI,
                                                                            True, 2.5]])
 
