@@ -355,7 +355,7 @@ CASES = ([(f, p) for f in ARITH for p in PAIRS]
                                         True, 1.5, "s"]]
          + [(a_range_ops, (n, k)) for n in [0, -5, MAXI - 3, MINI] for k in [0, 3, -2, MAXI,
                                                                              MINI, True, 1.5]]
-         + [(a_str_int, (n,)) for n in [0, 1, -1, 100, MINI // 2 + 2, MAXI // 2, True, 2.5]]
+         + [(a_str_int, (n,)) for n in [0, 1, -1, 100, MINI // 2 + 3, MAXI // 2, True, 2.5]]
          + [(a_str_range, (a, b)) for a, b in [(MAXI - 3, MAXI), (MINI, MINI + 3), (-3, 3)]]
          + [(a_len_ops, (s, k)) for s in ["", "abcde", "x" * 9] for k in [0, 2, -3, MAXI, MINI,
                                                                            True, 2.5]])
