@@ -48,6 +48,7 @@ typedef struct Gen {
     unsigned char *intl;    /* owns: per var of fn, the local only ever holds ints */
     unsigned char *intlT;   /* owns: the same when the parameters were ints on entry
                                (the Lua local T says so), or NULL */
+    unsigned char *listl, *listlT;  /* owns: the list locals, the same two ways */
     int inver;              /* generating the two versions of an expression */
     int tmp0;               /* tmp when the current statement began */
 } Gen;
@@ -695,7 +696,41 @@ static int int_expr(const tdmX_Func *f, const unsigned char *intl, const tdmX_No
 }
 
 /* The int locals of f (malloc'd, one flag per var), or NULL. */
-static unsigned char *int_locals(Gen *g, const tdmX_Func *f, int params)
+/* Is e a list (pyrt LIST), given the list locals `lists` and int locals `ints`? */
+static int list_expr(const tdmX_Func *f, const unsigned char *ints, const unsigned char *lists,
+                     const tdmX_Node *e)
+{
+    const char *h = tdmX_head(e);
+    if (h == NULL) {
+        return 0;
+    }
+    if (strcmp(h, "list") == 0) {
+        return 1;
+    }
+    if (strcmp(h, "local") == 0 || strcmp(h, "lcheck") == 0) {
+        return int_local(f, lists, sym(e, 1));
+    }
+    if (strcmp(h, "call") == 0 && tdmX_is(e->u.l.v[1], "builtin")) {
+        const char *b = sym(e->u.l.v[1], 1);
+        return strcmp(b, "list") == 0 || strcmp(b, "sorted") == 0;
+    }
+    if (strcmp(h, "binop") == 0) {
+        const tdmX_Node *a = e->u.l.v[2], *b = e->u.l.v[3];
+        if (strcmp(sym(e, 1), "add") == 0) {             /* list + list */
+            return list_expr(f, ints, lists, a) && list_expr(f, ints, lists, b);
+        }
+        if (strcmp(sym(e, 1), "mul") == 0) {             /* list * int, int * list */
+            return (list_expr(f, ints, lists, a) && int_expr(f, ints, b))
+                   || (int_expr(f, ints, a) && list_expr(f, ints, lists, b));
+        }
+    }
+    return 0;
+}
+
+/* kind 0: the int locals (params: parameters count as ints, the T version);
+   kind 1: the list locals, given the int locals `ints`. */
+static unsigned char *typed_locals(Gen *g, const tdmX_Func *f, int params, int kind,
+                                   const unsigned char *ints)
 {
     int nv = tdmX_len(f->vars) - 1;
     if (nv <= 0) {
@@ -712,7 +747,7 @@ static unsigned char *int_locals(Gen *g, const tdmX_Func *f, int params)
     for (int i = 0; i < nv; i++) {
         sc.cand[i] = 1;
     }
-    if (!params) {
+    if (!params || kind == 1) {
         disq_all(&sc, f->params);
     }
     disq_all(&sc, f->cells);
@@ -723,7 +758,9 @@ static unsigned char *int_locals(Gen *g, const tdmX_Func *f, int params)
         changed = 0;
         for (int i = 0; i < sc.nasg; i += 2) {
             int v = var_index(f, sym(sc.asg[i], 1));
-            if (v >= 0 && sc.cand[v] && !int_expr(f, sc.cand, sc.asg[i + 1])) {
+            int ok = kind == 0 ? int_expr(f, sc.cand, sc.asg[i + 1])
+                               : list_expr(f, ints, sc.cand, sc.asg[i + 1]);
+            if (v >= 0 && sc.cand[v] && !ok) {
                 sc.cand[v] = 0;
                 changed = 1;
             }
@@ -885,7 +922,8 @@ static void emit_tcheck(Gen *g, const tdmX_Func *f)
         eput(g, ")");
     } else {
         free(g->intlT);
-        g->intlT = NULL;
+        free(g->listlT);
+        g->intlT = g->listlT = NULL;    /* no T: nothing is typed only when T */
     }
 }
 
@@ -974,6 +1012,24 @@ static int versioned(Gen *g, const tdmX_Node *n, Ex *out, int *rc)
         *rc = -1;
     }
     return 1;
+}
+
+/* o[k] where the IR shows a list local o and an integer k (both simple):
+   the condition under which the raw slot o[k + 1] is Python's o[k] (T
+   first when that needs the parameters' types), or NULL. */
+static char *list_slot_cond(Gen *g, const tdmX_Node *o, const tdmX_Node *k, const Ex *e)
+{
+    if (!tdmX_is(o, "local") || !e[0].simple || !e[1].simple) {
+        return NULL;
+    }
+    const char *name = sym(o, 1);
+    int plain = int_local(g->fn, g->listl, name) && int_expr(g->fn, g->intl, k);
+    int whenT = !plain && g->intlT != NULL && int_local(g->fn, g->listlT, name)
+                && int_expr(g->fn, g->intlT, k);
+    if (!plain && !whenT) {
+        return NULL;
+    }
+    return dupf(g, "%s%s >= 0 and %s < %s.n", whenT ? "T and " : "", e[1].s, e[1].s, e[0].s);
 }
 
 /* (call f args...) of a non-builtin: a translated function (in rt.xf) is
@@ -1155,7 +1211,18 @@ static int expr(Gen *g, const tdmX_Node *n, Ex *out)
         free(fmt);
         return rc;
     } else if (strcmp(h, "index") == 0) {
-        return call_args(g, n, 1, "getitem(%s)", NULL, out);
+        const tdmX_Node *kids[2] = { n->u.l.v[1], n->u.l.v[2] };
+        Ex e[2];
+        if (exprs(g, kids, 2, e) != 0) {
+            return -1;
+        }
+        char *cond = list_slot_cond(g, kids[0], kids[1], e);
+        /* a None or False element takes the helper, which gives the same */
+        *out = ex_make(cond ? dupf(g, "(%s and %s[%s + 1] or getitem(%s, %s))", cond, e[0].s,
+                                   e[1].s, e[0].s, e[1].s)
+                            : dupf(g, "getitem(%s, %s)", e[0].s, e[1].s), 0, 0);
+        free(cond);
+        free_exs(e, 2);
     } else if (strcmp(h, "slice") == 0) {
         return call_args(g, n, 1, "slice(%s)", NULL, out);
     } else if (strcmp(h, "method") == 0) {
@@ -1258,7 +1325,14 @@ static int assign_to(Gen *g, const tdmX_Node *t, const char *val)
         if (exprs(g, kids, 2, e) != 0) {
             return -1;
         }
-        emit(g, "setitem(%s, %s, %s); ", e[0].s, e[1].s, val);
+        char *cond = list_slot_cond(g, kids[0], kids[1], e);
+        if (cond != NULL) {
+            emit(g, "if %s then %s[%s + 1] = %s else setitem(%s, %s, %s) end; ", cond, e[0].s,
+                 e[1].s, val, e[0].s, e[1].s, val);
+            free(cond);
+        } else {
+            emit(g, "setitem(%s, %s, %s); ", e[0].s, e[1].s, val);
+        }
         free_exs(e, 2);
         return 0;
     }
@@ -1758,8 +1832,12 @@ static int gen_function(Gen *g, const tdmX_Func *f, const char *namexpr)
     g->fn = f;
     free(g->intl);
     free(g->intlT);
-    g->intl = int_locals(g, f, 0);
-    g->intlT = int_locals(g, f, 1);
+    free(g->listl);
+    free(g->listlT);
+    g->intl = typed_locals(g, f, 0, 0, NULL);
+    g->intlT = typed_locals(g, f, 1, 0, NULL);
+    g->listl = typed_locals(g, f, 0, 1, g->intl);
+    g->listlT = typed_locals(g, f, 0, 1, g->intlT);
     int np = tdmX_len(f->params) - 1, nd = tdmX_len(f->defaults) - 1;
     eput(g, "function(...) local n = select(\"#\", ...)");
     if (np > 0) {
@@ -1831,7 +1909,7 @@ static int gen_function(Gen *g, const tdmX_Func *f, const char *namexpr)
 
 /* Control context of the function being generated, saved around a nested one. */
 typedef struct FnSave {
-    unsigned char *intl, *intlT;
+    unsigned char *intl, *intlT, *listl, *listlT;
     const tdmX_Func *fn;
     int ntry, looptry, inloop, cont, brkflag, exc;
 } FnSave;
@@ -1842,17 +1920,21 @@ static int gen_nested(Gen *g, const tdmX_Node *fnode)
 {
     tdmX_Func f;
     func_view(fnode, &f);
-    FnSave sv = { g->intl, g->intlT, g->fn, g->ntry, g->looptry, g->inloop, g->cont,
-                  g->brkflag, g->exc };
-    g->intl = g->intlT = NULL;
+    FnSave sv = { g->intl, g->intlT, g->listl, g->listlT, g->fn, g->ntry, g->looptry,
+                  g->inloop, g->cont, g->brkflag, g->exc };
+    g->intl = g->intlT = g->listl = g->listlT = NULL;
     g->ntry = g->looptry = g->inloop = g->cont = g->brkflag = g->exc = 0;
     char *nm = lua_string(g, f.name, strlen(f.name));
     int rc = nm ? gen_function(g, &f, nm) : -1;
     free(nm);
     free(g->intl);
     free(g->intlT);
+    free(g->listl);
+    free(g->listlT);
     g->intl = sv.intl;
     g->intlT = sv.intlT;
+    g->listl = sv.listl;
+    g->listlT = sv.listlT;
     g->fn = sv.fn;
     g->ntry = sv.ntry;
     g->looptry = sv.looptry;
@@ -1888,6 +1970,8 @@ static char *gen_source(const tdmX_Module *m, int i, char *err, size_t errsz)
     int rc = gen_func(&g, &m->funcs[i]);
     free(g.intl);
     free(g.intlT);
+    free(g.listl);
+    free(g.listlT);
     if (rc != 0 || g.oom) {
         snprintf(err, errsz, "%s", g.err[0] ? g.err : "not enough memory");
         free(g.chunk.p);

@@ -322,6 +322,43 @@ def a_str_range(a, b):
     return s
 
 
+def l_read(n, k):
+    t = [None, False, 0, "", 5] * n         # a list local when n is an int
+    u = list([0, 1, 2, 3])                  # always a list local
+    out = []
+    for i in range(-7, 7):
+        try:
+            out.append(t[i])
+        except IndexError as e:
+            out.append(str(e))
+        try:
+            out.append(u[i])
+        except IndexError as e:
+            out.append(str(e))
+    u.append(9)
+    out.append(u[4])
+    u.pop()
+    u.pop()
+    try:
+        out.append(u[3])
+    except IndexError as e:
+        out.append(str(e))
+    out.append(t[k] if len(t) > 0 else None)
+    return out
+
+
+def l_write(n, v):
+    t = [0] * n
+    for i in range(-n - 2, n + 2):
+        try:
+            t[i] = v
+        except IndexError as e:
+            t.append(str(e))
+    t = t + [1, 2]
+    t[len(t) - 1] = v
+    return t
+
+
 def a_len_ops(s, k):
     n = len(s)
     return (n + k, n - k, n * k, n % 4, n // 4, n < k, n - 1)
@@ -357,6 +394,8 @@ CASES = ([(f, p) for f in ARITH for p in PAIRS]
                                                                              MINI, True, 1.5]]
          + [(a_str_int, (n,)) for n in [0, 1, -1, 100, MINI // 2 + 3, MAXI // 2, True, 2.5]]
          + [(a_str_range, (a, b)) for a, b in [(MAXI - 3, MAXI), (MINI, MINI + 3), (-3, 3)]]
+         + [(l_read, (n, k)) for n in [0, 1, 2, True, 2.5] for k in [0, -1, 3, True]]
+         + [(l_write, (n, v)) for n in [0, 1, 3, True, None] for v in [None, False, 7]]
          + [(a_len_ops, (s, k)) for s in ["", "abcde", "x" * 9] for k in [0, 2, -3, MAXI, MINI,
                                                                            True, 2.5]])
 
