@@ -10,7 +10,15 @@
  * call plus one or two C calls (math.type, getmetatable) on its own fast path.
  *
  * Upvalues of every closure: 1 the Lua helper, 2 pyrt's LIST metatable,
- * 3 its TUPLE metatable, 4 the string "n" (a list's length field).
+ * 3 its TUPLE metatable, 4 the string "n" (a list's length field), 5 its
+ * DICT metatable, or false when a dict made by rt.newdict does not have the
+ * fields read here (then no dict fast path is taken).
+ *
+ * pyrt's representations read here (adapters/lua/pyrt/core.lua): a list is
+ * {n = length, [1..n] = items}; a dict is {keys, vals, pos, used, count}
+ * where pos maps the Lua key of a Python key (the string itself, the integer
+ * itself) to its slot in vals. An existing key's value is replaced in place;
+ * everything else (a new key, other key types, deletion) is the helper's.
  */
 #include <string.h>
 
@@ -224,6 +232,33 @@ static lua_Integer slot(lua_State *L, int tuple_too)
     return i >= 0 && i < n ? i + 1 : 0;
 }
 
+/* The slot of key 2 in dict 1 (a string or integer key present), pushing
+   the dict's vals table; 0 (nothing pushed) when the helper must decide. */
+static lua_Integer dict_slot(lua_State *L)
+{
+    int kt = lua_type(L, 2);
+    if (lua_type(L, 1) != LUA_TTABLE || !(kt == LUA_TSTRING || lua_isinteger(L, 2))
+        || !lua_toboolean(L, lua_upvalueindex(5)) || !lua_getmetatable(L, 1)) {
+        return 0;
+    }
+    int ok = lua_rawequal(L, -1, lua_upvalueindex(5));
+    lua_pop(L, 1);
+    if (!ok || lua_getfield(L, 1, "pos") != LUA_TTABLE) {
+        lua_pop(L, ok);
+        return 0;
+    }
+    lua_pushvalue(L, 2);
+    lua_rawget(L, -2);
+    int isnum;
+    lua_Integer i = lua_tointegerx(L, -1, &isnum);
+    lua_pop(L, 2);
+    if (!isnum || i <= 0 || lua_getfield(L, 1, "vals") != LUA_TTABLE) {
+        lua_pop(L, isnum && i > 0);
+        return 0;
+    }
+    return i;
+}
+
 static int f_getitem(lua_State *L)
 {
     lua_Integer s = slot(L, 1);
@@ -231,15 +266,77 @@ static int f_getitem(lua_State *L)
         lua_rawgeti(L, 1, s);
         return 1;
     }
+    s = dict_slot(L);
+    if (s > 0) {
+        lua_rawgeti(L, -1, s);
+        return 1;
+    }
     return fallback(L, 2, 1);
+}
+
+/* d.get(k) / d.get(k, default): (method d "get" k [default]) */
+static int f_get(lua_State *L)
+{
+    int n = lua_gettop(L);
+    if (n == 2 || n == 3) {
+        lua_Integer s = dict_slot(L);
+        if (s > 0) {
+            lua_rawgeti(L, -1, s);
+            return 1;
+        }
+    }
+    /* the helper: method(d, "get", args...) */
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_pushliteral(L, "get");
+    lua_insert(L, 3);
+    lua_call(L, n + 1, 1);
+    return 1;
+}
+
+/* l.append(x): (method l "append" x) */
+static int f_append(lua_State *L)
+{
+    if (lua_gettop(L) == 2 && lua_type(L, 1) == LUA_TTABLE && lua_getmetatable(L, 1)) {
+        int ok = lua_rawequal(L, -1, lua_upvalueindex(2));
+        lua_pop(L, 1);
+        if (ok) {
+            lua_pushvalue(L, lua_upvalueindex(4));
+            lua_rawget(L, 1);
+            int isnum;
+            lua_Integer n = lua_tointegerx(L, -1, &isnum);
+            lua_pop(L, 1);
+            if (isnum && n >= 0 && n < LUA_MAXINTEGER) {
+                lua_pushvalue(L, lua_upvalueindex(4));
+                lua_pushinteger(L, n + 1);
+                lua_rawset(L, 1);
+                lua_pushvalue(L, 2);
+                lua_rawseti(L, 1, n + 1);
+                return 0;
+            }
+        }
+    }
+    int n = lua_gettop(L);
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_pushliteral(L, "append");
+    lua_insert(L, 3);
+    lua_call(L, n + 1, 1);
+    return 1;
 }
 
 static int f_setitem(lua_State *L)
 {
+    lua_settop(L, 3);
     lua_Integer s = slot(L, 0);
     if (s > 0) {
-        lua_settop(L, 3);
         lua_rawseti(L, 1, s);
+        return 0;
+    }
+    s = dict_slot(L);                   /* an existing key: its value replaced */
+    if (s > 0) {
+        lua_pushvalue(L, 3);
+        lua_rawseti(L, -2, s);
         return 0;
     }
     return fallback(L, 3, 0);
@@ -267,22 +364,61 @@ static const struct { const char *name; lua_CFunction f; } fast[] = {
     { "getitem", f_getitem }, { "setitem", f_setitem },
 };
 
+/* Does rt.newdict() make the representation dict_slot reads? */
+static int dict_ok(lua_State *L, int rt)
+{
+    int top = lua_gettop(L), ok = 0;
+    if (lua_getfield(L, rt, "newdict") == LUA_TFUNCTION) {
+        lua_call(L, 0, 1);
+        int d = lua_gettop(L);
+        if (lua_type(L, d) == LUA_TTABLE && lua_getmetatable(L, d)) {
+            lua_getfield(L, rt, "DICT");
+            ok = lua_rawequal(L, -1, -2);
+            ok = lua_getfield(L, d, "pos") == LUA_TTABLE && ok;
+            ok = lua_getfield(L, d, "vals") == LUA_TTABLE && ok;
+        }
+    }
+    lua_settop(L, top);
+    return ok;
+}
+
+static void push_closure(lua_State *L, int rt, int dm, const char *helper, lua_CFunction f)
+{
+    lua_getfield(L, rt, helper);
+    lua_getfield(L, rt, "LIST");
+    lua_getfield(L, rt, "TUPLE");
+    lua_pushliteral(L, "n");
+    lua_pushvalue(L, dm);
+    lua_pushcclosure(L, f, 5);
+}
+
 void tdmL_push_fast(lua_State *L, int rt)
 {
     rt = lua_absindex(L, rt);
-    lua_createtable(L, 0, (int)(sizeof fast / sizeof fast[0]));
+    if (dict_ok(L, rt)) {
+        lua_getfield(L, rt, "DICT");
+    } else {
+        lua_pushboolean(L, 0);
+    }
+    int dm = lua_gettop(L);
+    lua_createtable(L, 0, (int)(sizeof fast / sizeof fast[0]) + 3);
     for (size_t i = 0; i < sizeof fast / sizeof fast[0]; i++) {
-        lua_getfield(L, rt, fast[i].name);
-        if (lua_type(L, -1) != LUA_TFUNCTION) {         /* keep pyrt's own */
+        if (lua_getfield(L, rt, fast[i].name) != LUA_TFUNCTION) {   /* keep pyrt's own */
             lua_pop(L, 1);
             continue;
         }
-        lua_getfield(L, rt, "LIST");
-        lua_getfield(L, rt, "TUPLE");
-        lua_pushliteral(L, "n");
-        lua_pushcclosure(L, fast[i].f, 4);
+        lua_pop(L, 1);
+        push_closure(L, rt, dm, fast[i].name, fast[i].f);
         lua_setfield(L, -2, fast[i].name);
     }
+    if (lua_getfield(L, rt, "method") == LUA_TFUNCTION) {
+        push_closure(L, rt, dm, "method", f_get);
+        lua_setfield(L, -3, "get");
+        push_closure(L, rt, dm, "method", f_append);
+        lua_setfield(L, -3, "append");
+    }
+    lua_pop(L, 1);
     lua_pushcfunction(L, f_ints);
     lua_setfield(L, -2, "ints");
+    lua_remove(L, dm);
 }

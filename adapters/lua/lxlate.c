@@ -1247,8 +1247,22 @@ static int expr(Gen *g, const tdmX_Node *n, Ex *out)
             return -1;
         }
         char *args = join(g, e + 1, nargs, NULL);
-        *out = ex_make(dupf(g, "method(%s, \"%s\"%s%s)", e[0].s, sym(n, 2),
-                            nargs ? ", " : "", args ? args : ""), 0, 0);
+        /* list.append and dict.get have C fast paths (lxfast.c); keyword
+           arguments keep the helper (its errors) */
+        int nokw = 1;
+        for (int i = 0; i < nargs; i++) {
+            nokw = nokw && !tdmX_is(n->u.l.v[3 + i], "kw");
+        }
+        const char *fast = !nokw ? NULL
+                         : strcmp(sym(n, 2), "append") == 0 && nargs == 1 ? "MAPPEND"
+                         : strcmp(sym(n, 2), "get") == 0 && (nargs == 1 || nargs == 2) ? "MGET"
+                         : NULL;
+        if (fast != NULL) {
+            *out = ex_make(dupf(g, "%s(%s, %s)", fast, e[0].s, args ? args : ""), 0, 0);
+        } else {
+            *out = ex_make(dupf(g, "method(%s, \"%s\"%s%s)", e[0].s, sym(n, 2),
+                                nargs ? ", " : "", args ? args : ""), 0, 0);
+        }
         free(args);
         free_exs(e, nargs + 1);
         free(e);
@@ -1805,7 +1819,7 @@ static const char prelude[] =
     "if e then GV[n] = v GE[n] = e end return v end; "
     "local function depth(d) rt.depth = d end; "
     /* the C fast paths of the hottest helpers (lxfast.c) */
-    "local OVF, XF = rt.overflow, rt.xf; local F = rt.fast; local INTS, ITOS = F.ints, rt.itos; truth, getitem, setitem, add, sub, mul, floordiv, mod, iadd, imul, "
+    "local OVF, XF = rt.overflow, rt.xf; local F = rt.fast; local INTS, ITOS, MAPPEND, MGET = F.ints, rt.itos, F.append, F.get; truth, getitem, setitem, add, sub, mul, floordiv, mod, iadd, imul, "
     "eq, ne, lt, le, gt, ge = F.truth, F.getitem, F.setitem, F.add, F.sub, F.mul, "
     "F.floordiv, F.mod, F.iadd, F.imul, F.eq, F.ne, F.lt, F.le, F.gt, F.ge; ";
 

@@ -359,6 +359,42 @@ def l_write(n, v):
     return t
 
 
+def d_ops(keys, probe):
+    d = {(1, 2): "t"}
+    for k in keys:
+        d[k] = d.get(k, 0) + 1
+    d[probe] = d.get(probe, None)
+    out = [d.get(probe), d.get(probe, "dflt"), d.get("absent"), d.get("absent", 5)]
+    for k in keys:
+        out.append(d[k])
+        d[k] = None
+        out.append(d[k])
+    out.append(list(d.items()))
+    try:
+        out.append(d["nope"])
+    except KeyError as e:
+        out.append(repr(e))
+    return out
+
+
+def d_get_other(o, k):
+    return o.get(k)
+
+
+def l_append(o, x):
+    o.append(x)
+    o.append(o)
+    return len(o)
+
+
+def l_append_build(n):
+    t = []
+    for i in range(n):
+        t.append(i)
+        t.append(str(i))
+    return t
+
+
 def a_len_ops(s, k):
     n = len(s)
     return (n + k, n - k, n * k, n % 4, n // 4, n < k, n - 1)
@@ -396,6 +432,13 @@ CASES = ([(f, p) for f in ARITH for p in PAIRS]
          + [(a_str_range, (a, b)) for a, b in [(MAXI - 3, MAXI), (MINI, MINI + 3), (-3, 3)]]
          + [(l_read, (n, k)) for n in [0, 1, 2, True, 2.5] for k in [0, -1, 3, True]]
          + [(l_write, (n, v)) for n in [0, 1, 3, True, None] for v in [None, False, 7]]
+         + [(d_ops, (keys, probe)) for keys in [["a", "b", "a"], [1, 2, 1.0, True],
+                                                 [None, "x", -1, 0.5, False]]
+            for probe in ["a", 1, 1.0, True, None, 0.5, -1, 0]]
+         + [(d_get_other, (o, k)) for o in [{"a": 1, 2: 3}, [1], "s", (1,), None]
+            for k in ["a", 2, 2.0, "zz"]]
+         + [(l_append, (o, 1)) for o in [[], [1, 2], (1,), {"a": 1}, "s", None]]
+         + [(l_append_build, (n,)) for n in [0, 3, True]]
          + [(a_len_ops, (s, k)) for s in ["", "abcde", "x" * 9] for k in [0, 2, -3, MAXI, MINI,
                                                                            True, 2.5]])
 
