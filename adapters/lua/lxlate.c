@@ -1937,6 +1937,7 @@ static int gen_nested(Gen *g, const tdmX_Node *fnode)
     FnSave sv = { g->intl, g->intlT, g->listl, g->listlT, g->fn, g->ntry, g->looptry,
                   g->inloop, g->cont, g->brkflag, g->exc };
     g->intl = g->intlT = g->listl = g->listlT = NULL;
+    int tmp0 = g->tmp0;                 /* the enclosing statement's */
     g->ntry = g->looptry = g->inloop = g->cont = g->brkflag = g->exc = 0;
     char *nm = lua_string(g, f.name, strlen(f.name));
     int rc = nm ? gen_function(g, &f, nm) : -1;
@@ -1949,6 +1950,7 @@ static int gen_nested(Gen *g, const tdmX_Node *fnode)
     g->intlT = sv.intlT;
     g->listl = sv.listl;
     g->listlT = sv.listlT;
+    g->tmp0 = tmp0;
     g->fn = sv.fn;
     g->ntry = sv.ntry;
     g->looptry = sv.looptry;

@@ -474,3 +474,16 @@ def test_global_named_as_lua_keyword(lua):
     assert lua.translate(g_keyword_names)() == (1, None, "x")
     nil = 2
     assert lua.translate(g_keyword_names)() == (1, 2, "x")
+
+
+def test_many_calls_in_one_statement(lua):
+    """Direct calls of translated functions use temporaries; a statement with
+    very many calls (and a lambda) keeps within Lua's 200 locals."""
+    calls = " + ".join("h(%d)" % i for i in range(150))
+    src = ("def h(x):\n    return x\n\n\ndef many(a):\n    f = lambda y: h(y) + h(y)\n"
+           "    return f(a) + %s\n" % calls)
+    name = "<tandem-speed-many-calls>"
+    linecache.cache[name] = (len(src), None, src.splitlines(True), name)
+    ns = {}
+    exec(compile(src, name, "exec"), ns)
+    assert lua.translate(ns["many"])(1) == ns["many"](1)
