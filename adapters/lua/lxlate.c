@@ -466,7 +466,7 @@ static int call_args(Gen *g, const tdmX_Node *n, int from, const char *prefix_fm
    Where the IR shows that both operands are Lua integers, arithmetic and
    comparisons are plain Lua operators with only the overflow check they need
    (inline, no call); everything else calls the helper (lxfast.c, pyrt).
-   Integers are: int literals, len()/ord()/int() results, int-only operations
+   Integers are: int literals, len()/ord()/abs(int) results, int-only operations
    on integers, and "int locals": a local (not a parameter, not shared with a
    closure) every assignment of which is an integer expression or a `range`
    loop, found by an optimistic fixed point over the function's assignments.
