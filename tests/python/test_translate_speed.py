@@ -487,3 +487,30 @@ def test_many_calls_in_one_statement(lua):
     ns = {}
     exec(compile(src, name, "exec"), ns)
     assert lua.translate(ns["many"])(1) == ns["many"](1)
+
+
+def test_global_changed_between_calls_from_lua(lua):
+    """One Lua run calls the translated function, then Python code that
+    rebinds the global, then the translated function again."""
+    global VAL
+    VAL = 1
+
+    def setv(v):
+        global VAL
+        VAL = v
+    f = lua.eval("function(read, set) local a = read() set(2) local b = read() "
+                 "local c = read() return a * 100 + b * 10 + c end")
+    assert f(lua.translate(g_read), setv) == 122
+
+
+def test_global_changed_while_coroutine_suspended(lua):
+    """Translated code in a Lua coroutine: Python rebinds the global while the
+    coroutine is suspended; the next read after the resume sees it."""
+    global VAL
+    VAL = 1
+    body = lua.eval("function(read) local a = read() coroutine.yield(a) "
+                    "local b = read() coroutine.yield(b) end")
+    co = body.coroutine(lua.translate(g_read))
+    assert next(co) == 1
+    VAL = 7
+    assert next(co) == 7
