@@ -514,3 +514,26 @@ def test_global_changed_while_coroutine_suspended(lua):
     assert next(co) == 1
     VAL = 7
     assert next(co) == 7
+
+
+def test_global_changed_by_another_thread_off_main(lua):
+    """The same from a worker thread (no signal-handler checks there): only
+    the exclusivity rule makes the read see the other thread's write."""
+    global FLAG
+    FLAG = False
+    lf = lua.translate(g_spin)
+    res = []
+
+    def spinner():
+        res.append(lf(3 * 10 ** 7))
+
+    def setter():
+        global FLAG
+        time.sleep(0.05)
+        FLAG = True
+    ts = [threading.Thread(target=spinner), threading.Thread(target=setter)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    assert res and res[0] > 0
