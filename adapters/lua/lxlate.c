@@ -50,6 +50,9 @@ typedef struct Gen {
                                (the Lua local T says so), or NULL */
     unsigned char *listl, *listlT;  /* owns: the list locals, the same two ways */
     int inver;              /* generating the two versions of an expression */
+    struct {                /* owns: the last inline list slot read, its parts */
+        char *text, *cond, *val, *o, *k;
+    } slot;
     int tmp0;               /* tmp when the current statement began */
 } Gen;
 
@@ -327,8 +330,27 @@ static int is_exc_class(const char *name)
     return 0;
 }
 
+static void slot_free(Gen *g)
+{
+    free(g->slot.text);
+    free(g->slot.cond);
+    free(g->slot.val);
+    free(g->slot.o);
+    free(g->slot.k);
+    memset(&g->slot, 0, sizeof g->slot);
+}
+
 static int truth_of(Gen *g, const Ex *e, char **out)
 {
+    if (!e->isbool && g->slot.text != NULL && strcmp(e->s, g->slot.text) == 0) {
+        /* the truth of an inline list slot (the same text is the same code):
+           booleans and None without a call; the slot read is a raw index */
+        const char *c = g->slot.cond, *v = g->slot.val;
+        *out = dupf(g, "((%s) and (%s == true or %s ~= false and %s ~= nil and truth(%s)) or "
+                    "not (%s) and truth(getitem(%s, %s)))", c, v, v, v, v, c, g->slot.o,
+                    g->slot.k);
+        return 0;
+    }
     *out = e->isbool ? dupf(g, "%s", e->s) : dupf(g, "truth(%s)", e->s);
     return 0;
 }
@@ -1221,7 +1243,20 @@ static int expr(Gen *g, const tdmX_Node *n, Ex *out)
         *out = ex_make(cond ? dupf(g, "(%s and %s[%s + 1] or getitem(%s, %s))", cond, e[0].s,
                                    e[1].s, e[0].s, e[1].s)
                             : dupf(g, "getitem(%s, %s)", e[0].s, e[1].s), 0, 0);
-        free(cond);
+        if (cond != NULL && out->s != NULL) {      /* for truth_of */
+            slot_free(g);
+            g->slot.text = dupf(g, "%s", out->s);
+            g->slot.cond = cond;
+            g->slot.val = dupf(g, "%s[%s + 1]", e[0].s, e[1].s);
+            g->slot.o = dupf(g, "%s", e[0].s);
+            g->slot.k = dupf(g, "%s", e[1].s);
+            if (g->slot.text == NULL || g->slot.val == NULL || g->slot.o == NULL
+                || g->slot.k == NULL) {
+                slot_free(g);
+            }
+        } else {
+            free(cond);
+        }
         free_exs(e, 2);
     } else if (strcmp(h, "slice") == 0) {
         return call_args(g, n, 1, "slice(%s)", NULL, out);
@@ -1984,6 +2019,7 @@ static char *gen_source(const tdmX_Module *m, int i, char *err, size_t errsz)
     g.m = m;
     g.file = m->source;
     int rc = gen_func(&g, &m->funcs[i]);
+    slot_free(&g);
     free(g.intl);
     free(g.intlT);
     free(g.listl);

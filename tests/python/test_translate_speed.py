@@ -347,6 +347,21 @@ def l_read(n, k):
     return out
 
 
+def l_truth(n):
+    t = [None, False, 0, "", 5, True, 0.0, "x", [], [0]] * n
+    out = []
+    for i in range(-12, 12):
+        try:
+            if t[i]:
+                out.append(1)
+            else:
+                out.append(0)
+            out.append("y" if t[i] else "n")
+        except IndexError as e:
+            out.append(str(e))
+    return out
+
+
 def l_write(n, v):
     t = [0] * n
     for i in range(-n - 2, n + 2):
@@ -431,6 +446,7 @@ CASES = ([(f, p) for f in ARITH for p in PAIRS]
          + [(a_str_int, (n,)) for n in [0, 1, -1, 100, MINI // 2 + 3, MAXI // 2, True, 2.5]]
          + [(a_str_range, (a, b)) for a, b in [(MAXI - 3, MAXI), (MINI, MINI + 3), (-3, 3)]]
          + [(l_read, (n, k)) for n in [0, 1, 2, True, 2.5] for k in [0, -1, 3, True]]
+         + [(l_truth, (n,)) for n in [0, 1, 2, True, 1.5]]
          + [(l_write, (n, v)) for n in [0, 1, 3, True, None] for v in [None, False, 7]]
          + [(d_ops, (keys, probe)) for keys in [["a", "b", "a"], [1, 2, 1.0, True],
                                                  [None, "x", -1, 0.5, False]]
