@@ -21,6 +21,7 @@ void tdmS_init(tdm_Frame *f, tdm_Runtime *rt, const tdm_Lang *lang, int op,
     f->held = 0;
     f->unblocked = 0;
     f->owning = 1;
+    f->excl = 0;
     f->nargs = 0;
     f->nres = 0;
     f->maxres = -1;
@@ -82,6 +83,7 @@ int tdmS_call(tdm_Frame *f)
     f->prev = rt->top;
     rt->top = f;
     rt->depth++;
+    rt->epoch++;
     int st = f->lang->op(f);
     rt->top = f->prev;
     rt->depth--;
@@ -219,6 +221,7 @@ void tdmS_reblock(tdm_Runtime *rt, tdm_Frame *f)
         && rt->lang[f->from]->reblock != NULL) {
         rt->lang[f->from]->reblock(f);
     }
+    rt->epoch++;        /* other threads of the caller's language may have run */
 }
 
 int tdmS_depth(const tdm_Runtime *rt)

@@ -48,6 +48,9 @@ struct tdm_Frame {
     uint8_t unblocked;          /* the caller's language was unblocked (tdmS_unblock) */
     uint8_t owning;             /* an argument may own something (1 unless the caller
                                    knows none does); 0 skips tdmS_end's release walk */
+    uint8_t excl;               /* the caller keeps every other thread of its language
+                                   out while the callee runs (Python: the GIL is kept,
+                                   no other Python thread exists); 0 unless it says so */
     int nargs;
     int nres;
     int maxres;                 /* results wanted; -1 for all */

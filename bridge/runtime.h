@@ -30,6 +30,11 @@ struct tdm_Runtime {
     pthread_mutex_t wait_mutex;
     pthread_cond_t wait_cond;
     tdm_Frame *top;             /* borrowed: innermost crossing */
+    /* Bumped by every crossing (tdmS_call), every release of a foreign object
+       (it may run a finalizer) and every tdmS_reblock: unchanged between two
+       reads by the lock holder means no code of another language ran on this
+       thread in between (translated code's global cache, adapters/lua/lxlate.c). */
+    uint64_t epoch;
     int depth;                  /* frames on the chain */
     int maxdepth;               /* TDM_MAX_DEPTH unless changed */
     int closed;                 /* set by tdmR_close */

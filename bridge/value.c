@@ -19,6 +19,7 @@ void tdmV_release(tdm_Runtime *rt, tdm_Value *v)
                && v->lang < TDM_NLANG) {
         const tdm_Lang *l = rt->lang[v->lang];
         if (l != NULL) {
+            rt->epoch++;        /* a release may run code (a finalizer) */
             l->release(rt, v->u.obj);
         }
     }

@@ -100,6 +100,7 @@ static void release_handle(tdm_Runtime *rt, tdm_LangId lang, void *handle)
 {
     const tdm_Lang *l = rt->lang[lang];
     if (l != NULL) {
+        rt->epoch++;            /* a release may run code (a finalizer) */
         l->release(rt, handle);
     }
 }

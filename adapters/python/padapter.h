@@ -185,6 +185,12 @@ TDMI_FUNC void tdmP_drop_zombies(tdmP_State *st);       /* GIL + lock held */
    tdmP_frame). Releases the GIL while Lua runs. Returns the status. */
 TDMI_FUNC void tdmP_frame(tdm_Frame *f, tdmP_Runtime *r, int op);
 TDMI_FUNC int tdmP_enter(tdm_Frame *f);
+/* Is this the only Python thread (and interpreter)? GIL held. */
+TDMI_FUNC int tdmP_sole_thread(void);
+/* Python code ran on this thread (GIL held): when it left another Python
+   thread behind, no crossing on the chain is exclusive any more (frame.h
+   `excl`: the Lua code they run may no longer keep what it read). */
+TDMI_FUNC void tdmP_recheck_excl(tdm_Runtime *rt);
 /* After tdmP_enter: finish the frame, release the owned arguments, leave
    the runtime lock. */
 TDMI_FUNC void tdmP_leave(tdm_Frame *f);

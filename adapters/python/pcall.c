@@ -23,7 +23,7 @@ void tdmP_frame(tdm_Frame *f, tdmP_Runtime *r, int op)
    waiting for the GIL, and a crossing may keep it instead of paying a
    release and re-acquire; a thread started later by a callback makes every
    following crossing release it again. GIL held. */
-static int sole_thread(void)
+int tdmP_sole_thread(void)
 {
     /* an interpreter links its thread states both ways (cpython/pystate.h):
        alone means no neighbour on either side */
@@ -32,15 +32,27 @@ static int sole_thread(void)
            && PyInterpreterState_Next(ts->interp) == NULL;
 }
 
+void tdmP_recheck_excl(tdm_Runtime *rt)
+{
+    if (tdmP_sole_thread()) {
+        return;
+    }
+    for (tdm_Frame *f = rt->top; f != NULL; f = f->prev) {
+        f->excl = 0;
+    }
+}
+
 int tdmP_enter(tdm_Frame *f)
 {
     tdm_Runtime *rt = f->rt;
     int status;
     f->host = NULL;
-    if (sole_thread() && tdmR_trylock(rt)) {
+    if (tdmP_sole_thread() && tdmR_trylock(rt)) {
         /* fast path: the GIL stays with us (host == NULL says so to
-           callbacks, see pops.c) */
+           callbacks, see pops.c); no other Python thread exists and none
+           can run before Lua returns (excl) */
         f->held = 1;
+        f->excl = 1;
         status = tdmS_call(f);
     } else {
         f->host = PyEval_SaveThread();
@@ -236,7 +248,7 @@ PyObject *tdmP_call_lean(tdmP_Proxy *p, int op, PyObject *const *args, Py_ssize_
             return NULL;
         }
     }
-    if (!sole_thread() || !tdmR_trylock(rt)) {
+    if (!tdmP_sole_thread() || !tdmR_trylock(rt)) {
         return NULL;
     }
     *done = 1;
@@ -244,6 +256,7 @@ PyObject *tdmP_call_lean(tdmP_Proxy *p, int op, PyObject *const *args, Py_ssize_
     f.nargs = (int)n + 1;
     f.owning = 0;
     f.held = 1;
+    f.excl = 1;                         /* sole thread, GIL kept */
     int status = tdmS_call(&f);
     tdmP_State *st = r->st;
     if (rt->haspending) {

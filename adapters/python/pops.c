@@ -825,6 +825,7 @@ static int p_op(tdm_Frame *f)
         unpin_to(st, mark);
         status = tdmP_capture(st, f);
     }
+    tdmP_recheck_excl(rt);
     current_rt = saved;
     if (restored) {
         pf->host = PyEval_SaveThread();
@@ -878,7 +879,10 @@ static void p_release(tdm_Runtime *rt, void *handle)
         return;
     }
     if (PyGILState_Check()) {
-        Py_DECREF((PyObject *)handle);
+        Py_DECREF((PyObject *)handle);      /* may run a finalizer ... */
+        if (tdmR_held(rt)) {
+            tdmP_recheck_excl(rt);          /* ... that starts a thread */
+        }
     } else {
         tdmR_defer(rt, TDM_LANG_PYTHON, handle);
     }
@@ -913,6 +917,7 @@ static void p_reblock(tdm_Frame *caller)
         caller->unblocked = 0;
         PyEval_RestoreThread((PyThreadState *)caller->host);
         caller->host = NULL;
+        tdmP_recheck_excl(caller->rt);      /* the native code may have started one */
     }
 }
 

@@ -486,7 +486,13 @@ function rt.mul(a, b)
         return x * y
     end
     local ta, tb = type(a), type(b)
-    if (ta == "number" or ta == "boolean") and tb ~= "number" and tb ~= "userdata" then
+    local oa, ob = a, b         -- errors and foreign operands keep the source order
+    -- n * seq is seq * n; a non-number times a sequence is the sequence's error
+    local function isseq(v, t)
+        return t == "string" or (t == "table" and (getmetatable(v) == LIST or
+                                                   getmetatable(v) == TUPLE))
+    end
+    if not isseq(a, ta) and isseq(b, tb) then
         a, b, ta, tb = b, a, tb, ta
     end
     if ta == "string" or (ta == "table" and (getmetatable(a) == LIST or
@@ -509,10 +515,10 @@ function rt.mul(a, b)
             return repeatseq(a, k)
         end
     end
-    if foreign(a, b) then
-        return rt.H("op", "mul", rt.export(a), rt.export(b))
+    if foreign(oa, ob) then
+        return rt.H("op", "mul", rt.export(oa), rt.export(ob))
     end
-    binerr("*", a, b)
+    binerr("*", oa, ob)
 end
 
 local TWO53 = 1 << 53
@@ -2878,13 +2884,17 @@ end
 function rt.entry(f)
     return function(...)
         local saved = rt.depth
-        local r = pack(xpcall(f, rt.handler, ...))
+        -- a translated function returns one value
+        local ok, r = xpcall(f, rt.handler, ...)
         rt.depth = saved
-        if not r[1] then
-            rt.reraise(r[2])
-        end
-        local ok, v = xpcall(rt.export, rt.handler, r[2])   -- may refuse (a Python error)
         if not ok then
+            rt.reraise(r)
+        end
+        if r == true or r == false or r == nil then     -- no call for these
+            return r
+        end
+        local ok2, v = xpcall(rt.export, rt.handler, r)   -- may refuse (a Python error)
+        if not ok2 then
             rt.reraise(v)
         end
         return v
