@@ -269,6 +269,14 @@ local function bigcall(fname, v)
     return rt.H("call", fname, v)
 end
 
+-- & | ^ - with a dict view: CPython's view set operations (iteration order of
+-- either side, NotImplemented dances) are not reproduced: refuse
+local function viewop(op, a, b)
+    if getmetatable(a) == VIEW or getmetatable(b) == VIEW then
+        throw("NotImplementedError", sformat("the set operation %s on a dict view (tandem translation)", op))
+    end
+end
+
 local function binerr(op, a, b)
     throw("TypeError", sformat("unsupported operand type(s) for %s: '%s' and '%s'", op,
                                tname(a), tname(b)))
@@ -434,6 +442,7 @@ function rt.sub(a, b)
     if foreign(a, b) then
         return rt.H("op", "sub", rt.export(a), rt.export(b))
     end
+    viewop("-", a, b)
     local xt = type(a) == "table" and EXT[getmetatable(a)]
     if xt and xt.binop then
         return xt.binop("-", a, b)
@@ -444,10 +453,10 @@ end
 local function repeatseq(s, k)
     local mt = getmetatable(s)
     local r = setmetatable({ n = 0 }, mt)
-    if k <= 0 then
+    if k <= 0 or s.n == 0 then
         return r
     end
-    if s.n * k > 100000000 then
+    if k > 100000000 // s.n then    -- (s.n * k could wrap)
         throw("MemoryError")
     end
     local n = 0
@@ -504,10 +513,13 @@ function rt.mul(a, b)
                                            tname(b)))
             end
         elseif ta == "string" then
-            if k <= 0 then
+            if k <= 0 or a == "" then
                 return ""
             end
-            if #a * k > 1000000000 then
+            if k > math.maxinteger // (utf8.len(a) or #a) then
+                throw("OverflowError", "repeated string is too long")
+            end
+            if k > 1000000000 // #a then     -- (#a * k could wrap)
                 throw("MemoryError")
             end
             return srep(a, k)
@@ -750,6 +762,7 @@ local function bitop(name, sym, f)
         if type(a) == "boolean" and type(b) == "boolean" then
             return f(a and 1 or 0, b and 1 or 0) ~= 0
         end
+        viewop(sym, a, b)
         local xt = type(a) == "table" and EXT[getmetatable(a)]
         if xt and xt.binop then
             return xt.binop(sym, a, b)
@@ -1124,13 +1137,34 @@ local function cmperr(op, a, b)
                                tname(a), tname(b)))
 end
 
+-- The comparison helpers take the operator the source wrote (for the error
+-- message) and, for > and >= (computed as < and <= of the swapped operands),
+-- swapped: the message and Python then see the operands in source order.
+local function cmperr2(op, a, b, swapped)
+    if swapped then
+        a, b = b, a
+    end
+    cmperr(op, a, b)
+end
+
+local OPNAME = { ["<"] = "lt", ["<="] = "le", [">"] = "gt", [">="] = "ge" }
+local function foreign_cmp(name, op, a, b, swapped)
+    name = OPNAME[op] or name
+    if swapped then
+        a, b = b, a
+    end
+    return rt.H("op", name, rt.export(a), rt.export(b))
+end
+
 local lt
-local function seq_lt(a, b, strict)
+-- a sequence comparison compares the first differing items with the
+-- source's operator (CPython's list_richcompare), so its error names it
+local function seq_lt(a, b, strict, op, swapped)
     local n = a.n < b.n and a.n or b.n
     for i = 1, n do
         local x, y = a[i], b[i]
         if not (rawequal(x, y) or eq(x, y)) then
-            return lt(x, y, "<")
+            return lt(x, y, op or "<", swapped)
         end
     end
     if strict then
@@ -1140,7 +1174,7 @@ local function seq_lt(a, b, strict)
 end
 
 -- a < b with Python's rules; op names the operator for the error message
-lt = function(a, b, op)
+lt = function(a, b, op, swapped)
     local x, y = num(a), num(b)
     if x and y then
         return x < y
@@ -1152,7 +1186,7 @@ lt = function(a, b, op)
     if ta == "table" and tb == "table" then
         local ma = getmetatable(a)
         if ma == getmetatable(b) and (ma == LIST or ma == TUPLE) then
-            return seq_lt(a, b, true)
+            return seq_lt(a, b, true, op, swapped)
         end
         local xa, xb = EXT[ma], EXT[getmetatable(b)]
         if xa and xa.lt and xb and (ma == getmetatable(b) or xa.family == xb.family) then
@@ -1160,12 +1194,12 @@ lt = function(a, b, op)
         end
     end
     if foreign(a, b) then
-        return rt.H("op", "lt", rt.export(a), rt.export(b))
+        return foreign_cmp("lt", op, a, b, swapped)
     end
-    cmperr(op or "<", a, b)
+    cmperr2(op or "<", a, b, swapped)
 end
 
-local function le(a, b, op)
+local function le(a, b, op, swapped)
     local x, y = num(a), num(b)
     if x and y then
         return x <= y
@@ -1177,7 +1211,7 @@ local function le(a, b, op)
     if ta == "table" and tb == "table" then
         local ma = getmetatable(a)
         if ma == getmetatable(b) and (ma == LIST or ma == TUPLE) then
-            return seq_lt(a, b, false)
+            return seq_lt(a, b, false, op, swapped)
         end
         local xa, xb = EXT[ma], EXT[getmetatable(b)]
         if xa and xa.le and xb and (ma == getmetatable(b) or xa.family == xb.family) then
@@ -1185,9 +1219,9 @@ local function le(a, b, op)
         end
     end
     if foreign(a, b) then
-        return rt.H("op", "le", rt.export(a), rt.export(b))
+        return foreign_cmp("le", op, a, b, swapped)
     end
-    cmperr(op or "<=", a, b)
+    cmperr2(op or "<=", a, b, swapped)
 end
 
 function rt.lt(a, b)
@@ -1204,27 +1238,18 @@ function rt.le(a, b)
 end
 -- the messages for > and >= name the operands in source order
 do
-    local function flip(f, op)
-        return function(a, b)
-            if mtype(a) and mtype(b) then
-                return f(b, a)
-            end
-            local x, y = num(a), num(b)
-            if x and y then
-                return f(y, x)
-            end
-            local ok, r = pcall(f, b, a)
-            if ok then
-                return r
-            end
-            if getmetatable(r) == EXC and r.cls == classes.TypeError then
-                cmperr(op, a, b)
-            end
-            error(r, 0)
+    rt.gt = function(a, b)
+        if mtype(a) and mtype(b) then
+            return b < a
         end
+        return lt(b, a, ">", true)
     end
-    rt.gt = flip(rt.lt, ">")
-    rt.ge = flip(rt.le, ">=")
+    rt.ge = function(a, b)
+        if mtype(a) and mtype(b) then
+            return b <= a
+        end
+        return le(b, a, ">=", true)
+    end
 end
 
 function rt.is(a, b)
@@ -2192,6 +2217,37 @@ B.reversed = function(v)
                 return true, cs[i + 1]
             end
             return false
+        end)
+    end
+    if mt == DICT or mt == VIEW then
+        -- dicts and their views are reversible (Python 3.8+): newest key first
+        local d = mt == DICT and v or v.d
+        local kind = mt == DICT and "keys" or v.kind
+        local i, count, keys = d.used + 1, d.count, d.keys
+        return lazy("dict_reverse" .. kind:sub(1, -2) .. "iterator", function()
+            if i == 0 then
+                return false
+            end
+            if d.count ~= count or d.keys ~= keys then
+                i = 0
+                throw("RuntimeError", "dictionary changed size during iteration")
+            end
+            while true do
+                i = i - 1
+                if i < 1 then
+                    i = 0
+                    return false
+                end
+                local k = keys[i]
+                if k ~= DELETED then
+                    if kind == "values" then
+                        return true, d.vals[i]
+                    elseif kind == "items" then
+                        return true, mktuple(realkey(k), d.vals[i])
+                    end
+                    return true, realkey(k)
+                end
+            end
         end)
     end
     if type(v) == "userdata" then

@@ -1013,7 +1013,8 @@ _OPS = {
     "pow": operator.pow, "lshift": operator.lshift, "rshift": operator.rshift,
     "bitand": operator.and_, "bitor": operator.or_, "bitxor": operator.xor,
     "neg": operator.neg, "pos": operator.pos, "invert": operator.invert, "abs": abs,
-    "eq": operator.eq, "lt": operator.lt, "le": operator.le,
+    "eq": operator.eq, "lt": operator.lt, "le": operator.le, "gt": operator.gt,
+    "ge": operator.ge,
     "ibitor": operator.ior, "ibitand": operator.iand, "isub": operator.isub,
     "ibitxor": operator.ixor,
 }
