@@ -1626,6 +1626,8 @@ int tdmL_load_ir(lua_State *L, tdmL_State *st, tdm_Frame *f)
     int internal = lua_gettop(L);
     lua_newtable(L);
     int entries = lua_gettop(L);
+    lua_getfield(L, rt, "kwcall");              /* entries[0]: keyword calls (call.lua) */
+    lua_rawseti(L, entries, 0);
     luaL_Buffer all;
     lua_getfield(L, rt, "chunks");
     int chunks = lua_gettop(L);

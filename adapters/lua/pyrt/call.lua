@@ -241,6 +241,7 @@ do
                 if not filled[np + i] then
                     if s.kwdhas[i] then
                         slots[np + i] = s.kwd[i]
+                        filled[np + i] = true
                     else
                         miss = true
                     end

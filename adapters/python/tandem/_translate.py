@@ -269,21 +269,42 @@ class _FuncTranslator:
         if node.decorator_list:
             raise self.refuse(node.decorator_list[0], "a decorated function")
         a = node.args
-        if a.vararg or a.kwarg or a.kwonlyargs or a.posonlyargs:
-            raise self.refuse(node, "*args, **kwargs, keyword-only and positional-only "
-                                    "parameters")
-        params = [p.arg for p in a.args]
+        params = [p.arg for p in a.posonlyargs + a.args]
         defaults = []
         for d in (fn.__defaults__ or ()):
             defaults.append(self.const_default(node, d))
+        kwd = fn.__kwdefaults__ or {}
+        kwdefaults = [self.const_default(node, kwd[k.arg]) if k.arg in kwd else "_"
+                      for k in a.kwonlyargs]
         for stmt in node.body:
             for sub in ast.walk(stmt):
                 if isinstance(sub, ast.Global):
                     raise self.refuse(sub, "'global'")
-        return self.func_ir(node, self.f.irname, params, defaults, node.body)
+        self.qualname = fn.__qualname__
+        return self.func_ir(node, self.f.irname, params, defaults, node.body,
+                            self.sig(a, fn.__qualname__, kwdefaults))
+
+    def sig(self, a: ast.arguments, qualname: str, kwdefaults: List[str]) -> str:
+        """The IR (sig ...) of a function's parameters beyond the positional ones."""
+        mod = self.fn.__module__
+        return "(sig %s %s %d %s %s (kwonly %s) (kwdefaults %s))" % (
+            quote(qualname), quote(mod if isinstance(mod, str) else ""), len(a.posonlyargs),
+            a.vararg.arg if a.vararg else "_", a.kwarg.arg if a.kwarg else "_",
+            " ".join(k.arg for k in a.kwonlyargs), " ".join(kwdefaults))
+
+    @staticmethod
+    def param_names(a: ast.arguments) -> List[str]:
+        """Every parameter name, in the canonical order of the Lua body."""
+        names = [p.arg for p in a.posonlyargs + a.args]
+        if a.vararg:
+            names.append(a.vararg.arg)
+        names += [k.arg for k in a.kwonlyargs]
+        if a.kwarg:
+            names.append(a.kwarg.arg)
+        return names
 
     def func_ir(self, node: Any, irname: str, params: List[str], defaults: List[str],
-                body: List[ast.stmt]) -> str:
+                body: List[ast.stmt], sig: str = "") -> str:
         """The (func ...) IR of a function scope (module-level or nested)."""
         if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
                 and isinstance(body[0].value.value, str):
@@ -293,21 +314,22 @@ class _FuncTranslator:
             if self.enclosing is None or self.enclosing.resolve(name) is None:
                 raise self.refuse(node, "'nonlocal %s' without an enclosing binding" % name)
         self.nonlocals = nonlocals
-        local_set = (set(params) | assigned) - nonlocals
+        allp = self.param_names(node.args)
+        local_set = (set(allp) | assigned) - nonlocals
         for name in local_set:
             if not name.isascii():
                 raise self.refuse(node, "the non-ASCII variable name %r" % name)
-        self.locals = params + sorted(local_set - set(params))
+        self.locals = allp + sorted(local_set - set(allp))
         self.free = sorted(nonlocals)
-        self.assigned = set(params)
+        self.assigned = set(allp)
         stmts = self.block(body)
         if len(self.locals) > 150:
             raise self.refuse(node, "a function with more than 150 local variables")
         return "(func %s %d (params %s) (defaults %s) (vars %s) (cells %s) (free %s) " \
-               "(globals %s) (flags) %s)" % (
+               "(globals %s) (flags) %s%s)" % (
                    irname, node.lineno, " ".join(params), " ".join(defaults),
                    " ".join(self.locals), " ".join(sorted(self.cells)), " ".join(self.free),
-                   " ".join(self.globals_used), stmts)
+                   " ".join(self.globals_used), stmts, " " + sig if sig else "")
 
     def resolve(self, name: str) -> "Optional[_FuncTranslator]":
         """The function scope (this one or an enclosing one) where name is local."""
@@ -321,20 +343,15 @@ class _FuncTranslator:
     def nested(self, node: Any, name: str, body: List[ast.stmt]) -> str:
         """IR of a nested def or lambda: a closure over this scope."""
         a = node.args
-        if a.vararg or a.kwarg or a.kwonlyargs or a.posonlyargs:
-            raise self.refuse(node, "*args, **kwargs, keyword-only and positional-only "
-                                    "parameters")
         if getattr(node, "decorator_list", None):
             raise self.refuse(node, "a decorated function")
-        defaults = []
-        for d in a.defaults:
-            if not isinstance(d, ast.Constant):
-                raise self.refuse(d, "a default value that is not a constant in a nested "
-                                     "function")
-            defaults.append(self.const_default(d, d.value))
+        # defaults are evaluated here, in this scope, when the def runs
+        defaults = [self.expr(d) for d in a.defaults]
+        kwdefaults = [self.expr(d) if d is not None else "_" for d in a.kw_defaults]
         inner = _FuncTranslator(self.unit, self.f, enclosing=self)
         inner.qualname = "%s.<locals>.%s" % (self.qualname, name)
-        return inner.func_ir(node, inner.qualname, [p.arg for p in a.args], defaults, body)
+        return inner.func_ir(node, inner.qualname, [p.arg for p in a.posonlyargs + a.args],
+                             defaults, body, inner.sig(a, inner.qualname, kwdefaults))
 
     def const_default(self, node: Any, d: Any) -> str:
         if d is None or isinstance(d, (bool, int, float, str)):
@@ -682,32 +699,50 @@ class _FuncTranslator:
     KEYWORDS = {"sorted": {"key", "reverse"}, "min": {"key", "default"},
                 "max": {"key", "default"}, "sort": {"key", "reverse"}}
 
+    VARIADIC = {"min", "max", "zip"}
+
     def call(self, e: ast.Call) -> str:
-        kws = ""
-        if e.keywords:
-            f = e.func
-            target = f.id if isinstance(f, ast.Name) and self.is_builtin(f.id) else \
-                "sort" if isinstance(f, ast.Attribute) and f.attr == "sort" else None
+        f = e.func
+        builtin = f.id if isinstance(f, ast.Name) and self.is_builtin(f.id) else None
+        starred = any(isinstance(a, ast.Starred) for a in e.args)
+        dstar = any(k.arg is None for k in e.keywords)
+        if isinstance(f, ast.Attribute) or (builtin and builtin not in KNOWN_EXCEPTIONS):
+            # the runtime's builtins and methods take the keywords they list
+            target = "sort" if isinstance(f, ast.Attribute) and f.attr == "sort" else builtin
             allowed = self.KEYWORDS.get(target or "", set())
             for k in e.keywords:
-                if k.arg is None or k.arg not in allowed:
-                    raise self.refuse(e, "keyword arguments in a call (other than key=, "
-                                         "reverse=, default= of sorted/min/max/list.sort)")
-            kws = " " + " ".join("(kw %s %s)" % (k.arg, self.expr(k.value))
-                                 for k in e.keywords)
-        if any(isinstance(a, ast.Starred) for a in e.args):
-            raise self.refuse(e, "'*' arguments in a call")
-        if isinstance(e.func, ast.Attribute):
-            if e.func.attr not in KNOWN_METHODS:
-                raise self.refuse(e, "the method '%s'" % e.func.attr)
-            obj = self.expr(e.func.value)
-            args = " ".join(self.expr(a) for a in e.args)
-            return "(method %s %s %s%s)" % (obj, e.func.attr, args, kws)
-        if isinstance(e.func, ast.Name) and e.func.id == "range" and \
-                self.is_builtin("range"):
+                if k.arg is None:
+                    raise self.refuse(e, "'**' arguments to a builtin function or method")
+                if k.arg not in allowed:
+                    raise self.refuse(e, "the keyword argument %s= of %s()"
+                                      % (k.arg, target or f.attr))
+            if starred and isinstance(f, ast.Attribute):
+                raise self.refuse(e, "'*' arguments to a method")
+            if starred and builtin not in self.VARIADIC:
+                # the runtime's fixed-arity builtins do not check their count
+                raise self.refuse(e, "'*' arguments to %s()" % builtin)
+        args = []
+        for a in e.args:
+            if isinstance(a, ast.Starred):
+                args.append("(star %s)" % self.expr(a.value))
+            else:
+                args.append(self.expr(a))
+        kws = []
+        for k in e.keywords:
+            if k.arg is None:
+                kws.append("(dstar %s)" % self.expr(k.value))
+            else:
+                kws.append("(kw %s %s)" % (k.arg, self.expr(k.value)))
+        del dstar
+        rest = " ".join(args + kws)
+        if isinstance(f, ast.Attribute):
+            if f.attr not in KNOWN_METHODS:
+                raise self.refuse(e, "the method '%s'" % f.attr)
+            obj = self.expr(f.value)
+            return "(method %s %s %s)" % (obj, f.attr, rest)
+        if builtin == "range":
             raise self.refuse(e, "range() outside 'for x in range(...)'")
-        f = self.expr(e.func)
-        return "(call %s %s%s)" % (f, " ".join(self.expr(a) for a in e.args), kws)
+        return "(call %s %s)" % (self.expr(f), rest)
 
 
 # ---- the API ----------------------------------------------------------------
@@ -842,9 +877,59 @@ class _Hooks:
             return next(args[0], _MISSING)
         if op == "missing":
             return _MISSING
+        if op == "callkw":
+            # (f, npos, pos..., name1, value1, ...): a call with keywords
+            f, npos = args[0], int(args[1])
+            rest = args[2:]
+            pos = rest[:npos]
+            kw = dict(zip(rest[npos::2], rest[npos + 1::2]))
+            return f(*pos, **kw)
+        if op == "kwitems":
+            # f(**m) with a Python mapping m: its keys and values, flat (False:
+            # not a mapping, as CPython's test for a keys() method)
+            m = args[0]
+            if not hasattr(type(m), "keys"):
+                return False
+            return [x for k in m.keys() for x in (k, m[k])]
+        if op == "typename":
+            return type(args[0]).__name__
+        if op == "funcstr":
+            return _funcstr(args[0])
         if op == "none":
             return None
         raise ValueError("tandem translation hook: unknown operation %r" % op)
+
+
+def _funcstr(f: Any) -> str:
+    """How CPython names a callable in call errors (_PyObject_FunctionStr)."""
+    qual = getattr(f, "__qualname__", None)
+    if not isinstance(qual, str):
+        return type(f).__name__ + " object"
+    mod = getattr(f, "__module__", None)
+    if isinstance(mod, str) and mod != "builtins":
+        return "%s.%s()" % (mod, qual)
+    return qual + "()"
+
+
+# Per runtime: rt.kwcall of its translation runtime library (a Lua function).
+_kwcalls: "weakref.WeakKeyDictionary[Any, Any]" = weakref.WeakKeyDictionary()
+
+
+def call_kw(entry: Any, args: Tuple[Any, ...], kwargs: Dict[str, Any]) -> Any:
+    """Call a translated function's entry (a Lua function proxy) with keyword
+    arguments, bound with Python's rules inside the Lua runtime. Returns
+    NotImplemented when entry is not a translated function (plain Lua
+    functions take no keyword arguments). The Python adapter calls this for
+    a Lua function proxy called with keywords."""
+    flat: List[Any] = []
+    for k, v in kwargs.items():
+        flat.append(k)
+        flat.append(v)
+    for kwcall in list(_kwcalls.values()):
+        r = kwcall(entry, len(args), *args, *flat)
+        if isinstance(r, tuple) and len(r) == 2 and r[0] is True:
+            return r[1]
+    return NotImplemented
 
 
 def translate(lua: Any, fn: Any) -> Any:
@@ -867,6 +952,8 @@ def translate(lua: Any, fn: Any) -> Any:
     internal, entries, source = res
     info.internal = [internal[i + 1] for i in range(len(funcs))]
     info.entry = entries[1]
+    if lua not in _kwcalls:
+        _kwcalls[lua] = entries[0]
     info.source = source
     per_rt[fn] = info
     _units.add(info)

@@ -1,0 +1,443 @@
+"""The call protocol of translated code (docs/translation.md, "Calls").
+
+PYTEST_DONT_REWRITE: the cases' own assert statements must give CPython's
+messages, not pytest's rewritten ones.
+
+Table-driven: each case calls a function natively in CPython and translated
+in Lua (with the same positional and keyword arguments), and the results
+must be equal in value and type, or both raise the same exception type with
+the same message (CPython 3.11's messages for argument binding).
+"""
+
+import math
+
+import pytest
+
+import tandem
+from tandem import TranslationError
+
+
+# ---- callees (module-level: translated too, once) -------------------------------
+
+def kw_f(a, b=2, *args, c, d=4, **kw):
+    return (a, b, args, c, d, kw)
+
+
+def kw_g(a, b):
+    return (a, b)
+
+
+def kw_h(a, /, b, *, c=3):
+    return a + b + c
+
+
+def kw_po(a, b, /, c):
+    return (a, b, c)
+
+
+def kw_star(*args):
+    return args
+
+
+def kw_dstar(**kw):
+    return kw
+
+
+def kw_defaults(a, b=None, c=False, d=0, e="x"):
+    return (a, b, c, d, e)
+
+
+def kw_only(*, x, y=10):
+    return x - y
+
+
+def kw_posonly_kwargs(a, /, **kw):
+    return (a, kw)
+
+
+# ---- cases -------------------------------------------------------------------------
+
+def c_kw_simple(x):
+    return kw_g(x, b=2), kw_g(b=x, a=1), kw_g(*[x, 5]), kw_g(**{"a": x, "b": 6})
+
+
+def c_kw_full(x):
+    return kw_f(x, c=3), kw_f(1, 2, 3, 4, c=5, z=6), kw_f(*[1, 2], **{"c": 9})
+
+
+def c_kw_multiple(x):
+    return kw_g(x, a=1)
+
+
+def c_kw_unexpected(x):
+    return kw_g(x, z=1)
+
+
+def c_kw_missing(x):
+    return kw_g(x)
+
+
+def c_kw_missing2():
+    return kw_g()
+
+
+def c_kw_too_many(x):
+    return kw_g(x, 2, 3)
+
+
+def c_kw_too_many_kw(x):
+    return kw_f(1, 2, c=x, d=2, **{}) and kw_h(1, 2, 3)
+
+
+def c_kw_too_many_kwonly(x):
+    return kw_h(1, 2, 3, c=x)
+
+
+def c_kw_missing_kwonly(x):
+    return kw_f(x)
+
+
+def c_kw_missing_kwonly2(x):
+    return kw_only()
+
+
+def c_kw_only(x):
+    return kw_only(x=x), kw_only(y=1, x=x), kw_only(**{"x": 1})
+
+
+def c_kw_posonly(x):
+    return kw_h(x, 2), kw_h(x, b=2), kw_h(x, b=2, c=x)
+
+
+def c_kw_posonly_as_kw(x):
+    return kw_h(a=x, b=2)
+
+
+def c_kw_posonly_as_kw2(x):
+    return kw_po(a=1, b=x, c=3)
+
+
+def c_kw_posonly_in_kwargs(x):
+    return kw_posonly_kwargs(x, a=2)
+
+
+def c_kw_star_args(x):
+    return kw_star(), kw_star(x), kw_star(*[x, x + 1], x + 2, *(3, 4), *"ab")
+
+
+def c_kw_dstar_kwargs(x):
+    return kw_dstar(), kw_dstar(a=x), kw_dstar(**{"b": 1}, a=x, **{"c": 2})
+
+
+def c_kw_dstar_dup(x):
+    return kw_dstar(a=x, **{"a": 2})
+
+
+def c_kw_dstar_dup2(x):
+    return kw_g(**{"a": x}, **{"a": 2})
+
+
+def c_kw_dstar_not_str(x):
+    return kw_dstar(**{1: x})
+
+
+def c_kw_dstar_not_mapping(x):
+    return kw_g(**x)
+
+
+def c_kw_star_not_iterable(x):
+    return kw_g(*x)
+
+
+def c_kw_star_multiple(x):
+    return kw_g(*[1, 2], b=x)
+
+
+def c_defaults_not_replaced(x):
+    return kw_defaults(x), kw_defaults(x, None, None, None, None), \
+        kw_defaults(x, 0, 0, 0, ""), kw_defaults(x, e=None, c=0)
+
+
+def c_kw_varargs_tuple(x):
+    a = kw_f(x, 2, 3, c=1)
+    return isinstance(a[2], tuple), len(a[2]), isinstance(a[5], dict)
+
+
+def c_nested_kw(x):
+    def inner(a, b=10, *rest, c=100, **more):
+        return (a, b, rest, c, more)
+    return inner(x), inner(x, 1, 2, c=3, d=4), inner(b=x, a=0), inner(*[1, 2, 3], **{"z": 0})
+
+
+def c_nested_errors(x):
+    def inner(a, b=10, *, c):
+        return a
+    return inner(x, c=1, d=2)
+
+
+def c_nested_errors2(x):
+    def inner(a, b=10, *, c):
+        return a
+    return inner(x, 1, 2, c=1)
+
+
+def c_nested_missing_kwonly(x):
+    def inner(a, *, c, d):
+        return a
+    return inner(x)
+
+
+def c_nested_missing_3(x):
+    def inner(a, b, c, d=1):
+        return a
+    return inner()
+
+
+def c_nested_defaults_expr(x):
+    y = x * 2
+
+    def inner(a, b=y + 1, *, c=[x]):
+        return (a, b, c)
+    y = 100
+    return inner(1), inner(1, 2), inner(1, c=0), y
+
+
+def c_defaults_once(x):
+    def inner(acc=[]):
+        acc.append(x)
+        return len(acc)
+    return inner(), inner(), inner([]), inner()
+
+
+def c_lambda_default_loop(n):
+    fs = []
+    for i in range(n):
+        fs.append(lambda k=i: k * 10)
+    return (fs[0](), fs[-1](), fs[0](7))
+
+
+def c_lambda_kwonly(x):
+    f = lambda a, *, b=2: a * b    # noqa: E731
+    return f(x), f(x, b=3), f(b=4, a=x)
+
+
+def c_lambda_error(x):
+    f = lambda a, *, b=2: a * b    # noqa: E731
+    return f(x, 3)
+
+
+def c_lambda_star(x):
+    f = lambda *a, **k: (a, k)     # noqa: E731
+    return f(), f(x, y=x)
+
+
+def c_posonly_nested(x):
+    def inner(a, b, /, c=3):
+        return a - b + c
+    return inner(x, 1), inner(x, 1, c=0), inner(x, 1, 2)
+
+
+def c_posonly_nested_err(x):
+    def inner(a, b, /, c=3):
+        return a - b + c
+    return inner(x, b=1)
+
+
+def c_kwargs_order(x):
+    def inner(**kw):
+        return list(kw.keys())
+    return inner(z=1, a=2, m=x), inner(**{"b": 1, "a": 2}, c=x)
+
+
+def c_args_len(x):
+    def inner(*args):
+        return len(args), args[0] if args else None
+    return inner(), inner(x, x), inner(*[x] * x)
+
+
+def c_recursive_kw(n):
+    def rec(n, *, acc=0):
+        if n == 0:
+            return acc
+        return rec(n - 1, acc=acc + n)
+    return rec(n), rec(n, acc=100)
+
+
+def c_kw_to_exception(x):
+    return KeyError(x, a=1)
+
+
+def c_builtin_star(x):
+    return max(*[x, 3, 9]), min(*"xa"), list(zip(*[[1, 2], [3, 4]]))
+
+
+def c_builtin_star_err(x):
+    return max(*[x])
+
+
+def c_star_tuple_str(x):
+    return kw_g(*(x, 2)), kw_g(*"ab"), kw_g(*{"k": 1, "j": 2})
+
+
+def c_call_local_callee_kw(x):
+    g = kw_g
+    return g(b=x, a=0)
+
+
+def c_closure_returned_called(x):
+    def inner(a, b=5):
+        return a + b + x
+    return inner
+
+
+def c_sorted_kw(xs):
+    return sorted(xs, key=lambda v: -v, reverse=True), sorted(xs, reverse=False)
+
+
+def c_min_max_kw(xs):
+    return min(xs, key=lambda v: v % 5), max(xs, default=None, key=abs), min([], default=7)
+
+
+CASES = [
+    (c_kw_simple, (1,)), (c_kw_full, (7,)), (c_kw_multiple, (1,)),
+    (c_kw_unexpected, (1,)), (c_kw_missing, (1,)), (c_kw_missing2, ()),
+    (c_kw_too_many, (1,)), (c_kw_too_many_kw, (1,)), (c_kw_too_many_kwonly, (1,)),
+    (c_kw_missing_kwonly, (1,)), (c_kw_missing_kwonly2, (1,)), (c_kw_only, (5,)),
+    (c_kw_posonly, (5,)), (c_kw_posonly_as_kw, (1,)), (c_kw_posonly_as_kw2, (1,)),
+    (c_kw_posonly_in_kwargs, (1,)), (c_kw_star_args, (1,)), (c_kw_dstar_kwargs, (1,)),
+    (c_kw_dstar_dup, (1,)), (c_kw_dstar_dup2, (1,)), (c_kw_dstar_not_str, (1,)),
+    (c_kw_dstar_not_mapping, (1,)), (c_kw_dstar_not_mapping, ([1],)),
+    (c_kw_dstar_not_mapping, ({"a": 1, "b": 2},)),
+    (c_kw_star_not_iterable, (1,)), (c_kw_star_not_iterable, (None,)),
+    (c_kw_star_not_iterable, ([1, 2],)), (c_kw_star_not_iterable, ((1, 2, 3),)),
+    (c_kw_star_multiple, (1,)), (c_defaults_not_replaced, (1,)), (c_kw_varargs_tuple, (1,)),
+    (c_nested_kw, (1,)), (c_nested_errors, (1,)), (c_nested_errors2, (1,)),
+    (c_nested_missing_kwonly, (1,)), (c_nested_missing_3, (1,)),
+    (c_nested_defaults_expr, (3,)), (c_defaults_once, (1,)),
+    (c_lambda_default_loop, (3,)), (c_lambda_kwonly, (2,)), (c_lambda_error, (2,)),
+    (c_lambda_star, (2,)), (c_posonly_nested, (5,)), (c_posonly_nested_err, (5,)),
+    (c_kwargs_order, (1,)), (c_args_len, (3,)), (c_args_len, (0,)),
+    (c_recursive_kw, (10,)), (c_kw_to_exception, (1,)), (c_builtin_star, (5,)),
+    (c_builtin_star_err, (5,)), (c_star_tuple_str, (1,)), (c_call_local_callee_kw, (1,)),
+    (c_sorted_kw, ([3, 1, 2],)), (c_min_max_kw, ([3, -11, 7, 4],)),
+]
+
+# translated functions called from Python with keyword arguments
+ENTRY_CASES = [
+    (kw_g, (1,), {"b": 2}), (kw_g, (), {"b": 2, "a": 1}), (kw_g, (1,), {"a": 2}),
+    (kw_g, (1,), {"z": 2}), (kw_g, (), {"b": 1}), (kw_f, (1,), {"c": 3}),
+    (kw_f, (1, 2, 3), {"c": 3, "q": [1]}), (kw_f, (1, 2, 3), {"d": 3}),
+    (kw_h, (1,), {"b": 2}), (kw_h, (), {"a": 1, "b": 2}), (kw_h, (1, 2), {"c": 0}),
+    (kw_only, (), {"x": 5}), (kw_only, (1,), {"x": 5}), (kw_defaults, (1,), {"e": None}),
+    (kw_dstar, (), {"a": 1, "b": "x"}), (kw_posonly_kwargs, (1,), {"a": 2}),
+    (kw_star, (1, 2), {}), (kw_f, (1, 2, 3, 4, 5), {"c": 1}),
+]
+
+
+def same(a, b):
+    """Equal in value and type, recursively (NaN equals NaN here)."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, float):
+        if math.isnan(a):
+            return math.isnan(b)
+        return a == b and math.copysign(1, a) == math.copysign(1, b)
+    if isinstance(a, (list, tuple)):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+    if isinstance(a, dict):
+        return list(a.keys()) == list(b.keys()) and all(
+            same(k1, k2) and same(a[k1], b[k2]) for k1, k2 in zip(a, b))
+    if isinstance(a, BaseException):
+        return a.args == b.args
+    return a == b
+
+
+def outcome(f, args, kwargs=None):
+    try:
+        return ("ok", f(*args, **(kwargs or {})))
+    except Exception as e:      # noqa: BLE001 — every exception is an outcome here
+        return ("raise", type(e), str(e))
+
+
+def compare(native, translated):
+    if native[0] == "ok":
+        assert translated[0] == "ok", (native, translated)
+        assert same(native[1], translated[1]), (native[1], translated[1])
+    else:
+        assert translated[0] == "raise", (native, translated)
+        assert translated[1] is native[1], (native, translated)
+        assert translated[2] == native[2], (native, translated)
+
+
+@pytest.fixture(scope="module")
+def lua():
+    return tandem.LuaRuntime()
+
+
+def case_id(c):
+    return ("%s%r" % (c[0].__name__, c[1:]))[:60]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case_id(c) for c in CASES])
+def test_case(lua, case):
+    f, args = case
+    compare(outcome(f, args), outcome(lua.translate(f), args))
+
+
+@pytest.mark.parametrize("case", ENTRY_CASES, ids=[case_id(c) for c in ENTRY_CASES])
+def test_entry_keywords(lua, case):
+    f, args, kwargs = case
+    compare(outcome(f, args, kwargs), outcome(lua.translate(f), args, kwargs))
+
+
+def test_plain_lua_function_still_refuses_keywords(lua):
+    lf = lua.eval("function(a) return a end")
+    with pytest.raises(TypeError, match="Lua functions take no keyword arguments"):
+        lf(a=1)
+
+
+def test_entry_keywords_from_lua_global(lua):
+    # the translated function handed to Lua is the real Lua function
+    lua.globals().kwg = lua.translate(kw_g)
+    assert lua.eval("kwg(3, 4)") == (3, 4)
+
+
+def test_closure_leaving_translated_code(lua):
+    g = lua.translate(c_closure_returned_called)(10)
+    assert g(1) == 16
+    assert g(1, 2) == 13
+    assert g(b=0, a=1) == 11
+    with pytest.raises(TypeError) as info:
+        g()
+    assert str(info.value) == \
+        "c_closure_returned_called.<locals>.inner() missing 1 required positional " \
+        "argument: 'a'"
+
+
+def refuse_dstar_builtin(d):
+    return len(**d)
+
+
+def refuse_kw_builtin(xs):
+    return sorted(xs, kee=1)
+
+
+def refuse_star_method(xs):
+    return xs.append(*xs)
+
+
+def refuse_star_len(xs):
+    return len(*xs)
+
+
+@pytest.mark.parametrize("f,what", [
+    (refuse_dstar_builtin, "'**' arguments to a builtin"),
+    (refuse_kw_builtin, "kee="),
+    (refuse_star_method, "'*' arguments to a method"),
+    (refuse_star_len, "'*' arguments to len()"),
+])
+def test_refused(lua, f, what):
+    with pytest.raises(TranslationError) as info:
+        lua.translate(f)
+    assert what in str(info.value)
+    assert "%s:%d" % (__file__, f.__code__.co_firstlineno + 1) in str(info.value)
