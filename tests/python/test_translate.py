@@ -1182,10 +1182,6 @@ def r_class(x):
     return A
 
 
-def r_kwargs(x):
-    return helper_sq(x=x)
-
-
 def r_bad_builtin_kw(x):
     return sorted(x, cmp=None)
 
@@ -1229,7 +1225,7 @@ def r_decorated_target(x):
 
 REFUSED = [
     (r_listcomp, "list comprehension", 1), (r_with, "'with'", 1),
-    (r_class, "class definition", 1), (r_kwargs, "keyword arguments", 1), (r_bad_builtin_kw, "keyword arguments", 1),
+    (r_class, "class definition", 1), (r_bad_builtin_kw, "keyword argument cmp=", 1),
     (r_global, "'global'", 1), (r_bigint, "beyond 64 bits", 1), (r_fstring, "f-string format spec", 1),
     (r_print, "builtin 'print'", 1), (r_yield, "generators", 0),
     (r_closure_maker(), "closures", 0), (r_calls_refused, "list comprehension", None),
