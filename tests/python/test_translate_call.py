@@ -298,6 +298,40 @@ def c_min_max_kw(xs):
     return min(xs, key=lambda v: v % 5), max(xs, default=None, key=abs), min([], default=7)
 
 
+def c_enumerate_kw(xs):
+    return list(enumerate(xs, start=1)), list(enumerate(xs, 5)), \
+        list(enumerate(iterable=xs, start=-1))
+
+
+def c_enumerate_kw_dup(xs):
+    return enumerate(xs, 1, start=2)
+
+
+def c_sum_kw(xs):
+    return sum(xs, start=10), sum(xs, 0.5)
+
+
+def c_dict_kw(x):
+    return dict(a=1, b=x), dict({"a": 1}, a=2), dict(**{"z": x}), dict([("k", 1)], m=x)
+
+
+def c_split_kw(s):
+    return s.split(",", 1), s.split(sep=",", maxsplit=0), s.split(maxsplit=1), \
+        s.split(None, 1), s.split(), s.split(",", -1), s.split(",", maxsplit=5)
+
+
+def c_split_bad_maxsplit(s):
+    return s.split(",", maxsplit="x")
+
+
+def c_int_base(s, b):
+    return int(s, b)
+
+
+def c_int_base_kw(s):
+    return int(s, base=16), int(s, 0) if s.startswith("0x") else int(s, base=36)
+
+
 CASES = [
     (c_kw_simple, (1,)), (c_kw_full, (7,)), (c_kw_multiple, (1,)),
     (c_kw_unexpected, (1,)), (c_kw_missing, (1,)), (c_kw_missing2, ()),
@@ -320,6 +354,15 @@ CASES = [
     (c_recursive_kw, (10,)), (c_kw_to_exception, (1,)), (c_builtin_star, (5,)),
     (c_builtin_star_err, (5,)), (c_star_tuple_str, (1,)), (c_call_local_callee_kw, (1,)),
     (c_sorted_kw, ([3, 1, 2],)), (c_min_max_kw, ([3, -11, 7, 4],)),
+    (c_enumerate_kw, ([3, 4],)), (c_enumerate_kw_dup, ([3, 4],)), (c_sum_kw, ([1, 2],)),
+    (c_dict_kw, (5,)), (c_split_kw, ("a,b,c d",)), (c_split_kw, ("  a  b c  ",)),
+    (c_split_bad_maxsplit, ("a,b",)), (c_int_base_kw, ("0xff",)), (c_int_base_kw, ("zz",)),
+] + [(c_int_base, (s, b)) for s in ("0x_1f", "_1", "1__0", "0_0", "00", "01", "0b101",
+                                      "0o17", " -0x10 ", "0x", "1_", "zz", "7fffffffffffffff",
+                                      "-0B1", "12", "", "99999999999999999999z")
+     for b in (0, 2, 16, 36)] + [
+    (c_int_base, ("1", 1)), (c_int_base, ("1", 37)), (c_int_base, (5, 2)),
+    (c_int_base, ("5", "2")), (c_int_base, ("-9223372036854775808", 10)),
 ]
 
 # translated functions called from Python with keyword arguments
@@ -360,6 +403,11 @@ def outcome(f, args, kwargs=None):
 
 
 def compare(native, translated):
+    if native[0] == "ok" and isinstance(native[1], int) and \
+            not -2**63 <= native[1] < 2**63 and translated[0] == "raise":
+        # the documented limit: ints beyond 64 bits raise OverflowError instead
+        assert translated[1] is OverflowError and "64 bits" in translated[2]
+        return
     if native[0] == "ok":
         assert translated[0] == "ok", (native, translated)
         assert same(native[1], translated[1]), (native[1], translated[1])

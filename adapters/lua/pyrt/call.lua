@@ -471,3 +471,283 @@ do
         return export0(v, seen)
     end
 end
+
+-- ---- keyword arguments of builtins and methods (CPython 3.11's names) ----------
+do
+    -- positional values and keywords of a builtin taking at most `max`
+    -- arguments, keywords among `names` (name -> position)
+    local function args_of(fname, max, names, ...)
+        local pos, kw = split_kw(fname, names, ...)
+        local nkw = 0
+        for k in pairs(names) do
+            if kw[k .. "?"] then
+                nkw = nkw + 1
+            end
+        end
+        if pos.n + nkw > max then
+            throw("TypeError", sformat("%s() takes at most %d argument%s (%d given)", fname,
+                                       max, max == 1 and "" or "s", pos.n + nkw))
+        end
+        local npos = pos.n
+        for k, i in pairs(names) do
+            if kw[k .. "?"] then
+                if i <= npos then
+                    throw("TypeError", sformat("argument for %s() given by name ('%s') and "
+                                               .. "position (%d)", fname, k, i))
+                end
+                pos[i] = kw[k]
+                if i > pos.n then
+                    pos.n = i
+                end
+            end
+        end
+        return pos
+    end
+
+    local function has_kw(...)
+        for i = 1, select("#", ...) do
+            if getmetatable((select(i, ...))) == KW then
+                return true
+            end
+        end
+        return false
+    end
+
+    local function need_index(v)
+        local x = num(v)
+        if mtype(x) ~= "integer" then
+            throw("TypeError", sformat("'%s' object cannot be interpreted as an integer",
+                                       tname(v)))
+        end
+        return x
+    end
+
+    -- enumerate(iterable, start=0)
+    local enumerate0 = B.enumerate
+    B.enumerate = function(...)
+        if not has_kw(...) then
+            return enumerate0(...)
+        end
+        local a = args_of("enumerate", 2, { iterable = 1, start = 2 }, ...)
+        return enumerate0(a[1], a[2])
+    end
+
+    -- sum(iterable, /, start=0)
+    local sum0 = B.sum
+    B.sum = function(...)
+        if not has_kw(...) then
+            return sum0(...)
+        end
+        local a = args_of("sum", 2, { start = 2 }, ...)
+        return sum0(a[1], a[2])
+    end
+
+    -- dict(mapping_or_iterable, **kwargs)
+    local dict0 = B.dict
+    B.dict = function(...)
+        if not has_kw(...) then
+            return dict0(...)
+        end
+        local args = pack(...)
+        local pos = { n = 0 }
+        local kws = {}
+        for i = 1, args.n do
+            local a = args[i]
+            if getmetatable(a) == KW then
+                kws[#kws + 1] = a
+            else
+                pos.n = pos.n + 1
+                pos[pos.n] = a
+            end
+        end
+        if pos.n > 1 then
+            throw("TypeError", sformat("dict expected at most 1 argument, got %d", pos.n))
+        end
+        local d = dict0(unpack(pos, 1, pos.n))
+        for i = 1, #kws do
+            dict_set(d, kws[i].name, kws[i].v)
+        end
+        return d
+    end
+
+    -- int(x, base): strings in bases 0 and 2..36 (prefixes, underscores)
+    local function int_base(v, base)
+        if type(v) == "userdata" then
+            return rt.H("call", "int", v, base)
+        end
+        if type(v) ~= "string" then
+            throw("TypeError", "int() can't convert non-string with explicit base")
+        end
+        if base ~= 0 and (base < 2 or base > 36) then
+            throw("ValueError", "int() base must be >= 2 and <= 36, or 0")
+        end
+        if not isascii(v) then
+            throw("NotImplementedError", "int() of a non-ASCII str (tandem translation)")
+        end
+        local function bad()
+            throw("ValueError", sformat("invalid literal for int() with base %d: %s", base,
+                                        str_repr(v)))
+        end
+        local s = strip_ws(v)
+        local neg = false
+        local c = ssub(s, 1, 1)
+        if c == "+" or c == "-" then
+            neg = c == "-"
+            s = ssub(s, 2)
+        end
+        local b = base
+        local p = ssub(s, 1, 2):lower()
+        local prefixed = false
+        if (b == 16 or b == 0) and p == "0x" then
+            b, prefixed = 16, true
+        elseif (b == 8 or b == 0) and p == "0o" then
+            b, prefixed = 8, true
+        elseif (b == 2 or b == 0) and p == "0b" then
+            b, prefixed = 2, true
+        end
+        if prefixed then
+            s = ssub(s, 3)
+            if ssub(s, 1, 1) == "_" then
+                s = ssub(s, 2)
+            end
+        end
+        if s == "" or ssub(s, 1, 1) == "_" or ssub(s, -1) == "_" or sfind(s, "__", 1, true) then
+            bad()
+        end
+        local zerostart = base == 0 and not prefixed and ssub(s, 1, 1) == "0"
+        if b == 0 then
+            b = 10
+        end
+        local ds, nz = {}, false
+        for i = 1, #s do
+            local ch = sbyte(s, i)
+            if ch ~= 95 then     -- '_'
+                local d
+                if ch >= 48 and ch <= 57 then
+                    d = ch - 48
+                elseif ch >= 97 and ch <= 122 then
+                    d = ch - 87
+                elseif ch >= 65 and ch <= 90 then
+                    d = ch - 55
+                end
+                if d == nil or d >= b then
+                    bad()
+                end
+                ds[#ds + 1] = d
+                nz = nz or d ~= 0
+            end
+        end
+        if zerostart and nz then
+            bad()
+        end
+        local r = 0              -- accumulated negatively (reaches math.mininteger)
+        for i = 1, #ds do
+            local d = ds[i]
+            local lim = (MINI + d) // b          -- r * b - d >= MINI: r >= ceil(...)
+            if (MINI + d) % b ~= 0 then
+                lim = lim + 1
+            end
+            if r < lim then
+                overflow()
+            end
+            r = r * b - d
+        end
+        if neg then
+            return r
+        end
+        if r == MINI then
+            overflow()
+        end
+        return -r
+    end
+
+    local int0 = B.int
+    B.int = function(...)
+        local n = select("#", ...)
+        if n < 2 and not has_kw(...) then
+            return int0(...)
+        end
+        local a = args_of("int", 2, { base = 2 }, ...)
+        if a.n < 2 then
+            return int0(a[1])
+        end
+        return int_base(a[1], need_index(a[2]))
+    end
+    typenames[B.int], typenames[B.dict] = "int", "dict"
+
+    -- str.split(sep=None, maxsplit=-1)
+    local split0 = M.str.split
+    local function split(s, sep, maxsplit)
+        if maxsplit < 0 then
+            return split0(s, sep)
+        end
+        local r = newlist()
+        if sep == nil then
+            asciionly(s, "str.split()")
+            local i, n = 1, #s
+            while true do
+                local a = sfind(s, "[^ \t\n\r\f\v\28-\31]", i)
+                if a == nil then
+                    return r
+                end
+                r.n = r.n + 1
+                if r.n > maxsplit then
+                    r[r.n] = ssub(s, a)
+                    return r
+                end
+                local e = sfind(s, "[ \t\n\r\f\v\28-\31]", a)
+                r[r.n] = ssub(s, a, e and e - 1 or n)
+                if e == nil then
+                    return r
+                end
+                i = e
+            end
+        end
+        needstr("split", sep)
+        if sep == "" then
+            throw("ValueError", "empty separator")
+        end
+        local i = 1
+        while true do
+            local p = r.n < maxsplit and sfind(s, sep, i, true) or nil
+            r.n = r.n + 1
+            if p == nil then
+                r[r.n] = ssub(s, i)
+                return r
+            end
+            r[r.n] = ssub(s, i, p - 1)
+            i = p + #sep
+        end
+    end
+    M.str.split = function(s, ...)
+        if select("#", ...) < 2 and not has_kw(...) then
+            return split0(s, ...)
+        end
+        local a = args_of("split", 2, { sep = 1, maxsplit = 2 }, ...)
+        return split(s, a[1], a.n >= 2 and need_index(a[2]) or -1)
+    end
+
+    -- a method of a Python object called with keywords: through the host
+    local method0 = rt.method
+    function rt.method(o, name, ...)
+        if type(o) == "userdata" and has_kw(...) then
+            local args = pack(...)
+            local all, np, nk, kws = {}, 0, 0, {}
+            for i = 1, args.n do
+                local a = args[i]
+                if getmetatable(a) == KW then
+                    nk = nk + 1
+                    kws[nk] = a
+                else
+                    np = np + 1
+                    all[np] = rt.export(a)
+                end
+            end
+            for j = 1, nk do
+                all[np + 2 * j - 1], all[np + 2 * j] = kws[j].name, rt.export(kws[j].v)
+            end
+            return rt.H("methodkw", o, name, np, unpack(all, 1, np + 2 * nk))
+        end
+        return method0(o, name, ...)
+    end
+end

@@ -697,7 +697,9 @@ class _FuncTranslator:
                                                 or e.value is False)
 
     KEYWORDS = {"sorted": {"key", "reverse"}, "min": {"key", "default"},
-                "max": {"key", "default"}, "sort": {"key", "reverse"}}
+                "max": {"key", "default"}, "sort": {"key", "reverse"},
+                "enumerate": {"iterable", "start"}, "sum": {"start"}, "int": {"base"},
+                "split": {"sep", "maxsplit"}}
 
     VARIADIC = {"min", "max", "zip"}
 
@@ -708,14 +710,16 @@ class _FuncTranslator:
         dstar = any(k.arg is None for k in e.keywords)
         if isinstance(f, ast.Attribute) or (builtin and builtin not in KNOWN_EXCEPTIONS):
             # the runtime's builtins and methods take the keywords they list
-            target = "sort" if isinstance(f, ast.Attribute) and f.attr == "sort" else builtin
+            target = f.attr if isinstance(f, ast.Attribute) else builtin
             allowed = self.KEYWORDS.get(target or "", set())
             for k in e.keywords:
+                if target == "dict":
+                    continue            # dict(a=1, **d): any keyword is a key
                 if k.arg is None:
                     raise self.refuse(e, "'**' arguments to a builtin function or method")
                 if k.arg not in allowed:
                     raise self.refuse(e, "the keyword argument %s= of %s()"
-                                      % (k.arg, target or f.attr))
+                                      % (k.arg, target))
             if starred and isinstance(f, ast.Attribute):
                 raise self.refuse(e, "'*' arguments to a method")
             if starred and builtin not in self.VARIADIC:
@@ -884,6 +888,12 @@ class _Hooks:
             pos = rest[:npos]
             kw = dict(zip(rest[npos::2], rest[npos + 1::2]))
             return f(*pos, **kw)
+        if op == "methodkw":
+            # (o, name, npos, pos..., name1, value1, ...)
+            o, name, npos = args[0], args[1], int(args[2])
+            rest = args[3:]
+            kw = dict(zip(rest[npos::2], rest[npos + 1::2]))
+            return getattr(o, name)(*rest[:npos], **kw)
         if op == "kwitems":
             # f(**m) with a Python mapping m: its keys and values, flat (False:
             # not a mapping, as CPython's test for a keys() method)
