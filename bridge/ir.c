@@ -395,6 +395,7 @@ static const NodeSpec specs[] = {
     { "local", 'e', "s", NULL },
     { "lcheck", 'e', "s", NULL },   /* local read that may be unbound */
     { "free", 'e', "s", NULL },
+    { "pycell", 'e', "s", NULL },   /* a free variable of the translated Python closure */
     { "global", 'e', "s", NULL },
     { "builtin", 'e', "s", NULL },
     { "binop", 'e', "oee", binops },
@@ -466,6 +467,16 @@ static int bad(Walk *w, const tdmX_Node *n, const char *what)
 static int vname_ref(Walk *w, const tdmX_Node *n, const char *kind, const char *name)
 {
     const tdmX_Func *f = w->fn;
+    if (strcmp(kind, "pycell") == 0) {
+        /* a cell of the Python function: declared in the module-level
+           function's (free ...) */
+        const Walk *top = w;
+        while (top->outer != NULL) {
+            top = top->outer;
+        }
+        f = top->fn;
+        kind = "free";
+    }
     const tdmX_Node *scope = strcmp(kind, "free") == 0 ? f->free
                              : strcmp(kind, "global") == 0 ? f->globals
                              : strcmp(kind, "builtin") == 0 ? NULL : f->vars;
@@ -525,7 +536,8 @@ static int vtarget(Walk *w, const tdmX_Node *n)
     if (h == NULL) {
         return bad(w, n, "assignment target expected");
     }
-    if (strcmp(h, "local") == 0 || strcmp(h, "free") == 0 || strcmp(h, "global") == 0) {
+    if (strcmp(h, "local") == 0 || strcmp(h, "free") == 0 || strcmp(h, "global") == 0
+        || strcmp(h, "pycell") == 0) {
         if (tdmX_len(n) != 2 || n->u.l.v[1]->kind != TDMX_SYM) {
             return bad(w, n, "a name target takes one name");
         }
@@ -704,7 +716,8 @@ static int vnode(Walk *w, const tdmX_Node *n, char cat)
         return bad(w, n, "dict takes key/value pairs");
     }
     int names = strcmp(h, "local") == 0 || strcmp(h, "lcheck") == 0
-                || strcmp(h, "free") == 0 || strcmp(h, "global") == 0;
+                || strcmp(h, "free") == 0 || strcmp(h, "global") == 0
+                || strcmp(h, "pycell") == 0;
     int rc;
     if (loopish) {
         /* (the else block is checked by else_escapes) */

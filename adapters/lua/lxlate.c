@@ -534,6 +534,8 @@ static int expr(Gen *g, const tdmX_Node *n, Ex *out)
         free(e.s);
     } else if (strcmp(h, "global") == 0) {
         *out = ex_make(dupf(g, "G(\"%s\")", sym(n, 1)), 0, 0);
+    } else if (strcmp(h, "pycell") == 0) {      /* a Python cell, through the host */
+        *out = ex_make(dupf(g, "H(\"cell\", K, \"%s\")", sym(n, 1)), 0, 0);
     } else if (strcmp(h, "builtin") == 0) {
         *out = ex_make(dupf(g, "B.%s", sym(n, 1)), 0, 1);
     } else if (strcmp(h, "binop") == 0) {
@@ -704,6 +706,10 @@ static int assign_to(Gen *g, const tdmX_Node *t, const char *val)
     const char *h = tdmX_head(t);
     if (strcmp(h, "local") == 0 || strcmp(h, "free") == 0) {
         emit(g, "v_%s = %s; ", sym(t, 1), val);
+        return 0;
+    }
+    if (strcmp(h, "pycell") == 0) {
+        emit(g, "rt.setcell(K, \"%s\", %s); ", sym(t, 1), val);
         return 0;
     }
     if (strcmp(h, "index") == 0) {

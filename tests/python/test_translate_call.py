@@ -489,3 +489,85 @@ def test_refused(lua, f, what):
         lua.translate(f)
     assert what in str(info.value)
     assert "%s:%d" % (__file__, f.__code__.co_firstlineno + 1) in str(info.value)
+
+
+# ---- closures over Python cells ------------------------------------------------------
+
+def make_counter():
+    count = 0
+    log = []
+
+    def inc(k=1):
+        nonlocal count
+        count += k
+        log.append(count)
+        return count
+
+    def get():
+        return count
+
+    def via_nested(x):
+        def inner(y):
+            return y + count
+        return inner(x)
+
+    def store(v):
+        nonlocal count
+        count = v
+        return count
+
+    def store_list(v):
+        nonlocal count
+        count = [v]
+
+    return inc, get, via_nested, store, store_list, lambda: log
+
+
+def test_closure_cells_shared_both_ways(lua):
+    inc, get, via_nested, store, store_list, log = make_counter()
+    linc, lget, lvia, lstore = (lua.translate(f) for f in (inc, get, via_nested, store))
+    assert linc() == 1 and linc(5) == 6
+    assert inc() == 7                 # Python sees the translated writes
+    assert lget() == 7 and get() == 7
+    assert lvia(100) == 107
+    assert lstore((1, 2)) == (1, 2) and get() == (1, 2)
+    store(3)
+    assert lget() == 3                # the translated side sees Python's writes
+    assert log() == [1, 6, 7]
+    with pytest.raises(NotImplementedError, match="Python cell 'count'"):
+        lua.translate(store_list)(1)
+
+
+def make_unbound():
+    def f():
+        return z
+    z = 1
+    del z
+    return f
+
+
+def test_closure_cell_empty_is_name_error(lua):
+    f = make_unbound()
+    with pytest.raises(NameError) as native:
+        f()
+    with pytest.raises(NameError) as translated:
+        lua.translate(f)()
+    assert str(native.value) == str(translated.value)
+
+
+def make_adder(n):
+    def add(x, *, scale=1):
+        return (x + n) * scale
+    return add
+
+
+def test_closure_over_cell_with_keywords(lua):
+    add = make_adder(10)
+    la = lua.translate(add)
+    assert la(1) == add(1) == 11
+    assert la(1, scale=3) == add(1, scale=3) == 33
+    with pytest.raises(TypeError) as native:
+        add(1, 2)
+    with pytest.raises(TypeError) as translated:
+        la(1, 2)
+    assert str(native.value) == str(translated.value)

@@ -453,6 +453,19 @@ do
         return true, rt.export(r[2])
     end
 
+    -- `nonlocal x; x = v` where x is a cell of the translated Python closure.
+    -- A list or dict made by translated code would cross as a copy (and the
+    -- cell would no longer be the object translated code holds): refused.
+    function rt.setcell(k, name, v)
+        local mt = type(v) == "table" and getmetatable(v)
+        if mt == LIST or mt == DICT then
+            throw("NotImplementedError", sformat("storing a %s made by translated code in " ..
+                                                 "the Python cell '%s' (tandem translation)",
+                                                 tname(v), name))
+        end
+        rt.H("setcell", k, name, rt.export(v))
+    end
+
     -- A nested translated function leaving translated code: its entry (a Lua
     -- function Python can call; the same one each time).
     local export0 = rt.export

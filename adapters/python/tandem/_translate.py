@@ -229,6 +229,7 @@ def _assigned_names(body: List[ast.stmt]) -> Set[str]:
 class _FuncTranslator:
     def __init__(self, unit: _Unit, f: _Func,
                  enclosing: "Optional[_FuncTranslator]" = None):
+        self.pycells: Set[str] = set()      # free variables of a Python closure
         self.unit = unit
         self.f = f
         self.fn = f.fn                      # the module-level function (its globals)
@@ -258,11 +259,14 @@ class _FuncTranslator:
         if code.co_flags & CO_GENERATOR:
             raise TranslationError("%s:%d: generators and coroutines are not supported by "
                                    "the translator yet" % (self.file, code.co_firstlineno))
-        if fn.__closure__ or code.co_freevars:
-            raise TranslationError("%s:%d: closures (free variables %s) are not supported "
-                                   "by the translator yet"
-                                   % (self.file, code.co_firstlineno,
-                                      ", ".join(code.co_freevars)))
+        # a closure over Python cells: its free variables are read and written
+        # in the cells themselves, through the host, at each use
+        self.pycells = set(code.co_freevars)
+        for name in self.pycells:
+            if not name.isascii() or not name.isidentifier():
+                raise TranslationError("%s:%d: the non-ASCII free variable name %r is not "
+                                       "supported by the translator"
+                                       % (self.file, code.co_firstlineno, name))
         node, _ = _source_of(fn)
         if isinstance(node, ast.AsyncFunctionDef):
             raise self.refuse(node, "async def")
@@ -311,7 +315,8 @@ class _FuncTranslator:
             body = body[1:]             # docstring
         assigned, nonlocals = _scope_names(body)
         for name in nonlocals:
-            if self.enclosing is None or self.enclosing.resolve(name) is None:
+            if (self.enclosing is None or self.enclosing.resolve(name) is None) and \
+                    name not in self.top().pycells:
                 raise self.refuse(node, "'nonlocal %s' without an enclosing binding" % name)
         self.nonlocals = nonlocals
         allp = self.param_names(node.args)
@@ -320,7 +325,8 @@ class _FuncTranslator:
             if not name.isascii():
                 raise self.refuse(node, "the non-ASCII variable name %r" % name)
         self.locals = allp + sorted(local_set - set(allp))
-        self.free = sorted(nonlocals)
+        self.free = sorted(n for n in nonlocals
+                           if self.enclosing is None or self.enclosing.resolve(n) is not None)
         self.assigned = set(allp)
         stmts = self.block(body)
         if len(self.locals) > 150:
@@ -514,7 +520,7 @@ class _FuncTranslator:
     def target(self, t: ast.expr) -> str:
         if isinstance(t, ast.Name):
             if t.id in self.nonlocals:
-                return self.use_free(t.id) or "(local %s)" % t.id
+                return self.use_free(t.id) or self.use_pycell(t.id) or "(local %s)" % t.id
             self.assigned.add(t.id)
             return "(local %s)" % t.id
         if isinstance(t, ast.Subscript):
@@ -550,6 +556,22 @@ class _FuncTranslator:
             return "(str %s)" % quote(v)
         raise self.refuse(node, "a constant of type %s" % type(v).__name__)
 
+    def top(self) -> "_FuncTranslator":
+        t = self
+        while t.enclosing is not None:
+            t = t.enclosing
+        return t
+
+    def use_pycell(self, n: str) -> Optional[str]:
+        """(pycell n) when n is a free variable of the Python function being
+        translated (a cell shared with Python), else None."""
+        top = self.top()
+        if n in top.pycells:
+            if n not in top.free:
+                top.free.append(n)
+            return "(pycell %s)" % n
+        return None
+
     def use_free(self, n: str) -> Optional[str]:
         """(free n) when n is a local of an enclosing function, else None."""
         if self.enclosing is None:
@@ -566,7 +588,7 @@ class _FuncTranslator:
         n = e.id
         if n in self.locals:
             return "(local %s)" % n if n in self.assigned else "(lcheck %s)" % n
-        fr = self.use_free(n)
+        fr = self.use_free(n) or self.use_pycell(n)
         if fr is not None:
             return fr
         g = self.fn.__globals__
@@ -881,6 +903,22 @@ class _Hooks:
             return next(args[0], _MISSING)
         if op == "missing":
             return _MISSING
+        if op == "cell" or op == "setcell":
+            # a free variable of a translated Python closure: its cell
+            fn = info.funcs[int(args[0])]
+            cell = fn.__closure__[fn.__code__.co_freevars.index(args[1])]
+            if op == "setcell":
+                cell.cell_contents = args[2]
+                return None
+            try:
+                v = cell.cell_contents
+            except ValueError:
+                raise NameError("cannot access free variable %r where it is not associated "
+                                "with a value in enclosing scope" % args[1]) from None
+            for i, f in enumerate(info.funcs):
+                if v is f:
+                    return info.internal[i]
+            return v
         if op == "callkw":
             # (f, npos, pos..., name1, value1, ...): a call with keywords
             f, npos = args[0], int(args[1])
