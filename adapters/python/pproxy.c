@@ -164,7 +164,8 @@ static PyObject *proxy_call_kw(PyObject *self, PyObject *const *args, size_t nar
             goto done;
         }
     }
-    r = PyObject_CallMethod(mod, "call_kw", "OOO", self, pos, kw);
+    r = PyObject_CallMethod(mod, "call_kw", "OOOO", self, pos, kw,
+                            (PyObject *)((tdmP_Proxy *)self)->owner);
     if (r == Py_NotImplemented) {
         Py_CLEAR(r);
         Py_DECREF(mod);

@@ -963,20 +963,22 @@ def _funcstr(f: Any) -> str:
 _kwcalls: "weakref.WeakKeyDictionary[Any, Any]" = weakref.WeakKeyDictionary()
 
 
-def call_kw(entry: Any, args: Tuple[Any, ...], kwargs: Dict[str, Any]) -> Any:
-    """Call a translated function's entry (a Lua function proxy) with keyword
-    arguments, bound with Python's rules inside the Lua runtime. Returns
-    NotImplemented when entry is not a translated function (plain Lua
-    functions take no keyword arguments). The Python adapter calls this for
-    a Lua function proxy called with keywords."""
+def call_kw(entry: Any, args: Tuple[Any, ...], kwargs: Dict[str, Any], lua: Any) -> Any:
+    """Call a translated function's entry (a Lua function proxy of runtime
+    lua) with keyword arguments, bound with Python's rules inside the Lua
+    runtime. Returns NotImplemented when entry is not a translated function
+    (plain Lua functions take no keyword arguments). The Python adapter calls
+    this for a Lua function proxy called with keywords (pproxy.c)."""
+    kwcall = _kwcalls.get(lua)
+    if kwcall is None:
+        return NotImplemented
     flat: List[Any] = []
     for k, v in kwargs.items():
         flat.append(k)
         flat.append(v)
-    for kwcall in list(_kwcalls.values()):
-        r = kwcall(entry, len(args), *args, *flat)
-        if isinstance(r, tuple) and len(r) == 2 and r[0] is True:
-            return r[1]
+    r = kwcall(entry, len(args), *args, *flat)
+    if isinstance(r, tuple) and len(r) == 2 and r[0] is True:
+        return r[1]
     return NotImplemented
 
 
