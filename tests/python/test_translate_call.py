@@ -9,6 +9,7 @@ must be equal in value and type, or both raise the same exception type with
 the same message (CPython 3.11's messages for argument binding).
 """
 
+import functools
 import math
 
 import pytest
@@ -55,7 +56,44 @@ def kw_posonly_kwargs(a, /, **kw):
     return (a, kw)
 
 
+def kw_py(a, b=0, **kw):
+    return (a, b, sorted(kw.items()))
+
+
+kw_partial = functools.partial(kw_py, 1)     # not translatable: called through the host
+
+
+class KwCallable:
+    def __call__(self, *args, **kw):
+        return (args, kw)
+
+
+kw_obj = KwCallable()
+
+
 # ---- cases -------------------------------------------------------------------------
+
+def c_host_kw(x):
+    return kw_partial(b=x), kw_partial(x, z=2), kw_partial(*[x], **{"y": 3}), \
+        kw_obj(x, k=[1])
+
+
+def c_host_kw_error(x):
+    return kw_partial(x, b=2)
+
+
+def c_host_dstar_not_mapping(x):
+    return kw_partial(**x)
+
+
+def c_host_dstar_not_mapping2(x):
+    return kw_obj(**x)
+
+
+def c_host_dstar_dup(x):
+    return kw_obj(k=x, **{"k": 1})
+
+
 
 def c_kw_simple(x):
     return kw_g(x, b=2), kw_g(b=x, a=1), kw_g(*[x, 5]), kw_g(**{"a": x, "b": 6})
@@ -355,6 +393,8 @@ CASES = [
     (c_builtin_star_err, (5,)), (c_star_tuple_str, (1,)), (c_call_local_callee_kw, (1,)),
     (c_sorted_kw, ([3, 1, 2],)), (c_min_max_kw, ([3, -11, 7, 4],)),
     (c_enumerate_kw, ([3, 4],)), (c_enumerate_kw_dup, ([3, 4],)), (c_sum_kw, ([1, 2],)),
+    (c_host_kw, (5,)), (c_host_kw_error, (5,)), (c_host_dstar_not_mapping, (5,)),
+    (c_host_dstar_not_mapping2, (5,)), (c_host_dstar_dup, (5,)),
     (c_dict_kw, (5,)), (c_split_kw, ("a,b,c d",)), (c_split_kw, ("  a  b c  ",)),
     (c_split_bad_maxsplit, ("a,b",)), (c_int_base_kw, ("0xff",)), (c_int_base_kw, ("zz",)),
 ] + [(c_int_base, (s, b)) for s in ("0x_1f", "_1", "1__0", "0_0", "00", "01", "0b101",

@@ -950,13 +950,14 @@ class _Hooks:
 
 def _funcstr(f: Any) -> str:
     """How CPython names a callable in call errors (_PyObject_FunctionStr)."""
-    qual = getattr(f, "__qualname__", None)
-    if not isinstance(qual, str):
-        return type(f).__name__ + " object"
+    try:
+        qual = f.__qualname__
+    except AttributeError:
+        return str(f)
     mod = getattr(f, "__module__", None)
-    if isinstance(mod, str) and mod != "builtins":
+    if mod is not None and mod != "builtins":
         return "%s.%s()" % (mod, qual)
-    return qual + "()"
+    return "%s()" % (qual,)
 
 
 # Per runtime: rt.kwcall of its translation runtime library (a Lua function).
