@@ -13,11 +13,9 @@ from __future__ import annotations
 import ast
 import builtins
 import inspect
-import linecache
 import operator
 import sys
 import textwrap
-import traceback
 import types
 import weakref
 from typing import Any, Dict, List, Optional, Set, Tuple
