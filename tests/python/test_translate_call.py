@@ -370,6 +370,43 @@ def c_int_base_kw(s):
     return int(s, base=16), int(s, 0) if s.startswith("0x") else int(s, base=36)
 
 
+def c_callee_in_container(x):
+    fs = [kw_g, kw_h]
+    d = {"f": kw_only}
+    return fs[0](b=x, a=1), fs[1](x, b=1), d["f"](x=x)
+
+
+def c_closures_in_result(x):
+    def inner(a, *, k=1):
+        return a * k + x
+    return [inner, (inner, 1)]
+
+
+def c_nested_recursive_complex(n):
+    def fact(n, *rest, acc=1, **kw):
+        if n <= 1:
+            return (acc, rest, kw)
+        return fact(n - 1, *rest, acc=acc * n, **kw)
+    return fact(n), fact(n, 9, z=1)
+
+
+def c_kw_then_star(x):
+    return kw_g(b=x, *[1])
+
+
+def c_kw_in_try(x):
+    try:
+        return kw_g(x, c=1)
+    except TypeError as e:
+        return str(e)
+
+
+def c_kwonly_default_none(x):
+    def inner(*, a=None, b=False, c=0):
+        return (a, b, c)
+    return inner(), inner(a=x), inner(b=None, c=None)
+
+
 CASES = [
     (c_kw_simple, (1,)), (c_kw_full, (7,)), (c_kw_multiple, (1,)),
     (c_kw_unexpected, (1,)), (c_kw_missing, (1,)), (c_kw_missing2, ()),
@@ -393,6 +430,8 @@ CASES = [
     (c_builtin_star_err, (5,)), (c_star_tuple_str, (1,)), (c_call_local_callee_kw, (1,)),
     (c_sorted_kw, ([3, 1, 2],)), (c_min_max_kw, ([3, -11, 7, 4],)),
     (c_enumerate_kw, ([3, 4],)), (c_enumerate_kw_dup, ([3, 4],)), (c_sum_kw, ([1, 2],)),
+    (c_callee_in_container, (3,)), (c_nested_recursive_complex, (5,)),
+    (c_kw_then_star, (2,)), (c_kw_in_try, (2,)), (c_kwonly_default_none, (0,)),
     (c_host_kw, (5,)), (c_host_kw_error, (5,)), (c_host_dstar_not_mapping, (5,)),
     (c_host_dstar_not_mapping2, (5,)), (c_host_dstar_dup, (5,)),
     (c_dict_kw, (5,)), (c_split_kw, ("a,b,c d",)), (c_split_kw, ("  a  b c  ",)),
@@ -500,6 +539,17 @@ def test_closure_leaving_translated_code(lua):
     assert str(info.value) == \
         "c_closure_returned_called.<locals>.inner() missing 1 required positional " \
         "argument: 'a'"
+
+
+def test_closures_in_containers_leave_callable(lua):
+    r = lua.translate(c_closures_in_result)(10)
+    assert isinstance(r, list) and isinstance(r[1], tuple)
+    assert r[0](2) == 12 and r[0](2, k=3) == 16 and r[1][0](1) == 11
+    assert r[0] is r[1][0]            # the same Lua function each time it leaves
+    with pytest.raises(TypeError) as info:
+        r[0](1, 2)
+    assert str(info.value) == "c_closures_in_result.<locals>.inner() takes 1 positional " \
+        "argument but 2 were given"
 
 
 def refuse_dstar_builtin(d):
