@@ -1200,7 +1200,7 @@ def r_fstring(x):
 
 
 def r_print(x):
-    print(x)
+    input(x)
 
 
 def r_yield(x):
@@ -1232,7 +1232,7 @@ REFUSED = [
     (r_listcomp, "list comprehension", 1), (r_with, "'with'", 1),
     (r_class, "class definition", 1), (r_bad_builtin_kw, "keyword argument cmp=", 1),
     (r_global, "'global'", 1), (r_bigint, "beyond 64 bits", 1), (r_fstring, "f-string format spec", 1),
-    (r_print, "builtin 'print'", 1), (r_yield, "generators", 0),
+    (r_print, "builtin 'input'", 1), (r_yield, "generators", 0),
 (r_calls_refused, "list comprehension", None),
 ]
 

@@ -552,6 +552,66 @@ def test_closures_in_containers_leave_callable(lua):
         "argument but 2 were given"
 
 
+def p_print(x):
+    print(x, "a", [1, None], (x,), {"k": 1.5}, sep="-", end="!\n")
+    print()
+    print(x, sep=None, end=None)
+    print(end="")
+    print("x", "y", sep="")
+    print(*[x, x], flush=True)
+    return print("last")
+
+
+def p_print_bad_sep(x):
+    print(x, sep=x)
+
+
+def p_print_bad_end(x):
+    print(x, end=x)
+
+
+def p_print_dup(x):
+    print(x, sep="a", **{"sep": "b"})
+
+
+def p_print_badkw(x):
+    print(x, **{"foo": 1})
+
+
+@pytest.mark.parametrize("f,arg", [(p_print, 5), (p_print, "s"), (p_print_bad_sep, 1),
+                                   (p_print_bad_end, 2), (p_print_dup, 1),
+                                   (p_print_badkw, 1)])
+def test_print(lua, capsys, f, arg):
+    native = outcome(f, (arg,))
+    out_native = capsys.readouterr().out
+    translated = outcome(lua.translate(f), (arg,))
+    out_translated = capsys.readouterr().out
+    compare(native, translated)
+    assert out_native == out_translated
+
+
+class Sink:
+    def __init__(self):
+        self.text = []
+
+    def write(self, s):
+        self.text.append(s)
+
+    def flush(self):
+        self.text.append("<flush>")
+
+
+def p_print_file(f):
+    print(1, 2, file=f, flush=True)
+
+
+def test_print_to_file(lua):
+    a, b = Sink(), Sink()
+    p_print_file(a)
+    lua.translate(p_print_file)(b)
+    assert "".join(a.text) == "".join(b.text) == "1 2\n<flush>"
+
+
 def refuse_dstar_builtin(d):
     return len(**d)
 

@@ -740,6 +740,61 @@ do
         return split(s, a[1], a.n >= 2 and need_index(a[2]) or -1)
     end
 
+    -- print(*objects, sep=' ', end='\n', file=None, flush=False): the text is
+    -- written to sys.stdout (or file) through the host, one write per call;
+    -- when str() of an argument raises, what precedes it is written first,
+    -- as CPython's piecewise writes would have.
+    B.print = function(...)
+        local args = pack(...)
+        local sep, fin, file, flush = " ", "\n", nil, false
+        local objs, n = {}, 0
+        for i = 1, args.n do
+            local a = args[i]
+            if getmetatable(a) == KW then
+                local k = a.name
+                if k == "sep" then
+                    sep = a.v
+                elseif k == "end" then
+                    fin = a.v
+                elseif k == "file" then
+                    file = a.v
+                elseif k == "flush" then
+                    flush = a.v
+                else
+                    throw("TypeError", sformat("'%s' is an invalid keyword argument for print()",
+                                               k))
+                end
+            else
+                n = n + 1
+                objs[n] = a
+            end
+        end
+        if sep ~= nil and type(sep) ~= "string" then
+            throw("TypeError", sformat("sep must be None or a string, not %s", tname(sep)))
+        end
+        if fin ~= nil and type(fin) ~= "string" then
+            throw("TypeError", sformat("end must be None or a string, not %s", tname(fin)))
+        end
+        sep, fin = sep or " ", fin or "\n"
+        local parts = {}
+        for i = 1, n do
+            local ok, s = pcall(rt.str, objs[i])
+            if not ok then
+                if #parts > 0 then
+                    rt.H("print", concat(parts), rt.export(file), false)
+                end
+                error(s, 0)
+            end
+            parts[#parts + 1] = s
+            parts[#parts + 1] = i < n and sep or fin
+        end
+        if n == 0 then
+            parts[1] = fin
+        end
+        rt.H("print", concat(parts), rt.export(file), truth(flush))
+        return nil
+    end
+
     -- a method of a Python object called with keywords: through the host
     local method0 = rt.method
     function rt.method(o, name, ...)
