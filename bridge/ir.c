@@ -395,7 +395,9 @@ static const NodeSpec specs[] = {
     { "local", 'e', "s", NULL },
     { "lcheck", 'e', "s", NULL },   /* local read that may be unbound */
     { "free", 'e', "s", NULL },
-    { "pycell", 'e', "s", NULL },   /* a free variable of the translated Python closure */
+    { "pycell", 'e', "s", NULL },
+    { "pydefault", 'e', "i", NULL },    /* __defaults__[i] of the Python function */
+    { "pykwdefault", 'e', "s", NULL },  /* __kwdefaults__[name] */   /* a free variable of the translated Python closure */
     { "global", 'e', "s", NULL },
     { "builtin", 'e', "s", NULL },
     { "binop", 'e', "oee", binops },
@@ -885,7 +887,8 @@ static int vsig(Walk *w, const tdmX_Func *f)
         const char *h = tdmX_head(d);
         if (h == NULL || !(strcmp(h, "int") == 0 || strcmp(h, "float") == 0
                            || strcmp(h, "str") == 0 || strcmp(h, "true") == 0
-                           || strcmp(h, "false") == 0 || strcmp(h, "none") == 0)
+                           || strcmp(h, "false") == 0 || strcmp(h, "none") == 0
+                           || strcmp(h, "pydefault") == 0 || strcmp(h, "pykwdefault") == 0)
             || vexpr(w, d) != TDM_OK) {
             return bad(w, d, "a default must be a constant");
         }
@@ -936,7 +939,8 @@ static int vfunc(Walk *w, const tdmX_Node *n, tdmX_Func *f)
         const char *h = tdmX_head(f->defaults->u.l.v[i]);
         if (h == NULL || !(strcmp(h, "int") == 0 || strcmp(h, "float") == 0
                            || strcmp(h, "str") == 0 || strcmp(h, "true") == 0
-                           || strcmp(h, "false") == 0 || strcmp(h, "none") == 0)
+                           || strcmp(h, "false") == 0 || strcmp(h, "none") == 0
+                           || strcmp(h, "pydefault") == 0 || strcmp(h, "pykwdefault") == 0)
             || vexpr(w, f->defaults->u.l.v[i]) != TDM_OK) {
             return bad(w, f->defaults->u.l.v[i], "a default must be a constant");
         }

@@ -49,6 +49,7 @@ typedef struct Gen {
     int nsig;           /* signatures in statics */
     const int *deftmp;  /* temporaries holding a nested function's defaults, or NULL */
     const char *callee; /* Lua expression of the callee of the call being compiled */
+    int topsig;         /* SIG index of the module-level function being generated */
 } Gen;
 
 static void bput(Gen *g, const char *s, size_t n)
@@ -534,6 +535,10 @@ static int expr(Gen *g, const tdmX_Node *n, Ex *out)
         free(e.s);
     } else if (strcmp(h, "global") == 0) {
         *out = ex_make(dupf(g, "G(\"%s\")", sym(n, 1)), 0, 0);
+    } else if (strcmp(h, "pydefault") == 0) {   /* read once, when the chunk loads */
+        *out = ex_make(dupf(g, "H(\"default\", K, %lld)", (long long)n->u.l.v[1]->u.i), 0, 0);
+    } else if (strcmp(h, "pykwdefault") == 0) {
+        *out = ex_make(dupf(g, "H(\"kwdefault\", K, \"%s\")", sym(n, 1)), 0, 0);
     } else if (strcmp(h, "pycell") == 0) {      /* a Python cell, through the host */
         *out = ex_make(dupf(g, "H(\"cell\", K, \"%s\")", sym(n, 1)), 0, 0);
     } else if (strcmp(h, "builtin") == 0) {
@@ -1375,6 +1380,12 @@ static int gen_function(Gen *g, const tdmX_Func *f, const char *namexpr)
                      deftmp[i]);
                 continue;
             }
+            if (g->topsig > 0 && tdmX_is(f->defaults->u.l.v[i + 1], "pydefault")) {
+                /* the Python object, fetched once into the signature */
+                emit(g, " if n < %d then v_%s = SIG[%d].defaults[%d] end", p + 1,
+                     sym(f->params, p + 1), g->topsig, i + 1);
+                continue;
+            }
             Ex e;
             if (expr(g, f->defaults->u.l.v[i + 1], &e) != 0) {
                 free(names.p);
@@ -1506,6 +1517,7 @@ static int gen_func(Gen *g, const tdmX_Func *f)
         return -1;
     }
     emit(g, "return %s(", sig_complex(f) ? "mkfunc" : "defsig");
+    g->topsig = k;
     const char *qual = f->sig ? f->sig->u.l.v[1]->u.s.p : NULL;
     char *nm = qual ? lua_string(g, qual, strlen(qual)) : NULL;
     int rc = gen_function(g, f, nm ? nm : "NAME");

@@ -721,3 +721,24 @@ def test_closure_over_cell_with_keywords(lua):
     with pytest.raises(TypeError) as translated:
         la(1, 2)
     assert str(native.value) == str(translated.value)
+
+
+# ---- module-level defaults that are Python objects -------------------------------
+
+def acc_default(x, acc=[], *, seen={}, t=(1, 2)):
+    acc.append(x)
+    seen[x] = len(acc)
+    return len(acc), t
+
+
+def test_mutable_default_is_shared_with_python(lua):
+    acc, seen = acc_default.__defaults__[0], acc_default.__kwdefaults__["seen"]
+    del acc[:]
+    seen.clear()
+    la = lua.translate(acc_default)
+    assert acc_default(1) == (1, (1, 2))
+    assert la(2) == (2, (1, 2))          # the same list: Python's append is seen
+    assert la(3, seen={}) == (3, (1, 2))
+    assert acc_default(4) == (4, (1, 2))
+    assert acc == [1, 2, 3, 4] and seen == {1: 1, 2: 2, 4: 4}
+    assert la(5, []) == (1, (1, 2))

@@ -189,6 +189,10 @@ static void test_calls(void)
     CHECK_CONTAINS(reject(SIGF("(sig \"f\" \"\" 0 _ _ (kwonly k) (kwdefaults (local a)))")),
                    "must be a constant");
     CHECK_STR(reject(SIGF("(sig \"f\" \"\" 0 r _ (kwonly k) (kwdefaults _))")), "");
+    CHECK_STR(reject(SIGF("(sig \"f\" \"\" 0 r _ (kwonly k) (kwdefaults (pykwdefault k)))")),
+              "");
+    CHECK_STR(reject("(module \"c.py\" (func f 1 (params a) (defaults (pydefault 0)) (vars a) "
+                     "(cells) (free) (globals) (flags) (block)))"), "");
     /* a nested function's defaults are expressions of the enclosing scope */
     CHECK_CONTAINS(reject(HDR("(def 2 (local x) (func inner 2 (params p) (defaults (local zz)) "
                               "(vars p) (cells) (free) (globals) (flags) (block)))")),

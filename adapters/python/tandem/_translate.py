@@ -273,11 +273,11 @@ class _FuncTranslator:
         a = node.args
         params = [p.arg for p in a.posonlyargs + a.args]
         defaults = []
-        for d in (fn.__defaults__ or ()):
-            defaults.append(self.const_default(node, d))
+        for i, d in enumerate(fn.__defaults__ or ()):
+            defaults.append(self.const_default(node, d, "(pydefault %d)" % i))
         kwd = fn.__kwdefaults__ or {}
-        kwdefaults = [self.const_default(node, kwd[k.arg]) if k.arg in kwd else "_"
-                      for k in a.kwonlyargs]
+        kwdefaults = [self.const_default(node, kwd[k.arg], "(pykwdefault %s)" % k.arg)
+                      if k.arg in kwd else "_" for k in a.kwonlyargs]
         for stmt in node.body:
             for sub in ast.walk(stmt):
                 if isinstance(sub, ast.Global):
@@ -357,10 +357,13 @@ class _FuncTranslator:
         return inner.func_ir(node, inner.qualname, [p.arg for p in a.posonlyargs + a.args],
                              defaults, body, inner.sig(a, inner.qualname, kwdefaults))
 
-    def const_default(self, node: Any, d: Any) -> str:
+    def const_default(self, node: Any, d: Any, obj: str) -> str:
+        """A module-level function's default value: a constant, or (obj) the
+        Python object itself (its __defaults__ entry, read once when the
+        translation is loaded: a mutable default is shared with Python)."""
         if d is None or isinstance(d, (bool, int, float, str)):
             return self.const(node, d)
-        raise self.refuse(node, "a default argument value of type %s" % type(d).__name__)
+        return obj
 
     # ---- statements -----------------------------------------------------------
 
@@ -903,6 +906,14 @@ class _Hooks:
             return next(args[0], _MISSING)
         if op == "missing":
             return _MISSING
+        if op == "default" or op == "kwdefault":
+            fn = info.funcs[int(args[0])]
+            v = fn.__defaults__[int(args[1])] if op == "default" else \
+                fn.__kwdefaults__[args[1]]
+            for i, f in enumerate(info.funcs):
+                if v is f:
+                    return info.internal[i]
+            return v
         if op == "cell" or op == "setcell":
             # a free variable of a translated Python closure: its cell
             fn = info.funcs[int(args[0])]
