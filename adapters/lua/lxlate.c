@@ -641,8 +641,12 @@ static int expr(Gen *g, const tdmX_Node *n, Ex *out)
             return -1;
         }
         char *args = join(g, e + 1, nargs, NULL);
-        *out = ex_make(dupf(g, "method(%s, \"%s\"%s%s)", e[0].s, sym(n, 2),
-                            nargs ? ", " : "", args ? args : ""), 0, 0);
+        int haskw = 0;
+        for (int i = 0; i < nargs; i++) {
+            haskw |= tdmX_is(n->u.l.v[3 + i], "kw");
+        }
+        *out = ex_make(dupf(g, "%s(%s, \"%s\"%s%s)", haskw ? "rt.methodkw" : "method", e[0].s,
+                            sym(n, 2), nargs ? ", " : "", args ? args : ""), 0, 0);
         free(args);
         free_exs(e, nargs + 1);
         free(e);

@@ -407,6 +407,12 @@ def c_kwonly_default_none(x):
     return inner(), inner(a=x), inner(b=None, c=None)
 
 
+def c_python_list_sort_kw(xs):
+    xs.sort(key=lambda v: -v, reverse=False)
+    ys = sorted(xs, key=abs)
+    return xs, ys, "a b  c".split(maxsplit=1)
+
+
 CASES = [
     (c_kw_simple, (1,)), (c_kw_full, (7,)), (c_kw_multiple, (1,)),
     (c_kw_unexpected, (1,)), (c_kw_missing, (1,)), (c_kw_missing2, ()),
@@ -432,6 +438,7 @@ CASES = [
     (c_enumerate_kw, ([3, 4],)), (c_enumerate_kw_dup, ([3, 4],)), (c_sum_kw, ([1, 2],)),
     (c_callee_in_container, (3,)), (c_nested_recursive_complex, (5,)),
     (c_kw_then_star, (2,)), (c_kw_in_try, (2,)), (c_kwonly_default_none, (0,)),
+    (c_python_list_sort_kw, ([3, -5, 1],)),
     (c_host_kw, (5,)), (c_host_kw_error, (5,)), (c_host_dstar_not_mapping, (5,)),
     (c_host_dstar_not_mapping2, (5,)), (c_host_dstar_dup, (5,)),
     (c_dict_kw, (5,)), (c_split_kw, ("a,b,c d",)), (c_split_kw, ("  a  b c  ",)),

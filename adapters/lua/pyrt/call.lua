@@ -517,15 +517,6 @@ do
         return pos
     end
 
-    local function has_kw(...)
-        for i = 1, select("#", ...) do
-            if getmetatable((select(i, ...))) == KW then
-                return true
-            end
-        end
-        return false
-    end
-
     local function need_index(v)
         local x = num(v)
         if mtype(x) ~= "integer" then
@@ -538,8 +529,9 @@ do
     -- enumerate(iterable, start=0)
     local enumerate0 = B.enumerate
     B.enumerate = function(...)
-        if not has_kw(...) then
-            return enumerate0(...)
+        local a, b = ...
+        if getmetatable(b) ~= KW and getmetatable(a) ~= KW and select("#", ...) <= 2 then
+            return enumerate0(a, b)
         end
         local a = args_of("enumerate", 2, { iterable = 1, start = 2 }, ...)
         return enumerate0(a[1], a[2])
@@ -548,8 +540,9 @@ do
     -- sum(iterable, /, start=0)
     local sum0 = B.sum
     B.sum = function(...)
-        if not has_kw(...) then
-            return sum0(...)
+        local a, b = ...
+        if getmetatable(b) ~= KW and getmetatable(a) ~= KW and select("#", ...) <= 2 then
+            return sum0(a, b)
         end
         local a = args_of("sum", 2, { start = 2 }, ...)
         return sum0(a[1], a[2])
@@ -558,7 +551,8 @@ do
     -- dict(mapping_or_iterable, **kwargs)
     local dict0 = B.dict
     B.dict = function(...)
-        if not has_kw(...) then
+        local n = select("#", ...)
+        if n == 0 or (n == 1 and getmetatable((...)) ~= KW) then
             return dict0(...)
         end
         local args = pack(...)
@@ -677,7 +671,7 @@ do
     local int0 = B.int
     B.int = function(...)
         local n = select("#", ...)
-        if n < 2 and not has_kw(...) then
+        if n == 0 or (n == 1 and getmetatable((...)) ~= KW) then
             return int0(...)
         end
         local a = args_of("int", 2, { base = 2 }, ...)
@@ -733,7 +727,8 @@ do
         end
     end
     M.str.split = function(s, ...)
-        if select("#", ...) < 2 and not has_kw(...) then
+        local n = select("#", ...)
+        if n == 0 or (n == 1 and getmetatable((...)) ~= KW) then
             return split0(s, ...)
         end
         local a = args_of("split", 2, { sep = 1, maxsplit = 2 }, ...)
@@ -795,10 +790,11 @@ do
         return nil
     end
 
-    -- a method of a Python object called with keywords: through the host
-    local method0 = rt.method
-    function rt.method(o, name, ...)
-        if type(o) == "userdata" and has_kw(...) then
+    -- a method call with keywords (the back end emits it instead of
+    -- rt.method when a keyword is among the arguments): a Python object's
+    -- method gets real keyword arguments through the host
+    function rt.methodkw(o, name, ...)
+        if type(o) == "userdata" then
             local args = pack(...)
             local all, np, nk, kws = {}, 0, 0, {}
             for i = 1, args.n do
@@ -816,6 +812,6 @@ do
             end
             return rt.H("methodkw", o, name, np, unpack(all, 1, np + 2 * nk))
         end
-        return method0(o, name, ...)
+        return rt.method(o, name, ...)
     end
 end
