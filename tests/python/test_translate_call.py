@@ -749,3 +749,71 @@ def test_mutable_default_is_shared_with_python(lua):
     assert acc_default(4) == (4, (1, 2))
     assert acc == [1, 2, 3, 4] and seen == {1: 1, 2: 2, 4: 4}
     assert la(5, []) == (1, (1, 2))
+
+
+# ---- random signatures and calls, CPython vs translated --------------------------------
+
+def _random_case(rnd, k):
+    npo, nreg, nko = rnd.randint(0, 2), rnd.randint(0, 3), rnd.randint(0, 2)
+    po = ["p%d" % i for i in range(npo)]
+    reg = ["a%d" % i for i in range(nreg)]
+    ko = ["k%d" % i for i in range(nko)]
+    ndef = rnd.randint(0, npo + nreg)
+    pos = po + reg
+    parts = []
+    for i, n in enumerate(pos):
+        parts.append(n + ("=%d" % (100 + i) if i >= len(pos) - ndef else ""))
+        if po and i == npo - 1:
+            parts.append("/")
+    vararg = rnd.random() < 0.4
+    kwarg = rnd.random() < 0.4
+    if vararg:
+        parts.append("*args")
+    elif ko:
+        parts.append("*")
+    for n in ko:
+        parts.append(n + ("=%d" % (200 + len(n)) if rnd.random() < 0.5 else ""))
+    if kwarg:
+        parts.append("**kw")
+    names = pos + (["args"] if vararg else []) + ko + (["kw"] if kwarg else [])
+    body = "return (%s)" % "".join(n + ", " for n in names)
+    # a call
+    args = [str(rnd.randint(0, 9)) for _ in range(rnd.randint(0, 4))]
+    if rnd.random() < 0.3:
+        args.append("*[%s]" % ", ".join(str(rnd.randint(0, 9)) for _ in range(rnd.randint(0, 3))))
+    pool = pos + ko + ["zz", "yy"]
+    kws = rnd.sample(pool, rnd.randint(0, min(3, len(pool))))
+    args += ["%s=%d" % (n, rnd.randint(0, 9)) for n in kws]
+    if rnd.random() < 0.3:
+        dn = rnd.sample(pool, rnd.randint(0, min(2, len(pool))))
+        args.append("**{%s}" % ", ".join("%r: %d" % (n, 50 + i) for i, n in enumerate(dn)))
+    call = "callee(%s)" % ", ".join(args)
+    if rnd.random() < 0.5:
+        return ("def case_%d():\n    def callee(%s):\n        %s\n    return %s\n"
+                % (k, ", ".join(parts), body, call))
+    return ("def callee_%d(%s):\n    %s\n\n\ndef case_%d():\n    return %s\n"
+            % (k, ", ".join(parts), body, k, call.replace("callee(", "callee_%d(" % k)))
+
+
+def test_random_signatures_and_calls(lua, tmp_path):
+    import importlib.util
+    import random
+    rnd = random.Random(9)
+    n = 250
+    src = "\n\n".join(_random_case(rnd, k) for k in range(n))
+    path = tmp_path / "tandem_random_calls.py"
+    path.write_text(src)
+    spec = importlib.util.spec_from_file_location("tandem_random_calls", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    kinds = set()
+    for k in range(n):
+        f = getattr(mod, "case_%d" % k)
+        native = outcome(f, ())
+        kinds.add(native[0] if native[0] == "ok" else native[2].split("()")[-1][:20])
+        try:
+            compare(native, outcome(lua.translate(f), ()))
+        except AssertionError:
+            raise AssertionError("case_%d differs: %s" % (k, [
+                part for part in src.split("\n\n") if ("case_%d(" % k) in part]))
+    assert len(kinds) >= 6, kinds       # successes and several kinds of errors
