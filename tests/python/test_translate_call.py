@@ -817,3 +817,22 @@ def test_random_signatures_and_calls(lua, tmp_path):
             raise AssertionError("case_%d differs: %s" % (k, [
                 part for part in src.split("\n\n") if ("case_%d(" % k) in part]))
     assert len(kinds) >= 6, kinds       # successes and several kinds of errors
+
+
+def make_nested_nonlocal():
+    n = 0
+
+    def f(step=1):
+        def g():
+            nonlocal n
+            n += step
+        g()
+        g()
+        return n
+    return f, lambda: n
+
+
+def test_nested_nonlocal_writes_python_cell(lua):
+    f, get = make_nested_nonlocal()
+    lf = lua.translate(f)
+    assert f() == 2 and lf() == 4 and lf(step=3) == 10 and f() == 12 and get() == 12
