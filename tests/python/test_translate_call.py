@@ -836,3 +836,20 @@ def test_nested_nonlocal_writes_python_cell(lua):
     f, get = make_nested_nonlocal()
     lf = lua.translate(f)
     assert f() == 2 and lf() == 4 and lf(step=3) == 10 and f() == 12 and get() == 12
+
+
+def c_call_back_kw(g, x):
+    return g(x, k=2)
+
+
+def c_make_inner(x):
+    def inner(a, *, k=1):
+        return a * k + x
+    return inner
+
+
+def test_closure_out_and_back_in_with_keywords(lua):
+    g = lua.translate(c_make_inner)(100)
+    assert lua.translate(c_call_back_kw)(g, 5) == 110
+    with pytest.raises(NotImplementedError, match="without a Python signature"):
+        lua.translate(c_call_back_kw)(lua.eval("function(a) return a end"), 5)

@@ -385,6 +385,7 @@ do
     -- A call with keyword, * or ** arguments (markers among the arguments).
     function rt.callkw(f, ...)
         local pos, kn, kv, nk = gather(f, ...)
+        f = entryof[f] or f         -- a translated function that went out and came back
         local s = sigs[f]
         if s then
             local a = bind(s, pos, kn, kv, nk)
@@ -397,6 +398,14 @@ do
         local t = type(f)
         if t == "function" then
             -- a builtin of the runtime: positional values, then keyword markers
+            local known = false
+            for _, v in pairs(rt.builtins) do
+                known = known or v == f
+            end
+            if not known then
+                throw("NotImplementedError", "keyword or * arguments to a Lua function " ..
+                      "without a Python signature (tandem translation)")
+            end
             local n = pos.n
             for j = 1, nk do
                 pos[n + j] = rt.kwarg(kn[j], kv[j])
