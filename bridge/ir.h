@@ -9,7 +9,9 @@
  *
  *   (module "file.py"
  *     (func NAME LINE (params p...) (defaults CONST...) (vars v...)
- *           (cells c...) (free u...) (globals g...) (flags gen?) (block STMT...)))
+ *           (cells c...) (free u...) (globals g...) (flags gen?) (block STMT...)
+ *           [(sig "QUALNAME" "MODULE" POSONLY VARARG|_ KWARG|_ (kwonly k...)
+ *                 (kwdefaults x|_ ...))]))
  *
  * Every statement carries its source line as first argument; a yield is
  * (yield LINE COL VALUE) and its stable id is "LINE:COL" in the source file.
@@ -59,6 +61,7 @@ typedef struct tdmX_Func {
     int is_gen;
     int nyields;
     tdmX_Yield *yields;         /* owns: in source order */
+    const tdmX_Node *sig;       /* borrowed: (sig ...) or NULL (positional parameters only) */
 } tdmX_Func;
 
 typedef struct tdmX_Module {

@@ -54,6 +54,11 @@ typedef struct Gen {
         char *text, *cond, *val, *o, *k;
     } slot;
     int tmp0;               /* tmp when the current statement began */
+    Buf statics;        /* chunk-level statements put on line 1 (signatures) */
+    int nsig;           /* signatures in statics */
+    const int *deftmp;  /* temporaries holding a nested function's defaults, or NULL */
+    const char *callee; /* Lua expression of the callee of the call being compiled */
+    int topsig;         /* SIG index of the module-level function being generated */
 } Gen;
 
 static void bput(Gen *g, const char *s, size_t n)
@@ -197,7 +202,7 @@ static Ex ex_make(char *s, int isbool, int simple)
 }
 
 static int expr(Gen *g, const tdmX_Node *n, Ex *out);
-static int gen_nested(Gen *g, const tdmX_Node *fnode);
+static int gen_nested(Gen *g, const tdmX_Node *fnode, int *t);
 
 static const char *sym(const tdmX_Node *n, int i)
 {
@@ -1092,6 +1097,30 @@ static int direct_call(Gen *g, const tdmX_Node *n, Ex *out)
     return out->s ? 0 : -1;
 }
 
+/* (call f args...) with keyword, * or ** arguments: rt.callkw(f, args...)
+   with marker arguments; star(f, e) and dstar(f, e) name the callee in their
+   errors, so it is evaluated once into a temporary first. */
+static int call_kw(Gen *g, const tdmX_Node *n, Ex *out)
+{
+    Ex fe;
+    if (expr(g, n->u.l.v[1], &fe) != 0) {
+        return -1;
+    }
+    char *callee = fe.s;
+    if (!fe.simple) {
+        int t = ++g->tmp;
+        emit(g, "local t%d = %s; ", t, fe.s);
+        free(fe.s);
+        callee = dupf(g, "t%d", t);
+    }
+    const char *saved = g->callee;
+    g->callee = callee;
+    int rc = call_args(g, n, 2, "callkw(%s)", callee, out);
+    g->callee = saved;
+    free(callee);
+    return rc;
+}
+
 static int expr(Gen *g, const tdmX_Node *n, Ex *out)
 {
     const char *h = tdmX_head(n);
@@ -1132,12 +1161,10 @@ static int expr(Gen *g, const tdmX_Node *n, Ex *out)
         *out = ex_make(dupf(g, "(v_%s == UNB and freeunbound(\"%s\") or v_%s)", sym(n, 1),
                             sym(n, 1), sym(n, 1)), 0, 0);
     } else if (strcmp(h, "lambda") == 0) {
-        int t = ++g->tmp;
-        emit(g, "local t%d = ", t);
-        if (gen_nested(g, n->u.l.v[1]) != 0) {
+        int t;
+        if (gen_nested(g, n->u.l.v[1], &t) != 0) {
             return -1;
         }
-        eput(g, "; ");
         *out = ex_make(dupf(g, "t%d", t), 0, 1);
     } else if (strcmp(h, "kw") == 0) {
         Ex e;
@@ -1146,11 +1173,28 @@ static int expr(Gen *g, const tdmX_Node *n, Ex *out)
         }
         *out = ex_make(dupf(g, "kwarg(\"%s\", %s)", sym(n, 1), e.s), 0, e.simple);
         free(e.s);
+    } else if (strcmp(h, "star") == 0 || strcmp(h, "dstar") == 0) {
+        if (g->callee == NULL) {
+            return gen_fail(g, 0, "'%s' outside the arguments of a call", h);
+        }
+        const char *callee = g->callee;
+        Ex e;
+        if (expr(g, n->u.l.v[1], &e) != 0) {
+            return -1;
+        }
+        *out = ex_make(dupf(g, "%s(%s, %s)", h, callee, e.s), 0, 0);
+        free(e.s);
     } else if (strcmp(h, "global") == 0) {
         /* the cache hit inline (G itself checks again when it is a miss, or the
            value is None or False) */
         *out = ex_make(dupf(g, "(GE[\"%s\"] == EP() and GV[\"%s\"] or G(\"%s\"))", sym(n, 1), sym(n, 1),
                             sym(n, 1)), 0, 0);
+    } else if (strcmp(h, "pydefault") == 0) {   /* read once, when the chunk loads */
+        *out = ex_make(dupf(g, "H(\"default\", K, %lld)", (long long)n->u.l.v[1]->u.i), 0, 0);
+    } else if (strcmp(h, "pykwdefault") == 0) {
+        *out = ex_make(dupf(g, "H(\"kwdefault\", K, \"%s\")", sym(n, 1)), 0, 0);
+    } else if (strcmp(h, "pycell") == 0) {      /* a Python cell, through the host */
+        *out = ex_make(dupf(g, "H(\"cell\", K, \"%s\")", sym(n, 1)), 0, 0);
     } else if (strcmp(h, "builtin") == 0) {
         *out = ex_make(dupf(g, "B.%s", sym(n, 1)), 0, 1);
     } else if (strcmp(h, "binop") == 0) {
@@ -1212,6 +1256,14 @@ static int expr(Gen *g, const tdmX_Node *n, Ex *out)
         free(b.s);
     } else if (strcmp(h, "call") == 0) {
         const tdmX_Node *f = n->u.l.v[1];
+        int kw = 0, st = 0;
+        for (int i = 2; i < n->u.l.n; i++) {
+            kw |= tdmX_is(n->u.l.v[i], "kw");
+            st |= tdmX_is(n->u.l.v[i], "star") || tdmX_is(n->u.l.v[i], "dstar");
+        }
+        if (st || (kw && !(tdmX_is(f, "builtin") && !is_exc_class(sym(f, 1))))) {
+            return call_kw(g, n, out);
+        }
         if (tdmX_is(f, "builtin") && strcmp(sym(f, 1), "str") == 0 && n->u.l.n == 3
             && int_expr(g->fn, g->intl, n->u.l.v[2])) {
             /* str(int) is Lua's integer format, "%lld" */
@@ -1298,8 +1350,8 @@ static int expr(Gen *g, const tdmX_Node *n, Ex *out)
         if (fast != NULL) {
             *out = ex_make(dupf(g, "%s(%s, %s)", fast, e[0].s, args ? args : ""), 0, 0);
         } else {
-            *out = ex_make(dupf(g, "method(%s, \"%s\"%s%s)", e[0].s, sym(n, 2),
-                                nargs ? ", " : "", args ? args : ""), 0, 0);
+            *out = ex_make(dupf(g, "%s(%s, \"%s\"%s%s)", nokw ? "method" : "rt.methodkw", e[0].s,
+                                sym(n, 2), nargs ? ", " : "", args ? args : ""), 0, 0);
         }
         free(args);
         free_exs(e, nargs + 1);
@@ -1369,6 +1421,10 @@ static int assign_to(Gen *g, const tdmX_Node *t, const char *val)
     const char *h = tdmX_head(t);
     if (strcmp(h, "local") == 0 || strcmp(h, "free") == 0) {
         emit(g, "v_%s = %s; ", sym(t, 1), val);
+        return 0;
+    }
+    if (strcmp(h, "pycell") == 0) {
+        emit(g, "rt.setcell(K, \"%s\", %s); ", sym(t, 1), val);
         return 0;
     }
     if (strcmp(h, "index") == 0) {
@@ -1879,12 +1935,17 @@ static int stmt(Gen *g, const tdmX_Node *s)
         return try_stmt(g, s);
     }
     if (strcmp(h, "def") == 0) {
-        emit(g, "v_%s = ", sym(s->u.l.v[2], 1));
-        if (gen_nested(g, s->u.l.v[3]) != 0) {
-            return -1;
+        Mark mk;
+        side_begin(g, &mk);
+        int t;
+        int rc = gen_nested(g, s->u.l.v[3], &t);
+        if (rc == 0) {
+            char name[32];
+            snprintf(name, sizeof name, "t%d", t);
+            rc = assign_to(g, s->u.l.v[2], name);
         }
-        eput(g, ";");
-        return 0;
+        side_end(g, &mk, 1);
+        return rc;
     }
     return simple_stmt(g, s, h);
 }
@@ -1917,12 +1978,14 @@ static const char prelude[] =
     "local raise, throw, unbound, assertfail, try, match, argcount = rt.raise, rt.throw, "
     "rt.unbound, rt.assertfail, rt.try, rt.match, rt.argcount; "
     "local freeunbound, kwarg = rt.freeunbound, rt.kwarg; "
+    "local callkw, star, dstar, defsig, mkfunc, mksig = rt.callkw, rt.star, rt.dstar, "
+    "rt.defsig, rt.mkfunc, rt.mksig; local SIG = {}; "
+    "local function depth(d) rt.depth = d end; "
     /* a global read asks __globals__ at call time, unless this run holds the
        same value read since the last crossing (rt.epoch: docs/translation.md) */
     "local EP, GV, GE = rt.epoch, {}, {}; local function G(n) local e = EP() "
     "if e and GE[n] == e then return GV[n] end local v = H(\"global\", K, n) e = EP() "
     "if e then GV[n] = v GE[n] = e end return v end; "
-    "local function depth(d) rt.depth = d end; "
     /* the C fast paths of the hottest helpers (lxfast.c) */
     "local OVF, XF = rt.overflow, rt.xf; local F = rt.fast; local INTS, ITOS, MAPPEND, MGET = F.ints, rt.itos, F.append, F.get; truth, getitem, setitem, add, sub, mul, floordiv, mod, iadd, imul, "
     "eq, ne, lt, le, gt, ge = F.truth, F.getitem, F.setitem, F.add, F.sub, F.mul, "
@@ -1943,7 +2006,118 @@ static void func_view(const tdmX_Node *n, tdmX_Func *f)
     f->free = n->u.l.v[7];
     f->globals = n->u.l.v[8];
     f->body = n->u.l.v[10];
+    f->sig = n->u.l.n == 12 ? n->u.l.v[11] : NULL;
 }
+
+/* ---- signatures (the call protocol: pyrt/call.lua) ----------------------------- */
+
+/* A function with *args, **kwargs or keyword-only parameters: its Lua body
+   takes the canonical arguments and rt.mkfunc wraps it. */
+static int sig_complex(const tdmX_Func *f)
+{
+    const tdmX_Node *s = f->sig;
+    return s != NULL && (strcmp(sym(s, 4), "_") != 0 || strcmp(sym(s, 5), "_") != 0
+                         || tdmX_len(tdmX_at(s, 6)) > 1);
+}
+
+/* Is name a parameter of f (positional, *args, keyword-only or **kwargs)? */
+static int sig_param(const tdmX_Func *f, const char *name)
+{
+    for (int j = 1; j < tdmX_len(f->params); j++) {
+        if (strcmp(f->params->u.l.v[j]->u.s.p, name) == 0) {
+            return 1;
+        }
+    }
+    const tdmX_Node *s = f->sig;
+    if (s == NULL) {
+        return 0;
+    }
+    if (strcmp(sym(s, 4), name) == 0 || strcmp(sym(s, 5), name) == 0) {
+        return 1;
+    }
+    const tdmX_Node *ko = tdmX_at(s, 6);
+    for (int j = 1; j < tdmX_len(ko); j++) {
+        if (strcmp(ko->u.l.v[j]->u.s.p, name) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* The number of default values of f: positional ones, then keyword-only. */
+static int sig_ndefaults(const tdmX_Func *f, int *nkw)
+{
+    *nkw = 0;
+    const tdmX_Node *kd = f->sig ? tdmX_at(f->sig, 7) : NULL;
+    for (int i = 1; i < tdmX_len(kd); i++) {
+        *nkw += !absent(kd->u.l.v[i]);
+    }
+    return tdmX_len(f->defaults) - 1;
+}
+
+/* The i-th default node (positional defaults, then present keyword-only ones). */
+static const tdmX_Node *sig_default(const tdmX_Func *f, int i)
+{
+    int nd = tdmX_len(f->defaults) - 1;
+    if (i < nd) {
+        return f->defaults->u.l.v[i + 1];
+    }
+    const tdmX_Node *kd = tdmX_at(f->sig, 7);
+    for (int j = 1; j < tdmX_len(kd); j++) {
+        if (!absent(kd->u.l.v[j]) && i-- == nd) {
+            return kd->u.l.v[j];
+        }
+    }
+    return NULL;
+}
+
+/* Append `SIG[k] = mksig(...)` to the chunk statics; k, or -1. Module-level
+   functions (top) carry their constant defaults in it. */
+static int sig_static(Gen *g, const tdmX_Func *f, int top)
+{
+    const tdmX_Node *s = f->sig;
+    int k = ++g->nsig;
+    Buf *save = g->o;
+    g->o = &g->statics;
+    const char *qual = s ? s->u.l.v[1]->u.s.p : f->name;
+    const char *mod = s ? s->u.l.v[2]->u.s.p : "";
+    char *q = lua_string(g, qual, strlen(qual));
+    char *m = lua_string(g, mod, strlen(mod));
+    emit(g, "SIG[%d] = mksig(%s, %s, {", k, q ? q : "\"\"", m ? m : "\"\"");
+    free(q);
+    free(m);
+    for (int i = 1; i < tdmX_len(f->params); i++) {
+        emit(g, "%s\"%s\"", i > 1 ? ", " : "", sym(f->params, i));
+    }
+    int nkw;
+    int nd = sig_ndefaults(f, &nkw);
+    emit(g, "}, %d, %d, {", s ? (int)s->u.l.v[3]->u.i : 0, nd);
+    const tdmX_Node *ko = s ? tdmX_at(s, 6) : NULL;
+    for (int i = 1; i < tdmX_len(ko); i++) {
+        emit(g, "%s\"%s\"", i > 1 ? ", " : "", sym(ko, i));
+    }
+    eput(g, "}, {");
+    for (int i = 1; i < tdmX_len(ko); i++) {
+        emit(g, "%s%s", i > 1 ? ", " : "", absent(tdmX_at(s, 7)->u.l.v[i]) ? "false" : "true");
+    }
+    emit(g, "}, %s, %s, %s", s && strcmp(sym(s, 4), "_") != 0 ? "true" : "false",
+         s && strcmp(sym(s, 5), "_") != 0 ? "true" : "false", top ? "true" : "false");
+    int rc = 0;
+    for (int i = 0; top && i < nd + nkw; i++) {
+        Ex e;
+        if (expr(g, sig_default(f, i), &e) != 0) {
+            rc = -1;
+            break;
+        }
+        emit(g, ", %s", e.s);
+        free(e.s);
+    }
+    eput(g, "); ");
+    g->o = save;
+    return rc == 0 ? k : -1;
+}
+
+static int gen_function_body(Gen *g, const tdmX_Func *f, int np);
 
 /* Emit `function(...) ... end` for f; namexpr is the Lua expression naming
    it in argument-count errors. */
@@ -1959,6 +2133,28 @@ static int gen_function(Gen *g, const tdmX_Func *f, const char *namexpr)
     g->listl = typed_locals(g, f, 0, 1, g->intl);
     g->listlT = typed_locals(g, f, 0, 1, g->intlT);
     int np = tdmX_len(f->params) - 1, nd = tdmX_len(f->defaults) - 1;
+    const int *deftmp = g->deftmp;
+    g->deftmp = NULL;
+    if (sig_complex(f)) {
+        /* the body of rt.mkfunc: called with the canonical arguments */
+        const tdmX_Node *s = f->sig;
+        eput(g, "function(");
+        int k = 0;
+        for (int i = 0; i < np; i++) {
+            emit(g, "%sv_%s", k++ ? ", " : "", sym(f->params, i + 1));
+        }
+        if (strcmp(sym(s, 4), "_") != 0) {
+            emit(g, "%sv_%s", k++ ? ", " : "", sym(s, 4));
+        }
+        for (int i = 1; i < tdmX_len(tdmX_at(s, 6)); i++) {
+            emit(g, "%sv_%s", k++ ? ", " : "", sym(tdmX_at(s, 6), i));
+        }
+        if (strcmp(sym(s, 5), "_") != 0) {
+            emit(g, "%sv_%s", k++ ? ", " : "", sym(s, 5));
+        }
+        eput(g, ")");
+        return gen_function_body(g, f, np);
+    }
     eput(g, "function(...) local n = select(\"#\", ...)");
     if (np > 0) {
         eput(g, " local ");
@@ -1981,6 +2177,17 @@ static int gen_function(Gen *g, const tdmX_Func *f, const char *namexpr)
              namexpr, np, nd, names.p ? names.p : "");
         for (int i = 0; i < nd; i++) {
             int p = np - nd + i;
+            if (deftmp != NULL) {       /* evaluated when the def ran */
+                emit(g, " if n < %d then v_%s = t%d end", p + 1, sym(f->params, p + 1),
+                     deftmp[i]);
+                continue;
+            }
+            if (g->topsig > 0 && tdmX_is(f->defaults->u.l.v[i + 1], "pydefault")) {
+                /* the Python object, fetched once into the signature */
+                emit(g, " if n < %d then v_%s = SIG[%d].defaults[%d] end", p + 1,
+                     sym(f->params, p + 1), g->topsig, i + 1);
+                continue;
+            }
             Ex e;
             if (expr(g, f->defaults->u.l.v[i + 1], &e) != 0) {
                 free(names.p);
@@ -1994,21 +2201,29 @@ static int gen_function(Gen *g, const tdmX_Func *f, const char *namexpr)
     }
     free(names.p);
     eput(g, " end");
+    return gen_function_body(g, f, np);
+}
+
+/* The rest of a function after its parameters: the other locals, the depth
+   check, the body. */
+static int gen_function_body(Gen *g, const tdmX_Func *f, int np)
+{
+    (void)np;
     int first = 1;
     for (int i = 1; i < tdmX_len(f->vars); i++) {
         const char *v = f->vars->u.l.v[i]->u.s.p;
-        int isparam = 0;
-        for (int j = 1; j < tdmX_len(f->params); j++) {
-            isparam |= strcmp(f->params->u.l.v[j]->u.s.p, v) == 0;
-        }
-        if (!isparam) {
+        if (!sig_param(f, v)) {
             emit(g, first ? " local v_%s" : ", v_%s", v);
             first = 0;
         }
     }
     if (!first) {
         eput(g, " = UNB");
-        for (int i = 1; i < tdmX_len(f->vars) - np - 1; i++) {
+        int k = 0;
+        for (int i = 1; i < tdmX_len(f->vars); i++) {
+            k += !sig_param(f, f->vars->u.l.v[i]->u.s.p);
+        }
+        for (int i = 1; i < k; i++) {
             eput(g, ", UNB");
         }
     }
@@ -2034,20 +2249,60 @@ typedef struct FnSave {
     int ntry, looptry, inloop, cont, brkflag, exc;
 } FnSave;
 
-/* Emit a nested (func ...) node as a Lua function expression (a closure:
-   the enclosing locals it uses are Lua upvalues, shared like Python cells). */
-static int gen_nested(Gen *g, const tdmX_Node *fnode)
+/* Emit the statements making a nested (func ...) node a Lua function (a
+   closure: the enclosing locals it uses are Lua upvalues, shared like Python
+   cells) in a new temporary; its defaults are evaluated first, in the
+   enclosing function, and the function registered with its signature.
+   *t gets the temporary. */
+static int gen_nested(Gen *g, const tdmX_Node *fnode, int *t)
 {
     tdmX_Func f;
     func_view(fnode, &f);
+    int nkw;
+    int nd = sig_ndefaults(&f, &nkw);
+    int *temps = calloc((size_t)(nd + nkw) + 1, sizeof *temps);
+    if (temps == NULL) {
+        g->oom = 1;
+        return -1;
+    }
+    for (int i = 0; i < nd + nkw; i++) {
+        Ex e;
+        if (expr(g, sig_default(&f, i), &e) != 0) {
+            free(temps);
+            return -1;
+        }
+        temps[i] = ++g->tmp;
+        emit(g, "local t%d = %s; ", temps[i], e.s);
+        free(e.s);
+    }
+    int k = sig_static(g, &f, 0);
+    if (k < 0) {
+        free(temps);
+        return -1;
+    }
+    *t = ++g->tmp;
+    emit(g, "local t%d = %s(", *t, sig_complex(&f) ? "mkfunc" : "defsig");
     FnSave sv = { g->intl, g->intlT, g->listl, g->listlT, g->fn, g->ntry, g->looptry,
                   g->inloop, g->cont, g->brkflag, g->exc };
     g->intl = g->intlT = g->listl = g->listlT = NULL;
     int tmp0 = g->tmp0;                 /* the enclosing statement's */
     g->ntry = g->looptry = g->inloop = g->cont = g->brkflag = g->exc = 0;
+    const char *callee = g->callee;
+    g->callee = NULL;
+    g->deftmp = temps;
     char *nm = lua_string(g, f.name, strlen(f.name));
     int rc = nm ? gen_function(g, &f, nm) : -1;
     free(nm);
+    g->deftmp = NULL;
+    g->callee = callee;
+    if (rc == 0) {
+        emit(g, ", SIG[%d]", k);
+        for (int i = 0; i < nd + nkw; i++) {
+            emit(g, ", t%d", temps[i]);
+        }
+        eput(g, "); ");
+    }
+    free(temps);
     free(g->intl);
     free(g->intlT);
     free(g->listl);
@@ -2070,13 +2325,37 @@ static int gen_nested(Gen *g, const tdmX_Node *fnode)
 static int gen_func(Gen *g, const tdmX_Func *f)
 {
     eput(g, prelude);
+    size_t mark = g->chunk.n;          /* the signatures go here, on line 1 */
     g->has = 1;
     at_line(g, f->line);
-    eput(g, "return ");
-    if (gen_function(g, f, "NAME") != 0) {
+    int k = sig_static(g, f, 1);
+    if (k < 0) {
         return -1;
     }
+    emit(g, "return %s(", sig_complex(f) ? "mkfunc" : "defsig");
+    g->topsig = k;
+    const char *qual = f->sig ? f->sig->u.l.v[1]->u.s.p : NULL;
+    char *nm = qual ? lua_string(g, qual, strlen(qual)) : NULL;
+    int rc = gen_function(g, f, nm ? nm : "NAME");
+    free(nm);
+    if (rc != 0) {
+        return -1;
+    }
+    emit(g, ", SIG[%d])", k);
     newline(g);
+    if (g->statics.n > 0 && !g->oom) {
+        Buf all = { NULL, 0, 0 };
+        Buf *save = g->o;
+        g->o = &all;
+        bput(g, g->chunk.p, mark);
+        bput(g, g->statics.p, g->statics.n);
+        bput(g, g->chunk.p + mark, g->chunk.n - mark);
+        g->o = save;
+        free(g->chunk.p);
+        g->chunk = all;
+    }
+    free(g->statics.p);
+    g->statics.p = NULL;
     return g->oom ? gen_fail(g, f->line, "not enough memory") : 0;
 }
 
@@ -2214,6 +2493,8 @@ int tdmL_load_ir(lua_State *L, tdmL_State *st, tdm_Frame *f)
     int internal = lua_gettop(L);
     lua_newtable(L);
     int entries = lua_gettop(L);
+    lua_getfield(L, rt, "kwcall");              /* entries[0]: keyword calls (call.lua) */
+    lua_rawseti(L, entries, 0);
     luaL_Buffer all;
     lua_getfield(L, rt, "chunks");
     int chunks = lua_gettop(L);

@@ -13,11 +13,9 @@ from __future__ import annotations
 import ast
 import builtins
 import inspect
-import linecache
 import operator
 import sys
 import textwrap
-import traceback
 import types
 import weakref
 from typing import Any, Dict, List, Optional, Set, Tuple
@@ -39,7 +37,7 @@ INT_MAX = (1 << 63) - 1
 KNOWN_BUILTINS = {
     "len", "abs", "min", "max", "int", "float", "str", "bool", "repr", "sum",
     "divmod", "round", "ord", "chr", "list", "tuple", "dict", "enumerate", "zip",
-    "reversed", "any", "all", "sorted", "isinstance",
+    "reversed", "any", "all", "sorted", "isinstance", "print",
     "map", "filter", "hash", "set", "frozenset",    # pyrt/expr.lua, pyrt/set.lua
 }
 # Exception classes the runtime library knows (with Python's hierarchy).
@@ -270,6 +268,7 @@ def _assigned_names(body: List[ast.stmt]) -> Set[str]:
 class _FuncTranslator:
     def __init__(self, unit: _Unit, f: _Func,
                  enclosing: "Optional[_FuncTranslator]" = None):
+        self.pycells: Set[str] = set()      # free variables of a Python closure
         self.unit = unit
         self.f = f
         self.fn = f.fn                      # the module-level function (its globals)
@@ -301,53 +300,80 @@ class _FuncTranslator:
         if code.co_flags & CO_GENERATOR:
             raise TranslationError("%s:%d: generators and coroutines are not supported by "
                                    "the translator yet" % (self.file, code.co_firstlineno))
-        if fn.__closure__ or code.co_freevars:
-            raise TranslationError("%s:%d: closures (free variables %s) are not supported "
-                                   "by the translator yet"
-                                   % (self.file, code.co_firstlineno,
-                                      ", ".join(code.co_freevars)))
+        # a closure over Python cells: its free variables are read and written
+        # in the cells themselves, through the host, at each use
+        self.pycells = set(code.co_freevars)
+        for name in self.pycells:
+            if not name.isascii() or not name.isidentifier():
+                raise TranslationError("%s:%d: the non-ASCII free variable name %r is not "
+                                       "supported by the translator"
+                                       % (self.file, code.co_firstlineno, name))
         node, _ = _source_of(fn)
         if isinstance(node, ast.AsyncFunctionDef):
             raise self.refuse(node, "async def")
         if node.decorator_list:
             raise self.refuse(node.decorator_list[0], "a decorated function")
         a = node.args
-        if a.vararg or a.kwarg or a.kwonlyargs or a.posonlyargs:
-            raise self.refuse(node, "*args, **kwargs, keyword-only and positional-only "
-                                    "parameters")
-        params = [p.arg for p in a.args]
+        params = [p.arg for p in a.posonlyargs + a.args]
         defaults = []
-        for d in (fn.__defaults__ or ()):
-            defaults.append(self.const_default(node, d))
-        return self.func_ir(node, self.f.irname, params, defaults, node.body)
+        for i, d in enumerate(fn.__defaults__ or ()):
+            defaults.append(self.const_default(node, d, "(pydefault %d)" % i))
+        kwd = fn.__kwdefaults__ or {}
+        kwdefaults = [self.const_default(node, kwd[k.arg], "(pykwdefault %s)" % k.arg)
+                      if k.arg in kwd else "_" for k in a.kwonlyargs]
+        self.qualname = fn.__qualname__
+        return self.func_ir(node, self.f.irname, params, defaults, node.body,
+                            self.sig(a, fn.__qualname__, kwdefaults))
+
+    def sig(self, a: ast.arguments, qualname: str, kwdefaults: List[str]) -> str:
+        """The IR (sig ...) of a function's parameters beyond the positional ones."""
+        mod = self.fn.__module__
+        return "(sig %s %s %d %s %s (kwonly %s) (kwdefaults %s))" % (
+            quote(qualname), quote(mod if isinstance(mod, str) else ""), len(a.posonlyargs),
+            a.vararg.arg if a.vararg else "_", a.kwarg.arg if a.kwarg else "_",
+            " ".join(k.arg for k in a.kwonlyargs), " ".join(kwdefaults))
+
+    @staticmethod
+    def param_names(a: ast.arguments) -> List[str]:
+        """Every parameter name, in the canonical order of the Lua body."""
+        names = [p.arg for p in a.posonlyargs + a.args]
+        if a.vararg:
+            names.append(a.vararg.arg)
+        names += [k.arg for k in a.kwonlyargs]
+        if a.kwarg:
+            names.append(a.kwarg.arg)
+        return names
 
     def func_ir(self, node: Any, irname: str, params: List[str], defaults: List[str],
-                body: List[ast.stmt]) -> str:
+                body: List[ast.stmt], sig: str = "") -> str:
         """The (func ...) IR of a function scope (module-level or nested)."""
         if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
                 and isinstance(body[0].value.value, str):
             body = body[1:]             # docstring
         assigned, nonlocals = _scope_names(body)
         for name in nonlocals:
-            if self.enclosing is None or self.enclosing.resolve(name) is None:
+            if (self.enclosing is None or self.enclosing.resolve(name) is None) and \
+                    name not in self.top().pycells:
                 raise self.refuse(node, "'nonlocal %s' without an enclosing binding" % name)
         self.nonlocals = nonlocals
         self.global_decls = _global_names(body)
-        local_set = (set(params) | assigned) - nonlocals
+        allp = self.param_names(node.args)
+        local_set = (set(allp) | assigned) - nonlocals
         for name in local_set:
             if not name.isascii():
                 raise self.refuse(node, "the non-ASCII variable name %r" % name)
-        self.locals = params + sorted(local_set - set(params))
-        self.free = sorted(nonlocals)
-        self.assigned = set(params)
+        self.locals = allp + sorted(local_set - set(allp))
+        self.free = sorted(n for n in nonlocals
+                           if self.enclosing is None or self.enclosing.resolve(n) is not None)
+        self.assigned = set(allp)
         stmts = self.block(body)
         if len(self.locals) > 150:
             raise self.refuse(node, "a function with more than 150 local variables")
         return "(func %s %d (params %s) (defaults %s) (vars %s) (cells %s) (free %s) " \
-               "(globals %s) (flags) %s)" % (
+               "(globals %s) (flags) %s%s)" % (
                    irname, node.lineno, " ".join(params), " ".join(defaults),
                    " ".join(self.locals), " ".join(sorted(self.cells)), " ".join(self.free),
-                   " ".join(self.globals_used), stmts)
+                   " ".join(self.globals_used), stmts, " " + sig if sig else "")
 
     def resolve(self, name: str) -> "Optional[_FuncTranslator]":
         """The function scope (this one or an enclosing one) where name is local."""
@@ -361,25 +387,23 @@ class _FuncTranslator:
     def nested(self, node: Any, name: str, body: List[ast.stmt]) -> str:
         """IR of a nested def or lambda: a closure over this scope."""
         a = node.args
-        if a.vararg or a.kwarg or a.kwonlyargs or a.posonlyargs:
-            raise self.refuse(node, "*args, **kwargs, keyword-only and positional-only "
-                                    "parameters")
         if getattr(node, "decorator_list", None):
             raise self.refuse(node, "a decorated function")
-        defaults = []
-        for d in a.defaults:
-            if not isinstance(d, ast.Constant):
-                raise self.refuse(d, "a default value that is not a constant in a nested "
-                                     "function")
-            defaults.append(self.const_default(d, d.value))
+        # defaults are evaluated here, in this scope, when the def runs
+        defaults = [self.expr(d) for d in a.defaults]
+        kwdefaults = [self.expr(d) if d is not None else "_" for d in a.kw_defaults]
         inner = _FuncTranslator(self.unit, self.f, enclosing=self)
         inner.qualname = "%s.<locals>.%s" % (self.qualname, name)
-        return inner.func_ir(node, inner.qualname, [p.arg for p in a.args], defaults, body)
+        return inner.func_ir(node, inner.qualname, [p.arg for p in a.posonlyargs + a.args],
+                             defaults, body, inner.sig(a, inner.qualname, kwdefaults))
 
-    def const_default(self, node: Any, d: Any) -> str:
+    def const_default(self, node: Any, d: Any, obj: str) -> str:
+        """A module-level function's default value: a constant, or (obj) the
+        Python object itself (its __defaults__ entry, read once when the
+        translation is loaded: a mutable default is shared with Python)."""
         if d is None or isinstance(d, (bool, int, float, str)):
             return self.const(node, d)
-        raise self.refuse(node, "a default argument value of type %s" % type(d).__name__)
+        return obj
 
     # ---- statements -----------------------------------------------------------
 
@@ -551,7 +575,7 @@ class _FuncTranslator:
             if t.id in self.global_decls:
                 return self.global_target(t.id)
             if t.id in self.nonlocals:
-                return self.use_free(t.id) or "(local %s)" % t.id
+                return self.use_free(t.id) or self.use_pycell(t.id) or "(local %s)" % t.id
             self.assigned.add(t.id)
             return "(local %s)" % t.id
         if isinstance(t, ast.Subscript):
@@ -587,6 +611,22 @@ class _FuncTranslator:
             return "(str %s)" % quote(v)
         raise self.refuse(node, "a constant of type %s" % type(v).__name__)
 
+    def top(self) -> "_FuncTranslator":
+        t = self
+        while t.enclosing is not None:
+            t = t.enclosing
+        return t
+
+    def use_pycell(self, n: str) -> Optional[str]:
+        """(pycell n) when n is a free variable of the Python function being
+        translated (a cell shared with Python), else None."""
+        top = self.top()
+        if n in top.pycells:
+            if n not in top.free:
+                top.free.append(n)
+            return "(pycell %s)" % n
+        return None
+
     def use_free(self, n: str) -> Optional[str]:
         """(free n) when n is a local of an enclosing function, else None."""
         if self.enclosing is None:
@@ -604,7 +644,7 @@ class _FuncTranslator:
         if n in self.locals:
             return "(local %s)" % n if n in self.assigned and n not in self.deleted \
                 else "(lcheck %s)" % n
-        fr = self.use_free(n) if n not in self.global_decls else None
+        fr = (self.use_free(n) or self.use_pycell(n)) if n not in self.global_decls else None
         if fr is not None:
             return fr
         g = self.fn.__globals__
@@ -747,36 +787,62 @@ class _FuncTranslator:
                                                 or e.value is False)
 
     KEYWORDS = {"sorted": {"key", "reverse"}, "min": {"key", "default"},
-                "max": {"key", "default"}, "sort": {"key", "reverse"}}
+                "max": {"key", "default"}, "sort": {"key", "reverse"},
+                "enumerate": {"iterable", "start"}, "sum": {"start"}, "int": {"base"},
+                "split": {"sep", "maxsplit"}, "print": {"sep", "end", "file", "flush"}}
+
+    VARIADIC = {"min", "max", "zip", "print"}
 
     def call(self, e: ast.Call) -> str:
-        kws = ""
-        if e.keywords:
-            f = e.func
-            target = f.id if isinstance(f, ast.Name) and self.is_builtin(f.id) else \
-                "sort" if isinstance(f, ast.Attribute) and f.attr == "sort" else None
+        f = e.func
+        builtin = f.id if isinstance(f, ast.Name) and self.is_builtin(f.id) else None
+        starred = any(isinstance(a, ast.Starred) for a in e.args)
+        dstar = any(k.arg is None for k in e.keywords)
+        if isinstance(f, ast.Attribute) or (builtin and builtin not in KNOWN_EXCEPTIONS):
+            # the runtime's builtins and methods take the keywords they list
+            target = f.attr if isinstance(f, ast.Attribute) else builtin
             allowed = self.KEYWORDS.get(target or "", set())
             anykw = isinstance(f, ast.Attribute) and f.attr == "format"
             for k in e.keywords:
-                if k.arg is None or (k.arg not in allowed and not anykw):
-                    raise self.refuse(e, "keyword arguments in a call (other than key=, "
-                                         "reverse=, default= of sorted/min/max/list.sort)")
-            kws = " " + " ".join("(kw %s %s)" % (k.arg, self.expr(k.value))
-                                 for k in e.keywords)
-        if any(isinstance(a, ast.Starred) for a in e.args):
-            raise self.refuse(e, "'*' arguments in a call")
-        if isinstance(e.func, ast.Attribute):
-            if e.func.attr not in KNOWN_METHODS:
-                raise self.refuse(e, "the method '%s'" % e.func.attr)
-            obj = self.expr(e.func.value)
-            args = " ".join(self.expr(a) for a in e.args)
-            return "(method %s %s %s%s)" % (obj, e.func.attr, args, kws)
-        if isinstance(e.func, ast.Name) and e.func.id == "range" and \
-                self.is_builtin("range"):
+                if anykw and k.arg is not None:
+                    continue            # str.format(**kw names): its runtime checks them
+                if target == "dict":
+                    continue            # dict(a=1, **d): any keyword is a key
+                if k.arg is None:
+                    if target in ("print",):
+                        continue        # its runtime version checks every keyword
+                    raise self.refuse(e, "'**' arguments to a builtin function or method")
+                if k.arg not in allowed:
+                    raise self.refuse(e, "the keyword argument %s= of %s()"
+                                      % (k.arg, target))
+            if starred and isinstance(f, ast.Attribute):
+                raise self.refuse(e, "'*' arguments to a method")
+            if starred and builtin not in self.VARIADIC:
+                # the runtime's fixed-arity builtins do not check their count
+                raise self.refuse(e, "'*' arguments to %s()" % builtin)
+        args = []
+        for a in e.args:
+            if isinstance(a, ast.Starred):
+                args.append("(star %s)" % self.expr(a.value))
+            else:
+                args.append(self.expr(a))
+        kws = []
+        for k in e.keywords:
+            if k.arg is None:
+                kws.append("(dstar %s)" % self.expr(k.value))
+            else:
+                kws.append("(kw %s %s)" % (k.arg, self.expr(k.value)))
+        del dstar
+        rest = " ".join(args + kws)
+        if isinstance(f, ast.Attribute):
+            if f.attr not in KNOWN_METHODS:
+                raise self.refuse(e, "the method '%s'" % f.attr)
+            obj = self.expr(f.value)
+            return "(method %s %s %s)" % (obj, f.attr, rest)
+        if builtin == "range":
             # a range object (pyrt/expr.lua); `for x in range(...)` is a plain loop
-            return "(call (builtin range) %s)" % " ".join(self.expr(a) for a in e.args)
-        f = self.expr(e.func)
-        return "(call %s %s%s)" % (f, " ".join(self.expr(a) for a in e.args), kws)
+            return "(call (builtin range) %s)" % rest
+        return "(call %s %s)" % (self.expr(f), rest)
 
     # ---- comprehensions, sets, star displays, del, global (issue 9; pyrt/expr.lua,
     # pyrt/set.lua) --------------------------------------------------------------
@@ -1279,9 +1345,101 @@ class _Hooks:
             return next(args[0], _MISSING)
         if op == "missing":
             return _MISSING
+        if op == "default" or op == "kwdefault":
+            fn = info.funcs[int(args[0])]
+            v = fn.__defaults__[int(args[1])] if op == "default" else \
+                fn.__kwdefaults__[args[1]]
+            for i, f in enumerate(info.funcs):
+                if v is f:
+                    return info.internal[i]
+            return v
+        if op == "cell" or op == "setcell":
+            # a free variable of a translated Python closure: its cell
+            fn = info.funcs[int(args[0])]
+            cell = fn.__closure__[fn.__code__.co_freevars.index(args[1])]
+            if op == "setcell":
+                cell.cell_contents = args[2]
+                return None
+            try:
+                v = cell.cell_contents
+            except ValueError:
+                raise NameError("cannot access free variable %r where it is not associated "
+                                "with a value in enclosing scope" % args[1]) from None
+            for i, f in enumerate(info.funcs):
+                if v is f:
+                    return info.internal[i]
+            return v
+        if op == "callkw":
+            # (f, npos, pos..., name1, value1, ...): a call with keywords
+            f, npos = args[0], int(args[1])
+            rest = args[2:]
+            pos = rest[:npos]
+            kw = dict(zip(rest[npos::2], rest[npos + 1::2]))
+            return f(*pos, **kw)
+        if op == "print":
+            text, file, flush = args
+            out = sys.stdout if file is None else file
+            if out is None:
+                return None
+            out.write(text)
+            if flush:
+                out.flush()
+            return None
+        if op == "methodkw":
+            # (o, name, npos, pos..., name1, value1, ...)
+            o, name, npos = args[0], args[1], int(args[2])
+            rest = args[3:]
+            kw = dict(zip(rest[npos::2], rest[npos + 1::2]))
+            return getattr(o, name)(*rest[:npos], **kw)
+        if op == "kwitems":
+            # f(**m) with a Python mapping m: its keys and values, flat (False:
+            # not a mapping, as CPython's test for a keys() method)
+            m = args[0]
+            if not hasattr(type(m), "keys"):
+                return False
+            return [x for k in m.keys() for x in (k, m[k])]
+        if op == "typename":
+            return type(args[0]).__name__
+        if op == "funcstr":
+            return _funcstr(args[0])
         if op == "none":
             return None
         raise ValueError("tandem translation hook: unknown operation %r" % op)
+
+
+def _funcstr(f: Any) -> str:
+    """How CPython names a callable in call errors (_PyObject_FunctionStr)."""
+    try:
+        qual = f.__qualname__
+    except AttributeError:
+        return str(f)
+    mod = getattr(f, "__module__", None)
+    if mod is not None and mod != "builtins":
+        return "%s.%s()" % (mod, qual)
+    return "%s()" % (qual,)
+
+
+# Per runtime: rt.kwcall of its translation runtime library (a Lua function).
+_kwcalls: "weakref.WeakKeyDictionary[Any, Any]" = weakref.WeakKeyDictionary()
+
+
+def call_kw(entry: Any, args: Tuple[Any, ...], kwargs: Dict[str, Any], lua: Any) -> Any:
+    """Call a translated function's entry (a Lua function proxy of runtime
+    lua) with keyword arguments, bound with Python's rules inside the Lua
+    runtime. Returns NotImplemented when entry is not a translated function
+    (plain Lua functions take no keyword arguments). The Python adapter calls
+    this for a Lua function proxy called with keywords (pproxy.c)."""
+    kwcall = _kwcalls.get(lua)
+    if kwcall is None:
+        return NotImplemented
+    flat: List[Any] = []
+    for k, v in kwargs.items():
+        flat.append(k)
+        flat.append(v)
+    r = kwcall(entry, len(args), *args, *flat)
+    if isinstance(r, tuple) and len(r) == 2 and r[0] is True:
+        return r[1]
+    return NotImplemented
 
 
 def translate(lua: Any, fn: Any) -> Any:
@@ -1305,6 +1463,8 @@ def translate(lua: Any, fn: Any) -> Any:
     info.internal = [internal[i + 1] for i in range(len(funcs))]
     info.entry = entries[1]
     lua._mark_translated(info.entry)
+    if lua not in _kwcalls:
+        _kwcalls[lua] = entries[0]
     info.source = source
     per_rt[fn] = info
     _units.add(info)
