@@ -2282,110 +2282,43 @@ B.all = function(v)
     end
 end
 
--- NaN anywhere makes Python's sort order depend on timsort's exact steps
-local function has_nan(x)
-    if x ~= x then
-        return true
-    end
-    local mt = getmetatable(x)
-    if type(x) == "table" and (mt == LIST or mt == TUPLE) then
-        for i = 1, x.n do
-            if has_nan(x[i]) then
-                return true
-            end
-        end
-    end
-    return false
-end
-
--- stable merge sort with Python's `<`; byk: a holds {k = key, v = item}
--- pairs compared on their keys
-local function msort(a, n, byk)
-    local tmp = {}
-    local width = 1
-    while width < n do
-        for lo = 1, n, 2 * width do
-            local mid = lo + width
-            local hi = lo + 2 * width
-            if mid > n + 1 then
-                mid = n + 1
-            end
-            if hi > n + 1 then
-                hi = n + 1
-            end
-            local i, j, k = lo, mid, lo
-            while i < mid and j < hi do
-                local x, y = a[j], a[i]
-                if byk then
-                    x, y = x.k, y.k
-                end
-                if lt(x, y, "<") then
-                    tmp[k] = a[j]
-                    j = j + 1
-                else
-                    tmp[k] = a[i]
-                    i = i + 1
-                end
-                k = k + 1
-            end
-            while i < mid do
-                tmp[k] = a[i]
-                i, k = i + 1, k + 1
-            end
-            while j < hi do
-                tmp[k] = a[j]
-                j, k = j + 1, k + 1
-            end
-            for m = lo, hi - 1 do
-                a[m] = tmp[m]
-            end
-        end
-        width = width * 2
-    end
-end
-
 local function reverse_in_place(a, n)
     for i = 1, n // 2 do
         a[i], a[n + 1 - i] = a[n + 1 - i], a[i]
     end
 end
 
--- CPython's list.sort: keys computed once in order; reverse=True reverses,
--- sorts stably and reverses again (equal items keep their order).
+-- CPython's list.sort: keys computed once in order (a key that raises leaves
+-- the list as it was), reverse=True reverses, sorts stably and reverses again
+-- (also when a comparison raised); the sort itself is CPython's listsort
+-- step for step (pyrt/timsort.lua)
+local function islt(x, y)
+    return lt(x, y, "<")
+end
+
 local function sort_list(r, key, reverse)
     local n = r.n
-    local keys = r
+    local keys
     if key ~= nil then
         keys = {}
         for i = 1, n do
             keys[i] = rt.call(key, r[i])
         end
     end
-    for i = 1, n do
-        if has_nan(keys[i]) then
-            throw("NotImplementedError", "sorting values with NaN (tandem translation)")
-        end
-    end
     if reverse then
         reverse_in_place(r, n)
-        if keys ~= r then
+        if keys then
             reverse_in_place(keys, n)
         end
-    end
-    if keys == r then
-        msort(r, n)
-    else
-        local idx = {}
-        for i = 1, n do
-            idx[i] = { k = keys[i], v = r[i] }
-        end
-        msort(idx, n, true)     -- the pairs, on their keys
-        for i = 1, n do
-            r[i] = idx[i].v
-        end
-    end
-    if reverse then
+        local saved = rt.depth
+        local ok, err = pcall(rt.timsort, keys or r, keys and r or nil, n, islt)
         reverse_in_place(r, n)
+        if not ok then
+            rt.depth = saved
+            error(err, 0)
+        end
+    else
+        rt.timsort(keys or r, keys and r or nil, n, islt)
     end
 end
 
