@@ -227,8 +227,9 @@ TDM_API tdm_Status tdm_coroutine(tdm_Runtime *rt, const tdm_Value *fn, tdm_Value
    error: tdm_errmsg is empty). TDM_OK: it returned, the results are its
    return values; it is finished. TDM_ERRDEAD: it had finished (or failed)
    before: nothing ran. TDM_ERRRUN: it raised an error (it is finished).
-   TDM_ERRTYPE: co is not an object. (A finished Python generator resumed
-   gives TDM_OK and no results, as its send() does StopIteration.) */
+   TDM_ERRTYPE: co is not an object. A Python generator is dead once it
+   returned or raised, as a Lua coroutine is; any other Python iterator is
+   sent to (TDM_OK with no results once it is exhausted). */
 TDM_API tdm_Status tdm_resume(tdm_Runtime *rt, const tdm_Value *co, int nargs,
                               const tdm_Value *args, tdm_Value *res, int maxres, int *nres);
 

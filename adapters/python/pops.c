@@ -463,6 +463,21 @@ static int op_resume(tdmP_State *st, tdm_Frame *f, PyObject *gen)
         PyErr_SetString(PyExc_TypeError, "resume: not a Python generator or iterator");
         return -1;
     }
+    if (PyGen_Check(gen)) {
+        /* a generator that finished (returned or raised) before: nothing runs */
+        PyObject *fr = PyObject_GetAttrString(gen, "gi_frame");
+        int dead = fr == Py_None;
+        Py_XDECREF(fr);
+        if (fr == NULL) {
+            Py_DECREF(val);
+            return -1;
+        }
+        if (dead) {
+            Py_DECREF(val);
+            tdmS_error(f, TDM_ERRDEAD, "cannot resume a finished Python generator");
+            return -1;
+        }
+    }
     PySendResult r = PyIter_Send(gen, val, &res);
     Py_DECREF(val);
     if (r == PYGEN_ERROR) {
@@ -823,7 +838,9 @@ static int p_op(tdm_Frame *f)
     if (dispatch(st, f) < 0) {
         release_results(f);
         unpin_to(st, mark);
-        status = tdmP_capture(st, f);
+        /* an answer rather than an exception (op_resume of a finished generator) */
+        status = f->err.status == TDM_ERRDEAD && !PyErr_Occurred() ? TDM_ERRDEAD
+                                                                    : tdmP_capture(st, f);
     }
     tdmP_recheck_excl(rt);
     current_rt = saved;

@@ -79,6 +79,22 @@ static void coroutines(tdm_Runtime *rt)
     CHECK(tdm_resume(rt, &co, 0, NULL, res, 1, &n) == TDM_OK);
     CHECK(n == 1 && str_is(&res[0], "end"));
     tdm_release(rt, &res[0]);
+    /* resumed again after its end: TDM_ERRDEAD, nothing runs */
+    CHECK(tdm_resume(rt, &co, 0, NULL, res, 1, &n) == TDM_ERRDEAD && n == 0);
+    CHECK(strstr(tdm_errmsg(rt), "finished Python generator") != NULL);
+    tdm_release(rt, &co);
+
+    /* a Python generator that raised is dead too */
+    CHECK_OK(rt, tdm_exec(rt, TDM_LANG_PYTHON,
+                           "def pybad():\n"
+                           "    yield 1\n"
+                           "    raise KeyError('k')\n"
+                           "g2 = pybad()\n", "gen2.py"));
+    CHECK_OK(rt, tdm_get_global(rt, TDM_LANG_PYTHON, "g2", &co));
+    CHECK(tdm_resume(rt, &co, 0, NULL, res, 1, &n) == TDM_ERRYIELD);
+    CHECK(tdm_resume(rt, &co, 0, NULL, res, 1, &n) == TDM_ERRRUN);
+    CHECK(strstr(tdm_errmsg(rt), "KeyError") != NULL);
+    CHECK(tdm_resume(rt, &co, 0, NULL, res, 1, &n) == TDM_ERRDEAD);
     tdm_release(rt, &co);
 
     /* misuse */
