@@ -17,7 +17,7 @@ void tdmV_release(tdm_Runtime *rt, tdm_Value *v)
         free((void *)v->u.s.p);
     } else if (v->kind == TDM_OBJ && (v->flags & TDM_VF_OWNED) && rt != NULL
                && v->lang < TDM_NLANG) {
-        const tdm_Lang *l = rt->lang[v->lang];
+        const tdmR_Lang *l = rt->lang[v->lang];
         if (l != NULL) {
             rt->epoch++;        /* a release may run code (a finalizer) */
             l->release(rt, v->u.obj);

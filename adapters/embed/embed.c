@@ -24,7 +24,7 @@
 typedef struct tdmE_Last {
     struct tdmE_Last *next;
     unsigned long thread;
-    tdm_Error e;
+    tdmS_Error e;
 } tdmE_Last;
 
 static pthread_mutex_t last_mutex = PTHREAD_MUTEX_INITIALIZER;
@@ -170,7 +170,7 @@ static void last_clear(tdm_Runtime *rt)
 
 /* Make *e (moved: *e is left empty) this thread's last error on rt. Its
    error object must be released already. */
-static void last_set(tdm_Runtime *rt, tdm_Error *e)
+static void last_set(tdm_Runtime *rt, tdmS_Error *e)
 {
     last_clear(rt);
     tdmE_Last *l = last_rec(rt, 1);
@@ -214,7 +214,7 @@ void tdm_config_init(tdm_Config *cfg)
     cfg->python_builtins = 1;
 }
 
-static tdm_Status open_failed(tdm_Runtime *rt, tdm_Error *err, tdm_Status st, const char *what)
+static tdm_Status open_failed(tdm_Runtime *rt, tdmS_Error *err, tdm_Status st, const char *what)
 {
     snprintf(open_error, sizeof open_error, "tandem: %s: %s", what,
              err->message != NULL ? err->message : tdm_status_name(st));
@@ -227,7 +227,7 @@ static tdm_Status open_failed(tdm_Runtime *rt, tdm_Error *err, tdm_Status st, co
 
 tdm_Status tdm_open_config(const tdm_Config *cfg, tdm_Runtime **out)
 {
-    tdm_Error err = {0};
+    tdmS_Error err = {0};
     tdm_Config dflt;
     open_error[0] = '\0';
     if (out == NULL) {
@@ -254,7 +254,7 @@ tdm_Status tdm_open_config(const tdm_Config *cfg, tdm_Runtime **out)
         snprintf(open_error, sizeof open_error, "tandem: not enough memory");
         return TDM_ERRMEM;
     }
-    tdm_OpenOptions o = {cfg->max_memory, cfg->lua_libs != 0};
+    tdmR_OpenOptions o = {cfg->max_memory, cfg->lua_libs != 0};
     int st;
     if (cfg->python && (st = tdmR_open_lang(rt, TDM_LANG_PYTHON, &o, &err)) != TDM_OK) {
         return open_failed(rt, &err, (tdm_Status)st, "cannot start Python");
@@ -296,7 +296,7 @@ tdm_Runtime *tdm_open(void)
 static tdm_Status api_error(tdm_Runtime *rt, tdm_Status status, const char *msg)
 {
     if (rt != NULL) {
-        tdm_Error e = {0};
+        tdmS_Error e = {0};
         tdmS_set_error(&e, status, msg);
         last_set(rt, &e);
     }
@@ -323,7 +323,7 @@ static int valid_value(tdm_Runtime *rt, const tdm_Value *v)
     if (v->lang <= TDM_LANG_NONE || v->lang >= TDM_NLANG || rt->lang[v->lang] == NULL) {
         return 0;
     }
-    const tdm_Lang *l = rt->lang[v->lang];
+    const tdmR_Lang *l = rt->lang[v->lang];
     return l->valid == NULL || l->valid(rt, v);
 }
 
@@ -419,7 +419,7 @@ static int take_result(tdm_Runtime *rt, tdm_Value *v)
    `inner`, the traceback of an error object of another language that the
    failing code raised (a Python exception raised through Lua: the Python
    frames), each of its lines indented under the language's name. */
-static void format_trace(tdm_Error *e, const char *inner, tdm_LangId inner_lang)
+static void format_trace(tdmS_Error *e, const char *inner, tdm_LangId inner_lang)
 {
     if (e->tbtext != NULL || (e->ntrace == 0 && inner == NULL)) {
         return;
@@ -431,7 +431,7 @@ static void format_trace(tdm_Error *e, const char *inner, tdm_LangId inner_lang)
     }
     len += (size_t)snprintf(buf, cap, "traceback (most recent call last):\n");
     for (int i = 0; i < e->ntrace && len < cap; i++) {
-        tdm_TraceEntry *t = &e->trace[i];
+        tdmS_TraceEntry *t = &e->trace[i];
         len += (size_t)snprintf(buf + len, cap - len, "  [%s] %s:%d in %s\n",
                                 t->lang == TDM_LANG_LUA ? "lua" : "python",
                                 t->source ? t->source : "?", t->line,
@@ -455,7 +455,7 @@ static void format_trace(tdm_Error *e, const char *inner, tdm_LangId inner_lang)
    its language's STR operation. Returns malloc'd text or NULL. */
 static char *describe(tdm_Runtime *rt, const tdm_Value *obj)
 {
-    tdm_Frame f;
+    tdmS_Frame f;
     char *text = NULL;
     if (obj->kind != TDM_OBJ || rt->lang[obj->lang] == NULL) {
         return NULL;
@@ -479,7 +479,7 @@ static char *describe(tdm_Runtime *rt, const tdm_Value *obj)
 /* One call from the host: its operation, arguments and results. */
 typedef struct tdmE_Call {
     tdm_LangId lang;            /* the callee */
-    int op;                     /* tdm_Op */
+    int op;                     /* tdmS_Op */
     int sub;                    /* in: the frame's sub; out: the callee's (resume) */
     int nargs;
     const tdm_Value *args;      /* borrowed host values */
@@ -509,7 +509,7 @@ static const char *bad_value_msg(tdm_Runtime *rt, const tdm_Value *v)
 /* Run one frame from the host with the runtime lock held (host_call). */
 static tdm_Status locked_call(tdm_Runtime *rt, tdmE_Call *c)
 {
-    tdm_Frame f;
+    tdmS_Frame f;
     tdm_LangId lang = c->lang;
     int nargs = c->nargs;
     if (lang <= TDM_LANG_NONE || lang >= TDM_NLANG || rt->lang[lang] == NULL) {
@@ -550,7 +550,7 @@ static tdm_Status locked_call(tdm_Runtime *rt, tdmE_Call *c)
         }
         c->nres = n;
     }
-    tdm_Error e;
+    tdmS_Error e;
     tdmS_move_error(&e, &f.err);
     take_result(rt, &e.value);      /* keep the error object past finish */
     for (int i = 0; i < nargs; i++) {   /* before tdmS_end frees a grown array */
@@ -910,7 +910,7 @@ void tdm_release(tdm_Runtime *rt, tdm_Value *v)
             return;
         }
     }
-    const tdm_Lang *l = rt != NULL && v->kind == TDM_OBJ && (v->flags & TDM_VF_OWNED)
+    const tdmR_Lang *l = rt != NULL && v->kind == TDM_OBJ && (v->flags & TDM_VF_OWNED)
                                 && v->lang < TDM_NLANG ? rt->lang[v->lang] : NULL;
     if (l != NULL && l->valid != NULL && tdmR_enter(rt) == TDM_OK) {
         /* a handle of another runtime (or one released already) names some

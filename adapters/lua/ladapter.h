@@ -48,7 +48,7 @@ typedef struct tdmL_State {
     size_t limit;               /* 0 = no limit */
     int limit_hit;              /* the last failed allocation hit the limit */
     int *refcnt;                /* owns: owners of each ref (index = ref), so a
-                                   handle can be shared (tdm_Lang.retain) */
+                                   handle can be shared (tdmR_Lang.retain) */
     int nrefcnt;
     const void *fmeta[TDM_NLANG];   /* identity of each foreign metatable */
     size_t fdebt;               /* bytes of other languages' memory adopted by
@@ -61,7 +61,7 @@ typedef struct tdmL_State {
     int coref;                  /* ref of the coroutine resumed last, 0: none */
     lua_State *co;              /* borrowed: that coroutine, kept alive by the
                                    ref; forgotten when the ref is released */
-    const tdm_Frame *errframe;  /* borrowed: the frame whose error the message
+    const tdmS_Frame *errframe;  /* borrowed: the frame whose error the message
                                    handler recorded last in this tdmL_op, so an
                                    error in a __close while unwinding replaces it */
     int deptherr;               /* tdmL_key_deptherr holds a value */
@@ -107,7 +107,7 @@ TDMI_FUNC tdmL_State *tdmL_state(lua_State *L);             /* [-0, +0, -] */
 /* Wrap a lua_State we do not own (plain lua5.4 host). */
 TDMI_FUNC tdmL_State *tdmL_attach_host(tdm_Runtime *rt, lua_State *L); /* [-0, +0, m] */
 /* This adapter's language table (open, close, control: lstate.c). */
-TDMI_DATA const tdm_Lang tdmL_lang;
+TDMI_DATA const tdmR_Lang tdmL_lang;
 /* lload.c: 1 when the process's global lua_* symbols (what Lua C modules
    bind to) are the Lua this adapter runs on (TDM_CTL_GLOBAL_SYMBOLS). */
 TDMI_FUNC int tdmL_global_symbols_are_ours(void);
@@ -125,7 +125,7 @@ TDMI_FUNC void tdmL_setup_registry(lua_State *L, tdmL_State *st);
 TDMI_FUNC int tdmL_claim_global_symbols(char *err, size_t errlen);
 /* Wrap package.loadlib and the C searchers with that check. [-0, +0, m] */
 TDMI_FUNC void tdmL_guard_cmodules(lua_State *L);
-/* lwatch.c — reached from other languages through tdm_Lang.control
+/* lwatch.c — reached from other languages through tdmR_Lang.control
    (TDM_CTL_WATCH, TDM_CTL_INTERRUPT, TDM_CTL_WATCH_TICK). A watchdog thread
    looks at every watched state about 50 times a second; while thread `tid`
    (Python's main thread; 0: none) runs Lua code of it inside a crossing, the
@@ -235,7 +235,7 @@ TDMI_FUNC void tdmL_foreign_init(lua_State *L, tdmL_State *st, tdm_LangId lang);
 TDMI_FUNC int tdmL_foreign_call(lua_State *L, tdmL_State *st, tdm_LangId lang,
                                 int op, int sub, int first, int n);
 /* Raise the error recorded in a finished frame (frees it first). */
-TDMI_FUNC int tdmL_raise_frame_error(lua_State *L, tdmL_State *st, tdm_Frame *f);
+TDMI_FUNC int tdmL_raise_frame_error(lua_State *L, tdmL_State *st, tdmS_Frame *f);
 
 /* lpylib.c */
 /* The C function behind python.as_function closures (upvalues: st, lang,
@@ -263,16 +263,16 @@ TDM_API int luaopen_tandem_ffi(lua_State *L);
 TDM_API int luaopen_tandem(lua_State *L);      /* lmodule.c */
 
 /* lops.c */
-TDMI_FUNC int tdmL_op(tdm_Frame *f);        /* tdm_Lang.op for Lua */
-TDMI_FUNC void tdmL_finish(tdm_Frame *f);   /* tdm_Lang.finish for Lua */
+TDMI_FUNC int tdmL_op(tdmS_Frame *f);        /* tdmR_Lang.op for Lua */
+TDMI_FUNC void tdmL_finish(tdmS_Frame *f);   /* tdmR_Lang.finish for Lua */
 /* Record the Lua stack of L (from `level`) into e. [-0, +0, -] */
-TDMI_FUNC void tdmL_record_trace(lua_State *L, int level, tdm_Error *e);
+TDMI_FUNC void tdmL_record_trace(lua_State *L, int level, tdmS_Error *e);
 /* coroutine.yield as installed by tdmL_setup_registry: Lua's, plus a
    continuation that raises an error a generator throw() delivers. */
 TDMI_FUNC int tdmL_yield(lua_State *L);
 
 /* Translation back end (lxlate.c): TDM_OP_LOADIR. [-0, +3, e] */
-TDMI_FUNC int tdmL_load_ir(lua_State *L, tdmL_State *st, tdm_Frame *f);
+TDMI_FUNC int tdmL_load_ir(lua_State *L, tdmL_State *st, tdmS_Frame *f);
 /* lxfast.c: push a table of C fast paths of the pyrt helpers of the table at
    index rt (add sub mul mod ... getitem setitem), each falling back to the
    Lua helper it stands for. [-0, +1, m] */

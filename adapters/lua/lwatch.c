@@ -59,11 +59,11 @@ static int intr_of(tdmL_State *st)
 
 /* ---- the hook ------------------------------------------------------------ */
 
-/* Trampoline: push the error value of the tdm_Error at 1 (state at 2) and
+/* Trampoline: push the error value of the tdmS_Error at 1 (state at 2) and
    keep it for re-raising. [-0, +1, m] */
 static int keep_exc(lua_State *L)
 {
-    tdm_Error *e = lua_touserdata(L, 1);
+    tdmS_Error *e = lua_touserdata(L, 1);
     tdmL_State *st = lua_touserdata(L, 2);
     lua_settop(L, 0);
     tdmL_push(L, st, &e->value);
@@ -74,9 +74,9 @@ static int keep_exc(lua_State *L)
 
 /* The language whose crossing runs the current Lua code (the nearest caller
    that is not Lua), or NULL. */
-static const tdm_Lang *caller_lang(tdm_Runtime *rt)
+static const tdmR_Lang *caller_lang(tdm_Runtime *rt)
 {
-    for (tdm_Frame *f = rt->top; f != NULL; f = f->prev) {
+    for (tdmS_Frame *f = rt->top; f != NULL; f = f->prev) {
         if (f->from != TDM_LANG_LUA && f->from < TDM_NLANG) {
             return rt->lang[f->from];
         }
@@ -92,11 +92,11 @@ static void poll(lua_State *L, tdmL_State *st)
     if (rt->closed || (uintptr_t)pthread_self() != st->watch_tid) {
         return;
     }
-    const tdm_Lang *lang = caller_lang(rt);
+    const tdmR_Lang *lang = caller_lang(rt);
     if (lang == NULL) {
         return;     /* no crossing (e.g. a finalizer run by a control) */
     }
-    tdm_Frame f;
+    tdmS_Frame f;
     tdmS_init(&f, rt, lang, TDM_OP_CHECK, TDM_LANG_LUA);
     f.owning = 0;
     int status = tdmS_call(&f);
@@ -105,7 +105,7 @@ static void poll(lua_State *L, tdmL_State *st)
         tdmS_clear_error(rt, &f.err);   /* e.g. too deep: nothing to raise */
         return;
     }
-    tdm_Error e;
+    tdmS_Error e;
     tdmS_move_error(&e, &f.err);
     tdmS_end(&f);
     if (!lua_checkstack(L, 4)) {

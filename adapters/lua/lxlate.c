@@ -2414,7 +2414,7 @@ static const char pyrt_key = 'P';
 static int l_epoch(lua_State *L)
 {
     const tdm_Runtime *rt = lua_touserdata(L, lua_upvalueindex(1));
-    const tdm_Frame *f = rt->top;
+    const tdmS_Frame *f = rt->top;
     if (f != NULL && f->excl && f->host == NULL) {
         lua_pushinteger(L, (lua_Integer)rt->epoch);
     } else {
@@ -2452,7 +2452,7 @@ static void push_pyrt(lua_State *L, tdmL_State *st)
 /* TDM_OP_LOADIR: args[0] IR text, args[1] the host hook, args[2] recursion limit.
    Pushes the table of internal functions, the table of entry functions and the
    Lua source. [-0, +3, e] */
-int tdmL_load_ir(lua_State *L, tdmL_State *st, tdm_Frame *f)
+int tdmL_load_ir(lua_State *L, tdmL_State *st, tdmS_Frame *f)
 {
     if (f->nargs < 2 || f->args[0].kind != TDM_STR) {
         return luaL_error(L, "load_ir: the IR text and the hook are required");

@@ -14,7 +14,7 @@
  */
 #include "padapter.h"
 
-void tdmP_frame(tdm_Frame *f, tdmP_Runtime *r, int op)
+void tdmP_frame(tdmS_Frame *f, tdmP_Runtime *r, int op)
 {
     tdmS_init(f, r->rt, r->rt->lang[TDM_LANG_LUA], op, TDM_LANG_PYTHON);
 }
@@ -37,12 +37,12 @@ void tdmP_recheck_excl(tdm_Runtime *rt)
     if (tdmP_sole_thread()) {
         return;
     }
-    for (tdm_Frame *f = rt->top; f != NULL; f = f->prev) {
+    for (tdmS_Frame *f = rt->top; f != NULL; f = f->prev) {
         f->excl = 0;
     }
 }
 
-int tdmP_enter(tdm_Frame *f)
+int tdmP_enter(tdmS_Frame *f)
 {
     tdm_Runtime *rt = f->rt;
     int status;
@@ -79,7 +79,7 @@ int tdmP_enter(tdm_Frame *f)
     return status;
 }
 
-void tdmP_drop_args(tdm_Frame *f)
+void tdmP_drop_args(tdmS_Frame *f)
 {
     for (int i = 0; i < f->nargs; i++) {
         tdm_Value *a = &f->args[i];
@@ -94,7 +94,7 @@ void tdmP_drop_args(tdm_Frame *f)
     }
 }
 
-void tdmP_leave(tdm_Frame *f)
+void tdmP_leave(tdmS_Frame *f)
 {
     tdm_Runtime *rt = f->rt;
     /* owned arguments first: tdmS_end frees an argument array that outgrew
@@ -113,7 +113,7 @@ void tdmP_leave(tdm_Frame *f)
     }
 }
 
-PyObject *tdmP_results(tdmP_State *st, tdm_Frame *f)
+PyObject *tdmP_results(tdmP_State *st, tdmS_Frame *f)
 {
     int n = f->nres;
     if (n == 0) {
@@ -145,7 +145,7 @@ error:
 /* Convert args[0..n) into f->args[first..]; on error the converted ones stay
    in f (f->nargs counts them) for drop_args. Sets f->owning when one of them
    owns something (a caller that knows the others do not may clear it first). */
-int tdmP_fill_args(tdmP_Runtime *r, tdm_Frame *f, int first,
+int tdmP_fill_args(tdmP_Runtime *r, tdmS_Frame *f, int first,
                      PyObject *const *args, Py_ssize_t n, PyObject **tmp)
 {
     if (n > 250000) {
@@ -180,7 +180,7 @@ int tdmP_fill_args(tdmP_Runtime *r, tdm_Frame *f, int first,
     return 0;
 }
 
-static PyObject *finish_call(tdmP_Runtime *r, tdm_Frame *f, int status,
+static PyObject *finish_call(tdmP_Runtime *r, tdmS_Frame *f, int status,
                              const char *prefix)
 {
     PyObject *res = NULL;
@@ -212,7 +212,7 @@ PyObject *tdmP_run_sub(tdmP_Runtime *r, int op, int sub, PyObject *const *args,
     if (tdmP_check_open(r) < 0) {
         return NULL;
     }
-    tdm_Frame f;
+    tdmS_Frame f;
     PyObject *tmp = NULL;
     tdmP_frame(&f, r, op);
     f.sub = (uint8_t)sub;
@@ -238,7 +238,7 @@ PyObject *tdmP_call_lean(tdmP_Proxy *p, int op, PyObject *const *args, Py_ssize_
     if (n >= TDM_FRAME_INLINE || r->closed || p->handle == NULL || !r->st->enc_utf8) {
         return NULL;
     }
-    tdm_Frame f;
+    tdmS_Frame f;
     tdm_Runtime *rt = r->rt;
     tdmP_proxy_value(p, &f.argbuf[0]);
     for (Py_ssize_t i = 0; i < n; i++) {
@@ -292,7 +292,7 @@ PyObject *tdmP_run_on(tdmP_Proxy *p, int op, int sub, PyObject *const *args,
         }
         return NULL;
     }
-    tdm_Frame f;
+    tdmS_Frame f;
     PyObject *tmp = NULL;
     tdmP_frame(&f, r, op);
     f.sub = (uint8_t)sub;

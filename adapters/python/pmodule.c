@@ -197,7 +197,7 @@ static PyObject *nogc_new(PyTypeObject *type, PyObject *args, PyObject *kw)
     return (PyObject *)n;
 }
 
-static long long nogc_ctl(NoGC *n, tdm_Ctl ctl)
+static long long nogc_ctl(NoGC *n, tdmR_Ctl ctl)
 {
     long long v;
     Py_BEGIN_ALLOW_THREADS

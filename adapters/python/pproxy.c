@@ -473,7 +473,7 @@ static PyObject *table_list(PyObject *self, int what)
         }
         return NULL;
     }
-    tdm_Frame f;
+    tdmS_Frame f;
     tdmP_frame(&f, r, TDM_OP_TITEMS);
     f.sub = what == KEYS ? TDM_ITEMS_KEYS : what == VALUES ? TDM_ITEMS_VALUES : TDM_ITEMS_PAIRS;
     tdmP_proxy_value(p, &f.args[0]);

@@ -232,7 +232,7 @@ static int set_options(tdmP_State *st, PyObject *encoding, PyObject *source_enco
 
 /* ---- life ---------------------------------------------------------------- */
 
-static long long control(tdmP_Runtime *r, tdm_Ctl ctl, long long arg)
+static long long control(tdmP_Runtime *r, tdmR_Ctl ctl, long long arg)
 {
     long long v;
     Py_BEGIN_ALLOW_THREADS
@@ -296,7 +296,7 @@ static PyObject *runtime_new(PyTypeObject *type, PyObject *args, PyObject *kw)
     if (r == NULL) {
         return NULL;
     }
-    tdm_Error err = {0};
+    tdmS_Error err = {0};
     r->owns_lua = 1;
     r->rt = tdmR_new();
     if (r->rt == NULL) {
@@ -318,7 +318,7 @@ static PyObject *runtime_new(PyTypeObject *type, PyObject *args, PyObject *kw)
     }
     r->st->owner = r;       /* weak: the runtime object outlives its state */
     tdmR_attach(r->rt, &tdmP_lang, r->st);
-    tdm_OpenOptions o = {0, 1};
+    tdmR_OpenOptions o = {0, 1};
     int status = tdmR_open_lang(r->rt, TDM_LANG_LUA, &o, &err);
     if (status == TDM_OK) {
         /* the attribute filters apply to Lua code, not to setting up the

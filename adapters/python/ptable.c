@@ -15,7 +15,7 @@
    are held in `keep` until the crossing is over. */
 typedef struct Pairs {
     tdmP_Runtime *r;            /* borrowed */
-    tdm_Frame *f;               /* borrowed: args grow here */
+    tdmS_Frame *f;               /* borrowed: args grow here */
     int cap;                    /* capacity of f->args */
     PyObject **keep;            /* owns: PyMem_Raw array of strong refs */
     Py_ssize_t nkeep, ckeep;
@@ -78,7 +78,7 @@ static PyObject *table_value(tdmP_Runtime *r, PyObject *v, int recursive, PyObje
    0 or -1 raised. */
 static int pairs_room_n(Pairs *p, Py_ssize_t npairs)
 {
-    tdm_Frame *f = p->f;
+    tdmS_Frame *f = p->f;
     if (p->seq) {
         npairs = (npairs + 1) / 2;
     }
@@ -156,7 +156,7 @@ static int pairs_put(Pairs *p, PyObject *o)
     if (o == NULL) {
         return -1;
     }
-    tdm_Frame *f = p->f;
+    tdmS_Frame *f = p->f;
     tdm_Value *v = &f->args[f->nargs];
     if (scalar_value(o, v)) {
         f->nargs++;
@@ -236,7 +236,7 @@ static int add_items(Pairs *p, PyObject *obj)
             return -1;
         }
         while (PyDict_Next(obj, &pos, &k, &v)) {
-            tdm_Frame *f = p->f;
+            tdmS_Frame *f = p->f;
             if (utf8 && Py_IS_TYPE(k, &PyUnicode_Type) && f->nargs + 2 <= p->cap
                 && scalar_value(v, &f->args[f->nargs + 1])) {
                 /* str -> number: no Python code runs for the pair, so it goes
@@ -266,7 +266,7 @@ static int add_items(Pairs *p, PyObject *obj)
         if (pairs_room_n(p, PySequence_Fast_GET_SIZE(obj)) < 0) {
             return -1;
         }
-        tdm_Frame *f = p->f;
+        tdmS_Frame *f = p->f;
         for (Py_ssize_t i = 0; i < PySequence_Fast_GET_SIZE(obj); i++) {
             PyObject *o = PySequence_Fast_GET_ITEM(obj, i);
             if (p->seq) {
@@ -341,7 +341,7 @@ static int add_items(Pairs *p, PyObject *obj)
 static PyObject *build_table(tdmP_Runtime *r, PyObject *const *objs, Py_ssize_t n,
                              int recursive, PyObject *memo, PyObject *into)
 {
-    tdm_Frame f;
+    tdmS_Frame f;
     tdmP_frame(&f, r, TDM_OP_TABLEFROM);
     Pairs p = {r, &f, TDM_FRAME_INLINE, NULL, 0, 0, NULL, 1, recursive, memo, 0, 0};
     PyObject *res = NULL;

@@ -11,7 +11,7 @@
 /* ---- a fake language: handles are counters; CALL sums integer args ------- */
 static int fake_released, fake_retained, fake_finished, fake_depth_seen;
 
-static int fake_op(tdm_Frame *f)
+static int fake_op(tdmS_Frame *f)
 {
     f->entered = 1;
     switch (f->op) {
@@ -31,7 +31,7 @@ static int fake_op(tdm_Frame *f)
     case TDM_OP_EVAL:       /* recurse through the runtime: depth test */
         fake_depth_seen = tdmS_depth(f->rt);
         {
-            tdm_Frame inner;
+            tdmS_Frame inner;
             tdmS_init(&inner, f->rt, f->lang, TDM_OP_EVAL, TDM_LANG_LUA);
             int st = tdmS_call(&inner);
             if (st != TDM_OK) {
@@ -54,7 +54,7 @@ static int fake_op(tdm_Frame *f)
     }
 }
 
-static void fake_finish(tdm_Frame *f)
+static void fake_finish(tdmS_Frame *f)
 {
     (void)f;
     fake_finished++;
@@ -74,7 +74,7 @@ static void fake_retain(tdm_Runtime *rt, void *h)
     fake_retained++;
 }
 
-static const tdm_Lang fake = {"fake", TDM_LANG_PYTHON, fake_op, fake_finish,
+static const tdmR_Lang fake = {"fake", TDM_LANG_PYTHON, fake_op, fake_finish,
                               fake_release, fake_retain, NULL, NULL, NULL,
                               NULL, NULL, NULL, NULL};
 
@@ -126,7 +126,7 @@ static void test_frames(void)
 {
     tdm_Runtime *rt = tdmR_new();
     tdmR_attach(rt, &fake, NULL);
-    tdm_Frame f;
+    tdmS_Frame f;
 
     /* a call with results */
     tdmS_init(&f, rt, &fake, TDM_OP_CALL, TDM_LANG_LUA);
@@ -179,7 +179,7 @@ static void test_frames(void)
     tdmS_clear_error(rt, &f.err);
 
     /* traces and owned error values */
-    tdm_Error e = {0};
+    tdmS_Error e = {0};
     CHECK(tdmS_add_trace(&e, TDM_LANG_LUA, "f", "x.lua", 3) == TDM_OK);
     CHECK(tdmS_add_trace(&e, TDM_LANG_PYTHON, NULL, "y.py", 9) == TDM_OK);
     CHECK(e.ntrace == 2 && strcmp(e.trace[0].source, "x.lua") == 0 && e.trace[1].func == NULL);

@@ -38,20 +38,20 @@ struct tdmL_CbCall {
     int nargs;
     const tdm_Value *args;      /* borrowed: owned by the core's handler */
     tdm_Value *result;          /* out: owned by the core's handler */
-    tdm_Error *err;             /* out */
+    tdmS_Error *err;             /* out */
 };
 
 static void lcb_drop(void *ud)
 {
     LCb *c = ud;
-    const tdm_Lang *lua = c->rt->lang[TDM_LANG_LUA];
+    const tdmR_Lang *lua = c->rt->lang[TDM_LANG_LUA];
     if (lua != NULL && c->ref != NULL) {
         lua->release(c->rt, c->ref);     /* non-raising; defers off-thread */
     }
     free(c);
 }
 
-static int cb_fail(tdm_Error *err, int status, const char *msg)
+static int cb_fail(tdmS_Error *err, int status, const char *msg)
 {
     err->status = status;
     free(err->message);
@@ -66,7 +66,7 @@ static int cb_msgh(lua_State *L)
     tdmL_Ffi *b = st ? tdmL_ffi_peek(L) : NULL;
     tdmL_CbCall *c = b ? b->cb : NULL;
     if (c != NULL && c->err->status == TDM_OK) {
-        tdm_Error *e = c->err;
+        tdmS_Error *e = c->err;
         tdmL_Foreign *fo = tdmL_toforeign(L, st, 1);
         size_t n;
         const char *m = luaL_tolstring(L, 1, &n);
@@ -104,7 +104,7 @@ static int cb_msgh(lua_State *L)
 
 /* The callback's result at the top of L as a neutral value the core owns,
    for a non-aggregate result type: never raises. [-0, +0, -] */
-static int take_scalar(lua_State *L, tdmL_Ffi *b, tdm_Value *r, tdm_Error *err)
+static int take_scalar(lua_State *L, tdmL_Ffi *b, tdm_Value *r, tdmS_Error *err)
 {
     if (lua_isinteger(L, -1)) {
         *r = tdm_int((int64_t)lua_tointegerx(L, -1, NULL));
@@ -220,12 +220,12 @@ typedef struct Delegated {
     int nargs;
     const tdm_Value *args;
     tdm_Value *result;
-    tdm_Error *err;
+    tdmS_Error *err;
     int status;
 } Delegated;
 
 static int invoke_held(LCb *cb, lua_State *L, const tdmF_Type *fn, int nargs,
-                       const tdm_Value *args, tdm_Value *result, tdm_Error *err);
+                       const tdm_Value *args, tdm_Value *result, tdmS_Error *err);
 
 /* On the holder's thread, inside a Lua hook on L (the running coroutine). */
 static void run_delegated(tdmL_Delegated *h, lua_State *L)
@@ -324,7 +324,7 @@ int tdmL_cb_raise_refused(lua_State *L, tdmL_Ffi *b)
 /* The call itself, the runtime lock held, on L (NULL: the thread of the
    native call, or the main thread). */
 static int invoke_held(LCb *cb, lua_State *L, const tdmF_Type *fn, int nargs,
-                       const tdm_Value *args, tdm_Value *result, tdm_Error *err)
+                       const tdm_Value *args, tdm_Value *result, tdmS_Error *err)
 {
     tdmL_Ffi *b;
     tdmL_CbCall call;
@@ -387,7 +387,7 @@ static int invoke_held(LCb *cb, lua_State *L, const tdmF_Type *fn, int nargs,
 }
 
 static int lua_invoke(void *ud, const tdmF_Type *fn, int nargs, const tdm_Value *args,
-                      tdm_Value *result, tdm_Error *err)
+                      tdm_Value *result, tdmS_Error *err)
 {
     LCb *cb = ud;
     tdm_Runtime *rt = cb->rt;
@@ -403,7 +403,7 @@ static int lua_invoke(void *ud, const tdmF_Type *fn, int nargs, const tdm_Value 
     return s;
 }
 
-int tdmL_cb_raise(lua_State *L, tdmL_Ffi *b, tdm_Error *e)
+int tdmL_cb_raise(lua_State *L, tdmL_Ffi *b, tdmS_Error *e)
 {
     if (e->value.kind == TDM_OBJ) {
         if (e->value.lang == TDM_LANG_LUA) {
