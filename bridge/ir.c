@@ -416,6 +416,7 @@ static const NodeSpec specs[] = {
     { "method", 'e', "ese*", NULL },
     { "yield", 'e', "iix", NULL },
     { "lambda", 'e', "F", NULL },
+    { "setx", 'e', "Te", NULL },    /* (x := e): stores e in the name target, gives it */
     { "kw", 'e', "se", NULL },      /* a keyword argument of a call */
     { "star", 'e', "e", NULL },     /* f(*e): an argument of a call */
     { "dstar", 'e', "e", NULL },    /* f(**e): an argument of a call */

@@ -202,6 +202,7 @@ static Ex ex_make(char *s, int isbool, int simple)
 }
 
 static int expr(Gen *g, const tdmX_Node *n, Ex *out);
+static int assign_to(Gen *g, const tdmX_Node *t, const char *val);
 static int gen_nested(Gen *g, const tdmX_Node *fnode, int *t);
 
 static const char *sym(const tdmX_Node *n, int i)
@@ -276,8 +277,12 @@ static int exprs(Gen *g, const tdmX_Node *const *kids, int n, Ex *out)
             return -1;
         }
         if (side.n > 0) {
+            /* what kids[i] runs first happens before the earlier operands are
+               used: keep their values (a variable read too: kids[i] may be an
+               assignment expression writing that variable) */
             for (int j = 0; j < i; j++) {
-                if (!out[j].simple) {
+                if (!out[j].simple || tdmX_is(kids[j], "local") || tdmX_is(kids[j], "lcheck")
+                    || tdmX_is(kids[j], "free")) {
                     int t = ++g->tmp;
                     emit(g, "local t%d = %s; ", t, out[j].s);
                     free(out[j].s);
@@ -1107,7 +1112,8 @@ static int call_kw(Gen *g, const tdmX_Node *n, Ex *out)
         return -1;
     }
     char *callee = fe.s;
-    if (!fe.simple) {
+    if (!fe.simple || tdmX_is(n->u.l.v[1], "local") || tdmX_is(n->u.l.v[1], "lcheck")
+        || tdmX_is(n->u.l.v[1], "free")) {
         int t = ++g->tmp;
         emit(g, "local t%d = %s; ", t, fe.s);
         free(fe.s);
@@ -1195,6 +1201,25 @@ static int expr(Gen *g, const tdmX_Node *n, Ex *out)
         *out = ex_make(dupf(g, "H(\"kwdefault\", K, \"%s\")", sym(n, 1)), 0, 0);
     } else if (strcmp(h, "pycell") == 0) {      /* a Python cell, through the host */
         *out = ex_make(dupf(g, "H(\"cell\", K, \"%s\")", sym(n, 1)), 0, 0);
+    } else if (strcmp(h, "setx") == 0) {     /* (x := e) */
+        const tdmX_Node *t = n->u.l.v[1];
+        if (!tdmX_is(t, "local") && !tdmX_is(t, "free") && !tdmX_is(t, "pycell")
+            && !tdmX_is(t, "global")) {
+            return gen_fail(g, 0, "an assignment expression to '%s'", tdmX_head(t));
+        }
+        Ex e;
+        if (expr(g, n->u.l.v[2], &e) != 0) {
+            return -1;
+        }
+        int tv = ++g->tmp;
+        emit(g, "local t%d = %s; ", tv, e.s);
+        free(e.s);
+        char val[32];
+        snprintf(val, sizeof val, "t%d", tv);
+        if (assign_to(g, t, val) != 0) {
+            return -1;
+        }
+        *out = ex_make(dupf(g, "t%d", tv), 0, 1);
     } else if (strcmp(h, "builtin") == 0) {
         *out = ex_make(dupf(g, "B.%s", sym(n, 1)), 0, 1);
     } else if (strcmp(h, "binop") == 0) {

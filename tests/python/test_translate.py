@@ -1153,7 +1153,10 @@ def r_lambda(x):
 
 
 def r_listcomp(x):
-    return [(y := i) for i in range(x)], y
+    match x:
+        case 1:
+            return 1
+    return 0
 
 
 def r_with(x):
@@ -1209,11 +1212,11 @@ def r_decorated_target(x):
 
 
 REFUSED = [
-    (r_listcomp, "':='", 1), (r_with, "'with'", 1),
+    (r_listcomp, "'match'", 1), (r_with, "'with'", 1),
     (r_class, "class definition", 1), (r_bad_builtin_kw, "keyword argument cmp=", 1),
     (r_global, "'**' in a dict display", 1), (r_bigint, "beyond 64 bits", 1),
     (r_print, "builtin 'input'", 1), (r_yield, "generators", 0),
-    (r_calls_refused, "':='", None),
+    (r_calls_refused, "'match'", None),
 ]
 
 

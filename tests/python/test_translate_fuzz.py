@@ -90,3 +90,11 @@ def test_dict_view_set_operations_refuse(lua):
     f = xlate_fuzz.define("def f(d, x):\n    return {1: d}.keys() & x\n", "f", "<view>")
     with pytest.raises(NotImplementedError, match="dict view"):
         lua.translate(f)({1: 2}, 5)
+
+
+def test_in_consumes_an_iterator(lua):
+    src = ("def f(s):\n    it = reversed(s)\n    a = 'b' in it\n    return a, list(it), "
+           "'z' in map(ord, s), (0, 'z') in enumerate(s)\n")
+    f = xlate_fuzz.define(src, "f", "<in-iter>")
+    for arg in ("abc", "", "zb"):
+        assert lua.translate(f)(arg) == f(arg)

@@ -56,7 +56,9 @@ class Gen:
         r = self.r
         if depth > 2 or r.random() < 0.25:
             return r.choice([self.atom(), "x", "y"])
-        k = r.randrange(9)
+        k = r.randrange(10)
+        if k == 9:      # an assignment expression: operands around it keep their values
+            return "(%s := %s)" % (r.choice(["x", "y"]), self.expr(depth + 1))
         if k == 0:
             op = r.choice(BINOPS)
             if op == "**":      # a computed exponent can ask CPython for 2**62 ** 2**62
@@ -152,7 +154,10 @@ def run(n: int, seed: int, lua: Any = None, verbose: bool = True) -> List[str]:
     for i in range(n):
         name = "f%d" % i
         src = gen.function(name)
-        f = define(src, name, "<fuzz-%d-%d>" % (seed, i))
+        try:
+            f = define(src, name, "<fuzz-%d-%d>" % (seed, i))
+        except SyntaxError:     # e.g. := in a comprehension's iterable
+            continue
         try:
             lf = lua.translate(f)
         except TranslationError:

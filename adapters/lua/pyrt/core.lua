@@ -1635,11 +1635,11 @@ function rt.contains(c, x)
             return false
         elseif mt == DICT then
             return (dict_get(c, x))
-        elseif mt == VIEW then
-            if c.kind == "keys" then
+        elseif mt == VIEW or mt == ITER then
+            if mt == VIEW and c.kind == "keys" then
                 return (dict_get(c.d, x))
             end
-            local it = rt.iter(c)
+            local it = rt.iter(c)       -- an iterator is consumed up to the match
             while true do
                 local ok, y = it()
                 if not ok then

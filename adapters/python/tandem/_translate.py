@@ -221,12 +221,28 @@ def _scope_names(body: List[ast.stmt]) -> Tuple[Set[str], Set[str]]:
             continue
         if isinstance(node, COMPREHENSIONS):
             stack.append(node.generators[0].iter)   # the rest is the comprehension's scope
+            assigned.update(_walrus_targets(node))  # but := in it binds here
             continue
         stack.extend(ast.iter_child_nodes(node))
     return assigned - _global_names(body), nonlocals
 
 
 COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+
+
+def _walrus_targets(comp: ast.AST) -> Set[str]:
+    """The names `:=` binds inside a comprehension (nested comprehensions
+    included, lambdas not): they belong to the enclosing function's scope."""
+    names: Set[str] = set()
+    stack: List[ast.AST] = [comp]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.NamedExpr) and isinstance(node.target, ast.Name):
+            names.add(node.target.id)
+        if isinstance(node, (ast.Lambda, ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        stack.extend(ast.iter_child_nodes(node))
+    return names
 
 
 def _global_names(body: List[ast.stmt]) -> Set[str]:
@@ -689,14 +705,23 @@ class _FuncTranslator:
             return "(%s %s %s)" % (kind, first, " ".join(rest))
         if isinstance(e, ast.Compare):
             parts = [self.expr(e.left)]
-            for op, right in zip(e.ops, e.comparators):
+            saved = None
+            for k, (op, right) in enumerate(zip(e.ops, e.comparators)):
                 name = CMPOPS[type(op)]
                 if name in ("is", "isnot") and not (
                         self.is_singleton(right) or self.is_singleton(e.left)):
                     raise self.refuse(e, "'is' between values other than None/True/False")
+                if k == 1:
+                    saved = set(self.assigned)  # a chain's later operands may not run
                 parts.append(name)
                 parts.append(self.expr(right))
+            if saved is not None:
+                self.assigned = saved
             return "(compare %s)" % " ".join(parts)
+        if isinstance(e, ast.NamedExpr):
+            # (x := e): e first, then the store; the value is the expression's
+            value = self.expr(e.value)
+            return "(setx %s %s)" % (self.target(e.target), value)
         if isinstance(e, ast.IfExp):
             test = self.expr(e.test)
             saved = set(self.assigned)
@@ -740,7 +765,7 @@ class _FuncTranslator:
             ast.GeneratorExp: "a generator expression", ast.Yield: "yield",
             ast.YieldFrom: "yield from", ast.Await: "await", ast.Set: "a set",
             ast.JoinedStr: "an f-string", ast.Attribute: "attribute access",
-            ast.NamedExpr: "':='", ast.Starred: "star-unpacking",
+            ast.Starred: "star-unpacking",
         }
         raise self.refuse(e, names.get(type(e), "the expression %s" % type(e).__name__))
 
@@ -958,6 +983,13 @@ class _FuncTranslator:
                                  keywords=[]))
             inner = [at(ast.For(target=g.target, iter=it, body=inner, orelse=[]))]
         body = inner
+        bound = sorted(_walrus_targets(e))
+        if bound:
+            # `:=` in a comprehension binds in the enclosing function (PEP 572)
+            for n in bound:
+                if n in self.global_decls:
+                    raise self.refuse(e, "':=' in a comprehension assigning the global %r" % n)
+            body = [at(ast.Nonlocal(names=bound))] + body
         if init:
             body = [at(ast.Assign(targets=[name(H + "r", True)],
                                   value=_Raw(fmt=init, args=[])))] + body + \
