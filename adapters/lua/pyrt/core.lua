@@ -1264,20 +1264,49 @@ end
 local canon = setmetatable({}, { __mode = "v" })
 
 local keyof
+-- the text of an element's key inside a composite key: integers exactly
+-- ("%d": "%a" would round those beyond 2^53 together), floats by their bits
+local function keytext(k)
+    local tk = type(k)
+    if tk == "number" then
+        return mtype(k) == "integer" and sformat("i%d", k) or "f" .. sformat("%a", k)
+    elseif tk == "string" then
+        return "s" .. #k .. ":" .. k
+    elseif k == NONEKEY then
+        return "N"
+    end
+    return "t" .. #(k.ser) .. ":" .. k.ser
+end
+
+local function canonkey(ser)
+    local c = canon[ser]
+    if c == nil then
+        c = { ser = ser }
+        canon[ser] = c
+    end
+    return c
+end
+
+-- a frozenset key: its elements' keys in a fixed order (equal sets, equal keys)
+local function frozenkey(fs)
+    local parts, n = {}, 0
+    local it = rt.iter(fs)
+    while true do
+        local ok, x = it()
+        if not ok then
+            break
+        end
+        n = n + 1
+        parts[n] = keytext(keyof(x))
+    end
+    table.sort(parts)
+    return canonkey("F{" .. concat(parts, ",") .. "}")
+end
+
 local function tuplekey(t)
     local parts = {}
     for i = 1, t.n do
-        local k = keyof(t[i])
-        local tk = type(k)
-        if tk == "number" then
-            parts[i] = (mtype(k) == "integer" and "i" or "f") .. sformat("%a", k)
-        elseif tk == "string" then
-            parts[i] = "s" .. #k .. ":" .. k
-        elseif k == NONEKEY then
-            parts[i] = "N"
-        else
-            parts[i] = "t" .. #(k.ser) .. ":" .. k.ser
-        end
+        parts[i] = keytext(keyof(t[i]))
     end
     local ser = concat(parts, ",")
     local c = canon[ser]
@@ -1312,6 +1341,9 @@ keyof = function(k)
         local mt = getmetatable(k)
         if mt == TUPLE then
             return tuplekey(k)
+        end
+        if EXT[mt] and EXT[mt].kind == "frozenset" then
+            return frozenkey(k)
         end
         if mt == LIST or mt == DICT or (EXT[mt] and not EXT[mt].hashable) then
             throw("TypeError", sformat("unhashable type: '%s'", tname(k)))
