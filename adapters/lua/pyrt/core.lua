@@ -1601,7 +1601,7 @@ local function slice_indices(n, lo, hi, step)
     else
         len = start < stop and (stop - start - 1) // step + 1 or 0
     end
-    return start, step, len
+    return start, step, len, stop
 end
 
 function rt.slice(o, lo, hi, step)
