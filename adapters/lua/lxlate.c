@@ -1140,6 +1140,81 @@ static int call_kw(Gen *g, const tdmX_Node *n, Ex *out)
     return rc;
 }
 
+/* An argument whose evaluation can neither raise nor have an effect. */
+static int inert(const tdmX_Node *a)
+{
+    static const char *const heads[] = {
+        "int", "float", "str", "true", "false", "none", "local", NULL
+    };
+    const char *h = tdmX_head(a);
+    for (int i = 0; h != NULL && heads[i] != NULL; i++) {
+        if (strcmp(h, heads[i]) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* o.name(args) whose args could raise or have effects, without keywords:
+   CPython looks the method up before it runs them (an AttributeError comes
+   first, f() in x.append(f()) does not run when x has no append). */
+static int method_checked(const tdmX_Node *n)
+{
+    for (int i = 3; i < n->u.l.n; i++) {
+        const tdmX_Node *a = n->u.l.v[i];
+        if (tdmX_is(a, "kw") || tdmX_is(a, "star") || tdmX_is(a, "dstar")) {
+            return 0;
+        }
+    }
+    for (int i = 3; i < n->u.l.n; i++) {
+        if (!inert(n->u.l.v[i])) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* receiver, its method (rt.mcheck: nil for our own values, else Python's
+   bound method), then the arguments, then the call */
+static int method_first(Gen *g, const tdmX_Node *n, Ex *out)
+{
+    int nargs = n->u.l.n - 3;
+    Ex o;
+    if (expr(g, n->u.l.v[1], &o) != 0) {
+        return -1;
+    }
+    int to = ++g->tmp, tm = ++g->tmp;
+    emit(g, "local t%d = %s; local t%d = rt.mcheck(t%d, \"%s\"); ", to, o.s, tm, to, sym(n, 2));
+    free(o.s);
+    Ex *e = calloc((size_t)nargs + 1, sizeof *e);
+    if (e == NULL) {
+        g->oom = 1;
+        return -1;
+    }
+    if (exprs(g, (const tdmX_Node *const *)n->u.l.v + 3, nargs, e) != 0) {
+        free(e);
+        return -1;
+    }
+    char *args = join(g, e, nargs, NULL);
+    const char *fast = strcmp(sym(n, 2), "append") == 0 && nargs == 1 ? "MAPPEND"
+                     : strcmp(sym(n, 2), "get") == 0 && (nargs == 1 || nargs == 2) ? "MGET"
+                     : NULL;
+    int tr = ++g->tmp;
+    if (fast != NULL) {
+        emit(g, "local t%d; if t%d then t%d = call(t%d, %s) else t%d = %s(t%d, %s) end; ", tr,
+             tm, tr, tm, args ? args : "", tr, fast, to, args ? args : "");
+    } else {
+        emit(g, "local t%d; if t%d then t%d = call(t%d%s%s) else t%d = method(t%d, \"%s\"%s%s) end; ",
+             tr, tm, tr, tm, nargs ? ", " : "", args ? args : "", tr, to, sym(n, 2),
+             nargs ? ", " : "", args ? args : "");
+    }
+    free(args);
+    free_exs(e, nargs);
+    free(e);
+    *out = ex_make(dupf(g, "t%d", tr), 0, 1);
+    return out->s ? 0 : -1;
+}
+
 static int expr(Gen *g, const tdmX_Node *n, Ex *out)
 {
     const char *h = tdmX_head(n);
@@ -1353,6 +1428,8 @@ static int expr(Gen *g, const tdmX_Node *n, Ex *out)
         free_exs(e, 2);
     } else if (strcmp(h, "slice") == 0) {
         return call_args(g, n, 1, "slice(%s)", NULL, out);
+    } else if (strcmp(h, "method") == 0 && method_checked(n)) {
+        return method_first(g, n, out);
     } else if (strcmp(h, "method") == 0) {
         /* (method obj name args...): obj, then the args */
         int nargs = n->u.l.n - 3;

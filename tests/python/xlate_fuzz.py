@@ -56,7 +56,33 @@ class Gen:
         r = self.r
         if depth > 2 or r.random() < 0.25:
             return r.choice([self.atom(), "x", "y"])
-        k = r.randrange(10)
+        k = r.randrange(16)
+        if k == 10:     # comprehensions and generator expressions (i is theirs)
+            form = r.choice(["[%s for i in %s]", "{i: %s for i in %s}", "sum(%s for i in %s)",
+                             "[i for i in %s if %s]", "{%s for i in %s}"])
+            it = r.choice(["range(3)", "x", "y", "'ab'", "[1, 2]"])
+            e = r.choice(["i", "i * 2", "x", "(i, y)", "str(i)", self.expr(depth + 1)])
+            if form.startswith("[i for"):
+                return form % (it, e)
+            return form % (e, it)
+        if k == 11:     # f-strings and format specs
+            spec = r.choice(["", "!r", ":>6", ":.2f", ":x", ":,", "!s:^5", ":+d", ":e"])
+            return "f'<{%s%s}>'" % (self.expr(depth + 1), spec)
+        if k == 12:     # displays
+            return r.choice(["{%s, %s}", "{%s: %s}", "(%s, %s)"]) % (self.expr(depth + 1),
+                                                                     self.expr(depth + 1))
+        if k == 13:     # builtins of two arguments
+            return "%s(%s, %s)" % (r.choice(["max", "min", "divmod", "round", "isinstance",
+                                             "pow", "zip", "enumerate"]),
+                                   self.expr(depth + 1),
+                                   r.choice(["int", "str", "1", "2", "x", "y", "(int, str)"]))
+        if k == 14:     # dict and list methods with results
+            return "(%s).%s" % (r.choice(DICTS + ["x", "y"]),
+                                r.choice(["get(%s)" % self.expr(depth + 1), "keys()",
+                                          "values()", "items()", "copy()"]))
+        if k == 15:     # slices with computed bounds
+            return "%s[%s:%s]" % (self.expr(depth + 1), r.choice(["", "1", "-2", "x"]),
+                                  r.choice(["", "-1", "3", "y"]))
         if k == 9:      # an assignment expression: operands around it keep their values
             return "(%s := %s)" % (r.choice(["x", "y"]), self.expr(depth + 1))
         if k == 0:
@@ -91,7 +117,7 @@ class Gen:
         body = ["    r = []"]
         for _ in range(r.randrange(1, 4)):
             e = self.expr()
-            form = r.randrange(4)
+            form = r.randrange(7)
             if form == 0:
                 body.append("    r.append(%s)" % e)
             elif form == 1:
@@ -99,13 +125,25 @@ class Gen:
             elif form == 2:
                 body.append("    for i in range(3):\n        r.append(i %s %s)"
                             % (r.choice(BINOPS[:6]), r.choice(INTS[:6])))
-            else:
+            elif form == 3:
                 body.append("    t = %s\n    r.append(t)" % e)
+            elif form == 4:     # an exception caught in translated code: its message
+                body.append("    try:\n        r.append(%s)\n    except (TypeError, ValueError, "
+                            "ZeroDivisionError, KeyError, IndexError, OverflowError) as e:\n"
+                            "        r.append(str(e))" % e)
+            elif form == 5:     # augmented assignment
+                body.append("    t = %s\n    t %s= %s\n    r.append(t)"
+                            % (e, r.choice(BINOPS[:12]), self.expr(1)))
+            else:               # a loop whose condition is the expression
+                body.append("    k = 0\n    while k < 3 and %s:\n        k += 1\n"
+                            "    r.append(k)" % e)
         body.append("    return r")
         return "def %s(x, y):\n%s\n" % (name, "\n".join(body))
 
 
-def same(a: Any, b: Any) -> bool:
+def same(a: Any, b: Any, depth: int = 0) -> bool:
+    if depth > 20:                  # a structure that contains itself
+        return repr(a) == repr(b)
     if type(a) is not type(b):
         return False
     if isinstance(a, float):
@@ -113,11 +151,13 @@ def same(a: Any, b: Any) -> bool:
             return math.isnan(b)
         return a == b and math.copysign(1, a) == math.copysign(1, b)
     if isinstance(a, (list, tuple)):
-        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+        return len(a) == len(b) and all(same(x, y, depth + 1) for x, y in zip(a, b))
+    if type(a).__name__ in ("dict_keys", "dict_values", "dict_items"):
+        return list(a) == list(b)
     if hasattr(a, "__next__"):      # iterators: the same type giving the same items
-        return same(list(a), list(b))
+        return same(list(a), list(b), depth + 1)
     if isinstance(a, dict):
-        return list(a) == list(b) and all(same(a[k], b[k]) for k in a)
+        return list(a) == list(b) and all(same(a[k], b[k], depth + 1) for k in a)
     return a == b
 
 

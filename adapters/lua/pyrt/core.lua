@@ -169,6 +169,10 @@ end
 
 -- ---- type names, truth ------------------------------------------------------
 
+-- functions that are builtin types ("type") or builtin functions: filled by
+-- end.lua from typenames and B
+local TYPEOF = {}
+
 local function tname(v)
     local t = type(v)
     if t == "nil" then
@@ -199,7 +203,7 @@ local function tname(v)
             return EXT[mt].kind
         end
     elseif t == "function" then
-        return "function"
+        return TYPEOF[v] or "function"
     elseif t == "userdata" and rt.H then
         return rt.H("tname", v)         -- a Python object: its type's name
     end
@@ -490,6 +494,14 @@ function rt.imul(a, b)
     if type(a) == "userdata" or type(b) == "userdata" then
         return rt.H("op", "imul", rt.export(a), rt.export(b))
     end
+    local ma = getmetatable(a)
+    if type(a) == "table" and (ma == DICT or ma == VIEW or EXT[ma]) then
+        -- a type with sequence slots but no repeat: x *= seq does not repeat seq
+        local mb = getmetatable(b)
+        if type(b) == "string" or mb == LIST or mb == TUPLE then
+            binerr("*=", a, b)
+        end
+    end
     return rt.mul(a, b, "*=")
 end
 
@@ -661,10 +673,16 @@ function rt.divmod(a, b)
         local q, m = fdivmod(x * 1.0, y * 1.0)
         return mktuple(q, m)
     end
-    if x and y and y == 0 then
-        throw("ZeroDivisionError", "integer division or modulo by zero")
+    if x and y then
+        if y == 0 then
+            throw("ZeroDivisionError", "integer division or modulo by zero")
+        end
+        return mktuple(rt.floordiv(x, y), rt.mod(x, y))
     end
-    return mktuple(rt.floordiv(a, b), rt.mod(a, b))
+    if foreign(a, b) then           -- Python's own divmod (__divmod__, __rdivmod__)
+        return rt.H("call", "divmod", rt.export(a), rt.export(b))
+    end
+    binerr("divmod()", a, b)
 end
 
 function rt.pow(a, b, isym)
@@ -770,6 +788,15 @@ local function bitop(name, sym, f)
             return f(a and 1 or 0, b and 1 or 0) ~= 0
         end
         viewop(sym, a, b)
+        if name == "bitor" and getmetatable(a) == DICT then     -- d | other (3.9)
+            if getmetatable(b) == DICT then
+                local r = rt.builtins.dict(a)
+                rt.method(r, "update", b)
+                return r
+            elseif type(b) ~= "userdata" then
+                binerr(isym or sym, a, b)
+            end
+        end
         local xt = type(a) == "table" and EXT[getmetatable(a)]
         if xt and xt.binop then
             return xt.binop(sym, a, b, isym)
@@ -1195,6 +1222,14 @@ local function seq_lt(a, b, strict, op, swapped)
 end
 
 -- a < b with Python's rules; op names the operator for the error message
+-- keys and items views order as sets (subset tests); not reproduced: refuse
+local function setview_cmp(a, b)
+    if (getmetatable(a) == VIEW and a.kind ~= "values")
+            or (getmetatable(b) == VIEW and b.kind ~= "values") then
+        throw("NotImplementedError", "ordering dict views (tandem translation)")
+    end
+end
+
 lt = function(a, b, op, swapped)
     local x, y = num(a), num(b)
     if x and y then
@@ -1214,6 +1249,7 @@ lt = function(a, b, op, swapped)
             return xa.lt(a, b)
         end
     end
+    setview_cmp(a, b)
     if foreign(a, b) then
         return foreign_cmp("lt", op, a, b, swapped)
     end
@@ -1239,6 +1275,7 @@ local function le(a, b, op, swapped)
             return xa.le(a, b)
         end
     end
+    setview_cmp(a, b)
     if foreign(a, b) then
         return foreign_cmp("le", op, a, b, swapped)
     end
@@ -2207,13 +2244,17 @@ local function lazy(kind, f)
     return setmetatable({ kind = kind, f = f }, ITER)
 end
 
-B.enumerate = function(v, start)
-    local it = rt.iter(v)
-    local i = start == nil and 0 or start
+B.enumerate = function(v, ...)
+    -- start (None is not "absent") is checked before the iterable, as CPython
+    local i = 0
+    if select("#", ...) > 0 then
+        i = ...
+    end
     if mtype(num(i)) ~= "integer" then
         throw("TypeError", sformat("'%s' object cannot be interpreted as an integer", tname(i)))
     end
     i = num(i)
+    local it = rt.iter(v)
     return lazy("enumerate", function()
         local ok, x = it()
         if not ok then
@@ -2437,11 +2478,13 @@ function rt.call(f, ...)
         return newexc(f, ...)
     end
     if t == "userdata" then
+        -- through the host, whose results stay exact (bytes, ints beyond 64
+        -- bits are Python objects; the bridge would convert them)
         local args = pack(...)
         for i = 1, args.n do
             args[i] = rt.export(args[i])
         end
-        return (f(unpack(args, 1, args.n)))
+        return (rt.H("callobj", f, unpack(args, 1, args.n)))
     end
     throw("TypeError", sformat("'%s' object is not callable", tname(f)))
 end
@@ -2848,6 +2891,30 @@ function rt.method(o, name, ...)
         throw("AttributeError", sformat("'%s' object has no attribute '%s'", tname(o), name))
     end
     return (f(o, ...))
+end
+
+-- o.name(args) where evaluating the args could raise or have effects: CPython
+-- looks the method up first. nil when o is a value of ours that has the
+-- method (AttributeError when it has not), else Python's bound method.
+function rt.mcheck(o, name)
+    local t = type(o)
+    if t == "userdata" then
+        return rt.H("getattr", o, name)
+    end
+    local kind
+    if t == "string" then
+        kind = "str"
+    elseif t == "table" then
+        local mt = getmetatable(o)
+        kind = mt == LIST and "list" or mt == DICT and "dict" or (EXT[mt] and EXT[mt].kind)
+        if mt == TUPLE and (name == "index" or name == "count") then
+            kind = "list"
+        end
+    end
+    if not (kind and M[kind][name]) then
+        throw("AttributeError", sformat("'%s' object has no attribute '%s'", tname(o), name))
+    end
+    return nil
 end
 
 -- ---- crossing back to Python ---------------------------------------------------------

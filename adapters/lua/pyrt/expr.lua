@@ -606,6 +606,14 @@ do
             end
             return
         end
+        if type(v) == "userdata" and rt.H("hasattr", v, "keys") then
+            -- a mapping (a Python dict ...): its keys(), then v[k] for each
+            local ks = collect(rt.H("method", v, "keys"))
+            for j = 1, ks.n do
+                dict_set(d, ks[j], rt.getitem(v, ks[j]))
+            end
+            return
+        end
         if not iterable(v) then
             throw("TypeError", sformat("'%s' object is not iterable", tname(v)))
         end

@@ -792,6 +792,10 @@ do
                 update_fn(a, b)
                 return a
             end
+            if name == "bitor" and type(a) == "table" and getmetatable(a) == DICT then
+                M.dict.update(a, b)     -- d |= other: dict.update's rules (3.9)
+                return a
+            end
             if type(a) == "userdata" or type(b) == "userdata" then
                 -- a Python object: Python's in-place operator
                 return rt.H("op", "i" .. pyops[op:sub(1, 1)], rt.export(a), rt.export(b))

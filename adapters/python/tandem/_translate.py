@@ -1299,6 +1299,8 @@ class _Hooks:
         return _keep(self._op(op, *args))
 
     def _op(self, op: str, *args: Any) -> Any:
+        if op == "callobj":     # a Python callable: its result kept exact (_keep)
+            return args[0](*args[1:])
         info = self.info()
         if op == "global":
             fi, name = args
@@ -1376,6 +1378,10 @@ class _Hooks:
             return args[1] in args[0]
         if op == "method":
             return getattr(args[0], args[1])(*args[2:])
+        if op == "getattr":     # a method looked up before its arguments run
+            return getattr(args[0], args[1])
+        if op == "hasattr":
+            return hasattr(args[0], args[1])
         if op == "len":
             return len(args[0])
         if op == "getitem":
