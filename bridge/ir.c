@@ -411,10 +411,17 @@ static const NodeSpec specs[] = {
     { "slice", 'e', "exxx", NULL },
     { "method", 'e', "ese*", NULL },
     { "yield", 'e', "iix", NULL },
+    { "yieldfrom", 'e', "iie", NULL },   /* yield from: a yield point delegating to e */
     { "lambda", 'e', "F", NULL },
     { "kw", 'e', "se", NULL },      /* a keyword argument of a builtin call */
     { NULL, 0, NULL, NULL }
 };
+
+/* (yield ...) and (yieldfrom ...) are the yield points */
+static int is_yield(const char *h)
+{
+    return strcmp(h, "yield") == 0 || strcmp(h, "yieldfrom") == 0;
+}
 
 static const NodeSpec *find_spec(const char *name, char cat)
 {
@@ -598,7 +605,7 @@ static int vargs(Walk *w, const tdmX_Node *n, const NodeSpec *sp)
             if (k->kind != TDMX_INT) {
                 return bad(w, k, "integer expected");
             }
-            if (strcmp(sp->name, "yield") == 0 && (k->u.i < 0 || k->u.i > 0x7fffffff)) {
+            if (is_yield(sp->name) && (k->u.i < 0 || k->u.i > 0x7fffffff)) {
                 return bad(w, k, "yield position out of range");
             }
             break;
@@ -692,7 +699,7 @@ static int vnode(Walk *w, const tdmX_Node *n, char cat)
                     n->u.l.n > 1 && n->u.l.v[1]->kind == TDMX_INT ? (int)n->u.l.v[1]->u.i
                     : w->line, h);
     }
-    if (strcmp(h, "yield") == 0 && !w->fn->is_gen) {
+    if (is_yield(h) && !w->fn->is_gen) {
         return bad(w, n, "yield in a function without (flags gen)");
     }
     if (strcmp(h, "compare") == 0 && n->u.l.n % 2 != 0) {
@@ -717,7 +724,7 @@ static int vnode(Walk *w, const tdmX_Node *n, char cat)
     if (rc == TDM_OK && names) {
         rc = vname_ref(w, n, strcmp(h, "lcheck") == 0 ? "local" : h, n->u.l.v[1]->u.s.p);
     }
-    if (rc == TDM_OK && strcmp(h, "yield") == 0) {
+    if (rc == TDM_OK && is_yield(h)) {
         rc = add_yield(w, n);
     }
     if (pushed) {
@@ -1029,7 +1036,9 @@ static Set live_expr(Live *lv, const tdmX_Node *e, Set out)
     if (strcmp(h, "local") == 0 || strcmp(h, "lcheck") == 0) {
         return set_add(out, lv->fn, e->u.l.v[1]->u.s.p);
     }
-    if (strcmp(h, "yield") == 0) {
+    if (is_yield(h)) {
+        /* the value (or the delegated iterable) is evaluated before the
+           generator suspends: live at the yield point is what is read after */
         record_yield(lv, e, out);
         return live_opt(lv, e->u.l.v[3], out);
     }

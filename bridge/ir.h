@@ -11,8 +11,9 @@
  *     (func NAME LINE (params p...) (defaults CONST...) (vars v...)
  *           (cells c...) (free u...) (globals g...) (flags gen?) (block STMT...)))
  *
- * Every statement carries its source line as first argument; a yield is
- * (yield LINE COL VALUE) and its stable id is "LINE:COL" in the source file.
+ * Every statement carries its source line as first argument; a yield point is
+ * (yield LINE COL VALUE) or (yieldfrom LINE COL ITERABLE) and its stable id is
+ * "LINE:COL" in the source file.
  */
 #ifndef TDM_IR_H
 #define TDM_IR_H
@@ -41,7 +42,7 @@ struct tdmX_Node {
 /* One yield point of a function, computed by tdmX_load. */
 typedef struct tdmX_Yield {
     int line, col;              /* the stable id: source position of the yield */
-    const tdmX_Node *node;      /* borrowed: the (yield ...) node */
+    const tdmX_Node *node;      /* borrowed: the (yield ...) or (yieldfrom ...) node */
     int nlive;
     const char **live;          /* owns the array; names borrowed from the tree:
                                    locals read after resuming before written */
