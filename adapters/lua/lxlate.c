@@ -43,6 +43,8 @@ typedef struct Gen {
     int cont;           /* continue label of the innermost loop */
     int brkflag;        /* temp set on break when the loop has an else block, or 0 */
     int exc;            /* temp holding the exception of the innermost handler, or 0 */
+    int ingen;          /* the function being generated is a generator (its body runs
+                           in a coroutine: no depth accounting, return ends it) */
     int oom;
     char err[256];
 } Gen;
@@ -311,7 +313,8 @@ static int is_exc_class(const char *name)
         "BaseException", "Exception", "ArithmeticError", "ZeroDivisionError",
         "OverflowError", "LookupError", "KeyError", "IndexError", "ValueError", "TypeError",
         "NameError", "UnboundLocalError", "AssertionError", "RuntimeError",
-        "NotImplementedError", "RecursionError", "AttributeError", "StopIteration", NULL
+        "NotImplementedError", "RecursionError", "AttributeError", "StopIteration",
+        "GeneratorExit", NULL
     };
     for (int i = 0; names[i] != NULL; i++) {
         if (strcmp(names[i], name) == 0) {
@@ -488,6 +491,27 @@ static int expr(Gen *g, const tdmX_Node *n, Ex *out)
         }
         eput(g, "; ");
         *out = ex_make(dupf(g, "t%d", t), 0, 1);
+    } else if (strcmp(h, "yield") == 0 || strcmp(h, "yieldfrom") == 0) {
+        /* a yield point: rt.yield / rt.yieldfrom suspend the generator's coroutine
+           (pyrt/gen.lua); the result is the sent value / the delegate's return */
+        const tdmX_Node *v = n->u.l.v[3];
+        const tdmX_Node *f = tdmX_at(v, 1);
+        Ex e;
+        int rc;
+        if (h[5] != '\0' && tdmX_is(v, "call") && tdmX_is(f, "builtin")
+                && strcmp(sym(f, 1), "range") == 0) {
+            /* yield from range(...): a range iterator */
+            rc = call_args(g, v, 2, "rt.range_iter(%s)", NULL, &e);
+        } else {
+            rc = expr(g, v, &e);
+        }
+        if (rc != 0) {
+            return -1;
+        }
+        int t = ++g->tmp;
+        emit(g, "local t%d = %s(%s); ", t, h[5] ? "YFROM" : "YIELD", e.s);
+        free(e.s);
+        *out = ex_make(dupf(g, "t%d", t), 0, 1);
     } else if (strcmp(h, "kw") == 0) {
         Ex e;
         if (expr(g, n->u.l.v[2], &e) != 0) {
@@ -629,7 +653,11 @@ static void emit_return(Gen *g, const char *val)
         emit(g, "do return 1, %s end", val);
     } else {
         /* parenthesised: not a tail call, so the frame stays for error positions */
-        emit(g, "do depth(D - 1) return (%s) end", val);
+        if (g->ingen) {
+            emit(g, "do return (%s) end", val);     /* ends the generator's coroutine */
+        } else {
+            emit(g, "do depth(D - 1) return (%s) end", val);
+        }
     }
 }
 
@@ -1132,6 +1160,7 @@ static const char prelude[] =
     "local raise, throw, unbound, assertfail, try, match, argcount = rt.raise, rt.throw, "
     "rt.unbound, rt.assertfail, rt.try, rt.match, rt.argcount; "
     "local freeunbound, kwarg = rt.freeunbound, rt.kwarg; "
+    "local YIELD, YFROM, GEN = rt.yield, rt.yieldfrom, rt.gen; "
     "local function G(n) return H(\"global\", K, n) end; "
     "local function depth(d) rt.depth = d end; ";
 
@@ -1149,6 +1178,7 @@ static void func_view(const tdmX_Node *n, tdmX_Func *f)
     f->free = n->u.l.v[7];
     f->globals = n->u.l.v[8];
     f->body = n->u.l.v[10];
+    f->is_gen = tdmX_len(n->u.l.v[9]) > 1 && strcmp(sym(n->u.l.v[9], 1), "gen") == 0;
 }
 
 /* Emit `function(...) ... end` for f; namexpr is the Lua expression naming
@@ -1210,8 +1240,15 @@ static int gen_function(Gen *g, const tdmX_Func *f, const char *namexpr)
             eput(g, ", UNB");
         }
     }
-    eput(g, " local D = rt.depth + 1 if D > rt.maxdepth then throw(\"RecursionError\", "
-            "\"maximum recursion depth exceeded\") end depth(D)");
+    g->ingen = f->is_gen;
+    if (f->is_gen) {
+        /* a generator function: the call binds the arguments and returns a
+           generator whose coroutine runs the body (pyrt/gen.lua) */
+        eput(g, " return GEN(function()");
+    } else {
+        eput(g, " local D = rt.depth + 1 if D > rt.maxdepth then throw(\"RecursionError\", "
+                "\"maximum recursion depth exceeded\") end depth(D)");
+    }
     g->indent++;
     if (block(g, f->body) != 0) {
         return -1;
@@ -1220,14 +1257,18 @@ static int gen_function(Gen *g, const tdmX_Func *f, const char *namexpr)
     if (g->has) {
         eput(g, " ");
     }
-    eput(g, "depth(D - 1) return nil end");
+    if (f->is_gen) {
+        emit(g, "return nil end, %s) end", namexpr);
+    } else {
+        eput(g, "depth(D - 1) return nil end");
+    }
     return g->oom ? gen_fail(g, f->line, "not enough memory") : 0;
 }
 
 /* Control context of the function being generated, saved around a nested one. */
 typedef struct FnSave {
     const tdmX_Func *fn;
-    int ntry, looptry, inloop, cont, brkflag, exc;
+    int ntry, looptry, inloop, cont, brkflag, exc, ingen;
 } FnSave;
 
 /* Emit a nested (func ...) node as a Lua function expression (a closure:
@@ -1236,7 +1277,8 @@ static int gen_nested(Gen *g, const tdmX_Node *fnode)
 {
     tdmX_Func f;
     func_view(fnode, &f);
-    FnSave sv = { g->fn, g->ntry, g->looptry, g->inloop, g->cont, g->brkflag, g->exc };
+    FnSave sv = { g->fn, g->ntry, g->looptry, g->inloop, g->cont, g->brkflag, g->exc,
+                  g->ingen };
     g->ntry = g->looptry = g->inloop = g->cont = g->brkflag = g->exc = 0;
     char *nm = lua_string(g, f.name, strlen(f.name));
     int rc = nm ? gen_function(g, &f, nm) : -1;
@@ -1248,6 +1290,7 @@ static int gen_nested(Gen *g, const tdmX_Node *fnode)
     g->cont = sv.cont;
     g->brkflag = sv.brkflag;
     g->exc = sv.exc;
+    g->ingen = sv.ingen;
     return rc;
 }
 

@@ -191,6 +191,8 @@ local function tname(v)
             return v.kind
         elseif mt == VIEW then
             return "dict_" .. v.kind
+        elseif mt ~= nil and rawget(mt, "__tname") then
+            return mt.__tname       -- a type defined in a topic file (pyrt/gen.lua)
         end
     elseif t == "function" then
         return "function"
@@ -2633,7 +2635,8 @@ function rt.method(o, name, ...)
         kind = "str"
     elseif t == "table" then
         local mt = getmetatable(o)
-        kind = mt == LIST and "list" or mt == DICT and "dict" or nil
+        kind = mt == LIST and "list" or mt == DICT and "dict" or
+            mt ~= nil and M[rawget(mt, "__tname") or ""] and mt.__tname or nil
         if mt == TUPLE and (name == "index" or name == "count") then
             kind = "list"
         end
@@ -2693,6 +2696,8 @@ function rt.export(v, seen)
         throw("NotImplementedError", "an exception object leaving translated code")
     elseif mt == ITER or mt == VIEW then
         throw("NotImplementedError", "an iterator or dict view leaving translated code")
+    elseif mt ~= nil and rawget(mt, "__export") then
+        return mt.__export(v)       -- a type defined in a topic file (pyrt/gen.lua)
     end
     return v
 end
