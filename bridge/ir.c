@@ -901,8 +901,13 @@ static int vfunc(Walk *w, const tdmX_Node *n, tdmX_Func *f)
     return TDM_OK;
 }
 
+static int analyse(tdmX_Func *f, Err *err);
+static void free_func(tdmX_Func *f);
+
 /* A nested function: validated like a module function in a walk of its own;
-   each of its free names must be a local (or free name) of an enclosing one. */
+   each of its free names must be a local (or free name) of an enclosing one.
+   A nested generator is kept, with its yield points, on the module-level
+   function's `nested` list. */
 static int vnested(Walk *w, const tdmX_Node *n)
 {
     tdmX_Func f;
@@ -919,9 +924,6 @@ static int vnested(Walk *w, const tdmX_Node *n)
         depth++;
     }
     int rc = depth > 50 ? bad(w, n, "functions nested too deeply") : vfunc(inner, n, &f);
-    if (rc == TDM_OK && f.is_gen) {
-        rc = bad(w, n, "nested generators are not supported");
-    }
     for (int i = 1; rc == TDM_OK && i < tdmX_len(f.free); i++) {
         const char *name = f.free->u.l.v[i]->u.s.p;
         int found = 0;
@@ -934,13 +936,28 @@ static int vnested(Walk *w, const tdmX_Node *n)
                       f.line);
         }
     }
-    for (int j = 0; j < f.nyields; j++) {
-        free(f.yields[j].live);
-        free(f.yields[j].loops);
-        free(f.yields[j].handlers);
-    }
-    free(f.yields);
     free(inner);
+    if (rc == TDM_OK && f.is_gen) {
+        Walk *top = w;
+        while (top->outer != NULL) {
+            top = top->outer;
+        }
+        tdmX_Func *owner = top->fn;
+        rc = analyse(&f, w->err);
+        tdmX_Func *nn = NULL;
+        if (rc == TDM_OK) {
+            nn = realloc(owner->nested, (size_t)(owner->nnested + 1) * sizeof *nn);
+            if (nn == NULL) {
+                rc = fail(w->err, "ir: out of memory");
+            }
+        }
+        if (nn != NULL) {
+            owner->nested = nn;
+            nn[owner->nnested++] = f;
+            return TDM_OK;
+        }
+    }
+    free_func(&f);
     return rc;
 }
 
@@ -1228,19 +1245,31 @@ static int analyse(tdmX_Func *f, Err *err)
 
 /* ---- entry points ---------------------------------------------------------- */
 
+static void free_func(tdmX_Func *f)
+{
+    for (int j = 0; j < f->nyields; j++) {
+        free(f->yields[j].live);
+        free(f->yields[j].loops);
+        free(f->yields[j].handlers);
+    }
+    free(f->yields);
+    f->yields = NULL;
+    f->nyields = 0;
+    for (int j = 0; j < f->nnested; j++) {
+        free_func(&f->nested[j]);
+    }
+    free(f->nested);
+    f->nested = NULL;
+    f->nnested = 0;
+}
+
 void tdmX_free(tdmX_Module *m)
 {
     if (m == NULL) {
         return;
     }
     for (int i = 0; i < m->nfuncs; i++) {
-        tdmX_Func *f = &m->funcs[i];
-        for (int j = 0; j < f->nyields; j++) {
-            free(f->yields[j].live);
-            free(f->yields[j].loops);
-            free(f->yields[j].handlers);
-        }
-        free(f->yields);
+        free_func(&m->funcs[i]);
     }
     free(m->funcs);
     free_node(m->root);

@@ -60,6 +60,10 @@ typedef struct tdmX_Func {
     int is_gen;
     int nyields;
     tdmX_Yield *yields;         /* owns: in source order */
+    int nnested;
+    struct tdmX_Func *nested;   /* owns (module-level functions only): the generator
+                                   functions nested in this one at any depth, each
+                                   with its yield points, inner ones first */
 } tdmX_Func;
 
 typedef struct tdmX_Module {

@@ -284,6 +284,40 @@ static void test_yields(void)
     CHECK_EQ_INT(y->nhandlers, 1);
     CHECK(tdmX_is(y->handlers[0], "try"));
     tdmX_free(m);
+
+    /* a nested generator keeps its yield points, on the module function's list
+       (inner ones first): def f(a): def g(n): (def h(): yield n) yield from h() */
+    m = load(HDR("(def 2 (local x) (func f.<locals>.g 2 (params) (defaults) (vars i t) "
+                 "(cells) (free a) (globals) (flags gen) (block"
+                 "  (def 3 (local t) (func f.<locals>.g.<locals>.h 3 (params) (defaults) "
+                 "(vars) (cells) (free a) (globals) (flags gen) (block "
+                 "(expr 4 (yield 4 8 (free a))))))"
+                 "  (assign 5 (local i) (yieldfrom 5 12 (call (local t))))"
+                 "  (return 6 (local i)))))"
+                 "(return 7 (local x))"));
+    CHECK(m != NULL);
+    if (m == NULL) {
+        fprintf(stderr, "%s\n", err);
+        return;
+    }
+    f = &m->funcs[0];
+    CHECK_EQ_INT(f->is_gen, 0);
+    CHECK_EQ_INT(f->nyields, 0);
+    CHECK_EQ_INT(f->nnested, 2);
+    if (f->nnested == 2) {
+        CHECK_STR(f->nested[0].name, "f.<locals>.g.<locals>.h");
+        CHECK_EQ_INT(f->nested[0].nyields, 1);
+        CHECK_EQ_INT(f->nested[0].yields[0].line, 4);
+        CHECK_EQ_INT(f->nested[0].yields[0].nlive, 0);
+        CHECK_STR(f->nested[1].name, "f.<locals>.g");
+        CHECK_EQ_INT(f->nested[1].is_gen, 1);
+        CHECK_EQ_INT(f->nested[1].nyields, 1);
+        y = &f->nested[1].yields[0];
+        CHECK_EQ_INT(y->line, 5);
+        CHECK_EQ_INT(y->col, 12);
+        CHECK_EQ_INT(y->nlive, 0);      /* i is written before it is read */
+    }
+    tdmX_free(m);
 }
 
 int main(void)

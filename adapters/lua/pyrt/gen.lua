@@ -367,3 +367,25 @@ do
         return rt.H("generator", rt.entry(step), g.name)
     end
 end
+
+-- `x in it` for generators and lazy iterators: consumes up to the first match
+do
+    local GEN, ITER_ = rt.GEN, ITER
+    local core_contains = rt.contains
+    function rt.contains(c, x)
+        local mt = getmetatable(c)
+        if mt == GEN or mt == ITER_ then
+            local it = rt.iter(c)
+            while true do
+                local ok, y = it()
+                if not ok then
+                    return false
+                end
+                if rawequal(x, y) or eq(y, x) then
+                    return true
+                end
+            end
+        end
+        return core_contains(c, x)
+    end
+end
