@@ -80,12 +80,16 @@ LIBSO    := $(BUILD)/lib/libtandem.so
 LIBA     := $(BUILD)/lib/libtandem.a
 PYPKG    := $(BUILD)/python/tandem
 PYMOD    := $(PYPKG)/_tandem$(PY_EXT)
-PYFILES  := $(patsubst adapters/python/tandem/%,$(PYPKG)/%,$(wildcard adapters/python/tandem/*.py))
+PYFILES  := $(patsubst adapters/python/tandem/%,$(PYPKG)/%,$(wildcard adapters/python/tandem/*.py \
+                adapters/python/tandem/*/*.py))
+PYSUBPKGS := $(notdir $(patsubst %/,%,$(dir $(wildcard adapters/python/tandem/*/__init__.py))))
+TANDEM_CMD := $(BUILD)/bin/tandem
 LUAMOD   := $(BUILD)/lua/tandem.so
 
+.PHONY: python-module lua-module
 .PHONY: all deps demo test san-test lupa-suite test-unit test-embed test-python test-lua bench \
         check-layers install clean valgrind
-all: $(LIBSO) $(LIBA) $(PYMOD) $(PYFILES) $(LUAMOD)
+all: $(LIBSO) $(LIBA) $(PYMOD) $(PYFILES) $(LUAMOD) $(TANDEM_CMD)
 
 deps: $(DEPS_STAMP)
 $(DEPS_STAMP): tools/deps.sh
@@ -130,6 +134,11 @@ $(PYMOD): $(CORE_OBJ) $(REG_OBJ) $(LUAA_OBJ) $(PYA_OBJ)
 $(PYPKG)/%.py: adapters/python/tandem/%.py
 	@mkdir -p $(@D)
 	cp $< $@
+# The tandem command of the build tree (make install writes its own).
+$(TANDEM_CMD): tools/tandem_cmd.py.in
+	@mkdir -p $(@D)
+	sed -e 's|@PYTHON@|$(PYTHON)|' -e 's|@PYDIR@|../python|' $< > $@
+	chmod 755 $@
 
 # Lua C module: lua5.4 exports the Lua API itself, so no -llua5.4 here.
 $(LUAMOD): $(CORE_OBJ) $(REG_OBJ) $(LUAA_OBJ) $(PYA_OBJ)
@@ -164,7 +173,11 @@ valgrind: all tests-build
 	@sh tools/valgrind.sh $(BUILD)
 
 demo: all
-	@$(PYTHON) examples/demo.py $(BUILD)
+	@$(TANDEM_CMD)
+
+# What pip (setup.py) and luarocks (tandem-scm-1.rockspec) build.
+python-module: $(PYMOD) $(PYFILES)
+lua-module: $(LUAMOD)
 
 bench: all
 	@sh bench/run.sh $(BUILD) $(PYTHON) $(LUA)
@@ -185,6 +198,14 @@ install: all
 	    > $(DESTDIR)$(PREFIX)/lib/pkgconfig/tandem.pc
 	install -d $(DESTDIR)$(PYTHON_SITE)/tandem
 	install -m 644 $(PYPKG)/*.py $(PYMOD) $(DESTDIR)$(PYTHON_SITE)/tandem/
+	for d in $(PYSUBPKGS); do \
+	    install -d $(DESTDIR)$(PYTHON_SITE)/tandem/$$d && \
+	    install -m 644 $(PYPKG)/$$d/*.py $(DESTDIR)$(PYTHON_SITE)/tandem/$$d/ || exit 1; \
+	done
+	install -d $(DESTDIR)$(PREFIX)/bin
+	sed -e 's|@PYTHON@|$(PYTHON)|' -e 's|@PYDIR@|$(PYTHON_SITE)|' tools/tandem_cmd.py.in \
+	    > $(DESTDIR)$(PREFIX)/bin/tandem
+	chmod 755 $(DESTDIR)$(PREFIX)/bin/tandem
 	@echo "tandem: Python package in $(PYTHON_SITE)/tandem"
 	install -d $(DESTDIR)$(PREFIX)/lib/lua/5.4
 	install -m 755 $(LUAMOD) $(DESTDIR)$(PREFIX)/lib/lua/5.4/

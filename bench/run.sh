@@ -23,6 +23,10 @@ echo "== crossings: instructions per op (perf stat; skipped without perf)"
 # perf comes from Debian's linux-perf, installed here rather than for every build
 sh tools/deps.sh linux-perf || echo "(could not install linux-perf)" >&2
 PYTHONPATH="$BUILD/python" "$PYTHON" bench/bench_lupa.py --instructions "${BENCH_FLAGS:-}"
+echo "== translation: translated vs hand-written Lua vs CPython (bench/bench_translate.py)"
+PYTHONPATH="$BUILD/python" "$PYTHON" bench/bench_translate.py "${BENCH_FLAGS:-}"
+PYTHONPATH="$BUILD/python" "$PYTHON" bench/bench_translate.py --instructions --perf-only \
+    "${BENCH_FLAGS:-}"
 for b in bench/bench_ffi*.py; do
     [ -f "$b" ] || continue
     echo "== $(basename "$b" .py)"

@@ -2,7 +2,7 @@
  * boot.h — starting, controlling and stopping languages without naming them.
  *
  * The registry (adapters/langs.c, linked into every product, as Lua's
- * linit.c) is the only file that names each adapter's tdm_Lang. Everything
+ * linit.c) is the only file that names each adapter's tdmR_Lang. Everything
  * else starts a language by its id and reaches an attached language through
  * its table (open, close, control, release; operations through frames), so
  * no adapter calls into another and a third language adds one table and one
@@ -14,7 +14,7 @@
 #include "lang.h"
 
 /* The table of language `id` linked into this product, or NULL. */
-TDMI_FUNC const tdm_Lang *tdmR_lang_of(tdm_LangId id);
+TDMI_FUNC const tdmR_Lang *tdmR_lang_of(tdm_LangId id);
 
 /* Start language `id` in rt (o may be NULL: defaults) and attach it. Lua: a
    new state owned by rt. Python: start CPython when the process has none
@@ -22,10 +22,10 @@ TDMI_FUNC const tdm_Lang *tdmR_lang_of(tdm_LangId id);
    without holding any interpreter lock except the caller's own. TDM_OK, or
    a status with err->status / err->message set (the caller clears err with
    tdmS_clear_error). */
-TDMI_FUNC int tdmR_open_lang(tdm_Runtime *rt, tdm_LangId id, const tdm_OpenOptions *o,
-                             tdm_Error *err);
+TDMI_FUNC int tdmR_open_lang(tdm_Runtime *rt, tdm_LangId id, const tdmR_OpenOptions *o,
+                             tdmS_Error *err);
 
-/* tdm_Ctl `code` on language `id` (its state in rt; rt may be NULL for
+/* tdmR_Ctl `code` on language `id` (its state in rt; rt may be NULL for
    process-wide codes). -1 when the language is not linked in, does not
    support the code, or its state in rt is closed. Takes the runtime lock
    itself for codes about rt: call it with no interpreter lock held (a

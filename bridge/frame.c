@@ -8,7 +8,7 @@
 #include "runtime.h"
 #include "value.h"
 
-void tdmS_init(tdm_Frame *f, tdm_Runtime *rt, const tdm_Lang *lang, int op,
+void tdmS_init(tdmS_Frame *f, tdm_Runtime *rt, const tdmR_Lang *lang, int op,
                tdm_LangId from)
 {
     f->rt = rt;
@@ -21,6 +21,7 @@ void tdmS_init(tdm_Frame *f, tdm_Runtime *rt, const tdm_Lang *lang, int op,
     f->held = 0;
     f->unblocked = 0;
     f->owning = 1;
+    f->excl = 0;
     f->nargs = 0;
     f->nres = 0;
     f->maxres = -1;
@@ -32,7 +33,7 @@ void tdmS_init(tdm_Frame *f, tdm_Runtime *rt, const tdm_Lang *lang, int op,
     memset(&f->err, 0, sizeof f->err);
 }
 
-int tdmS_reserve_args(tdm_Frame *f, int n)
+int tdmS_reserve_args(tdmS_Frame *f, int n)
 {
     if (n <= TDM_FRAME_INLINE || f->args != f->argbuf) {
         return TDM_OK;
@@ -48,7 +49,7 @@ int tdmS_reserve_args(tdm_Frame *f, int n)
     return TDM_OK;
 }
 
-int tdmS_reserve_res(tdm_Frame *f, int n)
+int tdmS_reserve_res(tdmS_Frame *f, int n)
 {
     if (n <= TDM_FRAME_INLINE) {
         return TDM_OK;
@@ -65,7 +66,7 @@ int tdmS_reserve_res(tdm_Frame *f, int n)
     return TDM_OK;
 }
 
-int tdmS_call(tdm_Frame *f)
+int tdmS_call(tdmS_Frame *f)
 {
     tdm_Runtime *rt = f->rt;
     if (rt->closed) {
@@ -82,6 +83,7 @@ int tdmS_call(tdm_Frame *f)
     f->prev = rt->top;
     rt->top = f;
     rt->depth++;
+    rt->epoch++;
     int st = f->lang->op(f);
     rt->top = f->prev;
     rt->depth--;
@@ -91,7 +93,7 @@ int tdmS_call(tdm_Frame *f)
     return st;
 }
 
-void tdmS_end(tdm_Frame *f)
+void tdmS_end(tdmS_Frame *f)
 {
     if (f->entered) {
         f->entered = 0;
@@ -128,7 +130,7 @@ static char *dupn(const char *s, size_t n)
     return d;
 }
 
-int tdmS_error_lstr(tdm_Frame *f, int status, const char *msg, size_t n)
+int tdmS_error_lstr(tdmS_Frame *f, int status, const char *msg, size_t n)
 {
     free(f->err.message);
     f->err.message = dupn(msg, n);
@@ -136,7 +138,7 @@ int tdmS_error_lstr(tdm_Frame *f, int status, const char *msg, size_t n)
     return status;
 }
 
-int tdmS_error(tdm_Frame *f, int status, const char *fmt, ...)
+int tdmS_error(tdmS_Frame *f, int status, const char *fmt, ...)
 {
     char buf[512];
     va_list ap;
@@ -152,10 +154,10 @@ int tdmS_error(tdm_Frame *f, int status, const char *fmt, ...)
     return tdmS_error_lstr(f, status, buf, (size_t)n);
 }
 
-int tdmS_add_trace(tdm_Error *e, tdm_LangId lang, const char *func,
+int tdmS_add_trace(tdmS_Error *e, tdm_LangId lang, const char *func,
                    const char *source, int line)
 {
-    tdm_TraceEntry *t = realloc(e->trace, (size_t)(e->ntrace + 1) * sizeof *t);
+    tdmS_TraceEntry *t = realloc(e->trace, (size_t)(e->ntrace + 1) * sizeof *t);
     if (t == NULL) {
         return TDM_ERRMEM;
     }
@@ -168,13 +170,13 @@ int tdmS_add_trace(tdm_Error *e, tdm_LangId lang, const char *func,
     return TDM_OK;
 }
 
-void tdmS_set_tbtext(tdm_Error *e, const char *text, size_t n)
+void tdmS_set_tbtext(tdmS_Error *e, const char *text, size_t n)
 {
     free(e->tbtext);
     e->tbtext = text ? dupn(text, n) : NULL;
 }
 
-void tdmS_clear_error(tdm_Runtime *rt, tdm_Error *e)
+void tdmS_clear_error(tdm_Runtime *rt, tdmS_Error *e)
 {
     free(e->message);
     for (int i = 0; i < e->ntrace; i++) {
@@ -188,7 +190,7 @@ void tdmS_clear_error(tdm_Runtime *rt, tdm_Error *e)
     memset(e, 0, sizeof *e);
 }
 
-int tdmS_set_error(tdm_Error *e, int status, const char *msg)
+int tdmS_set_error(tdmS_Error *e, int status, const char *msg)
 {
     free(e->message);
     e->message = msg != NULL ? dupn(msg, strlen(msg)) : NULL;
@@ -196,15 +198,15 @@ int tdmS_set_error(tdm_Error *e, int status, const char *msg)
     return status;
 }
 
-void tdmS_move_error(tdm_Error *dst, tdm_Error *src)
+void tdmS_move_error(tdmS_Error *dst, tdmS_Error *src)
 {
     *dst = *src;
     memset(src, 0, sizeof *src);
 }
 
-tdm_Frame *tdmS_unblock(tdm_Runtime *rt)
+tdmS_Frame *tdmS_unblock(tdm_Runtime *rt)
 {
-    tdm_Frame *f = rt->top;
+    tdmS_Frame *f = rt->top;
     if (f == NULL || f->unblocked || f->from >= TDM_NLANG || rt->lang[f->from] == NULL
         || rt->lang[f->from]->unblock == NULL) {
         return NULL;
@@ -213,12 +215,13 @@ tdm_Frame *tdmS_unblock(tdm_Runtime *rt)
     return f;
 }
 
-void tdmS_reblock(tdm_Runtime *rt, tdm_Frame *f)
+void tdmS_reblock(tdm_Runtime *rt, tdmS_Frame *f)
 {
     if (f != NULL && f->from < TDM_NLANG && rt->lang[f->from] != NULL
         && rt->lang[f->from]->reblock != NULL) {
         rt->lang[f->from]->reblock(f);
     }
+    rt->epoch++;        /* other threads of the caller's language may have run */
 }
 
 int tdmS_depth(const tdm_Runtime *rt)

@@ -15,15 +15,15 @@
 #define TDM_FRAME_INLINE 6      /* args/results held without allocation */
 #define TDM_MAX_DEPTH 180       /* nested crossings before TDM_ERRDEPTH */
 
-/* One entry of a language's stack, innermost last in tdm_Error.trace. */
-typedef struct tdm_TraceEntry {
+/* One entry of a language's stack, innermost last in tdmS_Error.trace. */
+typedef struct tdmS_TraceEntry {
     char *func;         /* owns: malloc'd, freed by tdmS_clear_error; may be NULL */
     char *source;       /* owns: chunk name or file name */
     int line;           /* 0 when unknown */
     tdm_LangId lang;
-} tdm_TraceEntry;
+} tdmS_TraceEntry;
 
-struct tdm_Error {
+struct tdmS_Error {
     int status;                 /* tdm_Status; TDM_OK when no error */
     char *message;              /* owns: malloc'd text, NULL if none */
     tdm_Value value;            /* the error object (TDM_VF_OWNED), or nil */
@@ -31,23 +31,26 @@ struct tdm_Error {
                                    language the error goes to (a LuaError's Lua
                                    value): that value (owned), given there instead;
                                    nil (flags 0) when there is none */
-    tdm_TraceEntry *trace;      /* owns: array of ntrace entries */
+    tdmS_TraceEntry *trace;      /* owns: array of ntrace entries */
     int ntrace;
     char *tbtext;               /* owns: formatted traceback text, or NULL */
 };
 
-struct tdm_Frame {
+struct tdmS_Frame {
     tdm_Runtime *rt;            /* borrowed: the runtime, alive during the call */
-    tdm_Frame *prev;            /* borrowed: the enclosing crossing, or NULL */
-    const tdm_Lang *lang;       /* borrowed: callee language (static table) */
-    uint8_t op;                 /* tdm_Op */
-    uint8_t sub;                /* tdm_CmpOp / tdm_ArithOp */
+    tdmS_Frame *prev;            /* borrowed: the enclosing crossing, or NULL */
+    const tdmR_Lang *lang;       /* borrowed: callee language (static table) */
+    uint8_t op;                 /* tdmS_Op */
+    uint8_t sub;                /* tdmS_CmpOp / tdmS_ArithOp */
     uint8_t from;               /* tdm_LangId of the caller */
     uint8_t entered;            /* callee zone entered (finish owed) */
     uint8_t held;               /* the caller took the runtime lock for it */
     uint8_t unblocked;          /* the caller's language was unblocked (tdmS_unblock) */
     uint8_t owning;             /* an argument may own something (1 unless the caller
                                    knows none does); 0 skips tdmS_end's release walk */
+    uint8_t excl;               /* the caller keeps every other thread of its language
+                                   out while the callee runs (Python: the GIL is kept,
+                                   no other Python thread exists); 0 unless it says so */
     int nargs;
     int nres;
     int maxres;                 /* results wanted; -1 for all */
@@ -57,51 +60,51 @@ struct tdm_Frame {
     intptr_t scratch;           /* callee adapter's state (e.g. Lua stack base) */
     int levels;                 /* callee adapter's state (Lua: call levels on the
                                    stack below the crossing, not its own) */
-    tdm_Error err;
+    tdmS_Error err;
     tdm_Value argbuf[TDM_FRAME_INLINE];
     tdm_Value resbuf[TDM_FRAME_INLINE];
 };
 
 /* Prepare a frame for `op` on language `lang` called from `from`. */
-TDMI_FUNC void tdmS_init(tdm_Frame *f, tdm_Runtime *rt, const tdm_Lang *lang,
+TDMI_FUNC void tdmS_init(tdmS_Frame *f, tdm_Runtime *rt, const tdmR_Lang *lang,
                          int op, tdm_LangId from);
 /* Make room for n arguments (f->args), keeping the f->nargs already there;
    grows the inline buffer once (call it with the final count). TDM_OK or
    TDM_ERRMEM. */
-TDMI_FUNC int tdmS_reserve_args(tdm_Frame *f, int n);
+TDMI_FUNC int tdmS_reserve_args(tdmS_Frame *f, int n);
 /* Make room for n results (f->res); TDM_OK or TDM_ERRMEM. */
-TDMI_FUNC int tdmS_reserve_res(tdm_Frame *f, int n);
+TDMI_FUNC int tdmS_reserve_res(tdmS_Frame *f, int n);
 
 /* Push the frame on rt's chain and run lang->op. Checks depth and whether
    the runtime is closed first. The caller holds the runtime lock (tdmR_enter):
    rt->top is only touched under it, and callees rely on it. Returns the
    status (also in f->err.status). */
-TDMI_FUNC int tdmS_call(tdm_Frame *f);
+TDMI_FUNC int tdmS_call(tdmS_Frame *f);
 /* After the results are consumed: lang->finish, then arguments still owned
    are released through their language and the buffers freed (f->nargs = 0).
    The error (if any) stays in f->err until tdmS_clear_error. */
-TDMI_FUNC void tdmS_end(tdm_Frame *f);
+TDMI_FUNC void tdmS_end(tdmS_Frame *f);
 
 /* Error recording (the callee writes these into its frame). */
-TDMI_FUNC int tdmS_error(tdm_Frame *f, int status, const char *fmt, ...)
+TDMI_FUNC int tdmS_error(tdmS_Frame *f, int status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-TDMI_FUNC int tdmS_error_lstr(tdm_Frame *f, int status, const char *msg, size_t n);
-TDMI_FUNC int tdmS_add_trace(tdm_Error *e, tdm_LangId lang, const char *func,
+TDMI_FUNC int tdmS_error_lstr(tdmS_Frame *f, int status, const char *msg, size_t n);
+TDMI_FUNC int tdmS_add_trace(tdmS_Error *e, tdm_LangId lang, const char *func,
                              const char *source, int line);
-TDMI_FUNC void tdmS_set_tbtext(tdm_Error *e, const char *text, size_t n);
+TDMI_FUNC void tdmS_set_tbtext(tdmS_Error *e, const char *text, size_t n);
 /* Set status and a copy of msg as e's message (an older message is freed).
    Outside a frame: e.g. a language failing to start. Returns status. */
-TDMI_FUNC int tdmS_set_error(tdm_Error *e, int status, const char *msg);
+TDMI_FUNC int tdmS_set_error(tdmS_Error *e, int status, const char *msg);
 /* Move an error from one record to another (dst cleared first). */
-TDMI_FUNC void tdmS_move_error(tdm_Error *dst, tdm_Error *src);
+TDMI_FUNC void tdmS_move_error(tdmS_Error *dst, tdmS_Error *src);
 /* Free what an error owns; releases its error object through rt. */
-TDMI_FUNC void tdmS_clear_error(tdm_Runtime *rt, tdm_Error *e);
+TDMI_FUNC void tdmS_clear_error(tdm_Runtime *rt, tdmS_Error *e);
 
 /* Around a native call that may block: let the language whose crossing is
    running (rt->top's caller) run its other threads. Returns the frame to
    pass to tdmS_reblock, or NULL when there was nothing to do. */
-TDMI_FUNC tdm_Frame *tdmS_unblock(tdm_Runtime *rt);
-TDMI_FUNC void tdmS_reblock(tdm_Runtime *rt, tdm_Frame *f);
+TDMI_FUNC tdmS_Frame *tdmS_unblock(tdm_Runtime *rt);
+TDMI_FUNC void tdmS_reblock(tdm_Runtime *rt, tdmS_Frame *f);
 
 /* Number of frames on rt's chain. */
 TDMI_FUNC int tdmS_depth(const tdm_Runtime *rt);

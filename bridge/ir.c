@@ -360,6 +360,7 @@ static const char *const binops[] = {
     "add", "sub", "mul", "truediv", "floordiv", "mod", "pow", "lshift", "rshift",
     "bitand", "bitor", "bitxor",
     "iadd", "imul",     /* the in-place forms of += and *= (a list is extended) */
+    "isub", "ibitor", "ibitand", "ibitxor",     /* -= |= &= ^= (a set changes in place) */
     NULL
 };
 static const char *const unops[] = { "neg", "pos", "not", "invert", NULL };
@@ -395,6 +396,9 @@ static const NodeSpec specs[] = {
     { "local", 'e', "s", NULL },
     { "lcheck", 'e', "s", NULL },   /* local read that may be unbound */
     { "free", 'e', "s", NULL },
+    { "pycell", 'e', "s", NULL },
+    { "pydefault", 'e', "i", NULL },    /* __defaults__[i] of the Python function */
+    { "pykwdefault", 'e', "s", NULL },  /* __kwdefaults__[name] */   /* a free variable of the translated Python closure */
     { "global", 'e', "s", NULL },
     { "builtin", 'e', "s", NULL },
     { "binop", 'e', "oee", binops },
@@ -413,7 +417,10 @@ static const NodeSpec specs[] = {
     { "yield", 'e', "iix", NULL },
     { "yieldfrom", 'e', "iie", NULL },   /* yield from: a yield point delegating to e */
     { "lambda", 'e', "F", NULL },
-    { "kw", 'e', "se", NULL },      /* a keyword argument of a builtin call */
+    { "setx", 'e', "Te", NULL },    /* (x := e): stores e in the name target, gives it */
+    { "kw", 'e', "se", NULL },      /* a keyword argument of a call */
+    { "star", 'e', "e", NULL },     /* f(*e): an argument of a call */
+    { "dstar", 'e', "e", NULL },    /* f(**e): an argument of a call */
     { NULL, 0, NULL, NULL }
 };
 
@@ -471,6 +478,16 @@ static int bad(Walk *w, const tdmX_Node *n, const char *what)
 static int vname_ref(Walk *w, const tdmX_Node *n, const char *kind, const char *name)
 {
     const tdmX_Func *f = w->fn;
+    if (strcmp(kind, "pycell") == 0) {
+        /* a cell of the Python function: declared in the module-level
+           function's (free ...) */
+        const Walk *top = w;
+        while (top->outer != NULL) {
+            top = top->outer;
+        }
+        f = top->fn;
+        kind = "free";
+    }
     const tdmX_Node *scope = strcmp(kind, "free") == 0 ? f->free
                              : strcmp(kind, "global") == 0 ? f->globals
                              : strcmp(kind, "builtin") == 0 ? NULL : f->vars;
@@ -530,7 +547,8 @@ static int vtarget(Walk *w, const tdmX_Node *n)
     if (h == NULL) {
         return bad(w, n, "assignment target expected");
     }
-    if (strcmp(h, "local") == 0 || strcmp(h, "free") == 0 || strcmp(h, "global") == 0) {
+    if (strcmp(h, "local") == 0 || strcmp(h, "free") == 0 || strcmp(h, "global") == 0
+        || strcmp(h, "pycell") == 0) {
         if (tdmX_len(n) != 2 || n->u.l.v[1]->kind != TDMX_SYM) {
             return bad(w, n, "a name target takes one name");
         }
@@ -543,8 +561,31 @@ static int vtarget(Walk *w, const tdmX_Node *n)
         return vexpr(w, n->u.l.v[1]) || vexpr(w, n->u.l.v[2]) ? TDM_ERRARG : TDM_OK;
     }
     if (strcmp(h, "tuple") == 0) {
+        int stars = 0;
         for (int i = 1; i < n->u.l.n; i++) {
-            if (vtarget(w, n->u.l.v[i]) != TDM_OK) {
+            const tdmX_Node *k = n->u.l.v[i];
+            if (tdmX_is(k, "star")) {       /* (star TARGET): takes the rest as a list */
+                if (++stars > 1 || tdmX_len(k) != 2) {
+                    return bad(w, k, "one (star TARGET) at most in a tuple target");
+                }
+                k = k->u.l.v[1];
+            }
+            if (vtarget(w, k) != TDM_OK) {
+                return TDM_ERRARG;
+            }
+        }
+        return TDM_OK;
+    }
+    if (strcmp(h, "slice") == 0) {          /* (slice o lo|_ hi|_ step|_) */
+        if (tdmX_len(n) != 5) {
+            return bad(w, n, "slice target takes an object and three bounds");
+        }
+        if (vexpr(w, n->u.l.v[1])) {
+            return TDM_ERRARG;
+        }
+        for (int i = 2; i < 5; i++) {
+            const tdmX_Node *k = n->u.l.v[i];
+            if (!(k->kind == TDMX_SYM && strcmp(k->u.s.p, "_") == 0) && vexpr(w, k)) {
                 return TDM_ERRARG;
             }
         }
@@ -709,7 +750,8 @@ static int vnode(Walk *w, const tdmX_Node *n, char cat)
         return bad(w, n, "dict takes key/value pairs");
     }
     int names = strcmp(h, "local") == 0 || strcmp(h, "lcheck") == 0
-                || strcmp(h, "free") == 0 || strcmp(h, "global") == 0;
+                || strcmp(h, "free") == 0 || strcmp(h, "global") == 0
+                || strcmp(h, "pycell") == 0;
     int rc;
     if (loopish) {
         /* (the else block is checked by else_escapes) */
@@ -821,12 +863,78 @@ static int vnames(Walk *w, const tdmX_Node *n, const char *what)
     return TDM_OK;
 }
 
+/* (sig "QUALNAME" "MODULE" POSONLY VARARG|_ KWARG|_ (kwonly k...) (kwdefaults x|_ ...)):
+   the parameters beyond (params ...); every name a local in (vars ...), none a
+   positional parameter; a module-level function's keyword-only defaults are
+   constants (a nested function's are expressions checked by vnested). */
+static int vsig(Walk *w, const tdmX_Func *f)
+{
+    const tdmX_Node *s = f->sig;
+    if (!tdmX_is(s, "sig") || tdmX_len(s) != 8 || s->u.l.v[1]->kind != TDMX_STR
+        || s->u.l.v[2]->kind != TDMX_STR || s->u.l.v[3]->kind != TDMX_INT
+        || s->u.l.v[4]->kind != TDMX_SYM || s->u.l.v[5]->kind != TDMX_SYM
+        || !tdmX_is(s->u.l.v[6], "kwonly") || !tdmX_is(s->u.l.v[7], "kwdefaults")
+        || tdmX_len(s->u.l.v[6]) != tdmX_len(s->u.l.v[7])) {
+        return bad(w, s, "(sig \"QUALNAME\" \"MODULE\" POSONLY VARARG|_ KWARG|_ (kwonly k...) "
+                   "(kwdefaults x|_ ...)) expected");
+    }
+    if (s->u.l.v[3]->u.i < 0 || s->u.l.v[3]->u.i > tdmX_len(f->params) - 1) {
+        return bad(w, s->u.l.v[3], "positional-only count out of range");
+    }
+    if (vnames(w, s->u.l.v[6], "kwonly") != TDM_OK) {
+        return TDM_ERRARG;
+    }
+    const tdmX_Node *names[64];
+    int nn = 0;
+    for (int i = 4; i <= 5; i++) {
+        if (strcmp(s->u.l.v[i]->u.s.p, "_") != 0) {
+            names[nn++] = s->u.l.v[i];
+        }
+    }
+    for (int i = 1; i < tdmX_len(s->u.l.v[6]); i++) {
+        if (nn < 64) {
+            names[nn++] = s->u.l.v[6]->u.l.v[i];
+        } else {
+            return bad(w, s, "more than 62 keyword-only parameters");
+        }
+    }
+    for (int i = 0; i < nn; i++) {
+        const char *nm = names[i]->u.s.p;
+        if (!in_list(f->vars, nm) || in_list(f->params, nm)) {
+            return bad(w, names[i], "a *args/**kwargs/keyword-only parameter must be in "
+                       "(vars ...) and not in (params ...)");
+        }
+        for (int j = 0; j < i; j++) {
+            if (strcmp(names[j]->u.s.p, nm) == 0) {
+                return bad(w, names[i], "a parameter named twice");
+            }
+        }
+    }
+    const tdmX_Node *kd = s->u.l.v[7];
+    for (int i = 1; w->outer == NULL && i < tdmX_len(kd); i++) {
+        const tdmX_Node *d = kd->u.l.v[i];
+        if (d->kind == TDMX_SYM && strcmp(d->u.s.p, "_") == 0) {
+            continue;
+        }
+        const char *h = tdmX_head(d);
+        if (h == NULL || !(strcmp(h, "int") == 0 || strcmp(h, "float") == 0
+                           || strcmp(h, "str") == 0 || strcmp(h, "true") == 0
+                           || strcmp(h, "false") == 0 || strcmp(h, "none") == 0
+                           || strcmp(h, "pydefault") == 0 || strcmp(h, "pykwdefault") == 0)
+            || vexpr(w, d) != TDM_OK) {
+            return bad(w, d, "a default must be a constant");
+        }
+    }
+    return TDM_OK;
+}
+
 static int vfunc(Walk *w, const tdmX_Node *n, tdmX_Func *f)
 {
     static const char *const parts[] = {
         "params", "vars", "cells", "free", "globals", "flags", "block"
     };
-    if (!tdmX_is(n, "func") || n->u.l.n != 11 || n->u.l.v[1]->kind != TDMX_SYM
+    if (!tdmX_is(n, "func") || (n->u.l.n != 11 && n->u.l.n != 12)
+        || n->u.l.v[1]->kind != TDMX_SYM
         || n->u.l.v[2]->kind != TDMX_INT || n->u.l.v[2]->u.i <= 0
         || n->u.l.v[2]->u.i > 0x7fffffff) {
         return fail(w->err, "ir:%d:%d: (func NAME LINE (params) (defaults) (vars) (cells) "
@@ -849,17 +957,22 @@ static int vfunc(Walk *w, const tdmX_Node *n, tdmX_Func *f)
     f->free = n->u.l.v[7];
     f->globals = n->u.l.v[8];
     f->body = n->u.l.v[10];
+    f->sig = n->u.l.n == 12 ? n->u.l.v[11] : NULL;
     if (!tdmX_is(f->defaults, "defaults")) {
         return bad(w, f->defaults, "(defaults CONST...) expected");
     }
     if (tdmX_len(f->defaults) > tdmX_len(f->params)) {
         return bad(w, f->defaults, "more defaults than parameters");
     }
-    for (int i = 1; i < tdmX_len(f->defaults); i++) {
+    if (f->sig != NULL && vsig(w, f) != TDM_OK) {
+        return TDM_ERRARG;
+    }
+    for (int i = 1; w->outer == NULL && i < tdmX_len(f->defaults); i++) {
         const char *h = tdmX_head(f->defaults->u.l.v[i]);
         if (h == NULL || !(strcmp(h, "int") == 0 || strcmp(h, "float") == 0
                            || strcmp(h, "str") == 0 || strcmp(h, "true") == 0
-                           || strcmp(h, "false") == 0 || strcmp(h, "none") == 0)
+                           || strcmp(h, "false") == 0 || strcmp(h, "none") == 0
+                           || strcmp(h, "pydefault") == 0 || strcmp(h, "pykwdefault") == 0)
             || vexpr(w, f->defaults->u.l.v[i]) != TDM_OK) {
             return bad(w, f->defaults->u.l.v[i], "a default must be a constant");
         }
@@ -923,7 +1036,24 @@ static int vnested(Walk *w, const tdmX_Node *n)
     for (Walk *o = w; o != NULL; o = o->outer) {
         depth++;
     }
-    int rc = depth > 50 ? bad(w, n, "functions nested too deeply") : vfunc(inner, n, &f);
+    int rc = depth > 50 ? bad(w, n, "functions nested too deeply") : TDM_OK;
+    /* a nested function's defaults are expressions of the enclosing function,
+       evaluated when the def runs */
+    const tdmX_Node *defs = tdmX_len(n) >= 11 ? n->u.l.v[4] : NULL;
+    for (int i = 1; rc == TDM_OK && i < tdmX_len(defs); i++) {
+        rc = vexpr(w, defs->u.l.v[i]);
+    }
+    const tdmX_Node *sig = tdmX_len(n) == 12 ? n->u.l.v[11] : NULL;
+    const tdmX_Node *kd = tdmX_is(sig, "sig") ? tdmX_at(sig, 7) : NULL;
+    for (int i = 1; rc == TDM_OK && tdmX_is(kd, "kwdefaults") && i < tdmX_len(kd); i++) {
+        const tdmX_Node *d = kd->u.l.v[i];
+        if (!(d->kind == TDMX_SYM && strcmp(d->u.s.p, "_") == 0)) {
+            rc = vexpr(w, d);
+        }
+    }
+    if (rc == TDM_OK) {
+        rc = vfunc(inner, n, &f);
+    }
     for (int i = 1; rc == TDM_OK && i < tdmX_len(f.free); i++) {
         const char *name = f.free->u.l.v[i]->u.s.p;
         int found = 0;
@@ -1097,6 +1227,12 @@ static Set live_target(Live *lv, const tdmX_Node *t, Set out)
         for (int i = t->u.l.n - 1; i >= 1; i--) {
             out = live_target(lv, t->u.l.v[i], out);
         }
+    }
+    if (strcmp(h, "star") == 0) {
+        return live_target(lv, t->u.l.v[1], out);
+    }
+    if (strcmp(h, "slice") == 0) {          /* the object and bounds are read */
+        return live_expr(lv, t, out);
     }
     return out;
 }

@@ -9,7 +9,9 @@
  *
  *   (module "file.py"
  *     (func NAME LINE (params p...) (defaults CONST...) (vars v...)
- *           (cells c...) (free u...) (globals g...) (flags gen?) (block STMT...)))
+ *           (cells c...) (free u...) (globals g...) (flags gen?) (block STMT...)
+ *           [(sig "QUALNAME" "MODULE" POSONLY VARARG|_ KWARG|_ (kwonly k...)
+ *                 (kwdefaults x|_ ...))]))
  *
  * Every statement carries its source line as first argument; a yield point is
  * (yield LINE COL VALUE) or (yieldfrom LINE COL ITERABLE) and its stable id is
@@ -60,6 +62,7 @@ typedef struct tdmX_Func {
     int is_gen;
     int nyields;
     tdmX_Yield *yields;         /* owns: in source order */
+    const tdmX_Node *sig;       /* borrowed: (sig ...) or NULL (positional parameters only) */
     int nnested;
     struct tdmX_Func *nested;   /* owns (module-level functions only): the generator
                                    functions nested in this one at any depth, each

@@ -5,7 +5,7 @@
  * fills frame->args with neutral values, the callee's adapter performs the
  * operation in its own interpreter and leaves neutral results in frame->res,
  * the caller converts the results and calls lang->finish(frame). Adding a third
- * language means writing one more tdm_Lang (with its open/close/control
+ * language means writing one more tdmR_Lang (with its open/close/control
  * slots) and naming it in the registry, adapters/langs.c; the core never
  * changes (docs/architecture.md, "What a third language adds").
  */
@@ -17,15 +17,15 @@
 #define TDMI_FUNC __attribute__((visibility("hidden"))) extern
 #define TDMI_DATA __attribute__((visibility("hidden"))) extern
 
-typedef struct tdm_Frame tdm_Frame;
-typedef struct tdm_Error tdm_Error;
+typedef struct tdmS_Frame tdmS_Frame;
+typedef struct tdmS_Error tdmS_Error;
 
 /*
  * Operations. Object operations act on args[0] (a TDM_OBJ of the callee's
  * language) with the remaining args as operands; language operations take
  * no target. Results: frame->res[0..nres).
  */
-typedef enum tdm_Op {
+typedef enum tdmS_Op {
     /* object operations */
     TDM_OP_CALL = 0,    /* args[0](args[1..]) -> any number of results */
     TDM_OP_GETATTR,     /* args[0].args[1] -> 1 (Python: getattr; Lua: index) */
@@ -89,15 +89,15 @@ typedef enum tdm_Op {
                            language's objects reachable from the callee's code
                            under `name` (Lua: the global `python` table) -> 0 */
     TDM_NOPS
-} tdm_Op;
+} tdmS_Op;
 
-typedef enum tdm_CmpOp { TDM_CMP_EQ, TDM_CMP_LT, TDM_CMP_LE } tdm_CmpOp;
+typedef enum tdmS_CmpOp { TDM_CMP_EQ, TDM_CMP_LT, TDM_CMP_LE } tdmS_CmpOp;
 
-typedef enum tdm_ArithOp {
+typedef enum tdmS_ArithOp {
     TDM_AR_ADD, TDM_AR_SUB, TDM_AR_MUL, TDM_AR_MOD, TDM_AR_POW, TDM_AR_DIV,
     TDM_AR_IDIV, TDM_AR_BAND, TDM_AR_BOR, TDM_AR_BXOR, TDM_AR_SHL, TDM_AR_SHR,
     TDM_AR_UNM, TDM_AR_BNOT, TDM_AR_CONCAT, TDM_NARITH
-} tdm_ArithOp;
+} tdmS_ArithOp;
 
 /*
  * Ownership across a frame (the rules every adapter follows):
@@ -161,17 +161,17 @@ typedef enum tdm_ArithOp {
 #define TDM_EXPOSE_BUILTINS 0x02    /* <name>.builtins */
 #define TDM_EXPOSE_ALL      (TDM_EXPOSE_EVAL | TDM_EXPOSE_BUILTINS)
 
-/* Options for starting a language in a runtime (tdm_Lang.open). A language
+/* Options for starting a language in a runtime (tdmR_Lang.open). A language
    ignores what it cannot honour. */
-typedef struct tdm_OpenOptions {
+typedef struct tdmR_OpenOptions {
     size_t max_memory;          /* 0: unlimited */
     int open_libs;              /* open the standard libraries */
-} tdm_OpenOptions;
+} tdmR_OpenOptions;
 
-/* Neutral control codes (tdm_Lang.control): never raise, never run code of
+/* Neutral control codes (tdmR_Lang.control): never raise, never run code of
    the language other than its finalizers. -1 when the language does not
    support the code or its state in the runtime is closed. */
-typedef enum tdm_Ctl {
+typedef enum tdmR_Ctl {
     TDM_CTL_GC_COLLECT,         /* full collection; -> 0 */
     TDM_CTL_GC_STOP,            /* -> 0 */
     TDM_CTL_GC_RESTART,         /* -> 0 */
@@ -196,7 +196,7 @@ typedef enum tdm_Ctl {
     TDM_CTL_WATCH_TICK          /* process-wide: arg is a void (*)(void) (as
                                    uintptr_t) the watchdog calls about 50 times
                                    a second on its own thread, 0: none -> 0 */
-} tdm_Ctl;
+} tdmR_Ctl;
 
 /* Value flags (tdm_Value.flags). */
 #define TDM_VF_OWNED    0x0001  /* the value owns u.obj (one reference) */
@@ -205,20 +205,20 @@ typedef enum tdm_Ctl {
 #define TDM_VF_PROXY    0x0008  /* TDM_OBJ wrapping a proxy of the other side */
 #define TDM_VF_NONE     0x0010  /* TDM_NIL that must stay a distinct None */
 #define TDM_VF_ERROBJ   0x0020  /* TDM_OBJ that is an error/exception object; on a
-                                   TDM_NIL in tdm_Error.value: the error value is nil */
+                                   TDM_NIL in tdmS_Error.value: the error value is nil */
 
-typedef struct tdm_Lang {
+typedef struct tdmR_Lang {
     const char *name;           /* "lua", "python" */
     tdm_LangId id;
 
     /* Perform frame->op. Enters the language's own zone (takes its lock or
        GIL as needed) and stays in it until finish(). Returns a status; on
        error frame->err describes it. Never longjmps out. */
-    int (*op)(tdm_Frame *f);
+    int (*op)(tdmS_Frame *f);
 
     /* The caller has consumed frame->res: drop what op() left pinned and
        leave the language's zone. Never fails. */
-    void (*finish)(tdm_Frame *f);
+    void (*finish)(tdmS_Frame *f);
 
     /* Drop one reference to a handle of this language. Called with the
        runtime's lock held; may take the language's own lock. Never raises. */
@@ -233,8 +233,8 @@ typedef struct tdm_Lang {
        Before that code blocks in native code (an FFI call), unblock lets this
        language's other threads run (Python: release a GIL the crossing
        kept); reblock undoes it afterwards. Never fail. */
-    void (*unblock)(tdm_Frame *caller);
-    void (*reblock)(tdm_Frame *caller);
+    void (*unblock)(tdmS_Frame *caller);
+    void (*reblock)(tdmS_Frame *caller);
 
     /* Optional (may be NULL: every handle is taken as valid). Is v, a
        TDM_OBJ of this language that a host hands back, a live handle of
@@ -250,18 +250,18 @@ typedef struct tdm_Lang {
        attach this table with tdmR_attach. Call with no interpreter lock
        held but the caller's own. TDM_OK, or a status with err->status and
        err->message set. */
-    int (*open)(tdm_Runtime *rt, const tdm_OpenOptions *o, tdm_Error *err);
+    int (*open)(tdm_Runtime *rt, const tdmR_OpenOptions *o, tdmS_Error *err);
 
     /* Optional. Free the language's per-runtime state. The table may stay
        attached (its hooks then see no state and do nothing) until
        tdmR_detach. Caller holds the runtime lock. */
     void (*close)(tdm_Runtime *rt);
 
-    /* Optional. A tdm_Ctl code; see there. Takes the locks it needs. */
+    /* Optional. A tdmR_Ctl code; see there. Takes the locks it needs. */
     long long (*control)(tdm_Runtime *rt, int code, long long arg);
 
     /* "Lua 5.4.6", "Python 3.11.2": static storage, or NULL. */
     const char *release_name;
-} tdm_Lang;
+} tdmR_Lang;
 
 #endif /* TDM_LANG_H */

@@ -87,7 +87,7 @@ tdm_Runtime *tdmR_new(void)
     return rt;
 }
 
-void tdmR_attach(tdm_Runtime *rt, const tdm_Lang *lang, void *state)
+void tdmR_attach(tdm_Runtime *rt, const tdmR_Lang *lang, void *state)
 {
     rt->lang[lang->id] = lang;
     rt->state[lang->id] = state;
@@ -110,7 +110,7 @@ void tdmR_close_lang(tdm_Runtime *rt, tdm_LangId lang)
 }
 
 int tdmR_expose(tdm_Runtime *rt, tdm_LangId into, tdm_LangId from, const char *name,
-                int flags, tdm_Error *err)
+                int flags, tdmS_Error *err)
 {
     if (into <= TDM_LANG_NONE || into >= TDM_NLANG || from <= TDM_LANG_NONE
         || from >= TDM_NLANG || name == NULL) {
@@ -121,7 +121,7 @@ int tdmR_expose(tdm_Runtime *rt, tdm_LangId into, tdm_LangId from, const char *n
                               "tandem: expose between languages not both attached");
     }
     tdmR_lock(rt);
-    tdm_Frame f;
+    tdmS_Frame f;
     tdmS_init(&f, rt, rt->lang[into], TDM_OP_EXPOSE, TDM_LANG_NONE);
     f.sub = (uint8_t)flags;
     f.owning = 0;
@@ -168,7 +168,6 @@ void tdmR_decref(tdm_Runtime *rt)
         rt->reg_next->reg_prev = rt->reg_prev;
     }
     pthread_mutex_unlock(&reg_lock);
-    tdmS_clear_error(NULL, &rt->last);
     if (rt->ffi != NULL && rt->ffi_free != NULL) {
         rt->ffi_free(rt->ffi);
     }
@@ -264,7 +263,7 @@ int tdmR_defer(tdm_Runtime *rt, tdm_LangId lang, void *handle)
     pthread_mutex_lock(&rt->qlock);
     if (rt->npending == rt->cpending) {
         int cap = rt->cpending ? rt->cpending * 2 : 64;
-        tdm_Pending *p = realloc(rt->pending, (size_t)cap * sizeof *p);
+        tdmR_Pending *p = realloc(rt->pending, (size_t)cap * sizeof *p);
         if (p == NULL) {
             rc = -1;
             goto done;
@@ -283,7 +282,7 @@ done:
 
 void tdmR_drain(tdm_Runtime *rt, tdm_LangId lang)
 {
-    const tdm_Lang *l = rt->lang[lang];
+    const tdmR_Lang *l = rt->lang[lang];
     if (!rt->haspending || l == NULL) {
         return;
     }

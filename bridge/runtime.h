@@ -12,14 +12,16 @@
 #include "frame.h"
 #include "intern.h"
 
-typedef struct tdm_Pending {
+typedef struct tdmR_Pending {
     uint8_t lang;               /* tdm_LangId owning the handle */
     void *handle;               /* one reference to drop */
-} tdm_Pending;
+} tdmR_Pending;
 
 struct tdm_Runtime {
-    const tdm_Lang *lang[TDM_NLANG];    /* borrowed: static adapter tables */
-    void *state[TDM_NLANG];     /* per-language state, owned by that adapter */
+    const tdmR_Lang *lang[TDM_NLANG];    /* borrowed: static adapter tables */
+    void *state[TDM_NLANG];     /* per-language state, owned by that adapter;
+                                   [TDM_LANG_NONE]: the C host API's (adapters/embed:
+                                   each host thread's last error) */
     /* The runtime lock: recursive, an atomic owner word for the uncontended
        path (no syscall, no mutex), a mutex + condition for waiters. */
     uintptr_t owner;            /* atomic: owning thread id, 0 when free */
@@ -27,7 +29,12 @@ struct tdm_Runtime {
     int waiters;                /* atomic: threads blocked in tdmR_lock */
     pthread_mutex_t wait_mutex;
     pthread_cond_t wait_cond;
-    tdm_Frame *top;             /* borrowed: innermost crossing */
+    tdmS_Frame *top;             /* borrowed: innermost crossing */
+    /* Bumped by every crossing (tdmS_call), every release of a foreign object
+       (it may run a finalizer) and every tdmS_reblock: unchanged between two
+       reads by the lock holder means no code of another language ran on this
+       thread in between (translated code's global cache, adapters/lua/lxlate.c). */
+    uint64_t epoch;
     int depth;                  /* frames on the chain */
     int maxdepth;               /* TDM_MAX_DEPTH unless changed */
     int closed;                 /* set by tdmR_close */
@@ -35,7 +42,7 @@ struct tdm_Runtime {
                                    (a lua5.4 that required tandem) */
     int refs;                   /* references to this struct (atomic) */
     pthread_mutex_t qlock;      /* guards the pending queue */
-    tdm_Pending *pending;       /* owns: queue of deferred releases */
+    tdmR_Pending *pending;       /* owns: queue of deferred releases */
     int npending, cpending;
     volatile int haspending;    /* cheap check without qlock */
     tdmI_Map ids;               /* identity: foreign object -> proxy (weak) */
@@ -45,7 +52,6 @@ struct tdm_Runtime {
        thread. Errors only ever make it show fewer references. */
     tdmI_Map held[TDM_NLANG];   /* handle -> (void *)count */
     pthread_mutex_t hlock;
-    tdm_Error last;             /* last error, for the C API */
     void *ffi;                  /* owns: the ffi type registry (ffi/), or NULL */
     void (*ffi_free)(void *);   /* frees `ffi` at destruction */
     /* Every live runtime is on one process-wide list, so that a fork()
@@ -59,7 +65,7 @@ struct tdm_Runtime {
    runtime lock staying with the forking thread only if it held it, so the
    child can use a runtime another thread of the parent was inside. */
 TDMI_FUNC tdm_Runtime *tdmR_new(void);
-TDMI_FUNC void tdmR_attach(tdm_Runtime *rt, const tdm_Lang *lang, void *state);
+TDMI_FUNC void tdmR_attach(tdm_Runtime *rt, const tdmR_Lang *lang, void *state);
 /* Forget language `lang` in rt (its table and state pointer): no hook of it
    runs on rt afterwards. Its state must be freed already (lang->close). */
 TDMI_FUNC void tdmR_detach(tdm_Runtime *rt, tdm_LangId lang);
@@ -72,7 +78,7 @@ TDMI_FUNC void tdmR_close_lang(tdm_Runtime *rt, tdm_LangId lang);
    `from`, call it with the GIL released or in a runtime no other thread
    knows yet. TDM_OK, or the status with the error moved into *err. */
 TDMI_FUNC int tdmR_expose(tdm_Runtime *rt, tdm_LangId into, tdm_LangId from,
-                          const char *name, int flags, tdm_Error *err);
+                          const char *name, int flags, tdmS_Error *err);
 /* Mark closed; languages detach their state themselves. Idempotent. */
 TDMI_FUNC void tdmR_close(tdm_Runtime *rt);
 TDMI_FUNC void tdmR_incref(tdm_Runtime *rt);

@@ -17,8 +17,9 @@ void tdmV_release(tdm_Runtime *rt, tdm_Value *v)
         free((void *)v->u.s.p);
     } else if (v->kind == TDM_OBJ && (v->flags & TDM_VF_OWNED) && rt != NULL
                && v->lang < TDM_NLANG) {
-        const tdm_Lang *l = rt->lang[v->lang];
+        const tdmR_Lang *l = rt->lang[v->lang];
         if (l != NULL) {
+            rt->epoch++;        /* a release may run code (a finalizer) */
             l->release(rt, v->u.obj);
         }
     }
@@ -56,6 +57,7 @@ const char *tdm_status_name(tdm_Status st)
     static const char *const names[] = {
         "ok", "runtime error", "syntax error", "memory error", "type error",
         "bad argument", "runtime closed", "too deep", "yield", "dead coroutine",
+        "missing",
     };
     if ((unsigned)st >= sizeof names / sizeof names[0]) {
         return "unknown status";

@@ -1,6 +1,6 @@
-"""tandem demo: Lua 5.4 and CPython in one process.
+"""A tour of the bridge: Lua 5.4 and CPython in one process (`make demo`
+runs the tandem REPL instead: docs/repl.md).
 
-    make demo                 (scripted tour, then an interactive prompt on a tty)
     PYTHONPATH=build/python /usr/bin/python3 examples/demo.py
 
 At the prompt, lines run in Lua; ':py' switches to Python, ':lua' back, ':q' quits.

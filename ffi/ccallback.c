@@ -16,7 +16,7 @@ struct tdmF_Callback {
     void *ud;                   /* owns through drop */
     void (*drop)(void *ud);
     unsigned char *errval;      /* owns: the C error result (fn->base size bytes) */
-    tdm_Error pending;          /* owns: error raised outside any native call */
+    tdmS_Error pending;          /* owns: error raised outside any native call */
     tdmF_Callback *next;        /* borrowed: registry list */
 };
 
@@ -57,9 +57,9 @@ static void free_list(void *list)
 /* Park an error: the innermost waiting native call of this thread takes
    the first one; without one, the callback keeps it. Later errors of the
    same call are dropped (the first one explains the failure). */
-static void park(tdmF_Callback *cb, tdm_Error *e)
+static void park(tdmF_Callback *cb, tdmS_Error *e)
 {
-    tdm_Error *slot = tdmF_tls_ctx ? &tdmF_tls_ctx->err : &cb->pending;
+    tdmS_Error *slot = tdmF_tls_ctx ? &tdmF_tls_ctx->err : &cb->pending;
     if (slot->status == TDM_OK) {
         *slot = *e;
         memset(e, 0, sizeof *e);
@@ -70,7 +70,7 @@ static void park(tdmF_Callback *cb, tdm_Error *e)
 
 static void park_msg(tdmF_Callback *cb, int status, const char *msg)
 {
-    tdm_Error e;
+    tdmS_Error e;
     memset(&e, 0, sizeof e);
     e.status = status;
     e.message = strdup(msg);        /* NULL when out of memory: status still tells */
@@ -167,7 +167,7 @@ static void handler(ffi_cif *cif, void *ret, void **cargs, void *data)
     tdmF_Callback *cb = data;
     const tdmF_Type *fn = cb->fn, *rt = fn->base;
     tdm_Value small[8], *argv = small, res = tdm_nil();
-    tdm_Error e;
+    tdmS_Error e;
     tdmF_Err ferr;
     int i, n = fn->nparams, st;
     unsigned char tmp[64];
@@ -381,7 +381,7 @@ int tdmF_callback_alive(const tdmF_CData *cd)
     return (cd->flags & TDMF_CD_CALLBACK) && ((tdmF_Callback *)cd->cb)->invoke != NULL;
 }
 
-int tdmF_callback_take_error(tdmF_CData *cd, tdm_Error *out)
+int tdmF_callback_take_error(tdmF_CData *cd, tdmS_Error *out)
 {
     tdmF_Callback *cb = get_cb(cd, NULL);
     if (cb == NULL || cb->pending.status == TDM_OK) {

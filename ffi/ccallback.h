@@ -30,7 +30,7 @@
  * adapter takes its own language lock/GIL inside.
  */
 typedef int (*tdmF_Invoke)(void *ud, const tdmF_Type *fn, int nargs, const tdm_Value *args,
-                           tdm_Value *result, tdm_Error *err);
+                           tdm_Value *result, tdmS_Error *err);
 
 typedef struct tdmF_Callback tdmF_Callback;
 
@@ -51,14 +51,14 @@ TDMI_FUNC int tdmF_callback_free(tdmF_CData *cd, tdmF_Err *err);
 TDMI_FUNC int tdmF_callback_alive(const tdmF_CData *cd);
 /* Move out an error raised while no native call was waiting for it.
    Returns 1 when there was one. */
-TDMI_FUNC int tdmF_callback_take_error(tdmF_CData *cd, tdm_Error *out);
+TDMI_FUNC int tdmF_callback_take_error(tdmF_CData *cd, tdmS_Error *out);
 /* Called by tdmF_cd_decref when a callback cdata dies. */
 TDMI_FUNC void tdmF_callback_release(void *cb);
 
 /* Per-thread stack of native calls waiting for callback errors. */
 typedef struct tdmF_CallCtx {
     struct tdmF_CallCtx *prev;  /* borrowed: the enclosing native call */
-    tdm_Error err;              /* owns: the first callback error, status 0 if none */
+    tdmS_Error err;              /* owns: the first callback error, status 0 if none */
 } tdmF_CallCtx;
 
 TDMI_FUNC void tdmF_ctx_push(tdmF_CallCtx *c);

@@ -69,7 +69,7 @@ void tdmF_err_prefix(tdmF_Err *e, const char *fmt, ...)
     }
 }
 
-void tdmF_error_clear(tdmF_Registry *R, tdm_Error *e)
+void tdmF_error_clear(tdmF_Registry *R, tdmS_Error *e)
 {
     int i;
     free(e->message);

@@ -19,7 +19,7 @@
 #include <string.h>
 #include <ffi.h>
 #include "tandem.h"
-#include "frame.h"      /* tdm_Error (the struct only) and TDMI_FUNC */
+#include "frame.h"      /* tdmS_Error (the struct only) and TDMI_FUNC */
 
 /* ------------------------------------------------------------------------ */
 /* Errors                                                                   */
@@ -52,7 +52,7 @@ typedef struct tdmF_Err {
     int status;                 /* tdm_Status; TDM_OK when clear */
     int kind;                   /* tdmF_ErrKind; TDMF_EK_OTHER when clear */
     char msg[TDMF_ERRMAX];      /* NUL-terminated message */
-    tdm_Error cb;               /* owns: callback error (cb.status != 0), or zeroed */
+    tdmS_Error cb;               /* owns: callback error (cb.status != 0), or zeroed */
 } tdmF_Err;
 
 /* The one initialiser: a clear record (cheap: the message buffer is not
@@ -282,7 +282,7 @@ typedef struct tdmF_Hooks {
 TDMI_FUNC void tdmF_set_hooks(tdmF_Registry *R, tdm_LangId lang, const tdmF_Hooks *h);
 TDMI_FUNC const tdmF_Hooks *tdmF_hooks(const tdmF_Registry *R, int lang);
 /* Free what an error record owns (message, traceback, error object). */
-TDMI_FUNC void tdmF_error_clear(tdmF_Registry *R, tdm_Error *e);
+TDMI_FUNC void tdmF_error_clear(tdmF_Registry *R, tdmS_Error *e);
 TDMI_FUNC void tdmF_err_clear(tdmF_Registry *R, tdmF_Err *e);
 
 /*

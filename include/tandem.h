@@ -41,8 +41,9 @@ typedef enum tdm_Status {
     TDM_ERRARG,      /* bad argument to an API function */
     TDM_ERRCLOSED,   /* the runtime (or the object's runtime) is closed */
     TDM_ERRDEPTH,    /* too many nested crossings between languages */
-    TDM_ERRYIELD,    /* a coroutine yielded (not an error for resume) */
-    TDM_ERRDEAD      /* a coroutine that finished was resumed */
+    TDM_ERRYIELD,    /* tdm_resume: the coroutine yielded (not an error) */
+    TDM_ERRDEAD,     /* tdm_resume: the coroutine had finished (or failed) */
+    TDM_ERRMISSING   /* tdm_find_global: no such name (not an error) */
 } tdm_Status;
 
 /* Languages a runtime hosts. */
@@ -69,28 +70,36 @@ typedef enum tdm_Kind {
 typedef struct tdm_Runtime tdm_Runtime;
 
 /*
- * A neutral value. For TDM_STR the bytes are borrowed: valid until the next
- * call on the runtime unless the function that produced the value says
- * otherwise. For TDM_OBJ, `u.obj` is an opaque per-language handle; values
- * returned to a C host own their handle and must be passed to tdm_release().
- * Fields marked internal are for tandem's adapters; a host leaves them zero.
+ * A neutral value (docs/c-api.md, Values).
+ *
+ * Arguments a host passes are borrowed: tandem copies what it keeps, so a
+ * string argument's bytes need only live until the call returns.
+ * Values tandem returns to the host are owned by the host until
+ * tdm_release(): a TDM_STR's bytes are a private copy (NUL-terminated after
+ * the n bytes, valid until tdm_release whatever the host calls meanwhile); a
+ * TDM_OBJ holds one reference to the object.
+ *
+ * A host reads `kind`, then the member of `u` it selects, and `lang` for a
+ * TDM_OBJ. `flags`, `aux` and `key` are tandem's: a host does not read them
+ * (their meaning may change) and builds values only with the constructors
+ * below, which leave them zero.
  */
 typedef struct tdm_Value {
-    uint8_t kind;       /* tdm_Kind */
-    uint8_t lang;       /* TDM_OBJ: the language the object lives in */
-    uint16_t flags;     /* internal: ownership and interning flags */
-    int32_t aux;        /* internal: adapter scratch (e.g. a stack slot) */
+    uint8_t kind;       /* tdm_Kind: which member of u is meaningful */
+    uint8_t lang;       /* TDM_OBJ: the language the object lives in (tdm_LangId) */
+    uint16_t flags;     /* reserved (tandem: ownership and interning flags); 0 */
+    int32_t aux;        /* reserved (tandem: object subtype, indexing protocol); 0 */
     union {
-        int b;
-        int64_t i;
-        double f;
+        int b;          /* TDM_BOOL: 0 or 1 */
+        int64_t i;      /* TDM_INT */
+        double f;       /* TDM_FLOAT */
         struct {
-            const char *p;
-            size_t n;
+            const char *p;  /* TDM_STR: the bytes (may hold NULs); UTF-8 for text */
+            size_t n;       /* TDM_STR: their number */
         } s;
-        void *obj;
+        void *obj;      /* TDM_OBJ: opaque handle; pass the whole value back */
     } u;
-    const void *key;    /* internal: identity of the source object */
+    const void *key;    /* reserved (tandem: identity of the object); NULL */
 } tdm_Value;
 
 /* Constructors for host code. */
@@ -112,8 +121,35 @@ TDM_API tdm_Value tdm_str(const char *s);
 /* Runtime                                                                  */
 
 /* Open a runtime hosting a fresh Lua 5.4 state and the process's CPython
-   (initialised on first use). NULL on failure (out of memory). */
+   (initialised on first use), with the `python` table in Lua: the defaults
+   of tdm_config_init. NULL on failure, the reason printed on stderr (use
+   tdm_open_config for a status and the reason instead). */
 TDM_API tdm_Runtime *tdm_open(void);
+
+/* How tdm_open_config opens a runtime. Fill it with tdm_config_init (which
+   sets every field, `size` included), then change what you need. */
+typedef struct tdm_Config {
+    size_t size;                /* set by tdm_config_init; do not change */
+    size_t max_memory;          /* Lua's memory limit in bytes (past it: TDM_ERRMEM);
+                                   0: none (default) */
+    int lua_libs;               /* open Lua's standard libraries (default 1) */
+    int python;                 /* host Python too (default 1); 0: a Lua-only
+                                   runtime (TDM_LANG_PYTHON calls: TDM_ERRARG) */
+    const char *python_table;   /* name of Lua's global table reaching Python
+                                   (default "python"); NULL: no table */
+    int python_eval;            /* with <python_table>.eval (default 1) */
+    int python_builtins;        /* with <python_table>.builtins (default 1) */
+} tdm_Config;
+
+/* The defaults into *cfg. */
+TDM_API void tdm_config_init(tdm_Config *cfg);
+
+/* Open a runtime as *cfg says (cfg NULL: the defaults); *out receives it, or
+   NULL on failure. TDM_OK; TDM_ERRARG (out NULL, cfg not from
+   tdm_config_init, an empty python_table); TDM_ERRMEM; or the status of the
+   language that failed to start. The reason of a failure is
+   tdm_errmsg(NULL) on the calling thread, until its next tdm_open_config. */
+TDM_API tdm_Status tdm_open_config(const tdm_Config *cfg, tdm_Runtime **out);
 
 /* Close a runtime: waits for calls in flight on other threads, then closes
    the Lua state; CPython stays initialised for the process. The handle
@@ -141,9 +177,18 @@ TDM_API tdm_Status tdm_exec_n(tdm_Runtime *rt, tdm_LangId lang, const char *code
 TDM_API tdm_Status tdm_eval(tdm_Runtime *rt, tdm_LangId lang, const char *expr,
                             tdm_Value *out);
 
-/* Read a global (Lua global, or a name in Python's __main__). *out owned. */
+/* Read a global (Lua global, or a name in Python's __main__, then its
+   builtins). *out owned. A name that does not exist gives nil, as a nil
+   global or Python's None does: tdm_find_global tells them apart. */
 TDM_API tdm_Status tdm_get_global(tdm_Runtime *rt, tdm_LangId lang,
                                   const char *name, tdm_Value *out);
+
+/* As tdm_get_global, but a name that does not exist gives TDM_ERRMISSING
+   (not an error: tdm_errmsg is empty) and *out nil. Python: a name neither
+   in __main__ nor in builtins (one bound to None is found: TDM_OK, nil).
+   Lua: a global whose value is nil (Lua has no other kind of absence). */
+TDM_API tdm_Status tdm_find_global(tdm_Runtime *rt, tdm_LangId lang,
+                                   const char *name, tdm_Value *out);
 
 /* Set a global; `v` is borrowed. An object of the other language arrives as
    a proxy, an object of the same language as itself. */
@@ -157,13 +202,60 @@ TDM_API tdm_Status tdm_call(tdm_Runtime *rt, const tdm_Value *fn, int nargs,
                             const tdm_Value *args, tdm_Value *res, int maxres,
                             int *nres);
 
+/* Index an object of either language: *out = obj[key] (Lua: t[k], with
+   metamethods; Python: obj[key], so a missing dict key is TDM_ERRRUN with
+   KeyError). `obj` and `key` borrowed, *out owned. TDM_ERRTYPE when obj is
+   not an object. */
+TDM_API tdm_Status tdm_get(tdm_Runtime *rt, const tdm_Value *obj, const tdm_Value *key,
+                           tdm_Value *out);
+
+/* obj[key] = v (Lua: t[k] = v with metamethods, v nil removes the key;
+   Python: obj[key] = v). All borrowed. TDM_ERRTYPE when obj is not an
+   object. */
+TDM_API tdm_Status tdm_set(tdm_Runtime *rt, const tdm_Value *obj, const tdm_Value *key,
+                           const tdm_Value *v);
+
+/* A new empty table of `lang` (Lua: a table; Python: a dict); *out owned. */
+TDM_API tdm_Status tdm_new_table(tdm_Runtime *rt, tdm_LangId lang, tdm_Value *out);
+
+/* A new Lua coroutine running `fn` (a Lua function); *out owned. */
+TDM_API tdm_Status tdm_coroutine(tdm_Runtime *rt, const tdm_Value *fn, tdm_Value *out);
+
+/* Resume coroutine `co` (a Lua coroutine, or a Python generator: the first
+   argument is sent) with `nargs` borrowed arguments. Results as tdm_call.
+   TDM_ERRYIELD: it yielded, the results are the yielded values (not an
+   error: tdm_errmsg is empty). TDM_OK: it returned, the results are its
+   return values; it is finished. TDM_ERRDEAD: it had finished (or failed)
+   before: nothing ran. TDM_ERRRUN: it raised an error (it is finished).
+   TDM_ERRTYPE: co is not an object. A Python generator is dead once it
+   returned or raised, as a Lua coroutine is; any other Python iterator is
+   sent to (TDM_OK with no results once it is exhausted). */
+TDM_API tdm_Status tdm_resume(tdm_Runtime *rt, const tdm_Value *co, int nargs,
+                              const tdm_Value *args, tdm_Value *res, int maxres, int *nres);
+
+/* Translate `fn`, a Python function (TDM_OBJ of TDM_LANG_PYTHON), into a
+   Lua function of rt that runs natively in Lua with Python's semantics
+   (docs/translation.md); *out receives it (owned: tdm_release; call it with
+   tdm_call, or hand it to Lua code with tdm_set_global). Translating the same
+   function again gives the same Lua function (cached per runtime, shared with
+   python.translate in Lua). TDM_OK; TDM_ERRARG (rt, fn or out NULL, fn not a
+   value of this runtime); TDM_ERRTYPE (fn not a Python object); TDM_ERRRUN
+   (the function cannot be translated: the message is
+   "TranslationError: ...", naming the construct and its file:line; the
+   source of fn must be findable, in a file or in Python's linecache);
+   TDM_ERRCLOSED; TDM_ERRMEM. On failure *out is nil. */
+TDM_API tdm_Status tdm_translate(tdm_Runtime *rt, const tdm_Value *fn, tdm_Value *out);
+
 /* Release a value returned to the host (no-op for non-objects). After
    tdm_close an object is not released (its language is gone): the value is
    set to nil and TDM_ERRCLOSED becomes the last error. */
 TDM_API void tdm_release(tdm_Runtime *rt, tdm_Value *v);
 
-/* The last error on this runtime: message and traceback text (language
-   frames of both interpreters, innermost last). Valid until the next call. */
+/* The calling thread's last error on rt: message and traceback text
+   (language frames of both interpreters, innermost last). Each thread has
+   its own: valid until the same thread's next call on rt; another thread's
+   calls never change it. "" when the last call succeeded. tdm_errmsg(NULL):
+   why the thread's last tdm_open_config failed. */
 TDM_API const char *tdm_errmsg(tdm_Runtime *rt);
 TDM_API const char *tdm_traceback(tdm_Runtime *rt);
 

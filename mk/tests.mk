@@ -7,12 +7,12 @@ UNIT_TESTS   += $(BRIDGE_TESTS)
 
 $(BUILD)/tests/unit/test_bridge%: tests/unit/test_bridge%.c $(BRIDGE_OBJ) | $(DEPS_STAMP)
 	@mkdir -p $(@D)
-	$(CC) $(BRIDGE_FLAGS) -Itests/unit -Itests/embed $(SANLD) -o $@ $^ -lpthread
+	$(CC) $(BRIDGE_FLAGS) -Itests/unit $(SANLD) -o $@ $^ -lpthread
 
 # Host programs link libtandem like a user would (rpath into the build).
 $(BUILD)/tests/embed/%: tests/embed/%.c $(LIBSO)
 	@mkdir -p $(@D)
-	$(CC) $(BASEFLAGS) -Itests/embed $(SANLD) -o $@ $< -L$(BUILD)/lib -ltandem \
+	$(CC) $(BASEFLAGS) -Itests/unit $(SANLD) -o $@ $< -L$(BUILD)/lib -ltandem \
 	    -Wl,-rpath,$(abspath $(BUILD)/lib)
 $(BUILD)/examples/%: examples/%.c $(LIBSO)
 	@mkdir -p $(@D)

@@ -5,7 +5,8 @@
 set -eu
 
 PKGS="lua5.4 liblua5.4-dev python3 python3-dev python3-pytest python3-lupa python3-cffi
-libffi-dev lua-lpeg lua-cjson pkg-config gcc make $*"
+libffi-dev lua-lpeg lua-cjson pkg-config gcc make python3-pexpect
+python3-pip python3-setuptools python3-wheel python3-venv luarocks $*"
 
 missing=""
 for p in $PKGS; do

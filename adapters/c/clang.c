@@ -21,7 +21,7 @@
 #include "ccall.h"
 
 /* Record an error on the frame (the frame owns the copy). */
-static int fail(tdm_Frame *f, int status, const char *msg)
+static int fail(tdmS_Frame *f, int status, const char *msg)
 {
     free(f->err.message);
     f->err.message = strdup(msg);
@@ -31,7 +31,7 @@ static int fail(tdm_Frame *f, int status, const char *msg)
 
 /* A core error; a callback error parked during a call moves to the frame
    whole (its error object and traceback), so the caller re-raises it. */
-static int fail_err(tdm_Frame *f, tdmF_Registry *R, tdmF_Err *err)
+static int fail_err(tdmS_Frame *f, tdmF_Registry *R, tdmF_Err *err)
 {
     int st = err->status != TDM_OK ? err->status : TDM_ERRRUN;
     if (err->cb.status != TDM_OK) {
@@ -49,13 +49,13 @@ static int fail_err(tdm_Frame *f, tdmF_Registry *R, tdmF_Err *err)
     return st;
 }
 
-static tdmF_CData *cdata_arg(tdm_Frame *f, int i)
+static tdmF_CData *cdata_arg(tdmS_Frame *f, int i)
 {
     return i < f->nargs ? tdmF_cd_of(&f->args[i]) : NULL;
 }
 
 /* Element index or field name of args[1] into a place. */
-static int place_of(tdm_Frame *f, tdmF_Registry *R, tdmF_CData *cd, tdmF_Place *pl,
+static int place_of(tdmS_Frame *f, tdmF_Registry *R, tdmF_CData *cd, tdmF_Place *pl,
                     tdmF_Err *err)
 {
     const tdm_Value *k = &f->args[1];
@@ -114,7 +114,7 @@ static int number_of(tdmF_Registry *R, const tdm_Value *v, int64_t *i, double *d
     return number_of(R, &n, i, d);
 }
 
-static int op_compare(tdm_Frame *f, tdmF_Registry *R)
+static int op_compare(tdmS_Frame *f, tdmF_Registry *R)
 {
     const tdm_Value *a = &f->args[0], *b = &f->args[1];
     int64_t ia, ib;
@@ -144,7 +144,7 @@ static int op_compare(tdm_Frame *f, tdmF_Registry *R)
     return TDM_OK;
 }
 
-static int op_numeric(tdm_Frame *f, tdmF_Registry *R)
+static int op_numeric(tdmS_Frame *f, tdmF_Registry *R)
 {
     int64_t ia = 0, ib = 0;
     double da = 0, db = 0;
@@ -182,7 +182,7 @@ static int op_numeric(tdm_Frame *f, tdmF_Registry *R)
     return TDM_OK;
 }
 
-static int op_arith(tdm_Frame *f, tdmF_Registry *R, tdmF_Err *err)
+static int op_arith(tdmS_Frame *f, tdmF_Registry *R, tdmF_Err *err)
 {
     tdmF_CData *a = cdata_arg(f, 0), *b = cdata_arg(f, 1), *r = NULL;
     int pa = a && (a->type->kind == TDMF_PTR || a->type->kind == TDMF_ARRAY);
@@ -214,7 +214,7 @@ static int op_arith(tdm_Frame *f, tdmF_Registry *R, tdmF_Err *err)
     return op_numeric(f, R);
 }
 
-static int op_str(tdm_Frame *f, tdmF_CData *cd)
+static int op_str(tdmS_Frame *f, tdmF_CData *cd)
 {
     char tb[128], *buf = malloc(200);
     int n;
@@ -229,7 +229,7 @@ static int op_str(tdm_Frame *f, tdmF_CData *cd)
     return TDM_OK;
 }
 
-static int op_bool(tdm_Frame *f, tdmF_Registry *R, tdmF_CData *cd)
+static int op_bool(tdmS_Frame *f, tdmF_Registry *R, tdmF_CData *cd)
 {
     int64_t i;
     double d;
@@ -245,7 +245,7 @@ static int op_bool(tdm_Frame *f, tdmF_Registry *R, tdmF_CData *cd)
     return TDM_OK;
 }
 
-static int c_op(tdm_Frame *f)
+static int c_op(tdmS_Frame *f)
 {
     tdmF_Registry *R = f->rt->ffi;
     tdmF_CData *cd = cdata_arg(f, 0);
@@ -327,7 +327,7 @@ static int c_op(tdm_Frame *f)
     }
 }
 
-static void c_finish(tdm_Frame *f)
+static void c_finish(tdmS_Frame *f)
 {
     if (f->scratch != 0) {
         free((void *)f->scratch);
@@ -347,7 +347,7 @@ static void c_retain(tdm_Runtime *rt, void *handle)
     tdmF_cd_incref(handle);
 }
 
-const tdm_Lang tdmF_lang = {
+const tdmR_Lang tdmF_lang = {
     "c", TDM_LANG_C, c_op, c_finish, c_release, c_retain, NULL, NULL,
     NULL,       /* a cdata is a refcounted C object, usable from any runtime */
     NULL, NULL, NULL, NULL,     /* attached by tdmF_attach: no open/close/control/release name */

@@ -19,7 +19,7 @@
 #include "runtime.h"    /* struct tdm_Runtime (rt->ffi, rt->lang); header only */
 
 /* op/finish/release (decref)/retain (incref) for TDM_LANG_C handles. */
-TDMI_DATA const tdm_Lang tdmF_lang;
+TDMI_DATA const tdmR_Lang tdmF_lang;
 
 /* Give rt its ffi registry (rt->ffi, freed by rt->ffi_free) if it has none,
    and attach tdmF_lang with the registry as its state. Idempotent: both

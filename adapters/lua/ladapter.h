@@ -48,7 +48,7 @@ typedef struct tdmL_State {
     size_t limit;               /* 0 = no limit */
     int limit_hit;              /* the last failed allocation hit the limit */
     int *refcnt;                /* owns: owners of each ref (index = ref), so a
-                                   handle can be shared (tdm_Lang.retain) */
+                                   handle can be shared (tdmR_Lang.retain) */
     int nrefcnt;
     const void *fmeta[TDM_NLANG];   /* identity of each foreign metatable */
     size_t fdebt;               /* bytes of other languages' memory adopted by
@@ -61,9 +61,10 @@ typedef struct tdmL_State {
     int coref;                  /* ref of the coroutine resumed last, 0: none */
     lua_State *co;              /* borrowed: that coroutine, kept alive by the
                                    ref; forgotten when the ref is released */
-    const tdm_Frame *errframe;  /* borrowed: the frame whose error the message
+    const tdmS_Frame *errframe;  /* borrowed: the frame whose error the message
                                    handler recorded last in this tdmL_op, so an
                                    error in a __close while unwinding replaces it */
+    int deptherr;               /* tdmL_key_deptherr holds a value */
     int lasterr;                /* the tdmL_key_lasterr pair is live: that value
                                    crossing out of Lua again is that exception */
     /* interrupts (lwatch.c): guarded by the watchdog's mutex, except that
@@ -74,6 +75,12 @@ typedef struct tdmL_State {
     struct tdmL_State *watch_next;  /* borrowed: next on that list */
     lua_Hook saved_hook;        /* the debug hook an interrupt replaced, or NULL */
     int saved_mask, saved_count;
+    lua_State *running;         /* borrowed: the coroutine running now (resumed
+                                   through tdmL_resume), NULL: the main thread;
+                                   alive while set (its resumer holds it) */
+    int poking;                 /* the watchdog is setting a hook on running */
+    struct tdmL_Delegated *delegated;   /* borrowed: calls posted by other
+                                   threads for the lock holder to run */
 } tdmL_State;
 
 /* A value of another language living in Lua (full userdata). */
@@ -91,13 +98,16 @@ TDMI_DATA const char tdmL_key_state;   /* lightuserdata tdmL_State* */
 TDMI_DATA const char tdmL_key_cache;   /* weak-valued: handle -> foreign userdata */
 TDMI_DATA const char tdmL_key_lasterr; /* {value, exception}: the Lua error value
                                           a LuaError gave back to Lua last */
+TDMI_DATA const char tdmL_key_deptherr; /* the error value raised last for a crossing
+                                           refused at the depth limit (TDM_ERRDEPTH):
+                                           leaving Lua as itself it is TDM_ERRDEPTH */
 
 /* lstate.c */
 TDMI_FUNC tdmL_State *tdmL_state(lua_State *L);             /* [-0, +0, -] */
 /* Wrap a lua_State we do not own (plain lua5.4 host). */
 TDMI_FUNC tdmL_State *tdmL_attach_host(tdm_Runtime *rt, lua_State *L); /* [-0, +0, m] */
 /* This adapter's language table (open, close, control: lstate.c). */
-TDMI_DATA const tdm_Lang tdmL_lang;
+TDMI_DATA const tdmR_Lang tdmL_lang;
 /* lload.c: 1 when the process's global lua_* symbols (what Lua C modules
    bind to) are the Lua this adapter runs on (TDM_CTL_GLOBAL_SYMBOLS). */
 TDMI_FUNC int tdmL_global_symbols_are_ours(void);
@@ -115,14 +125,15 @@ TDMI_FUNC void tdmL_setup_registry(lua_State *L, tdmL_State *st);
 TDMI_FUNC int tdmL_claim_global_symbols(char *err, size_t errlen);
 /* Wrap package.loadlib and the C searchers with that check. [-0, +0, m] */
 TDMI_FUNC void tdmL_guard_cmodules(lua_State *L);
-/* lwatch.c — reached from other languages through tdm_Lang.control
+/* lwatch.c — reached from other languages through tdmR_Lang.control
    (TDM_CTL_WATCH, TDM_CTL_INTERRUPT, TDM_CTL_WATCH_TICK). A watchdog thread
    looks at every watched state about 50 times a second; while thread `tid`
    (Python's main thread; 0: none) runs Lua code of it inside a crossing, the
    watchdog sets a one-shot Lua hook that runs TDM_OP_CHECK for the calling
    language, so signal handlers run and their exception stops the Lua code.
    Call after the state is open; closing it stops watching. Never fails
-   (without a watchdog thread, nothing is polled). */
+   (without a watchdog thread, nothing is polled). With tid 0 the state is
+   only listed (interrupt() and delegated calls reach it); no thread starts. */
 TDMI_FUNC void tdmL_watch(tdm_Runtime *rt, uintptr_t tid);
 /* Stop the Lua code running in rt's watched state with the error
    "interrupted". Any thread; does not take the runtime lock. 1 when code was
@@ -140,6 +151,35 @@ TDMI_FUNC void tdmL_watch_tick(void (*fn)(void));
 TDMI_FUNC void tdmL_intr_clear(tdmL_State *st);
 /* Stop watching st (before its lua_State is closed). */
 TDMI_FUNC void tdmL_unwatch(tdmL_State *st);
+/* lua_resume(co, from, nargs, nres) with co recorded as st's running
+   coroutine meanwhile, so an interrupt or a signal reaches code looping in
+   it (a Lua hook is per coroutine). [-?, +?, -] as lua_resume */
+TDMI_FUNC int tdmL_resume(tdmL_State *st, lua_State *co, lua_State *from, int nargs,
+                          int *nres);
+/* A call another thread asks the runtime lock's holder to run for it, at
+   the next Lua instruction the holder executes (a hook): a C thread's Lua
+   callback while the holder runs Lua that may be waiting for that very
+   callback. */
+typedef struct tdmL_Delegated {
+    struct tdmL_Delegated *next;        /* borrowed: next posted */
+    void (*run)(struct tdmL_Delegated *d, lua_State *L);   /* the holder's thread */
+    int state;                  /* TDML_DL_*; guarded by the watchdog's mutex */
+} tdmL_Delegated;
+#define TDML_DL_POSTED 0
+#define TDML_DL_TAKEN 1         /* the holder is running it */
+#define TDML_DL_DONE 2
+#define TDML_DL_DROPPED 3       /* the state closed before it ran */
+/* Post d (any thread but the holder's): 1 posted, 0 when the state cannot
+   run it (not watched, or a debug hook of the user's is set). */
+TDMI_FUNC int tdmL_delegate(tdm_Runtime *rt, tdmL_Delegated *d);
+/* d's state; with take_back, a posted d is unlinked first (then
+   TDML_DL_DROPPED is returned: the caller runs it itself). */
+TDMI_FUNC int tdmL_delegate_state(tdmL_Delegated *d, int take_back);
+/* Wait until a taken d is done. */
+TDMI_FUNC void tdmL_delegate_wait(tdmL_Delegated *d);
+/* lcoro.c — coroutine.resume and coroutine.wrap through tdmL_resume, in the
+   states tandem opens with the standard libraries. [-0, +0, m] */
+TDMI_FUNC void tdmL_open_coroutines(lua_State *L, tdmL_State *st);
 
 /* lconvert.c */
 /* nil, boolean, number or string at idx -> neutral (strings borrowed);
@@ -195,7 +235,7 @@ TDMI_FUNC void tdmL_foreign_init(lua_State *L, tdmL_State *st, tdm_LangId lang);
 TDMI_FUNC int tdmL_foreign_call(lua_State *L, tdmL_State *st, tdm_LangId lang,
                                 int op, int sub, int first, int n);
 /* Raise the error recorded in a finished frame (frees it first). */
-TDMI_FUNC int tdmL_raise_frame_error(lua_State *L, tdmL_State *st, tdm_Frame *f);
+TDMI_FUNC int tdmL_raise_frame_error(lua_State *L, tdmL_State *st, tdmS_Frame *f);
 
 /* lpylib.c */
 /* The C function behind python.as_function closures (upvalues: st, lang,
@@ -223,15 +263,19 @@ TDM_API int luaopen_tandem_ffi(lua_State *L);
 TDM_API int luaopen_tandem(lua_State *L);      /* lmodule.c */
 
 /* lops.c */
-TDMI_FUNC int tdmL_op(tdm_Frame *f);        /* tdm_Lang.op for Lua */
-TDMI_FUNC void tdmL_finish(tdm_Frame *f);   /* tdm_Lang.finish for Lua */
+TDMI_FUNC int tdmL_op(tdmS_Frame *f);        /* tdmR_Lang.op for Lua */
+TDMI_FUNC void tdmL_finish(tdmS_Frame *f);   /* tdmR_Lang.finish for Lua */
 /* Record the Lua stack of L (from `level`) into e. [-0, +0, -] */
-TDMI_FUNC void tdmL_record_trace(lua_State *L, int level, tdm_Error *e);
+TDMI_FUNC void tdmL_record_trace(lua_State *L, int level, tdmS_Error *e);
 /* coroutine.yield as installed by tdmL_setup_registry: Lua's, plus a
    continuation that raises an error a generator throw() delivers. */
 TDMI_FUNC int tdmL_yield(lua_State *L);
 
 /* Translation back end (lxlate.c): TDM_OP_LOADIR. [-0, +3, e] */
-TDMI_FUNC int tdmL_load_ir(lua_State *L, tdmL_State *st, tdm_Frame *f);
+TDMI_FUNC int tdmL_load_ir(lua_State *L, tdmL_State *st, tdmS_Frame *f);
+/* lxfast.c: push a table of C fast paths of the pyrt helpers of the table at
+   index rt (add sub mul mod ... getitem setitem), each falling back to the
+   Lua helper it stands for. [-0, +1, m] */
+TDMI_FUNC void tdmL_push_fast(lua_State *L, int rt);
 
 #endif /* TDM_LADAPTER_H */

@@ -98,8 +98,9 @@ int tdmL_collecting(lua_State *L)
 
 static void release_handle(tdm_Runtime *rt, tdm_LangId lang, void *handle)
 {
-    const tdm_Lang *l = rt->lang[lang];
+    const tdmR_Lang *l = rt->lang[lang];
     if (l != NULL) {
+        rt->epoch++;            /* a release may run code (a finalizer) */
         l->release(rt, handle);
     }
 }
@@ -191,11 +192,11 @@ void tdmL_pushview(lua_State *L, tdmL_State *st, int idx, int proto)
     lua_setmetatable(L, -2);
 }
 
-/* Push the value standing for an error (trampoline: 1 = the tdm_Error,
+/* Push the value standing for an error (trampoline: 1 = the tdmS_Error,
    2 = the state). [-0, +1, m] */
 static int push_error(lua_State *L)
 {
-    tdm_Error *e = lua_touserdata(L, 1);
+    tdmS_Error *e = lua_touserdata(L, 1);
     tdmL_State *st = lua_touserdata(L, 2);
     if (e->inner.kind != TDM_NIL || (e->inner.flags & TDM_VF_ERROBJ)) {
         /* a LuaError: its Lua error value, remembered with the exception so
@@ -215,6 +216,13 @@ static int push_error(lua_State *L)
         lua_pushstring(L, e->message);
     } else {
         lua_pushfstring(L, "tandem: %s", tdm_status_name((tdm_Status)e->status));
+    }
+    if (e->status == TDM_ERRDEPTH) {
+        /* the depth limit: this value leaving Lua unchanged (not caught and
+           replaced) is that error again (lops.c, convert_error) */
+        lua_pushvalue(L, -1);
+        lua_rawsetp(L, LUA_REGISTRYINDEX, &tdmL_key_deptherr);
+        st->deptherr = 1;
     }
     return 1;
 }
@@ -288,9 +296,9 @@ static void with_raise_site(lua_State *L)
 
 /* Raise the error of a frame: the frame is ended and the error freed before
    anything that may raise. */
-int tdmL_raise_frame_error(lua_State *L, tdmL_State *st, tdm_Frame *f)
+int tdmL_raise_frame_error(lua_State *L, tdmL_State *st, tdmS_Frame *f)
 {
-    tdm_Error e;
+    tdmS_Error e;
     tdmS_move_error(&e, &f->err);
     tdmS_end(f);
     int pyexc = e.inner.kind == TDM_NIL && !(e.inner.flags & TDM_VF_ERROBJ)
@@ -322,7 +330,7 @@ static int tovalue_p(lua_State *L)
    needs a ref (an allocation) is converted under lua_pcall: on a memory
    error the frame is ended (what the arguments before it own released)
    and the error raised. [-0, +0, m] */
-static int arg_value(lua_State *L, tdmL_State *st, int idx, tdm_Frame *f, tdm_Value *v)
+static int arg_value(lua_State *L, tdmL_State *st, int idx, tdmS_Frame *f, tdm_Value *v)
 {
     if (lua_isinteger(L, idx)) {
         v->kind = TDM_INT;          /* the common case, without the switch */
@@ -361,7 +369,7 @@ static int arg_value(lua_State *L, tdmL_State *st, int idx, tdm_Frame *f, tdm_Va
    state, 3 = from); each is released once pushed. [-0, +(nres - from), m] */
 static int push_rest(lua_State *L)
 {
-    tdm_Frame *f = lua_touserdata(L, 1);
+    tdmS_Frame *f = lua_touserdata(L, 1);
     tdmL_State *st = lua_touserdata(L, 2);
     int from = (int)lua_tointeger(L, 3);
     lua_settop(L, 0);
@@ -377,7 +385,7 @@ static int push_rest(lua_State *L)
 }
 
 /* Drop every result still owned, end the frame. */
-static void drop_results(tdmL_State *st, tdm_Frame *f)
+static void drop_results(tdmL_State *st, tdmS_Frame *f)
 {
     for (int i = 0; i < f->nres; i++) {
         tdmV_release(st->rt, &f->res[i]);
@@ -389,7 +397,7 @@ static void drop_results(tdmL_State *st, tdm_Frame *f)
    pushes without allocating is pushed directly; the rest under lua_pcall,
    so that a memory error still ends the frame (which holds the other
    language's pins and references) before it is raised. [-0, +nres, m] */
-static int push_results(lua_State *L, tdmL_State *st, tdm_Frame *f)
+static int push_results(lua_State *L, tdmL_State *st, tdmS_Frame *f)
 {
     int nres = f->nres, i;
     if (!lua_checkstack(L, nres + 4)) {
@@ -430,7 +438,7 @@ static int foreign_run(lua_State *L, tdmL_State *st, tdm_LangId lang, int op, in
                        tdmL_Foreign *fo, int first, int n)
 {
     tdm_Runtime *rt = st->rt;
-    tdm_Frame f;
+    tdmS_Frame f;
     if (fo != NULL && n > 0 && fo->lang == TDM_LANG_C) {
         tdmL_cdata_remember(L, st, first);      /* crossing out: keep identity */
     }

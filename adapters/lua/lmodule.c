@@ -107,7 +107,7 @@ int luaopen_tandem(lua_State *L)
     tdm_Runtime *rt = tdmL_runtime_of(L);
     tdmL_State *st = tdmL_state(L);
     if (rt->lang[TDM_LANG_PYTHON] == NULL) {
-        tdm_Error err = {0};
+        tdmS_Error err = {0};
         if (tdmR_open_lang(rt, TDM_LANG_PYTHON, NULL, &err) != TDM_OK) {
             lua_pushfstring(L, "tandem: cannot start Python: %s",
                             err.message ? err.message : "unknown error");

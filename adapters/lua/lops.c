@@ -23,9 +23,9 @@ _Static_assert(TDM_AR_ADD == LUA_OPADD && TDM_AR_SUB == LUA_OPSUB && TDM_AR_MUL 
                && TDM_AR_BXOR == LUA_OPBXOR && TDM_AR_SHL == LUA_OPSHL
                && TDM_AR_SHR == LUA_OPSHR && TDM_AR_UNM == LUA_OPUNM
                && TDM_AR_BNOT == LUA_OPBNOT,
-               "tdm_ArithOp must follow Lua's LUA_OP* order");
+               "tdmS_ArithOp must follow Lua's LUA_OP* order");
 _Static_assert(TDM_CMP_EQ == LUA_OPEQ && TDM_CMP_LT == LUA_OPLT && TDM_CMP_LE == LUA_OPLE,
-               "tdm_CmpOp must follow Lua's LUA_OP* order");
+               "tdmS_CmpOp must follow Lua's LUA_OP* order");
 
 #define TRACE_HEAD 10    /* entries kept from the innermost end */
 #define TRACE_TAIL 11    /* entries kept from the outermost end */
@@ -51,7 +51,7 @@ static int last_level(lua_State *L)
     return le - 1;
 }
 
-static void add_level(lua_State *L, int level, tdm_Error *e)
+static void add_level(lua_State *L, int level, tdmS_Error *e)
 {
     lua_Debug ar;
     if (!lua_getstack(L, level, &ar) || !lua_getinfo(L, "Sln", &ar)
@@ -69,7 +69,7 @@ static void add_level(lua_State *L, int level, tdm_Error *e)
    (the `below` outermost levels belong to enclosing crossings, which record
    them); a deep stack keeps its TRACE_HEAD innermost and TRACE_TAIL
    outermost levels. */
-static void record_levels(lua_State *L, int level, int below, tdm_Error *e)
+static void record_levels(lua_State *L, int level, int below, tdmS_Error *e)
 {
     int last = last_level(L) - below;
     int first = e->ntrace;
@@ -82,13 +82,13 @@ static void record_levels(lua_State *L, int level, int below, tdm_Error *e)
     }
     /* getstack walks innermost first: reverse the new entries */
     for (int i = first, j = e->ntrace - 1; i < j; i++, j--) {
-        tdm_TraceEntry t = e->trace[i];
+        tdmS_TraceEntry t = e->trace[i];
         e->trace[i] = e->trace[j];
         e->trace[j] = t;
     }
 }
 
-void tdmL_record_trace(lua_State *L, int level, tdm_Error *e)
+void tdmL_record_trace(lua_State *L, int level, tdmS_Error *e)
 {
     record_levels(L, level, 0, e);
 }
@@ -119,7 +119,7 @@ static void map_lasterr(lua_State *L, tdmL_State *st, int idx)
 /* The Lua error value at idx (not an object of another language) into
    e->value, whatever its type: a string as an owned copy (all its bytes), nil
    as a nil marked TDM_VF_ERROBJ, an object with a ref. [-0, +0, m] */
-static void error_value(lua_State *L, tdmL_State *st, int idx, tdm_Error *e)
+static void error_value(lua_State *L, tdmL_State *st, int idx, tdmS_Error *e)
 {
     tdmV_release(st->rt, &e->value);
     int t = lua_type(L, idx);
@@ -148,7 +148,7 @@ static void error_value(lua_State *L, tdmL_State *st, int idx, tdm_Error *e)
 static int msgh(lua_State *L)
 {
     tdmL_State *st = tdmL_state(L);
-    tdm_Frame *f = st ? st->rt->top : NULL;
+    tdmS_Frame *f = st ? st->rt->top : NULL;
     if (f != NULL && f->lang == &tdmL_lang && st->errframe == f) {
         tdmS_clear_error(st->rt, &f->err);
     }
@@ -172,7 +172,7 @@ static int msgh(lua_State *L)
 }
 
 /* Convert the values at [from, top] into f->res; return their number. */
-static int collect(lua_State *L, tdmL_State *st, tdm_Frame *f, int from)
+static int collect(lua_State *L, tdmL_State *st, tdmS_Frame *f, int from)
 {
     int n = lua_gettop(L) - from + 1;
     if (n < 0) {
@@ -188,7 +188,7 @@ static int collect(lua_State *L, tdmL_State *st, tdm_Frame *f, int from)
     return n;
 }
 
-static int str_arg(lua_State *L, tdm_Frame *f, int i, const char *what)
+static int str_arg(lua_State *L, tdmS_Frame *f, int i, const char *what)
 {
     if (i >= f->nargs || f->args[i].kind != TDM_STR) {
         return luaL_error(L, "%s must be a string", what);
@@ -196,7 +196,7 @@ static int str_arg(lua_State *L, tdm_Frame *f, int i, const char *what)
     return 0;
 }
 
-static int load_code(lua_State *L, tdm_Frame *f, int is_expr)
+static int load_code(lua_State *L, tdmS_Frame *f, int is_expr)
 {
     str_arg(L, f, 0, "Lua code");
     const char *chunk = "<python>";
@@ -237,7 +237,7 @@ static int load_code(lua_State *L, tdm_Frame *f, int is_expr)
 /* Record the Lua error value on top of L in f->err: the value, message
    and (when co is given) the traceback text of co. An object of another
    language is left to convert_error. [-0, +0, m] */
-static void record_error(lua_State *L, tdmL_State *st, tdm_Frame *f, lua_State *co,
+static void record_error(lua_State *L, tdmL_State *st, tdmS_Frame *f, lua_State *co,
                          int status)
 {
     if (tdmL_toforeign(L, st, -1) != NULL) {
@@ -278,7 +278,7 @@ static int close_thread(lua_State *L, lua_State *co)
    coroutine's pending to-be-closed variables are closed, as a Python
    generator's finally blocks run; a __close that fails then replaces the
    error, as in Lua. [-0, +1, v] */
-static int raise_resume_error(lua_State *L, tdmL_State *st, tdm_Frame *f, lua_State *co,
+static int raise_resume_error(lua_State *L, tdmL_State *st, tdmS_Frame *f, lua_State *co,
                               int status)
 {
     st->errframe = NULL;
@@ -341,7 +341,7 @@ static int at_yield(lua_State *co)
 /* THROW to a coroutine that has not started or is suspended elsewhere than
    in tdmL_yield: nothing runs at a yield. A suspended one has its pending
    to-be-closed variables closed (it ends); a __close error is raised. */
-static int throw_nowhere(lua_State *L, tdmL_State *st, tdm_Frame *f, lua_State *co)
+static int throw_nowhere(lua_State *L, tdmL_State *st, tdmS_Frame *f, lua_State *co)
 {
     f->sub = TDM_RESUME_NOTHROW;
     if (lua_status(co) == LUA_YIELD && close_thread(L, co) != LUA_OK) {
@@ -354,7 +354,7 @@ static int throw_nowhere(lua_State *L, tdmL_State *st, tdm_Frame *f, lua_State *
     return 0;
 }
 
-static int op_resume(lua_State *L, tdmL_State *st, tdm_Frame *f)
+static int op_resume(lua_State *L, tdmL_State *st, tdmS_Frame *f)
 {
     tdmL_push(L, st, &f->args[0]);
     lua_State *co = lua_tothread(L, 1);
@@ -382,7 +382,7 @@ static int op_resume(lua_State *L, tdmL_State *st, tdm_Frame *f)
     }
     lua_xmove(L, co, nargs);
     int nres = 0;
-    status = lua_resume(co, L, nargs, &nres);
+    status = tdmL_resume(st, co, L, nargs, &nres);
     if (status == LUA_OK || status == LUA_YIELD) {
         f->sub = status == LUA_YIELD ? TDM_RESUME_YIELDED : TDM_RESUME_RETURNED;
         luaL_checkstack(L, nres + 1, "resume: too many results");
@@ -401,7 +401,7 @@ static int op_resume(lua_State *L, tdmL_State *st, tdm_Frame *f)
    placeholder, converted once the walk is over. Saves the pin and the
    second pass for the common numeric values. Returns the number of pinned
    items (the trampoline returns them so they stay on the stack). */
-static int titems_one(lua_State *L, tdmL_State *st, tdm_Frame *f)
+static int titems_one(lua_State *L, tdmL_State *st, tdmS_Frame *f)
 {
     int keys = f->sub == TDM_ITEMS_KEYS;
     int n = 0, cap = TDM_FRAME_INLINE, budget = 0, pinned = 0;
@@ -461,7 +461,7 @@ static int titems_one(lua_State *L, tdmL_State *st, tdm_Frame *f)
     return lua_gettop(L) - 1;   /* the pinned items stay on the stack */
 }
 
-static int op_titems(lua_State *L, tdmL_State *st, tdm_Frame *f)
+static int op_titems(lua_State *L, tdmL_State *st, tdmS_Frame *f)
 {
     tdmL_push(L, st, &f->args[0]);
     if (!lua_istable(L, 1)) {
@@ -511,7 +511,7 @@ static const char seq_key = 0;
    chunk run), are stored one by one. */
 #define TDM_SEQ_VARARG_MAX 8192
 
-static int op_tablefrom(lua_State *L, tdmL_State *st, tdm_Frame *f)
+static int op_tablefrom(lua_State *L, tdmL_State *st, tdmS_Frame *f)
 {
     if (f->sub == TDM_TABLEFROM_SEQ && f->nargs <= TDM_SEQ_VARARG_MAX && lua_gethook(L) == NULL) {
         if (lua_rawgetp(L, LUA_REGISTRYINDEX, &seq_key) != LUA_TFUNCTION) {
@@ -569,7 +569,7 @@ static int op_tablefrom(lua_State *L, tdmL_State *st, tdm_Frame *f)
 
 static int trampoline(lua_State *L)
 {
-    tdm_Frame *f = lua_touserdata(L, 1);
+    tdmS_Frame *f = lua_touserdata(L, 1);
     tdmL_State *st = f->rt->state[TDM_LANG_LUA];
     int n = f->nargs;
     lua_settop(L, 0);
@@ -779,7 +779,7 @@ static int trampoline(lua_State *L)
     }
 }
 
-static int convert_error(lua_State *L, tdmL_State *st, tdm_Frame *f, int s)
+static int convert_error(lua_State *L, tdmL_State *st, tdmS_Frame *f, int s)
 {
     int status = f->err.status;
     if (s == LUA_ERRMEM) {
@@ -795,6 +795,18 @@ static int convert_error(lua_State *L, tdmL_State *st, tdm_Frame *f, int s)
         }
     } else if (status == TDM_OK) {
         status = TDM_ERRRUN;
+    }
+    if (st->deptherr && lua_checkstack(L, 1)) {
+        /* the error a crossing refused at the depth limit raised, unchanged,
+           is that error; forgotten either way (it holds the value) */
+        lua_rawgetp(L, LUA_REGISTRYINDEX, &tdmL_key_deptherr);
+        if (status == TDM_ERRRUN && lua_rawequal(L, -1, -2)) {
+            status = TDM_ERRDEPTH;
+        }
+        lua_pop(L, 1);
+        lua_pushnil(L);
+        lua_rawsetp(L, LUA_REGISTRYINDEX, &tdmL_key_deptherr);     /* no allocation */
+        st->deptherr = 0;
     }
     f->err.status = status;
     tdmL_Foreign *fo = tdmL_toforeign(L, st, -1);
@@ -818,7 +830,7 @@ static int convert_error(lua_State *L, tdmL_State *st, tdm_Frame *f, int s)
 
 /* A protected step failed: drop the results converted before the error
    (refs made by collect), then record the error. */
-static int fail(lua_State *L, tdmL_State *st, tdm_Frame *f, int s)
+static int fail(lua_State *L, tdmL_State *st, tdmS_Frame *f, int s)
 {
     for (int i = 0; i < f->nres; i++) {
         tdmV_release(st->rt, &f->res[i]);
@@ -838,7 +850,7 @@ static int collect_args(lua_State *L)
 /* Push args[from..nargs) without allocating; 0 (stack back to `top`) when
    one of them needs the protected path. Lua objects and integers, the
    common arguments, are pushed here; the rest by tdmL_pushraw. [-0, +(0|n), -] */
-static int push_args_raw(lua_State *L, tdmL_State *st, const tdm_Frame *f, int from,
+static int push_args_raw(lua_State *L, tdmL_State *st, const tdmS_Frame *f, int from,
                          int top)
 {
     for (int i = from; i < f->nargs; i++) {
@@ -859,7 +871,7 @@ static int push_args_raw(lua_State *L, tdmL_State *st, const tdm_Frame *f, int f
    allocation), else through the collect_args trampoline. The message
    handler sits at base + 1, or when `msgh_at` is 0 is not there yet (the
    caller ran nothing that can raise) and is put there if it is needed. */
-static int take_results(lua_State *L, tdmL_State *st, tdm_Frame *f, int base, int first,
+static int take_results(lua_State *L, tdmL_State *st, tdmS_Frame *f, int base, int first,
                         int msgh_at)
 {
     int n = lua_gettop(L) - first + 1;
@@ -898,7 +910,7 @@ static int take_results(lua_State *L, tdmL_State *st, tdm_Frame *f, int base, in
 /* CALL whose arguments push without allocating: lua_pcall the callee
    itself, skipping the trampoline (the common Python -> Lua call). -1 when
    the trampoline must do it (nothing was done). */
-static int direct_call(lua_State *L, tdmL_State *st, tdm_Frame *f, int base)
+static int direct_call(lua_State *L, tdmL_State *st, tdmS_Frame *f, int base)
 {
     lua_pushcfunction(L, msgh);
     if (!push_args_raw(L, st, f, 0, base + 1)) {
@@ -915,7 +927,7 @@ static int direct_call(lua_State *L, tdmL_State *st, tdm_Frame *f, int base)
 /* Index of a plain table (no metatable: nothing can run or raise) with a
    key that pushes without allocating: lua_rawget. -1 when the trampoline
    must do it. */
-static int direct_index(lua_State *L, tdmL_State *st, tdm_Frame *f, int base)
+static int direct_index(lua_State *L, tdmL_State *st, tdmS_Frame *f, int base)
 {
     /* nothing here can raise: the message handler is only put in place
        if a result needs the protected path */
@@ -936,7 +948,7 @@ static int direct_index(lua_State *L, tdmL_State *st, tdm_Frame *f, int base)
 static int resume_error(lua_State *L)
 {
     lua_State *co = lua_tothread(L, 1);
-    tdm_Frame *f = lua_touserdata(L, 2);
+    tdmS_Frame *f = lua_touserdata(L, 2);
     int status = (int)lua_tointeger(L, 3);
     tdmL_State *st = f->rt->state[TDM_LANG_LUA];
     lua_settop(L, 3);
@@ -967,7 +979,7 @@ static lua_State *ref_thread(lua_State *L, tdmL_State *st, void *handle)
 
 /* RESUME without the trampoline: lua_resume is itself protected. -1 when
    the trampoline must do it. */
-static int direct_resume(lua_State *L, tdmL_State *st, tdm_Frame *f, int base)
+static int direct_resume(lua_State *L, tdmL_State *st, tdmS_Frame *f, int base)
 {
     const tdm_Value *a = &f->args[0];
     lua_State *co = NULL;
@@ -992,7 +1004,7 @@ static int direct_resume(lua_State *L, tdmL_State *st, tdm_Frame *f, int base)
     }
     lua_xmove(L, co, nargs);
     int nres = 0;
-    status = lua_resume(co, L, nargs, &nres);
+    status = tdmL_resume(st, co, L, nargs, &nres);
     if (status == LUA_OK || status == LUA_YIELD) {
         f->sub = status == LUA_YIELD ? TDM_RESUME_YIELDED : TDM_RESUME_RETURNED;
         /* tdmL_op made room for nargs + 8 */
@@ -1013,7 +1025,7 @@ static int direct_resume(lua_State *L, tdmL_State *st, tdm_Frame *f, int base)
     return convert_error(L, st, f, s == LUA_OK ? LUA_ERRRUN : s);
 }
 
-int tdmL_op(tdm_Frame *f)
+int tdmL_op(tdmS_Frame *f)
 {
     tdm_Runtime *rt = f->rt;        /* the caller holds the runtime lock */
     f->entered = 1;
@@ -1072,7 +1084,7 @@ int tdmL_op(tdm_Frame *f)
 /* tdmL_finish with an interrupt pending: the outermost crossing drops it
    (the code it stopped has stopped). Out of line: the common finish stays a
    tail call. */
-static __attribute__((noinline)) void finish_interrupted(tdmL_State *st, tdm_Frame *f)
+static __attribute__((noinline)) void finish_interrupted(tdmL_State *st, tdmS_Frame *f)
 {
     /* a chunk compiled for the call that follows (execute, eval): the
        interrupt that arrived meanwhile is for that call */
@@ -1084,7 +1096,7 @@ static __attribute__((noinline)) void finish_interrupted(tdmL_State *st, tdm_Fra
     lua_settop(st->L, (int)f->scratch);
 }
 
-void tdmL_finish(tdm_Frame *f)
+void tdmL_finish(tdmS_Frame *f)
 {
     tdmL_State *st = f->rt->state[TDM_LANG_LUA];
     if (st != NULL && st->L != NULL && f->scratch >= 0) {

@@ -2,7 +2,7 @@
  * lpylib.c — the helper table Lua code uses to reach another language
  * (`python` in a runtime created from Python, the module table returned by
  * `require "tandem"` in a plain lua5.4): eval, exec, import, builtins, none,
- * iteration helpers and indexing-protocol views. Every helper is a neutral
+ * translate, iteration helpers and indexing-protocol views. Every helper is a neutral
  * operation on the other language; nothing here knows Python.
  */
 #include <stdlib.h>
@@ -199,6 +199,13 @@ void tdmL_push_foreign_lib(lua_State *L, tdmL_State *st, tdm_LangId lang, int fl
     lua_pushliteral(L, "_lua_args");
     tdmL_foreign_call(L, st, lang, TDM_OP_GETATTR, 0, lua_gettop(L) - 1, 2);
     lua_setfield(L, -5, "args");       /* lib, name, module, key, fn */
+    lua_pop(L, 1);
+    /* python.translate(fn): fn translated into a Lua function of this
+       runtime, the same one LuaRuntime.translate(fn) gives (cached per
+       runtime); a TranslationError is raised as the error */
+    lua_pushliteral(L, "_lua_translate");
+    tdmL_foreign_call(L, st, lang, TDM_OP_GETATTR, 0, lua_gettop(L) - 1, 2);
+    lua_setfield(L, -5, "translate");  /* lib, name, module, key, fn */
     lua_pop(L, 1);
     if (flags & TDM_EXPOSE_EVAL) {
         /* python.eval: a Python object, as lupa's (its attributes are a

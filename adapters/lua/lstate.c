@@ -10,6 +10,7 @@
 const char tdmL_key_state = 0;
 const char tdmL_key_cache = 0;
 const char tdmL_key_lasterr = 0;
+const char tdmL_key_deptherr = 0;
 static const char key_strcache = 0;
 
 static void *l_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
@@ -146,10 +147,11 @@ static void l_retain(tdm_Runtime *rt, void *handle)
 static int setup(lua_State *L)
 {
     tdmL_State *st = lua_touserdata(L, 1);
-    const tdm_OpenOptions *o = lua_touserdata(L, 2);
+    const tdmR_OpenOptions *o = lua_touserdata(L, 2);
     if (o->open_libs) {
         luaL_openlibs(L);
         tdmL_guard_cmodules(L);
+        tdmL_open_coroutines(L, st);
     }
     tdmL_setup_registry(L, st);
     /* require "tandem" / "tandem.ffi" use this copy, never a second
@@ -182,11 +184,11 @@ static int l_valid(tdm_Runtime *rt, const tdm_Value *v)
     return same;
 }
 
-/* tdm_Lang.open: a new Lua state owned by rt. */
-static int l_open(tdm_Runtime *rt, const tdm_OpenOptions *opts, tdm_Error *err)
+/* tdmR_Lang.open: a new Lua state owned by rt. */
+static int l_open(tdm_Runtime *rt, const tdmR_OpenOptions *opts, tdmS_Error *err)
 {
-    static const tdm_OpenOptions defaults = {0, 1};
-    const tdm_OpenOptions *o = opts != NULL ? opts : &defaults;
+    static const tdmR_OpenOptions defaults = {0, 1};
+    const tdmR_OpenOptions *o = opts != NULL ? opts : &defaults;
     tdmL_State *st = calloc(1, sizeof *st);
     if (st == NULL) {
         return tdmS_set_error(err, TDM_ERRMEM, "not enough memory");
@@ -229,7 +231,7 @@ tdmL_State *tdmL_attach_host(tdm_Runtime *rt, lua_State *L)
     return st;
 }
 
-/* tdm_Lang.close: runs the finalizers of an owned state; the table stays
+/* tdmR_Lang.close: runs the finalizers of an owned state; the table stays
    attached (its hooks see no state) until tdmR_detach. */
 static void l_close(tdm_Runtime *rt)
 {
@@ -248,7 +250,7 @@ static void l_close(tdm_Runtime *rt)
     free(st);
 }
 
-/* tdm_Lang.control (tdm_Ctl codes). */
+/* tdmR_Lang.control (tdmR_Ctl codes). */
 static long long l_control(tdm_Runtime *rt, int ctl, long long arg)
 {
     long long r = 0;
@@ -318,7 +320,7 @@ static long long l_control(tdm_Runtime *rt, int ctl, long long arg)
     return r;
 }
 
-const tdm_Lang tdmL_lang = {
+const tdmR_Lang tdmL_lang = {
     .name = "lua",
     .id = TDM_LANG_LUA,
     .op = tdmL_op,

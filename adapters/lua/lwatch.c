@@ -21,8 +21,10 @@
  * one that raced with the end of a call so closely that both missed it stops
  * the next call on that runtime instead.
  *
- * The hook is set on the state's main thread (as lua.c does): code looping
- * inside a coroutine is reached when the coroutine yields or returns.
+ * A Lua hook belongs to one coroutine, so the hook is set on the state's
+ * main thread (as lua.c does) and on the coroutine running now: resumes go
+ * through tdmL_resume (Python's and C's through lops.c, Lua's through
+ * lcoro.c's coroutine.resume and coroutine.wrap), which records it.
  */
 #include <dlfcn.h>
 #include <pthread.h>
@@ -36,6 +38,7 @@
    of intr), and hooks set from outside the running thread. */
 static pthread_mutex_t wd_mutex = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t wd_cond = PTHREAD_COND_INITIALIZER;  /* wakes the watchdog */
+static pthread_cond_t dl_cond = PTHREAD_COND_INITIALIZER;  /* a delegated call ended */
 static tdmL_State *wd_list;             /* borrowed: unlinked by tdmL_unwatch */
 static void (*wd_tick)(void);
 static int wd_running;                  /* the thread runs its loop */
@@ -56,11 +59,11 @@ static int intr_of(tdmL_State *st)
 
 /* ---- the hook ------------------------------------------------------------ */
 
-/* Trampoline: push the error value of the tdm_Error at 1 (state at 2) and
+/* Trampoline: push the error value of the tdmS_Error at 1 (state at 2) and
    keep it for re-raising. [-0, +1, m] */
 static int keep_exc(lua_State *L)
 {
-    tdm_Error *e = lua_touserdata(L, 1);
+    tdmS_Error *e = lua_touserdata(L, 1);
     tdmL_State *st = lua_touserdata(L, 2);
     lua_settop(L, 0);
     tdmL_push(L, st, &e->value);
@@ -71,9 +74,9 @@ static int keep_exc(lua_State *L)
 
 /* The language whose crossing runs the current Lua code (the nearest caller
    that is not Lua), or NULL. */
-static const tdm_Lang *caller_lang(tdm_Runtime *rt)
+static const tdmR_Lang *caller_lang(tdm_Runtime *rt)
 {
-    for (tdm_Frame *f = rt->top; f != NULL; f = f->prev) {
+    for (tdmS_Frame *f = rt->top; f != NULL; f = f->prev) {
         if (f->from != TDM_LANG_LUA && f->from < TDM_NLANG) {
             return rt->lang[f->from];
         }
@@ -89,11 +92,11 @@ static void poll(lua_State *L, tdmL_State *st)
     if (rt->closed || (uintptr_t)pthread_self() != st->watch_tid) {
         return;
     }
-    const tdm_Lang *lang = caller_lang(rt);
+    const tdmR_Lang *lang = caller_lang(rt);
     if (lang == NULL) {
         return;     /* no crossing (e.g. a finalizer run by a control) */
     }
-    tdm_Frame f;
+    tdmS_Frame f;
     tdmS_init(&f, rt, lang, TDM_OP_CHECK, TDM_LANG_LUA);
     f.owning = 0;
     int status = tdmS_call(&f);
@@ -102,7 +105,7 @@ static void poll(lua_State *L, tdmL_State *st)
         tdmS_clear_error(rt, &f.err);   /* e.g. too deep: nothing to raise */
         return;
     }
-    tdm_Error e;
+    tdmS_Error e;
     tdmS_move_error(&e, &f.err);
     tdmS_end(&f);
     if (!lua_checkstack(L, 4)) {
@@ -127,7 +130,30 @@ static void poll(lua_State *L, tdmL_State *st)
     lua_error(L);       /* the exception (or the memory error) */
 }
 
-/* The one hook: raise a pending interrupt, else poll once and go. [-0, +0, v] */
+/* Run the calls other threads posted (the runtime lock is this thread's:
+   only its holder runs Lua code). [-0, +0, -] */
+static void run_delegated(lua_State *L, tdmL_State *st)
+{
+    pthread_mutex_lock(&wd_mutex);
+    tdmL_Delegated *list = st->delegated;
+    st->delegated = NULL;
+    for (tdmL_Delegated *d = list; d != NULL; d = d->next) {
+        d->state = TDML_DL_TAKEN;
+    }
+    pthread_mutex_unlock(&wd_mutex);
+    while (list != NULL) {
+        tdmL_Delegated *d = list;
+        list = d->next;         /* d belongs to its poster once done */
+        d->run(d, L);
+        pthread_mutex_lock(&wd_mutex);
+        d->state = TDML_DL_DONE;
+        pthread_cond_broadcast(&dl_cond);
+        pthread_mutex_unlock(&wd_mutex);
+    }
+}
+
+/* The one hook: run delegated calls, raise a pending interrupt, else poll
+   once and go. [-0, +0, v] */
 static void hook(lua_State *L, lua_Debug *ar)
 {
     (void)ar;
@@ -135,6 +161,9 @@ static void hook(lua_State *L, lua_Debug *ar)
     if (st == NULL) {
         lua_sethook(L, NULL, 0, 0);
         return;
+    }
+    if (__atomic_load_n(&st->delegated, __ATOMIC_ACQUIRE) != NULL) {
+        run_delegated(L, st);
     }
     int intr = intr_of(st);
     if (intr == TDML_INTR_STOP) {
@@ -183,6 +212,18 @@ void tdmL_intr_clear(tdmL_State *st)
 
 /* ---- the watchdog -------------------------------------------------------- */
 
+/* Set the hook on the coroutine st runs now (always, or only when it has
+   none); wd_mutex held. See tdmL_resume for the handshake. */
+static void set_running_hook(tdmL_State *st, int always)
+{
+    __atomic_store_n(&st->poking, 1, __ATOMIC_SEQ_CST);
+    lua_State *co = __atomic_load_n(&st->running, __ATOMIC_SEQ_CST);
+    if (co != NULL && (always || lua_gethook(co) == NULL)) {
+        lua_sethook(co, hook, LUA_MASKCOUNT, 1);
+    }
+    __atomic_store_n(&st->poking, 0, __ATOMIC_SEQ_CST);
+}
+
 /* One state, wd_mutex held; from the watchdog thread. [-0, +0, -] */
 static void poke(tdmL_State *st)
 {
@@ -195,6 +236,7 @@ static void poke(tdmL_State *st)
     if (lua_gethook(st->L) == NULL) {
         lua_sethook(st->L, hook, LUA_MASKCOUNT, 1);
     }
+    set_running_hook(st, 0);
 }
 
 /* The watchdog: ticks until nothing is watched. It holds wd_mutex except
@@ -294,7 +336,9 @@ void tdmL_watch(tdm_Runtime *rt, uintptr_t tid)
         st->watch_next = wd_list;
         wd_list = st;
     }
-    start_locked();
+    if (tid != 0) {
+        start_locked();     /* only a polled thread needs the watchdog's ticks */
+    }
     pthread_mutex_unlock(&wd_mutex);
 }
 
@@ -312,6 +356,11 @@ void tdmL_unwatch(tdmL_State *st)
         st->watched = 0;
         st->watch_next = NULL;
     }
+    for (tdmL_Delegated *d = st->delegated; d != NULL; d = d->next) {
+        d->state = TDML_DL_DROPPED;     /* its poster runs into the closed state */
+    }
+    st->delegated = NULL;
+    pthread_cond_broadcast(&dl_cond);
     pthread_mutex_unlock(&wd_mutex);
 }
 
@@ -358,6 +407,7 @@ int tdmL_interrupt(tdm_Runtime *rt)
             }
             __atomic_store_n(&st->intr, TDML_INTR_STOP, __ATOMIC_SEQ_CST);
             lua_sethook(st->L, hook, LUA_MASKCOUNT, 1);
+            set_running_hook(st, 1);
             if (__atomic_load_n(&rt->top, __ATOMIC_SEQ_CST) == NULL) {
                 /* the call ended meanwhile: nothing to stop any more */
                 __atomic_store_n(&st->intr, 0, __ATOMIC_SEQ_CST);
@@ -370,4 +420,81 @@ int tdmL_interrupt(tdm_Runtime *rt)
     }
     pthread_mutex_unlock(&wd_mutex);
     return r;
+}
+
+int tdmL_resume(tdmL_State *st, lua_State *co, lua_State *from, int nargs, int *nres)
+{
+    lua_State *prev = st->running;
+    __atomic_store_n(&st->running, co, __ATOMIC_RELEASE);
+    if (intr_of(st) != 0) {
+        pthread_mutex_lock(&wd_mutex);
+        lua_sethook(co, hook, LUA_MASKCOUNT, 1);   /* an interrupt is pending */
+        pthread_mutex_unlock(&wd_mutex);
+    }
+    int status = lua_resume(co, from, nargs, nres);
+    /* co may be collected once this returns: the watchdog must not be
+       setting a hook on it then. It raises `poking` before it reads
+       `running` (both sequentially consistent), so either it reads prev or
+       this sees it poking and waits the few instructions it takes. */
+    __atomic_store_n(&st->running, prev, __ATOMIC_SEQ_CST);
+    while (__atomic_load_n(&st->poking, __ATOMIC_SEQ_CST)) {
+        /* spin: lua_sethook is a handful of stores */
+    }
+    return status;
+}
+
+/* ---- calls delegated to the lock's holder ------------------------------- */
+
+int tdmL_delegate(tdm_Runtime *rt, tdmL_Delegated *d)
+{
+    int r = 0;
+    pthread_once(&wd_once, init_once);
+    pthread_mutex_lock(&wd_mutex);
+    tdmL_State *st = wd_list;
+    while (st != NULL && st->rt != rt) {
+        st = st->watch_next;
+    }
+    if (st != NULL && st->L != NULL) {     /* listed: alive until unlisted */
+        lua_Hook h = lua_gethook(st->L);
+        if (h == NULL || h == hook) {
+            d->state = TDML_DL_POSTED;
+            d->next = st->delegated;
+            __atomic_store_n(&st->delegated, d, __ATOMIC_RELEASE);
+            lua_sethook(st->L, hook, LUA_MASKCOUNT, 1);
+            set_running_hook(st, 1);
+            r = 1;
+        }
+    }
+    pthread_mutex_unlock(&wd_mutex);
+    return r;
+}
+
+int tdmL_delegate_state(tdmL_Delegated *d, int take_back)
+{
+    pthread_mutex_lock(&wd_mutex);
+    int state = d->state;
+    if (take_back && state == TDML_DL_POSTED) {
+        for (tdmL_State *st = wd_list; st != NULL; st = st->watch_next) {
+            tdmL_Delegated **p = &st->delegated;
+            while (*p != NULL && *p != d) {
+                p = &(*p)->next;
+            }
+            if (*p == d) {
+                *p = d->next;
+                break;
+            }
+        }
+        state = d->state = TDML_DL_DROPPED;
+    }
+    pthread_mutex_unlock(&wd_mutex);
+    return state;
+}
+
+void tdmL_delegate_wait(tdmL_Delegated *d)
+{
+    pthread_mutex_lock(&wd_mutex);
+    while (d->state == TDML_DL_TAKEN) {
+        pthread_cond_wait(&dl_cond, &wd_mutex);
+    }
+    pthread_mutex_unlock(&wd_mutex);
 }

@@ -47,6 +47,20 @@ typedef struct Gen {
                            in a coroutine: no depth accounting, return ends it) */
     int oom;
     char err[256];
+    unsigned char *intl;    /* owns: per var of fn, the local only ever holds ints */
+    unsigned char *intlT;   /* owns: the same when the parameters were ints on entry
+                               (the Lua local T says so), or NULL */
+    unsigned char *listl, *listlT;  /* owns: the list locals, the same two ways */
+    int inver;              /* generating the two versions of an expression */
+    struct {                /* owns: the last inline list slot read, its parts */
+        char *text, *cond, *val, *o, *k;
+    } slot;
+    int tmp0;               /* tmp when the current statement began */
+    Buf statics;        /* chunk-level statements put on line 1 (signatures) */
+    int nsig;           /* signatures in statics */
+    const int *deftmp;  /* temporaries holding a nested function's defaults, or NULL */
+    const char *callee; /* Lua expression of the callee of the call being compiled */
+    int topsig;         /* SIG index of the module-level function being generated */
 } Gen;
 
 static void bput(Gen *g, const char *s, size_t n)
@@ -190,7 +204,8 @@ static Ex ex_make(char *s, int isbool, int simple)
 }
 
 static int expr(Gen *g, const tdmX_Node *n, Ex *out);
-static int gen_nested(Gen *g, const tdmX_Node *fnode);
+static int assign_to(Gen *g, const tdmX_Node *t, const char *val);
+static int gen_nested(Gen *g, const tdmX_Node *fnode, int *t);
 
 static const char *sym(const tdmX_Node *n, int i)
 {
@@ -264,8 +279,12 @@ static int exprs(Gen *g, const tdmX_Node *const *kids, int n, Ex *out)
             return -1;
         }
         if (side.n > 0) {
+            /* what kids[i] runs first happens before the earlier operands are
+               used: keep their values (a variable read too: kids[i] may be an
+               assignment expression writing that variable) */
             for (int j = 0; j < i; j++) {
-                if (!out[j].simple) {
+                if (!out[j].simple || tdmX_is(kids[j], "local") || tdmX_is(kids[j], "lcheck")
+                    || tdmX_is(kids[j], "free")) {
                     int t = ++g->tmp;
                     emit(g, "local t%d = %s; ", t, out[j].s);
                     free(out[j].s);
@@ -324,8 +343,27 @@ static int is_exc_class(const char *name)
     return 0;
 }
 
+static void slot_free(Gen *g)
+{
+    free(g->slot.text);
+    free(g->slot.cond);
+    free(g->slot.val);
+    free(g->slot.o);
+    free(g->slot.k);
+    memset(&g->slot, 0, sizeof g->slot);
+}
+
 static int truth_of(Gen *g, const Ex *e, char **out)
 {
+    if (!e->isbool && g->slot.text != NULL && strcmp(e->s, g->slot.text) == 0) {
+        /* the truth of an inline list slot (the same text is the same code):
+           booleans and None without a call; the slot read is a raw index */
+        const char *c = g->slot.cond, *v = g->slot.val;
+        *out = dupf(g, "((%s) and (%s == true or %s ~= false and %s ~= nil and truth(%s)) or "
+                    "not (%s) and truth(getitem(%s, %s)))", c, v, v, v, v, c, g->slot.o,
+                    g->slot.k);
+        return 0;
+    }
     *out = e->isbool ? dupf(g, "%s", e->s) : dupf(g, "truth(%s)", e->s);
     return 0;
 }
@@ -381,6 +419,9 @@ static const char *cmpfn(const char *op)
     return op;          /* eq ne lt le gt ge */
 }
 
+static const char *typed_cmp(const char *op);
+static int int_expr(const tdmX_Func *f, const unsigned char *intl, const tdmX_Node *e);
+
 static int compare(Gen *g, const tdmX_Node *n, Ex *out)
 {
     int nops = (n->u.l.n - 2) / 2;
@@ -389,6 +430,13 @@ static int compare(Gen *g, const tdmX_Node *n, Ex *out)
         Ex e[2];
         if (exprs(g, kids, 2, e) != 0) {
             return -1;
+        }
+        const char *op = typed_cmp(n->u.l.v[2]->u.s.p);
+        if (op != NULL && int_expr(g->fn, g->intl, kids[0])
+            && int_expr(g->fn, g->intl, kids[1])) {
+            *out = ex_make(dupf(g, "(%s %s %s)", e[0].s, op, e[1].s), 1, 0);
+            free_exs(e, 2);
+            return 0;
         }
         *out = ex_make(dupf(g, "%s(%s, %s)", cmpfn(n->u.l.v[2]->u.s.p), e[0].s, e[1].s),
                        1, 0);
@@ -448,12 +496,650 @@ static int call_args(Gen *g, const tdmX_Node *n, int from, const char *prefix_fm
     return 0;
 }
 
+/* ---- typed emission -------------------------------------------------------------
+
+   Where the IR shows that both operands are Lua integers, arithmetic and
+   comparisons are plain Lua operators with only the overflow check they need
+   (inline, no call); everything else calls the helper (lxfast.c, pyrt).
+   Integers are: int literals, len()/ord()/abs(int) results, int-only operations
+   on integers, and "int locals": a local (not a parameter, not shared with a
+   closure) every assignment of which is an integer expression or a `range`
+   loop, found by an optimistic fixed point over the function's assignments.
+   A local written anywhere the walk does not know (a tuple target, a `for`
+   over anything else, an `except ... as`, a nested `def`, an IR node it has
+   no rule for) is never an int local. Reads of an int local that may find it
+   unbound are checked before the value is used, as everywhere. */
+
+typedef struct IntScan {
+    const tdmX_Func *f;
+    unsigned char *cand;        /* per var: still believed to hold only ints */
+    const tdmX_Node **asg;      /* owns: pairs (target local node, expression) */
+    int nasg, casg;
+    int oom;
+} IntScan;
+
+static int var_index(const tdmX_Func *f, const char *name)
+{
+    for (int i = 1; i < tdmX_len(f->vars); i++) {
+        if (strcmp(f->vars->u.l.v[i]->u.s.p, name) == 0) {
+            return i - 1;
+        }
+    }
+    return -1;
+}
+
+static void disq_name(IntScan *sc, const char *name)
+{
+    int i = var_index(sc->f, name);
+    if (i >= 0) {
+        sc->cand[i] = 0;
+    }
+}
+
+/* every symbol anywhere under n that names a local: not an int local */
+static void disq_all(IntScan *sc, const tdmX_Node *n)
+{
+    if (n == NULL) {
+        return;
+    }
+    if (n->kind == TDMX_SYM) {
+        disq_name(sc, n->u.s.p);
+    } else if (n->kind == TDMX_LIST) {
+        for (int i = 0; i < n->u.l.n; i++) {
+            disq_all(sc, n->u.l.v[i]);
+        }
+    }
+}
+
+static void scan_record(IntScan *sc, const tdmX_Node *target, const tdmX_Node *e)
+{
+    if (sc->nasg + 2 > sc->casg) {
+        int c = sc->casg ? sc->casg * 2 : 64;
+        const tdmX_Node **p = realloc(sc->asg, (size_t)c * sizeof *p);
+        if (p == NULL) {
+            sc->oom = 1;
+            return;
+        }
+        sc->asg = p;
+        sc->casg = c;
+    }
+    sc->asg[sc->nasg++] = target;
+    sc->asg[sc->nasg++] = e;
+}
+
+static void scan_expr(IntScan *sc, const tdmX_Node *n)
+{
+    static const char *const known[] = {
+        "int", "float", "str", "true", "false", "none", "local", "lcheck", "free",
+        "global", "builtin", "binop", "unop", "compare", "and", "or", "ifexp", "call",
+        "list", "tuple", "dict", "index", "slice", "method", "kw", "yield", NULL
+    };
+    const char *h = tdmX_head(n);
+    if (h == NULL) {
+        return;                         /* an atom: an operator name, "_" ... */
+    }
+    if (strcmp(h, "lambda") == 0) {
+        return;                         /* its own scope; it cannot write ours */
+    }
+    for (int i = 0; known[i] != NULL; i++) {
+        if (strcmp(known[i], h) == 0) {
+            for (int k = 1; k < n->u.l.n; k++) {
+                scan_expr(sc, n->u.l.v[k]);
+            }
+            return;
+        }
+    }
+    disq_all(sc, n);                    /* an expression we have no rule for */
+}
+
+static void scan_block(IntScan *sc, const tdmX_Node *b);
+
+/* a target of anything but a plain assignment or range loop */
+static void scan_other_target(IntScan *sc, const tdmX_Node *t)
+{
+    if (tdmX_is(t, "index")) {
+        scan_expr(sc, t);
+    } else {
+        disq_all(sc, t);
+    }
+}
+
+static void scan_stmt(IntScan *sc, const tdmX_Node *s)
+{
+    const char *h = tdmX_head(s);
+    int n = s->u.l.n;
+    if (h == NULL) {
+        return;
+    }
+    if (strcmp(h, "assign") == 0) {
+        const tdmX_Node *t = s->u.l.v[2];
+        if (tdmX_is(t, "local")) {
+            scan_record(sc, t, s->u.l.v[3]);
+        } else {
+            scan_other_target(sc, t);
+        }
+        scan_expr(sc, s->u.l.v[3]);
+    } else if (strcmp(h, "forrange") == 0) {
+        const tdmX_Node *t = s->u.l.v[2];
+        if (!tdmX_is(t, "local")) {
+            scan_other_target(sc, t);
+        }                               /* a range index is an int */
+        for (int k = 3; k < n; k++) {
+            if (tdmX_is(s->u.l.v[k], "block")) {
+                scan_block(sc, s->u.l.v[k]);
+            } else {
+                scan_expr(sc, s->u.l.v[k]);
+            }
+        }
+    } else if (strcmp(h, "for") == 0) {
+        scan_other_target(sc, s->u.l.v[2]);
+        scan_expr(sc, s->u.l.v[3]);
+        scan_block(sc, s->u.l.v[4]);
+        scan_block(sc, s->u.l.v[5]);
+    } else if (strcmp(h, "aug") == 0) {
+        scan_other_target(sc, s->u.l.v[2]);
+        scan_expr(sc, s->u.l.v[4]);
+    } else if (strcmp(h, "expr") == 0 || strcmp(h, "return") == 0
+               || strcmp(h, "raise") == 0 || strcmp(h, "assert") == 0) {
+        for (int k = 2; k < n; k++) {
+            scan_expr(sc, s->u.l.v[k]);
+        }
+    } else if (strcmp(h, "if") == 0 || strcmp(h, "while") == 0) {
+        scan_expr(sc, s->u.l.v[2]);
+        scan_block(sc, s->u.l.v[3]);
+        scan_block(sc, s->u.l.v[4]);
+    } else if (strcmp(h, "try") == 0) {
+        const tdmX_Node *hs = s->u.l.v[3];
+        scan_block(sc, s->u.l.v[2]);
+        for (int i = 1; i < tdmX_len(hs); i++) {
+            const tdmX_Node *x = hs->u.l.v[i];
+            scan_expr(sc, x->u.l.v[1]);
+            disq_all(sc, x->u.l.v[2]);  /* except ... as NAME */
+            scan_block(sc, x->u.l.v[3]);
+        }
+        scan_block(sc, s->u.l.v[4]);
+        scan_block(sc, s->u.l.v[5]);
+    } else if (strcmp(h, "def") == 0) {
+        disq_all(sc, s->u.l.v[2]);
+    } else if (strcmp(h, "break") == 0 || strcmp(h, "continue") == 0
+               || strcmp(h, "pass") == 0) {
+        /* nothing */
+    } else {
+        disq_all(sc, s);                /* a statement we have no rule for */
+    }
+}
+
+static void scan_block(IntScan *sc, const tdmX_Node *b)
+{
+    if (!tdmX_is(b, "block") && !tdmX_is(b, "block-else") && !tdmX_is(b, "block-finally")) {
+        disq_all(sc, b);
+        return;
+    }
+    for (int i = 1; i < b->u.l.n; i++) {
+        scan_stmt(sc, b->u.l.v[i]);
+    }
+}
+
+static int int_local(const tdmX_Func *f, const unsigned char *intl, const char *name)
+{
+    int i = intl != NULL ? var_index(f, name) : -1;
+    return i >= 0 && intl[i];
+}
+
+/* Is e an integer, given the int locals `intl`? */
+static int int_expr(const tdmX_Func *f, const unsigned char *intl, const tdmX_Node *e)
+{
+    const char *h = tdmX_head(e);
+    if (h == NULL) {
+        return 0;
+    }
+    if (strcmp(h, "int") == 0) {
+        return 1;
+    }
+    if (strcmp(h, "local") == 0 || strcmp(h, "lcheck") == 0) {
+        return int_local(f, intl, sym(e, 1));
+    }
+    if (strcmp(h, "binop") == 0) {
+        static const char *const intops[] = {
+            "add", "sub", "mul", "floordiv", "mod", "iadd", "imul", "bitand", "bitor",
+            "bitxor", "lshift", "rshift", NULL
+        };
+        for (int i = 0; intops[i] != NULL; i++) {
+            if (strcmp(intops[i], sym(e, 1)) == 0) {
+                return int_expr(f, intl, e->u.l.v[2]) && int_expr(f, intl, e->u.l.v[3]);
+            }
+        }
+        return 0;
+    }
+    if (strcmp(h, "unop") == 0) {
+        return strcmp(sym(e, 1), "not") != 0 && int_expr(f, intl, e->u.l.v[2]);
+    }
+    if (strcmp(h, "ifexp") == 0) {
+        return int_expr(f, intl, e->u.l.v[2]) && int_expr(f, intl, e->u.l.v[3]);
+    }
+    if (strcmp(h, "call") == 0 && tdmX_is(e->u.l.v[1], "builtin")) {
+        const char *b = sym(e->u.l.v[1], 1);
+        int nargs = e->u.l.n - 2;
+        if (strcmp(b, "len") == 0 || strcmp(b, "ord") == 0) {
+            return nargs == 1;
+        }
+        if (strcmp(b, "abs") == 0) {
+            return nargs == 1 && int_expr(f, intl, e->u.l.v[2]);
+        }
+    }
+    return 0;
+}
+
+/* The int locals of f (malloc'd, one flag per var), or NULL. */
+/* Is e a list (pyrt LIST), given the list locals `lists` and int locals `ints`? */
+static int list_expr(const tdmX_Func *f, const unsigned char *ints, const unsigned char *lists,
+                     const tdmX_Node *e)
+{
+    const char *h = tdmX_head(e);
+    if (h == NULL) {
+        return 0;
+    }
+    if (strcmp(h, "list") == 0) {
+        return 1;
+    }
+    if (strcmp(h, "local") == 0 || strcmp(h, "lcheck") == 0) {
+        return int_local(f, lists, sym(e, 1));
+    }
+    if (strcmp(h, "call") == 0 && tdmX_is(e->u.l.v[1], "builtin")) {
+        const char *b = sym(e->u.l.v[1], 1);
+        return strcmp(b, "list") == 0 || strcmp(b, "sorted") == 0;
+    }
+    if (strcmp(h, "binop") == 0) {
+        const tdmX_Node *a = e->u.l.v[2], *b = e->u.l.v[3];
+        if (strcmp(sym(e, 1), "add") == 0) {             /* list + list */
+            return list_expr(f, ints, lists, a) && list_expr(f, ints, lists, b);
+        }
+        if (strcmp(sym(e, 1), "mul") == 0) {             /* list * int, int * list */
+            return (list_expr(f, ints, lists, a) && int_expr(f, ints, b))
+                   || (int_expr(f, ints, a) && list_expr(f, ints, lists, b));
+        }
+    }
+    return 0;
+}
+
+/* kind 0: the int locals (params: parameters count as ints, the T version);
+   kind 1: the list locals, given the int locals `ints`. */
+static unsigned char *typed_locals(Gen *g, const tdmX_Func *f, int params, int kind,
+                                   const unsigned char *ints)
+{
+    int nv = tdmX_len(f->vars) - 1;
+    if (nv <= 0) {
+        return NULL;
+    }
+    IntScan sc;
+    memset(&sc, 0, sizeof sc);
+    sc.f = f;
+    sc.cand = calloc((size_t)nv, 1);
+    if (sc.cand == NULL) {
+        g->oom = 1;
+        return NULL;
+    }
+    for (int i = 0; i < nv; i++) {
+        sc.cand[i] = 1;
+    }
+    if (!params || kind == 1) {
+        disq_all(&sc, f->params);
+    }
+    disq_all(&sc, f->cells);
+    disq_all(&sc, f->free);
+    scan_block(&sc, f->body);
+    int changed = 1;
+    while (changed && !sc.oom) {
+        changed = 0;
+        for (int i = 0; i < sc.nasg; i += 2) {
+            int v = var_index(f, sym(sc.asg[i], 1));
+            int ok = kind == 0 ? int_expr(f, sc.cand, sc.asg[i + 1])
+                               : list_expr(f, ints, sc.cand, sc.asg[i + 1]);
+            if (v >= 0 && sc.cand[v] && !ok) {
+                sc.cand[v] = 0;
+                changed = 1;
+            }
+        }
+    }
+    free(sc.asg);
+    if (sc.oom) {
+        free(sc.cand);
+        g->oom = 1;
+        return NULL;
+    }
+    return sc.cand;
+}
+
+#define MAXI_ 9223372036854775807LL
+#define MINI_ (-MAXI_ - 1)
+
+/* a op b for two integers: plain Lua with the check it needs, or NULL when
+   only the helper will do (an operand not simple where it is used twice) */
+typedef struct Lit { int is; long long v; } Lit;
+
+static Lit lit_of(const tdmX_Node *n)
+{
+    Lit l = { 0, 0 };
+    if (tdmX_is(n, "int")) {
+        l.is = 1;
+        l.v = (long long)n->u.l.v[1]->u.i;
+    }
+    return l;
+}
+
+static char *typed_binop(Gen *g, const char *op, const tdmX_Node *const *kids, const Ex *e)
+{
+    if (!int_expr(g->fn, g->intl, kids[0]) || !int_expr(g->fn, g->intl, kids[1])) {
+        return NULL;
+    }
+    const Ex *a = &e[0], *b = &e[1];
+    Lit la = lit_of(kids[0]), lb = lit_of(kids[1]);
+    if (strcmp(op, "iadd") == 0) {
+        op = "add";
+    } else if (strcmp(op, "imul") == 0) {
+        op = "mul";
+    }
+    if (strcmp(op, "add") == 0 || strcmp(op, "sub") == 0) {
+        int add = op[0] == 'a';
+        if (lb.is && lb.v != MINI_) {
+            long long k = add ? lb.v : -lb.v;       /* a + k */
+            if (k == 0) {
+                return dupf(g, "%s", a->s);
+            }
+            if (!a->simple) {
+                return NULL;
+            }
+            return k > 0 ? dupf(g, "(%s > %lld and OVF(\"add\", %s, %lld) or %s + %lld)", a->s,
+                                MAXI_ - k, a->s, k, a->s, k)
+                         : dupf(g, "(%s < %lld and OVF(\"sub\", %s, %lld) or %s - %lld)", a->s,
+                                MINI_ - k, a->s, -k, a->s, -k);
+        }
+        if (!a->simple || !b->simple) {
+            return NULL;
+        }
+        if (add) {
+            return dupf(g, "((%s ~ (%s + %s)) & (%s ~ (%s + %s)) < 0 and OVF(\"add\", %s, %s) "
+                        "or %s + %s)", a->s, a->s, b->s, b->s, a->s, b->s, a->s, b->s, a->s,
+                        b->s);
+        }
+        return dupf(g, "((%s ~ %s) & (%s ~ (%s - %s)) < 0 and OVF(\"sub\", %s, %s) or %s - %s)",
+                    a->s, b->s, a->s, a->s, b->s, a->s, b->s, a->s, b->s);
+    }
+    if (strcmp(op, "mul") == 0) {
+        const Ex *x = a;
+        Lit k = lb;
+        if (!k.is) {
+            x = b;
+            k = la;
+        }
+        if (!k.is || !x->simple) {
+            return NULL;
+        }
+        long long c = k.v;
+        if (c == 0) {
+            return dupf(g, "0");
+        }
+        if (c == 1) {
+            return dupf(g, "%s", x->s);
+        }
+        if (c == -1) {
+            return dupf(g, "(%s == math.mininteger and OVF(\"neg\", %s) or -%s)", x->s, x->s,
+                        x->s);
+        }
+        /* C division truncates: for c > 0 the bounds are ceil(MIN/c), floor(MAX/c) */
+        long long lo = c > 0 ? MINI_ / c : MAXI_ / c;
+        long long hi = c > 0 ? MAXI_ / c : MINI_ / c;
+        return dupf(g, "((%s < %lld or %s > %lld) and OVF(\"mul\", %s, %lld) or %s * %lld)", x->s,
+                    lo, x->s, hi, x->s, c, x->s, c);
+    }
+    if ((strcmp(op, "mod") == 0 || strcmp(op, "floordiv") == 0) && lb.is && lb.v != 0
+        && !(op[0] == 'f' && lb.v == -1)) {
+        /* Lua's integer // and % floor, as Python's (MIN % -1 is 0 in both) */
+        return dupf(g, "(%s %s %lld)", a->s, op[0] == 'm' ? "%" : "//", lb.v);
+    }
+    return NULL;
+}
+
+static const char *typed_cmp(const char *op)
+{
+    static const char *const names[][2] = {
+        { "lt", "<" }, { "le", "<=" }, { "gt", ">" }, { "ge", ">=" }, { "eq", "==" },
+        { "ne", "~=" }
+    };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        if (strcmp(names[i][0], op) == 0) {
+            return names[i][1];
+        }
+    }
+    return NULL;
+}
+
+static int expr_pre(Gen *g, const tdmX_Node *n, Ex *out, Buf *pre);
+
+/* Parameters that stay ints when they arrive as ints: check them once on
+   entry (local T), so expressions over them can have a typed version. */
+/* Is local p an operand of arithmetic or a comparison somewhere under n
+   (not inside nested functions)? */
+static int operand_in(const tdmX_Node *n, const char *p)
+{
+    const char *h = tdmX_head(n);
+    if (h == NULL || strcmp(h, "func") == 0 || strcmp(h, "lambda") == 0) {
+        return 0;
+    }
+    int arith = strcmp(h, "binop") == 0 || strcmp(h, "unop") == 0
+                || strcmp(h, "compare") == 0;
+    for (int i = 1; i < n->u.l.n; i++) {
+        const tdmX_Node *k = n->u.l.v[i];
+        if (arith && tdmX_is(k, "local") && strcmp(sym(k, 1), p) == 0) {
+            return 1;
+        }
+        if (operand_in(k, p)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static void emit_tcheck(Gen *g, const tdmX_Func *f)
+{
+    int any = 0;
+    for (int j = 1; g->intlT != NULL && j < tdmX_len(f->params); j++) {
+        const char *p = f->params->u.l.v[j]->u.s.p;
+        if (!operand_in(f->body, p)) {
+            int v = var_index(f, p);    /* not worth a check: typed as unknown */
+            if (v >= 0) {
+                g->intlT[v] = 0;
+            }
+        } else if (int_local(f, g->intlT, p)) {
+            emit(g, any ? ", v_%s" : " local T = INTS(v_%s", p);
+            any = 1;
+        }
+    }
+    if (any) {
+        eput(g, ")");
+    } else {
+        free(g->intlT);
+        free(g->listlT);
+        g->intlT = g->listlT = NULL;    /* no T: nothing is typed only when T */
+    }
+}
+
+/* an integer expression without calls: literals, int locals, int-only ops */
+static int pure_int(const tdmX_Func *f, const unsigned char *intl, const tdmX_Node *e)
+{
+    const char *h = tdmX_head(e);
+    if (h == NULL || intl == NULL) {
+        return 0;
+    }
+    if (strcmp(h, "int") == 0) {
+        return 1;
+    }
+    if (strcmp(h, "local") == 0) {
+        return int_local(f, intl, sym(e, 1));
+    }
+    if (strcmp(h, "binop") == 0 || strcmp(h, "unop") == 0) {
+        if (!int_expr(f, intl, e)) {
+            return 0;
+        }
+        for (int i = 2; i < e->u.l.n; i++) {
+            if (!pure_int(f, intl, e->u.l.v[i])) {
+                return 0;
+            }
+        }
+        return 1;
+    }
+    return 0;
+}
+
+static int pure_typed(const tdmX_Func *f, const unsigned char *intl, const tdmX_Node *n)
+{
+    if (tdmX_is(n, "compare")) {
+        return n->u.l.n == 4 && typed_cmp(n->u.l.v[2]->u.s.p) != NULL
+               && pure_int(f, intl, n->u.l.v[1]) && pure_int(f, intl, n->u.l.v[3]);
+    }
+    return (tdmX_is(n, "binop") || (tdmX_is(n, "unop") && strcmp(sym(n, 1), "not") != 0))
+           && pure_int(f, intl, n);
+}
+
+/* n typed only when the parameters arrived as ints: both versions, chosen by
+   T. Pure integer expressions have no statements and no side effects before
+   the value (an OverflowError aside), so nothing runs twice. 0 when not
+   applicable (*out untouched). */
+static int versioned(Gen *g, const tdmX_Node *n, Ex *out, int *rc)
+{
+    if (g->intlT == NULL || g->inver || !pure_typed(g->fn, g->intlT, n)
+        || pure_typed(g->fn, g->intl, n)) {
+        return 0;
+    }
+    unsigned char *save = g->intl;
+    Ex a, b;
+    Buf pa, pb;
+    g->inver = 1;
+    g->intl = g->intlT;
+    *rc = expr_pre(g, n, &a, &pa);
+    g->intl = save;
+    if (*rc == 0) {
+        *rc = expr_pre(g, n, &b, &pb);
+        if (*rc != 0) {
+            free(a.s);
+            free(pa.p);
+        }
+    }
+    g->inver = 0;
+    if (*rc != 0) {
+        return 1;
+    }
+    if (pa.n > 0 || pb.n > 0 || strcmp(a.s, b.s) == 0) {
+        bput(g, pb.p, pb.n);            /* the general version (the same, or statements) */
+        *out = b;
+        free(a.s);
+    } else if (b.isbool) {
+        *out = ex_make(dupf(g, "(T and %s or not T and %s)", a.s, b.s), 1, 0);
+        free(a.s);
+        free(b.s);
+    } else {
+        *out = ex_make(dupf(g, "(T and %s or %s)", a.s, b.s), 0, 0);
+        free(a.s);
+        free(b.s);
+    }
+    free(pa.p);
+    free(pb.p);
+    if (out->s == NULL) {
+        g->oom = 1;
+        *rc = -1;
+    }
+    return 1;
+}
+
+/* o[k] where the IR shows a list local o and an integer k (both simple):
+   the condition under which the raw slot o[k + 1] is Python's o[k] (T
+   first when that needs the parameters' types), or NULL. */
+static char *list_slot_cond(Gen *g, const tdmX_Node *o, const tdmX_Node *k, const Ex *e)
+{
+    if (!tdmX_is(o, "local") || !e[0].simple || !e[1].simple) {
+        return NULL;
+    }
+    const char *name = sym(o, 1);
+    int plain = int_local(g->fn, g->listl, name) && int_expr(g->fn, g->intl, k);
+    int whenT = !plain && g->intlT != NULL && int_local(g->fn, g->listlT, name)
+                && int_expr(g->fn, g->intlT, k);
+    if (!plain && !whenT) {
+        return NULL;
+    }
+    return dupf(g, "%s%s >= 0 and %s < %s.n", whenT ? "T and " : "", e[1].s, e[1].s, e[0].s);
+}
+
+/* (call f args...) of a non-builtin: a translated function (in rt.xf) is
+   called as a plain Lua function, anything else through the helper `call`.
+   The callee and the arguments go to temporaries (each used twice), so a
+   statement with very many calls keeps the helper form (Lua's 200 locals). */
+static int direct_call(Gen *g, const tdmX_Node *n, Ex *out)
+{
+    int nk = n->u.l.n - 1;             /* the callee and the arguments */
+    Ex *e = calloc((size_t)nk, sizeof *e);
+    if (e == NULL) {
+        g->oom = 1;
+        return -1;
+    }
+    if (exprs(g, (const tdmX_Node *const *)n->u.l.v + 1, nk, e) != 0) {
+        free(e);
+        return -1;
+    }
+    for (int i = 0; i < nk; i++) {
+        if (!e[i].simple) {
+            int t = ++g->tmp;
+            emit(g, "local t%d = %s; ", t, e[i].s);
+            free(e[i].s);
+            e[i].s = dupf(g, "t%d", t);
+            e[i].simple = 1;
+        }
+    }
+    char *args = join(g, e + 1, nk - 1, NULL);
+    int r = ++g->tmp;
+    emit(g, "local t%d; if XF[%s] then t%d = %s(%s) else t%d = call(%s%s%s) end; ", r, e[0].s,
+         r, e[0].s, args ? args : "", r, e[0].s, nk > 1 ? ", " : "", args ? args : "");
+    free(args);
+    free_exs(e, nk);
+    free(e);
+    *out = ex_make(dupf(g, "t%d", r), 0, 0);
+    return out->s ? 0 : -1;
+}
+
+/* (call f args...) with keyword, * or ** arguments: rt.callkw(f, args...)
+   with marker arguments; star(f, e) and dstar(f, e) name the callee in their
+   errors, so it is evaluated once into a temporary first. */
+static int call_kw(Gen *g, const tdmX_Node *n, Ex *out)
+{
+    Ex fe;
+    if (expr(g, n->u.l.v[1], &fe) != 0) {
+        return -1;
+    }
+    char *callee = fe.s;
+    if (!fe.simple || tdmX_is(n->u.l.v[1], "local") || tdmX_is(n->u.l.v[1], "lcheck")
+        || tdmX_is(n->u.l.v[1], "free")) {
+        int t = ++g->tmp;
+        emit(g, "local t%d = %s; ", t, fe.s);
+        free(fe.s);
+        callee = dupf(g, "t%d", t);
+    }
+    const char *saved = g->callee;
+    g->callee = callee;
+    int rc = call_args(g, n, 2, "callkw(%s)", callee, out);
+    g->callee = saved;
+    free(callee);
+    return rc;
+}
+
 static int expr(Gen *g, const tdmX_Node *n, Ex *out)
 {
     const char *h = tdmX_head(n);
     memset(out, 0, sizeof *out);
     if (g->oom) {
         return -1;
+    }
+    int vrc;
+    if (versioned(g, n, out, &vrc)) {
+        return vrc;
     }
     if (absent(n)) {                    /* an omitted optional part: None */
         *out = ex_make(dupf(g, "nil"), 0, 1);
@@ -484,12 +1170,10 @@ static int expr(Gen *g, const tdmX_Node *n, Ex *out)
         *out = ex_make(dupf(g, "(v_%s == UNB and freeunbound(\"%s\") or v_%s)", sym(n, 1),
                             sym(n, 1), sym(n, 1)), 0, 0);
     } else if (strcmp(h, "lambda") == 0) {
-        int t = ++g->tmp;
-        emit(g, "local t%d = ", t);
-        if (gen_nested(g, n->u.l.v[1]) != 0) {
+        int t;
+        if (gen_nested(g, n->u.l.v[1], &t) != 0) {
             return -1;
         }
-        eput(g, "; ");
         *out = ex_make(dupf(g, "t%d", t), 0, 1);
     } else if (strcmp(h, "yield") == 0 || strcmp(h, "yieldfrom") == 0) {
         /* a yield point: rt.yield / rt.yieldfrom suspend the generator's coroutine
@@ -519,8 +1203,47 @@ static int expr(Gen *g, const tdmX_Node *n, Ex *out)
         }
         *out = ex_make(dupf(g, "kwarg(\"%s\", %s)", sym(n, 1), e.s), 0, e.simple);
         free(e.s);
+    } else if (strcmp(h, "star") == 0 || strcmp(h, "dstar") == 0) {
+        if (g->callee == NULL) {
+            return gen_fail(g, 0, "'%s' outside the arguments of a call", h);
+        }
+        const char *callee = g->callee;
+        Ex e;
+        if (expr(g, n->u.l.v[1], &e) != 0) {
+            return -1;
+        }
+        *out = ex_make(dupf(g, "%s(%s, %s)", h, callee, e.s), 0, 0);
+        free(e.s);
     } else if (strcmp(h, "global") == 0) {
-        *out = ex_make(dupf(g, "G(\"%s\")", sym(n, 1)), 0, 0);
+        /* the cache hit inline (G itself checks again when it is a miss, or the
+           value is None or False) */
+        *out = ex_make(dupf(g, "(GE[\"%s\"] == EP() and GV[\"%s\"] or G(\"%s\"))", sym(n, 1), sym(n, 1),
+                            sym(n, 1)), 0, 0);
+    } else if (strcmp(h, "pydefault") == 0) {   /* read once, when the chunk loads */
+        *out = ex_make(dupf(g, "H(\"default\", K, %lld)", (long long)n->u.l.v[1]->u.i), 0, 0);
+    } else if (strcmp(h, "pykwdefault") == 0) {
+        *out = ex_make(dupf(g, "H(\"kwdefault\", K, \"%s\")", sym(n, 1)), 0, 0);
+    } else if (strcmp(h, "pycell") == 0) {      /* a Python cell, through the host */
+        *out = ex_make(dupf(g, "H(\"cell\", K, \"%s\")", sym(n, 1)), 0, 0);
+    } else if (strcmp(h, "setx") == 0) {     /* (x := e) */
+        const tdmX_Node *t = n->u.l.v[1];
+        if (!tdmX_is(t, "local") && !tdmX_is(t, "free") && !tdmX_is(t, "pycell")
+            && !tdmX_is(t, "global")) {
+            return gen_fail(g, 0, "an assignment expression to '%s'", tdmX_head(t));
+        }
+        Ex e;
+        if (expr(g, n->u.l.v[2], &e) != 0) {
+            return -1;
+        }
+        int tv = ++g->tmp;
+        emit(g, "local t%d = %s; ", tv, e.s);
+        free(e.s);
+        char val[32];
+        snprintf(val, sizeof val, "t%d", tv);
+        if (assign_to(g, t, val) != 0) {
+            return -1;
+        }
+        *out = ex_make(dupf(g, "t%d", tv), 0, 1);
     } else if (strcmp(h, "builtin") == 0) {
         *out = ex_make(dupf(g, "B.%s", sym(n, 1)), 0, 1);
     } else if (strcmp(h, "binop") == 0) {
@@ -529,18 +1252,28 @@ static int expr(Gen *g, const tdmX_Node *n, Ex *out)
         if (exprs(g, kids, 2, e) != 0) {
             return -1;
         }
-        *out = ex_make(dupf(g, "%s(%s, %s)", sym(n, 1), e[0].s, e[1].s), 0, 0);
+        char *typed = typed_binop(g, sym(n, 1), kids, e);
+        *out = ex_make(typed ? typed : dupf(g, "%s(%s, %s)", sym(n, 1), e[0].s, e[1].s), 0, 0);
         free_exs(e, 2);
     } else if (strcmp(h, "unop") == 0) {
         Ex e;
         if (expr(g, n->u.l.v[2], &e) != 0) {
             return -1;
         }
-        if (strcmp(sym(n, 1), "not") == 0) {
+        const char *op = sym(n, 1);
+        int isint = int_expr(g->fn, g->intl, n->u.l.v[2]);
+        if (strcmp(op, "not") == 0) {
             *out = ex_make(e.isbool ? dupf(g, "(not %s)", e.s)
                                     : dupf(g, "(not truth(%s))", e.s), 1, 0);
+        } else if (isint && strcmp(op, "pos") == 0) {
+            *out = ex_make(dupf(g, "%s", e.s), 0, e.simple);
+        } else if (isint && strcmp(op, "invert") == 0) {
+            *out = ex_make(dupf(g, "(~%s)", e.s), 0, 0);        /* -x-1: no overflow */
+        } else if (isint && strcmp(op, "neg") == 0 && e.simple) {
+            *out = ex_make(dupf(g, "(%s == math.mininteger and OVF(\"neg\", %s) or -%s)", e.s,
+                                e.s, e.s), 0, 0);
         } else {
-            *out = ex_make(dupf(g, "%s(%s)", sym(n, 1), e.s), 0, 0);
+            *out = ex_make(dupf(g, "%s(%s)", op, e.s), 0, 0);
         }
         free(e.s);
     } else if (strcmp(h, "and") == 0 || strcmp(h, "or") == 0) {
@@ -572,6 +1305,19 @@ static int expr(Gen *g, const tdmX_Node *n, Ex *out)
         free(b.s);
     } else if (strcmp(h, "call") == 0) {
         const tdmX_Node *f = n->u.l.v[1];
+        int kw = 0, st = 0;
+        for (int i = 2; i < n->u.l.n; i++) {
+            kw |= tdmX_is(n->u.l.v[i], "kw");
+            st |= tdmX_is(n->u.l.v[i], "star") || tdmX_is(n->u.l.v[i], "dstar");
+        }
+        if (st || (kw && !(tdmX_is(f, "builtin") && !is_exc_class(sym(f, 1))))) {
+            return call_kw(g, n, out);
+        }
+        if (tdmX_is(f, "builtin") && strcmp(sym(f, 1), "str") == 0 && n->u.l.n == 3
+            && int_expr(g->fn, g->intl, n->u.l.v[2])) {
+            /* str(int) is Lua's integer format, "%lld" */
+            return call_args(g, n, 2, "ITOS(%s)", NULL, out);
+        }
         if (tdmX_is(f, "builtin") && !is_exc_class(sym(f, 1))) {
             char *fmt = dupf(g, "(B.%s(%%s))", sym(f, 1));
             int rc = fmt ? call_args(g, n, 2, fmt, NULL, out) : -1;
@@ -581,6 +1327,9 @@ static int expr(Gen *g, const tdmX_Node *n, Ex *out)
             }
             return rc;
         }
+        if (g->tmp - g->tmp0 < 120) {
+            return direct_call(g, n, out);
+        }
         return call_args(g, n, 1, "call(%s)", NULL, out);
     } else if (strcmp(h, "list") == 0 || strcmp(h, "tuple") == 0 || strcmp(h, "dict") == 0) {
         char *fmt = dupf(g, "%s_of(%%s)", h);
@@ -588,7 +1337,31 @@ static int expr(Gen *g, const tdmX_Node *n, Ex *out)
         free(fmt);
         return rc;
     } else if (strcmp(h, "index") == 0) {
-        return call_args(g, n, 1, "getitem(%s)", NULL, out);
+        const tdmX_Node *kids[2] = { n->u.l.v[1], n->u.l.v[2] };
+        Ex e[2];
+        if (exprs(g, kids, 2, e) != 0) {
+            return -1;
+        }
+        char *cond = list_slot_cond(g, kids[0], kids[1], e);
+        /* a None or False element takes the helper, which gives the same */
+        *out = ex_make(cond ? dupf(g, "(%s and %s[%s + 1] or getitem(%s, %s))", cond, e[0].s,
+                                   e[1].s, e[0].s, e[1].s)
+                            : dupf(g, "getitem(%s, %s)", e[0].s, e[1].s), 0, 0);
+        if (cond != NULL && out->s != NULL) {      /* for truth_of */
+            slot_free(g);
+            g->slot.text = dupf(g, "%s", out->s);
+            g->slot.cond = cond;
+            g->slot.val = dupf(g, "%s[%s + 1]", e[0].s, e[1].s);
+            g->slot.o = dupf(g, "%s", e[0].s);
+            g->slot.k = dupf(g, "%s", e[1].s);
+            if (g->slot.text == NULL || g->slot.val == NULL || g->slot.o == NULL
+                || g->slot.k == NULL) {
+                slot_free(g);
+            }
+        } else {
+            free(cond);
+        }
+        free_exs(e, 2);
     } else if (strcmp(h, "slice") == 0) {
         return call_args(g, n, 1, "slice(%s)", NULL, out);
     } else if (strcmp(h, "method") == 0) {
@@ -613,8 +1386,22 @@ static int expr(Gen *g, const tdmX_Node *n, Ex *out)
             return -1;
         }
         char *args = join(g, e + 1, nargs, NULL);
-        *out = ex_make(dupf(g, "method(%s, \"%s\"%s%s)", e[0].s, sym(n, 2),
-                            nargs ? ", " : "", args ? args : ""), 0, 0);
+        /* list.append and dict.get have C fast paths (lxfast.c); keyword
+           arguments keep the helper (its errors) */
+        int nokw = 1;
+        for (int i = 0; i < nargs; i++) {
+            nokw = nokw && !tdmX_is(n->u.l.v[3 + i], "kw");
+        }
+        const char *fast = !nokw ? NULL
+                         : strcmp(sym(n, 2), "append") == 0 && nargs == 1 ? "MAPPEND"
+                         : strcmp(sym(n, 2), "get") == 0 && (nargs == 1 || nargs == 2) ? "MGET"
+                         : NULL;
+        if (fast != NULL) {
+            *out = ex_make(dupf(g, "%s(%s, %s)", fast, e[0].s, args ? args : ""), 0, 0);
+        } else {
+            *out = ex_make(dupf(g, "%s(%s, \"%s\"%s%s)", nokw ? "method" : "rt.methodkw", e[0].s,
+                                sym(n, 2), nargs ? ", " : "", args ? args : ""), 0, 0);
+        }
         free(args);
         free_exs(e, nargs + 1);
         free(e);
@@ -656,7 +1443,7 @@ static void emit_return(Gen *g, const char *val)
         if (g->ingen) {
             emit(g, "do return (%s) end", val);     /* ends the generator's coroutine */
         } else {
-            emit(g, "do depth(D - 1) return (%s) end", val);
+            emit(g, "do rt.depth = D - 1 return (%s) end", val);
         }
     }
 }
@@ -689,32 +1476,68 @@ static int assign_to(Gen *g, const tdmX_Node *t, const char *val)
         emit(g, "v_%s = %s; ", sym(t, 1), val);
         return 0;
     }
+    if (strcmp(h, "pycell") == 0) {
+        emit(g, "rt.setcell(K, \"%s\", %s); ", sym(t, 1), val);
+        return 0;
+    }
     if (strcmp(h, "index") == 0) {
         const tdmX_Node *kids[2] = { t->u.l.v[1], t->u.l.v[2] };
         Ex e[2];
         if (exprs(g, kids, 2, e) != 0) {
             return -1;
         }
-        emit(g, "setitem(%s, %s, %s); ", e[0].s, e[1].s, val);
+        char *cond = list_slot_cond(g, kids[0], kids[1], e);
+        if (cond != NULL) {
+            emit(g, "if %s then %s[%s + 1] = %s else setitem(%s, %s, %s) end; ", cond, e[0].s,
+                 e[1].s, val, e[0].s, e[1].s, val);
+            free(cond);
+        } else {
+            emit(g, "setitem(%s, %s, %s); ", e[0].s, e[1].s, val);
+        }
         free_exs(e, 2);
         return 0;
     }
     if (strcmp(h, "tuple") == 0) {
         int k = t->u.l.n - 1;
         int first = g->tmp + 1;
+        int star = -1;
+        for (int i = 0; i < k; i++) {
+            if (tdmX_is(t->u.l.v[i + 1], "star")) {
+                star = i;
+            }
+        }
         g->tmp += k;
         eput(g, "local ");
         for (int i = 0; i < k; i++) {
             emit(g, "%st%d", i ? ", " : "", first + i);
         }
-        emit(g, " = unpack(%s, %d); ", val, k);
+        if (star >= 0) {        /* a, *b, c = v: b gets a list of the rest (pyrt/expr.lua) */
+            emit(g, " = rt.unpackex(%s, %d, %d); ", val, star, k - star - 1);
+        } else {
+            emit(g, " = unpack(%s, %d); ", val, k);
+        }
         for (int i = 0; i < k; i++) {
             char name[32];
+            const tdmX_Node *ti = t->u.l.v[i + 1];
             snprintf(name, sizeof name, "t%d", first + i);
-            if (assign_to(g, t->u.l.v[i + 1], name) != 0) {
+            if (assign_to(g, tdmX_is(ti, "star") ? ti->u.l.v[1] : ti, name) != 0) {
                 return -1;
             }
         }
+        return 0;
+    }
+    if (strcmp(h, "global") == 0) {     /* through the host: the module's globals */
+        emit(g, "rt.setglobal(H, K, \"%s\", %s); ", sym(t, 1), val);
+        return 0;
+    }
+    if (strcmp(h, "slice") == 0) {      /* a[lo:hi:step] = v (pyrt/expr.lua) */
+        const tdmX_Node *kids[4] = { t->u.l.v[1], t->u.l.v[2], t->u.l.v[3], t->u.l.v[4] };
+        Ex e[4];
+        if (exprs(g, kids, 4, e) != 0) {
+            return -1;
+        }
+        emit(g, "rt.setslice(%s, %s, %s, %s, %s); ", e[0].s, e[1].s, e[2].s, e[3].s, val);
+        free_exs(e, 4);
         return 0;
     }
     return gen_fail(g, 0, "assignment target '%s' has no Lua translation", h);
@@ -745,6 +1568,46 @@ static void side_end(Gen *g, Mark *mk, int wrap)
         }
     }
     free(mk->side.p);
+}
+
+/* del TARGET: a name becomes unbound (reading it then raises), items and
+   slices are deleted (pyrt/expr.lua), a tuple deletes left to right. */
+static int del_target(Gen *g, const tdmX_Node *t)
+{
+    const char *h = tdmX_head(t);
+    if (strcmp(h, "local") == 0) {
+        emit(g, "if v_%s == UNB then unbound(\"%s\") end v_%s = UNB; ", sym(t, 1), sym(t, 1),
+             sym(t, 1));
+        return 0;
+    }
+    if (strcmp(h, "free") == 0) {
+        emit(g, "if v_%s == UNB then freeunbound(\"%s\") end v_%s = UNB; ", sym(t, 1),
+             sym(t, 1), sym(t, 1));
+        return 0;
+    }
+    if (strcmp(h, "global") == 0) {
+        emit(g, "rt.delglobal(H, K, \"%s\"); ", sym(t, 1));
+        return 0;
+    }
+    if (strcmp(h, "index") == 0 || strcmp(h, "slice") == 0) {
+        Ex e;
+        if (call_args(g, t, 1, strcmp(h, "index") == 0 ? "rt.delitem(%s)" : "rt.delslice(%s)",
+                      NULL, &e) != 0) {
+            return -1;
+        }
+        emit(g, "%s; ", e.s);
+        free(e.s);
+        return 0;
+    }
+    if (strcmp(h, "tuple") == 0) {
+        for (int i = 1; i < t->u.l.n; i++) {
+            if (del_target(g, t->u.l.v[i]) != 0) {
+                return -1;
+            }
+        }
+        return 0;
+    }
+    return gen_fail(g, 0, "del of '%s' has no Lua translation", h);
 }
 
 static int simple_stmt(Gen *g, const tdmX_Node *s, const char *h)
@@ -841,6 +1704,8 @@ static int simple_stmt(Gen *g, const tdmX_Node *s, const char *h)
             }
             eput(g, " end");
         }
+    } else if (strcmp(h, "del") == 0) {
+        rc = del_target(g, s->u.l.v[2]);
     } else if (strcmp(h, "break") == 0) {
         emit_break(g);
     } else if (strcmp(h, "continue") == 0) {
@@ -1108,6 +1973,7 @@ static int stmt(Gen *g, const tdmX_Node *s)
 {
     const char *h = tdmX_head(s);
     int L = (int)s->u.l.v[1]->u.i;
+    g->tmp0 = g->tmp;
     at_line(g, L);
     if (strcmp(h, "if") == 0) {
         return if_stmt(g, s);
@@ -1122,12 +1988,17 @@ static int stmt(Gen *g, const tdmX_Node *s)
         return try_stmt(g, s);
     }
     if (strcmp(h, "def") == 0) {
-        emit(g, "v_%s = ", sym(s->u.l.v[2], 1));
-        if (gen_nested(g, s->u.l.v[3]) != 0) {
-            return -1;
+        Mark mk;
+        side_begin(g, &mk);
+        int t;
+        int rc = gen_nested(g, s->u.l.v[3], &t);
+        if (rc == 0) {
+            char name[32];
+            snprintf(name, sizeof name, "t%d", t);
+            rc = assign_to(g, s->u.l.v[2], name);
         }
-        eput(g, ";");
-        return 0;
+        side_end(g, &mk, 1);
+        return rc;
     }
     return simple_stmt(g, s, h);
 }
@@ -1161,8 +2032,19 @@ static const char prelude[] =
     "rt.unbound, rt.assertfail, rt.try, rt.match, rt.argcount; "
     "local freeunbound, kwarg = rt.freeunbound, rt.kwarg; "
     "local YIELD, YFROM, GEN = rt.yield, rt.yieldfrom, rt.gen; "
-    "local function G(n) return H(\"global\", K, n) end; "
-    "local function depth(d) rt.depth = d end; ";
+    "local callkw, star, dstar, defsig, mkfunc, mksig = rt.callkw, rt.star, rt.dstar, "
+    "rt.defsig, rt.mkfunc, rt.mksig; local SIG = {}; "
+    "local function depth(d) rt.depth = d end; "
+    /* a global read asks __globals__ at call time, unless this run holds the
+       same value read since the last crossing (rt.epoch: docs/translation.md) */
+    "local EP, GV, GE = rt.epoch, {}, {}; local function G(n) local e = EP() "
+    "if e and GE[n] == e then return GV[n] end local v = H(\"global\", K, n) e = EP() "
+    "if e then GV[n] = v GE[n] = e end return v end; "
+    /* the C fast paths of the hottest helpers (lxfast.c) */
+    "local OVF, XF = rt.overflow, rt.xf; local F = rt.fast; local INTS, ITOS, MAPPEND, MGET = F.ints, rt.itos, F.append, F.get; truth, getitem, setitem, add, sub, mul, floordiv, mod, iadd, imul, "
+    "eq, ne, lt, le, gt, ge = F.truth, F.getitem, F.setitem, F.add, F.sub, F.mul, "
+    "F.floordiv, F.mod, F.iadd, F.imul, F.eq, F.ne, F.lt, F.le, F.gt, F.ge; "
+    "local isub, ibitor, ibitand, ibitxor = rt.isub, rt.ibitor, rt.ibitand, rt.ibitxor; ";
 
 /* A view of a (func ...) node (validated by tdmX_load). */
 static void func_view(const tdmX_Node *n, tdmX_Func *f)
@@ -1178,15 +2060,156 @@ static void func_view(const tdmX_Node *n, tdmX_Func *f)
     f->free = n->u.l.v[7];
     f->globals = n->u.l.v[8];
     f->body = n->u.l.v[10];
+    f->sig = n->u.l.n == 12 ? n->u.l.v[11] : NULL;
     f->is_gen = tdmX_len(n->u.l.v[9]) > 1 && strcmp(sym(n->u.l.v[9], 1), "gen") == 0;
 }
+
+/* ---- signatures (the call protocol: pyrt/call.lua) ----------------------------- */
+
+/* A function with *args, **kwargs or keyword-only parameters: its Lua body
+   takes the canonical arguments and rt.mkfunc wraps it. */
+static int sig_complex(const tdmX_Func *f)
+{
+    const tdmX_Node *s = f->sig;
+    return s != NULL && (strcmp(sym(s, 4), "_") != 0 || strcmp(sym(s, 5), "_") != 0
+                         || tdmX_len(tdmX_at(s, 6)) > 1);
+}
+
+/* Is name a parameter of f (positional, *args, keyword-only or **kwargs)? */
+static int sig_param(const tdmX_Func *f, const char *name)
+{
+    for (int j = 1; j < tdmX_len(f->params); j++) {
+        if (strcmp(f->params->u.l.v[j]->u.s.p, name) == 0) {
+            return 1;
+        }
+    }
+    const tdmX_Node *s = f->sig;
+    if (s == NULL) {
+        return 0;
+    }
+    if (strcmp(sym(s, 4), name) == 0 || strcmp(sym(s, 5), name) == 0) {
+        return 1;
+    }
+    const tdmX_Node *ko = tdmX_at(s, 6);
+    for (int j = 1; j < tdmX_len(ko); j++) {
+        if (strcmp(ko->u.l.v[j]->u.s.p, name) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* The number of default values of f: positional ones, then keyword-only. */
+static int sig_ndefaults(const tdmX_Func *f, int *nkw)
+{
+    *nkw = 0;
+    const tdmX_Node *kd = f->sig ? tdmX_at(f->sig, 7) : NULL;
+    for (int i = 1; i < tdmX_len(kd); i++) {
+        *nkw += !absent(kd->u.l.v[i]);
+    }
+    return tdmX_len(f->defaults) - 1;
+}
+
+/* The i-th default node (positional defaults, then present keyword-only ones). */
+static const tdmX_Node *sig_default(const tdmX_Func *f, int i)
+{
+    int nd = tdmX_len(f->defaults) - 1;
+    if (i < nd) {
+        return f->defaults->u.l.v[i + 1];
+    }
+    const tdmX_Node *kd = tdmX_at(f->sig, 7);
+    for (int j = 1; j < tdmX_len(kd); j++) {
+        if (!absent(kd->u.l.v[j]) && i-- == nd) {
+            return kd->u.l.v[j];
+        }
+    }
+    return NULL;
+}
+
+/* Append `SIG[k] = mksig(...)` to the chunk statics; k, or -1. Module-level
+   functions (top) carry their constant defaults in it. */
+static int sig_static(Gen *g, const tdmX_Func *f, int top)
+{
+    const tdmX_Node *s = f->sig;
+    int k = ++g->nsig;
+    Buf *save = g->o;
+    g->o = &g->statics;
+    const char *qual = s ? s->u.l.v[1]->u.s.p : f->name;
+    const char *mod = s ? s->u.l.v[2]->u.s.p : "";
+    char *q = lua_string(g, qual, strlen(qual));
+    char *m = lua_string(g, mod, strlen(mod));
+    emit(g, "SIG[%d] = mksig(%s, %s, {", k, q ? q : "\"\"", m ? m : "\"\"");
+    free(q);
+    free(m);
+    for (int i = 1; i < tdmX_len(f->params); i++) {
+        emit(g, "%s\"%s\"", i > 1 ? ", " : "", sym(f->params, i));
+    }
+    int nkw;
+    int nd = sig_ndefaults(f, &nkw);
+    emit(g, "}, %d, %d, {", s ? (int)s->u.l.v[3]->u.i : 0, nd);
+    const tdmX_Node *ko = s ? tdmX_at(s, 6) : NULL;
+    for (int i = 1; i < tdmX_len(ko); i++) {
+        emit(g, "%s\"%s\"", i > 1 ? ", " : "", sym(ko, i));
+    }
+    eput(g, "}, {");
+    for (int i = 1; i < tdmX_len(ko); i++) {
+        emit(g, "%s%s", i > 1 ? ", " : "", absent(tdmX_at(s, 7)->u.l.v[i]) ? "false" : "true");
+    }
+    emit(g, "}, %s, %s, %s", s && strcmp(sym(s, 4), "_") != 0 ? "true" : "false",
+         s && strcmp(sym(s, 5), "_") != 0 ? "true" : "false", top ? "true" : "false");
+    int rc = 0;
+    for (int i = 0; top && i < nd + nkw; i++) {
+        Ex e;
+        if (expr(g, sig_default(f, i), &e) != 0) {
+            rc = -1;
+            break;
+        }
+        emit(g, ", %s", e.s);
+        free(e.s);
+    }
+    eput(g, "); ");
+    g->o = save;
+    return rc == 0 ? k : -1;
+}
+
+static int gen_function_body(Gen *g, const tdmX_Func *f, const char *namexpr);
 
 /* Emit `function(...) ... end` for f; namexpr is the Lua expression naming
    it in argument-count errors. */
 static int gen_function(Gen *g, const tdmX_Func *f, const char *namexpr)
 {
     g->fn = f;
+    free(g->intl);
+    free(g->intlT);
+    free(g->listl);
+    free(g->listlT);
+    g->intl = typed_locals(g, f, 0, 0, NULL);
+    g->intlT = typed_locals(g, f, 1, 0, NULL);
+    g->listl = typed_locals(g, f, 0, 1, g->intl);
+    g->listlT = typed_locals(g, f, 0, 1, g->intlT);
     int np = tdmX_len(f->params) - 1, nd = tdmX_len(f->defaults) - 1;
+    const int *deftmp = g->deftmp;
+    g->deftmp = NULL;
+    if (sig_complex(f)) {
+        /* the body of rt.mkfunc: called with the canonical arguments */
+        const tdmX_Node *s = f->sig;
+        eput(g, "function(");
+        int k = 0;
+        for (int i = 0; i < np; i++) {
+            emit(g, "%sv_%s", k++ ? ", " : "", sym(f->params, i + 1));
+        }
+        if (strcmp(sym(s, 4), "_") != 0) {
+            emit(g, "%sv_%s", k++ ? ", " : "", sym(s, 4));
+        }
+        for (int i = 1; i < tdmX_len(tdmX_at(s, 6)); i++) {
+            emit(g, "%sv_%s", k++ ? ", " : "", sym(tdmX_at(s, 6), i));
+        }
+        if (strcmp(sym(s, 5), "_") != 0) {
+            emit(g, "%sv_%s", k++ ? ", " : "", sym(s, 5));
+        }
+        eput(g, ")");
+        return gen_function_body(g, f, namexpr);
+    }
     eput(g, "function(...) local n = select(\"#\", ...)");
     if (np > 0) {
         eput(g, " local ");
@@ -1209,6 +2232,17 @@ static int gen_function(Gen *g, const tdmX_Func *f, const char *namexpr)
              namexpr, np, nd, names.p ? names.p : "");
         for (int i = 0; i < nd; i++) {
             int p = np - nd + i;
+            if (deftmp != NULL) {       /* evaluated when the def ran */
+                emit(g, " if n < %d then v_%s = t%d end", p + 1, sym(f->params, p + 1),
+                     deftmp[i]);
+                continue;
+            }
+            if (g->topsig > 0 && tdmX_is(f->defaults->u.l.v[i + 1], "pydefault")) {
+                /* the Python object, fetched once into the signature */
+                emit(g, " if n < %d then v_%s = SIG[%d].defaults[%d] end", p + 1,
+                     sym(f->params, p + 1), g->topsig, i + 1);
+                continue;
+            }
             Ex e;
             if (expr(g, f->defaults->u.l.v[i + 1], &e) != 0) {
                 free(names.p);
@@ -1222,21 +2256,28 @@ static int gen_function(Gen *g, const tdmX_Func *f, const char *namexpr)
     }
     free(names.p);
     eput(g, " end");
+    return gen_function_body(g, f, namexpr);
+}
+
+/* The rest of a function after its parameters: the other locals, the depth
+   check, the body. */
+static int gen_function_body(Gen *g, const tdmX_Func *f, const char *namexpr)
+{
     int first = 1;
     for (int i = 1; i < tdmX_len(f->vars); i++) {
         const char *v = f->vars->u.l.v[i]->u.s.p;
-        int isparam = 0;
-        for (int j = 1; j < tdmX_len(f->params); j++) {
-            isparam |= strcmp(f->params->u.l.v[j]->u.s.p, v) == 0;
-        }
-        if (!isparam) {
+        if (!sig_param(f, v)) {
             emit(g, first ? " local v_%s" : ", v_%s", v);
             first = 0;
         }
     }
     if (!first) {
         eput(g, " = UNB");
-        for (int i = 1; i < tdmX_len(f->vars) - np - 1; i++) {
+        int k = 0;
+        for (int i = 1; i < tdmX_len(f->vars); i++) {
+            k += !sig_param(f, f->vars->u.l.v[i]->u.s.p);
+        }
+        for (int i = 1; i < k; i++) {
             eput(g, ", UNB");
         }
     }
@@ -1244,10 +2285,12 @@ static int gen_function(Gen *g, const tdmX_Func *f, const char *namexpr)
     if (f->is_gen) {
         /* a generator function: the call binds the arguments and returns a
            generator whose coroutine runs the body (pyrt/gen.lua) */
+        emit_tcheck(g, f);
         eput(g, " return GEN(function()");
     } else {
         eput(g, " local D = rt.depth + 1 if D > rt.maxdepth then throw(\"RecursionError\", "
-                "\"maximum recursion depth exceeded\") end depth(D)");
+                "\"maximum recursion depth exceeded\") end rt.depth = D");
+        emit_tcheck(g, f);
     }
     g->indent++;
     if (block(g, f->body) != 0) {
@@ -1260,29 +2303,81 @@ static int gen_function(Gen *g, const tdmX_Func *f, const char *namexpr)
     if (f->is_gen) {
         emit(g, "return nil end, %s) end", namexpr);
     } else {
-        eput(g, "depth(D - 1) return nil end");
+        eput(g, "rt.depth = D - 1 return nil end");
     }
     return g->oom ? gen_fail(g, f->line, "not enough memory") : 0;
 }
 
 /* Control context of the function being generated, saved around a nested one. */
 typedef struct FnSave {
+    unsigned char *intl, *intlT, *listl, *listlT;
     const tdmX_Func *fn;
     int ntry, looptry, inloop, cont, brkflag, exc, ingen;
 } FnSave;
 
-/* Emit a nested (func ...) node as a Lua function expression (a closure:
-   the enclosing locals it uses are Lua upvalues, shared like Python cells). */
-static int gen_nested(Gen *g, const tdmX_Node *fnode)
+/* Emit the statements making a nested (func ...) node a Lua function (a
+   closure: the enclosing locals it uses are Lua upvalues, shared like Python
+   cells) in a new temporary; its defaults are evaluated first, in the
+   enclosing function, and the function registered with its signature.
+   *t gets the temporary. */
+static int gen_nested(Gen *g, const tdmX_Node *fnode, int *t)
 {
     tdmX_Func f;
     func_view(fnode, &f);
-    FnSave sv = { g->fn, g->ntry, g->looptry, g->inloop, g->cont, g->brkflag, g->exc,
-                  g->ingen };
+    int nkw;
+    int nd = sig_ndefaults(&f, &nkw);
+    int *temps = calloc((size_t)(nd + nkw) + 1, sizeof *temps);
+    if (temps == NULL) {
+        g->oom = 1;
+        return -1;
+    }
+    for (int i = 0; i < nd + nkw; i++) {
+        Ex e;
+        if (expr(g, sig_default(&f, i), &e) != 0) {
+            free(temps);
+            return -1;
+        }
+        temps[i] = ++g->tmp;
+        emit(g, "local t%d = %s; ", temps[i], e.s);
+        free(e.s);
+    }
+    int k = sig_static(g, &f, 0);
+    if (k < 0) {
+        free(temps);
+        return -1;
+    }
+    *t = ++g->tmp;
+    emit(g, "local t%d = %s(", *t, sig_complex(&f) ? "mkfunc" : "defsig");
+    FnSave sv = { g->intl, g->intlT, g->listl, g->listlT, g->fn, g->ntry, g->looptry,
+                  g->inloop, g->cont, g->brkflag, g->exc, g->ingen };
+    g->intl = g->intlT = g->listl = g->listlT = NULL;
+    int tmp0 = g->tmp0;                 /* the enclosing statement's */
     g->ntry = g->looptry = g->inloop = g->cont = g->brkflag = g->exc = 0;
+    const char *callee = g->callee;
+    g->callee = NULL;
+    g->deftmp = temps;
     char *nm = lua_string(g, f.name, strlen(f.name));
     int rc = nm ? gen_function(g, &f, nm) : -1;
     free(nm);
+    g->deftmp = NULL;
+    g->callee = callee;
+    if (rc == 0) {
+        emit(g, ", SIG[%d]", k);
+        for (int i = 0; i < nd + nkw; i++) {
+            emit(g, ", t%d", temps[i]);
+        }
+        eput(g, "); ");
+    }
+    free(temps);
+    free(g->intl);
+    free(g->intlT);
+    free(g->listl);
+    free(g->listlT);
+    g->intl = sv.intl;
+    g->intlT = sv.intlT;
+    g->listl = sv.listl;
+    g->listlT = sv.listlT;
+    g->tmp0 = tmp0;
     g->fn = sv.fn;
     g->ntry = sv.ntry;
     g->looptry = sv.looptry;
@@ -1297,13 +2392,37 @@ static int gen_nested(Gen *g, const tdmX_Node *fnode)
 static int gen_func(Gen *g, const tdmX_Func *f)
 {
     eput(g, prelude);
+    size_t mark = g->chunk.n;          /* the signatures go here, on line 1 */
     g->has = 1;
     at_line(g, f->line);
-    eput(g, "return ");
-    if (gen_function(g, f, "NAME") != 0) {
+    int k = sig_static(g, f, 1);
+    if (k < 0) {
         return -1;
     }
+    emit(g, "return %s(", sig_complex(f) ? "mkfunc" : "defsig");
+    g->topsig = k;
+    const char *qual = f->sig ? f->sig->u.l.v[1]->u.s.p : NULL;
+    char *nm = qual ? lua_string(g, qual, strlen(qual)) : NULL;
+    int rc = gen_function(g, f, nm ? nm : "NAME");
+    free(nm);
+    if (rc != 0) {
+        return -1;
+    }
+    emit(g, ", SIG[%d])", k);
     newline(g);
+    if (g->statics.n > 0 && !g->oom) {
+        Buf all = { NULL, 0, 0 };
+        Buf *save = g->o;
+        g->o = &all;
+        bput(g, g->chunk.p, mark);
+        bput(g, g->statics.p, g->statics.n);
+        bput(g, g->chunk.p + mark, g->chunk.n - mark);
+        g->o = save;
+        free(g->chunk.p);
+        g->chunk = all;
+    }
+    free(g->statics.p);
+    g->statics.p = NULL;
     return g->oom ? gen_fail(g, f->line, "not enough memory") : 0;
 }
 
@@ -1317,6 +2436,11 @@ static char *gen_source(const tdmX_Module *m, int i, char *err, size_t errsz)
     g.m = m;
     g.file = m->source;
     int rc = gen_func(&g, &m->funcs[i]);
+    slot_free(&g);
+    free(g.intl);
+    free(g.intlT);
+    free(g.listl);
+    free(g.listlT);
     if (rc != 0 || g.oom) {
         snprintf(err, errsz, "%s", g.err[0] ? g.err : "not enough memory");
         free(g.chunk.p);
@@ -1349,8 +2473,25 @@ static int hold_gc(lua_State *L)
 
 static const char pyrt_key = 'P';
 
+/* rt.epoch(): the runtime's epoch (runtime.h: bumped by every crossing and
+   every foreign release) while the crossing running this Lua code is
+   exclusive (frame.h `excl`: no other thread of the calling language can run
+   before it returns), else false. Translated code keeps a global it read
+   while the epoch it read then is unchanged. */
+static int l_epoch(lua_State *L)
+{
+    const tdm_Runtime *rt = lua_touserdata(L, lua_upvalueindex(1));
+    const tdmS_Frame *f = rt->top;
+    if (f != NULL && f->excl && f->host == NULL) {
+        lua_pushinteger(L, (lua_Integer)rt->epoch);
+    } else {
+        lua_pushboolean(L, 0);
+    }
+    return 1;
+}
+
 /* Push the runtime library of this state (loaded once). [-0, +1, e] */
-static void push_pyrt(lua_State *L)
+static void push_pyrt(lua_State *L, tdmL_State *st)
 {
     if (lua_rawgetp(L, LUA_REGISTRYINDEX, &pyrt_key) == LUA_TTABLE) {
         return;
@@ -1360,6 +2501,17 @@ static void push_pyrt(lua_State *L)
         lua_error(L);
     }
     lua_call(L, 0, 1);
+    lua_pushlightuserdata(L, st->rt);
+    lua_pushcclosure(L, l_epoch, 1);
+    lua_setfield(L, -2, "epoch");
+    tdmL_push_fast(L, -1);
+    lua_setfield(L, -2, "fast");
+    lua_newtable(L);                            /* rt.xf: the translated functions */
+    lua_newtable(L);
+    lua_pushliteral(L, "k");
+    lua_setfield(L, -2, "__mode");
+    lua_setmetatable(L, -2);
+    lua_setfield(L, -2, "xf");
     lua_pushvalue(L, -1);
     lua_rawsetp(L, LUA_REGISTRYINDEX, &pyrt_key);
 }
@@ -1367,7 +2519,7 @@ static void push_pyrt(lua_State *L)
 /* TDM_OP_LOADIR: args[0] IR text, args[1] the host hook, args[2] recursion limit.
    Pushes the table of internal functions, the table of entry functions and the
    Lua source. [-0, +3, e] */
-int tdmL_load_ir(lua_State *L, tdmL_State *st, tdm_Frame *f)
+int tdmL_load_ir(lua_State *L, tdmL_State *st, tdmS_Frame *f)
 {
     if (f->nargs < 2 || f->args[0].kind != TDM_STR) {
         return luaL_error(L, "load_ir: the IR text and the hook are required");
@@ -1394,7 +2546,7 @@ int tdmL_load_ir(lua_State *L, tdmL_State *st, tdm_Frame *f)
         }
         h->nsrc = i + 1;
     }
-    push_pyrt(L);
+    push_pyrt(L, st);
     int rt = lua_gettop(L);
     tdmL_push(L, st, &f->args[1]);              /* the hook */
     int hook = lua_gettop(L);
@@ -1408,6 +2560,8 @@ int tdmL_load_ir(lua_State *L, tdmL_State *st, tdm_Frame *f)
     int internal = lua_gettop(L);
     lua_newtable(L);
     int entries = lua_gettop(L);
+    lua_getfield(L, rt, "kwcall");              /* entries[0]: keyword calls (call.lua) */
+    lua_rawseti(L, entries, 0);
     luaL_Buffer all;
     lua_getfield(L, rt, "chunks");
     int chunks = lua_gettop(L);
@@ -1434,6 +2588,11 @@ int tdmL_load_ir(lua_State *L, tdmL_State *st, tdm_Frame *f)
         lua_settable(L, fnames);
         lua_pushvalue(L, -1);
         lua_rawseti(L, internal, i + 1);
+        lua_getfield(L, rt, "xf");              /* translated: called directly */
+        lua_rawgeti(L, internal, i + 1);
+        lua_pushboolean(L, 1);
+        lua_rawset(L, -3);
+        lua_pop(L, 1);
         lua_getfield(L, rt, "entry");
         lua_insert(L, -2);
         lua_call(L, 1, 1);

@@ -183,19 +183,25 @@ TDMI_FUNC void tdmP_drop_zombies(tdmP_State *st);       /* GIL + lock held */
 /* ---- pcall.c: crossings Python -> Lua ---------------------------------- */
 /* Run `op` on Lua with `nargs` prepared arguments in f (tdmS_init done by
    tdmP_frame). Releases the GIL while Lua runs. Returns the status. */
-TDMI_FUNC void tdmP_frame(tdm_Frame *f, tdmP_Runtime *r, int op);
-TDMI_FUNC int tdmP_enter(tdm_Frame *f);
+TDMI_FUNC void tdmP_frame(tdmS_Frame *f, tdmP_Runtime *r, int op);
+TDMI_FUNC int tdmP_enter(tdmS_Frame *f);
+/* Is this the only Python thread (and interpreter)? GIL held. */
+TDMI_FUNC int tdmP_sole_thread(void);
+/* Python code ran on this thread (GIL held): when it left another Python
+   thread behind, no crossing on the chain is exclusive any more (frame.h
+   `excl`: the Lua code they run may no longer keep what it read). */
+TDMI_FUNC void tdmP_recheck_excl(tdm_Runtime *rt);
 /* After tdmP_enter: finish the frame, release the owned arguments, leave
    the runtime lock. */
-TDMI_FUNC void tdmP_leave(tdm_Frame *f);
+TDMI_FUNC void tdmP_leave(tdmS_Frame *f);
 /* Arguments args[0..n) -> f->args[first..] (f->nargs counts the converted
    ones, also on error); temporaries go to *tmp. 0 or -1 raised. */
-TDMI_FUNC int tdmP_fill_args(tdmP_Runtime *r, tdm_Frame *f, int first,
+TDMI_FUNC int tdmP_fill_args(tdmP_Runtime *r, tdmS_Frame *f, int first,
                              PyObject *const *args, Py_ssize_t n, PyObject **tmp);
 /* Drop the owned arguments of f (GIL held). */
-TDMI_FUNC void tdmP_drop_args(tdm_Frame *f);
+TDMI_FUNC void tdmP_drop_args(tdmS_Frame *f);
 /* Results of f as Python: None, one object, or a tuple. New reference. */
-TDMI_FUNC PyObject *tdmP_results(tdmP_State *st, tdm_Frame *f);
+TDMI_FUNC PyObject *tdmP_results(tdmP_State *st, tdmS_Frame *f);
 /* Call op with the Python objects args[0..n) and return the results as
    above (or raise). The whole protocol in one function. New reference. */
 TDMI_FUNC PyObject *tdmP_run(tdmP_Runtime *r, int op, PyObject *const *args,
@@ -217,10 +223,10 @@ TDMI_FUNC PyObject *tdmP_run_on(tdmP_Proxy *p, int op, int sub,
 /* Raise the error of a failed frame as a Python exception (LuaError family or
    the original Python exception), with the Lua frames in the traceback.
    `prefix`: message prefix for syntax errors ("error loading code: "). */
-TDMI_FUNC void tdmP_raise_frame(tdmP_State *st, tdm_Frame *f, const char *prefix);
+TDMI_FUNC void tdmP_raise_frame(tdmP_State *st, tdmS_Frame *f, const char *prefix);
 /* Record the current Python exception into f->err (clears it). Returns
    TDM_ERRRUN. GIL held. */
-TDMI_FUNC int tdmP_capture(tdmP_State *st, tdm_Frame *f);
+TDMI_FUNC int tdmP_capture(tdmP_State *st, tdmS_Frame *f);
 /* Formatted traceback + message of an exception. New reference str. */
 TDMI_FUNC PyObject *tdmP_format_exc(tdmP_Module *ms, PyObject *exc);
 /* Register a chunk's source for tracebacks; returns the chunk name to use
@@ -231,6 +237,18 @@ TDMI_FUNC PyObject *tdmP_chunk_name(tdmP_State *st, PyObject *source,
 /* ---- pproxy.c ----------------------------------------------------------- */
 TDMI_FUNC int tdmP_proxy_init_types(PyObject *m, tdmP_Module *ms);
 TDMI_FUNC PyObject *tdmP_proxy_new(tdmP_State *st, tdm_Value *v);
+/* A Lua proxy's call (its vectorcall slot). */
+TDMI_FUNC PyObject *tdmP_proxy_vectorcall(PyObject *self, PyObject *const *args,
+                                          size_t nargsf, PyObject *kwnames);
+/* ---- ptable.c ------------------------------------------------------------ */
+/* LuaRuntime.table_from and LuaRuntime.table. */
+TDMI_FUNC PyObject *tdmP_rt_table_from(PyObject *self, PyObject *const *args,
+                                       size_t nargsf, PyObject *kwnames);
+TDMI_FUNC PyObject *tdmP_rt_table(PyObject *self, PyObject *args, PyObject *kwargs);
+/* ---- pxlate.c ------------------------------------------------------------ */
+/* LuaRuntime._mark_translated(fn): fn (a Lua function proxy) is a translated
+   entry; its calls from Python keep bytes and ints beyond 64 bits as objects. */
+TDMI_FUNC PyObject *tdmP_mark_translated(PyObject *runtime, PyObject *fn);
 /* The module function lua_type(obj). */
 TDMI_FUNC PyObject *tdmP_lua_type(PyObject *m, PyObject *obj);
 /* (args, kwargs) from a single Lua table argument (unpacks_lua_table). */
@@ -242,15 +260,15 @@ TDMI_FUNC int tdmP_coro_init_type(PyObject *m, tdmP_Module *ms);
 
 /* ---- pops.c: the ops on Python objects --------------------------------- */
 /* This adapter's language table (open: tdmP_boot, close: tdmP_detach). */
-TDMI_DATA const tdm_Lang tdmP_lang;
+TDMI_DATA const tdmR_Lang tdmP_lang;
 TDMI_FUNC int tdmP_misc_init_types(PyObject *m, tdmP_Module *ms);
 
 /* ---- pboot.c ------------------------------------------------------------ */
-/* tdm_Lang.open: start CPython if the process has none (libpython loaded
+/* tdmR_Lang.open: start CPython if the process has none (libpython loaded
    with global symbols first) and attach tdmP_lang to rt; when Python is
    already running, only attach. TDM_OK or a status with err set. */
-TDMI_FUNC int tdmP_boot(tdm_Runtime *rt, const tdm_OpenOptions *o, tdm_Error *err);
-/* tdm_Lang.close: drop rt's Python state and detach tdmP_lang (tdmR_detach). */
+TDMI_FUNC int tdmP_boot(tdm_Runtime *rt, const tdmR_OpenOptions *o, tdmS_Error *err);
+/* tdmR_Lang.close: drop rt's Python state and detach tdmP_lang (tdmR_detach). */
 TDMI_FUNC void tdmP_detach(tdm_Runtime *rt);
 /* The LuaRuntime of the Lua state that is calling into Python on this thread,
    or of the hosting Lua state. New reference or NULL raised. */

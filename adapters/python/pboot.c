@@ -137,7 +137,7 @@ static void install_lua_module(PyObject *m)
     Py_XDECREF(ns);
 }
 
-int tdmP_boot(tdm_Runtime *rt, const tdm_OpenOptions *o, tdm_Error *err)
+int tdmP_boot(tdm_Runtime *rt, const tdmR_OpenOptions *o, tdmS_Error *err)
 {
     (void)o;        /* nothing to choose: one CPython per process */
     char pkg[PATH_MAX] = "";

@@ -14,7 +14,7 @@
  */
 #include "padapter.h"
 
-void tdmP_frame(tdm_Frame *f, tdmP_Runtime *r, int op)
+void tdmP_frame(tdmS_Frame *f, tdmP_Runtime *r, int op)
 {
     tdmS_init(f, r->rt, r->rt->lang[TDM_LANG_LUA], op, TDM_LANG_PYTHON);
 }
@@ -23,7 +23,7 @@ void tdmP_frame(tdm_Frame *f, tdmP_Runtime *r, int op)
    waiting for the GIL, and a crossing may keep it instead of paying a
    release and re-acquire; a thread started later by a callback makes every
    following crossing release it again. GIL held. */
-static int sole_thread(void)
+int tdmP_sole_thread(void)
 {
     /* an interpreter links its thread states both ways (cpython/pystate.h):
        alone means no neighbour on either side */
@@ -32,15 +32,27 @@ static int sole_thread(void)
            && PyInterpreterState_Next(ts->interp) == NULL;
 }
 
-int tdmP_enter(tdm_Frame *f)
+void tdmP_recheck_excl(tdm_Runtime *rt)
+{
+    if (tdmP_sole_thread()) {
+        return;
+    }
+    for (tdmS_Frame *f = rt->top; f != NULL; f = f->prev) {
+        f->excl = 0;
+    }
+}
+
+int tdmP_enter(tdmS_Frame *f)
 {
     tdm_Runtime *rt = f->rt;
     int status;
     f->host = NULL;
-    if (sole_thread() && tdmR_trylock(rt)) {
+    if (tdmP_sole_thread() && tdmR_trylock(rt)) {
         /* fast path: the GIL stays with us (host == NULL says so to
-           callbacks, see pops.c) */
+           callbacks, see pops.c); no other Python thread exists and none
+           can run before Lua returns (excl) */
         f->held = 1;
+        f->excl = 1;
         status = tdmS_call(f);
     } else {
         f->host = PyEval_SaveThread();
@@ -67,7 +79,7 @@ int tdmP_enter(tdm_Frame *f)
     return status;
 }
 
-void tdmP_drop_args(tdm_Frame *f)
+void tdmP_drop_args(tdmS_Frame *f)
 {
     for (int i = 0; i < f->nargs; i++) {
         tdm_Value *a = &f->args[i];
@@ -82,7 +94,7 @@ void tdmP_drop_args(tdm_Frame *f)
     }
 }
 
-void tdmP_leave(tdm_Frame *f)
+void tdmP_leave(tdmS_Frame *f)
 {
     tdm_Runtime *rt = f->rt;
     /* owned arguments first: tdmS_end frees an argument array that outgrew
@@ -101,7 +113,7 @@ void tdmP_leave(tdm_Frame *f)
     }
 }
 
-PyObject *tdmP_results(tdmP_State *st, tdm_Frame *f)
+PyObject *tdmP_results(tdmP_State *st, tdmS_Frame *f)
 {
     int n = f->nres;
     if (n == 0) {
@@ -133,7 +145,7 @@ error:
 /* Convert args[0..n) into f->args[first..]; on error the converted ones stay
    in f (f->nargs counts them) for drop_args. Sets f->owning when one of them
    owns something (a caller that knows the others do not may clear it first). */
-int tdmP_fill_args(tdmP_Runtime *r, tdm_Frame *f, int first,
+int tdmP_fill_args(tdmP_Runtime *r, tdmS_Frame *f, int first,
                      PyObject *const *args, Py_ssize_t n, PyObject **tmp)
 {
     if (n > 250000) {
@@ -168,7 +180,7 @@ int tdmP_fill_args(tdmP_Runtime *r, tdm_Frame *f, int first,
     return 0;
 }
 
-static PyObject *finish_call(tdmP_Runtime *r, tdm_Frame *f, int status,
+static PyObject *finish_call(tdmP_Runtime *r, tdmS_Frame *f, int status,
                              const char *prefix)
 {
     PyObject *res = NULL;
@@ -200,7 +212,7 @@ PyObject *tdmP_run_sub(tdmP_Runtime *r, int op, int sub, PyObject *const *args,
     if (tdmP_check_open(r) < 0) {
         return NULL;
     }
-    tdm_Frame f;
+    tdmS_Frame f;
     PyObject *tmp = NULL;
     tdmP_frame(&f, r, op);
     f.sub = (uint8_t)sub;
@@ -226,7 +238,7 @@ PyObject *tdmP_call_lean(tdmP_Proxy *p, int op, PyObject *const *args, Py_ssize_
     if (n >= TDM_FRAME_INLINE || r->closed || p->handle == NULL || !r->st->enc_utf8) {
         return NULL;
     }
-    tdm_Frame f;
+    tdmS_Frame f;
     tdm_Runtime *rt = r->rt;
     tdmP_proxy_value(p, &f.argbuf[0]);
     for (Py_ssize_t i = 0; i < n; i++) {
@@ -236,7 +248,7 @@ PyObject *tdmP_call_lean(tdmP_Proxy *p, int op, PyObject *const *args, Py_ssize_
             return NULL;
         }
     }
-    if (!sole_thread() || !tdmR_trylock(rt)) {
+    if (!tdmP_sole_thread() || !tdmR_trylock(rt)) {
         return NULL;
     }
     *done = 1;
@@ -244,6 +256,7 @@ PyObject *tdmP_call_lean(tdmP_Proxy *p, int op, PyObject *const *args, Py_ssize_
     f.nargs = (int)n + 1;
     f.owning = 0;
     f.held = 1;
+    f.excl = 1;                         /* sole thread, GIL kept */
     int status = tdmS_call(&f);
     tdmP_State *st = r->st;
     if (rt->haspending) {
@@ -279,7 +292,7 @@ PyObject *tdmP_run_on(tdmP_Proxy *p, int op, int sub, PyObject *const *args,
         }
         return NULL;
     }
-    tdm_Frame f;
+    tdmS_Frame f;
     PyObject *tmp = NULL;
     tdmP_frame(&f, r, op);
     f.sub = (uint8_t)sub;

@@ -27,7 +27,7 @@ static int check_not_running(tdmP_Proxy *p)
 }
 
 /* The values a resume produced: a single scalar without the converter. */
-static PyObject *co_results(tdmP_State *st, tdm_Frame *f)
+static PyObject *co_results(tdmP_State *st, tdmS_Frame *f)
 {
     if (f->nres == 1) {
         int done;
@@ -71,7 +71,7 @@ static PyObject *resume_sub(tdmP_Proxy *p, PyObject *const *args, Py_ssize_t n, 
         }
         return NULL;
     }
-    tdm_Frame f;
+    tdmS_Frame f;
     PyObject *tmp = NULL, *res = NULL;
     tdmP_frame(&f, r, TDM_OP_RESUME);
     tdm_Value *a = &f.args[0];

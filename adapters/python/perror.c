@@ -181,7 +181,7 @@ PyObject *tdmP_chunk_name(tdmP_State *st, PyObject *source, PyObject *name)
 #define TRACE_TAIL 80
 
 /* Lua entries of e as a list of (source, line, name), outermost first. */
-static PyObject *lua_entries(const tdm_Error *e)
+static PyObject *lua_entries(const tdmS_Error *e)
 {
     PyObject *list = PyList_New(0);
     if (list == NULL) {
@@ -192,7 +192,7 @@ static PyObject *lua_entries(const tdm_Error *e)
         nlua += e->trace[i].lang == TDM_LANG_LUA;
     }
     for (int i = 0; i < e->ntrace; i++) {
-        const tdm_TraceEntry *t = &e->trace[i];
+        const tdmS_TraceEntry *t = &e->trace[i];
         if (t->lang != TDM_LANG_LUA) {
             continue;
         }
@@ -220,7 +220,7 @@ static PyObject *lua_entries(const tdm_Error *e)
 
 /* tb extended in front with the Lua entries of e. New reference (may be
    Py_None when there is nothing). On failure returns tb unchanged. */
-static PyObject *with_lua_frames(tdmP_State *st, const tdm_Error *e, PyObject *tb)
+static PyObject *with_lua_frames(tdmP_State *st, const tdmS_Error *e, PyObject *tb)
 {
     PyObject *entries = NULL, *ns, *fn, *res = NULL;
     int has_lua = 0;
@@ -262,9 +262,9 @@ static PyObject *error_class(tdmP_Module *ms, int status)
     }
 }
 
-void tdmP_raise_frame(tdmP_State *st, tdm_Frame *f, const char *prefix)
+void tdmP_raise_frame(tdmP_State *st, tdmS_Frame *f, const char *prefix)
 {
-    tdm_Error *e = &f->err;
+    tdmS_Error *e = &f->err;
     tdmP_Module *ms = st->mod;
     PyObject *exc = NULL;
     tdm_Value *ev = &e->value;
@@ -327,7 +327,7 @@ void tdmP_raise_frame(tdmP_State *st, tdm_Frame *f, const char *prefix)
 }
 
 /* Python frames of tb as trace entries, outermost first. */
-static void add_python_trace(tdm_Error *e, PyObject *tb)
+static void add_python_trace(tdmS_Error *e, PyObject *tb)
 {
     while (tb != NULL && tb != Py_None && PyTraceBack_Check(tb)) {
         PyTracebackObject *t = (PyTracebackObject *)tb;
@@ -370,7 +370,7 @@ static int lua_error_value(tdmP_State *st, PyObject *exc, tdm_Value *v)
     if (ok && t.kind == TDM_STR) {
         ok = tdmV_own_string(&t) == TDM_OK;
     } else if (ok && t.kind == TDM_OBJ) {
-        const tdm_Lang *lua = st->rt->lang[TDM_LANG_LUA];
+        const tdmR_Lang *lua = st->rt->lang[TDM_LANG_LUA];
         ok = t.lang == TDM_LANG_LUA && lua != NULL;
         if (ok && !(t.flags & TDM_VF_OWNED)) {
             lua->retain(st->rt, t.u.obj);   /* the proxy's handle is only pinned */
@@ -388,7 +388,7 @@ static int lua_error_value(tdmP_State *st, PyObject *exc, tdm_Value *v)
     return 1;
 }
 
-int tdmP_capture(tdmP_State *st, tdm_Frame *f)
+int tdmP_capture(tdmP_State *st, tdmS_Frame *f)
 {
     PyObject *type, *value, *tb;
     PyErr_Fetch(&type, &value, &tb);
@@ -401,7 +401,7 @@ int tdmP_capture(tdmP_State *st, tdm_Frame *f)
     if (tb != NULL) {
         PyException_SetTraceback(value, tb);
     }
-    tdm_Error *e = &f->err;
+    tdmS_Error *e = &f->err;
     tdmS_clear_error(f->rt, e);
     e->status = TDM_ERRRUN;
     PyObject *s = PyObject_Str(value);
@@ -421,6 +421,10 @@ int tdmP_capture(tdmP_State *st, tdm_Frame *f)
     if ((f->op == TDM_OP_EXEC || f->op == TDM_OP_EVAL || f->op == TDM_OP_COMPILE)
         && PyErr_GivenExceptionMatches(type, PyExc_SyntaxError)) {
         e->status = TDM_ERRSYNTAX;      /* the code did not compile */
+    } else if (PyErr_GivenExceptionMatches(type, PyExc_RecursionError)) {
+        /* too deep: tandem's limit of nested crossings (raised in Python
+           as RecursionError), or Python's own recursion limit */
+        e->status = TDM_ERRDEPTH;
     }
     add_python_trace(e, tb);
     PyObject *text = tdmP_format_exc(st->mod, value);

@@ -197,7 +197,7 @@ static PyObject *nogc_new(PyTypeObject *type, PyObject *args, PyObject *kw)
     return (PyObject *)n;
 }
 
-static long long nogc_ctl(NoGC *n, tdm_Ctl ctl)
+static long long nogc_ctl(NoGC *n, tdmR_Ctl ctl)
 {
     long long v;
     Py_BEGIN_ALLOW_THREADS
@@ -343,6 +343,26 @@ static PyObject *m_host_runtime(PyObject *m, PyObject *unused)
     return tdmP_host_runtime(m);
 }
 
+/* python.translate(fn) in Lua, tdm_translate in C: fn translated into a Lua
+   function of the runtime calling into Python (tandem._translate.translate
+   with that runtime's LuaRuntime, the one LuaRuntime.translate uses: the
+   translation is cached per runtime, so both give the same function). */
+static PyObject *m_lua_translate(PyObject *m, PyObject *fn)
+{
+    PyObject *rt = tdmP_host_runtime(m);
+    if (rt == NULL) {
+        return NULL;
+    }
+    PyObject *mod = PyImport_ImportModule("tandem._translate");
+    PyObject *res = NULL;
+    if (mod != NULL) {
+        res = PyObject_CallMethod(mod, "translate", "OO", rt, fn);
+        Py_DECREF(mod);
+    }
+    Py_DECREF(rt);
+    return res;
+}
+
 static PyObject *m_lua_symbols_global(PyObject *m, PyObject *unused)
 {
     (void)m;
@@ -365,6 +385,8 @@ static PyMethodDef module_methods[] = {
     {"_lua_args", make_args, METH_O, "python.args{...}: arguments from a Lua table."},
     {"_lua_eval", m_lua_eval, METH_O,
      "python.eval(code): evaluate in the Python frame that called into Lua."},
+    {"_lua_translate", m_lua_translate, METH_O,
+     "python.translate(fn): fn translated into a Lua function of the calling runtime."},
     {"host_runtime", m_host_runtime, METH_NOARGS,
      "The LuaRuntime of the Lua state hosting this Python (Lua-hosted Python)."},
     {"_lua_symbols_global", m_lua_symbols_global, METH_NOARGS,

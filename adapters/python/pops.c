@@ -34,7 +34,7 @@ void tdmP_set_current_rt(tdm_Runtime *rt)
 
 /* ---- results ------------------------------------------------------------ */
 
-static int set_nres(tdm_Frame *f, int n)
+static int set_nres(tdmS_Frame *f, int n)
 {
     if (tdmS_reserve_res(f, n) != TDM_OK) {
         PyErr_NoMemory();
@@ -44,7 +44,7 @@ static int set_nres(tdm_Frame *f, int n)
 }
 
 /* Append the result o (borrowed). */
-static int push_result(tdmP_State *st, tdm_Frame *f, PyObject *o)
+static int push_result(tdmP_State *st, tdmS_Frame *f, PyObject *o)
 {
     if (f->nres < TDM_FRAME_INLINE) {
         /* the common scalars inline: no pin, no call into the converter */
@@ -86,7 +86,7 @@ static int push_result(tdmP_State *st, tdm_Frame *f, PyObject *o)
 
 /* What Python code returned to Lua: with unpack_returned_tuples a tuple
    becomes several results (lupa). Borrows res. */
-static inline int push_returned(tdmP_State *st, tdm_Frame *f, PyObject *res)
+static inline int push_returned(tdmP_State *st, tdmS_Frame *f, PyObject *res)
 {
     if (st->unpack_returned_tuples && PyTuple_Check(res)) {
         Py_ssize_t m = PyTuple_GET_SIZE(res);
@@ -100,7 +100,7 @@ static inline int push_returned(tdmP_State *st, tdm_Frame *f, PyObject *res)
 }
 
 /* Steals o; NULL means an exception is set. */
-static int push_new(tdmP_State *st, tdm_Frame *f, PyObject *o)
+static int push_new(tdmP_State *st, tdmS_Frame *f, PyObject *o)
 {
     if (o == NULL) {
         return -1;
@@ -111,7 +111,7 @@ static int push_new(tdmP_State *st, tdm_Frame *f, PyObject *o)
 }
 
 /* A text result in UTF-8 whatever the runtime encoding. Steals s. */
-static int push_text(tdmP_State *st, tdm_Frame *f, PyObject *s)
+static int push_text(tdmP_State *st, tdmS_Frame *f, PyObject *s)
 {
     if (s == NULL) {
         return -1;
@@ -141,7 +141,7 @@ static int push_text(tdmP_State *st, tdm_Frame *f, PyObject *s)
     return 0;
 }
 
-static void push_scalar(tdm_Frame *f, int kind, long long i)
+static void push_scalar(tdmS_Frame *f, int kind, long long i)
 {
     tdm_Value *v = &f->res[f->nres++];
     memset(v, 0, sizeof *v);
@@ -156,7 +156,7 @@ static void push_scalar(tdm_Frame *f, int kind, long long i)
 /* ---- arguments ---------------------------------------------------------- */
 
 /* Argument i as Python (new reference). */
-static PyObject *arg(tdmP_State *st, tdm_Frame *f, int i)
+static PyObject *arg(tdmP_State *st, tdmS_Frame *f, int i)
 {
     if (i >= f->nargs) {
         Py_RETURN_NONE;
@@ -166,7 +166,7 @@ static PyObject *arg(tdmP_State *st, tdm_Frame *f, int i)
 
 /* Argument i as a name: Lua strings are always text here (UTF-8), whatever
    the runtime encoding. New reference. */
-static PyObject *name_arg(tdmP_State *st, tdm_Frame *f, int i)
+static PyObject *name_arg(tdmP_State *st, tdmS_Frame *f, int i)
 {
     if (i < f->nargs && f->args[i].kind == TDM_STR) {
         return PyUnicode_DecodeUTF8(f->args[i].u.s.p, (Py_ssize_t)f->args[i].u.s.n, "strict");
@@ -175,7 +175,7 @@ static PyObject *name_arg(tdmP_State *st, tdm_Frame *f, int i)
 }
 
 /* The target object of an object operation (borrowed). */
-static PyObject *target(tdm_Frame *f)
+static PyObject *target(tdmS_Frame *f)
 {
     if (f->nargs < 1 || f->args[0].kind != TDM_OBJ || f->args[0].lang != TDM_LANG_PYTHON) {
         PyErr_SetString(PyExc_TypeError, "tandem: the target is not a Python object");
@@ -191,7 +191,7 @@ static PyObject *main_dict(void)
 }
 
 /* Source text of argument i as a str (new reference). */
-static PyObject *text_arg(tdm_Frame *f, int i)
+static PyObject *text_arg(tdmS_Frame *f, int i)
 {
     if (i >= f->nargs || f->args[i].kind != TDM_STR) {
         PyErr_SetString(PyExc_TypeError, "expected a string");
@@ -202,7 +202,7 @@ static PyObject *text_arg(tdm_Frame *f, int i)
 
 /* ---- operations --------------------------------------------------------- */
 
-static int op_call(tdmP_State *st, tdm_Frame *f)
+static int op_call(tdmP_State *st, tdmS_Frame *f)
 {
     PyObject *fn = target(f);
     if (fn == NULL) {
@@ -291,7 +291,7 @@ static PyObject *attr_name(tdmP_State *st, PyObject *obj, PyObject *name, int se
     return name;
 }
 
-static int op_getattr(tdmP_State *st, tdm_Frame *f, PyObject *obj)
+static int op_getattr(tdmP_State *st, tdmS_Frame *f, PyObject *obj)
 {
     PyObject *name = arg(st, f, 1), *v = NULL;
     if (name == NULL) {
@@ -310,7 +310,7 @@ static int op_getattr(tdmP_State *st, tdm_Frame *f, PyObject *obj)
     return push_new(st, f, v);
 }
 
-static int op_setattr(tdmP_State *st, tdm_Frame *f, PyObject *obj)
+static int op_setattr(tdmP_State *st, tdmS_Frame *f, PyObject *obj)
 {
     PyObject *name = arg(st, f, 1), *val = NULL;
     int rc = -1;
@@ -339,7 +339,7 @@ static int has_getitem(PyObject *obj)
            || (t->tp_as_sequence && t->tp_as_sequence->sq_item);
 }
 
-static int op_item(tdmP_State *st, tdm_Frame *f, PyObject *obj, int op)
+static int op_item(tdmP_State *st, tdmS_Frame *f, PyObject *obj, int op)
 {
     PyObject *key = arg(st, f, 1), *val = NULL;
     int rc = -1;
@@ -396,7 +396,7 @@ static PyObject *arith(int sub, PyObject *a, PyObject *b)
     }
 }
 
-static int op_binary(tdmP_State *st, tdm_Frame *f)
+static int op_binary(tdmP_State *st, tdmS_Frame *f)
 {
     static const int cmp[] = {Py_EQ, Py_LT, Py_LE};
     PyObject *a = arg(st, f, 0), *b = NULL;
@@ -422,7 +422,7 @@ static int op_binary(tdmP_State *st, tdm_Frame *f)
     return rc;
 }
 
-static int op_next(tdmP_State *st, tdm_Frame *f, PyObject *it)
+static int op_next(tdmP_State *st, tdmS_Frame *f, PyObject *it)
 {
     if (!PyIter_Check(it)) {
         PyErr_Format(PyExc_TypeError, "'%.100s' object is not an iterator",
@@ -452,7 +452,7 @@ static int op_next(tdmP_State *st, tdm_Frame *f, PyObject *it)
     return rc;
 }
 
-static int op_resume(tdmP_State *st, tdm_Frame *f, PyObject *gen)
+static int op_resume(tdmP_State *st, tdmS_Frame *f, PyObject *gen)
 {
     PyObject *val = f->nargs > 1 ? arg(st, f, 1) : Py_NewRef(Py_None), *res = NULL;
     if (val == NULL) {
@@ -462,6 +462,21 @@ static int op_resume(tdmP_State *st, tdm_Frame *f, PyObject *gen)
         Py_DECREF(val);
         PyErr_SetString(PyExc_TypeError, "resume: not a Python generator or iterator");
         return -1;
+    }
+    if (PyGen_Check(gen)) {
+        /* a generator that finished (returned or raised) before: nothing runs */
+        PyObject *fr = PyObject_GetAttrString(gen, "gi_frame");
+        int dead = fr == Py_None;
+        Py_XDECREF(fr);
+        if (fr == NULL) {
+            Py_DECREF(val);
+            return -1;
+        }
+        if (dead) {
+            Py_DECREF(val);
+            tdmS_error(f, TDM_ERRDEAD, "cannot resume a finished Python generator");
+            return -1;
+        }
     }
     PySendResult r = PyIter_Send(gen, val, &res);
     Py_DECREF(val);
@@ -476,7 +491,7 @@ static int op_resume(tdmP_State *st, tdm_Frame *f, PyObject *gen)
     return push_new(st, f, res);
 }
 
-static int op_titems(tdmP_State *st, tdm_Frame *f, PyObject *obj)
+static int op_titems(tdmP_State *st, tdmS_Frame *f, PyObject *obj)
 {
     PyObject *items = PyDict_Check(obj) ? PyDict_Items(obj) : PyMapping_Items(obj);
     if (items == NULL) {
@@ -503,7 +518,7 @@ static int op_titems(tdmP_State *st, tdm_Frame *f, PyObject *obj)
     return rc;
 }
 
-static int op_tablefrom(tdmP_State *st, tdm_Frame *f)
+static int op_tablefrom(tdmP_State *st, tdmS_Frame *f)
 {
     if (f->sub == TDM_TABLEFROM_INTO) {
         PyErr_SetString(PyExc_TypeError, "table_from: filling an existing dict is not supported");
@@ -528,7 +543,7 @@ static int op_tablefrom(tdmP_State *st, tdm_Frame *f)
     return push_new(st, f, d);
 }
 
-static int op_code(tdmP_State *st, tdm_Frame *f)
+static int op_code(tdmP_State *st, tdmS_Frame *f)
 {
     PyObject *src = text_arg(f, 0), *name = NULL, *code = NULL, *res = NULL;
     PyObject *g = main_dict(), *l = NULL;
@@ -594,7 +609,7 @@ done:
     return rc;
 }
 
-static int op_global(tdmP_State *st, tdm_Frame *f)
+static int op_global(tdmP_State *st, tdmS_Frame *f)
 {
     PyObject *g = main_dict(), *name = name_arg(st, f, 0);
     int rc = -1;
@@ -621,7 +636,7 @@ done:
 /* python.set_overflow_handler(h) from Lua: h a Lua function (a proxy) or a
    Python callable, nil for none; the same setting as
    LuaRuntime.set_overflow_handler. */
-static int op_overflow(tdmP_State *st, tdm_Frame *f)
+static int op_overflow(tdmP_State *st, tdmS_Frame *f)
 {
     PyObject *h = arg(st, f, 0);
     if (h == NULL) {
@@ -639,7 +654,7 @@ static int op_overflow(tdmP_State *st, tdm_Frame *f)
     return 0;
 }
 
-static int dispatch(tdmP_State *st, tdm_Frame *f)
+static int dispatch(tdmP_State *st, tdmS_Frame *f)
 {
     PyObject *obj = NULL;
     if (f->op < TDM_OP_EVAL || f->op == TDM_OP_TITEMS || f->op == TDM_OP_RAWLEN
@@ -774,7 +789,7 @@ static void unpin_to(tdmP_State *st, int mark)
     }
 }
 
-static void release_results(tdm_Frame *f)
+static void release_results(tdmS_Frame *f)
 {
     for (int i = 0; i < f->nres; i++) {
         tdm_Value *v = &f->res[i];
@@ -786,14 +801,14 @@ static void release_results(tdm_Frame *f)
     f->nres = 0;
 }
 
-static int p_op(tdm_Frame *f)
+static int p_op(tdmS_Frame *f)
 {
     tdm_Runtime *rt = f->rt;
     tdmP_State *st = rt->state[TDM_LANG_PYTHON];
     if (st == NULL) {
         return tdmS_error(f, TDM_ERRCLOSED, "tandem: Python is not attached to this runtime");
     }
-    tdm_Frame *pf = f->prev;
+    tdmS_Frame *pf = f->prev;
     while (pf != NULL && pf->from != TDM_LANG_PYTHON) {
         pf = pf->prev;
     }
@@ -823,8 +838,11 @@ static int p_op(tdm_Frame *f)
     if (dispatch(st, f) < 0) {
         release_results(f);
         unpin_to(st, mark);
-        status = tdmP_capture(st, f);
+        /* an answer rather than an exception (op_resume of a finished generator) */
+        status = f->err.status == TDM_ERRDEAD && !PyErr_Occurred() ? TDM_ERRDEAD
+                                                                    : tdmP_capture(st, f);
     }
+    tdmP_recheck_excl(rt);
     current_rt = saved;
     if (restored) {
         pf->host = PyEval_SaveThread();
@@ -835,7 +853,7 @@ static int p_op(tdm_Frame *f)
 }
 
 /* Without the GIL; the runtime lock is held by the caller's zone. */
-static void p_finish(tdm_Frame *f)
+static void p_finish(tdmS_Frame *f)
 {
     tdm_Runtime *rt = f->rt;
     tdmP_State *st = rt->state[TDM_LANG_PYTHON];
@@ -878,7 +896,10 @@ static void p_release(tdm_Runtime *rt, void *handle)
         return;
     }
     if (PyGILState_Check()) {
-        Py_DECREF((PyObject *)handle);
+        Py_DECREF((PyObject *)handle);      /* may run a finalizer ... */
+        if (tdmR_held(rt)) {
+            tdmP_recheck_excl(rt);          /* ... that starts a thread */
+        }
     } else {
         tdmR_defer(rt, TDM_LANG_PYTHON, handle);
     }
@@ -899,7 +920,7 @@ static void p_retain(tdm_Runtime *rt, void *handle)
 /* A crossing that kept the GIL (pcall.c fast path, host == NULL) releases it
    while the code it runs blocks in native code, so that a thread the C code
    starts can call back into Python; reblock takes it back. */
-static void p_unblock(tdm_Frame *caller)
+static void p_unblock(tdmS_Frame *caller)
 {
     if (caller->host == NULL) {
         caller->host = PyEval_SaveThread();
@@ -907,16 +928,17 @@ static void p_unblock(tdm_Frame *caller)
     }
 }
 
-static void p_reblock(tdm_Frame *caller)
+static void p_reblock(tdmS_Frame *caller)
 {
     if (caller->unblocked) {
         caller->unblocked = 0;
         PyEval_RestoreThread((PyThreadState *)caller->host);
         caller->host = NULL;
+        tdmP_recheck_excl(caller->rt);      /* the native code may have started one */
     }
 }
 
-const tdm_Lang tdmP_lang = {
+const tdmR_Lang tdmP_lang = {
     .name = "python",
     .id = TDM_LANG_PYTHON,
     .op = p_op,

@@ -15,8 +15,7 @@
 #include "padapter.h"
 #include <structmember.h>
 
-static PyObject *proxy_vectorcall(PyObject *self, PyObject *const *args, size_t nargsf,
-                                  PyObject *kwnames);
+#define proxy_vectorcall tdmP_proxy_vectorcall
 
 /* ---- life ---------------------------------------------------------------- */
 
@@ -138,10 +137,58 @@ static tdmP_Module *pmod(PyObject *self)
 
 static PyObject *function_coroutine(PyObject *self, PyObject *const *args, Py_ssize_t n);
 
-static PyObject *proxy_vectorcall(PyObject *self, PyObject *const *args, size_t nargsf,
-                                  PyObject *kwnames)
+/* A Lua function called with keyword arguments: a translated function's
+   entry binds them with Python's rules (tandem._translate.call_kw, which
+   returns NotImplemented for any other Lua function: those take none). */
+static PyObject *proxy_call_kw(PyObject *self, PyObject *const *args, size_t nargsf,
+                               PyObject *kwnames)
+{
+    Py_ssize_t n = PyVectorcall_NARGS(nargsf);
+    PyObject *r = NULL, *pos = NULL, *kw = NULL;
+    PyObject *mod = PyImport_ImportModule("tandem._translate");
+    if (mod == NULL) {
+        PyErr_Clear();
+        goto refuse;
+    }
+    pos = PyTuple_New(n);
+    kw = PyDict_New();
+    if (pos == NULL || kw == NULL) {
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyTuple_SET_ITEM(pos, i, Py_NewRef(args[i]));
+    }
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(kwnames); i++) {
+        if (PyDict_SetItem(kw, PyTuple_GET_ITEM(kwnames, i), args[n + i]) < 0) {
+            goto done;
+        }
+    }
+    r = PyObject_CallMethod(mod, "call_kw", "OOOO", self, pos, kw,
+                            (PyObject *)((tdmP_Proxy *)self)->owner);
+    if (r == Py_NotImplemented) {
+        Py_CLEAR(r);
+        Py_DECREF(mod);
+        Py_DECREF(pos);
+        Py_DECREF(kw);
+        goto refuse;
+    }
+done:
+    Py_XDECREF(mod);
+    Py_XDECREF(pos);
+    Py_XDECREF(kw);
+    return r;
+refuse:
+    PyErr_SetString(PyExc_TypeError, "Lua functions take no keyword arguments");
+    return NULL;
+}
+
+PyObject *proxy_vectorcall(PyObject *self, PyObject *const *args, size_t nargsf,
+                           PyObject *kwnames)
 {
     if (kwnames != NULL && PyTuple_GET_SIZE(kwnames) > 0) {
+        if (((tdmP_Proxy *)self)->kind == TDM_OBJ_FUNCTION) {
+            return proxy_call_kw(self, args, nargsf, kwnames);
+        }
         PyErr_SetString(PyExc_TypeError, "Lua functions take no keyword arguments");
         return NULL;
     }
@@ -426,7 +473,7 @@ static PyObject *table_list(PyObject *self, int what)
         }
         return NULL;
     }
-    tdm_Frame f;
+    tdmS_Frame f;
     tdmP_frame(&f, r, TDM_OP_TITEMS);
     f.sub = what == KEYS ? TDM_ITEMS_KEYS : what == VALUES ? TDM_ITEMS_VALUES : TDM_ITEMS_PAIRS;
     tdmP_proxy_value(p, &f.args[0]);

@@ -28,7 +28,7 @@ static struct sigaction prev_int;   /* the handler tandem's stands in front of *
 static void on_sigint(int sig, siginfo_t *info, void *uc)
 {
     tdm_Runtime *rt = __atomic_load_n(&host_rt, __ATOMIC_ACQUIRE);
-    tdm_Frame *top = rt != NULL ? __atomic_load_n(&rt->top, __ATOMIC_ACQUIRE) : NULL;
+    tdmS_Frame *top = rt != NULL ? __atomic_load_n(&rt->top, __ATOMIC_ACQUIRE) : NULL;
     if (top != NULL && top->lang == &tdmP_lang) {
         PyErr_SetInterrupt();
         return;

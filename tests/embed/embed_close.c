@@ -6,42 +6,42 @@
 #include <stdlib.h>
 #include <unistd.h>
 #include "tandem.h"
-#include "echeck.h"
+#include "check.h"
 
 static void test_after_close(void)
 {
     tdm_Runtime *rt = tdm_open();
-    ECHECK(rt != NULL);
+    CHECK(rt != NULL);
     tdm_Value fn, tab, pyobj, s, out;
-    ECHECK_OK(rt, tdm_eval(rt, TDM_LANG_LUA, "function(x) return x + 1 end", &fn));
-    ECHECK_OK(rt, tdm_eval(rt, TDM_LANG_LUA, "{1, 2, 3}", &tab));
-    ECHECK_OK(rt, tdm_eval(rt, TDM_LANG_PYTHON, "[1, 2]", &pyobj));
-    ECHECK_OK(rt, tdm_eval(rt, TDM_LANG_LUA, "'text'", &s));
+    CHECK_OK(rt, tdm_eval(rt, TDM_LANG_LUA, "function(x) return x + 1 end", &fn));
+    CHECK_OK(rt, tdm_eval(rt, TDM_LANG_LUA, "{1, 2, 3}", &tab));
+    CHECK_OK(rt, tdm_eval(rt, TDM_LANG_PYTHON, "[1, 2]", &pyobj));
+    CHECK_OK(rt, tdm_eval(rt, TDM_LANG_LUA, "'text'", &s));
     tdm_close(rt);
 
     tdm_Value arg = tdm_int(1);
     int nres = -1;
-    ECHECK(tdm_call(rt, &fn, 1, &arg, &out, 1, &nres) == TDM_ERRCLOSED);
-    ECHECK(nres == 0);
-    ECHECK(strstr(tdm_errmsg(rt), "closed") != NULL);
-    ECHECK(tdm_call(rt, &pyobj, 0, NULL, NULL, 0, NULL) == TDM_ERRCLOSED);
-    ECHECK(tdm_exec(rt, TDM_LANG_LUA, "x = 1", NULL) == TDM_ERRCLOSED);
-    ECHECK(tdm_exec(rt, TDM_LANG_PYTHON, "x = 1", NULL) == TDM_ERRCLOSED);
-    ECHECK(tdm_eval(rt, TDM_LANG_LUA, "1", &out) == TDM_ERRCLOSED);
-    ECHECK(tdm_get_global(rt, TDM_LANG_LUA, "print", &out) == TDM_ERRCLOSED);
-    ECHECK(tdm_set_global(rt, TDM_LANG_PYTHON, "y", &arg) == TDM_ERRCLOSED);
+    CHECK(tdm_call(rt, &fn, 1, &arg, &out, 1, &nres) == TDM_ERRCLOSED);
+    CHECK(nres == 0);
+    CHECK(strstr(tdm_errmsg(rt), "closed") != NULL);
+    CHECK(tdm_call(rt, &pyobj, 0, NULL, NULL, 0, NULL) == TDM_ERRCLOSED);
+    CHECK(tdm_exec(rt, TDM_LANG_LUA, "x = 1", NULL) == TDM_ERRCLOSED);
+    CHECK(tdm_exec(rt, TDM_LANG_PYTHON, "x = 1", NULL) == TDM_ERRCLOSED);
+    CHECK(tdm_eval(rt, TDM_LANG_LUA, "1", &out) == TDM_ERRCLOSED);
+    CHECK(tdm_get_global(rt, TDM_LANG_LUA, "print", &out) == TDM_ERRCLOSED);
+    CHECK(tdm_set_global(rt, TDM_LANG_PYTHON, "y", &arg) == TDM_ERRCLOSED);
 
     tdm_release(rt, &fn);
-    ECHECK(fn.kind == TDM_NIL);
-    ECHECK(strstr(tdm_errmsg(rt), "closed") != NULL);
+    CHECK(fn.kind == TDM_NIL);
+    CHECK(strstr(tdm_errmsg(rt), "closed") != NULL);
     tdm_release(rt, &tab);
-    ECHECK(tab.kind == TDM_NIL);
+    CHECK(tab.kind == TDM_NIL);
     tdm_release(rt, &pyobj);
-    ECHECK(pyobj.kind == TDM_NIL);
+    CHECK(pyobj.kind == TDM_NIL);
     tdm_release(rt, &s);            /* an owned string is still freed */
-    ECHECK(s.kind == TDM_NIL);
+    CHECK(s.kind == TDM_NIL);
     tdm_close(rt);                  /* twice: a no-op */
-    ECHECK(tdm_exec(rt, TDM_LANG_LUA, "x = 1", NULL) == TDM_ERRCLOSED);
+    CHECK(tdm_exec(rt, TDM_LANG_LUA, "x = 1", NULL) == TDM_ERRCLOSED);
     tdm_free(rt);
 }
 
@@ -88,14 +88,14 @@ static void test_race_with_close(void)
 {
     for (int round = 0; round < 5; round++) {
         tdm_Runtime *rt = tdm_open();
-        ECHECK(rt != NULL);
+        CHECK(rt != NULL);
         tdm_Value fn;
-        ECHECK_OK(rt, tdm_eval(rt, TDM_LANG_LUA, "function(x) return x + 1 end", &fn));
+        CHECK_OK(rt, tdm_eval(rt, TDM_LANG_LUA, "function(x) return x + 1 end", &fn));
         Worker w[NTHREADS];
         pthread_t th[NTHREADS];
         for (int i = 0; i < NTHREADS; i++) {
             w[i] = (Worker){rt, fn, 0, 0, 0};
-            ECHECK(pthread_create(&th[i], NULL, worker, &w[i]) == 0);
+            CHECK(pthread_create(&th[i], NULL, worker, &w[i]) == 0);
         }
         usleep(20000 + 10000 * round);
         tdm_close(rt);
@@ -105,10 +105,10 @@ static void test_race_with_close(void)
             closed += w[i].closed;
             other += w[i].other;
         }
-        ECHECK(other == 0);
-        ECHECK(closed == NTHREADS);     /* each thread saw the close */
+        CHECK(other == 0);
+        CHECK(closed == NTHREADS);     /* each thread saw the close */
         tdm_release(rt, &fn);           /* after the close: no crash */
-        ECHECK(fn.kind == TDM_NIL);
+        CHECK(fn.kind == TDM_NIL);
         tdm_free(rt);
     }
 }
@@ -117,5 +117,5 @@ int main(void)
 {
     test_after_close();
     test_race_with_close();
-    return echeck_summary();
+    return check_summary();
 }

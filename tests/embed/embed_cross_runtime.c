@@ -4,7 +4,7 @@
    wrong runtime leaves the other runtime's objects alone. */
 #include <string.h>
 #include "tandem.h"
-#include "echeck.h"
+#include "check.h"
 
 static int is_str(const tdm_Value *v, const char *s)
 {
@@ -14,60 +14,60 @@ static int is_str(const tdm_Value *v, const char *s)
 int main(void)
 {
     tdm_Runtime *a = tdm_open(), *b = tdm_open();
-    ECHECK(a != NULL && b != NULL);
+    CHECK(a != NULL && b != NULL);
     if (a == NULL || b == NULL) {
-        return echeck_summary();
+        return check_summary();
     }
     tdm_Value fa, fb, t, res[1];
     int nres = 0;
     /* the same registry slots in both: each runtime's first function */
-    ECHECK_OK(a, tdm_eval(a, TDM_LANG_LUA, "function() return 'from a' end", &fa));
-    ECHECK_OK(b, tdm_eval(b, TDM_LANG_LUA, "function() return 'from b' end", &fb));
-    ECHECK_OK(b, tdm_call(b, &fb, 0, NULL, res, 1, &nres));
-    ECHECK(nres == 1 && is_str(&res[0], "from b"));
+    CHECK_OK(a, tdm_eval(a, TDM_LANG_LUA, "function() return 'from a' end", &fa));
+    CHECK_OK(b, tdm_eval(b, TDM_LANG_LUA, "function() return 'from b' end", &fb));
+    CHECK_OK(b, tdm_call(b, &fb, 0, NULL, res, 1, &nres));
+    CHECK(nres == 1 && is_str(&res[0], "from b"));
     tdm_release(b, &res[0]);
 
     /* a's function through b: refused, b's own function not called */
-    ECHECK(tdm_call(b, &fa, 0, NULL, res, 1, &nres) == TDM_ERRARG);
-    ECHECK(strstr(tdm_errmsg(b), "another runtime") != NULL);
+    CHECK(tdm_call(b, &fa, 0, NULL, res, 1, &nres) == TDM_ERRARG);
+    CHECK(strstr(tdm_errmsg(b), "another runtime") != NULL);
     /* as an argument and as a global value too */
-    ECHECK_OK(b, tdm_eval(b, TDM_LANG_LUA, "function(x) return type(x) end", &t));
-    ECHECK(tdm_call(b, &t, 1, &fa, res, 1, &nres) == TDM_ERRARG);
-    ECHECK(tdm_set_global(b, TDM_LANG_LUA, "stolen", &fa) == TDM_ERRARG);
-    ECHECK(tdm_set_global(b, TDM_LANG_PYTHON, "stolen", &fa) == TDM_ERRARG);
+    CHECK_OK(b, tdm_eval(b, TDM_LANG_LUA, "function(x) return type(x) end", &t));
+    CHECK(tdm_call(b, &t, 1, &fa, res, 1, &nres) == TDM_ERRARG);
+    CHECK(tdm_set_global(b, TDM_LANG_LUA, "stolen", &fa) == TDM_ERRARG);
+    CHECK(tdm_set_global(b, TDM_LANG_PYTHON, "stolen", &fa) == TDM_ERRARG);
 
     /* released through the wrong runtime: b's function survives */
     tdm_Value copy = fa;
     tdm_release(b, &copy);
-    ECHECK(copy.kind == TDM_NIL);
-    ECHECK_OK(b, tdm_call(b, &fb, 0, NULL, res, 1, &nres));
-    ECHECK(nres == 1 && is_str(&res[0], "from b"));
+    CHECK(copy.kind == TDM_NIL);
+    CHECK_OK(b, tdm_call(b, &fb, 0, NULL, res, 1, &nres));
+    CHECK(nres == 1 && is_str(&res[0], "from b"));
     tdm_release(b, &res[0]);
     /* and a's is still a's */
-    ECHECK_OK(a, tdm_call(a, &fa, 0, NULL, res, 1, &nres));
-    ECHECK(nres == 1 && is_str(&res[0], "from a"));
+    CHECK_OK(a, tdm_call(a, &fa, 0, NULL, res, 1, &nres));
+    CHECK(nres == 1 && is_str(&res[0], "from a"));
     tdm_release(a, &res[0]);
 
     /* a handle released already, whose slot now holds another object */
     tdm_Value old = fb;
     tdm_release(b, &fb);
     tdm_Value other;
-    ECHECK_OK(b, tdm_eval(b, TDM_LANG_LUA, "{}", &other));
-    ECHECK(tdm_call(b, &old, 0, NULL, res, 1, &nres) == TDM_ERRARG);
+    CHECK_OK(b, tdm_eval(b, TDM_LANG_LUA, "{}", &other));
+    CHECK(tdm_call(b, &old, 0, NULL, res, 1, &nres) == TDM_ERRARG);
     tdm_release(b, &old);           /* leaves `other` alone */
-    ECHECK(old.kind == TDM_NIL);
-    ECHECK_OK(b, tdm_set_global(b, TDM_LANG_LUA, "other", &other));
+    CHECK(old.kind == TDM_NIL);
+    CHECK_OK(b, tdm_set_global(b, TDM_LANG_LUA, "other", &other));
     tdm_Value n;
-    ECHECK_OK(b, tdm_eval(b, TDM_LANG_LUA, "type(other)", &n));
-    ECHECK(is_str(&n, "table"));
+    CHECK_OK(b, tdm_eval(b, TDM_LANG_LUA, "type(other)", &n));
+    CHECK(is_str(&n, "table"));
     tdm_release(b, &n);
 
     /* Python values are one interpreter's: usable from either runtime */
     tdm_Value py;
-    ECHECK_OK(a, tdm_eval(a, TDM_LANG_PYTHON, "[1, 2]", &py));
-    ECHECK_OK(b, tdm_set_global(b, TDM_LANG_PYTHON, "lst", &py));
-    ECHECK_OK(b, tdm_eval(b, TDM_LANG_PYTHON, "len(lst)", &n));
-    ECHECK(n.kind == TDM_INT && n.u.i == 2);
+    CHECK_OK(a, tdm_eval(a, TDM_LANG_PYTHON, "[1, 2]", &py));
+    CHECK_OK(b, tdm_set_global(b, TDM_LANG_PYTHON, "lst", &py));
+    CHECK_OK(b, tdm_eval(b, TDM_LANG_PYTHON, "len(lst)", &n));
+    CHECK(n.kind == TDM_INT && n.u.i == 2);
     tdm_release(a, &py);
 
     tdm_release(b, &other);
@@ -75,5 +75,5 @@ int main(void)
     tdm_release(a, &fa);
     tdm_close(b);
     tdm_close(a);
-    return echeck_summary();
+    return check_summary();
 }

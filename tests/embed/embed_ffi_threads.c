@@ -2,11 +2,13 @@
    code that calls it on a new thread and joins that thread (issue 7, item
    9): the callback is refused instead of waiting for the runtime lock the
    joining call holds, and the host gets the refusal as the error of
-   tdm_exec. alarm() turns a regression (a deadlock) into a failure. */
+   tdm_exec. A callback arriving while the host spins in plain Lua waiting
+   for it is run by the host's Lua thread. alarm() turns a regression (a
+   deadlock) into a failure. */
 #include <string.h>
 #include <unistd.h>
 #include "tandem.h"
-#include "echeck.h"
+#include "check.h"
 
 int main(void)
 {
@@ -20,17 +22,33 @@ int main(void)
     tdm_Value v = tdm_nil();
     alarm(60);
     rt = tdm_open();
-    ECHECK(rt != NULL);
+    CHECK(rt != NULL);
     if (rt == NULL) {
-        return echeck_summary();
+        return check_summary();
     }
-    ECHECK(tdm_exec(rt, TDM_LANG_LUA, code, "thread_cb") == TDM_ERRRUN);
-    ECHECK(strstr(tdm_errmsg(rt), "callback called on another thread while the Lua state was "
+    CHECK(tdm_exec(rt, TDM_LANG_LUA, code, "thread_cb") == TDM_ERRRUN);
+    CHECK(strstr(tdm_errmsg(rt), "callback called on another thread while the Lua state was "
                                   "busy in a native call") != NULL);
     /* the runtime is still usable, the callback too on the calling thread */
-    ECHECK(tdm_eval(rt, TDM_LANG_LUA, "T.call_cb(cb, 5)", &v) == TDM_OK);
-    ECHECK(v.kind == TDM_INT && v.u.i == 10);
+    CHECK(tdm_eval(rt, TDM_LANG_LUA, "T.call_cb(cb, 5)", &v) == TDM_OK);
+    CHECK(v.kind == TDM_INT && v.u.i == 10);
+    tdm_release(rt, &v);
+    /* the callback arrives while the host thread spins in plain Lua until
+       it has happened (no native call): the Lua thread runs it */
+    static const char spin[] =
+        "local ffi = require 'tandem.ffi'\n"
+        "ffi.cdef 'int t_start_cb_thread(int (*cb)(int), int x, int *go, int *out, int *done);"
+        " int t_join_cb_thread(void);'\n"
+        "local flags = ffi.new('int[3]', {0, -1, 0})\n"
+        "assert(T.t_start_cb_thread(cb, 8, flags, flags + 1, flags + 2) == 0)\n"
+        "flags[0] = 1\n"
+        "while flags[2] == 0 do end\n"
+        "T.t_join_cb_thread()\n"
+        "spun = flags[1]\n";
+    CHECK_OK(rt, tdm_exec(rt, TDM_LANG_LUA, spin, "spin"));
+    CHECK(tdm_eval(rt, TDM_LANG_LUA, "spun", &v) == TDM_OK);
+    CHECK(v.kind == TDM_INT && v.u.i == 16);
     tdm_release(rt, &v);
     tdm_close(rt);
-    return echeck_summary();
+    return check_summary();
 }

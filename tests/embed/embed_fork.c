@@ -8,7 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "tandem.h"
-#include "echeck.h"
+#include "check.h"
 
 static tdm_Runtime *rt;
 static char flag_in[64], flag_stop[64];
@@ -39,14 +39,14 @@ int main(void)
     snprintf(flag_in, sizeof flag_in, "/tmp/tdm_fork_in_%d", (int)getpid());
     snprintf(flag_stop, sizeof flag_stop, "/tmp/tdm_fork_stop_%d", (int)getpid());
     rt = tdm_open();
-    ECHECK(rt != NULL);
+    CHECK(rt != NULL);
     tdm_Status ast = TDM_ERRRUN;
     pthread_t a;
-    ECHECK(pthread_create(&a, NULL, inside_lua, &ast) == 0);
+    CHECK(pthread_create(&a, NULL, inside_lua, &ast) == 0);
     for (int i = 0; i < 3000 && !exists(flag_in); i++) {
         usleep(10000);
     }
-    ECHECK(exists(flag_in));        /* thread A holds the runtime lock now */
+    CHECK(exists(flag_in));        /* thread A holds the runtime lock now */
 
     pid_t pid = fork();
     if (pid == 0) {
@@ -57,26 +57,26 @@ int main(void)
         ok = ok && tdm_exec(rt, TDM_LANG_LUA, "forked = true", NULL) == TDM_OK;
         _exit(ok ? 0 : 3);
     }
-    ECHECK(pid > 0);
+    CHECK(pid > 0);
     int status = 0;
-    ECHECK(waitpid(pid, &status, 0) == pid);
-    ECHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    CHECK(waitpid(pid, &status, 0) == pid);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
     if (!WIFEXITED(status)) {
         fprintf(stderr, "child ended by signal %d\n", WTERMSIG(status));
     }
 
     FILE *f = fopen(flag_stop, "w");
-    ECHECK(f != NULL);
+    CHECK(f != NULL);
     if (f != NULL) {
         fclose(f);
     }
     pthread_join(a, NULL);
-    ECHECK(ast == TDM_OK);
+    CHECK(ast == TDM_OK);
     tdm_Value v;
-    ECHECK_OK(rt, tdm_eval(rt, TDM_LANG_LUA, "forked == nil", &v));
-    ECHECK(v.kind == TDM_BOOL && v.u.b);    /* the child's change stayed there */
+    CHECK_OK(rt, tdm_eval(rt, TDM_LANG_LUA, "forked == nil", &v));
+    CHECK(v.kind == TDM_BOOL && v.u.b);    /* the child's change stayed there */
     unlink(flag_in);
     unlink(flag_stop);
     tdm_free(rt);
-    return echeck_summary();
+    return check_summary();
 }

@@ -4,7 +4,7 @@
 #include <limits.h>
 #include <pthread.h>
 #include "tandem.h"
-#include "echeck.h"
+#include "check.h"
 
 /* Several host threads on one runtime, failing and succeeding: the last
    error is per runtime and must not be freed by two threads at once. */
@@ -32,78 +32,78 @@ int main(void)
     /* a NULL runtime */
     tdm_Value v = tdm_nil(), res[2];
     int nres = -1;
-    ECHECK(tdm_exec(NULL, TDM_LANG_LUA, "x = 1", NULL) == TDM_ERRARG);
-    ECHECK(tdm_eval(NULL, TDM_LANG_LUA, "1", &v) == TDM_ERRARG);
-    ECHECK(tdm_get_global(NULL, TDM_LANG_LUA, "x", &v) == TDM_ERRARG);
-    ECHECK(tdm_set_global(NULL, TDM_LANG_LUA, "x", &v) == TDM_ERRARG);
-    ECHECK(tdm_call(NULL, &v, 0, NULL, res, 1, &nres) == TDM_ERRARG);
-    ECHECK(tdm_errmsg(NULL) != NULL && tdm_traceback(NULL) != NULL);
+    CHECK(tdm_exec(NULL, TDM_LANG_LUA, "x = 1", NULL) == TDM_ERRARG);
+    CHECK(tdm_eval(NULL, TDM_LANG_LUA, "1", &v) == TDM_ERRARG);
+    CHECK(tdm_get_global(NULL, TDM_LANG_LUA, "x", &v) == TDM_ERRARG);
+    CHECK(tdm_set_global(NULL, TDM_LANG_LUA, "x", &v) == TDM_ERRARG);
+    CHECK(tdm_call(NULL, &v, 0, NULL, res, 1, &nres) == TDM_ERRARG);
+    CHECK(tdm_errmsg(NULL) != NULL && tdm_traceback(NULL) != NULL);
     tdm_release(NULL, &v);
     tdm_release(NULL, NULL);
     tdm_close(NULL);
 
     tdm_Runtime *rt = tdm_open();
-    ECHECK(rt != NULL);
+    CHECK(rt != NULL);
     if (rt == NULL) {
-        return echeck_summary();
+        return check_summary();
     }
 
     /* NULL code, names, outputs and arguments */
-    ECHECK(tdm_exec(rt, TDM_LANG_LUA, NULL, NULL) == TDM_ERRARG);
-    ECHECK(tdm_exec(rt, TDM_LANG_PYTHON, NULL, "x.py") == TDM_ERRARG);
-    ECHECK(tdm_eval(rt, TDM_LANG_LUA, NULL, &v) == TDM_ERRARG);
-    ECHECK(tdm_eval(rt, TDM_LANG_LUA, "1", NULL) == TDM_ERRARG);
-    ECHECK(tdm_eval(rt, TDM_LANG_PYTHON, "1", NULL) == TDM_ERRARG);
-    ECHECK(tdm_get_global(rt, TDM_LANG_LUA, NULL, &v) == TDM_ERRARG);
-    ECHECK(tdm_get_global(rt, TDM_LANG_PYTHON, "x", NULL) == TDM_ERRARG);
-    ECHECK(tdm_set_global(rt, TDM_LANG_LUA, NULL, &v) == TDM_ERRARG);
-    ECHECK(tdm_set_global(rt, TDM_LANG_LUA, "x", NULL) == TDM_ERRARG);
-    ECHECK(tdm_call(rt, NULL, 0, NULL, res, 1, &nres) != TDM_OK);
-    ECHECK(strlen(tdm_errmsg(rt)) > 0);
+    CHECK(tdm_exec(rt, TDM_LANG_LUA, NULL, NULL) == TDM_ERRARG);
+    CHECK(tdm_exec(rt, TDM_LANG_PYTHON, NULL, "x.py") == TDM_ERRARG);
+    CHECK(tdm_eval(rt, TDM_LANG_LUA, NULL, &v) == TDM_ERRARG);
+    CHECK(tdm_eval(rt, TDM_LANG_LUA, "1", NULL) == TDM_ERRARG);
+    CHECK(tdm_eval(rt, TDM_LANG_PYTHON, "1", NULL) == TDM_ERRARG);
+    CHECK(tdm_get_global(rt, TDM_LANG_LUA, NULL, &v) == TDM_ERRARG);
+    CHECK(tdm_get_global(rt, TDM_LANG_PYTHON, "x", NULL) == TDM_ERRARG);
+    CHECK(tdm_set_global(rt, TDM_LANG_LUA, NULL, &v) == TDM_ERRARG);
+    CHECK(tdm_set_global(rt, TDM_LANG_LUA, "x", NULL) == TDM_ERRARG);
+    CHECK(tdm_call(rt, NULL, 0, NULL, res, 1, &nres) != TDM_OK);
+    CHECK(strlen(tdm_errmsg(rt)) > 0);
 
     tdm_Value fn;
-    ECHECK_OK(rt, tdm_eval(rt, TDM_LANG_LUA, "function(...) return select('#', ...) end", &fn));
-    ECHECK(tdm_call(rt, &fn, 2, NULL, res, 1, &nres) == TDM_ERRARG);
-    ECHECK(tdm_call(rt, &fn, -1, NULL, res, 1, &nres) != TDM_OK);
-    ECHECK(tdm_call(rt, &fn, INT_MAX, res, res, 1, &nres) == TDM_ERRARG);
+    CHECK_OK(rt, tdm_eval(rt, TDM_LANG_LUA, "function(...) return select('#', ...) end", &fn));
+    CHECK(tdm_call(rt, &fn, 2, NULL, res, 1, &nres) == TDM_ERRARG);
+    CHECK(tdm_call(rt, &fn, -1, NULL, res, 1, &nres) != TDM_OK);
+    CHECK(tdm_call(rt, &fn, INT_MAX, res, res, 1, &nres) == TDM_ERRARG);
     /* results: NULL nres, no room for results, negative maxres */
-    ECHECK_OK(rt, tdm_call(rt, &fn, 0, NULL, NULL, 0, NULL));
-    ECHECK_OK(rt, tdm_call(rt, &fn, 0, NULL, res, -5, &nres));
-    ECHECK(nres == 0);
+    CHECK_OK(rt, tdm_call(rt, &fn, 0, NULL, NULL, 0, NULL));
+    CHECK_OK(rt, tdm_call(rt, &fn, 0, NULL, res, -5, &nres));
+    CHECK(nres == 0);
     tdm_Value many[10];
     for (int i = 0; i < 10; i++) {
         many[i] = tdm_int(i);
     }
-    ECHECK_OK(rt, tdm_call(rt, &fn, 10, many, res, 1, &nres));
-    ECHECK(nres == 1 && res[0].kind == TDM_INT && res[0].u.i == 10);
+    CHECK_OK(rt, tdm_call(rt, &fn, 10, many, res, 1, &nres));
+    CHECK(nres == 1 && res[0].kind == TDM_INT && res[0].u.i == 10);
 
     /* unknown language ids: in the call, in a callee, in an argument */
-    ECHECK(tdm_exec(rt, TDM_LANG_NONE, "x", NULL) == TDM_ERRARG);
-    ECHECK(tdm_exec(rt, (tdm_LangId)-1, "x", NULL) == TDM_ERRARG);
-    ECHECK(tdm_exec(rt, (tdm_LangId)200, "x", NULL) == TDM_ERRARG);
-    ECHECK(tdm_exec(rt, TDM_LANG_C, "x", NULL) != TDM_OK);
+    CHECK(tdm_exec(rt, TDM_LANG_NONE, "x", NULL) == TDM_ERRARG);
+    CHECK(tdm_exec(rt, (tdm_LangId)-1, "x", NULL) == TDM_ERRARG);
+    CHECK(tdm_exec(rt, (tdm_LangId)200, "x", NULL) == TDM_ERRARG);
+    CHECK(tdm_exec(rt, TDM_LANG_C, "x", NULL) != TDM_OK);
     tdm_Value bogus = tdm_nil();
     bogus.kind = TDM_OBJ;
     bogus.lang = 200;
     bogus.u.obj = (void *)0x1;
-    ECHECK(tdm_call(rt, &bogus, 0, NULL, res, 1, &nres) == TDM_ERRARG);
-    ECHECK(tdm_call(rt, &fn, 1, &bogus, res, 1, &nres) == TDM_ERRARG);
-    ECHECK(tdm_set_global(rt, TDM_LANG_PYTHON, "bogus", &bogus) == TDM_ERRARG);
+    CHECK(tdm_call(rt, &bogus, 0, NULL, res, 1, &nres) == TDM_ERRARG);
+    CHECK(tdm_call(rt, &fn, 1, &bogus, res, 1, &nres) == TDM_ERRARG);
+    CHECK(tdm_set_global(rt, TDM_LANG_PYTHON, "bogus", &bogus) == TDM_ERRARG);
     bogus.lang = TDM_LANG_NONE;
-    ECHECK(tdm_call(rt, &fn, 1, &bogus, res, 1, &nres) == TDM_ERRARG);
+    CHECK(tdm_call(rt, &fn, 1, &bogus, res, 1, &nres) == TDM_ERRARG);
     tdm_Value badkind = tdm_nil();
     badkind.kind = 77;
-    ECHECK(tdm_call(rt, &fn, 1, &badkind, res, 1, &nres) == TDM_ERRARG);
+    CHECK(tdm_call(rt, &fn, 1, &badkind, res, 1, &nres) == TDM_ERRARG);
     bogus.lang = 200;
     tdm_release(rt, &bogus);        /* a value of no language: nothing to do */
-    ECHECK(bogus.kind == TDM_NIL);
+    CHECK(bogus.kind == TDM_NIL);
 
     /* a value released twice: the first release leaves nil */
-    ECHECK_OK(rt, tdm_eval(rt, TDM_LANG_PYTHON, "object()", &v));
+    CHECK_OK(rt, tdm_eval(rt, TDM_LANG_PYTHON, "object()", &v));
     tdm_release(rt, &v);
-    ECHECK(v.kind == TDM_NIL);
+    CHECK(v.kind == TDM_NIL);
     tdm_release(rt, &v);
-    ECHECK_OK(rt, tdm_eval(rt, TDM_LANG_LUA, "{}", &v));
+    CHECK_OK(rt, tdm_eval(rt, TDM_LANG_LUA, "{}", &v));
     tdm_release(rt, &v);
     tdm_release(rt, &v);
 
@@ -116,16 +116,16 @@ int main(void)
     for (int i = 0; i < 4; i++) {
         pthread_join(th[i], NULL);
     }
-    ECHECK(thread_bad == 0);
+    CHECK(thread_bad == 0);
 
     /* a chunk name that is not UTF-8 */
-    ECHECK_OK(rt, tdm_exec(rt, TDM_LANG_PYTHON, "robust = 1", "\xff\xfe.py"));
+    CHECK_OK(rt, tdm_exec(rt, TDM_LANG_PYTHON, "robust = 1", "\xff\xfe.py"));
 
     /* the runtime still works */
-    ECHECK_OK(rt, tdm_eval(rt, TDM_LANG_LUA, "1 + 1", &v));
-    ECHECK(v.kind == TDM_INT && v.u.i == 2);
+    CHECK_OK(rt, tdm_eval(rt, TDM_LANG_LUA, "1 + 1", &v));
+    CHECK(v.kind == TDM_INT && v.u.i == 2);
     /* Lua objects kept by Python outlive their runtime: using them raises */
-    ECHECK_OK(rt, tdm_exec(rt, TDM_LANG_LUA,
+    CHECK_OK(rt, tdm_exec(rt, TDM_LANG_LUA,
                            "local m = python.eval('__import__(\"__main__\").__dict__')\n"
                            "m.held_t = {1, 2, 3}\n"
                            "m.held_f = function() return 1 end\n"
@@ -135,11 +135,11 @@ int main(void)
     tdm_close(rt);
 
     tdm_Runtime *rt2 = tdm_open();
-    ECHECK(rt2 != NULL);
+    CHECK(rt2 != NULL);
     if (rt2 == NULL) {
-        return echeck_summary();
+        return check_summary();
     }
-    ECHECK_OK(rt2, tdm_exec(rt2, TDM_LANG_PYTHON,
+    CHECK_OK(rt2, tdm_exec(rt2, TDM_LANG_PYTHON,
                             "errs = []\n"
                             "for op in (lambda: len(held_t), lambda: held_t[1], lambda: held_f(),\n"
                             "           lambda: next(held_co), lambda: list(held_t)):\n"
@@ -148,15 +148,15 @@ int main(void)
                             "    except Exception as e:\n"
                             "        errs.append(type(e).__name__)\n"
                             "closed_errors = ','.join(errs)\n", "closed.py"));
-    ECHECK_OK(rt2, tdm_eval(rt2, TDM_LANG_PYTHON, "closed_errors", &v));
-    ECHECK(v.kind == TDM_STR && v.u.s.n == strlen("LuaError,LuaError,LuaError,LuaError,LuaError")
+    CHECK_OK(rt2, tdm_eval(rt2, TDM_LANG_PYTHON, "closed_errors", &v));
+    CHECK(v.kind == TDM_STR && v.u.s.n == strlen("LuaError,LuaError,LuaError,LuaError,LuaError")
            && memcmp(v.u.s.p, "LuaError,LuaError,LuaError,LuaError,LuaError", v.u.s.n) == 0);
     tdm_release(rt2, &v);
     /* into another runtime's Lua: refused, not confused with its objects */
-    ECHECK(tdm_exec(rt2, TDM_LANG_LUA, "python.eval('held_f')()", "mix.lua") != TDM_OK);
-    ECHECK(tdm_exec(rt2, TDM_LANG_LUA, "local t = python.eval('held_t'); return t[1]",
+    CHECK(tdm_exec(rt2, TDM_LANG_LUA, "python.eval('held_f')()", "mix.lua") != TDM_OK);
+    CHECK(tdm_exec(rt2, TDM_LANG_LUA, "local t = python.eval('held_t'); return t[1]",
                     "mix.lua") != TDM_OK);
-    ECHECK_OK(rt2, tdm_exec(rt2, TDM_LANG_PYTHON, "del held_t, held_f, held_co\n", "del.py"));
+    CHECK_OK(rt2, tdm_exec(rt2, TDM_LANG_PYTHON, "del held_t, held_f, held_co\n", "del.py"));
     tdm_close(rt2);
-    return echeck_summary();
+    return check_summary();
 }

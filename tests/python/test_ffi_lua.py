@@ -289,18 +289,31 @@ def test_lua_callback_from_a_c_thread_never_deadlocks(tmp_path):
         "lua.globals().flags = flags\n"
         "lua.execute('flags[0] = 1; local t = os.clock() while os.clock() - t < 0.2 do end')\n"
         "T.t_join_cb_thread()\n"
-        "print(flags[1], flags[2])\n" % (TESTLIB, TESTLIB))
+        "print(flags[1], flags[2])\n"
+        # Lua spinning in plain Lua until the callback has run (no native
+        # call, no let-go): the holder runs the callback at its next Lua
+        # instruction, inside a coroutine too
+        "flags[0] = 0; flags[1] = -1; flags[2] = 0\n"
+        "assert T.t_start_cb_thread(lua.globals().cb, 5, flags, flags + 1, flags + 2) == 0\n"
+        "print(lua.execute('flags[0] = 1; while flags[2] == 0 do end; return flags[1]'))\n"
+        "T.t_join_cb_thread()\n"
+        "flags[0] = 0; flags[1] = -1; flags[2] = 0\n"
+        "assert T.t_start_cb_thread(lua.globals().cb, 6, flags, flags + 1, flags + 2) == 0\n"
+        "print(lua.execute('return coroutine.wrap(function() flags[0] = 1 '\n"
+        "                  'while flags[2] == 0 do end return flags[1] end)()'))\n"
+        "T.t_join_cb_thread()\n" % (TESTLIB, TESTLIB))
     r = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
                        timeout=60)
     assert r.returncode == 0, r.stderr
     lines = r.stdout.splitlines()
-    assert len(lines) == 5, r.stdout
+    assert len(lines) == 7, r.stdout
     refused = "callback called on another thread while the Lua state was busy in a native call"
     assert lines[0].startswith("False") and refused in lines[0]
     assert lines[1].startswith("(False,") and refused in lines[1]
     assert lines[2].startswith("ffi.error: " + refused)
     assert lines[3] == "63"
     assert lines[4] == "12 1"
+    assert lines[5:] == ["15", "18"]
 
 
 def test_lua_callback_error_on_a_c_thread_is_printed(tmp_path):

@@ -69,7 +69,12 @@ print("usable", lua.eval("x + 1"))
     "local t = {} while true do t[#t % 100 + 1] = {} end",
     "while true do pcall(function() while true do end end) end",
     "local f = function() while true do end end; while true do xpcall(f, function(m) return m end) end",
-], ids=["loop", "allocating", "pcall", "xpcall"])
+    "coroutine.wrap(function() while true do end end)()",
+    "local co = coroutine.create(function() while true do end end)"
+    " while true do coroutine.resume(co) end",
+    "local co = coroutine.create(function() while true do end end)"
+    " while true do coroutine.resume(coroutine.create(function() coroutine.resume(co) end)) end",
+], ids=["loop", "allocating", "pcall", "xpcall", "in-wrap", "in-resume", "nested-coroutines"])
 def test_sigint_stops_lua_code_run_from_python(threads, code):
     lines, err = child(LOOP_CHILD % {"threads": threads, "code": code},
                        kill_after_ready=signal.SIGINT)
@@ -146,6 +151,57 @@ def test_interrupt_from_another_thread():
     assert float(next(x for x in lines if x.startswith("elapsed")).split()[1]) < 0.2 + BOUND
     assert "returned [True]" in lines
     assert "usable 2 False" in lines
+
+
+@pytest.mark.parametrize("code", [
+    "coroutine.wrap(function() while true do end end)()",
+    "while true do coroutine.resume(coroutine.create(function() while true do end end)) end",
+    "local co = coroutine.create(function() coroutine.yield() while true do end end)"
+    " coroutine.resume(co) while true do coroutine.resume(co) end",
+], ids=["wrap", "resume-loop", "created-before"])
+def test_interrupt_reaches_code_looping_in_a_coroutine(code):
+    lines, err = child("""
+        import threading, time
+        import tandem
+        lua = tandem.LuaRuntime()
+        def stop():
+            time.sleep(0.2)
+            lua.interrupt()
+        threading.Thread(target=stop).start()
+        t0 = time.monotonic()
+        try:
+            lua.execute(%r)
+        except tandem.LuaError as e:
+            print("LuaError", "interrupted" in str(e))
+        print("elapsed", time.monotonic() - t0)
+        print("usable", lua.eval("coroutine.wrap(function(a) return a + 1 end)(1)"))
+    """ % code)
+    assert "LuaError True" in lines, err
+    assert float(next(x for x in lines if x.startswith("elapsed")).split()[1]) < 0.2 + BOUND
+    assert "usable 2" in lines
+
+
+def test_interrupt_reaches_a_coroutine_resumed_from_python():
+    lines, err = child("""
+        import threading, time
+        import tandem
+        lua = tandem.LuaRuntime()
+        gen = lua.eval("coroutine.wrap(function() coroutine.yield(1) while true do end end)")
+        co = lua.eval("function() coroutine.yield(1) while true do end end").coroutine()
+        print("first", next(co))
+        def stop():
+            time.sleep(0.2)
+            lua.interrupt()
+        threading.Thread(target=stop).start()
+        t0 = time.monotonic()
+        try:
+            next(co)
+        except tandem.LuaError as e:
+            print("LuaError", "interrupted" in str(e))
+        print("elapsed", time.monotonic() - t0)
+    """)
+    assert "first 1" in lines and "LuaError True" in lines, err
+    assert float(next(x for x in lines if x.startswith("elapsed")).split()[1]) < 0.2 + BOUND
 
 
 def test_interrupt_reaches_lua_after_a_python_callback():

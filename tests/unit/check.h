@@ -1,5 +1,6 @@
 /*
- * check.h — a tiny assertion kit for C unit tests (ffi/ and bridge/ tests).
+ * check.h — the one assertion kit of the C tests: unit tests (bridge/, ffi/,
+ * the IR) and the embedding tests (tests/embed/, through include/tandem.h).
  *
  * Every check counts and reports its failure with file:line; the program
  * ends with `return check_summary();`, which prints exactly
@@ -67,6 +68,21 @@ static inline int check_contains(const char *hay, const char *needle, const char
 #define CHECK_EQ_INT(a, b) check_eq_int((long long)(a), (long long)(b), #a, #b, __FILE__, __LINE__)
 #define CHECK_STR(a, b) check_str((a), (b), #a, #b, __FILE__, __LINE__)
 #define CHECK_CONTAINS(hay, needle) check_contains((hay), (needle), #hay, __FILE__, __LINE__)
+
+/* A C API call that must return TDM_OK; on failure the status and the
+   runtime's last error are printed (embedding tests: include tandem.h first). */
+#ifdef TDM_VERSION_MAJOR
+static inline int check_ok(tdm_Runtime *rt, tdm_Status st, const char *expr, const char *file,
+                           int line)
+{
+    if (st != TDM_OK) {
+        fprintf(stderr, "%s:%d: %s -> %s: %s\n", file, line, expr, tdm_status_name(st),
+                tdm_errmsg(rt));
+    }
+    return check_true(st == TDM_OK, "status == TDM_OK", file, line);
+}
+#define CHECK_OK(rt, expr) check_ok((rt), (expr), #expr, __FILE__, __LINE__)
+#endif
 
 static inline int check_summary(void)
 {

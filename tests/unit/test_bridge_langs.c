@@ -1,7 +1,7 @@
 /*
  * test_bridge_langs.c — the core's start-up and shutdown pieces with a fake
  * language: tdmR_detach, tdmR_close_lang (the close hook), tdmR_expose (one
- * TDM_OP_EXPOSE frame that reports through tdm_Error), tdmS_set_error.
+ * TDM_OP_EXPOSE frame that reports through tdmS_Error), tdmS_set_error.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -10,11 +10,11 @@
 #include "check.h"
 
 static int closed_calls, op_calls, fail_next;
-static tdm_Frame seen;          /* copy of the last frame the op saw */
+static tdmS_Frame seen;          /* copy of the last frame the op saw */
 static char seen_name[64];
 static tdm_Value seen_arg1;     /* the frame's args[1] */
 
-static int fake_op(tdm_Frame *f)
+static int fake_op(tdmS_Frame *f)
 {
     op_calls++;
     f->entered = 1;
@@ -31,7 +31,7 @@ static int fake_op(tdm_Frame *f)
     return TDM_OK;
 }
 
-static void fake_finish(tdm_Frame *f) { (void)f; }
+static void fake_finish(tdmS_Frame *f) { (void)f; }
 static void fake_release(tdm_Runtime *rt, void *h) { (void)rt; (void)h; }
 static void fake_retain(tdm_Runtime *rt, void *h) { (void)rt; (void)h; }
 
@@ -41,12 +41,12 @@ static void fake_close(tdm_Runtime *rt)
     rt->state[TDM_LANG_LUA] = NULL;     /* the table stays until tdmR_detach */
 }
 
-static const tdm_Lang into = {
+static const tdmR_Lang into = {
     .name = "into", .id = TDM_LANG_LUA, .op = fake_op, .finish = fake_finish,
     .release = fake_release, .retain = fake_retain, .close = fake_close,
     .release_name = "Into 1.0",
 };
-static const tdm_Lang other = {
+static const tdmR_Lang other = {
     .name = "other", .id = TDM_LANG_PYTHON, .op = fake_op, .finish = fake_finish,
     .release = fake_release, .retain = fake_retain,
 };
@@ -93,7 +93,7 @@ static void test_expose(void)
 {
     tdm_Runtime *rt = tdmR_new();
     int state;
-    tdm_Error err = {0};
+    tdmS_Error err = {0};
     /* neither language attached: an error, no frame */
     op_calls = 0;
     CHECK_EQ_INT(tdmR_expose(rt, TDM_LANG_LUA, TDM_LANG_PYTHON, "python", 0, &err),
@@ -145,7 +145,7 @@ static void test_expose(void)
 
 static void test_set_error(void)
 {
-    tdm_Error e = {0};
+    tdmS_Error e = {0};
     CHECK_EQ_INT(tdmS_set_error(&e, TDM_ERRMEM, "first"), TDM_ERRMEM);
     CHECK_STR(e.message, "first");
     CHECK_EQ_INT(tdmS_set_error(&e, TDM_ERRARG, "second"), TDM_ERRARG);

@@ -267,7 +267,7 @@ static void test_libc(void)
 static int ncalls;
 
 static int inv_cmp(void *ud, const tdmF_Type *fn, int n, const tdm_Value *args, tdm_Value *res,
-                   tdm_Error *e)
+                   tdmS_Error *e)
 {
     const int *x = tdmF_cd_address(tdmF_cd_of(&args[0]));
     const int *y = tdmF_cd_address(tdmF_cd_of(&args[1]));
@@ -278,7 +278,7 @@ static int inv_cmp(void *ud, const tdmF_Type *fn, int n, const tdm_Value *args, 
 }
 
 static int inv_scale(void *ud, const tdmF_Type *fn, int n, const tdm_Value *args, tdm_Value *res,
-                     tdm_Error *e)
+                     tdmS_Error *e)
 {
     (void)fn; (void)n; (void)e;
     *res = tdm_int(args[0].u.i * *(int *)ud);
@@ -286,7 +286,7 @@ static int inv_scale(void *ud, const tdmF_Type *fn, int n, const tdm_Value *args
 }
 
 static int inv_dbl(void *ud, const tdmF_Type *fn, int n, const tdm_Value *args, tdm_Value *res,
-                   tdm_Error *e)
+                   tdmS_Error *e)
 {
     (void)ud; (void)fn; (void)n; (void)e;
     *res = tdm_float(args[0].u.f + args[1].u.f);
@@ -294,7 +294,7 @@ static int inv_dbl(void *ud, const tdmF_Type *fn, int n, const tdm_Value *args, 
 }
 
 static int inv_pt(void *ud, const tdmF_Type *fn, int n, const tdm_Value *args, tdm_Value *res,
-                  tdm_Error *e)
+                  tdmS_Error *e)
 {
     tdmF_CData *in = tdmF_cd_of(&args[0]), *out = NULL;
     tdm_Value init[2];
@@ -310,7 +310,7 @@ static int inv_pt(void *ud, const tdmF_Type *fn, int n, const tdm_Value *args, t
 }
 
 static int inv_short(void *ud, const tdmF_Type *fn, int n, const tdm_Value *args, tdm_Value *res,
-                     tdm_Error *e)
+                     tdmS_Error *e)
 {
     (void)ud; (void)fn; (void)n; (void)args; (void)e;
     *res = tdm_int(-3);

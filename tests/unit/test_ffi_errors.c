@@ -205,7 +205,7 @@ static void test_arguments(void)
 static int ninvoked;
 
 static int inv_fail_at_2(void *ud, const tdmF_Type *fn, int n, const tdm_Value *args,
-                         tdm_Value *res, tdm_Error *e)
+                         tdm_Value *res, tdmS_Error *e)
 {
     (void)ud; (void)fn; (void)n;
     ninvoked++;
@@ -219,7 +219,7 @@ static int inv_fail_at_2(void *ud, const tdmF_Type *fn, int n, const tdm_Value *
 }
 
 static int inv_fail(void *ud, const tdmF_Type *fn, int n, const tdm_Value *args, tdm_Value *res,
-                    tdm_Error *e)
+                    tdmS_Error *e)
 {
     (void)ud; (void)fn; (void)n; (void)args; (void)res;
     e->message = strdup("boom");
@@ -227,7 +227,7 @@ static int inv_fail(void *ud, const tdmF_Type *fn, int n, const tdm_Value *args,
 }
 
 static int inv_string(void *ud, const tdmF_Type *fn, int n, const tdm_Value *args, tdm_Value *res,
-                      tdm_Error *e)
+                      tdmS_Error *e)
 {
     (void)ud; (void)fn; (void)n; (void)args; (void)e;
     *res = S("not an int");
@@ -245,7 +245,7 @@ static void test_callbacks(void)
 {
     tdmF_CData *cb = NULL;
     tdm_Value a[2], res, ev = tdm_int(-1);
-    tdm_Error pend;
+    tdmS_Error pend;
     int (*direct)(int);
     CHECK_EQ_INT(tdmF_callback_new(R, ty("int(*)(int)"), inv_fail_at_2, NULL, drop_ud, &ev, &cb,
                                    &err), TDM_OK);

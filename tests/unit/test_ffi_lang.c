@@ -15,7 +15,7 @@
 
 static tdm_Runtime *rt;
 static tdmF_Registry *R;
-static tdm_Frame f;
+static tdmS_Frame f;
 
 static tdm_Value cv(tdmF_CData *cd)
 {
@@ -63,7 +63,7 @@ static const tdmF_Type *ty(const char *s)
 }
 
 static int failing(void *ud, const tdmF_Type *fn, int nargs, const tdm_Value *args,
-                   tdm_Value *result, tdm_Error *err)
+                   tdm_Value *result, tdmS_Error *err)
 {
     (void)ud; (void)fn; (void)nargs; (void)args; (void)result;
     err->status = TDM_ERRRUN;

@@ -155,6 +155,57 @@ static void test_reject(void)
     CHECK_CONTAINS(err, "NUL byte");
 }
 
+/* The call protocol: (sig ...), (star e), (dstar e), (kw NAME e), (pycell NAME),
+   expression defaults of nested functions. */
+static void test_calls(void)
+{
+    tdmX_Module *m = load("(module \"c.py\" (func f 1 (params a b) (defaults (int 2)) "
+                          "(vars a b r k kw) (cells) (free cnt) (globals g) (flags) "
+                          "(block (expr 2 (call (global g) (local a) (star (local r)) "
+                          "(kw x (int 1)) (dstar (local kw)))) "
+                          "(assign 3 (pycell cnt) (pycell cnt)) "
+                          "(def 4 (local b) (func f.inner 4 (params x) (defaults (local a)) "
+                          "(vars x) (cells) (free) (globals) (flags) (block) "
+                          "(sig \"f.<locals>.inner\" \"m\" 0 _ _ (kwonly) (kwdefaults)))) "
+                          "(expr 5 (lambda (func lam 5 (params) (defaults) (vars) (cells) (free) "
+                          "(globals) (flags) (block (return 5 (pycell cnt)))))))"
+                          " (sig \"f\" \"m\" 1 r kw (kwonly k) (kwdefaults (none)))))");
+    CHECK(m != NULL);
+    if (m == NULL) {
+        fprintf(stderr, "%s\n", err);
+        return;
+    }
+    const tdmX_Func *f = tdmX_find(m, "f");
+    CHECK(f->sig != NULL && tdmX_is(f->sig, "sig"));
+    CHECK_EQ_INT(tdmX_at(f->sig, 3)->u.i, 1);
+    tdmX_free(m);
+#define SIGF(sig) "(module \"c.py\" (func f 1 (params a) (defaults) (vars a r k) (cells) " \
+                  "(free) (globals) (flags) (block) " sig "))"
+    CHECK_STR(reject(SIGF("(sig \"f\" \"\" 0 _ _ (kwonly) (kwdefaults))")), "");
+    CHECK_CONTAINS(reject(SIGF("(sig \"f\" \"\" 0 _ _ (kwonly k))")), "(sig \"QUALNAME\"");
+    CHECK_CONTAINS(reject(SIGF("(sig \"f\" \"\" 2 _ _ (kwonly) (kwdefaults))")),
+                   "positional-only count");
+    CHECK_CONTAINS(reject(SIGF("(sig \"f\" \"\" 0 zz _ (kwonly) (kwdefaults))")),
+                   "must be in (vars ...)");
+    CHECK_CONTAINS(reject(SIGF("(sig \"f\" \"\" 0 a _ (kwonly) (kwdefaults))")),
+                   "not in (params ...)");
+    CHECK_CONTAINS(reject(SIGF("(sig \"f\" \"\" 0 r r (kwonly) (kwdefaults))")),
+                   "named twice");
+    CHECK_CONTAINS(reject(SIGF("(sig \"f\" \"\" 0 _ _ (kwonly k) (kwdefaults (local a)))")),
+                   "must be a constant");
+    CHECK_STR(reject(SIGF("(sig \"f\" \"\" 0 r _ (kwonly k) (kwdefaults _))")), "");
+    CHECK_STR(reject(SIGF("(sig \"f\" \"\" 0 r _ (kwonly k) (kwdefaults (pykwdefault k)))")),
+              "");
+    CHECK_STR(reject("(module \"c.py\" (func f 1 (params a) (defaults (pydefault 0)) (vars a) "
+                     "(cells) (free) (globals) (flags) (block)))"), "");
+    /* a nested function's defaults are expressions of the enclosing scope */
+    CHECK_CONTAINS(reject(HDR("(def 2 (local x) (func inner 2 (params p) (defaults (local zz)) "
+                              "(vars p) (cells) (free) (globals) (flags) (block)))")),
+                   "local 'zz' is not declared");
+    CHECK_CONTAINS(reject(HDR("(expr 2 (pycell zz))")), "free 'zz' is not declared");
+    CHECK_CONTAINS(reject(HDR("(expr 2 (call (global g) (star)))")), "missing argument");
+}
+
 static int has_live(const tdmX_Yield *y, const char *name)
 {
     for (int i = 0; i < y->nlive; i++) {
@@ -320,10 +371,60 @@ static void test_yields(void)
     tdmX_free(m);
 }
 
+/* issue 9's expression forms: (star T) in a tuple target, (slice o lo hi step) as
+   an assignment and del target, the in-place operators for sets, `global` targets */
+static void test_expr_forms(void)
+{
+    const char *ok = reject(HDR("(assign 2 (tuple (local x) (star (local y)) (local i)) "
+                                "(local a))"
+                                "(for 3 (tuple (star (local x)) (local y)) (local a) "
+                                "(block (pass 4)) (block))"
+                                "(assign 5 (slice (local a) (int 1) _ _) (list (int 1)))"
+                                "(del 6 (slice (local a) _ _ (int 2)))"
+                                "(del 7 (tuple (index (local a) (int 0)) (local x)))"
+                                "(aug 8 (index (local a) (int 0)) isub (int 1))"
+                                "(assign 9 (local x) (binop ibitor (local x) (local y)))"
+                                "(assign 10 (global g) (local x))"
+                                "(del 11 (global g))"));
+    CHECK_STR(ok, "");
+    if (ok[0]) {
+        fprintf(stderr, "%s\n", ok);
+    }
+    CHECK_CONTAINS(reject(HDR("(assign 2 (tuple (star (local x)) (star (local y))) "
+                              "(local a))")), "one (star TARGET) at most");
+    CHECK_CONTAINS(reject(HDR("(assign 2 (star (local x)) (local a))")),
+                   "not an assignment target");
+    CHECK_CONTAINS(reject(HDR("(assign 2 (slice (local a) (int 1)) (local a))")),
+                   "slice target takes");
+    CHECK_CONTAINS(reject(HDR("(assign 2 (slice (local a) (local zz) _ _) (local a))")),
+                   "'zz' is not declared");
+    CHECK_CONTAINS(reject(HDR("(assign 2 (global h) (local a))")), "'h' is not declared");
+    CHECK_CONTAINS(reject(HDR("(assign 2 (local x) (binop imod (local a) (int 1)))")),
+                   "unknown operator");
+
+    /* live locals: a starred target writes its name; a slice target reads its parts */
+    tdmX_Module *m = load(GEN("(assign 2 (tuple (local x) (star (local t))) (yield 2 8 _))"
+                              "(assign 3 (slice (local acc) (local i) _ _) (local x))"
+                              "(return 4 (local t))"));
+    CHECK(m != NULL);
+    if (m != NULL) {
+        const tdmX_Yield *y = &m->funcs[0].yields[0];
+        CHECK(has_live(y, "acc"));
+        CHECK(has_live(y, "i"));
+        CHECK(!has_live(y, "x"));
+        CHECK(!has_live(y, "t"));
+        tdmX_free(m);
+    } else {
+        fprintf(stderr, "%s\n", err);
+    }
+}
+
 int main(void)
 {
     test_build();
     test_reject();
     test_yields();
+    test_expr_forms();
+    test_calls();
     return check_summary();
 }

@@ -1,7 +1,7 @@
 /*
  * test_registry.c — the language registry (adapters/langs.c) with both real
  * adapters linked in (libtandem.a): languages started, controlled, exposed
- * and stopped by id only, errors reported through tdm_Error.
+ * and stopped by id only, errors reported through tdmS_Error.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +15,7 @@
 static int lua_truth(tdm_Runtime *rt, const char *code)
 {
     tdmR_lock(rt);
-    tdm_Frame f;
+    tdmS_Frame f;
     tdmS_init(&f, rt, rt->lang[TDM_LANG_LUA], TDM_OP_EVAL, TDM_LANG_NONE);
     f.args[0] = tdm_lstr(code, strlen(code));
     f.nargs = 1;
@@ -54,7 +54,7 @@ static void test_tables(void)
 static void test_open_errors(void)
 {
     tdm_Runtime *rt = tdmR_new();
-    tdm_Error err = {0};
+    tdmS_Error err = {0};
     CHECK_EQ_INT(tdmR_open_lang(rt, TDM_LANG_NONE, NULL, &err), TDM_ERRARG);
     CHECK_EQ_INT(err.status, TDM_ERRARG);
     CHECK_CONTAINS(err.message, "no such language");
@@ -70,8 +70,8 @@ static void test_open_errors(void)
 static void test_lua_alone(void)
 {
     tdm_Runtime *rt = tdmR_new();
-    tdm_Error err = {0};
-    tdm_OpenOptions o = {0, 1};
+    tdmS_Error err = {0};
+    tdmR_OpenOptions o = {0, 1};
     CHECK_EQ_INT(tdmR_open_lang(rt, TDM_LANG_LUA, &o, &err), TDM_OK);
     CHECK(err.message == NULL);
     CHECK(rt->lang[TDM_LANG_LUA] == tdmR_lang_of(TDM_LANG_LUA));
@@ -93,7 +93,7 @@ static void test_lua_alone(void)
     tdmS_clear_error(rt, &err);
     /* the op itself refuses exposing Lua in Lua, through the frame */
     tdmR_lock(rt);
-    tdm_Frame f;
+    tdmS_Frame f;
     tdmS_init(&f, rt, rt->lang[TDM_LANG_LUA], TDM_OP_EXPOSE, TDM_LANG_NONE);
     f.args[0] = tdm_lstr("self", 4);
     f.args[1] = tdm_int(TDM_LANG_LUA);
@@ -119,7 +119,7 @@ static void test_lua_alone(void)
 static void test_with_python(void)
 {
     tdm_Runtime *rt = tdmR_new();
-    tdm_Error err = {0};
+    tdmS_Error err = {0};
     CHECK_EQ_INT(tdmR_open_lang(rt, TDM_LANG_PYTHON, NULL, &err), TDM_OK);
     if (err.message) {
         fprintf(stderr, "python: %s\n", err.message);

@@ -202,7 +202,7 @@ static int call_general(lua_State *L, tdmL_Ffi *b, tdmF_CData *cd, int first, in
     tdmF_err_init(&err);
     saved = b->L;
     b->L = L;
-    tdm_Frame *ub = b->rt->top != NULL ? tdmS_unblock(b->rt) : NULL;
+    tdmS_Frame *ub = b->rt->top != NULL ? tdmS_unblock(b->rt) : NULL;
     tdmF_busy_enter(b->busy);
     st = tdmF_call(b->R, cd, nargs, vals, &res, &err);
     tdmF_busy_leave(b->busy);
@@ -286,7 +286,7 @@ static inline __attribute__((always_inline)) int call_fast(lua_State *L, tdmL_CD
     b->L = L;
     tdmF_busy_enter(b->busy);
     /* a crossing from Python may hold the GIL: let go while C runs */
-    tdm_Frame *ub = b->rt->top != NULL ? tdmS_unblock(b->rt) : NULL;
+    tdmS_Frame *ub = b->rt->top != NULL ? tdmS_unblock(b->rt) : NULL;
     perr = &errno;
     *perr = tdmF_tls_errno;
 #if defined(__x86_64__) && !defined(_WIN64)

@@ -38,20 +38,20 @@ struct tdmL_CbCall {
     int nargs;
     const tdm_Value *args;      /* borrowed: owned by the core's handler */
     tdm_Value *result;          /* out: owned by the core's handler */
-    tdm_Error *err;             /* out */
+    tdmS_Error *err;             /* out */
 };
 
 static void lcb_drop(void *ud)
 {
     LCb *c = ud;
-    const tdm_Lang *lua = c->rt->lang[TDM_LANG_LUA];
+    const tdmR_Lang *lua = c->rt->lang[TDM_LANG_LUA];
     if (lua != NULL && c->ref != NULL) {
         lua->release(c->rt, c->ref);     /* non-raising; defers off-thread */
     }
     free(c);
 }
 
-static int cb_fail(tdm_Error *err, int status, const char *msg)
+static int cb_fail(tdmS_Error *err, int status, const char *msg)
 {
     err->status = status;
     free(err->message);
@@ -66,7 +66,7 @@ static int cb_msgh(lua_State *L)
     tdmL_Ffi *b = st ? tdmL_ffi_peek(L) : NULL;
     tdmL_CbCall *c = b ? b->cb : NULL;
     if (c != NULL && c->err->status == TDM_OK) {
-        tdm_Error *e = c->err;
+        tdmS_Error *e = c->err;
         tdmL_Foreign *fo = tdmL_toforeign(L, st, 1);
         size_t n;
         const char *m = luaL_tolstring(L, 1, &n);
@@ -104,7 +104,7 @@ static int cb_msgh(lua_State *L)
 
 /* The callback's result at the top of L as a neutral value the core owns,
    for a non-aggregate result type: never raises. [-0, +0, -] */
-static int take_scalar(lua_State *L, tdmL_Ffi *b, tdm_Value *r, tdm_Error *err)
+static int take_scalar(lua_State *L, tdmL_Ffi *b, tdm_Value *r, tdmS_Error *err)
 {
     if (lua_isinteger(L, -1)) {
         *r = tdm_int((int64_t)lua_tointegerx(L, -1, NULL));
@@ -211,23 +211,72 @@ static tdmL_Ffi *cb_binding(LCb *cb)
     return lua_checkstack(st->L, 2) ? tdmL_ffi_peek(st->L) : NULL;
 }
 
-/* Take the runtime lock for a callback on a thread that does not hold it.
-   Waiting is right while the holder runs Lua (it lets go); it is not while
-   the holder is inside a native call (the C code may be waiting for this
-   very thread, e.g. pthread_join) or when a lua5.4 host owns the state for
-   good: then the callback is refused (C gets its error value) and the
-   refusal is raised by the holder's native call when it returns, or printed
-   to stderr when there is none. Never waits forever. */
-static int enter_from_thread(tdm_Runtime *rt, tdm_Error *err)
+/* A callback of a thread that does not hold the runtime lock, posted for
+   the holder to run while it runs Lua (lwatch.c). */
+typedef struct Delegated {
+    tdmL_Delegated h;
+    LCb *cb;
+    const tdmF_Type *fn;
+    int nargs;
+    const tdm_Value *args;
+    tdm_Value *result;
+    tdmS_Error *err;
+    int status;
+} Delegated;
+
+static int invoke_held(LCb *cb, lua_State *L, const tdmF_Type *fn, int nargs,
+                       const tdm_Value *args, tdm_Value *result, tdmS_Error *err);
+
+/* On the holder's thread, inside a Lua hook on L (the running coroutine). */
+static void run_delegated(tdmL_Delegated *h, lua_State *L)
+{
+    Delegated *d = (Delegated *)h;
+    d->status = invoke_held(d->cb, L, d->fn, d->nargs, d->args, d->result, d->err);
+}
+
+#define ENTERED (-1)
+
+/* Take the runtime lock for a callback on a thread that does not hold it
+   (ENTERED), or have the holder run it (its status). While the holder runs
+   Lua, the call is posted for it (lwatch.c: a hook runs it at the holder's
+   next Lua instruction, so Lua code spinning until the callback happened
+   sees it happen) and the lock is tried meanwhile (the holder may let go
+   first: then the call is taken back and run here). While the holder is
+   inside a native call (the C code may be waiting for this very thread,
+   e.g. pthread_join) or when a lua5.4 host owns the state for good, the
+   callback is refused (C gets its error value) and the refusal is raised by
+   the holder's native call when it returns, or printed to stderr when there
+   is none. Never waits forever. */
+static int enter_from_thread(tdm_Runtime *rt, Delegated *d)
 {
     tdmF_Busy *busy = tdmF_busy(rt->ffi);
     const struct timespec pause = {0, 200000};      /* 0.2 ms */
     const char *msg;
+    int posted = 0;
     for (;;) {
+        if (posted) {
+            int state = tdmL_delegate_state(&d->h, 0);
+            if (state == TDML_DL_DONE) {
+                return d->status;
+            }
+            if (state == TDML_DL_DROPPED) {
+                posted = 0;         /* the state closed: find out below */
+            }
+        }
         if (!rt->pinned && tdmR_trylock(rt)) {
-            return TDM_OK;
+            if (posted && tdmL_delegate_state(&d->h, 1) != TDML_DL_DROPPED) {
+                /* the holder ran it and let go since */
+                tdmR_unlock(rt);
+                tdmL_delegate_wait(&d->h);
+                return d->status;
+            }
+            return ENTERED;
         }
         if (tdmF_busy_native(busy)) {
+            if (posted && tdmL_delegate_state(&d->h, 1) != TDML_DL_DROPPED) {
+                tdmL_delegate_wait(&d->h);      /* it runs it (and calls C) */
+                return d->status;
+            }
             msg = "callback called on another thread while the Lua state was busy in a "
                   "native call (waiting for it could deadlock): C got the error value";
             tdmF_busy_refuse(busy, msg);
@@ -248,9 +297,12 @@ static int enter_from_thread(tdm_Runtime *rt, tdm_Error *err)
             fprintf(stderr, "tandem.ffi: %s\n", msg);
             break;
         }
+        if (!posted) {
+            posted = tdmL_delegate(rt, &d->h);
+        }
         nanosleep(&pause, NULL);
     }
-    return cb_fail(err, TDM_ERRARG, msg);
+    return cb_fail(d->err, TDM_ERRARG, msg);
 }
 
 int tdmL_cb_raise_refused(lua_State *L, tdmL_Ffi *b)
@@ -269,26 +321,22 @@ int tdmL_cb_raise_refused(lua_State *L, tdmL_Ffi *b)
    through the protected trampoline. The runtime lock is taken only when
    this thread does not hold it already (a callback during a native call
    made from Lua always does). */
-static int lua_invoke(void *ud, const tdmF_Type *fn, int nargs, const tdm_Value *args,
-                      tdm_Value *result, tdm_Error *err)
+/* The call itself, the runtime lock held, on L (NULL: the thread of the
+   native call, or the main thread). */
+static int invoke_held(LCb *cb, lua_State *L, const tdmF_Type *fn, int nargs,
+                       const tdm_Value *args, tdm_Value *result, tdmS_Error *err)
 {
-    LCb *cb = ud;
-    tdm_Runtime *rt = cb->rt;
     tdmL_Ffi *b;
     tdmL_CbCall call;
-    lua_State *L;
-    int top, s, held = tdmR_held(rt);
-    if (!held && enter_from_thread(rt, err) != TDM_OK) {
-        return err->status;
-    }
+    int top, s;
     if ((b = cb_binding(cb)) == NULL) {
-        s = cb_fail(err, TDM_ERRCLOSED, "callback: the Lua state is closed");
-        goto done;
+        return cb_fail(err, TDM_ERRCLOSED, "callback: the Lua state is closed");
     }
-    L = b->L != NULL ? b->L : b->st->L;
+    if (L == NULL) {
+        L = b->L != NULL ? b->L : b->st->L;
+    }
     if (!lua_checkstack(L, nargs + 8)) {
-        s = cb_fail(err, TDM_ERRMEM, "callback: Lua stack overflow");
-        goto done;
+        return cb_fail(err, TDM_ERRMEM, "callback: Lua stack overflow");
     }
     call.prev = b->cb;
     call.b = b;
@@ -335,14 +383,27 @@ static int lua_invoke(void *ud, const tdmF_Type *fn, int nargs, const tdm_Value 
         fprintf(stderr, "tandem.ffi: error in Lua callback: %s\n",
                 err->tbtext ? err->tbtext : err->message ? err->message : "(no message)");
     }
-done:
-    if (!held) {
+    return s;
+}
+
+static int lua_invoke(void *ud, const tdmF_Type *fn, int nargs, const tdm_Value *args,
+                      tdm_Value *result, tdmS_Error *err)
+{
+    LCb *cb = ud;
+    tdm_Runtime *rt = cb->rt;
+    if (tdmR_held(rt)) {
+        return invoke_held(cb, NULL, fn, nargs, args, result, err);
+    }
+    Delegated d = {{NULL, run_delegated, 0}, cb, fn, nargs, args, result, err, TDM_OK};
+    int s = enter_from_thread(rt, &d);
+    if (s == ENTERED) {
+        s = invoke_held(cb, NULL, fn, nargs, args, result, err);
         tdmR_unlock(rt);
     }
     return s;
 }
 
-int tdmL_cb_raise(lua_State *L, tdmL_Ffi *b, tdm_Error *e)
+int tdmL_cb_raise(lua_State *L, tdmL_Ffi *b, tdmS_Error *e)
 {
     if (e->value.kind == TDM_OBJ) {
         if (e->value.lang == TDM_LANG_LUA) {

@@ -515,7 +515,7 @@ static int cd_tostring(lua_State *L)
 static int cd_binop(lua_State *L, int op, int sub)
 {
     tdmL_Ffi *b = lua_touserdata(L, lua_upvalueindex(1));
-    tdm_Frame f;
+    tdmS_Frame f;
     int n = (op == TDM_OP_ARITH && sub == TDM_AR_UNM) ? 1 : 2, st;
     for (int i = 1; i <= n; i++) {
         tdmL_CData *u = cd_block(L, b, i);

@@ -145,7 +145,7 @@ static inline const tdmF_Type *tdmL_func_type(const tdmF_Type *t)
    function at fnidx. [-0, +1, v] */
 TDMI_FUNC void tdmL_cb_push(lua_State *L, tdmL_Ffi *b, const tdmF_Type *t, int fnidx);
 /* Raise an error parked by a callback during a native call (frees it). */
-TDMI_FUNC int tdmL_cb_raise(lua_State *L, tdmL_Ffi *b, tdm_Error *e);
+TDMI_FUNC int tdmL_cb_raise(lua_State *L, tdmL_Ffi *b, tdmS_Error *e);
 /* Raise the refusal of a callback that another thread made during the
    native call that just returned (tdmF_busy_take). [-0, +1, v] */
 TDMI_FUNC int tdmL_cb_raise_refused(lua_State *L, tdmL_Ffi *b);

@@ -31,6 +31,10 @@ local ITER = { __name = "iterator" }   -- {f = next function}: lazy iterators
 local KW = { __name = "keyword" }      -- {name =, v =}: a keyword argument
 local VIEW = { __name = "dict view" }  -- {d =, kind = "keys"|"values"|"items"}: live
 rt.LIST, rt.TUPLE, rt.DICT, rt.EXC = LIST, TUPLE, DICT, EXC
+-- Types defined in other pyrt files (set.lua): metatable -> {kind = type name,
+-- len, repr, eq, lt, le, contains, iter, export, binop, hashable}
+local EXT = {}
+rt.EXT = EXT
 rt.UNB = setmetatable({}, { __name = "unbound" })
 local NONEKEY = setmetatable({}, { __name = "None key" })
 local DELETED = setmetatable({}, { __name = "deleted" })
@@ -191,11 +195,13 @@ local function tname(v)
             return v.kind
         elseif mt == VIEW then
             return "dict_" .. v.kind
-        elseif mt ~= nil and rawget(mt, "__tname") then
-            return mt.__tname       -- a type defined in a topic file (pyrt/gen.lua)
+        elseif EXT[mt] then
+            return EXT[mt].kind
         end
     elseif t == "function" then
         return "function"
+    elseif t == "userdata" and rt.H then
+        return rt.H("tname", v)         -- a Python object: its type's name
     end
     return "object"
 end
@@ -225,6 +231,9 @@ local function truth(v)
             return dictcount(v) > 0
         elseif mt == VIEW then
             return v.d.count > 0
+        elseif EXT[mt] then
+            local len = EXT[mt].len     -- none: always true (generators)
+            return len == nil or len(v) > 0
         end
         return true
     elseif t == "userdata" then
@@ -238,6 +247,35 @@ rt.truth = truth
 
 local function overflow()
     throw("OverflowError", "integer result does not fit in 64 bits (tandem translation)")
+end
+
+-- An int operation whose result leaves 64 bits: Python computes it exactly
+-- (the host hook), and the result stays a Python int object (a proxy) until
+-- it fits 64 bits again; without a host (plain lua5.4) OverflowError.
+local function big(op, a, b)
+    if rt.H == nil then
+        overflow()
+    end
+    if b == nil then
+        return rt.H("op", op, a)
+    end
+    return rt.H("op", op, a, b)
+end
+
+-- builtin fname(v) when its int result leaves 64 bits: as big
+local function bigcall(fname, v)
+    if rt.H == nil then
+        overflow()
+    end
+    return rt.H("call", fname, v)
+end
+
+-- & | ^ - with a dict view: CPython's view set operations (iteration order of
+-- either side, NotImplemented dances) are not reproduced: refuse
+local function viewop(op, a, b)
+    if getmetatable(a) == VIEW or getmetatable(b) == VIEW then
+        throw("NotImplementedError", sformat("the set operation %s on a dict view (tandem translation)", op))
+    end
 end
 
 local function binerr(op, a, b)
@@ -281,7 +319,7 @@ end
 local function iadd(a, b)
     local r = a + b
     if (a ~ r) & (b ~ r) < 0 then
-        overflow()
+        return big("add", a, b)
     end
     return r
 end
@@ -289,30 +327,35 @@ end
 local function isub(a, b)
     local r = a - b
     if (a ~ b) & (a ~ r) < 0 then
-        overflow()
+        return big("sub", a, b)
+    end
+    return r
+end
+
+-- a * b, or nil when it leaves 64 bits
+local function imul64(a, b)
+    if a == 0 or b == 0 then
+        return 0
+    end
+    if (a == -1 and b == MINI) or (b == -1 and a == MINI) then
+        return nil
+    end
+    local r = a * b
+    if r // b ~= a or r % b ~= 0 then
+        return nil
     end
     return r
 end
 
 local function imul(a, b)
-    if a == 0 or b == 0 then
-        return 0
-    end
-    if (a == -1 and b == MINI) or (b == -1 and a == MINI) then
-        overflow()
-    end
-    local r = a * b
-    if r // b ~= a or r % b ~= 0 then
-        overflow()
-    end
-    return r
+    return imul64(a, b) or big("mul", a, b)
 end
 
 function rt.add(a, b)
     if mtype(a) == "integer" and mtype(b) == "integer" then    -- fast path
         local r = a + b
         if (a ~ r) & (b ~ r) < 0 then
-            overflow()
+            return big("add", a, b)
         end
         return r
     end
@@ -353,7 +396,7 @@ function rt.iadd(a, b)
     if mtype(a) == "integer" and mtype(b) == "integer" then    -- fast path
         local r = a + b
         if (a ~ r) & (b ~ r) < 0 then
-            overflow()
+            return big("add", a, b)
         end
         return r
     end
@@ -386,7 +429,7 @@ function rt.sub(a, b)
     if mtype(a) == "integer" and mtype(b) == "integer" then    -- fast path
         local r = a - b
         if (a ~ b) & (a ~ r) < 0 then
-            overflow()
+            return big("sub", a, b)
         end
         return r
     end
@@ -400,16 +443,21 @@ function rt.sub(a, b)
     if foreign(a, b) then
         return rt.H("op", "sub", rt.export(a), rt.export(b))
     end
+    viewop("-", a, b)
+    local xt = type(a) == "table" and EXT[getmetatable(a)]
+    if xt and xt.binop then
+        return xt.binop("-", a, b)
+    end
     binerr("-", a, b)
 end
 
 local function repeatseq(s, k)
     local mt = getmetatable(s)
     local r = setmetatable({ n = 0 }, mt)
-    if k <= 0 then
+    if k <= 0 or s.n == 0 then
         return r
     end
-    if s.n * k > 100000000 then
+    if k > 100000000 // s.n then    -- (s.n * k could wrap)
         throw("MemoryError")
     end
     local n = 0
@@ -448,7 +496,13 @@ function rt.mul(a, b)
         return x * y
     end
     local ta, tb = type(a), type(b)
-    if (ta == "number" or ta == "boolean") and tb ~= "number" and tb ~= "userdata" then
+    local oa, ob = a, b         -- errors and foreign operands keep the source order
+    -- n * seq is seq * n; a non-number times a sequence is the sequence's error
+    local function isseq(v, t)
+        return t == "string" or (t == "table" and (getmetatable(v) == LIST or
+                                                   getmetatable(v) == TUPLE))
+    end
+    if not isseq(a, ta) and isseq(b, tb) then
         a, b, ta, tb = b, a, tb, ta
     end
     if ta == "string" or (ta == "table" and (getmetatable(a) == LIST or
@@ -460,10 +514,13 @@ function rt.mul(a, b)
                                            tname(b)))
             end
         elseif ta == "string" then
-            if k <= 0 then
+            if k <= 0 or a == "" then
                 return ""
             end
-            if #a * k > 1000000000 then
+            if k > math.maxinteger // (utf8.len(a) or #a) then
+                throw("OverflowError", "repeated string is too long")
+            end
+            if k > 1000000000 // #a then     -- (#a * k could wrap)
                 throw("MemoryError")
             end
             return srep(a, k)
@@ -471,10 +528,10 @@ function rt.mul(a, b)
             return repeatseq(a, k)
         end
     end
-    if foreign(a, b) then
-        return rt.H("op", "mul", rt.export(a), rt.export(b))
+    if foreign(oa, ob) then
+        return rt.H("op", "mul", rt.export(oa), rt.export(ob))
     end
-    binerr("*", a, b)
+    binerr("*", oa, ob)
 end
 
 local TWO53 = 1 << 53
@@ -491,6 +548,10 @@ function rt.truediv(a, b)
         if mtype(x) == "integer" and (x > TWO53 or x < -TWO53) or
            mtype(y) == "integer" and (y > TWO53 or y < -TWO53) then
             if mtype(x) == "integer" and mtype(y) == "integer" then
+                -- correctly rounded by Python (a Lua float division would round twice)
+                if rt.H then
+                    return rt.H("op", "truediv", x, y)
+                end
                 throw("NotImplementedError",
                       "true division of integers beyond 2**53 (tandem translation)")
             end
@@ -542,7 +603,7 @@ function rt.floordiv(a, b)
                 throw("ZeroDivisionError", "integer division or modulo by zero")
             end
             if y == -1 and x == MINI then
-                overflow()
+                return big("floordiv", x, y)
             end
             return x // y
         end
@@ -577,7 +638,7 @@ function rt.mod(a, b)
         return m
     end
     if type(a) == "string" then
-        throw("NotImplementedError", "%-formatting is not translated yet")
+        return rt.strmod(a, b)      -- pyrt/format.lua
     end
     if foreign(a, b) then
         return rt.H("op", "mod", rt.export(a), rt.export(b))
@@ -608,13 +669,19 @@ function rt.pow(a, b)
                 local r, base, e = 1, x, y
                 while true do
                     if e & 1 == 1 then
-                        r = imul(r, base)
+                        r = imul64(r, base)
+                        if r == nil then
+                            return big("pow", x, y)
+                        end
                     end
                     e = e >> 1
                     if e == 0 then
                         break
                     end
-                    base = imul(base, base)
+                    base = imul64(base, base)
+                    if base == nil then
+                        return big("pow", x, y)
+                    end
                 end
                 return r
             end
@@ -668,11 +735,11 @@ function rt.lshift(a, b)
         if y == 63 and x == -1 then
             return MINI
         end
-        overflow()
+        return big("lshift", x, y)
     end
     local lim = 1 << (63 - y)
     if x >= lim or x < -lim then
-        overflow()
+        return big("lshift", x, y)
     end
     return x << y
 end
@@ -696,6 +763,11 @@ local function bitop(name, sym, f)
         if type(a) == "boolean" and type(b) == "boolean" then
             return f(a and 1 or 0, b and 1 or 0) ~= 0
         end
+        viewop(sym, a, b)
+        local xt = type(a) == "table" and EXT[getmetatable(a)]
+        if xt and xt.binop then
+            return xt.binop(sym, a, b)
+        end
         local x, y = intargs(sym, a, b)
         if x == nil then
             return rt.H("op", name, rt.export(a), rt.export(b))
@@ -711,7 +783,7 @@ function rt.neg(a)
     local x = num(a)
     if x then
         if x == MINI then
-            overflow()
+            return big("neg", x)
         end
         return -x
     end
@@ -788,6 +860,47 @@ end
 
 -- ---- repr / str ------------------------------------------------------------------
 
+-- The shortest "%e" text that reads back as x (finite, nonzero), as dtoa's
+-- mode 0 gives it: the correctly rounded p digits for the smallest p that
+-- round-trips. Away from powers of two the rounding interval is symmetric,
+-- so if p digits round-trip so do p + 1: a binary search. At a power of two
+-- the gap below x is half the gap above, and a neighbour of the correctly
+-- rounded digits may be the shorter round-trip: a linear scan trying them.
+local function shortest_e(x)
+    local s
+    if not sfind(sformat("%a", x), "^%-?0x1p") then
+        local lo, hi, best = 1, 17, nil
+        while lo < hi do
+            local mid = (lo + hi) // 2
+            local t = sformat("%." .. (mid - 1) .. "e", x)
+            if tonumber(t) == x then
+                hi, best = mid, t
+            else
+                lo = mid + 1
+            end
+        end
+        return best or sformat("%.16e", x)     -- best: the digits for the final hi
+    end
+    for p = 1, 17 do
+        s = sformat("%." .. (p - 1) .. "e", x)
+        if tonumber(s) == x then
+            return s
+        end
+        local sign, d1, rest, e = s:match("^(-?)(%d)%.?(%d*)e([-+]%d+)$")
+        local m, e10 = tonumber(d1 .. rest), tonumber(e) - (p - 1)
+        for _, c in ipairs({ m - 1, m + 1 }) do
+            if c > 0 and tonumber(sign .. c .. "e" .. e10) == x then
+                local d = tostring(c)
+                local ex = e10 + #d - 1
+                return sign .. ssub(d, 1, 1) .. (#d > 1 and "." .. ssub(d, 2) or "") ..
+                       (ex < 0 and "e-" or "e+") .. sformat("%02d", ex < 0 and -ex or ex)
+            end
+        end
+    end
+    return s
+end
+rt.shortest_e = shortest_e
+
 local function float_repr(x)
     if x ~= x then
         return "nan"
@@ -800,13 +913,7 @@ local function float_repr(x)
     if x == 0 then
         return 1 / x < 0 and "-0.0" or "0.0"
     end
-    local s
-    for p = 1, 17 do
-        s = sformat("%." .. (p - 1) .. "e", x)
-        if tonumber(s) == x then
-            break
-        end
-    end
+    local s = shortest_e(x)
     local sign, d1, rest, e = s:match("^(-?)(%d)%.?(%d*)e([-+]%d+)$")
     local digits = (d1 .. rest):gsub("0+$", "")
     if digits == "" then
@@ -925,6 +1032,8 @@ repr = function(v, seen)
                                   or seq_repr(a, "(", ")", seen))
         elseif mt == CLASS then
             return "<class '" .. v.name .. "'>"
+        elseif EXT[mt] then
+            return EXT[mt].repr(v, seen, repr)
         end
     elseif t == "userdata" then
         return rt.H("repr", v)
@@ -982,7 +1091,9 @@ eq = function(a, b)
     if ta == "table" and tb == "table" then
         local ma, mb = getmetatable(a), getmetatable(b)
         if ma ~= mb then
-            return false
+            local xa = EXT[ma]      -- set == frozenset
+            return xa ~= nil and EXT[mb] ~= nil and xa.family ~= nil and
+                xa.family == EXT[mb].family and xa.eq(a, b)
         end
         if ma == LIST or ma == TUPLE then
             if a.n ~= b.n then
@@ -1006,6 +1117,8 @@ eq = function(a, b)
                 end
             end
             return true
+        elseif EXT[ma] then
+            return EXT[ma].eq(a, b)
         end
         return false
     end
@@ -1025,13 +1138,34 @@ local function cmperr(op, a, b)
                                tname(a), tname(b)))
 end
 
+-- The comparison helpers take the operator the source wrote (for the error
+-- message) and, for > and >= (computed as < and <= of the swapped operands),
+-- swapped: the message and Python then see the operands in source order.
+local function cmperr2(op, a, b, swapped)
+    if swapped then
+        a, b = b, a
+    end
+    cmperr(op, a, b)
+end
+
+local OPNAME = { ["<"] = "lt", ["<="] = "le", [">"] = "gt", [">="] = "ge" }
+local function foreign_cmp(name, op, a, b, swapped)
+    name = OPNAME[op] or name
+    if swapped then
+        a, b = b, a
+    end
+    return rt.H("op", name, rt.export(a), rt.export(b))
+end
+
 local lt
-local function seq_lt(a, b, strict)
+-- a sequence comparison compares the first differing items with the
+-- source's operator (CPython's list_richcompare), so its error names it
+local function seq_lt(a, b, strict, op, swapped)
     local n = a.n < b.n and a.n or b.n
     for i = 1, n do
         local x, y = a[i], b[i]
         if not (rawequal(x, y) or eq(x, y)) then
-            return lt(x, y, "<")
+            return lt(x, y, op or "<", swapped)
         end
     end
     if strict then
@@ -1041,7 +1175,7 @@ local function seq_lt(a, b, strict)
 end
 
 -- a < b with Python's rules; op names the operator for the error message
-lt = function(a, b, op)
+lt = function(a, b, op, swapped)
     local x, y = num(a), num(b)
     if x and y then
         return x < y
@@ -1053,16 +1187,20 @@ lt = function(a, b, op)
     if ta == "table" and tb == "table" then
         local ma = getmetatable(a)
         if ma == getmetatable(b) and (ma == LIST or ma == TUPLE) then
-            return seq_lt(a, b, true)
+            return seq_lt(a, b, true, op, swapped)
+        end
+        local xa, xb = EXT[ma], EXT[getmetatable(b)]
+        if xa and xa.lt and xb and (ma == getmetatable(b) or xa.family == xb.family) then
+            return xa.lt(a, b)
         end
     end
     if foreign(a, b) then
-        return rt.H("op", "lt", rt.export(a), rt.export(b))
+        return foreign_cmp("lt", op, a, b, swapped)
     end
-    cmperr(op or "<", a, b)
+    cmperr2(op or "<", a, b, swapped)
 end
 
-local function le(a, b, op)
+local function le(a, b, op, swapped)
     local x, y = num(a), num(b)
     if x and y then
         return x <= y
@@ -1074,13 +1212,17 @@ local function le(a, b, op)
     if ta == "table" and tb == "table" then
         local ma = getmetatable(a)
         if ma == getmetatable(b) and (ma == LIST or ma == TUPLE) then
-            return seq_lt(a, b, false)
+            return seq_lt(a, b, false, op, swapped)
+        end
+        local xa, xb = EXT[ma], EXT[getmetatable(b)]
+        if xa and xa.le and xb and (ma == getmetatable(b) or xa.family == xb.family) then
+            return xa.le(a, b)
         end
     end
     if foreign(a, b) then
-        return rt.H("op", "le", rt.export(a), rt.export(b))
+        return foreign_cmp("le", op, a, b, swapped)
     end
-    cmperr(op or "<=", a, b)
+    cmperr2(op or "<=", a, b, swapped)
 end
 
 function rt.lt(a, b)
@@ -1097,27 +1239,18 @@ function rt.le(a, b)
 end
 -- the messages for > and >= name the operands in source order
 do
-    local function flip(f, op)
-        return function(a, b)
-            if mtype(a) and mtype(b) then
-                return f(b, a)
-            end
-            local x, y = num(a), num(b)
-            if x and y then
-                return f(y, x)
-            end
-            local ok, r = pcall(f, b, a)
-            if ok then
-                return r
-            end
-            if getmetatable(r) == EXC and r.cls == classes.TypeError then
-                cmperr(op, a, b)
-            end
-            error(r, 0)
+    rt.gt = function(a, b)
+        if mtype(a) and mtype(b) then
+            return b < a
         end
+        return lt(b, a, ">", true)
     end
-    rt.gt = flip(rt.lt, ">")
-    rt.ge = flip(rt.le, ">=")
+    rt.ge = function(a, b)
+        if mtype(a) and mtype(b) then
+            return b <= a
+        end
+        return le(b, a, ">=", true)
+    end
 end
 
 function rt.is(a, b)
@@ -1132,20 +1265,49 @@ end
 local canon = setmetatable({}, { __mode = "v" })
 
 local keyof
+-- the text of an element's key inside a composite key: integers exactly
+-- ("%d": "%a" would round those beyond 2^53 together), floats by their bits
+local function keytext(k)
+    local tk = type(k)
+    if tk == "number" then
+        return mtype(k) == "integer" and sformat("i%d", k) or "f" .. sformat("%a", k)
+    elseif tk == "string" then
+        return "s" .. #k .. ":" .. k
+    elseif k == NONEKEY then
+        return "N"
+    end
+    return "t" .. #(k.ser) .. ":" .. k.ser
+end
+
+local function canonkey(ser)
+    local c = canon[ser]
+    if c == nil then
+        c = { ser = ser }
+        canon[ser] = c
+    end
+    return c
+end
+
+-- a frozenset key: its elements' keys in a fixed order (equal sets, equal keys)
+local function frozenkey(fs)
+    local parts, n = {}, 0
+    local it = rt.iter(fs)
+    while true do
+        local ok, x = it()
+        if not ok then
+            break
+        end
+        n = n + 1
+        parts[n] = keytext(keyof(x))
+    end
+    table.sort(parts)
+    return canonkey("F{" .. concat(parts, ",") .. "}")
+end
+
 local function tuplekey(t)
     local parts = {}
     for i = 1, t.n do
-        local k = keyof(t[i])
-        local tk = type(k)
-        if tk == "number" then
-            parts[i] = (mtype(k) == "integer" and "i" or "f") .. sformat("%a", k)
-        elseif tk == "string" then
-            parts[i] = "s" .. #k .. ":" .. k
-        elseif k == NONEKEY then
-            parts[i] = "N"
-        else
-            parts[i] = "t" .. #(k.ser) .. ":" .. k.ser
-        end
+        parts[i] = keytext(keyof(t[i]))
     end
     local ser = concat(parts, ",")
     local c = canon[ser]
@@ -1181,7 +1343,10 @@ keyof = function(k)
         if mt == TUPLE then
             return tuplekey(k)
         end
-        if mt == LIST or mt == DICT then
+        if EXT[mt] and EXT[mt].kind == "frozenset" then
+            return frozenkey(k)
+        end
+        if mt == LIST or mt == DICT or (EXT[mt] and not EXT[mt].hashable) then
             throw("TypeError", sformat("unhashable type: '%s'", tname(k)))
         end
     end
@@ -1296,6 +1461,12 @@ end
 local function index_of(i, what)
     local x = num(i)
     if x == nil or mtype(x) ~= "integer" then
+        if type(i) == "userdata" and rt.H and rt.H("isinstance", i, "int") then
+            throw("IndexError", "cannot fit 'int' into an index-sized integer")
+        end
+        if what == "string" then
+            throw("TypeError", sformat("string indices must be integers, not '%s'", tname(i)))
+        end
         throw("TypeError", sformat("%s indices must be integers or slices, not %s", what,
                                    tname(i)))
     end
@@ -1314,6 +1485,8 @@ function rt.len(v)
             return v.count
         elseif mt == VIEW then
             return v.d.count
+        elseif EXT[mt] and EXT[mt].len then
+            return EXT[mt].len(v)
         end
     elseif t == "userdata" then
         return rt.H("len", v)
@@ -1341,6 +1514,8 @@ function rt.getitem(o, k)
                 throw("KeyError", k)
             end
             return v
+        elseif EXT[mt] and EXT[mt].getitem then
+            return EXT[mt].getitem(o, k)
         end
     elseif t == "string" then
         local i = index_of(k, "string")
@@ -1427,7 +1602,7 @@ local function slice_indices(n, lo, hi, step)
     else
         len = start < stop and (stop - start - 1) // step + 1 or 0
     end
-    return start, step, len
+    return start, step, len, stop
 end
 
 function rt.slice(o, lo, hi, step)
@@ -1461,9 +1636,14 @@ function rt.slice(o, lo, hi, step)
                 r[i + 1] = o[start + i * st + 1]
             end
             return r
+        elseif EXT[mt] and EXT[mt].slice then
+            return EXT[mt].slice(o, lo, hi, step)
         end
     elseif t == "userdata" then
         return rt.H("slice", o, lo, hi, step)
+    end
+    if getmetatable(o) == DICT then
+        throw("TypeError", "unhashable type: 'slice'")     -- d[a:b] looks the slice up
     end
     throw("TypeError", sformat("'%s' object is not subscriptable", tname(o)))
 end
@@ -1488,11 +1668,11 @@ function rt.contains(c, x)
             return false
         elseif mt == DICT then
             return (dict_get(c, x))
-        elseif mt == VIEW then
-            if c.kind == "keys" then
+        elseif mt == VIEW or mt == ITER then
+            if mt == VIEW and c.kind == "keys" then
                 return (dict_get(c.d, x))
             end
-            local it = rt.iter(c)
+            local it = rt.iter(c)       -- an iterator is consumed up to the match
             while true do
                 local ok, y = it()
                 if not ok then
@@ -1502,6 +1682,8 @@ function rt.contains(c, x)
                     return true
                 end
             end
+        elseif EXT[mt] then
+            return EXT[mt].contains(c, x)
         end
     elseif t == "userdata" then
         return rt.H("contains", c, rt.export(x))
@@ -1556,6 +1738,8 @@ function rt.iter(v)
                 end
                 return true, realkey(k)
             end
+        elseif EXT[mt] then
+            return EXT[mt].iter(v)
         end
     elseif t == "string" then
         local cs, n = chars(v)
@@ -1698,7 +1882,7 @@ B.abs = function(v)
     if x then
         if mtype(x) == "integer" then
             if x == MINI then
-                overflow()
+                return big("abs", x)
             end
             return x < 0 and -x or x
         end
@@ -1720,7 +1904,7 @@ local function float_to_int(x)
     local t = x < 0 and math.ceil(x) or floor(x)
     local i = math.tointeger(t)
     if i == nil then
-        overflow()
+        return bigcall("int", x)
     end
     return i
 end
@@ -1760,7 +1944,7 @@ B.int = function(...)
             digits = digits:gsub("^0+", "")
             r = math.tointeger(tonumber(sign .. (digits == "" and "0" or digits)))
             if r == nil or #digits > 19 then
-                overflow()
+                return bigcall("int", v)
             end
         end
         return r
@@ -1814,6 +1998,9 @@ B.round = function(v, nd)
     if nd ~= nil then
         throw("NotImplementedError", "round() with ndigits (tandem translation)")
     end
+    if type(v) == "userdata" then
+        return rt.H("call", "round", v)     -- a Python object (a big int): Python rounds
+    end
     local x = num(v)
     if x == nil then
         throw("TypeError", sformat("type %s doesn't define __round__ method", tname(v)))
@@ -1834,7 +2021,7 @@ B.round = function(v, nd)
     end
     local i = math.tointeger(f)
     if i == nil then
-        overflow()
+        return bigcall("round", x)
     end
     return i
 end
@@ -2065,6 +2252,37 @@ B.reversed = function(v)
             return false
         end)
     end
+    if mt == DICT or mt == VIEW then
+        -- dicts and their views are reversible (Python 3.8+): newest key first
+        local d = mt == DICT and v or v.d
+        local kind = mt == DICT and "keys" or v.kind
+        local i, count, keys = d.used + 1, d.count, d.keys
+        return lazy("dict_reverse" .. kind:sub(1, -2) .. "iterator", function()
+            if i == 0 then
+                return false
+            end
+            if d.count ~= count or d.keys ~= keys then
+                i = 0
+                throw("RuntimeError", "dictionary changed size during iteration")
+            end
+            while true do
+                i = i - 1
+                if i < 1 then
+                    i = 0
+                    return false
+                end
+                local k = keys[i]
+                if k ~= DELETED then
+                    if kind == "values" then
+                        return true, d.vals[i]
+                    elseif kind == "items" then
+                        return true, mktuple(realkey(k), d.vals[i])
+                    end
+                    return true, realkey(k)
+                end
+            end
+        end)
+    end
     if type(v) == "userdata" then
         return rt.H("call", "reversed", v)     -- a Python reverse iterator
     end
@@ -2097,110 +2315,43 @@ B.all = function(v)
     end
 end
 
--- NaN anywhere makes Python's sort order depend on timsort's exact steps
-local function has_nan(x)
-    if x ~= x then
-        return true
-    end
-    local mt = getmetatable(x)
-    if type(x) == "table" and (mt == LIST or mt == TUPLE) then
-        for i = 1, x.n do
-            if has_nan(x[i]) then
-                return true
-            end
-        end
-    end
-    return false
-end
-
--- stable merge sort with Python's `<`; byk: a holds {k = key, v = item}
--- pairs compared on their keys
-local function msort(a, n, byk)
-    local tmp = {}
-    local width = 1
-    while width < n do
-        for lo = 1, n, 2 * width do
-            local mid = lo + width
-            local hi = lo + 2 * width
-            if mid > n + 1 then
-                mid = n + 1
-            end
-            if hi > n + 1 then
-                hi = n + 1
-            end
-            local i, j, k = lo, mid, lo
-            while i < mid and j < hi do
-                local x, y = a[j], a[i]
-                if byk then
-                    x, y = x.k, y.k
-                end
-                if lt(x, y, "<") then
-                    tmp[k] = a[j]
-                    j = j + 1
-                else
-                    tmp[k] = a[i]
-                    i = i + 1
-                end
-                k = k + 1
-            end
-            while i < mid do
-                tmp[k] = a[i]
-                i, k = i + 1, k + 1
-            end
-            while j < hi do
-                tmp[k] = a[j]
-                j, k = j + 1, k + 1
-            end
-            for m = lo, hi - 1 do
-                a[m] = tmp[m]
-            end
-        end
-        width = width * 2
-    end
-end
-
 local function reverse_in_place(a, n)
     for i = 1, n // 2 do
         a[i], a[n + 1 - i] = a[n + 1 - i], a[i]
     end
 end
 
--- CPython's list.sort: keys computed once in order; reverse=True reverses,
--- sorts stably and reverses again (equal items keep their order).
+-- CPython's list.sort: keys computed once in order (a key that raises leaves
+-- the list as it was), reverse=True reverses, sorts stably and reverses again
+-- (also when a comparison raised); the sort itself is CPython's listsort
+-- step for step (pyrt/timsort.lua)
+local function islt(x, y)
+    return lt(x, y, "<")
+end
+
 local function sort_list(r, key, reverse)
     local n = r.n
-    local keys = r
+    local keys
     if key ~= nil then
         keys = {}
         for i = 1, n do
             keys[i] = rt.call(key, r[i])
         end
     end
-    for i = 1, n do
-        if has_nan(keys[i]) then
-            throw("NotImplementedError", "sorting values with NaN (tandem translation)")
-        end
-    end
     if reverse then
         reverse_in_place(r, n)
-        if keys ~= r then
+        if keys then
             reverse_in_place(keys, n)
         end
-    end
-    if keys == r then
-        msort(r, n)
-    else
-        local idx = {}
-        for i = 1, n do
-            idx[i] = { k = keys[i], v = r[i] }
-        end
-        msort(idx, n, true)     -- the pairs, on their keys
-        for i = 1, n do
-            r[i] = idx[i].v
-        end
-    end
-    if reverse then
+        local saved = rt.depth
+        local ok, err = pcall(rt.timsort, keys or r, keys and r or nil, n, islt)
         reverse_in_place(r, n)
+        if not ok then
+            rt.depth = saved
+            error(err, 0)
+        end
+    else
+        rt.timsort(keys or r, keys and r or nil, n, islt)
     end
 end
 
@@ -2406,10 +2557,32 @@ function M.list.sort(l, ...)
     if args.n > 0 then
         throw("TypeError", "sort() takes no positional arguments")
     end
+    local reverse = kw["reverse?"] and reverse_flag(kw.reverse)
+    -- as CPython's listsort: the list is empty while it sorts (a key or a
+    -- comparison sees []); what they add to it is dropped and the sort then
+    -- raises "list modified during sort"
+    local n = l.n
     local r = M.list.copy(l)
-    sort_list(r, kw.key, kw["reverse?"] and reverse_flag(kw.reverse))
-    for i = 1, r.n do
+    for i = 1, n do
+        l[i] = nil
+    end
+    l.n = 0
+    local saved = rt.depth
+    local ok, err = pcall(sort_list, r, kw.key, reverse)
+    local modified = l.n ~= 0
+    for i = 1, l.n do
+        l[i] = nil
+    end
+    for i = 1, n do
         l[i] = r[i]
+    end
+    l.n = n
+    if not ok then
+        rt.depth = saved
+        error(err, 0)
+    end
+    if modified then
+        throw("ValueError", "list modified during sort")
     end
 end
 function M.list.clear(l)
@@ -2635,14 +2808,17 @@ function rt.method(o, name, ...)
         kind = "str"
     elseif t == "table" then
         local mt = getmetatable(o)
-        kind = mt == LIST and "list" or mt == DICT and "dict" or
-            mt ~= nil and M[rawget(mt, "__tname") or ""] and mt.__tname or nil
+        kind = mt == LIST and "list" or mt == DICT and "dict" or (EXT[mt] and EXT[mt].kind)
         if mt == TUPLE and (name == "index" or name == "count") then
             kind = "list"
         end
     elseif t == "userdata" then
         local args = pack(...)
         for i = 1, args.n do
+            if getmetatable(args[i]) == KW then
+                throw("NotImplementedError", "keyword arguments to a method of a Python " ..
+                                             "object (tandem translation)")
+            end
             args[i] = rt.export(args[i])
         end
         return rt.H("method", o, name, unpack(args, 1, args.n))
@@ -2696,8 +2872,8 @@ function rt.export(v, seen)
         throw("NotImplementedError", "an exception object leaving translated code")
     elseif mt == ITER or mt == VIEW then
         throw("NotImplementedError", "an iterator or dict view leaving translated code")
-    elseif mt ~= nil and rawget(mt, "__export") then
-        return mt.__export(v)       -- a type defined in a topic file (pyrt/gen.lua)
+    elseif EXT[mt] then
+        return EXT[mt].export(v, seen)
     end
     return v
 end
@@ -2716,6 +2892,9 @@ function rt.reraise(e)
         for i = 1, args.n do
             a[i] = rt.export(args[i])
         end
+        if e.hascause then          -- raise ... from ... (expr.lua)
+            rt.raisefrom(e, a)
+        end
         rt.H("raise", e.cls.name, e.file or "?", e.line or 0, e.func or "?",
              unpack(a, 1, args.n))
     end
@@ -2727,12 +2906,20 @@ end
 function rt.entry(f)
     return function(...)
         local saved = rt.depth
-        local r = pack(xpcall(f, rt.handler, ...))
+        -- a translated function returns one value
+        local ok, r = xpcall(f, rt.handler, ...)
         rt.depth = saved
-        if not r[1] then
-            rt.reraise(r[2])
+        if not ok then
+            rt.reraise(r)
         end
-        return rt.export(r[2])
+        if r == true or r == false or r == nil then     -- no call for these
+            return r
+        end
+        local ok2, v = xpcall(rt.export, rt.handler, r)   -- may refuse (a Python error)
+        if not ok2 then
+            rt.reraise(v)
+        end
+        return v
     end
 end
 

@@ -9,18 +9,25 @@
 -- yield point raises a thrown exception itself, so the translated code's
 -- pcall-based try/except/finally sees it (close() throws GeneratorExit this
 -- way; coroutine.close would skip the finally blocks).
+--
+-- Generator expressions are generator objects too (tdm_genexp: a coroutine;
+-- tdm_genstep: {step = function returning the next element or STOP}, for the
+-- ones that cannot be suspended inside a handler), so next/send/throw/close,
+-- iteration and leaving translated code behave the same for both.
 
 do
     local cocreate, coresume, coyield, costatus = coroutine.create, coroutine.resume,
         coroutine.yield, coroutine.status
     local THROW = setmetatable({}, { __name = "throw marker" })
-    local GEN = { __name = "generator", __tname = "generator" }
+    local GEN = { __name = "generator" }
     rt.GEN = GEN
     local GeneratorExit = defclass("GeneratorExit", "BaseException")
     B.GeneratorExit = GeneratorExit
     local StopIterationC = classes.StopIteration
-    local G = {}                -- generator methods (rt.method dispatches on __tname)
+    local G = {}                -- generator methods (rt.method: M[EXT[GEN].kind])
     M.generator = G
+    local STOP = setmetatable({}, { __name = "stop" })
+    B.tdm_stop = STOP
 
     function rt.gen(body, name)
         return setmetatable({ co = cocreate(body), state = 0, name = name }, GEN)
@@ -31,7 +38,7 @@ do
         return rt.match(e, c)
     end
 
-    -- A Python exception instance for a thrown value (class or instance).
+    -- A pyrt exception instance for a thrown value (class or instance).
     local function exc_value(e, v)
         if getmetatable(e) == CLASS then
             if v == nil then
@@ -73,6 +80,44 @@ do
         end
         return x
     end
+    B.tdm_yield = rt.yield          -- a generator expression's element
+
+    -- PEP 479: a StopIteration escaping a generator's body becomes RuntimeError
+    local function pep479(r)
+        if (getmetatable(r) == EXC or type(r) == "userdata") and isa(r, StopIterationC) then
+            local e = newexc(classes.RuntimeError, "generator raised StopIteration")
+            if getmetatable(r) == EXC then
+                e.file, e.line, e.func = r.file, r.line, r.func
+            else
+                e.file, e.line, e.func = where()
+            end
+            return e
+        end
+        return r
+    end
+
+    -- One step of a step-function generator expression (no handler can be
+    -- active at its yield: a thrown exception just ends it).
+    local function step_resume(g, mode, x)
+        if mode == THROW then
+            g.state = 3
+            raise_here(x)
+        end
+        g.state = 2
+        local saved = rt.depth
+        local ok, v = pcall(g.step)
+        rt.depth = saved
+        if not ok then
+            g.state = 3
+            error(pep479(errvalue(v)), 0)
+        end
+        if rawequal(v, STOP) then
+            g.state = 3
+            return false, nil
+        end
+        g.state = 1
+        return true, v
+    end
 
     -- Resume generator g with a sent value (mode nil) or a thrown exception
     -- (mode THROW). Returns true, yielded value; or false, returned value.
@@ -96,6 +141,9 @@ do
                 throw("TypeError", "can't send non-None value to a just-started generator")
             end
         end
+        if g.step then
+            return step_resume(g, mode, x)
+        end
         local saved = rt.depth
         if saved + 1 > rt.maxdepth then
             throw("RecursionError", "maximum recursion depth exceeded")
@@ -106,18 +154,7 @@ do
         rt.depth = saved
         if not ok then
             g.state = 3
-            r = errvalue(r)         -- "C stack overflow": RecursionError
-            if (getmetatable(r) == EXC or type(r) == "userdata") and isa(r, StopIterationC) then
-                -- PEP 479: StopIteration escaping a generator's body
-                local e = newexc(classes.RuntimeError, "generator raised StopIteration")
-                if getmetatable(r) == EXC then
-                    e.file, e.line, e.func = r.file, r.line, r.func
-                else
-                    e.file, e.line, e.func = where()
-                end
-                r = e
-            end
-            error(r, 0)
+            error(pep479(errvalue(r)), 0)   -- "C stack overflow": RecursionError
         end
         if costatus(g.co) == "dead" then
             g.state = 3
@@ -159,7 +196,7 @@ do
         if st == 2 then
             throw("ValueError", "generator already executing")
         end
-        if st ~= 1 then
+        if st ~= 1 or g.step then
             g.state = 3
             return nil
         end
@@ -172,6 +209,7 @@ do
             pyver = pyver or rt.H("pyver")
             return pyver >= 13 and r or nil
         end
+        y = errvalue(y)
         if isa(y, GeneratorExit) or isa(y, StopIterationC) then
             return nil
         end
@@ -233,6 +271,10 @@ do
                 "dict_valueiterator" or "dict_itemiterator"
         elseif mt == ITER then
             return v.kind
+        elseif EXT[mt] and EXT[mt].kind == "range" then
+            return "range_iterator"
+        elseif EXT[mt] and (EXT[mt].kind == "set" or EXT[mt].kind == "frozenset") then
+            return "set_iterator"
         end
         return tname(v)
     end
@@ -338,44 +380,44 @@ do
         end
     end
 
-    -- Generators as iterables of translated code (for loops, list(), sum() ...)
-    local core_iter = rt.iter
-    function rt.iter(v)
-        if getmetatable(v) == GEN then
-            return function()
-                local y, r = resume(v, nil, nil)
-                if y then
-                    return true, r
-                end
-                return false
+    local function gen_iter(g)
+        return function()
+            local y, r = resume(g, nil, nil)
+            if y then
+                return true, r
             end
+            return false
         end
-        return core_iter(v)
     end
 
     -- A generator leaving translated code: a Python object over it
-    -- (tandem._translate.LuaGenerator) that calls back here.
-    function GEN.__export(g)
-        local function step(op, v)
-            if op == "send" then
-                return G.send(g, v)
-            elseif op == "throw" then
-                return G.throw(g, v)
+    -- (tandem._translate.LuaGenerator) that calls back here; the same one
+    -- while Lua holds it.
+    local exported = setmetatable({}, { __mode = "v" })
+    local function export(g)
+        local p = exported[g]
+        if p == nil then
+            local function step(op, v)
+                if op == "send" then
+                    return G.send(g, v)
+                elseif op == "throw" then
+                    return G.throw(g, v)
+                end
+                return close(g)
             end
-            return close(g)
+            p = rt.H("generator", rt.entry(step), g.name)
+            exported[g] = p
         end
-        return rt.H("generator", rt.entry(step), g.name)
+        return p
     end
-end
 
--- `x in it` for generators and lazy iterators: consumes up to the first match
-do
-    local GEN, ITER_ = rt.GEN, ITER
-    local core_contains = rt.contains
-    function rt.contains(c, x)
-        local mt = getmetatable(c)
-        if mt == GEN or mt == ITER_ then
-            local it = rt.iter(c)
+    EXT[GEN] = {
+        kind = "generator",
+        hashable = true,
+        -- no len: truth is True, len() a TypeError
+        iter = gen_iter,
+        contains = function(g, x)       -- consumes up to the first match
+            local it = gen_iter(g)
             while true do
                 local ok, y = it()
                 if not ok then
@@ -385,7 +427,43 @@ do
                     return true
                 end
             end
-        end
-        return core_contains(c, x)
+        end,
+        eq = rawequal,
+        repr = function(g)
+            return sformat("<generator object %s at %s>", g.name,
+                           (string.gsub(tostring(g.co or g.step), "^[^:]*: ", "")))
+        end,
+        export = export,
+    }
+
+    -- ---- generator expressions (the front end: docs/translation.md) --------------
+
+    local function genexp_name(fn)
+        local s = rt.sigs[fn]
+        return s and s.name or "<genexpr>"
+    end
+
+    -- (elt for x in it ...): fn is the comprehension's own function, run in a
+    -- coroutine with the first iterable's iterator (made now, as CPython does)
+    B.tdm_genexp = function(fn, src)
+        local arg = lazy("iterator", rt.iter(src))
+        return rt.gen(function()
+            return fn(arg)
+        end, genexp_name(fn))
+    end
+
+    -- a generator expression with one `for` whose element cannot keep its
+    -- variables alive (no lambda, no inner generator expression): each step
+    -- runs the loop on the shared iterator to the next element (or STOP)
+    B.tdm_genstep = function(fn, src)
+        local arg = lazy("iterator", rt.iter(src))
+        return setmetatable({ step = function()
+            return fn(arg)
+        end, state = 0, name = genexp_name(fn) }, GEN)
+    end
+
+    -- range(...) as a generator expression's first iterable: checked at creation
+    B.tdm_range = function(...)
+        return lazy("range_iterator", rt.iter(B.range(...)))
     end
 end

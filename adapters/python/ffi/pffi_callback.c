@@ -57,7 +57,7 @@ static void cbinfo_decref(CbInfo *ci)
 /* ---- callbacks ------------------------------------------------------------- */
 
 /* The current exception into a bridge error record (steals it). */
-static int capture(tdm_Error *err)
+static int capture(tdmS_Error *err)
 {
     PyObject *t, *v, *tb, *s;
     PyErr_Fetch(&t, &v, &tb);
@@ -116,7 +116,7 @@ static void report(CbInfo *ci)
 }
 
 static int cb_invoke(void *ud, const tdmF_Type *fn, int nargs, const tdm_Value *args,
-                     tdm_Value *result, tdm_Error *err)
+                     tdm_Value *result, tdmS_Error *err)
 {
     CbInfo *ci = ud;
     PyGILState_STATE g = PyGILState_Ensure();

@@ -538,7 +538,7 @@ void tdmP_ffi_hooks(tdmF_Registry *R)
 
 /* ---- errors ------------------------------------------------------------------ */
 
-static PyObject *raise_cb(tdmP_FFIState *fs, tdm_Runtime *rt, tdm_Error *e)
+static PyObject *raise_cb(tdmP_FFIState *fs, tdm_Runtime *rt, tdmS_Error *e)
 {
     tdm_Value *v = &e->value;
     if (v->kind == TDM_OBJ && v->lang == TDM_LANG_PYTHON && v->u.obj != NULL &&
@@ -555,7 +555,7 @@ static PyObject *raise_cb(tdmP_FFIState *fs, tdm_Runtime *rt, tdm_Error *e)
     tdmP_State *st = rt->state[TDM_LANG_PYTHON];
     if (st != NULL && v->kind == TDM_OBJ && v->lang == TDM_LANG_LUA) {
         /* a Lua error: LuaError with the Lua frames, as for any crossing */
-        tdm_Frame fr;
+        tdmS_Frame fr;
         PyObject *t, *val, *tb;
         memset(&fr, 0, sizeof fr);
         fr.rt = rt;

@@ -1,0 +1,77 @@
+/*
+ * pxlate.c — translated functions called from Python.
+ *
+ * A translated function (docs/translation.md) is a Lua function, so Python
+ * sees it as a _LuaFunction proxy and Lua code receives the real function.
+ * Only the Python → Lua call differs: the converter copies bytes into a Lua
+ * string (lupa's rule) and an int beyond 64 bits through the overflow
+ * handler, but translated code must see a bytes object as bytes, not str, and
+ * an int as the exact int. So arguments of those kinds, and instances of
+ * subclasses of the scalar types (whose methods may differ), cross as
+ * Python objects: translated code reaches them through the host hook.
+ */
+#include "padapter.h"
+
+/* Must o cross into translated code as an object rather than a copy? */
+static int keep_object(PyObject *o)
+{
+    PyTypeObject *t = Py_TYPE(o);
+    if (t == &PyUnicode_Type || t == &PyFloat_Type || t == &PyBool_Type) {
+        return 0;
+    }
+    if (t == &PyLong_Type) {
+        int overflow;
+        (void)PyLong_AsLongLongAndOverflow(o, &overflow);
+        return overflow != 0;
+    }
+    return PyBytes_Check(o) || PyLong_Check(o) || PyFloat_Check(o) || PyUnicode_Check(o);
+}
+
+static PyObject *xlate_vectorcall(PyObject *self, PyObject *const *args, size_t nargsf,
+                                  PyObject *kwnames)
+{
+    Py_ssize_t n = PyVectorcall_NARGS(nargsf);
+    Py_ssize_t k = 0;
+    for (; k < n; k++) {
+        if (keep_object(args[k])) {
+            break;
+        }
+    }
+    if (k == n) {
+        return tdmP_proxy_vectorcall(self, args, nargsf, kwnames);
+    }
+    Py_ssize_t total = n + (kwnames != NULL ? PyTuple_GET_SIZE(kwnames) : 0);
+    PyObject **wrapped = PyMem_Malloc((size_t)(total > 0 ? total : 1) * sizeof *wrapped);
+    if (wrapped == NULL) {
+        return PyErr_NoMemory();
+    }
+    tdmP_Module *ms = ((tdmP_Proxy *)self)->owner->st->mod;
+    PyObject *res = NULL;
+    Py_ssize_t done = 0;
+    for (; done < total; done++) {
+        PyObject *a = args[done];
+        wrapped[done] = done < n && keep_object(a) ? tdmP_wrap(ms, a, TDM_PROTO_DEFAULT)
+                                                   : Py_NewRef(a);
+        if (wrapped[done] == NULL) {
+            goto out;
+        }
+    }
+    res = tdmP_proxy_vectorcall(self, wrapped, (size_t)n, kwnames);
+out:
+    for (Py_ssize_t i = 0; i < done; i++) {
+        Py_DECREF(wrapped[i]);
+    }
+    PyMem_Free(wrapped);
+    return res;
+}
+
+PyObject *tdmP_mark_translated(PyObject *runtime, PyObject *fn)
+{
+    tdmP_Runtime *r = (tdmP_Runtime *)runtime;
+    if (Py_TYPE(fn) != r->st->mod->function_type || ((tdmP_Proxy *)fn)->owner != r) {
+        PyErr_SetString(PyExc_TypeError, "_mark_translated: a Lua function of this runtime");
+        return NULL;
+    }
+    ((tdmP_Proxy *)fn)->vectorcall = xlate_vectorcall;
+    Py_RETURN_NONE;
+}

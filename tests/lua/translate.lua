@@ -1,0 +1,56 @@
+-- translate.lua — python.translate(fn) in a lua5.4 host that did require "tandem":
+-- the Python function as a native Lua function, cached per runtime; a
+-- TranslationError is a Lua error (the exception, whose tostring has the message).
+local T = require "testlib"
+local python = require "tandem"
+
+local here = debug.getinfo(1, "S").source:match("^@(.*)/[^/]*$") or "."
+python.as_attrgetter(python.import("sys").path).insert(0, here)
+local helpers = python.import("translate_helpers")
+
+T.test("a translated comparator sorts with table.sort", function()
+    local cmp = python.translate(helpers.by_mod7)
+    T.eq(type(cmp), "function", "a Lua function")
+    T.eq(debug.getinfo(cmp, "S").what, "Lua", "native Lua code")
+    local t = {10, 3, 8, 15, 1, -4, 22, 0, 7, -11}
+    table.sort(t, cmp)
+    -- by a % 7 (Python's modulo: never negative), then by value
+    T.eq(table.concat(t, ","), "0,7,1,8,15,22,-11,-4,3,10", "order")
+end)
+
+T.test("the same function object twice", function()
+    local a = python.translate(helpers.by_mod7)
+    local b = python.translate(helpers.by_mod7)
+    T.ok(rawequal(a, b), "cached per runtime")
+    T.ok(not rawequal(a, python.translate(helpers.floor_parts)), "another function differs")
+end)
+
+T.test("the translated function gives Python's answers", function()
+    local fp = python.translate(helpers.floor_parts)
+    local r = fp(-7, 2)
+    -- a tuple built in translated code crosses to Lua as a Python tuple
+    local text = tostring(r)
+    T.eq(text, "(-4, 1, -3.5)", "floor division and modulo of negatives")
+    local truthy = python.translate(helpers.truthy)
+    T.eq(truthy(0), "no", "0 is false")
+    T.eq(truthy(""), "no", "'' is false")
+    T.eq(truthy(false), "no", "False is false")
+    T.eq(truthy(1), "yes", "1 is true")
+end)
+
+T.test("a TranslationError is a Lua error with the message", function()
+    local err = T.raises(function() python.translate(python.builtins().len) end,
+                         "only Python functions can be translated")
+    T.ok(tostring(err):find("TranslationError", 1, true), "names the error: " .. tostring(err))
+    local TE = python.import("tandem").TranslationError
+    T.eq(python.builtins().isinstance(err, TE), true, "it is the exception")
+    T.raises(function() python.translate(5) end, "only Python functions")
+    T.raises(function() python.translate() end, "argument")
+end)
+
+T.test("a function without source is refused", function()
+    python.execute("def nosrc(x):\n    return x\n")
+    T.raises(function() python.translate(python.eval("nosrc")) end, "source")
+end)
+
+T.summary()

@@ -1,0 +1,131 @@
+"""Differential fuzzing of the translator (tests/python/xlate_fuzz.py): random
+small functions run by CPython and translated must give the same value and
+type, or the same exception and message, or refuse (TranslationError,
+NotImplementedError). A fixed sample of seeds; the script runs more."""
+import pytest
+
+import tandem
+import xlate_fuzz
+
+
+@pytest.fixture(scope="module")
+def lua():
+    return tandem.LuaRuntime()
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4, 5, 6])
+def test_no_silent_difference(lua, seed):
+    bad = xlate_fuzz.run(300, seed, lua=lua, verbose=False)
+    assert not bad, "\n".join(bad[:3])
+
+
+def test_comparison_messages_name_the_source_order(lua):
+    import linecache
+    import textwrap
+    src = textwrap.dedent('''
+        def gt(a, b):
+            return a > b
+        def ge(a, b):
+            return a >= b
+        def le(a, b):
+            return a <= b
+        def seq(a, b):
+            return [a] > [b]
+        def tup(a, b):
+            return (a, 1) >= (b, 2)
+    ''')
+    name = "<cmp-messages>"
+    linecache.cache[name] = (len(src), None, src.splitlines(True), name)
+    ns = {}
+    exec(compile(src, name, "exec"), ns)
+    args = [(True, [1]), (1, (2,)), (1, "a"), ([1], ["a"]), ("a", "b"), (2, 1.5),
+            ((1,), [1]), ({1}, {1, 2})]
+    for fname in ("gt", "ge", "le", "seq", "tup"):
+        fn = ns[fname]
+        lf = lua.translate(fn)
+        for a in args:
+            assert xlate_fuzz.outcome(fn, a)[0:3] == xlate_fuzz.outcome(lf, a)[0:3] or \
+                xlate_fuzz.same(fn(*a), lf(*a)), (fname, a)
+
+
+FOUND = '''
+def rev_dict(d):
+    return [list(reversed(d)), list(reversed(d.keys())), list(reversed(d.values())),
+            list(reversed(d.items()))]
+
+def rev_dict_mutated(d):
+    out = []
+    for k in reversed(d):
+        out.append(k)
+        d[k * 10] = 0
+    return out
+
+def repeat_big_list(n):
+    return [n, 'a'] * n
+
+def repeat_big_str(n):
+    return 'ab' * n
+'''
+
+
+@pytest.mark.parametrize("name, args", [
+    ("rev_dict", ({1: 'a', None: 'b', 3: 'c'},)),
+    ("rev_dict", ({},)),
+    ("rev_dict_mutated", ({1: 2, 3: 4},)),
+    ("repeat_big_list", (2 ** 62,)),
+    ("repeat_big_str", (2 ** 62,)),
+    ("repeat_big_str", (2 ** 61,)),
+])
+def test_found_by_fuzzing(lua, name, args):
+    f = xlate_fuzz.define(FOUND, name, "<found>")
+    native = xlate_fuzz.outcome(f, args)
+    translated = xlate_fuzz.outcome(lua.translate(f), args)
+    if native[0] == "ok":
+        assert translated[0] == "ok" and xlate_fuzz.same(native[1], translated[1]), translated
+    else:
+        assert translated[1:] == native[1:]
+
+
+def test_dict_view_set_operations_refuse(lua):
+    f = xlate_fuzz.define("def f(d, x):\n    return {1: d}.keys() & x\n", "f", "<view>")
+    with pytest.raises(NotImplementedError, match="dict view"):
+        lua.translate(f)({1: 2}, 5)
+
+
+def test_in_consumes_an_iterator(lua):
+    src = ("def f(s):\n    it = reversed(s)\n    a = 'b' in it\n    return a, list(it), "
+           "'z' in map(ord, s), (0, 'z') in enumerate(s)\n")
+    f = xlate_fuzz.define(src, "f", "<in-iter>")
+    for arg in ("abc", "", "zb"):
+        assert lua.translate(f)(arg) == f(arg)
+
+
+KEYS = '''
+def tuple_keys(a, b):
+    d = {(a,): 1, (b,): 2}
+    return len(d), d[(a,)], list(d)
+
+def frozen_keys(a, b):
+    d = {frozenset(a): 1}
+    d[frozenset(b)] = 2
+    d[(frozenset(a), 1)] = 3
+    return len(d), d[frozenset(a)], list(d.values()), frozenset(b) in d, (frozenset(b), 1.0) in d
+'''
+
+
+@pytest.mark.parametrize("name, args", [
+    ("tuple_keys", (2 ** 53, 2 ** 53 + 1)),          # distinct beyond a double's precision
+    ("tuple_keys", (2 ** 63 - 1, 2 ** 63 - 2)),
+    ("tuple_keys", (1, 1.0)),                        # equal keys
+    ("tuple_keys", (0.1, 0.30000000000000004)),
+    ("frozen_keys", ([1, 2], [2, 1])),
+    ("frozen_keys", ([1], [1.0, True])),
+    ("frozen_keys", ([], [])),
+    ("frozen_keys", (["a", 1], [1, "a", "a"])),
+    ("frozen_keys", ([1, 2], [1, 3])),
+])
+def test_composite_dict_keys(lua, name, args):
+    f = xlate_fuzz.define(KEYS, name, "<keys>")
+    native = xlate_fuzz.outcome(f, args)
+    translated = xlate_fuzz.outcome(lua.translate(f), args)
+    assert translated[0] == native[0] == "ok" and xlate_fuzz.same(native[1], translated[1])
