@@ -1193,7 +1193,9 @@ static int expr(Gen *g, const tdmX_Node *n, Ex *out)
             return -1;
         }
         int t = ++g->tmp;
-        emit(g, "local t%d = %s(%s); ", t, h[5] ? "YFROM" : "YIELD", e.s);
+        /* its stable id "LINE:COL" (docs/translation.md, "Yield points") */
+        emit(g, "local t%d = %s(%s, \"%d:%d\"); ", t, h[5] ? "YFROM" : "YIELD", e.s,
+             (int)n->u.l.v[1]->u.i, (int)n->u.l.v[2]->u.i);
         free(e.s);
         *out = ex_make(dupf(g, "t%d", t), 0, 1);
     } else if (strcmp(h, "kw") == 0) {

@@ -845,3 +845,313 @@ def test_ir_of_generator():
     assert "(flags gen)" in ir
     assert "(yieldfrom " in ir
     assert "(call (builtin range)" in ir
+
+
+# ---- yield points: stable ids "LINE:COL" as code.co_positions() gives them -----
+
+def yp_many(a, log):
+    x = yield a
+    total = [(yield 1), (yield from [2, 3]), (yield from two_yields())]
+    for i in range(2):
+        try:
+            log.append((yield i))
+        finally:
+            log.append("f")
+    return (x, total)
+
+
+def yp_genexp_inside(n):
+    s = [x for x in (yield n)]     # the first iterable is the function's own
+    yield s
+    yield from (k * 2 for k in range(n))
+
+
+def _native_point(gen):
+    """Where a suspended CPython generator is: its YIELD_VALUE's position."""
+    f = gen.gi_frame
+    if f is None:
+        return None
+    p = list(gen.gi_code.co_positions())[f.f_lasti // 2]
+    return "%d:%d" % (p[0], p[2])
+
+
+@pytest.mark.parametrize("f,args", [
+    (yp_many, (7, [])), (count_to, (3,)), (averager, ()), (logged, ([], 3)),
+    (t_delegate_python_list, ([1, 2],)), (yp_genexp_inside, (3,)),  # sends None: [x for x in None] raises
+
+])
+def test_yield_points_are_co_positions(lua, f, args):
+    import copy
+    native = f(*copy.deepcopy(args))
+    lg = lua.translate(f)(*copy.deepcopy(args))
+    assert lg.tandem_yield_point is None          # not started
+    steps = 0
+    while True:
+        n = outcome(native.send, (None,)) if steps else outcome(next, (native,))
+        t = outcome(lg.send, (None,)) if steps else outcome(next, (lg,))
+        assert n[0] == t[0]
+        if n[0] != "ok":
+            assert t[1] is n[1]
+            break
+        assert same(n[1], t[1])
+        assert lg.tandem_yield_point == _native_point(native), (steps, n)
+        steps += 1
+    assert steps >= 1
+    assert lg.tandem_yield_point is None          # finished
+
+
+def test_yield_ids_in_ir_are_yield_values():
+    import dis
+    from tandem import _translate
+    ir = _translate.ir_text(yp_many)
+    import re
+    import inspect
+    lines, first = inspect.getsourcelines(yp_many)
+    ids = [(a, b) for a, b in re.findall(r"\(yield(?:from)? (\d+) (\d+) ", ir)
+           if first <= int(a) < first + len(lines)]     # not two_yields' (same unit)
+    native = [(i.positions.lineno, i.positions.col_offset)
+              for i in dis.get_instructions(yp_many) if i.opname == "YIELD_VALUE"]
+    assert sorted((int(a), int(b)) for a, b in ids) == sorted(set(native))
+    assert len(ids) == 5
+
+
+# ---- generator expressions are generator objects too ----------------------------
+
+def ge_methods(n):
+    g = (i * i for i in range(n))
+    a = next(g)
+    b = g.send(None)
+    g.close()
+    return (a, b, next(g, "closed"), list(g))
+
+
+def ge_throw(n):
+    g = (i for i in range(n))
+    next(g)
+    try:
+        g.throw(KeyError("k"))
+    except KeyError as e:
+        return ("raised", str(e), list(g))
+    return "no"
+
+
+def ge_coroutine_throw(n):
+    # two `for`s: the coroutine form
+    g = (i + j for i in range(n) for j in range(2))
+    next(g)
+    try:
+        g.throw(ValueError)
+    except ValueError:
+        return ("raised", list(g))
+    return "no"
+
+
+def ge_send_unstarted():
+    g = (x for x in [1])
+    return g.send(1)
+
+
+def ge_stopiteration_inside():
+    def boom(x):
+        raise StopIteration(x)
+    return list(boom(x) for x in [1])
+
+
+def ge_yield_from(n):
+    def g():
+        r = yield from (i for i in range(n) if i % 2)
+        yield r
+    return list(g())
+
+
+def ge_already_executing():
+    box = []
+    g = (next(box[0]) for _ in [1])
+    box.append(g)
+    return next(g)
+
+
+def ge_truth_and_in(n):
+    g = (i for i in range(n))
+    return (bool(g), 2 in g, list(g), 9 in (i for i in range(3)))
+
+
+def ge_len():
+    return len(x for x in [1])
+
+
+def gen_len():
+    return len(count_to(2))
+
+
+# ---- more generator functions --------------------------------------------------
+
+def c_operands_before_yield(xs):
+    def g(lst):
+        # lst[0] is read before the generator suspends; the caller changes it
+        r = lst[0] + (yield "first")
+        yield r
+    lst = list(xs)
+    it = g(lst)
+    a = next(it)
+    lst[0] = 1000
+    return (a, it.send(5), lst)
+
+
+def c_yield_in_conditions(n):
+    def g():
+        i = 0
+        while (yield i) != "stop":
+            i += 1
+            if (yield "odd" if i % 2 else "even"):
+                i += 10
+        return i
+    it = g()
+    out = [next(it)]
+    for v in [None, None, 1, "x", None, None, "stop"]:
+        try:
+            out.append(it.send(v))
+        except StopIteration as e:
+            out.append(("ret", str(e)))
+            break
+    return out
+
+
+def c_closure_generators(n):
+    fs = []
+    for i in range(n):
+        def g(k):
+            yield k + i             # late binding: i is the last value
+        fs.append(g)
+    total = 0
+
+    def acc():
+        nonlocal total
+        while True:
+            total += yield total
+    a = acc()
+    next(a)
+    for f in fs:
+        a.send(sum(f(1)))
+    return (total, [list(f(0)) for f in fs])
+
+
+def c_live_locals_in_loops(n):
+    def g():
+        acc = []
+        k = 0
+        for i in range(n):
+            j = i * i
+            while k < j:
+                k += 3
+                got = yield (i, j, k)
+                if got is not None:
+                    acc.append(got)
+            acc.append(k)
+        return acc
+    it = g()
+    out = [next(it)]
+    try:
+        while True:
+            out.append(it.send(len(out) if len(out) % 3 == 0 else None))
+    except StopIteration as e:
+        out.append(str(e))
+    return out
+
+
+def c_int_overflow_in_generator():
+    def g(x):
+        while True:
+            x = x * 2
+            yield x
+    it = g(2 ** 61)
+    return (next(it), next(it), next(it))
+
+
+def c_sum_min_max_sorted(n):
+    return (sum(count_to(n)), min(count_to(n)), max(count_to(n)),
+            sorted(count_to(n), reverse=True), tuple(count_to(n)),
+            list(enumerate(count_to(n))),
+            list(zip(count_to(n), count_to(n + 1))), any(count_to(n)), all(count_to(n)))
+
+
+def c_genexp_of_generator(n):
+    return list(x * 10 for x in count_to(n))
+
+
+CASES2 = [
+    (ge_methods, (4,)), (ge_throw, (3,)), (ge_coroutine_throw, (2,)), (ge_send_unstarted, ()),
+    (ge_stopiteration_inside, ()), (ge_yield_from, (6,)), (ge_already_executing, ()),
+    (ge_truth_and_in, (5,)), (ge_len, ()), (gen_len, ()),
+    (c_operands_before_yield, ([1, 2],)), (c_yield_in_conditions, (3,)),
+    (c_closure_generators, (3,)), (c_live_locals_in_loops, (4,)),
+    (c_int_overflow_in_generator, ()), (c_sum_min_max_sorted, (4,)),
+    (c_sum_min_max_sorted, (0,)), (c_genexp_of_generator, (3,)),
+]
+
+
+@pytest.mark.parametrize("case", CASES2, ids=[case_id(c) for c in CASES2])
+def test_case2(lua, case):
+    test_case(lua, case)
+
+
+def test_generator_already_executing_from_python(lua):
+    box = []
+
+    def reenter():
+        return next(box[0])
+
+    def native():
+        yield reenter()
+    lg = lua.translate(t_calls_back)(reenter)
+    box.append(lg)
+    with pytest.raises(ValueError, match="^generator already executing$"):
+        next(lg)
+    g = native()
+    box[0] = g
+    with pytest.raises(ValueError, match="^generator already executing$"):
+        next(g)
+
+
+def t_calls_back(f):
+    yield f()
+
+
+def test_genexp_send_throw_close_from_python(lua):
+    g = lua.translate(g_two_fors)(2)
+    n = g_two_fors(2)
+    assert next(g) == next(n)
+    assert g.send(None) == n.send(None)
+    with pytest.raises(KeyError):
+        g.throw(KeyError("x"))
+    with pytest.raises(KeyError):
+        n.throw(KeyError("x"))
+    assert list(g) == list(n) == []
+    g = lua.translate(g_two_fors)(2)
+    next(g)
+    assert g.close() is None
+    assert list(g) == []
+
+
+def g_two_fors(n):
+    return (i * 10 + j for i in range(n) for j in range(3))
+
+
+def t_lua_consumes(n):
+    return [x for x in count_to(n)] + list(count_to(n)) + [sum(count_to(n))]
+
+
+def test_lua_code_iterates_translated_generator(lua):
+    # translated code iterating a translated generator: never leaves Lua
+    lf = lua.translate(t_lua_consumes)
+    assert lf(4) == t_lua_consumes(4)
+    # plain Lua code driving the generator object a translated function gives
+    lua.globals().mk = lua.translate(count_to)
+    r = lua.execute("""
+        local g = mk(3)
+        local out = {}
+        for i = 1, 3 do out[i] = g.send(g, nil) end
+        local ok, e = pcall(g.send, g, nil)
+        return out[1] .. out[2] .. out[3] .. tostring(ok)
+    """)
+    assert r == "012false"

@@ -72,8 +72,14 @@ do
         error(e, 0)
     end
 
-    -- The yield point: suspend with v; return the sent value or raise what was thrown.
-    function rt.yield(v)
+    local CUR                   -- the generator running (innermost), or nil
+
+    -- The yield point `id` ("LINE:COL"): suspend with v; return the sent value
+    -- or raise what was thrown.
+    function rt.yield(v, id)
+        if CUR then
+            CUR.at = id
+        end
         local mode, x = coyield(v)
         if mode == THROW then
             raise_here(x)
@@ -150,7 +156,10 @@ do
         end
         rt.depth = saved + 1
         g.state = 2
+        local prev = CUR
+        CUR = g
         local ok, r = coresume(g.co, mode, x)
+        CUR = prev
         rt.depth = saved
         if not ok then
             g.state = 3
@@ -318,7 +327,10 @@ do
 
     -- yield from v: delegate to a generator, a Python iterable, or any iterable
     -- of translated code; its value is the delegate's return value.
-    function rt.yieldfrom(v)
+    function rt.yieldfrom(v, id)
+        if CUR then
+            CUR.at = id
+        end
         local mt = getmetatable(v)
         if mt == GEN then
             local y, r = resume(v, nil, nil)
@@ -402,6 +414,8 @@ do
                     return G.send(g, v)
                 elseif op == "throw" then
                     return G.throw(g, v)
+                elseif op == "where" then   -- the yield point it is suspended at
+                    return g.state == 1 and g.at or nil
                 end
                 return close(g)
             end

@@ -1234,6 +1234,12 @@ class LuaGenerator(collections.abc.Generator):
     def close(self) -> Any:
         return self._step("close", None)
 
+    @property
+    def tandem_yield_point(self) -> Optional[str]:
+        """The stable id "LINE:COL" of the yield point the generator is
+        suspended at (docs/translation.md, "Yield points"), else None."""
+        return self._step("where", None)
+
     def __repr__(self) -> str:
         return "<generator object %s at 0x%x (translated by tandem)>" % (self.__qualname__,
                                                                           id(self))
