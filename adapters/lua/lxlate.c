@@ -1838,6 +1838,40 @@ static int while_stmt(Gen *g, const tdmX_Node *s)
     return rc;
 }
 
+/* Does expression n contain no call (of anything), lambda or yield? */
+static int no_calls(const tdmX_Node *n)
+{
+    if (n == NULL || n->kind != TDMX_LIST || n->u.l.n == 0) {
+        return 1;
+    }
+    if (tdmX_is(n, "call") || tdmX_is(n, "method") || tdmX_is(n, "lambda")
+            || tdmX_is(n, "yield") || tdmX_is(n, "yieldfrom")) {
+        return 0;
+    }
+    for (int i = 1; i < n->u.l.n; i++) {
+        if (!no_calls(n->u.l.v[i])) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* `for x in f(args)` where nothing but the call itself can make a generator:
+   if f is a generator function, the loop holds the only reference to the
+   generator it made (pyrt/gen.lua: rt.owned). */
+static int owns_iterable(const tdmX_Node *it)
+{
+    if (!tdmX_is(it, "call") || !no_calls(it->u.l.v[1])) {
+        return 0;
+    }
+    for (int i = 2; i < it->u.l.n; i++) {
+        if (!no_calls(it->u.l.v[i])) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
 static int for_stmt(Gen *g, const tdmX_Node *s, int range)
 {
     int nk = s->u.l.n;
@@ -1862,10 +1896,25 @@ static int for_stmt(Gen *g, const tdmX_Node *s, int range)
         free_exs(e, 3);
     } else {
         Ex e;
+        int own = owns_iterable(s->u.l.v[3]);
+        if (own) {
+            eput(g, "rt.lastgen = nil; ");
+        }
         if (expr(g, s->u.l.v[3], &e) != 0) {
             return -1;
         }
         int it = ++g->tmp;
+        if (own) {
+            /* a generator the loop made is closed when the loop is left early
+               (break, return, an exception), as CPython's reference count does */
+            int src = ++g->tmp, cl = ++g->tmp;
+            emit(g, "local t%d = %s; local t%d <close> = rt.owned(t%d); ", src, e.s, cl, src);
+            free(e.s);
+            e.s = dupf(g, "t%d", src);
+            if (e.s == NULL) {
+                return -1;
+            }
+        }
         emit(g, "local t%d = iter(%s); while true do local ok, t%d = t%d(); if not ok then "
              "break end ", it, e.s, iv, it);
         free(e.s);

@@ -1155,3 +1155,142 @@ def test_lua_code_iterates_translated_generator(lua):
         return out[1] .. out[2] .. out[3] .. tostring(ok)
     """)
     assert r == "012false"
+
+
+# ---- a generator a `for` loop made is closed when the loop is left early -------
+
+def o_break(n):
+    log = []
+    for x in logged(log, n):
+        log.append("got " + str(x))
+        if x == 1:
+            break
+    log.append("after")
+    return log
+
+
+def o_return(n):
+    log = []
+
+    def first_big(log):
+        for x in logged(log, n):
+            if x >= 1:
+                return x * 100
+        return None
+    r = first_big(log)
+    log.append("after")
+    return (r, log)
+
+
+def o_exception(n):
+    log = []
+    try:
+        for x in logged(log, n):
+            if x == 1:
+                raise KeyError("k")
+    except KeyError:
+        log.append("handler")
+    return log
+
+
+def o_in_generator(n):
+    log = []
+
+    def outer():
+        for x in logged(log, n):
+            yield x
+            if x == 1:
+                break
+        log.append("outer after")
+    return (list(outer()), log)
+
+
+def o_kept_by_name(n):
+    log = []
+    g = logged(log, n)
+    for x in g:
+        if x == 0:
+            break
+    log.append("after")
+    return (list(g), log)
+
+
+def o_identity(n):
+    log = []
+    g = logged(log, n)
+
+    def same(v):
+        return v
+    for x in same(g):
+        break
+    log.append("after")
+    return (list(g), log)
+
+
+def o_stashed(n):
+    log = []
+    keep = []
+
+    def stash(v):
+        keep.append(v)
+        return v
+    for x in stash(logged(log, n)):
+        break
+    log.append("after")
+    return (list(keep[0]), log)
+
+
+def o_exhausted(n):
+    log = []
+    for x in logged(log, n):
+        pass
+    return log
+
+
+def o_close_raises():
+    def g():
+        try:
+            yield 1
+        finally:
+            raise ValueError("from finally")
+    try:
+        for x in g():
+            break
+    except ValueError as e:
+        return "caught " + str(e)
+    return "no"
+
+
+OWNED = [
+    (o_break, (4,)), (o_return, (4,)), (o_exception, (4,)), (o_in_generator, (4,)),
+    (o_kept_by_name, (3,)), (o_identity, (3,)), (o_stashed, (3,)), (o_exhausted, (2,)),
+    (o_close_raises, ()),
+]
+
+
+def o_keywords(n):
+    log = []
+    for x in logged(n=n, log=log):
+        break
+    for x in logged(log, *[n]):
+        break
+    return log
+
+
+OWNED.append((o_keywords, (3,)))
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+@pytest.mark.parametrize("case", OWNED, ids=[case_id(c) for c in OWNED])
+def test_loop_closes_its_generator(lua, case):
+    test_case(lua, case)
+
+
+def test_close_error_on_loop_exit_is_unraisable(lua, monkeypatch):
+    import sys
+    seen = []
+    monkeypatch.setattr(sys, "unraisablehook",
+                        lambda a: seen.append((type(a.exc_value), str(a.exc_value))))
+    assert o_close_raises() == "no"
+    assert lua.translate(o_close_raises)() == "no"
+    assert seen == [(ValueError, "from finally")] * 2

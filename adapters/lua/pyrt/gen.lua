@@ -30,7 +30,10 @@ do
     B.tdm_stop = STOP
 
     function rt.gen(body, name)
-        return setmetatable({ co = cocreate(body), state = 0, name = name }, GEN)
+        local g = setmetatable({ co = cocreate(body), state = 0, name = name,
+                                 born = rt.depth }, GEN)
+        rt.lastgen = g
+        return g
     end
 
     -- Does error value e (a pyrt exception or a Python one) belong to class c?
@@ -225,6 +228,40 @@ do
         error(y, 0)
     end
     G.close = close
+
+    -- `for x in f(args)` (lxlate.c for_stmt): the back end cleared rt.lastgen,
+    -- evaluated the call, and asks here whether the value is the generator
+    -- that very call made (created last, at this depth, not started): then
+    -- nothing else holds it, and a to-be-closed variable closes it when the
+    -- loop is left early, where CPython's reference count would.
+    -- An exception raised by that close() is not propagated: CPython reports
+    -- it through sys.unraisablehook ("Exception ignored in: ...") and goes on.
+    local OWNED = { __close = function(c)
+        if c.g.state ~= 1 then
+            return
+        end
+        local ok, e = pcall(close, c.g)
+        if not ok and rt.H then
+            e = errvalue(e)
+            if getmetatable(e) == EXC then
+                local a = {}
+                for i = 1, e.args.n do
+                    a[i] = rt.export(e.args[i])
+                end
+                pcall(rt.H, "unraisable", e.cls.name, unpack(a, 1, e.args.n))
+            else
+                pcall(rt.H, "unraisable", e)
+            end
+        end
+    end }
+    function rt.owned(v)
+        if getmetatable(v) == GEN and rawequal(v, rt.lastgen) and v.state == 0
+                and v.born == rt.depth and v.co then
+            rt.lastgen = nil
+            return setmetatable({ g = v }, OWNED)
+        end
+        return nil
+    end
 
     -- next(it[, default])
     B.next = function(it, ...)

@@ -1494,6 +1494,25 @@ class _Hooks:
             return None
         if op == "generator":
             return LuaGenerator(args[0], args[1])
+        if op == "unraisable":
+            # an exception of a generator closed when its loop was left: CPython
+            # reports it through sys.unraisablehook; so does a generator here
+            exc = args[0]
+            if not isinstance(exc, BaseException):
+                cls = getattr(builtins, str(exc), None)
+                if not (isinstance(cls, type) and issubclass(cls, BaseException)):
+                    cls = RuntimeError
+                exc = cls(*args[1:])
+
+            def _finalized() -> Any:
+                try:
+                    yield None
+                finally:
+                    raise exc
+            g = _finalized()
+            next(g)
+            del g
+            return None
         if op == "pyver":
             return sys.version_info[1]
         if op == "default" or op == "kwdefault":
