@@ -399,7 +399,7 @@ static void test_expr_forms(void)
     CHECK_CONTAINS(reject(HDR("(assign 2 (slice (local a) (local zz) _ _) (local a))")),
                    "'zz' is not declared");
     CHECK_CONTAINS(reject(HDR("(assign 2 (global h) (local a))")), "'h' is not declared");
-    CHECK_CONTAINS(reject(HDR("(assign 2 (local x) (binop imod (local a) (int 1)))")),
+    CHECK_CONTAINS(reject(HDR("(assign 2 (local x) (binop imatmul (local a) (int 1)))")),
                    "unknown operator");
 
     /* live locals: a starred target writes its name; a slice target reads its parts */
