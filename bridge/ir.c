@@ -416,6 +416,7 @@ static const NodeSpec specs[] = {
     { "slice", 'e', "exxx", NULL },
     { "method", 'e', "ese*", NULL },
     { "yield", 'e', "iix", NULL },
+    { "yieldfrom", 'e', "iie", NULL },   /* yield from: a yield point delegating to e */
     { "lambda", 'e', "F", NULL },
     { "setx", 'e', "Te", NULL },    /* (x := e): stores e in the name target, gives it */
     { "kw", 'e', "se", NULL },      /* a keyword argument of a call */
@@ -423,6 +424,12 @@ static const NodeSpec specs[] = {
     { "dstar", 'e', "e", NULL },    /* f(**e): an argument of a call */
     { NULL, 0, NULL, NULL }
 };
+
+/* (yield ...) and (yieldfrom ...) are the yield points */
+static int is_yield(const char *h)
+{
+    return strcmp(h, "yield") == 0 || strcmp(h, "yieldfrom") == 0;
+}
 
 static const NodeSpec *find_spec(const char *name, char cat)
 {
@@ -640,7 +647,7 @@ static int vargs(Walk *w, const tdmX_Node *n, const NodeSpec *sp)
             if (k->kind != TDMX_INT) {
                 return bad(w, k, "integer expected");
             }
-            if (strcmp(sp->name, "yield") == 0 && (k->u.i < 0 || k->u.i > 0x7fffffff)) {
+            if (is_yield(sp->name) && (k->u.i < 0 || k->u.i > 0x7fffffff)) {
                 return bad(w, k, "yield position out of range");
             }
             break;
@@ -734,7 +741,7 @@ static int vnode(Walk *w, const tdmX_Node *n, char cat)
                     n->u.l.n > 1 && n->u.l.v[1]->kind == TDMX_INT ? (int)n->u.l.v[1]->u.i
                     : w->line, h);
     }
-    if (strcmp(h, "yield") == 0 && !w->fn->is_gen) {
+    if (is_yield(h) && !w->fn->is_gen) {
         return bad(w, n, "yield in a function without (flags gen)");
     }
     if (strcmp(h, "compare") == 0 && n->u.l.n % 2 != 0) {
@@ -760,7 +767,7 @@ static int vnode(Walk *w, const tdmX_Node *n, char cat)
     if (rc == TDM_OK && names) {
         rc = vname_ref(w, n, strcmp(h, "lcheck") == 0 ? "local" : h, n->u.l.v[1]->u.s.p);
     }
-    if (rc == TDM_OK && strcmp(h, "yield") == 0) {
+    if (rc == TDM_OK && is_yield(h)) {
         rc = add_yield(w, n);
     }
     if (pushed) {
@@ -1008,8 +1015,13 @@ static int vfunc(Walk *w, const tdmX_Node *n, tdmX_Func *f)
     return TDM_OK;
 }
 
+static int analyse(tdmX_Func *f, Err *err);
+static void free_func(tdmX_Func *f);
+
 /* A nested function: validated like a module function in a walk of its own;
-   each of its free names must be a local (or free name) of an enclosing one. */
+   each of its free names must be a local (or free name) of an enclosing one.
+   A nested generator is kept, with its yield points, on the module-level
+   function's `nested` list. */
 static int vnested(Walk *w, const tdmX_Node *n)
 {
     tdmX_Func f;
@@ -1043,9 +1055,6 @@ static int vnested(Walk *w, const tdmX_Node *n)
     if (rc == TDM_OK) {
         rc = vfunc(inner, n, &f);
     }
-    if (rc == TDM_OK && f.is_gen) {
-        rc = bad(w, n, "nested generators are not supported");
-    }
     for (int i = 1; rc == TDM_OK && i < tdmX_len(f.free); i++) {
         const char *name = f.free->u.l.v[i]->u.s.p;
         int found = 0;
@@ -1058,13 +1067,28 @@ static int vnested(Walk *w, const tdmX_Node *n)
                       f.line);
         }
     }
-    for (int j = 0; j < f.nyields; j++) {
-        free(f.yields[j].live);
-        free(f.yields[j].loops);
-        free(f.yields[j].handlers);
-    }
-    free(f.yields);
     free(inner);
+    if (rc == TDM_OK && f.is_gen) {
+        Walk *top = w;
+        while (top->outer != NULL) {
+            top = top->outer;
+        }
+        tdmX_Func *owner = top->fn;
+        rc = analyse(&f, w->err);
+        tdmX_Func *nn = NULL;
+        if (rc == TDM_OK) {
+            nn = realloc(owner->nested, (size_t)(owner->nnested + 1) * sizeof *nn);
+            if (nn == NULL) {
+                rc = fail(w->err, "ir: out of memory");
+            }
+        }
+        if (nn != NULL) {
+            owner->nested = nn;
+            nn[owner->nnested++] = f;
+            return TDM_OK;
+        }
+    }
+    free_func(&f);
     return rc;
 }
 
@@ -1160,7 +1184,9 @@ static Set live_expr(Live *lv, const tdmX_Node *e, Set out)
     if (strcmp(h, "local") == 0 || strcmp(h, "lcheck") == 0) {
         return set_add(out, lv->fn, e->u.l.v[1]->u.s.p);
     }
-    if (strcmp(h, "yield") == 0) {
+    if (is_yield(h)) {
+        /* the value (or the delegated iterable) is evaluated before the
+           generator suspends: live at the yield point is what is read after */
         record_yield(lv, e, out);
         return live_opt(lv, e->u.l.v[3], out);
     }
@@ -1356,19 +1382,31 @@ static int analyse(tdmX_Func *f, Err *err)
 
 /* ---- entry points ---------------------------------------------------------- */
 
+static void free_func(tdmX_Func *f)
+{
+    for (int j = 0; j < f->nyields; j++) {
+        free(f->yields[j].live);
+        free(f->yields[j].loops);
+        free(f->yields[j].handlers);
+    }
+    free(f->yields);
+    f->yields = NULL;
+    f->nyields = 0;
+    for (int j = 0; j < f->nnested; j++) {
+        free_func(&f->nested[j]);
+    }
+    free(f->nested);
+    f->nested = NULL;
+    f->nnested = 0;
+}
+
 void tdmX_free(tdmX_Module *m)
 {
     if (m == NULL) {
         return;
     }
     for (int i = 0; i < m->nfuncs; i++) {
-        tdmX_Func *f = &m->funcs[i];
-        for (int j = 0; j < f->nyields; j++) {
-            free(f->yields[j].live);
-            free(f->yields[j].loops);
-            free(f->yields[j].handlers);
-        }
-        free(f->yields);
+        free_func(&m->funcs[i]);
     }
     free(m->funcs);
     free_node(m->root);

@@ -13,8 +13,9 @@
  *           [(sig "QUALNAME" "MODULE" POSONLY VARARG|_ KWARG|_ (kwonly k...)
  *                 (kwdefaults x|_ ...))]))
  *
- * Every statement carries its source line as first argument; a yield is
- * (yield LINE COL VALUE) and its stable id is "LINE:COL" in the source file.
+ * Every statement carries its source line as first argument; a yield point is
+ * (yield LINE COL VALUE) or (yieldfrom LINE COL ITERABLE) and its stable id is
+ * "LINE:COL" in the source file.
  */
 #ifndef TDM_IR_H
 #define TDM_IR_H
@@ -43,7 +44,7 @@ struct tdmX_Node {
 /* One yield point of a function, computed by tdmX_load. */
 typedef struct tdmX_Yield {
     int line, col;              /* the stable id: source position of the yield */
-    const tdmX_Node *node;      /* borrowed: the (yield ...) node */
+    const tdmX_Node *node;      /* borrowed: the (yield ...) or (yieldfrom ...) node */
     int nlive;
     const char **live;          /* owns the array; names borrowed from the tree:
                                    locals read after resuming before written */
@@ -62,6 +63,10 @@ typedef struct tdmX_Func {
     int nyields;
     tdmX_Yield *yields;         /* owns: in source order */
     const tdmX_Node *sig;       /* borrowed: (sig ...) or NULL (positional parameters only) */
+    int nnested;
+    struct tdmX_Func *nested;   /* owns (module-level functions only): the generator
+                                   functions nested in this one at any depth, each
+                                   with its yield points, inner ones first */
 } tdmX_Func;
 
 typedef struct tdmX_Module {

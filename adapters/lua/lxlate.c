@@ -43,6 +43,8 @@ typedef struct Gen {
     int cont;           /* continue label of the innermost loop */
     int brkflag;        /* temp set on break when the loop has an else block, or 0 */
     int exc;            /* temp holding the exception of the innermost handler, or 0 */
+    int ingen;          /* the function being generated is a generator (its body runs
+                           in a coroutine: no depth accounting, return ends it) */
     int oom;
     char err[256];
     unsigned char *intl;    /* owns: per var of fn, the local only ever holds ints */
@@ -330,7 +332,8 @@ static int is_exc_class(const char *name)
         "BaseException", "Exception", "ArithmeticError", "ZeroDivisionError",
         "OverflowError", "LookupError", "KeyError", "IndexError", "ValueError", "TypeError",
         "NameError", "UnboundLocalError", "AssertionError", "RuntimeError",
-        "NotImplementedError", "RecursionError", "AttributeError", "StopIteration", NULL
+        "NotImplementedError", "RecursionError", "AttributeError", "StopIteration",
+        "GeneratorExit", NULL
     };
     for (int i = 0; names[i] != NULL; i++) {
         if (strcmp(names[i], name) == 0) {
@@ -1260,6 +1263,29 @@ static int expr(Gen *g, const tdmX_Node *n, Ex *out)
             return -1;
         }
         *out = ex_make(dupf(g, "t%d", t), 0, 1);
+    } else if (strcmp(h, "yield") == 0 || strcmp(h, "yieldfrom") == 0) {
+        /* a yield point: rt.yield / rt.yieldfrom suspend the generator's coroutine
+           (pyrt/gen.lua); the result is the sent value / the delegate's return */
+        const tdmX_Node *v = n->u.l.v[3];
+        const tdmX_Node *f = tdmX_at(v, 1);
+        Ex e;
+        int rc;
+        if (h[5] != '\0' && tdmX_is(v, "call") && tdmX_is(f, "builtin")
+                && strcmp(sym(f, 1), "range") == 0) {
+            /* yield from range(...): a range iterator */
+            rc = call_args(g, v, 2, "rt.range_iter(%s)", NULL, &e);
+        } else {
+            rc = expr(g, v, &e);
+        }
+        if (rc != 0) {
+            return -1;
+        }
+        int t = ++g->tmp;
+        /* its stable id "LINE:COL" (docs/translation.md, "Yield points") */
+        emit(g, "local t%d = %s(%s, \"%d:%d\"); ", t, h[5] ? "YFROM" : "YIELD", e.s,
+             (int)n->u.l.v[1]->u.i, (int)n->u.l.v[2]->u.i);
+        free(e.s);
+        *out = ex_make(dupf(g, "t%d", t), 0, 1);
     } else if (strcmp(h, "kw") == 0) {
         Ex e;
         if (expr(g, n->u.l.v[2], &e) != 0) {
@@ -1506,7 +1532,11 @@ static void emit_return(Gen *g, const char *val)
         emit(g, "do return 1, %s end", val);
     } else {
         /* parenthesised: not a tail call, so the frame stays for error positions */
-        emit(g, "do rt.depth = D - 1 return (%s) end", val);
+        if (g->ingen) {
+            emit(g, "do return (%s) end", val);     /* ends the generator's coroutine */
+        } else {
+            emit(g, "do rt.depth = D - 1 return (%s) end", val);
+        }
     }
 }
 
@@ -1898,6 +1928,40 @@ static int while_stmt(Gen *g, const tdmX_Node *s)
     return rc;
 }
 
+/* Does expression n contain no call (of anything), lambda or yield? */
+static int no_calls(const tdmX_Node *n)
+{
+    if (n == NULL || n->kind != TDMX_LIST || n->u.l.n == 0) {
+        return 1;
+    }
+    if (tdmX_is(n, "call") || tdmX_is(n, "method") || tdmX_is(n, "lambda")
+            || tdmX_is(n, "yield") || tdmX_is(n, "yieldfrom")) {
+        return 0;
+    }
+    for (int i = 1; i < n->u.l.n; i++) {
+        if (!no_calls(n->u.l.v[i])) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* `for x in f(args)` where nothing but the call itself can make a generator:
+   if f is a generator function, the loop holds the only reference to the
+   generator it made (pyrt/gen.lua: rt.owned). */
+static int owns_iterable(const tdmX_Node *it)
+{
+    if (!tdmX_is(it, "call") || !no_calls(it->u.l.v[1])) {
+        return 0;
+    }
+    for (int i = 2; i < it->u.l.n; i++) {
+        if (!no_calls(it->u.l.v[i])) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
 static int for_stmt(Gen *g, const tdmX_Node *s, int range)
 {
     int nk = s->u.l.n;
@@ -1922,10 +1986,25 @@ static int for_stmt(Gen *g, const tdmX_Node *s, int range)
         free_exs(e, 3);
     } else {
         Ex e;
+        int own = owns_iterable(s->u.l.v[3]);
+        if (own) {
+            eput(g, "rt.lastgen = nil; ");
+        }
         if (expr(g, s->u.l.v[3], &e) != 0) {
             return -1;
         }
         int it = ++g->tmp;
+        if (own) {
+            /* a generator the loop made is closed when the loop is left early
+               (break, return, an exception), as CPython's reference count does */
+            int src = ++g->tmp, cl = ++g->tmp;
+            emit(g, "local t%d = %s; local t%d <close> = rt.owned(t%d); ", src, e.s, cl, src);
+            free(e.s);
+            e.s = dupf(g, "t%d", src);
+            if (e.s == NULL) {
+                return -1;
+            }
+        }
         emit(g, "local t%d = iter(%s); while true do local ok, t%d = t%d(); if not ok then "
              "break end ", it, e.s, iv, it);
         free(e.s);
@@ -2093,6 +2172,7 @@ static const char prelude[] =
     "local raise, throw, unbound, assertfail, try, match, argcount = rt.raise, rt.throw, "
     "rt.unbound, rt.assertfail, rt.try, rt.match, rt.argcount; "
     "local freeunbound, kwarg = rt.freeunbound, rt.kwarg; "
+    "local YIELD, YFROM, GEN = rt.yield, rt.yieldfrom, rt.gen; "
     "local callkw, star, dstar, defsig, mkfunc, mksig = rt.callkw, rt.star, rt.dstar, "
     "rt.defsig, rt.mkfunc, rt.mksig; local SIG = {}; "
     "local function depth(d) rt.depth = d end; "
@@ -2124,6 +2204,7 @@ static void func_view(const tdmX_Node *n, tdmX_Func *f)
     f->globals = n->u.l.v[8];
     f->body = n->u.l.v[10];
     f->sig = n->u.l.n == 12 ? n->u.l.v[11] : NULL;
+    f->is_gen = tdmX_len(n->u.l.v[9]) > 1 && strcmp(sym(n->u.l.v[9], 1), "gen") == 0;
 }
 
 /* ---- signatures (the call protocol: pyrt/call.lua) ----------------------------- */
@@ -2234,7 +2315,7 @@ static int sig_static(Gen *g, const tdmX_Func *f, int top)
     return rc == 0 ? k : -1;
 }
 
-static int gen_function_body(Gen *g, const tdmX_Func *f, int np);
+static int gen_function_body(Gen *g, const tdmX_Func *f, const char *namexpr);
 
 /* Emit `function(...) ... end` for f; namexpr is the Lua expression naming
    it in argument-count errors. */
@@ -2270,7 +2351,7 @@ static int gen_function(Gen *g, const tdmX_Func *f, const char *namexpr)
             emit(g, "%sv_%s", k++ ? ", " : "", sym(s, 5));
         }
         eput(g, ")");
-        return gen_function_body(g, f, np);
+        return gen_function_body(g, f, namexpr);
     }
     eput(g, "function(...) local n = select(\"#\", ...)");
     if (np > 0) {
@@ -2318,14 +2399,13 @@ static int gen_function(Gen *g, const tdmX_Func *f, const char *namexpr)
     }
     free(names.p);
     eput(g, " end");
-    return gen_function_body(g, f, np);
+    return gen_function_body(g, f, namexpr);
 }
 
 /* The rest of a function after its parameters: the other locals, the depth
    check, the body. */
-static int gen_function_body(Gen *g, const tdmX_Func *f, int np)
+static int gen_function_body(Gen *g, const tdmX_Func *f, const char *namexpr)
 {
-    (void)np;
     int first = 1;
     for (int i = 1; i < tdmX_len(f->vars); i++) {
         const char *v = f->vars->u.l.v[i]->u.s.p;
@@ -2344,9 +2424,17 @@ static int gen_function_body(Gen *g, const tdmX_Func *f, int np)
             eput(g, ", UNB");
         }
     }
-    eput(g, " local D = rt.depth + 1 if D > rt.maxdepth then throw(\"RecursionError\", "
-            "\"maximum recursion depth exceeded\") end rt.depth = D");
-    emit_tcheck(g, f);
+    g->ingen = f->is_gen;
+    if (f->is_gen) {
+        /* a generator function: the call binds the arguments and returns a
+           generator whose coroutine runs the body (pyrt/gen.lua) */
+        emit_tcheck(g, f);
+        eput(g, " return GEN(function()");
+    } else {
+        eput(g, " local D = rt.depth + 1 if D > rt.maxdepth then throw(\"RecursionError\", "
+                "\"maximum recursion depth exceeded\") end rt.depth = D");
+        emit_tcheck(g, f);
+    }
     g->indent++;
     if (block(g, f->body) != 0) {
         return -1;
@@ -2355,7 +2443,11 @@ static int gen_function_body(Gen *g, const tdmX_Func *f, int np)
     if (g->has) {
         eput(g, " ");
     }
-    eput(g, "rt.depth = D - 1 return nil end");
+    if (f->is_gen) {
+        emit(g, "return nil end, %s) end", namexpr);
+    } else {
+        eput(g, "rt.depth = D - 1 return nil end");
+    }
     return g->oom ? gen_fail(g, f->line, "not enough memory") : 0;
 }
 
@@ -2363,7 +2455,7 @@ static int gen_function_body(Gen *g, const tdmX_Func *f, int np)
 typedef struct FnSave {
     unsigned char *intl, *intlT, *listl, *listlT;
     const tdmX_Func *fn;
-    int ntry, looptry, inloop, cont, brkflag, exc;
+    int ntry, looptry, inloop, cont, brkflag, exc, ingen;
 } FnSave;
 
 /* Emit the statements making a nested (func ...) node a Lua function (a
@@ -2400,7 +2492,7 @@ static int gen_nested(Gen *g, const tdmX_Node *fnode, int *t)
     *t = ++g->tmp;
     emit(g, "local t%d = %s(", *t, sig_complex(&f) ? "mkfunc" : "defsig");
     FnSave sv = { g->intl, g->intlT, g->listl, g->listlT, g->fn, g->ntry, g->looptry,
-                  g->inloop, g->cont, g->brkflag, g->exc };
+                  g->inloop, g->cont, g->brkflag, g->exc, g->ingen };
     g->intl = g->intlT = g->listl = g->listlT = NULL;
     int tmp0 = g->tmp0;                 /* the enclosing statement's */
     g->ntry = g->looptry = g->inloop = g->cont = g->brkflag = g->exc = 0;
@@ -2436,6 +2528,7 @@ static int gen_nested(Gen *g, const tdmX_Node *fnode, int *t)
     g->cont = sv.cont;
     g->brkflag = sv.brkflag;
     g->exc = sv.exc;
+    g->ingen = sv.ingen;
     return rc;
 }
 

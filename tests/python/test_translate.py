@@ -1186,7 +1186,7 @@ def r_print(x):
     input(x)
 
 
-def r_yield(x):
+async def r_async_gen(x):
     yield x
 
 
@@ -1215,7 +1215,7 @@ REFUSED = [
     (r_listcomp, "'match'", 1), (r_with, "'with'", 1),
     (r_class, "class definition", 1), (r_bad_builtin_kw, "keyword argument cmp=", 1),
     (r_global, "'**' in a dict display", 1), (r_bigint, "beyond 64 bits", 1),
-    (r_print, "builtin 'input'", 1), (r_yield, "generators", 0),
+    (r_print, "builtin 'input'", 1), (r_async_gen, "async generators", 0),
     (r_calls_refused, "'match'", None),
 ]
 

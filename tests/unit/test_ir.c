@@ -124,6 +124,11 @@ static void test_reject(void)
                           "(free) (globals) (flags) (block)))"), "defined twice");
     CHECK_CONTAINS(reject(GEN("(expr 2 (yield 2 4 _)) (expr 2 (yield 2 4 _))")),
                    "same id 2:4");
+    CHECK_CONTAINS(reject(HDR("(expr 2 (yieldfrom 2 4 (local a)))")), "without (flags gen)");
+    CHECK_CONTAINS(reject(GEN("(expr 2 (yieldfrom 2 4 _))")), "expression expected");
+    CHECK_CONTAINS(reject(GEN("(expr 2 (yieldfrom 2 4))")), "missing argument");
+    CHECK_CONTAINS(reject(GEN("(expr 2 (yield 2 4 _)) (expr 2 (yieldfrom 2 4 (local n)))")),
+                   "same id 2:4");
     /* nested functions: free names must be locals of an enclosing function */
     CHECK_STR(reject(HDR("(def 2 (local x) (func inner 2 (params) (defaults) (vars) (cells) "
                          "(free a) (globals) (flags) (block (return 3 (free a)))))")), "");
@@ -294,6 +299,76 @@ static void test_yields(void)
         CHECK_EQ_INT(m->funcs[0].yields[0].nlive, 0);
         tdmX_free(m);
     }
+
+    /* yield from is a yield point too: def g(n):
+           t = 1
+           for i in range(n):          # line 3
+               try:                    # line 4
+                   x = yield from i    # line 5, col 20
+               finally:
+                   acc = t             # line 7
+           return x                    # line 8
+       the delegated iterable is evaluated before suspending (not live) */
+    m = load(GEN("(assign 2 (local t) (int 1))"
+                 "(forrange 3 (local i) (int 0) (local n) (int 1) (block"
+                 "  (try 4 (block (assign 5 (local x) (yieldfrom 5 20 (local i))))"
+                 "   (handlers) (block) (block (assign 7 (local acc) (local t)))))"
+                 " (block))"
+                 "(return 8 (lcheck x))"));
+    CHECK(m != NULL);
+    if (m == NULL) {
+        fprintf(stderr, "%s\n", err);
+        return;
+    }
+    f = &m->funcs[0];
+    CHECK_EQ_INT(f->nyields, 1);
+    y = &f->yields[0];
+    CHECK_EQ_INT(y->line, 5);
+    CHECK_EQ_INT(y->col, 20);
+    CHECK(tdmX_is(y->node, "yieldfrom"));
+    CHECK(has_live(y, "t"));        /* read by the finally block and later iterations */
+    CHECK(!has_live(y, "i"));       /* evaluated before the yield, rewritten after */
+    CHECK(!has_live(y, "x"));       /* written when the delegation ends */
+    CHECK(!has_live(y, "acc"));
+    CHECK_EQ_INT(y->nloops, 1);
+    CHECK(tdmX_is(y->loops[0], "forrange"));
+    CHECK_EQ_INT(y->nhandlers, 1);
+    CHECK(tdmX_is(y->handlers[0], "try"));
+    tdmX_free(m);
+
+    /* a nested generator keeps its yield points, on the module function's list
+       (inner ones first): def f(a): def g(n): (def h(): yield n) yield from h() */
+    m = load(HDR("(def 2 (local x) (func f.<locals>.g 2 (params) (defaults) (vars i t) "
+                 "(cells) (free a) (globals) (flags gen) (block"
+                 "  (def 3 (local t) (func f.<locals>.g.<locals>.h 3 (params) (defaults) "
+                 "(vars) (cells) (free a) (globals) (flags gen) (block "
+                 "(expr 4 (yield 4 8 (free a))))))"
+                 "  (assign 5 (local i) (yieldfrom 5 12 (call (local t))))"
+                 "  (return 6 (local i)))))"
+                 "(return 7 (local x))"));
+    CHECK(m != NULL);
+    if (m == NULL) {
+        fprintf(stderr, "%s\n", err);
+        return;
+    }
+    f = &m->funcs[0];
+    CHECK_EQ_INT(f->is_gen, 0);
+    CHECK_EQ_INT(f->nyields, 0);
+    CHECK_EQ_INT(f->nnested, 2);
+    if (f->nnested == 2) {
+        CHECK_STR(f->nested[0].name, "f.<locals>.g.<locals>.h");
+        CHECK_EQ_INT(f->nested[0].nyields, 1);
+        CHECK_EQ_INT(f->nested[0].yields[0].line, 4);
+        CHECK_EQ_INT(f->nested[0].yields[0].nlive, 0);
+        CHECK_STR(f->nested[1].name, "f.<locals>.g");
+        CHECK_EQ_INT(f->nested[1].is_gen, 1);
+        CHECK_EQ_INT(f->nested[1].nyields, 1);
+        y = &f->nested[1].yields[0];
+        CHECK_EQ_INT(y->line, 5);
+        CHECK_EQ_INT(y->col, 12);
+        CHECK_EQ_INT(y->nlive, 0);      /* i is written before it is read */
+    }
+    tdmX_free(m);
 }
 
 /* issue 9's expression forms: (star T) in a tuple target, (slice o lo hi step) as
@@ -324,7 +399,7 @@ static void test_expr_forms(void)
     CHECK_CONTAINS(reject(HDR("(assign 2 (slice (local a) (local zz) _ _) (local a))")),
                    "'zz' is not declared");
     CHECK_CONTAINS(reject(HDR("(assign 2 (global h) (local a))")), "'h' is not declared");
-    CHECK_CONTAINS(reject(HDR("(assign 2 (local x) (binop imod (local a) (int 1)))")),
+    CHECK_CONTAINS(reject(HDR("(assign 2 (local x) (binop imatmul (local a) (int 1)))")),
                    "unknown operator");
 
     /* live locals: a starred target writes its name; a slice target reads its parts */

@@ -236,7 +236,8 @@ local function truth(v)
         elseif mt == VIEW then
             return v.d.count > 0
         elseif EXT[mt] then
-            return EXT[mt].len(v) > 0
+            local len = EXT[mt].len     -- none: always true (generators)
+            return len == nil or len(v) > 0
         end
         return true
     elseif t == "userdata" then
@@ -1542,7 +1543,7 @@ function rt.len(v)
             return v.count
         elseif mt == VIEW then
             return v.d.count
-        elseif EXT[mt] then
+        elseif EXT[mt] and EXT[mt].len then
             return EXT[mt].len(v)
         end
     elseif t == "userdata" then

@@ -1,54 +1,10 @@
--- pyrt/expr.lua — comprehensions' generator expressions, star-unpacking, slice
+-- pyrt/expr.lua — range objects, star-unpacking, slice
 -- assignment and deletion, `del`, `global` writes, `raise ... from`, map, filter,
 -- list.remove, dict.update (docs/translation.md). Sets are in set.lua.
 do
     local X = {}                    -- this file's helpers (keeps locals few)
 
-    -- ---- generator expressions ------------------------------------------------------
-    -- The front end makes `(elt for x in it if c)` a nested function of its own
-    -- scope whose body calls B.tdm_yield(elt) for each element; tdm_genexp runs it
-    -- as a coroutine, so elements are computed as they are consumed. The first
-    -- iterable is turned into an iterator at creation, as CPython does.
-
-    B.tdm_yield = coroutine.yield
-
-    B.tdm_genexp = function(fn, src)
-        local arg = lazy("iterator", rt.iter(src))
-        local co = coroutine.create(fn)
-        local started, done = false, false
-        return lazy("generator", function()
-            if done then
-                return false
-            end
-            local st = coroutine.status(co)
-            if st ~= "suspended" then
-                throw("ValueError", "generator already executing")
-            end
-            local saved = rt.depth
-            local ok, v
-            if started then
-                ok, v = coroutine.resume(co)
-            else
-                started = true
-                ok, v = coroutine.resume(co, arg)
-            end
-            rt.depth = saved
-            if not ok then
-                done = true
-                if getmetatable(v) == EXC and subclass(v.cls, classes.StopIteration) then
-                    local e = newexc(classes.RuntimeError, "generator raised StopIteration")
-                    e.file, e.line, e.func = v.file, v.line, v.func
-                    error(e, 0)         -- PEP 479
-                end
-                error(v, 0)
-            end
-            if coroutine.status(co) == "dead" then
-                done = true
-                return false
-            end
-            return true, v
-        end)
-    end
+    -- (generator expressions are generator objects: pyrt/gen.lua)
 
     -- ---- range objects (a `for x in range(...)` loop does not make one) -------------------
 
@@ -175,51 +131,6 @@ do
             return rt.H("range", r.start, r.stop, r.step)
         end,
     }
-
-    -- A generator expression with one `for` whose element cannot keep its
-    -- variables alive (no lambda, no inner generator expression) is a step function
-    -- instead: each call runs the loop on the shared iterator to the next element
-    -- and returns it, or B.tdm_stop at the end.
-    local STOP = setmetatable({}, { __name = "stop" })
-    B.tdm_stop = STOP
-
-    B.tdm_genstep = function(fn, src)
-        local arg = lazy("iterator", rt.iter(src))
-        local done, running = false, false
-        return lazy("generator", function()
-            if done then
-                return false
-            end
-            if running then
-                throw("ValueError", "generator already executing")
-            end
-            running = true
-            local saved = rt.depth
-            local ok, v = pcall(fn, arg)
-            running = false
-            if not ok then
-                rt.depth = saved
-                done = true
-                v = errvalue(v)
-                if getmetatable(v) == EXC and subclass(v.cls, classes.StopIteration) then
-                    local e = newexc(classes.RuntimeError, "generator raised StopIteration")
-                    e.file, e.line, e.func = v.file, v.line, v.func
-                    error(e, 0)         -- PEP 479
-                end
-                error(v, 0)
-            end
-            if rawequal(v, STOP) then
-                done = true
-                return false
-            end
-            return true, v
-        end)
-    end
-
-    -- range(...) as a generator expression's first iterable: checked at creation
-    B.tdm_range = function(...)
-        return lazy("range_iterator", rt.iter(B.range(...)))
-    end
 
     -- ---- map, filter -------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ TranslationError naming the construct and its file:line. Never a guess.
 from __future__ import annotations
 
 import ast
+import collections.abc
 import builtins
 import inspect
 import operator
@@ -39,6 +40,7 @@ KNOWN_BUILTINS = {
     "divmod", "round", "ord", "chr", "list", "tuple", "dict", "enumerate", "zip",
     "reversed", "any", "all", "sorted", "isinstance", "print",
     "map", "filter", "hash", "set", "frozenset",    # pyrt/expr.lua, pyrt/set.lua
+    "next", "iter",
 }
 # Exception classes the runtime library knows (with Python's hierarchy).
 KNOWN_EXCEPTIONS = {
@@ -46,7 +48,7 @@ KNOWN_EXCEPTIONS = {
     "OverflowError", "LookupError", "KeyError", "IndexError", "ValueError",
     "TypeError", "NameError", "UnboundLocalError", "AssertionError",
     "RuntimeError", "NotImplementedError", "RecursionError", "AttributeError",
-    "StopIteration",
+    "StopIteration", "GeneratorExit",
 }
 # Methods the runtime library dispatches by receiver type at run time.
 KNOWN_METHODS = {
@@ -58,6 +60,7 @@ KNOWN_METHODS = {
     "add", "discard", "remove", "update", "union", "intersection", "difference",
     "symmetric_difference", "issubset", "issuperset", "isdisjoint",
     "intersection_update", "difference_update", "symmetric_difference_update",
+    "send", "throw", "close",      # generators (pyrt/gen.lua)
 }
 # formatting (pyrt/format.lua); str.format takes any keyword arguments
 KNOWN_BUILTINS |= {"format", "ascii"}
@@ -76,7 +79,8 @@ CMPOPS = {
     ast.IsNot: "isnot",
 }
 
-CO_GENERATOR = inspect.CO_GENERATOR | inspect.CO_COROUTINE | inspect.CO_ASYNC_GENERATOR
+CO_COROUTINES = inspect.CO_COROUTINE | inspect.CO_ASYNC_GENERATOR | \
+    inspect.CO_ITERABLE_COROUTINE
 
 
 def quote(s: str) -> str:
@@ -279,6 +283,23 @@ class _Raw(ast.expr):
         self.args = args
 
 
+def _is_generator(body: List[ast.stmt]) -> bool:
+    """Does this function scope contain yield (not inside a nested scope)?"""
+    stack: List[ast.AST] = list(body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.Yield, ast.YieldFrom)):
+            return True
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda,
+                             ast.ClassDef)):
+            stack.extend(getattr(node, "decorator_list", []))
+            if not isinstance(node, ast.ClassDef):
+                stack.extend(node.args.defaults)
+            continue
+        stack.extend(ast.iter_child_nodes(node))
+    return False
+
+
 def _assigned_names(body: List[ast.stmt]) -> Set[str]:
     names: Set[str] = set()
     for stmt in body:
@@ -322,9 +343,9 @@ class _FuncTranslator:
     def translate(self) -> str:
         fn = self.fn
         code = fn.__code__
-        if code.co_flags & CO_GENERATOR:
-            raise TranslationError("%s:%d: generators and coroutines are not supported by "
-                                   "the translator yet" % (self.file, code.co_firstlineno))
+        if code.co_flags & CO_COROUTINES:
+            raise TranslationError("%s:%d: coroutines and async generators are not supported "
+                                   "by the translator yet" % (self.file, code.co_firstlineno))
         # a closure over Python cells: its free variables are read and written
         # in the cells themselves, through the host, at each use
         self.pycells = set(code.co_freevars)
@@ -395,10 +416,11 @@ class _FuncTranslator:
         if len(self.locals) > 150:
             raise self.refuse(node, "a function with more than 150 local variables")
         return "(func %s %d (params %s) (defaults %s) (vars %s) (cells %s) (free %s) " \
-               "(globals %s) (flags) %s%s)" % (
+               "(globals %s) (flags%s) %s%s)" % (
                    irname, node.lineno, " ".join(params), " ".join(defaults),
                    " ".join(self.locals), " ".join(sorted(self.cells)), " ".join(self.free),
-                   " ".join(self.globals_used), stmts, " " + sig if sig else "")
+                   " ".join(self.globals_used), " gen" if _is_generator(body) else "", stmts,
+                   " " + sig if sig else "")
 
     def resolve(self, name: str) -> "Optional[_FuncTranslator]":
         """The function scope (this one or an enclosing one) where name is local."""
@@ -770,6 +792,25 @@ class _FuncTranslator:
         if isinstance(e, ast.Lambda):
             ret = ast.Return(value=e.body, lineno=e.lineno, col_offset=e.col_offset)
             return "(lambda %s)" % self.nested(e, "<lambda>", [ret])
+        if isinstance(e, ast.Yield):
+            return "(yield %d %d %s)" % (e.lineno, e.col_offset,
+                                         self.expr(e.value) if e.value is not None else "_")
+        if isinstance(e, ast.YieldFrom):
+            v = e.value
+            if isinstance(v, ast.Call) and isinstance(v.func, ast.Name) and \
+                    v.func.id == "range" and self.is_builtin("range") and not v.keywords \
+                    and 1 <= len(v.args) <= 3 and \
+                    not any(isinstance(x, ast.Starred) for x in v.args):
+                # yield from range(...): the back end iterates a range iterator
+                args = [self.expr(x) for x in v.args]
+                if len(args) == 1:
+                    args = ["(int 0)", args[0], "(int 1)"]
+                elif len(args) == 2:
+                    args.append("(int 1)")
+                operand = "(call (builtin range) %s)" % " ".join(args)
+            else:
+                operand = self.expr(v)
+            return "(yieldfrom %d %d %s)" % (e.lineno, e.col_offset, operand)
         names = {
             ast.Lambda: "lambda", ast.ListComp: "a list comprehension",
             ast.SetComp: "a set comprehension", ast.DictComp: "a dict comprehension",
@@ -1193,6 +1234,52 @@ def _raise_at(exc: BaseException, filename: str, line: int, func: str) -> None:
     exec(code, ns)
 
 
+class LuaGenerator(collections.abc.Generator):
+    """A generator of translated code that left it for Python: next(), send(),
+    throw(), close() and iteration run the Lua generator (the same object
+    translated code holds; each crossing makes a new wrapper over it)."""
+
+    __slots__ = ("_step", "__name__", "__qualname__")
+
+    def __init__(self, step: Any, name: str):
+        self._step = step
+        self.__name__ = name.rpartition(".")[2]
+        self.__qualname__ = name
+
+    def __iter__(self) -> "LuaGenerator":
+        return self
+
+    def __next__(self) -> Any:
+        return self._step("send", None)
+
+    def send(self, value: Any) -> Any:
+        return self._step("send", value)
+
+    def throw(self, typ: Any, val: Any = None, tb: Any = None) -> Any:
+        if val is not None or tb is not None:
+            raise NotImplementedError("throw() with a separate value or traceback on a "
+                                      "translated generator (tandem translation)")
+        if isinstance(typ, type):
+            typ = typ()
+        if not isinstance(typ, BaseException):
+            raise TypeError("exceptions must be classes or instances deriving from "
+                            "BaseException, not %s" % type(typ).__name__)
+        return self._step("throw", typ)
+
+    def close(self) -> Any:
+        return self._step("close", None)
+
+    @property
+    def tandem_yield_point(self) -> Optional[str]:
+        """The stable id "LINE:COL" of the yield point the generator is
+        suspended at (docs/translation.md, "Yield points"), else None."""
+        return self._step("where", None)
+
+    def __repr__(self) -> str:
+        return "<generator object %s at 0x%x (translated by tandem)>" % (self.__qualname__,
+                                                                          id(self))
+
+
 def _probe_path(h: int, mask: int, slot: int) -> List[int]:
     """The slots CPython's set probes for hash h before reaching `slot`
     (Objects/setobject.c: 9 linear probes, then perturbation)."""
@@ -1294,6 +1381,7 @@ class _Hooks:
 
     def __init__(self, info: _Unitinfo):
         self.info = weakref.ref(info)
+        self.stop: Any = None               # StopIteration.value of the last "resume"
 
     def __call__(self, op: str, *args: Any) -> Any:
         return _keep(self._op(op, *args))
@@ -1418,6 +1506,56 @@ class _Hooks:
             return next(args[0], _MISSING)
         if op == "missing":
             return _MISSING
+        if op == "resume":          # next(it) or it.send(v): _MISSING when it stopped
+            it, v = args
+            try:
+                return next(it) if v is None else it.send(v)
+            except StopIteration as e:
+                self.stop = e.value
+                return _MISSING
+        if op == "stopvalue":
+            v, self.stop = self.stop, None
+            return v
+        if op == "throw":           # it.throw(exc) for yield from, _MISSING when it stopped
+            it, exc = args[:2]
+            if len(args) > 2:
+                exc = getattr(builtins, args[2])(*args[3:])
+            throw = getattr(it, "throw", None)
+            if throw is None:
+                raise exc
+            try:
+                return throw(exc)
+            except StopIteration as e:
+                self.stop = e.value
+                return _MISSING
+        if op == "close":
+            close = getattr(args[0], "close", None)
+            if close is not None:
+                close()
+            return None
+        if op == "generator":
+            return LuaGenerator(args[0], args[1])
+        if op == "unraisable":
+            # an exception of a generator closed when its loop was left: CPython
+            # reports it through sys.unraisablehook; so does a generator here
+            exc = args[0]
+            if not isinstance(exc, BaseException):
+                cls = getattr(builtins, str(exc), None)
+                if not (isinstance(cls, type) and issubclass(cls, BaseException)):
+                    cls = RuntimeError
+                exc = cls(*args[1:])
+
+            def _finalized() -> Any:
+                try:
+                    yield None
+                finally:
+                    raise exc
+            g = _finalized()
+            next(g)
+            del g
+            return None
+        if op == "pyver":
+            return sys.version_info[1]
         if op == "default" or op == "kwdefault":
             fn = info.funcs[int(args[0])]
             v = fn.__defaults__[int(args[1])] if op == "default" else \
