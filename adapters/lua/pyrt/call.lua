@@ -748,6 +748,23 @@ do
     -- written to sys.stdout (or file) through the host, one write per call;
     -- when str() of an argument raises, what precedes it is written first,
     -- as CPython's piecewise writes would have.
+    -- print's text to sys.stdout or file: through the host, or without one
+    -- (a standalone file of tandem translate) to Lua's io.stdout
+    local function write(text, file, flush)
+        if rt.H then
+            rt.H("print", text, rt.export(file), flush)
+            return
+        end
+        if file ~= nil then
+            throw("NotImplementedError", "print(file=...) without the Python host " ..
+                  "(tandem translation)")
+        end
+        io.stdout:write(text)
+        if flush then
+            io.stdout:flush()
+        end
+    end
+
     B.print = function(...)
         local args = pack(...)
         local sep, fin, file, flush = " ", "\n", nil, false
@@ -785,7 +802,7 @@ do
             local ok, s = pcall(rt.str, objs[i])
             if not ok then
                 if #parts > 0 then
-                    rt.H("print", concat(parts), rt.export(file), false)
+                    write(concat(parts), file, false)
                 end
                 error(s, 0)
             end
@@ -795,7 +812,7 @@ do
         if n == 0 then
             parts[1] = fin
         end
-        rt.H("print", concat(parts), rt.export(file), truth(flush))
+        write(concat(parts), file, truth(flush))
         return nil
     end
 
