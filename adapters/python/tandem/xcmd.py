@@ -37,9 +37,10 @@ class _Usage(Exception):
     pass
 
 
-def _bound_names(stmts: List[ast.stmt]) -> Set[str]:
+def _bound_names(stmts: List[ast.stmt], handlers: Optional[Set[str]] = None) -> Set[str]:
     """Names the module body binds (not inside functions, lambdas,
-    comprehension loops or classes)."""
+    comprehension loops or classes); the names of `except ... as` go to
+    handlers."""
     out: Set[str] = set()
 
     def visit(n: ast.AST) -> None:
@@ -59,14 +60,33 @@ def _bound_names(stmts: List[ast.stmt]) -> Set[str]:
             return
         if isinstance(n, ast.Name) and isinstance(n.ctx, (ast.Store, ast.Del)):
             out.add(n.id)
-        elif isinstance(n, ast.ExceptHandler) and n.name:
-            out.add(n.name)
+        elif isinstance(n, ast.ExceptHandler) and n.name and handlers is not None:
+            handlers.add(n.name)
         for c in ast.iter_child_nodes(n):
             visit(c)
 
     for s in stmts:
         visit(s)
     return out
+
+
+def _free_reads(d: ast.FunctionDef) -> Set[str]:
+    """Names a def may read from the module: read in it (or its nested
+    functions) and bound nowhere in it, or declared global (approximate:
+    only used to keep a name global)."""
+    reads: Set[str] = set()
+    binds: Set[str] = set()
+    for n in ast.walk(d):
+        if isinstance(n, ast.Name):
+            (reads if isinstance(n.ctx, ast.Load) else binds).add(n.id)
+        elif isinstance(n, ast.arg):
+            binds.add(n.arg)
+        elif isinstance(n, ast.ExceptHandler) and n.name:
+            binds.add(n.name)
+        elif isinstance(n, ast.Global):
+            reads.update(n.names)
+    glob = {x for n in ast.walk(d) if isinstance(n, ast.Global) for x in n.names}
+    return (reads - binds) | glob
 
 
 def _line_of(msg: str) -> int:
@@ -86,7 +106,15 @@ class _Module:
         self.ns: Dict[str, Any] = {"__builtins__": builtins, "__name__": _Bound()}
         for s in self.tree.body:
             self.top_stmt(s)
-        bound = _bound_names(self.body) - {d.name for d in self.defs}
+        handlers: Set[str] = set()
+        bound = _bound_names(self.body, handlers) - {d.name for d in self.defs}
+        # an `except ... as e` name of the module body stays local to the body
+        # (a standalone file cannot bind a global there) unless it is also
+        # bound otherwise or a function reads it: then it is global, and refused
+        used: Set[str] = set()
+        for d in self.defs:
+            used |= _free_reads(d)
+        bound |= {h for h in handlers if h in used}
         self.globals = sorted(bound)
         for n in bound:
             self.ns.setdefault(n, _Bound())
