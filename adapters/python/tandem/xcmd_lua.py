@@ -32,6 +32,13 @@ do
     rt.fast = F
 end
 
+-- an exception that reaches plain Lua code prints as Python shows it
+rt.EXC.__tostring = function(e)
+    local ok, msg = pcall(rt.str, e)
+    msg = ok and msg or "?"
+    return e.cls.name .. (msg ~= "" and ": " .. msg or "")
+end
+
 local SA = {}
 rt.standalone = SA
 local argv = nil        -- sys.argv (a list), set by the module run as a script
