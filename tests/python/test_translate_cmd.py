@@ -1,7 +1,8 @@
 """tandem translate FILE.py --to lua (docs/translation.md, "tandem translate"):
 sample files translated by the command, the output run by plain lua5.4 (no
 tandem module reachable) and compared with /usr/bin/python3 running the
-original: stdout, exit status and the exception line of a traceback."""
+original: stdout, exit status and the exception line of a traceback (CPython
+with PYTHONHASHSEED=0, whose string hashes standalone files use)."""
 import os
 import shutil
 import subprocess
@@ -42,8 +43,10 @@ def plain_lua(args, cwd):
 
 
 def python_run(path, cwd):
+    """CPython with PYTHONHASHSEED=0: the string hashes standalone files use."""
+    env = dict(os.environ, PYTHONHASHSEED="0")
     return subprocess.run(["/usr/bin/python3", path] + ARGS, cwd=cwd, capture_output=True,
-                          text=True, timeout=120)
+                          text=True, timeout=120, env=env)
 
 
 def last_line(s):

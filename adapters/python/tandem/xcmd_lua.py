@@ -39,6 +39,79 @@ rt.EXC.__tostring = function(e)
     return e.cls.name .. (msg ~= "" and ": " .. msg or "")
 end
 
+-- hash() of a str without the host: CPython 3.11's, siphash13 over the
+-- string's PEP 393 data (1, 2 or 4 bytes per code point, little-endian) with
+-- the key of PYTHONHASHSEED=0 (k0 = k1 = 0), so sets of strings iterate as
+-- they do in CPython run with PYTHONHASHSEED=0.
+do
+    local function rotl(x, b)
+        return (x << b) | (x >> (64 - b))
+    end
+    local function round(v0, v1, v2, v3)
+        v0 = v0 + v1; v2 = v2 + v3
+        v1 = rotl(v1, 13) ~ v0; v3 = rotl(v3, 16) ~ v2
+        v0 = rotl(v0, 32)
+        v2 = v2 + v1; v0 = v0 + v3
+        v1 = rotl(v1, 17) ~ v2; v3 = rotl(v3, 21) ~ v0
+        v2 = rotl(v2, 32)
+        return v0, v1, v2, v3
+    end
+    local function siphash13(bytes, n)
+        local v0 = 0x736f6d6570736575
+        local v1 = 0x646f72616e646f6d
+        local v2 = 0x6c7967656e657261
+        local v3 = 0x7465646279746573
+        local i = 1
+        while n - i + 1 >= 8 do
+            local mi = 0
+            for j = 7, 0, -1 do
+                mi = (mi << 8) | bytes[i + j]
+            end
+            i = i + 8
+            v3 = v3 ~ mi
+            v0, v1, v2, v3 = round(v0, v1, v2, v3)
+            v0 = v0 ~ mi
+        end
+        local t = 0
+        for j = n, i, -1 do
+            t = (t << 8) | bytes[j]
+        end
+        local b = (n << 56) | t
+        v3 = v3 ~ b
+        v0, v1, v2, v3 = round(v0, v1, v2, v3)
+        v0 = v0 ~ b
+        v2 = v2 ~ 0xff
+        v0, v1, v2, v3 = round(v0, v1, v2, v3)
+        v0, v1, v2, v3 = round(v0, v1, v2, v3)
+        v0, v1, v2, v3 = round(v0, v1, v2, v3)
+        return (v0 ~ v1) ~ (v2 ~ v3)
+    end
+    rt.strhash = function(s)
+        if s == "" then
+            return 0
+        end
+        local cps, kind = {}, 1
+        for _, c in utf8.codes(s, true) do
+            cps[#cps + 1] = c
+            if c > 0xffff then
+                kind = 4
+            elseif c > 0xff and kind < 2 then
+                kind = 2
+            end
+        end
+        local bytes, n = {}, 0
+        for _, c in ipairs(cps) do
+            for _ = 1, kind do
+                n = n + 1
+                bytes[n] = c & 0xff
+                c = c >> 8
+            end
+        end
+        local h = siphash13(bytes, n)
+        return h == -1 and -2 or h
+    end
+end
+
 local SA = {}
 rt.standalone = SA
 local argv = nil        -- sys.argv (a list), set by the module run as a script
@@ -138,8 +211,9 @@ function SA.run(M, names, body, ismain)
         io.stderr:write("Traceback (most recent call last):\n")
         if getmetatable(e) == rt.EXC then
             if e.file then
+                local fn = e.func == "__tandem_module__" and "<module>" or e.func or "?"
                 io.stderr:write(string.format('  File "%s", line %d, in %s\n', e.file,
-                                              e.line or 0, e.func or "?"))
+                                              e.line or 0, fn))
             end
             local ok2, msg = pcall(rt.str, e)
             msg = ok2 and msg or "?"

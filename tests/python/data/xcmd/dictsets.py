@@ -25,3 +25,7 @@ s = {10, 2, 33, 4}
 print(s.pop(), s, sorted(s, reverse=True), 33 in s, 10 in s)
 print({1: "a", 1.0: "b", True: "c"}, dict(zip("abc", range(3))))
 print({(1, 2): "t"}[(1, 2)], {x % 5 for x in range(20)})
+words = set("the quick brown fox jumps over the lazy dog".split())
+words.discard("the")
+print(words, "fox" in words, "cat" in words, sorted(words)[:3])
+print(" ".join({"é", "ü€", "😀", "a"}), hash("tandem"), hash(""))
