@@ -88,6 +88,7 @@ def test_default_output_and_sys_argv(tmp_path):
     assert lua.returncode == 0
     lua = plain_lua(["mainargs.lua"], str(tmp_path))          # sys.exit(2)
     assert lua.stdout == "module loaded\nusage: mainargs N...\n"
+    assert lua.stderr == "error: no arguments\n"
     assert lua.returncode == 2
 
 

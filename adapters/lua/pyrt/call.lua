@@ -755,13 +755,18 @@ do
             rt.H("print", text, rt.export(file), flush)
             return
         end
+        local out = io.stdout
         if file ~= nil then
-            throw("NotImplementedError", "print(file=...) without the Python host " ..
-                  "(tandem translation)")
+            -- standalone files: sys.stdout / sys.stderr are {tdm_stream = io handle}
+            out = type(file) == "table" and rawget(file, "tdm_stream")
+            if not out then
+                throw("NotImplementedError", "print(file=...) to a file other than " ..
+                      "sys.stdout or sys.stderr without the Python host (tandem translation)")
+            end
         end
-        io.stdout:write(text)
+        out:write(text)
         if flush then
-            io.stdout:flush()
+            out:flush()
         end
     end
 

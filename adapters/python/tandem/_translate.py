@@ -128,7 +128,7 @@ class StandaloneModule:
     """A module imported by a file that tandem translate makes standalone
     (tandem/xcmd.py): its supported attributes become runtime builtins."""
 
-    ATTRS = {"sys": {"argv": "tdm_argv"}}
+    ATTRS = {"sys": {"argv": "tdm_argv", "stdout": "tdm_stdout", "stderr": "tdm_stderr"}}
     CALLS = {"sys": {"exit": "tdm_exit"}}
 
     def __init__(self, name: str) -> None:

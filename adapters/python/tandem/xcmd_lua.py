@@ -124,6 +124,13 @@ rt.builtins.tdm_argv = function()
     return argv
 end
 
+-- sys.stdout, sys.stderr: what print(file=) writes to (call.lua)
+local STREAM = { __name = "TextIOWrapper" }
+local stdout = setmetatable({ tdm_stream = io.stdout }, STREAM)
+local stderr = setmetatable({ tdm_stream = io.stderr }, STREAM)
+rt.builtins.tdm_stdout = function() return stdout end
+rt.builtins.tdm_stderr = function() return stderr end
+
 -- sys.exit(code): raise SystemExit(code)
 rt.builtins.tdm_exit = function(...)
     rt.raise(rt.call(rt.builtins.SystemExit, ...))

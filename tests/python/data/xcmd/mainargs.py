@@ -11,8 +11,9 @@ def total(args):
 def main(argv):
     if len(argv) < 2:
         print(USAGE)
+        print("error: no arguments", file=sys.stderr)
         return 2
-    print("args:", argv[1:], "total:", total(argv[1:]))
+    print("args:", argv[1:], "total:", total(argv[1:]), file=sys.stdout)
     return 0
 
 
