@@ -10,7 +10,10 @@ and the frame of a translated module. docs/translation.md, "tandem translate".
 GLUE = r'''
 -- ---- standalone host (tandem translate) -------------------------------------------
 rt.H = nil
-rt.epoch = function() return false end      -- globals are read at each use
+-- the epoch of translated code's global cache (lxlate.c's G): only a write
+-- or a deletion of a module global (SA.module's hook) can change a global
+local epoch = 1
+rt.epoch = function() return epoch end
 rt.xf = setmetatable({}, { __mode = "k" })   -- translated functions: called directly
 do
     -- the C fast paths of the adapter (lxfast.c) are the Lua helpers here
@@ -150,12 +153,14 @@ function SA.module(file, name)
             return vals[n]
         elseif op == "setglobal" then
             vals[n], defined[n] = v, true
+            epoch = epoch + 1
             return nil
         elseif op == "delglobal" then
             if not defined[n] then
                 rt.throw("NameError", string.format("name '%s' is not defined", n))
             end
             vals[n], defined[n] = nil, nil
+            epoch = epoch + 1
             return nil
         end
         rt.throw("NotImplementedError", "'" .. tostring(op) ..
@@ -185,6 +190,7 @@ function SA.run(M, names, body, ismain)
     for i, n in ipairs(names) do
         M.vals[n], M.defined[n] = M.funcs[i], true
     end
+    epoch = epoch + 1
     if ismain then
         local a = rt.builtins.tdm_argv()
         rt.setitem(a, 0, arg[0])
