@@ -15,7 +15,7 @@ import tandem as _tandem_pkg
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 DATA = os.path.join(HERE, "data", "xcmd")
-BUILD = os.environ.get("TANDEM_BUILD", os.path.join(ROOT, "build"))
+BUILD = os.path.abspath(os.environ.get("TANDEM_BUILD", os.path.join(ROOT, "build")))
 SAMPLES = ["strings.py", "numeric.py", "dictsets.py", "excs.py", "closures.py",
            "mainargs.py", "consts.py", "globalvars.py"]
 ARGS = ["3", "4", "35"]
@@ -211,3 +211,19 @@ def test_built_command(tmp_path):
     assert not (tmp_path / "tandem_pyrt.lua").exists()
     lua = plain_lua(["numeric.lua"], str(tmp_path))
     assert lua.stdout == python_run("numeric.py", str(tmp_path)).stdout
+
+
+def test_output_does_not_depend_on_the_hash_seed(tmp_path, monkeypatch):
+    """The command runs the front end with PYTHONHASHSEED=0 whatever the
+    caller's seed, so constant sets of strings get CPython's seed-0 order."""
+    shutil.copy(os.path.join(DATA, "dictsets.py"), tmp_path / "dictsets.py")
+    texts = []
+    for seed in ("1", "2", "random"):
+        monkeypatch.setenv("PYTHONHASHSEED", seed)
+        r = tandem("translate", "dictsets.py", "--to", "lua", "-o", "o%s.lua" % seed,
+                   cwd=str(tmp_path))
+        assert r.returncode == 0, r.stderr
+        texts.append((tmp_path / ("o%s.lua" % seed)).read_text().replace("o%s" % seed, ""))
+        lua = plain_lua(["o%s.lua" % seed], str(tmp_path))
+        assert lua.stdout == python_run("dictsets.py", str(tmp_path)).stdout, lua.stderr
+    assert texts[0] == texts[1] == texts[2]

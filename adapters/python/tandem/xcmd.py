@@ -107,7 +107,7 @@ class _Module:
         for s in self.tree.body:
             self.top_stmt(s)
         handlers: Set[str] = set()
-        bound = _bound_names(self.body, handlers) - {d.name for d in self.defs}
+        bound = _bound_names(self.body, handlers)
         # an `except ... as e` name of the module body stays local to the body
         # (a standalone file cannot bind a global there) unless it is also
         # bound otherwise or a function reads it: then it is global, and refused
@@ -297,7 +297,24 @@ def translate_file(path: str, out: Optional[str], single: bool) -> int:
     return 0
 
 
+def _with_seed0(argv: List[str]) -> None:
+    """Run the command again in a Python with PYTHONHASHSEED=0 (no return):
+    the front end computes the order of constant sets of strings with this
+    process's string hashes, and standalone files hash strings as CPython
+    does with that seed (xcmd_lua.py)."""
+    pkg = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    env = dict(os.environ, PYTHONHASHSEED="0")
+    code = ("import sys; sys.path.insert(0, sys.argv.pop(1)); "
+            "from tandem.xcmd import main; sys.exit(main(sys.argv[1:]))")
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execve(sys.executable, [sys.executable, "-c", code, pkg] + argv, env)
+
+
 def main(argv: Optional[List[str]] = None) -> int:
+    args = sys.argv[1:] if argv is None else list(argv)
+    if os.environ.get("PYTHONHASHSEED") != "0" and "-h" not in args and "--help" not in args:
+        _with_seed0(args)
     ap = argparse.ArgumentParser(
         prog="tandem translate",
         description="Translate a Python file into a standalone Lua 5.4 file (every "
@@ -313,7 +330,7 @@ def main(argv: Optional[List[str]] = None) -> int:
                          "runtime tandem_pyrt.lua is written next to it")
     ap.add_argument("--single-file", action="store_true",
                     help="inline the runtime into OUT instead of writing tandem_pyrt.lua")
-    opts = ap.parse_args(argv)
+    opts = ap.parse_args(args)
     try:
         if opts.to == "python":
             raise _Usage("the Lua -> Python direction (--to python) is not available yet in "
