@@ -361,6 +361,7 @@ static const char *const binops[] = {
     "bitand", "bitor", "bitxor",
     "iadd", "imul",     /* the in-place forms of += and *= (a list is extended) */
     "isub", "ibitor", "ibitand", "ibitxor",     /* -= |= &= ^= (a set changes in place) */
+    "itruediv", "ifloordiv", "imod", "ipow", "ilshift", "irshift",  /* the other op= */
     NULL
 };
 static const char *const unops[] = { "neg", "pos", "not", "invert", NULL };

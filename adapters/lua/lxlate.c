@@ -418,6 +418,7 @@ static const char *cmpfn(const char *op)
 
 static const char *typed_cmp(const char *op);
 static int int_expr(const tdmX_Func *f, const unsigned char *intl, const tdmX_Node *e);
+static const char *base_op(const char *op);
 
 static int compare(Gen *g, const tdmX_Node *n, Ex *out)
 {
@@ -702,7 +703,7 @@ static int int_expr(const tdmX_Func *f, const unsigned char *intl, const tdmX_No
             "bitxor", "lshift", "rshift", NULL
         };
         for (int i = 0; intops[i] != NULL; i++) {
-            if (strcmp(intops[i], sym(e, 1)) == 0) {
+            if (strcmp(intops[i], base_op(sym(e, 1))) == 0) {
                 return int_expr(f, intl, e->u.l.v[2]) && int_expr(f, intl, e->u.l.v[3]);
             }
         }
@@ -824,18 +825,30 @@ static Lit lit_of(const tdmX_Node *n)
     return l;
 }
 
+/* x op= y on two ints is x = x op y: the in-place forms only differ for
+   lists, sets and Python objects */
+static const char *base_op(const char *op)
+{
+    static const char *const inplace[] = {
+        "iadd", "isub", "imul", "itruediv", "ifloordiv", "imod", "ipow", "ilshift",
+        "irshift", "ibitand", "ibitor", "ibitxor", NULL
+    };
+    for (int i = 0; inplace[i] != NULL; i++) {
+        if (strcmp(op, inplace[i]) == 0) {
+            return op + 1;
+        }
+    }
+    return op;
+}
+
 static char *typed_binop(Gen *g, const char *op, const tdmX_Node *const *kids, const Ex *e)
 {
+    op = base_op(op);
     if (!int_expr(g->fn, g->intl, kids[0]) || !int_expr(g->fn, g->intl, kids[1])) {
         return NULL;
     }
     const Ex *a = &e[0], *b = &e[1];
     Lit la = lit_of(kids[0]), lb = lit_of(kids[1]);
-    if (strcmp(op, "iadd") == 0) {
-        op = "add";
-    } else if (strcmp(op, "imul") == 0) {
-        op = "mul";
-    }
     if (strcmp(op, "add") == 0 || strcmp(op, "sub") == 0) {
         int add = op[0] == 'a';
         if (lb.is && lb.v != MINI_) {
@@ -2015,7 +2028,9 @@ static const char prelude[] =
     "local OVF, XF = rt.overflow, rt.xf; local F = rt.fast; local INTS, ITOS, MAPPEND, MGET = F.ints, rt.itos, F.append, F.get; truth, getitem, setitem, add, sub, mul, floordiv, mod, iadd, imul, "
     "eq, ne, lt, le, gt, ge = F.truth, F.getitem, F.setitem, F.add, F.sub, F.mul, "
     "F.floordiv, F.mod, F.iadd, F.imul, F.eq, F.ne, F.lt, F.le, F.gt, F.ge; "
-    "local isub, ibitor, ibitand, ibitxor = rt.isub, rt.ibitor, rt.ibitand, rt.ibitxor; ";
+    "local isub, ibitor, ibitand, ibitxor = rt.isub, rt.ibitor, rt.ibitand, rt.ibitxor; "
+    "local itruediv, ifloordiv, imod, ipow, ilshift, irshift = rt.itruediv, rt.ifloordiv, "
+    "rt.imod, rt.ipow, rt.ilshift, rt.irshift; ";
 
 /* A view of a (func ...) node (validated by tdmX_load). */
 static void func_view(const tdmX_Node *n, tdmX_Func *f)

@@ -98,3 +98,34 @@ def test_in_consumes_an_iterator(lua):
     f = xlate_fuzz.define(src, "f", "<in-iter>")
     for arg in ("abc", "", "zb"):
         assert lua.translate(f)(arg) == f(arg)
+
+
+KEYS = '''
+def tuple_keys(a, b):
+    d = {(a,): 1, (b,): 2}
+    return len(d), d[(a,)], list(d)
+
+def frozen_keys(a, b):
+    d = {frozenset(a): 1}
+    d[frozenset(b)] = 2
+    d[(frozenset(a), 1)] = 3
+    return len(d), d[frozenset(a)], list(d.values()), frozenset(b) in d, (frozenset(b), 1.0) in d
+'''
+
+
+@pytest.mark.parametrize("name, args", [
+    ("tuple_keys", (2 ** 53, 2 ** 53 + 1)),          # distinct beyond a double's precision
+    ("tuple_keys", (2 ** 63 - 1, 2 ** 63 - 2)),
+    ("tuple_keys", (1, 1.0)),                        # equal keys
+    ("tuple_keys", (0.1, 0.30000000000000004)),
+    ("frozen_keys", ([1, 2], [2, 1])),
+    ("frozen_keys", ([1], [1.0, True])),
+    ("frozen_keys", ([], [])),
+    ("frozen_keys", (["a", 1], [1, "a", "a"])),
+    ("frozen_keys", ([1, 2], [1, 3])),
+])
+def test_composite_dict_keys(lua, name, args):
+    f = xlate_fuzz.define(KEYS, name, "<keys>")
+    native = xlate_fuzz.outcome(f, args)
+    translated = xlate_fuzz.outcome(lua.translate(f), args)
+    assert translated[0] == native[0] == "ok" and xlate_fuzz.same(native[1], translated[1])

@@ -351,7 +351,7 @@ local function imul(a, b)
     return imul64(a, b) or big("mul", a, b)
 end
 
-function rt.add(a, b)
+function rt.add(a, b, isym)
     if mtype(a) == "integer" and mtype(b) == "integer" then    -- fast path
         local r = a + b
         if (a ~ r) & (b ~ r) < 0 then
@@ -388,7 +388,7 @@ function rt.add(a, b)
     if foreign(a, b) then
         return rt.H("op", "add", rt.export(a), rt.export(b))
     end
-    binerr("+", a, b)
+    binerr(isym or "+", a, b)
 end
 
 -- a += b: a list is extended in place (list.__iadd__ takes any iterable)
@@ -422,10 +422,14 @@ function rt.iadd(a, b)
         a.n = n + k
         return a
     end
-    return rt.add(a, b)
+    if type(a) == "userdata" or type(b) == "userdata" then
+        -- a Python object: Python's in-place operator (a.__iadd__, else a + b)
+        return rt.H("op", "iadd", rt.export(a), rt.export(b))
+    end
+    return rt.add(a, b, "+=")
 end
 
-function rt.sub(a, b)
+function rt.sub(a, b, isym)
     if mtype(a) == "integer" and mtype(b) == "integer" then    -- fast path
         local r = a - b
         if (a ~ b) & (a ~ r) < 0 then
@@ -446,9 +450,9 @@ function rt.sub(a, b)
     viewop("-", a, b)
     local xt = type(a) == "table" and EXT[getmetatable(a)]
     if xt and xt.binop then
-        return xt.binop("-", a, b)
+        return xt.binop("-", a, b, isym)
     end
-    binerr("-", a, b)
+    binerr(isym or "-", a, b)
 end
 
 local function repeatseq(s, k)
@@ -484,10 +488,13 @@ function rt.imul(a, b)
         a.n = r.n
         return a
     end
-    return rt.mul(a, b)
+    if type(a) == "userdata" or type(b) == "userdata" then
+        return rt.H("op", "imul", rt.export(a), rt.export(b))
+    end
+    return rt.mul(a, b, "*=")
 end
 
-function rt.mul(a, b)
+function rt.mul(a, b, isym)
     local x, y = num(a), num(b)
     if x and y then
         if mtype(x) == "integer" and mtype(y) == "integer" then
@@ -531,12 +538,12 @@ function rt.mul(a, b)
     if foreign(oa, ob) then
         return rt.H("op", "mul", rt.export(oa), rt.export(ob))
     end
-    binerr("*", oa, ob)
+    binerr(isym or "*", oa, ob)
 end
 
 local TWO53 = 1 << 53
 
-function rt.truediv(a, b)
+function rt.truediv(a, b, isym)
     local x, y = num(a), num(b)
     if x and y then
         if y == 0 then
@@ -561,7 +568,7 @@ function rt.truediv(a, b)
     if foreign(a, b) then
         return rt.H("op", "truediv", rt.export(a), rt.export(b))
     end
-    binerr("/", a, b)
+    binerr(isym or "/", a, b)
 end
 
 local function copysign0(sign_of)
@@ -595,7 +602,7 @@ local function fdivmod(vx, wx)
     return floordiv, mod
 end
 
-function rt.floordiv(a, b)
+function rt.floordiv(a, b, isym)
     local x, y = num(a), num(b)
     if x and y then
         if mtype(x) == "integer" and mtype(y) == "integer" then
@@ -616,10 +623,10 @@ function rt.floordiv(a, b)
     if foreign(a, b) then
         return rt.H("op", "floordiv", rt.export(a), rt.export(b))
     end
-    binerr("//", a, b)
+    binerr(isym or "//", a, b)
 end
 
-function rt.mod(a, b)
+function rt.mod(a, b, isym)
     if mtype(a) == "integer" and mtype(b) == "integer" and b ~= 0 then   -- fast path
         return a % b
     end
@@ -643,7 +650,7 @@ function rt.mod(a, b)
     if foreign(a, b) then
         return rt.H("op", "mod", rt.export(a), rt.export(b))
     end
-    binerr("%", a, b)
+    binerr(isym or "%", a, b)
 end
 
 function rt.divmod(a, b)
@@ -661,7 +668,7 @@ function rt.divmod(a, b)
     return mktuple(rt.floordiv(a, b), rt.mod(a, b))
 end
 
-function rt.pow(a, b)
+function rt.pow(a, b, isym)
     local x, y = num(a), num(b)
     if x and y then
         if mtype(x) == "integer" and mtype(y) == "integer" then
@@ -706,7 +713,7 @@ function rt.pow(a, b)
     if foreign(a, b) then
         return rt.H("op", "pow", rt.export(a), rt.export(b))
     end
-    binerr("** or pow()", a, b)
+    binerr(isym or "** or pow()", a, b)
 end
 
 local function intargs(op, a, b)
@@ -720,8 +727,8 @@ local function intargs(op, a, b)
     binerr(op, a, b)
 end
 
-function rt.lshift(a, b)
-    local x, y = intargs("<<", a, b)
+function rt.lshift(a, b, isym)
+    local x, y = intargs(isym or "<<", a, b)
     if x == nil then
         return rt.H("op", "lshift", rt.export(a), rt.export(b))
     end
@@ -744,8 +751,8 @@ function rt.lshift(a, b)
     return x << y
 end
 
-function rt.rshift(a, b)
-    local x, y = intargs(">>", a, b)
+function rt.rshift(a, b, isym)
+    local x, y = intargs(isym or ">>", a, b)
     if x == nil then
         return rt.H("op", "rshift", rt.export(a), rt.export(b))
     end
@@ -759,16 +766,16 @@ function rt.rshift(a, b)
 end
 
 local function bitop(name, sym, f)
-    rt[name] = function(a, b)
+    rt[name] = function(a, b, isym)
         if type(a) == "boolean" and type(b) == "boolean" then
             return f(a and 1 or 0, b and 1 or 0) ~= 0
         end
         viewop(sym, a, b)
         local xt = type(a) == "table" and EXT[getmetatable(a)]
         if xt and xt.binop then
-            return xt.binop(sym, a, b)
+            return xt.binop(sym, a, b, isym)
         end
-        local x, y = intargs(sym, a, b)
+        local x, y = intargs(isym or sym, a, b)
         if x == nil then
             return rt.H("op", name, rt.export(a), rt.export(b))
         end
@@ -778,6 +785,20 @@ end
 bitop("bitand", "&", function(x, y) return x & y end)
 bitop("bitor", "|", function(x, y) return x | y end)
 bitop("bitxor", "^", function(x, y) return x ~ y end)
+
+-- a op= b for the operators no type changes in place here: a Python object
+-- gets Python's in-place operator (a list extends itself ...), anything else
+-- is a = a op b with CPython's message naming the augmented operator
+for name, isym in pairs({ truediv = "/=", floordiv = "//=", mod = "%=", pow = "**=",
+                          lshift = "<<=", rshift = ">>=" }) do
+    local plain = rt[name]
+    rt["i" .. name] = function(a, b)
+        if type(a) == "userdata" or type(b) == "userdata" then
+            return rt.H("op", "i" .. name, rt.export(a), rt.export(b))
+        end
+        return plain(a, b, isym)
+    end
+end
 
 function rt.neg(a)
     local x = num(a)
@@ -1265,20 +1286,49 @@ end
 local canon = setmetatable({}, { __mode = "v" })
 
 local keyof
+-- the text of an element's key inside a composite key: integers exactly
+-- ("%d": "%a" would round those beyond 2^53 together), floats by their bits
+local function keytext(k)
+    local tk = type(k)
+    if tk == "number" then
+        return mtype(k) == "integer" and sformat("i%d", k) or "f" .. sformat("%a", k)
+    elseif tk == "string" then
+        return "s" .. #k .. ":" .. k
+    elseif k == NONEKEY then
+        return "N"
+    end
+    return "t" .. #(k.ser) .. ":" .. k.ser
+end
+
+local function canonkey(ser)
+    local c = canon[ser]
+    if c == nil then
+        c = { ser = ser }
+        canon[ser] = c
+    end
+    return c
+end
+
+-- a frozenset key: its elements' keys in a fixed order (equal sets, equal keys)
+local function frozenkey(fs)
+    local parts, n = {}, 0
+    local it = rt.iter(fs)
+    while true do
+        local ok, x = it()
+        if not ok then
+            break
+        end
+        n = n + 1
+        parts[n] = keytext(keyof(x))
+    end
+    table.sort(parts)
+    return canonkey("F{" .. concat(parts, ",") .. "}")
+end
+
 local function tuplekey(t)
     local parts = {}
     for i = 1, t.n do
-        local k = keyof(t[i])
-        local tk = type(k)
-        if tk == "number" then
-            parts[i] = (mtype(k) == "integer" and "i" or "f") .. sformat("%a", k)
-        elseif tk == "string" then
-            parts[i] = "s" .. #k .. ":" .. k
-        elseif k == NONEKEY then
-            parts[i] = "N"
-        else
-            parts[i] = "t" .. #(k.ser) .. ":" .. k.ser
-        end
+        parts[i] = keytext(keyof(t[i]))
     end
     local ser = concat(parts, ",")
     local c = canon[ser]
@@ -1313,6 +1363,9 @@ keyof = function(k)
         local mt = getmetatable(k)
         if mt == TUPLE then
             return tuplekey(k)
+        end
+        if EXT[mt] and EXT[mt].kind == "frozenset" then
+            return frozenkey(k)
         end
         if mt == LIST or mt == DICT or (EXT[mt] and not EXT[mt].hashable) then
             throw("TypeError", sformat("unhashable type: '%s'", tname(k)))
@@ -1570,7 +1623,7 @@ local function slice_indices(n, lo, hi, step)
     else
         len = start < stop and (stop - start - 1) // step + 1 or 0
     end
-    return start, step, len
+    return start, step, len, stop
 end
 
 function rt.slice(o, lo, hi, step)

@@ -157,8 +157,19 @@ do
             end
             return range_at(r, i)
         end,
-        slice = function()
-            throw("NotImplementedError", "slicing a range (tandem translation)")
+        slice = function(r, lo, hi, step)
+            -- as CPython: the slice's indices (clamped as slice.indices does)
+            -- mapped through the range: range(10)[::3] is range(0, 10, 3)
+            local start, st, _, stop = slice_indices(r.len, lo, hi, step)
+            local a = r.start + start * r.step
+            local b = r.start + stop * r.step
+            local fa = r.start + start * 1.0 * r.step
+            local fb = r.start + stop * 1.0 * r.step
+            if math.abs(fa) >= 2.0 ^ 62 or math.abs(fb) >= 2.0 ^ 62
+                    or math.abs(st * 1.0 * r.step) >= 2.0 ^ 62 then
+                throw("NotImplementedError", "slicing a range near 2**63 (tandem translation)")
+            end
+            return B.range(a, b, st * r.step)
         end,
         export = function(r)
             return rt.H("range", r.start, r.stop, r.step)

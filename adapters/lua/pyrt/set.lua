@@ -705,28 +705,29 @@ do
             end
             return rt.H("set", s.mask, nd, unpack(a, 1, n))
         end,
-        binop = function(op, a, b)
-            if type(b) == "userdata" and not needset(op, op, a, b) then
+        binop = function(op, a, b, isym)
+            local msg = isym or op      -- "|=" for an augmented assignment
+            if type(b) == "userdata" and not needset(op, msg, a, b) then
                 return rt.H("op", pyops[op], rt.export(a), b)
             end
             if op == "|" then
-                needset("|", op, a, b)
+                needset("|", msg, a, b)
                 local r = copy(a)
                 if not rawequal(a, b) then
                     update(r, b)
                 end
                 return r
             elseif op == "&" then
-                needset("&", op, a, b)
+                needset("&", msg, a, b)
                 return intersection(a, b)
             elseif op == "-" then
-                needset("-", op, a, b)
+                needset("-", msg, a, b)
                 return difference(a, b)
             elseif op == "^" then
-                needset("^", op, a, b)
+                needset("^", msg, a, b)
                 return symmetric_difference(a, b)
             end
-            throw("TypeError", sformat("unsupported operand type(s) for %s: '%s' and '%s'", op,
+            throw("TypeError", sformat("unsupported operand type(s) for %s: '%s' and '%s'", msg,
                                        tname(a), tname(b)))
         end,
     }
@@ -794,7 +795,11 @@ do
                 update_fn(a, b)
                 return a
             end
-            return plain(a, b)
+            if type(a) == "userdata" or type(b) == "userdata" then
+                -- a Python object: Python's in-place operator
+                return rt.H("op", "i" .. pyops[op:sub(1, 1)], rt.export(a), rt.export(b))
+            end
+            return plain(a, b, op)
         end
     end
     inplace("bitor", "|=", update)

@@ -230,6 +230,9 @@ def _scope_names(body: List[ast.stmt]) -> Tuple[Set[str], Set[str]]:
             assigned.add(node.name)
         elif isinstance(node, ast.Nonlocal):
             nonlocals.update(node.names)
+        elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Subscript) \
+                and isinstance(node.target.slice, ast.Slice):
+            assigned.update(_slice_aug_names(node))
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             assigned.add(node.name)
             stack.extend(node.decorator_list)
@@ -250,6 +253,12 @@ def _scope_names(body: List[ast.stmt]) -> Tuple[Set[str], Set[str]]:
 
 
 COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+
+
+def _slice_aug_names(s: ast.AugAssign) -> Tuple[str, str, str, str, str]:
+    """The hidden locals of `a[i:j:k] op= x` (named by its position)."""
+    p = "_tdm_a%d_%d" % (s.lineno, s.col_offset)
+    return p + "o", p + "l", p + "h", p + "s", p + "v"
 
 
 def _walrus_targets(comp: ast.AST) -> Set[str]:
@@ -481,9 +490,9 @@ class _FuncTranslator:
             op = BINOPS.get(type(s.op))
             if op is None:
                 raise self.refuse(s, "the operator %s" % type(s.op).__name__)
-            if op in ("add", "mul", "sub", "bitor", "bitand", "bitxor"):
-                op = "i" + op       # in place: `lst += x` extends the same list, `s |= t`
-                #                     updates the same set
+            op = "i" + op           # in place: `lst += x` extends the same list, `s |= t`
+            #                         updates the same set, a Python object's own __iadd__
+            #                         runs, an error names `+=`
             if isinstance(s.target, ast.Name):
                 read = self.name_read(s.target)    # raises UnboundLocalError if unbound
                 value = self.expr(s.value)
@@ -492,6 +501,8 @@ class _FuncTranslator:
             if isinstance(s.target, ast.Subscript) and not isinstance(s.target.slice, ast.Slice):
                 t = "(index %s %s)" % (self.expr(s.target.value), self.expr(s.target.slice))
                 return "(aug %d %s %s %s)" % (L, t, op, self.expr(s.value))
+            if isinstance(s.target, ast.Subscript):
+                return self.slice_aug(s, L, op)
             raise self.refuse(s, "augmented assignment to this target")
         if isinstance(s, ast.If):
             test = self.expr(s.test)
@@ -932,6 +943,28 @@ class _FuncTranslator:
             self.globals_used.append(name)
         return "(global %s)" % name
 
+    def slice_aug(self, s: ast.AugAssign, L: int, op: str) -> str:
+        """a[i:j:k] op= x as CPython runs it: a, i, j, k once (hidden locals),
+        v = a[i:j:k], then x, v = v op x (in place), a[i:j:k] = v."""
+        t = s.target
+        assert isinstance(t, ast.Subscript) and isinstance(t.slice, ast.Slice)
+        o, lo, hi, st, v = _slice_aug_names(s)
+        out = ["(assign %d (local %s) %s)" % (L, o, self.expr(t.value))]
+        parts = []
+        for name, x in ((lo, t.slice.lower), (hi, t.slice.upper), (st, t.slice.step)):
+            if x is None:
+                parts.append("_")
+            else:
+                out.append("(assign %d (local %s) %s)" % (L, name, self.expr(x)))
+                parts.append("(local %s)" % name)
+        sl = "(slice (local %s) %s)" % (o, " ".join(parts))
+        out.append("(assign %d (local %s) %s)" % (L, v, sl))
+        out.append("(assign %d (local %s) (binop %s (local %s) %s))" % (
+            L, v, op, v, self.expr(s.value)))
+        out.append("(assign %d %s (local %s))" % (L, sl, v))
+        self.assigned.update((o, lo, hi, st, v))
+        return " ".join(out)
+
     def slice_ir(self, e: ast.Subscript) -> str:
         sl = e.slice
         assert isinstance(sl, ast.Slice)
@@ -1167,7 +1200,9 @@ _OPS = {
     "eq": operator.eq, "lt": operator.lt, "le": operator.le, "gt": operator.gt,
     "ge": operator.ge,
     "ibitor": operator.ior, "ibitand": operator.iand, "isub": operator.isub,
-    "ibitxor": operator.ixor,
+    "ibitxor": operator.ixor, "iadd": operator.iadd, "imul": operator.imul,
+    "itruediv": operator.itruediv, "ifloordiv": operator.ifloordiv, "imod": operator.imod,
+    "ipow": operator.ipow, "ilshift": operator.ilshift, "irshift": operator.irshift,
 }
 _INT64 = range(-2 ** 63, 2 ** 63)
 _COPIED = (float, str, bool, type(None))

@@ -1,0 +1,35 @@
+"""Slicing a range in translated code gives CPython's range: the slice's
+indices clamped as slice.indices does, mapped through the range (so the repr,
+the items and len agree), over a grid of ranges and slices."""
+import itertools
+import linecache
+
+import pytest
+
+import tandem
+
+SRC = "def f(a, b, c, lo, hi, st):\n    r = range(a, b, c)[lo:hi:st]\n    return repr(r), list(r), len(r)\n"
+RANGES = [(0, 10, 1), (10, 0, -1), (3, 50, 7), (-5, 5, 2), (5, -20, -3), (0, 0, 1)]
+SLICES = list(itertools.product([None, 0, 2, -3, 100, -100], [None, 1, -1, 7, 100, -100],
+                                [None, 1, 2, -1, -3]))
+
+
+@pytest.fixture(scope="module")
+def both():
+    linecache.cache["<rs>"] = (len(SRC), None, SRC.splitlines(True), "<rs>")
+    ns = {}
+    exec(compile(SRC, "<rs>", "exec"), ns)
+    return ns["f"], tandem.LuaRuntime().translate(ns["f"])
+
+
+@pytest.mark.parametrize("rng", RANGES)
+def test_range_slices_as_cpython(both, rng):
+    f, lf = both
+    for sl in SLICES:
+        assert lf(*rng, *sl) == f(*rng, *sl), (rng, sl)
+
+
+def test_range_slice_step_zero(both):
+    f, lf = both
+    with pytest.raises(ValueError, match="slice step cannot be zero"):
+        lf(0, 10, 1, None, None, 0)
