@@ -83,13 +83,18 @@ typedef enum tdmS_Op {
                            error is what a handler raised */
     TDM_OP_LOADIR,      /* args[0]: translation IR text (bridge/ir.h), args[1]: the
                            caller's hook object, args[2]: recursion limit (int) ->
-                           internal functions, entry functions, generated source */
+                           internal functions, entry functions, generated source;
+                           frame->sub TDM_LOADIR_EMIT: only generate, load nothing ->
+                           the runtime library's source, then each function's source */
     TDM_OP_EXPOSE,      /* args[0]: name, args[1]: int tdm_LangId of another attached
                            language; frame->sub: TDM_EXPOSE_* flags. Make that
                            language's objects reachable from the callee's code
                            under `name` (Lua: the global `python` table) -> 0 */
     TDM_NOPS
 } tdmS_Op;
+
+/* frame->sub of TDM_OP_LOADIR */
+#define TDM_LOADIR_EMIT 1
 
 typedef enum tdmS_CmpOp { TDM_CMP_EQ, TDM_CMP_LT, TDM_CMP_LE } tdmS_CmpOp;
 

@@ -748,9 +748,10 @@ static int trampoline(lua_State *L)
     case TDM_OP_GLOBALS:
         lua_rawgeti(L, LUA_REGISTRYINDEX, LUA_RIDX_GLOBALS);
         return collect(L, st, f, 1);
-    case TDM_OP_LOADIR:
-        tdmL_load_ir(L, st, f);
-        return collect(L, st, f, lua_gettop(L) - 2);
+    case TDM_OP_LOADIR: {
+        int k = tdmL_load_ir(L, st, f);
+        return collect(L, st, f, lua_gettop(L) - k + 1);
+    }
     case TDM_OP_IMPORT:
         str_arg(L, f, 0, "module name");
         if (lua_getglobal(L, "require") != LUA_TFUNCTION) {

@@ -2661,7 +2661,10 @@ static void push_pyrt(lua_State *L, tdmL_State *st)
 
 /* TDM_OP_LOADIR: args[0] IR text, args[1] the host hook, args[2] recursion limit.
    Pushes the table of internal functions, the table of entry functions and the
-   Lua source. [-0, +3, e] */
+   Lua source, and returns 3. With f->sub TDM_LOADIR_EMIT (tandem translate:
+   standalone files) nothing is loaded: pushes the source of the runtime
+   library pyrt, then the source of each function (a chunk taking rt, H, K,
+   NAME and returning the function), and returns their count. [-0, +k, e] */
 int tdmL_load_ir(lua_State *L, tdmL_State *st, tdmS_Frame *f)
 {
     if (f->nargs < 2 || f->args[0].kind != TDM_STR) {
@@ -2688,6 +2691,14 @@ int tdmL_load_ir(lua_State *L, tdmL_State *st, tdmS_Frame *f)
             return luaL_error(L, "translation: %s", err);
         }
         h->nsrc = i + 1;
+    }
+    if (f->sub == TDM_LOADIR_EMIT) {
+        luaL_checkstack(L, h->m->nfuncs + 2, "too many functions");
+        lua_pushlstring(L, tdmL_pyrt_src, sizeof tdmL_pyrt_src - 1);
+        for (int i = 0; i < h->m->nfuncs; i++) {
+            lua_pushstring(L, h->src[i]);
+        }
+        return 1 + h->m->nfuncs;
     }
     push_pyrt(L, st);
     int rt = lua_gettop(L);

@@ -685,15 +685,23 @@ static PyObject *rt_compile(PyObject *self, PyObject *const *args, size_t nargsf
     return res;
 }
 
-/* _load_ir(ir_text, hook, maxdepth): load translated code (TDM_OP_LOADIR);
-   used by tandem._translate. New reference. */
+/* _load_ir(ir_text, hook, maxdepth[, emit]): load translated code
+   (TDM_OP_LOADIR); used by tandem._translate. With emit true nothing is
+   loaded: the result is (pyrt source, source of each function...), for
+   standalone files (tandem translate). New reference. */
 static PyObject *rt_load_ir(PyObject *self, PyObject *const *args, Py_ssize_t n)
 {
-    if (n != 3 || !PyUnicode_Check(args[0]) || !PyLong_Check(args[2])) {
-        PyErr_SetString(PyExc_TypeError, "_load_ir(ir_text: str, hook, maxdepth: int)");
+    if ((n != 3 && n != 4) || !PyUnicode_Check(args[0]) || !PyLong_Check(args[2])) {
+        PyErr_SetString(PyExc_TypeError,
+                        "_load_ir(ir_text: str, hook, maxdepth: int[, emit: bool])");
         return NULL;
     }
-    return tdmP_run((tdmP_Runtime *)self, TDM_OP_LOADIR, args, 3, 0);
+    int emit = n == 4 ? PyObject_IsTrue(args[3]) : 0;
+    if (emit < 0) {
+        return NULL;
+    }
+    return tdmP_run_sub((tdmP_Runtime *)self, TDM_OP_LOADIR, emit ? TDM_LOADIR_EMIT : 0,
+                        args, 3, 0);
 }
 
 /* translate(fn): fn translated into a Lua function of this runtime

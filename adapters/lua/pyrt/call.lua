@@ -748,6 +748,28 @@ do
     -- written to sys.stdout (or file) through the host, one write per call;
     -- when str() of an argument raises, what precedes it is written first,
     -- as CPython's piecewise writes would have.
+    -- print's text to sys.stdout or file: through the host, or without one
+    -- (a standalone file of tandem translate) to Lua's io.stdout
+    local function write(text, file, flush)
+        if rt.H then
+            rt.H("print", text, rt.export(file), flush)
+            return
+        end
+        local out = io.stdout
+        if file ~= nil then
+            -- standalone files: sys.stdout / sys.stderr are {tdm_stream = io handle}
+            out = type(file) == "table" and rawget(file, "tdm_stream")
+            if not out then
+                throw("NotImplementedError", "print(file=...) to a file other than " ..
+                      "sys.stdout or sys.stderr without the Python host (tandem translation)")
+            end
+        end
+        out:write(text)
+        if flush then
+            out:flush()
+        end
+    end
+
     B.print = function(...)
         local args = pack(...)
         local sep, fin, file, flush = " ", "\n", nil, false
@@ -785,7 +807,7 @@ do
             local ok, s = pcall(rt.str, objs[i])
             if not ok then
                 if #parts > 0 then
-                    rt.H("print", concat(parts), rt.export(file), false)
+                    write(concat(parts), file, false)
                 end
                 error(s, 0)
             end
@@ -795,7 +817,7 @@ do
         if n == 0 then
             parts[1] = fin
         end
-        rt.H("print", concat(parts), rt.export(file), truth(flush))
+        write(concat(parts), file, truth(flush))
         return nil
     end
 

@@ -55,6 +55,7 @@ local function defclass(name, base)
 end
 defclass("BaseException")
 defclass("Exception", "BaseException")
+defclass("SystemExit", "BaseException")
 defclass("ArithmeticError", "Exception")
 defclass("ZeroDivisionError", "ArithmeticError")
 defclass("OverflowError", "ArithmeticError")

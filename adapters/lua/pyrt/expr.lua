@@ -427,6 +427,10 @@ do
         if getmetatable(v) == FRESH then
             v, fresh = v.v, true
         end
+        if rt.H == nil then     -- standalone: the module's globals are a Lua table
+            h("setglobal", k, name, v)
+            return
+        end
         if not shareable(v, fresh) then
             throw("NotImplementedError", sformat("assigning a %s that translated code may " ..
                   "still change to the global '%s' (tandem translation)", tname(v), name))

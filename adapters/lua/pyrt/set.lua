@@ -29,6 +29,9 @@ do
 
     local function hosthash(v)
         if rt.H == nil then
+            if type(v) == "string" and rt.strhash then     -- standalone: a fixed seed
+                return rt.strhash(v)
+            end
             throw("NotImplementedError", "hash() of a str or None without the Python host " ..
                   "(tandem translation)")
         end

@@ -48,7 +48,7 @@ KNOWN_EXCEPTIONS = {
     "OverflowError", "LookupError", "KeyError", "IndexError", "ValueError",
     "TypeError", "NameError", "UnboundLocalError", "AssertionError",
     "RuntimeError", "NotImplementedError", "RecursionError", "AttributeError",
-    "StopIteration", "GeneratorExit",
+    "StopIteration", "GeneratorExit", "SystemExit",
 }
 # Methods the runtime library dispatches by receiver type at run time.
 KNOWN_METHODS = {
@@ -128,11 +128,30 @@ class _Func:
         self.irname = name
 
 
+class StandaloneModule:
+    """A module imported by a file that tandem translate makes standalone
+    (tandem/xcmd.py): its supported attributes become runtime builtins."""
+
+    ATTRS = {"sys": {"argv": "tdm_argv", "stdout": "tdm_stdout", "stderr": "tdm_stderr"}}
+    CALLS = {"sys": {"exit": "tdm_exit"}}
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+
+# ast.FunctionDef of functions that have no source of their own (the module
+# body of tandem translate), by code object
+_AST_OVERRIDE: Dict[Any, ast.FunctionDef] = {}
+
+
 class _Unit:
     """A translation unit: the entry function and every module-level Python
-    function it reaches, each translated once."""
+    function it reaches, each translated once. A standalone unit (tandem
+    translate) reaches no Python object: names the module does not define,
+    defaults that are Python objects are refused."""
 
-    def __init__(self) -> None:
+    def __init__(self, standalone: bool = False) -> None:
+        self.standalone = standalone
         self.funcs: List[_Func] = []
         self.by_fn: Dict[int, _Func] = {}
         self.texts: List[str] = []
@@ -173,6 +192,9 @@ def check_function(fn: Any) -> types.FunctionType:
 def _source_of(fn: types.FunctionType) -> Tuple[ast.FunctionDef, str]:
     code = fn.__code__
     filename = code.co_filename
+    node = _AST_OVERRIDE.get(code)
+    if node is not None:
+        return node, filename
     try:
         lines, start = inspect.getsourcelines(fn)
     except (OSError, TypeError) as e:
@@ -450,6 +472,9 @@ class _FuncTranslator:
         translation is loaded: a mutable default is shared with Python)."""
         if d is None or isinstance(d, (bool, int, float, str)):
             return self.const(node, d)
+        if self.unit.standalone:
+            raise self.refuse(node, "a default value of type %s in a standalone file"
+                              % type(d).__name__)
         return obj
 
     # ---- statements -----------------------------------------------------------
@@ -699,6 +724,11 @@ class _FuncTranslator:
         g = self.fn.__globals__
         if n in g:
             v = g[n]
+            if isinstance(v, StandaloneModule):
+                raise self.refuse(e, "the module '%s' used as a value (tandem translate "
+                                  "supports %s)" % (n, ", ".join(
+                                      ["%s.%s" % (n, a) for a in StandaloneModule.ATTRS[n]] +
+                                      ["%s.%s()" % (n, a) for a in StandaloneModule.CALLS[n]])))
             if isinstance(v, types.FunctionType):
                 try:
                     self.unit.add(v)
@@ -712,6 +742,10 @@ class _FuncTranslator:
             if n in KNOWN_BUILTINS or n in KNOWN_EXCEPTIONS:
                 return "(builtin %s)" % n
             raise self.refuse(e, "the builtin '%s'" % n)
+        if self.unit.standalone:
+            raise TranslationError("%s:%d: the name '%s' is not defined in the module "
+                                   "(a standalone file cannot reach Python)"
+                                   % (self.file, e.lineno, n))
         # a global that does not exist yet: read at call time (NameError if still missing)
         if n not in self.globals_used:
             self.globals_used.append(n)
@@ -811,6 +845,9 @@ class _FuncTranslator:
             else:
                 operand = self.expr(v)
             return "(yieldfrom %d %d %s)" % (e.lineno, e.col_offset, operand)
+        mod = self.standalone_module(e)
+        if mod is not None and e.attr in StandaloneModule.ATTRS[mod]:
+            return "(call (builtin %s))" % StandaloneModule.ATTRS[mod][e.attr]
         names = {
             ast.Lambda: "lambda", ast.ListComp: "a list comprehension",
             ast.SetComp: "a set comprehension", ast.DictComp: "a dict comprehension",
@@ -870,8 +907,24 @@ class _FuncTranslator:
 
     VARIADIC = {"min", "max", "zip", "print"}
 
+    def standalone_module(self, e: ast.expr) -> Optional[str]:
+        """The name of the StandaloneModule e is an attribute of, or None."""
+        if isinstance(e, ast.Attribute) and isinstance(e.value, ast.Name) and \
+                e.value.id not in self.locals:
+            v = self.fn.__globals__.get(e.value.id)
+            if isinstance(v, StandaloneModule):
+                return v.name
+        return None
+
     def call(self, e: ast.Call) -> str:
         f = e.func
+        mod = self.standalone_module(f)
+        if mod is not None:
+            assert isinstance(f, ast.Attribute)
+            name = StandaloneModule.CALLS[mod].get(f.attr)
+            if name is None or e.keywords or any(isinstance(a, ast.Starred) for a in e.args):
+                raise self.refuse(e, "the call %s.%s(...) in a standalone file" % (mod, f.attr))
+            return "(call (builtin %s) %s)" % (name, " ".join(self.expr(a) for a in e.args))
         builtin = f.id if isinstance(f, ast.Name) and self.is_builtin(f.id) else None
         starred = any(isinstance(a, ast.Starred) for a in e.args)
         dstar = any(k.arg is None for k in e.keywords)

@@ -45,8 +45,13 @@ def _interactive(session: Session) -> None:
 
 
 def main(argv: Optional[List[str]] = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if args[:1] == ["translate"]:       # tandem translate FILE --to LANG (tandem/xcmd.py)
+        from ..xcmd import main as translate_main
+        return translate_main(args[1:])
     ap = argparse.ArgumentParser(prog="tandem", description="Python and Lua 5.4 in one "
-                                 "process: a dual REPL that translates functions live.")
+                                 "process: a dual REPL that translates functions live; "
+                                 "`tandem translate --help`: translate a file.")
     ap.add_argument("--demo", action="store_true",
                     help="play the scripted demo session (the default without a terminal)")
     opts = ap.parse_args(argv)

@@ -1,0 +1,229 @@
+"""tandem translate FILE.py --to lua (docs/translation.md, "tandem translate"):
+sample files translated by the command, the output run by plain lua5.4 (no
+tandem module reachable) and compared with /usr/bin/python3 running the
+original: stdout, exit status and the exception line of a traceback (CPython
+with PYTHONHASHSEED=0, whose string hashes standalone files use)."""
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+import tandem as _tandem_pkg
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+DATA = os.path.join(HERE, "data", "xcmd")
+BUILD = os.path.abspath(os.environ.get("TANDEM_BUILD", os.path.join(ROOT, "build")))
+SAMPLES = ["strings.py", "numeric.py", "dictsets.py", "excs.py", "closures.py",
+           "mainargs.py", "consts.py", "globalvars.py"]
+ARGS = ["3", "4", "35"]
+LUA = shutil.which("lua5.4")
+
+pytestmark = pytest.mark.skipif(LUA is None, reason="lua5.4 is not installed")
+
+
+def tandem(*args, cwd=None):
+    """python3 -m tandem ARGS (the same main as the tandem command), with
+    the tandem package these tests import."""
+    pkg = os.path.dirname(os.path.dirname(os.path.abspath(_tandem_pkg.__file__)))
+    env = dict(os.environ, PYTHONPATH=pkg + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    return subprocess.run([sys.executable, "-m", "tandem"] + list(args), cwd=cwd,
+                          capture_output=True, text=True, timeout=300, env=env)
+
+
+def plain_lua(args, cwd):
+    """lua5.4 with no path to tandem: LUA_PATH/LUA_CPATH only the given dir."""
+    env = dict(os.environ, LUA_PATH=os.path.join(cwd, "?.lua"), LUA_CPATH="")
+    env.pop("LUA_INIT", None)
+    env.pop("LUA_INIT_5_4", None)
+    return subprocess.run([LUA] + args, cwd=cwd, capture_output=True, text=True,
+                          timeout=120, env=env)
+
+
+def python_run(path, cwd):
+    """CPython with PYTHONHASHSEED=0: the string hashes standalone files use."""
+    env = dict(os.environ, PYTHONHASHSEED="0")
+    return subprocess.run(["/usr/bin/python3", path] + ARGS, cwd=cwd, capture_output=True,
+                          text=True, timeout=120, env=env)
+
+
+def last_line(s):
+    lines = s.strip().splitlines()
+    return lines[-1] if lines else ""
+
+
+@pytest.mark.parametrize("single", [False, True], ids=["module", "single-file"])
+@pytest.mark.parametrize("name", SAMPLES)
+def test_sample_runs_as_in_cpython(tmp_path, name, single):
+    src = tmp_path / "src"
+    src.mkdir()
+    shutil.copy(os.path.join(DATA, name), src / name)
+    out = tmp_path / "out"
+    out.mkdir()
+    target = out / (name[:-3] + ".lua")
+    r = tandem("translate", name, "--to", "lua", "-o", str(target),
+               *(["--single-file"] if single else []), cwd=str(src))
+    assert r.returncode == 0, r.stderr
+    assert target.exists()
+    assert (out / "tandem_pyrt.lua").exists() != single
+    assert "require(\"tandem\")" not in target.read_text()
+    py = python_run(name, str(src))
+    # run from another directory: the runtime is found next to the file
+    lua = plain_lua([str(target)] + ARGS, str(tmp_path))
+    assert lua.stdout == py.stdout, lua.stderr
+    assert lua.returncode == py.returncode, lua.stderr
+    if py.returncode == 1:      # an exception escaped: the same last line
+        assert last_line(lua.stderr) == last_line(py.stderr)
+
+
+def test_default_output_and_sys_argv(tmp_path):
+    shutil.copy(os.path.join(DATA, "mainargs.py"), tmp_path / "mainargs.py")
+    r = tandem("translate", "mainargs.py", "--to", "lua", cwd=str(tmp_path))
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "mainargs.lua").exists() and (tmp_path / "tandem_pyrt.lua").exists()
+    lua = plain_lua(["mainargs.lua", "10", "-4"], str(tmp_path))
+    assert lua.stdout == "module loaded\nargs: ['10', '-4'] total: 6\n"
+    assert lua.returncode == 0
+    lua = plain_lua(["mainargs.lua"], str(tmp_path))          # sys.exit(2)
+    assert lua.stdout == "module loaded\nusage: mainargs N...\n"
+    assert lua.stderr == "error: no arguments\n"
+    assert lua.returncode == 2
+
+
+def test_require_from_lua(tmp_path):
+    for name in ("consts.py", "mainargs.py"):
+        shutil.copy(os.path.join(DATA, name), tmp_path / name)
+        r = tandem("translate", name, "--to", "lua", cwd=str(tmp_path))
+        assert r.returncode == 0, r.stderr
+    (tmp_path / "use.lua").write_text(
+        'local c = require("consts")\n'
+        'local m = require("mainargs")\n'
+        'print(c.N, c.RATE, c.NAME, c.NOTHING, c.FLAG, c.__name__, m.__name__)\n'
+        'print(c.lookup("a"), c.bump(), c.describe())\n'
+        'local rt = require("tandem_pyrt")\n'
+        'local t = m.total(rt.list_of("5", "6"))\n'
+        'print(t, m.USAGE, type(m.main), c.PRIMES.n, c.PRIMES[4])\n')
+    lua = plain_lua(["use.lua"], str(tmp_path))
+    assert lua.returncode == 0, lua.stderr
+    # consts.py prints twice when loaded; mainargs.py's __main__ block does not run
+    lines = lua.stdout.splitlines()
+    assert lines[2] == "module loaded"
+    assert lines[3] == "5\t2.5\ttandem\tnil\ttrue\tconsts\tmainargs"
+    assert lines[4] == "1\t6\ttandem x6 at 2.5: None True (1, 'two')"
+    assert lines[5] == "11\tusage: mainargs N...\tfunction\t4\t7"
+    assert len(lines) == 6
+
+
+def test_exception_from_required_module_reaches_lua(tmp_path):
+    (tmp_path / "boom.py").write_text("def f(x):\n    return 10 // x\n")
+    assert tandem("translate", "boom.py", "--to", "lua", cwd=str(tmp_path)).returncode == 0
+    (tmp_path / "use.lua").write_text(
+        'local b = require("boom")\n'
+        'print(b.f(3))\n'
+        'local ok, e = pcall(b.f, 0)\n'
+        'print(ok, e.cls.name, tostring(e))\n'
+        'b.f("x")\n')
+    lua = plain_lua(["use.lua"], str(tmp_path))
+    assert lua.stdout == "3\nfalse\tZeroDivisionError\t" \
+        "ZeroDivisionError: integer division or modulo by zero\n", lua.stderr
+    assert lua.returncode == 1
+    assert "TypeError: unsupported operand type(s) for //: 'int' and 'str'" in lua.stderr
+
+
+def test_big_int_is_overflow_error_without_python(tmp_path):
+    (tmp_path / "big.py").write_text(
+        "def f(n):\n    return 2 ** n\n\n"
+        "try:\n    print(f(62))\n    print(f(64))\nexcept OverflowError:\n"
+        "    print('overflow')\n")
+    assert tandem("translate", "big.py", "--to", "lua", cwd=str(tmp_path)).returncode == 0
+    lua = plain_lua(["big.lua"], str(tmp_path))
+    assert lua.stdout == "4611686018427387904\noverflow\n"
+
+
+def test_three_errors_listed_at_once(tmp_path):
+    shutil.copy(os.path.join(DATA, "bad3.py"), tmp_path / "bad3.py")
+    r = tandem("translate", "bad3.py", "--to", "lua", cwd=str(tmp_path))
+    assert r.returncode == 1
+    lines = r.stderr.strip().splitlines()
+    assert lines[0].startswith("bad3.py:2: the import of 'json'")
+    assert lines[1].startswith("bad3.py:6: ") and "loads" in lines[1]
+    assert lines[2].startswith("bad3.py:10: the name 'math_pi' is not defined")
+    assert lines[3] == "tandem translate: 3 errors, nothing written"
+    assert len(lines) == 4
+    assert not (tmp_path / "bad3.lua").exists()
+    assert not (tmp_path / "tandem_pyrt.lua").exists()
+
+
+@pytest.mark.parametrize("code,line,what", [
+    ("class C:\n    pass\n", 1, "a class definition"),
+    ("import os\n", 1, "the import of 'os'"),
+    ("from math import pi\n", 1, "'from math import ...'"),
+    ("def f(x=[1]):\n    return x\n", 1, "a default value of type list"),
+    ("def f(x=len):\n    return x\n", 1, "not a literal"),
+    ("x = 1\ndef f():\n    return y\n", 3, "the name 'y' is not defined"),
+    ("def f(x):\n    return x.real\n", 2, "attribute access"),
+    ("import sys\ndef f():\n    return sys.path\n", 3, "attribute access"),
+    ("print(open('x'))\n", 1, "the builtin 'open'"),
+    ("def f(x)\n    return x\n", 1, "syntax error"),
+])
+def test_refusals(tmp_path, code, line, what):
+    (tmp_path / "m.py").write_text(code)
+    r = tandem("translate", "m.py", "--to", "lua", cwd=str(tmp_path))
+    assert r.returncode == 1, r.stderr
+    first = r.stderr.splitlines()[0]
+    assert first.startswith("m.py:%d:" % line), first
+    assert what in first, first
+
+
+def test_usage_errors(tmp_path):
+    (tmp_path / "x.lua").write_text("return 1\n")
+    (tmp_path / "m.py").write_text("x = 1\n")
+    r = tandem("translate", cwd=str(tmp_path))
+    assert r.returncode == 2 and "usage:" in r.stderr
+    r = tandem("translate", "m.py", cwd=str(tmp_path))           # no --to
+    assert r.returncode == 2
+    r = tandem("translate", "m.py", "--to", "c", cwd=str(tmp_path))
+    assert r.returncode == 2
+    r = tandem("translate", "x.lua", "--to", "python", cwd=str(tmp_path))
+    assert r.returncode == 2
+    assert "Lua -> Python direction (--to python) is not available yet" in r.stderr
+    r = tandem("translate", "x.lua", "--to", "lua", cwd=str(tmp_path))
+    assert r.returncode == 2 and "FILE.py" in r.stderr
+    r = tandem("translate", "missing.py", "--to", "lua", cwd=str(tmp_path))
+    assert r.returncode == 2 and "cannot read missing.py" in r.stderr
+    r = tandem("translate", "m.py", "--to", "lua", "-o", "/nonexistent/dir/m.lua",
+               cwd=str(tmp_path))
+    assert r.returncode == 2 and "cannot write" in r.stderr
+    r = tandem("translate", "--help")
+    assert r.returncode == 0 and "--single-file" in r.stdout and "Exit status" in r.stdout
+
+
+def test_built_command(tmp_path):
+    cmd = os.path.join(BUILD, "bin", "tandem")
+    if not os.path.exists(cmd):
+        pytest.skip("build/bin/tandem is not built")
+    shutil.copy(os.path.join(DATA, "numeric.py"), tmp_path / "numeric.py")
+    r = subprocess.run([cmd, "translate", "numeric.py", "--to", "lua", "--single-file"],
+                       cwd=str(tmp_path), capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert not (tmp_path / "tandem_pyrt.lua").exists()
+    lua = plain_lua(["numeric.lua"], str(tmp_path))
+    assert lua.stdout == python_run("numeric.py", str(tmp_path)).stdout
+
+
+def test_output_does_not_depend_on_the_hash_seed(tmp_path, monkeypatch):
+    """The command runs the front end with PYTHONHASHSEED=0 whatever the
+    caller's seed, so constant sets of strings get CPython's seed-0 order."""
+    shutil.copy(os.path.join(DATA, "dictsets.py"), tmp_path / "dictsets.py")
+    texts = []
+    for seed in ("1", "2", "random"):
+        monkeypatch.setenv("PYTHONHASHSEED", seed)
+        r = tandem("translate", "dictsets.py", "--to", "lua", "-o", "o%s.lua" % seed,
+                   cwd=str(tmp_path))
+        assert r.returncode == 0, r.stderr
+        texts.append((tmp_path / ("o%s.lua" % seed)).read_text().replace("o%s" % seed, ""))
+        lua = plain_lua(["o%s.lua" % seed], str(tmp_path))
+        assert lua.stdout == python_run("dictsets.py", str(tmp_path)).stdout, lua.stderr
+    assert texts[0] == texts[1] == texts[2]
