@@ -539,11 +539,12 @@ do
     local enumerate0 = B.enumerate
     B.enumerate = function(...)
         local a, b = ...
-        if getmetatable(b) ~= KW and getmetatable(a) ~= KW and select("#", ...) <= 2 then
-            return enumerate0(a, b)
+        local n = select("#", ...)
+        if getmetatable(b) ~= KW and getmetatable(a) ~= KW and n <= 2 then
+            return enumerate0(...)      -- (an explicit None start is an error)
         end
-        local a = args_of("enumerate", 2, { iterable = 1, start = 2 }, ...)
-        return enumerate0(a[1], a[2])
+        local p = args_of("enumerate", 2, { iterable = 1, start = 2 }, ...)
+        return enumerate0(unpack(p, 1, p.n))
     end
 
     -- sum(iterable, /, start=0)
