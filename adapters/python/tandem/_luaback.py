@@ -22,8 +22,7 @@ _core_rt = _lcore.runtime_file
 _core_rt(__file__)
 
 
-class TranslationError(Exception):
-    pass
+from ._translate import TranslationError  # noqa: E402  (tandem.TranslationError)
 
 
 def _te(chunk: str, line: int, what: str) -> TranslationError:
@@ -945,3 +944,208 @@ def compile_ir(text: str, env: Optional[LuaTable] = None, uv: Any = None) -> Tup
              close_check=luart.close_check, error_value=luart.error_value)
     exec(code, g)
     return g[pyname], src
+
+
+# ------------------------------------------------------------------ the bridge boundary
+
+class Boundary:
+    """Conversions between bridge values (a tandem.LuaRuntime's) and luart
+    values, for one runtime.
+
+    bridge -> luart: str -> bytes (UTF-8); a Lua table proxy -> a LuaTable
+    view (an empty LuaTable whose metatable forwards __index, __newindex,
+    __len, __pairs to the Lua table: type() is 'table', indexing, #, pairs,
+    ipairs, table.* through the metamethods work on the live Lua table); a Lua
+    function proxy -> a Python callable converting both ways.
+    luart -> bridge: bytes -> str (bytes when not UTF-8, as the bridge gives
+    Lua strings); a view -> its Lua table; a LuaTable made by translated code
+    -> a NEW Lua table of the runtime with the same contents (converted
+    recursively, sharing and cycles kept, metatable converted too); results:
+    one value bare, Multi -> tuple, none -> None (as a bridge call gives).
+    """
+
+    def __init__(self, lua: Any) -> None:
+        import tandem
+        self.lua = lua
+        self.lua_type = tandem.lua_type
+        self.views: Dict[int, Tuple[Any, LuaTable]] = {}
+        self.G = lua.globals()
+
+    def to_lt(self, v: Any) -> Any:
+        c = v.__class__
+        if c is str:
+            return v.encode('utf-8')
+        if v is None or c is bool or c is int or c is float or c is bytes:
+            return v
+        lt = self.lua_type(v)
+        if lt == 'table':
+            hit = self.views.get(id(v))
+            if hit is not None and hit[0] is v:
+                return hit[1]
+            view = self.make_view(v)
+            self.views[id(v)] = (v, view)
+            return view
+        if lt == 'function':
+            fl = self.from_lt
+
+            def lua_fn(*args: Any) -> Any:
+                return self.results_in(v(*[fl(a) for a in args]))
+            lua_fn.__lua_proxy__ = v   # type: ignore[attr-defined]
+            return lua_fn
+        return v
+
+    def results_in(self, r: Any) -> Any:
+        if r.__class__ is tuple:
+            return Multi(self.to_lt(x) for x in r)
+        return self.to_lt(r)
+
+    def make_view(self, t: Any) -> LuaTable:
+        view = LuaTable()
+        mt = LuaTable()
+        tl, fl = self.to_lt, self.from_lt
+        mt.set(b'__index', lambda _s, k: tl(t[fl(k)]))
+
+        def newindex(_s: Any, k: Any, v: Any) -> None:
+            t[fl(k)] = fl(v)
+        mt.set(b'__newindex', newindex)
+        lua_len = self.lua.eval('function(t) return #t end')
+        mt.set(b'__len', lambda _s, *a: lua_len(t))
+        lua_next = self.G['next']
+
+        def pairs(_s: Any, *a: Any) -> Any:
+            def nxt(_t: Any, k: Any) -> Any:
+                return self.results_in(lua_next(t, fl(k)))
+            return Multi((nxt, view, None))
+        mt.set(b'__pairs', pairs)
+        mt.set(b'__view_of', _Box(t))
+        view.meta = mt
+        return view
+
+    def from_lt(self, v: Any, memo: Optional[Dict[int, Any]] = None) -> Any:
+        c = v.__class__
+        if c is bytes:
+            try:
+                return v.decode('utf-8')
+            except UnicodeDecodeError:
+                return v
+        if c is LuaTable:
+            mt = v.meta
+            if mt is not None:
+                box = mt.hash.get(b'__view_of')
+                if box.__class__ is _Box:
+                    return box.v
+            if memo is None:
+                memo = {}
+            got = memo.get(id(v))
+            if got is not None:
+                return got
+            t = self.lua.table()
+            memo[id(v)] = t
+            k = None
+            while True:
+                r = _lcore.lua_next(v, k)
+                if r is None or (r.__class__ is Multi and (not r or r[0] is None)):
+                    break
+                k, val = (r[0], r[1]) if r.__class__ is Multi else (r, None)
+                t[self.key_out(k, memo)] = self.from_lt(val, memo)
+            if mt is not None:
+                self.G['setmetatable'](t, self.from_lt(mt, memo))
+            return t
+        lp = getattr(v, '__lua_proxy__', None)
+        if lp is not None:
+            return lp
+        return v
+
+    def key_out(self, k: Any, memo: Dict[int, Any]) -> Any:
+        if k is _lcore._TRUEK:
+            return True
+        if k is _lcore._FALSEK:
+            return False
+        return self.from_lt(k, memo)
+
+    def results_out(self, r: Any) -> Any:
+        if r.__class__ is Multi:
+            if not r:
+                return None
+            if len(r) == 1:
+                return self.from_lt(r[0])
+            return tuple(self.from_lt(x) for x in r)
+        return self.from_lt(r)
+
+    def env(self) -> LuaTable:
+        """luart's standard library, then the runtime's globals: reads fall
+        through to lua.globals() at call time, new globals are written there."""
+        g = luart.new_env()
+        mt = LuaTable()
+        G = self.G
+        tl, fl = self.to_lt, self.from_lt
+        mt.set(b'__index', lambda _s, k: tl(G[fl(k)]))
+
+        def newindex(_s: Any, k: Any, v: Any) -> None:
+            G[fl(k)] = fl(v)
+        mt.set(b'__newindex', newindex)
+        g.meta = mt
+        return g
+
+
+class _Box:
+    """Holds a bridge object inside a metatable (not a Lua value)."""
+    __slots__ = ('v',)
+
+    def __init__(self, v: Any) -> None:
+        self.v = v
+
+
+_lcache: Dict[Any, Dict[Any, Any]] = {}
+_sources: Dict[Any, str] = {}
+
+
+def translate_lua(lua: Any, fn: Any) -> Any:
+    """LuaRuntime.translate(lua_fn): a Python function running lua_fn's
+    translation (interned: the same function twice gives the same result)."""
+    import tandem
+    per = _lcache.setdefault(lua, {})
+    hit = per.get(fn)
+    if hit is not None:
+        return hit
+    source_ir = getattr(lua, '_source_ir', None)
+    if source_ir is None:
+        raise TranslationError('the Lua front end (TDM_OP_SOURCEIR) is not available '
+                               'in this build')
+    text, acc = source_ir(fn)
+    if text is None:
+        raise TranslationError(str(acc))
+    return wrap_translated(lua, fn, text, acc, per, tandem.LuaError)
+
+
+def wrap_translated(lua: Any, fn: Any, text: Any, acc: Any, per: Dict[Any, Any],
+                    err_cls: Any) -> Any:
+    bd = Boundary(lua)
+
+    def uv(i: int, *v: Any) -> Any:
+        if v:
+            acc(i + 1, bd.from_lt(v[0]))
+            return None
+        return bd.to_lt(acc(i + 1))
+    if isinstance(text, bytes):
+        text = text.decode('utf-8')
+    pf, src = compile_ir(text, bd.env(), uv if acc is not None else None)
+    tl, out = bd.to_lt, bd.results_out
+
+    def entry(*args: Any) -> Any:
+        try:
+            return out(pf(*[tl(a) for a in args]))
+        except _LError as e:
+            v = e.value
+            msg = v.decode('utf-8', 'replace') if v.__class__ is bytes else bd.from_lt(v)
+            raise err_cls(msg) from None
+    entry.__name__ = pf.__name__
+    entry.__qualname__ = pf.__name__
+    entry.__luart__ = pf   # type: ignore[attr-defined]
+    per[fn] = entry
+    _sources[entry] = src
+    return entry
+
+
+def translated_source(fn: Any) -> Optional[str]:
+    return _sources.get(fn)
