@@ -475,7 +475,7 @@ class Emitter:
                     fast = fast.replace(tb, b)
                     slow = slow.replace(tb, b)
                     return '(%s if (%s := %s).__class__ is int else %s)' % (fast, ta, a, slow)
-                return '(%s if (%s := %s).__class__ is int is (%s := %s).__class__ else %s)' % (
+                return '(%s if (%s := %s).__class__ is (%s := %s).__class__ is int else %s)' % (
                     fast, ta, a, tb, b, slow)
             ta, tb = self.t(), self.t()
             return '(%s if ((%s := %s), (%s := %s)) else None)' % (
