@@ -1088,6 +1088,9 @@ class Boundary:
         return g
 
 
+_PLAIN = frozenset((int, float, bool, type(None)))
+
+
 class _Box:
     """Holds a bridge object inside a metatable (not a Lua value)."""
     __slots__ = ('v',)
@@ -1132,9 +1135,18 @@ def wrap_translated(lua: Any, fn: Any, text: Any, acc: Any, per: Dict[Any, Any],
     pf, src = compile_ir(text, bd.env(), uv if acc is not None else None)
     tl, out = bd.to_lt, bd.results_out
 
+    plain = _PLAIN
+
     def entry(*args: Any) -> Any:
         try:
-            return out(pf(*[tl(a) for a in args]))
+            for a in args:
+                if a.__class__ not in plain:
+                    args = tuple([tl(x) for x in args])
+                    break
+            r = pf(*args)
+            if r.__class__ in plain and r.__class__ is not bytes:
+                return r
+            return out(r)
         except _LError as e:
             v = e.value
             msg = v.decode('utf-8', 'replace') if v.__class__ is bytes else bd.from_lt(v)
