@@ -182,11 +182,30 @@ def _opv(op: Any, descs: Tuple[Optional[str], Optional[str]], *args: Any) -> Any
     except _LError as e:
         v = e.value
         if v.__class__ is bytes and v.startswith(_lcore.where(1, sys._getframe(1))) \
-                and b'attempt to' in v and not v.endswith(b')'):
+                and (b'attempt to' in v or b'no integer rep' in v) and not v.endswith(b')'):
             # which operand is the culprit: the first non-number (arith), as Lua
             bad = None
+            if b"with a '" in v:
+                raise
+            if b'number has no integer representation' in v:
+                for a, d in zip(args, descs):
+                    if a.__class__ is float and d and not a.is_integer():
+                        e.value = v.replace(b'number has', ('number (%s) has' % d).encode(), 1)
+                        e.args = (e.value,)
+                        break
+                raise
             for a, d in zip(args, descs):
                 c = a.__class__
+                if op is _lcore.length:
+                    bad = d
+                    break
+                if b'no integer representation' in v:
+                    break
+                if op in _BITFNS:
+                    if c is not int and c is not float:
+                        bad = d
+                        break
+                    continue
                 if op is _lcore.concat:
                     if c is not bytes and c is not int and c is not float:
                         bad = d
@@ -201,18 +220,54 @@ def _opv(op: Any, descs: Tuple[Optional[str], Optional[str]], *args: Any) -> Any
         raise
 
 
+_BITFNS = (_lcore.band, _lcore.bor, _lcore.bxor, _lcore.shl, _lcore.shr, _lcore.bnot)
+
+
 def _tcons(pos: Any, kv: Any) -> LuaTable:
-    """A table constructor: positional values (trailing nils dropped), then
-    keyed ones in order."""
+    """A table constructor: keyed items in order, then the positional values
+    as Lua's SETLIST stores them (into the array part, holes included, so
+    `#{1, nil, 3}` is 3 as in Lua; a keyed integer key among the positional
+    indices is overwritten)."""
     t = LuaTable()
-    i = 1
-    for v in pos:
-        if v is not None:
-            t.set(i, v)
-        i += 1
+    n = len(pos)
     for k, v in kv:
+        if k is None:
+            _lcore.rterror('table index is nil')
+        if k.__class__ is float and k.is_integer() and -9.3e18 < k < 9.3e18:
+            k = int(k)
+        if k.__class__ is int and 0 < k <= n:
+            continue
         t.set(k, v)
+    if n:
+        arr = list(pos)
+        while arr and arr[-1] is None:
+            arr.pop()
+        h = t.hash
+        t.arr = arr
+        if h:
+            for k in [k for k in h if k.__class__ is int and 0 < k <= len(arr)]:
+                del h[k]
+            if len(arr) + 1 in h:
+                t._migrate()
     return t
+
+
+def _tcons_o(spec: str, *vals: Any) -> LuaTable:
+    """A table constructor mixing positional ('p', '*' for the expanded
+    rest) and keyed ('k': key then value) items, values in source order."""
+    pos = []
+    kv = []
+    j = 0
+    for c in spec:
+        if c == 'p':
+            pos.append(vals[j])
+            j += 1
+        elif c == 'k':
+            kv.append((vals[j], vals[j + 1]))
+            j += 2
+        else:
+            pos.extend(vals[j:])
+    return _tcons(pos, kv)
 
 
 def _forin(vals: Any) -> Any:
@@ -453,7 +508,7 @@ class Emitter:
             if op == 'not':
                 return '(not %s)' % self.truth(e[2])
             fn = {'unm': 'unm', 'len': 'length', 'bnot': 'bnot'}[op]
-            d = self.desc(e[2])
+            d = self.odesc(e[2])
             if d:
                 return '_opv(%s, (%r,), %s)' % (fn, d, self.ex(e[2]))
             return '%s(%s)' % (fn, self.ex(e[2]))
@@ -481,30 +536,39 @@ class Emitter:
             return '(%s if ((%s := %s), (%s := %s)) else None)' % (
                 self.slow(op, e, ta, tb), ta, a, tb, b)
         if k == 'table':
-            pos: List[Any] = []
-            kv = []
             items = e[1:]
-            for i, it in enumerate(items):
-                if str(it[0]) == 'pos':
-                    pos.append(it[1])
-                else:
-                    kv.append('(%s, %s)' % (self.ex(it[1]), self.ex(it[2])))
-            # positional values are evaluated in order with keyed ones in Lua;
-            # we keep source order only among each kind (documented)
-            last_pos_is_last = items and str(items[-1][0]) == 'pos'
-            if pos and not last_pos_is_last and self.multi(pos[-1]):
-                pos_s = '(%s,)' % ', '.join(self.ex(p) for p in pos)
-            else:
-                pos_s = self.tuple_of(pos)
-            if not pos and not kv:
+            if not items:
                 return 'LuaTable()'
-            return '_tcons(%s, (%s))' % (pos_s, ''.join(x + ', ' for x in kv))
+            spec = []
+            vals = []
+            for j, it in enumerate(items):
+                if str(it[0]) == 'pos':
+                    if j == len(items) - 1 and self.multi(it[1]):
+                        spec.append('*')
+                        vals.append('*' + self.allvals(it[1]))
+                    else:
+                        spec.append('p')
+                        vals.append(self.ex(it[1]))
+                else:
+                    spec.append('k')
+                    vals.append(self.ex(it[1]))
+                    vals.append(self.ex(it[2]))
+            if set(spec) <= {'p', '*'}:
+                return '_tcons((%s,), ())' % ', '.join(vals)
+            return '_tcons_o(%r, %s)' % (''.join(spec), ', '.join(vals))
         if k == 'lambda':
             return self.lambda_(e[1])
         raise _te(self.chunk, self.fn.line if self.fn else 0, 'unknown IR expression %s' % k)
 
+    def odesc(self, e: Any) -> Optional[str]:
+        if str(e[0]) == 'str':
+            return "constant '%s'" % e[1].decode('latin-1')
+        return self.desc(e)
+
     def slow(self, op: str, e: Any, ta: str, tb: str) -> str:
-        da, db = self.desc(e[2]), self.desc(e[3])
+        if op in ('eq', 'ne', 'lt', 'le', 'gt', 'ge'):
+            return '%s(%s, %s)' % (_OPFN[op], ta, tb)
+        da, db = self.odesc(e[2]), self.odesc(e[3])
         if da or db:
             return '_opv(%s, (%r, %r), %s, %s)' % (_OPFN[op], da, db, ta, tb)
         return '%s(%s, %s)' % (_OPFN[op], ta, tb)
@@ -939,7 +1003,7 @@ def compile_ir(text: str, env: Optional[LuaTable] = None, uv: Any = None) -> Tup
     g.update(_ENV=env if env is not None else luart.new_env(), _uv=uv or _nouv,
              FunctionType=types.FunctionType, Multi=Multi, NORES=NORES, LuaTable=LuaTable,
              _adj=_adj, _callv=_callv, _callable=_callable, _ixv=_ixv, _setixv=_setixv, _invoke=_invoke,
-             _opv=_opv, _tcons=_tcons, _forin=_forin, _NAN=_lcore._DNAN,
+             _opv=_opv, _tcons=_tcons, _tcons_o=_tcons_o, _forin=_forin, _NAN=_lcore._DNAN,
              _INF=float('inf'), wrap=_lcore.wrap, close_value=luart.close_value,
              close_check=luart.close_check, error_value=luart.error_value)
     exec(code, g)
@@ -1149,7 +1213,9 @@ def wrap_translated(lua: Any, fn: Any, text: Any, acc: Any, per: Dict[Any, Any],
             return out(r)
         except _LError as e:
             v = e.value
-            msg = v.decode('utf-8', 'replace') if v.__class__ is bytes else bd.from_lt(v)
+            if v.__class__ is not bytes:
+                v = _lcore.tostring(v)
+            msg = v.decode('utf-8', 'replace')
             raise err_cls(msg) from None
     entry.__name__ = pf.__name__
     entry.__qualname__ = pf.__name__
