@@ -290,8 +290,46 @@ def _forin_close(f: Any, s: Any, c: Any, cl: Any) -> Any:
         luart.close_value(cl, err)
 
 
-def _goto_refused(*a: Any) -> None:   # pragma: no cover - never emitted
-    raise AssertionError
+def _gcall(f: Any, desc: Optional[str], *args: Any) -> Any:
+    """A call inside a yielding (generator) function: `yield from
+    _gcall(...)`. coroutine.yield yields the plain tuple of its arguments
+    and returns what the next resume passes; a yielding translated function
+    (one with __luaco__) runs as a generator in the chain; pcall lets yields
+    through (gpcall); anything else is an ordinary call."""
+    if f is _co_yield:
+        return luart.retv((yield args))
+    g = getattr(f, '__luaco__', None)
+    if g is not None:
+        return (yield from g(*args))
+    if f is _lua_pcall:
+        return (yield from luart.gpcall(*args))
+    if f.__class__ is types.FunctionType:
+        return f(*args)
+    return _callable(f, desc)(*args)
+
+
+def _ginvoke(o: Any, name: bytes, desc: str, *args: Any) -> Any:
+    """o:name(args) inside a yielding function."""
+    if o.__class__ is LuaTable:
+        f = _lcore.index(o, name)
+    else:
+        f = _ixv(o, name, desc)
+    return (yield from _gcall(f, "method '%s'" % name.decode('latin-1'), o, *args))
+
+
+def _luaco(g: Any) -> Any:
+    """The plain function of a yielding function whose generator is g."""
+    run = luart.run_plain
+
+    def f(*args: Any) -> Any:
+        return run(g(*args))
+    f.__luaco__ = g   # type: ignore[attr-defined]
+    f.__name__ = g.__name__[:-3]
+    return f
+
+
+_co_yield = luart.lcoro.co_yield
+_lua_pcall = luart.lua_pcall
 
 
 # ------------------------------------------------------------------ emitter
@@ -322,6 +360,7 @@ class _Func:
         self.vararg = 'vararg' in [str(f) for f in sec.get('flags', [None])[1:]]
         self.body = sec['block']
         self.consts: Dict[str, Any] = {}
+        self.gen = False
 
 
 class Emitter:
@@ -332,6 +371,7 @@ class Emitter:
         self.tmp = itertools.count(1)
         self.fn: Optional[_Func] = None
         self.loops: List[Dict[str, Any]] = []
+        self.gens: set = set()
 
     def out(self, ind: int, line: int, text: str) -> None:
         self.lines.append((ind, line, text))
@@ -401,6 +441,14 @@ class Emitter:
     def exm(self, e: Any) -> str:
         """e with all its values in the result convention (call/method)."""
         k = str(e[0])
+        if k == 'call' and self.fn is not None and self.fn.gen:
+            args = self.arglist(e[2:])
+            return '(yield from _gcall(%s, %r%s))' % (self.ex(e[1]), self.desc(e[1]),
+                                                     ', ' + args if args else '')
+        if k == 'method' and self.fn is not None and self.fn.gen:
+            args = self.arglist(e[3:])
+            return '(yield from _ginvoke(%s, %r, %r%s))' % (
+                self.ex(e[1]), e[2], self.desc(e[1]), ', ' + args if args else '')
         if k == 'call':
             f = e[1]
             args = self.arglist(e[2:])
@@ -587,6 +635,10 @@ class Emitter:
         saved_loops = self.loops
         self.loops = []
         self.fn = f
+        f.gen = id(fnode) in self.gens
+        if f.gen:
+            final = pyname
+            pyname = pyname + '_co'
         params = ['L_%s=None' % p if p not in f.cells else 'A_%s=None' % p for p in f.params]
         if f.vararg:
             params.append('*VA')
@@ -608,6 +660,8 @@ class Emitter:
                 self.out(ind + 1, f.line, 'C_%s = [A_%s]' % (p, p))
         self.block(f.body[1:], ind + 1)
         self.out(ind + 1, self.last_line(f), 'return NORES')
+        if f.gen:
+            self.out(ind, f.line, '%s = _luaco(%s)  # may yield: a generator' % (final, pyname))
         self.fn = parent
         self.loops = saved_loops
 
@@ -940,21 +994,58 @@ class Emitter:
         return self.render(), 'lua_' + top.name.replace('.', '_')
 
     def scan_refusals(self, node: Any) -> None:
-        """Constructs the back end does not translate: coroutine.yield calls."""
-        stack = [(node, 0)]
-        while stack:
-            n, ln = stack.pop()
+        """Colour the functions that may yield (docs/translation.md): those
+        calling coroutine.yield directly, and, to a fixpoint, those calling a
+        `local function` of the unit that may yield."""
+        funcs: List[Any] = []
+        defs: Dict[str, Any] = {}
+
+        def walk(n: Any, owner: Any, acc: Dict[int, Any]) -> None:
             if not isinstance(n, list) or not n:
-                continue
-            if isinstance(n[0], Sym) and len(n) > 1 and isinstance(n[1], int):
-                ln = n[1]
-            if isinstance(n[0], Sym) and n[0] == 'index' and len(n) == 3 \
-                    and isinstance(n[1], list) and n[1][:2] == ['global', 'coroutine'] \
-                    and n[2] == ['str', b'yield']:
-                raise _te(self.chunk, ln, 'coroutine.yield: yielding translated functions '
-                          'are not supported by the Python back end yet')
+                return
+            if isinstance(n[0], Sym) and n[0] == 'func':
+                funcs.append(n)
+                acc[id(n)] = {'yield': False, 'calls': set(), 'lambdas': set()}
+                for c in n[3:]:
+                    walk(c, n, acc)
+                return
+            if isinstance(n[0], Sym) and n[0] == 'def' and isinstance(n[2], list) \
+                    and n[2][0] == 'local':
+                defs[str(n[2][1])] = n[3]
+            if isinstance(n[0], Sym) and n[0] == 'call' and owner is not None:
+                f = n[1]
+                if isinstance(f, list) and f[0] == 'index' and f[1] == ['global', 'coroutine'] \
+                        and f[2] == ['str', b'yield']:
+                    acc[id(owner)]['yield'] = True
+                if isinstance(f, list) and f[0] in ('local', 'free'):
+                    acc[id(owner)]['calls'].add(str(f[1]))
+                if f in (['global', 'pcall'], ['global', 'xpcall']) and len(n) > 2:
+                    a = n[2]    # pcall(function ... end) / pcall(f): yields pass through
+                    if isinstance(a, list) and a and a[0] == 'lambda':
+                        acc[id(owner)]['lambdas'].add(id(a[1]))
+                    elif isinstance(a, list) and a and a[0] in ('local', 'free'):
+                        acc[id(owner)]['calls'].add(str(a[1]))
             for c in n:
-                stack.append((c, ln))
+                walk(c, owner, acc)
+        info: Dict[int, Any] = {}
+        walk(node, None, info)
+        gens = {k for k, v in info.items() if v['yield']}
+        changed = True
+        while changed:
+            changed = False
+            for fn in funcs:
+                if id(fn) in gens:
+                    continue
+                if info[id(fn)]['lambdas'] & gens:
+                    gens.add(id(fn))
+                    changed = True
+                    continue
+                for c in info[id(fn)]['calls']:
+                    if c in defs and id(defs[c]) in gens:
+                        gens.add(id(fn))
+                        changed = True
+                        break
+        self.gens = gens
 
     def render(self) -> str:
         out = []
@@ -1003,7 +1094,7 @@ def compile_ir(text: str, env: Optional[LuaTable] = None, uv: Any = None) -> Tup
     g.update(_ENV=env if env is not None else luart.new_env(), _uv=uv or _nouv,
              FunctionType=types.FunctionType, Multi=Multi, NORES=NORES, LuaTable=LuaTable,
              _adj=_adj, _callv=_callv, _callable=_callable, _ixv=_ixv, _setixv=_setixv, _invoke=_invoke,
-             _opv=_opv, _tcons=_tcons, _tcons_o=_tcons_o, _forin=_forin, _NAN=_lcore._DNAN,
+             _opv=_opv, _gcall=_gcall, _ginvoke=_ginvoke, _luaco=_luaco, _tcons=_tcons, _tcons_o=_tcons_o, _forin=_forin, _NAN=_lcore._DNAN,
              _INF=float('inf'), wrap=_lcore.wrap, close_value=luart.close_value,
              close_check=luart.close_check, error_value=luart.error_value)
     exec(code, g)
