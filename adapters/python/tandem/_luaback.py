@@ -154,6 +154,13 @@ def _ixv(o: Any, k: Any, desc: Optional[str]) -> Any:
     return _lcore.index(o, k)
 
 
+def _ix(o: Any, k: Any, desc: Optional[str]) -> Any:
+    """o[k] off the inline fast path."""
+    if o.__class__ is LuaTable:
+        return _lcore.index(o, k)
+    return _ixv(o, k, desc)
+
+
 def _setixv(o: Any, k: Any, v: Any, desc: Optional[str]) -> None:
     if o.__class__ is not LuaTable and _lcore.metamethod(o, b'__newindex') is None:
         _lcore.rterror('attempt to index a %s value%s' % (
@@ -361,6 +368,7 @@ class _Func:
         self.body = sec['block']
         self.consts: Dict[str, Any] = {}
         self.gen = False
+        self.ints: set = set()
 
 
 class Emitter:
@@ -535,12 +543,23 @@ class Emitter:
             return self.ex(e[1])
         if k == 'index':
             o = self.ex(e[1])
-            key = self.ex(e[2])
-            t = self.t()
             d = self.desc(e[1])
-            return '(index(%s, %s) if (%s := %s).__class__ is LuaTable else _ixv(%s, %s, %r))' % (
-                t, key, t, o, t, key, d) if str(e[2][0]) in ('str', 'int', 'local') else \
-                '_ixv(%s, %s, %r)' % (o, key, d)
+            t, v = self.t(), self.t()
+            kk = e[2]
+            if str(kk[0]) == 'str':
+                key = repr(bytes(kk[1]))
+                return ('(%s if (%s := %s).__class__ is LuaTable and (%s := %s.hash.get(%s)) '
+                        'is not None else _ix(%s, %s, %r))' % (v, t, o, v, t, key, t, key, d))
+            if str(kk[0]) == 'int' and kk[1] > 0:
+                a = self.t()
+                return ('(%s if (%s := %s).__class__ is LuaTable and %d <= len(%s := %s.arr) and '
+                        '(%s := %s[%d]) is not None else _ix(%s, %d, %r))' % (
+                            v, t, o, kk[1], a, t, v, a, kk[1] - 1, t, kk[1], d))
+            kt, a = self.t(), self.t()
+            return ('(%s if ((%s := %s).__class__ is LuaTable) & ((%s := %s).__class__ is int) '
+                    'and 0 < %s <= len(%s := %s.arr) and (%s := %s[%s - 1]) is not None '
+                    'else _ix(%s, %s, %r))' % (v, t, o, kt, self.ex(kk), kt, a, t, v, a, kt,
+                                              t, kt, d))
         if k in MULTI:
             return self.ex(e)
         if k == 'and':
@@ -564,7 +583,11 @@ class Emitter:
             op = str(e[1])
             a, b = self.ex(e[2]), self.ex(e[3])
             if op in _ARITH or op in _CMP or op in ('eq', 'ne'):
-                ta, tb = self.t(), self.t()
+                ia, ib = self.is_int(e[2]), self.is_int(e[3])
+                simple_a = self.simple(e[2])
+                simple_b = self.simple(e[3])
+                ta = a if simple_a else self.t()
+                tb = b if simple_b else self.t()
                 if op in _ARITH:
                     r = self.t()
                     fast = ('(%s if -0x8000000000000000 <= (%s := %s %s %s) <= 0x7fffffffffffffff '
@@ -573,13 +596,24 @@ class Emitter:
                     fast = '(%s %s %s)' % (ta, _CMP[op], tb)
                 else:
                     fast = '(%s %s %s)' % (ta, '==' if op == 'eq' else '!=', tb)
+                bind_a = ta if simple_a else '(%s := %s)' % (ta, a)
+                bind_b = tb if simple_b else '(%s := %s)' % (tb, b)
+                if ia and ib:
+                    if simple_a and simple_b:
+                        return fast
+                    return '(%s if (%s, %s) else None)' % (fast, bind_a, bind_b)
                 slow = self.slow(op, e, ta, tb)
-                if str(e[3][0]) == 'int':
-                    fast = fast.replace(tb, b)
-                    slow = slow.replace(tb, b)
-                    return '(%s if (%s := %s).__class__ is int else %s)' % (fast, ta, a, slow)
-                return '(%s if (%s := %s).__class__ is (%s := %s).__class__ is int else %s)' % (
-                    fast, ta, a, tb, b, slow)
+                if ia:
+                    conds = '%s.__class__ is int' % bind_b
+                    if not simple_a:
+                        conds = '(%s.__class__ is int) & (%s.__class__ is int)' % (bind_a, bind_b)
+                elif ib:
+                    conds = '%s.__class__ is int' % bind_a
+                    if not simple_b:
+                        conds = '(%s.__class__ is int) & (%s.__class__ is int)' % (bind_a, bind_b)
+                else:
+                    conds = '%s.__class__ is %s.__class__ is int' % (bind_a, bind_b)
+                return '(%s if %s else %s)' % (fast, conds, slow)
             ta, tb = self.t(), self.t()
             return '(%s if ((%s := %s), (%s := %s)) else None)' % (
                 self.slow(op, e, ta, tb), ta, a, tb, b)
@@ -613,6 +647,98 @@ class Emitter:
             return "constant '%s'" % e[1].decode('latin-1')
         return self.desc(e)
 
+    def simple(self, e: Any) -> bool:
+        """An operand whose text can be repeated: a literal or a plain local."""
+        k = str(e[0])
+        return k in ('int', 'nil', 'true', 'false') or (
+            k == 'local' and self.fn is not None and str(e[1]) not in self.fn.cells)
+
+    def is_int(self, e: Any, ints: Optional[set] = None) -> bool:
+        """e is provably a Lua integer (inferred locals: see infer_ints)."""
+        if ints is None:
+            ints = self.fn.ints if self.fn is not None else set()
+        k = str(e[0])
+        if k == 'int':
+            return True
+        if k == 'local':
+            return str(e[1]) in ints
+        if k == 'paren':
+            return self.is_int(e[1], ints)
+        if k == 'lbin' and str(e[1]) in ('add', 'sub', 'mul', 'idiv', 'mod', 'band', 'bor',
+                                           'bxor', 'shl', 'shr'):
+            return self.is_int(e[2], ints) and self.is_int(e[3], ints)
+        if k == 'lun' and str(e[1]) in ('unm', 'bnot'):
+            return self.is_int(e[2], ints)
+        if k == 'lun' and str(e[1]) == 'len' and str(e[2][0]) == 'str':
+            return True
+        return False
+
+    def infer_ints(self, f: '_Func') -> set:
+        """The locals of f that only ever hold integers: not cells, not
+        parameters, every assignment (local, set, numeric for with integer
+        start and step) an integer expression given the others (greatest
+        fixpoint)."""
+        assigns: Dict[str, List[Any]] = {}
+        bad: set = set(f.params) | set(f.cells)
+
+        def add(name: str, e: Any) -> None:
+            assigns.setdefault(name, []).append(e)
+
+        def vals_for(names: List[str], vals: List[Any]) -> None:
+            for j, nm in enumerate(names):
+                if j < len(vals) and not (j == len(vals) - 1 and self.multi(vals[j])) \
+                        and not self.multi(vals[j]):
+                    add(nm, vals[j])
+                else:
+                    bad.add(nm)
+
+        def walk(n: Any) -> None:
+            if not isinstance(n, list) or not n or not isinstance(n[0], Sym):
+                return
+            k = str(n[0])
+            if k == 'func':
+                return      # nested functions: their own locals
+            if k == 'local':
+                if len(n) == 5:
+                    vals_for([str(x) for x in n[2]], list(n[4]))
+            elif k == 'set':
+                tg = [str(t[1]) if str(t[0]) == 'local' else None for t in n[2]]
+                for j, nm in enumerate(tg):
+                    if nm is not None:
+                        vals = list(n[3])
+                        if len(tg) == 1 and len(vals) == 1 and not self.multi(vals[0]):
+                            add(nm, vals[0])
+                        else:
+                            vals_for([x if x is not None else '' for x in tg], vals)
+            elif k == 'fornum':
+                x = str(n[2])
+                step = n[5]
+                if isinstance(step, Sym) and step == '_':
+                    add(x, ['fornum', n[3], ['int', 1]])
+                else:
+                    add(x, ['fornum', n[3], step])
+            elif k == 'forin':
+                for x in n[2]:
+                    bad.add(str(x))
+            elif k == 'def' and isinstance(n[2], list) and str(n[2][0]) == 'local':
+                bad.add(str(n[2][1]))
+            for c in n[1:]:
+                walk(c)
+        walk(f.body)
+        ints = {v for v in assigns if v not in bad}
+        changed = True
+        while changed:
+            changed = False
+            for v in list(ints):
+                for e in assigns[v]:
+                    ok = (self.is_int(e[1], ints) and self.is_int(e[2], ints)) \
+                        if isinstance(e, list) and e and e[0] == 'fornum' else self.is_int(e, ints)
+                    if not ok:
+                        ints.discard(v)
+                        changed = True
+                        break
+        return ints
+
     def slow(self, op: str, e: Any, ta: str, tb: str) -> str:
         if op in ('eq', 'ne', 'lt', 'le', 'gt', 'ge'):
             return '%s(%s, %s)' % (_OPFN[op], ta, tb)
@@ -636,6 +762,7 @@ class Emitter:
         self.loops = []
         self.fn = f
         f.gen = id(fnode) in self.gens
+        f.ints = self.infer_ints(f)
         if f.gen:
             final = pyname
             pyname = pyname + '_co'
@@ -735,8 +862,19 @@ class Emitter:
             self.out(ind, line, 'setindex(_ENV, %r, %s)' % (str(tgt[1]).encode(), val))
         elif k == 'index':
             assert pre is not None
-            self.out(ind, line, '_setixv(%s, %s, %s, %r)' % (pre[0], pre[1], val,
-                                                            self.desc(tgt[1])))
+            t, kt = pre
+            d = self.desc(tgt[1])
+            if str(tgt[2][0]) == 'str' or val in ('None',):
+                self.out(ind, line, '_setixv(%s, %s, %s, %r)' % (t, kt, val, d))
+                return
+            a, v = self.t(), self.t()
+            self.out(ind, line, '%s = %s' % (v, val))
+            self.out(ind, line, 'if %s.__class__ is LuaTable and %s.meta is None and '
+                     '%s.__class__ is int and 0 < %s <= len(%s := %s.arr) and '
+                     '%s is not None:' % (t, t, kt, kt, a, t, v))
+            self.out(ind + 1, line, '%s[%s - 1] = %s' % (a, kt, v))
+            self.out(ind, line, 'else:')
+            self.out(ind + 1, line, '_setixv(%s, %s, %s, %r)' % (t, kt, v, d))
         else:
             raise _te(self.chunk, line, 'bad assignment target %s' % k)
 
@@ -1093,7 +1231,7 @@ def compile_ir(text: str, env: Optional[LuaTable] = None, uv: Any = None) -> Tup
     g: Dict[str, Any] = {name: getattr(luart, name) for name in luart.__all__}
     g.update(_ENV=env if env is not None else luart.new_env(), _uv=uv or _nouv,
              FunctionType=types.FunctionType, Multi=Multi, NORES=NORES, LuaTable=LuaTable,
-             _adj=_adj, _callv=_callv, _callable=_callable, _ixv=_ixv, _setixv=_setixv, _invoke=_invoke,
+             _adj=_adj, _ix=_ix, _callv=_callv, _callable=_callable, _ixv=_ixv, _setixv=_setixv, _invoke=_invoke,
              _opv=_opv, _gcall=_gcall, _ginvoke=_ginvoke, _luaco=_luaco, _tcons=_tcons, _tcons_o=_tcons_o, _forin=_forin, _NAN=_lcore._DNAN,
              _INF=float('inf'), wrap=_lcore.wrap, close_value=luart.close_value,
              close_check=luart.close_check, error_value=luart.error_value)
