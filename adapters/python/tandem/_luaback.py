@@ -10,6 +10,7 @@ luart's error positions read).
 
 import ast
 import itertools
+import re
 import sys
 import types
 from typing import Any, Dict, List, Optional, Tuple
@@ -449,6 +450,13 @@ class Emitter:
     def exm(self, e: Any) -> str:
         """e with all its values in the result convention (call/method)."""
         k = str(e[0])
+        if k == 'call' and self.fn is not None and self.fn.gen and self.is_yield(e[1]):
+            args = self.arglist(e[2:])
+            ty = self.t()
+            return ('(retv((yield (%s))) if (%s := %s) is _co_yield else '
+                    '(yield from _gcall(%s, %r%s)))' % (
+                        args + ',' if args else '', ty, self.ex(e[1]), ty, self.desc(e[1]),
+                        ', ' + args if args else ''))
         if k == 'call' and self.fn is not None and self.fn.gen:
             args = self.arglist(e[2:])
             return '(yield from _gcall(%s, %r%s))' % (self.ex(e[1]), self.desc(e[1]),
@@ -646,6 +654,10 @@ class Emitter:
         if str(e[0]) == 'str':
             return "constant '%s'" % e[1].decode('latin-1')
         return self.desc(e)
+
+    def is_yield(self, f: Any) -> bool:
+        return (isinstance(f, list) and str(f[0]) == 'index' and f[1] == ['global', 'coroutine']
+                and f[2] == ['str', b'yield'])
 
     def simple(self, e: Any) -> bool:
         """An operand whose text can be repeated: a literal or a plain local."""
@@ -867,11 +879,17 @@ class Emitter:
             if str(tgt[2][0]) == 'str' or val in ('None',):
                 self.out(ind, line, '_setixv(%s, %s, %s, %r)' % (t, kt, val, d))
                 return
-            a, v = self.t(), self.t()
-            self.out(ind, line, '%s = %s' % (v, val))
+            a = self.t()
+            if val in ('True', 'False') or re.fullmatch(r'-?[0-9]+', val):
+                v = val
+                vcond = ''
+            else:
+                v = self.t()
+                self.out(ind, line, '%s = %s' % (v, val))
+                vcond = ' and %s is not None' % v
+            kint = '' if self.is_int(tgt[2]) else '%s.__class__ is int and ' % kt
             self.out(ind, line, 'if %s.__class__ is LuaTable and %s.meta is None and '
-                     '%s.__class__ is int and 0 < %s <= len(%s := %s.arr) and '
-                     '%s is not None:' % (t, t, kt, kt, a, t, v))
+                     '%s0 < %s <= len(%s := %s.arr)%s:' % (t, t, kint, kt, a, t, vcond))
             self.out(ind + 1, line, '%s[%s - 1] = %s' % (a, kt, v))
             self.out(ind, line, 'else:')
             self.out(ind + 1, line, '_setixv(%s, %s, %s, %r)' % (t, kt, v, d))
@@ -931,12 +949,19 @@ class Emitter:
                 fin()
                 return
             pres: List[Optional[List[str]]] = []
+            assigned = {str(t[1]) for t in tgts if str(t[0]) == 'local'}
             for tg in tgts:
                 if str(tg[0]) == 'index':
-                    to, tk = self.t(), self.t()
-                    self.out(ind, ln, '%s = %s' % (to, self.ex(tg[1])))
-                    self.out(ind, ln, '%s = %s' % (tk, self.ex(tg[2])))
-                    pres.append([to, tk])
+                    pre = []
+                    for sub in (tg[1], tg[2]):
+                        if self.simple(sub) and not (str(sub[0]) == 'local'
+                                                     and str(sub[1]) in assigned):
+                            pre.append(self.ex(sub))
+                        else:
+                            tmp = self.t()
+                            self.out(ind, ln, '%s = %s' % (tmp, self.ex(sub)))
+                            pre.append(tmp)
+                    pres.append(pre)
                 else:
                     pres.append(None)
             if len(tgts) == 1 and len(vals) == 1 and not self.multi(vals[0]):
@@ -1232,7 +1257,7 @@ def compile_ir(text: str, env: Optional[LuaTable] = None, uv: Any = None) -> Tup
     g.update(_ENV=env if env is not None else luart.new_env(), _uv=uv or _nouv,
              FunctionType=types.FunctionType, Multi=Multi, NORES=NORES, LuaTable=LuaTable,
              _adj=_adj, _ix=_ix, _callv=_callv, _callable=_callable, _ixv=_ixv, _setixv=_setixv, _invoke=_invoke,
-             _opv=_opv, _gcall=_gcall, _ginvoke=_ginvoke, _luaco=_luaco, _tcons=_tcons, _tcons_o=_tcons_o, _forin=_forin, _NAN=_lcore._DNAN,
+             _opv=_opv, _co_yield=_co_yield, _gcall=_gcall, _ginvoke=_ginvoke, _luaco=_luaco, _tcons=_tcons, _tcons_o=_tcons_o, _forin=_forin, _NAN=_lcore._DNAN,
              _INF=float('inf'), wrap=_lcore.wrap, close_value=luart.close_value,
              close_check=luart.close_check, error_value=luart.error_value)
     exec(code, g)
