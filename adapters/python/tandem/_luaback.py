@@ -99,6 +99,11 @@ def read_ir(text: str) -> Any:
     return stack[0][0]
 
 
+def _mname(n: Any) -> bytes:
+    """A method name: a string or a symbol in the IR."""
+    return n if isinstance(n, bytes) else str(n).encode()
+
+
 def _luaname(irname: str) -> str:
     """The Lua name of an IR local: renamed locals end in __DIGITS."""
     i = irname.rfind('__')
@@ -464,7 +469,7 @@ class Emitter:
         if k == 'method' and self.fn is not None and self.fn.gen:
             args = self.arglist(e[3:])
             return '(yield from _ginvoke(%s, %r, %r%s))' % (
-                self.ex(e[1]), e[2], self.desc(e[1]), ', ' + args if args else '')
+                self.ex(e[1]), _mname(e[2]), self.desc(e[1]), ', ' + args if args else '')
         if k == 'call':
             f = e[1]
             args = self.arglist(e[2:])
@@ -474,7 +479,7 @@ class Emitter:
                 tf, tf, self.ex(f), tf, d, args)
         if k == 'method':
             o = self.ex(e[1])
-            name = e[2]
+            name = _mname(e[2])
             args = self.arglist(e[3:])
             return '_invoke(%s, %r, %r%s)' % (o, name, self.desc(e[1]),
                                                ', ' + args if args else '')
