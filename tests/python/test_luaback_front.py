@@ -116,7 +116,7 @@ def test_error_positions_are_lua_lines(front):
     pf = _translate(lua, front, M['errors'])
     r = pf(lua.eval('{}'))
     assert r[0] == FUNCS + ":145: attempt to index a nil value (field 'x')"
-    assert r[2].startswith(FUNCS + ":147: attempt to perform arithmetic on a table value")
+    assert r[2].startswith(FUNCS + ":147: attempt to add a 'string' with a 'table'")
 
 
 def test_table_returned_to_lua(front):
