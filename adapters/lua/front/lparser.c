@@ -112,6 +112,23 @@ static const char *xf(P *p, const char *fmt, ...)
     return r;
 }
 
+
+/* Concatenate n strings into the arena (the hot path: no printf). */
+static const char *cat(P *p, int n, ...)
+{
+    va_list ap;
+    size_t len = 0;
+    const char *parts[8];
+    size_t lens[8];
+    va_start(ap, n);
+    for (int i = 0; i < n; i++) { parts[i] = va_arg(ap, const char *); lens[i] = strlen(parts[i]); len += lens[i]; }
+    va_end(ap);
+    char *r = palloc(p, len + 1), *o = r;
+    for (int i = 0; i < n; i++) { memcpy(o, parts[i], lens[i]); o += lens[i]; }
+    *o = 0;
+    return r;
+}
+
 static void bf(P *p, const char *fmt, ...)
 {
     va_list ap;
@@ -311,17 +328,17 @@ static E singlevar_name(P *p, const char *name, int line)
         for (FS *f = p->fs; f; f = f->prev)
             if (find_local(f, "_ENV")) { taint_env(p, line); break; }
         if (!nl_has(&p->fs->globals, name)) nl_add(p, &p->fs->globals, name);
-        return mk(xf(p, "(global %s)", name), EK_GLOBAL);
+        return mk(cat(p, 3, "(global ", name, ")"), EK_GLOBAL);
     }
     if (v->kind == 3) { E e = mk(v->k, EK_CONST); e.k_text = v->k; e.var = v; return e; }
-    if (owner == p->fs) { E e = mk(xf(p, "(local %s)", v->ir), EK_LOCAL); e.var = v; return e; }
+    if (owner == p->fs) { E e = mk(cat(p, 3, "(local ", v->ir, ")"), EK_LOCAL); e.var = v; return e; }
     if (!v->captured) { v->captured = 1; nl_add(p, &owner->cells, v->ir); }
     /* upvalue in every function between owner and here, outermost first */
     FS *chain[256]; int n = 0;
     for (FS *f = p->fs; f != owner && n < 256; f = f->prev) chain[n++] = f;
     for (int i = n - 1; i >= 0; i--)
         if (!nl_has(&chain[i]->free, v->ir)) nl_add(p, &chain[i]->free, v->ir);
-    E e = mk(xf(p, "(free %s)", v->ir), EK_FREE);
+    E e = mk(cat(p, 3, "(free ", v->ir, ")"), EK_FREE);
     e.var = v;
     return e;
 }
@@ -524,7 +541,7 @@ static E primaryexp(P *p)
         lf_next(&p->ls);
         E e = expr(p);
         check_match(p, ')', '(', line);
-        if (e.k == EK_CALL || e.k == EK_VARARG) return mk(xf(p, "(paren %s)", e.s), EK_OTHER);
+        if (e.k == EK_CALL || e.k == EK_VARARG) return mk(cat(p, 3, "(paren ", e.s, ")"), EK_OTHER);
         E r = mk(e.s, EK_OTHER); r.k_text = e.k_text;
         return r;
     }
@@ -547,26 +564,26 @@ static E suffixedexp(P *p)
             check(p, TK_NAME);
             const char *k = irstr(p, p->ls.t.s, p->ls.t.len);
             lf_next(&p->ls);
-            v = mk(xf(p, "(index %s %s)", v.s, k), EK_INDEX);
+            v = mk(cat(p, 5, "(index ", v.s, " ", k, ")"), EK_INDEX);
             break;
         }
         case '[': {
             lf_next(&p->ls);
             E k = expr(p);
             checknext(p, ']');
-            v = mk(xf(p, "(index %s %s)", v.s, k.s), EK_INDEX);
+            v = mk(cat(p, 5, "(index ", v.s, " ", k.s, ")"), EK_INDEX);
             break;
         }
         case ':': {
             lf_next(&p->ls);
             const char *name = str_checkname(p);
             const char *a = funcargs(p, line);
-            v = mk(xf(p, "(method %s %s%s)", v.s, name, a), EK_CALL);
+            v = mk(cat(p, 7, "(method ", v.s, " ", name, a, ")", ""), EK_CALL);
             break;
         }
         case '(': case TK_STRING: case '{': {
             const char *a = funcargs(p, line);
-            v = mk(xf(p, "(call %s%s)", v.s, a), EK_CALL);
+            v = mk(cat(p, 4, "(call ", v.s, a, ")"), EK_CALL);
             break;
         }
         default: return v;
@@ -592,7 +609,7 @@ static E simpleexp(P *p)
     case TK_FUNCTION: {
         int line = p->ls.linenumber;
         lf_next(&p->ls);
-        return mk(xf(p, "(lambda %s)", body(p, 0, line, xf(p, "anon_%d", line))), EK_OTHER);
+        return mk(cat(p, 3, "(lambda ", body(p, 0, line, xf(p, "anon_%d", line)), ")"), EK_OTHER);
     }
     default: return suffixedexp(p);
     }
@@ -662,7 +679,7 @@ static E subexpr(P *p, int limit)
         lf_next(&p->ls);
         E a = subexpr(p, UNARY_PRIORITY);
         const char *k = fold_un(p, tok, a.k_text);
-        v = mk(tok == TK_NOT ? xf(p, "(lun not %s)", a.s) : xf(p, "(lun %s %s)", uop, a.s), EK_OTHER);
+        v = mk(tok == TK_NOT ? cat(p, 3, "(lun not ", a.s, ")") : cat(p, 5, "(lun ", uop, " ", a.s, ")"), EK_OTHER);
         v.k_text = k;
     } else {
         v = simpleexp(p);
@@ -671,9 +688,9 @@ static E subexpr(P *p, int limit)
     while (op >= 0 && binops[op].left > limit) {
         lf_next(&p->ls);
         E b = subexpr(p, binops[op].right);
-        if (binops[op].tok == TK_AND) v = mk(xf(p, "(and %s %s)", v.s, b.s), EK_OTHER);
-        else if (binops[op].tok == TK_OR) v = mk(xf(p, "(or %s %s)", v.s, b.s), EK_OTHER);
-        else v = mk(xf(p, "(lbin %s %s %s)", binops[op].name, v.s, b.s), EK_OTHER);
+        if (binops[op].tok == TK_AND) v = mk(cat(p, 5, "(and ", v.s, " ", b.s, ")"), EK_OTHER);
+        else if (binops[op].tok == TK_OR) v = mk(cat(p, 5, "(or ", v.s, " ", b.s, ")"), EK_OTHER);
+        else v = mk(cat(p, 7, "(lbin ", binops[op].name, " ", v.s, " ", b.s, ")"), EK_OTHER);
         op = getbinop(p->ls.t.tok);
     }
     leavelevel(p);
@@ -754,7 +771,7 @@ static const char *body(P *p, int ismethod, int line, const char *name)
             switch (p->ls.t.tok) {
             case TK_NAME: add_param(p, str_checkname(p)); break;
             case TK_DOTS: lf_next(&p->ls); nfs.vararg = 1; break;
-            default: lf_syntaxerror(&p->ls, "<name> expected");
+            default: lf_syntaxerror(&p->ls, "<name> or '...' expected");
             }
         } while (!nfs.vararg && testnext(p, ','));
     }
@@ -807,7 +824,7 @@ static void exprstat(P *p, int line)
         restassign(p, &t, &v, line);
     } else {
         if (v.k != EK_CALL) lf_syntaxerror(&p->ls, "syntax error");
-        bf(p, " (expr %d %s)", line, v.s);
+        bf(p, " (expr %d ", line); sb_s(p, &p->fs->body, v.s); sb_s(p, &p->fs->body, ")");
     }
 }
 
@@ -941,20 +958,20 @@ static void funcstat(P *p, int line)
         lf_next(&p->ls);
         check(p, TK_NAME);
         sb_s(p, &nm, "."); sb_s(p, &nm, p->ls.t.s);
-        v = mk(xf(p, "(index %s %s)", v.s, irstr(p, p->ls.t.s, p->ls.t.len)), EK_INDEX);
+        v = mk(cat(p, 5, "(index ", v.s, " ", irstr(p, p->ls.t.s, p->ls.t.len), ")"), EK_INDEX);
         lf_next(&p->ls);
     }
     if (p->ls.t.tok == ':') {
         lf_next(&p->ls);
         check(p, TK_NAME);
         sb_s(p, &nm, "."); sb_s(p, &nm, p->ls.t.s);
-        v = mk(xf(p, "(index %s %s)", v.s, irstr(p, p->ls.t.s, p->ls.t.len)), EK_INDEX);
+        v = mk(cat(p, 5, "(index ", v.s, " ", irstr(p, p->ls.t.s, p->ls.t.len), ")"), EK_INDEX);
         lf_next(&p->ls);
         ismethod = 1;
     }
     const char *f = body(p, ismethod, line, funcname_str(&nm));
     check_readonly(p, &v);
-    bf(p, " (def %d %s %s)", line, v.s, f);
+    bf(p, " (def %d %s ", line, v.s); sb_s(p, &p->fs->body, f); sb_s(p, &p->fs->body, ")");
 }
 
 static void localfunc(P *p, int line)
@@ -964,7 +981,7 @@ static void localfunc(P *p, int line)
     activate(p, v);
     const char *ir = v->ir;
     const char *f = body(p, 0, line, name);
-    bf(p, " (def %d (local %s) %s)", line, ir, f);
+    bf(p, " (def %d (local %s) ", line, ir); sb_s(p, &p->fs->body, f); sb_s(p, &p->fs->body, ")");
 }
 
 static int getlocalattribute(P *p)
