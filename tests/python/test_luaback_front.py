@@ -27,6 +27,9 @@ ARGS = {'varargs': (1, None, 'x', None), 'errors': ('T:{}',), 'strings': ('hello
 
 @pytest.fixture(scope='module')
 def front(tmp_path_factory):
+    built = os.path.join(ROOT, 'build', 'tests', 'unit', 'lfront_check')
+    if os.path.exists(built):
+        return built
     srcs = [os.path.join(ROOT, 'adapters/lua/front', f)
             for f in os.listdir(os.path.join(ROOT, 'adapters/lua/front')) if f.endswith('.c')]
     exe = str(tmp_path_factory.mktemp('lf') / 'lfront_check')
