@@ -325,3 +325,14 @@ def test_translate_dispatch_without_front_end():
     else:
         with pytest.raises(tandem.TranslationError, match='front end'):
             lua.translate(f)
+
+
+def test_closure_returned_converts_arguments():
+    lua = tandem.LuaRuntime()
+    ir = M("(return 1 (lambda (func inner 1 (params s) (defaults) (vars s) (cells) (free) "
+           "(globals) (flags) (block (return 1 (method (local s) \"upper\") (lun len "
+           "(local s)))))))")
+    pf = _luaback.wrap_translated(lua, object(), ir, None, {}, tandem.LuaError)
+    inner = pf()
+    assert inner('abc') == ('ABC', 3)
+    assert lua.eval('function(f) return f("xy") end')(inner) == ('XY', 2)

@@ -13,6 +13,7 @@ import itertools
 import re
 import sys
 import types
+import weakref
 from typing import Any, Dict, List, Optional, Tuple
 
 from . import luart
@@ -1292,6 +1293,8 @@ class Boundary:
         self.lua = lua
         self.lua_type = tandem.lua_type
         self.views: Dict[int, Tuple[Any, LuaTable]] = {}
+        self.wrappers: Any = weakref.WeakKeyDictionary()
+        self.err_cls = tandem.LuaError
         self.G = lua.globals()
 
     def to_lt(self, v: Any) -> Any:
@@ -1309,6 +1312,9 @@ class Boundary:
             self.views[id(v)] = (v, view)
             return view
         if lt == 'function':
+            done = _lcache.get(self.lua, {}).get(v)
+            if done is not None:       # translated already: call its Python code
+                return done.__luart__
             fl = self.from_lt
 
             def lua_fn(*args: Any) -> Any:
@@ -1377,7 +1383,37 @@ class Boundary:
         lp = getattr(v, '__lua_proxy__', None)
         if lp is not None:
             return lp
+        if c is types.FunctionType and v.__code__.co_filename in _lcore.CHUNKS:
+            # a function of translated code leaving for Lua/Python: converting
+            # wrapper (arguments to luart values, results as the bridge gives)
+            w = self.wrappers.get(v)
+            if w is None:
+                w = self.wrappers[v] = self.entry(v)
+            return w
         return v
+
+    def entry(self, pf: Any) -> Any:
+        tl, out, plain = self.to_lt, self.results_out, _PLAIN
+
+        def entry(*args: Any) -> Any:
+            try:
+                for a in args:
+                    if a.__class__ not in plain:
+                        args = tuple([tl(x) for x in args])
+                        break
+                r = pf(*args)
+                if r.__class__ in plain and r.__class__ is not bytes:
+                    return r
+                return out(r)
+            except _LError as e:
+                v = e.value
+                if v.__class__ is not bytes:
+                    v = _lcore.tostring(v)
+                raise self.err_cls(v.decode('utf-8', 'replace')) from None
+        entry.__name__ = pf.__name__
+        entry.__qualname__ = pf.__name__
+        entry.__luart__ = pf   # type: ignore[attr-defined]
+        return entry
 
     def key_out(self, k: Any, memo: Dict[int, Any]) -> Any:
         if k is _lcore._TRUEK:
@@ -1422,15 +1458,17 @@ class _Box:
         self.v = v
 
 
-_lcache: Dict[Any, Dict[Any, Any]] = {}
-_sources: Dict[Any, str] = {}
+_lcache: Any = weakref.WeakKeyDictionary()    # runtime -> {lua function: entry}
+_sources: Any = weakref.WeakKeyDictionary()   # entry -> generated Python source
 
 
 def translate_lua(lua: Any, fn: Any) -> Any:
     """LuaRuntime.translate(lua_fn): a Python function running lua_fn's
     translation (interned: the same function twice gives the same result)."""
     import tandem
-    per = _lcache.setdefault(lua, {})
+    per = _lcache.get(lua)
+    if per is None:
+        per = _lcache[lua] = {}
     hit = per.get(fn)
     if hit is not None:
         return hit
@@ -1456,29 +1494,9 @@ def wrap_translated(lua: Any, fn: Any, text: Any, acc: Any, per: Dict[Any, Any],
     if isinstance(text, bytes):
         text = text.decode('utf-8')
     pf, src = compile_ir(text, bd.env(), uv if acc is not None else None)
-    tl, out = bd.to_lt, bd.results_out
-
-    plain = _PLAIN
-
-    def entry(*args: Any) -> Any:
-        try:
-            for a in args:
-                if a.__class__ not in plain:
-                    args = tuple([tl(x) for x in args])
-                    break
-            r = pf(*args)
-            if r.__class__ in plain and r.__class__ is not bytes:
-                return r
-            return out(r)
-        except _LError as e:
-            v = e.value
-            if v.__class__ is not bytes:
-                v = _lcore.tostring(v)
-            msg = v.decode('utf-8', 'replace')
-            raise err_cls(msg) from None
-    entry.__name__ = pf.__name__
-    entry.__qualname__ = pf.__name__
-    entry.__luart__ = pf   # type: ignore[attr-defined]
+    bd.err_cls = err_cls
+    entry = bd.entry(pf)
+    bd.wrappers[pf] = entry
     per[fn] = entry
     _sources[entry] = src
     return entry
