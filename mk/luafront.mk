@@ -10,7 +10,7 @@ LUAF_OBJ   := $(call objs,$(LUAF_SRC))
 LUAF_TEST  := $(BUILD)/tests/unit/test_lua_front
 LUAF_CHECK := $(BUILD)/tests/unit/lfront_check
 LUAF_BENCH := $(BUILD)/bench/bench_lua_front
-UNIT_TESTS += $(LUAF_TEST) $(LUAF_CHECK)
+UNIT_TESTS += $(LUAF_TEST) $(LUAF_CHECK)   # lfront_check: run by tools/run_tests.sh via corpus.sh
 
 $(LUAF_TEST): tests/unit/test_lua_front.c tests/unit/check.h $(LUAF_OBJ) $(BRIDGE_OBJ)
 	@mkdir -p $(@D)
