@@ -1,6 +1,6 @@
 """The Python back end of the Lua -> Python translation (issue 10).
 
-Reads the Lua dialect of the IR (/LUA_IR.md, docs/translation.md "Lua ->
+Reads the Lua dialect of the IR (issue 10's LUA_IR.md contract, docs/translation.md "Lua ->
 Python"), emits readable Python source running on tandem.luart, and compiles
 it so that every statement's line number is the Lua line it came from (the
 AST is re-lined before compile(): the source stays readable, one statement a
