@@ -114,6 +114,10 @@ static void test_scopes(void)
     HAS("local u\nfunction o()\n  return function() return u end\nend", 2, 4, "(free u)");
     /* compile-time constants are folded away, not upvalues */
     HAS("local K <const> = -3\nfunction f() return K end", 2, 2, "(free) (globals) (flags) (block (return 2 (int -3)))");
+    /* a constant Lua may fold (2 * 3) cannot be mapped to upvalues: refused */
+    CHECK_STR(ir("local K <const> = 2 * 3\nfunction f() return K end", 2, 2),
+              "ERR t.lua:2: constant 'K' may be a compile-time constant in Lua (upvalues cannot be mapped)");
+    HAS("local K <const> = 2 * 3 return K", 0, 0, "(local 1 (K) (attribs const) ((lbin mul (int 2) (int 3)))) (return 1 (local K))");
     /* _ENV as a value is refused */
     CHECK_STR(ir("function f()\n  local e = _ENV\nend", 1, 3), "ERR t.lua:2: _ENV used as a value");
     CHECK_STR(ir("local _ENV = {}\nfunction f() return x end", 2, 2), "ERR t.lua:2: _ENV used as a value");

@@ -22,7 +22,8 @@ typedef struct SB { char *p; size_t n, cap; } SB;
 
 typedef struct Var {
     const char *name, *ir;
-    int kind;                   /* 0 regular, 1 const, 2 close, 3 compile-time constant */
+    int kind;                   /* 0 regular, 1 const, 2 close, 3 compile-time constant,
+                                   4 const Lua may fold (refused as an upvalue) */
     const char *k;              /* kind 3: the constant's IR text */
     int captured;
     struct FS *owner;
@@ -44,6 +45,7 @@ typedef struct FS {
     struct FS *prev;
     const char *name;
     int line, lastline, vararg, env_line;
+    const char *refuse;        /* why this function cannot be translated */
     SB body;
     NameList params, vars, cells, free, globals;
     Var **act; int nact, actcap;
@@ -63,7 +65,7 @@ typedef struct P {
     Count *names; int ncap, nused;      /* rename counters, chunk-wide */
     Count *lnames; int lcap, lused;     /* label rename counters */
     int want_line, want_last, nfound;
-    const char *found; int found_env;
+    const char *found; int found_env; const char *found_refuse;
     char chunkid[256];
 } P;
 
@@ -72,6 +74,7 @@ typedef struct E {
     int k;                      /* EK_* */
     const char *k_text;         /* constant text when foldable */
     Var *var;                   /* local/free: the variable */
+    int pure;                   /* only constants and foldable operators */
 } E;
 enum { EK_OTHER, EK_CALL, EK_VARARG, EK_LOCAL, EK_FREE, EK_GLOBAL, EK_INDEX, EK_CONST };
 
@@ -315,7 +318,7 @@ static Var *find_local(FS *fs, const char *name)
     return NULL;
 }
 
-static E mk(const char *s, int k) { E e; e.s = s; e.k = k; e.k_text = NULL; e.var = NULL; return e; }
+static E mk(const char *s, int k) { E e; e.s = s; e.k = k; e.k_text = NULL; e.var = NULL; e.pure = 0; return e; }
 
 static E singlevar_name(P *p, const char *name, int line)
 {
@@ -332,6 +335,12 @@ static E singlevar_name(P *p, const char *name, int line)
     }
     if (v->kind == 3) { E e = mk(v->k, EK_CONST); e.k_text = v->k; e.var = v; return e; }
     if (owner == p->fs) { E e = mk(cat(p, 3, "(local ", v->ir, ")"), EK_LOCAL); e.var = v; return e; }
+    if (v->kind == 4) {
+        /* Lua may have folded this constant away: the upvalue list is unknown */
+        const char *why = xf(p, "%s:%d: constant '%s' may be a compile-time constant in Lua"
+                             " (upvalues cannot be mapped)", p->chunkid, line, v->name);
+        for (FS *f = p->fs; f; f = f->prev) if (!f->refuse) f->refuse = why;
+    }
     if (!v->captured) { v->captured = 1; nl_add(p, &owner->cells, v->ir); }
     /* upvalue in every function between owner and here, outermost first */
     FS *chain[256]; int n = 0;
@@ -345,7 +354,7 @@ static E singlevar_name(P *p, const char *name, int line)
 
 static void check_readonly(P *p, const E *e)
 {
-    if (e->var && (e->var->kind == 1 || e->var->kind == 3 || e->var->kind == 2)) {
+    if (e->var && (e->var->kind != 0)) {
         char m[200];
         snprintf(m, sizeof m, "attempt to assign to const variable '%s'", e->var->name);
         lf_semerror(&p->ls, m);
@@ -681,16 +690,20 @@ static E subexpr(P *p, int limit)
         const char *k = fold_un(p, tok, a.k_text);
         v = mk(tok == TK_NOT ? cat(p, 3, "(lun not ", a.s, ")") : cat(p, 5, "(lun ", uop, " ", a.s, ")"), EK_OTHER);
         v.k_text = k;
+        v.pure = a.pure && tok != '#';
     } else {
         v = simpleexp(p);
+        if (v.k_text) v.pure = 1;
     }
     int op = getbinop(p->ls.t.tok);
     while (op >= 0 && binops[op].left > limit) {
+        int pure = v.pure;
         lf_next(&p->ls);
         E b = subexpr(p, binops[op].right);
         if (binops[op].tok == TK_AND) v = mk(cat(p, 5, "(and ", v.s, " ", b.s, ")"), EK_OTHER);
         else if (binops[op].tok == TK_OR) v = mk(cat(p, 5, "(or ", v.s, " ", b.s, ")"), EK_OTHER);
         else v = mk(cat(p, 7, "(lbin ", binops[op].name, " ", v.s, " ", b.s, ")"), EK_OTHER);
+        v.pure = pure && b.pure && ((binops[op].left >= 4 && binops[op].left != 9) || binops[op].left <= 2);
         op = getbinop(p->ls.t.tok);
     }
     leavelevel(p);
@@ -738,6 +751,7 @@ static const char *close_func(P *p, Block *bl)
         p->nfound++;
         p->found = fs->text;
         p->found_env = fs->env_line;
+        p->found_refuse = fs->refuse;
     }
     p->fs = fs->prev;
     return fs->text;
@@ -1024,6 +1038,8 @@ static void localstat(P *p, int line)
     int ctc = 0;
     if (nvars == nexps && lv->kind == 1 && last.k_text) {
         lv->kind = 3; lv->k = last.k_text; ctc = 1;
+    } else if (nvars == nexps && lv->kind == 1 && last.pure) {
+        lv->kind = 4;           /* maybe folded by Lua (binary constant folding) */
     }
     for (int i = 0; i < nvars; i++) activate(p, vs[i]);
     int nreal = nvars - ctc;
@@ -1032,7 +1048,7 @@ static void localstat(P *p, int line)
     for (int i = 0; i < nreal; i++) bf(p, i ? " %s" : "%s", vs[i]->ir);
     bf(p, ") (attribs");
     for (int i = 0; i < nreal; i++)
-        bf(p, " %s", vs[i]->kind == 1 ? "const" : vs[i]->kind == 2 ? "close" : "_");
+        bf(p, " %s", (vs[i]->kind == 1 || vs[i]->kind == 4) ? "const" : vs[i]->kind == 2 ? "close" : "_");
     bf(p, ") (");
     if (nexps) {
         if (ctc) bf(p, "%s", ex.n ? ex.p + 1 : "");
@@ -1200,6 +1216,9 @@ static int run(const char *src, size_t n, const char *chunkname, int line, int l
             } else if (p->nfound > 1) {
                 snprintf(err, errsz, "%s:%d: several functions start at line %d and end at line %d: "
                          "cannot tell which one to translate", cid, line, line, last);
+                rc = -1;
+            } else if (p->found_refuse && !p->found_env) {
+                snprintf(err, errsz, "%s", p->found_refuse);
                 rc = -1;
             } else if (p->found_env) {
                 snprintf(err, errsz, "%s:%d: _ENV used as a value", cid, p->found_env);
