@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "ir.h"
 #include "lfront.h"
 
 static char out_buf[65536];
@@ -21,7 +22,16 @@ static const char *ir(const char *src, int line, int last)
         snprintf(out_buf, sizeof out_buf, "ERR %s", err);
         return out_buf;
     }
-    snprintf(out_buf, sizeof out_buf, "%s", out);
+    /* every IR the front end writes passes the core's validator */
+    tdmX_Module *m = NULL;
+    char verr[512];
+    if (tdmX_load(out, n, &m, verr, sizeof verr) != TDM_OK) {
+        snprintf(out_buf, sizeof out_buf, "INVALID %s: %s", verr, out);
+    } else {
+        CHECK(m->lua == 1 && m->nfuncs == 1);
+        snprintf(out_buf, sizeof out_buf, "%s", out);
+    }
+    tdmX_free(m);
     free(out);
     return out_buf;
 }
@@ -130,6 +140,35 @@ static void test_scopes(void)
     HAS("do goto a ::a:: end do goto a ::a:: end", 0, 0, "(goto 1 a__2) (label 1 a__2)");
 }
 
+/* The Lua dialect in the validator: what it refuses. */
+static void test_validator(void)
+{
+    static const char *const bad[] = {
+        "(module \"t\" (lang python) (func f 1 (params) (defaults) (vars) (cells) (free) (globals) (flags) (block)))",
+        "(module \"t\" (lang lua) (func f 1 (params) (defaults) (vars) (cells) (free) (globals) (flags) (block (break 1))))",
+        "(module \"t\" (lang lua) (func f 1 (params) (defaults) (vars) (cells) (free) (globals) (flags) (block (return 1 (local x)))))",
+        "(module \"t\" (lang lua) (func f 1 (params) (defaults) (vars) (cells) (free) (globals) (flags) (block (expr 1 (lbin truediv (int 1) (int 2))))))",
+        "(module \"t\" (lang lua) (func f 1 (params) (defaults) (vars x) (cells) (free) (globals) (flags) (block (local 1 (x) (attribs final) ()))))",
+        "(module \"t\" (lang lua) (func f 1 (params) (defaults) (vars) (cells) (free) (globals) (flags) (block (expr 1 (table (item (int 1)))))))",
+        "(module \"t\" (func f 1 (params) (defaults) (vars) (cells) (free) (globals) (flags) (block (return 1 (int 1) (int 2)))))",
+        "(module \"t\" (lang lua) (func f 1 (params) (defaults) (vars) (cells) (free) (globals) (flags vararg) (block (fornum 1 i (int 1) (int 2) _ (block)))))",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        tdmX_Module *m = NULL;
+        char e[512];
+        CHECK(tdmX_load(bad[i], strlen(bad[i]), &m, e, sizeof e) != TDM_OK);
+        tdmX_free(m);
+    }
+    const char *good = "(module \"t\" (lang lua) (func main 0 (params) (defaults) (vars i) (cells) (free) "
+                       "(globals) (flags vararg) (block (fornum 1 i (int 1) (int 2) _ (block (break 1))) "
+                       "(return 2 (vararg) (int 1)))))";
+    tdmX_Module *m = NULL;
+    char e[512] = "";
+    CHECK_EQ_INT(tdmX_load(good, strlen(good), &m, e, sizeof e), TDM_OK);
+    CHECK(m != NULL && m->lua && m->funcs[0].is_vararg);
+    tdmX_free(m);
+}
+
 static void test_errors(void)
 {
     ERR("x = = 1", "t.lua:1: unexpected symbol near '='");
@@ -176,5 +215,6 @@ int main(void)
     test_statements();
     test_scopes();
     test_errors();
+    test_validator();
     return check_summary();
 }
