@@ -16,9 +16,9 @@ $(LUAF_TEST): tests/unit/test_lua_front.c tests/unit/check.h $(LUAF_OBJ) $(BRIDG
 	@mkdir -p $(@D)
 	$(CC) $(BRIDGE_FLAGS) -Iadapters/lua/front -Itests/unit $(SANLD) -o $@ $< $(LUAF_OBJ) \
 	    $(BRIDGE_OBJ) -lpthread -lm
-$(LUAF_CHECK): tests/unit/lfront_check.c $(LUAF_OBJ)
+$(LUAF_CHECK): tests/unit/lfront_check.c $(LUAF_OBJ) $(BRIDGE_OBJ)
 	@mkdir -p $(@D)
-	$(CC) $(BRIDGE_FLAGS) -Iadapters/lua/front $(SANLD) -o $@ $< $(LUAF_OBJ) -lm
+	$(CC) $(BRIDGE_FLAGS) -Iadapters/lua/front $(SANLD) -o $@ $< $(LUAF_OBJ) $(BRIDGE_OBJ) -lpthread -lm
 $(LUAF_BENCH): bench/bench_lua_front.c $(LUAF_OBJ)
 	@mkdir -p $(@D)
 	$(CC) $(BRIDGE_FLAGS) -Iadapters/lua/front -o $@ $< $(LUAF_OBJ) -lm

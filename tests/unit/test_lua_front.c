@@ -113,6 +113,10 @@ static void test_scopes(void)
     /* shadowing renames; __DIGITS names are renamed too */
     HAS("local x = 1 do local x = 2 end local x = 3 local y__2 = 4", 0, 0,
         "(vars x x__2 x__3 y__2__1)");
+    HAS("for _, v in ipairs(t) do local _ = v end", 0, 0, "(vars ___1 v ___2)");
+    HAS("local inf, nan = 1, 2 return inf, nan", 0, 0, "(return 1 (local inf__1) (local nan__1))");
+    HAS("_ = inf + x__1 + o:nan()", 0, 0,
+        "(set 1 ((global ___0)) ((lbin add (lbin add (global inf__0) (global x__1__0)) (method (global o) nan__0))))");
     /* a captured local declared in a loop is a cell; the closure's free var */
     HAS("for i = 1, 3 do local c = i fs[i] = function() return c end end", 0, 0, "(cells c)");
     HAS("for i = 1, 3 do local c = i fs[i] = function() return c end end", 0, 0, "(free c)");

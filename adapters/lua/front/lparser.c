@@ -195,6 +195,23 @@ static void nl_emit(P *p, SB *b, const char *head, const NameList *l)
     sb_s(p, b, ")");
 }
 
+/* Names the IR reader would not read as a symbol: `_` ("absent"), `inf`, `nan`. */
+static int reserved_atom(const char *s)
+{
+    return strcmp(s, "_") == 0 || strcmp(s, "inf") == 0 || strcmp(s, "nan") == 0;
+}
+
+/* A global or method name as an IR symbol: names the reader would take for
+   another atom, or that end in __DIGITS, get `__0` appended (docs/lua-ir.md). */
+static const char *symname(P *p, const char *name)
+{
+    size_t len = strlen(name), k = len;
+    while (k > 0 && isdigit((unsigned char)name[k - 1])) k--;
+    int suffixed = k < len && k >= 2 && name[k - 1] == '_' && name[k - 2] == '_';
+    if (!suffixed && !reserved_atom(name)) return name;
+    return xf(p, "%s__0", name);
+}
+
 /* Rename: first declaration keeps its name unless it ends in __DIGITS. */
 static const char *rename_(P *p, Count **tab, int *cap, int *used, const char *name)
 {
@@ -220,7 +237,7 @@ static const char *rename_(P *p, Count **tab, int *cap, int *used, const char *n
     size_t len = strlen(name), k = len;
     while (k > 0 && isdigit((unsigned char)name[k - 1])) k--;
     int suffixed = k < len && k >= 2 && name[k - 1] == '_' && name[k - 2] == '_';
-    if (n == 1 && !suffixed) return name;
+    if (n == 1 && !suffixed && !reserved_atom(name)) return name;
     return xf(p, "%s__%d", name, n);
 }
 
@@ -330,6 +347,7 @@ static E singlevar_name(P *p, const char *name, int line)
         /* a global: _ENV.name; a local _ENV in scope changes its meaning */
         for (FS *f = p->fs; f; f = f->prev)
             if (find_local(f, "_ENV")) { taint_env(p, line); break; }
+        name = symname(p, name);
         if (!nl_has(&p->fs->globals, name)) nl_add(p, &p->fs->globals, name);
         return mk(cat(p, 3, "(global ", name, ")"), EK_GLOBAL);
     }
@@ -585,7 +603,7 @@ static E suffixedexp(P *p)
         }
         case ':': {
             lf_next(&p->ls);
-            const char *name = str_checkname(p);
+            const char *name = symname(p, str_checkname(p));
             const char *a = funcargs(p, line);
             v = mk(cat(p, 7, "(method ", v.s, " ", name, a, ")", ""), EK_CALL);
             break;
