@@ -132,17 +132,32 @@ static const char *cat(P *p, int n, ...)
     return r;
 }
 
+/* Append to the current function's body; fmt knows only %d and %s (the
+   hot path of the writer: no printf). */
 static void bf(P *p, const char *fmt, ...)
 {
     va_list ap;
+    SB *b = &p->fs->body;
     va_start(ap, fmt);
-    char small[512];
-    int n = vsnprintf(small, sizeof small, fmt, ap);
+    const char *run = fmt;
+    for (const char *c = fmt; *c; c++) {
+        if (c[0] != '%' || (c[1] != 'd' && c[1] != 's')) continue;
+        if (c > run) sb_add(p, b, run, (size_t)(c - run));
+        if (c[1] == 'd') {
+            char t[16];
+            int v = va_arg(ap, int), k = 16;
+            unsigned u = v < 0 ? 0u - (unsigned)v : (unsigned)v;
+            do { t[--k] = (char)('0' + u % 10); u /= 10; } while (u);
+            if (v < 0) t[--k] = '-';
+            sb_add(p, b, t + k, (size_t)(16 - k));
+        } else {
+            sb_s(p, b, va_arg(ap, const char *));
+        }
+        c++;
+        run = c + 1;
+    }
+    if (*run) sb_s(p, b, run);
     va_end(ap);
-    if ((size_t)n < sizeof small) { sb_add(p, &p->fs->body, small, (size_t)n); return; }
-    char *r = palloc(p, (size_t)n + 1);
-    va_start(ap, fmt); vsnprintf(r, (size_t)n + 1, fmt, ap); va_end(ap);
-    sb_add(p, &p->fs->body, r, (size_t)n);
 }
 
 static const char *irstr(P *p, const char *s, size_t n)
