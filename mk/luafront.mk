@@ -16,9 +16,9 @@ $(LUAF_TEST): tests/unit/test_lua_front.c tests/unit/check.h $(LUAF_OBJ) $(BRIDG
 	@mkdir -p $(@D)
 	$(CC) $(BRIDGE_FLAGS) -Iadapters/lua/front -Itests/unit $(SANLD) -o $@ $< $(LUAF_OBJ) \
 	    $(BRIDGE_OBJ) -lpthread -lm
-$(LUAF_CHECK): tests/unit/lfront_check.c $(LUAF_OBJ)
+$(LUAF_CHECK): tests/unit/lfront_check.c $(LUAF_OBJ) $(BRIDGE_OBJ)
 	@mkdir -p $(@D)
-	$(CC) $(BRIDGE_FLAGS) -Iadapters/lua/front $(SANLD) -o $@ $< $(LUAF_OBJ) -lm
+	$(CC) $(BRIDGE_FLAGS) -Iadapters/lua/front $(SANLD) -o $@ $< $(LUAF_OBJ) $(BRIDGE_OBJ) -lpthread -lm
 $(LUAF_BENCH): bench/bench_lua_front.c $(LUAF_OBJ)
 	@mkdir -p $(@D)
 	$(CC) $(BRIDGE_FLAGS) -Iadapters/lua/front -o $@ $< $(LUAF_OBJ) -lm
@@ -38,3 +38,11 @@ $(FUZZ_LUAF): tests/fuzz/fuzz_lua_front.c $(LUAF_SRC) $(wildcard adapters/lua/fr
 fuzz-lua-front: $(FUZZ_LUAF)
 	$(FUZZ_LUAF) -max_total_time=$(FUZZ_TIME) -max_len=4096 -timeout=10 \
 	    -rss_limit_mb=2048 $(BUILD)/fuzz/corpus_lua_front tests/fuzz/corpus_lua_front
+
+# TDM_OP_SOURCEIR in the Lua adapter (libtandem.a: both adapters linked).
+SOURCEIR_TEST := $(BUILD)/tests/unit/test_lua_sourceir
+UNIT_TESTS    += $(SOURCEIR_TEST)
+$(SOURCEIR_TEST): tests/unit/test_lua_sourceir.c $(LIBA) | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(BRIDGE_FLAGS) -Itests/unit $(SANLD) -o $@ $< $(LIBA) -llua5.4 $(PY_LIBS) \
+	    $(FFI_LIBS) -ldl -lpthread -lm

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ir.h"
 #include "lfront.h"
 
 static char *slurp(const char *path, size_t *n)
@@ -24,7 +25,8 @@ static char *slurp(const char *path, size_t *n)
 
 int main(int argc, char **argv)
 {
-    int i = 1, line = -1, last = -1;
+    int i = 1, line = -1, last = -1, validate = 0;
+    if (argc > 1 && strcmp(argv[1], "-v") == 0) { validate = 1; i = 2; }
     if (argc > 3 && strcmp(argv[1], "-t") == 0) { line = atoi(argv[2]); last = atoi(argv[3]); i = 4; }
     int rc = 0;
     for (; i < argc; i++) {
@@ -40,6 +42,17 @@ int main(int argc, char **argv)
             if (tdmLF_translate(src + skip, n - skip, name, line, last, &out, &ol, err, sizeof err) == 0) {
                 fwrite(out, 1, ol, stdout); free(out);
             } else { printf("%s\n", err); rc = 1; }
+        } else if (validate) {           /* the main chunk's IR through tdmX_load */
+            char *out; size_t ol;
+            tdmX_Module *m = NULL;
+            if (tdmLF_translate(src + skip, n - skip, name, 0, 0, &out, &ol, err, sizeof err) != 0) {
+                printf("%s\n", err); rc = 1;
+            } else {
+                if (tdmX_load(out, ol, &m, err, sizeof err) != TDM_OK) { printf("invalid IR: %s\n", err); rc = 1; }
+                else printf("ok\n");
+                tdmX_free(m);
+                free(out);
+            }
         } else if (tdmLF_check(src + skip, n - skip, name, err, sizeof err) == 0) {
             printf("ok\n");
         } else {

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "ir.h"
 #include "lfront.h"
 
 static char out_buf[65536];
@@ -21,7 +22,16 @@ static const char *ir(const char *src, int line, int last)
         snprintf(out_buf, sizeof out_buf, "ERR %s", err);
         return out_buf;
     }
-    snprintf(out_buf, sizeof out_buf, "%s", out);
+    /* every IR the front end writes passes the core's validator */
+    tdmX_Module *m = NULL;
+    char verr[512];
+    if (tdmX_load(out, n, &m, verr, sizeof verr) != TDM_OK) {
+        snprintf(out_buf, sizeof out_buf, "INVALID %s: %s", verr, out);
+    } else {
+        CHECK(m->lua == 1 && m->nfuncs == 1);
+        snprintf(out_buf, sizeof out_buf, "%s", out);
+    }
+    tdmX_free(m);
     free(out);
     return out_buf;
 }
@@ -103,6 +113,10 @@ static void test_scopes(void)
     /* shadowing renames; __DIGITS names are renamed too */
     HAS("local x = 1 do local x = 2 end local x = 3 local y__2 = 4", 0, 0,
         "(vars x x__2 x__3 y__2__1)");
+    HAS("for _, v in ipairs(t) do local _ = v end", 0, 0, "(vars ___1 v ___2)");
+    HAS("local inf, nan = 1, 2 return inf, nan", 0, 0, "(return 1 (local inf__1) (local nan__1))");
+    HAS("_ = inf + x__1 + o:nan()", 0, 0,
+        "(set 1 ((global ___0)) ((lbin add (lbin add (global inf__0) (global x__1__0)) (method (global o) nan__0))))");
     /* a captured local declared in a loop is a cell; the closure's free var */
     HAS("for i = 1, 3 do local c = i fs[i] = function() return c end end", 0, 0, "(cells c)");
     HAS("for i = 1, 3 do local c = i fs[i] = function() return c end end", 0, 0, "(free c)");
@@ -114,6 +128,10 @@ static void test_scopes(void)
     HAS("local u\nfunction o()\n  return function() return u end\nend", 2, 4, "(free u)");
     /* compile-time constants are folded away, not upvalues */
     HAS("local K <const> = -3\nfunction f() return K end", 2, 2, "(free) (globals) (flags) (block (return 2 (int -3)))");
+    /* a constant Lua may fold (2 * 3) cannot be mapped to upvalues: refused */
+    CHECK_STR(ir("local K <const> = 2 * 3\nfunction f() return K end", 2, 2),
+              "ERR t.lua:2: constant 'K' may be a compile-time constant in Lua (upvalues cannot be mapped)");
+    HAS("local K <const> = 2 * 3 return K", 0, 0, "(local 1 (K) (attribs const) ((lbin mul (int 2) (int 3)))) (return 1 (local K))");
     /* _ENV as a value is refused */
     CHECK_STR(ir("function f()\n  local e = _ENV\nend", 1, 3), "ERR t.lua:2: _ENV used as a value");
     CHECK_STR(ir("local _ENV = {}\nfunction f() return x end", 2, 2), "ERR t.lua:2: _ENV used as a value");
@@ -124,6 +142,35 @@ static void test_scopes(void)
     HAS("f = function()\nend g = function() end", 2, 2, "(func anon_2 2");
     /* label renaming per name */
     HAS("do goto a ::a:: end do goto a ::a:: end", 0, 0, "(goto 1 a__2) (label 1 a__2)");
+}
+
+/* The Lua dialect in the validator: what it refuses. */
+static void test_validator(void)
+{
+    static const char *const bad[] = {
+        "(module \"t\" (lang python) (func f 1 (params) (defaults) (vars) (cells) (free) (globals) (flags) (block)))",
+        "(module \"t\" (lang lua) (func f 1 (params) (defaults) (vars) (cells) (free) (globals) (flags) (block (break 1))))",
+        "(module \"t\" (lang lua) (func f 1 (params) (defaults) (vars) (cells) (free) (globals) (flags) (block (return 1 (local x)))))",
+        "(module \"t\" (lang lua) (func f 1 (params) (defaults) (vars) (cells) (free) (globals) (flags) (block (expr 1 (lbin truediv (int 1) (int 2))))))",
+        "(module \"t\" (lang lua) (func f 1 (params) (defaults) (vars x) (cells) (free) (globals) (flags) (block (local 1 (x) (attribs final) ()))))",
+        "(module \"t\" (lang lua) (func f 1 (params) (defaults) (vars) (cells) (free) (globals) (flags) (block (expr 1 (table (item (int 1)))))))",
+        "(module \"t\" (func f 1 (params) (defaults) (vars) (cells) (free) (globals) (flags) (block (return 1 (int 1) (int 2)))))",
+        "(module \"t\" (lang lua) (func f 1 (params) (defaults) (vars) (cells) (free) (globals) (flags vararg) (block (fornum 1 i (int 1) (int 2) _ (block)))))",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        tdmX_Module *m = NULL;
+        char e[512];
+        CHECK(tdmX_load(bad[i], strlen(bad[i]), &m, e, sizeof e) != TDM_OK);
+        tdmX_free(m);
+    }
+    const char *good = "(module \"t\" (lang lua) (func main 0 (params) (defaults) (vars i) (cells) (free) "
+                       "(globals) (flags vararg) (block (fornum 1 i (int 1) (int 2) _ (block (break 1))) "
+                       "(return 2 (vararg) (int 1)))))";
+    tdmX_Module *m = NULL;
+    char e[512] = "";
+    CHECK_EQ_INT(tdmX_load(good, strlen(good), &m, e, sizeof e), TDM_OK);
+    CHECK(m != NULL && m->lua && m->funcs[0].is_vararg);
+    tdmX_free(m);
 }
 
 static void test_errors(void)
@@ -172,5 +219,6 @@ int main(void)
     test_statements();
     test_scopes();
     test_errors();
+    test_validator();
     return check_summary();
 }

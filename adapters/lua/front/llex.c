@@ -399,6 +399,7 @@ static int llex(LFLex *ls, LFToken *t)
         default:
             if (isalpha_(ls->current)) {
                 do save_and_next(ls); while (isalnum_(ls->current));
+                if (ls->blen >= 2 && ls->blen <= 8 && ls->buf[0] >= 'a' && ls->buf[0] <= 'w')
                 for (int k = 0; k <= TK_WHILE - 257; k++)
                     if (strlen(tokens[k]) == ls->blen && memcmp(tokens[k], ls->buf, ls->blen) == 0)
                         return 257 + k;

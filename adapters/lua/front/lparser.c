@@ -22,7 +22,8 @@ typedef struct SB { char *p; size_t n, cap; } SB;
 
 typedef struct Var {
     const char *name, *ir;
-    int kind;                   /* 0 regular, 1 const, 2 close, 3 compile-time constant */
+    int kind;                   /* 0 regular, 1 const, 2 close, 3 compile-time constant,
+                                   4 const Lua may fold (refused as an upvalue) */
     const char *k;              /* kind 3: the constant's IR text */
     int captured;
     struct FS *owner;
@@ -44,6 +45,7 @@ typedef struct FS {
     struct FS *prev;
     const char *name;
     int line, lastline, vararg, env_line;
+    const char *refuse;        /* why this function cannot be translated */
     SB body;
     NameList params, vars, cells, free, globals;
     Var **act; int nact, actcap;
@@ -63,7 +65,7 @@ typedef struct P {
     Count *names; int ncap, nused;      /* rename counters, chunk-wide */
     Count *lnames; int lcap, lused;     /* label rename counters */
     int want_line, want_last, nfound;
-    const char *found; int found_env;
+    const char *found; int found_env; const char *found_refuse;
     char chunkid[256];
 } P;
 
@@ -72,6 +74,7 @@ typedef struct E {
     int k;                      /* EK_* */
     const char *k_text;         /* constant text when foldable */
     Var *var;                   /* local/free: the variable */
+    int pure;                   /* only constants and foldable operators */
 } E;
 enum { EK_OTHER, EK_CALL, EK_VARARG, EK_LOCAL, EK_FREE, EK_GLOBAL, EK_INDEX, EK_CONST };
 
@@ -129,17 +132,32 @@ static const char *cat(P *p, int n, ...)
     return r;
 }
 
+/* Append to the current function's body; fmt knows only %d and %s (the
+   hot path of the writer: no printf). */
 static void bf(P *p, const char *fmt, ...)
 {
     va_list ap;
+    SB *b = &p->fs->body;
     va_start(ap, fmt);
-    char small[512];
-    int n = vsnprintf(small, sizeof small, fmt, ap);
+    const char *run = fmt;
+    for (const char *c = fmt; *c; c++) {
+        if (c[0] != '%' || (c[1] != 'd' && c[1] != 's')) continue;
+        if (c > run) sb_add(p, b, run, (size_t)(c - run));
+        if (c[1] == 'd') {
+            char t[16];
+            int v = va_arg(ap, int), k = 16;
+            unsigned u = v < 0 ? 0u - (unsigned)v : (unsigned)v;
+            do { t[--k] = (char)('0' + u % 10); u /= 10; } while (u);
+            if (v < 0) t[--k] = '-';
+            sb_add(p, b, t + k, (size_t)(16 - k));
+        } else {
+            sb_s(p, b, va_arg(ap, const char *));
+        }
+        c++;
+        run = c + 1;
+    }
+    if (*run) sb_s(p, b, run);
     va_end(ap);
-    if ((size_t)n < sizeof small) { sb_add(p, &p->fs->body, small, (size_t)n); return; }
-    char *r = palloc(p, (size_t)n + 1);
-    va_start(ap, fmt); vsnprintf(r, (size_t)n + 1, fmt, ap); va_end(ap);
-    sb_add(p, &p->fs->body, r, (size_t)n);
 }
 
 static const char *irstr(P *p, const char *s, size_t n)
@@ -192,6 +210,23 @@ static void nl_emit(P *p, SB *b, const char *head, const NameList *l)
     sb_s(p, b, ")");
 }
 
+/* Names the IR reader would not read as a symbol: `_` ("absent"), `inf`, `nan`. */
+static int reserved_atom(const char *s)
+{
+    return strcmp(s, "_") == 0 || strcmp(s, "inf") == 0 || strcmp(s, "nan") == 0;
+}
+
+/* A global or method name as an IR symbol: names the reader would take for
+   another atom, or that end in __DIGITS, get `__0` appended (docs/lua-ir.md). */
+static const char *symname(P *p, const char *name)
+{
+    size_t len = strlen(name), k = len;
+    while (k > 0 && isdigit((unsigned char)name[k - 1])) k--;
+    int suffixed = k < len && k >= 2 && name[k - 1] == '_' && name[k - 2] == '_';
+    if (!suffixed && !reserved_atom(name)) return name;
+    return xf(p, "%s__0", name);
+}
+
 /* Rename: first declaration keeps its name unless it ends in __DIGITS. */
 static const char *rename_(P *p, Count **tab, int *cap, int *used, const char *name)
 {
@@ -217,7 +252,7 @@ static const char *rename_(P *p, Count **tab, int *cap, int *used, const char *n
     size_t len = strlen(name), k = len;
     while (k > 0 && isdigit((unsigned char)name[k - 1])) k--;
     int suffixed = k < len && k >= 2 && name[k - 1] == '_' && name[k - 2] == '_';
-    if (n == 1 && !suffixed) return name;
+    if (n == 1 && !suffixed && !reserved_atom(name)) return name;
     return xf(p, "%s__%d", name, n);
 }
 
@@ -315,7 +350,7 @@ static Var *find_local(FS *fs, const char *name)
     return NULL;
 }
 
-static E mk(const char *s, int k) { E e; e.s = s; e.k = k; e.k_text = NULL; e.var = NULL; return e; }
+static E mk(const char *s, int k) { E e; e.s = s; e.k = k; e.k_text = NULL; e.var = NULL; e.pure = 0; return e; }
 
 static E singlevar_name(P *p, const char *name, int line)
 {
@@ -327,11 +362,18 @@ static E singlevar_name(P *p, const char *name, int line)
         /* a global: _ENV.name; a local _ENV in scope changes its meaning */
         for (FS *f = p->fs; f; f = f->prev)
             if (find_local(f, "_ENV")) { taint_env(p, line); break; }
+        name = symname(p, name);
         if (!nl_has(&p->fs->globals, name)) nl_add(p, &p->fs->globals, name);
         return mk(cat(p, 3, "(global ", name, ")"), EK_GLOBAL);
     }
     if (v->kind == 3) { E e = mk(v->k, EK_CONST); e.k_text = v->k; e.var = v; return e; }
     if (owner == p->fs) { E e = mk(cat(p, 3, "(local ", v->ir, ")"), EK_LOCAL); e.var = v; return e; }
+    if (v->kind == 4) {
+        /* Lua may have folded this constant away: the upvalue list is unknown */
+        const char *why = xf(p, "%s:%d: constant '%s' may be a compile-time constant in Lua"
+                             " (upvalues cannot be mapped)", p->chunkid, line, v->name);
+        for (FS *f = p->fs; f; f = f->prev) if (!f->refuse) f->refuse = why;
+    }
     if (!v->captured) { v->captured = 1; nl_add(p, &owner->cells, v->ir); }
     /* upvalue in every function between owner and here, outermost first */
     FS *chain[256]; int n = 0;
@@ -345,7 +387,7 @@ static E singlevar_name(P *p, const char *name, int line)
 
 static void check_readonly(P *p, const E *e)
 {
-    if (e->var && (e->var->kind == 1 || e->var->kind == 3 || e->var->kind == 2)) {
+    if (e->var && (e->var->kind != 0)) {
         char m[200];
         snprintf(m, sizeof m, "attempt to assign to const variable '%s'", e->var->name);
         lf_semerror(&p->ls, m);
@@ -576,7 +618,7 @@ static E suffixedexp(P *p)
         }
         case ':': {
             lf_next(&p->ls);
-            const char *name = str_checkname(p);
+            const char *name = symname(p, str_checkname(p));
             const char *a = funcargs(p, line);
             v = mk(cat(p, 7, "(method ", v.s, " ", name, a, ")", ""), EK_CALL);
             break;
@@ -681,16 +723,20 @@ static E subexpr(P *p, int limit)
         const char *k = fold_un(p, tok, a.k_text);
         v = mk(tok == TK_NOT ? cat(p, 3, "(lun not ", a.s, ")") : cat(p, 5, "(lun ", uop, " ", a.s, ")"), EK_OTHER);
         v.k_text = k;
+        v.pure = a.pure && tok != '#';
     } else {
         v = simpleexp(p);
+        if (v.k_text) v.pure = 1;
     }
     int op = getbinop(p->ls.t.tok);
     while (op >= 0 && binops[op].left > limit) {
+        int pure = v.pure;
         lf_next(&p->ls);
         E b = subexpr(p, binops[op].right);
         if (binops[op].tok == TK_AND) v = mk(cat(p, 5, "(and ", v.s, " ", b.s, ")"), EK_OTHER);
         else if (binops[op].tok == TK_OR) v = mk(cat(p, 5, "(or ", v.s, " ", b.s, ")"), EK_OTHER);
         else v = mk(cat(p, 7, "(lbin ", binops[op].name, " ", v.s, " ", b.s, ")"), EK_OTHER);
+        v.pure = pure && b.pure && ((binops[op].left >= 4 && binops[op].left != 9) || binops[op].left <= 2);
         op = getbinop(p->ls.t.tok);
     }
     leavelevel(p);
@@ -738,6 +784,7 @@ static const char *close_func(P *p, Block *bl)
         p->nfound++;
         p->found = fs->text;
         p->found_env = fs->env_line;
+        p->found_refuse = fs->refuse;
     }
     p->fs = fs->prev;
     return fs->text;
@@ -1024,6 +1071,8 @@ static void localstat(P *p, int line)
     int ctc = 0;
     if (nvars == nexps && lv->kind == 1 && last.k_text) {
         lv->kind = 3; lv->k = last.k_text; ctc = 1;
+    } else if (nvars == nexps && lv->kind == 1 && last.pure) {
+        lv->kind = 4;           /* maybe folded by Lua (binary constant folding) */
     }
     for (int i = 0; i < nvars; i++) activate(p, vs[i]);
     int nreal = nvars - ctc;
@@ -1032,7 +1081,7 @@ static void localstat(P *p, int line)
     for (int i = 0; i < nreal; i++) bf(p, i ? " %s" : "%s", vs[i]->ir);
     bf(p, ") (attribs");
     for (int i = 0; i < nreal; i++)
-        bf(p, " %s", vs[i]->kind == 1 ? "const" : vs[i]->kind == 2 ? "close" : "_");
+        bf(p, " %s", (vs[i]->kind == 1 || vs[i]->kind == 4) ? "const" : vs[i]->kind == 2 ? "close" : "_");
     bf(p, ") (");
     if (nexps) {
         if (ctc) bf(p, "%s", ex.n ? ex.p + 1 : "");
@@ -1200,6 +1249,9 @@ static int run(const char *src, size_t n, const char *chunkname, int line, int l
             } else if (p->nfound > 1) {
                 snprintf(err, errsz, "%s:%d: several functions start at line %d and end at line %d: "
                          "cannot tell which one to translate", cid, line, line, last);
+                rc = -1;
+            } else if (p->found_refuse && !p->found_env) {
+                snprintf(err, errsz, "%s", p->found_refuse);
                 rc = -1;
             } else if (p->found_env) {
                 snprintf(err, errsz, "%s:%d: _ENV used as a value", cid, p->found_env);
