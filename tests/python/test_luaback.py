@@ -316,15 +316,29 @@ def test_goto_refused_with_position():
         _luaback.compile_ir(ir)
 
 
-def test_translate_dispatch_without_front_end():
+def test_translate_end_to_end():
     lua = tandem.LuaRuntime()
-    f = lua.eval('function() return 1 end')
-    if hasattr(lua, '_source_ir'):
-        pf = lua.translate(f)
-        assert pf() == 1 and lua.translate(f) is pf
-    else:
-        with pytest.raises(tandem.TranslationError, match='front end'):
-            lua.translate(f)
+    lua.execute('load([[local n = 0\nfunction inc(k) n = n + (k or 1); return n, "s" end\n'
+                'function get() return n end]])()')
+    f = lua.globals().inc
+    pf = lua.translate(f)
+    assert lua.translate(f) is pf                     # interned
+    assert pf() == (1, 's') and pf(5) == (6, 's')
+    assert lua.eval('get()') == 6                     # the upvalue is shared
+    assert '# lua 2' in tandem.translated_source(pf)
+    with pytest.raises(tandem.TranslationError, match='C function'):
+        lua.translate(lua.eval('print'))
+    with pytest.raises(tandem.TranslationError, match='source not available'):
+        lua.translate(lua.eval('function() return 1 end'))
+
+
+def test_translate_error_is_luaerror_with_lua_position():
+    lua = tandem.LuaRuntime()
+    lua.execute('load([[\n\nfunction bad(t)\n  return t.x.y\nend]])()')
+    pf = lua.translate(lua.globals().bad)   # ([[ drops the first newline: line 3)
+    with pytest.raises(tandem.LuaError, match=r"^\[string \"\.\.\.\"\]:3: attempt to index a nil value "
+                       r"\(field 'x'\)"):
+        pf(lua.eval('{}'))
 
 
 def test_closure_returned_converts_arguments():

@@ -101,8 +101,15 @@ def read_ir(text: str) -> Any:
 
 
 def _mname(n: Any) -> bytes:
-    """A method name: a string or a symbol in the IR."""
-    return n if isinstance(n, bytes) else str(n).encode()
+    """A method name: a string or a symbol in the IR (a trailing __0 is the
+    front end's escape, docs/lua-ir.md)."""
+    return n if isinstance(n, bytes) else _gname(str(n)).encode()
+
+
+def _gname(n: str) -> str:
+    """The Lua name of a global: the front end appends __0 to names the IR
+    reader would misread (`_`, `inf`, `nan`, names ending in __DIGITS)."""
+    return n[:-3] if n.endswith('__0') else n
 
 
 def _luaname(irname: str) -> str:
@@ -431,7 +438,7 @@ class Emitter:
         if k == 'free':
             return "upvalue '%s'" % _luaname(str(e[1]))
         if k == 'global':
-            return "global '%s'" % str(e[1])
+            return "global '%s'" % _gname(str(e[1]))
         if k == 'index' and e[2][0] == 'str':
             return "field '%s'" % e[2][1].decode('latin-1')
         if k in ('str',):
@@ -552,7 +559,7 @@ class Emitter:
             return self.free_ref(str(e[1]))[0]
         if k == 'global':
             g = e[1]
-            return "index(_ENV, %r)" % str(g).encode()
+            return "index(_ENV, %r)" % _gname(str(g)).encode()
         if k == 'paren':
             return self.ex(e[1])
         if k == 'index':
@@ -877,7 +884,7 @@ class Emitter:
             else:
                 self.out(ind, line, '%s[0] = %s' % (cell, val))
         elif k == 'global':
-            self.out(ind, line, 'setindex(_ENV, %r, %s)' % (str(tgt[1]).encode(), val))
+            self.out(ind, line, 'setindex(_ENV, %r, %s)' % (_gname(str(tgt[1])).encode(), val))
         elif k == 'index':
             assert pre is not None
             t, kt = pre
