@@ -59,7 +59,7 @@ DEPS_STAMP := $(BUILD)/.deps-ok
 BRIDGE_SRC := $(wildcard bridge/*.c)
 FFI_SRC    := $(wildcard ffi/*.c)
 CLANG_SRC  := $(wildcard adapters/c/*.c)
-LUAA_SRC   := $(wildcard adapters/lua/*.c adapters/lua/ffi/*.c)
+LUAA_SRC   := $(wildcard adapters/lua/*.c adapters/lua/ffi/*.c adapters/lua/front/*.c)
 PYA_SRC    := $(wildcard adapters/python/*.c adapters/python/ffi/*.c)
 EMBED_SRC  := $(wildcard adapters/embed/*.c)
 # The language registry: the one file naming every adapter's table, linked
@@ -105,6 +105,10 @@ $(OBJ)/ffi/%.o: ffi/%.c | $(DEPS_STAMP)
 $(OBJ)/adapters/c/%.o: adapters/c/%.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(CLANG_FLAGS) -MMD -MP -c $< -o $@
+# The Lua front end of the translator is pure C (neither interpreter header).
+$(OBJ)/adapters/lua/front/%.o: adapters/lua/front/%.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(BRIDGE_FLAGS) -Iadapters/lua/front -MMD -MP -c $< -o $@
 $(OBJ)/adapters/lua/%.o: adapters/lua/%.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(LUAA_FLAGS) -MMD -MP -c $< -o $@

@@ -431,9 +431,56 @@ static int is_yield(const char *h)
     return strcmp(h, "yield") == 0 || strcmp(h, "yieldfrom") == 0;
 }
 
-static const NodeSpec *find_spec(const char *name, char cat)
+/* The Lua dialect (docs/lua-ir.md): `(module "CHUNK" (lang lua) (func ...))`.
+   Extra argument specs: N a list of local names, A (attribs A...), E a list of
+   expressions, P a list of targets, I a table item. */
+static const char *const lbinops[] = {
+    "add", "sub", "mul", "div", "mod", "pow", "idiv", "band", "bor", "bxor", "shl", "shr",
+    "concat", "eq", "ne", "lt", "le", "gt", "ge", NULL
+};
+static const char *const lunops[] = { "unm", "not", "len", "bnot", NULL };
+
+static const NodeSpec lua_specs[] = {
+    { "local", 's', "LNAE", NULL },
+    { "set", 's', "LPE", NULL },
+    { "expr", 's', "Le", NULL },
+    { "do", 's', "LB", NULL },
+    { "while", 's', "LeB", NULL },
+    { "repeat", 's', "LBe", NULL },
+    { "if", 's', "LeBB", NULL },
+    { "fornum", 's', "LseexB", NULL },
+    { "forin", 's', "LNEB", NULL },
+    { "break", 's', "L", NULL },
+    { "goto", 's', "Ls", NULL },
+    { "label", 's', "Ls", NULL },
+    { "return", 's', "Le*", NULL },
+    { "def", 's', "LTF", NULL },
+    { "nil", 'e', "", NULL },
+    { "true", 'e', "", NULL },
+    { "false", 'e', "", NULL },
+    { "int", 'e', "i", NULL },
+    { "float", 'e', "n", NULL },
+    { "str", 'e', "S", NULL },
+    { "vararg", 'e', "", NULL },
+    { "local", 'e', "s", NULL },
+    { "free", 'e', "s", NULL },
+    { "global", 'e', "s", NULL },
+    { "index", 'e', "ee", NULL },
+    { "call", 'e', "ee*", NULL },
+    { "method", 'e', "ese*", NULL },
+    { "lbin", 'e', "oee", lbinops },
+    { "lun", 'e', "oe", lunops },
+    { "and", 'e', "ee", NULL },
+    { "or", 'e', "ee", NULL },
+    { "paren", 'e', "e", NULL },
+    { "table", 'e', "I*", NULL },
+    { "lambda", 'e', "F", NULL },
+    { NULL, 0, NULL, NULL }
+};
+
+static const NodeSpec *find_spec_in(const NodeSpec *table, const char *name, char cat)
 {
-    for (const NodeSpec *s = specs; s->name != NULL; s++) {
+    for (const NodeSpec *s = table; s->name != NULL; s++) {
         if (strcmp(s->name, name) == 0 && (cat == 0 || s->cat == cat)) {
             return s;
         }
@@ -444,6 +491,7 @@ static const NodeSpec *find_spec(const char *name, char cat)
 typedef struct Walk Walk;
 struct Walk {
     Err *err;
+    int lua;                    /* the Lua dialect */
     const char *file;
     tdmX_Func *fn;
     int loops;                  /* loop nesting (break/continue) */
@@ -665,6 +713,9 @@ static int vargs(Walk *w, const tdmX_Node *n, const NodeSpec *sp)
             if (k->kind != TDMX_SYM) {
                 return bad(w, k, "name expected");
             }
+            if (w->lua && strcmp(sp->name, "fornum") == 0 && vname_ref(w, k, "local", k->u.s.p)) {
+                return TDM_ERRARG;
+            }
             break;
         case 'o': {
             int found = 0;
@@ -694,6 +745,46 @@ static int vargs(Walk *w, const tdmX_Node *n, const NodeSpec *sp)
         case 'F':
             ok = vnested(w, k);
             break;
+        case 'N': case 'E': case 'P':
+            if (k->kind != TDMX_LIST) {
+                return bad(w, k, c == 'N' ? "(names...) expected" : "a list expected");
+            }
+            for (int j = 0; j < k->u.l.n && ok == TDM_OK; j++) {
+                const tdmX_Node *x = k->u.l.v[j];
+                if (c == 'N') {
+                    if (x->kind != TDMX_SYM) {
+                        return bad(w, x, "local name expected");
+                    }
+                    ok = vname_ref(w, x, "local", x->u.s.p);
+                } else {
+                    ok = c == 'E' ? vexpr(w, x) : vtarget(w, x);
+                }
+            }
+            break;
+        case 'A':
+            if (!tdmX_is(k, "attribs")) {
+                return bad(w, k, "(attribs A...) expected");
+            }
+            for (int j = 1; j < k->u.l.n; j++) {
+                const tdmX_Node *x = k->u.l.v[j];
+                if (x->kind != TDMX_SYM || (strcmp(x->u.s.p, "_") != 0
+                                            && strcmp(x->u.s.p, "const") != 0
+                                            && strcmp(x->u.s.p, "close") != 0)) {
+                    return bad(w, x, "attribute _, const or close expected");
+                }
+            }
+            break;
+        case 'I': {
+            const char *ih = tdmX_head(k);
+            if (ih != NULL && strcmp(ih, "pos") == 0 && k->u.l.n == 2) {
+                ok = vexpr(w, k->u.l.v[1]);
+            } else if (ih != NULL && strcmp(ih, "field") == 0 && k->u.l.n == 3) {
+                ok = vexpr(w, k->u.l.v[1]) || vexpr(w, k->u.l.v[2]) ? TDM_ERRARG : TDM_OK;
+            } else {
+                return bad(w, k, "table item (pos e) or (field k v) expected");
+            }
+            break;
+        }
         default:
             return fail(w->err, "ir: bad node table entry for %s", sp->name);
         }
@@ -722,13 +813,15 @@ static int vnode(Walk *w, const tdmX_Node *n, char cat)
     if (h == NULL) {
         return bad(w, n, cat == 's' ? "statement expected" : "expression expected");
     }
-    const NodeSpec *sp = find_spec(h, cat);
+    const NodeSpec *sp = find_spec_in(w->lua ? lua_specs : specs, h, cat);
     if (sp == NULL) {
         return fail(w->err, "ir:%d:%d: unknown %s '%s' (source %s:%d)", n->tline, n->tcol,
                     cat == 's' ? "statement" : "expression", h, w->file, w->line);
     }
     int loopish = strcmp(h, "while") == 0 || strcmp(h, "for") == 0
-                  || strcmp(h, "forrange") == 0;
+                  || strcmp(h, "forrange") == 0
+                  || (w->lua && (strcmp(h, "repeat") == 0 || strcmp(h, "fornum") == 0
+                                 || strcmp(h, "forin") == 0));
     int pushed = loopish || strcmp(h, "try") == 0;
     if (pushed) {
         if (w->nstack >= MAXDEPTH) {
@@ -750,7 +843,7 @@ static int vnode(Walk *w, const tdmX_Node *n, char cat)
     if (strcmp(h, "dict") == 0 && n->u.l.n % 2 != 1) {
         return bad(w, n, "dict takes key/value pairs");
     }
-    int names = strcmp(h, "local") == 0 || strcmp(h, "lcheck") == 0
+    int names = (cat == 'e' && strcmp(h, "local") == 0) || strcmp(h, "lcheck") == 0
                 || strcmp(h, "free") == 0 || strcmp(h, "global") == 0
                 || strcmp(h, "pycell") == 0;
     int rc;
@@ -936,7 +1029,7 @@ static int vfunc(Walk *w, const tdmX_Node *n, tdmX_Func *f)
     };
     if (!tdmX_is(n, "func") || (n->u.l.n != 11 && n->u.l.n != 12)
         || n->u.l.v[1]->kind != TDMX_SYM
-        || n->u.l.v[2]->kind != TDMX_INT || n->u.l.v[2]->u.i <= 0
+        || n->u.l.v[2]->kind != TDMX_INT || n->u.l.v[2]->u.i < (w->lua ? 0 : 1)
         || n->u.l.v[2]->u.i > 0x7fffffff) {
         return fail(w->err, "ir:%d:%d: (func NAME LINE (params) (defaults) (vars) (cells) "
                     "(free) (globals) (flags) (block)) expected", n->tline, n->tcol);
@@ -982,6 +1075,8 @@ static int vfunc(Walk *w, const tdmX_Node *n, tdmX_Func *f)
     for (int i = 1; i < flags->u.l.n; i++) {
         if (strcmp(flags->u.l.v[i]->u.s.p, "gen") == 0) {
             f->is_gen = 1;
+        } else if (w->lua && strcmp(flags->u.l.v[i]->u.s.p, "vararg") == 0) {
+            f->is_vararg = 1;
         } else {
             return bad(w, flags->u.l.v[i], "unknown flag");
         }
@@ -1032,6 +1127,7 @@ static int vnested(Walk *w, const tdmX_Node *n)
     }
     inner->err = w->err;
     inner->file = w->file;
+    inner->lua = w->lua;
     inner->outer = w;
     int depth = 0;
     for (Walk *o = w; o != NULL; o = o->outer) {
@@ -1457,7 +1553,19 @@ int tdmX_load(const char *text, size_t n, tdmX_Module **out, char *errbuf, size_
         return TDM_ERRARG;
     }
     m->source = root->u.l.v[1]->u.s.p;
-    m->nfuncs = root->u.l.n - 2;
+    int first = 2;
+    if (root->u.l.n > 2 && tdmX_is(root->u.l.v[2], "lang")) {
+        const tdmX_Node *lg = root->u.l.v[2];
+        if (tdmX_len(lg) != 2 || lg->u.l.v[1]->kind != TDMX_SYM
+            || strcmp(lg->u.l.v[1]->u.s.p, "lua") != 0) {
+            fail(&err, "ir:%d:%d: (lang lua) expected", lg->tline, lg->tcol);
+            tdmX_free(m);
+            return TDM_ERRARG;
+        }
+        m->lua = 1;
+        first = 3;
+    }
+    m->nfuncs = root->u.l.n - first;
     m->funcs = calloc((size_t)m->nfuncs + 1, sizeof *m->funcs);
     if (m->funcs == NULL) {
         tdmX_free(m);
@@ -1467,8 +1575,9 @@ int tdmX_load(const char *text, size_t n, tdmX_Module **out, char *errbuf, size_
     memset(&w, 0, sizeof w);
     w.err = &err;
     w.file = m->source;
+    w.lua = m->lua;
     for (int i = 0; i < m->nfuncs; i++) {
-        if (vfunc(&w, root->u.l.v[i + 2], &m->funcs[i]) != TDM_OK) {
+        if (vfunc(&w, root->u.l.v[i + first], &m->funcs[i]) != TDM_OK) {
             tdmX_free(m);
             return TDM_ERRARG;
         }

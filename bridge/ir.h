@@ -60,6 +60,7 @@ typedef struct tdmX_Func {
     const tdmX_Node *node;      /* borrowed: the (func ...) node */
     const tdmX_Node *params, *defaults, *vars, *cells, *free, *globals, *body;  /* borrowed */
     int is_gen;
+    int is_vararg;              /* Lua dialect: (flags vararg) */
     int nyields;
     tdmX_Yield *yields;         /* owns: in source order */
     const tdmX_Node *sig;       /* borrowed: (sig ...) or NULL (positional parameters only) */
@@ -72,6 +73,7 @@ typedef struct tdmX_Func {
 typedef struct tdmX_Module {
     tdmX_Node *root;            /* owns */
     const char *source;         /* borrowed from root: the source file name */
+    int lua;                    /* (lang lua): the Lua dialect (docs/lua-ir.md) */
     int nfuncs;
     tdmX_Func *funcs;           /* owns */
 } tdmX_Module;

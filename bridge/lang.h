@@ -90,6 +90,15 @@ typedef enum tdmS_Op {
                            language; frame->sub: TDM_EXPOSE_* flags. Make that
                            language's objects reachable from the callee's code
                            under `name` (Lua: the global `python` table) -> 0 */
+    TDM_OP_SOURCEIR,    /* args[0]: a function of the callee language -> 2: [0] the
+                           IR text of its source (Lua: docs/lua-ir.md), [1] an
+                           accessor uv(i) -> upvalue i, uv(i, v) sets it (i: 1-based
+                           position in the top func's (free ...) list; the
+                           upvalues are shared, not copied). When the function
+                           cannot be translated (a C function, stripped or
+                           unreadable source, _ENV used as a value, a syntax
+                           error, a source that does not match the function):
+                           [0] nil, [1] "CHUNK:LINE: why" (no error raised) */
     TDM_NOPS
 } tdmS_Op;
 

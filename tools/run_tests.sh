@@ -54,6 +54,9 @@ for t in "$BUILD"/examples/*; do
     run_suite "example $(basename "$t")" run_example "$t"
 done
 
+# The Lua front end against luac5.4 -p on Lua's own test suite (and truncations).
+run_suite "lua front corpus" sh tests/lua_front/corpus.sh "$BUILD/tests/unit/lfront_check"
+
 run_suite pytest env $SANENV PYTHONPATH="$BUILD/python:tools" \
     TANDEM_BUILD="$BUILD" "$PYTHON" -m pytest -q -p pytest_summary tests/python
 

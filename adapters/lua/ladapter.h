@@ -273,6 +273,9 @@ TDMI_FUNC int tdmL_yield(lua_State *L);
 
 /* Translation back end (lxlate.c): TDM_OP_LOADIR. [-0, +3, e] */
 TDMI_FUNC int tdmL_load_ir(lua_State *L, tdmL_State *st, tdmS_Frame *f);
+/* TDM_OP_SOURCEIR (lsourceir.c): pushes the IR text and the upvalue accessor,
+   or nil and "CHUNK:LINE: why" when the function cannot be translated. */
+TDMI_FUNC int tdmL_source_ir(lua_State *L, tdmL_State *st, tdmS_Frame *f);
 /* lxfast.c: push a table of C fast paths of the pyrt helpers of the table at
    index rt (add sub mul mod ... getitem setitem), each falling back to the
    Lua helper it stands for. [-0, +1, m] */

@@ -748,6 +748,9 @@ static int trampoline(lua_State *L)
     case TDM_OP_GLOBALS:
         lua_rawgeti(L, LUA_REGISTRYINDEX, LUA_RIDX_GLOBALS);
         return collect(L, st, f, 1);
+    case TDM_OP_SOURCEIR:
+        tdmL_source_ir(L, st, f);
+        return collect(L, st, f, lua_gettop(L) - 1);
     case TDM_OP_LOADIR: {
         int k = tdmL_load_ir(L, st, f);
         return collect(L, st, f, lua_gettop(L) - k + 1);

@@ -704,6 +704,15 @@ static PyObject *rt_load_ir(PyObject *self, PyObject *const *args, Py_ssize_t n)
                         args, 3, 0);
 }
 
+/* _source_ir(fn): (IR text, upvalue accessor) of a Lua function, or
+   (None, "CHUNK:LINE: why") (TDM_OP_SOURCEIR); used by tandem._luaback.
+   New reference. */
+static PyObject *rt_source_ir(PyObject *self, PyObject *fn)
+{
+    PyObject *args[1] = {fn};
+    return tdmP_run((tdmP_Runtime *)self, TDM_OP_SOURCEIR, args, 1, 0);
+}
+
 /* translate(fn): fn translated into a Lua function of this runtime
    (docs/translation.md; the front end is tandem._translate). New reference. */
 static PyObject *rt_translate(PyObject *self, PyObject *fn)
@@ -936,6 +945,7 @@ static PyMethodDef runtime_methods[] = {
      "translate(fn)\n--\n\nTranslate a Python function into a Lua function of this "
      "runtime (docs/translation.md)."},
     {"_load_ir", (PyCFunction)(void (*)(void))rt_load_ir, METH_FASTCALL, NULL},
+    {"_source_ir", rt_source_ir, METH_O, NULL},
     {"_mark_translated", tdmP_mark_translated, METH_O, NULL},
     {"globals", rt_globals, METH_NOARGS, "The Lua global table."},
     {"table", (PyCFunction)(void (*)(void))tdmP_rt_table, METH_VARARGS | METH_KEYWORDS,

@@ -1706,8 +1706,18 @@ def call_kw(entry: Any, args: Tuple[Any, ...], kwargs: Dict[str, Any], lua: Any)
     return NotImplemented
 
 
+def _lua_type(v: Any) -> Any:
+    from . import lua_type
+    return lua_type(v)
+
+
 def translate(lua: Any, fn: Any) -> Any:
-    """LuaRuntime.translate(fn): a Lua function running fn natively in lua."""
+    """LuaRuntime.translate(fn): a Lua function running fn natively in lua;
+    for a Lua function fn, a Python function running its translation
+    (tandem._luaback)."""
+    if not isinstance(fn, types.FunctionType) and _lua_type(fn) == 'function':
+        from . import _luaback
+        return _luaback.translate_lua(lua, fn)
     per_rt = _cache.get(lua)
     if per_rt is None:
         per_rt = {}
@@ -1739,6 +1749,9 @@ def translate(lua: Any, fn: Any) -> Any:
 def translated_source(fn: Any) -> str:
     """The Lua source tandem generated for fn (after LuaRuntime.translate)."""
     src = _sources.get(fn) if isinstance(fn, types.FunctionType) else None
+    if src is None:
+        from . import _luaback
+        src = _luaback.translated_source(fn)
     if src is None:
         raise TranslationError("%r has not been translated" % (fn,))
     return src

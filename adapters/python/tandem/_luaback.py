@@ -1,0 +1,1513 @@
+"""The Python back end of the Lua -> Python translation (issue 10).
+
+Reads the Lua dialect of the IR (issue 10's LUA_IR.md contract, docs/translation.md "Lua ->
+Python"), emits readable Python source running on tandem.luart, and compiles
+it so that every statement's line number is the Lua line it came from (the
+AST is re-lined before compile(): the source stays readable, one statement a
+line with a `# lua N` comment, while frames report Lua lines, which is what
+luart's error positions read).
+"""
+
+import ast
+import itertools
+import re
+import sys
+import types
+import weakref
+from typing import Any, Dict, List, Optional, Tuple
+
+from . import luart
+from .luart import _core as _lcore
+from .luart import LuaTable, Multi, NORES, LuaError as _LError
+
+_core_rt = _lcore.runtime_file
+_core_rt(__file__)
+
+
+from ._translate import TranslationError  # noqa: E402  (tandem.TranslationError)
+
+
+def _te(chunk: str, line: int, what: str) -> TranslationError:
+    return TranslationError("%s:%d: %s" % (chunk, line, what))
+
+
+# ------------------------------------------------------------------ reader
+
+class Sym(str):
+    """An IR symbol (strings are bytes, so a str subclass marks symbols)."""
+
+
+def read_ir(text: str) -> Any:
+    """The S-expression of an IR text: lists, Sym, int, float, bytes."""
+    pos = 0
+    n = len(text)
+    stack: List[List[Any]] = [[]]
+    while pos < n:
+        c = text[pos]
+        if c in ' \t\r\n':
+            pos += 1
+        elif c == ';':
+            while pos < n and text[pos] != '\n':
+                pos += 1
+        elif c == '(':
+            stack.append([])
+            pos += 1
+        elif c == ')':
+            if len(stack) < 2:
+                raise TranslationError("IR: unbalanced ')' at offset %d" % pos)
+            lst = stack.pop()
+            stack[-1].append(lst)
+            pos += 1
+        elif c == '"':
+            pos += 1
+            out = bytearray()
+            while True:
+                if pos >= n:
+                    raise TranslationError("IR: unfinished string")
+                c = text[pos]
+                if c == '"':
+                    pos += 1
+                    break
+                if c == '\\':
+                    e = text[pos + 1]
+                    if e == 'x':
+                        out.append(int(text[pos + 2:pos + 4], 16))
+                        pos += 4
+                        continue
+                    out.append(ord({'n': '\n', 't': '\t', 'r': '\r'}.get(e, e)))
+                    pos += 2
+                    continue
+                out.extend(c.encode('utf-8'))
+                pos += 1
+            stack[-1].append(bytes(out))
+        else:
+            start = pos
+            while pos < n and text[pos] not in ' \t\r\n()";':
+                pos += 1
+            tok = text[start:pos]
+            try:
+                stack[-1].append(int(tok))
+            except ValueError:
+                if tok in ('inf', '-inf', 'nan') or any(ch.isdigit() for ch in tok[:2]):
+                    try:
+                        stack[-1].append(float(tok))
+                        continue
+                    except ValueError:
+                        pass
+                stack[-1].append(Sym(tok))
+    if len(stack) != 1 or len(stack[0]) != 1:
+        raise TranslationError("IR: unbalanced parentheses")
+    return stack[0][0]
+
+
+def _mname(n: Any) -> bytes:
+    """A method name: a string or a symbol in the IR (a trailing __0 is the
+    front end's escape, docs/lua-ir.md)."""
+    return n if isinstance(n, bytes) else _gname(str(n)).encode()
+
+
+def _gname(n: str) -> str:
+    """The Lua name of a global: the front end appends __0 to names the IR
+    reader would misread (`_`, `inf`, `nan`, names ending in __DIGITS)."""
+    return n[:-3] if n.endswith('__0') else n
+
+
+def _luaname(irname: str) -> str:
+    """The Lua name of an IR local: renamed locals end in __DIGITS."""
+    i = irname.rfind('__')
+    if i > 0 and irname[i + 2:].isdigit():
+        return irname[:i]
+    return irname
+
+
+# ------------------------------------------------------------------ runtime helpers
+# (this file is a luart runtime file: its frames are skipped by positions)
+
+def _adj(n: int, vals: Any) -> Any:
+    """vals adjusted to exactly n values (Lua's assignment rule)."""
+    k = len(vals)
+    if k == n:
+        return vals
+    if k > n:
+        return vals[:n]
+    return tuple(vals) + (None,) * (n - k)
+
+
+def _callv(f: Any, desc: Optional[str], *args: Any) -> Any:
+    """A call of a value that is not a Python function: __call, or Lua's
+    error naming the variable."""
+    if callable(f) and f.__class__ is not LuaTable:
+        return f(*args)
+    h = _lcore.metamethod(f, b'__call')
+    if h is None:
+        _lcore.rterror('attempt to call a %s value%s' % (
+            _lcore.type_name(f), ' (%s)' % desc if desc else ''))
+    return _lcore.call(h, f, *args)
+
+
+def _callable(f: Any, desc: Optional[str]) -> Any:
+    """What calling f runs when f is not a Python function: f itself, its
+    __call, or a function raising Lua's error naming the variable (after the
+    arguments are evaluated, as in Lua)."""
+    if callable(f) and f.__class__ is not LuaTable:
+        return f
+    h = _lcore.metamethod(f, b'__call')
+    if h is None:
+        def fail(*args: Any) -> Any:
+            _lcore.rterror('attempt to call a %s value%s' % (
+                _lcore.type_name(f), ' (%s)' % desc if desc else ''))
+        return fail
+    return lambda *args: _lcore.call(h, f, *args)
+
+
+def _ixv(o: Any, k: Any, desc: Optional[str]) -> Any:
+    """o[k] where o is not a plain table: __index, or Lua's error naming o."""
+    if o.__class__ is not LuaTable and _lcore.metamethod(o, b'__index') is None:
+        _lcore.rterror('attempt to index a %s value%s' % (
+            _lcore.type_name(o), ' (%s)' % desc if desc else ''))
+    return _lcore.index(o, k)
+
+
+def _ix(o: Any, k: Any, desc: Optional[str]) -> Any:
+    """o[k] off the inline fast path."""
+    if o.__class__ is LuaTable:
+        return _lcore.index(o, k)
+    return _ixv(o, k, desc)
+
+
+def _setixv(o: Any, k: Any, v: Any, desc: Optional[str]) -> None:
+    if o.__class__ is not LuaTable and _lcore.metamethod(o, b'__newindex') is None:
+        _lcore.rterror('attempt to index a %s value%s' % (
+            _lcore.type_name(o), ' (%s)' % desc if desc else ''))
+    _lcore.setindex(o, k, v)
+
+
+def _invoke(o: Any, name: bytes, desc: str, *args: Any) -> Any:
+    """o:name(args), o evaluated once."""
+    if o.__class__ is LuaTable:
+        f = _lcore.index(o, name)
+    else:
+        f = _ixv(o, name, desc)
+    if f.__class__ is types.FunctionType:
+        return f(o, *args)
+    return _callv(f, "method '%s'" % name.decode('latin-1'), o, *args)
+
+
+_ARITH_DESC = {'add', 'sub', 'mul', 'div', 'mod', 'pow', 'idiv', 'unm'}
+
+
+def _opv(op: Any, descs: Tuple[Optional[str], Optional[str]], *args: Any) -> Any:
+    """An operator whose error message gains variable information."""
+    try:
+        return op(*args)
+    except _LError as e:
+        v = e.value
+        if v.__class__ is bytes and v.startswith(_lcore.where(1, sys._getframe(1))) \
+                and (b'attempt to' in v or b'no integer rep' in v) and not v.endswith(b')'):
+            # which operand is the culprit: the first non-number (arith), as Lua
+            bad = None
+            if b"with a '" in v:
+                raise
+            if b'number has no integer representation' in v:
+                for a, d in zip(args, descs):
+                    if a.__class__ is float and d and not a.is_integer():
+                        e.value = v.replace(b'number has', ('number (%s) has' % d).encode(), 1)
+                        e.args = (e.value,)
+                        break
+                raise
+            for a, d in zip(args, descs):
+                c = a.__class__
+                if op is _lcore.length:
+                    bad = d
+                    break
+                if b'no integer representation' in v:
+                    break
+                if op in _BITFNS:
+                    if c is not int and c is not float:
+                        bad = d
+                        break
+                    continue
+                if op is _lcore.concat:
+                    if c is not bytes and c is not int and c is not float:
+                        bad = d
+                        break
+                elif c is not int and c is not float and not (
+                        c is bytes and _lcore.str2number(a) is not None):
+                    bad = d
+                    break
+            if bad:
+                e.value = v + (' (%s)' % bad).encode()
+                e.args = (e.value,)
+        raise
+
+
+_BITFNS = (_lcore.band, _lcore.bor, _lcore.bxor, _lcore.shl, _lcore.shr, _lcore.bnot)
+
+
+def _tcons(pos: Any, kv: Any) -> LuaTable:
+    """A table constructor: keyed items in order, then the positional values
+    as Lua's SETLIST stores them (into the array part, holes included, so
+    `#{1, nil, 3}` is 3 as in Lua; a keyed integer key among the positional
+    indices is overwritten)."""
+    t = LuaTable()
+    n = len(pos)
+    for k, v in kv:
+        if k is None:
+            _lcore.rterror('table index is nil')
+        if k.__class__ is float and k.is_integer() and -9.3e18 < k < 9.3e18:
+            k = int(k)
+        if k.__class__ is int and 0 < k <= n:
+            continue
+        t.set(k, v)
+    if n:
+        arr = list(pos)
+        while arr and arr[-1] is None:
+            arr.pop()
+        h = t.hash
+        t.arr = arr
+        if h:
+            for k in [k for k in h if k.__class__ is int and 0 < k <= len(arr)]:
+                del h[k]
+            if len(arr) + 1 in h:
+                t._migrate()
+    return t
+
+
+def _tcons_o(spec: str, *vals: Any) -> LuaTable:
+    """A table constructor mixing positional ('p', '*' for the expanded
+    rest) and keyed ('k': key then value) items, values in source order."""
+    pos = []
+    kv = []
+    j = 0
+    for c in spec:
+        if c == 'p':
+            pos.append(vals[j])
+            j += 1
+        elif c == 'k':
+            kv.append((vals[j], vals[j + 1]))
+            j += 2
+        else:
+            pos.extend(vals[j:])
+    return _tcons(pos, kv)
+
+
+def _forin(vals: Any) -> Any:
+    """Generic for over f, s, ctl and a to-be-closed value."""
+    f, s, c, cl = _adj(4, vals)
+    if cl is None or cl is False:
+        return _lcore.iter_for(f, s, c)
+    luart.close_check(cl, '(for state)')
+    return _forin_close(f, s, c, cl)
+
+
+def _forin_close(f: Any, s: Any, c: Any, cl: Any) -> Any:
+    err = None
+    try:
+        yield from _lcore.iter_for(f, s, c)
+    except _LError as e:
+        err = e.value
+        raise
+    finally:
+        luart.close_value(cl, err)
+
+
+def _gcall(f: Any, desc: Optional[str], *args: Any) -> Any:
+    """A call inside a yielding (generator) function: `yield from
+    _gcall(...)`. coroutine.yield yields the plain tuple of its arguments
+    and returns what the next resume passes; a yielding translated function
+    (one with __luaco__) runs as a generator in the chain; pcall lets yields
+    through (gpcall); anything else is an ordinary call."""
+    if f is _co_yield:
+        return luart.retv((yield args))
+    g = getattr(f, '__luaco__', None)
+    if g is not None:
+        return (yield from g(*args))
+    if f is _lua_pcall:
+        return (yield from luart.gpcall(*args))
+    if f.__class__ is types.FunctionType:
+        return f(*args)
+    return _callable(f, desc)(*args)
+
+
+def _ginvoke(o: Any, name: bytes, desc: str, *args: Any) -> Any:
+    """o:name(args) inside a yielding function."""
+    if o.__class__ is LuaTable:
+        f = _lcore.index(o, name)
+    else:
+        f = _ixv(o, name, desc)
+    return (yield from _gcall(f, "method '%s'" % name.decode('latin-1'), o, *args))
+
+
+def _luaco(g: Any) -> Any:
+    """The plain function of a yielding function whose generator is g."""
+    run = luart.run_plain
+
+    def f(*args: Any) -> Any:
+        return run(g(*args))
+    f.__luaco__ = g   # type: ignore[attr-defined]
+    f.__name__ = g.__name__[:-3]
+    return f
+
+
+_co_yield = luart.lcoro.co_yield
+_lua_pcall = luart.lua_pcall
+
+
+# ------------------------------------------------------------------ emitter
+
+MULTI = ('call', 'method', 'vararg')
+_CMP = {'lt': '<', 'le': '<=', 'gt': '>', 'ge': '>='}
+_ARITH = {'add': '+', 'sub': '-', 'mul': '*'}
+_OPFN = {'add': 'add', 'sub': 'sub', 'mul': 'mul', 'div': 'div', 'mod': 'mod',
+         'pow': 'pow', 'idiv': 'idiv', 'band': 'band', 'bor': 'bor', 'bxor': 'bxor',
+         'shl': 'shl', 'shr': 'shr', 'concat': 'concat', 'eq': 'eq', 'ne': 'ne',
+         'lt': 'lt', 'le': 'le', 'gt': 'gt', 'ge': 'ge'}
+
+
+class _Func:
+    def __init__(self, node: List[Any], parent: Optional['_Func']):
+        self.node = node
+        self.parent = parent
+        self.name = str(node[1])
+        self.line = node[2]
+        sec = {}
+        for part in node[3:]:
+            if isinstance(part, list) and part and isinstance(part[0], Sym):
+                sec[str(part[0])] = part
+        self.params = [str(p) for p in sec['params'][1:]]
+        self.vars = set(str(v) for v in sec['vars'][1:])
+        self.cells = set(str(v) for v in sec['cells'][1:])
+        self.free = [str(v) for v in sec['free'][1:]]
+        self.vararg = 'vararg' in [str(f) for f in sec.get('flags', [None])[1:]]
+        self.body = sec['block']
+        self.consts: Dict[str, Any] = {}
+        self.gen = False
+        self.ints: set = set()
+
+
+class Emitter:
+    def __init__(self, chunk: str, top_free: List[str]):
+        self.chunk = chunk
+        self.top_free = top_free
+        self.lines: List[Tuple[int, int, str]] = []   # (indent, lualine, text)
+        self.tmp = itertools.count(1)
+        self.fn: Optional[_Func] = None
+        self.loops: List[Dict[str, Any]] = []
+        self.gens: set = set()
+
+    def out(self, ind: int, line: int, text: str) -> None:
+        self.lines.append((ind, line, text))
+
+    def t(self) -> str:
+        return '_t%d' % next(self.tmp)
+
+    # ---- variables
+    def var(self, name: str) -> str:
+        fn = self.fn
+        assert fn is not None
+        if name in fn.cells:
+            return 'C_%s[0]' % name
+        return 'L_%s' % name
+
+    def free_ref(self, name: str) -> Tuple[str, Optional[str]]:
+        """(expression reading free u, the cell expression or None for a top
+        upvalue); index for a top upvalue in the second element form 'uv:i'."""
+        fn = self.fn
+        assert fn is not None
+        if fn.parent is None:
+            return '_uv(%d)' % self.top_free.index(name), 'uv:%d' % self.top_free.index(name)
+        # nested: captured cell passed as keyword-only parameter U_name,
+        # unless it resolves to a top upvalue
+        f = fn.parent
+        while f is not None:
+            if name in f.cells:
+                return 'U_%s[0]' % name, 'U_%s' % name
+            if f.parent is None and name in self.top_free:
+                i = self.top_free.index(name)
+                return '_uv(%d)' % i, 'uv:%d' % i
+            f = f.parent
+        raise _te(self.chunk, fn.line, "free variable '%s' has no definition" % name)
+
+    def desc(self, e: Any) -> Optional[str]:
+        k = str(e[0])
+        if k == 'local':
+            nm = str(e[1])
+            if self.fn is not None and nm in self.fn.consts:
+                return "constant '%s'" % _luaname(nm)
+            return "local '%s'" % _luaname(nm)
+        if k == 'free':
+            return "upvalue '%s'" % _luaname(str(e[1]))
+        if k == 'global':
+            return "global '%s'" % _gname(str(e[1]))
+        if k == 'index' and e[2][0] == 'str':
+            return "field '%s'" % e[2][1].decode('latin-1')
+        if k in ('str',):
+            return None
+        return None
+
+    # ---- expressions
+    def multi(self, e: Any) -> bool:
+        return isinstance(e, list) and str(e[0]) in MULTI
+
+    def ex(self, e: Any) -> str:
+        """One value of e."""
+        k = str(e[0])
+        if k in MULTI:
+            if k == 'vararg':
+                return '(VA[0] if VA else None)'
+            r = self.t()
+            return '((%s[0] if %s else None) if (%s := %s).__class__ is Multi else %s)' % (
+                r, r, r, self.exm(e), r)
+        return self.ex1(e)
+
+    def exm(self, e: Any) -> str:
+        """e with all its values in the result convention (call/method)."""
+        k = str(e[0])
+        if k == 'call' and self.fn is not None and self.fn.gen and self.is_yield(e[1]):
+            args = self.arglist(e[2:])
+            ty = self.t()
+            return ('(retv((yield (%s))) if (%s := %s) is _co_yield else '
+                    '(yield from _gcall(%s, %r%s)))' % (
+                        args + ',' if args else '', ty, self.ex(e[1]), ty, self.desc(e[1]),
+                        ', ' + args if args else ''))
+        if k == 'call' and self.fn is not None and self.fn.gen:
+            args = self.arglist(e[2:])
+            return '(yield from _gcall(%s, %r%s))' % (self.ex(e[1]), self.desc(e[1]),
+                                                     ', ' + args if args else '')
+        if k == 'method' and self.fn is not None and self.fn.gen:
+            args = self.arglist(e[3:])
+            return '(yield from _ginvoke(%s, %r, %r%s))' % (
+                self.ex(e[1]), _mname(e[2]), self.desc(e[1]), ', ' + args if args else '')
+        if k == 'call':
+            f = e[1]
+            args = self.arglist(e[2:])
+            tf = self.t()
+            d = self.desc(f)
+            return '(%s if (%s := %s).__class__ is FunctionType else _callable(%s, %r))(%s)' % (
+                tf, tf, self.ex(f), tf, d, args)
+        if k == 'method':
+            o = self.ex(e[1])
+            name = _mname(e[2])
+            args = self.arglist(e[3:])
+            return '_invoke(%s, %r, %r%s)' % (o, name, self.desc(e[1]),
+                                               ', ' + args if args else '')
+        if k == 'vararg':
+            return 'retv(VA)'
+        raise AssertionError(k)
+
+    def allvals(self, e: Any) -> str:
+        """A starred-able expression of all values of a multi expression."""
+        if str(e[0]) == 'vararg':
+            return 'VA'
+        return 'allv(%s)' % self.exm(e)
+
+    def arglist(self, es: List[Any]) -> str:
+        parts = []
+        for i, a in enumerate(es):
+            if i == len(es) - 1 and self.multi(a):
+                parts.append('*' + self.allvals(a))
+            else:
+                parts.append(self.ex(a))
+        return ', '.join(parts)
+
+    def tuple_of(self, es: List[Any]) -> str:
+        a = self.arglist(es)
+        if not es:
+            return '()'
+        return '(%s,)' % a
+
+    def truth(self, e: Any) -> str:
+        """A Python bool expression: e is neither nil nor false."""
+        k = str(e[0])
+        if k == 'lbin' and str(e[1]) in ('eq', 'ne', 'lt', 'le', 'gt', 'ge'):
+            return self.ex1(e)
+        if k == 'lun' and str(e[1]) == 'not':
+            return 'not (%s)' % self.truth(e[2])
+        if k in ('true',):
+            return 'True'
+        if k in ('false', 'nil'):
+            return 'False'
+        if k == 'and':
+            return '(%s and %s)' % (self.truth(e[1]), self.truth(e[2]))
+        if k == 'or':
+            return '(%s or %s)' % (self.truth(e[1]), self.truth(e[2]))
+        t = self.t()
+        return '((%s := %s) is not None and %s is not False)' % (t, self.ex(e), t)
+
+    def ex1(self, e: Any) -> str:
+        k = str(e[0])
+        if k == 'nil':
+            return 'None'
+        if k == 'true':
+            return 'True'
+        if k == 'false':
+            return 'False'
+        if k == 'int':
+            return repr(int(e[1]))
+        if k == 'float':
+            f = float(e[1])
+            if f != f:
+                return '_NAN'
+            if f in (float('inf'), float('-inf')):
+                return '_INF' if f > 0 else '(-_INF)'
+            return repr(f)
+        if k == 'str':
+            return repr(bytes(e[1]))
+        if k == 'local':
+            return self.var(str(e[1]))
+        if k == 'free':
+            return self.free_ref(str(e[1]))[0]
+        if k == 'global':
+            g = e[1]
+            return "index(_ENV, %r)" % _gname(str(g)).encode()
+        if k == 'paren':
+            return self.ex(e[1])
+        if k == 'index':
+            o = self.ex(e[1])
+            d = self.desc(e[1])
+            t, v = self.t(), self.t()
+            kk = e[2]
+            if str(kk[0]) == 'str':
+                key = repr(bytes(kk[1]))
+                return ('(%s if (%s := %s).__class__ is LuaTable and (%s := %s.hash.get(%s)) '
+                        'is not None else _ix(%s, %s, %r))' % (v, t, o, v, t, key, t, key, d))
+            if str(kk[0]) == 'int' and kk[1] > 0:
+                a = self.t()
+                return ('(%s if (%s := %s).__class__ is LuaTable and %d <= len(%s := %s.arr) and '
+                        '(%s := %s[%d]) is not None else _ix(%s, %d, %r))' % (
+                            v, t, o, kk[1], a, t, v, a, kk[1] - 1, t, kk[1], d))
+            kt, a = self.t(), self.t()
+            return ('(%s if ((%s := %s).__class__ is LuaTable) & ((%s := %s).__class__ is int) '
+                    'and 0 < %s <= len(%s := %s.arr) and (%s := %s[%s - 1]) is not None '
+                    'else _ix(%s, %s, %r))' % (v, t, o, kt, self.ex(kk), kt, a, t, v, a, kt,
+                                              t, kt, d))
+        if k in MULTI:
+            return self.ex(e)
+        if k == 'and':
+            t = self.t()
+            return '(%s if ((%s := %s) is not None and %s is not False) else %s)' % (
+                self.ex(e[2]), t, self.ex(e[1]), t, t)
+        if k == 'or':
+            t = self.t()
+            return '(%s if ((%s := %s) is not None and %s is not False) else %s)' % (
+                t, t, self.ex(e[1]), t, self.ex(e[2]))
+        if k == 'lun':
+            op = str(e[1])
+            if op == 'not':
+                return '(not %s)' % self.truth(e[2])
+            fn = {'unm': 'unm', 'len': 'length', 'bnot': 'bnot'}[op]
+            d = self.odesc(e[2])
+            if d:
+                return '_opv(%s, (%r,), %s)' % (fn, d, self.ex(e[2]))
+            return '%s(%s)' % (fn, self.ex(e[2]))
+        if k == 'lbin':
+            op = str(e[1])
+            a, b = self.ex(e[2]), self.ex(e[3])
+            if op in _ARITH or op in _CMP or op in ('eq', 'ne'):
+                ia, ib = self.is_int(e[2]), self.is_int(e[3])
+                simple_a = self.simple(e[2])
+                simple_b = self.simple(e[3])
+                ta = a if simple_a else self.t()
+                tb = b if simple_b else self.t()
+                if op in _ARITH:
+                    r = self.t()
+                    fast = ('(%s if -0x8000000000000000 <= (%s := %s %s %s) <= 0x7fffffffffffffff '
+                            'else wrap(%s))' % (r, r, ta, _ARITH[op], tb, r))
+                elif op in _CMP:
+                    fast = '(%s %s %s)' % (ta, _CMP[op], tb)
+                else:
+                    fast = '(%s %s %s)' % (ta, '==' if op == 'eq' else '!=', tb)
+                bind_a = ta if simple_a else '(%s := %s)' % (ta, a)
+                bind_b = tb if simple_b else '(%s := %s)' % (tb, b)
+                if ia and ib:
+                    if simple_a and simple_b:
+                        return fast
+                    return '(%s if (%s, %s) else None)' % (fast, bind_a, bind_b)
+                slow = self.slow(op, e, ta, tb)
+                if ia:
+                    conds = '%s.__class__ is int' % bind_b
+                    if not simple_a:
+                        conds = '(%s.__class__ is int) & (%s.__class__ is int)' % (bind_a, bind_b)
+                elif ib:
+                    conds = '%s.__class__ is int' % bind_a
+                    if not simple_b:
+                        conds = '(%s.__class__ is int) & (%s.__class__ is int)' % (bind_a, bind_b)
+                else:
+                    conds = '%s.__class__ is %s.__class__ is int' % (bind_a, bind_b)
+                return '(%s if %s else %s)' % (fast, conds, slow)
+            ta, tb = self.t(), self.t()
+            return '(%s if ((%s := %s), (%s := %s)) else None)' % (
+                self.slow(op, e, ta, tb), ta, a, tb, b)
+        if k == 'table':
+            items = e[1:]
+            if not items:
+                return 'LuaTable()'
+            spec = []
+            vals = []
+            for j, it in enumerate(items):
+                if str(it[0]) == 'pos':
+                    if j == len(items) - 1 and self.multi(it[1]):
+                        spec.append('*')
+                        vals.append('*' + self.allvals(it[1]))
+                    else:
+                        spec.append('p')
+                        vals.append(self.ex(it[1]))
+                else:
+                    spec.append('k')
+                    vals.append(self.ex(it[1]))
+                    vals.append(self.ex(it[2]))
+            if set(spec) <= {'p', '*'}:
+                return '_tcons((%s,), ())' % ', '.join(vals)
+            return '_tcons_o(%r, %s)' % (''.join(spec), ', '.join(vals))
+        if k == 'lambda':
+            return self.lambda_(e[1])
+        raise _te(self.chunk, self.fn.line if self.fn else 0, 'unknown IR expression %s' % k)
+
+    def odesc(self, e: Any) -> Optional[str]:
+        if str(e[0]) == 'str':
+            return "constant '%s'" % e[1].decode('latin-1')
+        return self.desc(e)
+
+    def is_yield(self, f: Any) -> bool:
+        return (isinstance(f, list) and str(f[0]) == 'index' and f[1] == ['global', 'coroutine']
+                and f[2] == ['str', b'yield'])
+
+    def simple(self, e: Any) -> bool:
+        """An operand whose text can be repeated: a literal or a plain local."""
+        k = str(e[0])
+        return k in ('int', 'nil', 'true', 'false') or (
+            k == 'local' and self.fn is not None and str(e[1]) not in self.fn.cells)
+
+    def is_int(self, e: Any, ints: Optional[set] = None) -> bool:
+        """e is provably a Lua integer (inferred locals: see infer_ints)."""
+        if ints is None:
+            ints = self.fn.ints if self.fn is not None else set()
+        k = str(e[0])
+        if k == 'int':
+            return True
+        if k == 'local':
+            return str(e[1]) in ints
+        if k == 'paren':
+            return self.is_int(e[1], ints)
+        if k == 'lbin' and str(e[1]) in ('add', 'sub', 'mul', 'idiv', 'mod', 'band', 'bor',
+                                           'bxor', 'shl', 'shr'):
+            return self.is_int(e[2], ints) and self.is_int(e[3], ints)
+        if k == 'lun' and str(e[1]) in ('unm', 'bnot'):
+            return self.is_int(e[2], ints)
+        if k == 'lun' and str(e[1]) == 'len' and str(e[2][0]) == 'str':
+            return True
+        return False
+
+    def infer_ints(self, f: '_Func') -> set:
+        """The locals of f that only ever hold integers: not cells, not
+        parameters, every assignment (local, set, numeric for with integer
+        start and step) an integer expression given the others (greatest
+        fixpoint)."""
+        assigns: Dict[str, List[Any]] = {}
+        bad: set = set(f.params) | set(f.cells)
+
+        def add(name: str, e: Any) -> None:
+            assigns.setdefault(name, []).append(e)
+
+        def vals_for(names: List[str], vals: List[Any]) -> None:
+            for j, nm in enumerate(names):
+                if j < len(vals) and not (j == len(vals) - 1 and self.multi(vals[j])) \
+                        and not self.multi(vals[j]):
+                    add(nm, vals[j])
+                else:
+                    bad.add(nm)
+
+        def walk(n: Any) -> None:
+            if not isinstance(n, list) or not n or not isinstance(n[0], Sym):
+                return
+            k = str(n[0])
+            if k == 'func':
+                return      # nested functions: their own locals
+            if k == 'local':
+                if len(n) == 5:
+                    vals_for([str(x) for x in n[2]], list(n[4]))
+            elif k == 'set':
+                tg = [str(t[1]) if str(t[0]) == 'local' else None for t in n[2]]
+                for j, nm in enumerate(tg):
+                    if nm is not None:
+                        vals = list(n[3])
+                        if len(tg) == 1 and len(vals) == 1 and not self.multi(vals[0]):
+                            add(nm, vals[0])
+                        else:
+                            vals_for([x if x is not None else '' for x in tg], vals)
+            elif k == 'fornum':
+                x = str(n[2])
+                step = n[5]
+                if isinstance(step, Sym) and step == '_':
+                    add(x, ['fornum', n[3], ['int', 1]])
+                else:
+                    add(x, ['fornum', n[3], step])
+            elif k == 'forin':
+                for x in n[2]:
+                    bad.add(str(x))
+            elif k == 'def' and isinstance(n[2], list) and str(n[2][0]) == 'local':
+                bad.add(str(n[2][1]))
+            for c in n[1:]:
+                walk(c)
+        walk(f.body)
+        ints = {v for v in assigns if v not in bad}
+        changed = True
+        while changed:
+            changed = False
+            for v in list(ints):
+                for e in assigns[v]:
+                    ok = (self.is_int(e[1], ints) and self.is_int(e[2], ints)) \
+                        if isinstance(e, list) and e and e[0] == 'fornum' else self.is_int(e, ints)
+                    if not ok:
+                        ints.discard(v)
+                        changed = True
+                        break
+        return ints
+
+    def slow(self, op: str, e: Any, ta: str, tb: str) -> str:
+        if op in ('eq', 'ne', 'lt', 'le', 'gt', 'ge'):
+            return '%s(%s, %s)' % (_OPFN[op], ta, tb)
+        da, db = self.odesc(e[2]), self.odesc(e[3])
+        if da or db:
+            return '_opv(%s, (%r, %r), %s, %s)' % (_OPFN[op], da, db, ta, tb)
+        return '%s(%s, %s)' % (_OPFN[op], ta, tb)
+
+    # ---- functions
+    def lambda_(self, fnode: Any) -> str:
+        """A nested function: emitted as a def before the current statement
+        (in self.pending), the expression is its name."""
+        name = '_f%d' % next(self.tmp)
+        self.pending.append((name, fnode))
+        return name
+
+    def emit_func(self, fnode: Any, pyname: str, ind: int, line: int) -> None:
+        parent = self.fn
+        f = _Func(fnode, parent)
+        saved_loops = self.loops
+        self.loops = []
+        self.fn = f
+        f.gen = id(fnode) in self.gens
+        f.ints = self.infer_ints(f)
+        if f.gen:
+            final = pyname
+            pyname = pyname + '_co'
+        params = ['L_%s=None' % p if p not in f.cells else 'A_%s=None' % p for p in f.params]
+        if f.vararg:
+            params.append('*VA')
+        else:
+            params.append('*_')
+        kw = []
+        if parent is not None:
+            for u in f.free:
+                ref = self.resolve_cell(parent, u)
+                if ref is not None:
+                    kw.append('U_%s=%s' % (u, ref))
+        if kw:
+            if not f.vararg and params[-1] == '*_':
+                pass
+            params.extend(kw)
+        self.out(ind, f.line, 'def %s(%s):  # function %s' % (pyname, ', '.join(params), f.name))
+        for p in f.params:
+            if p in f.cells:
+                self.out(ind + 1, f.line, 'C_%s = [A_%s]' % (p, p))
+        self.block(f.body[1:], ind + 1)
+        self.out(ind + 1, self.last_line(f), 'return NORES')
+        if f.gen:
+            self.out(ind, f.line, '%s = _luaco(%s)  # may yield: a generator' % (final, pyname))
+        self.fn = parent
+        self.loops = saved_loops
+
+    def last_line(self, f: _Func) -> int:
+        return self.lines[-1][1] if self.lines else f.line
+
+    def resolve_cell(self, parent: _Func, u: str) -> Optional[str]:
+        """The cell expression (a list) in parent for free name u of a child."""
+        if u in parent.cells:
+            return 'C_%s' % u
+        if parent.parent is not None and u in parent.free:
+            f = parent.parent
+            while f is not None:
+                if u in f.cells:
+                    return 'U_%s' % u
+                f = f.parent
+        return None   # a top upvalue: through _uv
+
+    # ---- statements
+    def block(self, stmts: List[Any], ind: int) -> None:
+        start = len(self.lines)
+        closes: List[Tuple[str, int]] = []
+        for i, s in enumerate(stmts):
+            self.stmt(s, ind, stmts, i, closes)
+            if closes and closes[-1][1] == -1:
+                # a <close> variable: the rest of the block runs under try/finally
+                var, _ = closes.pop()
+                ln = s[1]
+                self.out(ind, ln, 'try:')
+                n0 = len(self.lines)
+                self.block(stmts[i + 1:], ind + 1)
+                if len(self.lines) == n0:
+                    self.out(ind + 1, ln, 'pass')
+                e = self.t()
+                self.out(ind, ln, 'except BaseException as %s:' % e)
+                self.out(ind + 1, ln, 'close_value(%s, error_value(%s))' % (var, e))
+                self.out(ind + 1, ln, 'raise')
+                self.out(ind, ln, 'else:')
+                self.out(ind + 1, ln, 'close_value(%s, None)' % var)
+                return
+        if len(self.lines) == start:
+            self.out(ind, self.lines[-1][1] if self.lines else 0, 'pass')
+
+    def flush_pending(self, ind: int, line: int) -> None:
+        while self.pending:
+            name, fnode = self.pending.pop(0)
+            saved = self.pending
+            self.pending = []
+            self.emit_func(fnode, name, ind, line)
+            self.pending = saved
+
+    def assign(self, tgt: Any, val: str, ind: int, line: int, pre: Optional[List[str]] = None,
+               decl: bool = False) -> None:
+        k = str(tgt[0])
+        if k == 'local':
+            nm = str(tgt[1])
+            if nm in self.fn.cells:
+                if decl:
+                    self.out(ind, line, 'C_%s = [%s]' % (nm, val))
+                else:
+                    self.out(ind, line, 'C_%s[0] = %s' % (nm, val))
+            else:
+                self.out(ind, line, 'L_%s = %s' % (nm, val))
+        elif k == 'free':
+            ref, cell = self.free_ref(str(tgt[1]))
+            if cell.startswith('uv:'):
+                self.out(ind, line, '_uv(%s, %s)' % (cell[3:], val))
+            else:
+                self.out(ind, line, '%s[0] = %s' % (cell, val))
+        elif k == 'global':
+            self.out(ind, line, 'setindex(_ENV, %r, %s)' % (_gname(str(tgt[1])).encode(), val))
+        elif k == 'index':
+            assert pre is not None
+            t, kt = pre
+            d = self.desc(tgt[1])
+            if str(tgt[2][0]) == 'str' or val in ('None',):
+                self.out(ind, line, '_setixv(%s, %s, %s, %r)' % (t, kt, val, d))
+                return
+            a = self.t()
+            if val in ('True', 'False') or re.fullmatch(r'-?[0-9]+', val):
+                v = val
+                vcond = ''
+            else:
+                v = self.t()
+                self.out(ind, line, '%s = %s' % (v, val))
+                vcond = ' and %s is not None' % v
+            kint = '' if self.is_int(tgt[2]) else '%s.__class__ is int and ' % kt
+            self.out(ind, line, 'if %s.__class__ is LuaTable and %s.meta is None and '
+                     '%s0 < %s <= len(%s := %s.arr)%s:' % (t, t, kint, kt, a, t, vcond))
+            self.out(ind + 1, line, '%s[%s - 1] = %s' % (a, kt, v))
+            self.out(ind, line, 'else:')
+            self.out(ind + 1, line, '_setixv(%s, %s, %s, %r)' % (t, kt, v, d))
+        else:
+            raise _te(self.chunk, line, 'bad assignment target %s' % k)
+
+    def stmt(self, s: Any, ind: int, stmts: List[Any], i: int,
+             closes: List[Tuple[str, int]]) -> None:
+        k = str(s[0])
+        ln = int(s[1])
+        self.pending: List[Tuple[str, Any]] = getattr(self, 'pending', [])
+        mark = len(self.lines)
+
+        def fin() -> None:
+            # nested function definitions go before the statement using them
+            if self.pending:
+                body = self.lines[mark:]
+                del self.lines[mark:]
+                self.flush_pending(ind, ln)
+                self.lines.extend(body)
+
+        if k == 'local':
+            names = [str(x) for x in s[2]]
+            attribs = [str(a) for a in s[3][1:]] if len(s[3]) > 1 else []
+            vals = s[4]
+            for nm, a in zip(names, attribs):
+                if a == 'close' and nm in ():
+                    pass
+            if len(names) == 1 and len(vals) == 1 and not self.multi(vals[0]):
+                v = self.ex(vals[0])
+                self.assign(['local', names[0]], v, ind, ln, decl=True)
+            elif len(names) == len(vals) and not any(self.multi(v) for v in vals):
+                t = self.t()
+                self.out(ind, ln, '%s = (%s,)' % (t, ', '.join(self.ex(v) for v in vals)))
+                for j, nm in enumerate(names):
+                    self.assign(['local', nm], '%s[%d]' % (t, j), ind, ln, decl=True)
+            else:
+                t = self.t()
+                self.out(ind, ln, '%s = _adj(%d, %s)' % (t, len(names), self.tuple_of(list(vals))))
+                for j, nm in enumerate(names):
+                    self.assign(['local', nm], '%s[%d]' % (t, j), ind, ln, decl=True)
+            fin()
+            for nm, a in zip(names, attribs):
+                if a == 'const':
+                    self.fn.consts[nm] = True
+                if a == 'close':
+                    self.fn.consts[nm] = True
+                    v = self.var(nm)
+                    self.out(ind, ln, 'close_check(%s, %r)' % (v, _luaname(nm)))
+                    closes.append((v, -1))
+            return
+        if k == 'set':
+            tgts, vals = s[2], s[3]
+            if len(tgts) == 1 and len(vals) == 1 and not self.multi(vals[0]) \
+                    and str(tgts[0][0]) != 'index':
+                self.assign(tgts[0], self.ex(vals[0]), ind, ln)
+                fin()
+                return
+            pres: List[Optional[List[str]]] = []
+            assigned = {str(t[1]) for t in tgts if str(t[0]) == 'local'}
+            for tg in tgts:
+                if str(tg[0]) == 'index':
+                    pre = []
+                    for sub in (tg[1], tg[2]):
+                        if self.simple(sub) and not (str(sub[0]) == 'local'
+                                                     and str(sub[1]) in assigned):
+                            pre.append(self.ex(sub))
+                        else:
+                            tmp = self.t()
+                            self.out(ind, ln, '%s = %s' % (tmp, self.ex(sub)))
+                            pre.append(tmp)
+                    pres.append(pre)
+                else:
+                    pres.append(None)
+            if len(tgts) == 1 and len(vals) == 1 and not self.multi(vals[0]):
+                vexpr = self.ex(vals[0])
+                self.assign(tgts[0], vexpr, ind, ln, pres[0])
+                fin()
+                return
+            t = self.t()
+            self.out(ind, ln, '%s = _adj(%d, %s)' % (t, len(tgts), self.tuple_of(list(vals))))
+            for j in range(len(tgts) - 1, -1, -1):
+                self.assign(tgts[j], '%s[%d]' % (t, j), ind, ln, pres[j])
+            fin()
+            return
+        if k == 'expr':
+            e = s[2]
+            self.check_call(e, ln)
+            self.out(ind, ln, self.exm(e) if self.multi(e) else self.ex(e))
+            fin()
+            return
+        if k == 'do':
+            self.out(ind, ln, 'if True:  # do')
+            fin()
+            self.block(s[2][1:], ind + 1)
+            return
+        if k == 'return':
+            es = s[2:]
+            if len(es) == 0:
+                self.out(ind, ln, 'return NORES')
+            elif len(es) == 1:
+                e = es[0]
+                if self.multi(e):
+                    self.out(ind, ln, 'return ' + self.exm(e))
+                else:
+                    self.out(ind, ln, 'return ' + self.ex(e))
+            else:
+                self.out(ind, ln, 'return retv(%s)' % self.tuple_of(list(es)))
+            fin()
+            return
+        if k == 'if':
+            self.out(ind, ln, 'if %s:' % self.truth(s[2]))
+            fin()
+            self.block(s[3][1:], ind + 1)
+            els = s[4][1:]
+            if els:
+                if len(els) == 1 and str(els[0][0]) == 'if':
+                    # elif chain: emit as else + nested if (keeps pending defs right)
+                    pass
+                self.out(ind, ln, 'else:')
+                self.block(els, ind + 1)
+            return
+        if k == 'while':
+            self.out(ind, ln, 'while %s:' % self.truth(s[2]))
+            fin()
+            self.loop_body(s[3][1:], ind + 1, 'while')
+            return
+        if k == 'repeat':
+            self.out(ind, ln, 'while True:  # repeat')
+            fin()
+            self.loops.append({'kind': 'repeat'})
+            body = list(s[2][1:])
+            cond = s[3]
+            self.block(body + [['_until', ln, cond]], ind + 1)
+            self.loops.pop()
+            return
+        if k == '_until':
+            self.out(ind, ln, 'if %s:  # until' % self.truth(s[2]))
+            fin()
+            self.out(ind + 1, ln, 'break')
+            return
+        if k == 'fornum':
+            x = str(s[2])
+            start, stop, step = s[3], s[4], s[5]
+            args = [self.ex(start), self.ex(stop)]
+            if not (isinstance(step, Sym) and step == '_'):
+                args.append(self.ex(step))
+            if x in self.fn.cells:
+                self.out(ind, ln, 'for A_%s in numfor(%s):' % (x, ', '.join(args)))
+                fin()
+                self.out(ind + 1, ln, 'C_%s = [A_%s]' % (x, x))
+            else:
+                self.out(ind, ln, 'for L_%s in numfor(%s):' % (x, ', '.join(args)))
+                fin()
+            self.loop_body(s[6][1:], ind + 1, 'for')
+            return
+        if k == 'forin':
+            names = [str(x) for x in s[2]]
+            vals = list(s[3])
+            t = self.t()
+            if len(names) == 1:
+                self.out(ind, ln, 'for (%s, *_) in _forin(%s):' % (t, self.tuple_of(vals)))
+                fin()
+                self.assign(['local', names[0]], t, ind + 1, ln, decl=True)
+            else:
+                self.out(ind, ln, 'for %s in _forin(%s):' % (t, self.tuple_of(vals)))
+                fin()
+                self.out(ind + 1, ln, '%s = _adj(%d, %s)' % (t, len(names), t))
+                for j, nm in enumerate(names):
+                    self.assign(['local', nm], '%s[%d]' % (t, j), ind + 1, ln, decl=True)
+            self.loop_body(s[4][1:], ind + 1, 'for')
+            return
+        if k == 'break':
+            self.out(ind, ln, 'break')
+            return
+        if k == 'goto':
+            lbl = str(s[2])
+            for lp in reversed(self.loops):
+                if lp.get('continue') == lbl:
+                    if lp is not self.loops[-1]:
+                        break
+                    self.out(ind, ln, 'continue  # goto %s' % _luaname(lbl))
+                    return
+                break
+            raise _te(self.chunk, ln, "goto %s: only a goto to a label at the end of the "
+                      "enclosing while/for loop's body is translated" % _luaname(lbl))
+        if k == 'label':
+            lp = self.loops[-1] if self.loops else None
+            rest = [x for x in stmts[i + 1:] if str(x[0]) != 'label']
+            if lp is not None and lp.get('continue') == str(s[2]) and not rest:
+                return
+            # a label nothing jumps to backwards: fine when no goto targets it
+            if self.fn is not None and str(s[2]) in self.goto_targets(self.fn.body):
+                raise _te(self.chunk, ln, "label %s: goto to this label cannot be translated"
+                          % _luaname(str(s[2])))
+            return
+        if k == 'def':
+            tgt = s[2]
+            fnode = s[3]
+            name = '_f%d' % next(self.tmp)
+            if str(tgt[0]) == 'local':
+                nm = str(tgt[1])
+                # declared before the body (recursion)
+                if nm in self.fn.cells:
+                    self.out(ind, ln, 'C_%s = [None]' % nm)
+                self.emit_func(fnode, name, ind, ln)
+                self.assign(tgt, name, ind, ln, decl=nm not in self.fn.cells)
+                return
+            pre = None
+            if str(tgt[0]) == 'index':
+                to, tk = self.t(), self.t()
+                self.out(ind, ln, '%s = %s' % (to, self.ex(tgt[1])))
+                self.out(ind, ln, '%s = %s' % (tk, self.ex(tgt[2])))
+                pre = [to, tk]
+            fin()
+            self.emit_func(fnode, name, ind, ln)
+            self.assign(tgt, name, ind, ln, pre)
+            return
+        raise _te(self.chunk, ln, 'unknown IR statement %s' % k)
+
+    def goto_targets(self, node: Any) -> set:
+        out = set()
+        stack = [node]
+        while stack:
+            n = stack.pop()
+            if isinstance(n, list):
+                if n and isinstance(n[0], Sym) and n[0] == 'goto':
+                    out.add(str(n[2]))
+                stack.extend(n)
+        return out
+
+    def loop_body(self, body: List[Any], ind: int, kind: str) -> None:
+        lp: Dict[str, Any] = {'kind': kind}
+        # `goto continue`: a label ending the body (only labels after it)
+        tail = list(body)
+        while tail and str(tail[-1][0]) == 'label':
+            lp['continue'] = str(tail[-1][2])
+            break
+        self.loops.append(lp)
+        self.block(body, ind)
+        self.loops.pop()
+
+    def check_call(self, e: Any, ln: int) -> None:
+        self.refuse_scan(e, ln)
+
+    def refuse_scan(self, node: Any, ln: int) -> None:
+        pass
+
+    # ---- module
+    def module(self, mod: Any) -> Tuple[str, str]:
+        if str(mod[0]) != 'module':
+            raise TranslationError('IR: not a module')
+        self.chunk = mod[1].decode('utf-8', 'replace')
+        fnode = None
+        for part in mod[2:]:
+            if isinstance(part, list) and str(part[0]) == 'func':
+                fnode = part
+        if fnode is None:
+            raise TranslationError('IR: no function')
+        self.scan_refusals(fnode)
+        top = _Func(fnode, None)
+        self.top_free = top.free
+        self.pending = []
+        self.emit_func(fnode, 'lua_' + top.name.replace('.', '_'), 0, top.line)
+        return self.render(), 'lua_' + top.name.replace('.', '_')
+
+    def scan_refusals(self, node: Any) -> None:
+        """Colour the functions that may yield (docs/translation.md): those
+        calling coroutine.yield directly, and, to a fixpoint, those calling a
+        `local function` of the unit that may yield."""
+        funcs: List[Any] = []
+        defs: Dict[str, Any] = {}
+
+        def walk(n: Any, owner: Any, acc: Dict[int, Any]) -> None:
+            if not isinstance(n, list) or not n:
+                return
+            if isinstance(n[0], Sym) and n[0] == 'func':
+                funcs.append(n)
+                acc[id(n)] = {'yield': False, 'calls': set(), 'lambdas': set()}
+                for c in n[3:]:
+                    walk(c, n, acc)
+                return
+            if isinstance(n[0], Sym) and n[0] == 'def' and isinstance(n[2], list) \
+                    and n[2][0] == 'local':
+                defs[str(n[2][1])] = n[3]
+            if isinstance(n[0], Sym) and n[0] == 'call' and owner is not None:
+                f = n[1]
+                if isinstance(f, list) and f[0] == 'index' and f[1] == ['global', 'coroutine'] \
+                        and f[2] == ['str', b'yield']:
+                    acc[id(owner)]['yield'] = True
+                if isinstance(f, list) and f[0] in ('local', 'free'):
+                    acc[id(owner)]['calls'].add(str(f[1]))
+                if f in (['global', 'pcall'], ['global', 'xpcall']) and len(n) > 2:
+                    a = n[2]    # pcall(function ... end) / pcall(f): yields pass through
+                    if isinstance(a, list) and a and a[0] == 'lambda':
+                        acc[id(owner)]['lambdas'].add(id(a[1]))
+                    elif isinstance(a, list) and a and a[0] in ('local', 'free'):
+                        acc[id(owner)]['calls'].add(str(a[1]))
+            for c in n:
+                walk(c, owner, acc)
+        info: Dict[int, Any] = {}
+        walk(node, None, info)
+        gens = {k for k, v in info.items() if v['yield']}
+        changed = True
+        while changed:
+            changed = False
+            for fn in funcs:
+                if id(fn) in gens:
+                    continue
+                if info[id(fn)]['lambdas'] & gens:
+                    gens.add(id(fn))
+                    changed = True
+                    continue
+                for c in info[id(fn)]['calls']:
+                    if c in defs and id(defs[c]) in gens:
+                        gens.add(id(fn))
+                        changed = True
+                        break
+        self.gens = gens
+
+    def render(self) -> str:
+        out = []
+        for ind, line, text in self.lines:
+            out.append('    ' * ind + text + '  # lua %d' % line)
+        return '\n'.join(out) + '\n'
+
+
+def _reline(tree: ast.AST, lines: List[int]) -> None:
+    """Every node gets the Lua line of the Python line it is on."""
+    for node in ast.walk(tree):
+        if hasattr(node, 'lineno'):
+            ln = lines[node.lineno - 1]
+            end = lines[(getattr(node, 'end_lineno', None) or node.lineno) - 1]
+            node.lineno = ln
+            node.end_lineno = max(ln, end)
+            node.col_offset = 0
+            node.end_col_offset = 0
+    # a compound statement's own line must not span backwards
+    for node in ast.walk(tree):
+        if hasattr(node, 'end_lineno') and node.end_lineno < node.lineno:
+            node.end_lineno = node.lineno
+
+
+_counter = itertools.count(1)
+
+
+def _nouv(*a: Any) -> Any:
+    raise TranslationError('the function has no upvalue accessor')
+
+
+def compile_ir(text: str, env: Optional[LuaTable] = None, uv: Any = None) -> Tuple[Any, str]:
+    """(python function, python source) for an IR text.  env is the global
+    table (a luart LuaTable, luart.new_env() when None), uv the upvalue
+    accessor uv(i) / uv(i, v)."""
+    mod = read_ir(text)
+    em = Emitter('?', [])
+    src, pyname = em.module(mod)
+    luamap = [ln for _, ln, _ in em.lines]
+    fname = '<lua %s #%d>' % (em.chunk, next(_counter))
+    _lcore.register_chunk(fname, em.chunk)
+    tree = ast.parse(src, fname)
+    _reline(tree, luamap)
+    code = compile(tree, fname, 'exec')
+    g: Dict[str, Any] = {name: getattr(luart, name) for name in luart.__all__}
+    g.update(_ENV=env if env is not None else luart.new_env(), _uv=uv or _nouv,
+             FunctionType=types.FunctionType, Multi=Multi, NORES=NORES, LuaTable=LuaTable,
+             _adj=_adj, _ix=_ix, _callv=_callv, _callable=_callable, _ixv=_ixv, _setixv=_setixv, _invoke=_invoke,
+             _opv=_opv, _co_yield=_co_yield, _gcall=_gcall, _ginvoke=_ginvoke, _luaco=_luaco, _tcons=_tcons, _tcons_o=_tcons_o, _forin=_forin, _NAN=_lcore._DNAN,
+             _INF=float('inf'), wrap=_lcore.wrap, close_value=luart.close_value,
+             close_check=luart.close_check, error_value=luart.error_value)
+    exec(code, g)
+    return g[pyname], src
+
+
+# ------------------------------------------------------------------ the bridge boundary
+
+class Boundary:
+    """Conversions between bridge values (a tandem.LuaRuntime's) and luart
+    values, for one runtime.
+
+    bridge -> luart: str -> bytes (UTF-8); a Lua table proxy -> a LuaTable
+    view (an empty LuaTable whose metatable forwards __index, __newindex,
+    __len, __pairs to the Lua table: type() is 'table', indexing, #, pairs,
+    ipairs, table.* through the metamethods work on the live Lua table); a Lua
+    function proxy -> a Python callable converting both ways.
+    luart -> bridge: bytes -> str (bytes when not UTF-8, as the bridge gives
+    Lua strings); a view -> its Lua table; a LuaTable made by translated code
+    -> a NEW Lua table of the runtime with the same contents (converted
+    recursively, sharing and cycles kept, metatable converted too); results:
+    one value bare, Multi -> tuple, none -> None (as a bridge call gives).
+    """
+
+    def __init__(self, lua: Any) -> None:
+        import tandem
+        self.lua = lua
+        self.lua_type = tandem.lua_type
+        self.views: Dict[int, Tuple[Any, LuaTable]] = {}
+        self.wrappers: Any = weakref.WeakKeyDictionary()
+        self.err_cls = tandem.LuaError
+        self.G = lua.globals()
+
+    def to_lt(self, v: Any) -> Any:
+        c = v.__class__
+        if c is str:
+            return v.encode('utf-8')
+        if v is None or c is bool or c is int or c is float or c is bytes:
+            return v
+        lt = self.lua_type(v)
+        if lt == 'table':
+            hit = self.views.get(id(v))
+            if hit is not None and hit[0] is v:
+                return hit[1]
+            view = self.make_view(v)
+            self.views[id(v)] = (v, view)
+            return view
+        if lt == 'function':
+            done = _lcache.get(self.lua, {}).get(v)
+            if done is not None:       # translated already: call its Python code
+                return done.__luart__
+            fl = self.from_lt
+
+            def lua_fn(*args: Any) -> Any:
+                return self.results_in(v(*[fl(a) for a in args]))
+            lua_fn.__lua_proxy__ = v   # type: ignore[attr-defined]
+            return lua_fn
+        return v
+
+    def results_in(self, r: Any) -> Any:
+        if r.__class__ is tuple:
+            return Multi(self.to_lt(x) for x in r)
+        return self.to_lt(r)
+
+    def make_view(self, t: Any) -> LuaTable:
+        view = LuaTable()
+        mt = LuaTable()
+        tl, fl = self.to_lt, self.from_lt
+        mt.set(b'__index', lambda _s, k: tl(t[fl(k)]))
+
+        def newindex(_s: Any, k: Any, v: Any) -> None:
+            t[fl(k)] = fl(v)
+        mt.set(b'__newindex', newindex)
+        lua_len = self.lua.eval('function(t) return #t end')
+        mt.set(b'__len', lambda _s, *a: lua_len(t))
+        lua_next = self.G['next']
+
+        def pairs(_s: Any, *a: Any) -> Any:
+            def nxt(_t: Any, k: Any) -> Any:
+                return self.results_in(lua_next(t, fl(k)))
+            return Multi((nxt, view, None))
+        mt.set(b'__pairs', pairs)
+        mt.set(b'__view_of', _Box(t))
+        view.meta = mt
+        return view
+
+    def from_lt(self, v: Any, memo: Optional[Dict[int, Any]] = None) -> Any:
+        c = v.__class__
+        if c is bytes:
+            try:
+                return v.decode('utf-8')
+            except UnicodeDecodeError:
+                return v
+        if c is LuaTable:
+            mt = v.meta
+            if mt is not None:
+                box = mt.hash.get(b'__view_of')
+                if box.__class__ is _Box:
+                    return box.v
+            if memo is None:
+                memo = {}
+            got = memo.get(id(v))
+            if got is not None:
+                return got
+            t = self.lua.table()
+            memo[id(v)] = t
+            k = None
+            while True:
+                r = _lcore.lua_next(v, k)
+                if r is None or (r.__class__ is Multi and (not r or r[0] is None)):
+                    break
+                k, val = (r[0], r[1]) if r.__class__ is Multi else (r, None)
+                t[self.key_out(k, memo)] = self.from_lt(val, memo)
+            if mt is not None:
+                self.G['setmetatable'](t, self.from_lt(mt, memo))
+            return t
+        lp = getattr(v, '__lua_proxy__', None)
+        if lp is not None:
+            return lp
+        if c is types.FunctionType and v.__code__.co_filename in _lcore.CHUNKS:
+            # a function of translated code leaving for Lua/Python: converting
+            # wrapper (arguments to luart values, results as the bridge gives)
+            w = self.wrappers.get(v)
+            if w is None:
+                w = self.wrappers[v] = self.entry(v)
+            return w
+        return v
+
+    def entry(self, pf: Any) -> Any:
+        tl, out, plain = self.to_lt, self.results_out, _PLAIN
+
+        def entry(*args: Any) -> Any:
+            try:
+                for a in args:
+                    if a.__class__ not in plain:
+                        args = tuple([tl(x) for x in args])
+                        break
+                r = pf(*args)
+                if r.__class__ in plain and r.__class__ is not bytes:
+                    return r
+                return out(r)
+            except _LError as e:
+                v = e.value
+                if v.__class__ is not bytes:
+                    v = _lcore.tostring(v)
+                raise self.err_cls(v.decode('utf-8', 'replace')) from None
+        entry.__name__ = pf.__name__
+        entry.__qualname__ = pf.__name__
+        entry.__luart__ = pf   # type: ignore[attr-defined]
+        return entry
+
+    def key_out(self, k: Any, memo: Dict[int, Any]) -> Any:
+        if k is _lcore._TRUEK:
+            return True
+        if k is _lcore._FALSEK:
+            return False
+        return self.from_lt(k, memo)
+
+    def results_out(self, r: Any) -> Any:
+        if r.__class__ is Multi:
+            if not r:
+                return None
+            if len(r) == 1:
+                return self.from_lt(r[0])
+            return tuple(self.from_lt(x) for x in r)
+        return self.from_lt(r)
+
+    def env(self) -> LuaTable:
+        """luart's standard library, then the runtime's globals: reads fall
+        through to lua.globals() at call time, new globals are written there."""
+        g = luart.new_env()
+        mt = LuaTable()
+        G = self.G
+        tl, fl = self.to_lt, self.from_lt
+        mt.set(b'__index', lambda _s, k: tl(G[fl(k)]))
+
+        def newindex(_s: Any, k: Any, v: Any) -> None:
+            G[fl(k)] = fl(v)
+        mt.set(b'__newindex', newindex)
+        g.meta = mt
+        return g
+
+
+_PLAIN = frozenset((int, float, bool, type(None)))
+
+
+class _Box:
+    """Holds a bridge object inside a metatable (not a Lua value)."""
+    __slots__ = ('v',)
+
+    def __init__(self, v: Any) -> None:
+        self.v = v
+
+
+_lcache: Any = weakref.WeakKeyDictionary()    # runtime -> {lua function: entry}
+_sources: Any = weakref.WeakKeyDictionary()   # entry -> generated Python source
+
+
+def translate_lua(lua: Any, fn: Any) -> Any:
+    """LuaRuntime.translate(lua_fn): a Python function running lua_fn's
+    translation (interned: the same function twice gives the same result)."""
+    import tandem
+    per = _lcache.get(lua)
+    if per is None:
+        per = _lcache[lua] = {}
+    hit = per.get(fn)
+    if hit is not None:
+        return hit
+    source_ir = getattr(lua, '_source_ir', None)
+    if source_ir is None:
+        raise TranslationError('the Lua front end (TDM_OP_SOURCEIR) is not available '
+                               'in this build')
+    text, acc = source_ir(fn)
+    if text is None:
+        raise TranslationError(str(acc))
+    return wrap_translated(lua, fn, text, acc, per, tandem.LuaError)
+
+
+def wrap_translated(lua: Any, fn: Any, text: Any, acc: Any, per: Dict[Any, Any],
+                    err_cls: Any) -> Any:
+    bd = Boundary(lua)
+
+    def uv(i: int, *v: Any) -> Any:
+        if v:
+            acc(i + 1, bd.from_lt(v[0]))
+            return None
+        return bd.to_lt(acc(i + 1))
+    if isinstance(text, bytes):
+        text = text.decode('utf-8')
+    pf, src = compile_ir(text, bd.env(), uv if acc is not None else None)
+    bd.err_cls = err_cls
+    entry = bd.entry(pf)
+    bd.wrappers[pf] = entry
+    per[fn] = entry
+    _sources[entry] = src
+    return entry
+
+
+def translated_source(fn: Any) -> Optional[str]:
+    return _sources.get(fn)
