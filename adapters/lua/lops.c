@@ -784,7 +784,10 @@ static int convert_error(lua_State *L, tdmL_State *st, tdm_Frame *f, int s)
     int status = f->err.status;
     if (s == LUA_ERRMEM) {
         status = TDM_ERRMEM;
-        if (f->err.message == NULL) {
+        if (f->err.message == NULL && st->alloc_hit) {
+            tdmS_error(f, TDM_ERRMEM, "not enough memory (a single string, table or stack "
+                       "past the sandbox's max_string of %zu bytes)", st->max_alloc);
+        } else if (f->err.message == NULL) {
             tdmS_error(f, TDM_ERRMEM, st->limit_hit ? "not enough memory (max_memory limit reached)"
                                                     : "not enough memory");
         }
@@ -798,10 +801,6 @@ static int convert_error(lua_State *L, tdmL_State *st, tdm_Frame *f, int s)
     }
     if (st->b_tripped && s != LUA_ERRMEM) {
         status = TDM_ERRTIMEOUT;        /* whatever the code raised past its budget */
-    }
-    if (s == LUA_ERRMEM && st->alloc_hit && f->err.message == NULL) {
-        tdmS_error(f, TDM_ERRMEM, "not enough memory (a single string, table or stack "
-                   "past the sandbox's max_string of %zu bytes)", st->max_alloc);
     }
     if (st->deptherr && lua_checkstack(L, 1)) {
         /* the error a crossing refused at the depth limit raised, unchanged,

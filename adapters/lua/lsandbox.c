@@ -7,6 +7,8 @@
  *    time, clock, date and difftime; string.dump goes;
  *  - load: text chunks only; the sandbox's globals unless an env is given;
  *  - collectgarbage: "count" and "step" only;
+ *  - xpcall: an error a hook raised skips the script's message handler,
+ *    which would run with hooks off (sb_handler);
  *  - setmetatable: refuses a metatable with __gc (a finalizer runs outside
  *    any call's budget, e.g. when the host closes the runtime);
  *  - the string metatable is protected (__metatable);
@@ -192,6 +194,36 @@ static int sb_collectgarbage(lua_State *L)
     return lua_gettop(L);
 }
 
+/* The message handler of a sandboxed xpcall. An error raised by a hook (a
+   budget that ran out, an interrupt) reaches the handler while Lua runs
+   hooks no more (lua_Debug's allowhook is off until the error unwinds to a
+   pcall): a handler that loops would never be stopped. Such an error
+   passes through unhandled; any other goes to the script's handler. */
+static int sb_handler(lua_State *L)
+{
+    tdmL_State *st = tdmL_state(L);
+    if (st != NULL && (st->b_tripped || __atomic_load_n(&st->intr, __ATOMIC_RELAXED))) {
+        lua_settop(L, 1);
+        return 1;
+    }
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, lua_gettop(L) - 1, 1);
+    return 1;
+}
+
+static int sb_xpcall(lua_State *L)
+{
+    luaL_checktype(L, 2, LUA_TFUNCTION);
+    lua_pushvalue(L, 2);
+    lua_pushcclosure(L, sb_handler, 1);
+    lua_replace(L, 2);
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+    return lua_gettop(L);
+}
+
 /* ---- applying the policy ---------------------------------------------------- */
 
 static const char *const base_kept[] = {
@@ -319,6 +351,7 @@ int tdmL_sandbox(lua_State *L)
     lua_settop(L, 1);
     wrap(L, 1, "setmetatable", sb_setmetatable, -1);
     wrap(L, 1, "collectgarbage", sb_collectgarbage, -1);
+    wrap(L, 1, "xpcall", sb_xpcall, -1);
     if (p->load) {
         wrap(L, 1, "load", sb_load, -1);
     }
