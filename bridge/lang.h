@@ -207,9 +207,14 @@ typedef enum tdmR_Ctl {
                                    "interrupted" -> 1: code was running, 0:
                                    nothing ran (nothing happens), -1: rt's state
                                    is not watched */
-    TDM_CTL_WATCH_TICK          /* process-wide: arg is a void (*)(void) (as
+    TDM_CTL_WATCH_TICK,         /* process-wide: arg is a void (*)(void) (as
                                    uintptr_t) the watchdog calls about 50 times
                                    a second on its own thread, 0: none -> 0 */
+    TDM_CTL_SANDBOX,            /* arg: a const tdm_Policy * (as uintptr_t):
+                                   sandbox the state (docs/sandbox.md) -> 0 */
+    TDM_CTL_BUDGET              /* arg: a const tdm_Policy * (as uintptr_t):
+                                   its max_instructions and timeout become the
+                                   budget of each outermost call -> 0 */
 } tdmR_Ctl;
 
 /* Value flags (tdm_Value.flags). */

@@ -57,7 +57,7 @@ const char *tdm_status_name(tdm_Status st)
     static const char *const names[] = {
         "ok", "runtime error", "syntax error", "memory error", "type error",
         "bad argument", "runtime closed", "too deep", "yield", "dead coroutine",
-        "missing",
+        "missing", "timeout",
     };
     if ((unsigned)st >= sizeof names / sizeof names[0]) {
         return "unknown status";

@@ -43,7 +43,8 @@ typedef enum tdm_Status {
     TDM_ERRDEPTH,    /* too many nested crossings between languages */
     TDM_ERRYIELD,    /* tdm_resume: the coroutine yielded (not an error) */
     TDM_ERRDEAD,     /* tdm_resume: the coroutine had finished (or failed) */
-    TDM_ERRMISSING   /* tdm_find_global: no such name (not an error) */
+    TDM_ERRMISSING,  /* tdm_find_global: no such name (not an error) */
+    TDM_ERRTIMEOUT   /* a call's budget ran out (max_instructions or timeout) */
 } tdm_Status;
 
 /* Languages a runtime hosts. */
@@ -150,6 +151,46 @@ TDM_API void tdm_config_init(tdm_Config *cfg);
    language that failed to start. The reason of a failure is
    tdm_errmsg(NULL) on the calling thread, until its next tdm_open_config. */
 TDM_API tdm_Status tdm_open_config(const tdm_Config *cfg, tdm_Runtime **out);
+
+/* ------------------------------------------------------------------------ */
+/* Sandboxed runtimes (docs/sandbox.md)                                     */
+
+/* What a sandboxed runtime's Lua code may use and spend. Fill it with
+   tdm_policy_init (which sets every field, `size` included), then change
+   what you need. */
+typedef struct tdm_Policy {
+    size_t size;                /* set by tdm_policy_init; do not change */
+    const char *libs;           /* comma-separated libraries to keep, of "string",
+                                   "table", "math", "utf8", "coroutine", "os" (its
+                                   time, clock, date, difftime only) and "print";
+                                   default "string,table,math,utf8,coroutine,os" */
+    int load;                   /* load() of text chunks in the sandbox (default 1) */
+    int64_t max_instructions;   /* Lua instructions per call (default 100000000);
+                                   0: no limit. Past it: TDM_ERRTIMEOUT */
+    double timeout;             /* seconds per call (default 0: none). Past it:
+                                   TDM_ERRTIMEOUT */
+    size_t max_memory;          /* Lua's memory limit (default 64 MiB; 0: none) */
+    size_t max_string;          /* largest single Lua allocation: a string, a
+                                   table's part, a stack (default 16 MiB) */
+    double max_match;           /* the most steps a pattern search may take at
+                                   worst (default 1e8); see docs/sandbox.md */
+} tdm_Policy;
+
+/* The defaults into *p. */
+TDM_API void tdm_policy_init(tdm_Policy *p);
+
+/* Open a runtime whose Lua state is sandboxed as *p says (NULL: the
+   defaults): Python is hosted but Lua has no `python` table; objects reach
+   Lua only as the host passes them (tdm_set_global, tdm_call arguments).
+   *out receives it. Status and reasons as tdm_open_config. */
+TDM_API tdm_Status tdm_open_sandboxed(const tdm_Policy *p, tdm_Runtime **out);
+
+/* The budget of each later outermost call into rt's Lua (any runtime, not
+   only a sandboxed one): at most max_instructions Lua instructions (0: no
+   limit) and `timeout` seconds (0: none). A call past it fails with
+   TDM_ERRTIMEOUT; the runtime stays usable. TDM_OK, TDM_ERRARG (negative),
+   TDM_ERRCLOSED. */
+TDM_API tdm_Status tdm_set_budget(tdm_Runtime *rt, int64_t max_instructions, double timeout);
 
 /* Close a runtime: waits for calls in flight on other threads, then closes
    the Lua state; CPython stays initialised for the process. The handle

@@ -275,6 +275,66 @@ tdm_Status tdm_open_config(const tdm_Config *cfg, tdm_Runtime **out)
     return TDM_OK;
 }
 
+void tdm_policy_init(tdm_Policy *p)
+{
+    if (p == NULL) {
+        return;
+    }
+    memset(p, 0, sizeof *p);
+    p->size = sizeof *p;
+    p->libs = "string,table,math,utf8,coroutine,os";
+    p->load = 1;
+    p->max_instructions = 100000000;
+    p->timeout = 0;
+    p->max_memory = (size_t)64 << 20;
+    p->max_string = (size_t)16 << 20;
+    p->max_match = 1e8;
+}
+
+tdm_Status tdm_open_sandboxed(const tdm_Policy *p, tdm_Runtime **out)
+{
+    tdm_Policy dflt;
+    if (out == NULL) {
+        snprintf(open_error, sizeof open_error, "tdm_open_sandboxed: out is NULL");
+        return TDM_ERRARG;
+    }
+    *out = NULL;
+    if (p == NULL) {
+        tdm_policy_init(&dflt);
+        p = &dflt;
+    }
+    if (p->size != sizeof *p) {
+        snprintf(open_error, sizeof open_error,
+                 "tdm_open_sandboxed: the policy was not set up by tdm_policy_init "
+                 "(size %zu, expected %zu)", p->size, sizeof *p);
+        return TDM_ERRARG;
+    }
+    if (p->max_instructions < 0 || !(p->timeout >= 0) || !(p->max_match >= 0)) {
+        snprintf(open_error, sizeof open_error,
+                 "tdm_open_sandboxed: negative max_instructions, timeout or max_match");
+        return TDM_ERRARG;
+    }
+    tdm_Config cfg;
+    tdm_config_init(&cfg);
+    cfg.python_table = NULL;            /* objects reach Lua only as the host passes them */
+    tdm_Runtime *rt = NULL;
+    tdm_Status st = tdm_open_config(&cfg, &rt);
+    if (st != TDM_OK) {
+        return st;
+    }
+    if (tdmR_control(rt, TDM_LANG_PYTHON, TDM_CTL_SANDBOX, (long long)(uintptr_t)p) != 0
+        || tdmR_control(rt, TDM_LANG_LUA, TDM_CTL_SANDBOX, (long long)(uintptr_t)p) != 0) {
+        snprintf(open_error, sizeof open_error,
+                 "tdm_open_sandboxed: the policy was refused (libs \"%s\": known are "
+                 "string, table, math, utf8, coroutine, os, print)", p->libs ? p->libs : "");
+        tdm_free(rt);
+        return TDM_ERRARG;
+    }
+    tdmR_control(rt, TDM_LANG_LUA, TDM_CTL_WATCH, 0);
+    *out = rt;
+    return TDM_OK;
+}
+
 tdm_Runtime *tdm_open(void)
 {
     tdm_Runtime *rt = NULL;
@@ -941,4 +1001,24 @@ const char *tdm_traceback(tdm_Runtime *rt)
 {
     tdmE_Last *l = rt != NULL && my_errors > 0 ? last_rec(rt, 0) : NULL;
     return l != NULL && l->e.tbtext != NULL ? l->e.tbtext : "";
+}
+
+/* ---- budgets ------------------------------------------------------------ */
+
+tdm_Status tdm_set_budget(tdm_Runtime *rt, int64_t max_instructions, double timeout)
+{
+    if (rt == NULL) {
+        return TDM_ERRARG;
+    }
+    if (max_instructions < 0 || !(timeout >= 0)) {
+        return bad_arg(rt, "tdm_set_budget: negative max_instructions or timeout");
+    }
+    tdm_Policy p;
+    tdm_policy_init(&p);
+    p.max_instructions = max_instructions;
+    p.timeout = timeout;
+    if (tdmR_control(rt, TDM_LANG_LUA, TDM_CTL_BUDGET, (long long)(uintptr_t)&p) != 0) {
+        return api_error(rt, TDM_ERRCLOSED, "tdm_set_budget: the runtime is closed");
+    }
+    return TDM_OK;
 }

@@ -81,6 +81,17 @@ typedef struct tdmL_State {
     int poking;                 /* the watchdog is setting a hook on running */
     struct tdmL_Delegated *delegated;   /* borrowed: calls posted by other
                                    threads for the lock holder to run */
+    /* budgets (lbudget.c): the runtime lock's holder reads and writes them */
+    int b_on;                   /* a budget is set: each outermost call arms it */
+    int b_armed;                /* an outermost call runs under the budget */
+    int b_tripped;              /* TDML_BUDGET_*: the budget ran out in this call */
+    long long b_max;            /* instructions per call, 0: no limit */
+    long long b_left;           /* instructions left in this call */
+    double b_timeout;           /* seconds per call, 0: none */
+    double b_deadline;          /* CLOCK_MONOTONIC seconds, 0: none */
+    size_t max_alloc;           /* largest single allocation, 0: no limit */
+    int alloc_hit;              /* the last failed allocation passed max_alloc */
+    double max_match;           /* pattern cost limit (lsandbox.c), 0: none */
 } tdmL_State;
 
 /* A value of another language living in Lua (full userdata). */
@@ -143,6 +154,23 @@ TDMI_FUNC int tdmL_interrupt(tdm_Runtime *rt);
 /* Have the watchdog call fn about 50 times a second, on its own thread with
    every signal blocked (one function per process; NULL stops). */
 TDMI_FUNC void tdmL_watch_tick(void (*fn)(void));
+/* lwatch.c: set hook h on L under the watchdog's mutex, when L's hook is
+   NULL or `expect` (so an interrupt the watchdog set is never replaced).
+   [-0, +0, -] */
+TDMI_FUNC void tdmL_rehook(lua_State *L, lua_Hook expect, lua_Hook h, int count);
+/* lbudget.c — per-call budgets (docs/sandbox.md). Arm at the start of an
+   outermost crossing (st->b_on), disarm at its end; a call whose budget ran
+   out ends in TDM_ERRTIMEOUT (tdmL_budget_status). Never raise. */
+TDMI_FUNC void tdmL_budget_arm(tdmL_State *st);
+TDMI_FUNC void tdmL_budget_disarm(tdmL_State *st);
+TDMI_FUNC void tdmL_budget_set(tdmL_State *st, long long max_instructions, double timeout);
+/* The hook a resumed coroutine gets while a budget is armed. [-0, +0, -] */
+TDMI_FUNC void tdmL_budget_resume(tdmL_State *st, lua_State *co);
+#define TDML_BUDGET_INSTR 1
+#define TDML_BUDGET_TIME  2
+/* lsandbox.c: sandbox a state as the tdm_Policy at index 1 (light
+   userdata) says; run under lua_pcall. [-1, +0, m] */
+TDMI_FUNC int tdmL_sandbox(lua_State *L);
 #define TDML_INTR_STOP 1        /* interrupt(): raise "interrupted" */
 #define TDML_INTR_EXC  2        /* re-raise what a signal handler raised */
 /* An outermost crossing into Lua starts or ends (runtime lock held): drop

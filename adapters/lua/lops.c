@@ -788,7 +788,10 @@ static int convert_error(lua_State *L, tdmL_State *st, tdmS_Frame *f, int s)
     int status = f->err.status;
     if (s == LUA_ERRMEM) {
         status = TDM_ERRMEM;
-        if (f->err.message == NULL) {
+        if (f->err.message == NULL && st->alloc_hit) {
+            tdmS_error(f, TDM_ERRMEM, "not enough memory (a single string, table or stack "
+                       "past the sandbox's max_string of %zu bytes)", st->max_alloc);
+        } else if (f->err.message == NULL) {
             tdmS_error(f, TDM_ERRMEM, st->limit_hit ? "not enough memory (max_memory limit reached)"
                                                     : "not enough memory");
         }
@@ -799,6 +802,9 @@ static int convert_error(lua_State *L, tdmL_State *st, tdmS_Frame *f, int s)
         }
     } else if (status == TDM_OK) {
         status = TDM_ERRRUN;
+    }
+    if (st->b_tripped && s != LUA_ERRMEM) {
+        status = TDM_ERRTIMEOUT;        /* whatever the code raised past its budget */
     }
     if (st->deptherr && lua_checkstack(L, 1)) {
         /* the error a crossing refused at the depth limit raised, unchanged,
@@ -1047,7 +1053,11 @@ int tdmL_op(tdmS_Frame *f)
         return tdmS_error(f, TDM_ERRMEM, "Lua stack overflow");
     }
     f->scratch = base;
+    if (__builtin_expect(st->b_on, 0) && f->prev == NULL) {
+        tdmL_budget_arm(st);
+    }
     st->limit_hit = 0;
+    st->alloc_hit = 0;
     st->errframe = NULL;
     st->lasterr = 0;
     lua_Debug ar;
@@ -1094,8 +1104,11 @@ static __attribute__((noinline)) void finish_interrupted(tdmL_State *st, tdmS_Fr
        interrupt that arrived meanwhile is for that call */
     int keep = f->op == TDM_OP_COMPILE && f->sub == TDM_COMPILE_THEN_CALL
                && f->err.status == TDM_OK;
-    if (f->prev == NULL && !keep) {
+    if (f->prev == NULL && !keep && st->intr != 0) {
         tdmL_intr_clear(st);
+    }
+    if (f->prev == NULL && st->b_armed) {
+        tdmL_budget_disarm(st);
     }
     lua_settop(st->L, (int)f->scratch);
 }
@@ -1104,7 +1117,8 @@ void tdmL_finish(tdmS_Frame *f)
 {
     tdmL_State *st = f->rt->state[TDM_LANG_LUA];
     if (st != NULL && st->L != NULL && f->scratch >= 0) {
-        if (__builtin_expect(__atomic_load_n(&st->intr, __ATOMIC_RELAXED) != 0, 0)) {
+        if (__builtin_expect(__atomic_load_n(&st->intr, __ATOMIC_RELAXED) != 0
+                             || st->b_armed, 0)) {
             finish_interrupted(st, f);
             return;
         }

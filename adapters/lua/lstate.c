@@ -22,6 +22,10 @@ static void *l_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
         st->used -= old;
         return NULL;
     }
+    if (st->max_alloc != 0 && nsize > old && nsize > st->max_alloc) {
+        st->alloc_hit = 1;      /* a sandbox's max_string (lsandbox.c) */
+        return NULL;
+    }
     if (st->limit != 0 && nsize > old && st->used - old + nsize > st->limit) {
         st->limit_hit = 1;
         return NULL;
@@ -309,6 +313,34 @@ static long long l_control(tdm_Runtime *rt, int ctl, long long arg)
             st->limit = (size_t)arg;
         }
         break;
+    case TDM_CTL_SANDBOX: {
+        const tdm_Policy *p = (const tdm_Policy *)(uintptr_t)arg;
+        if (!st->own || p == NULL || !lua_checkstack(L, 2)) {
+            r = -1;
+            break;
+        }
+        int top = lua_gettop(L);
+        lua_pushcfunction(L, tdmL_sandbox);
+        lua_pushlightuserdata(L, (void *)p);
+        r = lua_pcall(L, 1, 0, 0) == LUA_OK ? 0 : -1;
+        lua_settop(L, top);
+        if (r == 0) {
+            st->max_alloc = p->max_string;
+            st->max_match = p->max_match;
+            st->limit = p->max_memory ? st->used + p->max_memory : 0;
+            tdmL_budget_set(st, (long long)p->max_instructions, p->timeout);
+        }
+        break;
+    }
+    case TDM_CTL_BUDGET: {
+        const tdm_Policy *p = (const tdm_Policy *)(uintptr_t)arg;
+        if (p == NULL) {
+            r = -1;
+        } else {
+            tdmL_budget_set(st, (long long)p->max_instructions, p->timeout);
+        }
+        break;
+    }
     case TDM_CTL_VERSION_NUM:
         r = (long long)lua_version(L);
         break;

@@ -422,9 +422,22 @@ int tdmL_interrupt(tdm_Runtime *rt)
     return r;
 }
 
+void tdmL_rehook(lua_State *L, lua_Hook expect, lua_Hook h, int count)
+{
+    pthread_mutex_lock(&wd_mutex);
+    lua_Hook now = lua_gethook(L);
+    if (now == NULL || now == expect) {
+        lua_sethook(L, h, h != NULL ? LUA_MASKCOUNT : 0, h != NULL ? count : 0);
+    }
+    pthread_mutex_unlock(&wd_mutex);
+}
+
 int tdmL_resume(tdmL_State *st, lua_State *co, lua_State *from, int nargs, int *nres)
 {
     lua_State *prev = st->running;
+    if (st->b_armed) {
+        tdmL_budget_resume(st, co);     /* a coroutine made before the call */
+    }
     __atomic_store_n(&st->running, co, __ATOMIC_RELEASE);
     if (intr_of(st) != 0) {
         pthread_mutex_lock(&wd_mutex);

@@ -80,6 +80,9 @@ struct tdmP_Runtime {
     long long membase;          /* Lua memory in use after set-up (not counted) */
     long long maxmem;           /* max_memory as given (0: none; -1: not given,
                                    so no limit can be set, as lupa) */
+    long long b_max;            /* the budget of each call: instructions (0: none) */
+    double b_timeout;           /* and seconds (0: none); docs/sandbox.md */
+    int sandboxed;              /* made with sandbox= */
     PyObject *weakreflist;
 };
 
@@ -111,6 +114,7 @@ struct tdmP_Module {
     PyObject *LuaError;
     PyObject *LuaSyntaxError;
     PyObject *LuaMemoryError;
+    PyObject *LuaTimeoutError;
     PyObject *helpers;              /* dict: namespace of the traceback helper */
     /* frozensets: the names each proxy type defines itself (methods such
        as keys), given before Lua is asked; index TDM_OBJ_* (thread, table,

@@ -252,6 +252,8 @@ static PyObject *error_class(tdmP_Module *ms, int status)
         return ms->LuaSyntaxError;
     case TDM_ERRMEM:
         return ms->LuaMemoryError;
+    case TDM_ERRTIMEOUT:
+        return ms->LuaTimeoutError;
     case TDM_ERRDEPTH:
         return PyExc_RecursionError;
     case TDM_ERRTYPE:

@@ -433,7 +433,15 @@ static int add_exceptions(PyObject *m, tdmP_Module *ms)
     if (ms->LuaMemoryError == NULL) {
         return -1;
     }
+    ms->LuaTimeoutError = PyErr_NewExceptionWithDoc(
+        "tandem.LuaTimeoutError",
+        "A call's budget ran out (max_instructions or timeout; docs/sandbox.md).",
+        ms->LuaError, NULL);
+    if (ms->LuaTimeoutError == NULL) {
+        return -1;
+    }
     if (PyModule_AddObjectRef(m, "LuaError", ms->LuaError) < 0
+            || PyModule_AddObjectRef(m, "LuaTimeoutError", ms->LuaTimeoutError) < 0
             || PyModule_AddObjectRef(m, "LuaSyntaxError", ms->LuaSyntaxError) < 0
             || PyModule_AddObjectRef(m, "LuaMemoryError", ms->LuaMemoryError) < 0) {
         return -1;
@@ -494,6 +502,7 @@ static int module_traverse(PyObject *m, visitproc visit, void *arg)
     Py_VISIT(ms->LuaError);
     Py_VISIT(ms->LuaSyntaxError);
     Py_VISIT(ms->LuaMemoryError);
+    Py_VISIT(ms->LuaTimeoutError);
     Py_VISIT(ms->helpers);
     Py_VISIT(ms->host);
     for (int i = 0; i <= TDM_OBJ_USERDATA; i++) {
@@ -517,6 +526,7 @@ static int module_clear(PyObject *m)
     Py_CLEAR(ms->LuaError);
     Py_CLEAR(ms->LuaSyntaxError);
     Py_CLEAR(ms->LuaMemoryError);
+    Py_CLEAR(ms->LuaTimeoutError);
     Py_CLEAR(ms->helpers);
     Py_CLEAR(ms->host);
     for (int i = 0; i <= TDM_OBJ_USERDATA; i++) {

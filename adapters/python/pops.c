@@ -938,6 +938,41 @@ static void p_reblock(tdmS_Frame *caller)
     }
 }
 
+/* tdmR_Lang.control. TDM_CTL_SANDBOX (a C host's tdm_open_sandboxed):
+   attribute and item access from other languages goes through a default
+   tandem.Sandbox (nothing reachable). Takes the GIL. */
+static long long p_control(tdm_Runtime *rt, int code, long long arg)
+{
+    (void)arg;
+    if (code != TDM_CTL_SANDBOX || rt == NULL) {
+        return -1;
+    }
+    tdmP_State *st = rt->state[TDM_LANG_PYTHON];
+    if (st == NULL) {
+        return -1;
+    }
+    long long r = -1;
+    PyGILState_STATE gs = PyGILState_Ensure();
+    PyObject *mod = PyImport_ImportModule("tandem._sandbox");
+    PyObject *sb = mod ? PyObject_CallMethod(mod, "Sandbox", NULL) : NULL;
+    PyObject *get = sb ? PyObject_GetAttrString(sb, "getattr") : NULL;
+    PyObject *set = get ? PyObject_GetAttrString(sb, "setattr") : NULL;
+    if (set != NULL) {
+        Py_CLEAR(st->attribute_filter);
+        Py_XSETREF(st->attr_getter, Py_NewRef(get));
+        Py_XSETREF(st->attr_setter, Py_NewRef(set));
+        r = 0;
+    } else {
+        PyErr_Clear();
+    }
+    Py_XDECREF(set);
+    Py_XDECREF(get);
+    Py_XDECREF(sb);
+    Py_XDECREF(mod);
+    PyGILState_Release(gs);
+    return r;
+}
+
 const tdmR_Lang tdmP_lang = {
     .name = "python",
     .id = TDM_LANG_PYTHON,
@@ -950,6 +985,6 @@ const tdmR_Lang tdmP_lang = {
     .valid = NULL,      /* one CPython per process: a Python handle is valid in any runtime */
     .open = tdmP_boot,
     .close = tdmP_detach,
-    .control = NULL,    /* nothing to control yet */
+    .control = p_control,
     .release_name = "Python " PY_VERSION,
 };

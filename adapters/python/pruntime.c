@@ -264,18 +264,140 @@ static uintptr_t main_thread_id(void)
     return id;
 }
 
+/* A policy read from a tandem.Sandbox; libs points into *libs_buf (a new
+   reference the caller drops). 0, or -1 raised. */
+static int read_policy(PyObject *sb, tdm_Policy *p, PyObject **libs_buf)
+{
+    memset(p, 0, sizeof *p);
+    p->size = sizeof *p;
+    *libs_buf = NULL;
+    PyObject *v = PyObject_CallMethod(sb, "_c_policy", NULL);
+    if (v == NULL) {
+        return -1;
+    }
+    PyObject *libs;
+    long long mi, mm, ms;
+    int load;
+    double to, mx;
+    if (!PyArg_ParseTuple(v, "UpLLdLd;Sandbox._c_policy", &libs, &load, &mi, &mm, &to,
+                          &ms, &mx)) {
+        Py_DECREF(v);
+        return -1;
+    }
+    p->max_match = mx;
+    *libs_buf = Py_NewRef(libs);
+    Py_DECREF(v);
+    p->libs = PyUnicode_AsUTF8(*libs_buf);
+    if (p->libs == NULL) {
+        return -1;
+    }
+    p->load = load;
+    p->max_instructions = mi;
+    p->max_memory = (size_t)mm;
+    p->timeout = to;
+    p->max_string = (size_t)ms;
+    return 0;
+}
+
+/* LuaRuntime(sandbox=...): no python table; the policy's libraries and
+   budget; attribute and item access through the policy's getattr/setattr
+   (docs/sandbox.md). New reference. */
+static PyObject *sandbox_new(PyTypeObject *type, PyObject *sandbox, PyObject *encoding,
+                             PyObject *source_encoding, int unpack, PyObject *overflow)
+{
+    PyObject *sb = NULL, *handlers = NULL, *libs = NULL;
+    tdmP_Runtime *r = NULL;
+    if (sandbox == Py_True) {
+        PyObject *mod = PyImport_ImportModule("tandem._sandbox");
+        sb = mod ? PyObject_CallMethod(mod, "Sandbox", NULL) : NULL;
+        Py_XDECREF(mod);
+    } else {
+        sb = Py_NewRef(sandbox);
+    }
+    tdm_Policy pol;
+    if (sb == NULL || read_policy(sb, &pol, &libs) < 0) {
+        goto error;
+    }
+    handlers = Py_BuildValue("(NN)", PyObject_GetAttrString(sb, "getattr"),
+                             PyObject_GetAttrString(sb, "setattr"));
+    PyObject *module = handlers ? PyType_GetModuleByDef(type, &tdmP_moduledef) : NULL;
+    if (module == NULL) {
+        goto error;
+    }
+    r = (tdmP_Runtime *)type->tp_alloc(type, 0);
+    if (r == NULL) {
+        goto error;
+    }
+    tdmS_Error err = {0};
+    r->owns_lua = 1;
+    r->sandboxed = 1;
+    r->rt = tdmR_new();
+    if (r->rt == NULL) {
+        PyErr_NoMemory();
+        goto error;
+    }
+    r->st = tdmP_state_new(r->rt, module);
+    if (r->st == NULL) {
+        goto error;
+    }
+    if (set_options(r->st, encoding ? encoding : r->st->encoding, source_encoding, Py_None,
+                    handlers, unpack, overflow) < 0) {
+        goto error;
+    }
+    r->st->owner = r;
+    tdmR_attach(r->rt, &tdmP_lang, r->st);
+    tdmR_OpenOptions o = {0, 1};
+    int status = tdmR_open_lang(r->rt, TDM_LANG_LUA, &o, &err);
+    if (status != TDM_OK) {
+        r->closed = 1;
+        PyErr_Format(r->st->mod->LuaError, "Failed to initialise Lua runtime: %s",
+                     err.message ? err.message : "unknown error");
+        tdmS_clear_error(r->rt, &err);
+        goto error;
+    }
+    r->membase = control(r, TDM_CTL_MEM_USED, 0);
+    if (control(r, TDM_CTL_SANDBOX, (long long)(uintptr_t)&pol) != 0) {
+        PyErr_Format(PyExc_ValueError, "could not sandbox the Lua state (libs=%R)", libs);
+        goto error;
+    }
+    r->maxmem = (long long)pol.max_memory;
+    r->b_max = (long long)pol.max_instructions;
+    r->b_timeout = pol.timeout;
+    tdmR_control(r->rt, TDM_LANG_LUA, TDM_CTL_WATCH, (long long)main_thread_id());
+    Py_DECREF(sb);
+    Py_DECREF(handlers);
+    Py_DECREF(libs);
+    return (PyObject *)r;
+error:
+    Py_XDECREF(sb);
+    Py_XDECREF(handlers);
+    Py_XDECREF(libs);
+    Py_XDECREF(r);
+    return NULL;
+}
+
 static PyObject *runtime_new(PyTypeObject *type, PyObject *args, PyObject *kw)
 {
     static char *kwlist[] = {(char *)"encoding", (char *)"source_encoding", (char *)"attribute_filter",
                              (char *)"attribute_handlers", (char *)"register_eval", (char *)"unpack_returned_tuples",
-                             (char *)"register_builtins", (char *)"overflow_handler", (char *)"max_memory", NULL};
+                             (char *)"register_builtins", (char *)"overflow_handler", (char *)"max_memory",
+                             (char *)"sandbox", NULL};
     PyObject *encoding = NULL, *source_encoding = Py_None, *filter = Py_None;
     PyObject *handlers = Py_None, *overflow = Py_None, *maxmem = Py_None;
+    PyObject *sandbox = Py_None;
     int reg_eval = 1, unpack = 0, reg_builtins = 1;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "|OOOOpppOO:LuaRuntime", kwlist, &encoding,
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "|OOOOpppOOO:LuaRuntime", kwlist, &encoding,
                                      &source_encoding, &filter, &handlers, &reg_eval,
-                                     &unpack, &reg_builtins, &overflow, &maxmem)) {
+                                     &unpack, &reg_builtins, &overflow, &maxmem, &sandbox)) {
         return NULL;
+    }
+    if (sandbox != Py_None && sandbox != Py_False) {
+        if (filter != Py_None || handlers != Py_None || maxmem != Py_None) {
+            PyErr_SetString(PyExc_ValueError, "with sandbox=, give attribute access and "
+                            "max_memory in the tandem.Sandbox policy");
+            return NULL;
+        }
+        return sandbox_new(type, sandbox, encoding, source_encoding, unpack, overflow);
     }
     long long limit = 0;
     if (maxmem != Py_None) {
@@ -871,6 +993,78 @@ static PyObject *rt_interrupt(PyObject *self, PyObject *unused)
     return PyBool_FromLong(rc != 0);
 }
 
+/* set_budget(max_instructions=None, timeout=None): the budget of each
+   later call (None or 0: no limit). */
+static PyObject *rt_set_budget(PyObject *self, PyObject *args, PyObject *kw)
+{
+    static char *kwlist[] = {(char *)"max_instructions", (char *)"timeout", NULL};
+    tdmP_Runtime *r = (tdmP_Runtime *)self;
+    PyObject *mi = Py_None, *to = Py_None;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "|OO:set_budget", kwlist, &mi, &to)
+            || closed_ctl(r) < 0) {
+        return NULL;
+    }
+    tdm_Policy p;
+    memset(&p, 0, sizeof p);
+    p.size = sizeof p;
+    p.max_instructions = mi == Py_None ? 0 : PyLong_AsLongLong(mi);
+    p.timeout = to == Py_None ? 0 : PyFloat_AsDouble(to);
+    if (PyErr_Occurred()) {
+        return NULL;
+    }
+    if (p.max_instructions < 0 || p.timeout < 0 || p.timeout != p.timeout) {
+        PyErr_SetString(PyExc_ValueError, "a budget must not be negative");
+        return NULL;
+    }
+    if (control(r, TDM_CTL_BUDGET, (long long)(uintptr_t)&p) < 0) {
+        return tdmP_check_open(r) < 0 ? NULL : PyErr_Format(r->st->mod->LuaError,
+                                                            "cannot set a budget");
+    }
+    r->b_max = p.max_instructions;
+    r->b_timeout = p.timeout;
+    Py_RETURN_NONE;
+}
+
+/* get_budget() -> (max_instructions or None, timeout or None) */
+static PyObject *rt_get_budget(PyObject *self, PyObject *unused)
+{
+    (void)unused;
+    tdmP_Runtime *r = (tdmP_Runtime *)self;
+    PyObject *mi = r->b_max > 0 ? PyLong_FromLongLong(r->b_max) : Py_NewRef(Py_None);
+    PyObject *to = r->b_timeout > 0 ? PyFloat_FromDouble(r->b_timeout) : Py_NewRef(Py_None);
+    if (mi == NULL || to == NULL) {
+        Py_XDECREF(mi);
+        Py_XDECREF(to);
+        return NULL;
+    }
+    return Py_BuildValue("(NN)", mi, to);
+}
+
+/* budget(max_instructions=None, timeout=None): a context manager setting
+   the budget of the calls inside (tandem._sandbox.Budget). */
+static PyObject *rt_budget(PyObject *self, PyObject *args, PyObject *kw)
+{
+    PyObject *mod = PyImport_ImportModule("tandem._sandbox");
+    PyObject *cls = mod ? PyObject_GetAttrString(mod, "Budget") : NULL;
+    Py_XDECREF(mod);
+    if (cls == NULL) {
+        return NULL;
+    }
+    PyObject *first = PyTuple_Pack(1, self);
+    PyObject *all = first ? PySequence_Concat(first, args) : NULL;
+    Py_XDECREF(first);
+    PyObject *res = all ? PyObject_Call(cls, all, kw) : NULL;
+    Py_XDECREF(all);
+    Py_DECREF(cls);
+    return res;
+}
+
+static PyObject *rt_sandboxed(PyObject *self, void *closure)
+{
+    (void)closure;
+    return PyBool_FromLong(((tdmP_Runtime *)self)->sandboxed);
+}
+
 static PyObject *rt_nogc(PyObject *self, PyObject *unused)
 {
     (void)unused;
@@ -956,6 +1150,14 @@ static PyMethodDef runtime_methods[] = {
      "iterables; with recursive=True nested dicts/lists become tables too."},
     {"gccollect", rt_gccollect, METH_NOARGS, "Run a full Lua garbage collection."},
     {"nogc", rt_nogc, METH_NOARGS, "Context manager stopping the Lua GC inside."},
+    {"set_budget", (PyCFunction)(void (*)(void))rt_set_budget, METH_VARARGS | METH_KEYWORDS,
+     "set_budget(max_instructions=None, timeout=None)\n--\n\nThe budget of each later "
+     "call into Lua; past it LuaTimeoutError (docs/sandbox.md)."},
+    {"get_budget", rt_get_budget, METH_NOARGS,
+     "get_budget()\n--\n\n(max_instructions, timeout) of each call; None: no limit."},
+    {"budget", (PyCFunction)(void (*)(void))rt_budget, METH_VARARGS | METH_KEYWORDS,
+     "budget(max_instructions=None, timeout=None)\n--\n\nContext manager: the budget "
+     "of the calls inside it, the previous one restored after."},
     {"get_memory_used", (PyCFunction)(void (*)(void))rt_get_memory_used,
      METH_VARARGS | METH_KEYWORDS, "Bytes allocated by the Lua state."},
     {"get_max_memory", (PyCFunction)(void (*)(void))rt_get_max_memory,
@@ -978,6 +1180,7 @@ static PyGetSetDef runtime_getset[] = {
     {"lua_version", rt_lua_version, NULL, "(major, minor) of the Lua runtime.", NULL},
     {"lua_implementation", rt_lua_implementation, NULL, "e.g. 'Lua 5.4.4'.", NULL},
     {"closed", rt_closed, NULL, "True after close().", NULL},
+    {"sandboxed", rt_sandboxed, NULL, "True when made with sandbox=.", NULL},
     {NULL, NULL, NULL, NULL, NULL},
 };
 
@@ -997,7 +1200,7 @@ static PyType_Slot runtime_slots[] = {
     {Py_tp_doc, (void *)"LuaRuntime(encoding='UTF-8', source_encoding=None, "
                         "attribute_filter=None, attribute_handlers=None, register_eval=True, "
                         "unpack_returned_tuples=False, register_builtins=True, "
-                        "overflow_handler=None, max_memory=None)\n--\n\n"
+                        "overflow_handler=None, max_memory=None, sandbox=None)\n--\n\n"
                         "A Lua 5.4 state, with lupa's API."},
     {0, NULL},
 };

@@ -74,6 +74,7 @@ from ._tandem import (  # FFI-WIRING
     LuaMemoryError,
     LuaRuntime,
     LuaSyntaxError,
+    LuaTimeoutError,
     __version__,
     as_attrgetter,
     as_function,
@@ -83,6 +84,7 @@ from ._tandem import (  # FFI-WIRING
 )
 from . import _tandem
 from ._translate import TranslationError, translated_source
+from ._sandbox import Sandbox
 
 import sys as _sys
 if not any(isinstance(f, _LupaGuard) or f is _LupaGuard for f in _sys.meta_path):
@@ -91,7 +93,8 @@ del _sys
 
 __all__ = [
     "LUA_VERSION", "LUA_MAXINTEGER", "LUA_MININTEGER",
-    "LuaRuntime", "LuaError", "LuaSyntaxError", "LuaMemoryError",
+    "LuaRuntime", "LuaError", "LuaSyntaxError", "LuaMemoryError", "LuaTimeoutError",
+    "Sandbox",
     "as_itemgetter", "as_attrgetter", "as_function", "lua_type",
     "unpacks_lua_table", "unpacks_lua_table_method", "host_runtime",
     "FFI", "CData", "CType", "FFIError", "CDefError",
