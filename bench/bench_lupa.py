@@ -1,21 +1,27 @@
-"""Crossing benchmarks: tandem against Debian's lupa, in the same run.
+"""Crossing benchmarks: tandem against lupa and the hand-written floor, in one run.
 
-Each case is written once against lupa's API and run on both modules, so the
-ratio compares the same work. Prints ns/op for each and tandem/lupa; the issue's
-target is a ratio of at most 0.33 for every crossing.
+Each case is written once against lupa's API and run on every kind, so the
+ratios compare the same work:
 
-    PYTHONPATH=build/python /usr/bin/python3 bench/bench_lupa.py [--markdown]
+    tandem   this tree (PYTHONPATH=build/python), PUC Lua 5.4
+    lupa     Debian's python3-lupa 1.14.1, on LuaJIT 2.1
+    lupa54   lupa 1.14.1 built on Debian's Lua 5.4 (../shared/tools/build_lupa54.sh,
+             run by bench/run.sh into BUILD/peers/lupa54), from TANDEM_LUPA54
+    floor    bench/floor.c (module tandem_floor, built by bench/run.sh), from
+             TANDEM_FLOOR: the hand-written minimum with PUC Lua 5.4 and CPython
+
+    PYTHONPATH=build/python TANDEM_FLOOR=build/bench TANDEM_LUPA54=build/peers/lupa54 \
+        /usr/bin/python3 bench/bench_lupa.py [--markdown] [--instructions]
+
+The ratios printed are tandem/lupa54 (issue 14's target: at most 0.5 on every
+row), tandem/floor (target for the one-crossing rows: at most 1.3) and
+tandem/lupa on LuaJIT. A kind whose module lacks what a case needs shows "—".
 
 Debian's lupa is built on LuaJIT and imports it with global symbols, so it
 cannot share a process with liblua5.4 (whose own internal calls would bind to
-LuaJIT's lua_* functions). Each module therefore runs in a child process of
-this one, alternating tandem, lupa, tandem, lupa; the best time of each wins.
-
-With TANDEM_FLOOR set to the directory holding the tandem_floor extension
-(bench/floor.c, built by bench/run.sh), a third child runs the same cases on
-it: the hand-written minimum with PUC Lua 5.4 and CPython. Its column is the
-floor each row can reach; floor/lupa above 0.33 means the row's target is out
-of reach with Lua 5.4.
+LuaJIT's lua_* functions); lupa54 and the floor each load their own Lua too.
+Each kind therefore runs in a child process of this one, alternating kinds
+over two rounds; the best time of each wins.
 
 Timings on a shared machine swing run to run. --instructions prints instead
 the user-space instructions per op (perf stat -e instructions:u): each case of
@@ -107,15 +113,83 @@ def cases(lua):
         for _ in range(n):
             nx(None)
     out["coroutine resume/yield"] = (resume, N)
+
+    f3 = lua.eval("function(a, b, c) return a end")
+
+    def call_mixed(n):
+        f, s = f3, s10
+        for i in range(n):
+            f(i, s, 1.5)
+    out["py->lua call f(int, str, float)"] = (call_mixed, N)
+
+    loop_t = lua.eval("function(f, n) local t = {1} for i = 1, n do f(t) end end")
+    out["lua->py call f(table)"] = (lambda n: loop_t(pyident, n), N)
+
+    seq = lua.table_from(ints)
+
+    def index(n):                         # t[1] .. t[1000], again and again
+        tt = seq
+        for base in range(0, n, 1000):
+            for i in range(1, min(1000, n - base) + 1):
+                tt[i]
+    out["t[i] read from Python"] = (index, N)
+
+    def length(n):
+        tt = seq
+        for _ in range(n):
+            len(tt)
+    out["len(t)"] = (length, N)
+
+    iter_loop = lua.eval("function(l) local x for v in python.iter(l) do x = v end return x end")
+
+    def py_iter(n):                       # one op: one element of a 1000-item list
+        for _ in range(n // 1000):
+            iter_loop(ints)
+    out["python.iter(list) in a Lua for"] = (py_iter, N)
+
+    class Methods:
+        def method(self, x):
+            return x
+    colon_loop = lua.eval("function(o, n) for i = 1, n do o:method(i) end end")
+    dot_loop = lua.eval("function(o, n) for i = 1, n do o.method(i) end end")
+    mobj = Methods()
+    out["Lua for: obj:method(i)"] = (lambda n: colon_loop(mobj, n), N)
+    out["Lua for: obj.method(i)"] = (lambda n: dot_loop(mobj, n), N)
+
+    dicts = [{"a": i, "b": "x"} for i in range(100)]
+    out["table_from(list of 100 dicts)"] = (
+        lambda n: [lua.table_from(dicts) for _ in range(n)], 2000)
+
+    def items_loop(n):
+        for _ in range(n):
+            for k, v in seq.items():
+                pass
+    out["for k, v in t.items() 1000"] = (items_loop, 200)
     return out
 
 
+KINDS = ("tandem", "lupa", "lupa54", "floor")
+LABEL = {"tandem": "tandem", "lupa": "lupa (LuaJIT)", "lupa54": "lupa (Lua 5.4)",
+         "floor": "floor"}
+
+
 def load(kind):
-    """The cases of one kind ("tandem", "lupa" or "floor") and its description."""
+    """The cases of one kind and its description: "tandem", "lupa" (Debian's,
+    on LuaJIT), "lupa54" (lupa 1.14.1 built on Debian's Lua 5.4, imported from
+    TANDEM_LUPA54) or "floor" (tandem_floor, from TANDEM_FLOOR)."""
     if kind == "floor":
         sys.path.insert(0, os.environ["TANDEM_FLOOR"])
         import tandem_floor as mod
         return cases(mod), "tandem_floor (%s)" % mod.__version__
+    if kind == "lupa54":
+        sys.path.insert(0, os.environ["TANDEM_LUPA54"])
+        import lupa as mod
+        lua = mod.LuaRuntime()
+        if lua.lua_version != (5, 4):
+            raise SystemExit("TANDEM_LUPA54: %s runs Lua %r, not 5.4"
+                             % (mod.__file__, lua.lua_version))
+        return cases(lua), "lupa %s (%s)" % (getattr(mod, "__version__", "1.14.1"),
+                                             lua.lua_implementation)
     mod = __import__(kind)
     lua = mod.LuaRuntime()
     return cases(lua), "%s %s (%s)" % (kind, mod.__version__, lua.lua_implementation)
@@ -142,17 +216,24 @@ def child_list(kind):
     json.dump([(name, n) for name, (_, n) in load(kind)[0].items()], sys.stdout)
 
 
-def floor_available():
-    """The floor child can run: TANDEM_FLOOR names a dir holding tandem_floor."""
-    path = os.environ.get("TANDEM_FLOOR")
+def available(kind):
+    """Whether the child of `kind` can run (tandem and lupa always are)."""
+    var, lib, how = {
+        "floor": ("TANDEM_FLOOR", "tandem_floor.", "builds bench/floor.c"),
+        "lupa54": ("TANDEM_LUPA54", "lupa", "builds lupa on Lua 5.4 into build/peers"),
+    }.get(kind, (None, None, None))
+    if var is None:
+        return True
+    path = os.environ.get(var)
     if not path:
-        print("(no floor column: TANDEM_FLOOR is not set; bench/run.sh builds "
-              "bench/floor.c and sets it)", file=sys.stderr)
+        print("(no %s column: %s is not set; bench/run.sh %s and sets it)"
+              % (kind, var, how), file=sys.stderr)
         return False
-    if not any(f.startswith("tandem_floor.") and f.endswith(".so")
+    if kind == "lupa54":
+        path = os.path.join(path, "lupa")
+    if not any(f.startswith(lib) and f.endswith(".so")
                for f in (os.listdir(path) if os.path.isdir(path) else ())):
-        print("(no floor column: tandem_floor is not built in %s)" % path,
-              file=sys.stderr)
+        print("(no %s column: not built in %s)" % (kind, path), file=sys.stderr)
         return False
     return True
 
@@ -207,45 +288,67 @@ def instructions(kinds, markdown):
         ops = json.loads(subprocess.run([sys.executable, __file__, "--list", "tandem"],
                                         capture_output=True, text=True,
                                         check=True).stdout)
+        has = {kind: dict(json.loads(subprocess.run(
+            [sys.executable, __file__, "--list", kind], capture_output=True,
+            text=True, check=True).stdout)) for kind in kinds}
         rows, impls = [], {}
         for name, n in ops:
             row = {}
             for kind in kinds:
-                row[kind], impls[kind] = instructions_per_op(kind, name, n)
-            rows.append((name, row))
+                if name in has[kind]:         # else the kind lacks the case: "—"
+                    row[kind], impls[kind] = instructions_per_op(kind, name, n)
+            rows.append((name, n, row))
     except NoPerf as e:
         print("(no instruction table: %s; is perf installed, "
               "kernel.perf_event_paranoid <= 2?)" % e, file=sys.stderr)
         return
-    has_floor = "floor" in kinds
-    if markdown:
-        print("| crossing | tandem instr/op | lupa instr/op |"
-              + (" floor instr/op |" if has_floor else "") + " tandem/lupa |"
-              + (" floor/lupa |" if has_floor else ""))
-        print("|---|---:|---:|" + ("---:|" if has_floor else "") + "---:|"
-              + ("---:|" if has_floor else ""))
-        for name, r in rows:
-            line = "| %s | %.0f | %.0f |" % (name, r["tandem"], r["lupa"])
-            if has_floor:
-                line += " %.0f |" % r["floor"]
-            line += " %.2f |" % (r["tandem"] / r["lupa"])
-            if has_floor:
-                line += " %.2f |" % (r["floor"] / r["lupa"])
-            print(line)
-        print()
-    else:
-        head = "%-34s %12s %12s" % ("crossing", "tandem ins", "lupa ins")
-        head += " %12s" % "floor ins" if has_floor else ""
-        head += " %7s" % "ratio" + (" %7s" % "fl/lupa" if has_floor else "")
-        print(head)
-        for name, r in rows:
-            line = "%-34s %12.0f %12.0f" % (name, r["tandem"], r["lupa"])
-            line += " %12.0f" % r["floor"] if has_floor else ""
-            line += " %7.2f" % (r["tandem"] / r["lupa"])
-            line += " %7.2f" % (r["floor"] / r["lupa"]) if has_floor else ""
-            print(line)
+    table(rows, kinds, "instr/op", markdown)
     print("instructions:u per op (perf stat; runs of n/4 and 5n/4 ops, differenced); "
-          + " vs ".join(impls[k] for k in kinds))
+          + " vs ".join(impls[k] for k in kinds if k in impls))
+
+
+def fmt(x):
+    """An instruction count or a time: 1234, or 123k above 100,000."""
+    if x is None:
+        return "—"
+    return "%.0fk" % (x / 1000) if x >= 100_000 else "%.0f" % x
+
+
+def ratio(a, b):
+    return "—" if a is None or b is None else "%.2f" % (a / b)
+
+
+def table(rows, kinds, unit, markdown):
+    """rows: (name, n, {kind: value}); a kind without a value shows "—".
+    Ratios: tandem against lupa on Lua 5.4 (the issue's target: at most 0.5)
+    and against the floor (for the one-crossing rows, n == N: at most 1.3)."""
+    cols = [k for k in KINDS if k in kinds]
+    ratios = [("tandem/lupa54", "lupa54")] if "lupa54" in cols else []
+    ratios += [("tandem/floor", "floor")] if "floor" in cols else []
+    ratios += [("tandem/lupa (LuaJIT)", "lupa")]
+    if markdown:
+        print("| crossing | " + " | ".join("%s %s" % (LABEL[k], unit) for k in cols)
+              + " | " + " | ".join(r for r, _ in ratios) + " |")
+        print("|---|" + "---:|" * (len(cols) + len(ratios)))
+        for name, n, r in rows:
+            print("| %s | " % name + " | ".join(fmt(r.get(k)) for k in cols) + " | "
+                  + " | ".join(ratio(r.get("tandem"), r.get(k)) for _, k in ratios)
+                  + " |")
+        print()
+        return
+    print("%-34s" % "crossing" + "".join(" %14s" % LABEL[k] for k in cols)
+          + "".join(" %9s" % r.split(" ")[0].replace("tandem/", "t/") for r, _ in ratios))
+    for name, n, r in rows:
+        line = "%-34s" % name + "".join(" %14s" % fmt(r.get(k)) for k in cols)
+        line += "".join(" %9s" % ratio(r.get("tandem"), r.get(k)) for _, k in ratios)
+        flags = []
+        t, l54, fl = r.get("tandem"), r.get("lupa54"), r.get("floor")
+        if t is not None and l54 is not None and t / l54 > 0.5:
+            flags.append("above 0.5 of lupa54")
+        if n == N and t is not None and fl is not None and t / fl > 1.3:
+            flags.append("above 1.3x floor")
+        print(line + ("  (%s)" % "; ".join(flags) if flags else ""))
+    print("(%s)" % unit)
 
 
 def main():
@@ -258,59 +361,25 @@ def main():
     if "--list" in sys.argv:
         return child_list(sys.argv[sys.argv.index("--list") + 1])
     markdown = "--markdown" in sys.argv
-    kinds = ["tandem", "lupa"] + (["floor"] if floor_available() else [])
+    kinds = [k for k in KINDS if available(k)]
     if "--instructions" in sys.argv:
         return instructions(kinds, markdown)
     runs = {k: [] for k in kinds}
     for _ in range(2):
         for kind in kinds:
             runs[kind].append(measure(kind))
-    has_floor = "floor" in runs
+    ns = dict(json.loads(subprocess.run([sys.executable, __file__, "--list", "tandem"],
+                                        capture_output=True, text=True,
+                                        check=True).stdout))
     rows = []
     for name in runs["tandem"][0]:
         if name.startswith("_"):
             continue
-        tt, lt = (min(r[name] for r in runs[k]) for k in ("tandem", "lupa"))
-        ft = min(r[name] for r in runs["floor"]) if has_floor else None
-        rows.append((name, tt, lt, ft))
-    lupa_impl = runs["lupa"][0]["_impl"]
-    tandem_impl = runs["tandem"][0]["_impl"]
-    floor_impl = runs["floor"][0]["_impl"] if has_floor else None
-    if markdown:
-        if has_floor:
-            print("| crossing | tandem ns/op | lupa ns/op | tandem/lupa "
-                  "| floor ns/op | floor/lupa |")
-            print("|---|---:|---:|---:|---:|---:|")
-        else:
-            print("| crossing | tandem ns/op | lupa ns/op | tandem/lupa |")
-            print("|---|---:|---:|---:|")
-        for name, tt, lt, ft in rows:
-            line = "| %s | %.0f | %.0f | %.2f |" % (name, tt, lt, tt / lt)
-            if has_floor:
-                line += " %.0f | %.2f |" % (ft, ft / lt)
-            print(line)
-        print()
-        print("%s vs %s; Python %s" % (tandem_impl, lupa_impl, sys.version.split()[0]))
-        if has_floor:
-            print("floor: %s, hand-written C (bench/floor.c)" % floor_impl)
-    else:
-        head = "%-34s %10s %10s %7s" % ("crossing", "tandem ns", "lupa ns", "ratio")
-        if has_floor:
-            head += " %10s %7s" % ("floor ns", "fl/lupa")
-        print(head)
-        for name, tt, lt, ft in rows:
-            line = "%-34s %10.0f %10.0f %7.2f" % (name, tt, lt, tt / lt)
-            if has_floor:
-                line += " %10.0f %7.2f" % (ft, ft / lt)
-            flags = []
-            if tt / lt > 0.34:
-                flags.append("target 0.33")
-            if has_floor and ft / lt > 0.34:
-                flags.append("floor above 0.33")
-            print(line + ("  (%s)" % "; ".join(flags) if flags else ""))
-        print("%s vs %s" % (tandem_impl, lupa_impl))
-        if has_floor:
-            print("floor: %s, hand-written C (bench/floor.c)" % floor_impl)
+        rows.append((name, ns[name], {k: min(r[name] for r in runs[k])
+                                      for k in kinds if name in runs[k][0]}))
+    table(rows, kinds, "ns/op", markdown)
+    print("; ".join("%s: %s" % (LABEL[k], runs[k][0]["_impl"]) for k in kinds)
+          + "; Python %s" % sys.version.split()[0])
 
 
 if __name__ == "__main__":
