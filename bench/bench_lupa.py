@@ -27,8 +27,9 @@ Timings on a shared machine swing run to run. --instructions prints instead
 the user-space instructions per op (perf stat -e instructions:u): each case of
 each kind runs alone in a child (--child-one KIND CASE N) once with n/4 ops and
 once with 5n/4, and the difference of the two counts over the n ops between
-them cancels start-up, imports and warm-up. Without a usable perf it says so in
-one line and prints no table.
+them cancels start-up, imports and warm-up. Where perf has no counters (this
+VM) it counts callgrind's Ir instead, with runs of n/40 and n/8 ops (callgrind
+is ~50x slower); without either it says so in one line and prints no table.
 """
 import json
 import os
@@ -206,7 +207,7 @@ def child_one(kind, name, n):
     """Run one case once with n ops, after a warm-up that does not depend on n."""
     todo, impl = load(kind)
     fn, default_n = todo[name]
-    fn(min(default_n, 1000))
+    fn(min(default_n // 10, 1000))
     fn(n)
     print(impl)
 
@@ -220,7 +221,7 @@ def available(kind):
     """Whether the child of `kind` can run (tandem and lupa always are)."""
     var, lib, how = {
         "floor": ("TANDEM_FLOOR", "tandem_floor.", "builds bench/floor.c"),
-        "lupa54": ("TANDEM_LUPA54", "lupa", "builds lupa on Lua 5.4 into build/peers"),
+        "lupa54": ("TANDEM_LUPA54", "_lupa.", "builds lupa on Lua 5.4 into build/peers"),
     }.get(kind, (None, None, None))
     if var is None:
         return True
@@ -249,9 +250,24 @@ class NoPerf(Exception):
     """perf stat cannot count instructions:u here."""
 
 
+COUNTER = "perf"
+
+
 def count_instructions(argv):
-    """(User-space instructions retired by running argv, its stdout), by perf stat."""
+    """(User-space instructions retired by running argv, its stdout): perf stat,
+    or callgrind's Ir where COUNTER is "callgrind" (no counters on the VM)."""
     env = dict(os.environ, PYTHONHASHSEED="0")    # same dict layouts every run
+    if COUNTER == "callgrind":
+        try:
+            r = subprocess.run(["valgrind", "--tool=callgrind",
+                                "--callgrind-out-file=/dev/null"] + argv,
+                               env=env, capture_output=True, text=True)
+        except OSError as e:
+            raise NoPerf("cannot run valgrind (%s)" % e)
+        for line in r.stderr.splitlines():
+            if "Collected :" in line and r.returncode == 0:
+                return int(line.split(":")[-1]), r.stdout.strip()
+        raise NoPerf("callgrind printed no count: %s" % r.stderr[-300:])
     with tempfile.NamedTemporaryFile("r", suffix=".perf") as out:
         try:
             r = subprocess.run(["perf", "stat", "-x,", "-o", out.name,
@@ -273,8 +289,9 @@ def count_instructions(argv):
 
 def instructions_per_op(kind, name, n):
     """(instructions per op, description) of one case: two runs, of n/4 and 5n/4
-    ops, differenced so that start-up, imports and warm-up cancel."""
-    n1, n2 = n // 4, n * 5 // 4
+    ops (n/40 and n/8 under callgrind, ~50x slower), differenced so that
+    start-up, imports and warm-up cancel."""
+    n1, n2 = (n // 40, n // 8) if COUNTER == "callgrind" else (n // 4, n * 5 // 4)
     argv = [sys.executable, __file__, "--child-one", kind, name]
     i1, impl = count_instructions(argv + [str(n1)])
     i2, _ = count_instructions(argv + [str(n2)])
@@ -283,8 +300,14 @@ def instructions_per_op(kind, name, n):
 
 def instructions(kinds, markdown):
     """The instructions-per-op table: deterministic where ns/op is noisy."""
+    global COUNTER
     try:
-        count_instructions(["/bin/true"])
+        try:
+            count_instructions(["/bin/true"])
+        except NoPerf as e:
+            COUNTER = "callgrind"
+            print("(%s: counting with callgrind, slow)" % e, file=sys.stderr)
+            count_instructions(["/bin/true"])
         ops = json.loads(subprocess.run([sys.executable, __file__, "--list", "tandem"],
                                         capture_output=True, text=True,
                                         check=True).stdout)
@@ -303,7 +326,9 @@ def instructions(kinds, markdown):
               "kernel.perf_event_paranoid <= 2?)" % e, file=sys.stderr)
         return
     table(rows, kinds, "instr/op", markdown)
-    print("instructions:u per op (perf stat; runs of n/4 and 5n/4 ops, differenced); "
+    print(("Ir per op (callgrind; runs of n/40 and n/8 ops, differenced); "
+           if COUNTER == "callgrind" else
+           "instructions:u per op (perf stat; runs of n/4 and 5n/4 ops, differenced); ")
           + " vs ".join(impls[k] for k in kinds if k in impls))
 
 
