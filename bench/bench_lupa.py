@@ -11,7 +11,7 @@ ratios compare the same work:
              TANDEM_FLOOR: the hand-written minimum with PUC Lua 5.4 and CPython
 
     PYTHONPATH=build/python TANDEM_FLOOR=build/bench TANDEM_LUPA54=build/peers/lupa54 \
-        /usr/bin/python3 bench/bench_lupa.py [--markdown] [--instructions]
+        /usr/bin/python3 bench/bench_lupa.py [--markdown] [--instructions] [--kinds=K,K]
 
 The ratios printed are tandem/lupa54 (issue 14's target: at most 0.5 on every
 row), tandem/floor (target for the one-crossing rows: at most 1.3) and
@@ -28,8 +28,10 @@ the user-space instructions per op (perf stat -e instructions:u): each case of
 each kind runs alone in a child (--child-one KIND CASE N) once with n/4 ops and
 once with 5n/4, and the difference of the two counts over the n ops between
 them cancels start-up, imports and warm-up. Where perf has no counters (this
-VM) it counts callgrind's Ir instead, with runs of n/40 and n/8 ops (callgrind
-is ~50x slower); without either it says so in one line and prints no table.
+VM) it counts callgrind's Ir instead (~50x slower): one child per kind runs
+every case with n/40 and then n/8 ops, each run bracketed by callgrind client
+requests (bench/cgmark.c, built on the fly, loaded with ctypes), and differences
+the two runs' dumps; without either it says so in one line and prints no table.
 """
 import json
 import os
@@ -146,6 +148,8 @@ def cases(lua):
     def py_iter(n):                       # one op: one element of a 1000-item list
         for _ in range(n // 1000):
             iter_loop(ints)
+        if n % 1000:
+            iter_loop(ints[:n % 1000])
     out["python.iter(list) in a Lua for"] = (py_iter, N)
 
     class Methods:
@@ -210,6 +214,56 @@ def child_one(kind, name, n):
     fn(min(default_n // 10, 1000))
     fn(n)
     print(impl)
+
+
+def child_cg(kind, lib):
+    """Under callgrind (--collect-atstart=no): every case after its warm-up,
+    run with n/40 then n/8 ops, each run bracketed by lib's cg_start/cg_stop,
+    so that dump 2i+1 and 2i+2 hold case i's two runs. Prints the runs' op
+    counts and the description."""
+    import ctypes
+    cg = ctypes.CDLL(lib)
+    todo, impl = load(kind)
+    plan = []
+    for name, (fn, n) in todo.items():
+        fn(min(n // 10, 1000))
+        ops = (n // 40, n // 8)
+        for m in ops:
+            cg.cg_start()
+            fn(m)
+            cg.cg_stop()
+        plan.append((name, ops))
+    json.dump({"impl": impl, "plan": plan}, sys.stdout)
+
+
+def callgrind_kind(kind, tmp):
+    """{case: Ir per op} and the description of one kind, from one callgrind
+    child (child_cg): per case, the two runs' counts differenced."""
+    lib = os.path.join(tmp, "cgmark.so")
+    if not os.path.exists(lib):
+        src = os.path.join(os.path.dirname(os.path.abspath(__file__)), "cgmark.c")
+        r = subprocess.run(["gcc", "-O2", "-shared", "-fPIC", "-o", lib, src],
+                           capture_output=True, text=True)
+        if r.returncode != 0:
+            raise NoPerf("bench/cgmark.c did not build (valgrind's headers?): %s"
+                         % r.stderr.strip()[-200:])
+    out = os.path.join(tmp, "cg-%s.out" % kind)
+    env = dict(os.environ, PYTHONHASHSEED="0")
+    r = subprocess.run(["valgrind", "--tool=callgrind", "--collect-atstart=no",
+                        "--callgrind-out-file=" + out, sys.executable, __file__,
+                        "--child-cg", kind, lib], env=env, capture_output=True, text=True)
+    if r.returncode != 0:
+        raise NoPerf("callgrind child %s failed: %s" % (kind, r.stderr.strip()[-300:]))
+    got = json.loads(r.stdout)
+    counts = []
+    for i in range(1, 2 * len(got["plan"]) + 1):
+        with open("%s.%d" % (out, i)) as f:
+            counts.append(next(int(line.split()[1]) for line in f
+                               if line.startswith(("totals:", "summary:"))))
+    per_op = {}
+    for i, (name, (n1, n2)) in enumerate(got["plan"]):
+        per_op[name] = (counts[2 * i + 1] - counts[2 * i]) / (n2 - n1)
+    return per_op, got["impl"]
 
 
 def child_list(kind):
@@ -308,6 +362,7 @@ def instructions(kinds, markdown):
             COUNTER = "callgrind"
             print("(%s: counting with callgrind, slow)" % e, file=sys.stderr)
             count_instructions(["/bin/true"])
+            return instructions_callgrind(kinds, markdown)
         ops = json.loads(subprocess.run([sys.executable, __file__, "--list", "tandem"],
                                         capture_output=True, text=True,
                                         check=True).stdout)
@@ -332,6 +387,25 @@ def instructions(kinds, markdown):
           + " vs ".join(impls[k] for k in kinds if k in impls))
 
 
+def instructions_callgrind(kinds, markdown):
+    """The instructions table from callgrind: one child per kind (child_cg)."""
+    ops = json.loads(subprocess.run([sys.executable, __file__, "--list", "tandem"],
+                                    capture_output=True, text=True, check=True).stdout)
+    per_kind, impls = {}, {}
+    with tempfile.TemporaryDirectory() as tmp:
+        try:
+            for kind in kinds:
+                per_kind[kind], impls[kind] = callgrind_kind(kind, tmp)
+        except NoPerf as e:
+            print("(no instruction table: %s)" % e, file=sys.stderr)
+            return
+    rows = [(name, n, {k: per_kind[k][name] for k in kinds if name in per_kind[k]})
+            for name, n in ops]
+    table(rows, kinds, "Ir/op", markdown)
+    print("Ir per op (callgrind, one child per kind; per case runs of n/40 and n/8 "
+          "ops, differenced); " + " vs ".join(impls[k] for k in kinds))
+
+
 def fmt(x):
     """An instruction count or a time: 1234, or 123k above 100,000."""
     if x is None:
@@ -350,7 +424,7 @@ def table(rows, kinds, unit, markdown):
     cols = [k for k in KINDS if k in kinds]
     ratios = [("tandem/lupa54", "lupa54")] if "lupa54" in cols else []
     ratios += [("tandem/floor", "floor")] if "floor" in cols else []
-    ratios += [("tandem/lupa (LuaJIT)", "lupa")]
+    ratios += [("tandem/lupa (LuaJIT)", "lupa")] if "lupa" in cols else []
     if markdown:
         print("| crossing | " + " | ".join("%s %s" % (LABEL[k], unit) for k in cols)
               + " | " + " | ".join(r for r, _ in ratios) + " |")
@@ -383,10 +457,16 @@ def main():
         i = sys.argv.index("--child-one")
         kind, name, n = sys.argv[i + 1:i + 4]
         return child_one(kind, name, int(n))
+    if "--child-cg" in sys.argv:
+        i = sys.argv.index("--child-cg")
+        return child_cg(sys.argv[i + 1], sys.argv[i + 2])
     if "--list" in sys.argv:
         return child_list(sys.argv[sys.argv.index("--list") + 1])
     markdown = "--markdown" in sys.argv
     kinds = [k for k in KINDS if available(k)]
+    only = [a.split("=", 1)[1].split(",") for a in sys.argv if a.startswith("--kinds=")]
+    if only:                              # --kinds=tandem,floor: those columns only
+        kinds = [k for k in kinds if k in only[0]]
     if "--instructions" in sys.argv:
         return instructions(kinds, markdown)
     runs = {k: [] for k in kinds}

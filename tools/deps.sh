@@ -2,13 +2,14 @@
 # deps.sh — install the Debian packages tandem needs, only those missing.
 # Called by `make` (through a stamp file) so that a fresh Debian 12 machine needs no
 # manual set-up. Usage: tools/deps.sh [--bench] [extra-package ...]
-# --bench adds what only `make bench` needs (bench/run.sh asks for it): linux-perf
-# for instruction counts, cython3 to build lupa on Lua 5.4 (../shared/tools/build_lupa54.sh).
+# --bench adds what only `make bench` needs (bench/run.sh asks for it): linux-perf for
+# instruction counts (valgrind's callgrind where perf has no counters), cython3 to build
+# lupa on Lua 5.4 (../shared/tools/build_lupa54.sh).
 set -eu
 
 BENCH=""
 if [ "${1:-}" = "--bench" ]; then
-    BENCH="linux-perf cython3"
+    BENCH="linux-perf valgrind cython3"
     shift
 fi
 
