@@ -15,6 +15,8 @@
  *   Function(args...)  -> call with one result (vectorcall)
  *   Function.coroutine() -> Coroutine; Coroutine.send(None) resumes it
  *   Table.name         -> t[name] (raw), falling back to the methods
+ *   Table[key]         -> t[key] (raw without a metatable); len(Table) raw length
+ *   python.iter(obj)   -> in Lua, an iterator function over iter(obj)
  *   Table.values() / Table.items() -> iterator of values / (key, value)
  *   Other Python objects reach Lua as full userdata with __call, __index, __gc.
  *
@@ -112,6 +114,10 @@ static inline int push_py(lua_State *S, PyObject *o)
         if (!s)
             return -1;
         lua_pushlstring(S, s, (size_t)len);
+    } else if (PyFloat_CheckExact(o)) {
+        lua_pushnumber(S, PyFloat_AS_DOUBLE(o));
+    } else if (PyBool_Check(o)) {
+        lua_pushboolean(S, o == Py_True);
     } else if (o == Py_None) {
         lua_pushnil(S);
     } else if (Py_IS_TYPE(o, &FunctionType) || Py_IS_TYPE(o, &TableType)) {
@@ -143,14 +149,28 @@ static int py_error(lua_State *S)
     return lua_error(S);
 }
 
-static int py_call(lua_State *S)        /* ud(x): one argument, one result */
+/* ud(...): up to 8 arguments, one result. obj:method(x) drops the repeated self
+   of a bound method, as lupa does. */
+static int py_call(lua_State *S)
 {
     PyObject *f = *(PyObject **)lua_touserdata(S, 1);
-    PyObject *arg = to_py(S, 2);
-    if (!arg)
-        return py_error(S);
-    PyObject *r = PyObject_CallOneArg(f, arg);
-    Py_DECREF(arg);
+    PyObject *args[8];
+    int n = lua_gettop(S) - 1;
+    if (n > 8)
+        return luaL_error(S, "too many arguments");
+    for (int i = 0; i < n; i++) {
+        args[i] = to_py(S, i + 2);
+        if (!args[i]) {
+            while (i--)
+                Py_DECREF(args[i]);
+            return py_error(S);
+        }
+    }
+    if (n && PyMethod_Check(f) && PyMethod_GET_SELF(f) == args[0])
+        f = PyMethod_GET_FUNCTION(f);   /* called with self first, as given */
+    PyObject *r = PyObject_Vectorcall(f, args, (size_t)n, NULL);
+    for (int i = 0; i < n; i++)
+        Py_DECREF(args[i]);
     if (!r)
         return py_error(S);
     int rc = push_py(S, r);
@@ -173,6 +193,33 @@ static int py_index(lua_State *S)       /* ud.key -> getattr(obj, key) */
     int rc = push_py(S, r);
     Py_DECREF(r);
     return rc < 0 ? py_error(S) : 1;
+}
+
+/* python.iter(ud): a Lua iterator function over iter(obj) (a C closure whose
+   upvalue is the Python iterator, wrapped like any object). */
+static int py_iter_step(lua_State *S)
+{
+    PyObject *it = *(PyObject **)lua_touserdata(S, lua_upvalueindex(1));
+    PyObject *v = PyIter_Next(it);
+    if (!v)
+        return PyErr_Occurred() ? py_error(S) : 0;
+    int rc = push_py(S, v);
+    Py_DECREF(v);
+    return rc < 0 ? py_error(S) : 1;
+}
+
+static int py_iter(lua_State *S)
+{
+    PyObject **p = luaL_checkudata(S, 1, "tandem_floor.py");
+    PyObject *it = PyObject_GetIter(*p);
+    if (!it)
+        return py_error(S);
+    PyObject **q = lua_newuserdatauv(S, sizeof *q, 0);
+    *q = it;                            /* the reference is the userdata's */
+    lua_rawgeti(S, LUA_REGISTRYINDEX, py_mt_ref);
+    lua_setmetatable(S, -2);
+    lua_pushcclosure(S, py_iter_step, 1);
+    return 1;
 }
 
 static int py_gc(lua_State *S)
@@ -266,6 +313,57 @@ static PyObject *table_getattro(PyObject *self, PyObject *name)
     return r;
 }
 
+/* t[k] under lua_pcall when the table has a metatable (__index may run). */
+static int gettable(lua_State *S)
+{
+    lua_gettable(S, 1);
+    return 1;
+}
+
+/* t[key]: raw when the table has no metatable (no Lua code can run). */
+static PyObject *table_subscript(PyObject *self, PyObject *key)
+{
+    int base = lua_gettop(L);
+    if (PyLong_CheckExact(key)) {
+        long long k = PyLong_AsLongLong(key);
+        if (k == -1 && PyErr_Occurred())
+            return NULL;
+        lua_rawgeti(L, LUA_REGISTRYINDEX, ((RefObject *)self)->ref);
+        if (!lua_getmetatable(L, -1)) {
+            lua_rawgeti(L, -1, (lua_Integer)k);
+            PyObject *r = to_py(L, -1);
+            lua_settop(L, base);
+            return r;
+        }
+        lua_settop(L, base);
+    }
+    lua_pushcfunction(L, gettable);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, ((RefObject *)self)->ref);
+    if (push_py(L, key) < 0) {
+        lua_settop(L, base);
+        return NULL;
+    }
+    if (lua_pcall(L, 2, 1, 0) != LUA_OK)
+        return lua_failed(L, base);
+    PyObject *r = to_py(L, -1);
+    lua_settop(L, base);
+    return r;
+}
+
+/* len(t): the raw length, as lupa 1.14 (lua_objlen). */
+static Py_ssize_t table_length(PyObject *self)
+{
+    lua_rawgeti(L, LUA_REGISTRYINDEX, ((RefObject *)self)->ref);
+    Py_ssize_t n = (Py_ssize_t)lua_rawlen(L, -1);
+    lua_pop(L, 1);
+    return n;
+}
+
+static PyMappingMethods table_mapping = {
+    .mp_length = table_length,
+    .mp_subscript = table_subscript,
+};
+
 /*
  * values()/items(): an iterator, as lupa returns. It walks with lua_next (raw,
  * no Lua code runs) on a thread of its own whose stack holds [table, key].
@@ -349,6 +447,7 @@ static PyTypeObject TableType = {
     .tp_basicsize = sizeof(RefObject),
     .tp_dealloc = ref_dealloc,
     .tp_getattro = table_getattro,
+    .tp_as_mapping = &table_mapping,
     .tp_flags = Py_TPFLAGS_DEFAULT,
     .tp_methods = table_methods,
 };
@@ -498,6 +597,10 @@ PyMODINIT_FUNC PyInit_tandem_floor(void)
         lua_pushcfunction(L, py_gc);
         lua_setfield(L, -2, "__gc");
         py_mt_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+        lua_newtable(L);                /* python.iter */
+        lua_pushcfunction(L, py_iter);
+        lua_setfield(L, -2, "iter");
+        lua_setglobal(L, "python");
     }
     PyObject *m = PyModule_Create(&floor_module);
     if (m && PyModule_AddStringConstant(m, "__version__", LUA_RELEASE) < 0)

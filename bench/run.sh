@@ -4,7 +4,20 @@ set -eu
 BUILD=${1:-build}
 PYTHON=${2:-/usr/bin/python3}
 cd "$(dirname "$0")/.."
-echo "== crossings: tandem vs lupa (and the hand-written floor, bench/floor.c)"
+echo "== crossings: tandem vs lupa (LuaJIT), lupa on Lua 5.4 and the hand-written floor"
+# cython3 (lupa's build) and linux-perf (instruction counts): the bench's own needs,
+# installed here rather than for every build (tools/deps.sh --bench)
+sh tools/deps.sh --bench || echo "(could not install the bench's packages)" >&2
+# lupa 1.14.1 on Debian's Lua 5.4, the issue's peer: built once into BUILD/peers
+if [ ! -f "$BUILD/peers/lupa54/lupa/__init__.py" ] \
+        || ! ls "$BUILD"/peers/lupa54/lupa/_lupa*.so >/dev/null 2>&1; then
+    mkdir -p "$BUILD/peers"
+    sh ../shared/tools/build_lupa54.sh "$BUILD/peers/lupa54" \
+        || echo "(lupa on Lua 5.4 did not build; no lupa54 column)" >&2
+fi
+if ls "$BUILD"/peers/lupa54/lupa/_lupa*.so >/dev/null 2>&1; then
+    TANDEM_LUPA54=$(cd "$BUILD/peers/lupa54" && pwd); export TANDEM_LUPA54
+fi
 # tandem_floor: the hand-written Lua 5.4 <-> CPython minimum for each crossing.
 mkdir -p "$BUILD/bench"
 PY_EXT=$("$PYTHON" -c 'import sysconfig;print(sysconfig.get_config_var("EXT_SUFFIX"))')
@@ -20,8 +33,6 @@ else
 fi
 PYTHONPATH="$BUILD/python" "$PYTHON" bench/bench_lupa.py "${BENCH_FLAGS:-}"
 echo "== crossings: instructions per op (perf stat; skipped without perf)"
-# perf comes from Debian's linux-perf, installed here rather than for every build
-sh tools/deps.sh linux-perf || echo "(could not install linux-perf)" >&2
 PYTHONPATH="$BUILD/python" "$PYTHON" bench/bench_lupa.py --instructions "${BENCH_FLAGS:-}"
 echo "== translation: translated vs hand-written Lua vs CPython (bench/bench_translate.py)"
 PYTHONPATH="$BUILD/python" "$PYTHON" bench/bench_translate.py "${BENCH_FLAGS:-}"

@@ -1,12 +1,21 @@
 #!/bin/sh
 # deps.sh — install the Debian packages tandem needs, only those missing.
 # Called by `make` (through a stamp file) so that a fresh Debian 12 machine needs no
-# manual set-up. Usage: tools/deps.sh [extra-package ...]
+# manual set-up. Usage: tools/deps.sh [--bench] [extra-package ...]
+# --bench adds what only `make bench` needs (bench/run.sh asks for it): linux-perf for
+# instruction counts (valgrind's callgrind where perf has no counters), cython3 to build
+# lupa on Lua 5.4 (../shared/tools/build_lupa54.sh).
 set -eu
+
+BENCH=""
+if [ "${1:-}" = "--bench" ]; then
+    BENCH="linux-perf valgrind cython3"
+    shift
+fi
 
 PKGS="lua5.4 liblua5.4-dev python3 python3-dev python3-pytest python3-lupa python3-cffi
 libffi-dev lua-lpeg lua-cjson pkg-config gcc make python3-pexpect
-python3-pip python3-setuptools python3-wheel python3-venv luarocks $*"
+python3-pip python3-setuptools python3-wheel python3-venv luarocks $BENCH $*"
 
 missing=""
 for p in $PKGS; do

@@ -953,6 +953,22 @@ static int direct_index(lua_State *L, tdmL_State *st, tdmS_Frame *f, int base)
     return take_results(L, st, f, base, base + 2, 0);
 }
 
+/* #t of a plain table (no metatable: no __len can run, lua_rawlen cannot
+   raise), without the trampoline. */
+static int direct_len(lua_State *L, tdmL_State *st, tdmS_Frame *f, int base)
+{
+    if (f->nargs != 1 || f->args[0].kind != TDM_OBJ || f->args[0].lang != TDM_LANG_LUA
+        || f->args[0].aux != TDM_OBJ_TABLE || !push_args_raw(L, st, f, 0, base)) {
+        return -1;
+    }
+    if (lua_type(L, base + 1) != LUA_TTABLE || lua_getmetatable(L, base + 1)) {
+        lua_settop(L, base);
+        return -1;
+    }
+    lua_pushinteger(L, (lua_Integer)lua_rawlen(L, base + 1));
+    return take_results(L, st, f, base, base + 2, 0);
+}
+
 /* Record the error of a coroutine that failed in lua_resume (its stack is
    intact). Trampoline: 1 = the coroutine, 2 = the frame, 3 = the status. */
 static int resume_error(lua_State *L)
@@ -1074,6 +1090,9 @@ int tdmL_op(tdmS_Frame *f)
         case TDM_OP_GETITEM:
         case TDM_OP_INDEX:
             st_direct = direct_index(L, st, f, base);
+            break;
+        case TDM_OP_LEN:
+            st_direct = direct_len(L, st, f, base);
             break;
         case TDM_OP_RESUME:
             st_direct = direct_resume(L, st, f, base);

@@ -364,7 +364,12 @@ static PyObject *proxy_getitem(PyObject *self, PyObject *key)
     if (k == NULL) {
         return NULL;
     }
-    PyObject *r = tdmP_run_on(p, TDM_OP_GETITEM, 0, &k, 1);
+    /* the lean path (as for t.x) when it can take the call, else the general one */
+    int done;
+    PyObject *r = tdmP_call_lean(p, TDM_OP_GETITEM, &k, 1, &done);
+    if (!done) {
+        r = tdmP_run_on(p, TDM_OP_GETITEM, 0, &k, 1);
+    }
     Py_DECREF(k);
     return r;
 }
@@ -392,7 +397,11 @@ static int proxy_setitem(PyObject *self, PyObject *key, PyObject *value)
 
 static Py_ssize_t proxy_len(PyObject *self)
 {
-    PyObject *r = tdmP_run_on((tdmP_Proxy *)self, TDM_OP_LEN, 0, NULL, 0);
+    int done;
+    PyObject *r = tdmP_call_lean((tdmP_Proxy *)self, TDM_OP_LEN, NULL, 0, &done);
+    if (!done) {
+        r = tdmP_run_on((tdmP_Proxy *)self, TDM_OP_LEN, 0, NULL, 0);
+    }
     if (r == NULL) {
         return -1;
     }

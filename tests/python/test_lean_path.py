@@ -168,3 +168,55 @@ def test_own_names_per_proxy_type(lua):
         f.keys
     with pytest.raises(TypeError):
         type(t).extra = 1
+
+
+def test_item_and_len_on_plain_tables(lua):
+    # t[k] and len(t) take the lean path; a plain table is read raw
+    t = lua.table_from([10, 20, 30])
+    assert [t[i] for i in (1, 2, 3)] == [10, 20, 30]
+    assert t[4] is None and t["x"] is None and t[1.5] is None
+    assert len(t) == 3
+    nested = lua.eval("{{1}, f = function() return 2 end}")
+    assert nested[1] is nested[1] and nested[1][1] == 1
+    assert nested["f"]() == 2
+    assert len(lua.eval("{}")) == 0
+    # a None key stands for python.none (the general path)
+    n = lua.eval("function(t) t[python.none] = 'none' return t end")(lua.eval("{}"))
+    assert n[None] == "none"
+
+
+def test_item_and_len_with_metamethods(lua):
+    t = lua.eval("setmetatable({}, {__index = function(t, k) return k * 2 end,"
+                 " __len = function() return 42 end})")
+    assert t[21] == 42 and len(t) == 42
+    bad = lua.eval("setmetatable({}, {__len = function() error('no length') end,"
+                   " __index = function() error('no item') end})")
+    with pytest.raises(tandem.LuaError, match="no length"):
+        len(bad)
+    with pytest.raises(tandem.LuaError, match="no item"):
+        bad[1]
+    odd = lua.eval("setmetatable({}, {__len = function() return 'x' end})")
+    with pytest.raises(TypeError, match="non-negative integer"):
+        len(odd)
+    with pytest.raises(tandem.LuaError):
+        len(lua.eval("function() end"))
+
+
+def test_item_and_len_closed_runtime_and_threads():
+    rt = tandem.LuaRuntime()
+    t = rt.table_from([1, 2])
+    out = []
+
+    def worker():
+        out.append(sum(t[1] + len(t) for _ in range(2000)))
+
+    th = threading.Thread(target=worker)
+    th.start()
+    mine = sum(t[2] + len(t) for _ in range(2000))
+    th.join()
+    assert mine == 4 * 2000 and out == [3 * 2000]
+    rt.close()
+    with pytest.raises(tandem.LuaError):
+        t[1]
+    with pytest.raises(tandem.LuaError):
+        len(t)

@@ -1,0 +1,10 @@
+build2/obj/adapters/lua/lcoro.o: adapters/lua/lcoro.c \
+ adapters/lua/ladapter.h bridge/runtime.h bridge/frame.h bridge/lang.h \
+ include/tandem.h bridge/intern.h bridge/boot.h
+adapters/lua/ladapter.h:
+bridge/runtime.h:
+bridge/frame.h:
+bridge/lang.h:
+include/tandem.h:
+bridge/intern.h:
+bridge/boot.h:

@@ -1,0 +1,1517 @@
+"""Python front end of tandem's translator (docs/translation.md).
+
+A Python function becomes IR text (the neutral S-expression form parsed and
+validated by bridge/ir.c); the Lua adapter turns that IR into Lua source
+running on a Python-semantics runtime library (adapters/lua/pyrt/).
+
+The rule: anything this front end cannot translate *exactly* raises
+TranslationError naming the construct and its file:line. Never a guess.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import inspect
+import operator
+import sys
+import textwrap
+import types
+import weakref
+from typing import Any, Dict, List, Optional, Set, Tuple
+
+from ._tandem import _as_object
+
+__all__ = ["TranslationError", "translate", "translated_source"]
+
+
+class TranslationError(Exception):
+    """A function (or a construct inside it) that tandem cannot translate
+    faithfully. The message names the construct and its file:line."""
+
+
+INT_MIN = -(1 << 63)
+INT_MAX = (1 << 63) - 1
+
+# Builtins the Lua runtime library implements with Python's semantics.
+KNOWN_BUILTINS = {
+    "len", "abs", "min", "max", "int", "float", "str", "bool", "repr", "sum",
+    "divmod", "round", "ord", "chr", "list", "tuple", "dict", "enumerate", "zip",
+    "reversed", "any", "all", "sorted", "isinstance", "print",
+    "map", "filter", "hash", "set", "frozenset",    # pyrt/expr.lua, pyrt/set.lua
+}
+# Exception classes the runtime library knows (with Python's hierarchy).
+KNOWN_EXCEPTIONS = {
+    "BaseException", "Exception", "ArithmeticError", "ZeroDivisionError",
+    "OverflowError", "LookupError", "KeyError", "IndexError", "ValueError",
+    "TypeError", "NameError", "UnboundLocalError", "AssertionError",
+    "RuntimeError", "NotImplementedError", "RecursionError", "AttributeError",
+    "StopIteration",
+}
+# Methods the runtime library dispatches by receiver type at run time.
+KNOWN_METHODS = {
+    "append", "pop", "insert", "extend", "index", "count", "reverse", "copy",
+    "clear", "get", "keys", "values", "items", "setdefault", "sort",
+    "upper", "lower", "strip", "lstrip", "rstrip", "startswith", "endswith",
+    "find", "replace", "split", "join", "isdigit",
+    # sets (pyrt/set.lua), list.remove and dict.update (pyrt/expr.lua)
+    "add", "discard", "remove", "update", "union", "intersection", "difference",
+    "symmetric_difference", "issubset", "issuperset", "isdisjoint",
+    "intersection_update", "difference_update", "symmetric_difference_update",
+}
+# formatting (pyrt/format.lua); str.format takes any keyword arguments
+KNOWN_BUILTINS |= {"format", "ascii"}
+KNOWN_METHODS.update({"format", "format_map"})
+
+BINOPS = {
+    ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "truediv",
+    ast.FloorDiv: "floordiv", ast.Mod: "mod", ast.Pow: "pow",
+    ast.LShift: "lshift", ast.RShift: "rshift", ast.BitAnd: "bitand",
+    ast.BitOr: "bitor", ast.BitXor: "bitxor",
+}
+UNOPS = {ast.USub: "neg", ast.UAdd: "pos", ast.Not: "not", ast.Invert: "invert"}
+CMPOPS = {
+    ast.Eq: "eq", ast.NotEq: "ne", ast.Lt: "lt", ast.LtE: "le", ast.Gt: "gt",
+    ast.GtE: "ge", ast.In: "in", ast.NotIn: "notin", ast.Is: "is",
+    ast.IsNot: "isnot",
+}
+
+CO_GENERATOR = inspect.CO_GENERATOR | inspect.CO_COROUTINE | inspect.CO_ASYNC_GENERATOR
+
+
+def quote(s: str) -> str:
+    """An IR string literal (UTF-8 bytes; escapes for quote, backslash,
+    control bytes)."""
+    out = ['"']
+    for b in s.encode("utf-8", "surrogatepass"):
+        c = chr(b)
+        if c == '"' or c == "\\":
+            out.append("\\" + c)
+        elif b == 10:
+            out.append("\\n")
+        elif b < 32 or b == 127:
+            out.append("\\x%02x" % b)
+        else:
+            out.append(c) if b < 128 else out.append("\\x%02x" % b)
+    out.append('"')
+    return "".join(out)
+
+
+def _float_atom(v: float) -> str:
+    if v != v:
+        return "nan"
+    if v in (float("inf"), float("-inf")):
+        return "inf" if v > 0 else "-inf"
+    r = repr(v)
+    if "." not in r and "e" not in r and "n" not in r:
+        r += ".0"
+    return r
+
+
+class _Func:
+    """One Python function being translated."""
+
+    def __init__(self, fn: types.FunctionType, index: int, taken: Set[str]):
+        self.fn = fn
+        self.index = index
+        name = fn.__name__ if fn.__name__.isidentifier() and fn.__name__.isascii() else "f"
+        k = 2
+        base = name
+        while name in taken:
+            name = "%s_%d" % (base, k)
+            k += 1
+        taken.add(name)
+        self.irname = name
+
+
+class _Unit:
+    """A translation unit: the entry function and every module-level Python
+    function it reaches, each translated once."""
+
+    def __init__(self) -> None:
+        self.funcs: List[_Func] = []
+        self.by_fn: Dict[int, _Func] = {}
+        self.texts: List[str] = []
+        self.names: Set[str] = set()
+
+    def add(self, fn: types.FunctionType) -> _Func:
+        f = self.by_fn.get(id(fn))
+        if f is None:
+            f = _Func(fn, len(self.funcs), self.names)
+            self.funcs.append(f)
+            self.by_fn[id(fn)] = f
+            self.texts.append("")       # filled by _FuncTranslator
+            self.texts[f.index] = _FuncTranslator(self, f).translate()
+        return f
+
+
+def _where(fn: Any) -> str:
+    code = getattr(fn, "__code__", None)
+    if code is not None:
+        return "%s:%d" % (code.co_filename, code.co_firstlineno)
+    return "<unknown>"
+
+
+def check_function(fn: Any) -> types.FunctionType:
+    if isinstance(fn, types.MethodType):
+        raise TranslationError("%s: a bound method cannot be translated (translate the "
+                               "function itself)" % _where(fn.__func__))
+    if isinstance(fn, type):
+        raise TranslationError("classes are not supported by the translator: %s"
+                               % getattr(fn, "__qualname__", fn))
+    if isinstance(fn, (types.BuiltinFunctionType, types.BuiltinMethodType)) or \
+            not isinstance(fn, types.FunctionType):
+        raise TranslationError("only Python functions can be translated, not %r "
+                               "(a builtin or another callable)" % (fn,))
+    return fn
+
+
+def _source_of(fn: types.FunctionType) -> Tuple[ast.FunctionDef, str]:
+    code = fn.__code__
+    filename = code.co_filename
+    try:
+        lines, start = inspect.getsourcelines(fn)
+    except (OSError, TypeError) as e:
+        raise TranslationError("%s:%d: the source of %s is not available (%s); tandem "
+                               "translates from source" % (filename, code.co_firstlineno,
+                                                           fn.__qualname__, e)) from None
+    src = textwrap.dedent("".join(lines))
+    try:
+        tree = ast.parse(src)
+    except SyntaxError as e:
+        raise TranslationError("%s:%d: the source of %s does not parse on its own (%s)"
+                               % (filename, code.co_firstlineno, fn.__qualname__, e.msg)) \
+            from None
+    ast.increment_lineno(tree, start - 1)
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and \
+                node.name == fn.__name__:
+            return node, filename
+        if isinstance(node, ast.Lambda):
+            raise TranslationError("%s:%d: lambda is not supported by the translator yet"
+                                   % (filename, node.lineno))
+    raise TranslationError("%s:%d: cannot find the definition of %s in its source"
+                           % (filename, code.co_firstlineno, fn.__qualname__))
+
+
+def _scope_names(body: List[ast.stmt]) -> Tuple[Set[str], Set[str]]:
+    """Names bound in this function scope (not inside nested functions or
+    lambdas, whose own names are theirs) and the names declared nonlocal."""
+    assigned: Set[str] = set()
+    nonlocals: Set[str] = set()
+    stack: List[ast.AST] = list(body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+            assigned.add(node.id)
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            assigned.add(node.name)
+        elif isinstance(node, ast.Nonlocal):
+            nonlocals.update(node.names)
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            assigned.add(node.name)
+            stack.extend(node.decorator_list)
+            stack.extend(node.args.defaults)
+            continue
+        if isinstance(node, ast.Lambda):
+            stack.extend(node.args.defaults)
+            continue
+        if isinstance(node, ast.ClassDef):
+            assigned.add(node.name)
+            continue
+        if isinstance(node, COMPREHENSIONS):
+            stack.append(node.generators[0].iter)   # the rest is the comprehension's scope
+            assigned.update(_walrus_targets(node))  # but := in it binds here
+            continue
+        stack.extend(ast.iter_child_nodes(node))
+    return assigned - _global_names(body), nonlocals
+
+
+COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+
+
+def _walrus_targets(comp: ast.AST) -> Set[str]:
+    """The names `:=` binds inside a comprehension (nested comprehensions
+    included, lambdas not): they belong to the enclosing function's scope."""
+    names: Set[str] = set()
+    stack: List[ast.AST] = [comp]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.NamedExpr) and isinstance(node.target, ast.Name):
+            names.add(node.target.id)
+        if isinstance(node, (ast.Lambda, ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        stack.extend(ast.iter_child_nodes(node))
+    return names
+
+
+def _global_names(body: List[ast.stmt]) -> Set[str]:
+    """Names declared `global` in this function scope (not in nested ones)."""
+    names: Set[str] = set()
+    stack: List[ast.AST] = list(body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Global):
+            names.update(node.names)
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            continue
+        stack.extend(ast.iter_child_nodes(node))
+    return names
+
+
+class _Raw(ast.expr):
+    """A synthetic expression of the comprehension lowering: IR text `fmt`
+    with the IR of `args` substituted (%s)."""
+    _fields = ("args",)
+
+    def __init__(self, fmt: str, args: List[ast.expr]) -> None:
+        super().__init__()
+        self.fmt = fmt
+        self.args = args
+
+
+def _assigned_names(body: List[ast.stmt]) -> Set[str]:
+    names: Set[str] = set()
+    for stmt in body:
+        for node in ast.walk(stmt):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+                names.add(node.id)
+            elif isinstance(node, ast.ExceptHandler) and node.name:
+                names.add(node.name)
+    return names
+
+
+class _FuncTranslator:
+    def __init__(self, unit: _Unit, f: _Func,
+                 enclosing: "Optional[_FuncTranslator]" = None):
+        self.pycells: Set[str] = set()      # free variables of a Python closure
+        self.unit = unit
+        self.f = f
+        self.fn = f.fn                      # the module-level function (its globals)
+        self.enclosing = enclosing          # the enclosing function scope, or None
+        self.file = self.fn.__code__.co_filename
+        self.globals_used: List[str] = enclosing.globals_used if enclosing else []
+        self.locals: List[str] = []
+        self.free: List[str] = []           # names of enclosing scopes used here
+        self.nonlocals: Set[str] = set()
+        self.global_decls: Set[str] = set()     # names declared `global` here
+        self.deleted: Set[str] = set()  # locals some `del` unbinds: reads always check
+        self.cells: Set[str] = set()        # locals that nested functions use
+        self.assigned: Set[str] = set()     # definitely assigned at this point
+        self.loop_depth = 0
+        self.qualname = f.irname          # CPython's name in messages (nested: a.<locals>.b)
+
+    # ---- errors ---------------------------------------------------------------
+
+    def refuse(self, node: Any, what: str) -> TranslationError:
+        line = getattr(node, "lineno", None) or self.fn.__code__.co_firstlineno
+        return TranslationError("%s:%d: %s is not supported by the translator"
+                                % (self.file, line, what))
+
+    # ---- function -------------------------------------------------------------
+
+    def translate(self) -> str:
+        fn = self.fn
+        code = fn.__code__
+        if code.co_flags & CO_GENERATOR:
+            raise TranslationError("%s:%d: generators and coroutines are not supported by "
+                                   "the translator yet" % (self.file, code.co_firstlineno))
+        # a closure over Python cells: its free variables are read and written
+        # in the cells themselves, through the host, at each use
+        self.pycells = set(code.co_freevars)
+        for name in self.pycells:
+            if not name.isascii() or not name.isidentifier():
+                raise TranslationError("%s:%d: the non-ASCII free variable name %r is not "
+                                       "supported by the translator"
+                                       % (self.file, code.co_firstlineno, name))
+        node, _ = _source_of(fn)
+        if isinstance(node, ast.AsyncFunctionDef):
+            raise self.refuse(node, "async def")
+        if node.decorator_list:
+            raise self.refuse(node.decorator_list[0], "a decorated function")
+        a = node.args
+        params = [p.arg for p in a.posonlyargs + a.args]
+        defaults = []
+        for i, d in enumerate(fn.__defaults__ or ()):
+            defaults.append(self.const_default(node, d, "(pydefault %d)" % i))
+        kwd = fn.__kwdefaults__ or {}
+        kwdefaults = [self.const_default(node, kwd[k.arg], "(pykwdefault %s)" % k.arg)
+                      if k.arg in kwd else "_" for k in a.kwonlyargs]
+        self.qualname = fn.__qualname__
+        return self.func_ir(node, self.f.irname, params, defaults, node.body,
+                            self.sig(a, fn.__qualname__, kwdefaults))
+
+    def sig(self, a: ast.arguments, qualname: str, kwdefaults: List[str]) -> str:
+        """The IR (sig ...) of a function's parameters beyond the positional ones."""
+        mod = self.fn.__module__
+        return "(sig %s %s %d %s %s (kwonly %s) (kwdefaults %s))" % (
+            quote(qualname), quote(mod if isinstance(mod, str) else ""), len(a.posonlyargs),
+            a.vararg.arg if a.vararg else "_", a.kwarg.arg if a.kwarg else "_",
+            " ".join(k.arg for k in a.kwonlyargs), " ".join(kwdefaults))
+
+    @staticmethod
+    def param_names(a: ast.arguments) -> List[str]:
+        """Every parameter name, in the canonical order of the Lua body."""
+        names = [p.arg for p in a.posonlyargs + a.args]
+        if a.vararg:
+            names.append(a.vararg.arg)
+        names += [k.arg for k in a.kwonlyargs]
+        if a.kwarg:
+            names.append(a.kwarg.arg)
+        return names
+
+    def func_ir(self, node: Any, irname: str, params: List[str], defaults: List[str],
+                body: List[ast.stmt], sig: str = "") -> str:
+        """The (func ...) IR of a function scope (module-level or nested)."""
+        if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
+                and isinstance(body[0].value.value, str):
+            body = body[1:]             # docstring
+        assigned, nonlocals = _scope_names(body)
+        for name in nonlocals:
+            if (self.enclosing is None or self.enclosing.resolve(name) is None) and \
+                    name not in self.top().pycells:
+                raise self.refuse(node, "'nonlocal %s' without an enclosing binding" % name)
+        self.nonlocals = nonlocals
+        self.global_decls = _global_names(body)
+        allp = self.param_names(node.args)
+        local_set = (set(allp) | assigned) - nonlocals
+        for name in local_set:
+            if not name.isascii():
+                raise self.refuse(node, "the non-ASCII variable name %r" % name)
+        self.locals = allp + sorted(local_set - set(allp))
+        self.free = sorted(n for n in nonlocals
+                           if self.enclosing is None or self.enclosing.resolve(n) is not None)
+        self.assigned = set(allp)
+        stmts = self.block(body)
+        if len(self.locals) > 150:
+            raise self.refuse(node, "a function with more than 150 local variables")
+        return "(func %s %d (params %s) (defaults %s) (vars %s) (cells %s) (free %s) " \
+               "(globals %s) (flags) %s%s)" % (
+                   irname, node.lineno, " ".join(params), " ".join(defaults),
+                   " ".join(self.locals), " ".join(sorted(self.cells)), " ".join(self.free),
+                   " ".join(self.globals_used), stmts, " " + sig if sig else "")
+
+    def resolve(self, name: str) -> "Optional[_FuncTranslator]":
+        """The function scope (this one or an enclosing one) where name is local."""
+        t: Optional[_FuncTranslator] = self
+        while t is not None:
+            if name in t.locals:
+                return t
+            t = t.enclosing
+        return None
+
+    def nested(self, node: Any, name: str, body: List[ast.stmt]) -> str:
+        """IR of a nested def or lambda: a closure over this scope."""
+        a = node.args
+        if getattr(node, "decorator_list", None):
+            raise self.refuse(node, "a decorated function")
+        # defaults are evaluated here, in this scope, when the def runs
+        defaults = [self.expr(d) for d in a.defaults]
+        kwdefaults = [self.expr(d) if d is not None else "_" for d in a.kw_defaults]
+        inner = _FuncTranslator(self.unit, self.f, enclosing=self)
+        inner.qualname = "%s.<locals>.%s" % (self.qualname, name)
+        return inner.func_ir(node, inner.qualname, [p.arg for p in a.posonlyargs + a.args],
+                             defaults, body, inner.sig(a, inner.qualname, kwdefaults))
+
+    def const_default(self, node: Any, d: Any, obj: str) -> str:
+        """A module-level function's default value: a constant, or (obj) the
+        Python object itself (its __defaults__ entry, read once when the
+        translation is loaded: a mutable default is shared with Python)."""
+        if d is None or isinstance(d, (bool, int, float, str)):
+            return self.const(node, d)
+        return obj
+
+    # ---- statements -----------------------------------------------------------
+
+    def block(self, stmts: List[ast.stmt]) -> str:
+        return "(block " + " ".join(self.stmt(s) for s in stmts) + ")"
+
+    def branch(self, stmts: List[ast.stmt]) -> Tuple[str, Set[str]]:
+        """A block that may or may not run: its assignments do not count after it."""
+        saved = set(self.assigned)
+        text = self.block(stmts)
+        after = self.assigned
+        self.assigned = saved
+        return text, after
+
+    def stmt(self, s: ast.stmt) -> str:
+        L = s.lineno
+        if isinstance(s, ast.Expr):
+            return "(expr %d %s)" % (L, self.expr(s.value))
+        if isinstance(s, ast.Assign):
+            if len(s.targets) != 1:
+                raise self.refuse(s, "chained assignment (a = b = ...)")
+            value = self.expr(s.value)
+            t0 = s.targets[0]
+            if isinstance(t0, ast.Name) and t0.id in self.global_decls and isinstance(
+                    s.value, (ast.List, ast.Dict, ast.Set) + COMPREHENSIONS[:3]):
+                value = "(call (builtin tdm_fresh) %s)" % value     # nothing else refers to it
+            return "(assign %d %s %s)" % (L, self.target(t0), value)
+        if isinstance(s, ast.AnnAssign):
+            if s.value is None or not s.simple:
+                raise self.refuse(s, "an annotation without a value")
+            value = self.expr(s.value)
+            return "(assign %d %s %s)" % (L, self.target(s.target), value)
+        if isinstance(s, ast.AugAssign):
+            op = BINOPS.get(type(s.op))
+            if op is None:
+                raise self.refuse(s, "the operator %s" % type(s.op).__name__)
+            if op in ("add", "mul", "sub", "bitor", "bitand", "bitxor"):
+                op = "i" + op       # in place: `lst += x` extends the same list, `s |= t`
+                #                     updates the same set
+            if isinstance(s.target, ast.Name):
+                read = self.name_read(s.target)    # raises UnboundLocalError if unbound
+                value = self.expr(s.value)
+                return "(assign %d %s (binop %s %s %s))" % (
+                    L, self.target(s.target), op, read, value)
+            if isinstance(s.target, ast.Subscript) and not isinstance(s.target.slice, ast.Slice):
+                t = "(index %s %s)" % (self.expr(s.target.value), self.expr(s.target.slice))
+                return "(aug %d %s %s %s)" % (L, t, op, self.expr(s.value))
+            raise self.refuse(s, "augmented assignment to this target")
+        if isinstance(s, ast.If):
+            test = self.expr(s.test)
+            body, a1 = self.branch(s.body)
+            orelse, a2 = self.branch(s.orelse)
+            self.assigned |= a1 & a2
+            return "(if %d %s %s %s)" % (L, test, body, orelse)
+        if isinstance(s, ast.While):
+            test = self.expr(s.test)
+            self.loop_depth += 1
+            body, _ = self.branch(s.body)
+            self.loop_depth -= 1
+            orelse, _ = self.branch(s.orelse)
+            return "(while %d %s %s %s)" % (L, test, body, orelse)
+        if isinstance(s, ast.For):
+            return self.for_stmt(s)
+        if isinstance(s, ast.Break):
+            return "(break %d)" % L
+        if isinstance(s, ast.Continue):
+            return "(continue %d)" % L
+        if isinstance(s, ast.Pass):
+            return "(pass %d)" % L
+        if isinstance(s, ast.Return):
+            return "(return %d %s)" % (L, self.expr(s.value) if s.value else "_")
+        if isinstance(s, ast.Raise):
+            if s.cause is not None and s.exc is not None:
+                return "(raise %d (call (builtin tdm_cause) %s %s))" % (
+                    L, self.expr(s.exc), self.expr(s.cause))
+            return "(raise %d %s)" % (L, self.expr(s.exc) if s.exc else "_")
+        if isinstance(s, ast.Try):
+            return self.try_stmt(s)
+        if isinstance(s, ast.FunctionDef):
+            if s.name in self.global_decls:
+                raise self.refuse(s, "a nested def of a name declared global")
+            text = self.nested(s, s.name, s.body)
+            return "(def %d %s %s)" % (L, self.target(ast.Name(id=s.name, ctx=ast.Store())),
+                                       text)
+        if isinstance(s, (ast.Nonlocal, ast.Global)):
+            return "(pass %d)" % L
+        if isinstance(s, ast.Delete):
+            return " ".join("(del %d %s)" % (L, self.del_target(t)) for t in s.targets)
+        if isinstance(s, ast.Assert):
+            if not __debug__:
+                return "(pass %d)" % L
+            msg = self.expr(s.msg) if s.msg is not None else "_"
+            return "(assert %d %s %s)" % (L, self.expr(s.test), msg)
+        names = {
+            ast.FunctionDef: "a nested function", ast.AsyncFunctionDef: "async def",
+            ast.ClassDef: "a class definition", ast.With: "'with'",
+            ast.AsyncWith: "'async with'", ast.AsyncFor: "'async for'",
+            ast.Import: "import", ast.ImportFrom: "import", ast.Delete: "'del'",
+            ast.Global: "'global'", ast.Nonlocal: "'nonlocal'",
+        }
+        if sys.version_info >= (3, 10) and isinstance(s, ast.Match):
+            raise self.refuse(s, "'match'")
+        raise self.refuse(s, names.get(type(s), "the statement %s" % type(s).__name__))
+
+    def for_stmt(self, s: ast.For) -> str:
+        L = s.lineno
+        it = s.iter
+        rng = None
+        if isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and \
+                it.func.id == "range" and self.is_builtin("range") and not it.keywords \
+                and 1 <= len(it.args) <= 3 and \
+                not any(isinstance(x, ast.Starred) for x in it.args):
+            args = [self.expr(x) for x in it.args]
+            if len(args) == 1:
+                args = ["(int 0)", args[0], "(int 1)"]
+            elif len(args) == 2:
+                args.append("(int 1)")
+            rng = args
+        else:
+            iter_text = self.expr(it)
+        saved = set(self.assigned)
+        target = self.target(s.target)
+        self.loop_depth += 1
+        body = self.block(s.body)
+        self.loop_depth -= 1
+        self.assigned = saved
+        orelse, _ = self.branch(s.orelse)
+        if rng is not None:
+            return "(forrange %d %s %s %s %s %s %s)" % (L, target, rng[0], rng[1], rng[2],
+                                                       body, orelse)
+        return "(for %d %s %s %s %s)" % (L, target, iter_text, body, orelse)
+
+    def try_stmt(self, s: ast.Try) -> str:
+        L = s.lineno
+        body, _ = self.branch(s.body)
+        hs = []
+        for h in s.handlers:
+            if h.type is None:
+                cls = "_"
+            else:
+                cls = self.exc_class(h.type)
+            saved = set(self.assigned)
+            if h.name and h.name in self.global_decls:
+                raise self.refuse(h, "'except ... as' a name declared global")
+            if h.name:
+                self.assigned.add(h.name)
+            hb = self.block(h.body)
+            self.assigned = saved
+            hs.append("(except %s %s %s)" % (cls, h.name or "_", hb))
+        orelse, _ = self.branch(s.orelse)
+        final, _ = self.branch(s.finalbody)
+        for h in s.handlers:
+            # `except E as name` unbinds name at the end of the handler
+            self.assigned.discard(h.name)
+        return "(try %d %s (handlers %s) %s %s)" % (L, body, " ".join(hs), orelse, final)
+
+    def exc_class(self, node: ast.expr) -> str:
+        if isinstance(node, ast.Tuple):
+            return "(tuple %s)" % " ".join(self.exc_class(e) for e in node.elts)
+        if isinstance(node, ast.Name) and node.id in KNOWN_EXCEPTIONS and \
+                self.is_builtin(node.id):
+            return "(builtin %s)" % node.id
+        raise self.refuse(node, "catching anything but builtin exception classes")
+
+    # ---- targets --------------------------------------------------------------
+
+    def target(self, t: ast.expr) -> str:
+        if isinstance(t, ast.Name):
+            if t.id in self.global_decls:
+                return self.global_target(t.id)
+            if t.id in self.nonlocals:
+                return self.use_free(t.id) or self.use_pycell(t.id) or "(local %s)" % t.id
+            self.assigned.add(t.id)
+            return "(local %s)" % t.id
+        if isinstance(t, ast.Subscript):
+            if isinstance(t.slice, ast.Slice):
+                return self.slice_ir(t)
+            return "(index %s %s)" % (self.expr(t.value), self.expr(t.slice))
+        if isinstance(t, (ast.Tuple, ast.List)):
+            return "(tuple %s)" % " ".join(
+                "(star %s)" % self.target(e.value) if isinstance(e, ast.Starred)
+                else self.target(e) for e in t.elts)
+        raise self.refuse(t, "assignment to %s" % type(t).__name__)
+
+    # ---- expressions ----------------------------------------------------------
+
+    def is_builtin(self, name: str) -> bool:
+        return name not in self.locals and name not in self.fn.__globals__ and \
+            hasattr(builtins, name)
+
+    def const(self, node: Any, v: Any) -> str:
+        if v is None:
+            return "(none)"
+        if v is True:
+            return "(true)"
+        if v is False:
+            return "(false)"
+        if isinstance(v, int):
+            if not INT_MIN <= v <= INT_MAX:
+                raise self.refuse(node, "an integer literal beyond 64 bits")
+            return "(int %d)" % v
+        if isinstance(v, float):
+            return "(float %s)" % _float_atom(v)
+        if isinstance(v, str):
+            return "(str %s)" % quote(v)
+        raise self.refuse(node, "a constant of type %s" % type(v).__name__)
+
+    def top(self) -> "_FuncTranslator":
+        t = self
+        while t.enclosing is not None:
+            t = t.enclosing
+        return t
+
+    def use_pycell(self, n: str) -> Optional[str]:
+        """(pycell n) when n is a free variable of the Python function being
+        translated (a cell shared with Python), else None."""
+        top = self.top()
+        if n in top.pycells:
+            if n not in top.free:
+                top.free.append(n)
+            return "(pycell %s)" % n
+        return None
+
+    def use_free(self, n: str) -> Optional[str]:
+        """(free n) when n is a local of an enclosing function, else None."""
+        if self.enclosing is None:
+            return None
+        owner = self.enclosing.resolve(n)
+        if owner is None:
+            return None
+        owner.cells.add(n)
+        if n not in self.free:
+            self.free.append(n)
+        return "(free %s)" % n
+
+    def name_read(self, e: ast.Name) -> str:
+        n = e.id
+        if n in self.locals:
+            return "(local %s)" % n if n in self.assigned and n not in self.deleted \
+                else "(lcheck %s)" % n
+        fr = (self.use_free(n) or self.use_pycell(n)) if n not in self.global_decls else None
+        if fr is not None:
+            return fr
+        g = self.fn.__globals__
+        if n in g:
+            v = g[n]
+            if isinstance(v, types.FunctionType):
+                try:
+                    self.unit.add(v)
+                except TranslationError as err:
+                    raise TranslationError("%s (reached from %s:%d)"
+                                           % (err, self.file, e.lineno)) from None
+            if n not in self.globals_used:
+                self.globals_used.append(n)
+            return "(global %s)" % n
+        if hasattr(builtins, n):
+            if n in KNOWN_BUILTINS or n in KNOWN_EXCEPTIONS:
+                return "(builtin %s)" % n
+            raise self.refuse(e, "the builtin '%s'" % n)
+        # a global that does not exist yet: read at call time (NameError if still missing)
+        if n not in self.globals_used:
+            self.globals_used.append(n)
+        return "(global %s)" % n
+
+    def expr(self, e: ast.expr) -> str:
+        if isinstance(e, ast.Constant):
+            return self.const(e, e.value)
+        if isinstance(e, ast.Name):
+            return self.name_read(e)
+        if isinstance(e, ast.BinOp):
+            op = BINOPS.get(type(e.op))
+            if op is None:
+                raise self.refuse(e, "the operator %s" % type(e.op).__name__)
+            return "(binop %s %s %s)" % (op, self.expr(e.left), self.expr(e.right))
+        if isinstance(e, ast.UnaryOp):
+            return "(unop %s %s)" % (UNOPS[type(e.op)], self.expr(e.operand))
+        if isinstance(e, ast.BoolOp):
+            kind = "and" if isinstance(e.op, ast.And) else "or"
+            first = self.expr(e.values[0])
+            saved = set(self.assigned)
+            rest = [self.expr(v) for v in e.values[1:]]
+            self.assigned = saved
+            return "(%s %s %s)" % (kind, first, " ".join(rest))
+        if isinstance(e, ast.Compare):
+            parts = [self.expr(e.left)]
+            saved = None
+            for k, (op, right) in enumerate(zip(e.ops, e.comparators)):
+                name = CMPOPS[type(op)]
+                if name in ("is", "isnot") and not (
+                        self.is_singleton(right) or self.is_singleton(e.left)):
+                    raise self.refuse(e, "'is' between values other than None/True/False")
+                if k == 1:
+                    saved = set(self.assigned)  # a chain's later operands may not run
+                parts.append(name)
+                parts.append(self.expr(right))
+            if saved is not None:
+                self.assigned = saved
+            return "(compare %s)" % " ".join(parts)
+        if isinstance(e, ast.NamedExpr):
+            # (x := e): e first, then the store; the value is the expression's
+            value = self.expr(e.value)
+            return "(setx %s %s)" % (self.target(e.target), value)
+        if isinstance(e, ast.IfExp):
+            test = self.expr(e.test)
+            saved = set(self.assigned)
+            body = self.expr(e.body)
+            orelse = self.expr(e.orelse)
+            self.assigned = saved
+            return "(ifexp %s %s %s)" % (test, body, orelse)
+        if isinstance(e, ast.Call):
+            return self.call(e)
+        if isinstance(e, _Raw):
+            return e.fmt % tuple(self.expr(a) for a in e.args)
+        if isinstance(e, COMPREHENSIONS):
+            return self.comprehension(e)
+        if isinstance(e, ast.Set):
+            return self.set_display(e)
+        if isinstance(e, (ast.List, ast.Tuple)):
+            if any(isinstance(x, ast.Starred) for x in e.elts):
+                return self.star_display(e)
+            kind = "list" if isinstance(e, ast.List) else "tuple"
+            return "(%s %s)" % (kind, " ".join(self.expr(x) for x in e.elts))
+        if isinstance(e, ast.Dict):
+            parts = []
+            for k, v in zip(e.keys, e.values):
+                if k is None:
+                    raise self.refuse(e, "'**' in a dict display")
+                parts.append(self.expr(k))
+                parts.append(self.expr(v))
+            return "(dict %s)" % " ".join(parts)
+        if isinstance(e, ast.Subscript):
+            if isinstance(e.slice, ast.Slice):
+                return self.slice_ir(e)
+            return "(index %s %s)" % (self.expr(e.value), self.expr(e.slice))
+        if isinstance(e, ast.JoinedStr):
+            return self.fstring(e)
+        if isinstance(e, ast.Lambda):
+            ret = ast.Return(value=e.body, lineno=e.lineno, col_offset=e.col_offset)
+            return "(lambda %s)" % self.nested(e, "<lambda>", [ret])
+        names = {
+            ast.Lambda: "lambda", ast.ListComp: "a list comprehension",
+            ast.SetComp: "a set comprehension", ast.DictComp: "a dict comprehension",
+            ast.GeneratorExp: "a generator expression", ast.Yield: "yield",
+            ast.YieldFrom: "yield from", ast.Await: "await", ast.Set: "a set",
+            ast.JoinedStr: "an f-string", ast.Attribute: "attribute access",
+            ast.Starred: "star-unpacking",
+        }
+        raise self.refuse(e, names.get(type(e), "the expression %s" % type(e).__name__))
+
+    def fstring(self, e: ast.JoinedStr) -> str:
+        """f"..{x}..{y!r:>{w}}..": {x} is str(x) (format(x, "") == str(x)
+        for every builtin type), a spec is format(value, spec) with the
+        spec itself an f-string; a conversion !s !r !a applies to the value
+        after the spec's expressions ran, as in CPython (pyrt/format.lua)."""
+        parts = []
+        for v in e.values:
+            if isinstance(v, ast.Constant):
+                parts.append(self.const(v, v.value))
+            elif isinstance(v, ast.FormattedValue):
+                val = self.expr(v.value)
+                conv = {-1: None, ord("s"): "str", ord("r"): "repr", ord("a"): "ascii"}
+                fn = conv.get(v.conversion, "?")
+                if fn == "?":
+                    raise self.refuse(v, "the f-string conversion !%s" % chr(v.conversion))
+                if v.format_spec is not None:
+                    # CPython evaluates the spec before it converts the value
+                    spec = self.fstring(v.format_spec)
+                    if fn is not None:
+                        parts.append('(call (builtin _fconv) %s %s (str "%s"))' % (val, spec, fn))
+                    else:
+                        parts.append("(call (builtin format) %s %s)" % (val, spec))
+                else:
+                    parts.append("(call (builtin %s) %s)" % (fn or "str", val))
+            else:
+                raise self.refuse(v, "this f-string part")
+        if not parts:
+            return '(str "")'
+        if len(parts) == 1:
+            return parts[0]
+        # every part is a str: one concatenation (in calls of at most 100
+        # arguments: a Lua call has a register limit)
+        while len(parts) > 1:
+            parts = ["(call (builtin _fjoin) %s)" % " ".join(parts[i:i + 100])
+                     for i in range(0, len(parts), 100)]
+        return parts[0]
+
+    @staticmethod
+    def is_singleton(e: ast.expr) -> bool:
+        return isinstance(e, ast.Constant) and (e.value is None or e.value is True
+                                                or e.value is False)
+
+    KEYWORDS = {"sorted": {"key", "reverse"}, "min": {"key", "default"},
+                "max": {"key", "default"}, "sort": {"key", "reverse"},
+                "enumerate": {"iterable", "start"}, "sum": {"start"}, "int": {"base"},
+                "split": {"sep", "maxsplit"}, "print": {"sep", "end", "file", "flush"}}
+
+    VARIADIC = {"min", "max", "zip", "print"}
+
+    def call(self, e: ast.Call) -> str:
+        f = e.func
+        builtin = f.id if isinstance(f, ast.Name) and self.is_builtin(f.id) else None
+        starred = any(isinstance(a, ast.Starred) for a in e.args)
+        dstar = any(k.arg is None for k in e.keywords)
+        if isinstance(f, ast.Attribute) or (builtin and builtin not in KNOWN_EXCEPTIONS):
+            # the runtime's builtins and methods take the keywords they list
+            target = f.attr if isinstance(f, ast.Attribute) else builtin
+            allowed = self.KEYWORDS.get(target or "", set())
+            anykw = isinstance(f, ast.Attribute) and f.attr == "format"
+            for k in e.keywords:
+                if anykw and k.arg is not None:
+                    continue            # str.format(**kw names): its runtime checks them
+                if target == "dict":
+                    continue            # dict(a=1, **d): any keyword is a key
+                if k.arg is None:
+                    if target in ("print",):
+                        continue        # its runtime version checks every keyword
+                    raise self.refuse(e, "'**' arguments to a builtin function or method")
+                if k.arg not in allowed:
+                    raise self.refuse(e, "the keyword argument %s= of %s()"
+                                      % (k.arg, target))
+            if starred and isinstance(f, ast.Attribute):
+                raise self.refuse(e, "'*' arguments to a method")
+            if starred and builtin not in self.VARIADIC:
+                # the runtime's fixed-arity builtins do not check their count
+                raise self.refuse(e, "'*' arguments to %s()" % builtin)
+        args = []
+        for a in e.args:
+            if isinstance(a, ast.Starred):
+                args.append("(star %s)" % self.expr(a.value))
+            else:
+                args.append(self.expr(a))
+        kws = []
+        for k in e.keywords:
+            if k.arg is None:
+                kws.append("(dstar %s)" % self.expr(k.value))
+            else:
+                kws.append("(kw %s %s)" % (k.arg, self.expr(k.value)))
+        del dstar
+        rest = " ".join(args + kws)
+        if isinstance(f, ast.Attribute):
+            if f.attr not in KNOWN_METHODS:
+                raise self.refuse(e, "the method '%s'" % f.attr)
+            obj = self.expr(f.value)
+            return "(method %s %s %s)" % (obj, f.attr, rest)
+        if builtin == "range":
+            # a range object (pyrt/expr.lua); `for x in range(...)` is a plain loop
+            return "(call (builtin range) %s)" % rest
+        return "(call %s %s)" % (self.expr(f), rest)
+
+    # ---- comprehensions, sets, star displays, del, global (issue 9; pyrt/expr.lua,
+    # pyrt/set.lua) --------------------------------------------------------------
+
+    HIDDEN = "_tdm_"            # prefix of the lowering's own names
+
+    def global_target(self, name: str) -> str:
+        if name not in self.globals_used:
+            self.globals_used.append(name)
+        return "(global %s)" % name
+
+    def slice_ir(self, e: ast.Subscript) -> str:
+        sl = e.slice
+        assert isinstance(sl, ast.Slice)
+        obj = self.expr(e.value)
+        parts = [self.expr(x) if x is not None else "_" for x in (sl.lower, sl.upper, sl.step)]
+        return "(slice %s %s)" % (obj, " ".join(parts))
+
+    def del_target(self, t: ast.expr) -> str:
+        if isinstance(t, ast.Name):
+            if t.id in self.global_decls:
+                return self.global_target(t.id)
+            if t.id in self.nonlocals:
+                return self.use_free(t.id) or "(local %s)" % t.id
+            self.assigned.discard(t.id)       # a read after `del x` may find it unbound
+            self.deleted.add(t.id)
+            return "(local %s)" % t.id
+        if isinstance(t, ast.Subscript):
+            if isinstance(t.slice, ast.Slice):
+                return self.slice_ir(t)
+            return "(index %s %s)" % (self.expr(t.value), self.expr(t.slice))
+        if isinstance(t, (ast.Tuple, ast.List)):
+            return "(tuple %s)" % " ".join(self.del_target(x) for x in t.elts)
+        raise self.refuse(t, "'del' of %s" % type(t).__name__)
+
+    def _range_args(self, it: ast.expr) -> Optional[List[ast.expr]]:
+        """The arguments of `range(...)` (the builtin) as a for's iterable, else None."""
+        if isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and \
+                it.func.id == "range" and self.is_builtin("range") and not it.keywords \
+                and 1 <= len(it.args) <= 3 and \
+                not any(isinstance(x, ast.Starred) for x in it.args):
+            return list(it.args)
+        return None
+
+    def comprehension(self, e: Any) -> str:
+        """A comprehension or generator expression: a nested function of its own
+        scope (as CPython 3.11 compiles it) called with the first iterable, which is
+        evaluated in the enclosing scope. A generator expression's function runs as
+        a coroutine (pyrt/expr.lua: tdm_genexp), or is a step function returning
+        one element per call (tdm_genstep), so it is lazy."""
+        H = self.HIDDEN
+        for sub in ast.walk(e):
+            if isinstance(sub, ast.Name) and sub.id.startswith(H):
+                raise self.refuse(sub, "the variable name %r (reserved by tandem)" % sub.id)
+        kind = {ast.ListComp: "listcomp", ast.SetComp: "setcomp", ast.DictComp: "dictcomp",
+                ast.GeneratorExp: "genexpr"}[type(e)]
+        gens = e.generators
+        if any(g.is_async for g in gens):
+            raise self.refuse(e, "an async comprehension")
+
+        def at(node: ast.AST) -> ast.AST:
+            return ast.fix_missing_locations(ast.copy_location(node, e))
+
+        def name(n: str, store: bool = False) -> ast.Name:
+            return at(ast.Name(id=n, ctx=ast.Store() if store else ast.Load()))
+
+        rng = self._range_args(gens[0].iter)
+        if kind == "genexpr" and rng is not None:
+            # a range checked at creation, iterated lazily (tdm_range)
+            first = "(call (builtin tdm_range) %s)" % " ".join(self.expr(a) for a in rng)
+            rng = None
+        else:
+            first = ""
+        params = [H + "it"] if rng is None else [H + "a%d" % i for i in range(len(rng))]
+        if kind == "listcomp":
+            inner: List[ast.stmt] = [at(ast.Expr(value=_Raw(
+                fmt="(method (local %sr) append %%s)" % H, args=[e.elt])))]
+            init = "(list)"
+        elif kind == "setcomp":
+            inner = [at(ast.Expr(value=_Raw(
+                fmt="(method (local %sr) add %%s)" % H, args=[e.elt])))]
+            init = "(call (builtin set))"
+        elif kind == "dictcomp":
+            # the key is evaluated before the value (CPython 3.8+)
+            inner = [at(ast.Assign(targets=[name(H + "k", True)], value=e.key)),
+                     at(ast.Assign(targets=[at(ast.Subscript(value=name(H + "r"),
+                                                             slice=name(H + "k"),
+                                                             ctx=ast.Store()))],
+                                   value=e.value))]
+            init = "(dict)"
+        else:
+            inner = [at(ast.Expr(value=_Raw(fmt="(call (builtin tdm_yield) %s)",
+                                            args=[e.elt])))]
+            init = ""
+            # one `for` and nothing that could keep the generator's variables alive
+            # after a step (a lambda, a nested generator expression): a step
+            # function returning the next element, cheaper than a coroutine
+            parts = [e.elt, gens[0].target] + list(gens[0].ifs)
+            if len(gens) == 1 and not any(isinstance(n, (ast.Lambda, ast.GeneratorExp))
+                                          for p in parts for n in ast.walk(p)):
+                kind = "genstep"
+                inner = [at(ast.Return(value=e.elt))]
+        for k in range(len(gens) - 1, -1, -1):
+            g = gens[k]
+            for cond in reversed(g.ifs):
+                inner = [at(ast.If(test=cond, body=inner, orelse=[]))]
+            if k > 0:
+                it = g.iter
+            elif rng is None:
+                it = name(H + "it")
+            else:
+                it = at(ast.Call(func=name("range"), args=[name(p) for p in params],
+                                 keywords=[]))
+            inner = [at(ast.For(target=g.target, iter=it, body=inner, orelse=[]))]
+        body = inner
+        bound = sorted(_walrus_targets(e))
+        if bound:
+            # `:=` in a comprehension binds in the enclosing function (PEP 572)
+            for n in bound:
+                if n in self.global_decls:
+                    raise self.refuse(e, "':=' in a comprehension assigning the global %r" % n)
+            body = [at(ast.Nonlocal(names=bound))] + body
+        if init:
+            body = [at(ast.Assign(targets=[name(H + "r", True)],
+                                  value=_Raw(fmt=init, args=[])))] + body + \
+                   [at(ast.Return(value=name(H + "r")))]
+        if kind == "genstep":
+            body = body + [at(ast.Return(value=_Raw(fmt="(builtin tdm_stop)", args=[])))]
+        fnode = at(ast.Lambda(args=ast.arguments(
+            posonlyargs=[], args=[ast.arg(arg=p) for p in params], vararg=None,
+            kwonlyargs=[], kw_defaults=[], kwarg=None, defaults=[]), body=ast.Constant(None)))
+        func = self.nested(fnode, "<%s>" % ("genexpr" if kind == "genstep" else kind), body)
+        if rng is not None:
+            first = " ".join(self.expr(a) for a in rng)
+        elif not first:
+            first = self.expr(gens[0].iter)
+        if kind in ("genexpr", "genstep"):
+            return "(call (builtin tdm_%s) (lambda %s) %s)" % (
+                "genexp" if kind == "genexpr" else "genstep", func, first)
+        return "(call (lambda %s) %s)" % (func, first)
+
+    @staticmethod
+    def _foldable(e: ast.expr) -> bool:
+        """A constant expression CPython's compiler folds into a constant."""
+        if isinstance(e, ast.Constant):
+            return True
+        if isinstance(e, ast.UnaryOp) and not isinstance(e.op, ast.Not):
+            return _FuncTranslator._foldable(e.operand)
+        if isinstance(e, ast.BinOp):
+            return _FuncTranslator._foldable(e.left) and _FuncTranslator._foldable(e.right)
+        if isinstance(e, ast.Tuple):
+            return all(_FuncTranslator._foldable(x) for x in e.elts)
+        return False
+
+    def _frozen_consts(self) -> List[frozenset]:
+        out: List[frozenset] = []
+        stack = [self.fn.__code__]
+        while stack:
+            c = stack.pop()
+            for k in c.co_consts:
+                if isinstance(k, frozenset):
+                    out.append(k)
+                elif isinstance(k, types.CodeType):
+                    stack.append(k)
+        return out
+
+    def set_display(self, e: ast.Set) -> str:
+        if any(isinstance(x, ast.Starred) for x in e.elts):
+            return self.star_display(e)
+        if len(e.elts) > 2 and all(self._foldable(x) for x in e.elts):
+            # CPython builds a frozenset constant (elements added in source order)
+            # and merges it into a new set: its table order, not the source order.
+            try:
+                values = [eval(compile(ast.fix_missing_locations(ast.Expression(body=x)),
+                                       self.file, "eval"), {"__builtins__": {}})
+                          for x in e.elts]
+            except Exception:
+                raise self.refuse(e, "this constant set display") from None
+            # the compiler's constant: frozenset(list(frozenset(source order)))
+            mine = list(frozenset(list(frozenset(values))))
+            same = [fs for fs in self._frozen_consts() if fs == frozenset(values)]
+            # a constant loaded from a .pyc (or shared with an equal display) may
+            # have another table order: the set's order is then unknown (refused)
+            known = bool(same) and all(list(fs) == mine for fs in same)
+            return "(call (builtin tdm_setconst) %s %s)" % (
+                "(true)" if known else "(false)",
+                " ".join(self.const(e, v) if not isinstance(v, tuple) else self.const_tuple(e, v)
+                         for v in values))
+        return "(call (builtin tdm_setof) %s)" % " ".join(self.expr(x) for x in e.elts)
+
+    def const_tuple(self, node: Any, v: Any) -> str:
+        if isinstance(v, tuple):
+            return "(tuple %s)" % " ".join(self.const_tuple(node, x) for x in v)
+        return self.const(node, v)
+
+    def star_display(self, e: Any) -> str:
+        """[*a, b], (*a, b), {*a, b}: built element by element in source order
+        (an iterable is unpacked before the next element is evaluated, as CPython)."""
+        kind = "list" if isinstance(e, ast.List) else "tuple" if isinstance(e, ast.Tuple) \
+            else "set"
+        acc = "(list)" if kind != "set" else "(call (builtin set))"
+        for x in e.elts:
+            if isinstance(x, ast.Starred):
+                acc = "(call (builtin tdm_extend) %s %s)" % (acc, self.expr(x.value))
+            else:
+                acc = "(call (builtin tdm_append) %s %s)" % (acc, self.expr(x))
+        if kind == "tuple":
+            acc = "(call (builtin tdm_totuple) %s)" % acc
+        return acc
+
+
+# ---- the API ----------------------------------------------------------------
+
+def to_ir(fn: Any) -> Tuple[str, List[types.FunctionType], List[List[Any]]]:
+    """IR text for fn and every module-level function it reaches, the list of
+    those functions (entry first) and their default values (IR constants)."""
+    fn = check_function(fn)
+    unit = _Unit()
+    unit.add(fn)
+    files = {f.fn.__code__.co_filename for f in unit.funcs}
+    source = fn.__code__.co_filename
+    text = "(module %s\n%s)" % (quote(source), "\n".join(unit.texts))
+    del files
+    return text, [f.fn for f in unit.funcs]
+
+
+class _Unitinfo:
+    """What a loaded translation needs at run time (kept alive by the cache)."""
+
+    def __init__(self, funcs: List[types.FunctionType]):
+        self.funcs = funcs
+        self.internal: List[Any] = []     # Lua functions (internal calling convention)
+        self.entry: Any = None            # the Lua function handed to the user
+        self.source = ""
+
+
+_MISSING = object()
+_OPS = {
+    "add": operator.add, "sub": operator.sub, "mul": operator.mul,
+    "truediv": operator.truediv, "floordiv": operator.floordiv, "mod": operator.mod,
+    "pow": operator.pow, "lshift": operator.lshift, "rshift": operator.rshift,
+    "bitand": operator.and_, "bitor": operator.or_, "bitxor": operator.xor,
+    "neg": operator.neg, "pos": operator.pos, "invert": operator.invert, "abs": abs,
+    "eq": operator.eq, "lt": operator.lt, "le": operator.le, "gt": operator.gt,
+    "ge": operator.ge,
+    "ibitor": operator.ior, "ibitand": operator.iand, "isub": operator.isub,
+    "ibitxor": operator.ixor,
+}
+_INT64 = range(-2 ** 63, 2 ** 63)
+_COPIED = (float, str, bool, type(None))
+
+
+def _keep(v: Any) -> Any:
+    """v as it must enter translated code: bytes, ints beyond 64 bits and
+    instances of subclasses of the scalar types stay Python objects (the
+    converter would copy them into a Lua string or number)."""
+    t = type(v)
+    if t in _COPIED:
+        return v
+    if t is int:
+        return v if v in _INT64 else _as_object(v)
+    if isinstance(v, (int, float, str, bytes)):
+        return _as_object(v)
+    return v
+
+
+_cache: "weakref.WeakKeyDictionary[Any, Dict[Any, _Unitinfo]]" = weakref.WeakKeyDictionary()
+_sources: "weakref.WeakKeyDictionary[Any, str]" = weakref.WeakKeyDictionary()
+_units: "weakref.WeakSet[_Unitinfo]" = weakref.WeakSet()
+_raisers: Dict[Tuple[str, int, str], types.CodeType] = {}
+
+
+def _raise_at(exc: BaseException, filename: str, line: int, func: str) -> None:
+    """Raise exc with a traceback entry at filename:line in function func."""
+    key = (filename, line, func)
+    code = _raisers.get(key)
+    if code is None:
+        if line >= 2 and func.isidentifier():
+            src = "\n" * (line - 2) + "def %s():\n    raise __tandem_exc\n" % func
+        else:
+            src = "\n" * max(line - 1, 0) + "raise __tandem_exc\n"
+        code = compile(src, filename, "exec")
+        _raisers[key] = code
+    ns: Dict[str, Any] = {"__tandem_exc": exc}
+    if func.isidentifier() and line >= 2:
+        exec(code, ns)
+        ns[func]()
+    exec(code, ns)
+
+
+def _probe_path(h: int, mask: int, slot: int) -> List[int]:
+    """The slots CPython's set probes for hash h before reaching `slot`
+    (Objects/setobject.c: 9 linear probes, then perturbation)."""
+    h &= (1 << 64) - 1
+    perturb, i, path = h, h & mask, []
+    for _ in range(64 * (mask + 1)):
+        probes = 9 if i + 9 <= mask else 0
+        for j in range(i, i + probes + 1):
+            if j == slot:
+                return path
+            path.append(j)
+        perturb >>= 5
+        i = (i * 5 + 1 + perturb) & mask
+    raise NotImplementedError("set table reconstruction (tandem translation)")
+
+
+def _rebuild_set(mask: int, dummies: List[int], slots: List[int],
+                 elems: List[Any]) -> Set[Any]:
+    """A Python set iterating like a translated set: elements `elems` at table
+    slots `slots` of a table of mask+1 slots with deleted entries at `dummies`
+    (pyrt/set.lua keeps CPython's table). CPython has no way to lay out a table
+    directly, so: grow the table to mask+1 slots with one update from a dict
+    (CPython resizes once, to the power of 2 above twice the dict's size), hold
+    the deleted slots that lie on an element's probe path with placeholder ints,
+    add the elements so that each finds the slots before its own taken, then
+    remove the placeholders. The result is kept only when it iterates in the
+    translated set's order (else NotImplementedError)."""
+    order = list(elems)
+    at = dict(zip(slots, range(len(elems))))
+    dset = set(dummies)
+    deps: List[List[int]] = []
+    holes: Set[int] = set()
+    try:
+        for sl, x in zip(slots, elems):
+            path = _probe_path(hash(x), mask, sl)
+            deps.append([at[j] for j in path if j in at])
+            holes.update(j for j in path if j in dset)
+    except NotImplementedError:
+        deps = []
+    candidates: List[Tuple[List[Any], List[Any]]] = [([], list(elems))]
+    big = (mask + 1) << 40          # placeholder j + big: hash(p) & mask == j
+    if deps:
+        done: List[int] = []
+        state: Dict[int, int] = {}
+
+        def visit(k: int) -> None:
+            stack = [(k, 0)]
+            while stack:
+                n, i = stack.pop()
+                if i == 0:
+                    if state.get(n):
+                        continue
+                    state[n] = 1
+                if i < len(deps[n]):
+                    stack.append((n, i + 1))
+                    d = deps[n][i]
+                    if not state.get(d):
+                        stack.append((d, 0))
+                elif state[n] == 1:
+                    state[n] = 2
+                    done.append(n)
+        for k in range(len(elems)):
+            visit(k)
+        holders = [j + big for j in sorted(holes)]
+        if not any(h in at for h in holders):
+            candidates.append((holders, [elems[k] for k in done]))
+    empty = [j for j in range(mask + 1) if j not in at and j not in dset]
+    for holders, cand in candidates:
+        seq = holders + cand
+        for way in (0, 1):
+            s: Set[Any] = set()
+            extra: List[Any] = []
+            if way == 0 or mask == 7:
+                for a in seq:
+                    s.add(a)
+            else:
+                lo = max(5, (mask + 1 + 3) // 4)
+                hi = (mask + 1) // 2 - 1
+                if lo > hi:
+                    continue
+                k = min(len(seq), hi)
+                extra = [j + big for j in empty[:max(0, lo - k)]]
+                if len(extra) < lo - k:
+                    continue
+                s.update(dict.fromkeys(extra + seq[:k]))
+                for a in seq[k:]:
+                    s.add(a)
+            for h in extra + holders:
+                s.discard(h)
+            if list(s) == order:
+                return s
+    raise NotImplementedError("a set whose order CPython would not rebuild leaving "
+                              "translated code (tandem translation)")
+
+
+class _Hooks:
+    """The Python side of translated code: global reads at call time, values
+    leaving translated code, exceptions raised into Python."""
+
+    def __init__(self, info: _Unitinfo):
+        self.info = weakref.ref(info)
+
+    def __call__(self, op: str, *args: Any) -> Any:
+        return _keep(self._op(op, *args))
+
+    def _op(self, op: str, *args: Any) -> Any:
+        info = self.info()
+        if op == "global":
+            fi, name = args
+            fn = info.funcs[int(fi)]
+            v = fn.__globals__.get(name, _MISSING)
+            if v is _MISSING:
+                v = getattr(builtins, name, _MISSING)
+                if v is _MISSING:
+                    raise NameError("name %r is not defined" % name)
+            for i, f in enumerate(info.funcs):
+                if v is f:
+                    return info.internal[i]
+            return v
+        if op == "list":
+            return list(args)
+        if op == "set":
+            mask, nd = int(args[0]), int(args[1])
+            rest = args[2 + nd:]
+            return _rebuild_set(mask, list(args[2:2 + nd]), list(rest[0::2]), list(rest[1::2]))
+        if op == "setslice":
+            args[0][slice(*args[1:4])] = args[4]
+            return None
+        if op == "delslice":
+            del args[0][slice(*args[1:4])]
+            return None
+        if op == "delitem":
+            del args[0][args[1]]
+            return None
+        if op == "frozenset":
+            # args[0]: the set rebuilt in the translated order; frozenset(s) copies its
+            # table (or re-inserts in its order): keep it only when the order survives
+            for fs in (frozenset(args[0]), frozenset(list(args[0]))):
+                if list(fs) == list(args[0]):
+                    return fs
+            raise NotImplementedError("a frozenset whose order CPython would not rebuild "
+                                      "leaving translated code (tandem translation)")
+        if op == "range":
+            return range(*args)
+        if op == "hash":
+            return hash(args[0])
+        if op == "setglobal":
+            fi, name, v = args
+            info.funcs[int(fi)].__globals__[name] = v
+            return None
+        if op == "delglobal":
+            fi, name = args
+            g = info.funcs[int(fi)].__globals__
+            if name not in g:
+                raise NameError("name %r is not defined" % name)
+            del g[name]
+            return None
+        if op == "raisefrom":
+            # raise X from Y: cause is a Python exception or None
+            cause, clsname, filename, line, func = args[:5]
+            exc = getattr(builtins, clsname)(*args[5:])
+            exc.__cause__ = cause
+            exc.__suppress_context__ = True
+            _raise_at(exc, filename, int(line), func)
+        if op == "newexc":
+            return getattr(builtins, args[0])(*args[1:])
+        if op == "tuple":
+            return tuple(args)
+        if op == "dict":
+            return dict(zip(args[0::2], args[1::2]))
+        if op == "raise":
+            clsname, filename, line, func = args[:4]
+            cls = getattr(builtins, clsname)
+            _raise_at(cls(*args[4:]), filename, int(line), func)
+        if op == "excmatch":
+            exc, clsname = args
+            return isinstance(exc, getattr(builtins, clsname))
+        if op == "op":
+            return _OPS[args[0]](*args[1:])
+        if op == "contains":
+            return args[1] in args[0]
+        if op == "method":
+            return getattr(args[0], args[1])(*args[2:])
+        if op == "len":
+            return len(args[0])
+        if op == "getitem":
+            return args[0][args[1]]
+        if op == "setitem":
+            args[0][args[1]] = args[2]
+            return None
+        if op == "slice":
+            return args[0][slice(*args[1:4])]
+        if op == "pyfunc":
+            for unit in list(_units):
+                for i, f in enumerate(unit.internal):
+                    if f is args[0]:
+                        return unit.funcs[i]
+            raise NotImplementedError("a builtin function leaving translated code "
+                                      "(tandem translation)")
+        if op == "tname":
+            return type(args[0]).__name__
+        if op == "isinstance":
+            return isinstance(args[0], getattr(builtins, args[1]))
+        if op == "truth":
+            return bool(args[0])
+        if op == "repr":
+            return repr(args[0])
+        if op == "str":
+            return str(args[0])
+        if op == "call":
+            return getattr(builtins, args[0])(*args[1:])
+        if op == "builtin":
+            return getattr(builtins, args[0])
+        if op == "iter":
+            return iter(args[0])
+        if op == "next":
+            return next(args[0], _MISSING)
+        if op == "missing":
+            return _MISSING
+        if op == "default" or op == "kwdefault":
+            fn = info.funcs[int(args[0])]
+            v = fn.__defaults__[int(args[1])] if op == "default" else \
+                fn.__kwdefaults__[args[1]]
+            for i, f in enumerate(info.funcs):
+                if v is f:
+                    return info.internal[i]
+            return v
+        if op == "cell" or op == "setcell":
+            # a free variable of a translated Python closure: its cell
+            fn = info.funcs[int(args[0])]
+            cell = fn.__closure__[fn.__code__.co_freevars.index(args[1])]
+            if op == "setcell":
+                cell.cell_contents = args[2]
+                return None
+            try:
+                v = cell.cell_contents
+            except ValueError:
+                raise NameError("cannot access free variable %r where it is not associated "
+                                "with a value in enclosing scope" % args[1]) from None
+            for i, f in enumerate(info.funcs):
+                if v is f:
+                    return info.internal[i]
+            return v
+        if op == "callkw":
+            # (f, npos, pos..., name1, value1, ...): a call with keywords
+            f, npos = args[0], int(args[1])
+            rest = args[2:]
+            pos = rest[:npos]
+            kw = dict(zip(rest[npos::2], rest[npos + 1::2]))
+            return f(*pos, **kw)
+        if op == "print":
+            text, file, flush = args
+            out = sys.stdout if file is None else file
+            if out is None:
+                return None
+            out.write(text)
+            if flush:
+                out.flush()
+            return None
+        if op == "methodkw":
+            # (o, name, npos, pos..., name1, value1, ...)
+            o, name, npos = args[0], args[1], int(args[2])
+            rest = args[3:]
+            kw = dict(zip(rest[npos::2], rest[npos + 1::2]))
+            return getattr(o, name)(*rest[:npos], **kw)
+        if op == "kwitems":
+            # f(**m) with a Python mapping m: its keys and values, flat (False:
+            # not a mapping, as CPython's test for a keys() method)
+            m = args[0]
+            if not hasattr(type(m), "keys"):
+                return False
+            return [x for k in m.keys() for x in (k, m[k])]
+        if op == "typename":
+            return type(args[0]).__name__
+        if op == "funcstr":
+            return _funcstr(args[0])
+        if op == "none":
+            return None
+        raise ValueError("tandem translation hook: unknown operation %r" % op)
+
+
+def _funcstr(f: Any) -> str:
+    """How CPython names a callable in call errors (_PyObject_FunctionStr)."""
+    try:
+        qual = f.__qualname__
+    except AttributeError:
+        return str(f)
+    mod = getattr(f, "__module__", None)
+    if mod is not None and mod != "builtins":
+        return "%s.%s()" % (mod, qual)
+    return "%s()" % (qual,)
+
+
+# Per runtime: rt.kwcall of its translation runtime library (a Lua function).
+_kwcalls: "weakref.WeakKeyDictionary[Any, Any]" = weakref.WeakKeyDictionary()
+
+
+def call_kw(entry: Any, args: Tuple[Any, ...], kwargs: Dict[str, Any], lua: Any) -> Any:
+    """Call a translated function's entry (a Lua function proxy of runtime
+    lua) with keyword arguments, bound with Python's rules inside the Lua
+    runtime. Returns NotImplemented when entry is not a translated function
+    (plain Lua functions take no keyword arguments). The Python adapter calls
+    this for a Lua function proxy called with keywords (pproxy.c)."""
+    kwcall = _kwcalls.get(lua)
+    if kwcall is None:
+        return NotImplemented
+    flat: List[Any] = []
+    for k, v in kwargs.items():
+        flat.append(k)
+        flat.append(v)
+    r = kwcall(entry, len(args), *args, *flat)
+    if isinstance(r, tuple) and len(r) == 2 and r[0] is True:
+        return r[1]
+    return NotImplemented
+
+
+def translate(lua: Any, fn: Any) -> Any:
+    """LuaRuntime.translate(fn): a Lua function running fn natively in lua."""
+    per_rt = _cache.get(lua)
+    if per_rt is None:
+        per_rt = {}
+        _cache[lua] = per_rt
+    info = per_rt.get(fn)
+    if info is not None and info.funcs[0] is fn:
+        return info.entry
+    text, funcs = to_ir(fn)
+    info = _Unitinfo(funcs)
+    try:
+        res = lua._load_ir(text, _Hooks(info), sys.getrecursionlimit())
+    except Exception as e:
+        if type(e).__name__ == "LuaError":
+            raise TranslationError(str(e)) from None
+        raise
+    internal, entries, source = res
+    info.internal = [internal[i + 1] for i in range(len(funcs))]
+    info.entry = entries[1]
+    lua._mark_translated(info.entry)
+    if lua not in _kwcalls:
+        _kwcalls[lua] = entries[0]
+    info.source = source
+    per_rt[fn] = info
+    _units.add(info)
+    _sources[fn] = source
+    return info.entry
+
+
+def translated_source(fn: Any) -> str:
+    """The Lua source tandem generated for fn (after LuaRuntime.translate)."""
+    src = _sources.get(fn) if isinstance(fn, types.FunctionType) else None
+    if src is None:
+        raise TranslationError("%r has not been translated" % (fn,))
+    return src
+
+
+def ir_text(fn: Any) -> str:
+    """The IR text of fn (for inspection and tests)."""
+    return to_ir(fn)[0]

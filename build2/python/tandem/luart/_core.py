@@ -1,0 +1,1290 @@
+"""Lua 5.4 values and operators in plain Python (the core of tandem.luart).
+
+Representation (see docs/luart.md):
+  nil -> None, boolean -> bool, integer -> int (always in [-2**63, 2**63)),
+  float -> float, string -> bytes, table -> LuaTable, function -> any Python
+  callable, thread -> luart.coroutine.Coroutine.
+Multiple results: a function returning exactly one value returns it bare; any
+other number of results is returned as a Multi (a tuple subclass), NORES for
+none.  first() and allv() adjust a call result to one value / a tuple.
+"""
+
+import math
+import re
+import sys
+
+_MIN = -0x8000000000000000
+_MAX = 0x7fffffffffffffff
+_MASK = 0xffffffffffffffff
+_SIGN = 0x8000000000000000
+_INF = math.inf
+_DNAN = math.inf - math.inf     # the hardware's default NaN (what C's 0.0/0.0 gives)
+_copysign = math.copysign
+_fmod = math.fmod
+
+
+class Multi(tuple):
+    """Zero or several results of a Lua call (one result is returned bare)."""
+    __slots__ = ()
+
+
+NORES = Multi()
+
+
+def first(r):
+    """The first value of a call result (nil for no results)."""
+    if r.__class__ is Multi:
+        return r[0] if r else None
+    return r
+
+
+def allv(r):
+    """All values of a call result, as a tuple."""
+    if r.__class__ is Multi:
+        return r
+    return (r,)
+
+
+def ret(*vals):
+    """Build a call result from values (one value bare)."""
+    if len(vals) == 1:
+        return vals[0]
+    return Multi(vals)
+
+
+def retv(vals):
+    """Build a call result from a sequence of values."""
+    if len(vals) == 1:
+        return vals[0]
+    return Multi(vals)
+
+
+class LuaError(Exception):
+    """A Lua error: .value is the Lua error value (any Lua value)."""
+
+    def __init__(self, value, traceback=None):
+        Exception.__init__(self, value)
+        self.value = value
+        self.lua_traceback = traceback
+
+    def __str__(self):
+        v = self.value
+        if v.__class__ is bytes:
+            return v.decode('utf-8', 'replace')
+        if v.__class__ is int or v.__class__ is float:
+            return tostring(v).decode()
+        return '(error object is a %s value)' % type_name(v)
+
+
+# ---------------------------------------------------------------- positions
+
+# Python file names of translated chunks -> Lua short source (bytes).
+CHUNKS = {}
+# code objects of runtime functions that count as Lua C functions (levels).
+CFUNCS = set()
+# code object of a library function -> its global name ('string.rep')
+QUALNAMES = {}
+_RTFILES = set()
+
+
+def register_chunk(pyfilename, short_src):
+    """Declare that Python code compiled under pyfilename is Lua chunk short_src
+    (its lines are the Lua lines): errors get 'short_src:line:' positions."""
+    if short_src.__class__ is str:
+        short_src = short_src.encode()
+    CHUNKS[pyfilename] = short_src
+
+
+def runtime_file(fn):
+    _RTFILES.add(fn)
+
+
+runtime_file(__file__)
+
+
+def cfunc(f):
+    """Mark a runtime function as a Lua-level (C) function for error levels."""
+    CFUNCS.add(f.__code__)
+    return f
+
+
+def where(level, frame=None):
+    """luaL_where: b'chunk:line: ' for the Lua function at `level` (1 = the
+    function that called the runtime), b'' for a C function or Python code."""
+    f = frame if frame is not None else sys._getframe(2)
+    rt = _RTFILES
+    while f is not None:
+        code = f.f_code
+        fn = code.co_filename
+        if fn in rt and code not in CFUNCS:
+            f = f.f_back
+            continue
+        if level <= 1:
+            src = CHUNKS.get(fn)
+            if src is None or code in CFUNCS:
+                return b''
+            return src + b':' + str(f.f_lineno).encode() + b': '
+        level -= 1
+        f = f.f_back
+    return b''
+
+
+def rterror(msg):
+    """A runtime error raised by an operator: position of the running Lua
+    function (luaG_runerror)."""
+    if msg.__class__ is str:
+        msg = msg.encode()
+    raise LuaError(where(1, sys._getframe(1)) + msg)
+
+
+def libwhere():
+    """luaL_where(L, 1) inside a library function: the position of the Lua
+    function that called it (b'' when a C function or Python code did)."""
+    f = sys._getframe(1)
+    cf = CFUNCS
+    while f is not None and f.f_code not in cf:
+        f = f.f_back
+    if f is None or f.f_back is None:
+        return b''
+    return where(1, f.f_back)
+
+
+def liberror(msg):
+    """An error raised by a library function (luaL_error)."""
+    if msg.__class__ is str:
+        msg = msg.encode('latin-1')
+    raise LuaError(libwhere() + msg)
+
+
+# ---------------------------------------------------------------- tables
+
+class _BoolKey:
+    __slots__ = ('v',)
+
+    def __init__(self, v):
+        self.v = v
+
+
+_TRUEK = _BoolKey(True)
+_FALSEK = _BoolKey(False)
+
+
+class LuaTable:
+    """A Lua table: arr holds keys 1..len(arr) (None for a hole, never a
+    trailing None), hash the other keys (booleans as _TRUEK/_FALSEK).
+    Invariant: hash holds no integer key in 1..len(arr)+1, so len(arr) is
+    always a border."""
+    __slots__ = ('arr', 'hash', 'meta', '_it', '__weakref__')
+
+    def __init__(self, arr=None, hash=None):
+        self.arr = [] if arr is None else arr
+        self.hash = {} if hash is None else hash
+        self.meta = None
+        self._it = None
+
+    def __repr__(self):
+        return '<LuaTable 0x%x>' % id(self)
+
+    def get(self, k):
+        c = k.__class__
+        if c is int:
+            a = self.arr
+            if 0 < k <= len(a):
+                return a[k - 1]
+            return self.hash.get(k)
+        if c is bytes:
+            return self.hash.get(k)
+        if c is float:
+            if k.is_integer() and -9.3e18 < k < 9.3e18:
+                i = int(k)
+                if _MIN <= i <= _MAX:
+                    return self.get(i)
+        elif c is bool:
+            k = _TRUEK if k else _FALSEK
+        elif k is None:
+            return None
+        return self.hash.get(k)
+
+    def set(self, k, v):
+        c = k.__class__
+        if c is int:
+            a = self.arr
+            n = len(a)
+            if 0 < k <= n:
+                if v is None and k == n:
+                    a.pop()
+                    while a and a[-1] is None:
+                        a.pop()
+                else:
+                    a[k - 1] = v
+                return
+            if k == n + 1:
+                if v is not None:
+                    a.append(v)
+                    h = self.hash
+                    if h:
+                        self._migrate()
+                return
+        elif c is bytes:
+            pass
+        elif c is float:
+            if k != k:
+                rterror('table index is NaN')
+            if k.is_integer() and -9.3e18 < k < 9.3e18:
+                i = int(k)
+                if _MIN <= i <= _MAX:
+                    return self.set(i, v)
+        elif c is bool:
+            k = _TRUEK if k else _FALSEK
+        elif k is None:
+            rterror('table index is nil')
+        if v is None:
+            self.hash.pop(k, None)
+        else:
+            self.hash[k] = v
+
+    def _migrate(self):
+        a = self.arr
+        h = self.hash
+        k = len(a) + 1
+        while k in h:
+            a.append(h.pop(k))
+            k += 1
+
+    def length(self):
+        """The raw border (#t without __len)."""
+        return len(self.arr)
+
+
+def table_new(arr=None, kv=None):
+    """A table from a constructor: arr the positional items (trailing nils
+    trimmed; nils are holes), kv an iterable of (key, value) pairs assigned in
+    order after them."""
+    t = LuaTable()
+    if arr:
+        a = list(arr)
+        while a and a[-1] is None:
+            a.pop()
+        t.arr = a
+    if kv:
+        for k, v in kv:
+            t.set(k, v)
+    return t
+
+
+def table_from_list(vals):
+    t = LuaTable()
+    a = list(vals)
+    while a and a[-1] is None:
+        a.pop()
+    t.arr = a
+    return t
+
+
+def lua_next(t, k=None):
+    """next(t, k): the next (key, value) after k, or nil."""
+    a = t.arr
+    n = len(a)
+    if k is None:
+        i = 0
+    elif k.__class__ is int and 0 < k <= n:
+        i = k
+    else:
+        if k.__class__ is float and k.is_integer() and -9.3e18 < k < 9.3e18:
+            k = int(k)
+        hk = k
+        if k.__class__ is bool:
+            hk = _TRUEK if k else _FALSEK
+        it = t._it
+        j = None
+        if it is not None:
+            keys, pos = it
+            if pos < len(keys):
+                kk = keys[pos]
+                if kk is hk or (kk.__class__ is hk.__class__ and kk == hk):
+                    j = pos + 1
+        if j is None:
+            if k.__class__ is int and k > 0 and hk not in t.hash:
+                # an array index that left the array part: go on from there
+                return _next_from(t, k if k <= n else n)
+            keys = list(t.hash)
+            try:
+                j = _keyindex(keys, hk) + 1
+            except ValueError:
+                raise LuaError(b"invalid key to 'next'")   # luaG_runerror in a C function: no position
+        return _next_hash(t, keys, j)
+    return _next_from(t, i)
+
+
+def _keyindex(keys, hk):
+    c = hk.__class__
+    for i, x in enumerate(keys):
+        if x is hk or (x == hk and x.__class__ is c):
+            return i
+    raise ValueError
+
+
+def _next_from(t, i):
+    a = t.arr
+    n = len(a)
+    while i < n:
+        v = a[i]
+        i += 1
+        if v is not None:
+            return Multi((i, v))
+    h = t.hash
+    if not h:
+        return None
+    return _next_hash(t, list(h), 0)
+
+
+def _next_hash(t, keys, j):
+    h = t.hash
+    nk = len(keys)
+    while j < nk:
+        k = keys[j]
+        v = h.get(k)
+        if v is not None:
+            t._it = (keys, j)
+            if k.__class__ is _BoolKey:
+                k = k.v
+            return Multi((k, v))
+        j += 1
+    t._it = None
+    return None
+
+
+def iter_pairs(t):
+    """Generator of (key, value) in next() order, for a for-in loop of
+    translated code over a table without __pairs (assigning to existing
+    fields and clearing fields during the traversal is allowed)."""
+    a = t.arr
+    i = 0
+    while i < len(a):
+        v = a[i]
+        i += 1
+        if v is not None:
+            yield i, v
+    h = t.hash
+    if h:
+        for k in list(h):
+            v = h.get(k)
+            if v is not None:
+                if k.__class__ is _BoolKey:
+                    k = k.v
+                yield k, v
+
+
+def iter_ipairs(t):
+    """Generator of (i, t[i]) for i = 1, 2, ... until t[i] is nil (with
+    __index, as ipairs in 5.4)."""
+    i = 1
+    if t.__class__ is LuaTable and t.meta is None:
+        a = t.arr
+        while True:
+            if i <= len(a):
+                v = a[i - 1]
+            else:
+                v = t.get(i)
+            if v is None:
+                return
+            yield i, v
+            i += 1
+    while True:
+        v = index(t, i)
+        if v is None:
+            return
+        yield i, v
+        i += 1
+
+
+# ---------------------------------------------------------------- types
+
+def type_name(v):
+    c = v.__class__
+    if v is None:
+        return 'nil'
+    if c is bool:
+        return 'boolean'
+    if c is int or c is float:
+        return 'number'
+    if c is bytes:
+        return 'string'
+    if c is LuaTable:
+        return 'table'
+    if getattr(c, '_is_lua_thread', False):
+        return 'thread'
+    if callable(v):
+        return 'function'
+    return 'userdata'
+
+
+# ---------------------------------------------------------------- numbers
+
+_WS = rb'[ \t\n\v\f\r]*'
+_DEC_RE = re.compile(_WS + rb'([-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?)' + _WS + rb'\Z')
+_INT_RE = re.compile(_WS + rb'([-+]?)([0-9]+)' + _WS + rb'\Z')
+_HEX_RE = re.compile(_WS + rb'([-+]?)0[xX]([0-9a-fA-F]*)(?:(\.)([0-9a-fA-F]*))?(?:[pP]([-+]?[0-9]+))?' + _WS + rb'\Z')
+
+
+def str2number(s):
+    """luaO_str2num: an int or float from a Lua string, or None."""
+    m = _INT_RE.match(s)
+    if m is not None:
+        v = int(m.group(2))
+        if m.group(1) == b'-':
+            v = -v
+        if _MIN <= v <= _MAX:
+            return v
+        return float(v)      # decimal overflow: read as a float
+    m = _HEX_RE.match(s)
+    if m is not None:
+        sign, ip, dot, fp, ex = m.groups()
+        if not ip and not fp:
+            return None
+        if dot is None and ex is None:      # hexadecimal integer: wraps around
+            v = int(ip, 16) & _MASK
+            if sign == b'-':
+                v = (-v) & _MASK
+            return v - 0x10000000000000000 if v & _SIGN else v
+        txt = '0x' + (ip or b'0').decode() + '.' + (fp or b'').decode() + 'p' + (ex or b'0').decode()
+        try:
+            v = float.fromhex(txt)
+        except OverflowError:
+            v = _INF
+        return -v if sign == b'-' else v
+    m = _DEC_RE.match(s)
+    if m is not None:
+        return float(m.group(1))
+    return None
+
+
+def tonum(v):
+    """The number v converts to in arithmetic (strings coerced), or None."""
+    c = v.__class__
+    if c is int or c is float:
+        return v
+    if c is bytes:
+        return str2number(v)
+    return None
+
+
+def toint(v):
+    """lua_tointeger: an int from an int, an integral float or a string, or None."""
+    c = v.__class__
+    if c is int:
+        return v
+    if c is bytes:
+        v = str2number(v)
+        c = v.__class__
+        if c is int:
+            return v
+    if c is float:
+        if v.is_integer() and -9.3e18 < v < 9.3e18:
+            i = int(v)
+            if _MIN <= i <= _MAX:
+                return i
+    return None
+
+
+def fmtfloat(x):
+    """A float as Lua's tostring writes it ('%.14g', '.0' added to integral values)."""
+    if x != x:
+        return b'-nan' if _copysign(1.0, x) < 0 else b'nan'
+    s = '%.14g' % x
+    if s.lstrip('-').isdigit():
+        s += '.0'
+    return s.encode()
+
+
+def wrap(r):
+    """An integer wrapped into 64-bit two's complement."""
+    return ((r + _SIGN) & _MASK) - _SIGN
+
+
+# ---------------------------------------------------------------- tostring
+
+STRING_META = None   # set by the string library (its __index is the string table)
+
+
+def getmetatable_raw(v):
+    c = v.__class__
+    if c is LuaTable:
+        return v.meta
+    if c is bytes:
+        return STRING_META
+    return getattr(c, 'lua_meta', None)
+
+
+def metamethod(v, ev):
+    """The metamethod ev (bytes) of v, or None."""
+    c = v.__class__
+    if c is LuaTable:
+        mt = v.meta
+        if mt is None:
+            return None
+        return mt.hash.get(ev)
+    if c is bytes:
+        mt = STRING_META
+        if mt is None:
+            return None
+        return mt.hash.get(ev)
+    mt = getattr(c, 'lua_meta', None)       # userdata types of the runtime (files)
+    if mt is None:
+        return None
+    return mt.hash.get(ev)
+
+
+def _addr(v):
+    return ('0x%014x' % id(v)).encode()
+
+
+def tostring(v):
+    """luaL_tolstring: a Lua string (bytes) for any value, __tostring and
+    __name included."""
+    c = v.__class__
+    if c is bytes:
+        return v
+    if c is int:
+        return str(v).encode()
+    if c is float:
+        return fmtfloat(v)
+    if v is None:
+        return b'nil'
+    if c is bool:
+        return b'true' if v else b'false'
+    h = metamethod(v, b'__tostring')
+    if h is not None:
+        r = first(call(h, v))
+        s = tostr(r)
+        if s is None:
+            liberror("'__tostring' must return a string")
+        return s
+    tn = metamethod(v, b'__name')
+    if tn.__class__ is not bytes:
+        tn = type_name(v).encode()
+    if c is bytes:
+        return v
+    return tn + b': ' + _addr(v)
+
+
+def tostr(v):
+    """The string a number or string converts to (luaL_checklstring), or None."""
+    c = v.__class__
+    if c is bytes:
+        return v
+    if c is int:
+        return b'%d' % v
+    if c is float:
+        return fmtfloat(v)
+    return None
+
+
+# ---------------------------------------------------------------- calls
+
+def call(f, *args):
+    """Call any Lua value (a table or other value with __call, too)."""
+    if callable(f) and f.__class__ is not LuaTable:
+        return f(*args)
+    h = metamethod(f, b'__call')
+    if h is None:
+        rterror('attempt to call a %s value' % type_name(f))
+    return call(h, f, *args)
+
+
+def invoke(o, name, *args):
+    """o:name(args): o evaluated once, looked up with __index, called with
+    __call."""
+    f = index(o, name)
+    if callable(f) and f.__class__ is not LuaTable:
+        return f(o, *args)
+    return call(f, o, *args)
+
+
+# ---------------------------------------------------------------- indexing
+
+def index(o, k):
+    """o[k] with __index."""
+    if o.__class__ is LuaTable:
+        c = k.__class__
+        if c is bytes:
+            v = o.hash.get(k)
+        elif c is int:
+            a = o.arr
+            v = a[k - 1] if 0 < k <= len(a) else o.hash.get(k)
+        else:
+            v = o.get(k)
+        if v is not None or o.meta is None:
+            return v
+    return _index_meta(o, k)
+
+
+def _index_meta(o, k):
+    for _ in range(2000):
+        if o.__class__ is LuaTable:
+            v = o.get(k)
+            if v is not None:
+                return v
+            mt = o.meta
+            if mt is None:
+                return None
+            h = mt.hash.get(b'__index')
+            if h is None:
+                return None
+        else:
+            h = metamethod(o, b'__index')
+            if h is None:
+                rterror('attempt to index a %s value' % type_name(o))
+        if h.__class__ is LuaTable or not callable(h):
+            o = h
+            continue
+        return first(h(o, k))
+    rterror("'__index' chain too long; possible loop")
+
+
+def setindex(o, k, v):
+    """o[k] = v with __newindex."""
+    if o.__class__ is LuaTable and o.meta is None:
+        c = k.__class__
+        if c is bytes:
+            if v is None:
+                o.hash.pop(k, None)
+            else:
+                o.hash[k] = v
+            return
+        if c is int and v is not None:
+            a = o.arr
+            if 0 < k <= len(a):
+                a[k - 1] = v
+                return
+            if k == len(a) + 1 and not o.hash:
+                a.append(v)
+                return
+        o.set(k, v)
+        return
+    _setindex_meta(o, k, v)
+
+
+def _setindex_meta(o, k, v):
+    for _ in range(2000):
+        if o.__class__ is LuaTable:
+            mt = o.meta
+            if mt is None:
+                o.set(k, v)
+                return
+            h = mt.hash.get(b'__newindex')
+            if h is None or o.get(k) is not None:
+                o.set(k, v)
+                return
+        else:
+            h = metamethod(o, b'__newindex')
+            if h is None:
+                rterror('attempt to index a %s value' % type_name(o))
+        if h.__class__ is LuaTable or not callable(h):
+            o = h
+            continue
+        h(o, k, v)
+        return
+    rterror("'__newindex' chain too long; possible loop")
+
+
+def rawget(t, k):
+    return t.get(k)
+
+
+def rawset(t, k, v):
+    t.set(k, v)
+    return t
+
+
+def length(v):
+    """#v."""
+    c = v.__class__
+    if c is LuaTable:
+        mt = v.meta
+        if mt is None:
+            return len(v.arr)
+        else:
+            h = mt.hash.get(b'__len')
+            if h is not None:
+                return first(call(h, v))
+        return len(v.arr)
+    if c is bytes:
+        return len(v)
+    h = metamethod(v, b'__len')
+    if h is None:
+        rterror('attempt to get length of a %s value' % type_name(v))
+    return first(call(h, v))
+
+
+# ---------------------------------------------------------------- arithmetic
+
+def _fdiv(a, b):
+    try:
+        return a / b
+    except ZeroDivisionError:
+        if a != a:
+            return a
+        if a == 0:
+            return _DNAN
+        return _copysign(_INF, a) * _copysign(1.0, b)
+
+
+def _fmodf(a, b):
+    """C fmod."""
+    try:
+        return _fmod(a, b)
+    except ValueError:
+        if a != a:
+            return a
+        if b != b:
+            return b
+        return _DNAN
+
+
+def _fmodlua(a, b):
+    """luai_nummod."""
+    m = _fmodf(a, b)
+    if (b < 0) if m > 0 else (m < 0 and b > 0):
+        m += b
+    return m
+
+
+def _ffloor(x):
+    if x == 0 or x != x or x in (_INF, -_INF):
+        return x
+    return float(math.floor(x))
+
+
+def _fpow(a, b):
+    """C pow."""
+    try:
+        return math.pow(a, b)
+    except OverflowError:
+        if a < 0 and b.is_integer() and int(b) % 2 == 1:
+            return -_INF
+        return _INF
+    except ValueError:
+        if a == 0:      # 0 ^ negative
+            if _copysign(1.0, a) < 0 and b.is_integer() and int(b) % 2 == 1:
+                return -_INF
+            return _INF
+        return _DNAN    # negative ^ non-integer
+
+
+def _iadd(a, b):
+    r = a + b
+    if _MIN <= r <= _MAX:
+        return r
+    return ((r + _SIGN) & _MASK) - _SIGN
+
+
+def _isub(a, b):
+    r = a - b
+    if _MIN <= r <= _MAX:
+        return r
+    return ((r + _SIGN) & _MASK) - _SIGN
+
+
+def _imul(a, b):
+    r = a * b
+    if _MIN <= r <= _MAX:
+        return r
+    return ((r + _SIGN) & _MASK) - _SIGN
+
+
+def _iidiv(a, b):
+    if b == 0:
+        rterror('attempt to divide by zero')
+    r = a // b
+    if r > _MAX:
+        return _MIN
+    return r
+
+
+def _imod(a, b):
+    if b == 0:
+        rterror("attempt to perform 'n%0'")
+    return a % b
+
+
+_ARITH_OPS = {
+    b'__add': (_iadd, lambda a, b: a + b),
+    b'__sub': (_isub, lambda a, b: a - b),
+    b'__mul': (_imul, lambda a, b: a * b),
+    b'__mod': (_imod, _fmodlua),
+    b'__idiv': (_iidiv, lambda a, b: _ffloor(_fdiv(a, b))),
+    b'__div': (None, _fdiv),
+    b'__pow': (None, _fpow),
+}
+
+
+def _arith_num(ev, x, y):
+    fi, ff = _ARITH_OPS[ev]
+    if fi is not None and x.__class__ is int and y.__class__ is int:
+        return fi(x, y)
+    return ff(float(x), float(y))
+
+
+def arith(ev, a, b):
+    """The slow path of an arithmetic operator (ev b'__add' ...): string
+    coercion, metamethods, errors."""
+    x = tonum(a)
+    y = tonum(b)
+    if x is not None and y is not None:
+        return _arith_num(ev, x, y)
+    opname = ev[2:].decode()
+    if a.__class__ is bytes:        # the string library's metamethod (trymt)
+        if b.__class__ is bytes or metamethod(b, ev) is None:
+            rterror("attempt to %s a '%s' with a '%s'" % (opname, type_name(a), type_name(b)))
+        return first(call(metamethod(b, ev), a, b))
+    h = metamethod(a, ev)
+    if h is None:
+        if b.__class__ is bytes:
+            rterror("attempt to %s a '%s' with a '%s'" % (opname, type_name(a), type_name(b)))
+        h = metamethod(b, ev)
+    if h is not None:
+        return first(call(h, a, b))
+    bad = b if a.__class__ in (int, float) else a
+    rterror('attempt to perform arithmetic on a %s value' % type_name(bad))
+
+
+def add(a, b):
+    if a.__class__ is int and b.__class__ is int:
+        r = a + b
+        if _MIN <= r <= _MAX:
+            return r
+        return ((r + _SIGN) & _MASK) - _SIGN
+    if a.__class__ is float and b.__class__ is float:
+        return a + b
+    if a.__class__ in (int, float) and b.__class__ in (int, float):
+        return a + b
+    return arith(b'__add', a, b)
+
+
+def sub(a, b):
+    if a.__class__ is int and b.__class__ is int:
+        r = a - b
+        if _MIN <= r <= _MAX:
+            return r
+        return ((r + _SIGN) & _MASK) - _SIGN
+    if a.__class__ in (int, float) and b.__class__ in (int, float):
+        return a - b
+    return arith(b'__sub', a, b)
+
+
+def mul(a, b):
+    if a.__class__ is int and b.__class__ is int:
+        r = a * b
+        if _MIN <= r <= _MAX:
+            return r
+        return ((r + _SIGN) & _MASK) - _SIGN
+    if a.__class__ in (int, float) and b.__class__ in (int, float):
+        return a * b
+    return arith(b'__mul', a, b)
+
+
+def div(a, b):
+    """a / b: always a float."""
+    if a.__class__ in (int, float) and b.__class__ in (int, float):
+        if b:
+            return float(a) / float(b) if a.__class__ is int or b.__class__ is int else a / b
+        return _fdiv(float(a), float(b))
+    return arith(b'__div', a, b)
+
+
+def mod(a, b):
+    if a.__class__ is int and b.__class__ is int:
+        if b:
+            return a % b
+        rterror("attempt to perform 'n%0'")
+    if a.__class__ in (int, float) and b.__class__ in (int, float):
+        return _fmodlua(float(a), float(b))
+    return arith(b'__mod', a, b)
+
+
+def idiv(a, b):
+    if a.__class__ is int and b.__class__ is int:
+        if b:
+            r = a // b
+            return _MIN if r > _MAX else r
+        rterror('attempt to divide by zero')
+    if a.__class__ in (int, float) and b.__class__ in (int, float):
+        return _ffloor(_fdiv(float(a), float(b)))
+    return arith(b'__idiv', a, b)
+
+
+def pow(a, b):
+    """a ^ b: always a float."""
+    if a.__class__ in (int, float) and b.__class__ in (int, float):
+        return _fpow(float(a), float(b))
+    return arith(b'__pow', a, b)
+
+
+def unm(a):
+    c = a.__class__
+    if c is int:
+        return _MIN if a == _MIN else -a
+    if c is float:
+        return -a
+    x = tonum(a)
+    if x is not None:
+        return unm(x)
+    if c is bytes:
+        rterror("attempt to unm a 'string' with a 'string'")
+    h = metamethod(a, b'__unm')
+    if h is not None:
+        return first(call(h, a, a))
+    rterror('attempt to perform arithmetic on a %s value' % type_name(a))
+
+
+# ---------------------------------------------------------------- bitwise
+
+def _bitint(v):
+    c = v.__class__
+    if c is int:
+        return v
+    if c is float:
+        return toint(v)
+    return None
+
+
+def bitwise(ev, a, b):
+    x = _bitint(a)
+    y = _bitint(b)
+    if x is not None and y is not None:
+        return _BITOPS[ev](x, y)
+    h = metamethod(a, ev)
+    if h is None:
+        h = metamethod(b, ev)
+    if h is not None:
+        return first(call(h, a, b))
+    if a.__class__ in (int, float) and b.__class__ in (int, float):
+        rterror('number has no integer representation')
+    bad = b if a.__class__ in (int, float) else a
+    rterror('attempt to perform bitwise operation on a %s value' % type_name(bad))
+
+
+def _shl(x, n):
+    if n <= -64 or n >= 64:
+        return 0
+    if n >= 0:
+        r = (x << n) & _MASK
+    else:
+        r = (x & _MASK) >> -n
+    return r - 0x10000000000000000 if r & _SIGN else r
+
+
+def _shr(x, n):
+    if n == _MIN:
+        return 0
+    return _shl(x, -n)
+
+
+_BITOPS = {
+    b'__band': lambda x, y: x & y,
+    b'__bor': lambda x, y: x | y,
+    b'__bxor': lambda x, y: x ^ y,
+    b'__shl': _shl,
+    b'__shr': _shr,
+}
+
+
+def band(a, b):
+    if a.__class__ is int and b.__class__ is int:
+        return a & b
+    return bitwise(b'__band', a, b)
+
+
+def bor(a, b):
+    if a.__class__ is int and b.__class__ is int:
+        return a | b
+    return bitwise(b'__bor', a, b)
+
+
+def bxor(a, b):
+    if a.__class__ is int and b.__class__ is int:
+        return a ^ b
+    return bitwise(b'__bxor', a, b)
+
+
+def shl(a, b):
+    if a.__class__ is int and b.__class__ is int:
+        return _shl(a, b)
+    return bitwise(b'__shl', a, b)
+
+
+def shr(a, b):
+    if a.__class__ is int and b.__class__ is int:
+        return _shr(a, b)
+    return bitwise(b'__shr', a, b)
+
+
+def bnot(a):
+    x = _bitint(a)
+    if x is not None:
+        return ~x
+    h = metamethod(a, b'__bnot')
+    if h is not None:
+        return first(call(h, a, a))
+    if a.__class__ is float:
+        rterror('number has no integer representation')
+    rterror('attempt to perform bitwise operation on a %s value' % type_name(a))
+
+
+# ---------------------------------------------------------------- concat
+
+def concat(a, b):
+    """a .. b"""
+    ca = a.__class__
+    cb = b.__class__
+    if ca is bytes:
+        if cb is bytes:
+            return a + b
+        if cb is int:
+            return a + b'%d' % b
+    elif ca is int and cb is bytes:
+        return b'%d' % a + b
+    x = tostr(a)
+    y = tostr(b)
+    if x is not None and y is not None:
+        return x + y
+    h = metamethod(a, b'__concat')
+    if h is None:
+        h = metamethod(b, b'__concat')
+    if h is not None:
+        return first(call(h, a, b))
+    bad = b if x is not None else a
+    rterror('attempt to concatenate a %s value' % type_name(bad))
+
+
+def concatn(*vals):
+    """v1 .. v2 .. ... .. vn (right associative, metamethods as in Lua)."""
+    try:
+        return b''.join(vals)
+    except TypeError:
+        pass
+    acc = vals[-1]
+    for i in range(len(vals) - 2, -1, -1):
+        v = vals[i]
+        # Lua concatenates the longest run of strings/numbers at once, then
+        # calls __concat; for string/number operands the result is the same.
+        acc = concat(v, acc)
+    return acc
+
+
+# ---------------------------------------------------------------- comparison
+
+def eq(a, b):
+    """a == b with __eq."""
+    ca = a.__class__
+    cb = b.__class__
+    if ca is cb:
+        if ca is LuaTable and a is not b:
+            h = metamethod(a, b'__eq')
+            if h is None:
+                h = metamethod(b, b'__eq')
+            if h is None:
+                return False
+            r = first(call(h, a, b))
+            return r is not None and r is not False
+        return a == b
+    if (ca is int and cb is float) or (ca is float and cb is int):
+        return a == b
+    return False
+
+
+def ne(a, b):
+    return not eq(a, b)
+
+
+def rawequal(a, b):
+    ca = a.__class__
+    cb = b.__class__
+    if ca is cb or (ca is int and cb is float) or (ca is float and cb is int):
+        return a == b
+    return False
+
+
+def _cmperror(a, b):
+    t1 = type_name(a)
+    t2 = type_name(b)
+    if t1 == t2:
+        rterror('attempt to compare two %s values' % t1)
+    rterror('attempt to compare %s with %s' % (t1, t2))
+
+
+def lt(a, b):
+    """a < b with __lt."""
+    ca = a.__class__
+    cb = b.__class__
+    if (ca is int or ca is float) and (cb is int or cb is float):
+        return a < b
+    if ca is bytes and cb is bytes:
+        return a < b
+    h = metamethod(a, b'__lt')
+    if h is None:
+        h = metamethod(b, b'__lt')
+    if h is None:
+        _cmperror(a, b)
+    r = first(call(h, a, b))
+    return r is not None and r is not False
+
+
+def le(a, b):
+    """a <= b with __le."""
+    ca = a.__class__
+    cb = b.__class__
+    if (ca is int or ca is float) and (cb is int or cb is float):
+        return a <= b
+    if ca is bytes and cb is bytes:
+        return a <= b
+    h = metamethod(a, b'__le')
+    if h is None:
+        h = metamethod(b, b'__le')
+    if h is None:
+        # LUA_COMPAT_LT_LE (on in Lua 5.4 builds): a <= b is not (b < a)
+        h = metamethod(b, b'__lt')
+        if h is None:
+            h = metamethod(a, b'__lt')
+        if h is None:
+            _cmperror(a, b)
+        r = first(call(h, b, a))
+        return r is None or r is False
+    r = first(call(h, a, b))
+    return r is not None and r is not False
+
+
+def gt(a, b):
+    return lt(b, a)
+
+
+def ge(a, b):
+    return le(b, a)
+
+
+def truth(v):
+    """Lua truthiness: only nil and false are false."""
+    return v is not None and v is not False
+
+
+# ---------------------------------------------------------------- numeric for
+
+def _forerror(v, what):
+    rterror("bad 'for' %s (number expected, got %s)" % (what, type_name(v)))
+
+
+def _forlimit(init, lim, step):
+    """forlimit: the integer limit of an integer loop, or None to skip it."""
+    c = lim.__class__
+    if c is float or c is bytes:
+        if c is bytes:
+            x = str2number(lim)
+            if x is None:
+                _forerror(lim, 'limit')
+            if x.__class__ is int:
+                return x if (init <= x if step > 0 else init >= x) else None
+            lim = x
+        if lim in (_INF, -_INF) or lim != lim:
+            f = None
+        else:
+            f = math.ceil(lim) if step < 0 else math.floor(lim)
+        if f is not None and _MIN <= f <= _MAX:
+            p = f
+        elif lim > 0:       # (a NaN limit is taken as below mininteger, as forlimit does)
+            if step < 0:
+                return None
+            p = _MAX
+        else:
+            if step > 0:
+                return None
+            p = _MIN
+    elif c is int:
+        p = lim
+    else:
+        _forerror(lim, 'limit')
+    if (init > p) if step > 0 else (init < p):
+        return None
+    return p
+
+
+def _floatfor(i, limit, step):
+    if step > 0:
+        if limit < i:
+            return
+        while True:
+            yield i
+            i += step
+            if not i <= limit:
+                return
+    else:
+        if i < limit:
+            return
+        while True:
+            yield i
+            i += step
+            if not limit <= i:
+                return
+
+
+def numfor(init, limit, step=1):
+    """The values of a numeric for loop `for v = init, limit, step` (Lua 5.4
+    forprep/forloop: bounds evaluated once, an integer loop never overflows,
+    float loops accumulate, strings are coerced)."""
+    if init.__class__ is int and step.__class__ is int:
+        if step == 0:
+            rterror("'for' step is zero")
+        if limit.__class__ is not int:
+            limit = _forlimit(init, limit, step)
+            if limit is None:
+                return ()
+        if step > 0:
+            return range(init, limit + 1, step)
+        return range(init, limit - 1, step)
+    fl = tonum(limit)
+    if fl is None:
+        _forerror(limit, 'limit')
+    st = tonum(step)
+    if st is None:
+        _forerror(step, 'step')
+    fi = tonum(init)
+    if fi is None:
+        _forerror(init, 'initial value')
+    if st == 0:
+        rterror("'for' step is zero")
+    return _floatfor(float(fi), float(fl), float(st))
+
+
+# ---------------------------------------------------------------- generic for
+
+def iter_for(f, s=None, ctl=None, *_):
+    """The generic `for` protocol as a Python iterator: calls f(s, ctl)
+    until its first result is nil, yielding each call's results as a tuple
+    (at least one value).  (A fourth, to-be-closed value is the back end's
+    business.)"""
+    co = getattr(f, 'lua_coroutine', None)
+    if co is not None:          # a coroutine.wrap function: no call per step
+        from .lcoro import iter_wrap
+        yield from iter_wrap(co, s, ctl)
+        return
+    while True:
+        r = call(f, s, ctl)
+        if r.__class__ is Multi:
+            if not r or r[0] is None:
+                return
+            ctl = r[0]
+            yield r
+        else:
+            if r is None:
+                return
+            ctl = r
+            yield (r,)
+
+
+def iter_in_pairs(t):
+    """for k, v in pairs(t): iter_pairs for a plain table, else __pairs and
+    the generic protocol (pairs's own errors included)."""
+    if t.__class__ is LuaTable and (t.meta is None or t.meta.hash.get(b'__pairs') is None):
+        return iter_pairs(t)
+    from .lbase import lua_pairs
+    return iter_for(*allv(lua_pairs(t)))
