@@ -96,11 +96,14 @@ def test_translation_error_installs_nothing(repl):
     assert "nil" in send(repl, "=with_stmt", PROMPT_LUA)
 
 
-def test_lua_functions_cannot_be_translated_yet(repl):
+def test_lua_translation_error_installs_nothing(repl):
     send(repl, ":lua", PROMPT_LUA)
-    send(repl, "function h(x) return x end", PROMPT_LUA)
-    assert "TranslationError" in send(repl, ":translate h", PROMPT_LUA)
-    assert "function h(x) return x end" in send(repl, ":source h", PROMPT_LUA)
+    send(repl, "function h(x) return _ENV end", PROMPT_LUA)    # _ENV as a value: refused
+    out = send(repl, ":translate h", PROMPT_LUA)
+    assert "TranslationError" in out and "_ENV" in out and "nothing installed" in out
+    assert "function h(x) return _ENV end" in send(repl, ":source h", PROMPT_LUA)
+    send(repl, ":py")
+    assert "NameError" in send(repl, "h")
 
 
 def test_race_and_time(repl):
@@ -205,3 +208,14 @@ def test_scripted_demo_without_a_terminal():
     assert "cmp -> " in out and "same result both ways" in out
     assert "negative: -2" in out and "in total" in out
     assert "Traceback" not in r.stderr
+
+
+def test_translate_lua_function_into_python(repl):
+    send(repl, ":lua", PROMPT_LUA)
+    send(repl, "function fib(n) if n < 2 then return n end return fib(n - 1) + fib(n - 2) end",
+         PROMPT_LUA)
+    out = send(repl, ":translate fib", PROMPT_LUA)
+    assert "def " in out and "installed as Python global 'fib'" in out
+    assert "144" in send(repl, ":race fib 12", PROMPT_LUA)
+    send(repl, ":py")
+    assert "55" in send(repl, "fib(10)")

@@ -70,9 +70,15 @@ def cmd_translate(s: Session, arg: str) -> None:
         s.lua.globals()[name] = lf
         s.write("-- installed as Lua global %r" % name)
     else:
-        s.lookup(name)
-        s.write("TranslationError: Lua functions are translated into Python by issue 10's "
-                "front end, which this build does not have yet (nothing installed)")
+        fn = s.lookup(name)
+        try:
+            pf = s.lua.translate(fn)
+        except tandem.TranslationError as e:
+            s.write("TranslationError: %s (nothing installed)" % e)
+            return
+        s.write(highlight.python(tandem.translated_source(pf), s.color))
+        s.ns[name] = pf
+        s.write("# installed as Python global %r" % name)
 
 
 def cmd_source(s: Session, arg: str) -> None:
@@ -122,13 +128,11 @@ def cmd_race(s: Session, arg: str) -> None:
         raise ValueError("usage: :race NAME ARGS")
     name = parts[0]
     args = eval("(%s,)" % parts[1], dict(s.ns)) if len(parts) > 1 else ()
-    if s.lang != Session.PY:
-        s.lookup(name)
-        s.write("race: a Lua function's translation into Python comes with issue 10's front "
-                "end, which this build does not have yet")
-        return
     fn = s.lookup(name)
-    result = timing.race(s.lua, fn, s.lua.translate(fn), args)
+    if s.lang != Session.PY:        # a Lua function: its translation runs in Python
+        result = timing.race_from_python(fn, s.lua.translate(fn), args)
+    else:
+        result = timing.race(s.lua, fn, s.lua.translate(fn), args)
     s.write(result.report(name))
 
 

@@ -12,9 +12,13 @@ whose text the session keeps for `:source`.
 """
 from __future__ import annotations
 
+import atexit
 import codeop
 import linecache
+import os
+import shutil
 import sys
+import tempfile
 import traceback
 from typing import Any, Callable, Dict, List, Optional, TextIO
 
@@ -86,7 +90,11 @@ class Session:
         self._count = 0
         self.py_defs: List[str] = []     # source of inputs that defined names
         self.lua_defs: List[str] = []
-        self.lua_chunks: Dict[str, str] = {}    # chunk name ("=lua-N") -> source
+        self.lua_chunks: Dict[str, str] = {}    # chunk name ("@DIR/lua-N") -> source
+        # each Lua chunk is also a file, so tandem's front end finds the source
+        # of a function defined at the prompt (lua.translate, :translate)
+        self._chunkdir = tempfile.mkdtemp(prefix="tandem-repl-")
+        atexit.register(shutil.rmtree, self._chunkdir, True)
 
     # ---- output ---------------------------------------------------------------
 
@@ -148,7 +156,10 @@ class Session:
     def _run_lua(self, src: str) -> None:
         text = src[1:] if src.startswith("=") else src
         self._count += 1
-        chunk = "=lua-%d" % self._count
+        path = os.path.join(self._chunkdir, "lua-%d" % self._count)
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+        chunk = "@" + path
         self.lua_chunks[chunk] = text
         f, is_expr = self._helpers.compile(text, chunk)
         n, shown = self._helpers.run(f)

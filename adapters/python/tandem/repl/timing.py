@@ -70,3 +70,22 @@ def race(lua: Any, fn: Any, translated: Any, args: Tuple[Any, ...]) -> Race:
     t_native, n = per_call_batched(lambda k: loop(translated, k, *args))
     t_bridge, _ = per_call_batched(lambda k: loop(fn, k, *args))
     return Race(t_bridge, t_native, native, n)
+
+
+def race_from_python(fn: Any, translated: Any, args: Tuple[Any, ...]) -> Race:
+    """A Lua function fn called from a Python loop across the bridge, and its
+    translation into Python called natively, with the same arguments."""
+    via_bridge = fn(*args)
+    native = translated(*args)
+    if via_bridge != native or type(via_bridge) is not type(native):
+        raise AssertionError("results differ: across the bridge %r, translated %r"
+                             % (via_bridge, native))
+
+    def loop(f: Any) -> Callable[[int], None]:
+        def run(k: int) -> None:
+            for _ in range(k):
+                f(*args)
+        return run
+    t_native, n = per_call_batched(loop(translated))
+    t_bridge, _ = per_call_batched(loop(fn))
+    return Race(t_bridge, t_native, native, n)
