@@ -61,6 +61,7 @@ typedef struct tdmP_FFI {
     PyObject *parsed;           /* strong dict: type string -> CType */
     PyObject *null;             /* strong: ffi.NULL */
     PyObject *runtime;          /* strong: the LuaRuntime given, or NULL */
+    PyObject *once;             /* strong dict: init_once tag -> result, or NULL */
 } tdmP_FFI;
 
 /* CData flags (tdmP_CData.pflags) */

@@ -183,6 +183,7 @@ static int ffi_traverse(PyObject *self, visitproc visit, void *arg)
     Py_VISIT(f->parsed);
     Py_VISIT(f->null);
     Py_VISIT(f->runtime);
+    Py_VISIT(f->once);
     return 0;
 }
 
@@ -193,6 +194,7 @@ static int ffi_clear(PyObject *self)
     Py_CLEAR(f->parsed);
     Py_CLEAR(f->null);
     Py_CLEAR(f->runtime);
+    Py_CLEAR(f->once);
     return 0;
 }
 
@@ -694,6 +696,32 @@ static PyObject *ffi_get_null(PyObject *self, void *closure)
     return Py_NewRef(((tdmP_FFI *)self)->null);
 }
 
+/* init_once(func, tag): cffi's one-time initialisation. The first call with a tag
+   runs func() and keeps its result; later calls with that tag return it without
+   calling func. If func raises, nothing is kept and the next call runs it again.
+   Under the GIL two threads can both run func only if func itself releases the GIL
+   before returning; the first result stored wins and both callers get it. */
+static PyObject *ffi_init_once(PyObject *self, PyObject *args)
+{
+    tdmP_FFI *f = (tdmP_FFI *)self;
+    PyObject *func, *tag, *res, *kept;
+    if (!PyArg_ParseTuple(args, "OO:init_once", &func, &tag)) {
+        return NULL;
+    }
+    if (f->once == NULL && (f->once = PyDict_New()) == NULL) {
+        return NULL;
+    }
+    if ((kept = PyDict_GetItemWithError(f->once, tag)) != NULL) {
+        return Py_NewRef(kept);
+    }
+    if (PyErr_Occurred() || (res = PyObject_CallNoArgs(func)) == NULL) {
+        return NULL;
+    }
+    kept = PyDict_SetDefault(f->once, tag, res);      /* borrowed */
+    Py_DECREF(res);
+    return Py_XNewRef(kept);
+}
+
 static PyGetSetDef ffi_getset[] = {
     {"errno", ffi_get_errno, ffi_set_errno, "errno as the last C call of this thread left it.",
      NULL},
@@ -732,6 +760,8 @@ static PyMethodDef ffi_methods[] = {
     {"from_handle", ffi_from_handle, METH_O, NULL},
     {"getctype", ffi_getctype, METH_VARARGS, NULL},
     {"release", ffi_release, METH_O, NULL},
+    {"init_once", ffi_init_once, METH_VARARGS,
+     "init_once(func, tag): call func() the first time for tag, then return its result."},
     {NULL, NULL, 0, NULL},
 };
 
