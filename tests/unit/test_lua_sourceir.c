@@ -139,6 +139,9 @@ int main(void)
     tdmR_lock(rt);
     test_loaded();
     test_refusals();
+    tdmR_close_lang(rt, TDM_LANG_LUA);      /* shut down as tdm_close does */
+    tdmR_close(rt);
+    tdmR_detach(rt, TDM_LANG_LUA);
     tdmR_unlock(rt);
     tdmR_decref(rt);
     return check_summary();
