@@ -2866,9 +2866,10 @@ function M.str.isdigit(s)
     return s ~= "" and not sfind(s, "%D")
 end
 
-function rt.method(o, name, ...)
-    local t = type(o)
+-- The runtime's own method `name` of o (not a Python object), or AttributeError.
+local function own_method(o, name)
     local kind
+    local t = type(o)
     if t == "string" then
         kind = "str"
     elseif t == "table" then
@@ -2877,7 +2878,16 @@ function rt.method(o, name, ...)
         if mt == TUPLE and (name == "index" or name == "count") then
             kind = "list"
         end
-    elseif t == "userdata" then
+    end
+    local f = kind and M[kind][name]
+    if f == nil then
+        throw("AttributeError", sformat("'%s' object has no attribute '%s'", tname(o), name))
+    end
+    return f
+end
+
+function rt.method(o, name, ...)
+    if type(o) == "userdata" then
         local args = pack(...)
         for i = 1, args.n do
             if getmetatable(args[i]) == KW then
@@ -2888,34 +2898,17 @@ function rt.method(o, name, ...)
         end
         return rt.H("method", o, name, unpack(args, 1, args.n))
     end
-    local f = kind and M[kind][name]
-    if f == nil then
-        throw("AttributeError", sformat("'%s' object has no attribute '%s'", tname(o), name))
-    end
-    return (f(o, ...))
+    return (own_method(o, name)(o, ...))
 end
 
 -- o.name(args) where evaluating the args could raise or have effects: CPython
 -- looks the method up first. nil when o is a value of ours that has the
 -- method (AttributeError when it has not), else Python's bound method.
 function rt.mcheck(o, name)
-    local t = type(o)
-    if t == "userdata" then
+    if type(o) == "userdata" then
         return rt.H("getattr", o, name)
     end
-    local kind
-    if t == "string" then
-        kind = "str"
-    elseif t == "table" then
-        local mt = getmetatable(o)
-        kind = mt == LIST and "list" or mt == DICT and "dict" or (EXT[mt] and EXT[mt].kind)
-        if mt == TUPLE and (name == "index" or name == "count") then
-            kind = "list"
-        end
-    end
-    if not (kind and M[kind][name]) then
-        throw("AttributeError", sformat("'%s' object has no attribute '%s'", tname(o), name))
-    end
+    own_method(o, name)
     return nil
 end
 
