@@ -658,11 +658,46 @@ def case_id(c):
     return "%s%r" % (f.__name__, args)[:60]
 
 
+# Cases that hold a generator whose closing runs code (a finally, a with
+# block's exit, an except catching GeneratorExit) in a variable, where CPython
+# closes it when the last reference goes: translated code cannot know that
+# moment, so translating them is refused (docs/translation.md, "Generators").
+# They run instead with Python driving the translated generators.
+CLEANUP_HELD = {
+    "c_close_runs_finally", "c_close_unstarted", "c_close_finished", "c_close_ignored",
+    "c_close_ignored_state", "c_close_bare_except", "c_close_returns",
+    "c_close_not_exception", "c_close_yield_in_finally", "c_close_raise_in_finally",
+    "c_throw_caught", "c_throw_unstarted", "c_yield_from_gen", "c_yield_from_close",
+    "o_kept_by_name", "o_identity", "o_stashed",
+}
+
+
+def python_driven(lua, f):
+    """f itself, run by CPython, with the module's generator functions it
+    names replaced by their translations."""
+    import inspect
+    import types
+    g = dict(f.__globals__)
+    replaced = 0
+    for n in f.__code__.co_names:
+        v = g.get(n)
+        if isinstance(v, types.FunctionType) and inspect.isgeneratorfunction(v):
+            g[n] = lua.translate(v)
+            replaced += 1
+    assert replaced, f.__name__
+    return types.FunctionType(f.__code__, g, f.__name__, f.__defaults__, f.__closure__)
+
+
 @pytest.mark.parametrize("case", CASES, ids=[case_id(c) for c in CASES])
 def test_case(lua, case):
     f, args = case
     native = outcome(f, args)
-    lf = lua.translate(f)
+    if f.__name__ in CLEANUP_HELD:
+        with pytest.raises(TranslationError, match="a call of the generator '"):
+            lua.translate(f)
+        lf = python_driven(lua, f)
+    else:
+        lf = lua.translate(f)
     translated = outcome(lf, args)
     if native[0] == "ok":
         assert translated[0] == "ok", translated

@@ -18,6 +18,7 @@
 do
     local cocreate, coresume, coyield, costatus = coroutine.create, coroutine.resume,
         coroutine.yield, coroutine.status
+    local coclose = coroutine.close
     local THROW = setmetatable({}, { __name = "throw marker" })
     local GEN = { __name = "generator" }
     rt.GEN = GEN
@@ -166,6 +167,11 @@ do
         rt.depth = saved
         if not ok then
             g.state = 3
+            -- Lua leaves the stack of a coroutine that died by an error as it
+            -- was (for inspection): close its pending to-be-closed variables
+            -- now, so the generators its for loops own are closed as
+            -- CPython's unwinding closes them, before the exception leaves
+            coclose(g.co)
             error(pep479(errvalue(r)), 0)   -- "C stack overflow": RecursionError
         end
         if costatus(g.co) == "dead" then

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import collections.abc
+import functools
 import builtins
 import inspect
 import operator
@@ -22,6 +23,7 @@ import weakref
 from typing import Any, Dict, List, Optional, Set, Tuple
 
 from ._tandem import _as_object
+from . import _gencleanup
 
 __all__ = ["TranslationError", "translate", "translated_source"]
 
@@ -156,6 +158,10 @@ class _Unit:
         self.by_fn: Dict[int, _Func] = {}
         self.texts: List[str] = []
         self.names: Set[str] = set()
+        # calls (and their callee names) where CPython closes the generator
+        # they make at a known point (_gencleanup), by id; kept alive so that
+        # no other node can reuse an id
+        self.closing: Dict[int, ast.AST] = {}
 
     def add(self, fn: types.FunctionType) -> _Func:
         f = self.by_fn.get(id(fn))
@@ -218,6 +224,42 @@ def _source_of(fn: types.FunctionType) -> Tuple[ast.FunctionDef, str]:
                                    % (filename, node.lineno))
     raise TranslationError("%s:%d: cannot find the definition of %s in its source"
                            % (filename, code.co_firstlineno, fn.__qualname__))
+
+
+# generator functions with cleanup code, by code object (_gencleanup)
+_CLEANUP: Dict[Any, bool] = {}
+_CLEANUP_BUSY: Set[Any] = set()
+
+
+def _global_cleanup(fn: Any) -> bool:
+    """Is the module-level function fn a generator that runs code when closed?"""
+    if not isinstance(fn, types.FunctionType) or \
+            not fn.__code__.co_flags & inspect.CO_GENERATOR:
+        return False
+    code = fn.__code__
+    r = _CLEANUP.get(code)
+    if r is not None:
+        return r
+    if code in _CLEANUP_BUSY:
+        return False                    # recursion: decided by its other yields
+    try:
+        node, _ = _source_of(fn)
+    except TranslationError:
+        return False                    # translating it refuses anyway
+    _CLEANUP_BUSY.add(code)
+    try:
+        res = _gencleanup.Resolver([_gencleanup.scope_defs(node.body)],
+                                   _globals_lookup(fn.__globals__))
+        r = _gencleanup.cleanup_yield(node.body, res.call) is not None
+    finally:
+        _CLEANUP_BUSY.discard(code)
+    if not _CLEANUP_BUSY:
+        _CLEANUP[code] = r              # only answers reached without a cycle
+    return r
+
+
+def _globals_lookup(g: Dict[str, Any]) -> Any:
+    return lambda n: _global_cleanup(g.get(n))
 
 
 def _scope_names(body: List[ast.stmt]) -> Tuple[Set[str], Set[str]]:
@@ -351,6 +393,7 @@ class _FuncTranslator:
         self.cells: Set[str] = set()        # locals that nested functions use
         self.assigned: Set[str] = set()     # definitely assigned at this point
         self.loop_depth = 0
+        self.scope_defs: Dict[str, List[ast.AST]] = {}     # this scope's defs, by name
         self.qualname = f.irname          # CPython's name in messages (nested: a.<locals>.b)
 
     # ---- errors ---------------------------------------------------------------
@@ -434,6 +477,7 @@ class _FuncTranslator:
         self.free = sorted(n for n in nonlocals
                            if self.enclosing is None or self.enclosing.resolve(n) is not None)
         self.assigned = set(allp)
+        self.scope_defs = _gencleanup.scope_defs(body)
         stmts = self.block(body)
         if len(self.locals) > 150:
             raise self.refuse(node, "a function with more than 150 local variables")
@@ -452,6 +496,29 @@ class _FuncTranslator:
                 return t
             t = t.enclosing
         return None
+
+    def cleanup_name(self, n: str) -> bool:
+        """Is the name n, read here, a generator function with cleanup code?"""
+        t = None if n in self.global_decls else self.resolve(n)
+        if t is None:
+            if n in self.top().pycells:
+                return False
+            return _global_cleanup(self.fn.__globals__.get(n))
+        defs = t.scope_defs.get(n)
+        if not defs:
+            return False
+        scopes = []
+        s: Optional[_FuncTranslator] = t
+        while s is not None:
+            scopes.append(s.scope_defs)
+            s = s.enclosing
+        res = _gencleanup.Resolver(scopes, _globals_lookup(self.fn.__globals__))
+        return any(res.defnode(d, 0) for d in defs)
+
+    def closing_use(self, e: ast.expr) -> None:
+        """e is where CPython closes the generator a call makes at a known point."""
+        if isinstance(e, ast.Call):
+            self.unit.closing[id(e)] = e
 
     def nested(self, node: Any, name: str, body: List[ast.stmt]) -> str:
         """IR of a nested def or lambda: a closure over this scope."""
@@ -597,6 +664,7 @@ class _FuncTranslator:
                 args.append("(int 1)")
             rng = args
         else:
+            self.closing_use(it)
             iter_text = self.expr(it)
         saved = set(self.assigned)
         target = self.target(s.target)
@@ -715,6 +783,8 @@ class _FuncTranslator:
 
     def name_read(self, e: ast.Name) -> str:
         n = e.id
+        if id(e) not in self.unit.closing and self.cleanup_name(n):
+            raise self.refuse(e, _gencleanup.refusal(n))
         if n in self.locals:
             return "(local %s)" % n if n in self.assigned and n not in self.deleted \
                 else "(lcheck %s)" % n
@@ -831,6 +901,7 @@ class _FuncTranslator:
                                          self.expr(e.value) if e.value is not None else "_")
         if isinstance(e, ast.YieldFrom):
             v = e.value
+            self.closing_use(v)
             if isinstance(v, ast.Call) and isinstance(v.func, ast.Name) and \
                     v.func.id == "range" and self.is_builtin("range") and not v.keywords \
                     and 1 <= len(v.args) <= 3 and \
@@ -926,6 +997,10 @@ class _FuncTranslator:
                 raise self.refuse(e, "the call %s.%s(...) in a standalone file" % (mod, f.attr))
             return "(call (builtin %s) %s)" % (name, " ".join(self.expr(a) for a in e.args))
         builtin = f.id if isinstance(f, ast.Name) and self.is_builtin(f.id) else None
+        if isinstance(f, ast.Name) and id(e) in self.unit.closing:
+            self.unit.closing[id(f)] = f
+        if builtin in _gencleanup.CONSUMERS and len(e.args) == 1:
+            self.closing_use(e.args[0])
         starred = any(isinstance(a, ast.Starred) for a in e.args)
         dstar = any(k.arg is None for k in e.keywords)
         if isinstance(f, ast.Attribute) or (builtin and builtin not in KNOWN_EXCEPTIONS):
@@ -1292,12 +1367,21 @@ class LuaGenerator(collections.abc.Generator):
     throw(), close() and iteration run the Lua generator (the same object
     translated code holds; each crossing makes a new wrapper over it)."""
 
-    __slots__ = ("_step", "__name__", "__qualname__")
+    __slots__ = ("_step", "__name__", "__qualname__", "_owned")
 
-    def __init__(self, step: Any, name: str):
+    def __init__(self, step: Any, name: str, owned: bool = False):
         self._step = step
         self.__name__ = name.rpartition(".")[2]
         self.__qualname__ = name
+        # owned: the only reference to a fresh generator whose closing runs
+        # code (translate() below): dropping it closes it, as CPython's
+        # reference count does; an exception is reported as unraisable
+        self._owned = owned
+
+    def __del__(self) -> None:
+        if self._owned:
+            self._owned = False
+            self._step("close", None)
 
     def __iter__(self) -> "LuaGenerator":
         return self
@@ -1737,6 +1821,8 @@ def translate(lua: Any, fn: Any) -> Any:
     info.internal = [internal[i + 1] for i in range(len(funcs))]
     info.entry = entries[1]
     lua._mark_translated(info.entry)
+    if _global_cleanup(fn):
+        info.entry = _owning_entry(fn, info.entry)
     if lua not in _kwcalls:
         _kwcalls[lua] = entries[0]
     info.source = source
@@ -1744,6 +1830,20 @@ def translate(lua: Any, fn: Any) -> Any:
     _units.add(info)
     _sources[fn] = source
     return info.entry
+
+
+def _owning_entry(fn: types.FunctionType, entry: Any) -> Any:
+    """The entry of a generator function whose closing runs code: Python
+    holds the generator each call makes through a wrapper of its own, that
+    nothing in Lua references, so dropping it closes the generator then."""
+    def owning(*args: Any, **kwargs: Any) -> Any:
+        g = entry(*args, **kwargs)
+        if type(g) is LuaGenerator:
+            g = LuaGenerator(g._step, g.__qualname__, owned=True)
+        return g
+    functools.update_wrapper(owning, fn)
+    owning.__wrapped__ = entry          # type: ignore[attr-defined]
+    return owning
 
 
 def translated_source(fn: Any) -> str:
