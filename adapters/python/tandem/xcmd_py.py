@@ -118,7 +118,7 @@ class _Scan:
                                     "load Lua or C modules" % (
                                         self.chunk, line,
                                         " '%s'" % name if name is not None else "")))
-        for c in n[1:]:
+        for c in (n[1:] if k else n):
             self.walk(c, line)
 
     def check(self, mod: Any) -> List[Tuple[int, str]]:
@@ -126,8 +126,9 @@ class _Scan:
         seen: Set[Tuple[int, str]] = set()
         errs = list(self.errors)
         where = "%s:%d: "
+        required = {line for line, _ in self.errors}
         for line, how, g in self.uses:
-            if g == "require" and how == "call":
+            if g == "require" and (how == "call" or line in required):
                 continue
             key = (line, g)
             if g in LUA_GLOBALS and g not in self.have:
