@@ -27,3 +27,6 @@ print(pcall(function() return "a" + 1 end))
 print(string.format("%d", 3.0), pcall(string.format, "%d", 3.5))
 print(tostring(1e100), 2^53 + 1, math.tointeger(2^53), 9007199254740993)
 print(#tostring(12345), tostring(12345.0), 255 // 16, 0x10, 0xff, 0x7fffffffffffffff, 0xffffffffffffffff)
+io.write(1.0, " ", -0.0, " ", 1e15, " ", 1/0, " ", 2^63, " ", 0.1, " ", 3, " ", tostring(0/0 ~= 0/0), "\n")
+for x = 1.0, 3 do io.write(x, " ") end
+print(1.0, 2^53)
