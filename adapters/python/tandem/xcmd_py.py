@@ -194,14 +194,17 @@ def translate(path: str) -> Tuple[Optional[Tuple[str, str, List[int], str]], Lis
 
 
 HEADER = '''\
-"""%(mod)s: the Lua 5.4 chunk %(src)s translated into Python 3 by `tandem
-translate` (Lua semantics kept: strings are bytes, integers wrap at 64 bits,
-tables are LuaTable objects). It needs only the runtime package %(rt)s (%(where)s),
-not tandem. The chunk's top-level code runs on import and the string fields of the
-table it returns are this module's attributes (functions take and give str);
+"""%(mod)s: the Lua 5.4 chunk %(src)s translated into Python 3 by
+`tandem translate`, with Lua's semantics (strings are bytes, integers wrap
+at 64 bits, tables are LuaTable objects). It needs only the runtime package
+%(rt)s (%(where)s), not tandem.
+
+The chunk's top-level code runs on import; the string fields of the table it
+returns are this module's attributes (its functions take and give str).
 `python3 %(mod)s.py ARGS` runs it as `lua5.4 %(src)s ARGS` would.
 """
 '''
+
 
 BOOT = '''\
 def _tandem_runtime(name, sources):
@@ -286,9 +289,6 @@ def translate_file(path: str, out: Optional[str], single: bool, report: Any) -> 
     src, fname, lines, chunk = res
     if out is None:
         out = os.path.splitext(path)[0] + ".py"
-    modname = os.path.splitext(os.path.basename(out))[0]
-    if not modname.isidentifier():
-        raise Usage("the output's module name '%s' is not a Python identifier" % modname)
     text = module_text(path, out, src, fname, lines, chunk, single)
     try:
         with open(out, "w", encoding="utf-8") as f:
