@@ -160,6 +160,7 @@ def test_three_errors_listed_at_once(tmp_path):
     ("local t = {}\nt.x = helper.value\n", "t.lua:2: an index of the unknown global 'helper'"),
     ("obj:method()\n", "t.lua:1: a method call on the unknown global 'obj'"),
     ("local ok = pcall(require, 'socket')\n", "t.lua:1: 'require' is not available"),
+    ("io.stdout:setvbuf('no')\n", "t.lua:1: io.stdout:setvbuf is not available"),
 ])
 def test_refusals(tmp_path, code, msg):
     (tmp_path / "t.lua").write_text(code)

@@ -39,6 +39,7 @@ LUA_LIBS = {
     "coroutine": "close create isyieldable resume running status wrap yield",
     "utf8": "char charpattern codepoint codes len offset",
 }
+FILE_METHODS = {"close", "flush", "lines", "read", "seek", "setvbuf", "write"}
 STATEMENTS = {"local", "set", "expr", "do", "return", "if", "while", "repeat", "_until",
               "fornum", "forin", "break", "goto", "label", "def"}
 
@@ -87,6 +88,9 @@ class _Scan:
         self.uses: List[Tuple[int, str, str]] = []     # (line, how, global)
         self.fields: List[Tuple[int, str, str]] = []   # (line, lib, field)
         self.errors: List[Tuple[int, str]] = []
+        self.required: Set[int] = set()          # lines of refused require calls
+        from .luart import los
+        self.file_methods = {k.decode() for k in los._methods.hash}
 
     def walk(self, n: Any, line: int) -> None:
         if not isinstance(n, list) or not n:
@@ -104,7 +108,14 @@ class _Scan:
             self.assigned.add(B._gname(str(n[2][1])))
         elif k == "global":
             self.uses.append((line, "read", B._gname(str(n[1]))))
-        elif k in ("call", "method", "index") and isinstance(n[1], list) and n[1] \
+        if k == "method" and n[1] in (["index", ["global", "io"], ["str", b"stdout"]],
+                                      ["index", ["global", "io"], ["str", b"stderr"]]):
+            m = B._mname(n[2]).decode("latin-1")
+            if m in FILE_METHODS and m not in self.file_methods:
+                self.errors.append((line, "%s:%d: io.%s:%s is not available in a standalone "
+                                    "Python module (luart does not implement it)" % (
+                                        self.chunk, line, n[1][2][1].decode(), m)))
+        if k in ("call", "method", "index") and isinstance(n[1], list) and n[1] \
                 and n[1][0] == "global":
             g = B._gname(str(n[1][1]))
             self.uses.append((line, k, g))
@@ -114,6 +125,7 @@ class _Scan:
                 arg = n[2] if len(n) > 2 else None
                 name = arg[1].decode("latin-1") if isinstance(arg, list) and arg \
                     and arg[0] == "str" else None
+                self.required.add(line)
                 self.errors.append((line, "%s:%d: require%s: a standalone Python module cannot "
                                     "load Lua or C modules" % (
                                         self.chunk, line,
@@ -126,9 +138,8 @@ class _Scan:
         seen: Set[Tuple[int, str]] = set()
         errs = list(self.errors)
         where = "%s:%d: "
-        required = {line for line, _ in self.errors}
         for line, how, g in self.uses:
-            if g == "require" and (how == "call" or line in required):
+            if g == "require" and (how == "call" or line in self.required):
                 continue
             key = (line, g)
             if g in LUA_GLOBALS and g not in self.have:
