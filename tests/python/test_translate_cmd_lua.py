@@ -111,6 +111,7 @@ except Exception as e:
     print(type(e).__name__, e)
 import module as again
 print(again is module, module.__lua__ is not None, 'tandem' in sys.modules)
+print(module.args())
 """
 
 
@@ -124,17 +125,18 @@ def test_import_gives_the_returned_table(tmp_path, single):
                *opts, cwd=str(src))
     assert r.returncode == 0, r.stderr.decode()
     (out / "check.py").write_text(MODULE_CHECK)
-    got = plain_python(["check.py"], str(out), tmp_path)
+    got = plain_python(["check.py", "a1"], str(out), tmp_path)
     assert got.returncode == 0, got.stderr.decode()
     assert got.stdout.decode().splitlines() == [
-        "['ANSWER', 'FLAG', 'RATIO', 'VERSION', 'calls', 'data', 'divmod', 'fail', "
-        "'greet', 'nothing', 'sum']",
+        "['ANSWER', 'FLAG', 'RATIO', 'VERSION', 'args', 'calls', 'data', 'divmod', "
+        "'fail', 'greet', 'nothing', 'sum']",
         "1.2 42 0.5 True",
         "hello, Ada! hello, Bob! 2",
         "(3, 1) (-4.0, 1.0) 6.5",
         "None LuaTable [1, 2, 3]",
         "LuaError module.lua:13: boom",
         "True True False",
+        "check.py|a1",
     ]
 
 

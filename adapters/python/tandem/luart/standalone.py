@@ -102,8 +102,9 @@ def run(g: Dict[str, Any], main: Any, short_src: bytes, lines: Sequence[int]) ->
     table's fields becoming the module's attributes."""
     _core.register_chunk(main.__code__.co_filename, short_src, lines)
     env = g['_ENV']
+    # `arg` is the running program's, as a module required by a lua5.4 script sees it
+    env.set(b'arg', _arg_table(sys.argv, getattr(sys, 'orig_argv', [])))
     if g.get('__name__') == '__main__':
-        env.set(b'arg', _arg_table(sys.argv, getattr(sys, 'orig_argv', [])))
         try:
             main(*[_b(a) for a in sys.argv[1:]])
         except (LuaError, RecursionError, MemoryError) as e:

@@ -12,5 +12,6 @@ function M.sum(t) local s = 0; for _, v in ipairs(t) do s = s + v end; return s 
 function M.nothing() end
 function M.fail(msg) error(msg) end
 M.data = {1, 2, 3}
+function M.args() return arg[0] .. "|" .. table.concat(arg, ",") end
 loaded_count = (loaded_count or 0) + 1
 return M
