@@ -207,6 +207,13 @@ def test_scripted_demo_without_a_terminal():
     assert "across the bridge" in out and "translated" in out
     assert "cmp -> " in out and "same result both ways" in out
     assert "negative: -2" in out and "in total" in out
+    # Lua -> Python: the generated Python shown, installed, raced, called
+    assert "lua> :translate clamp" in out and "def lua_clamp(" in out
+    assert "installed as Python global 'clamp'" in out
+    assert "clamp -> 10 (same result both ways)" in out
+    assert "across the bridge (Python calls the Lua function)" in out
+    assert "translated (runs in Python)" in out
+    assert "py> clamp(-3, 0, 10), clamp(7.5, 0, 10)\n(0, 7.5)" in out
     assert "Traceback" not in r.stderr
 
 

@@ -186,9 +186,8 @@ def test_usage_errors(tmp_path):
     assert r.returncode == 2
     r = tandem("translate", "m.py", "--to", "c", cwd=str(tmp_path))
     assert r.returncode == 2
-    r = tandem("translate", "x.lua", "--to", "python", cwd=str(tmp_path))
-    assert r.returncode == 2
-    assert "Lua -> Python direction (--to python) is not available yet" in r.stderr
+    r = tandem("translate", "m.py", "--to", "python", cwd=str(tmp_path))
+    assert r.returncode == 2 and "FILE.lua" in r.stderr     # (test_translate_cmd_lua.py)
     r = tandem("translate", "x.lua", "--to", "lua", cwd=str(tmp_path))
     assert r.returncode == 2 and "FILE.py" in r.stderr
     r = tandem("translate", "missing.py", "--to", "lua", cwd=str(tmp_path))

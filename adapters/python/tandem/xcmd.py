@@ -1,5 +1,6 @@
 """tandem translate FILE.py --to lua [-o OUT] [--single-file]: a Python file
-as a standalone Lua 5.4 file (docs/translation.md, "tandem translate").
+as a standalone Lua 5.4 file (docs/translation.md, "tandem translate");
+FILE.lua --to python is xcmd_py.py.
 
 The file is never run: its source is parsed, its `def`s are compiled (with
 their decorators and annotations left out, so no code of the file runs) to
@@ -319,22 +320,32 @@ def main(argv: Optional[List[str]] = None) -> int:
         prog="tandem translate",
         description="Translate a Python file into a standalone Lua 5.4 file (every "
                     "top-level function, the module's constants and top-level code) that "
-                    "runs under plain lua5.4 without tandem, with Python's semantics.",
+                    "runs under plain lua5.4 without tandem, with Python's semantics; or a "
+                    "Lua 5.4 file into a standalone Python 3 module that runs under plain "
+                    "python3 without tandem, with Lua's semantics.",
         epilog="Exit status: 0 written, 1 translation errors (all listed with file:line), "
                "2 usage errors.")
-    ap.add_argument("file", help="the Python file (FILE.py)")
+    ap.add_argument("file", help="the file to translate: FILE.py (--to lua) or FILE.lua "
+                                 "(--to python)")
     ap.add_argument("--to", required=True, choices=["lua", "python"],
-                    help="the target language (python: not available yet)")
+                    help="the target language")
     ap.add_argument("-o", "--output", metavar="OUT",
-                    help="the Lua file to write (default: FILE.lua next to FILE.py); the "
-                         "runtime tandem_pyrt.lua is written next to it")
+                    help="the file to write (default: FILE.lua or FILE.py next to the input); "
+                         "the runtime (tandem_pyrt.lua, or the package tandem_luart/) is "
+                         "written next to it")
     ap.add_argument("--single-file", action="store_true",
-                    help="inline the runtime into OUT instead of writing tandem_pyrt.lua")
+                    help="inline the runtime into OUT instead of writing it next to OUT")
     opts = ap.parse_args(args)
     try:
         if opts.to == "python":
-            raise _Usage("the Lua -> Python direction (--to python) is not available yet in "
-                         "this command")
+            if not opts.file.endswith(".lua"):
+                raise _Usage("--to python translates a Lua file (FILE.lua), not %s" % opts.file)
+            from . import xcmd_py
+            try:
+                return xcmd_py.translate_file(opts.file, opts.output, opts.single_file,
+                                              lambda m: print(m, file=sys.stderr))
+            except xcmd_py.Usage as e:
+                raise _Usage(str(e))
         if not opts.file.endswith(".py"):
             raise _Usage("--to lua translates a Python file (FILE.py), not %s" % opts.file)
         return translate_file(opts.file, opts.output, opts.single_file)

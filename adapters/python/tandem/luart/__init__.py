@@ -143,3 +143,5 @@ for _m in (lbase, lstring, ltable, lmath, lcoro, lformat, lpattern, lutf8, lpack
 from . import _aux
 _core.runtime_file(_aux.__file__)
 _core.runtime_file(__file__)
+from . import lemit  # noqa: E402  (the helpers of generated code; needs the names above)
+_core.runtime_file(lemit.__file__)

@@ -80,6 +80,9 @@ class LuaError(Exception):
 
 # Python file names of translated chunks -> Lua short source (bytes).
 CHUNKS = {}
+# Python file names of chunks whose Python lines are not the Lua lines ->
+# a sequence mapping a Python line to its Lua line (standalone modules).
+LINEMAPS = {}
 # code objects of runtime functions that count as Lua C functions (levels).
 CFUNCS = set()
 # code object of a library function -> its global name ('string.rep')
@@ -87,12 +90,25 @@ QUALNAMES = {}
 _RTFILES = set()
 
 
-def register_chunk(pyfilename, short_src):
+def register_chunk(pyfilename, short_src, lines=None):
     """Declare that Python code compiled under pyfilename is Lua chunk short_src
-    (its lines are the Lua lines): errors get 'short_src:line:' positions."""
+    (its lines are the Lua lines, or lines[python_line] is the Lua line):
+    errors get 'short_src:line:' positions."""
     if short_src.__class__ is str:
         short_src = short_src.encode()
     CHUNKS[pyfilename] = short_src
+    if lines is not None:
+        LINEMAPS[pyfilename] = lines
+    else:
+        LINEMAPS.pop(pyfilename, None)
+
+
+def lualine(pyfilename, line):
+    """The Lua line of a Python line of a registered chunk."""
+    m = LINEMAPS.get(pyfilename)
+    if m is None:
+        return line
+    return m[line] if 0 <= line < len(m) else 0
 
 
 def runtime_file(fn):
@@ -123,7 +139,7 @@ def where(level, frame=None):
             src = CHUNKS.get(fn)
             if src is None or code in CFUNCS:
                 return b''
-            return src + b':' + str(f.f_lineno).encode() + b': '
+            return src + b':' + str(lualine(fn, f.f_lineno)).encode() + b': '
         level -= 1
         f = f.f_back
     return b''

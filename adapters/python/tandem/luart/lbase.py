@@ -4,7 +4,7 @@ tostring/tonumber, select, print."""
 import sys
 
 from . import _core
-from ._core import (LuaError, liberror, libwhere, LuaTable, Multi, NORES, CHUNKS, allv, call,
+from ._core import (LuaError, liberror, libwhere, LuaTable, Multi, NORES, CHUNKS, lualine, allv, call,
                     cfunc, first, getmetatable_raw, index, lua_next, metamethod,
                     str2number, tostring, type_name, where, _MASK, _SIGN)
 from ._aux import NA, argerror, checkany, checkint, checkstr, checktable, typeerror
@@ -197,7 +197,7 @@ def _tb_where(tb):
         fn = tb.tb_frame.f_code.co_filename
         src = CHUNKS.get(fn)
         if src is not None:
-            pos = src + b':' + str(tb.tb_lineno).encode() + b': '
+            pos = src + b':' + str(lualine(fn, tb.tb_lineno)).encode() + b': '
         tb = tb.tb_next
     return pos
 

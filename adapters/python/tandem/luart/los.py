@@ -5,7 +5,7 @@ import os
 import sys
 import time
 
-from ._core import LuaTable, cfunc, liberror, tostr
+from ._core import LuaTable, cfunc, fmtfloat, liberror, tostr
 from ._aux import NA, argerror, checkint, checkstr, typeerror
 
 
@@ -24,7 +24,12 @@ def _write(f, args, first_arg):
     buf = getattr(stream, 'buffer', None)
     out = []
     for k, v in enumerate(args):
-        s = v if v.__class__ is bytes else tostr(v)
+        if v.__class__ is float:        # LUA_NUMBER_FMT, no '.0' (liolib.c g_write)
+            s = fmtfloat(v)
+            if s.endswith(b'.0') and s[:-2].lstrip(b'-').isdigit():
+                s = s[:-2]
+        else:
+            s = v if v.__class__ is bytes else tostr(v)
         if s is None:
             typeerror(first_arg + k, 'write', 'string', v)
         out.append(s)

@@ -44,17 +44,22 @@ def per_call(fn: Callable[[], Any]) -> Tuple[float, int]:
 
 
 class Race:
-    def __init__(self, bridge: float, native: float, result: Any, n: int) -> None:
+    def __init__(self, bridge: float, native: float, result: Any, n: int,
+                 original: str = "Python") -> None:
         self.bridge, self.native, self.result, self.n = bridge, native, result, n
+        self.original = original        # the language of the original function
 
     def report(self, name: str) -> str:
         ratio = self.bridge / self.native if self.native > 0 else float("inf")
+        other = "Lua" if self.original == "Python" else "Python"
+        across = "across the bridge (%s calls the %s function):" % (other, self.original)
+        native = "translated (runs in %s):" % other
         return ("%s -> %r (same result both ways)\n"
-                "  across the bridge (Lua calls the Python function): %s per call\n"
-                "  translated (runs in Lua):                           %s per call\n"
+                "  %s %s per call\n"
+                "  %-*s %s per call\n"
                 "  translated is %.1fx the speed (median of %d rounds, %d calls each)"
-                % (name, self.result, fmt(self.bridge), fmt(self.native), ratio, ROUNDS,
-                   self.n))
+                % (name, self.result, across, fmt(self.bridge), len(across), native,
+                   fmt(self.native), ratio, ROUNDS, self.n))
 
 
 def race(lua: Any, fn: Any, translated: Any, args: Tuple[Any, ...]) -> Race:
@@ -88,4 +93,4 @@ def race_from_python(fn: Any, translated: Any, args: Tuple[Any, ...]) -> Race:
         return run
     t_native, n = per_call_batched(loop(translated))
     t_bridge, _ = per_call_batched(loop(fn))
-    return Race(t_bridge, t_native, native, n)
+    return Race(t_bridge, t_native, native, n, "Lua")

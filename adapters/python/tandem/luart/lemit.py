@@ -1,0 +1,269 @@
+"""The helpers that Python code translated from Lua (tandem._luaback, and
+the standalone modules of `tandem translate FILE.lua --to python`) calls
+besides the operators and libraries: calls and indexing with Lua's error
+messages naming the variable, table constructors, the generic `for`, calls
+inside yielding functions. Plain Python 3, like the rest of luart.
+
+`emit_globals(env)` is the namespace the generated code runs in.
+"""
+
+import sys
+import types
+from typing import Any, Dict, Optional, Tuple
+
+from . import _core as _lcore
+from . import lbase as _lbase
+from . import lcoro as _lcoro
+from ._core import LuaTable, Multi, NORES, LuaError as _LError
+
+_lcore.runtime_file(__file__)
+
+
+def _adj(n: int, vals: Any) -> Any:
+    """vals adjusted to exactly n values (Lua's assignment rule)."""
+    k = len(vals)
+    if k == n:
+        return vals
+    if k > n:
+        return vals[:n]
+    return tuple(vals) + (None,) * (n - k)
+
+
+def _callv(f: Any, desc: Optional[str], *args: Any) -> Any:
+    """A call of a value that is not a Python function: __call, or Lua's
+    error naming the variable."""
+    if callable(f) and f.__class__ is not LuaTable:
+        return f(*args)
+    h = _lcore.metamethod(f, b'__call')
+    if h is None:
+        _lcore.rterror('attempt to call a %s value%s' % (
+            _lcore.type_name(f), ' (%s)' % desc if desc else ''))
+    return _lcore.call(h, f, *args)
+
+
+def _callable(f: Any, desc: Optional[str]) -> Any:
+    """What calling f runs when f is not a Python function: f itself, its
+    __call, or a function raising Lua's error naming the variable (after the
+    arguments are evaluated, as in Lua)."""
+    if callable(f) and f.__class__ is not LuaTable:
+        return f
+    h = _lcore.metamethod(f, b'__call')
+    if h is None:
+        def fail(*args: Any) -> Any:
+            _lcore.rterror('attempt to call a %s value%s' % (
+                _lcore.type_name(f), ' (%s)' % desc if desc else ''))
+        return fail
+    return lambda *args: _lcore.call(h, f, *args)
+
+
+def _ixv(o: Any, k: Any, desc: Optional[str]) -> Any:
+    """o[k] where o is not a plain table: __index, or Lua's error naming o."""
+    if o.__class__ is not LuaTable and _lcore.metamethod(o, b'__index') is None:
+        _lcore.rterror('attempt to index a %s value%s' % (
+            _lcore.type_name(o), ' (%s)' % desc if desc else ''))
+    return _lcore.index(o, k)
+
+
+def _ix(o: Any, k: Any, desc: Optional[str]) -> Any:
+    """o[k] off the inline fast path."""
+    if o.__class__ is LuaTable:
+        return _lcore.index(o, k)
+    return _ixv(o, k, desc)
+
+
+def _setixv(o: Any, k: Any, v: Any, desc: Optional[str]) -> None:
+    if o.__class__ is not LuaTable and _lcore.metamethod(o, b'__newindex') is None:
+        _lcore.rterror('attempt to index a %s value%s' % (
+            _lcore.type_name(o), ' (%s)' % desc if desc else ''))
+    _lcore.setindex(o, k, v)
+
+
+def _invoke(o: Any, name: bytes, desc: str, *args: Any) -> Any:
+    """o:name(args), o evaluated once."""
+    if o.__class__ is LuaTable:
+        f = _lcore.index(o, name)
+    else:
+        f = _ixv(o, name, desc)
+    if f.__class__ is types.FunctionType:
+        return f(o, *args)
+    return _callv(f, "method '%s'" % name.decode('latin-1'), o, *args)
+
+
+_ARITH_DESC = {'add', 'sub', 'mul', 'div', 'mod', 'pow', 'idiv', 'unm'}
+
+
+def _opv(op: Any, descs: Tuple[Optional[str], Optional[str]], *args: Any) -> Any:
+    """An operator whose error message gains variable information."""
+    try:
+        return op(*args)
+    except _LError as e:
+        v = e.value
+        if v.__class__ is bytes and v.startswith(_lcore.where(1, sys._getframe(1))) \
+                and (b'attempt to' in v or b'no integer rep' in v) and not v.endswith(b')'):
+            # which operand is the culprit: the first non-number (arith), as Lua
+            bad = None
+            if b"with a '" in v:
+                raise
+            if b'number has no integer representation' in v:
+                for a, d in zip(args, descs):
+                    if a.__class__ is float and d and not a.is_integer():
+                        e.value = v.replace(b'number has', ('number (%s) has' % d).encode(), 1)
+                        e.args = (e.value,)
+                        break
+                raise
+            for a, d in zip(args, descs):
+                c = a.__class__
+                if op is _lcore.length:
+                    bad = d
+                    break
+                if b'no integer representation' in v:
+                    break
+                if op in _BITFNS:
+                    if c is not int and c is not float:
+                        bad = d
+                        break
+                    continue
+                if op is _lcore.concat:
+                    if c is not bytes and c is not int and c is not float:
+                        bad = d
+                        break
+                elif c is not int and c is not float and not (
+                        c is bytes and _lcore.str2number(a) is not None):
+                    bad = d
+                    break
+            if bad:
+                e.value = v + (' (%s)' % bad).encode()
+                e.args = (e.value,)
+        raise
+
+
+_BITFNS = (_lcore.band, _lcore.bor, _lcore.bxor, _lcore.shl, _lcore.shr, _lcore.bnot)
+
+
+def _tcons(pos: Any, kv: Any) -> LuaTable:
+    """A table constructor: keyed items in order, then the positional values
+    as Lua's SETLIST stores them (into the array part, holes included, so
+    `#{1, nil, 3}` is 3 as in Lua; a keyed integer key among the positional
+    indices is overwritten)."""
+    t = LuaTable()
+    n = len(pos)
+    for k, v in kv:
+        if k is None:
+            _lcore.rterror('table index is nil')
+        if k.__class__ is float and k.is_integer() and -9.3e18 < k < 9.3e18:
+            k = int(k)
+        if k.__class__ is int and 0 < k <= n:
+            continue
+        t.set(k, v)
+    if n:
+        arr = list(pos)
+        while arr and arr[-1] is None:
+            arr.pop()
+        h = t.hash
+        t.arr = arr
+        if h:
+            for k in [k for k in h if k.__class__ is int and 0 < k <= len(arr)]:
+                del h[k]
+            if len(arr) + 1 in h:
+                t._migrate()
+    return t
+
+
+def _tcons_o(spec: str, *vals: Any) -> LuaTable:
+    """A table constructor mixing positional ('p', '*' for the expanded
+    rest) and keyed ('k': key then value) items, values in source order."""
+    pos = []
+    kv = []
+    j = 0
+    for c in spec:
+        if c == 'p':
+            pos.append(vals[j])
+            j += 1
+        elif c == 'k':
+            kv.append((vals[j], vals[j + 1]))
+            j += 2
+        else:
+            pos.extend(vals[j:])
+    return _tcons(pos, kv)
+
+
+def _forin(vals: Any) -> Any:
+    """Generic for over f, s, ctl and a to-be-closed value."""
+    f, s, c, cl = _adj(4, vals)
+    if cl is None or cl is False:
+        return _lcore.iter_for(f, s, c)
+    _lbase.close_check(cl, '(for state)')
+    return _forin_close(f, s, c, cl)
+
+
+def _forin_close(f: Any, s: Any, c: Any, cl: Any) -> Any:
+    err = None
+    try:
+        yield from _lcore.iter_for(f, s, c)
+    except _LError as e:
+        err = e.value
+        raise
+    finally:
+        _lbase.close_value(cl, err)
+
+
+def _gcall(f: Any, desc: Optional[str], *args: Any) -> Any:
+    """A call inside a yielding (generator) function: `yield from
+    _gcall(...)`. coroutine.yield yields the plain tuple of its arguments
+    and returns what the next resume passes; a yielding translated function
+    (one with __luaco__) runs as a generator in the chain; pcall lets yields
+    through (gpcall); anything else is an ordinary call."""
+    if f is _co_yield:
+        return _lcore.retv((yield args))
+    g = getattr(f, '__luaco__', None)
+    if g is not None:
+        return (yield from g(*args))
+    if f is _lua_pcall:
+        return (yield from _lcoro.gpcall(*args))
+    if f.__class__ is types.FunctionType:
+        return f(*args)
+    return _callable(f, desc)(*args)
+
+
+def _ginvoke(o: Any, name: bytes, desc: str, *args: Any) -> Any:
+    """o:name(args) inside a yielding function."""
+    if o.__class__ is LuaTable:
+        f = _lcore.index(o, name)
+    else:
+        f = _ixv(o, name, desc)
+    return (yield from _gcall(f, "method '%s'" % name.decode('latin-1'), o, *args))
+
+
+def _luaco(g: Any) -> Any:
+    """The plain function of a yielding function whose generator is g."""
+    run = _lcoro.run_plain
+
+    def f(*args: Any) -> Any:
+        return run(g(*args))
+    f.__luaco__ = g   # type: ignore[attr-defined]
+    f.__name__ = g.__name__[:-3]
+    return f
+
+
+_co_yield = _lcoro.co_yield
+_lua_pcall = _lbase.lua_pcall
+
+
+def _nouv(*a: Any) -> Any:
+    _lcore.rterror('the translated function has no upvalues')
+
+
+def emit_globals(env: LuaTable, uv: Any = None) -> Dict[str, Any]:
+    """The globals of generated code: luart's public names, these helpers,
+    the global table env (_ENV) and the upvalue accessor uv(i) / uv(i, v)."""
+    pkg = sys.modules[__name__.rpartition('.')[0]]
+    g: Dict[str, Any] = {name: getattr(pkg, name) for name in pkg.__all__}
+    g.update(_ENV=env, _uv=uv or _nouv,
+             FunctionType=types.FunctionType, Multi=Multi, NORES=NORES, LuaTable=LuaTable,
+             _adj=_adj, _ix=_ix, _callv=_callv, _callable=_callable, _ixv=_ixv,
+             _setixv=_setixv, _invoke=_invoke, _opv=_opv, _co_yield=_co_yield,
+             _gcall=_gcall, _ginvoke=_ginvoke, _luaco=_luaco, _tcons=_tcons,
+             _tcons_o=_tcons_o, _forin=_forin, _NAN=_lcore._DNAN, _INF=float('inf'),
+             wrap=_lcore.wrap, close_value=_lbase.close_value,
+             close_check=_lbase.close_check, error_value=_lbase.error_value)
+    return g
