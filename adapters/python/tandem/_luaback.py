@@ -364,6 +364,23 @@ _OPFN = {'add': 'add', 'sub': 'sub', 'mul': 'mul', 'div': 'div', 'mod': 'mod',
          'lt': 'lt', 'le': 'le', 'gt': 'gt', 'ge': 'ge'}
 
 
+def _own_gotos(body: Any) -> set:
+    """The labels the gotos of one function name (not those of nested
+    functions: a goto never leaves its function)."""
+    out = set()
+    stack = [body]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, list) and n:
+            if isinstance(n[0], Sym):
+                if n[0] == 'func':
+                    continue
+                if n[0] == 'goto':
+                    out.add(str(n[2]))
+            stack.extend(n)
+    return out
+
+
 class _Func:
     def __init__(self, node: List[Any], parent: Optional['_Func']):
         self.node = node
@@ -383,6 +400,7 @@ class _Func:
         self.consts: Dict[str, Any] = {}
         self.gen = False
         self.ints: set = set()
+        self.targets = _own_gotos(self.body)   # labels its gotos name
 
 
 class Emitter:
@@ -810,6 +828,8 @@ class Emitter:
         for p in f.params:
             if p in f.cells:
                 self.out(ind + 1, f.line, 'C_%s = [A_%s]' % (p, p))
+        if f.targets:
+            self.out(ind + 1, f.line, '_jmp = 0  # pending multi-level jump (goto)')
         self.block(f.body[1:], ind + 1)
         self.out(ind + 1, self.last_line(f), 'return NORES')
         if f.gen:
@@ -833,26 +853,46 @@ class Emitter:
         return None   # a top upvalue: through _uv
 
     # ---- statements
-    def block(self, stmts: List[Any], ind: int) -> None:
+    def block(self, stmts: List[Any], ind: int, cont: Optional[str] = None) -> None:
+        """Emit a Lua block. cont: the label ending the enclosing loop's body
+        (a goto to it is `continue`)."""
+        fn = self.fn
+        if fn is not None and fn.targets:
+            labels = []
+            for i, s in enumerate(stmts):
+                k = str(s[0])
+                if k == 'local' and 'close' in [str(a) for a in s[3][1:]]:
+                    break    # later labels are inside its scope: block() of the rest
+                if k == 'label' and str(s[2]) in fn.targets and str(s[2]) != cont:
+                    labels.append(i)
+            if labels:
+                self.dispatch(stmts, labels, ind, cont)
+                return
         start = len(self.lines)
         closes: List[Tuple[str, int]] = []
         for i, s in enumerate(stmts):
             self.stmt(s, ind, stmts, i, closes)
             if closes and closes[-1][1] == -1:
                 # a <close> variable: the rest of the block runs under try/finally
+                # (finally: a break, a goto leaving the block and a return
+                # close it too, after the return values are computed, as Lua)
                 var, _ = closes.pop()
                 ln = s[1]
+                flag = self.t()
+                self.out(ind, ln, '%s = True' % flag)
                 self.out(ind, ln, 'try:')
                 n0 = len(self.lines)
-                self.block(stmts[i + 1:], ind + 1)
+                self.block(stmts[i + 1:], ind + 1, cont)
                 if len(self.lines) == n0:
                     self.out(ind + 1, ln, 'pass')
                 e = self.t()
                 self.out(ind, ln, 'except BaseException as %s:' % e)
+                self.out(ind + 1, ln, '%s = False' % flag)
                 self.out(ind + 1, ln, 'close_value(%s, error_value(%s))' % (var, e))
                 self.out(ind + 1, ln, 'raise')
-                self.out(ind, ln, 'else:')
-                self.out(ind + 1, ln, 'close_value(%s, None)' % var)
+                self.out(ind, ln, 'finally:')
+                self.out(ind + 1, ln, 'if %s:' % flag)
+                self.out(ind + 2, ln, 'close_value(%s, None)' % var)
                 return
         if len(self.lines) == start:
             self.out(ind, self.lines[-1][1] if self.lines else 0, 'pass')
@@ -1028,21 +1068,22 @@ class Emitter:
         if k == 'while':
             self.out(ind, ln, 'while %s:' % self.truth(s[2]))
             fin()
-            self.loop_body(s[3][1:], ind + 1, 'while')
+            self.after_loop(self.loop_body(s[3][1:], ind + 1, 'while'), ind, ln)
             return
         if k == 'repeat':
             self.out(ind, ln, 'while True:  # repeat')
             fin()
-            self.loops.append({'kind': 'repeat'})
+            rec = self.push_loop('repeat')
             body = list(s[2][1:])
             cond = s[3]
             self.block(body + [['_until', ln, cond]], ind + 1)
             self.loops.pop()
+            self.after_loop(rec, ind, ln)
             return
         if k == '_until':
             self.out(ind, ln, 'if %s:  # until' % self.truth(s[2]))
             fin()
-            self.out(ind + 1, ln, 'break')
+            self.jump(self.lua_loop(), 'break', ind + 1, ln)
             return
         if k == 'fornum':
             x = str(s[2])
@@ -1057,7 +1098,7 @@ class Emitter:
             else:
                 self.out(ind, ln, 'for L_%s in numfor(%s):' % (x, ', '.join(args)))
                 fin()
-            self.loop_body(s[6][1:], ind + 1, 'for')
+            self.after_loop(self.loop_body(s[6][1:], ind + 1, 'for'), ind, ln)
             return
         if k == 'forin':
             names = [str(x) for x in s[2]]
@@ -1073,32 +1114,25 @@ class Emitter:
                 self.out(ind + 1, ln, '%s = _adj(%d, %s)' % (t, len(names), t))
                 for j, nm in enumerate(names):
                     self.assign(['local', nm], '%s[%d]' % (t, j), ind + 1, ln, decl=True)
-            self.loop_body(s[4][1:], ind + 1, 'for')
+            self.after_loop(self.loop_body(s[4][1:], ind + 1, 'for'), ind, ln)
             return
         if k == 'break':
-            self.out(ind, ln, 'break')
+            self.jump(self.lua_loop(), 'break', ind, ln)
             return
         if k == 'goto':
             lbl = str(s[2])
             for lp in reversed(self.loops):
-                if lp.get('continue') == lbl:
-                    if lp is not self.loops[-1]:
-                        break
-                    self.out(ind, ln, 'continue  # goto %s' % _luaname(lbl))
+                if lp['kind'] == 'dispatch' and lbl in lp['labels']:
+                    self.out(ind, ln, '%s = %d  # goto %s' % (lp['pc'], lp['labels'][lbl],
+                                                             _luaname(lbl)))
+                    self.jump(lp, 'continue', ind, ln)
                     return
-                break
-            raise _te(self.chunk, ln, "goto %s: only a goto to a label at the end of the "
-                      "enclosing while/for loop's body is translated" % _luaname(lbl))
+                if lp.get('continue') == lbl:
+                    self.jump(lp, 'continue', ind, ln, '  # goto %s' % _luaname(lbl))
+                    return
+            raise _te(self.chunk, ln, "goto %s: its label was not found (IR)" % _luaname(lbl))
         if k == 'label':
-            lp = self.loops[-1] if self.loops else None
-            rest = [x for x in stmts[i + 1:] if str(x[0]) != 'label']
-            if lp is not None and lp.get('continue') == str(s[2]) and not rest:
-                return
-            # a label nothing jumps to backwards: fine when no goto targets it
-            if self.fn is not None and str(s[2]) in self.goto_targets(self.fn.body):
-                raise _te(self.chunk, ln, "label %s: goto to this label cannot be translated"
-                          % _luaname(str(s[2])))
-            return
+            return      # labels a goto targets are split out by block()
         if k == 'def':
             tgt = s[2]
             fnode = s[3]
@@ -1123,27 +1157,93 @@ class Emitter:
             return
         raise _te(self.chunk, ln, 'unknown IR statement %s' % k)
 
-    def goto_targets(self, node: Any) -> set:
-        out = set()
-        stack = [node]
-        while stack:
-            n = stack.pop()
-            if isinstance(n, list):
-                if n and isinstance(n[0], Sym) and n[0] == 'goto':
-                    out.add(str(n[2]))
-                stack.extend(n)
-        return out
+    # ---- loops and jumps (docs/translation.md "goto")
+    # self.loops is the stack of the Python loops of the current function:
+    # Lua loops (while, for, repeat) and goto dispatch loops. A break, a goto
+    # or an until that must leave more than the innermost Python loop sets
+    # _jmp to its number and breaks; after every loop it crossed a check
+    # either finishes it (the loop it targets is the enclosing one) or
+    # breaks on.
 
-    def loop_body(self, body: List[Any], ind: int, kind: str) -> None:
-        lp: Dict[str, Any] = {'kind': kind}
-        # `goto continue`: a label ending the body (only labels after it)
-        tail = list(body)
-        while tail and str(tail[-1][0]) == 'label':
-            lp['continue'] = str(tail[-1][2])
-            break
-        self.loops.append(lp)
-        self.block(body, ind)
+    def push_loop(self, kind: str) -> Dict[str, Any]:
+        rec: Dict[str, Any] = {'kind': kind, 'crossed': []}
+        self.loops.append(rec)
+        return rec
+
+    def lua_loop(self) -> Dict[str, Any]:
+        for lp in reversed(self.loops):
+            if lp['kind'] != 'dispatch':
+                return lp
+        raise AssertionError('break outside a loop')
+
+    def jump(self, target: Dict[str, Any], action: str, ind: int, ln: int,
+             note: str = '') -> None:
+        if target is self.loops[-1]:
+            self.out(ind, ln, action + note)
+            return
+        j = next(self.tmp)
+        self.out(ind, ln, '_jmp = %d%s' % (j, note))
+        self.out(ind, ln, 'break')
+        for lp in reversed(self.loops):
+            if lp is target:
+                break
+            lp['crossed'].append((j, target, action))
+
+    def after_loop(self, rec: Dict[str, Any], ind: int, ln: int) -> None:
+        """After the loop rec (emitted at ind): finish or pass on the jumps
+        that left it."""
+        if not rec['crossed']:
+            return
+        outer = self.loops[-1] if self.loops else None
+        on = False
+        for j, target, action in rec['crossed']:
+            if target is outer:
+                self.out(ind, ln, 'if _jmp == %d:' % j)
+                self.out(ind + 1, ln, '_jmp = 0')
+                self.out(ind + 1, ln, action)
+            else:
+                on = True
+        if on:
+            self.out(ind, ln, 'if _jmp:')
+            self.out(ind + 1, ln, 'break')
+
+    def loop_body(self, body: List[Any], ind: int, kind: str) -> Dict[str, Any]:
+        lp = self.push_loop(kind)
+        # `goto continue`: the last label ending the body is `continue`
+        cont = None
+        if body and str(body[-1][0]) == 'label':
+            cont = lp['continue'] = str(body[-1][2])
+        self.block(body, ind, cont)
         self.loops.pop()
+        return lp
+
+    def dispatch(self, stmts: List[Any], labels: List[int], ind: int,
+                 cont: Optional[str]) -> None:
+        """A block with labels that gotos target: a loop over its segments
+        (the statements before the first label, then after each label);
+        `_pcN` says which segment runs next, a goto sets it and continues."""
+        ln = int(stmts[labels[0]][1])
+        pc = '_pc%d' % next(self.tmp)
+        rec = self.push_loop('dispatch')
+        rec['pc'] = pc
+        rec['labels'] = {str(stmts[i][2]): n + 1 for n, i in enumerate(labels)}
+        segs = [stmts[:labels[0]]]
+        for n, i in enumerate(labels):
+            segs.append(stmts[i + 1:labels[n + 1]] if n + 1 < len(labels) else stmts[i + 1:])
+        self.loops.pop()
+        self.out(ind, ln, '%s = 0' % pc)
+        self.out(ind, ln, 'while True:  # goto dispatch')
+        self.loops.append(rec)
+        for n, seg in enumerate(segs):
+            sl = int(stmts[labels[n - 1]][1]) if n else ln
+            note = '  # ::%s::' % _luaname(str(stmts[labels[n - 1]][2])) if n else ''
+            self.out(ind + 1, sl, 'if %s == %d:%s' % (pc, n, note))
+            self.block(seg, ind + 2, cont if n == len(segs) - 1 else None)
+            if n + 1 < len(segs):
+                self.out(ind + 2, self.lines[-1][1], '%s = %d' % (pc, n + 1))
+        self.out(ind + 1, self.lines[-1][1], 'break')
+        self.loops.pop()
+        self.after_loop(rec, ind, self.lines[-1][1])
 
     def check_call(self, e: Any, ln: int) -> None:
         self.refuse_scan(e, ln)
