@@ -24,7 +24,7 @@ CASES = [
     ('nested_break', (4,)), ('nested_break', (2,)), ('outer_continue', (5,)),
     ('repeat_continue', (7,)), ('repeat_continue', (1,)), ('while_labels', (9,)),
     ('while_labels', (4,)), ('in_closure', (5,)), ('coroutine_goto', (4,)),
-    ('error_in_goto_loop', (3,)), ('infinite_guarded', ()),
+    ('error_in_goto_loop', (3,)), ('infinite_guarded', ()), ('close_jumps', ()),
 ]
 
 

@@ -324,4 +324,29 @@ function M.infinite_guarded()
   return "escaped"
 end
 
+function M.close_jumps()
+  -- break, goto continue and return leave the scope of a <close> variable:
+  -- each closes it (return after computing its values)
+  local log = {}
+  local function mk(n)
+    return setmetatable({}, {__close = function () log[#log + 1] = n end})
+  end
+  for i = 1, 3 do
+    local x <close> = mk("f" .. i)
+    if i == 2 then break end
+  end
+  for i = 1, 2 do
+    local y <close> = mk("g" .. i)
+    if i == 1 then goto continue end
+    log[#log + 1] = "body" .. i
+    ::continue::
+  end
+  local function ret()
+    local z <close> = mk("r")
+    return #log
+  end
+  local n = ret()
+  return n, table.concat(log, ",")
+end
+
 return M
