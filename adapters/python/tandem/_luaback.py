@@ -356,6 +356,14 @@ _lua_pcall = luart.lua_pcall
 # ------------------------------------------------------------------ emitter
 
 MULTI = ('call', 'method', 'vararg')
+# standard functions that never yield (docs/translation.md "Coroutines")
+_BASE_NY = frozenset(('assert', 'error', 'getmetatable', 'ipairs', 'next', 'pairs', 'print',
+                      'rawequal', 'rawget', 'rawlen', 'rawset', 'select', 'setmetatable',
+                      'tonumber', 'tostring', 'type', 'unpack', 'collectgarbage', 'load',
+                      'require'))
+_LIB_NY = frozenset(('string', 'table', 'math', 'utf8', 'os', 'io'))
+_CO_NY = frozenset((b'create', b'resume', b'wrap', b'status', b'running', b'isyieldable',
+                    b'close'))
 _CMP = {'lt': '<', 'le': '<=', 'gt': '>', 'ge': '>='}
 _ARITH = {'add': '+', 'sub': '-', 'mul': '*'}
 _OPFN = {'add': 'add', 'sub': 'sub', 'mul': 'mul', 'div': 'div', 'mod': 'mod',
@@ -412,6 +420,14 @@ class Emitter:
         self.fn: Optional[_Func] = None
         self.loops: List[Dict[str, Any]] = []
         self.gens: set = set()
+        self.twins: set = set()
+        self.factories: List[Tuple[int, int, str]] = []
+        self.factory_names: Dict[int, str] = {}
+        self.in_factory = 0     # id of the function a factory is emitting
+        self.pending: List[Tuple[str, Any]] = []
+        self.plain_defs: set = set()
+        self.assigned_globals: set = set()
+        self.mutated_libs: set = set()
 
     def out(self, ind: int, line: int, text: str) -> None:
         self.lines.append((ind, line, text))
@@ -488,7 +504,8 @@ class Emitter:
                     '(yield from _gcall(%s, %r%s)))' % (
                         args + ',' if args else '', ty, self.ex(e[1]), ty, self.desc(e[1]),
                         ', ' + args if args else ''))
-        if k == 'call' and self.fn is not None and self.fn.gen:
+        if k == 'call' and self.fn is not None and self.fn.gen \
+                and not self.nonyield_callee(e[1]):
             args = self.arglist(e[2:])
             return '(yield from _gcall(%s, %r%s))' % (self.ex(e[1]), self.desc(e[1]),
                                                      ', ' + args if args else '')
@@ -798,15 +815,52 @@ class Emitter:
         self.pending.append((name, fnode))
         return name
 
+    def emit_nested(self, fnode: Any, pyname: str, ind: int, line: int) -> None:
+        """A function defined inside the current one. Inside a twin (whose
+        body is emitted twice) it is made by a module-level factory emitted
+        once, so twins nested in twins do not multiply the code."""
+        fn = self.fn
+        if fn is None or id(fn.node) not in self.twins:
+            self.emit_func(fnode, pyname, ind, line)
+            return
+        caps = [u for u in _Func(fnode, fn).free if self.resolve_cell(fn, u) is not None]
+        mk = self.factory_names.get(id(fnode))
+        if mk is None:
+            mk = self.factory_names[id(fnode)] = '_mk%s' % pyname
+            saved, self.lines = self.lines, []
+            saved_pending, self.pending = self.pending, []
+            self.out(0, line, 'def %s(%s):  # makes the closure' % (
+                mk, ', '.join('U_%s' % u for u in caps)))
+            self.in_factory = id(fnode)
+            self.emit_func(fnode, pyname, 1, line)
+            self.in_factory = 0
+            self.out(1, self.lines[-1][1], 'return %s' % pyname)
+            self.factories.extend(self.lines)
+            self.lines, self.pending = saved, saved_pending
+        self.out(ind, line, '%s = %s(%s)  # function %s' % (
+            pyname, mk, ', '.join(str(self.resolve_cell(fn, u)) for u in caps),
+            _Func(fnode, fn).name))
+
     def emit_func(self, fnode: Any, pyname: str, ind: int, line: int) -> None:
+        if id(fnode) in self.twins:
+            # a plain body, and a generator body for calls inside a coroutine
+            self.emit_one(fnode, pyname, ind, line, False)
+            self.emit_one(fnode, pyname + '_co', ind, line, True)
+            self.out(ind, self.lines[-1][1], '%s.__luaco__ = %s  # (inside a coroutine)'
+                     % (pyname, pyname + '_co'))
+            return
+        self.emit_one(fnode, pyname, ind, line, id(fnode) in self.gens)
+
+    def emit_one(self, fnode: Any, pyname: str, ind: int, line: int, gen: bool) -> None:
         parent = self.fn
         f = _Func(fnode, parent)
         saved_loops = self.loops
         self.loops = []
         self.fn = f
-        f.gen = id(fnode) in self.gens
+        f.gen = gen
+        twin_gen = gen and id(fnode) in self.twins
         f.ints = self.infer_ints(f)
-        if f.gen:
+        if f.gen and not twin_gen:
             final = pyname
             pyname = pyname + '_co'
         params = ['L_%s=None' % p if p not in f.cells else 'A_%s=None' % p for p in f.params]
@@ -819,7 +873,8 @@ class Emitter:
             for u in f.free:
                 ref = self.resolve_cell(parent, u)
                 if ref is not None:
-                    kw.append('U_%s=%s' % (u, ref))
+                    kw.append('U_%s=%s' % (u, 'U_%s' % u if self.in_factory == id(fnode)
+                                           else ref))
         if kw:
             if not f.vararg and params[-1] == '*_':
                 pass
@@ -832,7 +887,7 @@ class Emitter:
             self.out(ind + 1, f.line, '_jmp = 0  # pending multi-level jump (goto)')
         self.block(f.body[1:], ind + 1)
         self.out(ind + 1, self.last_line(f), 'return NORES')
-        if f.gen:
+        if f.gen and not twin_gen:
             self.out(ind, f.line, '%s = _luaco(%s)  # may yield: a generator' % (final, pyname))
         self.fn = parent
         self.loops = saved_loops
@@ -902,7 +957,7 @@ class Emitter:
             name, fnode = self.pending.pop(0)
             saved = self.pending
             self.pending = []
-            self.emit_func(fnode, name, ind, line)
+            self.emit_nested(fnode, name, ind, line)
             self.pending = saved
 
     def assign(self, tgt: Any, val: str, ind: int, line: int, pre: Optional[List[str]] = None,
@@ -1142,7 +1197,7 @@ class Emitter:
                 # declared before the body (recursion)
                 if nm in self.fn.cells:
                     self.out(ind, ln, 'C_%s = [None]' % nm)
-                self.emit_func(fnode, name, ind, ln)
+                self.emit_nested(fnode, name, ind, ln)
                 self.assign(tgt, name, ind, ln, decl=nm not in self.fn.cells)
                 return
             pre = None
@@ -1152,7 +1207,7 @@ class Emitter:
                 self.out(ind, ln, '%s = %s' % (tk, self.ex(tgt[2])))
                 pre = [to, tk]
             fin()
-            self.emit_func(fnode, name, ind, ln)
+            self.emit_nested(fnode, name, ind, ln)
             self.assign(tgt, name, ind, ln, pre)
             return
         raise _te(self.chunk, ln, 'unknown IR statement %s' % k)
@@ -1267,21 +1322,29 @@ class Emitter:
         self.top_free = top.free
         self.pending = []
         self.emit_func(fnode, 'lua_' + top.name.replace('.', '_'), 0, top.line)
+        self.lines[:0] = self.factories
         return self.render(), 'lua_' + top.name.replace('.', '_')
 
     def scan_refusals(self, node: Any) -> None:
         """Colour the functions that may yield (docs/translation.md): those
         calling coroutine.yield directly, and, to a fixpoint, those calling a
-        `local function` of the unit that may yield."""
+        `local function` of the unit that may yield (self.gens: generators
+        with a plain wrapper). Then the twins (self.twins): functions that
+        call a value that may yield (anything but the standard library and
+        the unit's non-yielding `local function`s) get a plain body for plain
+        calls and a generator body (their __luaco__) for calls inside a
+        coroutine, so a yield reached through a value suspends the chain."""
         funcs: List[Any] = []
         defs: Dict[str, Any] = {}
+        self.scan_assignments(node)
 
         def walk(n: Any, owner: Any, acc: Dict[int, Any]) -> None:
             if not isinstance(n, list) or not n:
                 return
             if isinstance(n[0], Sym) and n[0] == 'func':
                 funcs.append(n)
-                acc[id(n)] = {'yield': False, 'calls': set(), 'lambdas': set()}
+                acc[id(n)] = {'yield': False, 'calls': set(), 'lambdas': set(),
+                              'unknown': False}
                 for c in n[3:]:
                     walk(c, n, acc)
                 return
@@ -1301,6 +1364,14 @@ class Emitter:
                         acc[id(owner)]['lambdas'].add(id(a[1]))
                     elif isinstance(a, list) and a and a[0] in ('local', 'free'):
                         acc[id(owner)]['calls'].add(str(a[1]))
+                        if str(a[1]) not in self.plain_defs:
+                            acc[id(owner)]['unknown'] = True
+                    else:
+                        acc[id(owner)]['unknown'] = True
+                elif not self.nonyield_callee(f):
+                    acc[id(owner)]['unknown'] = True
+            if isinstance(n[0], Sym) and n[0] == 'method' and owner is not None:
+                acc[id(owner)]['unknown'] = True
             for c in n:
                 walk(c, owner, acc)
         info: Dict[int, Any] = {}
@@ -1322,6 +1393,79 @@ class Emitter:
                         changed = True
                         break
         self.gens = gens
+        twins = {id(fn) for fn in funcs if id(fn) not in gens and info[id(fn)]['unknown']}
+        changed = True
+        while changed:
+            changed = False
+            for fn in funcs:
+                if id(fn) in gens or id(fn) in twins:
+                    continue
+                may = gens | twins
+                if info[id(fn)]['lambdas'] & may or any(
+                        c in defs and id(defs[c]) in may for c in info[id(fn)]['calls']):
+                    twins.add(id(fn))
+                    changed = True
+        self.twins = twins
+        # a local function that may yield is no longer a known plain callee
+        self.plain_defs = {nm for nm in self.plain_defs
+                           if nm in defs and id(defs[nm]) not in gens | twins}
+
+    def scan_assignments(self, node: Any) -> None:
+        """What the unit assigns: globals (a standard function replaced is no
+        longer known not to yield), fields of standard library tables, locals
+        holding a `local function` (self.plain_defs: those never assigned
+        otherwise)."""
+        self.assigned_globals: set = set()
+        self.mutated_libs: set = set()
+        defs: set = set()
+        reassigned: set = set()
+        stack = [node]
+        while stack:
+            n = stack.pop()
+            if not isinstance(n, list) or not n:
+                continue
+            if isinstance(n[0], Sym):
+                k = n[0]
+                tgts: List[Any] = []
+                if k == 'set':
+                    tgts = list(n[2])
+                elif k == 'def':
+                    if isinstance(n[2], list) and n[2][0] == 'local':
+                        defs.add(str(n[2][1]))
+                    else:
+                        tgts = [n[2]]
+                for t in tgts:
+                    if not isinstance(t, list):
+                        continue
+                    if t[0] == 'global':
+                        self.assigned_globals.add(_gname(str(t[1])))
+                    elif t[0] in ('local', 'free'):
+                        reassigned.add(str(t[1]))
+                    elif t[0] == 'index' and isinstance(t[1], list) and t[1][0] == 'global':
+                        self.mutated_libs.add(_gname(str(t[1][1])))
+            stack.extend(n)
+        self.plain_defs = defs - reassigned
+
+    def nonyield_callee(self, f: Any) -> bool:
+        """A callee that cannot yield: a standard library function the unit
+        does not replace, or a `local function` of the unit (plain_defs,
+        narrowed once the colouring is known). A wrong answer here can only
+        turn a yield into Lua's loud "attempt to yield across a C-call
+        boundary", never into a different result."""
+        if not isinstance(f, list) or not f:
+            return False
+        if f[0] == 'global':
+            nm = _gname(str(f[1]))
+            return nm in _BASE_NY and nm not in self.assigned_globals
+        if f[0] == 'index' and isinstance(f[1], list) and f[1][0] == 'global' \
+                and isinstance(f[2], list) and f[2][0] == 'str':
+            lib = _gname(str(f[1][1]))
+            if lib in self.assigned_globals or lib in self.mutated_libs:
+                return False
+            return lib in _LIB_NY or (lib == 'coroutine' and f[2][1] in _CO_NY)
+        if f[0] in ('local', 'free'):
+            return str(f[1]) in self.plain_defs
+        return False
 
     def render(self) -> str:
         out = []
@@ -1422,6 +1566,9 @@ class Boundary:
             done = _lcache.get(self.lua, {}).get(v)
             if done is not None:       # translated already: call its Python code
                 return done.__luart__
+            done = self.translate_callee(v)
+            if done is not None:
+                return done.__luart__
             fl = self.from_lt
 
             def lua_fn(*args: Any) -> Any:
@@ -1429,6 +1576,23 @@ class Boundary:
             lua_fn.__lua_proxy__ = v   # type: ignore[attr-defined]
             return lua_fn
         return v
+
+    def translate_callee(self, v: Any) -> Any:
+        """A Lua function reaching translated code is translated too when it
+        can be (issue 10: callees with source run as Python, once per
+        runtime); None when it cannot (a C function, no source, a construct
+        refused): it is then called through the bridge. A refusal is
+        remembered per runtime."""
+        refused = _refused.get(self.lua)
+        if refused is None:
+            refused = _refused[self.lua] = {}
+        if v in refused:
+            return None
+        try:
+            return translate_lua(self.lua, v)
+        except TranslationError as e:
+            refused[v] = str(e)
+            return None
 
     def results_in(self, r: Any) -> Any:
         if r.__class__ is tuple:
@@ -1567,6 +1731,7 @@ class _Box:
 
 _lcache: Any = weakref.WeakKeyDictionary()    # runtime -> {lua function: entry}
 _sources: Any = weakref.WeakKeyDictionary()   # entry -> generated Python source
+_refused: Any = weakref.WeakKeyDictionary()   # runtime -> {lua function: why not translated}
 
 
 def translate_lua(lua: Any, fn: Any) -> Any:
