@@ -831,9 +831,9 @@ class Emitter:
             saved_pending, self.pending = self.pending, []
             self.out(0, line, 'def %s(%s):  # makes the closure' % (
                 mk, ', '.join('U_%s' % u for u in caps)))
-            self.in_factory = id(fnode)
+            saved_factory, self.in_factory = self.in_factory, id(fnode)
             self.emit_func(fnode, pyname, 1, line)
-            self.in_factory = 0
+            self.in_factory = saved_factory
             self.out(1, self.lines[-1][1], 'return %s' % pyname)
             self.factories.extend(self.lines)
             self.lines, self.pending = saved, saved_pending
@@ -1546,6 +1546,7 @@ class Boundary:
         self.views: Dict[int, Tuple[Any, LuaTable]] = {}
         self.wrappers: Any = weakref.WeakKeyDictionary()
         self.err_cls = tandem.LuaError
+        self.lua_err = tandem.LuaError    # what a bridged Lua function raises
         self.G = lua.globals()
 
     def to_lt(self, v: Any) -> Any:
@@ -1569,10 +1570,17 @@ class Boundary:
             done = self.translate_callee(v)
             if done is not None:
                 return done.__luart__
-            fl = self.from_lt
+            fl, tl = self.from_lt, self.to_lt
+            err_cls = self.lua_err
 
             def lua_fn(*args: Any) -> Any:
-                return self.results_in(v(*[fl(a) for a in args]))
+                try:
+                    r = v(*[fl(a) for a in args])
+                except err_cls as e:
+                    # a Lua error of the bridged function: its value, as
+                    # translated code's pcall/error expect it
+                    raise _LError(tl(getattr(e, 'lua_value', str(e)))) from None
+                return self.results_in(r)
             lua_fn.__lua_proxy__ = v   # type: ignore[attr-defined]
             return lua_fn
         return v
