@@ -324,6 +324,8 @@ def _gcall(f: Any, desc: Optional[str], *args: Any) -> Any:
         return (yield from g(*args))
     if f is _lua_pcall:
         return (yield from luart.gpcall(*args))
+    if f is _lua_xpcall:
+        return (yield from luart.gxpcall(*args))
     if f.__class__ is types.FunctionType:
         return f(*args)
     return _callable(f, desc)(*args)
@@ -351,6 +353,7 @@ def _luaco(g: Any) -> Any:
 
 _co_yield = luart.lcoro.co_yield
 _lua_pcall = luart.lua_pcall
+_lua_xpcall = luart.lua_xpcall
 
 
 # ------------------------------------------------------------------ emitter

@@ -66,6 +66,29 @@ function M.via_pcall()
   return drain(co, 3)
 end
 
+function M.via_xpcall()
+  local function boom(x)
+    local got = coroutine.yield(x)
+    error({code = got})
+  end
+  local co = coroutine.wrap(function ()
+    local ok, e = xpcall(boom, function (err) return "handled " .. err.code end, 3)
+    coroutine.yield(tostring(ok))
+    local ok2, e2 = pcall(xpcall, boom)          -- no handler: Lua's argument error
+    return e .. " / " .. tostring(ok2) .. " " .. e2
+  end)
+  return co(), co(42), co()
+end
+
+function M.pcall_no_argument()
+  local co = coroutine.wrap(function ()
+    coroutine.yield(1)
+    return pcall()
+  end)
+  co()
+  return pcall(co)
+end
+
 function M.via_upvalue()
   -- gen is a local function of the chunk: reached as an upvalue
   local co = coroutine.wrap(function () gen(1); gen(5); return "done" end)
