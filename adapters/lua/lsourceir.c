@@ -155,15 +155,20 @@ TDMI_FUNC int tdmL_source_ir(lua_State *L, tdmL_State *st, tdmS_Frame *f)
     if (strcmp(ar.what, "C") == 0) {
         return refuse(L, "[C]:?: a C function has no Lua source");
     }
-    if (ar.source[0] == '=') {
-        snprintf(msg, sizeof msg, "%s:%d: source not available (chunk name '%s')",
-                 ar.short_src, ar.linedefined, ar.source);
-        return refuse(L, msg);
-    }
     char *src = NULL;
     size_t len = 0;
     int owned = 0;
-    if (ar.source[0] == '@') {
+    if (ar.source[0] == '=') {
+        if (f->nargs < 2 || f->args[1].kind != TDM_STR) {
+            snprintf(msg, sizeof msg, "%s:%d: source not available (chunk name '%s')",
+                     ar.short_src, ar.linedefined, ar.source);
+            return refuse(L, msg);
+        }
+        /* the text the host remembered for this chunk: the line, signature
+           and upvalue checks below still hold it to the function */
+        src = (char *)f->args[1].u.s.p;    /* valid for the frame */
+        len = f->args[1].u.s.n;
+    } else if (ar.source[0] == '@') {
         src = read_source(ar.source + 1, &len);
         if (!src) {
             snprintf(msg, sizeof msg, "%s:%d: cannot read the source file", ar.short_src,

@@ -340,7 +340,15 @@ def test_translate_end_to_end():
     with pytest.raises(tandem.TranslationError, match='C function'):
         lua.translate(lua.eval('print'))
     with pytest.raises(tandem.TranslationError, match='source not available'):
-        lua.translate(lua.eval('function() return 1 end'))
+        lua.translate(lua.eval('load("return function() return 1 end", "=nosrc")()'))
+    # code of lua.eval/lua.execute: Lua keeps no source, the runtime does
+    f = lua.eval('function(a, b)\n  return a // b, a % b, b / a\nend')
+    assert lua.translate(f)(-7, 2) == f(-7, 2) == (-4, 1, 2 / -7)
+    lua.execute('local k = 10\nfunction addk(x)\n  return x + k\nend')
+    assert lua.translate(lua.globals().addk)(5) == 15
+    with pytest.raises(tandem.LuaError, match=r"^<lua:\d+>:1: attempt to index a nil value "
+                       r"\(field 'x'\)"):
+        lua.translate(lua.eval('function(t) return t.x.y end'))(lua.table())
 
 
 def test_translate_error_is_luaerror_with_lua_position():

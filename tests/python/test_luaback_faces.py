@@ -40,7 +40,10 @@ def test_python_translate_refusal_is_a_lua_error():
     assert ok is False and isinstance(err, tandem.TranslationError)
     assert 'C function' in str(err)
     with pytest.raises(tandem.TranslationError, match='source not available'):
-        lua.execute('return python.translate(function() end)')
+        lua.execute('return python.translate(load("return function() end", "=x")())')
+    # lua.execute's own code: the runtime remembered its source
+    assert lua.execute('return python.translate(function(a) return a .. "!" end)("hi")') == 'hi!'
+
 
 
 def test_lua_error_in_translated_code_from_lua():

@@ -1761,8 +1761,30 @@ def translate_lua(lua: Any, fn: Any) -> Any:
                                'in this build')
     text, acc = source_ir(fn)
     if text is None:
-        raise TranslationError(str(acc))
+        text, acc = _remembered_source(lua, source_ir, fn, str(acc))
     return wrap_translated(lua, fn, text, acc, per, tandem.LuaError)
+
+
+_NOSRC = re.compile(r"source not available \(chunk name '=(.*)'\)$")
+
+
+def _remembered_source(lua: Any, source_ir: Any, fn: Any, why: str) -> Tuple[Any, Any]:
+    """A chunk lua.execute/lua.eval loaded ("=<lua:N>": Lua keeps no source)
+    whose text the runtime remembered: the front end reads that text (an
+    eval chunk is the expression after "return "); otherwise the refusal."""
+    m = _NOSRC.search(why)
+    getsrc = getattr(lua, '_chunk_source', None)
+    src = getsrc(m.group(1)) if m is not None and getsrc is not None else None
+    if src is None:
+        raise TranslationError(why)
+    text, acc = source_ir(fn, src)
+    if text is None:
+        text2, acc2 = source_ir(fn, 'return ' + src)
+        if text2 is not None:
+            return text2, acc2
+    if text is None:
+        raise TranslationError(str(acc))
+    return text, acc
 
 
 def wrap_translated(lua: Any, fn: Any, text: Any, acc: Any, per: Dict[Any, Any],
