@@ -331,6 +331,41 @@ def _gcall(f: Any, desc: Optional[str], *args: Any) -> Any:
     return _callable(f, desc)(*args)
 
 
+class _GFor:
+    """The generic for over an iterator function that may yield, in a
+    generator body: step() calls it through the coroutine chain."""
+    __slots__ = ('g', 's', 'c')
+
+    def __init__(self, g: Any, s: Any, c: Any) -> None:
+        self.g, self.s, self.c = g, s, c
+
+    def step(self) -> Any:
+        g = self.g
+        if g is None:       # coroutine.yield as the iterator function
+            r = luart.retv((yield (self.s, self.c)))
+        else:
+            r = yield from g(self.s, self.c)
+        if r.__class__ is Multi:
+            if not r or r[0] is None:
+                return None
+            self.c = r[0]
+            return r
+        if r is None:
+            return None
+        self.c = r
+        return (r,)
+
+
+def _gforin(vals: Any) -> Any:
+    """_forin in a generator body: a _GFor when the iterator function may
+    yield (and no to-be-closed value), else the plain iterator."""
+    f, s, c, cl = _adj(4, vals)
+    g = getattr(f, '__luaco__', None)
+    if (g is not None or f is _co_yield) and (cl is None or cl is False):
+        return _GFor(g, s, c)
+    return _forin(vals)
+
+
 def _ginvoke(o: Any, name: bytes, desc: str, *args: Any) -> Any:
     """o:name(args) inside a yielding function."""
     if o.__class__ is LuaTable:
@@ -1162,6 +1197,9 @@ class Emitter:
             names = [str(x) for x in s[2]]
             vals = list(s[3])
             t = self.t()
+            if self.fn.gen:
+                self.gforin(s, names, vals, t, ind, ln, fin)
+                return
             if len(names) == 1:
                 self.out(ind, ln, 'for (%s, *_) in _forin(%s):' % (t, self.tuple_of(vals)))
                 fin()
@@ -1214,6 +1252,28 @@ class Emitter:
             self.assign(tgt, name, ind, ln, pre)
             return
         raise _te(self.chunk, ln, 'unknown IR statement %s' % k)
+
+    def gforin(self, s: Any, names: List[str], vals: List[Any], t: str, ind: int, ln: int,
+               fin: Any) -> None:
+        """A generic for in a generator body: an iterator function that may
+        yield (a translated one with __luaco__, coroutine.yield itself) runs
+        through yield from (_GFor); any other runs as in plain code."""
+        it = self.t()
+        self.out(ind, ln, '%s = _gforin(%s)' % (it, self.tuple_of(vals)))
+        fin()
+        self.out(ind, ln, 'try:')
+        self.out(ind + 1, ln, 'while True:  # for ... in')
+        self.out(ind + 2, ln, '%s = (yield from %s.step()) if %s.__class__ is _GFor else '
+                 'next(%s, None)' % (t, it, it, it))
+        self.out(ind + 2, ln, 'if %s is None:' % t)
+        self.out(ind + 3, ln, 'break')
+        self.out(ind + 2, ln, '%s = _adj(%d, %s)' % (t, len(names), t))
+        for j, nm in enumerate(names):
+            self.assign(['local', nm], '%s[%d]' % (t, j), ind + 2, ln, decl=True)
+        self.after_loop(self.loop_body(s[4][1:], ind + 2, 'for'), ind + 1, ln)
+        self.out(ind, ln, 'finally:')
+        self.out(ind + 1, ln, 'if %s.__class__ is not _GFor:' % it)
+        self.out(ind + 2, ln, '%s.close()  # (closes a to-be-closed value)' % it)
 
     # ---- loops and jumps (docs/translation.md "goto")
     # self.loops is the stack of the Python loops of the current function:
@@ -1375,6 +1435,9 @@ class Emitter:
                     acc[id(owner)]['unknown'] = True
             if isinstance(n[0], Sym) and n[0] == 'method' and owner is not None:
                 acc[id(owner)]['unknown'] = True
+            if isinstance(n[0], Sym) and n[0] == 'forin' and owner is not None \
+                    and not self.known_iterator(n[3]):
+                acc[id(owner)]['unknown'] = True    # its iterator function may yield
             for c in n:
                 walk(c, owner, acc)
         info: Dict[int, Any] = {}
@@ -1449,6 +1512,23 @@ class Emitter:
             stack.extend(n)
         self.plain_defs = defs - reassigned
 
+    def known_iterator(self, explist: Any) -> bool:
+        """A generic for's explist whose iterator function cannot yield:
+        pairs(...), ipairs(...), next, string.gmatch(...), coroutine.wrap(...),
+        utf8.codes(...), io.lines(...) (the unit not replacing them)."""
+        if not explist or not isinstance(explist[0], list):
+            return False
+        e = explist[0]
+        if e[0] == 'global':
+            return _gname(str(e[1])) == 'next' and self.nonyield_callee(e)
+        if e[0] != 'call' or not self.nonyield_callee(e[1]):
+            return False
+        f = e[1]
+        if f[0] == 'global':
+            return _gname(str(f[1])) in ('pairs', 'ipairs')
+        return f[0] == 'index' and (_gname(str(f[1][1])), f[2][1]) in (
+            ('string', b'gmatch'), ('coroutine', b'wrap'), ('utf8', b'codes'), ('io', b'lines'))
+
     def nonyield_callee(self, f: Any) -> bool:
         """A callee that cannot yield: a standard library function the unit
         does not replace, or a `local function` of the unit (plain_defs,
@@ -1517,7 +1597,7 @@ def compile_ir(text: str, env: Optional[LuaTable] = None, uv: Any = None) -> Tup
     g.update(_ENV=env if env is not None else luart.new_env(), _uv=uv or _nouv,
              FunctionType=types.FunctionType, Multi=Multi, NORES=NORES, LuaTable=LuaTable,
              _adj=_adj, _ix=_ix, _callv=_callv, _callable=_callable, _ixv=_ixv, _setixv=_setixv, _invoke=_invoke,
-             _opv=_opv, _co_yield=_co_yield, _gcall=_gcall, _ginvoke=_ginvoke, _luaco=_luaco, _tcons=_tcons, _tcons_o=_tcons_o, _forin=_forin, _NAN=_lcore._DNAN,
+             _opv=_opv, _co_yield=_co_yield, _GFor=_GFor, _gforin=_gforin, _gcall=_gcall, _ginvoke=_ginvoke, _luaco=_luaco, _tcons=_tcons, _tcons_o=_tcons_o, _forin=_forin, _NAN=_lcore._DNAN,
              _INF=float('inf'), wrap=_lcore.wrap, close_value=luart.close_value,
              close_check=luart.close_check, error_value=luart.error_value)
     exec(code, g)

@@ -163,14 +163,49 @@ function D.metamethod()
   return co(), co(5)
 end
 
-function D.iterator()
+function M.iterator()
   -- an iterator function that yields, called by a generic for
   local function it(_, i)
     coroutine.yield(i)
     if i < 2 then return i + 1 end
   end
-  local co = coroutine.wrap(function () for i in it, nil, 0 do end return "end" end)
-  return co(), co(), co(), co()
+  local iters = {it = it}
+  local co = coroutine.wrap(function ()
+    local seen = {}
+    for i in iters.it, nil, 0 do seen[#seen + 1] = i end
+    for a, b in coroutine.yield, "s" do         -- coroutine.yield as the iterator
+      seen[#seen + 1] = a .. b
+      if #seen > 3 then break end
+    end
+    return table.concat(seen, ",")
+  end)
+  return co(), co(), co(), co(), co("x", "y"), co("z", "w")
+end
+
+function M.loops_in_generators()
+  -- plain iterators in a yielding function: break, to-be-closed values
+  local log = {}
+  local function closing()
+    local i = 0
+    return function () i = i + 1; if i <= 3 then return i end end, nil, nil,
+      setmetatable({}, {__close = function () log[#log + 1] = "closed" end})
+  end
+  local co = coroutine.wrap(function ()
+    local t = {10, 20, 30, x = 1}
+    local n = 0
+    for k, v in pairs(t) do n = n + v end
+    coroutine.yield(n)
+    for i, v in ipairs(t) do
+      if i == 2 then break end
+      coroutine.yield(v)
+    end
+    for i in closing() do
+      coroutine.yield("c" .. i)
+      if i == 2 then break end
+    end
+    return table.concat(log, ",")
+  end)
+  return co(), co(), co(), co(), co()
 end
 
 D.nosource = load("return function (x) coroutine.yield(x) end", "=nosource")()
