@@ -327,6 +327,11 @@ def _gcall(f: Any, desc: Optional[str], *args: Any) -> Any:
         return (yield from luart.gxpcall(*args))
     if f.__class__ is types.FunctionType:
         return f(*args)
+    if not callable(f) or f.__class__ is LuaTable:
+        h = _lcore.metamethod(f, b'__call')     # a __call that may yield
+        g = getattr(h, '__luaco__', None) if h is not None else None
+        if g is not None:
+            return (yield from g(f, *args))
     return _callable(f, desc)(*args)
 
 

@@ -89,6 +89,16 @@ function M.pcall_no_argument()
   return pcall(co)
 end
 
+function M.via_call_metamethod()
+  -- a callable table whose __call yields
+  local obj = setmetatable({k = 3}, {__call = function (self, x)
+    local got = coroutine.yield(self.k * x)
+    return got + 1
+  end})
+  local co = coroutine.wrap(function () return obj(2) end)
+  return co(), co(10)
+end
+
 function M.via_upvalue()
   -- gen is a local function of the chunk: reached as an upvalue
   local co = coroutine.wrap(function () gen(1); gen(5); return "done" end)
@@ -158,6 +168,7 @@ end
 
 function D.metamethod()
   -- Lua 5.4 yields across an __index function; the translation cannot
+  -- (only __call is run through the coroutine chain)
   local t = setmetatable({}, {__index = function (_, k) return coroutine.yield(k) end})
   local co = coroutine.wrap(function () return t.x end)
   return co(), co(5)
