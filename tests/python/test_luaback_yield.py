@@ -16,6 +16,7 @@ YIELDS = os.path.join(HERE, 'luaback', 'yields.lua')
 
 CASES = [('via_table', ()), ('via_param', ()), ('via_alias', ()), ('via_pcall', ()),
          ('via_xpcall', ()), ('pcall_no_argument', ()), ('via_call_metamethod', ()),
+         ('via_index_metamethod', ()),
          ('via_upvalue', ()), ('via_global', ()), ('both_ways', ()), ('status_inside', ()),
          ('deep_chain', (0,)), ('deep_chain', (5,)), ('outside_coroutine', ()),
          ('sort_comparator', ()), ('iterator', ()), ('loops_in_generators', ())]

@@ -370,10 +370,27 @@ def _gforin(vals: Any) -> Any:
     return _forin(vals)
 
 
+def _gix(o: Any, k: Any, desc: Optional[str]) -> Any:
+    """o[k] off the fast path in a generator body: the table's own __index
+    function, when it may yield (__luaco__), runs through the chain."""
+    if o.__class__ is LuaTable:
+        mt = o.meta
+        if mt is not None and o.get(k) is None:
+            g = getattr(mt.hash.get(b'__index'), '__luaco__', None)
+            if g is not None:
+                r = yield from g(o, k)
+                if r.__class__ is Multi:
+                    return r[0] if r else None
+                return r
+    return _ix(o, k, desc)
+
+
 def _ginvoke(o: Any, name: bytes, desc: str, *args: Any) -> Any:
     """o:name(args) inside a yielding function."""
     if o.__class__ is LuaTable:
-        f = _lcore.index(o, name)
+        f = o.hash.get(name)
+        if f is None:
+            f = yield from _gix(o, name, desc)
     else:
         f = _ixv(o, name, desc)
     return (yield from _gcall(f, "method '%s'" % name.decode('latin-1'), o, *args))
@@ -647,17 +664,18 @@ class Emitter:
             if str(kk[0]) == 'str':
                 key = repr(bytes(kk[1]))
                 return ('(%s if (%s := %s).__class__ is LuaTable and (%s := %s.hash.get(%s)) '
-                        'is not None else _ix(%s, %s, %r))' % (v, t, o, v, t, key, t, key, d))
+                        'is not None else %s)' % (v, t, o, v, t, key, self.ixslow(t, key, d)))
             if str(kk[0]) == 'int' and kk[1] > 0:
                 a = self.t()
                 return ('(%s if (%s := %s).__class__ is LuaTable and %d <= len(%s := %s.arr) and '
-                        '(%s := %s[%d]) is not None else _ix(%s, %d, %r))' % (
-                            v, t, o, kk[1], a, t, v, a, kk[1] - 1, t, kk[1], d))
+                        '(%s := %s[%d]) is not None else %s)' % (
+                            v, t, o, kk[1], a, t, v, a, kk[1] - 1,
+                            self.ixslow(t, str(kk[1]), d)))
             kt, a = self.t(), self.t()
             return ('(%s if ((%s := %s).__class__ is LuaTable) & ((%s := %s).__class__ is int) '
                     'and 0 < %s <= len(%s := %s.arr) and (%s := %s[%s - 1]) is not None '
-                    'else _ix(%s, %s, %r))' % (v, t, o, kt, self.ex(kk), kt, a, t, v, a, kt,
-                                              t, kt, d))
+                    'else %s)' % (v, t, o, kt, self.ex(kk), kt, a, t, v, a, kt,
+                                  self.ixslow(t, kt, d)))
         if k in MULTI:
             return self.ex(e)
         if k == 'and':
@@ -739,6 +757,13 @@ class Emitter:
         if k == 'lambda':
             return self.lambda_(e[1])
         raise _te(self.chunk, self.fn.line if self.fn else 0, 'unknown IR expression %s' % k)
+
+    def ixslow(self, t: str, key: str, d: Optional[str]) -> str:
+        """o[k] off the inline fast path; in a generator body an __index
+        function that may yield runs through the coroutine chain."""
+        if self.fn is not None and self.fn.gen:
+            return '(yield from _gix(%s, %s, %r))' % (t, key, d)
+        return '_ix(%s, %s, %r)' % (t, key, d)
 
     def odesc(self, e: Any) -> Optional[str]:
         if str(e[0]) == 'str':
@@ -1601,7 +1626,7 @@ def compile_ir(text: str, env: Optional[LuaTable] = None, uv: Any = None) -> Tup
     g.update(_ENV=env if env is not None else luart.new_env(), _uv=uv or _nouv,
              FunctionType=types.FunctionType, Multi=Multi, NORES=NORES, LuaTable=LuaTable,
              _adj=_adj, _ix=_ix, _callv=_callv, _callable=_callable, _ixv=_ixv, _setixv=_setixv, _invoke=_invoke,
-             _opv=_opv, _co_yield=_co_yield, _GFor=_GFor, _gforin=_gforin, _gcall=_gcall, _ginvoke=_ginvoke, _luaco=_luaco, _tcons=_tcons, _tcons_o=_tcons_o, _forin=_forin, _NAN=_lcore._DNAN,
+             _opv=_opv, _co_yield=_co_yield, _GFor=_GFor, _gforin=_gforin, _gix=_gix, _gcall=_gcall, _ginvoke=_ginvoke, _luaco=_luaco, _tcons=_tcons, _tcons_o=_tcons_o, _forin=_forin, _NAN=_lcore._DNAN,
              _INF=float('inf'), wrap=_lcore.wrap, close_value=luart.close_value,
              close_check=luart.close_check, error_value=luart.error_value)
     exec(code, g)

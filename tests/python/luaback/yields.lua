@@ -166,11 +166,22 @@ function M.sort_comparator()
   return co()
 end
 
-function D.metamethod()
-  -- Lua 5.4 yields across an __index function; the translation cannot
-  -- (only __call is run through the coroutine chain)
+function M.via_index_metamethod()
+  -- an __index function that yields (a field read and a method call)
   local t = setmetatable({}, {__index = function (_, k) return coroutine.yield(k) end})
-  local co = coroutine.wrap(function () return t.x end)
+  local co = coroutine.wrap(function ()
+    local a = t.x
+    local b = t:m(1)
+    return a, b
+  end)
+  return co(), co(5), co(function (self, v) return v + 1 end)
+end
+
+function D.metamethod()
+  -- Lua 5.4 yields across an __add function; the translation cannot (only
+  -- __call and a table's own __index function run through the coroutine chain)
+  local t = setmetatable({}, {__add = function (_, k) return coroutine.yield(k) end})
+  local co = coroutine.wrap(function () return t + 1 end)
   return co(), co(5)
 end
 
