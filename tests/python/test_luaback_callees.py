@@ -53,9 +53,12 @@ def test_callee_with_source_is_translated(rt):
     assert M.closes() == '1,2'
     assert lua.translate(M.closes)() == '1,2'
     # the callee was translated once: lua.translate gives that translation
-    per = _luaback._lcache[lua]
-    assert M.mk in per
-    assert lua.translate(M.mk) is per[M.mk]
+    # (moved from the bounded cache of automatic translations to the interned one)
+    autos = _luaback._auto[lua]
+    assert M.mk in autos
+    entry = autos[M.mk]
+    assert lua.translate(M.mk) is entry
+    assert _luaback._lcache[lua][M.mk] is entry and M.mk not in autos
 
 
 def test_globals_fields_and_c_functions(rt):
@@ -63,8 +66,8 @@ def test_globals_fields_and_c_functions(rt):
     want = M.calls(2.5)
     assert want == (6.25, 5.0, '002.5', True)
     assert lua.translate(M.calls)(2.5) == want
-    per = _luaback._lcache[lua]
-    assert lua.eval('square') in per and M.helpers.twice in per
+    autos = _luaback._auto[lua]
+    assert lua.eval('square') in autos and M.helpers.twice in autos
     # string.format is a C function, uses_env is refused (_ENV as a value):
     # both are called through the bridge, the refusal is remembered
     refused = _luaback._refused[lua]
@@ -83,6 +86,21 @@ def test_callee_translated_once_for_two_callers():
                        'local function a(x) return h(x) end\n'
                        'local function b(x) return h(h(x)) end\nreturn a, b]])()')
     assert lua.translate(A)(1) == 2 and lua.translate(B)(1) == 3
-    per = _luaback._lcache[lua]
-    hs = [fn for fn in per if fn not in (A, B)]
-    assert len(hs) == 1
+    assert len(_luaback._auto[lua]) == 1      # h
+
+
+def test_fresh_closures_do_not_pile_up():
+    # a native function returning a new closure each call: every closure is
+    # translated on reaching translated code, compiled once, and the
+    # automatic translations kept are bounded
+    lua = tandem.LuaRuntime()
+    # (adder is refused: _ENV as a value; it runs natively through the bridge)
+    run = lua.execute('return load([[\nlocal function adder(k)\n  local e = _ENV\n'
+                      '  return function(x) return x + k end\nend\n'
+                      'return function(n)\n  local s = 0\n  for i = 1, n do s = s + adder(i)(1) end\n'
+                      '  return s\nend]])()')
+    compiled = len(_luaback._compiled)
+    assert lua.translate(run)(600) == run(600) == 600 + 600 * 601 // 2
+    assert len(_luaback._auto[lua]) <= _luaback._AUTO_MAX
+    assert len(_luaback._compiled) - compiled == 2    # run and the closure
+    assert len(_luaback._auto[lua]) == _luaback._AUTO_MAX   # 600 closures were translated

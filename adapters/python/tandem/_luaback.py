@@ -1603,6 +1603,9 @@ def _reline(tree: ast.AST, lines: List[int]) -> None:
 
 
 _counter = itertools.count(1)
+# IR text -> (code, source, name): closures of one Lua function have the same
+# IR (their upvalues differ only through the accessor), compiled once
+_compiled: Dict[str, Tuple[Any, str, str]] = {}
 
 
 def _nouv(*a: Any) -> Any:
@@ -1613,15 +1616,22 @@ def compile_ir(text: str, env: Optional[LuaTable] = None, uv: Any = None) -> Tup
     """(python function, python source) for an IR text.  env is the global
     table (a luart LuaTable, luart.new_env() when None), uv the upvalue
     accessor uv(i) / uv(i, v)."""
-    mod = read_ir(text)
-    em = Emitter('?', [])
-    src, pyname = em.module(mod)
-    luamap = [ln for _, ln, _ in em.lines]
-    fname = '<lua %s #%d>' % (em.chunk, next(_counter))
-    _lcore.register_chunk(fname, em.chunk)
-    tree = ast.parse(src, fname)
-    _reline(tree, luamap)
-    code = compile(tree, fname, 'exec')
+    hit = _compiled.get(text)
+    if hit is not None:
+        code, src, pyname = hit       # another closure of the same function
+    else:
+        mod = read_ir(text)
+        em = Emitter('?', [])
+        src, pyname = em.module(mod)
+        luamap = [ln for _, ln, _ in em.lines]
+        fname = '<lua %s #%d>' % (em.chunk, next(_counter))
+        _lcore.register_chunk(fname, em.chunk)
+        tree = ast.parse(src, fname)
+        _reline(tree, luamap)
+        code = compile(tree, fname, 'exec')
+        if len(_compiled) >= 256:
+            _compiled.pop(next(iter(_compiled)))
+        _compiled[text] = (code, src, pyname)
     g: Dict[str, Any] = {name: getattr(luart, name) for name in luart.__all__}
     g.update(_ENV=env if env is not None else luart.new_env(), _uv=uv or _nouv,
              FunctionType=types.FunctionType, Multi=Multi, NORES=NORES, LuaTable=LuaTable,
@@ -1635,7 +1645,8 @@ def compile_ir(text: str, env: Optional[LuaTable] = None, uv: Any = None) -> Tup
 
 # the bridge boundary (values, entry, callees, caches): tandem/_luabound.py
 from ._luabound import (Boundary, translate_lua, wrap_translated,  # noqa: E402
-                        translated_source, _lcache, _refused)
+                        translated_source, _lcache, _refused, _auto, _AUTO_MAX)
 
 __all__ = ['read_ir', 'compile_ir', 'Emitter', 'Boundary', 'translate_lua',
-           'wrap_translated', 'translated_source', '_lcache', '_refused']
+           'wrap_translated', 'translated_source', '_lcache', '_refused', '_auto',
+           '_AUTO_MAX', '_compiled']

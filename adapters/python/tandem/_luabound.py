@@ -93,8 +93,10 @@ class Boundary:
         if v in refused:
             return None
         try:
-            return translate_lua(self.lua, v)
+            return translate_lua(self.lua, v, auto=True)
         except TranslationError as e:
+            if len(refused) >= _AUTO_MAX:
+                refused.pop(next(iter(refused)))
             refused[v] = str(e)
             return None
 
@@ -236,17 +238,30 @@ class _Box:
 _lcache: Any = weakref.WeakKeyDictionary()    # runtime -> {lua function: entry}
 _sources: Any = weakref.WeakKeyDictionary()   # entry -> generated Python source
 _refused: Any = weakref.WeakKeyDictionary()   # runtime -> {lua function: why not translated}
+_auto: Any = weakref.WeakKeyDictionary()      # runtime -> {lua function: entry}, callees
+_AUTO_MAX = 512         # automatic translations and refusals kept per runtime (oldest go)
 
 
-def translate_lua(lua: Any, fn: Any) -> Any:
+def translate_lua(lua: Any, fn: Any, auto: bool = False) -> Any:
     """LuaRuntime.translate(lua_fn): a Python function running lua_fn's
-    translation (interned: the same function twice gives the same result)."""
+    translation (interned: the same function twice gives the same result).
+    auto: a callee reaching translated code, kept in the runtime's bounded
+    cache of automatic translations (_auto: a closure made anew each time
+    must not pile up); an explicit translation of it moves it to _lcache."""
     import tandem
     per = _lcache.get(lua)
     if per is None:
         per = _lcache[lua] = {}
     hit = per.get(fn)
     if hit is not None:
+        return hit
+    autos = _auto.get(lua)
+    if autos is None:
+        autos = _auto[lua] = {}
+    hit = autos.get(fn)
+    if hit is not None:
+        if not auto:
+            per[fn] = autos.pop(fn)
         return hit
     source_ir = getattr(lua, '_source_ir', None)
     if source_ir is None:
@@ -255,7 +270,9 @@ def translate_lua(lua: Any, fn: Any) -> Any:
     text, acc = source_ir(fn)
     if text is None:
         text, acc = _remembered_source(lua, source_ir, fn, str(acc))
-    return wrap_translated(lua, fn, text, acc, per, tandem.LuaError)
+    if auto and len(autos) >= _AUTO_MAX:
+        autos.pop(next(iter(autos)))
+    return wrap_translated(lua, fn, text, acc, autos if auto else per, tandem.LuaError)
 
 
 _NOSRC = re.compile(r"source not available \(chunk name '=(.*)'\)$")
