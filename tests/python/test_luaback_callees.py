@@ -104,3 +104,20 @@ def test_fresh_closures_do_not_pile_up():
     assert len(_luaback._auto[lua]) <= _luaback._AUTO_MAX
     assert len(_luaback._compiled) - compiled == 2    # run and the closure
     assert len(_luaback._auto[lua]) == _luaback._AUTO_MAX   # 600 closures were translated
+
+
+def test_identity_across_translations():
+    # a Lua table reached by a caller and by its (translated) callee is one
+    # table for both; a closure made by translated code is one function in Lua
+    # (mk and its closure: translated when on lines of their own; bridged
+    # when on one line with nothing to tell them apart)
+    for mk in ('local function mk()\n  return function() return 1 end\nend\n',
+               'local function mk() return function() return 1 end end\n'):
+        src = ('return load([[\nlocal T = {1}\nlocal function get() return T end\n' + mk
+               + 'local made\nlocal function keep(g) made = made or g; return made == g end\n'
+               'local function f()\n  local a = get()\n  local c = mk()\n'
+               '  return a == T, rawequal(a, T), get() == get(), keep(c), keep(c)\nend\n'
+               'return f]])()')
+        native = tandem.LuaRuntime().execute(src)()       # (keep's upvalue: a fresh state each)
+        lua = tandem.LuaRuntime()
+        assert lua.translate(lua.execute(src))() == native == (True,) * 5, mk

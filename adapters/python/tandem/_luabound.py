@@ -39,8 +39,16 @@ class Boundary:
         import tandem
         self.lua = lua
         self.lua_type = tandem.lua_type
-        self.views: Dict[int, Tuple[Any, LuaTable]] = {}
-        self.wrappers: Any = weakref.WeakKeyDictionary()
+        # shared by every translation of the runtime: the same Lua table is
+        # the same view, the same translated function the same wrapper,
+        # whichever translated function (a callee, a caller) it crosses in
+        shared = _shared.get(lua)
+        if shared is None:
+            shared = _shared[lua] = ({}, weakref.WeakKeyDictionary(),
+                                     weakref.WeakValueDictionary())
+        self.views: Dict[int, Tuple[Any, LuaTable]] = shared[0]
+        self.wrappers: Any = shared[1]
+        self.bridged: Any = shared[2]   # Lua function -> its bridged wrapper, while used
         self.err_cls = tandem.LuaError
         self.lua_err = tandem.LuaError    # what a bridged Lua function raises
         self.G = lua.globals()
@@ -51,6 +59,10 @@ class Boundary:
             return v.encode('utf-8')
         if v is None or c is bool or c is int or c is float or c is bytes:
             return v
+        if c is types.FunctionType:
+            # a translated function's wrapper coming back: the function itself
+            # (so `made == g` holds after a round trip through Lua)
+            return getattr(v, '__luart__', v)
         lt = self.lua_type(v)
         if lt == 'table':
             hit = self.views.get(id(v))
@@ -66,6 +78,9 @@ class Boundary:
             done = self.translate_callee(v)
             if done is not None:
                 return done.__luart__
+            w = self.bridged.get(v)
+            if w is not None:          # the same Lua function, the same value
+                return w
             fl, tl = self.from_lt, self.to_lt
             err_cls = self.lua_err
 
@@ -78,6 +93,7 @@ class Boundary:
                     raise _LError(tl(getattr(e, 'lua_value', str(e)))) from None
                 return self.results_in(r)
             lua_fn.__lua_proxy__ = v   # type: ignore[attr-defined]
+            self.bridged[v] = lua_fn
             return lua_fn
         return v
 
@@ -239,6 +255,7 @@ _lcache: Any = weakref.WeakKeyDictionary()    # runtime -> {lua function: entry}
 _sources: Any = weakref.WeakKeyDictionary()   # entry -> generated Python source
 _refused: Any = weakref.WeakKeyDictionary()   # runtime -> {lua function: why not translated}
 _auto: Any = weakref.WeakKeyDictionary()      # runtime -> {lua function: entry}, callees
+_shared: Any = weakref.WeakKeyDictionary()    # runtime -> (views, wrappers, bridged) of its Boundaries
 _AUTO_MAX = 512         # automatic translations and refusals kept per runtime (oldest go)
 
 
