@@ -90,7 +90,10 @@ typedef enum tdmS_Op {
                            language; frame->sub: TDM_EXPOSE_* flags. Make that
                            language's objects reachable from the callee's code
                            under `name` (Lua: the global `python` table) -> 0 */
-    TDM_OP_SOURCEIR,    /* args[0]: a function of the callee language -> 2: [0] the
+    TDM_OP_SOURCEIR,    /* args[0]: a function of the callee language, optional
+                           args[1]: the text of its chunk when the language kept
+                           none (Lua: a chunk named "=..."), which the host
+                           remembered -> 2: [0] the
                            IR text of its source (Lua: docs/lua-ir.md), [1] an
                            accessor uv(i) -> upvalue i, uv(i, v) sets it (i: 1-based
                            position in the top func's (free ...) list; the

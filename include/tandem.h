@@ -274,16 +274,22 @@ TDM_API tdm_Status tdm_coroutine(tdm_Runtime *rt, const tdm_Value *fn, tdm_Value
 TDM_API tdm_Status tdm_resume(tdm_Runtime *rt, const tdm_Value *co, int nargs,
                               const tdm_Value *args, tdm_Value *res, int maxres, int *nres);
 
-/* Translate `fn`, a Python function (TDM_OBJ of TDM_LANG_PYTHON), into a
-   Lua function of rt that runs natively in Lua with Python's semantics
-   (docs/translation.md); *out receives it (owned: tdm_release; call it with
-   tdm_call, or hand it to Lua code with tdm_set_global). Translating the same
-   function again gives the same Lua function (cached per runtime, shared with
-   python.translate in Lua). TDM_OK; TDM_ERRARG (rt, fn or out NULL, fn not a
-   value of this runtime); TDM_ERRTYPE (fn not a Python object); TDM_ERRRUN
-   (the function cannot be translated: the message is
-   "TranslationError: ...", naming the construct and its file:line; the
-   source of fn must be findable, in a file or in Python's linecache);
+/* Translate `fn` into the other language (docs/translation.md):
+   - a Python function (TDM_OBJ of TDM_LANG_PYTHON) becomes a Lua function of
+     rt that runs natively in Lua with Python's semantics (the source of fn
+     must be findable, in a file or in Python's linecache);
+   - a Lua function (TDM_OBJ of TDM_LANG_LUA) becomes a Python function
+     (TDM_LANG_PYTHON) that runs natively in CPython with Lua's semantics;
+     its upvalues stay shared with Lua; its source must be what Lua kept: a
+     file (`@name`) or a load()ed string (a chunk named "=..." or by
+     tdm_exec keeps none, nor does a C function).
+   *out receives it (owned: tdm_release; call it with tdm_call, or hand it
+   to code with tdm_set_global). Translating the same function again gives
+   the same result (cached per runtime, shared with LuaRuntime.translate
+   and python.translate in Lua). TDM_OK; TDM_ERRARG (rt, fn or out NULL,
+   fn not a value of this runtime); TDM_ERRTYPE (fn not a Python or Lua
+   object); TDM_ERRRUN (the function cannot be translated: the message is
+   "TranslationError: ...", naming the construct and its file:line);
    TDM_ERRCLOSED; TDM_ERRMEM. On failure *out is nil. */
 TDM_API tdm_Status tdm_translate(tdm_Runtime *rt, const tdm_Value *fn, tdm_Value *out);
 

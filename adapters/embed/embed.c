@@ -911,9 +911,12 @@ tdm_Status tdm_resume(tdm_Runtime *rt, const tdm_Value *co, int nargs, const tdm
 }
 
 /* tdm_translate: Python's tandem._tandem._lua_translate(fn) called through
-   frames (import, attribute, call): the front end lives in Python, the back
-   end in Lua, and they meet through the core (TDM_OP_LOADIR) as they do for
-   LuaRuntime.translate and python.translate, whose cache this shares. */
+   frames (import, attribute, call), for both directions: a Python function
+   becomes a Lua function (the front end lives in Python, the back end in
+   Lua, and they meet through the core, TDM_OP_LOADIR), a Lua function a
+   Python function (the Lua front end is reached through TDM_OP_SOURCEIR,
+   the back end is tandem._luaback), as LuaRuntime.translate and
+   python.translate do, whose caches this shares. */
 tdm_Status tdm_translate(tdm_Runtime *rt, const tdm_Value *fn, tdm_Value *out)
 {
     if (rt == NULL) {
@@ -925,9 +928,12 @@ tdm_Status tdm_translate(tdm_Runtime *rt, const tdm_Value *fn, tdm_Value *out)
     if (fn == NULL || out == NULL) {
         return bad_arg(rt, "tdm_translate: fn or out is NULL");
     }
-    if (fn->kind != TDM_OBJ || fn->lang != TDM_LANG_PYTHON) {
-        return api_error(rt, TDM_ERRTYPE, "tdm_translate: fn is not a Python object");
+    if (fn->kind != TDM_OBJ || (fn->lang != TDM_LANG_PYTHON && fn->lang != TDM_LANG_LUA)) {
+        return api_error(rt, TDM_ERRTYPE,
+                         "tdm_translate: fn is not a Python or Lua object");
     }
+    /* the translation lives in the other language */
+    tdm_LangId want = fn->lang == TDM_LANG_PYTHON ? TDM_LANG_LUA : TDM_LANG_PYTHON;
     tdm_Value a[2] = {tdm_str("tandem._tandem"), tdm_str("_lua_translate")};
     tdm_Value mod, tr;
     int n = 0;
@@ -944,10 +950,12 @@ tdm_Status tdm_translate(tdm_Runtime *rt, const tdm_Value *fn, tdm_Value *out)
     tdm_Value call[2] = {tr, *fn};
     st = host_call(rt, TDM_LANG_PYTHON, TDM_OP_CALL, 2, call, out, 1, &n);
     tdm_release(rt, &tr);
-    if (st == TDM_OK && (n != 1 || out->kind != TDM_OBJ || out->lang != TDM_LANG_LUA)) {
+    if (st == TDM_OK && (n != 1 || out->kind != TDM_OBJ || out->lang != want)) {
         tdm_release(rt, out);       /* not what the front end promises */
         *out = tdm_nil();
-        return api_error(rt, TDM_ERRTYPE, "tdm_translate: the translation is not a Lua function");
+        return api_error(rt, TDM_ERRTYPE, want == TDM_LANG_LUA
+                         ? "tdm_translate: the translation is not a Lua function"
+                         : "tdm_translate: the translation is not a Python function");
     }
     return st;
 }

@@ -113,6 +113,32 @@ static int map_upvalues(lua_State *L, int fidx, const char *ir, char *why, size_
     return 1;
 }
 
+/* The signature tdmLF_translate_sig picks a function by when several start
+   and end on the same lines: "NPARAMS VARARG UPVALUE..." (upvalue names
+   without _ENV). malloc'd; NULL when out of memory. [-0, +0, -] */
+static char *signature(lua_State *L, int fidx)
+{
+    lua_Debug ar;
+    lua_pushvalue(L, fidx);
+    lua_getinfo(L, ">u", &ar);
+    size_t need = 32;
+    const char *name;
+    for (int i = 1; (name = lua_getupvalue(L, fidx, i)) != NULL; i++) {
+        lua_pop(L, 1);
+        need += strlen(name) + 1;
+    }
+    char *sig = malloc(need);
+    if (sig == NULL) return NULL;
+    size_t at = (size_t)snprintf(sig, need, "%d %d", (int)ar.nparams, ar.isvararg ? 1 : 0);
+    for (int i = 1; (name = lua_getupvalue(L, fidx, i)) != NULL; i++) {
+        lua_pop(L, 1);
+        if (strcmp(name, "_ENV") != 0) {
+            at += (size_t)snprintf(sig + at, need - at, " %s", name);
+        }
+    }
+    return sig;
+}
+
 /* Leaves the two results of TDM_OP_SOURCEIR on the stack. */
 TDMI_FUNC int tdmL_source_ir(lua_State *L, tdmL_State *st, tdmS_Frame *f)
 {
@@ -129,15 +155,20 @@ TDMI_FUNC int tdmL_source_ir(lua_State *L, tdmL_State *st, tdmS_Frame *f)
     if (strcmp(ar.what, "C") == 0) {
         return refuse(L, "[C]:?: a C function has no Lua source");
     }
-    if (ar.source[0] == '=') {
-        snprintf(msg, sizeof msg, "%s:%d: source not available (chunk name '%s')",
-                 ar.short_src, ar.linedefined, ar.source);
-        return refuse(L, msg);
-    }
     char *src = NULL;
     size_t len = 0;
     int owned = 0;
-    if (ar.source[0] == '@') {
+    if (ar.source[0] == '=') {
+        if (f->nargs < 2 || f->args[1].kind != TDM_STR) {
+            snprintf(msg, sizeof msg, "%s:%d: source not available (chunk name '%s')",
+                     ar.short_src, ar.linedefined, ar.source);
+            return refuse(L, msg);
+        }
+        /* the text the host remembered for this chunk: the line, signature
+           and upvalue checks below still hold it to the function */
+        src = (char *)f->args[1].u.s.p;    /* valid for the frame */
+        len = f->args[1].u.s.n;
+    } else if (ar.source[0] == '@') {
         src = read_source(ar.source + 1, &len);
         if (!src) {
             snprintf(msg, sizeof msg, "%s:%d: cannot read the source file", ar.short_src,
@@ -157,8 +188,12 @@ TDMI_FUNC int tdmL_source_ir(lua_State *L, tdmL_State *st, tdmS_Frame *f)
     }
     char *ir = NULL;
     size_t irlen = 0;
-    int rc = tdmLF_translate(src, len, ar.source, ar.linedefined, ar.lastlinedefined,
-                             &ir, &irlen, msg, sizeof msg);
+    char *sig = signature(L, fidx);
+    int rc = sig == NULL ? (snprintf(msg, sizeof msg, "not enough memory"), -1)
+                         : tdmLF_translate_sig(src, len, ar.source, ar.linedefined,
+                                               ar.lastlinedefined, sig, &ir, &irlen, msg,
+                                               sizeof msg);
+    free(sig);
     if (owned) free(src);
     if (rc != 0) return refuse(L, msg);
     char why[300];

@@ -826,13 +826,33 @@ static PyObject *rt_load_ir(PyObject *self, PyObject *const *args, Py_ssize_t n)
                         args, 3, 0);
 }
 
-/* _source_ir(fn): (IR text, upvalue accessor) of a Lua function, or
-   (None, "CHUNK:LINE: why") (TDM_OP_SOURCEIR); used by tandem._luaback.
-   New reference. */
-static PyObject *rt_source_ir(PyObject *self, PyObject *fn)
+/* _source_ir(fn[, source]): (IR text, upvalue accessor) of a Lua function,
+   or (None, "CHUNK:LINE: why") (TDM_OP_SOURCEIR); used by tandem._luaback.
+   source: the chunk's text when Lua kept none (a chunk this runtime loaded
+   as "=<lua:N>": _chunk_source). New reference. */
+static PyObject *rt_source_ir(PyObject *self, PyObject *const *args, Py_ssize_t n)
 {
-    PyObject *args[1] = {fn};
-    return tdmP_run((tdmP_Runtime *)self, TDM_OP_SOURCEIR, args, 1, 0);
+    if (n < 1 || n > 2 || (n == 2 && !PyUnicode_Check(args[1]))) {
+        PyErr_SetString(PyExc_TypeError, "_source_ir(fn[, source: str])");
+        return NULL;
+    }
+    return tdmP_run((tdmP_Runtime *)self, TDM_OP_SOURCEIR, args, (int)n, 0);
+}
+
+/* _chunk_source(name): the source of a chunk this runtime's eval/execute
+   loaded under "=name" (tdmP_chunk_name keeps up to 2000), or None.
+   New reference. */
+static PyObject *rt_chunk_source(PyObject *self, PyObject *name)
+{
+    tdmP_Runtime *r = (tdmP_Runtime *)self;
+    PyObject *src = r->st != NULL ? PyDict_GetItemWithError(r->st->chunks, name) : NULL;
+    if (src == NULL && PyErr_Occurred()) {
+        return NULL;
+    }
+    if (src == NULL || !PyUnicode_Check(src)) {
+        Py_RETURN_NONE;
+    }
+    return Py_NewRef(src);
 }
 
 /* translate(fn): fn translated into a Lua function of this runtime
@@ -1139,7 +1159,8 @@ static PyMethodDef runtime_methods[] = {
      "translate(fn)\n--\n\nTranslate a Python function into a Lua function of this "
      "runtime (docs/translation.md)."},
     {"_load_ir", (PyCFunction)(void (*)(void))rt_load_ir, METH_FASTCALL, NULL},
-    {"_source_ir", rt_source_ir, METH_O, NULL},
+    {"_source_ir", (PyCFunction)(void (*)(void))rt_source_ir, METH_FASTCALL, NULL},
+    {"_chunk_source", rt_chunk_source, METH_O, NULL},
     {"_mark_translated", tdmP_mark_translated, METH_O, NULL},
     {"globals", rt_globals, METH_NOARGS, "The Lua global table."},
     {"table", (PyCFunction)(void (*)(void))tdmP_rt_table, METH_VARARGS | METH_KEYWORDS,

@@ -14,5 +14,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     tdmLF_check((const char *)data, size, "=fuzz", err, sizeof err);
     if (tdmLF_translate((const char *)data, size, "=fuzz", 0, 0, &out, &n, err, sizeof err) == 0)
         free(out);
+    /* selection by lines and signature: a function on line 1, the input's
+       first line read as the signature too (any bytes) */
+    char sig[64];
+    size_t k = 0;
+    while (k < size && k < sizeof sig - 1 && data[k] != '\n' && data[k] != 0) {
+        sig[k] = (char)data[k];
+        k++;
+    }
+    sig[k] = 0;
+    out = NULL;
+    if (tdmLF_translate_sig((const char *)data, size, "=fuzz", 1, 1, sig, &out, &n, err,
+                            sizeof err) == 0)
+        free(out);
     return 0;
 }

@@ -310,9 +310,20 @@ def test_globals_are_the_runtimes():
     assert lua.eval('counter') == 11
 
 
-def test_goto_refused_with_position():
-    ir = M("(label 4 top) (expr 5 (call (global print))) (goto 6 top)")
-    with pytest.raises(tandem.TranslationError, match=r't\.lua:4: label top'):
+def test_goto_backward_translates():
+    ir = M("(local 2 (n) (attribs _) ((int 0))) (label 4 top) "
+           "(set 5 ((local n)) ((lbin add (local n) (int 1)))) "
+           "(if 6 (lbin lt (local n) (int 5)) (block (goto 6 top)) (block)) "
+           "(return 7 (local n))", vars_='n')
+    pf, src = _luaback.compile_ir(ir)
+    assert pf() == 5 and '# goto dispatch' in src
+
+
+def test_goto_to_an_invisible_label_refused_with_position():
+    # IR the front end never writes (it rejects the Lua): a goto whose label
+    # is inside a nested block
+    ir = M("(do 3 (block (label 4 top))) (goto 6 top)")
+    with pytest.raises(tandem.TranslationError, match=r't\.lua:6: goto top'):
         _luaback.compile_ir(ir)
 
 
@@ -329,7 +340,15 @@ def test_translate_end_to_end():
     with pytest.raises(tandem.TranslationError, match='C function'):
         lua.translate(lua.eval('print'))
     with pytest.raises(tandem.TranslationError, match='source not available'):
-        lua.translate(lua.eval('function() return 1 end'))
+        lua.translate(lua.eval('load("return function() return 1 end", "=nosrc")()'))
+    # code of lua.eval/lua.execute: Lua keeps no source, the runtime does
+    f = lua.eval('function(a, b)\n  return a // b, a % b, b / a\nend')
+    assert lua.translate(f)(-7, 2) == f(-7, 2) == (-4, 1, 2 / -7)
+    lua.execute('local k = 10\nfunction addk(x)\n  return x + k\nend')
+    assert lua.translate(lua.globals().addk)(5) == 15
+    with pytest.raises(tandem.LuaError, match=r"^<lua:\d+>:1: attempt to index a nil value "
+                       r"\(field 'x'\)"):
+        lua.translate(lua.eval('function(t) return t.x.y end'))(lua.table())
 
 
 def test_translate_error_is_luaerror_with_lua_position():

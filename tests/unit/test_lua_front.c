@@ -144,6 +144,42 @@ static void test_scopes(void)
     HAS("do goto a ::a:: end do goto a ::a:: end", 0, 0, "(goto 1 a__2) (label 1 a__2)");
 }
 
+/* IR of the function at line/last chosen by signature (tdmLF_translate_sig). */
+static const char *ir_sig(const char *src, int line, const char *sig)
+{
+    char e[512], *out = NULL;
+    size_t n;
+    if (tdmLF_translate_sig(src, strlen(src), "@t.lua", line, line, sig, &out, &n, e,
+                            sizeof e) != 0) {
+        snprintf(out_buf, sizeof out_buf, "ERR %s", e);
+        return out_buf;
+    }
+    snprintf(out_buf, sizeof out_buf, "%s", out);
+    free(out);
+    return out_buf;
+}
+
+static void test_signature(void)
+{
+    /* several functions on one line: parameters, vararg and upvalues pick one */
+    const char *src = "local u, w\nf, g, h = function(a) return u end, function(a, b) end, "
+                      "function(...) return w, u end";
+    CHECK_CONTAINS(ir_sig(src, 2, "1 0 u"), "(params a) (defaults) (vars a) (cells) (free u)");
+    CHECK_CONTAINS(ir_sig(src, 2, "2 0"), "(params a__2 b)");
+    CHECK_CONTAINS(ir_sig(src, 2, "0 1 w u"), "(free w u)");
+    /* no function with that signature; two with the same one */
+    CHECK_STR(ir_sig(src, 2, "0 1 u w"),
+              "ERR t.lua:2: no function starting at line 2 and ending at line 2");
+    CHECK_STR(ir_sig("f, g = function() end, function() end", 1, "0 0"),
+              "ERR t.lua:1: several functions start at line 1 and end at line 1: cannot tell which one to translate");
+    /* an inner closure on the line of its enclosing function */
+    const char *mk = "local log\nlocal function mk(n) return {f = function() log = n end} end";
+    CHECK_CONTAINS(ir_sig(mk, 2, "1 0 log"), "(func mk 2 (params n)");
+    CHECK_CONTAINS(ir_sig(mk, 2, "0 0 log n"), "(func anon_2 2 (params)");
+    /* a malformed signature matches nothing */
+    CHECK_CONTAINS(ir_sig(mk, 2, "x"), "ERR t.lua:2: no function");
+}
+
 /* The Lua dialect in the validator: what it refuses. */
 static void test_validator(void)
 {
@@ -218,6 +254,7 @@ int main(void)
     test_expressions();
     test_statements();
     test_scopes();
+    test_signature();
     test_errors();
     test_validator();
     return check_summary();

@@ -19,6 +19,15 @@ int tdmLF_translate(const char *src, size_t n, const char *chunkname,
                     int linedefined, int lastline, char **out, size_t *outlen,
                     char *err, size_t errsz);
 
+/* As tdmLF_translate, choosing among several functions on the same lines
+   by `sig`, "NPARAMS VARARG UPVALUE...": the parameter count, 1 for a
+   vararg function (else 0), and the Lua names of its upvalues without
+   _ENV in debug.getupvalue order, blank-separated (what lua_getinfo "u" and
+   lua_getupvalue give); NULL is tdmLF_translate. */
+int tdmLF_translate_sig(const char *src, size_t n, const char *chunkname,
+                        int linedefined, int lastline, const char *sig, char **out,
+                        size_t *outlen, char *err, size_t errsz);
+
 /* Only check the syntax of a chunk (as luac -p): 0, or -1 and the message. */
 int tdmLF_check(const char *src, size_t n, const char *chunkname, char *err, size_t errsz);
 

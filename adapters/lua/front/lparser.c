@@ -65,6 +65,7 @@ typedef struct P {
     Count *names; int ncap, nused;      /* rename counters, chunk-wide */
     Count *lnames; int lcap, lused;     /* label rename counters */
     int want_line, want_last, nfound;
+    const char *want_sig;       /* tdmLF_translate_sig's filter, or NULL */
     const char *found; int found_env; const char *found_refuse;
     char chunkid[256];
 } P;
@@ -756,6 +757,34 @@ static void open_func(P *p, FS *fs, const char *name, int line)
     p->fs = fs;
 }
 
+/* Does fs have the signature "NPARAMS VARARG NAME..." (its parameter count,
+   1 when vararg, its upvalues' Lua names without _ENV, in order)? NULL
+   matches every function. */
+static int sig_matches(const FS *fs, const char *sig)
+{
+    if (sig == NULL) return 1;
+    char *end;
+    long np = strtol(sig, &end, 10);
+    if (end == sig || np != fs->params.n) return 0;
+    sig = end;
+    long va = strtol(sig, &end, 10);
+    if (end == sig || (va != 0) != (fs->vararg != 0)) return 0;
+    sig = end;
+    for (int i = 0; i < fs->free.n; i++) {
+        while (*sig == ' ') sig++;
+        const char *w = sig;
+        while (*sig && *sig != ' ') sig++;
+        /* the IR name less one __DIGITS suffix is the Lua name */
+        const char *nm = fs->free.v[i];
+        size_t len = strlen(nm), k = len;
+        while (k > 0 && nm[k - 1] >= '0' && nm[k - 1] <= '9') k--;
+        if (k < len && k >= 2 && nm[k - 1] == '_' && nm[k - 2] == '_') len = k - 2;
+        if ((size_t)(sig - w) != len || memcmp(w, nm, len) != 0) return 0;
+    }
+    while (*sig == ' ') sig++;
+    return *sig == 0;
+}
+
 static const char *close_func(P *p, Block *bl)
 {
     FS *fs = p->fs;
@@ -780,7 +809,8 @@ static const char *close_func(P *p, Block *bl)
     if (fs->body.n > at) sb_add(p, &b, fs->body.p + at, fs->body.n - at);
     sb_s(p, &b, "))");
     fs->text = b.p;
-    if (fs->line == p->want_line && (p->want_line == 0 || fs->lastline == p->want_last)) {
+    if (fs->line == p->want_line && (p->want_line == 0 || fs->lastline == p->want_last)
+        && sig_matches(fs, p->want_sig)) {
         p->nfound++;
         p->found = fs->text;
         p->found_env = fs->env_line;
@@ -1217,7 +1247,7 @@ static void free_arena(LFArena *a)
 }
 
 static int run(const char *src, size_t n, const char *chunkname, int line, int last,
-               char **out, size_t *outlen, char *err, size_t errsz)
+               const char *sig, char **out, size_t *outlen, char *err, size_t errsz)
 {
     P *p = calloc(1, sizeof *p);
     if (!p) { snprintf(err, errsz, "not enough memory"); return -1; }
@@ -1226,7 +1256,7 @@ static int run(const char *src, size_t n, const char *chunkname, int line, int l
     lf_lex_init(&p->ls, src, n, cid);
     snprintf(p->chunkid, sizeof p->chunkid, "%s", cid);
     p->ls.err = err; p->ls.errsz = errsz;
-    p->want_line = line; p->want_last = last;
+    p->want_line = line; p->want_last = last; p->want_sig = sig;
     int rc = -1;
     FS *mainfs = palloc(p, sizeof *mainfs);
     if (setjmp(p->ls.jb) == 0) {
@@ -1281,10 +1311,18 @@ int tdmLF_translate(const char *src, size_t n, const char *chunkname, int linede
                     int lastline, char **out, size_t *outlen, char *err, size_t errsz)
 {
     *out = NULL;
-    return run(src, n, chunkname, linedefined, lastline, out, outlen, err, errsz);
+    return run(src, n, chunkname, linedefined, lastline, NULL, out, outlen, err, errsz);
+}
+
+int tdmLF_translate_sig(const char *src, size_t n, const char *chunkname, int linedefined,
+                        int lastline, const char *sig, char **out, size_t *outlen, char *err,
+                        size_t errsz)
+{
+    *out = NULL;
+    return run(src, n, chunkname, linedefined, lastline, sig, out, outlen, err, errsz);
 }
 
 int tdmLF_check(const char *src, size_t n, const char *chunkname, char *err, size_t errsz)
 {
-    return run(src, n, chunkname, -1, -1, NULL, NULL, err, errsz);
+    return run(src, n, chunkname, -1, -1, NULL, NULL, NULL, err, errsz);
 }

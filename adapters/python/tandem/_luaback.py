@@ -11,13 +11,11 @@ luart's error positions read).
 import ast
 import itertools
 import re
-import types
-import weakref
 from typing import Any, Dict, List, Optional, Tuple
 
 from . import luart
 from .luart import _core as _lcore
-from .luart import LuaTable, Multi, LuaError as _LError
+from .luart import LuaTable
 from .luart import lemit as _lemit
 
 _core_rt = _lcore.runtime_file
@@ -123,12 +121,37 @@ def _luaname(irname: str) -> str:
 # ------------------------------------------------------------------ emitter
 
 MULTI = ('call', 'method', 'vararg')
+# standard functions that never yield (docs/translation.md "Coroutines")
+_BASE_NY = frozenset(('assert', 'error', 'getmetatable', 'ipairs', 'next', 'pairs', 'print',
+                      'rawequal', 'rawget', 'rawlen', 'rawset', 'select', 'setmetatable',
+                      'tonumber', 'tostring', 'type', 'unpack', 'collectgarbage', 'load',
+                      'require'))
+_LIB_NY = frozenset(('string', 'table', 'math', 'utf8', 'os', 'io'))
+_CO_NY = frozenset((b'create', b'resume', b'wrap', b'status', b'running', b'isyieldable',
+                    b'close'))
 _CMP = {'lt': '<', 'le': '<=', 'gt': '>', 'ge': '>='}
 _ARITH = {'add': '+', 'sub': '-', 'mul': '*'}
 _OPFN = {'add': 'add', 'sub': 'sub', 'mul': 'mul', 'div': 'div', 'mod': 'mod',
          'pow': 'pow', 'idiv': 'idiv', 'band': 'band', 'bor': 'bor', 'bxor': 'bxor',
          'shl': 'shl', 'shr': 'shr', 'concat': 'concat', 'eq': 'eq', 'ne': 'ne',
          'lt': 'lt', 'le': 'le', 'gt': 'gt', 'ge': 'ge'}
+
+
+def _own_gotos(body: Any) -> set:
+    """The labels the gotos of one function name (not those of nested
+    functions: a goto never leaves its function)."""
+    out = set()
+    stack = [body]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, list) and n:
+            if isinstance(n[0], Sym):
+                if n[0] == 'func':
+                    continue
+                if n[0] == 'goto':
+                    out.add(str(n[2]))
+            stack.extend(n)
+    return out
 
 
 class _Func:
@@ -150,6 +173,7 @@ class _Func:
         self.consts: Dict[str, Any] = {}
         self.gen = False
         self.ints: set = set()
+        self.targets = _own_gotos(self.body)   # labels its gotos name
 
 
 class Emitter:
@@ -161,6 +185,14 @@ class Emitter:
         self.fn: Optional[_Func] = None
         self.loops: List[Dict[str, Any]] = []
         self.gens: set = set()
+        self.twins: set = set()
+        self.factories: List[Tuple[int, int, str]] = []
+        self.factory_names: Dict[int, str] = {}
+        self.in_factory = 0     # id of the function a factory is emitting
+        self.pending: List[Tuple[str, Any]] = []
+        self.plain_defs: set = set()
+        self.assigned_globals: set = set()
+        self.mutated_libs: set = set()
 
     def out(self, ind: int, line: int, text: str) -> None:
         self.lines.append((ind, line, text))
@@ -237,7 +269,8 @@ class Emitter:
                     '(yield from _gcall(%s, %r%s)))' % (
                         args + ',' if args else '', ty, self.ex(e[1]), ty, self.desc(e[1]),
                         ', ' + args if args else ''))
-        if k == 'call' and self.fn is not None and self.fn.gen:
+        if k == 'call' and self.fn is not None and self.fn.gen \
+                and not self.nonyield_callee(e[1]):
             args = self.arglist(e[2:])
             return '(yield from _gcall(%s, %r%s))' % (self.ex(e[1]), self.desc(e[1]),
                                                      ', ' + args if args else '')
@@ -337,17 +370,18 @@ class Emitter:
             if str(kk[0]) == 'str':
                 key = repr(bytes(kk[1]))
                 return ('(%s if (%s := %s).__class__ is LuaTable and (%s := %s.hash.get(%s)) '
-                        'is not None else _ix(%s, %s, %r))' % (v, t, o, v, t, key, t, key, d))
+                        'is not None else %s)' % (v, t, o, v, t, key, self.ixslow(t, key, d)))
             if str(kk[0]) == 'int' and kk[1] > 0:
                 a = self.t()
                 return ('(%s if (%s := %s).__class__ is LuaTable and %d <= len(%s := %s.arr) and '
-                        '(%s := %s[%d]) is not None else _ix(%s, %d, %r))' % (
-                            v, t, o, kk[1], a, t, v, a, kk[1] - 1, t, kk[1], d))
+                        '(%s := %s[%d]) is not None else %s)' % (
+                            v, t, o, kk[1], a, t, v, a, kk[1] - 1,
+                            self.ixslow(t, str(kk[1]), d)))
             kt, a = self.t(), self.t()
             return ('(%s if ((%s := %s).__class__ is LuaTable) & ((%s := %s).__class__ is int) '
                     'and 0 < %s <= len(%s := %s.arr) and (%s := %s[%s - 1]) is not None '
-                    'else _ix(%s, %s, %r))' % (v, t, o, kt, self.ex(kk), kt, a, t, v, a, kt,
-                                              t, kt, d))
+                    'else %s)' % (v, t, o, kt, self.ex(kk), kt, a, t, v, a, kt,
+                                  self.ixslow(t, kt, d)))
         if k in MULTI:
             return self.ex(e)
         if k == 'and':
@@ -429,6 +463,13 @@ class Emitter:
         if k == 'lambda':
             return self.lambda_(e[1])
         raise _te(self.chunk, self.fn.line if self.fn else 0, 'unknown IR expression %s' % k)
+
+    def ixslow(self, t: str, key: str, d: Optional[str]) -> str:
+        """o[k] off the inline fast path; in a generator body an __index
+        function that may yield runs through the coroutine chain."""
+        if self.fn is not None and self.fn.gen:
+            return '(yield from _gix(%s, %s, %r))' % (t, key, d)
+        return '_ix(%s, %s, %r)' % (t, key, d)
 
     def odesc(self, e: Any) -> Optional[str]:
         if str(e[0]) == 'str':
@@ -547,15 +588,52 @@ class Emitter:
         self.pending.append((name, fnode))
         return name
 
+    def emit_nested(self, fnode: Any, pyname: str, ind: int, line: int) -> None:
+        """A function defined inside the current one. Inside a twin (whose
+        body is emitted twice) it is made by a module-level factory emitted
+        once, so twins nested in twins do not multiply the code."""
+        fn = self.fn
+        if fn is None or id(fn.node) not in self.twins:
+            self.emit_func(fnode, pyname, ind, line)
+            return
+        caps = [u for u in _Func(fnode, fn).free if self.resolve_cell(fn, u) is not None]
+        mk = self.factory_names.get(id(fnode))
+        if mk is None:
+            mk = self.factory_names[id(fnode)] = '_mk%s' % pyname
+            saved, self.lines = self.lines, []
+            saved_pending, self.pending = self.pending, []
+            self.out(0, line, 'def %s(%s):  # makes the closure' % (
+                mk, ', '.join('U_%s' % u for u in caps)))
+            saved_factory, self.in_factory = self.in_factory, id(fnode)
+            self.emit_func(fnode, pyname, 1, line)
+            self.in_factory = saved_factory
+            self.out(1, self.lines[-1][1], 'return %s' % pyname)
+            self.factories.extend(self.lines)
+            self.lines, self.pending = saved, saved_pending
+        self.out(ind, line, '%s = %s(%s)  # function %s' % (
+            pyname, mk, ', '.join(str(self.resolve_cell(fn, u)) for u in caps),
+            _Func(fnode, fn).name))
+
     def emit_func(self, fnode: Any, pyname: str, ind: int, line: int) -> None:
+        if id(fnode) in self.twins:
+            # a plain body, and a generator body for calls inside a coroutine
+            self.emit_one(fnode, pyname, ind, line, False)
+            self.emit_one(fnode, pyname + '_co', ind, line, True)
+            self.out(ind, self.lines[-1][1], '%s.__luaco__ = %s  # (inside a coroutine)'
+                     % (pyname, pyname + '_co'))
+            return
+        self.emit_one(fnode, pyname, ind, line, id(fnode) in self.gens)
+
+    def emit_one(self, fnode: Any, pyname: str, ind: int, line: int, gen: bool) -> None:
         parent = self.fn
         f = _Func(fnode, parent)
         saved_loops = self.loops
         self.loops = []
         self.fn = f
-        f.gen = id(fnode) in self.gens
+        f.gen = gen
+        twin_gen = gen and id(fnode) in self.twins
         f.ints = self.infer_ints(f)
-        if f.gen:
+        if f.gen and not twin_gen:
             final = pyname
             pyname = pyname + '_co'
         params = ['L_%s=None' % p if p not in f.cells else 'A_%s=None' % p for p in f.params]
@@ -568,7 +646,8 @@ class Emitter:
             for u in f.free:
                 ref = self.resolve_cell(parent, u)
                 if ref is not None:
-                    kw.append('U_%s=%s' % (u, ref))
+                    kw.append('U_%s=%s' % (u, 'U_%s' % u if self.in_factory == id(fnode)
+                                           else ref))
         if kw:
             if not f.vararg and params[-1] == '*_':
                 pass
@@ -577,9 +656,11 @@ class Emitter:
         for p in f.params:
             if p in f.cells:
                 self.out(ind + 1, f.line, 'C_%s = [A_%s]' % (p, p))
+        if f.targets:
+            self.out(ind + 1, f.line, '_jmp = 0  # pending multi-level jump (goto)')
         self.block(f.body[1:], ind + 1)
         self.out(ind + 1, self.last_line(f), 'return NORES')
-        if f.gen:
+        if f.gen and not twin_gen:
             self.out(ind, f.line, '%s = _luaco(%s)  # may yield: a generator' % (final, pyname))
         self.fn = parent
         self.loops = saved_loops
@@ -600,26 +681,46 @@ class Emitter:
         return None   # a top upvalue: through _uv
 
     # ---- statements
-    def block(self, stmts: List[Any], ind: int) -> None:
+    def block(self, stmts: List[Any], ind: int, cont: Optional[str] = None) -> None:
+        """Emit a Lua block. cont: the label ending the enclosing loop's body
+        (a goto to it is `continue`)."""
+        fn = self.fn
+        if fn is not None and fn.targets:
+            labels = []
+            for i, s in enumerate(stmts):
+                k = str(s[0])
+                if k == 'local' and 'close' in [str(a) for a in s[3][1:]]:
+                    break    # later labels are inside its scope: block() of the rest
+                if k == 'label' and str(s[2]) in fn.targets and str(s[2]) != cont:
+                    labels.append(i)
+            if labels:
+                self.dispatch(stmts, labels, ind, cont)
+                return
         start = len(self.lines)
         closes: List[Tuple[str, int]] = []
         for i, s in enumerate(stmts):
             self.stmt(s, ind, stmts, i, closes)
             if closes and closes[-1][1] == -1:
                 # a <close> variable: the rest of the block runs under try/finally
+                # (finally: a break, a goto leaving the block and a return
+                # close it too, after the return values are computed, as Lua)
                 var, _ = closes.pop()
                 ln = s[1]
+                flag = self.t()
+                self.out(ind, ln, '%s = True' % flag)
                 self.out(ind, ln, 'try:')
                 n0 = len(self.lines)
-                self.block(stmts[i + 1:], ind + 1)
+                self.block(stmts[i + 1:], ind + 1, cont)
                 if len(self.lines) == n0:
                     self.out(ind + 1, ln, 'pass')
                 e = self.t()
                 self.out(ind, ln, 'except BaseException as %s:' % e)
+                self.out(ind + 1, ln, '%s = False' % flag)
                 self.out(ind + 1, ln, 'close_value(%s, error_value(%s))' % (var, e))
                 self.out(ind + 1, ln, 'raise')
-                self.out(ind, ln, 'else:')
-                self.out(ind + 1, ln, 'close_value(%s, None)' % var)
+                self.out(ind, ln, 'finally:')
+                self.out(ind + 1, ln, 'if %s:' % flag)
+                self.out(ind + 2, ln, 'close_value(%s, None)' % var)
                 return
         if len(self.lines) == start:
             self.out(ind, self.lines[-1][1] if self.lines else 0, 'pass')
@@ -629,7 +730,7 @@ class Emitter:
             name, fnode = self.pending.pop(0)
             saved = self.pending
             self.pending = []
-            self.emit_func(fnode, name, ind, line)
+            self.emit_nested(fnode, name, ind, line)
             self.pending = saved
 
     def assign(self, tgt: Any, val: str, ind: int, line: int, pre: Optional[List[str]] = None,
@@ -795,21 +896,22 @@ class Emitter:
         if k == 'while':
             self.out(ind, ln, 'while %s:' % self.truth(s[2]))
             fin()
-            self.loop_body(s[3][1:], ind + 1, 'while')
+            self.after_loop(self.loop_body(s[3][1:], ind + 1, 'while'), ind, ln)
             return
         if k == 'repeat':
             self.out(ind, ln, 'while True:  # repeat')
             fin()
-            self.loops.append({'kind': 'repeat'})
+            rec = self.push_loop('repeat')
             body = list(s[2][1:])
             cond = s[3]
             self.block(body + [['_until', ln, cond]], ind + 1)
             self.loops.pop()
+            self.after_loop(rec, ind, ln)
             return
         if k == '_until':
             self.out(ind, ln, 'if %s:  # until' % self.truth(s[2]))
             fin()
-            self.out(ind + 1, ln, 'break')
+            self.jump(self.lua_loop(), 'break', ind + 1, ln)
             return
         if k == 'fornum':
             x = str(s[2])
@@ -824,12 +926,15 @@ class Emitter:
             else:
                 self.out(ind, ln, 'for L_%s in numfor(%s):' % (x, ', '.join(args)))
                 fin()
-            self.loop_body(s[6][1:], ind + 1, 'for')
+            self.after_loop(self.loop_body(s[6][1:], ind + 1, 'for'), ind, ln)
             return
         if k == 'forin':
             names = [str(x) for x in s[2]]
             vals = list(s[3])
             t = self.t()
+            if self.fn.gen:
+                self.gforin(s, names, vals, t, ind, ln, fin)
+                return
             if len(names) == 1:
                 self.out(ind, ln, 'for (%s, *_) in _forin(%s):' % (t, self.tuple_of(vals)))
                 fin()
@@ -840,32 +945,25 @@ class Emitter:
                 self.out(ind + 1, ln, '%s = _adj(%d, %s)' % (t, len(names), t))
                 for j, nm in enumerate(names):
                     self.assign(['local', nm], '%s[%d]' % (t, j), ind + 1, ln, decl=True)
-            self.loop_body(s[4][1:], ind + 1, 'for')
+            self.after_loop(self.loop_body(s[4][1:], ind + 1, 'for'), ind, ln)
             return
         if k == 'break':
-            self.out(ind, ln, 'break')
+            self.jump(self.lua_loop(), 'break', ind, ln)
             return
         if k == 'goto':
             lbl = str(s[2])
             for lp in reversed(self.loops):
-                if lp.get('continue') == lbl:
-                    if lp is not self.loops[-1]:
-                        break
-                    self.out(ind, ln, 'continue  # goto %s' % _luaname(lbl))
+                if lp['kind'] == 'dispatch' and lbl in lp['labels']:
+                    self.out(ind, ln, '%s = %d  # goto %s' % (lp['pc'], lp['labels'][lbl],
+                                                             _luaname(lbl)))
+                    self.jump(lp, 'continue', ind, ln)
                     return
-                break
-            raise _te(self.chunk, ln, "goto %s: only a goto to a label at the end of the "
-                      "enclosing while/for loop's body is translated" % _luaname(lbl))
+                if lp.get('continue') == lbl:
+                    self.jump(lp, 'continue', ind, ln, '  # goto %s' % _luaname(lbl))
+                    return
+            raise _te(self.chunk, ln, "goto %s: its label was not found (IR)" % _luaname(lbl))
         if k == 'label':
-            lp = self.loops[-1] if self.loops else None
-            rest = [x for x in stmts[i + 1:] if str(x[0]) != 'label']
-            if lp is not None and lp.get('continue') == str(s[2]) and not rest:
-                return
-            # a label nothing jumps to backwards: fine when no goto targets it
-            if self.fn is not None and str(s[2]) in self.goto_targets(self.fn.body):
-                raise _te(self.chunk, ln, "label %s: goto to this label cannot be translated"
-                          % _luaname(str(s[2])))
-            return
+            return      # labels a goto targets are split out by block()
         if k == 'def':
             tgt = s[2]
             fnode = s[3]
@@ -875,7 +973,7 @@ class Emitter:
                 # declared before the body (recursion)
                 if nm in self.fn.cells:
                     self.out(ind, ln, 'C_%s = [None]' % nm)
-                self.emit_func(fnode, name, ind, ln)
+                self.emit_nested(fnode, name, ind, ln)
                 self.assign(tgt, name, ind, ln, decl=nm not in self.fn.cells)
                 return
             pre = None
@@ -885,32 +983,120 @@ class Emitter:
                 self.out(ind, ln, '%s = %s' % (tk, self.ex(tgt[2])))
                 pre = [to, tk]
             fin()
-            self.emit_func(fnode, name, ind, ln)
+            self.emit_nested(fnode, name, ind, ln)
             self.assign(tgt, name, ind, ln, pre)
             return
         raise _te(self.chunk, ln, 'unknown IR statement %s' % k)
 
-    def goto_targets(self, node: Any) -> set:
-        out = set()
-        stack = [node]
-        while stack:
-            n = stack.pop()
-            if isinstance(n, list):
-                if n and isinstance(n[0], Sym) and n[0] == 'goto':
-                    out.add(str(n[2]))
-                stack.extend(n)
-        return out
+    def gforin(self, s: Any, names: List[str], vals: List[Any], t: str, ind: int, ln: int,
+               fin: Any) -> None:
+        """A generic for in a generator body: an iterator function that may
+        yield (a translated one with __luaco__, coroutine.yield itself) runs
+        through yield from (_GFor); any other runs as in plain code."""
+        it = self.t()
+        self.out(ind, ln, '%s = _gforin(%s)' % (it, self.tuple_of(vals)))
+        fin()
+        self.out(ind, ln, 'try:')
+        self.out(ind + 1, ln, 'while True:  # for ... in')
+        self.out(ind + 2, ln, '%s = (yield from %s.step()) if %s.__class__ is _GFor else '
+                 'next(%s, None)' % (t, it, it, it))
+        self.out(ind + 2, ln, 'if %s is None:' % t)
+        self.out(ind + 3, ln, 'break')
+        self.out(ind + 2, ln, '%s = _adj(%d, %s)' % (t, len(names), t))
+        for j, nm in enumerate(names):
+            self.assign(['local', nm], '%s[%d]' % (t, j), ind + 2, ln, decl=True)
+        self.after_loop(self.loop_body(s[4][1:], ind + 2, 'for'), ind + 1, ln)
+        self.out(ind, ln, 'finally:')
+        self.out(ind + 1, ln, 'if %s.__class__ is not _GFor:' % it)
+        self.out(ind + 2, ln, '%s.close()  # (closes a to-be-closed value)' % it)
 
-    def loop_body(self, body: List[Any], ind: int, kind: str) -> None:
-        lp: Dict[str, Any] = {'kind': kind}
-        # `goto continue`: a label ending the body (only labels after it)
-        tail = list(body)
-        while tail and str(tail[-1][0]) == 'label':
-            lp['continue'] = str(tail[-1][2])
-            break
-        self.loops.append(lp)
-        self.block(body, ind)
+    # ---- loops and jumps (docs/translation.md "goto")
+    # self.loops is the stack of the Python loops of the current function:
+    # Lua loops (while, for, repeat) and goto dispatch loops. A break, a goto
+    # or an until that must leave more than the innermost Python loop sets
+    # _jmp to its number and breaks; after every loop it crossed a check
+    # either finishes it (the loop it targets is the enclosing one) or
+    # breaks on.
+
+    def push_loop(self, kind: str) -> Dict[str, Any]:
+        rec: Dict[str, Any] = {'kind': kind, 'crossed': []}
+        self.loops.append(rec)
+        return rec
+
+    def lua_loop(self) -> Dict[str, Any]:
+        for lp in reversed(self.loops):
+            if lp['kind'] != 'dispatch':
+                return lp
+        raise AssertionError('break outside a loop')
+
+    def jump(self, target: Dict[str, Any], action: str, ind: int, ln: int,
+             note: str = '') -> None:
+        if target is self.loops[-1]:
+            self.out(ind, ln, action + note)
+            return
+        j = next(self.tmp)
+        self.out(ind, ln, '_jmp = %d%s' % (j, note))
+        self.out(ind, ln, 'break')
+        for lp in reversed(self.loops):
+            if lp is target:
+                break
+            lp['crossed'].append((j, target, action))
+
+    def after_loop(self, rec: Dict[str, Any], ind: int, ln: int) -> None:
+        """After the loop rec (emitted at ind): finish or pass on the jumps
+        that left it."""
+        if not rec['crossed']:
+            return
+        outer = self.loops[-1] if self.loops else None
+        on = False
+        for j, target, action in rec['crossed']:
+            if target is outer:
+                self.out(ind, ln, 'if _jmp == %d:' % j)
+                self.out(ind + 1, ln, '_jmp = 0')
+                self.out(ind + 1, ln, action)
+            else:
+                on = True
+        if on:
+            self.out(ind, ln, 'if _jmp:')
+            self.out(ind + 1, ln, 'break')
+
+    def loop_body(self, body: List[Any], ind: int, kind: str) -> Dict[str, Any]:
+        lp = self.push_loop(kind)
+        # `goto continue`: the last label ending the body is `continue`
+        cont = None
+        if body and str(body[-1][0]) == 'label':
+            cont = lp['continue'] = str(body[-1][2])
+        self.block(body, ind, cont)
         self.loops.pop()
+        return lp
+
+    def dispatch(self, stmts: List[Any], labels: List[int], ind: int,
+                 cont: Optional[str]) -> None:
+        """A block with labels that gotos target: a loop over its segments
+        (the statements before the first label, then after each label);
+        `_pcN` says which segment runs next, a goto sets it and continues."""
+        ln = int(stmts[labels[0]][1])
+        pc = '_pc%d' % next(self.tmp)
+        rec = self.push_loop('dispatch')
+        rec['pc'] = pc
+        rec['labels'] = {str(stmts[i][2]): n + 1 for n, i in enumerate(labels)}
+        segs = [stmts[:labels[0]]]
+        for n, i in enumerate(labels):
+            segs.append(stmts[i + 1:labels[n + 1]] if n + 1 < len(labels) else stmts[i + 1:])
+        self.loops.pop()
+        self.out(ind, ln, '%s = 0' % pc)
+        self.out(ind, ln, 'while True:  # goto dispatch')
+        self.loops.append(rec)
+        for n, seg in enumerate(segs):
+            sl = int(stmts[labels[n - 1]][1]) if n else ln
+            note = '  # ::%s::' % _luaname(str(stmts[labels[n - 1]][2])) if n else ''
+            self.out(ind + 1, sl, 'if %s == %d:%s' % (pc, n, note))
+            self.block(seg, ind + 2, cont if n == len(segs) - 1 else None)
+            if n + 1 < len(segs):
+                self.out(ind + 2, self.lines[-1][1], '%s = %d' % (pc, n + 1))
+        self.out(ind + 1, self.lines[-1][1], 'break')
+        self.loops.pop()
+        self.after_loop(rec, ind, self.lines[-1][1])
 
     def check_call(self, e: Any, ln: int) -> None:
         self.refuse_scan(e, ln)
@@ -934,21 +1120,29 @@ class Emitter:
         self.top_free = top.free
         self.pending = []
         self.emit_func(fnode, 'lua_' + top.name.replace('.', '_'), 0, top.line)
+        self.lines[:0] = self.factories
         return self.render(), 'lua_' + top.name.replace('.', '_')
 
     def scan_refusals(self, node: Any) -> None:
         """Colour the functions that may yield (docs/translation.md): those
         calling coroutine.yield directly, and, to a fixpoint, those calling a
-        `local function` of the unit that may yield."""
+        `local function` of the unit that may yield (self.gens: generators
+        with a plain wrapper). Then the twins (self.twins): functions that
+        call a value that may yield (anything but the standard library and
+        the unit's non-yielding `local function`s) get a plain body for plain
+        calls and a generator body (their __luaco__) for calls inside a
+        coroutine, so a yield reached through a value suspends the chain."""
         funcs: List[Any] = []
         defs: Dict[str, Any] = {}
+        self.scan_assignments(node)
 
         def walk(n: Any, owner: Any, acc: Dict[int, Any]) -> None:
             if not isinstance(n, list) or not n:
                 return
             if isinstance(n[0], Sym) and n[0] == 'func':
                 funcs.append(n)
-                acc[id(n)] = {'yield': False, 'calls': set(), 'lambdas': set()}
+                acc[id(n)] = {'yield': False, 'calls': set(), 'lambdas': set(),
+                              'unknown': False}
                 for c in n[3:]:
                     walk(c, n, acc)
                 return
@@ -968,6 +1162,17 @@ class Emitter:
                         acc[id(owner)]['lambdas'].add(id(a[1]))
                     elif isinstance(a, list) and a and a[0] in ('local', 'free'):
                         acc[id(owner)]['calls'].add(str(a[1]))
+                        if str(a[1]) not in self.plain_defs:
+                            acc[id(owner)]['unknown'] = True
+                    else:
+                        acc[id(owner)]['unknown'] = True
+                elif not self.nonyield_callee(f):
+                    acc[id(owner)]['unknown'] = True
+            if isinstance(n[0], Sym) and n[0] == 'method' and owner is not None:
+                acc[id(owner)]['unknown'] = True
+            if isinstance(n[0], Sym) and n[0] == 'forin' and owner is not None \
+                    and not self.known_iterator(n[3]):
+                acc[id(owner)]['unknown'] = True    # its iterator function may yield
             for c in n:
                 walk(c, owner, acc)
         info: Dict[int, Any] = {}
@@ -989,6 +1194,96 @@ class Emitter:
                         changed = True
                         break
         self.gens = gens
+        twins = {id(fn) for fn in funcs if id(fn) not in gens and info[id(fn)]['unknown']}
+        changed = True
+        while changed:
+            changed = False
+            for fn in funcs:
+                if id(fn) in gens or id(fn) in twins:
+                    continue
+                may = gens | twins
+                if info[id(fn)]['lambdas'] & may or any(
+                        c in defs and id(defs[c]) in may for c in info[id(fn)]['calls']):
+                    twins.add(id(fn))
+                    changed = True
+        self.twins = twins
+        # a local function that may yield is no longer a known plain callee
+        self.plain_defs = {nm for nm in self.plain_defs
+                           if nm in defs and id(defs[nm]) not in gens | twins}
+
+    def scan_assignments(self, node: Any) -> None:
+        """What the unit assigns: globals (a standard function replaced is no
+        longer known not to yield), fields of standard library tables, locals
+        holding a `local function` (self.plain_defs: those never assigned
+        otherwise)."""
+        self.assigned_globals: set = set()
+        self.mutated_libs: set = set()
+        defs: set = set()
+        reassigned: set = set()
+        stack = [node]
+        while stack:
+            n = stack.pop()
+            if not isinstance(n, list) or not n:
+                continue
+            if isinstance(n[0], Sym):
+                k = n[0]
+                tgts: List[Any] = []
+                if k == 'set':
+                    tgts = list(n[2])
+                elif k == 'def':
+                    if isinstance(n[2], list) and n[2][0] == 'local':
+                        defs.add(str(n[2][1]))
+                    else:
+                        tgts = [n[2]]
+                for t in tgts:
+                    if not isinstance(t, list):
+                        continue
+                    if t[0] == 'global':
+                        self.assigned_globals.add(_gname(str(t[1])))
+                    elif t[0] in ('local', 'free'):
+                        reassigned.add(str(t[1]))
+                    elif t[0] == 'index' and isinstance(t[1], list) and t[1][0] == 'global':
+                        self.mutated_libs.add(_gname(str(t[1][1])))
+            stack.extend(n)
+        self.plain_defs = defs - reassigned
+
+    def known_iterator(self, explist: Any) -> bool:
+        """A generic for's explist whose iterator function cannot yield:
+        pairs(...), ipairs(...), next, string.gmatch(...), coroutine.wrap(...),
+        utf8.codes(...), io.lines(...) (the unit not replacing them)."""
+        if not explist or not isinstance(explist[0], list):
+            return False
+        e = explist[0]
+        if e[0] == 'global':
+            return _gname(str(e[1])) == 'next' and self.nonyield_callee(e)
+        if e[0] != 'call' or not self.nonyield_callee(e[1]):
+            return False
+        f = e[1]
+        if f[0] == 'global':
+            return _gname(str(f[1])) in ('pairs', 'ipairs')
+        return f[0] == 'index' and (_gname(str(f[1][1])), f[2][1]) in (
+            ('string', b'gmatch'), ('coroutine', b'wrap'), ('utf8', b'codes'), ('io', b'lines'))
+
+    def nonyield_callee(self, f: Any) -> bool:
+        """A callee that cannot yield: a standard library function the unit
+        does not replace, or a `local function` of the unit (plain_defs,
+        narrowed once the colouring is known). A wrong answer here can only
+        turn a yield into Lua's loud "attempt to yield across a C-call
+        boundary", never into a different result."""
+        if not isinstance(f, list) or not f:
+            return False
+        if f[0] == 'global':
+            nm = _gname(str(f[1]))
+            return nm in _BASE_NY and nm not in self.assigned_globals
+        if f[0] == 'index' and isinstance(f[1], list) and f[1][0] == 'global' \
+                and isinstance(f[2], list) and f[2][0] == 'str':
+            lib = _gname(str(f[1][1]))
+            if lib in self.assigned_globals or lib in self.mutated_libs:
+                return False
+            return lib in _LIB_NY or (lib == 'coroutine' and f[2][1] in _CO_NY)
+        if f[0] in ('local', 'free'):
+            return str(f[1]) in self.plain_defs
+        return False
 
     def render(self) -> str:
         out = []
@@ -1014,6 +1309,9 @@ def _reline(tree: ast.AST, lines: List[int]) -> None:
 
 
 _counter = itertools.count(1)
+# IR text -> (code, source, name): closures of one Lua function have the same
+# IR (their upvalues differ only through the accessor), compiled once
+_compiled: Dict[str, Tuple[Any, str, str]] = {}
 
 
 def _nouv(*a: Any) -> Any:
@@ -1024,251 +1322,31 @@ def compile_ir(text: str, env: Optional[LuaTable] = None, uv: Any = None) -> Tup
     """(python function, python source) for an IR text.  env is the global
     table (a luart LuaTable, luart.new_env() when None), uv the upvalue
     accessor uv(i) / uv(i, v)."""
-    mod = read_ir(text)
-    em = Emitter('?', [])
-    src, pyname = em.module(mod)
-    luamap = [ln for _, ln, _ in em.lines]
-    fname = '<lua %s #%d>' % (em.chunk, next(_counter))
-    _lcore.register_chunk(fname, em.chunk)
-    tree = ast.parse(src, fname)
-    _reline(tree, luamap)
-    code = compile(tree, fname, 'exec')
+    hit = _compiled.get(text)
+    if hit is not None:
+        code, src, pyname = hit       # another closure of the same function
+    else:
+        mod = read_ir(text)
+        em = Emitter('?', [])
+        src, pyname = em.module(mod)
+        luamap = [ln for _, ln, _ in em.lines]
+        fname = '<lua %s #%d>' % (em.chunk, next(_counter))
+        _lcore.register_chunk(fname, em.chunk)
+        tree = ast.parse(src, fname)
+        _reline(tree, luamap)
+        code = compile(tree, fname, 'exec')
+        if len(_compiled) >= 256:
+            _compiled.pop(next(iter(_compiled)))
+        _compiled[text] = (code, src, pyname)
     g = _lemit.emit_globals(env if env is not None else luart.new_env(), uv or _nouv)
     exec(code, g)
     return g[pyname], src
 
 
-# ------------------------------------------------------------------ the bridge boundary
+# the bridge boundary (values, entry, callees, caches): tandem/_luabound.py
+from ._luabound import (Boundary, translate_lua, wrap_translated,  # noqa: E402
+                        translated_source, _lcache, _refused, _auto, _AUTO_MAX)
 
-class Boundary:
-    """Conversions between bridge values (a tandem.LuaRuntime's) and luart
-    values, for one runtime.
-
-    bridge -> luart: str -> bytes (UTF-8); a Lua table proxy -> a LuaTable
-    view (an empty LuaTable whose metatable forwards __index, __newindex,
-    __len, __pairs to the Lua table: type() is 'table', indexing, #, pairs,
-    ipairs, table.* through the metamethods work on the live Lua table); a Lua
-    function proxy -> a Python callable converting both ways.
-    luart -> bridge: bytes -> str (bytes when not UTF-8, as the bridge gives
-    Lua strings); a view -> its Lua table; a LuaTable made by translated code
-    -> a NEW Lua table of the runtime with the same contents (converted
-    recursively, sharing and cycles kept, metatable converted too); results:
-    one value bare, Multi -> tuple, none -> None (as a bridge call gives).
-    """
-
-    def __init__(self, lua: Any) -> None:
-        import tandem
-        self.lua = lua
-        self.lua_type = tandem.lua_type
-        self.views: Dict[int, Tuple[Any, LuaTable]] = {}
-        self.wrappers: Any = weakref.WeakKeyDictionary()
-        self.err_cls = tandem.LuaError
-        self.G = lua.globals()
-
-    def to_lt(self, v: Any) -> Any:
-        c = v.__class__
-        if c is str:
-            return v.encode('utf-8')
-        if v is None or c is bool or c is int or c is float or c is bytes:
-            return v
-        lt = self.lua_type(v)
-        if lt == 'table':
-            hit = self.views.get(id(v))
-            if hit is not None and hit[0] is v:
-                return hit[1]
-            view = self.make_view(v)
-            self.views[id(v)] = (v, view)
-            return view
-        if lt == 'function':
-            done = _lcache.get(self.lua, {}).get(v)
-            if done is not None:       # translated already: call its Python code
-                return done.__luart__
-            fl = self.from_lt
-
-            def lua_fn(*args: Any) -> Any:
-                return self.results_in(v(*[fl(a) for a in args]))
-            lua_fn.__lua_proxy__ = v   # type: ignore[attr-defined]
-            return lua_fn
-        return v
-
-    def results_in(self, r: Any) -> Any:
-        if r.__class__ is tuple:
-            return Multi(self.to_lt(x) for x in r)
-        return self.to_lt(r)
-
-    def make_view(self, t: Any) -> LuaTable:
-        view = LuaTable()
-        mt = LuaTable()
-        tl, fl = self.to_lt, self.from_lt
-        mt.set(b'__index', lambda _s, k: tl(t[fl(k)]))
-
-        def newindex(_s: Any, k: Any, v: Any) -> None:
-            t[fl(k)] = fl(v)
-        mt.set(b'__newindex', newindex)
-        lua_len = self.lua.eval('function(t) return #t end')
-        mt.set(b'__len', lambda _s, *a: lua_len(t))
-        lua_next = self.G['next']
-
-        def pairs(_s: Any, *a: Any) -> Any:
-            def nxt(_t: Any, k: Any) -> Any:
-                return self.results_in(lua_next(t, fl(k)))
-            return Multi((nxt, view, None))
-        mt.set(b'__pairs', pairs)
-        mt.set(b'__view_of', _Box(t))
-        view.meta = mt
-        return view
-
-    def from_lt(self, v: Any, memo: Optional[Dict[int, Any]] = None) -> Any:
-        c = v.__class__
-        if c is bytes:
-            try:
-                return v.decode('utf-8')
-            except UnicodeDecodeError:
-                return v
-        if c is LuaTable:
-            mt = v.meta
-            if mt is not None:
-                box = mt.hash.get(b'__view_of')
-                if box.__class__ is _Box:
-                    return box.v
-            if memo is None:
-                memo = {}
-            got = memo.get(id(v))
-            if got is not None:
-                return got
-            t = self.lua.table()
-            memo[id(v)] = t
-            k = None
-            while True:
-                r = _lcore.lua_next(v, k)
-                if r is None or (r.__class__ is Multi and (not r or r[0] is None)):
-                    break
-                k, val = (r[0], r[1]) if r.__class__ is Multi else (r, None)
-                t[self.key_out(k, memo)] = self.from_lt(val, memo)
-            if mt is not None:
-                self.G['setmetatable'](t, self.from_lt(mt, memo))
-            return t
-        lp = getattr(v, '__lua_proxy__', None)
-        if lp is not None:
-            return lp
-        if c is types.FunctionType and v.__code__.co_filename in _lcore.CHUNKS:
-            # a function of translated code leaving for Lua/Python: converting
-            # wrapper (arguments to luart values, results as the bridge gives)
-            w = self.wrappers.get(v)
-            if w is None:
-                w = self.wrappers[v] = self.entry(v)
-            return w
-        return v
-
-    def entry(self, pf: Any) -> Any:
-        tl, out, plain = self.to_lt, self.results_out, _PLAIN
-
-        def entry(*args: Any) -> Any:
-            try:
-                for a in args:
-                    if a.__class__ not in plain:
-                        args = tuple([tl(x) for x in args])
-                        break
-                r = pf(*args)
-                if r.__class__ in plain and r.__class__ is not bytes:
-                    return r
-                return out(r)
-            except _LError as e:
-                v = e.value
-                if v.__class__ is not bytes:
-                    v = _lcore.tostring(v)
-                raise self.err_cls(v.decode('utf-8', 'replace')) from None
-        entry.__name__ = pf.__name__
-        entry.__qualname__ = pf.__name__
-        entry.__luart__ = pf   # type: ignore[attr-defined]
-        return entry
-
-    def key_out(self, k: Any, memo: Dict[int, Any]) -> Any:
-        if k is _lcore._TRUEK:
-            return True
-        if k is _lcore._FALSEK:
-            return False
-        return self.from_lt(k, memo)
-
-    def results_out(self, r: Any) -> Any:
-        if r.__class__ is Multi:
-            if not r:
-                return None
-            if len(r) == 1:
-                return self.from_lt(r[0])
-            return tuple(self.from_lt(x) for x in r)
-        return self.from_lt(r)
-
-    def env(self) -> LuaTable:
-        """luart's standard library, then the runtime's globals: reads fall
-        through to lua.globals() at call time, new globals are written there."""
-        g = luart.new_env()
-        mt = LuaTable()
-        G = self.G
-        tl, fl = self.to_lt, self.from_lt
-        mt.set(b'__index', lambda _s, k: tl(G[fl(k)]))
-
-        def newindex(_s: Any, k: Any, v: Any) -> None:
-            G[fl(k)] = fl(v)
-        mt.set(b'__newindex', newindex)
-        g.meta = mt
-        return g
-
-
-_PLAIN = frozenset((int, float, bool, type(None)))
-
-
-class _Box:
-    """Holds a bridge object inside a metatable (not a Lua value)."""
-    __slots__ = ('v',)
-
-    def __init__(self, v: Any) -> None:
-        self.v = v
-
-
-_lcache: Any = weakref.WeakKeyDictionary()    # runtime -> {lua function: entry}
-_sources: Any = weakref.WeakKeyDictionary()   # entry -> generated Python source
-
-
-def translate_lua(lua: Any, fn: Any) -> Any:
-    """LuaRuntime.translate(lua_fn): a Python function running lua_fn's
-    translation (interned: the same function twice gives the same result)."""
-    import tandem
-    per = _lcache.get(lua)
-    if per is None:
-        per = _lcache[lua] = {}
-    hit = per.get(fn)
-    if hit is not None:
-        return hit
-    source_ir = getattr(lua, '_source_ir', None)
-    if source_ir is None:
-        raise TranslationError('the Lua front end (TDM_OP_SOURCEIR) is not available '
-                               'in this build')
-    text, acc = source_ir(fn)
-    if text is None:
-        raise TranslationError(str(acc))
-    return wrap_translated(lua, fn, text, acc, per, tandem.LuaError)
-
-
-def wrap_translated(lua: Any, fn: Any, text: Any, acc: Any, per: Dict[Any, Any],
-                    err_cls: Any) -> Any:
-    bd = Boundary(lua)
-
-    def uv(i: int, *v: Any) -> Any:
-        if v:
-            acc(i + 1, bd.from_lt(v[0]))
-            return None
-        return bd.to_lt(acc(i + 1))
-    if isinstance(text, bytes):
-        text = text.decode('utf-8')
-    pf, src = compile_ir(text, bd.env(), uv if acc is not None else None)
-    bd.err_cls = err_cls
-    entry = bd.entry(pf)
-    bd.wrappers[pf] = entry
-    per[fn] = entry
-    _sources[entry] = src
-    return entry
-
-
-def translated_source(fn: Any) -> Optional[str]:
-    return _sources.get(fn)
+__all__ = ['read_ir', 'compile_ir', 'Emitter', 'Boundary', 'translate_lua',
+           'wrap_translated', 'translated_source', '_lcache', '_refused', '_auto',
+           '_AUTO_MAX', '_compiled']

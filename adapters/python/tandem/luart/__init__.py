@@ -22,7 +22,7 @@ from .lbase import (
     lua_setmetatable, lua_getmetatable, lua_assert, lua_error, lua_pcall,
     lua_xpcall, lua_collectgarbage, error_value, close_check, close_value,
     ipairs_aux)
-from .lcoro import Coroutine, run_plain, gpcall
+from .lcoro import Coroutine, run_plain, gpcall, gxpcall
 from .lpattern import iter_gmatch
 
 __all__ = [
@@ -40,7 +40,7 @@ __all__ = [
     'lua_rawlen', 'lua_setmetatable', 'lua_getmetatable', 'lua_assert',
     'lua_error', 'lua_pcall', 'lua_xpcall', 'lua_collectgarbage',
     'error_value', 'close_check', 'close_value', 'ipairs_aux', 'Coroutine',
-    'run_plain', 'gpcall', 'iter_gmatch', 'lbase', 'lstring', 'ltable',
+    'run_plain', 'gpcall', 'gxpcall', 'iter_gmatch', 'lbase', 'lstring', 'ltable',
     'lmath', 'lcoro', 'lformat', 'lpattern', 'lutf8', 'lpack', 'los', 'utf8', 'io', 'os', 'string', 'table', 'math',
     'coroutine', 'new_env',
 ]

@@ -225,21 +225,26 @@ def lua_pcall(f=NA, *args):
     return Multi((True, r))
 
 
+def xpcall_handle(msgh, v):
+    """xpcall's result for the error value v: false and what the handler
+    gives. An error in the handler calls the handler again
+    (luaG_errormsg), until the C stack limit: "error in error handling"."""
+    for _ in range(220):
+        try:
+            return Multi((False, first(call(msgh, v))))
+        except Exception as e2:
+            v = error_value(e2)
+    return Multi((False, b'error in error handling'))
+
+
 @cfunc
 def lua_xpcall(f=NA, msgh=NA, *args):
-    checkany(msgh, 2, 'xpcall')
+    if not callable(msgh):
+        typeerror(2, 'xpcall', 'function', msgh)
     try:
         r = call(f, *args)
     except Exception as e:
-        v = error_value(e)
-        # an error in the handler calls the handler again (luaG_errormsg),
-        # until the C stack limit: "error in error handling"
-        for _ in range(220):
-            try:
-                return Multi((False, first(call(msgh, v))))
-            except Exception as e2:
-                v = error_value(e2)
-        return Multi((False, b'error in error handling'))
+        return xpcall_handle(msgh, error_value(e))
     if r.__class__ is Multi:
         return Multi((True,) + r)
     return Multi((True, r))

@@ -15,8 +15,8 @@ import inspect
 import sys
 
 from ._core import LuaError, liberror, libwhere, where, Multi, allv, call, cfunc
-from ._aux import NA, typeerror
-from .lbase import error_value
+from ._aux import NA, checkany, typeerror
+from .lbase import error_value, xpcall_handle
 
 _stack = []         # resumed coroutines, innermost (the running one) last
 
@@ -232,9 +232,11 @@ def run_plain(gen):
     raise LuaError(b'attempt to yield across a C-call boundary')
 
 
-def gpcall(f, *args):
+@cfunc
+def gpcall(f=NA, *args):
     """pcall for yielding code: `r = yield from gpcall(f, ...)` (a yield
     inside f passes through, as Lua 5.4's pcall allows)."""
+    checkany(f, 1, 'pcall')
     try:
         body, isgen = _body(f)
         if isgen:
@@ -243,6 +245,26 @@ def gpcall(f, *args):
             r = call(f, *args)
     except Exception as e:
         return Multi((False, error_value(e)))
+    if r.__class__ is Multi:
+        return Multi((True,) + r)
+    return Multi((True, r))
+
+
+@cfunc
+def gxpcall(f=NA, msgh=NA, *args):
+    """xpcall for yielding code: `r = yield from gxpcall(f, msgh, ...)` (a
+    yield inside f passes through, as Lua 5.4's xpcall allows; the handler
+    runs as a plain call, where Lua cannot yield either)."""
+    if not callable(msgh):
+        typeerror(2, 'xpcall', 'function', msgh)
+    try:
+        body, isgen = _body(f)
+        if isgen:
+            r = yield from body(*args)
+        else:
+            r = call(f, *args)
+    except Exception as e:
+        return xpcall_handle(msgh, error_value(e))
     if r.__class__ is Multi:
         return Multi((True,) + r)
     return Multi((True, r))

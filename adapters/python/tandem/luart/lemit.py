@@ -81,7 +81,9 @@ def _setixv(o: Any, k: Any, v: Any, desc: Optional[str]) -> None:
 def _invoke(o: Any, name: bytes, desc: str, *args: Any) -> Any:
     """o:name(args), o evaluated once."""
     if o.__class__ is LuaTable:
-        f = _lcore.index(o, name)
+        f = o.hash.get(name)
+        if f is None:
+            f = yield from _gix(o, name, desc)
     else:
         f = _ixv(o, name, desc)
     if f.__class__ is types.FunctionType:
@@ -220,15 +222,74 @@ def _gcall(f: Any, desc: Optional[str], *args: Any) -> Any:
         return (yield from g(*args))
     if f is _lua_pcall:
         return (yield from _lcoro.gpcall(*args))
+    if f is _lua_xpcall:
+        return (yield from _lcoro.gxpcall(*args))
     if f.__class__ is types.FunctionType:
         return f(*args)
+    if not callable(f) or f.__class__ is LuaTable:
+        h = _lcore.metamethod(f, b'__call')     # a __call that may yield
+        g = getattr(h, '__luaco__', None) if h is not None else None
+        if g is not None:
+            return (yield from g(f, *args))
     return _callable(f, desc)(*args)
+
+
+class _GFor:
+    """The generic for over an iterator function that may yield, in a
+    generator body: step() calls it through the coroutine chain."""
+    __slots__ = ('g', 's', 'c')
+
+    def __init__(self, g: Any, s: Any, c: Any) -> None:
+        self.g, self.s, self.c = g, s, c
+
+    def step(self) -> Any:
+        g = self.g
+        if g is None:       # coroutine.yield as the iterator function
+            r = _lcore.retv((yield (self.s, self.c)))
+        else:
+            r = yield from g(self.s, self.c)
+        if r.__class__ is Multi:
+            if not r or r[0] is None:
+                return None
+            self.c = r[0]
+            return r
+        if r is None:
+            return None
+        self.c = r
+        return (r,)
+
+
+def _gforin(vals: Any) -> Any:
+    """_forin in a generator body: a _GFor when the iterator function may
+    yield (and no to-be-closed value), else the plain iterator."""
+    f, s, c, cl = _adj(4, vals)
+    g = getattr(f, '__luaco__', None)
+    if (g is not None or f is _co_yield) and (cl is None or cl is False):
+        return _GFor(g, s, c)
+    return _forin(vals)
+
+
+def _gix(o: Any, k: Any, desc: Optional[str]) -> Any:
+    """o[k] off the fast path in a generator body: the table's own __index
+    function, when it may yield (__luaco__), runs through the chain."""
+    if o.__class__ is LuaTable:
+        mt = o.meta
+        if mt is not None and o.get(k) is None:
+            g = getattr(mt.hash.get(b'__index'), '__luaco__', None)
+            if g is not None:
+                r = yield from g(o, k)
+                if r.__class__ is Multi:
+                    return r[0] if r else None
+                return r
+    return _ix(o, k, desc)
 
 
 def _ginvoke(o: Any, name: bytes, desc: str, *args: Any) -> Any:
     """o:name(args) inside a yielding function."""
     if o.__class__ is LuaTable:
-        f = _lcore.index(o, name)
+        f = o.hash.get(name)
+        if f is None:
+            f = yield from _gix(o, name, desc)
     else:
         f = _ixv(o, name, desc)
     return (yield from _gcall(f, "method '%s'" % name.decode('latin-1'), o, *args))
@@ -247,6 +308,7 @@ def _luaco(g: Any) -> Any:
 
 _co_yield = _lcoro.co_yield
 _lua_pcall = _lbase.lua_pcall
+_lua_xpcall = _lbase.lua_xpcall
 
 
 def _nouv(*a: Any) -> Any:
@@ -262,7 +324,7 @@ def emit_globals(env: LuaTable, uv: Any = None) -> Dict[str, Any]:
              FunctionType=types.FunctionType, Multi=Multi, NORES=NORES, LuaTable=LuaTable,
              _adj=_adj, _ix=_ix, _callv=_callv, _callable=_callable, _ixv=_ixv,
              _setixv=_setixv, _invoke=_invoke, _opv=_opv, _co_yield=_co_yield,
-             _gcall=_gcall, _ginvoke=_ginvoke, _luaco=_luaco, _tcons=_tcons,
+             _GFor=_GFor, _gforin=_gforin, _gix=_gix, _gcall=_gcall, _ginvoke=_ginvoke, _luaco=_luaco, _tcons=_tcons,
              _tcons_o=_tcons_o, _forin=_forin, _NAN=_lcore._DNAN, _INF=float('inf'),
              wrap=_lcore.wrap, close_value=_lbase.close_value,
              close_check=_lbase.close_check, error_value=_lbase.error_value)

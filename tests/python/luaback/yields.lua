@@ -1,0 +1,241 @@
+-- yields.lua — coroutine.yield reached through values (issue 10): a
+-- yielding function called from a table field, a parameter, an alias of
+-- coroutine.yield, an upvalue, a global, through pcall. Each function of M
+-- runs natively and translated (tests/python/test_luaback_yield.py); the
+-- functions of D are the documented differences (loud errors in the
+-- translation where Lua 5.4 would yield).
+local M, D = {}, {}
+
+local function gen(x)
+  coroutine.yield(x)
+  coroutine.yield(x * 2)
+end
+
+function emit_global(x)
+  coroutine.yield("g" .. x)
+end
+
+local function drain(co, n)
+  local out = {}
+  for _ = 1, n do out[#out + 1] = tostring(co()) end
+  return table.concat(out, " ")
+end
+
+function M.via_table()
+  local helpers = {}
+  function helpers.emit(x) coroutine.yield(x * 10) end
+  local co = coroutine.wrap(function ()
+    helpers.emit(1)
+    helpers.emit(2)
+    return "end"
+  end)
+  return drain(co, 3)
+end
+
+function M.via_param()
+  local function walk(t, visit)
+    for i = 1, #t do visit(t[i]) end
+    return #t
+  end
+  local co = coroutine.wrap(function ()
+    return walk({3, 4, 5}, function (v) coroutine.yield(v + 100) end)
+  end)
+  return drain(co, 4)
+end
+
+function M.via_alias()
+  local y = coroutine.yield
+  local co = coroutine.wrap(function (a)
+    local b = y(a + 1)
+    local c = y(b + 1)
+    return a + b + c
+  end)
+  return co(1), co(10), co(100)
+end
+
+function M.via_pcall()
+  local function boom(x)
+    coroutine.yield(x)
+    error("boom " .. x)
+  end
+  local co = coroutine.wrap(function ()
+    local ok, e = pcall(boom, 7)
+    coroutine.yield(tostring(ok))
+    return e
+  end)
+  return drain(co, 3)
+end
+
+function M.via_xpcall()
+  local function boom(x)
+    local got = coroutine.yield(x)
+    error({code = got})
+  end
+  local co = coroutine.wrap(function ()
+    local ok, e = xpcall(boom, function (err) return "handled " .. err.code end, 3)
+    coroutine.yield(tostring(ok))
+    local ok2, e2 = pcall(xpcall, boom)          -- no handler: Lua's argument error
+    return e .. " / " .. tostring(ok2) .. " " .. e2
+  end)
+  return co(), co(42), co()
+end
+
+function M.pcall_no_argument()
+  local co = coroutine.wrap(function ()
+    coroutine.yield(1)
+    return pcall()
+  end)
+  co()
+  return pcall(co)
+end
+
+function M.via_call_metamethod()
+  -- a callable table whose __call yields
+  local obj = setmetatable({k = 3}, {__call = function (self, x)
+    local got = coroutine.yield(self.k * x)
+    return got + 1
+  end})
+  local co = coroutine.wrap(function () return obj(2) end)
+  return co(), co(10)
+end
+
+function M.via_upvalue()
+  -- gen is a local function of the chunk: reached as an upvalue
+  local co = coroutine.wrap(function () gen(1); gen(5); return "done" end)
+  return drain(co, 5)
+end
+
+function M.via_global()
+  local co = coroutine.wrap(function () emit_global(1); emit_global(2) end)
+  return drain(co, 3)
+end
+
+function M.both_ways()
+  -- values passed into resume reach the yield inside the called function
+  local function ask(q) return coroutine.yield(q) end
+  local ops = {ask = ask}
+  local co = coroutine.create(function (first)
+    local a = ops.ask("a?" .. first)
+    local b = ops.ask("b?" .. a)
+    return a .. "+" .. b
+  end)
+  local out = {}
+  local ok, v = coroutine.resume(co, "x")
+  out[#out + 1] = tostring(ok) .. ":" .. tostring(v)
+  ok, v = coroutine.resume(co, "1")
+  out[#out + 1] = tostring(ok) .. ":" .. tostring(v)
+  ok, v = coroutine.resume(co, "2")
+  out[#out + 1] = tostring(ok) .. ":" .. tostring(v) .. ":" .. coroutine.status(co)
+  return table.concat(out, " ")
+end
+
+function M.status_inside()
+  local function where()
+    local co, main = coroutine.running()
+    coroutine.yield(coroutine.status(co), main, coroutine.isyieldable())
+  end
+  local t = {where = where}
+  local co = coroutine.wrap(function () t.where(); return "end" end)
+  local a, b, c = co()
+  return a, b, c, co()
+end
+
+function M.deep_chain(n)
+  -- a yield n calls deep, every call through a table
+  local t = {}
+  function t.down(k)
+    if k == 0 then return coroutine.yield("bottom") end
+    return t.down(k - 1) .. "<"
+  end
+  local co = coroutine.wrap(function () return t.down(n) end)
+  return co(), co("up")
+end
+
+function M.outside_coroutine()
+  -- a yield reached through a value outside any coroutine
+  local t = {y = function () coroutine.yield(1) end}
+  t.y()
+end
+
+function M.sort_comparator()
+  -- table.sort is a C function in Lua too: yielding inside it is an error
+  local co = coroutine.wrap(function ()
+    local t = {3, 1, 2}
+    table.sort(t, function (a, b) coroutine.yield(); return a < b end)
+  end)
+  return co()
+end
+
+function M.via_index_metamethod()
+  -- an __index function that yields (a field read and a method call)
+  local t = setmetatable({}, {__index = function (_, k) return coroutine.yield(k) end})
+  local co = coroutine.wrap(function ()
+    local a = t.x
+    local b = t:m(1)
+    return a, b
+  end)
+  return co(), co(5), co(function (self, v) return v + 1 end)
+end
+
+function D.metamethod()
+  -- Lua 5.4 yields across an __add function; the translation cannot (only
+  -- __call and a table's own __index function run through the coroutine chain)
+  local t = setmetatable({}, {__add = function (_, k) return coroutine.yield(k) end})
+  local co = coroutine.wrap(function () return t + 1 end)
+  return co(), co(5)
+end
+
+function M.iterator()
+  -- an iterator function that yields, called by a generic for
+  local function it(_, i)
+    coroutine.yield(i)
+    if i < 2 then return i + 1 end
+  end
+  local iters = {it = it}
+  local co = coroutine.wrap(function ()
+    local seen = {}
+    for i in iters.it, nil, 0 do seen[#seen + 1] = i end
+    for a, b in coroutine.yield, "s" do         -- coroutine.yield as the iterator
+      seen[#seen + 1] = a .. b
+      if #seen > 3 then break end
+    end
+    return table.concat(seen, ",")
+  end)
+  return co(), co(), co(), co(), co("x", "y"), co("z", "w")
+end
+
+function M.loops_in_generators()
+  -- plain iterators in a yielding function: break, to-be-closed values
+  local log = {}
+  local function closing()
+    local i = 0
+    return function () i = i + 1; if i <= 3 then return i end end, nil, nil,
+      setmetatable({}, {__close = function () log[#log + 1] = "closed" end})
+  end
+  local co = coroutine.wrap(function ()
+    local t = {10, 20, 30, x = 1}
+    local n = 0
+    for k, v in pairs(t) do n = n + v end
+    coroutine.yield(n)
+    for i, v in ipairs(t) do
+      if i == 2 then break end
+      coroutine.yield(v)
+    end
+    for i in closing() do
+      coroutine.yield("c" .. i)
+      if i == 2 then break end
+    end
+    return table.concat(log, ",")
+  end)
+  return co(), co(), co(), co(), co()
+end
+
+D.nosource = load("return function (x) coroutine.yield(x) end", "=nosource")()
+function D.no_source()
+  -- a Lua function without source stays a bridged native function
+  local f = D.nosource
+  local co = coroutine.wrap(function () f(1) return "end" end)
+  return co(), co()
+end
+
+return M, D
