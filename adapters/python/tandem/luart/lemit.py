@@ -81,9 +81,7 @@ def _setixv(o: Any, k: Any, v: Any, desc: Optional[str]) -> None:
 def _invoke(o: Any, name: bytes, desc: str, *args: Any) -> Any:
     """o:name(args), o evaluated once."""
     if o.__class__ is LuaTable:
-        f = o.hash.get(name)
-        if f is None:
-            f = yield from _gix(o, name, desc)
+        f = _lcore.index(o, name)
     else:
         f = _ixv(o, name, desc)
     if f.__class__ is types.FunctionType:

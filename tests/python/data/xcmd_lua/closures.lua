@@ -62,3 +62,18 @@ do
   end
   print(table.concat(acc, "+"))
 end
+do
+  -- a state machine of gotos, backward and forward
+  local n, out = 0, {}
+  ::again::
+  n = n + 1
+  if n % 2 == 0 then goto even end
+  out[#out + 1] = "odd" .. n
+  if n < 5 then goto again end
+  goto done
+  ::even::
+  out[#out + 1] = "even" .. n
+  goto again
+  ::done::
+  print(table.concat(out, " "))
+end
