@@ -61,6 +61,11 @@ typedef struct Gen {
     const int *deftmp;  /* temporaries holding a nested function's defaults, or NULL */
     const char *callee; /* Lua expression of the callee of the call being compiled */
     int topsig;         /* SIG index of the module-level function being generated */
+    int split;          /* the function being generated has a fixed-arity body:
+                           its `...` wrapper counts the arguments and calls BODY */
+    int leaf;           /* generating the leaf version (gen_leaf): T is true,
+                           no depth bookkeeping */
+    int flat;           /* no newlines (a version emitted on one line) */
 } Gen;
 
 static void bput(Gen *g, const char *s, size_t n)
@@ -122,6 +127,10 @@ static void eput(Gen *g, const char *s)
 
 static void newline(Gen *g)
 {
+    if (g->flat) {
+        eput(g, " ");
+        return;
+    }
     if (g->cmt > 0) {
         emit(g, "  -- %s:%d", g->file, g->cmt);
         g->cmt = 0;
@@ -134,6 +143,10 @@ static void newline(Gen *g)
 /* Start a statement of Python line L: on output line L when we are not past it. */
 static void at_line(Gen *g, int L)
 {
+    if (g->flat) {
+        eput(g, " ");
+        return;
+    }
     if (g->line < L) {
         while (g->line < L) {
             newline(g);
@@ -964,12 +977,20 @@ static void emit_tcheck(Gen *g, const tdmX_Func *f)
                 g->intlT[v] = 0;
             }
         } else if (int_local(f, g->intlT, p)) {
-            emit(g, any ? ", v_%s" : " local T = INTS(v_%s", p);
+            if (g->leaf) {
+                if (!any) {
+                    eput(g, " local T = true");
+                }
+            } else if (any) {
+                emit(g, ", v_%s", p);
+            } else {
+                emit(g, g->split ? " local T = TT or INTS(v_%s" : " local T = INTS(v_%s", p);
+            }
             any = 1;
         }
     }
     if (any) {
-        eput(g, ")");
+        eput(g, g->leaf ? "" : ")");
     } else {
         free(g->intlT);
         free(g->listlT);
@@ -1042,7 +1063,10 @@ static int versioned(Gen *g, const tdmX_Node *n, Ex *out, int *rc)
     if (*rc != 0) {
         return 1;
     }
-    if (pa.n > 0 || pb.n > 0 || strcmp(a.s, b.s) == 0) {
+    if (g->leaf && pa.n == 0) {
+        *out = a;                       /* T is true: the typed version alone */
+        free(b.s);
+    } else if (pa.n > 0 || pb.n > 0 || strcmp(a.s, b.s) == 0) {
         bput(g, pb.p, pb.n);            /* the general version (the same, or statements) */
         *out = b;
         free(a.s);
@@ -1109,8 +1133,20 @@ static int direct_call(Gen *g, const tdmX_Node *n, Ex *out)
     }
     char *args = join(g, e + 1, nk - 1, NULL);
     int r = ++g->tmp;
-    emit(g, "local t%d; if XF[%s] then t%d = %s(%s) else t%d = call(%s%s%s) end; ", r, e[0].s,
-         r, e[0].s, args ? args : "", r, e[0].s, nk > 1 ? ", " : "", args ? args : "");
+    /* TT, the body's last argument: every argument is an integer (always,
+       or when the parameters were: T) */
+    int all = 1, allT = g->intlT != NULL;
+    for (int i = 2; i < n->u.l.n; i++) {
+        all = all && int_expr(g->fn, g->intl, n->u.l.v[i]);
+        allT = allT && int_expr(g->fn, g->intlT, n->u.l.v[i]);
+    }
+    const char *tt = nk == 1 ? "" : all ? ", true" : allT ? ", T" : "";
+    /* a top-level translated function taking exactly these many arguments:
+       its body (rt.xreg); another translated function: itself; anything
+       else through the helper */
+    emit(g, "local t%d = XB[%d][%s]; if t%d then t%d = t%d(%s%s) elseif XF[%s] then t%d = %s(%s) "
+         "else t%d = call(%s%s%s) end; ", r, nk - 1, e[0].s, r, r, r, args ? args : "", tt,
+         e[0].s, r, e[0].s, args ? args : "", r, e[0].s, nk > 1 ? ", " : "", args ? args : "");
     free(args);
     free_exs(e, nk);
     free(e);
@@ -1532,7 +1568,7 @@ static void emit_return(Gen *g, const char *val)
         emit(g, "do return 1, %s end", val);
     } else {
         /* parenthesised: not a tail call, so the frame stays for error positions */
-        if (g->ingen) {
+        if (g->ingen || g->leaf) {
             emit(g, "do return (%s) end", val);     /* ends the generator's coroutine */
         } else {
             emit(g, "do rt.depth = D - 1 return (%s) end", val);
@@ -2182,7 +2218,7 @@ static const char prelude[] =
     "if e and GE[n] == e then return GV[n] end local v = H(\"global\", K, n) e = EP() "
     "if e then GV[n] = v GE[n] = e end return v end; "
     /* the C fast paths of the hottest helpers (lxfast.c) */
-    "local OVF, XF = rt.overflow, rt.xf; local F = rt.fast; local INTS, ITOS, MAPPEND, MGET = F.ints, rt.itos, F.append, F.get; truth, getitem, setitem, add, sub, mul, floordiv, mod, iadd, imul, "
+    "local OVF, XF, XB, XREG = rt.overflow, rt.xf, rt.xb, rt.xreg; local F = rt.fast; local INTS, ITOS, MAPPEND, MGET = F.ints, rt.itos, F.append, F.get; truth, getitem, setitem, add, sub, mul, floordiv, mod, iadd, imul, "
     "eq, ne, lt, le, gt, ge = F.truth, F.getitem, F.setitem, F.add, F.sub, F.mul, "
     "F.floordiv, F.mod, F.iadd, F.imul, F.eq, F.ne, F.lt, F.le, F.gt, F.ge; "
     "local isub, ibitor, ibitand, ibitxor = rt.isub, rt.ibitor, rt.ibitand, rt.ibitxor; "
@@ -2399,6 +2435,14 @@ static int gen_function(Gen *g, const tdmX_Func *f, const char *namexpr)
     }
     free(names.p);
     eput(g, " end");
+    if (g->split) {                     /* the body follows (gen_func) */
+        eput(g, " return BODY(");
+        for (int i = 0; i < np; i++) {
+            emit(g, "%sv_%s", i ? ", " : "", sym(f->params, i + 1));
+        }
+        eput(g, ") end");
+        return g->oom ? gen_fail(g, f->line, "not enough memory") : 0;
+    }
     return gen_function_body(g, f, namexpr);
 }
 
@@ -2430,6 +2474,8 @@ static int gen_function_body(Gen *g, const tdmX_Func *f, const char *namexpr)
            generator whose coroutine runs the body (pyrt/gen.lua) */
         emit_tcheck(g, f);
         eput(g, " return GEN(function()");
+    } else if (g->leaf) {
+        emit_tcheck(g, f);              /* the caller checked the depth (lxentry.c) */
     } else {
         eput(g, " local D = rt.depth + 1 if D > rt.maxdepth then throw(\"RecursionError\", "
                 "\"maximum recursion depth exceeded\") end rt.depth = D");
@@ -2445,6 +2491,8 @@ static int gen_function_body(Gen *g, const tdmX_Func *f, const char *namexpr)
     }
     if (f->is_gen) {
         emit(g, "return nil end, %s) end", namexpr);
+    } else if (g->leaf) {
+        eput(g, "return nil end");
     } else {
         eput(g, "rt.depth = D - 1 return nil end");
     }
@@ -2498,12 +2546,15 @@ static int gen_nested(Gen *g, const tdmX_Node *fnode, int *t)
     g->ntry = g->looptry = g->inloop = g->cont = g->brkflag = g->exc = 0;
     const char *callee = g->callee;
     g->callee = NULL;
+    int split = g->split;
+    g->split = 0;                       /* a nested function has no separate body */
     g->deftmp = temps;
     char *nm = lua_string(g, f.name, strlen(f.name));
     int rc = nm ? gen_function(g, &f, nm) : -1;
     free(nm);
     g->deftmp = NULL;
     g->callee = callee;
+    g->split = split;
     if (rc == 0) {
         emit(g, ", SIG[%d]", k);
         for (int i = 0; i < nd + nkw; i++) {
@@ -2532,6 +2583,169 @@ static int gen_nested(Gen *g, const tdmX_Node *fnode, int *t)
     return rc;
 }
 
+/* Could the leaf text run without calling anything, indexing anything or
+   raising, when every local is an integer (lxentry.c)? Only keywords, the
+   names of the function's locals and temporaries (v_x, tN, T, UNB),
+   integer literals and operators that cannot raise on integers are allowed
+   (`%` and `//` only by a non-zero literal); no loops, calls, strings,
+   floats, indexing, fields, lengths or concatenation. */
+static int leaf_ok(const char *p)
+{
+    static const char *const kw[] = {
+        "local", "if", "then", "else", "elseif", "end", "do", "return", "and", "or",
+        "not", "true", "false", "nil", "T", "UNB", NULL,
+    };
+    int prev = 0;                       /* the last token: 'a' a name or ')' or a number */
+    while (*p) {
+        char c = *p;
+        if (c == ' ' || c == '\n') {
+            p++;
+            continue;
+        }
+        if (c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
+            const char *b = p;
+            while (*p == '_' || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')
+                   || (*p >= '0' && *p <= '9')) {
+                p++;
+            }
+            size_t n = (size_t)(p - b);
+            int ok = (n > 2 && b[0] == 'v' && b[1] == '_')
+                     || (n > 1 && b[0] == 't' && strspn(b + 1, "0123456789") == n - 1);
+            int k = -1;
+            for (int i = 0; !ok && kw[i] != NULL; i++) {
+                ok = strlen(kw[i]) == n && memcmp(kw[i], b, n) == 0;
+                k = i;
+            }
+            if (!ok) {
+                return 0;
+            }
+            prev = k >= 0 && k < 11 ? 0 : 'a';  /* a keyword before `(`: no call */
+            continue;
+        }
+        if (c >= '0' && c <= '9') {
+            while (*p >= '0' && *p <= '9') {
+                p++;
+            }
+            if (*p == '.' || *p == '_' || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')) {
+                return 0;                   /* a float or hex literal */
+            }
+            prev = 'a';
+            continue;
+        }
+        if (c == '(') {
+            if (prev == 'a' || prev == ')') {
+                return 0;                   /* a call */
+            }
+            prev = '(';
+            p++;
+            continue;
+        }
+        if (c == '%' || (c == '/' && p[1] == '/')) {
+            p += c == '%' ? 1 : 2;
+            while (*p == ' ') {
+                p++;
+            }
+            if (*p < '1' || *p > '9') {
+                return 0;                   /* only by a non-zero literal */
+            }
+            prev = 0;
+            continue;
+        }
+        if (c == '/') {
+            return 0;                       /* true division: not integer */
+        }
+        if (strchr(")+-*<>=~&|;,", c) != NULL) {
+            if (c == '-' && p[1] == '-') {
+                return 0;                   /* a comment: not expected here */
+            }
+            prev = c == ')' ? ')' : 0;
+            p++;
+            continue;
+        }
+        return 0;                           /* [ ] { } . : # " ' and the rest */
+    }
+    return 1;
+}
+
+/* The leaf version of f, `local LEAF = function(params) ... end; ` in the
+   chunk statics, when it passes leaf_ok: the body specialised for integer
+   arguments (T true), without depth bookkeeping, on one line. */
+/* Only statements and expressions a leaf can be made of (the text check
+   leaf_ok decides; this spares emitting the others). */
+static int leaf_nodes(const tdmX_Node *n)
+{
+    static const char *const ok[] = {
+        "block", "if", "return", "assign", "aug", "pass", "expr", "local", "int", "true",
+        "false", "none", "binop", "unop", "compare", "and", "or", "ifexp", NULL,
+    };
+    const char *h = tdmX_head(n);
+    if (h == NULL) {
+        return 1;
+    }
+    int found = 0;
+    for (int i = 0; !found && ok[i] != NULL; i++) {
+        found = strcmp(ok[i], h) == 0;
+    }
+    if (!found) {
+        return 0;
+    }
+    for (int i = 1; i < n->u.l.n; i++) {
+        if (!leaf_nodes(n->u.l.v[i])) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static int gen_leaf(Gen *g, const tdmX_Func *f)
+{
+    if (f->is_gen || sig_complex(f) || tdmX_len(f->params) < 2 || tdmX_len(f->cells) > 1
+        || tdmX_len(f->free) > 1 || tdmX_len(f->globals) > 1 || !leaf_nodes(f->body)) {
+        return 0;
+    }
+    Buf b = { NULL, 0, 0 };
+    Buf *save = g->o;
+    int line = g->line, has = g->has, cmt = g->cmt, indent = g->indent;
+    g->o = &b;
+    g->flat = g->leaf = 1;
+    g->fn = f;
+    free(g->intl);
+    free(g->intlT);
+    free(g->listl);
+    free(g->listlT);
+    g->intl = typed_locals(g, f, 0, 0, NULL);
+    g->intlT = typed_locals(g, f, 1, 0, NULL);
+    g->listl = typed_locals(g, f, 0, 1, g->intl);
+    g->listlT = typed_locals(g, f, 0, 1, g->intlT);
+    eput(g, "function(");
+    for (int i = 1; i < tdmX_len(f->params); i++) {
+        emit(g, "%sv_%s", i > 1 ? ", " : "", sym(f->params, i));
+    }
+    eput(g, ")");
+    int typed = g->intlT != NULL;
+    int rc = gen_function_body(g, f, "NAME");
+    typed = typed && g->intlT != NULL;  /* emit_tcheck kept T */
+    slot_free(g);
+    g->flat = g->leaf = 0;
+    g->o = save;
+    g->line = line;
+    g->has = has;
+    g->cmt = cmt;
+    g->indent = indent;
+    int ok = rc == 0 && !g->oom && typed && leaf_ok(b.p + strlen("function("));
+    if (getenv("TDM_LEAFDBG")) fprintf(stderr, "leaf rc=%d typed=%d ok=%d: %s\n", rc, typed, ok, b.p);
+    if (ok) {
+        Buf *s = g->o;
+        g->o = &g->statics;
+        eput(g, "local LEAF = ");
+        bput(g, b.p, b.n);
+        eput(g, "; ");
+        g->o = s;
+    }
+    free(b.p);
+    return rc != 0 ? -1 : ok;
+}
+
 static int gen_func(Gen *g, const tdmX_Func *f)
 {
     eput(g, prelude);
@@ -2542,16 +2756,43 @@ static int gen_func(Gen *g, const tdmX_Func *f)
     if (k < 0) {
         return -1;
     }
-    emit(g, "return %s(", sig_complex(f) ? "mkfunc" : "defsig");
     g->topsig = k;
+    /* a plain signature: the function value counts the arguments and calls
+       its fixed-arity body (registered with rt.xreg: translated callers and
+       the C entry call the body directly) */
+    g->split = !sig_complex(f) && !f->is_gen;
+    int leaf = g->split ? gen_leaf(g, f) : 0;
+    if (leaf < 0) {
+        return -1;
+    }
+    if (g->split) {
+        eput(g, "local BODY; local FN = defsig(");
+    } else {
+        emit(g, "return %s(", sig_complex(f) ? "mkfunc" : "defsig");
+    }
     const char *qual = f->sig ? f->sig->u.l.v[1]->u.s.p : NULL;
     char *nm = qual ? lua_string(g, qual, strlen(qual)) : NULL;
     int rc = gen_function(g, f, nm ? nm : "NAME");
+    if (rc == 0 && g->split) {
+        int np = tdmX_len(f->params) - 1;
+        emit(g, ", SIG[%d]); BODY = function(", k);
+        for (int i = 0; i < np; i++) {
+            emit(g, "v_%s, ", sym(f->params, i + 1));
+        }
+        eput(g, "TT)");
+        rc = gen_function_body(g, f, nm ? nm : "NAME");
+        g->split = 0;
+        if (rc == 0) {
+            emit(g, "; return XREG(FN, BODY, %d, %s)", np, leaf ? "LEAF" : "nil");
+        }
+    } else if (rc == 0) {
+        emit(g, ", SIG[%d])", k);
+    }
+    g->split = 0;
     free(nm);
     if (rc != 0) {
         return -1;
     }
-    emit(g, ", SIG[%d])", k);
     newline(g);
     if (g->statics.n > 0 && !g->oom) {
         Buf all = { NULL, 0, 0 };
@@ -2649,6 +2890,8 @@ static void push_pyrt(lua_State *L, tdmL_State *st)
     lua_setfield(L, -2, "epoch");
     tdmL_push_fast(L, -1);
     lua_setfield(L, -2, "fast");
+    tdmL_push_centry(L, -1);
+    lua_setfield(L, -2, "centry");
     lua_newtable(L);                            /* rt.xf: the translated functions */
     lua_newtable(L);
     lua_pushliteral(L, "k");

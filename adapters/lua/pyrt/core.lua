@@ -41,6 +41,29 @@ local DELETED = setmetatable({}, { __name = "deleted" })
 
 rt.chunks = {}      -- chunk source ("@file.py") -> true for translated code
 rt.fnames = {}      -- translated Lua function -> Python name
+-- Top-level translated functions with a plain signature have a fixed-arity
+-- body beside the function value (lxlate.c, gen_func): BODY(params..., TT)
+-- runs the function once its arguments are counted (TT true: every argument
+-- is known to be an integer). rt.xb[k][f] is f's body when f takes exactly k
+-- positional arguments (translated call sites passing k arguments call it
+-- directly); rt.xinfo[f] = {body, nparams, leaf}; bodyfn[body] = f.
+local weakk = { __mode = "k" }
+rt.xb = setmetatable({}, { __index = function(t, k)
+    local w = setmetatable({}, weakk)
+    rawset(t, k, w)
+    return w
+end })
+rt.xinfo = setmetatable({}, weakk)
+local bodyfn = setmetatable({}, weakk)
+function rt.xreg(f, body, np, leaf)
+    rt.xb[np][f] = body
+    rt.xinfo[f] = { body, np, leaf or false }
+    bodyfn[body] = f
+    if leaf then
+        bodyfn[leaf] = f
+    end
+    return f
+end
 rt.depth = 0
 rt.maxdepth = 1000
 rt.H = nil          -- host hook (Python callable): set by the back end
@@ -90,7 +113,9 @@ local function where()
             break
         end
         if rt.chunks[info.source] then
-            return ssub(info.source, 2), info.currentline, rt.fnames[info.func] or "?"
+            local fn = info.func
+            return ssub(info.source, 2), info.currentline,
+                   rt.fnames[fn] or rt.fnames[bodyfn[fn] or fn] or "?"
         end
     end
     return "?", 0, "?"
@@ -2986,6 +3011,13 @@ end
 -- Wrap a translated function into the function handed to callers outside
 -- translated code: depth accounting, export of results, errors as Python exceptions.
 function rt.entry(f)
+    if rt.centry then       -- the C entry of the adapter (lxfast.c): the same protocol
+        local info = rt.xinfo[f]
+        if info then
+            return rt.centry(f, info[1], info[2], info[3])
+        end
+        return rt.centry(f, false, -1, false)
+    end
     return function(...)
         local saved = rt.depth
         -- a translated function returns one value
