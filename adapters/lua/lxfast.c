@@ -342,6 +342,36 @@ static int f_setitem(lua_State *L)
     return fallback(L, 3, 0);
 }
 
+/* range(a, b, c) of a `for` loop (pyrt's rt.range): three integers, c not
+   zero, give the Lua loop's first value, last value and step, or nil for an
+   empty range; anything else is the helper's (its TypeError, ValueError). */
+static int f_range(lua_State *L)
+{
+    if (lua_gettop(L) == 3 && lua_isinteger(L, 1) && lua_isinteger(L, 2) && lua_isinteger(L, 3)) {
+        lua_Integer a = lua_tointeger(L, 1), b = lua_tointeger(L, 2), c = lua_tointeger(L, 3);
+        if (c > 0) {
+            if (a >= b) {
+                lua_pushnil(L);
+                return 1;
+            }
+            lua_pushinteger(L, b - 1);      /* b > a >= minint: no overflow */
+        } else if (c < 0) {
+            if (a <= b) {
+                lua_pushnil(L);
+                return 1;
+            }
+            lua_pushinteger(L, b + 1);      /* b < a <= maxint */
+        } else {
+            return fallback(L, 3, 3);
+        }
+        lua_pushvalue(L, 1);
+        lua_insert(L, -2);
+        lua_pushvalue(L, 3);
+        return 3;
+    }
+    return fallback(L, lua_gettop(L), 3);
+}
+
 /* ints(...): every argument is an integer (not a float, not a bool) */
 static int f_ints(lua_State *L)
 {
@@ -361,7 +391,7 @@ static const struct { const char *name; lua_CFunction f; } fast[] = {
     { "imul", f_mul }, { "mod", f_mod }, { "floordiv", f_floordiv },
     { "lt", f_lt }, { "le", f_le }, { "gt", f_gt }, { "ge", f_ge },
     { "eq", f_eq }, { "ne", f_ne }, { "truth", f_truth },
-    { "getitem", f_getitem }, { "setitem", f_setitem },
+    { "getitem", f_getitem }, { "setitem", f_setitem }, { "range", f_range },
 };
 
 /* Does rt.newdict() make the representation dict_slot reads? */

@@ -1998,6 +1998,116 @@ static int owns_iterable(const tdmX_Node *it)
     return 1;
 }
 
+/* Is name one of f's cells (locals nested functions share)? */
+static int is_cell(const tdmX_Func *f, const char *name)
+{
+    for (int i = 1; i < tdmX_len(f->cells); i++) {
+        if (strcmp(sym(f->cells, i), name) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* `for j in range(...)` whose body only stores constants into list locals at
+   index j (`flags[j] = False`): nothing in it can change a list's length, call
+   anything or raise but an IndexError, so when the first and the last index
+   are in range for every list, every index is. The number of stores (each
+   list a list local not shared with a nested function: nothing else can
+   reach it), or 0; *whenT: the lists are lists only when T. */
+static int store_loop(Gen *g, const tdmX_Node *s, int *whenT)
+{
+    const tdmX_Node *target = s->u.l.v[2], *body = s->u.l.v[s->u.l.n - 2];
+    const tdmX_Node *els = s->u.l.v[s->u.l.n - 1];
+    if (!tdmX_is(target, "local") || tdmX_len(els) > 1 || tdmX_len(body) < 2) {
+        return 0;
+    }
+    *whenT = 0;
+    for (int i = 1; i < tdmX_len(body); i++) {
+        const tdmX_Node *a = body->u.l.v[i];
+        if (!tdmX_is(a, "assign") || a->u.l.n != 4) {
+            return 0;
+        }
+        const tdmX_Node *t = a->u.l.v[2], *v = a->u.l.v[3];
+        if (!tdmX_is(t, "index") || t->u.l.n != 3 || !tdmX_is(t->u.l.v[1], "local")
+            || !tdmX_is(t->u.l.v[2], "local") || strcmp(sym(t->u.l.v[2], 1), sym(target, 1)) != 0) {
+            return 0;
+        }
+        if (!tdmX_is(v, "true") && !tdmX_is(v, "false") && !tdmX_is(v, "none")
+            && !tdmX_is(v, "int")) {
+            return 0;
+        }
+        const char *l = sym(t->u.l.v[1], 1);
+        if (is_cell(g->fn, l) || strcmp(l, sym(target, 1)) == 0) {
+            return 0;
+        }
+        if (!int_local(g->fn, g->listl, l)) {
+            if (g->intlT == NULL || !int_local(g->fn, g->listlT, l)) {
+                return 0;
+            }
+            *whenT = 1;
+        }
+    }
+    return tdmX_len(body) - 1;
+}
+
+/* The fast version of a store loop (store_loop): `if <all in range> then for
+   ... stores ... end else`, the general loop following. a, b: the range's
+   first and last values; iv the loop's index temporary. */
+static int store_loop_fast(Gen *g, const tdmX_Node *s, int whenT, int a, int b, int c, int iv)
+{
+    const tdmX_Node *target = s->u.l.v[2], *body = s->u.l.v[s->u.l.n - 2];
+    Ex *lst = calloc((size_t)tdmX_len(body), sizeof *lst);
+    Ex *val = calloc((size_t)tdmX_len(body), sizeof *val);
+    int n = tdmX_len(body) - 1, rc = 0, k = 0;
+    if (lst == NULL || val == NULL) {
+        free(lst);
+        free(val);
+        g->oom = 1;
+        return -1;
+    }
+    for (; k < n && rc == 0; k++) {
+        const tdmX_Node *as = body->u.l.v[k + 1];
+        rc = expr(g, as->u.l.v[2]->u.l.v[1], &lst[k]);
+        if (rc == 0 && (rc = expr(g, as->u.l.v[3], &val[k])) != 0) {
+            free(lst[k].s);
+        }
+        if (rc == 0 && (!lst[k].simple || strncmp(lst[k].s, "v_", 2) != 0)) {
+            rc = 1;                     /* a read that checks for unbound: not here */
+            free(lst[k].s);
+            free(val[k].s);
+        }
+    }
+    if (rc != 0) {
+        free_exs(lst, k - 1);
+        free_exs(val, k - 1);
+        free(lst);
+        free(val);
+        return rc < 0 ? -1 : 0;
+    }
+    emit(g, "if %s", whenT ? "T and " : "");
+    for (int i = 0; i < n; i++) {
+        emit(g, "t%d >= 0 and t%d >= 0 and t%d < %s.n and t%d < %s.n and ", a, b, a, lst[i].s, b,
+             lst[i].s);
+    }
+    emit(g, "true then for t%d = t%d, t%d, t%d do ", iv, a, b, c);
+    char name[32];
+    snprintf(name, sizeof name, "t%d", iv);
+    Mark mk;
+    side_begin(g, &mk);
+    rc = assign_to(g, target, name);
+    side_end(g, &mk, 1);
+    for (int i = 0; i < n; i++) {
+        emit(g, " %s[t%d + 1] = %s", lst[i].s, iv, val[i].s);
+    }
+    eput(g, " end else ");
+    free_exs(lst, n);
+    free_exs(val, n);
+    free(lst);
+    free(val);
+    return rc != 0 ? -1 : 1;
+}
+
 static int for_stmt(Gen *g, const tdmX_Node *s, int range)
 {
     int nk = s->u.l.n;
@@ -2010,6 +2120,7 @@ static int for_stmt(Gen *g, const tdmX_Node *s, int range)
         emit(g, "local t%d = false; ", flag);
     }
     int iv = ++g->tmp;
+    int fastl = 0;
     if (range) {
         const tdmX_Node *kids[3] = { s->u.l.v[3], s->u.l.v[4], s->u.l.v[5] };
         Ex e[3];
@@ -2017,9 +2128,17 @@ static int for_stmt(Gen *g, const tdmX_Node *s, int range)
             return -1;
         }
         int a = ++g->tmp, b = ++g->tmp, c = ++g->tmp;
-        emit(g, "local t%d, t%d, t%d = range(%s, %s, %s); if t%d then for t%d = t%d, t%d, t%d "
-             "do ", a, b, c, e[0].s, e[1].s, e[2].s, a, iv, a, b, c);
+        emit(g, "local t%d, t%d, t%d = range(%s, %s, %s); if t%d then ", a, b, c, e[0].s, e[1].s,
+             e[2].s, a);
         free_exs(e, 3);
+        int whenT;
+        if (!flag && store_loop(g, s, &whenT) > 0) {
+            fastl = store_loop_fast(g, s, whenT, a, b, c, iv);
+            if (fastl < 0) {
+                return -1;
+            }
+        }
+        emit(g, "for t%d = t%d, t%d, t%d do ", iv, a, b, c);
     } else {
         Ex e;
         int own = owns_iterable(s->u.l.v[3]);
@@ -2058,7 +2177,7 @@ static int for_stmt(Gen *g, const tdmX_Node *s, int range)
     loop_enter(g, &ls, flag);
     rc = loop_body(g, body);
     loop_leave(g, &ls);
-    eput(g, range ? " end end" : " end");
+    eput(g, range ? (fastl ? " end end end" : " end end") : " end");
     if (rc == 0) {
         rc = loop_else(g, els, flag);
     }
@@ -2219,8 +2338,8 @@ static const char prelude[] =
     "if e then GV[n] = v GE[n] = e end return v end; "
     /* the C fast paths of the hottest helpers (lxfast.c) */
     "local OVF, XF, XB, XREG = rt.overflow, rt.xf, rt.xb, rt.xreg; local F = rt.fast; local INTS, ITOS, MAPPEND, MGET = F.ints, rt.itos, F.append, F.get; truth, getitem, setitem, add, sub, mul, floordiv, mod, iadd, imul, "
-    "eq, ne, lt, le, gt, ge = F.truth, F.getitem, F.setitem, F.add, F.sub, F.mul, "
-    "F.floordiv, F.mod, F.iadd, F.imul, F.eq, F.ne, F.lt, F.le, F.gt, F.ge; "
+    "eq, ne, lt, le, gt, ge, range = F.truth, F.getitem, F.setitem, F.add, F.sub, F.mul, "
+    "F.floordiv, F.mod, F.iadd, F.imul, F.eq, F.ne, F.lt, F.le, F.gt, F.ge, F.range; "
     "local isub, ibitor, ibitand, ibitxor = rt.isub, rt.ibitor, rt.ibitand, rt.ibitxor; "
     "local itruediv, ifloordiv, imod, ipow, ilshift, irshift = rt.itruediv, rt.ifloordiv, "
     "rt.imod, rt.ipow, rt.ilshift, rt.irshift; ";

@@ -1882,16 +1882,16 @@ function rt.unpack(v, n)
 end
 
 -- range(a, b, c) for a for loop: first, last (inclusive), step — or nil when empty.
-function rt.range(a, b, c)
-    local function int(v)
-        local x = num(v)
-        if x == nil or mtype(x) ~= "integer" then
-            throw("TypeError", sformat("'%s' object cannot be interpreted as an integer",
-                                       tname(v)))
-        end
-        return x
+local function range_int(v)
+    local x = num(v)
+    if x == nil or mtype(x) ~= "integer" then
+        throw("TypeError", sformat("'%s' object cannot be interpreted as an integer",
+                                   tname(v)))
     end
-    a, b, c = int(a), int(b), int(c)
+    return x
+end
+function rt.range(a, b, c)
+    a, b, c = range_int(a), range_int(b), range_int(c)
     if c == 0 then
         throw("ValueError", "range() arg 3 must not be zero")
     end
