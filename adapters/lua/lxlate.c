@@ -1213,6 +1213,51 @@ static int method_checked(const tdmX_Node *n)
     return 0;
 }
 
+static int is_cell(const tdmX_Func *f, const char *name);
+static int method_first(Gen *g, const tdmX_Node *n, Ex *out);
+
+/* L.append(x) on a list local L (every assignment of it a list, not shared
+   with a nested function): looking `append` up on a list cannot fail or run
+   anything, and pyrt's list.append is `l.n = l.n + 1; l[l.n] = x`. */
+static int list_append(Gen *g, const tdmX_Node *n)
+{
+    if (n->u.l.n != 4 || strcmp(sym(n, 2), "append") != 0 || !tdmX_is(n->u.l.v[1], "local")) {
+        return 0;
+    }
+    const tdmX_Node *a = n->u.l.v[3];
+    if (tdmX_is(a, "kw") || tdmX_is(a, "star") || tdmX_is(a, "dstar")) {
+        return 0;
+    }
+    const char *l = sym(n->u.l.v[1], 1);
+    return int_local(g->fn, g->listl, l) && !is_cell(g->fn, l);
+}
+
+/* list_append inline: the receiver, then the argument, then the store (the
+   length read after the argument ran: it may append to the same list). */
+static int inline_append(Gen *g, const tdmX_Node *n, Ex *out)
+{
+    Ex o, a;
+    if (expr(g, n->u.l.v[1], &o) != 0) {
+        return -1;
+    }
+    if (!o.simple || strncmp(o.s, "v_", 2) != 0) {     /* a checked read: the helper */
+        free(o.s);
+        return method_first(g, n, out);
+    }
+    int to = ++g->tmp;
+    emit(g, "local t%d = %s; ", to, o.s);
+    free(o.s);
+    if (expr(g, n->u.l.v[3], &a) != 0) {
+        return -1;
+    }
+    int ta = ++g->tmp, tn = ++g->tmp;
+    emit(g, "local t%d = %s; local t%d = t%d.n + 1; t%d.n = t%d; t%d[t%d] = t%d; ", ta, a.s, tn,
+         to, to, tn, to, tn, ta);
+    free(a.s);
+    *out = ex_make(dupf(g, "nil"), 0, 1);
+    return out->s ? 0 : -1;
+}
+
 /* receiver, its method (rt.mcheck: nil for our own values, else Python's
    bound method), then the arguments, then the call */
 static int method_first(Gen *g, const tdmX_Node *n, Ex *out)
@@ -1490,6 +1535,8 @@ static int expr(Gen *g, const tdmX_Node *n, Ex *out)
         free_exs(e, 2);
     } else if (strcmp(h, "slice") == 0) {
         return call_args(g, n, 1, "slice(%s)", NULL, out);
+    } else if (strcmp(h, "method") == 0 && list_append(g, n)) {
+        return inline_append(g, n, out);
     } else if (strcmp(h, "method") == 0 && method_checked(n)) {
         return method_first(g, n, out);
     } else if (strcmp(h, "method") == 0) {

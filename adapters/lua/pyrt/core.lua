@@ -494,12 +494,21 @@ local function repeatseq(s, k)
     if k > 100000000 // s.n then    -- (s.n * k could wrap)
         throw("MemoryError")
     end
+    local sn = s.n
+    if sn == 1 then             -- [x] * k: one store per item
+        local v = s[1]
+        for i = 1, k do
+            r[i] = v
+        end
+        r.n = k
+        return r
+    end
     local n = 0
     for _ = 1, k do
-        for i = 1, s.n do
-            n = n + 1
-            r[n] = s[i]
+        for i = 1, sn do
+            r[n + i] = s[i]
         end
+        n = n + sn
     end
     r.n = n
     return r
