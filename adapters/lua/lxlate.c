@@ -2207,8 +2207,21 @@ static int for_stmt(Gen *g, const tdmX_Node *s, int range)
                 return -1;
             }
         }
-        emit(g, "local t%d = iter(%s); while true do local ok, t%d = t%d(); if not ok then "
-             "break end ", it, e.s, iv, it);
+        if (own) {
+            emit(g, "local t%d = iter(%s); while true do local ok, t%d = t%d(); if not ok then "
+                 "break end ", it, e.s, iv, it);
+        } else {
+            /* a list or tuple is walked by index, reading its length at each
+               step as pyrt's (and CPython's) list iterator does, without a
+               closure call per item; anything else through iter() */
+            int src = ++g->tmp, isl = ++g->tmp, idx = ++g->tmp;
+            emit(g, "local t%d = %s; local t%d = GMT(t%d); t%d = t%d == LIST or t%d == TUPLE; "
+                 "local t%d = not t%d and iter(t%d); local t%d = 0; while true do local t%d; "
+                 "if t%d then t%d = t%d + 1 if t%d > t%d.n then break end t%d = t%d[t%d] else "
+                 "local ok; ok, t%d = t%d() if not ok then break end end ", src, e.s, isl, src,
+                 isl, isl, isl, it, isl, src, idx, iv, isl, idx, idx, idx, src, iv, src, idx, iv,
+                 it);
+        }
         free(e.s);
     }
     char name[32];
@@ -2384,7 +2397,8 @@ static const char prelude[] =
     "if e and GE[n] == e then return GV[n] end local v = H(\"global\", K, n) e = EP() "
     "if e then GV[n] = v GE[n] = e end return v end; "
     /* the C fast paths of the hottest helpers (lxfast.c) */
-    "local OVF, XF, XB, XREG = rt.overflow, rt.xf, rt.xb, rt.xreg; local F = rt.fast; local INTS, ITOS, MAPPEND, MGET = F.ints, rt.itos, F.append, F.get; truth, getitem, setitem, add, sub, mul, floordiv, mod, iadd, imul, "
+    "local OVF, XF, XB, XREG = rt.overflow, rt.xf, rt.xb, rt.xreg; "
+    "local GMT, LIST, TUPLE = getmetatable, rt.LIST, rt.TUPLE; local F = rt.fast; local INTS, ITOS, MAPPEND, MGET = F.ints, rt.itos, F.append, F.get; truth, getitem, setitem, add, sub, mul, floordiv, mod, iadd, imul, "
     "eq, ne, lt, le, gt, ge, range = F.truth, F.getitem, F.setitem, F.add, F.sub, F.mul, "
     "F.floordiv, F.mod, F.iadd, F.imul, F.eq, F.ne, F.lt, F.le, F.gt, F.ge, F.range; "
     "local isub, ibitor, ibitand, ibitxor = rt.isub, rt.ibitor, rt.ibitand, rt.ibitxor; "
