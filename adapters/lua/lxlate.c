@@ -1785,12 +1785,50 @@ static int del_target(Gen *g, const tdmX_Node *t)
     return gen_fail(g, 0, "del of '%s' has no Lua translation", h);
 }
 
+/* (assign L (index (local d) (local k)) (binop add (method (local d) get
+   (local k) (int c)) (int n))): `d[k] = d.get(k, c) + n`, the counting idiom,
+   as one call DINCR(d, k, c, n) (lxfast.c: an existing str/int key of a dict
+   holding an int; anything else is the helper rt.dincr, which runs get, add
+   and setitem as the statement would). d and k are locals, read twice as
+   Python reads them (nothing between the reads can rebind a local). */
+static int dincr_stmt(Gen *g, const tdmX_Node *s)
+{
+    const tdmX_Node *t = s->u.l.v[2], *v = s->u.l.v[3];
+    if (!tdmX_is(t, "index") || t->u.l.n != 3 || !tdmX_is(t->u.l.v[1], "local")
+        || !tdmX_is(t->u.l.v[2], "local") || !tdmX_is(v, "binop") || v->u.l.n != 4
+        || strcmp(sym(v, 1), "add") != 0 || !tdmX_is(v->u.l.v[3], "int")) {
+        return 0;
+    }
+    const tdmX_Node *m = v->u.l.v[2];
+    if (!tdmX_is(m, "method") || m->u.l.n != 5 || strcmp(sym(m, 2), "get") != 0
+        || !tdmX_is(m->u.l.v[1], "local") || !tdmX_is(m->u.l.v[3], "local")
+        || !tdmX_is(m->u.l.v[4], "int")
+        || strcmp(sym(m->u.l.v[1], 1), sym(t->u.l.v[1], 1)) != 0
+        || strcmp(sym(m->u.l.v[3], 1), sym(t->u.l.v[2], 1)) != 0) {
+        return 0;
+    }
+    const tdmX_Node *kids[4] = { t->u.l.v[1], t->u.l.v[2], m->u.l.v[4], v->u.l.v[3] };
+    Ex e[4];
+    if (exprs(g, kids, 4, e) != 0) {
+        return -1;
+    }
+    int ok = e[0].simple && e[1].simple && strncmp(e[0].s, "v_", 2) == 0
+             && strncmp(e[1].s, "v_", 2) == 0;
+    if (ok) {
+        emit(g, "DINCR(%s, %s, %s, %s)", e[0].s, e[1].s, e[2].s, e[3].s);
+    }
+    free_exs(e, 4);
+    return ok;
+}
+
 static int simple_stmt(Gen *g, const tdmX_Node *s, const char *h)
 {
     Mark mk;
     side_begin(g, &mk);
     int rc = 0;
-    if (strcmp(h, "expr") == 0) {
+    if (strcmp(h, "assign") == 0 && (rc = dincr_stmt(g, s)) != 0) {
+        rc = rc < 0 ? -1 : 0;
+    } else if (strcmp(h, "expr") == 0) {
         Ex e;
         rc = expr(g, s->u.l.v[2], &e);
         if (rc == 0) {
@@ -2398,7 +2436,7 @@ static const char prelude[] =
     "if e then GV[n] = v GE[n] = e end return v end; "
     /* the C fast paths of the hottest helpers (lxfast.c) */
     "local OVF, XF, XB, XREG = rt.overflow, rt.xf, rt.xb, rt.xreg; "
-    "local GMT, LIST, TUPLE = getmetatable, rt.LIST, rt.TUPLE; local F = rt.fast; local INTS, ITOS, MAPPEND, MGET = F.ints, rt.itos, F.append, F.get; truth, getitem, setitem, add, sub, mul, floordiv, mod, iadd, imul, "
+    "local GMT, LIST, TUPLE = getmetatable, rt.LIST, rt.TUPLE; local F = rt.fast; local DINCR = F.dincr; local INTS, ITOS, MAPPEND, MGET = F.ints, rt.itos, F.append, F.get; truth, getitem, setitem, add, sub, mul, floordiv, mod, iadd, imul, "
     "eq, ne, lt, le, gt, ge, range = F.truth, F.getitem, F.setitem, F.add, F.sub, F.mul, "
     "F.floordiv, F.mod, F.iadd, F.imul, F.eq, F.ne, F.lt, F.le, F.gt, F.ge, F.range; "
     "local isub, ibitor, ibitand, ibitxor = rt.isub, rt.ibitor, rt.ibitand, rt.ibitxor; "

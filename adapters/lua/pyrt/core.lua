@@ -901,7 +901,9 @@ end
 -- ---- strings -------------------------------------------------------------------
 
 local function isascii(s)
-    return not sfind(s, "[\128-\255]")
+    -- every character one byte (invalid UTF-8: nil); 4x faster than a find
+    -- of "[\128-\255]", which tests a set at each byte
+    return utf8len(s) == #s
 end
 
 local function slen(s)
@@ -1899,6 +1901,17 @@ local function range_int(v)
     end
     return x
 end
+-- d[k] = d.get(k, c) + n (lxlate.c, dincr_stmt): the statement's own steps;
+-- absent: the C fast path saw that d is a dict without the str/int key k,
+-- so d.get(k, c) is c
+function rt.dincr(d, k, c, n, absent)
+    if absent then
+        rt.setitem(d, k, rt.add(c, n))
+        return
+    end
+    rt.setitem(d, k, rt.add(rt.method(d, "get", k, c), n))
+end
+
 function rt.range(a, b, c)
     a, b, c = range_int(a), range_int(b), range_int(c)
     if c == 0 then
@@ -2863,10 +2876,14 @@ function M.str.split(s, sep)
     local r = newlist()
     if sep == nil then
         asciionly(s, "str.split()")
-        for w in s:gmatch("[^ \t\n\r\f\v\28-\31]+") do
-            r.n = r.n + 1
-            r[r.n] = w
+        -- Python's ASCII whitespace: %s is isspace(), which is " \t\n\v\f\r"
+        -- for ASCII in every C library locale, and \28-\31
+        local n = 0
+        for w in s:gmatch("[^%s\28-\31]+") do
+            n = n + 1
+            r[n] = w
         end
+        r.n = n
         return r
     end
     needstr("split", sep)
