@@ -425,3 +425,46 @@ def repeat(x, k):
                                   ([1], 2), (1, True), (1, 2.0)], ids=repr)
 def test_repeat(lua, args):
     check(lua, repeat, args)
+
+
+# ---- d[k] = d.get(k, c) + n as one call ------------------------------------------
+
+def dincr(keys, start):
+    d = {"a": start, 1: start, None: 0}
+    for k in keys:
+        d[k] = d.get(k, 0) + 1
+    return d
+
+
+def dincr_neg(keys):
+    d = {}
+    for k in keys:
+        d[k] = d.get(k, -3) + 7
+    return d
+
+
+def dincr_other(d, k):
+    d[k] = d.get(k, 5) + 2
+    return d
+
+
+def test_dincr_is_one_call(lua):
+    lua.translate(dincr)
+    assert "DINCR(v_d, v_k, 0, 1)" in tandem.translated_source(dincr)
+
+
+@pytest.mark.parametrize("keys", [["a", "b", "a", "a"], [1, 1.0, True, 2], [None, None, "x"],
+                                  [0.5, 0.5, -0.0, 0], ["é", "é", "e"], []], ids=repr)
+@pytest.mark.parametrize("start", [0, MAXI, MAXI - 1, MINI, 1.5, "s", None], ids=repr)
+def test_dincr(lua, keys, start):
+    check(lua, dincr, (keys, start))
+
+
+def test_dincr_new_keys(lua):
+    check(lua, dincr_neg, (["x%d" % (i % 7) for i in range(50)] + list(range(10)),))
+
+
+@pytest.mark.parametrize("d,k", [({"a": 1}, "a"), ({}, "a"), ([1], 0), ("s", "a"), (None, 1),
+                                 ({1: 2.5}, 1), ({1: MAXI}, 1)], ids=repr)
+def test_dincr_other_receivers(lua, d, k):
+    check(lua, dincr_other, (d, k))
