@@ -11,28 +11,20 @@
  * handed to rt.export under the same handler. Numbers and strings are what
  * rt.export returns unchanged, so they are returned without the call.
  *
- * Two shortcuts, each giving what the general path gives:
- * - a top-level function with a fixed-arity body (rt.xreg) called with
- *   exactly its number of parameters runs the body directly, skipping the
- *   argument count; TT (the body's last argument) says whether every
- *   argument is an integer, which the body would otherwise check itself;
- * - a "leaf" (lxlate.c, leaf_ok: the body specialised for integer
- *   arguments, without calls, indexing or any operation that can raise or
- *   allocate) called with integers only: no depth bookkeeping (it calls
- *   nothing, so only its own frame counts: the depth limit is checked here
- *   first) and it returns an integer, a bool or None, which need no export.
- *   It still runs under lua_pcall with rt.handler, so an error from a hook
- *   (an interrupt, a budget) or a C stack overflow reaches the caller as the
- *   general path delivers it.
+ * One shortcut, giving what the general path gives: a top-level function
+ * with a fixed-arity body (rt.xreg) called with exactly its number of
+ * parameters runs the body directly, skipping the argument count; TT (the
+ * body's last argument) says whether every argument is an integer, which
+ * the body would otherwise check itself. (A "leaf", lxlate.c gen_leaf, has
+ * an entry of its own written in Lua, which falls back on this one.)
  *
  * Upvalues: 1 the function, 2 its body or false, 3 its number of
- * parameters (-1: no body), 4 its leaf or false, 5 the pyrt table rt,
- * 6 rt.handler.
+ * parameters (-1: no body), 4 the pyrt table rt, 5 rt.handler.
  */
 #include "ladapter.h"
 
-#define RT lua_upvalueindex(5)
-#define HANDLER lua_upvalueindex(6)
+#define RT lua_upvalueindex(4)
+#define HANDLER lua_upvalueindex(5)
 
 /* rt.reraise(error at the top): never returns */
 static int reraise(lua_State *L)
@@ -53,24 +45,6 @@ static int c_entry(lua_State *L)
     }
     if (!lua_checkstack(L, n + 8)) {
         return luaL_error(L, "stack overflow (translated function arguments)");
-    }
-    if (ints && lua_toboolean(L, lua_upvalueindex(4))) {
-        lua_getfield(L, RT, "depth");
-        lua_getfield(L, RT, "maxdepth");
-        int room = lua_isinteger(L, -2) && lua_isinteger(L, -1)
-                   && lua_tointeger(L, -2) < lua_tointeger(L, -1);
-        lua_pop(L, 2);
-        if (room) {
-            lua_pushvalue(L, HANDLER);
-            lua_pushvalue(L, lua_upvalueindex(4));
-            for (int i = 1; i <= n; i++) {
-                lua_pushvalue(L, i);
-            }
-            if (lua_pcall(L, n, 1, n + 1) != LUA_OK) {
-                return reraise(L);
-            }
-            return 1;           /* an integer, a bool or nil */
-        }
     }
     lua_getfield(L, RT, "depth");               /* n + 1: saved */
     lua_pushvalue(L, HANDLER);                  /* n + 2 */
@@ -108,24 +82,20 @@ static int c_entry(lua_State *L)
     return 1;
 }
 
-/* rt.centry(f, body, nparams, leaf): the entry closure of f. */
+/* rt.centry(f, body, nparams): the entry closure of f. */
 static int mk_entry(lua_State *L)
 {
     luaL_checktype(L, 1, LUA_TFUNCTION);
-    lua_settop(L, 4);
+    lua_settop(L, 3);
     if (lua_type(L, 2) != LUA_TFUNCTION || !lua_isinteger(L, 3)) {
         lua_pushboolean(L, 0);
         lua_replace(L, 2);
         lua_pushinteger(L, -1);
         lua_replace(L, 3);
     }
-    if (lua_type(L, 4) != LUA_TFUNCTION) {
-        lua_pushboolean(L, 0);
-        lua_replace(L, 4);
-    }
     lua_pushvalue(L, lua_upvalueindex(1));      /* rt */
     lua_getfield(L, -1, "handler");
-    lua_pushcclosure(L, c_entry, 6);
+    lua_pushcclosure(L, c_entry, 5);
     return 1;
 }
 

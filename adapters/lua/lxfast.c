@@ -406,6 +406,19 @@ static int f_range(lua_State *L)
     return fallback(L, lua_gettop(L), 3);
 }
 
+/* lchk(n, ...): exactly n arguments follow, each an integer (the entry of a
+   leaf, lxlate.c gen_leaf) */
+static int f_lchk(lua_State *L)
+{
+    int n = lua_gettop(L) - 1;
+    int ok = lua_isinteger(L, 1) && lua_tointeger(L, 1) == n;
+    for (int i = 2; ok && i <= n + 1; i++) {
+        ok = lua_isinteger(L, i);
+    }
+    lua_pushboolean(L, ok);
+    return 1;
+}
+
 /* ints(...): every argument is an integer (not a float, not a bool) */
 static int f_ints(lua_State *L)
 {
@@ -485,5 +498,7 @@ void tdmL_push_fast(lua_State *L, int rt)
     lua_pop(L, 1);
     lua_pushcfunction(L, f_ints);
     lua_setfield(L, -2, "ints");
+    lua_pushcfunction(L, f_lchk);
+    lua_setfield(L, -2, "lchk");
     lua_remove(L, dm);
 }

@@ -2436,7 +2436,7 @@ static const char prelude[] =
     "if e then GV[n] = v GE[n] = e end return v end; "
     /* the C fast paths of the hottest helpers (lxfast.c) */
     "local OVF, XF, XB, XREG = rt.overflow, rt.xf, rt.xb, rt.xreg; "
-    "local GMT, LIST, TUPLE = getmetatable, rt.LIST, rt.TUPLE; local F = rt.fast; local DINCR = F.dincr; local INTS, ITOS, MAPPEND, MGET = F.ints, rt.itos, F.append, F.get; truth, getitem, setitem, add, sub, mul, floordiv, mod, iadd, imul, "
+    "local GMT, LIST, TUPLE = getmetatable, rt.LIST, rt.TUPLE; local F = rt.fast; local DINCR, LCHK, SLOW = F.dincr, F.lchk, rt.slowentry; local INTS, ITOS, MAPPEND, MGET = F.ints, rt.itos, F.append, F.get; truth, getitem, setitem, add, sub, mul, floordiv, mod, iadd, imul, "
     "eq, ne, lt, le, gt, ge, range = F.truth, F.getitem, F.setitem, F.add, F.sub, F.mul, "
     "F.floordiv, F.mod, F.iadd, F.imul, F.eq, F.ne, F.lt, F.le, F.gt, F.ge, F.range; "
     "local isub, ibitor, ibitand, ibitxor = rt.isub, rt.ibitor, rt.ibitand, rt.ibitxor; "
@@ -2951,12 +2951,20 @@ static int gen_leaf(Gen *g, const tdmX_Func *f)
     g->cmt = cmt;
     g->indent = indent;
     int ok = rc == 0 && !g->oom && typed && leaf_ok(b.p + strlen("function("));
-    if (getenv("TDM_LEAFDBG")) fprintf(stderr, "leaf rc=%d typed=%d ok=%d: %s\n", rc, typed, ok, b.p);
     if (ok) {
+        /* the entry of callers outside translated code (rt.entry): the leaf
+           when every argument is an integer, their count is right and the
+           depth counter has room for its frame; else the general C entry */
+        const char *close = strchr(b.p, ')');
         Buf *s = g->o;
         g->o = &g->statics;
-        eput(g, "local LEAF = ");
-        bput(g, b.p, b.n);
+        char *params = dupf(g, "%.*s", (int)(close - b.p - strlen("function(")),
+                            b.p + strlen("function("));
+        emit(g, "local FN, BODY; local LEAF = function(...) if not (LCHK(%d, ...) and "
+             "rt.depth < rt.maxdepth) then return SLOW(FN, ...) end local %s = ...",
+             tdmX_len(f->params) - 1, params ? params : "");
+        free(params);
+        bput(g, close + 1, strlen(close + 1));
         eput(g, "; ");
         g->o = s;
     }
@@ -2984,7 +2992,7 @@ static int gen_func(Gen *g, const tdmX_Func *f)
         return -1;
     }
     if (g->split) {
-        eput(g, "local BODY; local FN = defsig(");
+        eput(g, leaf ? "FN = defsig(" : "local BODY; local FN = defsig(");
     } else {
         emit(g, "return %s(", sig_complex(f) ? "mkfunc" : "defsig");
     }

@@ -55,6 +55,10 @@ rt.xb = setmetatable({}, { __index = function(t, k)
 end })
 rt.xinfo = setmetatable({}, weakk)
 local bodyfn = setmetatable({}, weakk)
+-- the general entry of f, for the entry of its leaf (rt.entry, gen_leaf)
+function rt.slowentry(f, ...)
+    return rt.xinfo[f].slow(...)
+end
 function rt.xreg(f, body, np, leaf)
     rt.xb[np][f] = body
     rt.xinfo[f] = { body, np, leaf or false }
@@ -3037,12 +3041,17 @@ end
 -- Wrap a translated function into the function handed to callers outside
 -- translated code: depth accounting, export of results, errors as Python exceptions.
 function rt.entry(f)
-    if rt.centry then       -- the C entry of the adapter (lxfast.c): the same protocol
+    if rt.centry then       -- the C entry of the adapter (lxentry.c): the same protocol
         local info = rt.xinfo[f]
         if info then
-            return rt.centry(f, info[1], info[2], info[3])
+            local w = rt.centry(f, info[1], info[2])
+            if info[3] then
+                info.slow = w   -- the leaf's own entry (lxlate.c gen_leaf) falls back on it
+                return info[3]
+            end
+            return w
         end
-        return rt.centry(f, false, -1, false)
+        return rt.centry(f, false, -1)
     end
     return function(...)
         local saved = rt.depth

@@ -30,6 +30,9 @@ do
         end
         return true
     end
+    F.lchk = function(n, ...)
+        return select("#", ...) == n and F.ints(...)
+    end
     F.append = function(o, x) return rt.method(o, "append", x) end
     F.get = function(d, ...) return rt.method(d, "get", ...) end
     rt.fast = F
