@@ -2226,12 +2226,25 @@ static int for_stmt(Gen *g, const tdmX_Node *s, int range)
         emit(g, "for t%d = t%d, t%d, t%d do ", iv, a, b, c);
     } else {
         Ex e;
-        int own = owns_iterable(s->u.l.v[3]);
+        const tdmX_Node *itn = s->u.l.v[3];
+        int own = owns_iterable(itn);
+        /* `for w in X.split():` on a str streams the words (rt.splitw) */
+        int sw = !own && tdmX_is(itn, "method") && itn->u.l.n == 3
+                 && strcmp(sym(itn, 2), "split") == 0 ? ++g->tmp : 0;
         if (own) {
             eput(g, "rt.lastgen = nil; ");
         }
-        if (expr(g, s->u.l.v[3], &e) != 0) {
+        if (expr(g, sw ? itn->u.l.v[1] : itn, &e) != 0) {
             return -1;
+        }
+        if (sw) {
+            int recv = ++g->tmp;
+            emit(g, "local t%d = %s; local t%d = SPLITW(t%d); ", recv, e.s, sw, recv);
+            free(e.s);
+            e.s = dupf(g, "(t%d or method(t%d, \"split\"))", sw, recv);
+            if (e.s == NULL) {
+                return -1;
+            }
         }
         int it = ++g->tmp;
         if (own) {
@@ -2253,12 +2266,21 @@ static int for_stmt(Gen *g, const tdmX_Node *s, int range)
                step as pyrt's (and CPython's) list iterator does, without a
                closure call per item; anything else through iter() */
             int src = ++g->tmp, isl = ++g->tmp, idx = ++g->tmp;
+            char swt[32] = "";
+            if (sw) {
+                snprintf(swt, sizeof swt, "not t%d and ", sw);
+            }
             emit(g, "local t%d = %s; local t%d = GMT(t%d); t%d = t%d == LIST or t%d == TUPLE; "
-                 "local t%d = not t%d and iter(t%d); local t%d = 0; while true do local t%d; "
-                 "if t%d then t%d = t%d + 1 if t%d > t%d.n then break end t%d = t%d[t%d] else "
-                 "local ok; ok, t%d = t%d() if not ok then break end end ", src, e.s, isl, src,
-                 isl, isl, isl, it, isl, src, idx, iv, isl, idx, idx, idx, src, iv, src, idx, iv,
-                 it);
+                 "local t%d = not t%d and %siter(t%d); local t%d = 0; while true do local t%d; ",
+                 src, e.s, isl, src, isl, isl, isl, it, isl, swt, src, idx, iv);
+            if (sw) {
+                /* src is the gmatch iterator itself then: not a list, not iter()'d */
+                emit(g, "if t%d then t%d = t%d() if t%d == nil then break end else", sw, iv, sw,
+                     iv);               /* "else" "if": one elseif chain */
+            }
+            emit(g, "if t%d then t%d = t%d + 1 if t%d > t%d.n then break end t%d = t%d[t%d] else "
+                 "local ok; ok, t%d = t%d() if not ok then break end end ", isl, idx, idx, idx,
+                 src, iv, src, idx, iv, it);
         }
         free(e.s);
     }
@@ -2436,7 +2458,7 @@ static const char prelude[] =
     "if e then GV[n] = v GE[n] = e end return v end; "
     /* the C fast paths of the hottest helpers (lxfast.c) */
     "local OVF, XF, XB, XREG = rt.overflow, rt.xf, rt.xb, rt.xreg; "
-    "local GMT, LIST, TUPLE = getmetatable, rt.LIST, rt.TUPLE; local F = rt.fast; local DINCR, LCHK, SLOW = F.dincr, F.lchk, rt.slowentry; local INTS, ITOS, MAPPEND, MGET = F.ints, rt.itos, F.append, F.get; truth, getitem, setitem, add, sub, mul, floordiv, mod, iadd, imul, "
+    "local GMT, LIST, TUPLE = getmetatable, rt.LIST, rt.TUPLE; local F = rt.fast; local DINCR, LCHK, SLOW, SPLITW = F.dincr, F.lchk, rt.slowentry, rt.splitw; local INTS, ITOS, MAPPEND, MGET = F.ints, rt.itos, F.append, F.get; truth, getitem, setitem, add, sub, mul, floordiv, mod, iadd, imul, "
     "eq, ne, lt, le, gt, ge, range = F.truth, F.getitem, F.setitem, F.add, F.sub, F.mul, "
     "F.floordiv, F.mod, F.iadd, F.imul, F.eq, F.ne, F.lt, F.le, F.gt, F.ge, F.range; "
     "local isub, ibitor, ibitand, ibitxor = rt.isub, rt.ibitor, rt.ibitand, rt.ibitxor; "

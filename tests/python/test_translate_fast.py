@@ -468,3 +468,36 @@ def test_dincr_new_keys(lua):
                                  ({1: 2.5}, 1), ({1: MAXI}, 1)], ids=repr)
 def test_dincr_other_receivers(lua, d, k):
     check(lua, dincr_other, (d, k))
+
+
+# ---- for w in s.split(): the words streamed -------------------------------------
+
+def split_loop(s):
+    out = []
+    for w in s.split():
+        if w == "skip":
+            continue
+        if w == "stop":
+            break
+        out.append(w)
+    else:
+        out.append("<end>")
+    return out
+
+
+def test_split_loop_streams(lua):
+    lua.translate(split_loop)
+    assert "SPLITW(" in tandem.translated_source(split_loop)
+
+
+@pytest.mark.parametrize("s", ["a b  c", "", "   ", " x\ty\nz\x1cw\x1fv\x0bu\x0ct\rs ",
+                               "a skip b", "a stop b", ["x", "y"], None, 5, "a\x00b c"],
+                         ids=repr)
+def test_split_loop(lua, s):
+    check(lua, split_loop, (s,))
+
+
+def test_split_loop_non_ascii_is_refused_before_the_loop(lua):
+    # the documented limit of str.split() (docs/translation.md), before any word
+    with pytest.raises(NotImplementedError, match="non-ASCII"):
+        lua.translate(split_loop)("a b é")

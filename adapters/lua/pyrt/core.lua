@@ -2876,6 +2876,17 @@ function M.str.replace(s, old, new)
         i = p + #old
     end
 end
+-- `for w in s.split():` on a str (lxlate.c for_stmt): the words one by one,
+-- as the list split() makes would give them (nothing else can see that list;
+-- a non-ASCII str raises before the loop as split() does), or false when s is
+-- not a str (the loop then calls s.split() as usual)
+function rt.splitw(s)
+    if type(s) ~= "string" then
+        return false
+    end
+    asciionly(s, "str.split()")
+    return s:gmatch("[^%s\28-\31]+")
+end
 function M.str.split(s, sep)
     local r = newlist()
     if sep == nil then
