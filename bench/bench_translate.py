@@ -14,6 +14,9 @@ Rows (issue 9, "Performance"):
   over a dict. Target: translated at most 2x hand-written Lua.
 - Translation time of a 200-line function (target under 20 ms) and of the
   same function again (cached).
+- Floors (printed after the table): what the comparator and fib cost by hand
+  in Lua when they pay only what exactness needs (B.mkfloors below), to
+  show how far each row can go (docs/performance.md).
 
 Each contender runs in this process, alternating translated, hand-written
 Lua, CPython, and the best of REPEAT runs of process CPU time is kept (the
