@@ -1,5 +1,5 @@
 """The entry protocol and loop fast paths of translated code (docs/translation.md,
-"Speed"; docs/performance.md): the C entry and its leaf path, fixed-arity
+"Speed"; docs/performance.md): the C entry, the entry of leaves, fixed-arity
 bodies called directly by translated callers, store-only range loops, inline
 list.append, lists walked by index in `for`, range() in C, [x] * k.
 
@@ -59,7 +59,7 @@ def lua():
     return tandem.LuaRuntime()
 
 
-# ---- leaves: the C entry runs them with integers without any bookkeeping ---------
+# ---- leaves: their own entry runs them on integers without any bookkeeping ----
 
 def leaf_cmp(a, b):
     if a % 7 != b % 7:
