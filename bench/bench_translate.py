@@ -14,6 +14,9 @@ Rows (issue 9, "Performance"):
   over a dict. Target: translated at most 2x hand-written Lua.
 - Translation time of a 200-line function (target under 20 ms) and of the
   same function again (cached).
+- Floors (printed after the table): what the comparator and fib cost by hand
+  in Lua when they pay only what exactness needs (B.mkfloors below), to
+  show how far each row can go (docs/performance.md).
 
 Each contender runs in this process, alternating translated, hand-written
 Lua, CPython, and the best of REPEAT runs of process CPU time is kept (the
@@ -153,6 +156,45 @@ fibp = function(...)
     return r
 end
 B.fib_protocol = fibp
+-- the floors of today's protocol, built from the runtime library's own
+-- pieces (reached through the C entry of a translated function: its 4th
+-- upvalue is the pyrt table): the hand-written comparator behind the guard
+-- of a leaf's entry (one C call checking the count and that every argument
+-- is an integer, the depth limit: what the translated comparator is, minus
+-- its own code), the same guard in plain Lua (math.type of both), and
+-- hand-written fib paying what a translated recursive call must (the depth
+-- counter, the epoch check of each call-time read of the global, a C add of
+-- two results of unknown type)
+function B.mkfloors(entry)
+    local _, rt = debug.getupvalue(entry, 4)
+    local LCHK = rt.fast.lchk
+    B.cmp_centry = function(a, b, ...)
+        if not (LCHK(2, a, b, ...) and rt.depth < rt.maxdepth) then error("slow path") end
+        if a % 7 ~= b % 7 then return a % 7 < b % 7 end
+        return a < b
+    end
+    local mtype = math.type
+    B.cmp_guarded = function(a, b)
+        if mtype(a) ~= "integer" or mtype(b) ~= "integer" then error("not integers") end
+        if a % 7 ~= b % 7 then return a % 7 < b % 7 end
+        return a < b
+    end
+    local EP, ADD = rt.epoch, rt.fast.add
+    local fibq
+    fibq = function(v)
+        local D = rt.depth + 1
+        if D > rt.maxdepth then error("depth") end
+        rt.depth = D
+        if v < 2 then rt.depth = D - 1 return v end
+        local _ = EP()
+        local x = fibq(v - 1)
+        _ = EP()
+        local r = ADD(x, fibq(v - 2))
+        rt.depth = D - 1
+        return r
+    end
+    B.fib_floor = fibq
+end
 -- a Lua comparator calling a Python one across the bridge
 function B.wrap(f) return function(a, b) return f(a, b) end end
 -- sort a fresh copy of DATA with comparator f (nil: copy only)
@@ -258,6 +300,10 @@ def bench_times(quick):
                 best[k] = x if best[k] is None or x < best[k] else best[k]
         rows.append((label, best, "CPython", 2.0))
     floor["fib"] = timed(lambda: hand.fib_protocol(27), repeat)
+    hand.mkfloors(lua.translate(fib))     # not a leaf: its entry is the C entry
+    floor["sort_centry"] = timed(lambda: hand.sort(hand.cmp_centry), repeat) - copy
+    floor["sort_guarded"] = timed(lambda: hand.sort(hand.cmp_guarded), repeat) - copy
+    floor["fib_now"] = timed(lambda: hand.fib_floor(27), repeat)
     return rows, floor
 
 
@@ -419,6 +465,14 @@ def main():
     print("fib floor: hand-written fib counting its arguments and the recursion depth at "
           "each call: %.1f ms, %.2fx hand-written"
           % (floor["fib"] * 1e3, floor["fib"] / rows[1][1]["hand-written Lua"]))
+    hs, hf = rows[0][1]["hand-written Lua"], rows[1][1]["hand-written Lua"]
+    print("sort floor now: the hand-written comparator behind a leaf's entry guard: "
+          "%.1f ms, %.2fx hand-written; guarded in plain Lua (math.type of both "
+          "arguments): %.1f ms, %.2fx" % (floor["sort_centry"] * 1e3, floor["sort_centry"] / hs,
+                                         floor["sort_guarded"] * 1e3, floor["sort_guarded"] / hs))
+    print("fib floor now: hand-written fib with the depth counter, an epoch check per "
+          "global read and a C add: %.1f ms, %.2fx hand-written"
+          % (floor["fib_now"] * 1e3, floor["fib_now"] / hf))
     lines, first, again = translation_times(quick)
     print("translation of a %d-line function: %.1f ms (target < 20 ms: %s); "
           "again (cached): %.2f us" % (lines, first * 1e3, "ok" if first < 0.020 else "MISSED",

@@ -308,5 +308,9 @@ TDMI_FUNC int tdmL_source_ir(lua_State *L, tdmL_State *st, tdmS_Frame *f);
    index rt (add sub mul mod ... getitem setitem), each falling back to the
    Lua helper it stands for. [-0, +1, m] */
 TDMI_FUNC void tdmL_push_fast(lua_State *L, int rt);
+/* lxentry.c: push rt.centry(f, body, nparams), the maker of the C entry
+   of a translated function (rt.entry's protocol) for the table at index rt.
+   [-0, +1, m] */
+TDMI_FUNC void tdmL_push_centry(lua_State *L, int rt);
 
 #endif /* TDM_LADAPTER_H */

@@ -233,8 +233,10 @@ static lua_Integer slot(lua_State *L, int tuple_too)
 }
 
 /* The slot of key 2 in dict 1 (a string or integer key present), pushing
-   the dict's vals table; 0 (nothing pushed) when the helper must decide. */
-static lua_Integer dict_slot(lua_State *L)
+   the dict's vals table; 0 (nothing pushed) when the helper must decide.
+   *absent (may be NULL): set when 1 is a dict and 2 a string or integer key
+   it does not hold. */
+static lua_Integer dict_slot_x(lua_State *L, int *absent)
 {
     int kt = lua_type(L, 2);
     if (lua_type(L, 1) != LUA_TTABLE || !(kt == LUA_TSTRING || lua_isinteger(L, 2))
@@ -248,7 +250,9 @@ static lua_Integer dict_slot(lua_State *L)
         return 0;
     }
     lua_pushvalue(L, 2);
-    lua_rawget(L, -2);
+    if (lua_rawget(L, -2) == LUA_TNIL && absent != NULL) {
+        *absent = 1;
+    }
     int isnum;
     lua_Integer i = lua_tointegerx(L, -1, &isnum);
     lua_pop(L, 2);
@@ -257,6 +261,11 @@ static lua_Integer dict_slot(lua_State *L)
         return 0;
     }
     return i;
+}
+
+static lua_Integer dict_slot(lua_State *L)
+{
+    return dict_slot_x(L, NULL);
 }
 
 static int f_getitem(lua_State *L)
@@ -342,6 +351,74 @@ static int f_setitem(lua_State *L)
     return fallback(L, 3, 0);
 }
 
+/* dincr(d, k, c, n): `d[k] = d.get(k, c) + n` (lxlate.c, dincr_stmt): an
+   existing str/int key of a dict holding an integer gets the sum when it
+   does not overflow; anything else is the helper rt.dincr (get, add,
+   setitem, as the statement runs them), told when d is a dict without the
+   key (get would return c: no need to run it). */
+static int f_dincr(lua_State *L)
+{
+    lua_settop(L, 4);
+    int absent = 0;
+    lua_Integer s = lua_isinteger(L, 4) ? dict_slot_x(L, &absent) : 0;
+    if (s > 0) {
+        lua_Integer v, r;
+        if (lua_rawgeti(L, -1, s) == LUA_TNUMBER && lua_isinteger(L, -1)
+            && (v = lua_tointeger(L, -1), !__builtin_add_overflow(v, lua_tointeger(L, 4), &r))) {
+            lua_pop(L, 1);
+            lua_pushinteger(L, r);
+            lua_rawseti(L, -2, s);
+            return 0;
+        }
+        lua_settop(L, 4);
+    }
+    lua_pushboolean(L, absent);
+    return fallback(L, 5, 0);
+}
+
+/* range(a, b, c) of a `for` loop (pyrt's rt.range): three integers, c not
+   zero, give the Lua loop's first value, last value and step, or nil for an
+   empty range; anything else is the helper's (its TypeError, ValueError). */
+static int f_range(lua_State *L)
+{
+    if (lua_gettop(L) == 3 && lua_isinteger(L, 1) && lua_isinteger(L, 2) && lua_isinteger(L, 3)) {
+        lua_Integer a = lua_tointeger(L, 1), b = lua_tointeger(L, 2), c = lua_tointeger(L, 3);
+        if (c > 0) {
+            if (a >= b) {
+                lua_pushnil(L);
+                return 1;
+            }
+            lua_pushinteger(L, b - 1);      /* b > a >= minint: no overflow */
+        } else if (c < 0) {
+            if (a <= b) {
+                lua_pushnil(L);
+                return 1;
+            }
+            lua_pushinteger(L, b + 1);      /* b < a <= maxint */
+        } else {
+            return fallback(L, 3, 3);
+        }
+        lua_pushvalue(L, 1);
+        lua_insert(L, -2);
+        lua_pushvalue(L, 3);
+        return 3;
+    }
+    return fallback(L, lua_gettop(L), 3);
+}
+
+/* lchk(n, ...): exactly n arguments follow, each an integer (the entry of a
+   leaf, lxlate.c gen_leaf) */
+static int f_lchk(lua_State *L)
+{
+    int n = lua_gettop(L) - 1;
+    int ok = lua_isinteger(L, 1) && lua_tointeger(L, 1) == n;
+    for (int i = 2; ok && i <= n + 1; i++) {
+        ok = lua_isinteger(L, i);
+    }
+    lua_pushboolean(L, ok);
+    return 1;
+}
+
 /* ints(...): every argument is an integer (not a float, not a bool) */
 static int f_ints(lua_State *L)
 {
@@ -361,7 +438,8 @@ static const struct { const char *name; lua_CFunction f; } fast[] = {
     { "imul", f_mul }, { "mod", f_mod }, { "floordiv", f_floordiv },
     { "lt", f_lt }, { "le", f_le }, { "gt", f_gt }, { "ge", f_ge },
     { "eq", f_eq }, { "ne", f_ne }, { "truth", f_truth },
-    { "getitem", f_getitem }, { "setitem", f_setitem },
+    { "getitem", f_getitem }, { "setitem", f_setitem }, { "range", f_range },
+    { "dincr", f_dincr },
 };
 
 /* Does rt.newdict() make the representation dict_slot reads? */
@@ -420,5 +498,7 @@ void tdmL_push_fast(lua_State *L, int rt)
     lua_pop(L, 1);
     lua_pushcfunction(L, f_ints);
     lua_setfield(L, -2, "ints");
+    lua_pushcfunction(L, f_lchk);
+    lua_setfield(L, -2, "lchk");
     lua_remove(L, dm);
 }

@@ -61,6 +61,11 @@ typedef struct Gen {
     const int *deftmp;  /* temporaries holding a nested function's defaults, or NULL */
     const char *callee; /* Lua expression of the callee of the call being compiled */
     int topsig;         /* SIG index of the module-level function being generated */
+    int split;          /* the function being generated has a fixed-arity body:
+                           its `...` wrapper counts the arguments and calls BODY */
+    int leaf;           /* generating the leaf version (gen_leaf): T is true,
+                           no depth bookkeeping */
+    int flat;           /* no newlines (a version emitted on one line) */
 } Gen;
 
 static void bput(Gen *g, const char *s, size_t n)
@@ -122,6 +127,10 @@ static void eput(Gen *g, const char *s)
 
 static void newline(Gen *g)
 {
+    if (g->flat) {
+        eput(g, " ");
+        return;
+    }
     if (g->cmt > 0) {
         emit(g, "  -- %s:%d", g->file, g->cmt);
         g->cmt = 0;
@@ -134,6 +143,10 @@ static void newline(Gen *g)
 /* Start a statement of Python line L: on output line L when we are not past it. */
 static void at_line(Gen *g, int L)
 {
+    if (g->flat) {
+        eput(g, " ");
+        return;
+    }
     if (g->line < L) {
         while (g->line < L) {
             newline(g);
@@ -964,12 +977,20 @@ static void emit_tcheck(Gen *g, const tdmX_Func *f)
                 g->intlT[v] = 0;
             }
         } else if (int_local(f, g->intlT, p)) {
-            emit(g, any ? ", v_%s" : " local T = INTS(v_%s", p);
+            if (g->leaf) {
+                if (!any) {
+                    eput(g, " local T = true");
+                }
+            } else if (any) {
+                emit(g, ", v_%s", p);
+            } else {
+                emit(g, g->split ? " local T = TT or INTS(v_%s" : " local T = INTS(v_%s", p);
+            }
             any = 1;
         }
     }
     if (any) {
-        eput(g, ")");
+        eput(g, g->leaf ? "" : ")");
     } else {
         free(g->intlT);
         free(g->listlT);
@@ -1042,7 +1063,10 @@ static int versioned(Gen *g, const tdmX_Node *n, Ex *out, int *rc)
     if (*rc != 0) {
         return 1;
     }
-    if (pa.n > 0 || pb.n > 0 || strcmp(a.s, b.s) == 0) {
+    if (g->leaf && pa.n == 0) {
+        *out = a;                       /* T is true: the typed version alone */
+        free(b.s);
+    } else if (pa.n > 0 || pb.n > 0 || strcmp(a.s, b.s) == 0) {
         bput(g, pb.p, pb.n);            /* the general version (the same, or statements) */
         *out = b;
         free(a.s);
@@ -1109,8 +1133,20 @@ static int direct_call(Gen *g, const tdmX_Node *n, Ex *out)
     }
     char *args = join(g, e + 1, nk - 1, NULL);
     int r = ++g->tmp;
-    emit(g, "local t%d; if XF[%s] then t%d = %s(%s) else t%d = call(%s%s%s) end; ", r, e[0].s,
-         r, e[0].s, args ? args : "", r, e[0].s, nk > 1 ? ", " : "", args ? args : "");
+    /* TT, the body's last argument: every argument is an integer (always,
+       or when the parameters were: T) */
+    int all = 1, allT = g->intlT != NULL;
+    for (int i = 2; i < n->u.l.n; i++) {
+        all = all && int_expr(g->fn, g->intl, n->u.l.v[i]);
+        allT = allT && int_expr(g->fn, g->intlT, n->u.l.v[i]);
+    }
+    const char *tt = nk == 1 ? "" : all ? ", true" : allT ? ", T" : "";
+    /* a top-level translated function taking exactly these many arguments:
+       its body (rt.xreg); another translated function: itself; anything
+       else through the helper */
+    emit(g, "local t%d = XB[%d][%s]; if t%d then t%d = t%d(%s%s) elseif XF[%s] then t%d = %s(%s) "
+         "else t%d = call(%s%s%s) end; ", r, nk - 1, e[0].s, r, r, r, args ? args : "", tt,
+         e[0].s, r, e[0].s, args ? args : "", r, e[0].s, nk > 1 ? ", " : "", args ? args : "");
     free(args);
     free_exs(e, nk);
     free(e);
@@ -1175,6 +1211,51 @@ static int method_checked(const tdmX_Node *n)
         }
     }
     return 0;
+}
+
+static int is_cell(const tdmX_Func *f, const char *name);
+static int method_first(Gen *g, const tdmX_Node *n, Ex *out);
+
+/* L.append(x) on a list local L (every assignment of it a list, not shared
+   with a nested function): looking `append` up on a list cannot fail or run
+   anything, and pyrt's list.append is `l.n = l.n + 1; l[l.n] = x`. */
+static int list_append(Gen *g, const tdmX_Node *n)
+{
+    if (n->u.l.n != 4 || strcmp(sym(n, 2), "append") != 0 || !tdmX_is(n->u.l.v[1], "local")) {
+        return 0;
+    }
+    const tdmX_Node *a = n->u.l.v[3];
+    if (tdmX_is(a, "kw") || tdmX_is(a, "star") || tdmX_is(a, "dstar")) {
+        return 0;
+    }
+    const char *l = sym(n->u.l.v[1], 1);
+    return int_local(g->fn, g->listl, l) && !is_cell(g->fn, l);
+}
+
+/* list_append inline: the receiver, then the argument, then the store (the
+   length read after the argument ran: it may append to the same list). */
+static int inline_append(Gen *g, const tdmX_Node *n, Ex *out)
+{
+    Ex o, a;
+    if (expr(g, n->u.l.v[1], &o) != 0) {
+        return -1;
+    }
+    if (!o.simple || strncmp(o.s, "v_", 2) != 0) {     /* a checked read: the helper */
+        free(o.s);
+        return method_first(g, n, out);
+    }
+    int to = ++g->tmp;
+    emit(g, "local t%d = %s; ", to, o.s);
+    free(o.s);
+    if (expr(g, n->u.l.v[3], &a) != 0) {
+        return -1;
+    }
+    int ta = ++g->tmp, tn = ++g->tmp;
+    emit(g, "local t%d = %s; local t%d = t%d.n + 1; t%d.n = t%d; t%d[t%d] = t%d; ", ta, a.s, tn,
+         to, to, tn, to, tn, ta);
+    free(a.s);
+    *out = ex_make(dupf(g, "nil"), 0, 1);
+    return out->s ? 0 : -1;
 }
 
 /* receiver, its method (rt.mcheck: nil for our own values, else Python's
@@ -1454,6 +1535,8 @@ static int expr(Gen *g, const tdmX_Node *n, Ex *out)
         free_exs(e, 2);
     } else if (strcmp(h, "slice") == 0) {
         return call_args(g, n, 1, "slice(%s)", NULL, out);
+    } else if (strcmp(h, "method") == 0 && list_append(g, n)) {
+        return inline_append(g, n, out);
     } else if (strcmp(h, "method") == 0 && method_checked(n)) {
         return method_first(g, n, out);
     } else if (strcmp(h, "method") == 0) {
@@ -1532,7 +1615,7 @@ static void emit_return(Gen *g, const char *val)
         emit(g, "do return 1, %s end", val);
     } else {
         /* parenthesised: not a tail call, so the frame stays for error positions */
-        if (g->ingen) {
+        if (g->ingen || g->leaf) {
             emit(g, "do return (%s) end", val);     /* ends the generator's coroutine */
         } else {
             emit(g, "do rt.depth = D - 1 return (%s) end", val);
@@ -1702,12 +1785,50 @@ static int del_target(Gen *g, const tdmX_Node *t)
     return gen_fail(g, 0, "del of '%s' has no Lua translation", h);
 }
 
+/* (assign L (index (local d) (local k)) (binop add (method (local d) get
+   (local k) (int c)) (int n))): `d[k] = d.get(k, c) + n`, the counting idiom,
+   as one call DINCR(d, k, c, n) (lxfast.c: an existing str/int key of a dict
+   holding an int; anything else is the helper rt.dincr, which runs get, add
+   and setitem as the statement would). d and k are locals, read twice as
+   Python reads them (nothing between the reads can rebind a local). */
+static int dincr_stmt(Gen *g, const tdmX_Node *s)
+{
+    const tdmX_Node *t = s->u.l.v[2], *v = s->u.l.v[3];
+    if (!tdmX_is(t, "index") || t->u.l.n != 3 || !tdmX_is(t->u.l.v[1], "local")
+        || !tdmX_is(t->u.l.v[2], "local") || !tdmX_is(v, "binop") || v->u.l.n != 4
+        || strcmp(sym(v, 1), "add") != 0 || !tdmX_is(v->u.l.v[3], "int")) {
+        return 0;
+    }
+    const tdmX_Node *m = v->u.l.v[2];
+    if (!tdmX_is(m, "method") || m->u.l.n != 5 || strcmp(sym(m, 2), "get") != 0
+        || !tdmX_is(m->u.l.v[1], "local") || !tdmX_is(m->u.l.v[3], "local")
+        || !tdmX_is(m->u.l.v[4], "int")
+        || strcmp(sym(m->u.l.v[1], 1), sym(t->u.l.v[1], 1)) != 0
+        || strcmp(sym(m->u.l.v[3], 1), sym(t->u.l.v[2], 1)) != 0) {
+        return 0;
+    }
+    const tdmX_Node *kids[4] = { t->u.l.v[1], t->u.l.v[2], m->u.l.v[4], v->u.l.v[3] };
+    Ex e[4];
+    if (exprs(g, kids, 4, e) != 0) {
+        return -1;
+    }
+    int ok = e[0].simple && e[1].simple && strncmp(e[0].s, "v_", 2) == 0
+             && strncmp(e[1].s, "v_", 2) == 0;
+    if (ok) {
+        emit(g, "DINCR(%s, %s, %s, %s)", e[0].s, e[1].s, e[2].s, e[3].s);
+    }
+    free_exs(e, 4);
+    return ok;
+}
+
 static int simple_stmt(Gen *g, const tdmX_Node *s, const char *h)
 {
     Mark mk;
     side_begin(g, &mk);
     int rc = 0;
-    if (strcmp(h, "expr") == 0) {
+    if (strcmp(h, "assign") == 0 && (rc = dincr_stmt(g, s)) != 0) {
+        rc = rc < 0 ? -1 : 0;
+    } else if (strcmp(h, "expr") == 0) {
         Ex e;
         rc = expr(g, s->u.l.v[2], &e);
         if (rc == 0) {
@@ -1962,6 +2083,116 @@ static int owns_iterable(const tdmX_Node *it)
     return 1;
 }
 
+/* Is name one of f's cells (locals nested functions share)? */
+static int is_cell(const tdmX_Func *f, const char *name)
+{
+    for (int i = 1; i < tdmX_len(f->cells); i++) {
+        if (strcmp(sym(f->cells, i), name) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* `for j in range(...)` whose body only stores constants into list locals at
+   index j (`flags[j] = False`): nothing in it can change a list's length, call
+   anything or raise but an IndexError, so when the first and the last index
+   are in range for every list, every index is. The number of stores (each
+   list a list local not shared with a nested function: nothing else can
+   reach it), or 0; *whenT: the lists are lists only when T. */
+static int store_loop(Gen *g, const tdmX_Node *s, int *whenT)
+{
+    const tdmX_Node *target = s->u.l.v[2], *body = s->u.l.v[s->u.l.n - 2];
+    const tdmX_Node *els = s->u.l.v[s->u.l.n - 1];
+    if (!tdmX_is(target, "local") || tdmX_len(els) > 1 || tdmX_len(body) < 2) {
+        return 0;
+    }
+    *whenT = 0;
+    for (int i = 1; i < tdmX_len(body); i++) {
+        const tdmX_Node *a = body->u.l.v[i];
+        if (!tdmX_is(a, "assign") || a->u.l.n != 4) {
+            return 0;
+        }
+        const tdmX_Node *t = a->u.l.v[2], *v = a->u.l.v[3];
+        if (!tdmX_is(t, "index") || t->u.l.n != 3 || !tdmX_is(t->u.l.v[1], "local")
+            || !tdmX_is(t->u.l.v[2], "local") || strcmp(sym(t->u.l.v[2], 1), sym(target, 1)) != 0) {
+            return 0;
+        }
+        if (!tdmX_is(v, "true") && !tdmX_is(v, "false") && !tdmX_is(v, "none")
+            && !tdmX_is(v, "int")) {
+            return 0;
+        }
+        const char *l = sym(t->u.l.v[1], 1);
+        if (is_cell(g->fn, l) || strcmp(l, sym(target, 1)) == 0) {
+            return 0;
+        }
+        if (!int_local(g->fn, g->listl, l)) {
+            if (g->intlT == NULL || !int_local(g->fn, g->listlT, l)) {
+                return 0;
+            }
+            *whenT = 1;
+        }
+    }
+    return tdmX_len(body) - 1;
+}
+
+/* The fast version of a store loop (store_loop): `if <all in range> then for
+   ... stores ... end else`, the general loop following. a, b: the range's
+   first and last values; iv the loop's index temporary. */
+static int store_loop_fast(Gen *g, const tdmX_Node *s, int whenT, int a, int b, int c, int iv)
+{
+    const tdmX_Node *target = s->u.l.v[2], *body = s->u.l.v[s->u.l.n - 2];
+    Ex *lst = calloc((size_t)tdmX_len(body), sizeof *lst);
+    Ex *val = calloc((size_t)tdmX_len(body), sizeof *val);
+    int n = tdmX_len(body) - 1, rc = 0, k = 0;
+    if (lst == NULL || val == NULL) {
+        free(lst);
+        free(val);
+        g->oom = 1;
+        return -1;
+    }
+    for (; k < n && rc == 0; k++) {
+        const tdmX_Node *as = body->u.l.v[k + 1];
+        rc = expr(g, as->u.l.v[2]->u.l.v[1], &lst[k]);
+        if (rc == 0 && (rc = expr(g, as->u.l.v[3], &val[k])) != 0) {
+            free(lst[k].s);
+        }
+        if (rc == 0 && (!lst[k].simple || strncmp(lst[k].s, "v_", 2) != 0)) {
+            rc = 1;                     /* a read that checks for unbound: not here */
+            free(lst[k].s);
+            free(val[k].s);
+        }
+    }
+    if (rc != 0) {
+        free_exs(lst, k - 1);
+        free_exs(val, k - 1);
+        free(lst);
+        free(val);
+        return rc < 0 ? -1 : 0;
+    }
+    emit(g, "if %s", whenT ? "T and " : "");
+    for (int i = 0; i < n; i++) {
+        emit(g, "t%d >= 0 and t%d >= 0 and t%d < %s.n and t%d < %s.n and ", a, b, a, lst[i].s, b,
+             lst[i].s);
+    }
+    emit(g, "true then for t%d = t%d, t%d, t%d do ", iv, a, b, c);
+    char name[32];
+    snprintf(name, sizeof name, "t%d", iv);
+    Mark mk;
+    side_begin(g, &mk);
+    rc = assign_to(g, target, name);
+    side_end(g, &mk, 1);
+    for (int i = 0; i < n; i++) {
+        emit(g, " %s[t%d + 1] = %s", lst[i].s, iv, val[i].s);
+    }
+    eput(g, " end else ");
+    free_exs(lst, n);
+    free_exs(val, n);
+    free(lst);
+    free(val);
+    return rc != 0 ? -1 : 1;
+}
+
 static int for_stmt(Gen *g, const tdmX_Node *s, int range)
 {
     int nk = s->u.l.n;
@@ -1974,6 +2205,7 @@ static int for_stmt(Gen *g, const tdmX_Node *s, int range)
         emit(g, "local t%d = false; ", flag);
     }
     int iv = ++g->tmp;
+    int fastl = 0;
     if (range) {
         const tdmX_Node *kids[3] = { s->u.l.v[3], s->u.l.v[4], s->u.l.v[5] };
         Ex e[3];
@@ -1981,17 +2213,38 @@ static int for_stmt(Gen *g, const tdmX_Node *s, int range)
             return -1;
         }
         int a = ++g->tmp, b = ++g->tmp, c = ++g->tmp;
-        emit(g, "local t%d, t%d, t%d = range(%s, %s, %s); if t%d then for t%d = t%d, t%d, t%d "
-             "do ", a, b, c, e[0].s, e[1].s, e[2].s, a, iv, a, b, c);
+        emit(g, "local t%d, t%d, t%d = range(%s, %s, %s); if t%d then ", a, b, c, e[0].s, e[1].s,
+             e[2].s, a);
         free_exs(e, 3);
+        int whenT;
+        if (!flag && store_loop(g, s, &whenT) > 0) {
+            fastl = store_loop_fast(g, s, whenT, a, b, c, iv);
+            if (fastl < 0) {
+                return -1;
+            }
+        }
+        emit(g, "for t%d = t%d, t%d, t%d do ", iv, a, b, c);
     } else {
         Ex e;
-        int own = owns_iterable(s->u.l.v[3]);
+        const tdmX_Node *itn = s->u.l.v[3];
+        int own = owns_iterable(itn);
+        /* `for w in X.split():` on a str streams the words (rt.splitw) */
+        int sw = !own && tdmX_is(itn, "method") && itn->u.l.n == 3
+                 && strcmp(sym(itn, 2), "split") == 0 ? ++g->tmp : 0;
         if (own) {
             eput(g, "rt.lastgen = nil; ");
         }
-        if (expr(g, s->u.l.v[3], &e) != 0) {
+        if (expr(g, sw ? itn->u.l.v[1] : itn, &e) != 0) {
             return -1;
+        }
+        if (sw) {
+            int recv = ++g->tmp;
+            emit(g, "local t%d = %s; local t%d = SPLITW(t%d); ", recv, e.s, sw, recv);
+            free(e.s);
+            e.s = dupf(g, "(t%d or method(t%d, \"split\"))", sw, recv);
+            if (e.s == NULL) {
+                return -1;
+            }
         }
         int it = ++g->tmp;
         if (own) {
@@ -2005,8 +2258,30 @@ static int for_stmt(Gen *g, const tdmX_Node *s, int range)
                 return -1;
             }
         }
-        emit(g, "local t%d = iter(%s); while true do local ok, t%d = t%d(); if not ok then "
-             "break end ", it, e.s, iv, it);
+        if (own) {
+            emit(g, "local t%d = iter(%s); while true do local ok, t%d = t%d(); if not ok then "
+                 "break end ", it, e.s, iv, it);
+        } else {
+            /* a list or tuple is walked by index, reading its length at each
+               step as pyrt's (and CPython's) list iterator does, without a
+               closure call per item; anything else through iter() */
+            int src = ++g->tmp, isl = ++g->tmp, idx = ++g->tmp;
+            char swt[32] = "";
+            if (sw) {
+                snprintf(swt, sizeof swt, "not t%d and ", sw);
+            }
+            emit(g, "local t%d = %s; local t%d = GMT(t%d); t%d = t%d == LIST or t%d == TUPLE; "
+                 "local t%d = not t%d and %siter(t%d); local t%d = 0; while true do local t%d; ",
+                 src, e.s, isl, src, isl, isl, isl, it, isl, swt, src, idx, iv);
+            if (sw) {
+                /* src is the gmatch iterator itself then: not a list, not iter()'d */
+                emit(g, "if t%d then t%d = t%d() if t%d == nil then break end else", sw, iv, sw,
+                     iv);               /* "else" "if": one elseif chain */
+            }
+            emit(g, "if t%d then t%d = t%d + 1 if t%d > t%d.n then break end t%d = t%d[t%d] else "
+                 "local ok; ok, t%d = t%d() if not ok then break end end ", isl, idx, idx, idx,
+                 src, iv, src, idx, iv, it);
+        }
         free(e.s);
     }
     char name[32];
@@ -2022,7 +2297,7 @@ static int for_stmt(Gen *g, const tdmX_Node *s, int range)
     loop_enter(g, &ls, flag);
     rc = loop_body(g, body);
     loop_leave(g, &ls);
-    eput(g, range ? " end end" : " end");
+    eput(g, range ? (fastl ? " end end end" : " end end") : " end");
     if (rc == 0) {
         rc = loop_else(g, els, flag);
     }
@@ -2182,9 +2457,10 @@ static const char prelude[] =
     "if e and GE[n] == e then return GV[n] end local v = H(\"global\", K, n) e = EP() "
     "if e then GV[n] = v GE[n] = e end return v end; "
     /* the C fast paths of the hottest helpers (lxfast.c) */
-    "local OVF, XF = rt.overflow, rt.xf; local F = rt.fast; local INTS, ITOS, MAPPEND, MGET = F.ints, rt.itos, F.append, F.get; truth, getitem, setitem, add, sub, mul, floordiv, mod, iadd, imul, "
-    "eq, ne, lt, le, gt, ge = F.truth, F.getitem, F.setitem, F.add, F.sub, F.mul, "
-    "F.floordiv, F.mod, F.iadd, F.imul, F.eq, F.ne, F.lt, F.le, F.gt, F.ge; "
+    "local OVF, XF, XB, XREG = rt.overflow, rt.xf, rt.xb, rt.xreg; "
+    "local GMT, LIST, TUPLE = getmetatable, rt.LIST, rt.TUPLE; local F = rt.fast; local DINCR, LCHK, SLOW, SPLITW = F.dincr, F.lchk, rt.slowentry, rt.splitw; local INTS, ITOS, MAPPEND, MGET = F.ints, rt.itos, F.append, F.get; truth, getitem, setitem, add, sub, mul, floordiv, mod, iadd, imul, "
+    "eq, ne, lt, le, gt, ge, range = F.truth, F.getitem, F.setitem, F.add, F.sub, F.mul, "
+    "F.floordiv, F.mod, F.iadd, F.imul, F.eq, F.ne, F.lt, F.le, F.gt, F.ge, F.range; "
     "local isub, ibitor, ibitand, ibitxor = rt.isub, rt.ibitor, rt.ibitand, rt.ibitxor; "
     "local itruediv, ifloordiv, imod, ipow, ilshift, irshift = rt.itruediv, rt.ifloordiv, "
     "rt.imod, rt.ipow, rt.ilshift, rt.irshift; ";
@@ -2399,6 +2675,14 @@ static int gen_function(Gen *g, const tdmX_Func *f, const char *namexpr)
     }
     free(names.p);
     eput(g, " end");
+    if (g->split) {                     /* the body follows (gen_func) */
+        eput(g, " return BODY(");
+        for (int i = 0; i < np; i++) {
+            emit(g, "%sv_%s", i ? ", " : "", sym(f->params, i + 1));
+        }
+        eput(g, ") end");
+        return g->oom ? gen_fail(g, f->line, "not enough memory") : 0;
+    }
     return gen_function_body(g, f, namexpr);
 }
 
@@ -2430,6 +2714,8 @@ static int gen_function_body(Gen *g, const tdmX_Func *f, const char *namexpr)
            generator whose coroutine runs the body (pyrt/gen.lua) */
         emit_tcheck(g, f);
         eput(g, " return GEN(function()");
+    } else if (g->leaf) {
+        emit_tcheck(g, f);              /* the caller checked the depth (lxentry.c) */
     } else {
         eput(g, " local D = rt.depth + 1 if D > rt.maxdepth then throw(\"RecursionError\", "
                 "\"maximum recursion depth exceeded\") end rt.depth = D");
@@ -2445,6 +2731,8 @@ static int gen_function_body(Gen *g, const tdmX_Func *f, const char *namexpr)
     }
     if (f->is_gen) {
         emit(g, "return nil end, %s) end", namexpr);
+    } else if (g->leaf) {
+        eput(g, "return nil end");
     } else {
         eput(g, "rt.depth = D - 1 return nil end");
     }
@@ -2498,12 +2786,15 @@ static int gen_nested(Gen *g, const tdmX_Node *fnode, int *t)
     g->ntry = g->looptry = g->inloop = g->cont = g->brkflag = g->exc = 0;
     const char *callee = g->callee;
     g->callee = NULL;
+    int split = g->split;
+    g->split = 0;                       /* a nested function has no separate body */
     g->deftmp = temps;
     char *nm = lua_string(g, f.name, strlen(f.name));
     int rc = nm ? gen_function(g, &f, nm) : -1;
     free(nm);
     g->deftmp = NULL;
     g->callee = callee;
+    g->split = split;
     if (rc == 0) {
         emit(g, ", SIG[%d]", k);
         for (int i = 0; i < nd + nkw; i++) {
@@ -2532,6 +2823,177 @@ static int gen_nested(Gen *g, const tdmX_Node *fnode, int *t)
     return rc;
 }
 
+/* Could the leaf text run without calling anything, indexing anything or
+   raising, when every local is an integer (lxentry.c)? Only keywords, the
+   names of the function's locals and temporaries (v_x, tN, T, UNB),
+   integer literals and operators that cannot raise on integers are allowed
+   (`%` and `//` only by a non-zero literal); no loops, calls, strings,
+   floats, indexing, fields, lengths or concatenation. */
+static int leaf_ok(const char *p)
+{
+    static const char *const kw[] = {
+        "local", "if", "then", "else", "elseif", "end", "do", "return", "and", "or",
+        "not", "true", "false", "nil", "T", "UNB", NULL,
+    };
+    int prev = 0;                       /* the last token: 'a' a name or ')' or a number */
+    while (*p) {
+        char c = *p;
+        if (c == ' ' || c == '\n') {
+            p++;
+            continue;
+        }
+        if (c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
+            const char *b = p;
+            while (*p == '_' || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')
+                   || (*p >= '0' && *p <= '9')) {
+                p++;
+            }
+            size_t n = (size_t)(p - b);
+            int ok = (n > 2 && b[0] == 'v' && b[1] == '_')
+                     || (n > 1 && b[0] == 't' && strspn(b + 1, "0123456789") == n - 1);
+            int k = -1;
+            for (int i = 0; !ok && kw[i] != NULL; i++) {
+                ok = strlen(kw[i]) == n && memcmp(kw[i], b, n) == 0;
+                k = i;
+            }
+            if (!ok) {
+                return 0;
+            }
+            prev = k >= 0 && k < 11 ? 0 : 'a';  /* a keyword before `(`: no call */
+            continue;
+        }
+        if (c >= '0' && c <= '9') {
+            while (*p >= '0' && *p <= '9') {
+                p++;
+            }
+            if (*p == '.' || *p == '_' || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')) {
+                return 0;                   /* a float or hex literal */
+            }
+            prev = 'a';
+            continue;
+        }
+        if (c == '(') {
+            if (prev == 'a' || prev == ')') {
+                return 0;                   /* a call */
+            }
+            prev = '(';
+            p++;
+            continue;
+        }
+        if (c == '%' || (c == '/' && p[1] == '/')) {
+            p += c == '%' ? 1 : 2;
+            while (*p == ' ') {
+                p++;
+            }
+            if (*p < '1' || *p > '9') {
+                return 0;                   /* only by a non-zero literal */
+            }
+            prev = 0;
+            continue;
+        }
+        if (c == '/') {
+            return 0;                       /* true division: not integer */
+        }
+        if (strchr(")+-*<>=~&|;,", c) != NULL) {
+            if (c == '-' && p[1] == '-') {
+                return 0;                   /* a comment: not expected here */
+            }
+            prev = c == ')' ? ')' : 0;
+            p++;
+            continue;
+        }
+        return 0;                           /* [ ] { } . : # " ' and the rest */
+    }
+    return 1;
+}
+
+/* The leaf version of f, `local LEAF = function(params) ... end; ` in the
+   chunk statics, when it passes leaf_ok: the body specialised for integer
+   arguments (T true), without depth bookkeeping, on one line. */
+/* Only statements and expressions a leaf can be made of (the text check
+   leaf_ok decides; this spares emitting the others). */
+static int leaf_nodes(const tdmX_Node *n)
+{
+    static const char *const ok[] = {
+        "block", "if", "return", "assign", "aug", "pass", "expr", "local", "int", "true",
+        "false", "none", "binop", "unop", "compare", "and", "or", "ifexp", NULL,
+    };
+    const char *h = tdmX_head(n);
+    if (h == NULL) {
+        return 1;
+    }
+    int found = 0;
+    for (int i = 0; !found && ok[i] != NULL; i++) {
+        found = strcmp(ok[i], h) == 0;
+    }
+    if (!found) {
+        return 0;
+    }
+    for (int i = 1; i < n->u.l.n; i++) {
+        if (!leaf_nodes(n->u.l.v[i])) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static int gen_leaf(Gen *g, const tdmX_Func *f)
+{
+    if (f->is_gen || sig_complex(f) || tdmX_len(f->params) < 2 || tdmX_len(f->cells) > 1
+        || tdmX_len(f->free) > 1 || tdmX_len(f->globals) > 1 || !leaf_nodes(f->body)) {
+        return 0;
+    }
+    Buf b = { NULL, 0, 0 };
+    Buf *save = g->o;
+    int line = g->line, has = g->has, cmt = g->cmt, indent = g->indent;
+    g->o = &b;
+    g->flat = g->leaf = 1;
+    g->fn = f;
+    free(g->intl);
+    free(g->intlT);
+    free(g->listl);
+    free(g->listlT);
+    g->intl = typed_locals(g, f, 0, 0, NULL);
+    g->intlT = typed_locals(g, f, 1, 0, NULL);
+    g->listl = typed_locals(g, f, 0, 1, g->intl);
+    g->listlT = typed_locals(g, f, 0, 1, g->intlT);
+    eput(g, "function(");
+    for (int i = 1; i < tdmX_len(f->params); i++) {
+        emit(g, "%sv_%s", i > 1 ? ", " : "", sym(f->params, i));
+    }
+    eput(g, ")");
+    int typed = g->intlT != NULL;
+    int rc = gen_function_body(g, f, "NAME");
+    typed = typed && g->intlT != NULL;  /* emit_tcheck kept T */
+    slot_free(g);
+    g->flat = g->leaf = 0;
+    g->o = save;
+    g->line = line;
+    g->has = has;
+    g->cmt = cmt;
+    g->indent = indent;
+    int ok = rc == 0 && !g->oom && typed && leaf_ok(b.p + strlen("function("));
+    if (ok) {
+        /* the entry of callers outside translated code (rt.entry): the leaf
+           when every argument is an integer, their count is right and the
+           depth counter has room for its frame; else the general C entry */
+        const char *close = strchr(b.p, ')');
+        Buf *s = g->o;
+        g->o = &g->statics;
+        char *params = dupf(g, "%.*s", (int)(close - b.p - strlen("function(")),
+                            b.p + strlen("function("));
+        emit(g, "local FN, BODY; local LEAF = function(...) if not (LCHK(%d, ...) and "
+             "rt.depth < rt.maxdepth) then return SLOW(FN, ...) end local %s = ...",
+             tdmX_len(f->params) - 1, params ? params : "");
+        free(params);
+        bput(g, close + 1, strlen(close + 1));
+        eput(g, "; ");
+        g->o = s;
+    }
+    free(b.p);
+    return rc != 0 ? -1 : ok;
+}
+
 static int gen_func(Gen *g, const tdmX_Func *f)
 {
     eput(g, prelude);
@@ -2542,16 +3004,43 @@ static int gen_func(Gen *g, const tdmX_Func *f)
     if (k < 0) {
         return -1;
     }
-    emit(g, "return %s(", sig_complex(f) ? "mkfunc" : "defsig");
     g->topsig = k;
+    /* a plain signature: the function value counts the arguments and calls
+       its fixed-arity body (registered with rt.xreg: translated callers and
+       the C entry call the body directly) */
+    g->split = !sig_complex(f) && !f->is_gen;
+    int leaf = g->split ? gen_leaf(g, f) : 0;
+    if (leaf < 0) {
+        return -1;
+    }
+    if (g->split) {
+        eput(g, leaf ? "FN = defsig(" : "local BODY; local FN = defsig(");
+    } else {
+        emit(g, "return %s(", sig_complex(f) ? "mkfunc" : "defsig");
+    }
     const char *qual = f->sig ? f->sig->u.l.v[1]->u.s.p : NULL;
     char *nm = qual ? lua_string(g, qual, strlen(qual)) : NULL;
     int rc = gen_function(g, f, nm ? nm : "NAME");
+    if (rc == 0 && g->split) {
+        int np = tdmX_len(f->params) - 1;
+        emit(g, ", SIG[%d]); BODY = function(", k);
+        for (int i = 0; i < np; i++) {
+            emit(g, "v_%s, ", sym(f->params, i + 1));
+        }
+        eput(g, "TT)");
+        rc = gen_function_body(g, f, nm ? nm : "NAME");
+        g->split = 0;
+        if (rc == 0) {
+            emit(g, "; return XREG(FN, BODY, %d, %s)", np, leaf ? "LEAF" : "nil");
+        }
+    } else if (rc == 0) {
+        emit(g, ", SIG[%d])", k);
+    }
+    g->split = 0;
     free(nm);
     if (rc != 0) {
         return -1;
     }
-    emit(g, ", SIG[%d])", k);
     newline(g);
     if (g->statics.n > 0 && !g->oom) {
         Buf all = { NULL, 0, 0 };
@@ -2649,6 +3138,8 @@ static void push_pyrt(lua_State *L, tdmL_State *st)
     lua_setfield(L, -2, "epoch");
     tdmL_push_fast(L, -1);
     lua_setfield(L, -2, "fast");
+    tdmL_push_centry(L, -1);
+    lua_setfield(L, -2, "centry");
     lua_newtable(L);                            /* rt.xf: the translated functions */
     lua_newtable(L);
     lua_pushliteral(L, "k");

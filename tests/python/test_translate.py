@@ -1041,7 +1041,10 @@ def test_translated_source_is_lua_with_lines(lua):
     src = tandem.translated_source(helper_fact)
     line = helper_fact.__code__.co_firstlineno
     assert "-- %s:%d" % (__file__, line + 1) in src
-    assert "return defsig(function(" in src
+    # the function value counts its arguments and calls its fixed-arity body
+    assert "local FN = defsig(function(...)" in src
+    assert "BODY = function(v_n, TT)" in src
+    assert "return XREG(FN, BODY, 1, " in src
 
 
 def test_translated_function_runs_in_lua(lua):

@@ -38,11 +38,47 @@ def test_translate_from_lua_sorts_with_table_sort(lua):
     assert [t[i] for i in range(1, len(data) + 1)] == expected_order(data)
 
 
+def nonleaf_cmp(a, b):
+    x = [a % 7, a]          # a list: not a leaf, its entry is the C entry
+    return x < [b % 7, b]
+
+
 def test_translated_function_is_a_lua_function(lua):
     lua.globals().cmp = by_mod7
     assert lua.eval("type(python.translate(cmp))") == "function"
-    # native Lua code, not a C function crossing to Python
-    assert lua.eval("debug.getinfo(python.translate(cmp), 'S').what") == "Lua"
+    # native Lua code, not a C function crossing to Python: the entry is Lua
+    # compiled from this file (a leaf's own entry), or the C entry of the
+    # runtime library (adapters/lua/lxentry.c) around such a function
+    f = lua.eval("python.translate(cmp)")
+    getinfo = lua.globals().debug.getinfo
+    if getinfo(f, "S").what == "C":
+        f = lua.eval("select(2, debug.getupvalue(python.translate(cmp), 1))")
+    assert getinfo(f, "S").what == "Lua"
+    assert getinfo(f, "S").source == "@" + __file__
+
+
+def test_entries_of_leaf_and_general_functions(lua):
+    lua.globals().cmp = by_mod7
+    lua.globals().nonleaf = nonleaf_cmp
+    getinfo = lua.globals().debug.getinfo
+    assert getinfo(lua.eval("python.translate(cmp)"), "S").what == "Lua"
+    assert getinfo(lua.eval("python.translate(nonleaf)"), "S").what == "C"
+    for name, f in (("cmp", by_mod7), ("nonleaf", nonleaf_cmp)):
+        for args in ("3, 10", "10, 3", "7, 14", "1.5, 2", "-8, 6", "1", "1, 2, 3",
+                     "1, 2, nil", "nil, 1"):
+            try:
+                expected = ("ok", f(*eval("(%s,)" % args.replace("nil", "None"))))
+            except TypeError as e:
+                expected = ("raise", str(e))
+            try:
+                got = ("ok", lua.eval("python.translate(%s)(%s)" % (name, args)))
+            except TypeError as e:
+                got = ("raise", str(e))
+            assert got == expected, (name, args)
+        data = [5, 3, 12, 7, 1, 9, -6, 0]
+        t = lua.table_from(data)
+        lua.execute("table.sort(..., python.translate(%s))" % name, t)
+        assert [t[i] for i in range(1, len(data) + 1)] == expected_order(data)
 
 
 def test_same_object_twice_and_same_as_luaruntime_translate(lua):

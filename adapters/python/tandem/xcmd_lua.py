@@ -19,7 +19,7 @@ do
     -- the C fast paths of the adapter (lxfast.c) are the Lua helpers here
     local F = {}
     for _, k in ipairs({ "add", "iadd", "sub", "mul", "imul", "mod", "floordiv", "lt", "le",
-                         "gt", "ge", "eq", "ne", "truth", "getitem", "setitem" }) do
+                         "gt", "ge", "eq", "ne", "truth", "getitem", "setitem", "range", "dincr" }) do
         F[k] = rt[k]
     end
     F.ints = function(...)
@@ -29,6 +29,9 @@ do
             end
         end
         return true
+    end
+    F.lchk = function(n, ...)
+        return select("#", ...) == n and F.ints(...)
     end
     F.append = function(o, x) return rt.method(o, "append", x) end
     F.get = function(d, ...) return rt.method(d, "get", ...) end
