@@ -103,6 +103,7 @@ static int f_sizeof(lua_State *L)
     tdmL_Ffi *b = BIND(L);
     tdmL_CData *u = cd_arg(L, b, 1);
     const tdmF_Type *t;
+    lua_Integer nelem = -1;
     if (u != NULL) {
         tdmF_CData *cd = u->h.handle;
         if (cd->type->kind != TDMF_ARRAY || cd->type->length >= 0 || cd->nelem >= 0) {
@@ -111,14 +112,16 @@ static int f_sizeof(lua_State *L)
         }
     }
     t = tdmL_ffi_checktype(L, b, 1, "sizeof");
-    if (t->kind == TDMF_ARRAY && t->length < 0 && lua_isinteger(L, 2) &&
+    if (!lua_isnoneornil(L, 2)) {
+        nelem = luaL_checkinteger(L, 2);    /* an integral float is fine (2^4) */
+    }
+    if (t->kind == TDMF_ARRAY && t->length < 0 && nelem >= 0 &&
         tdmF_sized(t->base, "sizeof", NULL) == TDM_OK) {
-        lua_pushinteger(L, lua_tointeger(L, 2) * (lua_Integer)t->base->size);
+        lua_pushinteger(L, nelem * (lua_Integer)t->base->size);
         return 1;
     }
-    if (tdmF_flex_elem(t) != NULL && lua_isinteger(L, 2)) {
-        lua_pushinteger(L, (lua_Integer)t->size +
-                           lua_tointeger(L, 2) * (lua_Integer)tdmF_flex_elem(t)->size);
+    if (tdmF_flex_elem(t) != NULL && nelem >= 0) {
+        lua_pushinteger(L, (lua_Integer)t->size + nelem * (lua_Integer)tdmF_flex_elem(t)->size);
         return 1;
     }
     if (tdmF_sized(t, "sizeof", NULL) != TDM_OK) {
@@ -166,19 +169,69 @@ static int f_offsetof(lua_State *L)
     return 1;
 }
 
+/* Numbers of the same kind and size whose flags differ only where LuaJIT
+   ignores them (long vs long long: they are one type here anyway). */
+static int same_number(const tdmF_Type *a, const tdmF_Type *b)
+{
+    return a->kind == b->kind && a->size == b->size &&
+           ((a->flags ^ b->flags) & (TDMF_SIGNED | TDMF_BOOL)) == 0;
+}
+
+/* LuaJIT's pointer compatibility for istype: the pointed-to types match
+   ignoring qualifiers (which tandem ignores anyway) and signedness;
+   void * is not special. */
+static int istype_ptr(const tdmF_Type *a, const tdmF_Type *b)
+{
+    a = tdmF_scalar(a->base);
+    b = tdmF_scalar(b->base);
+    if (a == b) {
+        return 1;
+    }
+    if (a->kind != b->kind || a->size != b->size) {
+        return 0;
+    }
+    switch (a->kind) {
+    case TDMF_INT:
+    case TDMF_FLOAT:
+        return ((a->flags ^ b->flags) & TDMF_BOOL) == 0;
+    case TDMF_PTR:
+    case TDMF_ARRAY:
+        return istype_ptr(a, b);
+    case TDMF_VOID:
+        return 1;
+    default:
+        return 0;           /* structs, unions, functions: the same type only */
+    }
+}
+
+/* istype(ct, obj): obj (a cdata, or a ctype standing for its type) has
+   the type ct, as ffi.istype in LuaJIT; false for any other Lua value. */
 static int f_istype(lua_State *L)
 {
     tdmL_Ffi *b = BIND(L);
-    const tdmF_Type *t = tdmL_ffi_checktype(L, b, 1, "istype"), *ct;
+    const tdmF_Type *t = tdmL_ffi_checktype(L, b, 1, "istype"), *ct = NULL;
     tdmL_CData *u = cd_arg(L, b, 2);
     int r = 0;
+    luaL_checkany(L, 2);
     if (u != NULL) {
         ct = ((tdmF_CData *)u->h.handle)->type;
-        r = ct == t ||
-            ((t->kind == TDMF_STRUCT || t->kind == TDMF_UNION) && ct->kind == TDMF_PTR &&
-             ct->base == t) ||
-            (t->kind == TDMF_PTR && ct->kind == TDMF_PTR && t->base->kind != TDMF_VOID &&
-             tdmF_ptr_compatible(t, ct));
+    } else if (lua_type(L, 2) == LUA_TUSERDATA && lua_getmetatable(L, 2)) {
+        if (lua_topointer(L, -1) == b->ctmeta) {
+            ct = tdmL_ffi_checktype(L, b, 2, "istype");
+        }
+        lua_pop(L, 1);
+    }
+    if (ct != NULL) {
+        if (ct == t) {
+            r = 1;
+        } else if (t->kind == ct->kind && t->size == ct->size) {
+            r = t->kind == TDMF_PTR ? istype_ptr(t, ct)
+              : (t->kind == TDMF_INT || t->kind == TDMF_FLOAT) ? same_number(t, ct)
+              : t->kind == TDMF_VOID;
+        } else if ((t->kind == TDMF_STRUCT || t->kind == TDMF_UNION) && ct->kind == TDMF_PTR &&
+                   ct->base == t) {
+            r = 1;
+        }
     }
     lua_pushboolean(L, r);
     return 1;
@@ -417,7 +470,7 @@ static int ns_newindex(lua_State *L)
     tdmL_ffi_tovalue(L, b, 3, &val);
     saved = b->L;
     b->L = L;
-    st = tdmF_place_set(b->R, &pl, &val, &err);
+    st = tdmF_place_set_cv(b->R, &pl, &val, TDMF_CV_STORE | TDMF_CV_CCONV, &err);
     b->L = saved;
     tdmF_value_release(b->R, &v);
     if (st != TDM_OK) {
@@ -476,7 +529,7 @@ static const luaL_Reg funcs[] = {
     {"sizeof", f_sizeof}, {"alignof", f_alignof}, {"offsetof", f_offsetof},
     {"istype", f_istype}, {"string", f_string}, {"copy", f_copy}, {"fill", f_fill},
     {"errno", f_errno}, {"gc", f_gc}, {"isnull", f_isnull}, {"tonumber", f_tonumber},
-    {"abi", f_abi}, {"load", f_load}, {NULL, NULL}
+    {"abi", f_abi}, {"load", f_load}, {"metatype", tdmL_metatype}, {NULL, NULL}
 };
 
 int luaopen_tandem_ffi(lua_State *L)

@@ -35,6 +35,7 @@ typedef struct tdmL_Ffi {
     const void *cdmeta;         /* identity of the cdata metatable */
     const void *ctmeta;         /* identity of the ctype metatable */
     tdmF_Busy *busy;            /* borrowed: tdmF_busy(R), counts our native calls */
+    int nmeta;                  /* ffi.metatype calls so far (0: skip the lookups) */
 } tdmL_Ffi;
 
 /* The fast call path: at most this many scalar parameters. */
@@ -121,6 +122,21 @@ TDMI_FUNC int tdmL_ffi_new(lua_State *L, tdmL_Ffi *b, const tdmF_Type *t, int fi
 
 /* Push the ctype object of t (one per type and state). [-0, +1, m] */
 TDMI_FUNC void tdmL_ct_push(lua_State *L, tdmL_Ffi *b, const tdmF_Type *t);
+
+/* Is the value at idx a cdata userdata whose __gc ran? [-0, +0, -] */
+TDMI_FUNC int tdmL_cd_finalized(lua_State *L, tdmL_Ffi *b, int idx);
+
+/* larith.c */
+/* Push the metamethod `event` of the ffi.metatype of t (through a pointer:
+   of the pointed-to struct) and return 1; else push nothing, return 0.
+   [-0, +(0|1), -] */
+TDMI_FUNC int tdmL_meta_get(lua_State *L, tdmL_Ffi *b, const tdmF_Type *t, const char *event);
+/* ffi.metatype(ct, mt); upvalue 1: the binding state. */
+TDMI_FUNC int tdmL_metatype(lua_State *L);
+/* The arithmetic (TDM_AR_*) and comparison (TDM_CMP_*) metamethods of
+   cdata with LuaJIT's rules; upvalue 1: the binding state. [-0, +1, e] */
+TDMI_FUNC int tdmL_arith(lua_State *L, int op);
+TDMI_FUNC int tdmL_compare(lua_State *L, int op);
 
 /* lcall.c */
 /* __call of a function cdata (upvalue 1 = binding state): the fast path for
