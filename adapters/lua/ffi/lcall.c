@@ -325,6 +325,12 @@ static __attribute__((noinline)) int call_slow(lua_State *L, tdmL_CData *u)
     tdmL_Ffi *b = lua_touserdata(L, lua_upvalueindex(1));
     uint64_t abuf[FASTMAX];
     int r;
+    if (u->fast <= 0 && tdmL_func_type(((tdmF_CData *)u->h.handle)->type) == NULL &&
+        tdmL_meta_get(L, b, ((tdmF_CData *)u->h.handle)->type, "__call")) {
+        lua_insert(L, 1);           /* ffi.metatype's __call(cd, ...) */
+        lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+        return lua_gettop(L);
+    }
     if (u->fast == 0) {
         prepare(b, u);
         if (u->fast > 0 && lua_gettop(L) - 1 == u->nparams && fast_args(L, u, abuf) &&

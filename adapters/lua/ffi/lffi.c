@@ -367,6 +367,21 @@ static int f_tonumber(lua_State *L)
     }
 }
 
+/* The global tonumber once tandem.ffi is loaded (LuaJIT's tonumber knows
+   cdata): a numeric cdata gives its number, anything else goes to the
+   tonumber that was there before (upvalue 2). upvalue 1: binding state. */
+static int g_tonumber(lua_State *L)
+{
+    tdmL_Ffi *b = BIND(L);
+    if (lua_gettop(L) == 1 && cd_arg(L, b, 1) != NULL) {
+        return f_tonumber(L);
+    }
+    lua_pushvalue(L, lua_upvalueindex(2));
+    lua_insert(L, 1);
+    lua_call(L, lua_gettop(L) - 1, 1);
+    return 1;
+}
+
 static int f_abi(lua_State *L)
 {
     const char *p = luaL_checkstring(L, 1);
@@ -567,6 +582,14 @@ int luaopen_tandem_ffi(lua_State *L)
     lua_setfield(L, -2, "arch");
     lua_pushliteral(L, TDM_VERSION_STRING);
     lua_setfield(L, -2, "version");
+    if (lua_getglobal(L, "tonumber") == LUA_TFUNCTION) {
+        lua_pushlightuserdata(L, b);
+        lua_insert(L, -2);
+        lua_pushcclosure(L, g_tonumber, 2);
+        lua_setglobal(L, "tonumber");
+    } else {
+        lua_pop(L, 1);
+    }
     lua_pushvalue(L, -1);
     lua_rawsetp(L, LUA_REGISTRYINDEX, &key_lib);
     return 1;
