@@ -119,8 +119,20 @@ static int lex_char(P *p, const char *s, const char *end, Tok *t)
         case 'n': v = '\n'; q++; break;
         case 't': v = '\t'; q++; break;
         case 'r': v = '\r'; q++; break;
-        case '0': v = 0; q++; break;
-        case '\\': case '\'': case '"': v = (unsigned char)*q++; break;
+        case 'a': v = '\a'; q++; break;
+        case 'b': v = '\b'; q++; break;
+        case 'f': v = '\f'; q++; break;
+        case 'v': v = '\v'; q++; break;
+        case 'e': v = 27; q++; break;           /* LuaJIT's extension */
+        case '0': case '1': case '2': case '3': case '4': case '5': case '6': case '7': {
+            int k;
+            for (v = 0, k = 0; k < 3 && q < end && *q >= '0' && *q <= '7'; k++, q++) {
+                v = v * 8 + (uint64_t)(*q - '0');
+            }
+            v &= 0xff;
+            break;
+        }
+        case '\\': case '\'': case '"': case '?': v = (unsigned char)*q++; break;
         case 'x':
             v = 0;
             for (q++; q < end && isxdigit((unsigned char)*q); q++) {
@@ -239,6 +251,19 @@ int tdmF_cp_lex(P *p, const char *src, size_t len)
                 return p->err->status;
             }
             s += t->len;
+            continue;
+        }
+        if (c == '"') {
+            const char *q = s + 1;
+            while (q < end && *q != '"' && *q != '\n') {
+                q += (*q == '\\' && q + 1 < end) ? 2 : 1;
+            }
+            if (q >= end || *q != '"') {
+                return tdmF_cp_err(p, t, TDM_ERRSYNTAX, "unterminated string literal");
+            }
+            t->kind = K_STR;
+            t->len = (int)(q + 1 - s);
+            s = q + 1;
             continue;
         }
         if (c == '\'') {

@@ -17,7 +17,8 @@
 #define MAXDEPTH 160
 
 enum {
-    K_EOF = 0, K_IDENT, K_NUM, K_PUNCT, K_DEFINE, K_EOL
+    K_EOF = 0, K_IDENT, K_NUM, K_PUNCT, K_DEFINE, K_EOL,
+    K_STR                       /* a string literal: p/len include the quotes */
 };
 enum {                          /* multi-character punctuators */
     P_ELLIPSIS = 256, P_SHL, P_SHR, P_LE, P_GE, P_EQ, P_NE, P_AND, P_OR

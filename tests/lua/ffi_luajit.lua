@@ -237,4 +237,28 @@ T.test("sizeof takes integral floats", function()
     T.raises(function() ffi.sizeof("int[?]", 2.5) end)
 end)
 
+-- ------------------------------------------------------------------------
+-- Declarations
+
+T.test("asm redirects, GCC attributes, escapes", function()
+    ffi.cdef [[
+    int lj_my_abs(int) asm("abs");
+    long lj_strtol(const char *, char **, int) __asm__("str" "tol")
+        __attribute__((__nothrow__, __leaf__)) __attribute__((nonnull(1)));
+    __attribute__((visibility("default"))) int lj_labs2(int) __asm("abs");
+    enum { LJ_OCT = '\101', LJ_ESC = '\e', LJ_HEX = '\x41' };
+    ]]
+    T.eq(ffi.C.lj_my_abs(-3), 3)
+    T.eq(ffi.C.lj_strtol("42", nil, 10), 42)
+    T.eq(ffi.C.lj_labs2(-9), 9)
+    T.eq(ffi.C.LJ_OCT, 65); T.eq(ffi.C.LJ_ESC, 27); T.eq(ffi.C.LJ_HEX, 65)
+    ffi.cdef "int lj_my_abs(int) asm(\"abs\");"           -- the same again is fine
+    T.raises(function() ffi.cdef "int lj_my_abs(int) asm(\"labs\");" end,
+             "conflicting declaration of 'lj_my_abs'")
+    T.raises(function() ffi.cdef "struct lj_pk { char c; int i; } __attribute__((packed));" end,
+             "__attribute__((packed)) is not supported")
+    ffi.cdef "int lj_nosuch(int) asm(\"tandem_no_such_symbol\");"
+    T.raises(function() return ffi.C.lj_nosuch end, "symbol 'tandem_no_such_symbol' not found")
+end)
+
 T.summary()
