@@ -237,6 +237,48 @@ T.test("sizeof takes integral floats", function()
     T.raises(function() ffi.sizeof("int[?]", 2.5) end)
 end)
 
+T.test("conversions LuaJIT allows", function()
+    ffi.cdef [[
+    int fputs(const char *, void *);
+    int fflush(void *);
+    size_t strlen(const char *);
+    int memcmp(const void *, const void *, size_t);
+    typedef struct { const char *name; void *p; unsigned *u; } lj_holder;
+    ]]
+    -- a string for const char * in cast and new: a copy the pointer keeps alive
+    local p = ffi.cast("const char *", "hello")
+    collectgarbage(); collectgarbage()
+    T.eq(ffi.string(p), "hello")
+    local q = ffi.new("const char *", "abc")
+    collectgarbage()
+    T.eq(ffi.C.strlen(q), 3)
+    -- but not for a field store (the string could be collected under it)
+    local h = ffi.new("lj_holder")
+    T.raises(function() h.name = "x" end, "it would dangle")
+    -- io files, light and full userdata as pointers
+    T.ok(ffi.C.fputs("", io.stdout) >= 0, "io.stdout as FILE *")
+    T.eq(ffi.C.fflush(io.stdout), 0)
+    h.p = io.stderr
+    T.ok(h.p ~= nil and not ffi.isnull(h.p), "stored FILE *")
+    local ud = io.stdout
+    T.eq(tonumber(ffi.cast("intptr_t", ffi.cast("void *", ud))) ~= 0, true)
+    -- arrays of integers of another signedness for a pointer
+    local a = ffi.new("int[3]", 1, 2, 3)
+    h.u = a
+    T.eq(h.u[2], 3)
+    local b = ffi.new("uint32_t[3]", 1, 2, 3)
+    T.eq(ffi.C.memcmp(a, b, 12), 0)
+    T.raises(function() h.u = ffi.new("double[2]") end, "expected unsigned int *")
+    -- a Lua function for a function-pointer argument
+    ffi.cdef "void qsort(void *, size_t, size_t, int (*)(const void *, const void *));"
+    local arr = ffi.new("int[4]", 3, 1, 4, 2)
+    ffi.C.qsort(arr, 4, 4, function(x, y)
+        local u, v = ffi.cast("const int *", x)[0], ffi.cast("const int *", y)[0]
+        return u < v and -1 or (u > v and 1 or 0)
+    end)
+    T.eq(arr[0] * 1000 + arr[1] * 100 + arr[2] * 10 + arr[3], 1234)
+end)
+
 -- ------------------------------------------------------------------------
 -- Declarations
 

@@ -120,6 +120,93 @@ void tdmL_ffi_push(lua_State *L, tdmL_Ffi *b, tdm_Value *v)
     tdmL_push(L, b->st, v);
 }
 
+/* The address a plain Lua userdata stands for as a pointer (LuaJIT): a
+   light userdata its value, an io file its FILE *, another full userdata
+   (not a cdata, ctype or proxy of another language) its payload. */
+static int userdata_address(lua_State *L, tdmL_Ffi *b, int idx, void **out)
+{
+    luaL_Stream *f;
+    if (lua_type(L, idx) == LUA_TLIGHTUSERDATA) {
+        *out = lua_touserdata(L, idx);
+        return 1;
+    }
+    if (lua_type(L, idx) != LUA_TUSERDATA || cd_block(L, b, idx) != NULL ||
+        tdmL_toforeign(L, b->st, idx) != NULL) {
+        return 0;
+    }
+    if (lua_getmetatable(L, idx)) {
+        int isct = lua_topointer(L, -1) == b->ctmeta;
+        lua_pop(L, 1);
+        if (isct) {
+            return 0;
+        }
+    }
+    if ((f = luaL_testudata(L, idx, LUA_FILEHANDLE)) != NULL) {
+        *out = f->f;
+        return 1;
+    }
+    *out = lua_touserdata(L, idx);
+    return 1;
+}
+
+/* LuaJIT's pointer compatibility beyond the core's: pointed-to integers of
+   the same size whatever their signedness (an int[3] for a uint32_t *). */
+static int loose_ptr(const tdmF_Type *to, const tdmF_CData *cd)
+{
+    const tdmF_Type *a, *e;
+    if (to->kind != TDMF_PTR || (cd->type->kind != TDMF_PTR && cd->type->kind != TDMF_ARRAY)) {
+        return 0;
+    }
+    a = tdmF_scalar(to->base);
+    e = tdmF_scalar(cd->type->base);
+    return a->kind == TDMF_INT && e->kind == TDMF_INT && a->size == e->size &&
+           ((a->flags ^ e->flags) & TDMF_BOOL) == 0 && a != e;
+}
+
+void tdmL_ffi_tovalue_to(lua_State *L, tdmL_Ffi *b, int idx, const tdmF_Type *t, int copystr,
+                         tdm_Value *v)
+{
+    tdmF_CData *cd = NULL, *src;
+    tdmF_Err err;
+    void *addr;
+    int st = TDM_OK;
+    idx = lua_absindex(L, idx);
+    tdmL_ffi_tovalue(L, b, idx, v);
+    if (t != NULL && t->kind != TDMF_PTR) {
+        return;
+    }
+    if (t == NULL) {
+        t = tdmF_ptr(b->R, tdmF_base(b->R, TDMF_T_VOID), NULL);
+        if (t == NULL) {
+            return;
+        }
+    }
+    tdmF_err_init(&err);
+    if (userdata_address(L, b, idx, &addr)) {
+        tdm_Value a = tdm_int((int64_t)(intptr_t)addr);
+        st = tdmF_cast(b->R, t, &a, &cd, &err);
+    } else if ((src = tdmF_cd_of(v)) != NULL && loose_ptr(t, src)) {
+        st = tdmF_cast(b->R, t, v, &cd, &err);
+    } else if (copystr && v->kind == TDM_STR && tdmF_scalar(t->base)->size <= 1 &&
+               (t->base->kind == TDMF_VOID || tdmF_is_int(t->base))) {
+        /* cast/new of a string: a pointer to a copy it keeps alive */
+        const tdmF_Type *at = tdmF_array(b->R, tdmF_base(b->R, TDMF_T_CHAR),
+                                         (int64_t)v->u.s.n + 1, &err);
+        tdmF_CData *copy = at ? tdmF_cd_alloc(b->R, at, v->u.s.n + 1, &err) : NULL;
+        if (copy != NULL) {
+            tdm_Value cv = tdmF_cd_value(copy);
+            memcpy(copy->addr, v->u.s.p, v->u.s.n);
+            st = tdmF_cast(b->R, t, &cv, &cd, &err);
+            tdmF_value_release(b->R, &cv);
+        }
+    }
+    if (st != TDM_OK || cd == NULL) {
+        return;         /* the conversion of the original value reports it */
+    }
+    tdmL_cd_push(L, b, cd);
+    tdmL_ffi_tovalue(L, b, -1, v);
+}
+
 /* ------------------------------------------------------------------------ */
 /* Table initializers (the core's expand hook for Lua values)               */
 
@@ -350,7 +437,15 @@ int tdmL_ffi_new(lua_State *L, tdmL_Ffi *b, const tdmF_Type *t, int first)
         vals = lua_newuserdatauv(L, (size_t)ninit * sizeof *vals, 0);
     }
     for (int i = 0; i < ninit; i++) {
-        tdmL_ffi_tovalue(L, b, first + i, &vals[i]);
+        if (ninit == 1 && t->kind == TDMF_PTR) {
+            tdmL_ffi_tovalue_to(L, b, first, t, 1, &vals[0]);
+            if (lua_gettop(L) > top) {
+                return 1;   /* a pointer of type t made by the conversion (it keeps a
+                               copied string alive): the new object itself */
+            }
+        } else {
+            tdmL_ffi_tovalue(L, b, first + i, &vals[i]);
+        }
     }
     tdmF_err_init(&err);
     saved = b->L;
@@ -522,7 +617,7 @@ static int cd_newindex(lua_State *L)
         }
         return tdmL_ffi_raise(L, b, &err);
     }
-    tdmL_ffi_tovalue(L, b, 3, &v);
+    tdmL_ffi_tovalue_to(L, b, 3, pl.type, 0, &v);
     saved = b->L;
     b->L = L;
     st = tdmF_place_set_cv(b->R, &pl, &v, TDMF_CV_STORE | TDMF_CV_CCONV, &err);

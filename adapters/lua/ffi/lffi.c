@@ -65,7 +65,8 @@ static int f_cast(lua_State *L)
         tdmL_cb_push(L, b, t, 2);
         return 1;
     }
-    tdmL_ffi_tovalue(L, b, 2, &v);
+    lua_settop(L, 2);
+    tdmL_ffi_tovalue_to(L, b, 2, t, 1, &v);     /* userdata, strings: may push */
     tdmF_err_init(&err);
     src = tdmF_cd_of(&v);
     if (src != NULL && t->kind == TDMF_PTR &&
@@ -482,7 +483,7 @@ static int ns_newindex(lua_State *L)
         return luaL_error(L, "cannot assign to '%s' (not a variable)", name);
     }
     tdmF_cd_place(cd, &pl);
-    tdmL_ffi_tovalue(L, b, 3, &val);
+    tdmL_ffi_tovalue_to(L, b, 3, pl.type, 0, &val);
     saved = b->L;
     b->L = L;
     st = tdmF_place_set_cv(b->R, &pl, &val, TDMF_CV_STORE | TDMF_CV_CCONV, &err);

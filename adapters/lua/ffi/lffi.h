@@ -105,6 +105,15 @@ TDMI_FUNC int tdmL_not_cdata(lua_State *L, tdmL_Ffi *b, int idx);
    on the stack); a table is {TDM_OBJ, TDM_LANG_LUA, u.obj NULL, aux = its
    absolute stack index}, which the expand hook reads. [-0, +0, -] */
 TDMI_FUNC void tdmL_ffi_tovalue(lua_State *L, tdmL_Ffi *b, int idx, tdm_Value *v);
+/* tdmL_ffi_tovalue for a value going to C type t (NULL: a variadic
+   argument) with LuaJIT's extra conversions to pointers: a light userdata,
+   an io file (its FILE *) or another plain full userdata (its payload), a
+   pointer or array to integers of another signedness, and with copystr
+   (cast, new) a string, copied into memory the new pointer keeps alive.
+   Those push the converted cdata, which must stay on the stack while v is
+   used. [-0, +(0|1), m] */
+TDMI_FUNC void tdmL_ffi_tovalue_to(lua_State *L, tdmL_Ffi *b, int idx, const tdmF_Type *t,
+                                   int copystr, tdm_Value *v);
 /* Neutral -> Lua; a cdata value: steals it when TDM_VF_OWNED (flag
    cleared), else takes a new reference. [-0, +1, m] */
 TDMI_FUNC void tdmL_ffi_push(lua_State *L, tdmL_Ffi *b, tdm_Value *v);
