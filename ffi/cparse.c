@@ -851,6 +851,25 @@ static int parse_define(P *p)
     return TDM_OK;
 }
 
+/* An integer constant converted to its declared type, as C does. */
+static int64_t narrow(const tdmF_Type *t, int64_t v)
+{
+    const tdmF_Type *st = tdmF_scalar(t);
+    uint64_t u = (uint64_t)v, m;
+    if (st->flags & TDMF_BOOL) {
+        return v != 0;
+    }
+    if (st->size >= 8) {
+        return v;
+    }
+    m = (UINT64_C(1) << (st->size * 8)) - 1;
+    u &= m;
+    if ((st->flags & TDMF_SIGNED) && (u >> (st->size * 8 - 1)) != 0) {
+        u |= ~m;
+    }
+    return (int64_t)u;
+}
+
 static int declare(P *p, const Specs *s, const Decl *d, const char *sym)
 {
     char name[256], nb[128];
@@ -906,10 +925,14 @@ static int declare(P *p, const Specs *s, const Decl *d, const char *sym)
         if ((st = tdmF_cp_expr(p, &v)) != TDM_OK) {
             return st;
         }
+        v = narrow(d->type, v);     /* keeps its declared type: char K = 298 is 42 */
         st = tdmF_define(p->R, name, TDMF_N_CONST, d->type, v, p->err);
     } else if (s->storage == ST_STATIC && s->isconst && tdmF_is_int(d->type)) {
         return tdmF_cp_err(p, d->name, TDM_ERRSYNTAX, "static const '%s' needs a value "
                            "(static const int X = 5;)", name);
+    } else if (s->storage == ST_STATIC) {
+        return tdmF_cp_err(p, d->name, TDM_ERRSYNTAX, "static variable '%s' has no symbol to "
+                           "look up (declare it extern, or static const with a value)", name);
     } else {
         if (d->type->kind == TDMF_VOID) {
             return tdmF_cp_err(p, d->name, TDM_ERRSYNTAX, "variable '%s' declared void", name);

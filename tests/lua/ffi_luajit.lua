@@ -303,4 +303,14 @@ T.test("asm redirects, GCC attributes, escapes", function()
     T.raises(function() return ffi.C.lj_nosuch end, "symbol 'tandem_no_such_symbol' not found")
 end)
 
+T.test("declaration errors and constants as LuaJIT", function()
+    ffi.cdef "static const char LJ_K = 42 + 256; static const uint8_t LJ_U = -1;"
+    T.eq(ffi.C.LJ_K, 42)                          -- keeps its declared type
+    T.eq(ffi.C.LJ_U, 255)
+    T.raises(function() ffi.cdef "static int lj_sx;" end, "static variable 'lj_sx'")
+    T.raises(function() ffi.sizeof("int[?]") end, "bad argument #2")
+    T.raises(function() ffi.sizeof("int[?]", -1) end, "negative")
+    T.eq(ffi.sizeof("int[?]", 0), 0)
+end)
+
 T.summary()

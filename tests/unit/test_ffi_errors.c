@@ -75,6 +75,8 @@ static void test_declarations(void)
               "cdef: 2:5: conflicting declaration of 'f': symbol 'h', previously 'g'");
     CHECK_CONTAINS(bad_cdef("int f(int) asm(g);"), "expected '(\"symbol\")' after 'asm'");
     CHECK_CONTAINS(bad_cdef("typedef int t asm(\"x\");"), "asm() on a typedef");
+    CHECK_STR(bad_cdef("static int sx;"), "cdef: 1:12: static variable 'sx' has no symbol to "
+              "look up (declare it extern, or static const with a value)");
     CHECK_CONTAINS(bad_cdef("int f(int) __attribute__((nothrow);"), "unterminated");
     CHECK_CONTAINS(bad_cdef("int f(int) asm(\"x);"), "unterminated string literal");
     CHECK_CONTAINS(bad_cdef("int f(void) { return 0; }"),

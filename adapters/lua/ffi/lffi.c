@@ -113,8 +113,11 @@ static int f_sizeof(lua_State *L)
         }
     }
     t = tdmL_ffi_checktype(L, b, 1, "sizeof");
-    if (!lua_isnoneornil(L, 2)) {
-        nelem = luaL_checkinteger(L, 2);    /* an integral float is fine (2^4) */
+    if (!lua_isnoneornil(L, 2) ||
+        (t->kind == TDMF_ARRAY && t->length < 0 && tdmF_sized(t->base, "sizeof", NULL) == 0)) {
+        /* a VLA needs its count, as in LuaJIT; an integral float is fine (2^4) */
+        nelem = luaL_checkinteger(L, 2);
+        luaL_argcheck(L, nelem >= 0, 2, "negative element count");
     }
     if (t->kind == TDMF_ARRAY && t->length < 0 && nelem >= 0 &&
         tdmF_sized(t->base, "sizeof", NULL) == TDM_OK) {
