@@ -573,6 +573,8 @@ static void free_fields(tdmF_Field *f, int n)
 }
 
 /* Fields after '{' up to and including '}'; lays out t. */
+static int parse_declaration(P *p);
+
 static int parse_fields(P *p, tdmF_Type *t)
 {
     tdmF_Field *fields = NULL;
@@ -585,8 +587,19 @@ static int parse_fields(P *p, tdmF_Type *t)
                              tdmF_typename(t, nb, sizeof nb));
             goto fail;
         }
+        if (is_word(cur(p), "static")) {
+            /* static const int K = 5; inside a struct (C++, LuaJIT): a constant
+               (global here, where LuaJIT scopes it to the struct) */
+            if ((st = parse_declaration(p)) != TDM_OK) {
+                goto fail;
+            }
+            continue;
+        }
         if ((st = parse_specs(p, &s, 0)) != TDM_OK) {
             goto fail;
+        }
+        if (s.type->kind == TDMF_ENUM && accept(p, ';')) {
+            continue;       /* enum { A, B }; inside a struct: only its constants */
         }
         for (;;) {
             Decl d;

@@ -303,6 +303,23 @@ T.test("asm redirects, GCC attributes, escapes", function()
     T.raises(function() return ffi.C.lj_nosuch end, "symbol 'tandem_no_such_symbol' not found")
 end)
 
+T.test("constants and enums inside structs, sizeof of a string", function()
+    ffi.cdef [[
+    struct lj_n1 { enum { LJ_NA, LJ_NB } e; int x; };
+    struct lj_n2 { enum { LJ_NC = 3, LJ_ND }; int x; };
+    struct lj_n3 { static const int LJ_NK = 5; int x; };
+    enum { LJ_SZ = sizeof("abc"), LJ_SZ2 = sizeof("a\n\101") };
+    ]]
+    T.eq(ffi.sizeof("struct lj_n2"), 4)
+    T.eq(ffi.sizeof("struct lj_n3"), 4)
+    T.eq(ffi.C.LJ_ND, 4)
+    T.eq(ffi.C.LJ_NK, 5)
+    T.eq(ffi.typeof("struct lj_n3").LJ_NK, 5)     -- read through the ctype
+    T.eq(ffi.C.LJ_SZ, 4); T.eq(ffi.C.LJ_SZ2, 4)
+    T.raises(function() return ffi.typeof("struct lj_n3").nope end, "has no member 'nope'")
+    T.raises(function() ffi.cdef "struct lj_n4 { static int y; };" end, "static variable 'y'")
+end)
+
 T.test("declaration errors and constants as LuaJIT", function()
     ffi.cdef "static const char LJ_K = 42 + 256; static const uint8_t LJ_U = -1;"
     T.eq(ffi.C.LJ_K, 42)                          -- keeps its declared type

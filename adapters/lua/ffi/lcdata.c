@@ -810,6 +810,16 @@ static int ct_index(lua_State *L)
         }
         return 1;
     }
+    if (lua_type(L, 2) == LUA_TSTRING && (ct->t->kind == TDMF_STRUCT ||
+                                          ct->t->kind == TDMF_UNION)) {
+        /* a static const or enum constant declared inside the struct (they
+           are global here: any integer constant is found) */
+        const tdmF_Name *nm = tdmF_lookup(b->R, lua_tostring(L, 2));
+        if (nm != NULL && nm->kind == TDMF_N_CONST) {
+            lua_pushinteger(L, (lua_Integer)nm->value);
+            return 1;
+        }
+    }
     return luaL_error(L, "ctype<%s> has no member '%s'", tdmF_typename(ct->t, tb, sizeof tb),
                       luaL_tolstring(L, 2, NULL));
 }
