@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "clex.h"
+#include "cparse.h"
 
 /* ------------------------------------------------------------------------ */
 /* Errors                                                                   */
@@ -234,6 +235,27 @@ int tdmF_cp_lex(P *p, const char *src, size_t len)
         t = push(p, K_PUNCT, s, 1, line, col);
         if (t == NULL) {
             goto nomem;
+        }
+        if (c == '$' && p->params != NULL) {
+            const struct tdmF_Param *pv;
+            if (p->nextparam >= p->nparams) {
+                return tdmF_cp_err(p, t, TDM_ERRSYNTAX, "no value for '$' number %d",
+                                   p->nextparam + 1);
+            }
+            pv = &p->params[p->nextparam++];
+            if (pv->kind == TDMF_P_TYPE) {
+                t->kind = K_PTYPE;
+                t->ptype = pv->type;
+            } else if (pv->kind == TDMF_P_NAME) {
+                t->kind = K_IDENT;
+                t->p = pv->name;
+                t->len = (int)pv->len;
+            } else {
+                t->kind = K_NUM;
+                t->num = (uint64_t)pv->num;
+            }
+            s++;
+            continue;
         }
         if (is_id(c, 1)) {
             const char *q = s;

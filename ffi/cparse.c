@@ -68,7 +68,7 @@ static int type_keyword(const Tok *t)
 
 int tdmF_cp_starts_type(P *p, const Tok *t)
 {
-    return type_keyword(t) || is_typedef_name(p, t);
+    return t->kind == K_PTYPE || type_keyword(t) || is_typedef_name(p, t);
 }
 
 static int parse_tagged(P *p, const tdmF_Type **out);
@@ -206,6 +206,11 @@ static int parse_specs(P *p, Specs *s, int allow_storage)
     s->at = cur(p);
     for (;;) {
         Tok *t = cur(p);
+        if (t->kind == K_PTYPE && !s->type && !nbasic) {
+            s->type = t->ptype;         /* a `$` standing for a type */
+            advance(p);
+            continue;
+        }
         if (t->kind != K_IDENT) {
             break;
         }
@@ -1011,9 +1016,17 @@ static void parser_init(P *p, tdmF_Registry *R, const char *what, tdmF_Err *err)
 
 int tdmF_cdef(tdmF_Registry *R, const char *src, size_t len, tdmF_Err *err)
 {
+    return tdmF_cdef_params(R, src, len, NULL, 0, err);
+}
+
+int tdmF_cdef_params(tdmF_Registry *R, const char *src, size_t len, const tdmF_Param *params,
+                     int nparams, tdmF_Err *err)
+{
     P p;
     int st;
     parser_init(&p, R, "cdef", err);
+    p.params = params;
+    p.nparams = nparams;
     st = tdmF_cp_lex(&p, src, len);
     while (st == TDM_OK && cur(&p)->kind != K_EOF) {
         if (cur(&p)->kind == K_DEFINE) {
@@ -1035,10 +1048,19 @@ int tdmF_cdef(tdmF_Registry *R, const char *src, size_t len, tdmF_Err *err)
 int tdmF_parse_type(tdmF_Registry *R, const char *src, size_t len, const char *what,
                     const tdmF_Type **out, tdmF_Err *err)
 {
+    return tdmF_parse_type_params(R, src, len, what, NULL, 0, out, err);
+}
+
+int tdmF_parse_type_params(tdmF_Registry *R, const char *src, size_t len, const char *what,
+                           const tdmF_Param *params, int nparams, const tdmF_Type **out,
+                           tdmF_Err *err)
+{
     P p;
     int st;
     char b[64];
     parser_init(&p, R, what, err);
+    p.params = params;
+    p.nparams = nparams;
     st = tdmF_cp_lex(&p, src, len);
     if (st == TDM_OK && cur(&p)->kind == K_DEFINE) {
         st = tdmF_cp_err(&p, cur(&p), TDM_ERRSYNTAX, "expected a type, got '#define'");

@@ -320,6 +320,25 @@ T.test("constants and enums inside structs, sizeof of a string", function()
     T.raises(function() ffi.cdef "struct lj_n4 { static int y; };" end, "static variable 'y'")
 end)
 
+T.test("$ parameters in cdef and typeof", function()
+    local anon = ffi.typeof("struct { int a; }")
+    local pt = ffi.typeof("$ *", anon)
+    T.eq(tostring(pt), "ctype<struct <anonymous> *>")
+    local m = ffi.typeof("uint8_t[$][$]", 3, 4)
+    T.eq(ffi.sizeof(m), 12)
+    local named = ffi.typeof("struct { $ $; int $; }", ffi.typeof("double"), "dx", "n")
+    local v = ffi.new(named, 1.5, 2)
+    T.eq(v.dx, 1.5); T.eq(v.n, 2)
+    ffi.cdef("typedef struct { $ $; } lj_param_t;", ffi.typeof("int"), "val")
+    T.eq(ffi.new("lj_param_t", 7).val, 7)
+    ffi.cdef("enum { LJ_PN = $ };", 17)
+    T.eq(ffi.C.LJ_PN, 17)
+    T.raises(function() ffi.typeof("$ *") end)                  -- no value: a plain name
+    T.raises(function() ffi.typeof("$[$]", anon) end, "no value for '$' number 2")
+    T.raises(function() ffi.typeof("int[$]", 1.5) end, "integer")
+    T.raises(function() ffi.typeof("$", {}) end, "C type expected")
+end)
+
 T.test("declaration errors and constants as LuaJIT", function()
     ffi.cdef "static const char LJ_K = 42 + 256; static const uint8_t LJ_U = -1;"
     T.eq(ffi.C.LJ_K, 42)                          -- keeps its declared type

@@ -29,14 +29,52 @@ static tdmL_CData *cd_arg(lua_State *L, tdmL_Ffi *b, int idx)
     return u;
 }
 
+/* The values for `$` placeholders at [first, top]: a ctype or cdata is
+   its type, a string an identifier, a number an integer. The array is a
+   userdata pushed on the stack (strings stay on it). [-0, +1, v] */
+static tdmF_Param *get_params(lua_State *L, tdmL_Ffi *b, int first, int *n)
+{
+    int top = lua_gettop(L);
+    tdmF_Param *pv;
+    *n = top >= first ? top - first + 1 : 0;
+    pv = lua_newuserdatauv(L, (size_t)(*n ? *n : 1) * sizeof *pv, 0);
+    for (int i = 0; i < *n; i++) {
+        int idx = first + i, isint;
+        memset(&pv[i], 0, sizeof pv[i]);
+        switch (lua_type(L, idx)) {
+        case LUA_TSTRING:
+            pv[i].kind = TDMF_P_NAME;
+            pv[i].name = lua_tolstring(L, idx, &pv[i].len);
+            break;
+        case LUA_TNUMBER:
+            pv[i].kind = TDMF_P_NUM;
+            pv[i].num = (int64_t)lua_tointegerx(L, idx, &isint);
+            luaL_argcheck(L, isint, idx, "an integer is expected for '$'");
+            break;
+        default:
+            pv[i].kind = TDMF_P_TYPE;
+            pv[i].type = tdmL_ffi_checktype(L, b, idx, "parameter");
+            break;
+        }
+    }
+    return pv;
+}
+
 static int f_cdef(lua_State *L)
 {
     tdmL_Ffi *b = BIND(L);
     size_t n;
     const char *s = luaL_checklstring(L, 1, &n);
     tdmF_Err err;
+    int np, st;
     tdmF_err_init(&err);
-    if (tdmF_cdef(b->R, s, n, &err) != TDM_OK) {
+    if (lua_gettop(L) > 1) {
+        tdmF_Param *pv = get_params(L, b, 2, &np);
+        st = tdmF_cdef_params(b->R, s, n, pv, np, &err);
+    } else {
+        st = tdmF_cdef(b->R, s, n, &err);
+    }
+    if (st != TDM_OK) {
         return tdmL_ffi_raise(L, b, &err);
     }
     return 0;
@@ -91,9 +129,24 @@ static int f_cast(lua_State *L)
     return 1;
 }
 
+/* typeof(ct [, params for `$`...]) */
 static int f_typeof(lua_State *L)
 {
     tdmL_Ffi *b = BIND(L);
+    if (lua_type(L, 1) == LUA_TSTRING && lua_gettop(L) > 1) {
+        size_t n;
+        const char *s = lua_tolstring(L, 1, &n);
+        const tdmF_Type *t;
+        tdmF_Err err;
+        int np;
+        tdmF_Param *pv = get_params(L, b, 2, &np);
+        tdmF_err_init(&err);
+        if (tdmF_parse_type_params(b->R, s, n, "typeof", pv, np, &t, &err) != TDM_OK) {
+            return tdmL_ffi_raise(L, b, &err);
+        }
+        tdmL_ct_push(L, b, t);
+        return 1;
+    }
     tdmL_ct_push(L, b, tdmL_ffi_checktype(L, b, 1, "typeof"));
     return 1;
 }
