@@ -158,6 +158,14 @@ T.test("tonumber(cdata) and pointer arithmetic", function()
     T.eq(math.type(p - a), "integer")
     T.eq(a[I(3)], 4)                              -- indexing with an int64 cdata
     T.eq(a[1.0], 2)
+    -- counts and lengths may be integer cdata or integral floats
+    T.eq(ffi.sizeof(ffi.new("int[?]", I(3))), 12)
+    T.eq(ffi.sizeof("int[?]", U(2)), 8)
+    T.eq(ffi.string(ffi.new("char[4]", "abc"), I(2)), "ab")
+    local buf = ffi.new("char[4]")
+    ffi.fill(buf, I(3), ffi.new("uint8_t", 65))
+    T.eq(ffi.string(buf), "AAA")
+    T.raises(function() ffi.new("int[?]", 1.5) end)
 end)
 
 T.test("enums: values and names", function()

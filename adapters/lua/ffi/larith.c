@@ -52,7 +52,8 @@ int tdmL_meta_get(lua_State *L, tdmL_Ffi *b, const tdmF_Type *t, const char *eve
         lua_pop(L, 2);
         return 0;
     }
-    if (lua_getfield(L, -1, event) == LUA_TNIL) {     /* a plain table: may not raise */
+    lua_pushstring(L, event);
+    if (lua_rawget(L, -2) == LUA_TNIL) {        /* raw, as Lua looks up metamethods */
         lua_pop(L, 3);
         return 0;
     }

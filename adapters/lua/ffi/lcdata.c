@@ -207,6 +207,35 @@ void tdmL_ffi_tovalue_to(lua_State *L, tdmL_Ffi *b, int idx, const tdmF_Type *t,
     tdmL_ffi_tovalue(L, b, -1, v);
 }
 
+lua_Integer tdmL_checkcount(lua_State *L, tdmL_Ffi *b, int idx)
+{
+    tdmL_CData *u = tdmL_cd_test(L, b, idx);
+    if (u != NULL && tdmF_is_int(((tdmF_CData *)u->h.handle)->type)) {
+        tdmF_CData *cd = u->h.handle;
+        const tdmF_Type *st = tdmF_scalar(cd->type);
+        uint64_t bits = 0;
+        memcpy(&bits, cd->addr, st->size);
+        if (st->size < 8 && (st->flags & TDMF_SIGNED) &&
+            (bits >> (st->size * 8 - 1)) != 0) {
+            bits |= ~((UINT64_C(1) << (st->size * 8)) - 1);    /* sign-extend */
+        }
+        luaL_argcheck(L, st->size < 8 || (st->flags & TDMF_SIGNED) ||
+                         bits <= (uint64_t)INT64_MAX, idx, "count out of range");
+        return (lua_Integer)bits;
+    }
+    return luaL_checkinteger(L, idx);
+}
+
+int tdmL_iscount(lua_State *L, tdmL_Ffi *b, int idx)
+{
+    tdmL_CData *u;
+    if (lua_type(L, idx) == LUA_TNUMBER) {
+        return 1;
+    }
+    u = tdmL_cd_test(L, b, idx);
+    return u != NULL && tdmF_is_int(((tdmF_CData *)u->h.handle)->type);
+}
+
 /* ------------------------------------------------------------------------ */
 /* Table initializers (the core's expand hook for Lua values)               */
 
@@ -422,9 +451,10 @@ int tdmL_ffi_new(lua_State *L, tdmL_Ffi *b, const tdmF_Type *t, int first)
     tdmF_Err err;
     lua_State *saved;
     if ((t->kind == TDMF_ARRAY && t->length < 0) ||
-        (tdmF_flex_elem(t) != NULL && lua_type(L, first) == LUA_TNUMBER)) {
-        /* T[?], and a struct ending in T y[?] / T y[]: the element count */
-        nelem = (int64_t)luaL_checkinteger(L, first);
+        (tdmF_flex_elem(t) != NULL && tdmL_iscount(L, b, first))) {
+        /* T[?], and a struct ending in T y[?] / T y[]: the element count (an
+           integral float or an integer cdata is fine) */
+        nelem = (int64_t)tdmL_checkcount(L, b, first);
         luaL_argcheck(L, nelem >= 0, first, "negative array length");
         first++;
     }

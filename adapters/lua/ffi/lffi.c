@@ -169,7 +169,7 @@ static int f_sizeof(lua_State *L)
     if (!lua_isnoneornil(L, 2) ||
         (t->kind == TDMF_ARRAY && t->length < 0 && tdmF_sized(t->base, "sizeof", NULL) == 0)) {
         /* a VLA needs its count, as in LuaJIT; an integral float is fine (2^4) */
-        nelem = luaL_checkinteger(L, 2);
+        nelem = tdmL_checkcount(L, b, 2);
         luaL_argcheck(L, nelem >= 0, 2, "negative element count");
     }
     if (t->kind == TDMF_ARRAY && t->length < 0 && nelem >= 0 &&
@@ -301,7 +301,7 @@ static int f_string(lua_State *L)
     tdmF_Err err;
     const char *p;
     size_t n;
-    lua_Integer len = luaL_optinteger(L, 2, -1);
+    lua_Integer len = lua_isnoneornil(L, 2) ? -1 : tdmL_checkcount(L, b, 2);
     tdmL_ffi_tovalue(L, b, 1, &v);
     if (v.kind == TDM_NIL) {
         return luaL_error(L, "string: NULL pointer");
@@ -319,7 +319,7 @@ static int f_copy(lua_State *L)
     tdmL_Ffi *b = BIND(L);
     tdm_Value dst, src;
     tdmF_Err err;
-    lua_Integer n = luaL_optinteger(L, 3, -1);
+    lua_Integer n = lua_isnoneornil(L, 3) ? -1 : tdmL_checkcount(L, b, 3);
     tdmL_ffi_tovalue(L, b, 1, &dst);
     tdmL_ffi_tovalue(L, b, 2, &src);
     tdmF_err_init(&err);
@@ -334,8 +334,8 @@ static int f_fill(lua_State *L)
     tdmL_Ffi *b = BIND(L);
     tdm_Value dst;
     tdmF_Err err;
-    lua_Integer n = luaL_optinteger(L, 2, -1);
-    lua_Integer c = luaL_optinteger(L, 3, 0);
+    lua_Integer n = lua_isnoneornil(L, 2) ? -1 : tdmL_checkcount(L, b, 2);
+    lua_Integer c = lua_isnoneornil(L, 3) ? 0 : tdmL_checkcount(L, b, 3);
     tdmL_ffi_tovalue(L, b, 1, &dst);
     tdmF_err_init(&err);
     if (tdmF_fill(b->R, &dst, n, (int)c, &err) != TDM_OK) {

@@ -132,13 +132,18 @@ TDMI_FUNC int tdmL_ffi_new(lua_State *L, tdmL_Ffi *b, const tdmF_Type *t, int fi
 /* Push the ctype object of t (one per type and state). [-0, +1, m] */
 TDMI_FUNC void tdmL_ct_push(lua_State *L, tdmL_Ffi *b, const tdmF_Type *t);
 
+/* A count or length argument: an integer, an integral float or an integer
+   cdata (LuaJIT). [-0, +0, v] */
+TDMI_FUNC lua_Integer tdmL_checkcount(lua_State *L, tdmL_Ffi *b, int idx);
+/* Could the value at idx be a count (a number or an integer cdata)? [-0, +0, -] */
+TDMI_FUNC int tdmL_iscount(lua_State *L, tdmL_Ffi *b, int idx);
 /* Is the value at idx a cdata userdata whose __gc ran? [-0, +0, -] */
 TDMI_FUNC int tdmL_cd_finalized(lua_State *L, tdmL_Ffi *b, int idx);
 
 /* larith.c */
 /* Push the metamethod `event` of the ffi.metatype of t (through a pointer:
    of the pointed-to struct) and return 1; else push nothing, return 0.
-   [-0, +(0|1), -] */
+   [-0, +(0|1), m] */
 TDMI_FUNC int tdmL_meta_get(lua_State *L, tdmL_Ffi *b, const tdmF_Type *t, const char *event);
 /* ffi.metatype(ct, mt); upvalue 1: the binding state. */
 TDMI_FUNC int tdmL_metatype(lua_State *L);
