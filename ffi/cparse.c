@@ -441,8 +441,8 @@ static int nested_declarator_follows(P *p)
     if (!is_punct(cur(p), '(')) {
         return 0;
     }
-    if (is_punct(t, '*') || is_punct(t, '(') || is_punct(t, '^')) {
-        return 1;
+    if (is_punct(t, '*') || is_punct(t, '(') || is_punct(t, '^') || is_punct(t, '[')) {
+        return 1;           /* '[': int ([10])[5] is int[10][5] */
     }
     return t->kind == K_IDENT && !tdmF_cp_starts_type(p, t);
 }

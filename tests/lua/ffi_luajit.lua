@@ -326,6 +326,8 @@ T.test("constants and enums inside structs, sizeof of a string", function()
     T.eq(ffi.C.LJ_SZ, 4); T.eq(ffi.C.LJ_SZ2, 4)
     T.raises(function() return ffi.typeof("struct lj_n3").nope end, "has no member 'nope'")
     T.raises(function() ffi.cdef "struct lj_n4 { static int y; };" end, "static variable 'y'")
+    T.eq(ffi.sizeof("int ([10])[5]"), 200)       -- a parenthesized abstract array
+    T.eq(tostring(ffi.typeof("int (*([3]))[2]")), "ctype<int(*[3])[2]>")
 end)
 
 T.test("$ parameters in cdef and typeof", function()
