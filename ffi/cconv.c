@@ -558,7 +558,8 @@ int tdmF_init_cv(tdmF_Registry *R, const tdmF_Type *t, void *dst, int64_t nelem,
                                tdmF_typename(t, tb, sizeof tb), in->n);
         }
         for (i = 0; i < in->n; i++) {
-            if ((st = init_elem(R, t->base, (char *)dst + i * esz, &in->vals[i], ctx, err)) != TDM_OK) {
+            st = init_elem(R, t->base, (char *)dst + i * esz, &in->vals[i], ctx, err);
+            if (st != TDM_OK) {
                 tdmF_err_prefix(err, "element %zu: ", i);
                 return st;
             }
