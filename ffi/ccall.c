@@ -127,10 +127,11 @@ int tdmF_lib_get(tdmF_Registry *R, tdmF_Lib *lib, const char *name, tdm_Value *o
         return TDM_OK;
     }
     dlerror();
-    p = dlsym(lib->handle, name);
+    p = dlsym(lib->handle, n->sym ? n->sym : name);
     if (p == NULL) {
         e = dlerror();
-        return tdmF_seterr(err, TDM_ERRARG, "symbol '%s' not found in %s%s%s", name,
+        return tdmF_seterr(err, TDM_ERRARG, "symbol '%s' not found in %s%s%s",
+                           n->sym ? n->sym : name,
                            strcmp(lib->name, "C") == 0 ? "the C namespace" : lib->name,
                            e ? ": " : "", e ? e : "");
     }

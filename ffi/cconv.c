@@ -132,8 +132,30 @@ static int numeric(const tdm_Value *v, Num *num)
     return 0;
 }
 
+/* C's conversion of a number to an integer type (TDMF_CV_CCONV): the
+   value wraps to the width, a float truncates toward zero first. */
+static void store_cconv(const tdmF_Type *st, void *dst, const Num *num)
+{
+    uint64_t u;
+    if (!num->isfloat) {
+        u = num->ishuge ? num->u : (uint64_t)num->i;
+    } else if (st->flags & TDMF_BOOL) {
+        u = num->f != 0;
+    } else if (num->f >= -9223372036854775808.0 && num->f < 9223372036854775808.0) {
+        u = (uint64_t)(int64_t)num->f;
+    } else if (num->f >= 9223372036854775808.0 && num->f < 18446744073709551616.0) {
+        u = (uint64_t)(num->f - 9223372036854775808.0) ^ (UINT64_C(1) << 63);
+    } else {
+        u = UINT64_C(1) << 63;          /* NaN, inf, beyond 64 bits: x86's answer */
+    }
+    if (st->flags & TDMF_BOOL) {
+        u = u != 0;
+    }
+    store_int(st, dst, u);
+}
+
 static int to_int(tdmF_Registry *R, const tdmF_Type *t, const tdm_Value *v, void *dst,
-                  tdmF_Err *err)
+                  int ctx, tdmF_Err *err)
 {
     const tdmF_Type *st = tdmF_scalar(t);
     Num num;
@@ -164,6 +186,10 @@ static int to_int(tdmF_Registry *R, const tdmF_Type *t, const tdm_Value *v, void
     }
     if (!numeric(v, &num)) {
         return bad(t, v, "", err);
+    }
+    if (ctx & TDMF_CV_CCONV) {
+        store_cconv(st, dst, &num);
+        return TDM_OK;
     }
     if (num.isfloat) {
         if (!(num.f == floor(num.f)) || isinf(num.f)) {
@@ -294,7 +320,7 @@ static int to_ptr(const tdmF_Type *t, const tdm_Value *v, void *dst, int ctx, td
         if (to->kind != TDMF_VOID && !(to->kind == TDMF_INT && to->size == 1)) {
             return bad(t, v, "", err);
         }
-        if (ctx != TDMF_CV_ARG) {
+        if ((ctx & TDMF_CV_MASK) != TDMF_CV_ARG) {
             return bad(t, v, " (a string can only be passed as a call argument: it would "
                        "dangle; use new to make a char array)", err);
         }
@@ -323,7 +349,7 @@ static size_t object_size(const tdmF_Type *t, int64_t nelem)
 }
 
 static int to_aggregate(tdmF_Registry *R, const tdmF_Type *t, const tdm_Value *v, void *dst,
-                        int64_t nelem, tdmF_Err *err)
+                        int64_t nelem, int ctx, tdmF_Err *err)
 {
     const tdmF_Hooks *h;
     tdmF_Init in;
@@ -374,8 +400,8 @@ static int to_aggregate(tdmF_Registry *R, const tdmF_Type *t, const tdm_Value *v
         return st;
     }
     memset(dst, 0, size);
-    st = tdmF_init(R, t, dst, t->kind == TDMF_ARRAY && t->length >= 0 ? t->length : nelem,
-                   &in, err);
+    st = tdmF_init_cv(R, t, dst, t->kind == TDMF_ARRAY && t->length >= 0 ? t->length : nelem,
+                      &in, (ctx & TDMF_CV_CCONV) | TDMF_CV_STORE, err);
     if (h->done) {
         h->done(h->ud, &in);
     }
@@ -388,7 +414,7 @@ int tdmF_to_c_n(tdmF_Registry *R, const tdmF_Type *t, const tdm_Value *v, void *
     if (nelem >= 0 && ((t->kind == TDMF_ARRAY && t->length < 0 &&
                         tdmF_sized(t->base, "convert", NULL) == TDM_OK) ||
                        tdmF_flex_elem(t) != NULL)) {
-        return to_aggregate(R, t, v, dst, nelem, err);
+        return to_aggregate(R, t, v, dst, nelem, ctx, err);
     }
     return tdmF_to_c(R, t, v, dst, ctx, err);
 }
@@ -399,7 +425,7 @@ int tdmF_to_c(tdmF_Registry *R, const tdmF_Type *t, const tdm_Value *v, void *ds
     switch (t->kind) {
     case TDMF_INT:
     case TDMF_ENUM:
-        return to_int(R, t, v, dst, err);
+        return to_int(R, t, v, dst, ctx, err);
     case TDMF_FLOAT:
         return to_float(t, v, dst, err);
     case TDMF_PTR:
@@ -410,7 +436,7 @@ int tdmF_to_c(tdmF_Registry *R, const tdmF_Type *t, const tdm_Value *v, void *ds
         if (tdmF_sized(t, "convert", err) != TDM_OK) {
             return err ? err->status : TDM_ERRTYPE;
         }
-        return to_aggregate(R, t, v, dst, -1, err);
+        return to_aggregate(R, t, v, dst, -1, ctx, err);
     case TDMF_VOID:
         if (v->kind == TDM_NIL) {
             return TDM_OK;
@@ -470,18 +496,18 @@ int tdmF_from_c(tdmF_Registry *R, const tdmF_Type *t, const void *src, tdmF_CDat
 /* Initializers                                                             */
 
 static int init_elem(tdmF_Registry *R, const tdmF_Type *t, void *dst, const tdm_Value *v,
-                     tdmF_Err *err)
+                     int ctx, tdmF_Err *err)
 {
     tdmF_Place pl;
     memset(&pl, 0, sizeof pl);
     pl.type = t;
     pl.addr = dst;
     pl.nelem = -1;
-    return tdmF_place_set(R, &pl, v, err);
+    return tdmF_place_set_cv(R, &pl, v, ctx, err);
 }
 
 static int init_field(tdmF_Registry *R, const tdmF_Field *f, char *base, size_t off,
-                      int64_t nelem, const tdm_Value *v, tdmF_Err *err)
+                      int64_t nelem, const tdm_Value *v, int ctx, tdmF_Err *err)
 {
     tdmF_Place pl;
     int st;
@@ -491,7 +517,7 @@ static int init_field(tdmF_Registry *R, const tdmF_Field *f, char *base, size_t 
     pl.addr = base + off;
     pl.bitpos = f->bitpos;
     pl.bitwidth = f->isbit ? f->bitwidth : 0;
-    st = tdmF_place_set(R, &pl, v, err);
+    st = tdmF_place_set_cv(R, &pl, v, ctx, err);
     if (st != TDM_OK) {
         tdmF_err_prefix(err, "field '%s': ", f->name ? f->name : "<anonymous>");
     }
@@ -500,6 +526,12 @@ static int init_field(tdmF_Registry *R, const tdmF_Field *f, char *base, size_t 
 
 int tdmF_init(tdmF_Registry *R, const tdmF_Type *t, void *dst, int64_t nelem,
               const tdmF_Init *in, tdmF_Err *err)
+{
+    return tdmF_init_cv(R, t, dst, nelem, in, TDMF_CV_STORE, err);
+}
+
+int tdmF_init_cv(tdmF_Registry *R, const tdmF_Type *t, void *dst, int64_t nelem,
+                 const tdmF_Init *in, int ctx, tdmF_Err *err)
 {
     char tb[128];
     size_t i;
@@ -526,7 +558,8 @@ int tdmF_init(tdmF_Registry *R, const tdmF_Type *t, void *dst, int64_t nelem,
                                tdmF_typename(t, tb, sizeof tb), in->n);
         }
         for (i = 0; i < in->n; i++) {
-            if ((st = init_elem(R, t->base, (char *)dst + i * esz, &in->vals[i], err)) != TDM_OK) {
+            st = init_elem(R, t->base, (char *)dst + i * esz, &in->vals[i], ctx, err);
+            if (st != TDM_OK) {
                 tdmF_err_prefix(err, "element %zu: ", i);
                 return st;
             }
@@ -560,7 +593,7 @@ int tdmF_init(tdmF_Registry *R, const tdmF_Type *t, void *dst, int64_t nelem,
             }
             if ((st = init_field(R, f, dst, off + f->offset,
                                  f == &t->fields[t->nfields - 1] ? nelem : -1, &in->vals[i],
-                                 err)) != TDM_OK) {
+                                 ctx, err)) != TDM_OK) {
                 return st;
             }
         }
@@ -570,5 +603,5 @@ int tdmF_init(tdmF_Registry *R, const tdmF_Type *t, void *dst, int64_t nelem,
         return tdmF_seterr(err, TDM_ERRTYPE, "too many initializers for %s (%zu given)",
                            tdmF_typename(t, tb, sizeof tb), in->n);
     }
-    return in->n == 1 ? init_elem(R, t, dst, &in->vals[0], err) : TDM_OK;
+    return in->n == 1 ? init_elem(R, t, dst, &in->vals[0], ctx, err) : TDM_OK;
 }

@@ -382,19 +382,29 @@ int tdmF_place_get(tdmF_Registry *R, const tdmF_Place *pl, tdm_Value *out, tdmF_
 
 int tdmF_place_set(tdmF_Registry *R, const tdmF_Place *pl, const tdm_Value *v, tdmF_Err *err)
 {
+    return tdmF_place_set_cv(R, pl, v, TDMF_CV_STORE, err);
+}
+
+int tdmF_place_set_cv(tdmF_Registry *R, const tdmF_Place *pl, const tdm_Value *v, int ctx,
+                      tdmF_Err *err)
+{
     const tdmF_Type *st;
     uint64_t unit = 0, val = 0, m;
     int64_t sv;
     int stt;
     if (pl->bitwidth == 0) {
-        return tdmF_to_c_n(R, pl->type, v, pl->addr, pl->nelem, TDMF_CV_STORE, err);
+        return tdmF_to_c_n(R, pl->type, v, pl->addr, pl->nelem, ctx, err);
     }
     st = tdmF_scalar(pl->type);
-    if ((stt = tdmF_to_c(R, st, v, &val, TDMF_CV_STORE, err)) != TDM_OK) {
+    if ((stt = tdmF_to_c(R, st, v, &val, ctx, err)) != TDM_OK) {
         return stt;
     }
     m = bitmask(pl->bitwidth);
-    if (st->flags & TDMF_SIGNED) {
+    if (ctx & TDMF_CV_CCONV) {
+        if (st->flags & TDMF_BOOL) {
+            val = val != 0;
+        }
+    } else if (st->flags & TDMF_SIGNED) {
         int shift = 64 - (int)st->size * 8;
         sv = (int64_t)(val << shift) >> shift;      /* sign-extend the stored type */
         if (sv < -(int64_t)(m >> 1) - 1 || sv > (int64_t)(m >> 1)) {
@@ -431,7 +441,7 @@ int tdmF_new(tdmF_Registry *R, const tdmF_Type *t, int64_t nelem, int flags,
     *out = NULL;
     if ((flags & TDMF_NEW_POINTEE) && t->kind == TDMF_PTR) {
         tdmF_CData *obj, *p;
-        if ((st = tdmF_new(R, t->base, nelem, 0, init, &obj, err)) != TDM_OK) {
+        if ((st = tdmF_new(R, t->base, nelem, flags & TDMF_NEW_CCONV, init, &obj, err)) != TDM_OK) {
             return st;
         }
         if ((p = tdmF_cd_alloc(R, t, sizeof(void *), err)) == NULL) {
@@ -481,7 +491,10 @@ int tdmF_new(tdmF_Registry *R, const tdmF_Type *t, int64_t nelem, int flags,
         return err ? err->status : TDM_ERRMEM;
     }
     cd->nelem = nelem;
-    if (init && init->n > 0 && (st = tdmF_init(R, t, cd->addr, nelem, init, err)) != TDM_OK) {
+    if (init && init->n > 0 &&
+        (st = tdmF_init_cv(R, t, cd->addr, nelem, init,
+                           TDMF_CV_STORE | ((flags & TDMF_NEW_CCONV) ? TDMF_CV_CCONV : 0),
+                           err)) != TDM_OK) {
         tdmF_err_prefix(err, "new '%s': ", tdmF_typename(t, tb, sizeof tb));
         tdmF_cd_decref(cd);
         return st;

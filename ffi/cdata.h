@@ -94,6 +94,12 @@ TDMI_FUNC const tdmF_Type *tdmF_flex_elem(const tdmF_Type *t);
 /* Contexts for tdmF_to_c: a call argument may point into a string's bytes
    for the duration of the call; a store or a callback result may not. */
 enum { TDMF_CV_ARG = 0, TDMF_CV_STORE = 1, TDMF_CV_RESULT = 2 };
+/* Or-ed into a context: C's conversion rules instead of range checks
+   (LuaJIT's stores, new and cast): integers wrap to the width, floats
+   truncate toward zero (NaN and values outside 64 bits give 2^63), any
+   number converts to _Bool as != 0; a bitfield keeps the low bits. */
+#define TDMF_CV_CCONV 0x10
+#define TDMF_CV_MASK  0x0f      /* the context without the flags */
 
 /* Convert v to type t into dst (t's size bytes), with range and type
    checks. Messages read "expected int, got 3000000000 (out of range)". */
@@ -117,6 +123,9 @@ TDMI_FUNC int tdmF_to_c_n(tdmF_Registry *R, const tdmF_Type *t, const tdm_Value 
    nelem: element count of a T[?], or of the array ending a struct. */
 TDMI_FUNC int tdmF_init(tdmF_Registry *R, const tdmF_Type *t, void *dst, int64_t nelem,
                         const tdmF_Init *in, tdmF_Err *err);
+/* tdmF_init with a conversion context for the elements (TDMF_CV_CCONV). */
+TDMI_FUNC int tdmF_init_cv(tdmF_Registry *R, const tdmF_Type *t, void *dst, int64_t nelem,
+                           const tdmF_Init *in, int ctx, tdmF_Err *err);
 /* Short description of a value for messages ("3000000000", "cdata<int *>"). */
 TDMI_FUNC const char *tdmF_describe(const tdm_Value *v, char *buf, size_t n);
 /* May a pointer to `from` be used as a pointer to `to`? */
@@ -151,11 +160,16 @@ TDMI_FUNC int tdmF_place_get(tdmF_Registry *R, const tdmF_Place *pl, tdm_Value *
 /* Write with conversion and range checks (bitfields: fits the width). */
 TDMI_FUNC int tdmF_place_set(tdmF_Registry *R, const tdmF_Place *pl, const tdm_Value *v,
                              tdmF_Err *err);
+/* The same in a conversion context (TDMF_CV_STORE, with TDMF_CV_CCONV for
+   C's rules instead of range checks). */
+TDMI_FUNC int tdmF_place_set_cv(tdmF_Registry *R, const tdmF_Place *pl, const tdm_Value *v,
+                                int ctx, tdmF_Err *err);
 
 /* ------------------------------------------------------------------------ */
 /* Operations behind the language APIs (cdata.c)                            */
 
 #define TDMF_NEW_POINTEE 0x01   /* new("T *") allocates a T (cffi) */
+#define TDMF_NEW_CCONV   0x02   /* initializers convert as C does (TDMF_CV_CCONV) */
 
 /* new: zero-filled object of type t; nelem for [?] arrays (< 0: taken from
    the initializer) and for a struct ending in a variable-length array

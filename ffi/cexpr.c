@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include <ctype.h>
 #include "cexpr.h"
 
 static int parse_cond(P *p, int64_t *v);
@@ -26,6 +27,32 @@ static int parse_primary(P *p, int64_t *v)
         const tdmF_Type *ty;
         int isalign = !is_word(t, "sizeof");
         advance(p);
+        if (!isalign && is_punct(cur(p), '(') && peekn(p, 1)->kind == K_STR &&
+            is_punct(peekn(p, 2), ')')) {
+            /* sizeof("literal"): its bytes and the NUL (escapes count once) */
+            const Tok *s = peekn(p, 1);
+            int64_t n = 1;
+            for (int i = 1; i < s->len - 1; i++, n++) {
+                if (s->p[i] == '\\') {
+                    i++;
+                    if (s->p[i] == 'x') {
+                        while (i + 1 < s->len - 1 && isxdigit((unsigned char)s->p[i + 1])) {
+                            i++;
+                        }
+                    } else if (s->p[i] >= '0' && s->p[i] <= '7') {
+                        for (int k = 1; k < 3 && i + 1 < s->len - 1 && s->p[i + 1] >= '0' &&
+                                        s->p[i + 1] <= '7'; k++) {
+                            i++;
+                        }
+                    }
+                }
+            }
+            advance(p);
+            advance(p);
+            advance(p);
+            *v = n;
+            return TDM_OK;
+        }
         if ((st = tdmF_cp_expect(p, '(', "after sizeof")) != TDM_OK ||
             (st = tdmF_cp_type_name(p, &ty)) != TDM_OK ||
             (st = tdmF_cp_expect(p, ')', "after the type")) != TDM_OK) {

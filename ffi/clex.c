@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "clex.h"
+#include "cparse.h"
 
 /* ------------------------------------------------------------------------ */
 /* Errors                                                                   */
@@ -119,8 +120,20 @@ static int lex_char(P *p, const char *s, const char *end, Tok *t)
         case 'n': v = '\n'; q++; break;
         case 't': v = '\t'; q++; break;
         case 'r': v = '\r'; q++; break;
-        case '0': v = 0; q++; break;
-        case '\\': case '\'': case '"': v = (unsigned char)*q++; break;
+        case 'a': v = '\a'; q++; break;
+        case 'b': v = '\b'; q++; break;
+        case 'f': v = '\f'; q++; break;
+        case 'v': v = '\v'; q++; break;
+        case 'e': v = 27; q++; break;           /* LuaJIT's extension */
+        case '0': case '1': case '2': case '3': case '4': case '5': case '6': case '7': {
+            int k;
+            for (v = 0, k = 0; k < 3 && q < end && *q >= '0' && *q <= '7'; k++, q++) {
+                v = v * 8 + (uint64_t)(*q - '0');
+            }
+            v &= 0xff;
+            break;
+        }
+        case '\\': case '\'': case '"': case '?': v = (unsigned char)*q++; break;
         case 'x':
             v = 0;
             for (q++; q < end && isxdigit((unsigned char)*q); q++) {
@@ -223,6 +236,27 @@ int tdmF_cp_lex(P *p, const char *src, size_t len)
         if (t == NULL) {
             goto nomem;
         }
+        if (c == '$' && p->params != NULL) {
+            const struct tdmF_Param *pv;
+            if (p->nextparam >= p->nparams) {
+                return tdmF_cp_err(p, t, TDM_ERRSYNTAX, "no value for '$' number %d",
+                                   p->nextparam + 1);
+            }
+            pv = &p->params[p->nextparam++];
+            if (pv->kind == TDMF_P_TYPE) {
+                t->kind = K_PTYPE;
+                t->ptype = pv->type;
+            } else if (pv->kind == TDMF_P_NAME) {
+                t->kind = K_IDENT;
+                t->p = pv->name;
+                t->len = (int)pv->len;
+            } else {
+                t->kind = K_NUM;
+                t->num = (uint64_t)pv->num;
+            }
+            s++;
+            continue;
+        }
         if (is_id(c, 1)) {
             const char *q = s;
             while (q < end && is_id((unsigned char)*q, 0)) {
@@ -239,6 +273,19 @@ int tdmF_cp_lex(P *p, const char *src, size_t len)
                 return p->err->status;
             }
             s += t->len;
+            continue;
+        }
+        if (c == '"') {
+            const char *q = s + 1;
+            while (q < end && *q != '"' && *q != '\n') {
+                q += (*q == '\\' && q + 1 < end) ? 2 : 1;
+            }
+            if (q >= end || *q != '"') {
+                return tdmF_cp_err(p, t, TDM_ERRSYNTAX, "unterminated string literal");
+            }
+            t->kind = K_STR;
+            t->len = (int)(q + 1 - s);
+            s = q + 1;
             continue;
         }
         if (c == '\'') {

@@ -17,7 +17,9 @@
 #define MAXDEPTH 160
 
 enum {
-    K_EOF = 0, K_IDENT, K_NUM, K_PUNCT, K_DEFINE, K_EOL
+    K_EOF = 0, K_IDENT, K_NUM, K_PUNCT, K_DEFINE, K_EOL,
+    K_STR,                      /* a string literal: p/len include the quotes */
+    K_PTYPE                     /* a type given for a `$` placeholder (ptype) */
 };
 enum {                          /* multi-character punctuators */
     P_ELLIPSIS = 256, P_SHL, P_SHR, P_LE, P_GE, P_EQ, P_NE, P_AND, P_OR
@@ -30,6 +32,7 @@ typedef struct Tok {
     int len;
     int line, col;
     uint64_t num;               /* K_NUM */
+    const tdmF_Type *ptype;     /* borrowed: K_PTYPE */
 } Tok;
 
 typedef struct P {
@@ -39,6 +42,8 @@ typedef struct P {
     Tok *toks;                  /* owns: freed at the end of the parse */
     int n, cap, pos;
     int depth;
+    const struct tdmF_Param *params;    /* borrowed: values for `$`, or NULL */
+    int nparams, nextparam;
 } P;
 
 /* Record an error at token t: "<what>: <line>:<col>: <message>". Returns status. */

@@ -68,7 +68,7 @@ static int type_keyword(const Tok *t)
 
 int tdmF_cp_starts_type(P *p, const Tok *t)
 {
-    return type_keyword(t) || is_typedef_name(p, t);
+    return t->kind == K_PTYPE || type_keyword(t) || is_typedef_name(p, t);
 }
 
 static int parse_tagged(P *p, const tdmF_Type **out);
@@ -113,6 +113,89 @@ static int resolve_basic(P *p, const Words *w, const Tok *at, const tdmF_Type **
     return TDM_OK;
 }
 
+/* Attributes that would change a layout or a call: refused, never ignored
+   (that would be silently wrong). */
+static const char *const layout_attrs[] = {
+    "packed", "aligned", "mode", "vector_size", "ms_struct", "gcc_struct", "regparm",
+    "stdcall", "fastcall", "thiscall", "ms_abi", "sysv_abi", "transparent_union", NULL
+};
+
+/* __attribute__((a, b(args), ...)) at cur: attributes that change neither
+   layout nor calls (nothrow, const, format, visibility, ...) are skipped,
+   the others refused with their name. */
+static int parse_attribute(P *p)
+{
+    Tok *at = cur(p);
+    int level;
+    advance(p);
+    if (!accept(p, '(') || !accept(p, '(')) {
+        return tdmF_cp_err(p, at, TDM_ERRSYNTAX, "expected '((' after '%.*s'", at->len, at->p);
+    }
+    for (level = 2; level > 0;) {
+        Tok *t = cur(p);
+        if (t->kind == K_EOF) {
+            return tdmF_cp_err(p, at, TDM_ERRSYNTAX, "unterminated '%.*s'", at->len, at->p);
+        }
+        if (level == 2 && t->kind == K_IDENT) {
+            char name[64];
+            const char *nm = name;
+            size_t n;
+            tdmF_cp_tokname(t, name, sizeof name);
+            n = strlen(name);
+            if (n > 4 && strncmp(name, "__", 2) == 0 && strcmp(name + n - 2, "__") == 0) {
+                name[n - 2] = '\0';
+                nm = name + 2;
+            }
+            for (int i = 0; layout_attrs[i]; i++) {
+                if (strcmp(nm, layout_attrs[i]) == 0) {
+                    return tdmF_cp_err(p, t, TDM_ERRSYNTAX, "__attribute__((%s)) is not "
+                                       "supported (it changes the layout or the call)", nm);
+                }
+            }
+        }
+        level += is_punct(t, '(') - is_punct(t, ')');
+        advance(p);
+    }
+    return TDM_OK;
+}
+
+/* asm("sym") / __asm__("sym" "concatenated") at cur: the symbol into sym. */
+static int parse_asm(P *p, char *sym, size_t n)
+{
+    Tok *at = cur(p);
+    size_t k = 0;
+    advance(p);
+    if (!accept(p, '(') || cur(p)->kind != K_STR) {
+        return tdmF_cp_err(p, at, TDM_ERRSYNTAX, "expected '(\"symbol\")' after '%.*s'",
+                           at->len, at->p);
+    }
+    while (cur(p)->kind == K_STR) {
+        Tok *t = cur(p);
+        if (memchr(t->p, '\\', (size_t)t->len) != NULL || k + (size_t)t->len - 2 >= n) {
+            return tdmF_cp_err(p, t, TDM_ERRSYNTAX, "unsupported asm symbol name %.*s",
+                               t->len, t->p);
+        }
+        memcpy(sym + k, t->p + 1, (size_t)t->len - 2);
+        k += (size_t)t->len - 2;
+        advance(p);
+    }
+    sym[k] = '\0';
+    if (k == 0) {
+        return tdmF_cp_err(p, at, TDM_ERRSYNTAX, "empty asm symbol name");
+    }
+    return tdmF_cp_expect(p, ')', "after the asm symbol");
+}
+
+static int is_attribute(const Tok *t)
+{
+    return is_word(t, "__attribute__") || is_word(t, "__attribute");
+}
+
+static int is_asm(const Tok *t)
+{
+    return is_word(t, "asm") || is_word(t, "__asm__") || is_word(t, "__asm");
+}
+
 static int parse_specs(P *p, Specs *s, int allow_storage)
 {
     Words w;
@@ -123,6 +206,11 @@ static int parse_specs(P *p, Specs *s, int allow_storage)
     s->at = cur(p);
     for (;;) {
         Tok *t = cur(p);
+        if (t->kind == K_PTYPE && !s->type && !nbasic) {
+            s->type = t->ptype;         /* a `$` standing for a type */
+            advance(p);
+            continue;
+        }
         if (t->kind != K_IDENT) {
             break;
         }
@@ -166,8 +254,12 @@ static int parse_specs(P *p, Specs *s, int allow_storage)
         } else if (is_word(t, "_Complex") || is_word(t, "__complex__") ||
                    is_word(t, "__int128") || is_word(t, "_Float128")) {
             return tdmF_cp_err(p, t, TDM_ERRSYNTAX, "type '%.*s' is not supported", t->len, t->p);
-        } else if (is_word(t, "__attribute__") || is_word(t, "__declspec") ||
-                   is_word(t, "__asm__") || is_word(t, "asm") || is_word(t, "_Alignas")) {
+        } else if (is_attribute(t)) {
+            if (parse_attribute(p) != TDM_OK) {
+                return p->err->status;
+            }
+            continue;
+        } else if (is_word(t, "__declspec") || is_asm(t) || is_word(t, "_Alignas")) {
             return tdmF_cp_err(p, t, TDM_ERRSYNTAX, "'%.*s' is not supported", t->len, t->p);
         } else if (!s->type && !nbasic && is_typedef_name(p, t)) {
             char name[256];
@@ -349,8 +441,8 @@ static int nested_declarator_follows(P *p)
     if (!is_punct(cur(p), '(')) {
         return 0;
     }
-    if (is_punct(t, '*') || is_punct(t, '(') || is_punct(t, '^')) {
-        return 1;
+    if (is_punct(t, '*') || is_punct(t, '(') || is_punct(t, '^') || is_punct(t, '[')) {
+        return 1;           /* '[': int ([10])[5] is int[10][5] */
     }
     return t->kind == K_IDENT && !tdmF_cp_starts_type(p, t);
 }
@@ -486,6 +578,8 @@ static void free_fields(tdmF_Field *f, int n)
 }
 
 /* Fields after '{' up to and including '}'; lays out t. */
+static int parse_declaration(P *p);
+
 static int parse_fields(P *p, tdmF_Type *t)
 {
     tdmF_Field *fields = NULL;
@@ -498,8 +592,19 @@ static int parse_fields(P *p, tdmF_Type *t)
                              tdmF_typename(t, nb, sizeof nb));
             goto fail;
         }
+        if (is_word(cur(p), "static")) {
+            /* static const int K = 5; inside a struct (C++, LuaJIT): a constant
+               (global here, where LuaJIT scopes it to the struct) */
+            if ((st = parse_declaration(p)) != TDM_OK) {
+                goto fail;
+            }
+            continue;
+        }
         if ((st = parse_specs(p, &s, 0)) != TDM_OK) {
             goto fail;
+        }
+        if (s.type->kind == TDMF_ENUM && accept(p, ';')) {
+            continue;       /* enum { A, B }; inside a struct: only its constants */
         }
         for (;;) {
             Decl d;
@@ -764,7 +869,26 @@ static int parse_define(P *p)
     return TDM_OK;
 }
 
-static int declare(P *p, const Specs *s, const Decl *d)
+/* An integer constant converted to its declared type, as C does. */
+static int64_t narrow(const tdmF_Type *t, int64_t v)
+{
+    const tdmF_Type *st = tdmF_scalar(t);
+    uint64_t u = (uint64_t)v, m;
+    if (st->flags & TDMF_BOOL) {
+        return v != 0;
+    }
+    if (st->size >= 8) {
+        return v;
+    }
+    m = (UINT64_C(1) << (st->size * 8)) - 1;
+    u &= m;
+    if ((st->flags & TDMF_SIGNED) && (u >> (st->size * 8 - 1)) != 0) {
+        u |= ~m;
+    }
+    return (int64_t)u;
+}
+
+static int declare(P *p, const Specs *s, const Decl *d, const char *sym)
 {
     char name[256], nb[128];
     int64_t v;
@@ -797,6 +921,17 @@ static int declare(P *p, const Specs *s, const Decl *d)
                                "(declare '%s' only)", name);
         }
         st = tdmF_define(p->R, name, TDMF_N_FUNC, d->type, 0, p->err);
+        if (st == TDM_OK && sym[0] != '\0') {
+            st = tdmF_set_symbol(p->R, name, sym, p->err);
+        }
+    } else if (sym[0] != '\0' && s->storage != ST_TYPEDEF) {
+        if (d->type->kind == TDMF_VOID) {
+            return tdmF_cp_err(p, d->name, TDM_ERRSYNTAX, "variable '%s' declared void", name);
+        }
+        st = tdmF_define(p->R, name, TDMF_N_VAR, d->type, 0, p->err);
+        if (st == TDM_OK) {
+            st = tdmF_set_symbol(p->R, name, sym, p->err);
+        }
     } else if (is_punct(cur(p), '=')) {
         Tok *eq = cur(p);
         if (!tdmF_is_int(d->type)) {
@@ -808,10 +943,14 @@ static int declare(P *p, const Specs *s, const Decl *d)
         if ((st = tdmF_cp_expr(p, &v)) != TDM_OK) {
             return st;
         }
+        v = narrow(d->type, v);     /* keeps its declared type: char K = 298 is 42 */
         st = tdmF_define(p->R, name, TDMF_N_CONST, d->type, v, p->err);
     } else if (s->storage == ST_STATIC && s->isconst && tdmF_is_int(d->type)) {
         return tdmF_cp_err(p, d->name, TDM_ERRSYNTAX, "static const '%s' needs a value "
                            "(static const int X = 5;)", name);
+    } else if (s->storage == ST_STATIC) {
+        return tdmF_cp_err(p, d->name, TDM_ERRSYNTAX, "static variable '%s' has no symbol to "
+                           "look up (declare it extern, or static const with a value)", name);
     } else {
         if (d->type->kind == TDMF_VOID) {
             return tdmF_cp_err(p, d->name, TDM_ERRSYNTAX, "variable '%s' declared void", name);
@@ -834,8 +973,26 @@ static int parse_declaration(P *p)
     }
     for (;;) {
         Decl d;
-        if ((st = parse_declarator(p, s.type, D_NAMED, &d)) != TDM_OK ||
-            (st = declare(p, &s, &d)) != TDM_OK) {
+        char sym[256] = "";
+        if ((st = parse_declarator(p, s.type, D_NAMED, &d)) != TDM_OK) {
+            return st;
+        }
+        for (;;) {              /* GCC extras: asm("sym"), __attribute__((...)) */
+            if (is_asm(cur(p))) {
+                if (s.storage == ST_TYPEDEF) {
+                    return tdmF_cp_err(p, cur(p), TDM_ERRSYNTAX, "asm() on a typedef");
+                }
+                st = parse_asm(p, sym, sizeof sym);
+            } else if (is_attribute(cur(p))) {
+                st = parse_attribute(p);
+            } else {
+                break;
+            }
+            if (st != TDM_OK) {
+                return st;
+            }
+        }
+        if ((st = declare(p, &s, &d, sym)) != TDM_OK) {
             return st;
         }
         if (accept(p, ';')) {
@@ -859,9 +1016,17 @@ static void parser_init(P *p, tdmF_Registry *R, const char *what, tdmF_Err *err)
 
 int tdmF_cdef(tdmF_Registry *R, const char *src, size_t len, tdmF_Err *err)
 {
+    return tdmF_cdef_params(R, src, len, NULL, 0, err);
+}
+
+int tdmF_cdef_params(tdmF_Registry *R, const char *src, size_t len, const tdmF_Param *params,
+                     int nparams, tdmF_Err *err)
+{
     P p;
     int st;
     parser_init(&p, R, "cdef", err);
+    p.params = params;
+    p.nparams = nparams;
     st = tdmF_cp_lex(&p, src, len);
     while (st == TDM_OK && cur(&p)->kind != K_EOF) {
         if (cur(&p)->kind == K_DEFINE) {
@@ -883,10 +1048,19 @@ int tdmF_cdef(tdmF_Registry *R, const char *src, size_t len, tdmF_Err *err)
 int tdmF_parse_type(tdmF_Registry *R, const char *src, size_t len, const char *what,
                     const tdmF_Type **out, tdmF_Err *err)
 {
+    return tdmF_parse_type_params(R, src, len, what, NULL, 0, out, err);
+}
+
+int tdmF_parse_type_params(tdmF_Registry *R, const char *src, size_t len, const char *what,
+                           const tdmF_Param *params, int nparams, const tdmF_Type **out,
+                           tdmF_Err *err)
+{
     P p;
     int st;
     char b[64];
     parser_init(&p, R, what, err);
+    p.params = params;
+    p.nparams = nparams;
     st = tdmF_cp_lex(&p, src, len);
     if (st == TDM_OK && cur(&p)->kind == K_DEFINE) {
         st = tdmF_cp_err(&p, cur(&p), TDM_ERRSYNTAX, "expected a type, got '#define'");

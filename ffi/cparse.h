@@ -24,4 +24,25 @@ TDMI_FUNC int tdmF_parse_type(tdmF_Registry *R, const char *src, size_t len,
                               const char *what, const tdmF_Type **out,
                               tdmF_Err *err);
 
+/* A value for a `$` placeholder (LuaJIT's parameterized types): each `$`
+   in the text takes the next one, as a type (where a typedef name may
+   stand), an identifier or an integer. Not text substitution: a type
+   needs no name. */
+typedef struct tdmF_Param {
+    int kind;                   /* TDMF_P_TYPE, TDMF_P_NAME, TDMF_P_NUM */
+    const tdmF_Type *type;      /* borrowed: TDMF_P_TYPE */
+    const char *name;           /* borrowed: TDMF_P_NAME, valid during the parse */
+    size_t len;
+    int64_t num;                /* TDMF_P_NUM */
+} tdmF_Param;
+enum { TDMF_P_TYPE = 1, TDMF_P_NAME, TDMF_P_NUM };
+
+/* tdmF_cdef and tdmF_parse_type with `$` placeholders; a `$` without a
+   value left is an error. */
+TDMI_FUNC int tdmF_cdef_params(tdmF_Registry *R, const char *src, size_t len,
+                               const tdmF_Param *params, int nparams, tdmF_Err *err);
+TDMI_FUNC int tdmF_parse_type_params(tdmF_Registry *R, const char *src, size_t len,
+                                     const char *what, const tdmF_Param *params,
+                                     int nparams, const tdmF_Type **out, tdmF_Err *err);
+
 #endif /* TDM_FFI_CPARSE_H */

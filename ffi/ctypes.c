@@ -170,6 +170,7 @@ static void map_free(Map *m, int freenames)
         free(m->keys[i]);
         if (freenames && m->vals[i]) {
             free(((tdmF_Name *)m->vals[i])->key);
+            free(((tdmF_Name *)m->vals[i])->sym);
             free(m->vals[i]);
         }
     }
@@ -698,6 +699,28 @@ int tdmF_define(tdmF_Registry *R, const char *name, int kind,
     n->kind = kind;
     n->type = type;
     n->value = value;
+    return TDM_OK;
+}
+
+int tdmF_set_symbol(tdmF_Registry *R, const char *name, const char *sym, tdmF_Err *err)
+{
+    tdmF_Name *n = map_get(&R->names, name);
+    const char *old;
+    if (n == NULL || (n->kind != TDMF_N_FUNC && n->kind != TDMF_N_VAR)) {
+        return tdmF_seterr(err, TDM_ERRSYNTAX, "asm(\"%s\"): '%s' is not a function or "
+                           "variable", sym, name);
+    }
+    old = n->sym ? n->sym : n->key;
+    if (strcmp(old, sym) == 0) {
+        return TDM_OK;
+    }
+    if (n->sym != NULL) {
+        return tdmF_seterr(err, TDM_ERRSYNTAX, "conflicting declaration of '%s': symbol "
+                           "'%s', previously '%s'", name, sym, old);
+    }
+    if ((n->sym = strdup(sym)) == NULL) {
+        return tdmF_seterr(err, TDM_ERRMEM, "not enough memory");
+    }
     return TDM_OK;
 }
 

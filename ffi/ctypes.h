@@ -176,6 +176,8 @@ typedef struct tdmF_Name {
     const tdmF_Type *type;      /* borrowed: typedef target, function or variable
                                    type, or the constant's type */
     int64_t value;              /* TDMF_N_CONST */
+    char *sym;                  /* owns: TDMF_N_FUNC/VAR: the symbol to look up
+                                   (asm("sym") redirect), or NULL for key */
 } tdmF_Name;
 
 /* New empty registry (base types and standard typedefs only); NULL when out
@@ -209,6 +211,11 @@ TDMI_FUNC int tdmF_complete(tdmF_Registry *R, tdmF_Type *t, tdmF_Field *fields,
 TDMI_FUNC const tdmF_Name *tdmF_lookup(const tdmF_Registry *R, const char *name);
 TDMI_FUNC int tdmF_define(tdmF_Registry *R, const char *name, int kind,
                           const tdmF_Type *type, int64_t value, tdmF_Err *err);
+/* Redirect the declared function or variable `name` to symbol `sym`
+   (`int my_abs(int) asm("abs");`); a second, different redirect is an
+   error naming both. */
+TDMI_FUNC int tdmF_set_symbol(tdmF_Registry *R, const char *name, const char *sym,
+                              tdmF_Err *err);
 /* Tags: `kind` is TDMF_STRUCT, TDMF_UNION or TDMF_ENUM. */
 TDMI_FUNC tdmF_Type *tdmF_tag_lookup(const tdmF_Registry *R, int kind,
                                      const char *tag);

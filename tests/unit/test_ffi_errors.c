@@ -69,7 +69,16 @@ static void test_declarations(void)
     CHECK_STR(bad_cdef("  foo_t x;"), "cdef: 1:3: unknown type name 'foo_t'");
     CHECK_STR(bad_cdef("long double f(void);"), "cdef: 1:1: 'long double' is not supported");
     CHECK_STR(bad_cdef("struct s { int x; } __attribute__((packed));"),
-              "cdef: 1:21: '__attribute__' is not supported");
+              "cdef: 1:36: __attribute__((packed)) is not supported (it changes the layout "
+              "or the call)");
+    CHECK_STR(bad_cdef("int f(int) asm(\"g\");\nint f(int) asm(\"h\");"),
+              "cdef: 2:5: conflicting declaration of 'f': symbol 'h', previously 'g'");
+    CHECK_CONTAINS(bad_cdef("int f(int) asm(g);"), "expected '(\"symbol\")' after 'asm'");
+    CHECK_CONTAINS(bad_cdef("typedef int t asm(\"x\");"), "asm() on a typedef");
+    CHECK_STR(bad_cdef("static int sx;"), "cdef: 1:12: static variable 'sx' has no symbol to "
+              "look up (declare it extern, or static const with a value)");
+    CHECK_CONTAINS(bad_cdef("int f(int) __attribute__((nothrow);"), "unterminated");
+    CHECK_CONTAINS(bad_cdef("int f(int) asm(\"x);"), "unterminated string literal");
     CHECK_CONTAINS(bad_cdef("int f(void) { return 0; }"),
                    "cdef: 1:13: function definitions are not supported");
     CHECK_CONTAINS(bad_cdef("#include <stdio.h>"),

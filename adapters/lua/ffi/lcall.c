@@ -196,7 +196,10 @@ static int call_general(lua_State *L, tdmL_Ffi *b, tdmF_CData *cd, int first, in
             ntmp++;
             tdmL_ffi_tovalue(L, b, -1, &vals[i]);
         } else {
-            tdmL_ffi_tovalue(L, b, first + i, &vals[i]);
+            /* LuaJIT's extra pointer conversions may push a temporary */
+            int top = lua_gettop(L);
+            tdmL_ffi_tovalue_to(L, b, first + i, pt, 0, &vals[i]);
+            ntmp += lua_gettop(L) - top;
         }
     }
     tdmF_err_init(&err);
@@ -212,7 +215,8 @@ static int call_general(lua_State *L, tdmL_Ffi *b, tdmF_CData *cd, int first, in
     b->L = saved;
     for (int i = 0; i < ntmp; i++) {
         tdmL_CData *u = lua_touserdata(L, tmpbase + i);
-        if (u->h.handle != NULL) {      /* debug.getlocal reaches it: its __gc may have run */
+        /* debug.getlocal reaches it: its __gc may have run */
+        if (u->h.handle != NULL && (((tdmF_CData *)u->h.handle)->flags & TDMF_CD_CALLBACK)) {
             tdmF_callback_free(u->h.handle, NULL);
         }
     }
@@ -325,6 +329,12 @@ static __attribute__((noinline)) int call_slow(lua_State *L, tdmL_CData *u)
     tdmL_Ffi *b = lua_touserdata(L, lua_upvalueindex(1));
     uint64_t abuf[FASTMAX];
     int r;
+    if (u->fast <= 0 && tdmL_func_type(((tdmF_CData *)u->h.handle)->type) == NULL &&
+        tdmL_meta_get(L, b, ((tdmF_CData *)u->h.handle)->type, "__call")) {
+        lua_insert(L, 1);           /* ffi.metatype's __call(cd, ...) */
+        lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+        return lua_gettop(L);
+    }
     if (u->fast == 0) {
         prepare(b, u);
         if (u->fast > 0 && lua_gettop(L) - 1 == u->nparams && fast_args(L, u, abuf) &&

@@ -39,6 +39,12 @@ tdmL_CData *tdmL_cd_test(lua_State *L, tdmL_Ffi *b, int idx)
     return u != NULL && u->h.handle != NULL ? u : NULL;
 }
 
+int tdmL_cd_finalized(lua_State *L, tdmL_Ffi *b, int idx)
+{
+    tdmL_CData *u = cd_block(L, b, idx);
+    return u != NULL && u->h.handle == NULL;
+}
+
 /* Raise for the value at idx, which is not a live cdata. */
 int tdmL_not_cdata(lua_State *L, tdmL_Ffi *b, int idx)
 {
@@ -112,6 +118,122 @@ void tdmL_ffi_push(lua_State *L, tdmL_Ffi *b, tdm_Value *v)
         return;
     }
     tdmL_push(L, b->st, v);
+}
+
+/* The address a plain Lua userdata stands for as a pointer (LuaJIT): a
+   light userdata its value, an io file its FILE *, another full userdata
+   (not a cdata, ctype or proxy of another language) its payload. */
+static int userdata_address(lua_State *L, tdmL_Ffi *b, int idx, void **out)
+{
+    luaL_Stream *f;
+    if (lua_type(L, idx) == LUA_TLIGHTUSERDATA) {
+        *out = lua_touserdata(L, idx);
+        return 1;
+    }
+    if (lua_type(L, idx) != LUA_TUSERDATA || cd_block(L, b, idx) != NULL ||
+        tdmL_toforeign(L, b->st, idx) != NULL) {
+        return 0;
+    }
+    if (lua_getmetatable(L, idx)) {
+        int isct = lua_topointer(L, -1) == b->ctmeta;
+        lua_pop(L, 1);
+        if (isct) {
+            return 0;
+        }
+    }
+    if ((f = luaL_testudata(L, idx, LUA_FILEHANDLE)) != NULL) {
+        *out = f->f;
+        return 1;
+    }
+    *out = lua_touserdata(L, idx);
+    return 1;
+}
+
+/* LuaJIT's pointer compatibility beyond the core's: pointed-to integers of
+   the same size whatever their signedness (an int[3] for a uint32_t *). */
+static int loose_ptr(const tdmF_Type *to, const tdmF_CData *cd)
+{
+    const tdmF_Type *a, *e;
+    if (to->kind != TDMF_PTR || (cd->type->kind != TDMF_PTR && cd->type->kind != TDMF_ARRAY)) {
+        return 0;
+    }
+    a = tdmF_scalar(to->base);
+    e = tdmF_scalar(cd->type->base);
+    return a->kind == TDMF_INT && e->kind == TDMF_INT && a->size == e->size &&
+           ((a->flags ^ e->flags) & TDMF_BOOL) == 0 && a != e;
+}
+
+void tdmL_ffi_tovalue_to(lua_State *L, tdmL_Ffi *b, int idx, const tdmF_Type *t, int copystr,
+                         tdm_Value *v)
+{
+    tdmF_CData *cd = NULL, *src;
+    tdmF_Err err;
+    void *addr;
+    int st = TDM_OK;
+    idx = lua_absindex(L, idx);
+    tdmL_ffi_tovalue(L, b, idx, v);
+    if (t != NULL && t->kind != TDMF_PTR) {
+        return;
+    }
+    if (t == NULL) {
+        t = tdmF_ptr(b->R, tdmF_base(b->R, TDMF_T_VOID), NULL);
+        if (t == NULL) {
+            return;
+        }
+    }
+    tdmF_err_init(&err);
+    if (userdata_address(L, b, idx, &addr)) {
+        tdm_Value a = tdm_int((int64_t)(intptr_t)addr);
+        st = tdmF_cast(b->R, t, &a, &cd, &err);
+    } else if ((src = tdmF_cd_of(v)) != NULL && loose_ptr(t, src)) {
+        st = tdmF_cast(b->R, t, v, &cd, &err);
+    } else if (copystr && v->kind == TDM_STR && tdmF_scalar(t->base)->size <= 1 &&
+               (t->base->kind == TDMF_VOID || tdmF_is_int(t->base))) {
+        /* cast/new of a string: a pointer to a copy it keeps alive */
+        const tdmF_Type *at = tdmF_array(b->R, tdmF_base(b->R, TDMF_T_CHAR),
+                                         (int64_t)v->u.s.n + 1, &err);
+        tdmF_CData *copy = at ? tdmF_cd_alloc(b->R, at, v->u.s.n + 1, &err) : NULL;
+        if (copy != NULL) {
+            tdm_Value cv = tdmF_cd_value(copy);
+            memcpy(copy->addr, v->u.s.p, v->u.s.n);
+            st = tdmF_cast(b->R, t, &cv, &cd, &err);
+            tdmF_value_release(b->R, &cv);
+        }
+    }
+    if (st != TDM_OK || cd == NULL) {
+        return;         /* the conversion of the original value reports it */
+    }
+    tdmL_cd_push(L, b, cd);
+    tdmL_ffi_tovalue(L, b, -1, v);
+}
+
+lua_Integer tdmL_checkcount(lua_State *L, tdmL_Ffi *b, int idx)
+{
+    tdmL_CData *u = tdmL_cd_test(L, b, idx);
+    if (u != NULL && tdmF_is_int(((tdmF_CData *)u->h.handle)->type)) {
+        tdmF_CData *cd = u->h.handle;
+        const tdmF_Type *st = tdmF_scalar(cd->type);
+        uint64_t bits = 0;
+        memcpy(&bits, cd->addr, st->size);
+        if (st->size < 8 && (st->flags & TDMF_SIGNED) &&
+            (bits >> (st->size * 8 - 1)) != 0) {
+            bits |= ~((UINT64_C(1) << (st->size * 8)) - 1);    /* sign-extend */
+        }
+        luaL_argcheck(L, st->size < 8 || (st->flags & TDMF_SIGNED) ||
+                         bits <= (uint64_t)INT64_MAX, idx, "count out of range");
+        return (lua_Integer)bits;
+    }
+    return luaL_checkinteger(L, idx);
+}
+
+int tdmL_iscount(lua_State *L, tdmL_Ffi *b, int idx)
+{
+    tdmL_CData *u;
+    if (lua_type(L, idx) == LUA_TNUMBER) {
+        return 1;
+    }
+    u = tdmL_cd_test(L, b, idx);
+    return u != NULL && tdmF_is_int(((tdmF_CData *)u->h.handle)->type);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -277,7 +399,7 @@ static int fill_elements(tdmL_Ffi *b, tdmF_CData *cd, const tdm_Value *v, tdmF_E
     tdmF_Place pl;
     for (i = 0; i < n; i++) {
         if (tdmF_cd_index(b->R, cd, i, &pl, err) != TDM_OK ||
-            tdmF_place_set(b->R, &pl, v, err) != TDM_OK) {
+            tdmF_place_set_cv(b->R, &pl, v, TDMF_CV_STORE | TDMF_CV_CCONV, err) != TDM_OK) {
             return err->status;
         }
     }
@@ -329,9 +451,10 @@ int tdmL_ffi_new(lua_State *L, tdmL_Ffi *b, const tdmF_Type *t, int first)
     tdmF_Err err;
     lua_State *saved;
     if ((t->kind == TDMF_ARRAY && t->length < 0) ||
-        (tdmF_flex_elem(t) != NULL && lua_type(L, first) == LUA_TNUMBER)) {
-        /* T[?], and a struct ending in T y[?] / T y[]: the element count */
-        nelem = (int64_t)luaL_checkinteger(L, first);
+        (tdmF_flex_elem(t) != NULL && tdmL_iscount(L, b, first))) {
+        /* T[?], and a struct ending in T y[?] / T y[]: the element count (an
+           integral float or an integer cdata is fine) */
+        nelem = (int64_t)tdmL_checkcount(L, b, first);
         luaL_argcheck(L, nelem >= 0, first, "negative array length");
         first++;
     }
@@ -344,7 +467,15 @@ int tdmL_ffi_new(lua_State *L, tdmL_Ffi *b, const tdmF_Type *t, int first)
         vals = lua_newuserdatauv(L, (size_t)ninit * sizeof *vals, 0);
     }
     for (int i = 0; i < ninit; i++) {
-        tdmL_ffi_tovalue(L, b, first + i, &vals[i]);
+        if (ninit == 1 && t->kind == TDMF_PTR) {
+            tdmL_ffi_tovalue_to(L, b, first, t, 1, &vals[0]);
+            if (lua_gettop(L) > top) {
+                return 1;   /* a pointer of type t made by the conversion (it keeps a
+                               copied string alive): the new object itself */
+            }
+        } else {
+            tdmL_ffi_tovalue(L, b, first + i, &vals[i]);
+        }
     }
     tdmF_err_init(&err);
     saved = b->L;
@@ -352,29 +483,30 @@ int tdmL_ffi_new(lua_State *L, tdmL_Ffi *b, const tdmF_Type *t, int first)
     if (ninit == 1 && is_aggregate(t) && lua_type(L, first) == LUA_TTABLE) {
         st = tdmL_ffi_expand(b, &vals[0], &init, &err);
         if (st == TDM_OK) {
-            st = tdmF_new(b->R, t, nelem, 0, &init, &cd, &err);
+            st = tdmF_new(b->R, t, nelem, TDMF_NEW_CCONV, &init, &cd, &err);
             tdmL_ffi_done(b, &init);
         }
     } else if (ninit == 1 && t->kind == TDMF_ARRAY &&
                (vals[0].kind == TDM_INT || vals[0].kind == TDM_FLOAT || vals[0].kind == TDM_BOOL ||
                 (tdmF_cd_of(&vals[0]) && !is_aggregate(((tdmF_CData *)vals[0].u.obj)->type)))) {
-        st = tdmF_new(b->R, t, nelem, 0, NULL, &cd, &err);
+        st = tdmF_new(b->R, t, nelem, TDMF_NEW_CCONV, NULL, &cd, &err);
         if (st == TDM_OK && (st = fill_elements(b, cd, &vals[0], &err)) != TDM_OK) {
             tdmF_cd_decref(cd);
         }
     } else if (ninit == 1 && is_aggregate(t) && t->size > 0 && tdmF_cd_of(&vals[0])) {
         tdmF_Place pl;
-        st = tdmF_new(b->R, t, nelem, 0, NULL, &cd, &err);
+        st = tdmF_new(b->R, t, nelem, TDMF_NEW_CCONV, NULL, &cd, &err);
         if (st == TDM_OK) {
             tdmF_cd_place(cd, &pl);
-            if ((st = tdmF_place_set(b->R, &pl, &vals[0], &err)) != TDM_OK) {
+            st = tdmF_place_set_cv(b->R, &pl, &vals[0], TDMF_CV_STORE | TDMF_CV_CCONV, &err);
+            if (st != TDM_OK) {
                 tdmF_cd_decref(cd);
             }
         }
     } else {
         init.n = (size_t)ninit;
         init.vals = vals;
-        st = tdmF_new(b->R, t, nelem, 0, ninit ? &init : NULL, &cd, &err);
+        st = tdmF_new(b->R, t, nelem, TDMF_NEW_CCONV, ninit ? &init : NULL, &cd, &err);
     }
     b->L = saved;
     if (st != TDM_OK) {
@@ -385,6 +517,9 @@ int tdmL_ffi_new(lua_State *L, tdmL_Ffi *b, const tdmF_Type *t, int first)
         tdmL_CData *u = lua_touserdata(L, -1);
         u->charged = tdmF_cd_size(cd);
         b->st->used += u->charged;
+    }
+    if ((t->kind == TDMF_STRUCT || t->kind == TDMF_UNION) && tdmL_meta_get(L, b, t, "__gc")) {
+        lua_setiuservalue(L, -2, 1);        /* the metatype's __gc: an implicit ffi.gc */
     }
     return 1;
 }
@@ -406,26 +541,45 @@ static tdmF_CData *self_cd(lua_State *L)
     return u->h.handle;
 }
 
-/* The place for cd[key]; raises on failure. */
-static void place_of(lua_State *L, tdmL_Ffi *b, tdmF_CData *cd, int kidx, tdmF_Place *pl)
+/* The place for cd[key]: TDM_OK, or an error status with err filled. A
+   number key is truncated (LuaJIT), an integer cdata key is its value. */
+static int place_try(lua_State *L, tdmL_Ffi *b, tdmF_CData *cd, int kidx, tdmF_Place *pl,
+                     tdmF_Err *err)
 {
-    tdmF_Err err;
-    int st, isnum;
-    lua_Integer i = lua_tointegerx(L, kidx, &isnum);
-    tdmF_err_init(&err);
-    if (isnum && lua_type(L, kidx) == LUA_TNUMBER) {
-        st = tdmF_cd_index(b->R, cd, (int64_t)i, pl, &err);
-    } else if (lua_type(L, kidx) == LUA_TSTRING) {
-        st = tdmF_cd_field(b->R, cd, lua_tostring(L, kidx), pl, &err);
-    } else {
-        char tb[128];
-        luaL_error(L, "cdata<%s>: index must be an integer or a field name, got %s",
-                   tdmF_typename(cd->type, tb, sizeof tb), luaL_typename(L, kidx));
-        return;
+    tdmL_CData *ku;
+    char tb[128];
+    switch (lua_type(L, kidx)) {
+    case LUA_TNUMBER: {
+        lua_Number n;
+        if (lua_isinteger(L, kidx)) {
+            return tdmF_cd_index(b->R, cd, (int64_t)lua_tointeger(L, kidx), pl, err);
+        }
+        n = lua_tonumber(L, kidx);
+        if (n >= -9223372036854775808.0 && n < 9223372036854775808.0) {
+            return tdmF_cd_index(b->R, cd, (int64_t)n, pl, err);
+        }
+        break;
     }
-    if (st != TDM_OK) {
-        tdmL_ffi_raise(L, b, &err);
+    case LUA_TSTRING:
+        return tdmF_cd_field(b->R, cd, lua_tostring(L, kidx), pl, err);
+    case LUA_TUSERDATA:
+        if ((ku = tdmL_cd_test(L, b, kidx)) != NULL &&
+            tdmF_is_int(((tdmF_CData *)ku->h.handle)->type)) {
+            tdm_Value kv;
+            int64_t i;
+            tdmL_ffi_tovalue(L, b, kidx, &kv);
+            if (tdmF_to_c(b->R, tdmF_base(b->R, TDMF_T_INT64), &kv, &i,
+                          TDMF_CV_STORE | TDMF_CV_CCONV, err) != TDM_OK) {
+                return err->status;
+            }
+            return tdmF_cd_index(b->R, cd, i, pl, err);
+        }
+        break;
+    default:
+        break;
     }
+    return tdmF_seterr(err, TDM_ERRTYPE, "cdata<%s>: index must be an integer or a field name, "
+                       "got %s", tdmF_typename(cd->type, tb, sizeof tb), luaL_typename(L, kidx));
 }
 
 /* __index: upvalues 1 = binding state, 2 = cb:free, 3 = cb:set. */
@@ -443,8 +597,21 @@ static int cd_index(lua_State *L)
             return 1;
         }
     }
-    place_of(L, b, cd, 2, &pl);
     tdmF_err_init(&err);
+    if (place_try(L, b, cd, 2, &pl, &err) != TDM_OK) {
+        if (tdmL_meta_get(L, b, cd->type, "__index")) {     /* ffi.metatype */
+            if (lua_isfunction(L, -1)) {
+                lua_pushvalue(L, 1);
+                lua_pushvalue(L, 2);
+                lua_call(L, 2, 1);
+            } else {
+                lua_pushvalue(L, 2);
+                lua_gettable(L, -2);
+            }
+            return 1;
+        }
+        return tdmL_ffi_raise(L, b, &err);
+    }
     if (tdmF_place_get(b->R, &pl, &v, &err) != TDM_OK) {
         return tdmL_ffi_raise(L, b, &err);
     }
@@ -452,6 +619,8 @@ static int cd_index(lua_State *L)
     return 1;
 }
 
+/* __newindex: stores convert as C does (LuaJIT: integers wrap, floats
+   truncate, any number is a bool); calls keep the range checks. */
 static int cd_newindex(lua_State *L)
 {
     tdmL_Ffi *b = lua_touserdata(L, lua_upvalueindex(1));
@@ -461,12 +630,27 @@ static int cd_newindex(lua_State *L)
     tdmF_Err err;
     lua_State *saved;
     int st;
-    place_of(L, b, cd, 2, &pl);
-    tdmL_ffi_tovalue(L, b, 3, &v);
     tdmF_err_init(&err);
+    if (place_try(L, b, cd, 2, &pl, &err) != TDM_OK) {
+        if (tdmL_meta_get(L, b, cd->type, "__newindex")) {  /* ffi.metatype */
+            if (lua_isfunction(L, -1)) {
+                lua_pushvalue(L, 1);
+                lua_pushvalue(L, 2);
+                lua_pushvalue(L, 3);
+                lua_call(L, 3, 0);
+            } else {
+                lua_pushvalue(L, 2);
+                lua_pushvalue(L, 3);
+                lua_settable(L, -3);
+            }
+            return 0;
+        }
+        return tdmL_ffi_raise(L, b, &err);
+    }
+    tdmL_ffi_tovalue_to(L, b, 3, pl.type, 0, &v);
     saved = b->L;
     b->L = L;
-    st = tdmF_place_set(b->R, &pl, &v, &err);
+    st = tdmF_place_set_cv(b->R, &pl, &v, TDMF_CV_STORE | TDMF_CV_CCONV, &err);
     b->L = saved;
     if (st != TDM_OK) {
         return tdmL_ffi_raise(L, b, &err);
@@ -482,6 +666,11 @@ static int cd_len(lua_State *L)
     tdmF_CData *cd = self_cd(L);
     int64_t n = tdmF_cd_length(cd);
     char tb[128];
+    if (n < 0 && tdmL_meta_get(L, lua_touserdata(L, lua_upvalueindex(1)), cd->type, "__len")) {
+        lua_pushvalue(L, 1);
+        lua_call(L, 1, 1);
+        return 1;
+    }
     if (n < 0) {
         return luaL_error(L, "length of cdata<%s> is unknown",
                           tdmF_typename(cd->type, tb, sizeof tb));
@@ -495,6 +684,11 @@ static int cd_tostring(lua_State *L)
     tdmF_CData *cd = self_cd(L);
     const tdmF_Type *st = tdmF_scalar(cd->type);
     char tb[128];
+    if (tdmL_meta_get(L, lua_touserdata(L, lua_upvalueindex(1)), cd->type, "__tostring")) {
+        lua_pushvalue(L, 1);
+        lua_call(L, 1, 1);
+        return 1;
+    }
     if (st->kind == TDMF_INT && st->size == 8 && !(st->flags & TDMF_BOOL)) {
         char buf[40];
         if (st->flags & TDMF_SIGNED) {
@@ -510,95 +704,42 @@ static int cd_tostring(lua_State *L)
     return 1;
 }
 
-/* Comparison and arithmetic go through the bridge operation of clang.c on
-   neutral values, so Lua and Python agree on what they mean. */
-static int cd_binop(lua_State *L, int op, int sub)
-{
-    tdmL_Ffi *b = lua_touserdata(L, lua_upvalueindex(1));
-    tdmS_Frame f;
-    int n = (op == TDM_OP_ARITH && sub == TDM_AR_UNM) ? 1 : 2, st;
-    for (int i = 1; i <= n; i++) {
-        tdmL_CData *u = cd_block(L, b, i);
-        if (u != NULL && u->h.handle == NULL) {
-            return tdmL_finalized_error(L, TDM_LANG_C);
-        }
+/* Comparison and arithmetic: LuaJIT's rules, then the metatype (larith.c). */
+#define ARITH(name, op) \
+    static int name(lua_State *L) \
+    { \
+        return tdmL_arith(L, op); \
     }
-    tdmS_init(&f, b->rt, &tdmF_lang, op, TDM_LANG_LUA);
-    f.sub = (uint8_t)sub;
-    for (int i = 0; i < n; i++) {
-        tdmL_ffi_tovalue(L, b, i + 1, &f.args[i]);
-    }
-    f.nargs = n;
-    if (tdmL_cd_test(L, b, 1) == NULL) {
-        /* the cdata is the second operand; clang.c finds it in either slot
-           for compare and arith, but wants a cdata first for the rest */
-        if (op != TDM_OP_COMPARE && op != TDM_OP_ARITH) {
-            return luaL_error(L, "cdata operation on a non-cdata");
-        }
-    }
-    st = tdmF_lang.op(&f);
-    if (st != TDM_OK) {
-        char msg[TDMF_ERRMAX];
-        snprintf(msg, sizeof msg, "%s", f.err.message ? f.err.message : "cdata operation failed");
-        tdmS_clear_error(b->rt, &f.err);
-        tdmF_lang.finish(&f);
-        return luaL_error(L, "%s", msg);
-    }
-    if (f.nres > 0) {
-        tdmL_ffi_push(L, b, &f.res[0]);
-    }
-    tdmF_lang.finish(&f);
-    return f.nres > 0;
-}
+ARITH(cd_add, TDM_AR_ADD)
+ARITH(cd_sub, TDM_AR_SUB)
+ARITH(cd_mul, TDM_AR_MUL)
+ARITH(cd_div, TDM_AR_DIV)
+ARITH(cd_mod, TDM_AR_MOD)
+ARITH(cd_pow, TDM_AR_POW)
+ARITH(cd_idiv, TDM_AR_IDIV)
+ARITH(cd_unm, TDM_AR_UNM)
+ARITH(cd_band, TDM_AR_BAND)
+ARITH(cd_bor, TDM_AR_BOR)
+ARITH(cd_bxor, TDM_AR_BXOR)
+ARITH(cd_shl, TDM_AR_SHL)
+ARITH(cd_shr, TDM_AR_SHR)
+ARITH(cd_bnot, TDM_AR_BNOT)
+ARITH(cd_concat, TDM_AR_CONCAT)
+#undef ARITH
 
 static int cd_eq(lua_State *L)
 {
-    tdmL_Ffi *b = lua_touserdata(L, lua_upvalueindex(1));
-    tdmL_CData *u1 = cd_block(L, b, 1), *u2 = cd_block(L, b, 2);
-    if ((u1 != NULL && u1->h.handle == NULL) || (u2 != NULL && u2->h.handle == NULL)) {
-        return tdmL_finalized_error(L, TDM_LANG_C);
-    }
-    if (u1 == NULL || u2 == NULL) {
-        lua_pushboolean(L, 0);
-        return 1;
-    }
-    return cd_binop(L, TDM_OP_COMPARE, TDM_CMP_EQ);
+    return tdmL_compare(L, TDM_CMP_EQ);
 }
 
 static int cd_lt(lua_State *L)
 {
-    return cd_binop(L, TDM_OP_COMPARE, TDM_CMP_LT);
+    return tdmL_compare(L, TDM_CMP_LT);
 }
 
 static int cd_le(lua_State *L)
 {
-    return cd_binop(L, TDM_OP_COMPARE, TDM_CMP_LE);
-}
-
-static int cd_add(lua_State *L)
-{
-    return cd_binop(L, TDM_OP_ARITH, TDM_AR_ADD);
-}
-
-static int cd_sub(lua_State *L)
-{
-    return cd_binop(L, TDM_OP_ARITH, TDM_AR_SUB);
-}
-
-static int cd_mul(lua_State *L)
-{
-    return cd_binop(L, TDM_OP_ARITH, TDM_AR_MUL);
-}
-
-static int cd_div(lua_State *L)
-{
-    return cd_binop(L, TDM_OP_ARITH, TDM_AR_DIV);
-}
-
-static int cd_unm(lua_State *L)
-{
-    self_cd(L);             /* unary: its own cdata */
-    return cd_binop(L, TDM_OP_ARITH, TDM_AR_UNM);
+    return tdmL_compare(L, TDM_CMP_LE);
 }
 
 /* __gc: run the ffi.gc finalizer (user value 1) with the cdata, then drop
@@ -669,11 +810,48 @@ static tdmL_CType *self_ct(lua_State *L, tdmL_Ffi *b)
     return ct;
 }
 
+/* ct(...): ffi.new(ct, ...), or the metatype's __new(ct, ...). */
 static int ct_call(lua_State *L)
 {
     tdmL_Ffi *b = lua_touserdata(L, lua_upvalueindex(1));
     tdmL_CType *ct = self_ct(L, b);
+    if (tdmL_meta_get(L, b, ct->t, "__new") && ct->t->kind != TDMF_PTR) {
+        lua_insert(L, 1);
+        lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+        return lua_gettop(L);
+    }
     return tdmL_ffi_new(L, b, ct->t, 2);
+}
+
+/* ct.key: the metatype's __index (a table or a function(ct, key)). */
+static int ct_index(lua_State *L)
+{
+    tdmL_Ffi *b = lua_touserdata(L, lua_upvalueindex(1));
+    tdmL_CType *ct = self_ct(L, b);
+    char tb[128];
+    if (ct->t->kind != TDMF_PTR && tdmL_meta_get(L, b, ct->t, "__index")) {
+        if (lua_isfunction(L, -1)) {
+            lua_pushvalue(L, 1);
+            lua_pushvalue(L, 2);
+            lua_call(L, 2, 1);
+        } else {
+            lua_pushvalue(L, 2);
+            lua_gettable(L, -2);
+        }
+        return 1;
+    }
+    if (lua_type(L, 2) == LUA_TSTRING && (ct->t->kind == TDMF_STRUCT ||
+                                          ct->t->kind == TDMF_UNION)) {
+        /* a static const or enum constant declared inside the struct (they
+           are global here: any integer constant is found) */
+        const tdmF_Name *nm = tdmF_lookup(b->R, lua_tostring(L, 2));
+        if (nm != NULL && nm->kind == TDMF_N_CONST) {
+            lua_pushinteger(L, (lua_Integer)nm->value);
+            return 1;
+        }
+    }
+    return luaL_error(L, "ctype<%s> has no member '%s'", tdmF_typename(ct->t, tb, sizeof tb),
+                      luaL_tolstring(L, 2, NULL));
 }
 
 static int ct_tostring(lua_State *L)
@@ -730,7 +908,9 @@ static const luaL_Reg cd_meta[] = {
     {"__newindex", cd_newindex}, {"__call", tdmL_cd_call}, {"__len", cd_len},
     {"__tostring", cd_tostring}, {"__eq", cd_eq}, {"__lt", cd_lt}, {"__le", cd_le},
     {"__add", cd_add}, {"__sub", cd_sub}, {"__mul", cd_mul}, {"__div", cd_div},
-    {"__unm", cd_unm}, {NULL, NULL}
+    {"__mod", cd_mod}, {"__pow", cd_pow}, {"__idiv", cd_idiv}, {"__unm", cd_unm},
+    {"__band", cd_band}, {"__bor", cd_bor}, {"__bxor", cd_bxor}, {"__shl", cd_shl},
+    {"__shr", cd_shr}, {"__bnot", cd_bnot}, {"__concat", cd_concat}, {NULL, NULL}
 };
 
 static void make_metatables(lua_State *L, tdmL_Ffi *b)
@@ -758,6 +938,9 @@ static void make_metatables(lua_State *L, tdmL_Ffi *b)
     lua_pushlightuserdata(L, b);
     lua_pushcclosure(L, ct_call, 1);
     lua_setfield(L, -2, "__call");
+    lua_pushlightuserdata(L, b);
+    lua_pushcclosure(L, ct_index, 1);
+    lua_setfield(L, -2, "__index");
     lua_pushlightuserdata(L, b);
     lua_pushcclosure(L, ct_eq, 1);
     lua_setfield(L, -2, "__eq");

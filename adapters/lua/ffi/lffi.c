@@ -29,14 +29,52 @@ static tdmL_CData *cd_arg(lua_State *L, tdmL_Ffi *b, int idx)
     return u;
 }
 
+/* The values for `$` placeholders at [first, top]: a ctype or cdata is
+   its type, a string an identifier, a number an integer. The array is a
+   userdata pushed on the stack (strings stay on it). [-0, +1, v] */
+static tdmF_Param *get_params(lua_State *L, tdmL_Ffi *b, int first, int *n)
+{
+    int top = lua_gettop(L);
+    tdmF_Param *pv;
+    *n = top >= first ? top - first + 1 : 0;
+    pv = lua_newuserdatauv(L, (size_t)(*n ? *n : 1) * sizeof *pv, 0);
+    for (int i = 0; i < *n; i++) {
+        int idx = first + i, isint;
+        memset(&pv[i], 0, sizeof pv[i]);
+        switch (lua_type(L, idx)) {
+        case LUA_TSTRING:
+            pv[i].kind = TDMF_P_NAME;
+            pv[i].name = lua_tolstring(L, idx, &pv[i].len);
+            break;
+        case LUA_TNUMBER:
+            pv[i].kind = TDMF_P_NUM;
+            pv[i].num = (int64_t)lua_tointegerx(L, idx, &isint);
+            luaL_argcheck(L, isint, idx, "an integer is expected for '$'");
+            break;
+        default:
+            pv[i].kind = TDMF_P_TYPE;
+            pv[i].type = tdmL_ffi_checktype(L, b, idx, "parameter");
+            break;
+        }
+    }
+    return pv;
+}
+
 static int f_cdef(lua_State *L)
 {
     tdmL_Ffi *b = BIND(L);
     size_t n;
     const char *s = luaL_checklstring(L, 1, &n);
     tdmF_Err err;
+    int np, st;
     tdmF_err_init(&err);
-    if (tdmF_cdef(b->R, s, n, &err) != TDM_OK) {
+    if (lua_gettop(L) > 1) {
+        tdmF_Param *pv = get_params(L, b, 2, &np);
+        st = tdmF_cdef_params(b->R, s, n, pv, np, &err);
+    } else {
+        st = tdmF_cdef(b->R, s, n, &err);
+    }
+    if (st != TDM_OK) {
         return tdmL_ffi_raise(L, b, &err);
     }
     return 0;
@@ -65,7 +103,8 @@ static int f_cast(lua_State *L)
         tdmL_cb_push(L, b, t, 2);
         return 1;
     }
-    tdmL_ffi_tovalue(L, b, 2, &v);
+    lua_settop(L, 2);
+    tdmL_ffi_tovalue_to(L, b, 2, t, 1, &v);     /* userdata, strings: may push */
     tdmF_err_init(&err);
     src = tdmF_cd_of(&v);
     if (src != NULL && t->kind == TDMF_PTR &&
@@ -90,9 +129,24 @@ static int f_cast(lua_State *L)
     return 1;
 }
 
+/* typeof(ct [, params for `$`...]) */
 static int f_typeof(lua_State *L)
 {
     tdmL_Ffi *b = BIND(L);
+    if (lua_type(L, 1) == LUA_TSTRING && lua_gettop(L) > 1) {
+        size_t n;
+        const char *s = lua_tolstring(L, 1, &n);
+        const tdmF_Type *t;
+        tdmF_Err err;
+        int np;
+        tdmF_Param *pv = get_params(L, b, 2, &np);
+        tdmF_err_init(&err);
+        if (tdmF_parse_type_params(b->R, s, n, "typeof", pv, np, &t, &err) != TDM_OK) {
+            return tdmL_ffi_raise(L, b, &err);
+        }
+        tdmL_ct_push(L, b, t);
+        return 1;
+    }
     tdmL_ct_push(L, b, tdmL_ffi_checktype(L, b, 1, "typeof"));
     return 1;
 }
@@ -103,6 +157,7 @@ static int f_sizeof(lua_State *L)
     tdmL_Ffi *b = BIND(L);
     tdmL_CData *u = cd_arg(L, b, 1);
     const tdmF_Type *t;
+    lua_Integer nelem = -1;
     if (u != NULL) {
         tdmF_CData *cd = u->h.handle;
         if (cd->type->kind != TDMF_ARRAY || cd->type->length >= 0 || cd->nelem >= 0) {
@@ -111,14 +166,19 @@ static int f_sizeof(lua_State *L)
         }
     }
     t = tdmL_ffi_checktype(L, b, 1, "sizeof");
-    if (t->kind == TDMF_ARRAY && t->length < 0 && lua_isinteger(L, 2) &&
+    if (!lua_isnoneornil(L, 2) ||
+        (t->kind == TDMF_ARRAY && t->length < 0 && tdmF_sized(t->base, "sizeof", NULL) == 0)) {
+        /* a VLA needs its count, as in LuaJIT; an integral float is fine (2^4) */
+        nelem = tdmL_checkcount(L, b, 2);
+        luaL_argcheck(L, nelem >= 0, 2, "negative element count");
+    }
+    if (t->kind == TDMF_ARRAY && t->length < 0 && nelem >= 0 &&
         tdmF_sized(t->base, "sizeof", NULL) == TDM_OK) {
-        lua_pushinteger(L, lua_tointeger(L, 2) * (lua_Integer)t->base->size);
+        lua_pushinteger(L, nelem * (lua_Integer)t->base->size);
         return 1;
     }
-    if (tdmF_flex_elem(t) != NULL && lua_isinteger(L, 2)) {
-        lua_pushinteger(L, (lua_Integer)t->size +
-                           lua_tointeger(L, 2) * (lua_Integer)tdmF_flex_elem(t)->size);
+    if (tdmF_flex_elem(t) != NULL && nelem >= 0) {
+        lua_pushinteger(L, (lua_Integer)t->size + nelem * (lua_Integer)tdmF_flex_elem(t)->size);
         return 1;
     }
     if (tdmF_sized(t, "sizeof", NULL) != TDM_OK) {
@@ -166,19 +226,69 @@ static int f_offsetof(lua_State *L)
     return 1;
 }
 
+/* Numbers of the same kind and size whose flags differ only where LuaJIT
+   ignores them (long vs long long: they are one type here anyway). */
+static int same_number(const tdmF_Type *a, const tdmF_Type *b)
+{
+    return a->kind == b->kind && a->size == b->size &&
+           ((a->flags ^ b->flags) & (TDMF_SIGNED | TDMF_BOOL)) == 0;
+}
+
+/* LuaJIT's pointer compatibility for istype: the pointed-to types match
+   ignoring qualifiers (which tandem ignores anyway) and signedness;
+   void * is not special. */
+static int istype_ptr(const tdmF_Type *a, const tdmF_Type *b)
+{
+    a = tdmF_scalar(a->base);
+    b = tdmF_scalar(b->base);
+    if (a == b) {
+        return 1;
+    }
+    if (a->kind != b->kind || a->size != b->size) {
+        return 0;
+    }
+    switch (a->kind) {
+    case TDMF_INT:
+    case TDMF_FLOAT:
+        return ((a->flags ^ b->flags) & TDMF_BOOL) == 0;
+    case TDMF_PTR:
+    case TDMF_ARRAY:
+        return istype_ptr(a, b);
+    case TDMF_VOID:
+        return 1;
+    default:
+        return 0;           /* structs, unions, functions: the same type only */
+    }
+}
+
+/* istype(ct, obj): obj (a cdata, or a ctype standing for its type) has
+   the type ct, as ffi.istype in LuaJIT; false for any other Lua value. */
 static int f_istype(lua_State *L)
 {
     tdmL_Ffi *b = BIND(L);
-    const tdmF_Type *t = tdmL_ffi_checktype(L, b, 1, "istype"), *ct;
+    const tdmF_Type *t = tdmL_ffi_checktype(L, b, 1, "istype"), *ct = NULL;
     tdmL_CData *u = cd_arg(L, b, 2);
     int r = 0;
+    luaL_checkany(L, 2);
     if (u != NULL) {
         ct = ((tdmF_CData *)u->h.handle)->type;
-        r = ct == t ||
-            ((t->kind == TDMF_STRUCT || t->kind == TDMF_UNION) && ct->kind == TDMF_PTR &&
-             ct->base == t) ||
-            (t->kind == TDMF_PTR && ct->kind == TDMF_PTR && t->base->kind != TDMF_VOID &&
-             tdmF_ptr_compatible(t, ct));
+    } else if (lua_type(L, 2) == LUA_TUSERDATA && lua_getmetatable(L, 2)) {
+        if (lua_topointer(L, -1) == b->ctmeta) {
+            ct = tdmL_ffi_checktype(L, b, 2, "istype");
+        }
+        lua_pop(L, 1);
+    }
+    if (ct != NULL) {
+        if (ct == t) {
+            r = 1;
+        } else if (t->kind == ct->kind && t->size == ct->size) {
+            r = t->kind == TDMF_PTR ? istype_ptr(t, ct)
+              : (t->kind == TDMF_INT || t->kind == TDMF_FLOAT) ? same_number(t, ct)
+              : t->kind == TDMF_VOID;
+        } else if ((t->kind == TDMF_STRUCT || t->kind == TDMF_UNION) && ct->kind == TDMF_PTR &&
+                   ct->base == t) {
+            r = 1;
+        }
     }
     lua_pushboolean(L, r);
     return 1;
@@ -191,7 +301,7 @@ static int f_string(lua_State *L)
     tdmF_Err err;
     const char *p;
     size_t n;
-    lua_Integer len = luaL_optinteger(L, 2, -1);
+    lua_Integer len = lua_isnoneornil(L, 2) ? -1 : tdmL_checkcount(L, b, 2);
     tdmL_ffi_tovalue(L, b, 1, &v);
     if (v.kind == TDM_NIL) {
         return luaL_error(L, "string: NULL pointer");
@@ -209,7 +319,7 @@ static int f_copy(lua_State *L)
     tdmL_Ffi *b = BIND(L);
     tdm_Value dst, src;
     tdmF_Err err;
-    lua_Integer n = luaL_optinteger(L, 3, -1);
+    lua_Integer n = lua_isnoneornil(L, 3) ? -1 : tdmL_checkcount(L, b, 3);
     tdmL_ffi_tovalue(L, b, 1, &dst);
     tdmL_ffi_tovalue(L, b, 2, &src);
     tdmF_err_init(&err);
@@ -224,8 +334,8 @@ static int f_fill(lua_State *L)
     tdmL_Ffi *b = BIND(L);
     tdm_Value dst;
     tdmF_Err err;
-    lua_Integer n = luaL_optinteger(L, 2, -1);
-    lua_Integer c = luaL_optinteger(L, 3, 0);
+    lua_Integer n = lua_isnoneornil(L, 2) ? -1 : tdmL_checkcount(L, b, 2);
+    lua_Integer c = lua_isnoneornil(L, 3) ? 0 : tdmL_checkcount(L, b, 3);
     tdmL_ffi_tovalue(L, b, 1, &dst);
     tdmF_err_init(&err);
     if (tdmF_fill(b->R, &dst, n, (int)c, &err) != TDM_OK) {
@@ -312,6 +422,21 @@ static int f_tonumber(lua_State *L)
         }
         return 1;
     }
+}
+
+/* The global tonumber once tandem.ffi is loaded (LuaJIT's tonumber knows
+   cdata): a numeric cdata gives its number, anything else goes to the
+   tonumber that was there before (upvalue 2). upvalue 1: binding state. */
+static int g_tonumber(lua_State *L)
+{
+    tdmL_Ffi *b = BIND(L);
+    if (lua_gettop(L) == 1 && cd_arg(L, b, 1) != NULL) {
+        return f_tonumber(L);
+    }
+    lua_pushvalue(L, lua_upvalueindex(2));
+    lua_insert(L, 1);
+    lua_call(L, lua_gettop(L) - 1, 1);
+    return 1;
 }
 
 static int f_abi(lua_State *L)
@@ -414,10 +539,10 @@ static int ns_newindex(lua_State *L)
         return luaL_error(L, "cannot assign to '%s' (not a variable)", name);
     }
     tdmF_cd_place(cd, &pl);
-    tdmL_ffi_tovalue(L, b, 3, &val);
+    tdmL_ffi_tovalue_to(L, b, 3, pl.type, 0, &val);
     saved = b->L;
     b->L = L;
-    st = tdmF_place_set(b->R, &pl, &val, &err);
+    st = tdmF_place_set_cv(b->R, &pl, &val, TDMF_CV_STORE | TDMF_CV_CCONV, &err);
     b->L = saved;
     tdmF_value_release(b->R, &v);
     if (st != TDM_OK) {
@@ -476,7 +601,7 @@ static const luaL_Reg funcs[] = {
     {"sizeof", f_sizeof}, {"alignof", f_alignof}, {"offsetof", f_offsetof},
     {"istype", f_istype}, {"string", f_string}, {"copy", f_copy}, {"fill", f_fill},
     {"errno", f_errno}, {"gc", f_gc}, {"isnull", f_isnull}, {"tonumber", f_tonumber},
-    {"abi", f_abi}, {"load", f_load}, {NULL, NULL}
+    {"abi", f_abi}, {"load", f_load}, {"metatype", tdmL_metatype}, {NULL, NULL}
 };
 
 int luaopen_tandem_ffi(lua_State *L)
@@ -514,6 +639,14 @@ int luaopen_tandem_ffi(lua_State *L)
     lua_setfield(L, -2, "arch");
     lua_pushliteral(L, TDM_VERSION_STRING);
     lua_setfield(L, -2, "version");
+    if (lua_getglobal(L, "tonumber") == LUA_TFUNCTION) {
+        lua_pushlightuserdata(L, b);
+        lua_insert(L, -2);
+        lua_pushcclosure(L, g_tonumber, 2);
+        lua_setglobal(L, "tonumber");
+    } else {
+        lua_pop(L, 1);
+    }
     lua_pushvalue(L, -1);
     lua_rawsetp(L, LUA_REGISTRYINDEX, &key_lib);
     return 1;

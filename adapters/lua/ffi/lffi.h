@@ -35,6 +35,7 @@ typedef struct tdmL_Ffi {
     const void *cdmeta;         /* identity of the cdata metatable */
     const void *ctmeta;         /* identity of the ctype metatable */
     tdmF_Busy *busy;            /* borrowed: tdmF_busy(R), counts our native calls */
+    int nmeta;                  /* ffi.metatype calls so far (0: skip the lookups) */
 } tdmL_Ffi;
 
 /* The fast call path: at most this many scalar parameters. */
@@ -104,6 +105,15 @@ TDMI_FUNC int tdmL_not_cdata(lua_State *L, tdmL_Ffi *b, int idx);
    on the stack); a table is {TDM_OBJ, TDM_LANG_LUA, u.obj NULL, aux = its
    absolute stack index}, which the expand hook reads. [-0, +0, -] */
 TDMI_FUNC void tdmL_ffi_tovalue(lua_State *L, tdmL_Ffi *b, int idx, tdm_Value *v);
+/* tdmL_ffi_tovalue for a value going to C type t (NULL: a variadic
+   argument) with LuaJIT's extra conversions to pointers: a light userdata,
+   an io file (its FILE *) or another plain full userdata (its payload), a
+   pointer or array to integers of another signedness, and with copystr
+   (cast, new) a string, copied into memory the new pointer keeps alive.
+   Those push the converted cdata, which must stay on the stack while v is
+   used. [-0, +(0|1), m] */
+TDMI_FUNC void tdmL_ffi_tovalue_to(lua_State *L, tdmL_Ffi *b, int idx, const tdmF_Type *t,
+                                   int copystr, tdm_Value *v);
 /* Neutral -> Lua; a cdata value: steals it when TDM_VF_OWNED (flag
    cleared), else takes a new reference. [-0, +1, m] */
 TDMI_FUNC void tdmL_ffi_push(lua_State *L, tdmL_Ffi *b, tdm_Value *v);
@@ -121,6 +131,26 @@ TDMI_FUNC int tdmL_ffi_new(lua_State *L, tdmL_Ffi *b, const tdmF_Type *t, int fi
 
 /* Push the ctype object of t (one per type and state). [-0, +1, m] */
 TDMI_FUNC void tdmL_ct_push(lua_State *L, tdmL_Ffi *b, const tdmF_Type *t);
+
+/* A count or length argument: an integer, an integral float or an integer
+   cdata (LuaJIT). [-0, +0, v] */
+TDMI_FUNC lua_Integer tdmL_checkcount(lua_State *L, tdmL_Ffi *b, int idx);
+/* Could the value at idx be a count (a number or an integer cdata)? [-0, +0, -] */
+TDMI_FUNC int tdmL_iscount(lua_State *L, tdmL_Ffi *b, int idx);
+/* Is the value at idx a cdata userdata whose __gc ran? [-0, +0, -] */
+TDMI_FUNC int tdmL_cd_finalized(lua_State *L, tdmL_Ffi *b, int idx);
+
+/* larith.c */
+/* Push the metamethod `event` of the ffi.metatype of t (through a pointer:
+   of the pointed-to struct) and return 1; else push nothing, return 0.
+   [-0, +(0|1), m] */
+TDMI_FUNC int tdmL_meta_get(lua_State *L, tdmL_Ffi *b, const tdmF_Type *t, const char *event);
+/* ffi.metatype(ct, mt); upvalue 1: the binding state. */
+TDMI_FUNC int tdmL_metatype(lua_State *L);
+/* The arithmetic (TDM_AR_*) and comparison (TDM_CMP_*) metamethods of
+   cdata with LuaJIT's rules; upvalue 1: the binding state. [-0, +1, e] */
+TDMI_FUNC int tdmL_arith(lua_State *L, int op);
+TDMI_FUNC int tdmL_compare(lua_State *L, int op);
 
 /* lcall.c */
 /* __call of a function cdata (upvalue 1 = binding state): the fast path for
