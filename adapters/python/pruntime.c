@@ -248,6 +248,11 @@ static void apply_limit(tdmP_Runtime *r, long long max, int total);
 static uintptr_t main_thread_id(void)
 {
     uintptr_t id = 0;
+    if (_PyOS_IsMainThread()) {
+        /* what threading.main_thread().ident says, without importing
+           threading (~0.8 MB of RSS for a program that never uses it) */
+        return (uintptr_t)PyThread_get_thread_ident();
+    }
     PyObject *th = PyImport_ImportModule("threading");
     PyObject *main = th ? PyObject_CallMethod(th, "main_thread", NULL) : NULL;
     PyObject *ident = main ? PyObject_GetAttrString(main, "ident") : NULL;
