@@ -57,7 +57,7 @@ typedef struct tdmP_State {
     PyObject *attr_setter;      /* strong or NULL */
     PyObject *overflow_handler; /* strong or NULL */
     /* identity: Lua object key -> live proxy (GIL; weak, removed in dealloc) */
-    tdmI_Map ids;
+    tdmI_Set ids;               /* of tdmP_Proxy, keyed by their key */
     /* strings (GIL) */
     tdmP_StrSlot strcache[TDMP_STRCACHE];
     /* pins: objects kept alive from op() until finish() (lock) */

@@ -77,7 +77,7 @@ static void drop_handle(tdmP_Proxy *p)
         return;
     }
     if (p->key != NULL) {
-        tdmI_del(&r->st->ids, p->key, p);
+        tdmI_sdel(&r->st->ids, p);
         p->key = NULL;
     }
     void *h = p->handle;
@@ -113,7 +113,7 @@ static void proxy_dealloc(PyObject *self)
     /* out of the identity map before weakref callbacks run: one that fetches
        the same Lua object must get a new proxy, not this dying one */
     if (p->owner != NULL && p->key != NULL) {
-        tdmI_del(&p->owner->st->ids, p->key, p);
+        tdmI_sdel(&p->owner->st->ids, p);
         p->key = NULL;
     }
     if (p->weakreflist != NULL) {
