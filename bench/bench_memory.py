@@ -33,8 +33,8 @@ the end:
               allocator maps its own memory: there it is added to the total.
 
 And the resident memory (VmRSS) that importing the bridge and opening one
-runtime adds to a bare Python (a child that reads VmRSS, imports, opens,
-reads again; target at most 1 MB).
+runtime adds to a bare Python (`python -c`: a child that reads VmRSS,
+imports, opens, reads again; the best of 3; target at most 1 MB).
 
     PYTHONPATH=build/python TANDEM_LUPA54=build/peers/lupa54 \\
         /usr/bin/python3 bench/bench_memory.py [--markdown] [--n=N] [--kinds=K,K]
@@ -52,14 +52,6 @@ LABEL = {"tandem": "tandem", "lupa": "lupa (LuaJIT)", "lupa54": "lupa (Lua 5.4)"
 DIRS = ("lua->py", "py->lua")
 TITLE = {"lua->py": "a Lua table held from Python", "py->lua": "a Python object held by Lua"}
 TARGET = 96
-
-
-def rss_kb():
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    raise SystemExit("no VmRSS in /proc/self/status")
 
 
 def open_kind(kind):
@@ -110,8 +102,7 @@ def child(kind, direction, counter, n):
         make = lua.eval("function(n) local t = {} for i = 1, n do t[i] = {} end return t end")
         objs = make(n + 1)
         keep = [None] * n
-        warm = objs[n + 1]                  # a first proxy: caches, types, maps
-        del warm
+        objs[n + 1]                         # a first proxy: caches, types, maps
 
         def cross():
             o, k = objs, keep
@@ -152,12 +143,36 @@ def child(kind, direction, counter, n):
     json.dump(out, sys.stdout)
 
 
-def child_rss(kind):
-    r0 = rss_kb()
-    lua, impl = open_kind(kind)
-    lua.eval("1")
-    r1 = rss_kb()
-    json.dump({"impl": impl, "rss_kb": r1 - r0, "base_kb": r0}, sys.stdout)
+RSS_CHILD = r"""
+import sys
+def rss_kb():
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+kind = sys.argv[1]
+r0 = rss_kb()
+if kind == "lupa54":
+    sys.path.insert(0, sys.argv[2])
+    import lupa as mod
+else:
+    mod = __import__(kind)
+lua = mod.LuaRuntime()
+lua.eval("1")
+r1 = rss_kb()
+print(r1 - r0, r0)
+"""
+
+
+def rss_child(kind):
+    """(KB of RSS that importing kind and opening a runtime adds, KB before),
+    in a bare interpreter (python -c: nothing imported but what site does)."""
+    r = subprocess.run([sys.executable, "-c", RSS_CHILD, kind,
+                        os.environ.get("TANDEM_LUPA54", "")],
+                       capture_output=True, text=True)
+    if r.returncode != 0:
+        raise SystemExit("RSS child %s failed:\n%s" % (kind, r.stderr[-2000:]))
+    return [int(x) for x in r.stdout.split()]
 
 
 def run(args):
@@ -185,8 +200,6 @@ def main():
         i = sys.argv.index("--child")
         kind, direction, counter, n = sys.argv[i + 1:i + 5]
         return child(kind, direction, counter, int(n))
-    if "--child-rss" in sys.argv:
-        return child_rss(sys.argv[sys.argv.index("--child-rss") + 1])
     n = N
     for a in sys.argv:
         if a.startswith("--n="):
@@ -207,7 +220,7 @@ def main():
             res[kind, d] = {"c": c["bytes"], "py": p["bytes"], "req": p["requested"],
                             "lua": lua, "total": c["bytes"] + p["bytes"] + extra}
             impls[kind] = c["impl"]
-        res[kind, "rss"] = min(run(["--child-rss", kind])["rss_kb"] for _ in range(3))
+        res[kind, "rss"] = min(rss_child(kind)[0] for _ in range(3))
     if markdown:
         print("| per object, %d objects | %s |" % (n, " | ".join(LABEL[k] for k in kinds)))
         print("|---|" + "---:|" * len(kinds))
