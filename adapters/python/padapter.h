@@ -137,12 +137,13 @@ struct tdmP_Module {
     PyObject *host;                 /* strong: LuaRuntime of the hosting Lua, or NULL */
 };
 
-/* TDM_OBJ_* of a proxy, from its type (no owner needed: valid after a
-   clear). */
+/* TDM_OBJ_* of a proxy, from its type (the module state through the
+   owner, or after a clear through the type). */
 static inline int tdmP_kind(PyObject *o)
 {
     PyTypeObject *t = Py_TYPE(o);
-    tdmP_Module *ms = PyType_GetModuleState(t);
+    tdmP_Runtime *owner = ((tdmP_Proxy *)o)->owner;
+    tdmP_Module *ms = owner != NULL ? owner->st->mod : PyType_GetModuleState(t);
     return ms == NULL                 ? TDM_OBJ_USERDATA
            : t == ms->table_type    ? TDM_OBJ_TABLE
            : t == ms->function_type ? TDM_OBJ_FUNCTION
