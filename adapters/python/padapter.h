@@ -137,11 +137,23 @@ struct tdmP_Module {
     PyObject *host;                 /* strong: LuaRuntime of the hosting Lua, or NULL */
 };
 
+/* The proxy types of the module instance initialised last, by TDM_OBJ_*:
+   a quick answer for tdmP_kind (the types of another live instance miss
+   and take the module state; a freed instance's cannot match, the last
+   instance's replace them before any proxy of theirs exists). */
+TDMI_DATA PyTypeObject *tdmP_kind_types[TDM_OBJ_USERDATA + 1];
+
 /* TDM_OBJ_* of a proxy, from its type (the module state through the
    owner, or after a clear through the type). */
 static inline int tdmP_kind(PyObject *o)
 {
     PyTypeObject *t = Py_TYPE(o);
+    if (t == tdmP_kind_types[TDM_OBJ_FUNCTION]) {
+        return TDM_OBJ_FUNCTION;
+    }
+    if (t == tdmP_kind_types[TDM_OBJ_TABLE]) {
+        return TDM_OBJ_TABLE;
+    }
     tdmP_Runtime *owner = ((tdmP_Proxy *)o)->owner;
     tdmP_Module *ms = owner != NULL ? owner->st->mod : PyType_GetModuleState(t);
     return ms == NULL                 ? TDM_OBJ_USERDATA

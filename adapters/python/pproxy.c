@@ -17,6 +17,8 @@
 
 #define proxy_vectorcall tdmP_proxy_vectorcall
 
+PyTypeObject *tdmP_kind_types[TDM_OBJ_USERDATA + 1];
+
 /* ---- life ---------------------------------------------------------------- */
 
 PyObject *tdmP_proxy_new(tdmP_State *st, tdm_Value *v)
@@ -846,6 +848,9 @@ int tdmP_proxy_init_types(PyObject *m, tdmP_Module *ms)
     types[TDM_OBJ_FUNCTION] = ms->function_type;
     types[TDM_OBJ_THREAD] = ms->thread_type;
     types[TDM_OBJ_USERDATA] = ms->userdata_type;
+    for (int i = 0; i <= TDM_OBJ_USERDATA; i++) {
+        tdmP_kind_types[i] = i == TDM_OBJ_OTHER ? NULL : types[i];
+    }
     for (int i = 0; i <= TDM_OBJ_USERDATA; i++) {
         if ((ms->own_names[i] = own_names_of(types[i], &ms->own_lengths[i])) == NULL) {
             return -1;
