@@ -34,6 +34,8 @@ fi
 PYTHONPATH="$BUILD/python" "$PYTHON" bench/bench_lupa.py "${BENCH_FLAGS:-}"
 echo "== crossings: instructions per op (perf stat; skipped without perf)"
 PYTHONPATH="$BUILD/python" "$PYTHON" bench/bench_lupa.py --instructions "${BENCH_FLAGS:-}"
+echo "== memory per proxy, each way, and RSS of import + one runtime (bench/bench_memory.py)"
+PYTHONPATH="$BUILD/python" "$PYTHON" bench/bench_memory.py "${BENCH_FLAGS:-}"
 echo "== translation: translated vs hand-written Lua vs CPython (bench/bench_translate.py)"
 PYTHONPATH="$BUILD/python" "$PYTHON" bench/bench_translate.py "${BENCH_FLAGS:-}"
 PYTHONPATH="$BUILD/python" "$PYTHON" bench/bench_translate.py --instructions --perf-only \

@@ -40,6 +40,45 @@ TDMI_FUNC void tdmI_del(tdmI_Map *m, const void *key, const void *val);
 TDMI_FUNC int tdmI_each(const tdmI_Map *m, int (*fn)(const void *key, void *val, void *arg),
                         void *arg);
 
+/* A set of one-word entries (8 bytes a slot, half a tdmI_Map entry), for
+   the per-object maps whose size is the bridge's memory per object. Two
+   kinds, chosen at init:
+   - koff = offsetof(T, key): each entry is a pointer to a T that holds its
+     own key (a const void * at koff) for as long as it is in the set: the
+     identity map of proxies (the proxy knows its object);
+   - koff = TDMI_COUNTED: each entry is a key with a count >= 1 (how many
+     holders a handle has); counts of 1..7 of an 8-aligned key live in the
+     entry's low bits, larger ones and unaligned keys in `more`.
+   Linear probing, rebuilt at 4/5 load to at most 1/2. */
+#define TDMI_COUNTED ((size_t)-1)
+
+typedef struct tdmI_Set {
+    uintptr_t *slots;           /* owns: cap words; 0 empty, 1 deleted */
+    size_t cap;                 /* power of two, or 0 */
+    size_t used;                /* live entries */
+    size_t tomb;                /* deleted markers */
+    size_t koff;                /* see above */
+    tdmI_Map more;              /* TDMI_COUNTED: key -> count that does not fit */
+} tdmI_Set;
+
+TDMI_FUNC void tdmI_sinit(tdmI_Set *s, size_t koff);
+TDMI_FUNC void tdmI_sfree(tdmI_Set *s);
+/* The entry whose key is key (a pointer set), or NULL. */
+TDMI_FUNC void *tdmI_sget(const tdmI_Set *s, const void *key);
+/* Store val under its own key (replaces). 0, or -1 when out of memory. */
+TDMI_FUNC int tdmI_sput(tdmI_Set *s, void *val);
+/* Remove val if it is the entry for its key (read from val). */
+TDMI_FUNC void tdmI_sdel(tdmI_Set *s, const void *val);
+/* Counted set: add delta to key's count (an entry at 0 or below goes).
+   0, or -1 when out of memory (the count is then unchanged). */
+TDMI_FUNC int tdmI_cadd(tdmI_Set *s, const void *key, intptr_t delta);
+/* Counted set: key's count, 0 when absent. */
+TDMI_FUNC intptr_t tdmI_cget(const tdmI_Set *s, const void *key);
+/* Counted set: fn for every key and its count (the set must not change
+   meanwhile); stops at and returns the first nonzero result. */
+TDMI_FUNC int tdmI_ceach(const tdmI_Set *s, int (*fn)(const void *key, void *count, void *arg),
+                         void *arg);
+
 /* Direct-mapped cache slot for a string identity: index in [0, n). */
 static inline size_t tdmI_slot(const void *key, size_t n)
 {

@@ -82,7 +82,7 @@ tdm_Runtime *tdmR_new(void)
     rt->maxdepth = TDM_MAX_DEPTH;
     tdmI_init(&rt->ids);
     for (int i = 0; i < TDM_NLANG; i++) {
-        tdmI_init(&rt->held[i]);
+        tdmI_sinit(&rt->held[i], TDMI_COUNTED);
     }
     return rt;
 }
@@ -173,7 +173,7 @@ void tdmR_decref(tdm_Runtime *rt)
     }
     tdmI_free(&rt->ids);
     for (int i = 0; i < TDM_NLANG; i++) {
-        tdmI_free(&rt->held[i]);
+        tdmI_sfree(&rt->held[i]);
     }
     pthread_mutex_destroy(&rt->hlock);
     free(rt->pending);
@@ -317,14 +317,7 @@ void tdmR_hold(tdm_Runtime *rt, tdm_LangId lang, void *handle, int delta)
         return;
     }
     pthread_mutex_lock(&rt->hlock);
-    tdmI_Map *m = &rt->held[lang];
-    void *old = tdmI_get(m, handle);
-    intptr_t n = (intptr_t)old + delta;
-    if (n > 0) {
-        (void)tdmI_put(m, handle, (void *)n);     /* out of memory: not recorded */
-    } else if (old != NULL) {
-        tdmI_del(m, handle, old);
-    }
+    (void)tdmI_cadd(&rt->held[lang], handle, delta);    /* out of memory: not recorded */
     pthread_mutex_unlock(&rt->hlock);
 }
 
@@ -335,7 +328,7 @@ int tdmR_each_held(tdm_Runtime *rt, tdm_LangId lang,
         return 0;
     }
     pthread_mutex_lock(&rt->hlock);
-    int rc = tdmI_each(&rt->held[lang], fn, arg);
+    int rc = tdmI_ceach(&rt->held[lang], fn, arg);
     pthread_mutex_unlock(&rt->hlock);
     return rc;
 }

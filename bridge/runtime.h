@@ -50,7 +50,7 @@ struct tdm_Runtime {
        objects of other languages own, and how many times. Guarded by
        hlock, not the runtime lock, so the collector may read it from any
        thread. Errors only ever make it show fewer references. */
-    tdmI_Map held[TDM_NLANG];   /* handle -> (void *)count */
+    tdmI_Set held[TDM_NLANG];   /* handle -> count (TDMI_COUNTED) */
     pthread_mutex_t hlock;
     void *ffi;                  /* owns: the ffi type registry (ffi/), or NULL */
     void (*ffi_free)(void *);   /* frees `ffi` at destruction */

@@ -19,6 +19,8 @@
 #define TDML_STRCACHE 2048      /* string cache slots (power of two; sets of two) */
 #define TDML_STRCACHE_MAX 256   /* longest string interned (bytes) */
 
+#define TDML_REFMORE 255
+
 /* What Lua's collector is told about objects of other languages it holds
    (lforeign.c: charge). Lua sees only the small userdata; the object behind
    it (a Python exception with its traceback and frames, an instance and its
@@ -47,8 +49,12 @@ typedef struct tdmL_State {
     size_t used;                /* bytes allocated through our allocator */
     size_t limit;               /* 0 = no limit */
     int limit_hit;              /* the last failed allocation hit the limit */
-    int *refcnt;                /* owns: owners of each ref (index = ref), so a
-                                   handle can be shared (tdmR_Lang.retain) */
+    uint8_t *refcnt;            /* owns: owners of each ref (index = ref), so a
+                                   handle can be shared (tdmR_Lang.retain); one
+                                   byte a ref: TDML_REFMORE means the count is
+                                   in refmore (or, absent there, that the ref
+                                   is never released: out of memory) */
+    tdmI_Map refmore;           /* ref -> owners, for refs with TDML_REFMORE */
     int nrefcnt;
     const void *fmeta[TDM_NLANG];   /* identity of each foreign metatable */
     size_t fdebt;               /* bytes of other languages' memory adopted by

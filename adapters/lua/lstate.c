@@ -87,7 +87,7 @@ void *tdmL_ref(lua_State *L, tdmL_State *st, int idx)
         while (n <= ref) {
             n *= 2;
         }
-        int *p = realloc(st->refcnt, (size_t)n * sizeof *p);
+        uint8_t *p = realloc(st->refcnt, (size_t)n * sizeof *p);
         if (p == NULL) {
             luaL_unref(L, LUA_REGISTRYINDEX, ref);
             luaL_error(L, "not enough memory");
@@ -120,7 +120,16 @@ static void l_release(tdm_Runtime *rt, void *handle)
     tdmL_State *st = rt->state[TDM_LANG_LUA];
     int ref = (int)(intptr_t)handle;
     if (st != NULL && st->L != NULL && ref > 0 && ref < st->nrefcnt && st->refcnt[ref] > 0) {
-        if (st->refcnt[ref] > 1) {
+        if (st->refcnt[ref] == TDML_REFMORE) {
+            void *key = (void *)(intptr_t)ref;
+            intptr_t n = (intptr_t)tdmI_get(&st->refmore, key);
+            if (n == TDML_REFMORE) {
+                tdmI_del(&st->refmore, key, (void *)n);
+                st->refcnt[ref] = TDML_REFMORE - 1;
+            } else if (n > TDML_REFMORE) {
+                (void)tdmI_put(&st->refmore, key, (void *)(n - 1));  /* fails: kept */
+            }                   /* n == 0: never released */
+        } else if (st->refcnt[ref] > 1) {
             st->refcnt[ref]--;
         } else if (lua_checkstack(st->L, 2)) {
             st->refcnt[ref] = 0;
@@ -143,7 +152,21 @@ static void l_retain(tdm_Runtime *rt, void *handle)
     tdmL_State *st = rt->state[TDM_LANG_LUA];
     int ref = (int)(intptr_t)handle;
     if (st != NULL && ref > 0 && ref < st->nrefcnt && st->refcnt[ref] > 0) {
-        st->refcnt[ref]++;
+        void *key = (void *)(intptr_t)ref;
+        uint8_t c = st->refcnt[ref];
+        if (c < TDML_REFMORE - 1) {
+            st->refcnt[ref] = (uint8_t)(c + 1);
+        } else if (c == TDML_REFMORE - 1) {
+            /* out of memory: the ref is kept for good (TDML_REFMORE without
+               an entry) rather than released while an owner has it */
+            (void)tdmI_put(&st->refmore, key, (void *)(intptr_t)TDML_REFMORE);
+            st->refcnt[ref] = TDML_REFMORE;
+        } else {
+            intptr_t n = (intptr_t)tdmI_get(&st->refmore, key);
+            if (n != 0) {
+                (void)tdmI_put(&st->refmore, key, (void *)(n + 1));   /* fails: kept */
+            }
+        }
     }
     tdmR_unlock(rt);
 }
@@ -251,6 +274,7 @@ static void l_close(tdm_Runtime *rt)
     st->L = NULL;
     rt->state[TDM_LANG_LUA] = NULL;
     free(st->refcnt);
+    tdmI_free(&st->refmore);
     free(st);
 }
 

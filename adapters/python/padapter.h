@@ -57,7 +57,7 @@ typedef struct tdmP_State {
     PyObject *attr_setter;      /* strong or NULL */
     PyObject *overflow_handler; /* strong or NULL */
     /* identity: Lua object key -> live proxy (GIL; weak, removed in dealloc) */
-    tdmI_Map ids;
+    tdmI_Set ids;               /* of tdmP_Proxy, keyed by their key */
     /* strings (GIL) */
     tdmP_StrSlot strcache[TDMP_STRCACHE];
     /* pins: objects kept alive from op() until finish() (lock) */
@@ -86,19 +86,31 @@ struct tdmP_Runtime {
     PyObject *weakreflist;
 };
 
-/* A Lua object seen from Python (table, function, coroutine, userdata). */
+/* A Lua object seen from Python (table, function, coroutine, userdata):
+   48 bytes (64 with the collector's header) for a table or a userdata, what
+   every proxy needs; functions and coroutines extend it. The kind is the
+   type (tdmP_kind). */
 typedef struct tdmP_Proxy {
     PyObject_HEAD
     tdmP_Runtime *owner;        /* strong */
     void *handle;               /* owns one Lua reference (tdmL_lang.release) */
     const void *key;            /* identity in owner->st->ids */
-    int kind;                   /* TDM_OBJ_* */
-    vectorcallfunc vectorcall;
     PyObject *weakreflist;
-    /* coroutines only */
+} tdmP_Proxy;
+
+/* _LuaFunction: called through vectorcall (tables, userdata and coroutines
+   are called through tp_call, rarely) */
+typedef struct tdmP_FuncProxy {
+    tdmP_Proxy p;
+    vectorcallfunc vectorcall;
+} tdmP_FuncProxy;
+
+/* _LuaThread */
+typedef struct tdmP_CoProxy {
+    tdmP_Proxy p;
     PyObject *coargs;           /* strong: arguments of the first resume, or NULL */
     int costate;                /* 0 fresh, 1 started, 2 finished */
-} tdmP_Proxy;
+} tdmP_CoProxy;
 
 /* Module state. */
 struct tdmP_Module {
@@ -124,6 +136,32 @@ struct tdmP_Module {
                                                      (bit 63: 63 or more) */
     PyObject *host;                 /* strong: LuaRuntime of the hosting Lua, or NULL */
 };
+
+/* The proxy types of the module instance initialised last, by TDM_OBJ_*:
+   a quick answer for tdmP_kind (the types of another live instance miss
+   and take the module state; a freed instance's cannot match, the last
+   instance's replace them before any proxy of theirs exists). */
+TDMI_DATA PyTypeObject *tdmP_kind_types[TDM_OBJ_USERDATA + 1];
+
+/* TDM_OBJ_* of a proxy, from its type (the module state through the
+   owner, or after a clear through the type). */
+static inline int tdmP_kind(PyObject *o)
+{
+    PyTypeObject *t = Py_TYPE(o);
+    if (t == tdmP_kind_types[TDM_OBJ_FUNCTION]) {
+        return TDM_OBJ_FUNCTION;
+    }
+    if (t == tdmP_kind_types[TDM_OBJ_TABLE]) {
+        return TDM_OBJ_TABLE;
+    }
+    tdmP_Runtime *owner = ((tdmP_Proxy *)o)->owner;
+    tdmP_Module *ms = owner != NULL ? owner->st->mod : PyType_GetModuleState(t);
+    return ms == NULL                 ? TDM_OBJ_USERDATA
+           : t == ms->table_type    ? TDM_OBJ_TABLE
+           : t == ms->function_type ? TDM_OBJ_FUNCTION
+           : t == ms->thread_type   ? TDM_OBJ_THREAD
+                                    : TDM_OBJ_USERDATA;
+}
 
 /* A Python object marked for Lua indexing (as_attrgetter/as_itemgetter). */
 typedef struct tdmP_Wrapper {
@@ -241,6 +279,8 @@ TDMI_FUNC PyObject *tdmP_chunk_name(tdmP_State *st, PyObject *source,
 /* ---- pproxy.c ----------------------------------------------------------- */
 TDMI_FUNC int tdmP_proxy_init_types(PyObject *m, tdmP_Module *ms);
 TDMI_FUNC PyObject *tdmP_proxy_new(tdmP_State *st, tdm_Value *v);
+TDMI_FUNC int tdmP_proxy_traverse(PyObject *self, visitproc visit, void *arg);
+TDMI_FUNC int tdmP_proxy_clear(PyObject *self);
 /* A Lua proxy's call (its vectorcall slot). */
 TDMI_FUNC PyObject *tdmP_proxy_vectorcall(PyObject *self, PyObject *const *args,
                                           size_t nargsf, PyObject *kwnames);
@@ -292,12 +332,12 @@ TDMI_FUNC void tdmP_host_signals_off(tdm_Runtime *rt);
    the crossing. */
 
 /* A Lua proxy as its (borrowed) handle. */
-static inline void tdmP_proxy_value(const tdmP_Proxy *p, tdm_Value *v)
+static inline void tdmP_proxy_value(tdmP_Proxy *p, tdm_Value *v)
 {
     v->kind = TDM_OBJ;
     v->lang = TDM_LANG_LUA;
     v->flags = 0;
-    v->aux = p->kind;
+    v->aux = (uint16_t)tdmP_kind((PyObject *)p);
     v->u.obj = p->handle;
     v->key = p->key;
 }

@@ -360,7 +360,7 @@ static PyObject *decode_str(tdmP_State *st, const tdm_Value *v)
 PyObject *tdmP_proxy_for(tdmP_State *st, tdm_Value *v)
 {
     tdm_Runtime *rt = st->rt;
-    PyObject *p = tdmI_get(&st->ids, v->key);
+    PyObject *p = tdmI_sget(&st->ids, v->key);
     if (p != NULL) {
         Py_INCREF(p);
         if (v->flags & TDM_VF_OWNED) {
@@ -378,7 +378,7 @@ PyObject *tdmP_proxy_for(tdmP_State *st, tdm_Value *v)
     if (p == NULL) {
         return NULL;
     }
-    if (tdmI_put(&st->ids, v->key, p) != 0) {
+    if (tdmI_sput(&st->ids, p) != 0) {
         Py_DECREF(p);
         return PyErr_NoMemory();
     }

@@ -17,9 +17,11 @@
    a callback it runs) is refused like a generator's, without ending it. */
 enum { CO_FRESH = 0, CO_STARTED = 1, CO_DONE = 2, CO_RUNNING = 3 };
 
+#define CO(p) ((tdmP_CoProxy *)(p))
+
 static int check_not_running(tdmP_Proxy *p)
 {
-    if (p->costate == CO_RUNNING) {
+    if (CO(p)->costate == CO_RUNNING) {
         PyErr_SetString(PyExc_ValueError, "Lua coroutine already executing");
         return -1;
     }
@@ -58,7 +60,7 @@ static PyObject *resume_sub(tdmP_Proxy *p, PyObject *const *args, Py_ssize_t n, 
 {
     *how = RES_ERROR;
     tdmP_Runtime *r = p->owner;
-    if (p->costate == CO_DONE) {
+    if (CO(p)->costate == CO_DONE) {
         PyErr_SetNone(PyExc_StopIteration);
         return NULL;
     }
@@ -90,17 +92,17 @@ static PyObject *resume_sub(tdmP_Proxy *p, PyObject *const *args, Py_ssize_t n, 
         Py_XDECREF(tmp);
         return NULL;
     }
-    p->costate = CO_RUNNING;
+    CO(p)->costate = CO_RUNNING;
     int status = tdmP_enter(&f);
     if (status == TDM_ERRDEAD) {
-        p->costate = CO_DONE;
+        CO(p)->costate = CO_DONE;
         *how = RES_DEAD;
         PyErr_SetNone(PyExc_StopIteration);
     } else if (status == TDM_OK && f.sub == TDM_RESUME_NOTHROW) {
-        p->costate = CO_DONE;
+        CO(p)->costate = CO_DONE;
         *how = RES_NOTHROW;
     } else if (status != TDM_OK) {
-        p->costate = CO_DONE;
+        CO(p)->costate = CO_DONE;
         tdmP_raise_frame(r->st, &f, NULL);
         if (PyErr_ExceptionMatches(PyExc_StopIteration)) {
             /* as PEP 479 for generators: a StopIteration raised by code the
@@ -125,11 +127,11 @@ static PyObject *resume_sub(tdmP_Proxy *p, PyObject *const *args, Py_ssize_t n, 
             }
         }
     } else if (f.sub == TDM_RESUME_YIELDED) {
-        p->costate = CO_STARTED;
+        CO(p)->costate = CO_STARTED;
         *how = RES_VALUE;
         res = co_results(r->st, &f);
     } else {
-        p->costate = CO_DONE;
+        CO(p)->costate = CO_DONE;
         *how = RES_VALUE;
         if (f.nres == 0) {
             PyErr_SetNone(PyExc_StopIteration);
@@ -145,12 +147,12 @@ static PyObject *resume_sub(tdmP_Proxy *p, PyObject *const *args, Py_ssize_t n, 
 static PyObject *thread_next(PyObject *self)
 {
     tdmP_Proxy *p = (tdmP_Proxy *)self;
-    PyObject *args = p->coargs;
+    PyObject *args = CO(p)->coargs;
     if (check_not_running(p) < 0) {
         return NULL;
     }
     if (args != NULL) {
-        p->coargs = NULL;
+        CO(p)->coargs = NULL;
         PyObject *r = resume(p, &PyTuple_GET_ITEM(args, 0), PyTuple_GET_SIZE(args));
         Py_DECREF(args);
         return r;
@@ -164,7 +166,7 @@ static PyObject *thread_send(PyObject *self, PyObject *value)
     if (value == Py_None) {
         return thread_next(self);
     }
-    if (p->coargs != NULL) {
+    if (CO(p)->coargs != NULL) {
         PyErr_SetString(PyExc_TypeError,
                         "can't send non-None value to a just-started generator");
         return NULL;
@@ -229,13 +231,13 @@ static void set_exception(PyObject *exc)
    closed) and it is done. */
 static PyObject *deliver(tdmP_Proxy *p, PyObject *exc, int *how)
 {
-    if (p->costate == CO_DONE || p->owner->closed || p->handle == NULL) {
-        p->costate = CO_DONE;
-        Py_CLEAR(p->coargs);
+    if (CO(p)->costate == CO_DONE || p->owner->closed || p->handle == NULL) {
+        CO(p)->costate = CO_DONE;
+        Py_CLEAR(CO(p)->coargs);
         *how = RES_NOTHROW;
         return NULL;
     }
-    Py_CLEAR(p->coargs);
+    Py_CLEAR(CO(p)->coargs);
     PyObject *res = resume_sub(p, &exc, 1, TDM_RESUME_THROW, how);
     if (*how == RES_DEAD) {
         PyErr_Clear();          /* the StopIteration of a finished coroutine */
@@ -291,7 +293,7 @@ static PyObject *thread_close(PyObject *self, PyObject *unused)
         }
         return NULL;
     }
-    if (how == RES_VALUE && p->costate == CO_STARTED) {
+    if (how == RES_VALUE && CO(p)->costate == CO_STARTED) {
         Py_XDECREF(res);
         PyErr_SetString(PyExc_RuntimeError, "Lua coroutine ignored GeneratorExit");
         return NULL;
@@ -303,13 +305,25 @@ static PyObject *thread_close(PyObject *self, PyObject *unused)
 
 static int thread_bool(PyObject *self)
 {
-    return ((tdmP_Proxy *)self)->costate != CO_DONE;
+    return CO(self)->costate != CO_DONE;
 }
 
 static Py_ssize_t thread_len(PyObject *self)
 {
     PyErr_Format(PyExc_TypeError, "object of type '%s' has no len()", Py_TYPE(self)->tp_name);
     return -1;
+}
+
+static int thread_traverse(PyObject *self, visitproc visit, void *arg)
+{
+    Py_VISIT(CO(self)->coargs);
+    return tdmP_proxy_traverse(self, visit, arg);
+}
+
+static int thread_clear(PyObject *self)
+{
+    Py_CLEAR(CO(self)->coargs);
+    return tdmP_proxy_clear(self);
 }
 
 static PyObject *thread_iter(PyObject *self)
@@ -344,6 +358,12 @@ int tdmP_coro_init_type(PyObject *m, tdmP_Module *ms)
         if (slots[i].slot == Py_mp_length) {
             slots[i].pfunc = (void *)thread_len;
         }
+        if (slots[i].slot == Py_tp_traverse) {
+            slots[i].pfunc = (void *)thread_traverse;
+        }
+        if (slots[i].slot == Py_tp_clear) {
+            slots[i].pfunc = (void *)thread_clear;
+        }
         if (slots[i].slot != Py_mp_subscript) {
             slots[k++] = slots[i];
         }
@@ -355,9 +375,8 @@ int tdmP_coro_init_type(PyObject *m, tdmP_Module *ms)
     slots[n++] = (PyType_Slot){Py_tp_doc, (void *)"A Lua coroutine, used as a generator."};
     slots[n++] = (PyType_Slot){0, NULL};
     PyType_Spec spec = {
-        "tandem._LuaThread", sizeof(tdmP_Proxy), 0,
-        Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_HAVE_VECTORCALL
-            | Py_TPFLAGS_IMMUTABLETYPE, slots,
+        "tandem._LuaThread", sizeof(tdmP_CoProxy), 0,
+        Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_IMMUTABLETYPE, slots,
     };
     PyObject *t = PyType_FromModuleAndSpec(m, &spec, (PyObject *)ms->object_type);
     if (t == NULL) {

@@ -566,7 +566,7 @@ __attribute__((visibility("default"))) PyMODINIT_FUNC PyInit__tandem(void)
 
 PyObject *tdmP_make_module(const char *origin)
 {
-    PyObject *machinery = PyImport_ImportModule("importlib.machinery");
+    PyObject *machinery = PyImport_ImportModule("_frozen_importlib");
     if (machinery == NULL) {
         return NULL;
     }

@@ -17,6 +17,8 @@
 
 #define proxy_vectorcall tdmP_proxy_vectorcall
 
+PyTypeObject *tdmP_kind_types[TDM_OBJ_USERDATA + 1];
+
 /* ---- life ---------------------------------------------------------------- */
 
 PyObject *tdmP_proxy_new(tdmP_State *st, tdm_Value *v)
@@ -58,11 +60,13 @@ PyObject *tdmP_proxy_new(tdmP_State *st, tdm_Value *v)
     p->owner = (tdmP_Runtime *)Py_NewRef((PyObject *)st->owner);
     p->handle = handle;
     p->key = v->key;
-    p->kind = v->aux;
-    p->vectorcall = proxy_vectorcall;
     p->weakreflist = NULL;
-    p->coargs = NULL;
-    p->costate = 0;
+    if (type == ms->function_type) {
+        ((tdmP_FuncProxy *)p)->vectorcall = proxy_vectorcall;
+    } else if (type == ms->thread_type) {
+        ((tdmP_CoProxy *)p)->coargs = NULL;
+        ((tdmP_CoProxy *)p)->costate = 0;
+    }
     PyObject_GC_Track(p);
     return (PyObject *)p;
 }
@@ -75,7 +79,7 @@ static void drop_handle(tdmP_Proxy *p)
         return;
     }
     if (p->key != NULL) {
-        tdmI_del(&r->st->ids, p->key, p);
+        tdmI_sdel(&r->st->ids, p);
         p->key = NULL;
     }
     void *h = p->handle;
@@ -85,23 +89,23 @@ static void drop_handle(tdmP_Proxy *p)
     }
 }
 
-static int proxy_traverse(PyObject *self, visitproc visit, void *arg)
+int tdmP_proxy_traverse(PyObject *self, visitproc visit, void *arg)
 {
     tdmP_Proxy *p = (tdmP_Proxy *)self;
     Py_VISIT(Py_TYPE(self));
     Py_VISIT(p->owner);
-    Py_VISIT(p->coargs);
     return 0;
 }
 
-static int proxy_clear(PyObject *self)
+int tdmP_proxy_clear(PyObject *self)
 {
     tdmP_Proxy *p = (tdmP_Proxy *)self;
     drop_handle(p);
-    Py_CLEAR(p->coargs);
     Py_CLEAR(p->owner);
     return 0;
 }
+#define proxy_traverse tdmP_proxy_traverse
+#define proxy_clear tdmP_proxy_clear
 
 static void proxy_dealloc(PyObject *self)
 {
@@ -111,13 +115,13 @@ static void proxy_dealloc(PyObject *self)
     /* out of the identity map before weakref callbacks run: one that fetches
        the same Lua object must get a new proxy, not this dying one */
     if (p->owner != NULL && p->key != NULL) {
-        tdmI_del(&p->owner->st->ids, p->key, p);
+        tdmI_sdel(&p->owner->st->ids, p);
         p->key = NULL;
     }
     if (p->weakreflist != NULL) {
         PyObject_ClearWeakRefs(self);
     }
-    proxy_clear(self);
+    tp->tp_clear(self);         /* a coroutine's clears its arguments too */
     tp->tp_free(self);
     Py_DECREF(tp);
 }
@@ -186,7 +190,7 @@ PyObject *proxy_vectorcall(PyObject *self, PyObject *const *args, size_t nargsf,
                            PyObject *kwnames)
 {
     if (kwnames != NULL && PyTuple_GET_SIZE(kwnames) > 0) {
-        if (((tdmP_Proxy *)self)->kind == TDM_OBJ_FUNCTION) {
+        if (tdmP_kind(self) == TDM_OBJ_FUNCTION) {
             return proxy_call_kw(self, args, nargsf, kwnames);
         }
         PyErr_SetString(PyExc_TypeError, "Lua functions take no keyword arguments");
@@ -194,12 +198,13 @@ PyObject *proxy_vectorcall(PyObject *self, PyObject *const *args, size_t nargsf,
     }
     Py_ssize_t n = PyVectorcall_NARGS(nargsf);
     tdmP_Proxy *p = (tdmP_Proxy *)self;
-    if (p->kind == TDM_OBJ_THREAD) {
+    if (Py_TYPE(self) == p->owner->st->mod->thread_type) {
+        tdmP_CoProxy *c = (tdmP_CoProxy *)self;
         /* lupa: a coroutine that came from Lua not started yet stands for
            its function: calling it gives a fresh generator with these
            arguments. One made by .coroutine() or already resumed is a
            generator, not callable. */
-        if (p->coargs != NULL || p->costate != 0) {
+        if (c->coargs != NULL || c->costate != 0) {
             PyErr_SetString(p->owner->st->mod->LuaError,
                             "attempt to call a thread value: a started coroutine is resumed with send() or next()");
             return NULL;
@@ -305,10 +310,10 @@ static PyObject *proxy_getattr_method(PyObject *self, PyObject *name)
 static PyObject *lua_getattr(PyObject *self, PyObject *name)
 {
     tdmP_Proxy *p = (tdmP_Proxy *)self;
-    if (p->kind == TDM_OBJ_FUNCTION || p->kind == TDM_OBJ_THREAD) {
+    if (tdmP_kind(self) == TDM_OBJ_FUNCTION || tdmP_kind(self) == TDM_OBJ_THREAD) {
         PyErr_Format(PyExc_AttributeError,
                      "item/attribute access not supported on Lua %s objects",
-                     p->kind == TDM_OBJ_FUNCTION ? "function" : "thread");
+                     tdmP_kind(self) == TDM_OBJ_FUNCTION ? "function" : "thread");
         return NULL;
     }
     PyObject *key = lua_name(self, name);
@@ -327,7 +332,7 @@ static PyObject *lua_getattr(PyObject *self, PyObject *name)
 static int proxy_setattro(PyObject *self, PyObject *name, PyObject *value)
 {
     tdmP_Proxy *p = (tdmP_Proxy *)self;
-    if (!PyUnicode_Check(name) || is_dunder(name) || p->kind != TDM_OBJ_TABLE) {
+    if (!PyUnicode_Check(name) || is_dunder(name) || tdmP_kind(self) != TDM_OBJ_TABLE) {
         return PyObject_GenericSetAttr(self, name, value);
     }
     PyObject *args[2] = {lua_name(self, name), value ? value : Py_None};
@@ -347,7 +352,7 @@ static int proxy_setattro(PyObject *self, PyObject *name, PyObject *value)
    have a nil key), as lupa does. New reference. */
 static PyObject *table_key(tdmP_Proxy *p, PyObject *key)
 {
-    if (key == Py_None && p->kind == TDM_OBJ_TABLE) {
+    if (key == Py_None && tdmP_kind((PyObject *)p) == TDM_OBJ_TABLE) {
         return tdmP_wrap(p->owner->st->mod, Py_None, TDM_PROTO_DEFAULT);
     }
     return Py_NewRef(key);
@@ -356,7 +361,7 @@ static PyObject *table_key(tdmP_Proxy *p, PyObject *key)
 static PyObject *proxy_getitem(PyObject *self, PyObject *key)
 {
     tdmP_Proxy *p = (tdmP_Proxy *)self;
-    if (p->kind == TDM_OBJ_FUNCTION || p->kind == TDM_OBJ_THREAD) {
+    if (tdmP_kind(self) == TDM_OBJ_FUNCTION || tdmP_kind(self) == TDM_OBJ_THREAD) {
         PyErr_SetString(PyExc_TypeError, "item/attribute access not supported on functions");
         return NULL;
     }
@@ -377,7 +382,7 @@ static PyObject *proxy_getitem(PyObject *self, PyObject *key)
 static int proxy_setitem(PyObject *self, PyObject *key, PyObject *value)
 {
     tdmP_Proxy *p = (tdmP_Proxy *)self;
-    if (p->kind != TDM_OBJ_TABLE && p->kind != TDM_OBJ_USERDATA) {
+    if (tdmP_kind(self) != TDM_OBJ_TABLE && tdmP_kind(self) != TDM_OBJ_USERDATA) {
         PyErr_SetString(PyExc_TypeError, "item assignment not supported on this Lua object");
         return -1;
     }
@@ -430,7 +435,7 @@ static const char *kind_name(int kind)
 static PyObject *proxy_repr(PyObject *self)
 {
     tdmP_Proxy *p = (tdmP_Proxy *)self;
-    return PyUnicode_FromFormat("<Lua %s at %p>", kind_name(p->kind), p->key);
+    return PyUnicode_FromFormat("<Lua %s at %p>", kind_name(tdmP_kind(self)), p->key);
 }
 
 static PyObject *proxy_str(PyObject *self)
@@ -582,7 +587,7 @@ static PyObject *function_coroutine(PyObject *self, PyObject *const *args, Py_ss
     if (co == NULL) {
         return NULL;
     }
-    if (!tdmP_is_proxy(pmod(self), co) || ((tdmP_Proxy *)co)->kind != TDM_OBJ_THREAD) {
+    if (!tdmP_is_proxy(pmod(self), co) || tdmP_kind(co) != TDM_OBJ_THREAD) {
         Py_DECREF(co);
         PyErr_SetString(PyExc_TypeError, "Lua object is not a function");
         return NULL;
@@ -595,8 +600,8 @@ static PyObject *function_coroutine(PyObject *self, PyObject *const *args, Py_ss
     for (Py_ssize_t i = 0; i < n; i++) {
         PyTuple_SET_ITEM(t, i, Py_NewRef(args[i]));
     }
-    Py_XSETREF(((tdmP_Proxy *)co)->coargs, t);
-    ((tdmP_Proxy *)co)->costate = 0;
+    Py_XSETREF(((tdmP_CoProxy *)co)->coargs, t);
+    ((tdmP_CoProxy *)co)->costate = 0;
     return co;
 }
 
@@ -608,7 +613,7 @@ PyObject *tdmP_lua_type(PyObject *m, PyObject *obj)
     if (!tdmP_is_proxy(ms, obj)) {
         Py_RETURN_NONE;
     }
-    return PyUnicode_FromString(kind_name(((tdmP_Proxy *)obj)->kind));
+    return PyUnicode_FromString(kind_name(tdmP_kind(obj)));
 }
 
 /* unpacks_lua_table: (args, kwargs) from args when it is one Lua table, else
@@ -620,7 +625,7 @@ PyObject *tdmP_unpack_table(PyObject *m, PyObject *args)
         Py_RETURN_NONE;
     }
     PyObject *t = PyTuple_GET_ITEM(args, 0);
-    if (!tdmP_is_proxy(ms, t) || ((tdmP_Proxy *)t)->kind != TDM_OBJ_TABLE) {
+    if (!tdmP_is_proxy(ms, t) || tdmP_kind(t) != TDM_OBJ_TABLE) {
         Py_RETURN_NONE;
     }
     PyObject *items = table_list(t, ITEMS), *kw = NULL, *pos = NULL, *res = NULL;
@@ -678,10 +683,27 @@ done:
 /* ---- types --------------------------------------------------------------- */
 
 static PyMemberDef proxy_members[] = {
-    {"__vectorcalloffset__", T_PYSSIZET, offsetof(tdmP_Proxy, vectorcall), READONLY, NULL},
     {"__weaklistoffset__", T_PYSSIZET, offsetof(tdmP_Proxy, weakreflist), READONLY, NULL},
     {NULL, 0, 0, 0, NULL},
 };
+
+static PyMemberDef function_members[] = {
+    {"__vectorcalloffset__", T_PYSSIZET, offsetof(tdmP_FuncProxy, vectorcall), READONLY, NULL},
+    {"__weaklistoffset__", T_PYSSIZET, offsetof(tdmP_Proxy, weakreflist), READONLY, NULL},
+    {NULL, 0, 0, 0, NULL},
+};
+
+/* tp_call of the proxies without a vectorcall slot (tables, userdata and
+   coroutines: called rarely, a table through its __call) */
+static PyObject *proxy_call(PyObject *self, PyObject *args, PyObject *kw)
+{
+    if (kw != NULL && PyDict_GET_SIZE(kw) > 0) {
+        PyErr_SetString(PyExc_TypeError, "Lua functions take no keyword arguments");
+        return NULL;
+    }
+    return proxy_vectorcall(self, &PyTuple_GET_ITEM(args, 0), (size_t)PyTuple_GET_SIZE(args),
+                            NULL);
+}
 
 static PyMethodDef object_methods[] = {
     {"__getattr__", proxy_getattr_method, METH_O, "The Lua value of a (non-dunder) name."},
@@ -701,15 +723,17 @@ static PyMethodDef function_methods[] = {
     {NULL, NULL, 0, NULL},
 };
 
-#define PROXY_FLAGS (Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_HAVE_VECTORCALL \
-                     | Py_TPFLAGS_IMMUTABLETYPE)
+#define PROXY_FLAGS (Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_IMMUTABLETYPE)
 
 #define COMMON_SLOTS \
+    {Py_tp_call, proxy_call}, \
+    {Py_tp_members, proxy_members}, \
+    CALLED_SLOTS
+
+#define CALLED_SLOTS \
     {Py_tp_dealloc, proxy_dealloc}, \
     {Py_tp_traverse, proxy_traverse}, \
     {Py_tp_clear, proxy_clear}, \
-    {Py_tp_call, PyVectorcall_Call}, \
-    {Py_tp_members, proxy_members}, \
     {Py_tp_new, proxy_new_vc}, \
     {Py_tp_repr, proxy_repr}, \
     {Py_tp_str, proxy_str}, \
@@ -737,7 +761,9 @@ static PyType_Slot table_slots[] = {
 };
 
 static PyType_Slot function_slots[] = {
-    COMMON_SLOTS,
+    {Py_tp_call, PyVectorcall_Call},
+    {Py_tp_members, function_members},
+    CALLED_SLOTS,
     {Py_tp_iter, proxy_iter_none},
     {Py_tp_methods, function_methods},
     {Py_tp_doc, (void *)"A Lua function."},
@@ -759,7 +785,8 @@ static PyType_Spec table_spec = {
     "tandem._LuaTable", sizeof(tdmP_Proxy), 0, PROXY_FLAGS, table_slots,
 };
 static PyType_Spec function_spec = {
-    "tandem._LuaFunction", sizeof(tdmP_Proxy), 0, PROXY_FLAGS, function_slots,
+    "tandem._LuaFunction", sizeof(tdmP_FuncProxy), 0, PROXY_FLAGS | Py_TPFLAGS_HAVE_VECTORCALL,
+    function_slots,
 };
 static PyType_Spec userdata_spec = {
     "tandem._LuaUserdata", sizeof(tdmP_Proxy), 0, PROXY_FLAGS, userdata_slots,
@@ -821,6 +848,9 @@ int tdmP_proxy_init_types(PyObject *m, tdmP_Module *ms)
     types[TDM_OBJ_FUNCTION] = ms->function_type;
     types[TDM_OBJ_THREAD] = ms->thread_type;
     types[TDM_OBJ_USERDATA] = ms->userdata_type;
+    for (int i = 0; i <= TDM_OBJ_USERDATA; i++) {
+        tdmP_kind_types[i] = i == TDM_OBJ_OTHER ? NULL : types[i];
+    }
     for (int i = 0; i <= TDM_OBJ_USERDATA; i++) {
         if ((ms->own_names[i] = own_names_of(types[i], &ms->own_lengths[i])) == NULL) {
             return -1;

@@ -286,7 +286,7 @@ static int add_items(Pairs *p, PyObject *obj)
         }
         return 0;
     }
-    if (tdmP_is_proxy(ms, obj) && ((tdmP_Proxy *)obj)->kind == TDM_OBJ_TABLE) {
+    if (tdmP_is_proxy(ms, obj) && tdmP_kind(obj) == TDM_OBJ_TABLE) {
         PyObject *items = PyObject_CallMethod(obj, "items", NULL);
         if (items == NULL) {
             return -1;

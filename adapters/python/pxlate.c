@@ -72,6 +72,6 @@ PyObject *tdmP_mark_translated(PyObject *runtime, PyObject *fn)
         PyErr_SetString(PyExc_TypeError, "_mark_translated: a Lua function of this runtime");
         return NULL;
     }
-    ((tdmP_Proxy *)fn)->vectorcall = xlate_vectorcall;
+    ((tdmP_FuncProxy *)fn)->vectorcall = xlate_vectorcall;
     Py_RETURN_NONE;
 }

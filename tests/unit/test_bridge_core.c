@@ -2,6 +2,7 @@
  * test_bridge.c — the neutral core alone, with a fake foreign language:
  * intern map, deferred releases, frames, depth limit, closed runtimes, errors.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include "runtime.h"
@@ -120,6 +121,92 @@ static void test_intern(void)
     CHECK(m.cap <= cap * 2);
     CHECK(tdmI_put(&m, NULL, (void *)1) == -1);
     tdmI_free(&m);
+}
+
+/* One-word sets: entries that hold their key, and counted keys. */
+typedef struct SetItem {
+    int tag;
+    const void *key;
+} SetItem;
+
+static int sum_counts(const void *key, void *count, void *arg)
+{
+    (void)key;
+    *(intptr_t *)arg += (intptr_t)count;
+    return 0;
+}
+
+static void test_sets(void)
+{
+    static SetItem items[3000];
+    static uint64_t keys[3000];
+    tdmI_Set s;
+    tdmI_sinit(&s, offsetof(SetItem, key));
+    CHECK(tdmI_sget(&s, &keys[0]) == NULL);
+    int ok = 1;
+    for (int i = 0; i < 3000; i++) {
+        items[i].tag = i;
+        items[i].key = &keys[i];
+        ok &= tdmI_sput(&s, &items[i]) == 0;
+    }
+    CHECK(ok && s.used == 3000 && s.used * 5 <= s.cap * 4);
+    for (int i = 0; i < 3000; i++) {
+        ok &= tdmI_sget(&s, &keys[i]) == &items[i];
+    }
+    CHECK(ok);
+    SetItem other = {0, &keys[5]};
+    tdmI_sdel(&s, &other);                      /* not the entry for its key */
+    CHECK(tdmI_sget(&s, &keys[5]) == &items[5]);
+    for (int i = 0; i < 3000; i += 2) {
+        tdmI_sdel(&s, &items[i]);
+    }
+    for (int i = 0; i < 3000; i++) {
+        ok &= tdmI_sget(&s, &keys[i]) == (i % 2 ? &items[i] : NULL);
+    }
+    CHECK(ok && s.used == 1500);
+    for (int round = 0; round < 20; round++) {  /* churn: tombstones reused */
+        for (int i = 0; i < 3000; i += 2) {
+            ok &= tdmI_sput(&s, &items[i]) == 0;
+        }
+        for (int i = 0; i < 3000; i += 2) {
+            tdmI_sdel(&s, &items[i]);
+        }
+    }
+    CHECK(ok && s.used == 1500 && s.cap <= 8192);
+    tdmI_sfree(&s);
+
+    tdmI_Set c;
+    tdmI_sinit(&c, TDMI_COUNTED);
+    for (int i = 0; i < 3000; i++) {
+        ok &= tdmI_cadd(&c, &keys[i], 1 + i % 20) == 0;     /* up to 20: some in `more` */
+    }
+    static char odd[4];
+    const void *unaligned = (const char *)odd + ((uintptr_t)odd & 7 ? 0 : 1);
+    ok &= tdmI_cadd(&c, unaligned, 3) == 0;
+    CHECK(ok);
+    for (int i = 0; i < 3000; i++) {
+        ok &= tdmI_cget(&c, &keys[i]) == 1 + i % 20;
+    }
+    CHECK(ok && tdmI_cget(&c, unaligned) == 3);
+    intptr_t total = 0, want = 3;
+    for (int i = 0; i < 3000; i++) {
+        want += 1 + i % 20;
+    }
+    CHECK(tdmI_ceach(&c, sum_counts, &total) == 0 && total == want);
+    for (int i = 0; i < 3000; i++) {            /* down across the inline limit */
+        ok &= tdmI_cadd(&c, &keys[i], -(i % 20)) == 0;
+        ok &= tdmI_cget(&c, &keys[i]) == 1;
+    }
+    CHECK(ok);
+    for (int i = 0; i < 3000; i++) {
+        tdmI_cadd(&c, &keys[i], -1);
+    }
+    tdmI_cadd(&c, unaligned, -3);
+    total = 0;
+    CHECK(tdmI_ceach(&c, sum_counts, &total) == 0 && total == 0 && c.used == 0
+          && c.more.used == 0);
+    CHECK(tdmI_cadd(&c, NULL, 1) == -1);
+    tdmI_sfree(&c);
 }
 
 static void test_frames(void)
@@ -348,6 +435,7 @@ int main(void)
     test_held();
     test_lock_threads();
     test_intern();
+    test_sets();
     test_frames();
     test_defer();
     return check_summary();

@@ -67,6 +67,36 @@ static void test_open_errors(void)
     tdmR_decref(rt);
 }
 
+/* A handle shared by many owners (retain): one byte of count per ref up to
+   254 owners, the rest counted aside; the ref lives until the last release. */
+static void test_shared_handle(tdm_Runtime *rt)
+{
+    const tdmR_Lang *lua = rt->lang[TDM_LANG_LUA];
+    tdmR_lock(rt);
+    tdmS_Frame f;
+    tdmS_init(&f, rt, lua, TDM_OP_EVAL, TDM_LANG_NONE);
+    f.args[0] = tdm_lstr("{}", 2);
+    f.nargs = 1;
+    f.owning = 0;
+    CHECK_EQ_INT(tdmS_call(&f), TDM_OK);
+    CHECK(f.nres == 1 && f.res[0].kind == TDM_OBJ);
+    tdm_Value t = f.res[0];
+    f.res[0] = tdm_nil();
+    tdmS_end(&f);
+    tdmS_clear_error(rt, &f.err);
+    CHECK(lua->valid(rt, &t));
+    for (int i = 0; i < 600; i++) {
+        lua->retain(rt, t.u.obj);
+    }
+    for (int i = 0; i < 600; i++) {
+        lua->release(rt, t.u.obj);
+    }
+    CHECK(lua->valid(rt, &t));                 /* one owner left */
+    lua->release(rt, t.u.obj);
+    CHECK(!lua->valid(rt, &t));                /* released: the ref is gone */
+    tdmR_unlock(rt);
+}
+
 static void test_lua_alone(void)
 {
     tdm_Runtime *rt = tdmR_new();
@@ -105,6 +135,7 @@ static void test_lua_alone(void)
     tdmS_clear_error(rt, &f.err);
     tdmR_unlock(rt);
     CHECK_EQ_INT(lua_truth(rt, "self == nil"), 1);
+    test_shared_handle(rt);
     /* shutdown by id: state freed, control answers -1, then detached */
     tdmR_lock(rt);
     tdmR_close_lang(rt, TDM_LANG_LUA);

@@ -6,8 +6,6 @@ unpacks_lua_table, unpacks_lua_table_method, LUA_VERSION, LUA_MAXINTEGER,
 LUA_MININTEGER. See docs/python.md.
 """
 
-from functools import wraps as _wraps
-
 
 def _load_extension():
     """Import tandem._tandem so that its own Lua calls bind to its own
@@ -21,9 +19,11 @@ def _load_extension():
     if "tandem._tandem" in sys.modules or not hasattr(os, "RTLD_DEEPBIND"):
         return
     try:
-        import ctypes
-        other_lua = hasattr(ctypes.CDLL(None), "lua_settop")
-    except (ImportError, OSError):
+        # _ctypes, not ctypes: the package costs ~1 MB of RSS on every import
+        import _ctypes
+        _ctypes.dlsym(_ctypes.dlopen(None, os.RTLD_NOW), "lua_settop")
+        other_lua = True
+    except (ImportError, OSError, AttributeError):
         other_lua = False
     if not other_lua:
         return
@@ -83,8 +83,25 @@ from ._tandem import (  # FFI-WIRING
     lua_type,
 )
 from . import _tandem
-from ._translate import TranslationError, translated_source
-from ._sandbox import Sandbox
+
+
+# Imported on first use (PEP 562): the translator pulls in ast, inspect and
+# typing, several MB of RSS that a program not translating never needs.
+_LAZY = {"TranslationError": "_translate", "translated_source": "_translate",
+         "Sandbox": "_sandbox"}
+
+
+def __getattr__(name):
+    mod = _LAZY.get(name)
+    if mod is None:
+        raise AttributeError("module 'tandem' has no attribute %r" % name)
+    value = getattr(__import__(__name__ + "." + mod, fromlist=[name]), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))
 
 import sys as _sys
 if not any(isinstance(f, _LupaGuard) or f is _LupaGuard for f in _sys.meta_path):
@@ -108,7 +125,8 @@ def unpacks_lua_table(func):
     """Decorator: a function called from Lua with one Lua table argument
     receives the table's integer keys as positional and its string keys as
     keyword arguments (``f{a, b, key=v}``)."""
-    @_wraps(func)
+    import functools
+    @functools.wraps(func)
     def wrapper(*args):
         unpacked = _unpack_table(args)
         if unpacked is None:
@@ -119,7 +137,8 @@ def unpacks_lua_table(func):
 
 def unpacks_lua_table_method(meth):
     """unpacks_lua_table for methods (the first argument is self)."""
-    @_wraps(meth)
+    import functools
+    @functools.wraps(meth)
     def wrapper(self, *args):
         unpacked = _unpack_table(args)
         if unpacked is None:
