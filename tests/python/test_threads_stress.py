@@ -135,3 +135,45 @@ def test_interrupt_one_runtime_while_others_run():
     for k in range(3):
         assert outcome[k] == [500500] * 300
     assert busy.eval("1 + 1") == 2
+
+
+def test_sandbox_deadline_while_others_run():
+    """A sandboxed runtime whose calls hit their deadline (timeout=) in one
+    thread, again and again, while three threads keep calling other
+    runtimes: every deadline ends in LuaTimeoutError, every other result is
+    right, and the sandbox is usable after."""
+    sb = tandem.LuaRuntime(sandbox=tandem.Sandbox(timeout=0.02, max_instructions=None))
+    others = [tandem.LuaRuntime() for _ in range(3)]
+    outcome = {"timeouts": 0, "wrong": []}
+    stop = threading.Event()
+
+    def sandboxed():
+        while not stop.is_set():
+            try:
+                sb.execute("while true do end")
+                outcome["wrong"].append("the loop returned")
+            except tandem.LuaTimeoutError:
+                outcome["timeouts"] += 1
+            except Exception as e:      # noqa: BLE001 — reported below
+                outcome["wrong"].append(repr(e))
+
+    def other(k, lua):
+        def run():
+            f = lua.eval("function(n, cb) local s = 0 for i = 1, n do s = s + i end return cb(s) end")
+            outcome[k] = [f(1000, lambda s: s + k) for _ in range(200)]
+        return run
+
+    t = threading.Thread(target=sandboxed, daemon=True)
+    t.start()
+    try:
+        run_threads([other(k, lua) for k, lua in enumerate(others)])
+        time.sleep(0.1)
+    finally:
+        stop.set()
+        t.join(JOIN)
+    assert not t.is_alive()
+    assert outcome["timeouts"] >= 3, outcome
+    assert not outcome["wrong"], outcome["wrong"][:3]
+    for k in range(3):
+        assert outcome[k] == [500500 + k] * 200
+    assert sb.eval("1 + 1") == 2
