@@ -177,3 +177,36 @@ def test_sandbox_deadline_while_others_run():
     for k in range(3):
         assert outcome[k] == [500500 + k] * 200
     assert sb.eval("1 + 1") == 2
+
+
+RACE_SCRIPT = r'''
+import sys, time
+sys.path.insert(0, sys.argv[1])
+import tandem
+sb = tandem.LuaRuntime(sandbox=tandem.Sandbox(max_instructions=3000))
+t0 = time.time()
+n = 0
+while time.time() - t0 < float(sys.argv[2]):
+    try:
+        sb.execute("while true do end")
+    except tandem.LuaTimeoutError:
+        n += 1
+print("ok", n)
+'''
+
+
+def test_budget_survives_the_watchdogs_poll():
+    """The watchdog polls signals by setting a one-shot hook on a state that
+    is in a call and has no hook; when that landed just before the call armed
+    its budget, arming left the poll's hook in place, the poll removed it,
+    and the loop ran with no budget at all (found by make tsan-test; without
+    the fix this hangs within ~30 s of tight calls, ~8 s catches it often).
+    Each call must end in LuaTimeoutError."""
+    import os
+    import subprocess
+    import sys
+    build = os.environ.get("TANDEM_BUILD", "build")
+    r = subprocess.run([sys.executable, "-c", RACE_SCRIPT, os.path.join(build, "python"), "8"],
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert r.stdout.startswith("ok ") and int(r.stdout.split()[1]) > 1000, r.stdout
