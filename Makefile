@@ -7,6 +7,9 @@
 #   make lupa-suite lupa's own unit tests against tandem (needs ../shared)
 #   make cffi-suite cffi 1.15.1's own ABI-mode tests against tandem.FFI (needs ../shared)
 #   make valgrind   memcheck over the C unit and embedding tests
+#   make fault-test every allocation tandem makes, failed in turn (mk/fault.mk)
+#   make tsan-test  the thread tests under ThreadSanitizer (mk/tsan.mk)
+#   make fuzz-convert / fuzz-sandbox   libFuzzer targets (mk/fuzz.mk)
 #   make bench      benchmarks against lupa / ctypes / cffi, same run
 #   make check-layers   fail if a core file includes an interpreter header
 #   make install PREFIX=/usr/local
@@ -222,6 +225,6 @@ install: all
 	install -m 755 $(LUAMOD) $(DESTDIR)$(PREFIX)/lib/lua/5.4/
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-race
 
 -include $(shell find $(OBJ) -name '*.d' 2>/dev/null)

@@ -40,6 +40,8 @@ echo "== translation: translated vs hand-written Lua vs CPython (bench/bench_tra
 PYTHONPATH="$BUILD/python" "$PYTHON" bench/bench_translate.py "${BENCH_FLAGS:-}"
 PYTHONPATH="$BUILD/python" "$PYTHON" bench/bench_translate.py --instructions --perf-only \
     "${BENCH_FLAGS:-}"
+echo "== budgets and the sandbox: hook cost (bench/bench_budget.py)"
+PYTHONPATH="$BUILD/python" "$PYTHON" bench/bench_budget.py "${BENCH_FLAGS:-}"
 for b in bench/bench_ffi*.py; do
     [ -f "$b" ] || continue
     echo "== $(basename "$b" .py)"

@@ -299,12 +299,14 @@ int tdmF_callback_new(tdmF_Registry *R, const tdmF_Type *fn, tdmF_Invoke invoke,
     cb->closure = ffi_closure_alloc(sizeof(ffi_closure), &cb->code);
     if (cb->closure == NULL ||
         ffi_prep_closure_loc(cb->closure, cif, handler, cb, cb->code) != FFI_OK) {
+        int nomem = cb->closure == NULL;
         if (cb->closure) {
             ffi_closure_free(cb->closure);
         }
         free(cb->errval);
         free(cb);
-        return tdmF_seterr(err, TDM_ERRMEM, "callback: cannot allocate a libffi closure");
+        return nomem ? tdmF_seterr(err, TDM_ERRMEM, "callback: not enough memory for a libffi closure")
+                     : tdmF_seterr(err, TDM_ERRTYPE, "callback: libffi cannot prepare the closure");
     }
     if ((cd = tdmF_cd_alloc(R, pt, sizeof(void *), err)) == NULL) {
         ffi_closure_free(cb->closure);

@@ -275,6 +275,9 @@ TDMI_FUNC int tdmL_raise_frame_error(lua_State *L, tdmL_State *st, tdmS_Frame *f
 /* The C function behind python.as_function closures (upvalues: st, lang,
    the foreign object). */
 TDMI_FUNC int tdmL_asfunc_call(lua_State *L);
+/* python.sandbox{...} of `require "tandem"` (upvalues: st, lang): a
+   sandboxed child runtime for a lua5.4 host (tandem._luahost). */
+TDMI_FUNC int tdmL_lib_sandbox(lua_State *L);
 /* Push a table of helpers for foreign language `lang` (python.eval ...);
    flags: TDM_EXPOSE_* (what to include besides the basic helpers). */
 TDMI_FUNC void tdmL_push_foreign_lib(lua_State *L, tdmL_State *st, tdm_LangId lang,

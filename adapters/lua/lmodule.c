@@ -120,6 +120,10 @@ int luaopen_tandem(lua_State *L)
     lua_getfield(L, -1, "builtins");
     lua_pushcclosure(L, return_upvalue, 1);
     lua_setfield(L, -2, "builtins");
+    lua_pushlightuserdata(L, st);
+    lua_pushinteger(L, TDM_LANG_PYTHON);
+    lua_pushcclosure(L, tdmL_lib_sandbox, 2);
+    lua_setfield(L, -2, "sandbox");
     lua_pushliteral(L, TDM_VERSION_STRING);
     lua_setfield(L, -2, "version");
     lua_pushvalue(L, -1);

@@ -129,6 +129,25 @@ static int lib_as_function(lua_State *L)
     return 1;
 }
 
+/* python.sandbox{...} (lua5.4 host): tandem._luahost.sandbox(...), which
+   builds the sandboxed child runtime through the Python side's LuaRuntime,
+   so the policy and budgets are the same code as tandem.Sandbox's. */
+int tdmL_lib_sandbox(lua_State *L)
+{
+    int n = lua_gettop(L);
+    if (n > 1) {
+        return luaL_error(L, "python.sandbox expects one table of options, got %d arguments", n);
+    }
+    lua_pushliteral(L, "tandem._luahost");                                  /* n+1 */
+    tdmL_foreign_call(L, ST(L), LANG(L), TDM_OP_IMPORT, 0, n + 1, 1);      /* n+2 */
+    lua_pushliteral(L, "sandbox");                                          /* n+3 */
+    tdmL_foreign_call(L, ST(L), LANG(L), TDM_OP_GETATTR, 0, n + 2, 2);     /* n+4 */
+    lua_replace(L, n + 1);
+    lua_settop(L, n + 1);
+    lua_insert(L, 1);                   /* the function, then the options */
+    return tdmL_foreign_call(L, ST(L), LANG(L), TDM_OP_CALL, 0, 1, n + 1);
+}
+
 static int lib_asfunc(lua_State *L) { return make_view(L, TDM_PROTO_FUNC); }
 
 /* python.set_overflow_handler(h) (lupa): what a Python int too large for a

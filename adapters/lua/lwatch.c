@@ -187,6 +187,14 @@ static void hook(lua_State *L, lua_Debug *ar)
     }
     pthread_mutex_unlock(&wd_mutex);
     if (intr == 0) {
+        if (st->b_armed) {
+            /* the poll was set before the call armed its budget, so arming
+               left it in place (tdmL_rehook sets no hook over another one):
+               the budget's hook goes back now, or the call would run without
+               a budget (found by make tsan-test: a `while true do end` that
+               never ended) */
+            tdmL_budget_resume(st, L);
+        }
         poll(L, st);
     }
 }

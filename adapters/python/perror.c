@@ -11,7 +11,9 @@
  * small embedded Python helper: it compiles "\n" * (line - 1) + "raise" under
  * the chunk's name, renames the code object after the Lua function, raises,
  * and relinks the frame it got with types.TracebackType. Chunk sources given
- * to eval/execute/compile are registered in linecache so the lines show.
+ * to eval/execute/compile are registered in linecache so the lines show
+ * (the last 1024 of them: names are numbered per process, so a process
+ * making runtimes without end would otherwise grow linecache without end).
  *
  * Python -> Lua: the current exception is captured as the error value of the
  * frame (owned), with "TypeName: message", the formatted traceback and the
@@ -22,8 +24,9 @@
 #include <frameobject.h>
 
 static const char helper_src[] =
-    "import types as _types, linecache as _linecache\n"
+    "import types as _types, linecache as _linecache, collections as _coll\n"
     "_codes = {}\n"
+    "_lines = _coll.deque()\n"
     "class _Mark(BaseException):\n"
     "    pass\n"
     "def _code(filename, line, name):\n"
@@ -43,6 +46,9 @@ static const char helper_src[] =
     "        if src is not None and filename not in _linecache.cache:\n"
     "            _linecache.cache[filename] = (len(src), None,\n"
     "                                         src.splitlines(True), filename)\n"
+    "            _lines.append(filename)\n"
+    "            if len(_lines) > 1024:  # chunk names are per process: bound them\n"
+    "                _linecache.cache.pop(_lines.popleft(), None)\n"
     "        g = {'_e': _Mark, '__name__': filename}\n"
     "        try:\n"
     "            exec(_code(filename, line, name), g)\n"

@@ -469,8 +469,15 @@ static PyObject *runtime_new(PyTypeObject *type, PyObject *args, PyObject *kw)
     }
     if (status != TDM_OK) {
         r->closed = 1;
-        PyErr_Format(r->st->mod->LuaError, "Failed to initialise Lua runtime: %s",
-                     err.message ? err.message : "unknown error");
+        /* out of memory, in Lua (ERRMEM) or in Python while the python
+           table was made (a MemoryError as the error value): a memory error */
+        PyObject *ev = err.value.kind == TDM_OBJ && err.value.lang == TDM_LANG_PYTHON
+                       ? (PyObject *)err.value.u.obj : NULL;
+        int nomem = status == TDM_ERRMEM
+                    || (ev != NULL && PyErr_GivenExceptionMatches(ev, PyExc_MemoryError));
+        PyErr_Format(nomem ? r->st->mod->LuaMemoryError : r->st->mod->LuaError,
+                     "Failed to initialise Lua runtime: %s",
+                     nomem ? "not enough memory" : err.message ? err.message : "unknown error");
         tdmS_clear_error(r->rt, &err);
         Py_DECREF(r);
         return NULL;

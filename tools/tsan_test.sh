@@ -1,0 +1,27 @@
+#!/bin/sh
+# tsan_test.sh BUILD PYTHON TEST... — pytest on the ThreadSanitizer build
+# (mk/tsan.mk) with libtsan preloaded. Ends with "N passed, N failed":
+# 1 passed when pytest passed and TSan reported nothing.
+set -u
+BUILD=$1
+PYTHON=$2
+shift 2
+cd "$(dirname "$0")/.." || exit 1
+LOG=$(mktemp)
+env LD_PRELOAD="$(gcc -print-file-name=libtsan.so)" \
+    TSAN_OPTIONS="halt_on_error=0 second_deadlock_stack=1 report_signal_unsafe=0 exitcode=0 suppressions=$(pwd)/tests/tsan.supp" \
+    PYTHONPATH="$BUILD/python" TANDEM_BUILD="$BUILD" \
+    "$PYTHON" -m pytest -q -p no:cacheprovider "$@" > "$LOG" 2>&1
+rc=$?
+tail -5 "$LOG"
+reports=$(grep -c '^WARNING: ThreadSanitizer' "$LOG")
+echo "ThreadSanitizer reports: $reports (full log: $LOG)"
+if [ "$reports" -gt 0 ]; then
+    grep -A30 '^WARNING: ThreadSanitizer' "$LOG" | head -120
+fi
+if [ $rc -eq 0 ] && [ "$reports" -eq 0 ]; then
+    echo "1 passed, 0 failed"
+    exit 0
+fi
+echo "0 passed, 1 failed"
+exit 1
