@@ -49,6 +49,7 @@ typedef struct tdmP_FFIState {
     PyObject *FFIError;         /* strong: ffi.error, base of the others */
     PyObject *CDefError;        /* strong */
     PyObject *handles;          /* strong dict: address -> object (new_handle) */
+    PyObject *ctypes;           /* strong dict: type address -> weakref to its CType */
     PyTypeObject *runtime_type; /* strong: tandem.LuaRuntime */
 } tdmP_FFIState;
 
@@ -62,6 +63,8 @@ typedef struct tdmP_FFI {
     PyObject *null;             /* strong: ffi.NULL */
     PyObject *runtime;          /* strong: the LuaRuntime given, or NULL */
     PyObject *once;             /* strong dict: init_once tag -> result, or NULL */
+    PyObject *dict;             /* strong: instance attributes (ffi.C = ...), or NULL */
+    PyObject *weakreflist;
 } tdmP_FFI;
 
 /* CData flags (tdmP_CData.pflags) */
@@ -86,6 +89,7 @@ typedef struct tdmP_CType {
     PyObject_HEAD
     const tdmF_Type *type;      /* borrowed: interned in rt->ffi */
     tdm_Runtime *rt;            /* owns one tdmR reference */
+    PyObject *weakreflist;
 } tdmP_CType;
 
 /* ---- pffi_module.c ------------------------------------------------------ */
@@ -94,9 +98,23 @@ typedef struct tdmP_CType {
 TDMI_FUNC int tdmP_ffi_exec(PyObject *m);
 /* State of the _ffi module of tandem._tandem `m` (borrowed), NULL raised. */
 TDMI_FUNC tdmP_FFIState *tdmP_ffi_state_of(PyObject *m);
+/* The module definition of tandem._ffi (pffi_module.c). */
+extern PyModuleDef tdmP_ffi_def;
+/* State of the binding from any of its objects, also an instance of a
+   Python subclass of FFI (its type has no module: the MRO is searched). */
+static inline tdmP_FFIState *tdmP_ffi_state_of_type(PyTypeObject *tp)
+{
+    if (tp->tp_flags & Py_TPFLAGS_HEAPTYPE) {
+        PyObject *m = ((PyHeapTypeObject *)tp)->ht_module;
+        if (m != NULL) {
+            return (tdmP_FFIState *)PyModule_GetState(m);
+        }
+    }
+    return (tdmP_FFIState *)PyModule_GetState(PyType_GetModuleByDef(tp, &tdmP_ffi_def));
+}
 static inline tdmP_FFIState *tdmP_ffi_state(PyObject *obj)
 {
-    return (tdmP_FFIState *)PyType_GetModuleState(Py_TYPE(obj));
+    return tdmP_ffi_state_of_type(Py_TYPE(obj));
 }
 /* Take rt's lock from Python (GIL held). 0, or -1 raised. Drains the queued
    cdata releases. */
@@ -205,6 +223,8 @@ TDMI_FUNC PyObject *tdmP_ctype_new(tdmP_FFIState *fs, tdmP_FFI *ffi, tdm_Runtime
 TDMI_FUNC PyObject *tdmP_buffer_new(tdmP_FFIState *fs, PyObject *cdata, Py_ssize_t size);
 
 /* ---- pffi_callback.c ---------------------------------------------------- */
+/* error: the error value, or NULL when not given; error or onerror given
+   selects cffi's reporting (pffi_callback.c). */
 TDMI_FUNC PyObject *tdmP_ffi_callback(tdmP_FFI *ffi, const tdmF_Type *t, PyObject *fn,
                                       PyObject *error, PyObject *onerror);
 TDMI_FUNC PyObject *tdmP_ffi_gc(tdmP_FFI *ffi, PyObject *cdata, PyObject *dtor,

@@ -8,45 +8,88 @@
  */
 #include "pffi.h"     /* Python.h first */
 #include <string.h>
+#include <structmember.h>
 
+/* One CType per interned type, process-wide: fs->ctypes maps the type's
+   address to a weak reference to its CType (so `typeof("int *").item is
+   typeof("int")`, as in cffi); an FFI also keeps the CTypes it returned in
+   ffi->types (strong). The entry goes when its CType dies. The address stays
+   unique while the CType lives: the CType holds its registry's runtime. */
 PyObject *tdmP_ctype_new(tdmP_FFIState *fs, tdmP_FFI *ffi, tdm_Runtime *rt, const tdmF_Type *t)
 {
-    PyObject *key = NULL, *hit;
-    tdmP_CType *c;
+    PyObject *key, *hit, *wr;
+    tdmP_CType *c = NULL;
+    key = PyLong_FromVoidPtr((void *)t);
+    if (key == NULL) {
+        return NULL;
+    }
     if (ffi != NULL) {
-        key = PyLong_FromVoidPtr((void *)t);
-        if (key == NULL) {
-            return NULL;
-        }
         hit = PyDict_GetItemWithError(ffi->types, key);
         if (hit != NULL || PyErr_Occurred()) {
             Py_DECREF(key);
             return Py_XNewRef(hit);
         }
     }
-    c = PyObject_New(tdmP_CType, fs->ctype_type);
-    if (c == NULL) {
-        Py_XDECREF(key);
+    wr = PyDict_GetItemWithError(fs->ctypes, key);          /* borrowed */
+    if (wr != NULL) {
+        hit = PyWeakref_GetObject(wr);                      /* borrowed */
+        if (hit != NULL && hit != Py_None) {
+            c = (tdmP_CType *)Py_NewRef(hit);
+        }
+    } else if (PyErr_Occurred()) {
+        Py_DECREF(key);
         return NULL;
     }
-    c->type = t;
-    c->rt = rt;
-    tdmR_incref(rt);
-    if (key != NULL) {
-        int rc = PyDict_SetItem(ffi->types, key, (PyObject *)c);
-        Py_DECREF(key);
-        if (rc < 0) {
+    if (c == NULL) {
+        c = PyObject_New(tdmP_CType, fs->ctype_type);
+        if (c == NULL) {
+            Py_DECREF(key);
+            return NULL;
+        }
+        c->type = t;
+        c->rt = rt;
+        c->weakreflist = NULL;
+        tdmR_incref(rt);
+        wr = PyWeakref_NewRef((PyObject *)c, NULL);
+        if (wr == NULL || PyDict_SetItem(fs->ctypes, key, wr) < 0) {
+            Py_XDECREF(wr);
+            Py_DECREF(key);
             Py_DECREF(c);
             return NULL;
         }
+        Py_DECREF(wr);
     }
+    if (ffi != NULL && PyDict_SetItem(ffi->types, key, (PyObject *)c) < 0) {
+        Py_DECREF(key);
+        Py_DECREF(c);
+        return NULL;
+    }
+    Py_DECREF(key);
     return (PyObject *)c;
 }
 
 static void ctype_dealloc(PyObject *self)
 {
     PyTypeObject *tp = Py_TYPE(self);
-    tdm_Runtime *rt = ((tdmP_CType *)self)->rt;
+    tdmP_CType *c = (tdmP_CType *)self;
+    tdm_Runtime *rt = c->rt;
+    tdmP_FFIState *fs = PyType_GetModuleState(tp);
+    if (c->weakreflist != NULL) {
+        PyObject_ClearWeakRefs(self);
+    }
+    if (fs != NULL && fs->ctypes != NULL) {
+        /* forget the cache entry if it is ours (now dead); never raise */
+        PyObject *et, *ev, *etb, *key, *wr;
+        PyErr_Fetch(&et, &ev, &etb);
+        key = PyLong_FromVoidPtr((void *)c->type);
+        wr = key ? PyDict_GetItemWithError(fs->ctypes, key) : NULL;
+        if (wr != NULL && PyWeakref_GetObject(wr) == Py_None) {
+            PyDict_DelItem(fs->ctypes, key);
+        }
+        Py_XDECREF(key);
+        PyErr_Clear();
+        PyErr_Restore(et, ev, etb);
+    }
     tp->tp_free(self);
     Py_DECREF(tp);
     tdmR_decref(rt);
@@ -253,7 +296,13 @@ static PyGetSetDef ctype_getset[] = {
     {NULL, NULL, NULL, NULL, NULL},
 };
 
+static PyMemberDef ctype_members[] = {
+    {"__weaklistoffset__", T_PYSSIZET, offsetof(tdmP_CType, weakreflist), READONLY, NULL},
+    {NULL, 0, 0, 0, NULL},
+};
+
 static PyType_Slot ctype_slots[] = {
+    {Py_tp_members, ctype_members},
     {Py_tp_dealloc, ctype_dealloc},
     {Py_tp_repr, ctype_repr},
     {Py_tp_richcompare, ctype_richcompare},

@@ -20,6 +20,26 @@ typedef struct Lib {
     PyObject *vars;             /* strong dict: name -> reference cdata of a variable */
 } Lib;
 
+/* cffi's rule for a short name ("m", "c"): ctypes.util.find_library(name).
+   The file name as bytes (new reference), None when not found, NULL raised. */
+static PyObject *find_library(PyObject *name)
+{
+    PyObject *util = PyImport_ImportModule("ctypes.util"), *r, *b = NULL;
+    if (util == NULL) {
+        return NULL;
+    }
+    r = PyObject_CallMethod(util, "find_library", "O", name);
+    Py_DECREF(util);
+    if (r == NULL || r == Py_None) {
+        return r;
+    }
+    if (!PyUnicode_FSConverter(r, &b)) {
+        b = NULL;
+    }
+    Py_DECREF(r);
+    return b;
+}
+
 PyObject *tdmP_ffi_dlopen(PyObject *self, PyObject *args)
 {
     tdmP_FFI *f = (tdmP_FFI *)self;
@@ -43,6 +63,27 @@ PyObject *tdmP_ffi_dlopen(PyObject *self, PyObject *args)
     st = tdmF_lib_open(f->R, bytes ? PyBytes_AS_STRING(bytes) : NULL,
                        (flags & RTLD_GLOBAL) != 0, &lib, &err);
     tdmR_unlock(f->rt);
+    if (st == TDM_ERRARG && bytes != NULL && strchr(PyBytes_AS_STRING(bytes), '/') == NULL) {
+        PyObject *found = find_library(name);
+        if (found == NULL) {
+            Py_DECREF(bytes);
+            return NULL;
+        }
+        if (found != Py_None && tdmP_ffi_lock(f->rt) == 0) {
+            tdmF_Err err2;
+            tdmF_err_init(&err2);
+            if (tdmF_lib_open(f->R, PyBytes_AS_STRING(found), (flags & RTLD_GLOBAL) != 0,
+                              &lib, &err2) == TDM_OK) {
+                st = TDM_OK;
+            }
+            tdmR_unlock(f->rt);
+        }
+        Py_DECREF(found);
+        if (PyErr_Occurred()) {
+            Py_DECREF(bytes);
+            return NULL;
+        }
+    }
     Py_XDECREF(bytes);
     if (st != TDM_OK) {
         return tdmP_ffi_raise(fs, f->rt, &err, st == TDM_ERRMEM ? PyExc_MemoryError

@@ -12,6 +12,7 @@
 #include <dlfcn.h>
 #include <string.h>
 #include "padapter.h"
+#include <structmember.h>
 
 int tdmP_ffi_lock(tdm_Runtime *rt)
 {
@@ -87,7 +88,7 @@ const tdmF_Type *tdmP_ffi_get_type(tdmP_FFI *f, PyObject *ct, const char *what, 
 
 static PyObject *ffi_make(PyTypeObject *type, tdm_Runtime *rt, PyObject *runtime)
 {
-    tdmP_FFIState *fs = PyType_GetModuleState(type);
+    tdmP_FFIState *fs = tdmP_ffi_state_of_type(type);
     tdmP_FFI *f;
     char msg[256];
     int st;
@@ -128,11 +129,15 @@ static PyObject *ffi_make(PyTypeObject *type, tdm_Runtime *rt, PyObject *runtime
 static PyObject *ffi_new_obj(PyTypeObject *type, PyObject *args, PyObject *kw)
 {
     static char *kwlist[] = {(char *)"runtime", NULL};
-    tdmP_FFIState *fs = PyType_GetModuleState(type);
+    tdmP_FFIState *fs = tdmP_ffi_state_of_type(type);
     PyObject *runtime = Py_None, *res;
     tdm_Runtime *rt = NULL;
     int private = 0;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "|O:FFI", kwlist, &runtime)) {
+    if (type != fs->ffi_type) {
+        /* a subclass: its own __init__ takes the arguments; runtime= only by name */
+        runtime = kw ? PyDict_GetItemString(kw, "runtime") : NULL;
+        runtime = runtime ? runtime : Py_None;
+    } else if (!PyArg_ParseTupleAndKeywords(args, kw, "|O:FFI", kwlist, &runtime)) {
         return NULL;
     }
     if (runtime != Py_None) {
@@ -184,6 +189,7 @@ static int ffi_traverse(PyObject *self, visitproc visit, void *arg)
     Py_VISIT(f->null);
     Py_VISIT(f->runtime);
     Py_VISIT(f->once);
+    Py_VISIT(f->dict);
     return 0;
 }
 
@@ -195,6 +201,7 @@ static int ffi_clear(PyObject *self)
     Py_CLEAR(f->null);
     Py_CLEAR(f->runtime);
     Py_CLEAR(f->once);
+    Py_CLEAR(f->dict);
     return 0;
 }
 
@@ -203,6 +210,9 @@ static void ffi_dealloc(PyObject *self)
     tdmP_FFI *f = (tdmP_FFI *)self;
     PyTypeObject *tp = Py_TYPE(self);
     PyObject_GC_UnTrack(self);
+    if (f->weakreflist != NULL) {
+        PyObject_ClearWeakRefs(self);
+    }
     ffi_clear(self);
     if (f->rt != NULL) {
         tdmR_decref(f->rt);
@@ -570,28 +580,44 @@ static PyObject *ffi_offsetof(PyObject *self, PyObject *args)
     return PyLong_FromSize_t(total);
 }
 
+/* callback(cdecl, fn, error=, onerror=). Giving error= or onerror= asks for
+   cffi's handling of an exception in fn (onerror, or a traceback on stderr,
+   and the error value to C); without either the exception is re-raised in
+   the caller once the native call returns (docs/ffi.md). */
 static PyObject *ffi_callback(PyObject *self, PyObject *args, PyObject *kw)
 {
     static char *kwlist[] = {(char *)"cdecl", (char *)"python_callable", (char *)"error",
                              (char *)"onerror", NULL};
     tdmP_FFI *f = (tdmP_FFI *)self;
-    PyObject *ct, *fn = Py_None, *error = Py_None, *onerror = Py_None;
+    PyObject *ct, *fn = Py_None, *error = NULL, *onerror = Py_None;
     const tdmF_Type *t;
     if (!PyArg_ParseTupleAndKeywords(args, kw, "O|OOO:callback", kwlist, &ct, &fn, &error,
                                      &onerror)) {
         return NULL;
     }
+    if (onerror != Py_None && !PyCallable_Check(onerror)) {
+        PyErr_SetString(PyExc_TypeError, "callback: onerror must be callable");
+        return NULL;
+    }
     if (fn == Py_None) {
         /* decorator form: ffi.callback(ct, error=..., onerror=...)(fn) */
         PyObject *functools = PyImport_ImportModule("functools"), *partial, *meth, *r = NULL;
-        if (functools == NULL) {
+        PyObject *a = NULL, *k = PyDict_New();
+        if (functools == NULL || k == NULL ||
+            (error != NULL && PyDict_SetItemString(k, "error", error) < 0) ||
+            (onerror != Py_None && PyDict_SetItemString(k, "onerror", onerror) < 0)) {
+            Py_XDECREF(functools);
+            Py_XDECREF(k);
             return NULL;
         }
         partial = PyObject_GetAttrString(functools, "partial");
         meth = PyObject_GetAttrString(self, "_callback_deco");
-        if (partial && meth) {
-            r = PyObject_CallFunction(partial, "OOOO", meth, ct, error, onerror);
+        a = partial && meth ? PyTuple_Pack(2, meth, ct) : NULL;
+        if (a != NULL) {
+            r = PyObject_Call(partial, a, k);
         }
+        Py_XDECREF(a);
+        Py_DECREF(k);
         Py_XDECREF(partial);
         Py_XDECREF(meth);
         Py_DECREF(functools);
@@ -604,25 +630,7 @@ static PyObject *ffi_callback(PyObject *self, PyObject *args, PyObject *kw)
         return PyErr_Format(PyExc_TypeError, "callback: expected a callable, got a '%.60s' "
                             "object", Py_TYPE(fn)->tp_name);
     }
-    if (onerror != Py_None && !PyCallable_Check(onerror)) {
-        PyErr_SetString(PyExc_TypeError, "callback: onerror must be callable");
-        return NULL;
-    }
     return tdmP_ffi_callback(f, t, fn, error, onerror == Py_None ? NULL : onerror);
-}
-
-static PyObject *ffi_callback_deco(PyObject *self, PyObject *args)
-{
-    PyObject *ct, *error, *onerror, *fn;
-    if (!PyArg_ParseTuple(args, "OOOO", &ct, &error, &onerror, &fn)) {
-        return NULL;
-    }
-    PyObject *a = Py_BuildValue("(OO)", ct, fn);
-    PyObject *k = Py_BuildValue("{sOsO}", "error", error, "onerror", onerror);
-    PyObject *r = a && k ? ffi_callback(self, a, k) : NULL;
-    Py_XDECREF(a);
-    Py_XDECREF(k);
-    return r;
 }
 
 static PyObject *ffi_gc(PyObject *self, PyObject *args, PyObject *kw)
@@ -739,9 +747,10 @@ static PyMethodDef ffi_methods[] = {
      "new(cdecl[, init]): allocate zeroed C memory owned by the returned cdata."},
     {"cast", ffi_cast, METH_VARARGS, "cast(cdecl, value): C conversion rules."},
     {"typeof", ffi_typeof, METH_O, "typeof(cdecl or cdata) -> CType."},
-    {"sizeof", ffi_sizeof, METH_O, NULL},
-    {"alignof", ffi_alignof, METH_O, NULL},
-    {"offsetof", ffi_offsetof, METH_VARARGS, "offsetof(cdecl, field, ...)"},
+    {"sizeof", ffi_sizeof, METH_O, "sizeof(cdecl or cdata) -> the size in bytes."},
+    {"alignof", ffi_alignof, METH_O, "alignof(cdecl or cdata) -> the alignment in bytes."},
+    {"offsetof", ffi_offsetof, METH_VARARGS,
+     "offsetof(cdecl, field, ...) -> the offset of a (nested) field in bytes."},
     {"string", (PyCFunction)(void (*)(void))tdmP_ffi_string, METH_VARARGS | METH_KEYWORDS,
      "string(cdata[, maxlen]) -> bytes (str for wchar_t, the name for an enum)."},
     {"unpack", tdmP_ffi_unpack, METH_VARARGS, "unpack(cdata, length) -> bytes, str or list."},
@@ -749,23 +758,38 @@ static PyMethodDef ffi_methods[] = {
     {"from_buffer", (PyCFunction)(void (*)(void))tdmP_ffi_from_buffer,
      METH_VARARGS | METH_KEYWORDS,
      "from_buffer([cdecl,] obj): a cdata over a Python buffer."},
-    {"memmove", (PyCFunction)(void (*)(void))tdmP_ffi_memmove, METH_VARARGS | METH_KEYWORDS, NULL},
+    {"memmove", (PyCFunction)(void (*)(void))tdmP_ffi_memmove, METH_VARARGS | METH_KEYWORDS,
+     "memmove(dest, src, n): copy n bytes between cdata or buffers."},
     {"addressof", tdmP_ffi_addressof, METH_VARARGS, "addressof(cdata, *fields_or_indexes)"},
     {"callback", (PyCFunction)(void (*)(void))ffi_callback, METH_VARARGS | METH_KEYWORDS,
      "callback(cdecl, fn=None, error=None, onerror=None); a decorator without fn."},
-    {"_callback_deco", ffi_callback_deco, METH_VARARGS, NULL},
+    {"_callback_deco", (PyCFunction)(void (*)(void))ffi_callback, METH_VARARGS | METH_KEYWORDS,
+     NULL},
     {"gc", (PyCFunction)(void (*)(void))ffi_gc, METH_VARARGS | METH_KEYWORDS,
      "gc(cdata, destructor): a new cdata calling destructor(cdata) when collected."},
-    {"new_handle", ffi_new_handle, METH_O, NULL},
-    {"from_handle", ffi_from_handle, METH_O, NULL},
-    {"getctype", ffi_getctype, METH_VARARGS, NULL},
-    {"release", ffi_release, METH_O, NULL},
+    {"new_handle", ffi_new_handle, METH_O,
+     "new_handle(obj) -> a 'void *' cdata standing for obj while it lives."},
+    {"from_handle", ffi_from_handle, METH_O,
+     "from_handle(p) -> the object of a live new_handle() cdata."},
+    {"getctype", ffi_getctype, METH_VARARGS,
+     "getctype(cdecl[, replace_with]) -> the C spelling of a type."},
+    {"release", ffi_release, METH_O,
+     "release(cdata): memory of new() is freed when its cdata is collected."},
     {"init_once", ffi_init_once, METH_VARARGS,
      "init_once(func, tag): call func() the first time for tag, then return its result."},
     {NULL, NULL, 0, NULL},
 };
 
+/* An FFI has an instance dict as cffi.FFI has (`ffi.C = ffi.dlopen(None)`),
+   weak references, and may be subclassed. */
+static PyMemberDef ffi_members[] = {
+    {"__dictoffset__", T_PYSSIZET, offsetof(tdmP_FFI, dict), READONLY, NULL},
+    {"__weaklistoffset__", T_PYSSIZET, offsetof(tdmP_FFI, weakreflist), READONLY, NULL},
+    {NULL, 0, 0, 0, NULL},
+};
+
 static PyType_Slot ffi_slots[] = {
+    {Py_tp_members, ffi_members},
     {Py_tp_new, ffi_new_obj},
     {Py_tp_dealloc, ffi_dealloc},
     {Py_tp_traverse, ffi_traverse},
@@ -779,7 +803,8 @@ static PyType_Slot ffi_slots[] = {
 };
 
 static PyType_Spec ffi_spec = {
-    "tandem.FFI", sizeof(tdmP_FFI), 0, Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC, ffi_slots,
+    "tandem.FFI", sizeof(tdmP_FFI), 0,
+    Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_BASETYPE, ffi_slots,
 };
 
 /* ---- the tandem._ffi state module ---------------------------------------------- */
@@ -795,6 +820,7 @@ static int fm_traverse(PyObject *m, visitproc visit, void *arg)
     Py_VISIT(fs->FFIError);
     Py_VISIT(fs->CDefError);
     Py_VISIT(fs->handles);
+    Py_VISIT(fs->ctypes);
     Py_VISIT(fs->runtime_type);
     return 0;
 }
@@ -810,6 +836,7 @@ static int fm_clear(PyObject *m)
     Py_CLEAR(fs->FFIError);
     Py_CLEAR(fs->CDefError);
     Py_CLEAR(fs->handles);
+    Py_CLEAR(fs->ctypes);
     Py_CLEAR(fs->runtime_type);
     return 0;
 }
@@ -836,7 +863,8 @@ static int fm_exec(PyObject *fm)
     fs->CDefError = PyErr_NewExceptionWithDoc("tandem.CDefError", "A bad C declaration or type "
                                               "string (line:column in the message).",
                                               fs->FFIError, NULL);
-    if (fs->CDefError == NULL || (fs->handles = PyDict_New()) == NULL) {
+    if (fs->CDefError == NULL || (fs->handles = PyDict_New()) == NULL ||
+        (fs->ctypes = PyDict_New()) == NULL) {
         return -1;
     }
     if ((fs->ffi_type = (PyTypeObject *)PyType_FromModuleAndSpec(fm, &ffi_spec, NULL)) == NULL ||
@@ -868,7 +896,7 @@ static PyModuleDef_Slot fm_slots[] = {
     {0, NULL},
 };
 
-static PyModuleDef fm_def = {
+PyModuleDef tdmP_ffi_def = {
     PyModuleDef_HEAD_INIT, "tandem._ffi", "State of tandem's ffi binding.",
     sizeof(tdmP_FFIState), NULL, fm_slots, fm_traverse, fm_clear, fm_free,
 };
@@ -897,12 +925,12 @@ int tdmP_ffi_exec(PyObject *m)
     if (spec == NULL) {
         return -1;
     }
-    fm = PyModule_FromDefAndSpec(&fm_def, spec);
+    fm = PyModule_FromDefAndSpec(&tdmP_ffi_def, spec);
     Py_DECREF(spec);
     if (fm == NULL) {
         return -1;
     }
-    if (PyModule_ExecDef(fm, &fm_def) < 0 || PyModule_AddObjectRef(m, "_ffi", fm) < 0) {
+    if (PyModule_ExecDef(fm, &tdmP_ffi_def) < 0 || PyModule_AddObjectRef(m, "_ffi", fm) < 0) {
         Py_DECREF(fm);
         return -1;
     }
