@@ -649,6 +649,26 @@ const tdmF_Name *tdmF_lookup(const tdmF_Registry *R, const char *name)
     return map_get(&R->names, name);
 }
 
+int tdmF_names_each(const tdmF_Registry *R, int (*fn)(void *ud, const tdmF_Name *n), void *ud)
+{
+    for (size_t i = 0; i < R->names.cap; i++) {
+        if (R->names.keys[i] != NULL && fn(ud, R->names.vals[i]) != 0) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int tdmF_tags_each(const tdmF_Registry *R, int (*fn)(void *ud, const tdmF_Type *t), void *ud)
+{
+    for (size_t i = 0; i < R->tags.cap; i++) {
+        if (R->tags.keys[i] != NULL && fn(ud, R->tags.vals[i]) != 0) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
 static const char *name_desc(const tdmF_Name *n, const char *name, char *buf, size_t sz)
 {
     char tb[160];

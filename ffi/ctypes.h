@@ -207,6 +207,12 @@ TDMI_FUNC int tdmF_complete(tdmF_Registry *R, tdmF_Type *t, tdmF_Field *fields,
 /* Ordinary identifiers. Lookup: NULL when absent. Define: identical
    redeclaration is fine, a different one is an error naming both. */
 TDMI_FUNC const tdmF_Name *tdmF_lookup(const tdmF_Registry *R, const char *name);
+/* Call fn for every declared name / every struct, union and enum tag (in no
+   particular order) until it returns nonzero (then -1). */
+TDMI_FUNC int tdmF_names_each(const tdmF_Registry *R,
+                              int (*fn)(void *ud, const tdmF_Name *n), void *ud);
+TDMI_FUNC int tdmF_tags_each(const tdmF_Registry *R,
+                             int (*fn)(void *ud, const tdmF_Type *t), void *ud);
 TDMI_FUNC int tdmF_define(tdmF_Registry *R, const char *name, int kind,
                           const tdmF_Type *type, int64_t value, tdmF_Err *err);
 /* Tags: `kind` is TDMF_STRUCT, TDMF_UNION or TDMF_ENUM. */

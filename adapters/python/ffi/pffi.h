@@ -62,7 +62,10 @@ typedef struct tdmP_FFI {
     PyObject *parsed;           /* strong dict: type string -> CType */
     PyObject *null;             /* strong: ffi.NULL */
     PyObject *runtime;          /* strong: the LuaRuntime given, or NULL */
-    PyObject *once;             /* strong dict: init_once tag -> result, or NULL */
+    PyObject *sources;          /* strong list: (source, packed, pack) of every cdef and
+                                   include, replayed by include(); or NULL */
+    PyObject *libs;             /* strong list: the Libs of dlopen (kept alive as cffi
+                                   keeps them), or NULL */
     PyObject *dict;             /* strong: instance attributes (ffi.C = ...), or NULL */
     PyObject *weakreflist;
 } tdmP_FFI;

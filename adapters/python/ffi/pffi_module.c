@@ -188,8 +188,9 @@ static int ffi_traverse(PyObject *self, visitproc visit, void *arg)
     Py_VISIT(f->parsed);
     Py_VISIT(f->null);
     Py_VISIT(f->runtime);
-    Py_VISIT(f->once);
     Py_VISIT(f->dict);
+    Py_VISIT(f->libs);
+    Py_VISIT(f->sources);
     return 0;
 }
 
@@ -200,8 +201,9 @@ static int ffi_clear(PyObject *self)
     Py_CLEAR(f->parsed);
     Py_CLEAR(f->null);
     Py_CLEAR(f->runtime);
-    Py_CLEAR(f->once);
     Py_CLEAR(f->dict);
+    Py_CLEAR(f->libs);
+    Py_CLEAR(f->sources);
     return 0;
 }
 
@@ -222,6 +224,8 @@ static void ffi_dealloc(PyObject *self)
 }
 
 /* ---- declarations and libraries ----------------------------------------- */
+
+static PyObject *record_source(tdmP_FFI *f, PyObject *src, int packed, int pack);
 
 static PyObject *ffi_cdef(PyObject *self, PyObject *args, PyObject *kw)
 {
@@ -250,7 +254,128 @@ static PyObject *ffi_cdef(PyObject *self, PyObject *args, PyObject *kw)
         return tdmP_ffi_raise(tdmP_ffi_state(self), f->rt, &err,
                               tdmP_ffi_state(self)->CDefError);
     }
+    return record_source(f, PyTuple_GET_ITEM(args, 0), packed, pack);
+}
+
+/* ---- include and introspection -------------------------------------------- */
+
+/* Remember a cdef for include(). None, or NULL raised. */
+static PyObject *record_source(tdmP_FFI *f, PyObject *src, int packed, int pack)
+{
+    PyObject *item;
+    if (f->sources == NULL && (f->sources = PyList_New(0)) == NULL) {
+        return NULL;
+    }
+    item = Py_BuildValue("(Oii)", src, packed, pack);
+    if (item == NULL || PyList_Append(f->sources, item) < 0) {
+        Py_XDECREF(item);
+        return NULL;
+    }
+    Py_DECREF(item);
     Py_RETURN_NONE;
+}
+
+/* include(other): the declarations of another FFI become usable in this one.
+   FFI objects of one runtime share a registry already; for another
+   registry, other's cdefs (its includes among them) are declared here again,
+   so the types are equal by declaration, not the same objects. */
+static PyObject *ffi_include(PyObject *self, PyObject *other)
+{
+    tdmP_FFI *f = (tdmP_FFI *)self, *o = (tdmP_FFI *)other;
+    tdmP_FFIState *fs = tdmP_ffi_state(self);
+    Py_ssize_t i, n;
+    if (!PyObject_TypeCheck(other, fs->ffi_type)) {
+        return PyErr_Format(PyExc_TypeError, "include(): expected an FFI, got a '%.60s' "
+                            "object", Py_TYPE(other)->tp_name);
+    }
+    if (other == self) {
+        PyErr_SetString(PyExc_ValueError, "include(): an FFI cannot include itself");
+        return NULL;
+    }
+    if (o->R == f->R || o->sources == NULL) {
+        Py_RETURN_NONE;
+    }
+    n = PyList_GET_SIZE(o->sources);
+    for (i = 0; i < n; i++) {
+        PyObject *item = PyList_GET_ITEM(o->sources, i), *src = PyTuple_GET_ITEM(item, 0);
+        const char *text;
+        Py_ssize_t len;
+        tdmF_Err err;
+        int st;
+        if ((text = PyUnicode_AsUTF8AndSize(src, &len)) == NULL) {
+            return NULL;
+        }
+        tdmF_err_init(&err);
+        if (tdmP_ffi_lock(f->rt) < 0) {
+            return NULL;
+        }
+        st = tdmF_cdef(f->R, text, (size_t)len, &err);
+        tdmR_unlock(f->rt);
+        if (st != TDM_OK) {
+            tdmF_err_prefix(&err, "include: ");
+            return tdmP_ffi_raise(fs, f->rt, &err, fs->CDefError);
+        }
+        PyObject *r = record_source(f, src, 0, (int)PyLong_AsLong(PyTuple_GET_ITEM(item, 2)));
+        if (r == NULL) {
+            return NULL;
+        }
+        Py_DECREF(r);
+    }
+    Py_RETURN_NONE;
+}
+
+static int add_name(void *ud, const tdmF_Name *n)
+{
+    PyObject *item;
+    int rc;
+    if (n->kind == TDMF_N_TYPEDEF && n->type->name != NULL &&
+        (n->type->kind == TDMF_INT || n->type->kind == TDMF_FLOAT) &&
+        strcmp(n->type->name, n->key) == 0) {
+        return 0;                   /* a standard type (int32_t, size_t, ...) */
+    }
+    item = Py_BuildValue("(si)", n->key, n->kind);
+    rc = item == NULL || PyList_Append((PyObject *)ud, item) < 0 ? -1 : 0;
+    Py_XDECREF(item);
+    return rc;
+}
+
+static int add_tag(void *ud, const tdmF_Type *t)
+{
+    const char *kind = t->kind == TDMF_STRUCT ? "struct" : t->kind == TDMF_UNION ? "union"
+                                                                               : "enum";
+    PyObject *item;
+    int rc;
+    if (t->name == NULL || t->tdname) {
+        return 0;
+    }
+    item = Py_BuildValue("(ss)", kind, t->name);
+    rc = item == NULL || PyList_Append((PyObject *)ud, item) < 0 ? -1 : 0;
+    Py_XDECREF(item);
+    return rc;
+}
+
+/* _names() -> ([(name, kind)], [(tag kind, tag)]): what the registry
+   declares (kind: 1 typedef, 2 function, 3 variable, 4 constant); for
+   list_types() and dir(lib). */
+static PyObject *ffi_names(PyObject *self, PyObject *unused)
+{
+    tdmP_FFI *f = (tdmP_FFI *)self;
+    PyObject *names = PyList_New(0), *tags = PyList_New(0), *r = NULL;
+    int rc;
+    (void)unused;
+    if (names == NULL || tags == NULL || tdmP_ffi_lock(f->rt) < 0) {
+        goto done;
+    }
+    rc = tdmF_names_each(f->R, add_name, names);
+    rc = rc == 0 ? tdmF_tags_each(f->R, add_tag, tags) : rc;
+    tdmR_unlock(f->rt);
+    if (rc == 0) {
+        r = PyTuple_Pack(2, names, tags);
+    }
+done:
+    Py_XDECREF(names);
+    Py_XDECREF(tags);
+    return r;
 }
 
 /* ---- new, cast, typeof, sizes --------------------------------------------- */
@@ -438,6 +563,59 @@ static PyObject *ffi_new(PyObject *self, PyObject *args, PyObject *kw)
     }
     Py_XDECREF(owned);
     return tdmP_cd_new(fs, f->rt, cd, TDMP_CD_OWNING);
+}
+
+/* _view(cdecl, raw, nelem): a cdata of type cdecl ('T *' or an array) over
+   the memory of the pointer or array cdata raw, keeping raw alive; nelem
+   for a T[] type. The building block of new_allocator (tandem/_ffi_api.py). */
+static PyObject *ffi_view(PyObject *self, PyObject *args)
+{
+    tdmP_FFI *f = (tdmP_FFI *)self;
+    tdmP_FFIState *fs = tdmP_ffi_state(self);
+    PyObject *ct, *raw;
+    long long nelem;
+    const tdmF_Type *t;
+    tdmF_CData *src, *cd = NULL;
+    tdmF_Err err;
+    void *addr;
+    if (!PyArg_ParseTuple(args, "OOL:_view", &ct, &raw, &nelem) ||
+        (t = tdmP_ffi_get_type(f, ct, "new", 0)) == NULL) {
+        return NULL;
+    }
+    if (!tdmP_is_cdata(raw) || ((tdmP_CData *)raw)->rt != f->rt) {
+        return PyErr_Format(PyExc_TypeError, "alloc() must return a cdata object (got %.60s)",
+                            Py_TYPE(raw)->tp_name);
+    }
+    src = ((tdmP_CData *)raw)->cd;
+    if (src->type->kind != TDMF_PTR && src->type->kind != TDMF_ARRAY) {
+        char tn[160];
+        return PyErr_Format(PyExc_TypeError, "alloc() must return a cdata pointer, not '%s'",
+                            tdmF_typename(src->type, tn, sizeof tn));
+    }
+    if ((addr = tdmF_cd_address(src)) == NULL) {
+        return PyErr_NoMemory();
+    }
+    tdmF_err_init(&err);
+    if (tdmP_ffi_lock(f->rt) < 0) {
+        return NULL;
+    }
+    if (t->kind == TDMF_ARRAY) {
+        cd = tdmF_cd_ref(f->R, t, addr, t->length >= 0 ? t->length : nelem, src, &err);
+    } else if (t->kind == TDMF_PTR) {
+        cd = tdmF_cd_alloc(f->R, t, sizeof(void *), &err);
+        if (cd != NULL) {
+            *(void **)cd->addr = addr;
+            cd->keep = src;
+            src->refs++;
+        }
+    } else {
+        tdmF_seterr(&err, TDM_ERRTYPE, "expected a pointer or array ctype");
+    }
+    tdmR_unlock(f->rt);
+    if (cd == NULL) {
+        return tdmP_ffi_raise(fs, f->rt, &err, PyExc_TypeError);
+    }
+    return tdmP_cd_new(fs, f->rt, cd, 0);
 }
 
 static PyObject *ffi_cast(PyObject *self, PyObject *args)
@@ -704,36 +882,11 @@ static PyObject *ffi_get_null(PyObject *self, void *closure)
     return Py_NewRef(((tdmP_FFI *)self)->null);
 }
 
-/* init_once(func, tag): cffi's one-time initialisation. The first call with a tag
-   runs func() and keeps its result; later calls with that tag return it without
-   calling func. If func raises, nothing is kept and the next call runs it again.
-   Under the GIL two threads can both run func only if func itself releases the GIL
-   before returning; the first result stored wins and both callers get it. */
-static PyObject *ffi_init_once(PyObject *self, PyObject *args)
-{
-    tdmP_FFI *f = (tdmP_FFI *)self;
-    PyObject *func, *tag, *res, *kept;
-    if (!PyArg_ParseTuple(args, "OO:init_once", &func, &tag)) {
-        return NULL;
-    }
-    if (f->once == NULL && (f->once = PyDict_New()) == NULL) {
-        return NULL;
-    }
-    if ((kept = PyDict_GetItemWithError(f->once, tag)) != NULL) {
-        return Py_NewRef(kept);
-    }
-    if (PyErr_Occurred() || (res = PyObject_CallNoArgs(func)) == NULL) {
-        return NULL;
-    }
-    kept = PyDict_SetDefault(f->once, tag, res);      /* borrowed */
-    Py_DECREF(res);
-    return Py_XNewRef(kept);
-}
-
 static PyGetSetDef ffi_getset[] = {
     {"errno", ffi_get_errno, ffi_set_errno, "errno as the last C call of this thread left it.",
      NULL},
     {"NULL", ffi_get_null, NULL, "A 'void *' cdata with address 0.", NULL},
+    {"__dict__", PyObject_GenericGetDict, PyObject_GenericSetDict, NULL, NULL},
     {NULL, NULL, NULL, NULL, NULL},
 };
 
@@ -775,8 +928,10 @@ static PyMethodDef ffi_methods[] = {
      "getctype(cdecl[, replace_with]) -> the C spelling of a type."},
     {"release", ffi_release, METH_O,
      "release(cdata): memory of new() is freed when its cdata is collected."},
-    {"init_once", ffi_init_once, METH_VARARGS,
-     "init_once(func, tag): call func() the first time for tag, then return its result."},
+    {"include", ffi_include, METH_O,
+     "include(other_ffi): use the types and declarations of another FFI here."},
+    {"_names", ffi_names, METH_NOARGS, NULL},
+    {"_view", ffi_view, METH_VARARGS, NULL},
     {NULL, NULL, 0, NULL},
 };
 

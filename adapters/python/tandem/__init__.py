@@ -83,6 +83,8 @@ from ._tandem import (  # FFI-WIRING
     lua_type,
 )
 from . import _tandem
+from . import _ffi_api
+_ffi_api.install(FFI)
 from ._translate import TranslationError, translated_source
 from ._sandbox import Sandbox
 
