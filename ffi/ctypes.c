@@ -764,36 +764,42 @@ static void join(char *out, size_t n, const char *a, const char *b, const char *
     }
 }
 
-static void spell(const tdmF_Type *t, const char *inner, char *out, size_t n)
+/* cffi: the C spelling cffi prints (`int * *`, `int(* *)(int)`, `int[]`,
+   `int * x`); else LuaJIT's (`int **`, `int(**)(int)`, `int[?]`, `int *x`). */
+static void spell(const tdmF_Type *t, const char *inner, char *out, size_t n, int cffi)
 {
     char tmp[256], params[256];
     size_t k;
     int i;
     switch (t->kind) {
     case TDMF_PTR:
-        if (t->base->kind == TDMF_ARRAY || t->base->kind == TDMF_FUNC) {
-            join(tmp, sizeof tmp, "(*", inner, ")", "");
-        } else {
-            join(tmp, sizeof tmp, "*", inner, "", "");
+        {
+            const char *sp = cffi && inner[0] != '\0' && inner[0] != '[' && inner[0] != '(' &&
+                             inner[0] != TDMF_SPELL_MARK ? " " : "";
+            if (t->base->kind == TDMF_ARRAY || t->base->kind == TDMF_FUNC) {
+                join(tmp, sizeof tmp, "(*", sp, inner, ")");
+            } else {
+                join(tmp, sizeof tmp, "*", sp, inner, "");
+            }
         }
-        spell(t->base, tmp, out, n);
+        spell(t->base, tmp, out, n, cffi);
         return;
     case TDMF_ARRAY:
         if (t->length < 0) {
-            join(tmp, sizeof tmp, inner, "[?]", "", "");
+            join(tmp, sizeof tmp, inner, cffi ? "[]" : "[?]", "", "");
         } else {
             char num[32];
             snprintf(num, sizeof num, "[%lld]", (long long)t->length);
             join(tmp, sizeof tmp, inner, num, "", "");
         }
-        spell(t->base, tmp, out, n);
+        spell(t->base, tmp, out, n, cffi);
         return;
     case TDMF_FUNC:
         params[0] = '\0';
         for (i = 0, k = 0; i < t->nparams && k < sizeof params; i++) {
             char pb[128];
-            join(params + k, sizeof params - k, i ? ", " : "",
-                 tdmF_typename(t->params[i], pb, sizeof pb), "", "");
+            spell(t->params[i], "", pb, sizeof pb, cffi);
+            join(params + k, sizeof params - k, i ? ", " : "", pb, "", "");
             k += strlen(params + k);
         }
         if ((t->flags & TDMF_VARIADIC) && k < sizeof params) {
@@ -802,7 +808,7 @@ static void spell(const tdmF_Type *t, const char *inner, char *out, size_t n)
             join(params, sizeof params, "void", "", "", "");
         }
         join(tmp, sizeof tmp, inner, "(", params, ")");
-        spell(t->base, tmp, out, n);
+        spell(t->base, tmp, out, n, cffi);
         return;
     default:
         break;
@@ -814,19 +820,31 @@ static void spell(const tdmF_Type *t, const char *inner, char *out, size_t n)
     } else {
         join(tmp, sizeof tmp, t->name ? t->name : "?", "", "", "");
     }
-    join(out, n, tmp, inner[0] == '\0' || inner[0] == '[' || inner[0] == '(' ? "" : " ",
-         inner, "");
+    join(out, n, tmp, inner[0] == '\0' || inner[0] == '[' || inner[0] == '(' ||
+         inner[0] == TDMF_SPELL_MARK ? "" : " ", inner, "");
 }
 
 const char *tdmF_typename(const tdmF_Type *t, char *buf, size_t n)
 {
-    spell(t, "", buf, n);
+    spell(t, "", buf, n, 0);
     return buf;
 }
 
 const char *tdmF_declname(const tdmF_Type *t, const char *name, char *buf, size_t n)
 {
-    spell(t, name ? name : "", buf, n);
+    spell(t, name ? name : "", buf, n, 0);
+    return buf;
+}
+
+const char *tdmF_cffi_typename(const tdmF_Type *t, char *buf, size_t n)
+{
+    spell(t, "", buf, n, 1);
+    return buf;
+}
+
+const char *tdmF_cffi_declname(const tdmF_Type *t, const char *name, char *buf, size_t n)
+{
+    spell(t, name ? name : "", buf, n, 1);
     return buf;
 }
 

@@ -229,6 +229,13 @@ TDMI_FUNC const char *tdmF_typename(const tdmF_Type *t, char *buf, size_t n);
 /* The same with a declarator name inside ("int f(int)", "char *names[4]"). */
 TDMI_FUNC const char *tdmF_declname(const tdmF_Type *t, const char *name, char *buf,
                                     size_t n);
+/* The same as cffi spells types: `int * *`, `int(* *)(int)`, `int[]`. A
+   name starting with TDMF_SPELL_MARK gets no space before it (cffi's
+   getctype template: "int *\x01", "int\x01[5]"). */
+#define TDMF_SPELL_MARK '\x01'
+TDMI_FUNC const char *tdmF_cffi_typename(const tdmF_Type *t, char *buf, size_t n);
+TDMI_FUNC const char *tdmF_cffi_declname(const tdmF_Type *t, const char *name, char *buf,
+                                         size_t n);
 /* Enums act as their integer type: the scalar type to convert through. */
 static inline const tdmF_Type *tdmF_scalar(const tdmF_Type *t)
 {

@@ -508,7 +508,7 @@ PyObject *tdmP_cd_from_buffer(tdmP_FFI *ffi, const tdmF_Type *t, PyObject *obj)
             tdmP_ffi_raise(tdmP_ffi_state((PyObject *)ffi), ffi->rt, &err, NULL);
         } else {
             PyErr_Format(PyExc_TypeError, "from_buffer(): expected an array ctype that fits "
-                         "the buffer, got '%s'", tdmF_typename(t, tn, sizeof tn));
+                         "the buffer, got '%s'", tdmF_cffi_typename(t, tn, sizeof tn));
         }
         goto fail;
     }

@@ -88,7 +88,7 @@ static int cd_clear(PyObject *self)
 
 static const char *cname(const tdmP_CData *c, char *buf, size_t n)
 {
-    return tdmF_typename(c->cd->type, buf, n);
+    return tdmF_cffi_typename(c->cd->type, buf, n);
 }
 
 static int is_num(const tdmF_Type *t)

@@ -25,7 +25,7 @@ static int err_range(tdmF_Err *err, const tdmF_Type *t, PyObject *o)
         p = "?";
     }
     tdmF_seterrk(err, TDMF_EK_RANGE, TDM_ERRTYPE, "expected %s, got %s (out of range)",
-                 tdmF_typename(t, tb, sizeof tb), p);
+                 tdmF_cffi_typename(t, tb, sizeof tb), p);
     Py_XDECREF(s);
     return TDM_ERRTYPE;
 }

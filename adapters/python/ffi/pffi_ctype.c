@@ -99,7 +99,7 @@ static PyObject *ctype_repr(PyObject *self)
 {
     char tn[200];
     return PyUnicode_FromFormat("<ctype '%s'>",
-                                tdmF_typename(((tdmP_CType *)self)->type, tn, sizeof tn));
+                                tdmF_cffi_typename(((tdmP_CType *)self)->type, tn, sizeof tn));
 }
 
 static PyObject *ctype_richcompare(PyObject *a, PyObject *b, int op)
@@ -153,7 +153,7 @@ static PyObject *ct_cname(PyObject *self, void *closure)
 {
     char tn[200];
     (void)closure;
-    return PyUnicode_FromString(tdmF_typename(((tdmP_CType *)self)->type, tn, sizeof tn));
+    return PyUnicode_FromString(tdmF_cffi_typename(((tdmP_CType *)self)->type, tn, sizeof tn));
 }
 
 static PyObject *ct_item(PyObject *self, void *closure)
@@ -350,12 +350,12 @@ PyObject *tdmP_buffer_new(tdmP_FFIState *fs, PyObject *cdata, Py_ssize_t size)
         known = tdmF_cd_size(cd);
     } else {
         return PyErr_Format(PyExc_TypeError, "buffer(): expected a pointer or array cdata, got "
-                            "cdata '%s'", tdmF_typename(cd->type, tn, sizeof tn));
+                            "cdata '%s'", tdmF_cffi_typename(cd->type, tn, sizeof tn));
     }
     if (size < 0) {
         if (known == 0) {
             return PyErr_Format(PyExc_TypeError, "buffer(): cdata '%s' needs a size",
-                                tdmF_typename(cd->type, tn, sizeof tn));
+                                tdmF_cffi_typename(cd->type, tn, sizeof tn));
         }
         size = (Py_ssize_t)known;
     } else if ((cd->type->kind != TDMF_PTR && (size_t)size > known) ||
@@ -365,7 +365,7 @@ PyObject *tdmP_buffer_new(tdmP_FFIState *fs, PyObject *cdata, Py_ssize_t size)
         return PyErr_Format(PyExc_ValueError, "buffer(): size %zd exceeds the %zu bytes the "
                             "cdata '%s' %s", size,
                             cd->type->kind == TDMF_PTR ? tdmF_cd_avail(cd) : known,
-                            tdmF_typename(cd->type, tn, sizeof tn),
+                            tdmF_cffi_typename(cd->type, tn, sizeof tn),
                             cd->type->kind == TDMF_PTR ? "points to" : "holds");
     }
     if (tdmF_cd_address(cd) == NULL) {

@@ -44,7 +44,7 @@ PyObject *tdmP_ffi_string(PyObject *self, PyObject *args, PyObject *kw)
             return PyBytes_FromStringAndSize(cd->addr, 1);
         }
         return PyErr_Format(PyExc_TypeError, "string(): unexpected cdata '%s' argument",
-                            tdmF_typename(t, tn, sizeof tn));
+                            tdmF_cffi_typename(t, tn, sizeof tn));
     }
     if ((t->kind == TDMF_PTR || t->kind == TDMF_ARRAY) &&
         t->base == tdmF_base(f->R, TDMF_T_WCHAR)) {

@@ -515,7 +515,7 @@ static PyObject *ffi_new(PyObject *self, PyObject *args, PyObject *kw)
     }
     if (t->kind != TDMF_PTR && t->kind != TDMF_ARRAY) {
         return PyErr_Format(PyExc_TypeError, "expected a pointer or array ctype, got '%s'",
-                            tdmF_typename(t, tn, sizeof tn));
+                            tdmF_cffi_typename(t, tn, sizeof tn));
     }
     target = t->kind == TDMF_PTR ? t->base : t;
     if (t->kind == TDMF_ARRAY && t->length < 0) {
@@ -536,13 +536,13 @@ static PyObject *ffi_new(PyObject *self, PyObject *args, PyObject *kw)
             nelem = PySequence_Size(init);
         } else {
             return PyErr_Format(PyExc_TypeError, "new '%s': needs a length or a list, tuple "
-                                "or bytes initializer", tdmF_typename(t, tn, sizeof tn));
+                                "or bytes initializer", tdmF_cffi_typename(t, tn, sizeof tn));
         }
     }
     tdmF_err_init(&err);
     if (target->kind == TDMF_VOID || target->kind == TDMF_FUNC) {
         return PyErr_Format(PyExc_TypeError, "cannot instantiate ctype '%s' of unknown size",
-                            tdmF_typename(target, tn, sizeof tn));
+                            tdmF_cffi_typename(target, tn, sizeof tn));
     }
     if (t->kind == TDMF_PTR && tdmF_flex_elem(target) != NULL && init != Py_None &&
         flex_count(f, target, &init, &owned, &nelem) < 0) {
@@ -557,7 +557,7 @@ static PyObject *ffi_new(PyObject *self, PyObject *args, PyObject *kw)
         Py_XDECREF(owned);
         tdmP_cd_release(f->rt, cd);
         if (!(err.status == TDM_ERRRUN && PyErr_Occurred())) {
-            tdmF_err_prefix(&err, "new '%s': ", tdmF_typename(t, tn, sizeof tn));
+            tdmF_err_prefix(&err, "new '%s': ", tdmF_cffi_typename(t, tn, sizeof tn));
         }
         return tdmP_ffi_raise(fs, f->rt, &err, NULL);
     }
@@ -590,7 +590,7 @@ static PyObject *ffi_view(PyObject *self, PyObject *args)
     if (src->type->kind != TDMF_PTR && src->type->kind != TDMF_ARRAY) {
         char tn[160];
         return PyErr_Format(PyExc_TypeError, "alloc() must return a cdata pointer, not '%s'",
-                            tdmF_typename(src->type, tn, sizeof tn));
+                            tdmF_cffi_typename(src->type, tn, sizeof tn));
     }
     if ((addr = tdmF_cd_address(src)) == NULL) {
         return PyErr_NoMemory();
@@ -673,7 +673,7 @@ static PyObject *ffi_typeof(PyObject *self, PyObject *ct)
     if (t->kind == TDMF_FUNC && PyUnicode_Check(ct)) {
         return PyErr_Format(tdmP_ffi_state(self)->CDefError, "the type '%s' is a function "
                             "type, not a pointer-to-function type",
-                            tdmF_typename(t, tn, sizeof tn));
+                            tdmF_cffi_typename(t, tn, sizeof tn));
     }
     return tdmP_ctype_new(tdmP_ffi_state(self), f, f->rt, t);
 }
@@ -836,18 +836,50 @@ static PyObject *ffi_from_handle(PyObject *self, PyObject *p)
     return tdmP_ffi_from_handle((tdmP_FFI *)self, p);
 }
 
-static PyObject *ffi_getctype(PyObject *self, PyObject *args)
+/* getctype(cdecl, replace_with=''): cffi's rule. The type is spelled with
+   a marker where a declarator name goes; replace_with (stripped) replaces
+   it, parenthesised when it starts with '*' before an array suffix, else
+   after a space unless it starts with '[' or '('. */
+static PyObject *ffi_getctype(PyObject *self, PyObject *args, PyObject *kw)
 {
+    static char *kwlist[] = {(char *)"cdecl", (char *)"replace_with", NULL};
+    static const char mark[2] = {TDMF_SPELL_MARK, '\0'};
     tdmP_FFI *f = (tdmP_FFI *)self;
-    PyObject *ct;
-    const char *repl = "";
+    PyObject *ct, *repl = NULL, *tmpl = NULL, *r = NULL, *m = NULL, *res = NULL;
     const tdmF_Type *t;
     char buf[256];
-    if (!PyArg_ParseTuple(args, "O|s:getctype", &ct, &repl) ||
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "O|U:getctype", kwlist, &ct, &repl) ||
         (t = tdmP_ffi_get_type(f, ct, "getctype", 1)) == NULL) {
         return NULL;
     }
-    return PyUnicode_FromString(tdmF_declname(t, repl, buf, sizeof buf));
+    tdmF_cffi_declname(t, mark, buf, sizeof buf);
+    if ((tmpl = PyUnicode_FromString(buf)) == NULL || (m = PyUnicode_FromString(mark)) == NULL) {
+        goto done;
+    }
+    r = repl ? PyObject_CallMethod(repl, "strip", NULL) : PyUnicode_FromString("");
+    if (r == NULL) {
+        goto done;
+    }
+    if (PyUnicode_GET_LENGTH(r) > 0) {
+        Py_UCS4 c = PyUnicode_READ_CHAR(r, 0);
+        PyObject *r2 = NULL;
+        if (c == '*' && strchr(buf, TDMF_SPELL_MARK)[1] == '[') {
+            r2 = PyUnicode_FromFormat("(%U)", r);
+        } else if (c != '[' && c != '(') {
+            r2 = PyUnicode_FromFormat(" %U", r);
+        }
+        if (r2 != NULL) {
+            Py_SETREF(r, r2);
+        } else if (PyErr_Occurred()) {
+            goto done;
+        }
+    }
+    res = PyUnicode_Replace(tmpl, m, r, 1);
+done:
+    Py_XDECREF(tmpl);
+    Py_XDECREF(m);
+    Py_XDECREF(r);
+    return res;
 }
 
 static PyObject *ffi_release(PyObject *self, PyObject *o)
@@ -924,7 +956,7 @@ static PyMethodDef ffi_methods[] = {
      "new_handle(obj) -> a 'void *' cdata standing for obj while it lives."},
     {"from_handle", ffi_from_handle, METH_O,
      "from_handle(p) -> the object of a live new_handle() cdata."},
-    {"getctype", ffi_getctype, METH_VARARGS,
+    {"getctype", (PyCFunction)(void (*)(void))ffi_getctype, METH_VARARGS | METH_KEYWORDS,
      "getctype(cdecl[, replace_with]) -> the C spelling of a type."},
     {"release", ffi_release, METH_O,
      "release(cdata): memory of new() is freed when its cdata is collected."},
