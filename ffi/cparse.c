@@ -604,6 +604,7 @@ static int parse_enum_body(P *p, tdmF_Type *t)
         if (tdmF_define(p->R, name, TDMF_N_CONST, ct, v, p->err) != TDM_OK) {
             return tdmF_cp_rerr(p, nt);
         }
+        tdmF_name_set_owner(p->R, name, t);
         lo = count == 0 || v < lo ? v : lo;
         hi = count == 0 || v > hi ? v : hi;
         count++;

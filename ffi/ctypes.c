@@ -659,6 +659,27 @@ int tdmF_names_each(const tdmF_Registry *R, int (*fn)(void *ud, const tdmF_Name 
     return 0;
 }
 
+void tdmF_name_set_owner(tdmF_Registry *R, const char *name, const tdmF_Type *owner)
+{
+    tdmF_Name *n = map_get(&R->names, name);
+    if (n != NULL && n->owner == NULL) {
+        n->owner = owner;
+    }
+}
+
+const char *tdmF_enum_name(const tdmF_Registry *R, const tdmF_Type *t, int64_t value)
+{
+    const tdmF_Name *best = NULL;
+    for (size_t i = 0; i < R->names.cap; i++) {
+        const tdmF_Name *n = R->names.vals[i];
+        if (R->names.keys[i] != NULL && n->kind == TDMF_N_CONST && n->owner == t &&
+            n->value == value && (best == NULL || n->seq < best->seq)) {
+            best = n;
+        }
+    }
+    return best ? best->key : NULL;
+}
+
 int tdmF_tags_each(const tdmF_Registry *R, int (*fn)(void *ud, const tdmF_Type *t), void *ud)
 {
     for (size_t i = 0; i < R->tags.cap; i++) {
@@ -716,6 +737,7 @@ int tdmF_define(tdmF_Registry *R, const char *name, int kind,
         return tdmF_seterr(err, TDM_ERRMEM, "not enough memory");
     }
     n->kind = kind;
+    n->seq = (uint32_t)R->names.used;      /* declaration order (enum names) */
     n->type = type;
     n->value = value;
     return TDM_OK;

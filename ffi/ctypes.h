@@ -176,6 +176,8 @@ typedef struct tdmF_Name {
     const tdmF_Type *type;      /* borrowed: typedef target, function or variable
                                    type, or the constant's type */
     int64_t value;              /* TDMF_N_CONST */
+    uint32_t seq;               /* order of declaration */
+    const tdmF_Type *owner;     /* borrowed: the enum type of an enumerator, or NULL */
 } tdmF_Name;
 
 /* New empty registry (base types and standard typedefs only); NULL when out
@@ -211,6 +213,13 @@ TDMI_FUNC const tdmF_Name *tdmF_lookup(const tdmF_Registry *R, const char *name)
    particular order) until it returns nonzero (then -1). */
 TDMI_FUNC int tdmF_names_each(const tdmF_Registry *R,
                               int (*fn)(void *ud, const tdmF_Name *n), void *ud);
+/* Record the enum type an enumerator belongs to (the first one kept). */
+TDMI_FUNC void tdmF_name_set_owner(tdmF_Registry *R, const char *name,
+                                   const tdmF_Type *owner);
+/* The first-declared enumerator of enum type t with this value, or NULL
+   (borrowed: valid while the registry is). */
+TDMI_FUNC const char *tdmF_enum_name(const tdmF_Registry *R, const tdmF_Type *t,
+                                     int64_t value);
 TDMI_FUNC int tdmF_tags_each(const tdmF_Registry *R,
                              int (*fn)(void *ud, const tdmF_Type *t), void *ud);
 TDMI_FUNC int tdmF_define(tdmF_Registry *R, const char *name, int kind,

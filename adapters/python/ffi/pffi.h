@@ -139,6 +139,9 @@ TDMI_FUNC PyObject *tdmP_ffi_dlclose(PyObject *self, PyObject *lib);
 TDMI_FUNC PyObject *tdmP_lib_symbol(PyObject *lib, PyObject *name, int *isvar);
 
 /* ---- pffi_memory.c: FFI methods (self is the FFI) ------------------------ */
+/* The name of the enumerator of enum type t with the Python int value: a new
+   str, or NULL (with an exception set only on a real error). */
+TDMI_FUNC PyObject *tdmP_enum_name(tdm_Runtime *rt, const tdmF_Type *t, PyObject *value);
 TDMI_FUNC PyObject *tdmP_ffi_string(PyObject *self, PyObject *args, PyObject *kw);
 TDMI_FUNC PyObject *tdmP_ffi_unpack(PyObject *self, PyObject *args);
 TDMI_FUNC PyObject *tdmP_ffi_buffer(PyObject *self, PyObject *args);

@@ -206,7 +206,14 @@ static PyObject *cd_repr(PyObject *self)
     }
     if (is_num(t)) {
         PyObject *v = tdmP_ffi_from_c(tdmP_ffi_state(self), c->rt, t, cd->addr, NULL);
-        PyObject *r = v ? PyUnicode_FromFormat("<cdata '%s' %R>", tn, v) : NULL;
+        PyObject *name = v && t->kind == TDMF_ENUM ? tdmP_enum_name(c->rt, t, v) : NULL;
+        PyObject *r = NULL;
+        if (name != NULL) {
+            r = PyUnicode_FromFormat("<cdata '%s' %R: %U>", tn, v, name);   /* cffi */
+        } else if (v != NULL && !PyErr_Occurred()) {
+            r = PyUnicode_FromFormat("<cdata '%s' %R>", tn, v);
+        }
+        Py_XDECREF(name);
         Py_XDECREF(v);
         return r;
     }

@@ -9,6 +9,19 @@
 #include "pffi.h"     /* Python.h first */
 #include <string.h>
 
+PyObject *tdmP_enum_name(tdm_Runtime *rt, const tdmF_Type *t, PyObject *value)
+{
+    int overflow = 0;
+    long long v = PyLong_AsLongLongAndOverflow(value, &overflow);
+    const char *name;
+    if (overflow || (v == -1 && PyErr_Occurred()) || tdmP_ffi_lock(rt) < 0) {
+        return NULL;
+    }
+    name = tdmF_enum_name(rt->ffi, t, (int64_t)v);
+    tdmR_unlock(rt);
+    return name ? PyUnicode_FromString(name) : NULL;
+}
+
 PyObject *tdmP_ffi_string(PyObject *self, PyObject *args, PyObject *kw)
 {
     static char *kwlist[] = {(char *)"cdata", (char *)"maxlen", NULL};
@@ -33,10 +46,17 @@ PyObject *tdmP_ffi_string(PyObject *self, PyObject *args, PyObject *kw)
     t = cd->type;
     st = tdmF_scalar(t);
     if (t->kind == TDMF_ENUM) {
-        /* enumerator names are not kept per enum type: the value as text */
-        PyObject *i = tdmP_ffi_from_c(fs, f->rt, st, cd->addr, NULL);
-        PyObject *r = i ? PyObject_Str(i) : NULL;
-        Py_XDECREF(i);
+        /* the enumerator's name (the first declared for the value), else
+           the value as text, as cffi */
+        PyObject *i = tdmP_ffi_from_c(fs, f->rt, st, cd->addr, NULL), *r;
+        if (i == NULL) {
+            return NULL;
+        }
+        r = tdmP_enum_name(f->rt, t, i);
+        if (r == NULL && !PyErr_Occurred()) {
+            r = PyObject_Str(i);
+        }
+        Py_DECREF(i);
         return r;
     }
     if (st->kind == TDMF_INT) {
