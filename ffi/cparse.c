@@ -299,6 +299,9 @@ static int parse_suffixes(P *p, const tdmF_Type *base, const tdmF_Type **out)
                 if (len < 0) {
                     st = tdmF_cp_err(p, et, TDM_ERRSYNTAX, "array size is negative (%lld)",
                                      (long long)len);
+                    if (p->err != NULL) {
+                        p->err->kind = TDMF_EK_VALUE;   /* a well-formed but bad size */
+                    }
                     goto out;
                 }
             }
@@ -314,6 +317,9 @@ static int parse_suffixes(P *p, const tdmF_Type *base, const tdmF_Type **out)
         } else if (tdmF_sized(elem, "array element", NULL) != TDM_OK) {
             st = tdmF_cp_err(p, at, TDM_ERRSYNTAX, "array has incomplete element type '%s'",
                              tdmF_typename(elem, nb, sizeof nb));
+            if (p->err != NULL && elem->kind == TDMF_ARRAY) {
+                p->err->kind = TDMF_EK_VALUE;           /* int[10][]: cffi's ValueError */
+            }
         } else if ((*out = tdmF_array(p->R, elem, len, p->err)) == NULL) {
             st = tdmF_cp_rerr(p, at);
         }

@@ -45,7 +45,10 @@ typedef enum tdmF_ErrKind {
     TDMF_EK_BOUNDS,             /* an index or field outside the known memory */
     TDMF_EK_NULLPTR,            /* a NULL pointer dereferenced or read */
     TDMF_EK_DECL,               /* a bad or conflicting declaration (cdef, type names) */
-    TDMF_EK_TYPE                /* a value of the wrong type, a wrong argument count */
+    TDMF_EK_TYPE,               /* a value of the wrong type, a wrong argument count */
+    TDMF_EK_VALUE,              /* a right type with a wrong value (too many initializers
+                                   for a struct, a negative array size) */
+    TDMF_EK_KEY                 /* no field or member of that name */
 } tdmF_ErrKind;
 
 typedef struct tdmF_Err {

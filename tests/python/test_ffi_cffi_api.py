@@ -274,3 +274,59 @@ def test_void_callback_returning_a_value_warns(capsys):
     g = ffi.callback("void(*)(void)", lambda: None)
     assert g() is None
     assert capsys.readouterr().err == ""
+
+
+# ---- enum names, cffi's exception classes, addressof ------------------------
+
+def test_string_and_repr_of_an_enum_name_the_enumerator():
+    ffi = tandem.FFI()
+    ffi.cdef("enum foo { A0, B0, CC0 }; enum bar { A1, B1 = -2, CC1, D1, E1 };"
+             "enum dup { AA = 0, BB = 0 };")
+    assert ffi.string(ffi.cast("enum foo", 2)) == "CC0"
+    assert ffi.string(ffi.cast("enum foo", 7)) == "7"
+    assert ffi.string(ffi.cast("enum bar", -1)) == "CC1"
+    assert ffi.string(ffi.cast("enum bar", 1)) == "E1"
+    assert ffi.string(ffi.cast("enum dup", 0)) == "AA"     # the first declared
+    assert repr(ffi.cast("enum bar", -1)) == "<cdata 'enum bar' -1: CC1>"
+    assert repr(ffi.cast("enum foo", 9)) == "<cdata 'enum foo' 9>"
+
+
+def test_cffi_exception_classes():
+    ffi = tandem.FFI()
+    ffi.cdef("struct foo { int a, b; }; union u { int a; char b; };"
+             "struct bar { struct foo x, y; };")
+    with pytest.raises(IndexError):
+        ffi.new("int[4]", [1, 2, 3, 4, 5])
+    with pytest.raises(ValueError):
+        ffi.new("struct foo *", [1, 2, 3])
+    with pytest.raises(ValueError):
+        ffi.new("union u *", [1, 2])
+    with pytest.raises(KeyError):
+        ffi.new("struct foo *", {"zz": 1})
+    with pytest.raises(ValueError):
+        ffi.typeof("int[-5]")
+    with pytest.raises(ValueError):
+        ffi.typeof("int[10][]")
+    p = ffi.new("struct bar *")
+    with pytest.raises(KeyError):
+        ffi.addressof(p[0], "y.a")
+    with pytest.raises(KeyError):
+        ffi.offsetof("struct foo", "zz")
+    with pytest.raises(AttributeError):
+        p.zz                                  # attribute access stays AttributeError
+
+
+def test_addressof_needs_an_object():
+    ffi = tandem.FFI()
+    ffi.cdef("struct s { int x, y; };")
+    p = ffi.new("struct s *")
+    assert ffi.addressof(p[0]) == p
+    assert ffi.addressof(p, "y") == ffi.addressof(p[0], "y")
+    with pytest.raises(TypeError):
+        ffi.addressof(p)                      # a pointer: no object of its own
+    with pytest.raises(TypeError):
+        ffi.addressof(ffi.cast("int", 5))
+    arr = ffi.new("int[10]")
+    assert ffi.typeof(ffi.addressof(arr)) is ffi.typeof("int(*)[10]")
+    q = ffi.cast("int *", arr)
+    assert ffi.addressof(q, 3) == q + 3

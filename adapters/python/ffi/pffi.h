@@ -207,9 +207,10 @@ TDMI_FUNC int tdmP_ffi_owned_value(tdmF_Registry *R, const tdmF_Type *t, PyObjec
 /* Install the Python hooks (expand lists/tuples/dicts, release) on R. */
 TDMI_FUNC void tdmP_ffi_hooks(tdmF_Registry *R);
 /* The exception class for err, from its kind only (never its wording), in
-   one switch: RANGE -> OverflowError, BOUNDS -> IndexError, NULLPTR ->
-   RuntimeError whatever `deflt` is; else `deflt` when given; else
-   MemoryError for TDM_ERRMEM, DECL -> ffi.CDefError, TYPE -> TypeError,
+   one switch: RANGE -> OverflowError, BOUNDS -> IndexError, VALUE ->
+   ValueError, NULLPTR -> RuntimeError whatever `deflt` is; else `deflt`
+   when given; else MemoryError for TDM_ERRMEM, KEY -> KeyError,
+   DECL -> ffi.CDefError, TYPE -> TypeError,
    anything else -> ffi.error. Borrowed reference. */
 TDMI_FUNC PyObject *tdmP_ffi_error_class(tdmP_FFIState *fs, const tdmF_Err *err,
                                          PyObject *deflt);

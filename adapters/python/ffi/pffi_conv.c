@@ -596,6 +596,8 @@ PyObject *tdmP_ffi_error_class(tdmP_FFIState *fs, const tdmF_Err *err, PyObject 
         return PyExc_IndexError;
     case TDMF_EK_NULLPTR:
         return PyExc_RuntimeError;
+    case TDMF_EK_VALUE:
+        return PyExc_ValueError;
     default:
         break;
     }
@@ -606,6 +608,8 @@ PyObject *tdmP_ffi_error_class(tdmP_FFIState *fs, const tdmF_Err *err, PyObject 
         return PyExc_MemoryError;
     }
     switch (err->kind) {
+    case TDMF_EK_KEY:
+        return PyExc_KeyError;
     case TDMF_EK_DECL:
         return fs->CDefError;
     case TDMF_EK_TYPE:

@@ -297,6 +297,17 @@ PyObject *tdmP_ffi_addressof(PyObject *self, PyObject *args)
         PyErr_SetString(PyExc_TypeError, "addressof(): expected a cdata");
         return NULL;
     }
+    if (n == 1 && !(((tdmP_CData *)o)->cd->flags & TDMF_CD_REF)) {
+        /* cffi: the address of a struct, union or array object (or of a
+           library variable); a pointer or number value has none here */
+        int k = ((tdmP_CData *)o)->cd->type->kind;
+        if (k != TDMF_STRUCT && k != TDMF_UNION && k != TDMF_ARRAY) {
+            char tn[160];
+            return PyErr_Format(PyExc_TypeError, "addressof(): expected a struct, union or "
+                                "array cdata, got '%s'",
+                                tdmF_cffi_typename(((tdmP_CData *)o)->cd->type, tn, sizeof tn));
+        }
+    }
     cur = Py_NewRef(o);
     /* all but the last field: walk by ordinary access */
     for (i = 1; i < n - 1; i++) {
@@ -344,7 +355,8 @@ PyObject *tdmP_ffi_addressof(PyObject *self, PyObject *args)
     tdmR_unlock(f->rt);
     Py_DECREF(cur);
     if (st != TDM_OK) {
-        return tdmP_ffi_raise(fs, f->rt, &err, PyExc_TypeError);
+        return tdmP_ffi_raise(fs, f->rt, &err, err.kind == TDMF_EK_KEY ? PyExc_KeyError
+                                                                        : PyExc_TypeError);
     }
     return tdmP_cd_new(fs, f->rt, r, 0);
 }
