@@ -39,6 +39,7 @@ typedef struct P {
     Tok *toks;                  /* owns: freed at the end of the parse */
     int n, cap, pos;
     int depth;
+    int names_ok;               /* a type name may carry a declarator name (cffi) */
 } P;
 
 /* Record an error at token t: "<what>: <line>:<col>: <message>". Returns status. */

@@ -408,7 +408,7 @@ static int parse_declarator(P *p, const tdmF_Type *base, int mode, Decl *d)
     /* A typedef name here is the declared name (it may be redeclared). */
     if (cur(p)->kind == K_IDENT && !type_keyword(cur(p)) &&
         !(mode == D_ABSTRACT && is_typedef_name(p, cur(p)))) {
-        if (mode == D_ABSTRACT) {
+        if (mode == D_ABSTRACT && !p->names_ok) {
             st = tdmF_cp_err(p, cur(p), TDM_ERRSYNTAX, "unexpected name '%.*s' in a type",
                              cur(p)->len, cur(p)->p);
             goto out;
@@ -890,10 +890,17 @@ int tdmF_cdef(tdmF_Registry *R, const char *src, size_t len, tdmF_Err *err)
 int tdmF_parse_type(tdmF_Registry *R, const char *src, size_t len, const char *what,
                     const tdmF_Type **out, tdmF_Err *err)
 {
+    return tdmF_parse_type_ex(R, src, len, what, 0, out, err);
+}
+
+int tdmF_parse_type_ex(tdmF_Registry *R, const char *src, size_t len, const char *what,
+                       int flags, const tdmF_Type **out, tdmF_Err *err)
+{
     P p;
     int st;
     char b[64];
     parser_init(&p, R, what, err);
+    p.names_ok = (flags & TDMF_PT_NAMES) != 0;
     st = tdmF_cp_lex(&p, src, len);
     if (st == TDM_OK && cur(&p)->kind == K_DEFINE) {
         st = tdmF_cp_err(&p, cur(&p), TDM_ERRSYNTAX, "expected a type, got '#define'");

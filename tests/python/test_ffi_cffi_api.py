@@ -330,3 +330,24 @@ def test_addressof_needs_an_object():
     assert ffi.typeof(ffi.addressof(arr)) is ffi.typeof("int(*)[10]")
     q = ffi.cast("int *", arr)
     assert ffi.addressof(q, 3) == q + 3
+
+
+def test_named_function_types_in_type_strings():
+    ffi = tandem.FFI()
+    assert ffi.callback("int foo(int)", lambda x: x + 1)(41) == 42
+    t = ffi.typeof("int(*callback)(_Bool is_valid)")
+    assert t is ffi.typeof("int(*)(_Bool)")
+    assert ffi.typeof("int *x") is ffi.typeof("int *")
+
+
+def test_ffi_buffer_is_a_type_with_comparisons():
+    ffi = tandem.FFI()
+    a = ffi.new("signed char[]", [5, 6, 7])
+    b = ffi.buffer(a)
+    assert type(b) is ffi.buffer
+    assert ffi.buffer(cdata=a, size=2)[:] == b"\x05\x06"
+    assert b == b"\x05\x06\x07" and b != b"\x05\x06"
+    assert b < b"\x05\x07" and b >= bytearray(b"\x05")
+    assert b == ffi.buffer(ffi.new("char[]", b"\x05\x06\x07"), 3)
+    with pytest.raises(TypeError):
+        ffi.buffer()

@@ -144,7 +144,6 @@ TDMI_FUNC PyObject *tdmP_lib_symbol(PyObject *lib, PyObject *name, int *isvar);
 TDMI_FUNC PyObject *tdmP_enum_name(tdm_Runtime *rt, const tdmF_Type *t, PyObject *value);
 TDMI_FUNC PyObject *tdmP_ffi_string(PyObject *self, PyObject *args, PyObject *kw);
 TDMI_FUNC PyObject *tdmP_ffi_unpack(PyObject *self, PyObject *args);
-TDMI_FUNC PyObject *tdmP_ffi_buffer(PyObject *self, PyObject *args);
 TDMI_FUNC PyObject *tdmP_ffi_from_buffer(PyObject *self, PyObject *args, PyObject *kw);
 TDMI_FUNC PyObject *tdmP_ffi_memmove(PyObject *self, PyObject *args, PyObject *kw);
 TDMI_FUNC PyObject *tdmP_ffi_addressof(PyObject *self, PyObject *args);

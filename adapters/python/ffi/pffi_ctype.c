@@ -504,7 +504,37 @@ static PyObject *buf_repr(PyObject *self)
     return PyUnicode_FromFormat("<tandem.buffer of %zd bytes at %p>", b->size, b->p);
 }
 
+/* buffer(cdata, size=-1): ffi.buffer is this type, as in cffi. */
+static PyObject *buf_tp_new(PyTypeObject *type, PyObject *args, PyObject *kw)
+{
+    static char *kwlist[] = {(char *)"cdata", (char *)"size", NULL};
+    PyObject *o;
+    Py_ssize_t size = -1;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "O|n:buffer", kwlist, &o, &size)) {
+        return NULL;
+    }
+    return tdmP_buffer_new(tdmP_ffi_state_of_type(type), o, size);
+}
+
+/* Comparisons with anything exposing bytes (bytes, bytearray, other
+   buffers): by content, as cffi's buffer compares. */
+static PyObject *buf_richcompare(PyObject *a, PyObject *b, int op)
+{
+    PyObject *x, *y, *r;
+    if (!PyObject_CheckBuffer(a) || !PyObject_CheckBuffer(b)) {
+        Py_RETURN_NOTIMPLEMENTED;
+    }
+    x = PyBytes_FromObject(a);
+    y = x ? PyBytes_FromObject(b) : NULL;
+    r = y ? PyObject_RichCompare(x, y, op) : NULL;
+    Py_XDECREF(x);
+    Py_XDECREF(y);
+    return r;
+}
+
 static PyType_Slot buf_slots[] = {
+    {Py_tp_new, buf_tp_new},
+    {Py_tp_richcompare, buf_richcompare},
     {Py_tp_dealloc, buf_dealloc},
     {Py_tp_traverse, buf_traverse},
     {Py_tp_clear, buf_clear},
@@ -520,7 +550,7 @@ static PyType_Slot buf_slots[] = {
 
 static PyType_Spec buf_spec = {
     "tandem.buffer", sizeof(Buffer), 0,
-    Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_DISALLOW_INSTANTIATION, buf_slots,
+    Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC, buf_slots,
 };
 
 int tdmP_ctype_init_types(PyObject *fm, tdmP_FFIState *fs)

@@ -166,16 +166,6 @@ PyObject *tdmP_ffi_unpack(PyObject *self, PyObject *args)
     return list;
 }
 
-PyObject *tdmP_ffi_buffer(PyObject *self, PyObject *args)
-{
-    PyObject *o;
-    Py_ssize_t size = -1;
-    if (!PyArg_ParseTuple(args, "O|n:buffer", &o, &size)) {
-        return NULL;
-    }
-    return tdmP_buffer_new(tdmP_ffi_state(self), o, size);
-}
-
 PyObject *tdmP_ffi_from_buffer(PyObject *self, PyObject *args, PyObject *kw)
 {
     static char *kwlist[] = {(char *)"cdecl", (char *)"python_buffer", (char *)"require_writable",

@@ -69,7 +69,7 @@ const tdmF_Type *tdmP_ffi_get_type(tdmP_FFI *f, PyObject *ct, const char *what, 
     if (tdmP_ffi_lock(f->rt) < 0) {
         return NULL;
     }
-    st = tdmF_parse_type(f->R, s, (size_t)n, what, &t, &err);
+    st = tdmF_parse_type_ex(f->R, s, (size_t)n, what, TDMF_PT_NAMES, &t, &err);
     tdmR_unlock(f->rt);
     if (st != TDM_OK) {
         tdmP_ffi_raise(fs, f->rt, &err, fs->CDefError);
@@ -939,7 +939,6 @@ static PyMethodDef ffi_methods[] = {
     {"string", (PyCFunction)(void (*)(void))tdmP_ffi_string, METH_VARARGS | METH_KEYWORDS,
      "string(cdata[, maxlen]) -> bytes (str for wchar_t, the name for an enum)."},
     {"unpack", tdmP_ffi_unpack, METH_VARARGS, "unpack(cdata, length) -> bytes, str or list."},
-    {"buffer", tdmP_ffi_buffer, METH_VARARGS, "buffer(cdata[, size]): the raw memory."},
     {"from_buffer", (PyCFunction)(void (*)(void))tdmP_ffi_from_buffer,
      METH_VARARGS | METH_KEYWORDS,
      "from_buffer([cdecl,] obj): a cdata over a Python buffer."},
@@ -1063,7 +1062,8 @@ static int fm_exec(PyObject *fm)
     if (PyDict_SetItemString(d, "error", fs->FFIError) < 0 ||
         PyDict_SetItemString(d, "CDefError", fs->CDefError) < 0 ||
         PyDict_SetItemString(d, "CData", (PyObject *)fs->cdata_type) < 0 ||
-        PyDict_SetItemString(d, "CType", (PyObject *)fs->ctype_type) < 0) {
+        PyDict_SetItemString(d, "CType", (PyObject *)fs->ctype_type) < 0 ||
+        PyDict_SetItemString(d, "buffer", (PyObject *)fs->buffer_type) < 0) {
         return -1;
     }
     for (size_t i = 0; i < sizeof rtld / sizeof rtld[0]; i++) {
