@@ -28,8 +28,15 @@ typedef struct Specs {
 static const char *const ignored_words[] = {
     "const", "volatile", "restrict", "__restrict", "__restrict__", "__const",
     "__volatile", "__volatile__", "register", "__extension__", "inline",
-    "__inline", "__inline__", NULL
+    "__inline", "__inline__",
+    /* calling conventions: the only one on x86-64 is the default (cffi) */
+    "__stdcall", "__cdecl", "WINAPI", NULL
 };
+
+static int is_callconv(const Tok *t)
+{
+    return is_word(t, "__stdcall") || is_word(t, "__cdecl") || is_word(t, "WINAPI");
+}
 
 static int word_in(const Tok *t, const char *const *list)
 {
@@ -355,7 +362,7 @@ static int nested_declarator_follows(P *p)
     if (!is_punct(cur(p), '(')) {
         return 0;
     }
-    if (is_punct(t, '*') || is_punct(t, '(') || is_punct(t, '^')) {
+    if (is_punct(t, '*') || is_punct(t, '(') || is_punct(t, '^') || is_callconv(t)) {
         return 1;
     }
     return t->kind == K_IDENT && !tdmF_cp_starts_type(p, t);
@@ -370,6 +377,9 @@ static int parse_declarator(P *p, const tdmF_Type *base, int mode, Decl *d)
     }
     d->name = NULL;
     d->at = cur(p);
+    while (is_callconv(cur(p))) {
+        advance(p);
+    }
     while (accept(p, '*')) {
         if ((base = tdmF_ptr(p->R, base, p->err)) == NULL) {
             st = p->err->status;

@@ -826,7 +826,7 @@ static void spell(const tdmF_Type *t, const char *inner, char *out, size_t n, in
         }
         if ((t->flags & TDMF_VARIADIC) && k < sizeof params) {
             join(params + k, sizeof params - k, t->nparams ? ", " : "", "...", "", "");
-        } else if (t->nparams == 0) {
+        } else if (t->nparams == 0 && !cffi) {      /* cffi spells it `int(*)()` */
             join(params, sizeof params, "void", "", "", "");
         }
         join(tmp, sizeof tmp, inner, "(", params, ")");

@@ -351,3 +351,13 @@ def test_ffi_buffer_is_a_type_with_comparisons():
     assert b == ffi.buffer(ffi.new("char[]", b"\x05\x06\x07"), 3)
     with pytest.raises(TypeError):
         ffi.buffer()
+
+
+def test_calling_conventions_are_ignored_on_x86_64():
+    ffi = tandem.FFI()
+    ffi.cdef("double __stdcall sin(double x);")
+    assert ffi.dlopen("m").sin(0.5) == math.sin(0.5)
+    tp = ffi.typeof("int(*)(int __stdcall x(int), long (__cdecl*y)(void),"
+                    " short(WINAPI *z)(short))")
+    assert tp is ffi.typeof("int(*)(int(*)(int), long(*)(void), short(*)(short))")
+    assert tp.cname == "int(*)(int(*)(int), long(*)(), short(*)(short))"
