@@ -361,3 +361,15 @@ def test_calling_conventions_are_ignored_on_x86_64():
                     " short(WINAPI *z)(short))")
     assert tp is ffi.typeof("int(*)(int(*)(int), long(*)(void), short(*)(short))")
     assert tp.cname == "int(*)(int(*)(int), long(*)(), short(*)(short))"
+
+
+def test_casts_as_cffi_answers_them():
+    ffi = tandem.FFI()
+    assert int(ffi.cast("int", ffi.cast("char", b"\x80"))) == 0x80   # char casts unsigned
+    assert int(ffi.cast("int", ffi.cast("char", b"a"))) == ord("a")
+    assert int(ffi.cast("int", ffi.cast("signed char", -1))) == -1
+    assert int(ffi.cast("_Bool", 0.1)) == 1
+    assert int(ffi.cast("_Bool", -0.0)) == 0
+    assert int(ffi.cast("_Bool", b"\x80")) == 1
+    assert int(ffi.cast("int", 1.9)) == 1
+    assert type(int(ffi.cast("_Bool", 1))) is int

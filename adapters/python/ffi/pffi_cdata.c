@@ -277,8 +277,8 @@ static PyObject *cd_int(PyObject *self)
     char tn[160];
     if (is_num(c->cd->type)) {
         PyObject *v = num_value(c);
-        if (v != NULL && PyFloat_Check(v)) {
-            Py_SETREF(v, PyNumber_Long(v));
+        if (v != NULL && (PyFloat_Check(v) || PyBool_Check(v))) {
+            Py_SETREF(v, PyNumber_Long(v));     /* int(cast("_Bool", 1)) is an int */
         }
         return v;
     }

@@ -634,6 +634,12 @@ static PyObject *ffi_cast(PyObject *self, PyObject *args)
     }
     if (PyBytes_Check(val) && PyBytes_GET_SIZE(val) == 1) {
         v = tdm_int((unsigned char)PyBytes_AS_STRING(val)[0]);
+    } else if (tdmP_is_cdata(val) && ((tdmP_CData *)val)->cd->type->kind == TDMF_INT &&
+               (((tdmP_CData *)val)->cd->type->flags & TDMF_CHAR)) {
+        /* cffi: a `char` cdata casts as its unsigned byte (0x80 -> 128) */
+        v = tdm_int(*(unsigned char *)((tdmP_CData *)val)->cd->addr);
+    } else if (PyFloat_Check(val) && t->kind == TDMF_INT && (t->flags & TDMF_BOOL)) {
+        v = tdm_int(PyFloat_AS_DOUBLE(val) != 0.0);     /* C: (_Bool)0.1 is 1 */
     } else if (PyLong_Check(val) && !PyBool_Check(val)) {
         /* C rule: wrap modulo 2^64 */
         unsigned long long u = PyLong_AsUnsignedLongLongMask(val);
