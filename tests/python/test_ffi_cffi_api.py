@@ -373,3 +373,14 @@ def test_casts_as_cffi_answers_them():
     assert int(ffi.cast("_Bool", b"\x80")) == 1
     assert int(ffi.cast("int", 1.9)) == 1
     assert type(int(ffi.cast("_Bool", 1))) is int
+
+
+def test_from_handle_of_null_is_a_runtime_error():
+    ffi = tandem.FFI()
+    with pytest.raises(RuntimeError, match="NULL"):
+        ffi.from_handle(ffi.NULL)
+    x = object()
+    h = ffi.new_handle(x)
+    assert ffi.from_handle(h) is x
+    with pytest.raises(ValueError):
+        ffi.from_handle(ffi.cast("void *", 12345))

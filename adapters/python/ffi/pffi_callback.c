@@ -449,6 +449,10 @@ PyObject *tdmP_ffi_from_handle(tdmP_FFI *ffi, PyObject *p)
         PyErr_SetString(PyExc_TypeError, "from_handle(): expected a pointer cdata");
         return NULL;
     }
+    if (tdmF_cd_address(((tdmP_CData *)p)->cd) == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "cannot use from_handle() on NULL pointer");
+        return NULL;                    /* cffi's class and words */
+    }
     key = PyLong_FromVoidPtr(tdmF_cd_address(((tdmP_CData *)p)->cd));
     if (key == NULL) {
         return NULL;
