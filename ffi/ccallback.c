@@ -206,6 +206,10 @@ static void handler(ffi_cif *cif, void *ret, void **cargs, void *data)
         free(argv);
         argv = small;
     }
+    if (st == TDMF_CB_ERRVAL) {
+        tdmF_value_release(cb->reg, &res);
+        goto fail;
+    }
     if (st != TDM_OK) {
         if (e.status == TDM_OK) {
             e.status = st;

@@ -28,7 +28,10 @@
  * (malloc'd), value (the error object, TDM_VF_OWNED) and traceback, as a
  * bridge error record. Called with whatever lock the C caller holds: the
  * adapter takes its own language lock/GIL inside.
+ * TDMF_CB_ERRVAL (negative, no tdm_Status): the handler dealt with an error itself (cffi's
+ * onerror/stderr reporting): C gets the error value, nothing is parked.
  */
+#define TDMF_CB_ERRVAL (-100)
 typedef int (*tdmF_Invoke)(void *ud, const tdmF_Type *fn, int nargs, const tdm_Value *args,
                            tdm_Value *result, tdmS_Error *err);
 

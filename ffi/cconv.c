@@ -554,7 +554,8 @@ int tdmF_init_cv(tdmF_Registry *R, const tdmF_Type *t, void *dst, int64_t nelem,
                                tdmF_typename(t, tb, sizeof tb));
         }
         if (len >= 0 && in->n > (size_t)len) {
-            return tdmF_seterr(err, TDM_ERRTYPE, "too many initializers for %s (%zu given)",
+            return tdmF_seterrk(err, TDMF_EK_BOUNDS, TDM_ERRTYPE,
+                                "too many initializers for %s (%zu given)",
                                tdmF_typename(t, tb, sizeof tb), in->n);
         }
         for (i = 0; i < in->n; i++) {
@@ -577,7 +578,7 @@ int tdmF_init_cv(tdmF_Registry *R, const tdmF_Type *t, void *dst, int64_t nelem,
             if (in->names) {
                 f = tdmF_field_find(t, in->names[i], &off);
                 if (f == NULL) {
-                    return tdmF_seterr(err, TDM_ERRTYPE, "%s has no field '%s'",
+                    return tdmF_seterrk(err, TDMF_EK_KEY, TDM_ERRTYPE, "%s has no field '%s'",
                                        tdmF_typename(t, tb, sizeof tb), in->names[i]);
                 }
                 off -= f->offset;
@@ -586,8 +587,9 @@ int tdmF_init_cv(tdmF_Registry *R, const tdmF_Type *t, void *dst, int64_t nelem,
                     fi++;       /* padding bitfields take no initializer */
                 }
                 if (fi >= t->nfields || (t->kind == TDMF_UNION && i > 0)) {
-                    return tdmF_seterr(err, TDM_ERRTYPE, "too many initializers for %s "
-                                       "(%zu given)", tdmF_typename(t, tb, sizeof tb), in->n);
+                    return tdmF_seterrk(err, TDMF_EK_VALUE, TDM_ERRTYPE,
+                                        "too many initializers for %s (%zu given)",
+                                        tdmF_typename(t, tb, sizeof tb), in->n);
                 }
                 f = &t->fields[fi++];
             }

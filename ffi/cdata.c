@@ -319,7 +319,7 @@ int tdmF_cd_field(tdmF_Registry *R, tdmF_CData *cd, const char *name, tdmF_Place
     }
     f = tdmF_field_find(t, name, &off);
     if (f == NULL) {
-        return tdmF_seterr(err, TDM_ERRTYPE, "'%s' has no member named '%s'",
+        return tdmF_seterrk(err, TDMF_EK_KEY, TDM_ERRTYPE, "'%s' has no member named '%s'",
                            tdmF_typename(t, tb, sizeof tb), name);
     }
     out->type = f->type;
@@ -710,7 +710,8 @@ int tdmF_offsetof(tdmF_Registry *R, const tdmF_Type *t, const char *name, size_t
         return err ? err->status : TDM_ERRTYPE;
     }
     if ((f = tdmF_field_find(t, name, out)) == NULL) {
-        return tdmF_seterr(err, TDM_ERRTYPE, "offsetof: '%s' has no member named '%s'",
+        return tdmF_seterrk(err, TDMF_EK_KEY, TDM_ERRTYPE,
+                            "offsetof: '%s' has no member named '%s'",
                            tdmF_typename(t, tb, sizeof tb), name);
     }
     if (f->isbit) {

@@ -44,6 +44,7 @@ typedef struct P {
     int depth;
     const struct tdmF_Param *params;    /* borrowed: values for `$`, or NULL */
     int nparams, nextparam;
+    int names_ok;               /* a type name may carry a declarator name (cffi) */
 } P;
 
 /* Record an error at token t: "<what>: <line>:<col>: <message>". Returns status. */

@@ -28,8 +28,15 @@ typedef struct Specs {
 static const char *const ignored_words[] = {
     "const", "volatile", "restrict", "__restrict", "__restrict__", "__const",
     "__volatile", "__volatile__", "register", "__extension__", "inline",
-    "__inline", "__inline__", NULL
+    "__inline", "__inline__",
+    /* calling conventions: the only one on x86-64 is the default (cffi) */
+    "__stdcall", "__cdecl", "WINAPI", NULL
 };
+
+static int is_callconv(const Tok *t)
+{
+    return is_word(t, "__stdcall") || is_word(t, "__cdecl") || is_word(t, "WINAPI");
+}
 
 static int word_in(const Tok *t, const char *const *list)
 {
@@ -391,6 +398,9 @@ static int parse_suffixes(P *p, const tdmF_Type *base, const tdmF_Type **out)
                 if (len < 0) {
                     st = tdmF_cp_err(p, et, TDM_ERRSYNTAX, "array size is negative (%lld)",
                                      (long long)len);
+                    if (p->err != NULL) {
+                        p->err->kind = TDMF_EK_VALUE;   /* a well-formed but bad size */
+                    }
                     goto out;
                 }
             }
@@ -406,6 +416,9 @@ static int parse_suffixes(P *p, const tdmF_Type *base, const tdmF_Type **out)
         } else if (tdmF_sized(elem, "array element", NULL) != TDM_OK) {
             st = tdmF_cp_err(p, at, TDM_ERRSYNTAX, "array has incomplete element type '%s'",
                              tdmF_typename(elem, nb, sizeof nb));
+            if (p->err != NULL && elem->kind == TDMF_ARRAY) {
+                p->err->kind = TDMF_EK_VALUE;           /* int[10][]: cffi's ValueError */
+            }
         } else if ((*out = tdmF_array(p->R, elem, len, p->err)) == NULL) {
             st = tdmF_cp_rerr(p, at);
         }
@@ -441,7 +454,8 @@ static int nested_declarator_follows(P *p)
     if (!is_punct(cur(p), '(')) {
         return 0;
     }
-    if (is_punct(t, '*') || is_punct(t, '(') || is_punct(t, '^') || is_punct(t, '[')) {
+    if (is_punct(t, '*') || is_punct(t, '(') || is_punct(t, '^') || is_punct(t, '[') ||
+        is_callconv(t)) {
         return 1;           /* '[': int ([10])[5] is int[10][5] */
     }
     return t->kind == K_IDENT && !tdmF_cp_starts_type(p, t);
@@ -456,6 +470,9 @@ static int parse_declarator(P *p, const tdmF_Type *base, int mode, Decl *d)
     }
     d->name = NULL;
     d->at = cur(p);
+    while (is_callconv(cur(p))) {
+        advance(p);
+    }
     while (accept(p, '*')) {
         if ((base = tdmF_ptr(p->R, base, p->err)) == NULL) {
             st = p->err->status;
@@ -494,7 +511,7 @@ static int parse_declarator(P *p, const tdmF_Type *base, int mode, Decl *d)
     /* A typedef name here is the declared name (it may be redeclared). */
     if (cur(p)->kind == K_IDENT && !type_keyword(cur(p)) &&
         !(mode == D_ABSTRACT && is_typedef_name(p, cur(p)))) {
-        if (mode == D_ABSTRACT) {
+        if (mode == D_ABSTRACT && !p->names_ok) {
             st = tdmF_cp_err(p, cur(p), TDM_ERRSYNTAX, "unexpected name '%.*s' in a type",
                              cur(p)->len, cur(p)->p);
             goto out;
@@ -709,6 +726,7 @@ static int parse_enum_body(P *p, tdmF_Type *t)
         if (tdmF_define(p->R, name, TDMF_N_CONST, ct, v, p->err) != TDM_OK) {
             return tdmF_cp_rerr(p, nt);
         }
+        tdmF_name_set_owner(p->R, name, t);
         lo = count == 0 || v < lo ? v : lo;
         hi = count == 0 || v > hi ? v : hi;
         count++;
@@ -1045,15 +1063,32 @@ int tdmF_cdef_params(tdmF_Registry *R, const char *src, size_t len, const tdmF_P
     return st;
 }
 
+static int parse_type_full(tdmF_Registry *R, const char *src, size_t len, const char *what,
+                           const tdmF_Param *params, int nparams, int flags,
+                           const tdmF_Type **out, tdmF_Err *err);
+
 int tdmF_parse_type(tdmF_Registry *R, const char *src, size_t len, const char *what,
                     const tdmF_Type **out, tdmF_Err *err)
 {
-    return tdmF_parse_type_params(R, src, len, what, NULL, 0, out, err);
+    return parse_type_full(R, src, len, what, NULL, 0, 0, out, err);
 }
 
 int tdmF_parse_type_params(tdmF_Registry *R, const char *src, size_t len, const char *what,
                            const tdmF_Param *params, int nparams, const tdmF_Type **out,
                            tdmF_Err *err)
+{
+    return parse_type_full(R, src, len, what, params, nparams, 0, out, err);
+}
+
+int tdmF_parse_type_ex(tdmF_Registry *R, const char *src, size_t len, const char *what,
+                       int flags, const tdmF_Type **out, tdmF_Err *err)
+{
+    return parse_type_full(R, src, len, what, NULL, 0, flags, out, err);
+}
+
+static int parse_type_full(tdmF_Registry *R, const char *src, size_t len, const char *what,
+                           const tdmF_Param *params, int nparams, int flags,
+                           const tdmF_Type **out, tdmF_Err *err)
 {
     P p;
     int st;
@@ -1061,6 +1096,7 @@ int tdmF_parse_type_params(tdmF_Registry *R, const char *src, size_t len, const 
     parser_init(&p, R, what, err);
     p.params = params;
     p.nparams = nparams;
+    p.names_ok = (flags & TDMF_PT_NAMES) != 0;
     st = tdmF_cp_lex(&p, src, len);
     if (st == TDM_OK && cur(&p)->kind == K_DEFINE) {
         st = tdmF_cp_err(&p, cur(&p), TDM_ERRSYNTAX, "expected a type, got '#define'");

@@ -45,4 +45,11 @@ TDMI_FUNC int tdmF_parse_type_params(tdmF_Registry *R, const char *src, size_t l
                                      const char *what, const tdmF_Param *params,
                                      int nparams, const tdmF_Type **out, tdmF_Err *err);
 
+/* tdmF_parse_type with flags: TDMF_PT_NAMES accepts (and ignores) a
+   declarator name, as cffi does: "int foo(int)", "int(*cb)(bool)". */
+#define TDMF_PT_NAMES 0x01
+TDMI_FUNC int tdmF_parse_type_ex(tdmF_Registry *R, const char *src, size_t len,
+                                 const char *what, int flags, const tdmF_Type **out,
+                                 tdmF_Err *err);
+
 #endif /* TDM_FFI_CPARSE_H */

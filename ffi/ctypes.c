@@ -650,6 +650,47 @@ const tdmF_Name *tdmF_lookup(const tdmF_Registry *R, const char *name)
     return map_get(&R->names, name);
 }
 
+int tdmF_names_each(const tdmF_Registry *R, int (*fn)(void *ud, const tdmF_Name *n), void *ud)
+{
+    for (size_t i = 0; i < R->names.cap; i++) {
+        if (R->names.keys[i] != NULL && fn(ud, R->names.vals[i]) != 0) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+void tdmF_name_set_owner(tdmF_Registry *R, const char *name, const tdmF_Type *owner)
+{
+    tdmF_Name *n = map_get(&R->names, name);
+    if (n != NULL && n->owner == NULL) {
+        n->owner = owner;
+    }
+}
+
+const char *tdmF_enum_name(const tdmF_Registry *R, const tdmF_Type *t, int64_t value)
+{
+    const tdmF_Name *best = NULL;
+    for (size_t i = 0; i < R->names.cap; i++) {
+        const tdmF_Name *n = R->names.vals[i];
+        if (R->names.keys[i] != NULL && n->kind == TDMF_N_CONST && n->owner == t &&
+            n->value == value && (best == NULL || n->seq < best->seq)) {
+            best = n;
+        }
+    }
+    return best ? best->key : NULL;
+}
+
+int tdmF_tags_each(const tdmF_Registry *R, int (*fn)(void *ud, const tdmF_Type *t), void *ud)
+{
+    for (size_t i = 0; i < R->tags.cap; i++) {
+        if (R->tags.keys[i] != NULL && fn(ud, R->tags.vals[i]) != 0) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
 static const char *name_desc(const tdmF_Name *n, const char *name, char *buf, size_t sz)
 {
     char tb[160];
@@ -697,6 +738,7 @@ int tdmF_define(tdmF_Registry *R, const char *name, int kind,
         return tdmF_seterr(err, TDM_ERRMEM, "not enough memory");
     }
     n->kind = kind;
+    n->seq = (uint32_t)R->names.used;      /* declaration order (enum names) */
     n->type = type;
     n->value = value;
     return TDM_OK;
@@ -767,45 +809,51 @@ static void join(char *out, size_t n, const char *a, const char *b, const char *
     }
 }
 
-static void spell(const tdmF_Type *t, const char *inner, char *out, size_t n)
+/* cffi: the C spelling cffi prints (`int * *`, `int(* *)(int)`, `int[]`,
+   `int * x`); else LuaJIT's (`int **`, `int(**)(int)`, `int[?]`, `int *x`). */
+static void spell(const tdmF_Type *t, const char *inner, char *out, size_t n, int cffi)
 {
     char tmp[256], params[256];
     size_t k;
     int i;
     switch (t->kind) {
     case TDMF_PTR:
-        if (t->base->kind == TDMF_ARRAY || t->base->kind == TDMF_FUNC) {
-            join(tmp, sizeof tmp, "(*", inner, ")", "");
-        } else {
-            join(tmp, sizeof tmp, "*", inner, "", "");
+        {
+            const char *sp = cffi && inner[0] != '\0' && inner[0] != '[' && inner[0] != '(' &&
+                             inner[0] != TDMF_SPELL_MARK ? " " : "";
+            if (t->base->kind == TDMF_ARRAY || t->base->kind == TDMF_FUNC) {
+                join(tmp, sizeof tmp, "(*", sp, inner, ")");
+            } else {
+                join(tmp, sizeof tmp, "*", sp, inner, "");
+            }
         }
-        spell(t->base, tmp, out, n);
+        spell(t->base, tmp, out, n, cffi);
         return;
     case TDMF_ARRAY:
         if (t->length < 0) {
-            join(tmp, sizeof tmp, inner, "[?]", "", "");
+            join(tmp, sizeof tmp, inner, cffi ? "[]" : "[?]", "", "");
         } else {
             char num[32];
             snprintf(num, sizeof num, "[%lld]", (long long)t->length);
             join(tmp, sizeof tmp, inner, num, "", "");
         }
-        spell(t->base, tmp, out, n);
+        spell(t->base, tmp, out, n, cffi);
         return;
     case TDMF_FUNC:
         params[0] = '\0';
         for (i = 0, k = 0; i < t->nparams && k < sizeof params; i++) {
             char pb[128];
-            join(params + k, sizeof params - k, i ? ", " : "",
-                 tdmF_typename(t->params[i], pb, sizeof pb), "", "");
+            spell(t->params[i], "", pb, sizeof pb, cffi);
+            join(params + k, sizeof params - k, i ? ", " : "", pb, "", "");
             k += strlen(params + k);
         }
         if ((t->flags & TDMF_VARIADIC) && k < sizeof params) {
             join(params + k, sizeof params - k, t->nparams ? ", " : "", "...", "", "");
-        } else if (t->nparams == 0) {
+        } else if (t->nparams == 0 && !cffi) {      /* cffi spells it `int(*)()` */
             join(params, sizeof params, "void", "", "", "");
         }
         join(tmp, sizeof tmp, inner, "(", params, ")");
-        spell(t->base, tmp, out, n);
+        spell(t->base, tmp, out, n, cffi);
         return;
     default:
         break;
@@ -817,19 +865,31 @@ static void spell(const tdmF_Type *t, const char *inner, char *out, size_t n)
     } else {
         join(tmp, sizeof tmp, t->name ? t->name : "?", "", "", "");
     }
-    join(out, n, tmp, inner[0] == '\0' || inner[0] == '[' || inner[0] == '(' ? "" : " ",
-         inner, "");
+    join(out, n, tmp, inner[0] == '\0' || inner[0] == '[' || inner[0] == '(' ||
+         inner[0] == TDMF_SPELL_MARK ? "" : " ", inner, "");
 }
 
 const char *tdmF_typename(const tdmF_Type *t, char *buf, size_t n)
 {
-    spell(t, "", buf, n);
+    spell(t, "", buf, n, 0);
     return buf;
 }
 
 const char *tdmF_declname(const tdmF_Type *t, const char *name, char *buf, size_t n)
 {
-    spell(t, name ? name : "", buf, n);
+    spell(t, name ? name : "", buf, n, 0);
+    return buf;
+}
+
+const char *tdmF_cffi_typename(const tdmF_Type *t, char *buf, size_t n)
+{
+    spell(t, "", buf, n, 1);
+    return buf;
+}
+
+const char *tdmF_cffi_declname(const tdmF_Type *t, const char *name, char *buf, size_t n)
+{
+    spell(t, name ? name : "", buf, n, 1);
     return buf;
 }
 

@@ -45,7 +45,10 @@ typedef enum tdmF_ErrKind {
     TDMF_EK_BOUNDS,             /* an index or field outside the known memory */
     TDMF_EK_NULLPTR,            /* a NULL pointer dereferenced or read */
     TDMF_EK_DECL,               /* a bad or conflicting declaration (cdef, type names) */
-    TDMF_EK_TYPE                /* a value of the wrong type, a wrong argument count */
+    TDMF_EK_TYPE,               /* a value of the wrong type, a wrong argument count */
+    TDMF_EK_VALUE,              /* a right type with a wrong value (too many initializers
+                                   for a struct, a negative array size) */
+    TDMF_EK_KEY                 /* no field or member of that name */
 } tdmF_ErrKind;
 
 typedef struct tdmF_Err {
@@ -178,6 +181,8 @@ typedef struct tdmF_Name {
     int64_t value;              /* TDMF_N_CONST */
     char *sym;                  /* owns: TDMF_N_FUNC/VAR: the symbol to look up
                                    (asm("sym") redirect), or NULL for key */
+    uint32_t seq;               /* order of declaration */
+    const tdmF_Type *owner;     /* borrowed: the enum type of an enumerator, or NULL */
 } tdmF_Name;
 
 /* New empty registry (base types and standard typedefs only); NULL when out
@@ -209,6 +214,19 @@ TDMI_FUNC int tdmF_complete(tdmF_Registry *R, tdmF_Type *t, tdmF_Field *fields,
 /* Ordinary identifiers. Lookup: NULL when absent. Define: identical
    redeclaration is fine, a different one is an error naming both. */
 TDMI_FUNC const tdmF_Name *tdmF_lookup(const tdmF_Registry *R, const char *name);
+/* Call fn for every declared name / every struct, union and enum tag (in no
+   particular order) until it returns nonzero (then -1). */
+TDMI_FUNC int tdmF_names_each(const tdmF_Registry *R,
+                              int (*fn)(void *ud, const tdmF_Name *n), void *ud);
+/* Record the enum type an enumerator belongs to (the first one kept). */
+TDMI_FUNC void tdmF_name_set_owner(tdmF_Registry *R, const char *name,
+                                   const tdmF_Type *owner);
+/* The first-declared enumerator of enum type t with this value, or NULL
+   (borrowed: valid while the registry is). */
+TDMI_FUNC const char *tdmF_enum_name(const tdmF_Registry *R, const tdmF_Type *t,
+                                     int64_t value);
+TDMI_FUNC int tdmF_tags_each(const tdmF_Registry *R,
+                             int (*fn)(void *ud, const tdmF_Type *t), void *ud);
 TDMI_FUNC int tdmF_define(tdmF_Registry *R, const char *name, int kind,
                           const tdmF_Type *type, int64_t value, tdmF_Err *err);
 /* Redirect the declared function or variable `name` to symbol `sym`
@@ -230,6 +248,13 @@ TDMI_FUNC const char *tdmF_typename(const tdmF_Type *t, char *buf, size_t n);
 /* The same with a declarator name inside ("int f(int)", "char *names[4]"). */
 TDMI_FUNC const char *tdmF_declname(const tdmF_Type *t, const char *name, char *buf,
                                     size_t n);
+/* The same as cffi spells types: `int * *`, `int(* *)(int)`, `int[]`. A
+   name starting with TDMF_SPELL_MARK gets no space before it (cffi's
+   getctype template: "int *\x01", "int\x01[5]"). */
+#define TDMF_SPELL_MARK '\x01'
+TDMI_FUNC const char *tdmF_cffi_typename(const tdmF_Type *t, char *buf, size_t n);
+TDMI_FUNC const char *tdmF_cffi_declname(const tdmF_Type *t, const char *name, char *buf,
+                                         size_t n);
 /* Enums act as their integer type: the scalar type to convert through. */
 static inline const tdmF_Type *tdmF_scalar(const tdmF_Type *t)
 {

@@ -3,7 +3,7 @@
 # tests against tandem.FFI (TOOL: ../shared/tools/cffi_suite.sh, run from the
 # project root; each test in its own process) and judge them: fail on any crash,
 # or when fewer than MIN_PERCENT (default 90, issue 13's target) of the tests run
-# pass. The last line reads
+# pass (of those that do not skip themselves). The last line reads
 #   cffi-suite: P of N passed (X%) ...
 # on purpose not in the "N passed, N failed" form of tandem's own suites, so
 # CI's summary of those stays tandem's. Baseline: `TOOL cffi` (real cffi).
@@ -30,7 +30,9 @@ try:
 except ValueError:
     sys.exit(1)
 o = s.get("outcomes", {})
-print(s.get("run", 0), o.get("passed", 0), o.get("crash", 0))
+# tests that skip themselves (Windows-only, "later?") are not applicable: real
+# cffi skips them too; issue 13 counts 284 applicable of 292 run
+print(s.get("run", 0) - o.get("skipped_by_test", 0), o.get("passed", 0), o.get("crash", 0))
 PY
 )
 if [ $rc -ne 0 ] || [ -z "$stats" ]; then

@@ -59,18 +59,22 @@ def test_first_error_wins_and_error_value(ffi, T):
     def f(x):
         calls.append(x)
         raise KeyError(x)
-    cb = ffi.callback("int(int)", f, error=-1)
+    cb = ffi.callback("int(int)", f)
     with pytest.raises(KeyError) as ei:
         T.call_cb_sum(cb, 4)
-    assert ei.value.args == (0,) and calls == [0, 1, 2, 3]    # C went on with -1s
+    assert ei.value.args == (0,) and calls == [0, 1, 2, 3]    # C went on with 0s
 
 
-def test_error_value_returned_to_c(ffi, T):
+def test_error_value_returned_to_c(ffi, T, capsys):
+    """error= asks for cffi's handling: the traceback goes to stderr, C gets
+    the error value and nothing is raised (docs/ffi.md)."""
     seen = []
     inner = ffi.callback("int(int)", lambda x: 1 // 0, error=42)
     outer = ffi.callback("int(int)", lambda x: seen.append(T.call_cb(inner, x)) or 0)
-    with pytest.raises(ZeroDivisionError):
-        T.call_cb(outer, 1)
+    assert T.call_cb(outer, 1) == 0
+    assert seen == [42]
+    assert "ZeroDivisionError" in capsys.readouterr().err
+    assert T.call_cb_sum(inner, 3) == 3 * 42
 
 
 def test_onerror(ffi, T):
@@ -83,8 +87,7 @@ def test_onerror(ffi, T):
     assert T.call_cb(cb, 5) == 99                 # handled: no exception
     assert got == [(ZeroDivisionError, ZeroDivisionError, True)]
     cb2 = ffi.callback("int(int)", lambda x: 1 // 0, error=-5, onerror=lambda *a: None)
-    with pytest.raises(ZeroDivisionError):
-        T.call_cb(cb2, 5)
+    assert T.call_cb(cb2, 5) == -5                # declined: the error value, no exception
 
 
 def test_bad_result_type(ffi, T):

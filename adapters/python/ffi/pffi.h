@@ -49,6 +49,7 @@ typedef struct tdmP_FFIState {
     PyObject *FFIError;         /* strong: ffi.error, base of the others */
     PyObject *CDefError;        /* strong */
     PyObject *handles;          /* strong dict: address -> object (new_handle) */
+    PyObject *ctypes;           /* strong dict: type address -> weakref to its CType */
     PyTypeObject *runtime_type; /* strong: tandem.LuaRuntime */
 } tdmP_FFIState;
 
@@ -61,7 +62,12 @@ typedef struct tdmP_FFI {
     PyObject *parsed;           /* strong dict: type string -> CType */
     PyObject *null;             /* strong: ffi.NULL */
     PyObject *runtime;          /* strong: the LuaRuntime given, or NULL */
-    PyObject *once;             /* strong dict: init_once tag -> result, or NULL */
+    PyObject *sources;          /* strong list: (source, packed, pack) of every cdef and
+                                   include, replayed by include(); or NULL */
+    PyObject *libs;             /* strong list: the Libs of dlopen (kept alive as cffi
+                                   keeps them), or NULL */
+    PyObject *dict;             /* strong: instance attributes (ffi.C = ...), or NULL */
+    PyObject *weakreflist;
 } tdmP_FFI;
 
 /* CData flags (tdmP_CData.pflags) */
@@ -86,6 +92,7 @@ typedef struct tdmP_CType {
     PyObject_HEAD
     const tdmF_Type *type;      /* borrowed: interned in rt->ffi */
     tdm_Runtime *rt;            /* owns one tdmR reference */
+    PyObject *weakreflist;
 } tdmP_CType;
 
 /* ---- pffi_module.c ------------------------------------------------------ */
@@ -94,9 +101,23 @@ typedef struct tdmP_CType {
 TDMI_FUNC int tdmP_ffi_exec(PyObject *m);
 /* State of the _ffi module of tandem._tandem `m` (borrowed), NULL raised. */
 TDMI_FUNC tdmP_FFIState *tdmP_ffi_state_of(PyObject *m);
+/* The module definition of tandem._ffi (pffi_module.c). */
+extern PyModuleDef tdmP_ffi_def;
+/* State of the binding from any of its objects, also an instance of a
+   Python subclass of FFI (its type has no module: the MRO is searched). */
+static inline tdmP_FFIState *tdmP_ffi_state_of_type(PyTypeObject *tp)
+{
+    if (tp->tp_flags & Py_TPFLAGS_HEAPTYPE) {
+        PyObject *m = ((PyHeapTypeObject *)tp)->ht_module;
+        if (m != NULL) {
+            return (tdmP_FFIState *)PyModule_GetState(m);
+        }
+    }
+    return (tdmP_FFIState *)PyModule_GetState(PyType_GetModuleByDef(tp, &tdmP_ffi_def));
+}
 static inline tdmP_FFIState *tdmP_ffi_state(PyObject *obj)
 {
-    return (tdmP_FFIState *)PyType_GetModuleState(Py_TYPE(obj));
+    return tdmP_ffi_state_of_type(Py_TYPE(obj));
 }
 /* Take rt's lock from Python (GIL held). 0, or -1 raised. Drains the queued
    cdata releases. */
@@ -118,9 +139,11 @@ TDMI_FUNC PyObject *tdmP_ffi_dlclose(PyObject *self, PyObject *lib);
 TDMI_FUNC PyObject *tdmP_lib_symbol(PyObject *lib, PyObject *name, int *isvar);
 
 /* ---- pffi_memory.c: FFI methods (self is the FFI) ------------------------ */
+/* The name of the enumerator of enum type t with the Python int value: a new
+   str, or NULL (with an exception set only on a real error). */
+TDMI_FUNC PyObject *tdmP_enum_name(tdm_Runtime *rt, const tdmF_Type *t, PyObject *value);
 TDMI_FUNC PyObject *tdmP_ffi_string(PyObject *self, PyObject *args, PyObject *kw);
 TDMI_FUNC PyObject *tdmP_ffi_unpack(PyObject *self, PyObject *args);
-TDMI_FUNC PyObject *tdmP_ffi_buffer(PyObject *self, PyObject *args);
 TDMI_FUNC PyObject *tdmP_ffi_from_buffer(PyObject *self, PyObject *args, PyObject *kw);
 TDMI_FUNC PyObject *tdmP_ffi_memmove(PyObject *self, PyObject *args, PyObject *kw);
 TDMI_FUNC PyObject *tdmP_ffi_addressof(PyObject *self, PyObject *args);
@@ -183,9 +206,10 @@ TDMI_FUNC int tdmP_ffi_owned_value(tdmF_Registry *R, const tdmF_Type *t, PyObjec
 /* Install the Python hooks (expand lists/tuples/dicts, release) on R. */
 TDMI_FUNC void tdmP_ffi_hooks(tdmF_Registry *R);
 /* The exception class for err, from its kind only (never its wording), in
-   one switch: RANGE -> OverflowError, BOUNDS -> IndexError, NULLPTR ->
-   RuntimeError whatever `deflt` is; else `deflt` when given; else
-   MemoryError for TDM_ERRMEM, DECL -> ffi.CDefError, TYPE -> TypeError,
+   one switch: RANGE -> OverflowError, BOUNDS -> IndexError, VALUE ->
+   ValueError, NULLPTR -> RuntimeError whatever `deflt` is; else `deflt`
+   when given; else MemoryError for TDM_ERRMEM, KEY -> KeyError,
+   DECL -> ffi.CDefError, TYPE -> TypeError,
    anything else -> ffi.error. Borrowed reference. */
 TDMI_FUNC PyObject *tdmP_ffi_error_class(tdmP_FFIState *fs, const tdmF_Err *err,
                                          PyObject *deflt);
@@ -205,6 +229,8 @@ TDMI_FUNC PyObject *tdmP_ctype_new(tdmP_FFIState *fs, tdmP_FFI *ffi, tdm_Runtime
 TDMI_FUNC PyObject *tdmP_buffer_new(tdmP_FFIState *fs, PyObject *cdata, Py_ssize_t size);
 
 /* ---- pffi_callback.c ---------------------------------------------------- */
+/* error: the error value, or NULL when not given; error or onerror given
+   selects cffi's reporting (pffi_callback.c). */
 TDMI_FUNC PyObject *tdmP_ffi_callback(tdmP_FFI *ffi, const tdmF_Type *t, PyObject *fn,
                                       PyObject *error, PyObject *onerror);
 TDMI_FUNC PyObject *tdmP_ffi_gc(tdmP_FFI *ffi, PyObject *cdata, PyObject *dtor,

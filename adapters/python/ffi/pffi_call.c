@@ -38,7 +38,7 @@ static const tdmF_Type *callee(tdmP_CData *c, void **code)
         *code = *(void **)c->cd->addr;
         return t->base;
     }
-    PyErr_Format(PyExc_TypeError, "cdata '%s' is not callable", tdmF_typename(t, tn, sizeof tn));
+    PyErr_Format(PyExc_TypeError, "cdata '%s' is not callable", tdmF_cffi_typename(t, tn, sizeof tn));
     return NULL;
 }
 
@@ -48,7 +48,7 @@ static void label_of(tdmP_CData *c, const tdmF_Type *fn, char *buf, size_t n)
     if (c->cd->name) {
         snprintf(buf, n, "'%s'", c->cd->name);
     } else {
-        snprintf(buf, n, "function '%s'", tdmF_typename(fn, tn, sizeof tn));
+        snprintf(buf, n, "function '%s'", tdmF_cffi_typename(fn, tn, sizeof tn));
     }
 }
 

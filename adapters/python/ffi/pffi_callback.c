@@ -31,6 +31,7 @@ typedef struct CbInfo {
     int refs;
     PyObject *fn;               /* strong; NULL once unbound */
     PyObject *onerror;          /* strong or NULL */
+    PyObject *error;            /* strong: error= given (cffi's reporting), or NULL */
     PyObject *fm;               /* strong: the _ffi module (types) */
     tdm_Runtime *rt;            /* borrowed: its registry owns the binding */
 } CbInfo;
@@ -49,6 +50,7 @@ static void cbinfo_decref(CbInfo *ci)
     if (--ci->refs == 0) {
         Py_CLEAR(ci->fn);
         Py_CLEAR(ci->onerror);
+        Py_CLEAR(ci->error);
         Py_CLEAR(ci->fm);
         PyMem_RawFree(ci);
     }
@@ -95,7 +97,7 @@ static int capture(tdmS_Error *err)
 
 /* Print the current exception to sys.stderr as cffi does ("From cffi
    callback <function f at 0x...>:" and the traceback) and clear it. */
-static void report(CbInfo *ci)
+static void report(CbInfo *ci, const char *what)
 {
     PyObject *t, *v, *tb, *f;
     PyErr_Fetch(&t, &v, &tb);
@@ -104,7 +106,7 @@ static void report(CbInfo *ci)
     if (f != NULL && f != Py_None && t != NULL) {
         if (PyFile_WriteString("From cffi callback ", f) < 0 ||
             PyFile_WriteObject(ci->fn ? ci->fn : Py_None, f, 0) < 0 ||
-            PyFile_WriteString(":\n", f) < 0) {
+            PyFile_WriteString(":\n", f) < 0 || PyFile_WriteString(what, f) < 0) {
             PyErr_Clear();
         }
         PyErr_Display(t, v, tb);
@@ -148,12 +150,51 @@ static int cb_invoke(void *ud, const tdmF_Type *fn, int nargs, const tdm_Value *
     if (r == NULL) {
         goto pyerr;
     }
+    if (fn->base->kind == TDMF_VOID && r != Py_None) {
+        /* cffi's warning; C gets nothing either way */
+        PyErr_SetString(PyExc_TypeError, "callback with the return type 'void' must return "
+                        "None");
+        report(ci, "Trying to convert the result back to C:\n");
+        goto done;
+    }
     if (fn->base->kind != TDMF_VOID &&
         tdmP_ffi_owned_value(ci->rt->ffi, fn->base, r, result) < 0) {
         goto pyerr;
     }
     goto done;
 pyerr:
+    if (ci->error != NULL) {
+        /* cffi's behaviour, asked for by error= or onerror=: onerror(t, v, tb)
+           may give the result; else the error is printed to stderr (only
+           without onerror) and C gets the error value. Nothing is raised. */
+        PyObject *t, *v, *tb, *x = NULL;
+        if (ci->onerror == NULL) {
+            report(ci, "");
+        } else {
+            PyErr_Fetch(&t, &v, &tb);
+            PyErr_NormalizeException(&t, &v, &tb);
+            if (tb != NULL && v != NULL) {
+                PyException_SetTraceback(v, tb);
+            }
+            x = PyObject_CallFunctionObjArgs(ci->onerror, t ? t : Py_None, v ? v : Py_None,
+                                             tb ? tb : Py_None, NULL);
+            Py_XDECREF(t);
+            Py_XDECREF(v);
+            Py_XDECREF(tb);
+            if (x == NULL) {
+                report(ci, "During the call to 'onerror', another exception occurred:\n");
+            }
+        }
+        if (fn->base->kind != TDMF_VOID && x != NULL && x != Py_None &&
+            tdmP_ffi_owned_value(ci->rt->ffi, fn->base, x, result) == 0) {
+            st = TDM_OK;                    /* onerror's result */
+        } else {
+            PyErr_Clear();
+            st = TDMF_CB_ERRVAL;            /* the error value */
+        }
+        Py_XDECREF(x);
+        goto done;
+    }
     if (ci->onerror != NULL) {
         PyObject *t, *v, *tb, *x;
         PyErr_Fetch(&t, &v, &tb);
@@ -192,7 +233,7 @@ pyerr:
         /* no native call of ours waits on this thread (a C thread, or C
            calling the pointer later): nobody to raise it to, so report it
            as cffi does and give C the error value */
-        report(ci);
+        report(ci, "");
         memset(err, 0, sizeof *err);
         st = err->status = TDM_ERRRUN;
     } else {
@@ -216,6 +257,7 @@ static void cb_drop(void *ud)
     PyGILState_STATE g = PyGILState_Ensure();
     Py_CLEAR(ci->fn);
     Py_CLEAR(ci->onerror);
+    Py_CLEAR(ci->error);
     cbinfo_decref(ci);
     PyGILState_Release(g);
 }
@@ -230,7 +272,7 @@ PyObject *tdmP_ffi_callback(tdmP_FFI *ffi, const tdmF_Type *t, PyObject *fn, PyO
     CbInfo *ci;
     PyObject *res;
     int st;
-    if (tdmP_ffi_value(ffi->R, error, &ev) < 0) {
+    if (tdmP_ffi_value(ffi->R, error ? error : Py_None, &ev) < 0) {
         return NULL;
     }
     ci = PyMem_RawCalloc(1, sizeof *ci);
@@ -242,6 +284,9 @@ PyObject *tdmP_ffi_callback(tdmP_FFI *ffi, const tdmF_Type *t, PyObject *fn, PyO
     ci->refs = 2;                   /* the binding and the wrapper */
     ci->fn = Py_NewRef(fn);
     ci->onerror = Py_XNewRef(onerror);
+    if (error != NULL || onerror != NULL) {
+        ci->error = Py_NewRef(error ? error : Py_None);
+    }
     ci->fm = Py_NewRef(PyType_GetModule(Py_TYPE(ffi)));
     ci->rt = ffi->rt;
     tdmF_err_init(&err);
@@ -404,6 +449,10 @@ PyObject *tdmP_ffi_from_handle(tdmP_FFI *ffi, PyObject *p)
         PyErr_SetString(PyExc_TypeError, "from_handle(): expected a pointer cdata");
         return NULL;
     }
+    if (tdmF_cd_address(((tdmP_CData *)p)->cd) == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "cannot use from_handle() on NULL pointer");
+        return NULL;                    /* cffi's class and words */
+    }
     key = PyLong_FromVoidPtr(tdmF_cd_address(((tdmP_CData *)p)->cd));
     if (key == NULL) {
         return NULL;
@@ -463,7 +512,7 @@ PyObject *tdmP_cd_from_buffer(tdmP_FFI *ffi, const tdmF_Type *t, PyObject *obj)
             tdmP_ffi_raise(tdmP_ffi_state((PyObject *)ffi), ffi->rt, &err, NULL);
         } else {
             PyErr_Format(PyExc_TypeError, "from_buffer(): expected an array ctype that fits "
-                         "the buffer, got '%s'", tdmF_typename(t, tn, sizeof tn));
+                         "the buffer, got '%s'", tdmF_cffi_typename(t, tn, sizeof tn));
         }
         goto fail;
     }

@@ -88,7 +88,7 @@ static int cd_clear(PyObject *self)
 
 static const char *cname(const tdmP_CData *c, char *buf, size_t n)
 {
-    return tdmF_typename(c->cd->type, buf, n);
+    return tdmF_cffi_typename(c->cd->type, buf, n);
 }
 
 static int is_num(const tdmF_Type *t)
@@ -206,7 +206,14 @@ static PyObject *cd_repr(PyObject *self)
     }
     if (is_num(t)) {
         PyObject *v = tdmP_ffi_from_c(tdmP_ffi_state(self), c->rt, t, cd->addr, NULL);
-        PyObject *r = v ? PyUnicode_FromFormat("<cdata '%s' %R>", tn, v) : NULL;
+        PyObject *name = v && t->kind == TDMF_ENUM ? tdmP_enum_name(c->rt, t, v) : NULL;
+        PyObject *r = NULL;
+        if (name != NULL) {
+            r = PyUnicode_FromFormat("<cdata '%s' %R: %U>", tn, v, name);   /* cffi */
+        } else if (v != NULL && !PyErr_Occurred()) {
+            r = PyUnicode_FromFormat("<cdata '%s' %R>", tn, v);
+        }
+        Py_XDECREF(name);
         Py_XDECREF(v);
         return r;
     }
@@ -270,8 +277,8 @@ static PyObject *cd_int(PyObject *self)
     char tn[160];
     if (is_num(c->cd->type)) {
         PyObject *v = num_value(c);
-        if (v != NULL && PyFloat_Check(v)) {
-            Py_SETREF(v, PyNumber_Long(v));
+        if (v != NULL && (PyFloat_Check(v) || PyBool_Check(v))) {
+            Py_SETREF(v, PyNumber_Long(v));     /* int(cast("_Bool", 1)) is an int */
         }
         return v;
     }

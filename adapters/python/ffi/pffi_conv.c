@@ -25,7 +25,7 @@ static int err_range(tdmF_Err *err, const tdmF_Type *t, PyObject *o)
         p = "?";
     }
     tdmF_seterrk(err, TDMF_EK_RANGE, TDM_ERRTYPE, "expected %s, got %s (out of range)",
-                 tdmF_typename(t, tb, sizeof tb), p);
+                 tdmF_cffi_typename(t, tb, sizeof tb), p);
     Py_XDECREF(s);
     return TDM_ERRTYPE;
 }
@@ -596,6 +596,8 @@ PyObject *tdmP_ffi_error_class(tdmP_FFIState *fs, const tdmF_Err *err, PyObject 
         return PyExc_IndexError;
     case TDMF_EK_NULLPTR:
         return PyExc_RuntimeError;
+    case TDMF_EK_VALUE:
+        return PyExc_ValueError;
     default:
         break;
     }
@@ -606,6 +608,8 @@ PyObject *tdmP_ffi_error_class(tdmP_FFIState *fs, const tdmF_Err *err, PyObject 
         return PyExc_MemoryError;
     }
     switch (err->kind) {
+    case TDMF_EK_KEY:
+        return PyExc_KeyError;
     case TDMF_EK_DECL:
         return fs->CDefError;
     case TDMF_EK_TYPE:

@@ -8,45 +8,88 @@
  */
 #include "pffi.h"     /* Python.h first */
 #include <string.h>
+#include <structmember.h>
 
+/* One CType per interned type, process-wide: fs->ctypes maps the type's
+   address to a weak reference to its CType (so `typeof("int *").item is
+   typeof("int")`, as in cffi); an FFI also keeps the CTypes it returned in
+   ffi->types (strong). The entry goes when its CType dies. The address stays
+   unique while the CType lives: the CType holds its registry's runtime. */
 PyObject *tdmP_ctype_new(tdmP_FFIState *fs, tdmP_FFI *ffi, tdm_Runtime *rt, const tdmF_Type *t)
 {
-    PyObject *key = NULL, *hit;
-    tdmP_CType *c;
+    PyObject *key, *hit, *wr;
+    tdmP_CType *c = NULL;
+    key = PyLong_FromVoidPtr((void *)t);
+    if (key == NULL) {
+        return NULL;
+    }
     if (ffi != NULL) {
-        key = PyLong_FromVoidPtr((void *)t);
-        if (key == NULL) {
-            return NULL;
-        }
         hit = PyDict_GetItemWithError(ffi->types, key);
         if (hit != NULL || PyErr_Occurred()) {
             Py_DECREF(key);
             return Py_XNewRef(hit);
         }
     }
-    c = PyObject_New(tdmP_CType, fs->ctype_type);
-    if (c == NULL) {
-        Py_XDECREF(key);
+    wr = PyDict_GetItemWithError(fs->ctypes, key);          /* borrowed */
+    if (wr != NULL) {
+        hit = PyWeakref_GetObject(wr);                      /* borrowed */
+        if (hit != NULL && hit != Py_None) {
+            c = (tdmP_CType *)Py_NewRef(hit);
+        }
+    } else if (PyErr_Occurred()) {
+        Py_DECREF(key);
         return NULL;
     }
-    c->type = t;
-    c->rt = rt;
-    tdmR_incref(rt);
-    if (key != NULL) {
-        int rc = PyDict_SetItem(ffi->types, key, (PyObject *)c);
-        Py_DECREF(key);
-        if (rc < 0) {
+    if (c == NULL) {
+        c = PyObject_New(tdmP_CType, fs->ctype_type);
+        if (c == NULL) {
+            Py_DECREF(key);
+            return NULL;
+        }
+        c->type = t;
+        c->rt = rt;
+        c->weakreflist = NULL;
+        tdmR_incref(rt);
+        wr = PyWeakref_NewRef((PyObject *)c, NULL);
+        if (wr == NULL || PyDict_SetItem(fs->ctypes, key, wr) < 0) {
+            Py_XDECREF(wr);
+            Py_DECREF(key);
             Py_DECREF(c);
             return NULL;
         }
+        Py_DECREF(wr);
     }
+    if (ffi != NULL && PyDict_SetItem(ffi->types, key, (PyObject *)c) < 0) {
+        Py_DECREF(key);
+        Py_DECREF(c);
+        return NULL;
+    }
+    Py_DECREF(key);
     return (PyObject *)c;
 }
 
 static void ctype_dealloc(PyObject *self)
 {
     PyTypeObject *tp = Py_TYPE(self);
-    tdm_Runtime *rt = ((tdmP_CType *)self)->rt;
+    tdmP_CType *c = (tdmP_CType *)self;
+    tdm_Runtime *rt = c->rt;
+    tdmP_FFIState *fs = PyType_GetModuleState(tp);
+    if (c->weakreflist != NULL) {
+        PyObject_ClearWeakRefs(self);
+    }
+    if (fs != NULL && fs->ctypes != NULL) {
+        /* forget the cache entry if it is ours (now dead); never raise */
+        PyObject *et, *ev, *etb, *key, *wr;
+        PyErr_Fetch(&et, &ev, &etb);
+        key = PyLong_FromVoidPtr((void *)c->type);
+        wr = key ? PyDict_GetItemWithError(fs->ctypes, key) : NULL;
+        if (wr != NULL && PyWeakref_GetObject(wr) == Py_None) {
+            PyDict_DelItem(fs->ctypes, key);
+        }
+        Py_XDECREF(key);
+        PyErr_Clear();
+        PyErr_Restore(et, ev, etb);
+    }
     tp->tp_free(self);
     Py_DECREF(tp);
     tdmR_decref(rt);
@@ -56,7 +99,7 @@ static PyObject *ctype_repr(PyObject *self)
 {
     char tn[200];
     return PyUnicode_FromFormat("<ctype '%s'>",
-                                tdmF_typename(((tdmP_CType *)self)->type, tn, sizeof tn));
+                                tdmF_cffi_typename(((tdmP_CType *)self)->type, tn, sizeof tn));
 }
 
 static PyObject *ctype_richcompare(PyObject *a, PyObject *b, int op)
@@ -110,7 +153,7 @@ static PyObject *ct_cname(PyObject *self, void *closure)
 {
     char tn[200];
     (void)closure;
-    return PyUnicode_FromString(tdmF_typename(((tdmP_CType *)self)->type, tn, sizeof tn));
+    return PyUnicode_FromString(tdmF_cffi_typename(((tdmP_CType *)self)->type, tn, sizeof tn));
 }
 
 static PyObject *ct_item(PyObject *self, void *closure)
@@ -253,7 +296,13 @@ static PyGetSetDef ctype_getset[] = {
     {NULL, NULL, NULL, NULL, NULL},
 };
 
+static PyMemberDef ctype_members[] = {
+    {"__weaklistoffset__", T_PYSSIZET, offsetof(tdmP_CType, weakreflist), READONLY, NULL},
+    {NULL, 0, 0, 0, NULL},
+};
+
 static PyType_Slot ctype_slots[] = {
+    {Py_tp_members, ctype_members},
     {Py_tp_dealloc, ctype_dealloc},
     {Py_tp_repr, ctype_repr},
     {Py_tp_richcompare, ctype_richcompare},
@@ -301,12 +350,12 @@ PyObject *tdmP_buffer_new(tdmP_FFIState *fs, PyObject *cdata, Py_ssize_t size)
         known = tdmF_cd_size(cd);
     } else {
         return PyErr_Format(PyExc_TypeError, "buffer(): expected a pointer or array cdata, got "
-                            "cdata '%s'", tdmF_typename(cd->type, tn, sizeof tn));
+                            "cdata '%s'", tdmF_cffi_typename(cd->type, tn, sizeof tn));
     }
     if (size < 0) {
         if (known == 0) {
             return PyErr_Format(PyExc_TypeError, "buffer(): cdata '%s' needs a size",
-                                tdmF_typename(cd->type, tn, sizeof tn));
+                                tdmF_cffi_typename(cd->type, tn, sizeof tn));
         }
         size = (Py_ssize_t)known;
     } else if ((cd->type->kind != TDMF_PTR && (size_t)size > known) ||
@@ -316,7 +365,7 @@ PyObject *tdmP_buffer_new(tdmP_FFIState *fs, PyObject *cdata, Py_ssize_t size)
         return PyErr_Format(PyExc_ValueError, "buffer(): size %zd exceeds the %zu bytes the "
                             "cdata '%s' %s", size,
                             cd->type->kind == TDMF_PTR ? tdmF_cd_avail(cd) : known,
-                            tdmF_typename(cd->type, tn, sizeof tn),
+                            tdmF_cffi_typename(cd->type, tn, sizeof tn),
                             cd->type->kind == TDMF_PTR ? "points to" : "holds");
     }
     if (tdmF_cd_address(cd) == NULL) {
@@ -455,7 +504,37 @@ static PyObject *buf_repr(PyObject *self)
     return PyUnicode_FromFormat("<tandem.buffer of %zd bytes at %p>", b->size, b->p);
 }
 
+/* buffer(cdata, size=-1): ffi.buffer is this type, as in cffi. */
+static PyObject *buf_tp_new(PyTypeObject *type, PyObject *args, PyObject *kw)
+{
+    static char *kwlist[] = {(char *)"cdata", (char *)"size", NULL};
+    PyObject *o;
+    Py_ssize_t size = -1;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "O|n:buffer", kwlist, &o, &size)) {
+        return NULL;
+    }
+    return tdmP_buffer_new(tdmP_ffi_state_of_type(type), o, size);
+}
+
+/* Comparisons with anything exposing bytes (bytes, bytearray, other
+   buffers): by content, as cffi's buffer compares. */
+static PyObject *buf_richcompare(PyObject *a, PyObject *b, int op)
+{
+    PyObject *x, *y, *r;
+    if (!PyObject_CheckBuffer(a) || !PyObject_CheckBuffer(b)) {
+        Py_RETURN_NOTIMPLEMENTED;
+    }
+    x = PyBytes_FromObject(a);
+    y = x ? PyBytes_FromObject(b) : NULL;
+    r = y ? PyObject_RichCompare(x, y, op) : NULL;
+    Py_XDECREF(x);
+    Py_XDECREF(y);
+    return r;
+}
+
 static PyType_Slot buf_slots[] = {
+    {Py_tp_new, buf_tp_new},
+    {Py_tp_richcompare, buf_richcompare},
     {Py_tp_dealloc, buf_dealloc},
     {Py_tp_traverse, buf_traverse},
     {Py_tp_clear, buf_clear},
@@ -471,7 +550,7 @@ static PyType_Slot buf_slots[] = {
 
 static PyType_Spec buf_spec = {
     "tandem.buffer", sizeof(Buffer), 0,
-    Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_DISALLOW_INSTANTIATION, buf_slots,
+    Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC, buf_slots,
 };
 
 int tdmP_ctype_init_types(PyObject *fm, tdmP_FFIState *fs)

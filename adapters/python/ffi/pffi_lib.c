@@ -10,6 +10,7 @@
 #include "pffi.h"     /* Python.h first */
 #include <dlfcn.h>
 #include <string.h>
+#include <structmember.h>
 
 /* The Lib object of dlopen. */
 typedef struct Lib {
@@ -18,7 +19,29 @@ typedef struct Lib {
     tdmF_Lib *lib;              /* borrowed: the registry keeps libraries loaded */
     PyObject *cache;            /* strong dict: name -> function cdata or constant */
     PyObject *vars;             /* strong dict: name -> reference cdata of a variable */
+    PyObject *weakreflist;
+    int closed;                 /* dlclose() was called: every lookup is refused */
 } Lib;
+
+/* cffi's rule for a short name ("m", "c"): ctypes.util.find_library(name).
+   The file name as bytes (new reference), None when not found, NULL raised. */
+static PyObject *find_library(PyObject *name)
+{
+    PyObject *util = PyImport_ImportModule("ctypes.util"), *r, *b = NULL;
+    if (util == NULL) {
+        return NULL;
+    }
+    r = PyObject_CallMethod(util, "find_library", "O", name);
+    Py_DECREF(util);
+    if (r == NULL || r == Py_None) {
+        return r;
+    }
+    if (!PyUnicode_FSConverter(r, &b)) {
+        b = NULL;
+    }
+    Py_DECREF(r);
+    return b;
+}
 
 PyObject *tdmP_ffi_dlopen(PyObject *self, PyObject *args)
 {
@@ -43,6 +66,27 @@ PyObject *tdmP_ffi_dlopen(PyObject *self, PyObject *args)
     st = tdmF_lib_open(f->R, bytes ? PyBytes_AS_STRING(bytes) : NULL,
                        (flags & RTLD_GLOBAL) != 0, &lib, &err);
     tdmR_unlock(f->rt);
+    if (st == TDM_ERRARG && bytes != NULL && strchr(PyBytes_AS_STRING(bytes), '/') == NULL) {
+        PyObject *found = find_library(name);
+        if (found == NULL) {
+            Py_DECREF(bytes);
+            return NULL;
+        }
+        if (found != Py_None && tdmP_ffi_lock(f->rt) == 0) {
+            tdmF_Err err2;
+            tdmF_err_init(&err2);
+            if (tdmF_lib_open(f->R, PyBytes_AS_STRING(found), (flags & RTLD_GLOBAL) != 0,
+                              &lib, &err2) == TDM_OK) {
+                st = TDM_OK;
+            }
+            tdmR_unlock(f->rt);
+        }
+        Py_DECREF(found);
+        if (PyErr_Occurred()) {
+            Py_DECREF(bytes);
+            return NULL;
+        }
+    }
     Py_XDECREF(bytes);
     if (st != TDM_OK) {
         return tdmP_ffi_raise(fs, f->rt, &err, st == TDM_ERRMEM ? PyExc_MemoryError
@@ -56,19 +100,42 @@ PyObject *tdmP_ffi_dlopen(PyObject *self, PyObject *args)
     l->lib = lib;
     l->cache = PyDict_New();
     l->vars = PyDict_New();
+    l->weakreflist = NULL;
+    l->closed = 0;
     PyObject_GC_Track(l);
-    if (l->cache == NULL || l->vars == NULL) {
+    if (l->cache == NULL || l->vars == NULL ||
+        (f->libs == NULL && (f->libs = PyList_New(0)) == NULL) ||
+        PyList_Append(f->libs, (PyObject *)l) < 0) {
         Py_DECREF(l);
         return NULL;
     }
     return (PyObject *)l;
 }
 
+/* dlclose(lib): the Lib refuses every later lookup (cffi's ValueError). The
+   library itself stays loaded until the registry goes: cdata taken from it
+   may still be alive. */
 PyObject *tdmP_ffi_dlclose(PyObject *self, PyObject *lib)
 {
-    (void)self;
-    (void)lib;
-    Py_RETURN_NONE;         /* libraries stay loaded until the registry goes */
+    tdmP_FFIState *fs = tdmP_ffi_state(self);
+    if (!PyObject_TypeCheck(lib, fs->lib_type)) {
+        return PyErr_Format(PyExc_TypeError, "dlclose(): expected a Lib, got a '%.60s' object",
+                            Py_TYPE(lib)->tp_name);
+    }
+    ((Lib *)lib)->closed = 1;
+    PyDict_Clear(((Lib *)lib)->cache);
+    PyDict_Clear(((Lib *)lib)->vars);
+    Py_RETURN_NONE;
+}
+
+static int refuse_closed(Lib *l)
+{
+    if (l->closed) {
+        PyErr_Format(PyExc_ValueError, "library '%s' has already been closed",
+                     tdmF_lib_name(l->lib));
+        return -1;
+    }
+    return 0;
 }
 
 /* lib.name: functions as 'T(*)(...)' cdata (cached), constants as ints,
@@ -83,7 +150,7 @@ static PyObject *lib_lookup(Lib *l, PyObject *name, tdmF_CData **var)
     tdmF_Err err;
     int st;
     *var = NULL;
-    if (s == NULL) {
+    if (s == NULL || refuse_closed(l) < 0) {
         return NULL;
     }
     if ((hit = PyDict_GetItemWithError(l->cache, name)) != NULL) {
@@ -215,12 +282,53 @@ static void lib_dealloc(PyObject *self)
 {
     PyTypeObject *tp = Py_TYPE(self);
     PyObject_GC_UnTrack(self);
+    if (((Lib *)self)->weakreflist != NULL) {
+        PyObject_ClearWeakRefs(self);
+    }
     lib_clear(self);
     tp->tp_free(self);
     Py_DECREF(tp);
 }
 
+/* dir(lib): the functions, variables and constants declared (cffi lists
+   what cdef declared, found in the library or not), sorted. */
+static PyObject *lib_dir(PyObject *self, PyObject *unused)
+{
+    Lib *l = (Lib *)self;
+    PyObject *names, *res, *decl;
+    (void)unused;
+    if ((names = PyObject_CallMethod((PyObject *)l->ffi, "_names", NULL)) == NULL) {
+        return NULL;
+    }
+    decl = PyTuple_GET_ITEM(names, 0);
+    res = PyList_New(0);
+    for (Py_ssize_t i = 0; res != NULL && i < PyList_GET_SIZE(decl); i++) {
+        PyObject *item = PyList_GET_ITEM(decl, i);
+        if (PyLong_AsLong(PyTuple_GET_ITEM(item, 1)) != TDMF_N_TYPEDEF &&
+            PyList_Append(res, PyTuple_GET_ITEM(item, 0)) < 0) {
+            Py_CLEAR(res);
+        }
+    }
+    Py_DECREF(names);
+    if (res != NULL && PyList_Sort(res) < 0) {
+        Py_CLEAR(res);
+    }
+    return res;
+}
+
+static PyMethodDef lib_methods[] = {
+    {"__dir__", lib_dir, METH_NOARGS, "The names cdef declared."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyMemberDef lib_members[] = {
+    {"__weaklistoffset__", T_PYSSIZET, offsetof(Lib, weakreflist), READONLY, NULL},
+    {NULL, 0, 0, 0, NULL},
+};
+
 static PyType_Slot lib_slots[] = {
+    {Py_tp_methods, lib_methods},
+    {Py_tp_members, lib_members},
     {Py_tp_dealloc, lib_dealloc},
     {Py_tp_traverse, lib_traverse},
     {Py_tp_clear, lib_clear},

@@ -9,6 +9,19 @@
 #include "pffi.h"     /* Python.h first */
 #include <string.h>
 
+PyObject *tdmP_enum_name(tdm_Runtime *rt, const tdmF_Type *t, PyObject *value)
+{
+    int overflow = 0;
+    long long v = PyLong_AsLongLongAndOverflow(value, &overflow);
+    const char *name;
+    if (overflow || (v == -1 && PyErr_Occurred()) || tdmP_ffi_lock(rt) < 0) {
+        return NULL;
+    }
+    name = tdmF_enum_name(rt->ffi, t, (int64_t)v);
+    tdmR_unlock(rt);
+    return name ? PyUnicode_FromString(name) : NULL;
+}
+
 PyObject *tdmP_ffi_string(PyObject *self, PyObject *args, PyObject *kw)
 {
     static char *kwlist[] = {(char *)"cdata", (char *)"maxlen", NULL};
@@ -33,10 +46,17 @@ PyObject *tdmP_ffi_string(PyObject *self, PyObject *args, PyObject *kw)
     t = cd->type;
     st = tdmF_scalar(t);
     if (t->kind == TDMF_ENUM) {
-        /* enumerator names are not kept per enum type: the value as text */
-        PyObject *i = tdmP_ffi_from_c(fs, f->rt, st, cd->addr, NULL);
-        PyObject *r = i ? PyObject_Str(i) : NULL;
-        Py_XDECREF(i);
+        /* the enumerator's name (the first declared for the value), else
+           the value as text, as cffi */
+        PyObject *i = tdmP_ffi_from_c(fs, f->rt, st, cd->addr, NULL), *r;
+        if (i == NULL) {
+            return NULL;
+        }
+        r = tdmP_enum_name(f->rt, t, i);
+        if (r == NULL && !PyErr_Occurred()) {
+            r = PyObject_Str(i);
+        }
+        Py_DECREF(i);
         return r;
     }
     if (st->kind == TDMF_INT) {
@@ -44,7 +64,7 @@ PyObject *tdmP_ffi_string(PyObject *self, PyObject *args, PyObject *kw)
             return PyBytes_FromStringAndSize(cd->addr, 1);
         }
         return PyErr_Format(PyExc_TypeError, "string(): unexpected cdata '%s' argument",
-                            tdmF_typename(t, tn, sizeof tn));
+                            tdmF_cffi_typename(t, tn, sizeof tn));
     }
     if ((t->kind == TDMF_PTR || t->kind == TDMF_ARRAY) &&
         t->base == tdmF_base(f->R, TDMF_T_WCHAR)) {
@@ -144,16 +164,6 @@ PyObject *tdmP_ffi_unpack(PyObject *self, PyObject *args)
         PyList_SET_ITEM(list, i, x);
     }
     return list;
-}
-
-PyObject *tdmP_ffi_buffer(PyObject *self, PyObject *args)
-{
-    PyObject *o;
-    Py_ssize_t size = -1;
-    if (!PyArg_ParseTuple(args, "O|n:buffer", &o, &size)) {
-        return NULL;
-    }
-    return tdmP_buffer_new(tdmP_ffi_state(self), o, size);
 }
 
 PyObject *tdmP_ffi_from_buffer(PyObject *self, PyObject *args, PyObject *kw)
@@ -277,6 +287,17 @@ PyObject *tdmP_ffi_addressof(PyObject *self, PyObject *args)
         PyErr_SetString(PyExc_TypeError, "addressof(): expected a cdata");
         return NULL;
     }
+    if (n == 1 && !(((tdmP_CData *)o)->cd->flags & TDMF_CD_REF)) {
+        /* cffi: the address of a struct, union or array object (or of a
+           library variable); a pointer or number value has none here */
+        int k = ((tdmP_CData *)o)->cd->type->kind;
+        if (k != TDMF_STRUCT && k != TDMF_UNION && k != TDMF_ARRAY) {
+            char tn[160];
+            return PyErr_Format(PyExc_TypeError, "addressof(): expected a struct, union or "
+                                "array cdata, got '%s'",
+                                tdmF_cffi_typename(((tdmP_CData *)o)->cd->type, tn, sizeof tn));
+        }
+    }
     cur = Py_NewRef(o);
     /* all but the last field: walk by ordinary access */
     for (i = 1; i < n - 1; i++) {
@@ -324,7 +345,8 @@ PyObject *tdmP_ffi_addressof(PyObject *self, PyObject *args)
     tdmR_unlock(f->rt);
     Py_DECREF(cur);
     if (st != TDM_OK) {
-        return tdmP_ffi_raise(fs, f->rt, &err, PyExc_TypeError);
+        return tdmP_ffi_raise(fs, f->rt, &err, err.kind == TDMF_EK_KEY ? PyExc_KeyError
+                                                                        : PyExc_TypeError);
     }
     return tdmP_cd_new(fs, f->rt, r, 0);
 }

@@ -12,6 +12,7 @@
 #include <dlfcn.h>
 #include <string.h>
 #include "padapter.h"
+#include <structmember.h>
 
 int tdmP_ffi_lock(tdm_Runtime *rt)
 {
@@ -68,7 +69,7 @@ const tdmF_Type *tdmP_ffi_get_type(tdmP_FFI *f, PyObject *ct, const char *what, 
     if (tdmP_ffi_lock(f->rt) < 0) {
         return NULL;
     }
-    st = tdmF_parse_type(f->R, s, (size_t)n, what, &t, &err);
+    st = tdmF_parse_type_ex(f->R, s, (size_t)n, what, TDMF_PT_NAMES, &t, &err);
     tdmR_unlock(f->rt);
     if (st != TDM_OK) {
         tdmP_ffi_raise(fs, f->rt, &err, fs->CDefError);
@@ -87,7 +88,7 @@ const tdmF_Type *tdmP_ffi_get_type(tdmP_FFI *f, PyObject *ct, const char *what, 
 
 static PyObject *ffi_make(PyTypeObject *type, tdm_Runtime *rt, PyObject *runtime)
 {
-    tdmP_FFIState *fs = PyType_GetModuleState(type);
+    tdmP_FFIState *fs = tdmP_ffi_state_of_type(type);
     tdmP_FFI *f;
     char msg[256];
     int st;
@@ -128,11 +129,15 @@ static PyObject *ffi_make(PyTypeObject *type, tdm_Runtime *rt, PyObject *runtime
 static PyObject *ffi_new_obj(PyTypeObject *type, PyObject *args, PyObject *kw)
 {
     static char *kwlist[] = {(char *)"runtime", NULL};
-    tdmP_FFIState *fs = PyType_GetModuleState(type);
+    tdmP_FFIState *fs = tdmP_ffi_state_of_type(type);
     PyObject *runtime = Py_None, *res;
     tdm_Runtime *rt = NULL;
     int private = 0;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "|O:FFI", kwlist, &runtime)) {
+    if (type != fs->ffi_type) {
+        /* a subclass: its own __init__ takes the arguments; runtime= only by name */
+        runtime = kw ? PyDict_GetItemString(kw, "runtime") : NULL;
+        runtime = runtime ? runtime : Py_None;
+    } else if (!PyArg_ParseTupleAndKeywords(args, kw, "|O:FFI", kwlist, &runtime)) {
         return NULL;
     }
     if (runtime != Py_None) {
@@ -183,7 +188,9 @@ static int ffi_traverse(PyObject *self, visitproc visit, void *arg)
     Py_VISIT(f->parsed);
     Py_VISIT(f->null);
     Py_VISIT(f->runtime);
-    Py_VISIT(f->once);
+    Py_VISIT(f->dict);
+    Py_VISIT(f->libs);
+    Py_VISIT(f->sources);
     return 0;
 }
 
@@ -194,7 +201,9 @@ static int ffi_clear(PyObject *self)
     Py_CLEAR(f->parsed);
     Py_CLEAR(f->null);
     Py_CLEAR(f->runtime);
-    Py_CLEAR(f->once);
+    Py_CLEAR(f->dict);
+    Py_CLEAR(f->libs);
+    Py_CLEAR(f->sources);
     return 0;
 }
 
@@ -203,6 +212,9 @@ static void ffi_dealloc(PyObject *self)
     tdmP_FFI *f = (tdmP_FFI *)self;
     PyTypeObject *tp = Py_TYPE(self);
     PyObject_GC_UnTrack(self);
+    if (f->weakreflist != NULL) {
+        PyObject_ClearWeakRefs(self);
+    }
     ffi_clear(self);
     if (f->rt != NULL) {
         tdmR_decref(f->rt);
@@ -212,6 +224,8 @@ static void ffi_dealloc(PyObject *self)
 }
 
 /* ---- declarations and libraries ----------------------------------------- */
+
+static PyObject *record_source(tdmP_FFI *f, PyObject *src, int packed, int pack);
 
 static PyObject *ffi_cdef(PyObject *self, PyObject *args, PyObject *kw)
 {
@@ -240,7 +254,128 @@ static PyObject *ffi_cdef(PyObject *self, PyObject *args, PyObject *kw)
         return tdmP_ffi_raise(tdmP_ffi_state(self), f->rt, &err,
                               tdmP_ffi_state(self)->CDefError);
     }
+    return record_source(f, PyTuple_GET_ITEM(args, 0), packed, pack);
+}
+
+/* ---- include and introspection -------------------------------------------- */
+
+/* Remember a cdef for include(). None, or NULL raised. */
+static PyObject *record_source(tdmP_FFI *f, PyObject *src, int packed, int pack)
+{
+    PyObject *item;
+    if (f->sources == NULL && (f->sources = PyList_New(0)) == NULL) {
+        return NULL;
+    }
+    item = Py_BuildValue("(Oii)", src, packed, pack);
+    if (item == NULL || PyList_Append(f->sources, item) < 0) {
+        Py_XDECREF(item);
+        return NULL;
+    }
+    Py_DECREF(item);
     Py_RETURN_NONE;
+}
+
+/* include(other): the declarations of another FFI become usable in this one.
+   FFI objects of one runtime share a registry already; for another
+   registry, other's cdefs (its includes among them) are declared here again,
+   so the types are equal by declaration, not the same objects. */
+static PyObject *ffi_include(PyObject *self, PyObject *other)
+{
+    tdmP_FFI *f = (tdmP_FFI *)self, *o = (tdmP_FFI *)other;
+    tdmP_FFIState *fs = tdmP_ffi_state(self);
+    Py_ssize_t i, n;
+    if (!PyObject_TypeCheck(other, fs->ffi_type)) {
+        return PyErr_Format(PyExc_TypeError, "include(): expected an FFI, got a '%.60s' "
+                            "object", Py_TYPE(other)->tp_name);
+    }
+    if (other == self) {
+        PyErr_SetString(PyExc_ValueError, "include(): an FFI cannot include itself");
+        return NULL;
+    }
+    if (o->R == f->R || o->sources == NULL) {
+        Py_RETURN_NONE;
+    }
+    n = PyList_GET_SIZE(o->sources);
+    for (i = 0; i < n; i++) {
+        PyObject *item = PyList_GET_ITEM(o->sources, i), *src = PyTuple_GET_ITEM(item, 0);
+        const char *text;
+        Py_ssize_t len;
+        tdmF_Err err;
+        int st;
+        if ((text = PyUnicode_AsUTF8AndSize(src, &len)) == NULL) {
+            return NULL;
+        }
+        tdmF_err_init(&err);
+        if (tdmP_ffi_lock(f->rt) < 0) {
+            return NULL;
+        }
+        st = tdmF_cdef(f->R, text, (size_t)len, &err);
+        tdmR_unlock(f->rt);
+        if (st != TDM_OK) {
+            tdmF_err_prefix(&err, "include: ");
+            return tdmP_ffi_raise(fs, f->rt, &err, fs->CDefError);
+        }
+        PyObject *r = record_source(f, src, 0, (int)PyLong_AsLong(PyTuple_GET_ITEM(item, 2)));
+        if (r == NULL) {
+            return NULL;
+        }
+        Py_DECREF(r);
+    }
+    Py_RETURN_NONE;
+}
+
+static int add_name(void *ud, const tdmF_Name *n)
+{
+    PyObject *item;
+    int rc;
+    if (n->kind == TDMF_N_TYPEDEF && n->type->name != NULL &&
+        (n->type->kind == TDMF_INT || n->type->kind == TDMF_FLOAT) &&
+        strcmp(n->type->name, n->key) == 0) {
+        return 0;                   /* a standard type (int32_t, size_t, ...) */
+    }
+    item = Py_BuildValue("(si)", n->key, n->kind);
+    rc = item == NULL || PyList_Append((PyObject *)ud, item) < 0 ? -1 : 0;
+    Py_XDECREF(item);
+    return rc;
+}
+
+static int add_tag(void *ud, const tdmF_Type *t)
+{
+    const char *kind = t->kind == TDMF_STRUCT ? "struct" : t->kind == TDMF_UNION ? "union"
+                                                                               : "enum";
+    PyObject *item;
+    int rc;
+    if (t->name == NULL || t->tdname) {
+        return 0;
+    }
+    item = Py_BuildValue("(ss)", kind, t->name);
+    rc = item == NULL || PyList_Append((PyObject *)ud, item) < 0 ? -1 : 0;
+    Py_XDECREF(item);
+    return rc;
+}
+
+/* _names() -> ([(name, kind)], [(tag kind, tag)]): what the registry
+   declares (kind: 1 typedef, 2 function, 3 variable, 4 constant); for
+   list_types() and dir(lib). */
+static PyObject *ffi_names(PyObject *self, PyObject *unused)
+{
+    tdmP_FFI *f = (tdmP_FFI *)self;
+    PyObject *names = PyList_New(0), *tags = PyList_New(0), *r = NULL;
+    int rc;
+    (void)unused;
+    if (names == NULL || tags == NULL || tdmP_ffi_lock(f->rt) < 0) {
+        goto done;
+    }
+    rc = tdmF_names_each(f->R, add_name, names);
+    rc = rc == 0 ? tdmF_tags_each(f->R, add_tag, tags) : rc;
+    tdmR_unlock(f->rt);
+    if (rc == 0) {
+        r = PyTuple_Pack(2, names, tags);
+    }
+done:
+    Py_XDECREF(names);
+    Py_XDECREF(tags);
+    return r;
 }
 
 /* ---- new, cast, typeof, sizes --------------------------------------------- */
@@ -380,7 +515,7 @@ static PyObject *ffi_new(PyObject *self, PyObject *args, PyObject *kw)
     }
     if (t->kind != TDMF_PTR && t->kind != TDMF_ARRAY) {
         return PyErr_Format(PyExc_TypeError, "expected a pointer or array ctype, got '%s'",
-                            tdmF_typename(t, tn, sizeof tn));
+                            tdmF_cffi_typename(t, tn, sizeof tn));
     }
     target = t->kind == TDMF_PTR ? t->base : t;
     if (t->kind == TDMF_ARRAY && t->length < 0) {
@@ -401,13 +536,13 @@ static PyObject *ffi_new(PyObject *self, PyObject *args, PyObject *kw)
             nelem = PySequence_Size(init);
         } else {
             return PyErr_Format(PyExc_TypeError, "new '%s': needs a length or a list, tuple "
-                                "or bytes initializer", tdmF_typename(t, tn, sizeof tn));
+                                "or bytes initializer", tdmF_cffi_typename(t, tn, sizeof tn));
         }
     }
     tdmF_err_init(&err);
     if (target->kind == TDMF_VOID || target->kind == TDMF_FUNC) {
         return PyErr_Format(PyExc_TypeError, "cannot instantiate ctype '%s' of unknown size",
-                            tdmF_typename(target, tn, sizeof tn));
+                            tdmF_cffi_typename(target, tn, sizeof tn));
     }
     if (t->kind == TDMF_PTR && tdmF_flex_elem(target) != NULL && init != Py_None &&
         flex_count(f, target, &init, &owned, &nelem) < 0) {
@@ -422,12 +557,65 @@ static PyObject *ffi_new(PyObject *self, PyObject *args, PyObject *kw)
         Py_XDECREF(owned);
         tdmP_cd_release(f->rt, cd);
         if (!(err.status == TDM_ERRRUN && PyErr_Occurred())) {
-            tdmF_err_prefix(&err, "new '%s': ", tdmF_typename(t, tn, sizeof tn));
+            tdmF_err_prefix(&err, "new '%s': ", tdmF_cffi_typename(t, tn, sizeof tn));
         }
         return tdmP_ffi_raise(fs, f->rt, &err, NULL);
     }
     Py_XDECREF(owned);
     return tdmP_cd_new(fs, f->rt, cd, TDMP_CD_OWNING);
+}
+
+/* _view(cdecl, raw, nelem): a cdata of type cdecl ('T *' or an array) over
+   the memory of the pointer or array cdata raw, keeping raw alive; nelem
+   for a T[] type. The building block of new_allocator (tandem/_ffi_api.py). */
+static PyObject *ffi_view(PyObject *self, PyObject *args)
+{
+    tdmP_FFI *f = (tdmP_FFI *)self;
+    tdmP_FFIState *fs = tdmP_ffi_state(self);
+    PyObject *ct, *raw;
+    long long nelem;
+    const tdmF_Type *t;
+    tdmF_CData *src, *cd = NULL;
+    tdmF_Err err;
+    void *addr;
+    if (!PyArg_ParseTuple(args, "OOL:_view", &ct, &raw, &nelem) ||
+        (t = tdmP_ffi_get_type(f, ct, "new", 0)) == NULL) {
+        return NULL;
+    }
+    if (!tdmP_is_cdata(raw) || ((tdmP_CData *)raw)->rt != f->rt) {
+        return PyErr_Format(PyExc_TypeError, "alloc() must return a cdata object (got %.60s)",
+                            Py_TYPE(raw)->tp_name);
+    }
+    src = ((tdmP_CData *)raw)->cd;
+    if (src->type->kind != TDMF_PTR && src->type->kind != TDMF_ARRAY) {
+        char tn[160];
+        return PyErr_Format(PyExc_TypeError, "alloc() must return a cdata pointer, not '%s'",
+                            tdmF_cffi_typename(src->type, tn, sizeof tn));
+    }
+    if ((addr = tdmF_cd_address(src)) == NULL) {
+        return PyErr_NoMemory();
+    }
+    tdmF_err_init(&err);
+    if (tdmP_ffi_lock(f->rt) < 0) {
+        return NULL;
+    }
+    if (t->kind == TDMF_ARRAY) {
+        cd = tdmF_cd_ref(f->R, t, addr, t->length >= 0 ? t->length : nelem, src, &err);
+    } else if (t->kind == TDMF_PTR) {
+        cd = tdmF_cd_alloc(f->R, t, sizeof(void *), &err);
+        if (cd != NULL) {
+            *(void **)cd->addr = addr;
+            cd->keep = src;
+            src->refs++;
+        }
+    } else {
+        tdmF_seterr(&err, TDM_ERRTYPE, "expected a pointer or array ctype");
+    }
+    tdmR_unlock(f->rt);
+    if (cd == NULL) {
+        return tdmP_ffi_raise(fs, f->rt, &err, PyExc_TypeError);
+    }
+    return tdmP_cd_new(fs, f->rt, cd, 0);
 }
 
 static PyObject *ffi_cast(PyObject *self, PyObject *args)
@@ -446,6 +634,12 @@ static PyObject *ffi_cast(PyObject *self, PyObject *args)
     }
     if (PyBytes_Check(val) && PyBytes_GET_SIZE(val) == 1) {
         v = tdm_int((unsigned char)PyBytes_AS_STRING(val)[0]);
+    } else if (tdmP_is_cdata(val) && ((tdmP_CData *)val)->cd->type->kind == TDMF_INT &&
+               (((tdmP_CData *)val)->cd->type->flags & TDMF_CHAR)) {
+        /* cffi: a `char` cdata casts as its unsigned byte (0x80 -> 128) */
+        v = tdm_int(*(unsigned char *)((tdmP_CData *)val)->cd->addr);
+    } else if (PyFloat_Check(val) && t->kind == TDMF_INT && (t->flags & TDMF_BOOL)) {
+        v = tdm_int(PyFloat_AS_DOUBLE(val) != 0.0);     /* C: (_Bool)0.1 is 1 */
     } else if (PyLong_Check(val) && !PyBool_Check(val)) {
         /* C rule: wrap modulo 2^64 */
         unsigned long long u = PyLong_AsUnsignedLongLongMask(val);
@@ -485,7 +679,7 @@ static PyObject *ffi_typeof(PyObject *self, PyObject *ct)
     if (t->kind == TDMF_FUNC && PyUnicode_Check(ct)) {
         return PyErr_Format(tdmP_ffi_state(self)->CDefError, "the type '%s' is a function "
                             "type, not a pointer-to-function type",
-                            tdmF_typename(t, tn, sizeof tn));
+                            tdmF_cffi_typename(t, tn, sizeof tn));
     }
     return tdmP_ctype_new(tdmP_ffi_state(self), f, f->rt, t);
 }
@@ -570,28 +764,44 @@ static PyObject *ffi_offsetof(PyObject *self, PyObject *args)
     return PyLong_FromSize_t(total);
 }
 
+/* callback(cdecl, fn, error=, onerror=). Giving error= or onerror= asks for
+   cffi's handling of an exception in fn (onerror, or a traceback on stderr,
+   and the error value to C); without either the exception is re-raised in
+   the caller once the native call returns (docs/ffi.md). */
 static PyObject *ffi_callback(PyObject *self, PyObject *args, PyObject *kw)
 {
     static char *kwlist[] = {(char *)"cdecl", (char *)"python_callable", (char *)"error",
                              (char *)"onerror", NULL};
     tdmP_FFI *f = (tdmP_FFI *)self;
-    PyObject *ct, *fn = Py_None, *error = Py_None, *onerror = Py_None;
+    PyObject *ct, *fn = Py_None, *error = NULL, *onerror = Py_None;
     const tdmF_Type *t;
     if (!PyArg_ParseTupleAndKeywords(args, kw, "O|OOO:callback", kwlist, &ct, &fn, &error,
                                      &onerror)) {
         return NULL;
     }
+    if (onerror != Py_None && !PyCallable_Check(onerror)) {
+        PyErr_SetString(PyExc_TypeError, "callback: onerror must be callable");
+        return NULL;
+    }
     if (fn == Py_None) {
         /* decorator form: ffi.callback(ct, error=..., onerror=...)(fn) */
         PyObject *functools = PyImport_ImportModule("functools"), *partial, *meth, *r = NULL;
-        if (functools == NULL) {
+        PyObject *a = NULL, *k = PyDict_New();
+        if (functools == NULL || k == NULL ||
+            (error != NULL && PyDict_SetItemString(k, "error", error) < 0) ||
+            (onerror != Py_None && PyDict_SetItemString(k, "onerror", onerror) < 0)) {
+            Py_XDECREF(functools);
+            Py_XDECREF(k);
             return NULL;
         }
         partial = PyObject_GetAttrString(functools, "partial");
         meth = PyObject_GetAttrString(self, "_callback_deco");
-        if (partial && meth) {
-            r = PyObject_CallFunction(partial, "OOOO", meth, ct, error, onerror);
+        a = partial && meth ? PyTuple_Pack(2, meth, ct) : NULL;
+        if (a != NULL) {
+            r = PyObject_Call(partial, a, k);
         }
+        Py_XDECREF(a);
+        Py_DECREF(k);
         Py_XDECREF(partial);
         Py_XDECREF(meth);
         Py_DECREF(functools);
@@ -604,25 +814,7 @@ static PyObject *ffi_callback(PyObject *self, PyObject *args, PyObject *kw)
         return PyErr_Format(PyExc_TypeError, "callback: expected a callable, got a '%.60s' "
                             "object", Py_TYPE(fn)->tp_name);
     }
-    if (onerror != Py_None && !PyCallable_Check(onerror)) {
-        PyErr_SetString(PyExc_TypeError, "callback: onerror must be callable");
-        return NULL;
-    }
     return tdmP_ffi_callback(f, t, fn, error, onerror == Py_None ? NULL : onerror);
-}
-
-static PyObject *ffi_callback_deco(PyObject *self, PyObject *args)
-{
-    PyObject *ct, *error, *onerror, *fn;
-    if (!PyArg_ParseTuple(args, "OOOO", &ct, &error, &onerror, &fn)) {
-        return NULL;
-    }
-    PyObject *a = Py_BuildValue("(OO)", ct, fn);
-    PyObject *k = Py_BuildValue("{sOsO}", "error", error, "onerror", onerror);
-    PyObject *r = a && k ? ffi_callback(self, a, k) : NULL;
-    Py_XDECREF(a);
-    Py_XDECREF(k);
-    return r;
 }
 
 static PyObject *ffi_gc(PyObject *self, PyObject *args, PyObject *kw)
@@ -650,18 +842,50 @@ static PyObject *ffi_from_handle(PyObject *self, PyObject *p)
     return tdmP_ffi_from_handle((tdmP_FFI *)self, p);
 }
 
-static PyObject *ffi_getctype(PyObject *self, PyObject *args)
+/* getctype(cdecl, replace_with=''): cffi's rule. The type is spelled with
+   a marker where a declarator name goes; replace_with (stripped) replaces
+   it, parenthesised when it starts with '*' before an array suffix, else
+   after a space unless it starts with '[' or '('. */
+static PyObject *ffi_getctype(PyObject *self, PyObject *args, PyObject *kw)
 {
+    static char *kwlist[] = {(char *)"cdecl", (char *)"replace_with", NULL};
+    static const char mark[2] = {TDMF_SPELL_MARK, '\0'};
     tdmP_FFI *f = (tdmP_FFI *)self;
-    PyObject *ct;
-    const char *repl = "";
+    PyObject *ct, *repl = NULL, *tmpl = NULL, *r = NULL, *m = NULL, *res = NULL;
     const tdmF_Type *t;
     char buf[256];
-    if (!PyArg_ParseTuple(args, "O|s:getctype", &ct, &repl) ||
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "O|U:getctype", kwlist, &ct, &repl) ||
         (t = tdmP_ffi_get_type(f, ct, "getctype", 1)) == NULL) {
         return NULL;
     }
-    return PyUnicode_FromString(tdmF_declname(t, repl, buf, sizeof buf));
+    tdmF_cffi_declname(t, mark, buf, sizeof buf);
+    if ((tmpl = PyUnicode_FromString(buf)) == NULL || (m = PyUnicode_FromString(mark)) == NULL) {
+        goto done;
+    }
+    r = repl ? PyObject_CallMethod(repl, "strip", NULL) : PyUnicode_FromString("");
+    if (r == NULL) {
+        goto done;
+    }
+    if (PyUnicode_GET_LENGTH(r) > 0) {
+        Py_UCS4 c = PyUnicode_READ_CHAR(r, 0);
+        PyObject *r2 = NULL;
+        if (c == '*' && strchr(buf, TDMF_SPELL_MARK)[1] == '[') {
+            r2 = PyUnicode_FromFormat("(%U)", r);
+        } else if (c != '[' && c != '(') {
+            r2 = PyUnicode_FromFormat(" %U", r);
+        }
+        if (r2 != NULL) {
+            Py_SETREF(r, r2);
+        } else if (PyErr_Occurred()) {
+            goto done;
+        }
+    }
+    res = PyUnicode_Replace(tmpl, m, r, 1);
+done:
+    Py_XDECREF(tmpl);
+    Py_XDECREF(m);
+    Py_XDECREF(r);
+    return res;
 }
 
 static PyObject *ffi_release(PyObject *self, PyObject *o)
@@ -696,36 +920,11 @@ static PyObject *ffi_get_null(PyObject *self, void *closure)
     return Py_NewRef(((tdmP_FFI *)self)->null);
 }
 
-/* init_once(func, tag): cffi's one-time initialisation. The first call with a tag
-   runs func() and keeps its result; later calls with that tag return it without
-   calling func. If func raises, nothing is kept and the next call runs it again.
-   Under the GIL two threads can both run func only if func itself releases the GIL
-   before returning; the first result stored wins and both callers get it. */
-static PyObject *ffi_init_once(PyObject *self, PyObject *args)
-{
-    tdmP_FFI *f = (tdmP_FFI *)self;
-    PyObject *func, *tag, *res, *kept;
-    if (!PyArg_ParseTuple(args, "OO:init_once", &func, &tag)) {
-        return NULL;
-    }
-    if (f->once == NULL && (f->once = PyDict_New()) == NULL) {
-        return NULL;
-    }
-    if ((kept = PyDict_GetItemWithError(f->once, tag)) != NULL) {
-        return Py_NewRef(kept);
-    }
-    if (PyErr_Occurred() || (res = PyObject_CallNoArgs(func)) == NULL) {
-        return NULL;
-    }
-    kept = PyDict_SetDefault(f->once, tag, res);      /* borrowed */
-    Py_DECREF(res);
-    return Py_XNewRef(kept);
-}
-
 static PyGetSetDef ffi_getset[] = {
     {"errno", ffi_get_errno, ffi_set_errno, "errno as the last C call of this thread left it.",
      NULL},
     {"NULL", ffi_get_null, NULL, "A 'void *' cdata with address 0.", NULL},
+    {"__dict__", PyObject_GenericGetDict, PyObject_GenericSetDict, NULL, NULL},
     {NULL, NULL, NULL, NULL, NULL},
 };
 
@@ -739,33 +938,50 @@ static PyMethodDef ffi_methods[] = {
      "new(cdecl[, init]): allocate zeroed C memory owned by the returned cdata."},
     {"cast", ffi_cast, METH_VARARGS, "cast(cdecl, value): C conversion rules."},
     {"typeof", ffi_typeof, METH_O, "typeof(cdecl or cdata) -> CType."},
-    {"sizeof", ffi_sizeof, METH_O, NULL},
-    {"alignof", ffi_alignof, METH_O, NULL},
-    {"offsetof", ffi_offsetof, METH_VARARGS, "offsetof(cdecl, field, ...)"},
+    {"sizeof", ffi_sizeof, METH_O, "sizeof(cdecl or cdata) -> the size in bytes."},
+    {"alignof", ffi_alignof, METH_O, "alignof(cdecl or cdata) -> the alignment in bytes."},
+    {"offsetof", ffi_offsetof, METH_VARARGS,
+     "offsetof(cdecl, field, ...) -> the offset of a (nested) field in bytes."},
     {"string", (PyCFunction)(void (*)(void))tdmP_ffi_string, METH_VARARGS | METH_KEYWORDS,
      "string(cdata[, maxlen]) -> bytes (str for wchar_t, the name for an enum)."},
     {"unpack", tdmP_ffi_unpack, METH_VARARGS, "unpack(cdata, length) -> bytes, str or list."},
-    {"buffer", tdmP_ffi_buffer, METH_VARARGS, "buffer(cdata[, size]): the raw memory."},
     {"from_buffer", (PyCFunction)(void (*)(void))tdmP_ffi_from_buffer,
      METH_VARARGS | METH_KEYWORDS,
      "from_buffer([cdecl,] obj): a cdata over a Python buffer."},
-    {"memmove", (PyCFunction)(void (*)(void))tdmP_ffi_memmove, METH_VARARGS | METH_KEYWORDS, NULL},
+    {"memmove", (PyCFunction)(void (*)(void))tdmP_ffi_memmove, METH_VARARGS | METH_KEYWORDS,
+     "memmove(dest, src, n): copy n bytes between cdata or buffers."},
     {"addressof", tdmP_ffi_addressof, METH_VARARGS, "addressof(cdata, *fields_or_indexes)"},
     {"callback", (PyCFunction)(void (*)(void))ffi_callback, METH_VARARGS | METH_KEYWORDS,
      "callback(cdecl, fn=None, error=None, onerror=None); a decorator without fn."},
-    {"_callback_deco", ffi_callback_deco, METH_VARARGS, NULL},
+    {"_callback_deco", (PyCFunction)(void (*)(void))ffi_callback, METH_VARARGS | METH_KEYWORDS,
+     NULL},
     {"gc", (PyCFunction)(void (*)(void))ffi_gc, METH_VARARGS | METH_KEYWORDS,
      "gc(cdata, destructor): a new cdata calling destructor(cdata) when collected."},
-    {"new_handle", ffi_new_handle, METH_O, NULL},
-    {"from_handle", ffi_from_handle, METH_O, NULL},
-    {"getctype", ffi_getctype, METH_VARARGS, NULL},
-    {"release", ffi_release, METH_O, NULL},
-    {"init_once", ffi_init_once, METH_VARARGS,
-     "init_once(func, tag): call func() the first time for tag, then return its result."},
+    {"new_handle", ffi_new_handle, METH_O,
+     "new_handle(obj) -> a 'void *' cdata standing for obj while it lives."},
+    {"from_handle", ffi_from_handle, METH_O,
+     "from_handle(p) -> the object of a live new_handle() cdata."},
+    {"getctype", (PyCFunction)(void (*)(void))ffi_getctype, METH_VARARGS | METH_KEYWORDS,
+     "getctype(cdecl[, replace_with]) -> the C spelling of a type."},
+    {"release", ffi_release, METH_O,
+     "release(cdata): memory of new() is freed when its cdata is collected."},
+    {"include", ffi_include, METH_O,
+     "include(other_ffi): use the types and declarations of another FFI here."},
+    {"_names", ffi_names, METH_NOARGS, NULL},
+    {"_view", ffi_view, METH_VARARGS, NULL},
     {NULL, NULL, 0, NULL},
 };
 
+/* An FFI has an instance dict as cffi.FFI has (`ffi.C = ffi.dlopen(None)`),
+   weak references, and may be subclassed. */
+static PyMemberDef ffi_members[] = {
+    {"__dictoffset__", T_PYSSIZET, offsetof(tdmP_FFI, dict), READONLY, NULL},
+    {"__weaklistoffset__", T_PYSSIZET, offsetof(tdmP_FFI, weakreflist), READONLY, NULL},
+    {NULL, 0, 0, 0, NULL},
+};
+
 static PyType_Slot ffi_slots[] = {
+    {Py_tp_members, ffi_members},
     {Py_tp_new, ffi_new_obj},
     {Py_tp_dealloc, ffi_dealloc},
     {Py_tp_traverse, ffi_traverse},
@@ -779,7 +995,8 @@ static PyType_Slot ffi_slots[] = {
 };
 
 static PyType_Spec ffi_spec = {
-    "tandem.FFI", sizeof(tdmP_FFI), 0, Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC, ffi_slots,
+    "tandem.FFI", sizeof(tdmP_FFI), 0,
+    Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_BASETYPE, ffi_slots,
 };
 
 /* ---- the tandem._ffi state module ---------------------------------------------- */
@@ -795,6 +1012,7 @@ static int fm_traverse(PyObject *m, visitproc visit, void *arg)
     Py_VISIT(fs->FFIError);
     Py_VISIT(fs->CDefError);
     Py_VISIT(fs->handles);
+    Py_VISIT(fs->ctypes);
     Py_VISIT(fs->runtime_type);
     return 0;
 }
@@ -810,6 +1028,7 @@ static int fm_clear(PyObject *m)
     Py_CLEAR(fs->FFIError);
     Py_CLEAR(fs->CDefError);
     Py_CLEAR(fs->handles);
+    Py_CLEAR(fs->ctypes);
     Py_CLEAR(fs->runtime_type);
     return 0;
 }
@@ -836,7 +1055,8 @@ static int fm_exec(PyObject *fm)
     fs->CDefError = PyErr_NewExceptionWithDoc("tandem.CDefError", "A bad C declaration or type "
                                               "string (line:column in the message).",
                                               fs->FFIError, NULL);
-    if (fs->CDefError == NULL || (fs->handles = PyDict_New()) == NULL) {
+    if (fs->CDefError == NULL || (fs->handles = PyDict_New()) == NULL ||
+        (fs->ctypes = PyDict_New()) == NULL) {
         return -1;
     }
     if ((fs->ffi_type = (PyTypeObject *)PyType_FromModuleAndSpec(fm, &ffi_spec, NULL)) == NULL ||
@@ -848,7 +1068,8 @@ static int fm_exec(PyObject *fm)
     if (PyDict_SetItemString(d, "error", fs->FFIError) < 0 ||
         PyDict_SetItemString(d, "CDefError", fs->CDefError) < 0 ||
         PyDict_SetItemString(d, "CData", (PyObject *)fs->cdata_type) < 0 ||
-        PyDict_SetItemString(d, "CType", (PyObject *)fs->ctype_type) < 0) {
+        PyDict_SetItemString(d, "CType", (PyObject *)fs->ctype_type) < 0 ||
+        PyDict_SetItemString(d, "buffer", (PyObject *)fs->buffer_type) < 0) {
         return -1;
     }
     for (size_t i = 0; i < sizeof rtld / sizeof rtld[0]; i++) {
@@ -868,7 +1089,7 @@ static PyModuleDef_Slot fm_slots[] = {
     {0, NULL},
 };
 
-static PyModuleDef fm_def = {
+PyModuleDef tdmP_ffi_def = {
     PyModuleDef_HEAD_INIT, "tandem._ffi", "State of tandem's ffi binding.",
     sizeof(tdmP_FFIState), NULL, fm_slots, fm_traverse, fm_clear, fm_free,
 };
@@ -899,12 +1120,12 @@ int tdmP_ffi_exec(PyObject *m)
     if (spec == NULL) {
         return -1;
     }
-    fm = PyModule_FromDefAndSpec(&fm_def, spec);
+    fm = PyModule_FromDefAndSpec(&tdmP_ffi_def, spec);
     Py_DECREF(spec);
     if (fm == NULL) {
         return -1;
     }
-    if (PyModule_ExecDef(fm, &fm_def) < 0 || PyModule_AddObjectRef(m, "_ffi", fm) < 0) {
+    if (PyModule_ExecDef(fm, &tdmP_ffi_def) < 0 || PyModule_AddObjectRef(m, "_ffi", fm) < 0) {
         Py_DECREF(fm);
         return -1;
     }

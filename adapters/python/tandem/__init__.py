@@ -83,6 +83,8 @@ from ._tandem import (  # FFI-WIRING
     lua_type,
 )
 from . import _tandem
+from . import _ffi_api  # noqa: E402
+_ffi_api.install(FFI)
 
 
 # Imported on first use (PEP 562): the translator pulls in ast, inspect and
