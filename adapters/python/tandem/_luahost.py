@@ -77,23 +77,29 @@ class _Copier:
         self.host = host
         self.child = child
 
+    @staticmethod
+    def _table(v, runtime, conv, memo, depth):
+        """A copy of the table v in runtime, its keys and values through
+        conv; cycles and shared tables are kept (memo)."""
+        if memo is None:
+            memo = {}
+        key = id(v)
+        if key in memo:
+            return memo[key][1]
+        if depth > MAX_DEPTH:
+            raise ValueError("table nested deeper than %d levels" % MAX_DEPTH)
+        out = runtime.table()
+        memo[key] = (v, out)            # keep v alive: its id stays unique
+        for k, val in v.items():
+            out[conv(k, memo, depth + 1)] = conv(val, memo, depth + 1)
+        return out
+
     def to_child(self, v, memo=None, depth=0):
         t = lua_type(v)
         if t is None:
             return v
         if t == "table":
-            if memo is None:
-                memo = {}
-            key = id(v)
-            if key in memo:
-                return memo[key][1]
-            if depth > MAX_DEPTH:
-                raise ValueError("table nested deeper than %d levels" % MAX_DEPTH)
-            out = self.child.table()
-            memo[key] = (v, out)        # keep v alive: its id stays unique
-            for k, val in v.items():
-                out[self.to_child(k, memo, depth + 1)] = self.to_child(val, memo, depth + 1)
-            return out
+            return self._table(v, self.child, self.to_child, memo, depth)
         if t == "function":
             fn = v
             return lambda *args: self._call(fn, args, self.to_host, self.to_child, True)
@@ -104,18 +110,7 @@ class _Copier:
         if t is None:
             return v
         if t == "table":
-            if memo is None:
-                memo = {}
-            key = id(v)
-            if key in memo:
-                return memo[key][1]
-            if depth > MAX_DEPTH:
-                raise ValueError("table nested deeper than %d levels" % MAX_DEPTH)
-            out = self.host.table()
-            memo[key] = (v, out)
-            for k, val in v.items():
-                out[self.to_host(k, memo, depth + 1)] = self.to_host(val, memo, depth + 1)
-            return out
+            return self._table(v, self.host, self.to_host, memo, depth)
         if t == "function":
             fn = v
             return self.results_fn(lambda *args: self._call(fn, args, self.to_child,
