@@ -698,42 +698,28 @@ do
         if maxsplit < 0 then
             return split0(s, sep)
         end
+        if sep ~= nil then
+            return split0(s, sep, maxsplit)
+        end
         local r = newlist()
-        if sep == nil then
-            asciionly(s, "str.split()")
-            local i, n = 1, #s
-            while true do
-                local a = sfind(s, "[^ \t\n\r\f\v\28-\31]", i)
-                if a == nil then
-                    return r
-                end
-                r.n = r.n + 1
-                if r.n > maxsplit then
-                    r[r.n] = ssub(s, a)
-                    return r
-                end
-                local e = sfind(s, "[ \t\n\r\f\v\28-\31]", a)
-                r[r.n] = ssub(s, a, e and e - 1 or n)
-                if e == nil then
-                    return r
-                end
-                i = e
-            end
-        end
-        needstr("split", sep)
-        if sep == "" then
-            throw("ValueError", "empty separator")
-        end
-        local i = 1
+        asciionly(s, "str.split()")
+        local i, n = 1, #s
         while true do
-            local p = r.n < maxsplit and sfind(s, sep, i, true) or nil
-            r.n = r.n + 1
-            if p == nil then
-                r[r.n] = ssub(s, i)
+            local a = sfind(s, "[^ \t\n\r\f\v\28-\31]", i)
+            if a == nil then
                 return r
             end
-            r[r.n] = ssub(s, i, p - 1)
-            i = p + #sep
+            r.n = r.n + 1
+            if r.n > maxsplit then
+                r[r.n] = ssub(s, a)
+                return r
+            end
+            local e = sfind(s, "[ \t\n\r\f\v\28-\31]", a)
+            r[r.n] = ssub(s, a, e and e - 1 or n)
+            if e == nil then
+                return r
+            end
+            i = e
         end
     end
     M.str.split = function(s, ...)

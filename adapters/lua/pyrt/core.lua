@@ -2887,7 +2887,9 @@ function rt.splitw(s)
     asciionly(s, "str.split()")
     return s:gmatch("[^%s\28-\31]+")
 end
-function M.str.split(s, sep)
+-- maxsplit: a limit of splits by an explicit sep (call.lua's str.split
+-- passes it; nil: no limit)
+function M.str.split(s, sep, maxsplit)
     local r = newlist()
     if sep == nil then
         asciionly(s, "str.split()")
@@ -2905,9 +2907,9 @@ function M.str.split(s, sep)
     if sep == "" then
         throw("ValueError", "empty separator")
     end
-    local i = 1
+    local i, lim = 1, maxsplit or MAXI
     while true do
-        local p = sfind(s, sep, i, true)
+        local p = r.n < lim and sfind(s, sep, i, true) or nil
         r.n = r.n + 1
         if p == nil then
             r[r.n] = ssub(s, i)
