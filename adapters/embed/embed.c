@@ -271,6 +271,10 @@ tdm_Status tdm_open_config(const tdm_Config *cfg, tdm_Runtime **out)
         }
     }
     list_host(rt, 1);
+    /* listed with the Lua watchdog without a thread to poll (0): a C
+       thread's Lua callback can then be run by the thread running Lua, and
+       tdm_interrupt reaches the Lua code */
+    tdmR_control(rt, TDM_LANG_LUA, TDM_CTL_WATCH, 0);
     *out = rt;
     return TDM_OK;
 }
@@ -330,7 +334,6 @@ tdm_Status tdm_open_sandboxed(const tdm_Policy *p, tdm_Runtime **out)
         tdm_free(rt);
         return TDM_ERRARG;
     }
-    tdmR_control(rt, TDM_LANG_LUA, TDM_CTL_WATCH, 0);
     *out = rt;
     return TDM_OK;
 }
@@ -342,9 +345,6 @@ tdm_Runtime *tdm_open(void)
         fprintf(stderr, "%s\n", open_error);
         return NULL;
     }
-    /* listed with the Lua watchdog without a thread to poll (0): a C
-       thread's Lua callback can then be run by the thread running Lua */
-    tdmR_control(rt, TDM_LANG_LUA, TDM_CTL_WATCH, 0);
     return rt;
 }
 
@@ -661,6 +661,11 @@ static tdm_Status host_run(tdm_Runtime *rt, tdmE_Call *c)
         return closed_error(rt);
     }
     tdm_Status st = locked_call(rt, c);
+    if (rt->top == NULL && rt->lang[TDM_LANG_LUA] != NULL) {
+        /* the host's outermost call ended: a tdm_interrupt that came while
+           it ran code of another language than Lua is for this call only */
+        tdmR_control(rt, TDM_LANG_LUA, TDM_CTL_INTR_DROP, 0);
+    }
     tdmR_unlock(rt);
     return st;
 }
@@ -1009,6 +1014,20 @@ const char *tdm_traceback(tdm_Runtime *rt)
 {
     tdmE_Last *l = rt != NULL && my_errors > 0 ? last_rec(rt, 0) : NULL;
     return l != NULL && l->e.tbtext != NULL ? l->e.tbtext : "";
+}
+
+/* ---- interrupts ---------------------------------------------------------- */
+
+/* Any thread, without the runtime lock (the thread running the code holds
+   it): the Lua adapter's watchdog sets the hook that raises "interrupted"
+   (adapters/lua/lwatch.c, as LuaRuntime.interrupt()). The interrupt stays
+   pending until the host's outermost call ends (host_run drops it). */
+int tdm_interrupt(tdm_Runtime *rt)
+{
+    if (rt == NULL || __atomic_load_n(&rt->closed, __ATOMIC_ACQUIRE)) {
+        return 0;
+    }
+    return tdmR_control(rt, TDM_LANG_LUA, TDM_CTL_INTERRUPT, 0) == 1;
 }
 
 /* ---- budgets ------------------------------------------------------------ */
