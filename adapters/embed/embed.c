@@ -661,9 +661,11 @@ static tdm_Status host_run(tdm_Runtime *rt, tdmE_Call *c)
         return closed_error(rt);
     }
     tdm_Status st = locked_call(rt, c);
-    if (rt->top == NULL && rt->lang[TDM_LANG_LUA] != NULL) {
+    if (__builtin_expect(__atomic_load_n(&rt->intr_asked, __ATOMIC_SEQ_CST), 0)
+        && rt->top == NULL && rt->lang[TDM_LANG_LUA] != NULL) {
         /* the host's outermost call ended: a tdm_interrupt that came while
            it ran code of another language than Lua is for this call only */
+        __atomic_store_n(&rt->intr_asked, 0, __ATOMIC_SEQ_CST);
         tdmR_control(rt, TDM_LANG_LUA, TDM_CTL_INTR_DROP, 0);
     }
     tdmR_unlock(rt);
@@ -1021,12 +1023,16 @@ const char *tdm_traceback(tdm_Runtime *rt)
 /* Any thread, without the runtime lock (the thread running the code holds
    it): the Lua adapter's watchdog sets the hook that raises "interrupted"
    (adapters/lua/lwatch.c, as LuaRuntime.interrupt()). The interrupt stays
-   pending until the host's outermost call ends (host_run drops it). */
+   pending until the host's outermost call ends (host_run drops it, only
+   after a tdm_interrupt: rt->intr_asked). */
 int tdm_interrupt(tdm_Runtime *rt)
 {
     if (rt == NULL || __atomic_load_n(&rt->closed, __ATOMIC_ACQUIRE)) {
         return 0;
     }
+    /* first: a call ending from now on drops what the control sets (one that
+       ended already is seen by tdmL_interrupt, which then takes it back) */
+    __atomic_store_n(&rt->intr_asked, 1, __ATOMIC_SEQ_CST);
     return tdmR_control(rt, TDM_LANG_LUA, TDM_CTL_INTERRUPT, 0) == 1;
 }
 
