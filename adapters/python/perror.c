@@ -15,9 +15,11 @@
  * (the last 1024 of them: names are numbered per process, so a process
  * making runtimes without end would otherwise grow linecache without end).
  *
- * Python -> Lua: the current exception is captured as the error value of the
- * frame (owned), with "TypeName: message", the formatted traceback and the
- * Python frames as trace entries.
+ * Python -> its caller: the current exception is captured as the error value
+ * of the frame (owned), with "TypeName: message"; for a caller other than Lua
+ * (a C host) also the formatted traceback and the Python frames as trace
+ * entries. Lua raises the exception object itself, so a crossing into Lua
+ * makes neither (ping-pong recursion would pay for them at every level).
  */
 #include <string.h>
 #include "padapter.h"
