@@ -210,6 +210,10 @@ typedef enum tdmR_Ctl {
                                    "interrupted" -> 1: code was running, 0:
                                    nothing ran (nothing happens), -1: rt's state
                                    is not watched */
+    TDM_CTL_INTR_DROP,          /* the host's outermost call on rt ended (the
+                                   caller holds the runtime lock): an interrupt
+                                   still pending is dropped, so it cannot stop
+                                   the next call -> 0 */
     TDM_CTL_WATCH_TICK,         /* process-wide: arg is a void (*)(void) (as
                                    uintptr_t) the watchdog calls about 50 times
                                    a second on its own thread, 0: none -> 0 */

@@ -38,6 +38,8 @@ struct tdm_Runtime {
     int depth;                  /* frames on the chain */
     int maxdepth;               /* TDM_MAX_DEPTH unless changed */
     int closed;                 /* set by tdmR_close */
+    int intr_asked;             /* atomic: a C host's tdm_interrupt was made since
+                                   its last outermost call ended (adapters/embed) */
     int pinned;                 /* the lock is held for good by a host thread
                                    (a lua5.4 that required tandem) */
     int refs;                   /* references to this struct (atomic) */

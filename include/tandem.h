@@ -6,7 +6,8 @@
  *
  * Error convention: every function returning tdm_Status returns TDM_OK (0) on
  * success; on failure the message and traceback stay readable through
- * tdm_errmsg()/tdm_traceback() until the next call on the same runtime.
+ * tdm_errmsg()/tdm_traceback() until the same thread's next call on the same
+ * runtime (each thread has its own last error).
  */
 #ifndef TANDEM_H
 #define TANDEM_H
@@ -191,6 +192,16 @@ TDM_API tdm_Status tdm_open_sandboxed(const tdm_Policy *p, tdm_Runtime **out);
    TDM_ERRTIMEOUT; the runtime stays usable. TDM_OK, TDM_ERRARG (negative),
    TDM_ERRCLOSED. */
 TDM_API tdm_Status tdm_set_budget(tdm_Runtime *rt, int64_t max_instructions, double timeout);
+
+/* Stop the Lua code rt is running, from any thread (it does not wait for
+   the runtime lock): the call running it ends with TDM_ERRRUN and a message
+   ending in "interrupted", and the runtime stays usable. Until that call of
+   the host returns, every Lua instruction raises the error again, so Lua's
+   pcall cannot keep the code going. Python code is not stopped, but the
+   first Lua code it runs before the host's call returns is. 1 when a call
+   was running on rt (it is interrupted), 0 when none was (nothing
+   happens; the next call is not affected), or rt is NULL or closed. */
+TDM_API int tdm_interrupt(tdm_Runtime *rt);
 
 /* Close a runtime: waits for calls in flight on other threads, then closes
    the Lua state; CPython stays initialised for the process. The handle

@@ -271,6 +271,10 @@ tdm_Status tdm_open_config(const tdm_Config *cfg, tdm_Runtime **out)
         }
     }
     list_host(rt, 1);
+    /* listed with the Lua watchdog without a thread to poll (0): a C
+       thread's Lua callback can then be run by the thread running Lua, and
+       tdm_interrupt reaches the Lua code */
+    tdmR_control(rt, TDM_LANG_LUA, TDM_CTL_WATCH, 0);
     *out = rt;
     return TDM_OK;
 }
@@ -330,7 +334,6 @@ tdm_Status tdm_open_sandboxed(const tdm_Policy *p, tdm_Runtime **out)
         tdm_free(rt);
         return TDM_ERRARG;
     }
-    tdmR_control(rt, TDM_LANG_LUA, TDM_CTL_WATCH, 0);
     *out = rt;
     return TDM_OK;
 }
@@ -342,9 +345,6 @@ tdm_Runtime *tdm_open(void)
         fprintf(stderr, "%s\n", open_error);
         return NULL;
     }
-    /* listed with the Lua watchdog without a thread to poll (0): a C
-       thread's Lua callback can then be run by the thread running Lua */
-    tdmR_control(rt, TDM_LANG_LUA, TDM_CTL_WATCH, 0);
     return rt;
 }
 
@@ -661,6 +661,13 @@ static tdm_Status host_run(tdm_Runtime *rt, tdmE_Call *c)
         return closed_error(rt);
     }
     tdm_Status st = locked_call(rt, c);
+    if (__builtin_expect(__atomic_load_n(&rt->intr_asked, __ATOMIC_SEQ_CST), 0)
+        && rt->top == NULL && rt->lang[TDM_LANG_LUA] != NULL) {
+        /* the host's outermost call ended: a tdm_interrupt that came while
+           it ran code of another language than Lua is for this call only */
+        __atomic_store_n(&rt->intr_asked, 0, __ATOMIC_SEQ_CST);
+        tdmR_control(rt, TDM_LANG_LUA, TDM_CTL_INTR_DROP, 0);
+    }
     tdmR_unlock(rt);
     return st;
 }
@@ -1009,6 +1016,24 @@ const char *tdm_traceback(tdm_Runtime *rt)
 {
     tdmE_Last *l = rt != NULL && my_errors > 0 ? last_rec(rt, 0) : NULL;
     return l != NULL && l->e.tbtext != NULL ? l->e.tbtext : "";
+}
+
+/* ---- interrupts ---------------------------------------------------------- */
+
+/* Any thread, without the runtime lock (the thread running the code holds
+   it): the Lua adapter's watchdog sets the hook that raises "interrupted"
+   (adapters/lua/lwatch.c, as LuaRuntime.interrupt()). The interrupt stays
+   pending until the host's outermost call ends (host_run drops it, only
+   after a tdm_interrupt: rt->intr_asked). */
+int tdm_interrupt(tdm_Runtime *rt)
+{
+    if (rt == NULL || __atomic_load_n(&rt->closed, __ATOMIC_ACQUIRE)) {
+        return 0;
+    }
+    /* first: a call ending from now on drops what the control sets (one that
+       ended already is seen by tdmL_interrupt, which then takes it back) */
+    __atomic_store_n(&rt->intr_asked, 1, __ATOMIC_SEQ_CST);
+    return tdmR_control(rt, TDM_LANG_LUA, TDM_CTL_INTERRUPT, 0) == 1;
 }
 
 /* ---- budgets ------------------------------------------------------------ */

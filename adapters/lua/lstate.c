@@ -296,6 +296,16 @@ static long long l_control(tdm_Runtime *rt, int ctl, long long arg)
         return 0;
     case TDM_CTL_INTERRUPT:
         return rt != NULL ? tdmL_interrupt(rt) : -1;
+    case TDM_CTL_INTR_DROP: {   /* the caller holds the runtime lock */
+        tdmL_State *cst = rt != NULL ? rt->state[TDM_LANG_LUA] : NULL;
+        if (cst == NULL || cst->L == NULL) {
+            return -1;
+        }
+        if (__atomic_load_n(&cst->intr, __ATOMIC_ACQUIRE) != 0) {
+            tdmL_intr_clear(cst);
+        }
+        return 0;
+    }
     default:
         break;
     }

@@ -15,9 +15,11 @@
  * (the last 1024 of them: names are numbered per process, so a process
  * making runtimes without end would otherwise grow linecache without end).
  *
- * Python -> Lua: the current exception is captured as the error value of the
- * frame (owned), with "TypeName: message", the formatted traceback and the
- * Python frames as trace entries.
+ * Python -> its caller: the current exception is captured as the error value
+ * of the frame (owned), with "TypeName: message"; for a caller other than Lua
+ * (a C host) also the formatted traceback and the Python frames as trace
+ * entries. Lua raises the exception object itself, so a crossing into Lua
+ * makes neither (ping-pong recursion would pay for them at every level).
  */
 #include <string.h>
 #include "padapter.h"
@@ -434,17 +436,24 @@ int tdmP_capture(tdmP_State *st, tdmS_Frame *f)
            as RecursionError), or Python's own recursion limit */
         e->status = TDM_ERRDEPTH;
     }
-    add_python_trace(e, tb);
-    PyObject *text = tdmP_format_exc(st->mod, value);
-    Py_ssize_t n;
-    const char *p = text ? PyUnicode_AsUTF8AndSize(text, &n) : NULL;
-    if (p != NULL) {
-        tdmS_set_tbtext(e, p, (size_t)n);
-    }
-    Py_XDECREF(text);
-    PyErr_Clear();
     if (f->from == TDM_LANG_LUA) {
+        /* Lua raises the exception object itself (lforeign.c) and drops the
+           rest of the record: no trace entries, no formatted text. Making
+           them cost O(traceback length) at every crossing, so ping-pong
+           recursion paid O(n^2) for an error raised at its bottom (issue 7,
+           item 13); the exception keeps its traceback, formatted when
+           someone asks (tostring in Lua, a C host's tdm_traceback). */
         lua_error_value(st, value, &e->inner);  /* Lua gets its own error value back */
+    } else {
+        add_python_trace(e, tb);
+        PyObject *text = tdmP_format_exc(st->mod, value);
+        Py_ssize_t n;
+        const char *p = text ? PyUnicode_AsUTF8AndSize(text, &n) : NULL;
+        if (p != NULL) {
+            tdmS_set_tbtext(e, p, (size_t)n);
+        }
+        Py_XDECREF(text);
+        PyErr_Clear();
     }
     e->value.kind = TDM_OBJ;
     e->value.lang = TDM_LANG_PYTHON;

@@ -50,5 +50,25 @@ int main(void)
     CHECK(v.kind == TDM_INT && v.u.i == 16);
     tdm_release(rt, &v);
     tdm_close(rt);
+
+    /* the same from a runtime opened by tdm_open_config (it used to wait
+       forever: only tdm_open listed its state for delegated calls) */
+    tdm_Config cfg;
+    tdm_config_init(&cfg);
+    cfg.python = 0;
+    CHECK(tdm_open_config(&cfg, &rt) == TDM_OK);
+    if (rt == NULL) {
+        return check_summary();
+    }
+    CHECK_OK(rt, tdm_exec(rt, TDM_LANG_LUA,
+                           "local ffi = require 'tandem.ffi'\n"
+                           "ffi.cdef 'int call_cb(int (*f)(int), int x);'\n"
+                           "T = ffi.load('libtdmtest.so')\n"
+                           "cb = ffi.cast('int(*)(int)', function(x) return x * 2 end)\n",
+                           "setup"));
+    CHECK_OK(rt, tdm_exec(rt, TDM_LANG_LUA, spin, "spin"));
+    CHECK(tdm_eval(rt, TDM_LANG_LUA, "spun", &v) == TDM_OK);
+    CHECK(v.kind == TDM_INT && v.u.i == 16);
+    tdm_free(rt);
     return check_summary();
 }

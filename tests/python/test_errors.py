@@ -175,7 +175,6 @@ def test_error_message_from_lua_tostring_of_python_error(lua):
 def test_chunk_names_are_unique_across_runtimes():
     """Lua chunks appear in Python tracebacks under a registered name; two
     runtimes must never show each other's source for the same name."""
-    import traceback
     texts = []
     for marker in ("first_runtime_line", "second_runtime_line"):
         rt = tandem.LuaRuntime()
@@ -251,6 +250,22 @@ def _pingpong(lua, n):
 def test_pingpong_traceback_has_each_lua_frame_once(lua):
     for n in range(1, 11):
         assert len(_pingpong(lua, n)) == n
+
+
+def test_pingpong_error_is_not_formatted_at_every_crossing(lua, monkeypatch):
+    # issue 7, item 13: the exception raised at the bottom of 40 levels
+    # crosses into Lua 40 times; formatting its whole traceback at each
+    # crossing made the cost quadratic (0.6 s at the depth limit from C). Lua
+    # only raises the exception object: nothing is formatted on the way up.
+    real = traceback.format_exception
+    calls = []
+
+    def counting(*args, **kw):
+        calls.append(1)
+        return real(*args, **kw)
+    monkeypatch.setattr(traceback, "format_exception", counting)
+    assert len(_pingpong(lua, 40)) == 40
+    assert len(calls) <= 1, len(calls)
 
 
 def test_pingpong_traceback_at_depth(lua):
