@@ -8,6 +8,8 @@
  * (the same library `require "tandem"` loaded, so the same counters). None
  * of these functions allocates: they can run while a failure is armed.
  */
+#include <dlfcn.h>
+#include <stdint.h>
 #include <lua.h>
 #include <lauxlib.h>
 
@@ -57,11 +59,33 @@ static int f_live(lua_State *L)
     return 1;
 }
 
+/* {[offset of a call site in its shared object] = live blocks it holds};
+   the offsets are what addr2line -e that object takes (allocates: call
+   unarmed). */
+static int f_sites(lua_State *L)
+{
+    static void *sites[512];
+    static long counts[512];
+    tdm_fault_live(sites, counts, 512);
+    lua_newtable(L);
+    for (int i = 0; i < 512 && sites[i] != NULL; i++) {
+        Dl_info info;
+        uintptr_t off = (uintptr_t)sites[i];
+        if (dladdr(sites[i], &info) != 0) {
+            off -= (uintptr_t)info.dli_fbase;
+        }
+        lua_pushinteger(L, counts[i]);
+        lua_rawseti(L, -2, (lua_Integer)off - 1);
+    }
+    return 1;
+}
+
 int luaopen_tandem_fault(lua_State *L)
 {
     static const luaL_Reg fns[] = {
         {"arm", f_arm},     {"stop", f_stop}, {"count", f_count}, {"fired", f_fired},
-        {"nsites", f_nsites}, {"live", f_live}, {NULL, NULL},
+        {"nsites", f_nsites}, {"live", f_live},
+        {"sites", f_sites}, {NULL, NULL},
     };
     luaL_newlib(L, fns);
     return 1;
