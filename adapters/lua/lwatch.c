@@ -334,7 +334,13 @@ static void *wd_main(void *arg)
     pthread_mutex_lock(&wd_mutex);
     long long next_tick = tdmL_now_ns() + TDML_TICK_MS * 1000000LL;
     for (;;) {
-        wd_wait(wd_ticking() ? next_tick : LLONG_MAX);
+        /* checked before each wait too: a signal sent while this thread ran
+           the tick function (wd_mutex released) is lost, and with nothing
+           to tick the wait below has no timeout (found by process.lua: a
+           lua5.4 host joining the watchdog as it unloads) */
+        if (wd_list != NULL || wd_tick != NULL) {
+            wd_wait(wd_ticking() ? next_tick : LLONG_MAX);
+        }
         if (wd_list == NULL && wd_tick == NULL) {
             wd_running = 0;
             pthread_mutex_unlock(&wd_mutex);
