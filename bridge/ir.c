@@ -1501,7 +1501,9 @@ void tdmX_free(tdmX_Module *m)
     if (m == NULL) {
         return;
     }
-    for (int i = 0; i < m->nfuncs; i++) {
+    /* funcs is NULL when its allocation failed after nfuncs was set (found
+       by make fault-test's lua5.4 host sweep) */
+    for (int i = 0; m->funcs != NULL && i < m->nfuncs; i++) {
         free_func(&m->funcs[i]);
     }
     free(m->funcs);

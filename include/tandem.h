@@ -189,8 +189,10 @@ TDM_API tdm_Status tdm_open_sandboxed(const tdm_Policy *p, tdm_Runtime **out);
 /* The budget of each later outermost call into rt's Lua (any runtime, not
    only a sandboxed one): at most max_instructions Lua instructions (0: no
    limit) and `timeout` seconds (0: none). A call past it fails with
-   TDM_ERRTIMEOUT; the runtime stays usable. TDM_OK, TDM_ERRARG (negative),
-   TDM_ERRCLOSED. */
+   TDM_ERRTIMEOUT; the runtime stays usable. An instruction limit costs Lua
+   code about 2x (Lua 5.4 traps every instruction while a count hook is
+   set); a timeout alone costs nothing until the deadline (a watchdog thread
+   stops the call). TDM_OK, TDM_ERRARG (negative), TDM_ERRCLOSED. */
 TDM_API tdm_Status tdm_set_budget(tdm_Runtime *rt, int64_t max_instructions, double timeout);
 
 /* Stop the Lua code rt is running, from any thread (it does not wait for

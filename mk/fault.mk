@@ -8,7 +8,11 @@
 # The fault build is the Python extension linked from the same objects with
 # tests/fault/fault.c and -Wl,--wrap for each allocation function tandem's
 # code calls: the linker routes tandem's calls (and only those) through the
-# counting wrappers. It goes to $(BUILD)/fault/python/tandem.
+# counting wrappers. It goes to $(BUILD)/fault/python/tandem; the C host's
+# libtandem and sweep driver to $(BUILD)/fault/lib and $(BUILD)/fault, the
+# lua5.4 host's module to $(BUILD)/fault/lua. Three sweeps: Python
+# (tests/fault/sweep.py), C (tests/fault/sweep_embed.c), Lua
+# (tests/fault/sweep.lua).
 
 FAULT_DIR  := $(BUILD)/fault
 FAULT_PKG  := $(FAULT_DIR)/python/tandem
@@ -36,5 +40,29 @@ $(FAULT_MOD): $(CORE_OBJ) $(REG_OBJ) $(LUAA_OBJ) $(PYA_OBJ) $(FAULT_OBJ) $(PYMOD
 	$(CC) -shared $(SANLD) -o $@ $(CORE_OBJ) $(REG_OBJ) $(LUAA_OBJ) $(PYA_OBJ) $(FAULT_OBJ) \
 	    -llua5.4 $(FFI_LIBS) -ldl -lpthread -lm $(FAULT_WRAP)
 
-fault-test: $(FAULT_MOD)
-	@sh tools/fault_test.sh $(BUILD) $(PYTHON) $(FAULT_ARGS)
+# The C host: libtandem linked the same way, and a driver using the embed API.
+FAULT_LIBSO := $(FAULT_DIR)/lib/libtandem.so
+FAULT_EMBED := $(FAULT_DIR)/sweep_embed
+$(FAULT_LIBSO): $(CORE_OBJ) $(REG_OBJ) $(LUAA_OBJ) $(PYA_OBJ) $(EMBED_OBJ) $(FAULT_OBJ)
+	@mkdir -p $(@D)
+	$(CC) -shared $(SANLD) -o $@ $^ -llua5.4 $(PY_LIBS) $(FFI_LIBS) -ldl -lpthread -lm \
+	    -Wl,-soname,libtandem.so $(FAULT_WRAP)
+$(FAULT_EMBED): tests/fault/sweep_embed.c $(FAULT_LIBSO)
+	$(CC) $(BASEFLAGS) $(SANLD) -o $@ $< -L$(FAULT_DIR)/lib -ltandem \
+	    -Wl,-rpath,$(abspath $(FAULT_DIR)/lib)
+
+# The lua5.4 host: the Lua module linked the same way, plus the controls
+# sweep.lua loads from it (tests/fault/fault_lua.c).
+FAULT_LUAMOD := $(FAULT_DIR)/lua/tandem.so
+FAULT_LUA_OBJ := $(FAULT_DIR)/fault_lua.o
+$(FAULT_LUA_OBJ): tests/fault/fault_lua.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(BASEFLAGS) $(LUA_CFLAGS) -c $< -o $@
+$(FAULT_LUAMOD): $(CORE_OBJ) $(REG_OBJ) $(LUAA_OBJ) $(PYA_OBJ) $(FAULT_OBJ) $(FAULT_LUA_OBJ)
+	@mkdir -p $(@D)
+	$(CC) -shared $(SANLD) -o $@ $^ $(PY_LIBS) $(FFI_LIBS) -ldl -lpthread -lm $(FAULT_WRAP)
+
+fault-build: $(FAULT_LIBSO) $(FAULT_EMBED) $(FAULT_LUAMOD)
+
+fault-test: $(FAULT_MOD) $(FAULT_EMBED) $(FAULT_LUAMOD)
+	@sh tools/fault_test.sh $(BUILD) $(PYTHON) $(LUA) $(FAULT_ARGS)

@@ -214,10 +214,22 @@ void tdm_config_init(tdm_Config *cfg)
     cfg->python_builtins = 1;
 }
 
+static char *describe(tdm_Runtime *rt, const tdm_Value *obj);
+
 static tdm_Status open_failed(tdm_Runtime *rt, tdmS_Error *err, tdm_Status st, const char *what)
 {
+    /* an error object without a message (a MemoryError Python raised while
+       the python table was made, through Lua): its text; out of memory is
+       TDM_ERRMEM, as everywhere (found by make fault-test's C host sweep) */
+    char *text = err->message == NULL && rt != NULL ? describe(rt, &err->value) : NULL;
+    if (st == TDM_ERRRUN && text != NULL && strstr(text, "MemoryError") != NULL) {
+        st = TDM_ERRMEM;
+    }
     snprintf(open_error, sizeof open_error, "tandem: %s: %s", what,
-             err->message != NULL ? err->message : tdm_status_name(st));
+             st == TDM_ERRMEM && err->message == NULL ? "not enough memory"
+             : err->message != NULL ? err->message
+             : text != NULL && text[0] != '\0' ? text : tdm_status_name(st));
+    free(text);
     tdmS_clear_error(rt, err);
     if (rt != NULL) {
         tdm_free(rt);

@@ -91,10 +91,18 @@ typedef struct tdmL_State {
     int b_on;                   /* a budget is set: each outermost call arms it */
     int b_armed;                /* an outermost call runs under the budget */
     int b_tripped;              /* TDML_BUDGET_*: the budget ran out in this call */
+    int b_count;                /* this call's budget counts instructions: the
+                                   count hook is set while it runs */
     long long b_max;            /* instructions per call, 0: no limit */
     long long b_left;           /* instructions left in this call */
     double b_timeout;           /* seconds per call, 0: none */
-    double b_deadline;          /* CLOCK_MONOTONIC seconds, 0: none */
+    long long b_deadline;       /* CLOCK_MONOTONIC ns, 0: none */
+    /* a timeout-only budget has no hook while it runs: the watchdog sets one
+       when the deadline passes (lwatch.c: fire). Atomic: the watchdog reads
+       them without the runtime lock */
+    long long b_dl_ns;          /* CLOCK_MONOTONIC ns of the armed deadline the
+                                   watchdog is to enforce, 0: none */
+    long long b_fired;          /* the b_dl_ns the watchdog set the hook for */
     size_t max_alloc;           /* largest single allocation, 0: no limit */
     int alloc_hit;              /* the last failed allocation passed max_alloc */
     double max_match;           /* pattern cost limit (lsandbox.c), 0: none */
@@ -172,6 +180,15 @@ TDMI_FUNC void tdmL_budget_disarm(tdmL_State *st);
 TDMI_FUNC void tdmL_budget_set(tdmL_State *st, long long max_instructions, double timeout);
 /* The hook a resumed coroutine gets while a budget is armed. [-0, +0, -] */
 TDMI_FUNC void tdmL_budget_resume(tdmL_State *st, lua_State *co);
+/* The budget's hook: the watchdog sets it (count 1) when a timeout-only
+   budget's deadline passes. [-0, +0, v] */
+TDMI_FUNC void tdmL_budget_hook(lua_State *L, lua_Debug *ar);
+/* lwatch.c: a timeout-only budget was armed with deadline dl_ns
+   (st->b_dl_ns): make sure the watchdog runs, lists st and wakes by then.
+   Lock-free unless the watchdog would wake later or st is not listed. */
+TDMI_FUNC void tdmL_watch_deadline(tdmL_State *st, long long dl_ns);
+/* CLOCK_MONOTONIC in ns (lbudget.c). */
+TDMI_FUNC long long tdmL_now_ns(void);
 #define TDML_BUDGET_INSTR 1
 #define TDML_BUDGET_TIME  2
 /* lsandbox.c: sandbox a state as the tdm_Policy at index 1 (light

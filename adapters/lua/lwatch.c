@@ -21,12 +21,20 @@
  * one that raced with the end of a call so closely that both missed it stops
  * the next call on that runtime instead.
  *
+ * The watchdog also enforces timeout-only budgets (lbudget.c): it wakes at
+ * the earliest armed deadline (st->b_dl_ns) and sets the budget's hook on the
+ * state and its running coroutine (fire), so such a budget costs nothing
+ * while the call runs. It ticks (every TDML_TICK_MS) only while a state is
+ * polled or a tick function is set; otherwise it sleeps until the next
+ * deadline, or until told.
+ *
  * A Lua hook belongs to one coroutine, so the hook is set on the state's
  * main thread (as lua.c does) and on the coroutine running now: resumes go
  * through tdmL_resume (Python's and C's through lops.c, Lua's through
  * lcoro.c's coroutine.resume and coroutine.wrap), which records it.
  */
 #include <dlfcn.h>
+#include <limits.h>
 #include <pthread.h>
 #include <signal.h>
 #include <time.h>
@@ -45,6 +53,10 @@ static int wd_running;                  /* the thread runs its loop */
 static int wd_joinable;                 /* wd_thread was started and not joined */
 static pthread_t wd_thread;
 static pthread_once_t wd_once = PTHREAD_ONCE_INIT;
+/* When the watchdog wakes next (CLOCK_MONOTONIC ns); LLONG_MAX while it is
+   awake, not running, or waits for nothing but wd_cond. Atomic: a budget
+   armed with an earlier deadline wakes it (tdmL_watch_deadline). */
+static long long wd_wake = LLONG_MAX;
 
 /* Registry key of the exception a signal handler raised (re-raised until
    the crossing ends). */
@@ -247,26 +259,101 @@ static void poke(tdmL_State *st)
     set_running_hook(st, 0);
 }
 
-/* The watchdog: ticks until nothing is watched. It holds wd_mutex except
+/* A timeout-only budget's deadline passed: set the budget's hook on the
+   state and on the coroutine it runs now, once per deadline; wd_mutex held,
+   from the watchdog thread. A hook that is not the budget's stays (an
+   interrupt's, which ends the call anyway; the one-shot poll, which hands
+   over to the budget as it removes itself; a debug hook, which a budget
+   never replaces). A hook set as the call ends finds no budget armed, or a
+   later deadline, and removes itself. [-0, +0, -] */
+static void fire(tdmL_State *st, long long now)
+{
+    long long dl = __atomic_load_n(&st->b_dl_ns, __ATOMIC_SEQ_CST);
+    if (dl == 0 || dl > now || st->L == NULL
+        || __atomic_load_n(&st->b_fired, __ATOMIC_RELAXED) == dl) {
+        return;
+    }
+    __atomic_store_n(&st->b_fired, dl, __ATOMIC_SEQ_CST);
+    lua_Hook h = lua_gethook(st->L);
+    if (h == NULL || h == tdmL_budget_hook) {
+        lua_sethook(st->L, tdmL_budget_hook, LUA_MASKCOUNT, 1);
+    }
+    __atomic_store_n(&st->poking, 1, __ATOMIC_SEQ_CST);
+    lua_State *co = __atomic_load_n(&st->running, __ATOMIC_SEQ_CST);
+    if (co != NULL) {
+        h = lua_gethook(co);
+        if (h == NULL || h == tdmL_budget_hook) {
+            lua_sethook(co, tdmL_budget_hook, LUA_MASKCOUNT, 1);
+        }
+    }
+    __atomic_store_n(&st->poking, 0, __ATOMIC_SEQ_CST);
+}
+
+/* Wait for the next tick, deadline or signal; wd_mutex held. */
+static void wd_wait(long long next_tick)
+{
+    long long wake = next_tick;
+    for (tdmL_State *st = wd_list; st != NULL; st = st->watch_next) {
+        long long dl = __atomic_load_n(&st->b_dl_ns, __ATOMIC_SEQ_CST);
+        if (dl != 0 && dl < wake && __atomic_load_n(&st->b_fired, __ATOMIC_RELAXED) != dl) {
+            wake = dl;
+        }
+    }
+    /* a deadline armed after the loop above read it sees this wake time (or
+       the LLONG_MAX before it) and signals if it is earlier; it signals
+       under wd_mutex, which this thread holds until it waits */
+    __atomic_store_n(&wd_wake, wake, __ATOMIC_SEQ_CST);
+    if (wake == LLONG_MAX) {
+        pthread_cond_wait(&wd_cond, &wd_mutex);
+    } else {
+        struct timespec ts = { .tv_sec = wake / 1000000000LL, .tv_nsec = wake % 1000000000LL };
+        pthread_cond_clockwait(&wd_cond, &wd_mutex, CLOCK_MONOTONIC, &ts);
+    }
+    __atomic_store_n(&wd_wake, LLONG_MAX, __ATOMIC_SEQ_CST);
+}
+
+/* Whether the watchdog has to tick: a polled state or a tick function. */
+static int wd_ticking(void)
+{
+    if (wd_tick != NULL) {
+        return 1;
+    }
+    for (tdmL_State *st = wd_list; st != NULL; st = st->watch_next) {
+        if (st->watch_tid != 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* The watchdog: runs until nothing is watched. It holds wd_mutex except
    while it waits and while it runs the tick function. */
 static void *wd_main(void *arg)
 {
     (void)arg;
     pthread_mutex_lock(&wd_mutex);
+    long long next_tick = tdmL_now_ns() + TDML_TICK_MS * 1000000LL;
     for (;;) {
-        struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        ts.tv_nsec += TDML_TICK_MS * 1000000L;
-        if (ts.tv_nsec >= 1000000000L) {
-            ts.tv_sec++;
-            ts.tv_nsec -= 1000000000L;
+        /* checked before each wait too: a signal sent while this thread ran
+           the tick function (wd_mutex released) is lost, and with nothing
+           to tick the wait below has no timeout (found by process.lua: a
+           lua5.4 host joining the watchdog as it unloads) */
+        if (wd_list != NULL || wd_tick != NULL) {
+            wd_wait(wd_ticking() ? next_tick : LLONG_MAX);
         }
-        pthread_cond_timedwait(&wd_cond, &wd_mutex, &ts);
         if (wd_list == NULL && wd_tick == NULL) {
             wd_running = 0;
             pthread_mutex_unlock(&wd_mutex);
             return NULL;
         }
+        long long now = tdmL_now_ns();
+        for (tdmL_State *st = wd_list; st != NULL; st = st->watch_next) {
+            fire(st, now);
+        }
+        if (now < next_tick && wd_ticking()) {
+            continue;   /* woken for a deadline or a change */
+        }
+        next_tick = now + TDML_TICK_MS * 1000000LL;
         for (tdmL_State *st = wd_list; st != NULL; st = st->watch_next) {
             poke(st);
         }
@@ -312,6 +399,7 @@ static void fork_parent(void)
 static void fork_child(void)
 {
     wd_running = wd_joinable = 0;       /* the thread stayed in the parent */
+    __atomic_store_n(&wd_wake, LLONG_MAX, __ATOMIC_SEQ_CST);
     if (wd_list != NULL || wd_tick != NULL) {
         start_locked();
     }
@@ -330,6 +418,16 @@ static void init_once(void)
     pthread_atfork(fork_prepare, fork_parent, fork_child);
 }
 
+/* Put st on the watchdog's list; wd_mutex held. */
+static void list_locked(tdmL_State *st)
+{
+    if (!st->watched) {
+        __atomic_store_n(&st->watched, 1, __ATOMIC_RELEASE);
+        st->watch_next = wd_list;
+        wd_list = st;
+    }
+}
+
 void tdmL_watch(tdm_Runtime *rt, uintptr_t tid)
 {
     tdmL_State *st = rt->state[TDM_LANG_LUA];
@@ -339,14 +437,25 @@ void tdmL_watch(tdm_Runtime *rt, uintptr_t tid)
     pthread_once(&wd_once, init_once);
     pthread_mutex_lock(&wd_mutex);
     st->watch_tid = tid;
-    if (!st->watched) {
-        st->watched = 1;
-        st->watch_next = wd_list;
-        wd_list = st;
-    }
+    list_locked(st);
     if (tid != 0) {
         start_locked();     /* only a polled thread needs the watchdog's ticks */
+        pthread_cond_signal(&wd_cond);  /* it may wait for no tick */
     }
+    pthread_mutex_unlock(&wd_mutex);
+}
+
+void tdmL_watch_deadline(tdmL_State *st, long long dl_ns)
+{
+    if (__atomic_load_n(&st->watched, __ATOMIC_ACQUIRE)
+        && dl_ns >= __atomic_load_n(&wd_wake, __ATOMIC_SEQ_CST)) {
+        return;     /* the watchdog runs and wakes before dl_ns anyway */
+    }
+    pthread_once(&wd_once, init_once);
+    pthread_mutex_lock(&wd_mutex);
+    list_locked(st);
+    start_locked();
+    pthread_cond_signal(&wd_cond);
     pthread_mutex_unlock(&wd_mutex);
 }
 
@@ -361,8 +470,12 @@ void tdmL_unwatch(tdmL_State *st)
         if (*p == st) {
             *p = st->watch_next;
         }
-        st->watched = 0;
+        __atomic_store_n(&st->watched, 0, __ATOMIC_RELEASE);
         st->watch_next = NULL;
+        __atomic_store_n(&st->b_dl_ns, 0, __ATOMIC_SEQ_CST);
+        if (wd_list == NULL) {
+            pthread_cond_signal(&wd_cond);  /* a watchdog waiting for nothing leaves */
+        }
     }
     for (tdmL_Delegated *d = st->delegated; d != NULL; d = d->next) {
         d->state = TDML_DL_DROPPED;     /* its poster runs into the closed state */
@@ -379,6 +492,7 @@ void tdmL_watch_tick(void (*fn)(void))
     wd_tick = fn;
     if (fn != NULL) {
         start_locked();
+        pthread_cond_signal(&wd_cond);  /* it may wait for no tick */
     }
     /* Nothing left to watch: end the thread now and wait for it. A lua5.4
        host unloads this module (dlclose) right after its state closes, and
@@ -443,10 +557,12 @@ void tdmL_rehook(lua_State *L, lua_Hook expect, lua_Hook h, int count)
 int tdmL_resume(tdmL_State *st, lua_State *co, lua_State *from, int nargs, int *nres)
 {
     lua_State *prev = st->running;
+    /* sequentially consistent: either the watchdog's fire sees co running,
+       or tdmL_budget_resume sees the b_fired it stored first */
+    __atomic_store_n(&st->running, co, __ATOMIC_SEQ_CST);
     if (st->b_armed) {
         tdmL_budget_resume(st, co);     /* a coroutine made before the call */
     }
-    __atomic_store_n(&st->running, co, __ATOMIC_RELEASE);
     if (intr_of(st) != 0) {
         pthread_mutex_lock(&wd_mutex);
         lua_sethook(co, hook, LUA_MASKCOUNT, 1);   /* an interrupt is pending */

@@ -28,6 +28,28 @@ int main(void)
     CHECK_OK(rt, tdm_set_budget(rt, 0, 0.02));
     CHECK(tdm_exec(rt, TDM_LANG_LUA, "while true do end", "t.lua") == TDM_ERRTIMEOUT);
     CHECK(strstr(tdm_errmsg(rt), "deadline") != NULL);
+    /* a timeout-only budget has no hook until its deadline (the watchdog sets
+       it): a loop in a coroutine, one that swallows errors, and calls that
+       end in time, many of them */
+    CHECK(tdm_exec(rt, TDM_LANG_LUA, "coroutine.wrap(function() while true do end end)()",
+                   "co.lua") == TDM_ERRTIMEOUT);
+    CHECK(tdm_exec(rt, TDM_LANG_LUA, "while true do pcall(function() while true do end "
+                                      "end) end", "pcall2.lua") == TDM_ERRTIMEOUT);
+    for (int i = 0; i < 1000; i++) {
+        if (tdm_eval(rt, TDM_LANG_LUA, "1 + 1", &v) != TDM_OK || v.u.i != 2) {
+            CHECK(!"a call in time was stopped");
+            break;
+        }
+    }
+    /* a second runtime with its own, longer deadline, served by the same watchdog */
+    tdm_Runtime *rt2 = NULL;
+    CHECK(tdm_open_sandboxed(&p, &rt2) == TDM_OK);
+    if (rt2 != NULL) {
+        CHECK_OK(rt2, tdm_set_budget(rt2, 0, 0.05));
+        CHECK(tdm_exec(rt2, TDM_LANG_LUA, "while true do end", "t2.lua") == TDM_ERRTIMEOUT);
+        CHECK(tdm_exec(rt, TDM_LANG_LUA, "while true do end", "t3.lua") == TDM_ERRTIMEOUT);
+        tdm_free(rt2);
+    }
     CHECK(tdm_set_budget(rt, -1, 0) == TDM_ERRARG);
     /* caps on C loops and memory */
     CHECK(tdm_exec(rt, TDM_LANG_LUA, "string.find(('a'):rep(1e5), '.-.-.-b')", "p.lua")

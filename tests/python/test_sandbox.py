@@ -135,9 +135,12 @@ HOSTILE = [
      r"instruction budget"),
     ("coroutine_wrap_loop", "coroutine.wrap(function() while true do end end)()",
      LuaTimeoutError, r"instruction budget"),
+    # these two are slow per instruction (a resume per few instructions; a
+    # reader call per chunk piece): on a slow build (TSan) the policy's 5 s
+    # deadline may come before its 2e6 instructions. Either ends the loop.
     ("coroutine_yield_loop", "local co = coroutine.wrap(function() while true do "
      "coroutine.yield() end end) while true do co() end", LuaTimeoutError,
-     r"instruction budget"),
+     r"instruction budget|deadline"),
     ("close_loops", "do local x <close> = setmetatable({}, {__close = function() "
      "while true do end end}) end", LuaTimeoutError, r"instruction budget"),
     ("index_metamethod_loop", "setmetatable(_G, {__index = function() while true do end "
@@ -145,7 +148,7 @@ HOSTILE = [
     ("load_reader_loops", "load(function() while true do end end)", LuaTimeoutError,
      r"instruction budget"),
     ("load_endless_comment", "load(function() return '--' .. ('x'):rep(100) end)",
-     LuaTimeoutError, r"instruction budget"),
+     LuaTimeoutError, r"instruction budget|deadline"),
     # --- recursion ---------------------------------------------------------------
     ("deep_recursion", "local function r() return 1 + r() end return r()", LuaError,
      r"stack overflow|not enough memory"),
@@ -332,6 +335,101 @@ def test_timeout_deadline_is_prompt():
         lua.execute("while true do end")
     assert time.monotonic() - t < 0.5
     assert lua.eval("2") == 2
+
+
+TIMEOUT_CASES = [h for h in HOSTILE if h[2] is LuaTimeoutError]
+
+
+@pytest.mark.parametrize("name,code,exc,expect", TIMEOUT_CASES, ids=[h[0] for h in TIMEOUT_CASES])
+def test_hostile_loops_timeout_only(name, code, exc, expect):
+    # the same loops under a budget with a timeout and no max_instructions:
+    # no hook while the call runs, the watchdog sets one at the deadline
+    lua = tandem.LuaRuntime(sandbox=small_policy(max_instructions=None, timeout=0.05))
+    with pytest.raises(LuaTimeoutError, match="deadline"):
+        lua.execute(code)
+    assert lua.eval("1 + 1") == 2
+    with pytest.raises(LuaTimeoutError, match="deadline"):
+        lua.execute("while true do end")
+
+
+def test_timeout_only_budget_sets_no_hook():
+    # a count hook makes Lua 5.4 trap every instruction: a timeout-only budget
+    # has none until its deadline passes (the watchdog's one-shot poll of
+    # signals may be there for an instruction: one look out of 50 suffices)
+    lua = tandem.LuaRuntime()
+    probe = lua.eval("function() for i = 1, 50 do if debug.gethook() == nil then "
+                     "return true end end return false end")
+    lua.set_budget(timeout=10)
+    assert probe() is True
+    lua.set_budget(max_instructions=10 ** 9, timeout=10)
+    assert probe() is False             # the count hook, all the time
+    lua.set_budget(timeout=10)
+    assert probe() is True
+    with pytest.raises(LuaTimeoutError):
+        lua.set_budget(timeout=0.02)
+        lua.execute("while true do end")
+    lua.set_budget(timeout=10)
+    assert probe() is True              # the hook of the call that timed out is gone
+
+
+def test_timeout_only_counts_callbacks_and_old_coroutines():
+    lua = tandem.LuaRuntime()
+    co = lua.execute("co = coroutine.create(function() while true do end end) return co")
+    assert co is not None
+    lua.set_budget(timeout=0.05)
+    with pytest.raises(LuaTimeoutError):
+        lua.execute("local ok, e = coroutine.resume(co) while true do end")
+    with pytest.raises(LuaTimeoutError):     # the deadline passes inside a coroutine
+        lua.execute("coroutine.wrap(function() while true do end end)()")
+    calls = []
+
+    def cb():
+        calls.append(1)
+        try:
+            lua.execute("while true do end")
+        except LuaTimeoutError:
+            pass                # swallowed by Python: Lua is stopped again
+        return 1
+    lua.globals().cb = cb
+    with pytest.raises(LuaTimeoutError):
+        lua.execute("cb() while true do end")
+    assert calls == [1]
+    assert lua.eval("3") == 3
+
+
+def test_timeout_only_many_runtimes_and_threads():
+    # deadlines of several runtimes in several threads, short and long, all
+    # served by the one watchdog; the calls that finish in time are not stopped
+    import threading
+    errors = []
+
+    def work(i):
+        try:
+            lua = tandem.LuaRuntime()
+            lua.set_budget(timeout=0.02 + 0.01 * i)
+            # calls in time: a long deadline (a slow build, TSan, must not
+            # make them late), armed and disarmed among the short ones
+            other = tandem.LuaRuntime()
+            other.set_budget(timeout=30)
+            f = other.eval("function(n) local s = 0 for i = 1, n do s = s + i end return s end")
+            for _ in range(3):
+                try:
+                    lua.execute("while true do end")
+                    errors.append("no timeout")
+                except LuaTimeoutError:
+                    pass
+                for _ in range(200):
+                    if f(100) != 5050:
+                        errors.append("wrong result")
+        except Exception as e:          # reported below
+            errors.append(repr(e))
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert not any(t.is_alive() for t in threads)
+    assert errors == []
 
 
 def test_timeout_error_is_lua_error():

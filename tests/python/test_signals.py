@@ -110,6 +110,38 @@ def test_alarm_handler_exception_arrives_itself():
     assert "usable True" in lines
 
 
+def test_alarm_reaches_lua_under_a_timeout_only_budget():
+    # a budget with only a timeout sets no hook while the call runs, so the
+    # watchdog polls signals as without a budget (a count hook would keep it
+    # from doing so: docs/sandbox.md)
+    lines, err = child("""
+        import signal, time
+        import tandem
+        lua = tandem.LuaRuntime()
+        lua.set_budget(timeout=30)
+        class Ring(Exception):
+            pass
+        def handler(signum, frame):
+            raise Ring("ring")
+        signal.signal(signal.SIGALRM, handler)
+        signal.setitimer(signal.ITIMER_REAL, 0.2)
+        t0 = time.monotonic()
+        try:
+            lua.execute("while true do end")
+        except Ring as e:
+            print("ring", type(e).__name__)
+        print("elapsed", time.monotonic() - t0)
+        lua.set_budget(timeout=0.05)
+        try:
+            lua.execute("while true do end")
+        except tandem.LuaTimeoutError:
+            print("timeout")
+    """)
+    assert "ring Ring" in lines, err
+    assert float(next(x for x in lines if x.startswith("elapsed")).split()[1]) < 0.2 + BOUND
+    assert "timeout" in lines, err
+
+
 def test_handler_that_returns_lets_lua_go_on():
     # the handler runs while Lua runs (it sets a Lua global the loop waits for)
     lines, err = child("""
