@@ -397,10 +397,10 @@ static void drop_results(tdmL_State *st, tdmS_Frame *f)
    pushes without allocating is pushed directly; the rest under lua_pcall,
    so that a memory error still ends the frame (which holds the other
    language's pins and references) before it is raised. [-0, +nres, m] */
-static int push_results(lua_State *L, tdmL_State *st, tdmS_Frame *f)
+static int push_results(lua_State *L, tdmL_State *st, tdmS_Frame *f, int room)
 {
     int nres = f->nres, i;
-    if (!lua_checkstack(L, nres + 4)) {
+    if (nres + 4 > room && !lua_checkstack(L, nres + 4)) {
         drop_results(st, f);
         return luaL_error(L, "too many results to push");
     }
@@ -433,9 +433,11 @@ static int push_results(lua_State *L, tdmL_State *st, tdmS_Frame *f)
 
 /* Run op with args[0] the foreign block fo (the userdata at `first`, when
    fo != NULL) or the value there, and the values at (first, first+n) after
-   it; push the results. [-0, +r, e] */
+   it; push the results. `room`: stack slots known to be free above the top
+   (a metamethod: what Lua guarantees a C function, LUA_MINSTACK, less what
+   it pushed), so that a few results need no lua_checkstack. [-0, +r, e] */
 static int foreign_run(lua_State *L, tdmL_State *st, tdm_LangId lang, int op, int sub,
-                       tdmL_Foreign *fo, int first, int n)
+                       tdmL_Foreign *fo, int first, int n, int room)
 {
     tdm_Runtime *rt = st->rt;
     tdmS_Frame f;
@@ -472,13 +474,13 @@ static int foreign_run(lua_State *L, tdmL_State *st, tdm_LangId lang, int op, in
     if (status != TDM_OK) {
         return tdmL_raise_frame_error(L, st, &f);
     }
-    return push_results(L, st, &f);
+    return push_results(L, st, &f, room);
 }
 
 int tdmL_foreign_call(lua_State *L, tdmL_State *st, tdm_LangId lang, int op, int sub,
                       int first, int n)
 {
-    return foreign_run(L, st, lang, op, sub, NULL, first, n);
+    return foreign_run(L, st, lang, op, sub, NULL, first, n, 0);
 }
 
 /* What one metamethod does; its closure's only upvalue (a userdata). */
@@ -551,7 +553,9 @@ static int foreign_mm(lua_State *L)
     if (op == TDM_OP_LEN || op == TDM_OP_STR) {
         n = 1;
     }
-    int nres = foreign_run(L, st, lang, op, sub, fo, 1, n);
+    /* Lua gave this C function LUA_MINSTACK free slots; self_block's slow
+       path may have used one (the metatable it leaves) */
+    int nres = foreign_run(L, st, lang, op, sub, fo, 1, n, LUA_MINSTACK - 1);
     if (op == TDM_OP_COMPARE) {
         lua_pushboolean(L, nres > 0 && lua_toboolean(L, -1));
         return 1;

@@ -217,7 +217,10 @@ static int op_call(tdmP_State *st, tdmS_Frame *f)
         return -1;
     }
     for (i = 0; i < n; i++) {
-        if ((argv[i] = tdmP_from_value(st, &f->args[i + 1])) == NULL) {
+        tdm_Value *v = &f->args[i + 1];
+        argv[i] = v->kind == TDM_INT ? PyLong_FromLongLong((long long)v->u.i)
+                                     : tdmP_from_value(st, v);
+        if (argv[i] == NULL) {
             goto done;
         }
         special |= Py_TYPE(argv[i]) == st->mod->args_type;
@@ -842,7 +845,16 @@ static int p_op(tdmS_Frame *f)
         status = f->err.status == TDM_ERRDEAD && !PyErr_Occurred() ? TDM_ERRDEAD
                                                                     : tdmP_capture(st, f);
     }
-    tdmP_recheck_excl(rt);
+    if (st->npins == mark) {
+        f->entered = 0;         /* nothing pinned: p_finish would have nothing to do */
+    }
+    /* tdmP_sole_thread inline (the crossing path): did the Python code start
+       a thread or an interpreter? Then no enclosing crossing is exclusive. */
+    PyThreadState *ts = _PyThreadState_UncheckedGet();
+    if (ts->prev != NULL || ts->next != NULL || PyInterpreterState_Head() != ts->interp
+            || PyInterpreterState_Next(ts->interp) != NULL) {
+        tdmP_recheck_excl(rt);
+    }
     current_rt = saved;
     if (restored) {
         pf->host = PyEval_SaveThread();

@@ -431,3 +431,20 @@ def test_metamethod_self_proof(lua):
     got, s, real, n = check(o, tandem.as_attrgetter(4.5))
     assert set(got.split(",")) == {"false:python_object expected"}
     assert (s, real, n) == (5, 4.5, 3)
+
+
+@pytest.mark.parametrize("n", [14, 15, 16, 17, 40, 500])
+def test_many_results_of_a_metamethod(n):
+    # a metamethod pushes up to 15 results without lua_checkstack (Lua gives
+    # a C function LUA_MINSTACK slots); more go through the check, also
+    # when every slot Lua gave is already taken by arguments
+    lua = tandem.LuaRuntime(unpack_returned_tuples=True)
+    f = lambda *a: tuple(range(n)) + tuple(str(x) for x in a)
+    count = lua.eval("""function(f, k)
+        local args = {}
+        for i = 1, k do args[i] = i end
+        local r = table.pack(f(table.unpack(args)))
+        return r.n, r[1], r[r.n]
+    end""")
+    assert count(f, 0) == (n, 0, n - 1)
+    assert count(f, 19) == (n + 19, 0, "19")
