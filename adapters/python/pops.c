@@ -52,7 +52,7 @@ static int push_result(tdmP_State *st, tdmS_Frame *f, PyObject *o)
         tdm_Value *v = &f->res[f->nres];
         if (t == &PyLong_Type) {
             int overflow = 0;
-            long long x = PyLong_AsLongLongAndOverflow(o, &overflow);
+            long long x = tdmP_int_value(o, &overflow);
             if (overflow == 0) {
                 if (x == -1 && PyErr_Occurred()) {
                     return -1;
@@ -226,10 +226,12 @@ static int op_call(tdmP_State *st, tdmS_Frame *f)
         special |= Py_TYPE(argv[i]) == st->mod->args_type;
     }
     PyObject **callv = argv;
-    if (n > 0 && PyMethod_Check(fn) && PyMethod_GET_SELF(fn) == argv[0]) {
+    if (n == 0 || PyFunction_Check(fn)) {
+        /* a plain function (the common callback) takes every argument */
+    } else if (PyMethod_Check(fn) && PyMethod_GET_SELF(fn) == argv[0]) {
         /* Lua obj:m(a) passes obj twice: call the plain function */
         fn = PyMethod_GET_FUNCTION(fn);
-    } else if (n > 0 && PyCFunction_Check(fn) && PyCFunction_GET_SELF(fn) == argv[0]
+    } else if (PyCFunction_Check(fn) && PyCFunction_GET_SELF(fn) == argv[0]
                && !PyModule_Check(argv[0])) {
         callv = argv + 1;       /* the same for methods of built-in types */
     }
