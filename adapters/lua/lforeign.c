@@ -521,12 +521,8 @@ static tdmL_Foreign *self_block(lua_State *L, tdmL_State *st, tdm_LangId lang)
     return fo;
 }
 
-static int foreign_mm(lua_State *L)
+static inline int mm_run(lua_State *L, tdmL_State *st, tdm_LangId lang, int op, int sub)
 {
-    const tdmL_Meta *m = lua_touserdata(L, lua_upvalueindex(1));
-    tdmL_State *st = m->st;
-    tdm_LangId lang = (tdm_LangId)m->lang;
-    int op = m->op, sub = m->sub;
     int n = lua_gettop(L);
     tdmL_Foreign *fo = NULL;
     /* the operand of a unary operation is this metamethod's own object; a
@@ -567,6 +563,37 @@ static int foreign_mm(lua_State *L)
         with_raise_site(L);
     }
     return nres;
+}
+
+static int foreign_mm(lua_State *L)
+{
+    const tdmL_Meta *m = lua_touserdata(L, lua_upvalueindex(1));
+    return mm_run(L, m->st, (tdm_LangId)m->lang, m->op, m->sub);
+}
+
+/* The state of a metamethod's Lua state: from the allocator's ud when
+   tandem made the state (a few instructions; reading the upvalue through
+   its pseudo-index costs ~35), else from the upvalue (a lua5.4 host's
+   state). */
+static inline tdmL_State *mm_state(lua_State *L)
+{
+    void *ud;
+    if (lua_getallocf(L, &ud) == tdmL_alloc) {
+        return ud;
+    }
+    return ((const tdmL_Meta *)lua_touserdata(L, lua_upvalueindex(1)))->st;
+}
+
+/* __call and __index of Python objects, the hot metamethods: the same as
+   foreign_mm with the operation known where it is compiled. */
+static int py_call_mm(lua_State *L)
+{
+    return mm_run(L, mm_state(L), TDM_LANG_PYTHON, TDM_OP_CALL, 0);
+}
+
+static int py_index_mm(lua_State *L)
+{
+    return mm_run(L, mm_state(L), TDM_LANG_PYTHON, TDM_OP_INDEX, 0);
 }
 
 /* upvalues: 1 = the runtime (light userdata), 2 = lang. Releases the
@@ -636,7 +663,13 @@ void tdmL_foreign_init(lua_State *L, tdmL_State *st, tdm_LangId lang)
         m->lang = (uint8_t)lang;
         m->op = (uint8_t)metamethods[i].op;
         m->sub = (uint8_t)metamethods[i].sub;
-        lua_pushcclosure(L, foreign_mm, 1);
+        lua_CFunction fn = foreign_mm;
+        if (lang == TDM_LANG_PYTHON && metamethods[i].op == TDM_OP_CALL) {
+            fn = py_call_mm;
+        } else if (lang == TDM_LANG_PYTHON && metamethods[i].op == TDM_OP_INDEX) {
+            fn = py_index_mm;
+        }
+        lua_pushcclosure(L, fn, 1);
         lua_setfield(L, -2, metamethods[i].name);
     }
     lua_pushlightuserdata(L, st->rt);
