@@ -495,21 +495,9 @@ typedef struct tdmL_Meta {
    (block_live). Raises otherwise. The metatable is left on the stack (above
    the arguments, below the results: harmless, and no lua_settop).
    [-0, +(0|1), v] */
-static tdmL_Foreign *self_block(lua_State *L, tdmL_State *st, tdm_LangId lang)
+static tdmL_Foreign *self_block_full(lua_State *L, tdmL_State *st, tdm_LangId lang)
 {
-    /* The cheap proof first (~40 instructions instead of ~190): a full
-       userdata of exactly a block's size (lua_rawlen is 0 for anything else
-       lua_touserdata accepts) whose runtime field is this runtime, which
-       only tandem's own blocks store (the same proof foreign_gc relies on;
-       cdata blocks are larger), of this language, holding its object and
-       not a view. Anything else — a view, a finalized object, a stranger —
-       takes the full check below, with the metatable. */
-    tdmL_Foreign *fo = lua_touserdata(L, 1);
-    if (fo != NULL && lua_rawlen(L, 1) == sizeof *fo && fo->rt == st->rt && fo->lang == lang
-        && fo->handle != NULL && !fo->borrowed) {
-        return fo;
-    }
-    fo = NULL;
+    tdmL_Foreign *fo = NULL;
     if (lua_getmetatable(L, 1) && lua_topointer(L, -1) == st->fmeta[lang]) {
         fo = valid_block(L, st, 1, lang);
     }
@@ -521,7 +509,25 @@ static tdmL_Foreign *self_block(lua_State *L, tdmL_State *st, tdm_LangId lang)
     return fo;
 }
 
-static inline int mm_run(lua_State *L, tdmL_State *st, tdm_LangId lang, int op, int sub)
+static inline tdmL_Foreign *self_block(lua_State *L, tdmL_State *st, tdm_LangId lang)
+{
+    /* The cheap proof first (~40 instructions instead of ~190): a full
+       userdata of exactly a block's size (lua_rawlen is 0 for anything else
+       lua_touserdata accepts) whose runtime field is this runtime, which
+       only tandem's own blocks store (the same proof foreign_gc relies on;
+       cdata blocks are larger), of this language, holding its object and
+       not a view. Anything else — a view, a finalized object, a stranger —
+       takes the full check (self_block_full), with the metatable. */
+    tdmL_Foreign *fo = lua_touserdata(L, 1);
+    if (fo != NULL && lua_rawlen(L, 1) == sizeof *fo && fo->rt == st->rt && fo->lang == lang
+        && fo->handle != NULL && !fo->borrowed) {
+        return fo;
+    }
+    return self_block_full(L, st, lang);
+}
+
+static inline __attribute__((always_inline)) int mm_run(lua_State *L, tdmL_State *st,
+                                                     tdm_LangId lang, int op, int sub)
 {
     int n = lua_gettop(L);
     tdmL_Foreign *fo = NULL;
