@@ -8,31 +8,6 @@
 #include "runtime.h"
 #include "value.h"
 
-void tdmS_init(tdmS_Frame *f, tdm_Runtime *rt, const tdmR_Lang *lang, int op,
-               tdm_LangId from)
-{
-    f->rt = rt;
-    f->prev = NULL;
-    f->lang = lang;
-    f->op = (uint8_t)op;
-    f->sub = 0;
-    f->from = (uint8_t)from;
-    f->entered = 0;
-    f->held = 0;
-    f->unblocked = 0;
-    f->owning = 1;
-    f->excl = 0;
-    f->nargs = 0;
-    f->nres = 0;
-    f->maxres = -1;
-    f->args = f->argbuf;
-    f->res = f->resbuf;
-    f->host = NULL;
-    f->scratch = 0;
-    f->levels = 0;
-    memset(&f->err, 0, sizeof f->err);
-}
-
 int tdmS_reserve_args(tdmS_Frame *f, int n)
 {
     if (n <= TDM_FRAME_INLINE || f->args != f->argbuf) {
@@ -96,7 +71,7 @@ int tdmS_call(tdmS_Frame *f)
     return st;
 }
 
-void tdmS_end(tdmS_Frame *f)
+void tdmS_end_full(tdmS_Frame *f)
 {
     if (f->entered) {
         f->entered = 0;

@@ -10,6 +10,7 @@
 #ifndef TDM_FRAME_H
 #define TDM_FRAME_H
 
+#include <string.h>
 #include "lang.h"
 
 #define TDM_FRAME_INLINE 6      /* args/results held without allocation */
@@ -65,9 +66,33 @@ struct tdmS_Frame {
     tdm_Value resbuf[TDM_FRAME_INLINE];
 };
 
-/* Prepare a frame for `op` on language `lang` called from `from`. */
-TDMI_FUNC void tdmS_init(tdmS_Frame *f, tdm_Runtime *rt, const tdmR_Lang *lang,
-                         int op, tdm_LangId from);
+/* Prepare a frame for `op` on language `lang` called from `from`. Inline:
+   every crossing starts with it, and the error record's clearing is a few
+   stores when its size is known where it is compiled (issue 14). */
+static inline void tdmS_init(tdmS_Frame *f, tdm_Runtime *rt, const tdmR_Lang *lang,
+                             int op, tdm_LangId from)
+{
+    f->rt = rt;
+    f->prev = NULL;
+    f->lang = lang;
+    f->op = (uint8_t)op;
+    f->sub = 0;
+    f->from = (uint8_t)from;
+    f->entered = 0;
+    f->held = 0;
+    f->unblocked = 0;
+    f->owning = 1;
+    f->excl = 0;
+    f->nargs = 0;
+    f->nres = 0;
+    f->maxres = -1;
+    f->args = f->argbuf;
+    f->res = f->resbuf;
+    f->host = NULL;
+    f->scratch = 0;
+    f->levels = 0;
+    memset(&f->err, 0, sizeof f->err);
+}
 /* Make room for n arguments (f->args), keeping the f->nargs already there;
    grows the inline buffer once (call it with the final count). TDM_OK or
    TDM_ERRMEM. */
@@ -83,7 +108,18 @@ TDMI_FUNC int tdmS_call(tdmS_Frame *f);
 /* After the results are consumed: lang->finish, then arguments still owned
    are released through their language and the buffers freed (f->nargs = 0).
    The error (if any) stays in f->err until tdmS_clear_error. */
-TDMI_FUNC void tdmS_end(tdmS_Frame *f);
+TDMI_FUNC void tdmS_end_full(tdmS_Frame *f);
+static inline void tdmS_end(tdmS_Frame *f)
+{
+    /* the common crossing has nothing to finish, release or free */
+    if (f->entered || (f->owning && f->nargs > 0) || f->args != f->argbuf
+        || f->res != f->resbuf) {
+        tdmS_end_full(f);
+        return;
+    }
+    f->nargs = 0;
+    f->nres = 0;
+}
 
 /* Error recording (the callee writes these into its frame). */
 TDMI_FUNC int tdmS_error(tdmS_Frame *f, int status, const char *fmt, ...)

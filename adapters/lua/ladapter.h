@@ -129,6 +129,9 @@ TDMI_DATA const char tdmL_key_deptherr; /* the error value raised last for a cro
 
 /* lstate.c */
 TDMI_FUNC tdmL_State *tdmL_state(lua_State *L);             /* [-0, +0, -] */
+/* The allocator of the Lua states tandem makes (its ud is the tdmL_State):
+   lua_getallocf finding it is the cheapest way from L to the state. */
+TDMI_FUNC void *tdmL_alloc(void *ud, void *ptr, size_t osize, size_t nsize);
 /* Wrap a lua_State we do not own (plain lua5.4 host). */
 TDMI_FUNC tdmL_State *tdmL_attach_host(tdm_Runtime *rt, lua_State *L); /* [-0, +0, m] */
 /* This adapter's language table (open, close, control: lstate.c). */

@@ -397,10 +397,10 @@ static void drop_results(tdmL_State *st, tdmS_Frame *f)
    pushes without allocating is pushed directly; the rest under lua_pcall,
    so that a memory error still ends the frame (which holds the other
    language's pins and references) before it is raised. [-0, +nres, m] */
-static int push_results(lua_State *L, tdmL_State *st, tdmS_Frame *f)
+static int push_results(lua_State *L, tdmL_State *st, tdmS_Frame *f, int room)
 {
     int nres = f->nres, i;
-    if (!lua_checkstack(L, nres + 4)) {
+    if (nres + 4 > room && !lua_checkstack(L, nres + 4)) {
         drop_results(st, f);
         return luaL_error(L, "too many results to push");
     }
@@ -433,9 +433,11 @@ static int push_results(lua_State *L, tdmL_State *st, tdmS_Frame *f)
 
 /* Run op with args[0] the foreign block fo (the userdata at `first`, when
    fo != NULL) or the value there, and the values at (first, first+n) after
-   it; push the results. [-0, +r, e] */
+   it; push the results. `room`: stack slots known to be free above the top
+   (a metamethod: what Lua guarantees a C function, LUA_MINSTACK, less what
+   it pushed), so that a few results need no lua_checkstack. [-0, +r, e] */
 static int foreign_run(lua_State *L, tdmL_State *st, tdm_LangId lang, int op, int sub,
-                       tdmL_Foreign *fo, int first, int n)
+                       tdmL_Foreign *fo, int first, int n, int room)
 {
     tdm_Runtime *rt = st->rt;
     tdmS_Frame f;
@@ -472,13 +474,13 @@ static int foreign_run(lua_State *L, tdmL_State *st, tdm_LangId lang, int op, in
     if (status != TDM_OK) {
         return tdmL_raise_frame_error(L, st, &f);
     }
-    return push_results(L, st, &f);
+    return push_results(L, st, &f, room);
 }
 
 int tdmL_foreign_call(lua_State *L, tdmL_State *st, tdm_LangId lang, int op, int sub,
                       int first, int n)
 {
-    return foreign_run(L, st, lang, op, sub, NULL, first, n);
+    return foreign_run(L, st, lang, op, sub, NULL, first, n, 0);
 }
 
 /* What one metamethod does; its closure's only upvalue (a userdata). */
@@ -493,7 +495,7 @@ typedef struct tdmL_Meta {
    (block_live). Raises otherwise. The metatable is left on the stack (above
    the arguments, below the results: harmless, and no lua_settop).
    [-0, +(0|1), v] */
-static tdmL_Foreign *self_block(lua_State *L, tdmL_State *st, tdm_LangId lang)
+static tdmL_Foreign *self_block_full(lua_State *L, tdmL_State *st, tdm_LangId lang)
 {
     tdmL_Foreign *fo = NULL;
     if (lua_getmetatable(L, 1) && lua_topointer(L, -1) == st->fmeta[lang]) {
@@ -507,12 +509,26 @@ static tdmL_Foreign *self_block(lua_State *L, tdmL_State *st, tdm_LangId lang)
     return fo;
 }
 
-static int foreign_mm(lua_State *L)
+static inline tdmL_Foreign *self_block(lua_State *L, tdmL_State *st, tdm_LangId lang)
 {
-    const tdmL_Meta *m = lua_touserdata(L, lua_upvalueindex(1));
-    tdmL_State *st = m->st;
-    tdm_LangId lang = (tdm_LangId)m->lang;
-    int op = m->op, sub = m->sub;
+    /* The cheap proof first (~40 instructions instead of ~190): a full
+       userdata of exactly a block's size (lua_rawlen is 0 for anything else
+       lua_touserdata accepts) whose runtime field is this runtime, which
+       only tandem's own blocks store (the same proof foreign_gc relies on;
+       cdata blocks are larger), of this language, holding its object and
+       not a view. Anything else — a view, a finalized object, a stranger —
+       takes the full check (self_block_full), with the metatable. */
+    tdmL_Foreign *fo = lua_touserdata(L, 1);
+    if (fo != NULL && lua_rawlen(L, 1) == sizeof *fo && fo->rt == st->rt && fo->lang == lang
+        && fo->handle != NULL && !fo->borrowed) {
+        return fo;
+    }
+    return self_block_full(L, st, lang);
+}
+
+static inline __attribute__((always_inline)) int mm_run(lua_State *L, tdmL_State *st,
+                                                     tdm_LangId lang, int op, int sub)
+{
     int n = lua_gettop(L);
     tdmL_Foreign *fo = NULL;
     /* the operand of a unary operation is this metamethod's own object; a
@@ -539,7 +555,9 @@ static int foreign_mm(lua_State *L)
     if (op == TDM_OP_LEN || op == TDM_OP_STR) {
         n = 1;
     }
-    int nres = foreign_run(L, st, lang, op, sub, fo, 1, n);
+    /* Lua gave this C function LUA_MINSTACK free slots; self_block's slow
+       path may have used one (the metatable it leaves) */
+    int nres = foreign_run(L, st, lang, op, sub, fo, 1, n, LUA_MINSTACK - 1);
     if (op == TDM_OP_COMPARE) {
         lua_pushboolean(L, nres > 0 && lua_toboolean(L, -1));
         return 1;
@@ -551,6 +569,37 @@ static int foreign_mm(lua_State *L)
         with_raise_site(L);
     }
     return nres;
+}
+
+static int foreign_mm(lua_State *L)
+{
+    const tdmL_Meta *m = lua_touserdata(L, lua_upvalueindex(1));
+    return mm_run(L, m->st, (tdm_LangId)m->lang, m->op, m->sub);
+}
+
+/* The state of a metamethod's Lua state: from the allocator's ud when
+   tandem made the state (a few instructions; reading the upvalue through
+   its pseudo-index costs ~35), else from the upvalue (a lua5.4 host's
+   state). */
+static inline tdmL_State *mm_state(lua_State *L)
+{
+    void *ud;
+    if (lua_getallocf(L, &ud) == tdmL_alloc) {
+        return ud;
+    }
+    return ((const tdmL_Meta *)lua_touserdata(L, lua_upvalueindex(1)))->st;
+}
+
+/* __call and __index of Python objects, the hot metamethods: the same as
+   foreign_mm with the operation known where it is compiled. */
+static int py_call_mm(lua_State *L)
+{
+    return mm_run(L, mm_state(L), TDM_LANG_PYTHON, TDM_OP_CALL, 0);
+}
+
+static int py_index_mm(lua_State *L)
+{
+    return mm_run(L, mm_state(L), TDM_LANG_PYTHON, TDM_OP_INDEX, 0);
 }
 
 /* upvalues: 1 = the runtime (light userdata), 2 = lang. Releases the
@@ -620,7 +669,13 @@ void tdmL_foreign_init(lua_State *L, tdmL_State *st, tdm_LangId lang)
         m->lang = (uint8_t)lang;
         m->op = (uint8_t)metamethods[i].op;
         m->sub = (uint8_t)metamethods[i].sub;
-        lua_pushcclosure(L, foreign_mm, 1);
+        lua_CFunction fn = foreign_mm;
+        if (lang == TDM_LANG_PYTHON && metamethods[i].op == TDM_OP_CALL) {
+            fn = py_call_mm;
+        } else if (lang == TDM_LANG_PYTHON && metamethods[i].op == TDM_OP_INDEX) {
+            fn = py_index_mm;
+        }
+        lua_pushcclosure(L, fn, 1);
         lua_setfield(L, -2, metamethods[i].name);
     }
     lua_pushlightuserdata(L, st->rt);

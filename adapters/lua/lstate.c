@@ -13,7 +13,7 @@ const char tdmL_key_lasterr = 0;
 const char tdmL_key_deptherr = 0;
 static const char key_strcache = 0;
 
-static void *l_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
+void *tdmL_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 {
     tdmL_State *st = ud;
     size_t old = ptr ? osize : 0;
@@ -222,7 +222,7 @@ static int l_open(tdm_Runtime *rt, const tdmR_OpenOptions *opts, tdmS_Error *err
     }
     st->rt = rt;
     st->own = 1;
-    st->L = lua_newstate(l_alloc, st);
+    st->L = lua_newstate(tdmL_alloc, st);
     if (st->L == NULL) {
         free(st);
         return tdmS_set_error(err, TDM_ERRMEM, "not enough memory");

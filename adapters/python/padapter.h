@@ -363,6 +363,22 @@ static inline int tdmP_utf8_value(PyObject *o, tdm_Value *v)
 /* An argument that converts without the converter: exact int in range,
    float, bool, None, or str (UTF-8 runtime). 0 when it needs the converter;
    -1 with an exception. */
+/* An exact int's value when it fits a long long: *overflow set (and -1
+   returned) when it does not; -1 with an exception only on an internal
+   error, as PyLong_AsLongLongAndOverflow. An int of at most one digit (30
+   bits) is read inline (3.11's layout), the rest asked to CPython. */
+static inline long long tdmP_int_value(PyObject *o, int *overflow)
+{
+#if PY_VERSION_HEX >= 0x030B0000 && PY_VERSION_HEX < 0x030C0000
+    Py_ssize_t size = Py_SIZE(o);
+    if (size >= -1 && size <= 1) {
+        *overflow = 0;
+        return (long long)size * (long long)((PyLongObject *)o)->ob_digit[0];
+    }
+#endif
+    return PyLong_AsLongLongAndOverflow(o, overflow);
+}
+
 static inline int tdmP_lean_arg(PyObject *o, tdm_Value *v)
 {
     PyTypeObject *t = Py_TYPE(o);
@@ -372,7 +388,7 @@ static inline int tdmP_lean_arg(PyObject *o, tdm_Value *v)
     v->key = NULL;
     if (t == &PyLong_Type) {
         int overflow = 0;
-        long long x = PyLong_AsLongLongAndOverflow(o, &overflow);
+        long long x = tdmP_int_value(o, &overflow);
         if (overflow != 0) {
             return 0;       /* the converter asks the overflow handler */
         }

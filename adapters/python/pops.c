@@ -52,7 +52,7 @@ static int push_result(tdmP_State *st, tdmS_Frame *f, PyObject *o)
         tdm_Value *v = &f->res[f->nres];
         if (t == &PyLong_Type) {
             int overflow = 0;
-            long long x = PyLong_AsLongLongAndOverflow(o, &overflow);
+            long long x = tdmP_int_value(o, &overflow);
             if (overflow == 0) {
                 if (x == -1 && PyErr_Occurred()) {
                     return -1;
@@ -217,16 +217,21 @@ static int op_call(tdmP_State *st, tdmS_Frame *f)
         return -1;
     }
     for (i = 0; i < n; i++) {
-        if ((argv[i] = tdmP_from_value(st, &f->args[i + 1])) == NULL) {
+        tdm_Value *v = &f->args[i + 1];
+        argv[i] = v->kind == TDM_INT ? PyLong_FromLongLong((long long)v->u.i)
+                                     : tdmP_from_value(st, v);
+        if (argv[i] == NULL) {
             goto done;
         }
         special |= Py_TYPE(argv[i]) == st->mod->args_type;
     }
     PyObject **callv = argv;
-    if (n > 0 && PyMethod_Check(fn) && PyMethod_GET_SELF(fn) == argv[0]) {
+    if (n == 0 || PyFunction_Check(fn)) {
+        /* a plain function (the common callback) takes every argument */
+    } else if (PyMethod_Check(fn) && PyMethod_GET_SELF(fn) == argv[0]) {
         /* Lua obj:m(a) passes obj twice: call the plain function */
         fn = PyMethod_GET_FUNCTION(fn);
-    } else if (n > 0 && PyCFunction_Check(fn) && PyCFunction_GET_SELF(fn) == argv[0]
+    } else if (PyCFunction_Check(fn) && PyCFunction_GET_SELF(fn) == argv[0]
                && !PyModule_Check(argv[0])) {
         callv = argv + 1;       /* the same for methods of built-in types */
     }
@@ -842,7 +847,16 @@ static int p_op(tdmS_Frame *f)
         status = f->err.status == TDM_ERRDEAD && !PyErr_Occurred() ? TDM_ERRDEAD
                                                                     : tdmP_capture(st, f);
     }
-    tdmP_recheck_excl(rt);
+    if (st->npins == mark) {
+        f->entered = 0;         /* nothing pinned: p_finish would have nothing to do */
+    }
+    /* tdmP_sole_thread inline (the crossing path): did the Python code start
+       a thread or an interpreter? Then no enclosing crossing is exclusive. */
+    PyThreadState *ts = _PyThreadState_UncheckedGet();
+    if (ts->prev != NULL || ts->next != NULL || PyInterpreterState_Head() != ts->interp
+            || PyInterpreterState_Next(ts->interp) != NULL) {
+        tdmP_recheck_excl(rt);
+    }
     current_rt = saved;
     if (restored) {
         pf->host = PyEval_SaveThread();

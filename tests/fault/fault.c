@@ -4,7 +4,7 @@
  * Linked only into the fault build of the Python extension, with
  * -Wl,--wrap=SYMBOL for every allocation tandem's own code makes: the C
  * heap (malloc, calloc, realloc, strdup, strndup; the Lua allocator
- * l_alloc is tandem code calling realloc, so every allocation of a Lua state
+ * tdmL_alloc is tandem code calling realloc, so every allocation of a Lua state
  * tandem made comes here too), libffi closures (ffi_closure_alloc) and the
  * CPython constructors tandem calls (objects, strings, numbers, containers,
  * PyMem). The linker sends tandem's calls to __wrap_X; the interpreters'

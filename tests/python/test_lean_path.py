@@ -220,3 +220,21 @@ def test_item_and_len_closed_runtime_and_threads():
         t[1]
     with pytest.raises(tandem.LuaError):
         len(t)
+
+
+def test_int_values_at_digit_and_range_limits_both_ways(lua):
+    # ints of one 30-bit digit are read inline (tdmP_int_value), longer ones
+    # by CPython; both ways across the boundary, as arguments and results
+    ident = lua.eval("function(x) return x end")
+    back = lua.eval("function(f, x) local r = f(x) return r, math.type(r) end")
+    tp = lua.eval("function(x) return math.type(x) end")
+    vals = [0, 1, -1, 2**30 - 1, -(2**30 - 1), 2**30, -(2**30), 2**31, 2**60 + 3,
+            2**63 - 1, -2**63]
+    for v in vals:
+        assert ident(v) == v and type(ident(v)) is int
+        assert tp(v) == "integer"
+        assert back(lambda x: x, v) == (v, "integer")
+        assert back(lambda x: x - 1 + 1, v) == (v, "integer")
+    for v in (2**63, -2**63 - 1, 2**100):
+        with pytest.raises(OverflowError):
+            ident(v)

@@ -399,3 +399,52 @@ def test_stopiteration_in_a_coroutine_callback_is_not_its_end(lua):
     with pytest.raises(RuntimeError) as info:
         list(co)
     assert isinstance(info.value.__cause__, StopIteration)
+
+
+# ---- a metamethod's self (the cheap proof and its fallback) ----------------
+
+def test_metamethod_self_proof(lua):
+    # Each metamethod first tries the cheap proof that its self is tandem's
+    # block (a userdata of exactly the block's size carrying this runtime);
+    # every other value, a view and a finalized object, falls back to the
+    # full check with the metatable. Strangers of every kind are refused,
+    # tandem's own 16-byte upvalue block and a cdata (larger) among them.
+    check = lua.eval("""function(o, view)
+        local mt = getmetatable(o)
+        local meta = select(2, debug.getupvalue(mt.__call, 1))
+        assert(type(meta) == "userdata")
+        local out = {}
+        for _, self in ipairs({io.stdout, meta, {}, "s", 1, print,
+                               require("tandem.ffi").new("int[4]")}) do
+            for _, name in ipairs({"__call", "__index", "__len", "__tostring"}) do
+                local ok, err = pcall(mt[name], self, "x")
+                out[#out + 1] = tostring(ok) .. ":" .. tostring(err):match("python_object expected")
+            end
+        end
+        return table.concat(out, ","), mt.__call(o, 2, 3), mt.__index(view, "real"),
+               mt.__len(o)
+    end""")
+    class C(list):
+        def __call__(self, a, b):
+            return a + b
+    o = C([1, 2, 3])
+    got, s, real, n = check(o, tandem.as_attrgetter(4.5))
+    assert set(got.split(",")) == {"false:python_object expected"}
+    assert (s, real, n) == (5, 4.5, 3)
+
+
+@pytest.mark.parametrize("n", [14, 15, 16, 17, 40, 500])
+def test_many_results_of_a_metamethod(n):
+    # a metamethod pushes up to 15 results without lua_checkstack (Lua gives
+    # a C function LUA_MINSTACK slots); more go through the check, also
+    # when every slot Lua gave is already taken by arguments
+    lua = tandem.LuaRuntime(unpack_returned_tuples=True)
+    f = lambda *a: tuple(range(n)) + tuple(str(x) for x in a)
+    count = lua.eval("""function(f, k)
+        local args = {}
+        for i = 1, k do args[i] = i end
+        local r = table.pack(f(table.unpack(args)))
+        return r.n, r[1], r[r.n]
+    end""")
+    assert count(f, 0) == (n, 0, n - 1)
+    assert count(f, 19) == (n + 19, 0, "19")
