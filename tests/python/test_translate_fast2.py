@@ -203,7 +203,9 @@ def test_aincr_counts(lua, words):
     ({"a": MAXI}, "a"), ({"a": 2 ** 70}, "a"), ({"a": -2 ** 63}, "a"), ({"a": "s"}, "a"),
     ({"a": [1]}, "a"), ({"a": None}, "a"), ({"a": 1}, "b"), ({1: 5}, 1.0), ({1: 5}, True),
     ({True: 5}, 1), ({1.0: 5}, 1), ({(1, 2): 5}, (1, 2)), ({}, "a"),
-    ([1, 2, 3], 1), ([1, 2, 3], -1), ([1, 2, 3], 3), ("abc", 0),
+    ([1, 2, 3], 1), ([1, 2, 3], -1), ([1, 2, 3], -3), ([1, 2, 3], 3), ([1, 2, 3], -4),
+    ([1, True, 3], 1), ([1, 2.5], 1), ([MAXI], 0), ([2 ** 64], 0), ([1, 2], 1.0),
+    ([1, 2], True), ((1, 2), 0), ("abc", 0),
     (collections.Counter("aab"), "a"), (collections.Counter("aab"), "z"),
     (collections.defaultdict(int, a=1), "b"), (LogDict(a=1), "a"),
 ])
@@ -216,6 +218,23 @@ def test_aincr_missing_and_keys(lua):
     check(lua, aincr_missing, (["a"],))
     check(lua, aincr_missing, ([],))
     check(lua, aincr_keys, ())
+
+
+def aincr_list(n):
+    xs = [0] * 3
+    for i in range(n):
+        j = i % 3
+        xs[j] += 1
+        k = -1
+        xs[k] += 2
+    return xs
+
+
+def test_aincr_list(lua):
+    lua.translate(aincr_list)
+    assert "AINCR(v_xs, " in tandem.translated_source(aincr_list)
+    for n in (0, 1, 5):
+        check(lua, aincr_list, (n,))
 
 
 def test_aincr_python_dict_is_mutated(lua):
