@@ -376,6 +376,41 @@ static int f_dincr(lua_State *L)
     return fallback(L, 5, 0);
 }
 
+/* aincr(d, k, n): `d[k] += n` with an int literal n (lxlate.c, aincr_stmt):
+   an item of a list (an int index in range, negative ones counted from the
+   end) or an existing str/int key of a dict, holding an integer, gets the
+   sum when it does not overflow; anything else (a missing key: KeyError, another
+   receiver, a value that is not an int, an overflow) is the helper
+   rt.aincr, which runs getitem, iadd and setitem as the statement does. */
+static int f_aincr(lua_State *L)
+{
+    lua_settop(L, 3);
+    lua_Integer s = lua_isinteger(L, 3) ? slot(L, 0) : 0;      /* a list's item */
+    if (s > 0) {
+        lua_Integer v, r;
+        if (lua_rawgeti(L, 1, s) == LUA_TNUMBER && lua_isinteger(L, -1)
+            && (v = lua_tointeger(L, -1), !__builtin_add_overflow(v, lua_tointeger(L, 3), &r))) {
+            lua_pop(L, 1);
+            lua_pushinteger(L, r);
+            lua_rawseti(L, 1, s);
+            return 0;
+        }
+        lua_settop(L, 3);
+    }
+    s = lua_isinteger(L, 3) ? dict_slot(L) : 0;
+    if (s > 0) {
+        lua_Integer v, r;
+        if (lua_rawgeti(L, -1, s) == LUA_TNUMBER && lua_isinteger(L, -1)
+            && (v = lua_tointeger(L, -1), !__builtin_add_overflow(v, lua_tointeger(L, 3), &r))) {
+            lua_pop(L, 1);
+            lua_pushinteger(L, r);
+            lua_rawseti(L, -2, s);
+            return 0;
+        }
+    }
+    return fallback(L, 3, 0);
+}
+
 /* range(a, b, c) of a `for` loop (pyrt's rt.range): three integers, c not
    zero, give the Lua loop's first value, last value and step, or nil for an
    empty range; anything else is the helper's (its TypeError, ValueError). */
@@ -439,7 +474,7 @@ static const struct { const char *name; lua_CFunction f; } fast[] = {
     { "lt", f_lt }, { "le", f_le }, { "gt", f_gt }, { "ge", f_ge },
     { "eq", f_eq }, { "ne", f_ne }, { "truth", f_truth },
     { "getitem", f_getitem }, { "setitem", f_setitem }, { "range", f_range },
-    { "dincr", f_dincr },
+    { "dincr", f_dincr }, { "aincr", f_aincr },
 };
 
 /* Does rt.newdict() make the representation dict_slot reads? */

@@ -1821,12 +1821,43 @@ static int dincr_stmt(Gen *g, const tdmX_Node *s)
     return ok;
 }
 
+/* (aug L (index (local d) (local k)) iadd (int n)): `d[k] += n` as one call
+   AINCR(d, k, n) (lxfast.c: an existing str/int key of a dict holding an
+   int; anything else is the helper rt.aincr: getitem, iadd, setitem, in the
+   statement's order; the literal has no effect to order). */
+static int aincr_stmt(Gen *g, const tdmX_Node *s)
+{
+    if (s->u.l.n != 5) {
+        return 0;
+    }
+    const tdmX_Node *t = s->u.l.v[2], *v = s->u.l.v[4];
+    if (!tdmX_is(t, "index") || t->u.l.n != 3 || !tdmX_is(t->u.l.v[1], "local")
+        || !tdmX_is(t->u.l.v[2], "local") || !tdmX_is(v, "int")
+        || strcmp(base_op(sym(s, 3)), "add") != 0) {
+        return 0;
+    }
+    const tdmX_Node *kids[3] = { t->u.l.v[1], t->u.l.v[2], v };
+    Ex e[3];
+    if (exprs(g, kids, 3, e) != 0) {
+        return -1;
+    }
+    int ok = e[0].simple && e[1].simple && strncmp(e[0].s, "v_", 2) == 0
+             && strncmp(e[1].s, "v_", 2) == 0;
+    if (ok) {
+        emit(g, "AINCR(%s, %s, %s)", e[0].s, e[1].s, e[2].s);
+    }
+    free_exs(e, 3);
+    return ok;
+}
+
 static int simple_stmt(Gen *g, const tdmX_Node *s, const char *h)
 {
     Mark mk;
     side_begin(g, &mk);
     int rc = 0;
     if (strcmp(h, "assign") == 0 && (rc = dincr_stmt(g, s)) != 0) {
+        rc = rc < 0 ? -1 : 0;
+    } else if (strcmp(h, "aug") == 0 && (rc = aincr_stmt(g, s)) != 0) {
         rc = rc < 0 ? -1 : 0;
     } else if (strcmp(h, "expr") == 0) {
         Ex e;
@@ -1943,12 +1974,23 @@ static int if_stmt(Gen *g, const tdmX_Node *s)
         return -1;
     }
     char *cs;
-    truth_of(g, &c, &cs);
-    if (pre.n > 0) {
+    int slot = !c.isbool && g->slot.text != NULL && strcmp(c.s, g->slot.text) == 0;
+    if (slot) {
+        /* `if o[k]:` on an inline list slot: the range condition once, the
+           slot read once (truth_of's expression repeats both when false) */
+        int tc = ++g->tmp, ts = ++g->tmp;
+        cs = dupf(g, "local t%d = %s; local t%d = t%d and %s; if t%d == true or t%d and "
+                  "truth(t%d) or not t%d and truth(getitem(%s, %s)) then", tc, g->slot.cond, ts,
+                  tc, g->slot.val, ts, ts, ts, tc, g->slot.o, g->slot.k);
+    } else {
+        truth_of(g, &c, &cs);
+    }
+    int wrap = pre.n > 0 || slot;
+    if (wrap) {
         eput(g, "do ");
         bput(g, pre.p, pre.n);
     }
-    emit(g, "if %s then", cs);
+    emit(g, slot ? "%s" : "if %s then", cs);
     free(cs);
     free(c.s);
     g->indent++;
@@ -1959,7 +2001,7 @@ static int if_stmt(Gen *g, const tdmX_Node *s)
     }
     g->indent--;
     eput(g, " end");
-    if (pre.n > 0) {
+    if (wrap) {
         eput(g, " end");
     }
     free(pre.p);
@@ -2175,16 +2217,22 @@ static int store_loop_fast(Gen *g, const tdmX_Node *s, int whenT, int a, int b, 
         emit(g, "t%d >= 0 and t%d >= 0 and t%d < %s.n and t%d < %s.n and ", a, b, a, lst[i].s, b,
              lst[i].s);
     }
-    emit(g, "true then for t%d = t%d, t%d, t%d do ", iv, a, b, c);
+    /* the Lua index runs over the slots (a + 1 .. b + 1: no overflow, both
+       are below a list's length); nothing in the body reads the Python
+       variable or can raise, so it is assigned once, after the loop, the
+       last index (a + (b - a) // c * c: b - a cannot overflow either) */
+    emit(g, "true then for t%d = t%d + 1, t%d + 1, t%d do", iv, a, b, c);
+    for (int i = 0; i < n; i++) {
+        emit(g, " %s[t%d] = %s", lst[i].s, iv, val[i].s);
+    }
+    emit(g, " end if t%d > 0 and t%d <= t%d or t%d < 0 and t%d >= t%d then local t%d = t%d + "
+         "(t%d - t%d) // t%d * t%d; ", c, a, b, c, a, b, iv, a, b, a, c, c);
     char name[32];
     snprintf(name, sizeof name, "t%d", iv);
     Mark mk;
     side_begin(g, &mk);
     rc = assign_to(g, target, name);
     side_end(g, &mk, 1);
-    for (int i = 0; i < n; i++) {
-        emit(g, " %s[t%d + 1] = %s", lst[i].s, iv, val[i].s);
-    }
     eput(g, " end else ");
     free_exs(lst, n);
     free_exs(val, n);
@@ -2458,7 +2506,7 @@ static const char prelude[] =
     "if e then GV[n] = v GE[n] = e end return v end; "
     /* the C fast paths of the hottest helpers (lxfast.c) */
     "local OVF, XF, XB, XREG = rt.overflow, rt.xf, rt.xb, rt.xreg; "
-    "local GMT, LIST, TUPLE = getmetatable, rt.LIST, rt.TUPLE; local F = rt.fast; local DINCR, LCHK, SLOW, SPLITW = F.dincr, F.lchk, rt.slowentry, rt.splitw; local INTS, ITOS, MAPPEND, MGET = F.ints, rt.itos, F.append, F.get; truth, getitem, setitem, add, sub, mul, floordiv, mod, iadd, imul, "
+    "local GMT, LIST, TUPLE = getmetatable, rt.LIST, rt.TUPLE; local F = rt.fast; local DINCR, AINCR, LCHK, SLOW, SPLITW = F.dincr, F.aincr, F.lchk, rt.slowentry, rt.splitw; local INTS, ITOS, MAPPEND, MGET = F.ints, rt.itos, F.append, F.get; truth, getitem, setitem, add, sub, mul, floordiv, mod, iadd, imul, "
     "eq, ne, lt, le, gt, ge, range = F.truth, F.getitem, F.setitem, F.add, F.sub, F.mul, "
     "F.floordiv, F.mod, F.iadd, F.imul, F.eq, F.ne, F.lt, F.le, F.gt, F.ge, F.range; "
     "local isub, ibitor, ibitand, ibitxor = rt.isub, rt.ibitor, rt.ibitand, rt.ibitxor; "

@@ -1916,6 +1916,11 @@ function rt.dincr(d, k, c, n, absent)
     rt.setitem(d, k, rt.add(rt.method(d, "get", k, c), n))
 end
 
+-- d[k] += n (lxfast.c f_aincr's general case): as the statement runs it
+function rt.aincr(d, k, n)
+    rt.setitem(d, k, rt.iadd(rt.getitem(d, k), n))
+end
+
 function rt.range(a, b, c)
     a, b, c = range_int(a), range_int(b), range_int(c)
     if c == 0 then

@@ -19,7 +19,8 @@ do
     -- the C fast paths of the adapter (lxfast.c) are the Lua helpers here
     local F = {}
     for _, k in ipairs({ "add", "iadd", "sub", "mul", "imul", "mod", "floordiv", "lt", "le",
-                         "gt", "ge", "eq", "ne", "truth", "getitem", "setitem", "range", "dincr" }) do
+                         "gt", "ge", "eq", "ne", "truth", "getitem", "setitem", "range", "dincr",
+                         "aincr" }) do
         F[k] = rt[k]
     end
     F.ints = function(...)
