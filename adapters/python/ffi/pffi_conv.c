@@ -271,7 +271,15 @@ int tdmP_ffi_owned_value(tdmF_Registry *R, const tdmF_Type *t, PyObject *o, tdm_
     const tdmF_Type *st = tdmF_scalar(t);
     if (tdmP_is_cdata(o)) {
         tdmF_Err err;
-        tdmF_CData *n = cd_copy(((tdmP_CData *)o)->cd, &err);
+        tdmF_CData *cd = ((tdmP_CData *)o)->cd, *n;
+        /* an array for a pointer result stands for its own address (as in
+           C, and cffi), never a copy's: a reference to the same memory; as
+           in cffi, the array must outlive C's use of the pointer */
+        if (cd->type->kind == TDMF_ARRAY && st->kind == TDMF_PTR) {
+            n = tdmF_cd_ref(cd->reg, cd->type, cd->addr, cd->nelem, NULL, &err);
+        } else {
+            n = cd_copy(cd, &err);
+        }
         if (n == NULL) {
             PyErr_NoMemory();
             return -1;
