@@ -52,3 +52,56 @@ def test_callback_pointer_and_struct_results_unchanged(ffi, T):
     T.call_cb_intptr(give, 7)
     assert p[0] == 7
     assert give() == p
+
+
+# ---- lists and tuples for pointer arguments: a temporary array (cffi) ------------
+
+def test_list_for_pointer_argument_is_a_temporary_array(ffi):
+    ffi.cdef("size_t strlen(const char *);")
+    C = ffi.dlopen(None)
+    assert C.strlen([b"a", b"b", b"c", b"\x00"]) == 3
+    assert C.strlen((b"x", b"\x00")) == 1
+    seen = []
+
+    @ffi.callback("int(int *, int)")
+    def total(p, n):
+        seen.append(ffi.typeof(p).cname)
+        return sum(p[i] for i in range(n))
+
+    assert total([1, 2, 3, 4], 4) == 10
+    assert total((), 0) == 0
+    assert seen == ["int *", "int *"]
+
+
+def test_list_of_structs_and_pointers_for_pointer_arguments(ffi):
+    ffi.cdef("struct rtc_pt { int a, b; };")
+
+    @ffi.callback("int(struct rtc_pt *)")
+    def first_two(p):
+        return p[0].a * 1000 + p[0].b * 100 + p[1].a * 10 + p[1].b
+
+    assert first_two([[5, 6], {"b": 8}]) == 5608
+    names = []
+
+    @ffi.callback("void(char **)")
+    def strings(argv):
+        names.append(ffi.string(argv[0]))
+        names.append(argv[1] == ffi.NULL)
+
+    strings([ffi.new("char[]", b"foo"), ffi.NULL])
+    assert names == [b"foo", True]
+
+
+def test_list_argument_errors(ffi):
+    @ffi.callback("int(int *)")
+    def f(p):
+        return p[0]
+
+    with pytest.raises(OverflowError, match="item 1"):
+        f([1, 2**40])
+    with pytest.raises(TypeError, match="item 0"):
+        f(["x"])
+    # a list is no pointer for a void * parameter (no element type)
+    g = ffi.callback("int(void *)", lambda p: 0)
+    with pytest.raises(TypeError):
+        g([1, 2])
