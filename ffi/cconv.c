@@ -161,6 +161,12 @@ static int to_int(tdmF_Registry *R, const tdmF_Type *t, const tdm_Value *v, void
     Num num;
     int64_t lo, hi;
     char vb[64];
+    if ((ctx & TDMF_CV_CHARSTR) && (v->kind == TDM_BOOL || v->kind == TDM_INT ||
+                                    v->kind == TDM_FLOAT) &&
+        ((st->flags & TDMF_CHAR) || st == tdmF_base(R, TDMF_T_WCHAR))) {
+        return bad(t, v, (st->flags & TDMF_CHAR) ? " (a char is a string of length 1)"
+                                                 : " (a wchar_t is a string of length 1)", err);
+    }
     if (v->kind == TDM_BOOL) {
         store_int(st, dst, (uint64_t)(v->u.b != 0));
         return TDM_OK;
@@ -207,7 +213,7 @@ static int to_int(tdmF_Registry *R, const tdmF_Type *t, const tdm_Value *v, void
     }
     if (st->flags & TDMF_BOOL) {
         if (num.ishuge || (num.i != 0 && num.i != 1)) {
-            return bad(t, v, " (only 0 or 1)", err);
+            return badk(t, v, TDMF_EK_RANGE, " (only 0 or 1)", err);
         }
         *(uint8_t *)dst = (uint8_t)num.i;
         return TDM_OK;
@@ -385,8 +391,9 @@ static int to_aggregate(tdmF_Registry *R, const tdmF_Type *t, const tdm_Value *v
     if (v->kind == TDM_STR && t->kind == TDMF_ARRAY && t->base->kind == TDMF_INT &&
         t->base->size == 1) {
         if (v->u.s.n > size) {
-            return tdmF_seterr(err, TDM_ERRTYPE, "expected %s, got a string of length %zu "
-                               "(too long)", tdmF_typename(t, tb, sizeof tb), v->u.s.n);
+            return tdmF_seterrk(err, TDMF_EK_BOUNDS, TDM_ERRTYPE, "expected %s, got a string "
+                                "of length %zu (too long)", tdmF_typename(t, tb, sizeof tb),
+                                v->u.s.n);
         }
         memcpy(dst, v->u.s.p, v->u.s.n);
         memset((char *)dst + v->u.s.n, 0, size - v->u.s.n);
@@ -401,7 +408,7 @@ static int to_aggregate(tdmF_Registry *R, const tdmF_Type *t, const tdm_Value *v
     }
     memset(dst, 0, size);
     st = tdmF_init_cv(R, t, dst, t->kind == TDMF_ARRAY && t->length >= 0 ? t->length : nelem,
-                      &in, (ctx & TDMF_CV_CCONV) | TDMF_CV_STORE, err);
+                      &in, (ctx & (TDMF_CV_CCONV | TDMF_CV_CHARSTR)) | TDMF_CV_STORE, err);
     if (h->done) {
         h->done(h->ud, &in);
     }

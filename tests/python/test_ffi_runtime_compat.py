@@ -105,3 +105,62 @@ def test_list_argument_errors(ffi):
     g = ffi.callback("int(void *)", lambda p: 0)
     with pytest.raises(TypeError):
         g([1, 2])
+
+
+# ---- characters: char is bytes of length 1, wchar_t a str of length 1 (cffi) -----
+
+def test_char_and_wchar_refuse_numbers(ffi):
+    with pytest.raises(TypeError, match="a char is"):
+        ffi.new("char *", 32)
+    with pytest.raises(TypeError):
+        ffi.new("char *", True)
+    with pytest.raises(TypeError, match="a wchar_t is"):
+        ffi.new("wchar_t *", 32)
+    p = ffi.new("char[2]")
+    with pytest.raises(TypeError):
+        p[0] = 65
+    p[0] = b"A"
+    assert p[0] == b"A"
+    # nested initialisers follow the same rule (union's first member is a char)
+    ffi.cdef("union rtc_u { char a; int b; }; struct rtc_c { char c; wchar_t w; };")
+    with pytest.raises(TypeError):
+        ffi.new("union rtc_u *", [1005])
+    with pytest.raises(TypeError):
+        ffi.new("struct rtc_c *", [66])
+    assert ffi.new("union rtc_u *", [b"A"]).a == b"A"
+    # a char parameter, as cffi
+    f = ffi.callback("int(char)", lambda c: c[0])
+    assert f(b"x") == ord("x")
+    with pytest.raises(TypeError):
+        f(120)
+    # signed/unsigned char stay integers
+    assert ffi.new("signed char *", 65)[0] == 65
+    assert ffi.new("unsigned char *", 200)[0] == 200
+
+
+def test_cast_of_a_one_character_str_and_string_of_wchar(ffi):
+    assert int(ffi.cast("int", "\u1234")) == 0x1234
+    w = ffi.cast("wchar_t", "x")
+    assert ffi.string(w) == "x"
+    assert ffi.string(ffi.cast("wchar_t", 0x1F600)) == "\U0001F600"
+    assert ffi.string(ffi.cast("char", 66)) == b"B"
+    with pytest.raises(TypeError):
+        ffi.string(ffi.cast("_Bool", 1))      # not a character (cffi)
+    with pytest.raises(TypeError):
+        ffi.string(ffi.cast("signed char", 65))
+    with pytest.raises(TypeError):
+        ffi.cast("int", "xy")
+
+
+def test_too_long_string_initialisers_are_index_errors(ffi):
+    with pytest.raises(IndexError):
+        ffi.new("char[2]", b"abc")
+    with pytest.raises(IndexError):
+        ffi.new("wchar_t[2]", "abc")
+    assert ffi.string(ffi.new("char[2]", b"ab"), 2) == b"ab"
+
+
+def test_bool_out_of_range_is_an_overflow_error(ffi):
+    with pytest.raises(OverflowError, match="only 0 or 1"):
+        ffi.new("_Bool *", 2)
+    assert ffi.new("_Bool *", 1)[0] is True

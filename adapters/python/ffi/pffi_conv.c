@@ -134,7 +134,18 @@ int tdmP_ffi_to_c(tdmF_Registry *R, const tdmF_Type *t, PyObject *o, void *dst, 
     tdm_Value v;
     int rc;
     if (st->kind == TDMF_INT) {
-        if (tp == &PyLong_Type && !(st->flags & TDMF_BOOL)) {
+        if ((st->flags & TDMF_CHAR) || is_wchar(R, st)) {
+            /* cffi: a char is bytes of length 1 and a wchar_t a str of
+               length 1 (or a cdata of the type), never a number */
+            if (PyNumber_Check(o) && !tdmP_is_cdata(o)) {
+                char tb[64];
+                return tdmF_seterrk(err, TDMF_EK_TYPE, TDM_ERRTYPE,
+                                    "expected %s, got a '%.60s' object (%s)",
+                                    tdmF_cffi_typename(t, tb, sizeof tb), tp->tp_name,
+                                    (st->flags & TDMF_CHAR) ? "a char is bytes of length 1"
+                                                            : "a wchar_t is a str of length 1");
+            }
+        } else if (tp == &PyLong_Type && !(st->flags & TDMF_BOOL)) {
             return int_to_c(t, st, o, dst, err);
         }
         if (PyUnicode_Check(o) && is_wchar(R, st) && PyUnicode_GetLength(o) == 1) {
@@ -170,7 +181,7 @@ int tdmP_ffi_to_c(tdmF_Registry *R, const tdmF_Type *t, PyObject *o, void *dst, 
         PyErr_Clear();
         return err_range(err, t, o);
     }
-    rc = tdmF_to_c(R, t, &v, dst, ctx, err);
+    rc = tdmF_to_c(R, t, &v, dst, ctx | TDMF_CV_CHARSTR, err);
     if (rc != TDM_OK && v.kind == TDM_OBJ && v.lang == TDM_LANG_PYTHON) {
         if (rc == TDM_ERRRUN && PyErr_Occurred()) {
             return rc;

@@ -389,8 +389,8 @@ static int fill(tdmP_FFI *f, const tdmF_Type *t, void *addr, int64_t nelem, PyOb
         Py_ssize_t n = PyUnicode_GetLength(init);
         int64_t cap = t->length >= 0 ? t->length : nelem;
         if (n > cap) {
-            return tdmF_seterr(err, TDM_ERRTYPE, "initializer str of length %zd is too long "
-                               "for %lld wchar_t", n, (long long)cap);
+            return tdmF_seterrk(err, TDMF_EK_BOUNDS, TDM_ERRTYPE, "initializer str of length "
+                                "%zd is too long for %lld wchar_t", n, (long long)cap);
         }
         for (Py_ssize_t i = 0; i < n; i++) {
             ((int32_t *)addr)[i] = (int32_t)PyUnicode_READ_CHAR(init, i);
@@ -404,9 +404,9 @@ static int fill(tdmP_FFI *f, const tdmF_Type *t, void *addr, int64_t nelem, PyOb
         int st = TDM_OK;
         if (PyBytes_Check(init) && et->size == 1) {
             if (PyBytes_GET_SIZE(init) > nelem) {
-                return tdmF_seterr(err, TDM_ERRTYPE, "initializer bytes of length %zd is too "
-                                   "long for %lld elements", PyBytes_GET_SIZE(init),
-                                   (long long)nelem);
+                return tdmF_seterrk(err, TDMF_EK_BOUNDS, TDM_ERRTYPE, "initializer bytes of "
+                                    "length %zd is too long for %lld elements",
+                                    PyBytes_GET_SIZE(init), (long long)nelem);
             }
             memcpy(addr, PyBytes_AS_STRING(init), (size_t)PyBytes_GET_SIZE(init));
             return TDM_OK;
@@ -634,6 +634,9 @@ static PyObject *ffi_cast(PyObject *self, PyObject *args)
     }
     if (PyBytes_Check(val) && PyBytes_GET_SIZE(val) == 1) {
         v = tdm_int((unsigned char)PyBytes_AS_STRING(val)[0]);
+    } else if (PyUnicode_Check(val) && PyUnicode_GetLength(val) == 1) {
+        /* cffi: a one-character str casts as its code point */
+        v = tdm_int((int64_t)PyUnicode_READ_CHAR(val, 0));
     } else if (tdmP_is_cdata(val) && ((tdmP_CData *)val)->cd->type->kind == TDMF_INT &&
                (((tdmP_CData *)val)->cd->type->flags & TDMF_CHAR)) {
         /* cffi: a `char` cdata casts as its unsigned byte (0x80 -> 128) */
