@@ -531,6 +531,38 @@ static int init_field(tdmF_Registry *R, const tdmF_Field *f, char *base, size_t 
     return st;
 }
 
+/* Positional initializers of struct/union t at dst + off, from vals[*pos]
+   on: C's brace elision for anonymous members (as cffi): an anonymous
+   struct or union takes the values for its own members in turn, and a
+   union only for its first member. `top`: t is the object itself (its last
+   field may be the variable-length array of nelem elements). */
+static int init_flat(tdmF_Registry *R, const tdmF_Type *t, char *dst, size_t off,
+                     const tdm_Value *vals, size_t n, size_t *pos, int64_t nelem, int top,
+                     int ctx, tdmF_Err *err)
+{
+    int fi, st;
+    for (fi = 0; fi < t->nfields && *pos < n; fi++) {
+        const tdmF_Field *f = &t->fields[fi];
+        if (f->name == NULL && f->isbit) {
+            continue;           /* padding bitfields take no initializer */
+        }
+        if (f->name == NULL && (f->type->kind == TDMF_STRUCT || f->type->kind == TDMF_UNION)) {
+            st = init_flat(R, f->type, dst, off + f->offset, vals, n, pos, -1, 0, ctx, err);
+        } else {
+            st = init_field(R, f, dst, off + f->offset,
+                            top && fi == t->nfields - 1 ? nelem : -1, &vals[*pos], ctx, err);
+            ++*pos;
+        }
+        if (st != TDM_OK) {
+            return st;
+        }
+        if (t->kind == TDMF_UNION) {
+            break;              /* a union's first member takes the initializer */
+        }
+    }
+    return TDM_OK;
+}
+
 int tdmF_init(tdmF_Registry *R, const tdmF_Type *t, void *dst, int64_t nelem,
               const tdmF_Init *in, tdmF_Err *err)
 {
@@ -575,31 +607,31 @@ int tdmF_init_cv(tdmF_Registry *R, const tdmF_Type *t, void *dst, int64_t nelem,
         return TDM_OK;
     }
     if (t->kind == TDMF_STRUCT || t->kind == TDMF_UNION) {
-        int fi = 0;
         if (!(t->flags & TDMF_COMPLETE)) {
             return tdmF_sized(t, "initialize", err);
+        }
+        if (in->names == NULL) {
+            size_t pos = 0;
+            if ((st = init_flat(R, t, dst, 0, in->vals, in->n, &pos, nelem, 1, ctx, err))
+                    != TDM_OK) {
+                return st;
+            }
+            if (pos < in->n) {
+                return tdmF_seterrk(err, TDMF_EK_VALUE, TDM_ERRTYPE,
+                                    "too many initializers for %s (%zu given)",
+                                    tdmF_typename(t, tb, sizeof tb), in->n);
+            }
+            return TDM_OK;
         }
         for (i = 0; i < in->n; i++) {
             const tdmF_Field *f;
             size_t off = 0;
-            if (in->names) {
-                f = tdmF_field_find(t, in->names[i], &off);
-                if (f == NULL) {
-                    return tdmF_seterrk(err, TDMF_EK_KEY, TDM_ERRTYPE, "%s has no field '%s'",
-                                       tdmF_typename(t, tb, sizeof tb), in->names[i]);
-                }
-                off -= f->offset;
-            } else {
-                while (fi < t->nfields && t->fields[fi].name == NULL && t->fields[fi].isbit) {
-                    fi++;       /* padding bitfields take no initializer */
-                }
-                if (fi >= t->nfields || (t->kind == TDMF_UNION && i > 0)) {
-                    return tdmF_seterrk(err, TDMF_EK_VALUE, TDM_ERRTYPE,
-                                        "too many initializers for %s (%zu given)",
-                                        tdmF_typename(t, tb, sizeof tb), in->n);
-                }
-                f = &t->fields[fi++];
+            f = tdmF_field_find(t, in->names[i], &off);
+            if (f == NULL) {
+                return tdmF_seterrk(err, TDMF_EK_KEY, TDM_ERRTYPE, "%s has no field '%s'",
+                                   tdmF_typename(t, tb, sizeof tb), in->names[i]);
             }
+            off -= f->offset;
             if ((st = init_field(R, f, dst, off + f->offset,
                                  f == &t->fields[t->nfields - 1] ? nelem : -1, &in->vals[i],
                                  ctx, err)) != TDM_OK) {

@@ -164,3 +164,27 @@ def test_bool_out_of_range_is_an_overflow_error(ffi):
     with pytest.raises(OverflowError, match="only 0 or 1"):
         ffi.new("_Bool *", 2)
     assert ffi.new("_Bool *", 1)[0] is True
+
+
+# ---- anonymous struct/union members: C's brace elision, as cffi ------------------
+
+def test_initialisers_of_anonymous_members(ffi):
+    ffi.cdef("""
+        struct rtc_anon { struct { int a, b; }; union { int c, d; }; };
+        union rtc_uanon { struct { int a, b; }; union { int c, d; }; };
+        struct rtc_anon2 { int a; union { int b; union { int c, d; }; }; int e; };
+    """)
+    p = ffi.new("struct rtc_anon *", [1, 2, 3])
+    assert (p.a, p.b, p.c, p.d) == (1, 2, 3, 3)
+    p = ffi.new("struct rtc_anon *", {"b": 12, "d": 14})
+    assert (p.a, p.b, p.c) == (0, 12, 14)
+    with pytest.raises(ValueError, match="too many initializers"):
+        ffi.new("struct rtc_anon *", [0, 0, 0, 0])
+    u = ffi.new("union rtc_uanon *", [123, 456])     # the first member: the struct
+    assert (u.a, u.b, u.c) == (123, 456, 123)
+    with pytest.raises(ValueError):
+        ffi.new("union rtc_uanon *", [1, 2, 3])
+    q = ffi.new("struct rtc_anon2 *", [11, 22, 33])
+    assert (q.a, q.b, q.c, q.d, q.e) == (11, 22, 22, 22, 33)
+    fields = [(n, f.offset, f.flags) for n, f in ffi.typeof("struct rtc_anon2").fields]
+    assert fields == [("a", 0, 0), ("b", 4, 0), ("c", 4, 1), ("d", 4, 1), ("e", 8, 0)]

@@ -181,6 +181,59 @@ static PyObject *ct_length(PyObject *self, void *closure)
     return PyLong_FromLongLong((long long)t->length);
 }
 
+/* Append the fields of t at offset `off` to list, as cffi lists them:
+   anonymous struct/union members flattened into their own fields; flags 1
+   (cffi's BF_IGNORE_IN_CTOR) on a field that takes no positional
+   initializer (a union's members after the first, and what they hold). */
+static int add_fields(PyObject *self, PyObject *ns, PyObject *list, const tdmF_Type *t,
+                      size_t off, int ignored)
+{
+    int first = 1;
+    for (int i = 0; i < t->nfields; i++) {
+        const tdmF_Field *f = &t->fields[i];
+        PyObject *ft, *fld, *pair;
+        int ign = ignored || (t->kind == TDMF_UNION && !first);
+        if (f->name == NULL && f->isbit) {
+            continue;
+        }
+        first = 0;
+        if (f->name == NULL && (f->type->kind == TDMF_STRUCT || f->type->kind == TDMF_UNION)) {
+            if (add_fields(self, ns, list, f->type, off + f->offset, ign) < 0) {
+                return -1;
+            }
+            continue;
+        }
+        ft = sub(self, f->type);
+        fld = ft ? PyObject_CallFunction(ns, NULL) : NULL;
+        if (fld != NULL) {
+            PyObject *o = PyLong_FromSize_t(off + f->offset);
+            PyObject *bs = PyLong_FromLong(f->isbit ? f->bitwidth : -1);
+            PyObject *sh = PyLong_FromLong(f->isbit ? f->bitpos : -1);
+            PyObject *fl = PyLong_FromLong(ign);
+            if (!o || !bs || !sh || !fl || PyObject_SetAttrString(fld, "type", ft) < 0 ||
+                PyObject_SetAttrString(fld, "offset", o) < 0 ||
+                PyObject_SetAttrString(fld, "bitsize", bs) < 0 ||
+                PyObject_SetAttrString(fld, "bitshift", sh) < 0 ||
+                PyObject_SetAttrString(fld, "flags", fl) < 0) {
+                Py_CLEAR(fld);
+            }
+            Py_XDECREF(o);
+            Py_XDECREF(bs);
+            Py_XDECREF(sh);
+            Py_XDECREF(fl);
+        }
+        pair = fld ? Py_BuildValue("(sO)", f->name ? f->name : "", fld) : NULL;
+        Py_XDECREF(ft);
+        Py_XDECREF(fld);
+        if (pair == NULL || PyList_Append(list, pair) < 0) {
+            Py_XDECREF(pair);
+            return -1;
+        }
+        Py_DECREF(pair);
+    }
+    return 0;
+}
+
 static PyObject *ct_fields(PyObject *self, void *closure)
 {
     const tdmF_Type *t = ((tdmP_CType *)self)->type;
@@ -202,38 +255,8 @@ static PyObject *ct_fields(PyObject *self, void *closure)
         Py_XDECREF(ns);
         return NULL;
     }
-    for (int i = 0; i < t->nfields; i++) {
-        const tdmF_Field *f = &t->fields[i];
-        PyObject *ft, *fld, *pair;
-        if (f->name == NULL && f->isbit) {
-            continue;
-        }
-        ft = sub(self, f->type);
-        fld = ft ? PyObject_CallFunction(ns, NULL) : NULL;
-        if (fld != NULL) {
-            PyObject *off = PyLong_FromSize_t(f->offset);
-            PyObject *bs = PyLong_FromLong(f->isbit ? f->bitwidth : -1);
-            PyObject *sh = PyLong_FromLong(f->isbit ? f->bitpos : -1);
-            if (!off || !bs || !sh || PyObject_SetAttrString(fld, "type", ft) < 0 ||
-                PyObject_SetAttrString(fld, "offset", off) < 0 ||
-                PyObject_SetAttrString(fld, "bitsize", bs) < 0 ||
-                PyObject_SetAttrString(fld, "bitshift", sh) < 0) {
-                Py_CLEAR(fld);
-            }
-            Py_XDECREF(off);
-            Py_XDECREF(bs);
-            Py_XDECREF(sh);
-        }
-        pair = fld ? Py_BuildValue("(sO)", f->name ? f->name : "", fld) : NULL;
-        Py_XDECREF(ft);
-        Py_XDECREF(fld);
-        if (pair == NULL || PyList_Append(list, pair) < 0) {
-            Py_XDECREF(pair);
-            Py_DECREF(list);
-            Py_DECREF(ns);
-            return NULL;
-        }
-        Py_DECREF(pair);
+    if (add_fields(self, ns, list, t, 0, 0) < 0) {
+        Py_CLEAR(list);
     }
     Py_DECREF(ns);
     return list;
