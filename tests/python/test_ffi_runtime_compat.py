@@ -188,3 +188,69 @@ def test_initialisers_of_anonymous_members(ffi):
     assert (q.a, q.b, q.c, q.d, q.e) == (11, 22, 22, 22, 33)
     fields = [(n, f.offset, f.flags) for n, f in ffi.typeof("struct rtc_anon2").fields]
     assert fields == [("a", 0, 0), ("b", 4, 0), ("c", 4, 1), ("d", 4, 1), ("e", 8, 0)]
+
+
+# ---- gc(p, None), dlopen of a handle, FFI.NULL, callback result errors -------------
+
+def test_gc_none_detaches_only_a_gc_cdata():
+    import gc
+    ffi = tandem.FFI()
+    p = ffi.new("int *", 123)
+    with pytest.raises(TypeError, match="previously returned by ffi.gc"):
+        ffi.gc(p, None)
+    seen = []
+    q1 = ffi.gc(p, lambda p: seen.append(1))
+    q2 = ffi.gc(q1, lambda p: seen.append(2))
+    gc.collect()
+    assert seen == []
+    assert ffi.gc(q1, None) is None
+    del q1, q2
+    gc.collect()
+    assert seen == [2]
+
+
+def test_dlopen_of_a_handle_cdata():
+    ffi = tandem.FFI()
+    ffi.cdef("void *dlopen(const char *, int); int dlclose(void *); int add(int, int);")
+    C = ffi.dlopen(None)
+    handle = C.dlopen(TESTLIB.encode(), ffi.RTLD_NOW)
+    assert handle != ffi.NULL
+    lib = ffi.dlopen(handle)
+    assert lib.add(40, 2) == 42
+    assert ffi.dlopen(ffi.cast("void *", handle)).add(1, 2) == 3
+    assert C.dlclose(handle) == 0       # the handle stays the caller's to close
+    with pytest.raises(OSError, match="NULL library handle"):
+        ffi.dlopen(ffi.NULL)
+    with pytest.raises(TypeError, match="handle from dlopen"):
+        ffi.dlopen(ffi.new("int[1]"))
+
+
+def test_ffi_null_on_the_class():
+    null = tandem.FFI.NULL
+    assert null is tandem.FFI.NULL
+    assert tandem.FFI().typeof(null).cname == "void *"
+    ffi = tandem.FFI()
+    assert ffi.NULL == null and ffi.NULL is ffi.NULL
+    with pytest.raises(AttributeError):
+        ffi.NULL = 1
+
+    class Sub(tandem.FFI):
+        def __init__(self, x):
+            super().__init__()
+    assert Sub.NULL is null
+
+
+def test_callback_with_error_value_and_an_unconvertible_result(capsys):
+    ffi = tandem.FFI()
+
+    @ffi.callback("long(long, long)", error=42)
+    def cb(a, b):
+        return a - b
+
+    assert cb(-100, -10) == -90
+    assert cb(2**63 - 1, -10) == 42          # out of range: printed, C gets `error`
+    assert "callback result" in capsys.readouterr().err
+    # without error=/onerror= tandem's default re-raises in the caller
+    plain = ffi.callback("long(long, long)", lambda a, b: a - b)
+    with pytest.raises(tandem.FFIError, match="out of range"):
+        plain(2**63 - 1, -10)

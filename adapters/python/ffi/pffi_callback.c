@@ -157,6 +157,23 @@ static int cb_invoke(void *ud, const tdmF_Type *fn, int nargs, const tdm_Value *
         report(ci, "Trying to convert the result back to C:\n");
         goto done;
     }
+    if (ci->error != NULL && fn->base->kind != TDMF_VOID && fn->base->kind != TDMF_STRUCT &&
+        fn->base->kind != TDMF_UNION) {
+        /* cffi's handling asked for: a result that does not convert is an
+           error of the callback (printed, C gets `error`), so try it here */
+        _Alignas(16) unsigned char trial[32];
+        tdmF_Err ferr;
+        tdmF_err_init(&ferr);
+        if (fn->base->size <= sizeof trial &&
+            tdmP_ffi_to_c(ci->rt->ffi, fn->base, r, trial, TDMF_CV_RESULT, &ferr) != TDM_OK) {
+            if (!PyErr_Occurred()) {
+                tdmF_err_prefix(&ferr, "callback result: ");
+                memset(&ferr.cb, 0, sizeof ferr.cb);
+                tdmP_ffi_raise(fs, ci->rt, &ferr, NULL);
+            }
+            goto pyerr;
+        }
+    }
     if (fn->base->kind != TDMF_VOID &&
         tdmP_ffi_owned_value(ci->rt->ffi, fn->base, r, result) < 0) {
         goto pyerr;
@@ -378,10 +395,15 @@ PyObject *tdmP_ffi_gc(tdmP_FFI *ffi, PyObject *cdata, PyObject *dtor, Py_ssize_t
     Fin *f;
     (void)size;
     if (dtor == Py_None) {
+        /* cffi: gc(p, None) detaches the destructor of a cdata ffi.gc made
+           and returns None; any other cdata has none to remove */
         if (c->extra && ((Fin *)c->extra)->tag == TAG_FIN && ((Fin *)c->extra)->kind == FIN_GC) {
-            Py_CLEAR(((Fin *)c->extra)->a);      /* ffi.gc(p, None): detach */
+            Py_CLEAR(((Fin *)c->extra)->a);
+            Py_RETURN_NONE;
         }
-        return Py_NewRef(cdata);
+        PyErr_SetString(PyExc_TypeError, "Can remove destructor only on a object previously "
+                        "returned by ffi.gc()");
+        return NULL;
     }
     if (!PyCallable_Check(dtor)) {
         PyErr_SetString(PyExc_TypeError, "gc(): the destructor must be callable");

@@ -917,16 +917,88 @@ static int ffi_set_errno(PyObject *self, PyObject *v, void *closure)
     return 0;
 }
 
-static PyObject *ffi_get_null(PyObject *self, void *closure)
+/* FFI.NULL: a descriptor giving an FFI object its own 'void *' NULL cdata,
+   and the class itself (cffi's FFI.NULL) the NULL of a private FFI made on
+   first use. Read-only. */
+typedef struct NullDescr {
+    PyObject_HEAD
+    PyTypeObject *ffi_type;     /* strong */
+    PyObject *cls_null;         /* strong, or NULL until the class asks */
+} NullDescr;
+
+static PyObject *null_get(PyObject *self, PyObject *obj, PyObject *type)
 {
-    (void)closure;
-    return Py_NewRef(((tdmP_FFI *)self)->null);
+    NullDescr *d = (NullDescr *)self;
+    (void)type;
+    if (obj != NULL && obj != Py_None && PyObject_TypeCheck(obj, d->ffi_type)) {
+        return Py_NewRef(((tdmP_FFI *)obj)->null);
+    }
+    if (d->cls_null == NULL) {
+        PyObject *f = PyObject_CallNoArgs((PyObject *)d->ffi_type);
+        if (f == NULL) {
+            return NULL;
+        }
+        d->cls_null = Py_NewRef(((tdmP_FFI *)f)->null);
+        Py_DECREF(f);
+    }
+    return Py_NewRef(d->cls_null);
+}
+
+static int null_set(PyObject *self, PyObject *obj, PyObject *value)
+{
+    (void)self;
+    (void)obj;
+    (void)value;
+    PyErr_SetString(PyExc_AttributeError, "attribute 'NULL' of 'FFI' objects is not writable");
+    return -1;
+}
+
+static void null_dealloc(PyObject *self)
+{
+    NullDescr *d = (NullDescr *)self;
+    PyTypeObject *tp = Py_TYPE(self);
+    Py_XDECREF(d->ffi_type);
+    Py_XDECREF(d->cls_null);
+    tp->tp_free(self);
+    Py_DECREF(tp);
+}
+
+static PyType_Slot null_slots[] = {
+    {Py_tp_descr_get, null_get},
+    {Py_tp_descr_set, null_set},
+    {Py_tp_dealloc, null_dealloc},
+    {Py_tp_doc, (void *)"A 'void *' cdata with address 0."},
+    {0, NULL},
+};
+
+static PyType_Spec null_spec = {
+    "tandem._ffi.NullDescriptor", sizeof(NullDescr), 0,
+    Py_TPFLAGS_DEFAULT | Py_TPFLAGS_DISALLOW_INSTANTIATION, null_slots,
+};
+
+static int add_null(PyObject *fm, tdmP_FFIState *fs)
+{
+    PyObject *tp = PyType_FromModuleAndSpec(fm, &null_spec, NULL);
+    NullDescr *d;
+    int rc;
+    if (tp == NULL) {
+        return -1;
+    }
+    d = PyObject_New(NullDescr, (PyTypeObject *)tp);
+    Py_DECREF(tp);
+    if (d == NULL) {
+        return -1;
+    }
+    d->ffi_type = (PyTypeObject *)Py_NewRef(fs->ffi_type);
+    d->cls_null = NULL;
+    rc = PyDict_SetItemString(fs->ffi_type->tp_dict, "NULL", (PyObject *)d);
+    Py_DECREF(d);
+    return rc;
 }
 
 static PyGetSetDef ffi_getset[] = {
     {"errno", ffi_get_errno, ffi_set_errno, "errno as the last C call of this thread left it.",
      NULL},
-    {"NULL", ffi_get_null, NULL, "A 'void *' cdata with address 0.", NULL},
     {"__dict__", PyObject_GenericGetDict, PyObject_GenericSetDict, NULL, NULL},
     {NULL, NULL, NULL, NULL, NULL},
 };
@@ -1072,7 +1144,8 @@ static int fm_exec(PyObject *fm)
         PyDict_SetItemString(d, "CDefError", fs->CDefError) < 0 ||
         PyDict_SetItemString(d, "CData", (PyObject *)fs->cdata_type) < 0 ||
         PyDict_SetItemString(d, "CType", (PyObject *)fs->ctype_type) < 0 ||
-        PyDict_SetItemString(d, "buffer", (PyObject *)fs->buffer_type) < 0) {
+        PyDict_SetItemString(d, "buffer", (PyObject *)fs->buffer_type) < 0 ||
+        add_null(fm, fs) < 0) {
         return -1;
     }
     for (size_t i = 0; i < sizeof rtld / sizeof rtld[0]; i++) {
