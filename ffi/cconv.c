@@ -263,6 +263,49 @@ static int to_float(const tdmF_Type *t, const tdm_Value *v, void *dst, tdmF_Err 
     return TDM_OK;
 }
 
+/* A complex number's parts as doubles. */
+void tdmF_complex_get(const tdmF_Type *t, const void *src, double *re, double *im)
+{
+    if (t->size == 8) {
+        *re = ((const float *)src)[0];
+        *im = ((const float *)src)[1];
+    } else {
+        *re = ((const double *)src)[0];
+        *im = ((const double *)src)[1];
+    }
+}
+
+void tdmF_complex_set(const tdmF_Type *t, void *dst, double re, double im)
+{
+    if (t->size == 8) {
+        ((float *)dst)[0] = (float)re;
+        ((float *)dst)[1] = (float)im;
+    } else {
+        ((double *)dst)[0] = re;
+        ((double *)dst)[1] = im;
+    }
+}
+
+/* A complex from a real number (imaginary part 0) or a complex cdata. */
+static int to_complex(const tdmF_Type *t, const tdm_Value *v, void *dst, tdmF_Err *err)
+{
+    Num num;
+    if (v->kind == TDM_OBJ && v->lang == TDM_LANG_C && v->u.obj &&
+        ((const tdmF_CData *)v->u.obj)->type->kind == TDMF_COMPLEX) {
+        const tdmF_CData *cd = v->u.obj;
+        double re, im;
+        tdmF_complex_get(cd->type, cd->addr, &re, &im);
+        tdmF_complex_set(t, dst, re, im);
+        return TDM_OK;
+    }
+    if (v->kind == TDM_BOOL || !numeric(v, &num)) {
+        return bad(t, v, "", err);
+    }
+    tdmF_complex_set(t, dst, num.isfloat ? num.f : num.ishuge ? (double)num.u : (double)num.i,
+                     0.0);
+    return TDM_OK;
+}
+
 int tdmF_ptr_compatible(const tdmF_Type *to, const tdmF_Type *from)
 {
     to = tdmF_scalar(to);
@@ -435,6 +478,11 @@ int tdmF_to_c(tdmF_Registry *R, const tdmF_Type *t, const tdm_Value *v, void *ds
         return to_int(R, t, v, dst, ctx, err);
     case TDMF_FLOAT:
         return to_float(t, v, dst, err);
+    case TDMF_COMPLEX:
+        if (v->kind == TDM_OBJ && v->lang != TDM_LANG_C) {
+            return to_aggregate(R, t, v, dst, -1, ctx, err);    /* {re, im} */
+        }
+        return to_complex(t, v, dst, err);
     case TDMF_PTR:
         return to_ptr(t, v, dst, ctx, err);
     case TDMF_STRUCT:
@@ -638,6 +686,19 @@ int tdmF_init_cv(tdmF_Registry *R, const tdmF_Type *t, void *dst, int64_t nelem,
                 return st;
             }
         }
+        return TDM_OK;
+    }
+    if (t->kind == TDMF_COMPLEX && in->n == 2 && in->names == NULL) {
+        /* (re, im), as LuaJIT's ffi.new("complex", 1.5, -2) */
+        double part[2];
+        for (i = 0; i < 2; i++) {
+            if ((st = to_float(tdmF_base(R, TDMF_T_DOUBLE), &in->vals[i], &part[i], err))
+                    != TDM_OK) {
+                tdmF_err_prefix(err, "%s part: ", i ? "imaginary" : "real");
+                return st;
+            }
+        }
+        tdmF_complex_set(t, dst, part[0], part[1]);
         return TDM_OK;
     }
     if (in->n > 1 || in->names) {

@@ -130,6 +130,10 @@ TDMI_FUNC int tdmF_init(tdmF_Registry *R, const tdmF_Type *t, void *dst, int64_t
 /* tdmF_init with a conversion context for the elements (TDMF_CV_CCONV). */
 TDMI_FUNC int tdmF_init_cv(tdmF_Registry *R, const tdmF_Type *t, void *dst, int64_t nelem,
                            const tdmF_Init *in, int ctx, tdmF_Err *err);
+/* The parts of a complex number of type t (float or double _Complex) in
+   memory, as doubles; and the reverse. */
+TDMI_FUNC void tdmF_complex_get(const tdmF_Type *t, const void *src, double *re, double *im);
+TDMI_FUNC void tdmF_complex_set(const tdmF_Type *t, void *dst, double re, double im);
 /* Short description of a value for messages ("3000000000", "cdata<int *>"). */
 TDMI_FUNC const char *tdmF_describe(const tdm_Value *v, char *buf, size_t n);
 /* May a pointer to `from` be used as a pointer to `to`? */

@@ -33,4 +33,45 @@ T.test("initialisers of anonymous members: brace elision, as LuaJIT", function()
     T.eq(r.a, 0); T.eq(r.b, 5); T.eq(r.c, 6)
 end)
 
+ffi.cdef [[
+double _Complex t_cdouble(double _Complex z);
+float _Complex t_cfloat(float _Complex z);
+double _Complex cd_mul(double _Complex a, double _Complex b);
+float _Complex cf_make(float re, float im);
+double cd_abs2(double _Complex z);
+double _Complex call_cb_cd(double _Complex (*f)(double _Complex), double _Complex z);
+]]
+
+T.test("complex: new with re, im; .re/.im; tostring; sizes", function()
+    local c = ffi.new("complex", 1.5, -2)
+    T.eq(c.re, 1.5); T.eq(c.im, -2)
+    T.eq(tostring(c), "1.5-2i")
+    T.eq(tostring(ffi.new("complex float", {0.5, 3})), "0.5+3i")
+    c.im = 4; T.eq(c.im, 4)
+    T.eq(ffi.sizeof("complex"), 16); T.eq(ffi.sizeof("complex float"), 8)
+    T.eq(ffi.alignof("complex float"), 4)
+    T.ok(ffi.typeof("complex") == ffi.typeof("double _Complex"), "complex is double _Complex")
+    local arr = ffi.new("complex[2]", {{1, 2}, {3, 4}})
+    T.eq(arr[1].re, 3); T.eq(arr[1].im, 4)
+    T.raises(function() return ffi.new("complex", 1, 2, 3) end, "too many")
+    T.raises(function() return ffi.typeof("int complex") end, "_Complex type combination")
+end)
+
+T.test("complex: passed to and returned from C, and from a callback", function()
+    local a, b = ffi.new("complex", 1, 2), ffi.new("complex", 3, -1)
+    local r = lib.cd_mul(a, b)                   -- (1+2i)(3-i) = 5+5i
+    T.eq(r.re, 5); T.eq(r.im, 5)
+    T.eq(lib.cd_abs2(ffi.new("complex", 3, 4)), 25)
+    T.eq(lib.t_cdouble(2.5).re, 2.5)             -- a number: imaginary part 0
+    local f = lib.cf_make(1.25, -3)
+    T.eq(f.re, 1.25); T.eq(f.im, -3)
+    T.eq(tostring(ffi.typeof(f)), "ctype<float _Complex>")
+    T.eq(lib.t_cfloat(f).im, -3)
+    local cb = ffi.cast("double _Complex (*)(double _Complex)",
+                        function(z) return ffi.new("complex", z.im, z.re) end)
+    local r2 = lib.call_cb_cd(cb, ffi.new("complex", 1.5, -2))   -- C doubles the result
+    T.eq(r2.re, -4); T.eq(r2.im, 3)
+    cb:free()
+end)
+
 T.summary()

@@ -254,3 +254,67 @@ def test_callback_with_error_value_and_an_unconvertible_result(capsys):
     plain = ffi.callback("long(long, long)", lambda a, b: a - b)
     with pytest.raises(tandem.FFIError, match="out of range"):
         plain(2**63 - 1, -10)
+
+
+# ---- complex numbers (issue 13 item 19): Python complex values, as cffi -------------
+
+CX_CDEF = """
+double _Complex t_cdouble(double _Complex z);
+float _Complex t_cfloat(float _Complex z);
+double _Complex cd_mul(double _Complex a, double _Complex b);
+float _Complex cf_make(float re, float im);
+double cd_abs2(double _Complex z);
+double _Complex call_cb_cd(double _Complex (*f)(double _Complex), double _Complex z);
+"""
+
+
+@pytest.fixture(scope="module")
+def cx():
+    f = tandem.FFI()
+    f.cdef(CX_CDEF)
+    return f, f.dlopen(TESTLIB)
+
+
+def test_complex_types(cx):
+    ffi, _ = cx
+    assert ffi.sizeof("double _Complex") == 16 and ffi.alignof("double _Complex") == 8
+    assert ffi.sizeof("float _Complex") == 8 and ffi.alignof("float _Complex") == 4
+    assert ffi.typeof("float _Complex").kind == "primitive"
+    assert ffi.typeof("_Complex double") is ffi.typeof("double _Complex")
+    for bad in ("int _Complex", "long double _Complex", "_Complex _Complex double"):
+        with pytest.raises(tandem.CDefError, match="_Complex type combination"):
+            ffi.typeof(bad)
+
+
+def test_complex_arguments_and_results(cx):
+    _, T = cx
+    assert T.t_cdouble(1 + 2j) == 1 + 2j
+    assert type(T.t_cdouble(1 + 2j)) is complex
+    assert T.t_cfloat(1.5 - 0.5j) == 1.5 - 0.5j
+    assert T.cd_mul(1 + 2j, 3 - 1j) == (1 + 2j) * (3 - 1j)
+    assert T.cf_make(1.0, -2.0) == 1 - 2j
+    assert T.cd_abs2(3 + 4j) == 25.0
+    assert T.t_cdouble(2) == 2 + 0j            # a real number: imaginary part 0
+    with pytest.raises(TypeError):
+        T.t_cdouble("1+2j")
+
+
+def test_complex_in_memory_casts_and_callbacks(cx):
+    ffi, T = cx
+    p = ffi.new("double _Complex *", 1 + 2j)
+    assert p[0] == 1 + 2j
+    a = ffi.new("float _Complex[2]", [1j, 2])
+    assert (a[0], a[1]) == (1j, 2 + 0j)
+    c = ffi.cast("double _Complex", 1.5 + 2j)
+    assert repr(c) == "<cdata 'double _Complex' (1.5+2j)>"
+    assert complex(c) == 1.5 + 2j
+    assert complex(ffi.cast("float _Complex", c)) == 1.5 + 2j
+    assert complex(ffi.cast("int", 3)) == 3 + 0j
+    ffi.cdef("struct rtc_z { int n; double _Complex z; };")
+    s = ffi.new("struct rtc_z *", [1, 2 - 3j])
+    assert s.z == 2 - 3j
+    s.z = 5 - 5j
+    assert s.z == 5 - 5j
+    cb = ffi.callback("double _Complex(double _Complex)", lambda z: z.conjugate())
+    assert T.call_cb_cd(cb, 1 + 2j) == 2 * (1 - 2j)       # C doubles what it got back
+    assert cb(3 + 4j) == 3 - 4j

@@ -133,6 +133,17 @@ int tdmP_ffi_to_c(tdmF_Registry *R, const tdmF_Type *t, PyObject *o, void *dst, 
     PyTypeObject *tp = Py_TYPE(o);
     tdm_Value v;
     int rc;
+    if (st->kind == TDMF_COMPLEX && !tdmP_is_cdata(o) && PyNumber_Check(o)) {
+        /* a Python complex (or any number with __complex__/__float__) */
+        Py_complex c = PyComplex_AsCComplex(o);
+        if (c.real == -1.0 && PyErr_Occurred()) {
+            PyErr_Clear();
+            return tdmF_seterrk(err, TDMF_EK_TYPE, TDM_ERRTYPE, "expected %s, got a '%.60s' "
+                                "object", st->name, tp->tp_name);
+        }
+        tdmF_complex_set(st, dst, c.real, c.imag);
+        return TDM_OK;
+    }
     if (st->kind == TDMF_INT) {
         if ((st->flags & TDMF_CHAR) || is_wchar(R, st)) {
             /* cffi: a char is bytes of length 1 and a wchar_t a str of
@@ -240,6 +251,20 @@ int tdmP_ffi_value(tdmF_Registry *R, PyObject *o, tdm_Value *v)
         v->u.f = PyFloat_AS_DOUBLE(o);
         return 0;
     }
+    if (PyComplex_Check(o)) {
+        /* no neutral complex: a `double _Complex` cdata carries it (into
+           initializers and casts; the core converts it to either size) */
+        tdmF_Err err;
+        tdmF_CData *cd = tdmF_cd_alloc(R, tdmF_base(R, TDMF_T_DCOMPLEX), 16, &err);
+        if (cd == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        tdmF_complex_set(cd->type, cd->addr, PyComplex_RealAsDouble(o),
+                         PyComplex_ImagAsDouble(o));
+        *v = tdmF_cd_value(cd);
+        return 0;
+    }
     if (PyBytes_Check(o)) {
         v->kind = TDM_STR;
         v->flags = TDM_VF_BYTES;
@@ -293,6 +318,22 @@ int tdmP_ffi_owned_value(tdmF_Registry *R, const tdmF_Type *t, PyObject *o, tdm_
         }
         if (n == NULL) {
             PyErr_NoMemory();
+            return -1;
+        }
+        *v = tdmF_cd_value(n);
+        return 0;
+    }
+    if (st->kind == TDMF_COMPLEX && PyNumber_Check(o)) {
+        /* a callback's complex result: a cdata holding it */
+        tdmF_Err err;
+        tdmF_CData *n = tdmF_cd_alloc(R, st, st->size, &err);
+        if (n == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        if (tdmP_ffi_to_c(R, st, o, n->addr, TDMF_CV_RESULT, &err) != TDM_OK) {
+            tdmF_cd_decref(n);
+            PyErr_SetString(PyExc_TypeError, err.msg);
             return -1;
         }
         *v = tdmF_cd_value(n);
@@ -377,6 +418,11 @@ PyObject *tdmP_ffi_from_c(tdmP_FFIState *fs, tdm_Runtime *rt, const tdmF_Type *t
     case TDMF_FLOAT:
         return PyFloat_FromDouble(st->size == 4 ? (double)*(const float *)src
                                                 : *(const double *)src);
+    case TDMF_COMPLEX: {            /* a Python complex, as cffi */
+        double re, im;
+        tdmF_complex_get(st, src, &re, &im);
+        return PyComplex_FromDoubles(re, im);
+    }
     default:
         break;
     }
@@ -418,6 +464,9 @@ PyObject *tdmP_ffi_from_value(tdmP_FFIState *fs, tdm_Runtime *rt, const tdmF_Typ
         const tdmF_Type *ct = tdmF_scalar(cd->type);
         if (ct->kind == TDMF_INT || ct->kind == TDMF_FLOAT) {
             return int_from_c(rt->ffi, ct, cd->addr);
+        }
+        if (ct->kind == TDMF_COMPLEX) {
+            return tdmP_ffi_from_c(fs, rt, ct, cd->addr, NULL);
         }
         if ((n = cd_copy(cd, &err)) == NULL) {
             return PyErr_NoMemory();

@@ -140,7 +140,8 @@ static PyObject *ct_kind(PyObject *self, void *closure)
     switch (t->kind) {
     case TDMF_VOID: return PyUnicode_FromString("void");
     case TDMF_INT:
-    case TDMF_FLOAT: return PyUnicode_FromString("primitive");
+    case TDMF_FLOAT:
+    case TDMF_COMPLEX: return PyUnicode_FromString("primitive");
     case TDMF_PTR: return PyUnicode_FromString("pointer");
     case TDMF_ARRAY: return PyUnicode_FromString("array");
     case TDMF_STRUCT: return PyUnicode_FromString("struct");

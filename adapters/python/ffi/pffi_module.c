@@ -632,6 +632,18 @@ static PyObject *ffi_cast(PyObject *self, PyObject *args)
         (t = tdmP_ffi_get_type(f, ct, "cast", 0)) == NULL) {
         return NULL;
     }
+    if (t->kind == TDMF_COMPLEX && !tdmP_is_cdata(val)) {
+        /* a Python number to a complex: converted here (no neutral complex) */
+        tdmF_err_init(&err);
+        if ((cd = tdmF_cd_alloc(f->R, t, t->size, &err)) == NULL) {
+            return PyErr_NoMemory();
+        }
+        if (tdmP_ffi_to_c(f->R, t, val, cd->addr, TDMF_CV_STORE, &err) != TDM_OK) {
+            tdmP_cd_release(f->rt, cd);
+            return tdmP_ffi_raise(fs, f->rt, &err, PyExc_TypeError);
+        }
+        return tdmP_cd_new(fs, f->rt, cd, 0);
+    }
     if (PyBytes_Check(val) && PyBytes_GET_SIZE(val) == 1) {
         v = tdm_int((unsigned char)PyBytes_AS_STRING(val)[0]);
     } else if (PyUnicode_Check(val) && PyUnicode_GetLength(val) == 1) {
