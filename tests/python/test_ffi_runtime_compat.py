@@ -318,3 +318,47 @@ def test_complex_in_memory_casts_and_callbacks(cx):
     cb = ffi.callback("double _Complex(double _Complex)", lambda z: z.conjugate())
     assert T.call_cb_cd(cb, 1 + 2j) == 2 * (1 - 2j)       # C doubles what it got back
     assert cb(3 + 4j) == 3 - 4j
+
+
+# ---- CTypes of base-type-only types are shared by every FFI (cffi's cache) ----------
+
+def test_ctypes_shared_across_ffi_objects():
+    import gc
+    import weakref
+    f1, f2 = tandem.FFI(), tandem.FFI()
+    assert f1.typeof("char") is f2.typeof("char ")
+    assert f1.typeof("long") is f2.typeof("signed long int")
+    assert f1.typeof("int ***") is f2.typeof(" int * * *")
+    assert f1.typeof("int(*)(int,int)") is f2.typeof("int(*)(int,int)")
+    assert f1.typeof("double _Complex[3]") is f2.typeof("double _Complex[3]")
+    # declared by the user: one per registry
+    assert f1.typeof("struct rtc_foo") is not f2.typeof("struct rtc_foo")
+    assert f1.typeof("struct rtc_foo *") is f1.typeof("struct rtc_foo*")
+    # a shared CType works with the other FFI as that FFI's own type
+    t = f1.typeof("int[3]")
+    p = f2.new(t, [1, 2, 3])
+    assert f2.typeof(p) is t and list(p) == [1, 2, 3]
+    assert f2.sizeof(t) == 12 and f2.cast(f1.typeof("long"), 7) == 7
+    # a pointer's CType keeps its item's alive; the rest goes with the FFI
+    f3 = tandem.FFI()
+    t1, t2 = f3.typeof("long ***"), f3.typeof("long **")
+    w1, w2 = weakref.ref(t1), weakref.ref(t2)
+    del t2, f3
+    gc.collect()
+    assert w1() is t1 and w2() is not None
+    f4 = tandem.FFI()
+    assert f4.typeof(f4.new("long ***")[0]) is w2()
+
+
+def test_type_string_errors_worded_as_cffi():
+    ffi = tandem.FFI()
+    with pytest.raises(tandem.CDefError) as ei:
+        ffi.cast("foobarbazunknown", 0)
+    assert str(ei.value) == "unknown identifier 'foobarbazunknown'"
+    with pytest.raises(tandem.CDefError) as ei:
+        ffi.cast("foobarbazunknown*", 0)
+    msg = str(ei.value)
+    assert msg.startswith('cannot parse "foobarbazunknown*"\n')
+    assert "cast: 1:1:" in msg          # tandem's line:col stays as the detail
+    with pytest.raises(ValueError):
+        ffi.typeof("int[10][]")         # not a parse error: cffi's class, unchanged

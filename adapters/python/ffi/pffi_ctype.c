@@ -15,9 +15,49 @@
    typeof("int")`, as in cffi); an FFI also keeps the CTypes it returned in
    ffi->types (strong). The entry goes when its CType dies. The address stays
    unique while the CType lives: the CType holds its registry's runtime. */
+int tdmP_ctype_shareable(const tdmF_Type *t)
+{
+    for (int depth = 0; depth < 64; depth++) {
+        switch (t->kind) {
+        case TDMF_VOID:
+        case TDMF_INT:
+        case TDMF_FLOAT:
+        case TDMF_COMPLEX:
+            return 1;
+        case TDMF_PTR:
+        case TDMF_ARRAY:
+            t = t->base;
+            continue;
+        case TDMF_FUNC:
+            for (int i = 0; i < t->nparams; i++) {
+                if (!tdmP_ctype_shareable(t->params[i])) {
+                    return 0;
+                }
+            }
+            t = t->base;
+            continue;
+        default:
+            return 0;       /* structs, unions, enums: declared by the user */
+        }
+    }
+    return 0;
+}
+
+/* The live shared CType spelled `name`, or NULL (borrowed: the caller takes
+   its own reference). */
+static PyObject *shared_get(tdmP_FFIState *fs, PyObject *name)
+{
+    PyObject *wr = PyDict_GetItemWithError(fs->shared, name), *o;
+    if (wr == NULL) {
+        return NULL;
+    }
+    o = PyWeakref_GetObject(wr);
+    return o == Py_None ? NULL : o;
+}
+
 PyObject *tdmP_ctype_new(tdmP_FFIState *fs, tdmP_FFI *ffi, tdm_Runtime *rt, const tdmF_Type *t)
 {
-    PyObject *key, *hit, *wr;
+    PyObject *key, *hit, *wr, *name = NULL;
     tdmP_CType *c = NULL;
     key = PyLong_FromVoidPtr((void *)t);
     if (key == NULL) {
@@ -40,25 +80,50 @@ PyObject *tdmP_ctype_new(tdmP_FFIState *fs, tdmP_FFI *ffi, tdm_Runtime *rt, cons
         Py_DECREF(key);
         return NULL;
     }
+    if (c == NULL && tdmP_ctype_shareable(t)) {
+        /* cffi's global cache: a type of base types only is one CType for
+           every registry (another registry's CType is resolved by its
+           spelling when used: tdmP_ffi_get_type) */
+        char tn[256];
+        if ((name = PyUnicode_FromString(tdmF_cffi_typename(t, tn, sizeof tn))) == NULL) {
+            Py_DECREF(key);
+            return NULL;
+        }
+        hit = shared_get(fs, name);
+        if (hit != NULL) {
+            c = (tdmP_CType *)Py_NewRef(hit);
+        } else if (PyErr_Occurred()) {
+            Py_DECREF(name);
+            Py_DECREF(key);
+            return NULL;
+        }
+    }
     if (c == NULL) {
         c = PyObject_New(tdmP_CType, fs->ctype_type);
         if (c == NULL) {
+            Py_XDECREF(name);
             Py_DECREF(key);
             return NULL;
         }
         c->type = t;
         c->rt = rt;
+        c->item = NULL;
         c->weakreflist = NULL;
         tdmR_incref(rt);
         wr = PyWeakref_NewRef((PyObject *)c, NULL);
-        if (wr == NULL || PyDict_SetItem(fs->ctypes, key, wr) < 0) {
+        if (wr == NULL || PyDict_SetItem(fs->ctypes, key, wr) < 0 ||
+            (name != NULL && PyDict_SetItem(fs->shared, name, wr) < 0) ||
+            ((t->kind == TDMF_PTR || t->kind == TDMF_ARRAY) &&
+             (c->item = tdmP_ctype_new(fs, NULL, rt, t->base)) == NULL)) {
             Py_XDECREF(wr);
+            Py_XDECREF(name);
             Py_DECREF(key);
             Py_DECREF(c);
             return NULL;
         }
         Py_DECREF(wr);
     }
+    Py_XDECREF(name);
     if (ffi != NULL && PyDict_SetItem(ffi->types, key, (PyObject *)c) < 0) {
         Py_DECREF(key);
         Py_DECREF(c);
@@ -88,8 +153,19 @@ static void ctype_dealloc(PyObject *self)
         }
         Py_XDECREF(key);
         PyErr_Clear();
+        if (fs->shared != NULL && tdmP_ctype_shareable(c->type)) {
+            char tn[256];
+            PyObject *name = PyUnicode_FromString(tdmF_cffi_typename(c->type, tn, sizeof tn));
+            wr = name ? PyDict_GetItemWithError(fs->shared, name) : NULL;
+            if (wr != NULL && PyWeakref_GetObject(wr) == Py_None) {
+                PyDict_DelItem(fs->shared, name);
+            }
+            Py_XDECREF(name);
+            PyErr_Clear();
+        }
         PyErr_Restore(et, ev, etb);
     }
+    Py_CLEAR(c->item);
     tp->tp_free(self);
     Py_DECREF(tp);
     tdmR_decref(rt);

@@ -34,6 +34,34 @@ int tdmP_ffi_lock(tdm_Runtime *rt)
 
 /* ---- types from strings, CTypes and cdata ------------------------------- */
 
+/* cffi's wording of a bad type string, tandem's message (with its
+   line:column) kept after it: a lone unknown name is "unknown identifier
+   'x'", anything else starts 'cannot parse "<string>"'. */
+static void cffi_parse_message(tdmF_Err *err, const char *s, size_t n)
+{
+    char orig[TDMF_ERRMAX];
+    size_t a = 0, b = n, i;
+    int ident;
+    while (a < b && (s[a] == ' ' || s[a] == '\t' || s[a] == '\n')) {
+        a++;
+    }
+    while (b > a && (s[b - 1] == ' ' || s[b - 1] == '\t' || s[b - 1] == '\n')) {
+        b--;
+    }
+    ident = b > a && !(s[a] >= '0' && s[a] <= '9');
+    for (i = a; i < b && ident; i++) {
+        ident = s[i] == '_' || (s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+                (s[i] >= '0' && s[i] <= '9');
+    }
+    snprintf(orig, sizeof orig, "%s", err->msg);
+    if (ident && strstr(orig, "unknown type name") != NULL) {
+        snprintf(err->msg, sizeof err->msg, "unknown identifier '%.*s'", (int)(b - a), s + a);
+    } else {
+        snprintf(err->msg, sizeof err->msg, "cannot parse \"%.*s\"\n%.200s",
+                 (int)(b - a > 150 ? 150 : b - a), s + a, orig);
+    }
+}
+
 const tdmF_Type *tdmP_ffi_get_type(tdmP_FFI *f, PyObject *ct, const char *what, int cdata_ok)
 {
     tdmP_FFIState *fs = tdmP_ffi_state((PyObject *)f);
@@ -44,11 +72,24 @@ const tdmF_Type *tdmP_ffi_get_type(tdmP_FFI *f, PyObject *ct, const char *what, 
     tdmF_Err err;
     int st;
     if (Py_TYPE(ct) == fs->ctype_type) {
+        const tdmF_Type *ot = ((tdmP_CType *)ct)->type;
         if (((tdmP_CType *)ct)->rt->ffi != f->R) {
-            PyErr_SetString(PyExc_ValueError, "ctype of another ffi registry");
-            return NULL;
+            /* a shared CType (built from base types only) is this
+               registry's type of the same spelling */
+            char tn[256];
+            PyObject *str;
+            if (!tdmP_ctype_shareable(ot)) {
+                PyErr_SetString(PyExc_ValueError, "ctype of another ffi registry");
+                return NULL;
+            }
+            if ((str = PyUnicode_FromString(tdmF_cffi_typename(ot, tn, sizeof tn))) == NULL) {
+                return NULL;
+            }
+            t = tdmP_ffi_get_type(f, str, what, cdata_ok);
+            Py_DECREF(str);
+            return t;
         }
-        return ((tdmP_CType *)ct)->type;
+        return ot;
     }
     if (cdata_ok && tdmP_is_cdata(ct)) {
         return ((tdmP_CData *)ct)->cd->type;
@@ -60,7 +101,7 @@ const tdmF_Type *tdmP_ffi_get_type(tdmP_FFI *f, PyObject *ct, const char *what, 
     }
     hit = PyDict_GetItemWithError(f->parsed, ct);          /* borrowed */
     if (hit != NULL) {
-        return ((tdmP_CType *)hit)->type;
+        return PyLong_AsVoidPtr(hit);      /* this registry's type (its CType may be shared) */
     }
     if (PyErr_Occurred() || (s = PyUnicode_AsUTF8AndSize(ct, &n)) == NULL) {
         return NULL;
@@ -72,14 +113,20 @@ const tdmF_Type *tdmP_ffi_get_type(tdmP_FFI *f, PyObject *ct, const char *what, 
     st = tdmF_parse_type_ex(f->R, s, (size_t)n, what, TDMF_PT_NAMES, &t, &err);
     tdmR_unlock(f->rt);
     if (st != TDM_OK) {
+        if (err.kind == TDMF_EK_DECL) {
+            cffi_parse_message(&err, s, (size_t)n);
+        }
         tdmP_ffi_raise(fs, f->rt, &err, fs->CDefError);
         return NULL;
     }
-    ctype = tdmP_ctype_new(fs, f, f->rt, t);
-    if (ctype == NULL || PyDict_SetItem(f->parsed, ct, ctype) < 0) {
+    ctype = tdmP_ctype_new(fs, f, f->rt, t);      /* held by f->types */
+    hit = ctype ? PyLong_FromVoidPtr((void *)t) : NULL;
+    if (hit == NULL || PyDict_SetItem(f->parsed, ct, hit) < 0) {
+        Py_XDECREF(hit);
         Py_XDECREF(ctype);
         return NULL;
     }
+    Py_DECREF(hit);
     Py_DECREF(ctype);
     return t;
 }
@@ -1100,6 +1147,7 @@ static int fm_traverse(PyObject *m, visitproc visit, void *arg)
     Py_VISIT(fs->CDefError);
     Py_VISIT(fs->handles);
     Py_VISIT(fs->ctypes);
+    Py_VISIT(fs->shared);
     Py_VISIT(fs->runtime_type);
     return 0;
 }
@@ -1116,6 +1164,7 @@ static int fm_clear(PyObject *m)
     Py_CLEAR(fs->CDefError);
     Py_CLEAR(fs->handles);
     Py_CLEAR(fs->ctypes);
+    Py_CLEAR(fs->shared);
     Py_CLEAR(fs->runtime_type);
     return 0;
 }
@@ -1143,7 +1192,7 @@ static int fm_exec(PyObject *fm)
                                               "string (line:column in the message).",
                                               fs->FFIError, NULL);
     if (fs->CDefError == NULL || (fs->handles = PyDict_New()) == NULL ||
-        (fs->ctypes = PyDict_New()) == NULL) {
+        (fs->ctypes = PyDict_New()) == NULL || (fs->shared = PyDict_New()) == NULL) {
         return -1;
     }
     if ((fs->ffi_type = (PyTypeObject *)PyType_FromModuleAndSpec(fm, &ffi_spec, NULL)) == NULL ||
