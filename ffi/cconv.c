@@ -161,7 +161,7 @@ static int to_int(tdmF_Registry *R, const tdmF_Type *t, const tdm_Value *v, void
     Num num;
     int64_t lo, hi;
     char vb[64];
-    if ((ctx & TDMF_CV_CHARSTR) && (v->kind == TDM_BOOL || v->kind == TDM_INT ||
+    if ((ctx & TDMF_CV_CFFI) && (v->kind == TDM_BOOL || v->kind == TDM_INT ||
                                     v->kind == TDM_FLOAT) &&
         ((st->flags & TDMF_CHAR) || st == tdmF_base(R, TDMF_T_WCHAR))) {
         return bad(t, v, (st->flags & TDMF_CHAR) ? " (a char is a string of length 1)"
@@ -362,6 +362,9 @@ static int to_ptr(const tdmF_Type *t, const tdm_Value *v, void *dst, int ctx, td
     void *p = NULL;
     const tdmF_Type *to = tdmF_scalar(t->base);
     if (v->kind == TDM_NIL) {
+        if ((ctx & TDMF_CV_CFFI) && (ctx & TDMF_CV_MASK) == TDMF_CV_STORE) {
+            return bad(t, v, " (store ffi.NULL for a NULL pointer)", err);
+        }
         *(void **)dst = NULL;
         return TDM_OK;
     }
@@ -451,7 +454,7 @@ static int to_aggregate(tdmF_Registry *R, const tdmF_Type *t, const tdm_Value *v
     }
     memset(dst, 0, size);
     st = tdmF_init_cv(R, t, dst, t->kind == TDMF_ARRAY && t->length >= 0 ? t->length : nelem,
-                      &in, (ctx & (TDMF_CV_CCONV | TDMF_CV_CHARSTR)) | TDMF_CV_STORE, err);
+                      &in, (ctx & (TDMF_CV_CCONV | TDMF_CV_CFFI)) | TDMF_CV_STORE, err);
     if (h->done) {
         h->done(h->ud, &in);
     }

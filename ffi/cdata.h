@@ -99,10 +99,11 @@ enum { TDMF_CV_ARG = 0, TDMF_CV_STORE = 1, TDMF_CV_RESULT = 2 };
    truncate toward zero (NaN and values outside 64 bits give 2^63), any
    number converts to _Bool as != 0; a bitfield keeps the low bits. */
 #define TDMF_CV_CCONV 0x10
-/* Or-ed into a context: cffi's rule for characters: a `char` takes only a
-   1-byte string and a `wchar_t` only a 1-character string (or a cdata),
-   never a number or a boolean (the Python face). */
-#define TDMF_CV_CHARSTR 0x20
+/* Or-ed into a context: cffi's stricter rules (the Python face): a `char`
+   takes only a 1-byte string and a `wchar_t` only a 1-character string (or
+   a cdata), never a number or a boolean; and a store (TDMF_CV_STORE) takes
+   no nil for a pointer (cffi wants ffi.NULL; call arguments still do). */
+#define TDMF_CV_CFFI 0x20
 #define TDMF_CV_MASK  0x0f      /* the context without the flags */
 
 /* Convert v to type t into dst (t's size bytes), with range and type

@@ -362,3 +362,36 @@ def test_type_string_errors_worded_as_cffi():
     assert "cast: 1:1:" in msg          # tandem's line:col stays as the detail
     with pytest.raises(ValueError):
         ffi.typeof("int[10][]")         # not a parse error: cffi's class, unchanged
+
+
+# ---- None is no pointer in a store (cffi); call arguments keep it ------------------
+
+def test_none_refused_for_stored_pointers():
+    ffi = tandem.FFI()
+    ffi.cdef("struct rtc_named { const char *name; }; size_t strlen(const char *);")
+    n = ffi.new("int *", 99)
+    p = ffi.new("int *[]", [n])
+    with pytest.raises(TypeError, match="ffi.NULL"):
+        p[0] = None
+    p[0] = ffi.NULL
+    assert p[0] == ffi.NULL
+    s = ffi.new("struct rtc_named *", [ffi.new("char[]", b"x")])
+    with pytest.raises(TypeError):
+        s.name = None
+    with pytest.raises(TypeError):
+        ffi.new("struct rtc_named *", [None])
+    with pytest.raises(TypeError):
+        ffi.new("int *[1]", [None])
+    # a call argument may still be None (tandem's convenience, shared with Lua's nil)
+    f = ffi.callback("int(int *)", lambda q: q == ffi.NULL)
+    assert f(None) == 1
+
+
+def test_value_errors_are_also_ffi_errors():
+    ffi = tandem.FFI()
+    for exc in (ValueError, ffi.error, tandem.FFIValueError):
+        with pytest.raises(exc, match="negative"):
+            ffi.cast("int[-5]", 0)
+    ffi.cdef("struct rtc_two { int a, b; };")
+    with pytest.raises(ffi.error, match="too many initializers"):
+        ffi.new("struct rtc_two *", [1, 2, 3])

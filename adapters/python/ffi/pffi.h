@@ -48,6 +48,9 @@ typedef struct tdmP_FFIState {
     PyTypeObject *lib_type;
     PyObject *FFIError;         /* strong: ffi.error, base of the others */
     PyObject *CDefError;        /* strong */
+    PyObject *ValueError;       /* strong: tandem.FFIValueError, a subclass of both
+                                   ffi.error and ValueError (cffi0 raises ValueError where
+                                   cffi1 raises ffi.error for the same mistakes) */
     PyObject *handles;          /* strong dict: address -> object (new_handle) */
     PyObject *ctypes;           /* strong dict: type address -> weakref to its CType */
     PyTypeObject *runtime_type; /* strong: tandem.LuaRuntime */

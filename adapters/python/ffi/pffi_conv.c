@@ -192,7 +192,7 @@ int tdmP_ffi_to_c(tdmF_Registry *R, const tdmF_Type *t, PyObject *o, void *dst, 
         PyErr_Clear();
         return err_range(err, t, o);
     }
-    rc = tdmF_to_c(R, t, &v, dst, ctx | TDMF_CV_CHARSTR, err);
+    rc = tdmF_to_c(R, t, &v, dst, ctx | TDMF_CV_CFFI, err);
     if (rc != TDM_OK && v.kind == TDM_OBJ && v.lang == TDM_LANG_PYTHON) {
         if (rc == TDM_ERRRUN && PyErr_Occurred()) {
             return rc;
@@ -665,7 +665,7 @@ PyObject *tdmP_ffi_error_class(tdmP_FFIState *fs, const tdmF_Err *err, PyObject 
     case TDMF_EK_NULLPTR:
         return PyExc_RuntimeError;
     case TDMF_EK_VALUE:
-        return PyExc_ValueError;
+        return fs->ValueError;      /* ValueError and ffi.error both (cffi0 and cffi1) */
     default:
         break;
     }

@@ -1145,6 +1145,7 @@ static int fm_traverse(PyObject *m, visitproc visit, void *arg)
     Py_VISIT(fs->lib_type);
     Py_VISIT(fs->FFIError);
     Py_VISIT(fs->CDefError);
+    Py_VISIT(fs->ValueError);
     Py_VISIT(fs->handles);
     Py_VISIT(fs->ctypes);
     Py_VISIT(fs->shared);
@@ -1162,6 +1163,7 @@ static int fm_clear(PyObject *m)
     Py_CLEAR(fs->lib_type);
     Py_CLEAR(fs->FFIError);
     Py_CLEAR(fs->CDefError);
+    Py_CLEAR(fs->ValueError);
     Py_CLEAR(fs->handles);
     Py_CLEAR(fs->ctypes);
     Py_CLEAR(fs->shared);
@@ -1191,7 +1193,18 @@ static int fm_exec(PyObject *fm)
     fs->CDefError = PyErr_NewExceptionWithDoc("tandem.CDefError", "A bad C declaration or type "
                                               "string (line:column in the message).",
                                               fs->FFIError, NULL);
-    if (fs->CDefError == NULL || (fs->handles = PyDict_New()) == NULL ||
+    if (fs->CDefError == NULL) {
+        return -1;
+    }
+    {
+        PyObject *bases = PyTuple_Pack(2, fs->FFIError, PyExc_ValueError);
+        fs->ValueError = bases ? PyErr_NewExceptionWithDoc(
+            "tandem.FFIValueError", "A right type with a wrong value (a negative array size, "
+            "too many initializers): both ffi.error and ValueError, as cffi's two backends "
+            "raise one or the other.", bases, NULL) : NULL;
+        Py_XDECREF(bases);
+    }
+    if (fs->ValueError == NULL || (fs->handles = PyDict_New()) == NULL ||
         (fs->ctypes = PyDict_New()) == NULL || (fs->shared = PyDict_New()) == NULL) {
         return -1;
     }
@@ -1278,7 +1291,8 @@ int tdmP_ffi_exec(PyObject *m)
         PyModule_AddObjectRef(m, "CData", (PyObject *)fs->cdata_type) < 0 ||
         PyModule_AddObjectRef(m, "CType", (PyObject *)fs->ctype_type) < 0 ||
         PyModule_AddObjectRef(m, "FFIError", fs->FFIError) < 0 ||
-        PyModule_AddObjectRef(m, "CDefError", fs->CDefError) < 0) {
+        PyModule_AddObjectRef(m, "CDefError", fs->CDefError) < 0 ||
+        PyModule_AddObjectRef(m, "FFIValueError", fs->ValueError) < 0) {
         return -1;
     }
     return 0;
