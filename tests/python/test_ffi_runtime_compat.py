@@ -395,3 +395,16 @@ def test_value_errors_are_also_ffi_errors():
     ffi.cdef("struct rtc_two { int a, b; };")
     with pytest.raises(ffi.error, match="too many initializers"):
         ffi.new("struct rtc_two *", [1, 2, 3])
+
+
+def test_callback_of_a_type_libffi_cannot_pass_is_not_implemented():
+    ffi = tandem.FFI()
+    ffi.cdef("struct rtc_bits { int a, b, c, d, e; int x : 1; }; union rtc_un { int a; };")
+    with pytest.raises(NotImplementedError) as ei:
+        ffi.callback("struct rtc_bits foo(void)", lambda: 42)
+    assert str(ei.value) == ("struct rtc_bits(*)(): callback with unsupported argument or "
+                             "return type or with '...'")
+    assert "has bitfields" in ei.value.__notes__[0]      # tandem's reason, as a note
+    with pytest.raises(NotImplementedError) as ei:
+        ffi.callback("int(*)(union rtc_un)", lambda u: 0)
+    assert "unions cannot be passed" in ei.value.__notes__[0]

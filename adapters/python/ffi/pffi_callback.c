@@ -317,6 +317,24 @@ PyObject *tdmP_ffi_callback(tdmP_FFI *ffi, const tdmF_Type *t, PyObject *fn, PyO
     if (st != TDM_OK) {
         ci->refs = 1;
         cbinfo_decref(ci);
+        if (st > 0 && err.cb.status == TDM_OK && strstr(err.msg, "by value") != NULL) {
+            /* a parameter or result libffi cannot pass: cffi's exception
+               and wording, tandem's reason as a note */
+            char tn[200];
+            const tdmF_Type *ft = t->kind == TDMF_PTR ? t->base : t;
+            PyObject *msg = PyUnicode_FromFormat(
+                "%s: callback with unsupported argument or return type or with '...'",
+                tdmF_cffi_declname(ft, "(*)", tn, sizeof tn));
+            PyObject *exc = msg ? PyObject_CallOneArg(PyExc_NotImplementedError, msg) : NULL;
+            PyObject *r = exc ? PyObject_CallMethod(exc, "add_note", "s", err.msg) : NULL;
+            if (r != NULL) {
+                PyErr_SetObject(PyExc_NotImplementedError, exc);
+            }
+            Py_XDECREF(r);
+            Py_XDECREF(exc);
+            Py_XDECREF(msg);
+            return NULL;
+        }
         return st < 0 ? NULL : tdmP_ffi_raise(fs, ffi->rt, &err, NULL);
     }
     res = tdmP_cd_new(fs, ffi->rt, cd, 0);
