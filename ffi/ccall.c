@@ -14,7 +14,8 @@
 #include "ccallback.h"
 
 struct tdmF_Lib {
-    void *handle;               /* owns: dlclose at registry free */
+    void *handle;               /* owns: dlclose at registry free (unless adopted) */
+    int adopted;                /* handle is the caller's (tdmF_lib_adopt): not closed */
     char *name;                 /* owns */
     tdmF_Lib *next;             /* borrowed: registry list */
 };
@@ -43,7 +44,7 @@ static void free_libs(void *list)
     tdmF_Lib *lib = list, *next;
     for (; lib; lib = next) {
         next = lib->next;
-        if (lib->handle) {
+        if (lib->handle && !lib->adopted) {
             dlclose(lib->handle);
         }
         free(lib->name);
@@ -98,6 +99,36 @@ int tdmF_lib_open(tdmF_Registry *R, const char *name, int global, tdmF_Lib **out
         return tdmF_seterr(err, TDM_ERRMEM, "not enough memory");
     }
     lib->handle = h;
+    lib->next = ext->libs;
+    ext->libs = lib;
+    ext->free_libs = free_libs;
+    *out = lib;
+    return TDM_OK;
+}
+
+int tdmF_lib_adopt(tdmF_Registry *R, void *handle, tdmF_Lib **out, tdmF_Err *err)
+{
+    tdmF_Ext *ext = tdmF_ext(R);
+    tdmF_Lib *lib;
+    char name[64];
+    *out = NULL;
+    if (handle == NULL) {
+        return tdmF_seterr(err, TDM_ERRARG, "cannot use a NULL library handle");
+    }
+    for (lib = ext->libs; lib; lib = lib->next) {
+        if (lib->handle == handle) {
+            *out = lib;
+            return TDM_OK;
+        }
+    }
+    snprintf(name, sizeof name, "<handle %p>", handle);
+    lib = calloc(1, sizeof *lib);
+    if (lib == NULL || (lib->name = strdup(name)) == NULL) {
+        free(lib);
+        return tdmF_seterr(err, TDM_ERRMEM, "not enough memory");
+    }
+    lib->handle = handle;
+    lib->adopted = 1;
     lib->next = ext->libs;
     ext->libs = lib;
     ext->free_libs = free_libs;

@@ -28,6 +28,11 @@ typedef struct tdmF_Lib tdmF_Lib;
    the registry is freed; *out is borrowed from the registry. */
 TDMI_FUNC int tdmF_lib_open(tdmF_Registry *R, const char *name, int global, tdmF_Lib **out,
                             tdmF_Err *err);
+/* A library over a handle the caller got from dlopen (cffi's
+   dlopen(handle_cdata)): symbols are looked up in it; tandem never closes
+   it, so it must stay open while its functions are in use. */
+TDMI_FUNC int tdmF_lib_adopt(tdmF_Registry *R, void *handle, tdmF_Lib **out,
+                             tdmF_Err *err);
 /* The name it was opened with ("C" for the global namespace). */
 TDMI_FUNC const char *tdmF_lib_name(const tdmF_Lib *lib);
 

@@ -161,6 +161,12 @@ static int to_int(tdmF_Registry *R, const tdmF_Type *t, const tdm_Value *v, void
     Num num;
     int64_t lo, hi;
     char vb[64];
+    if ((ctx & TDMF_CV_CFFI) && (v->kind == TDM_BOOL || v->kind == TDM_INT ||
+                                    v->kind == TDM_FLOAT) &&
+        ((st->flags & TDMF_CHAR) || st == tdmF_base(R, TDMF_T_WCHAR))) {
+        return bad(t, v, (st->flags & TDMF_CHAR) ? " (a char is a string of length 1)"
+                                                 : " (a wchar_t is a string of length 1)", err);
+    }
     if (v->kind == TDM_BOOL) {
         store_int(st, dst, (uint64_t)(v->u.b != 0));
         return TDM_OK;
@@ -207,7 +213,7 @@ static int to_int(tdmF_Registry *R, const tdmF_Type *t, const tdm_Value *v, void
     }
     if (st->flags & TDMF_BOOL) {
         if (num.ishuge || (num.i != 0 && num.i != 1)) {
-            return bad(t, v, " (only 0 or 1)", err);
+            return badk(t, v, TDMF_EK_RANGE, " (only 0 or 1)", err);
         }
         *(uint8_t *)dst = (uint8_t)num.i;
         return TDM_OK;
@@ -254,6 +260,49 @@ static int to_float(const tdmF_Type *t, const tdm_Value *v, void *dst, tdmF_Err 
     } else {
         *(double *)dst = d;
     }
+    return TDM_OK;
+}
+
+/* A complex number's parts as doubles. */
+void tdmF_complex_get(const tdmF_Type *t, const void *src, double *re, double *im)
+{
+    if (t->size == 8) {
+        *re = ((const float *)src)[0];
+        *im = ((const float *)src)[1];
+    } else {
+        *re = ((const double *)src)[0];
+        *im = ((const double *)src)[1];
+    }
+}
+
+void tdmF_complex_set(const tdmF_Type *t, void *dst, double re, double im)
+{
+    if (t->size == 8) {
+        ((float *)dst)[0] = (float)re;
+        ((float *)dst)[1] = (float)im;
+    } else {
+        ((double *)dst)[0] = re;
+        ((double *)dst)[1] = im;
+    }
+}
+
+/* A complex from a real number (imaginary part 0) or a complex cdata. */
+static int to_complex(const tdmF_Type *t, const tdm_Value *v, void *dst, tdmF_Err *err)
+{
+    Num num;
+    if (v->kind == TDM_OBJ && v->lang == TDM_LANG_C && v->u.obj &&
+        ((const tdmF_CData *)v->u.obj)->type->kind == TDMF_COMPLEX) {
+        const tdmF_CData *cd = v->u.obj;
+        double re, im;
+        tdmF_complex_get(cd->type, cd->addr, &re, &im);
+        tdmF_complex_set(t, dst, re, im);
+        return TDM_OK;
+    }
+    if (v->kind == TDM_BOOL || !numeric(v, &num)) {
+        return bad(t, v, "", err);
+    }
+    tdmF_complex_set(t, dst, num.isfloat ? num.f : num.ishuge ? (double)num.u : (double)num.i,
+                     0.0);
     return TDM_OK;
 }
 
@@ -313,6 +362,9 @@ static int to_ptr(const tdmF_Type *t, const tdm_Value *v, void *dst, int ctx, td
     void *p = NULL;
     const tdmF_Type *to = tdmF_scalar(t->base);
     if (v->kind == TDM_NIL) {
+        if ((ctx & TDMF_CV_CFFI) && (ctx & TDMF_CV_MASK) == TDMF_CV_STORE) {
+            return bad(t, v, " (store ffi.NULL for a NULL pointer)", err);
+        }
         *(void **)dst = NULL;
         return TDM_OK;
     }
@@ -385,8 +437,9 @@ static int to_aggregate(tdmF_Registry *R, const tdmF_Type *t, const tdm_Value *v
     if (v->kind == TDM_STR && t->kind == TDMF_ARRAY && t->base->kind == TDMF_INT &&
         t->base->size == 1) {
         if (v->u.s.n > size) {
-            return tdmF_seterr(err, TDM_ERRTYPE, "expected %s, got a string of length %zu "
-                               "(too long)", tdmF_typename(t, tb, sizeof tb), v->u.s.n);
+            return tdmF_seterrk(err, TDMF_EK_BOUNDS, TDM_ERRTYPE, "expected %s, got a string "
+                                "of length %zu (too long)", tdmF_typename(t, tb, sizeof tb),
+                                v->u.s.n);
         }
         memcpy(dst, v->u.s.p, v->u.s.n);
         memset((char *)dst + v->u.s.n, 0, size - v->u.s.n);
@@ -401,7 +454,7 @@ static int to_aggregate(tdmF_Registry *R, const tdmF_Type *t, const tdm_Value *v
     }
     memset(dst, 0, size);
     st = tdmF_init_cv(R, t, dst, t->kind == TDMF_ARRAY && t->length >= 0 ? t->length : nelem,
-                      &in, (ctx & TDMF_CV_CCONV) | TDMF_CV_STORE, err);
+                      &in, (ctx & (TDMF_CV_CCONV | TDMF_CV_CFFI)) | TDMF_CV_STORE, err);
     if (h->done) {
         h->done(h->ud, &in);
     }
@@ -428,6 +481,11 @@ int tdmF_to_c(tdmF_Registry *R, const tdmF_Type *t, const tdm_Value *v, void *ds
         return to_int(R, t, v, dst, ctx, err);
     case TDMF_FLOAT:
         return to_float(t, v, dst, err);
+    case TDMF_COMPLEX:
+        if (v->kind == TDM_OBJ && v->lang != TDM_LANG_C) {
+            return to_aggregate(R, t, v, dst, -1, ctx, err);    /* {re, im} */
+        }
+        return to_complex(t, v, dst, err);
     case TDMF_PTR:
         return to_ptr(t, v, dst, ctx, err);
     case TDMF_STRUCT:
@@ -524,6 +582,38 @@ static int init_field(tdmF_Registry *R, const tdmF_Field *f, char *base, size_t 
     return st;
 }
 
+/* Positional initializers of struct/union t at dst + off, from vals[*pos]
+   on: C's brace elision for anonymous members (as cffi): an anonymous
+   struct or union takes the values for its own members in turn, and a
+   union only for its first member. `top`: t is the object itself (its last
+   field may be the variable-length array of nelem elements). */
+static int init_flat(tdmF_Registry *R, const tdmF_Type *t, char *dst, size_t off,
+                     const tdm_Value *vals, size_t n, size_t *pos, int64_t nelem, int top,
+                     int ctx, tdmF_Err *err)
+{
+    int fi, st;
+    for (fi = 0; fi < t->nfields && *pos < n; fi++) {
+        const tdmF_Field *f = &t->fields[fi];
+        if (f->name == NULL && f->isbit) {
+            continue;           /* padding bitfields take no initializer */
+        }
+        if (f->name == NULL && (f->type->kind == TDMF_STRUCT || f->type->kind == TDMF_UNION)) {
+            st = init_flat(R, f->type, dst, off + f->offset, vals, n, pos, -1, 0, ctx, err);
+        } else {
+            st = init_field(R, f, dst, off + f->offset,
+                            top && fi == t->nfields - 1 ? nelem : -1, &vals[*pos], ctx, err);
+            ++*pos;
+        }
+        if (st != TDM_OK) {
+            return st;
+        }
+        if (t->kind == TDMF_UNION) {
+            break;              /* a union's first member takes the initializer */
+        }
+    }
+    return TDM_OK;
+}
+
 int tdmF_init(tdmF_Registry *R, const tdmF_Type *t, void *dst, int64_t nelem,
               const tdmF_Init *in, tdmF_Err *err)
 {
@@ -568,37 +658,50 @@ int tdmF_init_cv(tdmF_Registry *R, const tdmF_Type *t, void *dst, int64_t nelem,
         return TDM_OK;
     }
     if (t->kind == TDMF_STRUCT || t->kind == TDMF_UNION) {
-        int fi = 0;
         if (!(t->flags & TDMF_COMPLETE)) {
             return tdmF_sized(t, "initialize", err);
+        }
+        if (in->names == NULL) {
+            size_t pos = 0;
+            if ((st = init_flat(R, t, dst, 0, in->vals, in->n, &pos, nelem, 1, ctx, err))
+                    != TDM_OK) {
+                return st;
+            }
+            if (pos < in->n) {
+                return tdmF_seterrk(err, TDMF_EK_VALUE, TDM_ERRTYPE,
+                                    "too many initializers for %s (%zu given)",
+                                    tdmF_typename(t, tb, sizeof tb), in->n);
+            }
+            return TDM_OK;
         }
         for (i = 0; i < in->n; i++) {
             const tdmF_Field *f;
             size_t off = 0;
-            if (in->names) {
-                f = tdmF_field_find(t, in->names[i], &off);
-                if (f == NULL) {
-                    return tdmF_seterrk(err, TDMF_EK_KEY, TDM_ERRTYPE, "%s has no field '%s'",
-                                       tdmF_typename(t, tb, sizeof tb), in->names[i]);
-                }
-                off -= f->offset;
-            } else {
-                while (fi < t->nfields && t->fields[fi].name == NULL && t->fields[fi].isbit) {
-                    fi++;       /* padding bitfields take no initializer */
-                }
-                if (fi >= t->nfields || (t->kind == TDMF_UNION && i > 0)) {
-                    return tdmF_seterrk(err, TDMF_EK_VALUE, TDM_ERRTYPE,
-                                        "too many initializers for %s (%zu given)",
-                                        tdmF_typename(t, tb, sizeof tb), in->n);
-                }
-                f = &t->fields[fi++];
+            f = tdmF_field_find(t, in->names[i], &off);
+            if (f == NULL) {
+                return tdmF_seterrk(err, TDMF_EK_KEY, TDM_ERRTYPE, "%s has no field '%s'",
+                                   tdmF_typename(t, tb, sizeof tb), in->names[i]);
             }
+            off -= f->offset;
             if ((st = init_field(R, f, dst, off + f->offset,
                                  f == &t->fields[t->nfields - 1] ? nelem : -1, &in->vals[i],
                                  ctx, err)) != TDM_OK) {
                 return st;
             }
         }
+        return TDM_OK;
+    }
+    if (t->kind == TDMF_COMPLEX && in->n == 2 && in->names == NULL) {
+        /* (re, im), as LuaJIT's ffi.new("complex", 1.5, -2) */
+        double part[2];
+        for (i = 0; i < 2; i++) {
+            if ((st = to_float(tdmF_base(R, TDMF_T_DOUBLE), &in->vals[i], &part[i], err))
+                    != TDM_OK) {
+                tdmF_err_prefix(err, "%s part: ", i ? "imaginary" : "real");
+                return st;
+            }
+        }
+        tdmF_complex_set(t, dst, part[0], part[1]);
         return TDM_OK;
     }
     if (in->n > 1 || in->names) {

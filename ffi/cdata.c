@@ -169,6 +169,7 @@ static int object_bounds(const tdmF_CData *cd, uintptr_t *lo, uintptr_t *hi)
         break;
     case TDMF_INT:
     case TDMF_FLOAT:
+    case TDMF_COMPLEX:
     case TDMF_ENUM:
     case TDMF_PTR:
         break;
@@ -309,6 +310,12 @@ int tdmF_cd_field(tdmF_Registry *R, tdmF_CData *cd, const char *name, tdmF_Place
         }
         out->owner = cd->keep;
         t = t->base;
+    }
+    if (t->kind == TDMF_COMPLEX && (strcmp(name, "re") == 0 || strcmp(name, "im") == 0)) {
+        /* LuaJIT's c.re / c.im: the parts, of the float type */
+        out->type = t->base;
+        out->addr = base + (name[0] == 'i' ? t->base->size : 0);
+        return TDM_OK;
     }
     if (t->kind != TDMF_STRUCT && t->kind != TDMF_UNION) {
         return tdmF_seterr(err, TDM_ERRTYPE, "%s has no field '%s' (not a struct or union)",
@@ -513,6 +520,19 @@ int tdmF_cast(tdmF_Registry *R, const tdmF_Type *t, const tdm_Value *v, tdmF_CDa
     int isfloat = 0;
     char tb[128], vb[128];
     *out = NULL;
+    if (st->kind == TDMF_COMPLEX) {
+        /* a real number (imaginary part 0) or a complex cdata, converted */
+        if ((cd = tdmF_cd_alloc(R, t, t->size, err)) == NULL) {
+            return err ? err->status : TDM_ERRMEM;
+        }
+        if (tdmF_to_c(R, t, v, cd->addr, TDMF_CV_STORE, err) != TDM_OK) {
+            tdmF_cd_decref(cd);
+            tdmF_err_prefix(err, "cast: ");
+            return err ? err->status : TDM_ERRTYPE;
+        }
+        *out = cd;
+        return TDM_OK;
+    }
     if (st->kind != TDMF_INT && st->kind != TDMF_FLOAT && st->kind != TDMF_PTR) {
         return tdmF_seterr(err, TDM_ERRTYPE, "cast: cannot cast to '%s' (only to numbers and "
                            "pointers)", tdmF_typename(t, tb, sizeof tb));

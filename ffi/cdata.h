@@ -99,6 +99,11 @@ enum { TDMF_CV_ARG = 0, TDMF_CV_STORE = 1, TDMF_CV_RESULT = 2 };
    truncate toward zero (NaN and values outside 64 bits give 2^63), any
    number converts to _Bool as != 0; a bitfield keeps the low bits. */
 #define TDMF_CV_CCONV 0x10
+/* Or-ed into a context: cffi's stricter rules (the Python face): a `char`
+   takes only a 1-byte string and a `wchar_t` only a 1-character string (or
+   a cdata), never a number or a boolean; and a store (TDMF_CV_STORE) takes
+   no nil for a pointer (cffi wants ffi.NULL; call arguments still do). */
+#define TDMF_CV_CFFI 0x20
 #define TDMF_CV_MASK  0x0f      /* the context without the flags */
 
 /* Convert v to type t into dst (t's size bytes), with range and type
@@ -126,6 +131,10 @@ TDMI_FUNC int tdmF_init(tdmF_Registry *R, const tdmF_Type *t, void *dst, int64_t
 /* tdmF_init with a conversion context for the elements (TDMF_CV_CCONV). */
 TDMI_FUNC int tdmF_init_cv(tdmF_Registry *R, const tdmF_Type *t, void *dst, int64_t nelem,
                            const tdmF_Init *in, int ctx, tdmF_Err *err);
+/* The parts of a complex number of type t (float or double _Complex) in
+   memory, as doubles; and the reverse. */
+TDMI_FUNC void tdmF_complex_get(const tdmF_Type *t, const void *src, double *re, double *im);
+TDMI_FUNC void tdmF_complex_set(const tdmF_Type *t, void *dst, double re, double im);
 /* Short description of a value for messages ("3000000000", "cdata<int *>"). */
 TDMI_FUNC const char *tdmF_describe(const tdm_Value *v, char *buf, size_t n);
 /* May a pointer to `from` be used as a pointer to `to`? */

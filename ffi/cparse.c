@@ -63,7 +63,7 @@ static int is_typedef_name(P *p, const Tok *t)
 
 static const char *const basic_words[] = {
     "signed", "__signed", "__signed__", "unsigned", "short", "long", "int", "char",
-    "void", "float", "double", "_Bool", "bool", NULL
+    "void", "float", "double", "_Bool", "bool", "_Complex", "__complex__", "complex", NULL
 };
 
 /* Is t a keyword that belongs to a type? */
@@ -82,12 +82,24 @@ static int parse_tagged(P *p, const tdmF_Type **out);
 
 typedef struct Words {
     int nsigned, nunsigned, nshort, nlong, nint, nchar, nvoid, nfloat, ndouble, nbool;
+    int ncomplex;
 } Words;
 
 static int resolve_basic(P *p, const Words *w, const Tok *at, const tdmF_Type **out)
 {
     int sign = w->nsigned + w->nunsigned, id = -1;
     int others = w->nvoid + w->nfloat + w->ndouble + w->nbool + w->nchar;
+    if (w->ncomplex) {
+        /* float _Complex, double _Complex; `complex` alone is LuaJIT's
+           double complex */
+        if (w->ncomplex > 1 || sign || w->nshort || w->nint || w->nlong || w->nvoid ||
+            w->nbool || w->nchar || w->nfloat + w->ndouble > 1) {
+            return tdmF_cp_err(p, at, TDM_ERRSYNTAX, "_Complex type combination unsupported "
+                               "(only float _Complex and double _Complex)");
+        }
+        *out = tdmF_base(p->R, w->nfloat ? TDMF_T_FCOMPLEX : TDMF_T_DCOMPLEX);
+        return TDM_OK;
+    }
     if (w->nsigned > 1 || w->nunsigned > 1 || (w->nsigned && w->nunsigned) || w->nint > 1 ||
         w->nshort > 1 || w->nlong > 2 || (w->nshort && w->nlong) || others > 1 ||
         (others && (w->nshort || w->nint)) || (others && !w->nchar && sign) ||
@@ -250,6 +262,8 @@ static int parse_specs(P *p, Specs *s, int allow_storage)
             w.nfloat += is_word(t, "float");
             w.ndouble += is_word(t, "double");
             w.nbool += is_word(t, "_Bool") || is_word(t, "bool");
+            w.ncomplex += is_word(t, "_Complex") || is_word(t, "__complex__") ||
+                          is_word(t, "complex");
         } else if (is_word(t, "struct") || is_word(t, "union") || is_word(t, "enum")) {
             if (s->type || nbasic) {
                 return tdmF_cp_err(p, t, TDM_ERRSYNTAX, "two types in one declaration");
@@ -258,8 +272,7 @@ static int parse_specs(P *p, Specs *s, int allow_storage)
                 return p->err->status;
             }
             continue;   /* parse_tagged advanced */
-        } else if (is_word(t, "_Complex") || is_word(t, "__complex__") ||
-                   is_word(t, "__int128") || is_word(t, "_Float128")) {
+        } else if (is_word(t, "__int128") || is_word(t, "_Float128")) {
             return tdmF_cp_err(p, t, TDM_ERRSYNTAX, "type '%.*s' is not supported", t->len, t->p);
         } else if (is_attribute(t)) {
             if (parse_attribute(p) != TDM_OK) {

@@ -200,6 +200,13 @@ typedef struct BaseDef {
     ffi_type *fft;
 } BaseDef;
 
+#ifdef FFI_TARGET_HAS_COMPLEX_TYPE
+#define FFT_CFLOAT &ffi_type_complex_float
+#define FFT_CDOUBLE &ffi_type_complex_double
+#else       /* complex values work in memory, but cannot be passed (tdmF_ffitype) */
+#define FFT_CFLOAT NULL
+#define FFT_CDOUBLE NULL
+#endif
 #define S_ TDMF_SIGNED
 static const BaseDef bases[TDMF_NBASE] = {
     {"void", TDMF_VOID, 0, 0, &ffi_type_void},
@@ -217,6 +224,9 @@ static const BaseDef bases[TDMF_NBASE] = {
     {"unsigned long long", TDMF_INT, 0, 8, &ffi_type_uint64},
     {"float", TDMF_FLOAT, 0, 4, &ffi_type_float},
     {"double", TDMF_FLOAT, 0, 8, &ffi_type_double},
+    /* libffi's complex types (FFI_TARGET_HAS_COMPLEX_TYPE: x86-64 since 3.3) */
+    {"float _Complex", TDMF_COMPLEX, 0, 8, FFT_CFLOAT},
+    {"double _Complex", TDMF_COMPLEX, 0, 16, FFT_CDOUBLE},
     {"int8_t", TDMF_INT, S_, 1, &ffi_type_sint8},
     {"uint8_t", TDMF_INT, 0, 1, &ffi_type_uint8},
     {"int16_t", TDMF_INT, S_, 2, &ffi_type_sint16},
@@ -269,6 +279,10 @@ tdmF_Registry *tdmF_registry_new(void)
             t->align = 1;
         }
         t->fft = bases[i].fft;
+        if (t->kind == TDMF_COMPLEX) {      /* two parts of the float type */
+            t->align = t->size / 2;
+            t->base = R->base[t->size == 8 ? TDMF_T_FLOAT : TDMF_T_DOUBLE];
+        }
         R->base[i] = t;
         /* The standard typedef names resolve through the name table. */
         if (i >= TDMF_T_INT8) {
@@ -987,6 +1001,13 @@ ffi_type *tdmF_ffitype(tdmF_Registry *R, const tdmF_Type *t, tdmF_Err *err)
 {
     char nb[128];
     switch (t->kind) {
+    case TDMF_COMPLEX:
+        if (t->fft == NULL) {
+            tdmF_seterr(err, TDM_ERRTYPE, "'%s' cannot be passed by value: this libffi has "
+                        "no complex types", tdmF_typename(t, nb, sizeof nb));
+            return NULL;
+        }
+        return t->fft;
     case TDMF_VOID:
     case TDMF_INT:
     case TDMF_FLOAT:

@@ -99,7 +99,8 @@ typedef enum tdmF_Kind {
     TDMF_STRUCT,
     TDMF_UNION,
     TDMF_ENUM,          /* base: the underlying integer type */
-    TDMF_FUNC           /* base: the result; params */
+    TDMF_FUNC,          /* base: the result; params */
+    TDMF_COMPLEX        /* float _Complex, double _Complex; base: the part's float type */
 } tdmF_Kind;
 
 /* tdmF_Type.flags */
@@ -157,6 +158,7 @@ typedef enum tdmF_BaseId {
     TDMF_T_VOID = 0, TDMF_T_BOOL, TDMF_T_CHAR, TDMF_T_SCHAR, TDMF_T_UCHAR,
     TDMF_T_SHORT, TDMF_T_USHORT, TDMF_T_INT, TDMF_T_UINT, TDMF_T_LONG,
     TDMF_T_ULONG, TDMF_T_LLONG, TDMF_T_ULLONG, TDMF_T_FLOAT, TDMF_T_DOUBLE,
+    TDMF_T_FCOMPLEX, TDMF_T_DCOMPLEX,
     TDMF_T_INT8, TDMF_T_UINT8, TDMF_T_INT16, TDMF_T_UINT16, TDMF_T_INT32,
     TDMF_T_UINT32, TDMF_T_INT64, TDMF_T_UINT64, TDMF_T_SIZE, TDMF_T_SSIZE,
     TDMF_T_INTPTR, TDMF_T_UINTPTR, TDMF_T_PTRDIFF, TDMF_T_WCHAR, TDMF_T_OFF,

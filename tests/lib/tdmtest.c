@@ -3,6 +3,7 @@
  * argument and result, structs by value, varargs, callbacks, globals.
  * Built into build/lib/libtdmtest.so (mk/ffi.mk).
  */
+#include <complex.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -123,6 +124,20 @@ int call_cb_sum(int (*f)(int), int n)
 double call_cb_d(double (*f)(double, float), double x) { return f(x, 0.5f); }
 struct point call_cb_pt(struct point (*f)(struct point)) { struct point p = {3, 4}; return f(p); }
 short call_cb_short(short (*f)(void)) { return f(); }
+/* C's view of a callback's pointer result: it writes v through the pointer
+   and returns the address it received */
+void *call_cb_intptr(int *(*f)(void), int v) { int *p = f(); p[0] = v; return p; }
+
+/* complex numbers (C99 _Complex) as arguments and results */
+double _Complex t_cdouble(double _Complex z) { return z; }
+float _Complex t_cfloat(float _Complex z) { return z; }
+double _Complex cd_mul(double _Complex a, double _Complex b) { return a * b; }
+float _Complex cf_make(float re, float im) { return CMPLXF(re, im); }
+double cd_abs2(double _Complex z) { return creal(z) * creal(z) + cimag(z) * cimag(z); }
+double _Complex call_cb_cd(double _Complex (*f)(double _Complex), double _Complex z)
+{
+    return f(z) * 2;
+}
 
 void *ret_null(void) { return 0; }
 const char *greeting(void) { return "hello from C"; }

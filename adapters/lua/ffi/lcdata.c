@@ -699,6 +699,14 @@ static int cd_tostring(lua_State *L)
         lua_pushstring(L, buf);
         return 1;
     }
+    if (st->kind == TDMF_COMPLEX) {         /* LuaJIT: "1.5-2i" */
+        char buf[80];
+        double re, im;
+        tdmF_complex_get(st, cd->addr, &re, &im);
+        snprintf(buf, sizeof buf, "%.14g%+.14gi", re, im);
+        lua_pushstring(L, buf);
+        return 1;
+    }
     lua_pushfstring(L, "cdata<%s>: %p", tdmF_typename(cd->type, tb, sizeof tb),
                     tdmF_is_ptrlike(cd->type) ? tdmF_cd_address(cd) : cd->addr);
     return 1;

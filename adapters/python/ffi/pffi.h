@@ -48,9 +48,15 @@ typedef struct tdmP_FFIState {
     PyTypeObject *lib_type;
     PyObject *FFIError;         /* strong: ffi.error, base of the others */
     PyObject *CDefError;        /* strong */
+    PyObject *ValueError;       /* strong: tandem.FFIValueError, a subclass of both
+                                   ffi.error and ValueError (cffi0 raises ValueError where
+                                   cffi1 raises ffi.error for the same mistakes) */
     PyObject *handles;          /* strong dict: address -> object (new_handle) */
     PyObject *ctypes;           /* strong dict: type address -> weakref to its CType */
     PyTypeObject *runtime_type; /* strong: tandem.LuaRuntime */
+    PyObject *shared;           /* strong dict: cffi spelling -> weakref to the CType that
+                                   every registry shares for a type built only from base
+                                   types (cffi's global type cache) */
 } tdmP_FFIState;
 
 /* tandem.FFI */
@@ -59,7 +65,7 @@ typedef struct tdmP_FFI {
     tdm_Runtime *rt;            /* owns one tdmR reference */
     tdmF_Registry *R;           /* borrowed: rt->ffi, alive while rt is */
     PyObject *types;            /* strong dict: type address -> CType */
-    PyObject *parsed;           /* strong dict: type string -> CType */
+    PyObject *parsed;           /* strong dict: type string -> its type's address (int) */
     PyObject *null;             /* strong: ffi.NULL */
     PyObject *runtime;          /* strong: the LuaRuntime given, or NULL */
     PyObject *sources;          /* strong list: (source, packed, pack) of every cdef and
@@ -92,8 +98,14 @@ typedef struct tdmP_CType {
     PyObject_HEAD
     const tdmF_Type *type;      /* borrowed: interned in rt->ffi */
     tdm_Runtime *rt;            /* owns one tdmR reference */
+    PyObject *item;             /* strong: the CType of a pointer's or array's item (kept
+                                   alive by it, as in cffi), or NULL */
     PyObject *weakreflist;
 } tdmP_CType;
+
+/* Is t built only from base types (pointers, arrays, functions of them)? Such
+   a type means the same in every registry: its CType is shared (pffi_ctype.c). */
+TDMI_FUNC int tdmP_ctype_shareable(const tdmF_Type *t);
 
 /* ---- pffi_module.c ------------------------------------------------------ */
 /* Module exec of tandem._tandem calls this: creates tandem._ffi and adds FFI,

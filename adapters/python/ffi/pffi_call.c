@@ -52,6 +52,66 @@ static void label_of(tdmP_CData *c, const tdmF_Type *fn, char *buf, size_t n)
     }
 }
 
+/* A list or tuple for a `T *` parameter is a temporary T[len] initialised
+   from it (as cffi): the array lives until the call returns. Temps holds
+   them. */
+typedef struct Temps {
+    void *p[MAXARGS];
+    int n;
+} Temps;
+
+static void temps_free(Temps *tm)
+{
+    while (tm->n > 0) {
+        PyMem_Free(tm->p[--tm->n]);
+    }
+}
+
+/* 1: o was a list for pointer type pt and *slot holds the temporary's
+   address; 0: not that case; -1: err set (an element did not convert). */
+static int list_arg(tdmF_Registry *R, const tdmF_Type *pt, PyObject *o, void *slot, Temps *tm,
+                    tdmF_Err *err)
+{
+    const tdmF_Type *et;
+    Py_ssize_t n, k;
+    unsigned char *a;
+    if (!(PyList_Check(o) || PyTuple_Check(o)) || pt->kind != TDMF_PTR) {
+        return 0;
+    }
+    et = pt->base;
+    if (et->size == 0 || et->kind == TDMF_VOID || et->kind == TDMF_FUNC) {
+        return 0;
+    }
+    n = PySequence_Fast_GET_SIZE(o);
+    if ((size_t)n > ((size_t)PY_SSIZE_T_MAX - 1) / et->size ||
+        (a = PyMem_Calloc((size_t)n * et->size + 1, 1)) == NULL) {
+        return tdmF_seterr(err, TDM_ERRMEM, "not enough memory for a %zd-element array", n),
+               -1;
+    }
+    tm->p[tm->n++] = a;
+    for (k = 0; k < n; k++) {
+        /* the list may be changed by an element's conversion: take each item
+           anew, holding a reference while converting it */
+        PyObject *it;
+        int rc;
+        if (k >= PySequence_Fast_GET_SIZE(o)) {
+            break;
+        }
+        it = PySequence_Fast_GET_ITEM(o, k);
+        Py_INCREF(it);
+        rc = tdmP_ffi_to_c(R, et, it, a + (size_t)k * et->size, TDMF_CV_STORE, err);
+        Py_DECREF(it);
+        if (rc != TDM_OK) {
+            if (!(err->status == TDM_ERRRUN && PyErr_Occurred())) {
+                tdmF_err_prefix(err, "item %zd: ", k);
+            }
+            return -1;
+        }
+    }
+    *(void **)slot = a;
+    return 1;
+}
+
 /* Types of the variadic arguments and the interned call signature (lock). */
 static const tdmF_Type *vararg_sig(tdmP_CData *c, const tdmF_Type *fn, PyObject *const *args,
                                    int nargs, const tdmF_Type **ptypes, const char *label,
@@ -208,13 +268,20 @@ static PyObject *call_direct(tdmP_CData *c, const tdmF_Type *fn, void *code,
     tdmF_Err err;
     char label[160];
     int i;
+    Temps tm;
+    int rc;
+    tm.n = 0;
     for (i = 0; i < nargs; i++) {
         if (fast_int(fn->params[i], args[i], &a[i])) {
             continue;
         }
         a[i] = 0;
-        if (tdmP_ffi_to_c(c->rt->ffi, fn->params[i], args[i], &a[i], TDMF_CV_ARG, &err)
-                != TDM_OK) {
+        if ((rc = list_arg(c->rt->ffi, fn->params[i], args[i], &a[i], &tm, &err)) == 0) {
+            rc = tdmP_ffi_to_c(c->rt->ffi, fn->params[i], args[i], &a[i], TDMF_CV_ARG, &err)
+                 == TDM_OK ? 1 : -1;
+        }
+        if (rc < 0) {
+            temps_free(&tm);
             if (!(err.status == TDM_ERRRUN && PyErr_Occurred())) {
                 label_of(c, fn, label, sizeof label);
                 tdmF_err_prefix(&err, "argument %d to %s: ", i + 1, label);
@@ -232,6 +299,7 @@ static PyObject *call_direct(tdmP_CData *c, const tdmF_Type *fn, void *code,
     tdmF_set_errno(errno);
     Py_END_ALLOW_THREADS
     tdmF_ctx_pop(&ctx);
+    temps_free(&tm);
     if (ctx.err.status != TDM_OK) {
         busy_leave(c, busy, 0);
         tdmF_err_init(&err);
@@ -273,6 +341,8 @@ PyObject *tdmP_cd_vectorcall(PyObject *self, PyObject *const *args, size_t nargs
     size_t off = 0, total = 0, rsize;
     char label[160];
     PyObject *res = NULL;
+    Temps tm;
+    tm.n = 0;
     if ((fn = callee(c, &code)) == NULL) {
         return NULL;
     }
@@ -340,8 +410,13 @@ PyObject *tdmP_cd_vectorcall(PyObject *self, PyObject *const *args, size_t nargs
         goto done;
     }
     for (i = 0; i < nargs; i++) {
+        int rc;
         avec[i] = store + off;
-        if (tdmP_ffi_to_c(c->rt->ffi, ptypes[i], args[i], avec[i], TDMF_CV_ARG, &err) != TDM_OK) {
+        if ((rc = list_arg(c->rt->ffi, ptypes[i], args[i], avec[i], &tm, &err)) == 0) {
+            rc = tdmP_ffi_to_c(c->rt->ffi, ptypes[i], args[i], avec[i], TDMF_CV_ARG, &err)
+                 == TDM_OK ? 1 : -1;
+        }
+        if (rc < 0) {
             if (label[0] == '\0') {
                 label_of(c, fn, label, sizeof label);
             }
@@ -374,6 +449,7 @@ PyObject *tdmP_cd_vectorcall(PyObject *self, PyObject *const *args, size_t nargs
     }
     res = tdmP_ffi_from_c(tdmP_ffi_state(self), c->rt, fn->base, rv, NULL);
 done:
+    temps_free(&tm);
     if (store != abuf) {
         PyMem_Free(store);
     }

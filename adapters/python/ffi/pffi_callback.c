@@ -157,6 +157,23 @@ static int cb_invoke(void *ud, const tdmF_Type *fn, int nargs, const tdm_Value *
         report(ci, "Trying to convert the result back to C:\n");
         goto done;
     }
+    if (ci->error != NULL && fn->base->kind != TDMF_VOID && fn->base->kind != TDMF_STRUCT &&
+        fn->base->kind != TDMF_UNION) {
+        /* cffi's handling asked for: a result that does not convert is an
+           error of the callback (printed, C gets `error`), so try it here */
+        _Alignas(16) unsigned char trial[32];
+        tdmF_Err ferr;
+        tdmF_err_init(&ferr);
+        if (fn->base->size <= sizeof trial &&
+            tdmP_ffi_to_c(ci->rt->ffi, fn->base, r, trial, TDMF_CV_RESULT, &ferr) != TDM_OK) {
+            if (!PyErr_Occurred()) {
+                tdmF_err_prefix(&ferr, "callback result: ");
+                memset(&ferr.cb, 0, sizeof ferr.cb);
+                tdmP_ffi_raise(fs, ci->rt, &ferr, NULL);
+            }
+            goto pyerr;
+        }
+    }
     if (fn->base->kind != TDMF_VOID &&
         tdmP_ffi_owned_value(ci->rt->ffi, fn->base, r, result) < 0) {
         goto pyerr;
@@ -300,6 +317,24 @@ PyObject *tdmP_ffi_callback(tdmP_FFI *ffi, const tdmF_Type *t, PyObject *fn, PyO
     if (st != TDM_OK) {
         ci->refs = 1;
         cbinfo_decref(ci);
+        if (st > 0 && err.cb.status == TDM_OK && strstr(err.msg, "by value") != NULL) {
+            /* a parameter or result libffi cannot pass: cffi's exception
+               and wording, tandem's reason as a note */
+            char tn[200];
+            const tdmF_Type *ft = t->kind == TDMF_PTR ? t->base : t;
+            PyObject *msg = PyUnicode_FromFormat(
+                "%s: callback with unsupported argument or return type or with '...'",
+                tdmF_cffi_declname(ft, "(*)", tn, sizeof tn));
+            PyObject *exc = msg ? PyObject_CallOneArg(PyExc_NotImplementedError, msg) : NULL;
+            PyObject *r = exc ? PyObject_CallMethod(exc, "add_note", "s", err.msg) : NULL;
+            if (r != NULL) {
+                PyErr_SetObject(PyExc_NotImplementedError, exc);
+            }
+            Py_XDECREF(r);
+            Py_XDECREF(exc);
+            Py_XDECREF(msg);
+            return NULL;
+        }
         return st < 0 ? NULL : tdmP_ffi_raise(fs, ffi->rt, &err, NULL);
     }
     res = tdmP_cd_new(fs, ffi->rt, cd, 0);
@@ -378,10 +413,15 @@ PyObject *tdmP_ffi_gc(tdmP_FFI *ffi, PyObject *cdata, PyObject *dtor, Py_ssize_t
     Fin *f;
     (void)size;
     if (dtor == Py_None) {
+        /* cffi: gc(p, None) detaches the destructor of a cdata ffi.gc made
+           and returns None; any other cdata has none to remove */
         if (c->extra && ((Fin *)c->extra)->tag == TAG_FIN && ((Fin *)c->extra)->kind == FIN_GC) {
-            Py_CLEAR(((Fin *)c->extra)->a);      /* ffi.gc(p, None): detach */
+            Py_CLEAR(((Fin *)c->extra)->a);
+            Py_RETURN_NONE;
         }
-        return Py_NewRef(cdata);
+        PyErr_SetString(PyExc_TypeError, "Can remove destructor only on a object previously "
+                        "returned by ffi.gc()");
+        return NULL;
     }
     if (!PyCallable_Check(dtor)) {
         PyErr_SetString(PyExc_TypeError, "gc(): the destructor must be callable");

@@ -138,7 +138,8 @@ static PyObject *place_get(tdmP_CData *c, const tdmF_Place *pl)
         tdmF_value_release(rt->ffi, &v);
         return r;
     }
-    if (st->kind == TDMF_INT || st->kind == TDMF_FLOAT || t->kind == TDMF_PTR) {
+    if (st->kind == TDMF_INT || st->kind == TDMF_FLOAT || st->kind == TDMF_COMPLEX ||
+        t->kind == TDMF_PTR) {
         return tdmP_ffi_from_c(fs, rt, t, pl->addr, NULL);
     }
     if (tdmP_ffi_lock(rt) < 0) {
@@ -204,7 +205,7 @@ static PyObject *cd_repr(PyObject *self)
         size_t n = t->kind == TDMF_PTR && cd->keep ? tdmF_cd_size(cd->keep) : tdmF_cd_size(cd);
         return PyUnicode_FromFormat("<cdata '%s' owning %zu bytes>", tn, n);
     }
-    if (is_num(t)) {
+    if (is_num(t) || t->kind == TDMF_COMPLEX) {
         PyObject *v = tdmP_ffi_from_c(tdmP_ffi_state(self), c->rt, t, cd->addr, NULL);
         PyObject *name = v && t->kind == TDMF_ENUM ? tdmP_enum_name(c->rt, t, v) : NULL;
         PyObject *r = NULL;
@@ -695,8 +696,32 @@ static PyMemberDef cd_members[] = {
     {NULL, 0, 0, 0, NULL},
 };
 
+/* complex(cd): a complex cdata's value; a real number's as complex (cffi) */
+static PyObject *cd_complex(PyObject *self, PyObject *unused)
+{
+    tdmP_CData *c = (tdmP_CData *)self;
+    const tdmF_Type *t = c->cd->type;
+    char tn[160];
+    (void)unused;
+    if (t->kind == TDMF_COMPLEX) {
+        return tdmP_ffi_from_c(tdmP_ffi_state(self), c->rt, t, c->cd->addr, NULL);
+    }
+    if (is_num(t)) {
+        PyObject *v = num_value(c), *r;
+        if (v == NULL) {
+            return NULL;
+        }
+        r = PyComplex_FromDoubles(PyFloat_AsDouble(v), 0.0);
+        Py_DECREF(v);
+        return PyErr_Occurred() ? (Py_XDECREF(r), NULL) : r;
+    }
+    return PyErr_Format(PyExc_TypeError, "complex() not supported on cdata '%s'",
+                        cname(c, tn, sizeof tn));
+}
+
 static PyMethodDef cd_methods[] = {
     {"__dir__", cd_dir, METH_NOARGS, NULL},
+    {"__complex__", cd_complex, METH_NOARGS, NULL},
     {NULL, NULL, 0, NULL},
 };
 

@@ -133,8 +133,30 @@ int tdmP_ffi_to_c(tdmF_Registry *R, const tdmF_Type *t, PyObject *o, void *dst, 
     PyTypeObject *tp = Py_TYPE(o);
     tdm_Value v;
     int rc;
+    if (st->kind == TDMF_COMPLEX && !tdmP_is_cdata(o) && PyNumber_Check(o)) {
+        /* a Python complex (or any number with __complex__/__float__) */
+        Py_complex c = PyComplex_AsCComplex(o);
+        if (c.real == -1.0 && PyErr_Occurred()) {
+            PyErr_Clear();
+            return tdmF_seterrk(err, TDMF_EK_TYPE, TDM_ERRTYPE, "expected %s, got a '%.60s' "
+                                "object", st->name, tp->tp_name);
+        }
+        tdmF_complex_set(st, dst, c.real, c.imag);
+        return TDM_OK;
+    }
     if (st->kind == TDMF_INT) {
-        if (tp == &PyLong_Type && !(st->flags & TDMF_BOOL)) {
+        if ((st->flags & TDMF_CHAR) || is_wchar(R, st)) {
+            /* cffi: a char is bytes of length 1 and a wchar_t a str of
+               length 1 (or a cdata of the type), never a number */
+            if (PyNumber_Check(o) && !tdmP_is_cdata(o)) {
+                char tb[64];
+                return tdmF_seterrk(err, TDMF_EK_TYPE, TDM_ERRTYPE,
+                                    "expected %s, got a '%.60s' object (%s)",
+                                    tdmF_cffi_typename(t, tb, sizeof tb), tp->tp_name,
+                                    (st->flags & TDMF_CHAR) ? "a char is bytes of length 1"
+                                                            : "a wchar_t is a str of length 1");
+            }
+        } else if (tp == &PyLong_Type && !(st->flags & TDMF_BOOL)) {
             return int_to_c(t, st, o, dst, err);
         }
         if (PyUnicode_Check(o) && is_wchar(R, st) && PyUnicode_GetLength(o) == 1) {
@@ -170,7 +192,7 @@ int tdmP_ffi_to_c(tdmF_Registry *R, const tdmF_Type *t, PyObject *o, void *dst, 
         PyErr_Clear();
         return err_range(err, t, o);
     }
-    rc = tdmF_to_c(R, t, &v, dst, ctx, err);
+    rc = tdmF_to_c(R, t, &v, dst, ctx | TDMF_CV_CFFI, err);
     if (rc != TDM_OK && v.kind == TDM_OBJ && v.lang == TDM_LANG_PYTHON) {
         if (rc == TDM_ERRRUN && PyErr_Occurred()) {
             return rc;
@@ -229,6 +251,20 @@ int tdmP_ffi_value(tdmF_Registry *R, PyObject *o, tdm_Value *v)
         v->u.f = PyFloat_AS_DOUBLE(o);
         return 0;
     }
+    if (PyComplex_Check(o)) {
+        /* no neutral complex: a `double _Complex` cdata carries it (into
+           initializers and casts; the core converts it to either size) */
+        tdmF_Err err;
+        tdmF_CData *cd = tdmF_cd_alloc(R, tdmF_base(R, TDMF_T_DCOMPLEX), 16, &err);
+        if (cd == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        tdmF_complex_set(cd->type, cd->addr, PyComplex_RealAsDouble(o),
+                         PyComplex_ImagAsDouble(o));
+        *v = tdmF_cd_value(cd);
+        return 0;
+    }
     if (PyBytes_Check(o)) {
         v->kind = TDM_STR;
         v->flags = TDM_VF_BYTES;
@@ -271,9 +307,33 @@ int tdmP_ffi_owned_value(tdmF_Registry *R, const tdmF_Type *t, PyObject *o, tdm_
     const tdmF_Type *st = tdmF_scalar(t);
     if (tdmP_is_cdata(o)) {
         tdmF_Err err;
-        tdmF_CData *n = cd_copy(((tdmP_CData *)o)->cd, &err);
+        tdmF_CData *cd = ((tdmP_CData *)o)->cd, *n;
+        /* an array for a pointer result stands for its own address (as in
+           C, and cffi), never a copy's: a reference to the same memory; as
+           in cffi, the array must outlive C's use of the pointer */
+        if (cd->type->kind == TDMF_ARRAY && st->kind == TDMF_PTR) {
+            n = tdmF_cd_ref(cd->reg, cd->type, cd->addr, cd->nelem, NULL, &err);
+        } else {
+            n = cd_copy(cd, &err);
+        }
         if (n == NULL) {
             PyErr_NoMemory();
+            return -1;
+        }
+        *v = tdmF_cd_value(n);
+        return 0;
+    }
+    if (st->kind == TDMF_COMPLEX && PyNumber_Check(o)) {
+        /* a callback's complex result: a cdata holding it */
+        tdmF_Err err;
+        tdmF_CData *n = tdmF_cd_alloc(R, st, st->size, &err);
+        if (n == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        if (tdmP_ffi_to_c(R, st, o, n->addr, TDMF_CV_RESULT, &err) != TDM_OK) {
+            tdmF_cd_decref(n);
+            PyErr_SetString(PyExc_TypeError, err.msg);
             return -1;
         }
         *v = tdmF_cd_value(n);
@@ -358,6 +418,11 @@ PyObject *tdmP_ffi_from_c(tdmP_FFIState *fs, tdm_Runtime *rt, const tdmF_Type *t
     case TDMF_FLOAT:
         return PyFloat_FromDouble(st->size == 4 ? (double)*(const float *)src
                                                 : *(const double *)src);
+    case TDMF_COMPLEX: {            /* a Python complex, as cffi */
+        double re, im;
+        tdmF_complex_get(st, src, &re, &im);
+        return PyComplex_FromDoubles(re, im);
+    }
     default:
         break;
     }
@@ -399,6 +464,9 @@ PyObject *tdmP_ffi_from_value(tdmP_FFIState *fs, tdm_Runtime *rt, const tdmF_Typ
         const tdmF_Type *ct = tdmF_scalar(cd->type);
         if (ct->kind == TDMF_INT || ct->kind == TDMF_FLOAT) {
             return int_from_c(rt->ffi, ct, cd->addr);
+        }
+        if (ct->kind == TDMF_COMPLEX) {
+            return tdmP_ffi_from_c(fs, rt, ct, cd->addr, NULL);
         }
         if ((n = cd_copy(cd, &err)) == NULL) {
             return PyErr_NoMemory();
@@ -597,7 +665,7 @@ PyObject *tdmP_ffi_error_class(tdmP_FFIState *fs, const tdmF_Err *err, PyObject 
     case TDMF_EK_NULLPTR:
         return PyExc_RuntimeError;
     case TDMF_EK_VALUE:
-        return PyExc_ValueError;
+        return fs->ValueError;      /* ValueError and ffi.error both (cffi0 and cffi1) */
     default:
         break;
     }

@@ -15,9 +15,49 @@
    typeof("int")`, as in cffi); an FFI also keeps the CTypes it returned in
    ffi->types (strong). The entry goes when its CType dies. The address stays
    unique while the CType lives: the CType holds its registry's runtime. */
+int tdmP_ctype_shareable(const tdmF_Type *t)
+{
+    for (int depth = 0; depth < 64; depth++) {
+        switch (t->kind) {
+        case TDMF_VOID:
+        case TDMF_INT:
+        case TDMF_FLOAT:
+        case TDMF_COMPLEX:
+            return 1;
+        case TDMF_PTR:
+        case TDMF_ARRAY:
+            t = t->base;
+            continue;
+        case TDMF_FUNC:
+            for (int i = 0; i < t->nparams; i++) {
+                if (!tdmP_ctype_shareable(t->params[i])) {
+                    return 0;
+                }
+            }
+            t = t->base;
+            continue;
+        default:
+            return 0;       /* structs, unions, enums: declared by the user */
+        }
+    }
+    return 0;
+}
+
+/* The live shared CType spelled `name`, or NULL (borrowed: the caller takes
+   its own reference). */
+static PyObject *shared_get(tdmP_FFIState *fs, PyObject *name)
+{
+    PyObject *wr = PyDict_GetItemWithError(fs->shared, name), *o;
+    if (wr == NULL) {
+        return NULL;
+    }
+    o = PyWeakref_GetObject(wr);
+    return o == Py_None ? NULL : o;
+}
+
 PyObject *tdmP_ctype_new(tdmP_FFIState *fs, tdmP_FFI *ffi, tdm_Runtime *rt, const tdmF_Type *t)
 {
-    PyObject *key, *hit, *wr;
+    PyObject *key, *hit, *wr, *name = NULL;
     tdmP_CType *c = NULL;
     key = PyLong_FromVoidPtr((void *)t);
     if (key == NULL) {
@@ -40,25 +80,50 @@ PyObject *tdmP_ctype_new(tdmP_FFIState *fs, tdmP_FFI *ffi, tdm_Runtime *rt, cons
         Py_DECREF(key);
         return NULL;
     }
+    if (c == NULL && tdmP_ctype_shareable(t)) {
+        /* cffi's global cache: a type of base types only is one CType for
+           every registry (another registry's CType is resolved by its
+           spelling when used: tdmP_ffi_get_type) */
+        char tn[256];
+        if ((name = PyUnicode_FromString(tdmF_cffi_typename(t, tn, sizeof tn))) == NULL) {
+            Py_DECREF(key);
+            return NULL;
+        }
+        hit = shared_get(fs, name);
+        if (hit != NULL) {
+            c = (tdmP_CType *)Py_NewRef(hit);
+        } else if (PyErr_Occurred()) {
+            Py_DECREF(name);
+            Py_DECREF(key);
+            return NULL;
+        }
+    }
     if (c == NULL) {
         c = PyObject_New(tdmP_CType, fs->ctype_type);
         if (c == NULL) {
+            Py_XDECREF(name);
             Py_DECREF(key);
             return NULL;
         }
         c->type = t;
         c->rt = rt;
+        c->item = NULL;
         c->weakreflist = NULL;
         tdmR_incref(rt);
         wr = PyWeakref_NewRef((PyObject *)c, NULL);
-        if (wr == NULL || PyDict_SetItem(fs->ctypes, key, wr) < 0) {
+        if (wr == NULL || PyDict_SetItem(fs->ctypes, key, wr) < 0 ||
+            (name != NULL && PyDict_SetItem(fs->shared, name, wr) < 0) ||
+            ((t->kind == TDMF_PTR || t->kind == TDMF_ARRAY) &&
+             (c->item = tdmP_ctype_new(fs, NULL, rt, t->base)) == NULL)) {
             Py_XDECREF(wr);
+            Py_XDECREF(name);
             Py_DECREF(key);
             Py_DECREF(c);
             return NULL;
         }
         Py_DECREF(wr);
     }
+    Py_XDECREF(name);
     if (ffi != NULL && PyDict_SetItem(ffi->types, key, (PyObject *)c) < 0) {
         Py_DECREF(key);
         Py_DECREF(c);
@@ -88,8 +153,19 @@ static void ctype_dealloc(PyObject *self)
         }
         Py_XDECREF(key);
         PyErr_Clear();
+        if (fs->shared != NULL && tdmP_ctype_shareable(c->type)) {
+            char tn[256];
+            PyObject *name = PyUnicode_FromString(tdmF_cffi_typename(c->type, tn, sizeof tn));
+            wr = name ? PyDict_GetItemWithError(fs->shared, name) : NULL;
+            if (wr != NULL && PyWeakref_GetObject(wr) == Py_None) {
+                PyDict_DelItem(fs->shared, name);
+            }
+            Py_XDECREF(name);
+            PyErr_Clear();
+        }
         PyErr_Restore(et, ev, etb);
     }
+    Py_CLEAR(c->item);
     tp->tp_free(self);
     Py_DECREF(tp);
     tdmR_decref(rt);
@@ -140,7 +216,8 @@ static PyObject *ct_kind(PyObject *self, void *closure)
     switch (t->kind) {
     case TDMF_VOID: return PyUnicode_FromString("void");
     case TDMF_INT:
-    case TDMF_FLOAT: return PyUnicode_FromString("primitive");
+    case TDMF_FLOAT:
+    case TDMF_COMPLEX: return PyUnicode_FromString("primitive");
     case TDMF_PTR: return PyUnicode_FromString("pointer");
     case TDMF_ARRAY: return PyUnicode_FromString("array");
     case TDMF_STRUCT: return PyUnicode_FromString("struct");
@@ -181,6 +258,59 @@ static PyObject *ct_length(PyObject *self, void *closure)
     return PyLong_FromLongLong((long long)t->length);
 }
 
+/* Append the fields of t at offset `off` to list, as cffi lists them:
+   anonymous struct/union members flattened into their own fields; flags 1
+   (cffi's BF_IGNORE_IN_CTOR) on a field that takes no positional
+   initializer (a union's members after the first, and what they hold). */
+static int add_fields(PyObject *self, PyObject *ns, PyObject *list, const tdmF_Type *t,
+                      size_t off, int ignored)
+{
+    int first = 1;
+    for (int i = 0; i < t->nfields; i++) {
+        const tdmF_Field *f = &t->fields[i];
+        PyObject *ft, *fld, *pair;
+        int ign = ignored || (t->kind == TDMF_UNION && !first);
+        if (f->name == NULL && f->isbit) {
+            continue;
+        }
+        first = 0;
+        if (f->name == NULL && (f->type->kind == TDMF_STRUCT || f->type->kind == TDMF_UNION)) {
+            if (add_fields(self, ns, list, f->type, off + f->offset, ign) < 0) {
+                return -1;
+            }
+            continue;
+        }
+        ft = sub(self, f->type);
+        fld = ft ? PyObject_CallFunction(ns, NULL) : NULL;
+        if (fld != NULL) {
+            PyObject *o = PyLong_FromSize_t(off + f->offset);
+            PyObject *bs = PyLong_FromLong(f->isbit ? f->bitwidth : -1);
+            PyObject *sh = PyLong_FromLong(f->isbit ? f->bitpos : -1);
+            PyObject *fl = PyLong_FromLong(ign);
+            if (!o || !bs || !sh || !fl || PyObject_SetAttrString(fld, "type", ft) < 0 ||
+                PyObject_SetAttrString(fld, "offset", o) < 0 ||
+                PyObject_SetAttrString(fld, "bitsize", bs) < 0 ||
+                PyObject_SetAttrString(fld, "bitshift", sh) < 0 ||
+                PyObject_SetAttrString(fld, "flags", fl) < 0) {
+                Py_CLEAR(fld);
+            }
+            Py_XDECREF(o);
+            Py_XDECREF(bs);
+            Py_XDECREF(sh);
+            Py_XDECREF(fl);
+        }
+        pair = fld ? Py_BuildValue("(sO)", f->name ? f->name : "", fld) : NULL;
+        Py_XDECREF(ft);
+        Py_XDECREF(fld);
+        if (pair == NULL || PyList_Append(list, pair) < 0) {
+            Py_XDECREF(pair);
+            return -1;
+        }
+        Py_DECREF(pair);
+    }
+    return 0;
+}
+
 static PyObject *ct_fields(PyObject *self, void *closure)
 {
     const tdmF_Type *t = ((tdmP_CType *)self)->type;
@@ -202,38 +332,8 @@ static PyObject *ct_fields(PyObject *self, void *closure)
         Py_XDECREF(ns);
         return NULL;
     }
-    for (int i = 0; i < t->nfields; i++) {
-        const tdmF_Field *f = &t->fields[i];
-        PyObject *ft, *fld, *pair;
-        if (f->name == NULL && f->isbit) {
-            continue;
-        }
-        ft = sub(self, f->type);
-        fld = ft ? PyObject_CallFunction(ns, NULL) : NULL;
-        if (fld != NULL) {
-            PyObject *off = PyLong_FromSize_t(f->offset);
-            PyObject *bs = PyLong_FromLong(f->isbit ? f->bitwidth : -1);
-            PyObject *sh = PyLong_FromLong(f->isbit ? f->bitpos : -1);
-            if (!off || !bs || !sh || PyObject_SetAttrString(fld, "type", ft) < 0 ||
-                PyObject_SetAttrString(fld, "offset", off) < 0 ||
-                PyObject_SetAttrString(fld, "bitsize", bs) < 0 ||
-                PyObject_SetAttrString(fld, "bitshift", sh) < 0) {
-                Py_CLEAR(fld);
-            }
-            Py_XDECREF(off);
-            Py_XDECREF(bs);
-            Py_XDECREF(sh);
-        }
-        pair = fld ? Py_BuildValue("(sO)", f->name ? f->name : "", fld) : NULL;
-        Py_XDECREF(ft);
-        Py_XDECREF(fld);
-        if (pair == NULL || PyList_Append(list, pair) < 0) {
-            Py_XDECREF(pair);
-            Py_DECREF(list);
-            Py_DECREF(ns);
-            return NULL;
-        }
-        Py_DECREF(pair);
+    if (add_fields(self, ns, list, t, 0, 0) < 0) {
+        Py_CLEAR(list);
     }
     Py_DECREF(ns);
     return list;

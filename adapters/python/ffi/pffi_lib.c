@@ -55,10 +55,26 @@ PyObject *tdmP_ffi_dlopen(PyObject *self, PyObject *args)
     if (!PyArg_ParseTuple(args, "|Oi:dlopen", &name, &flags)) {
         return NULL;
     }
+    tdmF_err_init(&err);
+    if (tdmP_is_cdata(name)) {
+        /* cffi: a `void *` handle from the C function dlopen */
+        tdmF_CData *cd = ((tdmP_CData *)name)->cd;
+        char tn[160];
+        if (cd->type->kind != TDMF_PTR) {
+            return PyErr_Format(PyExc_TypeError, "dlopen: expected a library name or a "
+                                "pointer cdata (a handle from dlopen), got cdata '%s'",
+                                tdmF_cffi_typename(cd->type, tn, sizeof tn));
+        }
+        if (tdmP_ffi_lock(f->rt) < 0) {
+            return NULL;
+        }
+        st = tdmF_lib_adopt(f->R, *(void **)cd->addr, &lib, &err);
+        tdmR_unlock(f->rt);
+        goto opened;
+    }
     if (name != Py_None && !PyUnicode_FSConverter(name, &bytes)) {
         return NULL;
     }
-    tdmF_err_init(&err);
     if (tdmP_ffi_lock(f->rt) < 0) {
         Py_XDECREF(bytes);
         return NULL;
@@ -88,6 +104,7 @@ PyObject *tdmP_ffi_dlopen(PyObject *self, PyObject *args)
         }
     }
     Py_XDECREF(bytes);
+opened:
     if (st != TDM_OK) {
         return tdmP_ffi_raise(fs, f->rt, &err, st == TDM_ERRMEM ? PyExc_MemoryError
                                                                 : PyExc_OSError);

@@ -60,8 +60,18 @@ PyObject *tdmP_ffi_string(PyObject *self, PyObject *args, PyObject *kw)
         return r;
     }
     if (st->kind == TDMF_INT) {
-        if (st->size == 1) {
+        /* cffi: a char gives bytes, a wchar_t a str; other integers
+           (signed char, _Bool, ...) are not characters */
+        if (st->flags & TDMF_CHAR) {
             return PyBytes_FromStringAndSize(cd->addr, 1);
+        }
+        if (st == tdmF_base(f->R, TDMF_T_WCHAR)) {
+            int32_t c = *(const int32_t *)cd->addr;
+            if (c >= 0 && c <= 0x10FFFF) {
+                return PyUnicode_FromOrdinal(c);
+            }
+            return PyErr_Format(PyExc_ValueError, "string(): wchar_t value %ld is not a "
+                                "Unicode code point", (long)c);
         }
         return PyErr_Format(PyExc_TypeError, "string(): unexpected cdata '%s' argument",
                             tdmF_cffi_typename(t, tn, sizeof tn));

@@ -34,6 +34,34 @@ int tdmP_ffi_lock(tdm_Runtime *rt)
 
 /* ---- types from strings, CTypes and cdata ------------------------------- */
 
+/* cffi's wording of a bad type string, tandem's message (with its
+   line:column) kept after it: a lone unknown name is "unknown identifier
+   'x'", anything else starts 'cannot parse "<string>"'. */
+static void cffi_parse_message(tdmF_Err *err, const char *s, size_t n)
+{
+    char orig[TDMF_ERRMAX];
+    size_t a = 0, b = n, i;
+    int ident;
+    while (a < b && (s[a] == ' ' || s[a] == '\t' || s[a] == '\n')) {
+        a++;
+    }
+    while (b > a && (s[b - 1] == ' ' || s[b - 1] == '\t' || s[b - 1] == '\n')) {
+        b--;
+    }
+    ident = b > a && !(s[a] >= '0' && s[a] <= '9');
+    for (i = a; i < b && ident; i++) {
+        ident = s[i] == '_' || (s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+                (s[i] >= '0' && s[i] <= '9');
+    }
+    snprintf(orig, sizeof orig, "%s", err->msg);
+    if (ident && strstr(orig, "unknown type name") != NULL) {
+        snprintf(err->msg, sizeof err->msg, "unknown identifier '%.*s'", (int)(b - a), s + a);
+    } else {
+        snprintf(err->msg, sizeof err->msg, "cannot parse \"%.*s\"\n%.200s",
+                 (int)(b - a > 150 ? 150 : b - a), s + a, orig);
+    }
+}
+
 const tdmF_Type *tdmP_ffi_get_type(tdmP_FFI *f, PyObject *ct, const char *what, int cdata_ok)
 {
     tdmP_FFIState *fs = tdmP_ffi_state((PyObject *)f);
@@ -44,11 +72,24 @@ const tdmF_Type *tdmP_ffi_get_type(tdmP_FFI *f, PyObject *ct, const char *what, 
     tdmF_Err err;
     int st;
     if (Py_TYPE(ct) == fs->ctype_type) {
+        const tdmF_Type *ot = ((tdmP_CType *)ct)->type;
         if (((tdmP_CType *)ct)->rt->ffi != f->R) {
-            PyErr_SetString(PyExc_ValueError, "ctype of another ffi registry");
-            return NULL;
+            /* a shared CType (built from base types only) is this
+               registry's type of the same spelling */
+            char tn[256];
+            PyObject *str;
+            if (!tdmP_ctype_shareable(ot)) {
+                PyErr_SetString(PyExc_ValueError, "ctype of another ffi registry");
+                return NULL;
+            }
+            if ((str = PyUnicode_FromString(tdmF_cffi_typename(ot, tn, sizeof tn))) == NULL) {
+                return NULL;
+            }
+            t = tdmP_ffi_get_type(f, str, what, cdata_ok);
+            Py_DECREF(str);
+            return t;
         }
-        return ((tdmP_CType *)ct)->type;
+        return ot;
     }
     if (cdata_ok && tdmP_is_cdata(ct)) {
         return ((tdmP_CData *)ct)->cd->type;
@@ -60,7 +101,7 @@ const tdmF_Type *tdmP_ffi_get_type(tdmP_FFI *f, PyObject *ct, const char *what, 
     }
     hit = PyDict_GetItemWithError(f->parsed, ct);          /* borrowed */
     if (hit != NULL) {
-        return ((tdmP_CType *)hit)->type;
+        return PyLong_AsVoidPtr(hit);      /* this registry's type (its CType may be shared) */
     }
     if (PyErr_Occurred() || (s = PyUnicode_AsUTF8AndSize(ct, &n)) == NULL) {
         return NULL;
@@ -72,14 +113,20 @@ const tdmF_Type *tdmP_ffi_get_type(tdmP_FFI *f, PyObject *ct, const char *what, 
     st = tdmF_parse_type_ex(f->R, s, (size_t)n, what, TDMF_PT_NAMES, &t, &err);
     tdmR_unlock(f->rt);
     if (st != TDM_OK) {
+        if (err.kind == TDMF_EK_DECL) {
+            cffi_parse_message(&err, s, (size_t)n);
+        }
         tdmP_ffi_raise(fs, f->rt, &err, fs->CDefError);
         return NULL;
     }
-    ctype = tdmP_ctype_new(fs, f, f->rt, t);
-    if (ctype == NULL || PyDict_SetItem(f->parsed, ct, ctype) < 0) {
+    ctype = tdmP_ctype_new(fs, f, f->rt, t);      /* held by f->types */
+    hit = ctype ? PyLong_FromVoidPtr((void *)t) : NULL;
+    if (hit == NULL || PyDict_SetItem(f->parsed, ct, hit) < 0) {
+        Py_XDECREF(hit);
         Py_XDECREF(ctype);
         return NULL;
     }
+    Py_DECREF(hit);
     Py_DECREF(ctype);
     return t;
 }
@@ -389,8 +436,8 @@ static int fill(tdmP_FFI *f, const tdmF_Type *t, void *addr, int64_t nelem, PyOb
         Py_ssize_t n = PyUnicode_GetLength(init);
         int64_t cap = t->length >= 0 ? t->length : nelem;
         if (n > cap) {
-            return tdmF_seterr(err, TDM_ERRTYPE, "initializer str of length %zd is too long "
-                               "for %lld wchar_t", n, (long long)cap);
+            return tdmF_seterrk(err, TDMF_EK_BOUNDS, TDM_ERRTYPE, "initializer str of length "
+                                "%zd is too long for %lld wchar_t", n, (long long)cap);
         }
         for (Py_ssize_t i = 0; i < n; i++) {
             ((int32_t *)addr)[i] = (int32_t)PyUnicode_READ_CHAR(init, i);
@@ -404,9 +451,9 @@ static int fill(tdmP_FFI *f, const tdmF_Type *t, void *addr, int64_t nelem, PyOb
         int st = TDM_OK;
         if (PyBytes_Check(init) && et->size == 1) {
             if (PyBytes_GET_SIZE(init) > nelem) {
-                return tdmF_seterr(err, TDM_ERRTYPE, "initializer bytes of length %zd is too "
-                                   "long for %lld elements", PyBytes_GET_SIZE(init),
-                                   (long long)nelem);
+                return tdmF_seterrk(err, TDMF_EK_BOUNDS, TDM_ERRTYPE, "initializer bytes of "
+                                    "length %zd is too long for %lld elements",
+                                    PyBytes_GET_SIZE(init), (long long)nelem);
             }
             memcpy(addr, PyBytes_AS_STRING(init), (size_t)PyBytes_GET_SIZE(init));
             return TDM_OK;
@@ -632,8 +679,23 @@ static PyObject *ffi_cast(PyObject *self, PyObject *args)
         (t = tdmP_ffi_get_type(f, ct, "cast", 0)) == NULL) {
         return NULL;
     }
+    if (t->kind == TDMF_COMPLEX && !tdmP_is_cdata(val)) {
+        /* a Python number to a complex: converted here (no neutral complex) */
+        tdmF_err_init(&err);
+        if ((cd = tdmF_cd_alloc(f->R, t, t->size, &err)) == NULL) {
+            return PyErr_NoMemory();
+        }
+        if (tdmP_ffi_to_c(f->R, t, val, cd->addr, TDMF_CV_STORE, &err) != TDM_OK) {
+            tdmP_cd_release(f->rt, cd);
+            return tdmP_ffi_raise(fs, f->rt, &err, PyExc_TypeError);
+        }
+        return tdmP_cd_new(fs, f->rt, cd, 0);
+    }
     if (PyBytes_Check(val) && PyBytes_GET_SIZE(val) == 1) {
         v = tdm_int((unsigned char)PyBytes_AS_STRING(val)[0]);
+    } else if (PyUnicode_Check(val) && PyUnicode_GetLength(val) == 1) {
+        /* cffi: a one-character str casts as its code point */
+        v = tdm_int((int64_t)PyUnicode_READ_CHAR(val, 0));
     } else if (tdmP_is_cdata(val) && ((tdmP_CData *)val)->cd->type->kind == TDMF_INT &&
                (((tdmP_CData *)val)->cd->type->flags & TDMF_CHAR)) {
         /* cffi: a `char` cdata casts as its unsigned byte (0x80 -> 128) */
@@ -914,16 +976,88 @@ static int ffi_set_errno(PyObject *self, PyObject *v, void *closure)
     return 0;
 }
 
-static PyObject *ffi_get_null(PyObject *self, void *closure)
+/* FFI.NULL: a descriptor giving an FFI object its own 'void *' NULL cdata,
+   and the class itself (cffi's FFI.NULL) the NULL of a private FFI made on
+   first use. Read-only. */
+typedef struct NullDescr {
+    PyObject_HEAD
+    PyTypeObject *ffi_type;     /* strong */
+    PyObject *cls_null;         /* strong, or NULL until the class asks */
+} NullDescr;
+
+static PyObject *null_get(PyObject *self, PyObject *obj, PyObject *type)
 {
-    (void)closure;
-    return Py_NewRef(((tdmP_FFI *)self)->null);
+    NullDescr *d = (NullDescr *)self;
+    (void)type;
+    if (obj != NULL && obj != Py_None && PyObject_TypeCheck(obj, d->ffi_type)) {
+        return Py_NewRef(((tdmP_FFI *)obj)->null);
+    }
+    if (d->cls_null == NULL) {
+        PyObject *f = PyObject_CallNoArgs((PyObject *)d->ffi_type);
+        if (f == NULL) {
+            return NULL;
+        }
+        d->cls_null = Py_NewRef(((tdmP_FFI *)f)->null);
+        Py_DECREF(f);
+    }
+    return Py_NewRef(d->cls_null);
+}
+
+static int null_set(PyObject *self, PyObject *obj, PyObject *value)
+{
+    (void)self;
+    (void)obj;
+    (void)value;
+    PyErr_SetString(PyExc_AttributeError, "attribute 'NULL' of 'FFI' objects is not writable");
+    return -1;
+}
+
+static void null_dealloc(PyObject *self)
+{
+    NullDescr *d = (NullDescr *)self;
+    PyTypeObject *tp = Py_TYPE(self);
+    Py_XDECREF(d->ffi_type);
+    Py_XDECREF(d->cls_null);
+    tp->tp_free(self);
+    Py_DECREF(tp);
+}
+
+static PyType_Slot null_slots[] = {
+    {Py_tp_descr_get, null_get},
+    {Py_tp_descr_set, null_set},
+    {Py_tp_dealloc, null_dealloc},
+    {Py_tp_doc, (void *)"A 'void *' cdata with address 0."},
+    {0, NULL},
+};
+
+static PyType_Spec null_spec = {
+    "tandem._ffi.NullDescriptor", sizeof(NullDescr), 0,
+    Py_TPFLAGS_DEFAULT | Py_TPFLAGS_DISALLOW_INSTANTIATION, null_slots,
+};
+
+static int add_null(PyObject *fm, tdmP_FFIState *fs)
+{
+    PyObject *tp = PyType_FromModuleAndSpec(fm, &null_spec, NULL);
+    NullDescr *d;
+    int rc;
+    if (tp == NULL) {
+        return -1;
+    }
+    d = PyObject_New(NullDescr, (PyTypeObject *)tp);
+    Py_DECREF(tp);
+    if (d == NULL) {
+        return -1;
+    }
+    d->ffi_type = (PyTypeObject *)Py_NewRef(fs->ffi_type);
+    d->cls_null = NULL;
+    rc = PyDict_SetItemString(fs->ffi_type->tp_dict, "NULL", (PyObject *)d);
+    Py_DECREF(d);
+    return rc;
 }
 
 static PyGetSetDef ffi_getset[] = {
     {"errno", ffi_get_errno, ffi_set_errno, "errno as the last C call of this thread left it.",
      NULL},
-    {"NULL", ffi_get_null, NULL, "A 'void *' cdata with address 0.", NULL},
     {"__dict__", PyObject_GenericGetDict, PyObject_GenericSetDict, NULL, NULL},
     {NULL, NULL, NULL, NULL, NULL},
 };
@@ -1011,8 +1145,10 @@ static int fm_traverse(PyObject *m, visitproc visit, void *arg)
     Py_VISIT(fs->lib_type);
     Py_VISIT(fs->FFIError);
     Py_VISIT(fs->CDefError);
+    Py_VISIT(fs->ValueError);
     Py_VISIT(fs->handles);
     Py_VISIT(fs->ctypes);
+    Py_VISIT(fs->shared);
     Py_VISIT(fs->runtime_type);
     return 0;
 }
@@ -1027,8 +1163,10 @@ static int fm_clear(PyObject *m)
     Py_CLEAR(fs->lib_type);
     Py_CLEAR(fs->FFIError);
     Py_CLEAR(fs->CDefError);
+    Py_CLEAR(fs->ValueError);
     Py_CLEAR(fs->handles);
     Py_CLEAR(fs->ctypes);
+    Py_CLEAR(fs->shared);
     Py_CLEAR(fs->runtime_type);
     return 0;
 }
@@ -1055,8 +1193,19 @@ static int fm_exec(PyObject *fm)
     fs->CDefError = PyErr_NewExceptionWithDoc("tandem.CDefError", "A bad C declaration or type "
                                               "string (line:column in the message).",
                                               fs->FFIError, NULL);
-    if (fs->CDefError == NULL || (fs->handles = PyDict_New()) == NULL ||
-        (fs->ctypes = PyDict_New()) == NULL) {
+    if (fs->CDefError == NULL) {
+        return -1;
+    }
+    {
+        PyObject *bases = PyTuple_Pack(2, fs->FFIError, PyExc_ValueError);
+        fs->ValueError = bases ? PyErr_NewExceptionWithDoc(
+            "tandem.FFIValueError", "A right type with a wrong value (a negative array size, "
+            "too many initializers): both ffi.error and ValueError, as cffi's two backends "
+            "raise one or the other.", bases, NULL) : NULL;
+        Py_XDECREF(bases);
+    }
+    if (fs->ValueError == NULL || (fs->handles = PyDict_New()) == NULL ||
+        (fs->ctypes = PyDict_New()) == NULL || (fs->shared = PyDict_New()) == NULL) {
         return -1;
     }
     if ((fs->ffi_type = (PyTypeObject *)PyType_FromModuleAndSpec(fm, &ffi_spec, NULL)) == NULL ||
@@ -1069,7 +1218,8 @@ static int fm_exec(PyObject *fm)
         PyDict_SetItemString(d, "CDefError", fs->CDefError) < 0 ||
         PyDict_SetItemString(d, "CData", (PyObject *)fs->cdata_type) < 0 ||
         PyDict_SetItemString(d, "CType", (PyObject *)fs->ctype_type) < 0 ||
-        PyDict_SetItemString(d, "buffer", (PyObject *)fs->buffer_type) < 0) {
+        PyDict_SetItemString(d, "buffer", (PyObject *)fs->buffer_type) < 0 ||
+        add_null(fm, fs) < 0) {
         return -1;
     }
     for (size_t i = 0; i < sizeof rtld / sizeof rtld[0]; i++) {
@@ -1141,7 +1291,8 @@ int tdmP_ffi_exec(PyObject *m)
         PyModule_AddObjectRef(m, "CData", (PyObject *)fs->cdata_type) < 0 ||
         PyModule_AddObjectRef(m, "CType", (PyObject *)fs->ctype_type) < 0 ||
         PyModule_AddObjectRef(m, "FFIError", fs->FFIError) < 0 ||
-        PyModule_AddObjectRef(m, "CDefError", fs->CDefError) < 0) {
+        PyModule_AddObjectRef(m, "CDefError", fs->CDefError) < 0 ||
+        PyModule_AddObjectRef(m, "FFIValueError", fs->ValueError) < 0) {
         return -1;
     }
     return 0;

@@ -67,6 +67,7 @@ from ._tandem import (  # FFI-WIRING
     CType,
     FFIError,
     CDefError,
+    FFIValueError,
     LUA_MAXINTEGER,
     LUA_MININTEGER,
     LUA_VERSION,
@@ -116,7 +117,7 @@ __all__ = [
     "Sandbox",
     "as_itemgetter", "as_attrgetter", "as_function", "lua_type",
     "unpacks_lua_table", "unpacks_lua_table_method", "host_runtime",
-    "FFI", "CData", "CType", "FFIError", "CDefError",
+    "FFI", "CData", "CType", "FFIError", "CDefError", "FFIValueError",
     "TranslationError", "translated_source",
 ]
 
