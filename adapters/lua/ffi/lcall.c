@@ -46,7 +46,7 @@ static uint8_t kind_code(const tdmF_Type *t)
     case TDMF_PTR:
         return TDML_K_PTR;
     case TDMF_FLOAT:
-        return st->size == 4 ? TDML_K_FLOAT : TDML_K_DOUBLE;
+        return st->size == 4 ? TDML_K_FLOAT : st->size == 8 ? TDML_K_DOUBLE : TDML_K_OTHER;
     case TDMF_INT:
         if (st->flags & TDMF_BOOL) {
             return TDML_K_OTHER;

@@ -102,8 +102,7 @@ static PyObject *num_value(tdmP_CData *c)
 {
     const tdmF_Type *st = tdmF_scalar(c->cd->type);
     if (st->kind == TDMF_FLOAT) {
-        return PyFloat_FromDouble(st->size == 4 ? (double)*(float *)c->cd->addr
-                                                : *(double *)c->cd->addr);
+        return PyFloat_FromDouble(tdmF_load_float(st, c->cd->addr));
     }
     if (st->flags & TDMF_CHAR) {
         return PyLong_FromLong(*(unsigned char *)c->cd->addr);

@@ -30,11 +30,57 @@ static int err_range(tdmF_Err *err, const tdmF_Type *t, PyObject *o)
     return TDM_ERRTYPE;
 }
 
-static int is_wchar(tdmF_Registry *R, const tdmF_Type *st)
+Py_ssize_t tdmP_unistr_units(PyObject *s, int unit)
 {
-    /* cheap test first: of the base integer types only wchar_t starts with 'w' */
-    return st->size == 4 && st->name != NULL && st->name[0] == 'w' &&
-           st == tdmF_base(R, TDMF_T_WCHAR);
+    Py_ssize_t n = PyUnicode_GetLength(s), k = n;
+    if (unit == 2 && PyUnicode_MAX_CHAR_VALUE(s) > 0xFFFF) {
+        for (Py_ssize_t i = 0; i < n; i++) {
+            k += PyUnicode_READ_CHAR(s, i) > 0xFFFF;
+        }
+    }
+    return k;
+}
+
+void tdmP_unistr_store(PyObject *s, int unit, void *dst)
+{
+    Py_ssize_t n = PyUnicode_GetLength(s), i, k = 0;
+    for (i = 0; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ_CHAR(s, i);
+        if (unit == 4) {
+            ((uint32_t *)dst)[k++] = (uint32_t)c;
+        } else if (c > 0xFFFF) {
+            c -= 0x10000;
+            ((uint16_t *)dst)[k++] = (uint16_t)(0xD800 + (c >> 10));
+            ((uint16_t *)dst)[k++] = (uint16_t)(0xDC00 + (c & 0x3FF));
+        } else {
+            ((uint16_t *)dst)[k++] = (uint16_t)c;
+        }
+    }
+}
+
+PyObject *tdmP_unistr_load(const void *src, int unit, Py_ssize_t n)
+{
+    if (unit == 2) {
+        int order = -1;     /* native: little-endian on x86-64 */
+        return PyUnicode_DecodeUTF16(src, n * 2, "surrogatepass", &order);
+    }
+    return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, src, n);
+}
+
+/* One character (a str of length 1) into a char type of `unit` bytes; -1
+   when it does not fit (a char16_t takes no character past U+FFFF). */
+static int unichar_to_c(PyObject *o, int unit, void *dst)
+{
+    Py_UCS4 c = PyUnicode_READ_CHAR(o, 0);
+    if (unit == 2) {
+        if (c > 0xFFFF) {
+            return -1;
+        }
+        *(uint16_t *)dst = (uint16_t)c;
+    } else {
+        *(uint32_t *)dst = (uint32_t)c;
+    }
+    return 0;
 }
 
 /* Exact int -> integer type st (not _Bool). */
@@ -137,8 +183,14 @@ int tdmP_ffi_to_c(tdmF_Registry *R, const tdmF_Type *t, PyObject *o, void *dst, 
         if (tp == &PyLong_Type && !(st->flags & TDMF_BOOL)) {
             return int_to_c(t, st, o, dst, err);
         }
-        if (PyUnicode_Check(o) && is_wchar(R, st) && PyUnicode_GetLength(o) == 1) {
-            *(int32_t *)dst = (int32_t)PyUnicode_READ_CHAR(o, 0);
+        if (PyUnicode_Check(o) && tdmP_unichar(st) && PyUnicode_GetLength(o) == 1) {
+            if (unichar_to_c(o, tdmP_unichar(st), dst) < 0) {
+                char tb[64];
+                return tdmF_seterrk(err, TDMF_EK_RANGE, TDM_ERRTYPE, "expected %s, got the "
+                                    "character U+%04X (past U+FFFF: a surrogate pair needs "
+                                    "two)", tdmF_cffi_typename(t, tb, sizeof tb),
+                                    (unsigned)PyUnicode_READ_CHAR(o, 0));
+            }
             return TDM_OK;
         }
     } else if (st->kind == TDMF_FLOAT && (tp == &PyFloat_Type || tp == &PyLong_Type)) {
@@ -152,11 +204,7 @@ int tdmP_ffi_to_c(tdmF_Registry *R, const tdmF_Type *t, PyObject *o, void *dst, 
                 return err_range(err, t, o);
             }
         }
-        if (st->size == 4) {
-            *(float *)dst = (float)d;
-        } else {
-            *(double *)dst = d;
-        }
+        tdmF_store_float(st, dst, d);
         return TDM_OK;
     }
     if (PyLong_Check(o) && !PyBool_Check(o)) {
@@ -295,8 +343,8 @@ int tdmP_ffi_owned_value(tdmF_Registry *R, const tdmF_Type *t, PyObject *o, tdm_
         v->flags = TDM_VF_OWNSTR | TDM_VF_BYTES;
         return 0;
     }
-    if (PyUnicode_Check(o) && st->kind == TDMF_INT && is_wchar(R, st) &&
-        PyUnicode_GetLength(o) == 1) {
+    if (PyUnicode_Check(o) && tdmP_unichar(st) && PyUnicode_GetLength(o) == 1 &&
+        (tdmP_unichar(st) == 4 || PyUnicode_READ_CHAR(o, 0) <= 0xFFFF)) {
         *v = tdm_int((int64_t)PyUnicode_READ_CHAR(o, 0));
         return 0;
     }
@@ -314,13 +362,17 @@ int tdmP_ffi_owned_value(tdmF_Registry *R, const tdmF_Type *t, PyObject *o, tdm_
 
 static PyObject *int_from_c(tdmF_Registry *R, const tdmF_Type *st, const void *src)
 {
+    (void)R;
     if (st->flags & TDMF_BOOL) {
         return PyBool_FromLong(*(const uint8_t *)src != 0);
     }
     if (st->flags & TDMF_CHAR) {
         return PyBytes_FromStringAndSize(src, 1);
     }
-    if (is_wchar(R, st)) {
+    if (tdmP_unichar(st) == 2) {
+        return PyUnicode_FromOrdinal(*(const uint16_t *)src);
+    }
+    if (tdmP_unichar(st) == 4) {
         int32_t c = *(const int32_t *)src;
         if (c >= 0 && c <= 0x10FFFF) {
             return PyUnicode_FromOrdinal(c);
@@ -356,8 +408,7 @@ PyObject *tdmP_ffi_from_c(tdmP_FFIState *fs, tdm_Runtime *rt, const tdmF_Type *t
     case TDMF_INT:
         return int_from_c(R, st, src);
     case TDMF_FLOAT:
-        return PyFloat_FromDouble(st->size == 4 ? (double)*(const float *)src
-                                                : *(const double *)src);
+        return PyFloat_FromDouble(tdmF_load_float(st, src));
     default:
         break;
     }
@@ -592,6 +643,8 @@ PyObject *tdmP_ffi_error_class(tdmP_FFIState *fs, const tdmF_Err *err, PyObject 
     switch (err->kind) {
     case TDMF_EK_RANGE:
         return PyExc_OverflowError;
+    case TDMF_EK_NOTIMPL:
+        return PyExc_NotImplementedError;
     case TDMF_EK_BOUNDS:
         return PyExc_IndexError;
     case TDMF_EK_NULLPTR:
