@@ -396,6 +396,16 @@ done:
     return st;
 }
 
+/* A struct no object can have (tdmF_Type.invalid), or an array of them: it
+   may still be named in declarations, as cffi allows; new refuses it. */
+static int invalid_elem(const tdmF_Type *t)
+{
+    while (t->kind == TDMF_ARRAY) {
+        t = t->base;
+    }
+    return t->invalid != NULL;
+}
+
 /* Array and function suffixes, applied so that the first one is outermost. */
 static int parse_suffixes(P *p, const tdmF_Type *base, const tdmF_Type **out)
 {
@@ -441,7 +451,7 @@ static int parse_suffixes(P *p, const tdmF_Type *base, const tdmF_Type **out)
             if ((*out = tdmF_array(p->R, elem, -1, p->err)) == NULL) {
                 st = tdmF_cp_rerr(p, at);
             }
-        } else if (tdmF_sized(elem, "array element", NULL) != TDM_OK) {
+        } else if (!invalid_elem(elem) && tdmF_sized(elem, "array element", NULL) != TDM_OK) {
             st = tdmF_cp_err(p, at, TDM_ERRSYNTAX, "array has incomplete element type '%s'",
                              tdmF_typename(elem, nb, sizeof nb));
             if (p->err != NULL && elem->kind == TDMF_ARRAY) {
