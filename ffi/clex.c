@@ -81,6 +81,16 @@ static int lex_number(P *p, const char *s, const char *end, Tok *t)
     } else if (q[0] == '0') {
         base = 8;
     }
+    if (base == 10 || base == 8) {     /* 1e-3, 0.5, 10.: a floating constant */
+        const char *r = s;
+        while (r < end && isdigit((unsigned char)*r)) {
+            r++;
+        }
+        if (r < end && (*r == '.' || *r == 'e' || *r == 'E')) {
+            q = r;
+            goto floating;
+        }
+    }
     for (; q < end && isxdigit((unsigned char)*q); q++) {
         unsigned d = isdigit((unsigned char)*q) ? (unsigned)(*q - '0')
                                                 : (unsigned)(tolower((unsigned char)*q) - 'a' + 10);
@@ -95,6 +105,7 @@ static int lex_number(P *p, const char *s, const char *end, Tok *t)
     while (q < end && (*q == 'u' || *q == 'U' || *q == 'l' || *q == 'L')) {
         q++;
     }
+floating:
     if (base != 16 && base != 2 && q < end && (*q == '.' || *q == 'e' || *q == 'E')) {
         /* a floating constant: a token of its own (only a static const of a
            floating type takes one; an integer expression refuses it) */

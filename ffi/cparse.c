@@ -385,6 +385,9 @@ static int parse_params(P *p, const tdmF_Type *ret, const tdmF_Type **out)
     if (ret->kind == TDMF_ARRAY || ret->kind == TDMF_FUNC) {
         st = tdmF_cp_err(p, cur(p), TDM_ERRSYNTAX, "function cannot return %s",
                          ret->kind == TDMF_ARRAY ? "an array" : "a function");
+        if (p->err != NULL) {
+            p->err->kind = TDMF_EK_TYPE;    /* cffi: an invalid result type (TypeError) */
+        }
         goto done;
     }
     *out = tdmF_func(p->R, ret, params, n, variadic, -1, p->err);

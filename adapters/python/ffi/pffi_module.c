@@ -71,8 +71,9 @@ const tdmF_Type *tdmP_ffi_get_type(tdmP_FFI *f, PyObject *ct, const char *what, 
     }
     st = tdmF_parse_type_ex(f->R, s, (size_t)n, what, TDMF_PT_NAMES, &t, &err);
     tdmR_unlock(f->rt);
-    if (st != TDM_OK) {
-        tdmP_ffi_raise(fs, f->rt, &err, fs->CDefError);
+    if (st != TDM_OK) {     /* an impossible type (int(*)(int)[5]) is cffi's TypeError */
+        tdmP_ffi_raise(fs, f->rt, &err, err.kind == TDMF_EK_TYPE ? PyExc_TypeError
+                                                                 : fs->CDefError);
         return NULL;
     }
     ctype = tdmP_ctype_new(fs, f, f->rt, t);
