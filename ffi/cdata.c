@@ -326,6 +326,7 @@ int tdmF_cd_field(tdmF_Registry *R, tdmF_CData *cd, const char *name, tdmF_Place
     out->addr = base + off;
     out->bitpos = f->bitpos;
     out->bitwidth = f->isbit ? f->bitwidth : 0;
+    out->isconst = f->isconst;
     if (f == &t->fields[t->nfields - 1] && tdmF_flex_elem(t) != NULL) {
         /* the variable-length array ending the struct: its count, or what
            the known extent leaves room for */

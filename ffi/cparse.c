@@ -304,12 +304,23 @@ static int parse_specs(P *p, Specs *s, int allow_storage)
 enum { D_NAMED = 1, D_ABSTRACT = 2, D_EITHER = 3 };
 
 typedef struct Decl {
+    int isconst;                /* `* const` right before the name: the object is const */
     const tdmF_Type *type;      /* borrowed: interned */
     Tok *name;                  /* borrowed: the name token, or NULL */
     Tok *at;                    /* borrowed: where the declarator starts */
 } Decl;
 
 static int parse_declarator(P *p, const tdmF_Type *base, int mode, Decl *d);
+
+/* Is t (a declarator's type over specifier type base) reached through a
+   pointer? `const int *p` is not a const object, `const int a[3]` is. */
+static int through_ptr(const tdmF_Type *t, const tdmF_Type *base)
+{
+    while (t->kind == TDMF_ARRAY) {
+        t = t->base;
+    }
+    return t != base;
+}
 
 /* Parameters after '(' up to and including ')'. */
 static int parse_params(P *p, const tdmF_Type *ret, const tdmF_Type **out)
@@ -510,6 +521,7 @@ static int parse_declarator(P *p, const tdmF_Type *base, int mode, Decl *d)
         return st;
     }
     d->name = NULL;
+    d->isconst = 0;
     d->at = cur(p);
     while (is_callconv(cur(p))) {
         advance(p);
@@ -519,7 +531,9 @@ static int parse_declarator(P *p, const tdmF_Type *base, int mode, Decl *d)
             st = p->err->status;
             goto out;
         }
+        d->isconst = 0;
         while (word_in(cur(p), ignored_words)) {
+            d->isconst |= is_word(cur(p), "const") || is_word(cur(p), "__const");
             advance(p);
         }
     }
@@ -709,6 +723,7 @@ static int parse_fields(P *p, tdmF_Type *t, int packed)
             int64_t width = -1;
             d.type = s.type;
             d.name = NULL;
+            d.isconst = 0;
             d.at = cur(p);
             if (is_punct(cur(p), ';') && (s.type->kind == TDMF_STRUCT ||
                                           s.type->kind == TDMF_UNION)) {
@@ -777,6 +792,7 @@ static int parse_fields(P *p, tdmF_Type *t, int packed)
             f->col = d.at->col;
             f->isbit = width >= 0;
             f->bitwidth = (uint8_t)(width >= 0 ? width : 0);
+            f->isconst = (uint8_t)(d.isconst || (s.isconst && !through_ptr(d.type, s.type)));
             if (d.name && (f->name = strndup(d.name->p, (size_t)d.name->len)) == NULL) {
                 st = tdmF_seterr(p->err, TDM_ERRMEM, "not enough memory");
                 goto fail;
@@ -907,6 +923,17 @@ static int parse_tagged(P *p, const tdmF_Type **out)
         tdmF_cp_tokname(tagtok, tag, sizeof tag);
         advance(p);
         old = tdmF_tag_lookup(p->R, kind, tag);
+        if (old == NULL) {      /* C: one tag names one kind of type */
+            static const int kinds[] = {TDMF_STRUCT, TDMF_UNION, TDMF_ENUM};
+            static const char *const words[] = {"struct", "union", "enum"};
+            for (int i = 0; i < 3; i++) {
+                if (kinds[i] != kind && tdmF_tag_lookup(p->R, kinds[i], tag) != NULL) {
+                    return tdmF_cp_err(p, tagtok, TDM_ERRSYNTAX, "'%s' redeclared as a "
+                                       "different kind of tag (previously %s %s)", tag,
+                                       words[i], tag);
+                }
+            }
+        }
     }
     if (!accept(p, '{')) {
         if (tagtok == NULL) {

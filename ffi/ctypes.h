@@ -126,6 +126,8 @@ typedef struct tdmF_Field {
     uint8_t bitpos;             /* bitfields: first bit inside the unit */
     uint8_t bitwidth;           /* bitfields: width; 0 for ordinary fields */
     uint8_t isbit;              /* 1 for bitfields */
+    uint8_t isconst;            /* declared const (`const int x;`, `char *const p;`):
+                                   the Lua face refuses stores as LuaJIT; cffi ignores it */
     int line, col;              /* where it was declared (messages) */
 } tdmF_Field;
 

@@ -144,6 +144,7 @@ static int f_typeof(lua_State *L)
         if (tdmF_parse_type_params(b->R, s, n, "typeof", pv, np, &t, &err) != TDM_OK) {
             return tdmL_ffi_raise(L, b, &err);
         }
+        tdmL_ffi_checksize(L, t);
         tdmL_ct_push(L, b, t);
         return 1;
     }

@@ -347,10 +347,8 @@ static int add_name(void *ud, const tdmF_Name *n)
 {
     PyObject *item;
     int rc;
-    if (n->kind == TDMF_N_TYPEDEF && n->type->name != NULL &&
-        (n->type->kind == TDMF_INT || n->type->kind == TDMF_FLOAT) &&
-        strcmp(n->type->name, n->key) == 0) {
-        return 0;                   /* a standard type (int32_t, size_t, ...) */
+    if (n->flags & TDMF_NF_BUILTIN) {
+        return 0;                   /* a standard type (int32_t, size_t, bool, FILE, ...) */
     }
     item = Py_BuildValue("(si)", n->key, n->kind);
     rc = item == NULL || PyList_Append((PyObject *)ud, item) < 0 ? -1 : 0;
