@@ -270,3 +270,19 @@ def test_cast_to_function_type_is_cdef_error(ffi):
     assert f != ffi.NULL
     with pytest.raises(tandem.CDefError, match="function type"):
         ffi.cast("int(int)", 42)
+
+
+def test_python_file_for_a_file_pointer(ffi, tmp_path):
+    ffi.cdef("int fputs(const char *, FILE *); int fflush(FILE *);")
+    C = ffi.dlopen(None)
+    name = tmp_path / "out.txt"
+    with open(name, "wb") as f:
+        f.write(b"[")
+        C.fputs(b"hello from C", f)          # Python's buffer is flushed first
+        f.write(b"][")
+        C.fputs(b"more", f)                  # the same FILE * again, unbuffered
+        f.write(b"]")
+    assert name.read_bytes() == b"[hello from C][more]"
+    with pytest.raises(TypeError):
+        C.fputs(b"x", object())              # not a file
+    assert C.fflush(ffi.NULL) == 0           # a FILE * cdata (here NULL) as before

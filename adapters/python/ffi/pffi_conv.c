@@ -10,7 +10,9 @@
  * as bool; a str is never a char * (encode it first).
  */
 #include "pffi.h"     /* Python.h first */
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include "padapter.h"
 
 /* ---- Python -> C ---------------------------------------------------------- */
@@ -172,6 +174,65 @@ static void name_pyobj(tdmF_Err *err, PyObject *o)
     }
 }
 
+static void file_capsule_free(PyObject *cap)
+{
+    FILE *f = PyCapsule_GetPointer(cap, "tandem.FILE");
+    if (f != NULL) {
+        fclose(f);
+    } else {
+        PyErr_Clear();
+    }
+}
+
+/* A Python file object for a FILE * (cffi's file emulation): its buffer is
+   flushed, then a FILE * on a duplicate of its descriptor, unbuffered so that
+   C's output lands in order with Python's, is made once and kept on the
+   object (closed with it). NULL with err when o is no file. */
+static FILE *python_file(PyObject *o, tdmF_Err *err)
+{
+    PyObject *cap, *r;
+    FILE *f;
+    int fd, nfd;
+    if ((cap = PyObject_GetAttrString(o, "__tandem_FILE")) != NULL) {
+        f = PyCapsule_GetPointer(cap, "tandem.FILE");
+        Py_DECREF(cap);
+    } else {
+        PyErr_Clear();
+        f = NULL;
+    }
+    if ((r = PyObject_CallMethod(o, "flush", NULL)) == NULL) {
+        return (void)tdmF_seterr(err, TDM_ERRRUN, "flush failed"), NULL;
+    }
+    Py_DECREF(r);
+    if (f != NULL) {
+        return f;
+    }
+    if ((fd = PyObject_AsFileDescriptor(o)) < 0) {
+        return (void)tdmF_seterr(err, TDM_ERRRUN, "fileno failed"), NULL;
+    }
+    if ((nfd = dup(fd)) < 0 || (f = fdopen(nfd, "r+")) == NULL) {
+        if (nfd >= 0 && (f = fdopen(nfd, "w")) == NULL && (f = fdopen(nfd, "r")) == NULL) {
+            close(nfd);
+        }
+        if (f == NULL) {
+            return (void)tdmF_seterr(err, TDM_ERRTYPE, "cannot make a FILE * of this file"),
+                   NULL;
+        }
+    }
+    setvbuf(f, NULL, _IONBF, 0);
+    if ((cap = PyCapsule_New(f, "tandem.FILE", file_capsule_free)) == NULL ||
+        PyObject_SetAttrString(o, "__tandem_FILE", cap) < 0) {
+        Py_XDECREF(cap);
+        if (cap == NULL) {
+            fclose(f);
+        }
+        return (void)tdmF_seterr(err, TDM_ERRRUN, "cannot keep the FILE * on the file"),
+               NULL;
+    }
+    Py_DECREF(cap);
+    return f;
+}
+
 int tdmP_ffi_to_c(tdmF_Registry *R, const tdmF_Type *t, PyObject *o, void *dst, int ctx,
                   tdmF_Err *err)
 {
@@ -179,6 +240,15 @@ int tdmP_ffi_to_c(tdmF_Registry *R, const tdmF_Type *t, PyObject *o, void *dst, 
     PyTypeObject *tp = Py_TYPE(o);
     tdm_Value v;
     int rc;
+    if (t->kind == TDMF_PTR && t->base == tdmF_base(R, TDMF_T_FILE) && ctx == TDMF_CV_ARG &&
+        !tdmP_is_cdata(o) && o != Py_None && PyObject_HasAttrString(o, "fileno")) {
+        FILE *f = python_file(o, err);
+        if (f == NULL) {
+            return err->status;
+        }
+        *(FILE **)dst = f;
+        return TDM_OK;
+    }
     if (st->kind == TDMF_INT) {
         if (tp == &PyLong_Type && !(st->flags & TDMF_BOOL)) {
             return int_to_c(t, st, o, dst, err);
