@@ -344,6 +344,28 @@ T.test("packed layouts: #pragma pack and __attribute__((packed)), as gcc lays th
              "bitfields in a packed struct are not supported")
 end)
 
+T.test("long double is a real type; char16_t and char32_t are integers", function()
+    ffi.cdef [[
+    long double fabsl(long double);
+    long double strtold(const char *, char **);
+    struct lj_lds { char c; long double x; };
+    ]]
+    T.eq(ffi.C.fabsl(-2.5), 2.5)
+    T.eq(ffi.C.strtold("0.1", nil), 0.1)
+    T.eq(ffi.sizeof("long double"), 16); T.eq(ffi.alignof("long double"), 16)
+    T.eq(ffi.offsetof("struct lj_lds", "x"), 16); T.eq(ffi.sizeof("struct lj_lds"), 32)
+    local s = ffi.new("struct lj_lds", {1, 3.25})
+    T.eq(s.x, 3.25)
+    s.x = -0.5; T.eq(s.x, -0.5)
+    local cb = ffi.cast("long double (*)(long double)", function(x) return x * 2 end)
+    T.eq(cb(1.25), 2.5)
+    cb:free()
+    T.eq(ffi.sizeof("char16_t"), 2); T.eq(ffi.sizeof("char32_t"), 4)
+    local c = ffi.new("char16_t[2]", {0x1234, 65})
+    T.eq(c[0], 0x1234); T.eq(c[1], 65)
+    T.eq(tonumber(ffi.new("char16_t", 0xFFFF)), 0xFFFF)    -- unsigned
+end)
+
 T.test("errors LuaJIT raises: too large, static, tag kinds, const fields", function()
     T.raises(function() return ffi.sizeof("int[0x10000][0x2000]") end,
              "size of C type 'int[65536][8192]' is too large")

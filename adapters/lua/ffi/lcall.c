@@ -31,8 +31,9 @@
 
 static int scalar_type(const tdmF_Type *t)
 {
-    return t->kind == TDMF_INT || t->kind == TDMF_ENUM || t->kind == TDMF_FLOAT ||
-           t->kind == TDMF_PTR;
+    /* long double (16 bytes) takes the general path: the fast one's slots are 8 */
+    return t->kind == TDMF_INT || t->kind == TDMF_ENUM ||
+           (t->kind == TDMF_FLOAT && t->size <= 8) || t->kind == TDMF_PTR;
 }
 
 /* The conversion code of a scalar type. */
@@ -46,7 +47,7 @@ static uint8_t kind_code(const tdmF_Type *t)
     case TDMF_PTR:
         return TDML_K_PTR;
     case TDMF_FLOAT:
-        return st->size == 4 ? TDML_K_FLOAT : st->size == 8 ? TDML_K_DOUBLE : TDML_K_OTHER;
+        return st->size == 4 ? TDML_K_FLOAT : TDML_K_DOUBLE;
     case TDMF_INT:
         if (st->flags & TDMF_BOOL) {
             return TDML_K_OTHER;
