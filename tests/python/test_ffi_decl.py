@@ -286,3 +286,14 @@ def test_python_file_for_a_file_pointer(ffi, tmp_path):
     with pytest.raises(TypeError):
         C.fputs(b"x", object())              # not a file
     assert C.fflush(ffi.NULL) == 0           # a FILE * cdata (here NULL) as before
+
+
+def test_unsized_array_member_without_a_known_length_is_a_pointer(ffi):
+    ffi.cdef("struct foo_s { int x; int a[]; };")
+    p = ffi.new("struct foo_s *", [100, [200, 300, 400]])
+    assert ffi.typeof(p.a) is ffi.typeof("int[]") and len(p.a) == 3   # length recorded
+    q = ffi.cast("struct foo_s *", int(ffi.cast("intptr_t", p)))       # from an address
+    assert ffi.typeof(q.a) is ffi.typeof("int *")
+    assert q.a[2] == 400
+    with pytest.raises(TypeError):
+        len(q.a)
