@@ -55,6 +55,7 @@ typedef struct P {
     int packstack[PACKSTACK], npack;    /* #pragma pack(push) */
     int packed_attr;            /* token index of an __attribute__((packed)) already
                                    applied to the struct before it, or -1 */
+    int flags;                  /* TDMF_CDEF_* */
     int param_decl;             /* the next declarator is a function parameter's */
     int incomplete_ok;          /* token index of a parameter's '[' whose element may
                                    be incomplete (struct b[]: a pointer), or -1 */

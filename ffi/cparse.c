@@ -923,7 +923,7 @@ static int parse_tagged(P *p, const tdmF_Type **out)
         tdmF_cp_tokname(tagtok, tag, sizeof tag);
         advance(p);
         old = tdmF_tag_lookup(p->R, kind, tag);
-        if (old == NULL) {      /* C: one tag names one kind of type */
+        if (old == NULL && (p->flags & TDMF_CDEF_ONE_TAG_KIND)) {  /* one tag, one kind */
             static const int kinds[] = {TDMF_STRUCT, TDMF_UNION, TDMF_ENUM};
             static const char *const words[] = {"struct", "union", "enum"};
             for (int i = 0; i < 3; i++) {
@@ -1267,12 +1267,18 @@ int tdmF_cdef(tdmF_Registry *R, const char *src, size_t len, tdmF_Err *err)
 }
 
 static int cdef_full(tdmF_Registry *R, const char *src, size_t len, const tdmF_Param *params,
-                     int nparams, int pack, tdmF_Err *err);
+                     int nparams, int pack, int flags, tdmF_Err *err);
 
 int tdmF_cdef_params(tdmF_Registry *R, const char *src, size_t len, const tdmF_Param *params,
                      int nparams, tdmF_Err *err)
 {
-    return cdef_full(R, src, len, params, nparams, 0, err);
+    return cdef_full(R, src, len, params, nparams, 0, 0, err);
+}
+
+int tdmF_cdef_flags(tdmF_Registry *R, const char *src, size_t len, const tdmF_Param *params,
+                    int nparams, int flags, tdmF_Err *err)
+{
+    return cdef_full(R, src, len, params, nparams, 0, flags, err);
 }
 
 int tdmF_cdef_pack(tdmF_Registry *R, const char *src, size_t len, int pack, tdmF_Err *err)
@@ -1281,15 +1287,16 @@ int tdmF_cdef_pack(tdmF_Registry *R, const char *src, size_t len, int pack, tdmF
         return tdmF_seterrk(err, TDMF_EK_VALUE, TDM_ERRARG, "cdef: pack=%d is not 1, 2, 4, 8 "
                             "or 16", pack);
     }
-    return cdef_full(R, src, len, NULL, 0, pack, err);
+    return cdef_full(R, src, len, NULL, 0, pack, 0, err);
 }
 
 static int cdef_full(tdmF_Registry *R, const char *src, size_t len, const tdmF_Param *params,
-                     int nparams, int pack, tdmF_Err *err)
+                     int nparams, int pack, int flags, tdmF_Err *err)
 {
     P p;
     int st;
     parser_init(&p, R, "cdef", err);
+    p.flags = flags;
     p.params = params;
     p.nparams = nparams;
     p.pack = p.pack0 = pack;

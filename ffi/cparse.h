@@ -52,6 +52,14 @@ TDMI_FUNC int tdmF_parse_type_params(tdmF_Registry *R, const char *src, size_t l
                                      const char *what, const tdmF_Param *params,
                                      int nparams, const tdmF_Type **out, tdmF_Err *err);
 
+/* tdmF_cdef_params with TDMF_CDEF_* flags: TDMF_CDEF_ONE_TAG_KIND refuses a
+   tag used for two kinds (`struct t` and `union t`), as C and LuaJIT do;
+   cffi allows it. */
+#define TDMF_CDEF_ONE_TAG_KIND 0x01
+TDMI_FUNC int tdmF_cdef_flags(tdmF_Registry *R, const char *src, size_t len,
+                              const tdmF_Param *params, int nparams, int flags,
+                              tdmF_Err *err);
+
 /* tdmF_parse_type with flags: TDMF_PT_NAMES accepts (and ignores) a
    declarator name, as cffi does: "int foo(int)", "int(*cb)(bool)". */
 #define TDMF_PT_NAMES 0x01

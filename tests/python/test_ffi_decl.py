@@ -297,3 +297,9 @@ def test_unsized_array_member_without_a_known_length_is_a_pointer(ffi):
     assert q.a[2] == 400
     with pytest.raises(TypeError):
         len(q.a)
+
+
+def test_struct_and_union_may_share_a_tag(ffi):
+    # cffi accepts it (C and the Lua face, as LuaJIT, do not)
+    ffi.cdef("struct foo { int a; short b, c, d; }; union foo { int a; short b, c, d; };")
+    assert ffi.sizeof("struct foo") == 12 and ffi.sizeof("union foo") == 4
