@@ -303,3 +303,11 @@ def test_struct_and_union_may_share_a_tag(ffi):
     # cffi accepts it (C and the Lua face, as LuaJIT, do not)
     ffi.cdef("struct foo { int a; short b, c, d; }; union foo { int a; short b, c, d; };")
     assert ffi.sizeof("struct foo") == 12 and ffi.sizeof("union foo") == 4
+
+
+def test_enum_without_values_is_unsigned_int_with_a_warning(ffi):
+    ffi.cdef("enum opaque_e;")
+    with pytest.warns(UserWarning, match="'enum opaque_e' has no values explicitly defined; "
+                      "guessing that it is equivalent to 'unsigned int'"):
+        n = ffi.cast("enum opaque_e", -1)
+    assert int(n) == 0xFFFFFFFF

@@ -76,6 +76,16 @@ const tdmF_Type *tdmP_ffi_get_type(tdmP_FFI *f, PyObject *ct, const char *what, 
                                                                  : fs->CDefError);
         return NULL;
     }
+    if (t->kind == TDMF_ENUM && !(t->flags & TDMF_COMPLETE)) {
+        /* `enum foo;` without values: unsigned int, with cffi's warning (once:
+           the parsed type is cached below) */
+        char tn[128];
+        if (PyErr_WarnFormat(PyExc_UserWarning, 1, "'%s' has no values explicitly defined; "
+                             "guessing that it is equivalent to 'unsigned int'",
+                             tdmF_cffi_typename(t, tn, sizeof tn)) < 0) {
+            return NULL;
+        }
+    }
     ctype = tdmP_ctype_new(fs, f, f->rt, t);
     if (ctype == NULL || PyDict_SetItem(f->parsed, ct, ctype) < 0) {
         Py_XDECREF(ctype);
