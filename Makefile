@@ -22,9 +22,14 @@ CC      ?= gcc
 PREFIX  ?= /usr/local
 SAN     ?=
 
+# -fno-sanitize=alignment: the fields of packed structs (cdef(packed=True),
+# #pragma pack, __attribute__((packed))) sit at unaligned addresses, which the
+# ffi reads and writes in place as x86-64 allows (gcc emits the same unaligned
+# accesses for packed members); every other undefined behaviour still aborts.
 ifeq ($(SAN),1)
 BUILD   ?= build-san
-OPT     ?= -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+OPT     ?= -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize=alignment \
+           -fno-sanitize-recover=undefined
 SANLD   := -fsanitize=address,undefined
 else
 BUILD   ?= build

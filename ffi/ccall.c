@@ -153,6 +153,16 @@ int tdmF_lib_get(tdmF_Registry *R, tdmF_Lib *lib, const char *name, tdm_Value *o
         return tdmF_seterr(err, TDM_ERRARG, "'%s' is not declared%s (declare it with cdef)",
                            name, n ? " as a function or variable (it is a type)" : "");
     }
+    if (n->kind == TDMF_N_CONST && (n->flags & TDMF_NF_NOVALUE)) {
+        char tb[64];
+        if (n->type->kind == TDMF_FLOAT) {
+            return tdmF_seterrk(err, TDMF_EK_NOTIMPL, TDM_ERRARG, "non-integer constant '%s' "
+                                "(%s) cannot be accessed from a dlopen() library", name,
+                                tdmF_typename(n->type, tb, sizeof tb));
+        }
+        return tdmF_seterr(err, TDM_ERRARG, "'%s' belongs to an enum declared with '...': "
+                           "its value is known only to a compiler (API mode)", name);
+    }
     if (n->kind == TDMF_N_CONST) {
         *out = tdm_int(n->value);
         return TDM_OK;
@@ -206,7 +216,7 @@ const tdmF_Type *tdmF_vararg_type(tdmF_Registry *R, const tdm_Value *v, tdmF_Err
     if (t->kind == TDMF_INT && t->size < 4) {
         return tdmF_base(R, TDMF_T_INT);
     }
-    if (t->kind == TDMF_FLOAT) {
+    if (t->kind == TDMF_FLOAT && t->size == 4) {    /* promoted; long double stays */
         return tdmF_base(R, TDMF_T_DOUBLE);
     }
     if (t->kind == TDMF_ARRAY || t->kind == TDMF_FUNC) {

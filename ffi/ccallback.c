@@ -121,7 +121,7 @@ static inline int fast_from_c(const tdmF_Type *t, const void *src, tdm_Value *ou
         return 1;
     }
     if (st->kind == TDMF_FLOAT) {
-        *out = tdm_float(st->size == 4 ? (double)*(const float *)src : *(const double *)src);
+        *out = tdm_float(tdmF_load_float(st, src));
         return 1;
     }
     return 0;
@@ -152,11 +152,7 @@ static inline int fast_result(const tdmF_Type *t, const tdm_Value *v, void *ret)
     }
     if (st->kind == TDMF_FLOAT && (v->kind == TDM_INT || v->kind == TDM_FLOAT)) {
         double d = v->kind == TDM_INT ? (double)v->u.i : v->u.f;
-        if (st->size == 4) {
-            *(float *)ret = (float)d;
-        } else {
-            *(double *)ret = d;
-        }
+        tdmF_store_float(st, ret, d);
         return 1;
     }
     return 0;

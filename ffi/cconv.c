@@ -125,7 +125,7 @@ static int numeric(const tdm_Value *v, Num *num)
         }
         if (st->kind == TDMF_FLOAT) {
             num->isfloat = 1;
-            num->f = st->size == 4 ? *(const float *)cd->addr : *(const double *)cd->addr;
+            num->f = tdmF_load_float(st, cd->addr);
             return 1;
         }
     }
@@ -255,11 +255,7 @@ static int to_float(const tdmF_Type *t, const tdm_Value *v, void *dst, tdmF_Err 
         return bad(t, v, "", err);
     }
     d = num.isfloat ? num.f : num.ishuge ? (double)num.u : (double)num.i;
-    if (t->size == 4) {
-        *(float *)dst = (float)d;
-    } else {
-        *(double *)dst = d;
-    }
+    tdmF_store_float(t, dst, d);
     return TDM_OK;
 }
 
@@ -529,7 +525,7 @@ int tdmF_from_c(tdmF_Registry *R, const tdmF_Type *t, const void *src, tdmF_CDat
         break;          /* unsigned above INT64_MAX: boxed in a cdata */
     }
     case TDMF_FLOAT:
-        *out = tdm_float(st->size == 4 ? (double)*(const float *)src : *(const double *)src);
+        *out = tdm_float(tdmF_load_float(st, src));
         return TDM_OK;
     default:
         break;

@@ -333,6 +333,7 @@ int tdmF_cd_field(tdmF_Registry *R, tdmF_CData *cd, const char *name, tdmF_Place
     out->addr = base + off;
     out->bitpos = f->bitpos;
     out->bitwidth = f->isbit ? f->bitwidth : 0;
+    out->isconst = f->isconst;
     if (f == &t->fields[t->nfields - 1] && tdmF_flex_elem(t) != NULL) {
         /* the variable-length array ending the struct: its count, or what
            the known extent leaves room for */
@@ -520,6 +521,28 @@ int tdmF_cast(tdmF_Registry *R, const tdmF_Type *t, const tdm_Value *v, tdmF_CDa
     int isfloat = 0;
     char tb[128], vb[128];
     *out = NULL;
+    if (t->kind == TDMF_FUNC) {     /* cffi's CDefError: a function type is no value */
+        return tdmF_seterrk(err, TDMF_EK_DECL, TDM_ERRTYPE, "cast: cannot cast to the function "
+                            "type '%s' (cast to a pointer to it: '%s')",
+                            tdmF_typename(t, tb, sizeof tb),
+                            tdmF_declname(t, "(*)", vb, sizeof vb));
+    }
+    if (t->kind == TDMF_ARRAY && t->length >= 0 && src != NULL &&
+        tdmF_is_ptrlike(src->type) && src->type->kind != TDMF_FUNC) {
+        /* as cffi: the array at the address the pointer or array holds, not
+           owned (the source's owner is kept alive) */
+        int rc = tdmF_sized(t, "cast", err);
+        if (rc != TDM_OK) {
+            return rc;
+        }
+        cd = tdmF_cd_ref(R, t, tdmF_cd_address(src), -1,
+                         src->type->kind == TDMF_PTR ? src->keep : src, err);
+        if (cd == NULL) {
+            return err ? err->status : TDM_ERRMEM;
+        }
+        *out = cd;
+        return TDM_OK;
+    }
     if (st->kind == TDMF_COMPLEX) {
         /* a real number (imaginary part 0) or a complex cdata, converted */
         if ((cd = tdmF_cd_alloc(R, t, t->size, err)) == NULL) {
@@ -534,8 +557,9 @@ int tdmF_cast(tdmF_Registry *R, const tdmF_Type *t, const tdm_Value *v, tdmF_CDa
         return TDM_OK;
     }
     if (st->kind != TDMF_INT && st->kind != TDMF_FLOAT && st->kind != TDMF_PTR) {
-        return tdmF_seterr(err, TDM_ERRTYPE, "cast: cannot cast to '%s' (only to numbers and "
-                           "pointers)", tdmF_typename(t, tb, sizeof tb));
+        return tdmF_seterr(err, TDM_ERRTYPE, "cast: cannot cast to '%s' (only to numbers, "
+                           "pointers and, from a pointer or array, to arrays of known "
+                           "length)", tdmF_typename(t, tb, sizeof tb));
     }
     if (v->kind == TDM_INT) {
         bits = (uint64_t)v->u.i;
@@ -581,11 +605,7 @@ int tdmF_cast(tdmF_Registry *R, const tdmF_Type *t, const tdm_Value *v, tdmF_CDa
     }
     if (st->kind == TDMF_FLOAT) {
         double d = isfloat ? f : (v->kind == TDM_INT ? (double)v->u.i : (double)bits);
-        if (st->size == 4) {
-            *(float *)cd->addr = (float)d;
-        } else {
-            *(double *)cd->addr = d;
-        }
+        tdmF_store_float(st, cd->addr, d);
     } else if (st->kind == TDMF_PTR) {
         *(void **)cd->addr = (void *)(uintptr_t)bits;
         if (keep) {

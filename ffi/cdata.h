@@ -147,6 +147,7 @@ typedef struct tdmF_Place {
     const tdmF_Type *type;      /* borrowed: the element or field type */
     void *addr;                 /* the object, or the bitfield's storage unit */
     uint8_t bitpos, bitwidth;   /* bitwidth 0: not a bitfield */
+    uint8_t isconst;            /* a const field (tdmF_Field.isconst) */
     tdmF_CData *owner;          /* borrowed: cdata whose memory this is, or NULL */
     int64_t nelem;              /* a variable-length array (or struct ending in one):
                                    its element count when known, else -1 */

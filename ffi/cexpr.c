@@ -23,6 +23,10 @@ static int parse_primary(P *p, int64_t *v)
         advance(p);
         return TDM_OK;
     }
+    if (t->kind == K_FNUM) {
+        return tdmF_cp_err(p, t, TDM_ERRSYNTAX, "only integer constants are supported "
+                           "(floating constant %.*s)", t->len, t->p);
+    }
     if (is_word(t, "sizeof") || is_word(t, "_Alignof") || is_word(t, "__alignof__")) {
         const tdmF_Type *ty;
         int isalign = !is_word(t, "sizeof");

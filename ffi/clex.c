@@ -81,6 +81,16 @@ static int lex_number(P *p, const char *s, const char *end, Tok *t)
     } else if (q[0] == '0') {
         base = 8;
     }
+    if (base == 10 || base == 8) {     /* 1e-3, 0.5, 10.: a floating constant */
+        const char *r = s;
+        while (r < end && isdigit((unsigned char)*r)) {
+            r++;
+        }
+        if (r < end && (*r == '.' || *r == 'e' || *r == 'E')) {
+            q = r;
+            goto floating;
+        }
+    }
     for (; q < end && isxdigit((unsigned char)*q); q++) {
         unsigned d = isdigit((unsigned char)*q) ? (unsigned)(*q - '0')
                                                 : (unsigned)(tolower((unsigned char)*q) - 'a' + 10);
@@ -94,6 +104,30 @@ static int lex_number(P *p, const char *s, const char *end, Tok *t)
     }
     while (q < end && (*q == 'u' || *q == 'U' || *q == 'l' || *q == 'L')) {
         q++;
+    }
+floating:
+    if (base != 16 && base != 2 && q < end && (*q == '.' || *q == 'e' || *q == 'E')) {
+        /* a floating constant: a token of its own (only a static const of a
+           floating type takes one; an integer expression refuses it) */
+        for (q = s; q < end && (isdigit((unsigned char)*q) || *q == '.'); q++) {
+        }
+        if (q < end && (*q == 'e' || *q == 'E')) {
+            q++;
+            q += q < end && (*q == '+' || *q == '-');
+            if (q >= end || !isdigit((unsigned char)*q)) {
+                return tdmF_cp_err(p, t, TDM_ERRSYNTAX, "malformed floating constant");
+            }
+            while (q < end && isdigit((unsigned char)*q)) {
+                q++;
+            }
+        }
+        q += q < end && (*q == 'f' || *q == 'F' || *q == 'l' || *q == 'L');
+        if (q < end && (is_id((unsigned char)*q, 0) || *q == '.')) {
+            return tdmF_cp_err(p, t, TDM_ERRSYNTAX, "malformed floating constant");
+        }
+        t->kind = K_FNUM;
+        t->len = (int)(q - s);
+        return TDM_OK;
     }
     if (q < end && (*q == '.' || *q == 'e' || *q == 'E' || is_id((unsigned char)*q, 0))) {
         return tdmF_cp_err(p, t, TDM_ERRSYNTAX,
@@ -154,6 +188,79 @@ static int lex_char(P *p, const char *s, const char *end, Tok *t)
     t->num = (uint64_t)(int64_t)(signed char)v;  /* char is signed */
     t->len = (int)(q + 1 - s);
     return TDM_OK;
+}
+
+static const char *skip_blank(const char *q, const char *end)
+{
+    while (q < end && (*q == ' ' || *q == '\t')) {
+        q++;
+    }
+    return q;
+}
+
+/* #pragma at q (after the word): pack(N), pack(), pack(push[, N]), pack(pop)
+   become a K_PACK token; `once` is ignored; any other pragma is refused (it
+   might change a layout: never silently ignored). */
+static int lex_pragma(P *p, const char *q, const char *end, const Tok *at)
+{
+    const char *w;
+    int op = PK_SET;
+    uint64_t n = 0;
+    Tok *t;
+    q = skip_blank(q, end);
+    for (w = q; q < end && is_id((unsigned char)*q, 0); q++) {
+    }
+    if (q - w == 4 && memcmp(w, "once", 4) == 0) {
+        return TDM_OK;
+    }
+    if (!(q - w == 4 && memcmp(w, "pack", 4) == 0)) {
+        return tdmF_cp_err(p, at, TDM_ERRSYNTAX, "unsupported #pragma '%.*s' (only #pragma "
+                           "pack is supported)", (int)(q - w), w);
+    }
+    q = skip_blank(q, end);
+    if (q >= end || *q != '(') {
+        goto bad;
+    }
+    q = skip_blank(q + 1, end);
+    if (end - q >= 4 && memcmp(q, "push", 4) == 0) {
+        op = PK_PUSH;
+        q = skip_blank(q + 4, end);
+        if (q < end && *q == ',') {
+            q = skip_blank(q + 1, end);
+            if (q >= end || !isdigit((unsigned char)*q)) {
+                goto bad;       /* pack(push, identifier[, N]) is MSVC's */
+            }
+        }
+    } else if (end - q >= 3 && memcmp(q, "pop", 3) == 0) {
+        op = PK_POP;
+        q = skip_blank(q + 3, end);
+    }
+    if (op != PK_POP && q < end && isdigit((unsigned char)*q)) {
+        while (q < end && isdigit((unsigned char)*q)) {
+            n = n * 10 + (uint64_t)(*q++ - '0');
+            if (n > 1000) {
+                break;
+            }
+        }
+        if (n == 0 || n > 16 || (n & (n - 1)) != 0) {
+            return tdmF_cp_err(p, at, TDM_ERRSYNTAX, "#pragma pack: %llu is not 1, 2, 4, 8 "
+                               "or 16", (unsigned long long)n);
+        }
+        q = skip_blank(q, end);
+    }
+    if (q >= end || *q != ')') {
+        goto bad;
+    }
+    t = push(p, K_PACK, w, 4, at->line, at->col);
+    if (t == NULL) {
+        return tdmF_seterr(p->err, TDM_ERRMEM, "not enough memory");
+    }
+    t->punct = op;
+    t->num = n;
+    return TDM_OK;
+bad:
+    return tdmF_cp_err(p, at, TDM_ERRSYNTAX, "malformed #pragma pack (expected pack(N), "
+                       "pack(), pack(push[, N]) or pack(pop))");
 }
 
 int tdmF_cp_lex(P *p, const char *src, size_t len)
@@ -228,8 +335,23 @@ int tdmF_cp_lex(P *p, const char *src, size_t len)
                 s = q;
                 continue;
             }
-            return tdmF_cp_err(p, &at, TDM_ERRSYNTAX, "unsupported preprocessor directive '#%.*s' "
-                               "(only #define NAME <integer> is supported)", (int)(q - w), w);
+            if (q - w == 6 && memcmp(w, "pragma", 6) == 0) {
+                if (lex_pragma(p, q, end, &at) != TDM_OK) {
+                    return p->err->status;
+                }
+            } else if (!((q > w && isdigit((unsigned char)*w)) ||
+                         (q - w == 4 && memcmp(w, "line", 4) == 0))) {
+                return tdmF_cp_err(p, &at, TDM_ERRSYNTAX, "unsupported preprocessor directive "
+                                   "'#%.*s' (only #define NAME <integer>, #pragma pack and "
+                                   "line markers are supported)", (int)(q - w), w);
+            }
+            /* the rest of the line: # 42 "file" line markers carry nothing a
+               declaration needs (positions stay those of the text) */
+            while (q < end && *q != '\n') {
+                q++;
+            }
+            s = q;
+            continue;
         }
         bol = 0;
         t = push(p, K_PUNCT, s, 1, line, col);

@@ -19,8 +19,12 @@
 enum {
     K_EOF = 0, K_IDENT, K_NUM, K_PUNCT, K_DEFINE, K_EOL,
     K_STR,                      /* a string literal: p/len include the quotes */
-    K_PTYPE                     /* a type given for a `$` placeholder (ptype) */
+    K_PTYPE,                    /* a type given for a `$` placeholder (ptype) */
+    K_FNUM,                     /* a floating constant (p/len: its text) */
+    K_PACK                      /* #pragma pack: punct is PK_*, num the value (0: default) */
 };
+enum { PK_SET = 1, PK_PUSH, PK_POP };   /* pack(N) / pack(), pack(push[,N]), pack(pop) */
+#define PACKSTACK 16
 enum {                          /* multi-character punctuators */
     P_ELLIPSIS = 256, P_SHL, P_SHR, P_LE, P_GE, P_EQ, P_NE, P_AND, P_OR
 };
@@ -45,6 +49,16 @@ typedef struct P {
     const struct tdmF_Param *params;    /* borrowed: values for `$`, or NULL */
     int nparams, nextparam;
     int names_ok;               /* a type name may carry a declarator name (cffi) */
+    int pack;                   /* largest field alignment of structs declared now
+                                   (cdef(pack=N), #pragma pack); 0: natural */
+    int pack0;                  /* the pack the cdef started with (pack(), pop of empty) */
+    int packstack[PACKSTACK], npack;    /* #pragma pack(push) */
+    int packed_attr;            /* token index of an __attribute__((packed)) already
+                                   applied to the struct before it, or -1 */
+    int flags;                  /* TDMF_CDEF_* */
+    int param_decl;             /* the next declarator is a function parameter's */
+    int incomplete_ok;          /* token index of a parameter's '[' whose element may
+                                   be incomplete (struct b[]: a pointer), or -1 */
 } P;
 
 /* Record an error at token t: "<what>: <line>:<col>: <message>". Returns status. */

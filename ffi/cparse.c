@@ -6,6 +6,7 @@
  * with a depth limit so that hostile input ends in an error, never a stack
  * overflow; constant expressions are evaluated by cexpr.c.
  */
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <stdio.h>
@@ -63,7 +64,7 @@ static int is_typedef_name(P *p, const Tok *t)
 
 static const char *const basic_words[] = {
     "signed", "__signed", "__signed__", "unsigned", "short", "long", "int", "char",
-    "void", "float", "double", "_Bool", "bool", "_Complex", "__complex__", "complex", NULL
+    "void", "float", "double", "_Bool", "_Complex", "__complex__", "complex", NULL
 };
 
 /* Is t a keyword that belongs to a type? */
@@ -103,11 +104,8 @@ static int resolve_basic(P *p, const Words *w, const Tok *at, const tdmF_Type **
     if (w->nsigned > 1 || w->nunsigned > 1 || (w->nsigned && w->nunsigned) || w->nint > 1 ||
         w->nshort > 1 || w->nlong > 2 || (w->nshort && w->nlong) || others > 1 ||
         (others && (w->nshort || w->nint)) || (others && !w->nchar && sign) ||
-        (w->nlong && others && !w->ndouble)) {
+        (w->nlong && others && !w->ndouble) || (w->ndouble && w->nlong > 1)) {
         return tdmF_cp_err(p, at, TDM_ERRSYNTAX, "invalid combination of type specifiers");
-    }
-    if (w->ndouble && w->nlong) {
-        return tdmF_cp_err(p, at, TDM_ERRSYNTAX, "'long double' is not supported");
     }
     if (w->nvoid) {
         id = TDMF_T_VOID;
@@ -116,7 +114,7 @@ static int resolve_basic(P *p, const Words *w, const Tok *at, const tdmF_Type **
     } else if (w->nfloat) {
         id = TDMF_T_FLOAT;
     } else if (w->ndouble) {
-        id = TDMF_T_DOUBLE;
+        id = w->nlong ? TDMF_T_LDOUBLE : TDMF_T_DOUBLE;
     } else if (w->nchar) {
         id = w->nunsigned ? TDMF_T_UCHAR : w->nsigned ? TDMF_T_SCHAR : TDMF_T_CHAR;
     } else if (w->nshort) {
@@ -141,11 +139,13 @@ static const char *const layout_attrs[] = {
 
 /* __attribute__((a, b(args), ...)) at cur: attributes that change neither
    layout nor calls (nothrow, const, format, visibility, ...) are skipped,
-   the others refused with their name. */
-static int parse_attribute(P *p)
+   the others refused with their name. `packed` is taken where it applies to
+   a struct or union (*packed set; packed NULL elsewhere), or where
+   parse_tagged has already applied it (p->packed_attr). */
+static int parse_attribute(P *p, int *packed)
 {
     Tok *at = cur(p);
-    int level;
+    int level, applied = (int)(at - p->toks) == p->packed_attr;
     advance(p);
     if (!accept(p, '(') || !accept(p, '(')) {
         return tdmF_cp_err(p, at, TDM_ERRSYNTAX, "expected '((' after '%.*s'", at->len, at->p);
@@ -164,6 +164,13 @@ static int parse_attribute(P *p)
             if (n > 4 && strncmp(name, "__", 2) == 0 && strcmp(name + n - 2, "__") == 0) {
                 name[n - 2] = '\0';
                 nm = name + 2;
+            }
+            if (strcmp(nm, "packed") == 0 && (packed != NULL || applied)) {
+                if (packed != NULL) {
+                    *packed = 1;
+                }
+                advance(p);
+                continue;
             }
             for (int i = 0; layout_attrs[i]; i++) {
                 if (strcmp(nm, layout_attrs[i]) == 0) {
@@ -261,7 +268,7 @@ static int parse_specs(P *p, Specs *s, int allow_storage)
             w.nvoid += is_word(t, "void");
             w.nfloat += is_word(t, "float");
             w.ndouble += is_word(t, "double");
-            w.nbool += is_word(t, "_Bool") || is_word(t, "bool");
+            w.nbool += is_word(t, "_Bool");
             w.ncomplex += is_word(t, "_Complex") || is_word(t, "__complex__") ||
                           is_word(t, "complex");
         } else if (is_word(t, "struct") || is_word(t, "union") || is_word(t, "enum")) {
@@ -275,7 +282,7 @@ static int parse_specs(P *p, Specs *s, int allow_storage)
         } else if (is_word(t, "__int128") || is_word(t, "_Float128")) {
             return tdmF_cp_err(p, t, TDM_ERRSYNTAX, "type '%.*s' is not supported", t->len, t->p);
         } else if (is_attribute(t)) {
-            if (parse_attribute(p) != TDM_OK) {
+            if (parse_attribute(p, NULL) != TDM_OK) {
                 return p->err->status;
             }
             continue;
@@ -310,12 +317,23 @@ static int parse_specs(P *p, Specs *s, int allow_storage)
 enum { D_NAMED = 1, D_ABSTRACT = 2, D_EITHER = 3 };
 
 typedef struct Decl {
+    int isconst;                /* `* const` right before the name: the object is const */
     const tdmF_Type *type;      /* borrowed: interned */
     Tok *name;                  /* borrowed: the name token, or NULL */
     Tok *at;                    /* borrowed: where the declarator starts */
 } Decl;
 
 static int parse_declarator(P *p, const tdmF_Type *base, int mode, Decl *d);
+
+/* Is t (a declarator's type over specifier type base) reached through a
+   pointer? `const int *p` is not a const object, `const int a[3]` is. */
+static int through_ptr(const tdmF_Type *t, const tdmF_Type *base)
+{
+    while (t->kind == TDMF_ARRAY) {
+        t = t->base;
+    }
+    return t != base;
+}
 
 /* Parameters after '(' up to and including ')'. */
 static int parse_params(P *p, const tdmF_Type *ret, const tdmF_Type **out)
@@ -329,6 +347,11 @@ static int parse_params(P *p, const tdmF_Type *ret, const tdmF_Type **out)
         for (;;) {
             Specs s;
             Decl d;
+            if (is_punct(cur(p), P_ELLIPSIS) && n == 0) {
+                st = tdmF_cp_err(p, cur(p), TDM_ERRSYNTAX, "a function with only '(...)' as "
+                                 "argument is not correct C");
+                goto done;
+            }
             if (accept(p, P_ELLIPSIS)) {
                 variadic = 1;
                 if ((st = tdmF_cp_expect(p, ')', "after '...'")) != TDM_OK) {
@@ -336,9 +359,18 @@ static int parse_params(P *p, const tdmF_Type *ret, const tdmF_Type **out)
                 }
                 break;
             }
-            if ((st = parse_specs(p, &s, 0)) != TDM_OK ||
-                (st = parse_declarator(p, s.type, D_EITHER, &d)) != TDM_OK) {
+            if ((st = parse_specs(p, &s, 0)) != TDM_OK) {
                 goto done;
+            }
+            p->param_decl = 1;
+            st = parse_declarator(p, s.type, D_EITHER, &d);
+            p->param_decl = 0;
+            if (st != TDM_OK) {
+                goto done;
+            }
+            if (d.type->kind == TDMF_VOID && n == 0 && d.name == NULL && is_punct(cur(p), ')')) {
+                advance(p);     /* (void_t), a typedef of void: no parameters (C, cffi) */
+                break;
             }
             if (d.type->kind == TDMF_VOID) {
                 st = tdmF_cp_err(p, d.at, TDM_ERRSYNTAX, "parameter %d has type void", n + 1);
@@ -377,6 +409,9 @@ static int parse_params(P *p, const tdmF_Type *ret, const tdmF_Type **out)
     if (ret->kind == TDMF_ARRAY || ret->kind == TDMF_FUNC) {
         st = tdmF_cp_err(p, cur(p), TDM_ERRSYNTAX, "function cannot return %s",
                          ret->kind == TDMF_ARRAY ? "an array" : "a function");
+        if (p->err != NULL) {
+            p->err->kind = TDMF_EK_TYPE;    /* cffi: an invalid result type (TypeError) */
+        }
         goto done;
     }
     *out = tdmF_func(p->R, ret, params, n, variadic, -1, p->err);
@@ -386,6 +421,16 @@ static int parse_params(P *p, const tdmF_Type *ret, const tdmF_Type **out)
 done:
     free(params);
     return st;
+}
+
+/* A struct no object can have (tdmF_Type.invalid), or an array of them: it
+   may still be named in declarations, as cffi allows; new refuses it. */
+static int invalid_elem(const tdmF_Type *t)
+{
+    while (t->kind == TDMF_ARRAY) {
+        t = t->base;
+    }
+    return t->invalid != NULL;
 }
 
 /* Array and function suffixes, applied so that the first one is outermost. */
@@ -426,7 +471,14 @@ static int parse_suffixes(P *p, const tdmF_Type *base, const tdmF_Type **out)
         }
         if (elem->kind == TDMF_FUNC) {
             st = tdmF_cp_err(p, at, TDM_ERRSYNTAX, "array of functions is not allowed");
-        } else if (tdmF_sized(elem, "array element", NULL) != TDM_OK) {
+        } else if ((int)(at - p->toks) == p->incomplete_ok && len < 0 &&
+                   (elem->kind == TDMF_STRUCT || elem->kind == TDMF_UNION)) {
+            /* a parameter `struct b x[]` of a still incomplete struct: it is a
+               pointer (parse_params adjusts it), which needs no element size */
+            if ((*out = tdmF_array(p->R, elem, -1, p->err)) == NULL) {
+                st = tdmF_cp_rerr(p, at);
+            }
+        } else if (!invalid_elem(elem) && tdmF_sized(elem, "array element", NULL) != TDM_OK) {
             st = tdmF_cp_err(p, at, TDM_ERRSYNTAX, "array has incomplete element type '%s'",
                              tdmF_typename(elem, nb, sizeof nb));
             if (p->err != NULL && elem->kind == TDMF_ARRAY) {
@@ -482,6 +534,7 @@ static int parse_declarator(P *p, const tdmF_Type *base, int mode, Decl *d)
         return st;
     }
     d->name = NULL;
+    d->isconst = 0;
     d->at = cur(p);
     while (is_callconv(cur(p))) {
         advance(p);
@@ -491,7 +544,9 @@ static int parse_declarator(P *p, const tdmF_Type *base, int mode, Decl *d)
             st = p->err->status;
             goto out;
         }
+        d->isconst = 0;
         while (word_in(cur(p), ignored_words)) {
+            d->isconst |= is_word(cur(p), "const") || is_word(cur(p), "__const");
             advance(p);
         }
     }
@@ -522,6 +577,15 @@ static int parse_declarator(P *p, const tdmF_Type *base, int mode, Decl *d)
         goto out;
     }
     /* A typedef name here is the declared name (it may be redeclared). */
+    if (p->param_decl) {        /* this parameter's own suffix, not a nested one's */
+        p->param_decl = 0;
+        p->incomplete_ok = -1;
+        if (cur(p)->kind == K_IDENT && !type_keyword(cur(p)) && is_punct(peekn(p, 1), '[')) {
+            p->incomplete_ok = p->pos + 1;
+        } else if (is_punct(cur(p), '[')) {
+            p->incomplete_ok = p->pos;
+        }
+    }
     if (cur(p)->kind == K_IDENT && !type_keyword(cur(p)) &&
         !(mode == D_ABSTRACT && is_typedef_name(p, cur(p)))) {
         if (mode == D_ABSTRACT && !p->names_ok) {
@@ -610,13 +674,43 @@ static void free_fields(tdmF_Field *f, int n)
 /* Fields after '{' up to and including '}'; lays out t. */
 static int parse_declaration(P *p);
 
-static int parse_fields(P *p, tdmF_Type *t)
+static void apply_pack(P *p, const Tok *t);
+
+/* A field no object can have (a float bitfield, a too wide one): cffi takes
+   the declaration and refuses the type at new/sizeof (TypeError); the first
+   reason is kept in *why. */
+static int defer_field(P *p, const Tok *at, char **why, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static int defer_field(P *p, const Tok *at, char **why, const char *fmt, ...)
+{
+    char msg[256], full[300];
+    va_list ap;
+    if (*why != NULL) {
+        return TDM_OK;
+    }
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    snprintf(full, sizeof full, "%d:%d: %s", at->line, at->col, msg);
+    if ((*why = strdup(full)) == NULL) {
+        return tdmF_seterr(p->err, TDM_ERRMEM, "not enough memory");
+    }
+    return TDM_OK;
+}
+
+static int parse_fields(P *p, tdmF_Type *t, int packed)
 {
     tdmF_Field *fields = NULL;
     int n = 0, cap = 0, st = TDM_OK;
-    char nb[128];
+    char nb[128], *why = NULL;
+    t->pack = (uint16_t)(packed ? 1 : p->pack);
     while (!accept(p, '}')) {
         Specs s;
+        if (cur(p)->kind == K_PACK) {       /* takes effect for the next struct */
+            apply_pack(p, cur(p));
+            advance(p);
+            continue;
+        }
         if (cur(p)->kind == K_EOF) {
             st = tdmF_cp_err(p, cur(p), TDM_ERRSYNTAX, "expected '}' to close '%s'",
                              tdmF_typename(t, nb, sizeof nb));
@@ -642,6 +736,7 @@ static int parse_fields(P *p, tdmF_Type *t)
             int64_t width = -1;
             d.type = s.type;
             d.name = NULL;
+            d.isconst = 0;
             d.at = cur(p);
             if (is_punct(cur(p), ';') && (s.type->kind == TDMF_STRUCT ||
                                           s.type->kind == TDMF_UNION)) {
@@ -656,22 +751,36 @@ static int parse_fields(P *p, tdmF_Type *t)
                 if ((st = tdmF_cp_expr(p, &width)) != TDM_OK) {
                     goto fail;
                 }
+                if (width < 0) {
+                    st = tdmF_cp_err(p, wt, TDM_ERRSYNTAX, "bitfield width %lld is negative",
+                                     (long long)width);
+                    goto fail;
+                }
+                int bad = 1;
                 if (bt->kind != TDMF_INT) {
-                    st = tdmF_cp_err(p, d.at, TDM_ERRSYNTAX, "bitfield has non-integer type '%s'",
+                    st = defer_field(p, d.at, &why, "bitfield has non-integer type '%s'",
                                      tdmF_typename(d.type, nb, sizeof nb));
-                    goto fail;
-                }
-                if (width < 0 || width > (int64_t)(bt->size * 8) ||
-                    ((bt->flags & TDMF_BOOL) && width > 1)) {
-                    st = tdmF_cp_err(p, wt, TDM_ERRSYNTAX,
-                                     "bitfield width %lld out of range for '%s'",
+                } else if (width > (int64_t)(bt->size * 8) ||
+                           ((bt->flags & TDMF_BOOL) && width > 1)) {
+                    st = defer_field(p, wt, &why, "bitfield width %lld out of range for '%s'",
                                      (long long)width, tdmF_typename(d.type, nb, sizeof nb));
+                } else if (width == 0 && d.name) {
+                    st = defer_field(p, wt, &why, "named bitfield '%.*s' has zero width",
+                                     d.name->len, d.name->p);
+                } else if (t->pack) {
+                    st = tdmF_cp_err(p, d.at, TDM_ERRSYNTAX, "bitfields in a packed struct are "
+                                     "not supported");
+                } else {
+                    bad = 0;
+                }
+                if (st != TDM_OK) {
                     goto fail;
                 }
-                if (width == 0 && d.name) {
-                    st = tdmF_cp_err(p, wt, TDM_ERRSYNTAX, "named bitfield '%.*s' has zero width",
-                                     d.name->len, d.name->p);
-                    goto fail;
+                if (bad) {
+                    if (!accept(p, ',')) {      /* refused at new: not laid out */
+                        break;
+                    }
+                    continue;
                 }
             } else if (d.type->kind == TDMF_VOID || d.type->kind == TDMF_FUNC) {
                 st = tdmF_cp_err(p, d.at, TDM_ERRSYNTAX, "field '%.*s' declared as %s",
@@ -696,6 +805,7 @@ static int parse_fields(P *p, tdmF_Type *t)
             f->col = d.at->col;
             f->isbit = width >= 0;
             f->bitwidth = (uint8_t)(width >= 0 ? width : 0);
+            f->isconst = (uint8_t)(d.isconst || (s.isconst && !through_ptr(d.type, s.type)));
             if (d.name && (f->name = strndup(d.name->p, (size_t)d.name->len)) == NULL) {
                 st = tdmF_seterr(p->err, TDM_ERRMEM, "not enough memory");
                 goto fail;
@@ -712,8 +822,14 @@ static int parse_fields(P *p, tdmF_Type *t)
         tdmF_err_prefix(p->err, "%s: ", p->what);
         goto fail;
     }
+    if (why != NULL && t->invalid == NULL) {
+        t->invalid = why;
+    } else {
+        free(why);
+    }
     return TDM_OK;
 fail:
+    free(why);
     free_fields(fields, n);
     return st;
 }
@@ -721,11 +837,22 @@ fail:
 static int parse_enum_body(P *p, tdmF_Type *t)
 {
     int64_t v = 0, lo = 0, hi = 0;
-    int count = 0, st;
+    int count = 0, st, first = p->n, partial = 0;
     char name[256];
     const tdmF_Type *ct = tdmF_base(p->R, TDMF_T_INT);
     while (!accept(p, '}')) {
         Tok *nt = cur(p);
+        if (is_punct(nt, P_ELLIPSIS) && count > 0) {
+            /* enum e { A, B, ... }: more enumerators and values only the
+               compiler knows (cffi's API mode); ABI mode knows none of them */
+            advance(p);
+            partial = 1;
+            if ((st = tdmF_cp_expect(p, '}', "after '...' in an enum")) != TDM_OK) {
+                return st;
+            }
+            break;
+        }
+        first = count == 0 ? p->pos : first;
         if (nt->kind != K_IDENT) {
             char b[64];
             return tdmF_cp_err(p, nt, TDM_ERRSYNTAX, "expected an enumerator name, got %s",
@@ -754,6 +881,13 @@ static int parse_enum_body(P *p, tdmF_Type *t)
     if (count == 0) {
         return tdmF_cp_err(p, cur(p), TDM_ERRSYNTAX, "empty enum");
     }
+    for (int i = first; partial && i < p->pos; i++) {
+        Tok *et = &p->toks[i];
+        if (et->kind == K_IDENT && (i == first || is_punct(&p->toks[i - 1], ','))) {
+            tdmF_cp_tokname(et, name, sizeof name);
+            tdmF_name_set_flags(p->R, name, TDMF_NF_NOVALUE);
+        }
+    }
     if (lo >= 0) {
         t->base = tdmF_base(p->R, hi <= (int64_t)UINT32_MAX ? TDMF_T_UINT : TDMF_T_ULONG);
     } else {
@@ -764,14 +898,36 @@ static int parse_enum_body(P *p, tdmF_Type *t)
     return TDM_OK;
 }
 
+/* Does the __attribute__((...)) at token i name `packed` (or __packed__)? */
+static int attr_has_packed(P *p, int i)
+{
+    int level = 0;
+    for (i++; i < p->n; i++) {
+        Tok *t = &p->toks[i];
+        level += is_punct(t, '(') - is_punct(t, ')');
+        if (level <= 0) {
+            return 0;
+        }
+        if (level == 2 && (is_word(t, "packed") || is_word(t, "__packed__"))) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 static int parse_tagged(P *p, const tdmF_Type **out)
 {
     Tok *kw = cur(p), *tagtok = NULL;
     int kind = is_word(kw, "struct") ? TDMF_STRUCT : is_word(kw, "union") ? TDMF_UNION : TDMF_ENUM;
     char tag[256], nb[128], b1[512], b2[512];
     tdmF_Type *t, *old = NULL;
-    int st;
+    int st, packed = 0;
     advance(p);
+    while (is_attribute(cur(p))) {      /* struct __attribute__((packed)) tag { ... } */
+        if ((st = parse_attribute(p, kind == TDMF_ENUM ? NULL : &packed)) != TDM_OK) {
+            return st;
+        }
+    }
     if (cur(p)->kind == K_IDENT) {
         tagtok = cur(p);
         if (tagtok->len >= (int)sizeof tag) {
@@ -780,6 +936,17 @@ static int parse_tagged(P *p, const tdmF_Type **out)
         tdmF_cp_tokname(tagtok, tag, sizeof tag);
         advance(p);
         old = tdmF_tag_lookup(p->R, kind, tag);
+        if (old == NULL && (p->flags & TDMF_CDEF_ONE_TAG_KIND)) {  /* one tag, one kind */
+            static const int kinds[] = {TDMF_STRUCT, TDMF_UNION, TDMF_ENUM};
+            static const char *const words[] = {"struct", "union", "enum"};
+            for (int i = 0; i < 3; i++) {
+                if (kinds[i] != kind && tdmF_tag_lookup(p->R, kinds[i], tag) != NULL) {
+                    return tdmF_cp_err(p, tagtok, TDM_ERRSYNTAX, "'%s' redeclared as a "
+                                       "different kind of tag (previously %s %s)", tag,
+                                       words[i], tag);
+                }
+            }
+        }
     }
     if (!accept(p, '{')) {
         if (tagtok == NULL) {
@@ -795,6 +962,23 @@ static int parse_tagged(P *p, const tdmF_Type **out)
         }
         *out = old;
         return TDM_OK;
+    }
+    if (kind == TDMF_ENUM && old && !(old->flags & TDMF_COMPLETE)) {
+        /* as cffi: an enum's type depends on its values, so one already used
+           (typedef enum e e_t;) cannot get them afterwards */
+        return tdmF_seterrk(p->err, TDMF_EK_NOTIMPL, TDM_ERRSYNTAX, "enum %s: the '{}' "
+                            "declaration should appear on the first time the enum is "
+                            "mentioned, not later", tag);
+    }
+    if (kind != TDMF_ENUM) {    /* struct s { ... } __attribute__((packed)) */
+        int level = 1, i = p->pos;
+        for (; i < p->n && level > 0; i++) {
+            level += is_punct(&p->toks[i], '{') - is_punct(&p->toks[i], '}');
+        }
+        if (i < p->n && is_attribute(&p->toks[i]) && attr_has_packed(p, i)) {
+            packed = 1;
+            p->packed_attr = i;
+        }
     }
     if ((st = tdmF_cp_enter(p)) != TDM_OK) {
         return st;
@@ -814,7 +998,7 @@ static int parse_tagged(P *p, const tdmF_Type **out)
     }
     t->decl_line = kw->line;
     t->decl_col = kw->col;
-    st = kind == TDMF_ENUM ? parse_enum_body(p, t) : parse_fields(p, t);
+    st = kind == TDMF_ENUM ? parse_enum_body(p, t) : parse_fields(p, t, packed);
     if (st != TDM_OK) {
         goto out;
     }
@@ -963,6 +1147,21 @@ static int declare(P *p, const Specs *s, const Decl *d, const char *sym)
         if (st == TDM_OK) {
             st = tdmF_set_symbol(p->R, name, sym, p->err);
         }
+    } else if (is_punct(cur(p), '=') && s->storage == ST_STATIC && s->isconst &&
+               d->type->kind == TDMF_FLOAT) {
+        /* static const double K = 1.5; as cffi: declared, but its value is
+           the compiler's (API mode); reading it in ABI mode is refused */
+        int level = 0;
+        for (advance(p); cur(p)->kind != K_EOF; advance(p)) {
+            level += is_punct(cur(p), '(') - is_punct(cur(p), ')');
+            if (level == 0 && (is_punct(cur(p), ',') || is_punct(cur(p), ';'))) {
+                break;
+            }
+        }
+        st = tdmF_define(p->R, name, TDMF_N_CONST, d->type, 0, p->err);
+        if (st == TDM_OK) {
+            tdmF_name_set_flags(p->R, name, TDMF_NF_NOVALUE);
+        }
     } else if (is_punct(cur(p), '=')) {
         Tok *eq = cur(p);
         if (!tdmF_is_int(d->type)) {
@@ -1015,7 +1214,7 @@ static int parse_declaration(P *p)
                 }
                 st = parse_asm(p, sym, sizeof sym);
             } else if (is_attribute(cur(p))) {
-                st = parse_attribute(p);
+                st = parse_attribute(p, NULL);
             } else {
                 break;
             }
@@ -1043,6 +1242,36 @@ static void parser_init(P *p, tdmF_Registry *R, const char *what, tdmF_Err *err)
     p->R = R;
     p->err = err;
     p->what = what;
+    p->packed_attr = -1;
+    p->incomplete_ok = -1;
+}
+
+/* #pragma pack(...) at t: as gcc, pack() and pack(pop) of an empty stack
+   go back to the default (here: the pack the cdef started with). */
+static void apply_pack(P *p, const Tok *t)
+{
+    switch (t->punct) {
+    case PK_PUSH:
+        if (p->npack < PACKSTACK) {
+            p->packstack[p->npack] = p->pack;
+        }
+        p->npack++;
+        if (t->num != 0) {
+            p->pack = (int)t->num;
+        }
+        break;
+    case PK_POP:
+        if (p->npack > 0) {
+            p->npack--;
+            p->pack = p->npack < PACKSTACK ? p->packstack[p->npack] : p->pack;
+        } else {
+            p->pack = p->pack0;
+        }
+        break;
+    default:
+        p->pack = t->num != 0 ? (int)t->num : p->pack0;
+        break;
+    }
 }
 
 int tdmF_cdef(tdmF_Registry *R, const char *src, size_t len, tdmF_Err *err)
@@ -1050,17 +1279,46 @@ int tdmF_cdef(tdmF_Registry *R, const char *src, size_t len, tdmF_Err *err)
     return tdmF_cdef_params(R, src, len, NULL, 0, err);
 }
 
+static int cdef_full(tdmF_Registry *R, const char *src, size_t len, const tdmF_Param *params,
+                     int nparams, int pack, int flags, tdmF_Err *err);
+
 int tdmF_cdef_params(tdmF_Registry *R, const char *src, size_t len, const tdmF_Param *params,
                      int nparams, tdmF_Err *err)
+{
+    return cdef_full(R, src, len, params, nparams, 0, 0, err);
+}
+
+int tdmF_cdef_flags(tdmF_Registry *R, const char *src, size_t len, const tdmF_Param *params,
+                    int nparams, int flags, tdmF_Err *err)
+{
+    return cdef_full(R, src, len, params, nparams, 0, flags, err);
+}
+
+int tdmF_cdef_pack(tdmF_Registry *R, const char *src, size_t len, int pack, tdmF_Err *err)
+{
+    if (pack < 0 || pack > 16 || (pack & (pack - 1)) != 0) {
+        return tdmF_seterrk(err, TDMF_EK_VALUE, TDM_ERRARG, "cdef: pack=%d is not 1, 2, 4, 8 "
+                            "or 16", pack);
+    }
+    return cdef_full(R, src, len, NULL, 0, pack, 0, err);
+}
+
+static int cdef_full(tdmF_Registry *R, const char *src, size_t len, const tdmF_Param *params,
+                     int nparams, int pack, int flags, tdmF_Err *err)
 {
     P p;
     int st;
     parser_init(&p, R, "cdef", err);
+    p.flags = flags;
     p.params = params;
     p.nparams = nparams;
+    p.pack = p.pack0 = pack;
     st = tdmF_cp_lex(&p, src, len);
     while (st == TDM_OK && cur(&p)->kind != K_EOF) {
-        if (cur(&p)->kind == K_DEFINE) {
+        if (cur(&p)->kind == K_PACK) {
+            apply_pack(&p, cur(&p));
+            advance(&p);
+        } else if (cur(&p)->kind == K_DEFINE) {
             st = parse_define(&p);
         } else if (cur(&p)->kind == K_EOL) {
             advance(&p);

@@ -17,6 +17,13 @@
 TDMI_FUNC int tdmF_cdef(tdmF_Registry *R, const char *src, size_t len,
                         tdmF_Err *err);
 
+/* tdmF_cdef with structs and unions packed to at most `pack` bytes of
+   alignment (cffi's cdef(pack=N); packed=True is pack=1; 0: natural), as
+   #pragma pack(N) before the text. A pack other than 0, 1, 2, 4, 8, 16 is a
+   TDMF_EK_VALUE error. */
+TDMI_FUNC int tdmF_cdef_pack(tdmF_Registry *R, const char *src, size_t len, int pack,
+                             tdmF_Err *err);
+
 /* Parse a type name: "int", "int[?]", "struct foo *", "int(*)(int, int)".
    `what` prefixes messages ("new", "cast", "typeof"). The outermost array
    may have a variable length ([?] or []): length -1. *out is interned. */
@@ -44,6 +51,14 @@ TDMI_FUNC int tdmF_cdef_params(tdmF_Registry *R, const char *src, size_t len,
 TDMI_FUNC int tdmF_parse_type_params(tdmF_Registry *R, const char *src, size_t len,
                                      const char *what, const tdmF_Param *params,
                                      int nparams, const tdmF_Type **out, tdmF_Err *err);
+
+/* tdmF_cdef_params with TDMF_CDEF_* flags: TDMF_CDEF_ONE_TAG_KIND refuses a
+   tag used for two kinds (`struct t` and `union t`), as C and LuaJIT do;
+   cffi allows it. */
+#define TDMF_CDEF_ONE_TAG_KIND 0x01
+TDMI_FUNC int tdmF_cdef_flags(tdmF_Registry *R, const char *src, size_t len,
+                              const tdmF_Param *params, int nparams, int flags,
+                              tdmF_Err *err);
 
 /* tdmF_parse_type with flags: TDMF_PT_NAMES accepts (and ignores) a
    declarator name, as cffi does: "int foo(int)", "int(*cb)(bool)". */

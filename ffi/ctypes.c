@@ -195,7 +195,8 @@ struct tdmF_Registry {
 
 typedef struct BaseDef {
     const char *name;
-    uint8_t kind, flags;
+    uint8_t kind;
+    uint16_t flags;
     uint8_t size;
     ffi_type *fft;
 } BaseDef;
@@ -240,10 +241,47 @@ static const BaseDef bases[TDMF_NBASE] = {
     {"intptr_t", TDMF_INT, S_, 8, &ffi_type_sint64},
     {"uintptr_t", TDMF_INT, 0, 8, &ffi_type_uint64},
     {"ptrdiff_t", TDMF_INT, S_, 8, &ffi_type_sint64},
-    {"wchar_t", TDMF_INT, S_, 4, &ffi_type_sint32},
+    {"wchar_t", TDMF_INT, S_ | TDMF_UNICHAR, 4, &ffi_type_sint32},
     {"off_t", TDMF_INT, S_, 8, &ffi_type_sint64},
     {"time_t", TDMF_INT, S_, 8, &ffi_type_sint64},
+    {"char16_t", TDMF_INT, TDMF_UNICHAR, 2, &ffi_type_uint16},
+    {"char32_t", TDMF_INT, TDMF_UNICHAR, 4, &ffi_type_uint32},
+    {"long double", TDMF_FLOAT, 0, 16, &ffi_type_longdouble},
+    {"FILE", TDMF_STRUCT, 0, 0, NULL},      /* opaque: only FILE * is usable */
 };
+
+/* Standard typedef names that are not base types of their own (glibc
+   x86-64), and bool (stdbool.h). Like every name of the standard headers
+   here, a user's typedef may give them another meaning (cffi). */
+static const struct { const char *name; int id; } aliases[] = {
+    {"bool", TDMF_T_BOOL},
+    {"int_least8_t", TDMF_T_INT8}, {"uint_least8_t", TDMF_T_UINT8},
+    {"int_least16_t", TDMF_T_INT16}, {"uint_least16_t", TDMF_T_UINT16},
+    {"int_least32_t", TDMF_T_INT32}, {"uint_least32_t", TDMF_T_UINT32},
+    {"int_least64_t", TDMF_T_INT64}, {"uint_least64_t", TDMF_T_UINT64},
+    {"int_fast8_t", TDMF_T_INT8}, {"uint_fast8_t", TDMF_T_UINT8},
+    {"int_fast16_t", TDMF_T_LONG}, {"uint_fast16_t", TDMF_T_ULONG},
+    {"int_fast32_t", TDMF_T_LONG}, {"uint_fast32_t", TDMF_T_ULONG},
+    {"int_fast64_t", TDMF_T_LONG}, {"uint_fast64_t", TDMF_T_ULONG},
+    {"intmax_t", TDMF_T_LONG}, {"uintmax_t", TDMF_T_ULONG},
+};
+
+/* A standard name resolving to base type `id` (overridable, see tdmF_define). */
+static int builtin_name(tdmF_Registry *R, const char *name, int id)
+{
+    tdmF_Name *n = calloc(1, sizeof *n);
+    if (n == NULL || (n->key = strdup(name)) == NULL || map_put(&R->names, name, n) != 0) {
+        if (n) {
+            free(n->key);
+        }
+        free(n);
+        return -1;
+    }
+    n->kind = TDMF_N_TYPEDEF;
+    n->type = R->base[id];
+    n->flags = TDMF_NF_BUILTIN;
+    return 0;
+}
 #undef S_
 
 static tdmF_Type *type_alloc(tdmF_Registry *R, int kind, tdmF_Err *err)
@@ -283,21 +321,19 @@ tdmF_Registry *tdmF_registry_new(void)
             t->align = t->size / 2;
             t->base = R->base[t->size == 8 ? TDMF_T_FLOAT : TDMF_T_DOUBLE];
         }
+        t->tdname = i == TDMF_T_FILE;   /* spelled FILE, not struct FILE */
         R->base[i] = t;
         /* The standard typedef names resolve through the name table. */
-        if (i >= TDMF_T_INT8) {
-            tdmF_Name *n = calloc(1, sizeof *n);
-            if (n == NULL || (n->key = strdup(bases[i].name)) == NULL ||
-                map_put(&R->names, bases[i].name, n) != 0) {
-                if (n) {
-                    free(n->key);
-                }
-                free(n);
-                tdmF_registry_free(R);
-                return NULL;
-            }
-            n->kind = TDMF_N_TYPEDEF;
-            n->type = t;
+        if (i >= TDMF_T_INT8 && i != TDMF_T_LDOUBLE &&
+            builtin_name(R, bases[i].name, i) != 0) {
+            tdmF_registry_free(R);
+            return NULL;
+        }
+    }
+    for (i = 0; i < (int)(sizeof aliases / sizeof aliases[0]); i++) {
+        if (builtin_name(R, aliases[i].name, aliases[i].id) != 0) {
+            tdmF_registry_free(R);
+            return NULL;
         }
     }
     return R;
@@ -326,6 +362,7 @@ void tdmF_registry_free(void *reg)
         free(t->fields);
         free(t->params);
         free(t->name);
+        free(t->invalid);
         free(t->argv);
         if (t->kind == TDMF_STRUCT && t->fft) {
             free(t->fft);
@@ -450,7 +487,7 @@ static const tdmF_Type *intern(tdmF_Registry *R, int kind, const tdmF_Type *base
     t->depth = (uint16_t)depth;
     t->length = length;
     t->nparams = n;
-    t->flags = (uint8_t)flags;
+    t->flags = (uint16_t)flags;
     t->nfixed = nfixed;
     t->hash = h;
     t->hnext = R->itab[h & (R->icap - 1)];
@@ -526,6 +563,10 @@ static size_t align_up(size_t x, size_t a)
 int tdmF_sized(const tdmF_Type *t, const char *what, tdmF_Err *err)
 {
     char nb[128];
+    if (t->invalid != NULL) {
+        return tdmF_seterr(err, TDM_ERRTYPE, "%s: '%s' cannot be instantiated: %s", what,
+                           tdmF_typename(t, nb, sizeof nb), t->invalid);
+    }
     if (t->kind == TDMF_VOID || t->kind == TDMF_FUNC ||
         ((t->kind == TDMF_STRUCT || t->kind == TDMF_UNION) && !(t->flags & TDMF_COMPLETE)) ||
         (t->kind == TDMF_ARRAY && t->length < 0)) {
@@ -585,8 +626,9 @@ static void place_bitfield(tdmF_Field *f, size_t *bit)
 int tdmF_complete(tdmF_Registry *R, tdmF_Type *t, tdmF_Field *fields, int n,
                   tdmF_Err *err)
 {
-    size_t bit = 0, size = 0, align = 1;
+    size_t bit = 0, size = 0, align = 1, fa;
     int i, j, isunion = t->kind == TDMF_UNION, hasbits = 0, flex = 0;
+    const char *inv = NULL;
     char nb[128];
     (void)R;
     if (t->flags & TDMF_COMPLETE) {
@@ -622,6 +664,14 @@ int tdmF_complete(tdmF_Registry *R, tdmF_Type *t, tdmF_Field *fields, int n,
             }
             continue;
         }
+        fa = t->pack && ft->align > t->pack ? t->pack : ft->align;
+        if (inv == NULL) {
+            const tdmF_Type *e = ft;
+            while (e->kind == TDMF_ARRAY) {
+                e = e->base;
+            }
+            inv = e->invalid;       /* a member no object can have: nor can this */
+        }
         if (ft->kind == TDMF_ARRAY && ft->length < 0) {
             if (isunion || i != n - 1) {
                 return tdmF_seterr(err, TDM_ERRSYNTAX,
@@ -629,24 +679,27 @@ int tdmF_complete(tdmF_Registry *R, tdmF_Type *t, tdmF_Field *fields, int n,
                                    f->line, f->col, f->name ? f->name : "?");
             }
             flex = 1;
-        } else if (tdmF_sized(ft, "field", NULL) != TDM_OK) {
+        } else if (inv == NULL && tdmF_sized(ft, "field", NULL) != TDM_OK) {
             return tdmF_seterr(err, TDM_ERRSYNTAX, "%d:%d: field '%s' has incomplete type '%s'",
                                f->line, f->col, f->name ? f->name : "<anonymous>",
                                tdmF_typename(ft, nb, sizeof nb));
         }
-        if (ft->align > align) {
-            align = ft->align;
+        if (fa > align) {
+            align = fa;
         }
         if (isunion) {
             f->offset = 0;
             size = size > ft->size ? size : ft->size;
         } else {
-            f->offset = align_up((bit + 7) / 8, ft->align);
+            f->offset = align_up((bit + 7) / 8, fa);
             bit = (f->offset + ft->size) * 8;
         }
     }
     if (!isunion) {
         size = (bit + 7) / 8;
+    }
+    if (inv != NULL && t->invalid == NULL && (t->invalid = strdup(inv)) == NULL) {
+        return tdmF_seterr(err, TDM_ERRMEM, "not enough memory");
     }
     t->size = align_up(size, align);
     t->align = align;
@@ -672,6 +725,14 @@ int tdmF_names_each(const tdmF_Registry *R, int (*fn)(void *ud, const tdmF_Name 
         }
     }
     return 0;
+}
+
+void tdmF_name_set_flags(tdmF_Registry *R, const char *name, int flags)
+{
+    tdmF_Name *n = map_get(&R->names, name);
+    if (n != NULL) {
+        n->flags |= (uint8_t)flags;
+    }
 }
 
 void tdmF_name_set_owner(tdmF_Registry *R, const char *name, const tdmF_Type *owner)
@@ -734,6 +795,16 @@ int tdmF_define(tdmF_Registry *R, const char *name, int kind,
         tdmF_Name nw;
         if (old->kind == kind && old->type == type &&
             (kind != TDMF_N_CONST || old->value == value)) {
+            return TDM_OK;
+        }
+        if (old->flags & TDMF_NF_BUILTIN) {
+            /* a standard header name (int32_t, bool, FILE): the user's own
+               declaration replaces it, as cffi lets `typedef int bool;` */
+            old->kind = kind;
+            old->type = type;
+            old->value = value;
+            old->flags = 0;
+            old->seq = (uint32_t)R->names.used;
             return TDM_OK;
         }
         nw.kind = kind;
@@ -949,18 +1020,25 @@ static ffi_type *struct_fft(tdmF_Registry *R, tdmF_Type *t, tdmF_Err *err)
     ffi_type *ft;
     ffi_type **elems;
     if (t->flags & TDMF_HASBITS) {
-        tdmF_seterr(err, TDM_ERRTYPE, "'%s' has bitfields: it cannot be passed by value",
+        tdmF_seterrk(err, TDMF_EK_NOTIMPL, TDM_ERRTYPE, "'%s' has bitfields: it cannot be passed by value",
                     tdmF_typename(t, nb, sizeof nb));
         return NULL;
     }
+    for (i = 0; t->pack && i < t->nfields; i++) {
+        if (t->fields[i].type->align > t->pack) {
+            tdmF_seterrk(err, TDMF_EK_NOTIMPL, TDM_ERRTYPE, "'%s' is packed: it cannot be passed by value (pass "
+                        "a pointer)", tdmF_typename(t, nb, sizeof nb));
+            return NULL;
+        }
+    }
     if ((t->flags & TDMF_FLEX) || t->size == 0) {
-        tdmF_seterr(err, TDM_ERRTYPE, "'%s' has no fixed size: it cannot be passed by value",
+        tdmF_seterrk(err, TDMF_EK_NOTIMPL, TDM_ERRTYPE, "'%s' has no fixed size: it cannot be passed by value",
                     tdmF_typename(t, nb, sizeof nb));
         return NULL;
     }
     for (i = 0; i < t->nfields; i++) {
         if (t->fields[i].type->size == 0) {
-            tdmF_seterr(err, TDM_ERRTYPE, "'%s' has an empty member: it cannot be passed by "
+            tdmF_seterrk(err, TDMF_EK_NOTIMPL, TDM_ERRTYPE, "'%s' has an empty member: it cannot be passed by "
                         "value", tdmF_typename(t, nb, sizeof nb));
             return NULL;
         }
@@ -971,7 +1049,7 @@ static ffi_type *struct_fft(tdmF_Registry *R, tdmF_Type *t, tdmF_Err *err)
         total += count_elems(t->fields[i].type);
     }
     if (total > MAXELEMS) {
-        tdmF_seterr(err, TDM_ERRTYPE, "'%s' is too large to be passed by value (pass a pointer)",
+        tdmF_seterrk(err, TDMF_EK_NOTIMPL, TDM_ERRTYPE, "'%s' is too large to be passed by value (pass a pointer)",
                     tdmF_typename(t, nb, sizeof nb));
         return NULL;
     }
@@ -1003,7 +1081,7 @@ ffi_type *tdmF_ffitype(tdmF_Registry *R, const tdmF_Type *t, tdmF_Err *err)
     switch (t->kind) {
     case TDMF_COMPLEX:
         if (t->fft == NULL) {
-            tdmF_seterr(err, TDM_ERRTYPE, "'%s' cannot be passed by value: this libffi has "
+            tdmF_seterrk(err, TDMF_EK_NOTIMPL, TDM_ERRTYPE, "'%s' cannot be passed by value: this libffi has "
                         "no complex types", tdmF_typename(t, nb, sizeof nb));
             return NULL;
         }
@@ -1021,14 +1099,14 @@ ffi_type *tdmF_ffitype(tdmF_Registry *R, const tdmF_Type *t, tdmF_Err *err)
         }
         return t->fft ? t->fft : struct_fft(R, (tdmF_Type *)t, err);
     case TDMF_UNION:
-        tdmF_seterr(err, TDM_ERRTYPE, "'%s': unions cannot be passed or returned by value "
+        tdmF_seterrk(err, TDMF_EK_NOTIMPL, TDM_ERRTYPE, "'%s': unions cannot be passed or returned by value "
                     "(libffi has no union type); pass a pointer",
                     tdmF_typename(t, nb, sizeof nb));
         return NULL;
     default:
         break;
     }
-    tdmF_seterr(err, TDM_ERRTYPE, "'%s' cannot be passed or returned by value",
+    tdmF_seterrk(err, TDMF_EK_NOTIMPL, TDM_ERRTYPE, "'%s' cannot be passed or returned by value",
                 tdmF_typename(t, nb, sizeof nb));
     return NULL;
 }

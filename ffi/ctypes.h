@@ -48,7 +48,11 @@ typedef enum tdmF_ErrKind {
     TDMF_EK_TYPE,               /* a value of the wrong type, a wrong argument count */
     TDMF_EK_VALUE,              /* a right type with a wrong value (too many initializers
                                    for a struct, a negative array size) */
-    TDMF_EK_KEY                 /* no field or member of that name */
+    TDMF_EK_KEY,                /* no field or member of that name */
+    TDMF_EK_NOTIMPL             /* a declaration ABI mode cannot serve (an enum given its
+                                   values after its first use, a non-integer constant's
+                                   value, a type libffi cannot pass by value): Python's
+                                   NotImplementedError, as cffi */
 } tdmF_ErrKind;
 
 typedef struct tdmF_Err {
@@ -112,6 +116,8 @@ typedef enum tdmF_Kind {
 #define TDMF_HASBITS    0x20    /* STRUCT/UNION: has bitfields (not by value) */
 #define TDMF_FLEX       0x40    /* STRUCT: ends in a flexible array member */
 #define TDMF_CALLSIG    0x80    /* FUNC: concrete signature of a variadic call */
+#define TDMF_UNICHAR    0x100   /* INT: wchar_t, char16_t, char32_t (a character: str in
+                                   Python, as cffi) */
 
 typedef struct tdmF_Type tdmF_Type;
 
@@ -122,15 +128,22 @@ typedef struct tdmF_Field {
     uint8_t bitpos;             /* bitfields: first bit inside the unit */
     uint8_t bitwidth;           /* bitfields: width; 0 for ordinary fields */
     uint8_t isbit;              /* 1 for bitfields */
+    uint8_t isconst;            /* declared const (`const int x;`, `char *const p;`):
+                                   the Lua face refuses stores as LuaJIT; cffi ignores it */
     int line, col;              /* where it was declared (messages) */
 } tdmF_Field;
 
 struct tdmF_Type {
     uint8_t kind;               /* tdmF_Kind */
-    uint8_t flags;              /* TDMF_* */
+    uint16_t flags;             /* TDMF_* */
     int8_t cifstate;            /* FUNC: 0 not prepared, 1 ready */
     uint8_t tdname;             /* anonymous aggregate named by its typedef */
     uint16_t depth;             /* nesting of derived types (bounded) */
+    uint16_t pack;              /* STRUCT/UNION: largest field alignment allowed
+                                   (packed=1, pack=N, #pragma pack); 0: natural */
+    char *invalid;              /* owns: STRUCT/UNION: why no object of this type can
+                                   exist (a float bitfield, as cffi: refused at new,
+                                   not at cdef), or NULL */
     size_t size;                /* bytes; 0 for void, functions, [?] arrays */
     size_t align;
     const tdmF_Type *base;      /* borrowed: pointee / element / result / enum int */
@@ -162,7 +175,7 @@ typedef enum tdmF_BaseId {
     TDMF_T_INT8, TDMF_T_UINT8, TDMF_T_INT16, TDMF_T_UINT16, TDMF_T_INT32,
     TDMF_T_UINT32, TDMF_T_INT64, TDMF_T_UINT64, TDMF_T_SIZE, TDMF_T_SSIZE,
     TDMF_T_INTPTR, TDMF_T_UINTPTR, TDMF_T_PTRDIFF, TDMF_T_WCHAR, TDMF_T_OFF,
-    TDMF_T_TIME, TDMF_NBASE
+    TDMF_T_TIME, TDMF_T_CHAR16, TDMF_T_CHAR32, TDMF_T_LDOUBLE, TDMF_T_FILE, TDMF_NBASE
 } tdmF_BaseId;
 
 /* ------------------------------------------------------------------------ */
@@ -185,7 +198,13 @@ typedef struct tdmF_Name {
                                    (asm("sym") redirect), or NULL for key */
     uint32_t seq;               /* order of declaration */
     const tdmF_Type *owner;     /* borrowed: the enum type of an enumerator, or NULL */
+    uint8_t flags;              /* TDMF_NF_* */
 } tdmF_Name;
+/* tdmF_Name.flags */
+#define TDMF_NF_BUILTIN 0x01    /* a standard name (int32_t, bool, FILE): a user's
+                                   declaration of the same name replaces it (cffi) */
+#define TDMF_NF_NOVALUE 0x02    /* CONST whose value ABI mode cannot know: a non-integer
+                                   static const, an enumerator of `enum e { A, ... }` */
 
 /* New empty registry (base types and standard typedefs only); NULL when out
    of memory. Standalone: usable without a runtime (unit tests). */
@@ -220,6 +239,8 @@ TDMI_FUNC const tdmF_Name *tdmF_lookup(const tdmF_Registry *R, const char *name)
    particular order) until it returns nonzero (then -1). */
 TDMI_FUNC int tdmF_names_each(const tdmF_Registry *R,
                               int (*fn)(void *ud, const tdmF_Name *n), void *ud);
+/* Add TDMF_NF_* flags to a declared name (no effect when absent). */
+TDMI_FUNC void tdmF_name_set_flags(tdmF_Registry *R, const char *name, int flags);
 /* Record the enum type an enumerator belongs to (the first one kept). */
 TDMI_FUNC void tdmF_name_set_owner(tdmF_Registry *R, const char *name,
                                    const tdmF_Type *owner);
@@ -257,6 +278,24 @@ TDMI_FUNC const char *tdmF_declname(const tdmF_Type *t, const char *name, char *
 TDMI_FUNC const char *tdmF_cffi_typename(const tdmF_Type *t, char *buf, size_t n);
 TDMI_FUNC const char *tdmF_cffi_declname(const tdmF_Type *t, const char *name, char *buf,
                                          size_t n);
+/* A floating value of type st (float, double or long double: size 4, 8, 16)
+   read from / written to memory; long double goes through its real type,
+   so a value is rounded once to double on the way out, never misread. */
+static inline double tdmF_load_float(const tdmF_Type *st, const void *src)
+{
+    return st->size == 4 ? (double)*(const float *)src
+         : st->size == 8 ? *(const double *)src : (double)*(const long double *)src;
+}
+static inline void tdmF_store_float(const tdmF_Type *st, void *dst, double d)
+{
+    if (st->size == 4) {
+        *(float *)dst = (float)d;
+    } else if (st->size == 8) {
+        *(double *)dst = d;
+    } else {
+        *(long double *)dst = (long double)d;
+    }
+}
 /* Enums act as their integer type: the scalar type to convert through. */
 static inline const tdmF_Type *tdmF_scalar(const tdmF_Type *t)
 {

@@ -305,10 +305,91 @@ T.test("asm redirects, GCC attributes, escapes", function()
     ffi.cdef "int lj_my_abs(int) asm(\"abs\");"           -- the same again is fine
     T.raises(function() ffi.cdef "int lj_my_abs(int) asm(\"labs\");" end,
              "conflicting declaration of 'lj_my_abs'")
-    T.raises(function() ffi.cdef "struct lj_pk { char c; int i; } __attribute__((packed));" end,
-             "__attribute__((packed)) is not supported")
+    T.raises(function() ffi.cdef "struct lj_al { char c; int i; } __attribute__((aligned(16)));" end,
+             "__attribute__((aligned)) is not supported")
     ffi.cdef "int lj_nosuch(int) asm(\"tandem_no_such_symbol\");"
     T.raises(function() return ffi.C.lj_nosuch end, "symbol 'tandem_no_such_symbol' not found")
+end)
+
+T.test("packed layouts: #pragma pack and __attribute__((packed)), as gcc lays them out", function()
+    ffi.cdef [[
+    struct lj_pk { char c; int i; } __attribute__((packed));
+    #pragma pack(push, 2)
+    struct lj_p2 { char c; int i; double d; };
+    #pragma pack(push, 1)
+    typedef struct { char c; short s; long l; } lj_p1_t;
+    #pragma pack(pop)
+    struct lj_p2b { char c; double d; };
+    #pragma pack(pop)
+    struct lj_pn { char c; double d; };
+    struct __attribute__((__packed__)) lj_pa { char c; struct lj_pn in; };
+    ]]
+    T.eq(ffi.sizeof("struct lj_pk"), 5); T.eq(ffi.offsetof("struct lj_pk", "i"), 1)
+    T.eq(ffi.alignof("struct lj_pk"), 1)
+    T.eq(ffi.sizeof("struct lj_p2"), 14); T.eq(ffi.offsetof("struct lj_p2", "d"), 6)
+    T.eq(ffi.alignof("struct lj_p2"), 2)
+    T.eq(ffi.sizeof("lj_p1_t"), 11); T.eq(ffi.offsetof("lj_p1_t", "l"), 3)
+    T.eq(ffi.sizeof("struct lj_p2b"), 10)
+    T.eq(ffi.sizeof("struct lj_pn"), 16)
+    T.eq(ffi.sizeof("struct lj_pa"), 17); T.eq(ffi.offsetof("struct lj_pa", "in"), 1)
+    -- values land where a packed C struct has them
+    local s = ffi.new("struct lj_pk[2]")
+    s[1].c = 89; s[1].i = -4892220
+    T.eq(s[1].i, -4892220)
+    local bytes = ffi.cast("unsigned char *", s)
+    T.eq(bytes[5], 89)
+    T.eq(ffi.cast("int *", ffi.cast("char *", s) + 6)[0], -4892220)
+    T.raises(function() ffi.cdef "#pragma pack(3)" end, "#pragma pack: 3 is not 1, 2, 4, 8 or 16")
+    T.raises(function() ffi.cdef "struct lj_pb { char c; int x : 3; } __attribute__((packed));" end,
+             "bitfields in a packed struct are not supported")
+end)
+
+T.test("long double is a real type; char16_t and char32_t are integers", function()
+    ffi.cdef [[
+    long double fabsl(long double);
+    long double strtold(const char *, char **);
+    struct lj_lds { char c; long double x; };
+    ]]
+    T.eq(ffi.C.fabsl(-2.5), 2.5)
+    T.eq(ffi.C.strtold("0.1", nil), 0.1)
+    T.eq(ffi.sizeof("long double"), 16); T.eq(ffi.alignof("long double"), 16)
+    T.eq(ffi.offsetof("struct lj_lds", "x"), 16); T.eq(ffi.sizeof("struct lj_lds"), 32)
+    local s = ffi.new("struct lj_lds", {1, 3.25})
+    T.eq(s.x, 3.25)
+    s.x = -0.5; T.eq(s.x, -0.5)
+    local cb = ffi.cast("long double (*)(long double)", function(x) return x * 2 end)
+    T.eq(cb(1.25), 2.5)
+    cb:free()
+    T.eq(ffi.sizeof("char16_t"), 2); T.eq(ffi.sizeof("char32_t"), 4)
+    local c = ffi.new("char16_t[2]", {0x1234, 65})
+    T.eq(c[0], 0x1234); T.eq(c[1], 65)
+    T.eq(tonumber(ffi.new("char16_t", 0xFFFF)), 0xFFFF)    -- unsigned
+end)
+
+T.test("errors LuaJIT raises: too large, static, tag kinds, const fields", function()
+    T.raises(function() return ffi.sizeof("int[0x10000][0x2000]") end,
+             "size of C type 'int[65536][8192]' is too large")
+    T.raises(function() return ffi.new("int[0x10000][0x2000]") end, "too large")
+    T.eq(ffi.sizeof("int[0x10000][0x1fff]"), 0x10000 * 0x1fff * 4)
+    T.raises(function() ffi.cdef "static int lj_static_x;" end, "static variable 'lj_static_x'")
+    T.raises(function() ffi.cdef "struct lj_tk { int a; }; union lj_tk { int b; };" end,
+             "'lj_tk' redeclared as a different kind of tag (previously struct lj_tk)")
+    T.raises(function() ffi.cdef "enum lj_tk2 { LJ_TK2 }; struct lj_tk2;" end,
+             "previously enum lj_tk2")
+    ffi.cdef [[
+    struct lj_cf { const int k; int v; const char *s; char *const p; const int arr[2]; };
+    static const char LJ_NARROW = 42 + 256;
+    ]]
+    local c = ffi.new("struct lj_cf", {7, 1, nil, nil, {1, 2}})
+    T.eq(c.k, 7)                                    -- initialised, then read-only
+    c.v = 2; T.eq(c.v, 2)
+    c.s = nil                                       -- a pointer to const: the pointer may change
+    T.raises(function() c.k = 3 end, "attempt to write to constant location")
+    T.raises(function() c.p = nil end, "attempt to write to constant location")
+    T.raises(function() c.arr = {3, 4} end, "attempt to write to constant location")
+    T.eq(c.k, 7)
+    T.eq(ffi.C.LJ_NARROW, 42)
+    T.raises(function() return ffi.sizeof("int[?]") end, "number expected")
 end)
 
 T.test("constants and enums inside structs, sizeof of a string", function()

@@ -46,6 +46,24 @@ static const char *bad_cdef(const char *src)
     return err.msg;
 }
 
+/* cdef that is accepted but leaves struct `tag` impossible to instantiate
+   (cffi: a float or too wide bitfield is a TypeError at new): the message. */
+static const char *unusable(const char *src, const char *tag)
+{
+    const tdmF_Type *t;
+    if (tdmF_cdef(R, src, strlen(src), &err) != TDM_OK) {
+        return err.msg;
+    }
+    t = tdmF_tag_lookup(R, TDMF_STRUCT, tag);
+    if (t == NULL) {
+        return "(no such struct)";
+    }
+    if (tdmF_sized(t, "new", &err) == TDM_OK) {
+        return "(usable)";
+    }
+    return err.kind == TDMF_EK_TYPE ? err.msg : "(not a type error)";
+}
+
 /* Call that must fail: returns the message. */
 static const char *bad_call(tdmF_Lib *l, const char *name, int n, const tdm_Value *args)
 {
@@ -67,9 +85,10 @@ static void test_declarations(void)
     CHECK_STR(bad_cdef("int a;\nint b;\nint c(int x, foo_t y);"),
               "cdef: 3:14: unknown type name 'foo_t'");
     CHECK_STR(bad_cdef("  foo_t x;"), "cdef: 1:3: unknown type name 'foo_t'");
-    CHECK_STR(bad_cdef("long double f(void);"), "cdef: 1:1: 'long double' is not supported");
-    CHECK_STR(bad_cdef("struct s { int x; } __attribute__((packed));"),
-              "cdef: 1:36: __attribute__((packed)) is not supported (it changes the layout "
+    CHECK_STR(bad_cdef("long long double f(void);"),
+              "cdef: 1:1: invalid combination of type specifiers");
+    CHECK_STR(bad_cdef("struct s { int x; } __attribute__((aligned(16)));"),
+              "cdef: 1:36: __attribute__((aligned)) is not supported (it changes the layout "
               "or the call)");
     CHECK_STR(bad_cdef("int f(int) asm(\"g\");\nint f(int) asm(\"h\");"),
               "cdef: 2:5: conflicting declaration of 'f': symbol 'h', previously 'g'");
@@ -85,10 +104,33 @@ static void test_declarations(void)
                    "cdef: 1:1: unsupported preprocessor directive '#include'");
     CHECK_CONTAINS(bad_cdef("#define PI 3.14"), "cdef: 1:12: only integer constants");
     CHECK_CONTAINS(bad_cdef("#define MAX(a, b) a"), "function-like macros are not supported");
-    CHECK_CONTAINS(bad_cdef("struct bf { int x : 40; };"),
-                   "cdef: 1:21: bitfield width 40 out of range for 'int'");
-    CHECK_CONTAINS(bad_cdef("struct bf2 { float x : 3; };"), "bitfield has non-integer type");
-    CHECK_CONTAINS(bad_cdef("struct bf3 { int x : 0; };"), "named bitfield 'x' has zero width");
+    CHECK_STR(unusable("struct bf { int x : 40; };", "bf"),
+              "new: 'struct bf' cannot be instantiated: 1:21: bitfield width 40 out of range "
+              "for 'int'");
+    CHECK_STR(unusable("struct bf2 { float x : 3; };", "bf2"),
+              "new: 'struct bf2' cannot be instantiated: 1:20: bitfield has non-integer type "
+              "'float'");
+    CHECK_STR(unusable("struct bf3 { int x : 0; };", "bf3"),
+              "new: 'struct bf3' cannot be instantiated: 1:22: named bitfield 'x' has zero "
+              "width");
+    CHECK_STR(unusable("struct bf4 { struct bf2 in[2]; int y; };", "bf4"),
+              "new: 'struct bf4' cannot be instantiated: 1:20: bitfield has non-integer type "
+              "'float'");
+    CHECK_STR(unusable("struct bf5 { int x : 3; char c : 8; };", "bf5"), "(usable)");
+    CHECK_CONTAINS(bad_cdef("struct bf6 { int x : -1; };"), "bitfield width -1 is negative");
+    CHECK_CONTAINS(bad_cdef("#pragma pack(1)\nstruct pk1 { char c; int x : 3; };"),
+                   "bitfields in a packed struct are not supported");
+    CHECK_CONTAINS(bad_cdef("#pragma pack(3)"), "#pragma pack: 3 is not 1, 2, 4, 8 or 16");
+    CHECK_CONTAINS(bad_cdef("#pragma pack(push, r1, 4)"), "malformed #pragma pack");
+    CHECK_CONTAINS(bad_cdef("#pragma weak foo"), "unsupported #pragma 'weak'");
+    CHECK_STR(bad_cdef("int only_va(...);"),
+              "cdef: 1:13: a function with only '(...)' as argument is not correct C");
+    CHECK_STR(bad_cdef("typedef enum late_e late_t;\nenum late_e { LA, LB };"),
+              "enum late_e: the '{}' declaration should appear on the first time the enum "
+              "is mentioned, not later");
+    CHECK(err.kind == TDMF_EK_NOTIMPL);
+    CHECK_CONTAINS(bad_cdef("typedef int myint_t;\ntypedef long myint_t;"),
+                   "conflicting declaration of 'myint_t'");
     CHECK_CONTAINS(bad_cdef("int fa[3](int);"), "cdef: 1:7: array of functions is not allowed");
     CHECK_CONTAINS(bad_cdef("int fr(void)[3];"), "function cannot return an array");
     CHECK_CONTAINS(bad_cdef("int x\nint y;"), "cdef: 2:1: expected ';' or ',' after "

@@ -36,6 +36,33 @@ LAYOUT(b5, struct b5 { _Bool f : 1; short s : 3; char c : 7; long l : 33; })
 LAYOUT(b6, union b6 { int a : 7; unsigned b : 17; char c; })
 LAYOUT(b7, struct b7 { char a; int : 3; char b; })
 
+/* Packed layouts: __attribute__((packed)) in both places gcc takes it, and
+   #pragma pack (the C struct compiled under the same pragma as the text). */
+LAYOUT(p1, struct p1 { char a; int b; short c; double d; } __attribute__((packed)))
+LAYOUT(p2, struct __attribute__((__packed__)) p2 { char a; struct s1 in; long long e; char z; })
+LAYOUT(p3, struct p3 { char a; struct p1 in; int b; })
+#pragma pack(push, 2)
+struct q1 { char a; int b; char c; double d; };
+#pragma pack(push, 4)
+struct q2 { char a; double b; short c; };
+#pragma pack(pop)
+union q3 { char a; long long b; int c[3]; };
+#pragma pack()
+struct q4 { char a; double b; };
+#pragma pack(pop)
+static const char src_q[] =
+    "#pragma pack(push, 2)\n"
+    "struct q1 { char a; int b; char c; double d; };\n"
+    "#pragma pack(push, 4)\n"
+    "struct q2 { char a; double b; short c; };\n"
+    "#pragma pack(pop)\n"
+    "union q3 { char a; long long b; int c[3]; };\n"
+    "#pragma pack()\n"
+    "struct q4 { char a; double b; };\n"
+    "#pragma pack(pop)\n"
+    "struct q5 { char a; double b; };\n";
+struct q5 { char a; double b; };
+
 static tdmF_Registry *R;
 static tdmF_Err err;
 
@@ -231,6 +258,58 @@ static void test_by_value_descriptors(void)
     }
 }
 
+static void test_packed(void)
+{
+    SAME_SIZE(p1, TDMF_STRUCT, struct p1)
+    SAME_OFF(p1, struct p1, b) SAME_OFF(p1, struct p1, c) SAME_OFF(p1, struct p1, d)
+    SAME_SIZE(p2, TDMF_STRUCT, struct p2)
+    SAME_OFF(p2, struct p2, in) SAME_OFF(p2, struct p2, e) SAME_OFF(p2, struct p2, z)
+    SAME_SIZE(p3, TDMF_STRUCT, struct p3)
+    SAME_OFF(p3, struct p3, in) SAME_OFF(p3, struct p3, b)
+    CHECK(load(src_q, TDMF_STRUCT, "q1") != NULL);
+    {
+        const tdmF_Type *q1 = tdmF_tag_lookup(R, TDMF_STRUCT, "q1");
+        const tdmF_Type *q2 = tdmF_tag_lookup(R, TDMF_STRUCT, "q2");
+        const tdmF_Type *q3 = tdmF_tag_lookup(R, TDMF_UNION, "q3");
+        const tdmF_Type *q4 = tdmF_tag_lookup(R, TDMF_STRUCT, "q4");
+        const tdmF_Type *q5 = tdmF_tag_lookup(R, TDMF_STRUCT, "q5");
+        CHECK(q1 && q2 && q3 && q4 && q5);
+        if (q1 && q2 && q3 && q4 && q5) {
+            CHECK_EQ_INT(q1->size, sizeof(struct q1));
+            CHECK_EQ_INT(q1->align, _Alignof(struct q1));
+            CHECK_EQ_INT(ffi_off(q1, "b"), offsetof(struct q1, b));
+            CHECK_EQ_INT(ffi_off(q1, "d"), offsetof(struct q1, d));
+            CHECK_EQ_INT(q2->size, sizeof(struct q2));
+            CHECK_EQ_INT(q2->align, _Alignof(struct q2));
+            CHECK_EQ_INT(ffi_off(q2, "b"), offsetof(struct q2, b));
+            CHECK_EQ_INT(ffi_off(q2, "c"), offsetof(struct q2, c));
+            CHECK_EQ_INT(q3->size, sizeof(union q3));
+            CHECK_EQ_INT(q3->align, _Alignof(union q3));
+            CHECK_EQ_INT(q4->size, sizeof(struct q4));
+            CHECK_EQ_INT(ffi_off(q4, "b"), offsetof(struct q4, b));
+            CHECK_EQ_INT(q5->size, sizeof(struct q5));
+            CHECK_EQ_INT(ffi_off(q5, "b"), offsetof(struct q5, b));
+        }
+    }
+    /* cdef(pack=N) is #pragma pack(N) before the text; by value is refused */
+    {
+        const char *src = "struct pk8 { char a; double b; short c; };";
+        const tdmF_Type *t;
+        CHECK(tdmF_cdef_pack(R, src, strlen(src), 4, &err) == TDM_OK);
+        t = tdmF_tag_lookup(R, TDMF_STRUCT, "pk8");
+        CHECK(t != NULL);
+        if (t) {
+            CHECK_EQ_INT(t->size, 16);
+            CHECK_EQ_INT(t->align, 4);
+            CHECK_EQ_INT(ffi_off(t, "b"), 4);
+            CHECK(tdmF_ffitype(R, t, &err) == NULL);
+            CHECK(strstr(err.msg, "is packed: it cannot be passed by value") != NULL);
+        }
+        CHECK(tdmF_cdef_pack(R, src, strlen(src), 3, &err) != TDM_OK);
+        CHECK(err.kind == TDMF_EK_VALUE);
+    }
+}
+
 int main(void)
 {
     R = tdmF_registry_new();
@@ -239,6 +318,7 @@ int main(void)
     }
     test_plain();
     test_bitfields();
+    test_packed();
     test_by_value_descriptors();
     tdmF_registry_free(R);
     return check_summary();

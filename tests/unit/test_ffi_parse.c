@@ -236,6 +236,57 @@ static void test_positions(void)
     CHECK_CONTAINS(err.msg, "new: 1:5:");
 }
 
+/* Issue 13's declarations (cffi): new base types, standard names a cdef may
+   redefine, floating constants, partial enums, void typedef parameters,
+   struct b[] parameters, line markers. */
+static void test_cffi_declarations(void)
+{
+    const tdmF_Type *t;
+    const tdmF_Name *n;
+    CHECK_STR(name_of("long double"), "long double");
+    t = ty("long double");
+    CHECK(t && t->kind == TDMF_FLOAT && t->size == 16 && t->align == 16);
+    t = ty("char16_t");
+    CHECK(t && t->size == 2 && !(t->flags & TDMF_SIGNED) && (t->flags & TDMF_UNICHAR));
+    t = ty("char32_t");
+    CHECK(t && t->size == 4 && (t->flags & TDMF_UNICHAR));
+    CHECK(ty("wchar_t") && (ty("wchar_t")->flags & TDMF_UNICHAR));
+    CHECK_STR(name_of("FILE *"), "FILE *");
+    CHECK(ty("FILE") && tdmF_sized(ty("FILE"), "new", NULL) != TDM_OK);
+    CHECK_STR(name_of("bool"), "_Bool");
+    CHECK_STR(name_of("int_fast32_t"), "long");
+    CHECK_STR(name_of("uintmax_t"), "unsigned long");
+    CHECK(cdef("long double ld_f(long double, char16_t);") == TDM_OK);
+    CHECK_STR(decl_of("ld_f"), "long double ld_f(long double, char16_t)");
+    /* standard names: an identical redeclaration, then another meaning */
+    CHECK(cdef("typedef unsigned int uint32_t;") == TDM_OK);
+    CHECK_STR(name_of("uint32_t"), "unsigned int");
+    CHECK(cdef("typedef int bool;") == TDM_OK);
+    CHECK_STR(name_of("bool"), "int");
+    CHECK(bad("typedef char bool;") == TDM_ERRSYNTAX);
+    /* floating static const: declared, value unknown to ABI mode */
+    CHECK(cdef("static const double sc_d = 1.5e3, sc_e = .5 * 2;") == TDM_OK);
+    CHECK(tdmF_lookup(R, "sc_d") != NULL && tdmF_lookup(R, "sc_e") != NULL);
+    CHECK(cdef("static const float sc_f = 42.5f;") == TDM_OK);
+    n = tdmF_lookup(R, "sc_f");
+    CHECK(n && n->kind == TDMF_N_CONST && (n->flags & TDMF_NF_NOVALUE));
+    /* enum { ..., ... }: the enumerators exist, their values are unknown */
+    CHECK(cdef("enum pe { PE_A, PE_B = 4, ... }; enum qe { QE_A = 7 };") == TDM_OK);
+    n = tdmF_lookup(R, "PE_B");
+    CHECK(n && (n->flags & TDMF_NF_NOVALUE));
+    n = tdmF_lookup(R, "QE_A");
+    CHECK(n && !(n->flags & TDMF_NF_NOVALUE) && n->value == 7);
+    /* parameters */
+    CHECK(cdef("typedef void pv_t; int pv_f(pv_t);") == TDM_OK);
+    CHECK_STR(decl_of("pv_f"), "int pv_f(void)");
+    CHECK(cdef("struct inc_s; void inc_f(struct inc_s x[], struct inc_s[]);") == TDM_OK);
+    CHECK_STR(decl_of("inc_f"), "void inc_f(struct inc_s *, struct inc_s *)");
+    CHECK(bad("struct inc_s arr_inc[];") != TDM_OK);
+    /* line markers are skipped, #pragma once too */
+    CHECK(cdef("# 42 \"file.h\" 1\n#line 7\n#pragma once\nint lm_x;") == TDM_OK);
+    CHECK(tdmF_lookup(R, "lm_x") != NULL);
+}
+
 int main(void)
 {
     R = tdmF_registry_new();
@@ -248,6 +299,7 @@ int main(void)
     test_constants();
     test_redeclaration();
     test_positions();
+    test_cffi_declarations();
     tdmF_registry_free(R);
     return check_summary();
 }

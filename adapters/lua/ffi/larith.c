@@ -167,7 +167,7 @@ static void operand(lua_State *L, tdmL_Ffi *b, int idx, Opnd *o)
         break;
     case TDMF_FLOAT:
         o->kind = OP_FLOAT;
-        o->f = o->type->size == 4 ? *(const float *)o->cd->addr : *(const double *)o->cd->addr;
+        o->f = tdmF_load_float(o->type, o->cd->addr);
         break;
     default:
         o->addr = (uintptr_t)o->cd->addr;      /* a struct: == compares its address */

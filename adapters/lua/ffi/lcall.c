@@ -31,8 +31,9 @@
 
 static int scalar_type(const tdmF_Type *t)
 {
-    return t->kind == TDMF_INT || t->kind == TDMF_ENUM || t->kind == TDMF_FLOAT ||
-           t->kind == TDMF_PTR;
+    /* long double (16 bytes) takes the general path: the fast one's slots are 8 */
+    return t->kind == TDMF_INT || t->kind == TDMF_ENUM ||
+           (t->kind == TDMF_FLOAT && t->size <= 8) || t->kind == TDMF_PTR;
 }
 
 /* The conversion code of a scalar type. */

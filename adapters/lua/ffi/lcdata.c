@@ -354,6 +354,16 @@ int tdmL_ffi_raise(lua_State *L, tdmL_Ffi *b, tdmF_Err *err)
 /* ------------------------------------------------------------------------ */
 /* Types and new                                                            */
 
+void tdmL_ffi_checksize(lua_State *L, const tdmF_Type *t)
+{
+    /* LuaJIT's limit on a C type's size (2 GiB - 1): larger is an error */
+    if (t->size > 0x7fffffff) {
+        char tb[128];
+        luaL_error(L, "size of C type '%s' is too large (more than 0x7fffffff bytes)",
+                   tdmF_typename(t, tb, sizeof tb));
+    }
+}
+
 const tdmF_Type *tdmL_ffi_checktype(lua_State *L, tdmL_Ffi *b, int idx, const char *what)
 {
     const tdmF_Type *t = NULL;
@@ -367,6 +377,7 @@ const tdmF_Type *tdmL_ffi_checktype(lua_State *L, tdmL_Ffi *b, int idx, const ch
         if (tdmF_parse_type(b->R, s, n, what, &t, &err) != TDM_OK) {
             tdmL_ffi_raise(L, b, &err);
         }
+        tdmL_ffi_checksize(L, t);
         return t;
     }
     if ((u = tdmL_cd_test(L, b, idx)) != NULL) {
@@ -646,6 +657,9 @@ static int cd_newindex(lua_State *L)
             return 0;
         }
         return tdmL_ffi_raise(L, b, &err);
+    }
+    if (pl.isconst) {           /* LuaJIT: a const field is read-only */
+        return luaL_error(L, "attempt to write to constant location");
     }
     tdmL_ffi_tovalue_to(L, b, 3, pl.type, 0, &v);
     saved = b->L;

@@ -68,11 +68,12 @@ static int f_cdef(lua_State *L)
     tdmF_Err err;
     int np, st;
     tdmF_err_init(&err);
+    /* LuaJIT, as C: a tag names one kind of type (cffi lets struct t and union t be) */
     if (lua_gettop(L) > 1) {
         tdmF_Param *pv = get_params(L, b, 2, &np);
-        st = tdmF_cdef_params(b->R, s, n, pv, np, &err);
+        st = tdmF_cdef_flags(b->R, s, n, pv, np, TDMF_CDEF_ONE_TAG_KIND, &err);
     } else {
-        st = tdmF_cdef(b->R, s, n, &err);
+        st = tdmF_cdef_flags(b->R, s, n, NULL, 0, TDMF_CDEF_ONE_TAG_KIND, &err);
     }
     if (st != TDM_OK) {
         return tdmL_ffi_raise(L, b, &err);
@@ -144,6 +145,7 @@ static int f_typeof(lua_State *L)
         if (tdmF_parse_type_params(b->R, s, n, "typeof", pv, np, &t, &err) != TDM_OK) {
             return tdmL_ffi_raise(L, b, &err);
         }
+        tdmL_ffi_checksize(L, t);
         tdmL_ct_push(L, b, t);
         return 1;
     }

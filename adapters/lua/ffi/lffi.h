@@ -124,6 +124,8 @@ TDMI_FUNC void tdmL_ffi_done(void *ud, tdmF_Init *in);
 /* Raise a core error (a parked callback error re-raises its value). */
 TDMI_FUNC int tdmL_ffi_raise(lua_State *L, tdmL_Ffi *b, tdmF_Err *err);
 /* Resolve a C type argument: a type string, a ctype or a cdata. [-0, +0, v] */
+/* Raise LuaJIT's error for a type larger than 0x7fffffff bytes. */
+TDMI_FUNC void tdmL_ffi_checksize(lua_State *L, const tdmF_Type *t);
 TDMI_FUNC const tdmF_Type *tdmL_ffi_checktype(lua_State *L, tdmL_Ffi *b, int idx,
                                               const char *what);
 /* new(t, nelem, init values at [first, top]) -> pushes the cdata. [-0, +1, v] */

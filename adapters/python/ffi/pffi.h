@@ -153,6 +153,20 @@ TDMI_FUNC PyObject *tdmP_lib_symbol(PyObject *lib, PyObject *name, int *isvar);
 /* ---- pffi_memory.c: FFI methods (self is the FFI) ------------------------ */
 /* The name of the enumerator of enum type t with the Python int value: a new
    str, or NULL (with an exception set only on a real error). */
+/* Character types read as str (cffi): wchar_t, char16_t (UTF-16 code units),
+   char32_t. The unit size in bytes (2 or 4), or 0 for any other type. */
+static inline int tdmP_unichar(const tdmF_Type *t)
+{
+    return t->kind == TDMF_INT && (t->flags & TDMF_UNICHAR) ? (int)t->size : 0;
+}
+/* Code units a str takes as an array of `unit`-byte characters (UTF-16:
+   a character past U+FFFF takes two, a surrogate pair). */
+TDMI_FUNC Py_ssize_t tdmP_unistr_units(PyObject *s, int unit);
+/* Store str s as `unit`-byte characters at dst (room for units() of them). */
+TDMI_FUNC void tdmP_unistr_store(PyObject *s, int unit, void *dst);
+/* A str of n `unit`-byte characters at src (UTF-16 surrogate pairs joined,
+   as cffi; lone surrogates kept). */
+TDMI_FUNC PyObject *tdmP_unistr_load(const void *src, int unit, Py_ssize_t n);
 TDMI_FUNC PyObject *tdmP_enum_name(tdm_Runtime *rt, const tdmF_Type *t, PyObject *value);
 TDMI_FUNC PyObject *tdmP_ffi_string(PyObject *self, PyObject *args, PyObject *kw);
 TDMI_FUNC PyObject *tdmP_ffi_unpack(PyObject *self, PyObject *args);

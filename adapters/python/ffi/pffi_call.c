@@ -311,7 +311,7 @@ static PyObject *call_direct(tdmP_CData *c, const tdmF_Type *fn, void *code,
         return NULL;
     }
     if (fn->base->kind == TDMF_INT && fn->base->size == 4 &&
-        !(fn->base->flags & (TDMF_BOOL | TDMF_CHAR)) && fn->base->name[0] != 'w') {
+        !(fn->base->flags & (TDMF_BOOL | TDMF_CHAR | TDMF_UNICHAR))) {
         return (fn->base->flags & TDMF_SIGNED) ? PyLong_FromLong((int32_t)r)
                                                : PyLong_FromUnsignedLong((uint32_t)r);
     }

@@ -317,7 +317,7 @@ PyObject *tdmP_ffi_callback(tdmP_FFI *ffi, const tdmF_Type *t, PyObject *fn, PyO
     if (st != TDM_OK) {
         ci->refs = 1;
         cbinfo_decref(ci);
-        if (st > 0 && err.cb.status == TDM_OK && strstr(err.msg, "by value") != NULL) {
+        if (st > 0 && err.cb.status == TDM_OK && err.kind == TDMF_EK_NOTIMPL) {
             /* a parameter or result libffi cannot pass: cffi's exception
                and wording, tandem's reason as a note */
             char tn[200];

@@ -102,8 +102,7 @@ static PyObject *num_value(tdmP_CData *c)
 {
     const tdmF_Type *st = tdmF_scalar(c->cd->type);
     if (st->kind == TDMF_FLOAT) {
-        return PyFloat_FromDouble(st->size == 4 ? (double)*(float *)c->cd->addr
-                                                : *(double *)c->cd->addr);
+        return PyFloat_FromDouble(tdmF_load_float(st, c->cd->addr));
     }
     if (st->flags & TDMF_CHAR) {
         return PyLong_FromLong(*(unsigned char *)c->cd->addr);
@@ -144,6 +143,15 @@ static PyObject *place_get(tdmP_CData *c, const tdmF_Place *pl)
     }
     if (tdmP_ffi_lock(rt) < 0) {
         return NULL;
+    }
+    if (t->kind == TDMF_ARRAY && t->length < 0 && pl->nelem < 0) {
+        /* an unsized array member whose length nobody recorded (a struct
+           from cast or from C): a pointer to its first element, as cffi */
+        const tdmF_Type *pt = tdmF_ptr(rt->ffi, t->base, &err);
+        void *a = pl->addr;
+        tdmR_unlock(rt);
+        return pt != NULL ? tdmP_ffi_from_c(fs, rt, pt, &a, NULL)
+                          : tdmP_ffi_raise(fs, rt, &err, NULL);
     }
     cd = tdmF_cd_ref(rt->ffi, t, pl->addr,
                      (t->kind == TDMF_ARRAY && t->length < 0) || tdmF_flex_elem(t) ? pl->nelem

@@ -10,7 +10,9 @@
  * as bool; a str is never a char * (encode it first).
  */
 #include "pffi.h"     /* Python.h first */
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include "padapter.h"
 
 /* ---- Python -> C ---------------------------------------------------------- */
@@ -30,11 +32,57 @@ static int err_range(tdmF_Err *err, const tdmF_Type *t, PyObject *o)
     return TDM_ERRTYPE;
 }
 
-static int is_wchar(tdmF_Registry *R, const tdmF_Type *st)
+Py_ssize_t tdmP_unistr_units(PyObject *s, int unit)
 {
-    /* cheap test first: of the base integer types only wchar_t starts with 'w' */
-    return st->size == 4 && st->name != NULL && st->name[0] == 'w' &&
-           st == tdmF_base(R, TDMF_T_WCHAR);
+    Py_ssize_t n = PyUnicode_GetLength(s), k = n;
+    if (unit == 2 && PyUnicode_MAX_CHAR_VALUE(s) > 0xFFFF) {
+        for (Py_ssize_t i = 0; i < n; i++) {
+            k += PyUnicode_READ_CHAR(s, i) > 0xFFFF;
+        }
+    }
+    return k;
+}
+
+void tdmP_unistr_store(PyObject *s, int unit, void *dst)
+{
+    Py_ssize_t n = PyUnicode_GetLength(s), i, k = 0;
+    for (i = 0; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ_CHAR(s, i);
+        if (unit == 4) {
+            ((uint32_t *)dst)[k++] = (uint32_t)c;
+        } else if (c > 0xFFFF) {
+            c -= 0x10000;
+            ((uint16_t *)dst)[k++] = (uint16_t)(0xD800 + (c >> 10));
+            ((uint16_t *)dst)[k++] = (uint16_t)(0xDC00 + (c & 0x3FF));
+        } else {
+            ((uint16_t *)dst)[k++] = (uint16_t)c;
+        }
+    }
+}
+
+PyObject *tdmP_unistr_load(const void *src, int unit, Py_ssize_t n)
+{
+    if (unit == 2) {
+        int order = -1;     /* native: little-endian on x86-64 */
+        return PyUnicode_DecodeUTF16(src, n * 2, "surrogatepass", &order);
+    }
+    return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, src, n);
+}
+
+/* One character (a str of length 1) into a char type of `unit` bytes; -1
+   when it does not fit (a char16_t takes no character past U+FFFF). */
+static int unichar_to_c(PyObject *o, int unit, void *dst)
+{
+    Py_UCS4 c = PyUnicode_READ_CHAR(o, 0);
+    if (unit == 2) {
+        if (c > 0xFFFF) {
+            return -1;
+        }
+        *(uint16_t *)dst = (uint16_t)c;
+    } else {
+        *(uint32_t *)dst = (uint32_t)c;
+    }
+    return 0;
 }
 
 /* Exact int -> integer type st (not _Bool). */
@@ -126,6 +174,65 @@ static void name_pyobj(tdmF_Err *err, PyObject *o)
     }
 }
 
+static void file_capsule_free(PyObject *cap)
+{
+    FILE *f = PyCapsule_GetPointer(cap, "tandem.FILE");
+    if (f != NULL) {
+        fclose(f);
+    } else {
+        PyErr_Clear();
+    }
+}
+
+/* A Python file object for a FILE * (cffi's file emulation): its buffer is
+   flushed, then a FILE * on a duplicate of its descriptor, unbuffered so that
+   C's output lands in order with Python's, is made once and kept on the
+   object (closed with it). NULL with err when o is no file. */
+static FILE *python_file(PyObject *o, tdmF_Err *err)
+{
+    PyObject *cap, *r;
+    FILE *f;
+    int fd, nfd;
+    if ((cap = PyObject_GetAttrString(o, "__tandem_FILE")) != NULL) {
+        f = PyCapsule_GetPointer(cap, "tandem.FILE");
+        Py_DECREF(cap);
+    } else {
+        PyErr_Clear();
+        f = NULL;
+    }
+    if ((r = PyObject_CallMethod(o, "flush", NULL)) == NULL) {
+        return (void)tdmF_seterr(err, TDM_ERRRUN, "flush failed"), NULL;
+    }
+    Py_DECREF(r);
+    if (f != NULL) {
+        return f;
+    }
+    if ((fd = PyObject_AsFileDescriptor(o)) < 0) {
+        return (void)tdmF_seterr(err, TDM_ERRRUN, "fileno failed"), NULL;
+    }
+    if ((nfd = dup(fd)) < 0 || (f = fdopen(nfd, "r+")) == NULL) {
+        if (nfd >= 0 && (f = fdopen(nfd, "w")) == NULL && (f = fdopen(nfd, "r")) == NULL) {
+            close(nfd);
+        }
+        if (f == NULL) {
+            return (void)tdmF_seterr(err, TDM_ERRTYPE, "cannot make a FILE * of this file"),
+                   NULL;
+        }
+    }
+    setvbuf(f, NULL, _IONBF, 0);
+    if ((cap = PyCapsule_New(f, "tandem.FILE", file_capsule_free)) == NULL ||
+        PyObject_SetAttrString(o, "__tandem_FILE", cap) < 0) {
+        Py_XDECREF(cap);
+        if (cap == NULL) {
+            fclose(f);
+        }
+        return (void)tdmF_seterr(err, TDM_ERRRUN, "cannot keep the FILE * on the file"),
+               NULL;
+    }
+    Py_DECREF(cap);
+    return f;
+}
+
 int tdmP_ffi_to_c(tdmF_Registry *R, const tdmF_Type *t, PyObject *o, void *dst, int ctx,
                   tdmF_Err *err)
 {
@@ -144,23 +251,38 @@ int tdmP_ffi_to_c(tdmF_Registry *R, const tdmF_Type *t, PyObject *o, void *dst, 
         tdmF_complex_set(st, dst, c.real, c.imag);
         return TDM_OK;
     }
+    if (t->kind == TDMF_PTR && t->base == tdmF_base(R, TDMF_T_FILE) && ctx == TDMF_CV_ARG &&
+        !tdmP_is_cdata(o) && o != Py_None && PyObject_HasAttrString(o, "fileno")) {
+        FILE *f = python_file(o, err);
+        if (f == NULL) {
+            return err->status;
+        }
+        *(FILE **)dst = f;
+        return TDM_OK;
+    }
     if (st->kind == TDMF_INT) {
-        if ((st->flags & TDMF_CHAR) || is_wchar(R, st)) {
-            /* cffi: a char is bytes of length 1 and a wchar_t a str of
-               length 1 (or a cdata of the type), never a number */
+        if ((st->flags & TDMF_CHAR) || tdmP_unichar(st)) {
+            /* cffi: a char is bytes of length 1 and a wchar_t, char16_t or
+               char32_t a str of length 1 (or a cdata of the type), never a
+               number */
             if (PyNumber_Check(o) && !tdmP_is_cdata(o)) {
                 char tb[64];
                 return tdmF_seterrk(err, TDMF_EK_TYPE, TDM_ERRTYPE,
-                                    "expected %s, got a '%.60s' object (%s)",
+                                    "expected %s, got a '%.60s' object (a %s is %s of length 1)",
                                     tdmF_cffi_typename(t, tb, sizeof tb), tp->tp_name,
-                                    (st->flags & TDMF_CHAR) ? "a char is bytes of length 1"
-                                                            : "a wchar_t is a str of length 1");
+                                    st->name, (st->flags & TDMF_CHAR) ? "bytes" : "a str");
             }
         } else if (tp == &PyLong_Type && !(st->flags & TDMF_BOOL)) {
             return int_to_c(t, st, o, dst, err);
         }
-        if (PyUnicode_Check(o) && is_wchar(R, st) && PyUnicode_GetLength(o) == 1) {
-            *(int32_t *)dst = (int32_t)PyUnicode_READ_CHAR(o, 0);
+        if (PyUnicode_Check(o) && tdmP_unichar(st) && PyUnicode_GetLength(o) == 1) {
+            if (unichar_to_c(o, tdmP_unichar(st), dst) < 0) {
+                char tb[64];
+                return tdmF_seterrk(err, TDMF_EK_RANGE, TDM_ERRTYPE, "expected %s, got the "
+                                    "character U+%04X (past U+FFFF: a surrogate pair needs "
+                                    "two)", tdmF_cffi_typename(t, tb, sizeof tb),
+                                    (unsigned)PyUnicode_READ_CHAR(o, 0));
+            }
             return TDM_OK;
         }
     } else if (st->kind == TDMF_FLOAT && (tp == &PyFloat_Type || tp == &PyLong_Type)) {
@@ -174,11 +296,7 @@ int tdmP_ffi_to_c(tdmF_Registry *R, const tdmF_Type *t, PyObject *o, void *dst, 
                 return err_range(err, t, o);
             }
         }
-        if (st->size == 4) {
-            *(float *)dst = (float)d;
-        } else {
-            *(double *)dst = d;
-        }
+        tdmF_store_float(st, dst, d);
         return TDM_OK;
     }
     if (PyLong_Check(o) && !PyBool_Check(o)) {
@@ -355,8 +473,8 @@ int tdmP_ffi_owned_value(tdmF_Registry *R, const tdmF_Type *t, PyObject *o, tdm_
         v->flags = TDM_VF_OWNSTR | TDM_VF_BYTES;
         return 0;
     }
-    if (PyUnicode_Check(o) && st->kind == TDMF_INT && is_wchar(R, st) &&
-        PyUnicode_GetLength(o) == 1) {
+    if (PyUnicode_Check(o) && tdmP_unichar(st) && PyUnicode_GetLength(o) == 1 &&
+        (tdmP_unichar(st) == 4 || PyUnicode_READ_CHAR(o, 0) <= 0xFFFF)) {
         *v = tdm_int((int64_t)PyUnicode_READ_CHAR(o, 0));
         return 0;
     }
@@ -374,13 +492,17 @@ int tdmP_ffi_owned_value(tdmF_Registry *R, const tdmF_Type *t, PyObject *o, tdm_
 
 static PyObject *int_from_c(tdmF_Registry *R, const tdmF_Type *st, const void *src)
 {
+    (void)R;
     if (st->flags & TDMF_BOOL) {
         return PyBool_FromLong(*(const uint8_t *)src != 0);
     }
     if (st->flags & TDMF_CHAR) {
         return PyBytes_FromStringAndSize(src, 1);
     }
-    if (is_wchar(R, st)) {
+    if (tdmP_unichar(st) == 2) {
+        return PyUnicode_FromOrdinal(*(const uint16_t *)src);
+    }
+    if (tdmP_unichar(st) == 4) {
         int32_t c = *(const int32_t *)src;
         if (c >= 0 && c <= 0x10FFFF) {
             return PyUnicode_FromOrdinal(c);
@@ -416,8 +538,7 @@ PyObject *tdmP_ffi_from_c(tdmP_FFIState *fs, tdm_Runtime *rt, const tdmF_Type *t
     case TDMF_INT:
         return int_from_c(R, st, src);
     case TDMF_FLOAT:
-        return PyFloat_FromDouble(st->size == 4 ? (double)*(const float *)src
-                                                : *(const double *)src);
+        return PyFloat_FromDouble(tdmF_load_float(st, src));
     case TDMF_COMPLEX: {            /* a Python complex, as cffi */
         double re, im;
         tdmF_complex_get(st, src, &re, &im);
@@ -660,6 +781,8 @@ PyObject *tdmP_ffi_error_class(tdmP_FFIState *fs, const tdmF_Err *err, PyObject 
     switch (err->kind) {
     case TDMF_EK_RANGE:
         return PyExc_OverflowError;
+    case TDMF_EK_NOTIMPL:
+        return PyExc_NotImplementedError;
     case TDMF_EK_BOUNDS:
         return PyExc_IndexError;
     case TDMF_EK_NULLPTR:

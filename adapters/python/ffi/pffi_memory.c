@@ -76,11 +76,11 @@ PyObject *tdmP_ffi_string(PyObject *self, PyObject *args, PyObject *kw)
         return PyErr_Format(PyExc_TypeError, "string(): unexpected cdata '%s' argument",
                             tdmF_cffi_typename(t, tn, sizeof tn));
     }
-    if ((t->kind == TDMF_PTR || t->kind == TDMF_ARRAY) &&
-        t->base == tdmF_base(f->R, TDMF_T_WCHAR)) {
-        int32_t *w = tdmF_cd_address(cd);
+    if ((t->kind == TDMF_PTR || t->kind == TDMF_ARRAY) && tdmP_unichar(t->base)) {
+        int unit = tdmP_unichar(t->base);
+        const char *w = tdmF_cd_address(cd);
         int64_t lim = maxlen >= 0 ? maxlen : t->kind == TDMF_ARRAY ? tdmF_cd_length(cd) : -1;
-        size_t avail = tdmF_cd_avail(cd) / sizeof *w;      /* known extent: stop there */
+        size_t avail = tdmF_cd_avail(cd) / (size_t)unit;   /* known extent: stop there */
         if (t->kind == TDMF_PTR && avail < (size_t)INT64_MAX && (lim < 0 || lim > (int64_t)avail)) {
             lim = (int64_t)avail;
         }
@@ -89,10 +89,11 @@ PyObject *tdmP_ffi_string(PyObject *self, PyObject *args, PyObject *kw)
             PyErr_SetString(PyExc_RuntimeError, "string: NULL pointer");
             return NULL;
         }
-        while ((lim < 0 || k < lim) && w[k] != 0) {
+        while ((lim < 0 || k < lim) &&
+               (unit == 2 ? ((const uint16_t *)w)[k] : ((const uint32_t *)w)[k]) != 0) {
             k++;
         }
-        return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, w, k);
+        return tdmP_unistr_load(w, unit, k);
     }
     if (t->kind == TDMF_PTR && maxlen >= 0 && (size_t)maxlen > tdmF_cd_avail(cd)) {
         maxlen = (Py_ssize_t)tdmF_cd_avail(cd);     /* maxlen is a maximum (cffi) */
@@ -146,8 +147,8 @@ PyObject *tdmP_ffi_unpack(PyObject *self, PyObject *args)
     if (et->kind == TDMF_INT && (et->flags & TDMF_CHAR)) {
         return PyBytes_FromStringAndSize(base, n);
     }
-    if (et == tdmF_base(f->R, TDMF_T_WCHAR)) {
-        return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, base, n);
+    if (tdmP_unichar(et)) {
+        return tdmP_unistr_load(base, tdmP_unichar(et), n);
     }
     if (et->size == 0 && n > 0) {
         PyErr_SetString(PyExc_TypeError, "unpack(): elements of unknown size");

@@ -112,12 +112,23 @@ const tdmF_Type *tdmP_ffi_get_type(tdmP_FFI *f, PyObject *ct, const char *what, 
     }
     st = tdmF_parse_type_ex(f->R, s, (size_t)n, what, TDMF_PT_NAMES, &t, &err);
     tdmR_unlock(f->rt);
-    if (st != TDM_OK) {
+    if (st != TDM_OK) {     /* an impossible type (int(*)(int)[5]) is cffi's TypeError */
         if (err.kind == TDMF_EK_DECL) {
             cffi_parse_message(&err, s, (size_t)n);
         }
-        tdmP_ffi_raise(fs, f->rt, &err, fs->CDefError);
+        tdmP_ffi_raise(fs, f->rt, &err, err.kind == TDMF_EK_TYPE ? PyExc_TypeError
+                                                                 : fs->CDefError);
         return NULL;
+    }
+    if (t->kind == TDMF_ENUM && !(t->flags & TDMF_COMPLETE)) {
+        /* `enum foo;` without values: unsigned int, with cffi's warning (once:
+           the parsed type is cached below) */
+        char tn[128];
+        if (PyErr_WarnFormat(PyExc_UserWarning, 1, "'%s' has no values explicitly defined; "
+                             "guessing that it is equivalent to 'unsigned int'",
+                             tdmF_cffi_typename(t, tn, sizeof tn)) < 0) {
+            return NULL;
+        }
     }
     ctype = tdmP_ctype_new(fs, f, f->rt, t);      /* held by f->types */
     hit = ctype ? PyLong_FromVoidPtr((void *)t) : NULL;
@@ -282,20 +293,37 @@ static PyObject *ffi_cdef(PyObject *self, PyObject *args, PyObject *kw)
     const char *src;
     Py_ssize_t n;
     int override = 0, packed = 0, pack = 0, st;
+    PyObject *packed_o = NULL;
     tdmF_Err err;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "s#|ppi:cdef", kwlist, &src, &n, &override,
-                                     &packed, &pack)) {
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "s#|pOi:cdef", kwlist, &src, &n, &override,
+                                     &packed_o, &pack)) {
         return NULL;
     }
-    if (packed || pack) {
-        PyErr_SetString(PyExc_NotImplementedError, "cdef: packed structs are not supported");
+    /* as cffi: packed is False or True (pack=1); pack is a power of two */
+    if (packed_o != NULL && (packed = PyObject_IsTrue(packed_o)) < 0) {
         return NULL;
     }
+    if (packed && packed_o != Py_True &&
+        !(PyLong_Check(packed_o) && PyLong_AsLong(packed_o) == 1)) {
+        PyErr_SetString(PyExc_ValueError, "cdef: 'packed' should be False or True; use "
+                        "'pack' to give another value");
+        return NULL;
+    }
+    if (packed && pack) {
+        PyErr_SetString(PyExc_ValueError, "cdef: 'packed' should be False when 'pack' is "
+                        "given");
+        return NULL;
+    }
+    if (pack < 0 || pack > 16 || (pack & (pack - 1)) != 0) {
+        return PyErr_Format(PyExc_ValueError, "cdef: 'pack' must be a power of two up to 16, "
+                            "not %d", pack);
+    }
+    pack = packed ? 1 : pack;
     tdmF_err_init(&err);
     if (tdmP_ffi_lock(f->rt) < 0) {
         return NULL;
     }
-    st = tdmF_cdef(f->R, src, (size_t)n, &err);
+    st = tdmF_cdef_pack(f->R, src, (size_t)n, pack, &err);
     tdmR_unlock(f->rt);
     if (st != TDM_OK) {
         return tdmP_ffi_raise(tdmP_ffi_state(self), f->rt, &err,
@@ -356,7 +384,8 @@ static PyObject *ffi_include(PyObject *self, PyObject *other)
         if (tdmP_ffi_lock(f->rt) < 0) {
             return NULL;
         }
-        st = tdmF_cdef(f->R, text, (size_t)len, &err);
+        st = tdmF_cdef_pack(f->R, text, (size_t)len,
+                            (int)PyLong_AsLong(PyTuple_GET_ITEM(item, 2)), &err);
         tdmR_unlock(f->rt);
         if (st != TDM_OK) {
             tdmF_err_prefix(&err, "include: ");
@@ -375,10 +404,8 @@ static int add_name(void *ud, const tdmF_Name *n)
 {
     PyObject *item;
     int rc;
-    if (n->kind == TDMF_N_TYPEDEF && n->type->name != NULL &&
-        (n->type->kind == TDMF_INT || n->type->kind == TDMF_FLOAT) &&
-        strcmp(n->type->name, n->key) == 0) {
-        return 0;                   /* a standard type (int32_t, size_t, ...) */
+    if (n->flags & TDMF_NF_BUILTIN) {
+        return 0;                   /* a standard type (int32_t, size_t, bool, FILE, ...) */
     }
     item = Py_BuildValue("(si)", n->key, n->kind);
     rc = item == NULL || PyList_Append((PyObject *)ud, item) < 0 ? -1 : 0;
@@ -431,17 +458,17 @@ done:
 static int fill(tdmP_FFI *f, const tdmF_Type *t, void *addr, int64_t nelem, PyObject *init,
                 tdmF_Err *err)
 {
-    if (t->kind == TDMF_ARRAY && PyUnicode_Check(init) &&
-        t->base == tdmF_base(f->R, TDMF_T_WCHAR)) {
-        Py_ssize_t n = PyUnicode_GetLength(init);
+    if (t->kind == TDMF_ARRAY && PyUnicode_Check(init) && tdmP_unichar(t->base)) {
+        int unit = tdmP_unichar(t->base);
+        Py_ssize_t n = tdmP_unistr_units(init, unit);
         int64_t cap = t->length >= 0 ? t->length : nelem;
+        char eb[64];
         if (n > cap) {
             return tdmF_seterrk(err, TDMF_EK_BOUNDS, TDM_ERRTYPE, "initializer str of length "
-                                "%zd is too long for %lld wchar_t", n, (long long)cap);
+                                "%zd is too long for %lld %s", n, (long long)cap,
+                                tdmF_typename(t->base, eb, sizeof eb));
         }
-        for (Py_ssize_t i = 0; i < n; i++) {
-            ((int32_t *)addr)[i] = (int32_t)PyUnicode_READ_CHAR(init, i);
-        }
+        tdmP_unistr_store(init, unit, addr);
         return TDM_OK;
     }
     if (t->kind == TDMF_ARRAY && t->length < 0) {
@@ -499,6 +526,7 @@ static int fill(tdmP_FFI *f, const tdmF_Type *t, void *addr, int64_t nelem, PyOb
 static int flex_count(tdmP_FFI *f, const tdmF_Type *st, PyObject **init, PyObject **owned,
                       int64_t *nelem)
 {
+    (void)f;
     const tdmF_Field *last = &st->fields[st->nfields - 1];
     PyObject *v = NULL, *n = NULL;
     Py_ssize_t k = 0;
@@ -518,8 +546,8 @@ static int flex_count(tdmP_FFI *f, const tdmF_Type *st, PyObject **init, PyObjec
         *nelem = PySequence_Fast_GET_SIZE(v);
     } else if (PyBytes_Check(v)) {
         *nelem = PyBytes_GET_SIZE(v) + 1;
-    } else if (PyUnicode_Check(v) && last->type->base == tdmF_base(f->R, TDMF_T_WCHAR)) {
-        *nelem = PyUnicode_GetLength(v) + 1;
+    } else if (PyUnicode_Check(v) && tdmP_unichar(last->type->base)) {
+        *nelem = tdmP_unistr_units(v, tdmP_unichar(last->type->base)) + 1;
     } else if (PyLong_Check(v)) {
         *nelem = PyLong_AsLongLong(v);
         if (*nelem < 0) {
@@ -577,8 +605,8 @@ static PyObject *ffi_new(PyObject *self, PyObject *args, PyObject *kw)
             init = Py_None;
         } else if (PyBytes_Check(init) && t->base->size == 1) {
             nelem = PyBytes_GET_SIZE(init) + 1;
-        } else if (PyUnicode_Check(init) && t->base == tdmF_base(f->R, TDMF_T_WCHAR)) {
-            nelem = PyUnicode_GetLength(init) + 1;
+        } else if (PyUnicode_Check(init) && tdmP_unichar(t->base)) {
+            nelem = tdmP_unistr_units(init, tdmP_unichar(t->base)) + 1;
         } else if (PyList_Check(init) || PyTuple_Check(init)) {
             nelem = PySequence_Size(init);
         } else {
@@ -724,8 +752,9 @@ static PyObject *ffi_cast(PyObject *self, PyObject *args)
     if (locked) {
         tdmR_unlock(f->rt);
     }
-    if (st != TDM_OK) {
-        return tdmP_ffi_raise(fs, f->rt, &err, PyExc_TypeError);
+    if (st != TDM_OK) {     /* a cast to a function type is cffi's CDefError */
+        return tdmP_ffi_raise(fs, f->rt, &err,
+                              err.kind == TDMF_EK_DECL ? NULL : PyExc_TypeError);
     }
     return tdmP_cd_new(fs, f->rt, cd, 0);
 }

@@ -1,0 +1,316 @@
+"""Declarations and types of issue 13 (cffi's behaviour): char16_t/char32_t,
+long double, FILE, bool and the standard typedefs a cdef may redefine,
+packed layouts, float static const, enum {A, ...}, cffi's refusals, casts to
+arrays and to function types (docs/ffi.md, "Compatibility with cffi")."""
+import ctypes
+import math
+
+import pytest
+
+import tandem
+
+
+@pytest.fixture
+def ffi():
+    return tandem.FFI()
+
+
+# ---- character types -------------------------------------------------------
+
+def test_char16_t_is_a_utf16_code_unit(ffi):
+    assert ffi.sizeof("char16_t") == 2 and ffi.alignof("char16_t") == 2
+    x = ffi.new("char16_t[]", 5)
+    assert len(x) == 5 and ffi.sizeof(x) == 10
+    x[2] = "\u1324"
+    assert x[2] == "\u1324"
+    y = ffi.new("char16_t[]", "\u1234\u5678")
+    assert len(y) == 3 and list(y) == ["\u1234", "\u5678", "\x00"]
+    assert ffi.string(y) == "\u1234\u5678"
+    # past U+FFFF: a surrogate pair in the array, one character again in string()
+    z = ffi.new("char16_t[]", "\U00012345")
+    assert len(z) == 3 and list(z) == ["\ud808", "\udf45", "\x00"]
+    assert ffi.string(z) == "\U00012345"
+    assert ffi.unpack(z, 2) == "\U00012345"
+    with pytest.raises(OverflowError):
+        x[0] = "\U00012345"            # one char16_t cannot hold it
+
+
+def test_char32_t_is_a_code_point(ffi):
+    assert ffi.sizeof("char32_t") == 4
+    x = ffi.new("char32_t[]", 5)
+    assert len(x) == 5 and ffi.sizeof(x) == 20
+    x[3] = "\U00013245"
+    assert x[3] == "\U00013245"
+    z = ffi.new("char32_t[]", "\U00012345")
+    assert len(z) == 2 and list(z) == ["\U00012345", "\x00"]
+    assert ffi.string(z) == "\U00012345"
+    assert int(ffi.cast("char32_t", 0x41)) == 0x41
+
+
+def test_char16_and_char32_through_a_c_call(ffi):
+    def step(c):
+        return chr(ord(c) + 0x2A)
+    f16 = ffi.callback("char16_t(char16_t)", step)
+    f32 = ffi.callback("char32_t(char32_t)", step)
+    assert f16("\u1234") == "\u125e"
+    assert f32("\u1234") == "\u125e"
+    assert f32("\U00012345") == "\U0001236f"
+
+
+# ---- long double -----------------------------------------------------------
+
+def test_long_double_is_a_real_type(ffi):
+    assert ffi.sizeof("long double") == ctypes.sizeof(ctypes.c_longdouble) == 16
+    assert ffi.alignof("long double") == 16
+    p = ffi.new("long double *", 1.5)
+    assert p[0] == 1.5 and isinstance(p[0], float)
+    p[0] = -math.inf
+    assert math.isinf(p[0]) and p[0] < 0
+    ffi.cdef("struct ld_s { char c; long double x; int i; };")
+    assert ffi.offsetof("struct ld_s", "x") == 16 and ffi.sizeof("struct ld_s") == 48
+
+
+def test_long_double_arguments_and_results(ffi):
+    ffi.cdef("long double fabsl(long double); long double strtold(const char *, char **);"
+             "int snprintf(char *, size_t, const char *, ...);")
+    C = ffi.dlopen(None)
+    assert C.fabsl(-2.5) == 2.5
+    assert C.strtold(b"0.1", ffi.NULL) == 0.1
+    # a long double cdata as a variadic argument stays long double (no promotion)
+    buf = ffi.new("char[64]")
+    C.snprintf(buf, 64, b"%.3Lf", ffi.cast("long double", 3.25))
+    assert ffi.string(buf) == b"3.250"
+
+
+# ---- standard names --------------------------------------------------------
+
+def test_file_is_built_in_and_opaque(ffi):
+    assert repr(ffi.typeof("FILE *")) == "<ctype 'FILE *'>"
+    ffi.cdef("int fputs(const char *, FILE *); FILE *fopen(const char *, const char *);"
+             "int fclose(FILE *);")
+    with pytest.raises(TypeError):
+        ffi.new("FILE *")           # no size: only pointers to it
+
+
+def test_least_fast_and_max_typedefs(ffi):
+    assert ffi.sizeof("int_least8_t") == 1 and ffi.sizeof("uint_least16_t") == 2
+    assert ffi.sizeof("int_fast16_t") == 8 and ffi.sizeof("uint_fast8_t") == 1
+    assert ffi.sizeof("intmax_t") == ffi.sizeof("uintmax_t") == 8
+
+
+def test_bool_may_be_declared_as_cffi_allows(ffi):
+    ffi.cdef("void f(bool);")
+    ffi.cdef("typedef _Bool bool; void g(bool);")      # identical: fine
+    other = tandem.FFI()
+    other.cdef("typedef int bool, *FILE;")             # another meaning, as in cffi
+    assert repr(other.cast("bool", 123)) == "<cdata 'int' 123>"
+    assert repr(other.typeof("FILE")) == "<ctype 'int *'>"
+    other.cdef("typedef bool (*fn_t)(bool, bool);")
+    assert other.typeof("fn_t").args == (other.typeof("int"), other.typeof("int"))
+    # once declared, a second, different declaration is a conflict as usual
+    with pytest.raises(tandem.CDefError, match="conflicting declaration of 'bool'"):
+        other.cdef("typedef char bool;")
+
+
+def test_standard_typedefs_redefined(ffi):
+    ffi.cdef("typedef unsigned long size_t;")          # identical
+    assert ffi.sizeof("size_t") == 8
+    ffi.cdef("typedef char FILE;")
+    assert repr(ffi.cast("FILE", 123)) == "<cdata 'char' b'{'>"
+    ffi.cdef("typedef char int32_t;")
+    assert ffi.sizeof("int32_t") == 1
+    with pytest.raises(tandem.CDefError):
+        ffi.cdef("typedef short int32_t;")
+
+
+# ---- packed layouts --------------------------------------------------------
+
+def test_cdef_packed_and_pack(ffi):
+    ffi.cdef("struct nonpacked { char a; int b; };")
+    ffi.cdef("struct is_packed { char a; int b; };", packed=True)
+    ffi.cdef("struct is_packed2 { char a; int b; };", pack=2)
+    ffi.cdef("struct is_packed8 { char a; int b; };", pack=8)
+    assert (ffi.sizeof("struct nonpacked"), ffi.alignof("struct nonpacked")) == (8, 4)
+    assert (ffi.sizeof("struct is_packed"), ffi.alignof("struct is_packed")) == (5, 1)
+    assert (ffi.sizeof("struct is_packed2"), ffi.alignof("struct is_packed2")) == (6, 2)
+    assert (ffi.sizeof("struct is_packed8"), ffi.alignof("struct is_packed8")) == (8, 4)
+    s = ffi.new("struct is_packed[2]")
+    s[1].b = -4892220
+    s[1].a = b"Y"
+    assert (s[1].a, s[1].b) == (b"Y", -4892220)
+    assert ffi.offsetof("struct is_packed", "b") == 1
+    # the bytes are where a packed C struct has them
+    raw = ffi.buffer(s)[:]
+    assert raw[5:6] == b"Y" and int.from_bytes(raw[6:10], "little", signed=True) == -4892220
+
+
+def test_cdef_pack_values(ffi):
+    with pytest.raises(ValueError):
+        ffi.cdef("", pack=3)
+    with pytest.raises(ValueError):
+        ffi.cdef("", packed=2)
+    with pytest.raises(ValueError):
+        ffi.cdef("", packed=True, pack=1)
+
+
+def test_pragma_pack_and_packed_attribute(ffi):
+    ffi.cdef("""
+        #pragma pack(push, 1)
+        struct pp1 { char a; double d; };
+        #pragma pack(pop)
+        struct pp8 { char a; double d; };
+        struct pa { char a; short s; } __attribute__((packed));
+        typedef struct __attribute__((__packed__)) { char a; long l; } pa_t;
+    """)
+    assert ffi.sizeof("struct pp1") == 9 and ffi.sizeof("struct pp8") == 16
+    assert ffi.sizeof("struct pa") == 3 and ffi.sizeof("pa_t") == 9
+    with pytest.raises(tandem.CDefError, match="bitfields in a packed struct"):
+        ffi.cdef("struct pb { char a; int x : 3; };", packed=True)
+
+
+def test_packed_struct_is_not_passed_by_value(ffi):
+    ffi.cdef("struct pv { char a; int b; }; int takes_pv(struct pv);", packed=True)
+    # cffi: NotImplementedError, as for any signature libffi cannot pass;
+    # tandem's reason is the exception's note
+    with pytest.raises(NotImplementedError) as ei:
+        ffi.callback("int(struct pv)", lambda s: 0)
+    assert "'struct pv' is packed" in ei.value.__notes__[0]
+
+
+# ---- constants and enums ---------------------------------------------------
+
+def test_float_static_const_is_declared_not_readable(ffi):
+    ffi.cdef("""
+        #define FOOBAR 42
+        static const float baz = 42.5;
+        static const double qux = 1e-3, quux = (2.5);
+    """)
+    lib = ffi.dlopen(None)
+    assert lib.FOOBAR == 42
+    for name in ("baz", "qux", "quux"):
+        with pytest.raises(NotImplementedError, match="non-integer constant"):
+            getattr(lib, name)
+    with pytest.raises(tandem.CDefError, match="only integer constants"):
+        ffi.cdef("#define PI 3.14")
+
+
+def test_partial_enum(ffi):
+    ffi.cdef("enum foo {A, ...}; enum bar { B, C };")
+    lib = ffi.dlopen(None)
+    assert lib.B == 0 and lib.C == 1
+    with pytest.raises(AttributeError, match="declared with '...'"):
+        lib.A
+    with pytest.raises(tandem.CDefError):
+        ffi.cdef("enum onlydots { ... };")
+
+
+def test_enum_values_after_its_first_use_refused(ffi):
+    with pytest.raises(NotImplementedError) as e:
+        ffi.cdef("typedef enum foo_e foo_t; enum foo_e { AA, BB };")
+    assert str(e.value) == ("enum foo_e: the '{}' declaration should appear on the first "
+                            "time the enum is mentioned, not later")
+
+
+def test_only_variadic_parameters_refused(ffi):
+    with pytest.raises(tandem.CDefError, match=r"only '\(\.\.\.\)' as argument"):
+        ffi.cdef("int foo(...);")
+    ffi.cdef("int printf(const char *, ...);")        # with a named parameter: fine
+
+
+# ---- parameters -------------------------------------------------------------
+
+def test_void_typedef_as_the_only_parameter(ffi):
+    ffi.cdef("typedef void void_t1; typedef void_t1 void_t; typedef int (*func_t)(void_t);")
+    assert ffi.typeof("func_t").args == ()
+    with pytest.raises(tandem.CDefError):
+        ffi.cdef("int two_voids(void_t, int);")
+
+
+def test_incomplete_struct_array_parameter(ffi):
+    ffi.cdef("""
+        struct bar_s;
+        struct foo_s { void (*foo)(struct bar_s[]); };
+        struct bar_s { struct foo_s foo; };
+    """)
+    q = ffi.new("struct foo_s *")
+    assert ffi.typeof(q.foo).args == (ffi.typeof("struct bar_s *"),)
+    with pytest.raises(tandem.CDefError, match="incomplete element type"):
+        ffi.cdef("struct later_s; struct later_s *arr_of_incomplete[3];"
+                 "struct holder_s { struct later_s items[2]; };")
+
+
+# ---- bitfields ---------------------------------------------------------------
+
+def test_bad_bitfields_refused_at_new(ffi):
+    ffi.cdef("struct s1 { float x:1; };")
+    with pytest.raises(TypeError):
+        ffi.new("struct s1 *")
+    ffi.cdef("struct s2 { char x:0; };")
+    with pytest.raises(TypeError):
+        ffi.new("struct s2 *")
+    ffi.cdef("struct s3 { char x:9; };")
+    with pytest.raises(TypeError, match="out of range"):
+        ffi.new("struct s3 *")
+
+
+# ---- casts -------------------------------------------------------------------
+
+def test_cast_to_array_type(ffi):
+    p = ffi.new("int[4]", [-5, 6, 7, 8])
+    q = ffi.cast("int[3]", p)
+    assert q[0] == -5 and q[2] == 7 and len(q) == 3
+    assert repr(q).startswith("<cdata 'int[3]' 0x")
+    r = ffi.cast("int[2]", ffi.cast("int *", p) + 1)
+    assert list(r) == [6, 7]
+    del p
+    assert q[1] == 6                    # the array keeps its source's memory alive
+    with pytest.raises(TypeError):
+        ffi.cast("int(*)(int)[5]", 0)   # an array from a number: no
+
+
+def test_cast_to_function_type_is_cdef_error(ffi):
+    f = ffi.cast("int(*)(int)", 42)
+    assert f != ffi.NULL
+    with pytest.raises(tandem.CDefError, match="function type"):
+        ffi.cast("int(int)", 42)
+
+
+def test_python_file_for_a_file_pointer(ffi, tmp_path):
+    ffi.cdef("int fputs(const char *, FILE *); int fflush(FILE *);")
+    C = ffi.dlopen(None)
+    name = tmp_path / "out.txt"
+    with open(name, "wb") as f:
+        f.write(b"[")
+        C.fputs(b"hello from C", f)          # Python's buffer is flushed first
+        f.write(b"][")
+        C.fputs(b"more", f)                  # the same FILE * again, unbuffered
+        f.write(b"]")
+    assert name.read_bytes() == b"[hello from C][more]"
+    with pytest.raises(TypeError):
+        C.fputs(b"x", object())              # not a file
+    assert C.fflush(ffi.NULL) == 0           # a FILE * cdata (here NULL) as before
+
+
+def test_unsized_array_member_without_a_known_length_is_a_pointer(ffi):
+    ffi.cdef("struct foo_s { int x; int a[]; };")
+    p = ffi.new("struct foo_s *", [100, [200, 300, 400]])
+    assert ffi.typeof(p.a) is ffi.typeof("int[]") and len(p.a) == 3   # length recorded
+    q = ffi.cast("struct foo_s *", int(ffi.cast("intptr_t", p)))       # from an address
+    assert ffi.typeof(q.a) is ffi.typeof("int *")
+    assert q.a[2] == 400
+    with pytest.raises(TypeError):
+        len(q.a)
+
+
+def test_struct_and_union_may_share_a_tag(ffi):
+    # cffi accepts it (C and the Lua face, as LuaJIT, do not)
+    ffi.cdef("struct foo { int a; short b, c, d; }; union foo { int a; short b, c, d; };")
+    assert ffi.sizeof("struct foo") == 12 and ffi.sizeof("union foo") == 4
+
+
+def test_enum_without_values_is_unsigned_int_with_a_warning(ffi):
+    ffi.cdef("enum opaque_e;")
+    with pytest.warns(UserWarning, match="'enum opaque_e' has no values explicitly defined; "
+                      "guessing that it is equivalent to 'unsigned int'"):
+        n = ffi.cast("enum opaque_e", -1)
+    assert int(n) == 0xFFFFFFFF
