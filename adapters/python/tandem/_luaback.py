@@ -193,6 +193,13 @@ class Emitter:
         self.plain_defs: set = set()
         self.assigned_globals: set = set()
         self.mutated_libs: set = set()
+        # from the module's (fixed ...) / (self ...) (docs/lua-ir.md): top
+        # upvalues no Lua statement assigns (read once: _K<i>), and the one
+        # holding the top function itself (its calls call it by name)
+        self.fixed: set = set()
+        self.self_name: Optional[str] = None
+        self.top_pyname = ''
+        self.self_single = False
 
     def out(self, ind: int, line: int, text: str) -> None:
         self.lines.append((ind, line, text))
@@ -214,7 +221,10 @@ class Emitter:
         fn = self.fn
         assert fn is not None
         if fn.parent is None:
-            return '_uv(%d)' % self.top_free.index(name), 'uv:%d' % self.top_free.index(name)
+            i = self.top_free.index(name)
+            if name in self.fixed:
+                return '_K%d' % i, 'uv:%d' % i
+            return '_uv(%d)' % i, 'uv:%d' % i
         # nested: captured cell passed as keyword-only parameter U_name,
         # unless it resolves to a top upvalue
         f = fn.parent
@@ -223,6 +233,8 @@ class Emitter:
                 return 'U_%s[0]' % name, 'U_%s' % name
             if f.parent is None and name in self.top_free:
                 i = self.top_free.index(name)
+                if name in self.fixed:
+                    return '_K%d' % i, 'uv:%d' % i
                 return '_uv(%d)' % i, 'uv:%d' % i
             f = f.parent
         raise _te(self.chunk, fn.line, "free variable '%s' has no definition" % name)
@@ -254,6 +266,8 @@ class Emitter:
         if k in MULTI:
             if k == 'vararg':
                 return '(VA[0] if VA else None)'
+            if self.self_single and self.is_self_call(e):
+                return self.exm(e)      # the function itself, always one result
             r = self.t()
             return '((%s[0] if %s else None) if (%s := %s).__class__ is Multi else %s)' % (
                 r, r, r, self.exm(e), r)
@@ -278,6 +292,8 @@ class Emitter:
             args = self.arglist(e[3:])
             return '(yield from _ginvoke(%s, %r, %r%s))' % (
                 self.ex(e[1]), _mname(e[2]), self.desc(e[1]), ', ' + args if args else '')
+        if k == 'call' and self.is_self_call(e):
+            return '%s(%s)' % (self.top_pyname, self.arglist(e[2:]))
         if k == 'call':
             f = e[1]
             args = self.arglist(e[2:])
@@ -294,6 +310,14 @@ class Emitter:
         if k == 'vararg':
             return 'retv(VA)'
         raise AssertionError(k)
+
+    def is_self_call(self, e: Any) -> bool:
+        """A call of the top function through its fixed upvalue, outside a
+        generator body, the function itself never yielding."""
+        return (self.self_name is not None and str(e[0]) == 'call'
+                and e[1] == ['free', self.self_name] and self.fn is not None
+                and not self.fn.gen and self.self_name in self.plain_defs
+                and self.free_ref(self.self_name)[0].startswith('_K'))
 
     def allvals(self, e: Any) -> str:
         """A starred-able expression of all values of a multi expression."""
@@ -1115,13 +1139,41 @@ class Emitter:
                 fnode = part
         if fnode is None:
             raise TranslationError('IR: no function')
-        self.scan_refusals(fnode)
         top = _Func(fnode, None)
+        for part in mod[2:]:
+            if isinstance(part, list) and part and str(part[0]) == 'fixed':
+                self.fixed = {str(u) for u in part[1:]} & set(top.free)
+            if isinstance(part, list) and part and str(part[0]) == 'self':
+                self.self_name = str(part[1])
+        if self.self_name not in self.fixed:
+            self.self_name = None
+        self.top_node = fnode
+        self.scan_refusals(fnode)
         self.top_free = top.free
+        self.top_pyname = 'lua_' + top.name.replace('.', '_')
+        self.self_single = self.single_result(top)
         self.pending = []
-        self.emit_func(fnode, 'lua_' + top.name.replace('.', '_'), 0, top.line)
+        self.emit_func(fnode, self.top_pyname, 0, top.line)
         self.lines[:0] = self.factories
-        return self.render(), 'lua_' + top.name.replace('.', '_')
+        return self.render(), self.top_pyname
+
+    def single_result(self, f: '_Func') -> bool:
+        """Every return of f gives exactly one value and f cannot end
+        without a return (its last statement is one)."""
+        body = f.body[1:]
+        if not body or str(body[-1][0]) != 'return':
+            return False
+        stack = [f.body]
+        while stack:
+            n = stack.pop()
+            if not isinstance(n, list) or not n or not isinstance(n[0], Sym):
+                continue
+            if n[0] == 'func':
+                continue
+            if n[0] == 'return' and (len(n) != 3 or self.multi(n[2])):
+                return False
+            stack.extend(n[1:])
+        return True
 
     def scan_refusals(self, node: Any) -> None:
         """Colour the functions that may yield (docs/translation.md): those
@@ -1177,6 +1229,8 @@ class Emitter:
                 walk(c, owner, acc)
         info: Dict[int, Any] = {}
         walk(node, None, info)
+        if self.self_name is not None:
+            defs[self.self_name] = node
         gens = {k for k, v in info.items() if v['yield']}
         changed = True
         while changed:
@@ -1246,6 +1300,8 @@ class Emitter:
                         self.mutated_libs.add(_gname(str(t[1][1])))
             stack.extend(n)
         self.plain_defs = defs - reassigned
+        if self.self_name is not None:
+            self.plain_defs.add(self.self_name)
 
     def known_iterator(self, explist: Any) -> bool:
         """A generic for's explist whose iterator function cannot yield:
@@ -1311,7 +1367,7 @@ def _reline(tree: ast.AST, lines: List[int]) -> None:
 _counter = itertools.count(1)
 # IR text -> (code, source, name): closures of one Lua function have the same
 # IR (their upvalues differ only through the accessor), compiled once
-_compiled: Dict[str, Tuple[Any, str, str]] = {}
+_compiled: Dict[str, Tuple[Any, str, str, List[int]]] = {}
 
 
 def _nouv(*a: Any) -> Any:
@@ -1322,13 +1378,27 @@ def compile_ir(text: str, env: Optional[LuaTable] = None, uv: Any = None) -> Tup
     """(python function, python source) for an IR text.  env is the global
     table (a luart LuaTable, luart.new_env() when None), uv the upvalue
     accessor uv(i) / uv(i, v)."""
+    f, src, fill = compile_ir_late(text, env, uv)
+    fill()
+    return f, src
+
+
+def compile_ir_late(text: str, env: Optional[LuaTable] = None,
+                    uv: Any = None) -> Tuple[Any, str, Any]:
+    """compile_ir, and a function that reads the fixed upvalues (the
+    module's (fixed ...): no Lua statement assigns them, so their value is
+    read once, into the generated code's _K<i>) that must be called before
+    the function runs (the bridge calls it once the translation is
+    registered: reading an upvalue may translate a callee, which may be this
+    very function)."""
     hit = _compiled.get(text)
     if hit is not None:
-        code, src, pyname = hit       # another closure of the same function
+        code, src, pyname, fixed = hit       # another closure of the same function
     else:
         mod = read_ir(text)
         em = Emitter('?', [])
         src, pyname = em.module(mod)
+        fixed = sorted(em.top_free.index(u) for u in em.fixed)
         luamap = [ln for _, ln, _ in em.lines]
         fname = '<lua %s #%d>' % (em.chunk, next(_counter))
         _lcore.register_chunk(fname, em.chunk)
@@ -1337,16 +1407,21 @@ def compile_ir(text: str, env: Optional[LuaTable] = None, uv: Any = None) -> Tup
         code = compile(tree, fname, 'exec')
         if len(_compiled) >= 256:
             _compiled.pop(next(iter(_compiled)))
-        _compiled[text] = (code, src, pyname)
-    g = _lemit.emit_globals(env if env is not None else luart.new_env(), uv or _nouv)
+        _compiled[text] = (code, src, pyname, fixed)
+    acc = uv or _nouv
+    g = _lemit.emit_globals(env if env is not None else luart.new_env(), acc)
     exec(code, g)
-    return g[pyname], src
+
+    def fill() -> None:
+        for i in fixed:
+            g['_K%d' % i] = acc(i)
+    return g[pyname], src, fill
 
 
 # the bridge boundary (values, entry, callees, caches): tandem/_luabound.py
 from ._luabound import (Boundary, translate_lua, wrap_translated,  # noqa: E402
                         translated_source, _lcache, _refused, _auto, _AUTO_MAX)
 
-__all__ = ['read_ir', 'compile_ir', 'Emitter', 'Boundary', 'translate_lua',
+__all__ = ['read_ir', 'compile_ir', 'compile_ir_late', 'Emitter', 'Boundary', 'translate_lua',
            'wrap_translated', 'translated_source', '_lcache', '_refused', '_auto',
            '_AUTO_MAX', '_compiled']

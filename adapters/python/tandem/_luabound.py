@@ -14,7 +14,7 @@ from . import luart
 from .luart import _core as _lcore
 from .luart import LuaTable, Multi, LuaError as _LError
 from ._translate import TranslationError
-from ._luaback import compile_ir
+from ._luaback import compile_ir_late
 
 _lcore.runtime_file(__file__)
 
@@ -325,12 +325,17 @@ def wrap_translated(lua: Any, fn: Any, text: Any, acc: Any, per: Dict[Any, Any],
         return bd.to_lt(acc(i + 1))
     if isinstance(text, bytes):
         text = text.decode('utf-8')
-    pf, src = compile_ir(text, bd.env(), uv if acc is not None else None)
+    pf, src, fill = compile_ir_late(text, bd.env(), uv if acc is not None else None)
     bd.err_cls = err_cls
     entry = bd.entry(pf)
     bd.wrappers[pf] = entry
     per[fn] = entry
     _sources[entry] = src
+    try:
+        fill()      # registered first: a fixed upvalue may hold fn itself
+    except BaseException:
+        del per[fn]
+        raise
     return entry
 
 
