@@ -382,8 +382,11 @@ class Emitter:
         if k == 'free':
             return self.free_ref(str(e[1]))[0]
         if k == 'global':
-            g = e[1]
-            return "index(_ENV, %r)" % _gname(str(g)).encode()
+            # the global table's own field, else index() (its __index)
+            key = _gname(str(e[1])).encode()
+            v = self.t()
+            return "(%s if (%s := _ENVH.get(%r)) is not None else index(_ENV, %r))" % (
+                v, v, key, key)
         if k == 'paren':
             return self.ex(e[1])
         if k == 'index':
@@ -420,6 +423,8 @@ class Emitter:
             op = str(e[1])
             if op == 'not':
                 return '(not %s)' % self.truth(e[2])
+            if op == 'unm' and str(e[2][0]) in ('int', 'float'):
+                return self.ex1(self.fold_unm(e))     # a negative literal
             fn = {'unm': 'unm', 'len': 'length', 'bnot': 'bnot'}[op]
             d = self.odesc(e[2])
             if d:
@@ -436,8 +441,16 @@ class Emitter:
                 tb = b if simple_b else self.t()
                 if op in _ARITH:
                     r = self.t()
-                    fast = ('(%s if -0x8000000000000000 <= (%s := %s %s %s) <= 0x7fffffffffffffff '
-                            'else wrap(%s))' % (r, r, ta, _ARITH[op], tb, r))
+                    side = self.overflow_side(op, e[2], e[3])
+                    if side > 0:        # can only pass the maximum
+                        fast = '(%s if (%s := %s %s %s) <= 0x7fffffffffffffff else wrap(%s))' % (
+                            r, r, ta, _ARITH[op], tb, r)
+                    elif side < 0:      # can only pass the minimum
+                        fast = ('(%s if (%s := %s %s %s) >= -0x8000000000000000 else wrap(%s))'
+                                % (r, r, ta, _ARITH[op], tb, r))
+                    else:
+                        fast = ('(%s if -0x8000000000000000 <= (%s := %s %s %s) <= '
+                                '0x7fffffffffffffff else wrap(%s))' % (r, r, ta, _ARITH[op], tb, r))
                 elif op in _CMP:
                     fast = '(%s %s %s)' % (ta, _CMP[op], tb)
                 else:
@@ -449,6 +462,18 @@ class Emitter:
                         return fast
                     return '(%s if (%s, %s) else None)' % (fast, bind_a, bind_b)
                 slow = self.slow(op, e, ta, tb)
+                if op in _CMP:
+                    # numbers of either subtype compare exactly in Python as in Lua
+                    c = self.t()
+                    if ia or ib:
+                        one = bind_b if ia else bind_a
+                        conds = '((%s := %s.__class__) is int or %s is float)' % (c, one, c)
+                        if not (simple_a if ia else simple_b):
+                            conds = '(%s, %s)[1]' % (bind_a if ia else bind_b, conds)
+                    else:
+                        conds = ('(%s := %s.__class__) is %s.__class__ and (%s is int or %s is '
+                                 'float)' % (c, bind_a, bind_b, c, c))
+                    return '(%s if %s else %s)' % (fast, conds, slow)
                 if ia:
                     conds = '%s.__class__ is int' % bind_b
                     if not simple_a:
@@ -487,6 +512,30 @@ class Emitter:
         if k == 'lambda':
             return self.lambda_(e[1])
         raise _te(self.chunk, self.fn.line if self.fn else 0, 'unknown IR expression %s' % k)
+
+    def fold_unm(self, e: Any) -> Any:
+        """-literal as a literal (integers wrap: -math.mininteger)."""
+        lit = e[2]
+        if str(lit[0]) == 'int':
+            return ['int', _lcore.wrap(-int(lit[1]))]
+        return ['float', -float(lit[1])]
+
+    def overflow_side(self, op: str, a: Any, b: Any) -> int:
+        """a op b on integers, one of them an integer literal: 1 when the
+        result can only pass the maximum, -1 only the minimum, 0 either."""
+        def lit(x: Any) -> Optional[int]:
+            if str(x[0]) == 'int':
+                return int(x[1])
+            if str(x[0]) == 'lun' and str(x[1]) == 'unm' and str(x[2][0]) == 'int':
+                return _lcore.wrap(-int(x[2][1]))
+            return None
+        la, lb = lit(a), lit(b)
+        if op == 'add':
+            k = lb if lb is not None else la
+            return 0 if k is None else (1 if k >= 0 else -1)
+        if op == 'sub' and lb is not None:
+            return -1 if lb >= 0 else 1
+        return 0
 
     def ixslow(self, t: str, key: str, d: Optional[str]) -> str:
         """o[k] off the inline fast path; in a generator body an __index

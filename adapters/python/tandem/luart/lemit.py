@@ -315,10 +315,11 @@ def _nouv(*a: Any) -> Any:
 
 def emit_globals(env: LuaTable, uv: Any = None) -> Dict[str, Any]:
     """The globals of generated code: luart's public names, these helpers,
-    the global table env (_ENV) and the upvalue accessor uv(i) / uv(i, v)."""
+    the global table env (_ENV; _ENVH its hash part, never replaced) and the
+    upvalue accessor uv(i) / uv(i, v)."""
     pkg = sys.modules[__name__.rpartition('.')[0]]
     g: Dict[str, Any] = {name: getattr(pkg, name) for name in pkg.__all__}
-    g.update(_ENV=env, _uv=uv or _nouv,
+    g.update(_ENV=env, _ENVH=env.hash, _uv=uv or _nouv,
              FunctionType=types.FunctionType, Multi=Multi, NORES=NORES, LuaTable=LuaTable,
              _adj=_adj, _ix=_ix, _callv=_callv, _callable=_callable, _ixv=_ixv,
              _setixv=_setixv, _invoke=_invoke, _opv=_opv, _co_yield=_co_yield,
