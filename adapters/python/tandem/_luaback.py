@@ -173,6 +173,7 @@ class _Func:
         self.consts: Dict[str, Any] = {}
         self.gen = False
         self.ints: set = set()
+        self.private: set = set()     # locals only ever holding tables no other code sees
         self.targets = _own_gotos(self.body)   # labels its gotos name
 
 
@@ -389,6 +390,8 @@ class Emitter:
                 v, v, key, key)
         if k == 'paren':
             return self.ex(e[1])
+        if k == 'index' and self.is_private(e[1]):
+            return self.private_get(self.ex(e[1]), e[2])
         if k == 'index':
             o = self.ex(e[1])
             d = self.desc(e[1])
@@ -405,6 +408,10 @@ class Emitter:
                             v, t, o, kk[1], a, t, v, a, kk[1] - 1,
                             self.ixslow(t, str(kk[1]), d)))
             kt, a = self.t(), self.t()
+            if self.is_int(kk):
+                return ('(%s if (%s := %s).__class__ is LuaTable and 0 < (%s := %s) <= '
+                        'len(%s := %s.arr) and (%s := %s[%s - 1]) is not None else %s)' % (
+                            v, t, o, kt, self.ex(kk), a, t, v, a, kt, self.ixslow(t, kt, d)))
             return ('(%s if ((%s := %s).__class__ is LuaTable) & ((%s := %s).__class__ is int) '
                     'and 0 < %s <= len(%s := %s.arr) and (%s := %s[%s - 1]) is not None '
                     'else %s)' % (v, t, o, kt, self.ex(kk), kt, a, t, v, a, kt,
@@ -423,8 +430,10 @@ class Emitter:
             op = str(e[1])
             if op == 'not':
                 return '(not %s)' % self.truth(e[2])
-            if op == 'unm' and str(e[2][0]) in ('int', 'float'):
-                return self.ex1(self.fold_unm(e))     # a negative literal
+            if op == 'unm' and self.literal(e) is not None:
+                return self.ex1(self.literal(e))      # a negative literal
+            if op == 'len' and self.is_private(e[2]):
+                return 'len(%s.arr)' % self.ex(e[2])
             fn = {'unm': 'unm', 'len': 'length', 'bnot': 'bnot'}[op]
             d = self.odesc(e[2])
             if d:
@@ -442,7 +451,9 @@ class Emitter:
                 if op in _ARITH:
                     r = self.t()
                     side = self.overflow_side(op, e[2], e[3])
-                    if side > 0:        # can only pass the maximum
+                    if op != 'mul' and self.is_small(e[2]) and self.is_small(e[3]):
+                        fast = '(%s %s %s)' % (ta, _ARITH[op], tb)     # cannot wrap
+                    elif side > 0:        # can only pass the maximum
                         fast = '(%s if (%s := %s %s %s) <= 0x7fffffffffffffff else wrap(%s))' % (
                             r, r, ta, _ARITH[op], tb, r)
                     elif side < 0:      # can only pass the minimum
@@ -486,6 +497,13 @@ class Emitter:
                     conds = '%s.__class__ is %s.__class__ is int' % (bind_a, bind_b)
                 return '(%s if %s else %s)' % (fast, conds, slow)
             ta, tb = self.t(), self.t()
+            if op == 'concat':
+                # two strings: bytes concatenation
+                if str(e[3][0]) == 'str':
+                    return '((%s + %s) if (%s := %s).__class__ is bytes else %s)' % (
+                        ta, b, ta, a, self.slow(op, e, ta, b))
+                return ('((%s + %s) if ((%s := %s).__class__ is bytes) & ((%s := %s).__class__ '
+                        'is bytes) else %s)' % (ta, tb, ta, a, tb, b, self.slow(op, e, ta, tb)))
             return '(%s if ((%s := %s), (%s := %s)) else None)' % (
                 self.slow(op, e, ta, tb), ta, a, tb, b)
         if k == 'table':
@@ -513,22 +531,45 @@ class Emitter:
             return self.lambda_(e[1])
         raise _te(self.chunk, self.fn.line if self.fn else 0, 'unknown IR expression %s' % k)
 
-    def fold_unm(self, e: Any) -> Any:
-        """-literal as a literal (integers wrap: -math.mininteger)."""
-        lit = e[2]
-        if str(lit[0]) == 'int':
-            return ['int', _lcore.wrap(-int(lit[1]))]
-        return ['float', -float(lit[1])]
+    def private_get(self, t: str, kk: Any) -> str:
+        """t[k] for a private table t (no metatable, ever): the list or the
+        dict (by the invariant an integer key outside the list is in the
+        dict; other keys are normalised by LuaTable.get)."""
+        kind = str(kk[0])
+        if kind == 'str':
+            return '%s.hash.get(%r)' % (t, bytes(kk[1]))
+        a = self.t()
+        if kind == 'int' and kk[1] > 0:
+            return '(%s[%d] if %d <= len(%s := %s.arr) else %s.hash.get(%d))' % (
+                a, kk[1] - 1, kk[1], a, t, t, kk[1])
+        kt = self.t()
+        if self.is_int(kk):
+            return '(%s[%s - 1] if 0 < (%s := %s) <= len(%s := %s.arr) else %s.hash.get(%s))' % (
+                a, kt, kt, self.ex(kk), a, t, t, kt)
+        return ('(%s[%s - 1] if (%s := %s).__class__ is int and 0 < %s <= len(%s := %s.arr) '
+                'else (%s.hash.get(%s) if %s.__class__ is bytes else %s.get(%s)))' % (
+                    a, kt, kt, self.ex(kk), kt, a, t, t, kt, kt, t, kt))
+
+    def literal(self, e: Any) -> Any:
+        """e as an (int ...)/(float ...) node when it is a number literal or
+        the negation of one (integers wrap: -math.mininteger), else None."""
+        k = str(e[0])
+        if k in ('int', 'float'):
+            return e
+        if k == 'lun' and str(e[1]) == 'unm':
+            lit = self.literal(e[2])
+            if lit is not None:
+                if str(lit[0]) == 'int':
+                    return ['int', _lcore.wrap(-int(lit[1]))]
+                return ['float', -float(lit[1])]
+        return None
 
     def overflow_side(self, op: str, a: Any, b: Any) -> int:
         """a op b on integers, one of them an integer literal: 1 when the
         result can only pass the maximum, -1 only the minimum, 0 either."""
         def lit(x: Any) -> Optional[int]:
-            if str(x[0]) == 'int':
-                return int(x[1])
-            if str(x[0]) == 'lun' and str(x[1]) == 'unm' and str(x[2][0]) == 'int':
-                return _lcore.wrap(-int(x[2][1]))
-            return None
+            n = self.literal(x)
+            return int(n[1]) if n is not None and str(n[0]) == 'int' else None
         la, lb = lit(a), lit(b)
         if op == 'add':
             k = lb if lb is not None else la
@@ -575,9 +616,100 @@ class Emitter:
             return self.is_int(e[2], ints) and self.is_int(e[3], ints)
         if k == 'lun' and str(e[1]) in ('unm', 'bnot'):
             return self.is_int(e[2], ints)
-        if k == 'lun' and str(e[1]) == 'len' and str(e[2][0]) == 'str':
+        if k == 'lun' and str(e[1]) == 'len' and (str(e[2][0]) == 'str' or self.is_private(e[2])):
             return True
         return False
+
+    def is_private(self, e: Any) -> bool:
+        return (str(e[0]) == 'local' and self.fn is not None
+                and str(e[1]) in self.fn.private)
+
+    def is_small(self, e: Any) -> bool:
+        """An integer far from the 64-bit limits: #t of a private table (a
+        list length) or a literal under 2**32 in magnitude; the sum or
+        difference of two such cannot wrap."""
+        k = str(e[0])
+        if k == 'int':
+            return -2**32 < int(e[1]) < 2**32
+        if k == 'paren':
+            return self.is_small(e[1])
+        return k == 'lun' and str(e[1]) == 'len' and self.is_private(e[2])
+
+    _PRIV_CALLS = {('global', 'rawlen'), ('global', 'rawget'), ('global', 'next'),
+                   ('global', 'unpack'), ('table', b'concat'), ('table', b'insert'),
+                   ('table', b'remove'), ('table', b'unpack'), ('table', b'sort')}
+
+    def infer_private(self, f: '_Func') -> set:
+        """The locals of f that only ever hold a table made by a constructor
+        in f that no other code can reach: not a parameter or cell, every
+        assignment a table constructor, every use the base of an index, the
+        operand of #, the first argument of a standard function that cannot
+        give it a metatable or hand it on (rawlen rawget next unpack
+        table.concat/insert/remove/unpack/sort, not replaced by the unit), or
+        pairs/ipairs(t) as a generic for's explist. Such a table never has a
+        metatable: indexing it is the list or the dict itself."""
+        cands = set(f.vars) - set(f.params) - set(f.cells)
+        ok_ids: set = set()
+        bad: set = set()
+
+        def known(fe: Any, first_arg_ok: bool) -> bool:
+            if not self.nonyield_callee(fe) or not isinstance(fe, list):
+                return False
+            if fe[0] == 'global':
+                return ('global', _gname(str(fe[1]))) in self._PRIV_CALLS
+            if fe[0] == 'index' and fe[1][0] == 'global' and fe[2][0] == 'str':
+                return (_gname(str(fe[1][1])), fe[2][1]) in self._PRIV_CALLS
+            return False
+
+        def walk(n: Any) -> None:
+            if not isinstance(n, list) or not n:
+                return
+            if not isinstance(n[0], Sym):       # a list of expressions or targets
+                for c in n:
+                    walk(c)
+                return
+            k = str(n[0])
+            if k == 'func':
+                return
+            if k == 'index' and isinstance(n[1], list) and n[1][:1] == ['local']:
+                ok_ids.add(id(n[1]))
+            elif k == 'lun' and str(n[1]) == 'len' and n[2][:1] == ['local']:
+                ok_ids.add(id(n[2]))
+            elif k == 'call' and len(n) > 2 and n[2][:1] == ['local'] and known(n[1], True):
+                ok_ids.add(id(n[2]))
+            elif k == 'forin' and len(n[3]) == 1 and n[3][0][:1] == ['call'] \
+                    and len(n[3][0]) == 3 and n[3][0][2][:1] == ['local'] \
+                    and n[3][0][1] in (['global', 'pairs'], ['global', 'ipairs']) \
+                    and self.nonyield_callee(n[3][0][1]):
+                ok_ids.add(id(n[3][0][2]))
+            elif k == 'local' and len(n) >= 4:
+                names = [str(x) for x in n[2]]
+                vals = list(n[4]) if len(n) > 4 else []
+                attribs = [str(a) for a in n[3][1:]]
+                for j, nm in enumerate(names):
+                    if not (len(names) == 1 and len(vals) == 1 and vals[0][:1] == ['table']) \
+                            or 'close' in attribs:
+                        bad.add(nm)
+            elif k == 'set':
+                for j, tg in enumerate(n[2]):
+                    if tg[:1] == ['local']:
+                        if len(n[2]) == 1 and len(n[3]) == 1 and n[3][0][:1] == ['table']:
+                            ok_ids.add(id(tg))
+                        else:
+                            bad.add(str(tg[1]))
+            elif k == 'fornum':
+                bad.add(str(n[2]))
+            elif k == 'forin':
+                bad.update(str(x) for x in n[2])
+            elif k == 'def' and n[2][:1] == ['local']:
+                bad.add(str(n[2][1]))
+                ok_ids.add(id(n[2]))
+            if k == 'local' and len(n) == 2 and id(n) not in ok_ids:
+                bad.add(str(n[1]))
+            for c in n[1:]:
+                walk(c)
+        walk(f.body)
+        return {v for v in cands if v not in bad}
 
     def infer_ints(self, f: '_Func') -> set:
         """The locals of f that only ever hold integers: not cells, not
@@ -705,6 +837,7 @@ class Emitter:
         self.fn = f
         f.gen = gen
         twin_gen = gen and id(fnode) in self.twins
+        f.private = self.infer_private(f)
         f.ints = self.infer_ints(f)
         if f.gen and not twin_gen:
             final = pyname
@@ -841,10 +974,33 @@ class Emitter:
                 v = self.t()
                 self.out(ind, line, '%s = %s' % (v, val))
                 vcond = ' and %s is not None' % v
-            kint = '' if self.is_int(tgt[2]) else '%s.__class__ is int and ' % kt
-            self.out(ind, line, 'if %s.__class__ is LuaTable and %s.meta is None and '
-                     '%s0 < %s <= len(%s := %s.arr)%s:' % (t, t, kint, kt, a, t, vcond))
-            self.out(ind + 1, line, '%s[%s - 1] = %s' % (a, kt, v))
+            isint = self.is_int(tgt[2])
+            kint = '' if isint else '%s.__class__ is int and ' % kt
+            if self.is_private(tgt[1]):
+                # no metatable, ever: the list (an existing index or an append
+                # when the dict is empty, so no key moves), the dict for a
+                # string key, else LuaTable.set (key normalisation, deletion)
+                self.out(ind, line, 'if %s0 < %s <= len(%s := %s.arr)%s:' % (
+                    kint, kt, a, t, vcond))
+                self.out(ind + 1, line, '%s[%s - 1] = %s' % (a, kt, v))
+                self.out(ind, line, 'elif %s%s == len(%s) + 1%s and not %s.hash:' % (
+                    kint, kt, a, vcond, t))
+                self.out(ind + 1, line, '%s.append(%s)' % (a, v))
+                if not isint:
+                    self.out(ind, line, 'elif %s.__class__ is bytes%s:' % (kt, vcond))
+                    self.out(ind + 1, line, '%s.hash[%s] = %s' % (t, kt, v))
+                self.out(ind, line, 'else:')
+                self.out(ind + 1, line, '%s.set(%s, %s)' % (t, kt, v))
+                return
+            self.out(ind, line, 'if %s.__class__ is LuaTable and %s.meta is None%s:' % (
+                t, t, vcond))
+            self.out(ind + 1, line, 'if %s0 < %s <= len(%s := %s.arr):' % (kint, kt, a, t))
+            self.out(ind + 2, line, '%s[%s - 1] = %s' % (a, kt, v))
+            self.out(ind + 1, line, 'elif %s%s == len(%s) + 1 and not %s.hash:' % (
+                kint, kt, a, t))
+            self.out(ind + 2, line, '%s.append(%s)' % (a, v))
+            self.out(ind + 1, line, 'else:')
+            self.out(ind + 2, line, '_setixv(%s, %s, %s, %r)' % (t, kt, v, d))
             self.out(ind, line, 'else:')
             self.out(ind + 1, line, '_setixv(%s, %s, %s, %r)' % (t, kt, v, d))
         else:
@@ -1008,12 +1164,15 @@ class Emitter:
             if self.fn.gen:
                 self.gforin(s, names, vals, t, ind, ln, fin)
                 return
+            it = self.forin_fast(vals, ind, ln)
+            if it is None:
+                it = '_forin(%s)' % self.tuple_of(vals)
             if len(names) == 1:
-                self.out(ind, ln, 'for (%s, *_) in _forin(%s):' % (t, self.tuple_of(vals)))
+                self.out(ind, ln, 'for (%s, *_) in %s:' % (t, it))
                 fin()
                 self.assign(['local', names[0]], t, ind + 1, ln, decl=True)
             else:
-                self.out(ind, ln, 'for %s in _forin(%s):' % (t, self.tuple_of(vals)))
+                self.out(ind, ln, 'for %s in %s:' % (t, it))
                 fin()
                 self.out(ind + 1, ln, '%s = _adj(%d, %s)' % (t, len(names), t))
                 for j, nm in enumerate(names):
@@ -1060,6 +1219,28 @@ class Emitter:
             self.assign(tgt, name, ind, ln, pre)
             return
         raise _te(self.chunk, ln, 'unknown IR statement %s' % k)
+
+    def forin_fast(self, vals: List[Any], ind: int, ln: int) -> Optional[str]:
+        """The iterator of `for ... in s:gmatch(p)` and `for ... in pairs(t)`
+        as luart's generators (the runtime checks that the functions are the
+        library's), or None for the generic protocol. The operands are bound
+        to temporaries first, in Lua's evaluation order."""
+        if len(vals) != 1:
+            return None
+        e = vals[0]
+        if str(e[0]) == 'method' and _mname(e[2]) == b'gmatch' and len(e) == 4 \
+                and not self.multi(e[3]):
+            ts, tp = self.t(), self.t()
+            self.out(ind, ln, '%s = %s' % (ts, self.ex(e[1])))
+            self.out(ind, ln, '%s = %s' % (tp, self.ex(e[3])))
+            return '_forin_gmatch(%s, %s, %r)' % (ts, tp, self.desc(e[1]))
+        if str(e[0]) == 'call' and e[1] == ['global', 'pairs'] and len(e) == 3 \
+                and not self.multi(e[2]):
+            tf, to = self.t(), self.t()
+            self.out(ind, ln, '%s = %s' % (tf, self.ex(e[1])))
+            self.out(ind, ln, '%s = %s' % (to, self.ex(e[2])))
+            return '_forin_pairs(%s, %s)' % (tf, to)
+        return None
 
     def gforin(self, s: Any, names: List[str], vals: List[Any], t: str, ind: int, ln: int,
                fin: Any) -> None:
