@@ -23,7 +23,8 @@ def _run(f, args):
     try:
         return ('ok', _norm(f(*args)))
     except tandem.LuaError as e:
-        return ('err', str(e))
+        m = str(e)
+        return ('err', 'TABLE' if m.startswith('table: 0x') else m)
 
 
 def both(src, *args, lua=None, calls=None):
@@ -314,3 +315,35 @@ def test_pairs_replaced_is_seen():
         for k, v in pairs({1, 2, 3}) do n = n + v end
         return n
       end""", calls=[()])
+
+
+# ---- the entry from the bridge (<name>_entry: conversions in the body)
+
+def test_entry_converts_arguments_results_and_errors():
+    src, lua = both("""return function(a, b, ...)
+        local f = function() return a end
+        a = a
+        if b == 'err' then error({code = 1}) end
+        if b == 'serr' then error('boom') end
+        if b == 'many' then return a, b, ... end
+        if b == 'none' then return end
+        if b == 'tab' then return {a, x = b} end
+        return a
+      end""", calls=[('s', 1), (1, 'many', 'x', None, 3), ('é', 'none'), (2.5, 'tab'),
+                     (None, 'err'), (None, 'serr'), ('T:{1, 2}', 'many'), (True, 'many')])
+    assert '_entry(' in src
+    f = lua.translate(lua.execute("return function(s) return s .. '!', #s end"))
+    assert f('ab') == ('ab!', 2) and f.__luart__(b'ab') == (b'ab!', 2)
+    assert f.__name__ == f.__luart__.__name__
+
+
+def test_entry_with_a_cell_parameter_and_goto():
+    both("""return function(n, s)
+        local fs = {}
+        for i = 1, n do fs[i] = function() return s .. i end end
+        local i = 0
+        ::top::
+        i = i + 1
+        if i < 3 then goto top end
+        return fs[n](), i
+      end""", calls=[(2, 'x'), (1, 'é')])

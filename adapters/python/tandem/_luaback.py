@@ -201,6 +201,8 @@ class Emitter:
         self.self_name: Optional[str] = None
         self.top_pyname = ''
         self.self_single = False
+        self.entry_twin = False     # also emit <top>_entry (the bridge's boundary)
+        self.boundary = False       # emitting that entry's body
 
     def out(self, ind: int, line: int, text: str) -> None:
         self.lines.append((ind, line, text))
@@ -829,7 +831,20 @@ class Emitter:
             return
         self.emit_one(fnode, pyname, ind, line, id(fnode) in self.gens)
 
-    def emit_one(self, fnode: Any, pyname: str, ind: int, line: int, gen: bool) -> None:
+    def emit_one(self, fnode: Any, pyname: str, ind: int, line: int, gen: bool,
+                 boundary: bool = False) -> None:
+        """boundary: the top function's entry for the bridge: the same body,
+        arguments converted to luart values on the way in (only those that
+        are not plain: int float bool nil), results and errors converted on
+        the way out, as Boundary.entry around the function does, without
+        the second call (docs/translation.md "Values at the boundary")."""
+        if boundary:
+            self.boundary = True
+            try:
+                self._emit_entry(fnode, pyname, ind, line)
+            finally:
+                self.boundary = False
+            return
         parent = self.fn
         f = _Func(fnode, parent)
         saved_loops = self.loops
@@ -870,6 +885,48 @@ class Emitter:
             self.out(ind, f.line, '%s = _luaco(%s)  # may yield: a generator' % (final, pyname))
         self.fn = parent
         self.loops = saved_loops
+
+    def _emit_entry(self, fnode: Any, pyname: str, ind: int, line: int) -> None:
+        f = _Func(fnode, None)
+        saved_loops = self.loops
+        self.loops = []
+        self.fn = f
+        f.private = self.infer_private(f)
+        f.ints = self.infer_ints(f)
+        params = ['L_%s=None' % p if p not in f.cells else 'A_%s=None' % p for p in f.params]
+        params.append('*VA' if f.vararg else '*_')
+        self.out(ind, f.line, 'def %s(%s):  # function %s (entry from the bridge)' % (
+            pyname, ', '.join(params), f.name))
+        self.out(ind + 1, f.line, 'try:')
+        for p in f.params:
+            v = 'A_%s' % p if p in f.cells else 'L_%s' % p
+            self.out(ind + 2, f.line, 'if %s.__class__ not in _PLAIN:' % v)
+            self.out(ind + 3, f.line, '%s = _TL(%s)' % (v, v))
+        if f.vararg:
+            self.out(ind + 2, f.line, 'VA = tuple([_TL(_x) for _x in VA])')
+        for p in f.params:
+            if p in f.cells:
+                self.out(ind + 2, f.line, 'C_%s = [A_%s]' % (p, p))
+        if f.targets:
+            self.out(ind + 2, f.line, '_jmp = 0  # pending multi-level jump (goto)')
+        self.block(f.body[1:], ind + 2)
+        self.out(ind + 2, self.last_line(f), 'return None')
+        self.out(ind + 1, self.last_line(f), 'except _LError as _e:')
+        self.out(ind + 2, self.last_line(f), '_ERR(_e)')
+        self.fn = None
+        self.loops = saved_loops
+
+    def plain_value(self, e: Any) -> bool:
+        """e's value needs no conversion for the bridge: a number, boolean
+        or nil by construction."""
+        k = str(e[0])
+        if k in ('int', 'float', 'true', 'false', 'nil'):
+            return True
+        if k == 'lbin' and str(e[1]) in ('eq', 'ne', 'lt', 'le', 'gt', 'ge'):
+            return True
+        if k == 'lun' and str(e[1]) == 'not':
+            return True
+        return self.is_int(e) or self.literal(e) is not None
 
     def last_line(self, f: _Func) -> int:
         return self.lines[-1][1] if self.lines else f.line
@@ -1095,6 +1152,23 @@ class Emitter:
             self.out(ind, ln, 'if True:  # do')
             fin()
             self.block(s[2][1:], ind + 1)
+            return
+        if k == 'return' and self.boundary and self.fn is not None and self.fn.parent is None:
+            # the entry's own return: converted for the bridge (Boundary.results_out)
+            es = s[2:]
+            if len(es) == 0:
+                self.out(ind, ln, 'return None')
+            elif len(es) == 1 and self.plain_value(es[0]):
+                self.out(ind, ln, 'return ' + self.ex(es[0]))
+            elif len(es) == 1 and not self.multi(es[0]):
+                r = self.t()
+                self.out(ind, ln, 'return (%s if (%s := %s).__class__ in _PLAIN else _OUT(%s))' % (
+                    r, r, self.ex(es[0]), r))
+            elif len(es) == 1:
+                self.out(ind, ln, 'return _OUT(%s)' % self.exm(es[0]))
+            else:
+                self.out(ind, ln, 'return _OUT(retv(%s))' % self.tuple_of(list(es)))
+            fin()
             return
         if k == 'return':
             es = s[2:]
@@ -1384,6 +1458,8 @@ class Emitter:
         self.self_single = self.single_result(top)
         self.pending = []
         self.emit_func(fnode, self.top_pyname, 0, top.line)
+        if self.entry_twin and id(fnode) not in self.gens:
+            self.emit_one(fnode, self.top_pyname + '_entry', 0, top.line, False, boundary=True)
         self.lines[:0] = self.factories
         return self.render(), self.top_pyname
 
@@ -1627,6 +1703,7 @@ def compile_ir_late(text: str, env: Optional[LuaTable] = None,
     else:
         mod = read_ir(text)
         em = Emitter('?', [])
+        em.entry_twin = True
         src, pyname = em.module(mod)
         fixed = sorted(em.top_free.index(u) for u in em.fixed)
         luamap = [ln for _, ln, _ in em.lines]
@@ -1645,6 +1722,8 @@ def compile_ir_late(text: str, env: Optional[LuaTable] = None,
     def fill() -> None:
         for i in fixed:
             g['_K%d' % i] = acc(i)
+    fill.globals = g     # type: ignore[attr-defined]
+    fill.entry = g.get(pyname + '_entry')     # type: ignore[attr-defined]
     return g[pyname], src, fill
 
 
