@@ -347,3 +347,71 @@ def test_entry_with_a_cell_parameter_and_goto():
         if i < 3 then goto top end
         return fs[n](), i
       end""", calls=[(2, 'x'), (1, 'é')])
+
+
+# ---- typed versions of the body (parameters checked once at entry)
+
+def test_typed_comparator_every_argument_kind():
+    src, lua = both("""return function(a, b)
+        if a < b then return -1 elseif a > b then return 1 end
+        return 0
+      end""", calls=[(1, 2), (2, 1), (1, 1), (1.5, 1), (1, 1.5), (float('nan'), 1),
+                     (2**63 - 1, 2.0**63), ('a', 'b'), ('b', 'a'), ('a', 1), (None, 1),
+                     (True, 1), ('T:{}', 1)])
+    assert '# typed parameters' in src
+    import functools
+    import random
+    data = [random.random() for _ in range(200)] + list(range(-50, 50))
+    f = lua.translate(lua.execute("return function(a, b) if a < b then return -1 "
+                                  "elseif a > b then return 1 end return 0 end"))
+    assert sorted(data, key=functools.cmp_to_key(f)) == sorted(data)
+
+
+def test_typed_int_parameter_and_self_calls():
+    src, _ = both(FIB, calls=[(15,), (0,), (1,), (-5,), (3.0,), (2.5,), ('7',), (None,)])
+    assert '# typed parameters' in src
+    # the typed version returns integers: the sum of the self calls is not
+    # class-checked (no add() fallback), but still wraps
+    typed = [ln for ln in src.split('\n') if 'lua_fib(' in ln and 'def ' not in ln][0]
+    assert 'add(' not in typed and 'wrap(' in typed
+    both("""local function f(n)
+        if n < 1 then return 9223372036854775807 end
+        return f(n - 1) + 1
+      end
+      return f""", calls=[(0,), (1,), (2,), (1.0,)])
+    both("""local function f(n)
+        if n < 1 then return 9223372036854775807 end
+        return f(n - 1) * 2 - f(n - 1)
+      end
+      return f""", calls=[(3,)])
+
+
+def test_self_int_not_assumed_when_a_return_is_not_an_integer():
+    src, _ = both("""local function f(n)
+        if n < 1 then return 0.5 end
+        return f(n - 1) + 1
+      end
+      return f""", calls=[(0,), (3,), (3.0,)])
+    assert 'add(' in src
+    both("""local function f(n)
+        if n < 1 then return n end
+        return f(n / 2) + f(n - 1)
+      end
+      return f""", calls=[(3,), (2.5,)])
+    both("""local function f(n)
+        if n < 1 then return 'x' end
+        return f(n - 1) .. n
+      end
+      return f""", calls=[(3,)])
+
+
+def test_assigned_parameter_is_not_typed():
+    src, _ = both("""return function(n)
+        n = n .. ''
+        return n < '5'
+      end""", calls=[(3,), (7,), ('4',)])
+    assert '# typed parameters' not in src
+    src, _ = both("""return function(n, ...)
+        return n + 1, ...
+      end""", calls=[(3, 4), (2.5,)])
+    assert '# typed parameters' not in src

@@ -175,6 +175,7 @@ class _Func:
         self.ints: set = set()
         self.private: set = set()     # locals only ever holding tables no other code sees
         self.targets = _own_gotos(self.body)   # labels its gotos name
+        self.nums: set = set()      # locals known to be numbers (typed parameters)
 
 
 class Emitter:
@@ -202,6 +203,8 @@ class Emitter:
         self.top_pyname = ''
         self.self_single = False
         self.entry_twin = False     # also emit <top>_entry (the bridge's boundary)
+        self.self_int: Tuple[str, ...] = ()   # the top's int-typed parameters, when its
+        #   typed version provably returns an integer (self calls with integers are ints)
         self.boundary = False       # emitting that entry's body
 
     def out(self, ind: int, line: int, text: str) -> None:
@@ -470,7 +473,12 @@ class Emitter:
                     fast = '(%s %s %s)' % (ta, '==' if op == 'eq' else '!=', tb)
                 bind_a = ta if simple_a else '(%s := %s)' % (ta, a)
                 bind_b = tb if simple_b else '(%s := %s)' % (tb, b)
-                if ia and ib:
+                if ia and ib and op in _ARITH and not (simple_a and simple_b):
+                    # evaluated in order inside the operation itself
+                    fast = fast.replace('%s %s %s' % (ta, _ARITH[op], tb),
+                                        '%s %s %s' % (a, _ARITH[op], b), 1)
+                    return fast
+                if (ia and ib) or (op in _CMP and self.is_num(e[2]) and self.is_num(e[3])):
                     if simple_a and simple_b:
                         return fast
                     return '(%s if (%s, %s) else None)' % (fast, bind_a, bind_b)
@@ -620,6 +628,12 @@ class Emitter:
             return self.is_int(e[2], ints)
         if k == 'lun' and str(e[1]) == 'len' and (str(e[2][0]) == 'str' or self.is_private(e[2])):
             return True
+        if k == 'call' and self.self_int and self.is_self_call(e) \
+                and len(e) - 2 == len(self.fn_params) and not any(self.multi(a) for a in e[2:]):
+            # the top function called with integers where its typed version
+            # wants them: that version runs, and it returns an integer
+            return all(self.is_int(a, ints) for a, p in zip(e[2:], self.fn_params)
+                       if p in self.self_int)
         return False
 
     def is_private(self, e: Any) -> bool:
@@ -713,13 +727,15 @@ class Emitter:
         walk(f.body)
         return {v for v in cands if v not in bad}
 
-    def infer_ints(self, f: '_Func') -> set:
+    def infer_ints(self, f: '_Func', seed: Any = ()) -> set:
         """The locals of f that only ever hold integers: not cells, not
         parameters, every assignment (local, set, numeric for with integer
         start and step) an integer expression given the others (greatest
         fixpoint)."""
         assigns: Dict[str, List[Any]] = {}
-        bad: set = set(f.params) | set(f.cells)
+        bad: set = (set(f.params) | set(f.cells)) - set(seed)
+        for p in seed:          # a parameter the typed version knows to be an integer
+            assigns.setdefault(p, []).append(['int', 0])
 
         def add(name: str, e: Any) -> None:
             assigns.setdefault(name, []).append(e)
@@ -879,6 +895,8 @@ class Emitter:
                 self.out(ind + 1, f.line, 'C_%s = [A_%s]' % (p, p))
         if f.targets:
             self.out(ind + 1, f.line, '_jmp = 0  # pending multi-level jump (goto)')
+        if not f.gen:
+            self.emit_typed(f, ind + 1)
         self.block(f.body[1:], ind + 1)
         self.out(ind + 1, self.last_line(f), 'return NORES')
         if f.gen and not twin_gen:
@@ -898,6 +916,9 @@ class Emitter:
         self.out(ind, f.line, 'def %s(%s):  # function %s (entry from the bridge)' % (
             pyname, ', '.join(params), f.name))
         self.out(ind + 1, f.line, 'try:')
+        if f.targets:
+            self.out(ind + 2, f.line, '_jmp = 0  # pending multi-level jump (goto)')
+        self.emit_typed(f, ind + 2, True)
         for p in f.params:
             v = 'A_%s' % p if p in f.cells else 'L_%s' % p
             self.out(ind + 2, f.line, 'if %s.__class__ not in _PLAIN:' % v)
@@ -907,14 +928,101 @@ class Emitter:
         for p in f.params:
             if p in f.cells:
                 self.out(ind + 2, f.line, 'C_%s = [A_%s]' % (p, p))
-        if f.targets:
-            self.out(ind + 2, f.line, '_jmp = 0  # pending multi-level jump (goto)')
         self.block(f.body[1:], ind + 2)
         self.out(ind + 2, self.last_line(f), 'return None')
         self.out(ind + 1, self.last_line(f), 'except _LError as _e:')
         self.out(ind + 2, self.last_line(f), '_ERR(_e)')
         self.fn = None
         self.loops = saved_loops
+
+    def param_types(self, f: '_Func') -> Dict[str, str]:
+        """Parameters worth a typed version of f's body: 'int' for one used
+        with an integer literal in + - * (the version needs no class check
+        there), 'num' for one compared (a number of either subtype: the
+        comparison is Python's). Only parameters f never assigns, none of
+        them a cell, f not vararg."""
+        if f.cells & set(f.params) or f.vararg:
+            return {}
+        assigned: set = set()
+        kinds: Dict[str, str] = {}
+
+        def lp(x: Any) -> Optional[str]:
+            if isinstance(x, list) and len(x) == 2 and x[0] == 'local' and str(x[1]) in f.params:
+                return str(x[1])
+            return None
+
+        stack = [f.body]
+        while stack:
+            n = stack.pop()
+            if not isinstance(n, list) or not n:
+                continue
+            if isinstance(n[0], Sym):
+                k = str(n[0])
+                if k == 'func':
+                    continue
+                if k == 'set':
+                    assigned.update(str(t[1]) for t in n[2] if t[:1] == ['local'])
+                if k == 'lbin' and str(n[1]) in ('add', 'sub', 'mul'):
+                    for a, b in ((n[2], n[3]), (n[3], n[2])):
+                        lit = self.literal(b)
+                        if lp(a) and lit is not None and str(lit[0]) == 'int':
+                            kinds[lp(a)] = 'int'
+                if k == 'lbin' and str(n[1]) in _CMP:
+                    for a in (n[2], n[3]):
+                        if lp(a) and lp(a) not in kinds:
+                            kinds[lp(a)] = 'num'
+            stack.extend(n)
+        return {p: t for p, t in kinds.items() if p not in assigned}
+
+    def emit_typed(self, f: '_Func', ind: int, boundary: bool = False) -> None:
+        """The typed version of f's body (param_types), under its guard;
+        the generic body follows (the typed one always returns)."""
+        types = self.param_types(f)
+        if not types:
+            return
+        conds = []
+        for p in f.params:
+            if p in types:
+                conds.append('L_%s.__class__ is int' % p if types[p] == 'int'
+                             else 'L_%s.__class__ in _NUMS' % p)
+        self.out(ind, f.line, 'if %s:  # typed parameters' % ' and '.join(conds))
+        saved = f.ints, f.nums
+        iparams = [p for p in types if types[p] == 'int']
+        if f.parent is None and self.self_single and iparams and not self.self_int:
+            # induction: if the typed version returns integers whenever the
+            # self calls with integer arguments do, it always does
+            self.self_int = tuple(iparams)
+            self.fn_params = f.params
+            ints = self.infer_ints(f, iparams)
+            if not all(self.is_int(r[2], ints) for r in self.returns(f)):
+                self.self_int = ()
+        f.ints = self.infer_ints(f, iparams)
+        f.nums = {p for p in types if types[p] == 'num'}
+        self.block(f.body[1:], ind + 1)
+        self.out(ind + 1, self.last_line(f), 'return None' if boundary else 'return NORES')
+        f.ints, f.nums = saved
+
+    def returns(self, f: '_Func') -> List[Any]:
+        out = []
+        stack = [f.body]
+        while stack:
+            n = stack.pop()
+            if isinstance(n, list) and n and isinstance(n[0], Sym):
+                if n[0] == 'func':
+                    continue
+                if n[0] == 'return':
+                    out.append(n)
+            if isinstance(n, list):
+                stack.extend(n)
+        return out
+
+    def is_num(self, e: Any) -> bool:
+        """e is provably a number (integer or float)."""
+        if self.is_int(e) or str(e[0]) == 'float':
+            return True
+        if str(e[0]) == 'local':
+            return self.fn is not None and str(e[1]) in self.fn.nums
+        return self.literal(e) is not None
 
     def plain_value(self, e: Any) -> bool:
         """e's value needs no conversion for the bridge: a number, boolean

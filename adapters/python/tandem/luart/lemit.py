@@ -346,7 +346,7 @@ def emit_globals(env: LuaTable, uv: Any = None) -> Dict[str, Any]:
     upvalue accessor uv(i) / uv(i, v)."""
     pkg = sys.modules[__name__.rpartition('.')[0]]
     g: Dict[str, Any] = {name: getattr(pkg, name) for name in pkg.__all__}
-    g.update(_ENV=env, _ENVH=env.hash, _uv=uv or _nouv,
+    g.update(_ENV=env, _ENVH=env.hash, _uv=uv or _nouv, _NUMS=frozenset((int, float)),
              FunctionType=types.FunctionType, Multi=Multi, NORES=NORES, LuaTable=LuaTable,
              _adj=_adj, _ix=_ix, _callv=_callv, _callable=_callable, _ixv=_ixv,
              _setixv=_setixv, _invoke=_invoke, _opv=_opv, _co_yield=_co_yield,
