@@ -193,7 +193,7 @@ def test_private_table_array_and_hash():
         t[#t] = nil               -- deleting the last trims
         return #t, t[2], t[2.0], t[1.5], t[true], t.x, t[n + 2], s, t[0], t[-1], t[n + 5]
       end""", calls=[(0,), (1,), (5,)])
-    assert 'len(L_t.arr)' in src and '.append(' in src and 'LuaTable and' not in src
+    assert 'len(R_t)' in src and '.append(' in src and 'LuaTable and' not in src
 
 
 def test_private_table_holes_and_nil_stores():
@@ -226,7 +226,7 @@ def test_escaping_table_is_not_private():
         lua.execute("function g(t) setmetatable(t, {__index = function() return 'g' end, "
                     "__len = function() return 9 end}) end")
         src, _ = both("return function() %s end" % body, lua=lua, calls=[()])
-        assert 'len(L_t.arr)' not in src and 'L_t.hash.get(' not in src
+        assert 'R_t' not in src and 'L_t.hash.get(' not in src
 
 
 def test_private_table_with_library_functions():
@@ -240,7 +240,7 @@ def test_private_table_with_library_functions():
         for i, v in ipairs(t) do n = n + v end
         return table.concat(t, ','), #t, n, rawlen(t), rawget(t, 1), next(t)
       end""", calls=[()])
-    assert 'len(L_t.arr)' in src
+    assert 'len(R_t)' in src
 
 
 def test_table_stores_on_shared_tables():
@@ -415,3 +415,33 @@ def test_assigned_parameter_is_not_typed():
         return n + 1, ...
       end""", calls=[(3, 4), (2.5,)])
     assert '# typed parameters' not in src
+
+
+def test_private_table_append_idiom_and_loop_variables():
+    src, _ = both("""return function(n)
+        local t = {}
+        for i = 1, n do t[#t + 1] = tostring(i) .. ',' end
+        t.k = 'hash'                -- the dict is not empty: appends go through set
+        t[#t + 1] = 'after'
+        t[#t + 1] = nil
+        local u = {}
+        for _ in pairs(t) do u[#u + 1] = 1 end
+        return table.concat(t), #t, #u, t.k
+      end""", calls=[(0,), (3,)])
+    assert 'R_t.append(' in src and 'R____1' not in src
+
+
+def test_known_calls_tostring_and_type():
+    src, _ = both("""return function(a)
+        local r = {}
+        for i = 1, 3 do r[#r + 1] = tostring(i) end
+        r[#r + 1] = tostring(a)
+        r[#r + 1] = type(a)
+        tostring = function(x) return 'T', 'extra' end
+        type = nil
+        r[#r + 1] = tostring(1)
+        r[#r + 1] = select('#', tostring(1))
+        r[#r + 1] = pcall(type, 1)
+        return table.concat(r, ' ')
+      end""", calls=[(1,), (2.5,), ('s',), (None,)])
+    assert "b'%d' % L_i" in src and 'is lua_tostring' in src

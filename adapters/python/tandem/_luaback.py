@@ -274,6 +274,9 @@ class Emitter:
                 return '(VA[0] if VA else None)'
             if self.self_single and self.is_self_call(e):
                 return self.exm(e)      # the function itself, always one result
+            known = self.known_call(e)
+            if known is not None:
+                return known
             r = self.t()
             return '((%s[0] if %s else None) if (%s := %s).__class__ is Multi else %s)' % (
                 r, r, r, self.exm(e), r)
@@ -316,6 +319,30 @@ class Emitter:
         if k == 'vararg':
             return 'retv(VA)'
         raise AssertionError(k)
+
+    # standard functions with one result, called directly when the callee's
+    # value (read at the call, as always) is the library's function
+    _KNOWN1 = {'tostring': 'lua_tostring', 'type': 'lua_type'}
+
+    def known_call(self, e: Any) -> Optional[str]:
+        """One value of a call of tostring/type: the library function itself
+        (tostring of an integer inline) when the global still holds it, else
+        the generic call."""
+        if str(e[0]) != 'call' or self.fn is None or self.fn.gen or len(e) != 3 \
+                or self.multi(e[2]) or not isinstance(e[1], list) or e[1][:1] != ['global']:
+            return None
+        py = self._KNOWN1.get(_gname(str(e[1][1])))
+        if py is None:
+            return None
+        arg = self.ex(e[2])
+        tf, r = self.t(), self.t()
+        fast = '%s(%s)' % (py, arg)
+        if py == 'lua_tostring' and self.is_int(e[2]):
+            fast = "(b'%%d' %% %s)" % arg
+        generic = ('((%s[0] if %s else None) if (%s := (%s if %s.__class__ is FunctionType '
+                   'else _callable(%s, %r))(%s)).__class__ is Multi else %s)' % (
+                       r, r, r, tf, tf, tf, self.desc(e[1]), arg, r))
+        return '(%s if (%s := %s) is %s else %s)' % (fast, tf, self.ex(e[1]), py, generic)
 
     def is_self_call(self, e: Any) -> bool:
         """A call of the top function through its fixed upvalue, outside a
@@ -438,7 +465,7 @@ class Emitter:
             if op == 'unm' and self.literal(e) is not None:
                 return self.ex1(self.literal(e))      # a negative literal
             if op == 'len' and self.is_private(e[2]):
-                return 'len(%s.arr)' % self.ex(e[2])
+                return 'len(%s)' % self.arr_of(self.ex(e[2]))
             fn = {'unm': 'unm', 'len': 'length', 'bnot': 'bnot'}[op]
             d = self.odesc(e[2])
             if d:
@@ -541,6 +568,10 @@ class Emitter:
             return self.lambda_(e[1])
         raise _te(self.chunk, self.fn.line if self.fn else 0, 'unknown IR expression %s' % k)
 
+    def arr_of(self, t: str) -> str:
+        """The list of private table t (its alias R_name)."""
+        return 'R_' + t[2:] if t.startswith('L_') else t + '.arr'
+
     def private_get(self, t: str, kk: Any) -> str:
         """t[k] for a private table t (no metatable, ever): the list or the
         dict (by the invariant an integer key outside the list is in the
@@ -548,17 +579,17 @@ class Emitter:
         kind = str(kk[0])
         if kind == 'str':
             return '%s.hash.get(%r)' % (t, bytes(kk[1]))
-        a = self.t()
+        a = self.arr_of(t)
         if kind == 'int' and kk[1] > 0:
-            return '(%s[%d] if %d <= len(%s := %s.arr) else %s.hash.get(%d))' % (
-                a, kk[1] - 1, kk[1], a, t, t, kk[1])
+            return '(%s[%d] if %d <= len(%s) else %s.hash.get(%d))' % (
+                a, kk[1] - 1, kk[1], a, t, kk[1])
         kt = self.t()
         if self.is_int(kk):
-            return '(%s[%s - 1] if 0 < (%s := %s) <= len(%s := %s.arr) else %s.hash.get(%s))' % (
-                a, kt, kt, self.ex(kk), a, t, t, kt)
-        return ('(%s[%s - 1] if (%s := %s).__class__ is int and 0 < %s <= len(%s := %s.arr) '
+            return '(%s[%s - 1] if 0 < (%s := %s) <= len(%s) else %s.hash.get(%s))' % (
+                a, kt, kt, self.ex(kk), a, t, kt)
+        return ('(%s[%s - 1] if (%s := %s).__class__ is int and 0 < %s <= len(%s) '
                 'else (%s.hash.get(%s) if %s.__class__ is bytes else %s.get(%s)))' % (
-                    a, kt, kt, self.ex(kk), kt, a, t, t, kt, kt, t, kt))
+                    a, kt, kt, self.ex(kk), kt, a, t, kt, kt, t, kt))
 
     def literal(self, e: Any) -> Any:
         """e as an (int ...)/(float ...) node when it is a number literal or
@@ -667,6 +698,7 @@ class Emitter:
         cands = set(f.vars) - set(f.params) - set(f.cells)
         ok_ids: set = set()
         bad: set = set()
+        declared: set = set()       # declared by `local t = {...}`
 
         def known(fe: Any, first_arg_ok: bool) -> bool:
             if not self.nonyield_callee(fe) or not isinstance(fe, list):
@@ -698,6 +730,7 @@ class Emitter:
                     and n[3][0][1] in (['global', 'pairs'], ['global', 'ipairs']) \
                     and self.nonyield_callee(n[3][0][1]):
                 ok_ids.add(id(n[3][0][2]))
+                bad.update(str(x) for x in n[2])
             elif k == 'local' and len(n) >= 4:
                 names = [str(x) for x in n[2]]
                 vals = list(n[4]) if len(n) > 4 else []
@@ -706,6 +739,8 @@ class Emitter:
                     if not (len(names) == 1 and len(vals) == 1 and vals[0][:1] == ['table']) \
                             or 'close' in attribs:
                         bad.add(nm)
+                    else:
+                        declared.add(nm)
             elif k == 'set':
                 for j, tg in enumerate(n[2]):
                     if tg[:1] == ['local']:
@@ -725,7 +760,7 @@ class Emitter:
             for c in n[1:]:
                 walk(c)
         walk(f.body)
-        return {v for v in cands if v not in bad}
+        return {v for v in cands if v not in bad and v in declared}
 
     def infer_ints(self, f: '_Func', seed: Any = ()) -> set:
         """The locals of f that only ever hold integers: not cells, not
@@ -1116,6 +1151,9 @@ class Emitter:
                     self.out(ind, line, 'C_%s[0] = %s' % (nm, val))
             else:
                 self.out(ind, line, 'L_%s = %s' % (nm, val))
+                if nm in self.fn.private:
+                    # its list, never replaced (luart changes a table's list in place)
+                    self.out(ind, line, 'R_%s = L_%s.arr' % (nm, nm))
         elif k == 'free':
             ref, cell = self.free_ref(str(tgt[1]))
             if cell.startswith('uv:'):
@@ -1145,8 +1183,18 @@ class Emitter:
                 # no metatable, ever: the list (an existing index or an append
                 # when the dict is empty, so no key moves), the dict for a
                 # string key, else LuaTable.set (key normalisation, deletion)
-                self.out(ind, line, 'if %s0 < %s <= len(%s := %s.arr)%s:' % (
-                    kint, kt, a, t, vcond))
+                a = self.arr_of(t)
+                kk = tgt[2]
+                if str(kk[0]) == 'lbin' and str(kk[1]) == 'add' and kk[3] == ['int', 1] \
+                        and kk[2] == ['lun', 'len', tgt[1]]:
+                    # t[#t + 1] = v: the key is the list's length + 1
+                    self.out(ind, line, 'if %snot %s.hash:' % (vcond[5:] + ' and ' if vcond
+                                                                else '', t))
+                    self.out(ind + 1, line, '%s.append(%s)' % (a, v))
+                    self.out(ind, line, 'else:')
+                    self.out(ind + 1, line, '%s.set(%s, %s)' % (t, kt, v))
+                    return
+                self.out(ind, line, 'if %s0 < %s <= len(%s)%s:' % (kint, kt, a, vcond))
                 self.out(ind + 1, line, '%s[%s - 1] = %s' % (a, kt, v))
                 self.out(ind, line, 'elif %s%s == len(%s) + 1%s and not %s.hash:' % (
                     kint, kt, a, vcond, t))
@@ -1193,8 +1241,8 @@ class Emitter:
             for nm, a in zip(names, attribs):
                 if a == 'close' and nm in ():
                     pass
-            if len(names) == 1 and len(vals) == 1 and not self.multi(vals[0]):
-                v = self.ex(vals[0])
+            if len(names) == 1 and len(vals) == 1:
+                v = self.ex(vals[0])        # one value (of a call: its first)
                 self.assign(['local', names[0]], v, ind, ln, decl=True)
             elif len(names) == len(vals) and not any(self.multi(v) for v in vals):
                 t = self.t()
@@ -1218,8 +1266,7 @@ class Emitter:
             return
         if k == 'set':
             tgts, vals = s[2], s[3]
-            if len(tgts) == 1 and len(vals) == 1 and not self.multi(vals[0]) \
-                    and str(tgts[0][0]) != 'index':
+            if len(tgts) == 1 and len(vals) == 1 and str(tgts[0][0]) != 'index':
                 self.assign(tgts[0], self.ex(vals[0]), ind, ln)
                 fin()
                 return
@@ -1239,7 +1286,7 @@ class Emitter:
                     pres.append(pre)
                 else:
                     pres.append(None)
-            if len(tgts) == 1 and len(vals) == 1 and not self.multi(vals[0]):
+            if len(tgts) == 1 and len(vals) == 1:
                 vexpr = self.ex(vals[0])
                 self.assign(tgts[0], vexpr, ind, ln, pres[0])
                 fin()
