@@ -445,3 +445,46 @@ def test_known_calls_tostring_and_type():
         return table.concat(r, ' ')
       end""", calls=[(1,), (2.5,), ('s',), (None,)])
     assert "b'%d' % L_i" in src and 'is lua_tostring' in src
+
+
+# ---- known lower bounds (no wrap check, no `0 <` test where they prove it)
+
+def test_if_return_bound_drops_the_wrap_check():
+    src, _ = both(FIB, calls=[(10,), (2,)])
+    typed = [ln for ln in src.split('\n') if 'lua_fib(' in ln and 'def ' not in ln][0]
+    assert 'lua_fib((L_n - 1))' in typed
+    # at the minimum the subtraction must still wrap where nothing bounds it
+    both("""return function(n)
+        if n < -9223372036854775807 then return n - 1 end
+        return n - 1, n - 2
+      end""", calls=[(-2**63,), (-2**63 + 1,), (5,)])
+    both("""return function(n)
+        if n <= -9223372036854775807 then return 0 end
+        return n - 1, n - 2
+      end""", calls=[(-2**63 + 1,), (-2**63 + 2,)])
+
+
+def test_if_return_bound_not_taken_with_goto_or_assignment():
+    src, _ = both("""return function(n)
+        if n < 2 then goto skip end
+        if n < 2 then return n end
+        ::skip::
+        return n - 1
+      end""", calls=[(-2**63,), (5,)])
+    both("""return function(n)
+        if n < 2 then return n end
+        n = n - 5
+        return n - 9223372036854775807
+      end""", calls=[(3,), (2**62,)])
+
+
+def test_loop_variable_bound_and_array_reads():
+    src, _ = both("""return function(n)
+        local t = {}
+        for i = 1, n do t[i] = i end
+        local s = 0
+        for i = 1, n + 2 do s = s + (t[i] or 100) end
+        for i = -2, 0 do s = s + (t[i] or 1000) end
+        return s
+      end""", calls=[(0,), (4,)])
+    assert 'if L_i <= len(R_t)' in src

@@ -176,6 +176,23 @@ class _Func:
         self.private: set = set()     # locals only ever holding tables no other code sees
         self.targets = _own_gotos(self.body)   # labels its gotos name
         self.nums: set = set()      # locals known to be numbers (typed parameters)
+        self.lower: Dict[str, int] = {}     # integer locals' known lower bounds, here
+        self.assigned = self._assigned()
+
+    def _assigned(self) -> set:
+        """The locals of this function some statement assigns (set)."""
+        out: set = set()
+        stack = [self.body]
+        while stack:
+            n = stack.pop()
+            if isinstance(n, list) and n and isinstance(n[0], Sym):
+                if n[0] == 'func':
+                    continue
+                if n[0] == 'set':
+                    out.update(str(t[1]) for t in n[2] if isinstance(t, list) and t[:1] == ['local'])
+            if isinstance(n, list):
+                stack.extend(n)
+        return out
 
 
 class Emitter:
@@ -483,7 +500,8 @@ class Emitter:
                 if op in _ARITH:
                     r = self.t()
                     side = self.overflow_side(op, e[2], e[3])
-                    if op != 'mul' and self.is_small(e[2]) and self.is_small(e[3]):
+                    if op != 'mul' and (self.is_small(e[2]) and self.is_small(e[3])
+                                        or self.no_wrap(op, e[2], e[3])):
                         fast = '(%s %s %s)' % (ta, _ARITH[op], tb)     # cannot wrap
                     elif side > 0:        # can only pass the maximum
                         fast = '(%s if (%s := %s %s %s) <= 0x7fffffffffffffff else wrap(%s))' % (
@@ -585,6 +603,11 @@ class Emitter:
                 a, kk[1] - 1, kk[1], a, t, kk[1])
         kt = self.t()
         if self.is_int(kk):
+            lo = self.lower_of(kk)
+            if lo is not None and lo >= 1 and self.simple(kk):
+                k1 = self.ex(kk)
+                return '(%s[%s - 1] if %s <= len(%s) else %s.hash.get(%s))' % (
+                    a, k1, k1, a, t, k1)
             return '(%s[%s - 1] if 0 < (%s := %s) <= len(%s) else %s.hash.get(%s))' % (
                 a, kt, kt, self.ex(kk), a, t, kt)
         return ('(%s[%s - 1] if (%s := %s).__class__ is int and 0 < %s <= len(%s) '
@@ -604,6 +627,16 @@ class Emitter:
                     return ['int', _lcore.wrap(-int(lit[1]))]
                 return ['float', -float(lit[1])]
         return None
+
+    def no_wrap(self, op: str, a: Any, b: Any) -> bool:
+        """x - c (x + -c) with c a non-negative literal and x bounded below
+        so that the result stays >= the minimum (and it is <= x)."""
+        lit = self.literal(b)
+        if lit is None or str(lit[0]) != 'int':
+            return False
+        c = int(lit[1]) if op == 'sub' else -int(lit[1]) if op == 'add' else None
+        lo = self.lower_of(a) if str(a[0]) == 'local' else None
+        return c is not None and c >= 0 and lo is not None and lo - c >= -2**63
 
     def overflow_side(self, op: str, a: Any, b: Any) -> int:
         """a op b on integers, one of them an integer literal: 1 when the
@@ -1104,8 +1137,14 @@ class Emitter:
                 return
         start = len(self.lines)
         closes: List[Tuple[str, int]] = []
+        bounds: List[str] = []
         for i, s in enumerate(stmts):
             self.stmt(s, ind, stmts, i, closes)
+            b = self.if_return_bound(s)
+            if b is not None and b[0] not in self.fn.lower:
+                # `if x < K then ... return end`: x >= K for the rest of the block
+                self.fn.lower[b[0]] = b[1]
+                bounds.append(b[0])
             if closes and closes[-1][1] == -1:
                 # a <close> variable: the rest of the block runs under try/finally
                 # (finally: a break, a goto leaving the block and a return
@@ -1128,8 +1167,37 @@ class Emitter:
                 self.out(ind + 1, ln, 'if %s:' % flag)
                 self.out(ind + 2, ln, 'close_value(%s, None)' % var)
                 return
+        for b in bounds:
+            del self.fn.lower[b]
         if len(self.lines) == start:
             self.out(ind, self.lines[-1][1] if self.lines else 0, 'pass')
+
+    def if_return_bound(self, s: Any) -> Optional[Tuple[str, int]]:
+        """(x, K) for `if x < K then ... return end` (or `<=`: K + 1) where x
+        is an integer local no statement assigns: after it, x >= K."""
+        if str(s[0]) != 'if' or len(s[4]) > 1 or len(s[3]) < 2 or str(s[3][-1][0]) != 'return' \
+                or self.fn.targets or _own_gotos(s[3]):
+            return None     # (a goto could leave the branch without returning)
+        c = s[2]
+        if str(c[0]) != 'lbin' or str(c[1]) not in ('lt', 'le') or c[2][:1] != ['local']:
+            return None
+        x = str(c[2][1])
+        lit = self.literal(c[3])
+        if lit is None or str(lit[0]) != 'int' or x in self.fn.assigned or x in self.fn.cells \
+                or not self.is_int(c[2]):
+            return None
+        return x, int(lit[1]) + (1 if str(c[1]) == 'le' else 0)
+
+    def lower_of(self, e: Any) -> Optional[int]:
+        """A known lower bound of integer expression e, or None."""
+        if self.fn is None:
+            return None
+        lit = self.literal(e)
+        if lit is not None:
+            return int(lit[1]) if str(lit[0]) == 'int' else None
+        if str(e[0]) == 'local':
+            return self.fn.lower.get(str(e[1]))
+        return None
 
     def flush_pending(self, ind: int, line: int) -> None:
         while self.pending:
@@ -1194,7 +1262,9 @@ class Emitter:
                     self.out(ind, line, 'else:')
                     self.out(ind + 1, line, '%s.set(%s, %s)' % (t, kt, v))
                     return
-                self.out(ind, line, 'if %s0 < %s <= len(%s)%s:' % (kint, kt, a, vcond))
+                lo = self.lower_of(tgt[2]) if isint else None
+                self.out(ind, line, 'if %s%s%s <= len(%s)%s:' % (
+                    kint, '' if lo is not None and lo >= 1 else '0 < ', kt, a, vcond))
                 self.out(ind + 1, line, '%s[%s - 1] = %s' % (a, kt, v))
                 self.out(ind, line, 'elif %s%s == len(%s) + 1%s and not %s.hash:' % (
                     kint, kt, a, vcond, t))
@@ -1384,7 +1454,16 @@ class Emitter:
             else:
                 self.out(ind, ln, 'for L_%s in numfor(%s):' % (x, ', '.join(args)))
                 fin()
+            lo = self.lower_of(start)
+            stp = self.literal(step) if not (isinstance(step, Sym) and step == '_') else ['int', 1]
+            known = (lo is not None and stp is not None and str(stp[0]) == 'int' and stp[1] > 0
+                     and x not in self.fn.assigned and x not in self.fn.cells
+                     and x in self.fn.ints)
+            if known:
+                self.fn.lower[x] = lo       # an integer loop counts up from its start
             self.after_loop(self.loop_body(s[6][1:], ind + 1, 'for'), ind, ln)
+            if known:
+                del self.fn.lower[x]
             return
         if k == 'forin':
             names = [str(x) for x in s[2]]
