@@ -356,10 +356,13 @@ class Emitter:
         fast = '%s(%s)' % (py, arg)
         if py == 'lua_tostring' and self.is_int(e[2]):
             fast = "(b'%%d' %% %s)" % arg
-        generic = ('((%s[0] if %s else None) if (%s := (%s if %s.__class__ is FunctionType '
-                   'else _callable(%s, %r))(%s)).__class__ is Multi else %s)' % (
-                       r, r, r, tf, tf, tf, self.desc(e[1]), arg, r))
-        return '(%s if (%s := %s) is %s else %s)' % (fast, tf, self.ex(e[1]), py, generic)
+        generic = ('((%s[0] if %s else None) if (%s := (%s if (%s := %s).__class__ is '
+                   'FunctionType else _callable(%s, %r))(%s)).__class__ is Multi else %s)' % (
+                       r, r, r, tf, tf, self.ex(e[1]), tf, self.desc(e[1]), arg, r))
+        # the global table's own field holding the library's function is what
+        # reading the global gives; anything else takes the generic call
+        return '(%s if _ENVH.get(%r) is %s else %s)' % (
+            fast, _gname(str(e[1][1])).encode(), py, generic)
 
     def is_self_call(self, e: Any) -> bool:
         """A call of the top function through its fixed upvalue, outside a
@@ -585,6 +588,12 @@ class Emitter:
         if k == 'lambda':
             return self.lambda_(e[1])
         raise _te(self.chunk, self.fn.line if self.fn else 0, 'unknown IR expression %s' % k)
+
+    def is_append(self, tgt: Any) -> bool:
+        """tgt is t[#t + 1] for a private table t."""
+        kk = tgt[2]
+        return (self.is_private(tgt[1]) and str(kk[0]) == 'lbin' and str(kk[1]) == 'add'
+                and kk[3] == ['int', 1] and kk[2] == ['lun', 'len', tgt[1]])
 
     def arr_of(self, t: str) -> str:
         """The list of private table t (its alias R_name)."""
@@ -1252,9 +1261,7 @@ class Emitter:
                 # when the dict is empty, so no key moves), the dict for a
                 # string key, else LuaTable.set (key normalisation, deletion)
                 a = self.arr_of(t)
-                kk = tgt[2]
-                if str(kk[0]) == 'lbin' and str(kk[1]) == 'add' and kk[3] == ['int', 1] \
-                        and kk[2] == ['lun', 'len', tgt[1]]:
+                if self.is_append(tgt):
                     # t[#t + 1] = v: the key is the list's length + 1
                     self.out(ind, line, 'if %snot %s.hash:' % (vcond[5:] + ' and ' if vcond
                                                                 else '', t))
@@ -1343,7 +1350,11 @@ class Emitter:
             pres: List[Optional[List[str]]] = []
             assigned = {str(t[1]) for t in tgts if str(t[0]) == 'local'}
             for tg in tgts:
-                if str(tg[0]) == 'index':
+                if str(tg[0]) == 'index' and len(tgts) == 1 and self.is_append(tg):
+                    # t[#t + 1] on a private table: the key is computed where
+                    # needed (the value cannot change #t: nothing else sees t)
+                    pres.append([self.ex(tg[1]), 'len(%s) + 1' % self.arr_of(self.ex(tg[1]))])
+                elif str(tg[0]) == 'index':
                     pre = []
                     for sub in (tg[1], tg[2]):
                         if self.simple(sub) and not (str(sub[0]) == 'local'
