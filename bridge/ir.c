@@ -1567,7 +1567,24 @@ int tdmX_load(const char *text, size_t n, tdmX_Module **out, char *errbuf, size_
         m->lua = 1;
         first = 3;
     }
-    m->nfuncs = root->u.l.n - first;
+    int nparts = root->u.l.n;
+    /* Lua dialect: the front end's (fixed U...) and (self U) facts about the
+       function's upvalues follow the function (docs/lua-ir.md) */
+    while (m->lua && nparts > first + 1
+           && (tdmX_is(root->u.l.v[nparts - 1], "fixed")
+               || tdmX_is(root->u.l.v[nparts - 1], "self"))) {
+        const tdmX_Node *f = root->u.l.v[nparts - 1];
+        int bad = tdmX_is(f, "self") && tdmX_len(f) != 2;
+        for (int i = 1; i < tdmX_len(f); i++)
+            if (f->u.l.v[i]->kind != TDMX_SYM) bad = 1;
+        if (bad) {
+            fail(&err, "ir:%d:%d: (fixed NAME...) or (self NAME) expected", f->tline, f->tcol);
+            tdmX_free(m);
+            return TDM_ERRARG;
+        }
+        nparts--;
+    }
+    m->nfuncs = nparts - first;
     m->funcs = calloc((size_t)m->nfuncs + 1, sizeof *m->funcs);
     if (m->funcs == NULL) {
         tdmX_free(m);

@@ -126,6 +126,14 @@ static void test_scopes(void)
     HAS(src, 2, 4, "(module \"t.lua\" (lang lua) (func f 2");
     /* an intermediate function carries the upvalue of a nested one */
     HAS("local u\nfunction o()\n  return function() return u end\nend", 2, 4, "(free u)");
+    /* upvalues no statement of the chunk assigns are (fixed ...); the one
+       holding the function itself (local function) is (self ...) */
+    HAS(src, 2, 4, "(globals print) (flags) (block (expr 3 (call (global print) (free b) (free a))))) (fixed b a))");
+    HAS("local a, b = 1, 2\nlocal function f()\n  return a + b\nend\nb = 3", 2, 4, ")))) (fixed a))");
+    HAS("local function f(n)\n  return f(n)\nend", 1, 3, ")))) (fixed f) (self f))");
+    HAS("local function f(n)\n  return f(n)\nend\nf = nil", 1, 3, "(call (free f) (local n))))))\n");
+    HAS("local x\nlocal function f()\n  return function() x = 1 end\nend", 2, 4, "(block (return 3 (lambda");
+    CHECK(strstr(ir("local x\nlocal function f()\n  return function() x = 1 end\nend", 2, 4), "fixed") == NULL);
     /* compile-time constants are folded away, not upvalues */
     HAS("local K <const> = -3\nfunction f() return K end", 2, 2, "(free) (globals) (flags) (block (return 2 (int -3)))");
     /* a constant Lua may fold (2 * 3) cannot be mapped to upvalues: refused */
@@ -192,6 +200,9 @@ static void test_validator(void)
         "(module \"t\" (lang lua) (func f 1 (params) (defaults) (vars) (cells) (free) (globals) (flags) (block (expr 1 (table (item (int 1)))))))",
         "(module \"t\" (func f 1 (params) (defaults) (vars) (cells) (free) (globals) (flags) (block (return 1 (int 1) (int 2)))))",
         "(module \"t\" (lang lua) (func f 1 (params) (defaults) (vars) (cells) (free) (globals) (flags vararg) (block (fornum 1 i (int 1) (int 2) _ (block)))))",
+        "(module \"t\" (lang lua) (func f 1 (params) (defaults) (vars) (cells) (free u) (globals) (flags) (block)) (self u v))",
+        "(module \"t\" (lang lua) (func f 1 (params) (defaults) (vars) (cells) (free u) (globals) (flags) (block)) (fixed (int 1)))",
+        "(module \"t\" (func f 1 (params) (defaults) (vars) (cells) (free u) (globals) (flags) (block)) (fixed u))",
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         tdmX_Module *m = NULL;
@@ -206,6 +217,12 @@ static void test_validator(void)
     char e[512] = "";
     CHECK_EQ_INT(tdmX_load(good, strlen(good), &m, e, sizeof e), TDM_OK);
     CHECK(m != NULL && m->lua && m->funcs[0].is_vararg);
+    tdmX_free(m);
+    const char *facts = "(module \"t\" (lang lua) (func f 1 (params) (defaults) (vars) (cells) "
+                        "(free u) (globals) (flags) (block)) (fixed u) (self u))";
+    m = NULL;
+    CHECK_EQ_INT(tdmX_load(facts, strlen(facts), &m, e, sizeof e), TDM_OK);
+    CHECK(m != NULL && m->lua && m->nfuncs == 1);
     tdmX_free(m);
 }
 

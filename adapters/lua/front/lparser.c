@@ -26,6 +26,7 @@ typedef struct Var {
                                    4 const Lua may fold (refused as an upvalue) */
     const char *k;              /* kind 3: the constant's IR text */
     int captured;
+    int assigned;               /* the target of an assignment somewhere in the chunk */
     struct FS *owner;
 } Var;
 
@@ -48,6 +49,7 @@ typedef struct FS {
     const char *refuse;        /* why this function cannot be translated */
     SB body;
     NameList params, vars, cells, free, globals;
+    Var **fv; int fvcap;        /* the Var of each name in free, same order */
     Var **act; int nact, actcap;
     Label *labels; int nlabels, labcap;
     Goto *gotos; int ngotos, gotocap;
@@ -67,6 +69,8 @@ typedef struct P {
     int want_line, want_last, nfound;
     const char *want_sig;       /* tdmLF_translate_sig's filter, or NULL */
     const char *found; int found_env; const char *found_refuse;
+    Var **found_fv; int found_nfv;      /* the found function's upvalues */
+    Var *found_self;            /* the local a `local function` found one is assigned to */
     char chunkid[256];
 } P;
 
@@ -380,7 +384,17 @@ static E singlevar_name(P *p, const char *name, int line)
     FS *chain[256]; int n = 0;
     for (FS *f = p->fs; f != owner && n < 256; f = f->prev) chain[n++] = f;
     for (int i = n - 1; i >= 0; i--)
-        if (!nl_has(&chain[i]->free, v->ir)) nl_add(p, &chain[i]->free, v->ir);
+        if (!nl_has(&chain[i]->free, v->ir)) {
+            FS *f = chain[i];
+            if (f->free.n >= f->fvcap) {
+                int nc = f->fvcap ? f->fvcap * 2 : 8;
+                Var **nv = palloc(p, sizeof *nv * (size_t)nc);
+                if (f->free.n) memcpy(nv, f->fv, sizeof *nv * (size_t)f->free.n);
+                f->fv = nv; f->fvcap = nc;
+            }
+            f->fv[f->free.n] = v;
+            nl_add(p, &f->free, v->ir);
+        }
     E e = mk(cat(p, 3, "(free ", v->ir, ")"), EK_FREE);
     e.var = v;
     return e;
@@ -388,6 +402,7 @@ static E singlevar_name(P *p, const char *name, int line)
 
 static void check_readonly(P *p, const E *e)
 {
+    if (e->var) e->var->assigned = 1;
     if (e->var && (e->var->kind != 0)) {
         char m[200];
         snprintf(m, sizeof m, "attempt to assign to const variable '%s'", e->var->name);
@@ -815,6 +830,7 @@ static const char *close_func(P *p, Block *bl)
         p->found = fs->text;
         p->found_env = fs->env_line;
         p->found_refuse = fs->refuse;
+        p->found_fv = fs->fv; p->found_nfv = fs->free.n;
     }
     p->fs = fs->prev;
     return fs->text;
@@ -1058,6 +1074,7 @@ static void localfunc(P *p, int line)
     activate(p, v);
     const char *ir = v->ir;
     const char *f = body(p, 0, line, name);
+    if (f == p->found) p->found_self = v;
     bf(p, " (def %d (local %s) ", line, ir); sb_s(p, &p->fs->body, f); sb_s(p, &p->fs->body, ")");
 }
 
@@ -1293,6 +1310,24 @@ static int run(const char *src, size_t n, const char *chunkname, int line, int l
                 b.n--; b.p[b.n] = 0;            /* drop irstr's closing paren */
                 sb_s(p, &b, " (lang lua) ");
                 sb_s(p, &b, p->found);
+                /* (fixed u...): the upvalues no statement of the chunk assigns
+                   (their value is the one they were initialised with);
+                   (self u): the fixed upvalue holding this very function */
+                int nfixed = 0;
+                for (int i = 0; i < p->found_nfv; i++) {
+                    if (p->found_fv[i]->assigned) continue;
+                    sb_s(p, &b, nfixed++ ? " " : " (fixed ");
+                    sb_s(p, &b, p->found_fv[i]->ir);
+                }
+                if (nfixed) sb_s(p, &b, ")");
+                if (p->found_self && !p->found_self->assigned) {
+                    for (int i = 0; i < p->found_nfv; i++)
+                        if (p->found_fv[i] == p->found_self) {
+                            sb_s(p, &b, " (self ");
+                            sb_s(p, &b, p->found_self->ir);
+                            sb_s(p, &b, ")");
+                        }
+                }
                 sb_s(p, &b, ")\n");
                 *out = malloc(b.n + 1);
                 if (!*out) { snprintf(err, errsz, "not enough memory"); rc = -1; }

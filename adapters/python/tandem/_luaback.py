@@ -173,7 +173,26 @@ class _Func:
         self.consts: Dict[str, Any] = {}
         self.gen = False
         self.ints: set = set()
+        self.private: set = set()     # locals only ever holding tables no other code sees
         self.targets = _own_gotos(self.body)   # labels its gotos name
+        self.nums: set = set()      # locals known to be numbers (typed parameters)
+        self.lower: Dict[str, int] = {}     # integer locals' known lower bounds, here
+        self.assigned = self._assigned()
+
+    def _assigned(self) -> set:
+        """The locals of this function some statement assigns (set)."""
+        out: set = set()
+        stack = [self.body]
+        while stack:
+            n = stack.pop()
+            if isinstance(n, list) and n and isinstance(n[0], Sym):
+                if n[0] == 'func':
+                    continue
+                if n[0] == 'set':
+                    out.update(str(t[1]) for t in n[2] if isinstance(t, list) and t[:1] == ['local'])
+            if isinstance(n, list):
+                stack.extend(n)
+        return out
 
 
 class Emitter:
@@ -193,6 +212,17 @@ class Emitter:
         self.plain_defs: set = set()
         self.assigned_globals: set = set()
         self.mutated_libs: set = set()
+        # from the module's (fixed ...) / (self ...) (docs/lua-ir.md): top
+        # upvalues no Lua statement assigns (read once: _K<i>), and the one
+        # holding the top function itself (its calls call it by name)
+        self.fixed: set = set()
+        self.self_name: Optional[str] = None
+        self.top_pyname = ''
+        self.self_single = False
+        self.entry_twin = False     # also emit <top>_entry (the bridge's boundary)
+        self.self_int: Tuple[str, ...] = ()   # the top's int-typed parameters, when its
+        #   typed version provably returns an integer (self calls with integers are ints)
+        self.boundary = False       # emitting that entry's body
 
     def out(self, ind: int, line: int, text: str) -> None:
         self.lines.append((ind, line, text))
@@ -214,7 +244,10 @@ class Emitter:
         fn = self.fn
         assert fn is not None
         if fn.parent is None:
-            return '_uv(%d)' % self.top_free.index(name), 'uv:%d' % self.top_free.index(name)
+            i = self.top_free.index(name)
+            if name in self.fixed:
+                return '_K%d' % i, 'uv:%d' % i
+            return '_uv(%d)' % i, 'uv:%d' % i
         # nested: captured cell passed as keyword-only parameter U_name,
         # unless it resolves to a top upvalue
         f = fn.parent
@@ -223,6 +256,8 @@ class Emitter:
                 return 'U_%s[0]' % name, 'U_%s' % name
             if f.parent is None and name in self.top_free:
                 i = self.top_free.index(name)
+                if name in self.fixed:
+                    return '_K%d' % i, 'uv:%d' % i
                 return '_uv(%d)' % i, 'uv:%d' % i
             f = f.parent
         raise _te(self.chunk, fn.line, "free variable '%s' has no definition" % name)
@@ -254,6 +289,11 @@ class Emitter:
         if k in MULTI:
             if k == 'vararg':
                 return '(VA[0] if VA else None)'
+            if self.self_single and self.is_self_call(e):
+                return self.exm(e)      # the function itself, always one result
+            known = self.known_call(e)
+            if known is not None:
+                return known
             r = self.t()
             return '((%s[0] if %s else None) if (%s := %s).__class__ is Multi else %s)' % (
                 r, r, r, self.exm(e), r)
@@ -278,6 +318,8 @@ class Emitter:
             args = self.arglist(e[3:])
             return '(yield from _ginvoke(%s, %r, %r%s))' % (
                 self.ex(e[1]), _mname(e[2]), self.desc(e[1]), ', ' + args if args else '')
+        if k == 'call' and self.is_self_call(e):
+            return '%s(%s)' % (self.top_pyname, self.arglist(e[2:]))
         if k == 'call':
             f = e[1]
             args = self.arglist(e[2:])
@@ -294,6 +336,41 @@ class Emitter:
         if k == 'vararg':
             return 'retv(VA)'
         raise AssertionError(k)
+
+    # standard functions with one result, called directly when the callee's
+    # value (read at the call, as always) is the library's function
+    _KNOWN1 = {'tostring': 'lua_tostring', 'type': 'lua_type'}
+
+    def known_call(self, e: Any) -> Optional[str]:
+        """One value of a call of tostring/type: the library function itself
+        (tostring of an integer inline) when the global still holds it, else
+        the generic call."""
+        if str(e[0]) != 'call' or self.fn is None or self.fn.gen or len(e) != 3 \
+                or self.multi(e[2]) or not isinstance(e[1], list) or e[1][:1] != ['global']:
+            return None
+        py = self._KNOWN1.get(_gname(str(e[1][1])))
+        if py is None:
+            return None
+        arg = self.ex(e[2])
+        tf, r = self.t(), self.t()
+        fast = '%s(%s)' % (py, arg)
+        if py == 'lua_tostring' and self.is_int(e[2]):
+            fast = "(b'%%d' %% %s)" % arg
+        generic = ('((%s[0] if %s else None) if (%s := (%s if (%s := %s).__class__ is '
+                   'FunctionType else _callable(%s, %r))(%s)).__class__ is Multi else %s)' % (
+                       r, r, r, tf, tf, self.ex(e[1]), tf, self.desc(e[1]), arg, r))
+        # the global table's own field holding the library's function is what
+        # reading the global gives; anything else takes the generic call
+        return '(%s if _ENVH.get(%r) is %s else %s)' % (
+            fast, _gname(str(e[1][1])).encode(), py, generic)
+
+    def is_self_call(self, e: Any) -> bool:
+        """A call of the top function through its fixed upvalue, outside a
+        generator body, the function itself never yielding."""
+        return (self.self_name is not None and str(e[0]) == 'call'
+                and e[1] == ['free', self.self_name] and self.fn is not None
+                and not self.fn.gen and self.self_name in self.plain_defs
+                and self.free_ref(self.self_name)[0].startswith('_K'))
 
     def allvals(self, e: Any) -> str:
         """A starred-able expression of all values of a multi expression."""
@@ -358,10 +435,15 @@ class Emitter:
         if k == 'free':
             return self.free_ref(str(e[1]))[0]
         if k == 'global':
-            g = e[1]
-            return "index(_ENV, %r)" % _gname(str(g)).encode()
+            # the global table's own field, else index() (its __index)
+            key = _gname(str(e[1])).encode()
+            v = self.t()
+            return "(%s if (%s := _ENVH.get(%r)) is not None else index(_ENV, %r))" % (
+                v, v, key, key)
         if k == 'paren':
             return self.ex(e[1])
+        if k == 'index' and self.is_private(e[1]):
+            return self.private_get(self.ex(e[1]), e[2])
         if k == 'index':
             o = self.ex(e[1])
             d = self.desc(e[1])
@@ -378,6 +460,10 @@ class Emitter:
                             v, t, o, kk[1], a, t, v, a, kk[1] - 1,
                             self.ixslow(t, str(kk[1]), d)))
             kt, a = self.t(), self.t()
+            if self.is_int(kk):
+                return ('(%s if (%s := %s).__class__ is LuaTable and 0 < (%s := %s) <= '
+                        'len(%s := %s.arr) and (%s := %s[%s - 1]) is not None else %s)' % (
+                            v, t, o, kt, self.ex(kk), a, t, v, a, kt, self.ixslow(t, kt, d)))
             return ('(%s if ((%s := %s).__class__ is LuaTable) & ((%s := %s).__class__ is int) '
                     'and 0 < %s <= len(%s := %s.arr) and (%s := %s[%s - 1]) is not None '
                     'else %s)' % (v, t, o, kt, self.ex(kk), kt, a, t, v, a, kt,
@@ -396,6 +482,10 @@ class Emitter:
             op = str(e[1])
             if op == 'not':
                 return '(not %s)' % self.truth(e[2])
+            if op == 'unm' and self.literal(e) is not None:
+                return self.ex1(self.literal(e))      # a negative literal
+            if op == 'len' and self.is_private(e[2]):
+                return 'len(%s)' % self.arr_of(self.ex(e[2]))
             fn = {'unm': 'unm', 'len': 'length', 'bnot': 'bnot'}[op]
             d = self.odesc(e[2])
             if d:
@@ -412,19 +502,47 @@ class Emitter:
                 tb = b if simple_b else self.t()
                 if op in _ARITH:
                     r = self.t()
-                    fast = ('(%s if -0x8000000000000000 <= (%s := %s %s %s) <= 0x7fffffffffffffff '
-                            'else wrap(%s))' % (r, r, ta, _ARITH[op], tb, r))
+                    side = self.overflow_side(op, e[2], e[3])
+                    if op != 'mul' and (self.is_small(e[2]) and self.is_small(e[3])
+                                        or self.no_wrap(op, e[2], e[3])):
+                        fast = '(%s %s %s)' % (ta, _ARITH[op], tb)     # cannot wrap
+                    elif side > 0:        # can only pass the maximum
+                        fast = '(%s if (%s := %s %s %s) <= 0x7fffffffffffffff else wrap(%s))' % (
+                            r, r, ta, _ARITH[op], tb, r)
+                    elif side < 0:      # can only pass the minimum
+                        fast = ('(%s if (%s := %s %s %s) >= -0x8000000000000000 else wrap(%s))'
+                                % (r, r, ta, _ARITH[op], tb, r))
+                    else:
+                        fast = ('(%s if -0x8000000000000000 <= (%s := %s %s %s) <= '
+                                '0x7fffffffffffffff else wrap(%s))' % (r, r, ta, _ARITH[op], tb, r))
                 elif op in _CMP:
                     fast = '(%s %s %s)' % (ta, _CMP[op], tb)
                 else:
                     fast = '(%s %s %s)' % (ta, '==' if op == 'eq' else '!=', tb)
                 bind_a = ta if simple_a else '(%s := %s)' % (ta, a)
                 bind_b = tb if simple_b else '(%s := %s)' % (tb, b)
-                if ia and ib:
+                if ia and ib and op in _ARITH and not (simple_a and simple_b):
+                    # evaluated in order inside the operation itself
+                    fast = fast.replace('%s %s %s' % (ta, _ARITH[op], tb),
+                                        '%s %s %s' % (a, _ARITH[op], b), 1)
+                    return fast
+                if (ia and ib) or (op in _CMP and self.is_num(e[2]) and self.is_num(e[3])):
                     if simple_a and simple_b:
                         return fast
                     return '(%s if (%s, %s) else None)' % (fast, bind_a, bind_b)
                 slow = self.slow(op, e, ta, tb)
+                if op in _CMP:
+                    # numbers of either subtype compare exactly in Python as in Lua
+                    c = self.t()
+                    if ia or ib:
+                        one = bind_b if ia else bind_a
+                        conds = '((%s := %s.__class__) is int or %s is float)' % (c, one, c)
+                        if not (simple_a if ia else simple_b):
+                            conds = '(%s, %s)[1]' % (bind_a if ia else bind_b, conds)
+                    else:
+                        conds = ('(%s := %s.__class__) is %s.__class__ and (%s is int or %s is '
+                                 'float)' % (c, bind_a, bind_b, c, c))
+                    return '(%s if %s else %s)' % (fast, conds, slow)
                 if ia:
                     conds = '%s.__class__ is int' % bind_b
                     if not simple_a:
@@ -437,6 +555,13 @@ class Emitter:
                     conds = '%s.__class__ is %s.__class__ is int' % (bind_a, bind_b)
                 return '(%s if %s else %s)' % (fast, conds, slow)
             ta, tb = self.t(), self.t()
+            if op == 'concat':
+                # two strings: bytes concatenation
+                if str(e[3][0]) == 'str':
+                    return '((%s + %s) if (%s := %s).__class__ is bytes else %s)' % (
+                        ta, b, ta, a, self.slow(op, e, ta, b))
+                return ('((%s + %s) if ((%s := %s).__class__ is bytes) & ((%s := %s).__class__ '
+                        'is bytes) else %s)' % (ta, tb, ta, a, tb, b, self.slow(op, e, ta, tb)))
             return '(%s if ((%s := %s), (%s := %s)) else None)' % (
                 self.slow(op, e, ta, tb), ta, a, tb, b)
         if k == 'table':
@@ -463,6 +588,78 @@ class Emitter:
         if k == 'lambda':
             return self.lambda_(e[1])
         raise _te(self.chunk, self.fn.line if self.fn else 0, 'unknown IR expression %s' % k)
+
+    def is_append(self, tgt: Any) -> bool:
+        """tgt is t[#t + 1] for a private table t."""
+        kk = tgt[2]
+        return (self.is_private(tgt[1]) and str(kk[0]) == 'lbin' and str(kk[1]) == 'add'
+                and kk[3] == ['int', 1] and kk[2] == ['lun', 'len', tgt[1]])
+
+    def arr_of(self, t: str) -> str:
+        """The list of private table t (its alias R_name)."""
+        return 'R_' + t[2:] if t.startswith('L_') else t + '.arr'
+
+    def private_get(self, t: str, kk: Any) -> str:
+        """t[k] for a private table t (no metatable, ever): the list or the
+        dict (by the invariant an integer key outside the list is in the
+        dict; other keys are normalised by LuaTable.get)."""
+        kind = str(kk[0])
+        if kind == 'str':
+            return '%s.hash.get(%r)' % (t, bytes(kk[1]))
+        a = self.arr_of(t)
+        if kind == 'int' and kk[1] > 0:
+            return '(%s[%d] if %d <= len(%s) else %s.hash.get(%d))' % (
+                a, kk[1] - 1, kk[1], a, t, kk[1])
+        kt = self.t()
+        if self.is_int(kk):
+            lo = self.lower_of(kk)
+            if lo is not None and lo >= 1 and self.simple(kk):
+                k1 = self.ex(kk)
+                return '(%s[%s - 1] if %s <= len(%s) else %s.hash.get(%s))' % (
+                    a, k1, k1, a, t, k1)
+            return '(%s[%s - 1] if 0 < (%s := %s) <= len(%s) else %s.hash.get(%s))' % (
+                a, kt, kt, self.ex(kk), a, t, kt)
+        return ('(%s[%s - 1] if (%s := %s).__class__ is int and 0 < %s <= len(%s) '
+                'else (%s.hash.get(%s) if %s.__class__ is bytes else %s.get(%s)))' % (
+                    a, kt, kt, self.ex(kk), kt, a, t, kt, kt, t, kt))
+
+    def literal(self, e: Any) -> Any:
+        """e as an (int ...)/(float ...) node when it is a number literal or
+        the negation of one (integers wrap: -math.mininteger), else None."""
+        k = str(e[0])
+        if k in ('int', 'float'):
+            return e
+        if k == 'lun' and str(e[1]) == 'unm':
+            lit = self.literal(e[2])
+            if lit is not None:
+                if str(lit[0]) == 'int':
+                    return ['int', _lcore.wrap(-int(lit[1]))]
+                return ['float', -float(lit[1])]
+        return None
+
+    def no_wrap(self, op: str, a: Any, b: Any) -> bool:
+        """x - c (x + -c) with c a non-negative literal and x bounded below
+        so that the result stays >= the minimum (and it is <= x)."""
+        lit = self.literal(b)
+        if lit is None or str(lit[0]) != 'int':
+            return False
+        c = int(lit[1]) if op == 'sub' else -int(lit[1]) if op == 'add' else None
+        lo = self.lower_of(a) if str(a[0]) == 'local' else None
+        return c is not None and c >= 0 and lo is not None and lo - c >= -2**63
+
+    def overflow_side(self, op: str, a: Any, b: Any) -> int:
+        """a op b on integers, one of them an integer literal: 1 when the
+        result can only pass the maximum, -1 only the minimum, 0 either."""
+        def lit(x: Any) -> Optional[int]:
+            n = self.literal(x)
+            return int(n[1]) if n is not None and str(n[0]) == 'int' else None
+        la, lb = lit(a), lit(b)
+        if op == 'add':
+            k = lb if lb is not None else la
+            return 0 if k is None else (1 if k >= 0 else -1)
+        if op == 'sub' and lb is not None:
+            return -1 if lb >= 0 else 1
+        return 0
 
     def ixslow(self, t: str, key: str, d: Optional[str]) -> str:
         """o[k] off the inline fast path; in a generator body an __index
@@ -502,17 +699,120 @@ class Emitter:
             return self.is_int(e[2], ints) and self.is_int(e[3], ints)
         if k == 'lun' and str(e[1]) in ('unm', 'bnot'):
             return self.is_int(e[2], ints)
-        if k == 'lun' and str(e[1]) == 'len' and str(e[2][0]) == 'str':
+        if k == 'lun' and str(e[1]) == 'len' and (str(e[2][0]) == 'str' or self.is_private(e[2])):
             return True
+        if k == 'call' and self.self_int and self.is_self_call(e) \
+                and len(e) - 2 == len(self.fn_params) and not any(self.multi(a) for a in e[2:]):
+            # the top function called with integers where its typed version
+            # wants them: that version runs, and it returns an integer
+            return all(self.is_int(a, ints) for a, p in zip(e[2:], self.fn_params)
+                       if p in self.self_int)
         return False
 
-    def infer_ints(self, f: '_Func') -> set:
+    def is_private(self, e: Any) -> bool:
+        return (str(e[0]) == 'local' and self.fn is not None
+                and str(e[1]) in self.fn.private)
+
+    def is_small(self, e: Any) -> bool:
+        """An integer far from the 64-bit limits: #t of a private table (a
+        list length) or a literal under 2**32 in magnitude; the sum or
+        difference of two such cannot wrap."""
+        k = str(e[0])
+        if k == 'int':
+            return -2**32 < int(e[1]) < 2**32
+        if k == 'paren':
+            return self.is_small(e[1])
+        return k == 'lun' and str(e[1]) == 'len' and self.is_private(e[2])
+
+    _PRIV_CALLS = {('global', 'rawlen'), ('global', 'rawget'), ('global', 'next'),
+                   ('global', 'unpack'), ('table', b'concat'), ('table', b'insert'),
+                   ('table', b'remove'), ('table', b'unpack'), ('table', b'sort')}
+
+    def infer_private(self, f: '_Func') -> set:
+        """The locals of f that only ever hold a table made by a constructor
+        in f that no other code can reach: not a parameter or cell, every
+        assignment a table constructor, every use the base of an index, the
+        operand of #, the first argument of a standard function that cannot
+        give it a metatable or hand it on (rawlen rawget next unpack
+        table.concat/insert/remove/unpack/sort, not replaced by the unit), or
+        pairs/ipairs(t) as a generic for's explist. Such a table never has a
+        metatable: indexing it is the list or the dict itself."""
+        cands = set(f.vars) - set(f.params) - set(f.cells)
+        ok_ids: set = set()
+        bad: set = set()
+        declared: set = set()       # declared by `local t = {...}`
+
+        def known(fe: Any, first_arg_ok: bool) -> bool:
+            if not self.nonyield_callee(fe) or not isinstance(fe, list):
+                return False
+            if fe[0] == 'global':
+                return ('global', _gname(str(fe[1]))) in self._PRIV_CALLS
+            if fe[0] == 'index' and fe[1][0] == 'global' and fe[2][0] == 'str':
+                return (_gname(str(fe[1][1])), fe[2][1]) in self._PRIV_CALLS
+            return False
+
+        def walk(n: Any) -> None:
+            if not isinstance(n, list) or not n:
+                return
+            if not isinstance(n[0], Sym):       # a list of expressions or targets
+                for c in n:
+                    walk(c)
+                return
+            k = str(n[0])
+            if k == 'func':
+                return
+            if k == 'index' and isinstance(n[1], list) and n[1][:1] == ['local']:
+                ok_ids.add(id(n[1]))
+            elif k == 'lun' and str(n[1]) == 'len' and n[2][:1] == ['local']:
+                ok_ids.add(id(n[2]))
+            elif k == 'call' and len(n) > 2 and n[2][:1] == ['local'] and known(n[1], True):
+                ok_ids.add(id(n[2]))
+            elif k == 'forin' and len(n[3]) == 1 and n[3][0][:1] == ['call'] \
+                    and len(n[3][0]) == 3 and n[3][0][2][:1] == ['local'] \
+                    and n[3][0][1] in (['global', 'pairs'], ['global', 'ipairs']) \
+                    and self.nonyield_callee(n[3][0][1]):
+                ok_ids.add(id(n[3][0][2]))
+                bad.update(str(x) for x in n[2])
+            elif k == 'local' and len(n) >= 4:
+                names = [str(x) for x in n[2]]
+                vals = list(n[4]) if len(n) > 4 else []
+                attribs = [str(a) for a in n[3][1:]]
+                for j, nm in enumerate(names):
+                    if not (len(names) == 1 and len(vals) == 1 and vals[0][:1] == ['table']) \
+                            or 'close' in attribs:
+                        bad.add(nm)
+                    else:
+                        declared.add(nm)
+            elif k == 'set':
+                for j, tg in enumerate(n[2]):
+                    if tg[:1] == ['local']:
+                        if len(n[2]) == 1 and len(n[3]) == 1 and n[3][0][:1] == ['table']:
+                            ok_ids.add(id(tg))
+                        else:
+                            bad.add(str(tg[1]))
+            elif k == 'fornum':
+                bad.add(str(n[2]))
+            elif k == 'forin':
+                bad.update(str(x) for x in n[2])
+            elif k == 'def' and n[2][:1] == ['local']:
+                bad.add(str(n[2][1]))
+                ok_ids.add(id(n[2]))
+            if k == 'local' and len(n) == 2 and id(n) not in ok_ids:
+                bad.add(str(n[1]))
+            for c in n[1:]:
+                walk(c)
+        walk(f.body)
+        return {v for v in cands if v not in bad and v in declared}
+
+    def infer_ints(self, f: '_Func', seed: Any = ()) -> set:
         """The locals of f that only ever hold integers: not cells, not
         parameters, every assignment (local, set, numeric for with integer
         start and step) an integer expression given the others (greatest
         fixpoint)."""
         assigns: Dict[str, List[Any]] = {}
-        bad: set = set(f.params) | set(f.cells)
+        bad: set = (set(f.params) | set(f.cells)) - set(seed)
+        for p in seed:          # a parameter the typed version knows to be an integer
+            assigns.setdefault(p, []).append(['int', 0])
 
         def add(name: str, e: Any) -> None:
             assigns.setdefault(name, []).append(e)
@@ -624,7 +924,20 @@ class Emitter:
             return
         self.emit_one(fnode, pyname, ind, line, id(fnode) in self.gens)
 
-    def emit_one(self, fnode: Any, pyname: str, ind: int, line: int, gen: bool) -> None:
+    def emit_one(self, fnode: Any, pyname: str, ind: int, line: int, gen: bool,
+                 boundary: bool = False) -> None:
+        """boundary: the top function's entry for the bridge: the same body,
+        arguments converted to luart values on the way in (only those that
+        are not plain: int float bool nil), results and errors converted on
+        the way out, as Boundary.entry around the function does, without
+        the second call (docs/translation.md "Values at the boundary")."""
+        if boundary:
+            self.boundary = True
+            try:
+                self._emit_entry(fnode, pyname, ind, line)
+            finally:
+                self.boundary = False
+            return
         parent = self.fn
         f = _Func(fnode, parent)
         saved_loops = self.loops
@@ -632,6 +945,7 @@ class Emitter:
         self.fn = f
         f.gen = gen
         twin_gen = gen and id(fnode) in self.twins
+        f.private = self.infer_private(f)
         f.ints = self.infer_ints(f)
         if f.gen and not twin_gen:
             final = pyname
@@ -658,12 +972,146 @@ class Emitter:
                 self.out(ind + 1, f.line, 'C_%s = [A_%s]' % (p, p))
         if f.targets:
             self.out(ind + 1, f.line, '_jmp = 0  # pending multi-level jump (goto)')
+        if not f.gen:
+            self.emit_typed(f, ind + 1)
         self.block(f.body[1:], ind + 1)
         self.out(ind + 1, self.last_line(f), 'return NORES')
         if f.gen and not twin_gen:
             self.out(ind, f.line, '%s = _luaco(%s)  # may yield: a generator' % (final, pyname))
         self.fn = parent
         self.loops = saved_loops
+
+    def _emit_entry(self, fnode: Any, pyname: str, ind: int, line: int) -> None:
+        f = _Func(fnode, None)
+        saved_loops = self.loops
+        self.loops = []
+        self.fn = f
+        f.private = self.infer_private(f)
+        f.ints = self.infer_ints(f)
+        params = ['L_%s=None' % p if p not in f.cells else 'A_%s=None' % p for p in f.params]
+        params.append('*VA' if f.vararg else '*_')
+        self.out(ind, f.line, 'def %s(%s):  # function %s (entry from the bridge)' % (
+            pyname, ', '.join(params), f.name))
+        self.out(ind + 1, f.line, 'try:')
+        if f.targets:
+            self.out(ind + 2, f.line, '_jmp = 0  # pending multi-level jump (goto)')
+        self.emit_typed(f, ind + 2, True)
+        for p in f.params:
+            v = 'A_%s' % p if p in f.cells else 'L_%s' % p
+            self.out(ind + 2, f.line, 'if %s.__class__ not in _PLAIN:' % v)
+            self.out(ind + 3, f.line, '%s = _TL(%s)' % (v, v))
+        if f.vararg:
+            self.out(ind + 2, f.line, 'VA = tuple([_TL(_x) for _x in VA])')
+        for p in f.params:
+            if p in f.cells:
+                self.out(ind + 2, f.line, 'C_%s = [A_%s]' % (p, p))
+        self.block(f.body[1:], ind + 2)
+        self.out(ind + 2, self.last_line(f), 'return None')
+        self.out(ind + 1, self.last_line(f), 'except _LError as _e:')
+        self.out(ind + 2, self.last_line(f), '_ERR(_e)')
+        self.fn = None
+        self.loops = saved_loops
+
+    def param_types(self, f: '_Func') -> Dict[str, str]:
+        """Parameters worth a typed version of f's body: 'int' for one used
+        with an integer literal in + - * (the version needs no class check
+        there), 'num' for one compared (a number of either subtype: the
+        comparison is Python's). Only parameters f never assigns, none of
+        them a cell, f not vararg."""
+        if f.cells & set(f.params) or f.vararg:
+            return {}
+        assigned: set = set()
+        kinds: Dict[str, str] = {}
+
+        def lp(x: Any) -> Optional[str]:
+            if isinstance(x, list) and len(x) == 2 and x[0] == 'local' and str(x[1]) in f.params:
+                return str(x[1])
+            return None
+
+        stack = [f.body]
+        while stack:
+            n = stack.pop()
+            if not isinstance(n, list) or not n:
+                continue
+            if isinstance(n[0], Sym):
+                k = str(n[0])
+                if k == 'func':
+                    continue
+                if k == 'set':
+                    assigned.update(str(t[1]) for t in n[2] if t[:1] == ['local'])
+                if k == 'lbin' and str(n[1]) in ('add', 'sub', 'mul'):
+                    for a, b in ((n[2], n[3]), (n[3], n[2])):
+                        lit = self.literal(b)
+                        if lp(a) and lit is not None and str(lit[0]) == 'int':
+                            kinds[lp(a)] = 'int'
+                if k == 'lbin' and str(n[1]) in _CMP:
+                    for a in (n[2], n[3]):
+                        if lp(a) and lp(a) not in kinds:
+                            kinds[lp(a)] = 'num'
+            stack.extend(n)
+        return {p: t for p, t in kinds.items() if p not in assigned}
+
+    def emit_typed(self, f: '_Func', ind: int, boundary: bool = False) -> None:
+        """The typed version of f's body (param_types), under its guard;
+        the generic body follows (the typed one always returns)."""
+        types = self.param_types(f)
+        if not types:
+            return
+        conds = []
+        for p in f.params:
+            if p in types:
+                conds.append('L_%s.__class__ is int' % p if types[p] == 'int'
+                             else 'L_%s.__class__ in _NUMS' % p)
+        self.out(ind, f.line, 'if %s:  # typed parameters' % ' and '.join(conds))
+        saved = f.ints, f.nums
+        iparams = [p for p in types if types[p] == 'int']
+        if f.parent is None and self.self_single and iparams and not self.self_int:
+            # induction: if the typed version returns integers whenever the
+            # self calls with integer arguments do, it always does
+            self.self_int = tuple(iparams)
+            self.fn_params = f.params
+            ints = self.infer_ints(f, iparams)
+            if not all(self.is_int(r[2], ints) for r in self.returns(f)):
+                self.self_int = ()
+        f.ints = self.infer_ints(f, iparams)
+        f.nums = {p for p in types if types[p] == 'num'}
+        self.block(f.body[1:], ind + 1)
+        self.out(ind + 1, self.last_line(f), 'return None' if boundary else 'return NORES')
+        f.ints, f.nums = saved
+
+    def returns(self, f: '_Func') -> List[Any]:
+        out = []
+        stack = [f.body]
+        while stack:
+            n = stack.pop()
+            if isinstance(n, list) and n and isinstance(n[0], Sym):
+                if n[0] == 'func':
+                    continue
+                if n[0] == 'return':
+                    out.append(n)
+            if isinstance(n, list):
+                stack.extend(n)
+        return out
+
+    def is_num(self, e: Any) -> bool:
+        """e is provably a number (integer or float)."""
+        if self.is_int(e) or str(e[0]) == 'float':
+            return True
+        if str(e[0]) == 'local':
+            return self.fn is not None and str(e[1]) in self.fn.nums
+        return self.literal(e) is not None
+
+    def plain_value(self, e: Any) -> bool:
+        """e's value needs no conversion for the bridge: a number, boolean
+        or nil by construction."""
+        k = str(e[0])
+        if k in ('int', 'float', 'true', 'false', 'nil'):
+            return True
+        if k == 'lbin' and str(e[1]) in ('eq', 'ne', 'lt', 'le', 'gt', 'ge'):
+            return True
+        if k == 'lun' and str(e[1]) == 'not':
+            return True
+        return self.is_int(e) or self.literal(e) is not None
 
     def last_line(self, f: _Func) -> int:
         return self.lines[-1][1] if self.lines else f.line
@@ -698,8 +1146,14 @@ class Emitter:
                 return
         start = len(self.lines)
         closes: List[Tuple[str, int]] = []
+        bounds: List[str] = []
         for i, s in enumerate(stmts):
             self.stmt(s, ind, stmts, i, closes)
+            b = self.if_return_bound(s)
+            if b is not None and b[0] not in self.fn.lower:
+                # `if x < K then ... return end`: x >= K for the rest of the block
+                self.fn.lower[b[0]] = b[1]
+                bounds.append(b[0])
             if closes and closes[-1][1] == -1:
                 # a <close> variable: the rest of the block runs under try/finally
                 # (finally: a break, a goto leaving the block and a return
@@ -722,8 +1176,37 @@ class Emitter:
                 self.out(ind + 1, ln, 'if %s:' % flag)
                 self.out(ind + 2, ln, 'close_value(%s, None)' % var)
                 return
+        for b in bounds:
+            del self.fn.lower[b]
         if len(self.lines) == start:
             self.out(ind, self.lines[-1][1] if self.lines else 0, 'pass')
+
+    def if_return_bound(self, s: Any) -> Optional[Tuple[str, int]]:
+        """(x, K) for `if x < K then ... return end` (or `<=`: K + 1) where x
+        is an integer local no statement assigns: after it, x >= K."""
+        if str(s[0]) != 'if' or len(s[4]) > 1 or len(s[3]) < 2 or str(s[3][-1][0]) != 'return' \
+                or self.fn.targets or _own_gotos(s[3]):
+            return None     # (a goto could leave the branch without returning)
+        c = s[2]
+        if str(c[0]) != 'lbin' or str(c[1]) not in ('lt', 'le') or c[2][:1] != ['local']:
+            return None
+        x = str(c[2][1])
+        lit = self.literal(c[3])
+        if lit is None or str(lit[0]) != 'int' or x in self.fn.assigned or x in self.fn.cells \
+                or not self.is_int(c[2]):
+            return None
+        return x, int(lit[1]) + (1 if str(c[1]) == 'le' else 0)
+
+    def lower_of(self, e: Any) -> Optional[int]:
+        """A known lower bound of integer expression e, or None."""
+        if self.fn is None:
+            return None
+        lit = self.literal(e)
+        if lit is not None:
+            return int(lit[1]) if str(lit[0]) == 'int' else None
+        if str(e[0]) == 'local':
+            return self.fn.lower.get(str(e[1]))
+        return None
 
     def flush_pending(self, ind: int, line: int) -> None:
         while self.pending:
@@ -745,6 +1228,9 @@ class Emitter:
                     self.out(ind, line, 'C_%s[0] = %s' % (nm, val))
             else:
                 self.out(ind, line, 'L_%s = %s' % (nm, val))
+                if nm in self.fn.private:
+                    # its list, never replaced (luart changes a table's list in place)
+                    self.out(ind, line, 'R_%s = L_%s.arr' % (nm, nm))
         elif k == 'free':
             ref, cell = self.free_ref(str(tgt[1]))
             if cell.startswith('uv:'):
@@ -768,10 +1254,43 @@ class Emitter:
                 v = self.t()
                 self.out(ind, line, '%s = %s' % (v, val))
                 vcond = ' and %s is not None' % v
-            kint = '' if self.is_int(tgt[2]) else '%s.__class__ is int and ' % kt
-            self.out(ind, line, 'if %s.__class__ is LuaTable and %s.meta is None and '
-                     '%s0 < %s <= len(%s := %s.arr)%s:' % (t, t, kint, kt, a, t, vcond))
-            self.out(ind + 1, line, '%s[%s - 1] = %s' % (a, kt, v))
+            isint = self.is_int(tgt[2])
+            kint = '' if isint else '%s.__class__ is int and ' % kt
+            if self.is_private(tgt[1]):
+                # no metatable, ever: the list (an existing index or an append
+                # when the dict is empty, so no key moves), the dict for a
+                # string key, else LuaTable.set (key normalisation, deletion)
+                a = self.arr_of(t)
+                if self.is_append(tgt):
+                    # t[#t + 1] = v: the key is the list's length + 1
+                    self.out(ind, line, 'if %snot %s.hash:' % (vcond[5:] + ' and ' if vcond
+                                                                else '', t))
+                    self.out(ind + 1, line, '%s.append(%s)' % (a, v))
+                    self.out(ind, line, 'else:')
+                    self.out(ind + 1, line, '%s.set(%s, %s)' % (t, kt, v))
+                    return
+                lo = self.lower_of(tgt[2]) if isint else None
+                self.out(ind, line, 'if %s%s%s <= len(%s)%s:' % (
+                    kint, '' if lo is not None and lo >= 1 else '0 < ', kt, a, vcond))
+                self.out(ind + 1, line, '%s[%s - 1] = %s' % (a, kt, v))
+                self.out(ind, line, 'elif %s%s == len(%s) + 1%s and not %s.hash:' % (
+                    kint, kt, a, vcond, t))
+                self.out(ind + 1, line, '%s.append(%s)' % (a, v))
+                if not isint:
+                    self.out(ind, line, 'elif %s.__class__ is bytes%s:' % (kt, vcond))
+                    self.out(ind + 1, line, '%s.hash[%s] = %s' % (t, kt, v))
+                self.out(ind, line, 'else:')
+                self.out(ind + 1, line, '%s.set(%s, %s)' % (t, kt, v))
+                return
+            self.out(ind, line, 'if %s.__class__ is LuaTable and %s.meta is None%s:' % (
+                t, t, vcond))
+            self.out(ind + 1, line, 'if %s0 < %s <= len(%s := %s.arr):' % (kint, kt, a, t))
+            self.out(ind + 2, line, '%s[%s - 1] = %s' % (a, kt, v))
+            self.out(ind + 1, line, 'elif %s%s == len(%s) + 1 and not %s.hash:' % (
+                kint, kt, a, t))
+            self.out(ind + 2, line, '%s.append(%s)' % (a, v))
+            self.out(ind + 1, line, 'else:')
+            self.out(ind + 2, line, '_setixv(%s, %s, %s, %r)' % (t, kt, v, d))
             self.out(ind, line, 'else:')
             self.out(ind + 1, line, '_setixv(%s, %s, %s, %r)' % (t, kt, v, d))
         else:
@@ -799,8 +1318,8 @@ class Emitter:
             for nm, a in zip(names, attribs):
                 if a == 'close' and nm in ():
                     pass
-            if len(names) == 1 and len(vals) == 1 and not self.multi(vals[0]):
-                v = self.ex(vals[0])
+            if len(names) == 1 and len(vals) == 1:
+                v = self.ex(vals[0])        # one value (of a call: its first)
                 self.assign(['local', names[0]], v, ind, ln, decl=True)
             elif len(names) == len(vals) and not any(self.multi(v) for v in vals):
                 t = self.t()
@@ -824,15 +1343,18 @@ class Emitter:
             return
         if k == 'set':
             tgts, vals = s[2], s[3]
-            if len(tgts) == 1 and len(vals) == 1 and not self.multi(vals[0]) \
-                    and str(tgts[0][0]) != 'index':
+            if len(tgts) == 1 and len(vals) == 1 and str(tgts[0][0]) != 'index':
                 self.assign(tgts[0], self.ex(vals[0]), ind, ln)
                 fin()
                 return
             pres: List[Optional[List[str]]] = []
             assigned = {str(t[1]) for t in tgts if str(t[0]) == 'local'}
             for tg in tgts:
-                if str(tg[0]) == 'index':
+                if str(tg[0]) == 'index' and len(tgts) == 1 and self.is_append(tg):
+                    # t[#t + 1] on a private table: the key is computed where
+                    # needed (the value cannot change #t: nothing else sees t)
+                    pres.append([self.ex(tg[1]), 'len(%s) + 1' % self.arr_of(self.ex(tg[1]))])
+                elif str(tg[0]) == 'index':
                     pre = []
                     for sub in (tg[1], tg[2]):
                         if self.simple(sub) and not (str(sub[0]) == 'local'
@@ -845,7 +1367,7 @@ class Emitter:
                     pres.append(pre)
                 else:
                     pres.append(None)
-            if len(tgts) == 1 and len(vals) == 1 and not self.multi(vals[0]):
+            if len(tgts) == 1 and len(vals) == 1:
                 vexpr = self.ex(vals[0])
                 self.assign(tgts[0], vexpr, ind, ln, pres[0])
                 fin()
@@ -866,6 +1388,23 @@ class Emitter:
             self.out(ind, ln, 'if True:  # do')
             fin()
             self.block(s[2][1:], ind + 1)
+            return
+        if k == 'return' and self.boundary and self.fn is not None and self.fn.parent is None:
+            # the entry's own return: converted for the bridge (Boundary.results_out)
+            es = s[2:]
+            if len(es) == 0:
+                self.out(ind, ln, 'return None')
+            elif len(es) == 1 and self.plain_value(es[0]):
+                self.out(ind, ln, 'return ' + self.ex(es[0]))
+            elif len(es) == 1 and not self.multi(es[0]):
+                r = self.t()
+                self.out(ind, ln, 'return (%s if (%s := %s).__class__ in _PLAIN else _OUT(%s))' % (
+                    r, r, self.ex(es[0]), r))
+            elif len(es) == 1:
+                self.out(ind, ln, 'return _OUT(%s)' % self.exm(es[0]))
+            else:
+                self.out(ind, ln, 'return _OUT(retv(%s))' % self.tuple_of(list(es)))
+            fin()
             return
         if k == 'return':
             es = s[2:]
@@ -926,7 +1465,16 @@ class Emitter:
             else:
                 self.out(ind, ln, 'for L_%s in numfor(%s):' % (x, ', '.join(args)))
                 fin()
+            lo = self.lower_of(start)
+            stp = self.literal(step) if not (isinstance(step, Sym) and step == '_') else ['int', 1]
+            known = (lo is not None and stp is not None and str(stp[0]) == 'int' and stp[1] > 0
+                     and x not in self.fn.assigned and x not in self.fn.cells
+                     and x in self.fn.ints)
+            if known:
+                self.fn.lower[x] = lo       # an integer loop counts up from its start
             self.after_loop(self.loop_body(s[6][1:], ind + 1, 'for'), ind, ln)
+            if known:
+                del self.fn.lower[x]
             return
         if k == 'forin':
             names = [str(x) for x in s[2]]
@@ -935,12 +1483,15 @@ class Emitter:
             if self.fn.gen:
                 self.gforin(s, names, vals, t, ind, ln, fin)
                 return
+            it = self.forin_fast(vals, ind, ln)
+            if it is None:
+                it = '_forin(%s)' % self.tuple_of(vals)
             if len(names) == 1:
-                self.out(ind, ln, 'for (%s, *_) in _forin(%s):' % (t, self.tuple_of(vals)))
+                self.out(ind, ln, 'for (%s, *_) in %s:' % (t, it))
                 fin()
                 self.assign(['local', names[0]], t, ind + 1, ln, decl=True)
             else:
-                self.out(ind, ln, 'for %s in _forin(%s):' % (t, self.tuple_of(vals)))
+                self.out(ind, ln, 'for %s in %s:' % (t, it))
                 fin()
                 self.out(ind + 1, ln, '%s = _adj(%d, %s)' % (t, len(names), t))
                 for j, nm in enumerate(names):
@@ -987,6 +1538,28 @@ class Emitter:
             self.assign(tgt, name, ind, ln, pre)
             return
         raise _te(self.chunk, ln, 'unknown IR statement %s' % k)
+
+    def forin_fast(self, vals: List[Any], ind: int, ln: int) -> Optional[str]:
+        """The iterator of `for ... in s:gmatch(p)` and `for ... in pairs(t)`
+        as luart's generators (the runtime checks that the functions are the
+        library's), or None for the generic protocol. The operands are bound
+        to temporaries first, in Lua's evaluation order."""
+        if len(vals) != 1:
+            return None
+        e = vals[0]
+        if str(e[0]) == 'method' and _mname(e[2]) == b'gmatch' and len(e) == 4 \
+                and not self.multi(e[3]):
+            ts, tp = self.t(), self.t()
+            self.out(ind, ln, '%s = %s' % (ts, self.ex(e[1])))
+            self.out(ind, ln, '%s = %s' % (tp, self.ex(e[3])))
+            return '_forin_gmatch(%s, %s, %r)' % (ts, tp, self.desc(e[1]))
+        if str(e[0]) == 'call' and e[1] == ['global', 'pairs'] and len(e) == 3 \
+                and not self.multi(e[2]):
+            tf, to = self.t(), self.t()
+            self.out(ind, ln, '%s = %s' % (tf, self.ex(e[1])))
+            self.out(ind, ln, '%s = %s' % (to, self.ex(e[2])))
+            return '_forin_pairs(%s, %s)' % (tf, to)
+        return None
 
     def gforin(self, s: Any, names: List[str], vals: List[Any], t: str, ind: int, ln: int,
                fin: Any) -> None:
@@ -1115,13 +1688,43 @@ class Emitter:
                 fnode = part
         if fnode is None:
             raise TranslationError('IR: no function')
-        self.scan_refusals(fnode)
         top = _Func(fnode, None)
+        for part in mod[2:]:
+            if isinstance(part, list) and part and str(part[0]) == 'fixed':
+                self.fixed = {str(u) for u in part[1:]} & set(top.free)
+            if isinstance(part, list) and part and str(part[0]) == 'self':
+                self.self_name = str(part[1])
+        if self.self_name not in self.fixed:
+            self.self_name = None
+        self.top_node = fnode
+        self.scan_refusals(fnode)
         self.top_free = top.free
+        self.top_pyname = 'lua_' + top.name.replace('.', '_')
+        self.self_single = self.single_result(top)
         self.pending = []
-        self.emit_func(fnode, 'lua_' + top.name.replace('.', '_'), 0, top.line)
+        self.emit_func(fnode, self.top_pyname, 0, top.line)
+        if self.entry_twin and id(fnode) not in self.gens:
+            self.emit_one(fnode, self.top_pyname + '_entry', 0, top.line, False, boundary=True)
         self.lines[:0] = self.factories
-        return self.render(), 'lua_' + top.name.replace('.', '_')
+        return self.render(), self.top_pyname
+
+    def single_result(self, f: '_Func') -> bool:
+        """Every return of f gives exactly one value and f cannot end
+        without a return (its last statement is one)."""
+        body = f.body[1:]
+        if not body or str(body[-1][0]) != 'return':
+            return False
+        stack = [f.body]
+        while stack:
+            n = stack.pop()
+            if not isinstance(n, list) or not n or not isinstance(n[0], Sym):
+                continue
+            if n[0] == 'func':
+                continue
+            if n[0] == 'return' and (len(n) != 3 or self.multi(n[2])):
+                return False
+            stack.extend(n[1:])
+        return True
 
     def scan_refusals(self, node: Any) -> None:
         """Colour the functions that may yield (docs/translation.md): those
@@ -1177,6 +1780,8 @@ class Emitter:
                 walk(c, owner, acc)
         info: Dict[int, Any] = {}
         walk(node, None, info)
+        if self.self_name is not None:
+            defs[self.self_name] = node
         gens = {k for k, v in info.items() if v['yield']}
         changed = True
         while changed:
@@ -1246,6 +1851,8 @@ class Emitter:
                         self.mutated_libs.add(_gname(str(t[1][1])))
             stack.extend(n)
         self.plain_defs = defs - reassigned
+        if self.self_name is not None:
+            self.plain_defs.add(self.self_name)
 
     def known_iterator(self, explist: Any) -> bool:
         """A generic for's explist whose iterator function cannot yield:
@@ -1311,7 +1918,7 @@ def _reline(tree: ast.AST, lines: List[int]) -> None:
 _counter = itertools.count(1)
 # IR text -> (code, source, name): closures of one Lua function have the same
 # IR (their upvalues differ only through the accessor), compiled once
-_compiled: Dict[str, Tuple[Any, str, str]] = {}
+_compiled: Dict[str, Tuple[Any, str, str, List[int]]] = {}
 
 
 def _nouv(*a: Any) -> Any:
@@ -1322,13 +1929,28 @@ def compile_ir(text: str, env: Optional[LuaTable] = None, uv: Any = None) -> Tup
     """(python function, python source) for an IR text.  env is the global
     table (a luart LuaTable, luart.new_env() when None), uv the upvalue
     accessor uv(i) / uv(i, v)."""
+    f, src, fill = compile_ir_late(text, env, uv)
+    fill()
+    return f, src
+
+
+def compile_ir_late(text: str, env: Optional[LuaTable] = None,
+                    uv: Any = None) -> Tuple[Any, str, Any]:
+    """compile_ir, and a function that reads the fixed upvalues (the
+    module's (fixed ...): no Lua statement assigns them, so their value is
+    read once, into the generated code's _K<i>) that must be called before
+    the function runs (the bridge calls it once the translation is
+    registered: reading an upvalue may translate a callee, which may be this
+    very function)."""
     hit = _compiled.get(text)
     if hit is not None:
-        code, src, pyname = hit       # another closure of the same function
+        code, src, pyname, fixed = hit       # another closure of the same function
     else:
         mod = read_ir(text)
         em = Emitter('?', [])
+        em.entry_twin = True
         src, pyname = em.module(mod)
+        fixed = sorted(em.top_free.index(u) for u in em.fixed)
         luamap = [ln for _, ln, _ in em.lines]
         fname = '<lua %s #%d>' % (em.chunk, next(_counter))
         _lcore.register_chunk(fname, em.chunk)
@@ -1337,16 +1959,23 @@ def compile_ir(text: str, env: Optional[LuaTable] = None, uv: Any = None) -> Tup
         code = compile(tree, fname, 'exec')
         if len(_compiled) >= 256:
             _compiled.pop(next(iter(_compiled)))
-        _compiled[text] = (code, src, pyname)
-    g = _lemit.emit_globals(env if env is not None else luart.new_env(), uv or _nouv)
+        _compiled[text] = (code, src, pyname, fixed)
+    acc = uv or _nouv
+    g = _lemit.emit_globals(env if env is not None else luart.new_env(), acc)
     exec(code, g)
-    return g[pyname], src
+
+    def fill() -> None:
+        for i in fixed:
+            g['_K%d' % i] = acc(i)
+    fill.globals = g     # type: ignore[attr-defined]
+    fill.entry = g.get(pyname + '_entry')     # type: ignore[attr-defined]
+    return g[pyname], src, fill
 
 
 # the bridge boundary (values, entry, callees, caches): tandem/_luabound.py
 from ._luabound import (Boundary, translate_lua, wrap_translated,  # noqa: E402
                         translated_source, _lcache, _refused, _auto, _AUTO_MAX)
 
-__all__ = ['read_ir', 'compile_ir', 'Emitter', 'Boundary', 'translate_lua',
+__all__ = ['read_ir', 'compile_ir', 'compile_ir_late', 'Emitter', 'Boundary', 'translate_lua',
            'wrap_translated', 'translated_source', '_lcache', '_refused', '_auto',
            '_AUTO_MAX', '_compiled']

@@ -14,7 +14,7 @@ from . import luart
 from .luart import _core as _lcore
 from .luart import LuaTable, Multi, LuaError as _LError
 from ._translate import TranslationError
-from ._luaback import compile_ir
+from ._luaback import compile_ir_late
 
 _lcore.runtime_file(__file__)
 
@@ -185,8 +185,23 @@ class Boundary:
             return w
         return v
 
-    def entry(self, pf: Any) -> Any:
+    def entry(self, pf: Any, twin: Any = None, g: Any = None) -> Any:
+        """The function the bridge side calls: twin (the generated
+        <name>_entry, converting in its own body) when there is one, else a
+        wrapper around pf."""
         tl, out, plain = self.to_lt, self.results_out, _PLAIN
+        if twin is not None:
+            err_cls = self.err_cls
+
+            def err(e: Any) -> None:
+                v = e.value
+                if v.__class__ is not bytes:
+                    v = _lcore.tostring(v)
+                raise err_cls(v.decode('utf-8', 'replace')) from None
+            g.update(_PLAIN=_PLAIN, _TL=tl, _OUT=out, _ERR=err, _LError=_LError)
+            twin.__name__ = twin.__qualname__ = pf.__name__
+            twin.__luart__ = pf   # type: ignore[attr-defined]
+            return twin
 
         def entry(*args: Any) -> Any:
             try:
@@ -325,12 +340,17 @@ def wrap_translated(lua: Any, fn: Any, text: Any, acc: Any, per: Dict[Any, Any],
         return bd.to_lt(acc(i + 1))
     if isinstance(text, bytes):
         text = text.decode('utf-8')
-    pf, src = compile_ir(text, bd.env(), uv if acc is not None else None)
+    pf, src, fill = compile_ir_late(text, bd.env(), uv if acc is not None else None)
     bd.err_cls = err_cls
-    entry = bd.entry(pf)
+    entry = bd.entry(pf, fill.entry, fill.globals)
     bd.wrappers[pf] = entry
     per[fn] = entry
     _sources[entry] = src
+    try:
+        fill()      # registered first: a fixed upvalue may hold fn itself
+    except BaseException:
+        del per[fn]
+        raise
     return entry
 
 

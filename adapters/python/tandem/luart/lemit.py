@@ -14,6 +14,7 @@ from typing import Any, Dict, Optional, Tuple
 from . import _core as _lcore
 from . import lbase as _lbase
 from . import lcoro as _lcoro
+from . import lpattern as _lpattern
 from ._core import LuaTable, Multi, NORES, LuaError as _LError
 
 _lcore.runtime_file(__file__)
@@ -196,6 +197,32 @@ def _forin(vals: Any) -> Any:
     return _forin_close(f, s, c, cl)
 
 
+def _forin_gmatch(s: Any, p: Any, desc: Optional[str]) -> Any:
+    """for ... in s:gmatch(p): luart's generator (iter_gmatch) when s and p
+    are strings and the strings' gmatch is still the library's, else the
+    method call and the generic for (s and p are evaluated once, by the
+    caller, in Lua's order)."""
+    if s.__class__ is bytes and p.__class__ is bytes:
+        mt = _lcore.STRING_META
+        idx = mt.hash.get(b'__index') if mt is not None else None
+        if idx.__class__ is LuaTable and idx.hash.get(b'gmatch') is _lpattern.str_gmatch:
+            return _lpattern.iter_gmatch(s, p)
+    return _forin((*_lcore.allv(_invoke(s, b'gmatch', desc, p)),))
+
+
+def _forin_pairs(f: Any, t: Any) -> Any:
+    """for ... in pairs(t) where f is the value of the global pairs:
+    iter_pairs when f is the library's pairs and t a table without __pairs,
+    else the call and the generic for (a __pairs may return a to-be-closed
+    value)."""
+    if f is _lbase.lua_pairs and t.__class__ is LuaTable and (
+            t.meta is None or t.meta.hash.get(b'__pairs') is None):
+        return _lcore.iter_pairs(t)
+    if f.__class__ is not types.FunctionType:
+        f = _callable(f, "global 'pairs'")
+    return _forin((*_lcore.allv(f(t)),))
+
+
 def _forin_close(f: Any, s: Any, c: Any, cl: Any) -> Any:
     err = None
     try:
@@ -315,15 +342,17 @@ def _nouv(*a: Any) -> Any:
 
 def emit_globals(env: LuaTable, uv: Any = None) -> Dict[str, Any]:
     """The globals of generated code: luart's public names, these helpers,
-    the global table env (_ENV) and the upvalue accessor uv(i) / uv(i, v)."""
+    the global table env (_ENV; _ENVH its hash part, never replaced) and the
+    upvalue accessor uv(i) / uv(i, v)."""
     pkg = sys.modules[__name__.rpartition('.')[0]]
     g: Dict[str, Any] = {name: getattr(pkg, name) for name in pkg.__all__}
-    g.update(_ENV=env, _uv=uv or _nouv,
+    g.update(_ENV=env, _ENVH=env.hash, _uv=uv or _nouv, _NUMS=frozenset((int, float)),
              FunctionType=types.FunctionType, Multi=Multi, NORES=NORES, LuaTable=LuaTable,
              _adj=_adj, _ix=_ix, _callv=_callv, _callable=_callable, _ixv=_ixv,
              _setixv=_setixv, _invoke=_invoke, _opv=_opv, _co_yield=_co_yield,
              _GFor=_GFor, _gforin=_gforin, _gix=_gix, _gcall=_gcall, _ginvoke=_ginvoke, _luaco=_luaco, _tcons=_tcons,
-             _tcons_o=_tcons_o, _forin=_forin, _NAN=_lcore._DNAN, _INF=float('inf'),
+             _tcons_o=_tcons_o, _forin=_forin, _forin_gmatch=_forin_gmatch,
+             _forin_pairs=_forin_pairs, _NAN=_lcore._DNAN, _INF=float('inf'),
              wrap=_lcore.wrap, close_value=_lbase.close_value,
              close_check=_lbase.close_check, error_value=_lbase.error_value)
     return g
