@@ -176,6 +176,22 @@ class _Func:
         self.targets = _own_gotos(self.body)   # labels its gotos name
 
 
+def _returns_nothing(body: Any) -> bool:
+    """No `return` of the function body (nested functions aside) has values."""
+    stack = [body]
+    while stack:
+        n = stack.pop()
+        if not isinstance(n, list) or not n:
+            continue
+        if isinstance(n[0], Sym):
+            if n[0] == 'func':
+                continue
+            if n[0] == 'return' and len(n) > 2:
+                return False
+        stack.extend(n)
+    return True
+
+
 class Emitter:
     def __init__(self, chunk: str, top_free: List[str]):
         self.chunk = chunk
@@ -193,6 +209,7 @@ class Emitter:
         self.plain_defs: set = set()
         self.assigned_globals: set = set()
         self.mutated_libs: set = set()
+        self.discard: Any = None    # the call of an expression statement being emitted
 
     def out(self, ind: int, line: int, text: str) -> None:
         self.lines.append((ind, line, text))
@@ -265,9 +282,21 @@ class Emitter:
         if k == 'call' and self.fn is not None and self.fn.gen and self.is_yield(e[1]):
             args = self.arglist(e[2:])
             ty = self.t()
-            return ('(retv((yield (%s))) if (%s := %s) is _co_yield else '
+            ya = self.t()
+            if self.discard is e:     # a statement: what the resume passes is unused
+                yr = self.t()
+                y = '((%s := (yield (%s := (%s)))).__class__ is _Foreign and _yret(%s, %s))' % (
+                    yr, ya, args + ',' if args else '', yr, ya)
+            else:
+                y = '_yret((yield (%s := (%s))), %s)' % (ya, args + ',' if args else '', ya)
+            # the global `coroutine` read inline (a raw hit needs no index() call)
+            tg = self.t()
+            callee = self.ex(e[1]).replace(
+                "index(_ENV, b'coroutine')", "(%s if (%s := _ENVget(b'coroutine')) is not "
+                "None else index(_ENV, b'coroutine'))" % (tg, tg), 1)
+            return ('(%s if (%s := %s) is _co_yield else '
                     '(yield from _gcall(%s, %r%s)))' % (
-                        args + ',' if args else '', ty, self.ex(e[1]), ty, self.desc(e[1]),
+                        y, ty, callee, ty, self.desc(e[1]),
                         ', ' + args if args else ''))
         if k == 'call' and self.fn is not None and self.fn.gen \
                 and not self.nonyield_callee(e[1]):
@@ -653,6 +682,9 @@ class Emitter:
                 pass
             params.extend(kw)
         self.out(ind, f.line, 'def %s(%s):  # function %s' % (pyname, ', '.join(params), f.name))
+        if gen and _returns_nothing(f.body):
+            # lemit._forinw: a `for ... in coroutine.wrap(this)` may iterate it directly
+            self.out(ind + 1, f.line, repr(_lemit._NORET))
         for p in f.params:
             if p in f.cells:
                 self.out(ind + 1, f.line, 'C_%s = [A_%s]' % (p, p))
@@ -859,7 +891,9 @@ class Emitter:
         if k == 'expr':
             e = s[2]
             self.check_call(e, ln)
+            self.discard = e
             self.out(ind, ln, self.exm(e) if self.multi(e) else self.ex(e))
+            self.discard = None
             fin()
             return
         if k == 'do':
@@ -935,6 +969,9 @@ class Emitter:
             if self.fn.gen:
                 self.gforin(s, names, vals, t, ind, ln, fin)
                 return
+            if len(vals) == 1 and (not self.known_iterator(vals) or self.is_wrap_call(vals[0])):
+                self.forinw(s, names, vals, t, ind, ln, fin)
+                return
             if len(names) == 1:
                 self.out(ind, ln, 'for (%s, *_) in _forin(%s):' % (t, self.tuple_of(vals)))
                 fin()
@@ -987,6 +1024,38 @@ class Emitter:
             self.assign(tgt, name, ind, ln, pre)
             return
         raise _te(self.chunk, ln, 'unknown IR statement %s' % k)
+
+    def forinw(self, s: Any, names: List[str], vals: List[Any], t: str, ind: int, ln: int,
+               fin: Any) -> None:
+        """A generic for over one expression in plain code: over a fresh
+        coroutine.wrap function whose body is a translated generator
+        returning no values, the loop iterates that generator directly
+        (lemit._forinw, docs/translation.md "Coroutines"); the nil check
+        and the handlers serve that case, any other iterator runs as
+        _forin."""
+        it, co, v = self.t(), self.t(), self.t()
+        self.out(ind, ln, '%s, %s = _forinw(%s)' % (it, co, self.tuple_of(vals)))
+        fin()
+        self.out(ind, ln, 'try:')
+        self.out(ind + 1, ln, 'for %s in %s:' % (t, it))
+        self.out(ind + 2, ln, 'if not %s or (%s := %s[0]) is None:  # (the first nil ends it)'
+                 % (t, v, t))
+        self.out(ind + 3, ln, 'break')
+        if len(names) == 1:
+            self.assign(['local', names[0]], v, ind + 2, ln, decl=True)
+        else:
+            self.out(ind + 2, ln, '%s = _adj(%d, %s)' % (t, len(names), t))
+            for j, nm in enumerate(names):
+                self.assign(['local', nm], '%s[%d]' % (t, j), ind + 2, ln, decl=True)
+        rec = self.loop_body(s[4][1:], ind + 2, 'for')
+        self.out(ind + 1, ln, 'else:')
+        self.out(ind + 2, ln, 'if %s is not None:' % co)
+        self.out(ind + 3, ln, '_fast_ended(%s, %s, _getframe())' % (co, it))
+        self.out(ind, ln, 'except BaseException as _e:')
+        self.out(ind + 1, ln, 'if %s is not None:' % co)
+        self.out(ind + 2, ln, '_fast_raised(%s, %s, _e, _getframe())' % (co, it))
+        self.out(ind + 1, ln, 'raise')
+        self.after_loop(rec, ind, ln)
 
     def gforin(self, s: Any, names: List[str], vals: List[Any], t: str, ind: int, ln: int,
                fin: Any) -> None:
@@ -1263,6 +1332,13 @@ class Emitter:
             return _gname(str(f[1])) in ('pairs', 'ipairs')
         return f[0] == 'index' and (_gname(str(f[1][1])), f[2][1]) in (
             ('string', b'gmatch'), ('coroutine', b'wrap'), ('utf8', b'codes'), ('io', b'lines'))
+
+    @staticmethod
+    def is_wrap_call(e: Any) -> bool:
+        """e is a call of the global coroutine.wrap."""
+        return (isinstance(e, list) and e[0] == 'call' and isinstance(e[1], list)
+                and e[1][0] == 'index' and e[1][1] == ['global', 'coroutine']
+                and e[1][2] == ['str', b'wrap'])
 
     def nonyield_callee(self, f: Any) -> bool:
         """A callee that cannot yield: a standard library function the unit

@@ -214,7 +214,7 @@ def _gcall(f: Any, desc: Optional[str], *args: Any) -> Any:
     (one with __luaco__) runs as a generator in the chain; pcall lets yields
     through (gpcall); anything else is an ordinary call."""
     if f is _co_yield:
-        return _lcore.retv((yield args))
+        return _yret((yield args), args)
     g = getattr(f, '__luaco__', None)
     if g is not None:
         return (yield from g(*args))
@@ -243,7 +243,8 @@ class _GFor:
     def step(self) -> Any:
         g = self.g
         if g is None:       # coroutine.yield as the iterator function
-            r = _lcore.retv((yield (self.s, self.c)))
+            a = (self.s, self.c)
+            r = _yret((yield a), a)
         else:
             r = yield from g(self.s, self.c)
         if r.__class__ is Multi:
@@ -255,6 +256,29 @@ class _GFor:
             return None
         self.c = r
         return (r,)
+
+
+def _forinw(vals: Any) -> Any:
+    """(iterator, coroutine) for a generic for over one expression in plain
+    code. When the values are a fresh coroutine.wrap function alone and the
+    coroutine's body is a translated generator that returns no values (its
+    docstring is _NORET), the iterator is the body's generator itself, which
+    the loop iterates with no Python code per step (the loop breaks at the
+    first nil, ends through lcoro.fast_ended, and passes exceptions to
+    lcoro.fast_raised; yields read the None each step sends as (nil, control
+    value): lcoro.yret). Otherwise (_forin(vals), None)."""
+    f = vals[0] if vals else None
+    co = getattr(f, 'lua_coroutine', None) if f.__class__ is types.FunctionType else None
+    if co is not None and co.gen is None and co.st == 'suspended' and (
+            len(vals) == 1 or vals[1] is None and vals[2:3] in ((), (None,))
+            and vals[3:4] in ((), (None,), (False,))):
+        g = getattr(co.fn, '__luaco__', None)
+        if g is not None and g.__doc__ == _NORET:
+            return _lcoro.fast_start(co, g), co
+    return _forin(vals), None
+
+
+_NORET = 'returns no values'
 
 
 def _gforin(vals: Any) -> Any:
@@ -305,6 +329,7 @@ def _luaco(g: Any) -> Any:
 
 
 _co_yield = _lcoro.co_yield
+_yret = _lcoro.yret
 _lua_pcall = _lbase.lua_pcall
 _lua_xpcall = _lbase.lua_xpcall
 
@@ -318,11 +343,13 @@ def emit_globals(env: LuaTable, uv: Any = None) -> Dict[str, Any]:
     the global table env (_ENV) and the upvalue accessor uv(i) / uv(i, v)."""
     pkg = sys.modules[__name__.rpartition('.')[0]]
     g: Dict[str, Any] = {name: getattr(pkg, name) for name in pkg.__all__}
-    g.update(_ENV=env, _uv=uv or _nouv,
+    g.update(_ENV=env, _ENVget=env.hash.get, _uv=uv or _nouv,
              FunctionType=types.FunctionType, Multi=Multi, NORES=NORES, LuaTable=LuaTable,
              _adj=_adj, _ix=_ix, _callv=_callv, _callable=_callable, _ixv=_ixv,
              _setixv=_setixv, _invoke=_invoke, _opv=_opv, _co_yield=_co_yield,
-             _GFor=_GFor, _gforin=_gforin, _gix=_gix, _gcall=_gcall, _ginvoke=_ginvoke, _luaco=_luaco, _tcons=_tcons,
+             _GFor=_GFor, _gforin=_gforin, _forinw=_forinw, _yret=_yret, _Foreign=_lcoro._Foreign,
+             _fast_raised=_lcoro.fast_raised, _fast_ended=_lcoro.fast_ended,
+             _getframe=sys._getframe, _gix=_gix, _gcall=_gcall, _ginvoke=_ginvoke, _luaco=_luaco, _tcons=_tcons,
              _tcons_o=_tcons_o, _forin=_forin, _NAN=_lcore._DNAN, _INF=float('inf'),
              wrap=_lcore.wrap, close_value=_lbase.close_value,
              close_check=_lbase.close_check, error_value=_lbase.error_value)
