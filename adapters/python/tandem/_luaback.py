@@ -427,6 +427,9 @@ class Emitter:
                 return '(not %s)' % self.truth(e[2])
             fn = {'unm': 'unm', 'len': 'length', 'bnot': 'bnot'}[op]
             d = self.odesc(e[2])
+            if self.fn is not None and self.fn.gen:
+                return '(yield from _gun(%r, %s%s))' % (fn, self.ex(e[2]),
+                                                       ', %r' % d if d else '')
             if d:
                 return '_opv(%s, (%r,), %s)' % (fn, d, self.ex(e[2]))
             return '%s(%s)' % (fn, self.ex(e[2]))
@@ -602,6 +605,12 @@ class Emitter:
         return ints
 
     def slow(self, op: str, e: Any, ta: str, tb: str) -> str:
+        if self.fn is not None and self.fn.gen:
+            # a metamethod that may yield runs through the coroutine chain
+            da, db = self.odesc(e[2]), self.odesc(e[3])
+            descs = '' if op in _CMP or op in ('eq', 'ne') or not (da or db) else \
+                ', (%r, %r)' % (da, db)
+            return '(yield from _gop(%r, %s, %s%s))' % (_OPFN[op], ta, tb, descs)
         if op in ('eq', 'ne', 'lt', 'le', 'gt', 'ge'):
             return '%s(%s, %s)' % (_OPFN[op], ta, tb)
         da, db = self.odesc(e[2]), self.odesc(e[3])
@@ -789,8 +798,11 @@ class Emitter:
             assert pre is not None
             t, kt = pre
             d = self.desc(tgt[1])
+            setix = '_setixv'
+            if self.fn is not None and self.fn.gen:
+                setix = 'yield from _gsetix'    # a __newindex that may yield
             if str(tgt[2][0]) == 'str' or val in ('None',):
-                self.out(ind, line, '_setixv(%s, %s, %s, %r)' % (t, kt, val, d))
+                self.out(ind, line, '%s(%s, %s, %s, %r)' % (setix, t, kt, val, d))
                 return
             a = self.t()
             if val in ('True', 'False') or re.fullmatch(r'-?[0-9]+', val):
@@ -805,7 +817,7 @@ class Emitter:
                      '%s0 < %s <= len(%s := %s.arr)%s:' % (t, t, kint, kt, a, t, vcond))
             self.out(ind + 1, line, '%s[%s - 1] = %s' % (a, kt, v))
             self.out(ind, line, 'else:')
-            self.out(ind + 1, line, '_setixv(%s, %s, %s, %r)' % (t, kt, v, d))
+            self.out(ind + 1, line, '%s(%s, %s, %s, %r)' % (setix, t, kt, v, d))
         else:
             raise _te(self.chunk, line, 'bad assignment target %s' % k)
 
@@ -1076,8 +1088,7 @@ class Emitter:
             self.assign(['local', nm], '%s[%d]' % (t, j), ind + 2, ln, decl=True)
         self.after_loop(self.loop_body(s[4][1:], ind + 2, 'for'), ind + 1, ln)
         self.out(ind, ln, 'finally:')
-        self.out(ind + 1, ln, 'if %s.__class__ is not _GFor:' % it)
-        self.out(ind + 2, ln, '%s.close()  # (closes a to-be-closed value)' % it)
+        self.out(ind + 1, ln, '%s.close()  # (closes a to-be-closed value)' % it)
 
     # ---- loops and jumps (docs/translation.md "goto")
     # self.loops is the stack of the Python loops of the current function:
@@ -1239,6 +1250,8 @@ class Emitter:
                     acc[id(owner)]['unknown'] = True
             if isinstance(n[0], Sym) and n[0] == 'method' and owner is not None:
                 acc[id(owner)]['unknown'] = True
+            if isinstance(n[0], Sym) and owner is not None and self.may_run_metamethod(n):
+                acc[id(owner)]['unknown'] = True    # a metamethod may yield (Lua 5.4)
             if isinstance(n[0], Sym) and n[0] == 'forin' and owner is not None \
                     and not self.known_iterator(n[3]):
                 acc[id(owner)]['unknown'] = True    # its iterator function may yield
@@ -1332,6 +1345,25 @@ class Emitter:
             return _gname(str(f[1])) in ('pairs', 'ipairs')
         return f[0] == 'index' and (_gname(str(f[1][1])), f[2][1]) in (
             ('string', b'gmatch'), ('coroutine', b'wrap'), ('utf8', b'codes'), ('io', b'lines'))
+
+    def may_run_metamethod(self, n: Any) -> bool:
+        """An operation that may call a metamethod, which may yield: an
+        operator (but `not`, `and`, `or`), `#`, a field read or write (but
+        of a standard library table the unit does not replace)."""
+        k = n[0]
+        if k == 'lbin':
+            return str(n[1]) not in ('and', 'or')
+        if k == 'lun':
+            return str(n[1]) != 'not'
+        if k == 'index':
+            o = n[1]
+            if isinstance(o, list) and o and o[0] == 'global':
+                lib = _gname(str(o[1]))
+                return not ((lib in _LIB_NY or lib == 'coroutine')
+                            and lib not in self.assigned_globals
+                            and lib not in self.mutated_libs)
+            return True
+        return False
 
     @staticmethod
     def is_wrap_call(e: Any) -> bool:
