@@ -198,7 +198,20 @@ def _resume(co, args):
 
 @cfunc
 def co_resume(co=NA, *args):
-    if not isinstance(co, Coroutine):
+    if co.__class__ is Coroutine:
+        gen = co.gen        # _resume's common case inline: a started coroutine
+        if gen is not None and not co.fast and not gen.gi_running \
+                and gen.gi_frame is not None:
+            try:
+                y = gen.send(args)
+            except StopIteration as e:
+                _dead(co)
+                return Multi((True,) + allv(e.value))
+            except Exception as e:
+                _dead(co)
+                return Multi((False, error_value(e)))
+            return Multi((True,) + y)
+    elif not isinstance(co, Coroutine):
         typeerror(1, 'resume', 'thread', co)
     ok, vals = _resume(co, args)
     return Multi((ok,) + tuple(vals))
@@ -209,7 +222,20 @@ def co_wrap(f=NA, *_):
 
     @cfunc
     def wrapped(*args):
-        ok, vals = _resume(co, args)
+        gen = co.gen        # _resume's common case inline: a started coroutine
+        if gen is not None and not co.fast and not gen.gi_running \
+                and gen.gi_frame is not None:
+            try:
+                vals = gen.send(args)
+                ok = True
+            except StopIteration as e:
+                _dead(co)
+                return e.value
+            except Exception as e:
+                _dead(co)
+                ok, vals = False, (error_value(e),)
+        else:
+            ok, vals = _resume(co, args)
         if not ok:
             e = vals[0]
             if e.__class__ is bytes:
