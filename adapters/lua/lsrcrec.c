@@ -24,9 +24,9 @@
 #include "ladapter.h"
 
 #define REC_MAXN 4096
-#define REC_MAXB ((lua_Integer)32 << 20)
+#define REC_MAXB ((lua_Integer)8 << 20)     /* counted against a sandbox's memory too */
 #define REC_FILTER 4096
-#define REC_READMAX ((lua_Integer)4 << 20)    /* text kept from a reader function */
+#define REC_READMAX ((lua_Integer)1 << 20)    /* text kept from a reader function */
 
 /* the record: { map, ring, head, tail, bytes, filter } */
 enum { R_MAP = 1, R_RING, R_HEAD, R_TAIL, R_BYTES, R_FILTER };

@@ -124,7 +124,7 @@ def test_load_behaves_as_lua54s():
 
 
 def test_a_reader_text_too_long_to_keep_is_refused():
-    # past 4 MiB from a reader function the text is not kept (an endless
+    # past 1 MiB from a reader function the text is not kept (an endless
     # comment must not fill memory); the name's functions are refused
     lua = tandem.LuaRuntime()
     f = lua.execute('''
