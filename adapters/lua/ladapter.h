@@ -330,6 +330,15 @@ TDMI_FUNC int tdmL_yield(lua_State *L);
 
 /* Translation back end (lxlate.c): TDM_OP_LOADIR. [-0, +3, e] */
 TDMI_FUNC int tdmL_load_ir(lua_State *L, tdmL_State *st, tdmS_Frame *f);
+/* lsrcrec.c: the bounded record of chunk texts loaded under a name that is
+   not their text. record: [-0, +0, m]; recorded: pushes the text (a string)
+   or false (ambiguous) and returns its type, or pushes nothing and returns
+   LUA_TNIL. text NULL: a text not kept (the name's functions are refused).
+   tdmL_open_load installs the recording `load`. */
+TDMI_FUNC void tdmL_record_source(lua_State *L, const char *name, const char *text,
+                                  size_t len);
+TDMI_FUNC int tdmL_recorded_source(lua_State *L, const char *name);
+TDMI_FUNC void tdmL_open_load(lua_State *L);
 /* TDM_OP_SOURCEIR (lsourceir.c): pushes the IR text and the upvalue accessor,
    or nil and "CHUNK:LINE: why" when the function cannot be translated. */
 TDMI_FUNC int tdmL_source_ir(lua_State *L, tdmL_State *st, tdmS_Frame *f);

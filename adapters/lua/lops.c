@@ -218,6 +218,9 @@ static int load_code(lua_State *L, tdmS_Frame *f, int is_expr)
         mode = f->args[2].u.s.p;        /* NUL-terminated by every adapter */
     }
     int s = luaL_loadbufferx(L, code, n, chunk, mode);
+    if (s == LUA_OK && (n == 0 || code[0] != LUA_SIGNATURE[0])) {
+        tdmL_record_source(L, chunk, code, n);  /* for TDM_OP_SOURCEIR (lsrcrec.c) */
+    }
     if (s != LUA_OK) {
         /* anything but a memory error is the code not compiling: also the
            parser's "C stack overflow" (a LUA_ERRRUN) on deep nesting */

@@ -158,7 +158,16 @@ TDMI_FUNC int tdmL_source_ir(lua_State *L, tdmL_State *st, tdmS_Frame *f)
     char *src = NULL;
     size_t len = 0;
     int owned = 0;
-    if (ar.source[0] == '=') {
+    int rec = tdmL_recorded_source(L, ar.source);   /* the text tandem loaded (lsrcrec.c) */
+    if (rec == LUA_TBOOLEAN) {
+        snprintf(msg, sizeof msg, "%s:%d: source not available (chunk name '%s' was loaded "
+                 "with several texts, or with one tandem no longer remembers)", ar.short_src,
+                 ar.linedefined, ar.source);
+        return refuse(L, msg);
+    }
+    if (rec == LUA_TSTRING) {
+        src = (char *)lua_tolstring(L, -1, &len);   /* kept on the stack below */
+    } else if (ar.source[0] == '=') {
         if (f->nargs < 2 || f->args[1].kind != TDM_STR) {
             snprintf(msg, sizeof msg, "%s:%d: source not available (chunk name '%s')",
                      ar.short_src, ar.linedefined, ar.source);

@@ -179,6 +179,7 @@ static int setup(lua_State *L)
         luaL_openlibs(L);
         tdmL_guard_cmodules(L);
         tdmL_open_coroutines(L, st);
+        tdmL_open_load(L);
     }
     tdmL_setup_registry(L, st);
     /* require "tandem" / "tandem.ffi" use this copy, never a second

@@ -67,6 +67,7 @@ typedef struct tdmP_State {
                                    entry into the Python zone (lock) */
     int nzombies, czombies;
     PyObject *chunks;           /* strong dict: chunk name -> source (linecache) */
+    PyObject *lastname;         /* the last unremembered "=<lua:N>" name given out */
 } tdmP_State;
 
 /* LuaRuntime. */
@@ -272,7 +273,8 @@ TDMI_FUNC int tdmP_capture(tdmP_State *st, tdmS_Frame *f);
 /* Formatted traceback + message of an exception. New reference str. */
 TDMI_FUNC PyObject *tdmP_format_exc(tdmP_Module *ms, PyObject *exc);
 /* Register a chunk's source for tracebacks; returns the chunk name to use
-   (borrowed from st->chunks, valid while st lives). */
+   (borrowed from st->chunks, valid while st lives; past 2000 chunks a
+   fresh name held by st->lastname until the next call). */
 TDMI_FUNC PyObject *tdmP_chunk_name(tdmP_State *st, PyObject *source,
                                     PyObject *name);
 

@@ -159,12 +159,15 @@ PyObject *tdmP_chunk_name(tdmP_State *st, PyObject *source, PyObject *name)
     if (known != NULL) {
         return known;
     }
-    if (PyErr_Occurred() || PyDict_Size(st->chunks) >= 2000 || !PyUnicode_Check(source)) {
+    if (PyErr_Occurred()) {
         PyErr_Clear();
         return NULL;
     }
     /* numbered per process, not per runtime: linecache is one per process,
-       and a name must never show another runtime's source */
+       and a name must never show another runtime's source. Past 2000 chunks
+       (or for bytes code) the name is still unique, only not remembered
+       here: the Lua adapter records the text under it for translation
+       (adapters/lua/lsrcrec.c), a shared name would be ambiguous there. */
     static long chunkseq;       /* GIL */
     PyObject *n = PyUnicode_FromFormat("<lua:%ld>", ++chunkseq);
     if (n == NULL) {
@@ -172,6 +175,11 @@ PyObject *tdmP_chunk_name(tdmP_State *st, PyObject *source, PyObject *name)
         return NULL;
     }
     PyObject *eq = PyUnicode_FromFormat("=%U", n);
+    if (eq != NULL && (PyDict_Size(st->chunks) >= 2000 || !PyUnicode_Check(source))) {
+        Py_DECREF(n);
+        Py_XSETREF(st->lastname, eq);   /* borrowed by the caller, like the others */
+        return eq;
+    }
     int rc = eq ? PyDict_SetItem(st->chunks, source, eq) : -1;
     if (rc == 0) {
         rc = PyDict_SetItem(st->chunks, n, source);

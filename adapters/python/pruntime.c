@@ -65,6 +65,7 @@ void tdmP_state_free(tdmP_State *st)
     Py_CLEAR(st->attr_setter);
     Py_CLEAR(st->overflow_handler);
     Py_CLEAR(st->chunks);
+    Py_CLEAR(st->lastname);
     if (st->owner_strong) {
         Py_CLEAR(st->owner);
     }

@@ -4,8 +4,9 @@
 #include "check.h"
 
 /* Lua functions whose source Lua keeps: load() of a string keeps the
-   string as the chunk's source (a chunk named "=..." or a tdm_exec chunk
-   name keeps none: the front end cannot find it). */
+   string as the chunk's source; the text of a chunk run by tdm_exec under
+   a name ("defs"), or load()ed under a name, tandem records
+   (adapters/lua/lsrcrec.c). */
 static const char setup_lua[] =
     "local src = [[\n"
     "local calls = 0\n"
@@ -20,7 +21,9 @@ static const char setup_lua[] =
     "return fib, idiv, fails, ncalls\n"
     "]]\n"
     "fib, idiv, fails, ncalls = load(src)()\n"
-    "function nosrc(x) return x end\n";
+    "function named(x) return x // 2, x / 2 end\n"
+    "load('function dup1(x) return x end', '=dup')()\n"
+    "load('function dup2(x) return -x end', '=dup')()\n";
 
 static int is_true(tdm_Runtime *rt, tdm_LangId lang, const char *expr)
 {
@@ -106,10 +109,38 @@ int main(void)
     CHECK(strstr(tdm_errmsg(rt), "TranslationError") != NULL);
     CHECK(strstr(tdm_errmsg(rt), "C function") != NULL);
     tdm_release(rt, &lf);
-    CHECK_OK(rt, tdm_get_global(rt, TDM_LANG_LUA, "nosrc", &lf));
+    /* a name loaded with two texts: which one is the function's? refused */
+    CHECK_OK(rt, tdm_get_global(rt, TDM_LANG_LUA, "dup1", &lf));
     CHECK(tdm_translate(rt, &lf, &pf) == TDM_ERRRUN);
     CHECK(strstr(tdm_errmsg(rt), "TranslationError") != NULL);
+    CHECK(strstr(tdm_errmsg(rt), "chunk name '=dup' was loaded") != NULL);
     tdm_release(rt, &lf);
+
+    /* a function of the tdm_exec chunk "defs": its recorded text */
+    CHECK_OK(rt, tdm_get_global(rt, TDM_LANG_LUA, "named", &lf));
+    CHECK_OK(rt, tdm_translate(rt, &lf, &pf));
+    tdm_release(rt, &lf);
+    args[0] = tdm_int(7);
+    CHECK_OK(rt, tdm_call(rt, &pf, 1, args, res, 1, &n));
+    CHECK(n == 1 && res[0].kind == TDM_OBJ);
+    CHECK_OK(rt, tdm_set_global(rt, TDM_LANG_PYTHON, "r", &res[0]));
+    tdm_release(rt, &res[0]);
+    CHECK(is_true(rt, TDM_LANG_PYTHON, "r == (3, 3.5) and type(r[0]) is int"));
+    CHECK(is_true(rt, TDM_LANG_LUA, "select(2, named(7)) == 3.5"));
+    tdm_release(rt, &pf);
+    /* tdm_exec code defining a function under another name, run twice with
+       the same text: still one text */
+    CHECK_OK(rt, tdm_exec(rt, TDM_LANG_LUA, "function twice(x)\n return x .. x end", "=t"));
+    CHECK_OK(rt, tdm_exec(rt, TDM_LANG_LUA, "function twice(x)\n return x .. x end", "=t"));
+    CHECK_OK(rt, tdm_get_global(rt, TDM_LANG_LUA, "twice", &lf));
+    CHECK_OK(rt, tdm_translate(rt, &lf, &pf));
+    tdm_release(rt, &lf);
+    tdm_Value s = tdm_str("ab");
+    CHECK_OK(rt, tdm_call(rt, &pf, 1, &s, res, 1, &n));
+    CHECK(n == 1 && res[0].kind == TDM_STR && res[0].u.s.n == 4
+          && memcmp(res[0].u.s.p, "abab", 4) == 0);
+    tdm_release(rt, &res[0]);
+    tdm_release(rt, &pf);
 
     /* TDM_ERRTYPE: a Lua table is no function; a number is no object */
     CHECK_OK(rt, tdm_eval(rt, TDM_LANG_LUA, "{}", &lf));

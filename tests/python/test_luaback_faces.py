@@ -39,8 +39,13 @@ def test_python_translate_refusal_is_a_lua_error():
     ok, err = lua.execute('return pcall(python.translate, print)')
     assert ok is False and isinstance(err, tandem.TranslationError)
     assert 'C function' in str(err)
+    # a stripped binary chunk: no text tandem saw (a named text chunk is
+    # recorded: test_luaback_sources.py)
     with pytest.raises(tandem.TranslationError, match='source not available'):
-        lua.execute('return python.translate(load("return function() end", "=x")())')
+        lua.execute('return python.translate(load(string.dump(function()\n end, true), '
+                    '"=x", "b"))')
+    assert lua.execute('return python.translate(load("return function() return 4 end", '
+                       '"=x")())()') == 4
     # lua.execute's own code: the runtime remembered its source
     assert lua.execute('return python.translate(function(a) return a .. "!" end)("hi")') == 'hi!'
 

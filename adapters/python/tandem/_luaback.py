@@ -195,6 +195,22 @@ class _Func:
         return out
 
 
+def _returns_nothing(body: Any) -> bool:
+    """No `return` of the function body (nested functions aside) has values."""
+    stack = [body]
+    while stack:
+        n = stack.pop()
+        if not isinstance(n, list) or not n:
+            continue
+        if isinstance(n[0], Sym):
+            if n[0] == 'func':
+                continue
+            if n[0] == 'return' and len(n) > 2:
+                return False
+        stack.extend(n)
+    return True
+
+
 class Emitter:
     def __init__(self, chunk: str, top_free: List[str]):
         self.chunk = chunk
@@ -223,6 +239,7 @@ class Emitter:
         self.self_int: Tuple[str, ...] = ()   # the top's int-typed parameters, when its
         #   typed version provably returns an integer (self calls with integers are ints)
         self.boundary = False       # emitting that entry's body
+        self.discard: Any = None    # the call of an expression statement being emitted
 
     def out(self, ind: int, line: int, text: str) -> None:
         self.lines.append((ind, line, text))
@@ -305,9 +322,21 @@ class Emitter:
         if k == 'call' and self.fn is not None and self.fn.gen and self.is_yield(e[1]):
             args = self.arglist(e[2:])
             ty = self.t()
-            return ('(retv((yield (%s))) if (%s := %s) is _co_yield else '
+            ya = self.t()
+            if self.discard is e:     # a statement: what the resume passes is unused
+                yr = self.t()
+                y = '((%s := (yield (%s := (%s)))).__class__ is _Foreign and _yret(%s, %s))' % (
+                    yr, ya, args + ',' if args else '', yr, ya)
+            else:
+                y = '_yret((yield (%s := (%s))), %s)' % (ya, args + ',' if args else '', ya)
+            # the global `coroutine` read inline (a raw hit needs no index() call)
+            tg = self.t()
+            callee = self.ex(e[1]).replace(
+                "index(_ENV, b'coroutine')", "(%s if (%s := _ENVget(b'coroutine')) is not "
+                "None else index(_ENV, b'coroutine'))" % (tg, tg), 1)
+            return ('(%s if (%s := %s) is _co_yield else '
                     '(yield from _gcall(%s, %r%s)))' % (
-                        args + ',' if args else '', ty, self.ex(e[1]), ty, self.desc(e[1]),
+                        y, ty, callee, ty, self.desc(e[1]),
                         ', ' + args if args else ''))
         if k == 'call' and self.fn is not None and self.fn.gen \
                 and not self.nonyield_callee(e[1]):
@@ -366,10 +395,11 @@ class Emitter:
 
     def is_self_call(self, e: Any) -> bool:
         """A call of the top function through its fixed upvalue, outside a
-        generator body, the function itself never yielding."""
+        generator body, the function itself never yielding (it may have a
+        coroutine twin: the plain version's calls are plain calls anyway)."""
         return (self.self_name is not None and str(e[0]) == 'call'
                 and e[1] == ['free', self.self_name] and self.fn is not None
-                and not self.fn.gen and self.self_name in self.plain_defs
+                and not self.fn.gen and id(self.top_node) not in self.gens
                 and self.free_ref(self.self_name)[0].startswith('_K'))
 
     def allvals(self, e: Any) -> str:
@@ -488,6 +518,9 @@ class Emitter:
                 return 'len(%s)' % self.arr_of(self.ex(e[2]))
             fn = {'unm': 'unm', 'len': 'length', 'bnot': 'bnot'}[op]
             d = self.odesc(e[2])
+            if self.fn is not None and self.fn.gen:
+                return '(yield from _gun(%r, %s%s))' % (fn, self.ex(e[2]),
+                                                       ', %r' % d if d else '')
             if d:
                 return '_opv(%s, (%r,), %s)' % (fn, d, self.ex(e[2]))
             return '%s(%s)' % (fn, self.ex(e[2]))
@@ -873,6 +906,12 @@ class Emitter:
         return ints
 
     def slow(self, op: str, e: Any, ta: str, tb: str) -> str:
+        if self.fn is not None and self.fn.gen:
+            # a metamethod that may yield runs through the coroutine chain
+            da, db = self.odesc(e[2]), self.odesc(e[3])
+            descs = '' if op in _CMP or op in ('eq', 'ne') or not (da or db) else \
+                ', (%r, %r)' % (da, db)
+            return '(yield from _gop(%r, %s, %s%s))' % (_OPFN[op], ta, tb, descs)
         if op in ('eq', 'ne', 'lt', 'le', 'gt', 'ge'):
             return '%s(%s, %s)' % (_OPFN[op], ta, tb)
         da, db = self.odesc(e[2]), self.odesc(e[3])
@@ -967,6 +1006,9 @@ class Emitter:
                 pass
             params.extend(kw)
         self.out(ind, f.line, 'def %s(%s):  # function %s' % (pyname, ', '.join(params), f.name))
+        if gen and _returns_nothing(f.body):
+            # lemit._forinw: a `for ... in coroutine.wrap(this)` may iterate it directly
+            self.out(ind + 1, f.line, repr(_lemit._NORET))
         for p in f.params:
             if p in f.cells:
                 self.out(ind + 1, f.line, 'C_%s = [A_%s]' % (p, p))
@@ -1243,8 +1285,11 @@ class Emitter:
             assert pre is not None
             t, kt = pre
             d = self.desc(tgt[1])
+            setix = '_setixv'
+            if self.fn is not None and self.fn.gen:
+                setix = 'yield from _gsetix'    # a __newindex that may yield
             if str(tgt[2][0]) == 'str' or val in ('None',):
-                self.out(ind, line, '_setixv(%s, %s, %s, %r)' % (t, kt, val, d))
+                self.out(ind, line, '%s(%s, %s, %s, %r)' % (setix, t, kt, val, d))
                 return
             a = self.t()
             if val in ('True', 'False') or re.fullmatch(r'-?[0-9]+', val):
@@ -1292,7 +1337,7 @@ class Emitter:
             self.out(ind + 1, line, 'else:')
             self.out(ind + 2, line, '_setixv(%s, %s, %s, %r)' % (t, kt, v, d))
             self.out(ind, line, 'else:')
-            self.out(ind + 1, line, '_setixv(%s, %s, %s, %r)' % (t, kt, v, d))
+            self.out(ind + 1, line, '%s(%s, %s, %s, %r)' % (setix, t, kt, v, d))
         else:
             raise _te(self.chunk, line, 'bad assignment target %s' % k)
 
@@ -1381,7 +1426,9 @@ class Emitter:
         if k == 'expr':
             e = s[2]
             self.check_call(e, ln)
+            self.discard = e
             self.out(ind, ln, self.exm(e) if self.multi(e) else self.ex(e))
+            self.discard = None
             fin()
             return
         if k == 'do':
@@ -1485,6 +1532,10 @@ class Emitter:
                 return
             it = self.forin_fast(vals, ind, ln)
             if it is None:
+                if len(vals) == 1 and (not self.known_iterator(vals) or
+                                       self.is_wrap_call(vals[0])):
+                    self.forinw(s, names, vals, t, ind, ln, fin)
+                    return
                 it = '_forin(%s)' % self.tuple_of(vals)
             if len(names) == 1:
                 self.out(ind, ln, 'for (%s, *_) in %s:' % (t, it))
@@ -1561,6 +1612,38 @@ class Emitter:
             return '_forin_pairs(%s, %s)' % (tf, to)
         return None
 
+    def forinw(self, s: Any, names: List[str], vals: List[Any], t: str, ind: int, ln: int,
+               fin: Any) -> None:
+        """A generic for over one expression in plain code: over a fresh
+        coroutine.wrap function whose body is a translated generator
+        returning no values, the loop iterates that generator directly
+        (lemit._forinw, docs/translation.md "Coroutines"); the nil check
+        and the handlers serve that case, any other iterator runs as
+        _forin."""
+        it, co, v = self.t(), self.t(), self.t()
+        self.out(ind, ln, '%s, %s = _forinw(%s)' % (it, co, self.tuple_of(vals)))
+        fin()
+        self.out(ind, ln, 'try:')
+        self.out(ind + 1, ln, 'for %s in %s:' % (t, it))
+        self.out(ind + 2, ln, 'if not %s or (%s := %s[0]) is None:  # (the first nil ends it)'
+                 % (t, v, t))
+        self.out(ind + 3, ln, 'break')
+        if len(names) == 1:
+            self.assign(['local', names[0]], v, ind + 2, ln, decl=True)
+        else:
+            self.out(ind + 2, ln, '%s = _adj(%d, %s)' % (t, len(names), t))
+            for j, nm in enumerate(names):
+                self.assign(['local', nm], '%s[%d]' % (t, j), ind + 2, ln, decl=True)
+        rec = self.loop_body(s[4][1:], ind + 2, 'for')
+        self.out(ind + 1, ln, 'else:')
+        self.out(ind + 2, ln, 'if %s is not None:' % co)
+        self.out(ind + 3, ln, '_fast_ended(%s, %s, _getframe())' % (co, it))
+        self.out(ind, ln, 'except BaseException as _e:')
+        self.out(ind + 1, ln, 'if %s is not None:' % co)
+        self.out(ind + 2, ln, '_fast_raised(%s, %s, _e, _getframe())' % (co, it))
+        self.out(ind + 1, ln, 'raise')
+        self.after_loop(rec, ind, ln)
+
     def gforin(self, s: Any, names: List[str], vals: List[Any], t: str, ind: int, ln: int,
                fin: Any) -> None:
         """A generic for in a generator body: an iterator function that may
@@ -1580,8 +1663,7 @@ class Emitter:
             self.assign(['local', nm], '%s[%d]' % (t, j), ind + 2, ln, decl=True)
         self.after_loop(self.loop_body(s[4][1:], ind + 2, 'for'), ind + 1, ln)
         self.out(ind, ln, 'finally:')
-        self.out(ind + 1, ln, 'if %s.__class__ is not _GFor:' % it)
-        self.out(ind + 2, ln, '%s.close()  # (closes a to-be-closed value)' % it)
+        self.out(ind + 1, ln, '%s.close()  # (closes a to-be-closed value)' % it)
 
     # ---- loops and jumps (docs/translation.md "goto")
     # self.loops is the stack of the Python loops of the current function:
@@ -1773,6 +1855,8 @@ class Emitter:
                     acc[id(owner)]['unknown'] = True
             if isinstance(n[0], Sym) and n[0] == 'method' and owner is not None:
                 acc[id(owner)]['unknown'] = True
+            if isinstance(n[0], Sym) and owner is not None and self.may_run_metamethod(n):
+                acc[id(owner)]['unknown'] = True    # a metamethod may yield (Lua 5.4)
             if isinstance(n[0], Sym) and n[0] == 'forin' and owner is not None \
                     and not self.known_iterator(n[3]):
                 acc[id(owner)]['unknown'] = True    # its iterator function may yield
@@ -1870,6 +1954,32 @@ class Emitter:
             return _gname(str(f[1])) in ('pairs', 'ipairs')
         return f[0] == 'index' and (_gname(str(f[1][1])), f[2][1]) in (
             ('string', b'gmatch'), ('coroutine', b'wrap'), ('utf8', b'codes'), ('io', b'lines'))
+
+    def may_run_metamethod(self, n: Any) -> bool:
+        """An operation that may call a metamethod, which may yield: an
+        operator (but `not`, `and`, `or`), `#`, a field read or write (but
+        of a standard library table the unit does not replace)."""
+        k = n[0]
+        if k == 'lbin':
+            return str(n[1]) not in ('and', 'or')
+        if k == 'lun':
+            return str(n[1]) != 'not'
+        if k == 'index':
+            o = n[1]
+            if isinstance(o, list) and o and o[0] == 'global':
+                lib = _gname(str(o[1]))
+                return not ((lib in _LIB_NY or lib == 'coroutine')
+                            and lib not in self.assigned_globals
+                            and lib not in self.mutated_libs)
+            return True
+        return False
+
+    @staticmethod
+    def is_wrap_call(e: Any) -> bool:
+        """e is a call of the global coroutine.wrap."""
+        return (isinstance(e, list) and e[0] == 'call' and isinstance(e[1], list)
+                and e[1][0] == 'index' and e[1][1] == ['global', 'coroutine']
+                and e[1][2] == ['str', b'wrap'])
 
     def nonyield_callee(self, f: Any) -> bool:
         """A callee that cannot yield: a standard library function the unit

@@ -241,7 +241,7 @@ def _gcall(f: Any, desc: Optional[str], *args: Any) -> Any:
     (one with __luaco__) runs as a generator in the chain; pcall lets yields
     through (gpcall); anything else is an ordinary call."""
     if f is _co_yield:
-        return _lcore.retv((yield args))
+        return _yret((yield args), args)
     g = getattr(f, '__luaco__', None)
     if g is not None:
         return (yield from g(*args))
@@ -262,15 +262,25 @@ def _gcall(f: Any, desc: Optional[str], *args: Any) -> Any:
 class _GFor:
     """The generic for over an iterator function that may yield, in a
     generator body: step() calls it through the coroutine chain."""
-    __slots__ = ('g', 's', 'c')
+    __slots__ = ('g', 's', 'c', 'cl')
 
-    def __init__(self, g: Any, s: Any, c: Any) -> None:
-        self.g, self.s, self.c = g, s, c
+    def __init__(self, g: Any, s: Any, c: Any, cl: Any = None) -> None:
+        self.g, self.s, self.c, self.cl = g, s, c, cl
+
+    def close(self) -> None:
+        """The loop ended (the `finally` of its while): close its
+        to-be-closed value, with the Lua error leaving the loop if any."""
+        cl = self.cl
+        if cl is not None:
+            self.cl = None
+            e = sys.exc_info()[1]
+            _lbase.close_value(cl, e.value if isinstance(e, _LError) else None)
 
     def step(self) -> Any:
         g = self.g
         if g is None:       # coroutine.yield as the iterator function
-            r = _lcore.retv((yield (self.s, self.c)))
+            a = (self.s, self.c)
+            r = _yret((yield a), a)
         else:
             r = yield from g(self.s, self.c)
         if r.__class__ is Multi:
@@ -284,29 +294,171 @@ class _GFor:
         return (r,)
 
 
+def _forinw(vals: Any) -> Any:
+    """(iterator, coroutine) for a generic for over one expression in plain
+    code. When the values are a fresh coroutine.wrap function alone and the
+    coroutine's body is a translated generator that returns no values (its
+    docstring is _NORET), the iterator is the body's generator itself, which
+    the loop iterates with no Python code per step (the loop breaks at the
+    first nil, ends through lcoro.fast_ended, and passes exceptions to
+    lcoro.fast_raised; yields read the None each step sends as (nil, control
+    value): lcoro.yret). Otherwise (_forin(vals), None)."""
+    f = vals[0] if vals else None
+    co = getattr(f, 'lua_coroutine', None) if f.__class__ is types.FunctionType else None
+    if co is not None and co.gen is None and co.st == 'suspended' and (
+            len(vals) == 1 or vals[1] is None and vals[2:3] in ((), (None,))
+            and vals[3:4] in ((), (None,), (False,))):
+        g = getattr(co.fn, '__luaco__', None)
+        if g is not None and g.__doc__ == _NORET:
+            return _lcoro.fast_start(co, g), co
+    return _forin(vals), None
+
+
+_NORET = 'returns no values'
+
+
 def _gforin(vals: Any) -> Any:
     """_forin in a generator body: a _GFor when the iterator function may
-    yield (and no to-be-closed value), else the plain iterator."""
+    yield (closing the to-be-closed value when the loop ends), else the
+    plain iterator."""
     f, s, c, cl = _adj(4, vals)
     g = getattr(f, '__luaco__', None)
-    if (g is not None or f is _co_yield) and (cl is None or cl is False):
-        return _GFor(g, s, c)
+    if g is not None or f is _co_yield:
+        if cl is None or cl is False:
+            return _GFor(g, s, c)
+        _lbase.close_check(cl, '(for state)')
+        return _GFor(g, s, c, cl)
     return _forin(vals)
 
 
 def _gix(o: Any, k: Any, desc: Optional[str]) -> Any:
-    """o[k] off the fast path in a generator body: the table's own __index
-    function, when it may yield (__luaco__), runs through the chain."""
-    if o.__class__ is LuaTable:
-        mt = o.meta
-        if mt is not None and o.get(k) is None:
-            g = getattr(mt.hash.get(b'__index'), '__luaco__', None)
-            if g is not None:
-                r = yield from g(o, k)
-                if r.__class__ is Multi:
-                    return r[0] if r else None
-                return r
+    """o[k] off the fast path in a generator body: an __index function that
+    may yield (__luaco__), the table's own or reached through __index
+    tables as luart's index walks them, runs through the chain."""
+    t = o
+    for _ in range(2000):
+        if t.__class__ is not LuaTable:
+            break
+        mt = t.meta
+        if mt is None or t.get(k) is not None:
+            break
+        h = mt.hash.get(b'__index')
+        if h is None:
+            break
+        if h.__class__ is LuaTable or not callable(h):
+            t = h
+            continue
+        g = getattr(h, '__luaco__', None)
+        if g is not None:
+            r = yield from g(t, k)
+            if r.__class__ is Multi:
+                return r[0] if r else None
+            return r
+        break
     return _ix(o, k, desc)
+
+
+_EVENT = {'add': b'__add', 'sub': b'__sub', 'mul': b'__mul', 'div': b'__div',
+          'mod': b'__mod', 'pow': b'__pow', 'idiv': b'__idiv', 'band': b'__band',
+          'bor': b'__bor', 'bxor': b'__bxor', 'shl': b'__shl', 'shr': b'__shr',
+          'concat': b'__concat', 'unm': b'__unm', 'length': b'__len', 'bnot': b'__bnot'}
+
+
+def _gmeta(op: str, a: Any, b: Any) -> Any:
+    """(generator function of the metamethod, its arguments, negate) when
+    the operator op on a, b calls a metamethod that may yield (a translated
+    function's __luaco__), chosen as Lua 5.4 chooses it; None otherwise
+    (numbers, strings and tables without one: the plain operator)."""
+    mm = _lcore.metamethod
+    if op in ('gt', 'ge'):
+        a, b = b, a
+        op = 'lt' if op == 'gt' else 'le'
+    if op in ('eq', 'ne'):
+        if a.__class__ is not LuaTable or b.__class__ is not LuaTable or a is b:
+            return None
+        h = mm(a, b'__eq')
+        if h is None:
+            h = mm(b, b'__eq')
+        g = getattr(h, '__luaco__', None)
+        return None if g is None else (g, (a, b), op == 'ne')
+    if a.__class__ is not LuaTable and b.__class__ is not LuaTable:
+        return None
+    if op == 'lt' or op == 'le':
+        h = mm(a, b'__lt' if op == 'lt' else b'__le')
+        if h is None:
+            h = mm(b, b'__lt' if op == 'lt' else b'__le')
+        if h is None and op == 'le':
+            # LUA_COMPAT_LT_LE, as luart's le: a <= b is not (b < a)
+            h = mm(b, b'__lt')
+            if h is None:
+                h = mm(a, b'__lt')
+            g = getattr(h, '__luaco__', None)
+            return None if g is None else (g, (b, a), True)
+        g = getattr(h, '__luaco__', None)
+        return None if g is None else (g, (a, b), False)
+    ev = _EVENT[op]
+    h = mm(a, ev)
+    if h is None:
+        h = mm(b, ev)
+    g = getattr(h, '__luaco__', None)
+    return None if g is None else (g, (a, b), None)
+
+
+def _gop(op: str, a: Any, b: Any, descs: Any = None) -> Any:
+    """A binary operator off its inline fast path in a generator body:
+    `r = yield from _gop('add', a, b)`. A metamethod that may yield runs
+    through the coroutine chain (Lua 5.4 lets metamethods yield); anything
+    else is luart's operator (with the operands' names in its errors when
+    descs is given)."""
+    if a.__class__ is LuaTable or b.__class__ is LuaTable:
+        m = _gmeta(op, a, b)
+        if m is not None:
+            g, args, neg = m
+            r = _lcore.first((yield from g(*args)))
+            if neg is None:
+                return r
+            return (r is None or r is False) if neg else (r is not None and r is not False)
+    fn = getattr(_lcore, op)
+    if descs is not None:
+        return _opv(fn, descs, a, b)
+    return fn(a, b)
+
+
+def _gun(op: str, a: Any, desc: Optional[str] = None) -> Any:
+    """A unary operator (unm, length, bnot) in a generator body, as _gop,
+    the metamethod called with luart's arguments (unm, bnot: the operand
+    twice, as Lua; length: once)."""
+    if a.__class__ is LuaTable:
+        g = getattr(_lcore.metamethod(a, _EVENT[op]), '__luaco__', None)
+        if g is not None:
+            return _lcore.first((yield from (g(a) if op == 'length' else g(a, a))))
+    fn = getattr(_lcore, op)
+    if desc is not None:
+        return _opv(fn, (desc,), a)
+    return fn(a)
+
+
+def _gsetix(o: Any, k: Any, v: Any, desc: Optional[str]) -> Any:
+    """o[k] = v off the fast path in a generator body: a __newindex function
+    that may yield, reached through __newindex tables as luart's setindex
+    walks them, runs through the coroutine chain."""
+    t = o
+    for _ in range(2000):
+        if t.__class__ is not LuaTable or t.meta is None:
+            break
+        h = t.meta.hash.get(b'__newindex')
+        if h is None or t.get(k) is not None:
+            break
+        if h.__class__ is LuaTable or not callable(h):
+            t = h
+            continue
+        g = getattr(h, '__luaco__', None)
+        if g is not None:
+            yield from g(t, k, v)
+            return None
+        break
+    _setixv(o, k, v, desc)
+    return None
 
 
 def _ginvoke(o: Any, name: bytes, desc: str, *args: Any) -> Any:
@@ -332,6 +484,7 @@ def _luaco(g: Any) -> Any:
 
 
 _co_yield = _lcoro.co_yield
+_yret = _lcoro.yret
 _lua_pcall = _lbase.lua_pcall
 _lua_xpcall = _lbase.lua_xpcall
 
@@ -346,13 +499,18 @@ def emit_globals(env: LuaTable, uv: Any = None) -> Dict[str, Any]:
     upvalue accessor uv(i) / uv(i, v)."""
     pkg = sys.modules[__name__.rpartition('.')[0]]
     g: Dict[str, Any] = {name: getattr(pkg, name) for name in pkg.__all__}
-    g.update(_ENV=env, _ENVH=env.hash, _uv=uv or _nouv, _NUMS=frozenset((int, float)),
+    g.update(_ENV=env, _ENVH=env.hash, _ENVget=env.hash.get, _uv=uv or _nouv,
+             _NUMS=frozenset((int, float)),
              FunctionType=types.FunctionType, Multi=Multi, NORES=NORES, LuaTable=LuaTable,
              _adj=_adj, _ix=_ix, _callv=_callv, _callable=_callable, _ixv=_ixv,
              _setixv=_setixv, _invoke=_invoke, _opv=_opv, _co_yield=_co_yield,
-             _GFor=_GFor, _gforin=_gforin, _gix=_gix, _gcall=_gcall, _ginvoke=_ginvoke, _luaco=_luaco, _tcons=_tcons,
-             _tcons_o=_tcons_o, _forin=_forin, _forin_gmatch=_forin_gmatch,
-             _forin_pairs=_forin_pairs, _NAN=_lcore._DNAN, _INF=float('inf'),
+             _GFor=_GFor, _gforin=_gforin, _gop=_gop, _gun=_gun, _gsetix=_gsetix,
+             _forinw=_forinw, _yret=_yret, _Foreign=_lcoro._Foreign,
+             _fast_raised=_lcoro.fast_raised, _fast_ended=_lcoro.fast_ended,
+             _getframe=sys._getframe, _gix=_gix, _gcall=_gcall, _ginvoke=_ginvoke,
+             _luaco=_luaco, _tcons=_tcons, _tcons_o=_tcons_o, _forin=_forin,
+             _forin_gmatch=_forin_gmatch, _forin_pairs=_forin_pairs,
+             _NAN=_lcore._DNAN, _INF=float('inf'),
              wrap=_lcore.wrap, close_value=_lbase.close_value,
              close_check=_lbase.close_check, error_value=_lbase.error_value)
     return g
