@@ -132,8 +132,10 @@ class Gen:
                             "ZeroDivisionError, KeyError, IndexError, OverflowError) as e:\n"
                             "        r.append(str(e))" % e)
             elif form == 5:     # augmented assignment
-                body.append("    t = %s\n    t %s= %s\n    r.append(t)"
-                            % (e, r.choice(BINOPS[:12]), self.expr(1)))
+                op = r.choice(BINOPS[:12])
+                # as for `**` above: t **= 2 ** 62 would grind CPython itself
+                rhs = r.choice(["0", "1", "2", "3", "-1"]) if op == "**" else self.expr(1)
+                body.append("    t = %s\n    t %s= %s\n    r.append(t)" % (e, op, rhs))
             else:               # a loop whose condition is the expression
                 body.append("    k = 0\n    while k < 3 and %s:\n        k += 1\n"
                             "    r.append(k)" % e)
