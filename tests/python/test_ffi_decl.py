@@ -328,3 +328,12 @@ def test_enum_without_values_is_unsigned_int_with_a_warning(ffi):
                       "guessing that it is equivalent to 'unsigned int'"):
         n = ffi.cast("enum opaque_e", -1)
     assert int(n) == 0xFFFFFFFF
+
+
+def test_line_directives_are_skipped(ffi):
+    # `# 42 "file"` (the preprocessor's output, as cffi accepts it) is no declaration
+    ffi.cdef('# 42 "foo.h"\nint abs(int);\n# 7 "bar.h" 1 3\nlong labs(long);')
+    lib = ffi.dlopen(None)
+    assert lib.abs(-2) == 2 and lib.labs(-3) == 3
+    with pytest.raises(tandem.CDefError):
+        ffi.cdef('# 42 "foo.h"\nint @;')
