@@ -311,6 +311,14 @@ T.test("asm redirects, GCC attributes, escapes", function()
     T.raises(function() return ffi.C.lj_nosuch end, "symbol 'tandem_no_such_symbol' not found")
 end)
 
+T.test("backslash-newline splices lines between tokens", function()
+    ffi.cdef "enum { LJ_SPL = 1 + \\\n 2 }; int \\\n lj_splabs(int) asm(\"abs\");"
+    T.eq(ffi.C.LJ_SPL, 3)
+    T.eq(ffi.C.lj_splabs(-4), 4)
+    -- an error after a splice counts the spliced line
+    T.raises(function() ffi.cdef "int \\\n lj_spl_bad(int) @;" end, "2:")
+end)
+
 T.test("packed layouts: #pragma pack and __attribute__((packed)), as gcc lays them out", function()
     ffi.cdef [[
     struct lj_pk { char c; int i; } __attribute__((packed));

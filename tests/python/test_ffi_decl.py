@@ -92,6 +92,20 @@ def test_file_is_built_in_and_opaque(ffi):
         ffi.new("FILE *")           # no size: only pointers to it
 
 
+def test_file_pointer_is_one_ctype_across_ffi_objects():
+    # cffi's global cache holds FILE as a base type: `FILE *` (and FILE) is
+    # the same CType in every FFI object, and usable in each
+    a, b = tandem.FFI(), tandem.FFI()
+    fp = a.typeof("FILE *")
+    assert fp is b.typeof("FILE *") and fp.item is b.typeof("FILE")
+    b.cdef("int fflush(FILE *);")
+    assert b.dlopen(None).fflush(b.cast(fp, 0)) == 0       # fflush(NULL): all streams
+    # a FILE the user defines is their own type, not the shared one
+    c = tandem.FFI()
+    c.cdef("typedef struct { int fd; } FILE;")
+    assert c.typeof("FILE *") is not fp
+
+
 def test_least_fast_and_max_typedefs(ffi):
     assert ffi.sizeof("int_least8_t") == 1 and ffi.sizeof("uint_least16_t") == 2
     assert ffi.sizeof("int_fast16_t") == 8 and ffi.sizeof("uint_fast8_t") == 1
@@ -314,3 +328,12 @@ def test_enum_without_values_is_unsigned_int_with_a_warning(ffi):
                       "guessing that it is equivalent to 'unsigned int'"):
         n = ffi.cast("enum opaque_e", -1)
     assert int(n) == 0xFFFFFFFF
+
+
+def test_line_directives_are_skipped(ffi):
+    # `# 42 "file"` (the preprocessor's output, as cffi accepts it) is no declaration
+    ffi.cdef('# 42 "foo.h"\nint abs(int);\n# 7 "bar.h" 1 3\nlong labs(long);')
+    lib = ffi.dlopen(None)
+    assert lib.abs(-2) == 2 and lib.labs(-3) == 3
+    with pytest.raises(tandem.CDefError):
+        ffi.cdef('# 42 "foo.h"\nint @;')

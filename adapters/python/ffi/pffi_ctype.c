@@ -36,6 +36,12 @@ int tdmP_ctype_shareable(const tdmF_Type *t)
             }
             t = t->base;
             continue;
+        case TDMF_STRUCT:
+            /* the built-in opaque FILE (ctypes.c: incomplete, named by its
+               typedef) is a base type too: `FILE *` is one CType in every
+               registry, as cffi's (test_FILE_issue228) */
+            return !(t->flags & TDMF_COMPLETE) && t->tdname && t->name != NULL &&
+                   strcmp(t->name, "FILE") == 0;
         default:
             return 0;       /* structs, unions, enums: declared by the user */
         }
