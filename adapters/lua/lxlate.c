@@ -1851,7 +1851,8 @@ static void incr_inline(Gen *g, const char *d, const char *k, long long n, const
 
 static int dict_local(Gen *g, const tdmX_Node *n)
 {
-    return tdmX_is(n, "local") && int_local(g->fn, g->dictl, sym(n, 1)) && !is_cell(g->fn, sym(n, 1));
+    return tdmX_is(n, "local") && int_local(g->fn, g->dictl, sym(n, 1))
+           && !is_cell(g->fn, sym(n, 1));
 }
 
 /* (assign L (index (local d) (local k)) (binop add (method (local d) get
