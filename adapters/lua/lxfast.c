@@ -468,6 +468,14 @@ static int f_ints(lua_State *L)
     return 1;
 }
 
+/* isint(v): v is a Lua integer (the inline dict increments of lxlate.c,
+   incr_inline: math.type without making a string) */
+static int f_isint(lua_State *L)
+{
+    lua_pushboolean(L, lua_isinteger(L, 1));
+    return 1;
+}
+
 static const struct { const char *name; lua_CFunction f; } fast[] = {
     { "add", f_add }, { "iadd", f_add }, { "sub", f_sub }, { "mul", f_mul },
     { "imul", f_mul }, { "mod", f_mod }, { "floordiv", f_floordiv },
@@ -535,5 +543,7 @@ void tdmL_push_fast(lua_State *L, int rt)
     lua_setfield(L, -2, "ints");
     lua_pushcfunction(L, f_lchk);
     lua_setfield(L, -2, "lchk");
+    lua_pushcfunction(L, f_isint);
+    lua_setfield(L, -2, "isint");
     lua_remove(L, dm);
 }

@@ -51,6 +51,7 @@ typedef struct Gen {
     unsigned char *intlT;   /* owns: the same when the parameters were ints on entry
                                (the Lua local T says so), or NULL */
     unsigned char *listl, *listlT;  /* owns: the list locals, the same two ways */
+    unsigned char *dictl;   /* owns: the dict locals (every assignment a new dict) */
     int inver;              /* generating the two versions of an expression */
     struct {                /* owns: the last inline list slot read, its parts */
         char *text, *cond, *val, *o, *k;
@@ -618,6 +619,21 @@ static void scan_other_target(IntScan *sc, const tdmX_Node *t)
     }
 }
 
+/* a target of del: an item or a slice leaves the names in it bound as they
+   were; a name (or anything else) is unbound by it */
+static void scan_del(IntScan *sc, const tdmX_Node *t)
+{
+    if (tdmX_is(t, "index") || tdmX_is(t, "slice")) {
+        scan_expr(sc, t);
+    } else if (tdmX_is(t, "tuple")) {
+        for (int i = 1; i < t->u.l.n; i++) {
+            scan_del(sc, t->u.l.v[i]);
+        }
+    } else {
+        disq_all(sc, t);
+    }
+}
+
 static void scan_stmt(IntScan *sc, const tdmX_Node *s)
 {
     const char *h = tdmX_head(s);
@@ -673,6 +689,8 @@ static void scan_stmt(IntScan *sc, const tdmX_Node *s)
         }
         scan_block(sc, s->u.l.v[4]);
         scan_block(sc, s->u.l.v[5]);
+    } else if (strcmp(h, "del") == 0) {
+        scan_del(sc, s->u.l.v[2]);      /* `del d[k]` rebinds neither d nor k */
     } else if (strcmp(h, "def") == 0) {
         disq_all(sc, s->u.l.v[2]);
     } else if (strcmp(h, "break") == 0 || strcmp(h, "continue") == 0
@@ -776,8 +794,28 @@ static int list_expr(const tdmX_Func *f, const unsigned char *ints, const unsign
     return 0;
 }
 
+/* Is e a dict (pyrt DICT), given the dict locals `dicts`? A display, a call
+   of the builtin dict (resolved at translation time: it always makes a new
+   dict), or a dict local. */
+static int dict_expr(const tdmX_Func *f, const unsigned char *dicts, const tdmX_Node *e)
+{
+    const char *h = tdmX_head(e);
+    if (h == NULL) {
+        return 0;
+    }
+    if (strcmp(h, "dict") == 0) {
+        return 1;
+    }
+    if (strcmp(h, "local") == 0 || strcmp(h, "lcheck") == 0) {
+        return int_local(f, dicts, sym(e, 1));
+    }
+    return strcmp(h, "call") == 0 && tdmX_is(e->u.l.v[1], "builtin")
+           && strcmp(sym(e->u.l.v[1], 1), "dict") == 0;
+}
+
 /* kind 0: the int locals (params: parameters count as ints, the T version);
-   kind 1: the list locals, given the int locals `ints`. */
+   kind 1: the list locals, given the int locals `ints`; kind 2: the dict
+   locals (a parameter never is one). */
 static unsigned char *typed_locals(Gen *g, const tdmX_Func *f, int params, int kind,
                                    const unsigned char *ints)
 {
@@ -796,7 +834,7 @@ static unsigned char *typed_locals(Gen *g, const tdmX_Func *f, int params, int k
     for (int i = 0; i < nv; i++) {
         sc.cand[i] = 1;
     }
-    if (!params || kind == 1) {
+    if (!params || kind != 0) {
         disq_all(&sc, f->params);
     }
     disq_all(&sc, f->cells);
@@ -808,7 +846,8 @@ static unsigned char *typed_locals(Gen *g, const tdmX_Func *f, int params, int k
         for (int i = 0; i < sc.nasg; i += 2) {
             int v = var_index(f, sym(sc.asg[i], 1));
             int ok = kind == 0 ? int_expr(f, sc.cand, sc.asg[i + 1])
-                               : list_expr(f, ints, sc.cand, sc.asg[i + 1]);
+                     : kind == 1 ? list_expr(f, ints, sc.cand, sc.asg[i + 1])
+                                 : dict_expr(f, sc.cand, sc.asg[i + 1]);
             if (v >= 0 && sc.cand[v] && !ok) {
                 sc.cand[v] = 0;
                 changed = 1;
@@ -1785,6 +1824,37 @@ static int del_target(Gen *g, const tdmX_Node *t)
     return gen_fail(g, 0, "del of '%s' has no Lua translation", h);
 }
 
+/* The inline form of DINCR/AINCR when d is a dict local (every assignment
+   of it a new dict, so it holds a pyrt dict whenever it is read): an existing
+   key holding an integer whose sum with the literal n does not overflow gets
+   the sum in place, in Lua, with one light C call (ISINT); anything else is
+   the call `slow`. The key needs no type test: pos maps the Lua key of every
+   Python key (a str itself, an int itself, an integral float as that int,
+   anything else to a table of pyrt's own or nothing), and Lua's indexing
+   normalises an integral float key as keyof does; so pos[k] finds a slot
+   exactly when the dict holds a key equal to k of one of those types, and
+   every other k (a bool, None, a tuple, a NaN, an unhashable) misses and goes
+   the slow way. The value is replaced in place: the key, its position and
+   the dict's size stay, as in CPython. n >= 0 (the front end writes `-1` as
+   a negation, not a literal). */
+static void incr_inline(Gen *g, const char *d, const char *k, long long n, const char *slow)
+{
+    int p = ++g->tmp, v = ++g->tmp;
+    char bound[64] = "";
+    if (n > 0) {
+        snprintf(bound, sizeof bound, " and t%d <= %lld", v, MAXI_ - n);
+    }
+    emit(g, "local t%d = %s.pos[%s] local t%d = t%d and %s.vals[t%d] if t%d and ISINT(t%d)%s "
+         "then %s.vals[t%d] = t%d + %lld else %s end", p, d, k, v, p, d, p, p, v, bound, d, p, v,
+         n, slow);
+}
+
+static int dict_local(Gen *g, const tdmX_Node *n)
+{
+    return tdmX_is(n, "local") && int_local(g->fn, g->dictl, sym(n, 1))
+           && !is_cell(g->fn, sym(n, 1));
+}
+
 /* (assign L (index (local d) (local k)) (binop add (method (local d) get
    (local k) (int c)) (int n))): `d[k] = d.get(k, c) + n`, the counting idiom,
    as one call DINCR(d, k, c, n) (lxfast.c: an existing str/int key of a dict
@@ -1815,7 +1885,16 @@ static int dincr_stmt(Gen *g, const tdmX_Node *s)
     int ok = e[0].simple && e[1].simple && strncmp(e[0].s, "v_", 2) == 0
              && strncmp(e[1].s, "v_", 2) == 0;
     if (ok) {
-        emit(g, "DINCR(%s, %s, %s, %s)", e[0].s, e[1].s, e[2].s, e[3].s);
+        Lit c = lit_of(kids[3]);
+        char *slow = dupf(g, "DINCR(%s, %s, %s, %s)", e[0].s, e[1].s, e[2].s, e[3].s);
+        if (slow == NULL) {
+            ok = -1;
+        } else if (dict_local(g, kids[0]) && c.is && c.v >= 0) {
+            incr_inline(g, e[0].s, e[1].s, c.v, slow);
+        } else {
+            emit(g, "%s", slow);
+        }
+        free(slow);
     }
     free_exs(e, 4);
     return ok;
@@ -1844,7 +1923,16 @@ static int aincr_stmt(Gen *g, const tdmX_Node *s)
     int ok = e[0].simple && e[1].simple && strncmp(e[0].s, "v_", 2) == 0
              && strncmp(e[1].s, "v_", 2) == 0;
     if (ok) {
-        emit(g, "AINCR(%s, %s, %s)", e[0].s, e[1].s, e[2].s);
+        Lit c = lit_of(v);
+        char *slow = dupf(g, "AINCR(%s, %s, %s)", e[0].s, e[1].s, e[2].s);
+        if (slow == NULL) {
+            ok = -1;
+        } else if (dict_local(g, t->u.l.v[1]) && c.is && c.v >= 0) {
+            incr_inline(g, e[0].s, e[1].s, c.v, slow);
+        } else {
+            emit(g, "%s", slow);
+        }
+        free(slow);
     }
     free_exs(e, 3);
     return ok;
@@ -2506,7 +2594,7 @@ static const char prelude[] =
     "if e then GV[n] = v GE[n] = e end return v end; "
     /* the C fast paths of the hottest helpers (lxfast.c) */
     "local OVF, XF, XB, XREG = rt.overflow, rt.xf, rt.xb, rt.xreg; "
-    "local GMT, LIST, TUPLE = getmetatable, rt.LIST, rt.TUPLE; local F = rt.fast; local DINCR, AINCR, LCHK, SLOW, SPLITW = F.dincr, F.aincr, F.lchk, rt.slowentry, rt.splitw; local INTS, ITOS, MAPPEND, MGET = F.ints, rt.itos, F.append, F.get; truth, getitem, setitem, add, sub, mul, floordiv, mod, iadd, imul, "
+    "local GMT, LIST, TUPLE = getmetatable, rt.LIST, rt.TUPLE; local F = rt.fast; local DINCR, AINCR, LCHK, SLOW, SPLITW, ISINT = F.dincr, F.aincr, F.lchk, rt.slowentry, rt.splitw, F.isint; local INTS, ITOS, MAPPEND, MGET = F.ints, rt.itos, F.append, F.get; truth, getitem, setitem, add, sub, mul, floordiv, mod, iadd, imul, "
     "eq, ne, lt, le, gt, ge, range = F.truth, F.getitem, F.setitem, F.add, F.sub, F.mul, "
     "F.floordiv, F.mod, F.iadd, F.imul, F.eq, F.ne, F.lt, F.le, F.gt, F.ge, F.range; "
     "local isub, ibitor, ibitand, ibitxor = rt.isub, rt.ibitor, rt.ibitand, rt.ibitxor; "
@@ -2650,10 +2738,12 @@ static int gen_function(Gen *g, const tdmX_Func *f, const char *namexpr)
     free(g->intlT);
     free(g->listl);
     free(g->listlT);
+    free(g->dictl);
     g->intl = typed_locals(g, f, 0, 0, NULL);
     g->intlT = typed_locals(g, f, 1, 0, NULL);
     g->listl = typed_locals(g, f, 0, 1, g->intl);
     g->listlT = typed_locals(g, f, 0, 1, g->intlT);
+    g->dictl = typed_locals(g, f, 0, 2, NULL);
     int np = tdmX_len(f->params) - 1, nd = tdmX_len(f->defaults) - 1;
     const int *deftmp = g->deftmp;
     g->deftmp = NULL;
@@ -2789,7 +2879,7 @@ static int gen_function_body(Gen *g, const tdmX_Func *f, const char *namexpr)
 
 /* Control context of the function being generated, saved around a nested one. */
 typedef struct FnSave {
-    unsigned char *intl, *intlT, *listl, *listlT;
+    unsigned char *intl, *intlT, *listl, *listlT, *dictl;
     const tdmX_Func *fn;
     int ntry, looptry, inloop, cont, brkflag, exc, ingen;
 } FnSave;
@@ -2827,9 +2917,9 @@ static int gen_nested(Gen *g, const tdmX_Node *fnode, int *t)
     }
     *t = ++g->tmp;
     emit(g, "local t%d = %s(", *t, sig_complex(&f) ? "mkfunc" : "defsig");
-    FnSave sv = { g->intl, g->intlT, g->listl, g->listlT, g->fn, g->ntry, g->looptry,
-                  g->inloop, g->cont, g->brkflag, g->exc, g->ingen };
-    g->intl = g->intlT = g->listl = g->listlT = NULL;
+    FnSave sv = { g->intl, g->intlT, g->listl, g->listlT, g->dictl, g->fn, g->ntry,
+                  g->looptry, g->inloop, g->cont, g->brkflag, g->exc, g->ingen };
+    g->intl = g->intlT = g->listl = g->listlT = g->dictl = NULL;
     int tmp0 = g->tmp0;                 /* the enclosing statement's */
     g->ntry = g->looptry = g->inloop = g->cont = g->brkflag = g->exc = 0;
     const char *callee = g->callee;
@@ -2855,10 +2945,12 @@ static int gen_nested(Gen *g, const tdmX_Node *fnode, int *t)
     free(g->intlT);
     free(g->listl);
     free(g->listlT);
+    free(g->dictl);
     g->intl = sv.intl;
     g->intlT = sv.intlT;
     g->listl = sv.listl;
     g->listlT = sv.listlT;
+    g->dictl = sv.dictl;
     g->tmp0 = tmp0;
     g->fn = sv.fn;
     g->ntry = sv.ntry;
@@ -3001,10 +3093,12 @@ static int gen_leaf(Gen *g, const tdmX_Func *f)
     free(g->intlT);
     free(g->listl);
     free(g->listlT);
+    free(g->dictl);
     g->intl = typed_locals(g, f, 0, 0, NULL);
     g->intlT = typed_locals(g, f, 1, 0, NULL);
     g->listl = typed_locals(g, f, 0, 1, g->intl);
     g->listlT = typed_locals(g, f, 0, 1, g->intlT);
+    g->dictl = typed_locals(g, f, 0, 2, NULL);
     eput(g, "function(");
     for (int i = 1; i < tdmX_len(f->params); i++) {
         emit(g, "%sv_%s", i > 1 ? ", " : "", sym(f->params, i));
@@ -3121,6 +3215,7 @@ static char *gen_source(const tdmX_Module *m, int i, char *err, size_t errsz)
     free(g.intlT);
     free(g.listl);
     free(g.listlT);
+    free(g.dictl);
     if (rc != 0 || g.oom) {
         snprintf(err, errsz, "%s", g.err[0] ? g.err : "not enough memory");
         free(g.chunk.p);

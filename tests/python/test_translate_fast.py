@@ -498,7 +498,7 @@ def test_split_loop(lua, s):
     check(lua, split_loop, (s,))
 
 
-def test_split_loop_non_ascii_is_refused_before_the_loop(lua):
-    # the documented limit of str.split() (docs/translation.md), before any word
-    with pytest.raises(NotImplementedError, match="non-ASCII"):
-        lua.translate(split_loop)("a b é")
+def test_split_loop_non_ascii(lua):
+    # Python's whitespace beyond ASCII too (test_translate_wordcount.py has the rest)
+    for s in ("a b é", "a\u3000b\xa0c", "é\u2028"):
+        check(lua, split_loop, (s,))

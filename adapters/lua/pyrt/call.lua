@@ -702,10 +702,11 @@ do
             return split0(s, sep, maxsplit)
         end
         local r = newlist()
-        asciionly(s, "str.split()")
+        -- positions in the ASCII-spaced string are positions in s
+        local sp = (split_src(s))
         local i, n = 1, #s
         while true do
-            local a = sfind(s, "[^ \t\n\r\f\v\28-\31]", i)
+            local a = sfind(sp, WORD_AT, i)
             if a == nil then
                 return r
             end
@@ -714,7 +715,7 @@ do
                 r[r.n] = ssub(s, a)
                 return r
             end
-            local e = sfind(s, "[ \t\n\r\f\v\28-\31]", a)
+            local e = sfind(sp, SPACE_AT, a)
             r[r.n] = ssub(s, a, e and e - 1 or n)
             if e == nil then
                 return r

@@ -2881,27 +2881,82 @@ function M.str.replace(s, old, new)
         i = p + #old
     end
 end
+-- ---- str.split() without a separator -----------------------------------------
+-- Python splits on runs of the characters str.isspace() knows: \t \n \v \f
+-- \r, \28-\31, the space, and beyond ASCII U+0085, U+00A0, U+1680,
+-- U+2000-U+200A, U+2028, U+2029, U+202F, U+205F, U+3000, whose UTF-8 forms
+-- all begin with the bytes \194, \225, \226 or \227.
+--
+-- ws_spaced(s): s with each of those non-ASCII characters turned into as
+-- many spaces as it has bytes (so every word keeps its bytes and its
+-- position). The pattern takes a lead byte with all the continuation bytes
+-- after it, which in UTF-8 is exactly one character; anything else is kept.
+local WS_U = {}
+for _, c in ipairs({ 0x85, 0xA0, 0x1680, 0x2000, 0x2001, 0x2002, 0x2003, 0x2004, 0x2005,
+                     0x2006, 0x2007, 0x2008, 0x2009, 0x200A, 0x2028, 0x2029, 0x202F, 0x205F,
+                     0x3000 }) do
+    local u = utf8char(c)
+    WS_U[u] = srep(" ", #u)
+end
+local function ws_spaced(s)
+    return (string.gsub(s, "[\194\225-\227][\128-\191]+", WS_U))
+end
+-- a word of split() in a string without non-ASCII whitespace: whatever the
+-- C library's locale says (no %s)
+local WORD = "[^\9-\13\28-\32]+"
+local WORD_AT = "[^\9-\13\28-\32]"
+local SPACE_AT = "[\9-\13\28-\32]"
+-- every byte that is not whitespace to Python's split(): Lua's %s must find
+-- none of them, and all of " \t\n\v\f\r", for "%S+" to be WORD
+local NOT_WS
+do
+    local t = {}
+    for b = 0, 255 do
+        if not (b >= 9 and b <= 13 or b >= 28 and b <= 32) then
+            t[#t + 1] = string.char(b)
+        end
+    end
+    NOT_WS = concat(t)
+end
+-- The string to match split()'s words in and their pattern: s itself with
+-- "%S+" (Lua's fastest pattern: what hand-written Lua uses) when that is
+-- exact — s long enough that the checks pay (a kilobyte), none of \28-\31
+-- and no lead byte of a non-ASCII space in it (plain finds: memchr), and
+-- the C library's isspace() in its current locale true for exactly Python's
+-- ASCII whitespace minus \28-\31 (checked at each call: a locale can
+-- change) —, else s (made ASCII-spaced when it holds a lead byte of a
+-- non-ASCII space) with WORD. Both give the same words.
+local function split_src(s)
+    if sfind(s, "\226", 1, true) or sfind(s, "\194", 1, true) or sfind(s, "\227", 1, true)
+        or sfind(s, "\225", 1, true) then
+        return ws_spaced(s), WORD
+    end
+    if #s >= 1024 and not (sfind(s, "\28", 1, true) or sfind(s, "\29", 1, true)
+                           or sfind(s, "\30", 1, true) or sfind(s, "\31", 1, true))
+        and not sfind(NOT_WS, "%s") and not sfind(" \t\n\v\f\r", "%S") then
+        return s, "%S+"
+    end
+    return s, WORD
+end
+
 -- `for w in s.split():` on a str (lxlate.c for_stmt): the words one by one,
--- as the list split() makes would give them (nothing else can see that list;
--- a non-ASCII str raises before the loop as split() does), or false when s is
--- not a str (the loop then calls s.split() as usual)
+-- as the list split() makes would give them (nothing else can see that
+-- list), or false when s is not a str (the loop then calls s.split() as usual)
 function rt.splitw(s)
     if type(s) ~= "string" then
         return false
     end
-    asciionly(s, "str.split()")
-    return s:gmatch("[^%s\28-\31]+")
+    local src, pat = split_src(s)
+    return src:gmatch(pat)
 end
 -- maxsplit: a limit of splits by an explicit sep (call.lua's str.split
 -- passes it; nil: no limit)
 function M.str.split(s, sep, maxsplit)
     local r = newlist()
     if sep == nil then
-        asciionly(s, "str.split()")
-        -- Python's ASCII whitespace: %s is isspace(), which is " \t\n\v\f\r"
-        -- for ASCII in every C library locale, and \28-\31
+        local src, pat = split_src(s)
         local n = 0
-        for w in s:gmatch("[^%s\28-\31]+") do
+        for w in src:gmatch(pat) do
             n = n + 1
             r[n] = w
         end

@@ -34,6 +34,7 @@ do
     F.lchk = function(n, ...)
         return select("#", ...) == n and F.ints(...)
     end
+    F.isint = function(v) return math.type(v) == "integer" end
     F.append = function(o, x) return rt.method(o, "append", x) end
     F.get = function(d, ...) return rt.method(d, "get", ...) end
     rt.fast = F

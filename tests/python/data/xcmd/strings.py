@@ -35,3 +35,7 @@ if __name__ == "__main__":
     print(f"{len(TEXT)=} {TEXT.find('fox')} {TEXT[4:9]!r} {TEXT[::-7]}")
     print(repr("it's"), "a\tb".replace("\t", "->"), "x".join(["1", "2", "3"]))
     print("{:>8}|{:<5}|{:^7}|".format("r", "l", "c"), "%05.1f%%" % 12.345)
+    # split() on Python's whitespace beyond ASCII, and on a long string
+    wc = word_counts("été\u3000été\xa0hiver \x1c" * 300 + "fin")
+    print("|".join("%s=%d" % kv for kv in wc.items()))
+    print(len(("a b\tc " * 500).split()), "|".join("x\u2003y z\u200bw\x85v".split()))
