@@ -222,6 +222,7 @@ class Emitter:
         self.gens: set = set()
         self.twins: set = set()
         self.factories: List[Tuple[int, int, str]] = []
+        self.libcaches: List[str] = []
         self.factory_names: Dict[int, str] = {}
         self.in_factory = 0     # id of the function a factory is emitting
         self.pending: List[Tuple[str, Any]] = []
@@ -481,8 +482,17 @@ class Emitter:
             kk = e[2]
             if str(kk[0]) == 'str':
                 key = repr(bytes(kk[1]))
-                return ('(%s if (%s := %s).__class__ is LuaTable and (%s := %s.hash.get(%s)) '
+                full = ('(%s if (%s := %s).__class__ is LuaTable and (%s := %s.hash.get(%s)) '
                         'is not None else %s)' % (v, t, o, v, t, key, self.ixslow(t, key, d)))
+                if isinstance(e[1], list) and e[1][:1] == ['global']:
+                    # lib.name: cached per site while the epoch holds (lemit._libget)
+                    c = '_lc%d' % len(self.libcaches)
+                    self.libcaches.append(c)
+                    w = self.t()
+                    return ('(%s if (%s := (%s[1] if %s[0] is _EP[0] else _libget(%s, _ENVH, '
+                            '%r, %s))) is not None else %s)' % (
+                                w, w, c, c, c, _gname(str(e[1][1])).encode(), key, full))
+                return full
             if str(kk[0]) == 'int' and kk[1] > 0:
                 a = self.t()
                 return ('(%s if (%s := %s).__class__ is LuaTable and %d <= len(%s := %s.arr) and '
@@ -1788,6 +1798,9 @@ class Emitter:
         if self.entry_twin and id(fnode) not in self.gens:
             self.emit_one(fnode, self.top_pyname + '_entry', 0, top.line, False, boundary=True)
         self.lines[:0] = self.factories
+        if self.libcaches:      # the call sites' caches of lib.name: [epoch, value]
+            self.lines[:0] = [(0, top.line, '%s = [None, None]  # (cache of a library field)' % c)
+                              for c in self.libcaches]
         return self.render(), self.top_pyname
 
     def single_result(self, f: '_Func') -> bool:
