@@ -488,3 +488,51 @@ def test_loop_variable_bound_and_array_reads():
         return s
       end""", calls=[(0,), (4,)])
     assert 'if L_i <= len(R_t)' in src
+
+
+# ---- x / c with a finite non-zero number literal c: Python's / inline
+
+DIV = """return function(x)
+  local r = {x / 2, x / 0.5, x / -3, x / 7.25}
+  local s = ""
+  for i = 1, #r do s = s .. string.format("%.17g %s ", r[i], math.type(r[i])) end
+  return s
+end"""
+
+
+@pytest.mark.parametrize('arg', [10, 7, -7, 0, 2**53 + 1, 2**63 - 1, -2**63, 2.5, -0.0,
+                                 float('inf'), float('nan'), '12', ' 0x10 ', 'T:{}', None,
+                                 True, 'abc'],
+                         ids=lambda a: repr(a))
+def test_division_by_a_literal(arg):
+    src, _ = both(DIV, arg)
+    assert ' / 2.0)' in src and ' / -3.0)' in src and ' / 7.25)' in src
+
+
+def test_division_by_a_literal_known_int_and_zero_divisors():
+    src, _ = both("""return function(n)
+      local a = 0
+      for i = 1, n do a = a + math.floor(i / 2) end
+      local z = {n / 0, -n / 0, 0 / 0 ~= 0 / 0, n / 0.0, n / -0.0, n / (2 - 2), n / 1e999}
+      return a, z[1], z[2], z[3], z[4], z[5], z[6], z[7]
+    end""", calls=[(9,), (0,), (-4,)])
+    assert re.search(r'\(L_i / 2\.0\)', src), src
+    assert '/ 0.0)' not in src and '/ -0.0)' not in src and '/ inf' not in src
+
+
+def test_division_by_a_literal_calls_div_with_the_literal():
+    # __div gets the literal itself (an integer), not its float
+    both("""return function()
+      local t = setmetatable({}, {__div = function(a, b) return math.type(b) .. tostring(b) end})
+      return t / 2, t / 2.0, t / -3
+    end""")
+
+
+def test_division_by_a_literal_in_a_coroutine():
+    both("""return function()
+      local t = setmetatable({}, {__div = function(a, b) return coroutine.yield(b) end})
+      local co = coroutine.wrap(function(x) local a = x / 4; local b = t / 3
+                                  return a, b end)
+      local y = co(10)
+      return y, co("back")
+    end""")

@@ -597,6 +597,17 @@ class Emitter:
                 else:
                     conds = '%s.__class__ is %s.__class__ is int' % (bind_a, bind_b)
                 return '(%s if %s else %s)' % (fast, conds, slow)
+            lit = self.literal(e[3]) if op == 'div' else None
+            if lit is not None and float(lit[1]) != 0 and abs(float(lit[1])) != float('inf'):
+                # x / c, c a finite non-zero number literal: Lua converts both
+                # to floats and divides; Python's int / float converts the
+                # int as C does and cannot raise (c is not zero)
+                cs = repr(float(lit[1]))
+                if self.is_int(e[2]):
+                    return '(%s / %s)' % (a, cs)
+                ta = self.t()
+                return '((%s / %s) if ((%s := %s).__class__ is int or %s.__class__ is float) ' \
+                    'else %s)' % (ta, cs, ta, a, ta, self.slow(op, e, ta, b))
             ta, tb = self.t(), self.t()
             if op == 'concat':
                 # two strings: bytes concatenation
