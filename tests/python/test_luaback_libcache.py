@@ -185,3 +185,28 @@ def test_standalone_os_table_is_watched():
     from tandem.luart import standalone
     g = standalone.new_env()
     assert g.get(b'os').hash.__class__ is _core.WDict
+
+
+SHADOW = """return function(n)
+  local v, fs, s = "outer", {}, 0
+  for v in coroutine.wrap(function() for i = 1, n do coroutine.yield(i) end end) do
+    s = s + v
+  end
+  for w in coroutine.wrap(function() for i = 1, n do coroutine.yield(i * 2) end end) do
+    fs[#fs + 1] = function() return w end      -- a fresh w per iteration (a cell)
+  end
+  local r = {}
+  for i = 1, #fs do r[i] = fs[i]() end
+  return v, s, table.concat(r, ",")
+end"""
+
+
+@pytest.mark.parametrize('n', [0, 1, 4])
+def test_wrap_for_variable_set_by_the_nil_test(n):
+    # the loop's one plain variable is assigned by the test ending the loop:
+    # an outer local of the same name and captured loop variables stay Lua's
+    lua = tandem.LuaRuntime()
+    f = lua.execute(SHADOW)
+    pf = lua.translate(f)
+    assert _run(pf, (n,)) == _run(f, (n,))
+    assert re.search(r'\(L_v\w* := _t\d+\[0\]\) is None', tandem.translated_source(pf))

@@ -326,19 +326,27 @@ class Emitter:
             ya = self.t()
             if self.discard is e:     # a statement: what the resume passes is unused
                 yr = self.t()
-                y = '((%s := (yield (%s := (%s)))).__class__ is _Foreign and _yret(%s, %s))' % (
-                    yr, ya, args + ',' if args else '', yr, ya)
+                # (a fast generic for sends None: one test)
+                y = ('((%s := (yield (%s := (%s)))) is not None and %s.__class__ is _Foreign '
+                     'and _yret(%s, %s))' % (yr, ya, args + ',' if args else '', yr, yr, ya))
             else:
                 y = '_yret((yield (%s := (%s))), %s)' % (ya, args + ',' if args else '', ya)
             # the global `coroutine` read inline (a raw hit needs no index() call)
             tg = self.t()
+            nc = len(self.libcaches)
             callee = self.ex(e[1]).replace(
                 "index(_ENV, b'coroutine')", "(%s if (%s := _ENVget(b'coroutine')) is not "
                 "None else index(_ENV, b'coroutine'))" % (tg, tg), 1)
-            return ('(%s if (%s := %s) is _co_yield else '
+            full = ('(%s if (%s := %s) is _co_yield else '
                     '(yield from _gcall(%s, %r%s)))' % (
                         y, ty, callee, ty, self.desc(e[1]),
                         ', ' + args if args else ''))
+            if len(self.libcaches) == nc + 1:
+                # coroutine.yield read from its site's cache: one test
+                c = self.libcaches[nc]
+                return '(%s if %s[0] is _EP[0] and %s[1] is _co_yield else %s)' % (
+                    y, c, c, full)
+            return full
         if k == 'call' and self.fn is not None and self.fn.gen \
                 and not self.nonyield_callee(e[1]):
             args = self.arglist(e[2:])
@@ -1642,6 +1650,12 @@ class Emitter:
         and the handlers serve that case, any other iterator runs as
         _forin."""
         it, co, v = self.t(), self.t(), self.t()
+        # one plain local: the nil test assigns it (the loop's own variable,
+        # out of scope once the loop ends)
+        direct = len(names) == 1 and names[0] not in self.fn.cells \
+            and names[0] not in self.fn.private
+        if direct:
+            v = 'L_%s' % names[0]
         self.out(ind, ln, '%s, %s = _forinw(%s)' % (it, co, self.tuple_of(vals)))
         fin()
         self.out(ind, ln, 'try:')
@@ -1649,7 +1663,9 @@ class Emitter:
         self.out(ind + 2, ln, 'if not %s or (%s := %s[0]) is None:  # (the first nil ends it)'
                  % (t, v, t))
         self.out(ind + 3, ln, 'break')
-        if len(names) == 1:
+        if direct:
+            pass
+        elif len(names) == 1:
             self.assign(['local', names[0]], v, ind + 2, ln, decl=True)
         else:
             self.out(ind + 2, ln, '%s = _adj(%d, %s)' % (t, len(names), t))
