@@ -536,3 +536,54 @@ def test_division_by_a_literal_in_a_coroutine():
       local y = co(10)
       return y, co("back")
     end""")
+
+
+# ---- table.insert(t, v) on a private table: an append while table.insert is luart's
+
+INSERT = """return function(n)
+  local t = {}
+  local calls = 0
+  local function f(x) calls = calls + 1; return x end
+  for i = 1, n do table.insert(t, (f(i * 2))) end
+  table.insert(t, nil)                  -- t[#t + 1] = nil: nothing
+  table.insert(t, (f(nil)))
+  local u = {}
+  u[3] = "c"                            -- in the dict: moved once u[2] is set
+  table.insert(u, "a")
+  table.insert(u, "b")
+  table.insert(u, 1, "z")               -- three arguments: the library's
+  local w = {x = 1}                     -- a dict that is not empty
+  table.insert(w, 5)
+  table.insert(w, 6)
+  return #t, calls, table.concat(t, ","), #u, table.concat(u, ","), #w, w[2], w.x
+end"""
+
+
+@pytest.mark.parametrize('n', [0, 1, 5])
+def test_private_insert(n):
+    src, _ = both(INSERT, n)
+    for tb in ('t', 'u', 'w'):
+        assert re.search(r'\(R_%s\.append\(_t\d+\) if \(_t\d+ := .*\) is not None and not '
+                         r'L_%s\.hash else _t_insert\(L_%s, ' % (tb, tb, tb), src), (tb, src)
+
+
+def test_private_insert_replaced_at_run_time():
+    # table.insert replaced by a callee between two calls: the site reads again
+    both("""local swap = function(on)
+      if on then
+        _SAVED = table.insert
+        table.insert = function(t, v) rawset(t, #t + 1, v * 10) end
+      else
+        table.insert = _SAVED
+        _SAVED = nil
+      end
+    end
+    return function()
+      local t = {}
+      for i = 1, 4 do
+        if i == 2 then swap(true) end
+        if i == 4 then swap(false) end
+        table.insert(t, i)
+      end
+      return table.concat(t, ",")
+    end""")

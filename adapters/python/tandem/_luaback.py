@@ -771,6 +771,32 @@ class Emitter:
                        if p in self.self_int)
         return False
 
+    def private_insert(self, e: Any) -> Optional[str]:
+        """The statement table.insert(t, v), t a private table, outside a
+        generator body: when the site's cache holds luart's t_insert, an
+        append (v not nil, the dict empty: t.set(#t + 1, v) is that), else
+        t_insert itself; any other value of table.insert is called as
+        always. The callee is read before v is evaluated, as in Lua."""
+        if str(e[0]) != 'call' or len(e) != 4 or self.fn is None or self.fn.gen \
+                or not isinstance(e[1], list) or str(e[1][0]) != 'index' \
+                or e[1][1][:1] != ['global'] or _gname(str(e[1][1][1])) != 'table' \
+                or str(e[1][2][0]) != 'str' or bytes(e[1][2][1]) != b'insert' \
+                or not self.is_private(e[2]) or self.multi(e[3]):
+            return None
+        nm = str(e[2][1])
+        val = self.ex(e[3])
+        nc = len(self.libcaches)
+        callee = self.ex(e[1])
+        if len(self.libcaches) != nc + 1:
+            return None
+        c = self.libcaches[nc]
+        tv, tf = self.t(), self.t()
+        return ('(R_%s.append(%s) if (%s := %s) is not None and not L_%s.hash else '
+                '_t_insert(L_%s, %s)) if %s[0] is _EP[0] and %s[1] is _t_insert else '
+                '(%s if (%s := %s).__class__ is FunctionType else _callable(%s, %r))(L_%s, %s)'
+                % (nm, tv, tv, val, nm, nm, tv, c, c, tf, tf, callee, tf, self.desc(e[1]),
+                   nm, val))
+
     def is_private(self, e: Any) -> bool:
         return (str(e[0]) == 'local' and self.fn is not None
                 and str(e[1]) in self.fn.private)
@@ -1455,6 +1481,11 @@ class Emitter:
         if k == 'expr':
             e = s[2]
             self.check_call(e, ln)
+            ins = self.private_insert(e)
+            if ins is not None:
+                self.out(ind, ln, ins)
+                fin()
+                return
             self.discard = e
             self.out(ind, ln, self.exm(e) if self.multi(e) else self.ex(e))
             self.discard = None
