@@ -587,3 +587,37 @@ def test_private_insert_replaced_at_run_time():
       end
       return table.concat(t, ",")
     end""")
+
+
+# ---- string.sub(s, i [, j]): the slice while string.sub is luart's
+
+SUB = """return function(s, i, j)
+  local n = 0
+  local function f(x) n = n + 1; return x end
+  return string.sub(s, i, j), string.sub(s, i), string.sub(f(s), f(i), (f(j))), n,
+         #string.sub(s, 2, 4), string.sub(s, i, j) .. "|"
+end"""
+
+
+@pytest.mark.parametrize('args', [
+    ('hello', 2, 4), ('hello', 1, 5), ('hello', 1, 0), ('hello', 4, 2), ('hello', 3, 99),
+    ('hello', 99, 100), ('hello', 0, 3), ('hello', -3, -1), ('hello', 2, -2), ('', 1, 1),
+    ('hello', 2.0, 3), ('hello', '2', 3), (12345, 2, 3), ('hello', 2, None), ('hello', 2.5, 3),
+    ('hello', None, 3), ('T:{}', 1, 2), ('hello', 2**63 - 1, 2**63 - 1), ('hello', 1, -2**63),
+    ('hello', True, 2)], ids=lambda a: repr(a))
+def test_string_sub(args):
+    src, _ = both(SUB, *args)
+    assert re.search(r'_t\d+\[_t\d+ - 1:_t\d+\] if', src) and re.search(r'_t\d+\[_t\d+ - 1:\] if', src)
+
+
+def test_string_sub_replaced_at_run_time():
+    both("""return function()
+      local r, saved = {}, string.sub
+      for i = 1, 4 do
+        if i == 2 then string.sub = function(s, a, b) return "<" .. a .. ">" end end
+        if i == 4 then string.sub = saved end
+        r[#r + 1] = string.sub("abcdef", i, i + 1)
+      end
+      string.sub = saved
+      return table.concat(r, ",")
+    end""")

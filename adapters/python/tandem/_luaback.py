@@ -383,6 +383,9 @@ class Emitter:
         """One value of a call of tostring/type: the library function itself
         (tostring of an integer inline) when the global still holds it, else
         the generic call."""
+        sub = self.sub_call(e)
+        if sub is not None:
+            return sub
         if str(e[0]) != 'call' or self.fn is None or self.fn.gen or len(e) != 3 \
                 or self.multi(e[2]) or not isinstance(e[1], list) or e[1][:1] != ['global']:
             return None
@@ -401,6 +404,40 @@ class Emitter:
         # reading the global gives; anything else takes the generic call
         return '(%s if _ENVH.get(%r) is %s else %s)' % (
             fast, _gname(str(e[1][1])).encode(), py, generic)
+
+    def sub_call(self, e: Any) -> Optional[str]:
+        """One value of string.sub(s, i [, j]) outside a generator body: when
+        the site's cache holds luart's str_sub, the arguments are evaluated
+        and, s a string, i an integer >= 1 and j an integer >= 0 (or absent),
+        the slice s[i - 1:j] (what Lua's sub is for those), else str_sub
+        itself; another value of string.sub takes the generic call (callee
+        read first, then the arguments, as in Lua)."""
+        if str(e[0]) != 'call' or self.fn is None or self.fn.gen or len(e) not in (4, 5) \
+                or not isinstance(e[1], list) or str(e[1][0]) != 'index' \
+                or e[1][1][:1] != ['global'] or _gname(str(e[1][1][1])) != 'string' \
+                or str(e[1][2][0]) != 'str' or bytes(e[1][2][1]) != b'sub' \
+                or self.multi(e[-1]):
+            return None
+        vals = [self.ex(a) for a in e[2:]]
+        nc = len(self.libcaches)
+        callee = self.ex(e[1])
+        if len(self.libcaches) != nc + 1:
+            return None
+        c = self.libcaches[nc]
+        ts = [self.t() for _ in vals]
+        binds = ', '.join('(%s := %s)' % (t, v) for t, v in zip(ts, vals))
+        conds = '%s.__class__ is bytes and %s.__class__ is int and %s >= 1' % (ts[0], ts[1], ts[1])
+        if len(ts) == 3:
+            conds += ' and %s.__class__ is int and %s >= 0' % (ts[2], ts[2])
+            sl = '%s[%s - 1:%s]' % (ts[0], ts[1], ts[2])
+        else:
+            sl = '%s[%s - 1:]' % (ts[0], ts[1])
+        tf, r = self.t(), self.t()
+        generic = ('((%s[0] if %s else None) if (%s := (%s if (%s := %s).__class__ is '
+                   'FunctionType else _callable(%s, %r))(%s)).__class__ is Multi else %s)' % (
+                       r, r, r, tf, tf, callee, tf, self.desc(e[1]), ', '.join(vals), r))
+        fast = '(%s if (%s) and %s else _str_sub(%s))' % (sl, binds, conds, ', '.join(ts))
+        return '(%s if %s[0] is _EP[0] and %s[1] is _str_sub else %s)' % (fast, c, c, generic)
 
     def is_self_call(self, e: Any) -> bool:
         """A call of the top function through its fixed upvalue, outside a

@@ -16,6 +16,7 @@ from . import lbase as _lbase
 from . import lcoro as _lcoro
 from . import lpattern as _lpattern
 from . import ltable as _ltable
+from .lstring import str_sub as _lcore_str_sub
 from ._core import LuaTable, Multi, NORES, LuaError as _LError
 
 _lcore.runtime_file(__file__)
@@ -550,7 +551,8 @@ def emit_globals(env: LuaTable, uv: Any = None) -> Dict[str, Any]:
              _getframe=sys._getframe, _gix=_gix, _gcall=_gcall, _ginvoke=_ginvoke,
              _luaco=_luaco, _tcons=_tcons, _tcons_o=_tcons_o, _forin=_forin,
              _forin_gmatch=_forin_gmatch, _forin_pairs=_forin_pairs,
-             _EP=_EPOCH, _libget=_libget, _t_insert=_ltable.t_insert, _NAN=_lcore._DNAN, _INF=float('inf'),
+             _EP=_EPOCH, _libget=_libget, _t_insert=_ltable.t_insert,
+             _str_sub=_lcore_str_sub, _NAN=_lcore._DNAN, _INF=float('inf'),
              wrap=_lcore.wrap, close_value=_lbase.close_value,
              close_check=_lbase.close_check, error_value=_lbase.error_value)
     return g
