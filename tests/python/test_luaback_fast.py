@@ -621,3 +621,58 @@ def test_string_sub_replaced_at_run_time():
       string.sub = saved
       return table.concat(r, ",")
     end""")
+
+
+# ---- x % c with a non-zero integer literal c: Python's % for an integer x
+
+MOD = """return function(x)
+  local r = {x % 10, x % -3, x % 1, x % -1, x % 0x7fffffffffffffff}
+  local s = ""
+  for i = 1, #r do s = s .. tostring(r[i]) .. " " .. tostring(math.type(r[i])) .. " " end
+  return s
+end"""
+
+
+@pytest.mark.parametrize('arg', [0, 7, -7, 10, -10, 2**63 - 1, -2**63, 2.5, -2.5, -0.0,
+                                 float('inf'), float('nan'), '17', 'T:{}', None, True],
+                         ids=lambda a: repr(a))
+def test_modulo_by_a_literal(arg):
+    src, _ = both(MOD, arg)
+    assert re.search(r'\(_t\d+ % 10\) if', src) and re.search(r'\(_t\d+ % -3\) if', src)
+
+
+def test_modulo_by_a_literal_known_int_and_metamethod():
+    src, _ = both("""return function(n)
+      local a = 0
+      for i = 1, n do a = a + i % 7 end
+      local t = setmetatable({}, {__mod = function(x, y) return math.type(y) .. y end})
+      return a, t % 3, n % 0.5, pcall(function() return n % 0 end)
+    end""", calls=[(20,), (0,)])
+    assert re.search(r'\(L_i % 7\)', src), src
+
+
+# ---- #x: a string's or a plain table's length inline
+
+LEN = """return function(x)
+  local ok, n = pcall(function() return #x end)
+  return ok, n
+end"""
+
+
+@pytest.mark.parametrize('arg', ['', 'hello', 'T:{1, 2, 3}', 'T:{}', 'T:{1, nil, 3}',
+                                 'T:setmetatable({1, 2}, {__len = function() return 42 end})',
+                                 'T:setmetatable({1, 2}, {})',
+                                 'T:setmetatable({}, {__index = {1, 2, 3}})', 5, None, True,
+                                 'T:function() end'], ids=lambda a: repr(a))
+def test_length_inline(arg):
+    src, _ = both(LEN, arg)
+    assert re.search(r'\(len\(_t\d+\) if \(_t\d+ := ', src)
+
+
+def test_length_names_the_operand():
+    src, _ = both("""return function(a, s)
+      local t = {}
+      for i = 1, #s do t[i] = s:sub(i, i) end
+      return #t, #a
+    end""", calls=[('x', 'abc'), (None, 'ab'), ('T:{7, 8}', '')])
+    assert '_opv(length, ("local \'a\'",)' in src, src

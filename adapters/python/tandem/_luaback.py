@@ -573,6 +573,14 @@ class Emitter:
                 return 'len(%s)' % self.arr_of(self.ex(e[2]))
             fn = {'unm': 'unm', 'len': 'length', 'bnot': 'bnot'}[op]
             d = self.odesc(e[2])
+            if op == 'len' and not (self.fn is not None and self.fn.gen):
+                # a string's length, a table's without metatable (its list: a
+                # border, docs/luart.md) inline; anything else length()
+                t = self.t()
+                slow = '_opv(length, (%r,), %s)' % (d, t) if d else 'length(%s)' % t
+                return ('(len(%s) if (%s := %s).__class__ is bytes else len(%s.arr) if %s.__class__ '
+                        'is LuaTable and %s.meta is None else %s)' % (
+                            t, t, self.ex(e[2]), t, t, t, slow))
             if self.fn is not None and self.fn.gen:
                 return '(yield from _gun(%r, %s%s))' % (fn, self.ex(e[2]),
                                                        ', %r' % d if d else '')
@@ -642,6 +650,16 @@ class Emitter:
                 else:
                     conds = '%s.__class__ is %s.__class__ is int' % (bind_a, bind_b)
                 return '(%s if %s else %s)' % (fast, conds, slow)
+            lit = self.literal(e[3]) if op == 'mod' else None
+            if lit is not None and str(lit[0]) == 'int' and int(lit[1]) != 0:
+                # x % c, c a non-zero integer literal: for an integer x Lua's
+                # floored modulo is Python's % (the result lies between 0 and c)
+                cs = repr(int(lit[1]))
+                if self.is_int(e[2]):
+                    return '(%s %% %s)' % (a, cs)
+                ta = self.t()
+                return '((%s %% %s) if (%s := %s).__class__ is int else %s)' % (
+                    ta, cs, ta, a, self.slow(op, e, ta, b))
             lit = self.literal(e[3]) if op == 'div' else None
             if lit is not None and float(lit[1]) != 0 and abs(float(lit[1])) != float('inf'):
                 # x / c, c a finite non-zero number literal: Lua converts both
