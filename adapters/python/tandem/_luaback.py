@@ -402,7 +402,7 @@ class Emitter:
                        r, r, r, tf, tf, self.ex(e[1]), tf, self.desc(e[1]), arg, r))
         # the global table's own field holding the library's function is what
         # reading the global gives; anything else takes the generic call
-        return '(%s if _ENVH.get(%r) is %s else %s)' % (
+        return '(%s if _ENVget(%r) is %s else %s)' % (
             fast, _gname(str(e[1][1])).encode(), py, generic)
 
     def sub_call(self, e: Any) -> Optional[str]:
@@ -514,7 +514,7 @@ class Emitter:
             # the global table's own field, else index() (its __index)
             key = _gname(str(e[1])).encode()
             v = self.t()
-            return "(%s if (%s := _ENVH.get(%r)) is not None else index(_ENV, %r))" % (
+            return "(%s if (%s := _ENVget(%r)) is not None else index(_ENV, %r))" % (
                 v, v, key, key)
         if k == 'paren':
             return self.ex(e[1])
