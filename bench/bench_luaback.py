@@ -8,10 +8,12 @@ hand in Python. The sort comparator is timed three ways: across the bridge
 luart function without the boundary wrapper (__luart__, what another
 translated function or a standalone module calls).
 Run: PYTHONPATH=build/python /usr/bin/python3 bench/bench_luaback.py
-(`... bench_luaback.py coroutines`: only the coroutine kernel's rows).
+(`... bench_luaback.py coroutines`: only the coroutine kernel's rows;
+`... libcalls`: only the rows of library calls in a loop).
 """
 
 import functools
+import math
 import random
 import re
 import time
@@ -247,10 +249,67 @@ def coroutine_rows(n=10**6):
         print('%s 1e6: translated %.3fs  hand-written %.3fs  ratio %.2fx' % (name, ta, tb, ta / tb))
 
 
+# Standard library calls `lib.name(...)` in a loop (the per-site cache of
+# the field, docs/translation.md "Fast paths of the generated Python").
+FLOOR_LUA = """function(n)
+  local s = 0
+  for i = 1, n do s = s + math.floor(i / 2) end
+  return s
+end"""
+SUB_LUA = """function(n)
+  local s, c = "abcdefghij", 0
+  for i = 1, n do c = c + #string.sub(s, i % 10, i % 10 + 2) end
+  return c
+end"""
+INSERT_LUA = """function(n)
+  local t = {}
+  for i = 1, n do table.insert(t, i) end
+  return #t
+end"""
+
+
+def py_floor(n):
+    s = 0
+    floor = math.floor
+    for i in range(1, n + 1):
+        s += floor(i / 2)
+    return s
+
+
+def py_sub(n):
+    s, c = b'abcdefghij', 0
+    for i in range(1, n + 1):
+        a = i % 10
+        c += len(s[max(a, 1) - 1:a + 2])
+    return c
+
+
+def py_insert(n):
+    t = []
+    for i in range(1, n + 1):
+        t.append(i)
+    return len(t)
+
+
+def libcall_rows(n=10**6):
+    lua = tandem.LuaRuntime()
+    for name, src, py in (('math.floor in a loop', FLOOR_LUA, py_floor),
+                          ('string.sub in a loop', SUB_LUA, py_sub),
+                          ('table.insert in a loop', INSERT_LUA, py_insert)):
+        f = lua.translate(lua.eval(src))
+        ta, ra = timed(lambda: f(n))
+        tb, rb = timed(lambda: py(n))
+        assert ra == rb, (name, ra, rb)
+        print('%s 1e6: translated %.3fs  hand-written %.3fs  ratio %.2fx' % (name, ta, tb, ta / tb))
+
+
 if __name__ == '__main__':
     import sys
     if sys.argv[1:] == ['coroutines']:
         coroutine_rows()
+    elif sys.argv[1:] == ['libcalls']:
+        libcall_rows()
     else:
         main()
         coroutine_rows()
+        libcall_rows()

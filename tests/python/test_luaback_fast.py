@@ -161,7 +161,7 @@ def test_global_reads_see_reassignment_between_calls():
                      helper = function(x) return x * 10 end
                    end""")
     f = lua.translate(lua.globals().use)
-    assert '_ENVH.get(' in tandem.translated_source(f)
+    assert '_ENVget(' in tandem.translated_source(f)
     assert f() == ('12', 3)
     lua.globals().swap()
     assert f() == ('12', 20) == lua.globals().use()
@@ -488,3 +488,191 @@ def test_loop_variable_bound_and_array_reads():
         return s
       end""", calls=[(0,), (4,)])
     assert 'if L_i <= len(R_t)' in src
+
+
+# ---- x / c with a finite non-zero number literal c: Python's / inline
+
+DIV = """return function(x)
+  local r = {x / 2, x / 0.5, x / -3, x / 7.25}
+  local s = ""
+  for i = 1, #r do s = s .. string.format("%.17g %s ", r[i], math.type(r[i])) end
+  return s
+end"""
+
+
+@pytest.mark.parametrize('arg', [10, 7, -7, 0, 2**53 + 1, 2**63 - 1, -2**63, 2.5, -0.0,
+                                 float('inf'), float('nan'), '12', ' 0x10 ', 'T:{}', None,
+                                 True, 'abc'],
+                         ids=lambda a: repr(a))
+def test_division_by_a_literal(arg):
+    src, _ = both(DIV, arg)
+    assert ' / 2.0)' in src and ' / -3.0)' in src and ' / 7.25)' in src
+
+
+def test_division_by_a_literal_known_int_and_zero_divisors():
+    src, _ = both("""return function(n)
+      local a = 0
+      for i = 1, n do a = a + math.floor(i / 2) end
+      local z = {n / 0, -n / 0, 0 / 0 ~= 0 / 0, n / 0.0, n / -0.0, n / (2 - 2), n / 1e999}
+      return a, z[1], z[2], z[3], z[4], z[5], z[6], z[7]
+    end""", calls=[(9,), (0,), (-4,)])
+    assert re.search(r'\(L_i / 2\.0\)', src), src
+    assert '/ 0.0)' not in src and '/ -0.0)' not in src and '/ inf' not in src
+
+
+def test_division_by_a_literal_calls_div_with_the_literal():
+    # __div gets the literal itself (an integer), not its float
+    both("""return function()
+      local t = setmetatable({}, {__div = function(a, b) return math.type(b) .. tostring(b) end})
+      return t / 2, t / 2.0, t / -3
+    end""")
+
+
+def test_division_by_a_literal_in_a_coroutine():
+    both("""return function()
+      local t = setmetatable({}, {__div = function(a, b) return coroutine.yield(b) end})
+      local co = coroutine.wrap(function(x) local a = x / 4; local b = t / 3
+                                  return a, b end)
+      local y = co(10)
+      return y, co("back")
+    end""")
+
+
+# ---- table.insert(t, v) on a private table: an append while table.insert is luart's
+
+INSERT = """return function(n)
+  local t = {}
+  local calls = 0
+  local function f(x) calls = calls + 1; return x end
+  for i = 1, n do table.insert(t, (f(i * 2))) end
+  table.insert(t, nil)                  -- t[#t + 1] = nil: nothing
+  table.insert(t, (f(nil)))
+  local u = {}
+  u[3] = "c"                            -- in the dict: moved once u[2] is set
+  table.insert(u, "a")
+  table.insert(u, "b")
+  table.insert(u, 1, "z")               -- three arguments: the library's
+  local w = {x = 1}                     -- a dict that is not empty
+  table.insert(w, 5)
+  table.insert(w, 6)
+  return #t, calls, table.concat(t, ","), #u, table.concat(u, ","), #w, w[2], w.x
+end"""
+
+
+@pytest.mark.parametrize('n', [0, 1, 5])
+def test_private_insert(n):
+    src, _ = both(INSERT, n)
+    for tb in ('t', 'u', 'w'):
+        assert re.search(r'\(R_%s\.append\(_t\d+\) if \(_t\d+ := .*\) is not None and not '
+                         r'L_%s\.hash else _t_insert\(L_%s, ' % (tb, tb, tb), src), (tb, src)
+
+
+def test_private_insert_replaced_at_run_time():
+    # table.insert replaced by a callee between two calls: the site reads again
+    both("""local swap = function(on)
+      if on then
+        _SAVED = table.insert
+        table.insert = function(t, v) rawset(t, #t + 1, v * 10) end
+      else
+        table.insert = _SAVED
+        _SAVED = nil
+      end
+    end
+    return function()
+      local t = {}
+      for i = 1, 4 do
+        if i == 2 then swap(true) end
+        if i == 4 then swap(false) end
+        table.insert(t, i)
+      end
+      return table.concat(t, ",")
+    end""")
+
+
+# ---- string.sub(s, i [, j]): the slice while string.sub is luart's
+
+SUB = """return function(s, i, j)
+  local n = 0
+  local function f(x) n = n + 1; return x end
+  return string.sub(s, i, j), string.sub(s, i), string.sub(f(s), f(i), (f(j))), n,
+         #string.sub(s, 2, 4), string.sub(s, i, j) .. "|"
+end"""
+
+
+@pytest.mark.parametrize('args', [
+    ('hello', 2, 4), ('hello', 1, 5), ('hello', 1, 0), ('hello', 4, 2), ('hello', 3, 99),
+    ('hello', 99, 100), ('hello', 0, 3), ('hello', -3, -1), ('hello', 2, -2), ('', 1, 1),
+    ('hello', 2.0, 3), ('hello', '2', 3), (12345, 2, 3), ('hello', 2, None), ('hello', 2.5, 3),
+    ('hello', None, 3), ('T:{}', 1, 2), ('hello', 2**63 - 1, 2**63 - 1), ('hello', 1, -2**63),
+    ('hello', True, 2)], ids=lambda a: repr(a))
+def test_string_sub(args):
+    src, _ = both(SUB, *args)
+    assert re.search(r'_t\d+\[_t\d+ - 1:_t\d+\] if', src) and re.search(r'_t\d+\[_t\d+ - 1:\] if', src)
+
+
+def test_string_sub_replaced_at_run_time():
+    both("""return function()
+      local r, saved = {}, string.sub
+      for i = 1, 4 do
+        if i == 2 then string.sub = function(s, a, b) return "<" .. a .. ">" end end
+        if i == 4 then string.sub = saved end
+        r[#r + 1] = string.sub("abcdef", i, i + 1)
+      end
+      string.sub = saved
+      return table.concat(r, ",")
+    end""")
+
+
+# ---- x % c with a non-zero integer literal c: Python's % for an integer x
+
+MOD = """return function(x)
+  local r = {x % 10, x % -3, x % 1, x % -1, x % 0x7fffffffffffffff}
+  local s = ""
+  for i = 1, #r do s = s .. tostring(r[i]) .. " " .. tostring(math.type(r[i])) .. " " end
+  return s
+end"""
+
+
+@pytest.mark.parametrize('arg', [0, 7, -7, 10, -10, 2**63 - 1, -2**63, 2.5, -2.5, -0.0,
+                                 float('inf'), float('nan'), '17', 'T:{}', None, True],
+                         ids=lambda a: repr(a))
+def test_modulo_by_a_literal(arg):
+    src, _ = both(MOD, arg)
+    assert re.search(r'\(_t\d+ % 10\) if', src) and re.search(r'\(_t\d+ % -3\) if', src)
+
+
+def test_modulo_by_a_literal_known_int_and_metamethod():
+    src, _ = both("""return function(n)
+      local a = 0
+      for i = 1, n do a = a + i % 7 end
+      local t = setmetatable({}, {__mod = function(x, y) return math.type(y) .. y end})
+      return a, t % 3, n % 0.5, pcall(function() return n % 0 end)
+    end""", calls=[(20,), (0,)])
+    assert re.search(r'\(L_i % 7\)', src), src
+
+
+# ---- #x: a string's or a plain table's length inline
+
+LEN = """return function(x)
+  local ok, n = pcall(function() return #x end)
+  return ok, n
+end"""
+
+
+@pytest.mark.parametrize('arg', ['', 'hello', 'T:{1, 2, 3}', 'T:{}', 'T:{1, nil, 3}',
+                                 'T:setmetatable({1, 2}, {__len = function() return 42 end})',
+                                 'T:setmetatable({1, 2}, {})',
+                                 'T:setmetatable({}, {__index = {1, 2, 3}})', 5, None, True,
+                                 'T:function() end'], ids=lambda a: repr(a))
+def test_length_inline(arg):
+    src, _ = both(LEN, arg)
+    assert re.search(r'\(len\(_t\d+\) if \(_t\d+ := ', src)
+
+
+def test_length_names_the_operand():
+    src, _ = both("""return function(a, s)
+      local t = {}
+      for i = 1, #s do t[i] = s:sub(i, i) end
+      return #t, #a
+    end""", calls=[('x', 'abc'), (None, 'ab'), ('T:{7, 8}', '')])
+    assert '_opv(length, ("local \'a\'",)' in src, src

@@ -22,7 +22,8 @@ CASES = [('via_table', ()), ('via_param', ()), ('via_alias', ()), ('via_pcall', 
          ('deep_chain', (0,)), ('deep_chain', (5,)), ('outside_coroutine', ()),
          ('sort_comparator', ()), ('iterator', ()), ('loops_in_generators', ()),
          ('metamethod', ()), ('metamethods', ()), ('index_chain_and_newindex', ()),
-         ('closing_iterator', ())]
+         ('closing_iterator', ()), ('lib_tostring_meta', ()), ('lib_sort_lt_meta', ()),
+         ('lib_concat_index_meta', ()), ('lib_ipairs_index_meta', ())]
 
 
 def _norm(v):
@@ -70,6 +71,12 @@ def test_native_answers(mods):
     assert M.metamethods()[1].startswith('add:10 sub:11 mul:12')
     assert M.index_chain_and_newindex()[:4] == ('get x', 'set y', 'set z', 'set 1')
     assert M.closing_iterator()[-1] == '1:a,2:b,3:c,closed nil,closed boom,false boom'
+    # metamethods run by library functions cannot yield in Lua either
+    for name in ('lib_tostring_meta', 'lib_sort_lt_meta', 'lib_concat_index_meta',
+                 'lib_ipairs_index_meta'):
+        ok, err, status = M[name]()
+        assert ok is False and 'attempt to yield across a C-call boundary' in err, name
+        assert status == 'dead'
 
 
 def test_a_plain_body_stays_plain(mods):
@@ -80,7 +87,7 @@ def test_a_plain_body_stays_plain(mods):
     assert '.__luaco__ = ' in src and 'def _mk' in src
 
 
-@pytest.mark.parametrize('name', ['no_source'])
+@pytest.mark.parametrize('name', ['no_source', 'close_handler'])
 def test_documented_differences_are_loud(mods, name):
     lua, _, D = mods
     native = _run(D[name], ())

@@ -222,6 +222,7 @@ class Emitter:
         self.gens: set = set()
         self.twins: set = set()
         self.factories: List[Tuple[int, int, str]] = []
+        self.libcaches: List[str] = []
         self.factory_names: Dict[int, str] = {}
         self.in_factory = 0     # id of the function a factory is emitting
         self.pending: List[Tuple[str, Any]] = []
@@ -325,19 +326,27 @@ class Emitter:
             ya = self.t()
             if self.discard is e:     # a statement: what the resume passes is unused
                 yr = self.t()
-                y = '((%s := (yield (%s := (%s)))).__class__ is _Foreign and _yret(%s, %s))' % (
-                    yr, ya, args + ',' if args else '', yr, ya)
+                # (a fast generic for sends None: one test)
+                y = ('((%s := (yield (%s := (%s)))) is not None and %s.__class__ is _Foreign '
+                     'and _yret(%s, %s))' % (yr, ya, args + ',' if args else '', yr, yr, ya))
             else:
                 y = '_yret((yield (%s := (%s))), %s)' % (ya, args + ',' if args else '', ya)
             # the global `coroutine` read inline (a raw hit needs no index() call)
             tg = self.t()
+            nc = len(self.libcaches)
             callee = self.ex(e[1]).replace(
                 "index(_ENV, b'coroutine')", "(%s if (%s := _ENVget(b'coroutine')) is not "
                 "None else index(_ENV, b'coroutine'))" % (tg, tg), 1)
-            return ('(%s if (%s := %s) is _co_yield else '
+            full = ('(%s if (%s := %s) is _co_yield else '
                     '(yield from _gcall(%s, %r%s)))' % (
                         y, ty, callee, ty, self.desc(e[1]),
                         ', ' + args if args else ''))
+            if len(self.libcaches) == nc + 1:
+                # coroutine.yield read from its site's cache: one test
+                c = self.libcaches[nc]
+                return '(%s if %s[0] is _EP[0] and %s[1] is _co_yield else %s)' % (
+                    y, c, c, full)
+            return full
         if k == 'call' and self.fn is not None and self.fn.gen \
                 and not self.nonyield_callee(e[1]):
             args = self.arglist(e[2:])
@@ -374,6 +383,9 @@ class Emitter:
         """One value of a call of tostring/type: the library function itself
         (tostring of an integer inline) when the global still holds it, else
         the generic call."""
+        sub = self.sub_call(e)
+        if sub is not None:
+            return sub
         if str(e[0]) != 'call' or self.fn is None or self.fn.gen or len(e) != 3 \
                 or self.multi(e[2]) or not isinstance(e[1], list) or e[1][:1] != ['global']:
             return None
@@ -390,8 +402,42 @@ class Emitter:
                        r, r, r, tf, tf, self.ex(e[1]), tf, self.desc(e[1]), arg, r))
         # the global table's own field holding the library's function is what
         # reading the global gives; anything else takes the generic call
-        return '(%s if _ENVH.get(%r) is %s else %s)' % (
+        return '(%s if _ENVget(%r) is %s else %s)' % (
             fast, _gname(str(e[1][1])).encode(), py, generic)
+
+    def sub_call(self, e: Any) -> Optional[str]:
+        """One value of string.sub(s, i [, j]) outside a generator body: when
+        the site's cache holds luart's str_sub, the arguments are evaluated
+        and, s a string, i an integer >= 1 and j an integer >= 0 (or absent),
+        the slice s[i - 1:j] (what Lua's sub is for those), else str_sub
+        itself; another value of string.sub takes the generic call (callee
+        read first, then the arguments, as in Lua)."""
+        if str(e[0]) != 'call' or self.fn is None or self.fn.gen or len(e) not in (4, 5) \
+                or not isinstance(e[1], list) or str(e[1][0]) != 'index' \
+                or e[1][1][:1] != ['global'] or _gname(str(e[1][1][1])) != 'string' \
+                or str(e[1][2][0]) != 'str' or bytes(e[1][2][1]) != b'sub' \
+                or self.multi(e[-1]):
+            return None
+        vals = [self.ex(a) for a in e[2:]]
+        nc = len(self.libcaches)
+        callee = self.ex(e[1])
+        if len(self.libcaches) != nc + 1:
+            return None
+        c = self.libcaches[nc]
+        ts = [self.t() for _ in vals]
+        binds = ', '.join('(%s := %s)' % (t, v) for t, v in zip(ts, vals))
+        conds = '%s.__class__ is bytes and %s.__class__ is int and %s >= 1' % (ts[0], ts[1], ts[1])
+        if len(ts) == 3:
+            conds += ' and %s.__class__ is int and %s >= 0' % (ts[2], ts[2])
+            sl = '%s[%s - 1:%s]' % (ts[0], ts[1], ts[2])
+        else:
+            sl = '%s[%s - 1:]' % (ts[0], ts[1])
+        tf, r = self.t(), self.t()
+        generic = ('((%s[0] if %s else None) if (%s := (%s if (%s := %s).__class__ is '
+                   'FunctionType else _callable(%s, %r))(%s)).__class__ is Multi else %s)' % (
+                       r, r, r, tf, tf, callee, tf, self.desc(e[1]), ', '.join(vals), r))
+        fast = '(%s if (%s) and %s else _str_sub(%s))' % (sl, binds, conds, ', '.join(ts))
+        return '(%s if %s[0] is _EP[0] and %s[1] is _str_sub else %s)' % (fast, c, c, generic)
 
     def is_self_call(self, e: Any) -> bool:
         """A call of the top function through its fixed upvalue, outside a
@@ -468,7 +514,7 @@ class Emitter:
             # the global table's own field, else index() (its __index)
             key = _gname(str(e[1])).encode()
             v = self.t()
-            return "(%s if (%s := _ENVH.get(%r)) is not None else index(_ENV, %r))" % (
+            return "(%s if (%s := _ENVget(%r)) is not None else index(_ENV, %r))" % (
                 v, v, key, key)
         if k == 'paren':
             return self.ex(e[1])
@@ -481,8 +527,17 @@ class Emitter:
             kk = e[2]
             if str(kk[0]) == 'str':
                 key = repr(bytes(kk[1]))
-                return ('(%s if (%s := %s).__class__ is LuaTable and (%s := %s.hash.get(%s)) '
+                full = ('(%s if (%s := %s).__class__ is LuaTable and (%s := %s.hash.get(%s)) '
                         'is not None else %s)' % (v, t, o, v, t, key, self.ixslow(t, key, d)))
+                if isinstance(e[1], list) and e[1][:1] == ['global']:
+                    # lib.name: cached per site while the epoch holds (lemit._libget)
+                    c = '_lc%d' % len(self.libcaches)
+                    self.libcaches.append(c)
+                    w = self.t()
+                    return ('(%s if (%s := (%s[1] if %s[0] is _EP[0] else _libget(%s, _ENVH, '
+                            '%r, %s))) is not None else %s)' % (
+                                w, w, c, c, c, _gname(str(e[1][1])).encode(), key, full))
+                return full
             if str(kk[0]) == 'int' and kk[1] > 0:
                 a = self.t()
                 return ('(%s if (%s := %s).__class__ is LuaTable and %d <= len(%s := %s.arr) and '
@@ -518,6 +573,14 @@ class Emitter:
                 return 'len(%s)' % self.arr_of(self.ex(e[2]))
             fn = {'unm': 'unm', 'len': 'length', 'bnot': 'bnot'}[op]
             d = self.odesc(e[2])
+            if op == 'len' and not (self.fn is not None and self.fn.gen):
+                # a string's length, a table's without metatable (its list: a
+                # border, docs/luart.md) inline; anything else length()
+                t = self.t()
+                slow = '_opv(length, (%r,), %s)' % (d, t) if d else 'length(%s)' % t
+                return ('(len(%s) if (%s := %s).__class__ is bytes else len(%s.arr) if %s.__class__ '
+                        'is LuaTable and %s.meta is None else %s)' % (
+                            t, t, self.ex(e[2]), t, t, t, slow))
             if self.fn is not None and self.fn.gen:
                 return '(yield from _gun(%r, %s%s))' % (fn, self.ex(e[2]),
                                                        ', %r' % d if d else '')
@@ -587,6 +650,27 @@ class Emitter:
                 else:
                     conds = '%s.__class__ is %s.__class__ is int' % (bind_a, bind_b)
                 return '(%s if %s else %s)' % (fast, conds, slow)
+            lit = self.literal(e[3]) if op == 'mod' else None
+            if lit is not None and str(lit[0]) == 'int' and int(lit[1]) != 0:
+                # x % c, c a non-zero integer literal: for an integer x Lua's
+                # floored modulo is Python's % (the result lies between 0 and c)
+                cs = repr(int(lit[1]))
+                if self.is_int(e[2]):
+                    return '(%s %% %s)' % (a, cs)
+                ta = self.t()
+                return '((%s %% %s) if (%s := %s).__class__ is int else %s)' % (
+                    ta, cs, ta, a, self.slow(op, e, ta, b))
+            lit = self.literal(e[3]) if op == 'div' else None
+            if lit is not None and float(lit[1]) != 0 and abs(float(lit[1])) != float('inf'):
+                # x / c, c a finite non-zero number literal: Lua converts both
+                # to floats and divides; Python's int / float converts the
+                # int as C does and cannot raise (c is not zero)
+                cs = repr(float(lit[1]))
+                if self.is_int(e[2]):
+                    return '(%s / %s)' % (a, cs)
+                ta = self.t()
+                return '((%s / %s) if ((%s := %s).__class__ is int or %s.__class__ is float) ' \
+                    'else %s)' % (ta, cs, ta, a, ta, self.slow(op, e, ta, b))
             ta, tb = self.t(), self.t()
             if op == 'concat':
                 # two strings: bytes concatenation
@@ -741,6 +825,32 @@ class Emitter:
             return all(self.is_int(a, ints) for a, p in zip(e[2:], self.fn_params)
                        if p in self.self_int)
         return False
+
+    def private_insert(self, e: Any) -> Optional[str]:
+        """The statement table.insert(t, v), t a private table, outside a
+        generator body: when the site's cache holds luart's t_insert, an
+        append (v not nil, the dict empty: t.set(#t + 1, v) is that), else
+        t_insert itself; any other value of table.insert is called as
+        always. The callee is read before v is evaluated, as in Lua."""
+        if str(e[0]) != 'call' or len(e) != 4 or self.fn is None or self.fn.gen \
+                or not isinstance(e[1], list) or str(e[1][0]) != 'index' \
+                or e[1][1][:1] != ['global'] or _gname(str(e[1][1][1])) != 'table' \
+                or str(e[1][2][0]) != 'str' or bytes(e[1][2][1]) != b'insert' \
+                or not self.is_private(e[2]) or self.multi(e[3]):
+            return None
+        nm = str(e[2][1])
+        val = self.ex(e[3])
+        nc = len(self.libcaches)
+        callee = self.ex(e[1])
+        if len(self.libcaches) != nc + 1:
+            return None
+        c = self.libcaches[nc]
+        tv, tf = self.t(), self.t()
+        return ('(R_%s.append(%s) if (%s := %s) is not None and not L_%s.hash else '
+                '_t_insert(L_%s, %s)) if %s[0] is _EP[0] and %s[1] is _t_insert else '
+                '(%s if (%s := %s).__class__ is FunctionType else _callable(%s, %r))(L_%s, %s)'
+                % (nm, tv, tv, val, nm, nm, tv, c, c, tf, tf, callee, tf, self.desc(e[1]),
+                   nm, val))
 
     def is_private(self, e: Any) -> bool:
         return (str(e[0]) == 'local' and self.fn is not None
@@ -1426,6 +1536,11 @@ class Emitter:
         if k == 'expr':
             e = s[2]
             self.check_call(e, ln)
+            ins = self.private_insert(e)
+            if ins is not None:
+                self.out(ind, ln, ins)
+                fin()
+                return
             self.discard = e
             self.out(ind, ln, self.exm(e) if self.multi(e) else self.ex(e))
             self.discard = None
@@ -1621,6 +1736,12 @@ class Emitter:
         and the handlers serve that case, any other iterator runs as
         _forin."""
         it, co, v = self.t(), self.t(), self.t()
+        # one plain local: the nil test assigns it (the loop's own variable,
+        # out of scope once the loop ends)
+        direct = len(names) == 1 and names[0] not in self.fn.cells \
+            and names[0] not in self.fn.private
+        if direct:
+            v = 'L_%s' % names[0]
         self.out(ind, ln, '%s, %s = _forinw(%s)' % (it, co, self.tuple_of(vals)))
         fin()
         self.out(ind, ln, 'try:')
@@ -1628,7 +1749,9 @@ class Emitter:
         self.out(ind + 2, ln, 'if not %s or (%s := %s[0]) is None:  # (the first nil ends it)'
                  % (t, v, t))
         self.out(ind + 3, ln, 'break')
-        if len(names) == 1:
+        if direct:
+            pass
+        elif len(names) == 1:
             self.assign(['local', names[0]], v, ind + 2, ln, decl=True)
         else:
             self.out(ind + 2, ln, '%s = _adj(%d, %s)' % (t, len(names), t))
@@ -1788,6 +1911,9 @@ class Emitter:
         if self.entry_twin and id(fnode) not in self.gens:
             self.emit_one(fnode, self.top_pyname + '_entry', 0, top.line, False, boundary=True)
         self.lines[:0] = self.factories
+        if self.libcaches:      # the call sites' caches of lib.name: [epoch, value]
+            self.lines[:0] = [(0, top.line, '%s = [None, None]  # (cache of a library field)' % c)
+                              for c in self.libcaches]
         return self.render(), self.top_pyname
 
     def single_result(self, f: '_Func') -> bool:

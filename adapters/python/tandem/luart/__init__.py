@@ -46,10 +46,12 @@ __all__ = [
 ]
 
 
-def _lib(_prefix, **fns):
+def _lib(_prefix, _w=None, **fns):
     """A library table; its functions count as C functions for error
-    positions (luaL_where) and have their global names for messages."""
-    t = LuaTable()
+    positions (luaL_where) and have their global names for messages. Its
+    hash part is a watched dict (_core.WDict: every key watched, or the keys
+    of the set _w, the global table's)."""
+    t = LuaTable(hash=_core.WDict(_w))
     for k, v in fns.items():
         code = getattr(v, '__code__', None)
         if code is not None:
@@ -129,7 +131,7 @@ _core.CFUNCS.add(lbase.ipairs_aux.__code__)
 def new_env():
     """A fresh global table (_G / _ENV) with the base library and the
     string, table, math and coroutine libraries (shared library tables)."""
-    g = _lib('', **_BASE)
+    g = _lib('', set(), **_BASE)
     for k, v in (('string', string), ('table', table), ('math', math),
                  ('coroutine', coroutine), ('utf8', utf8), ('io', io), ('os', os)):
         g.set(k.encode(), v)

@@ -185,6 +185,70 @@ _TRUEK = _BoolKey(True)
 _FALSEK = _BoolKey(False)
 
 
+# The epoch of the watched dicts: EPOCH[0] is replaced by a new object
+# whenever a watched key of a WDict is written or removed. Generated code
+# caches `lib.name` (a global holding a library table, then its field) per
+# call site together with the epoch it was read at (lemit._libget): while
+# EPOCH[0] is that object, neither dict has changed those keys since.
+EPOCH = [object()]
+
+
+class WDict(dict):
+    """The hash part of the global table (w: the set of keys some call site
+    cached) and of the standard library tables (w None: every key counts).
+    Every way Python code can change a dict goes through these methods
+    (luart and generated code change tables only from Python), so a change
+    of a watched key bumps EPOCH; reads are dict's own."""
+    __slots__ = ('w',)
+
+    def __init__(self, w=None):
+        dict.__init__(self)
+        self.w = w
+
+    def __setitem__(self, k, v):
+        dict.__setitem__(self, k, v)
+        w = self.w
+        if w is None or k in w:
+            EPOCH[0] = object()
+
+    def __delitem__(self, k):
+        dict.__delitem__(self, k)
+        w = self.w
+        if w is None or k in w:
+            EPOCH[0] = object()
+
+    def pop(self, k, *d):
+        r = dict.pop(self, k, *d)
+        w = self.w
+        if w is None or k in w:
+            EPOCH[0] = object()
+        return r
+
+    def setdefault(self, k, d=None):
+        if k not in self:
+            self[k] = d
+        return dict.__getitem__(self, k)
+
+    def popitem(self):
+        EPOCH[0] = object()
+        return dict.popitem(self)
+
+    def clear(self):
+        EPOCH[0] = object()
+        dict.clear(self)
+
+    def update(self, *a, **kw):
+        EPOCH[0] = object()
+        dict.update(self, *a, **kw)
+
+    def __ior__(self, other):
+        self.update(other)
+        return self
+
+    def __reduce__(self):
+        return (dict, (dict(self),))
+
+
 class LuaTable:
     """A Lua table: arr holds keys 1..len(arr) (None for a hole, never a
     trailing None), hash the other keys (booleans as _TRUEK/_FALSEK).

@@ -15,6 +15,8 @@ from . import _core as _lcore
 from . import lbase as _lbase
 from . import lcoro as _lcoro
 from . import lpattern as _lpattern
+from . import ltable as _ltable
+from .lstring import str_sub as _lcore_str_sub
 from ._core import LuaTable, Multi, NORES, LuaError as _LError
 
 _lcore.runtime_file(__file__)
@@ -483,6 +485,45 @@ def _luaco(g: Any) -> Any:
     return f
 
 
+_EPOCH = _lcore.EPOCH
+_WDict = _lcore.WDict
+
+
+def _libget(s: Any, H: Any, k1: bytes, k2: bytes) -> Any:
+    """The value of `k1.k2` (k1 a global) for a call site's cache s, a list
+    [epoch, value], H the global table's dict, when the site's epoch is not
+    the current one. When H holds k1 itself (a raw hit) and it is a table
+    whose own dict holds k2, both watched dicts (WDict: the global table,
+    the standard library tables), that is what Lua's two reads give until a
+    watched key changes: the value is cached with the current epoch and
+    returned. Otherwise None: the site takes the full reads (index() and
+    __index), and s remembers that until the epoch changes. The keys are
+    watched before the values that are cached are read (a thread switch in
+    between cannot hide a write), and the epoch is read first."""
+    ep = _EPOCH[0]
+    if H.__class__ is _WDict:
+        t = H.get(k1)
+        if t.__class__ is LuaTable and t.hash.__class__ is _WDict:
+            h = t.hash
+            w = H.w
+            if w is not None and k1 not in w:
+                w.add(k1)
+            w = h.w
+            if w is not None and k2 not in w:
+                w.add(k2)
+            v = h.get(k2)
+            if v is not None:
+                if H.get(k1) is t and ep is _EPOCH[0]:
+                    s[0] = ep
+                    s[1] = v
+                    return v
+                s[0] = None     # changed while reading: read it all again
+                return None
+    s[0] = ep
+    s[1] = None
+    return None
+
+
 _co_yield = _lcoro.co_yield
 _yret = _lcoro.yret
 _lua_pcall = _lbase.lua_pcall
@@ -510,7 +551,8 @@ def emit_globals(env: LuaTable, uv: Any = None) -> Dict[str, Any]:
              _getframe=sys._getframe, _gix=_gix, _gcall=_gcall, _ginvoke=_ginvoke,
              _luaco=_luaco, _tcons=_tcons, _tcons_o=_tcons_o, _forin=_forin,
              _forin_gmatch=_forin_gmatch, _forin_pairs=_forin_pairs,
-             _NAN=_lcore._DNAN, _INF=float('inf'),
+             _EP=_EPOCH, _libget=_libget, _t_insert=_ltable.t_insert,
+             _str_sub=_lcore_str_sub, _NAN=_lcore._DNAN, _INF=float('inf'),
              wrap=_lcore.wrap, close_value=_lbase.close_value,
              close_check=_lbase.close_check, error_value=_lbase.error_value)
     return g

@@ -47,7 +47,7 @@ def new_env() -> LuaTable:
     standalone program can have: os.exit."""
     from . import new_env as base_env, _lib, os as luaos
     g = base_env()
-    los = LuaTable()
+    los = LuaTable(hash=_core.WDict())     # a library table: watched (lemit._libget)
     k = None
     while True:
         r = _core.lua_next(luaos, k)
