@@ -8,7 +8,11 @@ PYTHON=$2
 shift 2
 cd "$(dirname "$0")/.." || exit 1
 LOG=$(mktemp)
-env LD_PRELOAD="$(gcc -print-file-name=libtsan.so)" \
+LJ=$(cd "$BUILD" && pwd)/tsan_longjmp.so
+[ -f "$LJ" ] || { echo "tsan_test.sh: $LJ missing (make tsan-test builds it)"; exit 1; }
+# tsan_longjmp.so (mk/tsan.mk, tests/tsan_longjmp.c): liblua's __longjmp_chk
+# through TSan's longjmp, or its shadow stack overflows
+env LD_PRELOAD="$(gcc -print-file-name=libtsan.so) $LJ" \
     TSAN_OPTIONS="halt_on_error=0 second_deadlock_stack=1 report_signal_unsafe=0 exitcode=0 suppressions=$(pwd)/tests/tsan.supp" \
     PYTHONPATH="$BUILD/python" TANDEM_BUILD="$BUILD" \
     "$PYTHON" -m pytest -q -p no:cacheprovider "$@" > "$LOG" 2>&1
