@@ -183,8 +183,10 @@ local function leaks(w, n, R)
         if dp < R and dc < R then return nil end
         last = string.format("%+d Python blocks, %+d C blocks / %d runs", dp, dc, R)
         if dc >= R then     -- where the C blocks come from (addr2line -e FAULT_SO)
-            local s0 = F.sites()
+            heap()          -- after collections, as the count: else blocks that
+            local s0 = F.sites()    -- finalizers free later are named too
             for _ = 1, R do run_armed(w, n) end
+            heap()
             local where = {}
             for off, c in pairs(F.sites()) do
                 if c - (s0[off] or 0) >= R then where[#where + 1] = string.format("0x%x", off) end
