@@ -274,7 +274,7 @@ int tdmR_defer(tdm_Runtime *rt, tdm_LangId lang, void *handle)
     rt->pending[rt->npending].lang = (uint8_t)lang;
     rt->pending[rt->npending].handle = handle;
     rt->npending++;
-    rt->haspending = 1;
+    __atomic_store_n(&rt->haspending, 1, __ATOMIC_RELAXED);
 done:
     pthread_mutex_unlock(&rt->qlock);
     return rc;
@@ -283,7 +283,7 @@ done:
 void tdmR_drain(tdm_Runtime *rt, tdm_LangId lang)
 {
     const tdmR_Lang *l = rt->lang[lang];
-    if (!rt->haspending || l == NULL) {
+    if (!tdmR_haspending(rt) || l == NULL) {
         return;
     }
     for (;;) {
@@ -299,7 +299,7 @@ void tdmR_drain(tdm_Runtime *rt, tdm_LangId lang)
             }
         }
         rt->npending = keep;
-        rt->haspending = keep > 0;
+        __atomic_store_n(&rt->haspending, keep > 0, __ATOMIC_RELAXED);
         pthread_mutex_unlock(&rt->qlock);
         if (n == 0) {
             return;

@@ -1064,7 +1064,7 @@ int tdmL_op(tdmS_Frame *f)
         return tdmS_error(f, TDM_ERRCLOSED, "tandem: the runtime is closed");
     }
     lua_State *L = st->L;
-    if (rt->haspending) {
+    if (tdmR_haspending(rt)) {
         tdmR_drain(rt, TDM_LANG_LUA);
     }
     int base = lua_gettop(L);

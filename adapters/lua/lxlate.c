@@ -3216,6 +3216,10 @@ static char *gen_source(const tdmX_Module *m, int i, char *err, size_t errsz)
     free(g.listl);
     free(g.listlT);
     free(g.dictl);
+    /* gen_func frees the signatures' buffer once merged into the chunk; a
+       failure before that leaves it here (make fault-test's lua5.4 host sweep:
+       one block per failed translation) */
+    free(g.statics.p);
     if (rc != 0 || g.oom) {
         snprintf(err, errsz, "%s", g.err[0] ? g.err : "not enough memory");
         free(g.chunk.p);

@@ -68,7 +68,7 @@ int tdmP_enter(tdmS_Frame *f)
         f->host = NULL;
     }
     tdmP_State *st = rt->state[TDM_LANG_PYTHON];
-    if (rt->haspending) {
+    if (tdmR_haspending(rt)) {
         tdmR_drain(rt, TDM_LANG_PYTHON);
     }
     /* zombies are (lock) state: p_finish of another thread may be filling
@@ -259,7 +259,7 @@ PyObject *tdmP_call_lean(tdmP_Proxy *p, int op, PyObject *const *args, Py_ssize_
     f.excl = 1;                         /* sole thread, GIL kept */
     int status = tdmS_call(&f);
     tdmP_State *st = r->st;
-    if (rt->haspending) {
+    if (tdmR_haspending(rt)) {
         tdmR_drain(rt, TDM_LANG_PYTHON);
     }
     if (st->nzombies > 0) {

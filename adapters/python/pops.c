@@ -829,7 +829,7 @@ static int p_op(tdmS_Frame *f)
     }
     tdm_Runtime *saved = current_rt;
     current_rt = rt;
-    if (rt->haspending) {
+    if (tdmR_haspending(rt)) {
         tdmR_drain(rt, TDM_LANG_PYTHON);
     }
     if (st->nzombies > 0) {

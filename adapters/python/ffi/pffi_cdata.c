@@ -43,7 +43,7 @@ void tdmP_cd_release(tdm_Runtime *rt, tdmF_CData *cd)
         return;
     }
     if (tdmR_trylock(rt)) {
-        if (rt->haspending) {
+        if (tdmR_haspending(rt)) {
             tdmR_drain(rt, TDM_LANG_C);
         }
         tdmF_cd_decref(cd);

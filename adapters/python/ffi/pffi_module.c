@@ -26,7 +26,7 @@ int tdmP_ffi_lock(tdm_Runtime *rt)
         tdmR_lock(rt);
         Py_END_ALLOW_THREADS
     }
-    if (rt->haspending) {
+    if (tdmR_haspending(rt)) {
         tdmR_drain(rt, TDM_LANG_C);
     }
     return 0;
