@@ -40,8 +40,10 @@ static inline tdmL_Foreign *pdecode(tdm_Runtime *rt, uint64_t w, tdmL_Foreign *o
 static tdmL_Foreign *valid_block(lua_State *L, tdmL_State *st, int idx, tdm_LangId lang,
                                  tdmL_Foreign *out)
 {
+    /* lua_touserdata accepts full and light userdata; lua_rawlen is 0 for
+       a light one */
     const void *p = lua_touserdata(L, idx);
-    if (p == NULL || lua_type(L, idx) != LUA_TUSERDATA) {
+    if (p == NULL) {
         return NULL;
     }
     size_t len = lua_rawlen(L, idx);
@@ -484,17 +486,18 @@ static int push_results(lua_State *L, tdmL_State *st, tdmS_Frame *f, int room)
     return nres;
 }
 
-/* Run op with args[0] the foreign block fo (the userdata at `first`, when
-   fo != NULL) or the value there, and the values at (first, first+n) after
-   it; push the results. `room`: stack slots known to be free above the top
-   (a metamethod: what Lua guarantees a C function, LUA_MINSTACK, less what
-   it pushed), so that a few results need no lua_checkstack. [-0, +r, e] */
+/* Run op with args[0] the object `self` of lang with protocol `proto` (the
+   userdata at `first`, when self != NULL) or the value there, and the
+   values at (first, first+n) after it; push the results. `room`: stack
+   slots known to be free above the top (a metamethod: what Lua guarantees a
+   C function, LUA_MINSTACK, less what it pushed), so that a few results
+   need no lua_checkstack. [-0, +r, e] */
 static int foreign_run(lua_State *L, tdmL_State *st, tdm_LangId lang, int op, int sub,
-                       tdmL_Foreign *fo, int first, int n, int room)
+                       void *self, int proto, int first, int n, int room)
 {
     tdm_Runtime *rt = st->rt;
     tdmS_Frame f;
-    if (fo != NULL && n > 0 && fo->lang == TDM_LANG_C) {
+    if (self != NULL && n > 0 && lang == TDM_LANG_C) {
         tdmL_cdata_remember(L, st, first);      /* crossing out: keep identity */
     }
     tdmS_init(&f, rt, rt->lang[lang], op, TDM_LANG_LUA);
@@ -503,14 +506,14 @@ static int foreign_run(lua_State *L, tdmL_State *st, tdm_LangId lang, int op, in
         return luaL_error(L, "not enough memory");
     }
     int owns = 0, i = 0;
-    if (fo != NULL && n > 0) {
+    if (self != NULL && n > 0) {
         tdm_Value *v = &f.args[0];
         v->kind = TDM_OBJ;
         v->flags = 0;
-        v->lang = fo->lang;
-        v->u.obj = fo->handle;
-        v->key = fo->handle;
-        v->aux = fo->proto;
+        v->lang = (uint8_t)lang;
+        v->u.obj = self;
+        v->key = self;
+        v->aux = proto;
         f.nargs = i = 1;
     }
     for (; i < n; i++) {
@@ -533,7 +536,7 @@ static int foreign_run(lua_State *L, tdmL_State *st, tdm_LangId lang, int op, in
 int tdmL_foreign_call(lua_State *L, tdmL_State *st, tdm_LangId lang, int op, int sub,
                       int first, int n)
 {
-    return foreign_run(L, st, lang, op, sub, NULL, first, n, 0);
+    return foreign_run(L, st, lang, op, sub, NULL, 0, first, n, 0);
 }
 
 /* What one metamethod does; its closure's only upvalue (a userdata). */
@@ -548,23 +551,24 @@ typedef struct tdmL_Meta {
    (block_live). Raises otherwise. The metatable is left on the stack (above
    the arguments, below the results: harmless, and no lua_settop).
    [-0, +(0|1), v] */
-static tdmL_Foreign *self_block_full(lua_State *L, tdmL_State *st, tdm_LangId lang,
-                                     tdmL_Foreign *out)
+static void *self_block_full(lua_State *L, tdmL_State *st, tdm_LangId lang, int *proto)
 {
-    tdmL_Foreign *fo = NULL;
+    tdmL_Foreign fb, *fo = NULL;
     if (lua_getmetatable(L, 1) && lua_topointer(L, -1) == st->fmeta[lang]) {
-        fo = valid_block(L, st, 1, lang, out);
+        fo = valid_block(L, st, 1, lang, &fb);
     }
     if (fo == NULL) {
         luaL_typeerror(L, 1, lang == TDM_LANG_C ? "cdata" : "python_object");
-    } else if (!block_live(L, fo, 1)) {
+        return NULL;
+    }
+    if (!block_live(L, fo, 1)) {
         tdmL_finalized_error(L, lang);
     }
-    return fo;
+    *proto = fo->proto;
+    return fo->handle;
 }
 
-static inline tdmL_Foreign *self_block(lua_State *L, tdmL_State *st, tdm_LangId lang,
-                                       tdmL_Foreign *out)
+static inline void *self_block(lua_State *L, tdmL_State *st, tdm_LangId lang, int *proto)
 {
     /* The cheap proof first (~40 instructions instead of ~190): a full
        userdata of exactly a block's size (lua_rawlen is 0 for anything else
@@ -581,33 +585,33 @@ static inline tdmL_Foreign *self_block(lua_State *L, tdmL_State *st, tdm_LangId 
         if (len == TDML_PWORD) {
             uint64_t w = pword(p);
             if (lang == TDM_LANG_PYTHON && (w & TDML_PMASK) == st->ptag && w != st->ptag) {
-                return pdecode(st->rt, w, out);
+                *proto = TDM_PROTO_DEFAULT;
+                return (void *)(uintptr_t)(w & ~TDML_PMASK);
             }
-        } else if (len == sizeof *out) {
+        } else if (len == sizeof(tdmL_Foreign)) {
             const tdmL_Foreign *fo = p;
             if (fo->rt == st->rt && fo->lang == lang && fo->handle != NULL && !fo->borrowed) {
-                *out = *fo;
-                return out;
+                *proto = fo->proto;
+                return fo->handle;
             }
         }
     }
-    return self_block_full(L, st, lang, out);
+    return self_block_full(L, st, lang, proto);
 }
 
 static inline __attribute__((always_inline)) int mm_run(lua_State *L, tdmL_State *st,
                                                      tdm_LangId lang, int op, int sub)
 {
     int n = lua_gettop(L);
-    tdmL_Foreign fb;
-    tdmL_Foreign *fo = NULL;
+    void *self = NULL;
+    int proto = TDM_PROTO_DEFAULT;
     /* the operand of a unary operation is this metamethod's own object; a
        binary one (arithmetic, comparison, concat) may have it on either
        side, and arg_value checks each operand */
     if (op == TDM_OP_CALL || op == TDM_OP_LEN || op == TDM_OP_STR) {
-        fo = self_block(L, st, lang, &fb);
+        self = self_block(L, st, lang, &proto);
     } else if (op == TDM_OP_INDEX || op == TDM_OP_NEWINDEX) {
-        fo = self_block(L, st, lang, &fb);
-        int proto = fo->proto;
+        self = self_block(L, st, lang, &proto);
         if (proto == TDM_PROTO_ATTR) {
             op = op == TDM_OP_INDEX ? TDM_OP_GETATTR : TDM_OP_SETATTR;
         } else if (proto == TDM_PROTO_ITEM) {
@@ -616,7 +620,7 @@ static inline __attribute__((always_inline)) int mm_run(lua_State *L, tdmL_State
             return luaL_error(L, "cannot index a python.as_function() object");
         }
     } else if (op == TDM_OP_ARITH && (sub == TDM_AR_UNM || sub == TDM_AR_BNOT)) {
-        fo = self_block(L, st, lang, &fb);
+        self = self_block(L, st, lang, &proto);
         n = 1;      /* Lua passes the operand twice */
     } else if (op == TDM_OP_COMPARE) {
         n = 2;
@@ -626,7 +630,7 @@ static inline __attribute__((always_inline)) int mm_run(lua_State *L, tdmL_State
     }
     /* Lua gave this C function LUA_MINSTACK free slots; self_block's slow
        path may have used one (the metatable it leaves) */
-    int nres = foreign_run(L, st, lang, op, sub, fo, 1, n, LUA_MINSTACK - 1);
+    int nres = foreign_run(L, st, lang, op, sub, self, proto, 1, n, LUA_MINSTACK - 1);
     if (op == TDM_OP_COMPARE) {
         lua_pushboolean(L, nres > 0 && lua_toboolean(L, -1));
         return 1;
@@ -681,22 +685,8 @@ static int py_index_mm(lua_State *L)
    (a value given the metatable through debug.setmetatable) is left alone. */
 static int foreign_gc(lua_State *L)
 {
-    void *p = lua_touserdata(L, 1);
-    if (p != NULL && lua_type(L, 1) == LUA_TUSERDATA && lua_rawlen(L, 1) == TDML_PWORD) {
-        uint64_t w = pword(p), tag = (uint64_t)lua_tointeger(L, lua_upvalueindex(3));
-        if ((w & TDML_PMASK) != tag || w == tag
-            || lua_tointeger(L, lua_upvalueindex(2)) != TDM_LANG_PYTHON || !tdmL_collecting(L)) {
-            return 0;
-        }
-        tdm_Runtime *rt = lua_touserdata(L, lua_upvalueindex(1));
-        void *h = (void *)(uintptr_t)(w & ~TDML_PMASK);
-        memcpy(p, &tag, sizeof tag);    /* the handle is gone */
-        tdmR_hold(rt, TDM_LANG_PYTHON, h, -1);
-        release_handle(rt, TDM_LANG_PYTHON, h);
-        return 0;
-    }
-    tdmL_Foreign *fo = p;
-    if (fo == NULL || lua_type(L, 1) != LUA_TUSERDATA || lua_rawlen(L, 1) != sizeof *fo
+    tdmL_Foreign *fo = lua_touserdata(L, 1);    /* full or light: see valid_block */
+    if (fo == NULL || lua_rawlen(L, 1) != sizeof *fo
         || fo->rt != lua_touserdata(L, lua_upvalueindex(1))
         || fo->lang != lua_tointeger(L, lua_upvalueindex(2)) || fo->handle == NULL
         || !tdmL_collecting(L)) {
@@ -708,6 +698,36 @@ static int foreign_gc(lua_State *L)
         tdmR_hold(fo->rt, (tdm_LangId)fo->lang, h, -1);
         release_handle(fo->rt, (tdm_LangId)fo->lang, h);
     }
+    return 0;
+}
+
+/* __gc of Python objects: a one-word block here (the struct in
+   foreign_gc). The state, its tag and runtime come from the allocator's
+   ud when tandem made the Lua state (mm_state), else from the upvalues. */
+static int py_gc(lua_State *L)
+{
+    void *p = lua_touserdata(L, 1);
+    if (p == NULL || lua_rawlen(L, 1) != TDML_PWORD) {
+        return foreign_gc(L);
+    }
+    void *ud;
+    uint64_t tag;
+    tdm_Runtime *rt;
+    if (lua_getallocf(L, &ud) == tdmL_alloc) {
+        tag = ((tdmL_State *)ud)->ptag;
+        rt = ((tdmL_State *)ud)->rt;
+    } else {
+        tag = (uint64_t)lua_tointeger(L, lua_upvalueindex(3));
+        rt = lua_touserdata(L, lua_upvalueindex(1));
+    }
+    uint64_t w = pword(p);
+    if ((w & TDML_PMASK) != tag || w == tag || !tdmL_collecting(L)) {
+        return 0;
+    }
+    void *h = (void *)(uintptr_t)(w & ~TDML_PMASK);
+    memcpy(p, &tag, sizeof tag);        /* the handle is gone */
+    tdmR_hold(rt, TDM_LANG_PYTHON, h, -1);
+    release_handle(rt, TDM_LANG_PYTHON, h);
     return 0;
 }
 
@@ -790,7 +810,7 @@ void tdmL_foreign_init(lua_State *L, tdmL_State *st, tdm_LangId lang)
     lua_pushlightuserdata(L, st->rt);
     lua_pushinteger(L, lang);
     lua_pushinteger(L, (lua_Integer)st->ptag);
-    lua_pushcclosure(L, foreign_gc, 3);
+    lua_pushcclosure(L, lang == TDM_LANG_PYTHON ? py_gc : foreign_gc, 3);
     lua_setfield(L, -2, "__gc");
     lua_pushstring(L, lang == TDM_LANG_PYTHON ? "python_object" : "cdata");
     lua_setfield(L, -2, "__name");
