@@ -27,6 +27,14 @@ $(REGISTRY_TEST): tests/unit/test_registry.c $(LIBA) | $(DEPS_STAMP)
 	$(CC) $(BRIDGE_FLAGS) -Itests/unit $(SANLD) -o $@ $< $(LIBA) -llua5.4 $(PY_LIBS) \
 	    $(FFI_LIBS) -ldl -lpthread -lm
 
+# The Lua adapter's foreign blocks with a fake Python (libtandem.a).
+LFOREIGN_TEST := $(BUILD)/tests/unit/test_lua_foreign
+UNIT_TESTS    += $(LFOREIGN_TEST)
+$(LFOREIGN_TEST): tests/unit/test_lua_foreign.c $(LIBA) | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(LUAA_FLAGS) -Itests/unit $(SANLD) -o $@ $< $(LIBA) -llua5.4 $(PY_LIBS) \
+	    $(FFI_LIBS) -ldl -lpthread -lm
+
 tests-build: $(UNIT_TESTS) $(EMBED_TESTS) $(EXAMPLES)
 .PHONY: tests-build
 

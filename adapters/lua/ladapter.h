@@ -57,6 +57,9 @@ typedef struct tdmL_State {
     tdmI_Map refmore;           /* ref -> owners, for refs with TDML_REFMORE */
     int nrefcnt;
     const void *fmeta[TDM_NLANG];   /* identity of each foreign metatable */
+    uint64_t ptag;              /* the tag of this state's one-word blocks
+                                   (lforeign.c: tdmL_Foreign), random, in the
+                                   TDML_PMASK bits */
     size_t fdebt;               /* bytes of other languages' memory adopted by
                                    Lua since its collector was last told
                                    (lforeign.c: charge) */
@@ -108,7 +111,20 @@ typedef struct tdmL_State {
     double max_match;           /* pattern cost limit (lsandbox.c), 0: none */
 } tdmL_State;
 
-/* A value of another language living in Lua (full userdata). */
+/* A value of another language living in Lua (full userdata). Two layouts,
+   told apart by the userdata's length:
+   - one word (TDML_PWORD bytes), the bulk of what Lua holds: a Python object
+     of the default protocol, owning its reference, whose handle is 16-aligned
+     below 2^47 (every object pymalloc or malloc makes): the handle or'ed with
+     the state's random tag st->ptag, which fills the TDML_PMASK bits (never
+     those of such a pointer, nor all zero or all one); 0 handle bits once
+     __gc released it. Lua's userdata header (32 bytes) and the word make a
+     40-byte request, a 48-byte malloc chunk (the block below makes it 64);
+   - this struct, for everything else: views, other protocols, cdata (its
+     header), a handle that does not pack.
+   Readers get the block decoded into a tdmL_Foreign (tdmL_toforeign). */
+#define TDML_PWORD 8
+#define TDML_PMASK (~(uint64_t)0 << 47 | (uint64_t)15)
 typedef struct tdmL_Foreign {
     void *handle;               /* owns one reference, released in __gc */
     tdm_Runtime *rt;            /* borrowed: outlives the Lua state */
@@ -257,14 +273,17 @@ TDMI_FUNC int tdmL_pushraw(lua_State *L, tdmL_State *st, const tdm_Value *v);
 TDMI_FUNC int tdmL_objkind(lua_State *L, int idx);
 
 /* lforeign.c */
-/* The foreign block at idx, or NULL (also when it was finalized: see
-   tdmL_finalized). Needs one free stack slot. [-0, +0, -] */
-TDMI_FUNC tdmL_Foreign *tdmL_toforeign(lua_State *L, tdmL_State *st, int idx);
+/* The foreign block at idx decoded into buf (returned), or NULL (also when
+   it was finalized: see tdmL_finalized). A copy: writing it changes nothing.
+   Needs one free stack slot. [-0, +0, -] */
+TDMI_FUNC tdmL_Foreign *tdmL_toforeign(lua_State *L, tdmL_State *st, int idx,
+                                       tdmL_Foreign *buf);
 /* The foreign block at idx when it is one of ours whose object is gone: the
    collector ran its __gc (or, for a view, its original's) and a Lua
-   finalizer resurrected it. Else NULL. Needs one free stack slot.
-   [-0, +0, -] */
-TDMI_FUNC tdmL_Foreign *tdmL_finalized(lua_State *L, tdmL_State *st, int idx);
+   finalizer resurrected it: decoded into buf (returned). Else NULL. Needs
+   one free stack slot. [-0, +0, -] */
+TDMI_FUNC tdmL_Foreign *tdmL_finalized(lua_State *L, tdmL_State *st, int idx,
+                                       tdmL_Foreign *buf);
 /* 1 when the running __gc was called by Lua's collector (or lua_close), 0
    when Lua code called it (debug.getmetatable(o).__gc(o)). [-0, +0, -] */
 TDMI_FUNC int tdmL_collecting(lua_State *L);

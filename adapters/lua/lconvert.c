@@ -60,7 +60,8 @@ static int tovalue_typed(lua_State *L, tdmL_State *st, int idx, int t, tdm_Value
         v->key = v->u.s.p;
         return 1;
     case LUA_TUSERDATA: {
-        tdmL_Foreign *fo = st != NULL ? tdmL_toforeign(L, st, idx) : NULL;
+        tdmL_Foreign fb;
+        tdmL_Foreign *fo = st != NULL ? tdmL_toforeign(L, st, idx, &fb) : NULL;
         if (fo == NULL || fo->lang == TDM_LANG_C) {
             return 0;       /* a cdata crossing out is remembered (allocates) */
         }
@@ -99,7 +100,8 @@ void tdmL_tovalue(lua_State *L, tdmL_State *st, int idx, tdm_Value *v)
     if (t == LUA_TFUNCTION && lua_tocfunction(L, idx) == tdmL_asfunc_call
         && lua_checkstack(L, 1) && lua_getupvalue(L, idx, 3) != NULL) {
         /* a python.as_function closure crossing back: its object */
-        tdmL_Foreign *fo = tdmL_toforeign(L, st, -1);
+        tdmL_Foreign fb;
+        tdmL_Foreign *fo = tdmL_toforeign(L, st, -1, &fb);
         lua_pop(L, 1);
         if (fo != NULL) {
             v->kind = TDM_OBJ;
@@ -111,7 +113,8 @@ void tdmL_tovalue(lua_State *L, tdmL_State *st, int idx, tdm_Value *v)
         }
     }
     if (t == LUA_TUSERDATA) {
-        tdmL_Foreign *fo = tdmL_toforeign(L, st, idx);
+        tdmL_Foreign fb;
+        tdmL_Foreign *fo = tdmL_toforeign(L, st, idx, &fb);
         if (fo != NULL) {       /* a cdata */
             tdmL_cdata_remember(L, st, idx);    /* crossing out: keep identity */
             v->kind = TDM_OBJ;

@@ -8,22 +8,58 @@
  * as the same userdata every time it crosses.
  */
 #include <string.h>
+#include <time.h>
+#include <sys/random.h>
 #include "ladapter.h"
 #include "value.h"
 
 static const char fmeta_keys[TDM_NLANG];    /* registry keys of the metatables */
 
-/* The block of the userdata at idx when it is one of ours for lang: a
-   metatable match alone is not enough, debug.setmetatable can give a
-   foreign metatable to any value. [-0, +0, -] */
-static tdmL_Foreign *valid_block(lua_State *L, tdmL_State *st, int idx, tdm_LangId lang)
+/* The word of a one-word block (ladapter.h: tdmL_Foreign). */
+static inline uint64_t pword(const void *p)
 {
-    tdmL_Foreign *fo = lua_touserdata(L, idx);
-    if (fo == NULL || lua_type(L, idx) != LUA_TUSERDATA
-        || lua_rawlen(L, idx) < sizeof *fo || fo->rt != st->rt || fo->lang != lang) {
+    uint64_t w;
+    memcpy(&w, p, sizeof w);
+    return w;
+}
+
+/* A one-word block's fields, decoded into out: tag is the state's. */
+static inline tdmL_Foreign *pdecode(tdm_Runtime *rt, uint64_t w, tdmL_Foreign *out)
+{
+    out->handle = (void *)(uintptr_t)(w & ~TDML_PMASK);
+    out->rt = rt;
+    out->lang = TDM_LANG_PYTHON;
+    out->proto = TDM_PROTO_DEFAULT;
+    out->borrowed = 0;
+    return out;
+}
+
+/* The block of the userdata at idx, decoded into out, when it is one of
+   ours for lang: a metatable match alone is not enough, debug.setmetatable
+   can give a foreign metatable to any value. [-0, +0, -] */
+static tdmL_Foreign *valid_block(lua_State *L, tdmL_State *st, int idx, tdm_LangId lang,
+                                 tdmL_Foreign *out)
+{
+    /* lua_touserdata accepts full and light userdata; lua_rawlen is 0 for
+       a light one */
+    const void *p = lua_touserdata(L, idx);
+    if (p == NULL) {
         return NULL;
     }
-    return fo;
+    size_t len = lua_rawlen(L, idx);
+    if (len == TDML_PWORD) {
+        uint64_t w = pword(p);
+        if (lang != TDM_LANG_PYTHON || (w & TDML_PMASK) != st->ptag) {
+            return NULL;
+        }
+        return pdecode(st->rt, w, out);
+    }
+    const tdmL_Foreign *fo = p;
+    if (len < sizeof *fo || fo->rt != st->rt || fo->lang != lang) {
+        return NULL;
+    }
+    *out = *fo;
+    return out;
 }
 
 /* 1 while the block fo (of the userdata at idx) holds its object: the
@@ -39,15 +75,18 @@ static int block_live(lua_State *L, const tdmL_Foreign *fo, int idx)
     if (!fo->borrowed) {
         return 1;
     }
-    lua_getiuservalue(L, idx, 1);
-    const tdmL_Foreign *orig = lua_touserdata(L, -1);
-    int live = orig != NULL && orig->handle != NULL;
+    lua_getiuservalue(L, idx, 1);       /* the original, either layout */
+    const void *orig = lua_touserdata(L, -1);
+    size_t len = orig != NULL ? lua_rawlen(L, -1) : 0;
+    int live = len == TDML_PWORD ? (pword(orig) & ~TDML_PMASK) != 0
+                                 : len >= sizeof *fo && ((const tdmL_Foreign *)orig)->handle != NULL;
     lua_pop(L, 1);
     return live;
 }
 
-/* The block at idx when it is one of ours (live or finalized), else NULL. */
-static tdmL_Foreign *any_block(lua_State *L, tdmL_State *st, int idx)
+/* The block at idx decoded into out when it is one of ours (live or
+   finalized), else NULL. */
+static tdmL_Foreign *any_block(lua_State *L, tdmL_State *st, int idx, tdmL_Foreign *out)
 {
     if (!lua_getmetatable(L, idx)) {
         return NULL;
@@ -56,21 +95,21 @@ static tdmL_Foreign *any_block(lua_State *L, tdmL_State *st, int idx)
     lua_pop(L, 1);
     for (int lang = TDM_LANG_PYTHON; lang < TDM_NLANG; lang++) {
         if (st->fmeta[lang] == mt) {
-            return valid_block(L, st, idx, (tdm_LangId)lang);
+            return valid_block(L, st, idx, (tdm_LangId)lang, out);
         }
     }
     return NULL;
 }
 
-tdmL_Foreign *tdmL_toforeign(lua_State *L, tdmL_State *st, int idx)
+tdmL_Foreign *tdmL_toforeign(lua_State *L, tdmL_State *st, int idx, tdmL_Foreign *buf)
 {
-    tdmL_Foreign *fo = any_block(L, st, idx);
+    tdmL_Foreign *fo = any_block(L, st, idx, buf);
     return fo != NULL && block_live(L, fo, idx) ? fo : NULL;
 }
 
-tdmL_Foreign *tdmL_finalized(lua_State *L, tdmL_State *st, int idx)
+tdmL_Foreign *tdmL_finalized(lua_State *L, tdmL_State *st, int idx, tdmL_Foreign *buf)
 {
-    tdmL_Foreign *fo = any_block(L, st, idx);
+    tdmL_Foreign *fo = any_block(L, st, idx, buf);
     return fo != NULL && !block_live(L, fo, idx) ? fo : NULL;
 }
 
@@ -145,12 +184,21 @@ void tdmL_pushforeign(lua_State *L, tdmL_State *st, tdm_LangId lang, void *handl
     /* Everything that may raise (the userdata, the cache entry) happens
        before the block takes the handle: a memory error leaves the reference
        with the caller, and the half-made userdata releases nothing. */
-    tdmL_Foreign *fo = lua_newuserdatauv(L, sizeof *fo, 0);
-    fo->handle = NULL;
-    fo->rt = rt;
-    fo->lang = (uint8_t)lang;
-    fo->proto = (uint8_t)proto;
-    fo->borrowed = 0;
+    int packed = lang == TDM_LANG_PYTHON && proto == TDM_PROTO_DEFAULT && handle != NULL
+                 && ((uintptr_t)handle & TDML_PMASK) == 0;
+    tdmL_Foreign *fo = NULL;
+    void *word = NULL;
+    if (packed) {
+        word = lua_newuserdatauv(L, TDML_PWORD, 0);
+        memcpy(word, &st->ptag, sizeof st->ptag);       /* no handle yet */
+    } else {
+        fo = lua_newuserdatauv(L, sizeof *fo, 0);
+        fo->handle = NULL;
+        fo->rt = rt;
+        fo->lang = (uint8_t)lang;
+        fo->proto = (uint8_t)proto;
+        fo->borrowed = 0;
+    }
     lua_rawgetp(L, LUA_REGISTRYINDEX, &fmeta_keys[lang]);
     lua_setmetatable(L, -2);
     if (proto == TDM_PROTO_DEFAULT) {
@@ -158,7 +206,12 @@ void tdmL_pushforeign(lua_State *L, tdmL_State *st, tdm_LangId lang, void *handl
         lua_rawsetp(L, -3, handle);
         lua_remove(L, -2);
     }
-    fo->handle = handle;
+    if (packed) {
+        uint64_t w = st->ptag | (uintptr_t)handle;
+        memcpy(word, &w, sizeof w);
+    } else {
+        fo->handle = handle;
+    }
     if (!owned && rt->lang[lang] != NULL) {
         rt->lang[lang]->retain(rt, handle);
     }
@@ -169,7 +222,8 @@ void tdmL_pushforeign(lua_State *L, tdmL_State *st, tdm_LangId lang, void *handl
 void tdmL_pushview(lua_State *L, tdmL_State *st, int idx, int proto)
 {
     idx = lua_absindex(L, idx);
-    tdmL_Foreign *orig = any_block(L, st, idx);
+    tdmL_Foreign ob;
+    tdmL_Foreign *orig = any_block(L, st, idx, &ob);
     if (orig == NULL) {
         luaL_argerror(L, idx, "expected a foreign (Python) object");
         return;
@@ -344,7 +398,8 @@ static int arg_value(lua_State *L, tdmL_State *st, int idx, tdmS_Frame *f, tdm_V
     if (tdmL_tovalue_noref(L, st, idx, v)) {
         return 0;
     }
-    tdmL_Foreign *dead = lua_type(L, idx) == LUA_TUSERDATA ? tdmL_finalized(L, st, idx) : NULL;
+    tdmL_Foreign fb;
+    tdmL_Foreign *dead = lua_type(L, idx) == LUA_TUSERDATA ? tdmL_finalized(L, st, idx, &fb) : NULL;
     if (dead != NULL) {
         tdmS_end(f);
         return tdmL_finalized_error(L, dead->lang);
@@ -431,17 +486,18 @@ static int push_results(lua_State *L, tdmL_State *st, tdmS_Frame *f, int room)
     return nres;
 }
 
-/* Run op with args[0] the foreign block fo (the userdata at `first`, when
-   fo != NULL) or the value there, and the values at (first, first+n) after
-   it; push the results. `room`: stack slots known to be free above the top
-   (a metamethod: what Lua guarantees a C function, LUA_MINSTACK, less what
-   it pushed), so that a few results need no lua_checkstack. [-0, +r, e] */
+/* Run op with args[0] the object `self` of lang with protocol `proto` (the
+   userdata at `first`, when self != NULL) or the value there, and the
+   values at (first, first+n) after it; push the results. `room`: stack
+   slots known to be free above the top (a metamethod: what Lua guarantees a
+   C function, LUA_MINSTACK, less what it pushed), so that a few results
+   need no lua_checkstack. [-0, +r, e] */
 static int foreign_run(lua_State *L, tdmL_State *st, tdm_LangId lang, int op, int sub,
-                       tdmL_Foreign *fo, int first, int n, int room)
+                       void *self, int proto, int first, int n, int room)
 {
     tdm_Runtime *rt = st->rt;
     tdmS_Frame f;
-    if (fo != NULL && n > 0 && fo->lang == TDM_LANG_C) {
+    if (self != NULL && n > 0 && lang == TDM_LANG_C) {
         tdmL_cdata_remember(L, st, first);      /* crossing out: keep identity */
     }
     tdmS_init(&f, rt, rt->lang[lang], op, TDM_LANG_LUA);
@@ -450,14 +506,14 @@ static int foreign_run(lua_State *L, tdmL_State *st, tdm_LangId lang, int op, in
         return luaL_error(L, "not enough memory");
     }
     int owns = 0, i = 0;
-    if (fo != NULL && n > 0) {
+    if (self != NULL && n > 0) {
         tdm_Value *v = &f.args[0];
         v->kind = TDM_OBJ;
         v->flags = 0;
-        v->lang = fo->lang;
-        v->u.obj = fo->handle;
-        v->key = fo->handle;
-        v->aux = fo->proto;
+        v->lang = (uint8_t)lang;
+        v->u.obj = self;
+        v->key = self;
+        v->aux = proto;
         f.nargs = i = 1;
     }
     for (; i < n; i++) {
@@ -480,7 +536,7 @@ static int foreign_run(lua_State *L, tdmL_State *st, tdm_LangId lang, int op, in
 int tdmL_foreign_call(lua_State *L, tdmL_State *st, tdm_LangId lang, int op, int sub,
                       int first, int n)
 {
-    return foreign_run(L, st, lang, op, sub, NULL, first, n, 0);
+    return foreign_run(L, st, lang, op, sub, NULL, 0, first, n, 0);
 }
 
 /* What one metamethod does; its closure's only upvalue (a userdata). */
@@ -495,50 +551,67 @@ typedef struct tdmL_Meta {
    (block_live). Raises otherwise. The metatable is left on the stack (above
    the arguments, below the results: harmless, and no lua_settop).
    [-0, +(0|1), v] */
-static tdmL_Foreign *self_block_full(lua_State *L, tdmL_State *st, tdm_LangId lang)
+static void *self_block_full(lua_State *L, tdmL_State *st, tdm_LangId lang, int *proto)
 {
-    tdmL_Foreign *fo = NULL;
+    tdmL_Foreign fb, *fo = NULL;
     if (lua_getmetatable(L, 1) && lua_topointer(L, -1) == st->fmeta[lang]) {
-        fo = valid_block(L, st, 1, lang);
+        fo = valid_block(L, st, 1, lang, &fb);
     }
     if (fo == NULL) {
         luaL_typeerror(L, 1, lang == TDM_LANG_C ? "cdata" : "python_object");
-    } else if (!block_live(L, fo, 1)) {
+        return NULL;
+    }
+    if (!block_live(L, fo, 1)) {
         tdmL_finalized_error(L, lang);
     }
-    return fo;
+    *proto = fo->proto;
+    return fo->handle;
 }
 
-static inline tdmL_Foreign *self_block(lua_State *L, tdmL_State *st, tdm_LangId lang)
+static inline void *self_block(lua_State *L, tdmL_State *st, tdm_LangId lang, int *proto)
 {
     /* The cheap proof first (~40 instructions instead of ~190): a full
        userdata of exactly a block's size (lua_rawlen is 0 for anything else
-       lua_touserdata accepts) whose runtime field is this runtime, which
-       only tandem's own blocks store (the same proof foreign_gc relies on;
-       cdata blocks are larger), of this language, holding its object and
-       not a view. Anything else — a view, a finalized object, a stranger —
-       takes the full check (self_block_full), with the metatable. */
-    tdmL_Foreign *fo = lua_touserdata(L, 1);
-    if (fo != NULL && lua_rawlen(L, 1) == sizeof *fo && fo->rt == st->rt && fo->lang == lang
-        && fo->handle != NULL && !fo->borrowed) {
-        return fo;
+       lua_touserdata accepts) that only tandem's own blocks fill so — a
+       word whose tag bits are this state's random tag (a Python object),
+       or a struct whose runtime field is this runtime (cdata blocks are
+       larger) — of this language, holding its object and not a view (the
+       same proof foreign_gc relies on). Anything else — a view, a finalized
+       object, a stranger — takes the full check (self_block_full), with the
+       metatable. */
+    const void *p = lua_touserdata(L, 1);
+    if (p != NULL) {
+        size_t len = lua_rawlen(L, 1);
+        if (len == TDML_PWORD) {
+            uint64_t w = pword(p);
+            if (lang == TDM_LANG_PYTHON && (w & TDML_PMASK) == st->ptag && w != st->ptag) {
+                *proto = TDM_PROTO_DEFAULT;
+                return (void *)(uintptr_t)(w & ~TDML_PMASK);
+            }
+        } else if (len == sizeof(tdmL_Foreign)) {
+            const tdmL_Foreign *fo = p;
+            if (fo->rt == st->rt && fo->lang == lang && fo->handle != NULL && !fo->borrowed) {
+                *proto = fo->proto;
+                return fo->handle;
+            }
+        }
     }
-    return self_block_full(L, st, lang);
+    return self_block_full(L, st, lang, proto);
 }
 
 static inline __attribute__((always_inline)) int mm_run(lua_State *L, tdmL_State *st,
                                                      tdm_LangId lang, int op, int sub)
 {
     int n = lua_gettop(L);
-    tdmL_Foreign *fo = NULL;
+    void *self = NULL;
+    int proto = TDM_PROTO_DEFAULT;
     /* the operand of a unary operation is this metamethod's own object; a
        binary one (arithmetic, comparison, concat) may have it on either
        side, and arg_value checks each operand */
     if (op == TDM_OP_CALL || op == TDM_OP_LEN || op == TDM_OP_STR) {
-        fo = self_block(L, st, lang);
+        self = self_block(L, st, lang, &proto);
     } else if (op == TDM_OP_INDEX || op == TDM_OP_NEWINDEX) {
-        fo = self_block(L, st, lang);
-        int proto = fo->proto;
+        self = self_block(L, st, lang, &proto);
         if (proto == TDM_PROTO_ATTR) {
             op = op == TDM_OP_INDEX ? TDM_OP_GETATTR : TDM_OP_SETATTR;
         } else if (proto == TDM_PROTO_ITEM) {
@@ -547,7 +620,7 @@ static inline __attribute__((always_inline)) int mm_run(lua_State *L, tdmL_State
             return luaL_error(L, "cannot index a python.as_function() object");
         }
     } else if (op == TDM_OP_ARITH && (sub == TDM_AR_UNM || sub == TDM_AR_BNOT)) {
-        fo = self_block(L, st, lang);
+        self = self_block(L, st, lang, &proto);
         n = 1;      /* Lua passes the operand twice */
     } else if (op == TDM_OP_COMPARE) {
         n = 2;
@@ -557,7 +630,7 @@ static inline __attribute__((always_inline)) int mm_run(lua_State *L, tdmL_State
     }
     /* Lua gave this C function LUA_MINSTACK free slots; self_block's slow
        path may have used one (the metatable it leaves) */
-    int nres = foreign_run(L, st, lang, op, sub, fo, 1, n, LUA_MINSTACK - 1);
+    int nres = foreign_run(L, st, lang, op, sub, self, proto, 1, n, LUA_MINSTACK - 1);
     if (op == TDM_OP_COMPARE) {
         lua_pushboolean(L, nres > 0 && lua_toboolean(L, -1));
         return 1;
@@ -602,7 +675,8 @@ static int py_index_mm(lua_State *L)
     return mm_run(L, mm_state(L), TDM_LANG_PYTHON, TDM_OP_INDEX, 0);
 }
 
-/* upvalues: 1 = the runtime (light userdata), 2 = lang. Releases the
+/* upvalues: 1 = the runtime (light userdata), 2 = lang, 3 = the state's
+   tag of one-word blocks (ladapter.h: tdmL_Foreign). Releases the
    handle once, when the collector calls it: a resurrected object has none
    left (block_live). A call from Lua code (debug.getmetatable(o).__gc(o))
    does nothing: the object may be in use below it — a callback can run
@@ -611,8 +685,8 @@ static int py_index_mm(lua_State *L)
    (a value given the metatable through debug.setmetatable) is left alone. */
 static int foreign_gc(lua_State *L)
 {
-    tdmL_Foreign *fo = lua_touserdata(L, 1);
-    if (fo == NULL || lua_type(L, 1) != LUA_TUSERDATA || lua_rawlen(L, 1) != sizeof *fo
+    tdmL_Foreign *fo = lua_touserdata(L, 1);    /* full or light: see valid_block */
+    if (fo == NULL || lua_rawlen(L, 1) != sizeof *fo
         || fo->rt != lua_touserdata(L, lua_upvalueindex(1))
         || fo->lang != lua_tointeger(L, lua_upvalueindex(2)) || fo->handle == NULL
         || !tdmL_collecting(L)) {
@@ -624,6 +698,36 @@ static int foreign_gc(lua_State *L)
         tdmR_hold(fo->rt, (tdm_LangId)fo->lang, h, -1);
         release_handle(fo->rt, (tdm_LangId)fo->lang, h);
     }
+    return 0;
+}
+
+/* __gc of Python objects: a one-word block here (the struct in
+   foreign_gc). The state, its tag and runtime come from the allocator's
+   ud when tandem made the Lua state (mm_state), else from the upvalues. */
+static int py_gc(lua_State *L)
+{
+    void *p = lua_touserdata(L, 1);
+    if (p == NULL || lua_rawlen(L, 1) != TDML_PWORD) {
+        return foreign_gc(L);
+    }
+    void *ud;
+    uint64_t tag;
+    tdm_Runtime *rt;
+    if (lua_getallocf(L, &ud) == tdmL_alloc) {
+        tag = ((tdmL_State *)ud)->ptag;
+        rt = ((tdmL_State *)ud)->rt;
+    } else {
+        tag = (uint64_t)lua_tointeger(L, lua_upvalueindex(3));
+        rt = lua_touserdata(L, lua_upvalueindex(1));
+    }
+    uint64_t w = pword(p);
+    if ((w & TDML_PMASK) != tag || w == tag || !tdmL_collecting(L)) {
+        return 0;
+    }
+    void *h = (void *)(uintptr_t)(w & ~TDML_PMASK);
+    memcpy(p, &tag, sizeof tag);        /* the handle is gone */
+    tdmR_hold(rt, TDM_LANG_PYTHON, h, -1);
+    release_handle(rt, TDM_LANG_PYTHON, h);
     return 0;
 }
 
@@ -658,9 +762,34 @@ static const mm metamethods[] = {
     {"__concat", TDM_OP_ARITH, TDM_AR_CONCAT},
 };
 
+/* A tag for st's one-word blocks: 21 random bits in TDML_PMASK, neither
+   all zero (a pointer's) nor all one (a small negative integer's), so that
+   only the state's own blocks carry it (a stranger has to guess it: 1 in
+   2^21). From getrandom, else the clock and addresses. */
+static uint64_t new_ptag(tdmL_State *st)
+{
+    uint64_t r = 0;
+    if (getrandom(&r, sizeof r, GRND_NONBLOCK) != (ssize_t)sizeof r) {
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        r = (uint64_t)ts.tv_nsec * 0x9E3779B97F4A7C15ull ^ (uint64_t)(uintptr_t)st
+            ^ (uint64_t)ts.tv_sec << 32 ^ (uint64_t)(uintptr_t)&r >> 4;
+        r ^= r >> 29;
+        r *= 0xBF58476D1CE4E5B9ull;
+    }
+    uint64_t hi = r & (~(uint64_t)0 << 47);
+    if (hi == 0 || hi == (~(uint64_t)0 << 47)) {
+        hi ^= (uint64_t)1 << 50;
+    }
+    return hi | (r & 15);
+}
+
 /* [-0, +0, m] */
 void tdmL_foreign_init(lua_State *L, tdmL_State *st, tdm_LangId lang)
 {
+    if (st->ptag == 0) {
+        st->ptag = new_ptag(st);
+    }
     size_t n = sizeof metamethods / sizeof metamethods[0];
     lua_createtable(L, 0, (int)n + 3);
     for (size_t i = 0; i < n; i++) {
@@ -680,7 +809,8 @@ void tdmL_foreign_init(lua_State *L, tdmL_State *st, tdm_LangId lang)
     }
     lua_pushlightuserdata(L, st->rt);
     lua_pushinteger(L, lang);
-    lua_pushcclosure(L, foreign_gc, 2);
+    lua_pushinteger(L, (lua_Integer)st->ptag);
+    lua_pushcclosure(L, lang == TDM_LANG_PYTHON ? py_gc : foreign_gc, 3);
     lua_setfield(L, -2, "__gc");
     lua_pushstring(L, lang == TDM_LANG_PYTHON ? "python_object" : "cdata");
     lua_setfield(L, -2, "__name");

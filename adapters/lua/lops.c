@@ -156,7 +156,8 @@ static int msgh(lua_State *L)
         && f->err.ntrace == 0) {
         st->errframe = f;
         map_lasterr(L, st, 1);
-        if (tdmL_toforeign(L, st, 1) == NULL) {
+        tdmL_Foreign fb;
+        if (tdmL_toforeign(L, st, 1, &fb) == NULL) {
             error_value(L, st, 1, &f->err);
             size_t n;
             const char *m = luaL_tolstring(L, 1, &n);
@@ -243,7 +244,8 @@ static int load_code(lua_State *L, tdmS_Frame *f, int is_expr)
 static void record_error(lua_State *L, tdmL_State *st, tdmS_Frame *f, lua_State *co,
                          int status)
 {
-    if (tdmL_toforeign(L, st, -1) != NULL) {
+    tdmL_Foreign fb;
+    if (tdmL_toforeign(L, st, -1, &fb) != NULL) {
         tdmV_release(st->rt, &f->err.value);
         free(f->err.message);
         f->err.message = NULL;
@@ -822,7 +824,8 @@ static int convert_error(lua_State *L, tdmL_State *st, tdmS_Frame *f, int s)
         st->deptherr = 0;
     }
     f->err.status = status;
-    tdmL_Foreign *fo = tdmL_toforeign(L, st, -1);
+    tdmL_Foreign fb;
+    tdmL_Foreign *fo = tdmL_toforeign(L, st, -1, &fb);
     if (fo != NULL) {
         /* an object of another language (e.g. a Python exception): borrowed,
            pinned on the stack until finish */

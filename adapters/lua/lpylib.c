@@ -115,8 +115,9 @@ int tdmL_asfunc_call(lua_State *L)
 static int lib_as_function(lua_State *L)
 {
     luaL_checkany(L, 1);
-    if (tdmL_toforeign(L, ST(L), 1) == NULL) {
-        const tdmL_Foreign *dead = tdmL_finalized(L, ST(L), 1);
+    tdmL_Foreign fb;
+    if (tdmL_toforeign(L, ST(L), 1, &fb) == NULL) {
+        const tdmL_Foreign *dead = tdmL_finalized(L, ST(L), 1, &fb);
         if (dead != NULL) {
             return tdmL_finalized_error(L, dead->lang);
         }
@@ -156,7 +157,8 @@ static int lib_asfunc(lua_State *L) { return make_view(L, TDM_PROTO_FUNC); }
 static int lib_set_overflow_handler(lua_State *L)
 {
     int t = lua_type(L, 1);
-    if (t != LUA_TNIL && t != LUA_TFUNCTION && tdmL_toforeign(L, ST(L), 1) == NULL) {
+    tdmL_Foreign fb;
+    if (t != LUA_TNIL && t != LUA_TFUNCTION && tdmL_toforeign(L, ST(L), 1, &fb) == NULL) {
         return luaL_argerror(L, 1, "expected nil, a Lua function or a callable Python object");
     }
     lua_settop(L, 1);

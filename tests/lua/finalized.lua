@@ -337,7 +337,12 @@ T.test("metatables moved between kinds with debug.setmetatable", function()
                 for _, op in ipairs({function() return v.abs end, function() v.x = 1 end,
                                      function() return v(1) end, function() return #v end,
                                      function() return tostring(v) end,
-                                     function() return -v end}) do
+                                     function() return -v end,
+                                     -- helpers that look for a ctype by its metatable
+                                     function() return ffi.typeof(v) end,
+                                     function() return ffi.sizeof(v) end,
+                                     function() return ffi.istype(v, 1) end,
+                                     function() return ffi.istype("int", v) end}) do
                     pcall(op)
                 end
                 debug.setmetatable(v, own)

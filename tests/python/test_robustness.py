@@ -408,14 +408,17 @@ def test_metamethod_self_proof(lua):
     # block (a userdata of exactly the block's size carrying this runtime);
     # every other value, a view and a finalized object, falls back to the
     # full check with the metatable. Strangers of every kind are refused,
-    # tandem's own 16-byte upvalue block and a cdata (larger) among them.
+    # tandem's own 16-byte upvalue block and a cdata (larger) among them, and
+    # the userdata of a one-word block's size: a ctype (a pointer) and a
+    # namespace (a pointer and a user value).
     check = lua.eval("""function(o, view)
         local mt = getmetatable(o)
         local meta = select(2, debug.getupvalue(mt.__call, 1))
         assert(type(meta) == "userdata")
+        local ffi = require("tandem.ffi")
         local out = {}
         for _, self in ipairs({io.stdout, meta, {}, "s", 1, print,
-                               require("tandem.ffi").new("int[4]")}) do
+                               ffi.new("int[4]"), ffi.typeof("int"), ffi.C}) do
             for _, name in ipairs({"__call", "__index", "__len", "__tostring"}) do
                 local ok, err = pcall(mt[name], self, "x")
                 out[#out + 1] = tostring(ok) .. ":" .. tostring(err):match("python_object expected")

@@ -67,7 +67,8 @@ static int cb_msgh(lua_State *L)
     tdmL_CbCall *c = b ? b->cb : NULL;
     if (c != NULL && c->err->status == TDM_OK) {
         tdmS_Error *e = c->err;
-        tdmL_Foreign *fo = tdmL_toforeign(L, st, 1);
+        tdmL_Foreign fb;
+        tdmL_Foreign *fo = tdmL_toforeign(L, st, 1, &fb);
         size_t n;
         const char *m = luaL_tolstring(L, 1, &n);
         e->status = TDM_ERRRUN;
@@ -454,7 +455,8 @@ static tdmF_CData *check_cb(lua_State *L, tdmL_Ffi *b)
 {
     tdmL_CData *u = tdmL_cd_test(L, b, 1);
     if (u == NULL) {
-        if (tdmL_finalized(L, b->st, 1) != NULL) {
+        tdmL_Foreign fb;
+        if (tdmL_finalized(L, b->st, 1, &fb) != NULL) {
             tdmL_finalized_error(L, TDM_LANG_C);
         }
         luaL_argerror(L, 1, "callback expected");

@@ -80,7 +80,7 @@ void tdmL_ffi_tovalue(lua_State *L, tdmL_Ffi *b, int idx, tdm_Value *v)
     switch (lua_type(L, idx)) {
     case LUA_TUSERDATA: {
         tdmL_CData *u = tdmL_cd_test(L, b, idx);
-        tdmL_Foreign *fo;
+        tdmL_Foreign fb, *fo;
         if (u != NULL) {
             v->kind = TDM_OBJ;
             v->lang = TDM_LANG_C;
@@ -88,7 +88,7 @@ void tdmL_ffi_tovalue(lua_State *L, tdmL_Ffi *b, int idx, tdm_Value *v)
             v->key = u->h.handle;
             return;
         }
-        if ((fo = tdmL_toforeign(L, b->st, idx)) != NULL) {
+        if ((fo = tdmL_toforeign(L, b->st, idx, &fb)) != NULL) {
             v->kind = TDM_OBJ;
             v->lang = fo->lang;
             v->u.obj = fo->handle;
@@ -126,12 +126,13 @@ void tdmL_ffi_push(lua_State *L, tdmL_Ffi *b, tdm_Value *v)
 static int userdata_address(lua_State *L, tdmL_Ffi *b, int idx, void **out)
 {
     luaL_Stream *f;
+    tdmL_Foreign fb;
     if (lua_type(L, idx) == LUA_TLIGHTUSERDATA) {
         *out = lua_touserdata(L, idx);
         return 1;
     }
     if (lua_type(L, idx) != LUA_TUSERDATA || cd_block(L, b, idx) != NULL ||
-        tdmL_toforeign(L, b->st, idx) != NULL) {
+        tdmL_toforeign(L, b->st, idx, &fb) != NULL) {
         return 0;
     }
     if (lua_getmetatable(L, idx)) {
@@ -364,6 +365,17 @@ void tdmL_ffi_checksize(lua_State *L, const tdmF_Type *t)
     }
 }
 
+/* 1 when the userdata at idx, of a ctype's size, holds what a ctype holds:
+   a pointer, not the high tag bits of a Python object's one-word block
+   (ladapter.h: tdmL_Foreign), the other block of that size without a user
+   value, which debug.setmetatable can give the ctype metatable. */
+static int ct_shaped(lua_State *L, int idx)
+{
+    const tdmL_CType *ct = lua_touserdata(L, idx);
+    return ct != NULL && lua_type(L, idx) == LUA_TUSERDATA && lua_rawlen(L, idx) == sizeof *ct
+           && (uint64_t)(uintptr_t)ct->t >> 47 == 0;     /* a tag's are never all 0 */
+}
+
 const tdmF_Type *tdmL_ffi_checktype(lua_State *L, tdmL_Ffi *b, int idx, const char *what)
 {
     const tdmF_Type *t = NULL;
@@ -386,8 +398,13 @@ const tdmF_Type *tdmL_ffi_checktype(lua_State *L, tdmL_Ffi *b, int idx, const ch
     if (lua_type(L, idx) == LUA_TUSERDATA && lua_getmetatable(L, idx)) {
         const void *mt = lua_topointer(L, -1);
         lua_pop(L, 1);
-        if (mt == b->ctmeta) {
-            return ((tdmL_CType *)lua_touserdata(L, idx))->t;
+        /* the metatable can be moved (debug.setmetatable): check the block */
+        if (mt == b->ctmeta && ct_shaped(L, idx)) {
+            int uv = lua_getiuservalue(L, idx, 1);
+            lua_pop(L, 1);
+            if (uv == LUA_TNONE) {
+                return ((tdmL_CType *)lua_touserdata(L, idx))->t;
+            }
         }
     }
     if (cd_block(L, b, idx) != NULL) {
@@ -811,11 +828,11 @@ static int cd_gc(lua_State *L)
 
 /* The ctype a metamethod was called on; raises when it is not one
    (debug.getmetatable lets anything be passed). The metatable is checked
-   when the binding is known (b != NULL), the size always. */
+   when the binding is known (b != NULL), the size and contents always. */
 static tdmL_CType *self_ct(lua_State *L, tdmL_Ffi *b)
 {
     tdmL_CType *ct = lua_touserdata(L, 1);
-    int ok = ct != NULL && lua_type(L, 1) == LUA_TUSERDATA && lua_rawlen(L, 1) == sizeof *ct;
+    int ok = ct_shaped(L, 1);
     if (ok && b != NULL) {
         ok = lua_getmetatable(L, 1) && lua_topointer(L, -1) == b->ctmeta;
         if (ok) {

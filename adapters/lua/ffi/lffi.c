@@ -23,7 +23,8 @@
 static tdmL_CData *cd_arg(lua_State *L, tdmL_Ffi *b, int idx)
 {
     tdmL_CData *u = tdmL_cd_test(L, b, idx);
-    if (u == NULL && lua_type(L, idx) == LUA_TUSERDATA && tdmL_finalized(L, b->st, idx)) {
+    tdmL_Foreign fb;
+    if (u == NULL && lua_type(L, idx) == LUA_TUSERDATA && tdmL_finalized(L, b->st, idx, &fb)) {
         tdmL_finalized_error(L, TDM_LANG_C);
     }
     return u;
