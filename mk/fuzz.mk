@@ -24,7 +24,9 @@ FUZZ_ENV     := ASAN_OPTIONS=detect_leaks=0:allocator_may_return_null=1 \
                 TANDEM_PYTHONPATH=$(abspath $(BUILD))/python
 FUZZ_LIMIT    = $(if $(FUZZ_RUNS),-runs=$(FUZZ_RUNS),-max_total_time=$(FUZZ_TIME))
 
-$(FUZZ_OBJDIR)/%.o: %.c | $(DEPS_STAMP) $(PYRT_H)
+# the generated pyrt header by its path: mk/translate.mk, which names it
+# PYRT_H, is included after this file, and prerequisites expand when read
+$(FUZZ_OBJDIR)/%.o: %.c | $(DEPS_STAMP) $(BUILD)/gen/pyrt_lua.h
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_LIB_CFLAGS) -MMD -MP -c $< -o $@
 
