@@ -787,14 +787,14 @@ def length(v):
         else:
             h = mt.hash.get(b'__len')
             if h is not None:
-                return first(call(h, v))
+                return first(call(h, v, v))     # the operand twice, as Lua
         return len(v.arr)
     if c is bytes:
         return len(v)
     h = metamethod(v, b'__len')
     if h is None:
         rterror('attempt to get length of a %s value' % type_name(v))
-    return first(call(h, v))
+    return first(call(h, v, v))
 
 
 # ---------------------------------------------------------------- arithmetic

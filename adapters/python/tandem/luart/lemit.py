@@ -226,14 +226,42 @@ def _forin_pairs(f: Any, t: Any) -> Any:
 
 
 def _forin_close(f: Any, s: Any, c: Any, cl: Any) -> Any:
-    err = None
+    """The iterator of a generic for with a to-be-closed value cl in plain
+    code: cl closes when the loop ends (the iterator runs out, the loop
+    breaks: the generator is closed, or the iterator function raises).
+    An error raised by the loop's body is given to cl by the loop itself
+    (_forin_body_err), before the generator is closed."""
     try:
         yield from _lcore.iter_for(f, s, c)
-    except _LError as e:
-        err = e.value
+    except BaseException as e:
+        if cl is not None:
+            _lcoro.close_err(cl, e)
         raise
-    finally:
-        _lbase.close_value(cl, err)
+    if cl is not None:
+        _lbase.close_value(cl, None)
+
+
+_FORIN_CLOSE = _forin_close.__code__
+
+
+def _forin_err(it: Any, e: BaseException) -> None:
+    """The body of a plain generic for over it raised e: a _forin_close
+    iterator closes its to-be-closed value with that error (thrown into it),
+    as Lua closes the loop's value with the error leaving it."""
+    if it.__class__ is types.GeneratorType and it.gi_code is _FORIN_CLOSE \
+            and it.gi_frame is not None and isinstance(e, Exception):
+        try:
+            it.throw(e)
+        except BaseException:
+            pass
+
+
+def _forin_end(it: Any) -> None:
+    """A plain generic for over it ended (normally, by a break, a goto or a
+    return): a _forin_close iterator closes its to-be-closed value now (not
+    when the iterator is collected)."""
+    if it.__class__ is types.GeneratorType and it.gi_code is _FORIN_CLOSE:
+        it.close()
 
 
 def _gcall(f: Any, desc: Optional[str], *args: Any) -> Any:
@@ -261,28 +289,69 @@ def _gcall(f: Any, desc: Optional[str], *args: Any) -> Any:
     return _callable(f, desc)(*args)
 
 
+def _gclose(v: Any, e: Optional[BaseException] = None) -> Any:
+    """`yield from _gclose(v, e)`: leave the scope of the to-be-closed value
+    v in a generator body (e the exception leaving it; None on a normal
+    exit, a break, a goto or a return): __close runs through the coroutine
+    chain (_gcall), so a yield inside it reaches the resumer as in Lua 5.4.4.
+    An error: as lcoro.close_err (closed now, with the error value, when a
+    pcall inside the coroutine catches it; left to coroutine.close when it
+    leaves the coroutine). While a coroutine's pending values close
+    (coroutine.close, a wrap function's error) the handler cannot yield,
+    as in Lua."""
+    if v is None or v is False:
+        return None
+    err = None
+    if e is not None:
+        if isinstance(e, GeneratorExit):
+            _lbase.close_value(v, None)
+            return None
+        err = _lbase.error_value(e)
+    if _lcoro._frames:
+        co, caught = _lcoro._close_mode(sys._getframe(1))
+        if co is not None:
+            if co.closing:
+                _lbase.close_value(v, err)
+                return None
+            if e is not None and not caught:
+                _lcoro._defer(co, v)
+                return None
+    h = _lcore.metamethod(v, b'__close')
+    if h is None:
+        _lcore.rterror("metamethod 'close' is not callable")
+    yield from _gcall(h, None, v, err)
+    return None
+
+
 class _GFor:
-    """The generic for over an iterator function that may yield, in a
-    generator body: step() calls it through the coroutine chain."""
-    __slots__ = ('g', 's', 'c', 'cl')
+    """The generic for over an iterator function that may yield, or with a
+    to-be-closed value, in a generator body: step() calls the iterator
+    function through the coroutine chain (g its generator function; g None:
+    f the plain function, or coroutine.yield itself when f is None);
+    gclose() closes the to-be-closed value through it too."""
+    __slots__ = ('g', 'f', 's', 'c', 'cl')
 
-    def __init__(self, g: Any, s: Any, c: Any, cl: Any = None) -> None:
-        self.g, self.s, self.c, self.cl = g, s, c, cl
+    def __init__(self, g: Any, s: Any, c: Any, cl: Any = None, f: Any = None) -> None:
+        self.g, self.s, self.c, self.cl, self.f = g, s, c, cl, f
 
-    def close(self) -> None:
-        """The loop ended (the `finally` of its while): close its
-        to-be-closed value, with the Lua error leaving the loop if any."""
+    def gclose(self, e: Optional[BaseException]) -> Any:
+        """The loop ended, by the exception e or (None) normally: close
+        its to-be-closed value with that error (`yield from`: its __close
+        may yield, as in Lua 5.4.4)."""
         cl = self.cl
         if cl is not None:
             self.cl = None
-            e = sys.exc_info()[1]
-            _lbase.close_value(cl, e.value if isinstance(e, _LError) else None)
+            yield from _gclose(cl, e)
 
     def step(self) -> Any:
         g = self.g
-        if g is None:       # coroutine.yield as the iterator function
-            a = (self.s, self.c)
-            r = _yret((yield a), a)
+        if g is None:
+            f = self.f
+            if f is not None:   # a plain iterator function
+                r = _lcore.call(f, self.s, self.c)
+            else:               # coroutine.yield as the iterator function
+                a = (self.s, self.c)
+                r = _yret((yield a), a)
         else:
             r = yield from g(self.s, self.c)
         if r.__class__ is Multi:
@@ -321,16 +390,26 @@ _NORET = 'returns no values'
 
 def _gforin(vals: Any) -> Any:
     """_forin in a generator body: a _GFor when the iterator function may
-    yield (closing the to-be-closed value when the loop ends), else the
-    plain iterator."""
+    yield or there is a to-be-closed value (closed when the loop ends,
+    through the coroutine chain: _gforend), else the plain iterator."""
     f, s, c, cl = _adj(4, vals)
     g = getattr(f, '__luaco__', None)
-    if g is not None or f is _co_yield:
-        if cl is None or cl is False:
-            return _GFor(g, s, c)
+    if cl is not None and cl is not False:
         _lbase.close_check(cl, '(for state)')
-        return _GFor(g, s, c, cl)
+        if g is not None or f is _co_yield:
+            return _GFor(g, s, c, cl)
+        return _GFor(None, s, c, cl, f)
+    if g is not None or f is _co_yield:
+        return _GFor(g, s, c)
     return _forin(vals)
+
+
+def _gforend(it: Any, e: Optional[BaseException]) -> Any:
+    """`yield from _gforend(it, e)`: the generic for over it ended (e the
+    exception leaving it, or None)."""
+    if it.__class__ is _GFor:
+        if it.cl is not None:
+            yield from it.gclose(e)
 
 
 def _gix(o: Any, k: Any, desc: Optional[str]) -> Any:
@@ -428,12 +507,11 @@ def _gop(op: str, a: Any, b: Any, descs: Any = None) -> Any:
 
 def _gun(op: str, a: Any, desc: Optional[str] = None) -> Any:
     """A unary operator (unm, length, bnot) in a generator body, as _gop,
-    the metamethod called with luart's arguments (unm, bnot: the operand
-    twice, as Lua; length: once)."""
+    the metamethod called with the operand twice, as Lua calls it."""
     if a.__class__ is LuaTable:
         g = getattr(_lcore.metamethod(a, _EVENT[op]), '__luaco__', None)
         if g is not None:
-            return _lcore.first((yield from (g(a) if op == 'length' else g(a, a))))
+            return _lcore.first((yield from g(a, a)))
     fn = getattr(_lcore, op)
     if desc is not None:
         return _opv(fn, (desc,), a)
@@ -546,6 +624,9 @@ def emit_globals(env: LuaTable, uv: Any = None) -> Dict[str, Any]:
              _adj=_adj, _ix=_ix, _callv=_callv, _callable=_callable, _ixv=_ixv,
              _setixv=_setixv, _invoke=_invoke, _opv=_opv, _co_yield=_co_yield,
              _GFor=_GFor, _gforin=_gforin, _gop=_gop, _gun=_gun, _gsetix=_gsetix,
+             _gforend=_gforend, _forin_err=_forin_err, _forin_end=_forin_end,
+             _gclose=_gclose,
+             close_err=_lcoro.close_err,
              _forinw=_forinw, _yret=_yret, _Foreign=_lcoro._Foreign,
              _fast_raised=_lcoro.fast_raised, _fast_ended=_lcoro.fast_ended,
              _getframe=sys._getframe, _gix=_gix, _gcall=_gcall, _ginvoke=_ginvoke,
