@@ -21,8 +21,7 @@ import inspect
 import sys
 import weakref
 
-from ._core import (LuaError, liberror, libwhere, where, Multi, allv, call, cfunc,
-                    metamethod, rterror)
+from ._core import LuaError, liberror, libwhere, where, Multi, allv, call, cfunc
 from ._aux import NA, checkany, typeerror
 from .lbase import error_value, xpcall_handle, lua_pcall, lua_xpcall, close_value
 
@@ -447,6 +446,8 @@ def gxpcall(f=NA, msgh=NA, *args):
         else:
             r = call(f, *args)
     except Exception as e:
+        if getattr(e, '_xpf', None) is sys._getframe():
+            return Multi((False, error_value(e)))   # handled where a __close saw it
         return xpcall_handle(msgh, error_value(e))
     if r.__class__ is Multi:
         return Multi((True,) + r)
@@ -457,16 +458,20 @@ _CATCHERS = frozenset((lua_pcall.__code__, lua_xpcall.__code__, gpcall.__code__,
                        gxpcall.__code__))
 
 
+_XPCALLS = frozenset((lua_xpcall.__code__, gxpcall.__code__))
+
+
 def _close_mode(f):
     """How the to-be-closed values an error leaves at frame f close: (co,
     caught), co the innermost coroutine running f (None: the main thread),
-    caught whether a pcall/xpcall of Lua code lies between f and co's body."""
-    caught = False
+    caught the frame of the innermost pcall/xpcall of Lua code between f and
+    co's body (None: none)."""
+    caught = None
     frames = _frames
     catch = _CATCHERS
     while f is not None:
-        if not caught and f.f_code in catch:
-            caught = True
+        if caught is None and f.f_code in catch:
+            caught = f
         r = frames.get(id(f))
         if r is not None:
             c = r()
@@ -484,6 +489,24 @@ def _defer(co, v):
         p.append(v)
 
 
+def close_errval(e, caught):
+    """The error value a __close gets for the exception e, caught the frame
+    of the pcall/xpcall that will catch it (_close_mode). Lua runs an
+    xpcall's message handler where the error is raised, before any value
+    closes: the first __close that sees e applies it, once (e is marked,
+    and that xpcall answers the handled value without calling it again)."""
+    if caught is not None and caught.f_code in _XPCALLS and \
+            getattr(e, '_xpf', None) is not caught:
+        v = xpcall_handle(caught.f_locals.get('msgh'), error_value(e))[1]
+        if isinstance(e, LuaError):
+            e.value = v
+            e.args = (v,)
+        else:
+            e._xpv = (v,)
+        e._xpf = caught
+    return error_value(e)
+
+
 def close_err(v, e):
     """Leave the scope of the to-be-closed value v by the exception e, in
     plain code. Lua 5.4 closes it now (with the error value) when the error
@@ -497,10 +520,8 @@ def close_err(v, e):
     if isinstance(e, GeneratorExit):
         close_value(v, None)
         return
-    err = error_value(e)
-    if _frames:
-        co, caught = _close_mode(sys._getframe(1))
-        if co is not None and not caught and not co.closing:
-            _defer(co, v)
-            return
-    close_value(v, err)
+    co, caught = _close_mode(sys._getframe(1))
+    if co is not None and caught is None and not co.closing:
+        _defer(co, v)
+        return
+    close_value(v, close_errval(e, caught))

@@ -306,16 +306,20 @@ def _gclose(v: Any, e: Optional[BaseException] = None) -> Any:
         if isinstance(e, GeneratorExit):
             _lbase.close_value(v, None)
             return None
-        err = _lbase.error_value(e)
-    if _lcoro._frames:
         co, caught = _lcoro._close_mode(sys._getframe(1))
+        err = _lcoro.close_errval(e, caught)
         if co is not None:
             if co.closing:
                 _lbase.close_value(v, err)
                 return None
-            if e is not None and not caught:
+            if caught is None:
                 _lcoro._defer(co, v)
                 return None
+    elif _lcoro._frames:
+        co, _ = _lcoro._close_mode(sys._getframe(1))
+        if co is not None and co.closing:
+            _lbase.close_value(v, None)
+            return None
     h = _lcore.metamethod(v, b'__close')
     if h is None:
         _lcore.rterror("metamethod 'close' is not callable")
