@@ -452,6 +452,30 @@ function M.xp_nested_pcall()
   return r[1], r[2], table.concat(log, "; ")
 end
 
+function M.wrap_for_error()
+  -- for ... in coroutine.wrap(f) when f raises: the wrap function closes
+  -- f's values at once (a yield there is the error), fast and slow paths
+  local log = {}
+  local function quiet(name)
+    return setmetatable({}, {__close = function (_, e) log[#log + 1] = name .. " " .. tostring(e) end})
+  end
+  local ok, e = pcall(function ()
+    for v in coroutine.wrap(function ()
+      local q <close> = quiet("q")
+      coroutine.yield(1)
+      error("in gen", 0)
+    end) do log[#log + 1] = "v" .. v end
+  end)
+  local ok2, e2 = pcall(function ()
+    for v, w in coroutine.wrap(function (x)
+      local a <close> = mk(log, "a")
+      coroutine.yield(1, 2)
+      error("in gen2", 0)
+    end) do log[#log + 1] = "v" .. v .. w end
+  end)
+  return ok, e, ok2, e2, table.concat(log, "; ")
+end
+
 function M.len_arguments()
   -- __len gets the operand twice, as Lua calls it
   local t = setmetatable({}, {__len = function (...)

@@ -21,7 +21,8 @@ import inspect
 import sys
 import weakref
 
-from ._core import LuaError, liberror, libwhere, where, Multi, allv, call, cfunc
+from ._core import (LuaError, LuaTable, liberror, libwhere, where, Multi, allv, call, cfunc,
+                    metamethod)
 from ._aux import NA, checkany, typeerror
 from .lbase import error_value, xpcall_handle, lua_pcall, lua_xpcall, close_value
 
@@ -142,6 +143,30 @@ def yret(r, args):
 
 def _body(f):
     g = getattr(f, '__luaco__', None)
+    if g is not None:
+        return g, True
+    return f, inspect.isgeneratorfunction(f)
+
+
+def gfunc(f):
+    """The generator function that runs a call of f in a coroutine chain:
+    f's __luaco__, or, for a value with a __call metamethod that may yield,
+    that metamethod's (called with f first, as Lua calls it); None when the
+    call is a plain one."""
+    g = getattr(f, '__luaco__', None)
+    if g is not None:
+        return g
+    if f.__class__ is LuaTable or not callable(f):
+        h = metamethod(f, b'__call')
+        g = getattr(h, '__luaco__', None) if h is not None else None
+        if g is not None:
+            return lambda *args: g(f, *args)
+    return None
+
+
+def _pbody(f):
+    """(body, isgen) of what pcall/xpcall call in yielding code."""
+    g = gfunc(f)
     if g is not None:
         return g, True
     return f, inspect.isgeneratorfunction(f)
@@ -420,7 +445,7 @@ def gpcall(f=NA, *args):
     inside f passes through, as Lua 5.4's pcall allows)."""
     checkany(f, 1, 'pcall')
     try:
-        body, isgen = _body(f)
+        body, isgen = _pbody(f)
         if isgen:
             r = yield from body(*args)
         else:
@@ -440,7 +465,7 @@ def gxpcall(f=NA, msgh=NA, *args):
     if not callable(msgh):
         typeerror(2, 'xpcall', 'function', msgh)
     try:
-        body, isgen = _body(f)
+        body, isgen = _pbody(f)
         if isgen:
             r = yield from body(*args)
         else:

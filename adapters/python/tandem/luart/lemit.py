@@ -397,7 +397,7 @@ def _gforin(vals: Any) -> Any:
     yield or there is a to-be-closed value (closed when the loop ends,
     through the coroutine chain: _gforend), else the plain iterator."""
     f, s, c, cl = _adj(4, vals)
-    g = getattr(f, '__luaco__', None)
+    g = _lcoro.gfunc(f)     # a translated function's, or a __call's that may yield
     if cl is not None and cl is not False:
         _lbase.close_check(cl, '(for state)')
         if g is not None or f is _co_yield:
@@ -422,12 +422,16 @@ def _gix(o: Any, k: Any, desc: Optional[str]) -> Any:
     tables as luart's index walks them, runs through the chain."""
     t = o
     for _ in range(2000):
-        if t.__class__ is not LuaTable:
-            break
-        mt = t.meta
-        if mt is None or t.get(k) is not None:
-            break
-        h = mt.hash.get(b'__index')
+        if t.__class__ is LuaTable:
+            mt = t.meta
+            if mt is None:
+                return t.get(k)     # (raw: no metatable)
+            v = t.get(k)
+            if v is not None:
+                return v
+            h = mt.hash.get(b'__index')
+        else:       # a string's (or other value's) metatable
+            h = _lcore.metamethod(t, b'__index')
         if h is None:
             break
         if h.__class__ is LuaTable or not callable(h):
@@ -528,11 +532,16 @@ def _gsetix(o: Any, k: Any, v: Any, desc: Optional[str]) -> Any:
     walks them, runs through the coroutine chain."""
     t = o
     for _ in range(2000):
-        if t.__class__ is not LuaTable or t.meta is None:
-            break
-        h = t.meta.hash.get(b'__newindex')
-        if h is None or t.get(k) is not None:
-            break
+        if t.__class__ is LuaTable:
+            if t.meta is None:
+                break
+            h = t.meta.hash.get(b'__newindex')
+            if h is None or t.get(k) is not None:
+                break
+        else:       # a string's (or other value's) metatable
+            h = _lcore.metamethod(t, b'__newindex')
+            if h is None:
+                break
         if h.__class__ is LuaTable or not callable(h):
             t = h
             continue
@@ -552,7 +561,7 @@ def _ginvoke(o: Any, name: bytes, desc: str, *args: Any) -> Any:
         if f is None:
             f = yield from _gix(o, name, desc)
     else:
-        f = _ixv(o, name, desc)
+        f = yield from _gix(o, name, desc)
     return (yield from _gcall(f, "method '%s'" % name.decode('latin-1'), o, *args))
 
 
