@@ -1684,10 +1684,12 @@ class Emitter:
                 # value with that error, as Lua
                 e = self.t()
                 self.out(ind - 1, ln, 'except BaseException as %s:' % e)
-                self.out(ind, ln, '_forin_err(%s, %s)' % (it, e))
+                self.out(ind, ln, 'if %s.__class__ is _FC:  # (a to-be-closed value)' % it)
+                self.out(ind + 1, ln, '%s.err(%s)' % (it, e))
                 self.out(ind, ln, 'raise')
-                self.out(ind - 1, ln, 'finally:  # (a break closes a to-be-closed value)')
-                self.out(ind, ln, '_forin_end(%s)' % it)
+                self.out(ind - 1, ln, 'finally:')
+                self.out(ind, ln, 'if %s.__class__ is _FC:  # (a break closes it)' % it)
+                self.out(ind + 1, ln, '%s.end()' % it)
             return
         if k == 'break':
             self.jump(self.lua_loop(), 'break', ind, ln)
@@ -1789,11 +1791,12 @@ class Emitter:
         self.out(ind, ln, 'except BaseException as _e:')
         self.out(ind + 1, ln, 'if %s is not None:' % co)
         self.out(ind + 2, ln, '_fast_raised(%s, %s, _e, _getframe())' % (co, it))
-        self.out(ind + 1, ln, 'else:  # (the error closes a to-be-closed value)')
-        self.out(ind + 2, ln, '_forin_err(%s, _e)' % it)
+        self.out(ind + 1, ln, 'elif %s.__class__ is _FC:  # (a to-be-closed value)' % it)
+        self.out(ind + 2, ln, '%s.err(_e)' % it)
         self.out(ind + 1, ln, 'raise')
-        self.out(ind, ln, 'finally:  # (a break closes a to-be-closed value)')
-        self.out(ind + 1, ln, '_forin_end(%s)' % it)
+        self.out(ind, ln, 'finally:')
+        self.out(ind + 1, ln, 'if %s.__class__ is _FC:  # (a break closes it)' % it)
+        self.out(ind + 2, ln, '%s.end()' % it)
         self.after_loop(rec, ind, ln)
 
     def gforin(self, s: Any, names: List[str], vals: List[Any], t: str, ind: int, ln: int,

@@ -196,7 +196,7 @@ def _forin(vals: Any) -> Any:
     if cl is None or cl is False:
         return _lcore.iter_for(f, s, c)
     _lbase.close_check(cl, '(for state)')
-    return _forin_close(f, s, c, cl)
+    return _ForinClose(f, s, c, cl)
 
 
 def _forin_gmatch(s: Any, p: Any, desc: Optional[str]) -> Any:
@@ -225,43 +225,41 @@ def _forin_pairs(f: Any, t: Any) -> Any:
     return _forin((*_lcore.allv(f(t)),))
 
 
-def _forin_close(f: Any, s: Any, c: Any, cl: Any) -> Any:
+class _ForinClose:
     """The iterator of a generic for with a to-be-closed value cl in plain
-    code: cl closes when the loop ends (the iterator runs out, the loop
-    breaks: the generator is closed, or the iterator function raises).
-    An error raised by the loop's body is given to cl by the loop itself
-    (_forin_body_err), before the generator is closed."""
-    try:
-        yield from _lcore.iter_for(f, s, c)
-    except BaseException as e:
-        if cl is not None:
-            _lcoro.close_err(cl, e)
-        raise
-    if cl is not None:
-        _lbase.close_value(cl, None)
+    code (the emitted loop calls end() when it ends normally, breaks, jumps
+    or returns, and err(e) when an error leaves it, its body's or the
+    iterator function's: cl closes then, with that error, as in Lua)."""
+    __slots__ = ('it', 'cl')
 
+    def __init__(self, f: Any, s: Any, c: Any, cl: Any) -> None:
+        self.it = _lcore.iter_for(f, s, c)
+        self.cl = cl
 
-_FORIN_CLOSE = _forin_close.__code__
+    def __iter__(self) -> Any:
+        return self
 
-
-def _forin_err(it: Any, e: BaseException) -> None:
-    """The body of a plain generic for over it raised e: a _forin_close
-    iterator closes its to-be-closed value with that error (thrown into it),
-    as Lua closes the loop's value with the error leaving it."""
-    if it.__class__ is types.GeneratorType and it.gi_code is _FORIN_CLOSE \
-            and it.gi_frame is not None and isinstance(e, Exception):
+    def __next__(self) -> Any:
         try:
-            it.throw(e)
-        except BaseException:
-            pass
+            return next(self.it)
+        except StopIteration:
+            self.end()
+            raise
+        except BaseException as e:
+            self.err(e)
+            raise
 
+    def end(self) -> None:
+        cl = self.cl
+        if cl is not None:
+            self.cl = None
+            _lbase.close_value(cl, None)
 
-def _forin_end(it: Any) -> None:
-    """A plain generic for over it ended (normally, by a break, a goto or a
-    return): a _forin_close iterator closes its to-be-closed value now (not
-    when the iterator is collected)."""
-    if it.__class__ is types.GeneratorType and it.gi_code is _FORIN_CLOSE:
-        it.close()
+    def err(self, e: BaseException) -> None:
+        cl = self.cl
+        if cl is not None:
+            self.cl = None
+            _lcoro.close_err(cl, e)
 
 
 def _gcall(f: Any, desc: Optional[str], *args: Any) -> Any:
@@ -637,7 +635,7 @@ def emit_globals(env: LuaTable, uv: Any = None) -> Dict[str, Any]:
              _adj=_adj, _ix=_ix, _callv=_callv, _callable=_callable, _ixv=_ixv,
              _setixv=_setixv, _invoke=_invoke, _opv=_opv, _co_yield=_co_yield,
              _GFor=_GFor, _gforin=_gforin, _gop=_gop, _gun=_gun, _gsetix=_gsetix,
-             _gforend=_gforend, _forin_err=_forin_err, _forin_end=_forin_end,
+             _gforend=_gforend, _FC=_ForinClose,
              _gclose=_gclose,
              close_err=_lcoro.close_err,
              _forinw=_forinw, _yret=_yret, _Foreign=_lcoro._Foreign,
