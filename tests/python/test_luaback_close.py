@@ -99,3 +99,35 @@ def test_lua_version_yields_in_close():
     # the reference: Debian's lua5.4 is 5.4.4, where __close may yield
     out = subprocess.run(['lua5.4', '-v'], capture_output=True, text=True).stdout
     assert re.search(r'Lua 5\.4\.([4-9]|\d\d)', out), out
+
+
+def test_python_caller_catches(mods):
+    # a Python function between the error and the coroutine's body catches
+    # it: natively the bridge's protected call into Lua closes the values at
+    # once; translated too (a foreign frame counts as the catcher)
+    lua, _ = mods
+
+    def pycatch(f):
+        try:
+            f()
+            return 'no error'
+        except Exception as e:      # luart's LuaError or tandem's
+            return 'caught'
+    lua.globals()['pycatch'] = pycatch
+    f = lua.eval('''function ()
+      local log = {}
+      local co = coroutine.wrap(function ()
+        pycatch(function ()
+          local x <close> = setmetatable({}, {__close = function (_, e)
+            log[#log + 1] = "x closed " .. tostring(e)
+          end})
+          error("e", 0)
+        end)
+        log[#log + 1] = "after"
+        coroutine.yield(table.concat(log, "; "))
+      end)
+      return co()
+    end''')
+    native = f()
+    assert native == 'x closed e; after'
+    assert lua.translate(f)() == native

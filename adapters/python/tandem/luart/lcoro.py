@@ -22,7 +22,7 @@ import sys
 import weakref
 
 from ._core import (LuaError, LuaTable, liberror, libwhere, where, Multi, allv, call, cfunc,
-                    metamethod)
+                    metamethod, CHUNKS, _RTFILES)
 from ._aux import NA, checkany, typeerror
 from .lbase import error_value, xpcall_handle, lua_pcall, lua_xpcall, close_value
 
@@ -490,13 +490,23 @@ def _close_mode(f):
     """How the to-be-closed values an error leaves at frame f close: (co,
     caught), co the innermost coroutine running f (None: the main thread),
     caught the frame of the innermost pcall/xpcall of Lua code between f and
-    co's body (None: none)."""
+    co's body, or of a Python function that is neither translated code nor
+    the runtime (a foreign caller: natively the bridge's protected call into
+    Lua would catch the error there); None: none."""
     caught = None
     frames = _frames
     catch = _CATCHERS
+    rt = _RTFILES
+    chunks = CHUNKS
     while f is not None:
-        if caught is None and f.f_code in catch:
-            caught = f
+        if caught is None:
+            code = f.f_code
+            if code in catch:
+                caught = f
+            else:
+                fn = code.co_filename
+                if fn not in rt and fn not in chunks:
+                    caught = f
         r = frames.get(id(f))
         if r is not None:
             c = r()
