@@ -26,7 +26,8 @@ CASES = ['end_of_block', 'return_values_nested', 'break_and_loops', 'goto_exits'
          'error_leaving_wrap', 'close_suspended', 'close_suspended_in_handler',
          'outside_coroutine', 'for_closing_value', 'plain_for_closing_value',
          'plain_close_errors', 'pcall_in_coroutine_levels', 'xp_plain',
-         'xp_normal_exit_err', 'xp_nested_pcall', 'wrap_for_error', 'len_arguments']
+         'xp_normal_exit_err', 'xp_nested_pcall', 'wrap_for_error', 'bad_iter_close',
+         'bad_iter_close_plain', 'bad_close_value', 'len_arguments']
 
 
 def _norm(v):

@@ -476,6 +476,34 @@ function M.wrap_for_error()
   return ok, e, ok2, e2, table.concat(log, "; ")
 end
 
+-- a generic for whose iterator cannot be called closes its value with
+-- Lua's error; a non-closable value is refused
+function M.bad_iter_close()
+  local log = {}
+  local co = coroutine.wrap(function ()
+    local ok, e = pcall(function ()
+      for i in 5, nil, nil, setmetatable({}, {__close = function (_, e) log[#log + 1] = "closed " .. tostring(e) end}) do end
+    end)
+    coroutine.yield(1)
+    return ok, e, table.concat(log, ";")
+  end)
+  co()
+  return co()
+end
+function M.bad_iter_close_plain()
+  local log = {}
+  local ok, e = pcall(function ()
+    for i in 5, nil, nil, setmetatable({}, {__close = function (_, e) log[#log + 1] = "closed " .. tostring(e) end}) do end
+  end)
+  return ok, e, table.concat(log, ";")
+end
+function M.bad_close_value()
+  local ok, e = pcall(function () local x <close> = 5 end)
+  local co = coroutine.wrap(function () local ok, e = pcall(function () local x <close> = {} end) coroutine.yield() return ok, e end)
+  co()
+  local ok2, e2 = co()
+  return ok, e, ok2, e2
+end
 function M.len_arguments()
   -- __len gets the operand twice, as Lua calls it
   local t = setmetatable({}, {__len = function (...)

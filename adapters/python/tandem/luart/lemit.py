@@ -350,6 +350,9 @@ class _GFor:
         if g is None:
             f = self.f
             if f is not None:   # a plain iterator function
+                if (not callable(f) or f.__class__ is LuaTable) and \
+                        _lcore.metamethod(f, b'__call') is None:
+                    _lcore.forcall_error(f)
                 r = _lcore.call(f, self.s, self.c)
             else:               # coroutine.yield as the iterator function
                 a = (self.s, self.c)
