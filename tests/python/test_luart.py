@@ -764,7 +764,7 @@ def test_table_library():
         ("local t = {1, 2, 3}; return table.remove(t, nil), #t", lambda: (lambda t: M((rem(t, None), L.length(t))))(seqof(1, 2, 3))),
         ("local t = {1, 2, 3}; return table.remove(t, 4), #t", lambda: (lambda t: M((rem(t, 4), L.length(t))))(seqof(1, 2, 3))),
         ("local t = setmetatable({}, {__index = function(t, k) return k * 2 end, __len = function() return 3 end}); return table.remove(t), table.concat(t, ','), table.unpack(t)",
-         lambda: (lambda t: M((rem(t), cat(t, b",")) + L.allv(unp(t))))(_setmt(L.LuaTable(), __index=lambda t, k: L.mul(k, 2), __len=lambda t: 3))),
+         lambda: (lambda t: M((rem(t), cat(t, b",")) + L.allv(unp(t))))(_setmt(L.LuaTable(), __index=lambda t, k: L.mul(k, 2), __len=lambda t, _t: 3))),
         ("local log = {}; local t = setmetatable({}, {__newindex = function(t, k, v) log[#log+1] = k; rawset(t, k, v) end}); table.insert(t, 'a'); table.insert(t, 1, 'b'); return table.concat(log, ','), t[1], t[2]",
          lambda: (lambda log: (lambda t: (ins(t, b"a"), ins(t, 1, b"b"), M((cat(log, b","), t.get(1), t.get(2))))[2])(_setmt(L.LuaTable(), __newindex=lambda t, k, v: (L.ltable.t_insert(log, k), L.lua_rawset(t, k, v)) and None)))(L.LuaTable())),
         ("table.insert({1, 2}, 5, 1)", lambda: ins(seqof(1, 2), 5, 1)),
@@ -829,7 +829,7 @@ def test_metatables():
     VMT.set(b"__lt", lambda a, b: L.lt(L.index(a, b"x"), L.index(b, b"x")))
     VMT.set(b"__le", lambda a, b: L.le(L.index(a, b"x"), L.index(b, b"x")))
     VMT.set(b"__concat", lambda a, b: b"cat")
-    VMT.set(b"__len", lambda a: 42)
+    VMT.set(b"__len", lambda a, _a: 42)
     VMT.set(b"__call", lambda self, a=None, b=None: M((b"called", a, b)))
     VMT.set(b"__tostring", lambda a: L.concat(b"vec", L.index(a, b"x")))
     VMT.set(b"__band", lambda a, b: b"band")
@@ -912,7 +912,7 @@ def test_metatables():
         ("return (tostring(setmetatable({}, {__name = 'MyType'})):sub(1, 8))", name_tostring),
         ("return tostring(setmetatable({}, {__tostring = function() return 1 end}))", lambda: L.tostring(_setmt(L.LuaTable(), __tostring=lambda t: 1))),
         ("local t = setmetatable({}, {__index = function(t, k) return nil end}); return t.x", lambda: L.index(_setmt(L.LuaTable(), __index=lambda t, k: None), b"x")),
-        ("local t = setmetatable({}, {__len = function() return 'x' end}); return #t", lambda: L.length(_setmt(L.LuaTable(), __len=lambda t: b"x"))),
+        ("local t = setmetatable({}, {__len = function() return 'x' end}); return #t", lambda: L.length(_setmt(L.LuaTable(), __len=lambda t, _t: b"x"))),
         ("local t = setmetatable({}, {__call = 1}); return pcall(t)", lambda: L.lua_pcall(_setmt(L.LuaTable(), __call=1))),
         ("local t = {}; t.x.y = 1", lambda: L.setindex(L.index(L.LuaTable(), b"x"), b"y", 1)),
         ("local t = setmetatable({}, {__lt = function() return 1 end}); return t < t, pcall(function() return t <= t end)",

@@ -1322,11 +1322,19 @@ class Emitter:
                 e = self.t()
                 self.out(ind, ln, 'except BaseException as %s:' % e)
                 self.out(ind + 1, ln, '%s = False' % flag)
-                self.out(ind + 1, ln, 'close_value(%s, error_value(%s))' % (var, e))
+                if self.fn.gen:
+                    # a generator body: __close runs through the coroutine
+                    # chain (it may yield, Lua 5.4.4), on every exit
+                    self.out(ind + 1, ln, 'yield from _gclose(%s, %s)' % (var, e))
+                else:
+                    self.out(ind + 1, ln, 'close_err(%s, %s)' % (var, e))
                 self.out(ind + 1, ln, 'raise')
                 self.out(ind, ln, 'finally:')
                 self.out(ind + 1, ln, 'if %s:' % flag)
-                self.out(ind + 2, ln, 'close_value(%s, None)' % var)
+                if self.fn.gen:
+                    self.out(ind + 2, ln, 'yield from _gclose(%s, None)' % var)
+                else:
+                    self.out(ind + 2, ln, 'close_value(%s, None)' % var)
                 return
         for b in bounds:
             del self.fn.lower[b]
@@ -1652,6 +1660,14 @@ class Emitter:
                     self.forinw(s, names, vals, t, ind, ln, fin)
                     return
                 it = '_forin(%s)' % self.tuple_of(vals)
+            guard = it.startswith('_forin')     # may have a to-be-closed value
+            if guard:
+                itv = self.t()
+                self.out(ind, ln, '%s = %s' % (itv, it))
+                fin()
+                it = itv
+                self.out(ind, ln, 'try:')
+                ind += 1
             if len(names) == 1:
                 self.out(ind, ln, 'for (%s, *_) in %s:' % (t, it))
                 fin()
@@ -1663,6 +1679,17 @@ class Emitter:
                 for j, nm in enumerate(names):
                     self.assign(['local', nm], '%s[%d]' % (t, j), ind + 1, ln, decl=True)
             self.after_loop(self.loop_body(s[4][1:], ind + 1, 'for'), ind, ln)
+            if guard:
+                # an error leaving the body closes the loop's to-be-closed
+                # value with that error, as Lua
+                e = self.t()
+                self.out(ind - 1, ln, 'except BaseException as %s:' % e)
+                self.out(ind, ln, 'if %s.__class__ is _FC:  # (a to-be-closed value)' % it)
+                self.out(ind + 1, ln, '%s.err(%s)' % (it, e))
+                self.out(ind, ln, 'raise')
+                self.out(ind - 1, ln, 'finally:')
+                self.out(ind, ln, 'if %s.__class__ is _FC:  # (a break closes it)' % it)
+                self.out(ind + 1, ln, '%s.end()' % it)
             return
         if k == 'break':
             self.jump(self.lua_loop(), 'break', ind, ln)
@@ -1764,7 +1791,12 @@ class Emitter:
         self.out(ind, ln, 'except BaseException as _e:')
         self.out(ind + 1, ln, 'if %s is not None:' % co)
         self.out(ind + 2, ln, '_fast_raised(%s, %s, _e, _getframe())' % (co, it))
+        self.out(ind + 1, ln, 'elif %s.__class__ is _FC:  # (a to-be-closed value)' % it)
+        self.out(ind + 2, ln, '%s.err(_e)' % it)
         self.out(ind + 1, ln, 'raise')
+        self.out(ind, ln, 'finally:')
+        self.out(ind + 1, ln, 'if %s.__class__ is _FC:  # (a break closes it)' % it)
+        self.out(ind + 2, ln, '%s.end()' % it)
         self.after_loop(rec, ind, ln)
 
     def gforin(self, s: Any, names: List[str], vals: List[Any], t: str, ind: int, ln: int,
@@ -1773,8 +1805,10 @@ class Emitter:
         yield (a translated one with __luaco__, coroutine.yield itself) runs
         through yield from (_GFor); any other runs as in plain code."""
         it = self.t()
+        flag = self.t()
         self.out(ind, ln, '%s = _gforin(%s)' % (it, self.tuple_of(vals)))
         fin()
+        self.out(ind, ln, '%s = True' % flag)
         self.out(ind, ln, 'try:')
         self.out(ind + 1, ln, 'while True:  # for ... in')
         self.out(ind + 2, ln, '%s = (yield from %s.step()) if %s.__class__ is _GFor else '
@@ -1785,8 +1819,16 @@ class Emitter:
         for j, nm in enumerate(names):
             self.assign(['local', nm], '%s[%d]' % (t, j), ind + 2, ln, decl=True)
         self.after_loop(self.loop_body(s[4][1:], ind + 2, 'for'), ind + 1, ln)
+        # the loop's to-be-closed value closes through the chain (its
+        # __close may yield), with the error leaving the loop if any
+        e = self.t()
+        self.out(ind, ln, 'except BaseException as %s:' % e)
+        self.out(ind + 1, ln, '%s = False' % flag)
+        self.out(ind + 1, ln, 'yield from _gforend(%s, %s)' % (it, e))
+        self.out(ind + 1, ln, 'raise')
         self.out(ind, ln, 'finally:')
-        self.out(ind + 1, ln, '%s.close()  # (closes a to-be-closed value)' % it)
+        self.out(ind + 1, ln, 'if %s:' % flag)
+        self.out(ind + 2, ln, 'yield from _gforend(%s, None)' % it)
 
     # ---- loops and jumps (docs/translation.md "goto")
     # self.loops is the stack of the Python loops of the current function:
@@ -1986,6 +2028,9 @@ class Emitter:
             if isinstance(n[0], Sym) and n[0] == 'forin' and owner is not None \
                     and not self.known_iterator(n[3]):
                 acc[id(owner)]['unknown'] = True    # its iterator function may yield
+            if isinstance(n[0], Sym) and n[0] == 'local' and owner is not None and len(n) > 4 \
+                    and isinstance(n[3], list) and 'close' in [str(a) for a in n[3][1:]]:
+                acc[id(owner)]['unknown'] = True    # its __close may yield (Lua 5.4.4)
             for c in n:
                 walk(c, owner, acc)
         info: Dict[int, Any] = {}

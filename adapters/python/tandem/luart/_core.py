@@ -787,14 +787,14 @@ def length(v):
         else:
             h = mt.hash.get(b'__len')
             if h is not None:
-                return first(call(h, v))
+                return first(call(h, v, v))     # the operand twice, as Lua
         return len(v.arr)
     if c is bytes:
         return len(v)
     h = metamethod(v, b'__len')
     if h is None:
         rterror('attempt to get length of a %s value' % type_name(v))
-    return first(call(h, v))
+    return first(call(h, v, v))
 
 
 # ---------------------------------------------------------------- arithmetic
@@ -1347,6 +1347,8 @@ def iter_for(f, s=None, ctl=None, *_):
         from .lcoro import iter_wrap
         yield from iter_wrap(co, s, ctl)
         return
+    if (not callable(f) or f.__class__ is LuaTable) and metamethod(f, b'__call') is None:
+        forcall_error(f)
     while True:
         r = call(f, s, ctl)
         if r.__class__ is Multi:
@@ -1359,6 +1361,11 @@ def iter_for(f, s=None, ctl=None, *_):
                 return
             ctl = r
             yield (r,)
+
+
+def forcall_error(f):
+    """Lua's error for a generic for whose iterator cannot be called."""
+    rterror("attempt to call a %s value (for iterator 'for iterator')" % type_name(f))
 
 
 def iter_in_pairs(t):

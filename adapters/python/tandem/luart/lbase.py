@@ -210,6 +210,9 @@ def error_value(e):
         return _tb_where(e.__traceback__) + b'stack overflow'
     if isinstance(e, MemoryError):
         return b'not enough memory'
+    xp = getattr(e, '_xpv', None)   # an xpcall's message handler applied (lcoro)
+    if xp is not None:
+        return xp[0]
     return e
 
 
@@ -244,6 +247,8 @@ def lua_xpcall(f=NA, msgh=NA, *args):
     try:
         r = call(f, *args)
     except Exception as e:
+        if getattr(e, '_xpf', None) is sys._getframe():
+            return Multi((False, error_value(e)))   # handled where a __close saw it
         return xpcall_handle(msgh, error_value(e))
     if r.__class__ is Multi:
         return Multi((True,) + r)

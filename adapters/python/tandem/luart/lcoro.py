@@ -21,9 +21,10 @@ import inspect
 import sys
 import weakref
 
-from ._core import LuaError, liberror, libwhere, where, Multi, allv, call, cfunc
+from ._core import (LuaError, LuaTable, liberror, libwhere, where, Multi, allv, call, cfunc,
+                    metamethod, CHUNKS, _RTFILES)
 from ._aux import NA, checkany, typeerror
-from .lbase import error_value, xpcall_handle
+from .lbase import error_value, xpcall_handle, lua_pcall, lua_xpcall, close_value
 
 _frames = {}        # id(frame running a coroutine's body) -> weakref to the coroutine
 
@@ -32,7 +33,8 @@ class Coroutine:
     """A Lua thread.  .status is 'suspended', 'active' (resumed: running,
     or normal when it resumed another) or 'dead'."""
     _is_lua_thread = True
-    __slots__ = ('fn', 'gen', 'st', 'frame', 'fast', '__weakref__')
+    __slots__ = ('fn', 'gen', 'st', 'frame', 'fast', 'pending', 'err', 'closing',
+                 '__weakref__')
 
     def __init__(self, fn):
         self.fn = fn
@@ -40,6 +42,9 @@ class Coroutine:
         self.st = 'suspended'   # the status while gen is None
         self.frame = None   # the frame running the body (registered in _frames)
         self.fast = False   # iterated directly by a generic for (forinw)
+        self.pending = None     # to-be-closed values an error left open (innermost first)
+        self.err = None     # (error value,) when the body died by an error
+        self.closing = False    # its pending values are being closed (no yields)
 
     @property
     def status(self):
@@ -143,6 +148,30 @@ def _body(f):
     return f, inspect.isgeneratorfunction(f)
 
 
+def gfunc(f):
+    """The generator function that runs a call of f in a coroutine chain:
+    f's __luaco__, or, for a value with a __call metamethod that may yield,
+    that metamethod's (called with f first, as Lua calls it); None when the
+    call is a plain one."""
+    g = getattr(f, '__luaco__', None)
+    if g is not None:
+        return g
+    if f.__class__ is LuaTable or not callable(f):
+        h = metamethod(f, b'__call')
+        g = getattr(h, '__luaco__', None) if h is not None else None
+        if g is not None:
+            return lambda *args: g(f, *args)
+    return None
+
+
+def _pbody(f):
+    """(body, isgen) of what pcall/xpcall call in yielding code."""
+    g = gfunc(f)
+    if g is not None:
+        return g, True
+    return f, inspect.isgeneratorfunction(f)
+
+
 def co_create(f=NA, *_):
     if not callable(f):
         typeerror(1, 'create', 'function', f)
@@ -158,8 +187,7 @@ def _start(co, args):
         try:
             r = call(body, *args)
         except Exception as e:
-            _dead(co)
-            return False, (error_value(e),)
+            return False, (_failed(co, e),)
         _dead(co)
         return True, allv(r)
     gen = co.gen = body(*args)
@@ -170,8 +198,7 @@ def _start(co, args):
         _dead(co)
         return True, allv(e.value)
     except Exception as e:
-        _dead(co)
-        return False, (error_value(e),)
+        return False, (_failed(co, e),)
     return True, y
 
 
@@ -191,8 +218,7 @@ def _resume(co, args):
         _dead(co)
         return True, allv(e.value)
     except Exception as e:
-        _dead(co)
-        return False, (error_value(e),)
+        return False, (_failed(co, e),)
     return True, y
 
 
@@ -208,8 +234,7 @@ def co_resume(co=NA, *args):
                 _dead(co)
                 return Multi((True,) + allv(e.value))
             except Exception as e:
-                _dead(co)
-                return Multi((False, error_value(e)))
+                return Multi((False, _failed(co, e)))
             return Multi((True,) + y)
     elif not isinstance(co, Coroutine):
         typeerror(1, 'resume', 'thread', co)
@@ -232,12 +257,13 @@ def co_wrap(f=NA, *_):
                 _dead(co)
                 return e.value
             except Exception as e:
-                _dead(co)
-                ok, vals = False, (error_value(e),)
+                ok, vals = False, (_failed(co, e),)
         else:
             ok, vals = _resume(co, args)
         if not ok:
             e = vals[0]
+            if co.err is not None:      # the body's error: auxwrap resets the thread
+                e = _reset(co, e)
             if e.__class__ is bytes:
                 e = libwhere() + e
             raise LuaError(e)
@@ -257,6 +283,8 @@ def iter_wrap(co, s=None, ctl=None):
         ok, vals = resume(co, (s, ctl))
         if not ok:
             e = vals[0]
+            if co.err is not None:      # the body's error: auxwrap resets the thread
+                e = _reset(co, e)
             if e.__class__ is bytes:
                 e = where(1, sys._getframe(1)) + e
             raise LuaError(e)
@@ -282,10 +310,10 @@ def fast_raised(co, gen, e, frame):
     Lua's auxwrap does; otherwise (the loop's body raised) returns."""
     if co.gen is not gen or gen.gi_frame is not None:
         return
-    _dead(co)
     if not isinstance(e, Exception):
+        _dead(co)
         return
-    v = error_value(e)
+    v = _reset(co, _failed(co, e))
     if v.__class__ is bytes:
         v = where(1, frame) + v
     raise LuaError(v) from None
@@ -339,26 +367,76 @@ def co_close(co=NA, *_):
     st = co.status
     if st == 'suspended' or st == 'dead':
         gen = co.gen
-        _dead(co)
         if gen is not None:
+            # its pending to-be-closed values close (GeneratorExit: a nil
+            # error, no yields), the coroutine still registered as running
+            # them (a yield in a __close is "across a C-call boundary")
+            co.closing = True
             try:
                 gen.close()
             except Exception as e:
                 return Multi((False, error_value(e)))
+            finally:
+                co.closing = False
+                _dead(co)
+            return True
+        if co.err is not None:
+            # dead by an error: lua_closethread closes the values the error
+            # left open and answers false and the error (once)
+            return Multi((False, _reset(co, co.err[0])))
+        _dead(co)
         return True
     liberror('cannot close a %s coroutine' % co_status(co).decode())
 
 
+def _failed(co, e):
+    """co's body raised e: co is dead by an error, whose value is returned
+    and kept (coroutine.close answers it, after closing the to-be-closed
+    values the error left open, co.pending)."""
+    _dead(co)
+    v = error_value(e)
+    co.err = (v,)
+    return v
+
+
+def _reset(co, err):
+    """lua_resetthread of co, dead by the error err: its pending
+    to-be-closed values close, innermost first, each __close called with
+    the current error and unable to yield (an error in one replaces err).
+    Returns the final error value."""
+    pend = co.pending
+    co.pending = None
+    co.err = None
+    if pend:
+        co.closing = True
+        _register(co, sys._getframe())
+        try:
+            for v in pend:
+                try:
+                    close_value(v, err)
+                except Exception as e:
+                    err = error_value(e)
+        finally:
+            co.closing = False
+            _dead(co)
+    return err
+
+
 def run_plain(gen):
-    """Run a yielding function's generator from a non-yielding caller."""
+    """Run a yielding function's generator from a non-yielding caller: a
+    yield is Lua's error, raised at the yield (so a pcall around it there,
+    or a __close handler on the way out, sees it, as in Lua)."""
     try:
         gen.send(None)
     except StopIteration as e:
         return e.value
-    gen.close()
-    if _current() is None:
-        raise LuaError(b'attempt to yield from outside a coroutine')
-    raise LuaError(b'attempt to yield across a C-call boundary')
+    msg = (b'attempt to yield from outside a coroutine' if _current() is None
+           else b'attempt to yield across a C-call boundary')
+    while True:
+        try:
+            gen.throw(LuaError(msg))
+        except StopIteration as e:
+            return e.value
 
 
 @cfunc
@@ -367,7 +445,7 @@ def gpcall(f=NA, *args):
     inside f passes through, as Lua 5.4's pcall allows)."""
     checkany(f, 1, 'pcall')
     try:
-        body, isgen = _body(f)
+        body, isgen = _pbody(f)
         if isgen:
             r = yield from body(*args)
         else:
@@ -387,13 +465,98 @@ def gxpcall(f=NA, msgh=NA, *args):
     if not callable(msgh):
         typeerror(2, 'xpcall', 'function', msgh)
     try:
-        body, isgen = _body(f)
+        body, isgen = _pbody(f)
         if isgen:
             r = yield from body(*args)
         else:
             r = call(f, *args)
     except Exception as e:
+        if getattr(e, '_xpf', None) is sys._getframe():
+            return Multi((False, error_value(e)))   # handled where a __close saw it
         return xpcall_handle(msgh, error_value(e))
     if r.__class__ is Multi:
         return Multi((True,) + r)
     return Multi((True, r))
+
+
+_CATCHERS = frozenset((lua_pcall.__code__, lua_xpcall.__code__, gpcall.__code__,
+                       gxpcall.__code__))
+
+
+_XPCALLS = frozenset((lua_xpcall.__code__, gxpcall.__code__))
+
+
+def _close_mode(f):
+    """How the to-be-closed values an error leaves at frame f close: (co,
+    caught), co the innermost coroutine running f (None: the main thread),
+    caught the frame of the innermost pcall/xpcall of Lua code between f and
+    co's body, or of a Python function that is neither translated code nor
+    the runtime (a foreign caller: natively the bridge's protected call into
+    Lua would catch the error there); None: none."""
+    caught = None
+    frames = _frames
+    catch = _CATCHERS
+    rt = _RTFILES
+    chunks = CHUNKS
+    while f is not None:
+        if caught is None:
+            code = f.f_code
+            if code in catch:
+                caught = f
+            else:
+                fn = code.co_filename
+                if fn not in rt and fn not in chunks:
+                    caught = f
+        r = frames.get(id(f))
+        if r is not None:
+            c = r()
+            if c is not None and c.frame is f:
+                return c, caught
+        f = f.f_back
+    return None, caught
+
+
+def _defer(co, v):
+    p = co.pending
+    if p is None:
+        co.pending = [v]
+    else:
+        p.append(v)
+
+
+def close_errval(e, caught):
+    """The error value a __close gets for the exception e, caught the frame
+    of the pcall/xpcall that will catch it (_close_mode). Lua runs an
+    xpcall's message handler where the error is raised, before any value
+    closes: the first __close that sees e applies it, once (e is marked,
+    and that xpcall answers the handled value without calling it again)."""
+    if caught is not None and caught.f_code in _XPCALLS and \
+            getattr(e, '_xpf', None) is not caught:
+        v = xpcall_handle(caught.f_locals.get('msgh'), error_value(e))[1]
+        if isinstance(e, LuaError):
+            e.value = v
+            e.args = (v,)
+        else:
+            e._xpv = (v,)
+        e._xpf = caught
+    return error_value(e)
+
+
+def close_err(v, e):
+    """Leave the scope of the to-be-closed value v by the exception e, in
+    plain code. Lua 5.4 closes it now (with the error value) when the error
+    stays inside the running coroutine (a pcall of Lua code catches it) or
+    there is no coroutine; an error leaving a coroutine leaves its values
+    open until the coroutine is closed (coroutine.close, or at once by a
+    coroutine.wrap function: _reset); GeneratorExit (coroutine.close of a
+    suspended coroutine) closes with a nil error."""
+    if v is None or v is False:
+        return
+    if isinstance(e, GeneratorExit):
+        close_value(v, None)
+        return
+    co, caught = _close_mode(sys._getframe(1))
+    if co is not None and caught is None and not co.closing:
+        _defer(co, v)
+        return
+    close_value(v, close_errval(e, caught))

@@ -196,7 +196,7 @@ def _forin(vals: Any) -> Any:
     if cl is None or cl is False:
         return _lcore.iter_for(f, s, c)
     _lbase.close_check(cl, '(for state)')
-    return _forin_close(f, s, c, cl)
+    return _ForinClose(f, s, c, cl)
 
 
 def _forin_gmatch(s: Any, p: Any, desc: Optional[str]) -> Any:
@@ -225,15 +225,41 @@ def _forin_pairs(f: Any, t: Any) -> Any:
     return _forin((*_lcore.allv(f(t)),))
 
 
-def _forin_close(f: Any, s: Any, c: Any, cl: Any) -> Any:
-    err = None
-    try:
-        yield from _lcore.iter_for(f, s, c)
-    except _LError as e:
-        err = e.value
-        raise
-    finally:
-        _lbase.close_value(cl, err)
+class _ForinClose:
+    """The iterator of a generic for with a to-be-closed value cl in plain
+    code (the emitted loop calls end() when it ends normally, breaks, jumps
+    or returns, and err(e) when an error leaves it, its body's or the
+    iterator function's: cl closes then, with that error, as in Lua)."""
+    __slots__ = ('it', 'cl')
+
+    def __init__(self, f: Any, s: Any, c: Any, cl: Any) -> None:
+        self.it = _lcore.iter_for(f, s, c)
+        self.cl = cl
+
+    def __iter__(self) -> Any:
+        return self
+
+    def __next__(self) -> Any:
+        try:
+            return next(self.it)
+        except StopIteration:
+            self.end()
+            raise
+        except BaseException as e:
+            self.err(e)
+            raise
+
+    def end(self) -> None:
+        cl = self.cl
+        if cl is not None:
+            self.cl = None
+            _lbase.close_value(cl, None)
+
+    def err(self, e: BaseException) -> None:
+        cl = self.cl
+        if cl is not None:
+            self.cl = None
+            _lcoro.close_err(cl, e)
 
 
 def _gcall(f: Any, desc: Optional[str], *args: Any) -> Any:
@@ -261,28 +287,76 @@ def _gcall(f: Any, desc: Optional[str], *args: Any) -> Any:
     return _callable(f, desc)(*args)
 
 
+def _gclose(v: Any, e: Optional[BaseException] = None) -> Any:
+    """`yield from _gclose(v, e)`: leave the scope of the to-be-closed value
+    v in a generator body (e the exception leaving it; None on a normal
+    exit, a break, a goto or a return): __close runs through the coroutine
+    chain (_gcall), so a yield inside it reaches the resumer as in Lua 5.4.4.
+    An error: as lcoro.close_err (closed now, with the error value, when a
+    pcall inside the coroutine catches it; left to coroutine.close when it
+    leaves the coroutine). While a coroutine's pending values close
+    (coroutine.close, a wrap function's error) the handler cannot yield,
+    as in Lua."""
+    if v is None or v is False:
+        return None
+    err = None
+    if e is not None:
+        if isinstance(e, GeneratorExit):
+            _lbase.close_value(v, None)
+            return None
+        co, caught = _lcoro._close_mode(sys._getframe(1))
+        err = _lcoro.close_errval(e, caught)
+        if co is not None:
+            if co.closing:
+                _lbase.close_value(v, err)
+                return None
+            if caught is None:
+                _lcoro._defer(co, v)
+                return None
+    elif _lcoro._frames:
+        co, _ = _lcoro._close_mode(sys._getframe(1))
+        if co is not None and co.closing:
+            _lbase.close_value(v, None)
+            return None
+    h = _lcore.metamethod(v, b'__close')
+    if h is None:
+        _lcore.rterror("metamethod 'close' is not callable")
+    yield from _gcall(h, None, v, err)
+    return None
+
+
 class _GFor:
-    """The generic for over an iterator function that may yield, in a
-    generator body: step() calls it through the coroutine chain."""
-    __slots__ = ('g', 's', 'c', 'cl')
+    """The generic for over an iterator function that may yield, or with a
+    to-be-closed value, in a generator body: step() calls the iterator
+    function through the coroutine chain (g its generator function; g None:
+    f the plain function, or coroutine.yield itself when f is None);
+    gclose() closes the to-be-closed value through it too."""
+    __slots__ = ('g', 'f', 's', 'c', 'cl')
 
-    def __init__(self, g: Any, s: Any, c: Any, cl: Any = None) -> None:
-        self.g, self.s, self.c, self.cl = g, s, c, cl
+    def __init__(self, g: Any, s: Any, c: Any, cl: Any = None, f: Any = None) -> None:
+        self.g, self.s, self.c, self.cl, self.f = g, s, c, cl, f
 
-    def close(self) -> None:
-        """The loop ended (the `finally` of its while): close its
-        to-be-closed value, with the Lua error leaving the loop if any."""
+    def gclose(self, e: Optional[BaseException]) -> Any:
+        """The loop ended, by the exception e or (None) normally: close
+        its to-be-closed value with that error (`yield from`: its __close
+        may yield, as in Lua 5.4.4)."""
         cl = self.cl
         if cl is not None:
             self.cl = None
-            e = sys.exc_info()[1]
-            _lbase.close_value(cl, e.value if isinstance(e, _LError) else None)
+            yield from _gclose(cl, e)
 
     def step(self) -> Any:
         g = self.g
-        if g is None:       # coroutine.yield as the iterator function
-            a = (self.s, self.c)
-            r = _yret((yield a), a)
+        if g is None:
+            f = self.f
+            if f is not None:   # a plain iterator function
+                if (not callable(f) or f.__class__ is LuaTable) and \
+                        _lcore.metamethod(f, b'__call') is None:
+                    _lcore.forcall_error(f)
+                r = _lcore.call(f, self.s, self.c)
+            else:               # coroutine.yield as the iterator function
+                a = (self.s, self.c)
+                r = _yret((yield a), a)
         else:
             r = yield from g(self.s, self.c)
         if r.__class__ is Multi:
@@ -321,16 +395,26 @@ _NORET = 'returns no values'
 
 def _gforin(vals: Any) -> Any:
     """_forin in a generator body: a _GFor when the iterator function may
-    yield (closing the to-be-closed value when the loop ends), else the
-    plain iterator."""
+    yield or there is a to-be-closed value (closed when the loop ends,
+    through the coroutine chain: _gforend), else the plain iterator."""
     f, s, c, cl = _adj(4, vals)
-    g = getattr(f, '__luaco__', None)
-    if g is not None or f is _co_yield:
-        if cl is None or cl is False:
-            return _GFor(g, s, c)
+    g = _lcoro.gfunc(f)     # a translated function's, or a __call's that may yield
+    if cl is not None and cl is not False:
         _lbase.close_check(cl, '(for state)')
-        return _GFor(g, s, c, cl)
+        if g is not None or f is _co_yield:
+            return _GFor(g, s, c, cl)
+        return _GFor(None, s, c, cl, f)
+    if g is not None or f is _co_yield:
+        return _GFor(g, s, c)
     return _forin(vals)
+
+
+def _gforend(it: Any, e: Optional[BaseException]) -> Any:
+    """`yield from _gforend(it, e)`: the generic for over it ended (e the
+    exception leaving it, or None)."""
+    if it.__class__ is _GFor:
+        if it.cl is not None:
+            yield from it.gclose(e)
 
 
 def _gix(o: Any, k: Any, desc: Optional[str]) -> Any:
@@ -339,12 +423,16 @@ def _gix(o: Any, k: Any, desc: Optional[str]) -> Any:
     tables as luart's index walks them, runs through the chain."""
     t = o
     for _ in range(2000):
-        if t.__class__ is not LuaTable:
-            break
-        mt = t.meta
-        if mt is None or t.get(k) is not None:
-            break
-        h = mt.hash.get(b'__index')
+        if t.__class__ is LuaTable:
+            mt = t.meta
+            if mt is None:
+                return t.get(k)     # (raw: no metatable)
+            v = t.get(k)
+            if v is not None:
+                return v
+            h = mt.hash.get(b'__index')
+        else:       # a string's (or other value's) metatable
+            h = _lcore.metamethod(t, b'__index')
         if h is None:
             break
         if h.__class__ is LuaTable or not callable(h):
@@ -428,12 +516,11 @@ def _gop(op: str, a: Any, b: Any, descs: Any = None) -> Any:
 
 def _gun(op: str, a: Any, desc: Optional[str] = None) -> Any:
     """A unary operator (unm, length, bnot) in a generator body, as _gop,
-    the metamethod called with luart's arguments (unm, bnot: the operand
-    twice, as Lua; length: once)."""
+    the metamethod called with the operand twice, as Lua calls it."""
     if a.__class__ is LuaTable:
         g = getattr(_lcore.metamethod(a, _EVENT[op]), '__luaco__', None)
         if g is not None:
-            return _lcore.first((yield from (g(a) if op == 'length' else g(a, a))))
+            return _lcore.first((yield from g(a, a)))
     fn = getattr(_lcore, op)
     if desc is not None:
         return _opv(fn, (desc,), a)
@@ -446,11 +533,16 @@ def _gsetix(o: Any, k: Any, v: Any, desc: Optional[str]) -> Any:
     walks them, runs through the coroutine chain."""
     t = o
     for _ in range(2000):
-        if t.__class__ is not LuaTable or t.meta is None:
-            break
-        h = t.meta.hash.get(b'__newindex')
-        if h is None or t.get(k) is not None:
-            break
+        if t.__class__ is LuaTable:
+            if t.meta is None:
+                break
+            h = t.meta.hash.get(b'__newindex')
+            if h is None or t.get(k) is not None:
+                break
+        else:       # a string's (or other value's) metatable
+            h = _lcore.metamethod(t, b'__newindex')
+            if h is None:
+                break
         if h.__class__ is LuaTable or not callable(h):
             t = h
             continue
@@ -470,7 +562,7 @@ def _ginvoke(o: Any, name: bytes, desc: str, *args: Any) -> Any:
         if f is None:
             f = yield from _gix(o, name, desc)
     else:
-        f = _ixv(o, name, desc)
+        f = yield from _gix(o, name, desc)
     return (yield from _gcall(f, "method '%s'" % name.decode('latin-1'), o, *args))
 
 
@@ -546,6 +638,9 @@ def emit_globals(env: LuaTable, uv: Any = None) -> Dict[str, Any]:
              _adj=_adj, _ix=_ix, _callv=_callv, _callable=_callable, _ixv=_ixv,
              _setixv=_setixv, _invoke=_invoke, _opv=_opv, _co_yield=_co_yield,
              _GFor=_GFor, _gforin=_gforin, _gop=_gop, _gun=_gun, _gsetix=_gsetix,
+             _gforend=_gforend, _FC=_ForinClose,
+             _gclose=_gclose,
+             close_err=_lcoro.close_err,
              _forinw=_forinw, _yret=_yret, _Foreign=_lcoro._Foreign,
              _fast_raised=_lcoro.fast_raised, _fast_ended=_lcoro.fast_ended,
              _getframe=sys._getframe, _gix=_gix, _gcall=_gcall, _ginvoke=_ginvoke,
