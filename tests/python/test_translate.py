@@ -9,7 +9,6 @@ same exception type with the same message. The expected value is always what
 CPython computes, never a constant written here.
 """
 
-import math
 import sys
 import traceback
 
@@ -17,6 +16,7 @@ import pytest
 
 import tandem
 from tandem import TranslationError
+from xlate_same import outcome, same
 
 
 # ---- helpers the cases call (translated too, once) -------------------------
@@ -981,29 +981,6 @@ CASES = [
 
 # where only the exception type is compared (CPython's message depends on its stack)
 TYPE_ONLY = {c_deep_recursion}
-
-
-def same(a, b):
-    """Equal in value and type, recursively (NaN equals NaN here)."""
-    if type(a) is not type(b):
-        return False
-    if isinstance(a, float):
-        if math.isnan(a):
-            return math.isnan(b)
-        return a == b and math.copysign(1, a) == math.copysign(1, b)
-    if isinstance(a, (list, tuple)):
-        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
-    if isinstance(a, dict):
-        return list(a.keys()) == list(b.keys()) and all(
-            same(k1, k2) and same(a[k1], b[k2]) for k1, k2 in zip(a, b))
-    return a == b
-
-
-def outcome(f, args):
-    try:
-        return ("ok", f(*args))
-    except Exception as e:      # noqa: BLE001 — every exception is an outcome here
-        return ("raise", type(e), str(e))
 
 
 @pytest.fixture(scope="module")

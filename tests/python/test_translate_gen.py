@@ -13,7 +13,7 @@ import pytest
 
 import tandem
 from tandem import TranslationError
-from test_translate import outcome, same
+from xlate_same import outcome, same
 
 
 # ---- generators the cases use (translated with them) --------------------------
