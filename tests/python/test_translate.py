@@ -16,7 +16,7 @@ import pytest
 
 import tandem
 from tandem import TranslationError
-from xlate_same import outcome, same
+from xlate_same import case_id, check_outcome, outcome
 
 
 # ---- helpers the cases call (translated too, once) -------------------------
@@ -988,25 +988,13 @@ def lua():
     return tandem.LuaRuntime()
 
 
-def case_id(c):
-    f, args = c
-    return "%s%r" % (f.__name__, args)[:60]
-
-
 @pytest.mark.parametrize("case", CASES, ids=[case_id(c) for c in CASES])
 def test_case(lua, case):
     f, args = case
     native = outcome(f, args)
     lf = lua.translate(f)
     translated = outcome(lf, args)
-    if native[0] == "ok":
-        assert translated[0] == "ok", translated
-        assert same(native[1], translated[1]), (native[1], translated[1])
-    else:
-        assert translated[0] == "raise", translated
-        assert translated[1] is native[1], (native, translated)
-        if f not in TYPE_ONLY:
-            assert translated[2] == native[2], (native, translated)
+    check_outcome(native, translated, message_too=f not in TYPE_ONLY)
 
 
 def test_same_function_same_lua_function(lua):

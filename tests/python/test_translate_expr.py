@@ -17,7 +17,7 @@ import pytest
 
 import tandem
 from tandem import TranslationError
-from xlate_same import check_outcome, outcome, same
+from xlate_same import case_id, check_outcome, outcome, same
 
 
 # ---- helpers the cases call (translated too) ------------------------------------
@@ -733,11 +733,6 @@ CASES += [(c_set_random_ops, (_random_ops(seed),)) for seed in range(12)]
 @pytest.fixture(scope="module")
 def lua():
     return tandem.LuaRuntime()
-
-
-def case_id(c):
-    f, args = c
-    return "%s%r" % (f.__name__, args)[:60]
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case_id(c) for c in CASES])

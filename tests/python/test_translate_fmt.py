@@ -17,7 +17,7 @@ import struct
 import pytest
 
 import tandem
-from xlate_same import check_outcome, outcome
+from xlate_same import case_id, check_outcome, outcome
 
 
 # ---- cases ------------------------------------------------------------------------
@@ -277,11 +277,6 @@ CASES = [
 @pytest.fixture(scope="module")
 def lua():
     return tandem.LuaRuntime()
-
-
-def case_id(c):
-    f, args = c
-    return "%s%r" % (f.__name__, args)[:70]
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case_id(c) for c in CASES])

@@ -14,7 +14,7 @@ import time
 import pytest
 
 import tandem
-from xlate_same import check_outcome, outcome, same
+from xlate_same import case_id, check_outcome, outcome, same
 
 MAXI, MINI = 2 ** 63 - 1, -2 ** 63
 
@@ -436,11 +436,6 @@ CASES = ([(f, p) for f in ARITH for p in PAIRS]
          + [(l_append_build, (n,)) for n in [0, 3, True]]
          + [(a_len_ops, (s, k)) for s in ["", "abcde", "x" * 9] for k in [0, 2, -3, MAXI, MINI,
                                                                            True, 2.5]])
-
-
-def case_id(c):
-    f, args = c
-    return "%s%r" % (f.__name__, args)[:70]
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case_id(c) for c in CASES])

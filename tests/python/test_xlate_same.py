@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from xlate_same import check_outcome, outcome, same
+from xlate_same import case_id, check_outcome, outcome, same
 
 NAN = float("nan")
 
@@ -105,3 +105,11 @@ def test_outcome_and_check_outcome():
             (("ok", 1, [2]), ("ok", 1, [2.0]), True)]:
         with pytest.raises(AssertionError):
             check_outcome(native, translated, args_too)
+
+
+def test_check_outcome_type_only_and_case_id():
+    check_outcome(("raise", KeyError, "1"), ("raise", KeyError, "2"), message_too=False)
+    for translated in [("raise", LookupError, "1"), ("ok", 1)]:
+        with pytest.raises(AssertionError):
+            check_outcome(("raise", KeyError, "1"), translated, message_too=False)
+    assert case_id((len, ("x" * 80,))) == "len(%r,)" % ("x" * 80)     # not cut

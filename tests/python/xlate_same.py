@@ -71,10 +71,11 @@ def outcome(f, args, kwargs=None, copy_args=False):
     return ("ok", value, args) if copy_args else ("ok", value)
 
 
-def check_outcome(native, translated, args_too=False):
+def check_outcome(native, translated, args_too=False, message_too=True):
     """Assert that the translated outcome is the native one: a same() value
     (with args_too, also same() arguments after the call), or the identical
-    exception type with the same message."""
+    exception type with the same message (the type only when not
+    message_too)."""
     if native[0] == "ok":
         assert translated[0] == "ok", (native, translated)
         assert same(native[1], translated[1]), (native[1], translated[1])
@@ -83,7 +84,8 @@ def check_outcome(native, translated, args_too=False):
     else:
         assert translated[0] == "raise", (native, translated)
         assert translated[1] is native[1], (native, translated)
-        assert translated[2] == native[2], (native, translated)
+        if message_too:
+            assert translated[2] == native[2], (native, translated)
 
 
 def check(lua, f, args, args_too=False):
@@ -91,3 +93,11 @@ def check(lua, f, args, args_too=False):
     native = outcome(f, args, copy_args=True)
     translated = outcome(lua.translate(f), args, copy_args=True)
     check_outcome(native, translated, args_too)
+
+
+def case_id(case):
+    """The test id of an (f, args) case: f's name and the args. (The copies
+    this replaces meant to cut it at 60 or 70 characters but sliced the
+    (name, args) pair instead: the ids were never cut, and are not.)"""
+    f, args = case
+    return "%s%r" % (f.__name__, args)
