@@ -108,25 +108,8 @@ def case_qsort():
     random.Random(1).shuffle(data)
     out = {}
 
-    def tandem_sort():
-        ffi = tandem.FFI()
-        ffi.cdef("void qsort(void *, size_t, size_t, int(*)(const void *, const void *));")
-        C = ffi.dlopen(None)
-
-        @ffi.callback("int(const void *, const void *)")
-        def cmp(a, b):
-            x = ffi.cast("int *", a)[0]
-            y = ffi.cast("int *", b)[0]
-            return (x > y) - (x < y)
-
-        def run(n):
-            for _ in range(n):
-                arr = ffi.new("int[]", data)
-                C.qsort(arr, len(data), 4, cmp)
-        return run
-
-    def cffi_sort():
-        ffi = cffi.FFI()
+    def ffi_sort(ffi):
+        """The qsort kernel through an FFI object: tandem's or cffi's (the same API)."""
         ffi.cdef("void qsort(void *, size_t, size_t, int(*)(const void *, const void *));")
         C = ffi.dlopen(None)
 
@@ -161,9 +144,9 @@ def case_qsort():
                 libc.qsort(arr, len(data), 4, cmp)
         return run
 
-    out["tandem"] = tandem_sort()
+    out["tandem"] = ffi_sort(tandem.FFI())
     if cffi is not None:
-        out["cffi"] = cffi_sort()
+        out["cffi"] = ffi_sort(cffi.FFI())
     out["ctypes"] = ctypes_sort()
     return best_of(out, NSORT)
 

@@ -151,6 +151,25 @@ def timed(f):
     return time.process_time() - t, r
 
 
+def ratio_row(name, f, py, arg):
+    """Time translated f and hand-written py on arg, check that they agree,
+    print the row; (translated time, hand-written time, the result)."""
+    ta, ra = timed(lambda: f(arg))
+    tb, rb = timed(lambda: py(arg))
+    assert ra == rb, (name, ra, rb)
+    print('%s: translated %.3fs  hand-written %.3fs  ratio %.2fx' % (name, ta, tb, ta / tb))
+    return ta, tb, rb
+
+
+def translated_rows(kernels, n):
+    """A row for each (name, Lua function source, hand-written Python) of
+    kernels, each run on n."""
+    lua = tandem.LuaRuntime()
+    size = '1e%d' % round(math.log10(n)) if 10 ** round(math.log10(n)) == n else str(n)
+    for name, src, py in kernels:
+        ratio_row('%s %s' % (name, size), lua.translate(lua.eval(src)), py, n)
+
+
 def main():
     lua = tandem.LuaRuntime()
     data = [random.random() for _ in range(100000)]
@@ -173,11 +192,7 @@ def main():
             ('table.concat 2e5', CONCAT_LUA, py_concat, 200000),
             ('gmatch word count', WC_LUA, py_wc, text),
             ('coroutine generator 1e6', COGEN_LUA, py_cogen, 10**6)):
-        f = lua.translate(lua.execute(src))
-        ta, ra = timed(lambda: f(arg))
-        tb, rb = timed(lambda: py(arg))
-        assert ra == rb, (name, ra, rb)
-        print('%s: translated %.3fs  hand-written %.3fs  ratio %.2fx' % (name, ta, tb, ta / tb))
+        ta, tb, rb = ratio_row(name, lua.translate(lua.execute(src)), py, arg)
         if py is py_sieve:
             tc, rc = timed(lambda: py_sieve_checked(arg))
             assert rc == rb
@@ -238,15 +253,9 @@ def py_co_call(n):
 
 
 def coroutine_rows(n=10**6):
-    lua = tandem.LuaRuntime()
-    for name, src, py in (('coroutine.wrap in a generic for', CO_WRAP_LUA, py_cogen),
-                          ('coroutine.resume in a loop', CO_RESUME_LUA, py_co_resume),
-                          ('a coroutine.wrap function called', CO_CALL_LUA, py_co_call)):
-        f = lua.translate(lua.eval(src))
-        ta, ra = timed(lambda: f(n))
-        tb, rb = timed(lambda: py(n))
-        assert ra == rb, (name, ra, rb)
-        print('%s 1e6: translated %.3fs  hand-written %.3fs  ratio %.2fx' % (name, ta, tb, ta / tb))
+    translated_rows((('coroutine.wrap in a generic for', CO_WRAP_LUA, py_cogen),
+                     ('coroutine.resume in a loop', CO_RESUME_LUA, py_co_resume),
+                     ('a coroutine.wrap function called', CO_CALL_LUA, py_co_call)), n)
 
 
 # Standard library calls `lib.name(...)` in a loop (the per-site cache of
@@ -292,15 +301,9 @@ def py_insert(n):
 
 
 def libcall_rows(n=10**6):
-    lua = tandem.LuaRuntime()
-    for name, src, py in (('math.floor in a loop', FLOOR_LUA, py_floor),
-                          ('string.sub in a loop', SUB_LUA, py_sub),
-                          ('table.insert in a loop', INSERT_LUA, py_insert)):
-        f = lua.translate(lua.eval(src))
-        ta, ra = timed(lambda: f(n))
-        tb, rb = timed(lambda: py(n))
-        assert ra == rb, (name, ra, rb)
-        print('%s 1e6: translated %.3fs  hand-written %.3fs  ratio %.2fx' % (name, ta, tb, ta / tb))
+    translated_rows((('math.floor in a loop', FLOOR_LUA, py_floor),
+                     ('string.sub in a loop', SUB_LUA, py_sub),
+                     ('table.insert in a loop', INSERT_LUA, py_insert)), n)
 
 
 if __name__ == '__main__':

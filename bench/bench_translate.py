@@ -292,16 +292,18 @@ def contenders(lua, hand, which):
     raise KeyError(which)
 
 
+def once(fn):
+    """Process CPU time of one fn() (other processes' load does not count)."""
+    t0 = time.process_time()
+    fn()
+    return time.process_time() - t0
+
+
 def timed(fn, repeat, warm=True):
+    """The best of repeat runs of fn (after one run to warm up unless not warm)."""
     if warm:
         fn()
-    best = None
-    for _ in range(repeat):
-        t0 = time.process_time()            # CPU time: other processes' load does not count
-        fn()
-        t = time.process_time() - t0
-        best = t if best is None or t < best else best
-    return best
+    return min(once(fn) for _ in range(repeat))
 
 
 def check_results(lua, hand):
@@ -325,12 +327,11 @@ def bench_times(quick):
     floor = {"sort": t.pop("protocol floor")}
     for label, name, _ in KERNELS:
         c = contenders(lua, hand, name)
-        best = {k: None for k in c}
+        runs = {k: [] for k in c}
         for _ in range(repeat):                     # alternate the contenders
             for k, f in c.items():
-                x = timed(f, 1)
-                best[k] = x if best[k] is None or x < best[k] else best[k]
-        rows.append((label, best, "CPython", 2.0))
+                runs[k].append(timed(f, 1))
+        rows.append((label, {k: min(v) for k, v in runs.items()}, "CPython", 2.0))
     floor["fib"] = timed(lambda: hand.fib_protocol(27), repeat)
     hand.mkfloors(lua.translate(fib))     # not a leaf: its entry is the C entry
     floor["sort_centry"] = timed(lambda: hand.sort(hand.cmp_centry), repeat) - copy
@@ -376,14 +377,14 @@ def translation_times(quick):
     lua = tandem.LuaRuntime()
     lua.translate(cmp)                              # the runtime library loaded once
     f = long_fn_mod.long_fn
-    first = None
+    firsts = []
     for _ in range(1 if quick else REPEAT):
         ns = {}
         exec(compile(src, path, "exec"), ns)        # a new function object each time
         t0 = time.process_time()
         lf = lua.translate(ns["long_fn"])
-        t = time.process_time() - t0
-        first = t if first is None or t < first else first
+        firsts.append(time.process_time() - t0)
+    first = min(firsts)
     if lf(5, "x") != ns["long_fn"](5, "x"):
         raise SystemExit("the 200-line function gives a different result")
     lua.translate(f)
@@ -393,6 +394,16 @@ def translation_times(quick):
         lua.translate(f)
     again = (time.process_time() - t0) / n
     return src.count("\n"), first, again
+
+
+def print_row(cells, markdown, fmt):
+    """One row of a table: a Markdown row, or the cells in fmt."""
+    print(("| %s |" % " | ".join(cells)) if markdown else fmt % cells)
+
+
+def ms_x(t, base):
+    """t in ms and as a multiple of base: "12.3 ms, 1.23x"."""
+    return "%.1f ms, %.2fx" % (t * 1e3, t / base)
 
 
 # ---- instruction counts --------------------------------------------------------------
@@ -449,7 +460,8 @@ def instructions(markdown):
     head = ("row", "translated", "hand-written Lua", "peer", "translated/hand")
     print("%s per run (runs x1 and x3 differenced, halved)"
           % ("Ir (callgrind)" if COUNTER == "callgrind" else "instructions:u (perf stat)"))
-    print(("| %s |" % " | ".join(head)) if markdown else "%-28s %14s %16s %14s %8s" % head)
+    fmt = "%-28s %14s %16s %14s %8s"
+    print_row(head, markdown, fmt)
     for label, which in rows:
         kinds = ["translated", "hand-written Lua", "bridge" if which == "sort" else "CPython"]
         v = {kinds[2]: float("nan")}
@@ -462,7 +474,7 @@ def instructions(markdown):
         ratio = v["translated"] / v["hand-written Lua"]
         cells = (label, "%.1fM" % (v["translated"] / 1e6), "%.1fM" % (v["hand-written Lua"] / 1e6),
                  peer, "%.2f" % ratio)
-        print(("| %s |" % " | ".join(cells)) if markdown else "%-28s %14s %16s %14s %8s" % cells)
+        print_row(cells, markdown, fmt)
 
 
 def main():
@@ -480,37 +492,32 @@ def main():
         return instructions(markdown)
     rows, floor = bench_times(quick)
     head = ("row", "translated", "hand Lua", "peer", "transl/hand", "target", "transl/peer")
+    fmt = "%-28s %11s %10s %18s %11s %7s %11s"
+    print_row(head, markdown, fmt)
     if markdown:
-        print("| %s |" % " | ".join(head))
         print("|" + "---|" * len(head))
-    else:
-        print("%-28s %11s %10s %18s %11s %7s %11s" % head)
     for label, t, peer, target in rows:
         r = t["translated"] / t["hand-written Lua"]
         cells = (label, "%.1f ms" % (t["translated"] * 1e3), "%.1f ms" % (t["hand-written Lua"] * 1e3),
                  "%s %.1f ms" % (peer, t[peer] * 1e3), "%.2f" % r,
                  ("<= %.1f %s" % (target, "ok" if r <= target else "MISSED")),
                  "%.2f" % (t["translated"] / t[peer]))
-        print(("| %s |" % " | ".join(cells)) if markdown else
-              "%-28s %11s %10s %18s %11s %7s %11s" % cells)
-    print("sort floor: the hand-written comparator inside the entry protocol of a "
-          "translated function (xpcall, argument count, depth): %.1f ms, %.2fx hand-written"
-          % (floor["sort"] * 1e3, floor["sort"] / rows[0][1]["hand-written Lua"]))
-    print("fib floor: hand-written fib counting its arguments and the recursion depth at "
-          "each call: %.1f ms, %.2fx hand-written"
-          % (floor["fib"] * 1e3, floor["fib"] / rows[1][1]["hand-written Lua"]))
+        print_row(cells, markdown, fmt)
     hs, hf = rows[0][1]["hand-written Lua"], rows[1][1]["hand-written Lua"]
+    print("sort floor: the hand-written comparator inside the entry protocol of a "
+          "translated function (xpcall, argument count, depth): %s hand-written"
+          % ms_x(floor["sort"], hs))
+    print("fib floor: hand-written fib counting its arguments and the recursion depth at "
+          "each call: %s hand-written" % ms_x(floor["fib"], hf))
     print("sort floor now: the hand-written comparator behind a leaf's entry guard: "
-          "%.1f ms, %.2fx hand-written; guarded in plain Lua (math.type of both "
-          "arguments): %.1f ms, %.2fx" % (floor["sort_centry"] * 1e3, floor["sort_centry"] / hs,
-                                         floor["sort_guarded"] * 1e3, floor["sort_guarded"] / hs))
+          "%s hand-written; guarded in plain Lua (math.type of both "
+          "arguments): %s" % (ms_x(floor["sort_centry"], hs), ms_x(floor["sort_guarded"], hs)))
     print("fib floor now: hand-written fib with the depth counter, an epoch check per "
-          "global read and a C add: %.1f ms, %.2fx hand-written"
-          % (floor["fib_now"] * 1e3, floor["fib_now"] / hf))
+          "global read and a C add: %s hand-written" % ms_x(floor["fib_now"], hf))
     print("fib floor of any exact design keeping Python's recursion limit: the depth "
-          "counter alone (rt.depth): %.1f ms, %.2fx hand-written; with a Lua-visible epoch "
-          "(a table slot compared in Lua) and a C add: %.1f ms, %.2fx" % (floor["fib_depth"] * 1e3, floor["fib_depth"] / hf,
-                                       floor["fib_luaepoch"] * 1e3, floor["fib_luaepoch"] / hf))
+          "counter alone (rt.depth): %s hand-written; with a Lua-visible epoch "
+          "(a table slot compared in Lua) and a C add: %s"
+          % (ms_x(floor["fib_depth"], hf), ms_x(floor["fib_luaepoch"], hf)))
     lines, first, again = translation_times(quick)
     print("translation of a %d-line function: %.1f ms (target < 20 ms: %s); "
           "again (cached): %.2f us" % (lines, first * 1e3, "ok" if first < 0.020 else "MISSED",

@@ -37,14 +37,41 @@ static pthread_t start_interrupter(tdm_Runtime *rt)
     return t;
 }
 
-/* run Lua `code` while another thread interrupts it: TDM_ERRRUN, "interrupted" */
-static void interrupted_exec(tdm_Runtime *rt, const char *code)
+/* tdm_exec of `code` while another thread interrupts the runtime: its status */
+static tdm_Status exec_while_interrupting(tdm_Runtime *rt, tdm_LangId lang, const char *code,
+                                          const char *name)
 {
     pthread_t t = start_interrupter(rt);
-    tdm_Status st = tdm_exec(rt, TDM_LANG_LUA, code, "spin.lua");
+    tdm_Status st = tdm_exec(rt, lang, code, name);
     pthread_join(t, NULL);
+    return st;
+}
+
+/* what a stopped call answers: TDM_ERRRUN, "interrupted" */
+static void check_stopped(tdm_Runtime *rt, tdm_Status st)
+{
     CHECK_EQ_INT(st, TDM_ERRRUN);
     CHECK_CONTAINS(tdm_errmsg(rt), "interrupted");
+}
+
+/* run Lua `code` while another thread interrupts it: stopped */
+static void interrupted_exec(tdm_Runtime *rt, const char *code)
+{
+    check_stopped(rt, exec_while_interrupting(rt, TDM_LANG_LUA, code, "spin.lua"));
+}
+
+/* Python code waiting (no Lua) until the interrupter has interrupted, then
+   running `tail`, while another thread interrupts: its status */
+static tdm_Status python_waiting(tdm_Runtime *rt, const char *tail, const char *name)
+{
+    char code[512];
+    snprintf(code, sizeof code,
+             "import ctypes, time\n"
+             "flag = ctypes.c_int.from_address(%lu)\n"
+             "while flag.value == 0:\n"
+             "    time.sleep(0.001)\n"
+             "%s", (unsigned long)(uintptr_t)&flag, tail);
+    return exec_while_interrupting(rt, TDM_LANG_PYTHON, code, name);
 }
 
 static void usable(tdm_Runtime *rt)
@@ -83,8 +110,7 @@ static void coroutine_from_host(tdm_Runtime *rt)
     pthread_t t = start_interrupter(rt);
     tdm_Status st = tdm_resume(rt, &co, 0, NULL, res, 1, &n);
     pthread_join(t, NULL);
-    CHECK_EQ_INT(st, TDM_ERRRUN);
-    CHECK_CONTAINS(tdm_errmsg(rt), "interrupted");
+    check_stopped(rt, st);
     CHECK_EQ_INT(tdm_resume(rt, &co, 0, NULL, res, 1, &n), TDM_ERRDEAD);
     tdm_release(rt, &co);
     tdm_release(rt, &fn);
@@ -96,7 +122,6 @@ static void coroutine_from_host(tdm_Runtime *rt)
    pending for the next one. */
 static void python_from_host(tdm_Runtime *rt)
 {
-    char code[512];
     tdm_Value fn;
     CHECK_OK(rt, tdm_exec(rt, TDM_LANG_LUA, "function spin() while true do end end\n"
                                              "function one() return 1 end", "fns.lua"));
@@ -108,40 +133,28 @@ static void python_from_host(tdm_Runtime *rt)
     tdm_release(rt, &fn);
 
     /* Python calling Lua that loops */
-    pthread_t t = start_interrupter(rt);
-    tdm_Status st = tdm_exec(rt, TDM_LANG_PYTHON, "spin()", "spin.py");
-    pthread_join(t, NULL);
-    CHECK_EQ_INT(st, TDM_ERRRUN);
-    CHECK_CONTAINS(tdm_errmsg(rt), "interrupted");
+    check_stopped(rt, exec_while_interrupting(rt, TDM_LANG_PYTHON, "spin()", "spin.py"));
     usable(rt);
 
     /* Python waiting (no Lua) until the interrupter has interrupted: the
        Python code ends normally and the next call runs */
-    snprintf(code, sizeof code,
-             "import ctypes, time\n"
-             "flag = ctypes.c_int.from_address(%lu)\n"
-             "while flag.value == 0:\n"
-             "    time.sleep(0.001)\n"
-             "after = 'python went on'\n", (unsigned long)(uintptr_t)&flag);
-    t = start_interrupter(rt);
-    st = tdm_exec(rt, TDM_LANG_PYTHON, code, "wait.py");
-    pthread_join(t, NULL);
-    CHECK_OK(rt, st);
+    CHECK_OK(rt, python_waiting(rt, "after = 'python went on'\n", "wait.py"));
     usable(rt);
 
     /* ... and the same with Lua called afterwards in the same host call */
-    snprintf(code, sizeof code,
-             "import ctypes, time\n"
-             "flag = ctypes.c_int.from_address(%lu)\n"
-             "while flag.value == 0:\n"
-             "    time.sleep(0.001)\n"
-             "one()\n", (unsigned long)(uintptr_t)&flag);
-    t = start_interrupter(rt);
-    st = tdm_exec(rt, TDM_LANG_PYTHON, code, "wait2.py");
-    pthread_join(t, NULL);
-    CHECK_EQ_INT(st, TDM_ERRRUN);
-    CHECK_CONTAINS(tdm_errmsg(rt), "interrupted");
+    check_stopped(rt, python_waiting(rt, "one()\n", "wait2.py"));
     usable(rt);
+}
+
+/* a runtime opened another way (NULL: its opening failed, already checked):
+   its loop is stopped, it is usable after, then freed */
+static void loop_stopped_then_free(tdm_Runtime *rt)
+{
+    if (rt != NULL) {
+        interrupted_exec(rt, "while true do end");
+        usable(rt);
+        tdm_free(rt);
+    }
 }
 
 int main(void)
@@ -165,19 +178,11 @@ int main(void)
     tdm_config_init(&cfg);
     cfg.python = 0;
     CHECK_EQ_INT(tdm_open_config(&cfg, &rt), TDM_OK);
-    if (rt != NULL) {
-        interrupted_exec(rt, "while true do end");
-        usable(rt);
-        tdm_free(rt);
-    }
+    loop_stopped_then_free(rt);
     tdm_Policy p;
     tdm_policy_init(&p);
     p.max_instructions = 0;
     CHECK_EQ_INT(tdm_open_sandboxed(&p, &rt), TDM_OK);
-    if (rt != NULL) {
-        interrupted_exec(rt, "while true do end");
-        usable(rt);
-        tdm_free(rt);
-    }
+    loop_stopped_then_free(rt);
     return check_summary();
 }

@@ -149,6 +149,25 @@ class Thing:
     pass
 
 
+def _fails_under_memory_limits(lua, call):
+    """call(delta) under memory limits from 3000 bytes below what lua uses
+    after a collection to 3000 above (delta - 3000, in steps of 3): how many
+    calls raised LuaError. The limit is lifted and garbage collected after."""
+    fails = 0
+    for delta in range(0, 6000, 3):
+        lua.set_max_memory(0)
+        lua.execute("collectgarbage()")
+        base = lua.get_memory_used(total=True)
+        lua.set_max_memory(base + delta - 3000, total=True)
+        try:
+            call(delta)
+        except tandem.LuaError:
+            fails += 1
+    lua.set_max_memory(0)
+    lua.execute("collectgarbage() collectgarbage()")
+    return fails
+
+
 def test_py_to_lua_args_not_leaked_on_memory_error():
     """A Python object passed to Lua while the userdata for it cannot be
     made: the reference goes back to Python (it leaked: tdmL_push cleared
@@ -159,18 +178,8 @@ def test_py_to_lua_args_not_leaked_on_memory_error():
     g = lua.globals().g
     gc.collect()
     before = sys.getrefcount(x)
-    fails = 0
-    for delta in range(0, 6000, 3):
-        lua.set_max_memory(0)
-        lua.execute("collectgarbage()")
-        base = lua.get_memory_used(total=True)
-        lua.set_max_memory(base + delta - 3000, total=True)
-        try:
-            g(lambda *a: None, x, Thing(), {"a": x}, "q" * 200 + str(delta))
-        except tandem.LuaError:
-            fails += 1
-    lua.set_max_memory(0)
-    lua.execute("collectgarbage() collectgarbage()")
+    fails = _fails_under_memory_limits(
+        lua, lambda delta: g(lambda *a: None, x, Thing(), {"a": x}, "q" * 200 + str(delta)))
     lua.close()
     gc.collect()
     assert fails > 0
@@ -191,18 +200,7 @@ def test_lua_to_py_results_not_leaked_on_memory_error():
     lua = tandem.LuaRuntime(max_memory=0)
     lua.execute("function f(py) local a, b, c, d = py() return 1 end")
     f = lua.globals().f
-    fails = 0
-    for delta in range(0, 6000, 3):
-        lua.set_max_memory(0)
-        lua.execute("collectgarbage()")
-        base = lua.get_memory_used(total=True)
-        lua.set_max_memory(base + delta - 3000, total=True)
-        try:
-            f(py)
-        except tandem.LuaError:
-            fails += 1
-    lua.set_max_memory(0)
-    lua.execute("collectgarbage() collectgarbage()")
+    fails = _fails_under_memory_limits(lua, lambda delta: f(py))
     assert lua.globals().f(lambda: 5) == 1
     lua.close()
     gc.collect()

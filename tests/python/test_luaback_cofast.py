@@ -5,11 +5,11 @@ function of tests/python/luaback/cofast.lua runs natively and through
 lua.translate, compared for values, types and error messages."""
 
 import os
-import re
 
 import pytest
 
 import tandem
+from luaback_outcome import outcome
 from tandem import _luaback
 from tandem.luart import lcoro
 
@@ -26,19 +26,6 @@ CASES = [('sum', (10,)), ('sum', (0,)), ('yield_results', ()), ('several_values'
          ('resume_loop', (5,)), ('wrap_calls', ()), ('yield_outside', ())]
 
 
-def _norm(v):
-    if isinstance(v, tuple):
-        return tuple(_norm(x) for x in v)
-    return (type(v).__name__, v)
-
-
-def _run(f, args):
-    try:
-        return ('ok', _norm(f(*args)))
-    except tandem.LuaError as e:
-        return ('err', re.sub(r'0x[0-9a-f]+', 'ADDR', str(e)).split('\n')[0])
-
-
 @pytest.fixture(scope='module')
 def mod():
     lua = tandem.LuaRuntime()
@@ -48,9 +35,9 @@ def mod():
 @pytest.mark.parametrize('name,args', CASES, ids=['%s%r' % c for c in CASES])
 def test_native_vs_translated(mod, name, args):
     lua, M = mod
-    native = _run(M[name], args)
+    native = outcome(M[name], args)
     pf = lua.translate(M[name])
-    assert _run(pf, args) == native, tandem.translated_source(pf)
+    assert outcome(pf, args) == native, tandem.translated_source(pf)
 
 
 def test_every_case_is_listed(mod):

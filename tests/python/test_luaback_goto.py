@@ -5,11 +5,11 @@ and through lua.translate (the C front end through TDM_OP_SOURCEIR, the
 Python back end), compared for values, types and error messages."""
 
 import os
-import re
 
 import pytest
 
 import tandem
+from luaback_outcome import outcome
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 GOTOS = os.path.join(HERE, 'luaback', 'gotos.lua')
@@ -28,19 +28,6 @@ CASES = [
 ]
 
 
-def _norm(v):
-    if isinstance(v, tuple):
-        return tuple(_norm(x) for x in v)
-    return (type(v).__name__, v)
-
-
-def _run(f, args):
-    try:
-        return ('ok', _norm(f(*args)))
-    except tandem.LuaError as e:
-        return ('err', re.sub(r'0x[0-9a-f]+', 'ADDR', str(e)).split('\n')[0])
-
-
 @pytest.fixture(scope='module')
 def lua():
     return tandem.LuaRuntime()
@@ -49,9 +36,9 @@ def lua():
 @pytest.mark.parametrize('name,args', CASES, ids=['%s%r' % c for c in CASES])
 def test_goto(lua, name, args):
     M = lua.eval('dofile')(GOTOS)
-    native = _run(M[name], args)
+    native = outcome(M[name], args)
     pf = lua.translate(M[name])
-    assert _run(pf, args) == native, tandem.translated_source(pf)
+    assert outcome(pf, args) == native, tandem.translated_source(pf)
 
 
 def test_every_case_is_listed(lua):

@@ -14,6 +14,7 @@ import re
 import pytest
 
 import tandem
+from luaback_outcome import outcome
 from tandem import luart
 from tandem.luart import _core, lemit
 
@@ -25,19 +26,6 @@ CASES = ['yield_replaced', 'yield_nil', 'yield_rawset', 'yield_alias', 'coroutin
          'floor_replaced', 'floor_from_meta', 'sub_replaced', 'insert_replaced', 'unchanged',
          'field_added', 'own_table']
 LIBS = ('coroutine', 'math', 'string', 'table')
-
-
-def _norm(v):
-    if isinstance(v, tuple):
-        return tuple(_norm(x) for x in v)
-    return (type(v).__name__, v)
-
-
-def _run(f, args):
-    try:
-        return ('ok', _norm(f(*args)))
-    except tandem.LuaError as e:
-        return ('err', re.sub(r'0x[0-9a-f]+', 'ADDR', str(e)).split('\n')[0])
 
 
 def _snapshot():
@@ -70,10 +58,10 @@ def mod():
 @pytest.mark.parametrize('name', CASES)
 def test_native_vs_translated(mod, libs_kept, name, n):
     lua, M = mod
-    native = _run(M[name], (n,))
+    native = outcome(M[name], (n,))
     pf = lua.translate(M[name])
-    assert _run(pf, (n,)) == native, tandem.translated_source(pf)
-    assert _run(pf, (n,)) == native     # again, the sites' caches filled
+    assert outcome(pf, (n,)) == native, tandem.translated_source(pf)
+    assert outcome(pf, (n,)) == native     # again, the sites' caches filled
 
 
 def test_every_case_is_listed(mod):
@@ -208,5 +196,5 @@ def test_wrap_for_variable_set_by_the_nil_test(n):
     lua = tandem.LuaRuntime()
     f = lua.execute(SHADOW)
     pf = lua.translate(f)
-    assert _run(pf, (n,)) == _run(f, (n,))
+    assert outcome(pf, (n,)) == outcome(f, (n,))
     assert re.search(r'\(L_v\w* := _t\d+\[0\]\) is None', tandem.translated_source(pf))

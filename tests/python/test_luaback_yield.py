@@ -6,11 +6,11 @@ yield as in Lua 5.4); D's are the documented differences, which must fail
 loudly in the translation (LuaError), never answer differently."""
 
 import os
-import re
 
 import pytest
 
 import tandem
+from luaback_outcome import outcome
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 YIELDS = os.path.join(HERE, 'luaback', 'yields.lua')
@@ -29,19 +29,6 @@ CASES = [('via_table', ()), ('via_param', ()), ('via_alias', ()), ('via_pcall', 
          ('string_index_meta', ()), ('close_in_pcall_callable', ()), ('eq_yields', ())]
 
 
-def _norm(v):
-    if isinstance(v, tuple):
-        return tuple(_norm(x) for x in v)
-    return (type(v).__name__, v)
-
-
-def _run(f, args):
-    try:
-        return ('ok', _norm(f(*args)))
-    except tandem.LuaError as e:
-        return ('err', re.sub(r'0x[0-9a-f]+', 'ADDR', str(e)).split('\n')[0])
-
-
 @pytest.fixture(scope='module')
 def mods():
     lua = tandem.LuaRuntime()
@@ -52,9 +39,9 @@ def mods():
 @pytest.mark.parametrize('name,args', CASES, ids=['%s%r' % c for c in CASES])
 def test_yield_through_values(mods, name, args):
     lua, M, _ = mods
-    native = _run(M[name], args)
+    native = outcome(M[name], args)
     pf = lua.translate(M[name])
-    assert _run(pf, args) == native, tandem.translated_source(pf)
+    assert outcome(pf, args) == native, tandem.translated_source(pf)
 
 
 def test_every_case_is_listed(mods):
@@ -68,7 +55,7 @@ def test_native_answers(mods):
     assert M.via_table() == '10 20 end'
     assert M.via_upvalue() == '1 2 5 10 done'
     assert M.deep_chain(5) == ('bottom', 'up<<<<<')
-    assert 'attempt to yield across a C-call boundary' in _run(M.sort_comparator, ())[1]
+    assert 'attempt to yield across a C-call boundary' in outcome(M.sort_comparator, ())[1]
     # Lua 5.4 yields across metamethods and iterators with a to-be-closed value
     assert M.metamethod() == (1, 5)
     assert M.metamethods()[1].startswith('add:10 sub:11 mul:12')
@@ -97,7 +84,7 @@ def test_a_plain_body_stays_plain(mods):
 @pytest.mark.parametrize('name', ['no_source'])
 def test_documented_differences_are_loud(mods, name):
     lua, _, D = mods
-    native = _run(D[name], ())
+    native = outcome(D[name], ())
     assert native[0] == 'ok'                  # Lua 5.4 yields there
-    got = _run(lua.translate(D[name]), ())
+    got = outcome(lua.translate(D[name]), ())
     assert got[0] == 'err' and 'yield' in got[1], got

@@ -374,15 +374,17 @@ def test_timeout_only_budget_sets_no_hook():
     assert probe() is True              # the hook of the call that timed out is gone
 
 
-def test_timeout_only_counts_callbacks_and_old_coroutines():
+def _budget_counts_callbacks_and_old_coroutines(budget, more=()):
+    """A budget set after a coroutine was created stops the coroutine when it
+    is resumed, each code of `more`, and Lua run by a Python callback (the
+    callback swallows that error: Lua is stopped again after it returns)."""
     lua = tandem.LuaRuntime()
     co = lua.execute("co = coroutine.create(function() while true do end end) return co")
     assert co is not None
-    lua.set_budget(timeout=0.05)
-    with pytest.raises(LuaTimeoutError):
-        lua.execute("local ok, e = coroutine.resume(co) while true do end")
-    with pytest.raises(LuaTimeoutError):     # the deadline passes inside a coroutine
-        lua.execute("coroutine.wrap(function() while true do end end)()")
+    lua.set_budget(**budget)
+    for code in ["local ok, e = coroutine.resume(co) while true do end"] + list(more):
+        with pytest.raises(LuaTimeoutError):
+            lua.execute(code)
     calls = []
 
     def cb():
@@ -397,6 +399,12 @@ def test_timeout_only_counts_callbacks_and_old_coroutines():
         lua.execute("cb() while true do end")
     assert calls == [1]
     assert lua.eval("3") == 3
+
+
+def test_timeout_only_counts_callbacks_and_old_coroutines():
+    # and the deadline passes inside a coroutine
+    _budget_counts_callbacks_and_old_coroutines(
+        {"timeout": 0.05}, ["coroutine.wrap(function() while true do end end)()"])
 
 
 def test_timeout_only_many_runtimes_and_threads():
@@ -465,26 +473,7 @@ def test_budget_is_per_call():
 
 
 def test_budget_counts_callbacks_and_old_coroutines():
-    lua = tandem.LuaRuntime()
-    co = lua.execute("co = coroutine.create(function() while true do end end) return co")
-    assert co is not None
-    lua.set_budget(max_instructions=100_000)
-    with pytest.raises(LuaTimeoutError):
-        lua.execute("local ok, e = coroutine.resume(co) while true do end")
-    calls = []
-
-    def cb():
-        calls.append(1)
-        try:
-            lua.execute("while true do end")
-        except LuaTimeoutError:
-            pass                # swallowed by Python: Lua is stopped again
-        return 1
-    lua.globals().cb = cb
-    with pytest.raises(LuaTimeoutError):
-        lua.execute("cb() while true do end")
-    assert calls == [1]
-    assert lua.eval("3") == 3
+    _budget_counts_callbacks_and_old_coroutines({"max_instructions": 100_000})
 
 
 def test_interrupt_still_works_under_budget():

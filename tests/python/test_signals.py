@@ -21,6 +21,11 @@ BUILD = os.environ.get("TANDEM_BUILD", os.path.join(_ROOT, "build"))
 BOUND = 2.0     # seconds an interrupt may take here (target: 0.1)
 
 
+def elapsed(lines):
+    """The seconds a child printed on its line `elapsed S`."""
+    return float(next(x for x in lines if x.startswith("elapsed")).split()[1])
+
+
 def child(code, timeout=30, kill_after_ready=None, argv=None):
     """Run code (Python, or argv) in a child. With kill_after_ready, send that
     signal once the child printed 'ready'. Returns (stdout lines, stderr)."""
@@ -79,8 +84,7 @@ def test_sigint_stops_lua_code_run_from_python(threads, code):
     lines, err = child(LOOP_CHILD % {"threads": threads, "code": code},
                        kill_after_ready=signal.SIGINT)
     assert "KeyboardInterrupt True" in lines, err
-    elapsed = float(next(x for x in lines if x.startswith("elapsed")).split()[1])
-    assert elapsed < 0.2 + BOUND
+    assert elapsed(lines) < 0.2 + BOUND
     assert "usable 42" in lines
 
 
@@ -106,7 +110,7 @@ def test_alarm_handler_exception_arrives_itself():
         print("usable", lua.eval("n > 0"))
     """)
     assert "same True False" in lines, err
-    assert float(next(x for x in lines if x.startswith("elapsed")).split()[1]) < 0.2 + BOUND
+    assert elapsed(lines) < 0.2 + BOUND
     assert "usable True" in lines
 
 
@@ -138,7 +142,7 @@ def test_alarm_reaches_lua_under_a_timeout_only_budget():
             print("timeout")
     """)
     assert "ring Ring" in lines, err
-    assert float(next(x for x in lines if x.startswith("elapsed")).split()[1]) < 0.2 + BOUND
+    assert elapsed(lines) < 0.2 + BOUND
     assert "timeout" in lines, err
 
 
@@ -180,7 +184,7 @@ def test_interrupt_from_another_thread():
         print("usable", lua.eval("x + 1"), lua.interrupt())
     """)
     assert "LuaError True" in lines, err
-    assert float(next(x for x in lines if x.startswith("elapsed")).split()[1]) < 0.2 + BOUND
+    assert elapsed(lines) < 0.2 + BOUND
     assert "returned [True]" in lines
     assert "usable 2 False" in lines
 
@@ -209,7 +213,7 @@ def test_interrupt_reaches_code_looping_in_a_coroutine(code):
         print("usable", lua.eval("coroutine.wrap(function(a) return a + 1 end)(1)"))
     """ % code)
     assert "LuaError True" in lines, err
-    assert float(next(x for x in lines if x.startswith("elapsed")).split()[1]) < 0.2 + BOUND
+    assert elapsed(lines) < 0.2 + BOUND
     assert "usable 2" in lines
 
 
@@ -233,7 +237,7 @@ def test_interrupt_reaches_a_coroutine_resumed_from_python():
         print("elapsed", time.monotonic() - t0)
     """)
     assert "first 1" in lines and "LuaError True" in lines, err
-    assert float(next(x for x in lines if x.startswith("elapsed")).split()[1]) < 0.2 + BOUND
+    assert elapsed(lines) < 0.2 + BOUND
 
 
 def test_interrupt_reaches_lua_after_a_python_callback():

@@ -9,7 +9,6 @@ same exception type with the same message. The expected value is always what
 CPython computes, never a constant written here.
 """
 
-import math
 import sys
 import traceback
 
@@ -17,6 +16,7 @@ import pytest
 
 import tandem
 from tandem import TranslationError
+from xlate_same import case_id, check_outcome, outcome
 
 
 # ---- helpers the cases call (translated too, once) -------------------------
@@ -983,37 +983,9 @@ CASES = [
 TYPE_ONLY = {c_deep_recursion}
 
 
-def same(a, b):
-    """Equal in value and type, recursively (NaN equals NaN here)."""
-    if type(a) is not type(b):
-        return False
-    if isinstance(a, float):
-        if math.isnan(a):
-            return math.isnan(b)
-        return a == b and math.copysign(1, a) == math.copysign(1, b)
-    if isinstance(a, (list, tuple)):
-        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
-    if isinstance(a, dict):
-        return list(a.keys()) == list(b.keys()) and all(
-            same(k1, k2) and same(a[k1], b[k2]) for k1, k2 in zip(a, b))
-    return a == b
-
-
-def outcome(f, args):
-    try:
-        return ("ok", f(*args))
-    except Exception as e:      # noqa: BLE001 — every exception is an outcome here
-        return ("raise", type(e), str(e))
-
-
 @pytest.fixture(scope="module")
 def lua():
     return tandem.LuaRuntime()
-
-
-def case_id(c):
-    f, args = c
-    return "%s%r" % (f.__name__, args)[:60]
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case_id(c) for c in CASES])
@@ -1022,14 +994,7 @@ def test_case(lua, case):
     native = outcome(f, args)
     lf = lua.translate(f)
     translated = outcome(lf, args)
-    if native[0] == "ok":
-        assert translated[0] == "ok", translated
-        assert same(native[1], translated[1]), (native[1], translated[1])
-    else:
-        assert translated[0] == "raise", translated
-        assert translated[1] is native[1], (native, translated)
-        if f not in TYPE_ONLY:
-            assert translated[2] == native[2], (native, translated)
+    check_outcome(native, translated, message_too=f not in TYPE_ONLY)
 
 
 def test_same_function_same_lua_function(lua):

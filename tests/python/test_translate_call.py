@@ -10,12 +10,12 @@ the same message (CPython 3.11's messages for argument binding).
 """
 
 import functools
-import math
 
 import pytest
 
 import tandem
 from tandem import TranslationError
+from xlate_same import check_outcome, outcome
 
 
 # ---- callees (module-level: translated too, once) -------------------------------
@@ -463,44 +463,13 @@ ENTRY_CASES = [
 ]
 
 
-def same(a, b):
-    """Equal in value and type, recursively (NaN equals NaN here)."""
-    if type(a) is not type(b):
-        return False
-    if isinstance(a, float):
-        if math.isnan(a):
-            return math.isnan(b)
-        return a == b and math.copysign(1, a) == math.copysign(1, b)
-    if isinstance(a, (list, tuple)):
-        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
-    if isinstance(a, dict):
-        return list(a.keys()) == list(b.keys()) and all(
-            same(k1, k2) and same(a[k1], b[k2]) for k1, k2 in zip(a, b))
-    if isinstance(a, BaseException):
-        return a.args == b.args
-    return a == b
-
-
-def outcome(f, args, kwargs=None):
-    try:
-        return ("ok", f(*args, **(kwargs or {})))
-    except Exception as e:      # noqa: BLE001 — every exception is an outcome here
-        return ("raise", type(e), str(e))
-
-
 def compare(native, translated):
     if native[0] == "ok" and isinstance(native[1], int) and \
             not -2**63 <= native[1] < 2**63 and translated[0] == "raise":
         # the documented limit: ints beyond 64 bits raise OverflowError instead
         assert translated[1] is OverflowError and "64 bits" in translated[2]
         return
-    if native[0] == "ok":
-        assert translated[0] == "ok", (native, translated)
-        assert same(native[1], translated[1]), (native[1], translated[1])
-    else:
-        assert translated[0] == "raise", (native, translated)
-        assert translated[1] is native[1], (native, translated)
-        assert translated[2] == native[2], (native, translated)
+    check_outcome(native, translated)
 
 
 @pytest.fixture(scope="module")

@@ -17,19 +17,7 @@ import pytest
 
 import tandem
 from tandem import TranslationError
-from test_translate import outcome, same as same_value
-
-
-def same(a, b):
-    """same() of test_translate.py, and sets in the same iteration order."""
-    if isinstance(a, (set, frozenset)):
-        return type(a) is type(b) and list(a) == list(b) and \
-            all(same(x, y) for x, y in zip(a, b))
-    if isinstance(a, (list, tuple)) and type(a) is type(b):
-        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
-    if isinstance(a, dict) and type(a) is type(b):
-        return list(a) == list(b) and all(same(a[k], b[k]) for k in a)
-    return same_value(a, b)
+from xlate_same import case_id, check_outcome, outcome, same
 
 
 # ---- helpers the cases call (translated too) ------------------------------------
@@ -747,24 +735,13 @@ def lua():
     return tandem.LuaRuntime()
 
 
-def case_id(c):
-    f, args = c
-    return "%s%r" % (f.__name__, args)[:60]
-
-
 @pytest.mark.parametrize("case", CASES, ids=[case_id(c) for c in CASES])
 def test_case(lua, case):
     f, args = case
     native = outcome(f, args)
     lf = lua.translate(f)
     translated = outcome(lf, args)
-    if native[0] == "ok":
-        assert translated[0] == "ok", translated
-        assert same(native[1], translated[1]), (native[1], translated[1])
-    else:
-        assert translated[0] == "raise", translated
-        assert translated[1] is native[1], (native, translated)
-        assert translated[2] == native[2], (native, translated)
+    check_outcome(native, translated)
 
 
 # ---- behaviour beyond a value -------------------------------------------------------

@@ -10,48 +10,13 @@ the same exception type and message. Where a fast path is meant to be taken,
 the generated source is checked for it, so a case cannot pass by falling back.
 """
 
-import copy
-import math
 
 import pytest
 
 import tandem
+from xlate_same import check
 
 MAXI, MINI = 2 ** 63 - 1, -2 ** 63
-
-
-def same(a, b):
-    if type(a) is not type(b):
-        return False
-    if isinstance(a, float):
-        if math.isnan(a):
-            return math.isnan(b)
-        return a == b and math.copysign(1, a) == math.copysign(1, b)
-    if isinstance(a, (list, tuple)):
-        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
-    if isinstance(a, dict):
-        return list(a) == list(b) and all(same(a[k], b[k]) for k in a)
-    return a == b
-
-
-def outcome(f, args):
-    args = copy.deepcopy(args)
-    try:
-        return ("ok", f(*args))
-    except Exception as e:      # noqa: BLE001 — every exception is an outcome here
-        return ("raise", type(e), str(e))
-
-
-def check(lua, f, args):
-    native = outcome(f, args)
-    translated = outcome(lua.translate(f), args)
-    if native[0] == "ok":
-        assert translated[0] == "ok", (native, translated)
-        assert same(native[1], translated[1]), (native[1], translated[1])
-    else:
-        assert translated[0] == "raise", (native, translated)
-        assert translated[1] is native[1], (native, translated)
-        assert translated[2] == native[2], (native, translated)
 
 
 @pytest.fixture(scope="module")

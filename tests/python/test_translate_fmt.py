@@ -17,6 +17,7 @@ import struct
 import pytest
 
 import tandem
+from xlate_same import case_id, check_outcome, outcome
 
 
 # ---- cases ------------------------------------------------------------------------
@@ -273,25 +274,9 @@ CASES = [
 ]
 
 
-def same(a, b):
-    return type(a) is type(b) and a == b
-
-
-def outcome(f, args):
-    try:
-        return ("ok", f(*args))
-    except Exception as e:      # noqa: BLE001 — every exception is an outcome here
-        return ("raise", type(e), str(e))
-
-
 @pytest.fixture(scope="module")
 def lua():
     return tandem.LuaRuntime()
-
-
-def case_id(c):
-    f, args = c
-    return "%s%r" % (f.__name__, args)[:70]
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case_id(c) for c in CASES])
@@ -299,11 +284,7 @@ def test_case(lua, case):
     f, args = case
     native = outcome(f, args)
     translated = outcome(lua.translate(f), args)
-    if native[0] == "ok":
-        assert translated[0] == "ok", (native, translated)
-        assert same(native[1], translated[1]), (native[1], translated[1])
-    else:
-        assert translated == native
+    check_outcome(native, translated)
 
 
 def test_case_count():

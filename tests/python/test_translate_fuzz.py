@@ -6,6 +6,7 @@ import pytest
 
 import tandem
 import xlate_fuzz
+from xlate_same import same
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +73,7 @@ def test_comparison_messages_name_the_source_order(lua):
         lf = lua.translate(fn)
         for a in args:
             assert xlate_fuzz.outcome(fn, a)[0:3] == xlate_fuzz.outcome(lf, a)[0:3] or \
-                xlate_fuzz.same(fn(*a), lf(*a)), (fname, a)
+                same(fn(*a), lf(*a)), (fname, a)
 
 
 FOUND = '''
@@ -108,7 +109,7 @@ def test_found_by_fuzzing(lua, name, args):
     native = xlate_fuzz.outcome(f, args)
     translated = xlate_fuzz.outcome(lua.translate(f), args)
     if native[0] == "ok":
-        assert translated[0] == "ok" and xlate_fuzz.same(native[1], translated[1]), translated
+        assert translated[0] == "ok" and same(native[1], translated[1]), translated
     else:
         assert translated[1:] == native[1:]
 
@@ -155,4 +156,4 @@ def test_composite_dict_keys(lua, name, args):
     f = xlate_fuzz.define(KEYS, name, "<keys>")
     native = xlate_fuzz.outcome(f, args)
     translated = xlate_fuzz.outcome(lua.translate(f), args)
-    assert translated[0] == native[0] == "ok" and xlate_fuzz.same(native[1], translated[1])
+    assert translated[0] == native[0] == "ok" and same(native[1], translated[1])

@@ -13,7 +13,7 @@ import pytest
 
 import tandem
 from tandem import TranslationError
-from test_translate import outcome, same
+from xlate_same import case_id, check_outcome, outcome, same
 
 
 # ---- generators the cases use (translated with them) --------------------------
@@ -653,11 +653,6 @@ def lua():
     return tandem.LuaRuntime()
 
 
-def case_id(c):
-    f, args = c
-    return "%s%r" % (f.__name__, args)[:60]
-
-
 # Cases that hold a generator whose closing runs code (a finally, a with
 # block's exit, an except catching GeneratorExit) in a variable, where CPython
 # closes it when the last reference goes: translated code cannot know that
@@ -699,13 +694,7 @@ def test_case(lua, case):
     else:
         lf = lua.translate(f)
     translated = outcome(lf, args)
-    if native[0] == "ok":
-        assert translated[0] == "ok", translated
-        assert same(native[1], translated[1]), (native[1], translated[1])
-    else:
-        assert translated[0] == "raise", translated
-        assert translated[1] is native[1], (native, translated)
-        assert translated[2] == native[2], (native, translated)
+    check_outcome(native, translated)
 
 
 # ---- generators crossing between Python and translated code --------------------

@@ -8,7 +8,7 @@ import pytest
 
 import tandem
 from tandem import TranslationError
-from test_translate import outcome, same
+from xlate_same import outcome, same
 
 
 @pytest.fixture(scope="module")

@@ -7,37 +7,16 @@ Every case runs in CPython and translated; value and type must be equal, or
 the same exception type and message.
 """
 
-import copy
 import linecache
-import math
 import threading
 import time
 
 import pytest
 
 import tandem
+from xlate_same import case_id, check_outcome, outcome, same
 
 MAXI, MINI = 2 ** 63 - 1, -2 ** 63
-
-
-def same(a, b):
-    if type(a) is not type(b):
-        return False
-    if isinstance(a, float):
-        if math.isnan(a):
-            return math.isnan(b)
-        return a == b and math.copysign(1, a) == math.copysign(1, b)
-    if isinstance(a, (list, tuple)):
-        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
-    return a == b
-
-
-def outcome(f, args):
-    args = copy.deepcopy(args)
-    try:
-        return ("ok", f(*args))
-    except Exception as e:      # noqa: BLE001 — every exception is an outcome here
-        return ("raise", type(e), str(e))
 
 
 def big(v):
@@ -459,25 +438,15 @@ CASES = ([(f, p) for f in ARITH for p in PAIRS]
                                                                            True, 2.5]])
 
 
-def case_id(c):
-    f, args = c
-    return "%s%r" % (f.__name__, args)[:70]
-
-
 @pytest.mark.parametrize("case", CASES, ids=[case_id(c) for c in CASES])
 def test_fast_path(lua, case):
     f, args = case
-    native = outcome(f, args)
-    translated = outcome(lua.translate(f), args)
-    if native[0] == "ok":
-        if translated[0] == "raise" and translated[1] is OverflowError and big(native[1]):
-            return                      # the documented 64-bit limit
-        assert translated[0] == "ok", (native, translated)
-        assert same(native[1], translated[1]), (native[1], translated[1])
-    else:
-        assert translated[0] == "raise", (native, translated)
-        assert translated[1] is native[1], (native, translated)
-        assert translated[2] == native[2], (native, translated)
+    native = outcome(f, args, copy_args=True)
+    translated = outcome(lua.translate(f), args, copy_args=True)
+    if native[0] == "ok" and translated[0] == "raise" and translated[1] is OverflowError \
+            and big(native[1]):
+        return                          # the documented 64-bit limit
+    check_outcome(native, translated)
 
 
 def g_keyword_names():

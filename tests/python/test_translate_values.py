@@ -14,7 +14,7 @@ import enum
 import pytest
 
 import tandem
-from test_translate import outcome, same
+from xlate_same import outcome, same
 
 BYTES_G = b"glob"
 BIG_G = 3 ** 50

@@ -12,11 +12,12 @@ tests/python/test_translate_fuzz.py runs a fixed, seeded sample in make test.
 from __future__ import annotations
 
 import linecache
-import math
 import random
 import sys
 import warnings
-from typing import Any, Callable, List, Tuple
+from typing import Any, Callable, List
+
+from xlate_same import outcome, same
 
 INTS = ["0", "1", "-1", "2", "7", "-7", "3", "10", "255", "2 ** 62", "-(2 ** 63)",
         "2 ** 63 - 1", "True", "False"]
@@ -141,33 +142,6 @@ class Gen:
                             "    r.append(k)" % e)
         body.append("    return r")
         return "def %s(x, y):\n%s\n" % (name, "\n".join(body))
-
-
-def same(a: Any, b: Any, depth: int = 0) -> bool:
-    if depth > 20:                  # a structure that contains itself
-        return repr(a) == repr(b)
-    if type(a) is not type(b):
-        return False
-    if isinstance(a, float):
-        if math.isnan(a):
-            return math.isnan(b)
-        return a == b and math.copysign(1, a) == math.copysign(1, b)
-    if isinstance(a, (list, tuple)):
-        return len(a) == len(b) and all(same(x, y, depth + 1) for x, y in zip(a, b))
-    if type(a).__name__ in ("dict_keys", "dict_values", "dict_items"):
-        return list(a) == list(b)
-    if hasattr(a, "__next__"):      # iterators: the same type giving the same items
-        return same(list(a), list(b), depth + 1)
-    if isinstance(a, dict):
-        return list(a) == list(b) and all(same(a[k], b[k], depth + 1) for k in a)
-    return a == b
-
-
-def outcome(f: Callable[..., Any], args: Tuple[Any, ...]) -> Tuple[Any, ...]:
-    try:
-        return ("ok", f(*args))
-    except Exception as e:      # noqa: BLE001 — every exception is an outcome
-        return ("raise", type(e), str(e))
 
 
 def define(src: str, name: str, filename: str) -> Callable[..., Any]:

@@ -15,6 +15,7 @@
 #include "ccall.h"
 #include "ccallback.h"
 #include "cparse.h"
+#include "ffi_util.h"
 
 static tdmF_Registry *R;
 static tdmF_Err err;
@@ -62,27 +63,9 @@ static const char decls[] =
     "struct bits { unsigned a : 3; int b : 5; unsigned c : 12; char d; };\n"
     "int bits_b(const struct bits *s);\n";
 
-/* tdm_str lives in bridge/; these tests link ffi/ alone. */
-static tdm_Value S(const char *s)
-{
-    return tdm_lstr(s, strlen(s));
-}
-
 static const tdmF_Type *ty(const char *s)
 {
-    const tdmF_Type *t = NULL;
-    if (tdmF_parse_type(R, s, strlen(s), "typeof", &t, &err) != TDM_OK) {
-        fprintf(stderr, "  type error: %s\n", err.msg);
-    }
-    return t;
-}
-
-/* A borrowed value for a cdata (the caller keeps its reference). */
-static tdm_Value cv(tdmF_CData *cd)
-{
-    tdm_Value v = tdmF_cd_value(cd);
-    v.flags = 0;
-    return v;
+    return parse_type(R, &err, s);
 }
 
 static tdmF_CData *newc(const char *type, int64_t n, size_t ninit, const tdm_Value *init)

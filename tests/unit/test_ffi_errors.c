@@ -11,30 +11,15 @@
 #include "ccall.h"
 #include "ccallback.h"
 #include "cparse.h"
+#include "ffi_util.h"
 
 static tdmF_Registry *R;
 static tdmF_Err err;
 static tdmF_Lib *libc, *lib;
 
-static tdm_Value S(const char *s)
-{
-    return tdm_lstr(s, strlen(s));
-}
-
 static const tdmF_Type *ty(const char *s)
 {
-    const tdmF_Type *t = NULL;
-    if (tdmF_parse_type(R, s, strlen(s), "typeof", &t, &err) != TDM_OK) {
-        fprintf(stderr, "  type error: %s\n", err.msg);
-    }
-    return t;
-}
-
-static tdm_Value cv(tdmF_CData *cd)
-{
-    tdm_Value v = tdmF_cd_value(cd);
-    v.flags = 0;
-    return v;
+    return parse_type(R, &err, s);
 }
 
 /* cdef that must fail: returns the message. */

@@ -12,22 +12,11 @@
 #include "ccallback.h"
 #include "clang.h"
 #include "cparse.h"
+#include "ffi_util.h"
 
 static tdm_Runtime *rt;
 static tdmF_Registry *R;
 static tdmS_Frame f;
-
-static tdm_Value cv(tdmF_CData *cd)
-{
-    tdm_Value v = tdmF_cd_value(cd);
-    v.flags = 0;        /* borrowed: the test keeps its reference */
-    return v;
-}
-
-static tdm_Value S(const char *s)
-{
-    return tdm_lstr(s, strlen(s));
-}
 
 /* Run op on args; returns the status. The frame stays for inspection. */
 static int run(int op, int sub, int n, const tdm_Value *args)

@@ -7,6 +7,7 @@
 
 #include "check.h"
 #include "cparse.h"
+#include "ffi_util.h"
 
 static tdmF_Registry *R;
 static tdmF_Err err;
@@ -28,12 +29,7 @@ static int bad(const char *src)
 
 static const tdmF_Type *ty(const char *s)
 {
-    const tdmF_Type *t = NULL;
-    if (tdmF_parse_type(R, s, strlen(s), "typeof", &t, &err) != TDM_OK) {
-        fprintf(stderr, "  type error: %s\n", err.msg);
-        return NULL;
-    }
-    return t;
+    return parse_type(R, &err, s);
 }
 
 static const char *name_of(const char *s)

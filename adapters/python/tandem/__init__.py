@@ -34,7 +34,8 @@ def _load_extension():
     old = sys.getdlopenflags()
     sys.setdlopenflags(old | os.RTLD_DEEPBIND)
     try:
-        from . import _tandem as _ext  # noqa: F401
+        # loading it with these flags is the point: nothing of it is used here
+        __import__(__package__ + "._tandem")
     finally:
         sys.setdlopenflags(old)
 
@@ -76,7 +77,6 @@ from ._tandem import (  # FFI-WIRING
     LuaRuntime,
     LuaSyntaxError,
     LuaTimeoutError,
-    __version__,
     as_attrgetter,
     as_function,
     as_itemgetter,
@@ -85,6 +85,7 @@ from ._tandem import (  # FFI-WIRING
 )
 from . import _tandem
 from . import _ffi_api  # noqa: E402
+__version__ = _tandem.__version__
 _ffi_api.install(FFI)
 
 

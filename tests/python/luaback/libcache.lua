@@ -42,13 +42,28 @@ local function run(body)
   return ok, a, b
 end
 
--- the wrap-for kernel, the replacement made from inside the coroutine at i == 3
-local function wrapfor(n, swap)
+-- the wrap-for kernel. At i == 3 the coroutine calls swap, a replacement
+-- made by another function (translated apart from this one), or makes
+-- replacement `how` itself: the global rebound in the function with the yield
+-- site (a translated function has its own global table, docs/translation.md
+-- "Globals and upvalues": another function's `coroutine = t` writes that
+-- one's), put back at i == 4
+local function wrapfor(n, swap, how)
   return run(function(L)
     local s = {}
     for v in coroutine.wrap(function()
       for i = 1, n do
-        if i == 3 then swap(L) end
+        if i == 3 and swap then
+          swap(L)
+        elseif i == 3 and how == 1 then
+          coroutine = {yield = function(x) return L.yield(x * 2) end}
+        elseif i == 3 and how == 2 then
+          _G.coroutine = {yield = function(x) return L.yield(x * 3) end}
+        elseif i == 3 and how == 3 then
+          coroutine = setmetatable({}, {__index = {yield = function(x) return L.yield(x - 1) end}})
+        elseif i == 4 and how then
+          coroutine = L.co
+        end
         coroutine.yield(i)
       end
     end) do
@@ -62,36 +77,9 @@ function M.yield_replaced(n) return wrapfor(n, swaps.yield) end
 function M.yield_nil(n) return wrapfor(n, swaps.yield_nil) end
 function M.yield_rawset(n) return wrapfor(n, swaps.yield_rawset) end
 function M.yield_alias(n) return wrapfor(n, swaps.yield_alias) end
-
--- the global rebound in the same function (a translated function has its own
--- global table, docs/translation.md "Globals and upvalues": another
--- function's `coroutine = t` writes that one's)
-local function rebound(n, how)
-  return run(function(L)
-    local s = {}
-    for v in coroutine.wrap(function()
-      for i = 1, n do
-        if i == 3 and how == 1 then
-          coroutine = {yield = function(x) return L.yield(x * 2) end}
-        elseif i == 3 and how == 2 then
-          _G.coroutine = {yield = function(x) return L.yield(x * 3) end}
-        elseif i == 3 and how == 3 then
-          coroutine = setmetatable({}, {__index = {yield = function(x) return L.yield(x - 1) end}})
-        elseif i == 4 then
-          coroutine = L.co
-        end
-        coroutine.yield(i)
-      end
-    end) do
-      s[#s + 1] = v
-    end
-    return table.concat(s, ",")
-  end)
-end
-
-function M.coroutine_replaced(n) return rebound(n, 1) end
-function M.coroutine_via_G(n) return rebound(n, 2) end
-function M.coroutine_with_index(n) return rebound(n, 3) end
+function M.coroutine_replaced(n) return wrapfor(n, nil, 1) end
+function M.coroutine_via_G(n) return wrapfor(n, nil, 2) end
+function M.coroutine_with_index(n) return wrapfor(n, nil, 3) end
 
 -- the replacement made in the same function, between two yields
 function M.yield_replaced_inline(n)

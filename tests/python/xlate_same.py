@@ -1,0 +1,103 @@
+"""What the translation tests share: `same()`, the value comparison that says
+whether a translated function gave CPython's answer, `outcome()`, a call's
+result or exception, and `check_outcome()`, the asserts on two outcomes.
+
+Not a test file (no test_ prefix): pytest does not rewrite its asserts, so
+their messages are the plain ones given here. tests/python/test_xlate_same.py
+tests same() itself.
+"""
+
+import copy
+import math
+
+_VIEWS = (type({}.keys()), type({}.values()), type({}.items()))
+_NESTED = (list, tuple, dict, set, frozenset, BaseException) + _VIEWS
+
+
+def same(a, b, _path=((), ())):
+    """True when a and b are equal in value and type, recursively.
+
+    - types must be identical at every level: 1 vs 1.0, True vs 1, [] vs (),
+      a dict vs a dict subclass all differ;
+    - floats: NaN equals NaN, and 0.0 differs from -0.0;
+    - lists and tuples: item by item;
+    - dicts: the same keys in the same order, key types alike, and values;
+    - sets and frozensets: the same items in the same iteration order;
+    - dict views: the same items in the same order;
+    - exceptions: the same type and the same args;
+    - iterators (anything with __next__): the same type giving the same items
+      (both are consumed);
+    - a structure met again inside itself compares by repr().
+    """
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, float):
+        if math.isnan(a):
+            return math.isnan(b)
+        return a == b and math.copysign(1, a) == math.copysign(1, b)
+    if not isinstance(a, _NESTED) and not hasattr(a, "__next__"):
+        return a == b
+    pa, pb = _path
+    if id(a) in pa or id(b) in pb:      # a structure that contains itself
+        return repr(a) == repr(b)
+    path = (pa + (id(a),), pb + (id(b),))
+    if isinstance(a, (list, tuple)):
+        return len(a) == len(b) and all(same(x, y, path) for x, y in zip(a, b))
+    if isinstance(a, dict):
+        return list(a) == list(b) and all(
+            same(k1, k2, path) and same(a[k1], b[k2], path) for k1, k2 in zip(a, b))
+    if isinstance(a, BaseException):
+        return same(a.args, b.args, path)
+    if isinstance(a, (set, frozenset) + _VIEWS):
+        la, lb = list(a), list(b)       # in iteration order
+        return la == lb and same(la, lb, path)
+    # iterators: the same type giving the same items
+    return same(list(a), list(b), path)
+
+
+def outcome(f, args, kwargs=None, copy_args=False):
+    """("ok", value) or ("raise", exception type, message) of f(*args, **kwargs).
+
+    With copy_args, f runs on a deep copy of args (so that the case's own
+    arguments are not changed for the next run), and the ok outcome is
+    ("ok", value, the copied args after the call).
+    """
+    if copy_args:
+        args = copy.deepcopy(args)
+    try:
+        value = f(*args, **(kwargs or {}))
+    except Exception as e:      # noqa: BLE001 — every exception is an outcome here
+        return ("raise", type(e), str(e))
+    return ("ok", value, args) if copy_args else ("ok", value)
+
+
+def check_outcome(native, translated, args_too=False, message_too=True):
+    """Assert that the translated outcome is the native one: a same() value
+    (with args_too, also same() arguments after the call), or the identical
+    exception type with the same message (the type only when not
+    message_too)."""
+    if native[0] == "ok":
+        assert translated[0] == "ok", (native, translated)
+        assert same(native[1], translated[1]), (native[1], translated[1])
+        if args_too:
+            assert same(native[2], translated[2]), (native[2], translated[2])
+    else:
+        assert translated[0] == "raise", (native, translated)
+        assert translated[1] is native[1], (native, translated)
+        if message_too:
+            assert translated[2] == native[2], (native, translated)
+
+
+def check(lua, f, args, args_too=False):
+    """Run f natively and translated by lua on copies of args; check_outcome()."""
+    native = outcome(f, args, copy_args=True)
+    translated = outcome(lua.translate(f), args, copy_args=True)
+    check_outcome(native, translated, args_too)
+
+
+def case_id(case):
+    """The test id of an (f, args) case: f's name and the args. (The copies
+    this replaces meant to cut it at 60 or 70 characters but sliced the
+    (name, args) pair instead: the ids were never cut, and are not.)"""
+    f, args = case
+    return "%s%r" % (f.__name__, args)
