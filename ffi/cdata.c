@@ -775,7 +775,11 @@ static int mem_parts(const tdm_Value *v, const char *what, char **addr, size_t *
                            what, tdmF_describe(v, vb, sizeof vb));
     }
     *addr = tdmF_cd_address(cd);
-    *size = cd->type->kind == TDMF_PTR ? tdmF_cd_avail(cd) : tdmF_cd_size(cd);
+    /* a pointer, or an array of unknown length (`extern char name[];`): what
+       its bounds allow, unknown (SIZE_MAX) for C memory, as for a pointer */
+    *size = cd->type->kind == TDMF_PTR || (cd->type->kind == TDMF_ARRAY &&
+                                           tdmF_cd_length(cd) < 0)
+                ? tdmF_cd_avail(cd) : tdmF_cd_size(cd);
     if (*addr == NULL) {
         return tdmF_seterrk(err, TDMF_EK_NULLPTR, TDM_ERRARG, "%s: NULL pointer", what);
     }

@@ -454,8 +454,11 @@ done:
 
 /* ---- new, cast, typeof, sizes --------------------------------------------- */
 
-/* Fill the object of type t at addr (nelem elements for [?]) from init. */
-static int fill(tdmP_FFI *f, const tdmF_Type *t, void *addr, int64_t nelem, PyObject *init,
+/* Fill the object of type t at addr (nelem elements for [?]) from init.
+   bytes and str initializers of a T[?] are followed by a terminator when
+   nelem leaves room for it (new's memory is zero anyway; a library's
+   unsized array variable gets it as cffi writes it). */
+int tdmP_ffi_fill(tdmP_FFI *f, const tdmF_Type *t, void *addr, int64_t nelem, PyObject *init,
                 tdmF_Err *err)
 {
     if (t->kind == TDMF_ARRAY && PyUnicode_Check(init) && tdmP_unichar(t->base)) {
@@ -469,6 +472,9 @@ static int fill(tdmP_FFI *f, const tdmF_Type *t, void *addr, int64_t nelem, PyOb
                                 tdmF_typename(t->base, eb, sizeof eb));
         }
         tdmP_unistr_store(init, unit, addr);
+        if (n < cap) {
+            memset((char *)addr + (size_t)n * (size_t)unit, 0, (size_t)unit);
+        }
         return TDM_OK;
     }
     if (t->kind == TDMF_ARRAY && t->length < 0) {
@@ -483,6 +489,9 @@ static int fill(tdmP_FFI *f, const tdmF_Type *t, void *addr, int64_t nelem, PyOb
                                     PyBytes_GET_SIZE(init), (long long)nelem);
             }
             memcpy(addr, PyBytes_AS_STRING(init), (size_t)PyBytes_GET_SIZE(init));
+            if (PyBytes_GET_SIZE(init) < nelem) {
+                ((char *)addr)[PyBytes_GET_SIZE(init)] = '\0';
+            }
             return TDM_OK;
         }
         if (!PyList_Check(init) && !PyTuple_Check(init)) {
@@ -628,7 +637,7 @@ static PyObject *ffi_new(PyObject *self, PyObject *args, PyObject *kw)
         return tdmP_ffi_raise(fs, f->rt, &err, NULL);
     }
     addr = t->kind == TDMF_PTR ? *(void **)cd->addr : cd->addr;
-    if (init != Py_None && fill(f, target, addr, nelem, init, &err) != TDM_OK) {
+    if (init != Py_None && tdmP_ffi_fill(f, target, addr, nelem, init, &err) != TDM_OK) {
         Py_XDECREF(owned);
         tdmP_cd_release(f->rt, cd);
         if (!(err.status == TDM_ERRRUN && PyErr_Occurred())) {
