@@ -679,6 +679,9 @@ int tdmF_complete(tdmF_Registry *R, tdmF_Type *t, tdmF_Field *fields, int n,
                                    f->line, f->col, f->name ? f->name : "?");
             }
             flex = 1;
+        } else if (!isunion && i == n - 1 && ft->kind == TDMF_STRUCT && (ft->flags & TDMF_FLEX)) {
+            flex = 1;       /* ends in a struct that ends in T y[]: the count of that
+                               innermost array sizes this struct too (as cffi) */
         } else if (inv == NULL && tdmF_sized(ft, "field", NULL) != TDM_OK) {
             return tdmF_seterr(err, TDM_ERRSYNTAX, "%d:%d: field '%s' has incomplete type '%s'",
                                f->line, f->col, f->name ? f->name : "<anonymous>",

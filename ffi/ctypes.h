@@ -114,7 +114,8 @@ typedef enum tdmF_Kind {
 #define TDMF_COMPLETE   0x08    /* STRUCT/UNION/ENUM: body known */
 #define TDMF_VARIADIC   0x10    /* FUNC: declared with `...` */
 #define TDMF_HASBITS    0x20    /* STRUCT/UNION: has bitfields (not by value) */
-#define TDMF_FLEX       0x40    /* STRUCT: ends in a flexible array member */
+#define TDMF_FLEX       0x40    /* STRUCT: ends in a flexible array member, directly or
+                                   through a last member that is such a struct */
 #define TDMF_CALLSIG    0x80    /* FUNC: concrete signature of a variadic call */
 #define TDMF_UNICHAR    0x100   /* INT: wchar_t, char16_t, char32_t (a character: str in
                                    Python, as cffi) */
