@@ -1326,7 +1326,7 @@ static int cdef_full(tdmF_Registry *R, const char *src, size_t len, const tdmF_P
             st = parse_declaration(&p);
         }
     }
-    free(p.toks);
+    tdmF_cp_free(&p);
     if (st != TDM_OK && err != NULL &&
         (err->kind == TDMF_EK_OTHER || err->kind == TDMF_EK_TYPE)) {
         err->kind = TDMF_EK_DECL;   /* a declaration the registry refused is still a bad cdef */
@@ -1379,6 +1379,6 @@ static int parse_type_full(tdmF_Registry *R, const char *src, size_t len, const 
         st = tdmF_cp_err(&p, cur(&p), TDM_ERRSYNTAX, "unexpected %s after the type",
                          tdmF_cp_tokdesc(cur(&p), b, sizeof b));
     }
-    free(p.toks);
+    tdmF_cp_free(&p);
     return st;
 }

@@ -319,6 +319,19 @@ T.test("backslash-newline splices lines between tokens", function()
     T.raises(function() ffi.cdef "int \\\n lj_spl_bad(int) @;" end, "2:")
 end)
 
+T.test("backslash-newline splices inside a token, as C's translation phase 2", function()
+    -- an identifier, a string, a number, a #define and a keyword cut in two
+    ffi.cdef("int lj_spl\\\nabs2(int) asm(\"a\\\nbs\"); enum { LJ_SPL2 = 1\\\n2 };\n" ..
+             "#define LJ_SPL3 4\\\n5\nuns\\\r\nigned int lj_spl_u(void) asm(\"getpid\");")
+    T.eq(ffi.C.lj_splabs2(-7), 7)
+    T.eq(ffi.C.LJ_SPL2, 12)
+    T.eq(ffi.C.LJ_SPL3, 45)
+    T.ok(ffi.C.lj_spl_u() > 0)
+    -- positions after a join stay the source's: line 4, column 2
+    local ok, msg = pcall(ffi.cdef, "int a\\\nb;\nint c\\\n @;")
+    T.ok(not ok); T.ok(msg:find("4:2:", 1, true), msg)
+end)
+
 T.test("packed layouts: #pragma pack and __attribute__((packed)), as gcc lays them out", function()
     ffi.cdef [[
     struct lj_pk { char c; int i; } __attribute__((packed));

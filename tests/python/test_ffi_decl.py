@@ -337,3 +337,15 @@ def test_line_directives_are_skipped(ffi):
     assert lib.abs(-2) == 2 and lib.labs(-3) == 3
     with pytest.raises(tandem.CDefError):
         ffi.cdef('# 42 "foo.h"\nint @;')
+
+
+# ---- backslash-newline splices (C's translation phase 2) --------------------
+
+def test_backslash_newline_splices_inside_tokens(ffi):
+    ffi.cdef("int lab\\\ns(int) asm(\"abs\");\n#define SPL 1\\\n2\n"
+             "struct spl { int a\\\r\nb; };")
+    C = ffi.dlopen(None)
+    assert C.labs(-3) == 3 and C.SPL == 12
+    assert ffi.offsetof("struct spl", "ab") == 0
+    with pytest.raises(ffi.CDefError, match="4:2:"):
+        ffi.cdef("int x\\\ny;\nint z\\\n @;")
