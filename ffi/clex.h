@@ -59,6 +59,9 @@ typedef struct P {
     int param_decl;             /* the next declarator is a function parameter's */
     int incomplete_ok;          /* token index of a parameter's '[' whose element may
                                    be incomplete (struct b[]: a pointer), or -1 */
+    int body_end;               /* token index just after the '}' of the struct or union
+                                   body parsed last (an attribute there is its), or 0 */
+    tdmF_Type *body_type;       /* borrowed: that struct or union */
     char *spliced;              /* owns: the source with its backslash-newlines removed
                                    (C's translation phase 2), when it had any; tokens
                                    point into it */
