@@ -461,4 +461,46 @@ T.test("declaration errors and constants as LuaJIT", function()
     T.eq(ffi.sizeof("int[?]", 0), 0)
 end)
 
+T.test("GCC attributes: aligned, mode and vector_size lay out as gcc does", function()
+    ffi.cdef [[
+    struct lj_al1 { char c; int x __attribute__((aligned(8))); short s; };
+    struct __attribute__((aligned(32))) lj_al2 { char c; };
+    typedef int lj_i8a __attribute__((aligned(8)));
+    typedef int lj_i1a __attribute__((aligned(1)));
+    struct lj_al3 { char c; lj_i8a x; lj_i1a y; char z; };
+    typedef int lj_hi __attribute__((mode(HI)));
+    typedef unsigned lj_qi __attribute__((mode(QI)));
+    struct lj_md { char c; long long q __attribute__((mode(SI))); };
+    typedef int lj_v4si __attribute__((vector_size(16)));
+    typedef double lj_v4df __attribute__((vector_size(32)));
+    struct lj_vs { char c; lj_v4df v; };
+    lj_v4si lj_vabs(lj_v4si) asm("abs");
+    int lj_alabs(struct lj_al1) asm("abs");
+    ]]
+    -- the numbers gcc gives (tests/unit/test_ffi_layout.c compiles the same)
+    T.eq(ffi.sizeof("struct lj_al1"), 16); T.eq(ffi.alignof("struct lj_al1"), 8)
+    T.eq(ffi.offsetof("struct lj_al1", "x"), 8); T.eq(ffi.offsetof("struct lj_al1", "s"), 12)
+    T.eq(ffi.sizeof("struct lj_al2"), 32); T.eq(ffi.alignof("struct lj_al2"), 32)
+    T.eq(ffi.alignof("lj_i8a"), 8); T.eq(ffi.sizeof("lj_i8a"), 4)
+    T.eq(ffi.offsetof("struct lj_al3", "x"), 8); T.eq(ffi.offsetof("struct lj_al3", "y"), 12)
+    T.eq(ffi.offsetof("struct lj_al3", "z"), 16); T.eq(ffi.sizeof("struct lj_al3"), 24)
+    T.eq(ffi.sizeof("lj_hi"), 2); T.eq(ffi.sizeof("lj_qi"), 1)
+    T.eq(tonumber(ffi.cast("lj_qi", -1)), 255)             -- unsigned, as declared
+    T.eq(ffi.offsetof("struct lj_md", "q"), 4); T.eq(ffi.sizeof("struct lj_md"), 8)
+    T.eq(ffi.sizeof("lj_v4si"), 16); T.eq(ffi.alignof("lj_v4si"), 16)
+    T.eq(ffi.offsetof("struct lj_vs", "v"), 32); T.eq(ffi.sizeof("struct lj_vs"), 64)
+    local v = ffi.new("lj_v4si", {1, -2, 3, -4})
+    T.eq(v[1], -2); T.eq(v[3], -4)
+    T.raises(function() return v[4] end, "out of bounds")
+    local a = ffi.new("struct lj_al1", {65, 7, 9})
+    T.eq(a.x, 7); T.eq(a.s, 9)
+    -- what libffi cannot pass is refused, never passed wrongly
+    T.raises(function() ffi.C.lj_vabs(v) end, "vector types cannot be passed")
+    T.raises(function() ffi.C.lj_alabs(a) end, "changed by __attribute__((aligned))")
+    T.raises(function() ffi.cdef "typedef float lj_badm __attribute__((mode(SI)));" end,
+             "mode applies to an integer type")
+    T.raises(function() ffi.cdef "typedef int lj_badv __attribute__((vector_size(6)));" end,
+             "power of two")
+end)
+
 T.summary()
