@@ -1227,6 +1227,10 @@ int tdmF_cp_type_name(P *p, const tdmF_Type **out)
         (st = trailing_attrs(p, &s, &s.attrs)) == TDM_OK &&
         (st = apply_type_attrs(p, &d, &s.attrs)) == TDM_OK) {
         *out = d.type;      /* "float __attribute__((vector_size(16)))" */
+        if (s.attrs.align &&
+            (*out = tdmF_aligned_variant(p->R, d.type, s.attrs.align, p->err)) == NULL) {
+            st = tdmF_cp_rerr(p, s.attrs.at_align);     /* "int __attribute__((aligned(8)))" */
+        }
     }
     p->depth--;
     return st;

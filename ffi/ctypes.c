@@ -1076,7 +1076,13 @@ static void spell(const tdmF_Type *t, const char *inner, char *out, size_t n, in
     default:
         break;
     }
-    if (t->tdname) {
+    if (t->variant_of != NULL) {
+        /* a typedef's aligned variant: as gcc would print it */
+        char vb[128], ab[48];
+        spell(t->variant_of, "", vb, sizeof vb, cffi);
+        snprintf(ab, sizeof ab, " __attribute__((aligned(%zu)))", t->align);
+        join(tmp, sizeof tmp, vb, ab, "", "");
+    } else if (t->tdname) {
         join(tmp, sizeof tmp, t->name, "", "", "");
     } else if (t->kind == TDMF_STRUCT || t->kind == TDMF_UNION || t->kind == TDMF_ENUM) {
         join(tmp, sizeof tmp, kindword(t->kind), " ", t->name ? t->name : "<anonymous>", "");

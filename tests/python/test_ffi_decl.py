@@ -371,6 +371,11 @@ def test_aligned_attribute_layouts(ffi):
     assert ffi.offsetof("struct al1", "x") == 8 and ffi.offsetof("struct al1", "s") == 12
     assert (ffi.sizeof("struct al2"), ffi.alignof("struct al2")) == (16, 16)
     assert (ffi.sizeof("i8a_t"), ffi.alignof("i8a_t")) == (4, 8)
+    # a variant of int, spelled as gcc would: never the shared CType of int
+    t = ffi.typeof("i8a_t")
+    assert t is not ffi.typeof("int") and t.cname == "int __attribute__((aligned(8)))"
+    assert ffi.typeof(t.cname) is t and ffi.alignof(t) == 8
+    assert ffi.alignof(tandem.FFI().typeof("int")) == 4
     assert ffi.offsetof("struct al3", "x") == 8 and ffi.sizeof("struct al3") == 16
     assert ffi.offsetof("struct al4", "x") == 1 and ffi.sizeof("struct al4") == 5
     assert ffi.offsetof("struct al5", "x") == 8     # packed keeps an aligned member's n

@@ -395,6 +395,12 @@ static void test_attributes(void)
         char nb[128];
         CHECK_STR(tdmF_typename(named("v4sf_t"), nb, sizeof nb),
                   "float __attribute__((vector_size(16)))");
+        CHECK_STR(tdmF_typename(named("i8a_t"), nb, sizeof nb),
+                  "int __attribute__((aligned(8)))");
+        /* and the spelling reads back as the same type */
+        const tdmF_Type *back = NULL;
+        CHECK(tdmF_parse_type(R, nb, strlen(nb), "typeof", &back, &err) == TDM_OK &&
+              back == named("i8a_t"));
     }
 }
 
