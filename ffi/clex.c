@@ -274,17 +274,18 @@ void tdmF_cp_free(P *p)
     p->splices = NULL;
 }
 
-/* C's translation phase 2: a backslash followed by a newline (or by \r\n)
-   joins two lines anywhere, inside a token too (`int lj_spl\<newline>abs;`
-   declares lj_splabs). When src has any, p->spliced is the joined text (its
-   length in *outlen) and p->splices where each join happened. 1 when
-   spliced, 0 with nothing to do, -1 out of memory. */
+/* Does a line splice (backslash, then \n or \r\n) start at src[i]? */
 static int is_splice(const char *src, size_t i, size_t len)
 {
     return src[i] == '\\' && i + 1 < len &&
            (src[i + 1] == '\n' || (src[i + 1] == '\r' && i + 2 < len && src[i + 2] == '\n'));
 }
 
+/* C's translation phase 2: a backslash followed by a newline (or by \r\n)
+   joins two lines anywhere, inside a token too (`int lj_spl\<newline>abs;`
+   declares lj_splabs). When src has any, p->spliced is the joined text (its
+   length in *outlen) and p->splices where each join happened. 1 when
+   spliced, 0 with nothing to do, -1 out of memory. */
 static int splice_lines(P *p, const char *src, size_t len, size_t *outlen)
 {
     size_t i, o = 0, n = 0;
