@@ -219,10 +219,10 @@ const tdmF_Type *tdmF_vararg_type(tdmF_Registry *R, const tdm_Value *v, tdmF_Err
     if (t->kind == TDMF_FLOAT && t->size == 4) {    /* promoted; long double stays */
         return tdmF_base(R, TDMF_T_DOUBLE);
     }
-    if (t->kind == TDMF_ARRAY || t->kind == TDMF_FUNC) {
+    if ((t->kind == TDMF_ARRAY && !(t->flags & TDMF_VECTOR)) || t->kind == TDMF_FUNC) {
         return tdmF_ptr(R, t->kind == TDMF_ARRAY ? t->base : t, err);
     }
-    return t;
+    return t;       /* a vector stays one: refused when the call is prepared */
 }
 
 static size_t rup(size_t x)

@@ -448,9 +448,14 @@ static int to_aggregate(tdmF_Registry *R, const tdmF_Type *t, const tdm_Value *v
     if ((st = h->expand(h->ud, v, &in, err)) != TDM_OK) {
         return st;
     }
-    memset(dst, 0, size);
+    /* with TDMF_CV_ROOM nelem is only the room left: what follows the fixed
+       part may be other members' memory (a struct ending in T y[] in the
+       middle of another), so only the fixed part is cleared */
+    memset(dst, 0, (ctx & TDMF_CV_ROOM) ? (t->kind == TDMF_ARRAY && t->length < 0 ? 0 : t->size)
+                                        : size);
     st = tdmF_init_cv(R, t, dst, t->kind == TDMF_ARRAY && t->length >= 0 ? t->length : nelem,
-                      &in, (ctx & (TDMF_CV_CCONV | TDMF_CV_CFFI)) | TDMF_CV_STORE, err);
+                      &in, (ctx & (TDMF_CV_CCONV | TDMF_CV_CFFI | TDMF_CV_ROOM)) | TDMF_CV_STORE,
+                      err);
     if (h->done) {
         h->done(h->ud, &in);
     }
@@ -489,6 +494,11 @@ int tdmF_to_c(tdmF_Registry *R, const tdmF_Type *t, const tdm_Value *v, void *ds
     case TDMF_ARRAY:
         if (tdmF_sized(t, "convert", err) != TDM_OK) {
             return err ? err->status : TDM_ERRTYPE;
+        }
+        if (tdmF_flex_elem(t) != NULL) {
+            /* ending in T y[] with no count or room known (an array element):
+               its fixed part, and no element of y */
+            return to_aggregate(R, t, v, dst, 0, ctx | TDMF_CV_ROOM, err);
         }
         return to_aggregate(R, t, v, dst, -1, ctx, err);
     case TDMF_VOID:
@@ -557,7 +567,27 @@ static int init_elem(tdmF_Registry *R, const tdmF_Type *t, void *dst, const tdm_
     pl.type = t;
     pl.addr = dst;
     pl.nelem = -1;
+    if (t->kind == TDMF_STRUCT && tdmF_flex_elem(t) != NULL) {
+        pl.nelem = 0;       /* an array element ending in T y[]: the next element
+                               follows, so no room for any (gcc's extension) */
+        pl.room = 1;
+    }
     return tdmF_place_set_cv(R, &pl, v, ctx, err);
+}
+
+/* The room a member of type ft at offset off of an object of objsize bytes
+   leaves for the elements of a T y[] ending it (directly or through a last
+   struct member): gcc lets a struct ending in one sit anywhere in another,
+   and its elements then use what follows, up to the end of the object
+   (never beyond: cffi's allocation rule, without its writes past the end).
+   -1 when ft has no such array. */
+static int64_t member_room(const tdmF_Type *ft, size_t off, size_t objsize)
+{
+    const tdmF_Type *fe = ft->kind == TDMF_STRUCT ? tdmF_flex_elem(ft) : NULL;
+    if (fe == NULL || fe->size == 0) {
+        return -1;
+    }
+    return off + ft->size <= objsize ? (int64_t)((objsize - off - ft->size) / fe->size) : 0;
 }
 
 static int init_field(tdmF_Registry *R, const tdmF_Field *f, char *base, size_t off,
@@ -567,6 +597,8 @@ static int init_field(tdmF_Registry *R, const tdmF_Field *f, char *base, size_t 
     int st;
     memset(&pl, 0, sizeof pl);
     pl.nelem = nelem;
+    pl.room = (ctx & TDMF_CV_ROOM) != 0;
+    ctx &= ~TDMF_CV_ROOM;
     pl.type = f->type;
     pl.addr = base + off;
     pl.bitpos = f->bitpos;
@@ -585,7 +617,7 @@ static int init_field(tdmF_Registry *R, const tdmF_Field *f, char *base, size_t 
    field may be the variable-length array of nelem elements). */
 static int init_flat(tdmF_Registry *R, const tdmF_Type *t, char *dst, size_t off,
                      const tdm_Value *vals, size_t n, size_t *pos, int64_t nelem, int top,
-                     int ctx, tdmF_Err *err)
+                     size_t objsize, int ctx, tdmF_Err *err)
 {
     int fi, st;
     for (fi = 0; fi < t->nfields && *pos < n; fi++) {
@@ -594,10 +626,15 @@ static int init_flat(tdmF_Registry *R, const tdmF_Type *t, char *dst, size_t off
             continue;           /* padding bitfields take no initializer */
         }
         if (f->name == NULL && (f->type->kind == TDMF_STRUCT || f->type->kind == TDMF_UNION)) {
-            st = init_flat(R, f->type, dst, off + f->offset, vals, n, pos, -1, 0, ctx, err);
+            st = init_flat(R, f->type, dst, off + f->offset, vals, n, pos, -1, 0, objsize, ctx,
+                           err);
+        } else if (top && fi == t->nfields - 1) {
+            st = init_field(R, f, dst, off + f->offset, nelem, &vals[*pos], ctx, err);
+            ++*pos;
         } else {
-            st = init_field(R, f, dst, off + f->offset,
-                            top && fi == t->nfields - 1 ? nelem : -1, &vals[*pos], ctx, err);
+            int64_t room = member_room(f->type, off + f->offset, objsize);
+            st = init_field(R, f, dst, off + f->offset, room,
+                            &vals[*pos], room >= 0 ? ctx | TDMF_CV_ROOM : ctx, err);
             ++*pos;
         }
         if (st != TDM_OK) {
@@ -640,6 +677,12 @@ int tdmF_init_cv(tdmF_Registry *R, const tdmF_Type *t, void *dst, int64_t nelem,
                                tdmF_typename(t, tb, sizeof tb));
         }
         if (len >= 0 && in->n > (size_t)len) {
+            if ((ctx & TDMF_CV_ROOM) && t->length < 0) {
+                return tdmF_seterrk(err, TDMF_EK_BOUNDS, TDM_ERRTYPE,
+                                    "too many initializers for %s (%zu given, the enclosing "
+                                    "object has room for %lld)",
+                                    tdmF_typename(t, tb, sizeof tb), in->n, (long long)len);
+            }
             return tdmF_seterrk(err, TDMF_EK_BOUNDS, TDM_ERRTYPE,
                                 "too many initializers for %s (%zu given)",
                                tdmF_typename(t, tb, sizeof tb), in->n);
@@ -657,10 +700,11 @@ int tdmF_init_cv(tdmF_Registry *R, const tdmF_Type *t, void *dst, int64_t nelem,
         if (!(t->flags & TDMF_COMPLETE)) {
             return tdmF_sized(t, "initialize", err);
         }
+        size_t objsize = object_size(t, nelem);
         if (in->names == NULL) {
             size_t pos = 0;
-            if ((st = init_flat(R, t, dst, 0, in->vals, in->n, &pos, nelem, 1, ctx, err))
-                    != TDM_OK) {
+            if ((st = init_flat(R, t, dst, 0, in->vals, in->n, &pos, nelem, 1, objsize, ctx,
+                                err)) != TDM_OK) {
                 return st;
             }
             if (pos < in->n) {
@@ -678,10 +722,14 @@ int tdmF_init_cv(tdmF_Registry *R, const tdmF_Type *t, void *dst, int64_t nelem,
                 return tdmF_seterrk(err, TDMF_EK_KEY, TDM_ERRTYPE, "%s has no field '%s'",
                                    tdmF_typename(t, tb, sizeof tb), in->names[i]);
             }
-            off -= f->offset;
-            if ((st = init_field(R, f, dst, off + f->offset,
-                                 f == &t->fields[t->nfields - 1] ? nelem : -1, &in->vals[i],
-                                 ctx, err)) != TDM_OK) {
+            if (f == &t->fields[t->nfields - 1]) {
+                st = init_field(R, f, dst, off, nelem, &in->vals[i], ctx, err);
+            } else {
+                int64_t room = member_room(f->type, off, objsize);
+                st = init_field(R, f, dst, off, room, &in->vals[i],
+                                room >= 0 ? ctx | TDMF_CV_ROOM : ctx, err);
+            }
+            if (st != TDM_OK) {
                 return st;
             }
         }

@@ -136,6 +136,9 @@ const tdmF_Type *tdmF_flex_elem(const tdmF_Type *t)
         return NULL;
     }
     last = t->fields[t->nfields - 1].type;
+    if (last->kind == TDMF_STRUCT) {
+        return tdmF_flex_elem(last);    /* struct bar { ...; struct foo tail; } */
+    }
     return last->kind == TDMF_ARRAY && last->length < 0 ? last->base : NULL;
 }
 
@@ -163,8 +166,22 @@ static int object_bounds(const tdmF_CData *cd, uintptr_t *lo, uintptr_t *hi)
         break;
     case TDMF_STRUCT:
     case TDMF_UNION:
-        if (!(t->flags & TDMF_COMPLETE) || (tdmF_flex_elem(t) && cd->nelem < 0)) {
+        if (!(t->flags & TDMF_COMPLETE)) {
             return 0;
+        }
+        if (tdmF_flex_elem(t) && cd->nelem < 0) {
+            /* a struct ending in T y[] whose count nobody recorded (a member
+               of a larger object, a cast): it extends at most to the end of
+               the memory its owner is known to hold */
+            uintptr_t klo, khi;
+            if (cd->keep == NULL || !tdmF_cd_bounds(cd->keep, &klo, &khi) ||
+                (uintptr_t)cd->addr < klo || (uintptr_t)cd->addr > khi ||
+                khi - (uintptr_t)cd->addr < t->size) {
+                return 0;
+            }
+            *lo = (uintptr_t)cd->addr;
+            *hi = khi;
+            return 1;
         }
         break;
     case TDMF_INT:
@@ -292,7 +309,7 @@ int tdmF_cd_index(tdmF_Registry *R, tdmF_CData *cd, int64_t i, tdmF_Place *out, 
 int tdmF_cd_field(tdmF_Registry *R, tdmF_CData *cd, const char *name, tdmF_Place *out,
                   tdmF_Err *err)
 {
-    const tdmF_Type *t = cd->type;
+    const tdmF_Type *t = cd->type, *fe;
     char *base = cd->addr;
     const tdmF_Field *f;
     size_t off = 0;
@@ -334,14 +351,20 @@ int tdmF_cd_field(tdmF_Registry *R, tdmF_CData *cd, const char *name, tdmF_Place
     out->bitpos = f->bitpos;
     out->bitwidth = f->isbit ? f->bitwidth : 0;
     out->isconst = f->isconst;
-    if (f == &t->fields[t->nfields - 1] && tdmF_flex_elem(t) != NULL) {
-        /* the variable-length array ending the struct: its count, or what
-           the known extent leaves room for */
-        uintptr_t lo, hi;
-        out->nelem = owner_nelem(cd, t, base);
-        if (out->nelem < 0 && tdmF_cd_bounds(cd, &lo, &hi) && f->type->base->size > 0 &&
-            (uintptr_t)out->addr >= lo && (uintptr_t)out->addr <= hi) {
-            out->nelem = (int64_t)((hi - (uintptr_t)out->addr) / f->type->base->size);
+    if (f->type->kind == TDMF_ARRAY && f->type->length == 0 && f == &t->fields[t->nfields - 1]) {
+        out->tail0 = 1;     /* `T x[0];` ending a struct: read as a T * (cffi) */
+    }
+    if ((fe = tdmF_flex_elem(f->type->kind == TDMF_ARRAY && f->type->length < 0 ? t : f->type))
+            != NULL && f->type->kind != TDMF_UNION) {
+        /* a variable-length array ending the struct (or ending a struct member,
+           anywhere: gcc allows it): its count, or what the known extent
+           leaves room for (then stores write no further than they must) */
+        uintptr_t lo, hi, a = (uintptr_t)out->addr;
+        out->nelem = f == &t->fields[t->nfields - 1] ? owner_nelem(cd, t, base) : -1;
+        if (out->nelem < 0 && tdmF_cd_bounds(cd, &lo, &hi) && fe->size > 0 && a >= lo &&
+            a <= hi && hi - a >= f->type->size) {
+            out->nelem = (int64_t)((hi - a - f->type->size) / fe->size);
+            out->room = 1;
         }
     }
     if (cd->type->kind == TDMF_PTR && !in_bounds(cd, (uintptr_t)out->addr, f->type->size)) {
@@ -356,6 +379,30 @@ int tdmF_cd_field(tdmF_Registry *R, tdmF_CData *cd, const char *name, tdmF_Place
 static uint64_t bitmask(int w)
 {
     return w >= 64 ? UINT64_MAX : (UINT64_C(1) << w) - 1;
+}
+
+int tdmF_tail0_get(tdmF_Registry *R, const tdmF_Place *pl, tdm_Value *out, tdmF_Err *err)
+{
+    const tdmF_Type *pt = tdmF_ptr(R, pl->type->base, err);
+    tdmF_CData *cd;
+    if (pt == NULL || (cd = tdmF_cd_alloc(R, pt, sizeof(void *), err)) == NULL) {
+        return err ? err->status : TDM_ERRMEM;
+    }
+    *(void **)cd->addr = pl->addr;
+    /* its bounds are those of the memory the struct lives in (the memory
+       after the struct is usable only as far as its owner is known to hold
+       it): the cdata owning that memory; none for C memory (unchecked, as a
+       pointer from C) */
+    tdmF_CData *o = pl->owner;
+    while (o != NULL && (o->flags & TDMF_CD_REF) && o->type->kind != TDMF_PTR) {
+        o = o->keep;
+    }
+    if (o != NULL) {
+        cd->keep = o;
+        tdmF_cd_incref(o);
+    }
+    *out = tdmF_cd_value(cd);
+    return TDM_OK;
 }
 
 int tdmF_place_get(tdmF_Registry *R, const tdmF_Place *pl, tdm_Value *out, tdmF_Err *err)
@@ -375,6 +422,9 @@ int tdmF_place_get(tdmF_Registry *R, const tdmF_Place *pl, tdm_Value *out, tdmF_
             *out = tdm_int((int64_t)val);
         }
         return TDM_OK;
+    }
+    if (pl->tail0) {
+        return tdmF_tail0_get(R, pl, out, err);
     }
     if (pl->nelem >= 0 && pl->owner != NULL &&
         ((pl->type->kind == TDMF_ARRAY && pl->type->length < 0) || tdmF_flex_elem(pl->type))) {
@@ -401,7 +451,8 @@ int tdmF_place_set_cv(tdmF_Registry *R, const tdmF_Place *pl, const tdm_Value *v
     int64_t sv;
     int stt;
     if (pl->bitwidth == 0) {
-        return tdmF_to_c_n(R, pl->type, v, pl->addr, pl->nelem, ctx, err);
+        return tdmF_to_c_n(R, pl->type, v, pl->addr, pl->nelem,
+                           ctx | (pl->room ? TDMF_CV_ROOM : 0), err);
     }
     st = tdmF_scalar(pl->type);
     if ((stt = tdmF_to_c(R, st, v, &val, ctx, err)) != TDM_OK) {
@@ -775,7 +826,11 @@ static int mem_parts(const tdm_Value *v, const char *what, char **addr, size_t *
                            what, tdmF_describe(v, vb, sizeof vb));
     }
     *addr = tdmF_cd_address(cd);
-    *size = cd->type->kind == TDMF_PTR ? tdmF_cd_avail(cd) : tdmF_cd_size(cd);
+    /* a pointer, or an array of unknown length (`extern char name[];`): what
+       its bounds allow, unknown (SIZE_MAX) for C memory, as for a pointer */
+    *size = cd->type->kind == TDMF_PTR || (cd->type->kind == TDMF_ARRAY &&
+                                           tdmF_cd_length(cd) < 0)
+                ? tdmF_cd_avail(cd) : tdmF_cd_size(cd);
     if (*addr == NULL) {
         return tdmF_seterrk(err, TDMF_EK_NULLPTR, TDM_ERRARG, "%s: NULL pointer", what);
     }

@@ -104,6 +104,10 @@ enum { TDMF_CV_ARG = 0, TDMF_CV_STORE = 1, TDMF_CV_RESULT = 2 };
    a cdata), never a number or a boolean; and a store (TDMF_CV_STORE) takes
    no nil for a pointer (cffi wants ffi.NULL; call arguments still do). */
 #define TDMF_CV_CFFI 0x20
+/* Or-ed into a context: the element count given with a variable-length
+   object is the room it has, not its count (a struct member nobody recorded
+   a count for): zero nothing past the fixed part, write what is given. */
+#define TDMF_CV_ROOM 0x40
 #define TDMF_CV_MASK  0x0f      /* the context without the flags */
 
 /* Convert v to type t into dst (t's size bytes), with range and type
@@ -151,6 +155,12 @@ typedef struct tdmF_Place {
     tdmF_CData *owner;          /* borrowed: cdata whose memory this is, or NULL */
     int64_t nelem;              /* a variable-length array (or struct ending in one):
                                    its element count when known, else -1 */
+    uint8_t room;               /* nelem is only the room the known extent leaves (a
+                                   member no count was recorded for): a store writes
+                                   what it is given and zeroes nothing past the fixed
+                                   part (TDMF_CV_ROOM) */
+    uint8_t tail0;              /* a `T x[0]` member ending its struct: read as a T *
+                                   at its address, bounded by the owner (as cffi) */
 } tdmF_Place;
 
 /* cd[i]: arrays and pointers, bounds-checked when the extent is known
@@ -166,6 +176,10 @@ TDMI_FUNC int tdmF_cd_field(tdmF_Registry *R, tdmF_CData *cd, const char *name,
 TDMI_FUNC void tdmF_cd_place(tdmF_CData *cd, tdmF_Place *out);
 /* Read: scalars as numbers, aggregates as reference cdata. *out owned. */
 TDMI_FUNC int tdmF_place_get(tdmF_Registry *R, const tdmF_Place *pl, tdm_Value *out,
+                             tdmF_Err *err);
+/* The T * a `T x[0]` member ending its struct reads as (pl->tail0): its
+   address, kept alive by and bounded by pl->owner. *out owned. */
+TDMI_FUNC int tdmF_tail0_get(tdmF_Registry *R, const tdmF_Place *pl, tdm_Value *out,
                              tdmF_Err *err);
 /* Write with conversion and range checks (bitfields: fits the width). */
 TDMI_FUNC int tdmF_place_set(tdmF_Registry *R, const tdmF_Place *pl, const tdm_Value *v,

@@ -5,6 +5,7 @@
  * constant-expression evaluator share.
  */
 #include <ctype.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -263,17 +264,79 @@ bad:
                        "pack(), pack(push[, N]) or pack(pop))");
 }
 
+void tdmF_cp_free(P *p)
+{
+    free(p->toks);
+    free(p->spliced);
+    free(p->splices);
+    p->toks = NULL;
+    p->spliced = NULL;
+    p->splices = NULL;
+}
+
+/* Does a line splice (backslash, then \n or \r\n) start at src[i]? */
+static int is_splice(const char *src, size_t i, size_t len)
+{
+    return src[i] == '\\' && i + 1 < len &&
+           (src[i + 1] == '\n' || (src[i + 1] == '\r' && i + 2 < len && src[i + 2] == '\n'));
+}
+
+/* C's translation phase 2: a backslash followed by a newline (or by \r\n)
+   joins two lines anywhere, inside a token too (`int lj_spl\<newline>abs;`
+   declares lj_splabs). When src has any, p->spliced is the joined text (its
+   length in *outlen) and p->splices where each join happened. 1 when
+   spliced, 0 with nothing to do, -1 out of memory. */
+static int splice_lines(P *p, const char *src, size_t len, size_t *outlen)
+{
+    size_t i, o = 0, n = 0;
+    for (i = 0; i < len; i++) {
+        n += (size_t)is_splice(src, i, len);
+    }
+    if (n == 0) {
+        return 0;
+    }
+    if (n > INT_MAX || (p->spliced = malloc(len + 1)) == NULL ||
+        (p->splices = malloc(n * sizeof *p->splices)) == NULL) {
+        return -1;
+    }
+    for (i = 0; i < len; i++) {
+        if (is_splice(src, i, len)) {
+            i += src[i + 1] == '\r' ? 2 : 1;
+            p->splices[p->nsplices++] = o;
+            continue;
+        }
+        p->spliced[o++] = src[i];
+    }
+    p->spliced[o] = '\0';
+    *outlen = o;
+    return 1;
+}
+
 int tdmF_cp_lex(P *p, const char *src, size_t len)
 {
-    const char *s = src, *end = src + len, *linestart = src;
-    int line = 1, indirective = 0, bol = 1;
+    const char *s, *end, *linestart;
+    int line = 1, indirective = 0, bol = 1, nsp = 0;
+    size_t slen = len;
+    int sp = splice_lines(p, src, len, &slen);
+    if (sp < 0) {
+        goto nomem;
+    }
+    s = sp > 0 ? p->spliced : src;
+    end = s + slen;
+    linestart = s;
     static const struct { const char *s; int code; } multi[] = {
         {"...", P_ELLIPSIS}, {"<<", P_SHL}, {">>", P_SHR}, {"<=", P_LE}, {">=", P_GE},
         {"==", P_EQ}, {"!=", P_NE}, {"&&", P_AND}, {"||", P_OR}
     };
     while (s < end) {
-        int c = (unsigned char)*s, col = (int)(s - linestart) + 1, k;
+        int c, col, k;
         Tok *t;
+        while (nsp < p->nsplices && p->spliced + p->splices[nsp] <= s) {
+            line++;                     /* a joined line: positions as in the source */
+            linestart = p->spliced + p->splices[nsp++];
+        }
+        c = (unsigned char)*s;
+        col = (int)(s - linestart) + 1;
         if (c == '\n') {
             if (indirective && push(p, K_EOL, s, 0, line, col) == NULL) {
                 goto nomem;
@@ -282,12 +345,6 @@ int tdmF_cp_lex(P *p, const char *src, size_t len)
             bol = 1;
             line++;
             linestart = ++s;
-            continue;
-        }
-        if (c == '\\' && s + 1 < end && s[1] == '\n') {   /* line splice */
-            line++;
-            s += 2;
-            linestart = s;
             continue;
         }
         if (isspace(c)) {

@@ -59,6 +59,15 @@ typedef struct P {
     int param_decl;             /* the next declarator is a function parameter's */
     int incomplete_ok;          /* token index of a parameter's '[' whose element may
                                    be incomplete (struct b[]: a pointer), or -1 */
+    int body_end;               /* token index just after the '}' of the struct or union
+                                   body parsed last (an attribute there is its), or 0 */
+    tdmF_Type *body_type;       /* borrowed: that struct or union */
+    char *spliced;              /* owns: the source with its backslash-newlines removed
+                                   (C's translation phase 2), when it had any; tokens
+                                   point into it */
+    size_t *splices;            /* owns: offsets in `spliced` where a line was joined
+                                   (positions in messages stay the source's lines) */
+    int nsplices;
 } P;
 
 /* Record an error at token t: "<what>: <line>:<col>: <message>". Returns status. */
@@ -69,6 +78,8 @@ TDMI_FUNC int tdmF_cp_rerr(P *p, const Tok *t);
 
 /* Tokenize src[0..len) into p->toks (ending in K_EOF). TDM_OK or TDM_ERRSYNTAX/ERRMEM. */
 TDMI_FUNC int tdmF_cp_lex(P *p, const char *src, size_t len);
+/* Free what the lexer allocated (tokens, the spliced source). */
+TDMI_FUNC void tdmF_cp_free(P *p);
 
 /* ---- token helpers ------------------------------------------------------ */
 

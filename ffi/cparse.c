@@ -19,11 +19,20 @@
 
 enum { ST_NONE = 0, ST_TYPEDEF, ST_EXTERN, ST_STATIC };
 
+/* GCC attributes that change a type or a layout, as parsed (0: absent). */
+typedef struct Attrs {
+    int64_t align;              /* aligned(n); aligned alone: 16 (gcc's largest on x86-64) */
+    int mode;                   /* mode(QI|HI|SI|DI|word|pointer|byte): bytes */
+    int64_t vsize;              /* vector_size(n): bytes */
+    Tok *at_align, *at_mode, *at_vsize;     /* borrowed: where each was written */
+} Attrs;
+
 typedef struct Specs {
     const tdmF_Type *type;      /* borrowed: interned */
     int storage;
     int isconst;
     Tok *at;                    /* borrowed: first token */
+    Attrs attrs;                /* attributes among the specifiers: for every declarator */
 } Specs;
 
 static const char *const ignored_words[] = {
@@ -131,18 +140,87 @@ static int resolve_basic(P *p, const Words *w, const Tok *at, const tdmF_Type **
 }
 
 /* Attributes that would change a layout or a call: refused, never ignored
-   (that would be silently wrong). */
+   (that would be silently wrong). aligned, mode and vector_size are taken
+   where a declaration can use them (parse_attribute's Attrs). */
 static const char *const layout_attrs[] = {
     "packed", "aligned", "mode", "vector_size", "ms_struct", "gcc_struct", "regparm",
     "stdcall", "fastcall", "thiscall", "ms_abi", "sysv_abi", "transparent_union", NULL
 };
+
+/* Strip gcc's __name__ spelling: into buf, returns the bare name. */
+static const char *bare_name(const Tok *t, char *buf, size_t n)
+{
+    size_t k;
+    tdmF_cp_tokname(t, buf, n);
+    k = strlen(buf);
+    if (k > 4 && strncmp(buf, "__", 2) == 0 && strcmp(buf + k - 2, "__") == 0) {
+        buf[k - 2] = '\0';
+        return buf + 2;
+    }
+    return buf;
+}
+
+/* The arguments of aligned / mode / vector_size (cur: just past the name). */
+static int parse_attr_args(P *p, const char *nm, Tok *t, Attrs *a)
+{
+    int64_t v;
+    int st;
+    if (strcmp(nm, "mode") == 0) {
+        static const struct { const char *name; int bytes; } modes[] = {
+            {"QI", 1}, {"byte", 1}, {"HI", 2}, {"SI", 4}, {"DI", 8}, {"word", 8},
+            {"pointer", 8}, {NULL, 0}
+        };
+        char mb[64];
+        const char *m;
+        int i;
+        if (!accept(p, '(') || cur(p)->kind != K_IDENT) {
+            return tdmF_cp_err(p, t, TDM_ERRSYNTAX, "expected mode(NAME)");
+        }
+        m = bare_name(cur(p), mb, sizeof mb);
+        for (i = 0; modes[i].name && strcmp(modes[i].name, m) != 0; i++) {
+        }
+        if (modes[i].name == NULL) {
+            return tdmF_cp_err(p, cur(p), TDM_ERRSYNTAX, "mode(%s) is not supported (QI, HI, SI, "
+                               "DI, word, pointer and byte are: integer widths)", m);
+        }
+        advance(p);
+        a->mode = modes[i].bytes;
+        a->at_mode = t;
+        return tdmF_cp_expect(p, ')', "after the mode");
+    }
+    if (strcmp(nm, "aligned") == 0 && !is_punct(cur(p), '(')) {
+        v = 16;                     /* gcc's __BIGGEST_ALIGNMENT__ on x86-64 */
+    } else {
+        if (!accept(p, '(')) {
+            return tdmF_cp_err(p, t, TDM_ERRSYNTAX, "expected %s(N)", nm);
+        }
+        if ((st = tdmF_cp_expr(p, &v)) != TDM_OK ||
+            (st = tdmF_cp_expect(p, ')', "after the attribute's argument")) != TDM_OK) {
+            return st;
+        }
+    }
+    if (nm[0] == 'a') {
+        if (v <= 0 || v > (1 << 15) || (v & (v - 1)) != 0) {
+            return tdmF_cp_err(p, t, TDM_ERRSYNTAX, "requested alignment %lld is not a positive "
+                               "power of two (at most 32768)", (long long)v);
+        }
+        if (v > a->align) {
+            a->align = v;           /* several: the largest (gcc) */
+        }
+        a->at_align = t;
+    } else {
+        a->vsize = v;
+        a->at_vsize = t;
+    }
+    return TDM_OK;
+}
 
 /* __attribute__((a, b(args), ...)) at cur: attributes that change neither
    layout nor calls (nothrow, const, format, visibility, ...) are skipped,
    the others refused with their name. `packed` is taken where it applies to
    a struct or union (*packed set; packed NULL elsewhere), or where
    parse_tagged has already applied it (p->packed_attr). */
-static int parse_attribute(P *p, int *packed)
+static int parse_attribute(P *p, int *packed, Attrs *a)
 {
     Tok *at = cur(p);
     int level, applied = (int)(at - p->toks) == p->packed_attr;
@@ -157,19 +235,21 @@ static int parse_attribute(P *p, int *packed)
         }
         if (level == 2 && t->kind == K_IDENT) {
             char name[64];
-            const char *nm = name;
-            size_t n;
-            tdmF_cp_tokname(t, name, sizeof name);
-            n = strlen(name);
-            if (n > 4 && strncmp(name, "__", 2) == 0 && strcmp(name + n - 2, "__") == 0) {
-                name[n - 2] = '\0';
-                nm = name + 2;
-            }
+            const char *nm = bare_name(t, name, sizeof name);
             if (strcmp(nm, "packed") == 0 && (packed != NULL || applied)) {
                 if (packed != NULL) {
                     *packed = 1;
                 }
                 advance(p);
+                continue;
+            }
+            if (a != NULL && (strcmp(nm, "aligned") == 0 || strcmp(nm, "mode") == 0 ||
+                              strcmp(nm, "vector_size") == 0)) {
+                int st;
+                advance(p);
+                if ((st = parse_attr_args(p, nm, t, a)) != TDM_OK) {
+                    return st;
+                }
                 continue;
             }
             for (int i = 0; layout_attrs[i]; i++) {
@@ -282,7 +362,26 @@ static int parse_specs(P *p, Specs *s, int allow_storage)
         } else if (is_word(t, "__int128") || is_word(t, "_Float128")) {
             return tdmF_cp_err(p, t, TDM_ERRSYNTAX, "type '%.*s' is not supported", t->len, t->p);
         } else if (is_attribute(t)) {
-            if (parse_attribute(p, NULL) != TDM_OK) {
+            if ((int)(t - p->toks) == p->body_end && p->body_type != NULL) {
+                /* struct s { ... } __attribute__((aligned(16))): the struct's */
+                Attrs a;
+                memset(&a, 0, sizeof a);
+                if (parse_attribute(p, NULL, &a) != TDM_OK) {
+                    return p->err->status;
+                }
+                if (a.mode || a.vsize) {
+                    return tdmF_cp_err(p, a.mode ? a.at_mode : a.at_vsize, TDM_ERRSYNTAX,
+                                       "%s applies to an integer or floating type, not to a "
+                                       "struct or union", a.mode ? "mode" : "vector_size");
+                }
+                if (a.align && tdmF_align_aggregate(p->R, p->body_type, a.align, p->err)
+                        != TDM_OK) {
+                    return tdmF_cp_rerr(p, a.at_align);
+                }
+                p->body_end = p->pos;       /* another may follow */
+                continue;
+            }
+            if (parse_attribute(p, NULL, &s->attrs) != TDM_OK) {
                 return p->err->status;
             }
             continue;
@@ -324,6 +423,8 @@ typedef struct Decl {
 } Decl;
 
 static int parse_declarator(P *p, const tdmF_Type *base, int mode, Decl *d);
+static int trailing_attrs(P *p, const Specs *s, Attrs *a);
+static int apply_type_attrs(P *p, Decl *d, const Attrs *a);
 
 /* Is t (a declarator's type over specifier type base) reached through a
    pointer? `const int *p` is not a const object, `const int a[3]` is. */
@@ -365,6 +466,9 @@ static int parse_params(P *p, const tdmF_Type *ret, const tdmF_Type **out)
             p->param_decl = 1;
             st = parse_declarator(p, s.type, D_EITHER, &d);
             p->param_decl = 0;
+            if (st == TDM_OK && (st = trailing_attrs(p, &s, &s.attrs)) == TDM_OK) {
+                st = apply_type_attrs(p, &d, &s.attrs);     /* aligned: nothing for a call */
+            }
             if (st != TDM_OK) {
                 goto done;
             }
@@ -376,7 +480,8 @@ static int parse_params(P *p, const tdmF_Type *ret, const tdmF_Type **out)
                 st = tdmF_cp_err(p, d.at, TDM_ERRSYNTAX, "parameter %d has type void", n + 1);
                 goto done;
             }
-            if (d.type->kind == TDMF_ARRAY) {       /* adjust to pointers */
+            if (d.type->kind == TDMF_ARRAY && !(d.type->flags & TDMF_VECTOR)) {
+                /* adjust to pointers (a vector is a value: it stays) */
                 d.type = tdmF_ptr(p->R, d.type->base, p->err);
             } else if (d.type->kind == TDMF_FUNC) {
                 d.type = tdmF_ptr(p->R, d.type, p->err);
@@ -406,7 +511,7 @@ static int parse_params(P *p, const tdmF_Type *ret, const tdmF_Type **out)
             }
         }
     }
-    if (ret->kind == TDMF_ARRAY || ret->kind == TDMF_FUNC) {
+    if ((ret->kind == TDMF_ARRAY && !(ret->flags & TDMF_VECTOR)) || ret->kind == TDMF_FUNC) {
         st = tdmF_cp_err(p, cur(p), TDM_ERRSYNTAX, "function cannot return %s",
                          ret->kind == TDMF_ARRAY ? "an array" : "a function");
         if (p->err != NULL) {
@@ -698,12 +803,56 @@ static int defer_field(P *p, const Tok *at, char **why, const char *fmt, ...)
     return TDM_OK;
 }
 
+/* Attributes after a declarator (`int x __attribute__((mode(HI)));`) into a,
+   on top of the specifiers' ones. */
+static int trailing_attrs(P *p, const Specs *s, Attrs *a)
+{
+    *a = s->attrs;
+    while (is_attribute(cur(p))) {
+        if (parse_attribute(p, NULL, a) != TDM_OK) {
+            return p->err->status;
+        }
+    }
+    return TDM_OK;
+}
+
+/* mode and vector_size change the declared type itself (gcc: an integer of
+   that width, keeping its signedness; a vector of that type). */
+static int apply_type_attrs(P *p, Decl *d, const Attrs *a)
+{
+    char nb[128];
+    if (a->mode) {
+        static const tdmF_BaseId ids[2][4] = {
+            {TDMF_T_UINT8, TDMF_T_UINT16, TDMF_T_UINT32, TDMF_T_UINT64},
+            {TDMF_T_INT8, TDMF_T_INT16, TDMF_T_INT32, TDMF_T_INT64}
+        };
+        const tdmF_Type *st = d->type->kind == TDMF_ENUM ? d->type->base : d->type;
+        if (st->kind != TDMF_INT || (st->flags & (TDMF_BOOL | TDMF_UNICHAR))) {
+            return tdmF_cp_err(p, a->at_mode, TDM_ERRSYNTAX, "mode applies to an integer type, "
+                               "not '%s'", tdmF_typename(d->type, nb, sizeof nb));
+        }
+        d->type = tdmF_base(p->R, ids[(st->flags & TDMF_SIGNED) != 0]
+                                     [a->mode == 1 ? 0 : a->mode == 2 ? 1 : a->mode == 4 ? 2 : 3]);
+    }
+    if (a->vsize) {
+        const tdmF_Type *v = tdmF_vector(p->R, d->type, a->vsize, p->err);
+        if (v == NULL) {
+            return tdmF_cp_rerr(p, a->at_vsize);
+        }
+        d->type = v;
+    }
+    return TDM_OK;
+}
+
 static int parse_fields(P *p, tdmF_Type *t, int packed)
 {
     tdmF_Field *fields = NULL;
     int n = 0, cap = 0, st = TDM_OK;
     char nb[128], *why = NULL;
     t->pack = (uint16_t)(packed ? 1 : p->pack);
+    if (packed) {
+        t->flags |= TDMF_PACKATTR;  /* aligned(n) members keep n (gcc) */
+    }
     while (!accept(p, '}')) {
         Specs s;
         if (cur(p)->kind == K_PACK) {       /* takes effect for the next struct */
@@ -733,6 +882,7 @@ static int parse_fields(P *p, tdmF_Type *t, int packed)
         for (;;) {
             Decl d;
             tdmF_Field *f;
+            Attrs fa;
             int64_t width = -1;
             d.type = s.type;
             d.name = NULL;
@@ -743,6 +893,10 @@ static int parse_fields(P *p, tdmF_Type *t, int packed)
                 /* anonymous member */
             } else if (!is_punct(cur(p), ':') &&
                        (st = parse_declarator(p, s.type, D_NAMED, &d)) != TDM_OK) {
+                goto fail;
+            }
+            if ((st = trailing_attrs(p, &s, &fa)) != TDM_OK ||
+                (st = apply_type_attrs(p, &d, &fa)) != TDM_OK) {
                 goto fail;
             }
             if (accept(p, ':')) {
@@ -772,6 +926,17 @@ static int parse_fields(P *p, tdmF_Type *t, int packed)
                                      "not supported");
                 } else {
                     bad = 0;
+                }
+                if (st == TDM_OK && is_attribute(cur(p))) {
+                    Attrs after = fa;       /* int x : 3 __attribute__((aligned(8))) */
+                    if ((st = trailing_attrs(p, &s, &after)) == TDM_OK) {
+                        fa.align = after.align > fa.align ? after.align : fa.align;
+                        fa.at_align = after.at_align ? after.at_align : fa.at_align;
+                    }
+                }
+                if (st == TDM_OK && fa.align) {
+                    st = tdmF_cp_err(p, fa.at_align, TDM_ERRSYNTAX, "__attribute__((aligned)) "
+                                     "on a bitfield is not supported");
                 }
                 if (st != TDM_OK) {
                     goto fail;
@@ -806,6 +971,7 @@ static int parse_fields(P *p, tdmF_Type *t, int packed)
             f->isbit = width >= 0;
             f->bitwidth = (uint8_t)(width >= 0 ? width : 0);
             f->isconst = (uint8_t)(d.isconst || (s.isconst && !through_ptr(d.type, s.type)));
+            f->align = (uint16_t)fa.align;
             if (d.name && (f->name = strndup(d.name->p, (size_t)d.name->len)) == NULL) {
                 st = tdmF_seterr(p->err, TDM_ERRMEM, "not enough memory");
                 goto fail;
@@ -922,11 +1088,19 @@ static int parse_tagged(P *p, const tdmF_Type **out)
     char tag[256], nb[128], b1[512], b2[512];
     tdmF_Type *t, *old = NULL;
     int st, packed = 0;
+    Attrs pre;
+    memset(&pre, 0, sizeof pre);
     advance(p);
     while (is_attribute(cur(p))) {      /* struct __attribute__((packed)) tag { ... } */
-        if ((st = parse_attribute(p, kind == TDMF_ENUM ? NULL : &packed)) != TDM_OK) {
+        if ((st = parse_attribute(p, kind == TDMF_ENUM ? NULL : &packed,
+                                  kind == TDMF_ENUM ? NULL : &pre)) != TDM_OK) {
             return st;
         }
+    }
+    if (pre.mode || pre.vsize) {
+        return tdmF_cp_err(p, pre.mode ? pre.at_mode : pre.at_vsize, TDM_ERRSYNTAX,
+                           "%s applies to an integer or floating type, not to a struct or "
+                           "union", pre.mode ? "mode" : "vector_size");
     }
     if (cur(p)->kind == K_IDENT) {
         tagtok = cur(p);
@@ -947,6 +1121,10 @@ static int parse_tagged(P *p, const tdmF_Type **out)
                 }
             }
         }
+    }
+    if (pre.align && !is_punct(cur(p), '{')) {
+        return tdmF_cp_err(p, pre.at_align, TDM_ERRSYNTAX, "__attribute__((aligned)) on a "
+                           "struct or union goes with its body");
     }
     if (!accept(p, '{')) {
         if (tagtok == NULL) {
@@ -1002,6 +1180,14 @@ static int parse_tagged(P *p, const tdmF_Type **out)
     if (st != TDM_OK) {
         goto out;
     }
+    if (pre.align && (st = tdmF_align_aggregate(p->R, t, pre.align, p->err)) != TDM_OK) {
+        st = tdmF_cp_rerr(p, pre.at_align);
+        goto out;
+    }
+    if (kind != TDMF_ENUM) {
+        p->body_end = p->pos;       /* an attribute right after '}' is the struct's */
+        p->body_type = t;
+    }
     if (old && old != t) {      /* a second definition: must be the same */
         int same = kind == TDMF_ENUM ? old->base == t->base : same_fields(old, t);
         if (!same) {
@@ -1037,8 +1223,14 @@ int tdmF_cp_type_name(P *p, const tdmF_Type **out)
         return st;
     }
     if ((st = parse_specs(p, &s, 0)) == TDM_OK &&
-        (st = parse_declarator(p, s.type, D_ABSTRACT, &d)) == TDM_OK) {
-        *out = d.type;
+        (st = parse_declarator(p, s.type, D_ABSTRACT, &d)) == TDM_OK &&
+        (st = trailing_attrs(p, &s, &s.attrs)) == TDM_OK &&
+        (st = apply_type_attrs(p, &d, &s.attrs)) == TDM_OK) {
+        *out = d.type;      /* "float __attribute__((vector_size(16)))" */
+        if (s.attrs.align &&
+            (*out = tdmF_aligned_variant(p->R, d.type, s.attrs.align, p->err)) == NULL) {
+            st = tdmF_cp_rerr(p, s.attrs.at_align);     /* "int __attribute__((aligned(8)))" */
+        }
     }
     p->depth--;
     return st;
@@ -1204,6 +1396,7 @@ static int parse_declaration(P *p)
     for (;;) {
         Decl d;
         char sym[256] = "";
+        Attrs da = s.attrs;
         if ((st = parse_declarator(p, s.type, D_NAMED, &d)) != TDM_OK) {
             return st;
         }
@@ -1214,13 +1407,25 @@ static int parse_declaration(P *p)
                 }
                 st = parse_asm(p, sym, sizeof sym);
             } else if (is_attribute(cur(p))) {
-                st = parse_attribute(p, NULL);
+                st = parse_attribute(p, NULL, &da);
             } else {
                 break;
             }
             if (st != TDM_OK) {
                 return st;
             }
+        }
+        if ((st = apply_type_attrs(p, &d, &da)) != TDM_OK) {
+            return st;
+        }
+        if (da.align && s.storage == ST_TYPEDEF) {
+            /* typedef int a8 __attribute__((aligned(8))): a variant of the type
+               (on a variable or a function it changes nothing ABI mode reads) */
+            const tdmF_Type *v = tdmF_aligned_variant(p->R, d.type, da.align, p->err);
+            if (v == NULL) {
+                return tdmF_cp_rerr(p, da.at_align);
+            }
+            d.type = v;
         }
         if ((st = declare(p, &s, &d, sym)) != TDM_OK) {
             return st;
@@ -1326,7 +1531,7 @@ static int cdef_full(tdmF_Registry *R, const char *src, size_t len, const tdmF_P
             st = parse_declaration(&p);
         }
     }
-    free(p.toks);
+    tdmF_cp_free(&p);
     if (st != TDM_OK && err != NULL &&
         (err->kind == TDMF_EK_OTHER || err->kind == TDMF_EK_TYPE)) {
         err->kind = TDMF_EK_DECL;   /* a declaration the registry refused is still a bad cdef */
@@ -1379,6 +1584,6 @@ static int parse_type_full(tdmF_Registry *R, const char *src, size_t len, const 
         st = tdmF_cp_err(&p, cur(&p), TDM_ERRSYNTAX, "unexpected %s after the type",
                          tdmF_cp_tokdesc(cur(&p), b, sizeof b));
     }
-    free(p.toks);
+    tdmF_cp_free(&p);
     return st;
 }

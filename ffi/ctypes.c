@@ -530,6 +530,112 @@ const tdmF_Type *tdmF_array(tdmF_Registry *R, const tdmF_Type *elem,
     return t;
 }
 
+const tdmF_Type *tdmF_vector(tdmF_Registry *R, const tdmF_Type *elem, int64_t size,
+                             tdmF_Err *err)
+{
+    tdmF_Type *t;
+    char nb[128];
+    const tdmF_Type *st = elem->kind == TDMF_ENUM ? elem->base : elem;
+    if ((st->kind != TDMF_INT && st->kind != TDMF_FLOAT) || (st->flags & TDMF_BOOL) ||
+        elem->variant_of != NULL) {
+        tdmF_seterr(err, TDM_ERRSYNTAX, "vector_size applies to an integer or floating type, "
+                    "not '%s'", tdmF_typename(elem, nb, sizeof nb));
+        return NULL;
+    }
+    if (size <= 0 || size > (1 << 15) || (size & (size - 1)) != 0 ||
+        (size_t)size % elem->size != 0) {
+        tdmF_seterr(err, TDM_ERRSYNTAX, "vector_size(%lld) is not a power of two multiple of "
+                    "the size of '%s' (%zu)", (long long)size,
+                    tdmF_typename(elem, nb, sizeof nb), elem->size);
+        return NULL;
+    }
+    t = (tdmF_Type *)intern(R, TDMF_ARRAY, elem, size / (int64_t)elem->size, NULL, 0,
+                            TDMF_VECTOR, -1, err);
+    if (t) {
+        t->size = t->align = (size_t)size;
+    }
+    return t;
+}
+
+static size_t align_up(size_t x, size_t a);
+
+static int bad_alignment(int64_t n, tdmF_Err *err)
+{
+    if (n <= 0 || n > (1 << 15) || (n & (n - 1)) != 0) {
+        tdmF_seterr(err, TDM_ERRSYNTAX, "requested alignment %lld is not a positive power of "
+                    "two (at most 32768)", (long long)n);
+        return 1;
+    }
+    return 0;
+}
+
+const tdmF_Type *tdmF_aligned_variant(tdmF_Registry *R, const tdmF_Type *t, int64_t n,
+                                      tdmF_Err *err)
+{
+    tdmF_Type *v;
+    char nb[128];
+    if (bad_alignment(n, err)) {
+        return NULL;
+    }
+    while (t->variant_of != NULL) {
+        t = t->variant_of;          /* a variant of a variant: of the original */
+    }
+    if (t->kind == TDMF_STRUCT || t->kind == TDMF_UNION || t->kind == TDMF_ARRAY ||
+        t->kind == TDMF_FUNC || t->kind == TDMF_VOID) {
+        tdmF_seterr(err, TDM_ERRSYNTAX, "__attribute__((aligned)) on a typedef of '%s' is not "
+                    "supported (put it on the struct or union itself, or on a member)",
+                    tdmF_typename(t, nb, sizeof nb));
+        return NULL;
+    }
+    if ((size_t)n == t->align) {
+        return t;
+    }
+    for (v = R->all; v != NULL; v = v->next) {
+        if (v->variant_of == t && v->align == (size_t)n) {
+            return v;
+        }
+    }
+    if ((v = type_alloc(R, t->kind, err)) == NULL) {
+        return NULL;
+    }
+    {
+        tdmF_Type *keepnext = v->next;
+        *v = *t;                    /* the same type, apart from its alignment */
+        v->next = keepnext;
+    }
+    v->hnext = NULL;
+    v->ptrto = NULL;
+    v->name = NULL;
+    v->fields = NULL;
+    v->elems = NULL;
+    v->params = NULL;
+    v->argv = NULL;
+    v->invalid = NULL;
+    v->cifstate = 0;
+    if (t->name != NULL && (v->name = strdup(t->name)) == NULL) {
+        tdmF_seterr(err, TDM_ERRMEM, "not enough memory");
+        return NULL;
+    }
+    v->align = (size_t)n;
+    v->variant_of = t;
+    v->flags |= TDMF_OVERALIGNED;
+    return v;
+}
+
+int tdmF_align_aggregate(tdmF_Registry *R, tdmF_Type *t, int64_t n, tdmF_Err *err)
+{
+    (void)R;
+    if (bad_alignment(n, err)) {
+        return err ? err->status : TDM_ERRSYNTAX;
+    }
+    if ((size_t)n > t->align) {
+        t->align = (size_t)n;
+        t->size = align_up(t->size, t->align);
+        t->flags |= TDMF_OVERALIGNED;
+    }
+    return TDM_OK;
+}
+
 const tdmF_Type *tdmF_func(tdmF_Registry *R, const tdmF_Type *ret,
                            const tdmF_Type *const *params, int n,
                            int variadic, int nfixed, tdmF_Err *err)
@@ -627,7 +733,7 @@ int tdmF_complete(tdmF_Registry *R, tdmF_Type *t, tdmF_Field *fields, int n,
                   tdmF_Err *err)
 {
     size_t bit = 0, size = 0, align = 1, fa;
-    int i, j, isunion = t->kind == TDMF_UNION, hasbits = 0, flex = 0;
+    int i, j, isunion = t->kind == TDMF_UNION, hasbits = 0, flex = 0, overaligned = 0;
     const char *inv = NULL;
     char nb[128];
     (void)R;
@@ -664,13 +770,26 @@ int tdmF_complete(tdmF_Registry *R, tdmF_Type *t, tdmF_Field *fields, int n,
             }
             continue;
         }
-        fa = t->pack && ft->align > t->pack ? t->pack : ft->align;
-        if (inv == NULL) {
+        /* aligned(n) on the member: at least n; gcc lets __attribute__((packed))
+           keep it, #pragma pack(N) caps it at N */
+        if (t->flags & TDMF_PACKATTR) {
+            fa = ft->align > t->pack ? t->pack : ft->align;
+            fa = f->align > fa ? f->align : fa;
+        } else {
+            fa = f->align > ft->align ? f->align : ft->align;
+            fa = t->pack && fa > t->pack ? t->pack : fa;
+        }
+        {
             const tdmF_Type *e = ft;
-            while (e->kind == TDMF_ARRAY) {
+            while (e->kind == TDMF_ARRAY && !(e->flags & TDMF_VECTOR)) {
                 e = e->base;
             }
-            inv = e->invalid;       /* a member no object can have: nor can this */
+            if (inv == NULL) {
+                inv = e->invalid;   /* a member no object can have: nor can this */
+            }
+            if (f->align || (e->flags & TDMF_OVERALIGNED)) {
+                overaligned = 1;
+            }
         }
         if (ft->kind == TDMF_ARRAY && ft->length < 0) {
             if (isunion || i != n - 1) {
@@ -679,6 +798,9 @@ int tdmF_complete(tdmF_Registry *R, tdmF_Type *t, tdmF_Field *fields, int n,
                                    f->line, f->col, f->name ? f->name : "?");
             }
             flex = 1;
+        } else if (!isunion && i == n - 1 && ft->kind == TDMF_STRUCT && (ft->flags & TDMF_FLEX)) {
+            flex = 1;       /* ends in a struct that ends in T y[]: the count of that
+                               innermost array sizes this struct too (as cffi) */
         } else if (inv == NULL && tdmF_sized(ft, "field", NULL) != TDM_OK) {
             return tdmF_seterr(err, TDM_ERRSYNTAX, "%d:%d: field '%s' has incomplete type '%s'",
                                f->line, f->col, f->name ? f->name : "<anonymous>",
@@ -705,7 +827,8 @@ int tdmF_complete(tdmF_Registry *R, tdmF_Type *t, tdmF_Field *fields, int n,
     t->align = align;
     t->fields = fields;
     t->nfields = n;
-    t->flags |= TDMF_COMPLETE | (hasbits ? TDMF_HASBITS : 0) | (flex ? TDMF_FLEX : 0);
+    t->flags |= TDMF_COMPLETE | (hasbits ? TDMF_HASBITS : 0) | (flex ? TDMF_FLEX : 0) |
+                (overaligned ? TDMF_OVERALIGNED : 0);
     return TDM_OK;
 }
 
@@ -915,6 +1038,16 @@ static void spell(const tdmF_Type *t, const char *inner, char *out, size_t n, in
         spell(t->base, tmp, out, n, cffi);
         return;
     case TDMF_ARRAY:
+        if (t->flags & TDMF_VECTOR) {
+            /* as gcc prints it: float __attribute__((vector_size(16))) */
+            char eb[128], vs[64];
+            spell(t->base, "", eb, sizeof eb, cffi);
+            snprintf(vs, sizeof vs, " __attribute__((vector_size(%zu)))", t->size);
+            join(tmp, sizeof tmp, eb, vs, "", "");
+            join(out, n, tmp, inner[0] == '\0' || inner[0] == '[' || inner[0] == '(' ||
+                 inner[0] == TDMF_SPELL_MARK ? "" : " ", inner, "");
+            return;
+        }
         if (t->length < 0) {
             join(tmp, sizeof tmp, inner, cffi ? "[]" : "[?]", "", "");
         } else {
@@ -943,7 +1076,13 @@ static void spell(const tdmF_Type *t, const char *inner, char *out, size_t n, in
     default:
         break;
     }
-    if (t->tdname) {
+    if (t->variant_of != NULL) {
+        /* a typedef's aligned variant: as gcc would print it */
+        char vb[128], ab[48];
+        spell(t->variant_of, "", vb, sizeof vb, cffi);
+        snprintf(ab, sizeof ab, " __attribute__((aligned(%zu)))", t->align);
+        join(tmp, sizeof tmp, vb, ab, "", "");
+    } else if (t->tdname) {
         join(tmp, sizeof tmp, t->name, "", "", "");
     } else if (t->kind == TDMF_STRUCT || t->kind == TDMF_UNION || t->kind == TDMF_ENUM) {
         join(tmp, sizeof tmp, kindword(t->kind), " ", t->name ? t->name : "<anonymous>", "");
@@ -985,6 +1124,9 @@ const char *tdmF_cffi_declname(const tdmF_Type *t, const char *name, char *buf, 
 static int add_elems(tdmF_Registry *R, const tdmF_Type *t, ffi_type **elems,
                      size_t *k, tdmF_Err *err)
 {
+    if (t->kind == TDMF_ARRAY && (t->flags & TDMF_VECTOR)) {
+        return tdmF_ffitype(R, t, err) != NULL ? TDM_OK : (err ? err->status : TDM_ERRTYPE);
+    }
     if (t->kind == TDMF_ARRAY) {
         int64_t i;
         for (i = 0; i < t->length; i++) {
@@ -1030,6 +1172,12 @@ static ffi_type *struct_fft(tdmF_Registry *R, tdmF_Type *t, tdmF_Err *err)
                         "a pointer)", tdmF_typename(t, nb, sizeof nb));
             return NULL;
         }
+    }
+    if (t->flags & TDMF_OVERALIGNED) {
+        tdmF_seterrk(err, TDMF_EK_NOTIMPL, TDM_ERRTYPE, "'%s' has a layout changed by "
+                     "__attribute__((aligned)): it cannot be passed by value (pass a pointer)",
+                     tdmF_typename(t, nb, sizeof nb));
+        return NULL;
     }
     if ((t->flags & TDMF_FLEX) || t->size == 0) {
         tdmF_seterrk(err, TDMF_EK_NOTIMPL, TDM_ERRTYPE, "'%s' has no fixed size: it cannot be passed by value",
@@ -1098,6 +1246,14 @@ ffi_type *tdmF_ffitype(tdmF_Registry *R, const tdmF_Type *t, tdmF_Err *err)
             break;
         }
         return t->fft ? t->fft : struct_fft(R, (tdmF_Type *)t, err);
+    case TDMF_ARRAY:
+        if (t->flags & TDMF_VECTOR) {
+            tdmF_seterrk(err, TDMF_EK_NOTIMPL, TDM_ERRTYPE, "'%s': vector types cannot be "
+                         "passed or returned by value (libffi has no vector type); pass a "
+                         "pointer", tdmF_typename(t, nb, sizeof nb));
+            return NULL;
+        }
+        break;
     case TDMF_UNION:
         tdmF_seterrk(err, TDMF_EK_NOTIMPL, TDM_ERRTYPE, "'%s': unions cannot be passed or returned by value "
                     "(libffi has no union type); pass a pointer",

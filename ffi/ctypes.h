@@ -114,10 +114,23 @@ typedef enum tdmF_Kind {
 #define TDMF_COMPLETE   0x08    /* STRUCT/UNION/ENUM: body known */
 #define TDMF_VARIADIC   0x10    /* FUNC: declared with `...` */
 #define TDMF_HASBITS    0x20    /* STRUCT/UNION: has bitfields (not by value) */
-#define TDMF_FLEX       0x40    /* STRUCT: ends in a flexible array member */
+#define TDMF_FLEX       0x40    /* STRUCT: ends in a flexible array member, directly or
+                                   through a last member that is such a struct */
 #define TDMF_CALLSIG    0x80    /* FUNC: concrete signature of a variadic call */
 #define TDMF_UNICHAR    0x100   /* INT: wchar_t, char16_t, char32_t (a character: str in
                                    Python, as cffi) */
+#define TDMF_VECTOR     0x200   /* ARRAY: a GCC vector (__attribute__((vector_size(n)))):
+                                   size and alignment n, indexed as an array, never
+                                   decays to a pointer, never passed by value (libffi has
+                                   no vector type) */
+#define TDMF_PACKATTR   0x800   /* STRUCT/UNION: packed by __attribute__((packed)) (pack
+                                   1), not #pragma pack: an aligned(n) member keeps n,
+                                   where #pragma pack(N) caps it at N (gcc) */
+#define TDMF_OVERALIGNED 0x400  /* a layout changed by __attribute__((aligned(n))): a
+                                   STRUCT/UNION with an aligned member or aligned itself,
+                                   or a typedef's variant of a scalar (variant_of): such a
+                                   struct is not passed by value (libffi lays structs out
+                                   naturally) */
 
 typedef struct tdmF_Type tdmF_Type;
 
@@ -130,6 +143,8 @@ typedef struct tdmF_Field {
     uint8_t isbit;              /* 1 for bitfields */
     uint8_t isconst;            /* declared const (`const int x;`, `char *const p;`):
                                    the Lua face refuses stores as LuaJIT; cffi ignores it */
+    uint16_t align;             /* __attribute__((aligned(n))) on the member: its
+                                   alignment is at least n (gcc); 0: its type's */
     int line, col;              /* where it was declared (messages) */
 } tdmF_Field;
 
@@ -161,6 +176,9 @@ struct tdmF_Type {
     ffi_cif cif;                /* FUNC: valid when cifstate == 1 */
     ffi_type **argv;            /* owns: FUNC argument types for cif */
     const tdmF_Type *ptrto;     /* borrowed: cached pointer-to-this type */
+    const tdmF_Type *variant_of;    /* borrowed: the type this one is an aligned variant
+                                   of (typedef int a8 __attribute__((aligned(8)));),
+                                   or NULL */
     uint32_t hash;
     tdmF_Type *hnext;           /* borrowed: intern chain (registry owns all) */
     tdmF_Type *next;            /* borrowed: list of every type, freed by registry */
@@ -224,6 +242,20 @@ TDMI_FUNC const tdmF_Type *tdmF_array(tdmF_Registry *R, const tdmF_Type *elem,
 TDMI_FUNC const tdmF_Type *tdmF_func(tdmF_Registry *R, const tdmF_Type *ret,
                                      const tdmF_Type *const *params, int n,
                                      int variadic, int nfixed, tdmF_Err *err);
+/* GCC's vector of `elem` (an integer or floating type) of `size` bytes (a
+   power of two, a multiple of elem's size): an array type flagged
+   TDMF_VECTOR, size and alignment `size` (interned). */
+TDMI_FUNC const tdmF_Type *tdmF_vector(tdmF_Registry *R, const tdmF_Type *elem,
+                                       int64_t size, tdmF_Err *err);
+/* A typedef's __attribute__((aligned(n))) on a scalar, enum or pointer type
+   t: the same type with alignment n (gcc: a typedef may raise or lower it),
+   one per (t, n). Struct, union, array and function types are refused. */
+TDMI_FUNC const tdmF_Type *tdmF_aligned_variant(tdmF_Registry *R, const tdmF_Type *t,
+                                                int64_t n, tdmF_Err *err);
+/* __attribute__((aligned(n))) on a completed struct or union: its
+   alignment at least n, its size rounded up to it (gcc). */
+TDMI_FUNC int tdmF_align_aggregate(tdmF_Registry *R, tdmF_Type *t, int64_t n,
+                                   tdmF_Err *err);
 /* A new, incomplete struct/union/enum (nominal; not registered by tag). */
 TDMI_FUNC tdmF_Type *tdmF_aggregate(tdmF_Registry *R, int kind, const char *tag,
                                     tdmF_Err *err);

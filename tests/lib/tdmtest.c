@@ -151,6 +151,9 @@ void fill_squares(int *a, int n)
 
 int global_counter = 42;
 const char *global_name = "tdm";
+/* declared `extern int global_ints[];` by tests: an array whose length only C knows */
+int global_ints[8] = {0, 1, 2, 3, 4, 5, 6, 7};
+char global_chars[8] = "abc";
 
 int set_errno_to(int e) { errno = e; return -1; }
 int get_errno_val(void) { return errno; }

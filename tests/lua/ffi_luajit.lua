@@ -305,8 +305,8 @@ T.test("asm redirects, GCC attributes, escapes", function()
     ffi.cdef "int lj_my_abs(int) asm(\"abs\");"           -- the same again is fine
     T.raises(function() ffi.cdef "int lj_my_abs(int) asm(\"labs\");" end,
              "conflicting declaration of 'lj_my_abs'")
-    T.raises(function() ffi.cdef "struct lj_al { char c; int i; } __attribute__((aligned(16)));" end,
-             "__attribute__((aligned)) is not supported")
+    T.raises(function() ffi.cdef "struct lj_al { char c; int i; } __attribute__((ms_struct));" end,
+             "__attribute__((ms_struct)) is not supported")
     ffi.cdef "int lj_nosuch(int) asm(\"tandem_no_such_symbol\");"
     T.raises(function() return ffi.C.lj_nosuch end, "symbol 'tandem_no_such_symbol' not found")
 end)
@@ -317,6 +317,19 @@ T.test("backslash-newline splices lines between tokens", function()
     T.eq(ffi.C.lj_splabs(-4), 4)
     -- an error after a splice counts the spliced line
     T.raises(function() ffi.cdef "int \\\n lj_spl_bad(int) @;" end, "2:")
+end)
+
+T.test("backslash-newline splices inside a token, as C's translation phase 2", function()
+    -- an identifier, a string, a number, a #define and a keyword cut in two
+    ffi.cdef("int lj_spl\\\nabs2(int) asm(\"a\\\nbs\"); enum { LJ_SPL2 = 1\\\n2 };\n" ..
+             "#define LJ_SPL3 4\\\n5\nuns\\\r\nigned int lj_spl_u(void) asm(\"getpid\");")
+    T.eq(ffi.C.lj_splabs2(-7), 7)
+    T.eq(ffi.C.LJ_SPL2, 12)
+    T.eq(ffi.C.LJ_SPL3, 45)
+    T.ok(ffi.C.lj_spl_u() > 0)
+    -- positions after a join stay the source's: line 4, column 2
+    local ok, msg = pcall(ffi.cdef, "int a\\\nb;\nint c\\\n @;")
+    T.ok(not ok); T.ok(msg:find("4:2:", 1, true), msg)
 end)
 
 T.test("packed layouts: #pragma pack and __attribute__((packed)), as gcc lays them out", function()
@@ -446,6 +459,48 @@ T.test("declaration errors and constants as LuaJIT", function()
     T.raises(function() ffi.sizeof("int[?]") end, "bad argument #2")
     T.raises(function() ffi.sizeof("int[?]", -1) end, "negative")
     T.eq(ffi.sizeof("int[?]", 0), 0)
+end)
+
+T.test("GCC attributes: aligned, mode and vector_size lay out as gcc does", function()
+    ffi.cdef [[
+    struct lj_al1 { char c; int x __attribute__((aligned(8))); short s; };
+    struct __attribute__((aligned(32))) lj_al2 { char c; };
+    typedef int lj_i8a __attribute__((aligned(8)));
+    typedef int lj_i1a __attribute__((aligned(1)));
+    struct lj_al3 { char c; lj_i8a x; lj_i1a y; char z; };
+    typedef int lj_hi __attribute__((mode(HI)));
+    typedef unsigned lj_qi __attribute__((mode(QI)));
+    struct lj_md { char c; long long q __attribute__((mode(SI))); };
+    typedef int lj_v4si __attribute__((vector_size(16)));
+    typedef double lj_v4df __attribute__((vector_size(32)));
+    struct lj_vs { char c; lj_v4df v; };
+    lj_v4si lj_vabs(lj_v4si) asm("abs");
+    int lj_alabs(struct lj_al1) asm("abs");
+    ]]
+    -- the numbers gcc gives (tests/unit/test_ffi_layout.c compiles the same)
+    T.eq(ffi.sizeof("struct lj_al1"), 16); T.eq(ffi.alignof("struct lj_al1"), 8)
+    T.eq(ffi.offsetof("struct lj_al1", "x"), 8); T.eq(ffi.offsetof("struct lj_al1", "s"), 12)
+    T.eq(ffi.sizeof("struct lj_al2"), 32); T.eq(ffi.alignof("struct lj_al2"), 32)
+    T.eq(ffi.alignof("lj_i8a"), 8); T.eq(ffi.sizeof("lj_i8a"), 4)
+    T.eq(ffi.offsetof("struct lj_al3", "x"), 8); T.eq(ffi.offsetof("struct lj_al3", "y"), 12)
+    T.eq(ffi.offsetof("struct lj_al3", "z"), 16); T.eq(ffi.sizeof("struct lj_al3"), 24)
+    T.eq(ffi.sizeof("lj_hi"), 2); T.eq(ffi.sizeof("lj_qi"), 1)
+    T.eq(tonumber(ffi.cast("lj_qi", -1)), 255)             -- unsigned, as declared
+    T.eq(ffi.offsetof("struct lj_md", "q"), 4); T.eq(ffi.sizeof("struct lj_md"), 8)
+    T.eq(ffi.sizeof("lj_v4si"), 16); T.eq(ffi.alignof("lj_v4si"), 16)
+    T.eq(ffi.offsetof("struct lj_vs", "v"), 32); T.eq(ffi.sizeof("struct lj_vs"), 64)
+    local v = ffi.new("lj_v4si", {1, -2, 3, -4})
+    T.eq(v[1], -2); T.eq(v[3], -4)
+    T.raises(function() return v[4] end, "out of bounds")
+    local a = ffi.new("struct lj_al1", {65, 7, 9})
+    T.eq(a.x, 7); T.eq(a.s, 9)
+    -- what libffi cannot pass is refused, never passed wrongly
+    T.raises(function() ffi.C.lj_vabs(v) end, "vector types cannot be passed")
+    T.raises(function() ffi.C.lj_alabs(a) end, "changed by __attribute__((aligned))")
+    T.raises(function() ffi.cdef "typedef float lj_badm __attribute__((mode(SI)));" end,
+             "mode applies to an integer type")
+    T.raises(function() ffi.cdef "typedef int lj_badv __attribute__((vector_size(6)));" end,
+             "power of two")
 end)
 
 T.summary()

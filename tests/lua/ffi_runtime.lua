@@ -74,4 +74,41 @@ T.test("complex: passed to and returned from C, and from a callback", function()
     cb:free()
 end)
 
+ffi.cdef [[
+struct rtv_foo { int len[4]; short data[]; };
+struct rtv_bar { int abc[2]; struct rtv_foo tail; };
+struct rtv_mid { signed char len; signed char data[]; };
+struct rtv_hold { struct rtv_mid m; int bcd; };
+struct rtv_z { int len; short data[0]; };
+]]
+
+T.test("variable-size structs: a flexible array through the last member", function()
+    T.eq(ffi.sizeof("struct rtv_bar"), 24)
+    T.eq(ffi.sizeof("struct rtv_bar", 5), 34)        -- the innermost array's count
+    local p = ffi.new("struct rtv_bar", 5, {{1}, {{2}, {7, 8, 9}}})
+    T.eq(ffi.sizeof(p), 34)
+    T.eq(p.abc[0], 1); T.eq(p.tail.len[0], 2)
+    T.eq(p.tail.data[2], 9); T.eq(p.tail.data[4], 0)
+    T.raises(function() return p.tail.data[5] end, "out of bounds")
+    -- a struct ending in one in the middle of another: the room up to its end
+    local h = ffi.new("struct rtv_hold", {{123, {45, 56, 67, 78}}, 9999999})
+    T.eq(h.m.len, 123); T.eq(h.m.data[2], 67); T.eq(h.bcd, 9999999)
+    T.eq(h.m.data[3], 0x7f)                          -- bcd's low byte
+    T.raises(function() return h.m.data[7] end, "out of bounds")
+    T.raises(function() ffi.new("struct rtv_hold", {{1, {1, 2, 3, 4, 5, 6, 7, 8}}}) end,
+             "room for 7")
+end)
+
+T.test("variable-size structs: T x[0] ending a struct is a pointer bounded by its owner", function()
+    local buf = ffi.new("char[?]", ffi.sizeof("struct rtv_z") + 7 * 2)
+    local q = ffi.cast("struct rtv_z *", buf)
+    T.ok(ffi.istype("short *", q.data))
+    T.eq(q.data[6], 0)
+    q.data[6] = 15
+    T.eq(q.data[6], 15); T.eq(buf[16], 15)
+    T.raises(function() return q.data[7] end, "out of bounds")
+    local s = ffi.new("struct rtv_z")
+    T.raises(function() return s.data[0] end, "out of bounds")
+end)
+
 T.summary()

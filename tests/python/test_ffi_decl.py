@@ -337,3 +337,106 @@ def test_line_directives_are_skipped(ffi):
     assert lib.abs(-2) == 2 and lib.labs(-3) == 3
     with pytest.raises(tandem.CDefError):
         ffi.cdef('# 42 "foo.h"\nint @;')
+
+
+# ---- backslash-newline splices (C's translation phase 2) --------------------
+
+def test_backslash_newline_splices_inside_tokens(ffi):
+    ffi.cdef("int lab\\\ns(int) asm(\"abs\");\n#define SPL 1\\\n2\n"
+             "struct spl { int a\\\r\nb; };")
+    C = ffi.dlopen(None)
+    assert C.labs(-3) == 3 and C.SPL == 12
+    assert ffi.offsetof("struct spl", "ab") == 0
+    with pytest.raises(ffi.CDefError, match="4:2:"):
+        ffi.cdef("int x\\\ny;\nint z\\\n @;")
+
+
+# ---- GCC attributes that change a layout (issue 16's aligned, mode, vector_size) --
+
+def test_aligned_attribute_layouts(ffi):
+    # the same numbers gcc gives (tests/unit/test_ffi_layout.c compiles them)
+    ffi.cdef("""
+        struct al1 { char c; int x __attribute__((aligned(8))); short s; };
+        struct al2 { char c; int x; } __attribute__((aligned(16)));
+        typedef int i8a_t __attribute__((aligned(8)));
+        typedef int i1a_t __attribute__((aligned(1)));
+        struct al3 { char c; i8a_t x; };
+        struct al4 { char c; i1a_t x; };
+        struct al5 { char c; int x __attribute__((aligned(8))); } __attribute__((packed));
+        #pragma pack(1)
+        struct al6 { char c; int x __attribute__((aligned(4))); };
+        #pragma pack()
+    """)
+    assert (ffi.sizeof("struct al1"), ffi.alignof("struct al1")) == (16, 8)
+    assert ffi.offsetof("struct al1", "x") == 8 and ffi.offsetof("struct al1", "s") == 12
+    assert (ffi.sizeof("struct al2"), ffi.alignof("struct al2")) == (16, 16)
+    assert (ffi.sizeof("i8a_t"), ffi.alignof("i8a_t")) == (4, 8)
+    # a variant of int, spelled as gcc would: never the shared CType of int
+    t = ffi.typeof("i8a_t")
+    assert t is not ffi.typeof("int") and t.cname == "int __attribute__((aligned(8)))"
+    assert ffi.typeof(t.cname) is t and ffi.alignof(t) == 8
+    assert ffi.alignof(tandem.FFI().typeof("int")) == 4
+    assert ffi.offsetof("struct al3", "x") == 8 and ffi.sizeof("struct al3") == 16
+    assert ffi.offsetof("struct al4", "x") == 1 and ffi.sizeof("struct al4") == 5
+    assert ffi.offsetof("struct al5", "x") == 8     # packed keeps an aligned member's n
+    assert ffi.offsetof("struct al6", "x") == 1     # #pragma pack caps it
+    p = ffi.new("struct al1 *", [b"\x01", 2, 3])
+    assert (p.c, p.x, p.s) == (b"\x01", 2, 3)
+    v = ffi.new("i8a_t *", 7)
+    assert v[0] == 7
+    q = ffi.new("struct al4 *", {"x": -5})
+    assert q.x == -5
+    # libffi lays structs out naturally: an aligned layout is not passed by value
+    ffi.cdef("int al_abs(struct al1) asm(\"abs\"); int al_i(i8a_t) asm(\"abs\");")
+    C = ffi.dlopen(None)
+    with pytest.raises(NotImplementedError, match="aligned"):
+        C.al_abs(p[0])
+    assert C.al_i(-4) == 4                          # a scalar passes as itself
+
+
+def test_mode_attribute_picks_an_integer_width(ffi):
+    ffi.cdef("""
+        typedef int hi_t __attribute__((mode(HI)));
+        typedef unsigned int qi_t __attribute__((__mode__(__QI__)));
+        typedef int __attribute__((mode(DI))) di_t;
+        typedef unsigned wd_t __attribute__((mode(word)));
+        struct md { char c; int h __attribute__((mode(HI))); };
+    """)
+    assert ffi.sizeof("hi_t") == 2 and ffi.sizeof("qi_t") == 1
+    assert ffi.sizeof("di_t") == 8 and ffi.sizeof("wd_t") == 8
+    assert ffi.offsetof("struct md", "h") == 2 and ffi.sizeof("struct md") == 4
+    assert ffi.cast("qi_t", -1) == ffi.cast("qi_t", 255)
+    assert int(ffi.cast("qi_t", -1)) == 255 and int(ffi.cast("hi_t", 65535)) == -1
+    with pytest.raises(OverflowError):
+        ffi.new("hi_t *", 40000)
+    with pytest.raises(ffi.CDefError, match="mode applies to an integer type"):
+        ffi.cdef("typedef double bad_m __attribute__((mode(HI)));")
+    with pytest.raises(ffi.CDefError, match="mode\\(TI\\) is not supported"):
+        ffi.cdef("typedef int bad_t __attribute__((mode(TI)));")
+
+
+def test_vector_size_lays_out_and_is_never_passed_by_value(ffi):
+    ffi.cdef("""
+        typedef float v4sf __attribute__((vector_size(16)));
+        struct vs { char c; v4sf v; };
+        v4sf v_abs(v4sf) asm("abs");
+        int v_printf(const char *, ...) asm("printf");
+    """)
+    assert (ffi.sizeof("v4sf"), ffi.alignof("v4sf")) == (16, 16)
+    assert ffi.offsetof("struct vs", "v") == 16 and ffi.sizeof("struct vs") == 32
+    assert ffi.typeof("v4sf") is ffi.typeof("float __attribute__((vector_size(16)))")
+    assert ffi.typeof("v4sf") is not ffi.typeof("float[4]")
+    v = ffi.new("v4sf *", [1.5, 2.5, 3.5, 4.5])
+    assert list(v[0]) == [1.5, 2.5, 3.5, 4.5] and len(v[0]) == 4
+    s = ffi.new("struct vs *", [b"x", [1, 2]])
+    assert s.v[1] == 2.0
+    C = ffi.dlopen(None)
+    # libffi has no vector type: a clear refusal, never a wrong call
+    with pytest.raises(NotImplementedError, match="vector types cannot be passed"):
+        C.v_abs(v[0])
+    with pytest.raises(NotImplementedError, match="vector types cannot be passed"):
+        C.v_printf(b"%d", v[0])
+    with pytest.raises(NotImplementedError, match="callback with unsupported argument"):
+        ffi.callback("int(v4sf)", lambda x: 0)     # cffi's words; tandem's reason as a note
+    with pytest.raises(ffi.CDefError, match="power of two"):
+        ffi.cdef("typedef int bad_v __attribute__((vector_size(12)));")

@@ -72,9 +72,12 @@ static void test_declarations(void)
     CHECK_STR(bad_cdef("  foo_t x;"), "cdef: 1:3: unknown type name 'foo_t'");
     CHECK_STR(bad_cdef("long long double f(void);"),
               "cdef: 1:1: invalid combination of type specifiers");
-    CHECK_STR(bad_cdef("struct s { int x; } __attribute__((aligned(16)));"),
-              "cdef: 1:36: __attribute__((aligned)) is not supported (it changes the layout "
+    CHECK_STR(bad_cdef("struct s { int x; } __attribute__((ms_struct));"),
+              "cdef: 1:36: __attribute__((ms_struct)) is not supported (it changes the layout "
               "or the call)");
+    CHECK_STR(bad_cdef("struct s2 { int x __attribute__((aligned(6))); };"),
+              "cdef: 1:34: requested alignment 6 is not a positive power of two (at most "
+              "32768)");
     CHECK_STR(bad_cdef("int f(int) asm(\"g\");\nint f(int) asm(\"h\");"),
               "cdef: 2:5: conflicting declaration of 'f': symbol 'h', previously 'g'");
     CHECK_CONTAINS(bad_cdef("int f(int) asm(g);"), "expected '(\"symbol\")' after 'asm'");

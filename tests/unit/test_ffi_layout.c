@@ -63,6 +63,33 @@ static const char src_q[] =
     "struct q5 { char a; double b; };\n";
 struct q5 { char a; double b; };
 
+/* GCC attributes that change a layout: aligned(n) on members, structs and
+   typedefs (a typedef may lower it), mode(...) widths, vector_size(n). */
+LAYOUT(a1, struct a1 { char c; int x __attribute__((aligned(8))); short s; })
+LAYOUT(a2, struct a2 { char c; int x; } __attribute__((aligned(16))))
+LAYOUT(a3, struct __attribute__((aligned(32))) a3 { char c; })
+LAYOUT(a4, typedef int i8a_t __attribute__((aligned(8))); struct a4 { char c; i8a_t x; })
+LAYOUT(a5, typedef int i1a_t __attribute__((__aligned__(1))); struct a5 { char c; i1a_t x; })
+LAYOUT(a6, typedef double d2a_t __attribute__((aligned(2))); struct a6 { char c; d2a_t x[2]; })
+LAYOUT(a7, struct a7 { char c; int x __attribute__((aligned)); })
+LAYOUT(a9, struct a9 { char c; int x __attribute__((aligned(8))); } __attribute__((packed)))
+LAYOUT(a10, typedef struct { char c; } __attribute__((aligned(8))) a10_t; struct a10 { char c; a10_t in; a10_t arr[2]; })
+LAYOUT(a11, struct a11 { char c; struct a2 in; char d; })
+#pragma pack(push, 1)
+struct a8 { char c; int x __attribute__((aligned(4))); short s; };
+#pragma pack(pop)
+static const char src_a8[] =
+    "#pragma pack(push, 1)\n"
+    "struct a8 { char c; int x __attribute__((aligned(4))); short s; };\n"
+    "#pragma pack(pop)\n";
+LAYOUT(m1, struct m1 { char c; int h __attribute__((mode(HI))); long long q __attribute__((__mode__(__SI__))); unsigned __attribute__((mode(QI))) b; })
+LAYOUT(m2, typedef int __attribute__((mode(DI))) di_t; typedef unsigned wd_t __attribute__((mode(word))); typedef int pm_t __attribute__((mode(pointer))); struct m2 { char c; di_t d; wd_t w; pm_t p; })
+LAYOUT(v1, typedef float v4sf_t __attribute__((vector_size(16))); struct v1 { char c; v4sf_t v; })
+LAYOUT(v2, typedef int v8si_t __attribute__((vector_size(32))); struct v2 { char c; v8si_t v; short s; })
+LAYOUT(v3, struct v3 { char c; short v __attribute__((vector_size(8))); char d; })
+LAYOUT(v4, typedef double v8df_t __attribute__((vector_size(64))); struct v4 { char c; v8df_t v; })
+LAYOUT(v5, typedef char v2qi_t __attribute__((vector_size(2))); struct v5 { char c; v2qi_t v; })
+
 static tdmF_Registry *R;
 static tdmF_Err err;
 
@@ -258,6 +285,125 @@ static void test_by_value_descriptors(void)
     }
 }
 
+/* gcc's layout alignment is __alignof__ (for vectors of 32 bytes and more,
+   _Alignof reports a smaller ABI minimum than gcc lays them out with). */
+#define SAME_SIZE_G(tag, kind, ctype)                                         \
+    const tdmF_Type *t_##tag = load(src_##tag, kind, #tag);                   \
+    CHECK(t_##tag != NULL);                                                   \
+    if (t_##tag) {                                                            \
+        CHECK_EQ_INT(t_##tag->size, sizeof(ctype));                           \
+        CHECK_EQ_INT(t_##tag->align, __alignof__(ctype));                     \
+    }
+
+static const tdmF_Type *named(const char *name)
+{
+    const tdmF_Name *n = tdmF_lookup(R, name);
+    return n && n->kind == TDMF_N_TYPEDEF ? n->type : NULL;
+}
+
+static void test_attributes(void)
+{
+    const tdmF_Type *t;
+    SAME_SIZE_G(a1, TDMF_STRUCT, struct a1)
+    SAME_OFF(a1, struct a1, x) SAME_OFF(a1, struct a1, s)
+    SAME_SIZE_G(a2, TDMF_STRUCT, struct a2)
+    SAME_SIZE_G(a3, TDMF_STRUCT, struct a3)
+    SAME_SIZE_G(a4, TDMF_STRUCT, struct a4)
+    SAME_OFF(a4, struct a4, x)
+    SAME_SIZE_G(a5, TDMF_STRUCT, struct a5)
+    SAME_OFF(a5, struct a5, x)
+    SAME_SIZE_G(a6, TDMF_STRUCT, struct a6)
+    SAME_OFF(a6, struct a6, x)
+    SAME_SIZE_G(a7, TDMF_STRUCT, struct a7)
+    SAME_OFF(a7, struct a7, x)
+    SAME_SIZE_G(a8, TDMF_STRUCT, struct a8)
+    SAME_OFF(a8, struct a8, x) SAME_OFF(a8, struct a8, s)
+    SAME_SIZE_G(a9, TDMF_STRUCT, struct a9)
+    SAME_OFF(a9, struct a9, x)
+    SAME_SIZE_G(a10, TDMF_STRUCT, struct a10)
+    SAME_OFF(a10, struct a10, in) SAME_OFF(a10, struct a10, arr)
+    SAME_SIZE_G(a11, TDMF_STRUCT, struct a11)
+    SAME_OFF(a11, struct a11, in) SAME_OFF(a11, struct a11, d)
+    /* typedef variants: the type's alignment, its size, the same kind */
+    t = named("i8a_t");
+    CHECK(t && t->kind == TDMF_INT && t->size == sizeof(i8a_t) &&
+          t->align == __alignof__(i8a_t) && (t->flags & TDMF_SIGNED));
+    t = named("i1a_t");
+    CHECK(t && t->size == 4 && t->align == __alignof__(i1a_t));
+    t = named("a10_t");
+    CHECK(t && t->size == sizeof(a10_t) && t->align == __alignof__(a10_t));
+    SAME_SIZE_G(m1, TDMF_STRUCT, struct m1)
+    SAME_OFF(m1, struct m1, h) SAME_OFF(m1, struct m1, q) SAME_OFF(m1, struct m1, b)
+    SAME_SIZE_G(m2, TDMF_STRUCT, struct m2)
+    SAME_OFF(m2, struct m2, d) SAME_OFF(m2, struct m2, w) SAME_OFF(m2, struct m2, p)
+    t = named("wd_t");
+    CHECK(t && t->size == sizeof(wd_t) && !(t->flags & TDMF_SIGNED));
+    t = named("di_t");
+    CHECK(t && t->size == sizeof(di_t) && (t->flags & TDMF_SIGNED));
+    SAME_SIZE_G(v1, TDMF_STRUCT, struct v1)
+    SAME_OFF(v1, struct v1, v)
+    SAME_SIZE_G(v2, TDMF_STRUCT, struct v2)
+    SAME_OFF(v2, struct v2, v) SAME_OFF(v2, struct v2, s)
+    SAME_SIZE_G(v3, TDMF_STRUCT, struct v3)
+    SAME_OFF(v3, struct v3, v) SAME_OFF(v3, struct v3, d)
+    SAME_SIZE_G(v4, TDMF_STRUCT, struct v4)
+    SAME_OFF(v4, struct v4, v)
+    SAME_SIZE_G(v5, TDMF_STRUCT, struct v5)
+    SAME_OFF(v5, struct v5, v)
+    t = named("v4sf_t");
+    CHECK(t && t->kind == TDMF_ARRAY && (t->flags & TDMF_VECTOR) && t->length == 4 &&
+          t->size == sizeof(v4sf_t) && t->align == __alignof__(v4sf_t));
+    /* libffi cannot pass vectors, nor structs an aligned attribute laid out */
+    CHECK(tdmF_ffitype(R, named("v4sf_t"), &err) == NULL);
+    CHECK(err.kind == TDMF_EK_NOTIMPL);
+    CHECK_CONTAINS(err.msg, "vector types cannot be passed or returned by value");
+    CHECK(tdmF_ffitype(R, tdmF_tag_lookup(R, TDMF_STRUCT, "v1"), &err) == NULL);
+    CHECK(err.kind == TDMF_EK_NOTIMPL);
+    CHECK(tdmF_ffitype(R, tdmF_tag_lookup(R, TDMF_STRUCT, "a1"), &err) == NULL);
+    CHECK(err.kind == TDMF_EK_NOTIMPL);
+    CHECK_CONTAINS(err.msg, "__attribute__((aligned))");
+    CHECK(tdmF_ffitype(R, tdmF_tag_lookup(R, TDMF_STRUCT, "a10"), &err) == NULL);
+    CHECK(tdmF_ffitype(R, named("i8a_t"), &err) != NULL);  /* a scalar passes as itself */
+    /* refused with their reason */
+    {
+        static const char *const bad_src[] = {
+            "typedef float bad1 __attribute__((mode(HI)));",
+            "typedef int bad2 __attribute__((mode(TI)));",
+            "typedef int bad3 __attribute__((vector_size(12)));",
+            "typedef int *bad4 __attribute__((vector_size(16)));",
+            "struct bad5 { int x __attribute__((aligned(3))); };",
+            "typedef struct a1 bad6 __attribute__((aligned(16)));",
+            "struct bad7 { int x : 3 __attribute__((aligned(8))); };",
+            "typedef int bad8 __attribute__((vector_size(2)));",
+            NULL
+        };
+        static const char *const why[] = {
+            "mode applies to an integer type", "mode(TI) is not supported",
+            "vector_size(12) is not a power of two", "vector_size applies to an integer",
+            "requested alignment 3", "on a typedef of 'struct a1'",
+            "on a bitfield is not supported", "vector_size(2) is not a power of two multiple",
+        };
+        for (int i = 0; bad_src[i]; i++) {
+            CHECK(tdmF_cdef(R, bad_src[i], strlen(bad_src[i]), &err) == TDM_ERRSYNTAX);
+            if (!CHECK_CONTAINS(err.msg, why[i])) {
+                fprintf(stderr, "  %s\n", bad_src[i]);
+            }
+        }
+    }
+    /* the spelling: gcc's */
+    {
+        char nb[128];
+        CHECK_STR(tdmF_typename(named("v4sf_t"), nb, sizeof nb),
+                  "float __attribute__((vector_size(16)))");
+        CHECK_STR(tdmF_typename(named("i8a_t"), nb, sizeof nb),
+                  "int __attribute__((aligned(8)))");
+        /* and the spelling reads back as the same type */
+        const tdmF_Type *back = NULL;
+        CHECK(tdmF_parse_type(R, nb, strlen(nb), "typeof", &back, &err) == TDM_OK &&
+              back == named("i8a_t"));
+    }
+}
+
 static void test_packed(void)
 {
     SAME_SIZE(p1, TDMF_STRUCT, struct p1)
@@ -319,6 +465,7 @@ int main(void)
     test_plain();
     test_bitfields();
     test_packed();
+    test_attributes();
     test_by_value_descriptors();
     tdmF_registry_free(R);
     return check_summary();

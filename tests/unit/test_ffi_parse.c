@@ -283,6 +283,24 @@ static void test_cffi_declarations(void)
     CHECK(tdmF_lookup(R, "lm_x") != NULL);
 }
 
+/* C's translation phase 2: backslash-newline joins lines anywhere, inside a
+   token too; positions in messages stay the source's. */
+static void test_splices(void)
+{
+    const tdmF_Type *t;
+    CHECK(cdef("int spl\\\nice(int);\n#define SPL_K 1\\\n2\n"
+               "struct spl_s { int ab\\\r\ncd; uns\\\nigned x; };") == TDM_OK);
+    CHECK(tdmF_lookup(R, "splice") != NULL && tdmF_lookup(R, "spl") == NULL);
+    CHECK(constant("SPL_K") == 12);
+    t = ty("struct spl_s");
+    CHECK(t && t->nfields == 2 && strcmp(t->fields[0].name, "abcd") == 0 &&
+          !(t->fields[1].type->flags & TDMF_SIGNED));
+    CHECK(ty("long \\\nlong") == ty("long long"));
+    CHECK(bad("int spl_a\\\nb;\nint spl_c\\\n  @;") == TDM_ERRSYNTAX);
+    CHECK(strstr(err.msg, "4:3:") != NULL);
+    CHECK(bad("int spl_q\\") == TDM_ERRSYNTAX);       /* a backslash at the end stays one */
+}
+
 int main(void)
 {
     R = tdmF_registry_new();
@@ -296,6 +314,7 @@ int main(void)
     test_redeclaration();
     test_positions();
     test_cffi_declarations();
+    test_splices();
     tdmF_registry_free(R);
     return check_summary();
 }

@@ -196,7 +196,7 @@ static int f_alignof(lua_State *L)
 {
     tdmL_Ffi *b = BIND(L);
     const tdmF_Type *t = tdmL_ffi_checktype(L, b, 1, "alignof");
-    if (t->kind == TDMF_ARRAY) {
+    if (t->kind == TDMF_ARRAY && !(t->flags & TDMF_VECTOR)) {     /* a vector: its own */
         t = t->base;
     }
     if (t->align == 0) {

@@ -167,6 +167,11 @@ TDMI_FUNC void tdmP_unistr_store(PyObject *s, int unit, void *dst);
 /* A str of n `unit`-byte characters at src (UTF-16 surrogate pairs joined,
    as cffi; lone surrogates kept). */
 TDMI_FUNC PyObject *tdmP_unistr_load(const void *src, int unit, Py_ssize_t n);
+/* Fill the object of type t at addr from a Python initializer (nelem: the
+   element count of a T[?], or of the array ending a struct); new's and a
+   library's unsized array variable's (pffi_module.c). */
+TDMI_FUNC int tdmP_ffi_fill(tdmP_FFI *f, const tdmF_Type *t, void *addr, int64_t nelem,
+                            PyObject *init, tdmF_Err *err);
 TDMI_FUNC PyObject *tdmP_enum_name(tdm_Runtime *rt, const tdmF_Type *t, PyObject *value);
 TDMI_FUNC PyObject *tdmP_ffi_string(PyObject *self, PyObject *args, PyObject *kw);
 TDMI_FUNC PyObject *tdmP_ffi_unpack(PyObject *self, PyObject *args);

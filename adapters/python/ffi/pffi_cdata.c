@@ -123,21 +123,36 @@ static PyObject *place_get(tdmP_CData *c, const tdmF_Place *pl)
 {
     tdmP_FFIState *fs = tdmP_ffi_state((PyObject *)c);
     tdm_Runtime *rt = c->rt;
-    const tdmF_Type *t = pl->type, *st = tdmF_scalar(t);
+    const tdmF_Type *t = pl->type, *sct = tdmF_scalar(t);
+    int st;
     tdmF_CData *cd;
     tdmF_Err err;
     tdmF_err_init(&err);
+    if (pl->tail0) {
+        /* a `T x[0]` ending a struct: a T * bounded by the owner (cffi's T *) */
+        tdm_Value v;
+        if (tdmP_ffi_lock(rt) < 0) {
+            return NULL;
+        }
+        st = tdmF_tail0_get(rt->ffi, pl, &v, &err);
+        tdmR_unlock(rt);
+        if (st != TDM_OK) {
+            return tdmP_ffi_raise(fs, rt, &err, NULL);
+        }
+        return tdmP_cd_new(fs, rt, tdmF_cd_of(&v), 0);
+    }
     if (pl->bitwidth) {
         tdm_Value v;
         PyObject *r;
-        if (tdmF_place_get(rt->ffi, pl, &v, &err) != TDM_OK) {
+        st = tdmF_place_get(rt->ffi, pl, &v, &err);
+        if (st != TDM_OK) {
             return tdmP_ffi_raise(fs, rt, &err, NULL);
         }
         r = tdmP_ffi_from_value(fs, rt, t, &v);
         tdmF_value_release(rt->ffi, &v);
         return r;
     }
-    if (st->kind == TDMF_INT || st->kind == TDMF_FLOAT || st->kind == TDMF_COMPLEX ||
+    if (sct->kind == TDMF_INT || sct->kind == TDMF_FLOAT || sct->kind == TDMF_COMPLEX ||
         t->kind == TDMF_PTR) {
         return tdmP_ffi_from_c(fs, rt, t, pl->addr, NULL);
     }
@@ -170,7 +185,9 @@ static int place_set(tdmP_CData *c, const tdmF_Place *pl, PyObject *value)
     tdmF_Err err;
     int st;
     tdmF_err_init(&err);
-    if (pl->bitwidth) {
+    if (pl->bitwidth || pl->nelem >= 0) {
+        /* a bitfield; a variable-length array or a struct ending in one,
+           with its count or its room */
         tdm_Value v;
         if (tdmP_ffi_value(rt->ffi, value, &v) < 0) {
             return -1;

@@ -18,6 +18,9 @@
 int tdmP_ctype_shareable(const tdmF_Type *t)
 {
     for (int depth = 0; depth < 64; depth++) {
+        if (t->variant_of != NULL) {
+            return 0;       /* a typedef's aligned variant: its registry's own */
+        }
         switch (t->kind) {
         case TDMF_VOID:
         case TDMF_INT:

@@ -263,7 +263,29 @@ static int lib_setattro(PyObject *self, PyObject *name, PyObject *value)
         return -1;
     }
     tdmF_err_init(&err);
-    st = tdmP_ffi_to_c(l->ffi->R, var->type, value, var->addr, TDMF_CV_STORE, &err);
+    if (var->type->kind == TDMF_ARRAY && var->type->length < 0 && var->nelem < 0) {
+        /* `extern int a[];`: its length is the library's business; as cffi,
+           a list, tuple, bytes or str writes its elements (bytes and str
+           with their terminator), trusting the declaration as C would */
+        const tdmF_Type *et = var->type->base;
+        int64_t n;
+        if (PyList_Check(value) || PyTuple_Check(value)) {
+            n = PySequence_Fast_GET_SIZE(value);
+        } else if (PyBytes_Check(value) && et->size == 1) {
+            n = PyBytes_GET_SIZE(value) + 1;
+        } else if (PyUnicode_Check(value) && tdmP_unichar(et)) {
+            n = tdmP_unistr_units(value, tdmP_unichar(et)) + 1;
+        } else {
+            PyErr_Format(PyExc_TypeError, "'%U': an array variable of unknown length takes "
+                         "a list or a tuple%s, not '%.60s'", name,
+                         et->size == 1 ? " or bytes" : tdmP_unichar(et) ? " or str" : "",
+                         Py_TYPE(value)->tp_name);
+            return -1;
+        }
+        st = tdmP_ffi_fill(l->ffi, var->type, var->addr, n, value, &err);
+    } else {
+        st = tdmP_ffi_to_c(l->ffi->R, var->type, value, var->addr, TDMF_CV_STORE, &err);
+    }
     if (st != TDM_OK) {
         tdmP_ffi_raise(tdmP_ffi_state((PyObject *)l->ffi), l->ffi->rt, &err, NULL);
         return -1;

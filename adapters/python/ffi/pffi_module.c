@@ -454,8 +454,11 @@ done:
 
 /* ---- new, cast, typeof, sizes --------------------------------------------- */
 
-/* Fill the object of type t at addr (nelem elements for [?]) from init. */
-static int fill(tdmP_FFI *f, const tdmF_Type *t, void *addr, int64_t nelem, PyObject *init,
+/* Fill the object of type t at addr (nelem elements for [?]) from init.
+   bytes and str initializers of a T[?] are followed by a terminator when
+   nelem leaves room for it (new's memory is zero anyway; a library's
+   unsized array variable gets it as cffi writes it). */
+int tdmP_ffi_fill(tdmP_FFI *f, const tdmF_Type *t, void *addr, int64_t nelem, PyObject *init,
                 tdmF_Err *err)
 {
     if (t->kind == TDMF_ARRAY && PyUnicode_Check(init) && tdmP_unichar(t->base)) {
@@ -469,6 +472,9 @@ static int fill(tdmP_FFI *f, const tdmF_Type *t, void *addr, int64_t nelem, PyOb
                                 tdmF_typename(t->base, eb, sizeof eb));
         }
         tdmP_unistr_store(init, unit, addr);
+        if (n < cap) {
+            memset((char *)addr + (size_t)n * (size_t)unit, 0, (size_t)unit);
+        }
         return TDM_OK;
     }
     if (t->kind == TDMF_ARRAY && t->length < 0) {
@@ -483,6 +489,9 @@ static int fill(tdmP_FFI *f, const tdmF_Type *t, void *addr, int64_t nelem, PyOb
                                     PyBytes_GET_SIZE(init), (long long)nelem);
             }
             memcpy(addr, PyBytes_AS_STRING(init), (size_t)PyBytes_GET_SIZE(init));
+            if (PyBytes_GET_SIZE(init) < nelem) {
+                ((char *)addr)[PyBytes_GET_SIZE(init)] = '\0';
+            }
             return TDM_OK;
         }
         if (!PyList_Check(init) && !PyTuple_Check(init)) {
@@ -519,17 +528,19 @@ static int fill(tdmP_FFI *f, const tdmF_Type *t, void *addr, int64_t nelem, PyOb
 }
 
 /* cffi's rule for new("struct s *", init) when struct s ends in a
-   variable-length array: the count comes from that field's initializer (a
-   list or tuple: its length; bytes or str: length + 1; an int: the count
-   itself, which then initializes nothing). *init may become a new
-   reference, stored in *owned. -1 with an exception set on failure. */
+   variable-length array, directly or through a last struct member (struct
+   bar { ...; struct foo tail; } with struct foo { ...; short data[]; }): the
+   count comes from that array's initializer (a list or tuple: its length;
+   bytes or str: length + 1; an int: the count itself, which then
+   initializes nothing). *init may become a new reference, stored in *owned.
+   -1 with an exception set on failure. */
 static int flex_count(tdmP_FFI *f, const tdmF_Type *st, PyObject **init, PyObject **owned,
                       int64_t *nelem)
 {
-    (void)f;
     const tdmF_Field *last = &st->fields[st->nfields - 1];
-    PyObject *v = NULL, *n = NULL;
+    PyObject *v = NULL, *n = NULL, *sub = NULL;
     Py_ssize_t k = 0;
+    int bydict = 0;
     *nelem = -1;
     for (int i = 0; i < st->nfields - 1; i++) {
         k += !(st->fields[i].name == NULL && st->fields[i].isbit);  /* padding takes none */
@@ -538,8 +549,36 @@ static int flex_count(tdmP_FFI *f, const tdmF_Type *st, PyObject **init, PyObjec
         v = PySequence_Fast_GET_ITEM(*init, k);
     } else if (PyDict_Check(*init) && last->name != NULL) {
         v = PyDict_GetItemString(*init, last->name);    /* borrowed */
+        bydict = 1;
     }
     if (v == NULL) {
+        return 0;
+    }
+    if (last->type->kind == TDMF_STRUCT) {
+        /* the array ends the last member: its own initializer says */
+        PyObject *v2 = v;
+        if (flex_count(f, last->type, &v2, &sub, nelem) < 0) {
+            return -1;
+        }
+        if (sub == NULL) {
+            return 0;
+        }
+        /* the member's initializer lost its count: rebuild ours around it */
+        if (bydict) {
+            n = PyDict_Copy(*init);
+            if (n != NULL && PyDict_SetItemString(n, last->name, sub) < 0) {
+                Py_CLEAR(n);
+            }
+        } else if ((n = PySequence_List(*init)) != NULL) {
+            Py_INCREF(sub);
+            PyList_SET_ITEM(n, k, sub);     /* steals; the old item is dropped below */
+            Py_DECREF(v);
+        }
+        Py_DECREF(sub);
+        if (n == NULL) {
+            return -1;
+        }
+        *owned = *init = n;
         return 0;
     }
     if (PyList_Check(v) || PyTuple_Check(v)) {
@@ -628,7 +667,7 @@ static PyObject *ffi_new(PyObject *self, PyObject *args, PyObject *kw)
         return tdmP_ffi_raise(fs, f->rt, &err, NULL);
     }
     addr = t->kind == TDMF_PTR ? *(void **)cd->addr : cd->addr;
-    if (init != Py_None && fill(f, target, addr, nelem, init, &err) != TDM_OK) {
+    if (init != Py_None && tdmP_ffi_fill(f, target, addr, nelem, init, &err) != TDM_OK) {
         Py_XDECREF(owned);
         tdmP_cd_release(f->rt, cd);
         if (!(err.status == TDM_ERRRUN && PyErr_Occurred())) {
