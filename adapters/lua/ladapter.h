@@ -66,7 +66,8 @@ typedef struct tdmL_State {
     int hosted;                 /* L belongs to a lua5.4 host thread, which holds
                                    the runtime lock for the state's lifetime */
     tdmL_StrSlot *strcache;     /* borrowed: TDML_STRCACHE slots in a userdata
-                                   anchored in the registry (freed with L) */
+                                   anchored in the registry (freed with L);
+                                   NULL until the first cacheable string */
     int coref;                  /* ref of the coroutine resumed last, 0: none */
     lua_State *co;              /* borrowed: that coroutine, kept alive by the
                                    ref; forgotten when the ref is released */
@@ -161,6 +162,7 @@ TDMI_FUNC void *tdmL_ref(lua_State *L, tdmL_State *st, int idx);
 TDMI_FUNC void tdmL_getref(lua_State *L, tdmL_State *st, void *handle);
 /* Push the registry-anchored setup for a fresh state (tables above). [-0,+0,m] */
 TDMI_FUNC void tdmL_setup_registry(lua_State *L, tdmL_State *st);
+TDMI_FUNC void tdmL_strcache_make(lua_State *L, tdmL_State *st);
 
 /* lload.c */
 /* Make sure the global lua_* symbols (what Lua C modules bind to) are this

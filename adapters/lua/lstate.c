@@ -57,12 +57,9 @@ void tdmL_setup_registry(lua_State *L, tdmL_State *st)
     lua_setfield(L, -2, "__mode");
     lua_setmetatable(L, -2);
     lua_rawsetp(L, LUA_REGISTRYINDEX, &tdmL_key_cache);
-    /* the string cache lives in a userdata so it is freed with L */
-    size_t sz = TDML_STRCACHE * sizeof *st->strcache;
-    tdmL_StrSlot *sc = lua_newuserdatauv(L, sz, 0);
-    memset(sc, 0, sz);
-    lua_rawsetp(L, LUA_REGISTRYINDEX, &key_strcache);
-    st->strcache = sc;
+    /* the string cache (64 KB) is made by the first string that crosses
+       (tdmL_strcache_make): a runtime that passes no string does not pay it */
+    st->strcache = NULL;
     for (int lang = TDM_LANG_PYTHON; lang < TDM_NLANG; lang++) {
         tdmL_foreign_init(L, st, (tdm_LangId)lang);
     }
@@ -73,6 +70,17 @@ void tdmL_setup_registry(lua_State *L, tdmL_State *st)
         lua_setfield(L, -2, "yield");
     }
     lua_pop(L, 2);
+}
+
+/* Make the string cache: it lives in a userdata anchored in the registry,
+   so it is freed with L. [-0, +0, m] */
+void tdmL_strcache_make(lua_State *L, tdmL_State *st)
+{
+    size_t sz = TDML_STRCACHE * sizeof *st->strcache;
+    tdmL_StrSlot *sc = lua_newuserdatauv(L, sz, 0);
+    memset(sc, 0, sz);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &key_strcache);
+    st->strcache = sc;
 }
 
 /* Refs live in the registry (luaL_ref): reading one is a single array
