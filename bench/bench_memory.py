@@ -38,8 +38,12 @@ imports, opens, reads again; the best of 3; target at most 1 MB). Each
 kind's package is byte-compiled first (compileall, as pip and Debian do at
 install): without its .pyc a package is compiled at every import
 (PYTHONDONTWRITEBYTECODE, or a directory Python cannot write), which costs
-~330 KB of RSS in Python's compiler and is no cost of the bridge. --rss-detail
-prints the child's RSS by mapping (smaps: each library's pages, heap, anon).
+~330 KB of RSS in Python's compiler and is no cost of the bridge. With
+TANDEM_FLOOR (bench/run.sh builds bench/floor.c there) the same child
+measures the floor: an extension that links liblua5.4 and opens one state
+(luaL_newstate + luaL_openlibs), what any embedding of this Lua pays.
+--rss-detail prints each child's RSS by mapping (smaps: each library's
+pages, heap, anon) on stderr.
 
     PYTHONPATH=build/python TANDEM_LUPA54=build/peers/lupa54 \\
         /usr/bin/python3 bench/bench_memory.py [--markdown] [--n=N] [--kinds=K,K]
@@ -173,13 +177,20 @@ detail = len(sys.argv) > 3
 if detail:
     s0 = smaps()
 r0 = rss_kb()
-if kind == "lupa54":
+if kind == "floor":
+    # bench/floor.c: a C extension that links liblua5.4 and opens a state
+    # with luaL_newstate + luaL_openlibs at import (and 4 small types)
     sys.path.insert(0, sys.argv[2])
-    import lupa as mod
+    import tandem_floor
+    tandem_floor.eval("1")
 else:
-    mod = __import__(kind)
-lua = mod.LuaRuntime()
-lua.eval("1")
+    if kind == "lupa54":
+        sys.path.insert(0, sys.argv[2])
+        import lupa as mod
+    else:
+        mod = __import__(kind)
+    lua = mod.LuaRuntime()
+    lua.eval("1")
 r1 = rss_kb()
 print(r1 - r0, r0)
 if detail:
@@ -193,8 +204,9 @@ def rss_child(kind, detail=False):
     """(KB of RSS that importing kind and opening a runtime adds, KB before),
     in a bare interpreter (python -c: nothing imported but what site does);
     with detail, the KB by mapping too (a string)."""
-    r = subprocess.run([sys.executable, "-c", RSS_CHILD, kind,
-                        os.environ.get("TANDEM_LUPA54", "")] + (["detail"] if detail else []),
+    where = os.environ.get("TANDEM_FLOOR" if kind == "floor" else "TANDEM_LUPA54", "")
+    r = subprocess.run([sys.executable, "-c", RSS_CHILD, kind, where]
+                       + (["detail"] if detail else []),
                        capture_output=True, text=True)
     if r.returncode != 0:
         raise SystemExit("RSS child %s failed:\n%s" % (kind, r.stderr[-2000:]))
@@ -267,6 +279,15 @@ def main():
         if "--rss-detail" in sys.argv:
             (kb, _), detail = rss_child(kind, detail=True)
             print("RSS by mapping, %s (%d KB): %s" % (LABEL[kind], kb, detail), file=sys.stderr)
+    # the floor of the RSS row: a minimal extension hosting Lua 5.4
+    floor = None
+    if os.environ.get("TANDEM_FLOOR"):
+        floor = min(rss_child("floor")[0] for _ in range(3))
+        if "--rss-detail" in sys.argv:
+            (kb, _), detail = rss_child("floor", detail=True)
+            print("RSS by mapping, floor (%d KB): %s" % (kb, detail), file=sys.stderr)
+    floor_note = ("RSS floor (bench/floor.c: liblua5.4, luaL_newstate + luaL_openlibs): "
+                  "%d KB" % floor) if floor is not None else None
     if markdown:
         print("| per object, %d objects | %s |" % (n, " | ".join(LABEL[k] for k in kinds)))
         print("|---|" + "---:|" * len(kinds))
@@ -281,6 +302,9 @@ def main():
         print("| RSS of import + one runtime, KB | %s |"
               % " | ".join("%d" % res[k, "rss"] for k in kinds))
         print()
+        if floor_note:
+            print(floor_note)
+            print()
     else:
         print("%-42s" % ("bytes per object (%d)" % n)
               + "".join(" %16s" % LABEL[k] for k in kinds))
@@ -293,6 +317,8 @@ def main():
                 print("%-42s" % what + "".join(" %16.1f" % res[k, d][key] for k in kinds))
         print("%-42s" % "RSS: import + one runtime (KB)"
               + "".join(" %16d" % res[k, "rss"] for k in kinds))
+        if floor_note:
+            print(floor_note)
         if "tandem" in kinds:
             flags = [d for d in DIRS if res["tandem", d]["total"] > TARGET]
             flags += ["RSS"] if res["tandem", "rss"] > 1024 else []
