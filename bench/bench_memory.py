@@ -293,7 +293,7 @@ def main():
         print("|---|" + "---:|" * len(kinds))
         for d in DIRS:
             print("| **%s**: total B | %s |" % (TITLE[d], " | ".join(
-                "**%.0f**" % res[k, d]["total"] for k in kinds)))
+                "**%.1f**" % res[k, d]["total"] for k in kinds)))
             for key, what in (("py", "Python objects (pymalloc classes)"),
                               ("c", "C heap (mallinfo2)"),
                               ("lua", "of which Lua heap (collectgarbage)")):
