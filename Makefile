@@ -89,6 +89,7 @@ LIBSO    := $(BUILD)/lib/libtandem.so
 LIBA     := $(BUILD)/lib/libtandem.a
 PYPKG    := $(BUILD)/python/tandem
 PYMOD    := $(PYPKG)/_tandem$(PY_EXT)
+PYPROBE  := $(PYPKG)/_probe$(PY_EXT)
 PYFILES  := $(patsubst adapters/python/tandem/%,$(PYPKG)/%,$(wildcard adapters/python/tandem/*.py \
                 adapters/python/tandem/*/*.py))
 PYSUBPKGS := $(notdir $(patsubst %/,%,$(dir $(wildcard adapters/python/tandem/*/__init__.py))))
@@ -98,7 +99,7 @@ LUAMOD   := $(BUILD)/lua/tandem.so
 .PHONY: python-module lua-module
 .PHONY: all deps demo test san-test lupa-suite cffi-suite test-unit test-embed test-python test-lua bench \
         check-layers install clean valgrind
-all: $(LIBSO) $(LIBA) $(PYMOD) $(PYFILES) $(LUAMOD) $(TANDEM_CMD)
+all: $(LIBSO) $(LIBA) $(PYMOD) $(PYPROBE) $(PYFILES) $(LUAMOD) $(TANDEM_CMD)
 
 deps: $(DEPS_STAMP)
 $(DEPS_STAMP): tools/deps.sh
@@ -140,10 +141,40 @@ $(LIBA): $(CORE_OBJ) $(REG_OBJ) $(LUAA_OBJ) $(PYA_OBJ) $(EMBED_OBJ)
 	@mkdir -p $(@D)
 	rm -f $@ && ar rcs $@ $^
 
+# The modules' objects, those that importing and opening a runtime run first
+# and the rest after: the translator (with its 250 KB runtime library pyrt,
+# read only when translating) and the C FFI (pffi_module first: it makes the
+# FFI types at import) at the end. The resident memory of `import tandem` +
+# one runtime counts the file pages faulted in (64 KB at a time, or the
+# page cache's whole folio), so the pages the start touches should be
+# together (docs/performance.md, "RSS"). -z pack-relative-relocs: the 1,300
+# relative relocations in a few hundred bytes (DT_RELR) instead of 30 KB read
+# at every load.
+MOD_COLD := $(call objs,adapters/lua/lxlate.c adapters/lua/lxfast.c adapters/lua/lxentry.c \
+                adapters/lua/lsourceir.c adapters/python/pxlate.c bridge/ir.c) \
+            $(filter $(OBJ)/adapters/lua/front/%,$(LUAA_OBJ))
+MOD_FFI  := $(call objs,$(addprefix adapters/python/ffi/pffi_,module.c cdata.c ctype.c lib.c)) \
+            $(filter-out $(call objs,$(addprefix adapters/python/ffi/pffi_,module.c cdata.c ctype.c lib.c)), \
+                $(filter $(OBJ)/adapters/python/ffi/%,$(PYA_OBJ))) \
+            $(filter $(OBJ)/adapters/lua/ffi/%,$(LUAA_OBJ)) $(FFI_OBJ) $(CLANG_OBJ)
+inorder   = $(foreach o,$(2),$(filter $(o),$(1)))
+# glibc's libc_nonshared.a (pthread_atfork, which the runtime calls at open)
+# right after them, or the driver links its stub at the end of .text and one
+# call faults in the last 60 KB of code.
+NONSHARED := $(filter /%,$(shell $(CC) -print-file-name=libc_nonshared.a 2>/dev/null))
+hotfirst  = $(filter-out $(MOD_COLD) $(MOD_FFI),$(1)) $(NONSHARED) \
+            $(call inorder,$(1),$(MOD_FFI)) $(call inorder,$(1),$(MOD_COLD))
+MOD_LD   := $(shell printf 'int main(void){return 0;}\n' | $(CC) -Wl,-z,pack-relative-relocs \
+                -x c -o /dev/null - >/dev/null 2>&1 && echo -Wl,-z,pack-relative-relocs)
+
 # Python extension: hosts Lua, so it links liblua5.4 (promoted to global at import).
 $(PYMOD): $(CORE_OBJ) $(REG_OBJ) $(LUAA_OBJ) $(PYA_OBJ)
 	@mkdir -p $(@D)
-	$(CC) -shared $(SANLD) -o $@ $^ -llua5.4 $(FFI_LIBS) -ldl -lpthread -lm
+	$(CC) -shared $(SANLD) $(MOD_LD) -o $@ $(call hotfirst,$^) -llua5.4 $(FFI_LIBS) -ldl -lpthread -lm
+# tandem._probe: is another Lua's lua_* global? (asked before _tandem loads)
+$(PYPROBE): adapters/python/probe/_probe.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(PYA_FLAGS) -shared $(SANLD) -o $@ $< -ldl
 $(PYPKG)/%.py: adapters/python/tandem/%.py
 	@mkdir -p $(@D)
 	cp $< $@
@@ -156,7 +187,7 @@ $(TANDEM_CMD): tools/tandem_cmd.py.in
 # Lua C module: lua5.4 exports the Lua API itself, so no -llua5.4 here.
 $(LUAMOD): $(CORE_OBJ) $(REG_OBJ) $(LUAA_OBJ) $(PYA_OBJ)
 	@mkdir -p $(@D)
-	$(CC) -shared $(SANLD) -o $@ $^ $(PY_LIBS) $(FFI_LIBS) -ldl -lpthread -lm
+	$(CC) -shared $(SANLD) $(MOD_LD) -o $@ $(call hotfirst,$^) $(PY_LIBS) $(FFI_LIBS) -ldl -lpthread -lm
 
 -include $(wildcard mk/*.mk)
 
@@ -195,7 +226,7 @@ demo: all
 	@$(TANDEM_CMD)
 
 # What pip (setup.py) and luarocks (tandem-scm-1.rockspec) build.
-python-module: $(PYMOD) $(PYFILES)
+python-module: $(PYMOD) $(PYPROBE) $(PYFILES)
 lua-module: $(LUAMOD)
 
 bench: all
@@ -216,7 +247,7 @@ install: all
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@PYVER@|$(PY_VER)|' tools/tandem.pc.in \
 	    > $(DESTDIR)$(PREFIX)/lib/pkgconfig/tandem.pc
 	install -d $(DESTDIR)$(PYTHON_SITE)/tandem
-	install -m 644 $(PYPKG)/*.py $(PYMOD) $(DESTDIR)$(PYTHON_SITE)/tandem/
+	install -m 644 $(PYPKG)/*.py $(PYMOD) $(PYPROBE) $(DESTDIR)$(PYTHON_SITE)/tandem/
 	for d in $(PYSUBPKGS); do \
 	    install -d $(DESTDIR)$(PYTHON_SITE)/tandem/$$d && \
 	    install -m 644 $(PYPKG)/$$d/*.py $(DESTDIR)$(PYTHON_SITE)/tandem/$$d/ || exit 1; \

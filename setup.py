@@ -2,7 +2,8 @@
 
 The extension module is not compiled by setuptools: `make` builds it (with
 the flags, the libraries and the checks the rest of the project uses) and
-this file copies build/python/tandem/_tandem*.so where setuptools expects it.
+this file copies build/python/tandem/_tandem*.so (and _probe*.so, the check
+tandem/__init__.py makes before loading it) where setuptools expects them.
 Metadata lives in pyproject.toml.
 """
 import glob
@@ -19,7 +20,8 @@ ROOT = os.path.dirname(os.path.abspath(__file__))
 class MakeBuildExt(build_ext):
     def build_extension(self, ext: Extension) -> None:
         subprocess.check_call(["make", "-C", ROOT, "python-module"])
-        built = glob.glob(os.path.join(ROOT, "build", "python", "tandem", "_tandem*.so"))
+        name = ext.name.rsplit(".", 1)[1]
+        built = glob.glob(os.path.join(ROOT, "build", "python", "tandem", name + "*.so"))
         if len(built) != 1:
             raise RuntimeError("make did not build exactly one extension: %r" % built)
         target = self.get_ext_fullpath(ext.name)
@@ -27,6 +29,7 @@ class MakeBuildExt(build_ext):
         shutil.copyfile(built[0], target)
 
 
-setup(ext_modules=[Extension("tandem._tandem", sources=[])],
+setup(ext_modules=[Extension("tandem._tandem", sources=[]),
+                   Extension("tandem._probe", sources=[])],
       cmdclass={"build_ext": MakeBuildExt},
       options={"build": {"build_base": os.path.join("build", "setuptools")}})

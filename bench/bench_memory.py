@@ -34,10 +34,20 @@ the end:
 
 And the resident memory (VmRSS) that importing the bridge and opening one
 runtime adds to a bare Python (`python -c`: a child that reads VmRSS,
-imports, opens, reads again; the best of 3; target at most 1 MB).
+imports, opens, reads again; the best of 3; target at most 1 MB). Each
+kind's package is byte-compiled first (compileall, as pip and Debian do at
+install): without its .pyc a package is compiled at every import
+(PYTHONDONTWRITEBYTECODE, or a directory Python cannot write), which costs
+~330 KB of RSS in Python's compiler and is no cost of the bridge. With
+TANDEM_FLOOR (bench/run.sh builds bench/floor.c there) the same child
+measures the floor: an extension that links liblua5.4 and opens one state
+(luaL_newstate + luaL_openlibs), what any embedding of this Lua pays.
+--rss-detail prints each child's RSS by mapping (smaps: each library's
+pages, heap, anon) on stderr.
 
     PYTHONPATH=build/python TANDEM_LUPA54=build/peers/lupa54 \\
         /usr/bin/python3 bench/bench_memory.py [--markdown] [--n=N] [--kinds=K,K]
+        [--rss-detail]
 """
 import ctypes
 import gc
@@ -150,29 +160,73 @@ def rss_kb():
         for line in f:
             if line.startswith("VmRSS:"):
                 return int(line.split()[1])
+def smaps():
+    # KB resident by mapping: library (and permissions), [heap], [anon]
+    out, cur = {}, None
+    with open("/proc/self/smaps") as f:
+        for line in f:
+            w = line.split()
+            if w[0] == "Rss:":
+                out[cur] = out.get(cur, 0) + int(w[1])
+            elif not w[0].endswith(":"):
+                name = w[5].rsplit("/", 1)[-1] if len(w) > 5 else "[anon]"
+                cur = "%s:%s" % (name, w[1])
+    return out
 kind = sys.argv[1]
+detail = len(sys.argv) > 3
+if detail:
+    s0 = smaps()
 r0 = rss_kb()
-if kind == "lupa54":
+if kind == "floor":
+    # bench/floor.c: a C extension that links liblua5.4 and opens a state
+    # with luaL_newstate + luaL_openlibs at import (and 4 small types)
     sys.path.insert(0, sys.argv[2])
-    import lupa as mod
+    import tandem_floor
+    tandem_floor.eval("1")
 else:
-    mod = __import__(kind)
-lua = mod.LuaRuntime()
-lua.eval("1")
+    if kind == "lupa54":
+        sys.path.insert(0, sys.argv[2])
+        import lupa as mod
+    else:
+        mod = __import__(kind)
+    lua = mod.LuaRuntime()
+    lua.eval("1")
 r1 = rss_kb()
 print(r1 - r0, r0)
+if detail:
+    s1 = smaps()
+    print(" ".join("%s=%d" % (k, s1[k] - s0.get(k, 0)) for k in sorted(s1)
+                   if s1[k] != s0.get(k, 0)))
 """
 
 
-def rss_child(kind):
+def rss_child(kind, detail=False):
     """(KB of RSS that importing kind and opening a runtime adds, KB before),
-    in a bare interpreter (python -c: nothing imported but what site does)."""
-    r = subprocess.run([sys.executable, "-c", RSS_CHILD, kind,
-                        os.environ.get("TANDEM_LUPA54", "")],
+    in a bare interpreter (python -c: nothing imported but what site does);
+    with detail, the KB by mapping too (a string)."""
+    where = os.environ.get("TANDEM_FLOOR" if kind == "floor" else "TANDEM_LUPA54", "")
+    r = subprocess.run([sys.executable, "-c", RSS_CHILD, kind, where]
+                       + (["detail"] if detail else []),
                        capture_output=True, text=True)
     if r.returncode != 0:
         raise SystemExit("RSS child %s failed:\n%s" % (kind, r.stderr[-2000:]))
-    return [int(x) for x in r.stdout.split()]
+    lines = r.stdout.splitlines()
+    nums = [int(x) for x in lines[0].split()]
+    return (nums, lines[1] if detail and len(lines) > 1 else "") if detail else nums
+
+
+def byte_compile(kind):
+    """Byte-compile kind's package where it is (what an install does)."""
+    import importlib.util
+    if kind == "lupa54":
+        dirs = [os.path.join(os.environ["TANDEM_LUPA54"], "lupa")]
+    else:
+        spec = importlib.util.find_spec(kind)
+        dirs = list(spec.submodule_search_locations or []) if spec else []
+    for d in dirs:
+        if os.access(d, os.W_OK):
+            subprocess.run([sys.executable, "-m", "compileall", "-q", d],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def run(args):
@@ -220,13 +274,26 @@ def main():
             res[kind, d] = {"c": c["bytes"], "py": p["bytes"], "req": p["requested"],
                             "lua": lua, "total": c["bytes"] + p["bytes"] + extra}
             impls[kind] = c["impl"]
+        byte_compile(kind)
         res[kind, "rss"] = min(rss_child(kind)[0] for _ in range(3))
+        if "--rss-detail" in sys.argv:
+            (kb, _), detail = rss_child(kind, detail=True)
+            print("RSS by mapping, %s (%d KB): %s" % (LABEL[kind], kb, detail), file=sys.stderr)
+    # the floor of the RSS row: a minimal extension hosting Lua 5.4
+    floor = None
+    if os.environ.get("TANDEM_FLOOR"):
+        floor = min(rss_child("floor")[0] for _ in range(3))
+        if "--rss-detail" in sys.argv:
+            (kb, _), detail = rss_child("floor", detail=True)
+            print("RSS by mapping, floor (%d KB): %s" % (kb, detail), file=sys.stderr)
+    floor_note = ("RSS floor (bench/floor.c: liblua5.4, luaL_newstate + luaL_openlibs): "
+                  "%d KB" % floor) if floor is not None else None
     if markdown:
         print("| per object, %d objects | %s |" % (n, " | ".join(LABEL[k] for k in kinds)))
         print("|---|" + "---:|" * len(kinds))
         for d in DIRS:
             print("| **%s**: total B | %s |" % (TITLE[d], " | ".join(
-                "**%.0f**" % res[k, d]["total"] for k in kinds)))
+                "**%.1f**" % res[k, d]["total"] for k in kinds)))
             for key, what in (("py", "Python objects (pymalloc classes)"),
                               ("c", "C heap (mallinfo2)"),
                               ("lua", "of which Lua heap (collectgarbage)")):
@@ -235,6 +302,9 @@ def main():
         print("| RSS of import + one runtime, KB | %s |"
               % " | ".join("%d" % res[k, "rss"] for k in kinds))
         print()
+        if floor_note:
+            print(floor_note)
+            print()
     else:
         print("%-42s" % ("bytes per object (%d)" % n)
               + "".join(" %16s" % LABEL[k] for k in kinds))
@@ -247,6 +317,8 @@ def main():
                 print("%-42s" % what + "".join(" %16.1f" % res[k, d][key] for k in kinds))
         print("%-42s" % "RSS: import + one runtime (KB)"
               + "".join(" %16d" % res[k, "rss"] for k in kinds))
+        if floor_note:
+            print(floor_note)
         if "tandem" in kinds:
             flags = [d for d in DIRS if res["tandem", d]["total"] > TARGET]
             flags += ["RSS"] if res["tandem", "rss"] > 1024 else []

@@ -18,6 +18,6 @@ PYRT_SRC := adapters/lua/pyrt/core.lua \
 PYRT_H := $(BUILD)/gen/pyrt_lua.h
 $(PYRT_H): $(PYRT_SRC) tools/embed_text.py
 	@mkdir -p $(@D)
-	$(PYTHON) tools/embed_text.py tdmL_pyrt_src $@ $(PYRT_SRC)
+	$(PYTHON) tools/embed_text.py --section=.rodata1 tdmL_pyrt_src $@ $(PYRT_SRC)
 $(OBJ)/adapters/lua/lxlate.o: $(PYRT_H)
 $(OBJ)/adapters/lua/lxlate.o: LUAA_FLAGS += -I$(BUILD)/gen

@@ -1,8 +1,17 @@
 """Write text files, concatenated, as one C string constant:
-embed_text.py NAME OUT IN...  (each input starts on a new line)."""
+embed_text.py [--section=S] NAME OUT IN...  (each input starts on a new line).
+
+--section puts the constant in the ELF section S (e.g. .rodata1, which
+linkers place after .rodata): a large text read only by a rare path does not
+sit between the constants every start reads, whose pages are faulted in 64 KB
+(or a page-cache folio) at a time."""
 import sys
 
-name, out, srcs = sys.argv[1], sys.argv[2], sys.argv[3:]
+args = sys.argv[1:]
+section = None
+if args and args[0].startswith("--section="):
+    section = args.pop(0).split("=", 1)[1]
+name, out, srcs = args[0], args[1], args[2:]
 data = b""
 for src in srcs:
     part = open(src, "rb").read()
@@ -10,7 +19,8 @@ for src in srcs:
         data += b"\n"
     data += part
 lines = ["/* generated from %s by tools/embed_text.py: do not edit */" % " ".join(srcs),
-         "static const char %s[] =" % name]
+         "static const char %s[]%s =" % (
+             name, ' __attribute__((section("%s")))' % section if section else "")]
 for line in data.splitlines(keepends=True):
     esc = "".join("\\%03o" % b if b < 32 or b > 126 or b in (34, 92) else chr(b)
                   for b in line)

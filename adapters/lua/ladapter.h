@@ -19,7 +19,8 @@
 #define TDML_STRCACHE 2048      /* string cache slots (power of two; sets of two) */
 #define TDML_STRCACHE_MAX 256   /* longest string interned (bytes) */
 
-#define TDML_REFMORE 255
+/* The state of a ref (tdmL_State.refst). */
+enum { TDML_REF_FREE = 0, TDML_REF_LIVE = 1, TDML_REF_KEPT = 2 };
 
 /* What Lua's collector is told about objects of other languages it holds
    (lforeign.c: charge). Lua sees only the small userdata; the object behind
@@ -49,13 +50,14 @@ typedef struct tdmL_State {
     size_t used;                /* bytes allocated through our allocator */
     size_t limit;               /* 0 = no limit */
     int limit_hit;              /* the last failed allocation hit the limit */
-    uint8_t *refcnt;            /* owns: owners of each ref (index = ref), so a
-                                   handle can be shared (tdmR_Lang.retain); one
-                                   byte a ref: TDML_REFMORE means the count is
-                                   in refmore (or, absent there, that the ref
-                                   is never released: out of memory) */
-    tdmI_Map refmore;           /* ref -> owners, for refs with TDML_REFMORE */
-    int nrefcnt;
+    uint8_t *refst;             /* owns: the state of each ref, two bits (four
+                                   refs a byte, tdmL_refstate): free, live, or
+                                   kept for good (its owners could not be
+                                   counted: out of memory) */
+    tdmI_Map refmore;           /* ref -> owners, for the live refs shared by
+                                   more than one (tdmR_Lang.retain); a live ref
+                                   absent here has one owner */
+    int nrefst;                 /* refs refst has room for */
     const void *fmeta[TDM_NLANG];   /* identity of each foreign metatable */
     uint64_t ptag;              /* the tag of this state's one-word blocks
                                    (lforeign.c: tdmL_Foreign), random, in the
@@ -66,7 +68,8 @@ typedef struct tdmL_State {
     int hosted;                 /* L belongs to a lua5.4 host thread, which holds
                                    the runtime lock for the state's lifetime */
     tdmL_StrSlot *strcache;     /* borrowed: TDML_STRCACHE slots in a userdata
-                                   anchored in the registry (freed with L) */
+                                   anchored in the registry (freed with L);
+                                   NULL until the first cacheable string */
     int coref;                  /* ref of the coroutine resumed last, 0: none */
     lua_State *co;              /* borrowed: that coroutine, kept alive by the
                                    ref; forgotten when the ref is released */
@@ -110,6 +113,12 @@ typedef struct tdmL_State {
     int alloc_hit;              /* the last failed allocation passed max_alloc */
     double max_match;           /* pattern cost limit (lsandbox.c), 0: none */
 } tdmL_State;
+
+static inline int tdmL_refstate(const tdmL_State *st, int ref)
+{
+    return ref > 0 && ref < st->nrefst ? (st->refst[ref >> 2] >> ((ref & 3) * 2)) & 3
+                                       : TDML_REF_FREE;
+}
 
 /* A value of another language living in Lua (full userdata). Two layouts,
    told apart by the userdata's length:
@@ -161,6 +170,7 @@ TDMI_FUNC void *tdmL_ref(lua_State *L, tdmL_State *st, int idx);
 TDMI_FUNC void tdmL_getref(lua_State *L, tdmL_State *st, void *handle);
 /* Push the registry-anchored setup for a fresh state (tables above). [-0,+0,m] */
 TDMI_FUNC void tdmL_setup_registry(lua_State *L, tdmL_State *st);
+TDMI_FUNC void tdmL_strcache_make(lua_State *L, tdmL_State *st);
 
 /* lload.c */
 /* Make sure the global lua_* symbols (what Lua C modules bind to) are this

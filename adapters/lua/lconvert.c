@@ -175,6 +175,9 @@ static int str_find(tdmL_StrSlot *set, const tdm_Value *v)
 /* Push a string through the cache. [-0, +1, m] */
 static void push_str(lua_State *L, tdmL_State *st, const tdm_Value *v)
 {
+    if (st->strcache == NULL && v->key != NULL && v->u.s.n <= TDML_STRCACHE_MAX) {
+        tdmL_strcache_make(L, st);  /* the first cacheable string */
+    }
     tdmL_StrSlot *set = str_set(st, v);
     int ref = str_find(set, v);
     if (ref != 0) {

@@ -993,7 +993,7 @@ static int resume_error(lua_State *L)
 static lua_State *ref_thread(lua_State *L, tdmL_State *st, void *handle)
 {
     int ref = (int)(intptr_t)handle;
-    if (ref <= 0 || ref >= st->nrefcnt || st->refcnt[ref] <= 0) {
+    if (tdmL_refstate(st, ref) == TDML_REF_FREE) {
         return NULL;
     }
     if (ref == st->coref) {

@@ -57,12 +57,9 @@ void tdmL_setup_registry(lua_State *L, tdmL_State *st)
     lua_setfield(L, -2, "__mode");
     lua_setmetatable(L, -2);
     lua_rawsetp(L, LUA_REGISTRYINDEX, &tdmL_key_cache);
-    /* the string cache lives in a userdata so it is freed with L */
-    size_t sz = TDML_STRCACHE * sizeof *st->strcache;
-    tdmL_StrSlot *sc = lua_newuserdatauv(L, sz, 0);
-    memset(sc, 0, sz);
-    lua_rawsetp(L, LUA_REGISTRYINDEX, &key_strcache);
-    st->strcache = sc;
+    /* the string cache (64 KB) is made by the first string that crosses
+       (tdmL_strcache_make): a runtime that passes no string does not pay it */
+    st->strcache = NULL;
     for (int lang = TDM_LANG_PYTHON; lang < TDM_NLANG; lang++) {
         tdmL_foreign_init(L, st, (tdm_LangId)lang);
     }
@@ -75,29 +72,47 @@ void tdmL_setup_registry(lua_State *L, tdmL_State *st)
     lua_pop(L, 2);
 }
 
+/* Make the string cache: it lives in a userdata anchored in the registry,
+   so it is freed with L. [-0, +0, m] */
+void tdmL_strcache_make(lua_State *L, tdmL_State *st)
+{
+    size_t sz = TDML_STRCACHE * sizeof *st->strcache;
+    tdmL_StrSlot *sc = lua_newuserdatauv(L, sz, 0);
+    memset(sc, 0, sz);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &key_strcache);
+    st->strcache = sc;
+}
+
 /* Refs live in the registry (luaL_ref): reading one is a single array
    lookup on the crossing path. Each ref has an owner count in C memory so a
    handle can be shared (retain) and is unref'd when the last owner lets go. */
+static void set_refstate(tdmL_State *st, int ref, int state)
+{
+    uint8_t *b = &st->refst[ref >> 2];
+    int shift = (ref & 3) * 2;
+    *b = (uint8_t)((*b & ~(3 << shift)) | (state << shift));
+}
+
 void *tdmL_ref(lua_State *L, tdmL_State *st, int idx)
 {
     lua_pushvalue(L, idx);
     int ref = luaL_ref(L, LUA_REGISTRYINDEX);
-    if (ref >= st->nrefcnt) {
-        int n = st->nrefcnt ? st->nrefcnt : 256;
+    if (ref >= st->nrefst) {
+        int n = st->nrefst ? st->nrefst : 1024;
         while (n <= ref) {
             n *= 2;
         }
-        uint8_t *p = realloc(st->refcnt, (size_t)n * sizeof *p);
+        uint8_t *p = realloc(st->refst, (size_t)n / 4);
         if (p == NULL) {
             luaL_unref(L, LUA_REGISTRYINDEX, ref);
             luaL_error(L, "not enough memory");
             return NULL;
         }
-        memset(p + st->nrefcnt, 0, (size_t)(n - st->nrefcnt) * sizeof *p);
-        st->refcnt = p;
-        st->nrefcnt = n;
+        memset(p + st->nrefst / 4, 0, (size_t)(n - st->nrefst) / 4);
+        st->refst = p;
+        st->nrefst = n;
     }
-    st->refcnt[ref] = 1;
+    set_refstate(st, ref, TDML_REF_LIVE);
     return (void *)(intptr_t)ref;
 }
 
@@ -119,20 +134,15 @@ static void l_release(tdm_Runtime *rt, void *handle)
     }
     tdmL_State *st = rt->state[TDM_LANG_LUA];
     int ref = (int)(intptr_t)handle;
-    if (st != NULL && st->L != NULL && ref > 0 && ref < st->nrefcnt && st->refcnt[ref] > 0) {
-        if (st->refcnt[ref] == TDML_REFMORE) {
-            void *key = (void *)(intptr_t)ref;
-            intptr_t n = (intptr_t)tdmI_get(&st->refmore, key);
-            if (n == TDML_REFMORE) {
-                tdmI_del(&st->refmore, key, (void *)n);
-                st->refcnt[ref] = TDML_REFMORE - 1;
-            } else if (n > TDML_REFMORE) {
-                (void)tdmI_put(&st->refmore, key, (void *)(n - 1));  /* fails: kept */
-            }                   /* n == 0: never released */
-        } else if (st->refcnt[ref] > 1) {
-            st->refcnt[ref]--;
+    if (st != NULL && st->L != NULL && tdmL_refstate(st, ref) == TDML_REF_LIVE) {
+        void *key = (void *)(intptr_t)ref;
+        intptr_t n = st->refmore.used ? (intptr_t)tdmI_get(&st->refmore, key) : 0;
+        if (n > 2) {
+            (void)tdmI_put(&st->refmore, key, (void *)(n - 1));  /* fails: kept */
+        } else if (n == 2) {
+            tdmI_del(&st->refmore, key, (void *)n);             /* one owner left */
         } else if (lua_checkstack(st->L, 2)) {
-            st->refcnt[ref] = 0;
+            set_refstate(st, ref, TDML_REF_FREE);
             if (ref == st->coref) {
                 st->coref = 0;      /* the slot may be reused for another value */
                 st->co = NULL;
@@ -151,21 +161,16 @@ static void l_retain(tdm_Runtime *rt, void *handle)
     tdmR_lock(rt);
     tdmL_State *st = rt->state[TDM_LANG_LUA];
     int ref = (int)(intptr_t)handle;
-    if (st != NULL && ref > 0 && ref < st->nrefcnt && st->refcnt[ref] > 0) {
+    if (st != NULL && tdmL_refstate(st, ref) == TDML_REF_LIVE) {
         void *key = (void *)(intptr_t)ref;
-        uint8_t c = st->refcnt[ref];
-        if (c < TDML_REFMORE - 1) {
-            st->refcnt[ref] = (uint8_t)(c + 1);
-        } else if (c == TDML_REFMORE - 1) {
-            /* out of memory: the ref is kept for good (TDML_REFMORE without
-               an entry) rather than released while an owner has it */
-            (void)tdmI_put(&st->refmore, key, (void *)(intptr_t)TDML_REFMORE);
-            st->refcnt[ref] = TDML_REFMORE;
-        } else {
-            intptr_t n = (intptr_t)tdmI_get(&st->refmore, key);
+        intptr_t n = st->refmore.used ? (intptr_t)tdmI_get(&st->refmore, key) : 0;
+        if (tdmI_put(&st->refmore, key, (void *)(n ? n + 1 : 2)) != 0) {
+            /* out of memory: the ref is kept for good rather than released
+               while an owner has it */
             if (n != 0) {
-                (void)tdmI_put(&st->refmore, key, (void *)(n + 1));   /* fails: kept */
+                tdmI_del(&st->refmore, key, (void *)n);
             }
+            set_refstate(st, ref, TDML_REF_KEPT);
         }
     }
     tdmR_unlock(rt);
@@ -200,7 +205,7 @@ static int l_valid(tdm_Runtime *rt, const tdm_Value *v)
 {
     tdmL_State *st = rt->state[TDM_LANG_LUA];
     int ref = (int)(intptr_t)v->u.obj;
-    if (st == NULL || st->L == NULL || ref <= 0 || ref >= st->nrefcnt || st->refcnt[ref] <= 0) {
+    if (st == NULL || st->L == NULL || tdmL_refstate(st, ref) == TDML_REF_FREE) {
         return 0;
     }
     if (!lua_checkstack(st->L, 1)) {
@@ -274,7 +279,7 @@ static void l_close(tdm_Runtime *rt)
     }
     st->L = NULL;
     rt->state[TDM_LANG_LUA] = NULL;
-    free(st->refcnt);
+    free(st->refst);
     tdmI_free(&st->refmore);
     free(st);
 }

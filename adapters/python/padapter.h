@@ -59,7 +59,9 @@ typedef struct tdmP_State {
     /* identity: Lua object key -> live proxy (GIL; weak, removed in dealloc) */
     tdmI_Set ids;               /* of tdmP_Proxy, keyed by their key */
     /* strings (GIL) */
-    tdmP_StrSlot strcache[TDMP_STRCACHE];
+    tdmP_StrSlot *strcache;     /* owns: TDMP_STRCACHE slots, made by the first
+                                   cacheable string (64 KB a runtime that
+                                   passes no string does not pay) */
     /* pins: objects kept alive from op() until finish() (lock) */
     PyObject **pins;            /* owns: array, strong refs */
     int npins, cpins;

@@ -299,6 +299,14 @@ int tdmP_to_result(tdmP_State *st, PyObject *o, tdm_Value *v)
 
 /* ---- neutral -> Python -------------------------------------------------- */
 
+/* The string cache, made by the first string that could use it; without
+   memory, strings are decoded uncached. */
+static int make_strcache(tdmP_State *st)
+{
+    st->strcache = PyMem_RawCalloc(TDMP_STRCACHE, sizeof *st->strcache);
+    return st->strcache != NULL;
+}
+
 static PyObject *decode_str(tdmP_State *st, const tdm_Value *v)
 {
     const char *p = v->u.s.p;
@@ -317,7 +325,8 @@ static PyObject *decode_str(tdmP_State *st, const tdm_Value *v)
     }
     /* two-way sets, most recently used first (as the Lua side's cache) */
     tdmP_StrSlot *slot = NULL;
-    if (v->key != NULL && n <= TDMP_STRCACHE_MAX) {
+    if (v->key != NULL && n <= TDMP_STRCACHE_MAX
+            && (st->strcache != NULL || make_strcache(st))) {
         tdmP_StrSlot *set = &st->strcache[2 * tdmI_slot(v->key, TDMP_STRCACHE / 2)];
         if (set[0].key == v->key && set[0].n == n && memcmp(set[0].p, p, n) == 0) {
             return Py_NewRef(set[0].obj);

@@ -38,6 +38,9 @@ tdmP_State *tdmP_state_new(tdm_Runtime *rt, PyObject *module)
 
 static void clear_strings(tdmP_State *st)
 {
+    if (st->strcache == NULL) {
+        return;
+    }
     for (int i = 0; i < TDMP_STRCACHE; i++) {
         st->strcache[i].key = NULL;
         Py_CLEAR(st->strcache[i].obj);
@@ -70,6 +73,7 @@ void tdmP_state_free(tdmP_State *st)
         Py_CLEAR(st->owner);
     }
     Py_CLEAR(st->module);
+    PyMem_RawFree(st->strcache);
     PyMem_RawFree(st);
 }
 

@@ -54,7 +54,7 @@ def test_import_and_runtime_do_not_pull_in_heavy_modules():
     code = ("import sys, tandem\n"
             "tandem.LuaRuntime().eval('1')\n"
             "heavy = ('ast', 'inspect', 'typing', 'dis', 'threading', 'ctypes',\n"
-            "         'importlib.machinery')\n"
+            "         '_ctypes', 'importlib.machinery')\n"
             "print(','.join(m for m in heavy if m in sys.modules))\n"
             "print(tandem.Sandbox.__name__, tandem.TranslationError.__name__,\n"
             "      'translated_source' in dir(tandem))\n")
@@ -64,3 +64,61 @@ def test_import_and_runtime_do_not_pull_in_heavy_modules():
     loaded, names = r.stdout.splitlines()
     assert loaded == ""
     assert names == "Sandbox TranslationError True"
+
+
+def test_string_caches_are_made_by_the_first_string():
+    """A runtime that passes no string does not pay the two 64 KB string
+    caches; the first string that crosses makes them, and they cache."""
+    lua = tandem.LuaRuntime()
+    count = lua.eval("function() collectgarbage() collectgarbage() "
+                     "return collectgarbage('count') end")
+    fresh = count()
+    assert fresh < 60, fresh          # KB: 99 with the Lua cache made at open
+    store = lua.eval("function(s) S = s end")
+    store("a string from Python")     # Python -> Lua: the Lua side's cache
+    assert count() - fresh >= 60
+    assert lua.eval("S") == "a string from Python"
+    same = "hello, cache"
+    store(same)
+    assert lua.eval("S") == same
+    get = lua.eval("function() return 'a string from Lua' end")
+    first = get()                     # Lua -> Python: the Python side's cache
+    assert first == "a string from Lua" and get() is first
+
+
+def _readelf(*args):
+    import shutil
+    if shutil.which(args[0]) is None:
+        pytest.skip("%s not installed" % args[0])
+    r = subprocess.run(list(args), capture_output=True, text=True)
+    if r.returncode != 0:
+        pytest.skip("%s failed: %s" % (args[0], r.stderr[:200]))
+    return r.stdout
+
+
+def test_module_layout_keeps_the_start_together():
+    """The pages import + one runtime touch are together (docs/performance.md,
+    "RSS"): the translator's runtime library is in .rodata1, after the
+    constants; the module's start comes before the FFI's and the
+    translator's code."""
+    so = tandem._tandem.__file__
+    sections = {}
+    for line in _readelf("readelf", "-SW", so).splitlines():
+        w = line.replace("[ ", "[").split()
+        if len(w) > 5 and w[1].startswith("."):
+            sections[w[1]] = (int(w[3], 16), int(w[5], 16))
+    syms = {}
+    for line in _readelf("nm", so).splitlines():
+        w = line.split()
+        if len(w) == 3:
+            syms.setdefault(w[2], int(w[0], 16))
+    need = ("tdmL_pyrt_src", "PyInit__tandem", "tdmP_runtime_init_type", "tdmP_ffi_exec",
+            "tdmL_load_ir", "tdmF_cdef")
+    if not all(n in syms for n in need):
+        pytest.skip("symbols stripped")
+    assert ".rodata1" in sections, sorted(sections)
+    lo, size = sections[".rodata1"]
+    assert lo <= syms["tdmL_pyrt_src"] < lo + size
+    assert sections[".rodata"][0] < lo
+    start = max(syms["PyInit__tandem"], syms["tdmP_runtime_init_type"])
+    assert start < syms["tdmP_ffi_exec"] < syms["tdmF_cdef"] < syms["tdmL_load_ir"]

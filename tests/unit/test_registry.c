@@ -97,6 +97,61 @@ static void test_shared_handle(tdm_Runtime *rt)
     tdmR_unlock(rt);
 }
 
+/* Refs' states are two bits, four refs a byte: releasing or sharing one
+   leaves its neighbours as they are, across the array's growth. */
+static void test_ref_states(tdm_Runtime *rt)
+{
+    enum { N = 3000 };
+    const tdmR_Lang *lua = rt->lang[TDM_LANG_LUA];
+    static tdm_Value t[N];
+    tdmR_lock(rt);
+    for (int i = 0; i < N; i++) {
+        tdmS_Frame f;
+        tdmS_init(&f, rt, lua, TDM_OP_EVAL, TDM_LANG_NONE);
+        f.args[0] = tdm_lstr("{}", 2);
+        f.nargs = 1;
+        f.owning = 0;
+        CHECK_EQ_INT(tdmS_call(&f), TDM_OK);
+        CHECK(f.nres == 1 && f.res[0].kind == TDM_OBJ);
+        t[i] = f.res[0];
+        f.res[0] = tdm_nil();
+        tdmS_end(&f);
+        tdmS_clear_error(rt, &f.err);
+    }
+    for (int i = 0; i < N; i += 3) {
+        lua->retain(rt, t[i].u.obj);            /* every third: two owners */
+    }
+    for (int i = 0; i < N; i += 2) {
+        lua->release(rt, t[i].u.obj);           /* every second: one owner less */
+    }
+    int bad = 0;
+    for (int i = 0; i < N; i++) {
+        int live = i % 2 != 0 || i % 3 == 0;
+        bad += lua->valid(rt, &t[i]) != live;
+    }
+    CHECK_EQ_INT(bad, 0);
+    for (int i = 0; i < N; i++) {
+        if (i % 2 != 0 || i % 3 == 0) {
+            lua->release(rt, t[i].u.obj);
+        }
+    }
+    for (int i = 0; i < N; i++) {               /* the shared, never released: one left */
+        bad += lua->valid(rt, &t[i]) != (i % 6 == 3);
+    }
+    CHECK_EQ_INT(bad, 0);
+    for (int i = 3; i < N; i += 6) {
+        lua->release(rt, t[i].u.obj);
+    }
+    for (int i = 0; i < N; i++) {
+        bad += lua->valid(rt, &t[i]);
+    }
+    CHECK_EQ_INT(bad, 0);
+    lua->release(rt, t[0].u.obj);               /* released twice: nothing */
+    lua->retain(rt, t[1].u.obj);                /* a free ref: nothing */
+    CHECK(!lua->valid(rt, &t[0]) && !lua->valid(rt, &t[1]));
+    tdmR_unlock(rt);
+}
+
 static void test_lua_alone(void)
 {
     tdm_Runtime *rt = tdmR_new();
@@ -136,6 +191,7 @@ static void test_lua_alone(void)
     tdmR_unlock(rt);
     CHECK_EQ_INT(lua_truth(rt, "self == nil"), 1);
     test_shared_handle(rt);
+    test_ref_states(rt);
     /* shutdown by id: state freed, control answers -1, then detached */
     tdmR_lock(rt);
     tdmR_close_lang(rt, TDM_LANG_LUA);

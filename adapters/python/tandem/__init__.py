@@ -19,12 +19,17 @@ def _load_extension():
     if "tandem._tandem" in sys.modules or not hasattr(os, "RTLD_DEEPBIND"):
         return
     try:
-        # _ctypes, not ctypes: the package costs ~1 MB of RSS on every import
-        import _ctypes
-        _ctypes.dlsym(_ctypes.dlopen(None, os.RTLD_NOW), "lua_settop")
-        other_lua = True
-    except (ImportError, OSError, AttributeError):
-        other_lua = False
+        # tandem._probe (a 16 KB module) asks dlsym; _ctypes (with libffi
+        # ~170 KB of RSS; the ctypes package ~1 MB) where it was not built
+        from ._probe import lua_global
+        other_lua = lua_global()
+    except ImportError:
+        try:
+            import _ctypes
+            _ctypes.dlsym(_ctypes.dlopen(None, os.RTLD_NOW), "lua_settop")
+            other_lua = True
+        except (ImportError, OSError, AttributeError):
+            other_lua = False
     if not other_lua:
         return
     if os.environ.get("TANDEM_SANITIZER"):
