@@ -45,10 +45,12 @@ class Boundary:
         shared = _shared.get(lua)
         if shared is None:
             shared = _shared[lua] = ({}, weakref.WeakKeyDictionary(),
+                                     weakref.WeakValueDictionary(),
                                      weakref.WeakValueDictionary())
         self.views: Dict[int, Tuple[Any, LuaTable]] = shared[0]
         self.wrappers: Any = shared[1]
         self.bridged: Any = shared[2]   # Lua function -> its bridged wrapper, while used
+        self.pycalls: Any = shared[3]   # id(Python callable) -> its PyCallable, while used
         self.err_cls = tandem.LuaError
         self.lua_err = tandem.LuaError    # what a bridged Lua function raises
         self.G = lua.globals()
@@ -62,7 +64,15 @@ class Boundary:
         if c is types.FunctionType:
             # a translated function's wrapper coming back: the function itself
             # (so `made == g` holds after a round trip through Lua)
-            return getattr(v, '__luart__', v)
+            f = getattr(v, '__luart__', None)
+            if f is not None:
+                return f
+            fn = v.__code__.co_filename
+            if fn in _lcore.CHUNKS or fn in _lcore._RTFILES:
+                return v        # translated code or luart's own function
+            return self.foreign(v)
+        if c is PyCallable:
+            return v
         lt = self.lua_type(v)
         if lt == 'table':
             hit = self.views.get(id(v))
@@ -95,7 +105,34 @@ class Boundary:
             lua_fn.__lua_proxy__ = v   # type: ignore[attr-defined]
             self.bridged[v] = lua_fn
             return lua_fn
+        if lt is None and callable(v):
+            return self.foreign(v)
         return v
+
+    def foreign(self, v: Any) -> Any:
+        """A Python callable (not translated code, not luart's) reaching
+        translated code: a PyCallable, one per callable while it lives, so
+        that translated code calling it sees what native Lua sees through
+        the bridge (docs/translation.md "Python callables called by
+        translated code")."""
+        w = self.pycalls.get(id(v))
+        if w is not None and w.__lua_proxy__ is v:
+            return w
+        w = PyCallable(v, self)
+        self.pycalls[id(v)] = w
+        return w
+
+    def pycall_helpers(self) -> Tuple[Any, Any]:
+        """The two Lua functions a PyCallable runs: the call (its results
+        counted first, so none, one nil and a tuple stay apart) and Lua's
+        tostring, both through the bridge, as native code runs them."""
+        h = _helpers.get(self.lua)
+        if h is None:
+            h = _helpers[self.lua] = self.lua.execute(
+                'local select, tostring = select, tostring\n'
+                'local function pk(...) return select("#", ...), ... end\n'
+                'return function(f, ...) return pk(f(...)) end, tostring')
+        return h
 
     def translate_callee(self, v: Any) -> Any:
         """A Lua function reaching translated code is translated too when it
@@ -143,7 +180,8 @@ class Boundary:
         view.meta = mt
         return view
 
-    def from_lt(self, v: Any, memo: Optional[Dict[int, Any]] = None) -> Any:
+    def from_lt(self, v: Any, memo: Optional[Dict[int, Any]] = None,
+                copies: Optional[list] = None) -> Any:
         c = v.__class__
         if c is bytes:
             try:
@@ -163,15 +201,17 @@ class Boundary:
                 return got
             t = self.lua.table()
             memo[id(v)] = t
+            if copies is not None:
+                copies.append((v, t))
             k = None
             while True:
                 r = _lcore.lua_next(v, k)
                 if r is None or (r.__class__ is Multi and (not r or r[0] is None)):
                     break
                 k, val = (r[0], r[1]) if r.__class__ is Multi else (r, None)
-                t[self.key_out(k, memo)] = self.from_lt(val, memo)
+                t[self.key_out(k, memo, copies)] = self.from_lt(val, memo, copies)
             if mt is not None:
-                self.G['setmetatable'](t, self.from_lt(mt, memo))
+                self.G['setmetatable'](t, self.from_lt(mt, memo, copies))
             return t
         lp = getattr(v, '__lua_proxy__', None)
         if lp is not None:
@@ -195,6 +235,8 @@ class Boundary:
 
             def err(e: Any) -> None:
                 v = e.value
+                if isinstance(v, BaseException):
+                    raise v     # a Python exception as the error value: itself, as the bridge
                 if v.__class__ is not bytes:
                     v = _lcore.tostring(v)
                 raise err_cls(v.decode('utf-8', 'replace')) from None
@@ -215,6 +257,8 @@ class Boundary:
                 return out(r)
             except _LError as e:
                 v = e.value
+                if isinstance(v, BaseException):
+                    raise v     # a Python exception as the error value: itself, as the bridge
                 if v.__class__ is not bytes:
                     v = _lcore.tostring(v)
                 raise self.err_cls(v.decode('utf-8', 'replace')) from None
@@ -223,12 +267,60 @@ class Boundary:
         entry.__luart__ = pf   # type: ignore[attr-defined]
         return entry
 
-    def key_out(self, k: Any, memo: Dict[int, Any]) -> Any:
+    def key_out(self, k: Any, memo: Dict[int, Any], copies: Optional[list] = None) -> Any:
         if k is _lcore._TRUEK:
             return True
         if k is _lcore._FALSEK:
             return False
-        return self.from_lt(k, memo)
+        return self.from_lt(k, memo, copies)
+
+    def copy_back(self, copies: list) -> None:
+        """After a PyCallable's call: the Lua tables that carried copies of
+        translated tables give their contents back (changed fields set,
+        removed ones deleted, a table copied in for a translated table
+        becoming that table again), so a callable that changes a table it
+        was passed is seen by translated code as natively. Metatables are
+        not copied back."""
+        back = {id(t): lt for lt, t in copies}
+        lua_next = self.G['next']
+        tl = self.to_lt
+
+        def val(x: Any) -> Any:
+            hit = back.get(id(x))
+            if hit is not None:
+                return hit
+            return tl(x)
+        for lt, t in copies:
+            new = LuaTable()
+            k = None
+            while True:
+                r = lua_next(t, k)
+                if r is None:
+                    break
+                k = r[0]
+                new.set(val(k), val(r[1]))
+            old = []
+            k = None
+            while True:
+                r = _lcore.lua_next(lt, k)
+                if r is None or (r.__class__ is Multi and (not r or r[0] is None)):
+                    break
+                k = r[0] if r.__class__ is Multi else r
+                old.append(k)
+            for k in old:
+                kk = True if k is _lcore._TRUEK else False if k is _lcore._FALSEK else k
+                if _lcore.rawget(new, kk) is None:
+                    lt.set(kk, None)
+            k = None
+            while True:
+                r = _lcore.lua_next(new, k)
+                if r is None or (r.__class__ is Multi and (not r or r[0] is None)):
+                    break
+                k, nv = r[0], r[1]
+                kk = True if k is _lcore._TRUEK else False if k is _lcore._FALSEK else k
+                ov = _lcore.rawget(lt, kk)
+                if ov is not nv and not (ov.__class__ is nv.__class__ and ov == nv):
+                    lt.set(kk, nv)
 
     def results_out(self, r: Any) -> Any:
         if r.__class__ is Multi:
@@ -258,6 +350,67 @@ class Boundary:
 _PLAIN = frozenset((int, float, bool, type(None)))
 
 
+class PyCallable:
+    """A Python callable reached by translated code (an argument, a global,
+    an upvalue, a field of a Lua table, a result). Native Lua sees such a
+    callable as a userdata and calls it through the bridge; so does
+    translated code: the call runs through the runtime (a Lua function that
+    calls it and counts its results), so its arguments are converted as the
+    bridge converts Lua values for Python (luart strings arrive as `str`, or
+    `bytes` when not UTF-8; a table made by translated code as a Lua table of
+    the runtime holding a copy, whose changes are copied back when the call
+    returns) and its results as the bridge converts Python values for Lua
+    (`str` -> a Lua string, tuples kept whole or unpacked as the runtime's
+    unpack_returned_tuples says, lists and dicts staying Python objects).
+    An exception it raises is the error value native Lua sees: the
+    exception object itself, or the Lua value a Lua error carried through
+    it. type() is 'userdata' and tostring() the bridge's, as natively."""
+    __slots__ = ('__lua_proxy__', 'bd', '__weakref__')
+
+    def __init__(self, f: Any, bd: 'Boundary') -> None:
+        self.__lua_proxy__ = f
+        self.bd = bd
+
+    def __call__(self, *args: Any) -> Any:
+        bd = self.bd
+        call = bd.pycall_helpers()[0]
+        copies: list = []
+        memo: Dict[int, Any] = {}
+        a = [bd.from_lt(x, memo, copies) for x in args]
+        try:
+            r = call(self.__lua_proxy__, *a)
+        except bd.lua_err as e:
+            lv = getattr(e, 'lua_value', _NOLV)
+            if copies:
+                bd.copy_back(copies)
+            if lv is _NOLV:
+                raise       # a Python exception: the value is the object itself
+            raise _LError(bd.to_lt(lv)) from None
+        except BaseException:
+            if copies:
+                bd.copy_back(copies)
+            raise
+        if copies:
+            bd.copy_back(copies)
+        if r.__class__ is not tuple:
+            return _lcore.NORES
+        if r[0] == 1:
+            return bd.to_lt(r[1])
+        tl = bd.to_lt
+        return Multi([tl(x) for x in r[1:]])
+
+    def __repr__(self) -> str:
+        return '<translated code\'s view of %r>' % (self.__lua_proxy__,)
+
+
+def _pyc_tostring(w: Any, *_: Any) -> Any:
+    return w.bd.to_lt(w.bd.pycall_helpers()[1](w.__lua_proxy__))
+
+
+PyCallable.lua_meta = _lcore.table_new(kv=[   # type: ignore[attr-defined]
+    (b'__tostring', _pyc_tostring), (b'__name', b'python_object')])
+
+
 class _Box:
     """Holds a bridge object inside a metatable (not a Lua value)."""
     __slots__ = ('v',)
@@ -270,7 +423,9 @@ _lcache: Any = weakref.WeakKeyDictionary()    # runtime -> {lua function: entry}
 _sources: Any = weakref.WeakKeyDictionary()   # entry -> generated Python source
 _refused: Any = weakref.WeakKeyDictionary()   # runtime -> {lua function: why not translated}
 _auto: Any = weakref.WeakKeyDictionary()      # runtime -> {lua function: entry}, callees
-_shared: Any = weakref.WeakKeyDictionary()    # runtime -> (views, wrappers, bridged) of its Boundaries
+_shared: Any = weakref.WeakKeyDictionary()    # runtime -> (views, wrappers, bridged, pycalls) of its Boundaries
+_helpers: Any = weakref.WeakKeyDictionary()   # runtime -> (call, tostring) Lua functions of PyCallable
+_NOLV = object()
 _AUTO_MAX = 512         # automatic translations and refusals kept per runtime (oldest go)
 
 

@@ -494,6 +494,8 @@ def type_name(v):
         return 'table'
     if getattr(c, '_is_lua_thread', False):
         return 'thread'
+    if getattr(c, 'lua_meta', None) is not None:
+        return 'userdata'       # a userdata type of the runtime, callable or not
     if callable(v):
         return 'function'
     return 'userdata'
@@ -661,6 +663,14 @@ def tostr(v):
 
 
 # ---------------------------------------------------------------- calls
+
+def isfunc(v):
+    """v is a Lua function (lua_isfunction): a callable that is neither a
+    table nor a userdata type of the runtime (a Python callable reached
+    through the bridge is a userdata, as in Lua)."""
+    return callable(v) and v.__class__ is not LuaTable and \
+        getattr(v.__class__, 'lua_meta', None) is None
+
 
 def call(f, *args):
     """Call any Lua value (a table or other value with __call, too)."""
