@@ -83,6 +83,12 @@ function M.sort()
   table.sort(c, up)
   return table.concat(c, ',')
 end
+function M.enc()
+  local t = {k = '\195\169'}
+  local r = up('\195\169', t, '\233')
+  return type(r) == 'string', type(r) == 'userdata', r == '\195\169', r == '\233',
+    type(r) == 'string' and #r, t.k == '\233', t.k == '\195\169'
+end
 function M.raiser() error({code = 7}) end
 function M.tostr() return tostring(up) == tostring(PYF), type(tostring(up)) end
 return M
@@ -101,11 +107,20 @@ def runtimes(**kw):
     lt = tandem.LuaRuntime(**kw)
     Mn = ln.execute(CHUNK)
     Mt = lt.execute(CHUNK)
+    key = (lambda n: n.encode()) if kw.get('encoding', 'UTF-8') is None else (lambda n: n)
+
+    class Nat:
+        def __getattr__(self, name):
+            return Mn[key(name)]
 
     class Tr:
         def __getattr__(self, name):
-            return lt.translate(Mt[name])
-    return Mn, Tr(), Mt
+            return lt.translate(Mt[key(name)])
+
+    class Raw:
+        def __getattr__(self, name):
+            return Mt[key(name)]
+    return Nat(), Tr(), Raw()
 
 
 def norm(v):
@@ -286,3 +301,25 @@ def test_translated_and_luart_functions_are_not_wrapped():
     assert bd.to_lt(lbase.lua_tostring) is lbase.lua_tostring
     w = bd.to_lt(len)
     assert isinstance(w, _luabound.PyCallable) and bd.to_lt(len) is w and bd.from_lt(w) is len
+
+
+@pytest.mark.parametrize('enc', ['UTF-8', 'latin-1', None])
+def test_runtime_encoding(enc):
+    # arguments decoded and results encoded with the runtime's encoding, as
+    # the bridge does (None: Lua strings arrive as bytes, a str is a Python
+    # object in Lua); also the strings a callable writes into a table
+    Mn, Mt, _ = runtimes(encoding=enc)
+    for ret in ('\u00e9', b'\xe9', b'\xc3\xa9'):
+        seen = []
+
+        def f(s, t, s2, ret=ret):
+            seen.append((s, s2, dict(t.items())))
+            t['k'] = ret
+            return ret
+        for M in (Mn, Mt):
+            M.set(f)
+        nat, tr = Mn.enc(), Mt.enc()
+        assert seen[0] == seen[1], (enc, ret)
+        assert tr == nat, (enc, ret)
+    want = {'UTF-8': '\u00e9', 'latin-1': '\u00c3\u00a9', None: b'\xc3\xa9'}[enc]
+    assert seen[0][0] == want

@@ -123,15 +123,16 @@ class Boundary:
         return w
 
     def pycall_helpers(self) -> Tuple[Any, Any]:
-        """The two Lua functions a PyCallable runs: the call (its results
-        counted first, so none, one nil and a tuple stay apart) and Lua's
-        tostring, both through the bridge, as native code runs them."""
+        """The Lua functions a PyCallable runs: the call (its results
+        counted first, so none, one nil and a tuple stay apart), Lua's
+        tostring, both through the bridge as native code runs them, and
+        next (copy_back)."""
         h = _helpers.get(self.lua)
         if h is None:
             h = _helpers[self.lua] = self.lua.execute(
-                'local select, tostring = select, tostring\n'
+                'local select, tostring, next = select, tostring, next\n'
                 'local function pk(...) return select("#", ...), ... end\n'
-                'return function(f, ...) return pk(f(...)) end, tostring')
+                'return function(f, ...) return pk(f(...)) end, tostring, next')
         return h
 
     def translate_callee(self, v: Any) -> Any:
@@ -184,6 +185,8 @@ class Boundary:
                 copies: Optional[list] = None) -> Any:
         c = v.__class__
         if c is bytes:
+            if copies is not None:
+                return v    # to a PyCallable: the bridge decodes as the runtime says
             try:
                 return v.decode('utf-8')
             except UnicodeDecodeError:
@@ -274,7 +277,7 @@ class Boundary:
             return False
         return self.from_lt(k, memo, copies)
 
-    def copy_back(self, copies: list) -> None:
+    def copy_back(self, copies: list, tl: Any) -> None:
         """After a PyCallable's call: the Lua tables that carried copies of
         translated tables give their contents back (changed fields set,
         removed ones deleted, a table copied in for a translated table
@@ -282,8 +285,7 @@ class Boundary:
         was passed is seen by translated code as natively. Metatables are
         not copied back."""
         back = {id(t): lt for lt, t in copies}
-        lua_next = self.G['next']
-        tl = self.to_lt
+        lua_next = self.pycall_helpers()[2]
 
         def val(x: Any) -> Any:
             hit = back.get(id(x))
@@ -365,46 +367,75 @@ class PyCallable:
     An exception it raises is the error value native Lua sees: the
     exception object itself, or the Lua value a Lua error carried through
     it. type() is 'userdata' and tostring() the bridge's, as natively."""
-    __slots__ = ('__lua_proxy__', 'bd', '__weakref__')
+    __slots__ = ('__lua_proxy__', 'bd', 'call', 'lerr', 'enc', '__weakref__')
 
     def __init__(self, f: Any, bd: 'Boundary') -> None:
         self.__lua_proxy__ = f
         self.bd = bd
+        self.call = bd.pycall_helpers()[0]
+        self.lerr = bd.lua_err
+        # the runtime's encoding: a str the bridge gives back was a Lua
+        # string decoded with it (with None, a str is a Python object)
+        self.enc = getattr(bd.lua, '_encoding', 'UTF-8')
 
     def __call__(self, *args: Any) -> Any:
+        for a in args:
+            if a.__class__ not in _PLAIN:
+                return self.converting(args)
+        try:
+            r = self.call(self.__lua_proxy__, *args)
+        except self.lerr as e:
+            self.lua_error(e)
+        return self.results(r)
+
+    def converting(self, args: Any) -> Any:
         bd = self.bd
-        call = bd.pycall_helpers()[0]
         copies: list = []
         memo: Dict[int, Any] = {}
         a = [bd.from_lt(x, memo, copies) for x in args]
         try:
-            r = call(self.__lua_proxy__, *a)
-        except bd.lua_err as e:
-            lv = getattr(e, 'lua_value', _NOLV)
+            r = self.call(self.__lua_proxy__, *a)
+        except self.lerr as e:
             if copies:
-                bd.copy_back(copies)
-            if lv is _NOLV:
-                raise       # a Python exception: the value is the object itself
-            raise _LError(bd.to_lt(lv)) from None
+                bd.copy_back(copies, self.result)
+            self.lua_error(e)
         except BaseException:
             if copies:
-                bd.copy_back(copies)
+                bd.copy_back(copies, self.result)
             raise
         if copies:
-            bd.copy_back(copies)
+            bd.copy_back(copies, self.result)
+        return self.results(r)
+
+    def lua_error(self, e: Any) -> None:
+        lv = getattr(e, 'lua_value', _NOLV)
+        if lv is _NOLV:
+            raise e     # a Python exception: the value is the object itself
+        raise _LError(self.result(lv)) from None
+
+    def results(self, r: Any) -> Any:
+        # the helper's results: the count, then the values (0 alone: none)
         if r.__class__ is not tuple:
             return _lcore.NORES
         if r[0] == 1:
-            return bd.to_lt(r[1])
-        tl = bd.to_lt
-        return Multi([tl(x) for x in r[1:]])
+            v = r[1]
+            if v.__class__ in _PLAIN:
+                return v
+            return self.result(v)
+        return Multi([self.result(x) for x in r[1:]])
+
+    def result(self, v: Any) -> Any:
+        if v.__class__ is str:
+            enc = self.enc
+            return v if enc is None else v.encode(enc)
+        return self.bd.to_lt(v)
 
     def __repr__(self) -> str:
         return '<translated code\'s view of %r>' % (self.__lua_proxy__,)
 
 
 def _pyc_tostring(w: Any, *_: Any) -> Any:
-    return w.bd.to_lt(w.bd.pycall_helpers()[1](w.__lua_proxy__))
+    return w.result(w.bd.pycall_helpers()[1](w.__lua_proxy__))
 
 
 PyCallable.lua_meta = _lcore.table_new(kv=[   # type: ignore[attr-defined]
