@@ -9,7 +9,7 @@ inside a coroutine."""
 import pytest
 
 import tandem
-from tandem import _luaback  # noqa: F401  (imported first: it imports _luabound)
+import tandem._luaback  # (imported first: it imports _luabound)
 from tandem import _luabound
 
 CHUNK = r'''
@@ -88,6 +88,12 @@ function M.enc()
   local r = up('\195\169', t, '\233')
   return type(r) == 'string', type(r) == 'userdata', r == '\195\169', r == '\233',
     type(r) == 'string' and #r, t.k == '\233', t.k == '\195\169'
+end
+function M.objops(o)
+  o.y = 'v'
+  local t = setmetatable({}, {__index = o})
+  local ok, e = pcall(function () return #o end)
+  return o.x, o:m(2), o.y, t.x, ok, e, type(o.m), type(o)
 end
 function M.raiser() error({code = 7}) end
 function M.tostr() return tostring(up) == tostring(PYF), type(tostring(up)) end
@@ -323,3 +329,24 @@ def test_runtime_encoding(enc):
         assert tr == nat, (enc, ret)
     want = {'UTF-8': '\u00e9', 'latin-1': '\u00c3\u00a9', None: b'\xc3\xa9'}[enc]
     assert seen[0][0] == want
+
+
+def test_callable_objects_index_like_native():
+    # a Python callable is a userdata: indexing, assignment, `#`, a method
+    # call and use as an __index value run through the bridge as natively
+    # (attribute access; `#` raising the object's TypeError)
+    class O:
+        x = 5
+
+        def __call__(self):
+            return 1
+
+        def m(self, *a):
+            return a[-1]
+    Mn, Mt, _ = runtimes()
+    o1, o2 = O(), O()
+    n, t = Mn.objops(o1), Mt.objops(o2)
+    assert n[:5] == t[:5] == (5, 2, 'v', 5, False)
+    assert type(n[5]) is type(t[5]) is TypeError
+    assert n[6:] == t[6:] == ('userdata', 'userdata')
+    assert o1.y == o2.y == 'v'

@@ -125,14 +125,16 @@ class Boundary:
     def pycall_helpers(self) -> Tuple[Any, Any]:
         """The Lua functions a PyCallable runs: the call (its results
         counted first, so none, one nil and a tuple stay apart), Lua's
-        tostring, both through the bridge as native code runs them, and
-        next (copy_back)."""
+        tostring, indexing, assignment and `#`, all through the bridge as
+        native code runs them, and next (copy_back)."""
         h = _helpers.get(self.lua)
         if h is None:
             h = _helpers[self.lua] = self.lua.execute(
                 'local select, tostring, next = select, tostring, next\n'
                 'local function pk(...) return select("#", ...), ... end\n'
-                'return function(f, ...) return pk(f(...)) end, tostring, next')
+                'return function(f, ...) return pk(f(...)) end, tostring, next,\n'
+                '  function(o, k) return o[k] end, function(o, k, v) o[k] = v end,\n'
+                '  function(o) return #o end')
         return h
 
     def translate_callee(self, v: Any) -> Any:
@@ -434,12 +436,36 @@ class PyCallable:
         return '<translated code\'s view of %r>' % (self.__lua_proxy__,)
 
 
+def _pyc_op(w: Any, i: int, *args: Any) -> Any:
+    """A bridge operation on the callable, run by Lua code as native Lua runs
+    it; errors as from a call."""
+    try:
+        r = w.bd.pycall_helpers()[i](w.__lua_proxy__, *args)
+    except w.lerr as e:
+        w.lua_error(e)
+    return w.result(r)
+
+
 def _pyc_tostring(w: Any, *_: Any) -> Any:
-    return w.result(w.bd.pycall_helpers()[1](w.__lua_proxy__))
+    return _pyc_op(w, 1)
+
+
+def _pyc_index(w: Any, k: Any, *_: Any) -> Any:
+    return _pyc_op(w, 3, w.bd.from_lt(k, {}, []))
+
+
+def _pyc_newindex(w: Any, k: Any, v: Any, *_: Any) -> Any:
+    _pyc_op(w, 4, w.bd.from_lt(k, {}, []), w.bd.from_lt(v, {}, []))
+    return _lcore.NORES
+
+
+def _pyc_len(w: Any, *_: Any) -> Any:
+    return _pyc_op(w, 5)
 
 
 PyCallable.lua_meta = _lcore.table_new(kv=[   # type: ignore[attr-defined]
-    (b'__tostring', _pyc_tostring), (b'__name', b'python_object')])
+    (b'__tostring', _pyc_tostring), (b'__name', b'python_object'),
+    (b'__index', _pyc_index), (b'__newindex', _pyc_newindex), (b'__len', _pyc_len)])
 
 
 class _Box:

@@ -725,7 +725,7 @@ def _index_meta(o, k):
             h = metamethod(o, b'__index')
             if h is None:
                 rterror('attempt to index a %s value' % type_name(o))
-        if h.__class__ is LuaTable or not callable(h):
+        if not isfunc(h):
             o = h
             continue
         return first(h(o, k))
@@ -770,7 +770,7 @@ def _setindex_meta(o, k, v):
             h = metamethod(o, b'__newindex')
             if h is None:
                 rterror('attempt to index a %s value' % type_name(o))
-        if h.__class__ is LuaTable or not callable(h):
+        if not isfunc(h):
             o = h
             continue
         h(o, k, v)

@@ -435,7 +435,7 @@ def _gix(o: Any, k: Any, desc: Optional[str]) -> Any:
             h = _lcore.metamethod(t, b'__index')
         if h is None:
             break
-        if h.__class__ is LuaTable or not callable(h):
+        if not _lcore.isfunc(h):
             t = h
             continue
         g = getattr(h, '__luaco__', None)
@@ -543,7 +543,7 @@ def _gsetix(o: Any, k: Any, v: Any, desc: Optional[str]) -> Any:
             h = _lcore.metamethod(t, b'__newindex')
             if h is None:
                 break
-        if h.__class__ is LuaTable or not callable(h):
+        if not _lcore.isfunc(h):
             t = h
             continue
         g = getattr(h, '__luaco__', None)
