@@ -96,7 +96,19 @@ function M.objops(o)
   return o.x, o:m(2), o.y, t.x, ok, e, type(o.m), type(o)
 end
 function M.raiser() error({code = 7}) end
-function M.tostr() return tostring(up) == tostring(PYF), type(tostring(up)) end
+function M.tostr() return tostring(up) == tostring(PYF), type(tostring(up)), tostring(up) end
+function M.libs()
+  local out = {}
+  for _, f in ipairs({
+      function () return string.gsub('abc', '%w', up) end,
+      function () return coroutine.create(up) end,
+      function () return xpcall(error, up) end,
+      function () return select('#', pcall(up, 1, 2)) end}) do
+    local ok, e = pcall(f)
+    out[#out + 1] = tostring(ok) .. ' ' .. tostring(e)
+  end
+  return table.concat(out, '\n')
+end
 return M
 ]])()
 '''
@@ -232,7 +244,21 @@ def test_type_identity_tostring():
     for M in (Mn, Mt):
         M.set(f)
     assert Mt.typeof() == Mn.typeof() == ('userdata', 'userdata', True, True)
-    assert Mt.tostr() == Mn.tostr() == (True, 'string')
+    assert Mt.tostr() == Mn.tostr() == (True, 'string', str(f))
+
+
+def test_library_functions_want_lua_functions():
+    # a Python callable is not a Lua function for string.gsub,
+    # coroutine.create and xpcall's handler (Lua's messages), pcall calls it
+    Mn, Mt, _ = runtimes()
+
+    def f(*a):
+        return 'x'
+    for M in (Mn, Mt):
+        M.set(f)
+    nat, tr = Mn.libs(), Mt.libs()
+    assert tr == nat
+    assert nat.count('python_object') == 3 and nat.endswith('true 2')
 
 
 def test_errors_are_what_native_lua_sees():
