@@ -95,6 +95,13 @@ function M.objops(o)
   local ok, e = pcall(function () return #o end)
   return o.x, o:m(2), o.y, t.x, ok, e, type(o.m), type(o)
 end
+function M.objres()
+  local r = up()
+  local ok3, e = pcall(up)
+  local ok1, n = pcall(function () return #r end)
+  local ok2, v = pcall(function () return r[1] end)
+  return type(r), tostring(r), ok1, n, ok2, v, rawequal(r, up()), tostring(e)
+end
 function M.raiser() error({code = 7}) end
 function M.tostr() return tostring(up) == tostring(PYF), type(tostring(up)), tostring(up) end
 function M.libs()
@@ -376,3 +383,26 @@ def test_callable_objects_index_like_native():
     assert type(n[5]) is type(t[5]) is TypeError
     assert n[6:] == t[6:] == ('userdata', 'userdata')
     assert o1.y == o2.y == 'v'
+
+
+def test_python_objects_and_exceptions_like_native():
+    # a list result and an exception as pcall's value are userdata whose
+    # tostring, `#` and indexing run through the bridge, as natively
+    for ret in ([10, 20], {1: 'one'}, (7, 8), 'a string'):
+        Mn, Mt, _ = runtimes()
+        calls = [0]
+
+        def f(ret=ret):
+            calls[0] += 1
+            if calls[0] == 2:
+                raise KeyError('third call')
+            return ret
+        for M in (Mn, Mt):
+            calls[0] = 0
+            M.set(f)
+        calls[0] = 0
+        nat = Mn.objres()
+        calls[0] = 0
+        tr = Mt.objres()
+        assert tr == nat, ret
+        assert 'KeyError' in nat[-1] and 'third call' in nat[-1]

@@ -70,8 +70,8 @@ class Boundary:
             fn = v.__code__.co_filename
             if fn in _lcore.CHUNKS or fn in _lcore._RTFILES:
                 return v        # translated code or luart's own function
-            return self.foreign(v)
-        if c is PyCallable:
+            return self.foreign(v, PyCallable)
+        if c is PyCallable or c is PyObject:
             return v
         lt = self.lua_type(v)
         if lt == 'table':
@@ -105,20 +105,24 @@ class Boundary:
             lua_fn.__lua_proxy__ = v   # type: ignore[attr-defined]
             self.bridged[v] = lua_fn
             return lua_fn
-        if lt is None and callable(v):
-            return self.foreign(v)
+        if lt is None:
+            if callable(v):
+                return self.foreign(v, PyCallable)
+            if not (c is LuaTable or c is Multi or getattr(c, '_is_lua_thread', False)
+                    or getattr(c, 'lua_meta', None) is not None):
+                return self.foreign(v, PyObject)     # luart's own values stay
         return v
 
-    def foreign(self, v: Any) -> Any:
-        """A Python callable (not translated code, not luart's) reaching
-        translated code: a PyCallable, one per callable while it lives, so
-        that translated code calling it sees what native Lua sees through
-        the bridge (docs/translation.md "Python callables called by
-        translated code")."""
+    def foreign(self, v: Any, cls: Any) -> Any:
+        """A Python object (not translated code, not luart's) reaching
+        translated code: a PyCallable for a callable, a PyObject otherwise,
+        one per object while it lives, so that translated code calling,
+        indexing or printing it sees what native Lua sees through the bridge
+        (docs/translation.md "Python callables called by translated code")."""
         w = self.pycalls.get(id(v))
         if w is not None and w.__lua_proxy__ is v:
             return w
-        w = PyCallable(v, self)
+        w = cls(v, self)
         self.pycalls[id(v)] = w
         return w
 
@@ -240,6 +244,8 @@ class Boundary:
 
             def err(e: Any) -> None:
                 v = e.value
+                if v.__class__ is PyObject and isinstance(v.__lua_proxy__, BaseException):
+                    v = v.__lua_proxy__
                 if isinstance(v, BaseException):
                     raise v     # a Python exception as the error value: itself, as the bridge
                 if v.__class__ is not bytes:
@@ -262,6 +268,8 @@ class Boundary:
                 return out(r)
             except _LError as e:
                 v = e.value
+                if v.__class__ is PyObject and isinstance(v.__lua_proxy__, BaseException):
+                    v = v.__lua_proxy__
                 if isinstance(v, BaseException):
                     raise v     # a Python exception as the error value: itself, as the bridge
                 if v.__class__ is not bytes:
@@ -354,7 +362,50 @@ class Boundary:
 _PLAIN = frozenset((int, float, bool, type(None)))
 
 
-class PyCallable:
+class PyObject:
+    """A Python object that is not callable reached by translated code (a
+    list, dict or tuple result, any other object): a userdata whose
+    tostring, indexing, assignment and `#` run through the bridge, as
+    natively (PyCallable's operations without the call)."""
+    __slots__ = ('__lua_proxy__', 'bd', 'call', 'lerr', 'enc', '__weakref__')
+
+    def __init__(self, f: Any, bd: 'Boundary') -> None:
+        self.__lua_proxy__ = f
+        self.bd = bd
+        self.call = bd.pycall_helpers()[0]
+        self.lerr = bd.lua_err
+        self.enc = getattr(bd.lua, '_encoding', 'UTF-8')
+
+    def lua_error(self, e: Any) -> None:
+        lv = getattr(e, 'lua_value', _NOLV)
+        if lv is _NOLV:
+            self.py_error(e)
+        raise _LError(self.result(lv)) from None
+
+    def py_error(self, e: Any) -> None:
+        """A Python exception raised by the object's code: the Lua error
+        value native Lua sees is the exception object, a userdata (its
+        traceback the frames the bridge saw: this module's and the helper's
+        dropped, so tostring() gives native Lua's text)."""
+        tb = e.__traceback__
+        while tb is not None and tb.tb_frame.f_code.co_filename == __file__:
+            tb = tb.tb_next
+        if tb is not None and tb.tb_frame.f_code.co_filename.startswith('<lua:'):
+            tb = tb.tb_next     # the frame the bridge adds for the helper's Lua code
+        e.__traceback__ = tb
+        raise _LError(self.bd.foreign(e, PyObject)) from None
+
+    def result(self, v: Any) -> Any:
+        if v.__class__ is str:
+            enc = self.enc
+            return v if enc is None else v.encode(enc)
+        return self.bd.to_lt(v)
+
+    def __repr__(self) -> str:
+        return '<translated code\'s view of %r>' % (self.__lua_proxy__,)
+
+
+class PyCallable(PyObject):
     """A Python callable reached by translated code (an argument, a global,
     an upvalue, a field of a Lua table, a result). Native Lua sees such a
     callable as a userdata and calls it through the bridge; so does
@@ -369,16 +420,7 @@ class PyCallable:
     An exception it raises is the error value native Lua sees: the
     exception object itself, or the Lua value a Lua error carried through
     it. type() is 'userdata' and tostring() the bridge's, as natively."""
-    __slots__ = ('__lua_proxy__', 'bd', 'call', 'lerr', 'enc', '__weakref__')
-
-    def __init__(self, f: Any, bd: 'Boundary') -> None:
-        self.__lua_proxy__ = f
-        self.bd = bd
-        self.call = bd.pycall_helpers()[0]
-        self.lerr = bd.lua_err
-        # the runtime's encoding: a str the bridge gives back was a Lua
-        # string decoded with it (with None, a str is a Python object)
-        self.enc = getattr(bd.lua, '_encoding', 'UTF-8')
+    __slots__ = ()
 
     def __call__(self, *args: Any) -> Any:
         for a in args:
@@ -388,6 +430,8 @@ class PyCallable:
             r = self.call(self.__lua_proxy__, *args)
         except self.lerr as e:
             self.lua_error(e)
+        except Exception as e:
+            self.py_error(e)
         return self.results(r)
 
     def converting(self, args: Any) -> Any:
@@ -401,6 +445,10 @@ class PyCallable:
             if copies:
                 bd.copy_back(copies, self.result)
             self.lua_error(e)
+        except Exception as e:
+            if copies:
+                bd.copy_back(copies, self.result)
+            self.py_error(e)
         except BaseException:
             if copies:
                 bd.copy_back(copies, self.result)
@@ -408,12 +456,6 @@ class PyCallable:
         if copies:
             bd.copy_back(copies, self.result)
         return self.results(r)
-
-    def lua_error(self, e: Any) -> None:
-        lv = getattr(e, 'lua_value', _NOLV)
-        if lv is _NOLV:
-            raise e     # a Python exception: the value is the object itself
-        raise _LError(self.result(lv)) from None
 
     def results(self, r: Any) -> Any:
         # the helper's results: the count, then the values (0 alone: none)
@@ -426,15 +468,6 @@ class PyCallable:
             return self.result(v)
         return Multi([self.result(x) for x in r[1:]])
 
-    def result(self, v: Any) -> Any:
-        if v.__class__ is str:
-            enc = self.enc
-            return v if enc is None else v.encode(enc)
-        return self.bd.to_lt(v)
-
-    def __repr__(self) -> str:
-        return '<translated code\'s view of %r>' % (self.__lua_proxy__,)
-
 
 def _pyc_op(w: Any, i: int, *args: Any) -> Any:
     """A bridge operation on the callable, run by Lua code as native Lua runs
@@ -443,6 +476,8 @@ def _pyc_op(w: Any, i: int, *args: Any) -> Any:
         r = w.bd.pycall_helpers()[i](w.__lua_proxy__, *args)
     except w.lerr as e:
         w.lua_error(e)
+    except Exception as e:
+        w.py_error(e)
     return w.result(r)
 
 
@@ -463,7 +498,7 @@ def _pyc_len(w: Any, *_: Any) -> Any:
     return _pyc_op(w, 5)
 
 
-PyCallable.lua_meta = _lcore.table_new(kv=[   # type: ignore[attr-defined]
+PyObject.lua_meta = _lcore.table_new(kv=[   # type: ignore[attr-defined]
     (b'__tostring', _pyc_tostring), (b'__name', b'python_object'),
     (b'__index', _pyc_index), (b'__newindex', _pyc_newindex), (b'__len', _pyc_len)])
 
