@@ -9,7 +9,8 @@ luart function without the boundary wrapper (__luart__, what another
 translated function or a standalone module calls).
 Run: PYTHONPATH=build/python /usr/bin/python3 bench/bench_luaback.py
 (`... bench_luaback.py coroutines`: only the coroutine kernel's rows;
-`... libcalls`: only the rows of library calls in a loop).
+`... libcalls`: only the rows of library calls in a loop; `... calls`:
+translated code calling translated code and a Python function).
 """
 
 import functools
@@ -306,13 +307,67 @@ def libcall_rows(n=10**6):
                      ('table.insert in a loop', INSERT_LUA, py_insert)), n)
 
 
+CALLS_LUA = """local T = {}
+function T.inc(x) return x + 1 end
+function bench_ginc(x) return x + 1 end
+local function via_field(n)
+  local s = 0
+  for i = 1, n do s = T.inc(s) end
+  return s
+end
+local function via_global(n)
+  local s = 0
+  for i = 1, n do s = bench_ginc(s) end
+  return s
+end
+local function via_arg(n, f)
+  local s = 0
+  for i = 1, n do s = f(s) end
+  return s
+end
+return via_field, via_global, via_arg, T.inc"""
+
+
+def py_inc(x):
+    return x + 1
+
+
+def py_calls(n):
+    s = 0
+    for i in range(1, n + 1):
+        s = py_inc(s)
+    return s
+
+
+def call_rows(n=10**6):
+    """Translated code calling translated code (a table field, a global, a
+    parameter: callees translated on first use), and translated code calling
+    a Python function (the PyCallable path: through the bridge, converted as
+    native Lua's call), each against the hand-written Python loop."""
+    lua = tandem.LuaRuntime()
+    field, glob, arg, inc = lua.execute(CALLS_LUA)
+    rows = (('translated calls translated (field)', lua.translate(field), ()),
+            ('translated calls translated (global)', lua.translate(glob), ()),
+            ('translated calls translated (parameter)', lua.translate(arg), (inc,)),
+            ('translated calls a Python function', lua.translate(arg), (py_inc,)))
+    for name, f, extra in rows:
+        f(10, *extra)        # callees translated before timing
+        ta, ra = timed(lambda: f(n, *extra))
+        tb, rb = timed(lambda: py_calls(n))
+        assert ra == rb == n, (name, ra, rb)
+        print('%s 1e6: translated %.3fs  hand-written %.3fs  ratio %.2fx' % (name, ta, tb, ta / tb))
+
+
 if __name__ == '__main__':
     import sys
     if sys.argv[1:] == ['coroutines']:
         coroutine_rows()
     elif sys.argv[1:] == ['libcalls']:
         libcall_rows()
+    elif sys.argv[1:] == ['calls']:
+        call_rows()
     else:
         main()
         coroutine_rows()
         libcall_rows()
+        call_rows()

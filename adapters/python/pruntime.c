@@ -1102,6 +1102,18 @@ static PyObject *rt_sandboxed(PyObject *self, void *closure)
     return PyBool_FromLong(((tdmP_Runtime *)self)->sandboxed);
 }
 
+/* The encoding Lua strings are decoded with (None: they arrive as bytes);
+   the Lua -> Python translation's boundary converts as the bridge does. */
+static PyObject *rt_encoding(PyObject *self, void *closure)
+{
+    (void)closure;
+    tdmP_State *st = ((tdmP_Runtime *)self)->st;
+    if (st == NULL || st->encoding == NULL) {
+        Py_RETURN_NONE;
+    }
+    return Py_NewRef(st->encoding);
+}
+
 static PyObject *rt_nogc(PyObject *self, PyObject *unused)
 {
     (void)unused;
@@ -1219,6 +1231,7 @@ static PyGetSetDef runtime_getset[] = {
     {"lua_implementation", rt_lua_implementation, NULL, "e.g. 'Lua 5.4.4'.", NULL},
     {"closed", rt_closed, NULL, "True after close().", NULL},
     {"sandboxed", rt_sandboxed, NULL, "True when made with sandbox=.", NULL},
+    {"_encoding", rt_encoding, NULL, "The encoding of Lua strings for Python (None: bytes).", NULL},
     {NULL, NULL, NULL, NULL, NULL},
 };
 

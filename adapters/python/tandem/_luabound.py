@@ -45,10 +45,12 @@ class Boundary:
         shared = _shared.get(lua)
         if shared is None:
             shared = _shared[lua] = ({}, weakref.WeakKeyDictionary(),
+                                     weakref.WeakValueDictionary(),
                                      weakref.WeakValueDictionary())
         self.views: Dict[int, Tuple[Any, LuaTable]] = shared[0]
         self.wrappers: Any = shared[1]
         self.bridged: Any = shared[2]   # Lua function -> its bridged wrapper, while used
+        self.pycalls: Any = shared[3]   # id(Python callable) -> its PyCallable, while used
         self.err_cls = tandem.LuaError
         self.lua_err = tandem.LuaError    # what a bridged Lua function raises
         self.G = lua.globals()
@@ -62,7 +64,15 @@ class Boundary:
         if c is types.FunctionType:
             # a translated function's wrapper coming back: the function itself
             # (so `made == g` holds after a round trip through Lua)
-            return getattr(v, '__luart__', v)
+            f = getattr(v, '__luart__', None)
+            if f is not None:
+                return f
+            fn = v.__code__.co_filename
+            if fn in _lcore.CHUNKS or fn in _lcore._RTFILES:
+                return v        # translated code or luart's own function
+            return self.foreign(v, PyCallable)
+        if c is PyCallable or c is PyObject:
+            return v
         lt = self.lua_type(v)
         if lt == 'table':
             hit = self.views.get(id(v))
@@ -95,7 +105,41 @@ class Boundary:
             lua_fn.__lua_proxy__ = v   # type: ignore[attr-defined]
             self.bridged[v] = lua_fn
             return lua_fn
+        if lt is None:
+            if callable(v):
+                return self.foreign(v, PyCallable)
+            if not (c is LuaTable or c is Multi or getattr(c, '_is_lua_thread', False)
+                    or getattr(c, 'lua_meta', None) is not None):
+                return self.foreign(v, PyObject)     # luart's own values stay
         return v
+
+    def foreign(self, v: Any, cls: Any) -> Any:
+        """A Python object (not translated code, not luart's) reaching
+        translated code: a PyCallable for a callable, a PyObject otherwise,
+        one per object while it lives, so that translated code calling,
+        indexing or printing it sees what native Lua sees through the bridge
+        (docs/translation.md "Python callables called by translated code")."""
+        w = self.pycalls.get(id(v))
+        if w is not None and w.__lua_proxy__ is v:
+            return w
+        w = cls(v, self)
+        self.pycalls[id(v)] = w
+        return w
+
+    def pycall_helpers(self) -> Tuple[Any, Any]:
+        """The Lua functions a PyCallable runs: the call (its results
+        counted first, so none, one nil and a tuple stay apart), Lua's
+        tostring, indexing, assignment and `#`, all through the bridge as
+        native code runs them, and next (copy_back)."""
+        h = _helpers.get(self.lua)
+        if h is None:
+            h = _helpers[self.lua] = self.lua.execute(
+                'local select, tostring, next = select, tostring, next\n'
+                'local function pk(...) return select("#", ...), ... end\n'
+                'return function(f, ...) return pk(f(...)) end, tostring, next,\n'
+                '  function(o, k) return o[k] end, function(o, k, v) o[k] = v end,\n'
+                '  function(o) return #o end')
+        return h
 
     def translate_callee(self, v: Any) -> Any:
         """A Lua function reaching translated code is translated too when it
@@ -143,9 +187,12 @@ class Boundary:
         view.meta = mt
         return view
 
-    def from_lt(self, v: Any, memo: Optional[Dict[int, Any]] = None) -> Any:
+    def from_lt(self, v: Any, memo: Optional[Dict[int, Any]] = None,
+                copies: Optional[list] = None) -> Any:
         c = v.__class__
         if c is bytes:
+            if copies is not None:
+                return v    # to a PyCallable: the bridge decodes as the runtime says
             try:
                 return v.decode('utf-8')
             except UnicodeDecodeError:
@@ -163,15 +210,17 @@ class Boundary:
                 return got
             t = self.lua.table()
             memo[id(v)] = t
+            if copies is not None:
+                copies.append((v, t))
             k = None
             while True:
                 r = _lcore.lua_next(v, k)
                 if r is None or (r.__class__ is Multi and (not r or r[0] is None)):
                     break
                 k, val = (r[0], r[1]) if r.__class__ is Multi else (r, None)
-                t[self.key_out(k, memo)] = self.from_lt(val, memo)
+                t[self.key_out(k, memo, copies)] = self.from_lt(val, memo, copies)
             if mt is not None:
-                self.G['setmetatable'](t, self.from_lt(mt, memo))
+                self.G['setmetatable'](t, self.from_lt(mt, memo, copies))
             return t
         lp = getattr(v, '__lua_proxy__', None)
         if lp is not None:
@@ -195,6 +244,10 @@ class Boundary:
 
             def err(e: Any) -> None:
                 v = e.value
+                if v.__class__ is PyObject and isinstance(v.__lua_proxy__, BaseException):
+                    v = v.__lua_proxy__
+                if isinstance(v, BaseException):
+                    raise v     # a Python exception as the error value: itself, as the bridge
                 if v.__class__ is not bytes:
                     v = _lcore.tostring(v)
                 raise err_cls(v.decode('utf-8', 'replace')) from None
@@ -215,6 +268,10 @@ class Boundary:
                 return out(r)
             except _LError as e:
                 v = e.value
+                if v.__class__ is PyObject and isinstance(v.__lua_proxy__, BaseException):
+                    v = v.__lua_proxy__
+                if isinstance(v, BaseException):
+                    raise v     # a Python exception as the error value: itself, as the bridge
                 if v.__class__ is not bytes:
                     v = _lcore.tostring(v)
                 raise self.err_cls(v.decode('utf-8', 'replace')) from None
@@ -223,12 +280,59 @@ class Boundary:
         entry.__luart__ = pf   # type: ignore[attr-defined]
         return entry
 
-    def key_out(self, k: Any, memo: Dict[int, Any]) -> Any:
+    def key_out(self, k: Any, memo: Dict[int, Any], copies: Optional[list] = None) -> Any:
         if k is _lcore._TRUEK:
             return True
         if k is _lcore._FALSEK:
             return False
-        return self.from_lt(k, memo)
+        return self.from_lt(k, memo, copies)
+
+    def copy_back(self, copies: list, tl: Any) -> None:
+        """After a PyCallable's call: the Lua tables that carried copies of
+        translated tables give their contents back (changed fields set,
+        removed ones deleted, a table copied in for a translated table
+        becoming that table again), so a callable that changes a table it
+        was passed is seen by translated code as natively. Metatables are
+        not copied back."""
+        back = {id(t): lt for lt, t in copies}
+        lua_next = self.pycall_helpers()[2]
+
+        def val(x: Any) -> Any:
+            hit = back.get(id(x))
+            if hit is not None:
+                return hit
+            return tl(x)
+        for lt, t in copies:
+            new = LuaTable()
+            k = None
+            while True:
+                r = lua_next(t, k)
+                if r is None:
+                    break
+                k = r[0]
+                new.set(val(k), val(r[1]))
+            old = []
+            k = None
+            while True:
+                r = _lcore.lua_next(lt, k)
+                if r is None or (r.__class__ is Multi and (not r or r[0] is None)):
+                    break
+                k = r[0] if r.__class__ is Multi else r
+                old.append(k)
+            for k in old:
+                kk = True if k is _lcore._TRUEK else False if k is _lcore._FALSEK else k
+                if _lcore.rawget(new, kk) is None:
+                    lt.set(kk, None)
+            k = None
+            while True:
+                r = _lcore.lua_next(new, k)
+                if r is None or (r.__class__ is Multi and (not r or r[0] is None)):
+                    break
+                k, nv = r[0], r[1]
+                kk = True if k is _lcore._TRUEK else False if k is _lcore._FALSEK else k
+                ov = _lcore.rawget(lt, kk)
+                if ov is not nv and not (ov.__class__ is nv.__class__ and ov == nv):
+                    lt.set(kk, nv)
 
     def results_out(self, r: Any) -> Any:
         if r.__class__ is Multi:
@@ -258,6 +362,147 @@ class Boundary:
 _PLAIN = frozenset((int, float, bool, type(None)))
 
 
+class PyObject:
+    """A Python object that is not callable reached by translated code (a
+    list, dict or tuple result, any other object): a userdata whose
+    tostring, indexing, assignment and `#` run through the bridge, as
+    natively (PyCallable's operations without the call)."""
+    __slots__ = ('__lua_proxy__', 'bd', 'call', 'lerr', 'enc', '__weakref__')
+
+    def __init__(self, f: Any, bd: 'Boundary') -> None:
+        self.__lua_proxy__ = f
+        self.bd = bd
+        self.call = bd.pycall_helpers()[0]
+        self.lerr = bd.lua_err
+        self.enc = getattr(bd.lua, '_encoding', 'UTF-8')
+
+    def lua_error(self, e: Any) -> None:
+        lv = getattr(e, 'lua_value', _NOLV)
+        if lv is _NOLV:
+            self.py_error(e)
+        raise _LError(self.result(lv)) from None
+
+    def py_error(self, e: Any) -> None:
+        """A Python exception raised by the object's code: the Lua error
+        value native Lua sees is the exception object, a userdata (its
+        traceback the frames the bridge saw: this module's and the helper's
+        dropped, so tostring() gives native Lua's text)."""
+        tb = e.__traceback__
+        while tb is not None and tb.tb_frame.f_code.co_filename == __file__:
+            tb = tb.tb_next
+        if tb is not None and tb.tb_frame.f_code.co_filename.startswith('<lua:'):
+            tb = tb.tb_next     # the frame the bridge adds for the helper's Lua code
+        e.__traceback__ = tb
+        raise _LError(self.bd.foreign(e, PyObject)) from None
+
+    def result(self, v: Any) -> Any:
+        if v.__class__ is str:
+            enc = self.enc
+            return v if enc is None else v.encode(enc)
+        return self.bd.to_lt(v)
+
+    def __repr__(self) -> str:
+        return '<translated code\'s view of %r>' % (self.__lua_proxy__,)
+
+
+class PyCallable(PyObject):
+    """A Python callable reached by translated code (an argument, a global,
+    an upvalue, a field of a Lua table, a result). Native Lua sees such a
+    callable as a userdata and calls it through the bridge; so does
+    translated code: the call runs through the runtime (a Lua function that
+    calls it and counts its results), so its arguments are converted as the
+    bridge converts Lua values for Python (luart strings arrive as `str`, or
+    `bytes` when not UTF-8; a table made by translated code as a Lua table of
+    the runtime holding a copy, whose changes are copied back when the call
+    returns) and its results as the bridge converts Python values for Lua
+    (`str` -> a Lua string, tuples kept whole or unpacked as the runtime's
+    unpack_returned_tuples says, lists and dicts staying Python objects).
+    An exception it raises is the error value native Lua sees: the
+    exception object itself, or the Lua value a Lua error carried through
+    it. type() is 'userdata' and tostring() the bridge's, as natively."""
+    __slots__ = ()
+
+    def __call__(self, *args: Any) -> Any:
+        for a in args:
+            if a.__class__ not in _PLAIN:
+                return self.converting(args)
+        try:
+            r = self.call(self.__lua_proxy__, *args)
+        except self.lerr as e:
+            self.lua_error(e)
+        except Exception as e:
+            self.py_error(e)
+        return self.results(r)
+
+    def converting(self, args: Any) -> Any:
+        bd = self.bd
+        copies: list = []
+        memo: Dict[int, Any] = {}
+        a = [bd.from_lt(x, memo, copies) for x in args]
+        try:
+            r = self.call(self.__lua_proxy__, *a)
+        except self.lerr as e:
+            if copies:
+                bd.copy_back(copies, self.result)
+            self.lua_error(e)
+        except Exception as e:
+            if copies:
+                bd.copy_back(copies, self.result)
+            self.py_error(e)
+        except BaseException:
+            if copies:
+                bd.copy_back(copies, self.result)
+            raise
+        if copies:
+            bd.copy_back(copies, self.result)
+        return self.results(r)
+
+    def results(self, r: Any) -> Any:
+        # the helper's results: the count, then the values (0 alone: none)
+        if r.__class__ is not tuple:
+            return _lcore.NORES
+        if r[0] == 1:
+            v = r[1]
+            if v.__class__ in _PLAIN:
+                return v
+            return self.result(v)
+        return Multi([self.result(x) for x in r[1:]])
+
+
+def _pyc_op(w: Any, i: int, *args: Any) -> Any:
+    """A bridge operation on the callable, run by Lua code as native Lua runs
+    it; errors as from a call."""
+    try:
+        r = w.bd.pycall_helpers()[i](w.__lua_proxy__, *args)
+    except w.lerr as e:
+        w.lua_error(e)
+    except Exception as e:
+        w.py_error(e)
+    return w.result(r)
+
+
+def _pyc_tostring(w: Any, *_: Any) -> Any:
+    return _pyc_op(w, 1)
+
+
+def _pyc_index(w: Any, k: Any, *_: Any) -> Any:
+    return _pyc_op(w, 3, w.bd.from_lt(k, {}, []))
+
+
+def _pyc_newindex(w: Any, k: Any, v: Any, *_: Any) -> Any:
+    _pyc_op(w, 4, w.bd.from_lt(k, {}, []), w.bd.from_lt(v, {}, []))
+    return _lcore.NORES
+
+
+def _pyc_len(w: Any, *_: Any) -> Any:
+    return _pyc_op(w, 5)
+
+
+PyObject.lua_meta = _lcore.table_new(kv=[   # type: ignore[attr-defined]
+    (b'__tostring', _pyc_tostring), (b'__name', b'python_object'),
+    (b'__index', _pyc_index), (b'__newindex', _pyc_newindex), (b'__len', _pyc_len)])
+
+
 class _Box:
     """Holds a bridge object inside a metatable (not a Lua value)."""
     __slots__ = ('v',)
@@ -270,7 +515,9 @@ _lcache: Any = weakref.WeakKeyDictionary()    # runtime -> {lua function: entry}
 _sources: Any = weakref.WeakKeyDictionary()   # entry -> generated Python source
 _refused: Any = weakref.WeakKeyDictionary()   # runtime -> {lua function: why not translated}
 _auto: Any = weakref.WeakKeyDictionary()      # runtime -> {lua function: entry}, callees
-_shared: Any = weakref.WeakKeyDictionary()    # runtime -> (views, wrappers, bridged) of its Boundaries
+_shared: Any = weakref.WeakKeyDictionary()    # runtime -> (views, wrappers, bridged, pycalls) of its Boundaries
+_helpers: Any = weakref.WeakKeyDictionary()   # runtime -> (call, tostring) Lua functions of PyCallable
+_NOLV = object()
 _AUTO_MAX = 512         # automatic translations and refusals kept per runtime (oldest go)
 
 

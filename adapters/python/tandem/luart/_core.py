@@ -492,8 +492,12 @@ def type_name(v):
         return 'string'
     if c is LuaTable:
         return 'table'
+    if c is _FuncType:
+        return 'function'
     if getattr(c, '_is_lua_thread', False):
         return 'thread'
+    if getattr(c, 'lua_meta', None) is not None:
+        return 'userdata'       # a userdata type of the runtime, callable or not
     if callable(v):
         return 'function'
     return 'userdata'
@@ -662,6 +666,19 @@ def tostr(v):
 
 # ---------------------------------------------------------------- calls
 
+def isfunc(v):
+    """v is a Lua function (lua_isfunction): a callable that is neither a
+    table nor a userdata type of the runtime (a Python callable reached
+    through the bridge is a userdata, as in Lua)."""
+    c = v.__class__
+    if c is _FuncType:
+        return True
+    return callable(v) and c is not LuaTable and getattr(c, 'lua_meta', None) is None
+
+
+_FuncType = type(isfunc)
+
+
 def call(f, *args):
     """Call any Lua value (a table or other value with __call, too)."""
     if callable(f) and f.__class__ is not LuaTable:
@@ -715,7 +732,7 @@ def _index_meta(o, k):
             h = metamethod(o, b'__index')
             if h is None:
                 rterror('attempt to index a %s value' % type_name(o))
-        if h.__class__ is LuaTable or not callable(h):
+        if h.__class__ is not _FuncType and not isfunc(h):
             o = h
             continue
         return first(h(o, k))
@@ -760,7 +777,7 @@ def _setindex_meta(o, k, v):
             h = metamethod(o, b'__newindex')
             if h is None:
                 rterror('attempt to index a %s value' % type_name(o))
-        if h.__class__ is LuaTable or not callable(h):
+        if h.__class__ is not _FuncType and not isfunc(h):
             o = h
             continue
         h(o, k, v)

@@ -4,7 +4,7 @@ tostring/tonumber, select, print."""
 import sys
 
 from . import _core
-from ._core import (LuaError, liberror, libwhere, LuaTable, Multi, NORES, CHUNKS, lualine, allv, call,
+from ._core import (LuaError, isfunc, liberror, libwhere, LuaTable, Multi, NORES, CHUNKS, lualine, allv, call,
                     cfunc, first, getmetatable_raw, index, lua_next, metamethod,
                     str2number, tostring, type_name, where, _MASK, _SIGN)
 from ._aux import NA, argerror, checkany, checkint, checkstr, checktable, typeerror
@@ -242,7 +242,7 @@ def xpcall_handle(msgh, v):
 
 @cfunc
 def lua_xpcall(f=NA, msgh=NA, *args):
-    if not callable(msgh):
+    if not isfunc(msgh):
         typeerror(2, 'xpcall', 'function', msgh)
     try:
         r = call(f, *args)

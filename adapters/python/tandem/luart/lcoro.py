@@ -21,7 +21,7 @@ import inspect
 import sys
 import weakref
 
-from ._core import (LuaError, LuaTable, liberror, libwhere, where, Multi, allv, call, cfunc,
+from ._core import (LuaError, isfunc, LuaTable, liberror, libwhere, where, Multi, allv, call, cfunc,
                     metamethod, CHUNKS, _RTFILES)
 from ._aux import NA, checkany, typeerror
 from .lbase import error_value, xpcall_handle, lua_pcall, lua_xpcall, close_value
@@ -173,7 +173,7 @@ def _pbody(f):
 
 
 def co_create(f=NA, *_):
-    if not callable(f):
+    if not isfunc(f):
         typeerror(1, 'create', 'function', f)
     return Coroutine(f)
 
@@ -462,7 +462,7 @@ def gxpcall(f=NA, msgh=NA, *args):
     """xpcall for yielding code: `r = yield from gxpcall(f, msgh, ...)` (a
     yield inside f passes through, as Lua 5.4's xpcall allows; the handler
     runs as a plain call, where Lua cannot yield either)."""
-    if not callable(msgh):
+    if not isfunc(msgh):
         typeerror(2, 'xpcall', 'function', msgh)
     try:
         body, isgen = _pbody(f)

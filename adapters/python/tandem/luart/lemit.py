@@ -20,6 +20,7 @@ from .lstring import str_sub as _lcore_str_sub
 from ._core import LuaTable, Multi, NORES, LuaError as _LError
 
 _lcore.runtime_file(__file__)
+_FT = types.FunctionType
 
 
 def _adj(n: int, vals: Any) -> Any:
@@ -435,7 +436,7 @@ def _gix(o: Any, k: Any, desc: Optional[str]) -> Any:
             h = _lcore.metamethod(t, b'__index')
         if h is None:
             break
-        if h.__class__ is LuaTable or not callable(h):
+        if h.__class__ is not _FT and not _lcore.isfunc(h):
             t = h
             continue
         g = getattr(h, '__luaco__', None)
@@ -543,7 +544,7 @@ def _gsetix(o: Any, k: Any, v: Any, desc: Optional[str]) -> Any:
             h = _lcore.metamethod(t, b'__newindex')
             if h is None:
                 break
-        if h.__class__ is LuaTable or not callable(h):
+        if h.__class__ is not _FT and not _lcore.isfunc(h):
             t = h
             continue
         g = getattr(h, '__luaco__', None)

@@ -2,7 +2,7 @@
 Not Python's re: Lua's semantics (backtracking order, %b, %f, position
 captures, back-references, error messages) are kept exactly."""
 
-from ._core import LuaError, cfunc, liberror, LuaTable, Multi, NORES, call, first, index, tostr, type_name
+from ._core import LuaError, isfunc, cfunc, liberror, LuaTable, Multi, NORES, call, first, index, tostr, type_name
 from ._aux import NA, checkstr, optint, typeerror
 
 _ESC = 37           # '%'
@@ -650,7 +650,7 @@ def str_gsub(src=NA, p=NA, repl=NA, max_n=None, *_):
         tr = 0
     elif rc is LuaTable:
         tr = 2
-    elif callable(repl):
+    elif isfunc(repl):
         tr = 1
     else:
         typeerror(3, 'gsub', 'string/function/table', repl)

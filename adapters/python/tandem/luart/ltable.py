@@ -1,6 +1,6 @@
 """The table library (ltablib.c): insert, remove, concat, unpack, pack, move, sort."""
 
-from ._core import (liberror, LuaTable, Multi, NORES, first, call, index,
+from ._core import (liberror, isfunc, LuaTable, Multi, NORES, first, call, index,
                     setindex, length, lt, metamethod, tostr, truth, type_name)
 from ._aux import NA, argerror, checkint, optint, optstr, typeerror
 
@@ -192,7 +192,7 @@ def t_sort(t=NA, comp=None, *_):
     if n > 1:
         if n >= 0x7fffffff:
             argerror(1, 'sort', 'array too big')
-        if comp is not None and comp is not NA and not callable(comp):
+        if comp is not None and comp is not NA and not isfunc(comp):
             typeerror(2, 'sort', 'function', comp)
         if comp is NA:
             comp = None
