@@ -67,12 +67,9 @@ static void test_open_errors(void)
     tdmR_decref(rt);
 }
 
-/* A handle shared by many owners (retain): one byte of count per ref up to
-   254 owners, the rest counted aside; the ref lives until the last release. */
-static void test_shared_handle(tdm_Runtime *rt)
+/* A fresh Lua table owned by the caller (lock held). */
+static tdm_Value new_table(tdm_Runtime *rt, const tdmR_Lang *lua)
 {
-    const tdmR_Lang *lua = rt->lang[TDM_LANG_LUA];
-    tdmR_lock(rt);
     tdmS_Frame f;
     tdmS_init(&f, rt, lua, TDM_OP_EVAL, TDM_LANG_NONE);
     f.args[0] = tdm_lstr("{}", 2);
@@ -84,6 +81,17 @@ static void test_shared_handle(tdm_Runtime *rt)
     f.res[0] = tdm_nil();
     tdmS_end(&f);
     tdmS_clear_error(rt, &f.err);
+    return t;
+}
+
+/* A handle shared by many owners (retain): a second and later owner is
+   counted aside, beside the ref's two bits of state; the ref lives until the
+   last release. */
+static void test_shared_handle(tdm_Runtime *rt)
+{
+    const tdmR_Lang *lua = rt->lang[TDM_LANG_LUA];
+    tdmR_lock(rt);
+    tdm_Value t = new_table(rt, lua);
     CHECK(lua->valid(rt, &t));
     for (int i = 0; i < 600; i++) {
         lua->retain(rt, t.u.obj);
@@ -106,17 +114,7 @@ static void test_ref_states(tdm_Runtime *rt)
     static tdm_Value t[N];
     tdmR_lock(rt);
     for (int i = 0; i < N; i++) {
-        tdmS_Frame f;
-        tdmS_init(&f, rt, lua, TDM_OP_EVAL, TDM_LANG_NONE);
-        f.args[0] = tdm_lstr("{}", 2);
-        f.nargs = 1;
-        f.owning = 0;
-        CHECK_EQ_INT(tdmS_call(&f), TDM_OK);
-        CHECK(f.nres == 1 && f.res[0].kind == TDM_OBJ);
-        t[i] = f.res[0];
-        f.res[0] = tdm_nil();
-        tdmS_end(&f);
-        tdmS_clear_error(rt, &f.err);
+        t[i] = new_table(rt, lua);
     }
     for (int i = 0; i < N; i += 3) {
         lua->retain(rt, t[i].u.obj);            /* every third: two owners */
