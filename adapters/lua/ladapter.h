@@ -67,9 +67,9 @@ typedef struct tdmL_State {
                                    (lforeign.c: charge) */
     int hosted;                 /* L belongs to a lua5.4 host thread, which holds
                                    the runtime lock for the state's lifetime */
-    tdmL_StrSlot *strcache;     /* borrowed: TDML_STRCACHE slots in a userdata
-                                   anchored in the registry (freed with L);
-                                   NULL until the first cacheable string */
+    tdmL_StrSlot *strcache;     /* owned: TDML_STRCACHE slots of C memory (freed
+                                   in l_close); NULL until the first cacheable
+                                   string, or when there was no memory for it */
     int coref;                  /* ref of the coroutine resumed last, 0: none */
     lua_State *co;              /* borrowed: that coroutine, kept alive by the
                                    ref; forgotten when the ref is released */

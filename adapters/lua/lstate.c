@@ -11,7 +11,6 @@ const char tdmL_key_state = 0;
 const char tdmL_key_cache = 0;
 const char tdmL_key_lasterr = 0;
 const char tdmL_key_deptherr = 0;
-static const char key_strcache = 0;
 
 void *tdmL_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 {
@@ -72,15 +71,14 @@ void tdmL_setup_registry(lua_State *L, tdmL_State *st)
     lua_pop(L, 2);
 }
 
-/* Make the string cache: it lives in a userdata anchored in the registry,
-   so it is freed with L. [-0, +0, m] */
+/* Make the string cache. It is C memory, outside the Lua allocator, so a
+   runtime under set_max_memory does not see its first string crossing
+   fail for a cache it never asked for; freed in l_close. Without memory
+   the cache simply stays off (strings are pushed uncached). [-0, +0, -] */
 void tdmL_strcache_make(lua_State *L, tdmL_State *st)
 {
-    size_t sz = TDML_STRCACHE * sizeof *st->strcache;
-    tdmL_StrSlot *sc = lua_newuserdatauv(L, sz, 0);
-    memset(sc, 0, sz);
-    lua_rawsetp(L, LUA_REGISTRYINDEX, &key_strcache);
-    st->strcache = sc;
+    (void)L;
+    st->strcache = calloc(TDML_STRCACHE, sizeof *st->strcache);
 }
 
 /* Refs live in the registry (luaL_ref): reading one is a single array
@@ -280,6 +278,7 @@ static void l_close(tdm_Runtime *rt)
     st->L = NULL;
     rt->state[TDM_LANG_LUA] = NULL;
     free(st->refst);
+    free(st->strcache);
     tdmI_free(&st->refmore);
     free(st);
 }

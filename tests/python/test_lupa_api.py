@@ -220,6 +220,23 @@ def test_memory_functions():
         lua.set_max_memory(-1)
 
 
+def test_tight_memory_limit_leaves_room_for_strings():
+    # The first string to cross into Lua must not cost the script its
+    # budget: tandem's own string cache is not charged to max_memory.
+    lua = lupa.LuaRuntime(max_memory=0)
+    lua.execute("a = ('a'):rep(50000)")
+    used = lua.get_memory_used()
+    lua.set_max_memory(used + 6000)
+    g = lua.globals()
+    g["short"] = "abc"                          # the first string to cross
+    assert lua.eval("short .. 'd'") == "abcd"
+    with pytest.raises(lupa.LuaMemoryError):
+        lua.eval("('b'):rep(100000)")           # the limit itself still holds
+    del g["a"]
+    lua.gccollect()
+    assert lua.eval("('b'):rep(10)") == "b" * 10
+
+
 def test_nogc(lua):
     with lua.nogc():
         assert lua.eval("collectgarbage('isrunning')") is False
