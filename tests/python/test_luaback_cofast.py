@@ -10,7 +10,6 @@ import pytest
 
 import tandem
 from luaback_outcome import outcome
-from tandem import _luaback
 from tandem.luart import lcoro
 
 HERE = os.path.dirname(os.path.abspath(__file__))
