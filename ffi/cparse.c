@@ -850,8 +850,13 @@ static int parse_fields(P *p, tdmF_Type *t, int packed)
     int n = 0, cap = 0, st = TDM_OK;
     char nb[128], *why = NULL;
     t->pack = (uint16_t)(packed ? 1 : p->pack);
+    /* set both ways: in `struct t { struct t {...} y; }` the inner body is
+       parsed into the same t (refused as a nested redefinition afterwards),
+       and a packed outer body must not leave the flag without its pack */
     if (packed) {
         t->flags |= TDMF_PACKATTR;  /* aligned(n) members keep n (gcc) */
+    } else {
+        t->flags &= ~TDMF_PACKATTR;
     }
     while (!accept(p, '}')) {
         Specs s;

@@ -772,7 +772,7 @@ int tdmF_complete(tdmF_Registry *R, tdmF_Type *t, tdmF_Field *fields, int n,
         }
         /* aligned(n) on the member: at least n; gcc lets __attribute__((packed))
            keep it, #pragma pack(N) caps it at N */
-        if (t->flags & TDMF_PACKATTR) {
+        if ((t->flags & TDMF_PACKATTR) && t->pack) {
             fa = ft->align > t->pack ? t->pack : ft->align;
             fa = f->align > fa ? f->align : fa;
         } else {

@@ -149,6 +149,12 @@ static void test_declarations(void)
     /* found by fuzz-ffi (a leak): the inner body completed the outer type */
     CHECK_CONTAINS(bad_cdef("struct nr { char a; struct nr { double b; } ; };"),
                    "nested redefinition of 'struct nr'");
+    /* found by fuzz-ffi (a division by zero): a packed outer body left its
+       flag on the inner body of the same struct, laid out with no pack */
+    CHECK_CONTAINS(bad_cdef("struct __attribute__((packed)) np { struct np { int x; } y; };"),
+                   "nested redefinition of 'struct np'");
+    CHECK_CONTAINS(bad_cdef("struct nq { struct nq { int x; } y; } __attribute__((packed));"),
+                   "nested redefinition of 'struct nq'");
     /* redeclaring differently names both declarations */
     CHECK_EQ_INT(tdmF_cdef(R, "int rd(int);", 12, &err), TDM_OK);
     CHECK_EQ_INT(tdmF_cdef(R, "int rd(int);", 12, &err), TDM_OK);
