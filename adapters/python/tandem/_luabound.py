@@ -54,11 +54,25 @@ class Boundary:
         self.err_cls = tandem.LuaError
         self.lua_err = tandem.LuaError    # what a bridged Lua function raises
         self.G = lua.globals()
+        # the runtime's encoding (None: Lua strings are bytes in Python and
+        # a str is a Python object in Lua), as the bridge converts strings
+        self.enc = getattr(lua, '_encoding', 'UTF-8')
+        if self.enc is not None and self.enc.replace('-', '').lower() == 'utf8':
+            self.enc = 'utf-8'
+        self.next = self.G[self.key('next')]
+        self.setmetatable = self.G[self.key('setmetatable')]
+
+    def key(self, name: str) -> Any:
+        """A str key as the runtime's tables want it (bytes with encoding=None)."""
+        return name if self.enc is not None else name.encode()
 
     def to_lt(self, v: Any) -> Any:
         c = v.__class__
         if c is str:
-            return v.encode('utf-8')
+            enc = self.enc
+            if enc is None:
+                return self.foreign(v, PyObject)    # a Python object in Lua, as natively
+            return v.encode(enc)
         if v is None or c is bool or c is int or c is float or c is bytes:
             return v
         if c is types.FunctionType:
@@ -91,17 +105,25 @@ class Boundary:
             w = self.bridged.get(v)
             if w is not None:          # the same Lua function, the same value
                 return w
-            fl, tl = self.from_lt, self.to_lt
-            err_cls = self.lua_err
+            fl = self.from_lt
+            counted = self.pycall_helpers()[0]
+            res = self.lua_result
 
             def lua_fn(*args: Any) -> Any:
                 try:
-                    r = v(*[fl(a) for a in args])
-                except err_cls as e:
-                    # a Lua error of the bridged function: its value, as
-                    # translated code's pcall/error expect it
-                    raise _LError(tl(getattr(e, 'lua_value', str(e)))) from None
-                return self.results_in(r)
+                    # called by a Lua function counting its results, so
+                    # one Python tuple result and several results differ
+                    r = counted(v, *[fl(a) for a in args])
+                except Exception as e:
+                    # the error of the bridged function: its Lua value (or
+                    # the exception object), as translated code's pcall
+                    # and error expect it
+                    self.raised(e)
+                if r.__class__ is not tuple:
+                    return _lcore.NORES
+                if r[0] == 1:
+                    return res(r[1])
+                return Multi([res(x) for x in r[1:]])
             lua_fn.__lua_proxy__ = v   # type: ignore[attr-defined]
             self.bridged[v] = lua_fn
             return lua_fn
@@ -125,6 +147,37 @@ class Boundary:
         w = cls(v, self)
         self.pycalls[id(v)] = w
         return w
+
+    def raised(self, e: BaseException) -> None:
+        """Raise, as translated code's error, what native Lua code sees of
+        the exception e that a bridge operation (a call of a Lua function,
+        an indexing of a Lua table, a read of a global) raised: the Lua value
+        a LuaError carries, else the exception object itself (a userdata:
+        a Python exception raised by Python code that Lua called, or a
+        LuaError Python code raised itself)."""
+        lv = getattr(e, 'lua_value', _NOLV) if isinstance(e, self.lua_err) else _NOLV
+        if lv is _NOLV:
+            self.py_raised(e)
+        raise _LError(self.lua_result(lv)) from None
+
+    def py_raised(self, e: BaseException) -> None:
+        """A Python exception as the Lua error value native Lua sees: the
+        exception object, a userdata, with the traceback of the frames the
+        bridge saw (this module's frames and the Lua frames the bridge adds
+        when the error leaves Lua for us dropped, so tostring() gives native
+        Lua's text)."""
+        tb = e.__traceback__
+        while tb is not None and (tb.tb_frame.f_code.co_filename == __file__
+                                  or _is_lua_frame(tb.tb_frame)):
+            tb = tb.tb_next
+        e.__traceback__ = tb
+        raise _LError(self.foreign(e, PyObject)) from None
+
+    def lua_result(self, v: Any) -> Any:
+        """A value the bridge gave for a Lua value (to_lt: a str is a Lua
+        string in the runtime's encoding; with encoding=None it came from a
+        Python str, which Lua holds as a Python object)."""
+        return self.to_lt(v)
 
     def pycall_helpers(self) -> Tuple[Any, Any]:
         """The Lua functions a PyCallable runs: the call (its results
@@ -168,19 +221,40 @@ class Boundary:
     def make_view(self, t: Any) -> LuaTable:
         view = LuaTable()
         mt = LuaTable()
-        tl, fl = self.to_lt, self.from_lt
-        mt.set(b'__index', lambda _s, k: tl(t[fl(k)]))
+        tl, fl, raised = self.to_lt, self.from_lt, self.raised
+
+        # every operation on the Lua table may run its metamethods, whose
+        # errors are translated code's as natively (raised)
+        def index(_s: Any, k: Any) -> Any:
+            try:
+                return tl(t[fl(k)])
+            except Exception as e:
+                raised(e)
 
         def newindex(_s: Any, k: Any, v: Any) -> None:
-            t[fl(k)] = fl(v)
+            try:
+                t[fl(k)] = fl(v)
+            except Exception as e:
+                raised(e)
+        mt.set(b'__index', index)
         mt.set(b'__newindex', newindex)
         lua_len = self.lua.eval('function(t) return #t end')
-        mt.set(b'__len', lambda _s, *a: lua_len(t))
-        lua_next = self.G['next']
+
+        def length(_s: Any, *a: Any) -> Any:
+            try:
+                return tl(lua_len(t))
+            except Exception as e:
+                raised(e)
+        mt.set(b'__len', length)
+        lua_next = self.next
 
         def pairs(_s: Any, *a: Any) -> Any:
             def nxt(_t: Any, k: Any) -> Any:
-                return self.results_in(lua_next(t, fl(k)))
+                try:
+                    r = lua_next(t, fl(k))
+                except Exception as e:
+                    raised(e)
+                return self.results_in(r)
             return Multi((nxt, view, None))
         mt.set(b'__pairs', pairs)
         mt.set(b'__view_of', _Box(t))
@@ -193,8 +267,11 @@ class Boundary:
         if c is bytes:
             if copies is not None:
                 return v    # to a PyCallable: the bridge decodes as the runtime says
+            enc = self.enc
+            if enc is None:
+                return v
             try:
-                return v.decode('utf-8')
+                return v.decode(enc)
             except UnicodeDecodeError:
                 return v
         if c is LuaTable:
@@ -220,7 +297,7 @@ class Boundary:
                 k, val = (r[0], r[1]) if r.__class__ is Multi else (r, None)
                 t[self.key_out(k, memo, copies)] = self.from_lt(val, memo, copies)
             if mt is not None:
-                self.G['setmetatable'](t, self.from_lt(mt, memo, copies))
+                self.setmetatable(t, self.from_lt(mt, memo, copies))
             return t
         lp = getattr(v, '__lua_proxy__', None)
         if lp is not None:
@@ -349,11 +426,20 @@ class Boundary:
         g = luart.new_env()
         mt = LuaTable()
         G = self.G
-        tl, fl = self.to_lt, self.from_lt
-        mt.set(b'__index', lambda _s, k: tl(G[fl(k)]))
+        tl, fl, raised = self.to_lt, self.from_lt, self.raised
+
+        def index(_s: Any, k: Any) -> Any:
+            try:
+                return tl(G[fl(k)])
+            except Exception as e:      # _G's own __index raised: its error, as natively
+                raised(e)
 
         def newindex(_s: Any, k: Any, v: Any) -> None:
-            G[fl(k)] = fl(v)
+            try:
+                G[fl(k)] = fl(v)
+            except Exception as e:
+                raised(e)
+        mt.set(b'__index', index)
         mt.set(b'__newindex', newindex)
         g.meta = mt
         return g
@@ -377,29 +463,56 @@ class PyObject:
         self.enc = getattr(bd.lua, '_encoding', 'UTF-8')
 
     def lua_error(self, e: Any) -> None:
-        lv = getattr(e, 'lua_value', _NOLV)
-        if lv is _NOLV:
-            self.py_error(e)
-        raise _LError(self.result(lv)) from None
+        self.bd.raised(e)
 
     def py_error(self, e: Any) -> None:
         """A Python exception raised by the object's code: the Lua error
-        value native Lua sees is the exception object, a userdata (its
-        traceback the frames the bridge saw: this module's and the helper's
-        dropped, so tostring() gives native Lua's text)."""
-        tb = e.__traceback__
-        while tb is not None and tb.tb_frame.f_code.co_filename == __file__:
-            tb = tb.tb_next
-        if tb is not None and tb.tb_frame.f_code.co_filename.startswith('<lua:'):
-            tb = tb.tb_next     # the frame the bridge adds for the helper's Lua code
-        e.__traceback__ = tb
-        raise _LError(self.bd.foreign(e, PyObject)) from None
+        value native Lua sees is the exception object (Boundary.py_raised)."""
+        self.bd.py_raised(e)
 
     def result(self, v: Any) -> Any:
-        if v.__class__ is str:
-            enc = self.enc
-            return v if enc is None else v.encode(enc)
-        return self.bd.to_lt(v)
+        return self.bd.lua_result(v)
+
+    def converting(self, args: Any) -> Any:
+        return self.results(self.run(self.call, (self,) + args))
+
+    def run(self, fn: Any, args: Any) -> Any:
+        """fn (a Lua function of the runtime) called with args (luart
+        values) converted as the bridge converts Lua values for Python (a
+        translated table as a copy, copied back when fn returns or raises);
+        an error as the error value native Lua sees. Its raw result."""
+        bd = self.bd
+        copies: list = []
+        memo: Dict[int, Any] = {}
+        a = [bd.from_lt(x, memo, copies) for x in args]
+        try:
+            r = fn(*a)
+        except self.lerr as e:
+            if copies:
+                bd.copy_back(copies, self.result)
+            self.lua_error(e)
+        except Exception as e:
+            if copies:
+                bd.copy_back(copies, self.result)
+            self.py_error(e)
+        except BaseException:
+            if copies:
+                bd.copy_back(copies, self.result)
+            raise
+        if copies:
+            bd.copy_back(copies, self.result)
+        return r
+
+    def results(self, r: Any) -> Any:
+        # the helper's results: the count, then the values (0 alone: none)
+        if r.__class__ is not tuple:
+            return _lcore.NORES
+        if r[0] == 1:
+            v = r[1]
+            if v.__class__ in _PLAIN:
+                return v
+            return self.result(v)
+        return Multi([self.result(x) for x in r[1:]])
 
     def __repr__(self) -> str:
         return '<translated code\'s view of %r>' % (self.__lua_proxy__,)
@@ -434,41 +547,6 @@ class PyCallable(PyObject):
             self.py_error(e)
         return self.results(r)
 
-    def converting(self, args: Any) -> Any:
-        bd = self.bd
-        copies: list = []
-        memo: Dict[int, Any] = {}
-        a = [bd.from_lt(x, memo, copies) for x in args]
-        try:
-            r = self.call(self.__lua_proxy__, *a)
-        except self.lerr as e:
-            if copies:
-                bd.copy_back(copies, self.result)
-            self.lua_error(e)
-        except Exception as e:
-            if copies:
-                bd.copy_back(copies, self.result)
-            self.py_error(e)
-        except BaseException:
-            if copies:
-                bd.copy_back(copies, self.result)
-            raise
-        if copies:
-            bd.copy_back(copies, self.result)
-        return self.results(r)
-
-    def results(self, r: Any) -> Any:
-        # the helper's results: the count, then the values (0 alone: none)
-        if r.__class__ is not tuple:
-            return _lcore.NORES
-        if r[0] == 1:
-            v = r[1]
-            if v.__class__ in _PLAIN:
-                return v
-            return self.result(v)
-        return Multi([self.result(x) for x in r[1:]])
-
-
 def _pyc_op(w: Any, i: int, *args: Any) -> Any:
     """A bridge operation on the callable, run by Lua code as native Lua runs
     it; errors as from a call."""
@@ -498,9 +576,63 @@ def _pyc_len(w: Any, *_: Any) -> Any:
     return _pyc_op(w, 5)
 
 
+# The operators of Lua on a Python object: the bridge's metatable for Python
+# objects has every event (lforeign.c `metamethods`); translated code runs the
+# same Lua operation on the same values, so the bridge's metamethod answers
+# (Python's operator, its exception as the error value) as natively.
+_OPS = (('__add', 'a + b'), ('__sub', 'a - b'), ('__mul', 'a * b'), ('__div', 'a / b'),
+        ('__mod', 'a % b'), ('__pow', 'a ^ b'), ('__idiv', 'a // b'), ('__band', 'a & b'),
+        ('__bor', 'a | b'), ('__bxor', 'a ~ b'), ('__shl', 'a << b'), ('__shr', 'a >> b'),
+        ('__concat', 'a .. b'), ('__eq', 'a == b'), ('__lt', 'a < b'), ('__le', 'a <= b'),
+        ('__unm', '-a'), ('__bnot', '~a'), ('__call', 'a(...)'))
+
+
+def _op_helpers(lua: Any) -> Dict[str, Any]:
+    """The Lua functions running each operator of _OPS natively, per runtime."""
+    h = _ophelpers.get(lua)
+    if h is None:
+        fns = lua.execute('return ' + ', '.join(
+            'function(a, b, ...) return %s end' % code for _, code in _OPS))
+        h = _ophelpers[lua] = {ev: f for (ev, _), f in zip(_OPS, fns)}
+    return h
+
+
+def _pyc_run(w: Any, fn: Any, args: Any) -> Any:
+    """An operator's Lua function run for the Python object w: its one result."""
+    return w.result(w.run(fn, args))
+
+
+def _pyc_mm(ev: str) -> Any:
+    if ev in ('__unm', '__bnot'):
+        def unary(a: Any, *_: Any) -> Any:
+            return _pyc_run(a, _op_helpers(a.bd.lua)[ev], (a,))
+        return unary
+    if ev == '__call':
+        def call(a: Any, *args: Any) -> Any:
+            # a Python object that is not callable, called: the bridge's
+            # __call (Python's TypeError as the error value), as natively
+            return PyCallable.__call__(a, *args)
+        return call
+
+    def binary(a: Any, b: Any, *_: Any) -> Any:
+        # Lua chose this metamethod: a Python object is one of the operands
+        w = a if isinstance(a, PyObject) else b
+        return _pyc_run(w, _op_helpers(w.bd.lua)[ev], (a, b))
+    return binary
+
+
 PyObject.lua_meta = _lcore.table_new(kv=[   # type: ignore[attr-defined]
     (b'__tostring', _pyc_tostring), (b'__name', b'python_object'),
-    (b'__index', _pyc_index), (b'__newindex', _pyc_newindex), (b'__len', _pyc_len)])
+    (b'__index', _pyc_index), (b'__newindex', _pyc_newindex), (b'__len', _pyc_len)]
+    + [(ev.encode(), _pyc_mm(ev)) for ev, _ in _OPS])
+_lcore.USERDATA_EQ.update((PyObject, PyCallable))
+
+
+def _is_lua_frame(f: Any) -> bool:
+    """f is a frame the bridge made for a Lua level in a Python traceback
+    (perror.c's lua_traceback runs code raising its _Mark there)."""
+    m = f.f_globals.get('_e')
+    return m is not None and getattr(m, '__name__', None) == '_Mark'
 
 
 class _Box:
@@ -517,6 +649,7 @@ _refused: Any = weakref.WeakKeyDictionary()   # runtime -> {lua function: why no
 _auto: Any = weakref.WeakKeyDictionary()      # runtime -> {lua function: entry}, callees
 _shared: Any = weakref.WeakKeyDictionary()    # runtime -> (views, wrappers, bridged, pycalls) of its Boundaries
 _helpers: Any = weakref.WeakKeyDictionary()   # runtime -> (call, tostring) Lua functions of PyCallable
+_ophelpers: Any = weakref.WeakKeyDictionary()  # runtime -> {event: Lua function}, _op_helpers
 _NOLV = object()
 _AUTO_MAX = 512         # automatic translations and refusals kept per runtime (oldest go)
 

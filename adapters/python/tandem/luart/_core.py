@@ -1172,22 +1172,36 @@ def concatn(*vals):
 
 # ---------------------------------------------------------------- comparison
 
+# Userdata classes whose values Lua compares with __eq (two distinct values
+# of these classes, in either order): the bridge's Python objects in
+# translated code (tandem._luabound adds them). Files compare by identity.
+USERDATA_EQ = set()
+
+
+def _eq_meta(a, b):
+    h = metamethod(a, b'__eq')
+    if h is None:
+        h = metamethod(b, b'__eq')
+    if h is None:
+        return False
+    r = first(call(h, a, b))
+    return r is not None and r is not False
+
+
 def eq(a, b):
-    """a == b with __eq."""
+    """a == b with __eq (two tables, or two userdata, not raw equal)."""
     ca = a.__class__
     cb = b.__class__
     if ca is cb:
-        if ca is LuaTable and a is not b:
-            h = metamethod(a, b'__eq')
-            if h is None:
-                h = metamethod(b, b'__eq')
-            if h is None:
-                return False
-            r = first(call(h, a, b))
-            return r is not None and r is not False
+        if ca is LuaTable:
+            return a is b or _eq_meta(a, b)
+        if ca in USERDATA_EQ:
+            return a is b or _eq_meta(a, b)
         return a == b
     if (ca is int and cb is float) or (ca is float and cb is int):
         return a == b
+    if ca in USERDATA_EQ and cb in USERDATA_EQ:
+        return _eq_meta(a, b)
     return False
 
 
