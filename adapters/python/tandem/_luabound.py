@@ -179,19 +179,117 @@ class Boundary:
         Python str, which Lua holds as a Python object)."""
         return self.to_lt(v)
 
+    # Lua's index protocol on a Lua table t (a view's, or the globals) with
+    # its metamethods run as translated code runs them: the raw access
+    # through the bridge, then a metamethod function reaching translated
+    # code as any Lua function does (translated when it can be), so its
+    # errors, error levels and positions are native Lua's; a metamethod
+    # table or userdata is indexed in turn. Without the debug library (the
+    # raw metatable is unreachable) the whole operation runs in Lua.
+    def protocol(self) -> Any:
+        h = _protocol.get(self.lua)
+        if h is None:
+            h = _protocol[self.lua] = self.lua.execute(
+                'local rawget, rawset, rawlen = rawget, rawset, rawlen\n'
+                'local getmt = debug and debug.getmetatable\n'
+                'local function meta(t, ev)\n'
+                '  local mt = getmt(t)\n'
+                '  if mt ~= nil then return rawget(mt, ev) end\n'
+                'end\n'
+                'return function(t, k)\n'
+                '  if not getmt then return true, t[k] end\n'
+                '  local v = rawget(t, k)\n'
+                '  if v ~= nil then return true, v end\n'
+                '  local h = meta(t, "__index")\n'
+                '  if h == nil then return true, nil end\n'
+                '  return false, h\n'
+                'end, function(t, k, v)\n'
+                '  if not getmt then t[k] = v return true end\n'
+                '  if rawget(t, k) == nil then\n'
+                '    local h = meta(t, "__newindex")\n'
+                '    if h ~= nil or k == nil or k ~= k then return false, h end\n'
+                '  end\n'
+                '  rawset(t, k, v)\n'
+                '  return true\n'
+                'end, function(t)\n'
+                '  if not getmt then return true, #t end\n'
+                '  local h = meta(t, "__len")\n'
+                '  if h == nil then return true, rawlen(t) end\n'
+                '  return false, h\n'
+                'end')
+        return h
+
+    def raw_helpers(self) -> Any:
+        h = _rawhelpers.get(self.lua)
+        if h is None:
+            h = _rawhelpers[self.lua] = self.lua.execute(
+                'local rawget, rawset, rawlen, next = rawget, rawset, rawlen, next\n'
+                'local getmetatable, setmetatable = getmetatable, setmetatable\n'
+                'local getmt = debug and debug.getmetatable\n'
+                'return rawget, function(t, k, v) rawset(t, k, v) end, rawlen, next,\n'
+                '  getmetatable, function(t, mt)\n'
+                '    local m = getmt and getmt(t)\n'
+                '    if m ~= nil and rawget(m, "__metatable") ~= nil then return false end\n'
+                '    setmetatable(t, mt)\n'
+                '    return true\n'
+                '  end')
+        return h
+
+    def lua_index(self, t: Any, view: Any, k: Any) -> Any:
+        try:
+            done, v = self.protocol()[0](t, self.from_lt(k))
+        except Exception as e:
+            self.raised(e)
+        v = self.to_lt(v)
+        if done:
+            return v
+        if _lcore.isfunc(v):
+            return _lcore.first(_lcore.call(v, view if view is not None else self.to_lt(t), k))
+        return _lcore.index(v, k)
+
+    def lua_setindex(self, t: Any, view: Any, k: Any, v: Any) -> Any:
+        try:
+            r = self.protocol()[1](t, self.from_lt(k), self.from_lt(v))
+        except Exception as e:
+            self.raised(e)
+        if r is True:
+            return _lcore.NORES
+        h = self.to_lt(r[1])
+        if h is None:       # a new key that cannot be one: Lua's error, here
+            _lcore.rterror('table index is nil' if k is None else 'table index is NaN')
+        if _lcore.isfunc(h):
+            _lcore.call(h, view if view is not None else self.to_lt(t), k, v)
+        else:
+            _lcore.setindex(h, k, v)
+        return _lcore.NORES
+
+    def lua_length(self, t: Any, view: Any) -> Any:
+        try:
+            done, v = self.protocol()[2](t)
+        except Exception as e:
+            self.raised(e)
+        v = self.to_lt(v)
+        if done:
+            return v
+        return _lcore.first(_lcore.call(v, view, view))
+
     def pycall_helpers(self) -> Tuple[Any, Any]:
         """The Lua functions a PyCallable runs: the call (its results
         counted first, so none, one nil and a tuple stay apart), Lua's
         tostring, indexing, assignment and `#`, all through the bridge as
-        native code runs them, and next (copy_back)."""
+        native code runs them, next (copy_back), and Lua's pairs of a table
+        (true when it is the plain next: views)."""
         h = _helpers.get(self.lua)
         if h is None:
             h = _helpers[self.lua] = self.lua.execute(
-                'local select, tostring, next = select, tostring, next\n'
+                'local select, tostring, next, pairs, rawequal = select, tostring, next, pairs, rawequal\n'
                 'local function pk(...) return select("#", ...), ... end\n'
                 'return function(f, ...) return pk(f(...)) end, tostring, next,\n'
                 '  function(o, k) return o[k] end, function(o, k, v) o[k] = v end,\n'
-                '  function(o) return #o end')
+                '  function(o) return #o end,\n'
+                '  function(t) local f, s, c = pairs(t)\n'
+                '    if f == next and rawequal(s, t) and c == nil then return true end\n'
+                '    return f, s, c end')
         return h
 
     def translate_callee(self, v: Any) -> Any:
@@ -222,33 +320,21 @@ class Boundary:
         view = LuaTable()
         mt = LuaTable()
         tl, fl, raised = self.to_lt, self.from_lt, self.raised
-
-        # every operation on the Lua table may run its metamethods, whose
-        # errors are translated code's as natively (raised)
-        def index(_s: Any, k: Any) -> Any:
-            try:
-                return tl(t[fl(k)])
-            except Exception as e:
-                raised(e)
-
-        def newindex(_s: Any, k: Any, v: Any) -> None:
-            try:
-                t[fl(k)] = fl(v)
-            except Exception as e:
-                raised(e)
-        mt.set(b'__index', index)
-        mt.set(b'__newindex', newindex)
-        lua_len = self.lua.eval('function(t) return #t end')
-
-        def length(_s: Any, *a: Any) -> Any:
-            try:
-                return tl(lua_len(t))
-            except Exception as e:
-                raised(e)
-        mt.set(b'__len', length)
+        mt.set(b'__index', lambda _s, k: self.lua_index(t, view, k))
+        mt.set(b'__newindex', lambda _s, k, v: self.lua_setindex(t, view, k, v))
+        mt.set(b'__len', lambda _s, *a: self.lua_length(t, view))
         lua_next = self.next
+        lua_pairs = self.pycall_helpers()[6]
 
         def pairs(_s: Any, *a: Any) -> Any:
+            # Lua's pairs of the table: its own __pairs when it has one
+            try:
+                p = lua_pairs(t)
+            except Exception as e:
+                raised(e)
+            if p is not True:
+                return Multi([tl(x) for x in p])
+
             def nxt(_t: Any, k: Any) -> Any:
                 try:
                     r = lua_next(t, fl(k))
@@ -257,7 +343,7 @@ class Boundary:
                 return self.results_in(r)
             return Multi((nxt, view, None))
         mt.set(b'__pairs', pairs)
-        mt.set(b'__view_of', _Box(t))
+        mt.set(b'__view_of', _Box(t, self))
         view.meta = mt
         return view
 
@@ -426,21 +512,8 @@ class Boundary:
         g = luart.new_env()
         mt = LuaTable()
         G = self.G
-        tl, fl, raised = self.to_lt, self.from_lt, self.raised
-
-        def index(_s: Any, k: Any) -> Any:
-            try:
-                return tl(G[fl(k)])
-            except Exception as e:      # _G's own __index raised: its error, as natively
-                raised(e)
-
-        def newindex(_s: Any, k: Any, v: Any) -> None:
-            try:
-                G[fl(k)] = fl(v)
-            except Exception as e:
-                raised(e)
-        mt.set(b'__index', index)
-        mt.set(b'__newindex', newindex)
+        mt.set(b'__index', lambda _s, k: self.lua_index(G, None, k))
+        mt.set(b'__newindex', lambda _s, k, v: self.lua_setindex(G, None, k, v))
         g.meta = mt
         return g
 
@@ -635,12 +708,41 @@ def _is_lua_frame(f: Any) -> bool:
     return m is not None and getattr(m, '__name__', None) == '_Mark'
 
 
-class _Box:
-    """Holds a bridge object inside a metatable (not a Lua value)."""
-    __slots__ = ('v',)
+class _Box(_lcore.ViewOps):
+    """Holds the Lua table of a view inside the view's metatable (not a Lua
+    value), with the raw operations luart's rawget, rawset, rawlen, next,
+    getmetatable and setmetatable run on a view: Lua's own on the table."""
+    __slots__ = ('v', 'bd')
 
-    def __init__(self, v: Any) -> None:
+    def __init__(self, v: Any, bd: 'Boundary') -> None:
         self.v = v
+        self.bd = bd
+
+    def lua(self, i: int, *args: Any) -> Any:
+        bd = self.bd
+        try:
+            return bd.raw_helpers()[i](self.v, *[bd.from_lt(a) for a in args])
+        except Exception as e:
+            bd.raised(e)
+
+    def rawget(self, k: Any) -> Any:
+        return self.bd.to_lt(self.lua(0, k))
+
+    def rawset(self, k: Any, v: Any) -> None:
+        self.lua(1, k, v)
+
+    def rawlen(self) -> Any:
+        return self.lua(2)
+
+    def next(self, k: Any) -> Any:
+        return self.bd.results_in(self.lua(3, k))
+
+    def getmetatable(self) -> Any:
+        return self.bd.to_lt(self.lua(4))
+
+    def setmetatable(self, mt: Any) -> None:
+        if self.lua(5, mt) is False:    # Lua's error, with the caller's position
+            _lcore.liberror(b'cannot change a protected metatable')
 
 
 _lcache: Any = weakref.WeakKeyDictionary()    # runtime -> {lua function: entry}
@@ -650,6 +752,8 @@ _auto: Any = weakref.WeakKeyDictionary()      # runtime -> {lua function: entry}
 _shared: Any = weakref.WeakKeyDictionary()    # runtime -> (views, wrappers, bridged, pycalls) of its Boundaries
 _helpers: Any = weakref.WeakKeyDictionary()   # runtime -> (call, tostring) Lua functions of PyCallable
 _ophelpers: Any = weakref.WeakKeyDictionary()  # runtime -> {event: Lua function}, _op_helpers
+_protocol: Any = weakref.WeakKeyDictionary()   # runtime -> Boundary.protocol's Lua functions
+_rawhelpers: Any = weakref.WeakKeyDictionary()  # runtime -> Boundary.raw_helpers' Lua functions
 _NOLV = object()
 _AUTO_MAX = 512         # automatic translations and refusals kept per runtime (oldest go)
 

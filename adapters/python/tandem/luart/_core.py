@@ -336,6 +336,23 @@ class LuaTable:
         return len(self.arr)
 
 
+class ViewOps:
+    """The raw operations of a view: a LuaTable standing for a table of
+    another runtime (tandem's bridge), found in the view's metatable under
+    b'__view_of'. rawget, rawset, rawlen, next, getmetatable and
+    setmetatable of a view run these on the table it stands for."""
+    __slots__ = ()
+
+
+def viewops(t):
+    """The ViewOps of a LuaTable that is a view, else None."""
+    mt = t.meta
+    if mt is None:
+        return None
+    o = mt.hash.get(b'__view_of')
+    return o if isinstance(o, ViewOps) else None
+
+
 def table_new(arr=None, kv=None):
     """A table from a constructor: arr the positional items (trailing nils
     trimmed; nils are holes), kv an iterable of (key, value) pairs assigned in
