@@ -51,6 +51,16 @@ class Boundary:
         self.wrappers: Any = shared[1]
         self.bridged: Any = shared[2]   # Lua function -> its bridged wrapper, while used
         self.pycalls: Any = shared[3]   # id(Python callable) -> its PyCallable, while used
+        # the runtime's translations (explicit, automatic): the same dicts
+        # translate_lua fills, read first by to_lt
+        per = _lcache.get(lua)
+        if per is None:
+            per = _lcache[lua] = {}
+        autos = _auto.get(lua)
+        if autos is None:
+            autos = _auto[lua] = {}
+        self.per: Dict[Any, Any] = per
+        self.autos: Dict[Any, Any] = autos
         self.err_cls = tandem.LuaError
         self.lua_err = tandem.LuaError    # what a bridged Lua function raises
         self.G = lua.globals()
@@ -96,7 +106,9 @@ class Boundary:
             self.views[id(v)] = (v, view)
             return view
         if lt == 'function':
-            done = _lcache.get(self.lua, {}).get(v)
+            done = self.per.get(v)
+            if done is None:
+                done = self.autos.get(v)
             if done is not None:       # translated already: call its Python code
                 return done.__luart__
             done = self.translate_callee(v)
@@ -189,7 +201,11 @@ class Boundary:
     def protocol(self) -> Any:
         h = _protocol.get(self.lua)
         if h is None:
+            # the index helper gives the value itself when the access is
+            # done (no tuple on the common path), else MISS and the
+            # metamethod: MISS is a Python object no Lua value converts to
             h = _protocol[self.lua] = self.lua.execute(
+                'local MISS = ...\n'
                 'local rawget, rawset, rawlen = rawget, rawset, rawlen\n'
                 'local getmt = debug and debug.getmetatable\n'
                 'local function meta(t, ev)\n'
@@ -197,12 +213,12 @@ class Boundary:
                 '  if mt ~= nil then return rawget(mt, ev) end\n'
                 'end\n'
                 'return function(t, k)\n'
-                '  if not getmt then return true, t[k] end\n'
+                '  if not getmt then return t[k] end\n'
                 '  local v = rawget(t, k)\n'
-                '  if v ~= nil then return true, v end\n'
+                '  if v ~= nil then return v end\n'
                 '  local h = meta(t, "__index")\n'
-                '  if h == nil then return true, nil end\n'
-                '  return false, h\n'
+                '  if h == nil then return nil end\n'
+                '  return MISS, h\n'
                 'end, function(t, k, v)\n'
                 '  if not getmt then t[k] = v return true end\n'
                 '  if rawget(t, k) == nil then\n'
@@ -216,8 +232,28 @@ class Boundary:
                 '  local h = meta(t, "__len")\n'
                 '  if h == nil then return true, rawlen(t) end\n'
                 '  return false, h\n'
-                'end')
+                'end', _MISS)
         return h
+
+    def index_fn(self, t: Any, view: Any) -> Any:
+        """The __index of a view of t (the env's fall-through to the globals
+        when view is None): Lua's index protocol (above)."""
+        idx = self.protocol()[0]
+        fl, tl, raised = self.from_lt, self.to_lt, self.raised
+        miss = _MISS
+
+        def index(_s: Any, k: Any) -> Any:
+            try:
+                r = idx(t, fl(k))
+            except Exception as e:
+                raised(e)
+            if r.__class__ is tuple and len(r) == 2 and r[0] is miss:
+                h = tl(r[1])
+                if _lcore.isfunc(h):
+                    return _lcore.first(_lcore.call(h, view if view is not None else tl(t), k))
+                return _lcore.index(h, k)
+            return tl(r)
+        return index
 
     def raw_helpers(self) -> Any:
         h = _rawhelpers.get(self.lua)
@@ -234,18 +270,6 @@ class Boundary:
                 '    return true\n'
                 '  end')
         return h
-
-    def lua_index(self, t: Any, view: Any, k: Any) -> Any:
-        try:
-            done, v = self.protocol()[0](t, self.from_lt(k))
-        except Exception as e:
-            self.raised(e)
-        v = self.to_lt(v)
-        if done:
-            return v
-        if _lcore.isfunc(v):
-            return _lcore.first(_lcore.call(v, view if view is not None else self.to_lt(t), k))
-        return _lcore.index(v, k)
 
     def lua_setindex(self, t: Any, view: Any, k: Any, v: Any) -> Any:
         try:
@@ -320,7 +344,7 @@ class Boundary:
         view = LuaTable()
         mt = LuaTable()
         tl, fl, raised = self.to_lt, self.from_lt, self.raised
-        mt.set(b'__index', lambda _s, k: self.lua_index(t, view, k))
+        mt.set(b'__index', self.index_fn(t, view))
         mt.set(b'__newindex', lambda _s, k, v: self.lua_setindex(t, view, k, v))
         mt.set(b'__len', lambda _s, *a: self.lua_length(t, view))
         lua_next = self.next
@@ -512,7 +536,7 @@ class Boundary:
         g = luart.new_env()
         mt = LuaTable()
         G = self.G
-        mt.set(b'__index', lambda _s, k: self.lua_index(G, None, k))
+        mt.set(b'__index', self.index_fn(G, None))
         mt.set(b'__newindex', lambda _s, k, v: self.lua_setindex(G, None, k, v))
         g.meta = mt
         return g
@@ -755,6 +779,7 @@ _ophelpers: Any = weakref.WeakKeyDictionary()  # runtime -> {event: Lua function
 _protocol: Any = weakref.WeakKeyDictionary()   # runtime -> Boundary.protocol's Lua functions
 _rawhelpers: Any = weakref.WeakKeyDictionary()  # runtime -> Boundary.raw_helpers' Lua functions
 _NOLV = object()
+_MISS = object()    # Boundary.protocol's "not found, here is the metamethod"
 _AUTO_MAX = 512         # automatic translations and refusals kept per runtime (oldest go)
 
 
