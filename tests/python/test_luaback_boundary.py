@@ -312,3 +312,25 @@ def test_raw_operations_on_views(protect):
     assert nat == tr
     assert 'string:raw' in nat[1] and ('protected metatable' in nat[1]) == protect
     assert dict(seen[0].items()) == dict(seen[1].items())
+
+
+@pytest.mark.parametrize('enc', ENCODINGS)
+def test_errors_leaving_carry_lua_value(enc):
+    # a LuaError leaving translated code carries the error value converted
+    # as the bridge converts it (lua_value), as a native error does
+    outs = []
+    for tr in (False, True):
+        lua = tandem.LuaRuntime(encoding=enc)
+        f = lua.execute('return load([[return function(x, lvl) error(x, lvl) end]])()')
+        f = lua.translate(f) if tr else f
+        got = []
+        for x in (None, True, 12, 2.5, text(enc, 'a\u00e9'), b'\xff', b'\xe9'):
+            for lvl in (0, 1):
+                with pytest.raises(tandem.LuaError) as ei:
+                    f(x, lvl)
+                got.append((str(ei.value), type(ei.value.lua_value), ei.value.lua_value))
+        with pytest.raises(tandem.LuaError) as ei:
+            f(lua.eval('{code = 7}'), 0)
+        got.append((tandem.lua_type(ei.value.lua_value), ei.value.lua_value['code']))
+        outs.append(got)
+    assert outs[0] == outs[1]

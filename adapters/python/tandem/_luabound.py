@@ -430,14 +430,7 @@ class Boundary:
             err_cls = self.err_cls
 
             def err(e: Any) -> None:
-                v = e.value
-                if v.__class__ is PyObject and isinstance(v.__lua_proxy__, BaseException):
-                    v = v.__lua_proxy__
-                if isinstance(v, BaseException):
-                    raise v     # a Python exception as the error value: itself, as the bridge
-                if v.__class__ is not bytes:
-                    v = _lcore.tostring(v)
-                raise err_cls(v.decode('utf-8', 'replace')) from None
+                raise self.error_out(e.value, err_cls) from None
             g.update(_PLAIN=_PLAIN, _TL=tl, _OUT=out, _ERR=err, _LError=_LError)
             twin.__name__ = twin.__qualname__ = pf.__name__
             twin.__luart__ = pf   # type: ignore[attr-defined]
@@ -454,18 +447,27 @@ class Boundary:
                     return r
                 return out(r)
             except _LError as e:
-                v = e.value
-                if v.__class__ is PyObject and isinstance(v.__lua_proxy__, BaseException):
-                    v = v.__lua_proxy__
-                if isinstance(v, BaseException):
-                    raise v     # a Python exception as the error value: itself, as the bridge
-                if v.__class__ is not bytes:
-                    v = _lcore.tostring(v)
-                raise self.err_cls(v.decode('utf-8', 'replace')) from None
+                raise self.error_out(e.value, self.err_cls) from None
         entry.__name__ = pf.__name__
         entry.__qualname__ = pf.__name__
         entry.__luart__ = pf   # type: ignore[attr-defined]
         return entry
+
+    def error_out(self, v: Any, err_cls: Any) -> BaseException:
+        """The exception a Lua error value v leaving translated code is, as
+        the bridge makes it of a native error: a Python exception as the
+        error value is itself; anything else a LuaError whose message is
+        the value's Lua string (decoded as UTF-8 with replacement) and whose
+        lua_value is the value converted as a result (a table as a Lua
+        table of the runtime)."""
+        if v.__class__ is PyObject and isinstance(v.__lua_proxy__, BaseException):
+            v = v.__lua_proxy__
+        if isinstance(v, BaseException):
+            return v
+        s = v if v.__class__ is bytes else _lcore.tostring(v)
+        exc = err_cls(s.decode('utf-8', 'replace'))
+        exc.lua_value = self.from_lt(v)
+        return exc
 
     def key_out(self, k: Any, memo: Dict[int, Any], copies: Optional[list] = None) -> Any:
         if k is _lcore._TRUEK:
