@@ -334,3 +334,38 @@ def test_errors_leaving_carry_lua_value(enc):
         got.append((tandem.lua_type(ei.value.lua_value), ei.value.lua_value['code']))
         outs.append(got)
     assert outs[0] == outs[1]
+
+
+META_OUT = '''return load([[
+local function idx(t, k) if k == 'bad' then error('no ' .. k) end return k .. '!', 2 end
+local M = {}
+function M.make()
+  return setmetatable({}, {__index = idx,
+    __newindex = function(t, k, v) rawset(t, k, v .. '?') end})
+end
+function M.back(o) return getmetatable(o).__index == idx, o.z end
+return M]])()'''
+
+
+def test_metamethod_functions_of_tables_leaving():
+    # a translated table with __index/__newindex functions leaving for Lua:
+    # Lua calls them (a Lua function there), not indexes them; the first
+    # result, errors with their Lua value, and the function coming back
+    # into translated code is the translated function again
+    out = []
+    for tr in (False, True):
+        lua = tandem.LuaRuntime()
+        M = lua.execute(META_OUT)
+        make, back = M['make'], M['back']
+        if tr:
+            make, back = lua.translate(make), lua.translate(back)
+        r = make()
+        r['y'] = 'v'
+        chk = lua.eval('''function(r)
+          local ok, e = pcall(function() return r.bad end)
+          return type(getmetatable(r).__index), r.x, rawget(r, "y"), ok, e,
+            getmetatable(r).__index == getmetatable(r).__index, select('#', r.x) end''')
+        out.append((r['x'], dict(r.items()), chk(r), back(r)))
+    assert out[0] == out[1]
+    assert out[0][2][:4] == ('function', 'x!', 'v?', False)
+    assert out[0][3] == (True, 'z!')

@@ -46,11 +46,15 @@ class Boundary:
         if shared is None:
             shared = _shared[lua] = ({}, weakref.WeakKeyDictionary(),
                                      weakref.WeakValueDictionary(),
+                                     weakref.WeakValueDictionary(),
+                                     weakref.WeakKeyDictionary(),
                                      weakref.WeakValueDictionary())
         self.views: Dict[int, Tuple[Any, LuaTable]] = shared[0]
         self.wrappers: Any = shared[1]
         self.bridged: Any = shared[2]   # Lua function -> its bridged wrapper, while used
         self.pycalls: Any = shared[3]   # id(Python callable) -> its PyCallable, while used
+        self.metafns: Any = shared[4]   # translated function -> its Lua function (meta_out)
+        self.metafn_of: Any = shared[5]  # that Lua function -> the translated function
         # the runtime's translations (explicit, automatic): the same dicts
         # translate_lua fills, read first by to_lt
         per = _lcache.get(lua)
@@ -111,6 +115,9 @@ class Boundary:
                 done = self.autos.get(v)
             if done is not None:       # translated already: call its Python code
                 return done.__luart__
+            done = self.metafn_of.get(v)
+            if done is not None:       # a metamethod of translated code coming back
+                return done
             done = self.translate_callee(v)
             if done is not None:
                 return done.__luart__
@@ -407,7 +414,7 @@ class Boundary:
                 k, val = (r[0], r[1]) if r.__class__ is Multi else (r, None)
                 t[self.key_out(k, memo, copies)] = self.from_lt(val, memo, copies)
             if mt is not None:
-                self.setmetatable(t, self.from_lt(mt, memo, copies))
+                self.setmetatable(t, self.meta_out(mt, memo, copies))
             return t
         lp = getattr(v, '__lua_proxy__', None)
         if lp is not None:
@@ -452,6 +459,43 @@ class Boundary:
         entry.__qualname__ = pf.__name__
         entry.__luart__ = pf   # type: ignore[attr-defined]
         return entry
+
+    def meta_out(self, mt: LuaTable, memo: Dict[int, Any], copies: Optional[list]) -> Any:
+        """A metatable of a translated table leaving as a Lua table: as any
+        table, but an `__index`/`__newindex` that is a function of
+        translated code becomes a Lua function (Lua calls a function there
+        and indexes anything else, a Python callable included), calling the
+        translated function with the first result, as Lua takes it."""
+        done = id(mt) in memo
+        m = self.from_lt(mt, memo, copies)
+        if done:
+            return m
+        for ev in (b'__index', b'__newindex'):
+            h = mt.hash.get(ev)
+            if h.__class__ is types.FunctionType and h.__code__.co_filename in _lcore.CHUNKS:
+                m[self.from_lt(ev)] = self.lua_metafn(h)
+        return m
+
+    def lua_metafn(self, pf: Any) -> Any:
+        lf = self.metafns.get(pf)
+        if lf is not None:
+            return lf
+        tl, fl = self.to_lt, self.from_lt
+
+        def first_of(*args: Any) -> Any:
+            try:
+                r = pf(*[tl(a) for a in args])
+            except _LError as e:
+                raise self.error_out(e.value, self.err_cls) from None
+            return fl(_lcore.first(r))
+        mk = _metamakers.get(self.lua)
+        if mk is None:
+            mk = _metamakers[self.lua] = self.lua.execute(
+                'return function(f) return function(...) return f(...) end end')
+        lf = mk(first_of)
+        self.metafns[pf] = lf
+        self.metafn_of[lf] = pf
+        return lf
 
     def error_out(self, v: Any, err_cls: Any) -> BaseException:
         """The exception a Lua error value v leaving translated code is, as
@@ -780,6 +824,7 @@ _helpers: Any = weakref.WeakKeyDictionary()   # runtime -> (call, tostring) Lua 
 _ophelpers: Any = weakref.WeakKeyDictionary()  # runtime -> {event: Lua function}, _op_helpers
 _protocol: Any = weakref.WeakKeyDictionary()   # runtime -> Boundary.protocol's Lua functions
 _rawhelpers: Any = weakref.WeakKeyDictionary()  # runtime -> Boundary.raw_helpers' Lua functions
+_metamakers: Any = weakref.WeakKeyDictionary()  # runtime -> the Lua function making meta_out's
 _NOLV = object()
 _MISS = object()    # Boundary.protocol's "not found, here is the metamethod"
 _AUTO_MAX = 512         # automatic translations and refusals kept per runtime (oldest go)
