@@ -369,3 +369,20 @@ def test_metamethod_functions_of_tables_leaving():
     assert out[0] == out[1]
     assert out[0][2][:4] == ('function', 'x!', 'v?', False)
     assert out[0][3] == (True, 'z!')
+
+
+@pytest.mark.parametrize('enc', ENCODINGS)
+def test_strings_through_bridged_lua_functions(enc):
+    # a Lua function running natively (not translatable) gets translated
+    # code's strings and gives its results with the runtime's encoding
+    seen = []
+
+    def rec(*a):
+        seen.append(a)
+        return 'r\u00e9'
+    for name in ('bridged', 'bridged_results'):
+        seen.clear()
+        nat, tr = both(name, lambda lua: (rec, 'h\u00e9' if enc is not None else b'h\xc3\xa9',
+                                          b'\xff', 1), encoding=enc)
+        assert nat == tr, (name, enc)
+        assert seen[0] == seen[1], (name, enc)
