@@ -386,3 +386,15 @@ def test_strings_through_bridged_lua_functions(enc):
                                           b'\xff', 1), encoding=enc)
         assert nat == tr, (name, enc)
         assert seen[0] == seen[1], (name, enc)
+
+
+@pytest.mark.parametrize('how', ['lua', 'py', 'pairs'])
+@pytest.mark.parametrize('name', ['view_index', 'view_newindex', 'view_len', 'view_pairs'])
+def test_views_without_the_debug_library(name, how):
+    # no debug.getmetatable (the raw metatable cannot be read): the whole
+    # operation runs in Lua, with the same answers and level-1 errors
+    def args(lua):
+        t = meta_table(lua, how)
+        return (t, 'missing') if name in ('view_index', 'view_newindex') else (t,)
+    nat, tr = both(name, args, prepare=lambda lua: lua.execute('debug = nil'))
+    assert nat == tr

@@ -214,7 +214,8 @@ class Boundary:
             h = _protocol[self.lua] = self.lua.execute(
                 'local MISS = ...\n'
                 'local rawget, rawset, rawlen = rawget, rawset, rawlen\n'
-                'local getmt = debug and debug.getmetatable\n'
+                'local getmt = rawget(_ENV, "debug")\n'
+                'getmt = type(getmt) == "table" and rawget(getmt, "getmetatable") or nil\n'
                 'local function meta(t, ev)\n'
                 '  local mt = getmt(t)\n'
                 '  if mt ~= nil then return rawget(mt, ev) end\n'
@@ -268,7 +269,8 @@ class Boundary:
             h = _rawhelpers[self.lua] = self.lua.execute(
                 'local rawget, rawset, rawlen, next = rawget, rawset, rawlen, next\n'
                 'local getmetatable, setmetatable = getmetatable, setmetatable\n'
-                'local getmt = debug and debug.getmetatable\n'
+                'local getmt = rawget(_ENV, "debug")\n'
+                'getmt = type(getmt) == "table" and rawget(getmt, "getmetatable") or nil\n'
                 'return rawget, function(t, k, v) rawset(t, k, v) end, rawlen, next,\n'
                 '  getmetatable, function(t, mt)\n'
                 '    local m = getmt and getmt(t)\n'
