@@ -84,6 +84,25 @@ function M.view_raw(t, mt2)
   add(pcall(function () return rawget(t, nil) end))
   return table.concat(out, '\n')
 end
+function M.view_yields(t)
+  local co = coroutine.wrap(function ()
+    local a = t.x
+    t.w = 'set'
+    local n = #t
+    local b = t.deep
+    t.deeper = 'v2'
+    return a, n, b
+  end)
+  local out = {}
+  local r = {co()}
+  while true do
+    out[#out + 1] = table.concat(r, ',')
+    if r[1] == 'done' or #out > 10 then break end
+    r = {co('resumed' .. #out)}
+    if r[1] ~= 'y' then out[#out + 1] = 'ret:' .. table.concat(r, ','); break end
+  end
+  return table.concat(out, ';')
+end
 function M.pytable_keys(d) return d['h\u{e9}'], d.x end
 return M
 ]])()
@@ -398,3 +417,32 @@ def test_views_without_the_debug_library(name, how):
         return (t, 'missing') if name in ('view_index', 'view_newindex') else (t,)
     nat, tr = both(name, args, prepare=lambda lua: lua.execute('debug = nil'))
     assert nat == tr
+
+
+def test_view_metamethods_yield():
+    # Lua 5.4 lets __index/__newindex/__len yield: a view's metamethods do
+    # too in a coroutine of translated code (through __index and
+    # __newindex tables as well)
+    seen = []
+
+    def make(lua):
+        t, log = lua.execute('''
+          local log = {}
+          local function y(...) return coroutine.yield(...) end
+          local deep = setmetatable({}, {__index = function (_, k) return y('y', 'deep', k) end,
+                                         __newindex = function (_, k, v) log[k] = y('y', 'nd', k, v) end})
+          return setmetatable({1, 2}, {
+            __index = setmetatable({}, {__index = function (_, k)
+              if k == 'deep' then return deep.z end
+              return y('y', 'idx', k) end}),
+            __newindex = function (t, k, v)
+              if k == 'deeper' then deep[k] = v return end
+              rawset(t, k, y('y', 'nidx', k, v)) end,
+            __len = function (a, b) return y('y', 'len', tostring(rawequal(a, b))) end}), log''', name='=yi')
+        seen.append((t, log))
+        return (t,)
+    nat, tr = both('view_yields', make)
+    assert nat == tr
+    assert nat[1].count('y,') == 5, nat
+    (tn, ln), (tt, lt) = seen
+    assert dict(tn.items()) == dict(tt.items()) and dict(ln.items()) == dict(lt.items())

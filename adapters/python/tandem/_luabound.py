@@ -12,6 +12,7 @@ from typing import Any, Dict, Optional, Tuple
 
 from . import luart
 from .luart import _core as _lcore
+from .luart import lemit as _lemit
 from .luart import LuaTable, Multi, LuaError as _LError
 from ._translate import TranslationError
 from ._luaback import compile_ir_late
@@ -261,7 +262,62 @@ class Boundary:
                     return _lcore.first(_lcore.call(h, view if view is not None else tl(t), k))
                 return _lcore.index(h, k)
             return tl(r)
+
+        def index_co(_s: Any, k: Any) -> Any:
+            # in a coroutine (luart's _gix): a metamethod that may yield
+            # runs through the chain, as Lua 5.4 lets __index yield
+            try:
+                r = idx(t, fl(k))
+            except Exception as e:
+                raised(e)
+            if r.__class__ is tuple and len(r) == 2 and r[0] is miss:
+                h = tl(r[1])
+                if _lcore.isfunc(h):
+                    g = getattr(h, '__luaco__', None)
+                    o = view if view is not None else tl(t)
+                    if g is not None:
+                        return _lcore.first((yield from g(o, k)))
+                    return _lcore.first(_lcore.call(h, o, k))
+                return (yield from _lemit._gix(h, k, None))
+            return tl(r)
+        index.__luaco__ = index_co    # type: ignore[attr-defined]
         return index
+
+    def newindex_fn(self, t: Any, view: Any) -> Any:
+        """The __newindex of a view of t (of the env when view is None)."""
+        def newindex(_s: Any, k: Any, v: Any) -> Any:
+            return self.lua_setindex(t, view, k, v)
+
+        def newindex_co(_s: Any, k: Any, v: Any) -> Any:
+            h = self.lua_setindex(t, view, k, v, True)
+            if h.__class__ is _SetInto:
+                yield from _lemit._gsetix(h.v, k, v, None)
+            elif h is not None:
+                g = getattr(h, '__luaco__', None)
+                o = view if view is not None else self.to_lt(t)
+                if g is not None:
+                    yield from g(o, k, v)
+                else:
+                    _lcore.call(h, o, k, v)
+            return _lcore.NORES
+        newindex.__luaco__ = newindex_co    # type: ignore[attr-defined]
+        return newindex
+
+    def len_fn(self, t: Any, view: Any) -> Any:
+        """The __len of a view of t."""
+        def length(_s: Any, *a: Any) -> Any:
+            return self.lua_length(t, view)
+
+        def length_co(_s: Any, *a: Any) -> Any:
+            h = self.lua_length(t, view, True)
+            if h.__class__ is not _Meta:
+                return h
+            g = getattr(h.f, '__luaco__', None)
+            if g is not None:
+                return _lcore.first((yield from g(view, view)))
+            return _lcore.first(_lcore.call(h.f, view, view))
+        length.__luaco__ = length_co    # type: ignore[attr-defined]
+        return length
 
     def raw_helpers(self) -> Any:
         h = _rawhelpers.get(self.lua)
@@ -280,23 +336,33 @@ class Boundary:
                 '  end')
         return h
 
-    def lua_setindex(self, t: Any, view: Any, k: Any, v: Any) -> Any:
+    def lua_setindex(self, t: Any, view: Any, k: Any, v: Any, co: bool = False) -> Any:
+        """Lua's t[k] = v by the protocol; co: a metamethod function is
+        given back, not called (for newindex_co to run through the chain)."""
         try:
             r = self.protocol()[1](t, self.from_lt(k), self.from_lt(v))
         except Exception as e:
             self.raised(e)
         if r is True:
-            return _lcore.NORES
+            return None if co else _lcore.NORES
         h = self.to_lt(r[1])
         if h is None:       # a new key that cannot be one: Lua's error, here
             _lcore.rterror('table index is nil' if k is None else 'table index is NaN')
         if _lcore.isfunc(h):
+            if co:
+                return h
             _lcore.call(h, view if view is not None else self.to_lt(t), k, v)
+        elif co:
+            # a __newindex table or userdata: assigned in turn, through
+            # the chain's own walk (a function there may yield too)
+            return _SetInto(h)
         else:
             _lcore.setindex(h, k, v)
-        return _lcore.NORES
+        return None if co else _lcore.NORES
 
-    def lua_length(self, t: Any, view: Any) -> Any:
+    def lua_length(self, t: Any, view: Any, co: bool = False) -> Any:
+        """Lua's #t by the protocol; co: a __len function is given back
+        boxed (_Meta), not called."""
         try:
             done, v = self.protocol()[2](t)
         except Exception as e:
@@ -304,6 +370,8 @@ class Boundary:
         v = self.to_lt(v)
         if done:
             return v
+        if co:
+            return _Meta(v)
         return _lcore.first(_lcore.call(v, view, view))
 
     def pycall_helpers(self) -> Tuple[Any, Any]:
@@ -354,8 +422,8 @@ class Boundary:
         mt = LuaTable()
         tl, fl, raised = self.to_lt, self.from_lt, self.raised
         mt.set(b'__index', self.index_fn(t, view))
-        mt.set(b'__newindex', lambda _s, k, v: self.lua_setindex(t, view, k, v))
-        mt.set(b'__len', lambda _s, *a: self.lua_length(t, view))
+        mt.set(b'__newindex', self.newindex_fn(t, view))
+        mt.set(b'__len', self.len_fn(t, view))
         lua_next = self.next
         lua_pairs = self.pycall_helpers()[6]
 
@@ -585,7 +653,7 @@ class Boundary:
         mt = LuaTable()
         G = self.G
         mt.set(b'__index', self.index_fn(G, None))
-        mt.set(b'__newindex', lambda _s, k, v: self.lua_setindex(G, None, k, v))
+        mt.set(b'__newindex', self.newindex_fn(G, None))
         g.meta = mt
         return g
 
@@ -778,6 +846,22 @@ def _is_lua_frame(f: Any) -> bool:
     (perror.c's lua_traceback runs code raising its _Mark there)."""
     m = f.f_globals.get('_e')
     return m is not None and getattr(m, '__name__', None) == '_Mark'
+
+
+class _Meta:
+    """A metamethod function given back by Boundary.lua_length (not a value)."""
+    __slots__ = ('f',)
+
+    def __init__(self, f: Any) -> None:
+        self.f = f
+
+
+class _SetInto:
+    """A __newindex table or userdata given back by Boundary.lua_setindex."""
+    __slots__ = ('v',)
+
+    def __init__(self, v: Any) -> None:
+        self.v = v
 
 
 class _Box(_lcore.ViewOps):
