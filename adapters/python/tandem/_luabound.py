@@ -122,6 +122,13 @@ class Boundary:
             done = self.translate_callee(v)
             if done is not None:
                 return done.__luart__
+            std = self.stdlib()[0].get(v)
+            if std is not None:
+                # a C function of Lua's standard library (`local insert =
+                # table.insert`): luart's, as the translated code calling
+                # table.insert by name runs it (the bridge would pass
+                # translated tables as copies)
+                return std
             w = self.bridged.get(v)
             if w is not None:          # the same Lua function, the same value
                 return w
@@ -130,15 +137,24 @@ class Boundary:
             res = self.lua_result
 
             def lua_fn(*args: Any) -> Any:
+                # translated tables as copies whose changes are copied back
+                # when the call returns or raises, as for a PyCallable
+                copies: list = []
+                memo: Dict[int, Any] = {}
+                a = [fl(x, memo, copies) for x in args]
                 try:
                     # called by a Lua function counting its results, so
                     # one Python tuple result and several results differ
-                    r = counted(v, *[fl(a) for a in args])
+                    r = counted(v, *a)
                 except Exception as e:
+                    if copies:
+                        self.copy_back(copies, res)
                     # the error of the bridged function: its Lua value (or
                     # the exception object), as translated code's pcall
                     # and error expect it
                     self.raised(e)
+                if copies:
+                    self.copy_back(copies, res)
                 if r.__class__ is not tuple:
                     return _lcore.NORES
                 if r[0] == 1:
@@ -374,6 +390,54 @@ class Boundary:
             return _Meta(v)
         return _lcore.first(_lcore.call(v, view, view))
 
+    def stdlib(self) -> Tuple[Dict[Any, Any], Dict[Any, Any]]:
+        """({Lua standard library C function: luart's}, the reverse), per
+        runtime: the functions the runtime's library tables and base
+        library hold when first asked, that debug.getinfo says are C
+        functions, each under one name only (a function found under two
+        names, or names luart lacks, are left out: they are bridged)."""
+        m = _stdmaps.get(self.lua)
+        if m is not None:
+            return m
+        found = self.lua.execute(
+            'local rawget, type, pairs = rawget, type, pairs\n'
+            'local dbg = rawget(_ENV, "debug")\n'
+            'local getinfo = type(dbg) == "table" and rawget(dbg, "getinfo") or nil\n'
+            'local out, n = {}, 0\n'
+            'if not getinfo then return out, 0 end\n'
+            'for _, lib in pairs({"_G", "string", "table", "math", "coroutine", "utf8",\n'
+            '                     "io", "os"}) do\n'
+            '  local t = lib == "_G" and _ENV or rawget(_ENV, lib)\n'
+            '  if type(t) == "table" then\n'
+            '    for k, v in pairs(t) do\n'
+            '      if type(k) == "string" and type(v) == "function" and getinfo(v, "S").what == "C" then\n'
+            '        n = n + 1; out[n] = {lib, k, v}\n'
+            '      end\n'
+            '    end\n'
+            '  end\n'
+            'end\n'
+            'return out, n')
+        env = luart.new_env()
+        fwd: Dict[Any, Any] = {}
+        names: Dict[Any, int] = {}
+        entries = []
+        for i in range(1, found[1] + 1):
+            lib, name, f = found[0][i][1], found[0][i][2], found[0][i][3]
+            lib = lib if isinstance(lib, str) else lib.decode()
+            name = name if isinstance(name, str) else name.decode('latin-1')
+            names[f] = names.get(f, 0) + 1
+            t = env if lib == '_G' else _lcore.rawget(env, lib.encode())
+            lf = _lcore.rawget(t, name.encode('latin-1')) if t.__class__ is LuaTable else None
+            if lf.__class__ is types.FunctionType:
+                entries.append((f, lf))
+        rev: Dict[Any, Any] = {}
+        for f, lf in entries:
+            if names[f] == 1 and lf not in rev:
+                fwd[f] = lf
+                rev[lf] = f
+        m = _stdmaps[self.lua] = (fwd, rev)
+        return m
+
     def pycall_helpers(self) -> Tuple[Any, Any]:
         """The Lua functions a PyCallable runs: the call (its results
         counted first, so none, one nil and a tuple stay apart), Lua's
@@ -489,13 +553,19 @@ class Boundary:
         lp = getattr(v, '__lua_proxy__', None)
         if lp is not None:
             return lp
-        if c is types.FunctionType and v.__code__.co_filename in _lcore.CHUNKS:
-            # a function of translated code leaving for Lua/Python: converting
-            # wrapper (arguments to luart values, results as the bridge gives)
-            w = self.wrappers.get(v)
-            if w is None:
-                w = self.wrappers[v] = self.entry(v)
-            return w
+        if c is types.FunctionType:
+            fn = v.__code__.co_filename
+            if fn in _lcore.CHUNKS:
+                # a function of translated code leaving for Lua/Python: converting
+                # wrapper (arguments to luart values, results as the bridge gives)
+                w = self.wrappers.get(v)
+                if w is None:
+                    w = self.wrappers[v] = self.entry(v)
+                return w
+            if fn in _lcore._RTFILES:
+                lf = self.stdlib()[1].get(v)
+                if lf is not None:
+                    return lf       # luart's table.insert leaving: Lua's own
         return v
 
     def entry(self, pf: Any, twin: Any = None, g: Any = None) -> Any:
@@ -911,6 +981,7 @@ _ophelpers: Any = weakref.WeakKeyDictionary()  # runtime -> {event: Lua function
 _protocol: Any = weakref.WeakKeyDictionary()   # runtime -> Boundary.protocol's Lua functions
 _rawhelpers: Any = weakref.WeakKeyDictionary()  # runtime -> Boundary.raw_helpers' Lua functions
 _metamakers: Any = weakref.WeakKeyDictionary()  # runtime -> the Lua function making meta_out's
+_stdmaps: Any = weakref.WeakKeyDictionary()   # runtime -> Boundary.stdlib's two dicts
 _NOLV = object()
 _MISS = object()    # Boundary.protocol's "not found, here is the metamethod"
 _AUTO_MAX = 512         # automatic translations and refusals kept per runtime (oldest go)
