@@ -511,3 +511,41 @@ def test_bridged_lua_functions_change_translated_tables():
         f = lua.translate(f) if tr else f
         outs.append(f())
     assert outs[0] == outs[1] == (2, 'x', None, 2, True, False, 1)
+
+
+CLOSURES = '''return load([[
+local M = {}
+local function named(a) return a, 'named' end
+function M.make(tup)
+  local f = function (...) return ... end
+  local none = function () end
+  local one = function () return tup end
+  local bad = function (v) error(v) end
+  return {f = f, none = none, one = one, bad = bad, named = named,
+          same = function (g) return g == f, g == named end}
+end
+return M]])()'''
+
+
+@pytest.mark.parametrize('unpack', [False, True])
+def test_functions_of_translated_code_leaving(unpack):
+    # a function made by translated code is a Lua function outside it (type
+    # 'function' in Lua, a Lua function proxy in Python); its results and
+    # errors are a Lua function's, and it comes back as itself
+    outs = []
+    for tr in (False, True):
+        lua = tandem.LuaRuntime(unpack_returned_tuples=unpack)
+        make = lua.execute(CLOSURES)['make']
+        make = lua.translate(make) if tr else make
+        r = make((1, 2))
+        chk = lua.eval('''function(r)
+          local ok, e = pcall(r.bad, {code = 7})
+          local ok2, e2 = pcall(r.bad, 'msg')
+          return type(r.f), select('#', r.f()), select('#', r.f(nil, nil)), select('#', r.none()),
+            select('#', r.one()), type(r.one()), ok, type(e), e.code, ok2, e2,
+            r.same(r.f, r.named), select('#', r.named(1)), tandem_lua_type
+        end''')
+        py = (tandem.lua_type(r['f']), r['f'](1, 'x', None), r['none'](), r['named'](3))
+        outs.append((chk(r), py))
+    assert outs[0] == outs[1], outs
+    assert outs[0][0][:5] == ('function', 0, 2, 0, 1)

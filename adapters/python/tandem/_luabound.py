@@ -49,13 +49,15 @@ class Boundary:
                                      weakref.WeakValueDictionary(),
                                      weakref.WeakValueDictionary(),
                                      weakref.WeakKeyDictionary(),
-                                     weakref.WeakValueDictionary())
+                                     weakref.WeakValueDictionary(),
+                                     weakref.WeakKeyDictionary())
         self.views: Dict[int, Tuple[Any, LuaTable]] = shared[0]
         self.wrappers: Any = shared[1]
         self.bridged: Any = shared[2]   # Lua function -> its bridged wrapper, while used
         self.pycalls: Any = shared[3]   # id(Python callable) -> its PyCallable, while used
-        self.metafns: Any = shared[4]   # translated function -> its Lua function (meta_out)
+        self.metafns: Any = shared[4]   # translated function -> its Lua function (lua_function)
         self.metafn_of: Any = shared[5]  # that Lua function -> the translated function
+        self.origins: Any = shared[6]   # translated function -> the Lua function it translates
         # the runtime's translations (explicit, automatic): the same dicts
         # translate_lua fills, read first by to_lt
         per = _lcache.get(lua)
@@ -548,7 +550,7 @@ class Boundary:
                 k, val = (r[0], r[1]) if r.__class__ is Multi else (r, None)
                 t[self.key_out(k, memo, copies)] = self.from_lt(val, memo, copies)
             if mt is not None:
-                self.setmetatable(t, self.meta_out(mt, memo, copies))
+                self.setmetatable(t, self.from_lt(mt, memo, copies))
             return t
         lp = getattr(v, '__lua_proxy__', None)
         if lp is not None:
@@ -556,12 +558,12 @@ class Boundary:
         if c is types.FunctionType:
             fn = v.__code__.co_filename
             if fn in _lcore.CHUNKS:
-                # a function of translated code leaving for Lua/Python: converting
-                # wrapper (arguments to luart values, results as the bridge gives)
-                w = self.wrappers.get(v)
-                if w is None:
-                    w = self.wrappers[v] = self.entry(v)
-                return w
+                # a function of translated code leaving for Lua/Python: a Lua
+                # function (the Lua function it translates, or one calling it)
+                lf = self.metafns.get(v)
+                if lf is None:
+                    lf = self.lua_function(v)
+                return lf
             if fn in _lcore._RTFILES:
                 lf = self.stdlib()[1].get(v)
                 if lf is not None:
@@ -600,39 +602,65 @@ class Boundary:
         entry.__luart__ = pf   # type: ignore[attr-defined]
         return entry
 
-    def meta_out(self, mt: LuaTable, memo: Dict[int, Any], copies: Optional[list]) -> Any:
-        """A metatable of a translated table leaving as a Lua table: as any
-        table, but an `__index`/`__newindex` that is a function of
-        translated code becomes a Lua function (Lua calls a function there
-        and indexes anything else, a Python callable included), calling the
-        translated function with the first result, as Lua takes it."""
-        done = id(mt) in memo
-        m = self.from_lt(mt, memo, copies)
-        if done:
-            return m
-        for ev in (b'__index', b'__newindex'):
-            h = mt.hash.get(ev)
-            if h.__class__ is types.FunctionType and h.__code__.co_filename in _lcore.CHUNKS:
-                m[self.from_lt(ev)] = self.lua_metafn(h)
-        return m
+    def lua_function(self, pf: Any) -> Any:
+        """The Lua function a function of translated code is outside it:
+        the Lua function it is the translation of (native identity), else a
+        Lua function calling it (a closure made by translated code), which
+        converts as the bridge converts a Lua function's arguments and
+        results: none, one (a Python tuple included) and several results
+        stay apart. Errors leave with their Lua value (error_out's
+        lua_value, which the bridge gives back to Lua). Coming back into
+        translated code, it is pf again (metafn_of)."""
+        lf = self.origins.get(pf)
+        if lf is None:
+            mk = _metamakers.get(self.lua)
+            if mk is None:
+                mk = _metamakers[self.lua] = self.lua.execute(
+                    'local rawequal, unpack = rawequal, table.unpack\n'
+                    'local SENT = {}\n'
+                    'return function(f, take)\n'
+                    '  return function(...)\n'
+                    '    local r = f(...)\n'
+                    '    if not rawequal(r, SENT) then return r end\n'
+                    '    local t = take()\n'
+                    '    return unpack(t, 1, t[0])\n'
+                    '  end\n'
+                    'end, SENT')
+            make, sent = mk
+            tl, fl, plain = self.to_lt, self.from_lt, _PLAIN
+            lua, box = self.lua, []
 
-    def lua_metafn(self, pf: Any) -> Any:
-        lf = self.metafns.get(pf)
-        if lf is not None:
-            return lf
-        tl, fl = self.to_lt, self.from_lt
+            def from_lua(*args: Any) -> Any:
+                for a in args:
+                    if a.__class__ not in plain:
+                        args = tuple([tl(x) for x in args])
+                        break
+                try:
+                    r = pf(*args)
+                except _LError as e:
+                    raise self.error_out(e.value, self.err_cls) from None
+                if r.__class__ is Multi:
+                    if len(r) != 1:
+                        box.append(r)
+                        return sent
+                    r = r[0]
+                if r.__class__ in plain:
+                    return r
+                v = fl(r)
+                if v.__class__ is tuple:    # one value, not unpacked by the bridge
+                    box.append((r,))
+                    return sent
+                return v
 
-        def first_of(*args: Any) -> Any:
-            try:
-                r = pf(*[tl(a) for a in args])
-            except _LError as e:
-                raise self.error_out(e.value, self.err_cls) from None
-            return fl(_lcore.first(r))
-        mk = _metamakers.get(self.lua)
-        if mk is None:
-            mk = _metamakers[self.lua] = self.lua.execute(
-                'return function(f) return function(...) return f(...) end end')
-        lf = mk(first_of)
+            def take() -> Any:
+                vals = box.pop()
+                t = lua.table()
+                t[0] = len(vals)
+                for i, x in enumerate(vals):
+                    if x is not None:
+                        t[i + 1] = fl(x)
+                return t
+            lf = make(from_lua, take)
         self.metafns[pf] = lf
         self.metafn_of[lf] = pf
         return lf
@@ -980,7 +1008,7 @@ _helpers: Any = weakref.WeakKeyDictionary()   # runtime -> (call, tostring) Lua 
 _ophelpers: Any = weakref.WeakKeyDictionary()  # runtime -> {event: Lua function}, _op_helpers
 _protocol: Any = weakref.WeakKeyDictionary()   # runtime -> Boundary.protocol's Lua functions
 _rawhelpers: Any = weakref.WeakKeyDictionary()  # runtime -> Boundary.raw_helpers' Lua functions
-_metamakers: Any = weakref.WeakKeyDictionary()  # runtime -> the Lua function making meta_out's
+_metamakers: Any = weakref.WeakKeyDictionary()  # runtime -> (maker, sentinel) of lua_function
 _stdmaps: Any = weakref.WeakKeyDictionary()   # runtime -> Boundary.stdlib's two dicts
 _NOLV = object()
 _MISS = object()    # Boundary.protocol's "not found, here is the metamethod"
@@ -1057,6 +1085,7 @@ def wrap_translated(lua: Any, fn: Any, text: Any, acc: Any, per: Dict[Any, Any],
     bd.err_cls = err_cls
     entry = bd.entry(pf, fill.entry, fill.globals)
     bd.wrappers[pf] = entry
+    bd.origins[pf] = fn     # leaving translated code, pf is fn again
     per[fn] = entry
     _sources[entry] = src
     try:
