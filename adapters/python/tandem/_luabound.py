@@ -12,6 +12,7 @@ from typing import Any, Dict, Optional, Tuple
 
 from . import luart
 from .luart import _core as _lcore
+from .luart import lemit as _lemit
 from .luart import LuaTable, Multi, LuaError as _LError
 from ._translate import TranslationError
 from ._luaback import compile_ir_late
@@ -46,19 +47,49 @@ class Boundary:
         if shared is None:
             shared = _shared[lua] = ({}, weakref.WeakKeyDictionary(),
                                      weakref.WeakValueDictionary(),
-                                     weakref.WeakValueDictionary())
+                                     weakref.WeakValueDictionary(),
+                                     weakref.WeakKeyDictionary(),
+                                     weakref.WeakValueDictionary(),
+                                     weakref.WeakKeyDictionary())
         self.views: Dict[int, Tuple[Any, LuaTable]] = shared[0]
         self.wrappers: Any = shared[1]
         self.bridged: Any = shared[2]   # Lua function -> its bridged wrapper, while used
         self.pycalls: Any = shared[3]   # id(Python callable) -> its PyCallable, while used
+        self.metafns: Any = shared[4]   # translated function -> its Lua function (lua_function)
+        self.metafn_of: Any = shared[5]  # that Lua function -> the translated function
+        self.origins: Any = shared[6]   # translated function -> the Lua function it translates
+        # the runtime's translations (explicit, automatic): the same dicts
+        # translate_lua fills, read first by to_lt
+        per = _lcache.get(lua)
+        if per is None:
+            per = _lcache[lua] = {}
+        autos = _auto.get(lua)
+        if autos is None:
+            autos = _auto[lua] = {}
+        self.per: Dict[Any, Any] = per
+        self.autos: Dict[Any, Any] = autos
         self.err_cls = tandem.LuaError
         self.lua_err = tandem.LuaError    # what a bridged Lua function raises
         self.G = lua.globals()
+        # the runtime's encoding (None: Lua strings are bytes in Python and
+        # a str is a Python object in Lua), as the bridge converts strings
+        self.enc = getattr(lua, '_encoding', 'UTF-8')
+        if self.enc is not None and self.enc.replace('-', '').lower() == 'utf8':
+            self.enc = 'utf-8'
+        self.next = self.G[self.key('next')]
+        self.setmetatable = self.G[self.key('setmetatable')]
+
+    def key(self, name: str) -> Any:
+        """A str key as the runtime's tables want it (bytes with encoding=None)."""
+        return name if self.enc is not None else name.encode()
 
     def to_lt(self, v: Any) -> Any:
         c = v.__class__
         if c is str:
-            return v.encode('utf-8')
+            enc = self.enc
+            if enc is None:
+                return self.foreign(v, PyObject)    # a Python object in Lua, as natively
+            return v.encode(enc)
         if v is None or c is bool or c is int or c is float or c is bytes:
             return v
         if c is types.FunctionType:
@@ -82,26 +113,55 @@ class Boundary:
             self.views[id(v)] = (v, view)
             return view
         if lt == 'function':
-            done = _lcache.get(self.lua, {}).get(v)
+            done = self.per.get(v)
+            if done is None:
+                done = self.autos.get(v)
             if done is not None:       # translated already: call its Python code
                 return done.__luart__
+            done = self.metafn_of.get(v)
+            if done is not None:       # a metamethod of translated code coming back
+                return done
             done = self.translate_callee(v)
             if done is not None:
                 return done.__luart__
+            std = self.stdlib()[0].get(v)
+            if std is not None:
+                # a C function of Lua's standard library (`local insert =
+                # table.insert`): luart's, as the translated code calling
+                # table.insert by name runs it (the bridge would pass
+                # translated tables as copies)
+                return std
             w = self.bridged.get(v)
             if w is not None:          # the same Lua function, the same value
                 return w
-            fl, tl = self.from_lt, self.to_lt
-            err_cls = self.lua_err
+            fl = self.from_lt
+            counted = self.pycall_helpers()[0]
+            res = self.lua_result
 
             def lua_fn(*args: Any) -> Any:
+                # translated tables as copies whose changes are copied back
+                # when the call returns or raises, as for a PyCallable
+                copies: list = []
+                memo: Dict[int, Any] = {}
+                a = [fl(x, memo, copies) for x in args]
                 try:
-                    r = v(*[fl(a) for a in args])
-                except err_cls as e:
-                    # a Lua error of the bridged function: its value, as
-                    # translated code's pcall/error expect it
-                    raise _LError(tl(getattr(e, 'lua_value', str(e)))) from None
-                return self.results_in(r)
+                    # called by a Lua function counting its results, so
+                    # one Python tuple result and several results differ
+                    r = counted(v, *a)
+                except Exception as e:
+                    if copies:
+                        self.copy_back(copies, res)
+                    # the error of the bridged function: its Lua value (or
+                    # the exception object), as translated code's pcall
+                    # and error expect it
+                    self.raised(e)
+                if copies:
+                    self.copy_back(copies, res)
+                if r.__class__ is not tuple:
+                    return _lcore.NORES
+                if r[0] == 1:
+                    return res(r[1])
+                return Multi([res(x) for x in r[1:]])
             lua_fn.__lua_proxy__ = v   # type: ignore[attr-defined]
             self.bridged[v] = lua_fn
             return lua_fn
@@ -126,19 +186,277 @@ class Boundary:
         self.pycalls[id(v)] = w
         return w
 
+    def raised(self, e: BaseException) -> None:
+        """Raise, as translated code's error, what native Lua code sees of
+        the exception e that a bridge operation (a call of a Lua function,
+        an indexing of a Lua table, a read of a global) raised: the Lua value
+        a LuaError carries, else the exception object itself (a userdata:
+        a Python exception raised by Python code that Lua called, or a
+        LuaError Python code raised itself)."""
+        lv = getattr(e, 'lua_value', _NOLV) if isinstance(e, self.lua_err) else _NOLV
+        if lv is _NOLV:
+            self.py_raised(e)
+        raise _LError(self.lua_result(lv)) from None
+
+    def py_raised(self, e: BaseException) -> None:
+        """A Python exception as the Lua error value native Lua sees: the
+        exception object, a userdata, with the traceback of the frames the
+        bridge saw (this module's frames and the Lua frames the bridge adds
+        when the error leaves Lua for us dropped, so tostring() gives native
+        Lua's text)."""
+        tb = e.__traceback__
+        while tb is not None and (tb.tb_frame.f_code.co_filename == __file__
+                                  or _is_lua_frame(tb.tb_frame)):
+            tb = tb.tb_next
+        e.__traceback__ = tb
+        raise _LError(self.foreign(e, PyObject)) from None
+
+    def lua_result(self, v: Any) -> Any:
+        """A value the bridge gave for a Lua value (to_lt: a str is a Lua
+        string in the runtime's encoding; with encoding=None it came from a
+        Python str, which Lua holds as a Python object)."""
+        return self.to_lt(v)
+
+    # Lua's index protocol on a Lua table t (a view's, or the globals) with
+    # its metamethods run as translated code runs them: the raw access
+    # through the bridge, then a metamethod function reaching translated
+    # code as any Lua function does (translated when it can be), so its
+    # errors, error levels and positions are native Lua's; a metamethod
+    # table or userdata is indexed in turn. Without the debug library (the
+    # raw metatable is unreachable) the whole operation runs in Lua.
+    def protocol(self) -> Any:
+        h = _protocol.get(self.lua)
+        if h is None:
+            # the index helper gives the value itself when the access is
+            # done (no tuple on the common path), else MISS and the
+            # metamethod: MISS is a Python object no Lua value converts to
+            h = _protocol[self.lua] = self.lua.execute(
+                'local MISS = ...\n'
+                'local rawget, rawset, rawlen = rawget, rawset, rawlen\n'
+                'local getmt = rawget(_ENV, "debug")\n'
+                'getmt = type(getmt) == "table" and rawget(getmt, "getmetatable") or nil\n'
+                'local function meta(t, ev)\n'
+                '  local mt = getmt(t)\n'
+                '  if mt ~= nil then return rawget(mt, ev) end\n'
+                'end\n'
+                'return function(t, k)\n'
+                '  if not getmt then return t[k] end\n'
+                '  local v = rawget(t, k)\n'
+                '  if v ~= nil then return v end\n'
+                '  local h = meta(t, "__index")\n'
+                '  if h == nil then return nil end\n'
+                '  return MISS, h\n'
+                'end, function(t, k, v)\n'
+                '  if not getmt then t[k] = v return true end\n'
+                '  if rawget(t, k) == nil then\n'
+                '    local h = meta(t, "__newindex")\n'
+                '    if h ~= nil or k == nil or k ~= k then return false, h end\n'
+                '  end\n'
+                '  rawset(t, k, v)\n'
+                '  return true\n'
+                'end, function(t)\n'
+                '  if not getmt then return true, #t end\n'
+                '  local h = meta(t, "__len")\n'
+                '  if h == nil then return true, rawlen(t) end\n'
+                '  return false, h\n'
+                'end', _MISS)
+        return h
+
+    def index_fn(self, t: Any, view: Any) -> Any:
+        """The __index of a view of t (the env's fall-through to the globals
+        when view is None): Lua's index protocol (above)."""
+        idx = self.protocol()[0]
+        fl, tl, raised = self.from_lt, self.to_lt, self.raised
+        miss = _MISS
+
+        def index(_s: Any, k: Any) -> Any:
+            try:
+                r = idx(t, fl(k))
+            except Exception as e:
+                raised(e)
+            if r.__class__ is tuple and len(r) == 2 and r[0] is miss:
+                h = tl(r[1])
+                if _lcore.isfunc(h):
+                    return _lcore.first(_lcore.call(h, view if view is not None else tl(t), k))
+                return _lcore.index(h, k)
+            return tl(r)
+
+        def index_co(_s: Any, k: Any) -> Any:
+            # in a coroutine (luart's _gix): a metamethod that may yield
+            # runs through the chain, as Lua 5.4 lets __index yield
+            try:
+                r = idx(t, fl(k))
+            except Exception as e:
+                raised(e)
+            if r.__class__ is tuple and len(r) == 2 and r[0] is miss:
+                h = tl(r[1])
+                if _lcore.isfunc(h):
+                    g = getattr(h, '__luaco__', None)
+                    o = view if view is not None else tl(t)
+                    if g is not None:
+                        return _lcore.first((yield from g(o, k)))
+                    return _lcore.first(_lcore.call(h, o, k))
+                return (yield from _lemit._gix(h, k, None))
+            return tl(r)
+        index.__luaco__ = index_co    # type: ignore[attr-defined]
+        return index
+
+    def newindex_fn(self, t: Any, view: Any) -> Any:
+        """The __newindex of a view of t (of the env when view is None)."""
+        def newindex(_s: Any, k: Any, v: Any) -> Any:
+            return self.lua_setindex(t, view, k, v)
+
+        def newindex_co(_s: Any, k: Any, v: Any) -> Any:
+            h = self.lua_setindex(t, view, k, v, True)
+            if h.__class__ is _SetInto:
+                yield from _lemit._gsetix(h.v, k, v, None)
+            elif h is not None:
+                g = getattr(h, '__luaco__', None)
+                o = view if view is not None else self.to_lt(t)
+                if g is not None:
+                    yield from g(o, k, v)
+                else:
+                    _lcore.call(h, o, k, v)
+            return _lcore.NORES
+        newindex.__luaco__ = newindex_co    # type: ignore[attr-defined]
+        return newindex
+
+    def len_fn(self, t: Any, view: Any) -> Any:
+        """The __len of a view of t."""
+        def length(_s: Any, *a: Any) -> Any:
+            return self.lua_length(t, view)
+
+        def length_co(_s: Any, *a: Any) -> Any:
+            h = self.lua_length(t, view, True)
+            if h.__class__ is not _Meta:
+                return h
+            g = getattr(h.f, '__luaco__', None)
+            if g is not None:
+                return _lcore.first((yield from g(view, view)))
+            return _lcore.first(_lcore.call(h.f, view, view))
+        length.__luaco__ = length_co    # type: ignore[attr-defined]
+        return length
+
+    def raw_helpers(self) -> Any:
+        h = _rawhelpers.get(self.lua)
+        if h is None:
+            h = _rawhelpers[self.lua] = self.lua.execute(
+                'local rawget, rawset, rawlen, next = rawget, rawset, rawlen, next\n'
+                'local getmetatable, setmetatable = getmetatable, setmetatable\n'
+                'local getmt = rawget(_ENV, "debug")\n'
+                'getmt = type(getmt) == "table" and rawget(getmt, "getmetatable") or nil\n'
+                'return rawget, function(t, k, v) rawset(t, k, v) end, rawlen, next,\n'
+                '  getmetatable, function(t, mt)\n'
+                '    local m = getmt and getmt(t)\n'
+                '    if m ~= nil and rawget(m, "__metatable") ~= nil then return false end\n'
+                '    setmetatable(t, mt)\n'
+                '    return true\n'
+                '  end')
+        return h
+
+    def lua_setindex(self, t: Any, view: Any, k: Any, v: Any, co: bool = False) -> Any:
+        """Lua's t[k] = v by the protocol; co: a metamethod function is
+        given back, not called (for newindex_co to run through the chain)."""
+        try:
+            r = self.protocol()[1](t, self.from_lt(k), self.from_lt(v))
+        except Exception as e:
+            self.raised(e)
+        if r is True:
+            return None if co else _lcore.NORES
+        h = self.to_lt(r[1])
+        if h is None:       # a new key that cannot be one: Lua's error, here
+            _lcore.rterror('table index is nil' if k is None else 'table index is NaN')
+        if _lcore.isfunc(h):
+            if co:
+                return h
+            _lcore.call(h, view if view is not None else self.to_lt(t), k, v)
+        elif co:
+            # a __newindex table or userdata: assigned in turn, through
+            # the chain's own walk (a function there may yield too)
+            return _SetInto(h)
+        else:
+            _lcore.setindex(h, k, v)
+        return None if co else _lcore.NORES
+
+    def lua_length(self, t: Any, view: Any, co: bool = False) -> Any:
+        """Lua's #t by the protocol; co: a __len function is given back
+        boxed (_Meta), not called."""
+        try:
+            done, v = self.protocol()[2](t)
+        except Exception as e:
+            self.raised(e)
+        v = self.to_lt(v)
+        if done:
+            return v
+        if co:
+            return _Meta(v)
+        return _lcore.first(_lcore.call(v, view, view))
+
+    def stdlib(self) -> Tuple[Dict[Any, Any], Dict[Any, Any]]:
+        """({Lua standard library C function: luart's}, the reverse), per
+        runtime: the functions the runtime's library tables and base
+        library hold when first asked, that debug.getinfo says are C
+        functions, each under one name only (a function found under two
+        names, or names luart lacks, are left out: they are bridged)."""
+        m = _stdmaps.get(self.lua)
+        if m is not None:
+            return m
+        found = self.lua.execute(
+            'local rawget, type, pairs = rawget, type, pairs\n'
+            'local dbg = rawget(_ENV, "debug")\n'
+            'local getinfo = type(dbg) == "table" and rawget(dbg, "getinfo") or nil\n'
+            'local out, n = {}, 0\n'
+            'if not getinfo then return out, 0 end\n'
+            'for _, lib in pairs({"_G", "string", "table", "math", "coroutine", "utf8",\n'
+            '                     "io", "os"}) do\n'
+            '  local t = lib == "_G" and _ENV or rawget(_ENV, lib)\n'
+            '  if type(t) == "table" then\n'
+            '    for k, v in pairs(t) do\n'
+            '      if type(k) == "string" and type(v) == "function" and getinfo(v, "S").what == "C" then\n'
+            '        n = n + 1; out[n] = {lib, k, v}\n'
+            '      end\n'
+            '    end\n'
+            '  end\n'
+            'end\n'
+            'return out, n')
+        env = luart.new_env()
+        fwd: Dict[Any, Any] = {}
+        names: Dict[Any, int] = {}
+        entries = []
+        for i in range(1, found[1] + 1):
+            lib, name, f = found[0][i][1], found[0][i][2], found[0][i][3]
+            lib = lib if isinstance(lib, str) else lib.decode()
+            name = name if isinstance(name, str) else name.decode('latin-1')
+            names[f] = names.get(f, 0) + 1
+            t = env if lib == '_G' else _lcore.rawget(env, lib.encode())
+            lf = _lcore.rawget(t, name.encode('latin-1')) if t.__class__ is LuaTable else None
+            if lf.__class__ is types.FunctionType:
+                entries.append((f, lf))
+        rev: Dict[Any, Any] = {}
+        for f, lf in entries:
+            if names[f] == 1 and lf not in rev:
+                fwd[f] = lf
+                rev[lf] = f
+        m = _stdmaps[self.lua] = (fwd, rev)
+        return m
+
     def pycall_helpers(self) -> Tuple[Any, Any]:
         """The Lua functions a PyCallable runs: the call (its results
         counted first, so none, one nil and a tuple stay apart), Lua's
         tostring, indexing, assignment and `#`, all through the bridge as
-        native code runs them, and next (copy_back)."""
+        native code runs them, next (copy_back), and Lua's pairs of a table
+        (true when it is the plain next: views)."""
         h = _helpers.get(self.lua)
         if h is None:
             h = _helpers[self.lua] = self.lua.execute(
-                'local select, tostring, next = select, tostring, next\n'
+                'local select, tostring, next, pairs, rawequal = select, tostring, next, pairs, rawequal\n'
                 'local function pk(...) return select("#", ...), ... end\n'
                 'return function(f, ...) return pk(f(...)) end, tostring, next,\n'
                 '  function(o, k) return o[k] end, function(o, k, v) o[k] = v end,\n'
-                '  function(o) return #o end')
+                '  function(o) return #o end,\n'
+                '  function(t) local f, s, c = pairs(t)\n'
+                '    if f == next and rawequal(s, t) and c == nil then return true end\n'
+                '    return f, s, c end')
         return h
 
     def translate_callee(self, v: Any) -> Any:
@@ -168,22 +486,31 @@ class Boundary:
     def make_view(self, t: Any) -> LuaTable:
         view = LuaTable()
         mt = LuaTable()
-        tl, fl = self.to_lt, self.from_lt
-        mt.set(b'__index', lambda _s, k: tl(t[fl(k)]))
-
-        def newindex(_s: Any, k: Any, v: Any) -> None:
-            t[fl(k)] = fl(v)
-        mt.set(b'__newindex', newindex)
-        lua_len = self.lua.eval('function(t) return #t end')
-        mt.set(b'__len', lambda _s, *a: lua_len(t))
-        lua_next = self.G['next']
+        tl, fl, raised = self.to_lt, self.from_lt, self.raised
+        mt.set(b'__index', self.index_fn(t, view))
+        mt.set(b'__newindex', self.newindex_fn(t, view))
+        mt.set(b'__len', self.len_fn(t, view))
+        lua_next = self.next
+        lua_pairs = self.pycall_helpers()[6]
 
         def pairs(_s: Any, *a: Any) -> Any:
+            # Lua's pairs of the table: its own __pairs when it has one
+            try:
+                p = lua_pairs(t)
+            except Exception as e:
+                raised(e)
+            if p is not True:
+                return Multi([tl(x) for x in p])
+
             def nxt(_t: Any, k: Any) -> Any:
-                return self.results_in(lua_next(t, fl(k)))
+                try:
+                    r = lua_next(t, fl(k))
+                except Exception as e:
+                    raised(e)
+                return self.results_in(r)
             return Multi((nxt, view, None))
         mt.set(b'__pairs', pairs)
-        mt.set(b'__view_of', _Box(t))
+        mt.set(b'__view_of', _Box(t, self))
         view.meta = mt
         return view
 
@@ -193,8 +520,11 @@ class Boundary:
         if c is bytes:
             if copies is not None:
                 return v    # to a PyCallable: the bridge decodes as the runtime says
+            enc = self.enc
+            if enc is None:
+                return v
             try:
-                return v.decode('utf-8')
+                return v.decode(enc)
             except UnicodeDecodeError:
                 return v
         if c is LuaTable:
@@ -220,18 +550,24 @@ class Boundary:
                 k, val = (r[0], r[1]) if r.__class__ is Multi else (r, None)
                 t[self.key_out(k, memo, copies)] = self.from_lt(val, memo, copies)
             if mt is not None:
-                self.G['setmetatable'](t, self.from_lt(mt, memo, copies))
+                self.setmetatable(t, self.from_lt(mt, memo, copies))
             return t
         lp = getattr(v, '__lua_proxy__', None)
         if lp is not None:
             return lp
-        if c is types.FunctionType and v.__code__.co_filename in _lcore.CHUNKS:
-            # a function of translated code leaving for Lua/Python: converting
-            # wrapper (arguments to luart values, results as the bridge gives)
-            w = self.wrappers.get(v)
-            if w is None:
-                w = self.wrappers[v] = self.entry(v)
-            return w
+        if c is types.FunctionType:
+            fn = v.__code__.co_filename
+            if fn in _lcore.CHUNKS:
+                # a function of translated code leaving for Lua/Python: a Lua
+                # function (the Lua function it translates, or one calling it)
+                lf = self.metafns.get(v)
+                if lf is None:
+                    lf = self.lua_function(v)
+                return lf
+            if fn in _lcore._RTFILES:
+                lf = self.stdlib()[1].get(v)
+                if lf is not None:
+                    return lf       # luart's table.insert leaving: Lua's own
         return v
 
     def entry(self, pf: Any, twin: Any = None, g: Any = None) -> Any:
@@ -243,14 +579,7 @@ class Boundary:
             err_cls = self.err_cls
 
             def err(e: Any) -> None:
-                v = e.value
-                if v.__class__ is PyObject and isinstance(v.__lua_proxy__, BaseException):
-                    v = v.__lua_proxy__
-                if isinstance(v, BaseException):
-                    raise v     # a Python exception as the error value: itself, as the bridge
-                if v.__class__ is not bytes:
-                    v = _lcore.tostring(v)
-                raise err_cls(v.decode('utf-8', 'replace')) from None
+                raise self.error_out(e.value, err_cls) from None
             g.update(_PLAIN=_PLAIN, _TL=tl, _OUT=out, _ERR=err, _LError=_LError)
             twin.__name__ = twin.__qualname__ = pf.__name__
             twin.__luart__ = pf   # type: ignore[attr-defined]
@@ -267,18 +596,90 @@ class Boundary:
                     return r
                 return out(r)
             except _LError as e:
-                v = e.value
-                if v.__class__ is PyObject and isinstance(v.__lua_proxy__, BaseException):
-                    v = v.__lua_proxy__
-                if isinstance(v, BaseException):
-                    raise v     # a Python exception as the error value: itself, as the bridge
-                if v.__class__ is not bytes:
-                    v = _lcore.tostring(v)
-                raise self.err_cls(v.decode('utf-8', 'replace')) from None
+                raise self.error_out(e.value, self.err_cls) from None
         entry.__name__ = pf.__name__
         entry.__qualname__ = pf.__name__
         entry.__luart__ = pf   # type: ignore[attr-defined]
         return entry
+
+    def lua_function(self, pf: Any) -> Any:
+        """The Lua function a function of translated code is outside it:
+        the Lua function it is the translation of (native identity), else a
+        Lua function calling it (a closure made by translated code), which
+        converts as the bridge converts a Lua function's arguments and
+        results: none, one (a Python tuple included) and several results
+        stay apart. Errors leave with their Lua value (error_out's
+        lua_value, which the bridge gives back to Lua). Coming back into
+        translated code, it is pf again (metafn_of)."""
+        lf = self.origins.get(pf)
+        if lf is None:
+            mk = _metamakers.get(self.lua)
+            if mk is None:
+                mk = _metamakers[self.lua] = self.lua.execute(
+                    'local rawequal, unpack = rawequal, table.unpack\n'
+                    'local SENT = {}\n'
+                    'return function(f, take)\n'
+                    '  return function(...)\n'
+                    '    local r = f(...)\n'
+                    '    if not rawequal(r, SENT) then return r end\n'
+                    '    local t = take()\n'
+                    '    return unpack(t, 1, t[0])\n'
+                    '  end\n'
+                    'end, SENT')
+            make, sent = mk
+            tl, fl, plain = self.to_lt, self.from_lt, _PLAIN
+            lua, box = self.lua, []
+
+            def from_lua(*args: Any) -> Any:
+                for a in args:
+                    if a.__class__ not in plain:
+                        args = tuple([tl(x) for x in args])
+                        break
+                try:
+                    r = pf(*args)
+                except _LError as e:
+                    raise self.error_out(e.value, self.err_cls) from None
+                if r.__class__ is Multi:
+                    if len(r) != 1:
+                        box.append(r)
+                        return sent
+                    r = r[0]
+                if r.__class__ in plain:
+                    return r
+                v = fl(r)
+                if v.__class__ is tuple:    # one value, not unpacked by the bridge
+                    box.append((r,))
+                    return sent
+                return v
+
+            def take() -> Any:
+                vals = box.pop()
+                t = lua.table()
+                t[0] = len(vals)
+                for i, x in enumerate(vals):
+                    if x is not None:
+                        t[i + 1] = fl(x)
+                return t
+            lf = make(from_lua, take)
+        self.metafns[pf] = lf
+        self.metafn_of[lf] = pf
+        return lf
+
+    def error_out(self, v: Any, err_cls: Any) -> BaseException:
+        """The exception a Lua error value v leaving translated code is, as
+        the bridge makes it of a native error: a Python exception as the
+        error value is itself; anything else a LuaError whose message is
+        the value's Lua string (decoded as UTF-8 with replacement) and whose
+        lua_value is the value converted as a result (a table as a Lua
+        table of the runtime)."""
+        if v.__class__ is PyObject and isinstance(v.__lua_proxy__, BaseException):
+            v = v.__lua_proxy__
+        if isinstance(v, BaseException):
+            return v
+        s = v if v.__class__ is bytes else _lcore.tostring(v)
+        exc = err_cls(s.decode('utf-8', 'replace'))
+        exc.lua_value = self.from_lt(v)
+        return exc
 
     def key_out(self, k: Any, memo: Dict[int, Any], copies: Optional[list] = None) -> Any:
         if k is _lcore._TRUEK:
@@ -349,12 +750,8 @@ class Boundary:
         g = luart.new_env()
         mt = LuaTable()
         G = self.G
-        tl, fl = self.to_lt, self.from_lt
-        mt.set(b'__index', lambda _s, k: tl(G[fl(k)]))
-
-        def newindex(_s: Any, k: Any, v: Any) -> None:
-            G[fl(k)] = fl(v)
-        mt.set(b'__newindex', newindex)
+        mt.set(b'__index', self.index_fn(G, None))
+        mt.set(b'__newindex', self.newindex_fn(G, None))
         g.meta = mt
         return g
 
@@ -377,29 +774,56 @@ class PyObject:
         self.enc = getattr(bd.lua, '_encoding', 'UTF-8')
 
     def lua_error(self, e: Any) -> None:
-        lv = getattr(e, 'lua_value', _NOLV)
-        if lv is _NOLV:
-            self.py_error(e)
-        raise _LError(self.result(lv)) from None
+        self.bd.raised(e)
 
     def py_error(self, e: Any) -> None:
         """A Python exception raised by the object's code: the Lua error
-        value native Lua sees is the exception object, a userdata (its
-        traceback the frames the bridge saw: this module's and the helper's
-        dropped, so tostring() gives native Lua's text)."""
-        tb = e.__traceback__
-        while tb is not None and tb.tb_frame.f_code.co_filename == __file__:
-            tb = tb.tb_next
-        if tb is not None and tb.tb_frame.f_code.co_filename.startswith('<lua:'):
-            tb = tb.tb_next     # the frame the bridge adds for the helper's Lua code
-        e.__traceback__ = tb
-        raise _LError(self.bd.foreign(e, PyObject)) from None
+        value native Lua sees is the exception object (Boundary.py_raised)."""
+        self.bd.py_raised(e)
 
     def result(self, v: Any) -> Any:
-        if v.__class__ is str:
-            enc = self.enc
-            return v if enc is None else v.encode(enc)
-        return self.bd.to_lt(v)
+        return self.bd.lua_result(v)
+
+    def converting(self, args: Any) -> Any:
+        return self.results(self.run(self.call, (self,) + args))
+
+    def run(self, fn: Any, args: Any) -> Any:
+        """fn (a Lua function of the runtime) called with args (luart
+        values) converted as the bridge converts Lua values for Python (a
+        translated table as a copy, copied back when fn returns or raises);
+        an error as the error value native Lua sees. Its raw result."""
+        bd = self.bd
+        copies: list = []
+        memo: Dict[int, Any] = {}
+        a = [bd.from_lt(x, memo, copies) for x in args]
+        try:
+            r = fn(*a)
+        except self.lerr as e:
+            if copies:
+                bd.copy_back(copies, self.result)
+            self.lua_error(e)
+        except Exception as e:
+            if copies:
+                bd.copy_back(copies, self.result)
+            self.py_error(e)
+        except BaseException:
+            if copies:
+                bd.copy_back(copies, self.result)
+            raise
+        if copies:
+            bd.copy_back(copies, self.result)
+        return r
+
+    def results(self, r: Any) -> Any:
+        # the helper's results: the count, then the values (0 alone: none)
+        if r.__class__ is not tuple:
+            return _lcore.NORES
+        if r[0] == 1:
+            v = r[1]
+            if v.__class__ in _PLAIN:
+                return v
+            return self.result(v)
+        return Multi([self.result(x) for x in r[1:]])
 
     def __repr__(self) -> str:
         return '<translated code\'s view of %r>' % (self.__lua_proxy__,)
@@ -434,41 +858,6 @@ class PyCallable(PyObject):
             self.py_error(e)
         return self.results(r)
 
-    def converting(self, args: Any) -> Any:
-        bd = self.bd
-        copies: list = []
-        memo: Dict[int, Any] = {}
-        a = [bd.from_lt(x, memo, copies) for x in args]
-        try:
-            r = self.call(self.__lua_proxy__, *a)
-        except self.lerr as e:
-            if copies:
-                bd.copy_back(copies, self.result)
-            self.lua_error(e)
-        except Exception as e:
-            if copies:
-                bd.copy_back(copies, self.result)
-            self.py_error(e)
-        except BaseException:
-            if copies:
-                bd.copy_back(copies, self.result)
-            raise
-        if copies:
-            bd.copy_back(copies, self.result)
-        return self.results(r)
-
-    def results(self, r: Any) -> Any:
-        # the helper's results: the count, then the values (0 alone: none)
-        if r.__class__ is not tuple:
-            return _lcore.NORES
-        if r[0] == 1:
-            v = r[1]
-            if v.__class__ in _PLAIN:
-                return v
-            return self.result(v)
-        return Multi([self.result(x) for x in r[1:]])
-
-
 def _pyc_op(w: Any, i: int, *args: Any) -> Any:
     """A bridge operation on the callable, run by Lua code as native Lua runs
     it; errors as from a call."""
@@ -498,17 +887,116 @@ def _pyc_len(w: Any, *_: Any) -> Any:
     return _pyc_op(w, 5)
 
 
+# The operators of Lua on a Python object: the bridge's metatable for Python
+# objects has every event (lforeign.c `metamethods`); translated code runs the
+# same Lua operation on the same values, so the bridge's metamethod answers
+# (Python's operator, its exception as the error value) as natively.
+_OPS = (('__add', 'a + b'), ('__sub', 'a - b'), ('__mul', 'a * b'), ('__div', 'a / b'),
+        ('__mod', 'a % b'), ('__pow', 'a ^ b'), ('__idiv', 'a // b'), ('__band', 'a & b'),
+        ('__bor', 'a | b'), ('__bxor', 'a ~ b'), ('__shl', 'a << b'), ('__shr', 'a >> b'),
+        ('__concat', 'a .. b'), ('__eq', 'a == b'), ('__lt', 'a < b'), ('__le', 'a <= b'),
+        ('__unm', '-a'), ('__bnot', '~a'), ('__call', 'a(...)'))
+
+
+def _op_helpers(lua: Any) -> Dict[str, Any]:
+    """The Lua functions running each operator of _OPS natively, per runtime."""
+    h = _ophelpers.get(lua)
+    if h is None:
+        fns = lua.execute('return ' + ', '.join(
+            'function(a, b, ...) return %s end' % code for _, code in _OPS))
+        h = _ophelpers[lua] = {ev: f for (ev, _), f in zip(_OPS, fns)}
+    return h
+
+
+def _pyc_run(w: Any, fn: Any, args: Any) -> Any:
+    """An operator's Lua function run for the Python object w: its one result."""
+    return w.result(w.run(fn, args))
+
+
+def _pyc_mm(ev: str) -> Any:
+    if ev in ('__unm', '__bnot'):
+        def unary(a: Any, *_: Any) -> Any:
+            return _pyc_run(a, _op_helpers(a.bd.lua)[ev], (a,))
+        return unary
+    if ev == '__call':
+        def call(a: Any, *args: Any) -> Any:
+            # a Python object that is not callable, called: the bridge's
+            # __call (Python's TypeError as the error value), as natively
+            return PyCallable.__call__(a, *args)
+        return call
+
+    def binary(a: Any, b: Any, *_: Any) -> Any:
+        # Lua chose this metamethod: a Python object is one of the operands
+        w = a if isinstance(a, PyObject) else b
+        return _pyc_run(w, _op_helpers(w.bd.lua)[ev], (a, b))
+    return binary
+
+
 PyObject.lua_meta = _lcore.table_new(kv=[   # type: ignore[attr-defined]
     (b'__tostring', _pyc_tostring), (b'__name', b'python_object'),
-    (b'__index', _pyc_index), (b'__newindex', _pyc_newindex), (b'__len', _pyc_len)])
+    (b'__index', _pyc_index), (b'__newindex', _pyc_newindex), (b'__len', _pyc_len)]
+    + [(ev.encode(), _pyc_mm(ev)) for ev, _ in _OPS])
+_lcore.USERDATA_EQ.update((PyObject, PyCallable))
 
 
-class _Box:
-    """Holds a bridge object inside a metatable (not a Lua value)."""
+def _is_lua_frame(f: Any) -> bool:
+    """f is a frame the bridge made for a Lua level in a Python traceback
+    (perror.c's lua_traceback runs code raising its _Mark there)."""
+    m = f.f_globals.get('_e')
+    return m is not None and getattr(m, '__name__', None) == '_Mark'
+
+
+class _Meta:
+    """A metamethod function given back by Boundary.lua_length (not a value)."""
+    __slots__ = ('f',)
+
+    def __init__(self, f: Any) -> None:
+        self.f = f
+
+
+class _SetInto:
+    """A __newindex table or userdata given back by Boundary.lua_setindex."""
     __slots__ = ('v',)
 
     def __init__(self, v: Any) -> None:
         self.v = v
+
+
+class _Box(_lcore.ViewOps):
+    """Holds the Lua table of a view inside the view's metatable (not a Lua
+    value), with the raw operations luart's rawget, rawset, rawlen, next,
+    getmetatable and setmetatable run on a view: Lua's own on the table."""
+    __slots__ = ('v', 'bd')
+
+    def __init__(self, v: Any, bd: 'Boundary') -> None:
+        self.v = v
+        self.bd = bd
+
+    def lua(self, i: int, *args: Any) -> Any:
+        bd = self.bd
+        try:
+            return bd.raw_helpers()[i](self.v, *[bd.from_lt(a) for a in args])
+        except Exception as e:
+            bd.raised(e)
+
+    def rawget(self, k: Any) -> Any:
+        return self.bd.to_lt(self.lua(0, k))
+
+    def rawset(self, k: Any, v: Any) -> None:
+        self.lua(1, k, v)
+
+    def rawlen(self) -> Any:
+        return self.lua(2)
+
+    def next(self, k: Any) -> Any:
+        return self.bd.results_in(self.lua(3, k))
+
+    def getmetatable(self) -> Any:
+        return self.bd.to_lt(self.lua(4))
+
+    def setmetatable(self, mt: Any) -> None:
+        if self.lua(5, mt) is False:    # Lua's error, with the caller's position
+            _lcore.liberror(b'cannot change a protected metatable')
 
 
 _lcache: Any = weakref.WeakKeyDictionary()    # runtime -> {lua function: entry}
@@ -517,7 +1005,13 @@ _refused: Any = weakref.WeakKeyDictionary()   # runtime -> {lua function: why no
 _auto: Any = weakref.WeakKeyDictionary()      # runtime -> {lua function: entry}, callees
 _shared: Any = weakref.WeakKeyDictionary()    # runtime -> (views, wrappers, bridged, pycalls) of its Boundaries
 _helpers: Any = weakref.WeakKeyDictionary()   # runtime -> (call, tostring) Lua functions of PyCallable
+_ophelpers: Any = weakref.WeakKeyDictionary()  # runtime -> {event: Lua function}, _op_helpers
+_protocol: Any = weakref.WeakKeyDictionary()   # runtime -> Boundary.protocol's Lua functions
+_rawhelpers: Any = weakref.WeakKeyDictionary()  # runtime -> Boundary.raw_helpers' Lua functions
+_metamakers: Any = weakref.WeakKeyDictionary()  # runtime -> (maker, sentinel) of lua_function
+_stdmaps: Any = weakref.WeakKeyDictionary()   # runtime -> Boundary.stdlib's two dicts
 _NOLV = object()
+_MISS = object()    # Boundary.protocol's "not found, here is the metamethod"
 _AUTO_MAX = 512         # automatic translations and refusals kept per runtime (oldest go)
 
 
@@ -591,6 +1085,7 @@ def wrap_translated(lua: Any, fn: Any, text: Any, acc: Any, per: Dict[Any, Any],
     bd.err_cls = err_cls
     entry = bd.entry(pf, fill.entry, fill.globals)
     bd.wrappers[pf] = entry
+    bd.origins[pf] = fn     # leaving translated code, pf is fn again
     per[fn] = entry
     _sources[entry] = src
     try:

@@ -336,6 +336,23 @@ class LuaTable:
         return len(self.arr)
 
 
+class ViewOps:
+    """The raw operations of a view: a LuaTable standing for a table of
+    another runtime (tandem's bridge), found in the view's metatable under
+    b'__view_of'. rawget, rawset, rawlen, next, getmetatable and
+    setmetatable of a view run these on the table it stands for."""
+    __slots__ = ()
+
+
+def viewops(t):
+    """The ViewOps of a LuaTable that is a view, else None."""
+    mt = t.meta
+    if mt is None:
+        return None
+    o = mt.hash.get(b'__view_of')
+    return o if isinstance(o, ViewOps) else None
+
+
 def table_new(arr=None, kv=None):
     """A table from a constructor: arr the positional items (trailing nils
     trimmed; nils are holes), kv an iterable of (key, value) pairs assigned in
@@ -1172,22 +1189,36 @@ def concatn(*vals):
 
 # ---------------------------------------------------------------- comparison
 
+# Userdata classes whose values Lua compares with __eq (two distinct values
+# of these classes, in either order): the bridge's Python objects in
+# translated code (tandem._luabound adds them). Files compare by identity.
+USERDATA_EQ = set()
+
+
+def _eq_meta(a, b):
+    h = metamethod(a, b'__eq')
+    if h is None:
+        h = metamethod(b, b'__eq')
+    if h is None:
+        return False
+    r = first(call(h, a, b))
+    return r is not None and r is not False
+
+
 def eq(a, b):
-    """a == b with __eq."""
+    """a == b with __eq (two tables, or two userdata, not raw equal)."""
     ca = a.__class__
     cb = b.__class__
     if ca is cb:
-        if ca is LuaTable and a is not b:
-            h = metamethod(a, b'__eq')
-            if h is None:
-                h = metamethod(b, b'__eq')
-            if h is None:
-                return False
-            r = first(call(h, a, b))
-            return r is not None and r is not False
+        if ca is LuaTable:
+            return a is b or _eq_meta(a, b)
+        if ca in USERDATA_EQ:
+            return a is b or _eq_meta(a, b)
         return a == b
     if (ca is int and cb is float) or (ca is float and cb is int):
         return a == b
+    if ca in USERDATA_EQ and cb in USERDATA_EQ:
+        return _eq_meta(a, b)
     return False
 
 

@@ -89,6 +89,8 @@ def lua_ipairs(t=NA, *_):
 def lua_nextf(t=NA, k=None, *_):
     if t.__class__ is not LuaTable:
         typeerror(1, 'next', 'table', t)
+    if t.meta is not None and _core.viewops(t) is not None:
+        return _core.viewops(t).next(k)
     r = lua_next(t, k)
     return r
 
@@ -124,6 +126,8 @@ def lua_select(n=NA, *args):
 def lua_rawget(t=NA, k=NA, *_):
     checktable(t, 1, 'rawget')
     checkany(k, 2, 'rawget')
+    if t.meta is not None and _core.viewops(t) is not None:
+        return _core.viewops(t).rawget(k)
     return t.get(k)
 
 
@@ -131,6 +135,9 @@ def lua_rawset(t=NA, k=NA, v=NA, *_):
     checktable(t, 1, 'rawset')
     checkany(k, 2, 'rawset')
     checkany(v, 3, 'rawset')
+    if t.meta is not None and _core.viewops(t) is not None:
+        _core.viewops(t).rawset(k, v)
+        return t
     t.set(k, v)
     return t
 
@@ -143,6 +150,8 @@ def lua_rawequal(a=NA, b=NA, *_):
 
 def lua_rawlen(v=NA, *_):
     if v.__class__ is LuaTable:
+        if v.meta is not None and _core.viewops(v) is not None:
+            return _core.viewops(v).rawlen()
         return len(v.arr)
     if v.__class__ is bytes:
         return len(v)
@@ -154,6 +163,9 @@ def lua_setmetatable(t=NA, mt=NA, *_):
         typeerror(1, 'setmetatable', 'table', t)
     if mt is not None and mt.__class__ is not LuaTable:
         typeerror(2, 'setmetatable', 'nil or table', mt)
+    if t.meta is not None and _core.viewops(t) is not None:
+        _core.viewops(t).setmetatable(mt)
+        return t
     if t.meta is not None and t.meta.hash.get(b'__metatable') is not None:
         liberror(b'cannot change a protected metatable')
     t.meta = mt
@@ -162,6 +174,8 @@ def lua_setmetatable(t=NA, mt=NA, *_):
 
 def lua_getmetatable(v=NA, *_):
     checkany(v, 1, 'getmetatable')
+    if v.__class__ is LuaTable and v.meta is not None and _core.viewops(v) is not None:
+        return _core.viewops(v).getmetatable()
     mt = getmetatable_raw(v)
     if mt is None:
         return None
