@@ -91,9 +91,9 @@ def test_string_caches_are_made_by_the_first_string():
     assert fresh < 60, fresh          # KB: 99 with the Lua cache made at open
     store = lua.eval("function(s) S = s end")
     store(1)
-    heap = _c_heap()
+    heap = _c_heap()                  # 0 under ASan: its allocator is not glibc's
     store("a string from Python")     # Python -> Lua: the Lua side's cache
-    assert _c_heap() - heap >= 60 * 1024
+    assert heap == 0 or _c_heap() - heap >= 60 * 1024
     assert count() - fresh < 8        # not in the Lua heap
     assert lua.eval("S") == "a string from Python"
     same = "hello, cache"
