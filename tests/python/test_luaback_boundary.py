@@ -8,19 +8,12 @@ loading the same chunk."""
 import pytest
 
 import tandem
+from luaback_outcome import LUA_SHOW
 
 CHUNK = r'''
 return load([[
 local M = {}
-local function show(ok, ...)
-  local out = {tostring(ok), tostring(select('#', ...))}
-  for i = 1, select('#', ...) do
-    local v = select(i, ...)
-    out[#out + 1] = type(v) .. ':' .. tostring(v)
-  end
-  return table.concat(out, ' ')
-end
--- a Lua function that cannot be translated (two functions on one line):
+''' + LUA_SHOW + r'''-- a Lua function that cannot be translated (two functions on one line):
 -- it runs natively, through the bridge
 local BR = {function (f, ...) return f(...) end, function (t, k) return t[k] end}
 function M.bridged(f, ...) return show(pcall(BR[1], f, ...)) end
@@ -132,6 +125,21 @@ def both(name, make_args=lambda lua: (), prepare=None, **kw):
         except Exception as e:     # noqa: BLE001  compared, not swallowed
             out.append(('raise', type(e), str(e)))
     return out
+
+
+def native_and_translated(chunk, names, run, **kw):
+    """run(lua, *fns) in two runtimes (kw their options) loading chunk, a
+    module M: fns are M[name] for names, native in the first runtime and
+    translated in the second; the two outcomes."""
+    outs = []
+    for tr in (False, True):
+        lua = tandem.LuaRuntime(**kw)
+        M = lua.execute(chunk)
+        fns = [M[n] for n in names]
+        if tr:
+            fns = [lua.translate(f) for f in fns]
+        outs.append(run(lua, *fns))
+    return outs
 
 
 def raiser(*a):
@@ -371,20 +379,15 @@ def test_metamethod_functions_of_tables_leaving():
     # Lua calls them (a Lua function there), not indexes them; the first
     # result, errors with their Lua value, and the function coming back
     # into translated code is the translated function again
-    out = []
-    for tr in (False, True):
-        lua = tandem.LuaRuntime()
-        M = lua.execute(META_OUT)
-        make, back = M['make'], M['back']
-        if tr:
-            make, back = lua.translate(make), lua.translate(back)
+    def run(lua, make, back):
         r = make()
         r['y'] = 'v'
         chk = lua.eval('''function(r)
           local ok, e = pcall(function() return r.bad end)
           return type(getmetatable(r).__index), r.x, rawget(r, "y"), ok, e,
             getmetatable(r).__index == getmetatable(r).__index, select('#', r.x) end''')
-        out.append((r['x'], dict(r.items()), chk(r), back(r)))
+        return (r['x'], dict(r.items()), chk(r), back(r))
+    out = native_and_translated(META_OUT, ('make', 'back'), run)
     assert out[0] == out[1]
     assert out[0][2][:4] == ('function', 'x!', 'v?', False)
     assert out[0][3] == (True, 'z!')
@@ -477,17 +480,12 @@ def test_standard_library_aliases():
     # upvalues are luart's in translated code (as `table.insert` written by
     # name), so they work on translated tables; they leave as Lua's own
     # (a function in Lua, the same as table.insert)
-    outs = []
-    for tr in (False, True):
-        lua = tandem.LuaRuntime()
-        M = lua.execute(STDALIAS)
-        run, out = M['run'], M['lib_out']
-        if tr:
-            run, out = lua.translate(run), lua.translate(out)
+    def both_fns(lua, run, out):
         r = out()
         chk = lua.eval('''function(r) return type(r.insert), rawequal(r.insert, table.insert),
                                                 rawequal(r.f, table.insert), r.same end''')
-        outs.append((run(), chk(r)))
+        return (run(), chk(r))
+    outs = native_and_translated(STDALIAS, ('run', 'lib_out'), both_fns)
     assert outs[0] == outs[1]
     assert outs[0][0][:3] == ('b', 2, 'c,a') and outs[0][1] == ('function', True, True, True)
 
@@ -532,11 +530,7 @@ def test_functions_of_translated_code_leaving(unpack):
     # a function made by translated code is a Lua function outside it (type
     # 'function' in Lua, a Lua function proxy in Python); its results and
     # errors are a Lua function's, and it comes back as itself
-    outs = []
-    for tr in (False, True):
-        lua = tandem.LuaRuntime(unpack_returned_tuples=unpack)
-        make = lua.execute(CLOSURES)['make']
-        make = lua.translate(make) if tr else make
+    def run(lua, make):
         r = make((1, 2))
         chk = lua.eval('''function(r)
           local ok, e = pcall(r.bad, {code = 7})
@@ -546,6 +540,7 @@ def test_functions_of_translated_code_leaving(unpack):
             r.same(r.f, r.named), select('#', r.named(1)), tandem_lua_type
         end''')
         py = (tandem.lua_type(r['f']), r['f'](1, 'x', None), r['none'](), r['named'](3))
-        outs.append((chk(r), py))
+        return (chk(r), py)
+    outs = native_and_translated(CLOSURES, ('make',), run, unpack_returned_tuples=unpack)
     assert outs[0] == outs[1], outs
     assert outs[0][0][:5] == ('function', 0, 2, 0, 1)
