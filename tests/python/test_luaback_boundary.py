@@ -188,13 +188,17 @@ def meta_table(lua, how):
     end''', name='=meta')(how, raiser)
 
 
+@pytest.mark.parametrize('debug', [True, False], ids=['debug', 'no_debug'])
 @pytest.mark.parametrize('how', ['lua', 'py', 'pairs'])
 @pytest.mark.parametrize('name', ['view_index', 'view_newindex', 'view_len', 'view_pairs'])
-def test_view_metamethod_errors(name, how):
+def test_view_metamethod_errors(name, how, debug):
+    # also without the debug library (no debug.getmetatable: the raw
+    # metatable cannot be read): the whole operation runs in Lua, with the
+    # same answers and level-1 errors
     def args(lua):
         t = meta_table(lua, how)
         return (t, 'missing') if name in ('view_index', 'view_newindex') else (t,)
-    nat, tr = both(name, args)
+    nat, tr = both(name, args, prepare=None if debug else lambda lua: lua.execute('debug = nil'))
     assert nat == tr
 
 
@@ -296,14 +300,29 @@ def test_python_objects_indexed_with_strings(enc):
     assert nat == tr
 
 
+def both_on_view(name, src, chunkname):
+    """both(name) given the table t of src (a chunk named chunkname giving
+    t and a side table its metamethods write to), made in each runtime:
+    checks the outcomes and the two tables (items) end the same in both;
+    the native outcome and side table."""
+    seen = []
+
+    def make(lua):
+        t, side = lua.execute(src, name=chunkname)
+        seen.append((t, side))
+        return (t,)
+    nat, tr = both(name, make)
+    assert nat == tr
+    (tn, sn), (tt, st) = seen
+    assert dict(tn.items()) == dict(tt.items()) and dict(sn.items()) == dict(st.items())
+    return nat, sn
+
+
 def test_view_index_protocol():
     # __index and __newindex chains through tables and functions, __len,
     # keys that cannot be keys, a metamethod's error(msg, 2) naming the
     # translated caller's line, as natively
-    seen = []
-
-    def make(lua):
-        t, back = lua.execute('''
+    nat, back = both_on_view('view_protocol', '''
           local back = {}
           local base = setmetatable({b = 'from base'}, {__index = function (_, k)
             if k == 'lvl2' then error('no ' .. k, 2) end
@@ -311,15 +330,9 @@ def test_view_index_protocol():
           local t = setmetatable({a = 1, 10}, {__index = base, __len = function (x, y)
               return rawequal(x, y) and 42 or -1 end,
             __newindex = setmetatable({}, {__newindex = function (_, k, v) back[k] = v end})})
-          return t, back''', name='=meta')
-        seen.append((t, back))
-        return (t,)
-    nat, tr = both('view_protocol', make)
-    assert nat == tr
+          return t, back''', '=meta')
     assert 'fn:c' in nat[1] and '42' in nat[1] and 'table index is nil' in nat[1]
-    (tn, bn), (tt, bt) = seen
-    assert dict(bn.items()) == dict(bt.items()) == {'n1': 'new', 'chained': 'x'}
-    assert dict(tn.items()) == dict(tt.items())
+    assert dict(back.items()) == {'n1': 'new', 'chained': 'x'}
 
 
 @pytest.mark.parametrize('protect', [False, True])
@@ -410,26 +423,11 @@ def test_strings_through_bridged_lua_functions(enc):
         assert seen[0] == seen[1], (name, enc)
 
 
-@pytest.mark.parametrize('how', ['lua', 'py', 'pairs'])
-@pytest.mark.parametrize('name', ['view_index', 'view_newindex', 'view_len', 'view_pairs'])
-def test_views_without_the_debug_library(name, how):
-    # no debug.getmetatable (the raw metatable cannot be read): the whole
-    # operation runs in Lua, with the same answers and level-1 errors
-    def args(lua):
-        t = meta_table(lua, how)
-        return (t, 'missing') if name in ('view_index', 'view_newindex') else (t,)
-    nat, tr = both(name, args, prepare=lambda lua: lua.execute('debug = nil'))
-    assert nat == tr
-
-
 def test_view_metamethods_yield():
     # Lua 5.4 lets __index/__newindex/__len yield: a view's metamethods do
     # too in a coroutine of translated code (through __index and
     # __newindex tables as well)
-    seen = []
-
-    def make(lua):
-        t, log = lua.execute('''
+    nat, _ = both_on_view('view_yields', '''
           local log = {}
           local function y(...) return coroutine.yield(...) end
           local deep = setmetatable({}, {__index = function (_, k) return y('y', 'deep', k) end,
@@ -441,14 +439,8 @@ def test_view_metamethods_yield():
             __newindex = function (t, k, v)
               if k == 'deeper' then deep[k] = v return end
               rawset(t, k, y('y', 'nidx', k, v)) end,
-            __len = function (a, b) return y('y', 'len', tostring(rawequal(a, b))) end}), log''', name='=yi')
-        seen.append((t, log))
-        return (t,)
-    nat, tr = both('view_yields', make)
-    assert nat == tr
+            __len = function (a, b) return y('y', 'len', tostring(rawequal(a, b))) end}), log''', '=yi')
     assert nat[1].count('y,') == 5, nat
-    (tn, ln), (tt, lt) = seen
-    assert dict(tn.items()) == dict(tt.items()) and dict(ln.items()) == dict(lt.items())
 
 
 STDALIAS = '''return load([[

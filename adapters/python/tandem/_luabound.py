@@ -274,35 +274,39 @@ class Boundary:
         fl, tl, raised = self.from_lt, self.to_lt, self.raised
         miss = _MISS
 
-        def index(_s: Any, k: Any) -> Any:
+        def lookup(k: Any) -> Any:
+            # the value, or the __index metamethod boxed (_Meta) when the
+            # raw access did not find it
             try:
                 r = idx(t, fl(k))
             except Exception as e:
                 raised(e)
             if r.__class__ is tuple and len(r) == 2 and r[0] is miss:
-                h = tl(r[1])
-                if _lcore.isfunc(h):
-                    return _lcore.first(_lcore.call(h, view if view is not None else tl(t), k))
-                return _lcore.index(h, k)
+                return _Meta(tl(r[1]))
             return tl(r)
+
+        def index(_s: Any, k: Any) -> Any:
+            r = lookup(k)
+            if r.__class__ is not _Meta:
+                return r
+            if not _lcore.isfunc(r.f):
+                return _lcore.index(r.f, k)
+            return _lcore.first(_lcore.call(r.f, view if view is not None else tl(t), k))
 
         def index_co(_s: Any, k: Any) -> Any:
             # in a coroutine (luart's _gix): a metamethod that may yield
             # runs through the chain, as Lua 5.4 lets __index yield
-            try:
-                r = idx(t, fl(k))
-            except Exception as e:
-                raised(e)
-            if r.__class__ is tuple and len(r) == 2 and r[0] is miss:
-                h = tl(r[1])
-                if _lcore.isfunc(h):
-                    g = getattr(h, '__luaco__', None)
-                    o = view if view is not None else tl(t)
-                    if g is not None:
-                        return _lcore.first((yield from g(o, k)))
-                    return _lcore.first(_lcore.call(h, o, k))
-                return (yield from _lemit._gix(h, k, None))
-            return tl(r)
+            r = lookup(k)
+            if r.__class__ is not _Meta:
+                return r
+            h = r.f
+            if _lcore.isfunc(h):
+                g = getattr(h, '__luaco__', None)
+                o = view if view is not None else tl(t)
+                if g is not None:
+                    return _lcore.first((yield from g(o, k)))
+                return _lcore.first(_lcore.call(h, o, k))
+            return (yield from _lemit._gix(h, k, None))
         index.__luaco__ = index_co    # type: ignore[attr-defined]
         return index
 
@@ -945,7 +949,8 @@ def _is_lua_frame(f: Any) -> bool:
 
 
 class _Meta:
-    """A metamethod function given back by Boundary.lua_length (not a value)."""
+    """A metamethod given back by Boundary.lua_length or a view's index
+    lookup (index_fn), not a value."""
     __slots__ = ('f',)
 
     def __init__(self, f: Any) -> None:
