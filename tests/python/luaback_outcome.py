@@ -1,10 +1,25 @@
 """What the Lua -> Python translation tests of the luaback/*.lua samples
 (test_luaback_cofast, _goto, _libcache, _yield) share: the outcome of a call,
-native or translated, in a form the two can be compared in."""
+native or translated, in a form the two can be compared in; and (with
+test_luaback_boundary and _pyops) a Lua function giving the outcome of a
+pcall as a text."""
 
 import re
 
 import tandem
+
+# Lua source of a local function show(ok, ...): the results of a pcall as
+# one text (ok, the count, then type:tostring of each value), for chunks
+# that run natively and translated and compare the texts
+LUA_SHOW = r'''local function show(ok, ...)
+  local out = {tostring(ok), tostring(select('#', ...))}
+  for i = 1, select('#', ...) do
+    local v = select(i, ...)
+    out[#out + 1] = type(v) .. ':' .. tostring(v)
+  end
+  return table.concat(out, ' ')
+end
+'''
 
 
 def norm(v):

@@ -8,19 +8,12 @@ loading the same chunk."""
 import pytest
 
 import tandem
+from luaback_outcome import LUA_SHOW
 
 CHUNK = r'''
 return load([[
 local M = {}
-local function show(ok, ...)
-  local out = {tostring(ok), tostring(select('#', ...))}
-  for i = 1, select('#', ...) do
-    local v = select(i, ...)
-    out[#out + 1] = type(v) .. ':' .. tostring(v)
-  end
-  return table.concat(out, ' ')
-end
--- a Lua function that cannot be translated (two functions on one line):
+''' + LUA_SHOW + r'''-- a Lua function that cannot be translated (two functions on one line):
 -- it runs natively, through the bridge
 local BR = {function (f, ...) return f(...) end, function (t, k) return t[k] end}
 function M.bridged(f, ...) return show(pcall(BR[1], f, ...)) end
@@ -134,6 +127,21 @@ def both(name, make_args=lambda lua: (), prepare=None, **kw):
     return out
 
 
+def native_and_translated(chunk, names, run, **kw):
+    """run(lua, *fns) in two runtimes (kw their options) loading chunk, a
+    module M: fns are M[name] for names, native in the first runtime and
+    translated in the second; the two outcomes."""
+    outs = []
+    for tr in (False, True):
+        lua = tandem.LuaRuntime(**kw)
+        M = lua.execute(chunk)
+        fns = [M[n] for n in names]
+        if tr:
+            fns = [lua.translate(f) for f in fns]
+        outs.append(run(lua, *fns))
+    return outs
+
+
 def raiser(*a):
     raise ValueError('boom')
 
@@ -180,13 +188,17 @@ def meta_table(lua, how):
     end''', name='=meta')(how, raiser)
 
 
+@pytest.mark.parametrize('debug', [True, False], ids=['debug', 'no_debug'])
 @pytest.mark.parametrize('how', ['lua', 'py', 'pairs'])
 @pytest.mark.parametrize('name', ['view_index', 'view_newindex', 'view_len', 'view_pairs'])
-def test_view_metamethod_errors(name, how):
+def test_view_metamethod_errors(name, how, debug):
+    # also without the debug library (no debug.getmetatable: the raw
+    # metatable cannot be read): the whole operation runs in Lua, with the
+    # same answers and level-1 errors
     def args(lua):
         t = meta_table(lua, how)
         return (t, 'missing') if name in ('view_index', 'view_newindex') else (t,)
-    nat, tr = both(name, args)
+    nat, tr = both(name, args, prepare=None if debug else lambda lua: lua.execute('debug = nil'))
     assert nat == tr
 
 
@@ -288,14 +300,29 @@ def test_python_objects_indexed_with_strings(enc):
     assert nat == tr
 
 
+def both_on_view(name, src, chunkname):
+    """both(name) given the table t of src (a chunk named chunkname giving
+    t and a side table its metamethods write to), made in each runtime:
+    checks the outcomes and the two tables (items) end the same in both;
+    the native outcome and side table."""
+    seen = []
+
+    def make(lua):
+        t, side = lua.execute(src, name=chunkname)
+        seen.append((t, side))
+        return (t,)
+    nat, tr = both(name, make)
+    assert nat == tr
+    (tn, sn), (tt, st) = seen
+    assert dict(tn.items()) == dict(tt.items()) and dict(sn.items()) == dict(st.items())
+    return nat, sn
+
+
 def test_view_index_protocol():
     # __index and __newindex chains through tables and functions, __len,
     # keys that cannot be keys, a metamethod's error(msg, 2) naming the
     # translated caller's line, as natively
-    seen = []
-
-    def make(lua):
-        t, back = lua.execute('''
+    nat, back = both_on_view('view_protocol', '''
           local back = {}
           local base = setmetatable({b = 'from base'}, {__index = function (_, k)
             if k == 'lvl2' then error('no ' .. k, 2) end
@@ -303,15 +330,9 @@ def test_view_index_protocol():
           local t = setmetatable({a = 1, 10}, {__index = base, __len = function (x, y)
               return rawequal(x, y) and 42 or -1 end,
             __newindex = setmetatable({}, {__newindex = function (_, k, v) back[k] = v end})})
-          return t, back''', name='=meta')
-        seen.append((t, back))
-        return (t,)
-    nat, tr = both('view_protocol', make)
-    assert nat == tr
+          return t, back''', '=meta')
     assert 'fn:c' in nat[1] and '42' in nat[1] and 'table index is nil' in nat[1]
-    (tn, bn), (tt, bt) = seen
-    assert dict(bn.items()) == dict(bt.items()) == {'n1': 'new', 'chained': 'x'}
-    assert dict(tn.items()) == dict(tt.items())
+    assert dict(back.items()) == {'n1': 'new', 'chained': 'x'}
 
 
 @pytest.mark.parametrize('protect', [False, True])
@@ -371,20 +392,15 @@ def test_metamethod_functions_of_tables_leaving():
     # Lua calls them (a Lua function there), not indexes them; the first
     # result, errors with their Lua value, and the function coming back
     # into translated code is the translated function again
-    out = []
-    for tr in (False, True):
-        lua = tandem.LuaRuntime()
-        M = lua.execute(META_OUT)
-        make, back = M['make'], M['back']
-        if tr:
-            make, back = lua.translate(make), lua.translate(back)
+    def run(lua, make, back):
         r = make()
         r['y'] = 'v'
         chk = lua.eval('''function(r)
           local ok, e = pcall(function() return r.bad end)
           return type(getmetatable(r).__index), r.x, rawget(r, "y"), ok, e,
             getmetatable(r).__index == getmetatable(r).__index, select('#', r.x) end''')
-        out.append((r['x'], dict(r.items()), chk(r), back(r)))
+        return (r['x'], dict(r.items()), chk(r), back(r))
+    out = native_and_translated(META_OUT, ('make', 'back'), run)
     assert out[0] == out[1]
     assert out[0][2][:4] == ('function', 'x!', 'v?', False)
     assert out[0][3] == (True, 'z!')
@@ -407,26 +423,11 @@ def test_strings_through_bridged_lua_functions(enc):
         assert seen[0] == seen[1], (name, enc)
 
 
-@pytest.mark.parametrize('how', ['lua', 'py', 'pairs'])
-@pytest.mark.parametrize('name', ['view_index', 'view_newindex', 'view_len', 'view_pairs'])
-def test_views_without_the_debug_library(name, how):
-    # no debug.getmetatable (the raw metatable cannot be read): the whole
-    # operation runs in Lua, with the same answers and level-1 errors
-    def args(lua):
-        t = meta_table(lua, how)
-        return (t, 'missing') if name in ('view_index', 'view_newindex') else (t,)
-    nat, tr = both(name, args, prepare=lambda lua: lua.execute('debug = nil'))
-    assert nat == tr
-
-
 def test_view_metamethods_yield():
     # Lua 5.4 lets __index/__newindex/__len yield: a view's metamethods do
     # too in a coroutine of translated code (through __index and
     # __newindex tables as well)
-    seen = []
-
-    def make(lua):
-        t, log = lua.execute('''
+    nat, _ = both_on_view('view_yields', '''
           local log = {}
           local function y(...) return coroutine.yield(...) end
           local deep = setmetatable({}, {__index = function (_, k) return y('y', 'deep', k) end,
@@ -438,14 +439,8 @@ def test_view_metamethods_yield():
             __newindex = function (t, k, v)
               if k == 'deeper' then deep[k] = v return end
               rawset(t, k, y('y', 'nidx', k, v)) end,
-            __len = function (a, b) return y('y', 'len', tostring(rawequal(a, b))) end}), log''', name='=yi')
-        seen.append((t, log))
-        return (t,)
-    nat, tr = both('view_yields', make)
-    assert nat == tr
+            __len = function (a, b) return y('y', 'len', tostring(rawequal(a, b))) end}), log''', '=yi')
     assert nat[1].count('y,') == 5, nat
-    (tn, ln), (tt, lt) = seen
-    assert dict(tn.items()) == dict(tt.items()) and dict(ln.items()) == dict(lt.items())
 
 
 STDALIAS = '''return load([[
@@ -477,17 +472,12 @@ def test_standard_library_aliases():
     # upvalues are luart's in translated code (as `table.insert` written by
     # name), so they work on translated tables; they leave as Lua's own
     # (a function in Lua, the same as table.insert)
-    outs = []
-    for tr in (False, True):
-        lua = tandem.LuaRuntime()
-        M = lua.execute(STDALIAS)
-        run, out = M['run'], M['lib_out']
-        if tr:
-            run, out = lua.translate(run), lua.translate(out)
+    def both_fns(lua, run, out):
         r = out()
         chk = lua.eval('''function(r) return type(r.insert), rawequal(r.insert, table.insert),
                                                 rawequal(r.f, table.insert), r.same end''')
-        outs.append((run(), chk(r)))
+        return (run(), chk(r))
+    outs = native_and_translated(STDALIAS, ('run', 'lib_out'), both_fns)
     assert outs[0] == outs[1]
     assert outs[0][0][:3] == ('b', 2, 'c,a') and outs[0][1] == ('function', True, True, True)
 
@@ -532,11 +522,7 @@ def test_functions_of_translated_code_leaving(unpack):
     # a function made by translated code is a Lua function outside it (type
     # 'function' in Lua, a Lua function proxy in Python); its results and
     # errors are a Lua function's, and it comes back as itself
-    outs = []
-    for tr in (False, True):
-        lua = tandem.LuaRuntime(unpack_returned_tuples=unpack)
-        make = lua.execute(CLOSURES)['make']
-        make = lua.translate(make) if tr else make
+    def run(lua, make):
         r = make((1, 2))
         chk = lua.eval('''function(r)
           local ok, e = pcall(r.bad, {code = 7})
@@ -546,6 +532,7 @@ def test_functions_of_translated_code_leaving(unpack):
             r.same(r.f, r.named), select('#', r.named(1)), tandem_lua_type
         end''')
         py = (tandem.lua_type(r['f']), r['f'](1, 'x', None), r['none'](), r['named'](3))
-        outs.append((chk(r), py))
+        return (chk(r), py)
+    outs = native_and_translated(CLOSURES, ('make',), run, unpack_returned_tuples=unpack)
     assert outs[0] == outs[1], outs
     assert outs[0][0][:5] == ('function', 0, 2, 0, 1)

@@ -11,6 +11,7 @@ import re
 import pytest
 
 import tandem
+from luaback_outcome import LUA_SHOW
 
 CHUNK = r'''
 return load([[
@@ -33,15 +34,7 @@ local UN = {
   function (a) return -a end, function (a) return ~a end, function (a) return a() end,
   function (a) return a(1, 'two') end, function (a) return not a end,
 }
-local function show(ok, ...)
-  local out = {tostring(ok), tostring(select('#', ...))}
-  for i = 1, select('#', ...) do
-    local v = select(i, ...)
-    out[#out + 1] = type(v) .. ':' .. tostring(v)
-  end
-  return table.concat(out, ' ')
-end
-local function all(a, b)
+''' + LUA_SHOW + r'''local function all(a, b)
   local out = {}
   for i, f in ipairs(BIN) do out[#out + 1] = i .. ' ' .. show(pcall(f, a, b)) end
   for i, f in ipairs(UN) do out[#out + 1] = 'u' .. i .. ' ' .. show(pcall(f, a)) end

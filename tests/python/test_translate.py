@@ -16,7 +16,7 @@ import pytest
 
 import tandem
 from tandem import TranslationError
-from xlate_same import case_id, check_outcome, outcome
+from xlate_same import case_id, check_case
 
 
 # ---- helpers the cases call (translated too, once) -------------------------
@@ -990,11 +990,7 @@ def lua():
 
 @pytest.mark.parametrize("case", CASES, ids=[case_id(c) for c in CASES])
 def test_case(lua, case):
-    f, args = case
-    native = outcome(f, args)
-    lf = lua.translate(f)
-    translated = outcome(lf, args)
-    check_outcome(native, translated, message_too=f not in TYPE_ONLY)
+    check_case(lua, case, message_too=case[0] not in TYPE_ONLY)
 
 
 def test_same_function_same_lua_function(lua):

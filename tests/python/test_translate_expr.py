@@ -17,7 +17,7 @@ import pytest
 
 import tandem
 from tandem import TranslationError
-from xlate_same import case_id, check_outcome, outcome, same
+from xlate_same import case_id, check_case, same
 
 
 # ---- helpers the cases call (translated too) ------------------------------------
@@ -737,11 +737,7 @@ def lua():
 
 @pytest.mark.parametrize("case", CASES, ids=[case_id(c) for c in CASES])
 def test_case(lua, case):
-    f, args = case
-    native = outcome(f, args)
-    lf = lua.translate(f)
-    translated = outcome(lf, args)
-    check_outcome(native, translated)
+    check_case(lua, case)
 
 
 # ---- behaviour beyond a value -------------------------------------------------------

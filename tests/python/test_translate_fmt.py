@@ -17,7 +17,7 @@ import struct
 import pytest
 
 import tandem
-from xlate_same import case_id, check_outcome, outcome
+from xlate_same import case_id, check_case, outcome
 
 
 # ---- cases ------------------------------------------------------------------------
@@ -281,10 +281,7 @@ def lua():
 
 @pytest.mark.parametrize("case", CASES, ids=[case_id(c) for c in CASES])
 def test_case(lua, case):
-    f, args = case
-    native = outcome(f, args)
-    translated = outcome(lua.translate(f), args)
-    check_outcome(native, translated)
+    check_case(lua, case)
 
 
 def test_case_count():

@@ -95,6 +95,15 @@ def check(lua, f, args, args_too=False):
     check_outcome(native, translated, args_too)
 
 
+def check_case(lua, case, message_too=True):
+    """check_outcome() of an (f, args) case run natively, then translated by
+    lua (on the case's own args)."""
+    f, args = case
+    native = outcome(f, args)
+    translated = outcome(lua.translate(f), args)
+    check_outcome(native, translated, message_too=message_too)
+
+
 def case_id(case):
     """The test id of an (f, args) case: f's name and the args. (The copies
     this replaces meant to cut it at 60 or 70 characters but sliced the

@@ -217,6 +217,14 @@ class Boundary:
         Python str, which Lua holds as a Python object)."""
         return self.to_lt(v)
 
+    def lua_chunk(self, cache: Any, src: str, *args: Any) -> Any:
+        """The results of the Lua chunk src run with args in this runtime,
+        once per runtime (cache: a WeakKeyDictionary runtime -> results)."""
+        h = cache.get(self.lua)
+        if h is None:
+            h = cache[self.lua] = self.lua.execute(src, *args)
+        return h
+
     # Lua's index protocol on a Lua table t (a view's, or the globals) with
     # its metamethods run as translated code runs them: the raw access
     # through the bridge, then a metamethod function reaching translated
@@ -225,42 +233,39 @@ class Boundary:
     # table or userdata is indexed in turn. Without the debug library (the
     # raw metatable is unreachable) the whole operation runs in Lua.
     def protocol(self) -> Any:
-        h = _protocol.get(self.lua)
-        if h is None:
-            # the index helper gives the value itself when the access is
-            # done (no tuple on the common path), else MISS and the
-            # metamethod: MISS is a Python object no Lua value converts to
-            h = _protocol[self.lua] = self.lua.execute(
-                'local MISS = ...\n'
-                'local rawget, rawset, rawlen = rawget, rawset, rawlen\n'
-                'local getmt = rawget(_ENV, "debug")\n'
-                'getmt = type(getmt) == "table" and rawget(getmt, "getmetatable") or nil\n'
-                'local function meta(t, ev)\n'
-                '  local mt = getmt(t)\n'
-                '  if mt ~= nil then return rawget(mt, ev) end\n'
-                'end\n'
-                'return function(t, k)\n'
-                '  if not getmt then return t[k] end\n'
-                '  local v = rawget(t, k)\n'
-                '  if v ~= nil then return v end\n'
-                '  local h = meta(t, "__index")\n'
-                '  if h == nil then return nil end\n'
-                '  return MISS, h\n'
-                'end, function(t, k, v)\n'
-                '  if not getmt then t[k] = v return true end\n'
-                '  if rawget(t, k) == nil then\n'
-                '    local h = meta(t, "__newindex")\n'
-                '    if h ~= nil or k == nil or k ~= k then return false, h end\n'
-                '  end\n'
-                '  rawset(t, k, v)\n'
-                '  return true\n'
-                'end, function(t)\n'
-                '  if not getmt then return true, #t end\n'
-                '  local h = meta(t, "__len")\n'
-                '  if h == nil then return true, rawlen(t) end\n'
-                '  return false, h\n'
-                'end', _MISS)
-        return h
+        # the index helper gives the value itself when the access is
+        # done (no tuple on the common path), else MISS and the
+        # metamethod: MISS is a Python object no Lua value converts to
+        return self.lua_chunk(
+            _protocol,
+            'local MISS = ...\n'
+            'local rawget, rawset, rawlen = rawget, rawset, rawlen\n'
+            + _GETMT_LUA +
+            'local function meta(t, ev)\n'
+            '  local mt = getmt(t)\n'
+            '  if mt ~= nil then return rawget(mt, ev) end\n'
+            'end\n'
+            'return function(t, k)\n'
+            '  if not getmt then return t[k] end\n'
+            '  local v = rawget(t, k)\n'
+            '  if v ~= nil then return v end\n'
+            '  local h = meta(t, "__index")\n'
+            '  if h == nil then return nil end\n'
+            '  return MISS, h\n'
+            'end, function(t, k, v)\n'
+            '  if not getmt then t[k] = v return true end\n'
+            '  if rawget(t, k) == nil then\n'
+            '    local h = meta(t, "__newindex")\n'
+            '    if h ~= nil or k == nil or k ~= k then return false, h end\n'
+            '  end\n'
+            '  rawset(t, k, v)\n'
+            '  return true\n'
+            'end, function(t)\n'
+            '  if not getmt then return true, #t end\n'
+            '  local h = meta(t, "__len")\n'
+            '  if h == nil then return true, rawlen(t) end\n'
+            '  return false, h\n'
+            'end', _MISS)
 
     def index_fn(self, t: Any, view: Any) -> Any:
         """The __index of a view of t (the env's fall-through to the globals
@@ -269,35 +274,39 @@ class Boundary:
         fl, tl, raised = self.from_lt, self.to_lt, self.raised
         miss = _MISS
 
-        def index(_s: Any, k: Any) -> Any:
+        def lookup(k: Any) -> Any:
+            # the value, or the __index metamethod boxed (_Meta) when the
+            # raw access did not find it
             try:
                 r = idx(t, fl(k))
             except Exception as e:
                 raised(e)
             if r.__class__ is tuple and len(r) == 2 and r[0] is miss:
-                h = tl(r[1])
-                if _lcore.isfunc(h):
-                    return _lcore.first(_lcore.call(h, view if view is not None else tl(t), k))
-                return _lcore.index(h, k)
+                return _Meta(tl(r[1]))
             return tl(r)
+
+        def index(_s: Any, k: Any) -> Any:
+            r = lookup(k)
+            if r.__class__ is not _Meta:
+                return r
+            if not _lcore.isfunc(r.f):
+                return _lcore.index(r.f, k)
+            return _lcore.first(_lcore.call(r.f, view if view is not None else tl(t), k))
 
         def index_co(_s: Any, k: Any) -> Any:
             # in a coroutine (luart's _gix): a metamethod that may yield
             # runs through the chain, as Lua 5.4 lets __index yield
-            try:
-                r = idx(t, fl(k))
-            except Exception as e:
-                raised(e)
-            if r.__class__ is tuple and len(r) == 2 and r[0] is miss:
-                h = tl(r[1])
-                if _lcore.isfunc(h):
-                    g = getattr(h, '__luaco__', None)
-                    o = view if view is not None else tl(t)
-                    if g is not None:
-                        return _lcore.first((yield from g(o, k)))
-                    return _lcore.first(_lcore.call(h, o, k))
-                return (yield from _lemit._gix(h, k, None))
-            return tl(r)
+            r = lookup(k)
+            if r.__class__ is not _Meta:
+                return r
+            h = r.f
+            if _lcore.isfunc(h):
+                g = getattr(h, '__luaco__', None)
+                o = view if view is not None else tl(t)
+                if g is not None:
+                    return _lcore.first((yield from g(o, k)))
+                return _lcore.first(_lcore.call(h, o, k))
+            return (yield from _lemit._gix(h, k, None))
         index.__luaco__ = index_co    # type: ignore[attr-defined]
         return index
 
@@ -338,21 +347,18 @@ class Boundary:
         return length
 
     def raw_helpers(self) -> Any:
-        h = _rawhelpers.get(self.lua)
-        if h is None:
-            h = _rawhelpers[self.lua] = self.lua.execute(
-                'local rawget, rawset, rawlen, next = rawget, rawset, rawlen, next\n'
-                'local getmetatable, setmetatable = getmetatable, setmetatable\n'
-                'local getmt = rawget(_ENV, "debug")\n'
-                'getmt = type(getmt) == "table" and rawget(getmt, "getmetatable") or nil\n'
-                'return rawget, function(t, k, v) rawset(t, k, v) end, rawlen, next,\n'
-                '  getmetatable, function(t, mt)\n'
-                '    local m = getmt and getmt(t)\n'
-                '    if m ~= nil and rawget(m, "__metatable") ~= nil then return false end\n'
-                '    setmetatable(t, mt)\n'
-                '    return true\n'
-                '  end')
-        return h
+        return self.lua_chunk(
+            _rawhelpers,
+            'local rawget, rawset, rawlen, next = rawget, rawset, rawlen, next\n'
+            'local getmetatable, setmetatable = getmetatable, setmetatable\n'
+            + _GETMT_LUA +
+            'return rawget, function(t, k, v) rawset(t, k, v) end, rawlen, next,\n'
+            '  getmetatable, function(t, mt)\n'
+            '    local m = getmt and getmt(t)\n'
+            '    if m ~= nil and rawget(m, "__metatable") ~= nil then return false end\n'
+            '    setmetatable(t, mt)\n'
+            '    return true\n'
+            '  end')
 
     def lua_setindex(self, t: Any, view: Any, k: Any, v: Any, co: bool = False) -> Any:
         """Lua's t[k] = v by the protocol; co: a metamethod function is
@@ -446,18 +452,16 @@ class Boundary:
         tostring, indexing, assignment and `#`, all through the bridge as
         native code runs them, next (copy_back), and Lua's pairs of a table
         (true when it is the plain next: views)."""
-        h = _helpers.get(self.lua)
-        if h is None:
-            h = _helpers[self.lua] = self.lua.execute(
-                'local select, tostring, next, pairs, rawequal = select, tostring, next, pairs, rawequal\n'
-                'local function pk(...) return select("#", ...), ... end\n'
-                'return function(f, ...) return pk(f(...)) end, tostring, next,\n'
-                '  function(o, k) return o[k] end, function(o, k, v) o[k] = v end,\n'
-                '  function(o) return #o end,\n'
-                '  function(t) local f, s, c = pairs(t)\n'
-                '    if f == next and rawequal(s, t) and c == nil then return true end\n'
-                '    return f, s, c end')
-        return h
+        return self.lua_chunk(
+            _helpers,
+            'local select, tostring, next, pairs, rawequal = select, tostring, next, pairs, rawequal\n'
+            'local function pk(...) return select("#", ...), ... end\n'
+            'return function(f, ...) return pk(f(...)) end, tostring, next,\n'
+            '  function(o, k) return o[k] end, function(o, k, v) o[k] = v end,\n'
+            '  function(o) return #o end,\n'
+            '  function(t) local f, s, c = pairs(t)\n'
+            '    if f == next and rawequal(s, t) and c == nil then return true end\n'
+            '    return f, s, c end')
 
     def translate_callee(self, v: Any) -> Any:
         """A Lua function reaching translated code is translated too when it
@@ -613,20 +617,18 @@ class Boundary:
         translated code, it is pf again (metafn_of)."""
         lf = self.origins.get(pf)
         if lf is None:
-            mk = _metamakers.get(self.lua)
-            if mk is None:
-                mk = _metamakers[self.lua] = self.lua.execute(
-                    'local rawequal, unpack = rawequal, table.unpack\n'
-                    'local SENT = {}\n'
-                    'return function(f, take)\n'
-                    '  return function(...)\n'
-                    '    local r = f(...)\n'
-                    '    if not rawequal(r, SENT) then return r end\n'
-                    '    local t = take()\n'
-                    '    return unpack(t, 1, t[0])\n'
-                    '  end\n'
-                    'end, SENT')
-            make, sent = mk
+            make, sent = self.lua_chunk(
+                _metamakers,
+                'local rawequal, unpack = rawequal, table.unpack\n'
+                'local SENT = {}\n'
+                'return function(f, take)\n'
+                '  return function(...)\n'
+                '    local r = f(...)\n'
+                '    if not rawequal(r, SENT) then return r end\n'
+                '    local t = take()\n'
+                '    return unpack(t, 1, t[0])\n'
+                '  end\n'
+                'end, SENT')
             tl, fl, plain = self.to_lt, self.from_lt, _PLAIN
             lua, box = self.lua, []
 
@@ -947,7 +949,8 @@ def _is_lua_frame(f: Any) -> bool:
 
 
 class _Meta:
-    """A metamethod function given back by Boundary.lua_length (not a value)."""
+    """A metamethod given back by Boundary.lua_length or a view's index
+    lookup (index_fn), not a value."""
     __slots__ = ('f',)
 
     def __init__(self, f: Any) -> None:
@@ -1010,6 +1013,10 @@ _protocol: Any = weakref.WeakKeyDictionary()   # runtime -> Boundary.protocol's 
 _rawhelpers: Any = weakref.WeakKeyDictionary()  # runtime -> Boundary.raw_helpers' Lua functions
 _metamakers: Any = weakref.WeakKeyDictionary()  # runtime -> (maker, sentinel) of lua_function
 _stdmaps: Any = weakref.WeakKeyDictionary()   # runtime -> Boundary.stdlib's two dicts
+# the prologue of the Lua helpers that read raw metatables: getmt is
+# debug.getmetatable, nil without the debug library
+_GETMT_LUA = ('local getmt = rawget(_ENV, "debug")\n'
+              'getmt = type(getmt) == "table" and rawget(getmt, "getmetatable") or nil\n')
 _NOLV = object()
 _MISS = object()    # Boundary.protocol's "not found, here is the metamethod"
 _AUTO_MAX = 512         # automatic translations and refusals kept per runtime (oldest go)

@@ -122,3 +122,16 @@ def checkany(v, n, fname):
 
 def isnone(v):
     return v is NA or v is None
+
+
+def posrelat(pos, ln):
+    """A string position pos (negative: from the end) relative to a string
+    of length ln, as lstrlib.c's posrelat (clipped to 1 below; the string
+    and string.pack libraries' init and start arguments)."""
+    if pos > 0:
+        return pos
+    if pos == 0:
+        return 1
+    if pos < -ln:
+        return 1
+    return ln + pos + 1

@@ -3,7 +3,7 @@
 import struct
 
 from ._core import Multi, liberror
-from ._aux import LUD, NA, argerror, checkint, checknum, checkstr, optint
+from ._aux import LUD, NA, argerror, checkint, checknum, checkstr, optint, posrelat
 
 _MAXINTSIZE = 16
 _SZINT = 8
@@ -226,21 +226,11 @@ def _unpackint(data, pos, islittle, size, issigned):
     return res - (1 << 64) if res >= 1 << 63 else res
 
 
-def _posrelat(pos, ln):
-    if pos > 0:
-        return pos
-    if pos == 0:
-        return 1
-    if pos < -ln:
-        return 1
-    return ln + pos + 1
-
-
 def str_unpack(fmt=NA, data=NA, init=None, *_):
     fmt = checkstr(fmt, 1, 'unpack')
     data = checkstr(data, 2, 'unpack')
     ld = len(data)
-    pos = _posrelat(optint(init, 3, 'unpack', 1), ld) - 1
+    pos = posrelat(optint(init, 3, 'unpack', 1), ld) - 1
     if not pos <= ld:
         argerror(3, 'unpack', 'initial position out of string')
     h = _Header(fmt, 'unpack')

@@ -3,7 +3,7 @@ Not Python's re: Lua's semantics (backtracking order, %b, %f, position
 captures, back-references, error messages) are kept exactly."""
 
 from ._core import LuaError, isfunc, cfunc, liberror, LuaTable, Multi, NORES, call, first, index, tostr, type_name
-from ._aux import NA, checkstr, optint, typeerror
+from ._aux import NA, checkstr, optint, posrelat, typeerror
 
 _ESC = 37           # '%'
 _CAP_UNFINISHED = -1
@@ -450,16 +450,6 @@ def _re_caps(m, poscap, whole):
     return out
 
 
-def _posrelat(pos, ln):
-    if pos > 0:
-        return pos
-    if pos == 0:
-        return 1
-    if pos < -ln:
-        return 1
-    return ln + pos + 1
-
-
 def _find_aux(s, p, init, plain, find, fname):
     if s.__class__ is not bytes:
         s = checkstr(s, 1, fname)
@@ -469,7 +459,7 @@ def _find_aux(s, p, init, plain, find, fname):
     if init is None or init is NA:
         init = 0
     else:
-        init = _posrelat(optint(init, 3, fname, 1), ls) - 1
+        init = posrelat(optint(init, 3, fname, 1), ls) - 1
     if init > ls:
         return None
     if find and ((plain is not None and plain is not False and plain is not NA) or not (_SPECIALS.intersection(p))):
@@ -520,7 +510,7 @@ def str_gmatch(s=NA, p=NA, init=None, *_):
     if p.__class__ is not bytes:
         p = checkstr(p, 2, 'gmatch')
     ls = len(s)
-    start = _posrelat(optint(init, 3, 'gmatch', 1), ls) - 1
+    start = posrelat(optint(init, 3, 'gmatch', 1), ls) - 1
     if start > ls:
         start = ls + 1
     state = [start, -1]

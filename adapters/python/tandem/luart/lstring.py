@@ -1,21 +1,11 @@
 """The string library (lstrlib.c) on Lua strings represented as bytes."""
 
 from ._core import liberror, Multi, NORES, retv
-from ._aux import NA, argerror, checkint, checkstr, optint, optstr
+from ._aux import NA, argerror, checkint, checkstr, optint, optstr, posrelat
 from .lformat import string_format
 from .lpattern import str_find, str_match, str_gmatch, str_gsub
 
 _MAXSIZE = 0x7fffffff
-
-
-def _posrelat(pos, ln):
-    if pos > 0:
-        return pos
-    if pos == 0:
-        return 1
-    if pos < -ln:
-        return 1
-    return ln + pos + 1
 
 
 def _endpos(pos, ln):
@@ -42,7 +32,7 @@ def str_sub(s=NA, i=NA, j=-1, *_):
     if j.__class__ is not int:
         j = optint(j, 3, 'sub', -1)
     ln = len(s)
-    start = _posrelat(i, ln)
+    start = posrelat(i, ln)
     end = _endpos(j, ln)
     if start <= end:
         return s[start - 1:end]
@@ -89,7 +79,7 @@ def str_byte(s=NA, i=None, j=None, *_):
     ln = len(s)
     pi = optint(i, 2, 'byte', 1)
     pose = _endpos(optint(j, 3, 'byte', pi), ln)
-    pi = _posrelat(pi, ln)
+    pi = posrelat(pi, ln)
     if pi > pose:
         return NORES
     if pose - pi >= 0x7fffffff:
