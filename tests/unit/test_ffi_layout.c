@@ -415,6 +415,8 @@ static void test_attributes(void)
         CHECK_CONTAINS(err.msg, "alignment of array elements is greater than element size");
         CHECK(tdmF_parse_type(R, "c3a2_t[2]", 9, "typeof", &back, &err) != TDM_OK);
         CHECK_CONTAINS(err.msg, "size of array element is not a multiple of its alignment");
+        CHECK(tdmF_parse_type(R, "i8a_t[2]", 8, "typeof", &back, &err) != TDM_OK);
+        CHECK_CONTAINS(err.msg, "alignment of array elements is greater than element size");
         CHECK(tdmF_parse_type(R, "t16_t[2]", 8, "typeof", &back, &err) == TDM_OK &&
               back->size == sizeof(t16_t[2]));
     }
