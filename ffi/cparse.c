@@ -1310,7 +1310,8 @@ static int declare(P *p, const Specs *s, const Decl *d, const char *sym)
         tdmF_Type *t = (tdmF_Type *)d->type;
         const tdmF_Name *old = tdmF_lookup(p->R, name);
         if (old && old->kind == TDMF_N_TYPEDEF && old->type != t && old->type->tdname &&
-            t->name == NULL && old->type->kind == t->kind && same_fields(old->type, t)) {
+            t->name == NULL && old->type->kind == t->kind && old->type->align == t->align &&
+            same_fields(old->type, t)) {
             return TDM_OK;      /* typedef struct { ... } name; again, identical */
         }
         if (t->variant_of != NULL) {

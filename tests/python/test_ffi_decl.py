@@ -444,6 +444,11 @@ def test_aligned_typedef_of_struct_union_array_and_bitfields(ffi):
     assert bytes(ffi.buffer(b))[8] == 5 and (b.x, b.d) == (-3, b"z")
     b2 = ffi.new("struct tb2 *", {"x": -1, "y": -1})
     assert bytes(ffi.buffer(b2)) == bytes(8) + b"\xff" + bytes(7)
+    # the same typedef again is harmless; with another alignment, a conflict
+    ffi.cdef("typedef struct { char c[5]; } X5 __attribute__((aligned(8)));")
+    with pytest.raises(ffi.error):
+        ffi.cdef("typedef struct { char c[5]; } X5 __attribute__((aligned(4)));")
+    assert ffi.alignof("X5") == 8
     # gcc's errors for arrays of them
     with pytest.raises(ffi.error, match="alignment of array elements is greater"):
         ffi.typeof("A3[2]")
