@@ -444,6 +444,10 @@ def test_aligned_typedef_of_struct_union_array_and_bitfields(ffi):
     assert bytes(ffi.buffer(b))[8] == 5 and (b.x, b.d) == (-3, b"z")
     b2 = ffi.new("struct tb2 *", {"x": -1, "y": -1})
     assert bytes(ffi.buffer(b2)) == bytes(8) + b"\xff" + bytes(7)
+    # a pointer to the variant is a pointer to the struct, as in C
+    ffi.cdef("struct tref { struct ts *p; T2 *q; };")
+    r = ffi.new("struct tref *", {"p": p, "q": p})
+    assert r.p.a == 3 and r.q.d == 2.5
     # the same typedef again is harmless; with another alignment, a conflict
     ffi.cdef("typedef struct { char c[5]; } X5 __attribute__((aligned(8)));")
     with pytest.raises(ffi.error):
