@@ -306,6 +306,12 @@ int tdmF_ptr_compatible(const tdmF_Type *to, const tdmF_Type *from)
 {
     to = tdmF_scalar(to);
     from = tdmF_scalar(from);
+    while (to->variant_of != NULL) {    /* a typedef's aligned variant: the same type */
+        to = to->variant_of;
+    }
+    while (from->variant_of != NULL) {
+        from = from->variant_of;
+    }
     if (to == from || to->kind == TDMF_VOID || from->kind == TDMF_VOID) {
         return 1;
     }

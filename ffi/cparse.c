@@ -939,10 +939,6 @@ static int parse_fields(P *p, tdmF_Type *t, int packed)
                         fa.at_align = after.at_align ? after.at_align : fa.at_align;
                     }
                 }
-                if (st == TDM_OK && fa.align) {
-                    st = tdmF_cp_err(p, fa.at_align, TDM_ERRSYNTAX, "__attribute__((aligned)) "
-                                     "on a bitfield is not supported");
-                }
                 if (st != TDM_OK) {
                     goto fail;
                 }
@@ -995,6 +991,7 @@ static int parse_fields(P *p, tdmF_Type *t, int packed)
     }
     if (why != NULL && t->invalid == NULL) {
         t->invalid = why;
+        tdmF_variants_sync(p->R, t);
     } else {
         free(why);
     }
@@ -1313,8 +1310,21 @@ static int declare(P *p, const Specs *s, const Decl *d, const char *sym)
         tdmF_Type *t = (tdmF_Type *)d->type;
         const tdmF_Name *old = tdmF_lookup(p->R, name);
         if (old && old->kind == TDMF_N_TYPEDEF && old->type != t && old->type->tdname &&
-            t->name == NULL && old->type->kind == t->kind && same_fields(old->type, t)) {
+            t->name == NULL && old->type->kind == t->kind && old->type->align == t->align &&
+            same_fields(old->type, t)) {
             return TDM_OK;      /* typedef struct { ... } name; again, identical */
+        }
+        if (t->variant_of != NULL) {
+            /* typedef struct { ... } name __attribute__((aligned(8))): the struct is
+               named by the typedef, the typedef is its variant */
+            if ((t->kind == TDMF_STRUCT || t->kind == TDMF_UNION) && t->name == NULL &&
+                t->variant_of->name == NULL) {
+                if ((t->name = strdup(name)) == NULL) {
+                    return tdmF_seterr(p->err, TDM_ERRMEM, "not enough memory");
+                }
+                t->tdname = 1;
+            }
+            t = (tdmF_Type *)t->variant_of;
         }
         if ((t->kind == TDMF_STRUCT || t->kind == TDMF_UNION || t->kind == TDMF_ENUM) &&
             t->name == NULL) {          /* typedef struct { ... } name; */

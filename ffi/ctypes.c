@@ -356,13 +356,15 @@ void tdmF_registry_free(void *reg)
     }
     for (t = R->all; t; t = next) {
         next = t->next;
-        for (i = 0; i < t->nfields; i++) {
-            free(t->fields[i].name);
+        if (t->variant_of == NULL) {    /* a variant's fields and invalid are borrowed */
+            for (i = 0; i < t->nfields; i++) {
+                free(t->fields[i].name);
+            }
+            free(t->fields);
+            free(t->invalid);
         }
-        free(t->fields);
         free(t->params);
         free(t->name);
-        free(t->invalid);
         free(t->argv);
         if (t->kind == TDMF_STRUCT && t->fft) {
             free(t->fft);
@@ -515,11 +517,23 @@ const tdmF_Type *tdmF_array(tdmF_Registry *R, const tdmF_Type *elem,
                             int64_t length, tdmF_Err *err)
 {
     tdmF_Type *t;
+    char nb[128];
     if (length < -1) {
         length = -1;
     }
     if (length > 0 && elem->size > 0 && (uint64_t)length > (SIZE_MAX >> 2) / elem->size) {
         tdmF_seterr(err, TDM_ERRARG, "array too large (%lld elements)", (long long)length);
+        return NULL;
+    }
+    if (elem->align > 0 && elem->size % elem->align != 0) {
+        /* a typedef's aligned variant (typedef int a3[3] __attribute__((aligned(16)));):
+           gcc's two errors */
+        tdmF_seterr(err, TDM_ERRSYNTAX, elem->size < elem->align
+                    ? "alignment of array elements is greater than element size ('%s': "
+                      "size %zu, alignment %zu)"
+                    : "size of array element is not a multiple of its alignment ('%s': "
+                      "size %zu, alignment %zu)",
+                    tdmF_typename(elem, nb, sizeof nb), elem->size, elem->align);
         return NULL;
     }
     t = (tdmF_Type *)intern(R, TDMF_ARRAY, elem, length, NULL, 0, 0, -1, err);
@@ -580,11 +594,10 @@ const tdmF_Type *tdmF_aligned_variant(tdmF_Registry *R, const tdmF_Type *t, int6
     while (t->variant_of != NULL) {
         t = t->variant_of;          /* a variant of a variant: of the original */
     }
-    if (t->kind == TDMF_STRUCT || t->kind == TDMF_UNION || t->kind == TDMF_ARRAY ||
-        t->kind == TDMF_FUNC || t->kind == TDMF_VOID) {
+    if (t->kind == TDMF_FUNC || t->kind == TDMF_VOID ||
+        (t->kind == TDMF_ARRAY && (t->flags & TDMF_VECTOR))) {
         tdmF_seterr(err, TDM_ERRSYNTAX, "__attribute__((aligned)) on a typedef of '%s' is not "
-                    "supported (put it on the struct or union itself, or on a member)",
-                    tdmF_typename(t, nb, sizeof nb));
+                    "supported", tdmF_typename(t, nb, sizeof nb));
         return NULL;
     }
     if ((size_t)n == t->align) {
@@ -606,12 +619,17 @@ const tdmF_Type *tdmF_aligned_variant(tdmF_Registry *R, const tdmF_Type *t, int6
     v->hnext = NULL;
     v->ptrto = NULL;
     v->name = NULL;
-    v->fields = NULL;
     v->elems = NULL;
     v->params = NULL;
     v->argv = NULL;
-    v->invalid = NULL;
     v->cifstate = 0;
+    if (t->kind == TDMF_STRUCT || t->kind == TDMF_UNION) {
+        v->fft = NULL;      /* fields and invalid: borrowed from t (variants_sync) */
+    } else {
+        v->fields = NULL;
+        v->nfields = 0;
+        v->invalid = NULL;
+    }
     if (t->name != NULL && (v->name = strdup(t->name)) == NULL) {
         tdmF_seterr(err, TDM_ERRMEM, "not enough memory");
         return NULL;
@@ -619,12 +637,36 @@ const tdmF_Type *tdmF_aligned_variant(tdmF_Registry *R, const tdmF_Type *t, int6
     v->align = (size_t)n;
     v->variant_of = t;
     v->flags |= TDMF_OVERALIGNED;
+    if (t->kind == TDMF_STRUCT || t->kind == TDMF_UNION) {
+        v->flags &= (uint16_t)~TDMF_HASVARIANT;
+        ((tdmF_Type *)t)->flags |= TDMF_HASVARIANT;     /* R owns t */
+    }
     return v;
+}
+
+void tdmF_variants_sync(tdmF_Registry *R, const tdmF_Type *t)
+{
+    tdmF_Type *v;
+    if (!(t->flags & TDMF_HASVARIANT)) {
+        return;
+    }
+    for (v = R->all; v != NULL; v = v->next) {
+        if (v->variant_of == t) {   /* declared while t was incomplete, or before
+                                       an attribute after its body */
+            v->size = t->size;
+            v->fields = t->fields;
+            v->nfields = t->nfields;
+            v->invalid = t->invalid;
+            v->pack = t->pack;
+            v->decl_line = t->decl_line;
+            v->decl_col = t->decl_col;
+            v->flags = (uint16_t)((t->flags | TDMF_OVERALIGNED) & ~TDMF_HASVARIANT);
+        }
+    }
 }
 
 int tdmF_align_aggregate(tdmF_Registry *R, tdmF_Type *t, int64_t n, tdmF_Err *err)
 {
-    (void)R;
     if (bad_alignment(n, err)) {
         return err ? err->status : TDM_ERRSYNTAX;
     }
@@ -632,6 +674,7 @@ int tdmF_align_aggregate(tdmF_Registry *R, tdmF_Type *t, int64_t n, tdmF_Err *er
         t->align = (size_t)n;
         t->size = align_up(t->size, t->align);
         t->flags |= TDMF_OVERALIGNED;
+        tdmF_variants_sync(R, t);
     }
     return TDM_OK;
 }
@@ -736,7 +779,6 @@ int tdmF_complete(tdmF_Registry *R, tdmF_Type *t, tdmF_Field *fields, int n,
     int i, j, isunion = t->kind == TDMF_UNION, hasbits = 0, flex = 0, overaligned = 0;
     const char *inv = NULL;
     char nb[128];
-    (void)R;
     if (t->flags & TDMF_COMPLETE) {
         /* completed while its body was parsed: `struct t { struct t {...}; }` */
         return tdmF_seterr(err, TDM_ERRSYNTAX, "nested redefinition of '%s'",
@@ -758,15 +800,24 @@ int tdmF_complete(tdmF_Registry *R, tdmF_Type *t, tdmF_Field *fields, int n,
         }
         if (f->isbit) {
             hasbits = 1;
+            /* int x : 3 __attribute__((aligned(8))): gcc starts it at a multiple of
+               n bytes and, when named, raises the struct's alignment to n */
+            fa = f->align > ft->align ? f->align : ft->align;
+            if (f->align) {
+                overaligned = 1;
+            }
             if (isunion) {
                 f->offset = 0;
                 f->bitpos = 0;
                 size = size > (f->bitwidth + 7u) / 8 ? size : (f->bitwidth + 7u) / 8;
             } else {
+                if (f->align) {
+                    bit = align_up(bit, (size_t)f->align * 8);
+                }
                 place_bitfield(f, &bit);
             }
-            if (f->name && ft->align > align) {
-                align = ft->align;
+            if (f->name && fa > align) {
+                align = fa;
             }
             continue;
         }
@@ -781,13 +832,19 @@ int tdmF_complete(tdmF_Registry *R, tdmF_Type *t, tdmF_Field *fields, int n,
         }
         {
             const tdmF_Type *e = ft;
+            if (f->align) {
+                overaligned = 1;
+            }
             while (e->kind == TDMF_ARRAY && !(e->flags & TDMF_VECTOR)) {
+                if (e->flags & TDMF_OVERALIGNED) {
+                    overaligned = 1;        /* typedef int a[3] __attribute__((aligned)) */
+                }
                 e = e->base;
             }
             if (inv == NULL) {
                 inv = e->invalid;   /* a member no object can have: nor can this */
             }
-            if (f->align || (e->flags & TDMF_OVERALIGNED)) {
+            if (e->flags & TDMF_OVERALIGNED) {
                 overaligned = 1;
             }
         }
@@ -829,6 +886,7 @@ int tdmF_complete(tdmF_Registry *R, tdmF_Type *t, tdmF_Field *fields, int n,
     t->nfields = n;
     t->flags |= TDMF_COMPLETE | (hasbits ? TDMF_HASBITS : 0) | (flex ? TDMF_FLEX : 0) |
                 (overaligned ? TDMF_OVERALIGNED : 0);
+    tdmF_variants_sync(R, t);
     return TDM_OK;
 }
 
@@ -1038,6 +1096,15 @@ static void spell(const tdmF_Type *t, const char *inner, char *out, size_t n, in
         spell(t->base, tmp, out, n, cffi);
         return;
     case TDMF_ARRAY:
+        if (t->variant_of != NULL) {
+            /* typedef int a3[3] __attribute__((aligned(16))): "int[3]
+               __attribute__((aligned(16)))", which parses back to this type */
+            char vb[128], ab[48];
+            spell(t->variant_of, "", vb, sizeof vb, cffi);
+            snprintf(ab, sizeof ab, " __attribute__((aligned(%zu)))", t->align);
+            join(out, n, vb, ab, inner[0] != '\0' && inner[0] != TDMF_SPELL_MARK ? " " : "", inner);
+            return;
+        }
         if (t->flags & TDMF_VECTOR) {
             /* as gcc prints it: float __attribute__((vector_size(16))) */
             char eb[128], vs[64];

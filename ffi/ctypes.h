@@ -126,6 +126,8 @@ typedef enum tdmF_Kind {
 #define TDMF_PACKATTR   0x800   /* STRUCT/UNION: packed by __attribute__((packed)) (pack
                                    1), not #pragma pack: an aligned(n) member keeps n,
                                    where #pragma pack(N) caps it at N (gcc) */
+#define TDMF_HASVARIANT 0x1000  /* STRUCT/UNION: a typedef's aligned variant exists
+                                   (tdmF_variants_sync keeps it current) */
 #define TDMF_OVERALIGNED 0x400  /* a layout changed by __attribute__((aligned(n))): a
                                    STRUCT/UNION with an aligned member or aligned itself,
                                    or a typedef's variant of a scalar (variant_of): such a
@@ -247,11 +249,17 @@ TDMI_FUNC const tdmF_Type *tdmF_func(tdmF_Registry *R, const tdmF_Type *ret,
    TDMF_VECTOR, size and alignment `size` (interned). */
 TDMI_FUNC const tdmF_Type *tdmF_vector(tdmF_Registry *R, const tdmF_Type *elem,
                                        int64_t size, tdmF_Err *err);
-/* A typedef's __attribute__((aligned(n))) on a scalar, enum or pointer type
-   t: the same type with alignment n (gcc: a typedef may raise or lower it),
-   one per (t, n). Struct, union, array and function types are refused. */
+/* A typedef's __attribute__((aligned(n))) on a scalar, enum, pointer, struct,
+   union or array type t: the same type with alignment n (gcc: a typedef may
+   raise or lower it; the size stays t's), one per (t, n), flagged
+   TDMF_OVERALIGNED. A struct or union variant borrows t's fields (also when t
+   is completed later: tdmF_variants_sync). Function, void and vector types
+   are refused. */
 TDMI_FUNC const tdmF_Type *tdmF_aligned_variant(tdmF_Registry *R, const tdmF_Type *t,
                                                 int64_t n, tdmF_Err *err);
+/* Copy t's layout (size, fields, flags) to its aligned variants, after t was
+   completed or aligned. */
+TDMI_FUNC void tdmF_variants_sync(tdmF_Registry *R, const tdmF_Type *t);
 /* __attribute__((aligned(n))) on a completed struct or union: its
    alignment at least n, its size rounded up to it (gcc). */
 TDMI_FUNC int tdmF_align_aggregate(tdmF_Registry *R, tdmF_Type *t, int64_t n,

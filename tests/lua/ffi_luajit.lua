@@ -499,6 +499,38 @@ T.test("GCC attributes: aligned, mode and vector_size lay out as gcc does", func
     T.raises(function() ffi.C.lj_alabs(a) end, "changed by __attribute__((aligned))")
     T.raises(function() ffi.cdef "typedef float lj_badm __attribute__((mode(SI)));" end,
              "mode applies to an integer type")
+    -- aligned on a typedef of a struct, union or array, and on bitfields (gcc's numbers)
+    ffi.cdef [[
+    struct lj_ts { int a; double d; };
+    typedef struct lj_ts lj_T16 __attribute__((aligned(16)));
+    typedef struct lj_ts lj_T2 __attribute__((aligned(2)));
+    typedef int lj_A3[3] __attribute__((aligned(16)));
+    typedef union { int a; char b; } lj_U8 __attribute__((aligned(8)));
+    struct lj_th { char c; lj_T16 t; char d; lj_A3 a; lj_T2 e; lj_U8 u; };
+    struct lj_tb { char c; int x : 3 __attribute__((aligned(8))); char d; };
+    struct lj_tb2 { char c; int __attribute__((aligned(8))) x : 5; int y : 3; };
+    int lj_tabs(lj_T16) asm("abs");
+    ]]
+    T.eq(ffi.sizeof("lj_T16"), 16); T.eq(ffi.alignof("lj_T16"), 16)
+    T.eq(ffi.sizeof("lj_T2"), 16); T.eq(ffi.alignof("lj_T2"), 2)
+    T.eq(ffi.sizeof("lj_A3"), 12); T.eq(ffi.alignof("lj_A3"), 16)
+    T.eq(ffi.sizeof("lj_U8"), 4); T.eq(ffi.alignof("lj_U8"), 8)
+    T.eq(ffi.offsetof("struct lj_th", "t"), 16); T.eq(ffi.offsetof("struct lj_th", "d"), 32)
+    T.eq(ffi.offsetof("struct lj_th", "a"), 48); T.eq(ffi.offsetof("struct lj_th", "e"), 60)
+    T.eq(ffi.offsetof("struct lj_th", "u"), 80); T.eq(ffi.sizeof("struct lj_th"), 96)
+    T.eq(ffi.sizeof("struct lj_tb"), 16); T.eq(ffi.alignof("struct lj_tb"), 8)
+    T.eq(ffi.offsetof("struct lj_tb", "d"), 9)
+    T.eq(ffi.sizeof("struct lj_tb2"), 16); T.eq(ffi.alignof("struct lj_tb2"), 8)
+    T.eq(ffi.typeof("lj_T16"), ffi.typeof("struct lj_ts __attribute__((aligned(16)))"))
+    T.ok(ffi.typeof("lj_T16") ~= ffi.typeof("struct lj_ts"))
+    local t16 = ffi.new("lj_T16", {5, 1.5})
+    T.eq(t16.a, 5); T.eq(t16.d, 1.5)
+    local tb = ffi.new("struct lj_tb", {65, -2, 66})
+    T.eq(tb.x, -2); T.eq(tb.d, 66)
+    T.eq(ffi.cast("uint8_t *", tb)[8], 6)
+    T.raises(function() return ffi.typeof("lj_A3[2]") end,
+             "alignment of array elements is greater than element size")
+    T.raises(function() ffi.C.lj_tabs(t16) end, "changed by __attribute__((aligned))")
     T.raises(function() ffi.cdef "typedef int lj_badv __attribute__((vector_size(6)));" end,
              "power of two")
 end)

@@ -394,6 +394,79 @@ def test_aligned_attribute_layouts(ffi):
     assert C.al_i(-4) == 4                          # a scalar passes as itself
 
 
+def test_aligned_typedef_of_struct_union_array_and_bitfields(ffi):
+    # gcc's numbers (tests/unit/test_ffi_layout.c compiles the same forms)
+    ffi.cdef("""
+        struct ts { int a; double d; };
+        typedef struct ts T16 __attribute__((aligned(16)));
+        typedef struct ts __attribute__((aligned(32))) T32;
+        typedef struct ts T2 __attribute__((aligned(2)));
+        typedef int A3[3] __attribute__((aligned(16)));
+        union tu { int a; char b; };
+        typedef union tu U8 __attribute__((aligned(8)));
+        struct tinc;
+        typedef struct tinc I16 __attribute__((aligned(16)));
+        struct tinc { char c; short s; };
+        typedef struct { char c[5]; } X5 __attribute__((aligned(8)));
+        typedef struct { char c[3]; } C3 __attribute__((aligned(2)));
+        struct th { char c; T16 t; char d; A3 a; T2 e; U8 u; I16 i; X5 x; };
+        struct tb { char c; int x : 3 __attribute__((aligned(8))); char d; };
+        struct tb2 { char c; int __attribute__((aligned(8))) x : 5; int y : 3; };
+        int tabs(T16) asm("abs");
+    """)
+    sizes = {"T16": (16, 16), "T32": (16, 32), "T2": (16, 2), "A3": (12, 16),
+             "U8": (4, 8), "I16": (4, 16), "X5": (5, 8), "struct ts": (16, 8),
+             "struct th": (112, 16), "struct tb": (16, 8), "struct tb2": (16, 8)}
+    for name, (size, align) in sizes.items():
+        assert (ffi.sizeof(name), ffi.alignof(name)) == (size, align), name
+    offs = {"t": 16, "d": 32, "a": 48, "e": 60, "u": 80, "i": 96, "x": 104}
+    for field, off in offs.items():
+        assert ffi.offsetof("struct th", field) == off, field
+    assert ffi.offsetof("struct tb", "d") == 9
+    # a CType of its own, spelled as gcc prints it, which parses back
+    t = ffi.typeof("T16")
+    assert t is not ffi.typeof("struct ts") and t.kind == "struct"
+    assert t.cname == "struct ts __attribute__((aligned(16)))"
+    assert ffi.typeof(t.cname) is t
+    assert ffi.typeof("A3").cname == "int[3] __attribute__((aligned(16)))"
+    assert ffi.typeof(ffi.typeof("A3").cname) is ffi.typeof("A3")
+    assert ffi.typeof("X5").cname == "X5 __attribute__((aligned(8)))"
+    # fields through the variant
+    p = ffi.new("T16 *", [3, 2.5])
+    assert (p.a, p.d) == (3, 2.5) and ffi.typeof(p) is ffi.typeof("T16 *")
+    h = ffi.new("struct th *")
+    h.t.a = 9
+    h.a[2] = -7
+    h.i.s = 300
+    assert (h.t.a, h.a[2], h.i.s) == (9, -7, 300)
+    assert ffi.cast("char *", ffi.addressof(h, "a")) - ffi.cast("char *", h) == 48
+    b = ffi.new("struct tb *", {"c": b"a", "x": -3, "d": b"z"})
+    assert bytes(ffi.buffer(b))[8] == 5 and (b.x, b.d) == (-3, b"z")
+    b2 = ffi.new("struct tb2 *", {"x": -1, "y": -1})
+    assert bytes(ffi.buffer(b2)) == bytes(8) + b"\xff" + bytes(7)
+    # a pointer to the variant is a pointer to the struct, as in C
+    ffi.cdef("struct tref { struct ts *p; T2 *q; };")
+    r = ffi.new("struct tref *", {"p": p, "q": p})
+    assert r.p.a == 3 and r.q.d == 2.5
+    # the same typedef again is harmless; with another alignment, a conflict
+    ffi.cdef("typedef struct { char c[5]; } X5 __attribute__((aligned(8)));")
+    with pytest.raises(ffi.error):
+        ffi.cdef("typedef struct { char c[5]; } X5 __attribute__((aligned(4)));")
+    assert ffi.alignof("X5") == 8
+    # gcc's errors for arrays of them
+    with pytest.raises(ffi.error, match="alignment of array elements is greater"):
+        ffi.typeof("A3[2]")
+    with pytest.raises(ffi.error, match="alignment of array elements is greater"):
+        ffi.typeof("X5[2]")
+    with pytest.raises(ffi.error, match="not a multiple of its alignment"):
+        ffi.typeof("C3[2]")
+    assert ffi.sizeof("T16[2]") == 32
+    # laid out by an aligned attribute: not passed by value
+    C = ffi.dlopen(None)
+    with pytest.raises(NotImplementedError, match="aligned"):
+        C.tabs(p[0])
+
+
 def test_mode_attribute_picks_an_integer_width(ffi):
     ffi.cdef("""
         typedef int hi_t __attribute__((mode(HI)));

@@ -196,7 +196,9 @@ static int f_alignof(lua_State *L)
 {
     tdmL_Ffi *b = BIND(L);
     const tdmF_Type *t = tdmL_ffi_checktype(L, b, 1, "alignof");
-    if (t->kind == TDMF_ARRAY && !(t->flags & TDMF_VECTOR)) {     /* a vector: its own */
+    if (t->kind == TDMF_ARRAY && !(t->flags & TDMF_VECTOR) && t->variant_of == NULL) {
+        /* a vector's and a typedef's aligned array (int[3] __attribute__((aligned(16)))):
+           their own */
         t = t->base;
     }
     if (t->align == 0) {

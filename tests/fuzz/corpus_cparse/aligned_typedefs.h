@@ -1,0 +1,14 @@
+struct ts { int a; double d; };
+typedef struct ts T16 __attribute__((aligned(16)));
+typedef struct ts __attribute__((aligned(32))) T32;
+typedef T32 T4 __attribute__((aligned(4)));
+typedef int A3[3] __attribute__((aligned(16)));
+union tu { int a; char b; };
+typedef union tu U8 __attribute__((aligned(8)));
+struct inc;
+typedef struct inc I16 __attribute__((aligned(16)));
+struct inc { char c; short s; } __attribute__((aligned(8)));
+typedef struct { char c[5]; } X5 __attribute__((aligned(8)));
+struct th { char c; T16 t; char d; A3 a; T4 e; U8 u; I16 i; X5 x; struct ts __attribute__((aligned(64))) y; T16 arr[2]; };
+struct tb { char c; int x : 3 __attribute__((aligned(8))); int : 2 __attribute__((aligned(4))); int __attribute__((aligned(16))) y : 5; char d; };
+union ub { char c; long long x : 3 __attribute__((aligned(8))); };
