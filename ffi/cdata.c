@@ -4,6 +4,7 @@
  *
  * Dereferencing NULL through any of these is an error, never a crash.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,14 +15,31 @@
 /* ------------------------------------------------------------------------ */
 /* Lifetime                                                                 */
 
+/* The alignment an object of t's payload may need: t's own, or, for a
+   pointer or array (whose payload may be the pointed-to or element objects),
+   the largest along its bases. Over-aligning a pointer value costs nothing
+   but a few bytes, and only past malloc's 16. */
+static size_t payload_align(const tdmF_Type *t)
+{
+    size_t a = 1;
+    for (; t != NULL; t = (t->kind == TDMF_PTR || t->kind == TDMF_ARRAY) ? t->base : NULL) {
+        a = t->align > a ? t->align : a;
+    }
+    return a;
+}
+
 tdmF_CData *tdmF_cd_alloc(tdmF_Registry *R, const tdmF_Type *t, size_t size, tdmF_Err *err)
 {
     tdmF_CData *cd;
+    /* beyond malloc's alignment (aligned(32) and up), the object starts at
+       the first multiple of its alignment inside a larger payload */
+    size_t align = size ? payload_align(t) : 1;
+    size_t pad = align > _Alignof(max_align_t) ? align - 1 : 0;
     if (size > ((size_t)1 << 40)) {
         tdmF_seterr(err, TDM_ERRMEM, "not enough memory (allocating %zu bytes)", size);
         return NULL;
     }
-    cd = calloc(1, sizeof *cd + (size ? size : 1));
+    cd = calloc(1, sizeof *cd + (size ? size : 1) + pad);
     if (cd == NULL) {
         tdmF_seterr(err, TDM_ERRMEM, "not enough memory (allocating %zu bytes)", size);
         return NULL;
@@ -30,6 +48,10 @@ tdmF_CData *tdmF_cd_alloc(tdmF_Registry *R, const tdmF_Type *t, size_t size, tdm
     cd->type = t;
     cd->reg = R;
     cd->addr = cd->payload;
+    if (pad) {
+        uintptr_t a = (uintptr_t)cd->payload;
+        cd->addr = (char *)cd->payload + ((align - a % align) % align);
+    }
     cd->nelem = -1;
     return cd;
 }

@@ -535,4 +535,19 @@ T.test("GCC attributes: aligned, mode and vector_size lay out as gcc does", func
              "power of two")
 end)
 
+T.test("objects of over-aligned types sit at a multiple of their alignment", function()
+    ffi.cdef [[
+    struct __attribute__((aligned(64))) lj_al64 { char c; };
+    typedef struct { double d[4]; } lj_a32 __attribute__((aligned(32)));
+    ]]
+    local function addr(p) return tonumber(ffi.cast("uintptr_t", ffi.cast("void *", p))) end
+    for _ = 1, 100 do
+        for _, t in ipairs({{"struct lj_al64", 64}, {"lj_a32", 32}}) do
+            T.eq(addr(ffi.new(t[1])) % t[2], 0, t[1])
+            T.eq(addr(ffi.new(t[1] .. "[3]")) % t[2], 0, t[1] .. "[3]")
+            T.eq(addr(ffi.new(t[1] .. "[?]", 5)) % t[2], 0, t[1] .. "[?]")
+        end
+    end
+end)
+
 T.summary()

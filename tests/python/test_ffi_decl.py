@@ -467,6 +467,18 @@ def test_aligned_typedef_of_struct_union_array_and_bitfields(ffi):
         C.tabs(p[0])
 
 
+def test_objects_of_over_aligned_types_are_aligned(ffi):
+    # past malloc's 16 bytes, ffi.new still places the object at a multiple
+    # of its type's alignment (a C function may rely on it)
+    ffi.cdef("struct __attribute__((aligned(64))) oa64 { char c; };"
+             "typedef struct { double d[4]; } oa32 __attribute__((aligned(32)));")
+    for _ in range(100):
+        for t, n in (("struct oa64 *", 64), ("struct oa64[3]", 64), ("oa32 *", 32),
+                     ("oa32[]", 32)):
+            p = ffi.new(t, 5) if t.endswith("[]") else ffi.new(t)
+            assert int(ffi.cast("uintptr_t", p)) % n == 0, t
+
+
 def test_mode_attribute_picks_an_integer_width(ffi):
     ffi.cdef("""
         typedef int hi_t __attribute__((mode(HI)));
