@@ -16,8 +16,8 @@ PYRT_SRC := adapters/lua/pyrt/core.lua \
     $(sort $(filter-out %/core.lua %/end.lua,$(wildcard adapters/lua/pyrt/*.lua))) \
     adapters/lua/pyrt/end.lua
 PYRT_H := $(BUILD)/gen/pyrt_lua.h
-$(PYRT_H): $(PYRT_SRC) tools/embed_text.py
+$(PYRT_H): $(PYRT_SRC) tools/embed_text.py mk/translate.mk
 	@mkdir -p $(@D)
-	$(PYTHON) tools/embed_text.py --section=.rodata1 tdmL_pyrt_src $@ $(PYRT_SRC)
+	$(PYTHON) tools/embed_text.py --section=.lrodata tdmL_pyrt_src $@ $(PYRT_SRC)
 $(OBJ)/adapters/lua/lxlate.o: $(PYRT_H)
 $(OBJ)/adapters/lua/lxlate.o: LUAA_FLAGS += -I$(BUILD)/gen

@@ -1,10 +1,11 @@
 """Write text files, concatenated, as one C string constant:
 embed_text.py [--section=S] NAME OUT IN...  (each input starts on a new line).
 
---section puts the constant in the ELF section S (e.g. .rodata1, which
-linkers place after .rodata): a large text read only by a rare path does not
-sit between the constants every start reads, whose pages are faulted in 64 KB
-(or a page-cache folio) at a time."""
+--section puts the constant in the ELF section S (e.g. .lrodata, which GNU ld
+places after .bss in a load segment of its own): a large text read only by a
+rare path is then in no mapping that the start faults in, 64 KB windows (or
+whole page-cache folios) at a time, since a fault-around window never crosses
+a mapping (docs/performance.md, "RSS, the pyrt segment")."""
 import sys
 
 args = sys.argv[1:]
