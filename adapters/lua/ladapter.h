@@ -170,7 +170,7 @@ TDMI_FUNC void *tdmL_ref(lua_State *L, tdmL_State *st, int idx);
 TDMI_FUNC void tdmL_getref(lua_State *L, tdmL_State *st, void *handle);
 /* Push the registry-anchored setup for a fresh state (tables above). [-0,+0,m] */
 TDMI_FUNC void tdmL_setup_registry(lua_State *L, tdmL_State *st);
-TDMI_FUNC void tdmL_strcache_make(lua_State *L, tdmL_State *st);
+TDMI_FUNC void tdmL_strcache_make(tdmL_State *st);
 
 /* lload.c */
 /* Make sure the global lua_* symbols (what Lua C modules bind to) are this

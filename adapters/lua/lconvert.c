@@ -176,7 +176,7 @@ static int str_find(tdmL_StrSlot *set, const tdm_Value *v)
 static void push_str(lua_State *L, tdmL_State *st, const tdm_Value *v)
 {
     if (st->strcache == NULL && v->key != NULL && v->u.s.n <= TDML_STRCACHE_MAX) {
-        tdmL_strcache_make(L, st);  /* the first cacheable string */
+        tdmL_strcache_make(st);     /* the first cacheable string */
     }
     tdmL_StrSlot *set = str_set(st, v);
     int ref = str_find(set, v);

@@ -74,10 +74,9 @@ void tdmL_setup_registry(lua_State *L, tdmL_State *st)
 /* Make the string cache. It is C memory, outside the Lua allocator, so a
    runtime under set_max_memory does not see its first string crossing
    fail for a cache it never asked for; freed in l_close. Without memory
-   the cache simply stays off (strings are pushed uncached). [-0, +0, -] */
-void tdmL_strcache_make(lua_State *L, tdmL_State *st)
+   the cache simply stays off (strings are pushed uncached). */
+void tdmL_strcache_make(tdmL_State *st)
 {
-    (void)L;
     st->strcache = calloc(TDML_STRCACHE, sizeof *st->strcache);
 }
 
