@@ -88,17 +88,35 @@ static double pattern_cost(const char *p, size_t lp, size_t ls, int plain)
     return cost;
 }
 
+#define SB_PLAIN  1
+#define SB_DIRECT 2
+
+/* The state of a sandboxed Lua state: the allocator's ud when tandem made
+   it (a few instructions), else the registry's (a hash lookup). */
+static tdmL_State *sb_state(lua_State *L)
+{
+    void *ud;
+    if (lua_getallocf(L, &ud) == tdmL_alloc) {
+        return ud;
+    }
+    return tdmL_state(L);
+}
+
 /* string.find / match / gmatch / gsub: refuse a search whose worst case
-   passes the policy's max_match, then run the original (upvalue 1).
-   Upvalue 2: 1 when argument 4 can ask for a plain search (find). */
+   passes the policy's max_match, then run the original (upvalue 1): called
+   directly with this call's stack (the original reads only its arguments),
+   so the guard costs the estimate and no second call through the VM.
+   Upvalue 2 (wrap): SB_PLAIN when argument 4 can ask for a plain search
+   (find), SB_DIRECT when the original is a C function without upvalues
+   (those of the running function would be this one's). */
 static int sb_search(lua_State *L)
 {
     size_t ls, lp;
     luaL_checklstring(L, 1, &ls);
     const char *p = luaL_checklstring(L, 2, &lp);
-    int plain = lua_toboolean(L, lua_upvalueindex(2)) && lua_toboolean(L, 4);
-    tdmL_State *st = tdmL_state(L);
+    tdmL_State *st = sb_state(L);
     if (st != NULL && st->max_match > 0) {
+        int plain = (lua_tointeger(L, lua_upvalueindex(2)) & SB_PLAIN) && lua_toboolean(L, 4);
         double cost = pattern_cost(p, lp, ls, plain);
         if (cost > st->max_match) {
             char msg[160];
@@ -106,6 +124,9 @@ static int sb_search(lua_State *L)
                      "on a subject of %zu bytes (max_match %.3g)", cost, ls, st->max_match);
             return luaL_error(L, "%s", msg);
         }
+    }
+    if (lua_tointeger(L, lua_upvalueindex(2)) & SB_DIRECT) {
+        return lua_tocfunction(L, lua_upvalueindex(1))(L);
     }
     lua_pushvalue(L, lua_upvalueindex(1));
     lua_insert(L, 1);
@@ -260,13 +281,25 @@ static int in(const char *const *names, const char *name)
     return 0;
 }
 
-/* t[name] = f with the current t[name] as upvalue 1 (and `extra` pushed
-   as upvalue 2 when >= 0); t at index ti. [-0, +0, m] */
+/* SB_DIRECT when t[name] (t at index ti) is a C function without upvalues:
+   sb_search may call it with its own stack. [-0, +0, -] */
+static int direct(lua_State *L, int ti, const char *name)
+{
+    int top = lua_gettop(L);
+    lua_getfield(L, ti, name);
+    int r = lua_tocfunction(L, -1) != NULL && lua_getupvalue(L, -1, 1) == NULL
+            ? SB_DIRECT : 0;
+    lua_settop(L, top);
+    return r;
+}
+
+/* t[name] = f with the current t[name] as upvalue 1 (and the integer
+   `extra` as upvalue 2 when >= 0); t at index ti. [-0, +0, m] */
 static void wrap(lua_State *L, int ti, const char *name, lua_CFunction f, int extra)
 {
     lua_getfield(L, ti, name);
     if (extra >= 0) {
-        lua_pushboolean(L, extra);
+        lua_pushinteger(L, extra);
     }
     lua_pushcclosure(L, f, extra >= 0 ? 2 : 1);
     lua_setfield(L, ti, name);
@@ -336,10 +369,10 @@ int tdmL_sandbox(lua_State *L)
     lua_pushnil(L);
     lua_setfield(L, 3, "dump");
     wrap(L, 3, "rep", sb_rep, -1);
-    wrap(L, 3, "find", sb_search, 1);
-    wrap(L, 3, "match", sb_search, 0);
-    wrap(L, 3, "gmatch", sb_search, 0);
-    wrap(L, 3, "gsub", sb_search, 0);
+    wrap(L, 3, "find", sb_search, SB_PLAIN | direct(L, 3, "find"));
+    wrap(L, 3, "match", sb_search, direct(L, 3, "match"));
+    wrap(L, 3, "gmatch", sb_search, direct(L, 3, "gmatch"));
+    wrap(L, 3, "gsub", sb_search, direct(L, 3, "gsub"));
     lua_pushliteral(L, "");
     if (lua_getmetatable(L, -1)) {
         lua_pushboolean(L, 0);
