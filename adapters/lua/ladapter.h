@@ -128,6 +128,12 @@ typedef struct tdmL_State {
     size_t max_alloc;           /* largest single allocation, 0: no limit */
     int alloc_hit;              /* the last failed allocation passed max_alloc */
     double max_match;           /* pattern cost limit (lsandbox.c), 0: none */
+    lua_CFunction sb_orig[4];   /* the sandbox's string.find, match, gmatch,
+                                   gsub (TDML_SB_*) when C functions without
+                                   upvalues: its guard calls them directly */
+    char mp_pat[32];            /* the pattern searched last in the sandbox */
+    int mp_len;                 /* its length, -1: none */
+    int mp_shape;               /* its factors of the subject's length + 1 */
 } tdmL_State;
 
 static inline int tdmL_refstate(const tdmL_State *st, int ref)
@@ -306,6 +312,11 @@ TDMI_FUNC void tdmL_watch_deadline(tdmL_State *st, long long dl_ns);
 TDMI_FUNC long long tdmL_now_ns(void);
 #define TDML_BUDGET_INSTR 1
 #define TDML_BUDGET_TIME  2
+#define TDML_SB_FIND   0
+#define TDML_SB_MATCH  1
+#define TDML_SB_GMATCH 2
+#define TDML_SB_GSUB   3
+#define TDML_SB_N      4
 /* lsandbox.c: sandbox a state as the tdm_Policy at index 1 (light
    userdata) says; run under lua_pcall. [-1, +0, m] */
 TDMI_FUNC int tdmL_sandbox(lua_State *L);
