@@ -26,7 +26,9 @@
  * state and its running coroutine (fire), so such a budget costs nothing
  * while the call runs. It ticks (every TDML_TICK_MS) only while a state is
  * polled or a tick function is set; otherwise it sleeps until the next
- * deadline, or until told.
+ * deadline, or until told. A call arms its deadline without its mutex and
+ * without waking it while it wakes no later (tdmL_budget_arm in
+ * ladapter.h; wd_wait for the other half of that handshake).
  *
  * A Lua hook belongs to one coroutine, so the hook is set on the state's
  * main thread (as lua.c does) and on the coroutine running now: resumes go
