@@ -17,7 +17,8 @@ pattern-heavy Lua loop (the sandbox's guard on string.find).
 Then the floor: bench/hook_floor.c (built here with cc) runs the same
 Lua-only loop in a plain lua_State of liblua5.4 with lua_sethook(L, h,
 LUA_MASKCOUNT, N) for several N, no tandem involved: what any instruction
-budget costs on stock Lua 5.4.
+budget costs on stock Lua 5.4; and times one read of CLOCK_MONOTONIC_COARSE,
+what arming a timeout-only budget's deadline cannot do without.
 
 Then the latency from `while true do end` to LuaTimeoutError with a 10 ms
 deadline, for a timeout-only budget (the watchdog) and for one with
@@ -156,12 +157,14 @@ def main():
     print("ns per op, best of %d, process CPU time; %% against none" % ROUNDS)
     print("%-42s" % "case" + "".join("%11s" % n for n in names)
           + "".join("%10s" % n for n in names[1:]))
-    loop_ns = None
+    loop_ns = call_ns = None
     for case in CASES:
         what, n, best = bench_case(case, rts)
         ns = {k: v / n * 1e9 for k, v in best.items()}
         if case is case_lua_loop:
             loop_ns = ns
+        if case is case_py_to_lua:
+            call_ns = ns
         print("%-42s" % what + "".join("%11.1f" % ns[k] for k in names)
               + "".join("%10s" % pct(ns[k], ns["none"]) for k in names[1:]))
 
@@ -171,10 +174,17 @@ def main():
         print()
         print("The floor: the same Lua-only loop in a plain lua_State (bench/hook_floor.c),")
         print("lua_sethook(L, h, LUA_MASKCOUNT, N); N = 2147483647 never fires in the run:")
-        for count in sorted(floor):
+        for count in sorted(c for c in floor if c >= 0):
             label = "no hook" if count == 0 else "count hook, N = %d" % count
             extra = "" if count == 0 else "   %s" % pct(floor[count], base)
             print("  %-34s %7.2f ns/iteration%s" % (label, floor[count], extra))
+        if -1 in floor:
+            print("  one read of CLOCK_MONOTONIC_COARSE (a timeout-only budget's per-call "
+                  "floor): %.2f ns" % floor[-1])
+            if call_ns is not None:
+                print("  Python -> Lua call under a timeout: %+.1f ns over none, %+.1f ns "
+                      "over none + that clock read" % (call_ns["timeout"] - call_ns["none"],
+                      call_ns["timeout"] - call_ns["none"] - floor[-1]))
         if 10000 in floor and loop_ns is not None:
             f_cost = floor[10000] / base - 1
             t_cost = loop_ns["instr"] / loop_ns["none"] - 1

@@ -11,6 +11,7 @@
 #ifndef TDM_LADAPTER_H
 #define TDM_LADAPTER_H
 
+#include <time.h>
 #include <lua.h>
 #include <lauxlib.h>
 #include "runtime.h"
@@ -102,6 +103,13 @@ typedef struct tdmL_State {
     long long b_max;            /* instructions per call, 0: no limit */
     long long b_left;           /* instructions left in this call */
     double b_timeout;           /* seconds per call, 0: none */
+    long long b_span;           /* a timeout-only call's deadline: its start on
+                                   b_clock plus this (ns: the timeout and the
+                                   clock's slack; tdmL_budget_set) */
+    int b_clock;                /* clockid_t the deadline starts from */
+    int b_wd;                   /* a deadline was announced to the watchdog
+                                   (tdmL_watch_deadline): st is listed and the
+                                   watchdog fences for plain arming */
     long long b_deadline;       /* CLOCK_MONOTONIC ns, 0: none */
     /* a timeout-only budget has no hook while it runs: the watchdog sets one
        when the deadline passes (lwatch.c: fire). Atomic: the watchdog reads
@@ -109,9 +117,23 @@ typedef struct tdmL_State {
     long long b_dl_ns;          /* CLOCK_MONOTONIC ns of the armed deadline the
                                    watchdog is to enforce, 0: none */
     long long b_fired;          /* the b_dl_ns the watchdog set the hook for */
+    long long b_wd_span;        /* the b_span of the last deadline announced
+                                   (tdmL_watch_deadline): while calls come,
+                                   the watchdog wakes at most this long after
+                                   it looked, so the next call's deadline is
+                                   never earlier than its wake */
+    int b_idle;                 /* 0: a call armed since the watchdog's last
+                                   look; 1: none (then it stops waking for
+                                   st, and the next call tells it) */
     size_t max_alloc;           /* largest single allocation, 0: no limit */
     int alloc_hit;              /* the last failed allocation passed max_alloc */
     double max_match;           /* pattern cost limit (lsandbox.c), 0: none */
+    lua_CFunction sb_orig[4];   /* the sandbox's string.find, match, gmatch,
+                                   gsub (TDML_SB_*) when C functions without
+                                   upvalues: its guard calls them directly */
+    char mp_pat[32];            /* the pattern searched last in the sandbox */
+    int mp_len;                 /* its length, -1: none */
+    int mp_shape;               /* its factors of the subject's length + 1 */
 } tdmL_State;
 
 static inline int tdmL_refstate(const tdmL_State *st, int ref)
@@ -204,22 +226,97 @@ TDMI_FUNC void tdmL_rehook(lua_State *L, lua_Hook expect, lua_Hook h, int count)
 /* lbudget.c — per-call budgets (docs/sandbox.md). Arm at the start of an
    outermost crossing (st->b_on), disarm at its end; a call whose budget ran
    out ends in TDM_ERRTIMEOUT (tdmL_budget_status). Never raise. */
-TDMI_FUNC void tdmL_budget_arm(tdmL_State *st);
+/* tdmL_budget_arm's parts out of line: a budget with max_instructions
+   (the count hook); a timeout-only deadline the watchdog must be told of
+   (tdmL_watch_deadline). */
+TDMI_FUNC void tdmL_budget_arm_count(tdmL_State *st);
+TDMI_FUNC void tdmL_budget_announce(tdmL_State *st, long long dl);
+/* lwatch.c: when the watchdog wakes next (CLOCK_MONOTONIC ns; LLONG_MAX:
+   not before it is told), and whether it fences for the arming calls
+   (membarrier: 1) or they are sequentially consistent (0). Atomic. */
+TDMI_DATA long long tdmL_wd_wake;
+TDMI_DATA int tdmL_wd_fast;
+/* Arm the budget at the start of an outermost call. A timeout-only budget
+   costs a clock read and a few plain stores and loads: the store of the
+   deadline, then the load of the watchdog's wake time. The watchdog stores
+   its wake time, then reads every b_dl_ns; one of the two sees the other's
+   store (store-load order on both sides), so either the watchdog sees dl
+   before it sleeps, or this sees when it wakes and tells it if that is
+   after dl. With tdmL_wd_fast the watchdog's membarrier orders this
+   thread's plain store and load (a compiler barrier here), so a call pays
+   no fence and no read-modify-write; without it both are sequentially
+   consistent. Either way no lock and no wake while the watchdog wakes by
+   dl, which it does while calls come: it sleeps at most b_wd_span past its
+   last look (lwatch.c: earliest), and a call that starts after that look
+   has a deadline start + b_span no earlier. Only the first call, one after
+   a pause of a whole span, or one with a shorter timeout than the last
+   tells it. */
+static inline void tdmL_budget_arm(tdmL_State *st)
+{
+    st->b_armed = 1;
+    st->b_tripped = 0;
+    if (st->b_max > 0) {
+        tdmL_budget_arm_count(st);
+        return;
+    }
+    /* timeout only: no hook; the watchdog sets it at the deadline */
+    st->b_count = 0;
+    struct timespec ts;
+    clock_gettime(st->b_clock, &ts);
+    long long dl = (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec + st->b_span;
+    st->b_deadline = dl;
+    __atomic_store_n(&st->b_fired, 0, __ATOMIC_RELAXED);
+    __atomic_store_n(&st->b_idle, 0, __ATOMIC_RELAXED);
+    if (__builtin_expect(__atomic_load_n(&tdmL_wd_fast, __ATOMIC_RELAXED), 1)) {
+        __atomic_store_n(&st->b_dl_ns, dl, __ATOMIC_RELEASE);
+        __atomic_signal_fence(__ATOMIC_SEQ_CST);
+        if (__builtin_expect(dl >= __atomic_load_n(&tdmL_wd_wake, __ATOMIC_RELAXED)
+                             && st->b_wd, 1)) {
+            return;
+        }
+    } else {
+        __atomic_store_n(&st->b_dl_ns, dl, __ATOMIC_SEQ_CST);
+        if (dl >= __atomic_load_n(&tdmL_wd_wake, __ATOMIC_SEQ_CST) && st->b_wd) {
+            return;
+        }
+    }
+    tdmL_budget_announce(st, dl);
+}
 TDMI_FUNC void tdmL_budget_disarm(tdmL_State *st);
 TDMI_FUNC void tdmL_budget_set(tdmL_State *st, long long max_instructions, double timeout);
+/* tdmL_budget_disarm for the common case, inline: a timeout-only budget
+   whose call did not run out and whose deadline the watchdog did not fire
+   on; 0 (nothing done) otherwise. A hook the watchdog sets after this read
+   of b_fired finds no call armed when it fires, and removes itself. */
+static inline int tdmL_budget_disarm_quick(tdmL_State *st)
+{
+    if (!st->b_armed || st->b_count || st->b_tripped
+        || __atomic_load_n(&st->b_fired, __ATOMIC_RELAXED) != 0) {
+        return 0;
+    }
+    st->b_armed = 0;
+    __atomic_store_n(&st->b_dl_ns, 0, __ATOMIC_RELEASE);
+    return 1;
+}
 /* The hook a resumed coroutine gets while a budget is armed. [-0, +0, -] */
 TDMI_FUNC void tdmL_budget_resume(tdmL_State *st, lua_State *co);
 /* The budget's hook: the watchdog sets it (count 1) when a timeout-only
    budget's deadline passes. [-0, +0, v] */
 TDMI_FUNC void tdmL_budget_hook(lua_State *L, lua_Debug *ar);
 /* lwatch.c: a timeout-only budget was armed with deadline dl_ns
-   (st->b_dl_ns): make sure the watchdog runs, lists st and wakes by then.
-   Lock-free unless the watchdog would wake later or st is not listed. */
+   (st->b_dl_ns) and the watchdog would wake later (tdmL_wd_wake), or st is
+   not listed: list st, start the watchdog and wake it. Takes its mutex. */
 TDMI_FUNC void tdmL_watch_deadline(tdmL_State *st, long long dl_ns);
+
 /* CLOCK_MONOTONIC in ns (lbudget.c). */
 TDMI_FUNC long long tdmL_now_ns(void);
 #define TDML_BUDGET_INSTR 1
 #define TDML_BUDGET_TIME  2
+#define TDML_SB_FIND   0
+#define TDML_SB_MATCH  1
+#define TDML_SB_GMATCH 2
+#define TDML_SB_GSUB   3
+#define TDML_SB_N      4
 /* lsandbox.c: sandbox a state as the tdm_Policy at index 1 (light
    userdata) says; run under lua_pcall. [-1, +0, m] */
 TDMI_FUNC int tdmL_sandbox(lua_State *L);

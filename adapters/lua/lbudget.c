@@ -85,24 +85,22 @@ void tdmL_budget_hook(lua_State *L, lua_Debug *ar)
     }
 }
 
+/* The clock a timeout-only call's deadline starts from: CLOCK_MONOTONIC
+   costs a few tens of ns where the vDSO reads a paravirtual clock
+   (kvm-clock: ~25 ns, a third of a Python -> Lua call); CLOCK_MONOTONIC_COARSE
+   costs ~3 ns and lags by less than its resolution (the kernel's tick). The
+   coarse clock is used when its resolution is at most 1% of the timeout,
+   and its resolution is added: the deadline is then never early and at most
+   1% of the timeout late; shorter timeouts read the precise clock. Chosen
+   once per budget (tdmL_budget_set), so arming is a clock read, an add and
+   a few stores. */
+static long long coarse_res_ns = -1;     /* -1: not asked yet, 0: no coarse clock */
+
 void tdmL_budget_set(tdmL_State *st, long long max_instructions, double timeout)
 {
     st->b_max = max_instructions > 0 ? max_instructions : 0;
     st->b_timeout = timeout > 0 ? (timeout < 1e9 ? timeout : 1e9) : 0;  /* ns fit */
     st->b_on = st->b_max > 0 || st->b_timeout > 0;
-}
-
-/* The clock a call's deadline starts from: CLOCK_MONOTONIC costs a few
-   tens of ns where the vDSO reads a paravirtual clock (kvm-clock: ~25 ns,
-   a sixth of a Python -> Lua call); CLOCK_MONOTONIC_COARSE costs ~3 ns and
-   lags by less than its resolution (the kernel's tick). The coarse clock is
-   used when its resolution is at most 1% of the timeout, and its
-   resolution is added: the deadline is then never early and at most 1% of
-   the timeout late; shorter timeouts read the precise clock. */
-static long long coarse_res_ns = -1;     /* -1: not asked yet, 0: no coarse clock */
-
-static long long deadline_start_ns(double timeout, long long *slack)
-{
     long long res = __atomic_load_n(&coarse_res_ns, __ATOMIC_RELAXED);
     if (res < 0) {
         struct timespec r;
@@ -110,39 +108,30 @@ static long long deadline_start_ns(double timeout, long long *slack)
               ? (long long)r.tv_nsec : 0;
         __atomic_store_n(&coarse_res_ns, res, __ATOMIC_RELAXED);
     }
-    if (res > 0 && (double)res * 100.0 <= timeout * 1e9) {
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-        *slack = res;
-        return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+    long long span = (long long)(st->b_timeout * 1e9);
+    if (res > 0 && (double)res * 100.0 <= st->b_timeout * 1e9) {
+        st->b_clock = CLOCK_MONOTONIC_COARSE;
+        st->b_span = span + res;
+    } else {
+        st->b_clock = CLOCK_MONOTONIC;
+        st->b_span = span;
     }
-    *slack = 0;
-    return tdmL_now_ns();
 }
 
-void tdmL_budget_arm(tdmL_State *st)
+void tdmL_budget_arm_count(tdmL_State *st)
 {
-    st->b_armed = 1;
-    st->b_tripped = 0;
     st->b_left = st->b_max;
-    st->b_count = st->b_max > 0;
-    if (st->b_count) {
-        st->b_deadline = st->b_timeout > 0
-                         ? tdmL_now_ns() + (long long)(st->b_timeout * 1e9) : 0;
-        tdmL_rehook(st->L, tdmL_budget_hook, tdmL_budget_hook, step_of(st));
-        return;
-    }
-    /* timeout only: no hook; the watchdog sets it at the deadline */
-    long long slack;
-    long long dl = deadline_start_ns(st->b_timeout, &slack) + slack
-                   + (long long)(st->b_timeout * 1e9);
-    st->b_deadline = dl;
-    if (dl <= 0) {
-        dl = 1;
-    }
-    __atomic_store_n(&st->b_fired, 0, __ATOMIC_RELAXED);
-    __atomic_store_n(&st->b_dl_ns, dl, __ATOMIC_SEQ_CST);
+    st->b_count = 1;
+    st->b_deadline = st->b_timeout > 0
+                     ? tdmL_now_ns() + (long long)(st->b_timeout * 1e9) : 0;
+    tdmL_rehook(st->L, tdmL_budget_hook, tdmL_budget_hook, step_of(st));
+}
+
+void tdmL_budget_announce(tdmL_State *st, long long dl)
+{
+    __atomic_store_n(&st->b_wd_span, st->b_span, __ATOMIC_RELAXED);
     tdmL_watch_deadline(st, dl);
+    st->b_wd = 1;       /* listed, and the watchdog fences from now on */
 }
 
 void tdmL_budget_disarm(tdmL_State *st)
@@ -154,11 +143,11 @@ void tdmL_budget_disarm(tdmL_State *st)
         tdmL_rehook(st->L, tdmL_budget_hook, NULL, 0);
         return;
     }
-    /* the hook the watchdog set for this call, if any, goes; one it sets
-       later (it read b_dl_ns before this store) finds no call armed, or a
-       later deadline, when it fires and removes itself */
+    /* the hook the watchdog set for this call (it stored b_fired first), if
+       any, goes; one it sets later (it read b_dl_ns before this store) finds
+       no call armed, or a later deadline, when it fires and removes itself */
     __atomic_store_n(&st->b_dl_ns, 0, __ATOMIC_RELEASE);
-    if (tripped || lua_gethook(st->L) == tdmL_budget_hook) {
+    if (tripped || __atomic_load_n(&st->b_fired, __ATOMIC_RELAXED) != 0) {
         tdmL_rehook(st->L, tdmL_budget_hook, NULL, 0);
     }
 }

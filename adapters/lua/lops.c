@@ -1125,15 +1125,16 @@ int tdmL_op(tdmS_Frame *f)
    tail call. */
 static __attribute__((noinline)) void finish_interrupted(tdmL_State *st, tdmS_Frame *f)
 {
-    /* a chunk compiled for the call that follows (execute, eval): the
-       interrupt that arrived meanwhile is for that call */
-    int keep = f->op == TDM_OP_COMPILE && f->sub == TDM_COMPILE_THEN_CALL
-               && f->err.status == TDM_OK;
-    if (f->prev == NULL && !keep && st->intr != 0) {
-        tdmL_intr_clear(st);
-    }
-    if (f->prev == NULL && st->b_armed) {
-        tdmL_budget_disarm(st);
+    if (f->prev == NULL) {
+        /* a chunk compiled for the call that follows (execute, eval): the
+           interrupt that arrived meanwhile is for that call */
+        if (st->intr != 0 && !(f->op == TDM_OP_COMPILE && f->sub == TDM_COMPILE_THEN_CALL
+                               && f->err.status == TDM_OK)) {
+            tdmL_intr_clear(st);
+        }
+        if (st->b_armed) {
+            tdmL_budget_disarm(st);
+        }
     }
     lua_settop(st->L, (int)f->scratch);
 }
@@ -1144,8 +1145,13 @@ void tdmL_finish(tdmS_Frame *f)
     if (st != NULL && st->L != NULL && f->scratch >= 0) {
         if (__builtin_expect(__atomic_load_n(&st->intr, __ATOMIC_RELAXED) != 0
                              || st->b_armed, 0)) {
-            finish_interrupted(st, f);
-            return;
+            /* the outermost call of a timeout-only budget that did not run
+               out: disarmed here (the call's whole cost is in budget_arm) */
+            if (!(f->prev == NULL && __atomic_load_n(&st->intr, __ATOMIC_RELAXED) == 0
+                  && tdmL_budget_disarm_quick(st))) {
+                finish_interrupted(st, f);
+                return;
+            }
         }
         lua_settop(st->L, (int)f->scratch);
     }

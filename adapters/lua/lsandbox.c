@@ -44,25 +44,22 @@ static int sb_rep(lua_State *L)
 /* Worst-case steps of a search for pattern p (lp bytes) in a subject of ls
    bytes: each start position (one when anchored) times, for each repeated
    item (x*, x+, x-, %b), every length it can take, times the pattern's
-   length. Backtracking of a Lua pattern never costs more. */
-static double pattern_cost(const char *p, size_t lp, size_t ls, int plain)
+   length. Backtracking of a Lua pattern never costs more. The pattern's
+   part is its shape: how many factors of ls + 1 (pattern_shape). */
+static int pattern_shape(const char *p, size_t lp)
 {
-    double n = (double)ls + 1;
-    double cost = (double)(lp ? lp : 1);
-    if (plain) {
-        return cost * n;
-    }
+    int k = 0;
     size_t i = 0;
     if (lp > 0 && p[0] == '^') {
         i = 1;
     } else {
-        cost *= n;
+        k++;            /* every start position */
     }
     for (; i < lp; i++) {
         char c = p[i];
         if (c == '%') {
             if (i + 1 < lp && p[i + 1] == 'b') {
-                cost *= n;
+                k++;
                 i += 3;
             } else {
                 i++;
@@ -79,27 +76,71 @@ static double pattern_cost(const char *p, size_t lp, size_t ls, int plain)
                 i++;
             } while (i < lp && p[i] != ']');
         } else if (c == '*' || c == '+' || c == '-') {
-            cost *= n;
+            k++;
         }
-        if (cost > 1e300) {
-            return cost;
-        }
+    }
+    return k;
+}
+
+static double pattern_cost(int k, size_t lp, size_t ls)
+{
+    double n = (double)ls + 1;
+    double cost = (double)(lp ? lp : 1);
+    for (int j = 0; j < k && cost <= 1e300; j++) {
+        cost *= n;
     }
     return cost;
 }
 
-/* string.find / match / gmatch / gsub: refuse a search whose worst case
-   passes the policy's max_match, then run the original (upvalue 1).
-   Upvalue 2: 1 when argument 4 can ask for a plain search (find). */
-static int sb_search(lua_State *L)
+/* The shape of pattern p, through the state's one-entry cache: a script
+   searches with the same few patterns over and over, and comparing a short
+   pattern costs less than reading it again. The cache holds a copy of the
+   pattern's bytes, never a pointer to a Lua string. */
+static int shape_of(tdmL_State *st, const char *p, size_t lp)
+{
+    if (lp <= sizeof st->mp_pat && (size_t)st->mp_len == lp
+        && memcmp(st->mp_pat, p, lp) == 0) {
+        return st->mp_shape;
+    }
+    int k = pattern_shape(p, lp);
+    if (lp <= sizeof st->mp_pat) {
+        memcpy(st->mp_pat, p, lp);
+        st->mp_len = (int)lp;
+        st->mp_shape = k;
+    }
+    return k;
+}
+
+/* The state of a sandboxed Lua state: the allocator's ud when tandem made
+   it (a few instructions), else the registry's (a hash lookup). */
+static tdmL_State *sb_state(lua_State *L)
+{
+    void *ud;
+    if (lua_getallocf(L, &ud) == tdmL_alloc) {
+        return ud;
+    }
+    return tdmL_state(L);
+}
+
+/* string.find / match / gmatch / gsub (`which`, TDML_SB_*): refuse a search
+   whose worst case passes the policy's max_match, then run the original:
+   with this call's stack, called directly (st->sb_orig: a C function
+   without upvalues, which reads only its arguments), so the guard costs
+   the estimate and no second call through the VM; else through lua_call
+   (upvalue 1). `plain_ok`: argument 4 can ask for a plain search (find). */
+static inline int sb_search(lua_State *L, int which, int plain_ok)
 {
     size_t ls, lp;
-    luaL_checklstring(L, 1, &ls);
-    const char *p = luaL_checklstring(L, 2, &lp);
-    int plain = lua_toboolean(L, lua_upvalueindex(2)) && lua_toboolean(L, 4);
-    tdmL_State *st = tdmL_state(L);
+    const char *p;
+    if (lua_tolstring(L, 1, &ls) == NULL || (p = lua_tolstring(L, 2, &lp)) == NULL) {
+        luaL_checklstring(L, 1, &ls);           /* the original's error */
+        p = luaL_checklstring(L, 2, &lp);
+    }
+    tdmL_State *st = sb_state(L);
     if (st != NULL && st->max_match > 0) {
-        double cost = pattern_cost(p, lp, ls, plain);
+        double cost = plain_ok && lua_gettop(L) >= 4 && lua_toboolean(L, 4)
+                      ? pattern_cost(1, lp, ls)
+                      : pattern_cost(shape_of(st, p, lp), lp, ls);
         if (cost > st->max_match) {
             char msg[160];
             snprintf(msg, sizeof msg, "pattern too costly for the sandbox: up to %.3g steps "
@@ -107,10 +148,33 @@ static int sb_search(lua_State *L)
             return luaL_error(L, "%s", msg);
         }
     }
+    if (st != NULL && st->sb_orig[which] != NULL) {
+        return st->sb_orig[which](L);
+    }
     lua_pushvalue(L, lua_upvalueindex(1));
     lua_insert(L, 1);
     lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
     return lua_gettop(L);
+}
+
+static int sb_find(lua_State *L)
+{
+    return sb_search(L, TDML_SB_FIND, 1);
+}
+
+static int sb_match(lua_State *L)
+{
+    return sb_search(L, TDML_SB_MATCH, 0);
+}
+
+static int sb_gmatch(lua_State *L)
+{
+    return sb_search(L, TDML_SB_GMATCH, 0);
+}
+
+static int sb_gsub(lua_State *L)
+{
+    return sb_search(L, TDML_SB_GSUB, 0);
 }
 
 /* table.move(a1, f, e, t, a2): the original loops e - f + 1 times, and
@@ -260,8 +324,22 @@ static int in(const char *const *names, const char *name)
     return 0;
 }
 
-/* t[name] = f with the current t[name] as upvalue 1 (and `extra` pushed
-   as upvalue 2 when >= 0); t at index ti. [-0, +0, m] */
+/* t[name] (t at index ti) when it is a C function without upvalues (the
+   running function's would be the wrapper's), else NULL. [-0, +0, -] */
+static lua_CFunction direct(lua_State *L, int ti, const char *name)
+{
+    int top = lua_gettop(L);
+    lua_getfield(L, ti, name);
+    lua_CFunction f = lua_tocfunction(L, -1);
+    if (f != NULL && lua_getupvalue(L, -1, 1) != NULL) {
+        f = NULL;
+    }
+    lua_settop(L, top);
+    return f;
+}
+
+/* t[name] = f with the current t[name] as upvalue 1 (and the boolean
+   `extra` as upvalue 2 when >= 0); t at index ti. [-0, +0, m] */
 static void wrap(lua_State *L, int ti, const char *name, lua_CFunction f, int extra)
 {
     lua_getfield(L, ti, name);
@@ -336,10 +414,18 @@ int tdmL_sandbox(lua_State *L)
     lua_pushnil(L);
     lua_setfield(L, 3, "dump");
     wrap(L, 3, "rep", sb_rep, -1);
-    wrap(L, 3, "find", sb_search, 1);
-    wrap(L, 3, "match", sb_search, 0);
-    wrap(L, 3, "gmatch", sb_search, 0);
-    wrap(L, 3, "gsub", sb_search, 0);
+    tdmL_State *st = sb_state(L);
+    static const char *const searches[TDML_SB_N] = {"find", "match", "gmatch", "gsub"};
+    for (int i = 0; i < TDML_SB_N && st != NULL; i++) {
+        st->sb_orig[i] = direct(L, 3, searches[i]);
+    }
+    if (st != NULL) {
+        st->mp_len = -1;        /* nothing cached (0 would be the empty pattern) */
+    }
+    wrap(L, 3, "find", sb_find, -1);
+    wrap(L, 3, "match", sb_match, -1);
+    wrap(L, 3, "gmatch", sb_gmatch, -1);
+    wrap(L, 3, "gsub", sb_gsub, -1);
     lua_pushliteral(L, "");
     if (lua_getmetatable(L, -1)) {
         lua_pushboolean(L, 0);

@@ -26,7 +26,9 @@
  * state and its running coroutine (fire), so such a budget costs nothing
  * while the call runs. It ticks (every TDML_TICK_MS) only while a state is
  * polled or a tick function is set; otherwise it sleeps until the next
- * deadline, or until told.
+ * deadline, or until told. A call arms its deadline without its mutex and
+ * without waking it while it wakes no later (tdmL_budget_arm in
+ * ladapter.h; wd_wait for the other half of that handshake).
  *
  * A Lua hook belongs to one coroutine, so the hook is set on the state's
  * main thread (as lua.c does) and on the coroutine running now: resumes go
@@ -38,6 +40,11 @@
 #include <pthread.h>
 #include <signal.h>
 #include <time.h>
+#include <unistd.h>
+#if defined(__linux__)
+#include <sys/syscall.h>
+#include <linux/membarrier.h>
+#endif
 #include "ladapter.h"
 
 #define TDML_TICK_MS 20
@@ -53,10 +60,16 @@ static int wd_running;                  /* the thread runs its loop */
 static int wd_joinable;                 /* wd_thread was started and not joined */
 static pthread_t wd_thread;
 static pthread_once_t wd_once = PTHREAD_ONCE_INIT;
-/* When the watchdog wakes next (CLOCK_MONOTONIC ns); LLONG_MAX while it is
-   awake, not running, or waits for nothing but wd_cond. Atomic: a budget
-   armed with an earlier deadline wakes it (tdmL_watch_deadline). */
-static long long wd_wake = LLONG_MAX;
+/* When the watchdog wakes next (CLOCK_MONOTONIC ns); LLONG_MAX when it is
+   not running or waits for nothing but wd_cond. While it is awake it keeps
+   the time it woke for: it reads every deadline again before it sleeps.
+   Atomic: a budget armed with an earlier deadline wakes it
+   (tdmL_budget_arm, tdmL_watch_deadline). */
+long long tdmL_wd_wake = LLONG_MAX;
+int tdmL_wd_fast;
+/* A timeout-only budget was armed once: the watchdog fences before it
+   sleeps (heavy_fence). Under wd_mutex. */
+static int wd_timed;
 
 /* Registry key of the exception a signal handler raised (re-raised until
    the crossing ends). */
@@ -289,27 +302,98 @@ static void fire(tdmL_State *st, long long now)
     __atomic_store_n(&st->poking, 0, __ATOMIC_SEQ_CST);
 }
 
+/* Let this process's threads use plain stores and loads to arm deadlines
+   (tdmL_wd_fast): membarrier(2) makes the watchdog's heavy_fence a full
+   barrier on every thread of the process. Once, and again in a fork's
+   child (its registration is the parent's process's, not the child's). */
+static void fast_register(void)
+{
+    int ok = 0;
+#if defined(__linux__) && defined(SYS_membarrier)
+    ok = syscall(SYS_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0, 0) == 0;
+#endif
+    __atomic_store_n(&tdmL_wd_fast, ok, __ATOMIC_SEQ_CST);
+}
+
+/* Between the watchdog's store of its wake time and its reads of the
+   deadlines: with tdmL_wd_fast, a barrier on every running thread of the
+   process (membarrier), so an arming call's plain store of its deadline and
+   load of the wake time (tdmL_budget_arm) behave as if fenced; else the
+   arming calls' sequentially consistent accesses need nothing more. 0 when
+   the membarrier failed: tdmL_wd_fast is off from now on, and calls that
+   armed before they saw it off may have a deadline that the reads after
+   this miss (the caller wakes again soon to look). */
+static int heavy_fence(void)
+{
+#if defined(__linux__) && defined(SYS_membarrier)
+    if (__atomic_load_n(&tdmL_wd_fast, __ATOMIC_RELAXED)
+        && syscall(SYS_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0) != 0) {
+        __atomic_store_n(&tdmL_wd_fast, 0, __ATOMIC_SEQ_CST);
+        return 0;
+    }
+#endif
+    return 1;
+}
+
+/* The earliest armed deadline the watchdog has not fired, or `wake` if
+   that is earlier; wd_mutex held. With now > 0 (the clock, read before),
+   also now + b_wd_span for each state with a timeout budget and no call
+   armed that armed one since the last look: a call arming after `now` has
+   a deadline no earlier, so it need not wake this thread (tdmL_budget_arm);
+   after a whole span without a call, the state's next call wakes it. */
+static long long earliest(long long wake, long long now)
+{
+    for (tdmL_State *st = wd_list; st != NULL; st = st->watch_next) {
+        long long dl = __atomic_load_n(&st->b_dl_ns, __ATOMIC_SEQ_CST);
+        if (dl != 0) {
+            if (dl < wake && __atomic_load_n(&st->b_fired, __ATOMIC_RELAXED) != dl) {
+                wake = dl;
+            }
+        } else if (now > 0 && __atomic_load_n(&st->b_idle, __ATOMIC_RELAXED) == 0) {
+            long long span = __atomic_load_n(&st->b_wd_span, __ATOMIC_RELAXED);
+            __atomic_store_n(&st->b_idle, 1, __ATOMIC_RELAXED);
+            if (span > 0 && now + span < wake) {
+                wake = now + span;
+            }
+        }
+    }
+    return wake;
+}
+
+#define TDML_FENCE_RETRY_NS 1000000LL   /* a failed membarrier: look again in 1 ms */
+
 /* Wait for the next tick, deadline or signal; wd_mutex held. */
 static void wd_wait(long long next_tick)
 {
-    long long wake = next_tick;
-    for (tdmL_State *st = wd_list; st != NULL; st = st->watch_next) {
-        long long dl = __atomic_load_n(&st->b_dl_ns, __ATOMIC_SEQ_CST);
-        if (dl != 0 && dl < wake && __atomic_load_n(&st->b_fired, __ATOMIC_RELAXED) != dl) {
-            wake = dl;
+    long long wake = earliest(next_tick, tdmL_now_ns());
+    /* A call arms its deadline without the mutex (tdmL_budget_arm): it
+       stores the deadline, then loads tdmL_wd_wake and signals (under
+       wd_mutex, which this thread holds until it waits) if the deadline is
+       earlier. This thread stores the wake time, fences, then reads the
+       deadlines again: a call the reads miss saw this wake time. */
+    for (;;) {
+        __atomic_store_n(&tdmL_wd_wake, wake, __ATOMIC_SEQ_CST);
+        if (!wd_timed) {
+            break;      /* no call arms a deadline without the mutex yet */
         }
+        if (!heavy_fence()) {
+            long long soon = tdmL_now_ns() + TDML_FENCE_RETRY_NS;
+            wake = earliest(wake < soon ? wake : soon, 0);
+            __atomic_store_n(&tdmL_wd_wake, wake, __ATOMIC_SEQ_CST);
+            break;
+        }
+        long long again = earliest(wake, 0);
+        if (again == wake) {
+            break;
+        }
+        wake = again;   /* armed meanwhile: store the earlier time, fence again */
     }
-    /* a deadline armed after the loop above read it sees this wake time (or
-       the LLONG_MAX before it) and signals if it is earlier; it signals
-       under wd_mutex, which this thread holds until it waits */
-    __atomic_store_n(&wd_wake, wake, __ATOMIC_SEQ_CST);
     if (wake == LLONG_MAX) {
         pthread_cond_wait(&wd_cond, &wd_mutex);
     } else {
         struct timespec ts = { .tv_sec = wake / 1000000000LL, .tv_nsec = wake % 1000000000LL };
         pthread_cond_clockwait(&wd_cond, &wd_mutex, CLOCK_MONOTONIC, &ts);
     }
-    __atomic_store_n(&wd_wake, LLONG_MAX, __ATOMIC_SEQ_CST);
 }
 
 /* Whether the watchdog has to tick: a polled state or a tick function. */
@@ -343,6 +427,7 @@ static void *wd_main(void *arg)
         }
         if (wd_list == NULL && wd_tick == NULL) {
             wd_running = 0;
+            __atomic_store_n(&tdmL_wd_wake, LLONG_MAX, __ATOMIC_SEQ_CST);
             pthread_mutex_unlock(&wd_mutex);
             return NULL;
         }
@@ -399,7 +484,8 @@ static void fork_parent(void)
 static void fork_child(void)
 {
     wd_running = wd_joinable = 0;       /* the thread stayed in the parent */
-    __atomic_store_n(&wd_wake, LLONG_MAX, __ATOMIC_SEQ_CST);
+    __atomic_store_n(&tdmL_wd_wake, LLONG_MAX, __ATOMIC_SEQ_CST);
+    fast_register();
     if (wd_list != NULL || wd_tick != NULL) {
         start_locked();
     }
@@ -416,6 +502,7 @@ static void init_once(void)
         (void)dlopen(info.dli_fname, RTLD_NOW | RTLD_NOLOAD | RTLD_NODELETE);
     }
     pthread_atfork(fork_prepare, fork_parent, fork_child);
+    fast_register();
 }
 
 /* Put st on the watchdog's list; wd_mutex held. */
@@ -447,12 +534,10 @@ void tdmL_watch(tdm_Runtime *rt, uintptr_t tid)
 
 void tdmL_watch_deadline(tdmL_State *st, long long dl_ns)
 {
-    if (__atomic_load_n(&st->watched, __ATOMIC_ACQUIRE)
-        && dl_ns >= __atomic_load_n(&wd_wake, __ATOMIC_SEQ_CST)) {
-        return;     /* the watchdog runs and wakes before dl_ns anyway */
-    }
+    (void)dl_ns;
     pthread_once(&wd_once, init_once);
     pthread_mutex_lock(&wd_mutex);
+    wd_timed = 1;
     list_locked(st);
     start_locked();
     pthread_cond_signal(&wd_cond);

@@ -1,6 +1,14 @@
 /* embed_sandbox.c — tdm_open_sandboxed and tdm_set_budget (docs/sandbox.md). */
 #include "tandem.h"
 #include "check.h"
+#include <time.h>
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
 
 int main(void)
 {
@@ -49,6 +57,33 @@ int main(void)
         CHECK(tdm_exec(rt2, TDM_LANG_LUA, "while true do end", "t2.lua") == TDM_ERRTIMEOUT);
         CHECK(tdm_exec(rt, TDM_LANG_LUA, "while true do end", "t3.lua") == TDM_ERRTIMEOUT);
         tdm_free(rt2);
+    }
+    /* calls arm their deadlines without waking the watchdog while it wakes
+       no later (tdmL_budget_arm): one runtime's calls leave it asleep for an
+       hour; a shorter deadline of another runtime, or of the same one, must
+       still wake it, never early and promptly */
+    tdm_Runtime *rt3 = NULL;
+    CHECK(tdm_open_sandboxed(&p, &rt3) == TDM_OK);
+    if (rt3 != NULL) {
+        CHECK_OK(rt3, tdm_set_budget(rt3, 0, 3600));
+        for (int round = 0; round < 2; round++) {
+            for (int i = 0; i < 2000; i++) {
+                if (tdm_eval(rt3, TDM_LANG_LUA, "1 + 1", &v) != TDM_OK) {
+                    CHECK(!"a call in time was stopped");
+                    break;
+                }
+            }
+            tdm_Runtime *r = round == 0 ? rt : rt3;
+            if (round == 1) {
+                CHECK_OK(rt3, tdm_set_budget(rt3, 0, 0.02));
+            }
+            double t0 = now_s();
+            CHECK(tdm_exec(r, TDM_LANG_LUA, "while true do end", "w.lua") == TDM_ERRTIMEOUT);
+            double took = now_s() - t0;
+            CHECK(took >= 0.02);
+            CHECK(took < 0.5);
+        }
+        tdm_free(rt3);
     }
     CHECK(tdm_set_budget(rt, -1, 0) == TDM_ERRARG);
     /* caps on C loops and memory */

@@ -527,3 +527,123 @@ def test_host_survives_every_case_in_one_runtime():
     assert lua.eval("1 + 1") == 2
     assert os.getpid() > 0
     assert not isinstance(lua.eval("o"), types.ModuleType)
+
+
+def _loop_times_out(lua, timeout):
+    """`while true do end` ends in LuaTimeoutError no earlier than `timeout`
+    and promptly after it."""
+    t = time.monotonic()
+    with pytest.raises(LuaTimeoutError, match="deadline"):
+        lua.execute("while true do end")
+    took = time.monotonic() - t
+    assert took >= timeout
+    assert took < timeout + 0.5
+
+
+def test_timeout_deadline_armed_while_watchdog_sleeps():
+    # calls arm their deadlines without telling the watchdog as long as it
+    # wakes no later (lbudget.c: tdmL_budget_arm); a shorter deadline than
+    # the one it sleeps for must still wake it
+    long = tandem.LuaRuntime()
+    long.set_budget(timeout=3600)
+    f = long.eval("function(x) return x + 1 end")
+    for i in range(2000):
+        assert f(i) == i + 1        # the watchdog now sleeps for about an hour
+    short = tandem.LuaRuntime()
+    short.set_budget(timeout=0.03)
+    _loop_times_out(short, 0.03)
+    for i in range(2000):
+        assert f(i) == i + 1
+    long.set_budget(timeout=0.03)   # the same runtime, a shorter timeout
+    _loop_times_out(long, 0.03)
+    assert f(1) == 2
+    long.set_budget(timeout=3600)
+    assert f(2) == 3
+
+
+def test_timeout_deadline_after_many_calls_and_a_pause():
+    # calls in quick succession (each arms, none is told to the watchdog),
+    # then one that loops; then a pause of many spans (the watchdog stops
+    # waking for the runtime), then one that loops
+    lua = tandem.LuaRuntime(sandbox=small_policy(max_instructions=None, timeout=0.03))
+    f = lua.eval("function(x) return x * 2 end")
+    for i in range(5000):
+        assert f(i) == 2 * i        # none of them is stopped
+    _loop_times_out(lua, 0.03)
+    time.sleep(0.3)
+    _loop_times_out(lua, 0.03)
+    assert f(4) == 8
+    time.sleep(0.3)
+    assert f(5) == 10               # a call after a pause is not stopped either
+
+
+def test_timeout_runtimes_with_different_timeouts_in_threads():
+    # each thread's runtime has its own timeout; each call that loops stops
+    # after its own deadline (never before), and promptly, while the others
+    # keep arming theirs
+    import threading
+    errors = []
+    timeouts = [0.02, 0.05, 0.11, 0.3, 3600]
+
+    def work(timeout):
+        try:
+            lua = tandem.LuaRuntime()
+            lua.set_budget(timeout=timeout)
+            f = lua.eval("function(x) return x + 1 end")
+            for r in range(3):
+                for i in range(500):
+                    assert f(i) == i + 1
+                if timeout < 1:
+                    _loop_times_out(lua, timeout)
+        except BaseException as e:      # reported below
+            errors.append((timeout, repr(e)))
+    threads = [threading.Thread(target=work, args=(t,)) for t in timeouts]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+
+
+def test_pattern_guard_verdict_follows_subject_and_pattern():
+    # the guard caches a pattern's shape by its bytes: the same pattern on a
+    # longer subject, and another pattern of the same length, get their own
+    # verdicts
+    lua = tandem.LuaRuntime(sandbox=small_policy())
+    f = lua.eval("function(s, p, plain) return (string.find(s, p, 1, plain)) end")
+    short, big = "a" * 10, "a" * 100_000
+    assert f(short, ".-.-.-b") is None
+    with pytest.raises(LuaError, match="pattern too costly"):
+        f(big, ".-.-.-b")
+    assert f(short, ".-.-.-b") is None
+    assert f(big, "aaaaaab") is None    # same length, no repetition: fine
+    with pytest.raises(LuaError, match="pattern too costly"):
+        f(big, "a*a*a*b")               # same length as both
+    assert f(big, "") == 1              # the empty pattern (length 0)
+    assert f(big, "a*a*a*b", True) is None      # plain: no pattern
+    longp = "a" * 34 + "-b"             # longer than the cache holds
+    with pytest.raises(LuaError, match="pattern too costly"):
+        f(big, longp)
+    assert f(short, longp) is None
+    with pytest.raises(LuaError, match="pattern too costly"):
+        f(big, longp)
+    assert f("key_42", "^key_%d+$") == 1
+
+
+def test_pattern_guard_calls_originals_with_their_errors():
+    # the guard runs string.find/match/gmatch/gsub with the script's own call
+    # (no second call): arguments, results and errors are the originals'
+    lua = tandem.LuaRuntime(sandbox=small_policy())
+    assert lua.execute("return string.find('hello', 'l+')") == (3, 4)
+    assert lua.execute("return ('k=v'):match('(%w)=(%w)')") == ("k", "v")
+    assert lua.eval("(function() local t = {} for w in ('a b c'):gmatch('%a') do "
+                    "t[#t + 1] = w end return table.concat(t) end)()") == "abc"
+    assert lua.execute("return ('abc'):gsub('%w', function(c) return c:upper() end)") \
+        == ("ABC", 3)
+    assert lua.eval("string.find(12345, 34)") == (3, 4)     # numbers as strings
+    for code in ["string.find(nil, 'a')", "string.match('a', {})", "('a'):gsub('a', true)"]:
+        with pytest.raises(LuaError, match="bad argument"):
+            lua.execute(code)
+    with pytest.raises(LuaError, match="boom"):
+        lua.execute("('abc'):gsub('%w', function() error('boom') end)")
+    assert lua.eval("select('#', string.find('abc', 'x'))") == 1
