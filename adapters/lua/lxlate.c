@@ -26,6 +26,10 @@ typedef struct Buf {
     size_t n, cap;
 } Buf;
 
+/* Chunk-level caches of global callees a chunk keeps at most (3 Lua locals
+   each: the chunk's main function may have 200, the prelude takes ~100). */
+#define GC_MAX 24
+
 typedef struct Gen {
     Buf *o;             /* current output (the chunk, or a side buffer) */
     Buf chunk;
@@ -67,6 +71,11 @@ typedef struct Gen {
     int leaf;           /* generating the leaf version (gen_leaf): T is true,
                            no depth bookkeeping */
     int flat;           /* no newlines (a version emitted on one line) */
+    struct {            /* call-site caches of global callees (direct_call): */
+        const char *name;   /* the global (a name in the IR) */
+        int k;              /* the number of positional arguments */
+    } gc[GC_MAX];
+    int ngc;            /* chunk locals CV<i>, CE<i>, CB<i> declared in statics */
 } Gen;
 
 static void bput(Gen *g, const char *s, size_t n)
@@ -1149,6 +1158,29 @@ static char *list_slot_cond(Gen *g, const tdmX_Node *o, const tdmX_Node *k, cons
    called as a plain Lua function, anything else through the helper `call`.
    The callee and the arguments go to temporaries (each used twice), so a
    statement with very many calls keeps the helper form (Lua's 200 locals). */
+/* The call-site cache of global `name` called with k positional arguments:
+   its index (chunk locals CV<i>, CE<i>, CB<i> declared on first use), or -1
+   when the chunk has GC_MAX already. */
+static int gcache_slot(Gen *g, const char *name, int k)
+{
+    for (int i = 0; i < g->ngc; i++) {
+        if (g->gc[i].k == k && strcmp(g->gc[i].name, name) == 0) {
+            return i;
+        }
+    }
+    if (g->ngc == GC_MAX) {
+        return -1;
+    }
+    int i = g->ngc++;
+    g->gc[i].name = name;
+    g->gc[i].k = k;
+    Buf *save = g->o;
+    g->o = &g->statics;
+    emit(g, "local CV%d, CE%d, CB%d; ", i, i, i);
+    g->o = save;
+    return i;
+}
+
 static int direct_call(Gen *g, const tdmX_Node *n, Ex *out)
 {
     int nk = n->u.l.n - 1;             /* the callee and the arguments */
@@ -1157,7 +1189,26 @@ static int direct_call(Gen *g, const tdmX_Node *n, Ex *out)
         g->oom = 1;
         return -1;
     }
-    if (exprs(g, (const tdmX_Node *const *)n->u.l.v + 1, nk, e) != 0) {
+    /* a global callee: read at call time, before the arguments, through its
+       call-site cache, which keeps the value with the epoch it was read at
+       (the rule of G: docs/translation.md, "call-time globals") and the
+       value's fixed-arity body for k arguments (rt.xb[k]: false when it has
+       none). A hit costs no table read. */
+    int gc = tdmX_is(n->u.l.v[1], "global") ? gcache_slot(g, sym(n->u.l.v[1], 1), nk - 1) : -1;
+    int cb = 0;
+    if (gc >= 0) {
+        cb = ++g->tmp;
+        int cv = ++g->tmp;
+        emit(g, "local t%d, t%d = CB%d, CV%d; if CE%d ~= EP() then t%d = G(\"%s\"); "
+             "t%d = XB[%d][t%d] or false; CV%d, CB%d, CE%d = t%d, t%d, EP() or nil end; ",
+             cb, cv, gc, gc, gc, cv, sym(n->u.l.v[1], 1), cb, nk - 1, cv, gc, gc, gc, cv, cb);
+        e[0] = ex_make(dupf(g, "t%d", cv), 0, 1);
+        if (e[0].s == NULL || exprs(g, (const tdmX_Node *const *)n->u.l.v + 2, nk - 1, e + 1) != 0) {
+            free(e[0].s);
+            free(e);
+            return -1;
+        }
+    } else if (exprs(g, (const tdmX_Node *const *)n->u.l.v + 1, nk, e) != 0) {
         free(e);
         return -1;
     }
@@ -1171,7 +1222,7 @@ static int direct_call(Gen *g, const tdmX_Node *n, Ex *out)
         }
     }
     char *args = join(g, e + 1, nk - 1, NULL);
-    int r = ++g->tmp;
+    int r = gc >= 0 ? cb : ++g->tmp;
     /* TT, the body's last argument: every argument is an integer (always,
        or when the parameters were: T) */
     int all = 1, allT = g->intlT != NULL;
@@ -1183,8 +1234,11 @@ static int direct_call(Gen *g, const tdmX_Node *n, Ex *out)
     /* a top-level translated function taking exactly these many arguments:
        its body (rt.xreg); another translated function: itself; anything
        else through the helper */
-    emit(g, "local t%d = XB[%d][%s]; if t%d then t%d = t%d(%s%s) elseif XF[%s] then t%d = %s(%s) "
-         "else t%d = call(%s%s%s) end; ", r, nk - 1, e[0].s, r, r, r, args ? args : "", tt,
+    if (gc < 0) {
+        emit(g, "local t%d = XB[%d][%s]; ", r, nk - 1, e[0].s);
+    }
+    emit(g, "if t%d then t%d = t%d(%s%s) elseif XF[%s] then t%d = %s(%s) "
+         "else t%d = call(%s%s%s) end; ", r, r, r, args ? args : "", tt,
          e[0].s, r, e[0].s, args ? args : "", r, e[0].s, nk > 1 ? ", " : "", args ? args : "");
     free(args);
     free_exs(e, nk);

@@ -1,0 +1,303 @@
+"""Call sites of global callees (docs/translation.md, "Speed", call-site
+caches): `f(x)` with `f` a module global keeps, per call site's chunk, the
+value read with its epoch and its fixed-arity body. The cache must never
+change an answer: globals are still read at call time, before the
+arguments, and a rebound, deleted or replaced callee is seen.
+
+PYTEST_DONT_REWRITE
+
+Every case runs in CPython and translated: value and type must be equal,
+or the same exception type and message.
+"""
+
+import threading
+import time
+import types
+
+import pytest
+
+import tandem
+from xlate_same import check_outcome, outcome, same
+
+
+@pytest.fixture()
+def lua():
+    return tandem.LuaRuntime()
+
+
+def fib(n):
+    if n < 2:
+        return n
+    return fib(n - 1) + fib(n - 2)
+
+
+def big(n):
+    # 2**62 at the leaves: past 64 bits after three levels
+    if n < 2:
+        return n + 4611686018427387904
+    return big(n - 1) + big(n - 2)
+
+
+def neg_big(n):
+    if n < 2:
+        return n - 4611686018427387904
+    return neg_big(n - 1) + neg_big(n - 2)
+
+
+def down(n):
+    if n == 0:
+        return 0
+    return down(n - 1) + 1
+
+
+def fib_src():
+    return tandem.translated_source(fib)
+
+
+def test_call_site_uses_the_cache(lua):
+    """The recursive calls go through a call-site cache (so that the cases
+    below test it, not a fallback)."""
+    lua.translate(fib)
+    src = fib_src()
+    assert "local CV0, CE0, CB0; " in src
+    assert src.count("CE0 ~= EP()") == 2
+    assert "XB[1][fib]" not in src
+
+
+def test_fib_values(lua):
+    lf = lua.translate(fib)
+    for n in range(0, 21):
+        assert same(lf(n), fib(n))
+    for v in (-5, True, False, 3.0, 2.5):
+        check_outcome(outcome(fib, (v,)), outcome(lf, (v,)))
+    for v in ("x", None, [1]):
+        check_outcome(outcome(fib, (v,)), outcome(lf, (v,)))
+
+
+def test_big_results_are_exact(lua):
+    for f in (big, neg_big):
+        lf = lua.translate(f)
+        for n in range(0, 12):
+            assert same(lf(n), f(n)), (f.__name__, n)
+        assert not -2 ** 63 <= lf(11) < 2 ** 63
+
+
+def test_deep_recursion_raises_recursion_error(lua):
+    lf = lua.translate(down)
+    assert lf(500) == 500
+    native = outcome(down, (10000,))
+    assert native[1] is RecursionError
+    check_outcome(native, outcome(lf, (10000,)), message_too=False)
+    assert "maximum recursion depth exceeded" in outcome(lf, (10000,))[2]
+    assert lf(500) == 500           # the depth counter is back to where it was
+
+
+def test_rebinding_between_calls(lua):
+    """Rebinding the global `fib` between calls of the translated fib: each
+    call reads it again (a Python function, a translated function, another
+    arity, a non-callable, None, deleted), and the cache is right after it
+    is restored."""
+    global fib
+    saved = fib
+    lf = lua.translate(saved)
+    assert lf(10) == 55
+
+    def other(n):
+        return 1000
+    tr_other = lua.translate(other)
+    cases = [lambda n: 1000, other, tr_other, lambda a, b: 0, 7, None, "del"]
+    try:
+        for c in cases:
+            if c == "del":
+                del globals()["fib"]
+            else:
+                fib = c
+            native = outcome(saved, (5,))
+            check_outcome(native, outcome(lf, (5,)))
+            fib = saved
+            assert lf(12) == 144
+    finally:
+        fib = saved
+    assert lf(15) == 610
+
+
+def test_rebound_in_the_middle_of_a_recursion(lua):
+    """A Python callee deep in the recursion rebinds the recursive global:
+    every read after it sees the new value (the cache's epoch changed)."""
+    ns = {}
+    src = (
+        "def rec(n, hook):\n"
+        "    if n == 0:\n"
+        "        hook()\n"
+        "        return 0\n"
+        "    return rec(n - 1, hook) + rec2(n)\n"
+        "def rec2(n):\n"
+        "    return n\n"
+    )
+    path = _source(src, "rebound_mid")
+    exec(compile(src, path, "exec"), ns)
+
+    def hook():
+        ns["rec2"] = lambda n: 100 * n
+    native = outcome(ns["rec"], (4, hook))
+    ns["rec2"] = _fresh(src, path)["rec2"]
+    lf = lua.translate(ns["rec"])
+    translated = outcome(lf, (4, hook))
+    check_outcome(native, translated)
+    assert native == ("ok", 1000)
+
+
+def test_global_read_before_the_arguments(lua):
+    """f(g(x)): f is read before g runs; g rebinding f does not change the
+    callee of the pending call, only later reads (the same global as its own
+    argument too)."""
+    src = (
+        "def f1(x):\n"
+        "    global CALLEE\n"
+        "    CALLEE = f2\n"
+        "    return x + 1\n"
+        "def f2(x):\n"
+        "    return x * 10\n"
+        "def nested(x):\n"
+        "    return CALLEE(CALLEE(x))\n"
+        "def via_arg(x):\n"
+        "    return CALLEE(rebind(x))\n"
+        "def rebind(x):\n"
+        "    global CALLEE\n"
+        "    CALLEE = f2\n"
+        "    return x\n"
+        "def twice(x):\n"
+        "    return CALLEE(x) + CALLEE(x)\n"
+    )
+    path = _source(src, "read_before_args")
+    for name, expect in (("nested", 3), ("via_arg", 6), ("twice", 56)):
+        ns = _fresh(src, path)
+        ns["CALLEE"] = ns["f1"]
+        native = outcome(ns[name], (1 if name == "nested" else 5,))
+        assert native == ("ok", expect), (name, native)
+        ns = _fresh(src, path)
+        ns["CALLEE"] = ns["f1"]
+        lf = lua.translate(ns[name])
+        check_outcome(native, outcome(lf, (1 if name == "nested" else 5,)))
+        assert ns["CALLEE"] is ns["f2"]
+
+
+def test_translated_function_replaced_in_module(lua):
+    """A module whose helper is replaced by a new def: the translated caller
+    calls the new one (translated when the new one is read)."""
+    src = (
+        "def helper(x):\n"
+        "    return x + 1\n"
+        "def caller(n):\n"
+        "    t = 0\n"
+        "    for i in range(n):\n"
+        "        t += helper(i)\n"
+        "    return t\n"
+    )
+    path = _source(src, "replaced")
+    mod = types.ModuleType("tdm_callcache_replaced")
+    exec(compile(src, path, "exec"), mod.__dict__)
+    lf = lua.translate(mod.caller)
+    assert lf(4) == mod.caller(4) == 10
+    src2 = "def helper(x):\n    return x * 100\n"
+    path2 = _source(src2, "replaced2")
+    exec(compile(src2, path2, "exec"), mod.__dict__)
+    assert lf(4) == mod.caller(4) == 600
+    mod.helper = lua.translate(mod.helper)        # a Lua function now
+    assert same(lf(4), 600)
+    del mod.helper
+    check_outcome(outcome(mod.caller, (4,)), outcome(lf, (4,)))
+
+
+def test_same_global_with_two_arities(lua):
+    """One global called with one and with two arguments in one function:
+    each arity has its own cache; rebinding it changes both."""
+    src = (
+        "def two(a, b=10):\n"
+        "    return a * b\n"
+        "def three(a, b=10, c=1):\n"
+        "    return a + b + c\n"
+        "def both(x):\n"
+        "    return (TWO(x), TWO(x, 3), TWO(x), TWO(x, x))\n"
+    )
+    path = _source(src, "arities")
+    ns = _fresh(src, path)
+    ns["TWO"] = ns["two"]
+    lf = lua.translate(ns["both"])
+    assert same(lf(2), ns["both"](2))
+    ns["TWO"] = ns["three"]
+    assert same(lf(2), ns["both"](2))
+    ns["TWO"] = ns["two"]
+    assert same(lf(5), ns["both"](5))
+    ns["TWO"] = lambda a, b=0: (a, b)
+    assert same(lf(5), ns["both"](5))
+
+
+def test_more_callees_than_the_caches(lua):
+    """More distinct global callees than a chunk keeps caches for (24): the
+    rest keep the table-cached read; every call right."""
+    n = 30
+    defs = "".join("def h%d(x):\n    return x + %d\n" % (i, i) for i in range(n))
+    body = " + ".join("h%d(x)" % i for i in range(n))
+    src = defs + "def many(x):\n    return %s\n" % body
+    path = _source(src, "many_callees")
+    ns = _fresh(src, path)
+    lf = lua.translate(ns["many"])
+    assert lf(1) == ns["many"](1)
+    s = tandem.translated_source(ns["many"])
+    assert "local CV23, CE23, CB23; " in s and "CB24" not in s
+    assert "(GE[\"h29\"] == EP() and GV[\"h29\"] or G(\"h29\"))" in s
+    ns["h29"] = lambda x: -1000
+    assert lf(1) == ns["many"](1)
+    ns["h0"] = lambda x: -1000
+    assert lf(1) == ns["many"](1)
+
+
+def test_rebound_by_another_thread(lua):
+    """With another Python thread alive, nothing is cached: a translated loop
+    calling a global translated predicate sees another thread rebind it."""
+    src = (
+        "def no():\n"
+        "    return False\n"
+        "def yes():\n"
+        "    return True\n"
+        "def spin(limit):\n"
+        "    n = 0\n"
+        "    while not DONE():\n"
+        "        n += 1\n"
+        "        if n > limit:\n"
+        "            return -1\n"
+        "    return n\n"
+    )
+    path = _source(src, "thread_rebind")
+    ns = _fresh(src, path)
+    ns["DONE"] = ns["no"]
+    lf = lua.translate(ns["spin"])
+    assert lf(10) == -1
+
+    def setter():
+        time.sleep(0.05)
+        ns["DONE"] = ns["yes"]
+    t = threading.Thread(target=setter)
+    t.start()
+    try:
+        n = lf(10 ** 8)
+    finally:
+        t.join()
+    assert n > 0
+
+
+# ---- helpers -------------------------------------------------------------------
+
+def _source(src, tag):
+    """A file name under which linecache finds src (translation reads it)."""
+    import linecache
+    name = "<tandem-callcache-%s>" % tag
+    linecache.cache[name] = (len(src), None, src.splitlines(True), name)
+    return name
+
+
+def _fresh(src, path):
+    ns = {}
+    exec(compile(src, path, "exec"), ns)
+    return ns
