@@ -29,6 +29,7 @@ typedef struct Buf {
 /* Chunk-level caches of global callees a chunk keeps at most (3 Lua locals
    each: the chunk's main function may have 200, the prelude takes ~100). */
 #define GC_MAX 24
+#define BND_MAX 8
 
 typedef struct Gen {
     Buf *o;             /* current output (the chunk, or a side buffer) */
@@ -76,6 +77,14 @@ typedef struct Gen {
         int k;              /* the number of positional arguments */
     } gc[GC_MAX];
     int ngc;            /* chunk locals CV<i>, CE<i>, CB<i> declared in statics */
+    struct {            /* bounds of parameters never rebound, known where an
+                           `if p < K: return ...` lets the rest of a block run
+                           (bound_after): lo <= p <= hi when p is an int */
+        const tdmX_Func *fn;
+        const char *name;
+        long long lo, hi;
+    } bnd[BND_MAX];
+    int nbnd;
 } Gen;
 
 static void bput(Gen *g, const char *s, size_t n)
@@ -905,6 +914,26 @@ static const char *base_op(const char *op)
     return op;
 }
 
+/* The bounds known for int local n (a parameter never rebound) at this point
+   of the function being generated: 1 and *lo, *hi, or 0. */
+static int param_bounds(const Gen *g, const tdmX_Node *n, long long *lo, long long *hi)
+{
+    if (!tdmX_is(n, "local")) {
+        return 0;
+    }
+    int found = 0;
+    *lo = MINI_;
+    *hi = MAXI_;
+    for (int i = 0; i < g->nbnd; i++) {
+        if (g->bnd[i].fn == g->fn && strcmp(g->bnd[i].name, sym(n, 1)) == 0) {
+            found = 1;
+            *lo = g->bnd[i].lo > *lo ? g->bnd[i].lo : *lo;
+            *hi = g->bnd[i].hi < *hi ? g->bnd[i].hi : *hi;
+        }
+    }
+    return found;
+}
+
 static char *typed_binop(Gen *g, const char *op, const tdmX_Node *const *kids, const Ex *e)
 {
     op = base_op(op);
@@ -922,6 +951,10 @@ static char *typed_binop(Gen *g, const char *op, const tdmX_Node *const *kids, c
             }
             if (!a->simple) {
                 return NULL;
+            }
+            long long lo, hi;
+            if (param_bounds(g, kids[0], &lo, &hi) && (k > 0 ? hi <= MAXI_ - k : lo >= MINI_ - k)) {
+                return dupf(g, "(%s %c %lld)", a->s, k > 0 ? '+' : '-', k > 0 ? k : -k);
             }
             return k > 0 ? dupf(g, "(%s > %lld and OVF(\"add\", %s, %lld) or %s + %lld)", a->s,
                                 MAXI_ - k, a->s, k, a->s, k)
@@ -2609,13 +2642,97 @@ static int stmt(Gen *g, const tdmX_Node *s)
     return simple_stmt(g, s, h);
 }
 
-static int block(Gen *g, const tdmX_Node *b)
+/* Does name appear under n other than as a read in an expression (a
+   target, an `except ... as`, a loop variable, a nested scope)? Errs
+   towards yes. */
+static int rebinds(const tdmX_Node *n, const char *name)
 {
-    for (int i = 1; i < b->u.l.n; i++) {
-        if (stmt(g, b->u.l.v[i]) != 0) {
-            return -1;
+    static const char *const reads[] = {
+        "block", "if", "while", "return", "expr", "compare", "binop", "unop", "call",
+        "and", "or", "ifexp", "global", "int", "local", "index", NULL
+    };
+    if (n->kind == TDMX_SYM || n->kind == TDMX_STR) {
+        return strcmp(n->u.s.p, name) == 0;
+    }
+    if (n->kind != TDMX_LIST) {
+        return 0;
+    }
+    const char *h = tdmX_head(n);
+    int read = 0;
+    for (int i = 0; h != NULL && !read && reads[i] != NULL; i++) {
+        read = strcmp(reads[i], h) == 0;
+    }
+    for (int i = 1; i < n->u.l.n; i++) {
+        const tdmX_Node *k = n->u.l.v[i];
+        if (read && tdmX_is(k, "local")) {
+            continue;
+        }
+        if (read && strcmp(h, "global") == 0) {
+            continue;
+        }
+        if (rebinds(k, name)) {
+            return 1;
         }
     }
+    return 0;
+}
+
+/* After `if p < K: ... return` (no else; the body ends in return or raise)
+   the rest of the block runs only when p >= K: with p a parameter of the
+   function that nothing rebinds (so it holds to the function's end), the
+   bound lets typed p - k skip its overflow check. lt/le give a lower bound,
+   gt/ge an upper one; only `local op int`. */
+static void bound_after(Gen *g, const tdmX_Node *s)
+{
+    if (!tdmX_is(s, "if") || g->nbnd == BND_MAX || tdmX_len(s->u.l.v[4]) > 1) {
+        return;
+    }
+    const tdmX_Node *c = s->u.l.v[2], *body = s->u.l.v[3];
+    int nb = body->u.l.n;
+    if (!tdmX_is(c, "compare") || c->u.l.n != 4 || !tdmX_is(c->u.l.v[1], "local")
+        || !tdmX_is(c->u.l.v[3], "int") || nb < 2
+        || !(tdmX_is(body->u.l.v[nb - 1], "return") || tdmX_is(body->u.l.v[nb - 1], "raise"))) {
+        return;
+    }
+    const char *p = sym(c->u.l.v[1], 1), *op = sym(c, 2);
+    const tdmX_Func *f = g->fn;
+    int param = 0;
+    for (int j = 1; j < tdmX_len(f->params); j++) {
+        param = param || strcmp(f->params->u.l.v[j]->u.s.p, p) == 0;
+    }
+    if (!param || rebinds(f->cells, p) || rebinds(f->free, p) || rebinds(f->body, p)) {
+        return;
+    }
+    long long k = lit_of(c->u.l.v[3]).v, lo = MINI_, hi = MAXI_;
+    if (strcmp(op, "lt") == 0) {
+        lo = k;                             /* not p < k */
+    } else if (strcmp(op, "le") == 0 && k < MAXI_) {
+        lo = k + 1;
+    } else if (strcmp(op, "gt") == 0) {
+        hi = k;
+    } else if (strcmp(op, "ge") == 0 && k > MINI_) {
+        hi = k - 1;
+    } else {
+        return;
+    }
+    g->bnd[g->nbnd].fn = f;
+    g->bnd[g->nbnd].name = p;
+    g->bnd[g->nbnd].lo = lo;
+    g->bnd[g->nbnd].hi = hi;
+    g->nbnd++;
+}
+
+static int block(Gen *g, const tdmX_Node *b)
+{
+    int nb = g->nbnd;
+    for (int i = 1; i < b->u.l.n; i++) {
+        if (stmt(g, b->u.l.v[i]) != 0) {
+            g->nbnd = nb;
+            return -1;
+        }
+        bound_after(g, b->u.l.v[i]);
+    }
+    g->nbnd = nb;
     return 0;
 }
 

@@ -301,3 +301,111 @@ def _fresh(src, path):
     ns = {}
     exec(compile(src, path, "exec"), ns)
     return ns
+
+
+# ---- bounds of parameters after `if p < K: return` (overflow checks dropped) ----
+
+MAXI, MINI = 2 ** 63 - 1, -2 ** 63
+
+BOUND_SRC = (
+    "def lower(n):\n"           # n >= 2 below: n - 1, n - 2 cannot overflow
+    "    if n < 2:\n"
+    "        return n\n"
+    "    return (n - 1, n - 2)\n"
+    "def lower_le(n):\n"
+    "    if n <= 1:\n"
+    "        raise ValueError('small')\n"
+    "    return n - 2\n"
+    "def upper(n):\n"           # n <= 100 below: n + 5 cannot overflow, n - 1 can
+    "    if n > 100:\n"
+    "        return 0\n"
+    "    return (n + 5, n - 1)\n"
+    "def upper_ge(n):\n"
+    "    if n >= 101:\n"
+    "        return 0\n"
+    "    return n + 5\n"
+    "def rebound(n, m):\n"      # n rebound after the test: the check stays
+    "    if n < 2:\n"
+    "        return 0\n"
+    "    n = m\n"
+    "    return n - 1\n"
+    "def with_else(n):\n"
+    "    if n < 2:\n"
+    "        return 0\n"
+    "    else:\n"
+    "        pass\n"
+    "    return n - 1\n"
+    "def no_exit(n):\n"
+    "    if n < 2:\n"
+    "        k = 1\n"
+    "    return n - 1\n"
+    "def later_in_loop(n, m):\n"
+    "    if n < 2:\n"
+    "        return 0\n"
+    "    t = 0\n"
+    "    for i in range(m):\n"
+    "        t = n - 1\n"
+    "    return t\n"
+    "def inner_same_name(n, m):\n"
+    "    if n < 2:\n"
+    "        return 0\n"
+    "    def inner(n):\n"
+    "        return n - 1\n"
+    "    return inner(m)\n"
+    "def except_as(n):\n"
+    "    if n < 2:\n"
+    "        return 0\n"
+    "    try:\n"
+    "        raise ValueError\n"
+    "    except ValueError as n:\n"
+    "        pass\n"
+    "    return 1\n"
+    "def before_test(n):\n"     # the bound holds after the if only
+    "    a = n - 1\n"
+    "    if n < 2:\n"
+    "        return a\n"
+    "    return a\n"
+)
+
+BOUND_ARGS = {
+    "lower": [(MINI,), (MINI + 1,), (2,), (3,), (MAXI,), (1.5,), (2.5,), (True,), ("x",)],
+    "lower_le": [(MINI,), (1,), (2,), (MAXI,), (2.0,)],
+    "upper": [(MINI,), (MINI + 1,), (100,), (101,), (MAXI,), (-1.5,)],
+    "upper_ge": [(MINI,), (100,), (101,), (MAXI,)],
+    "rebound": [(5, MINI), (5, 7), (1, MINI), (5, 2.5)],
+    "with_else": [(MINI,), (5,)],
+    "no_exit": [(MINI,), (5,), (MAXI,)],
+    "later_in_loop": [(MAXI, 3), (2, 0), (MINI, 3)],
+    "inner_same_name": [(5, MINI), (5, 3), (0, MINI)],
+    "except_as": [(5,), (MINI,)],
+    "before_test": [(MINI,), (5,)],
+}
+
+
+def test_bounds_keep_python_ints(lua):
+    path = _source(BOUND_SRC, "bounds")
+    ns = _fresh(BOUND_SRC, path)
+    for name, argss in BOUND_ARGS.items():
+        lf = lua.translate(ns[name])
+        for args in argss:
+            check_outcome(outcome(ns[name], args), outcome(lf, args))
+
+
+def test_bounds_where_they_apply(lua):
+    """The checks are dropped exactly where the bound proves them useless."""
+    path = _source(BOUND_SRC, "bounds_src")
+    ns = _fresh(BOUND_SRC, path)
+    for name in BOUND_ARGS:
+        lua.translate(ns[name])
+    src = {name: tandem.translated_source(ns[name]) for name in BOUND_ARGS}
+    assert "OVF(\"sub\", v_n, 1)" not in src["lower"]
+    assert "(v_n - 1)" in src["lower"] and "(v_n - 2)" in src["lower"]
+    assert "OVF(\"sub\", v_n, 2)" not in src["lower_le"]
+    assert "OVF(\"add\", v_n, 5)" not in src["upper"]
+    assert "OVF(\"sub\", v_n, 1)" in src["upper"]
+    assert "OVF(\"add\", v_n, 5)" not in src["upper_ge"]
+    for name in ("rebound", "with_else", "no_exit", "before_test"):
+        assert "OVF(\"sub\", v_n, 1)" in src[name], name
+    assert "OVF(\"sub\", v_n, 1)" in src["inner_same_name"]
+    assert "OVF(\"sub\", v_n, 1)" not in src["later_in_loop"]
+    assert tandem.translated_source(fib).count("OVF(") == 0
