@@ -2140,6 +2140,7 @@ static int simple_stmt(Gen *g, const tdmX_Node *s, const char *h)
 }
 
 static int stmt(Gen *g, const tdmX_Node *s);
+static int stmt_versions(Gen *g, const tdmX_Node *s, const char *h);
 
 static int if_stmt(Gen *g, const tdmX_Node *s)
 {
@@ -2608,6 +2609,80 @@ static int try_stmt(Gen *g, const tdmX_Node *s)
     return rc;
 }
 
+/* Only nodes a statement with two versions can be made of. */
+static int version_nodes(const tdmX_Node *n)
+{
+    static const char *const ok[] = {
+        "return", "expr", "assign", "binop", "unop", "compare", "call", "global", "local",
+        "int", "float", "str", "true", "false", "none", "and", "or", "ifexp", "builtin", NULL,
+    };
+    if (n->kind != TDMX_LIST) {
+        return 1;
+    }
+    const char *h = tdmX_head(n);
+    int found = 0;
+    for (int i = 0; h != NULL && !found && ok[i] != NULL; i++) {
+        found = strcmp(ok[i], h) == 0;
+    }
+    if (!found) {
+        return 0;
+    }
+    for (int i = 1; i < n->u.l.n; i++) {
+        if (!version_nodes(n->u.l.v[i])) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* A return, expression statement or assignment to a local in a function
+   with parameter versions (local T): when its typed version (the
+   parameters' ints known) differs from the general one, both as
+   statements, `if T then typed else general end`, on the statement's line:
+   one test of T for the statement instead of one per expression (the
+   typed version then also passes `true` for T to the bodies it calls).
+   1 done, 0 not applicable, -1 error. */
+static int stmt_versions(Gen *g, const tdmX_Node *s, const char *h)
+{
+    if (g->intlT == NULL || g->leaf || g->flat || g->inver
+        || (strcmp(h, "return") != 0 && strcmp(h, "expr") != 0 && strcmp(h, "assign") != 0)
+        || (strcmp(h, "assign") == 0 && !tdmX_is(s->u.l.v[2], "local"))
+        || !version_nodes(s)) {
+        return 0;
+    }
+    unsigned char *il = g->intl, *ilT = g->intlT, *ll = g->listl, *llT = g->listlT;
+    Buf v[2] = { { NULL, 0, 0 }, { NULL, 0, 0 } };
+    Buf *save = g->o;
+    int rc = 0;
+    for (int i = 0; i < 2 && rc == 0; i++) {
+        slot_free(g);
+        g->o = &v[i];
+        g->intl = i == 0 ? ilT : il;
+        g->listl = i == 0 ? llT : ll;
+        g->intlT = g->listlT = NULL;
+        rc = simple_stmt(g, s, h);
+        eput(g, "");
+    }
+    slot_free(g);
+    g->o = save;
+    g->intl = il;
+    g->intlT = ilT;
+    g->listl = ll;
+    g->listlT = llT;
+    int done = 0;
+    if (rc == 0 && !g->oom && strchr(v[0].p, '\n') == NULL && strchr(v[1].p, '\n') == NULL) {
+        if (strcmp(v[0].p, v[1].p) == 0) {
+            bput(g, v[1].p, v[1].n);
+        } else {
+            emit(g, "if T then %s else %s end", v[0].p, v[1].p);
+        }
+        done = 1;
+    }
+    free(v[0].p);
+    free(v[1].p);
+    return rc != 0 ? -1 : done;
+}
+
 static int stmt(Gen *g, const tdmX_Node *s)
 {
     const char *h = tdmX_head(s);
@@ -2638,6 +2713,10 @@ static int stmt(Gen *g, const tdmX_Node *s)
         }
         side_end(g, &mk, 1);
         return rc;
+    }
+    int rc = stmt_versions(g, s, h);
+    if (rc != 0) {
+        return rc < 0 ? -1 : 0;
     }
     return simple_stmt(g, s, h);
 }
