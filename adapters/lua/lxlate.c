@@ -834,6 +834,8 @@ static int dict_expr(const tdmX_Func *f, const unsigned char *dicts, const tdmX_
 /* kind 0: the int locals (params: parameters count as ints, the T version);
    kind 1: the list locals, given the int locals `ints`; kind 2: the dict
    locals (a parameter never is one). */
+static int operand_in(const tdmX_Node *n, const char *p);
+
 static unsigned char *typed_locals(Gen *g, const tdmX_Func *f, int params, int kind,
                                    const unsigned char *ints)
 {
@@ -854,6 +856,15 @@ static unsigned char *typed_locals(Gen *g, const tdmX_Func *f, int params, int k
     }
     if (!params || kind != 0) {
         disq_all(&sc, f->params);
+    } else {
+        /* parameters the entry will not check (emit_tcheck: not an operand
+           anywhere) are not known ints, and neither is a local assigned
+           from one: out before the fixed point, not after it */
+        for (int j = 1; j < tdmX_len(f->params); j++) {
+            if (!operand_in(f->body, f->params->u.l.v[j]->u.s.p)) {
+                disq_name(&sc, f->params->u.l.v[j]->u.s.p);
+            }
+        }
     }
     disq_all(&sc, f->cells);
     disq_all(&sc, f->free);

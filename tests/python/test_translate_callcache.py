@@ -406,8 +406,12 @@ def test_bounds_where_they_apply(lua):
     assert "OVF(\"add\", v_n, 5)" not in src["upper"]
     assert "OVF(\"sub\", v_n, 1)" in src["upper"]
     assert "OVF(\"add\", v_n, 5)" not in src["upper_ge"]
-    for name in ("rebound", "with_else", "no_exit", "before_test"):
+    for name in ("rebound", "with_else", "no_exit", "before_test", "inner_same_name"):
+        assert "(v_n - 1)" not in src[name], name      # the bound's unchecked form
+    for name in ("with_else", "no_exit", "before_test"):
         assert "OVF(\"sub\", v_n, 1)" in src[name], name
+    # rebound: n = m makes n no known int at all (m is not checked on entry)
+    assert "sub(v_n, 1)" in src["rebound"]
     assert "OVF(\"sub\", v_n, 1)" in src["inner_same_name"]
     assert "OVF(\"sub\", v_n, 1)" not in src["later_in_loop"]
     assert tandem.translated_source(fib).count("OVF(") == 0
@@ -441,3 +445,34 @@ def test_statement_versions(lua):
         for a in vals:
             for b in vals:
                 check_outcome(outcome(ns[name], (a, b)), outcome(lf, (a, b)))
+
+
+# ---- a local assigned from a parameter the entry does not check --------------
+# (the entry's T checks only the parameters used as operands; a local that
+# takes such a parameter's value is not a known int: before the tenth
+# session f(5, "12") below returned 5, Lua's "12" % 7)
+
+UNCHECKED_SRC = (
+    "def f_mod(n, m):\n"
+    "    if n < 0:\n"
+    "        return 0\n"
+    "    n = m\n"
+    "    return n % 7\n"
+    "def f_ops(n, m):\n"
+    "    k = m\n"
+    "    return (n - 1, k * 3, k - 1, k < 2, -k)\n"
+    "def f_chain(n, m):\n"
+    "    a = m\n"
+    "    b = a\n"
+    "    return b % 5 + n\n"
+)
+
+
+@pytest.mark.parametrize("m", ["12", True, False, None, [1], (2,), 2.5, 7, MAXI, MINI],
+                         ids=repr)
+def test_local_from_unchecked_parameter(lua, m):
+    path = _source(UNCHECKED_SRC, "unchecked")
+    ns = _fresh(UNCHECKED_SRC, path)
+    for name in ("f_mod", "f_ops", "f_chain"):
+        lf = lua.translate(ns[name])
+        check_outcome(outcome(ns[name], (5, m)), outcome(lf, (5, m)))
