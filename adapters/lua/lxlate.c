@@ -26,6 +26,11 @@ typedef struct Buf {
     size_t n, cap;
 } Buf;
 
+/* Chunk-level caches of global callees a chunk keeps at most (3 Lua locals
+   each: the chunk's main function may have 200, the prelude takes ~100). */
+#define GC_MAX 24
+#define BND_MAX 8
+
 typedef struct Gen {
     Buf *o;             /* current output (the chunk, or a side buffer) */
     Buf chunk;
@@ -67,6 +72,19 @@ typedef struct Gen {
     int leaf;           /* generating the leaf version (gen_leaf): T is true,
                            no depth bookkeeping */
     int flat;           /* no newlines (a version emitted on one line) */
+    struct {            /* call-site caches of global callees (direct_call): */
+        const char *name;   /* the global (a name in the IR) */
+        int k;              /* the number of positional arguments */
+    } gc[GC_MAX];
+    int ngc;            /* chunk locals CV<i>, CE<i>, CB<i> declared in statics */
+    struct {            /* bounds of parameters never rebound, known where an
+                           `if p < K: return ...` lets the rest of a block run
+                           (bound_after): lo <= p <= hi when p is an int */
+        const tdmX_Func *fn;
+        const char *name;
+        long long lo, hi;
+    } bnd[BND_MAX];
+    int nbnd;
 } Gen;
 
 static void bput(Gen *g, const char *s, size_t n)
@@ -816,6 +834,8 @@ static int dict_expr(const tdmX_Func *f, const unsigned char *dicts, const tdmX_
 /* kind 0: the int locals (params: parameters count as ints, the T version);
    kind 1: the list locals, given the int locals `ints`; kind 2: the dict
    locals (a parameter never is one). */
+static int operand_in(const tdmX_Node *n, const char *p);
+
 static unsigned char *typed_locals(Gen *g, const tdmX_Func *f, int params, int kind,
                                    const unsigned char *ints)
 {
@@ -836,6 +856,15 @@ static unsigned char *typed_locals(Gen *g, const tdmX_Func *f, int params, int k
     }
     if (!params || kind != 0) {
         disq_all(&sc, f->params);
+    } else {
+        /* parameters the entry will not check (emit_tcheck: not an operand
+           anywhere) are not known ints, and neither is a local assigned
+           from one: out before the fixed point, not after it */
+        for (int j = 1; j < tdmX_len(f->params); j++) {
+            if (!operand_in(f->body, f->params->u.l.v[j]->u.s.p)) {
+                disq_name(&sc, f->params->u.l.v[j]->u.s.p);
+            }
+        }
     }
     disq_all(&sc, f->cells);
     disq_all(&sc, f->free);
@@ -896,6 +925,26 @@ static const char *base_op(const char *op)
     return op;
 }
 
+/* The bounds known for int local n (a parameter never rebound) at this point
+   of the function being generated: 1 and *lo, *hi, or 0. */
+static int param_bounds(const Gen *g, const tdmX_Node *n, long long *lo, long long *hi)
+{
+    if (!tdmX_is(n, "local")) {
+        return 0;
+    }
+    int found = 0;
+    *lo = MINI_;
+    *hi = MAXI_;
+    for (int i = 0; i < g->nbnd; i++) {
+        if (g->bnd[i].fn == g->fn && strcmp(g->bnd[i].name, sym(n, 1)) == 0) {
+            found = 1;
+            *lo = g->bnd[i].lo > *lo ? g->bnd[i].lo : *lo;
+            *hi = g->bnd[i].hi < *hi ? g->bnd[i].hi : *hi;
+        }
+    }
+    return found;
+}
+
 static char *typed_binop(Gen *g, const char *op, const tdmX_Node *const *kids, const Ex *e)
 {
     op = base_op(op);
@@ -913,6 +962,10 @@ static char *typed_binop(Gen *g, const char *op, const tdmX_Node *const *kids, c
             }
             if (!a->simple) {
                 return NULL;
+            }
+            long long lo, hi;
+            if (param_bounds(g, kids[0], &lo, &hi) && (k > 0 ? hi <= MAXI_ - k : lo >= MINI_ - k)) {
+                return dupf(g, "(%s %c %lld)", a->s, k > 0 ? '+' : '-', k > 0 ? k : -k);
             }
             return k > 0 ? dupf(g, "(%s > %lld and OVF(\"add\", %s, %lld) or %s + %lld)", a->s,
                                 MAXI_ - k, a->s, k, a->s, k)
@@ -1149,6 +1202,29 @@ static char *list_slot_cond(Gen *g, const tdmX_Node *o, const tdmX_Node *k, cons
    called as a plain Lua function, anything else through the helper `call`.
    The callee and the arguments go to temporaries (each used twice), so a
    statement with very many calls keeps the helper form (Lua's 200 locals). */
+/* The call-site cache of global `name` called with k positional arguments:
+   its index (chunk locals CV<i>, CE<i>, CB<i> declared on first use), or -1
+   when the chunk has GC_MAX already. */
+static int gcache_slot(Gen *g, const char *name, int k)
+{
+    for (int i = 0; i < g->ngc; i++) {
+        if (g->gc[i].k == k && strcmp(g->gc[i].name, name) == 0) {
+            return i;
+        }
+    }
+    if (g->ngc == GC_MAX) {
+        return -1;
+    }
+    int i = g->ngc++;
+    g->gc[i].name = name;
+    g->gc[i].k = k;
+    Buf *save = g->o;
+    g->o = &g->statics;
+    emit(g, "local CV%d, CE%d, CB%d; ", i, i, i);
+    g->o = save;
+    return i;
+}
+
 static int direct_call(Gen *g, const tdmX_Node *n, Ex *out)
 {
     int nk = n->u.l.n - 1;             /* the callee and the arguments */
@@ -1157,7 +1233,26 @@ static int direct_call(Gen *g, const tdmX_Node *n, Ex *out)
         g->oom = 1;
         return -1;
     }
-    if (exprs(g, (const tdmX_Node *const *)n->u.l.v + 1, nk, e) != 0) {
+    /* a global callee: read at call time, before the arguments, through its
+       call-site cache, which keeps the value with the epoch it was read at
+       (the rule of G: docs/translation.md, "call-time globals") and the
+       value's fixed-arity body for k arguments (rt.xb[k]: false when it has
+       none). A hit costs no table read. */
+    int gc = tdmX_is(n->u.l.v[1], "global") ? gcache_slot(g, sym(n->u.l.v[1], 1), nk - 1) : -1;
+    int cb = 0;
+    if (gc >= 0) {
+        cb = ++g->tmp;
+        int cv = ++g->tmp;
+        emit(g, "local t%d, t%d = CB%d, CV%d; if CE%d ~= EP() then t%d = G(\"%s\"); "
+             "t%d = XB[%d][t%d] or false; CV%d, CB%d, CE%d = t%d, t%d, EP() or nil end; ",
+             cb, cv, gc, gc, gc, cv, sym(n->u.l.v[1], 1), cb, nk - 1, cv, gc, gc, gc, cv, cb);
+        e[0] = ex_make(dupf(g, "t%d", cv), 0, 1);
+        if (e[0].s == NULL || exprs(g, (const tdmX_Node *const *)n->u.l.v + 2, nk - 1, e + 1) != 0) {
+            free(e[0].s);
+            free(e);
+            return -1;
+        }
+    } else if (exprs(g, (const tdmX_Node *const *)n->u.l.v + 1, nk, e) != 0) {
         free(e);
         return -1;
     }
@@ -1171,7 +1266,7 @@ static int direct_call(Gen *g, const tdmX_Node *n, Ex *out)
         }
     }
     char *args = join(g, e + 1, nk - 1, NULL);
-    int r = ++g->tmp;
+    int r = gc >= 0 ? cb : ++g->tmp;
     /* TT, the body's last argument: every argument is an integer (always,
        or when the parameters were: T) */
     int all = 1, allT = g->intlT != NULL;
@@ -1183,8 +1278,11 @@ static int direct_call(Gen *g, const tdmX_Node *n, Ex *out)
     /* a top-level translated function taking exactly these many arguments:
        its body (rt.xreg); another translated function: itself; anything
        else through the helper */
-    emit(g, "local t%d = XB[%d][%s]; if t%d then t%d = t%d(%s%s) elseif XF[%s] then t%d = %s(%s) "
-         "else t%d = call(%s%s%s) end; ", r, nk - 1, e[0].s, r, r, r, args ? args : "", tt,
+    if (gc < 0) {
+        emit(g, "local t%d = XB[%d][%s]; ", r, nk - 1, e[0].s);
+    }
+    emit(g, "if t%d then t%d = t%d(%s%s) elseif XF[%s] then t%d = %s(%s) "
+         "else t%d = call(%s%s%s) end; ", r, r, r, args ? args : "", tt,
          e[0].s, r, e[0].s, args ? args : "", r, e[0].s, nk > 1 ? ", " : "", args ? args : "");
     free(args);
     free_exs(e, nk);
@@ -2053,6 +2151,7 @@ static int simple_stmt(Gen *g, const tdmX_Node *s, const char *h)
 }
 
 static int stmt(Gen *g, const tdmX_Node *s);
+static int stmt_versions(Gen *g, const tdmX_Node *s, const char *h);
 
 static int if_stmt(Gen *g, const tdmX_Node *s)
 {
@@ -2521,6 +2620,80 @@ static int try_stmt(Gen *g, const tdmX_Node *s)
     return rc;
 }
 
+/* Only nodes a statement with two versions can be made of. */
+static int version_nodes(const tdmX_Node *n)
+{
+    static const char *const ok[] = {
+        "return", "expr", "assign", "binop", "unop", "compare", "call", "global", "local",
+        "int", "float", "str", "true", "false", "none", "and", "or", "ifexp", "builtin", NULL,
+    };
+    if (n->kind != TDMX_LIST) {
+        return 1;
+    }
+    const char *h = tdmX_head(n);
+    int found = 0;
+    for (int i = 0; h != NULL && !found && ok[i] != NULL; i++) {
+        found = strcmp(ok[i], h) == 0;
+    }
+    if (!found) {
+        return 0;
+    }
+    for (int i = 1; i < n->u.l.n; i++) {
+        if (!version_nodes(n->u.l.v[i])) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* A return, expression statement or assignment to a local in a function
+   with parameter versions (local T): when its typed version (the
+   parameters' ints known) differs from the general one, both as
+   statements, `if T then typed else general end`, on the statement's line:
+   one test of T for the statement instead of one per expression (the
+   typed version then also passes `true` for T to the bodies it calls).
+   1 done, 0 not applicable, -1 error. */
+static int stmt_versions(Gen *g, const tdmX_Node *s, const char *h)
+{
+    if (g->intlT == NULL || g->leaf || g->flat || g->inver
+        || (strcmp(h, "return") != 0 && strcmp(h, "expr") != 0 && strcmp(h, "assign") != 0)
+        || (strcmp(h, "assign") == 0 && !tdmX_is(s->u.l.v[2], "local"))
+        || !version_nodes(s)) {
+        return 0;
+    }
+    unsigned char *il = g->intl, *ilT = g->intlT, *ll = g->listl, *llT = g->listlT;
+    Buf v[2] = { { NULL, 0, 0 }, { NULL, 0, 0 } };
+    Buf *save = g->o;
+    int rc = 0;
+    for (int i = 0; i < 2 && rc == 0; i++) {
+        slot_free(g);
+        g->o = &v[i];
+        g->intl = i == 0 ? ilT : il;
+        g->listl = i == 0 ? llT : ll;
+        g->intlT = g->listlT = NULL;
+        rc = simple_stmt(g, s, h);
+        eput(g, "");
+    }
+    slot_free(g);
+    g->o = save;
+    g->intl = il;
+    g->intlT = ilT;
+    g->listl = ll;
+    g->listlT = llT;
+    int done = 0;
+    if (rc == 0 && !g->oom && strchr(v[0].p, '\n') == NULL && strchr(v[1].p, '\n') == NULL) {
+        if (strcmp(v[0].p, v[1].p) == 0) {
+            bput(g, v[1].p, v[1].n);
+        } else {
+            emit(g, "if T then %s else %s end", v[0].p, v[1].p);
+        }
+        done = 1;
+    }
+    free(v[0].p);
+    free(v[1].p);
+    return rc != 0 ? -1 : done;
+}
+
 static int stmt(Gen *g, const tdmX_Node *s)
 {
     const char *h = tdmX_head(s);
@@ -2552,16 +2725,104 @@ static int stmt(Gen *g, const tdmX_Node *s)
         side_end(g, &mk, 1);
         return rc;
     }
+    int rc = stmt_versions(g, s, h);
+    if (rc != 0) {
+        return rc < 0 ? -1 : 0;
+    }
     return simple_stmt(g, s, h);
+}
+
+/* Does name appear under n other than as a read in an expression (a
+   target, an `except ... as`, a loop variable, a nested scope)? Errs
+   towards yes. */
+static int rebinds(const tdmX_Node *n, const char *name)
+{
+    static const char *const reads[] = {
+        "block", "if", "while", "return", "expr", "compare", "binop", "unop", "call",
+        "and", "or", "ifexp", "global", "int", "local", "index", NULL
+    };
+    if (n->kind == TDMX_SYM || n->kind == TDMX_STR) {
+        return strcmp(n->u.s.p, name) == 0;
+    }
+    if (n->kind != TDMX_LIST) {
+        return 0;
+    }
+    const char *h = tdmX_head(n);
+    int read = 0;
+    for (int i = 0; h != NULL && !read && reads[i] != NULL; i++) {
+        read = strcmp(reads[i], h) == 0;
+    }
+    for (int i = 1; i < n->u.l.n; i++) {
+        const tdmX_Node *k = n->u.l.v[i];
+        if (read && tdmX_is(k, "local")) {
+            continue;
+        }
+        if (read && strcmp(h, "global") == 0) {
+            continue;
+        }
+        if (rebinds(k, name)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* After `if p < K: ... return` (no else; the body ends in return or raise)
+   the rest of the block runs only when p >= K: with p a parameter of the
+   function that nothing rebinds (so it holds to the function's end), the
+   bound lets typed p - k skip its overflow check. lt/le give a lower bound,
+   gt/ge an upper one; only `local op int`. */
+static void bound_after(Gen *g, const tdmX_Node *s)
+{
+    if (!tdmX_is(s, "if") || g->nbnd == BND_MAX || tdmX_len(s->u.l.v[4]) > 1) {
+        return;
+    }
+    const tdmX_Node *c = s->u.l.v[2], *body = s->u.l.v[3];
+    int nb = body->u.l.n;
+    if (!tdmX_is(c, "compare") || c->u.l.n != 4 || !tdmX_is(c->u.l.v[1], "local")
+        || !tdmX_is(c->u.l.v[3], "int") || nb < 2
+        || !(tdmX_is(body->u.l.v[nb - 1], "return") || tdmX_is(body->u.l.v[nb - 1], "raise"))) {
+        return;
+    }
+    const char *p = sym(c->u.l.v[1], 1), *op = sym(c, 2);
+    const tdmX_Func *f = g->fn;
+    int param = 0;
+    for (int j = 1; j < tdmX_len(f->params); j++) {
+        param = param || strcmp(f->params->u.l.v[j]->u.s.p, p) == 0;
+    }
+    if (!param || rebinds(f->cells, p) || rebinds(f->free, p) || rebinds(f->body, p)) {
+        return;
+    }
+    long long k = lit_of(c->u.l.v[3]).v, lo = MINI_, hi = MAXI_;
+    if (strcmp(op, "lt") == 0) {
+        lo = k;                             /* not p < k */
+    } else if (strcmp(op, "le") == 0 && k < MAXI_) {
+        lo = k + 1;
+    } else if (strcmp(op, "gt") == 0) {
+        hi = k;
+    } else if (strcmp(op, "ge") == 0 && k > MINI_) {
+        hi = k - 1;
+    } else {
+        return;
+    }
+    g->bnd[g->nbnd].fn = f;
+    g->bnd[g->nbnd].name = p;
+    g->bnd[g->nbnd].lo = lo;
+    g->bnd[g->nbnd].hi = hi;
+    g->nbnd++;
 }
 
 static int block(Gen *g, const tdmX_Node *b)
 {
+    int nb = g->nbnd;
     for (int i = 1; i < b->u.l.n; i++) {
         if (stmt(g, b->u.l.v[i]) != 0) {
+            g->nbnd = nb;
             return -1;
         }
+        bound_after(g, b->u.l.v[i]);
     }
+    g->nbnd = nb;
     return 0;
 }
 

@@ -175,7 +175,9 @@ def test_bodies_are_registered(lua):
     assert "XB[2][" in tandem.translated_source(body_caller)
     lua.translate(body_caller_typed)
     src = tandem.translated_source(body_caller_typed)
-    assert ", T) elseif XF[" in src     # the callers' ints pass T as TT
+    # the callers' ints pass TT: true in the statement's typed version
+    # (if T then ... else ... end), nothing in the general one
+    assert "if T then " in src and ", true) elseif XF[" in src
     assert "BODY = function(v_x, TT)" in src and "local T = TT or INTS(v_x)" in src
 
 
