@@ -401,6 +401,26 @@ static PyObject *arith(int sub, PyObject *a, PyObject *b)
     }
 }
 
+/* Arithmetic on a Python int object (a big int that translated code keeps
+   as one, docs/translation.md "Integers") whose result is an int outside
+   64 bits: the result stays a Python int object, as Python computes it,
+   instead of failing to convert. With an overflow handler set the handler
+   decides, as for any int result (lupa). Steals r. */
+static int push_arith(tdmP_State *st, tdmS_Frame *f, PyObject *r, PyObject *a, PyObject *b)
+{
+    if (r != NULL && PyLong_CheckExact(r) && st->overflow_handler == NULL
+        && (PyLong_CheckExact(a) || PyLong_CheckExact(b))) {
+        int overflow = 0;
+        (void)PyLong_AsLongLongAndOverflow(r, &overflow);
+        if (overflow != 0) {
+            PyObject *w = tdmP_wrap(st->mod, r, TDM_PROTO_DEFAULT);
+            Py_DECREF(r);
+            return push_new(st, f, w);
+        }
+    }
+    return push_new(st, f, r);
+}
+
 static int op_binary(tdmP_State *st, tdmS_Frame *f)
 {
     static const int cmp[] = {Py_EQ, Py_LT, Py_LE};
@@ -410,7 +430,7 @@ static int op_binary(tdmP_State *st, tdmS_Frame *f)
         return -1;
     }
     if (f->op == TDM_OP_ARITH && (f->sub == TDM_AR_UNM || f->sub == TDM_AR_BNOT)) {
-        rc = push_new(st, f, arith(f->sub, a, a));
+        rc = push_arith(st, f, arith(f->sub, a, a), a, a);
     } else if ((b = arg(st, f, 1)) != NULL) {
         if (f->op == TDM_OP_COMPARE) {
             int r = f->sub <= TDM_CMP_LE ? PyObject_RichCompareBool(a, b, cmp[f->sub]) : -1;
@@ -419,7 +439,7 @@ static int op_binary(tdmP_State *st, tdmS_Frame *f)
                 rc = 0;
             }
         } else {
-            rc = push_new(st, f, arith(f->sub, a, b));
+            rc = push_arith(st, f, arith(f->sub, a, b), a, b);
         }
     }
     Py_DECREF(a);
