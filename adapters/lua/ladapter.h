@@ -102,6 +102,7 @@ typedef struct tdmL_State {
                                    count hook is set while it runs */
     long long b_max;            /* instructions per call, 0: no limit */
     long long b_left;           /* instructions left in this call */
+    long long b_poll_ns;        /* when the count hook last polled signals */
     double b_timeout;           /* seconds per call, 0: none */
     long long b_span;           /* a timeout-only call's deadline: its start on
                                    b_clock plus this (ns: the timeout and the
@@ -326,6 +327,11 @@ TDMI_FUNC int tdmL_sandbox(lua_State *L);
    the interrupt still pending, restore the hook it replaced. Never raises.
    Call only when st->intr is set. [-0, +0, -] */
 TDMI_FUNC void tdmL_intr_clear(tdmL_State *st);
+/* From the budget's count hook (the watchdog's own poll never runs while
+   another hook is set): on the polled thread, at most once per
+   TDML_TICK_MS, let the calling language run its pending events (Python's
+   signal handlers) and raise what they raise. [-0, +0, v] */
+TDMI_FUNC void tdmL_budget_poll(lua_State *L, tdmL_State *st);
 /* Stop watching st (before its lua_State is closed). */
 TDMI_FUNC void tdmL_unwatch(tdmL_State *st);
 /* lua_resume(co, from, nargs, nres) with co recorded as st's running

@@ -62,6 +62,9 @@ void tdmL_budget_hook(lua_State *L, lua_Debug *ar)
                 if (lua_gethookcount(L) != step_of(st)) {
                     tdmL_rehook(L, tdmL_budget_hook, tdmL_budget_hook, step_of(st));
                 }
+                if (st->watch_tid != 0) {
+                    tdmL_budget_poll(L, st);    /* Ctrl-C, signal.alarm */
+                }
                 return;
             }
         } else if (st->b_deadline > 0 && tdmL_now_ns() >= st->b_deadline) {

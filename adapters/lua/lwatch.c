@@ -224,6 +224,16 @@ static void hook(lua_State *L, lua_Debug *ar)
     }
 }
 
+void tdmL_budget_poll(lua_State *L, tdmL_State *st)
+{
+    long long now = tdmL_now_ns();
+    if (now - st->b_poll_ns < TDML_TICK_MS * 1000000LL) {
+        return;
+    }
+    st->b_poll_ns = now;
+    poll(L, st);
+}
+
 void tdmL_intr_clear(tdmL_State *st)
 {
     lua_State *L = st->L;

@@ -114,6 +114,45 @@ def test_alarm_handler_exception_arrives_itself():
     assert "usable True" in lines
 
 
+def test_alarm_reaches_lua_under_an_instruction_budget():
+    # a budget that counts instructions keeps its count hook set, so the
+    # watchdog's poll cannot be set: the count hook itself lets Python run
+    # its signal handlers (at most once per watchdog tick), in plain Lua
+    # loops and in loops with calls, in the main state and in a coroutine
+    lines, err = child("""
+        import signal, time
+        import tandem
+        lua = tandem.LuaRuntime()
+        lua.set_budget(max_instructions=10**15)
+        class Ring(Exception):
+            pass
+        def handler(signum, frame):
+            raise Ring("ring")
+        signal.signal(signal.SIGALRM, handler)
+        for code in ("while true do end",
+                     "local function f(x) return x + 1 end local i = 0 while true do i = f(i) end",
+                     "local co = coroutine.wrap(function() while true do end end) co()"):
+            signal.setitimer(signal.ITIMER_REAL, 0.2)
+            t0 = time.monotonic()
+            try:
+                lua.execute(code)
+            except Ring as e:
+                print("ring", type(e).__name__)
+            print("elapsed", time.monotonic() - t0)
+        # the runtime and its budget still work afterwards
+        print("sum", lua.eval("(function() local s = 0 for i = 1, 1000 do s = s + i end return s end)()"))
+        lua.set_budget(max_instructions=100000)
+        try:
+            lua.execute("while true do end")
+        except tandem.LuaTimeoutError:
+            print("budget")
+    """)
+    assert lines.count("ring Ring") == 3, err
+    assert all(float(l.split()[1]) < 0.2 + BOUND for l in lines if l.startswith("elapsed")), lines
+    assert "sum 500500" in lines, err
+    assert "budget" in lines, err
+
+
 def test_alarm_reaches_lua_under_a_timeout_only_budget():
     # a budget with only a timeout sets no hook while the call runs, so the
     # watchdog polls signals as without a budget (a count hook would keep it
