@@ -200,3 +200,57 @@ def test_translator_runtime_library_is_not_resident_until_translating(tmp_path):
     assert before == "0"
     assert result == "41"
     assert after == "True"
+
+
+def test_start_code_is_together(tmp_path):
+    """The functions of _tandem.so that import + LuaRuntime() + eval("1")
+    run are together at the front of .text, next to the PLT
+    (mk/pymod_start.ld, made by tools/start_order.py): measured exactly with
+    callgrind, they fill at least 90% of the bytes from .text's start to the
+    end of the last one, and that run is under 96 KB. A function the start
+    runs that the list does not name sits elsewhere in .text and fails this
+    (run `make start-order`)."""
+    import bisect
+    import shutil
+    if os.environ.get("TANDEM_SANITIZER"):
+        pytest.skip("valgrind does not run the sanitizers' runtime")
+    if shutil.which("valgrind") is None:
+        pytest.skip("valgrind not installed")
+    so = tandem._tandem.__file__
+    sections = {}
+    for line in _readelf("readelf", "-SW", so).splitlines():
+        w = line.replace("[ ", "[").split()
+        if len(w) > 5 and w[1].startswith("."):
+            sections[w[1]] = (int(w[3], 16), int(w[5], 16))
+    lo, size = sections[".text"]
+    syms = []
+    for line in _readelf("nm", "-S", "--defined-only", so).splitlines():
+        w = line.split()
+        if len(w) == 4 and w[2] in "tT":
+            syms.append((int(w[0], 16), int(w[1], 16), w[3]))
+    if not syms:
+        pytest.skip("symbols stripped")
+    syms.sort()
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    sys.path.insert(0, os.path.join(root, "tools"))
+    try:
+        import start_order
+    finally:
+        sys.path.pop(0)
+    out = str(tmp_path / "cg.out")
+    subprocess.run(["valgrind", "--tool=callgrind", "--dump-instr=yes",
+                    "--callgrind-out-file=" + out, sys.executable, "-c", start_order.CHILD],
+                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                   env=dict(os.environ))
+    starts = [s for s, _, _ in syms]
+    run = {}                                  # the functions run in .text
+    for a in start_order.executed(out, os.path.basename(so)):
+        i = bisect.bisect_right(starts, a) - 1
+        if lo <= a < lo + size and i >= 0 and a < syms[i][0] + syms[i][1]:
+            run[syms[i][0]] = syms[i]
+    assert len(run) > 80, len(run)            # the start runs here
+    end = max(s + sz for s, sz, _ in run.values())
+    used = sum(sz for _, sz, _ in run.values())
+    far = sorted(n for s, sz, n in run.values() if s + sz > lo + 96 * 1024)
+    assert far == [], far
+    assert used >= 0.9 * (end - lo), (used, end - lo)
