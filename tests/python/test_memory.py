@@ -54,7 +54,7 @@ def test_import_and_runtime_do_not_pull_in_heavy_modules():
     code = ("import sys, tandem\n"
             "tandem.LuaRuntime().eval('1')\n"
             "heavy = ('ast', 'inspect', 'typing', 'dis', 'threading', 'ctypes',\n"
-            "         '_ctypes', 'importlib.machinery')\n"
+            "         '_ctypes', 'importlib.machinery', 'tandem._ffi_api')\n"
             "print(','.join(m for m in heavy if m in sys.modules))\n"
             "print(tandem.Sandbox.__name__, tandem.TranslationError.__name__,\n"
             "      'translated_source' in dir(tandem))\n")
@@ -64,6 +64,31 @@ def test_import_and_runtime_do_not_pull_in_heavy_modules():
     loaded, names = r.stdout.splitlines()
     assert loaded == ""
     assert names == "Sandbox TranslationError True"
+
+
+
+def test_ffi_python_methods_come_with_the_name():
+    """tandem.FFI's Python-written methods (_ffi_api.py) are there on the
+    class as soon as the name is read, before any instance, however it is
+    read; the module is loaded then, not at import."""
+    code = ("import sys, tandem\n"
+            "print('tandem._ffi_api' in sys.modules, 'FFI' in dir(tandem),\n"
+            "      'FFI' in tandem.__all__)\n"
+            "from tandem import FFI\n"
+            "print('tandem._ffi_api' in sys.modules, FFI is tandem._tandem.FFI,\n"
+            "      FFI is tandem.FFI, all(hasattr(FFI, n) for n in\n"
+            "      ('init_once', 'new_allocator', 'list_types', 'def_extern')))\n"
+            "print(FFI().init_once(lambda: 42, 'tag'))\n")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                       env=dict(os.environ))
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.split() == ["False", "True", "True", "True", "True", "True", "True",
+                                "42"]
+    star = subprocess.run([sys.executable, "-c", "from tandem import *; "
+                           "print(FFI.init_once.__module__)"],
+                          capture_output=True, text=True, env=dict(os.environ))
+    assert star.returncode == 0, star.stderr
+    assert star.stdout.strip() == "tandem._ffi_api"
 
 
 def _c_heap():
