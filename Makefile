@@ -173,19 +173,25 @@ MOD_LD   := $(shell printf 'int main(void){return 0;}\n' | $(CC) -Wl,-z,pack-rel
 # GNU ld's own default script for these options (`-Wl,--verbose`) with that
 # list first in .text, next to the PLT: ~53 KB of code in one run of pages
 # instead of spread over 170 KB. The link map is kept for start_order.py.
+# Segments 64 KB aligned (max-page-size, in the file and so in memory): the
+# kernel maps a file 64 KB around each fault, and a file copied in large
+# writes (pip, install) sits in the page cache in 64 KB folios, mapped
+# whole; aligned, the start's code is one such folio and the constants
+# another, not straddling two (docs/performance.md, "RSS").
 PYMOD_START  := mk/pymod_start.ld
 PYMOD_SCRIPT := $(OBJ)/pymod.ld
-PYMOD_LD     := -Wl,-T,$(PYMOD_SCRIPT) -Wl,-Map=$(OBJ)/_tandem.map
+PYMOD_FLAGS  := $(MOD_LD) -Wl,-z,max-page-size=0x10000
+PYMOD_LD     := $(PYMOD_FLAGS) -Wl,-T,$(PYMOD_SCRIPT) -Wl,-Map=$(OBJ)/_tandem.map
 $(PYMOD_SCRIPT): $(PYMOD_START) tools/start_order.py | $(DEPS_STAMP)
 	@mkdir -p $(@D)
-	$(CC) -shared $(SANLD) $(MOD_LD) -Wl,--verbose -o $@.so -x c /dev/null \
+	$(CC) -shared $(SANLD) $(PYMOD_FLAGS) -Wl,--verbose -o $@.so -x c /dev/null \
 	    | $(PYTHON) tools/start_order.py script $(PYMOD_START) > $@.tmp
 	rm -f $@.so && mv $@.tmp $@
 
 # Python extension: hosts Lua, so it links liblua5.4 (promoted to global at import).
 $(PYMOD): $(CORE_OBJ) $(REG_OBJ) $(LUAA_OBJ) $(PYA_OBJ) $(PYMOD_SCRIPT)
 	@mkdir -p $(@D)
-	$(CC) -shared $(SANLD) $(MOD_LD) $(PYMOD_LD) -o $@ $(call hotfirst,$(filter %.o,$^)) \
+	$(CC) -shared $(SANLD) $(PYMOD_LD) -o $@ $(call hotfirst,$(filter %.o,$^)) \
 	    -llua5.4 $(FFI_LIBS) -ldl -lpthread -lm
 # Measure the start again and rewrite mk/pymod_start.ld (needs valgrind).
 start-order: $(PYMOD) $(PYFILES)
