@@ -12,6 +12,8 @@
 #   make fuzz-convert / fuzz-sandbox   libFuzzer targets (mk/fuzz.mk)
 #   make bench      benchmarks against lupa / ctypes / cffi, same run
 #   make check-layers   fail if a core file includes an interpreter header
+#   make start-order    measure again which functions import + one runtime run
+#                       (mk/pymod_start.ld, laid out first in _tandem.so; valgrind)
 #   make install PREFIX=/usr/local
 #
 # One Python everywhere: Debian's /usr/bin/python3 (override with PYTHON=).
