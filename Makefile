@@ -108,29 +108,36 @@ $(DEPS_STAMP): tools/deps.sh
 	@sh tools/deps.sh
 	@mkdir -p $(@D) && touch $@
 
-$(OBJ)/bridge/%.o: bridge/%.c | $(DEPS_STAMP)
+# Every object depends on a stamp named by the checksum of the compile flags,
+# so a change of flags (-ffunction-sections, OPT=...) rebuilds them all, not
+# only the objects whose sources changed.
+FLAGS_STAMP := $(OBJ)/.flags-$(firstword $(shell printf '%s' '$(BASEFLAGS)' | cksum))
+$(FLAGS_STAMP):
+	@mkdir -p $(@D) && rm -f $(OBJ)/.flags-* && touch $@
+
+$(OBJ)/bridge/%.o: bridge/%.c $(FLAGS_STAMP) | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(BRIDGE_FLAGS) -MMD -MP -c $< -o $@
-$(OBJ)/ffi/%.o: ffi/%.c | $(DEPS_STAMP)
+$(OBJ)/ffi/%.o: ffi/%.c $(FLAGS_STAMP) | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(FFI_FLAGS) -MMD -MP -c $< -o $@
-$(OBJ)/adapters/c/%.o: adapters/c/%.c | $(DEPS_STAMP)
+$(OBJ)/adapters/c/%.o: adapters/c/%.c $(FLAGS_STAMP) | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(CLANG_FLAGS) -MMD -MP -c $< -o $@
 # The Lua front end of the translator is pure C (neither interpreter header).
-$(OBJ)/adapters/lua/front/%.o: adapters/lua/front/%.c | $(DEPS_STAMP)
+$(OBJ)/adapters/lua/front/%.o: adapters/lua/front/%.c $(FLAGS_STAMP) | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(BRIDGE_FLAGS) -Iadapters/lua/front -MMD -MP -c $< -o $@
-$(OBJ)/adapters/lua/%.o: adapters/lua/%.c | $(DEPS_STAMP)
+$(OBJ)/adapters/lua/%.o: adapters/lua/%.c $(FLAGS_STAMP) | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(LUAA_FLAGS) -MMD -MP -c $< -o $@
-$(OBJ)/adapters/python/%.o: adapters/python/%.c | $(DEPS_STAMP)
+$(OBJ)/adapters/python/%.o: adapters/python/%.c $(FLAGS_STAMP) | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(PYA_FLAGS) -MMD -MP -c $< -o $@
-$(OBJ)/adapters/embed/%.o: adapters/embed/%.c | $(DEPS_STAMP)
+$(OBJ)/adapters/embed/%.o: adapters/embed/%.c $(FLAGS_STAMP) | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(EMBED_FLAGS) -MMD -MP -c $< -o $@
-$(REG_OBJ): $(REG_SRC) | $(DEPS_STAMP)
+$(REG_OBJ): $(REG_SRC) $(FLAGS_STAMP) | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(EMBED_FLAGS) -MMD -MP -c $< -o $@
 
