@@ -181,7 +181,7 @@ MOD_LD   := $(shell printf 'int main(void){return 0;}\n' | $(CC) -Wl,-z,pack-rel
 # one runtime) lists those that the start runs; the module is linked with
 # GNU ld's own default script for these options (`-Wl,--verbose`) with that
 # list first in .text, next to the PLT: ~53 KB of code in one run of pages
-# instead of spread over 170 KB. The link map is kept for start_order.py.
+# instead of spread over 160 KB. The link map is kept for start_order.py.
 # Segments 64 KB aligned (max-page-size, in the file and so in memory): the
 # kernel maps a file 64 KB around each fault, and a file copied in large
 # writes (pip, install) sits in the page cache in 64 KB folios, mapped
