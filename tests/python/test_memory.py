@@ -54,7 +54,7 @@ def test_import_and_runtime_do_not_pull_in_heavy_modules():
     code = ("import sys, tandem\n"
             "tandem.LuaRuntime().eval('1')\n"
             "heavy = ('ast', 'inspect', 'typing', 'dis', 'threading', 'ctypes',\n"
-            "         '_ctypes', 'importlib.machinery')\n"
+            "         '_ctypes', 'importlib.machinery', 'tandem._ffi_api')\n"
             "print(','.join(m for m in heavy if m in sys.modules))\n"
             "print(tandem.Sandbox.__name__, tandem.TranslationError.__name__,\n"
             "      'translated_source' in dir(tandem))\n")
@@ -64,6 +64,31 @@ def test_import_and_runtime_do_not_pull_in_heavy_modules():
     loaded, names = r.stdout.splitlines()
     assert loaded == ""
     assert names == "Sandbox TranslationError True"
+
+
+
+def test_ffi_python_methods_come_with_the_name():
+    """tandem.FFI's Python-written methods (_ffi_api.py) are there on the
+    class as soon as the name is read, before any instance, however it is
+    read; the module is loaded then, not at import."""
+    code = ("import sys, tandem\n"
+            "print('tandem._ffi_api' in sys.modules, 'FFI' in dir(tandem),\n"
+            "      'FFI' in tandem.__all__)\n"
+            "from tandem import FFI\n"
+            "print('tandem._ffi_api' in sys.modules, FFI is tandem._tandem.FFI,\n"
+            "      FFI is tandem.FFI, all(hasattr(FFI, n) for n in\n"
+            "      ('init_once', 'new_allocator', 'list_types', 'def_extern')))\n"
+            "print(FFI().init_once(lambda: 42, 'tag'))\n")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                       env=dict(os.environ))
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.split() == ["False", "True", "True", "True", "True", "True", "True",
+                                "42"]
+    star = subprocess.run([sys.executable, "-c", "from tandem import *; "
+                           "print(FFI.init_once.__module__)"],
+                          capture_output=True, text=True, env=dict(os.environ))
+    assert star.returncode == 0, star.stderr
+    assert star.stdout.strip() == "tandem._ffi_api"
 
 
 def _c_heap():
@@ -200,3 +225,57 @@ def test_translator_runtime_library_is_not_resident_until_translating(tmp_path):
     assert before == "0"
     assert result == "41"
     assert after == "True"
+
+
+def test_start_code_is_together(tmp_path):
+    """The functions of _tandem.so that import + LuaRuntime() + eval("1")
+    run are together at the front of .text, next to the PLT
+    (mk/pymod_start.ld, made by tools/start_order.py): measured exactly with
+    callgrind, they fill at least 90% of the bytes from .text's start to the
+    end of the last one, and that run is under 96 KB. A function the start
+    runs that the list does not name sits elsewhere in .text and fails this
+    (run `make start-order`)."""
+    import bisect
+    import shutil
+    if os.environ.get("TANDEM_SANITIZER"):
+        pytest.skip("valgrind does not run the sanitizers' runtime")
+    if shutil.which("valgrind") is None:
+        pytest.skip("valgrind not installed")
+    so = tandem._tandem.__file__
+    sections = {}
+    for line in _readelf("readelf", "-SW", so).splitlines():
+        w = line.replace("[ ", "[").split()
+        if len(w) > 5 and w[1].startswith("."):
+            sections[w[1]] = (int(w[3], 16), int(w[5], 16))
+    lo, size = sections[".text"]
+    syms = []
+    for line in _readelf("nm", "-S", "--defined-only", so).splitlines():
+        w = line.split()
+        if len(w) == 4 and w[2] in "tT":
+            syms.append((int(w[0], 16), int(w[1], 16), w[3]))
+    if not syms:
+        pytest.skip("symbols stripped")
+    syms.sort()
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    sys.path.insert(0, os.path.join(root, "tools"))
+    try:
+        import start_order
+    finally:
+        sys.path.pop(0)
+    out = str(tmp_path / "cg.out")
+    subprocess.run(["valgrind", "--tool=callgrind", "--dump-instr=yes",
+                    "--callgrind-out-file=" + out, sys.executable, "-c", start_order.CHILD],
+                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                   env=dict(os.environ))
+    starts = [s for s, _, _ in syms]
+    run = {}                                  # the functions run in .text
+    for a in start_order.executed(out, os.path.basename(so)):
+        i = bisect.bisect_right(starts, a) - 1
+        if lo <= a < lo + size and i >= 0 and a < syms[i][0] + syms[i][1]:
+            run[syms[i][0]] = syms[i]
+    assert len(run) > 80, len(run)            # the start runs here
+    end = max(s + sz for s, sz, _ in run.values())
+    used = sum(sz for _, sz, _ in run.values())
+    far = sorted(n for s, sz, n in run.values() if s + sz > lo + 96 * 1024)
+    assert far == [], far
+    assert used >= 0.9 * (end - lo), (used, end - lo)

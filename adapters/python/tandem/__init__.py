@@ -67,8 +67,7 @@ class _LupaGuard:
 _load_extension()
 del _load_extension
 
-from ._tandem import (  # FFI-WIRING
-    FFI,
+from ._tandem import (  # FFI-WIRING (FFI itself: on first use, below)
     CData,
     CType,
     FFIError,
@@ -89,15 +88,17 @@ from ._tandem import (  # FFI-WIRING
     lua_type,
 )
 from . import _tandem
-from . import _ffi_api  # noqa: E402
 __version__ = _tandem.__version__
-_ffi_api.install(FFI)
 
 
 # Imported on first use (PEP 562): the translator pulls in ast, inspect and
-# typing, several MB of RSS that a program not translating never needs.
+# typing, several MB of RSS that a program not translating never needs. FFI
+# is the C type tandem._tandem.FFI with the methods of _ffi_api.py added
+# (init_once, new_allocator, ...): they are added when the name is first
+# read, the module and its code (~20 KB of RSS) not loaded by a program that
+# never uses the FFI.
 _LAZY = {"TranslationError": "_translate", "translated_source": "_translate",
-         "Sandbox": "_sandbox"}
+         "Sandbox": "_sandbox", "FFI": "_ffi_api"}
 
 
 def __getattr__(name):

@@ -1,6 +1,8 @@
 """Methods of tandem.FFI written in Python on top of its C methods (cffi's
 API where it is convenience, not speed): new_allocator, list_types,
-def_extern and init_once. install(FFI) adds them to the class."""
+def_extern and init_once. install(FFI) adds them to the class; importing
+this module does so for tandem._tandem.FFI, which it exports as FFI (the
+package imports it when tandem.FFI is first read)."""
 
 import _thread
 
@@ -105,3 +107,8 @@ def init_once(self, func, tag):
 def install(cls):
     for fn in (new_allocator, list_types, def_extern, init_once):
         setattr(cls, fn.__name__, fn)
+
+
+# tandem.FFI, read through the package's __getattr__ on first use
+from ._tandem import FFI  # noqa: E402
+install(FFI)
