@@ -2620,6 +2620,32 @@ static int try_stmt(Gen *g, const tdmX_Node *s)
     return rc;
 }
 
+/* Whether the tree n is made only of lists headed by a symbol in ok (NULL
+   ended) and of atoms; a list without a head passes when headless_ok. */
+static int only_heads(const tdmX_Node *n, const char *const *ok, int headless_ok)
+{
+    if (n->kind != TDMX_LIST) {
+        return 1;
+    }
+    const char *h = tdmX_head(n);
+    if (h == NULL) {
+        return headless_ok;
+    }
+    int found = 0;
+    for (int i = 0; !found && ok[i] != NULL; i++) {
+        found = strcmp(ok[i], h) == 0;
+    }
+    if (!found) {
+        return 0;
+    }
+    for (int i = 1; i < n->u.l.n; i++) {
+        if (!only_heads(n->u.l.v[i], ok, headless_ok)) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
 /* Only nodes a statement with two versions can be made of. */
 static int version_nodes(const tdmX_Node *n)
 {
@@ -2627,23 +2653,7 @@ static int version_nodes(const tdmX_Node *n)
         "return", "expr", "assign", "binop", "unop", "compare", "call", "global", "local",
         "int", "float", "str", "true", "false", "none", "and", "or", "ifexp", "builtin", NULL,
     };
-    if (n->kind != TDMX_LIST) {
-        return 1;
-    }
-    const char *h = tdmX_head(n);
-    int found = 0;
-    for (int i = 0; h != NULL && !found && ok[i] != NULL; i++) {
-        found = strcmp(ok[i], h) == 0;
-    }
-    if (!found) {
-        return 0;
-    }
-    for (int i = 1; i < n->u.l.n; i++) {
-        if (!version_nodes(n->u.l.v[i])) {
-            return 0;
-        }
-    }
-    return 1;
+    return only_heads(n, ok, 0);
 }
 
 /* A return, expression statement or assignment to a local in a function
@@ -3319,23 +3329,7 @@ static int leaf_nodes(const tdmX_Node *n)
         "block", "if", "return", "assign", "aug", "pass", "expr", "local", "int", "true",
         "false", "none", "binop", "unop", "compare", "and", "or", "ifexp", NULL,
     };
-    const char *h = tdmX_head(n);
-    if (h == NULL) {
-        return 1;
-    }
-    int found = 0;
-    for (int i = 0; !found && ok[i] != NULL; i++) {
-        found = strcmp(ok[i], h) == 0;
-    }
-    if (!found) {
-        return 0;
-    }
-    for (int i = 1; i < n->u.l.n; i++) {
-        if (!leaf_nodes(n->u.l.v[i])) {
-            return 0;
-        }
-    }
-    return 1;
+    return only_heads(n, ok, 1);
 }
 
 static int gen_leaf(Gen *g, const tdmX_Func *f)
