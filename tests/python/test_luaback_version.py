@@ -207,3 +207,20 @@ def test_nested_loops_two_tables():
         return c
       end""", calls=[(0,), (1,), (6,)])
     assert first(src).count(FAST) >= 4
+
+
+def test_stored_values_that_may_be_nil_take_the_general_loop():
+    src, _ = both("""return function(n)
+        local t = {}
+        for i = 1, n do t[i] = i * 2 end
+        local v
+        if n > 100 then v = 1 end
+        for i = 1, n do t[i] = v end
+        local w = 0
+        for i = 1, n do w = w + 1; t[i] = w end
+        return #t, t[1], t[n]
+      end""", calls=[(0,), (3,), (101,)])
+    # the first loop (integers) and the last (w only ever holds integers);
+    # not the loop storing v, which may be nil (line 6)
+    fast = {ln.rsplit('# lua ', 1)[1] for ln in src.splitlines() if FAST in ln}
+    assert fast == {'3', '8'}
