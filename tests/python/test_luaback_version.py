@@ -224,3 +224,19 @@ def test_stored_values_that_may_be_nil_take_the_general_loop():
     # not the loop storing v, which may be nil (line 6)
     fast = {ln.rsplit('# lua ', 1)[1] for ln in src.splitlines() if FAST in ln}
     assert fast == {'3', '8'}
+
+
+def test_errors_on_the_values_read_in_a_versioned_loop():
+    src, _ = both("""return function(n, bad)
+        local t = {}
+        for i = 1, n do t[i] = i end
+        t[2] = bad
+        local s = 0
+        for i = 1, n do
+          if t[i] < 100 then
+            s = s + t[i]
+          end
+        end
+        return s
+      end""", calls=[(3, 7), (3, 'x'), (3, '5'), (3, True), (3, 1.5), (3, None)])
+    assert FAST in first(src)
