@@ -240,3 +240,20 @@ def test_errors_on_the_values_read_in_a_versioned_loop():
         return s
       end""", calls=[(3, 7), (3, 'x'), (3, '5'), (3, True), (3, 1.5), (3, None)])
     assert FAST in first(src)
+
+
+def test_bounds_evaluated_once_in_order():
+    src, _ = both("""return function(n)
+        local t = {}
+        for i = 1, n do t[i] = 0 end
+        local k = 0
+        local log = {}
+        local function nx(v) k = k + 1; log[#log + 1] = v; return v end
+        for i = nx(2), nx(n), nx(2) do t[i] = true end
+        for i = nx(n), nx(1), nx(-1) do t[i] = 'x' end
+        local c = 0
+        for i = 1, n do if t[i] == true then c = c + 1 end end
+        return k, c, t[1], t[2], table.concat(log, ',')
+      end""", calls=[(0,), (5,), (6,)])
+    fast = {ln.rsplit('# lua ', 1)[1] for ln in src.splitlines() if FAST in ln}
+    assert {'3', '7', '8', '10'} <= fast
