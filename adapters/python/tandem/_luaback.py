@@ -177,6 +177,7 @@ class _Func:
         self.targets = _own_gotos(self.body)   # labels its gotos name
         self.nums: set = set()      # locals known to be numbers (typed parameters)
         self.lower: Dict[str, int] = {}     # integer locals' known lower bounds, here
+        self.fastix: frozenset = frozenset()    # (t, x): t[x] is in t's list (loop versioning)
         self.assigned = self._assigned()
 
     def _assigned(self) -> set:
@@ -724,6 +725,8 @@ class Emitter:
         if kind == 'str':
             return '%s.hash.get(%r)' % (t, bytes(kk[1]))
         a = self.arr_of(t)
+        if kind == 'local' and (t, str(kk[1])) in self.fn.fastix:
+            return '%s[L_%s - 1]' % (a, kk[1])
         if kind == 'int' and kk[1] > 0:
             return '(%s[%d] if %d <= len(%s) else %s.hash.get(%d))' % (
                 a, kk[1] - 1, kk[1], a, t, kk[1])
@@ -1432,6 +1435,10 @@ class Emitter:
                     self.out(ind, line, 'else:')
                     self.out(ind + 1, line, '%s.set(%s, %s)' % (t, kt, v))
                     return
+                if tgt[2][:1] == ['local'] and (t, str(tgt[2][1])) in self.fn.fastix:
+                    # loop versioning: the guard saw this index in the list
+                    self.out(ind, line, '%s[%s - 1] = %s' % (a, kt, v))
+                    return
                 lo = self.lower_of(tgt[2]) if isint else None
                 self.out(ind, line, 'if %s%s%s <= len(%s)%s:' % (
                     kint, '' if lo is not None and lo >= 1 else '0 < ', kt, a, vcond))
@@ -1621,6 +1628,8 @@ class Emitter:
             self.out(ind, ln, 'if %s:  # until' % self.truth(s[2]))
             fin()
             self.jump(self.lua_loop(), 'break', ind + 1, ln)
+            return
+        if k == 'fornum' and self.fornum_versioned(s, ind, ln, fin):
             return
         if k == 'fornum':
             x = str(s[2])
@@ -1837,6 +1846,158 @@ class Emitter:
     # _jmp to its number and breaks; after every loop it crossed a check
     # either finishes it (the loop it targets is the enclosing one) or
     # breaks on.
+
+    _NONNIL = ('true', 'false', 'int', 'float', 'str')
+
+    def version_tables(self, s: Any) -> List[str]:
+        """The private tables t of the numeric for s whose accesses t[x]
+        (x the loop variable) can index the list directly once a guard
+        before the loop saw every index of the loop's range inside the
+        list: the body has no call, function, goto or label (nothing else
+        runs, so nothing reaches t: it is private), assigns neither x nor t,
+        and every assignment to an index of t is t[k] = a literal that is
+        not nil or an integer expression (such a write never shortens the list: only nil does)."""
+        x = str(s[2])
+        if self.fn is None or self.fn.gen or x in self.fn.cells or x in self.fn.assigned:
+            return []
+        found: set = set()
+        bad: set = set()
+        ok = [True]
+
+        def walk(n: Any) -> None:
+            if not ok[0] or not isinstance(n, list) or not n:
+                return
+            if not isinstance(n[0], Sym):
+                for c in n:
+                    walk(c)
+                return
+            k = str(n[0])
+            if k in ('call', 'method', 'func', 'lambda', 'goto', 'label', 'def'):
+                ok[0] = False
+                return
+            if k == 'index' and n[1][:1] == ['local'] and self.is_private(n[1]) \
+                    and n[2] == ['local', x]:
+                found.add(str(n[1][1]))
+            if k == 'local' and len(n) >= 3:
+                bad.update(str(v) for v in n[2])
+            if k == 'set':
+                for j, tg in enumerate(n[2]):
+                    if tg[:1] == ['local']:
+                        bad.add(str(tg[1]))
+                    elif tg[:1] == ['index'] and tg[1][:1] == ['local']:
+                        if not (len(n[2]) == 1 and len(n[3]) == 1
+                                and (str(n[3][0][0]) in self._NONNIL
+                                     or self.is_int(n[3][0]))):
+                            bad.add(str(tg[1][1]))
+            if k == 'fornum':
+                bad.add(str(n[2]))
+            if k == 'forin':
+                bad.update(str(v) for v in n[2])
+            for c in n[1:]:
+                walk(c)
+        walk(s[6][1:])
+        if not ok[0]:
+            return []
+        return sorted(found - bad)
+
+    def fornum_versioned(self, s: Any, ind: int, ln: int, fin: Any) -> bool:
+        """Loop versioning of `for x = a, b, c` over private tables t indexed
+        by x (version_tables): a, b, c evaluated once, in order; when all
+        three are integers and every index of the range is in 1..len of each
+        list (c > 0: 1 <= a and b <= len; c < 0: 1 <= b and a <= len), a
+        Python range loop whose t[x] is the list's item x - 1 (the lists can
+        only grow during the loop), or one slice assignment when the body is
+        only t[x] = literal and c > 0; else the general loop (numfor)."""
+        tabs = self.version_tables(s)
+        if not tabs:
+            return False
+        x = str(s[2])
+        start, stop, step = s[3], s[4], s[5]
+        nostep = isinstance(step, Sym) and step == '_'
+        stp = ['int', 1] if nostep else self.literal(step)
+        if stp is not None and (str(stp[0]) != 'int' or stp[1] == 0):
+            return False            # a float or zero step: the general loop
+        va, vb = self.t(), self.t()
+        self.out(ind, ln, '%s = %s' % (va, self.ex(start)))
+        self.out(ind, ln, '%s = %s' % (vb, self.ex(stop)))
+        if stp is not None:
+            vc = str(int(stp[1]))
+            cint = ''
+        else:
+            vc = self.t()
+            self.out(ind, ln, '%s = %s' % (vc, self.ex(step)))
+            cint = ' and %s.__class__ is int' % vc
+        fin()
+        lens = [self.arr_of('L_' + t) for t in tabs]
+        up = ' and '.join(['1 <= %s' % va] + ['%s <= len(%s)' % (vb, a) for a in lens])
+        down = ' and '.join(['1 <= %s' % vb] + ['%s <= len(%s)' % (va, a) for a in lens])
+        if stp is not None:
+            cond = up if stp[1] > 0 else down
+            stop_py = '%s %s 1' % (vb, '+' if stp[1] > 0 else '-')
+        else:
+            cond = '(%s > 0 and %s or %s < 0 and %s)' % (vc, up, vc, down)
+            stop_py = '(%s + 1 if %s > 0 else %s - 1)' % (vb, vc, vb)
+        body = s[6][1:]
+        one = body[0] if len(body) == 1 else None
+        slice_ = (one is not None and str(one[0]) == 'set' and len(one[2]) == 1
+                  and one[2][0] == ['index', ['local', tabs[0]], ['local', x]]
+                  and str(one[3][0][0]) in self._NONNIL
+                  and (stp is None or stp[1] > 0) and len(tabs) == 1)
+        if slice_ and stp is not None and stp[1] == 1:
+            # step 1: items past the end are appends, one after the other,
+            # as long as no key past the list is in the dict (LuaTable.set)
+            # (and at most 2^24 of them at once: a huge range runs the
+            # general loop rather than asking for the memory in one go)
+            cond = ('1 <= %s <= len(%s) + 1 and (%s <= len(%s) or not L_%s.hash '
+                    'and %s <= len(%s) + 0x1000000)' % (va, lens[0], vb, lens[0], tabs[0],
+                                                       vb, lens[0]))
+        self.out(ind, ln, 'if %s.__class__ is int and %s.__class__ is int%s and %s:'
+                 '  # every t[%s] in the list' % (va, vb, cint, cond, _luaname(x)))
+        if slice_ and stp is not None and stp[1] == 1:
+            self.out(ind + 1, int(one[1]), '%s[%s - 1:%s] = [%s] * (%s - %s + 1 if %s >= %s else 0)' % (
+                lens[0], va, vb, self.ex(one[3][0]), vb, va, vb, va))
+        elif slice_:
+            # the body is t[x] = literal: one slice assignment of as many items
+            a = lens[0]
+            rng = 'range(%s, %s, %s)' % (va, stop_py if stp is not None else '%s + 1' % vb, vc)
+            sl = '%s[%s - 1:%s:%s]' % (a, va, vb, vc)
+            if stp is None:
+                self.out(ind + 1, ln, 'if %s > 0:' % vc)
+                self.out(ind + 2, ln, '%s = [%s] * len(%s)' % (sl, self.ex(one[3][0]), rng))
+                self.out(ind + 1, ln, 'else:')
+                self.out(ind + 2, ln, 'for L_%s in range(%s, %s, %s):' % (x, va, stop_py, vc))
+                self.fast_body(s, tabs, x, ind + 3)
+            else:
+                self.out(ind + 1, int(one[1]), '%s = [%s] * len(%s)' % (
+                    sl, self.ex(one[3][0]), rng))
+        else:
+            self.out(ind + 1, ln, 'for L_%s in range(%s, %s, %s):' % (x, va, stop_py, vc))
+            self.fast_body(s, tabs, x, ind + 2)
+        self.out(ind, ln, 'else:')
+        self.out(ind + 1, ln, 'for L_%s in numfor(%s, %s, %s):' % (x, va, vb, vc))
+        self.numfor_body(s, x, start, stp, ind + 2, ln)
+        return True
+
+    def fast_body(self, s: Any, tabs: List[str], x: str, ind: int) -> None:
+        saved = self.fn.fastix
+        self.fn.fastix = saved | {('L_' + t, x) for t in tabs}
+        try:
+            self.numfor_body(s, x, s[3], None, ind, int(s[1]))
+        finally:
+            self.fn.fastix = saved
+
+    def numfor_body(self, s: Any, x: str, start: Any, stp: Any, ind: int, ln: int) -> None:
+        lo = self.lower_of(start)
+        if stp is None:
+            stp = ['int', 1] if isinstance(s[5], Sym) and s[5] == '_' else self.literal(s[5])
+        known = (lo is not None and stp is not None and str(stp[0]) == 'int' and stp[1] > 0
+                 and x not in self.fn.assigned and x not in self.fn.cells
+                 and x in self.fn.ints)
+        if known:
+            self.fn.lower[x] = lo
+        self.after_loop(self.loop_body(s[6][1:], ind, 'for'), ind - 1, ln)
+        if known:
+            del self.fn.lower[x]
 
     def push_loop(self, kind: str) -> Dict[str, Any]:
         rec: Dict[str, Any] = {'kind': kind, 'crossed': []}
