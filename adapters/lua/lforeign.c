@@ -568,20 +568,14 @@ static void *self_block_full(lua_State *L, tdmL_State *st, tdm_LangId lang, int 
     return fo->handle;
 }
 
-static inline void *self_block(lua_State *L, tdmL_State *st, tdm_LangId lang, int *proto)
+/* The cheap proof of self_block at any index: the handle of the live,
+   owned block of lang at idx that is not a view, or NULL when that cannot be
+   proved cheaply (the caller then takes its general path). [-0, +0, -] */
+void *tdmL_block_handle(lua_State *L, tdmL_State *st, tdm_LangId lang, int idx, int *proto)
 {
-    /* The cheap proof first (~40 instructions instead of ~190): a full
-       userdata of exactly a block's size (lua_rawlen is 0 for anything else
-       lua_touserdata accepts) that only tandem's own blocks fill so — a
-       word whose tag bits are this state's random tag (a Python object),
-       or a struct whose runtime field is this runtime (cdata blocks are
-       larger) — of this language, holding its object and not a view (the
-       same proof foreign_gc relies on). Anything else — a view, a finalized
-       object, a stranger — takes the full check (self_block_full), with the
-       metatable. */
-    const void *p = lua_touserdata(L, 1);
+    const void *p = lua_touserdata(L, idx);
     if (p != NULL) {
-        size_t len = lua_rawlen(L, 1);
+        size_t len = lua_rawlen(L, idx);
         if (len == TDML_PWORD) {
             uint64_t w = pword(p);
             if (lang == TDM_LANG_PYTHON && (w & TDML_PMASK) == st->ptag && w != st->ptag) {
@@ -595,6 +589,30 @@ static inline void *self_block(lua_State *L, tdmL_State *st, tdm_LangId lang, in
                 return fo->handle;
             }
         }
+    }
+    return NULL;
+}
+
+int tdmL_foreign_call_on(lua_State *L, tdmL_State *st, tdm_LangId lang, int op, int sub,
+                         void *self, int proto, int first, int n)
+{
+    return foreign_run(L, st, lang, op, sub, self, proto, first, n, 0);
+}
+
+static inline void *self_block(lua_State *L, tdmL_State *st, tdm_LangId lang, int *proto)
+{
+    /* The cheap proof first (~40 instructions instead of ~190): a full
+       userdata of exactly a block's size (lua_rawlen is 0 for anything else
+       lua_touserdata accepts) that only tandem's own blocks fill so — a
+       word whose tag bits are this state's random tag (a Python object),
+       or a struct whose runtime field is this runtime (cdata blocks are
+       larger) — of this language, holding its object and not a view (the
+       same proof foreign_gc relies on). Anything else — a view, a finalized
+       object, a stranger — takes the full check (self_block_full), with the
+       metatable. */
+    void *h = tdmL_block_handle(L, st, lang, 1, proto);
+    if (h != NULL) {
+        return h;
     }
     return self_block_full(L, st, lang, proto);
 }
