@@ -425,10 +425,13 @@ TDMI_FUNC int tdmL_foreign_call(lua_State *L, tdmL_State *st, tdm_LangId lang,
 TDMI_FUNC int tdmL_foreign_call_on(lua_State *L, tdmL_State *st, tdm_LangId lang,
                                    int op, int sub, void *self, int proto, int first,
                                    int n);
-/* The handle of the live, owned, non-view block of lang at idx when a cheap
-   proof shows it is one (no metatable read), NULL otherwise. [-0, +0, -] */
-TDMI_FUNC void *tdmL_block_handle(lua_State *L, tdmL_State *st, tdm_LangId lang,
-                                  int idx, int *proto);
+/* The handle of the live, owned, non-view block of lang whose memory is p
+   (len bytes: lua_rawlen of the userdata) when a cheap proof shows it is one
+   (no metatable read; a block's memory never moves, so p may be kept while
+   the userdata is), NULL otherwise: a view, a finalized block, a stranger.
+   [-0, +0, -] */
+TDMI_FUNC void *tdmL_block_proof(const tdmL_State *st, tdm_LangId lang, const void *p,
+                                 size_t len, int *proto);
 /* Raise the error recorded in a finished frame (frees it first). */
 TDMI_FUNC int tdmL_raise_frame_error(lua_State *L, tdmL_State *st, tdmS_Frame *f);
 

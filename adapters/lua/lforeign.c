@@ -568,29 +568,30 @@ static void *self_block_full(lua_State *L, tdmL_State *st, tdm_LangId lang, int 
     return fo->handle;
 }
 
-/* The cheap proof of self_block at any index: the handle of the live,
-   owned block of lang at idx that is not a view, or NULL when that cannot be
-   proved cheaply (the caller then takes its general path). [-0, +0, -] */
-void *tdmL_block_handle(lua_State *L, tdmL_State *st, tdm_LangId lang, int idx, int *proto)
+void *tdmL_block_proof(const tdmL_State *st, tdm_LangId lang, const void *p, size_t len,
+                       int *proto)
 {
-    const void *p = lua_touserdata(L, idx);
-    if (p != NULL) {
-        size_t len = lua_rawlen(L, idx);
-        if (len == TDML_PWORD) {
-            uint64_t w = pword(p);
-            if (lang == TDM_LANG_PYTHON && (w & TDML_PMASK) == st->ptag && w != st->ptag) {
-                *proto = TDM_PROTO_DEFAULT;
-                return (void *)(uintptr_t)(w & ~TDML_PMASK);
-            }
-        } else if (len == sizeof(tdmL_Foreign)) {
-            const tdmL_Foreign *fo = p;
-            if (fo->rt == st->rt && fo->lang == lang && fo->handle != NULL && !fo->borrowed) {
-                *proto = fo->proto;
-                return fo->handle;
-            }
+    if (len == TDML_PWORD) {
+        uint64_t w = pword(p);
+        if (lang == TDM_LANG_PYTHON && (w & TDML_PMASK) == st->ptag && w != st->ptag) {
+            *proto = TDM_PROTO_DEFAULT;
+            return (void *)(uintptr_t)(w & ~TDML_PMASK);
+        }
+    } else if (len == sizeof(tdmL_Foreign)) {
+        const tdmL_Foreign *fo = p;
+        if (fo->rt == st->rt && fo->lang == lang && fo->handle != NULL && !fo->borrowed) {
+            *proto = fo->proto;
+            return fo->handle;
         }
     }
     return NULL;
+}
+
+static inline void *block_handle(lua_State *L, tdmL_State *st, tdm_LangId lang, int idx,
+                                 int *proto)
+{
+    const void *p = lua_touserdata(L, idx);
+    return p != NULL ? tdmL_block_proof(st, lang, p, lua_rawlen(L, idx), proto) : NULL;
 }
 
 int tdmL_foreign_call_on(lua_State *L, tdmL_State *st, tdm_LangId lang, int op, int sub,
@@ -610,7 +611,7 @@ static inline void *self_block(lua_State *L, tdmL_State *st, tdm_LangId lang, in
        same proof foreign_gc relies on). Anything else — a view, a finalized
        object, a stranger — takes the full check (self_block_full), with the
        metatable. */
-    void *h = tdmL_block_handle(L, st, lang, 1, proto);
+    void *h = block_handle(L, st, lang, 1, proto);
     if (h != NULL) {
         return h;
     }

@@ -42,13 +42,15 @@ static void push_none(lua_State *L, tdmL_State *st, tdm_LangId lang)
    foreign iterator). */
 typedef struct IterStep {
     tdmL_State *st;             /* borrowed: lives as long as the Lua state */
+    const void *it;             /* the iterator's block (upvalue 2 keeps it) */
+    size_t itlen;               /* its lua_rawlen */
     lua_Integer count;          /* enumerate: the next index */
     int lang;
     int mode;                   /* 0 iter, 1 iterex, 2 enumerate */
 } IterStep;
 
 /* Iterator step: the iterator's handle read off its block (the cheap proof
-   of lforeign.c) goes to the other language as the operation's object, with
+   of lforeign.c, on the block's memory kept since make_iter) goes to the other language as the operation's object, with
    no conversion of a Lua argument; anything that proof does not accept
    (a finalized iterator reached again through a finalizer) takes the
    general conversion, which raises. */
@@ -58,7 +60,7 @@ static int iter_step(lua_State *L)
     tdmL_State *st = s->st;
     tdm_LangId lang = (tdm_LangId)s->lang;
     int mode = s->mode, proto, n;
-    void *it = tdmL_block_handle(L, st, lang, lua_upvalueindex(2), &proto);
+    void *it = tdmL_block_proof(st, lang, s->it, s->itlen, &proto);
     if (it != NULL) {
         n = tdmL_foreign_call_on(L, st, lang, TDM_OP_NEXT, mode == 1, it, proto,
                                  lua_gettop(L), 1);
@@ -97,6 +99,8 @@ static int make_iter(lua_State *L, int mode)
     tdmL_foreign_call(L, st, lang, TDM_OP_ITER, 0, 1, 1);
     IterStep *s = lua_newuserdatauv(L, sizeof *s, 0);
     s->st = st;
+    s->it = lua_touserdata(L, -2);      /* NULL: not a block, never proved */
+    s->itlen = s->it != NULL ? lua_rawlen(L, -2) : 0;
     s->count = start;
     s->lang = lang;
     s->mode = mode;
