@@ -420,6 +420,18 @@ TDMI_FUNC void tdmL_foreign_init(lua_State *L, tdmL_State *st, tdm_LangId lang);
    arguments; push the results; returns their number or raises. [-n?, +r, e] */
 TDMI_FUNC int tdmL_foreign_call(lua_State *L, tdmL_State *st, tdm_LangId lang,
                                 int op, int sub, int first, int n);
+/* The same with args[0] the foreign object self (its handle, protocol
+   proto) and the n - 1 values from first + 1 after it. [-0, +r, e] */
+TDMI_FUNC int tdmL_foreign_call_on(lua_State *L, tdmL_State *st, tdm_LangId lang,
+                                   int op, int sub, void *self, int proto, int first,
+                                   int n);
+/* The handle of the live, owned, non-view block of lang whose memory is p
+   (len bytes: lua_rawlen of the userdata) when a cheap proof shows it is one
+   (no metatable read; a block's memory never moves, so p may be kept while
+   the userdata is), NULL otherwise: a view, a finalized block, a stranger.
+   [-0, +0, -] */
+TDMI_FUNC void *tdmL_block_proof(const tdmL_State *st, tdm_LangId lang, const void *p,
+                                 size_t len, int *proto);
 /* Raise the error recorded in a finished frame (frees it first). */
 TDMI_FUNC int tdmL_raise_frame_error(lua_State *L, tdmL_State *st, tdmS_Frame *f);
 

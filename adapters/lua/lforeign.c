@@ -568,6 +568,38 @@ static void *self_block_full(lua_State *L, tdmL_State *st, tdm_LangId lang, int 
     return fo->handle;
 }
 
+void *tdmL_block_proof(const tdmL_State *st, tdm_LangId lang, const void *p, size_t len,
+                       int *proto)
+{
+    if (len == TDML_PWORD) {
+        uint64_t w = pword(p);
+        if (lang == TDM_LANG_PYTHON && (w & TDML_PMASK) == st->ptag && w != st->ptag) {
+            *proto = TDM_PROTO_DEFAULT;
+            return (void *)(uintptr_t)(w & ~TDML_PMASK);
+        }
+    } else if (len == sizeof(tdmL_Foreign)) {
+        const tdmL_Foreign *fo = p;
+        if (fo->rt == st->rt && fo->lang == lang && fo->handle != NULL && !fo->borrowed) {
+            *proto = fo->proto;
+            return fo->handle;
+        }
+    }
+    return NULL;
+}
+
+static inline void *block_handle(lua_State *L, tdmL_State *st, tdm_LangId lang, int idx,
+                                 int *proto)
+{
+    const void *p = lua_touserdata(L, idx);
+    return p != NULL ? tdmL_block_proof(st, lang, p, lua_rawlen(L, idx), proto) : NULL;
+}
+
+int tdmL_foreign_call_on(lua_State *L, tdmL_State *st, tdm_LangId lang, int op, int sub,
+                         void *self, int proto, int first, int n)
+{
+    return foreign_run(L, st, lang, op, sub, self, proto, first, n, 0);
+}
+
 static inline void *self_block(lua_State *L, tdmL_State *st, tdm_LangId lang, int *proto)
 {
     /* The cheap proof first (~40 instructions instead of ~190): a full
@@ -579,22 +611,9 @@ static inline void *self_block(lua_State *L, tdmL_State *st, tdm_LangId lang, in
        same proof foreign_gc relies on). Anything else — a view, a finalized
        object, a stranger — takes the full check (self_block_full), with the
        metatable. */
-    const void *p = lua_touserdata(L, 1);
-    if (p != NULL) {
-        size_t len = lua_rawlen(L, 1);
-        if (len == TDML_PWORD) {
-            uint64_t w = pword(p);
-            if (lang == TDM_LANG_PYTHON && (w & TDML_PMASK) == st->ptag && w != st->ptag) {
-                *proto = TDM_PROTO_DEFAULT;
-                return (void *)(uintptr_t)(w & ~TDML_PMASK);
-            }
-        } else if (len == sizeof(tdmL_Foreign)) {
-            const tdmL_Foreign *fo = p;
-            if (fo->rt == st->rt && fo->lang == lang && fo->handle != NULL && !fo->borrowed) {
-                *proto = fo->proto;
-                return fo->handle;
-            }
-        }
+    void *h = block_handle(L, st, lang, 1, proto);
+    if (h != NULL) {
+        return h;
     }
     return self_block_full(L, st, lang, proto);
 }

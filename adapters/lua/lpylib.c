@@ -38,16 +38,37 @@ static void push_none(lua_State *L, tdmL_State *st, tdm_LangId lang)
     lua_remove(L, top + 1);
 }
 
-/* Iterator step. upvalues: st, lang, iterator, mode (0 iter, 1 iterex,
-   2 enumerate), counter */
+/* An iterator step's own state: its first upvalue (the second is the
+   foreign iterator). */
+typedef struct IterStep {
+    tdmL_State *st;             /* borrowed: lives as long as the Lua state */
+    const void *it;             /* the iterator's block (upvalue 2 keeps it) */
+    size_t itlen;               /* its lua_rawlen */
+    lua_Integer count;          /* enumerate: the next index */
+    int lang;
+    int mode;                   /* 0 iter, 1 iterex, 2 enumerate */
+} IterStep;
+
+/* Iterator step: the iterator's handle read off its block (the cheap proof
+   of lforeign.c, on the block's memory kept since make_iter) goes to the other language as the operation's object, with
+   no conversion of a Lua argument; anything that proof does not accept
+   (a finalized iterator reached again through a finalizer) takes the
+   general conversion, which raises. */
 static int iter_step(lua_State *L)
 {
-    tdmL_State *st = ST(L);
-    tdm_LangId lang = LANG(L);
-    int mode = (int)lua_tointeger(L, lua_upvalueindex(4));
-    lua_settop(L, 0);
-    lua_pushvalue(L, lua_upvalueindex(3));
-    int n = tdmL_foreign_call(L, st, lang, TDM_OP_NEXT, mode == 1, 1, 1);
+    IterStep *s = lua_touserdata(L, lua_upvalueindex(1));
+    tdmL_State *st = s->st;
+    tdm_LangId lang = (tdm_LangId)s->lang;
+    int mode = s->mode, proto, n;
+    void *it = tdmL_block_proof(st, lang, s->it, s->itlen, &proto);
+    if (it != NULL) {
+        n = tdmL_foreign_call_on(L, st, lang, TDM_OP_NEXT, mode == 1, it, proto,
+                                 lua_gettop(L), 1);
+    } else {
+        lua_settop(L, 0);
+        lua_pushvalue(L, lua_upvalueindex(2));
+        n = tdmL_foreign_call(L, st, lang, TDM_OP_NEXT, mode == 1, 1, 1);
+    }
     if (n == 0) {
         return 0;                       /* exhausted: ends the for loop */
     }
@@ -61,10 +82,7 @@ static int iter_step(lua_State *L)
         push_none(L, st, lang);
     }
     if (mode == 2) {
-        lua_Integer i = lua_tointeger(L, lua_upvalueindex(5));
-        lua_pushinteger(L, i + 1);
-        lua_replace(L, lua_upvalueindex(5));
-        lua_pushinteger(L, i);
+        lua_pushinteger(L, s->count++);
         lua_insert(L, -n - 1);
         return n + 1;
     }
@@ -79,12 +97,15 @@ static int make_iter(lua_State *L, int mode)
     luaL_checkany(L, 1);
     lua_settop(L, 1);
     tdmL_foreign_call(L, st, lang, TDM_OP_ITER, 0, 1, 1);
-    lua_pushlightuserdata(L, st);
-    lua_pushinteger(L, lang);
-    lua_pushvalue(L, -3);
-    lua_pushinteger(L, mode);
-    lua_pushinteger(L, start);
-    lua_pushcclosure(L, iter_step, 5);
+    IterStep *s = lua_newuserdatauv(L, sizeof *s, 0);
+    s->st = st;
+    s->it = lua_touserdata(L, -2);      /* NULL: not a block, never proved */
+    s->itlen = s->it != NULL ? lua_rawlen(L, -2) : 0;
+    s->count = start;
+    s->lang = lang;
+    s->mode = mode;
+    lua_insert(L, -2);
+    lua_pushcclosure(L, iter_step, 2);
     return 1;
 }
 
