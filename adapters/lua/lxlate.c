@@ -1225,6 +1225,9 @@ static int gcache_slot(Gen *g, const char *name, int k)
     return i;
 }
 
+/* the longest argument text direct_call writes into each branch of a call */
+enum { ARG_INLINE_MAX = 96 };
+
 static int direct_call(Gen *g, const tdmX_Node *n, Ex *out)
 {
     int nk = n->u.l.n - 1;             /* the callee and the arguments */
@@ -1256,8 +1259,17 @@ static int direct_call(Gen *g, const tdmX_Node *n, Ex *out)
         free(e);
         return -1;
     }
+    /* an argument is evaluated in whichever branch of the call below runs
+       (they exclude each other, and choosing one reads only the callee and
+       the XF table): a short expression goes there as it is, not through a
+       temporary first (one Lua MOVE fewer per argument); a long one is
+       spilled, so that the text is not tripled */
+    size_t alen = 0;
+    for (int i = 1; i < nk; i++) {
+        alen += e[i].simple ? 0 : strlen(e[i].s);
+    }
     for (int i = 0; i < nk; i++) {
-        if (!e[i].simple) {
+        if (!e[i].simple && (i == 0 || alen > ARG_INLINE_MAX)) {
             int t = ++g->tmp;
             emit(g, "local t%d = %s; ", t, e[i].s);
             free(e[i].s);
@@ -1287,7 +1299,9 @@ static int direct_call(Gen *g, const tdmX_Node *n, Ex *out)
     free(args);
     free_exs(e, nk);
     free(e);
-    *out = ex_make(dupf(g, "t%d", r), 0, 0);
+    /* t<r> is written only by the call above: reading it later gives the
+       same value (so a later operand's statements need not copy it) */
+    *out = ex_make(dupf(g, "t%d", r), 0, 1);
     return out->s ? 0 : -1;
 }
 
