@@ -1225,6 +1225,35 @@ static int gcache_slot(Gen *g, const char *name, int k)
     return i;
 }
 
+/* s is one parenthesised expression: "(...)" whose first "(" closes at
+   its end (Lua parentheses keep one value of a call) */
+static int wrapped(const char *s)
+{
+    size_t n = strlen(s);
+    if (n < 2 || s[0] != '(' || s[n - 1] != ')') {
+        return 0;
+    }
+    int d = 0;
+    char q = 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (q) {
+            if (c == '\\') {
+                i++;
+            } else if (c == q) {
+                q = 0;
+            }
+        } else if (c == '"' || c == '\'') {
+            q = c;
+        } else if (c == '(') {
+            d++;
+        } else if (c == ')' && --d == 0 && i != n - 1) {
+            return 0;
+        }
+    }
+    return d == 0 && q == 0;
+}
+
 /* the longest argument text direct_call writes into each branch of a call */
 enum { ARG_INLINE_MAX = 96 };
 
@@ -1275,6 +1304,18 @@ static int direct_call(Gen *g, const tdmX_Node *n, Ex *out)
             free(e[i].s);
             e[i].s = dupf(g, "t%d", t);
             e[i].simple = 1;
+        }
+    }
+    for (int i = 1; i < nk; i++) {
+        if (!e[i].simple && !wrapped(e[i].s)) {   /* one value, as the temporary kept */
+            char *p = dupf(g, "(%s)", e[i].s);
+            free(e[i].s);
+            e[i].s = p;
+            if (p == NULL) {
+                free_exs(e, nk);
+                free(e);
+                return -1;
+            }
         }
     }
     char *args = join(g, e + 1, nk - 1, NULL);

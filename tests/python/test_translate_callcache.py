@@ -497,7 +497,7 @@ ARGS_SRC = (
     "def one(x):\n"
     "    return x + 1\n"
     "def star(*a):\n"
-    "    return a[0] * 7\n"
+    "    return len(a) * 1000000 + a[0] * 7\n"
     "def site(o):\n"
     "    a = CALLEE(o + 1)\n"
     "    b = CALLEE(o + 2)\n"
@@ -505,6 +505,8 @@ ARGS_SRC = (
     "def long_arg(o):\n"
     "    return CALLEE(o + 1000000000000000 + 2000000000000000000 + 3000000000000000000 +"
     " 4000000000000000000 + 5000000000000000000 + 6000000000000000000)\n"
+    "def builtin_args(o):\n"
+    "    return CALLEE(abs(o + 1)) + CALLEE(min(o + 2, 10 ** 6)) + CALLEE(int(str(7)))\n"
     "def two_calls(o):\n"
     "    return CALLEE(o + 1) + CALLEE(o + 2)\n"
 )
@@ -523,7 +525,7 @@ def test_arguments_in_the_call_branches(lua):
     assert "= (v_n - 1); " not in src
     path = _source(ARGS_SRC, "args_in_branches")
     for callee in ("one", "star", "neg"):
-        for name in ("site", "long_arg", "two_calls"):
+        for name in ("site", "long_arg", "two_calls", "builtin_args"):
             outs, evals = [], []
             for run in ("native", "translated"):
                 ns = _fresh(ARGS_SRC, path)
