@@ -1225,6 +1225,38 @@ static int gcache_slot(Gen *g, const char *name, int k)
     return i;
 }
 
+/* s is one parenthesised expression: "(...)" whose first "(" closes at
+   its end (Lua parentheses keep one value of a call) */
+static int wrapped(const char *s)
+{
+    size_t n = strlen(s);
+    if (n < 2 || s[0] != '(' || s[n - 1] != ')') {
+        return 0;
+    }
+    int d = 0;
+    char q = 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (q) {
+            if (c == '\\') {
+                i++;
+            } else if (c == q) {
+                q = 0;
+            }
+        } else if (c == '"' || c == '\'') {
+            q = c;
+        } else if (c == '(') {
+            d++;
+        } else if (c == ')' && --d == 0 && i != n - 1) {
+            return 0;
+        }
+    }
+    return d == 0 && q == 0;
+}
+
+/* the longest argument text direct_call writes into each branch of a call */
+enum { ARG_INLINE_MAX = 96 };
+
 static int direct_call(Gen *g, const tdmX_Node *n, Ex *out)
 {
     int nk = n->u.l.n - 1;             /* the callee and the arguments */
@@ -1256,13 +1288,34 @@ static int direct_call(Gen *g, const tdmX_Node *n, Ex *out)
         free(e);
         return -1;
     }
+    /* an argument is evaluated in whichever branch of the call below runs
+       (they exclude each other, and choosing one reads only the callee and
+       the XF table): a short expression goes there as it is, not through a
+       temporary first (one Lua MOVE fewer per argument); a long one is
+       spilled, so that the text is not tripled */
+    size_t alen = 0;
+    for (int i = 1; i < nk; i++) {
+        alen += e[i].simple ? 0 : strlen(e[i].s);
+    }
     for (int i = 0; i < nk; i++) {
-        if (!e[i].simple) {
+        if (!e[i].simple && (i == 0 || alen > ARG_INLINE_MAX)) {
             int t = ++g->tmp;
             emit(g, "local t%d = %s; ", t, e[i].s);
             free(e[i].s);
             e[i].s = dupf(g, "t%d", t);
             e[i].simple = 1;
+        }
+    }
+    for (int i = 1; i < nk; i++) {
+        if (!e[i].simple && !wrapped(e[i].s)) {   /* one value, as the temporary kept */
+            char *p = dupf(g, "(%s)", e[i].s);
+            free(e[i].s);
+            e[i].s = p;
+            if (p == NULL) {
+                free_exs(e, nk);
+                free(e);
+                return -1;
+            }
         }
     }
     char *args = join(g, e + 1, nk - 1, NULL);
@@ -1287,7 +1340,9 @@ static int direct_call(Gen *g, const tdmX_Node *n, Ex *out)
     free(args);
     free_exs(e, nk);
     free(e);
-    *out = ex_make(dupf(g, "t%d", r), 0, 0);
+    /* t<r> is written only by the call above: reading it later gives the
+       same value (so a later operand's statements need not copy it) */
+    *out = ex_make(dupf(g, "t%d", r), 0, 1);
     return out->s ? 0 : -1;
 }
 

@@ -476,3 +476,69 @@ def test_local_from_unchecked_parameter(lua, m):
     for name in ("f_mod", "f_ops", "f_chain"):
         lf = lua.translate(ns[name])
         check_outcome(outcome(ns[name], (5, m)), outcome(lf, (5, m)))
+
+
+# ---- arguments written into the call's branches (no temporary first) ----
+
+ARGS_SRC = (
+    "class Obj:\n"
+    "    def __init__(self):\n"
+    "        self.n = 0\n"
+    "    def __add__(self, k):\n"
+    "        global CALLEE\n"
+    "        self.n += 1\n"
+    "        CALLEE = other\n"
+    "        return self.n * 100 + k\n"
+    "class Neg:\n"
+    "    def __call__(self, x):\n"
+    "        return -x\n"
+    "def other(x):\n"
+    "    return x * 1000\n"
+    "def one(x):\n"
+    "    return x + 1\n"
+    "def star(*a):\n"
+    "    return len(a) * 1000000 + a[0] * 7\n"
+    "def site(o):\n"
+    "    a = CALLEE(o + 1)\n"
+    "    b = CALLEE(o + 2)\n"
+    "    return a, b\n"
+    "def long_arg(o):\n"
+    "    return CALLEE(o + 1000000000000000 + 2000000000000000000 + 3000000000000000000 +"
+    " 4000000000000000000 + 5000000000000000000 + 6000000000000000000)\n"
+    "def builtin_args(o):\n"
+    "    return CALLEE(abs(o + 1)) + CALLEE(min(o + 2, 10 ** 6)) + CALLEE(int(str(7)))\n"
+    "def two_calls(o):\n"
+    "    return CALLEE(o + 1) + CALLEE(o + 2)\n"
+)
+
+
+def test_arguments_in_the_call_branches(lua):
+    """A short argument is evaluated inside the branch of the call that runs
+    (a translated body, another translated function, the helper): once,
+    after the callee was read (an argument rebinding the global does not
+    change the pending call's callee), for each kind of callee; a long one
+    is spilled to a temporary first, with the same outcome."""
+    lua.translate(fib)
+    src = fib_src()
+    # the typed calls take n - 1 and n - 2 as they are
+    assert "((v_n - 1), true)" in src and "((v_n - 2), true)" in src
+    assert "= (v_n - 1); " not in src
+    path = _source(ARGS_SRC, "args_in_branches")
+    for callee in ("one", "star", "neg"):
+        for name in ("site", "long_arg", "two_calls", "builtin_args"):
+            outs, evals = [], []
+            for run in ("native", "translated"):
+                ns = _fresh(ARGS_SRC, path)
+                ns["CALLEE"] = ns["Neg"]() if callee == "neg" else ns[callee]
+                f = ns[name] if run == "native" else lua.translate(ns[name])
+                o = ns["Obj"]()
+                outs.append(outcome(f, (o,)))
+                evals.append(o.n)
+                assert ns["CALLEE"] is ns["other"], (callee, name, run)
+            assert outs[0][0] == "ok", outs
+            check_outcome(outs[0], outs[1])
+            assert evals[0] == evals[1] == (1 if name == "long_arg" else 2), evals
+    ns = _fresh(ARGS_SRC, path)
+    lua.translate(ns["long_arg"])
+    long_src = tandem.translated_source(ns["long_arg"])
+    assert "local t" in long_src and "add(add(add(add(add(" in long_src
