@@ -595,9 +595,9 @@ static inline void *block_handle(lua_State *L, tdmL_State *st, tdm_LangId lang, 
 }
 
 int tdmL_foreign_call_on(lua_State *L, tdmL_State *st, tdm_LangId lang, int op, int sub,
-                         void *self, int proto, int first, int n)
+                         void *self, int proto, int first, int n, int room)
 {
-    return foreign_run(L, st, lang, op, sub, self, proto, first, n, 0);
+    return foreign_run(L, st, lang, op, sub, self, proto, first, n, room);
 }
 
 static inline void *self_block(lua_State *L, tdmL_State *st, tdm_LangId lang, int *proto)

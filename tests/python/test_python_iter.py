@@ -45,6 +45,23 @@ def test_none_items_do_not_end_the_loop(lua):
         return n, nones
     end""")
     assert count([None, 1, None, None]) == (4, 3)
+    same = lua.eval("""function(obj)
+        for v in python.iter(obj) do return rawequal(v, python.none) end
+    end""")
+    assert same([None]) is True
+
+
+def test_unpacked_tuples_with_a_none_first_value():
+    lua = tandem.LuaRuntime(unpack_returned_tuples=True)
+    run = lua.eval("""function(obj)
+        local out = {}
+        for a, b in python.iter(obj) do
+            out[#out + 1] = tostring(rawequal(a, python.none)) .. "," .. tostring(b)
+        end
+        return table.concat(out, ";")
+    end""")
+    # the first value of a step is python.none, a later None is nil
+    assert run([(None, 1), (2, None), (None, None)]) == "true,1;false,nil;true,nil"
 
 
 def test_objects_keep_their_identity(lua):
