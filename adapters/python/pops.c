@@ -466,14 +466,23 @@ static int op_binary(tdmP_State *st, tdmS_Frame *f)
 
 static int op_next(tdmP_State *st, tdmS_Frame *f, PyObject *it)
 {
-    if (!PyIter_Check(it)) {
+    /* PyIter_Check and PyIter_Next, inline: the step of every python.iter */
+    iternextfunc step = Py_TYPE(it)->tp_iternext;
+    if (step == NULL || step == &_PyObject_NextNotImplemented) {
         PyErr_Format(PyExc_TypeError, "'%.100s' object is not an iterator",
                      Py_TYPE(it)->tp_name);
         return -1;
     }
-    PyObject *v = PyIter_Next(it);
+    PyObject *v = step(it);
     if (v == NULL) {
-        return PyErr_Occurred() ? -1 : 0;       /* 0 results: the end */
+        if (!PyErr_Occurred()) {
+            return 0;                           /* 0 results: the end */
+        }
+        if (!PyErr_ExceptionMatches(PyExc_StopIteration)) {
+            return -1;
+        }
+        PyErr_Clear();                          /* a StopIteration ends it too */
+        return 0;
     }
     int rc = 0;
     int noneobj = (f->sub & TDM_NEXT_NONEOBJ) != 0;

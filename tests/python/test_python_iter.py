@@ -213,3 +213,26 @@ def test_step_after_its_iterator_was_finalized(lua):
     ok, err = run([1, 2, 3])
     assert ok is False
     assert "deleted python object" in err
+
+
+def test_class_iterators_end_on_stop_iteration_and_its_subclasses(lua):
+    class Stop(StopIteration):
+        pass
+
+    class Count:
+        def __init__(self, n, exc):
+            self.i, self.n, self.exc = 0, n, exc
+
+        def __iter__(self):
+            return self
+
+        def __next__(self):
+            self.i += 1
+            if self.i > self.n:
+                raise self.exc("done")
+            return self.i
+    assert collect(lua, Count(3, StopIteration)) == [1, 2, 3]
+    assert collect(lua, Count(2, Stop)) == [1, 2]
+    # an exception that is not a StopIteration is an error, not the end
+    with pytest.raises(LookupError, match="done"):
+        collect(lua, Count(2, LookupError))
