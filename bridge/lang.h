@@ -42,7 +42,8 @@ typedef enum tdmS_Op {
     TDM_OP_ARITH,       /* frame->sub: TDM_AR_*; args[0] op args[1] -> 1 (unary
                            ops: args[0] only); either operand may be ours */
     TDM_OP_ITER,        /* iter(args[0]) -> 1 iterator object */
-    TDM_OP_NEXT,        /* next(args[0]) -> 1 value, or 0 results at the end */
+    TDM_OP_NEXT,        /* next(args[0]) -> 1 value, or 0 results at the end;
+                           sub: TDM_NEXT_* flags */
     TDM_OP_TNEXT,       /* table walk: next(args[0], args[1]) -> key, value | 0 */
     TDM_OP_RESUME,      /* resume coroutine args[0] with args[1..] */
     TDM_OP_TYPENAME,    /* -> 1 str: the language's own type name */
@@ -230,6 +231,12 @@ typedef enum tdmR_Ctl {
 #define TDM_VF_BYTES    0x0004  /* TDM_STR that is binary (Python bytes) */
 #define TDM_VF_PROXY    0x0008  /* TDM_OBJ wrapping a proxy of the other side */
 #define TDM_VF_NONE     0x0010  /* TDM_NIL that must stay a distinct None */
+
+/* TDM_OP_NEXT's sub: a tuple item becomes several results (python.iterex);
+   a "none" first result comes as the object TDM_OP_NONE gives instead of a
+   TDM_NIL with TDM_VF_NONE (a Lua for loop must not end on it) */
+#define TDM_NEXT_UNPACK  1
+#define TDM_NEXT_NONEOBJ 2
 #define TDM_VF_ERROBJ   0x0020  /* TDM_OBJ that is an error/exception object; on a
                                    TDM_NIL in tdmS_Error.value: the error value is nil */
 

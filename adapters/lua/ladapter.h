@@ -421,10 +421,13 @@ TDMI_FUNC void tdmL_foreign_init(lua_State *L, tdmL_State *st, tdm_LangId lang);
 TDMI_FUNC int tdmL_foreign_call(lua_State *L, tdmL_State *st, tdm_LangId lang,
                                 int op, int sub, int first, int n);
 /* The same with args[0] the foreign object self (its handle, protocol
-   proto) and the n - 1 values from first + 1 after it. [-0, +r, e] */
+   proto) and the n - 1 values from first + 1 after it (first is not read
+   when n is 1). room: stack slots known free above the top (a C function
+   that pushed nothing yet has LUA_MINSTACK), so that a few results need no
+   lua_checkstack. [-0, +r, e] */
 TDMI_FUNC int tdmL_foreign_call_on(lua_State *L, tdmL_State *st, tdm_LangId lang,
                                    int op, int sub, void *self, int proto, int first,
-                                   int n);
+                                   int n, int room);
 /* The handle of the live, owned, non-view block of lang whose memory is p
    (len bytes: lua_rawlen of the userdata) when a cheap proof shows it is one
    (no metatable read; a block's memory never moves, so p may be kept while

@@ -492,8 +492,8 @@ static int push_results(lua_State *L, tdmL_State *st, tdmS_Frame *f, int room)
    slots known to be free above the top (a metamethod: what Lua guarantees a
    C function, LUA_MINSTACK, less what it pushed), so that a few results
    need no lua_checkstack. [-0, +r, e] */
-static int foreign_run(lua_State *L, tdmL_State *st, tdm_LangId lang, int op, int sub,
-                       void *self, int proto, int first, int n, int room)
+int tdmL_foreign_call_on(lua_State *L, tdmL_State *st, tdm_LangId lang, int op, int sub,
+                         void *self, int proto, int first, int n, int room)
 {
     tdm_Runtime *rt = st->rt;
     tdmS_Frame f;
@@ -536,7 +536,7 @@ static int foreign_run(lua_State *L, tdmL_State *st, tdm_LangId lang, int op, in
 int tdmL_foreign_call(lua_State *L, tdmL_State *st, tdm_LangId lang, int op, int sub,
                       int first, int n)
 {
-    return foreign_run(L, st, lang, op, sub, NULL, 0, first, n, 0);
+    return tdmL_foreign_call_on(L, st, lang, op, sub, NULL, 0, first, n, 0);
 }
 
 /* What one metamethod does; its closure's only upvalue (a userdata). */
@@ -594,11 +594,6 @@ static inline void *block_handle(lua_State *L, tdmL_State *st, tdm_LangId lang, 
     return p != NULL ? tdmL_block_proof(st, lang, p, lua_rawlen(L, idx), proto) : NULL;
 }
 
-int tdmL_foreign_call_on(lua_State *L, tdmL_State *st, tdm_LangId lang, int op, int sub,
-                         void *self, int proto, int first, int n)
-{
-    return foreign_run(L, st, lang, op, sub, self, proto, first, n, 0);
-}
 
 static inline void *self_block(lua_State *L, tdmL_State *st, tdm_LangId lang, int *proto)
 {
@@ -649,7 +644,8 @@ static inline __attribute__((always_inline)) int mm_run(lua_State *L, tdmL_State
     }
     /* Lua gave this C function LUA_MINSTACK free slots; self_block's slow
        path may have used one (the metatable it leaves) */
-    int nres = foreign_run(L, st, lang, op, sub, self, proto, 1, n, LUA_MINSTACK - 1);
+    int nres = tdmL_foreign_call_on(L, st, lang, op, sub, self, proto, 1, n,
+                                    LUA_MINSTACK - 1);
     if (op == TDM_OP_COMPARE) {
         lua_pushboolean(L, nres > 0 && lua_toboolean(L, -1));
         return 1;

@@ -60,24 +60,24 @@ static int iter_step(lua_State *L)
     tdmL_State *st = s->st;
     tdm_LangId lang = (tdm_LangId)s->lang;
     int mode = s->mode, proto, n;
+    /* a None first value must not end the loop: python.none instead (iterex:
+       only the first, as lupa: Lua looks at no other for termination) */
+    int sub = mode == 2 ? 0 : (mode == 1 ? TDM_NEXT_UNPACK : 0) | TDM_NEXT_NONEOBJ;
     void *it = tdmL_block_proof(st, lang, s->it, s->itlen, &proto);
     if (it != NULL) {
-        n = tdmL_foreign_call_on(L, st, lang, TDM_OP_NEXT, mode == 1, it, proto,
-                                 lua_gettop(L), 1);
+        /* Lua gave this C function LUA_MINSTACK free slots and it pushed
+           nothing yet; the iterator is the only argument (first unread) */
+        n = tdmL_foreign_call_on(L, st, lang, TDM_OP_NEXT, sub, it, proto, 0, 1,
+                                 LUA_MINSTACK);
     } else {
         lua_settop(L, 0);
         lua_pushvalue(L, lua_upvalueindex(2));
-        n = tdmL_foreign_call(L, st, lang, TDM_OP_NEXT, mode == 1, 1, 1);
+        n = tdmL_foreign_call(L, st, lang, TDM_OP_NEXT, sub, 1, 1);
     }
     if (n == 0) {
         return 0;                       /* exhausted: ends the for loop */
     }
-    if (mode != 2 && lua_isnil(L, -n)) {
-        /* a None first value must not end the loop (iterex: only the
-           first, as lupa: Lua looks at no other for termination) */
-        push_none(L, st, lang);
-        lua_replace(L, -n - 1);
-    } else if (mode == 2 && n == 1 && lua_isnil(L, -1)) {
+    if (mode == 2 && n == 1 && lua_isnil(L, -1)) {
         lua_pop(L, 1);
         push_none(L, st, lang);
     }

@@ -153,6 +153,23 @@ static void push_scalar(tdmS_Frame *f, int kind, long long i)
     }
 }
 
+/* Append None as an object (TDM_OP_NONE's result): for a language whose
+   nil would end a loop or vanish from a list. */
+static int push_none_obj(tdmS_Frame *f)
+{
+    if (set_nres(f, f->nres + 1) < 0) {
+        return -1;
+    }
+    tdm_Value *v = &f->res[f->nres++];
+    memset(v, 0, sizeof *v);
+    v->kind = TDM_OBJ;
+    v->lang = TDM_LANG_PYTHON;
+    v->flags = TDM_VF_OWNED;
+    v->u.obj = Py_NewRef(Py_None);
+    v->key = Py_None;
+    return 0;
+}
+
 /* ---- arguments ---------------------------------------------------------- */
 
 /* Argument i as Python (new reference). */
@@ -449,21 +466,34 @@ static int op_binary(tdmP_State *st, tdmS_Frame *f)
 
 static int op_next(tdmP_State *st, tdmS_Frame *f, PyObject *it)
 {
-    if (!PyIter_Check(it)) {
+    /* PyIter_Check and PyIter_Next, inline: the step of every python.iter */
+    iternextfunc step = Py_TYPE(it)->tp_iternext;
+    if (step == NULL || step == &_PyObject_NextNotImplemented) {
         PyErr_Format(PyExc_TypeError, "'%.100s' object is not an iterator",
                      Py_TYPE(it)->tp_name);
         return -1;
     }
-    PyObject *v = PyIter_Next(it);
+    PyObject *v = step(it);
     if (v == NULL) {
-        return PyErr_Occurred() ? -1 : 0;       /* 0 results: the end */
+        if (!PyErr_Occurred()) {
+            return 0;                           /* 0 results: the end */
+        }
+        if (!PyErr_ExceptionMatches(PyExc_StopIteration)) {
+            return -1;
+        }
+        PyErr_Clear();                          /* a StopIteration ends it too */
+        return 0;
     }
     int rc = 0;
+    int noneobj = (f->sub & TDM_NEXT_NONEOBJ) != 0;
     /* python.iterex, or any iteration with unpack_returned_tuples (lupa) */
-    if (((f->sub & 1) || st->unpack_returned_tuples) && PyTuple_Check(v)) {
+    if (((f->sub & TDM_NEXT_UNPACK) || st->unpack_returned_tuples) && PyTuple_Check(v)) {
         for (Py_ssize_t j = 0; j < PyTuple_GET_SIZE(v) && rc == 0; j++) {
-            rc = push_result(st, f, PyTuple_GET_ITEM(v, j));
+            PyObject *x = PyTuple_GET_ITEM(v, j);
+            rc = j == 0 && noneobj && x == Py_None ? push_none_obj(f) : push_result(st, f, x);
         }
+    } else if (v == Py_None && noneobj) {
+        rc = push_none_obj(f);
     } else if (v == Py_None) {
         /* a None item must not end a Lua for loop: a distinct none */
         if ((rc = set_nres(f, 1)) == 0) {
@@ -775,17 +805,7 @@ static int dispatch(tdmP_State *st, tdmS_Frame *f)
         return rc;
     }
     case TDM_OP_NONE:
-        if (set_nres(f, 1) < 0) {
-            return -1;
-        }
-        memset(&f->res[0], 0, sizeof f->res[0]);
-        f->res[0].kind = TDM_OBJ;
-        f->res[0].lang = TDM_LANG_PYTHON;
-        f->res[0].flags = TDM_VF_OWNED;
-        f->res[0].u.obj = Py_NewRef(Py_None);
-        f->res[0].key = Py_None;
-        f->nres = 1;
-        return 0;
+        return push_none_obj(f);
     case TDM_OP_NEWTABLE:
         return push_new(st, f, PyDict_New());
     case TDM_OP_TABLEFROM:

@@ -45,6 +45,23 @@ def test_none_items_do_not_end_the_loop(lua):
         return n, nones
     end""")
     assert count([None, 1, None, None]) == (4, 3)
+    same = lua.eval("""function(obj)
+        for v in python.iter(obj) do return rawequal(v, python.none) end
+    end""")
+    assert same([None]) is True
+
+
+def test_unpacked_tuples_with_a_none_first_value():
+    lua = tandem.LuaRuntime(unpack_returned_tuples=True)
+    run = lua.eval("""function(obj)
+        local out = {}
+        for a, b in python.iter(obj) do
+            out[#out + 1] = tostring(rawequal(a, python.none)) .. "," .. tostring(b)
+        end
+        return table.concat(out, ";")
+    end""")
+    # the first value of a step is python.none, a later None is nil
+    assert run([(None, 1), (2, None), (None, None)]) == "true,1;false,nil;true,nil"
 
 
 def test_objects_keep_their_identity(lua):
@@ -196,3 +213,26 @@ def test_step_after_its_iterator_was_finalized(lua):
     ok, err = run([1, 2, 3])
     assert ok is False
     assert "deleted python object" in err
+
+
+def test_class_iterators_end_on_stop_iteration_and_its_subclasses(lua):
+    class Stop(StopIteration):
+        pass
+
+    class Count:
+        def __init__(self, n, exc):
+            self.i, self.n, self.exc = 0, n, exc
+
+        def __iter__(self):
+            return self
+
+        def __next__(self):
+            self.i += 1
+            if self.i > self.n:
+                raise self.exc("done")
+            return self.i
+    assert collect(lua, Count(3, StopIteration)) == [1, 2, 3]
+    assert collect(lua, Count(2, Stop)) == [1, 2]
+    # an exception that is not a StopIteration is an error, not the end
+    with pytest.raises(LookupError, match="done"):
+        collect(lua, Count(2, LookupError))
