@@ -1074,11 +1074,11 @@ def test_error_positions_like_lua():
 # ---------------------------------------------------------------- math
 
 def test_math_library():
-    m = {n: lf(L.math, n) for n in ("abs", "ceil", "floor", "fmod", "modf", "sqrt", "max", "min", "ult",
+    m = {n: lf(L.math, n) for n in ("abs", "ceil", "floor", "fmod", "modf", "deg", "rad", "sqrt", "max", "min", "ult",
                                      "log", "exp", "sin", "cos", "atan", "tointeger", "random", "randomseed")}
     cases = []
     for x in [0, 3, -3, 3.7, -3.7, 3.0, -0.0, 2**63 - 1, -2**63, 1e300, math.inf, -math.inf, _NAN, 0.5, -0.5, b"7", 2.0**63]:
-        for name in ("abs", "ceil", "floor", "modf", "sqrt", "exp", "sin", "cos"):
+        for name in ("abs", "ceil", "floor", "modf", "deg", "rad", "sqrt", "exp", "sin", "cos"):
             cases.append(("return math.%s(%s)" % (name, lval(x)), (lambda f, x: lambda: f(x))(m[name], x)))
     for a, b in [(7, 3), (-7, 3), (7, -3), (-7, -3), (7, 0), (7.0, 0), (-7.5, 2), (7, 0.0), (math.inf, 1),
                  (1, math.inf), (-2**63, -1), (5.5, -2), (0, 5), (b"7", 2)]:
@@ -1087,6 +1087,10 @@ def test_math_library():
         ("return math.max(1, 2.5, -1), math.min(1, 2.5, -1), math.max(3), math.max(1, 1.0), math.max(1.0, 1)",
          lambda: M((m["max"](1, 2.5, -1), m["min"](1, 2.5, -1), m["max"](3), m["max"](1, 1.0), m["max"](1.0, 1)))),
         ("return math.max()", lambda: m["max"]()),
+        ("return math.deg()", lambda: m["deg"]()),
+        ("return math.rad('x')", lambda: m["rad"](b"x")),
+        ("return math.deg(math.rad(57)), math.rad(math.deg(1)), math.deg(math.pi)",
+         lambda: M((m["deg"](m["rad"](57)), m["rad"](m["deg"](1)), m["deg"](lf(L.math, "pi"))))),
         ("return math.max(1, 'x')", lambda: m["max"](1, b"x")),
         ("return math.ult(1, -1), math.ult(-1, 1), math.ult(2, 3)", lambda: M((m["ult"](1, -1), m["ult"](-1, 1), m["ult"](2, 3)))),
         ("return math.log(8, 2), math.log(100, 10), math.log(1), math.log(0), math.log(-1), math.log(27, 3)",

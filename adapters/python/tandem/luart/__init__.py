@@ -81,7 +81,7 @@ table = _lib(
 math = _lib(
     'math.',
     abs=lmath.m_abs, ceil=lmath.m_ceil, floor=lmath.m_floor, fmod=lmath.m_fmod,
-    modf=lmath.m_modf, sqrt=lmath.m_sqrt, sin=lmath.m_sin, cos=lmath.m_cos,
+    modf=lmath.m_modf, deg=lmath.m_deg, rad=lmath.m_rad, sqrt=lmath.m_sqrt, sin=lmath.m_sin, cos=lmath.m_cos,
     tan=lmath.m_tan, asin=lmath.m_asin, acos=lmath.m_acos, atan=lmath.m_atan,
     exp=lmath.m_exp, log=lmath.m_log, tointeger=lmath.m_tointeger,
     type=lmath.m_type, ult=lmath.m_ult, max=lmath.m_max, min=lmath.m_min,

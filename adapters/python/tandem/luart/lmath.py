@@ -91,6 +91,15 @@ def m_modf(x=NA, *_):
     return Multi((_pushnumint(ip), 0.0 if x == ip else x - ip))
 
 
+def m_deg(x=NA, *_):
+    # lmathlib.c: x * (180.0 / PI), the constant folded in double as C does
+    return float(checknum(x, 1, 'deg')) * (180.0 / math.pi)
+
+
+def m_rad(x=NA, *_):
+    return float(checknum(x, 1, 'rad')) * (math.pi / 180.0)
+
+
 def m_sqrt(x=NA, *_):
     x = float(checknum(x, 1, 'sqrt'))
     if x < 0:

@@ -30,3 +30,4 @@ print(#tostring(12345), tostring(12345.0), 255 // 16, 0x10, 0xff, 0x7fffffffffff
 io.write(1.0, " ", -0.0, " ", 1e15, " ", 1/0, " ", 2^63, " ", 0.1, " ", 3, " ", tostring(0/0 ~= 0/0), "\n")
 for x = 1.0, 3 do io.write(x, " ") end
 print(1.0, 2^53)
+print(math.deg(1), math.rad(180), math.deg(-0.5), math.rad(1e308), math.deg(math.rad(30)) == 30)
