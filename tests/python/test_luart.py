@@ -1075,10 +1075,12 @@ def test_error_positions_like_lua():
 
 def test_math_library():
     m = {n: lf(L.math, n) for n in ("abs", "ceil", "floor", "fmod", "modf", "deg", "rad", "sqrt", "max", "min", "ult",
-                                     "log", "exp", "sin", "cos", "atan", "tointeger", "random", "randomseed")}
+                                     "log", "exp", "sin", "cos", "atan", "tointeger", "random", "randomseed",
+                                     "cosh", "sinh", "tanh", "pow", "frexp", "ldexp", "log10", "atan2")}
     cases = []
     for x in [0, 3, -3, 3.7, -3.7, 3.0, -0.0, 2**63 - 1, -2**63, 1e300, math.inf, -math.inf, _NAN, 0.5, -0.5, b"7", 2.0**63]:
-        for name in ("abs", "ceil", "floor", "modf", "deg", "rad", "sqrt", "exp", "sin", "cos"):
+        for name in ("abs", "ceil", "floor", "modf", "deg", "rad", "sqrt", "exp", "sin", "cos",
+                     "cosh", "sinh", "tanh", "frexp", "log10"):
             cases.append(("return math.%s(%s)" % (name, lval(x)), (lambda f, x: lambda: f(x))(m[name], x)))
     for a, b in [(7, 3), (-7, 3), (7, -3), (-7, -3), (7, 0), (7.0, 0), (-7.5, 2), (7, 0.0), (math.inf, 1),
                  (1, math.inf), (-2**63, -1), (5.5, -2), (0, 5), (b"7", 2)]:
@@ -1087,6 +1089,25 @@ def test_math_library():
         ("return math.max(1, 2.5, -1), math.min(1, 2.5, -1), math.max(3), math.max(1, 1.0), math.max(1.0, 1)",
          lambda: M((m["max"](1, 2.5, -1), m["min"](1, 2.5, -1), m["max"](3), m["max"](1, 1.0), m["max"](1.0, 1)))),
         ("return math.max()", lambda: m["max"]()),
+        # the compatibility functions (LUA_COMPAT_MATHLIB, as Debian builds lua5.4)
+        ("return math.sinh(-1000), math.cosh(-1000), math.tanh(-1000), math.sinh(1e-300)",
+         lambda: M((m["sinh"](-1000), m["cosh"](-1000), m["tanh"](-1000), m["sinh"](1e-300)))),
+        ("return math.pow(2, 10), math.pow(-8, 1/3), math.pow(0, -1), math.pow(-0.0, -3), math.pow('2', '0.5')",
+         lambda: M((m["pow"](2, 10), m["pow"](-8, 1/3), m["pow"](0, -1), m["pow"](-0.0, -3), m["pow"](b"2", b"0.5")))),
+        ("return math.pow(2)", lambda: m["pow"](2)),
+        ("return math.pow(2, {})", lambda: m["pow"](2, T([]))),
+        ("return math.ldexp(1, 10), math.ldexp(0.75, -1074), math.ldexp(1, 5000), math.ldexp(-1, 5000), math.ldexp(3, '2')",
+         lambda: M((m["ldexp"](1, 10), m["ldexp"](0.75, -1074), m["ldexp"](1, 5000), m["ldexp"](-1, 5000), m["ldexp"](3, b"2")))),
+        ("return math.ldexp(1, 2^32 + 3), math.ldexp(1, -2^32 - 3), math.ldexp(1, math.maxinteger)",
+         lambda: M((m["ldexp"](1, 2**32 + 3), m["ldexp"](1, -2**32 - 3), m["ldexp"](1, 2**63 - 1)))),
+        ("return math.ldexp(1, 1.5)", lambda: m["ldexp"](1, 1.5)),
+        ("return math.ldexp(1)", lambda: m["ldexp"](1)),
+        ("return math.frexp(0), math.frexp(-0.0), math.frexp(2^-1074)", lambda: M((L.allv(m["frexp"](0))[0], L.allv(m["frexp"](-0.0))[0], *L.allv(m["frexp"](2.0**-1074))))),
+        ("return math.log10(1000), math.log10(0), math.log10(-1), math.log10('100')",
+         lambda: M((m["log10"](1000), m["log10"](0), m["log10"](-1), m["log10"](b"100")))),
+        ("return math.cosh('x')", lambda: m["cosh"](b"x")),
+        ("return math.atan2(1, -1), math.atan2(-0.0, -1), math.atan2(1)", lambda: M((m["atan2"](1, -1), m["atan2"](-0.0, -1), m["atan2"](1)))),
+        ("return math.atan2('y')", lambda: m["atan2"](b"y")),
         ("return math.deg()", lambda: m["deg"]()),
         ("return math.rad('x')", lambda: m["rad"](b"x")),
         ("return math.deg(math.rad(57)), math.rad(math.deg(1)), math.deg(math.pi)",

@@ -84,6 +84,8 @@ math = _lib(
     modf=lmath.m_modf, deg=lmath.m_deg, rad=lmath.m_rad, sqrt=lmath.m_sqrt, sin=lmath.m_sin, cos=lmath.m_cos,
     tan=lmath.m_tan, asin=lmath.m_asin, acos=lmath.m_acos, atan=lmath.m_atan,
     exp=lmath.m_exp, log=lmath.m_log, tointeger=lmath.m_tointeger,
+    atan2=lmath.m_atan2, cosh=lmath.m_cosh, sinh=lmath.m_sinh, tanh=lmath.m_tanh, pow=lmath.m_powf,
+    frexp=lmath.m_frexp, ldexp=lmath.m_ldexp, log10=lmath.m_log10,
     type=lmath.m_type, ult=lmath.m_ult, max=lmath.m_max, min=lmath.m_min,
     random=lmath.m_random, randomseed=lmath.m_randomseed,
     huge=lmath.huge, pi=lmath.pi, maxinteger=lmath.maxinteger,

@@ -10,6 +10,7 @@ huge = math.inf
 pi = math.pi
 maxinteger = _MAX
 mininteger = _MIN
+_PNAN = -_DNAN if math.copysign(1.0, _DNAN) < 0 else _DNAN
 
 
 def _f2i(x):
@@ -176,6 +177,65 @@ def m_log(x=NA, base=None, *_):
 
 def m_pow(a, b):
     return _fpow(float(a), float(b))
+
+
+# The compatibility functions Debian's lua5.4 is built with
+# (LUA_COMPAT_MATHLIB in lmathlib.c): each the C library's function of
+# luaL_checknumber's value.
+
+def m_atan2(y=NA, x=1.0, *_):
+    y = float(checknum(y, 1, 'atan2'))
+    x = 1.0 if x is None else float(checknum(x, 2, 'atan2'))
+    return math.atan2(y, x)
+
+
+def m_cosh(x=NA, *_):
+    x = float(checknum(x, 1, 'cosh'))
+    try:
+        return math.cosh(x)
+    except OverflowError:       # C: HUGE_VAL
+        return math.inf
+
+
+def m_sinh(x=NA, *_):
+    x = float(checknum(x, 1, 'sinh'))
+    try:
+        return math.sinh(x)
+    except OverflowError:       # C: HUGE_VAL with the sign of x
+        return math.copysign(math.inf, x)
+
+
+def m_tanh(x=NA, *_):
+    return math.tanh(float(checknum(x, 1, 'tanh')))
+
+
+def m_powf(x=NA, y=NA, *_):
+    x = float(checknum(x, 1, 'pow'))
+    return _fpow(x, float(checknum(y, 2, 'pow')))
+
+
+def m_frexp(x=NA, *_):
+    m, e = math.frexp(float(checknum(x, 1, 'frexp')))
+    return Multi((m, e))
+
+
+def m_ldexp(x=NA, e=NA, *_):
+    x = float(checknum(x, 1, 'ldexp'))
+    e = checkint(e, 2, 'ldexp')
+    e = ((e + 0x80000000) & 0xffffffff) - 0x80000000     # C's (int) cast
+    try:
+        return math.ldexp(x, e)
+    except OverflowError:       # C: HUGE_VAL with the sign of x
+        return math.copysign(math.inf, x)
+
+
+def m_log10(x=NA, *_):
+    x = float(checknum(x, 1, 'log10'))
+    if x > 0 and x != math.inf:
+        return math.log10(x)
+    if x < 0:                   # glibc's log10 gives a positive NaN here
+        return _PNAN
+    return _clog(x)
 
 
 def m_tointeger(x=NA, *_):

@@ -31,3 +31,6 @@ io.write(1.0, " ", -0.0, " ", 1e15, " ", 1/0, " ", 2^63, " ", 0.1, " ", 3, " ", 
 for x = 1.0, 3 do io.write(x, " ") end
 print(1.0, 2^53)
 print(math.deg(1), math.rad(180), math.deg(-0.5), math.rad(1e308), math.deg(math.rad(30)) == 30)
+print(math.cosh(1), math.sinh(-1000), math.tanh(0.5), math.pow(2, 0.5), math.log10(1e-3))
+print(math.frexp(12.5))
+print(math.ldexp(0.75, 4), math.ldexp(1, 2^32 + 1), math.atan2(1, -1))
