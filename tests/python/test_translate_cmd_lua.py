@@ -115,6 +115,27 @@ def test_stdin_reads_as_in_lua(tmp_path, data):
     assert got.returncode == 0, got.stderr.decode()
 
 
+def test_os_exit_flushes_open_files(tmp_path):
+    """os.exit ends the process as C's exit does: what was written to files
+    still open is in them (and a file closed at collection is too)."""
+    (tmp_path / "x.lua").write_text(
+        "local f = io.open('pending.txt', 'w')\n"
+        "f:write('written ', 'before exit')\n"
+        "io.output('second.txt'):write('by the default output')\n"
+        "os.exit(0)\n")
+    r = tandem("translate", "x.lua", "--to", "python", "--single-file", cwd=str(tmp_path))
+    assert r.returncode == 0, r.stderr.decode()
+    for run in (lambda: plain_lua(["x.lua"], str(tmp_path)),
+                lambda: plain_python([str(tmp_path / "x.py")], str(tmp_path), tmp_path)):
+        for name in ("pending.txt", "second.txt"):
+            if (tmp_path / name).exists():
+                (tmp_path / name).unlink()
+        p = run()
+        assert p.returncode == 0, p.stderr.decode()
+        assert (tmp_path / "pending.txt").read_text() == "written before exit"
+        assert (tmp_path / "second.txt").read_text() == "by the default output"
+
+
 def test_files_sample_leaves_no_files(tmp_path):
     """files.lua removes what it creates (so the comparison above compared
     runs that really wrote, read and removed files)."""
