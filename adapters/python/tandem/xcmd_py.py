@@ -39,7 +39,6 @@ LUA_LIBS = {
     "coroutine": "close create isyieldable resume running status wrap yield",
     "utf8": "char charpattern codepoint codes len offset",
 }
-FILE_METHODS = {"close", "flush", "lines", "read", "seek", "setvbuf", "write"}
 STATEMENTS = {"local", "set", "expr", "do", "return", "if", "while", "repeat", "_until",
               "fornum", "forin", "break", "goto", "label", "def"}
 
@@ -89,8 +88,6 @@ class _Scan:
         self.fields: List[Tuple[int, str, str]] = []   # (line, lib, field)
         self.errors: List[Tuple[int, str]] = []
         self.required: Set[int] = set()          # lines of refused require calls
-        from .luart import los
-        self.file_methods = {k.decode() for k in los._methods.hash}
 
     def walk(self, n: Any, line: int) -> None:
         if not isinstance(n, list) or not n:
@@ -108,13 +105,6 @@ class _Scan:
             self.assigned.add(B._gname(str(n[2][1])))
         elif k == "global":
             self.uses.append((line, "read", B._gname(str(n[1]))))
-        if k == "method" and n[1] in (["index", ["global", "io"], ["str", b"stdout"]],
-                                      ["index", ["global", "io"], ["str", b"stderr"]]):
-            m = B._mname(n[2]).decode("latin-1")
-            if m in FILE_METHODS and m not in self.file_methods:
-                self.errors.append((line, "%s:%d: io.%s:%s is not available in a standalone "
-                                    "Python module (luart does not implement it)" % (
-                                        self.chunk, line, n[1][2][1].decode(), m)))
         if k in ("call", "method", "index") and isinstance(n[1], list) and n[1] \
                 and n[1][0] == "global":
             g = B._gname(str(n[1][1]))

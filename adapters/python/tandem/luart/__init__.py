@@ -15,7 +15,7 @@ from ._core import (
     band, bor, bxor, shl, shr, bnot, concat, concatn,
     eq, ne, lt, le, gt, ge, truth, metamethod, register_chunk, where, rterror,
     numfor, iter_for, iter_in_pairs, invoke)
-from . import lbase, lstring, ltable, lmath, lcoro, lformat, lpattern, lutf8, lpack, los
+from . import lbase, lstring, ltable, lmath, lcoro, lformat, lpattern, lutf8, lpack, los, lio
 from .lbase import (
     lua_print, lua_type, lua_tostring, lua_tonumber, lua_ipairs, lua_pairs, lua_nextf,
     lua_select, lua_rawget, lua_rawset, lua_rawequal, lua_rawlen,
@@ -41,7 +41,7 @@ __all__ = [
     'lua_error', 'lua_pcall', 'lua_xpcall', 'lua_collectgarbage',
     'error_value', 'close_check', 'close_value', 'ipairs_aux', 'Coroutine',
     'run_plain', 'gpcall', 'gxpcall', 'iter_gmatch', 'lbase', 'lstring', 'ltable',
-    'lmath', 'lcoro', 'lformat', 'lpattern', 'lutf8', 'lpack', 'los', 'utf8', 'io', 'os', 'string', 'table', 'math',
+    'lmath', 'lcoro', 'lformat', 'lpattern', 'lutf8', 'lpack', 'los', 'lio', 'utf8', 'io', 'os', 'string', 'table', 'math',
     'coroutine', 'new_env',
 ]
 
@@ -107,12 +107,16 @@ utf8 = _lib(
 
 io = _lib(
     'io.',
-    write=los.io_write, type=los.io_type, stdout=los.STDOUT, stderr=los.STDERR)
+    write=lio.io_write, read=lio.io_read, lines=lio.io_lines, open=lio.io_open,
+    close=lio.io_close, input=lio.io_input, output=lio.io_output, flush=lio.io_flush,
+    type=lio.io_type, tmpfile=lio.io_tmpfile,
+    stdin=lio.STDIN, stdout=lio.STDOUT, stderr=lio.STDERR)
 
 os = _lib(
     'os.',
     clock=los.os_clock, date=los.os_date, difftime=los.os_difftime,
-    getenv=los.os_getenv, time=los.os_time)
+    getenv=los.os_getenv, time=los.os_time, remove=lio.os_remove,
+    rename=lio.os_rename, tmpname=lio.os_tmpname)
 
 
 _BASE = dict(
@@ -142,7 +146,7 @@ def new_env():
     return g
 
 
-for _m in (lbase, lstring, ltable, lmath, lcoro, lformat, lpattern, lutf8, lpack, los):
+for _m in (lbase, lstring, ltable, lmath, lcoro, lformat, lpattern, lutf8, lpack, los, lio):
     _core.runtime_file(_m.__file__)
 from . import _aux
 _core.runtime_file(_aux.__file__)

@@ -24,6 +24,9 @@ class _LightUserdata:
 
 LUD = _LightUserdata()  # a C library's internal stack slot, seen in messages
 _FORITER = iter_for.__code__     # calls from it are named 'for iterator' 
+# code objects of methods (file:read ...): their arguments are numbered as
+# in a method call (self 0), one more when a C function calls them
+METHODS = set()
 
 
 def argerror(n, fname, msg):
@@ -41,11 +44,17 @@ def argerror(n, fname, msg):
         while (c is not None and c.f_code is not _FORITER and c.f_code not in cf
                and c.f_code.co_filename in RTFILES):
             c = c.f_back
+        from_c = False
         if c is not None:
             if c.f_code is _FORITER:
                 fname = 'for iterator'
             elif c.f_code in cf:
                 fname = QUALNAMES.get(f.f_code, '?')
+                from_c = True
+        if f.f_code in METHODS:
+            # self as 0: a bad self means the call was not `f:m(...)` but
+            # `f.m(x, ...)`, numbered from self as a C function's call is
+            n += 1 if from_c or n == 0 else 0
     liberror("bad argument #%d to '%s' (%s)" % (n, fname, msg))
 
 

@@ -1,97 +1,11 @@
-"""A small part of the io and os libraries: io.write/io.stdout/io.stderr/
-io.type, os.time/date/clock/difftime/getenv (liolib.c, loslib.c)."""
+"""The os library's clock, time, date, difftime and getenv (loslib.c);
+its file functions are in lio.py, os.exit in standalone.py."""
 
 import os
-import sys
 import time
 
-from ._core import LuaTable, cfunc, fmtfloat, liberror, tostr
+from ._core import LuaTable, liberror
 from ._aux import NA, argerror, checkint, checkstr, typeerror
-
-
-class LuaFile:
-    """A Lua file handle (userdata); lua_meta is its metatable."""
-    __slots__ = ('stream', 'closed')
-    lua_meta = None
-
-    def __init__(self, stream):
-        self.stream = stream
-        self.closed = False
-
-
-def _write(f, args, first_arg):
-    stream = f.stream
-    buf = getattr(stream, 'buffer', None)
-    out = []
-    for k, v in enumerate(args):
-        if v.__class__ is float:        # LUA_NUMBER_FMT, no '.0' (liolib.c g_write)
-            s = fmtfloat(v)
-            if s.endswith(b'.0') and s[:-2].lstrip(b'-').isdigit():
-                s = s[:-2]
-        else:
-            s = v if v.__class__ is bytes else tostr(v)
-        if s is None:
-            typeerror(first_arg + k, 'write', 'string', v)
-        out.append(s)
-    data = b''.join(out)
-    if buf is not None:
-        stream.flush()
-        buf.write(data)
-        buf.flush()
-    else:
-        stream.write(data.decode('utf-8', 'replace'))
-    return f
-
-
-def _tofile(f, fname):
-    if not isinstance(f, LuaFile):
-        typeerror(1, fname, 'FILE*', f)
-    if f.closed:
-        liberror('attempt to use a closed file')
-    return f
-
-
-def io_write(*args):
-    return _write(STDOUT, args, 1)
-
-
-@cfunc
-def f_write(f=NA, *args):
-    return _write(_tofile(f, '?'), args, 1)
-
-
-@cfunc
-def f_flush(f=NA, *_):
-    _tofile(f, '?').stream.flush()
-    return f
-
-
-@cfunc
-def f_tostring(f=NA, *_):
-    if f.closed:
-        return b'file (closed)'
-    return ('file (0x%x)' % id(f)).encode()
-
-
-def io_type(v=NA, *_):
-    if v is NA:
-        argerror(1, 'type', 'value expected')
-    if isinstance(v, LuaFile):
-        return b'closed file' if v.closed else b'file'
-    return None
-
-
-_methods = LuaTable()
-_methods.set(b'write', f_write)
-_methods.set(b'flush', f_flush)
-_meta = LuaTable()
-_meta.set(b'__index', _methods)
-_meta.set(b'__name', b'FILE*')
-_meta.set(b'__tostring', f_tostring)
-LuaFile.lua_meta = _meta
-
-STDOUT = LuaFile(sys.stdout)
-STDERR = LuaFile(sys.stderr)
 
 
 # ---------------------------------------------------------------- os

@@ -18,11 +18,8 @@ _core.runtime_file(__file__)
 
 
 def _flush() -> None:
-    for f in (sys.stdout, sys.stderr):
-        try:
-            f.flush()
-        except (OSError, ValueError):
-            pass
+    from .lio import flush_all
+    flush_all()
 
 
 def os_exit(code: Any = None, close: Any = None, *_: Any) -> Any:

@@ -1,0 +1,143 @@
+-- Files (io.open, reads in every format, lines, seek, setvbuf, the default
+-- files, the standard files' refusals, os.remove/rename/tmpname): run by
+-- lua5.4 and, translated, by plain python3; the outputs must be equal.
+local function show(...)
+  local t = table.pack(...)
+  for i = 1, t.n do t[i] = tostring(t[i]) end
+  print(table.concat(t, " | "))
+end
+
+show(io.open("no-such-file.txt"))
+show(pcall(io.open, "x", "rw"))
+show(pcall(io.open, "x", "r+bx"))
+show(pcall(io.lines, "no-such-file.txt"))
+show(os.remove("no-such-file.txt"))
+show(os.rename("no-such-file.txt", "other.txt"))
+
+local f = assert(io.open("data.txt", "w"))
+show(io.type(f), f:write("12 0x1F -3.5e2 abc\n", "line2\n", 3.0, " ", 7, "\n") == f)
+show(f:read("l"))
+show(f:seek("cur"), f:seek("set", 2), f:seek("end"), f:seek("set", -5))
+show(pcall(f.seek, f, "bad"))
+show(pcall(function() return f:seek("bad") end))
+show(pcall(function() return f:write({}) end))
+show(f:close(), io.type(f), tostring(f), pcall(f.read, f))
+show(pcall(f.close, f))
+
+f = assert(io.open("data.txt"))
+show(f:read("n", "n", "n", "n"))
+show(f:read("l", "L", "n", 1, 0, "a", "a", 0, "l", 3))
+show(pcall(f.read, f, "x"))
+show(pcall(function() return f:read("x") end))
+show(pcall(function() return f:read({}) end))
+show(pcall(function() return f:read(1.5) end))
+show(f:read("*l"), f:read("*a"))
+f:seek("set", 3)
+show(f:read(4), f:read("*n"), f:read(1))
+show(f:close())
+
+for a, b in io.lines("data.txt", 2, "l") do io.write("[", a, "|", tostring(b), "]") end
+print()
+for l in io.lines("data.txt", "L") do io.write(l) end
+for n in io.lines("data.txt", "n") do io.write(n, ";") end
+print()
+show(pcall(function() for l in io.lines("data.txt", "x") do end end))
+local it = io.lines("data.txt")
+show(it(), it(), it(), it())
+show(pcall(it))
+f = io.open("data.txt")
+local n = 0
+for l in f:lines() do n = n + 1 end
+show(n, io.type(f), f:read("a"), f:read("l"), f:read(0))
+f:close()
+
+show(io.close())
+show(pcall(io.close))
+show(io.stdout:close(), io.type(io.stdout))
+show(io.stderr:close())
+show(io.stdout:setvbuf("no"), pcall(io.stdout.setvbuf, io.stdout, "bad"))
+show(io.stdout:flush(), io.flush())
+show(pcall(io.write, "partial ", {}))
+show(pcall(io.read, {}))
+show(pcall(io.read, 1.5))
+show(io.stdout:read("l"))
+
+local g = io.open("rw.txt", "w+")
+g:write("hello\nworld")
+g:seek("set")
+show(g:read("a"))
+g:close()
+g = io.open("rw.txt", "a+")
+show(g:seek(), g:read("a"), g:write("!") == g, g:seek())
+g:close()
+g = io.open("rw.txt", "a")
+show(g:seek(), g:read("l"))
+g:write("?")
+g:close()
+g = io.open("rw.txt", "r+b")
+g:write("J")
+g:seek("set")
+show(g:read("a"))
+g:close()
+g = io.open("rw.txt", "r")
+show(g:write("x"))
+g:close()
+
+show(io.input() == io.stdin, io.output() == io.stdout)
+io.output("out.txt")
+io.write("via default output ", 42, "\n")
+show(io.output() ~= io.stdout, io.close())
+show(pcall(io.write, "x"))
+io.output(io.stdout)
+io.input("out.txt")
+show(io.read("L"), io.read("l"))
+io.input():close()
+show(pcall(io.read))
+show(pcall(io.lines))
+io.input(io.stdin)
+show(pcall(io.input, "no-such-file.txt"))
+show(pcall(io.output, {}))
+
+local d = io.open(".")
+show(io.type(d), d:read("l"))
+d:close()
+show(io.open(".", "w"))
+
+local t = io.tmpfile()
+t:write("tmp", 1, 2.5)
+t:seek("set")
+show(t:read("a"))
+t:close()
+local name = os.tmpname()
+show(type(name), io.open(name) ~= nil, os.remove(name), io.open(name) == nil)
+
+show(os.rename("out.txt", "moved.txt"), io.open("out.txt"), os.remove("moved.txt"))
+show(os.remove("data.txt"), os.remove("rw.txt"), os.remove("data.txt"))
+
+local big = io.open("big.txt", "w")
+big:setvbuf("full", 1024)
+for i = 1, 300 do big:write(i, i % 7 == 0 and "\n" or " ") end
+big:close()
+local sum, count = 0, 0
+for a in io.lines("big.txt", "n") do sum = sum + a; count = count + 1 end
+show(sum, count)
+show(#io.open("big.txt"):read(string.rep("l", 3)) )
+local digits = io.open("digits.txt", "w")
+digits:write(string.rep("1", 250), " 0x", string.rep("f", 3), "p2 .5 1e 0x. -.e1\n")
+digits:close()
+local r = io.open("digits.txt")
+show(r:read("n"), r:read("n"), r:read("n"), r:read("n"))
+r:close()
+os.remove("big.txt")
+os.remove("digits.txt")
+
+do
+  local c <close> = io.open("closing.txt", "w")
+  c:write("closed at the end of the block")
+end
+show(io.open("closing.txt"):read("a"))
+os.remove("closing.txt")
+print(pcall(function() return io.stdin.read(42) end))
+print(pcall(function() return io.stdout.write(nil, "x") end))
+print(pcall(io.stdout.write, io.stdout, {}))
+print(pcall(io.lines, nil, table.unpack((function() local t = {} for i = 1, 251 do t[i] = "l" end return t end)())))
