@@ -11,7 +11,7 @@ luart's error positions read).
 import ast
 import itertools
 import re
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Set, Tuple
 
 from . import luart
 from .luart import _core as _lcore
@@ -224,6 +224,7 @@ class Emitter:
         self.twins: set = set()
         self.factories: List[Tuple[int, int, str]] = []
         self.libcaches: List[str] = []
+        self.proofs: Set[str] = set()   # caches a yield statement tests by their proof
         self.factory_names: Dict[int, str] = {}
         self.in_factory = 0     # id of the function a factory is emitting
         self.pending: List[Tuple[str, Any]] = []
@@ -345,8 +346,8 @@ class Emitter:
             if len(self.libcaches) == nc + 1:
                 # coroutine.yield read from its site's cache: one test
                 c = self.libcaches[nc]
-                return '(%s if %s[0] is _EP[0] and %s[1] is _co_yield else %s)' % (
-                    y, c, c, full)
+                self.proofs.add(c)
+                return '(%s if %s[2] else %s)' % (y, c, full)
             return full
         if k == 'call' and self.fn is not None and self.fn.gen \
                 and not self.nonyield_callee(e[1]):
@@ -2114,9 +2115,9 @@ class Emitter:
         if self.entry_twin and id(fnode) not in self.gens:
             self.emit_one(fnode, self.top_pyname + '_entry', 0, top.line, False, boundary=True)
         self.lines[:0] = self.factories
-        if self.libcaches:      # the call sites' caches of lib.name: [epoch, value]
-            self.lines[:0] = [(0, top.line, '%s = [None, None]  # (cache of a library field)' % c)
-                              for c in self.libcaches]
+        if self.libcaches:      # the call sites' caches of lib.name: [epoch, value(, proof)]
+            self.lines[:0] = [(0, top.line, '%s = [None, None%s]  # (cache of a library field)' % (
+                c, ', False' if c in self.proofs else '')) for c in self.libcaches]
         return self.render(), self.top_pyname
 
     def single_result(self, f: '_Func') -> bool:
