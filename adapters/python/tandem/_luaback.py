@@ -326,13 +326,20 @@ class Emitter:
             args = self.arglist(e[2:])
             ty = self.t()
             ya = self.t()
+            # one integer is yielded bare (its consumers take an int for
+            # the one value: lcoro.yvals, the fast generic for); anything
+            # else as the tuple of the values
+            bare = len(e) == 3 and not self.multi(e[2]) and self.is_int(e[2])
+            yv = ('(%s := %s)' % (ya, args)) if bare else \
+                ('(%s := (%s))' % (ya, args + ',' if args else ''))
+            yt = ('(%s,)' % ya) if bare else ya
             if self.discard is e:     # a statement: what the resume passes is unused
                 yr = self.t()
                 # (a fast generic for sends None: one test)
-                y = ('((%s := (yield (%s := (%s)))) is not None and %s.__class__ is _Foreign '
-                     'and _yret(%s, %s))' % (yr, ya, args + ',' if args else '', yr, yr, ya))
+                y = ('((%s := (yield %s)) is not None and %s.__class__ is _Foreign '
+                     'and _yret(%s, %s))' % (yr, yv, yr, yr, yt))
             else:
-                y = '_yret((yield (%s := (%s))), %s)' % (ya, args + ',' if args else '', ya)
+                y = '_yret((yield %s), %s)' % (yv, yt)
             # the global `coroutine` read inline (a raw hit needs no index() call)
             tg = self.t()
             nc = len(self.libcaches)
@@ -1783,8 +1790,16 @@ class Emitter:
         fin()
         self.out(ind, ln, 'try:')
         self.out(ind + 1, ln, 'for %s in %s:' % (t, it))
-        self.out(ind + 2, ln, 'if not %s or (%s := %s[0]) is None:  # (the first nil ends it)'
-                 % (t, v, t))
+        if direct:      # an int is one value yielded bare (lcoro.yvals)
+            self.out(ind + 2, ln, 'if %s.__class__ is int:' % t)
+            self.out(ind + 3, ln, '%s = %s' % (v, t))
+            self.out(ind + 2, ln, 'elif not %s or (%s := %s[0]) is None:  # (the first nil '
+                     'ends it)' % (t, v, t))
+        else:
+            self.out(ind + 2, ln, 'if %s.__class__ is int:  # (one value yielded bare)' % t)
+            self.out(ind + 3, ln, '%s = (%s,)' % (t, t))
+            self.out(ind + 2, ln, 'if not %s or (%s := %s[0]) is None:  # (the first nil ends it)'
+                     % (t, v, t))
         self.out(ind + 3, ln, 'break')
         if direct:
             pass
