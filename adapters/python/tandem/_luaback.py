@@ -242,6 +242,7 @@ class Emitter:
         self.self_int: Tuple[str, ...] = ()   # the top's int-typed parameters, when its
         #   typed version provably returns an integer (self calls with integers are ints)
         self.boundary = False       # emitting that entry's body
+        self.twin_name = ''         # the top's integer version (emit_int_twin), when it has one
         self.discard: Any = None    # the call of an expression statement being emitted
 
     def out(self, ind: int, line: int, text: str) -> None:
@@ -366,6 +367,9 @@ class Emitter:
             return '(yield from _ginvoke(%s, %r, %r%s))' % (
                 self.ex(e[1]), _mname(e[2]), self.desc(e[1]), ', ' + args if args else '')
         if k == 'call' and self.is_self_call(e):
+            if self.twin_name and len(e) - 2 == len(self.fn_params) \
+                    and all(not self.multi(a) and self.is_int(a) for a in e[2:]):
+                return '%s(%s)' % (self.twin_name, self.arglist(e[2:]))
             return '%s(%s)' % (self.top_pyname, self.arglist(e[2:]))
         if k == 'call':
             f = e[1]
@@ -1144,6 +1148,32 @@ class Emitter:
         self.fn = parent
         self.loops = saved_loops
 
+    def emit_int_twin(self, fnode: Any) -> None:
+        """The top function's typed body as a function of its own for self
+        calls whose arguments are all provably integers (every parameter is
+        one of its int-typed ones): no guard, no defaults, no `*_` (CPython
+        specializes calls of such functions). Made in a factory so that its
+        code's name is the top's (tracebacks name the same function)."""
+        f = _Func(fnode, None)
+        saved_loops = self.loops
+        self.loops = []
+        self.fn = f
+        f.private = self.infer_private(f)
+        f.ints = self.infer_ints(f, list(self.self_int))
+        f.nums = set()
+        name = self.twin_name
+        self.out(0, f.line, 'def _mk%s():  # function %s, its integer version' % (name, f.name))
+        self.out(1, f.line, 'def %s(%s):  # function %s (integer arguments)' % (
+            self.top_pyname, ', '.join('L_%s' % p for p in f.params), f.name))
+        if f.targets:
+            self.out(2, f.line, '_jmp = 0  # pending multi-level jump (goto)')
+        self.block(f.body[1:], 2)
+        self.out(2, self.last_line(f), 'return NORES')
+        self.out(1, self.last_line(f), 'return %s' % self.top_pyname)
+        self.out(0, self.last_line(f), '%s = _mk%s()' % (name, name))
+        self.fn = None
+        self.loops = saved_loops
+
     def _emit_entry(self, fnode: Any, pyname: str, ind: int, line: int) -> None:
         f = _Func(fnode, None)
         saved_loops = self.loops
@@ -1236,6 +1266,11 @@ class Emitter:
             ints = self.infer_ints(f, iparams)
             if not all(self.is_int(r[2], ints) for r in self.returns(f)):
                 self.self_int = ()
+            elif set(f.params) == set(iparams) and self.self_name is not None:
+                # every parameter an integer: self calls with integer
+                # arguments call the integer version directly (no guard,
+                # exact arguments: emit_int_twin)
+                self.twin_name = self.top_pyname + '__i'
         f.ints = self.infer_ints(f, iparams)
         f.nums = {p for p in types if types[p] == 'num'}
         self.block(f.body[1:], ind + 1)
@@ -2129,6 +2164,8 @@ class Emitter:
         self.emit_func(fnode, self.top_pyname, 0, top.line)
         if self.entry_twin and id(fnode) not in self.gens:
             self.emit_one(fnode, self.top_pyname + '_entry', 0, top.line, False, boundary=True)
+        if self.twin_name:
+            self.emit_int_twin(fnode)
         self.lines[:0] = self.factories
         if self.libcaches:      # the call sites' caches of lib.name: [epoch, value(, proof)]
             self.lines[:0] = [(0, top.line, '%s = [None, None%s]  # (cache of a library field)' % (
