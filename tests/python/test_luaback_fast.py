@@ -372,7 +372,7 @@ def test_typed_int_parameter_and_self_calls():
     assert '# typed parameters' in src
     # the typed version returns integers: the sum of the self calls is not
     # class-checked (no add() fallback), but still wraps
-    typed = [ln for ln in src.split('\n') if 'lua_fib(' in ln and 'def ' not in ln][0]
+    typed = [ln for ln in src.split('\n') if 'lua_fib__i(' in ln and 'def ' not in ln][0]
     assert 'add(' not in typed and 'wrap(' in typed
     both("""local function f(n)
         if n < 1 then return 9223372036854775807 end
@@ -384,6 +384,38 @@ def test_typed_int_parameter_and_self_calls():
         return f(n - 1) * 2 - f(n - 1)
       end
       return f""", calls=[(3,)])
+
+
+def test_integer_version_for_self_calls():
+    # every parameter int-typed: self calls with integer arguments call the
+    # integer version (no guard, exact arguments), whose code keeps the
+    # function's name; other calls take the guarded function
+    src, lua = both(FIB, calls=[(20,), (0,), (-1,), (2.0,), ('9',)])
+    assert 'def _mklua_fib__i():' in src and '    def lua_fib(L_n):' in src
+    assert 'lua_fib__i = _mklua_fib__i()' in src
+    pf = lua.translate(lua.execute(FIB))
+    g = pf.__luart__.__globals__ if hasattr(pf, '__luart__') else pf.__globals__
+    twin = g['lua_fib__i']
+    assert twin.__code__.co_name == 'lua_fib' and twin.__code__.co_argcount == 1
+    assert twin.__defaults__ is None and not twin.__code__.co_flags & 0x04   # no *args
+    # errors and wraparound inside it are Lua's, positions included
+    both("""local function f(n)
+        if n < 1 then error("bottom at " .. n) end
+        return f(n - 1) + 1
+      end
+      return f""", calls=[(3,), (0,), (3.5,)])
+    both("""local function f(n, k)
+        if n < 1 then return math.maxinteger - k end
+        return f(n - 1, k - 1) + 1
+      end
+      return f""", calls=[(3, 1), (3, 0), (2, 5), (3, 1.0)])
+    # a parameter that is not int-typed: no integer version
+    src, _ = both("""local function f(n, s)
+        if n < 1 then return 0 end
+        return f(n - 1, s) + 1
+      end
+      return f""", calls=[(3, 'x')])
+    assert '__i' not in src
 
 
 def test_self_int_not_assumed_when_a_return_is_not_an_integer():
@@ -451,8 +483,8 @@ def test_known_calls_tostring_and_type():
 
 def test_if_return_bound_drops_the_wrap_check():
     src, _ = both(FIB, calls=[(10,), (2,)])
-    typed = [ln for ln in src.split('\n') if 'lua_fib(' in ln and 'def ' not in ln][0]
-    assert 'lua_fib((L_n - 1))' in typed
+    typed = [ln for ln in src.split('\n') if 'lua_fib__i(' in ln and 'def ' not in ln][0]
+    assert 'lua_fib__i((L_n - 1))' in typed
     # at the minimum the subtraction must still wrap where nothing bounds it
     both("""return function(n)
         if n < -9223372036854775807 then return n - 1 end

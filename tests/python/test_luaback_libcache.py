@@ -198,3 +198,35 @@ def test_wrap_for_variable_set_by_the_nil_test(n):
     pf = lua.translate(f)
     assert outcome(pf, (n,)) == outcome(f, (n,))
     assert re.search(r'\(L_v\w* := _t\d+\[0\]\) is None', tandem.translated_source(pf))
+
+
+def test_yield_proof_set_by_the_read_cleared_by_any_bump():
+    # a yield statement's site tests one flag, the proof: set only when the
+    # read cached coroutine.yield itself, cleared by every bump
+    env = luart.new_env()
+    H = env.hash
+    s = [None, None, False]
+    assert lemit._libget(s, H, b'coroutine', b'yield') is luart.coroutine.hash[b'yield']
+    assert s[2] is True and s in _core.PROOFS
+    h = _core.WDict()
+    h[b'anything'] = 1                      # any watched write: every proof goes
+    assert s[2] is False and s not in _core.PROOFS
+    f = [None, None, False]
+    assert lemit._libget(f, H, b'math', b'floor') is luart.math.hash[b'floor']
+    assert f[2] is False                    # cached, but not coroutine.yield
+    two = [None, None]                      # the other sites keep two slots
+    assert lemit._libget(two, H, b'coroutine', b'yield') is luart.coroutine.hash[b'yield']
+    assert len(two) == 2
+    assert lemit._libget(s, H, b'coroutine', b'yield') is luart.coroutine.hash[b'yield']
+    _core.setindex(env, b'coroutine', luart.coroutine)     # the global rebound
+    assert s[2] is False
+
+
+def test_yield_statement_tests_the_proof():
+    lua = tandem.LuaRuntime()
+    src = tandem.translated_source(lua.translate(lua.execute(KERNEL)))
+    m = re.search(r"_libget\((_lc\d+), _ENVH, b'coroutine', b'yield'\)", src)
+    assert m, src
+    c = m.group(1)
+    assert "%s = [None, None, False]" % c in src
+    assert "if %s[2] else" % c in src

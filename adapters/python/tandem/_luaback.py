@@ -11,7 +11,7 @@ luart's error positions read).
 import ast
 import itertools
 import re
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Set, Tuple
 
 from . import luart
 from .luart import _core as _lcore
@@ -224,6 +224,7 @@ class Emitter:
         self.twins: set = set()
         self.factories: List[Tuple[int, int, str]] = []
         self.libcaches: List[str] = []
+        self.proofs: Set[str] = set()   # caches a yield statement tests by their proof
         self.factory_names: Dict[int, str] = {}
         self.in_factory = 0     # id of the function a factory is emitting
         self.pending: List[Tuple[str, Any]] = []
@@ -241,6 +242,7 @@ class Emitter:
         self.self_int: Tuple[str, ...] = ()   # the top's int-typed parameters, when its
         #   typed version provably returns an integer (self calls with integers are ints)
         self.boundary = False       # emitting that entry's body
+        self.twin_name = ''         # the top's integer version (emit_int_twin), when it has one
         self.discard: Any = None    # the call of an expression statement being emitted
 
     def out(self, ind: int, line: int, text: str) -> None:
@@ -325,13 +327,20 @@ class Emitter:
             args = self.arglist(e[2:])
             ty = self.t()
             ya = self.t()
+            # one integer is yielded bare (its consumers take an int for
+            # the one value: lcoro.yvals, the fast generic for); anything
+            # else as the tuple of the values
+            bare = len(e) == 3 and not self.multi(e[2]) and self.is_int(e[2])
+            yv = ('(%s := %s)' % (ya, args)) if bare else \
+                ('(%s := (%s))' % (ya, args + ',' if args else ''))
+            yt = ('(%s,)' % ya) if bare else ya
             if self.discard is e:     # a statement: what the resume passes is unused
                 yr = self.t()
                 # (a fast generic for sends None: one test)
-                y = ('((%s := (yield (%s := (%s)))) is not None and %s.__class__ is _Foreign '
-                     'and _yret(%s, %s))' % (yr, ya, args + ',' if args else '', yr, yr, ya))
+                y = ('((%s := (yield %s)) is not None and %s.__class__ is _Foreign '
+                     'and _yret(%s, %s))' % (yr, yv, yr, yr, yt))
             else:
-                y = '_yret((yield (%s := (%s))), %s)' % (ya, args + ',' if args else '', ya)
+                y = '_yret((yield %s), %s)' % (yv, yt)
             # the global `coroutine` read inline (a raw hit needs no index() call)
             tg = self.t()
             nc = len(self.libcaches)
@@ -345,8 +354,8 @@ class Emitter:
             if len(self.libcaches) == nc + 1:
                 # coroutine.yield read from its site's cache: one test
                 c = self.libcaches[nc]
-                return '(%s if %s[0] is _EP[0] and %s[1] is _co_yield else %s)' % (
-                    y, c, c, full)
+                self.proofs.add(c)
+                return '(%s if %s[2] else %s)' % (y, c, full)
             return full
         if k == 'call' and self.fn is not None and self.fn.gen \
                 and not self.nonyield_callee(e[1]):
@@ -358,6 +367,9 @@ class Emitter:
             return '(yield from _ginvoke(%s, %r, %r%s))' % (
                 self.ex(e[1]), _mname(e[2]), self.desc(e[1]), ', ' + args if args else '')
         if k == 'call' and self.is_self_call(e):
+            if self.twin_name and len(e) - 2 == len(self.fn_params) \
+                    and all(not self.multi(a) and self.is_int(a) for a in e[2:]):
+                return '%s(%s)' % (self.twin_name, self.arglist(e[2:]))
             return '%s(%s)' % (self.top_pyname, self.arglist(e[2:]))
         if k == 'call':
             f = e[1]
@@ -1136,6 +1148,32 @@ class Emitter:
         self.fn = parent
         self.loops = saved_loops
 
+    def emit_int_twin(self, fnode: Any) -> None:
+        """The top function's typed body as a function of its own for self
+        calls whose arguments are all provably integers (every parameter is
+        one of its int-typed ones): no guard, no defaults, no `*_` (CPython
+        specializes calls of such functions). Made in a factory so that its
+        code's name is the top's (tracebacks name the same function)."""
+        f = _Func(fnode, None)
+        saved_loops = self.loops
+        self.loops = []
+        self.fn = f
+        f.private = self.infer_private(f)
+        f.ints = self.infer_ints(f, list(self.self_int))
+        f.nums = set()
+        name = self.twin_name
+        self.out(0, f.line, 'def _mk%s():  # function %s, its integer version' % (name, f.name))
+        self.out(1, f.line, 'def %s(%s):  # function %s (integer arguments)' % (
+            self.top_pyname, ', '.join('L_%s' % p for p in f.params), f.name))
+        if f.targets:
+            self.out(2, f.line, '_jmp = 0  # pending multi-level jump (goto)')
+        self.block(f.body[1:], 2)
+        self.out(2, self.last_line(f), 'return NORES')
+        self.out(1, self.last_line(f), 'return %s' % self.top_pyname)
+        self.out(0, self.last_line(f), '%s = _mk%s()' % (name, name))
+        self.fn = None
+        self.loops = saved_loops
+
     def _emit_entry(self, fnode: Any, pyname: str, ind: int, line: int) -> None:
         f = _Func(fnode, None)
         saved_loops = self.loops
@@ -1228,6 +1266,11 @@ class Emitter:
             ints = self.infer_ints(f, iparams)
             if not all(self.is_int(r[2], ints) for r in self.returns(f)):
                 self.self_int = ()
+            elif set(f.params) == set(iparams) and self.self_name is not None:
+                # every parameter an integer: self calls with integer
+                # arguments call the integer version directly (no guard,
+                # exact arguments: emit_int_twin)
+                self.twin_name = self.top_pyname + '__i'
         f.ints = self.infer_ints(f, iparams)
         f.nums = {p for p in types if types[p] == 'num'}
         self.block(f.body[1:], ind + 1)
@@ -1782,8 +1825,16 @@ class Emitter:
         fin()
         self.out(ind, ln, 'try:')
         self.out(ind + 1, ln, 'for %s in %s:' % (t, it))
-        self.out(ind + 2, ln, 'if not %s or (%s := %s[0]) is None:  # (the first nil ends it)'
-                 % (t, v, t))
+        if direct:      # an int is one value yielded bare (lcoro.yvals)
+            self.out(ind + 2, ln, 'if %s.__class__ is int:' % t)
+            self.out(ind + 3, ln, '%s = %s' % (v, t))
+            self.out(ind + 2, ln, 'elif not %s or (%s := %s[0]) is None:  # (the first nil '
+                     'ends it)' % (t, v, t))
+        else:
+            self.out(ind + 2, ln, 'if %s.__class__ is int:  # (one value yielded bare)' % t)
+            self.out(ind + 3, ln, '%s = (%s,)' % (t, t))
+            self.out(ind + 2, ln, 'if not %s or (%s := %s[0]) is None:  # (the first nil ends it)'
+                     % (t, v, t))
         self.out(ind + 3, ln, 'break')
         if direct:
             pass
@@ -2113,10 +2164,12 @@ class Emitter:
         self.emit_func(fnode, self.top_pyname, 0, top.line)
         if self.entry_twin and id(fnode) not in self.gens:
             self.emit_one(fnode, self.top_pyname + '_entry', 0, top.line, False, boundary=True)
+        if self.twin_name:
+            self.emit_int_twin(fnode)
         self.lines[:0] = self.factories
-        if self.libcaches:      # the call sites' caches of lib.name: [epoch, value]
-            self.lines[:0] = [(0, top.line, '%s = [None, None]  # (cache of a library field)' % c)
-                              for c in self.libcaches]
+        if self.libcaches:      # the call sites' caches of lib.name: [epoch, value(, proof)]
+            self.lines[:0] = [(0, top.line, '%s = [None, None%s]  # (cache of a library field)' % (
+                c, ', False' if c in self.proofs else '')) for c in self.libcaches]
         return self.render(), self.top_pyname
 
     def single_result(self, f: '_Func') -> bool:

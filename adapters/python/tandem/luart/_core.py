@@ -191,6 +191,19 @@ _FALSEK = _BoolKey(False)
 # call site together with the epoch it was read at (lemit._libget): while
 # EPOCH[0] is that object, neither dict has changed those keys since.
 EPOCH = [object()]
+# Call-site caches [epoch, value, proof] whose proof is set: proof True
+# says "the epoch is current and the value is coroutine.yield" in one test
+# (a yield statement's, lemit._libget); every bump clears them first.
+PROOFS = []
+
+
+def bump():
+    """A watched key changed: a new epoch, and no cache's proof holds."""
+    EPOCH[0] = object()
+    if PROOFS:
+        for c in PROOFS:
+            c[2] = False
+        PROOFS.clear()
 
 
 class WDict(dict):
@@ -198,7 +211,7 @@ class WDict(dict):
     cached) and of the standard library tables (w None: every key counts).
     Every way Python code can change a dict goes through these methods
     (luart and generated code change tables only from Python), so a change
-    of a watched key bumps EPOCH; reads are dict's own."""
+    of a watched key bumps EPOCH (bump()); reads are dict's own."""
     __slots__ = ('w',)
 
     def __init__(self, w=None):
@@ -209,19 +222,19 @@ class WDict(dict):
         dict.__setitem__(self, k, v)
         w = self.w
         if w is None or k in w:
-            EPOCH[0] = object()
+            bump()
 
     def __delitem__(self, k):
         dict.__delitem__(self, k)
         w = self.w
         if w is None or k in w:
-            EPOCH[0] = object()
+            bump()
 
     def pop(self, k, *d):
         r = dict.pop(self, k, *d)
         w = self.w
         if w is None or k in w:
-            EPOCH[0] = object()
+            bump()
         return r
 
     def setdefault(self, k, d=None):
@@ -230,15 +243,15 @@ class WDict(dict):
         return dict.__getitem__(self, k)
 
     def popitem(self):
-        EPOCH[0] = object()
+        bump()
         return dict.popitem(self)
 
     def clear(self):
-        EPOCH[0] = object()
+        bump()
         dict.clear(self)
 
     def update(self, *a, **kw):
-        EPOCH[0] = object()
+        bump()
         dict.update(self, *a, **kw)
 
     def __ior__(self, other):

@@ -141,6 +141,13 @@ def yret(r, args):
     return r[0] if len(r) == 1 else Multi(r)
 
 
+def yvals(y):
+    """The values a coroutine's generator yielded: a yield of one integer
+    yields it bare (the back end's yield statements), anything else the
+    tuple of its values."""
+    return (y,) if y.__class__ is int else y
+
+
 def _body(f):
     g = getattr(f, '__luaco__', None)
     if g is not None:
@@ -199,7 +206,7 @@ def _start(co, args):
         return True, allv(e.value)
     except Exception as e:
         return False, (_failed(co, e),)
-    return True, y
+    return True, yvals(y)
 
 
 def _resume(co, args):
@@ -219,7 +226,7 @@ def _resume(co, args):
         return True, allv(e.value)
     except Exception as e:
         return False, (_failed(co, e),)
-    return True, y
+    return True, yvals(y)
 
 
 @cfunc
@@ -235,7 +242,7 @@ def co_resume(co=NA, *args):
                 return Multi((True,) + allv(e.value))
             except Exception as e:
                 return Multi((False, _failed(co, e)))
-            return Multi((True,) + y)
+            return Multi((True, y) if y.__class__ is int else (True,) + y)
     elif not isinstance(co, Coroutine):
         typeerror(1, 'resume', 'thread', co)
     ok, vals = _resume(co, args)
@@ -252,6 +259,8 @@ def co_wrap(f=NA, *_):
                 and gen.gi_frame is not None:
             try:
                 vals = gen.send(args)
+                if vals.__class__ is int:
+                    return vals
                 ok = True
             except StopIteration as e:
                 _dead(co)

@@ -579,6 +579,7 @@ def _luaco(g: Any) -> Any:
 
 
 _EPOCH = _lcore.EPOCH
+_PROOFS = _lcore.PROOFS
 _WDict = _lcore.WDict
 
 
@@ -609,6 +610,11 @@ def _libget(s: Any, H: Any, k1: bytes, k2: bytes) -> Any:
                 if H.get(k1) is t and ep is _EPOCH[0]:
                     s[0] = ep
                     s[1] = v
+                    if v is _co_yield and len(s) > 2:
+                        s[2] = True         # the proof a yield statement tests
+                        _PROOFS.append(s)
+                        if ep is not _EPOCH[0]:     # a bump in between
+                            s[2] = False
                     return v
                 s[0] = None     # changed while reading: read it all again
                 return None
