@@ -346,6 +346,17 @@ static inline void tdmP_proxy_value(tdmP_Proxy *p, tdm_Value *v)
     v->key = p->key;
 }
 
+/* A Python object crossing as itself: v owns a new reference to o. */
+static inline void tdmP_object_value(tdm_Value *v, PyObject *o, int proto)
+{
+    v->kind = TDM_OBJ;
+    v->lang = TDM_LANG_PYTHON;
+    v->flags = TDM_VF_OWNED;
+    v->aux = (uint16_t)proto;
+    v->u.obj = Py_NewRef(o);
+    v->key = o;
+}
+
 /* A str as its UTF-8 bytes (cached in the str). 0, or -1 with an exception. */
 static inline int tdmP_utf8_value(PyObject *o, tdm_Value *v)
 {

@@ -85,12 +85,7 @@ static int keep(tdmP_State *st, PyObject *o, int mode, PyObject **tmp)
 
 static int set_object(tdm_Value *v, PyObject *o, int proto)
 {
-    v->kind = TDM_OBJ;
-    v->lang = TDM_LANG_PYTHON;
-    v->flags = TDM_VF_OWNED;
-    v->aux = proto;
-    v->u.obj = Py_NewRef(o);
-    v->key = o;
+    tdmP_object_value(v, o, proto);
     return 0;
 }
 

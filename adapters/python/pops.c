@@ -162,11 +162,7 @@ static int push_none_obj(tdmS_Frame *f)
     }
     tdm_Value *v = &f->res[f->nres++];
     memset(v, 0, sizeof *v);
-    v->kind = TDM_OBJ;
-    v->lang = TDM_LANG_PYTHON;
-    v->flags = TDM_VF_OWNED;
-    v->u.obj = Py_NewRef(Py_None);
-    v->key = Py_None;
+    tdmP_object_value(v, Py_None, TDM_PROTO_DEFAULT);
     return 0;
 }
 
