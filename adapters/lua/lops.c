@@ -865,8 +865,9 @@ static int collect_args(lua_State *L)
 
 /* Push args[from..nargs) without allocating; 0 (stack back to `top`) when
    one of them needs the protected path. Lua objects and integers, the
-   common arguments, are pushed here; the rest by tdmL_pushraw. [-0, +(0|n), -] */
-static int push_args_raw(lua_State *L, tdmL_State *st, const tdmS_Frame *f, int from,
+   common arguments, are pushed here; the rest by tdmL_pushraw. Inline: the
+   direct call's loop is the Python -> Lua call's (issue 14). [-0, +(0|n), -] */
+static inline __attribute__((always_inline)) int push_args_raw(lua_State *L, tdmL_State *st, const tdmS_Frame *f, int from,
                          int top)
 {
     for (int i = from; i < f->nargs; i++) {
@@ -936,6 +937,18 @@ static int direct_call(lua_State *L, tdmL_State *st, tdmS_Frame *f, int base)
     int s = lua_pcall(L, f->nargs - 1, LUA_MULTRET, base + 1);
     if (s != LUA_OK) {
         return convert_error(L, st, f, s);
+    }
+    if (lua_gettop(L) == base + 2 && lua_isinteger(L, -1)) {
+        /* one integer result, the common one: as take_results converts it */
+        tdm_Value *v = &f->res[0];
+        v->kind = TDM_INT;
+        v->flags = 0;
+        v->aux = 0;
+        v->lang = 0;
+        v->key = NULL;
+        v->u.i = (int64_t)lua_tointegerx(L, -1, NULL);
+        f->nres = 1;
+        return TDM_OK;
     }
     return take_results(L, st, f, base, base + 2, 1);
 }
@@ -1071,7 +1084,12 @@ int tdmL_op(tdmS_Frame *f)
         tdmR_drain(rt, TDM_LANG_LUA);
     }
     int base = lua_gettop(L);
-    if (!lua_checkstack(L, (f->op == TDM_OP_TABLEFROM ? 0 : f->nargs) + 8)) {
+    int need = (f->op == TDM_OP_TABLEFROM ? 0 : f->nargs) + 8;
+    /* L runs a C function here (the caller's, or the base level of a state
+       nothing runs on, or a C hook's): Lua gave it LUA_MINSTACK free slots
+       above its function, less what is on its stack now; lua_checkstack
+       only when more is needed */
+    if (base + need > LUA_MINSTACK && !lua_checkstack(L, need)) {
         return tdmS_error(f, TDM_ERRMEM, "Lua stack overflow");
     }
     f->scratch = base;

@@ -1,0 +1,80 @@
+"""The Python -> Lua call rows of issue 14 (branch i14-call): the direct call's
+shortcuts (adapters/lua/lops.c: no lua_checkstack while LUA_MINSTACK room
+suffices, one integer result read without take_results) must behave exactly
+as the general path, at every stack depth and with every result kind."""
+import pytest
+
+import tandem
+
+
+def test_calls_at_every_stack_height(lua):
+    """Python -> Lua calls made inside a Lua -> Python callback whose Lua
+    stack already holds k values (k arguments of the callback), for k around
+    LUA_MINSTACK and beyond, with up to 5 (lean) and 40 (general) arguments:
+    every argument arrives and every result comes back."""
+    count = lua.eval("function(...) return select('#', ...), ... end")
+    seen = []
+
+    def cb(*args):
+        out = []
+        for m in (0, 1, 2, 5, 7, 12, 20, 40):
+            vals = tuple(range(m))
+            r = count(*vals)
+            r = (r,) if not isinstance(r, tuple) else r
+            out.append(r == (m,) + vals)
+        seen.append(len(args))
+        return all(out)
+
+    call_with = lua.eval("""function(cb, k)
+        local t = {}
+        for i = 1, k do t[i] = i end
+        return cb(table.unpack(t, 1, k))
+    end""")
+    for k in list(range(0, 30)) + [60, 200]:
+        assert call_with(cb, k) is True, k
+    assert seen == list(range(0, 30)) + [60, 200]
+
+
+def test_nested_crossings_deep_stack(lua):
+    """Crossings nested through many Lua -> Python -> Lua levels, each level's
+    Lua stack holding values: the room rule holds at every level."""
+    lua.globals().py = lambda n, *pad: g(n - 1, *pad) if n > 0 else len(pad)
+    g = lua.eval("""function(n, ...)
+        local a, b, c, d, e, f, g, h = 1, 2, 3, 4, 5, 6, 7, 8
+        return py(n, a, b, c, d, e, f, g, h, ...)
+    end""")
+    assert g(40) == 8 * 41     # 41 levels of g, 8 more values each
+
+
+def test_single_results_of_every_kind(lua):
+    """One result, each kind: an integer takes the direct read; a float with
+    an integral value stays a float, a numeric string a string."""
+    cases = {
+        "0": 0, "-1": -1, "math.maxinteger": 2**63 - 1, "math.mininteger": -2**63,
+        "2.0": 2.0, "-0.0": -0.0, "1e300": 1e300, "'3'": "3", "'10'": "10",
+        "true": True, "false": False, "nil": None,
+    }
+    for src, want in cases.items():
+        f = lua.eval("function() return %s end" % src)
+        got = f()
+        assert got == want and type(got) is type(want), src
+        g = lua.eval("function(x) return x, %s end" % src)
+        assert g(1) == (1, want)
+    h = lua.eval("function() return {1, 2} end")
+    assert list(h().values()) == [1, 2]
+    none = lua.eval("function() end")
+    assert none() is None
+    two = lua.eval("function(x) return x, x + 1 end")
+    assert two(5) == (5, 6)
+
+
+def test_direct_call_errors_keep_their_lua_frames(lua):
+    f = lua.eval("function(x) if x > 2 then error('too big: ' .. x) end return x end")
+    assert f(1) == 1
+    with pytest.raises(tandem.LuaError, match="too big: 3"):
+        f(3)
+    assert f(2) == 2            # nothing left on the stack or locked
+    for i in range(100):        # the stack does not grow call after call
+        with pytest.raises(tandem.LuaError):
+            f(10 + i)
+    assert f(2) == 2
