@@ -948,6 +948,13 @@ static int direct_call(lua_State *L, tdmL_State *st, tdmS_Frame *f, int base)
         v->key = NULL;
         v->u.i = (int64_t)lua_tointegerx(L, -1, NULL);
         f->nres = 1;
+        if (__atomic_load_n(&st->intr, __ATOMIC_RELAXED) == 0 && !st->b_armed) {
+            /* nothing borrowed and nothing for tdmL_finish to do but this:
+               the stack back now, and no finish owed (as the Python zone
+               does when it pinned nothing) */
+            lua_settop(L, base);
+            f->entered = 0;
+        }
         return TDM_OK;
     }
     return take_results(L, st, f, base, base + 2, 1);
@@ -1103,7 +1110,10 @@ int tdmL_op(tdmS_Frame *f)
     lua_Debug ar;
     /* nested in a Lua call (or a lua5.4 host's): the levels already there
        are the enclosing crossings' to record */
-    f->levels = lua_getstack(L, 0, &ar) ? last_level(L) + 1 : 0;
+    /* a state tandem made runs Lua code only inside a crossing: with none
+       enclosing this one, no level is on its stack (lua_getstack not asked) */
+    f->levels = (f->prev == NULL && st->own) ? 0
+                : lua_getstack(L, 0, &ar) ? last_level(L) + 1 : 0;
     int st_direct = -1;
     if (f->nargs > 0 && f->nargs <= 16) {
         switch (f->op) {

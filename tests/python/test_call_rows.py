@@ -78,3 +78,72 @@ def test_direct_call_errors_keep_their_lua_frames(lua):
         with pytest.raises(tandem.LuaError):
             f(10 + i)
     assert f(2) == 2
+
+
+def test_interrupt_pending_when_an_integer_comes_back(lua):
+    """interrupt() from a callback whose result is the Lua function's (a
+    tail call): the interrupt is still pending when the integer comes back,
+    and the end of the call drops it (the direct result leaves the finish to
+    tdmL_finish when an interrupt is pending), so the next call runs."""
+    f = lua.eval("function(cb, x) return cb(x) end")
+    g = lua.eval("function(x) local s = 0 for i = 1, 100 do s = s + i end return x + s end")
+
+    def cb(x):
+        lua.interrupt()
+        return x
+    for i in range(200):
+        assert f(cb, i) == i
+        assert g(i) == i + 5050         # nothing pending for the next call
+    # and from a callback that is not a tail call: stopped where Lua goes on
+    h = lua.eval("function(cb, x) local y = cb(x) return y + 1 end")
+    for i in range(50):
+        try:
+            assert h(cb, i) == i + 1
+        except tandem.LuaError as e:
+            assert "interrupted" in str(e), e
+        assert g(i) == i + 5050
+
+
+def test_budget_with_integer_results():
+    """Under a budget (armed per call) an integer result still comes back
+    and each call gets the whole budget."""
+    rt = tandem.LuaRuntime()
+    try:
+        rt.set_budget(max_instructions=100_000)
+        f = rt.eval("function(n) local s = 0 for i = 1, n do s = s + i end return s end")
+        for _ in range(50):
+            assert f(1000) == 500500
+        with pytest.raises(tandem.LuaError):
+            f(10_000_000)
+        assert f(10) == 55
+    finally:
+        rt.close()
+
+
+def _tb_names(exc):
+    names = []
+    tb = exc.__traceback__
+    while tb is not None:
+        names.append(tb.tb_frame.f_code.co_name)
+        tb = tb.tb_next
+    return names
+
+
+def test_lua_levels_in_tracebacks_outermost_and_nested(lua):
+    """The outermost crossing into a state tandem made counts no Lua level
+    below it (lua_getstack not asked); a nested one counts the enclosing
+    Lua levels, which the enclosing crossing records: each Lua function
+    appears once in the traceback."""
+    f = lua.execute("local function inner(x) error('bad ' .. x) end\n"
+                    "return function(x) inner(x) end")
+    with pytest.raises(tandem.LuaError) as ei:
+        f(3)
+    assert _tb_names(ei.value).count("inner") == 1
+    outer = lua.execute("local function middle(cb, x) local r = cb(x) return r end\n"
+                        "return function(cb, x) return (middle(cb, x)) end")
+    with pytest.raises(tandem.LuaError) as ei:
+        outer(lambda x: f(x), 4)
+    names = _tb_names(ei.value)
+    assert "bad 4" in str(ei.value)
+    assert names.count("inner") == 1 and names.count("middle") == 1, names
+    assert outer(lambda x: x * 2, 5) == 10
