@@ -938,26 +938,33 @@ static int direct_call(lua_State *L, tdmL_State *st, tdmS_Frame *f, int base)
     if (s != LUA_OK) {
         return convert_error(L, st, f, s);
     }
-    if (lua_gettop(L) == base + 2 && lua_isinteger(L, -1)) {
-        /* one integer result, the common one: as take_results converts it */
-        tdm_Value *v = &f->res[0];
-        v->kind = TDM_INT;
-        v->flags = 0;
-        v->aux = 0;
-        v->lang = 0;
-        v->key = NULL;
-        v->u.i = (int64_t)lua_tointegerx(L, -1, NULL);
-        f->nres = 1;
-        if (__atomic_load_n(&st->intr, __ATOMIC_RELAXED) == 0 && !st->b_armed) {
-            /* nothing borrowed and nothing for tdmL_finish to do but this:
-               the stack back now, and no finish owed (as the Python zone
-               does when it pinned nothing) */
-            lua_settop(L, base);
-            f->entered = 0;
+    if (lua_gettop(L) != base + 2) {
+        return take_results(L, st, f, base, base + 2, 1);
+    }
+    /* one result, the common case: as take_results converts it */
+    tdm_Value *v = &f->res[0];
+    if (!lua_isinteger(L, -1)) {
+        if (!tdmL_tovalue_noref(L, st, base + 2, v)) {
+            return take_results(L, st, f, base, base + 2, 1);
         }
+        f->nres = 1;        /* borrowed: pinned on the stack until finish */
         return TDM_OK;
     }
-    return take_results(L, st, f, base, base + 2, 1);
+    v->kind = TDM_INT;
+    v->flags = 0;
+    v->aux = 0;
+    v->lang = 0;
+    v->key = NULL;
+    v->u.i = (int64_t)lua_tointegerx(L, -1, NULL);
+    f->nres = 1;
+    if (__atomic_load_n(&st->intr, __ATOMIC_RELAXED) == 0 && !st->b_armed) {
+        /* nothing borrowed and nothing for tdmL_finish to do but this: the
+           stack back now, and no finish owed (as the Python zone does when
+           it pinned nothing) */
+        lua_settop(L, base);
+        f->entered = 0;
+    }
+    return TDM_OK;
 }
 
 /* Index of a plain table (no metatable: nothing can run or raise) with a

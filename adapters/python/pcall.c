@@ -268,15 +268,22 @@ PyObject *tdmP_call_lean(tdmP_Proxy *p, int op, PyObject *const *args, Py_ssize_
     if (status == TDM_OK && f.nres == 1 && f.res == f.resbuf) {
         int conv;
         PyObject *res = tdmP_lean_result(&f.res[0], &conv);
-        if (conv) {
-            if (f.entered) {
-                f.entered = 0;
-                f.lang->finish(&f);
+        if (!conv) {
+            /* any other single result (a str, a Lua object): the converter,
+               then finish_call's end less what this frame cannot hold (owned
+               arguments, heap buffers, an error record) */
+            res = tdmP_from_value(st, &f.res[0]);
+            if (res == NULL) {
+                tdmV_release(rt, &f.res[0]);    /* as tdmP_results does */
             }
-            f.held = 0;
-            tdmR_unlock(rt);
-            return res;
         }
+        if (f.entered) {
+            f.entered = 0;
+            f.lang->finish(&f);
+        }
+        f.held = 0;
+        tdmR_unlock(rt);
+        return res;
     }
     return finish_call(r, &f, status, NULL);
 }

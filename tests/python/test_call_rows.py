@@ -147,3 +147,40 @@ def test_lua_levels_in_tracebacks_outermost_and_nested(lua):
     assert "bad 4" in str(ei.value)
     assert names.count("inner") == 1 and names.count("middle") == 1, names
     assert outer(lambda x: x * 2, 5) == 10
+
+
+def test_single_result_lean_and_general_paths_agree(lua):
+    """One result of each kind through the lean path's own end (f(k): the
+    converter, then the finish) and through the general path (f(k) with six
+    more arguments): the same value, type, identity or exception."""
+    obj = object()
+    lua.globals().obj = obj
+    f = lua.execute(r"""
+        local t = {1, 2}
+        local fn = function() return 9 end
+        local co = coroutine.create(fn)
+        local vals = {"", "abc", "ü✓", "\xff\xfe", string.rep("x", 1000), t, fn, co,
+                      obj, python.none, 1.5, true}
+        return function(k) return vals[k] end
+    """)
+    for k in range(1, 13):
+        lean_err = general_err = None
+        try:
+            lean = f(k)
+        except Exception as e:      # noqa: BLE001 - compared below
+            lean_err = type(e)
+        try:
+            general = f(k, 0, 0, 0, 0, 0, 0)
+        except Exception as e:      # noqa: BLE001
+            general_err = type(e)
+        assert lean_err is general_err, k
+        if lean_err is None:
+            assert type(lean) is type(general), k
+            if isinstance(lean, (str, bytes, float, bool)) or lean is None:
+                assert lean == general, k
+            else:
+                assert lean is general, k   # one proxy per Lua object, obj itself
+    assert f(9) is obj
+    assert f(10) is None
+    assert list(f(6).values()) == [1, 2]
+    assert f(7)() == 9
