@@ -865,8 +865,9 @@ static int collect_args(lua_State *L)
 
 /* Push args[from..nargs) without allocating; 0 (stack back to `top`) when
    one of them needs the protected path. Lua objects and integers, the
-   common arguments, are pushed here; the rest by tdmL_pushraw. [-0, +(0|n), -] */
-static int push_args_raw(lua_State *L, tdmL_State *st, const tdmS_Frame *f, int from,
+   common arguments, are pushed here; the rest by tdmL_pushraw. Inline: the
+   direct call's loop is the Python -> Lua call's (issue 14). [-0, +(0|n), -] */
+static inline __attribute__((always_inline)) int push_args_raw(lua_State *L, tdmL_State *st, const tdmS_Frame *f, int from,
                          int top)
 {
     for (int i = from; i < f->nargs; i++) {
@@ -937,7 +938,33 @@ static int direct_call(lua_State *L, tdmL_State *st, tdmS_Frame *f, int base)
     if (s != LUA_OK) {
         return convert_error(L, st, f, s);
     }
-    return take_results(L, st, f, base, base + 2, 1);
+    if (lua_gettop(L) != base + 2) {
+        return take_results(L, st, f, base, base + 2, 1);
+    }
+    /* one result, the common case: as take_results converts it */
+    tdm_Value *v = &f->res[0];
+    if (!lua_isinteger(L, -1)) {
+        if (!tdmL_tovalue_noref(L, st, base + 2, v)) {
+            return take_results(L, st, f, base, base + 2, 1);
+        }
+        f->nres = 1;        /* borrowed: pinned on the stack until finish */
+        return TDM_OK;
+    }
+    v->kind = TDM_INT;
+    v->flags = 0;
+    v->aux = 0;
+    v->lang = 0;
+    v->key = NULL;
+    v->u.i = (int64_t)lua_tointegerx(L, -1, NULL);
+    f->nres = 1;
+    if (__atomic_load_n(&st->intr, __ATOMIC_RELAXED) == 0 && !st->b_armed) {
+        /* nothing borrowed and nothing for tdmL_finish to do but this: the
+           stack back now, and no finish owed (as the Python zone does when
+           it pinned nothing) */
+        lua_settop(L, base);
+        f->entered = 0;
+    }
+    return TDM_OK;
 }
 
 /* Index of a plain table (no metatable: nothing can run or raise) with a
@@ -1071,7 +1098,12 @@ int tdmL_op(tdmS_Frame *f)
         tdmR_drain(rt, TDM_LANG_LUA);
     }
     int base = lua_gettop(L);
-    if (!lua_checkstack(L, (f->op == TDM_OP_TABLEFROM ? 0 : f->nargs) + 8)) {
+    int need = (f->op == TDM_OP_TABLEFROM ? 0 : f->nargs) + 8;
+    /* L runs a C function here (the caller's, or the base level of a state
+       nothing runs on, or a C hook's): Lua gave it LUA_MINSTACK free slots
+       above its function, less what is on its stack now; lua_checkstack
+       only when more is needed */
+    if (base + need > LUA_MINSTACK && !lua_checkstack(L, need)) {
         return tdmS_error(f, TDM_ERRMEM, "Lua stack overflow");
     }
     f->scratch = base;
@@ -1085,7 +1117,10 @@ int tdmL_op(tdmS_Frame *f)
     lua_Debug ar;
     /* nested in a Lua call (or a lua5.4 host's): the levels already there
        are the enclosing crossings' to record */
-    f->levels = lua_getstack(L, 0, &ar) ? last_level(L) + 1 : 0;
+    /* a state tandem made runs Lua code only inside a crossing: with none
+       enclosing this one, no level is on its stack (lua_getstack not asked) */
+    f->levels = (f->prev == NULL && st->own) ? 0
+                : lua_getstack(L, 0, &ar) ? last_level(L) + 1 : 0;
     int st_direct = -1;
     if (f->nargs > 0 && f->nargs <= 16) {
         switch (f->op) {

@@ -260,6 +260,9 @@ TDMI_FUNC PyObject *tdmP_run_sub(tdmP_Runtime *r, int op, int sub, PyObject *con
    does not apply (nothing was done, no exception: use tdmP_run_on). */
 TDMI_FUNC PyObject *tdmP_call_lean(tdmP_Proxy *p, int op, PyObject *const *args,
                                    Py_ssize_t n, int *done);
+/* The end of a lean frame that tdmP_call_lean does not end itself (an
+   error, several results): results or the exception, then tdmP_leave. */
+TDMI_FUNC PyObject *tdmP_lean_end(tdmP_Runtime *r, tdmS_Frame *f, int status);
 /* Same with a Lua handle as args[0] (a proxy's object). */
 TDMI_FUNC PyObject *tdmP_run_on(tdmP_Proxy *p, int op, int sub,
                                 PyObject *const *args, Py_ssize_t n);
@@ -454,6 +457,67 @@ static inline PyObject *tdmP_lean_result(const tdm_Value *v, int *done)
     }
     *done = 0;
     return NULL;
+}
+
+/* The body of tdmP_call_lean (pcall.c), inline where a proxy is called
+   (pproxy.c: proxy_vectorcall), the Python -> Lua call row of issue 14. */
+static inline __attribute__((always_inline)) PyObject *
+tdmP_call_lean_inline(tdmP_Proxy *p, int op, PyObject *const *args, Py_ssize_t n,
+                      int *done)
+{
+    tdmP_Runtime *r = p->owner;
+    *done = 0;
+    if (n >= TDM_FRAME_INLINE || r->closed || p->handle == NULL || !r->st->enc_utf8) {
+        return NULL;
+    }
+    tdmS_Frame f;
+    tdm_Runtime *rt = r->rt;
+    tdmP_proxy_value(p, &f.argbuf[0]);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        int k = tdmP_lean_arg(args[i], &f.argbuf[i + 1]);
+        if (k <= 0) {
+            *done = k < 0;
+            return NULL;
+        }
+    }
+    if (!tdmP_sole_thread() || !tdmR_trylock(rt)) {
+        return NULL;
+    }
+    *done = 1;
+    tdmS_init(&f, rt, rt->lang[TDM_LANG_LUA], op, TDM_LANG_PYTHON);
+    f.nargs = (int)n + 1;
+    f.owning = 0;
+    f.held = 1;
+    f.excl = 1;                         /* sole thread, GIL kept */
+    int status = tdmS_call(&f);
+    tdmP_State *st = r->st;
+    if (tdmR_haspending(rt)) {
+        tdmR_drain(rt, TDM_LANG_PYTHON);
+    }
+    if (st->nzombies > 0) {
+        tdmP_drop_zombies(st);
+    }
+    if (status == TDM_OK && f.nres == 1 && f.res == f.resbuf) {
+        int conv;
+        PyObject *res = tdmP_lean_result(&f.res[0], &conv);
+        if (!conv) {
+            /* any other single result (a str, a Lua object): the converter,
+               then finish_call's end less what this frame cannot hold (owned
+               arguments, heap buffers, an error record) */
+            res = tdmP_from_value(st, &f.res[0]);
+            if (res == NULL) {
+                tdmV_release(rt, &f.res[0]);    /* as tdmP_results does */
+            }
+        }
+        if (f.entered) {
+            f.entered = 0;
+            f.lang->finish(&f);
+        }
+        f.held = 0;
+        tdmR_unlock(rt);
+        return res;
+    }
+    return tdmP_lean_end(r, &f, status);
 }
 
 #endif /* TDM_PADAPTER_H */

@@ -230,55 +230,15 @@ PyObject *tdmP_run_sub(tdmP_Runtime *r, int op, int sub, PyObject *const *args,
     return res;
 }
 
+PyObject *tdmP_lean_end(tdmP_Runtime *r, tdmS_Frame *f, int status)
+{
+    return finish_call(r, f, status, NULL);
+}
+
 PyObject *tdmP_call_lean(tdmP_Proxy *p, int op, PyObject *const *args, Py_ssize_t n,
                          int *done)
 {
-    tdmP_Runtime *r = p->owner;
-    *done = 0;
-    if (n >= TDM_FRAME_INLINE || r->closed || p->handle == NULL || !r->st->enc_utf8) {
-        return NULL;
-    }
-    tdmS_Frame f;
-    tdm_Runtime *rt = r->rt;
-    tdmP_proxy_value(p, &f.argbuf[0]);
-    for (Py_ssize_t i = 0; i < n; i++) {
-        int k = tdmP_lean_arg(args[i], &f.argbuf[i + 1]);
-        if (k <= 0) {
-            *done = k < 0;
-            return NULL;
-        }
-    }
-    if (!tdmP_sole_thread() || !tdmR_trylock(rt)) {
-        return NULL;
-    }
-    *done = 1;
-    tdmS_init(&f, rt, rt->lang[TDM_LANG_LUA], op, TDM_LANG_PYTHON);
-    f.nargs = (int)n + 1;
-    f.owning = 0;
-    f.held = 1;
-    f.excl = 1;                         /* sole thread, GIL kept */
-    int status = tdmS_call(&f);
-    tdmP_State *st = r->st;
-    if (tdmR_haspending(rt)) {
-        tdmR_drain(rt, TDM_LANG_PYTHON);
-    }
-    if (st->nzombies > 0) {
-        tdmP_drop_zombies(st);
-    }
-    if (status == TDM_OK && f.nres == 1 && f.res == f.resbuf) {
-        int conv;
-        PyObject *res = tdmP_lean_result(&f.res[0], &conv);
-        if (conv) {
-            if (f.entered) {
-                f.entered = 0;
-                f.lang->finish(&f);
-            }
-            f.held = 0;
-            tdmR_unlock(rt);
-            return res;
-        }
-    }
-    return finish_call(r, &f, status, NULL);
+    return tdmP_call_lean_inline(p, op, args, n, done);
 }
 
 PyObject *tdmP_run_on(tdmP_Proxy *p, int op, int sub, PyObject *const *args,

@@ -212,7 +212,7 @@ PyObject *proxy_vectorcall(PyObject *self, PyObject *const *args, size_t nargsf,
         return function_coroutine(self, args, n);
     }
     int done;
-    PyObject *r = tdmP_call_lean((tdmP_Proxy *)self, TDM_OP_CALL, args, n, &done);
+    PyObject *r = tdmP_call_lean_inline((tdmP_Proxy *)self, TDM_OP_CALL, args, n, &done);
     if (done) {
         return r;
     }
