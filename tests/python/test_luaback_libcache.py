@@ -24,7 +24,8 @@ CASES_FILE = os.path.join(HERE, 'luaback', 'libcache.lua')
 CASES = ['yield_replaced', 'yield_nil', 'yield_rawset', 'yield_alias', 'coroutine_replaced',
          'coroutine_via_G', 'coroutine_with_index', 'yield_replaced_inline', 'resume_replaced',
          'floor_replaced', 'floor_from_meta', 'sub_replaced', 'insert_replaced', 'unchanged',
-         'field_added', 'own_table']
+         'field_added', 'own_table', 'yield_replaced_in_body', 'yield_plain_in_body',
+         'yield_kinds']
 LIBS = ('coroutine', 'math', 'string', 'table')
 
 

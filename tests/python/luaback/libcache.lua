@@ -97,6 +97,63 @@ function M.yield_replaced_inline(n)
   end)
 end
 
+-- the replacement made by the loop's body (the consumer), while the
+-- coroutine is suspended at its yield: by a function that yields (the
+-- translated one, in the translation), or by a plain function that does not
+-- (the coroutine then runs on to the next yield), put back by the body at
+-- v == 4 or by the coroutine at i == 5 (a plain yield never gets back to the body)
+local function bodyswap(n, plain)
+  return run(function(L)
+    local s, seen = {}, {}
+    for v in coroutine.wrap(function()
+      for i = 1, n do
+        if i == 5 then coroutine.yield = L.yield end
+        coroutine.yield(i)
+      end
+    end) do
+      s[#s + 1] = v
+      if v == 2 and plain then
+        coroutine.yield = function(x) seen[#seen + 1] = x end
+      elseif v == 2 then
+        coroutine.yield = function(x) return L.yield(x * 7) end
+      elseif v == 4 then
+        coroutine.yield = L.yield
+      end
+    end
+    return table.concat(s, ","), table.concat(seen, ",")
+  end)
+end
+
+function M.yield_replaced_in_body(n) return bodyswap(n, false) end
+function M.yield_plain_in_body(n) return bodyswap(n, true) end
+
+-- a yield site that is not the kernel's: two values, none, nil, a table and
+-- a float, with coroutine.yield replaced between them and put back
+function M.yield_kinds(n)
+  return run(function(L)
+    local s = {}
+    local co = coroutine.wrap(function()
+      for i = 1, n do
+        coroutine.yield(i, i * 2)
+        coroutine.yield()
+        if i == 2 then coroutine.yield = function(...) return L.yield("r", ...) end end
+        coroutine.yield(nil)
+        coroutine.yield({i})
+        if i == 3 then coroutine.yield = L.yield end
+        coroutine.yield(i + 0.5)
+      end
+      return "end"
+    end)
+    while true do
+      local a, b = co()
+      if a == "end" then break end
+      local function show(x) return type(x) == "table" and "t" .. x[1] or tostring(x) end
+      s[#s + 1] = show(a) .. "/" .. show(b)
+    end
+    return table.concat(s, ",")
+  end)
+end
+
 -- coroutine.resume and wrap called as functions, the yield replaced then restored
 function M.resume_replaced(n)
   return run(function(L)
