@@ -527,7 +527,8 @@ static int tovalue_p(lua_State *L)
    needs a ref (an allocation) is converted under lua_pcall: on a memory
    error the frame is ended (what the arguments before it own released)
    and the error raised. [-0, +0, m] */
-static int arg_value(lua_State *L, tdmL_State *st, int idx, tdmS_Frame *f, tdm_Value *v)
+static inline __attribute__((always_inline)) int arg_value(lua_State *L, tdmL_State *st,
+                                                         int idx, tdmS_Frame *f, tdm_Value *v)
 {
     if (lua_isinteger(L, idx)) {
         v->kind = TDM_INT;          /* the common case, without the switch */
@@ -595,7 +596,8 @@ static void drop_results(tdmL_State *st, tdmS_Frame *f)
    pushes without allocating is pushed directly; the rest under lua_pcall,
    so that a memory error still ends the frame (which holds the other
    language's pins and references) before it is raised. [-0, +nres, m] */
-static int push_results(lua_State *L, tdmL_State *st, tdmS_Frame *f, int room)
+static inline __attribute__((always_inline)) int push_results(lua_State *L, tdmL_State *st,
+                                                            tdmS_Frame *f, int room)
 {
     int nres = f->nres, i;
     if (nres + 4 > room && !lua_checkstack(L, nres + 4)) {
@@ -641,12 +643,12 @@ static inline void obj_value(tdm_Value *v, tdm_LangId lang, void *h, int proto)
     v->aux = proto;
 }
 
-/* Run op on lang with args[0, npre) already in f (objects pinned by
-   userdata on the stack) and the Lua values at [first, first+n) after them;
-   push the results. `room` as tdmL_foreign_call_on. [-0, +r, e] */
-static inline __attribute__((always_inline)) int call_frame(lua_State *L, tdmL_State *st,
-                                                          tdmS_Frame *f, int npre,
-                                                          int first, int n, int room)
+/* Run f with args[0, npre) already in it (objects pinned by userdata on
+   the stack) and the Lua values at [first, first+n) after them; push the
+   results. `room` as tdmL_foreign_call_on, whose loop this is for a
+   caller with more than one object in front (py_method_call). [-0, +r, e] */
+static int call_frame(lua_State *L, tdmL_State *st, tdmS_Frame *f, int npre, int first,
+                      int n, int room)
 {
     tdm_Runtime *rt = st->rt;
     int owns = 0;
@@ -686,12 +688,26 @@ int tdmL_foreign_call_on(lua_State *L, tdmL_State *st, tdm_LangId lang, int op, 
     if (tdmS_reserve_args(&f, n) != TDM_OK) {
         return luaL_error(L, "not enough memory");
     }
+    int owns = 0, i = 0;
     if (self != NULL && n > 0) {
         obj_value(&f.args[0], lang, self, proto);
-        f.nargs = 1;
-        return call_frame(L, st, &f, 1, first + 1, n - 1, room);
+        f.nargs = i = 1;
     }
-    return call_frame(L, st, &f, 0, first, n, room);
+    for (; i < n; i++) {
+        owns |= arg_value(L, st, first + i, &f, &f.args[i]);
+        f.nargs = i + 1;
+    }
+    int status = tdmS_call(&f);
+    if (owns) {
+        for (i = 0; i < f.nargs; i++) {
+            tdmV_release(rt, &f.args[i]);
+        }
+    }
+    f.nargs = 0;        /* nothing left for tdmS_end to release */
+    if (status != TDM_OK) {
+        return tdmL_raise_frame_error(L, st, &f);
+    }
+    return push_results(L, st, &f, room);
 }
 
 int tdmL_foreign_call(lua_State *L, tdmL_State *st, tdm_LangId lang, int op, int sub,
