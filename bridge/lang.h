@@ -162,7 +162,11 @@ typedef enum tdmS_ArithOp {
                                    value is fn bound to args[0] (a method: calling it
                                    with a, b calls fn(args[0], a, b)), left to the
                                    caller to make (TDM_IX_BIND) only when it needs
-                                   the value itself; else 1 result, as TDM_IX_PLAIN */
+                                   the value itself; else 1 result, as TDM_IX_PLAIN.
+                                   fn may be borrowed (not TDM_VF_OWNED): the callee
+                                   pins it until its next method answer, so the
+                                   caller takes its own reference before anything
+                                   that may cross again (a finalizer) can run */
 #define TDM_IX_BIND   2         /* args[0]: fn of a TDM_IX_METHOD answer, args[1]:
                                    the object -> 1: fn bound to it (the value
                                    TDM_IX_PLAIN gives) */

@@ -618,6 +618,18 @@ static inline __attribute__((always_inline)) int push_results(lua_State *L, tdmL
         }
     }
     if (i < nres) {
+        /* a borrowed object of another language (a method answer's
+           function, bridge/lang.h TDM_IX_METHOD) gets its reference now:
+           making its userdata may run a finalizer, which may cross again
+           and make its callee drop the pin */
+        for (int j = i; j < nres; j++) {
+            tdm_Value *v = &f->res[j];
+            if (v->kind == TDM_OBJ && v->lang == TDM_LANG_PYTHON && !(v->flags & TDM_VF_OWNED)
+                && st->rt->lang[TDM_LANG_PYTHON] != NULL) {
+                st->rt->lang[TDM_LANG_PYTHON]->retain(st->rt, v->u.obj);
+                v->flags |= TDM_VF_OWNED;
+            }
+        }
         lua_pushcfunction(L, push_rest);
         lua_pushlightuserdata(L, f);
         lua_pushlightuserdata(L, st);

@@ -359,15 +359,31 @@ static int op_getmethod(tdmP_State *st, tdmS_Frame *f, PyObject *obj)
     if (meth == NULL) {
         return -1;
     }
-    if (push_new(st, f, meth) < 0) {
+    if (!unbound) {
+        return push_new(st, f, meth);
+    }
+    if (set_nres(f, 2) < 0) {
+        Py_DECREF(meth);
         return -1;
     }
-    if (unbound) {
-        if (set_nres(f, 2) < 0) {
-            return -1;
-        }
-        push_scalar(f, TDM_BOOL, 1);
+    /* The function goes back borrowed, pinned by st->last_method until the
+       next method answer replaces it: crossings run one at a time under the
+       runtime lock, so the caller has made its own reference (or found its
+       proxy) before then, and has none to release — from Lua, a release is
+       deferred to the next entry into Python. */
+    if (st->last_method == meth) {
+        Py_DECREF(meth);
+    } else {
+        Py_XSETREF(st->last_method, meth);
     }
+    tdm_Value *v = &f->res[f->nres++];
+    memset(v, 0, sizeof *v);
+    v->kind = TDM_OBJ;
+    v->lang = TDM_LANG_PYTHON;
+    v->u.obj = meth;
+    v->key = meth;
+    v->aux = TDM_PROTO_DEFAULT;
+    push_scalar(f, TDM_BOOL, 1);
     return 0;
 }
 

@@ -320,3 +320,38 @@ def test_the_read_makes_no_bound_method_until_needed(lua):
         return before, still, debug.getmetatable(m) == pmt, m(1)
     end""")(o)
     assert r == (True, True, True, 2)
+
+
+def test_function_pinned_while_its_userdata_is_made(lua):
+    # A method read whose function has no userdata yet makes one, and making
+    # it may run Lua finalizers; here every finalizer deletes the function
+    # from its class and reads another method (which moves the Python side's
+    # pin to that method): the function must still be alive when it is called.
+    def make():
+        class K:
+            def f(self, x):
+                return x + 1
+        return K()
+
+    class Other:
+        def g(self):
+            return 0
+
+    lua.globals().make = make
+    lua.globals().other = Other()
+    lua.globals().unset = lambda o: delattr(type(o), "f") if "f" in type(o).__dict__ else None
+    total = lua.eval("""function(n)
+        collectgarbage("incremental", 0, 1)   -- a small step at every allocation
+        local fin = {__gc = function() if cur then unset(cur); other:g() end end}
+        local s = 0
+        for i = 1, n do
+            for j = 1, 8 do setmetatable({}, fin) end
+            cur = make()
+            local m = cur.f
+            cur = nil
+            s = s + m(i)
+        end
+        collectgarbage("incremental", 200, 100)
+        return s
+    end""")(3000)
+    assert total == sum(i + 1 for i in range(1, 3001))
