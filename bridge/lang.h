@@ -155,6 +155,29 @@ typedef enum tdmS_ArithOp {
 #define TDM_ITEMS_KEYS   1      /* k1, k2 ... */
 #define TDM_ITEMS_VALUES 2      /* v1, v2 ... */
 
+/* Methods without a bound object (a caller that calls obj.name(...) at once
+   need not make one). TDM_OP_INDEX takes in frame->sub: */
+#define TDM_IX_PLAIN  0         /* one result: the value */
+#define TDM_IX_METHOD 1         /* the callee may answer 2 results (fn, true): the
+                                   value is fn bound to args[0] (a method: calling it
+                                   with a, b calls fn(args[0], a, b)), left to the
+                                   caller to make (TDM_IX_BIND) only when it needs
+                                   the value itself; else 1 result, as TDM_IX_PLAIN.
+                                   fn may be borrowed (not TDM_VF_OWNED): the callee
+                                   pins it until its next method answer, so the
+                                   caller takes its own reference before anything
+                                   that may cross again (a finalizer) can run */
+#define TDM_IX_BIND   2         /* args[0]: fn of a TDM_IX_METHOD answer, args[1]:
+                                   the object -> 1: fn bound to it (the value
+                                   TDM_IX_PLAIN gives) */
+/* TDM_OP_CALL takes in frame->sub (only a callee that answered TDM_IX_METHOD
+   with 2 results is given TDM_CALL_METHOD): */
+#define TDM_CALL_PLAIN  0
+#define TDM_CALL_METHOD 1       /* args[0]: fn, args[1]: the object it is bound to;
+                                   calls fn(args[1], args[2] ...), without args[2]
+                                   when it is args[1] itself (Lua's obj:m(a) passes
+                                   obj again): what calling the bound value does */
+
 /* TDM_OP_TABLEFROM takes in frame->sub how the arguments are laid out: */
 #define TDM_TABLEFROM_PAIRS 0   /* k1, v1, k2, v2 ... */
 #define TDM_TABLEFROM_SEQ   1   /* v1, v2 ... for the keys 1, 2 ... */

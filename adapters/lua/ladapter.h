@@ -60,6 +60,8 @@ typedef struct tdmL_State {
                                    absent here has one owner */
     int nrefst;                 /* refs refst has room for */
     const void *fmeta[TDM_NLANG];   /* identity of each foreign metatable */
+    const void *mmeta;          /* identity of the metatable of a Python method read
+                                   without its bound object (lforeign.c: method blocks) */
     uint64_t ptag;              /* the tag of this state's one-word blocks
                                    (lforeign.c: tdmL_Foreign), random, in the
                                    TDML_PMASK bits */
@@ -388,7 +390,9 @@ TDMI_FUNC int tdmL_objkind(lua_State *L, int idx);
 /* lforeign.c */
 /* The foreign block at idx decoded into buf (returned), or NULL (also when
    it was finalized: see tdmL_finalized). A copy: writing it changes nothing.
-   Needs one free stack slot. [-0, +0, -] */
+   A method block (lforeign.c) is made the proxy of its bound method first,
+   which calls Python (never Lua code) and is NULL when that fails. Needs one
+   free stack slot. [-0, +0, -] */
 TDMI_FUNC tdmL_Foreign *tdmL_toforeign(lua_State *L, tdmL_State *st, int idx,
                                        tdmL_Foreign *buf);
 /* The foreign block at idx when it is one of ours whose object is gone: the
@@ -414,6 +418,9 @@ TDMI_FUNC void tdmL_pushforeign(lua_State *L, tdmL_State *st, tdm_LangId lang,
 /* Push a view of the foreign userdata at idx with another protocol; the view
    keeps the original alive through its user value. [-0, +1, m] */
 TDMI_FUNC void tdmL_pushview(lua_State *L, tdmL_State *st, int idx, int proto);
+/* 1 when the value at idx is a method block (lforeign.c): a Python method
+   read by obj.name from Lua, not yet given its bound object. [-0, +0, -] */
+TDMI_FUNC int tdmL_is_method(lua_State *L, tdmL_State *st, int idx);
 /* Create the metatable for a foreign language. [-0, +0, m] */
 TDMI_FUNC void tdmL_foreign_init(lua_State *L, tdmL_State *st, tdm_LangId lang);
 /* Run op on a foreign object with the Lua values at [first, first+n) as

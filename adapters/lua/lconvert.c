@@ -60,6 +60,21 @@ static int tovalue_typed(lua_State *L, tdmL_State *st, int idx, int t, tdm_Value
         v->key = v->u.s.p;
         return 1;
     case LUA_TUSERDATA: {
+        if (st != NULL) {
+            /* a live proxy of a Python object, proved without its metatable
+               (~40 instructions instead of ~300: self_block's proof) */
+            int proto;
+            const void *p = lua_touserdata(L, idx);
+            void *h = tdmL_block_proof(st, TDM_LANG_PYTHON, p, lua_rawlen(L, idx), &proto);
+            if (h != NULL) {
+                v->kind = TDM_OBJ;
+                v->lang = TDM_LANG_PYTHON;
+                v->u.obj = h;
+                v->key = h;
+                v->aux = proto;
+                return 1;
+            }
+        }
         tdmL_Foreign fb;
         tdmL_Foreign *fo = st != NULL ? tdmL_toforeign(L, st, idx, &fb) : NULL;
         if (fo == NULL || fo->lang == TDM_LANG_C) {
@@ -122,6 +137,13 @@ void tdmL_tovalue(lua_State *L, tdmL_State *st, int idx, tdm_Value *v)
             v->u.obj = fo->handle;
             v->key = fo->handle;
             v->aux = fo->proto;
+            return;
+        }
+        if (tdmL_is_method(L, st, idx)) {
+            /* a Python method whose bound method could not be made: not a
+               Lua userdata to Python */
+            luaL_error(L, "python method: its bound method could not be made "
+                          "(out of memory, or its object was deleted)");
             return;
         }
     }

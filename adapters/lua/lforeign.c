@@ -6,6 +6,17 @@
  * operations on that language (call, index, arithmetic, comparison, length,
  * tostring). A weak-valued cache keyed by handle makes the same object arrive
  * as the same userdata every time it crosses.
+ *
+ * Method blocks: obj.name read by Lua code, where the attribute is a
+ * function on obj's type (CPython's LOAD_METHOD finds it unbound), is a
+ * userdata holding obj and the function in its user values rather than the
+ * proxy of a new bound method: obj:name(x) then makes no bound method, no
+ * identity cache entry and no finalizer. It is a new userdata per read, as
+ * the bound method would be, and its metatable is the proxies' but for
+ * __call (the function called with obj first) and __gc (none). Anything else
+ * done with it — another metamethod, crossing to Python, a python.*
+ * function — first turns it, in place, into the proxy of the bound method
+ * (method_bind): it is then that proxy for good, with the same identity.
  */
 #include <string.h>
 #include <time.h>
@@ -14,6 +25,7 @@
 #include "value.h"
 
 static const char fmeta_keys[TDM_NLANG];    /* registry keys of the metatables */
+static const char mmeta_key;                /* registry key: method blocks' metatable */
 
 /* The word of a one-word block (ladapter.h: tdmL_Foreign). */
 static inline uint64_t pword(const void *p)
@@ -101,9 +113,137 @@ static tdmL_Foreign *any_block(lua_State *L, tdmL_State *st, int idx, tdmL_Forei
     return NULL;
 }
 
+/* A method block: a userdata of a block's size with the method metatable,
+   no runtime and the state in the handle's place (so that the proxies'
+   proof, tdmL_block_proof, never takes it for a proxy). */
+static inline int method_block(const void *p, size_t len, const tdmL_State *st)
+{
+    const tdmL_Foreign *m = p;
+    return p != NULL && len == sizeof *m && m->rt == NULL && m->handle == (const void *)st;
+}
+
+int tdmL_is_method(lua_State *L, tdmL_State *st, int idx)
+{
+    if (st->mmeta == NULL || lua_type(L, idx) != LUA_TUSERDATA
+        || !method_block(lua_touserdata(L, idx), lua_rawlen(L, idx), st)
+        || !lua_getmetatable(L, idx)) {
+        return 0;
+    }
+    int is = lua_topointer(L, -1) == st->mmeta;
+    lua_pop(L, 1);
+    return is;
+}
+
+/* Trampoline: the identity cache's entry handle (2) -> userdata (1). */
+static int cache_put(lua_State *L)
+{
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &tdmL_key_cache);
+    lua_pushvalue(L, 1);
+    lua_rawsetp(L, -2, lua_touserdata(L, 2));
+    return 0;
+}
+
+static void charge(lua_State *L, tdmL_State *st, size_t bytes);
+static void release_handle(tdm_Runtime *rt, tdm_LangId lang, void *handle);
+
+/* Turn the method block at idx into the proxy of its bound method, in
+   place (TDM_IX_BIND: Python binds the function, running no Python code of
+   the user's for a function); 1 when done, 0 when it could not be (the
+   block is left as it was; no error raised, nothing left on the stack). A
+   block whose object or function is gone (a resurrected block) cannot be.
+   [-0, +0, -] */
+static int method_bind(lua_State *L, tdmL_State *st, int idx)
+{
+    tdm_Runtime *rt = st->rt;
+    idx = lua_absindex(L, idx);
+    if (rt->lang[TDM_LANG_PYTHON] == NULL || !lua_checkstack(L, 4)) {
+        return 0;
+    }
+    lua_getiuservalue(L, idx, 2);       /* the function */
+    lua_getiuservalue(L, idx, 1);       /* the object */
+    tdmL_Foreign fb, ob;                /* their handles stay pinned by the block */
+    tdmL_Foreign *fn = tdmL_toforeign(L, st, -2, &fb);
+    tdmL_Foreign *obj = tdmL_toforeign(L, st, -1, &ob);
+    lua_pop(L, 2);
+    if (fn == NULL || obj == NULL || fn->lang != TDM_LANG_PYTHON
+        || obj->lang != TDM_LANG_PYTHON) {
+        return 0;
+    }
+    tdmS_Frame f;
+    tdmS_init(&f, rt, rt->lang[TDM_LANG_PYTHON], TDM_OP_INDEX, TDM_LANG_LUA);
+    f.sub = TDM_IX_BIND;
+    f.owning = 0;
+    if (tdmS_reserve_args(&f, 2) != TDM_OK) {
+        return 0;
+    }
+    const tdmL_Foreign *src[2] = {fn, obj};
+    for (int i = 0; i < 2; i++) {
+        tdm_Value *v = &f.args[i];
+        memset(v, 0, sizeof *v);
+        v->kind = TDM_OBJ;
+        v->lang = TDM_LANG_PYTHON;
+        v->u.obj = src[i]->handle;
+        v->key = src[i]->handle;
+        v->aux = src[i]->proto;
+    }
+    f.nargs = 2;
+    int status = tdmS_call(&f);
+    f.nargs = 0;
+    void *h = NULL;
+    if (status == TDM_OK && f.nres == 1 && f.res[0].kind == TDM_OBJ
+        && f.res[0].lang == TDM_LANG_PYTHON && (f.res[0].flags & TDM_VF_OWNED)
+        && f.res[0].u.obj != NULL) {
+        h = f.res[0].u.obj;
+        f.res[0].flags &= (uint16_t)~TDM_VF_OWNED;     /* the block takes it */
+    }
+    for (int i = 0; i < f.nres; i++) {
+        tdmV_release(rt, &f.res[i]);
+    }
+    tdmS_clear_error(rt, &f.err);
+    tdmS_end(&f);
+    if (h == NULL) {
+        return 0;
+    }
+    lua_pushcfunction(L, cache_put);
+    lua_pushvalue(L, idx);
+    lua_pushlightuserdata(L, h);
+    if (lua_pcall(L, 2, 0, 0) != LUA_OK) {
+        lua_pop(L, 1);
+        release_handle(rt, TDM_LANG_PYTHON, h);
+        return 0;
+    }
+    tdmL_Foreign *b = lua_touserdata(L, idx);
+    b->handle = h;
+    b->rt = rt;
+    b->lang = TDM_LANG_PYTHON;
+    b->proto = TDM_PROTO_DEFAULT;
+    b->borrowed = 0;
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &fmeta_keys[TDM_LANG_PYTHON]);
+    lua_setmetatable(L, idx);           /* with __gc: now finalized as a proxy */
+    lua_pushnil(L);
+    lua_setiuservalue(L, idx, 1);
+    lua_pushnil(L);
+    lua_setiuservalue(L, idx, 2);
+    tdmR_hold(rt, TDM_LANG_PYTHON, h, 1);
+    charge(L, st, TDML_WEIGHT_OBJECT);
+    return 1;
+}
+
+/* The method block at idx made a proxy, or the error. [-0, +0, v] */
+static void method_bind_or_raise(lua_State *L, tdmL_State *st, int idx)
+{
+    if (!method_bind(L, st, idx)) {
+        luaL_error(L, "python method: its bound method could not be made "
+                      "(out of memory, or its object was deleted)");
+    }
+}
+
 tdmL_Foreign *tdmL_toforeign(lua_State *L, tdmL_State *st, int idx, tdmL_Foreign *buf)
 {
     tdmL_Foreign *fo = any_block(L, st, idx, buf);
+    if (fo == NULL && tdmL_is_method(L, st, idx) && method_bind(L, st, idx)) {
+        fo = any_block(L, st, idx, buf);
+    }
     return fo != NULL && block_live(L, fo, idx) ? fo : NULL;
 }
 
@@ -222,6 +362,9 @@ void tdmL_pushforeign(lua_State *L, tdmL_State *st, tdm_LangId lang, void *handl
 void tdmL_pushview(lua_State *L, tdmL_State *st, int idx, int proto)
 {
     idx = lua_absindex(L, idx);
+    if (tdmL_is_method(L, st, idx)) {
+        method_bind_or_raise(L, st, idx);
+    }
     tdmL_Foreign ob;
     tdmL_Foreign *orig = any_block(L, st, idx, &ob);
     if (orig == NULL) {
@@ -384,7 +527,8 @@ static int tovalue_p(lua_State *L)
    needs a ref (an allocation) is converted under lua_pcall: on a memory
    error the frame is ended (what the arguments before it own released)
    and the error raised. [-0, +0, m] */
-static int arg_value(lua_State *L, tdmL_State *st, int idx, tdmS_Frame *f, tdm_Value *v)
+static inline __attribute__((always_inline)) int arg_value(lua_State *L, tdmL_State *st,
+                                                         int idx, tdmS_Frame *f, tdm_Value *v)
 {
     if (lua_isinteger(L, idx)) {
         v->kind = TDM_INT;          /* the common case, without the switch */
@@ -452,7 +596,8 @@ static void drop_results(tdmL_State *st, tdmS_Frame *f)
    pushes without allocating is pushed directly; the rest under lua_pcall,
    so that a memory error still ends the frame (which holds the other
    language's pins and references) before it is raised. [-0, +nres, m] */
-static int push_results(lua_State *L, tdmL_State *st, tdmS_Frame *f, int room)
+static inline __attribute__((always_inline)) int push_results(lua_State *L, tdmL_State *st,
+                                                            tdmS_Frame *f, int room)
 {
     int nres = f->nres, i;
     if (nres + 4 > room && !lua_checkstack(L, nres + 4)) {
@@ -473,6 +618,18 @@ static int push_results(lua_State *L, tdmL_State *st, tdmS_Frame *f, int room)
         }
     }
     if (i < nres) {
+        /* a borrowed object of another language (a method answer's
+           function, bridge/lang.h TDM_IX_METHOD) gets its reference now:
+           making its userdata may run a finalizer, which may cross again
+           and make its callee drop the pin */
+        for (int j = i; j < nres; j++) {
+            tdm_Value *v = &f->res[j];
+            if (v->kind == TDM_OBJ && v->lang == TDM_LANG_PYTHON && !(v->flags & TDM_VF_OWNED)
+                && st->rt->lang[TDM_LANG_PYTHON] != NULL) {
+                st->rt->lang[TDM_LANG_PYTHON]->retain(st->rt, v->u.obj);
+                v->flags |= TDM_VF_OWNED;
+            }
+        }
         lua_pushcfunction(L, push_rest);
         lua_pushlightuserdata(L, f);
         lua_pushlightuserdata(L, st);
@@ -484,6 +641,44 @@ static int push_results(lua_State *L, tdmL_State *st, tdmS_Frame *f, int room)
     }
     tdmS_end(f);
     return nres;
+}
+
+/* Fill v with the object h of lang, protocol proto (borrowed: pinned by its
+   userdata). */
+static inline void obj_value(tdm_Value *v, tdm_LangId lang, void *h, int proto)
+{
+    v->kind = TDM_OBJ;
+    v->flags = 0;
+    v->lang = (uint8_t)lang;
+    v->u.obj = h;
+    v->key = h;
+    v->aux = proto;
+}
+
+/* Run f with args[0, npre) already in it (objects pinned by userdata on
+   the stack) and the Lua values at [first, first+n) after them; push the
+   results. `room` as tdmL_foreign_call_on, whose loop this is for a
+   caller with more than one object in front (py_method_call). [-0, +r, e] */
+static int call_frame(lua_State *L, tdmL_State *st, tdmS_Frame *f, int npre, int first,
+                      int n, int room)
+{
+    tdm_Runtime *rt = st->rt;
+    int owns = 0;
+    for (int i = 0; i < n; i++) {
+        owns |= arg_value(L, st, first + i, f, &f->args[npre + i]);
+        f->nargs = npre + i + 1;
+    }
+    int status = tdmS_call(f);
+    if (owns) {
+        for (int i = 0; i < f->nargs; i++) {
+            tdmV_release(rt, &f->args[i]);
+        }
+    }
+    f->nargs = 0;       /* nothing left for tdmS_end to release */
+    if (status != TDM_OK) {
+        return tdmL_raise_frame_error(L, st, f);
+    }
+    return push_results(L, st, f, room);
 }
 
 /* Run op with args[0] the object `self` of lang with protocol `proto` (the
@@ -507,13 +702,7 @@ int tdmL_foreign_call_on(lua_State *L, tdmL_State *st, tdm_LangId lang, int op, 
     }
     int owns = 0, i = 0;
     if (self != NULL && n > 0) {
-        tdm_Value *v = &f.args[0];
-        v->kind = TDM_OBJ;
-        v->flags = 0;
-        v->lang = (uint8_t)lang;
-        v->u.obj = self;
-        v->key = self;
-        v->aux = proto;
+        obj_value(&f.args[0], lang, self, proto);
         f.nargs = i = 1;
     }
     for (; i < n; i++) {
@@ -554,6 +743,9 @@ typedef struct tdmL_Meta {
 static void *self_block_full(lua_State *L, tdmL_State *st, tdm_LangId lang, int *proto)
 {
     tdmL_Foreign fb, *fo = NULL;
+    if (lang == TDM_LANG_PYTHON && tdmL_is_method(L, st, 1)) {
+        method_bind_or_raise(L, st, 1);         /* tostring(o.m), o.m.__name__ ... */
+    }
     if (lua_getmetatable(L, 1) && lua_topointer(L, -1) == st->fmeta[lang]) {
         fo = valid_block(L, st, 1, lang, &fb);
     }
@@ -685,9 +877,77 @@ static int py_call_mm(lua_State *L)
     return mm_run(L, mm_state(L), TDM_LANG_PYTHON, TDM_OP_CALL, 0);
 }
 
+/* obj.name with a string name on a proxy of the default protocol asks for
+   a method answer (TDM_IX_METHOD): a function found on the type comes back
+   with `true`, and becomes a method block (obj, function) instead of the
+   proxy of a bound method. */
 static int py_index_mm(lua_State *L)
 {
-    return mm_run(L, mm_state(L), TDM_LANG_PYTHON, TDM_OP_INDEX, 0);
+    tdmL_State *st = mm_state(L);
+    int proto = TDM_PROTO_DEFAULT;
+    void *self = block_handle(L, st, TDM_LANG_PYTHON, 1, &proto);
+    if (self == NULL || proto != TDM_PROTO_DEFAULT || lua_type(L, 2) != LUA_TSTRING
+        || lua_gettop(L) != 2) {
+        return mm_run(L, st, TDM_LANG_PYTHON, TDM_OP_INDEX, 0);
+    }
+    int nres = tdmL_foreign_call_on(L, st, TDM_LANG_PYTHON, TDM_OP_INDEX, TDM_IX_METHOD,
+                                    self, proto, 1, 2, LUA_MINSTACK);
+    if (nres != 2 || lua_type(L, -1) != LUA_TBOOLEAN) {
+        return nres;
+    }
+    lua_pop(L, 1);                      /* ..., fn */
+    tdmL_Foreign *m = lua_newuserdatauv(L, sizeof *m, 2);
+    m->handle = st;                     /* method_block's marks */
+    m->rt = NULL;
+    m->lang = TDM_LANG_PYTHON;
+    m->proto = TDM_PROTO_DEFAULT;
+    m->borrowed = 0;
+    lua_rotate(L, -2, 1);               /* ..., m, fn */
+    lua_setiuservalue(L, -2, 2);
+    lua_pushvalue(L, 1);
+    lua_setiuservalue(L, -2, 1);
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &mmeta_key);
+    lua_setmetatable(L, -2);
+    return 1;
+}
+
+/* __call of a method block m: m(a, b) is fn(obj, a, b), and obj:name(a)
+   passes obj again, which Python drops (TDM_CALL_METHOD): what calling the
+   bound method does. */
+static int py_method_call(lua_State *L)
+{
+    tdmL_State *st = mm_state(L);
+    if (!method_block(lua_touserdata(L, 1), lua_rawlen(L, 1), st)) {
+        return luaL_typeerror(L, 1, "python_object");
+    }
+    int n = lua_gettop(L);
+    lua_getiuservalue(L, 1, 2);         /* n+1: the function */
+    lua_getiuservalue(L, 1, 1);         /* n+2: the object */
+    int fproto = TDM_PROTO_DEFAULT, oproto = TDM_PROTO_DEFAULT;
+    void *fn = block_handle(L, st, TDM_LANG_PYTHON, n + 1, &fproto);
+    void *obj = block_handle(L, st, TDM_LANG_PYTHON, n + 2, &oproto);
+    if (fn == NULL || obj == NULL) {
+        /* not plain live proxies (a resurrected block): the checked path */
+        lua_settop(L, n);
+        lua_getiuservalue(L, 1, 1);
+        lua_insert(L, 2);
+        lua_getiuservalue(L, 1, 2);
+        lua_replace(L, 1);
+        fn = self_block_full(L, st, TDM_LANG_PYTHON, &fproto);
+        return tdmL_foreign_call_on(L, st, TDM_LANG_PYTHON, TDM_OP_CALL, TDM_CALL_METHOD,
+                                    fn, fproto, 1, n + 1, LUA_MINSTACK - 3);
+    }
+    tdm_Runtime *rt = st->rt;
+    tdmS_Frame f;
+    tdmS_init(&f, rt, rt->lang[TDM_LANG_PYTHON], TDM_OP_CALL, TDM_LANG_LUA);
+    f.sub = TDM_CALL_METHOD;
+    if (tdmS_reserve_args(&f, n + 1) != TDM_OK) {
+        return luaL_error(L, "not enough memory");
+    }
+    obj_value(&f.args[0], TDM_LANG_PYTHON, fn, fproto);
+    obj_value(&f.args[1], TDM_LANG_PYTHON, obj, oproto);
+    f.nargs = 2;
+    return call_frame(L, st, &f, 2, 2, n - 1, LUA_MINSTACK - 2);
 }
 
 /* upvalues: 1 = the runtime (light userdata), 2 = lang, 3 = the state's
@@ -841,5 +1101,30 @@ void tdmL_foreign_init(lua_State *L, tdmL_State *st, tdm_LangId lang)
     lua_setfield(L, -2, "__name");
     lua_setfield(L, -2, "__metatable");
     st->fmeta[lang] = lua_topointer(L, -1);
+    if (lang == TDM_LANG_PYTHON) {
+        /* method blocks: the same metamethods (each makes the block a proxy
+           first, self_block_full and tdmL_toforeign), their own __call, no
+           __gc, the same getmetatable() answer */
+        lua_createtable(L, 0, (int)n + 2);
+        for (size_t i = 0; i < n; i++) {
+            if (metamethods[i].op == TDM_OP_CALL) {
+                tdmL_Meta *m = lua_newuserdatauv(L, sizeof *m, 0);
+                m->st = st;
+                m->lang = (uint8_t)lang;
+                m->op = TDM_OP_CALL;
+                m->sub = TDM_CALL_METHOD;
+                lua_pushcclosure(L, py_method_call, 1);
+            } else {
+                lua_getfield(L, -2, metamethods[i].name);
+            }
+            lua_setfield(L, -2, metamethods[i].name);
+        }
+        lua_getfield(L, -2, "__name");
+        lua_setfield(L, -2, "__name");
+        lua_getfield(L, -2, "__metatable");
+        lua_setfield(L, -2, "__metatable");
+        st->mmeta = lua_topointer(L, -1);
+        lua_rawsetp(L, LUA_REGISTRYINDEX, &mmeta_key);
+    }
     lua_rawsetp(L, LUA_REGISTRYINDEX, &fmeta_keys[lang]);
 }

@@ -56,6 +56,8 @@ typedef struct tdmP_State {
     PyObject *attr_getter;      /* strong or NULL */
     PyObject *attr_setter;      /* strong or NULL */
     PyObject *overflow_handler; /* strong or NULL */
+    PyObject *last_method;      /* strong or NULL: the function of the last method
+                                   answer (pops.c, op_getmethod), which it pins */
     /* identity: Lua object key -> live proxy (GIL; weak, removed in dealloc) */
     tdmI_Set ids;               /* of tdmP_Proxy, keyed by their key */
     /* strings (GIL) */

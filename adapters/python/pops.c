@@ -239,7 +239,13 @@ static int op_call(tdmP_State *st, tdmS_Frame *f)
         special |= Py_TYPE(argv[i]) == st->mod->args_type;
     }
     PyObject **callv = argv;
-    if (n == 0 || PyFunction_Check(fn)) {
+    if (f->sub == TDM_CALL_METHOD) {
+        /* fn(args[1], args[2] ...) of a method answer (op_getmethod); Lua's
+           obj:m(a) passes obj again: the bound method's rule below */
+        if (n >= 2 && argv[1] == argv[0]) {
+            callv = argv + 1;
+        }
+    } else if (n == 0 || PyFunction_Check(fn)) {
         /* a plain function (the common callback) takes every argument */
     } else if (PyMethod_Check(fn) && PyMethod_GET_SELF(fn) == argv[0]) {
         /* Lua obj:m(a) passes obj twice: call the plain function */
@@ -326,6 +332,73 @@ static int op_getattr(tdmP_State *st, tdmS_Frame *f, PyObject *obj)
     }
     Py_DECREF(name);
     return push_new(st, f, v);
+}
+
+/* TDM_IX_METHOD: obj.name as CPython's LOAD_METHOD finds it. A function
+   (any method descriptor) found on the type and not shadowed by the
+   instance goes back unbound with `true` after it: the caller calls it with
+   obj first (TDM_CALL_METHOD) and makes the bound method only when it needs
+   the value (op_bind), so that obj:name(x) from Lua makes no bound method.
+   Anything else (a filter, a getter, a name that is not text) as
+   op_getattr. */
+static int op_getmethod(tdmP_State *st, tdmS_Frame *f, PyObject *obj)
+{
+    if (st->attr_getter != NULL || st->attribute_filter != NULL) {
+        return op_getattr(st, f, obj);
+    }
+    PyObject *name = arg(st, f, 1), *meth = NULL;
+    if (name == NULL) {
+        return -1;
+    }
+    if (!PyUnicode_CheckExact(name)) {
+        Py_DECREF(name);
+        return op_getattr(st, f, obj);
+    }
+    int unbound = _PyObject_GetMethod(obj, name, &meth);
+    Py_DECREF(name);
+    if (meth == NULL) {
+        return -1;
+    }
+    if (!unbound) {
+        return push_new(st, f, meth);
+    }
+    if (set_nres(f, 2) < 0) {
+        Py_DECREF(meth);
+        return -1;
+    }
+    /* The function goes back borrowed, pinned by st->last_method until the
+       next method answer replaces it: crossings run one at a time under the
+       runtime lock, so the caller has made its own reference (or found its
+       proxy) before then, and has none to release — from Lua, a release is
+       deferred to the next entry into Python. */
+    if (st->last_method == meth) {
+        Py_DECREF(meth);
+    } else {
+        Py_XSETREF(st->last_method, meth);
+    }
+    tdm_Value *v = &f->res[f->nres++];
+    memset(v, 0, sizeof *v);
+    v->kind = TDM_OBJ;
+    v->lang = TDM_LANG_PYTHON;
+    v->u.obj = meth;
+    v->key = meth;
+    v->aux = TDM_PROTO_DEFAULT;
+    push_scalar(f, TDM_BOOL, 1);
+    return 0;
+}
+
+/* TDM_IX_BIND: fn (a method answer of op_getmethod) bound to args[1], as
+   the attribute lookup would have bound it. */
+static int op_bind(tdmP_State *st, tdmS_Frame *f, PyObject *fn)
+{
+    PyObject *o = arg(st, f, 1);
+    if (o == NULL) {
+        return -1;
+    }
+    descrgetfunc get = Py_TYPE(fn)->tp_descr_get;
+    PyObject *r = get != NULL ? get(fn, o, (PyObject *)Py_TYPE(o)) : Py_NewRef(fn);
+    Py_DECREF(o);
+    return push_new(st, f, r);
 }
 
 static int op_setattr(tdmP_State *st, tdmS_Frame *f, PyObject *obj)
@@ -718,8 +791,14 @@ static int dispatch(tdmP_State *st, tdmS_Frame *f)
     case TDM_OP_CALL:
         return op_call(st, f);
     case TDM_OP_INDEX:
+        if (f->sub == TDM_IX_BIND) {
+            return op_bind(st, f, obj);
+        }
         if (st->attr_getter == NULL && has_getitem(obj)) {
             return op_item(st, f, obj, TDM_OP_GETITEM);
+        }
+        if (f->sub == TDM_IX_METHOD) {
+            return op_getmethod(st, f, obj);
         }
         return op_getattr(st, f, obj);
     case TDM_OP_GETATTR:

@@ -67,6 +67,7 @@ void tdmP_state_free(tdmP_State *st)
     Py_CLEAR(st->attr_getter);
     Py_CLEAR(st->attr_setter);
     Py_CLEAR(st->overflow_handler);
+    Py_CLEAR(st->last_method);
     Py_CLEAR(st->chunks);
     Py_CLEAR(st->lastname);
     if (st->owner_strong) {
@@ -583,6 +584,7 @@ static int runtime_traverse(PyObject *self, visitproc visit, void *arg)
         Py_VISIT(r->st->attr_getter);
         Py_VISIT(r->st->attr_setter);
         Py_VISIT(r->st->overflow_handler);
+        Py_VISIT(r->st->last_method);
     }
     if (r->owns_lua && !r->closed && r->rt != NULL) {
         HeldVisit h = {visit, arg};
@@ -604,6 +606,7 @@ static int runtime_clear(PyObject *self)
         Py_CLEAR(r->st->attr_getter);
         Py_CLEAR(r->st->attr_setter);
         Py_CLEAR(r->st->overflow_handler);
+        Py_CLEAR(r->st->last_method);
     }
     if (r->owns_lua && !r->closed && r->rt != NULL && !tdmR_held(r->rt)) {
         close_lua(r);

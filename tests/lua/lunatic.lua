@@ -125,4 +125,32 @@ T.test("Python sees Lua functions and tables", function()
     T.eq(getx({ x = "lua" }), "lua", "Lua table attribute")
 end)
 
+T.test("methods of Python objects: obj:m(x), obj.m(x), the read value", function()
+    python.execute([[
+class Acc:
+    def __init__(self): self.n = 0
+    def add(self, x=1):
+        self.n += x
+        return self.n
+acc = Acc()
+]])
+    local o = python.eval("acc")
+    for i = 1, 100 do o:add(i) end
+    T.eq(o.n, 5050, "colon calls")
+    T.eq(o.add(10), 5060, "dot call")
+    local m = o.add
+    T.ok(not rawequal(m, o.add), "a new value per read")
+    T.ok(m == o.add, "equal reads")
+    T.eq(m(), 5061, "called later")
+    T.eq(tostring(m):sub(1, 22), "<bound method Acc.add ", "tostring")
+    T.eq(m.__name__, "add", "attribute of the method")
+    local is_bound = python.eval("lambda f: f == acc.add and f.__self__ is acc")
+    T.eq(is_bound(o.add), true, "crosses as the bound method")
+    local same = python.eval("lambda a, b: a is b")
+    local m2 = o.add
+    T.eq(same(m2, m2), true, "one bound method per value")
+    T.ok(rawequal(python.eval("lambda f: f")(m2), m2), "and back the same userdata")
+    T.ok(getmetatable(o.add) == getmetatable(o), "getmetatable as a proxy's")
+end)
+
 T.summary()
