@@ -1821,33 +1821,56 @@ class Emitter:
             and names[0] not in self.fn.private
         if direct:
             v = 'L_%s' % names[0]
+        accs, known = self.wrap_int_accs(s, names[0]) if direct else (set(), set())
         self.out(ind, ln, '%s, %s = _forinw(%s)' % (it, co, self.tuple_of(vals)))
         fin()
         self.out(ind, ln, 'try:')
-        self.out(ind + 1, ln, 'for %s in %s:' % (t, it))
-        if direct:      # an int is one value yielded bare (lcoro.yvals)
-            self.out(ind + 2, ln, 'if %s.__class__ is int:' % t)
+        rec: Dict[str, Any] = {'crossed': []}
+        if accs:
+            # The integer version (docs/translation.md "Fast paths of the
+            # generated Python", "Integer version of a wrap-for"): while the
+            # values are ints and the locals the body assigns (accs, all
+            # integer expressions of ints) were ints at the start, the body
+            # knows them; the first value that is not an int is left in tp
+            # for the general loop, which goes on with the same iterator.
+            # tp is `it` when nothing is left (the end, or a break), the
+            # function _forinw when the general loop runs from the start.
+            tp = self.t()
+            self.out(ind + 1, ln, '%s = %s' % (tp, it))
+            self.out(ind + 1, ln, 'if %s:  # (the integer version)' % ' and '.join(
+                '%s.__class__ is int' % self.var(a) for a in sorted(accs)))
+            self.out(ind + 2, ln, 'for %s in %s:' % (t, it))
+            self.out(ind + 3, ln, 'if %s.__class__ is not int:' % t)
+            self.out(ind + 4, ln, '%s = %s' % (tp, t))
+            self.out(ind + 4, ln, 'break')
             self.out(ind + 3, ln, '%s = %s' % (v, t))
-            self.out(ind + 2, ln, 'elif not %s or (%s := %s[0]) is None:  # (the first nil '
-                     'ends it)' % (t, v, t))
-        else:
-            self.out(ind + 2, ln, 'if %s.__class__ is int:  # (one value yielded bare)' % t)
-            self.out(ind + 3, ln, '%s = (%s,)' % (t, t))
-            self.out(ind + 2, ln, 'if not %s or (%s := %s[0]) is None:  # (the first nil ends it)'
-                     % (t, v, t))
-        self.out(ind + 3, ln, 'break')
-        if direct:
-            pass
-        elif len(names) == 1:
-            self.assign(['local', names[0]], v, ind + 2, ln, decl=True)
-        else:
-            self.out(ind + 2, ln, '%s = _adj(%d, %s)' % (t, len(names), t))
-            for j, nm in enumerate(names):
-                self.assign(['local', nm], '%s[%d]' % (t, j), ind + 2, ln, decl=True)
+            saved = self.fn.ints
+            self.fn.ints = saved | known | {names[0]}
+            try:
+                rec = self.loop_body(s[4][1:], ind + 3, 'for')
+            finally:
+                self.fn.ints = saved
+            self.out(ind + 2, ln, 'else:')
+            self.out(ind + 3, ln, 'if %s is not None:' % co)
+            self.out(ind + 4, ln, '_fast_ended(%s, %s, _getframe())' % (co, it))
+            self.out(ind + 1, ln, 'else:')
+            self.out(ind + 2, ln, '%s = _forinw' % tp)
+            self.out(ind + 1, ln, 'if %s is not %s:' % (tp, it))
+            self.out(ind + 2, ln, 'for %s in ((%s,) if %s is not _forinw else ()):' % (t, tp, tp))
+            self.wrap_value(names, t, v, direct, ind + 3, ln)
+            one = self.loop_body(s[4][1:], ind + 3, 'for')
+            self.out(ind + 2, ln, 'else:')
+            ind += 2
+            assert not rec['crossed'] and not one['crossed']   # no goto: no jump crosses
+        self.out(ind + 1, ln, 'for %s in %s:' % (t, it))
+        self.wrap_value(names, t, v, direct, ind + 2, ln)
         rec = self.loop_body(s[4][1:], ind + 2, 'for')
         self.out(ind + 1, ln, 'else:')
         self.out(ind + 2, ln, 'if %s is not None:' % co)
         self.out(ind + 3, ln, '_fast_ended(%s, %s, _getframe())' % (co, it))
+        if accs:
+            ind -= 2
+            assert not rec['crossed']
         self.out(ind, ln, 'except BaseException as _e:')
         self.out(ind + 1, ln, 'if %s is not None:' % co)
         self.out(ind + 2, ln, '_fast_raised(%s, %s, _e, _getframe())' % (co, it))
@@ -1858,6 +1881,98 @@ class Emitter:
         self.out(ind + 1, ln, 'if %s.__class__ is _FC:  # (a break closes it)' % it)
         self.out(ind + 2, ln, '%s.end()' % it)
         self.after_loop(rec, ind, ln)
+
+    def wrap_value(self, names: List[str], t: str, v: str, direct: bool, ind: int,
+                   ln: int) -> None:
+        """The loop variables of a wrap-for from the step's value t."""
+        if direct:      # an int is one value yielded bare (lcoro.yvals)
+            self.out(ind, ln, 'if %s.__class__ is int:' % t)
+            self.out(ind + 1, ln, '%s = %s' % (v, t))
+            self.out(ind, ln, 'elif not %s or (%s := %s[0]) is None:  # (the first nil '
+                     'ends it)' % (t, v, t))
+        else:
+            self.out(ind, ln, 'if %s.__class__ is int:  # (one value yielded bare)' % t)
+            self.out(ind + 1, ln, '%s = (%s,)' % (t, t))
+            self.out(ind, ln, 'if not %s or (%s := %s[0]) is None:  # (the first nil ends it)'
+                     % (t, v, t))
+        self.out(ind + 1, ln, 'break')
+        if direct:
+            pass
+        elif len(names) == 1:
+            self.assign(['local', names[0]], v, ind, ln, decl=True)
+        else:
+            self.out(ind, ln, '%s = _adj(%d, %s)' % (t, len(names), t))
+            for j, nm in enumerate(names):
+                self.assign(['local', nm], '%s[%d]' % (t, j), ind, ln, decl=True)
+
+    def wrap_int_accs(self, s: Any, v: str) -> Tuple[set, set]:
+        """The locals a wrap-for's integer version keeps integer (forinw):
+        plain locals of the function (not parameters, cells or private)
+        that the body assigns or declares with one value, each only by
+        single assignments of integer expressions given the loop variable
+        v, the function's integer locals and each other (greatest
+        fixpoint). Returns (those declared before the loop, which the
+        version's guard tests; all of them). Empty, so no version, when the
+        body has a function, goto or label (it is emitted three times),
+        assigns or redeclares v, or no local from before the loop is kept."""
+        f = self.fn
+        if f is None or f.gen or v in f.cells:
+            return set()
+        assigns: Dict[str, List[Any]] = {}
+        bad: set = set()
+        ok = [True]
+
+        def walk(n: Any) -> None:
+            if not ok[0] or not isinstance(n, list) or not n:
+                return
+            if not isinstance(n[0], Sym):
+                for c in n:
+                    walk(c)
+                return
+            k = str(n[0])
+            if k in ('func', 'lambda', 'def', 'goto', 'label'):
+                ok[0] = False
+                return
+            if k == 'set':
+                vals = list(n[3])
+                for tg in n[2]:
+                    if tg[:1] == ['local']:
+                        nm = str(tg[1])
+                        if len(n[2]) == 1 and len(vals) == 1 and not self.multi(vals[0]):
+                            assigns.setdefault(nm, []).append(vals[0])
+                        else:
+                            bad.add(nm)
+            elif k == 'local' and len(n) >= 3:
+                names = [str(x) for x in n[2]]
+                if len(names) == 1 and len(n) == 5 and len(n[4]) == 1 \
+                        and not self.multi(n[4][0]):
+                    # declared in the body with a value: an integer from
+                    # its declaration on, each iteration, if its values are
+                    inner.add(names[0])
+                    assigns.setdefault(names[0], []).append(n[4][0])
+                else:
+                    bad.update(names)
+            elif k == 'fornum':
+                bad.add(str(n[2]))
+            elif k == 'forin':
+                bad.update(str(x) for x in n[2])
+            for c in n[1:]:
+                walk(c)
+        inner: set = set()
+        walk(s[4][1:])
+        if not ok[0] or v in assigns or v in bad:
+            return set(), set()
+        ints = {nm for nm in assigns if nm not in bad and nm in f.vars and nm not in f.cells
+                and nm not in f.params and nm not in f.private}
+        changed = True
+        while changed:
+            changed = False
+            for nm in list(ints):
+                if not all(self.is_int(e, f.ints | ints | {v}) for e in assigns[nm]):
+                    ints.discard(nm)
+                    changed = True
+        outer = ints - inner
+        return (outer, ints) if outer else (set(), set())
 
     def gforin(self, s: Any, names: List[str], vals: List[Any], t: str, ind: int, ln: int,
                fin: Any) -> None:
