@@ -298,6 +298,20 @@ typedef struct tdmR_Lang {
        Caller holds the runtime lock. Never raises. */
     int (*valid)(tdm_Runtime *rt, const tdm_Value *v);
 
+    /* Optional (may be NULL). A read that runs none of this language's code,
+       raises nothing and allocates nothing, without a frame: op
+       TDM_OP_GETATTR, TDM_OP_GETITEM or TDM_OP_INDEX (args[1] the key) or
+       TDM_OP_LEN on args[0], an object of this language that is a plain
+       container (Lua: a table without a metatable), read raw. 1 with *res
+       set (a string borrows this language's memory until peek_end(rt,
+       *mark)), 0 when op() must do it (nothing done, nothing to end). The
+       caller holds the runtime lock and no other thread of the caller's
+       language can run (tdmS_Frame.excl); no frame is pushed, so nothing
+       it guards (depth, tracebacks, interrupts, budgets) is at stake. */
+    int (*peek)(tdm_Runtime *rt, int op, const tdm_Value *args, int nargs, tdm_Value *res,
+                intptr_t *mark);
+    void (*peek_end)(tdm_Runtime *rt, intptr_t mark);
+
     /* ---- start-up, control and shutdown (never on a crossing's path) ----
        Reached through the registry (adapters/langs.c: tdmR_open_lang,
        tdmR_control) or through rt->lang[id]; no adapter calls another. */

@@ -350,6 +350,7 @@ static void c_retain(tdm_Runtime *rt, void *handle)
 const tdmR_Lang tdmF_lang = {
     "c", TDM_LANG_C, c_op, c_finish, c_release, c_retain, NULL, NULL,
     NULL,       /* a cdata is a refcounted C object, usable from any runtime */
+    NULL, NULL,                 /* no peek: every read goes through c_op */
     NULL, NULL, NULL, NULL,     /* attached by tdmF_attach: no open/close/control/release name */
 };
 

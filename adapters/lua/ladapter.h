@@ -476,6 +476,10 @@ TDM_API int luaopen_tandem(lua_State *L);      /* lmodule.c */
 /* lops.c */
 TDMI_FUNC int tdmL_op(tdmS_Frame *f);        /* tdmR_Lang.op for Lua */
 TDMI_FUNC void tdmL_finish(tdmS_Frame *f);   /* tdmR_Lang.finish for Lua */
+/* tdmR_Lang.peek / peek_end for Lua (lops.c) */
+TDMI_FUNC int tdmL_peek(tdm_Runtime *rt, int op, const tdm_Value *args, int nargs,
+                        tdm_Value *res, intptr_t *mark);
+TDMI_FUNC void tdmL_peek_end(tdm_Runtime *rt, intptr_t mark);
 /* Record the Lua stack of L (from `level`) into e. [-0, +0, -] */
 TDMI_FUNC void tdmL_record_trace(lua_State *L, int level, tdmS_Error *e);
 /* coroutine.yield as installed by tdmL_setup_registry: Lua's, plus a

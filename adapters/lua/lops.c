@@ -1002,6 +1002,78 @@ static int direct_len(lua_State *L, tdmL_State *st, tdmS_Frame *f, int base)
     return take_results(L, st, f, base, base + 2, 0);
 }
 
+/* A raw read of a plain table without a frame (tdmR_Lang.peek): t[k] or
+   #t of a table with no metatable (nothing can run or raise), a key that
+   pushes without allocating (tdmL_pushraw) and a result that converts
+   without one (no new ref); the value stays on the stack until
+   tdmL_peek_end. Anything else: 0, and the frame's path (tdmL_op) does it.
+   No Lua code runs, so no hook, interrupt or budget is involved, and no
+   deferred release needs draining first. */
+int tdmL_peek(tdm_Runtime *rt, int op, const tdm_Value *args, int nargs, tdm_Value *res,
+              intptr_t *mark)
+{
+    tdmL_State *st = rt->state[TDM_LANG_LUA];
+    const tdm_Value *t = &args[0];
+    if (st == NULL || st->L == NULL || rt->closed || nargs < 1 || t->kind != TDM_OBJ
+        || t->lang != TDM_LANG_LUA || t->aux != TDM_OBJ_TABLE) {
+        return 0;
+    }
+    int len = op == TDM_OP_LEN;
+    if (len ? nargs != 1
+            : nargs != 2 || (op != TDM_OP_GETATTR && op != TDM_OP_GETITEM
+                             && op != TDM_OP_INDEX)) {
+        return 0;
+    }
+    lua_State *L = st->L;
+    int base = lua_gettop(L);
+    /* as tdmL_op: Lua gave the running C function (or the base level)
+       LUA_MINSTACK slots */
+    if (base + 3 > LUA_MINSTACK && !lua_checkstack(L, 3)) {
+        return 0;
+    }
+    tdmL_getref(L, st, t->u.obj);
+    if (lua_type(L, base + 1) != LUA_TTABLE || lua_getmetatable(L, base + 1)) {
+        lua_settop(L, base);
+        return 0;
+    }
+    if (len) {
+        res->kind = TDM_INT;
+        res->flags = 0;
+        res->aux = 0;
+        res->lang = 0;
+        res->key = NULL;
+        res->u.i = (int64_t)lua_rawlen(L, base + 1);
+        *mark = base;           /* peek_end pops the table */
+        return 1;
+    }
+    if (!tdmL_pushraw(L, st, &args[1])) {
+        lua_settop(L, base);
+        return 0;
+    }
+    lua_rawget(L, base + 1);
+    if (lua_isinteger(L, base + 2)) {
+        res->kind = TDM_INT;
+        res->flags = 0;
+        res->aux = 0;
+        res->lang = 0;
+        res->key = NULL;
+        res->u.i = (int64_t)lua_tointeger(L, base + 2);
+    } else if (!tdmL_tovalue_noref(L, st, base + 2, res)) {
+        lua_settop(L, base);            /* a Lua object: it needs a ref */
+        return 0;
+    }
+    *mark = base;
+    return 1;
+}
+
+void tdmL_peek_end(tdm_Runtime *rt, intptr_t mark)
+{
+    tdmL_State *st = rt->state[TDM_LANG_LUA];
+    if (st != NULL && st->L != NULL) {
+        lua_settop(st->L, (int)mark);
+    }
+}
+
 /* Record the error of a coroutine that failed in lua_resume (its stack is
    intact). Trampoline: 1 = the coroutine, 2 = the frame, 3 = the status. */
 static int resume_error(lua_State *L)

@@ -486,7 +486,23 @@ tdmP_call_lean_inline(tdmP_Proxy *p, int op, PyObject *const *args, Py_ssize_t n
         return NULL;
     }
     *done = 1;
-    tdmS_init(&f, rt, rt->lang[TDM_LANG_LUA], op, TDM_LANG_PYTHON);
+    const tdmR_Lang *lua = rt->lang[TDM_LANG_LUA];
+    if (op != TDM_OP_CALL && lua->peek != NULL) {
+        /* a raw read of a plain table: no frame (bridge/lang.h, peek) */
+        tdm_Value pv;
+        intptr_t mark;
+        if (lua->peek(rt, op, f.argbuf, (int)n + 1, &pv, &mark)) {
+            int conv;
+            PyObject *res = tdmP_lean_result(&pv, &conv);
+            if (!conv) {
+                res = tdmP_from_value(r->st, &pv);      /* a str, a Python object */
+            }
+            lua->peek_end(rt, mark);
+            tdmR_unlock(rt);
+            return res;
+        }
+    }
+    tdmS_init(&f, rt, lua, op, TDM_LANG_PYTHON);
     f.nargs = (int)n + 1;
     f.owning = 0;
     f.held = 1;
