@@ -75,9 +75,10 @@ static void fake_retain(tdm_Runtime *rt, void *h)
     fake_retained++;
 }
 
-static const tdmR_Lang fake = {"fake", TDM_LANG_PYTHON, fake_op, fake_finish,
-                              fake_release, fake_retain, NULL, NULL, NULL,
-                              NULL, NULL, NULL, NULL};
+static const tdmR_Lang fake = {
+    .name = "fake", .id = TDM_LANG_PYTHON, .op = fake_op, .finish = fake_finish,
+    .release = fake_release, .retain = fake_retain,
+};
 
 static void test_intern(void)
 {
