@@ -474,7 +474,8 @@ static PyObject *runtime_new(PyTypeObject *type, PyObject *args, PyObject *kw)
         }
     }
     if (status != TDM_OK) {
-        r->closed = 1;
+        /* not marked closed: the Lua state may be open (the python table
+           failed), and the dealloc below closes it (close_lua) */
         /* out of memory, in Lua (ERRMEM) or in Python while the python
            table was made (a MemoryError as the error value): a memory error */
         PyObject *ev = err.value.kind == TDM_OBJ && err.value.lang == TDM_LANG_PYTHON
