@@ -1031,7 +1031,7 @@ int tdmL_peek(tdm_Runtime *rt, int op, const tdm_Value *args, int nargs, tdm_Val
     if (base + 3 > LUA_MINSTACK && !lua_checkstack(L, 3)) {
         return 0;
     }
-    tdmL_getref(L, st, t->u.obj);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, (lua_Integer)(intptr_t)t->u.obj);    /* tdmL_getref */
     if (lua_type(L, base + 1) != LUA_TTABLE || lua_getmetatable(L, base + 1)) {
         lua_settop(L, base);
         return 0;
@@ -1046,11 +1046,14 @@ int tdmL_peek(tdm_Runtime *rt, int op, const tdm_Value *args, int nargs, tdm_Val
         *mark = base;           /* peek_end pops the table */
         return 1;
     }
-    if (!tdmL_pushraw(L, st, &args[1])) {
+    if (args[1].kind == TDM_INT) {
+        lua_rawgeti(L, base + 1, (lua_Integer)args[1].u.i);    /* t[i] */
+    } else if (tdmL_pushraw(L, st, &args[1])) {
+        lua_rawget(L, base + 1);
+    } else {
         lua_settop(L, base);
         return 0;
     }
-    lua_rawget(L, base + 1);
     if (lua_isinteger(L, base + 2)) {
         res->kind = TDM_INT;
         res->flags = 0;

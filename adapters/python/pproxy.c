@@ -400,8 +400,38 @@ static int proxy_setitem(PyObject *self, PyObject *key, PyObject *value)
     return 0;
 }
 
+/* len(t) of a plain table: the Lua side's peek (bridge/lang.h) read under
+   the lean path's conditions (no frame), its int straight to Py_ssize_t;
+   -1 when it does not apply (nothing done). */
+static Py_ssize_t peek_len(tdmP_Proxy *p)
+{
+    tdmP_Runtime *r = p->owner;
+    if (r->closed || p->handle == NULL) {
+        return -1;
+    }
+    tdm_Runtime *rt = r->rt;
+    const tdmR_Lang *lua = rt->lang[TDM_LANG_LUA];
+    if (lua == NULL || lua->peek == NULL || !tdmP_sole_thread() || !tdmR_trylock(rt)) {
+        return -1;
+    }
+    tdm_Value t, v;
+    intptr_t mark;
+    tdmP_proxy_value(p, &t);
+    Py_ssize_t n = -1;
+    if (lua->peek(rt, TDM_OP_LEN, &t, 1, &v, &mark)) {
+        n = v.kind == TDM_INT && v.u.i >= 0 && v.u.i <= PY_SSIZE_T_MAX ? (Py_ssize_t)v.u.i : -1;
+        lua->peek_end(rt, mark);
+    }
+    tdmR_unlock(rt);
+    return n;
+}
+
 static Py_ssize_t proxy_len(PyObject *self)
 {
+    Py_ssize_t len = peek_len((tdmP_Proxy *)self);
+    if (len >= 0) {
+        return len;
+    }
     int done;
     PyObject *r = tdmP_call_lean((tdmP_Proxy *)self, TDM_OP_LEN, NULL, 0, &done);
     if (!done) {
