@@ -82,6 +82,12 @@ function newpt() local p = ffi.new("fpt", {1, 2}) return p.x + p.y, p end
 function iterpy(o) local s = 0 for x in python.iter(o) do s = s + x end return s end
 function count(t) local n = 0 for k, v in pairs(t) do n = n + 1 end return n end
 function pyerr(f) local ok, e = pcall(f) return ok, e end
+function methods(o, n)
+  local s = 0
+  for i = 1, n do s = s + o:add(i) + o.add(i) end
+  local m = o.add
+  return s, m, tostring(o.add), m == o.add, ident(m)
+end
 """
 
 
@@ -100,6 +106,19 @@ def w_calls(lua):
     g = lua.globals()
     g.ident("hello", "x" * 300, 3, 2.5, Obj(), None, True)
     g.callpy(lambda *a: ("r", len(a), {"d": 1}), "arg", Obj())
+
+
+class Acc:
+    def add(self, x):
+        return x + 1
+
+
+def w_methods(lua):
+    """Method blocks (obj.method from Lua) and table reads without a frame."""
+    g = lua.globals()
+    g.methods(Acc(), 5)
+    t = lua.eval("{x = 'text', 1, 2, {}}")
+    t.x, t[1], t[3], len(t), t.missing
 
 
 def w_convert(lua):
@@ -173,7 +192,7 @@ def w_new_runtime(lua):
     r.close()
 
 
-WORKLOADS = [w_calls, w_convert, w_errors, w_coroutines, w_ffi, w_python_iter,
+WORKLOADS = [w_calls, w_methods, w_convert, w_errors, w_coroutines, w_ffi, w_python_iter,
              w_translate, w_sandbox, w_new_runtime]
 
 
