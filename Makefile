@@ -42,7 +42,12 @@ endif
 WARN    := -Wall -Wextra -Wshadow -Wundef -Wwrite-strings -Wmissing-prototypes -Wredundant-decls \
            -Wstrict-prototypes -Wold-style-definition -Werror
 CSTD    := -std=c11 -D_GNU_SOURCE
-BASEFLAGS := $(CSTD) $(OPT) -fPIC -ffunction-sections -fvisibility=hidden $(WARN) -Iinclude -Ibridge
+# -fno-plt: a call into liblua5.4 or libpython goes through the GOT directly
+# instead of a PLT stub's extra jump; a crossing makes ~15 such calls (10-30
+# instructions per crossing, callgrind; docs/performance.md). The symbols are
+# bound at load, as the host lua5.4 and libpython export them.
+BASEFLAGS := $(CSTD) $(OPT) -fPIC -fno-plt -ffunction-sections -fvisibility=hidden $(WARN) \
+             -Iinclude -Ibridge
 
 # The interpreters' headers are system headers (-isystem): our warnings, such
 # as -Wredundant-decls, are for our code, not theirs.
