@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include "lang.h"
 
 typedef struct tdmI_Entry {
@@ -86,6 +87,34 @@ static inline size_t tdmI_slot(const void *key, size_t n)
     h ^= h >> 17;
     h *= (uintptr_t)0x9E3779B97F4A7C15ull;
     return (size_t)(h >> 40) & (n - 1);
+}
+
+/* a[0, n) == b[0, n), for the string caches' hit test: up to 16 bytes (the
+   common key) by two overlapping loads from each side and no call, longer
+   by memcmp. Reads only within the n bytes. */
+static inline int tdmI_same_bytes(const char *a, const char *b, size_t n)
+{
+    if (n >= 8 && n <= 16) {
+        uint64_t a0, a1, b0, b1;
+        memcpy(&a0, a, 8);
+        memcpy(&b0, b, 8);
+        memcpy(&a1, a + n - 8, 8);
+        memcpy(&b1, b + n - 8, 8);
+        return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+    }
+    if (n >= 4 && n < 8) {
+        uint32_t a0, a1, b0, b1;
+        memcpy(&a0, a, 4);
+        memcpy(&b0, b, 4);
+        memcpy(&a1, a + n - 4, 4);
+        memcpy(&b1, b + n - 4, 4);
+        return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+    }
+    if (n < 4) {
+        /* the first, middle and last bytes cover 1, 2 and 3 */
+        return n == 0 || (a[0] == b[0] && a[n >> 1] == b[n >> 1] && a[n - 1] == b[n - 1]);
+    }
+    return memcmp(a, b, n) == 0;
 }
 
 #endif /* TDM_INTERN_H */

@@ -48,6 +48,9 @@ typedef struct tdmL_State {
     lua_State *L;               /* owns when `own` (lua_close in tdmL_close) */
     tdm_Runtime *rt;            /* borrowed: rt owns this struct */
     int own;                    /* we created L */
+    int basemsgh;               /* own state: the message handler sits at index 1 of
+                                   L's base level (lstate.c: l_open), where every
+                                   outermost crossing runs (lops.c: direct_call) */
     size_t used;                /* bytes allocated through our allocator */
     size_t limit;               /* 0 = no limit */
     int limit_hit;              /* the last failed allocation hit the limit */
@@ -186,6 +189,9 @@ TDMI_FUNC void *tdmL_alloc(void *ud, void *ptr, size_t osize, size_t nsize);
 TDMI_FUNC tdmL_State *tdmL_attach_host(tdm_Runtime *rt, lua_State *L); /* [-0, +0, m] */
 /* This adapter's language table (open, close, control: lstate.c). */
 TDMI_DATA const tdmR_Lang tdmL_lang;
+/* The message handler of every protected call a crossing makes (lops.c),
+   for l_open to leave at the base level of the states it makes. */
+TDMI_DATA const lua_CFunction tdmL_msgh;
 /* lload.c: 1 when the process's global lua_* symbols (what Lua C modules
    bind to) are the Lua this adapter runs on (TDM_CTL_GLOBAL_SYMBOLS). */
 TDMI_FUNC int tdmL_global_symbols_are_ours(void);

@@ -173,7 +173,7 @@ static tdmL_StrSlot *str_set(tdmL_State *st, const tdm_Value *v)
 static int str_hit(const tdmL_StrSlot *sl, const tdm_Value *v)
 {
     return sl->ref != 0 && sl->key == v->key && sl->n == v->u.s.n
-           && memcmp(sl->p, v->u.s.p, v->u.s.n) == 0;
+           && tdmI_same_bytes(sl->p, v->u.s.p, v->u.s.n);
 }
 
 /* The ref of v's string in its set (moved to the front), or 0. */

@@ -172,6 +172,8 @@ static int msgh(lua_State *L)
     return 1;
 }
 
+const lua_CFunction tdmL_msgh = msgh;
+
 /* Convert the values at [from, top] into f->res; return their number. */
 static int collect(lua_State *L, tdmL_State *st, tdmS_Frame *f, int from)
 {
@@ -886,8 +888,9 @@ static inline __attribute__((always_inline)) int push_args_raw(lua_State *L, tdm
 
 /* Results at [first, top] into f->res: directly when none needs a ref (an
    allocation), else through the collect_args trampoline. The message
-   handler sits at base + 1, or when `msgh_at` is 0 is not there yet (the
-   caller ran nothing that can raise) and is put there if it is needed. */
+   handler sits at index `msgh_at`, or when that is 0 is not there yet (the
+   caller ran nothing that can raise) and is put at base + 1 if it is
+   needed. */
 static int take_results(lua_State *L, tdmL_State *st, tdmS_Frame *f, int base, int first,
                         int msgh_at)
 {
@@ -913,11 +916,12 @@ static int take_results(lua_State *L, tdmL_State *st, tdmS_Frame *f, int base, i
         if (!msgh_at) {
             lua_pushcfunction(L, msgh);
             lua_insert(L, base + 1);
+            msgh_at = base + 1;
             first++;
         }
         lua_pushcfunction(L, collect_args);
         lua_insert(L, first);
-        int s = lua_pcall(L, n, LUA_MULTRET, base + 1);
+        int s = lua_pcall(L, n, LUA_MULTRET, msgh_at);
         return s == LUA_OK ? TDM_OK : fail(L, st, f, s);
     }
     f->nres = n;        /* converted above: borrowed, nothing to undo */
@@ -929,23 +933,36 @@ static int take_results(lua_State *L, tdmL_State *st, tdmS_Frame *f, int base, i
    the trampoline must do it (nothing was done). */
 static int direct_call(lua_State *L, tdmL_State *st, tdmS_Frame *f, int base)
 {
-    lua_pushcfunction(L, msgh);
-    if (!push_args_raw(L, st, f, 0, base + 1)) {
+    /* the outermost crossing on a state tandem made runs at its base level,
+       where l_open left the message handler at index 1 (no push) */
+    int h = 1;
+    if (!(f->prev == NULL && st->basemsgh)) {
+        lua_pushcfunction(L, msgh);
+        h = base + 1;
+    }
+#if defined(__SANITIZE_ADDRESS__)
+    /* the invariant l_open set up, checked by make san-test */
+    if (lua_tocfunction(L, h) != msgh) {
+        abort();
+    }
+#endif
+    int first = h == 1 ? base + 1 : base + 2;
+    if (!push_args_raw(L, st, f, 0, first - 1)) {
         lua_settop(L, base);
         return -1;
     }
-    int s = lua_pcall(L, f->nargs - 1, LUA_MULTRET, base + 1);
+    int s = lua_pcall(L, f->nargs - 1, LUA_MULTRET, h);
     if (s != LUA_OK) {
         return convert_error(L, st, f, s);
     }
-    if (lua_gettop(L) != base + 2) {
-        return take_results(L, st, f, base, base + 2, 1);
+    if (lua_gettop(L) != first) {
+        return take_results(L, st, f, base, first, h);
     }
     /* one result, the common case: as take_results converts it */
     tdm_Value *v = &f->res[0];
     if (!lua_isinteger(L, -1)) {
-        if (!tdmL_tovalue_noref(L, st, base + 2, v)) {
-            return take_results(L, st, f, base, base + 2, 1);
+        if (!tdmL_tovalue_noref(L, st, first, v)) {
+            return take_results(L, st, f, base, first, h);
         }
         f->nres = 1;        /* borrowed: pinned on the stack until finish */
         return TDM_OK;

@@ -273,6 +273,11 @@ static int l_open(tdm_Runtime *rt, const tdmR_OpenOptions *opts, tdmS_Error *err
         free(st);
         return TDM_ERRMEM;
     }
+    /* the outermost crossings' message handler, kept at index 1 of the base
+       level for the state's life: nothing tandem runs there goes below the
+       top it found (a light C function: no allocation) */
+    lua_pushcfunction(L, tdmL_msgh);
+    st->basemsgh = 1;
     st->limit = o->max_memory ? st->used + o->max_memory : 0;
     tdmR_attach(rt, &tdmL_lang, st);
     return TDM_OK;

@@ -323,13 +323,13 @@ static PyObject *decode_str(tdmP_State *st, const tdm_Value *v)
     if (v->key != NULL && n <= TDMP_STRCACHE_MAX
             && (st->strcache != NULL || make_strcache(st))) {
         tdmP_StrSlot *set = &st->strcache[2 * tdmI_slot(v->key, TDMP_STRCACHE / 2)];
-        if (set[0].key == v->key && set[0].n == n && memcmp(set[0].p, p, n) == 0) {
+        if (set[0].key == v->key && set[0].n == n && tdmI_same_bytes(set[0].p, p, n)) {
             return Py_NewRef(set[0].obj);
         }
         tdmP_StrSlot t = set[1];
         set[1] = set[0];
         set[0] = t;
-        if (t.key == v->key && t.n == n && memcmp(t.p, p, n) == 0) {
+        if (t.key == v->key && t.n == n && tdmI_same_bytes(t.p, p, n)) {
             return Py_NewRef(t.obj);
         }
         slot = &set[0];     /* the least recently used one, now in front */

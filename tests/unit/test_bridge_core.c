@@ -137,6 +137,29 @@ static int sum_counts(const void *key, void *count, void *arg)
     return 0;
 }
 
+/* tdmI_same_bytes (the string caches' hit test) against memcmp: every
+   length 0..40, equal, and one byte different at each position; the
+   operands at odd addresses (no alignment assumed). */
+static void test_same_bytes(void)
+{
+    char a[48], b[48];
+    int ok = 1;
+    for (size_t n = 0; n <= 40; n++) {
+        for (size_t i = 0; i < n; i++) {
+            a[1 + i] = (char)('a' + (i * 7) % 26);
+        }
+        memcpy(b + 3, a + 1, n);
+        ok &= tdmI_same_bytes(a + 1, b + 3, n) == 1;
+        for (size_t d = 0; d < n; d++) {
+            b[3 + d] ^= 0x20;
+            ok &= tdmI_same_bytes(a + 1, b + 3, n) == 0;
+            ok &= (memcmp(a + 1, b + 3, n) == 0) == 0;
+            b[3 + d] ^= 0x20;
+        }
+    }
+    CHECK(ok);
+}
+
 static void test_sets(void)
 {
     static SetItem items[3000];
@@ -436,6 +459,7 @@ int main(void)
     test_held();
     test_lock_threads();
     test_intern();
+    test_same_bytes();
     test_sets();
     test_frames();
     test_defer();
