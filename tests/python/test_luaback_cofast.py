@@ -22,7 +22,8 @@ CASES = [('sum', (10,)), ('sum', (0,)), ('yield_results', ()), ('several_values'
          ('close_from_loop', ()), ('finished_by_foreign_resume', ()), ('nested_wraps', ()),
          ('nested_calls', ()), ('break_then_resume', ()), ('arguments', ()),
          ('wrap_in_local', (False,)), ('wrap_in_local', (True,)), ('with_state', ()),
-         ('resume_loop', (5,)), ('wrap_calls', ()), ('yield_outside', ())]
+         ('resume_loop', (5,)), ('wrap_calls', ()), ('yield_outside', ()),
+         ('foreign_resume_statement_yields', ())]
 
 
 @pytest.fixture(scope='module')

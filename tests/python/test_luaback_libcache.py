@@ -230,4 +230,5 @@ def test_yield_statement_tests_the_proof():
     assert m, src
     c = m.group(1)
     assert "%s = [None, None, False]" % c in src
-    assert "if %s[2] else" % c in src
+    # a yield statement: the proof tested by an if, the generic call after else
+    assert re.search(r"\n( +)if %s\[2\]:  # lua \d+\n\1    if \(_t\d+ := \(yield " % c, src), src

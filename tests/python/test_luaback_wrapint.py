@@ -20,7 +20,8 @@ CASES = [('all_ints', (10,)), ('all_ints', (0,)), ('float_midway', ()),
          ('break_inside', (10,)), ('break_after_switch', ()), ('float_start', ()),
          ('two_locals', ()), ('not_an_int_expression', ()), ('boolean_value', ()),
          ('error_inside', ()), ('overflow_then_float', ()), ('resumed_from_body', ()),
-         ('goto_body', ()), ('nested_loops', ()), ('local_in_body', ())]
+         ('goto_body', ()), ('nested_loops', ()), ('local_in_body', ()),
+         ('outer_local_of_the_same_name', ()), ('switch_then_break', ())]
 
 
 @pytest.fixture(scope='module')

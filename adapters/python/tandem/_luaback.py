@@ -24,6 +24,11 @@ _core_rt(__file__)
 
 from ._translate import TranslationError  # noqa: E402  (tandem.TranslationError)
 
+# yielded values rendered as plain names (a local of the generator's frame, or
+# a constant) or integer literals, separated as arglist separates them: what
+# no code can change between a yield and its resume
+_PLAIN_ARGS = re.compile(r'(?:(?:[A-Za-z_]\w*|-?\d+)(?:, (?:[A-Za-z_]\w*|-?\d+))*)?\Z')
+
 
 def _te(chunk: str, line: int, what: str) -> TranslationError:
     return TranslationError("%s:%d: %s" % (chunk, line, what))
@@ -244,6 +249,10 @@ class Emitter:
         self.boundary = False       # emitting that entry's body
         self.twin_name = ''         # the top's integer version (emit_int_twin), when it has one
         self.discard: Any = None    # the call of an expression statement being emitted
+        # a yield statement's parts (exm: its site's cache, the sent value's
+        # temporary, the yield's operand, the values for _yret, the generic
+        # call), for the statement to emit as statements
+        self.yield_parts: Optional[Tuple[str, str, str, str, str]] = None
 
     def out(self, ind: int, line: int, text: str) -> None:
         self.lines.append((ind, line, text))
@@ -331,9 +340,18 @@ class Emitter:
             # the one value: lcoro.yvals, the fast generic for); anything
             # else as the tuple of the values
             bare = len(e) == 3 and not self.multi(e[2]) and self.is_int(e[2])
-            yv = ('(%s := %s)' % (ya, args)) if bare else \
-                ('(%s := (%s))' % (ya, args + ',' if args else ''))
-            yt = ('(%s,)' % ya) if bare else ya
+            # values that are plain locals or literals are not kept in a
+            # temporary: nothing in this frame runs between the yield and
+            # the resume, so _yret's copy of them is the same values
+            plain = _PLAIN_ARGS.match(args) is not None
+            if plain:
+                yv = args if bare else '(%s)' % (args + ',' if args else '')
+                yt = '(%s,)' % args if bare else yv
+            else:
+                yv = ('(%s := %s)' % (ya, args)) if bare else \
+                    ('(%s := (%s))' % (ya, args + ',' if args else ''))
+                yt = ('(%s,)' % ya) if bare else ya
+            yr = ''
             if self.discard is e:     # a statement: what the resume passes is unused
                 yr = self.t()
                 # (a fast generic for sends None: one test)
@@ -355,6 +373,9 @@ class Emitter:
                 # coroutine.yield read from its site's cache: one test
                 c = self.libcaches[nc]
                 self.proofs.add(c)
+                if yr:
+                    # the statement emits it as statements (yield_stmt)
+                    self.yield_parts = (c, yr, yv, yt, full)
                 return '(%s if %s[2] else %s)' % (y, c, full)
             return full
         if k == 'call' and self.fn is not None and self.fn.gen \
@@ -1600,8 +1621,23 @@ class Emitter:
                 fin()
                 return
             self.discard = e
-            self.out(ind, ln, self.exm(e) if self.multi(e) else self.ex(e))
+            self.yield_parts = None
+            text = self.exm(e) if self.multi(e) else self.ex(e)
             self.discard = None
+            if self.yield_parts is not None:
+                # coroutine.yield(...) as a statement, its site's cache
+                # proved: the yield under an if, the value the resume sends
+                # tested, not kept (a fast generic for sends None)
+                c, yr, yv, yt, full = self.yield_parts
+                self.yield_parts = None
+                self.out(ind, ln, 'if %s[2]:' % c)
+                self.out(ind + 1, ln, 'if (%s := (yield %s)) is not None and '
+                         '%s.__class__ is _Foreign:' % (yr, yv, yr))
+                self.out(ind + 2, ln, '_yret(%s, %s)' % (yr, yt))
+                self.out(ind, ln, 'else:')
+                self.out(ind + 1, ln, full)
+            else:
+                self.out(ind, ln, text)
             fin()
             return
         if k == 'do':
@@ -1839,11 +1875,13 @@ class Emitter:
             self.out(ind + 1, ln, '%s = %s' % (tp, it))
             self.out(ind + 1, ln, 'if %s:  # (the integer version)' % ' and '.join(
                 '%s.__class__ is int' % self.var(a) for a in sorted(accs)))
-            self.out(ind + 2, ln, 'for %s in %s:' % (t, it))
-            self.out(ind + 3, ln, 'if %s.__class__ is not int:' % t)
-            self.out(ind + 4, ln, '%s = %s' % (tp, t))
+            # the loop's own variable takes each value directly: one that
+            # is not an int is in it only until the general loop assigns
+            # it again or ends (the variable is out of scope after the loop)
+            self.out(ind + 2, ln, 'for %s in %s:' % (v, it))
+            self.out(ind + 3, ln, 'if %s.__class__ is not int:' % v)
+            self.out(ind + 4, ln, '%s = %s' % (tp, v))
             self.out(ind + 4, ln, 'break')
-            self.out(ind + 3, ln, '%s = %s' % (v, t))
             saved = self.fn.ints
             self.fn.ints = saved | known | {names[0]}
             try:

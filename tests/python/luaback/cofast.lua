@@ -124,7 +124,6 @@ function M.normal_status()
     outer = coroutine.running()
     local inner = coroutine.create(function()
       log[#log + 1] = show(coroutine.status(outer), coroutine.status(coroutine.running()))
-      coroutine.yield()
     end)
     coroutine.resume(inner)
     coroutine.yield(coroutine.status(inner))
@@ -291,6 +290,28 @@ end
 
 function M.yield_outside()
   return pcall(coroutine.yield, 1)
+end
+
+function M.foreign_resume_statement_yields()
+  -- yield statements of plain locals (an int yielded bare, then two values)
+  -- while a resume from elsewhere comes in: the loop's next value is the
+  -- one the foreign resume took over
+  local co
+  local log = {}
+  for v, w in coroutine.wrap(function()
+    co = coroutine.running()
+    for i = 1, 4 do
+      local s = "y" .. i
+      coroutine.yield(i)
+      coroutine.yield(s, i)
+    end
+  end) do
+    log[#log + 1] = show(v, w)
+    if v == 2 or v == "y3" then
+      log[#log + 1] = "resume " .. show(coroutine.resume(co, "A"))
+    end
+  end
+  return table.concat(log, ";")
 end
 
 return M

@@ -194,4 +194,32 @@ function M.local_in_body()
   return show(s)
 end
 
+function M.outer_local_of_the_same_name()
+  -- the loop's variable takes each value, a float and a nil included; the
+  -- outer local of the same name is another variable and keeps its value
+  local v = "outer"
+  local s = 0
+  for v in gen({1, 2, 2.5, 3, "4"}) do
+    s = s + v
+  end
+  local t = 0
+  for v in coroutine.wrap(function()
+      coroutine.yield(1) coroutine.yield(2) coroutine.yield(nil) coroutine.yield(5)
+    end) do
+    t = t + v
+  end
+  return show(s) .. " " .. show(t) .. " " .. v
+end
+
+function M.switch_then_break()
+  -- the first non-integer leaves the integer loop, the general loop ends at
+  -- a break on it: nothing of it survives the loop
+  local s, last = 0, nil
+  for v in gen({3, 4, "x", 5}) do
+    if type(v) == "string" then last = v break end
+    s = s + v
+  end
+  return show(s) .. " " .. tostring(last)
+end
+
 return M
