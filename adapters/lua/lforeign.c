@@ -697,7 +697,7 @@ int tdmL_foreign_call_on(lua_State *L, tdmL_State *st, tdm_LangId lang, int op, 
     }
     tdmS_init(&f, rt, rt->lang[lang], op, TDM_LANG_LUA);
     f.sub = (uint8_t)sub;
-    if (tdmS_reserve_args(&f, n) != TDM_OK) {
+    if (n > TDM_FRAME_INLINE && tdmS_reserve_args(&f, n) != TDM_OK) {
         return luaL_error(L, "not enough memory");
     }
     int owns = 0, i = 0;
@@ -941,7 +941,7 @@ static int py_method_call(lua_State *L)
     tdmS_Frame f;
     tdmS_init(&f, rt, rt->lang[TDM_LANG_PYTHON], TDM_OP_CALL, TDM_LANG_LUA);
     f.sub = TDM_CALL_METHOD;
-    if (tdmS_reserve_args(&f, n + 1) != TDM_OK) {
+    if (n + 1 > TDM_FRAME_INLINE && tdmS_reserve_args(&f, n + 1) != TDM_OK) {
         return luaL_error(L, "not enough memory");
     }
     obj_value(&f.args[0], TDM_LANG_PYTHON, fn, fproto);

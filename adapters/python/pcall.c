@@ -152,7 +152,7 @@ int tdmP_fill_args(tdmP_Runtime *r, tdmS_Frame *f, int first,
         PyErr_SetString(PyExc_ValueError, "too many arguments for a Lua call");
         return -1;
     }
-    if (tdmS_reserve_args(f, first + (int)n) != TDM_OK) {
+    if (first + (int)n > TDM_FRAME_INLINE && tdmS_reserve_args(f, first + (int)n) != TDM_OK) {
         PyErr_NoMemory();
         return -1;
     }

@@ -41,8 +41,81 @@ static PyObject *co_results(tdmP_State *st, tdmS_Frame *f)
     return tdmP_results(st, f);
 }
 
-/* How a resume ended, for throw()/close(). */
-enum { RES_VALUE, RES_NOTHROW, RES_ERROR, RES_DEAD };
+/* How a resume ended, for throw()/close(); RES_LEAN_NOT: resume_lean did
+   nothing. */
+enum { RES_VALUE, RES_NOTHROW, RES_ERROR, RES_DEAD, RES_LEAN_NOT };
+
+/* The Python -> Lua call row's lean path (padapter.h tdmP_call_lean_inline)
+   for a resume of a started coroutine that yields one scalar, the common
+   step of a generator (issue 14's coroutine row): arguments that convert
+   without the converter, this thread the only Python thread and the
+   runtime lock free (the GIL kept), the frame on the stack without the
+   general protocol. Anything else — a value needing the converter, another
+   result, an error, the coroutine's end — leaves through resume_end with
+   the same frame. *how is RES_LEAN_NOT when nothing was done (the general
+   path runs). */
+static PyObject *resume_end(tdmP_Proxy *p, tdmS_Frame *f, int status, int *how,
+                            PyObject *tmp);
+
+static PyObject *resume_lean(tdmP_Proxy *p, tdmS_Frame *f, PyObject *const *args,
+                             Py_ssize_t n, int *how)
+{
+    tdmP_Runtime *r = p->owner;
+    *how = RES_LEAN_NOT;
+    if (n >= TDM_FRAME_INLINE || !r->st->enc_utf8) {
+        return NULL;
+    }
+    tdm_Value *a = &f->argbuf[0];
+    a->kind = TDM_OBJ;
+    a->flags = 0;
+    a->lang = TDM_LANG_LUA;
+    a->aux = TDM_OBJ_THREAD;
+    a->u.obj = p->handle;
+    a->key = p->key;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        int k = tdmP_lean_arg(args[i], &f->argbuf[i + 1]);
+        if (k <= 0) {
+            if (k < 0) {
+                *how = RES_ERROR;
+            }
+            return NULL;
+        }
+    }
+    tdm_Runtime *rt = r->rt;
+    if (!tdmP_sole_thread() || !tdmR_trylock(rt)) {
+        return NULL;
+    }
+    tdmS_init(f, rt, rt->lang[TDM_LANG_LUA], TDM_OP_RESUME, TDM_LANG_PYTHON);
+    f->nargs = (int)n + 1;
+    f->owning = 0;
+    f->held = 1;
+    f->excl = 1;                        /* sole thread, GIL kept */
+    CO(p)->costate = CO_RUNNING;
+    int status = tdmS_call(f);
+    tdmP_State *st = r->st;
+    if (tdmR_haspending(rt)) {
+        tdmR_drain(rt, TDM_LANG_PYTHON);
+    }
+    if (st->nzombies > 0) {
+        tdmP_drop_zombies(st);
+    }
+    if (status == TDM_OK && f->sub == TDM_RESUME_YIELDED && f->nres == 1 && f->res == f->resbuf) {
+        int conv;
+        PyObject *res = tdmP_lean_result(&f->res[0], &conv);
+        if (conv) {
+            CO(p)->costate = CO_STARTED;
+            *how = RES_VALUE;
+            if (f->entered) {
+                f->entered = 0;
+                f->lang->finish(f);
+            }
+            f->held = 0;
+            tdmR_unlock(rt);
+            return res;
+        }
+    }
+    return resume_end(p, f, status, how, NULL);
+}
 
 /* Resume with args (sub: 0, or TDM_RESUME_THROW with the exception as the
    only argument). *how says how it ended. New reference or NULL. */
@@ -75,6 +148,13 @@ static PyObject *resume_sub(tdmP_Proxy *p, PyObject *const *args, Py_ssize_t n, 
     }
     tdmS_Frame f;
     PyObject *tmp = NULL, *res = NULL;
+    if (sub == 0 && CO(p)->costate == CO_STARTED) {
+        res = resume_lean(p, &f, args, n, how);
+        if (res != NULL || *how != RES_LEAN_NOT) {
+            return res;
+        }
+        *how = RES_ERROR;
+    }
     tdmP_frame(&f, r, TDM_OP_RESUME);
     tdm_Value *a = &f.args[0];
     memset(a, 0, sizeof *a);
@@ -93,17 +173,27 @@ static PyObject *resume_sub(tdmP_Proxy *p, PyObject *const *args, Py_ssize_t n, 
         return NULL;
     }
     CO(p)->costate = CO_RUNNING;
-    int status = tdmP_enter(&f);
+    return resume_end(p, &f, tdmP_enter(&f), how, tmp);
+}
+
+/* After the resume's crossing (tdmP_enter, or resume_lean's): the
+   coroutine's new state, the results or the error, the frame left. */
+static PyObject *resume_end(tdmP_Proxy *p, tdmS_Frame *f, int status, int *how,
+                            PyObject *tmp)
+{
+    tdmP_Runtime *r = p->owner;
+    PyObject *res = NULL;
+    *how = RES_ERROR;
     if (status == TDM_ERRDEAD) {
         CO(p)->costate = CO_DONE;
         *how = RES_DEAD;
         PyErr_SetNone(PyExc_StopIteration);
-    } else if (status == TDM_OK && f.sub == TDM_RESUME_NOTHROW) {
+    } else if (status == TDM_OK && f->sub == TDM_RESUME_NOTHROW) {
         CO(p)->costate = CO_DONE;
         *how = RES_NOTHROW;
     } else if (status != TDM_OK) {
         CO(p)->costate = CO_DONE;
-        tdmP_raise_frame(r->st, &f, NULL);
+        tdmP_raise_frame(r->st, f, NULL);
         if (PyErr_ExceptionMatches(PyExc_StopIteration)) {
             /* as PEP 479 for generators: a StopIteration raised by code the
                coroutine ran must not look like the coroutine's end */
@@ -126,20 +216,20 @@ static PyObject *resume_sub(tdmP_Proxy *p, PyObject *const *args, Py_ssize_t n, 
                 Py_XDECREF(v);
             }
         }
-    } else if (f.sub == TDM_RESUME_YIELDED) {
+    } else if (f->sub == TDM_RESUME_YIELDED) {
         CO(p)->costate = CO_STARTED;
         *how = RES_VALUE;
-        res = co_results(r->st, &f);
+        res = co_results(r->st, f);
     } else {
         CO(p)->costate = CO_DONE;
         *how = RES_VALUE;
-        if (f.nres == 0) {
+        if (f->nres == 0) {
             PyErr_SetNone(PyExc_StopIteration);
         } else {
-            res = tdmP_results(r->st, &f);
+            res = tdmP_results(r->st, f);
         }
     }
-    tdmP_leave(&f);
+    tdmP_leave(f);
     Py_XDECREF(tmp);
     return res;
 }
