@@ -362,13 +362,21 @@ static inline void tdmP_object_value(tdm_Value *v, PyObject *o, int proto)
     v->key = o;
 }
 
-/* A str as its UTF-8 bytes (cached in the str). 0, or -1 with an exception. */
+/* A str as its UTF-8 bytes (cached in the str). 0, or -1 with an exception.
+   A compact ASCII str (most names and keys) is its own UTF-8: its data is
+   read inline, as PyUnicode_AsUTF8AndSize would return it. */
 static inline int tdmP_utf8_value(PyObject *o, tdm_Value *v)
 {
     Py_ssize_t n;
-    const char *p = PyUnicode_AsUTF8AndSize(o, &n);
-    if (p == NULL) {
-        return -1;
+    const char *p;
+    if (PyUnicode_IS_COMPACT_ASCII(o)) {
+        p = (const char *)PyUnicode_DATA(o);
+        n = PyUnicode_GET_LENGTH(o);
+    } else {
+        p = PyUnicode_AsUTF8AndSize(o, &n);
+        if (p == NULL) {
+            return -1;
+        }
     }
     v->kind = TDM_STR;
     v->flags = 0;

@@ -238,3 +238,30 @@ def test_int_values_at_digit_and_range_limits_both_ways(lua):
     for v in (2**63, -2**63 - 1, 2**100):
         with pytest.raises(OverflowError):
             ident(v)
+
+
+def test_strings_of_every_internal_kind_cross_as_their_utf8(lua):
+    """A compact ASCII str is read inline as its own UTF-8 (padapter.h
+    tdmP_utf8_value); every other kind (Latin-1, UCS-2, UCS-4, a subclass)
+    through CPython. Lua sees the UTF-8 bytes of each: its length and bytes
+    are checked in Lua, and the value comes back equal."""
+    class S(str):
+        pass
+    info = lua.eval("function(s, t) return #s, s:byte(1, -1) end")
+    ident = lua.eval("function(s) return s end")
+    getter = lua.eval("function(t, k) return t[k] end")
+    t = lua.eval("{}")
+    cases = ["", "a", "abc", "x" * 16, "y" * 17, "z" * 40, "z" * 41, "a\0b", "\0",
+             "caf\u00e9", "\u00ff" * 3, "\u20ac1", "\U0001f600", "mix\u00e9\u20ac\U0001f600",
+             S("sub"), S("\u00e9t\u00e9"), "x" * 1000]
+    for s in cases:
+        b = s.encode("utf-8")
+        got = info(s)
+        n, data = (got, ()) if isinstance(got, int) else (got[0], got[1:])
+        assert n == len(b), s
+        assert bytes(data) == b, s
+        r = ident(s)
+        assert r == s and type(r) is str
+        t[s] = len(s)               # a key written and read back as itself
+        assert getter(t, s) == len(s)
+        assert t[s] == len(s)
