@@ -387,31 +387,11 @@ static int op_resume(lua_State *L, tdmL_State *st, tdmS_Frame *f)
     if (!lua_checkstack(co, nargs + 1)) {
         return luaL_error(L, "resume: too many arguments");
     }
-    if (nargs > 0) {
-        lua_xmove(L, co, nargs);
-    }
+    lua_xmove(L, co, nargs);
     int nres = 0;
     status = tdmL_resume(st, co, L, nargs, &nres);
     if (status == LUA_OK || status == LUA_YIELD) {
         f->sub = status == LUA_YIELD ? TDM_RESUME_YIELDED : TDM_RESUME_RETURNED;
-        if (nres == 1 && lua_isinteger(co, -1)) {
-            /* one integer, the common yield: read where it is, then popped
-               (as moving it would); nothing is left on L for tdmL_finish
-               unless an interrupt or a budget asks for it */
-            tdm_Value *v = &f->res[0];
-            v->kind = TDM_INT;
-            v->flags = 0;
-            v->aux = 0;
-            v->lang = 0;
-            v->key = NULL;
-            v->u.i = (int64_t)lua_tointegerx(co, -1, NULL);
-            lua_pop(co, 1);
-            f->nres = 1;
-            if (__atomic_load_n(&st->intr, __ATOMIC_RELAXED) == 0 && !st->b_armed) {
-                f->entered = 0;
-            }
-            return TDM_OK;
-        }
         luaL_checkstack(L, nres + 1, "resume: too many results");
         lua_xmove(co, L, nres);
         return collect(L, st, f, 2);

@@ -204,3 +204,21 @@ def test_coroutine_state_seen_from_lua(lua):
     h = lua.eval("function() local co = coroutine.running() return coroutine.status(co) end")
     assert h() == "running"
     assert status is not None
+
+
+def test_general_resume_path_leaves_the_stack_as_it_found_it(lua):
+    """A resume the direct path cannot take (here: a string argument the
+    string cache has not seen) runs under the trampoline; whatever it yields,
+    the end of the crossing puts Lua's stack back, so thousands of such
+    resumes leave Lua's memory where it was."""
+    f = lua.eval("function() local v while true do v = coroutine.yield(1) end end")
+    co = f.coroutine()
+    next(co)
+    count = lua.eval("function() collectgarbage() collectgarbage() "
+                     "return collectgarbage('count') end")
+    for i in range(200):
+        co.send("warm%d" % i)
+    before = count()
+    for i in range(20000):
+        assert co.send("s%d" % i) == 1
+    assert count() - before < 64          # KB; one stack slot a resume would be ~320
