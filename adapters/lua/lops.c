@@ -174,6 +174,18 @@ static int msgh(lua_State *L)
 
 const lua_CFunction tdmL_msgh = msgh;
 
+/* v is the integer i: the common result, filled field by field (each crossing
+   that returns one does this; a whole-struct initialiser costs more). */
+static inline void int_value(tdm_Value *v, lua_Integer i)
+{
+    v->kind = TDM_INT;
+    v->flags = 0;
+    v->aux = 0;
+    v->lang = 0;
+    v->key = NULL;
+    v->u.i = (int64_t)i;
+}
+
 /* Convert the values at [from, top] into f->res; return their number. */
 static int collect(lua_State *L, tdmL_State *st, tdmS_Frame *f, int from)
 {
@@ -901,12 +913,7 @@ static int take_results(lua_State *L, tdmL_State *st, tdmS_Frame *f, int base, i
     for (int i = 0; i < n && !refs; i++) {
         tdm_Value *v = &f->res[i];
         if (lua_isinteger(L, first + i)) {      /* the common result, inline */
-            v->kind = TDM_INT;
-            v->flags = 0;
-            v->aux = 0;
-            v->lang = 0;
-            v->key = NULL;
-            v->u.i = (int64_t)lua_tointeger(L, first + i);
+            int_value(v, lua_tointeger(L, first + i));
             continue;
         }
         refs = !tdmL_tovalue_noref(L, st, first + i, v);
@@ -969,12 +976,7 @@ static int direct_call(lua_State *L, tdmL_State *st, tdmS_Frame *f, int base)
         f->nres = 1;        /* borrowed: pinned on the stack until finish */
         return TDM_OK;
     }
-    v->kind = TDM_INT;
-    v->flags = 0;
-    v->aux = 0;
-    v->lang = 0;
-    v->key = NULL;
-    v->u.i = (int64_t)lua_tointegerx(L, -1, NULL);
+    int_value(v, lua_tointegerx(L, -1, NULL));
     f->nres = 1;
     if (__atomic_load_n(&st->intr, __ATOMIC_RELAXED) == 0 && !st->b_armed) {
         /* nothing borrowed and nothing for tdmL_finish to do but this: the
@@ -1056,12 +1058,7 @@ int tdmL_peek(tdm_Runtime *rt, int op, const tdm_Value *args, int nargs, tdm_Val
         return 0;
     }
     if (len) {
-        res->kind = TDM_INT;
-        res->flags = 0;
-        res->aux = 0;
-        res->lang = 0;
-        res->key = NULL;
-        res->u.i = (int64_t)lua_rawlen(L, base + 1);
+        int_value(res, lua_rawlen(L, base + 1));
         *mark = base;           /* peek_end pops the table */
         return 1;
     }
@@ -1074,12 +1071,7 @@ int tdmL_peek(tdm_Runtime *rt, int op, const tdm_Value *args, int nargs, tdm_Val
         return 0;
     }
     if (lua_isinteger(L, base + 2)) {
-        res->kind = TDM_INT;
-        res->flags = 0;
-        res->aux = 0;
-        res->lang = 0;
-        res->key = NULL;
-        res->u.i = (int64_t)lua_tointeger(L, base + 2);
+        int_value(res, lua_tointeger(L, base + 2));
     } else if (!tdmL_tovalue_noref(L, st, base + 2, res)) {
         lua_settop(L, base);            /* a Lua object: it needs a ref */
         return 0;
@@ -1167,12 +1159,7 @@ static int direct_resume(lua_State *L, tdmL_State *st, tdmS_Frame *f, int base)
                (as moving it would); nothing is left on L for tdmL_finish
                unless an interrupt or a budget asks for it */
             tdm_Value *v = &f->res[0];
-            v->kind = TDM_INT;
-            v->flags = 0;
-            v->aux = 0;
-            v->lang = 0;
-            v->key = NULL;
-            v->u.i = (int64_t)lua_tointegerx(co, -1, NULL);
+            int_value(v, lua_tointegerx(co, -1, NULL));
             lua_pop(co, 1);
             f->nres = 1;
             if (__atomic_load_n(&st->intr, __ATOMIC_RELAXED) == 0 && !st->b_armed) {

@@ -469,6 +469,43 @@ static inline PyObject *tdmP_lean_result(const tdm_Value *v, int *done)
     return NULL;
 }
 
+/* The lean path's frame (tdmP_call_lean_inline, pcoro.c resume_lean): the
+   arguments already in f->argbuf, the lock taken by this sole Python
+   thread, which keeps the GIL. */
+static inline void tdmP_lean_frame(tdmS_Frame *f, tdm_Runtime *rt, int op, int nargs)
+{
+    tdmS_init(f, rt, rt->lang[TDM_LANG_LUA], op, TDM_LANG_PYTHON);
+    f->nargs = nargs;
+    f->owning = 0;
+    f->held = 1;
+    f->excl = 1;                        /* sole thread, GIL kept */
+}
+
+/* After the lean path's crossing: releases other threads queued and the
+   proxies that died meanwhile, as tdmP_enter does. */
+static inline void tdmP_lean_after(tdmP_State *st, tdm_Runtime *rt)
+{
+    if (tdmR_haspending(rt)) {
+        tdmR_drain(rt, TDM_LANG_PYTHON);
+    }
+    if (st->nzombies > 0) {
+        tdmP_drop_zombies(st);
+    }
+}
+
+/* The lean path's end once its results are Python objects: the callee's
+   finish if owed, then the lock (finish_call's end less what this frame
+   cannot hold: owned arguments, heap buffers, an error record). */
+static inline void tdmP_lean_leave(tdmS_Frame *f, tdm_Runtime *rt)
+{
+    if (f->entered) {
+        f->entered = 0;
+        f->lang->finish(f);
+    }
+    f->held = 0;
+    tdmR_unlock(rt);
+}
+
 /* The body of tdmP_call_lean (pcall.c), inline where a proxy is called
    (pproxy.c: proxy_vectorcall), the Python -> Lua call row of issue 14. */
 static inline __attribute__((always_inline)) PyObject *
@@ -510,19 +547,10 @@ tdmP_call_lean_inline(tdmP_Proxy *p, int op, PyObject *const *args, Py_ssize_t n
             return res;
         }
     }
-    tdmS_init(&f, rt, lua, op, TDM_LANG_PYTHON);
-    f.nargs = (int)n + 1;
-    f.owning = 0;
-    f.held = 1;
-    f.excl = 1;                         /* sole thread, GIL kept */
+    tdmP_lean_frame(&f, rt, op, (int)n + 1);
     int status = tdmS_call(&f);
     tdmP_State *st = r->st;
-    if (tdmR_haspending(rt)) {
-        tdmR_drain(rt, TDM_LANG_PYTHON);
-    }
-    if (st->nzombies > 0) {
-        tdmP_drop_zombies(st);
-    }
+    tdmP_lean_after(st, rt);
     if (status == TDM_OK && f.nres == 1 && f.res == f.resbuf) {
         int conv;
         PyObject *res = tdmP_lean_result(&f.res[0], &conv);
@@ -535,12 +563,7 @@ tdmP_call_lean_inline(tdmP_Proxy *p, int op, PyObject *const *args, Py_ssize_t n
                 tdmV_release(rt, &f.res[0]);    /* as tdmP_results does */
             }
         }
-        if (f.entered) {
-            f.entered = 0;
-            f.lang->finish(&f);
-        }
-        f.held = 0;
-        tdmR_unlock(rt);
+        tdmP_lean_leave(&f, rt);
         return res;
     }
     return tdmP_lean_end(r, &f, status);

@@ -57,6 +57,17 @@ enum { RES_VALUE, RES_NOTHROW, RES_ERROR, RES_DEAD, RES_LEAN_NOT };
 static PyObject *resume_end(tdmP_Proxy *p, tdmS_Frame *f, int status, int *how,
                             PyObject *tmp);
 
+/* The coroutine itself as the resume's first argument (borrowed). */
+static inline void thread_value(tdmP_Proxy *p, tdm_Value *a)
+{
+    a->kind = TDM_OBJ;
+    a->flags = 0;
+    a->lang = TDM_LANG_LUA;
+    a->aux = TDM_OBJ_THREAD;
+    a->u.obj = p->handle;
+    a->key = p->key;
+}
+
 static PyObject *resume_lean(tdmP_Proxy *p, tdmS_Frame *f, PyObject *const *args,
                              Py_ssize_t n, int *how)
 {
@@ -65,13 +76,7 @@ static PyObject *resume_lean(tdmP_Proxy *p, tdmS_Frame *f, PyObject *const *args
     if (n >= TDM_FRAME_INLINE || !r->st->enc_utf8) {
         return NULL;
     }
-    tdm_Value *a = &f->argbuf[0];
-    a->kind = TDM_OBJ;
-    a->flags = 0;
-    a->lang = TDM_LANG_LUA;
-    a->aux = TDM_OBJ_THREAD;
-    a->u.obj = p->handle;
-    a->key = p->key;
+    thread_value(p, &f->argbuf[0]);
     for (Py_ssize_t i = 0; i < n; i++) {
         int k = tdmP_lean_arg(args[i], &f->argbuf[i + 1]);
         if (k <= 0) {
@@ -85,32 +90,17 @@ static PyObject *resume_lean(tdmP_Proxy *p, tdmS_Frame *f, PyObject *const *args
     if (!tdmP_sole_thread() || !tdmR_trylock(rt)) {
         return NULL;
     }
-    tdmS_init(f, rt, rt->lang[TDM_LANG_LUA], TDM_OP_RESUME, TDM_LANG_PYTHON);
-    f->nargs = (int)n + 1;
-    f->owning = 0;
-    f->held = 1;
-    f->excl = 1;                        /* sole thread, GIL kept */
+    tdmP_lean_frame(f, rt, TDM_OP_RESUME, (int)n + 1);
     CO(p)->costate = CO_RUNNING;
     int status = tdmS_call(f);
-    tdmP_State *st = r->st;
-    if (tdmR_haspending(rt)) {
-        tdmR_drain(rt, TDM_LANG_PYTHON);
-    }
-    if (st->nzombies > 0) {
-        tdmP_drop_zombies(st);
-    }
+    tdmP_lean_after(r->st, rt);
     if (status == TDM_OK && f->sub == TDM_RESUME_YIELDED && f->nres == 1 && f->res == f->resbuf) {
         int conv;
         PyObject *res = tdmP_lean_result(&f->res[0], &conv);
         if (conv) {
             CO(p)->costate = CO_STARTED;
             *how = RES_VALUE;
-            if (f->entered) {
-                f->entered = 0;
-                f->lang->finish(f);
-            }
-            f->held = 0;
-            tdmR_unlock(rt);
+            tdmP_lean_leave(f, rt);
             return res;
         }
     }
@@ -156,13 +146,7 @@ static PyObject *resume_sub(tdmP_Proxy *p, PyObject *const *args, Py_ssize_t n, 
         *how = RES_ERROR;
     }
     tdmP_frame(&f, r, TDM_OP_RESUME);
-    tdm_Value *a = &f.args[0];
-    memset(a, 0, sizeof *a);
-    a->kind = TDM_OBJ;
-    a->lang = TDM_LANG_LUA;
-    a->aux = TDM_OBJ_THREAD;
-    a->u.obj = p->handle;
-    a->key = p->key;
+    thread_value(p, &f.args[0]);
     f.nargs = 1;
     f.sub = (uint8_t)sub;
     f.owning = 0;       /* args[0] is borrowed; fill_args sets it for one that owns */
