@@ -879,19 +879,23 @@ static int collect_args(lua_State *L)
 
 /* Push args[from..nargs) without allocating; 0 (stack back to `top`) when
    one of them needs the protected path. Lua objects, integers and floats,
-   the common arguments, are pushed here; the rest by tdmL_pushraw. Inline: the
+   the common arguments, and a string first in its cache set are pushed here;
+   the rest by tdmL_pushraw. Inline: the
    direct call's loop is the Python -> Lua call's (issue 14). [-0, +(0|n), -] */
 static inline __attribute__((always_inline)) int push_args_raw(lua_State *L, tdmL_State *st, const tdmS_Frame *f, int from,
                          int top)
 {
     for (int i = from; i < f->nargs; i++) {
         const tdm_Value *v = &f->args[i];
+        int ref;
         if (v->kind == TDM_OBJ && v->lang == TDM_LANG_LUA) {
             lua_rawgeti(L, LUA_REGISTRYINDEX, (lua_Integer)(intptr_t)v->u.obj);
         } else if (v->kind == TDM_INT) {
             lua_pushinteger(L, (lua_Integer)v->u.i);
         } else if (v->kind == TDM_FLOAT) {
             lua_pushnumber(L, (lua_Number)v->u.f);
+        } else if (v->kind == TDM_STR && (ref = tdmL_strfirst(st, v)) != 0) {
+            lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
         } else if (!tdmL_pushraw(L, st, v)) {
             lua_settop(L, top);
             return 0;
