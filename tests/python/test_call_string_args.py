@@ -80,3 +80,52 @@ def test_long_non_ascii_and_empty_strings():
         for s in cases:
             got = f(1, s, 0.5)
             assert got == (s, len(s.encode("utf-8")), 1)
+
+
+def test_table_reads_by_string_key_find_the_right_entry():
+    # t.name / t[name] from Python: the key pushed from the cache inline
+    # (lops.c tdmL_peek); keys sharing a set, and a table with a metatable
+    # (the general path, whose __index must run)
+    lua = tandem.LuaRuntime()
+    pool = ["f%05d" % i for i in range(20000)]
+    by_set = {}
+    same = None
+    for s in pool:
+        group = by_set.setdefault(cache_set(s), [])
+        group.append(s)
+        if len(group) == 3:
+            same = group
+            break
+    t = lua.table_from({k: i for i, k in enumerate(same)})
+    for _ in range(50):
+        for i, k in enumerate(same):
+            assert t[k] == i
+        for i, k in reversed(list(enumerate(same))):
+            assert t[k] == i
+    assert t["absent"] is None
+    t2 = lua.eval("{x = 7, y = 'why'}")
+    for _ in range(20):
+        assert (t2.x, t2.y, t2["x"], t2.z) == (7, "why", 7, None)
+    m = lua.eval("setmetatable({}, {__index = function(t, k) return k .. '!' end})")
+    for _ in range(20):
+        assert m.x == "x!"
+        assert m["x"] == "x!"
+
+
+def test_table_from_string_keys_sharing_a_set_and_reused_addresses():
+    lua = tandem.LuaRuntime()
+    keys = ["g%05d" % i for i in range(20000)]
+    by_set = {}
+    for s in keys:
+        by_set.setdefault(cache_set(s), []).append(s)
+    crowded = [g for g in by_set.values() if len(g) >= 3][:20]
+    d = {k: j for g in crowded for j, k in enumerate(g)}
+    for _ in range(5):
+        t = lua.table_from(d)
+        assert dict(t.items()) == d
+    # fresh key objects each round, the old ones dead: their addresses come back
+    for r in range(30):
+        fresh = {"".join(["h", str(r * 100 + i).zfill(6)]): i for i in range(100)}
+        t = lua.table_from(fresh)
+        assert dict(t.items()) == fresh
+        assert lua.eval("function(t) local n = 0 for _ in pairs(t) do n = n + 1 end return n end")(t) == 100
