@@ -203,6 +203,35 @@ TDMI_FUNC void tdmL_getref(lua_State *L, tdmL_State *st, void *handle);
 TDMI_FUNC void tdmL_setup_registry(lua_State *L, tdmL_State *st);
 TDMI_FUNC void tdmL_strcache_make(tdmL_State *st);
 
+/* The string cache is two-way set associative: a string's set is two
+   adjacent slots, the most recently used first, so two hot strings whose
+   identities land in the same set do not evict each other on every
+   crossing. The set for a string value, or NULL when it is not cacheable. */
+static inline tdmL_StrSlot *tdmL_strset(const tdmL_State *st, const tdm_Value *v)
+{
+    if (v->key == NULL || v->u.s.n > TDML_STRCACHE_MAX || st->strcache == NULL) {
+        return NULL;
+    }
+    return &st->strcache[2 * tdmI_slot(v->key, TDML_STRCACHE / 2)];
+}
+
+/* Is the string in slot sl the value v? Identity first, then content: the
+   source may have died and another string taken its address. */
+static inline __attribute__((always_inline)) int tdmL_strhit(const tdmL_StrSlot *sl, const tdm_Value *v)
+{
+    return sl->ref != 0 && sl->key == v->key && sl->n == v->u.s.n
+           && tdmI_same_bytes(sl->p, v->u.s.p, v->u.s.n);
+}
+
+/* The ref of v's string when it is first in its set (the hot string of a
+   call's arguments), else 0: inline for the call path (lops.c
+   push_args_raw); tdmL_pushraw looks at the whole set. */
+static inline __attribute__((always_inline)) int tdmL_strfirst(const tdmL_State *st, const tdm_Value *v)
+{
+    const tdmL_StrSlot *set = tdmL_strset(st, v);
+    return set != NULL && tdmL_strhit(set, v) ? set->ref : 0;
+}
+
 /* lload.c */
 /* Make sure the global lua_* symbols (what Lua C modules bind to) are this
    state's Lua, publishing them when nobody owns them. 1, or 0 with a

@@ -155,37 +155,16 @@ void tdmL_tovalue(lua_State *L, tdmL_State *st, int idx, tdm_Value *v)
     v->flags = TDM_VF_OWNED;
 }
 
-/* The cache is two-way set associative: a string's set is two adjacent
-   slots, the most recently used first, so two hot strings whose identities
-   land in the same set do not evict each other on every crossing. */
-
-/* The set for a string value, or NULL when it is not cacheable. */
-static tdmL_StrSlot *str_set(tdmL_State *st, const tdm_Value *v)
-{
-    if (v->key == NULL || v->u.s.n > TDML_STRCACHE_MAX || st->strcache == NULL) {
-        return NULL;
-    }
-    return &st->strcache[2 * tdmI_slot(v->key, TDML_STRCACHE / 2)];
-}
-
-/* Is the string in slot sl the value v? Identity first, then content: the
-   source may have died and another string taken its address. */
-static int str_hit(const tdmL_StrSlot *sl, const tdm_Value *v)
-{
-    return sl->ref != 0 && sl->key == v->key && sl->n == v->u.s.n
-           && tdmI_same_bytes(sl->p, v->u.s.p, v->u.s.n);
-}
-
 /* The ref of v's string in its set (moved to the front), or 0. */
 static int str_find(tdmL_StrSlot *set, const tdm_Value *v)
 {
     if (set == NULL) {
         return 0;
     }
-    if (str_hit(&set[0], v)) {
+    if (tdmL_strhit(&set[0], v)) {
         return set[0].ref;
     }
-    if (str_hit(&set[1], v)) {
+    if (tdmL_strhit(&set[1], v)) {
         tdmL_StrSlot t = set[0];
         set[0] = set[1];
         set[1] = t;
@@ -200,7 +179,7 @@ static void push_str(lua_State *L, tdmL_State *st, const tdm_Value *v)
     if (st->strcache == NULL && v->key != NULL && v->u.s.n <= TDML_STRCACHE_MAX) {
         tdmL_strcache_make(st);     /* the first cacheable string */
     }
-    tdmL_StrSlot *set = str_set(st, v);
+    tdmL_StrSlot *set = tdmL_strset(st, v);
     int ref = str_find(set, v);
     if (ref != 0) {
         lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
@@ -245,7 +224,7 @@ int tdmL_pushraw(lua_State *L, tdmL_State *st, const tdm_Value *v)
         lua_pushnumber(L, (lua_Number)v->u.f);
         return 1;
     case TDM_STR: {
-        int ref = str_find(str_set(st, v), v);
+        int ref = str_find(tdmL_strset(st, v), v);
         if (ref != 0) {
             lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
             return 1;

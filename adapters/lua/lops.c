@@ -578,7 +578,12 @@ static int op_tablefrom(lua_State *L, tdmL_State *st, tdmS_Frame *f)
             push_item(L, st, &f->args[first + 2 * i + 1]);
             lua_rawseti(L, 1, (lua_Integer)k->u.i);
         } else {
-            tdmL_push(L, st, k);
+            int ref = k->kind == TDM_STR ? tdmL_strfirst(st, k) : 0;
+            if (ref != 0) {
+                lua_rawgeti(L, LUA_REGISTRYINDEX, ref);     /* the cached key, inline */
+            } else {
+                tdmL_push(L, st, k);
+            }
             push_item(L, st, &f->args[first + 2 * i + 1]);
             lua_rawset(L, 1);
         }
@@ -879,19 +884,26 @@ static int collect_args(lua_State *L)
 
 /* Push args[from..nargs) without allocating; 0 (stack back to `top`) when
    one of them needs the protected path. Lua objects, integers and floats,
-   the common arguments, are pushed here; the rest by tdmL_pushraw. Inline: the
+   the common arguments, and a string first in its cache set are pushed here;
+   the rest by tdmL_pushraw. Inline: the
    direct call's loop is the Python -> Lua call's (issue 14). [-0, +(0|n), -] */
 static inline __attribute__((always_inline)) int push_args_raw(lua_State *L, tdmL_State *st, const tdmS_Frame *f, int from,
                          int top)
 {
-    for (int i = from; i < f->nargs; i++) {
-        const tdm_Value *v = &f->args[i];
-        if (v->kind == TDM_OBJ && v->lang == TDM_LANG_LUA) {
+    /* the bounds in locals: every lua_* call could otherwise alias f */
+    const tdm_Value *v = f->args + from;
+    const tdm_Value *end = f->args + f->nargs;
+    for (; v < end; v++) {
+        int kind = v->kind;
+        int ref;
+        if (kind == TDM_OBJ && v->lang == TDM_LANG_LUA) {
             lua_rawgeti(L, LUA_REGISTRYINDEX, (lua_Integer)(intptr_t)v->u.obj);
-        } else if (v->kind == TDM_INT) {
+        } else if (kind == TDM_INT) {
             lua_pushinteger(L, (lua_Integer)v->u.i);
-        } else if (v->kind == TDM_FLOAT) {
+        } else if (kind == TDM_FLOAT) {
             lua_pushnumber(L, (lua_Number)v->u.f);
+        } else if (kind == TDM_STR && (ref = tdmL_strfirst(st, v)) != 0) {
+            lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
         } else if (!tdmL_pushraw(L, st, v)) {
             lua_settop(L, top);
             return 0;
@@ -1052,8 +1064,9 @@ int tdmL_peek(tdm_Runtime *rt, int op, const tdm_Value *args, int nargs, tdm_Val
     if (base + 3 > LUA_MINSTACK && !lua_checkstack(L, 3)) {
         return 0;
     }
-    lua_rawgeti(L, LUA_REGISTRYINDEX, (lua_Integer)(intptr_t)t->u.obj);    /* tdmL_getref */
-    if (lua_type(L, base + 1) != LUA_TTABLE || lua_getmetatable(L, base + 1)) {
+    /* tdmL_getref, whose answer is the type */
+    if (lua_rawgeti(L, LUA_REGISTRYINDEX, (lua_Integer)(intptr_t)t->u.obj) != LUA_TTABLE
+        || lua_getmetatable(L, base + 1)) {
         lua_settop(L, base);
         return 0;
     }
@@ -1062,8 +1075,12 @@ int tdmL_peek(tdm_Runtime *rt, int op, const tdm_Value *args, int nargs, tdm_Val
         *mark = base;           /* peek_end pops the table */
         return 1;
     }
+    int ref;
     if (args[1].kind == TDM_INT) {
         lua_rawgeti(L, base + 1, (lua_Integer)args[1].u.i);    /* t[i] */
+    } else if (args[1].kind == TDM_STR && (ref = tdmL_strfirst(st, &args[1])) != 0) {
+        lua_rawgeti(L, LUA_REGISTRYINDEX, ref);      /* t.name: the cached key, inline */
+        lua_rawget(L, base + 1);
     } else if (tdmL_pushraw(L, st, &args[1])) {
         lua_rawget(L, base + 1);
     } else {

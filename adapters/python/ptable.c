@@ -117,7 +117,7 @@ static int scalar_value(PyObject *o, tdm_Value *v)
 {
     if (Py_IS_TYPE(o, &PyLong_Type)) {
         int overflow = 0;
-        long long x = PyLong_AsLongLongAndOverflow(o, &overflow);
+        long long x = tdmP_int_value(o, &overflow);     /* one digit inline */
         if (overflow != 0 || (x == -1 && PyErr_Occurred())) {
             PyErr_Clear();
             return 0;
@@ -168,12 +168,9 @@ static int pairs_put(Pairs *p, PyObject *o)
     }
     if (Py_IS_TYPE(o, &PyUnicode_Type) && p->r->st->enc_utf8) {
         /* the str's own UTF-8 buffer, borrowed while `keep` holds it */
-        Py_ssize_t n;
-        const char *s = PyUnicode_AsUTF8AndSize(o, &n);
-        if (s == NULL) {
+        if (tdmP_utf8_value(o, v) < 0) {
             return -1;
         }
-        *v = (tdm_Value){.kind = TDM_STR, .u.s = {s, (size_t)n}, .key = o};
         f->nargs++;
         return 0;
     }
@@ -241,13 +238,10 @@ static int add_items(Pairs *p, PyObject *obj)
                 && scalar_value(v, &f->args[f->nargs + 1])) {
                 /* str -> number: no Python code runs for the pair, so it goes
                    straight into the frame (the key kept for its UTF-8) */
-                Py_ssize_t n;
-                const char *s = PyUnicode_AsUTF8AndSize(k, &n);
-                if (s == NULL || pairs_keep(p, Py_NewRef(k)) < 0) {
+                if (tdmP_utf8_value(k, &f->args[f->nargs]) < 0     /* ASCII inline */
+                    || pairs_keep(p, Py_NewRef(k)) < 0) {
                     return -1;
                 }
-                f->args[f->nargs] = (tdm_Value){.kind = TDM_STR, .u.s = {s, (size_t)n},
-                                                .key = k};
                 f->nargs += 2;
                 continue;
             }
