@@ -365,7 +365,7 @@ static inline void tdmP_object_value(tdm_Value *v, PyObject *o, int proto)
 /* A str as its UTF-8 bytes (cached in the str). 0, or -1 with an exception.
    A compact ASCII str (most names and keys) is its own UTF-8: its data is
    read inline, as PyUnicode_AsUTF8AndSize would return it. */
-static inline int tdmP_utf8_value(PyObject *o, tdm_Value *v)
+static inline __attribute__((always_inline)) int tdmP_utf8_value(PyObject *o, tdm_Value *v)
 {
     Py_ssize_t n;
     const char *p;

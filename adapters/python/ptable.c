@@ -113,7 +113,7 @@ static int pairs_room(Pairs *p)
 
 /* Exact int (in range) or float: the value without touching o. 1 when
    converted, 0 when o needs the general conversion. */
-static int scalar_value(PyObject *o, tdm_Value *v)
+static inline __attribute__((always_inline)) int scalar_value(PyObject *o, tdm_Value *v)
 {
     if (Py_IS_TYPE(o, &PyLong_Type)) {
         int overflow = 0;
@@ -133,7 +133,7 @@ static int scalar_value(PyObject *o, tdm_Value *v)
 }
 
 /* Hold o (steals) for the life of the crossing. 0 or -1 raised. */
-static int pairs_keep(Pairs *p, PyObject *o)
+static inline __attribute__((always_inline)) int pairs_keep(Pairs *p, PyObject *o)
 {
     if (p->nkeep == p->ckeep) {
         Py_ssize_t nc = p->ckeep ? p->ckeep * 2 : 256;
