@@ -62,6 +62,10 @@ typedef struct tdmL_State {
                                    more than one (tdmR_Lang.retain); a live ref
                                    absent here has one owner */
     int nrefst;                 /* refs refst has room for */
+    int *freerefs;              /* owns: refs this adapter released and keeps for
+                                   its next ones (lstate.c: tdmL_ref); each one's
+                                   registry slot holds false */
+    int nfree, cfree;           /* freerefs: used, room */
     const void *fmeta[TDM_NLANG];   /* identity of each foreign metatable */
     const void *mmeta;          /* identity of the metatable of a Python method read
                                    without its bound object (lforeign.c: method blocks) */

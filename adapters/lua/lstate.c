@@ -82,7 +82,14 @@ void tdmL_strcache_make(tdmL_State *st)
 
 /* Refs live in the registry (luaL_ref): reading one is a single array
    lookup on the crossing path. Each ref has an owner count in C memory so a
-   handle can be shared (retain) and is unref'd when the last owner lets go. */
+   handle can be shared (retain) and is unref'd when the last owner lets go.
+
+   A released ref is not handed back to luaL_ref's free list (two reads and
+   two writes of the registry each way) but kept in st->freerefs with false
+   in its slot, for this adapter's next ref: one registry write each way.
+   The slot stays non-nil, so luaL_ref, which other C code in the state may
+   use on the same registry, never hands it out (its new refs come from its
+   own free list or past the registry's border, and false is no border). */
 static void set_refstate(tdmL_State *st, int ref, int state)
 {
     uint8_t *b = &st->refst[ref >> 2];
@@ -93,6 +100,13 @@ static void set_refstate(tdmL_State *st, int ref, int state)
 void *tdmL_ref(lua_State *L, tdmL_State *st, int idx)
 {
     lua_pushvalue(L, idx);
+    if (st->nfree > 0 && !lua_isnil(L, -1)) {
+        /* a slot of ours that holds false: a key that exists, no allocation */
+        int ref = st->freerefs[--st->nfree];
+        lua_rawseti(L, LUA_REGISTRYINDEX, ref);
+        set_refstate(st, ref, TDML_REF_LIVE);
+        return (void *)(intptr_t)ref;
+    }
     int ref = luaL_ref(L, LUA_REGISTRYINDEX);
     if (ref >= st->nrefst) {
         int n = st->nrefst ? st->nrefst : 1024;
@@ -119,10 +133,30 @@ void tdmL_getref(lua_State *L, tdmL_State *st, void *handle)
     lua_rawgeti(L, LUA_REGISTRYINDEX, (lua_Integer)(intptr_t)handle);
 }
 
+/* Free a ref: its slot kept for tdmL_ref (see above), or when the list
+   cannot grow given back to luaL_ref. Neither allocates in Lua nor raises
+   (the slot's key exists). Needs 1 stack slot. */
+static void unref(lua_State *L, tdmL_State *st, int ref)
+{
+    if (st->nfree == st->cfree) {
+        int n = st->cfree ? st->cfree * 2 : 64;
+        int *p = n > st->cfree ? realloc(st->freerefs, (size_t)n * sizeof *p) : NULL;
+        if (p == NULL) {
+            luaL_unref(L, LUA_REGISTRYINDEX, ref);
+            return;
+        }
+        st->freerefs = p;
+        st->cfree = n;
+    }
+    lua_pushboolean(L, 0);
+    lua_rawseti(L, LUA_REGISTRYINDEX, ref);
+    st->freerefs[st->nfree++] = ref;
+}
+
 /* Drop one owner of a ref: callable from any zone; defers when another
-   thread holds the runtime. luaL_unref only stores into keys that exist (the
-   ref's slot and the free-list head luaL_ref created), so it does not
-   allocate or raise. */
+   thread holds the runtime. unref only stores into keys that exist (the
+   ref's slot, and for luaL_unref the free-list head luaL_ref created), so it
+   does not allocate or raise. */
 static void l_release(tdm_Runtime *rt, void *handle)
 {
     if (!tdmR_trylock(rt)) {
@@ -144,7 +178,7 @@ static void l_release(tdm_Runtime *rt, void *handle)
                 st->coref = 0;      /* the slot may be reused for another value */
                 st->co = NULL;
             }
-            luaL_unref(st->L, LUA_REGISTRYINDEX, ref);
+            unref(st->L, st, ref);
         } else {
             tdmR_defer(rt, TDM_LANG_LUA, handle);
         }
@@ -314,6 +348,7 @@ static void l_close(tdm_Runtime *rt)
     st->L = NULL;
     rt->state[TDM_LANG_LUA] = NULL;
     free(st->refst);
+    free(st->freerefs);
     free(st->strcache);
     tdmI_free(&st->refmore);
     free(st);
