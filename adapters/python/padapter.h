@@ -407,7 +407,7 @@ static inline long long tdmP_int_value(PyObject *o, int *overflow)
     return PyLong_AsLongLongAndOverflow(o, overflow);
 }
 
-static inline int tdmP_lean_arg(PyObject *o, tdm_Value *v)
+static inline __attribute__((always_inline)) int tdmP_lean_arg(PyObject *o, tdm_Value *v)
 {
     PyTypeObject *t = Py_TYPE(o);
     v->flags = 0;
@@ -447,7 +447,7 @@ static inline int tdmP_lean_arg(PyObject *o, tdm_Value *v)
 /* A single scalar result as a Python object (new reference) without the
    converter; NULL when it needs the converter (no exception set then, unless
    memory ran out making an int: *done says which). */
-static inline PyObject *tdmP_lean_result(const tdm_Value *v, int *done)
+static inline __attribute__((always_inline)) PyObject *tdmP_lean_result(const tdm_Value *v, int *done)
 {
     *done = 1;
     switch (v->kind) {
@@ -472,7 +472,7 @@ static inline PyObject *tdmP_lean_result(const tdm_Value *v, int *done)
 /* The lean path's frame (tdmP_call_lean_inline, pcoro.c resume_lean): the
    arguments already in f->argbuf, the lock taken by this sole Python
    thread, which keeps the GIL. */
-static inline void tdmP_lean_frame(tdmS_Frame *f, tdm_Runtime *rt, int op, int nargs)
+static inline __attribute__((always_inline)) void tdmP_lean_frame(tdmS_Frame *f, tdm_Runtime *rt, int op, int nargs)
 {
     tdmS_init(f, rt, rt->lang[TDM_LANG_LUA], op, TDM_LANG_PYTHON);
     f->nargs = nargs;
@@ -483,7 +483,7 @@ static inline void tdmP_lean_frame(tdmS_Frame *f, tdm_Runtime *rt, int op, int n
 
 /* After the lean path's crossing: releases other threads queued and the
    proxies that died meanwhile, as tdmP_enter does. */
-static inline void tdmP_lean_after(tdmP_State *st, tdm_Runtime *rt)
+static inline __attribute__((always_inline)) void tdmP_lean_after(tdmP_State *st, tdm_Runtime *rt)
 {
     if (tdmR_haspending(rt)) {
         tdmR_drain(rt, TDM_LANG_PYTHON);
@@ -496,7 +496,7 @@ static inline void tdmP_lean_after(tdmP_State *st, tdm_Runtime *rt)
 /* The lean path's end once its results are Python objects: the callee's
    finish if owed, then the lock (finish_call's end less what this frame
    cannot hold: owned arguments, heap buffers, an error record). */
-static inline void tdmP_lean_leave(tdmS_Frame *f, tdm_Runtime *rt)
+static inline __attribute__((always_inline)) void tdmP_lean_leave(tdmS_Frame *f, tdm_Runtime *rt)
 {
     if (f->entered) {
         f->entered = 0;

@@ -321,7 +321,7 @@ static PyObject *lua_getattr(PyObject *self, PyObject *name)
         return NULL;
     }
     int done;
-    PyObject *r = tdmP_call_lean(p, TDM_OP_GETATTR, &key, 1, &done);
+    PyObject *r = tdmP_call_lean_inline(p, TDM_OP_GETATTR, &key, 1, &done);
     if (!done) {
         r = tdmP_run_on(p, TDM_OP_GETATTR, 0, &key, 1);
     }
@@ -371,7 +371,7 @@ static PyObject *proxy_getitem(PyObject *self, PyObject *key)
     }
     /* the lean path (as for t.x) when it can take the call, else the general one */
     int done;
-    PyObject *r = tdmP_call_lean(p, TDM_OP_GETITEM, &k, 1, &done);
+    PyObject *r = tdmP_call_lean_inline(p, TDM_OP_GETITEM, &k, 1, &done);
     if (!done) {
         r = tdmP_run_on(p, TDM_OP_GETITEM, 0, &k, 1);
     }
