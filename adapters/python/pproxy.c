@@ -227,7 +227,7 @@ static PyObject *proxy_new_vc(PyTypeObject *type, PyObject *args, PyObject *kw)
     return NULL;
 }
 
-static int is_dunder(PyObject *name)
+static inline __attribute__((always_inline)) int is_dunder(PyObject *name)
 {
     Py_ssize_t n = PyUnicode_GET_LENGTH(name);
     return n > 4 && PyUnicode_READ_CHAR(name, 0) == '_' && PyUnicode_READ_CHAR(name, 1) == '_'
@@ -235,7 +235,7 @@ static int is_dunder(PyObject *name)
 }
 
 /* Is name defined by the proxy's Python type (a method like keys)? */
-static int own_attr(PyObject *self, PyObject *name)
+static inline __attribute__((always_inline)) int own_attr(PyObject *self, PyObject *name)
 {
     /* one set lookup (the proxy types are immutable, their names fixed at
        import); `object` itself defines only dunders, which the caller has
@@ -266,7 +266,7 @@ static int own_attr(PyObject *self, PyObject *name)
 
 /* The attribute name as a Lua key: with encoding=None, bytes in the source
    encoding (as lupa). New reference. */
-static PyObject *lua_name(PyObject *self, PyObject *name)
+static inline __attribute__((always_inline)) PyObject *lua_name(PyObject *self, PyObject *name)
 {
     tdmP_State *st = ((tdmP_Proxy *)self)->owner->st;
     if (st->encoding == NULL && PyUnicode_Check(name)) {
@@ -275,7 +275,7 @@ static PyObject *lua_name(PyObject *self, PyObject *name)
     return Py_NewRef(name);
 }
 
-static PyObject *lua_getattr(PyObject *self, PyObject *name);
+static inline __attribute__((always_inline)) PyObject *lua_getattr(PyObject *self, PyObject *name);
 
 static PyObject *proxy_getattro(PyObject *self, PyObject *name)
 {
@@ -307,7 +307,7 @@ static PyObject *proxy_getattr_method(PyObject *self, PyObject *name)
 }
 
 /* The attribute name (a str, not a dunder) looked up in Lua. */
-static PyObject *lua_getattr(PyObject *self, PyObject *name)
+static inline __attribute__((always_inline)) PyObject *lua_getattr(PyObject *self, PyObject *name)
 {
     tdmP_Proxy *p = (tdmP_Proxy *)self;
     if (tdmP_kind(self) == TDM_OBJ_FUNCTION || tdmP_kind(self) == TDM_OBJ_THREAD) {
