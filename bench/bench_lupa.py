@@ -32,8 +32,12 @@ them cancels start-up, imports and warm-up. Where perf has no counters (this
 VM) it counts callgrind's Ir instead (~50x slower): one child per kind runs
 every case with n/40 and then n/8 ops, each run bracketed by callgrind client
 requests (bench/cgmark.c, built on the fly, loaded with ctypes), and differences
-the two runs' dumps; without either it says so in one line and prints no table.
+the two runs' dumps. Both heaps (Python's and Lua's) are collected between cases
+and before each counted run, outside the count, so that the garbage one case
+leaves (the bulk rows keep every table they make until they end) is not
+collected during, and charged to, another; without either it says so in one line and prints no table.
 """
+import gc
 import json
 import os
 import subprocess
@@ -101,12 +105,12 @@ def cases(lua):
     out["t.x read from Python"] = (read_x, N)
 
     ints = list(range(1000))
-    out["table_from(1000-int list)"] = (lambda n: [lua.table_from(ints) for _ in range(n)], 200)
+    out["table_from(1000-int list)"] = (lambda n: [lua.table_from(ints) for _ in range(n)], 1000)
     d = {"k%d" % i: i for i in range(1000)}
-    out["table_from(1000 str->int dict)"] = (lambda n: [lua.table_from(d) for _ in range(n)], 200)
+    out["table_from(1000 str->int dict)"] = (lambda n: [lua.table_from(d) for _ in range(n)], 1000)
     big = lua.table_from(d)
-    out["list(t.values()) 1000"] = (lambda n: [list(big.values()) for _ in range(n)], 200)
-    out["dict(t.items()) 1000"] = (lambda n: [dict(big.items()) for _ in range(n)], 200)
+    out["list(t.values()) 1000"] = (lambda n: [list(big.values()) for _ in range(n)], 1000)
+    out["dict(t.items()) 1000"] = (lambda n: [dict(big.items()) for _ in range(n)], 1000)
 
     gen_fn = lua.eval("function() while true do coroutine.yield(1) end end")
 
@@ -170,8 +174,24 @@ def cases(lua):
         for _ in range(n):
             for k, v in seq.items():
                 pass
-    out["for k, v in t.items() 1000"] = (items_loop, 200)
+    out["for k, v in t.items() 1000"] = (items_loop, 1000)
+
+    # not a case: run between cases, outside what is measured, so that the
+    # garbage one case leaves (the bulk rows keep every table they make
+    # until they end) is not collected during, and charged to, the next
+    lua_collect = lua.eval("function() collectgarbage() collectgarbage() end")
+
+    def collect_all():
+        gc.collect()
+        lua_collect()
+    out["_collect"] = (collect_all, 0)
     return out
+
+
+def split(todo):
+    """(the cases, the collector run between them) of what cases() made."""
+    return ({name: c for name, c in todo.items() if not name.startswith("_")},
+            todo["_collect"][0])
 
 
 KINDS = ("tandem", "lupa", "lupa54", "floor")
@@ -203,7 +223,11 @@ def load(kind):
 
 def child(kind):
     todo, impl = load(kind)
-    out = {name: best(fn, n) for name, (fn, n) in todo.items()}
+    todo, collect = split(todo)
+    out = {}
+    for name, (fn, n) in todo.items():
+        collect()
+        out[name] = best(fn, n)
     out["_impl"] = impl
     json.dump(out, sys.stdout)
 
@@ -211,7 +235,7 @@ def child(kind):
 def child_one(kind, name, n):
     """Run one case once with n ops, after a warm-up that does not depend on n."""
     todo, impl = load(kind)
-    fn, default_n = todo[name]
+    fn, default_n = split(todo)[0][name]
     fn(min(default_n // 10, 1000))
     fn(n)
     print(impl)
@@ -219,18 +243,21 @@ def child_one(kind, name, n):
 
 def child_cg(kind, lib):
     """Under callgrind (--collect-atstart=no): every case after its warm-up,
-    run with n/40 then n/8 ops, each run bracketed by lib's cg_start/cg_stop,
+    run with n/40 then n/8 ops, each run after a full collection of both
+    heaps and bracketed by lib's cg_start/cg_stop,
     so that dump 2i+1 and 2i+2 hold case i's two runs. Prints the runs' op
     counts and the description."""
     import ctypes
     cg = ctypes.CDLL(lib)
     todo, impl = load(kind)
+    todo, collect = split(todo)
     plan = []
     for name, (fn, n) in todo.items():
         fn(min(n // 10, 1000))
         ops = (n // 40, n // 8)
         for m in ops:
-            cg.cg_start()
+            collect()       # each run starts from a collected heap: it pays
+            cg.cg_start()   # for its own garbage only
             fn(m)
             cg.cg_stop()
         plan.append((name, ops))
@@ -269,7 +296,7 @@ def callgrind_kind(kind, tmp):
 
 def child_list(kind):
     """The case names and their default op counts, in order."""
-    json.dump([(name, n) for name, (_, n) in load(kind)[0].items()], sys.stdout)
+    json.dump([(name, n) for name, (_, n) in split(load(kind)[0])[0].items()], sys.stdout)
 
 
 def available(kind):
