@@ -32,10 +32,11 @@ them cancels start-up, imports and warm-up. Where perf has no counters (this
 VM) it counts callgrind's Ir instead (~50x slower): one child per kind runs
 every case with n/40 and then n/8 ops, each run bracketed by callgrind client
 requests (bench/cgmark.c, built on the fly, loaded with ctypes), and differences
-the two runs' dumps. Both heaps (Python's and Lua's) are collected between cases
-and before each counted run, outside the count, so that the garbage one case
-leaves (the bulk rows keep every table they make until they end) is not
-collected during, and charged to, another; without either it says so in one line and prints no table.
+the two runs' dumps; without either it says so in one line and prints no table.
+Both heaps (Python's and Lua's) are collected between cases and before each
+counted run, outside the count, so that the garbage one case leaves (the bulk
+rows keep every table they make until they end) is not collected during, and
+charged to, another.
 """
 import gc
 import json

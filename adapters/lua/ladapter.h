@@ -227,13 +227,21 @@ static inline __attribute__((always_inline)) int tdmL_strhit(const tdmL_StrSlot 
            && tdmI_same_bytes(sl->p, v->u.s.p, v->u.s.n);
 }
 
-/* The ref of v's string when it is first in its set (the hot string of a
-   call's arguments), else 0: inline for the call path (lops.c
-   push_args_raw); tdmL_pushraw looks at the whole set. */
-static inline __attribute__((always_inline)) int tdmL_strfirst(const tdmL_State *st, const tdm_Value *v)
+/* Push v when it is a string first in its cache set (the hot string of a
+   call's arguments, a table key): 1, else 0 with nothing pushed. Inline for
+   the crossing paths (lops.c: push_args_raw, tdmL_peek, op_tablefrom); the
+   rest goes to tdmL_pushraw / tdmL_push, which look at the whole set.
+   [-0, +(0|1), -] */
+static inline __attribute__((always_inline)) int tdmL_pushcached(lua_State *L,
+                                                                 const tdmL_State *st,
+                                                                 const tdm_Value *v)
 {
-    const tdmL_StrSlot *set = tdmL_strset(st, v);
-    return set != NULL && tdmL_strhit(set, v) ? set->ref : 0;
+    const tdmL_StrSlot *set = v->kind == TDM_STR ? tdmL_strset(st, v) : NULL;
+    if (set == NULL || !tdmL_strhit(set, v)) {
+        return 0;
+    }
+    lua_rawgeti(L, LUA_REGISTRYINDEX, set->ref);
+    return 1;
 }
 
 /* lload.c */

@@ -578,10 +578,7 @@ static int op_tablefrom(lua_State *L, tdmL_State *st, tdmS_Frame *f)
             push_item(L, st, &f->args[first + 2 * i + 1]);
             lua_rawseti(L, 1, (lua_Integer)k->u.i);
         } else {
-            int ref = k->kind == TDM_STR ? tdmL_strfirst(st, k) : 0;
-            if (ref != 0) {
-                lua_rawgeti(L, LUA_REGISTRYINDEX, ref);     /* the cached key, inline */
-            } else {
+            if (!tdmL_pushcached(L, st, k)) {
                 tdmL_push(L, st, k);
             }
             push_item(L, st, &f->args[first + 2 * i + 1]);
@@ -895,16 +892,13 @@ static inline __attribute__((always_inline)) int push_args_raw(lua_State *L, tdm
     const tdm_Value *end = f->args + f->nargs;
     for (; v < end; v++) {
         int kind = v->kind;
-        int ref;
         if (kind == TDM_OBJ && v->lang == TDM_LANG_LUA) {
             lua_rawgeti(L, LUA_REGISTRYINDEX, (lua_Integer)(intptr_t)v->u.obj);
         } else if (kind == TDM_INT) {
             lua_pushinteger(L, (lua_Integer)v->u.i);
         } else if (kind == TDM_FLOAT) {
             lua_pushnumber(L, (lua_Number)v->u.f);
-        } else if (kind == TDM_STR && (ref = tdmL_strfirst(st, v)) != 0) {
-            lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
-        } else if (!tdmL_pushraw(L, st, v)) {
+        } else if (!tdmL_pushcached(L, st, v) && !tdmL_pushraw(L, st, v)) {
             lua_settop(L, top);
             return 0;
         }
@@ -1075,12 +1069,10 @@ int tdmL_peek(tdm_Runtime *rt, int op, const tdm_Value *args, int nargs, tdm_Val
         *mark = base;           /* peek_end pops the table */
         return 1;
     }
-    int ref;
     if (args[1].kind == TDM_INT) {
         lua_rawgeti(L, base + 1, (lua_Integer)args[1].u.i);    /* t[i] */
-    } else if (args[1].kind == TDM_STR && (ref = tdmL_strfirst(st, &args[1])) != 0) {
-        lua_rawgeti(L, LUA_REGISTRYINDEX, ref);      /* t.name: the cached key, inline */
-        lua_rawget(L, base + 1);
+    } else if (tdmL_pushcached(L, st, &args[1])) {
+        lua_rawget(L, base + 1);                    /* t.name: the cached key */
     } else if (tdmL_pushraw(L, st, &args[1])) {
         lua_rawget(L, base + 1);
     } else {

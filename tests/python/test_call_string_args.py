@@ -20,6 +20,20 @@ def cache_set(s):
     return (h >> 40) & (SETS - 1)
 
 
+def by_cache_set(strings):
+    """The strings grouped by the cache set each lands in (the caller keeps
+    them alive: a set is chosen by the object's address)."""
+    groups = {}
+    for s in strings:
+        groups.setdefault(cache_set(s), []).append(s)
+    return groups
+
+
+def three_sharing_a_set(strings):
+    """Three of the strings whose identities land in one cache set."""
+    return next(g[:3] for g in by_cache_set(strings).values() if len(g) >= 3)
+
+
 def echo(lua):
     return lua.eval("function(a, s, x) return s, #s, a end")
 
@@ -38,15 +52,7 @@ def test_strings_sharing_a_set_each_arrive_as_themselves():
     lua = tandem.LuaRuntime()
     f = echo(lua)
     pool = ["s%05d-%s" % (i, "x" * (i % 7)) for i in range(20000)]
-    by_set = {}
-    same = None
-    for s in pool:
-        group = by_set.setdefault(cache_set(s), [])
-        group.append(s)
-        if len(group) == 3:
-            same = group
-            break
-    assert same is not None
+    same = three_sharing_a_set(pool)
     for rnd in range(50):
         for s in same:
             assert f(rnd, s, 0.0) == (s, len(s), rnd)
@@ -88,14 +94,7 @@ def test_table_reads_by_string_key_find_the_right_entry():
     # (the general path, whose __index must run)
     lua = tandem.LuaRuntime()
     pool = ["f%05d" % i for i in range(20000)]
-    by_set = {}
-    same = None
-    for s in pool:
-        group = by_set.setdefault(cache_set(s), [])
-        group.append(s)
-        if len(group) == 3:
-            same = group
-            break
+    same = three_sharing_a_set(pool)
     t = lua.table_from({k: i for i, k in enumerate(same)})
     for _ in range(50):
         for i, k in enumerate(same):
@@ -115,10 +114,7 @@ def test_table_reads_by_string_key_find_the_right_entry():
 def test_table_from_string_keys_sharing_a_set_and_reused_addresses():
     lua = tandem.LuaRuntime()
     keys = ["g%05d" % i for i in range(20000)]
-    by_set = {}
-    for s in keys:
-        by_set.setdefault(cache_set(s), []).append(s)
-    crowded = [g for g in by_set.values() if len(g) >= 3][:20]
+    crowded = [g for g in by_cache_set(keys).values() if len(g) >= 3][:20]
     d = {k: j for g in crowded for j, k in enumerate(g)}
     for _ in range(5):
         t = lua.table_from(d)
