@@ -1271,13 +1271,17 @@ static int direct_call(Gen *g, const tdmX_Node *n, Ex *out)
        value's fixed-arity body for k arguments (rt.xb[k]: false when it has
        none). A hit costs no table read. */
     int gc = tdmX_is(n->u.l.v[1], "global") ? gcache_slot(g, sym(n->u.l.v[1], 1), nk - 1) : -1;
-    int cb = 0;
+    int cb = 0, cv = 0;
+    size_t mark = 0, after = 0;
+    Buf *ob = g->o;
     if (gc >= 0) {
         cb = ++g->tmp;
-        int cv = ++g->tmp;
+        cv = ++g->tmp;
+        mark = g->o->n;
         emit(g, "local t%d, t%d = CB%d, CV%d; if CE%d ~= EP() then t%d = G(\"%s\"); "
              "t%d = XB[%d][t%d] or false; CV%d, CB%d, CE%d = t%d, t%d, EP() or nil end; ",
              cb, cv, gc, gc, gc, cv, sym(n->u.l.v[1], 1), cb, nk - 1, cv, gc, gc, gc, cv, cb);
+        after = g->o->n;
         e[0] = ex_make(dupf(g, "t%d", cv), 0, 1);
         if (e[0].s == NULL || exprs(g, (const tdmX_Node *const *)n->u.l.v + 2, nk - 1, e + 1) != 0) {
             free(e[0].s);
@@ -1316,6 +1320,24 @@ static int direct_call(Gen *g, const tdmX_Node *n, Ex *out)
                 free(e);
                 return -1;
             }
+        }
+    }
+    if (gc >= 0 && g->o == ob && ob->n == after && !g->oom) {
+        /* nothing was written between the check and the call (no argument
+           needed a statement or a spill), so nothing runs there: the
+           branches without a body read the callee from CV itself, which is
+           then still the value checked (one upvalue read fewer on a hit) */
+        ob->n = mark;
+        ob->p[mark] = '\0';
+        emit(g, "local t%d = CB%d; if CE%d ~= EP() then local t%d = G(\"%s\"); "
+             "t%d = XB[%d][t%d] or false; CV%d, CB%d, CE%d = t%d, t%d, EP() or nil end; ",
+             cb, gc, gc, cv, sym(n->u.l.v[1], 1), cb, nk - 1, cv, gc, gc, gc, cv, cb);
+        free(e[0].s);
+        e[0].s = dupf(g, "CV%d", gc);
+        if (e[0].s == NULL) {
+            free_exs(e, nk);
+            free(e);
+            return -1;
         }
     }
     char *args = join(g, e + 1, nk - 1, NULL);
