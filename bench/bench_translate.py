@@ -119,24 +119,25 @@ end
 -- the floor of the sort row: the hand-written comparator inside the protocol
 -- every translated function keeps (an entry wrapper under xpcall, Python's
 -- argument count, the recursion depth counter), and nothing else
-local R = { depth = 0, maxdepth = 1000 }
+-- (the depth counter and its limit in upvalues, as translated code keeps them)
+local DEPTH, MAXD = 0, 1000
 local function handler(e) return e end
 local function inner(...)
     local n = select("#", ...)
     local a, b = ...
     if n ~= 2 then error("argument count") end
-    local D = R.depth + 1
-    if D > R.maxdepth then error("depth") end
-    R.depth = D
+    local D = DEPTH + 1
+    if D > MAXD then error("depth") end
+    DEPTH = D
     local r
     if a % 7 ~= b % 7 then r = a % 7 < b % 7 else r = a < b end
-    R.depth = D - 1
+    DEPTH = D - 1
     return r
 end
 function B.cmp_protocol(...)
-    local saved = R.depth
+    local saved = DEPTH
     local ok, r = xpcall(inner, handler, ...)
-    R.depth = saved
+    DEPTH = saved
     if not ok then error(r, 0) end
     return r
 end
@@ -147,12 +148,12 @@ fibp = function(...)
     local n = select("#", ...)
     local v = ...
     if n ~= 1 then error("argument count") end
-    local D = R.depth + 1
-    if D > R.maxdepth then error("depth") end
-    R.depth = D
-    if v < 2 then R.depth = D - 1 return v end
+    local D = DEPTH + 1
+    if D > MAXD then error("depth") end
+    DEPTH = D
+    if v < 2 then DEPTH = D - 1 return v end
     local r = fibp(v - 1) + fibp(v - 2)
-    R.depth = D - 1
+    DEPTH = D - 1
     return r
 end
 B.fib_protocol = fibp
@@ -169,7 +170,7 @@ function B.mkfloors(entry)
     local _, rt = debug.getupvalue(entry, 4)
     local LCHK = rt.fast.lchk
     B.cmp_centry = function(a, b, ...)
-        if not (LCHK(2, a, b, ...) and rt.depth < rt.maxdepth) then error("slow path") end
+        if not (LCHK(2, a, b, ...) and DEPTH < MAXD) then error("slow path") end
         if a % 7 ~= b % 7 then return a % 7 < b % 7 end
         return a < b
     end
@@ -182,46 +183,46 @@ function B.mkfloors(entry)
     local EP, ADD = rt.epoch, rt.fast.add
     local fibq
     fibq = function(v)
-        local D = rt.depth + 1
-        if D > rt.maxdepth then error("depth") end
-        rt.depth = D
-        if v < 2 then rt.depth = D - 1 return v end
+        local D = DEPTH + 1
+        if D > MAXD then error("depth") end
+        DEPTH = D
+        if v < 2 then DEPTH = D - 1 return v end
         local _ = EP()
         local x = fibq(v - 1)
         _ = EP()
         local r = ADD(x, fibq(v - 2))
-        rt.depth = D - 1
+        DEPTH = D - 1
         return r
     end
     B.fib_floor = fibq
     -- what is left once the epoch check costs nothing: the depth counter
-    -- alone (rt.depth, as translated code keeps it), and the same with the
+    -- alone (an upvalue, as translated code keeps it), and the same with the
     -- two global reads checked against a Lua-visible epoch (a table slot
     -- compared in Lua, no C call) and the C add of two results of unknown
     -- type
     local fibd
     fibd = function(v)
-        local D = rt.depth + 1
-        if D > rt.maxdepth then error("depth") end
-        rt.depth = D
-        if v < 2 then rt.depth = D - 1 return v end
+        local D = DEPTH + 1
+        if D > MAXD then error("depth") end
+        DEPTH = D
+        if v < 2 then DEPTH = D - 1 return v end
         local r = fibd(v - 1) + fibd(v - 2)
-        rt.depth = D - 1
+        DEPTH = D - 1
         return r
     end
     B.fib_depth = fibd
     local EV, GV = { 1 }, {}
     local fibe
     fibe = function(v)
-        local D = rt.depth + 1
-        if D > rt.maxdepth then error("depth") end
-        rt.depth = D
-        if v < 2 then rt.depth = D - 1 return v end
+        local D = DEPTH + 1
+        if D > MAXD then error("depth") end
+        DEPTH = D
+        if v < 2 then DEPTH = D - 1 return v end
         local f = GV[2] == EV[1] and GV[1] or error("miss")
         local a = f(v - 1)
         f = GV[2] == EV[1] and GV[1] or error("miss")
         local r = ADD(a, f(v - 2))
-        rt.depth = D - 1
+        DEPTH = D - 1
         return r
     end
     GV[1], GV[2] = fibe, 1
@@ -235,17 +236,17 @@ function B.mkfloors(entry)
     local CE, CB
     local fibc
     fibc = function(v, TT)
-        local D = rt.depth + 1
-        if D > rt.maxdepth then error("depth") end
-        rt.depth = D
-        if v < 2 then rt.depth = D - 1 return v end
+        local D = DEPTH + 1
+        if D > MAXD then error("depth") end
+        DEPTH = D
+        if v < 2 then DEPTH = D - 1 return v end
         local b = CB
         if CE ~= EP() then CE = EP() end
         local x = b(v - 1, true)
         b = CB
         if CE ~= EP() then CE = EP() end
         local r = ADD(x, b(v - 2, true))
-        rt.depth = D - 1
+        DEPTH = D - 1
         return r
     end
     CB = fibc
@@ -540,7 +541,7 @@ def main():
     print("fib floor now: hand-written fib with the depth counter, an epoch check per "
           "global read and a C add: %s hand-written" % ms_x(floor["fib_now"], hf))
     print("fib floor of any exact design keeping Python's recursion limit: the depth "
-          "counter alone (rt.depth): %s hand-written; with a Lua-visible epoch "
+          "counter alone (an upvalue): %s hand-written; with a Lua-visible epoch "
           "(a table slot compared in Lua) and a C add: %s"
           % (ms_x(floor["fib_depth"], hf), ms_x(floor["fib_luaepoch"], hf)))
     print("fib floor of the call protocol translated code uses: the floor above with each "

@@ -19,12 +19,14 @@
  * an entry of its own written in Lua, which falls back on this one.)
  *
  * Upvalues: 1 the function, 2 its body or false, 3 its number of
- * parameters (-1: no body), 4 the pyrt table rt, 5 rt.handler.
+ * parameters (-1: no body), 4 the pyrt table rt, 5 rt.handler, 6
+ * rt.depthcell (its upvalue 1 is the depth counter translated code shares).
  */
 #include "ladapter.h"
 
 #define RT lua_upvalueindex(4)
 #define HANDLER lua_upvalueindex(5)
+#define CELL lua_upvalueindex(6)
 
 /* rt.reraise(error at the top): never returns */
 static int reraise(lua_State *L)
@@ -46,7 +48,7 @@ static int c_entry(lua_State *L)
     if (!lua_checkstack(L, n + 8)) {
         return luaL_error(L, "stack overflow (translated function arguments)");
     }
-    lua_getfield(L, RT, "depth");               /* n + 1: saved */
+    lua_getupvalue(L, CELL, 1);                 /* n + 1: the depth, saved */
     lua_pushvalue(L, HANDLER);                  /* n + 2 */
     int nargs = n;
     if (direct) {
@@ -64,7 +66,7 @@ static int c_entry(lua_State *L)
     }
     int st = lua_pcall(L, nargs, 1, n + 2);
     lua_pushvalue(L, n + 1);
-    lua_setfield(L, RT, "depth");
+    lua_setupvalue(L, CELL, 1);
     if (st != LUA_OK) {
         return reraise(L);
     }
@@ -95,7 +97,8 @@ static int mk_entry(lua_State *L)
     }
     lua_pushvalue(L, lua_upvalueindex(1));      /* rt */
     lua_getfield(L, -1, "handler");
-    lua_pushcclosure(L, c_entry, 5);
+    lua_getfield(L, -2, "depthcell");
+    lua_pushcclosure(L, c_entry, 6);
     return 1;
 }
 

@@ -1271,13 +1271,17 @@ static int direct_call(Gen *g, const tdmX_Node *n, Ex *out)
        value's fixed-arity body for k arguments (rt.xb[k]: false when it has
        none). A hit costs no table read. */
     int gc = tdmX_is(n->u.l.v[1], "global") ? gcache_slot(g, sym(n->u.l.v[1], 1), nk - 1) : -1;
-    int cb = 0;
+    int cb = 0, cv = 0;
+    size_t mark = 0, after = 0;
+    Buf *ob = g->o;
     if (gc >= 0) {
         cb = ++g->tmp;
-        int cv = ++g->tmp;
+        cv = ++g->tmp;
+        mark = g->o->n;
         emit(g, "local t%d, t%d = CB%d, CV%d; if CE%d ~= EP() then t%d = G(\"%s\"); "
              "t%d = XB[%d][t%d] or false; CV%d, CB%d, CE%d = t%d, t%d, EP() or nil end; ",
              cb, cv, gc, gc, gc, cv, sym(n->u.l.v[1], 1), cb, nk - 1, cv, gc, gc, gc, cv, cb);
+        after = g->o->n;
         e[0] = ex_make(dupf(g, "t%d", cv), 0, 1);
         if (e[0].s == NULL || exprs(g, (const tdmX_Node *const *)n->u.l.v + 2, nk - 1, e + 1) != 0) {
             free(e[0].s);
@@ -1316,6 +1320,24 @@ static int direct_call(Gen *g, const tdmX_Node *n, Ex *out)
                 free(e);
                 return -1;
             }
+        }
+    }
+    if (gc >= 0 && g->o == ob && ob->n == after && !g->oom) {
+        /* nothing was written between the check and the call (no argument
+           needed a statement or a spill), so nothing runs there: the
+           branches without a body read the callee from CV itself, which is
+           then still the value checked (one upvalue read fewer on a hit) */
+        ob->n = mark;
+        ob->p[mark] = '\0';
+        emit(g, "local t%d = CB%d; if CE%d ~= EP() then local t%d = G(\"%s\"); "
+             "t%d = XB[%d][t%d] or false; CV%d, CB%d, CE%d = t%d, t%d, EP() or nil end; ",
+             cb, gc, gc, cv, sym(n->u.l.v[1], 1), cb, nk - 1, cv, gc, gc, gc, cv, cb);
+        free(e[0].s);
+        e[0].s = dupf(g, "CV%d", gc);
+        if (e[0].s == NULL) {
+            free_exs(e, nk);
+            free(e);
+            return -1;
         }
     }
     char *args = join(g, e + 1, nk - 1, NULL);
@@ -1810,7 +1832,7 @@ static void emit_return(Gen *g, const char *val)
         if (g->ingen || g->leaf) {
             emit(g, "do return (%s) end", val);     /* ends the generator's coroutine */
         } else {
-            emit(g, "do rt.depth = D - 1 return (%s) end", val);
+            emit(g, "do DEPTH = D - 1 return (%s) end", val);
         }
     }
 }
@@ -2894,6 +2916,9 @@ static int block(Gen *g, const tdmX_Node *b)
 /* ---- functions ------------------------------------------------------------------ */
 
 static const char prelude[] =
+    /* the recursion depth and its limit: upvalues of the function the chunk
+       returns, joined to the runtime library's before it runs (join_depth) */
+    "local DEPTH, MAXD = 0, 0 return function(...) "
     "local rt, H, K, NAME = ...; "
     "local truth, call, method, getitem, setitem, slice, iter, unpack, range = "
     "rt.truth, rt.call, rt.method, rt.getitem, rt.setitem, rt.slice, rt.iter, rt.unpack, "
@@ -2912,7 +2937,6 @@ static const char prelude[] =
     "local YIELD, YFROM, GEN = rt.yield, rt.yieldfrom, rt.gen; "
     "local callkw, star, dstar, defsig, mkfunc, mksig = rt.callkw, rt.star, rt.dstar, "
     "rt.defsig, rt.mkfunc, rt.mksig; local SIG = {}; "
-    "local function depth(d) rt.depth = d end; "
     /* a global read asks __globals__ at call time, unless this run holds the
        same value read since the last crossing (rt.epoch: docs/translation.md) */
     "local EP, GV, GE = rt.epoch, {}, {}; local function G(n) local e = EP() "
@@ -3181,8 +3205,8 @@ static int gen_function_body(Gen *g, const tdmX_Func *f, const char *namexpr)
     } else if (g->leaf) {
         emit_tcheck(g, f);              /* the caller checked the depth (lxentry.c) */
     } else {
-        eput(g, " local D = rt.depth + 1 if D > rt.maxdepth then throw(\"RecursionError\", "
-                "\"maximum recursion depth exceeded\") end rt.depth = D");
+        eput(g, " local D = DEPTH + 1 if D > MAXD then throw(\"RecursionError\", "
+                "\"maximum recursion depth exceeded\") end DEPTH = D");
         emit_tcheck(g, f);
     }
     g->indent++;
@@ -3198,7 +3222,7 @@ static int gen_function_body(Gen *g, const tdmX_Func *f, const char *namexpr)
     } else if (g->leaf) {
         eput(g, "return nil end");
     } else {
-        eput(g, "rt.depth = D - 1 return nil end");
+        eput(g, "DEPTH = D - 1 return nil end");
     }
     return g->oom ? gen_fail(g, f->line, "not enough memory") : 0;
 }
@@ -3435,7 +3459,7 @@ static int gen_leaf(Gen *g, const tdmX_Func *f)
         char *params = dupf(g, "%.*s", (int)(close - b.p - strlen("function(")),
                             b.p + strlen("function("));
         emit(g, "local FN, BODY; local LEAF = function(...) if not (LCHK(%d, ...) and "
-             "rt.depth < rt.maxdepth) then return SLOW(FN, ...) end local %s = ...",
+             "DEPTH < MAXD) then return SLOW(FN, ...) end local %s = ...",
              tdmX_len(f->params) - 1, params ? params : "");
         free(params);
         bput(g, close + 1, strlen(close + 1));
@@ -3494,6 +3518,7 @@ static int gen_func(Gen *g, const tdmX_Func *f)
         return -1;
     }
     newline(g);
+    bput(g, "end\n", 4);                /* the function the prelude opened */
     if (g->statics.n > 0 && !g->oom) {
         Buf all = { NULL, 0, 0 };
         Buf *save = g->o;
@@ -3579,6 +3604,22 @@ static int l_epoch(lua_State *L)
     return 1;
 }
 
+/* Join the upvalues DEPTH and MAXD of the Lua function at fn (the function
+   a translated chunk returns: every function it makes shares them) to those
+   of rt.depthcell at cell, the runtime library's own (pyrt/core.lua). */
+static void join_depth(lua_State *L, int fn, int cell)
+{
+    const char *name;
+    for (int i = 1; (name = lua_getupvalue(L, fn, i)) != NULL; i++) {
+        lua_pop(L, 1);
+        if (strcmp(name, "DEPTH") == 0) {
+            lua_upvaluejoin(L, fn, i, cell, 1);
+        } else if (strcmp(name, "MAXD") == 0) {
+            lua_upvaluejoin(L, fn, i, cell, 2);
+        }
+    }
+}
+
 /* Push the runtime library of this state (loaded once). [-0, +1, e] */
 static void push_pyrt(lua_State *L, tdmL_State *st)
 {
@@ -3654,9 +3695,11 @@ int tdmL_load_ir(lua_State *L, tdmL_State *st, tdmS_Frame *f)
     int hook = lua_gettop(L);
     lua_pushvalue(L, hook);
     lua_setfield(L, rt, "H");
+    lua_getfield(L, rt, "depthcell");          /* upvalues DEPTH, MAXD (pyrt/core.lua) */
+    int cell = lua_gettop(L);
     if (f->nargs > 2 && f->args[2].kind == TDM_INT && f->args[2].u.i > 0) {
         lua_pushinteger(L, f->args[2].u.i);
-        lua_setfield(L, rt, "maxdepth");
+        lua_setupvalue(L, cell, 2);
     }
     lua_newtable(L);
     int internal = lua_gettop(L);
@@ -3680,6 +3723,8 @@ int tdmL_load_ir(lua_State *L, tdmL_State *st, tdmS_Frame *f)
             return luaL_error(L, "translation produced invalid Lua (a tandem bug): %s",
                               lua_tostring(L, -1));
         }
+        lua_call(L, 0, 1);                      /* -> the function the chunk opens */
+        join_depth(L, lua_gettop(L), cell);
         lua_pushvalue(L, rt);
         lua_pushvalue(L, hook);
         lua_pushinteger(L, i);

@@ -152,7 +152,7 @@ def test_rebound_in_the_middle_of_a_recursion(lua):
 def test_global_read_before_the_arguments(lua):
     """f(g(x)): f is read before g runs; g rebinding f does not change the
     callee of the pending call, only later reads (the same global as its own
-    argument too)."""
+    argument too, also when an argument's calls refill the shared cache)."""
     src = (
         "def f1(x):\n"
         "    global CALLEE\n"
@@ -170,15 +170,29 @@ def test_global_read_before_the_arguments(lua):
         "    return x\n"
         "def twice(x):\n"
         "    return CALLEE(x) + CALLEE(x)\n"
+        "def refilled(x):\n"
+        "    return CALLEE(CALLEE(x) + CALLEE(x))\n"
+        "class Rebinder:\n"
+        "    def __call__(self, x):\n"
+        "        global CALLEE\n"
+        "        CALLEE = f2\n"
+        "        return x + 1\n"
     )
     path = _source(src, "read_before_args")
-    for name, expect in (("nested", 3), ("via_arg", 6), ("twice", 56)):
+    # refilled: the second inner call finds the global rebound and refills
+    # the call site's cache, which the outer call shares: the outer callee
+    # is still the value read first (f1 has a translated body, which the
+    # call takes; a Rebinder has none: called through the cached value)
+    for name, expect in (("nested", 3), ("via_arg", 6), ("twice", 56), ("refilled", 57),
+                         ("refilled_obj", 57)):
+        first = "Rebinder" if name == "refilled_obj" else "f1"
+        name = "refilled" if name == "refilled_obj" else name
         ns = _fresh(src, path)
-        ns["CALLEE"] = ns["f1"]
+        ns["CALLEE"] = ns[first]() if first == "Rebinder" else ns[first]
         native = outcome(ns[name], (1 if name == "nested" else 5,))
         assert native == ("ok", expect), (name, native)
         ns = _fresh(src, path)
-        ns["CALLEE"] = ns["f1"]
+        ns["CALLEE"] = ns[first]() if first == "Rebinder" else ns[first]
         lf = lua.translate(ns[name])
         check_outcome(native, outcome(lf, (1 if name == "nested" else 5,)))
         assert ns["CALLEE"] is ns["f2"]
@@ -542,3 +556,8 @@ def test_arguments_in_the_call_branches(lua):
     lua.translate(ns["long_arg"])
     long_src = tandem.translated_source(ns["long_arg"])
     assert "local t" in long_src and "add(add(add(add(add(" in long_src
+    # nothing runs between fib's cache checks and its calls: the branches
+    # without a body read the callee from the cache itself; the spilled
+    # argument runs code there, so that call keeps the value it checked
+    assert "elseif XF[CV0] then" in src and "= CB0, CV0;" not in src
+    assert "= CB0, CV0;" in long_src and "XF[CV0]" not in long_src

@@ -453,9 +453,9 @@ do
             args[npos + (i - npos + 1) // 2] = rt.kwarg(args[i], args[i + 1])
         end
         local n = npos + (args.n - npos) // 2
-        local saved = rt.depth
+        local saved = DEPTH
         local r = pack(xpcall(rt.callkw, rt.handler, f, unpack(args, 1, n)))
-        rt.depth = saved
+        DEPTH = saved
         if not r[1] then
             rt.reraise(r[2])
         end

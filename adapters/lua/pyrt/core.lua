@@ -21,6 +21,7 @@ local sfind, ssub, sformat, sbyte, srep = string.find, string.sub, string.format
 local concat, pack, unpack = table.concat, table.pack, table.unpack
 local utf8len, utf8offset, utf8char, utf8cp = utf8.len, utf8.offset, utf8.char, utf8.codepoint
 local getinfo = debug.getinfo
+local getupvalue, upvaluejoin = debug.getupvalue, debug.upvaluejoin
 
 local LIST = { __name = "list" }
 local TUPLE = { __name = "tuple" }
@@ -68,8 +69,32 @@ function rt.xreg(f, body, np, leaf)
     end
     return f
 end
-rt.depth = 0
-rt.maxdepth = 1000
+-- The recursion depth of translated code and its limit: two locals of this
+-- chunk, and upvalues of every translated function, which reads and writes
+-- them with one instruction each (a table field cost ~50 instructions per
+-- access). The loader joins each translated chunk's DEPTH and MAXD to these
+-- (rt.joindepth; lxlate.c join_depth for the adapter), through depthcell,
+-- whose upvalues 1 and 2 they are.
+local DEPTH, MAXD = 0, 1000
+function rt.depthcell() return DEPTH, MAXD end
+function rt.getdepth() return DEPTH end
+function rt.setdepth(d) DEPTH = d end
+-- Join function f's upvalues named DEPTH and MAXD (if it has them) to the
+-- runtime's: what every loader of translated chunks does before running one.
+function rt.joindepth(f)
+    local i = 1
+    while true do
+        local n = getupvalue(f, i)
+        if n == nil then
+            return f
+        elseif n == "DEPTH" then
+            upvaluejoin(f, i, rt.depthcell, 1)
+        elseif n == "MAXD" then
+            upvaluejoin(f, i, rt.depthcell, 2)
+        end
+        i = i + 1
+    end
+end
 rt.H = nil          -- host hook (Python callable): set by the back end
 
 -- ---- exceptions -------------------------------------------------------------
@@ -2462,11 +2487,11 @@ local function sort_list(r, key, reverse)
         if keys then
             reverse_in_place(keys, n)
         end
-        local saved = rt.depth
+        local saved = DEPTH
         local ok, err = pcall(rt.timsort, keys or r, keys and r or nil, n, islt)
         reverse_in_place(r, n)
         if not ok then
-            rt.depth = saved
+            DEPTH = saved
             error(err, 0)
         end
     else
@@ -2688,7 +2713,7 @@ function M.list.sort(l, ...)
         l[i] = nil
     end
     l.n = 0
-    local saved = rt.depth
+    local saved = DEPTH
     local ok, err = pcall(sort_list, r, kw.key, reverse)
     local modified = l.n ~= 0
     for i = 1, l.n do
@@ -2699,7 +2724,7 @@ function M.list.sort(l, ...)
     end
     l.n = n
     if not ok then
-        rt.depth = saved
+        DEPTH = saved
         error(err, 0)
     end
     if modified then
@@ -3127,10 +3152,10 @@ function rt.entry(f)
         return rt.centry(f, false, -1)
     end
     return function(...)
-        local saved = rt.depth
+        local saved = DEPTH
         -- a translated function returns one value
         local ok, r = xpcall(f, rt.handler, ...)
-        rt.depth = saved
+        DEPTH = saved
         if not ok then
             rt.reraise(r)
         end
@@ -3146,10 +3171,10 @@ function rt.entry(f)
 end
 
 function rt.enter(name)
-    local d = rt.depth + 1
-    rt.depth = d
-    if d > rt.maxdepth then
-        rt.depth = d - 1
+    local d = DEPTH + 1
+    DEPTH = d
+    if d > MAXD then
+        DEPTH = d - 1
         throw("RecursionError", "maximum recursion depth exceeded")
     end
 end
@@ -3157,10 +3182,10 @@ end
 -- try/except support: run body (a closure returning a completion code and a
 -- value), restoring the depth counter when it raised.
 function rt.try(body)
-    local saved = rt.depth
+    local saved = DEPTH
     local r = pack(pcall(body))
     if not r[1] then
-        rt.depth = saved
+        DEPTH = saved
         return false, errvalue(r[2])
     end
     return true, r[2], r[3]

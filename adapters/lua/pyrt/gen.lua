@@ -32,7 +32,7 @@ do
 
     function rt.gen(body, name)
         local g = setmetatable({ co = cocreate(body), state = 0, name = name,
-                                 born = rt.depth }, GEN)
+                                 born = DEPTH }, GEN)
         rt.lastgen = g
         return g
     end
@@ -114,9 +114,9 @@ do
             raise_here(x)
         end
         g.state = 2
-        local saved = rt.depth
+        local saved = DEPTH
         local ok, v = pcall(g.step)
-        rt.depth = saved
+        DEPTH = saved
         if not ok then
             g.state = 3
             error(pep479(errvalue(v)), 0)
@@ -154,17 +154,17 @@ do
         if g.step then
             return step_resume(g, mode, x)
         end
-        local saved = rt.depth
-        if saved + 1 > rt.maxdepth then
+        local saved = DEPTH
+        if saved + 1 > MAXD then
             throw("RecursionError", "maximum recursion depth exceeded")
         end
-        rt.depth = saved + 1
+        DEPTH = saved + 1
         g.state = 2
         local prev = CUR
         CUR = g
         local ok, r = coresume(g.co, mode, x)
         CUR = prev
-        rt.depth = saved
+        DEPTH = saved
         if not ok then
             g.state = 3
             -- Lua leaves the stack of a coroutine that died by an error as it
@@ -262,7 +262,7 @@ do
     end }
     function rt.owned(v)
         if getmetatable(v) == GEN and rawequal(v, rt.lastgen) and v.state == 0
-                and v.born == rt.depth and v.co then
+                and v.born == DEPTH and v.co then
             rt.lastgen = nil
             return setmetatable({ g = v }, OWNED)
         end

@@ -181,7 +181,7 @@ function SA.load(M, i, name, src)
     if chunk == nil then
         error("tandem translate produced invalid Lua (a tandem bug): " .. err, 0)
     end
-    local f = chunk(rt, M.H, i, name)
+    local f = rt.joindepth(chunk())(rt, M.H, i, name)
     rt.fnames[f] = name
     rt.xf[f] = true
     M.funcs[i + 1] = f
@@ -203,9 +203,9 @@ function SA.run(M, names, body, ismain)
             rt.method(a, "append", arg[i])
         end
     end
-    local saved = rt.depth
+    local saved = rt.getdepth()
     local ok, e = xpcall(body, rt.handler)
-    rt.depth = saved
+    rt.setdepth(saved)
     if not ok then
         if not ismain then
             error(e, 0)

@@ -1,0 +1,101 @@
+"""The recursion depth of translated code (docs/translation.md, "Recursion"):
+one counter and one limit for every translated function of a runtime, each
+chunk's upvalues DEPTH and MAXD joined to the runtime library's (lxlate.c
+join_depth), the limit the last translation's sys.getrecursionlimit(), the
+counter back where it was after a RecursionError left translated code."""
+import sys
+
+import pytest
+
+import tandem
+
+
+@pytest.fixture(scope="module")
+def lua():
+    return tandem.LuaRuntime()
+
+
+def down(n):
+    if n == 0:
+        return 0
+    return down(n - 1) + 1
+
+
+def ping(n):
+    if n == 0:
+        return 0
+    return pong(n - 1) + 1
+
+
+def pong(n):
+    if n == 0:
+        return 0
+    return ping(n - 1) + 1
+
+
+def also_down(n):
+    if n == 0:
+        return 0
+    return also_down(n - 1) + 1
+
+
+def gen_down(n):
+    if n > 0:
+        yield n
+        yield from gen_down(n - 1)
+
+
+def fails(f, n):
+    try:
+        f(n)
+    except RecursionError:
+        return True
+    return False
+
+
+def threshold(f, hi=20000):
+    """The smallest n for which f(n) raises RecursionError."""
+    lo = 0
+    assert fails(f, hi) and not fails(f, lo)
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if fails(f, mid):
+            hi = mid
+        else:
+            lo = mid
+    return hi
+
+
+def test_one_counter_across_chunks(lua):
+    # ping and pong are two chunks: a counter per chunk would let the
+    # mutual recursion go twice as deep
+    td, tp = lua.translate(down), lua.translate(ping)
+    a, b = threshold(td), threshold(tp)
+    assert abs(a - b) <= 1, (a, b)
+    assert sys.getrecursionlimit() // 2 < a <= sys.getrecursionlimit() + 1, a
+    assert threshold(td) == a           # the counter is back after each error
+    assert td(a - 2) == a - 2 and tp(a - 2) == a - 2
+
+
+def test_limit_follows_the_last_translation(lua):
+    td = lua.translate(down)
+    before = threshold(td)
+    saved = sys.getrecursionlimit()
+    try:
+        sys.setrecursionlimit(saved + 700)
+        other = lua.translate(also_down)    # loads a chunk: the limit is read again
+        assert abs(threshold(other) - (before + 700)) <= 1
+        assert abs(threshold(td) - (before + 700)) <= 1     # one limit for all
+    finally:
+        sys.setrecursionlimit(saved)
+    lua.translate(gen_down)                 # back to the saved limit
+    assert threshold(td) == before
+
+
+def test_generators_count_on_the_same_counter(lua):
+    tg = lua.translate(gen_down)
+    assert sum(tg(50)) == sum(gen_down(50))
+    with pytest.raises(RecursionError):
+        sum(tg(20000))
+    assert sum(tg(50)) == 1275
+    assert lua.translate(down)(300) == 300
