@@ -20,6 +20,10 @@ local sfind, ssub, sformat, sbyte, srep = string.find, string.sub, string.format
     string.rep
 local concat, pack, unpack = table.concat, table.pack, table.unpack
 local utf8len, utf8offset, utf8char, utf8cp = utf8.len, utf8.offset, utf8.char, utf8.codepoint
+-- the debug library: the adapter passes a table of its own (lxlate.c
+-- push_pyrt), so that translation works in a state whose `debug` global was
+-- removed, as sandboxes do; standalone files (tandem translate) use the global
+local debug = ... or debug
 local getinfo = debug.getinfo
 local getupvalue, upvaluejoin = debug.getupvalue, debug.upvaluejoin
 
