@@ -160,8 +160,16 @@ local function newexc(cls, ...)
 end
 
 -- Raise a fresh exception of class `name` with the given args.
+-- A refusal (NotImplementedError "... (tandem translation)": something the
+-- translation does not reproduce, met at run time) is marked: no `except`
+-- of translated code catches it (rt.match), so it ends the translated call
+-- instead of running a handler CPython would not have run.
 local function throw(name, ...)
     local e = newexc(classes[name], ...)
+    if name == "NotImplementedError" then
+        local m = ...
+        e.refusal = type(m) == "string" and ssub(m, -20) == "(tandem translation)" or nil
+    end
     e.file, e.line, e.func = where()
     error(e, 0)
 end
@@ -206,7 +214,12 @@ end
 
 -- Does error value e match an except clause's class (or tuple of classes)?
 function rt.match(e, cls)
-    if cls == nil then
+    if cls == nil then              -- a bare except: all but refusals
+        if getmetatable(e) == EXC then
+            return not e.refusal
+        elseif type(e) == "userdata" and rt.H then
+            return rt.H("excmatch", e, "BaseException")
+        end
         return true
     end
     if getmetatable(cls) == TUPLE then
@@ -218,7 +231,7 @@ function rt.match(e, cls)
         return false
     end
     if getmetatable(e) == EXC then
-        return subclass(e.cls, cls)
+        return not e.refusal and subclass(e.cls, cls)
     end
     if type(e) == "userdata" and rt.H then
         return rt.H("excmatch", e, cls.name)
@@ -331,6 +344,12 @@ local function bigcall(fname, v)
         overflow()
     end
     return rt.H("call", fname, v)
+end
+local function bigcall2(fname, a, b)
+    if rt.H == nil then
+        overflow()
+    end
+    return rt.H("call", fname, a, b)
 end
 
 -- & | ^ - with a dict view: CPython's view set operations (iteration order of
@@ -1687,14 +1706,25 @@ function rt.setitem(o, k, v)
     throw("TypeError", sformat("'%s' object does not support item assignment", tname(o)))
 end
 
+-- A slice bound or step that is a Python int past 64 bits (a proxy): CPython
+-- clamps it to the index range (_PyEval_SliceIndex); anything else is v.
+local function clamp_big(v)
+    if type(v) == "userdata" and rt.H and rt.H("isinstance", v, "int") then
+        return rt.H("call", "min", MAXI, rt.H("call", "max", MINI, v))
+    end
+    return v
+end
+
 -- CPython's PySlice_GetIndicesEx for a sequence of length n
 local function slice_indices(n, lo, hi, step)
     if step == nil then
         step = 1
     else
-        step = index_of(step, "slice")
+        step = index_of(clamp_big(step), "slice")
         if step == 0 then
             throw("ValueError", "slice step cannot be zero")
+        elseif step < -MAXI then
+            step = -MAXI            -- as CPython: -step must not overflow
         end
     end
     local lower, upper
@@ -1707,7 +1737,7 @@ local function slice_indices(n, lo, hi, step)
         if v == nil then
             return default
         end
-        v = num(v)
+        v = num(clamp_big(v))
         if v == nil or mtype(v) ~= "integer" then
             throw("TypeError",
                   "slice indices must be integers or None or have an __index__ method")
@@ -2138,9 +2168,79 @@ B.float = function(...)
                                tname(v)))
 end
 
+-- round(x, ndigits) of a float: CPython rounds x's exact binary value to
+-- ndigits decimals (ties to even) and reads the decimal back (dtoa mode 3,
+-- strtod). glibc's printf rounds the exact value the same way, so with S
+-- significant digits kept, "%.<S-1>e" then tonumber gives CPython's answer;
+-- 18 or more digits keep x itself (the change is below half an ulp), none
+-- leaves 0 or one unit of the place rounded to, decided by x's leading digits
+-- (an exact tie, 5 * 10^E, goes to the even 0).
+local function round_float(x, nd)
+    if x == 0 or x ~= x or x == huge or x == -huge then
+        return x
+    elseif nd > 323 then
+        return x
+    elseif nd < -308 then
+        return 0.0 * x
+    end
+    local m, e = sformat("%.40e", x < 0 and -x or x):match("^(%d%.%d+)e([-+]%d+)$")
+    local S = tonumber(e) + nd + 1
+    if S >= 18 then
+        return x
+    elseif S >= 1 then
+        return tonumber(sformat("%." .. (S - 1) .. "e", x))
+    end
+    local up = S == 0 and (m:byte(1) > 53 or (m:byte(1) == 53 and m:find("[1-9]", 3) ~= nil))
+    local r = up and tonumber("1e" .. (-nd)) or 0.0
+    return x < 0 and -r or r
+end
+
+-- round(n, ndigits) of an integer: n itself for ndigits >= 0, else n to the
+-- nearest multiple of 10^-ndigits, ties to even (int.__round__); a result
+-- past 64 bits is Python's
+local function round_int(x, nd)
+    if nd >= 0 then
+        return x
+    elseif nd < -18 then
+        return bigcall2("round", x, nd)
+    end
+    local p = 1
+    for _ = 1, -nd do
+        p = p * 10
+    end
+    local q = x // p
+    local r = x - q * p
+    if 2 * r > p or (2 * r == p and q % 2 ~= 0) then
+        q = q + 1
+    end
+    local lim = MAXI // p
+    if q > lim or q < -lim then
+        return bigcall2("round", x, nd)
+    end
+    return q * p
+end
+
 B.round = function(v, nd)
     if nd ~= nil then
-        throw("NotImplementedError", "round() with ndigits (tandem translation)")
+        local x = num(v)
+        if x == nil then
+            if type(v) == "userdata" then
+                return bigcall2("round", v, nd)     -- a Python object (a big int): Python rounds
+            end
+            throw("TypeError", sformat("type %s doesn't define __round__ method", tname(v)))
+        end
+        if type(nd) == "userdata" and rt.H and rt.H("isinstance", nd, "int") then
+            return bigcall2("round", v, nd)         -- ndigits past 64 bits
+        end
+        local k = num(nd)
+        if k == nil or mtype(k) ~= "integer" then
+            throw("TypeError", sformat("'%s' object cannot be interpreted as an integer",
+                                       tname(nd)))
+        end
+        if mtype(x) == "integer" then
+            return round_int(x, k)
+        end
+        return round_float(x, k)
     end
     if type(v) == "userdata" then
         return rt.H("call", "round", v)     -- a Python object (a big int): Python rounds
@@ -2185,7 +2285,13 @@ B.ord = function(c)
 end
 
 B.chr = function(i)
+    if type(i) == "userdata" then
+        return bigcall("chr", i)                -- a Python object (a big int)
+    end
     local x = num(i)
+    if x ~= nil and mtype(x) == "integer" and (x < -0x80000000 or x > 0x7fffffff) then
+        throw("OverflowError", "Python int too large to convert to C int")
+    end
     if x == nil or mtype(x) ~= "integer" then
         throw("TypeError", sformat("'%s' object cannot be interpreted as an integer", tname(i)))
     end
