@@ -212,10 +212,13 @@ class TypedGen:
                 self.pick(INT_LITS) for _ in range(self.r.randint(0, 3)))
         if ty == "bool":
             return self.pick(("True", "False", "(a > 0)", "(c == '')", "(not d)"))
+        if ty == "dict":
+            return v if v and self.r.random() < 0.7 else self.pick(
+                ("{}", '{"a": 1, "b": 2}', '{"x": -3}'))
         return self.atom(self.pick(("int", "float", "str", "list", "bool")))
 
     def e_int(self, d):
-        k = self.r.randint(0, 13)
+        k = self.r.randint(0, 17)
         e = self.expr
         if k <= 3:
             return "(%s %s %s)" % (e("int", d), self.pick(("+", "-", "*", "//", "%", "&", "|", "^")),
@@ -233,13 +236,24 @@ class TypedGen:
         if k == 9:
             return "sum(%s)" % e("list", d)
         if k == 10:
-            return "%s.%s(%s)" % (e("str", d), self.pick(("find", "count", "index")),
-                                  self.pick(STR_LITS))
+            return "%s.%s(%s%s)" % (e("str", d), self.pick(("find", "count", "index")),
+                                    self.pick(STR_LITS), self.pick(("", "", ", %s" % e("int", d),
+                                                                    ", 1, -1", ", None, 2")))
         if k == 11:
             return "(%s if %s else %s)" % (e("int", d), e("bool", d), e("int", d))
         if k == 12:
             return "%s[%s]" % (e("list", d), e("int", d))
-        return "int(%s)" % self.pick(('"12"', '" -3 "', '"x"', '"1_0"', 'c', 'str(a)'))
+        if k == 13:
+            return "int(%s)" % self.pick(('"12"', '" -3 "', '"x"', '"1_0"', 'c', 'str(a)'))
+        if k == 14:
+            return "%s(%s, %s)" % (self.pick(("divmod", "pow")), e("int", d), e("int", d)) + \
+                self.pick(("[0]", "[1]")) if self.r.random() < 0.5 else \
+                "pow(%s, %s, %s)" % (e("int", d), self.pick(SMALL), self.pick(("7", "-7", "1")))
+        if k == 15:
+            return "len(%s)" % e("dict", d)
+        if k == 16:
+            return "%s.get(%s, %s)" % (e("dict", d), e("str", d), e("int", d))
+        return "sum(%s.values())" % e("dict", d)
 
     def e_float(self, d):
         k = self.r.randint(0, 7)
@@ -259,7 +273,7 @@ class TypedGen:
         return "(%s if %s else %s)" % (e("float", d), e("bool", d), e("float", d))
 
     def e_str(self, d):
-        k = self.r.randint(0, 13)
+        k = self.r.randint(0, 18)
         e = self.expr
         if k <= 1:
             return "(%s + %s)" % (e("str", d), e("str", d))
@@ -293,7 +307,22 @@ class TypedGen:
         if k == 12:
             return "%s.format(%s)" % (self.pick(('"{}"', '"{0}:{0}"', '"{:>4}"', '"{!r}"')),
                                       e(self.pick(("int", "str", "float")), d))
-        return "chr(%s)" % self.pick(("65", "0x20ac", "a % 256", "a", "-1"))
+        if k == 13:
+            return "chr(%s)" % self.pick(("65", "0x20ac", "a % 256", "a", "-1"))
+        if k == 14:
+            return '("%s" %% %s)' % (self.pick(("%.2f", "%5d", "%-5s|", "%x", "%e", "%g", "%+.1f",
+                                                "%05.1f", "%o", "%c")),
+                                     e(self.pick(("int", "float", "str")), d))
+        if k == 15:
+            return 'f"""{%s:%s}"""' % (e("float", d), self.pick((".2e", "g", ",", "_", ".1%",
+                                                                  ">8.3", "<6", "^7.2f", "+")))
+        if k == 16:
+            return "%s.%s(%s)" % (e("str", d), self.pick(("zfill", "center", "ljust", "rjust")),
+                                  self.pick(("0", "3", "8")))
+        if k == 17:
+            return '",".join(sorted(%s))' % e("dict", d)
+        return "%s.split(%s, %s)[%s]" % (e("str", d), self.pick(('","', '" "', "None")),
+                                         self.pick(("1", "0", "-1")), self.pick(("0", "-1")))
 
     def e_list(self, d):
         k = self.r.randint(0, 8)
@@ -320,7 +349,7 @@ class TypedGen:
         return "(%s if %s else %s)" % (e("list", d), e("bool", d), e("list", d))
 
     def e_bool(self, d):
-        k = self.r.randint(0, 7)
+        k = self.r.randint(0, 10)
         e = self.expr
         if k <= 2:
             ty = self.pick(("int", "float", "str", "list", "int"))
@@ -337,7 +366,27 @@ class TypedGen:
         if k == 6:
             return "isinstance(%s, %s)" % (e("any", d), self.pick(("int", "float", "str", "list",
                                                                     "bool", "(int, float)")))
+        if k == 8:
+            return "(%s < %s <= %s)" % (e("int", d), e("int", d), e("int", d))
+        if k == 9:
+            return "(%s in %s)" % (e("str", d), e("dict", d))
         return "(%s %s %s)" % (e("bool", d), self.pick(("and", "or")), e("bool", d))
+
+    def e_dict(self, d):
+        k = self.r.randint(0, 5)
+        e = self.expr
+        if k == 0:
+            return "{%s}" % ", ".join("%s: %s" % (e("str", d), e("int", d))
+                                      for _ in range(self.r.randint(0, 3)))
+        if k == 1:
+            return "{w: len(w) for w in %s.split(%s)}" % (e("str", d), self.pick(('","', "")))
+        if k == 2:
+            return "dict.fromkeys(%s, %s)" % (e("str", d), e("int", d))
+        if k == 3:
+            return "{str(x): x %% 3 for x in %s}" % e("list", d)
+        if k == 4:
+            return "dict(zip(%s, %s))" % (e("str", d), e("list", d))
+        return "(%s if %s else %s)" % (e("dict", d), e("bool", d), e("dict", d))
 
     def e_any(self, d):
         k = self.r.randint(0, 3)
@@ -357,11 +406,20 @@ class TypedGen:
         self.nloc, self.locals = 0, {}
         lines = ["def %s(a, b, c, d):" % name]
         for _ in range(self.r.randint(0, 3)):
-            ty = self.pick(("int", "float", "str", "list", "bool"))
+            ty = self.pick(("int", "float", "str", "list", "bool", "dict"))
             rhs = self.expr(ty)
             lines.append("    %s = %s" % (self.new_local(ty), rhs))
-        k = self.r.randint(0, 4)
-        if k == 0:
+        k = self.r.randint(0, 6)
+        if k == 5:
+            q, r_ = self.new_local("int"), self.new_local("int")
+            lines.append("    %s, %s = divmod(%s, %s)" % (q, r_, self.expr("int", 2),
+                                                          self.expr("int", 2)))
+        elif k == 6:
+            v = self.new_local("dict")
+            lines += ["    %s = {}" % v,
+                      "    for w in %s:" % self.expr("str", 1),
+                      "        %s[w] = %s.get(w, 0) + 1" % (v, v)]
+        elif k == 0:
             acc = self.new_local("int")
             lines += ["    %s = 0" % acc,
                       "    for x in %s:" % self.expr("list", 1),
