@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <lualib.h>
+
 #include "ladapter.h"
 #include "frame.h"
 #include "ir.h"
@@ -3630,7 +3632,9 @@ static void push_pyrt(lua_State *L, tdmL_State *st)
     if (luaL_loadbufferx(L, tdmL_pyrt_src, sizeof tdmL_pyrt_src - 1, "=pyrt", "t") != LUA_OK) {
         lua_error(L);
     }
+    lua_pushcfunction(L, luaopen_debug);       /* a debug table of pyrt's own */
     lua_call(L, 0, 1);
+    lua_call(L, 1, 1);
     lua_pushlightuserdata(L, st->rt);
     lua_pushcclosure(L, l_epoch, 1);
     lua_setfield(L, -2, "epoch");

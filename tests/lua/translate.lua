@@ -48,6 +48,30 @@ T.test("a TranslationError is a Lua error with the message", function()
     T.raises(function() python.translate() end, "argument")
 end)
 
+T.test("recursion: one depth counter, RecursionError past the limit", function()
+    -- is_even and is_odd are two chunks sharing the depth counter
+    local even = python.translate(helpers.is_even)
+    T.eq(even(300), true, "300 deep")
+    T.eq(even(7), false, "odd")
+    local err = T.raises(function() even(100000) end, "maximum recursion depth exceeded")
+    local RE = python.builtins().RecursionError
+    T.eq(python.builtins().isinstance(err, RE), true, "a RecursionError")
+    T.eq(even(500), true, "the counter is back after the error")
+    -- where the limit falls: the same for the mutual and a self recursion
+    local function limit(f)
+        local lo, hi = 0, 100000
+        while hi - lo > 1 do
+            local mid = (lo + hi) // 2
+            if pcall(f, mid) then lo = mid else hi = mid end
+        end
+        return hi
+    end
+    local a = limit(even)
+    local b = limit(python.translate(helpers.is_odd))
+    T.ok(math.abs(a - b) <= 1, "one counter for both chunks: " .. a .. " " .. b)
+    T.ok(a > 500 and a <= python.import("sys").getrecursionlimit() + 1, "the limit: " .. a)
+end)
+
 T.test("a function without source is refused", function()
     python.execute("def nosrc(x):\n    return x\n")
     T.raises(function() python.translate(python.eval("nosrc")) end, "source")

@@ -11,3 +11,15 @@ def floor_parts(a, b):
 
 def truthy(x):
     return "yes" if x else "no"
+
+
+def is_even(n):
+    if n == 0:
+        return True
+    return is_odd(n - 1)
+
+
+def is_odd(n):
+    if n == 0:
+        return False
+    return is_even(n - 1)

@@ -1249,3 +1249,28 @@ def test_bad_ir_is_a_clear_error(lua):
 def test_translation_error_exported():
     assert issubclass(tandem.TranslationError, Exception)
     assert "TranslationError" in tandem.__all__
+
+
+def nd_div(a, b):
+    return a // b
+
+
+@pytest.mark.parametrize("replace", ["debug = nil", "debug = {}",
+                                     "debug = nil package.loaded.debug = nil"])
+def test_translation_without_the_debug_global(replace):
+    """A state whose `debug` global was removed or replaced (as sandboxes do)
+    still translates: pyrt keeps a debug library of its own, which finds the
+    Python line of an error and joins the depth counters."""
+    rt = tandem.LuaRuntime()
+    rt.execute(replace)
+    lf = rt.translate(rec_try)
+    assert lf(40) == rec_try(40)
+    with pytest.raises(RecursionError):
+        lf(5000)
+    assert lf(40) == 40
+    with pytest.raises(ZeroDivisionError) as info:
+        rt.translate(nd_div)(1, 0)
+    entries = traceback.extract_tb(info.value.__traceback__)
+    line = nd_div.__code__.co_firstlineno + 1
+    assert any(e.filename == __file__ and e.lineno == line for e in entries), entries
+    assert rt.eval("debug") is None or rt.eval("next(debug)") is None

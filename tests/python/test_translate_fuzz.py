@@ -1,7 +1,8 @@
 """Differential fuzzing of the translator (tests/python/xlate_fuzz.py): random
 small functions run by CPython and translated must give the same value and
 type, or the same exception and message, or refuse (TranslationError,
-NotImplementedError). A fixed sample of seeds; the script runs more."""
+NotImplementedError). A fixed sample of seeds for each of its two grammars;
+the script runs more."""
 import pytest
 
 import tandem
@@ -40,6 +41,21 @@ def test_no_silent_difference(seed):
     import subprocess
     import sys
     code = ("import xlate_fuzz\nbad = xlate_fuzz.run(300, %d, verbose=False)\n"
+            "print('\\n'.join(bad[:3]))\nprint('BAD', len(bad))\n" % seed)
+    r = subprocess.run([sys.executable, "-c", code], env=_env(), capture_output=True, text=True,
+                       timeout=600, preexec_fn=_limited)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert r.stdout.rstrip().endswith("BAD 0"), r.stdout[-3000:]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_no_silent_difference_typed(seed):
+    """The type-directed grammar (xlate_fuzz.TypedGen): found chr() past a C
+    int, slices with bounds past 64 bits, and refusals caught by a broad
+    `except` of translated code (a handler CPython would not have run)."""
+    import subprocess
+    import sys
+    code = ("import xlate_fuzz\nbad = xlate_fuzz.run(600, %d, verbose=False, typed=True)\n"
             "print('\\n'.join(bad[:3]))\nprint('BAD', len(bad))\n" % seed)
     r = subprocess.run([sys.executable, "-c", code], env=_env(), capture_output=True, text=True,
                        timeout=600, preexec_fn=_limited)

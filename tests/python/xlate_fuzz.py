@@ -5,7 +5,10 @@ or raise the same exception type with the same message, or refuse
 (TranslationError at translation, NotImplementedError at run time). Anything
 else is a silently different answer.
 
-    PYTHONPATH=build/python /usr/bin/python3 tests/python/xlate_fuzz.py [N] [SEED]
+    PYTHONPATH=build/python /usr/bin/python3 tests/python/xlate_fuzz.py [N] [SEED] [--typed]
+
+Two grammars: Gen (any expression over any value) and TypedGen (--typed:
+expressions built by type, with statements).
 
 tests/python/test_translate_fuzz.py runs a fixed, seeded sample in make test.
 """
@@ -144,6 +147,316 @@ class Gen:
         return "def %s(x, y):\n%s\n" % (name, "\n".join(body))
 
 
+# ---- typed programs -------------------------------------------------------------
+# Generation directed by type (an int expression, a str expression ...), so
+# that most programs compute something rather than raise TypeError at once,
+# with statements (loops with continue/else, enumerate with break, if/else,
+# try/except of broad classes: a refusal must not be caught there). Sizes stay
+# small: sequences repeat only by small literals, powers and shifts take small
+# literal right operands.
+
+TYPED_ARGS = (
+    (0, 0.0, "", []),
+    (7, -1.5, "abc", [3, 1, 2]),
+    (-13, 2.0, "Ab c,d", [0, -5, 5, 10]),
+    (2 ** 62, -0.0, " x y ", [1]),
+    (-2 ** 63, 1e300, "ü€a", [2 ** 63 - 1, -1]),
+    (255, float("inf"), "1,2,,3", [4, 4, 4]),
+    (3, float("nan"), "a", [-2, 7]),
+)
+
+INT_LITS = ("0", "1", "-1", "2", "3", "-7", "10", "255", "2**62", "-2**63", "(2**63 - 1)")
+SMALL = ("0", "1", "2", "3", "-1")
+FLOAT_LITS = ("0.5", "-1.5", "0.0", "-0.0", "2.0", "1e300", "3.25", "0.1")
+STR_LITS = ('""', '"a"', '"abc"', '"Ab c"', '"ü€"', '" x "', '"1,2"', '"10"')
+
+
+class TypedGen:
+    """Type-directed programs of four parameters: a (int), b (float), c (str),
+    d (list of ints); see the module docstring."""
+
+    def __init__(self, rng: random.Random, depth: int = 3) -> None:
+        self.r = rng
+        self.depth = depth
+        self.nloc = 0
+        self.locals = {}                # name -> type
+
+    def pick(self, seq):
+        return self.r.choice(seq)
+
+    def var(self, ty):
+        names = [n for n, t in self.locals.items() if t == ty]
+        base = {"int": "a", "float": "b", "str": "c", "list": "d"}.get(ty)
+        if base:
+            names.append(base)
+        return self.pick(names) if names else None
+
+    # ---- expressions by type ------------------------------------------------
+
+    def expr(self, ty, d=None):
+        d = self.depth if d is None else d
+        if d <= 0 or self.r.random() < 0.25:
+            return self.atom(ty)
+        return getattr(self, "e_" + ty)(d - 1)
+
+    def atom(self, ty):
+        v = self.var(ty)
+        if ty == "int":
+            return v if v and self.r.random() < 0.6 else self.pick(INT_LITS)
+        if ty == "float":
+            return v if v and self.r.random() < 0.6 else self.pick(FLOAT_LITS)
+        if ty == "str":
+            return v if v and self.r.random() < 0.6 else self.pick(STR_LITS)
+        if ty == "list":
+            return v if v and self.r.random() < 0.7 else "[%s]" % ", ".join(
+                self.pick(INT_LITS) for _ in range(self.r.randint(0, 3)))
+        if ty == "bool":
+            return self.pick(("True", "False", "(a > 0)", "(c == '')", "(not d)"))
+        if ty == "dict":
+            return v if v and self.r.random() < 0.7 else self.pick(
+                ("{}", '{"a": 1, "b": 2}', '{"x": -3}'))
+        return self.atom(self.pick(("int", "float", "str", "list", "bool")))
+
+    def e_int(self, d):
+        k = self.r.randint(0, 17)
+        e = self.expr
+        if k <= 3:
+            return "(%s %s %s)" % (e("int", d), self.pick(("+", "-", "*", "//", "%", "&", "|", "^")),
+                                   e("int", d))
+        if k == 4:
+            return "(%s %s %s)" % (e("int", d), self.pick(("**", "<<", ">>")), self.pick(SMALL[:4]))
+        if k == 5:
+            return "%s(%s)" % (self.pick(("-", "~", "abs", "int", "+")), e("int", d))
+        if k == 6:
+            return "len(%s)" % e(self.pick(("str", "list")), d)
+        if k == 7:
+            return "%s(%s)" % (self.pick(("int", "round")), e("float", d))
+        if k == 8:
+            return "%s(%s, %s)" % (self.pick(("min", "max")), e("int", d), e("int", d))
+        if k == 9:
+            return "sum(%s)" % e("list", d)
+        if k == 10:
+            return "%s.%s(%s%s)" % (e("str", d), self.pick(("find", "count", "index")),
+                                    self.pick(STR_LITS), self.pick(("", "", ", %s" % e("int", d),
+                                                                    ", 1, -1", ", None, 2")))
+        if k == 11:
+            return "(%s if %s else %s)" % (e("int", d), e("bool", d), e("int", d))
+        if k == 12:
+            return "%s[%s]" % (e("list", d), e("int", d))
+        if k == 13:
+            return "int(%s)" % self.pick(('"12"', '" -3 "', '"x"', '"1_0"', 'c', 'str(a)'))
+        if k == 14:
+            return "%s(%s, %s)" % (self.pick(("divmod", "pow")), e("int", d), e("int", d)) + \
+                self.pick(("[0]", "[1]")) if self.r.random() < 0.5 else \
+                "pow(%s, %s, %s)" % (e("int", d), self.pick(SMALL), self.pick(("7", "-7", "1")))
+        if k == 15:
+            return "len(%s)" % e("dict", d)
+        if k == 16:
+            return "%s.get(%s, %s)" % (e("dict", d), e("str", d), e("int", d))
+        return "sum(%s.values())" % e("dict", d)
+
+    def e_float(self, d):
+        k = self.r.randint(0, 7)
+        e = self.expr
+        if k <= 2:
+            ops = ("+", "-", "*", "/", "//", "%")
+            return "(%s %s %s)" % (e(self.pick(("float", "int")), d), self.pick(ops),
+                                   e(self.pick(("float", "int")), d))
+        if k == 3:
+            return "(%s ** %s)" % (e("float", d), self.pick(SMALL + ("0.5", "-0.5")))
+        if k == 4:
+            return "%s(%s)" % (self.pick(("-", "abs", "float", "+")), e(self.pick(("float", "int")), d))
+        if k == 5:
+            return "round(%s, %s)" % (e("float", d), self.pick(SMALL))
+        if k == 6:
+            return "float(%s)" % self.pick(('"1.5"', '"-inf"', '"nan"', '" 2 "', '"x"', "c"))
+        return "(%s if %s else %s)" % (e("float", d), e("bool", d), e("float", d))
+
+    def e_str(self, d):
+        k = self.r.randint(0, 18)
+        e = self.expr
+        if k <= 1:
+            return "(%s + %s)" % (e("str", d), e("str", d))
+        if k == 2:
+            return "(%s * %s)" % (e("str", d), self.pick(SMALL))
+        if k == 3:
+            return "%s[%s]" % (e("str", d), e("int", d))
+        if k == 4:
+            parts = [self.pick(("", e("int", d))) for _ in range(3)]
+            return "%s[%s:%s:%s]" % (e("str", d), parts[0], parts[1],
+                                     self.pick(("", "1", "2", "-1", "-2")))
+        if k == 5:
+            return "%s.%s()" % (e("str", d), self.pick(("upper", "lower", "strip", "lstrip",
+                                                        "rstrip", "swapcase", "capitalize")))
+        if k == 6:
+            return "%s.replace(%s, %s)" % (e("str", d), self.pick(STR_LITS), self.pick(STR_LITS))
+        if k == 7:
+            return "%s.join(%s)" % (self.pick(STR_LITS), self.pick(
+                ("%s.split()" % e("str", d), "%s.split(',')" % e("str", d),
+                 "[str(x) for x in %s]" % e("list", d), "list(%s)" % e("str", d))))
+        if k == 8:
+            return "%s(%s)" % (self.pick(("str", "repr")), e(self.pick(("int", "float", "str",
+                                                                         "list", "bool")), d))
+        if k == 9:
+            return 'f"""{%s}-{%s%s}"""' % (e("int", d), e(self.pick(("float", "int")), d),
+                                      self.pick(("", "!r", ":>6", ":.3f", ":+d", ":x", ":08.2f")))
+        if k == 10:
+            return '("%%s|%%d|%%r" %% (%s, %s, %s))' % (e("str", d), e("int", d), e("str", d))
+        if k == 11:
+            return "(%s if %s else %s)" % (e("str", d), e("bool", d), e("str", d))
+        if k == 12:
+            return "%s.format(%s)" % (self.pick(('"{}"', '"{0}:{0}"', '"{:>4}"', '"{!r}"')),
+                                      e(self.pick(("int", "str", "float")), d))
+        if k == 13:
+            return "chr(%s)" % self.pick(("65", "0x20ac", "a % 256", "a", "-1"))
+        if k == 14:
+            return '("%s" %% %s)' % (self.pick(("%.2f", "%5d", "%-5s|", "%x", "%e", "%g", "%+.1f",
+                                                "%05.1f", "%o", "%c")),
+                                     e(self.pick(("int", "float", "str")), d))
+        if k == 15:
+            return 'f"""{%s:%s}"""' % (e("float", d), self.pick((".2e", "g", ",", "_", ".1%",
+                                                                  ">8.3", "<6", "^7.2f", "+")))
+        if k == 16:
+            return "%s.%s(%s)" % (e("str", d), self.pick(("zfill", "center", "ljust", "rjust")),
+                                  self.pick(("0", "3", "8")))
+        if k == 17:
+            return '",".join(sorted(%s))' % e("dict", d)
+        return "%s.split(%s, %s)[%s]" % (e("str", d), self.pick(('","', '" "', "None")),
+                                         self.pick(("1", "0", "-1")), self.pick(("0", "-1")))
+
+    def e_list(self, d):
+        k = self.r.randint(0, 8)
+        e = self.expr
+        if k == 0:
+            return "[%s]" % ", ".join(e("int", d) for _ in range(self.r.randint(0, 3)))
+        if k == 1:
+            return "(%s + %s)" % (e("list", d), e("list", d))
+        if k == 2:
+            return "(%s * %s)" % (e("list", d), self.pick(SMALL))
+        if k == 3:
+            return "sorted(%s%s)" % (e("list", d), self.pick(("", ", reverse=True",
+                                                                ", key=abs", ", key=lambda x: -x")))
+        if k == 4:
+            return "[%s for x in %s if %s]" % (self.pick(("x", "x * 2", "x % 3", "-x")),
+                                              e("list", d), self.pick(("x", "x > 0", "x != 1",
+                                                                       "True")))
+        if k == 5:
+            return "%s[%s:%s]" % (e("list", d), self.pick(("", "1", "-1")), self.pick(("", "2", "-2")))
+        if k == 6:
+            return "list(range(%s, %s))" % (self.pick(SMALL + ("-3",)), self.pick(SMALL + ("5",)))
+        if k == 7:
+            return "[len(s) for s in %s.split(%s)]" % (e("str", d), self.pick(('","', '" "', "")))
+        return "(%s if %s else %s)" % (e("list", d), e("bool", d), e("list", d))
+
+    def e_bool(self, d):
+        k = self.r.randint(0, 10)
+        e = self.expr
+        if k <= 2:
+            ty = self.pick(("int", "float", "str", "list", "int"))
+            ty2 = "int" if ty in ("int", "float") and self.r.random() < 0.5 else ty
+            return "(%s %s %s)" % (e(ty, d), self.pick(("==", "!=", "<", "<=", ">", ">=")), e(ty2, d))
+        if k == 3:
+            return "(not %s)" % e(self.pick(("int", "str", "list", "float", "bool")), d)
+        if k == 4:
+            return "(%s in %s)" % (e("int", d), e("list", d)) if self.r.random() < 0.5 else \
+                "(%s in %s)" % (e("str", d), e("str", d))
+        if k == 5:
+            return "%s(%s)" % (self.pick(("bool", "any", "all")),
+                               e(self.pick(("list", "str")), d))
+        if k == 6:
+            return "isinstance(%s, %s)" % (e("any", d), self.pick(("int", "float", "str", "list",
+                                                                    "bool", "(int, float)")))
+        if k == 8:
+            return "(%s < %s <= %s)" % (e("int", d), e("int", d), e("int", d))
+        if k == 9:
+            return "(%s in %s)" % (e("str", d), e("dict", d))
+        return "(%s %s %s)" % (e("bool", d), self.pick(("and", "or")), e("bool", d))
+
+    def e_dict(self, d):
+        k = self.r.randint(0, 5)
+        e = self.expr
+        if k == 0:
+            return "{%s}" % ", ".join("%s: %s" % (e("str", d), e("int", d))
+                                      for _ in range(self.r.randint(0, 3)))
+        if k == 1:
+            return "{w: len(w) for w in %s.split(%s)}" % (e("str", d), self.pick(('","', "")))
+        if k == 2:
+            return "dict.fromkeys(%s, %s)" % (e("str", d), e("int", d))
+        if k == 3:
+            return "{str(x): x %% 3 for x in %s}" % e("list", d)
+        if k == 4:
+            return "dict(zip(%s, %s))" % (e("str", d), e("list", d))
+        return "(%s if %s else %s)" % (e("dict", d), e("bool", d), e("dict", d))
+
+    def e_any(self, d):
+        k = self.r.randint(0, 3)
+        if k == 0:
+            return "(%s %s %s)" % (self.expr("any", d), self.pick(("and", "or")), self.expr("any", d))
+        return self.expr(self.pick(("int", "float", "str", "list", "bool")), d)
+
+    # ---- statements -------------------------------------------------------------
+
+    def new_local(self, ty):
+        self.nloc += 1
+        name = "v%d" % self.nloc
+        self.locals[name] = ty
+        return name
+
+    def function(self, name):
+        self.nloc, self.locals = 0, {}
+        lines = ["def %s(a, b, c, d):" % name]
+        for _ in range(self.r.randint(0, 3)):
+            ty = self.pick(("int", "float", "str", "list", "bool", "dict"))
+            rhs = self.expr(ty)
+            lines.append("    %s = %s" % (self.new_local(ty), rhs))
+        k = self.r.randint(0, 6)
+        if k == 5:
+            q, r_ = self.new_local("int"), self.new_local("int")
+            lines.append("    %s, %s = divmod(%s, %s)" % (q, r_, self.expr("int", 2),
+                                                          self.expr("int", 2)))
+        elif k == 6:
+            v = self.new_local("dict")
+            lines += ["    %s = {}" % v,
+                      "    for w in %s:" % self.expr("str", 1),
+                      "        %s[w] = %s.get(w, 0) + 1" % (v, v)]
+        elif k == 0:
+            acc = self.new_local("int")
+            lines += ["    %s = 0" % acc,
+                      "    for x in %s:" % self.expr("list", 1),
+                      "        if %s:" % self.pick(("x > 0", "x % 2", "not x", "x == a")),
+                      "            continue",
+                      "        %s += %s" % (acc, self.pick(("x", "x * x", "x // 3", "1"))),
+                      "    else:",
+                      "        %s -= 1" % acc]
+        elif k == 1:
+            s = self.new_local("str")
+            lines += ["    %s = ''" % s,
+                      "    for i, ch in enumerate(%s):" % self.expr("str", 1),
+                      "        if i > 5:",
+                      "            break",
+                      "        %s += ch * (i %% 3)" % s]
+        elif k == 2:
+            ty = self.pick(("int", "str", "list"))
+            v = self.new_local(ty)
+            lines += ["    if %s:" % self.expr("bool", 2),
+                      "        %s = %s" % (v, self.expr(ty, 2)),
+                      "    else:",
+                      "        %s = %s" % (v, self.expr(ty, 2))]
+        elif k == 3:
+            v = self.new_local("list")
+            lines += ["    %s = []" % v,
+                      "    try:",
+                      "        %s.append(%s)" % (v, self.expr("int", 2)),
+                      "        %s.append(%s)" % (v, self.expr("int", 2)),
+                      "    except %s:" % self.pick(("ZeroDivisionError", "(ValueError, TypeError)",
+                                                   "ArithmeticError", "Exception", "IndexError")),
+                      "        %s.append(-99)" % v]
+        lines.append("    return %s" % self.expr(self.pick(("int", "float", "str", "list", "bool",
+                                                            "any"))))
+        return "\n".join(lines) + "\n"
+
+
+
 def define(src: str, name: str, filename: str) -> Callable[..., Any]:
     linecache.cache[filename] = (len(src), None, src.splitlines(True), filename)
     ns: dict = {}
@@ -158,20 +471,22 @@ ARGS = [(3, 4), (-7, 2), (0, 0), ("ab", "b"), ([1, 2], (3,)), (1.5, -0.0), (None
         ({1: 2}, "x"), (2 ** 62, 2 ** 62)]
 
 
-def run(n: int, seed: int, lua: Any = None, verbose: bool = True) -> List[str]:
-    """n random functions; the list of silent differences found."""
+def run(n: int, seed: int, lua: Any = None, verbose: bool = True,
+        typed: bool = False) -> List[str]:
+    """n random functions (typed: TypedGen's, run on every TYPED_ARGS set);
+    the list of silent differences found."""
     import tandem
     from tandem import TranslationError
     lua = lua or tandem.LuaRuntime()
     rng = random.Random(seed)
-    gen = Gen(rng)
+    gen: Any = TypedGen(rng) if typed else Gen(rng)
     bad: List[str] = []
     stats = {"same": 0, "refused": 0, "notimpl": 0}
     for i in range(n):
         name = "f%d" % i
         src = gen.function(name)
         try:
-            f = define(src, name, "<fuzz-%d-%d>" % (seed, i))
+            f = define(src, name, "<fuzz-%s%d-%d>" % ("t" if typed else "", seed, i))
         except SyntaxError:     # e.g. := in a comprehension's iterable
             continue
         try:
@@ -179,7 +494,7 @@ def run(n: int, seed: int, lua: Any = None, verbose: bool = True) -> List[str]:
         except TranslationError:
             stats["refused"] += 1
             continue
-        for args in rng.sample(ARGS, 3):
+        for args in (TYPED_ARGS if typed else rng.sample(ARGS, 3)):
             native = outcome(f, args)
             translated = outcome(lf, args)
             if translated[0] == "raise" and translated[1] is NotImplementedError:
@@ -204,6 +519,8 @@ def run(n: int, seed: int, lua: Any = None, verbose: bool = True) -> List[str]:
 
 if __name__ == "__main__":
     sys.setrecursionlimit(10000)
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 200
-    seed = int(sys.argv[2]) if len(sys.argv) > 2 else 1
-    sys.exit(1 if run(n, seed) else 0)
+    typed = "--typed" in sys.argv
+    argv = [a for a in sys.argv if a != "--typed"]
+    n = int(argv[1]) if len(argv) > 1 else 200
+    seed = int(argv[2]) if len(argv) > 2 else 1
+    sys.exit(1 if run(n, seed, typed=typed) else 0)

@@ -20,6 +20,10 @@ local sfind, ssub, sformat, sbyte, srep = string.find, string.sub, string.format
     string.rep
 local concat, pack, unpack = table.concat, table.pack, table.unpack
 local utf8len, utf8offset, utf8char, utf8cp = utf8.len, utf8.offset, utf8.char, utf8.codepoint
+-- the debug library: the adapter passes a table of its own (lxlate.c
+-- push_pyrt), so that translation works in a state whose `debug` global was
+-- removed, as sandboxes do; standalone files (tandem translate) use the global
+local debug = ... or debug
 local getinfo = debug.getinfo
 local getupvalue, upvaluejoin = debug.getupvalue, debug.upvaluejoin
 
@@ -156,8 +160,16 @@ local function newexc(cls, ...)
 end
 
 -- Raise a fresh exception of class `name` with the given args.
+-- A refusal (NotImplementedError "... (tandem translation)": something the
+-- translation does not reproduce, met at run time) is marked: no `except`
+-- of translated code catches it (rt.match), so it ends the translated call
+-- instead of running a handler CPython would not have run.
 local function throw(name, ...)
     local e = newexc(classes[name], ...)
+    if name == "NotImplementedError" then
+        local m = ...
+        e.refusal = type(m) == "string" and ssub(m, -20) == "(tandem translation)" or nil
+    end
     e.file, e.line, e.func = where()
     error(e, 0)
 end
@@ -202,7 +214,12 @@ end
 
 -- Does error value e match an except clause's class (or tuple of classes)?
 function rt.match(e, cls)
-    if cls == nil then
+    if cls == nil then              -- a bare except: all but refusals
+        if getmetatable(e) == EXC then
+            return not e.refusal
+        elseif type(e) == "userdata" and rt.H then
+            return rt.H("excmatch", e, "BaseException")
+        end
         return true
     end
     if getmetatable(cls) == TUPLE then
@@ -214,7 +231,7 @@ function rt.match(e, cls)
         return false
     end
     if getmetatable(e) == EXC then
-        return subclass(e.cls, cls)
+        return not e.refusal and subclass(e.cls, cls)
     end
     if type(e) == "userdata" and rt.H then
         return rt.H("excmatch", e, cls.name)
@@ -327,6 +344,12 @@ local function bigcall(fname, v)
         overflow()
     end
     return rt.H("call", fname, v)
+end
+local function bigcall2(fname, a, b)
+    if rt.H == nil then
+        overflow()
+    end
+    return rt.H("call", fname, a, b)
 end
 
 -- & | ^ - with a dict view: CPython's view set operations (iteration order of
@@ -1683,14 +1706,25 @@ function rt.setitem(o, k, v)
     throw("TypeError", sformat("'%s' object does not support item assignment", tname(o)))
 end
 
+-- A slice bound or step that is a Python int past 64 bits (a proxy): CPython
+-- clamps it to the index range (_PyEval_SliceIndex); anything else is v.
+local function clamp_big(v)
+    if type(v) == "userdata" and rt.H and rt.H("isinstance", v, "int") then
+        return rt.H("call", "min", MAXI, rt.H("call", "max", MINI, v))
+    end
+    return v
+end
+
 -- CPython's PySlice_GetIndicesEx for a sequence of length n
 local function slice_indices(n, lo, hi, step)
     if step == nil then
         step = 1
     else
-        step = index_of(step, "slice")
+        step = index_of(clamp_big(step), "slice")
         if step == 0 then
             throw("ValueError", "slice step cannot be zero")
+        elseif step < -MAXI then
+            step = -MAXI            -- as CPython: -step must not overflow
         end
     end
     local lower, upper
@@ -1703,7 +1737,7 @@ local function slice_indices(n, lo, hi, step)
         if v == nil then
             return default
         end
-        v = num(v)
+        v = num(clamp_big(v))
         if v == nil or mtype(v) ~= "integer" then
             throw("TypeError",
                   "slice indices must be integers or None or have an __index__ method")
@@ -2134,9 +2168,79 @@ B.float = function(...)
                                tname(v)))
 end
 
+-- round(x, ndigits) of a float: CPython rounds x's exact binary value to
+-- ndigits decimals (ties to even) and reads the decimal back (dtoa mode 3,
+-- strtod). glibc's printf rounds the exact value the same way, so with S
+-- significant digits kept, "%.<S-1>e" then tonumber gives CPython's answer;
+-- 18 or more digits keep x itself (the change is below half an ulp), none
+-- leaves 0 or one unit of the place rounded to, decided by x's leading digits
+-- (an exact tie, 5 * 10^E, goes to the even 0).
+local function round_float(x, nd)
+    if x == 0 or x ~= x or x == huge or x == -huge then
+        return x
+    elseif nd > 323 then
+        return x
+    elseif nd < -308 then
+        return 0.0 * x
+    end
+    local m, e = sformat("%.40e", x < 0 and -x or x):match("^(%d%.%d+)e([-+]%d+)$")
+    local S = tonumber(e) + nd + 1
+    if S >= 18 then
+        return x
+    elseif S >= 1 then
+        return tonumber(sformat("%." .. (S - 1) .. "e", x))
+    end
+    local up = S == 0 and (m:byte(1) > 53 or (m:byte(1) == 53 and m:find("[1-9]", 3) ~= nil))
+    local r = up and tonumber("1e" .. (-nd)) or 0.0
+    return x < 0 and -r or r
+end
+
+-- round(n, ndigits) of an integer: n itself for ndigits >= 0, else n to the
+-- nearest multiple of 10^-ndigits, ties to even (int.__round__); a result
+-- past 64 bits is Python's
+local function round_int(x, nd)
+    if nd >= 0 then
+        return x
+    elseif nd < -18 then
+        return bigcall2("round", x, nd)
+    end
+    local p = 1
+    for _ = 1, -nd do
+        p = p * 10
+    end
+    local q = x // p
+    local r = x - q * p
+    if 2 * r > p or (2 * r == p and q % 2 ~= 0) then
+        q = q + 1
+    end
+    local lim = MAXI // p
+    if q > lim or q < -lim then
+        return bigcall2("round", x, nd)
+    end
+    return q * p
+end
+
 B.round = function(v, nd)
     if nd ~= nil then
-        throw("NotImplementedError", "round() with ndigits (tandem translation)")
+        local x = num(v)
+        if x == nil then
+            if type(v) == "userdata" then
+                return bigcall2("round", v, nd)     -- a Python object (a big int): Python rounds
+            end
+            throw("TypeError", sformat("type %s doesn't define __round__ method", tname(v)))
+        end
+        if type(nd) == "userdata" and rt.H and rt.H("isinstance", nd, "int") then
+            return bigcall2("round", v, nd)         -- ndigits past 64 bits
+        end
+        local k = num(nd)
+        if k == nil or mtype(k) ~= "integer" then
+            throw("TypeError", sformat("'%s' object cannot be interpreted as an integer",
+                                       tname(nd)))
+        end
+        if mtype(x) == "integer" then
+            return round_int(x, k)
+        end
+        return round_float(x, k)
     end
     if type(v) == "userdata" then
         return rt.H("call", "round", v)     -- a Python object (a big int): Python rounds
@@ -2181,7 +2285,13 @@ B.ord = function(c)
 end
 
 B.chr = function(i)
+    if type(i) == "userdata" then
+        return bigcall("chr", i)                -- a Python object (a big int)
+    end
     local x = num(i)
+    if x ~= nil and mtype(x) == "integer" and (x < -0x80000000 or x > 0x7fffffff) then
+        throw("OverflowError", "Python int too large to convert to C int")
+    end
     if x == nil or mtype(x) ~= "integer" then
         throw("TypeError", sformat("'%s' object cannot be interpreted as an integer", tname(i)))
     end
@@ -2672,8 +2782,31 @@ function M.list.extend(l, v)
     end
     l.n = l.n + src.n
 end
-function M.list.index(l, x)
-    for i = 1, l.n do
+function M.list.index(l, x, ...)
+    local first, last = 1, l.n
+    local k = select("#", ...)
+    if k > 0 then                   -- start[, stop]: ints (not None), negative from the end
+        local n = l.n
+        local function bound(v)
+            v = num(clamp_big(v))
+            if v == nil or mtype(v) ~= "integer" then
+                throw("TypeError", "slice indices must be integers or have an __index__ method")
+            end
+            if v < 0 then
+                v = v + n
+                if v < 0 then
+                    v = 0
+                end
+            end
+            return v
+        end
+        local a, b = ...
+        first = math.min(bound(a), n) + 1        -- (no overflow past 2**63 - 1)
+        if k > 1 then
+            last = math.min(bound(b), n)
+        end
+    end
+    for i = first, last do
         if rawequal(l[i], x) or eq(l[i], x) then
             return i - 1
         end
@@ -2841,15 +2974,106 @@ end
 function M.str.rstrip(s, c)
     return strip(s, c, false, true, "rstrip")
 end
-function M.str.startswith(s, p)
-    needstr("startswith", p)
+-- The window s[start:end] of str.find/count/index/startswith/endswith
+-- (CPython's ADJUST_INDICES: end clamped to the length, start not), as the
+-- substring and its start; nil when the window is shorter than m characters
+-- (then CPython answers -1, 0 or False without looking).
+local function window(s, a, b, m)
+    local n = slen(s)
+    local function bound(v, default)
+        if v == nil then
+            return default
+        end
+        v = num(clamp_big(v))
+        if v == nil or mtype(v) ~= "integer" then
+            throw("TypeError", "slice indices must be integers or None or have an __index__ method")
+        end
+        return v
+    end
+    local start, stop = bound(a, 0), bound(b, n)
+    if stop > n then
+        stop = n
+    elseif stop < 0 then
+        stop = stop + n
+        if stop < 0 then
+            stop = 0
+        end
+    end
+    if start < 0 then
+        start = start + n
+        if start < 0 then
+            start = 0
+        end
+    end
+    if stop - start < m then
+        return nil, start
+    end
+    if isascii(s) then
+        return ssub(s, start + 1, stop), start
+    end
+    local i = utf8offset(s, start + 1)
+    local j = utf8offset(s, stop + 1)
+    return ssub(s, i, j - 1), start
+end
+
+-- startswith/endswith of a prefix or a tuple of them (CPython's messages)
+local function affix(s, p, name, test)
+    if type(p) == "userdata" and rt.H and rt.H("isinstance", p, "tuple") then
+        p = rt.builtins.tuple(p)        -- a Python tuple: its items, as ours
+    end
+    if getmetatable(p) == TUPLE then
+        for i = 1, p.n do
+            if type(p[i]) ~= "string" then
+                throw("TypeError", sformat("tuple for %s must only contain str, not %s", name,
+                                           tname(p[i])))
+            end
+            if test(s, p[i]) then
+                return true
+            end
+        end
+        return false
+    elseif type(p) ~= "string" then
+        throw("TypeError", sformat("%s first arg must be str or a tuple of str, not %s", name,
+                                   tname(p)))
+    end
+    return test(s, p)
+end
+local function starts(s, p)
     return ssub(s, 1, #p) == p
 end
-function M.str.endswith(s, p)
-    needstr("endswith", p)
+local function ends(s, p)
     return p == "" or ssub(s, -#p) == p
 end
-function M.str.find(s, sub)
+local function affix_in(s, p, a, b, name, test)
+    if a == nil and b == nil then
+        return affix(s, p, name, test)
+    end
+    -- each candidate needs a window at least its length: test them in it
+    return affix(s, p, name, function(_, q)
+        local w = window(s, a, b, slen(q))
+        return w ~= nil and test(w, q)
+    end)
+end
+function M.str.startswith(s, p, a, b)
+    return affix_in(s, p, a, b, "startswith", starts)
+end
+function M.str.endswith(s, p, a, b)
+    return affix_in(s, p, a, b, "endswith", ends)
+end
+local str_find
+function M.str.find(s, sub, a, b)
+    if a == nil and b == nil then
+        return str_find(s, sub)
+    end
+    needstr("find", sub)
+    local w, start = window(s, a, b, slen(sub))
+    if w == nil then
+        return -1
+    end
+    local r = str_find(w, sub)
+    return r < 0 and -1 or r + start
+end
+function str_find(s, sub)
     needstr("find", sub)
     local p = sfind(s, sub, 1, true)
     if p == nil then
@@ -2860,14 +3084,23 @@ function M.str.find(s, sub)
     end
     return utf8len(s, 1, p) - 1
 end
-function M.str.index(s, sub)
-    local r = M.str.find(s, sub)
+function M.str.index(s, sub, a, b)
+    local r = M.str.find(s, sub, a, b)
     if r < 0 then
         throw("ValueError", "substring not found")
     end
     return r
 end
-function M.str.count(s, sub)
+local str_count
+function M.str.count(s, sub, a, b)
+    if a == nil and b == nil then
+        return str_count(s, sub)
+    end
+    needstr("count", sub)
+    local w = window(s, a, b, slen(sub))
+    return w == nil and 0 or str_count(w, sub)
+end
+function str_count(s, sub)
     needstr("count", sub)
     if sub == "" then
         return slen(s) + 1
@@ -2882,21 +3115,40 @@ function M.str.count(s, sub)
         i = p + #sub
     end
 end
-function M.str.replace(s, old, new)
+function M.str.replace(s, old, new, ...)
     needstr("replace", old)
     needstr("replace", new)
+    local left = -1                 -- replacements left (negative: all)
+    if select("#", ...) > 0 then    -- a count, None included (TypeError)
+        local count = ...
+        if clamp_big(count) ~= count then   -- an int past 64 bits: not clamped here
+            throw("OverflowError", "Python int too large to convert to C ssize_t")
+        end
+        left = num(count)
+        if left == nil or mtype(left) ~= "integer" then
+            throw("TypeError", sformat("'%s' object cannot be interpreted as an integer",
+                                       tname(count)))
+        end
+    end
     if old == "" then
         local cs, n = chars(s)
-        local out = { new }
+        local out = {}
         for i = 1, n do
+            if left ~= 0 then
+                out[#out + 1] = new
+                left = left - 1
+            end
             out[#out + 1] = cs[i]
+        end
+        if left ~= 0 then
             out[#out + 1] = new
         end
         return concat(out)
     end
     local out, i = {}, 1
     while true do
-        local p = sfind(s, old, i, true)
+        local p = left ~= 0 and sfind(s, old, i, true) or nil
+        left = left - 1
         if p == nil then
             out[#out + 1] = ssub(s, i)
             return concat(out)
@@ -3020,6 +3272,50 @@ function M.str.isdigit(s)
 end
 
 -- The runtime's own method `name` of o (not a Python object), or AttributeError.
+-- Positional arguments of the methods whose pyrt function takes a fixed
+-- number: { CPython's fewest, CPython's most, what pyrt implements }. A call
+-- outside CPython's range raises TypeError; one CPython takes but pyrt does
+-- not (s.find(x, start)) is refused, never answered with the extra
+-- arguments ignored. Methods that read their own arguments (split, sort,
+-- format, update, union ...) are not listed.
+local ARITY = {
+    str = { count = { 1, 3, 3 }, endswith = { 1, 3, 3 }, find = { 1, 3, 3 },
+            index = { 1, 3, 3 }, isdigit = { 0, 0, 0 }, join = { 1, 1, 1 },
+            lower = { 0, 0, 0 }, upper = { 0, 0, 0 }, lstrip = { 0, 1, 1 },
+            rstrip = { 0, 1, 1 }, strip = { 0, 1, 1 }, replace = { 2, 3, 3 },
+            startswith = { 1, 3, 3 } },
+    list = { append = { 1, 1, 1 }, clear = { 0, 0, 0 }, copy = { 0, 0, 0 },
+             count = { 1, 1, 1 }, extend = { 1, 1, 1 }, index = { 1, 3, 3 },
+             insert = { 2, 2, 2 }, pop = { 0, 1, 1 }, reverse = { 0, 0, 0 },
+             remove = { 1, 1, 1 } },
+    dict = { clear = { 0, 0, 0 }, copy = { 0, 0, 0 }, get = { 1, 2, 2 }, items = { 0, 0, 0 },
+             keys = { 0, 0, 0 }, values = { 0, 0, 0 }, pop = { 1, 2, 2 },
+             setdefault = { 1, 2, 2 } },
+    set = { add = { 1, 1, 1 }, discard = { 1, 1, 1 }, remove = { 1, 1, 1 }, pop = { 0, 0, 0 },
+            clear = { 0, 0, 0 }, copy = { 0, 0, 0 }, symmetric_difference = { 1, 1, 1 },
+            symmetric_difference_update = { 1, 1, 1 }, isdisjoint = { 1, 1, 1 },
+            issubset = { 1, 1, 1 }, issuperset = { 1, 1, 1 } },
+    frozenset = { copy = { 0, 0, 0 }, symmetric_difference = { 1, 1, 1 },
+                  isdisjoint = { 1, 1, 1 }, issubset = { 1, 1, 1 }, issuperset = { 1, 1, 1 } },
+    generator = { send = { 1, 1, 1 }, close = { 0, 0, 0 } },
+}
+
+local function arity(kind, name, n)
+    local a = ARITY[kind] and ARITY[kind][name]
+    if a == nil then
+        return
+    elseif n < a[1] or n > a[2] then
+        local want = a[1] == a[2] and (a[1] == 0 and "no arguments" or
+                                       a[1] == 1 and "exactly one argument" or
+                                       sformat("exactly %d arguments", a[1]))
+                     or sformat("from %d to %d arguments", a[1], a[2])
+        throw("TypeError", sformat("%s.%s() takes %s (%d given)", kind, name, want, n))
+    elseif n > a[3] then
+        throw("NotImplementedError", sformat("%s.%s() with %d arguments (tandem translation)",
+                                             kind, name, n))
+    end
+end
+
 local function own_method(o, name)
     local kind
     local t = type(o)
@@ -3036,7 +3332,7 @@ local function own_method(o, name)
     if f == nil then
         throw("AttributeError", sformat("'%s' object has no attribute '%s'", tname(o), name))
     end
-    return f
+    return f, kind
 end
 
 function rt.method(o, name, ...)
@@ -3051,7 +3347,9 @@ function rt.method(o, name, ...)
         end
         return rt.H("method", o, name, unpack(args, 1, args.n))
     end
-    return (own_method(o, name)(o, ...))
+    local f, kind = own_method(o, name)
+    arity(kind, name, select("#", ...))
+    return (f(o, ...))
 end
 
 -- o.name(args) where evaluating the args could raise or have effects: CPython
