@@ -2919,7 +2919,7 @@ static int block(Gen *g, const tdmX_Node *b)
 
 static const char prelude[] =
     /* the recursion depth and its limit: upvalues of the function the chunk
-       returns, joined to the runtime library's before it runs (join_depth) */
+       returns, joined to the runtime library's before it runs (rt.joindepth) */
     "local DEPTH, MAXD = 0, 0 return function(...) "
     "local rt, H, K, NAME = ...; "
     "local truth, call, method, getitem, setitem, slice, iter, unpack, range = "
@@ -3606,22 +3606,6 @@ static int l_epoch(lua_State *L)
     return 1;
 }
 
-/* Join the upvalues DEPTH and MAXD of the Lua function at fn (the function
-   a translated chunk returns: every function it makes shares them) to those
-   of rt.depthcell at cell, the runtime library's own (pyrt/core.lua). */
-static void join_depth(lua_State *L, int fn, int cell)
-{
-    const char *name;
-    for (int i = 1; (name = lua_getupvalue(L, fn, i)) != NULL; i++) {
-        lua_pop(L, 1);
-        if (strcmp(name, "DEPTH") == 0) {
-            lua_upvaluejoin(L, fn, i, cell, 1);
-        } else if (strcmp(name, "MAXD") == 0) {
-            lua_upvaluejoin(L, fn, i, cell, 2);
-        }
-    }
-}
-
 /* Push the runtime library of this state (loaded once). [-0, +1, e] */
 static void push_pyrt(lua_State *L, tdmL_State *st)
 {
@@ -3727,8 +3711,12 @@ int tdmL_load_ir(lua_State *L, tdmL_State *st, tdmS_Frame *f)
             return luaL_error(L, "translation produced invalid Lua (a tandem bug): %s",
                               lua_tostring(L, -1));
         }
-        lua_call(L, 0, 1);                      /* -> the function the chunk opens */
-        join_depth(L, lua_gettop(L), cell);
+        /* the function the chunk opens, its DEPTH and MAXD joined to the
+           runtime library's (rt.joindepth: every function it makes shares them) */
+        lua_getfield(L, rt, "joindepth");
+        lua_insert(L, -2);
+        lua_call(L, 0, 1);
+        lua_call(L, 1, 1);
         lua_pushvalue(L, rt);
         lua_pushvalue(L, hook);
         lua_pushinteger(L, i);
