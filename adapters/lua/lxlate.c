@@ -1256,6 +1256,22 @@ static int wrapped(const char *s)
     return d == 0 && q == 0;
 }
 
+/* The check of global call-site cache gc before a call: t<cb> the cached
+   body, refilled with the value read (t<cv>) when the epoch moved; with copy,
+   the cached value is copied into t<cv> on a hit too (the call's branches
+   read it there, not from CV<gc>). */
+static void emit_gcheck(Gen *g, int gc, int cb, int cv, const char *name, int k, int copy)
+{
+    if (copy) {
+        emit(g, "local t%d, t%d = CB%d, CV%d; if CE%d ~= EP() then t%d = ", cb, cv, gc, gc, gc,
+             cv);
+    } else {
+        emit(g, "local t%d = CB%d; if CE%d ~= EP() then local t%d = ", cb, gc, gc, cv);
+    }
+    emit(g, "G(\"%s\"); t%d = XB[%d][t%d] or false; CV%d, CB%d, CE%d = t%d, t%d, EP() or nil "
+         "end; ", name, cb, k, cv, gc, gc, gc, cv, cb);
+}
+
 /* the longest argument text direct_call writes into each branch of a call */
 enum { ARG_INLINE_MAX = 96 };
 
@@ -1280,9 +1296,7 @@ static int direct_call(Gen *g, const tdmX_Node *n, Ex *out)
         cb = ++g->tmp;
         cv = ++g->tmp;
         mark = g->o->n;
-        emit(g, "local t%d, t%d = CB%d, CV%d; if CE%d ~= EP() then t%d = G(\"%s\"); "
-             "t%d = XB[%d][t%d] or false; CV%d, CB%d, CE%d = t%d, t%d, EP() or nil end; ",
-             cb, cv, gc, gc, gc, cv, sym(n->u.l.v[1], 1), cb, nk - 1, cv, gc, gc, gc, cv, cb);
+        emit_gcheck(g, gc, cb, cv, sym(n->u.l.v[1], 1), nk - 1, 1);
         after = g->o->n;
         e[0] = ex_make(dupf(g, "t%d", cv), 0, 1);
         if (e[0].s == NULL || exprs(g, (const tdmX_Node *const *)n->u.l.v + 2, nk - 1, e + 1) != 0) {
@@ -1331,9 +1345,7 @@ static int direct_call(Gen *g, const tdmX_Node *n, Ex *out)
            then still the value checked (one upvalue read fewer on a hit) */
         ob->n = mark;
         ob->p[mark] = '\0';
-        emit(g, "local t%d = CB%d; if CE%d ~= EP() then local t%d = G(\"%s\"); "
-             "t%d = XB[%d][t%d] or false; CV%d, CB%d, CE%d = t%d, t%d, EP() or nil end; ",
-             cb, gc, gc, cv, sym(n->u.l.v[1], 1), cb, nk - 1, cv, gc, gc, gc, cv, cb);
+        emit_gcheck(g, gc, cb, cv, sym(n->u.l.v[1], 1), nk - 1, 0);
         free(e[0].s);
         e[0].s = dupf(g, "CV%d", gc);
         if (e[0].s == NULL) {
