@@ -1256,6 +1256,22 @@ static int wrapped(const char *s)
     return d == 0 && q == 0;
 }
 
+/* The check of global call-site cache gc before a call: t<cb> the cached
+   body, refilled with the value read (t<cv>) when the epoch moved; with copy,
+   the cached value is copied into t<cv> on a hit too (the call's branches
+   read it there, not from CV<gc>). */
+static void emit_gcheck(Gen *g, int gc, int cb, int cv, const char *name, int k, int copy)
+{
+    if (copy) {
+        emit(g, "local t%d, t%d = CB%d, CV%d; if CE%d ~= EP() then t%d = ", cb, cv, gc, gc, gc,
+             cv);
+    } else {
+        emit(g, "local t%d = CB%d; if CE%d ~= EP() then local t%d = ", cb, gc, gc, cv);
+    }
+    emit(g, "G(\"%s\"); t%d = XB[%d][t%d] or false; CV%d, CB%d, CE%d = t%d, t%d, EP() or nil "
+         "end; ", name, cb, k, cv, gc, gc, gc, cv, cb);
+}
+
 /* the longest argument text direct_call writes into each branch of a call */
 enum { ARG_INLINE_MAX = 96 };
 
@@ -1280,9 +1296,7 @@ static int direct_call(Gen *g, const tdmX_Node *n, Ex *out)
         cb = ++g->tmp;
         cv = ++g->tmp;
         mark = g->o->n;
-        emit(g, "local t%d, t%d = CB%d, CV%d; if CE%d ~= EP() then t%d = G(\"%s\"); "
-             "t%d = XB[%d][t%d] or false; CV%d, CB%d, CE%d = t%d, t%d, EP() or nil end; ",
-             cb, cv, gc, gc, gc, cv, sym(n->u.l.v[1], 1), cb, nk - 1, cv, gc, gc, gc, cv, cb);
+        emit_gcheck(g, gc, cb, cv, sym(n->u.l.v[1], 1), nk - 1, 1);
         after = g->o->n;
         e[0] = ex_make(dupf(g, "t%d", cv), 0, 1);
         if (e[0].s == NULL || exprs(g, (const tdmX_Node *const *)n->u.l.v + 2, nk - 1, e + 1) != 0) {
@@ -1331,9 +1345,7 @@ static int direct_call(Gen *g, const tdmX_Node *n, Ex *out)
            then still the value checked (one upvalue read fewer on a hit) */
         ob->n = mark;
         ob->p[mark] = '\0';
-        emit(g, "local t%d = CB%d; if CE%d ~= EP() then local t%d = G(\"%s\"); "
-             "t%d = XB[%d][t%d] or false; CV%d, CB%d, CE%d = t%d, t%d, EP() or nil end; ",
-             cb, gc, gc, cv, sym(n->u.l.v[1], 1), cb, nk - 1, cv, gc, gc, gc, cv, cb);
+        emit_gcheck(g, gc, cb, cv, sym(n->u.l.v[1], 1), nk - 1, 0);
         free(e[0].s);
         e[0].s = dupf(g, "CV%d", gc);
         if (e[0].s == NULL) {
@@ -2919,7 +2931,7 @@ static int block(Gen *g, const tdmX_Node *b)
 
 static const char prelude[] =
     /* the recursion depth and its limit: upvalues of the function the chunk
-       returns, joined to the runtime library's before it runs (join_depth) */
+       returns, joined to the runtime library's before it runs (rt.joindepth) */
     "local DEPTH, MAXD = 0, 0 return function(...) "
     "local rt, H, K, NAME = ...; "
     "local truth, call, method, getitem, setitem, slice, iter, unpack, range = "
@@ -3606,22 +3618,6 @@ static int l_epoch(lua_State *L)
     return 1;
 }
 
-/* Join the upvalues DEPTH and MAXD of the Lua function at fn (the function
-   a translated chunk returns: every function it makes shares them) to those
-   of rt.depthcell at cell, the runtime library's own (pyrt/core.lua). */
-static void join_depth(lua_State *L, int fn, int cell)
-{
-    const char *name;
-    for (int i = 1; (name = lua_getupvalue(L, fn, i)) != NULL; i++) {
-        lua_pop(L, 1);
-        if (strcmp(name, "DEPTH") == 0) {
-            lua_upvaluejoin(L, fn, i, cell, 1);
-        } else if (strcmp(name, "MAXD") == 0) {
-            lua_upvaluejoin(L, fn, i, cell, 2);
-        }
-    }
-}
-
 /* Push the runtime library of this state (loaded once). [-0, +1, e] */
 static void push_pyrt(lua_State *L, tdmL_State *st)
 {
@@ -3727,8 +3723,12 @@ int tdmL_load_ir(lua_State *L, tdmL_State *st, tdmS_Frame *f)
             return luaL_error(L, "translation produced invalid Lua (a tandem bug): %s",
                               lua_tostring(L, -1));
         }
-        lua_call(L, 0, 1);                      /* -> the function the chunk opens */
-        join_depth(L, lua_gettop(L), cell);
+        /* the function the chunk opens, its DEPTH and MAXD joined to the
+           runtime library's (rt.joindepth: every function it makes shares them) */
+        lua_getfield(L, rt, "joindepth");
+        lua_insert(L, -2);
+        lua_call(L, 0, 1);
+        lua_call(L, 1, 1);
         lua_pushvalue(L, rt);
         lua_pushvalue(L, hook);
         lua_pushinteger(L, i);

@@ -1,13 +1,14 @@
 """The recursion depth of translated code (docs/translation.md, "Recursion"):
 one counter and one limit for every translated function of a runtime, each
-chunk's upvalues DEPTH and MAXD joined to the runtime library's (lxlate.c
-join_depth), the limit the last translation's sys.getrecursionlimit(), the
+chunk's upvalues DEPTH and MAXD joined to the runtime library's
+(rt.joindepth), the limit the last translation's sys.getrecursionlimit(), the
 counter back where it was after a RecursionError left translated code."""
 import sys
 
 import pytest
 
 import tandem
+from xlate_same import recursion_threshold
 
 
 @pytest.fixture(scope="module")
@@ -45,25 +46,9 @@ def gen_down(n):
         yield from gen_down(n - 1)
 
 
-def fails(f, n):
-    try:
-        f(n)
-    except RecursionError:
-        return True
-    return False
-
-
-def threshold(f, hi=20000):
+def threshold(f):
     """The smallest n for which f(n) raises RecursionError."""
-    lo = 0
-    assert fails(f, hi) and not fails(f, lo)
-    while hi - lo > 1:
-        mid = (lo + hi) // 2
-        if fails(f, mid):
-            hi = mid
-        else:
-            lo = mid
-    return hi
+    return recursion_threshold(f, 20000)
 
 
 def test_one_counter_across_chunks(lua):

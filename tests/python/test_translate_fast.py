@@ -14,7 +14,7 @@ the generated source is checked for it, so a case cannot pass by falling back.
 import pytest
 
 import tandem
-from xlate_same import check
+from xlate_same import check, raises_recursion, recursion_threshold
 
 MAXI, MINI = 2 ** 63 - 1, -2 ** 63
 
@@ -117,20 +117,10 @@ def test_leaf_depth_limit_is_the_general_one(lua):
     lf, nf = lua.translate(leaf_cmp), lua.translate(not_leaf_cmp)
 
     def fails(f, n):
-        try:
-            tdeep(n, g, f)
-        except RecursionError:
-            return True
-        return False
+        return raises_recursion(lambda k: tdeep(k, g, f), n)
 
-    lo, hi = 0, 5000
-    assert fails(nf, hi) and not fails(nf, lo)
-    while hi - lo > 1:
-        mid = (lo + hi) // 2
-        if fails(nf, mid):
-            hi = mid
-        else:
-            lo = mid
+    hi = recursion_threshold(lambda k: tdeep(k, g, nf), 5000)
+    lo = hi - 1
     assert not fails(lf, lo)
     assert fails(lf, hi)
     assert tdeep(lo, g, lf) is True

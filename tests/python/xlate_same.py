@@ -1,6 +1,7 @@
 """What the translation tests share: `same()`, the value comparison that says
 whether a translated function gave CPython's answer, `outcome()`, a call's
-result or exception, and `check_outcome()`, the asserts on two outcomes.
+result or exception, `check_outcome()`, the asserts on two outcomes, and
+`recursion_threshold()`, where a recursion starts raising RecursionError.
 
 Not a test file (no test_ prefix): pytest does not rewrite its asserts, so
 their messages are the plain ones given here. tests/python/test_xlate_same.py
@@ -110,3 +111,26 @@ def case_id(case):
     (name, args) pair instead: the ids were never cut, and are not.)"""
     f, args = case
     return "%s%r" % (f.__name__, args)
+
+
+def raises_recursion(run, n):
+    """Does run(n) raise RecursionError?"""
+    try:
+        run(n)
+    except RecursionError:
+        return True
+    return False
+
+
+def recursion_threshold(run, hi):
+    """The smallest n for which run(n) raises RecursionError (run(0) must not,
+    run(hi) must), by bisection."""
+    lo = 0
+    assert raises_recursion(run, hi) and not raises_recursion(run, lo)
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if raises_recursion(run, mid):
+            hi = mid
+        else:
+            lo = mid
+    return hi

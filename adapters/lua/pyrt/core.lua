@@ -77,7 +77,7 @@ end
 -- chunk, and upvalues of every translated function, which reads and writes
 -- them with one instruction each (a table field cost ~50 instructions per
 -- access). The loader joins each translated chunk's DEPTH and MAXD to these
--- (rt.joindepth; lxlate.c join_depth for the adapter), through depthcell,
+-- (rt.joindepth, which the adapter's loader and standalone files call), through depthcell,
 -- whose upvalues 1 and 2 they are.
 local DEPTH, MAXD = 0, 1000
 function rt.depthcell() return DEPTH, MAXD end
@@ -339,17 +339,16 @@ local function big(op, a, b)
 end
 
 -- builtin fname(v) when its int result leaves 64 bits: as big
-local function bigcall(fname, v)
+local function bigcall(fname, ...)
     if rt.H == nil then
         overflow()
     end
-    return rt.H("call", fname, v)
+    return rt.H("call", fname, ...)
 end
-local function bigcall2(fname, a, b)
-    if rt.H == nil then
-        overflow()
-    end
-    return rt.H("call", fname, a, b)
+
+-- Is v a Python int (a proxy: one past 64 bits)?
+local function pyint(v)
+    return type(v) == "userdata" and rt.H ~= nil and rt.H("isinstance", v, "int")
 end
 
 -- & | ^ - with a dict view: CPython's view set operations (iteration order of
@@ -1608,7 +1607,7 @@ end
 local function index_of(i, what)
     local x = num(i)
     if x == nil or mtype(x) ~= "integer" then
-        if type(i) == "userdata" and rt.H and rt.H("isinstance", i, "int") then
+        if pyint(i) then
             throw("IndexError", "cannot fit 'int' into an index-sized integer")
         end
         if what == "string" then
@@ -1709,8 +1708,30 @@ end
 -- A slice bound or step that is a Python int past 64 bits (a proxy): CPython
 -- clamps it to the index range (_PyEval_SliceIndex); anything else is v.
 local function clamp_big(v)
-    if type(v) == "userdata" and rt.H and rt.H("isinstance", v, "int") then
+    if pyint(v) then
         return rt.H("call", "min", MAXI, rt.H("call", "max", MINI, v))
+    end
+    return v
+end
+
+-- A slice bound (a start, a stop) as a Lua integer: a Python int past 64 bits
+-- clamped, anything but an int TypeError (msg: CPython's for the caller)
+local function slice_bound(v, msg)
+    v = num(clamp_big(v))
+    if v == nil or mtype(v) ~= "integer" then
+        throw("TypeError", msg)
+    end
+    return v
+end
+local SLICE_MSG = "slice indices must be integers or None or have an __index__ method"
+
+-- A bound counted from the end when negative, then no less than 0
+local function from_end(v, n)
+    if v < 0 then
+        v = v + n
+        if v < 0 then
+            v = 0
+        end
     end
     return v
 end
@@ -1737,11 +1758,7 @@ local function slice_indices(n, lo, hi, step)
         if v == nil then
             return default
         end
-        v = num(clamp_big(v))
-        if v == nil or mtype(v) ~= "integer" then
-            throw("TypeError",
-                  "slice indices must be integers or None or have an __index__ method")
-        end
+        v = slice_bound(v, SLICE_MSG)
         if v < 0 then
             v = v + n
             if v < lower then
@@ -2202,7 +2219,7 @@ local function round_int(x, nd)
     if nd >= 0 then
         return x
     elseif nd < -18 then
-        return bigcall2("round", x, nd)
+        return bigcall("round", x, nd)
     end
     local p = 1
     for _ = 1, -nd do
@@ -2215,7 +2232,7 @@ local function round_int(x, nd)
     end
     local lim = MAXI // p
     if q > lim or q < -lim then
-        return bigcall2("round", x, nd)
+        return bigcall("round", x, nd)
     end
     return q * p
 end
@@ -2225,12 +2242,12 @@ B.round = function(v, nd)
         local x = num(v)
         if x == nil then
             if type(v) == "userdata" then
-                return bigcall2("round", v, nd)     -- a Python object (a big int): Python rounds
+                return bigcall("round", v, nd)     -- a Python object (a big int): Python rounds
             end
             throw("TypeError", sformat("type %s doesn't define __round__ method", tname(v)))
         end
-        if type(nd) == "userdata" and rt.H and rt.H("isinstance", nd, "int") then
-            return bigcall2("round", v, nd)         -- ndigits past 64 bits
+        if pyint(nd) then
+            return bigcall("round", v, nd)         -- ndigits past 64 bits
         end
         local k = num(nd)
         if k == nil or mtype(k) ~= "integer" then
@@ -2788,17 +2805,8 @@ function M.list.index(l, x, ...)
     if k > 0 then                   -- start[, stop]: ints (not None), negative from the end
         local n = l.n
         local function bound(v)
-            v = num(clamp_big(v))
-            if v == nil or mtype(v) ~= "integer" then
-                throw("TypeError", "slice indices must be integers or have an __index__ method")
-            end
-            if v < 0 then
-                v = v + n
-                if v < 0 then
-                    v = 0
-                end
-            end
-            return v
+            return from_end(slice_bound(v, "slice indices must be integers or have an "
+                                        .. "__index__ method"), n)
         end
         local a, b = ...
         first = math.min(bound(a), n) + 1        -- (no overflow past 2**63 - 1)
@@ -2980,31 +2988,8 @@ end
 -- (then CPython answers -1, 0 or False without looking).
 local function window(s, a, b, m)
     local n = slen(s)
-    local function bound(v, default)
-        if v == nil then
-            return default
-        end
-        v = num(clamp_big(v))
-        if v == nil or mtype(v) ~= "integer" then
-            throw("TypeError", "slice indices must be integers or None or have an __index__ method")
-        end
-        return v
-    end
-    local start, stop = bound(a, 0), bound(b, n)
-    if stop > n then
-        stop = n
-    elseif stop < 0 then
-        stop = stop + n
-        if stop < 0 then
-            stop = 0
-        end
-    end
-    if start < 0 then
-        start = start + n
-        if start < 0 then
-            start = 0
-        end
-    end
+    local start = a == nil and 0 or from_end(slice_bound(a, SLICE_MSG), n)
+    local stop = b == nil and n or math.min(from_end(slice_bound(b, SLICE_MSG), n), n)
     if stop - start < m then
         return nil, start
     end
@@ -3060,7 +3045,17 @@ end
 function M.str.endswith(s, p, a, b)
     return affix_in(s, p, a, b, "endswith", ends)
 end
-local str_find
+local function str_find(s, sub)
+    needstr("find", sub)
+    local p = sfind(s, sub, 1, true)
+    if p == nil then
+        return -1
+    end
+    if isascii(s) then
+        return p - 1
+    end
+    return utf8len(s, 1, p) - 1
+end
 function M.str.find(s, sub, a, b)
     if a == nil and b == nil then
         return str_find(s, sub)
@@ -3073,17 +3068,6 @@ function M.str.find(s, sub, a, b)
     local r = str_find(w, sub)
     return r < 0 and -1 or r + start
 end
-function str_find(s, sub)
-    needstr("find", sub)
-    local p = sfind(s, sub, 1, true)
-    if p == nil then
-        return -1
-    end
-    if isascii(s) then
-        return p - 1
-    end
-    return utf8len(s, 1, p) - 1
-end
 function M.str.index(s, sub, a, b)
     local r = M.str.find(s, sub, a, b)
     if r < 0 then
@@ -3091,16 +3075,7 @@ function M.str.index(s, sub, a, b)
     end
     return r
 end
-local str_count
-function M.str.count(s, sub, a, b)
-    if a == nil and b == nil then
-        return str_count(s, sub)
-    end
-    needstr("count", sub)
-    local w = window(s, a, b, slen(sub))
-    return w == nil and 0 or str_count(w, sub)
-end
-function str_count(s, sub)
+local function str_count(s, sub)
     needstr("count", sub)
     if sub == "" then
         return slen(s) + 1
@@ -3115,13 +3090,21 @@ function str_count(s, sub)
         i = p + #sub
     end
 end
+function M.str.count(s, sub, a, b)
+    if a == nil and b == nil then
+        return str_count(s, sub)
+    end
+    needstr("count", sub)
+    local w = window(s, a, b, slen(sub))
+    return w == nil and 0 or str_count(w, sub)
+end
 function M.str.replace(s, old, new, ...)
     needstr("replace", old)
     needstr("replace", new)
     local left = -1                 -- replacements left (negative: all)
     if select("#", ...) > 0 then    -- a count, None included (TypeError)
         local count = ...
-        if clamp_big(count) ~= count then   -- an int past 64 bits: not clamped here
+        if pyint(count) then                -- an int past 64 bits: not clamped here
             throw("OverflowError", "Python int too large to convert to C ssize_t")
         end
         left = num(count)
@@ -3271,7 +3254,6 @@ function M.str.isdigit(s)
     return s ~= "" and not sfind(s, "%D")
 end
 
--- The runtime's own method `name` of o (not a Python object), or AttributeError.
 -- Positional arguments of the methods whose pyrt function takes a fixed
 -- number: { CPython's fewest, CPython's most, what pyrt implements }. A call
 -- outside CPython's range raises TypeError; one CPython takes but pyrt does
@@ -3316,6 +3298,8 @@ local function arity(kind, name, n)
     end
 end
 
+-- The runtime's own method `name` of o (not a Python object), or AttributeError;
+-- and the kind of o that names ARITY's table.
 local function own_method(o, name)
     local kind
     local t = type(o)
