@@ -1080,35 +1080,53 @@ local function float_repr(x)
 end
 rt.float_repr = float_repr
 
-local function str_repr(s)
-    if not isascii(s) then
-        throw("NotImplementedError", "repr() of a non-ASCII str (tandem translation)")
-    end
-    local q = "'"
-    if sfind(s, "'", 1, true) and not sfind(s, '"', 1, true) then
-        q = '"'
-    end
-    local out = { q }
-    for i = 1, #s do
-        local c = ssub(s, i, i)
-        local b = sbyte(c)
-        if c == "\\" then
-            c = "\\\\"
-        elseif c == q then
-            c = "\\" .. q
-        elseif c == "\n" then
-            c = "\\n"
-        elseif c == "\r" then
-            c = "\\r"
-        elseif c == "\t" then
-            c = "\\t"
-        elseif b < 32 or b == 127 then
-            c = sformat("\\x%02x", b)
+-- repr() of a str: CPython's quotes and escapes; a character beyond ASCII
+-- as it is when printable (rt.printable, unicode.lua), else \xNN, \uNNNN
+-- or \UNNNNNNNN
+local str_repr
+do
+    local function char_repr(b, q)
+        if b >= 128 then
+            if rt.printable(b) then
+                return utf8char(b)
+            end
+            return sformat(b < 0x100 and "\\x%02x" or b < 0x10000 and "\\u%04x" or "\\U%08x", b)
         end
-        out[#out + 1] = c
+        local c = string.char(b)
+        if c == "\\" then
+            return "\\\\"
+        elseif c == q then
+            return "\\" .. q
+        elseif c == "\n" then
+            return "\\n"
+        elseif c == "\r" then
+            return "\\r"
+        elseif c == "\t" then
+            return "\\t"
+        elseif b < 32 or b == 127 then
+            return sformat("\\x%02x", b)
+        end
+        return c
     end
-    out[#out + 1] = q
-    return concat(out)
+    str_repr = function(s)
+        local q = "'"
+        if sfind(s, "'", 1, true) and not sfind(s, '"', 1, true) then
+            q = '"'
+        end
+        local out = { q }
+        if isascii(s) then
+            for i = 1, #s do
+                out[i + 1] = char_repr(sbyte(s, i), q)
+            end
+        else
+            slen(s)                     -- (not UTF-8: refused)
+            for _, b in utf8.codes(s) do
+                out[#out + 1] = char_repr(b, q)
+            end
+        end
+        out[#out + 1] = q
+        return concat(out)
+    end
 end
 
 local repr
@@ -2949,8 +2967,9 @@ local WS = "[ \t\n\r\f\v\28-\31]"
 local function strip(s, chars_, left, right, name)
     if chars_ ~= nil then
         needstr(name, chars_)
-        asciionly(chars_, name)
-        asciionly(s, name)
+        if not (isascii(s) and isascii(chars_)) then
+            return rt.strip_u(s, chars_, left, right)     -- strmeth.lua
+        end
         local set = {}
         for i = 1, #chars_ do
             set[ssub(chars_, i, i)] = true
@@ -2968,7 +2987,9 @@ local function strip(s, chars_, left, right, name)
         end
         return ssub(s, i, j)
     end
-    asciionly(s, name)
+    if not isascii(s) then
+        return rt.strip_u(s, nil, left, right)
+    end
     if left then
         s = s:gsub("^" .. WS .. "+", "")
     end

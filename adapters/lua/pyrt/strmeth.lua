@@ -99,8 +99,6 @@ do
     all_of("isalnum", "A-Za-z0-9", false)
     all_of("isdecimal", "0-9", false)
     all_of("isnumeric", "0-9", false)
-    all_of("isspace", "\9-\13\28-\32", false)
-    all_of("isprintable", "\32-\126", true)
     function S.isascii(s)
         return not sfind(s, "[\128-\255]")
     end
@@ -307,5 +305,59 @@ do
             end
         end
         return concat(out)
+    end
+
+    -- ---- whitespace and printable characters beyond ASCII -------------------------------
+    local function is_ws(c)             -- Python's str.isspace() of one character
+        return #c == 1 and is_space(sbyte(c)) or WS_U[c] ~= nil
+    end
+    function S.isspace(s)
+        if isascii(s) then
+            return s ~= "" and not sfind(s, "[^\9-\13\28-\32]")
+        end
+        slen(s)                         -- (not UTF-8: refused)
+        for _, c in utf8.codes(s) do
+            if not is_ws(utf8char(c)) then
+                return false
+            end
+        end
+        return true
+    end
+    function S.isprintable(s)
+        if isascii(s) then
+            return not sfind(s, "[^\32-\126]")
+        end
+        slen(s)
+        for _, c in utf8.codes(s) do
+            if c < 32 or c == 127 or c >= 128 and not rt.printable(c) then
+                return false
+            end
+        end
+        return true
+    end
+    -- strip/lstrip/rstrip of text beyond ASCII (core.lua's strip): by
+    -- characters, Python's whitespace or those of chars_
+    function rt.strip_u(s, chars_, left, right)
+        slen(s)
+        local keep = is_ws
+        if chars_ ~= nil then
+            slen(chars_)
+            local set = {}
+            for _, c in ipairs((chars(chars_))) do
+                set[c] = true
+            end
+            keep = function(c)
+                return set[c]
+            end
+        end
+        local cs, n = chars(s)
+        local i, j = 1, n
+        while left and i <= j and keep(cs[i]) do
+            i = i + 1
+        end
+        while right and j >= i and keep(cs[j]) do
+            j = j - 1
+        end
+        return concat(cs, "", i, j)
     end
 end
