@@ -76,10 +76,12 @@ class Gen:
             return r.choice(["{%s, %s}", "{%s: %s}", "(%s, %s)"]) % (self.expr(depth + 1),
                                                                      self.expr(depth + 1))
         if k == 13:     # builtins of two arguments
-            return "%s(%s, %s)" % (r.choice(["max", "min", "divmod", "round", "isinstance",
-                                             "pow", "zip", "enumerate"]),
-                                   self.expr(depth + 1),
-                                   r.choice(["int", "str", "1", "2", "x", "y", "(int, str)"]))
+            fn = r.choice(["max", "min", "divmod", "round", "isinstance", "pow", "zip",
+                           "enumerate"])
+            # (pow's exponent never an argument: CPython's pow(2**62, 2**62) never ends)
+            return "%s(%s, %s)" % (fn, self.expr(depth + 1),
+                                   r.choice(["int", "str", "1", "2", "-1", "(int, str)"]
+                                            + (["x", "y"] if fn != "pow" else [])))
         if k == 14:     # dict and list methods with results
             return "(%s).%s" % (r.choice(DICTS + ["x", "y"]),
                                 r.choice(["get(%s)" % self.expr(depth + 1), "keys()",
