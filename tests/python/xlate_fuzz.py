@@ -76,10 +76,12 @@ class Gen:
             return r.choice(["{%s, %s}", "{%s: %s}", "(%s, %s)"]) % (self.expr(depth + 1),
                                                                      self.expr(depth + 1))
         if k == 13:     # builtins of two arguments
-            return "%s(%s, %s)" % (r.choice(["max", "min", "divmod", "round", "isinstance",
-                                             "pow", "zip", "enumerate"]),
-                                   self.expr(depth + 1),
-                                   r.choice(["int", "str", "1", "2", "x", "y", "(int, str)"]))
+            fn = r.choice(["max", "min", "divmod", "round", "isinstance", "pow", "zip",
+                           "enumerate"])
+            # (pow's exponent never an argument: CPython's pow(2**62, 2**62) never ends)
+            return "%s(%s, %s)" % (fn, self.expr(depth + 1),
+                                   r.choice(["int", "str", "1", "2", "-1", "(int, str)"]
+                                            + (["x", "y"] if fn != "pow" else [])))
         if k == 14:     # dict and list methods with results
             return "(%s).%s" % (r.choice(DICTS + ["x", "y"]),
                                 r.choice(["get(%s)" % self.expr(depth + 1), "keys()",
@@ -218,7 +220,7 @@ class TypedGen:
         return self.atom(self.pick(("int", "float", "str", "list", "bool")))
 
     def e_int(self, d):
-        k = self.r.randint(0, 17)
+        k = self.r.randint(0, 20)
         e = self.expr
         if k <= 3:
             return "(%s %s %s)" % (e("int", d), self.pick(("+", "-", "*", "//", "%", "&", "|", "^")),
@@ -236,7 +238,8 @@ class TypedGen:
         if k == 9:
             return "sum(%s)" % e("list", d)
         if k == 10:
-            return "%s.%s(%s%s)" % (e("str", d), self.pick(("find", "count", "index")),
+            return "%s.%s(%s%s)" % (e("str", d), self.pick(("find", "count", "index", "rfind",
+                                                            "rindex")),
                                     self.pick(STR_LITS), self.pick(("", "", ", %s" % e("int", d),
                                                                     ", 1, -1", ", None, 2")))
         if k == 11:
@@ -246,13 +249,22 @@ class TypedGen:
         if k == 13:
             return "int(%s)" % self.pick(('"12"', '" -3 "', '"x"', '"1_0"', 'c', 'str(a)'))
         if k == 14:
-            return "%s(%s, %s)" % (self.pick(("divmod", "pow")), e("int", d), e("int", d)) + \
+            # (pow's exponent small: CPython's pow(2**62, 2**62) never ends)
+            return "divmod(%s, %s)" % (e("int", d), e("int", d)) + \
                 self.pick(("[0]", "[1]")) if self.r.random() < 0.5 else \
-                "pow(%s, %s, %s)" % (e("int", d), self.pick(SMALL), self.pick(("7", "-7", "1")))
+                "pow(%s, %s%s)" % (e("int", d), self.pick(SMALL),
+                                   self.pick((", 7", ", -7", ", 1", "")))
         if k == 15:
             return "len(%s)" % e("dict", d)
         if k == 16:
             return "%s.get(%s, %s)" % (e("dict", d), e("str", d), e("int", d))
+        if k == 18:
+            return "(%s).%s()" % (e("int", d), self.pick(("bit_length", "bit_count")))
+        if k == 19:
+            return "len(%s(%s))" % (self.pick(("bin", "oct", "hex")), e("int", d))
+        if k == 20:
+            return "pow(%s, %s, %s)" % (e("int", d), self.pick(("-1", "-2", "65", "2**40", "a")),
+                                        self.pick(("7", "-7", "1", "2**61-1", "97", "b")))
         return "sum(%s.values())" % e("dict", d)
 
     def e_float(self, d):
@@ -273,7 +285,7 @@ class TypedGen:
         return "(%s if %s else %s)" % (e("float", d), e("bool", d), e("float", d))
 
     def e_str(self, d):
-        k = self.r.randint(0, 18)
+        k = self.r.randint(0, 20)
         e = self.expr
         if k <= 1:
             return "(%s + %s)" % (e("str", d), e("str", d))
@@ -287,7 +299,8 @@ class TypedGen:
                                      self.pick(("", "1", "2", "-1", "-2")))
         if k == 5:
             return "%s.%s()" % (e("str", d), self.pick(("upper", "lower", "strip", "lstrip",
-                                                        "rstrip", "swapcase", "capitalize")))
+                                                        "rstrip", "swapcase", "capitalize",
+                                                        "title", "casefold", "expandtabs")))
         if k == 6:
             return "%s.replace(%s, %s)" % (e("str", d), self.pick(STR_LITS), self.pick(STR_LITS))
         if k == 7:
@@ -318,9 +331,16 @@ class TypedGen:
                                                                   ">8.3", "<6", "^7.2f", "+")))
         if k == 16:
             return "%s.%s(%s)" % (e("str", d), self.pick(("zfill", "center", "ljust", "rjust")),
-                                  self.pick(("0", "3", "8")))
+                                  self.pick(("0", "3", "8", "7, '*'", "a % 9, '\u20ac'")))
         if k == 17:
             return '",".join(sorted(%s))' % e("dict", d)
+        if k == 18:
+            return '"|".join(%s.%s)' % (e("str", d), self.pick((
+                "rsplit()", "rsplit(',')", "rsplit(None, 1)", "rsplit(',', 1)", "splitlines()",
+                "splitlines(True)", "partition(',')", "rpartition(',')", "partition(' ')")))
+        if k == 19:
+            return "%s.%s(%s)" % (e("str", d), self.pick(("removeprefix", "removesuffix")),
+                                  e("str", d))
         return "%s.split(%s, %s)[%s]" % (e("str", d), self.pick(('","', '" "', "None")),
                                          self.pick(("1", "0", "-1")), self.pick(("0", "-1")))
 
@@ -366,6 +386,10 @@ class TypedGen:
         if k == 6:
             return "isinstance(%s, %s)" % (e("any", d), self.pick(("int", "float", "str", "list",
                                                                     "bool", "(int, float)")))
+        if k == 7:
+            return "%s.%s()" % (e("str", d), self.pick((
+                "isalpha", "isalnum", "isspace", "islower", "isupper", "istitle", "isdecimal",
+                "isidentifier", "isascii", "isprintable")))
         if k == 8:
             return "(%s < %s <= %s)" % (e("int", d), e("int", d), e("int", d))
         if k == 9:

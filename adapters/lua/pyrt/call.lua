@@ -527,6 +527,9 @@ do
     end
 
     local function need_index(v)
+        if pyint(v) then
+            throw("OverflowError", "Python int too large to convert to C ssize_t")
+        end
         local x = num(v)
         if mtype(x) ~= "integer" then
             throw("TypeError", sformat("'%s' object cannot be interpreted as an integer",
@@ -534,6 +537,7 @@ do
         end
         return x
     end
+    rt.args_of, rt.need_index = args_of, need_index
 
     -- enumerate(iterable, start=0)
     local enumerate0 = B.enumerate

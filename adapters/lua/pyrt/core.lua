@@ -1080,35 +1080,53 @@ local function float_repr(x)
 end
 rt.float_repr = float_repr
 
-local function str_repr(s)
-    if not isascii(s) then
-        throw("NotImplementedError", "repr() of a non-ASCII str (tandem translation)")
-    end
-    local q = "'"
-    if sfind(s, "'", 1, true) and not sfind(s, '"', 1, true) then
-        q = '"'
-    end
-    local out = { q }
-    for i = 1, #s do
-        local c = ssub(s, i, i)
-        local b = sbyte(c)
-        if c == "\\" then
-            c = "\\\\"
-        elseif c == q then
-            c = "\\" .. q
-        elseif c == "\n" then
-            c = "\\n"
-        elseif c == "\r" then
-            c = "\\r"
-        elseif c == "\t" then
-            c = "\\t"
-        elseif b < 32 or b == 127 then
-            c = sformat("\\x%02x", b)
+-- repr() of a str: CPython's quotes and escapes; a character beyond ASCII
+-- as it is when printable (rt.printable, unicode.lua), else \xNN, \uNNNN
+-- or \UNNNNNNNN
+local str_repr
+do
+    local function char_repr(b, q)
+        if b >= 128 then
+            if rt.printable(b) then
+                return utf8char(b)
+            end
+            return sformat(b < 0x100 and "\\x%02x" or b < 0x10000 and "\\u%04x" or "\\U%08x", b)
         end
-        out[#out + 1] = c
+        local c = string.char(b)
+        if c == "\\" then
+            return "\\\\"
+        elseif c == q then
+            return "\\" .. q
+        elseif c == "\n" then
+            return "\\n"
+        elseif c == "\r" then
+            return "\\r"
+        elseif c == "\t" then
+            return "\\t"
+        elseif b < 32 or b == 127 then
+            return sformat("\\x%02x", b)
+        end
+        return c
     end
-    out[#out + 1] = q
-    return concat(out)
+    str_repr = function(s)
+        local q = "'"
+        if sfind(s, "'", 1, true) and not sfind(s, '"', 1, true) then
+            q = '"'
+        end
+        local out = { q }
+        if isascii(s) then
+            for i = 1, #s do
+                out[i + 1] = char_repr(sbyte(s, i), q)
+            end
+        else
+            slen(s)                     -- (not UTF-8: refused)
+            for _, b in utf8.codes(s) do
+                out[#out + 1] = char_repr(b, q)
+            end
+        end
+        out[#out + 1] = q
+        return concat(out)
+    end
 end
 
 local repr
@@ -2046,6 +2064,9 @@ local function split_kw(fname, allowed, ...)
     return pos, kw
 end
 
+-- the methods of the runtime's own values, by kind (str, list, ...), and of
+-- builtin types (classes.dict.fromkeys)
+local M = { list = {}, dict = {}, str = {}, int = {}, float = {}, classes = {} }
 local B = {}
 rt.builtins = B
 
@@ -2365,15 +2386,7 @@ B.dict = function(...)
         end
         return d
     end
-    local it = rt.iter(v)
-    while true do
-        local ok, x = it()
-        if not ok then
-            break
-        end
-        local k, val = rt.unpack(x, 2)
-        dict_set(d, k, val)
-    end
+    M.dict.update(d, v)     -- a Python mapping by its keys(), pairs: as dict.update
     return d
 end
 
@@ -2749,7 +2762,6 @@ end
 
 -- ---- methods ------------------------------------------------------------------------
 
-local M = { list = {}, dict = {}, str = {} }
 
 function M.list.append(l, x)
     l.n = l.n + 1
@@ -2923,9 +2935,19 @@ function M.dict.clear(d)
     d.keys, d.vals, d.pos, d.used, d.count = {}, {}, {}, 0, 0
 end
 
-local function needstr(name, x)
+-- a str argument, or TypeError with CPython's message (fmt: "%s" the type's
+-- name; nil: strip's "strip arg must be None or str"); a and b: the start
+-- and end of find/count/..., which CPython checks first
+local function needstr(name, x, fmt, a, b)
+    if a ~= nil then
+        slice_bound(a, SLICE_MSG)
+    end
+    if b ~= nil then
+        slice_bound(b, SLICE_MSG)
+    end
     if type(x) ~= "string" then
-        throw("TypeError", sformat("%s arg must be None or str", name))
+        throw("TypeError", fmt and sformat(fmt, tname(x)) or
+                           sformat("%s arg must be None or str", name))
     end
 end
 local function asciionly(s, what)
@@ -2945,8 +2967,9 @@ local WS = "[ \t\n\r\f\v\28-\31]"
 local function strip(s, chars_, left, right, name)
     if chars_ ~= nil then
         needstr(name, chars_)
-        asciionly(chars_, name)
-        asciionly(s, name)
+        if not (isascii(s) and isascii(chars_)) then
+            return rt.strip_u(s, chars_, left, right)     -- strmeth.lua
+        end
         local set = {}
         for i = 1, #chars_ do
             set[ssub(chars_, i, i)] = true
@@ -2964,7 +2987,9 @@ local function strip(s, chars_, left, right, name)
         end
         return ssub(s, i, j)
     end
-    asciionly(s, name)
+    if not isascii(s) then
+        return rt.strip_u(s, nil, left, right)
+    end
     if left then
         s = s:gsub("^" .. WS .. "+", "")
     end
@@ -3033,6 +3058,7 @@ local function affix_in(s, p, a, b, name, test)
     if a == nil and b == nil then
         return affix(s, p, name, test)
     end
+    needstr(name, "", nil, a, b)    -- start and end first, as CPython
     -- each candidate needs a window at least its length: test them in it
     return affix(s, p, name, function(_, q)
         local w = window(s, a, b, slen(q))
@@ -3046,7 +3072,7 @@ function M.str.endswith(s, p, a, b)
     return affix_in(s, p, a, b, "endswith", ends)
 end
 local function str_find(s, sub)
-    needstr("find", sub)
+    needstr("find", sub, "must be str, not %s")
     local p = sfind(s, sub, 1, true)
     if p == nil then
         return -1
@@ -3060,7 +3086,7 @@ function M.str.find(s, sub, a, b)
     if a == nil and b == nil then
         return str_find(s, sub)
     end
-    needstr("find", sub)
+    needstr("find", sub, "must be str, not %s", a, b)
     local w, start = window(s, a, b, slen(sub))
     if w == nil then
         return -1
@@ -3076,7 +3102,7 @@ function M.str.index(s, sub, a, b)
     return r
 end
 local function str_count(s, sub)
-    needstr("count", sub)
+    needstr("count", sub, "must be str, not %s")
     if sub == "" then
         return slen(s) + 1
     end
@@ -3094,13 +3120,15 @@ function M.str.count(s, sub, a, b)
     if a == nil and b == nil then
         return str_count(s, sub)
     end
-    needstr("count", sub)
+    needstr("count", sub, "must be str, not %s", a, b)
     local w = window(s, a, b, slen(sub))
     return w == nil and 0 or str_count(w, sub)
 end
 function M.str.replace(s, old, new, ...)
-    needstr("replace", old)
-    needstr("replace", new)
+    needstr("replace", old, old == nil and "replace() argument 1 must be str, not None"
+                                or "replace() argument 1 must be str, not %s")
+    needstr("replace", new, new == nil and "replace() argument 2 must be str, not None"
+                                or "replace() argument 2 must be str, not %s")
     local left = -1                 -- replacements left (negative: all)
     if select("#", ...) > 0 then    -- a count, None included (TypeError)
         local count = ...
@@ -3223,7 +3251,7 @@ function M.str.split(s, sep, maxsplit)
         r.n = n
         return r
     end
-    needstr("split", sep)
+    needstr("split", sep, "must be str or None, not %s")
     if sep == "" then
         throw("ValueError", "empty separator")
     end
@@ -3255,51 +3283,86 @@ function M.str.isdigit(s)
 end
 
 -- Positional arguments of the methods whose pyrt function takes a fixed
--- number: { CPython's fewest, CPython's most, what pyrt implements }. A call
--- outside CPython's range raises TypeError; one CPython takes but pyrt does
--- not (s.find(x, start)) is refused, never answered with the extra
--- arguments ignored. Methods that read their own arguments (split, sort,
--- format, update, union ...) are not listed.
-local ARITY = {
-    str = { count = { 1, 3, 3 }, endswith = { 1, 3, 3 }, find = { 1, 3, 3 },
-            index = { 1, 3, 3 }, isdigit = { 0, 0, 0 }, join = { 1, 1, 1 },
-            lower = { 0, 0, 0 }, upper = { 0, 0, 0 }, lstrip = { 0, 1, 1 },
-            rstrip = { 0, 1, 1 }, strip = { 0, 1, 1 }, replace = { 2, 3, 3 },
-            startswith = { 1, 3, 3 } },
-    list = { append = { 1, 1, 1 }, clear = { 0, 0, 0 }, copy = { 0, 0, 0 },
-             count = { 1, 1, 1 }, extend = { 1, 1, 1 }, index = { 1, 3, 3 },
-             insert = { 2, 2, 2 }, pop = { 0, 1, 1 }, reverse = { 0, 0, 0 },
-             remove = { 1, 1, 1 } },
-    dict = { clear = { 0, 0, 0 }, copy = { 0, 0, 0 }, get = { 1, 2, 2 }, items = { 0, 0, 0 },
-             keys = { 0, 0, 0 }, values = { 0, 0, 0 }, pop = { 1, 2, 2 },
-             setdefault = { 1, 2, 2 } },
-    set = { add = { 1, 1, 1 }, discard = { 1, 1, 1 }, remove = { 1, 1, 1 }, pop = { 0, 0, 0 },
-            clear = { 0, 0, 0 }, copy = { 0, 0, 0 }, symmetric_difference = { 1, 1, 1 },
-            symmetric_difference_update = { 1, 1, 1 }, isdisjoint = { 1, 1, 1 },
-            issubset = { 1, 1, 1 }, issuperset = { 1, 1, 1 } },
-    frozenset = { copy = { 0, 0, 0 }, symmetric_difference = { 1, 1, 1 },
-                  isdisjoint = { 1, 1, 1 }, issubset = { 1, 1, 1 }, issuperset = { 1, 1, 1 } },
-    generator = { send = { 1, 1, 1 }, close = { 0, 0, 0 } },
+-- number: { CPython's fewest, CPython's most, what pyrt implements, the
+-- style of CPython's message }. A call outside CPython's range raises
+-- TypeError with CPython's message; one CPython takes but pyrt does not is
+-- refused, never answered with the extra arguments ignored. Methods that
+-- read their own arguments (split, sort, format, update, union ...) are not
+-- listed. Styles: "o" (METH_NOARGS/METH_O: "str.upper() takes no
+-- arguments (1 given)"), "c" (Argument Clinic: "strip expected at most 1
+-- argument, got 2"), "v" (PyArg_ParseTuple: "find() takes at least 1
+-- argument (0 given)").
+local ARITY
+do
+local O0, O1 = { 0, 0, 0, "o" }, { 1, 1, 1, "o" }
+local FIND = { 1, 3, 3, "v" }
+ARITY = {
+    str = { count = FIND, endswith = FIND, find = FIND, index = FIND, rfind = FIND,
+            rindex = FIND, startswith = FIND, join = O1, replace = { 2, 3, 3, "c" },
+            lstrip = { 0, 1, 1, "c" }, rstrip = { 0, 1, 1, "c" }, strip = { 0, 1, 1, "c" },
+            center = { 1, 2, 2, "c" }, ljust = { 1, 2, 2, "c" }, rjust = { 1, 2, 2, "c" },
+            zfill = O1, partition = O1, rpartition = O1, removeprefix = O1,
+            removesuffix = O1 },
+    list = { append = O1, clear = O0, copy = O0, count = O1, extend = O1,
+             index = { 1, 3, 3, "c" }, insert = { 2, 2, 2, "c" }, pop = { 0, 1, 1, "c" },
+             reverse = O0, remove = O1 },
+    tuple = { count = O1, index = { 1, 3, 3, "c" } },
+    dict = { clear = O0, copy = O0, get = { 1, 2, 2, "c" }, items = O0, keys = O0, values = O0,
+             pop = { 1, 2, 2, "c" }, setdefault = { 1, 2, 2, "c" }, popitem = O0 },
+    set = { add = O1, discard = O1, remove = O1, pop = O0, clear = O0, copy = O0,
+            symmetric_difference = O1, symmetric_difference_update = O1, isdisjoint = O1,
+            issubset = O1, issuperset = O1 },
+    frozenset = { copy = O0, symmetric_difference = O1, isdisjoint = O1, issubset = O1,
+                  issuperset = O1 },
+    generator = { send = O1, close = O0 },
+    range = { count = O1, index = O1 },
+    int = { bit_length = O0, bit_count = O0 },
+    float = { is_integer = O0 },
 }
+for _, name in ipairs({ "capitalize", "casefold", "isalnum", "isalpha", "isascii", "isdecimal",
+                        "isdigit", "isidentifier", "islower", "isnumeric", "isprintable",
+                        "isspace", "istitle", "isupper", "lower", "swapcase", "title",
+                        "upper" }) do
+    ARITY.str[name] = O0
+end
+end
 
 local function arity(kind, name, n)
     local a = ARITY[kind] and ARITY[kind][name]
+    local function plural(k, what)
+        return sformat("%d %s%s", k, what, k == 1 and "" or "s")
+    end
     if a == nil then
         return
     elseif n < a[1] or n > a[2] then
-        local want = a[1] == a[2] and (a[1] == 0 and "no arguments" or
-                                       a[1] == 1 and "exactly one argument" or
-                                       sformat("exactly %d arguments", a[1]))
-                     or sformat("from %d to %d arguments", a[1], a[2])
-        throw("TypeError", sformat("%s.%s() takes %s (%d given)", kind, name, want, n))
+        local lo, hi, style = a[1], a[2], a[4]
+        if style == "o" then
+            throw("TypeError", sformat("%s.%s() takes %s (%d given)", kind, name,
+                                       lo == 0 and "no arguments" or "exactly one argument", n))
+        elseif style == "v" then
+            throw("TypeError", sformat("%s() takes %s %s (%d given)", name,
+                                       n < lo and "at least" or "at most",
+                                       plural(n < lo and lo or hi, "argument"), n))
+        elseif lo == hi then
+            throw("TypeError", sformat("%s expected %s, got %d", name, plural(lo, "argument"), n))
+        end
+        throw("TypeError", sformat("%s expected %s %s, got %d", name,
+                                   n < lo and "at least" or "at most",
+                                   plural(n < lo and lo or hi, "argument"), n))
     elseif n > a[3] then
         throw("NotImplementedError", sformat("%s.%s() with %d arguments (tandem translation)",
                                              kind, name, n))
     end
 end
 
--- The runtime's own method `name` of o (not a Python object), or AttributeError;
--- and the kind of o that names ARITY's table.
+-- The public attribute names of the Python types the runtime's values stand
+-- for (pynames.lua; CPython 3.11's dir() without the _ names): a method the
+-- runtime lacks but Python has is refused, never answered with AttributeError.
+local PYNAMES = {}
+
+-- The runtime's own method `name` of o (not a Python object) and the kind of
+-- o that names ARITY's table; AttributeError when Python's type of o has no
+-- such attribute, NotImplementedError when it has and pyrt does not.
 local function own_method(o, name)
     local kind
     local t = type(o)
@@ -3307,16 +3370,30 @@ local function own_method(o, name)
         kind = "str"
     elseif t == "table" then
         local mt = getmetatable(o)
-        kind = mt == LIST and "list" or mt == DICT and "dict" or (EXT[mt] and EXT[mt].kind)
-        if mt == TUPLE and (name == "index" or name == "count") then
-            kind = "list"
+        kind = mt == LIST and "list" or mt == DICT and "dict" or mt == TUPLE and "tuple"
+               or (EXT[mt] and EXT[mt].kind)
+    elseif t == "number" then
+        kind = mtype(o) == "integer" and "int" or "float"
+    elseif t == "boolean" then
+        kind = "int"                      -- True.bit_length(): int's methods
+    elseif t == "function" and typenames[o] then
+        local f = M.classes[typenames[o]] and M.classes[typenames[o]][name]
+        if f then
+            return f, nil                 -- dict.fromkeys ...
         end
     end
-    local f = kind and M[kind][name]
-    if f == nil then
-        throw("AttributeError", sformat("'%s' object has no attribute '%s'", tname(o), name))
+    local own = M[kind == "tuple" and "list" or kind]
+    local f = own and (kind ~= "tuple" or name == "index" or name == "count") and own[name]
+    if f then
+        return f, kind
     end
-    return f, kind
+    local tn = tname(o)
+    local names = PYNAMES[tn]
+    if names == nil or names[name] or ssub(name, 1, 1) == "_" then
+        throw("NotImplementedError", sformat("the method %s.%s() (tandem translation)", tn,
+                                             name))
+    end
+    throw("AttributeError", sformat("'%s' object has no attribute '%s'", tn, name))
 end
 
 function rt.method(o, name, ...)

@@ -553,5 +553,70 @@ do
         end
     end
 
+    -- dict.popitem(): the last inserted pair; dict.fromkeys(iterable, value=None)
+    function M.dict.popitem(d)
+        if d.count == 0 then
+            throw("KeyError", "popitem(): dictionary is empty")
+        end
+        local i = d.used
+        while d.keys[i] == DELETED do
+            i = i - 1
+        end
+        local k, v = realkey(d.keys[i]), d.vals[i]
+        dict_del(d, k)
+        return mktuple(k, v)
+    end
+    M.classes.dict = {
+        fromkeys = function(_, ...)
+            local n = select("#", ...)
+            if n == 0 or n > 2 then
+                throw("TypeError", sformat("fromkeys expected at %s, got %d", n == 0 and
+                                           "least 1 argument" or "most 2 arguments", n))
+            end
+            local keys, v = ...
+            local d, it = newdict(), rt.iter(keys)
+            while true do
+                local ok, k = it()
+                if not ok then
+                    return d
+                end
+                dict_set(d, k, v)
+            end
+        end,
+    }
+
+    -- range.count(x), range.index(x): arithmetic for an int (bool included),
+    -- else a search by == as CPython's sequence protocol does
+    local function range_find(r, x)
+        local v = num(x)
+        if v ~= nil and mtype(v) == "integer" then
+            if EXT[RANGE].contains(r, x) then
+                return (v - r.start) // r.step
+            end
+            return nil, true
+        elseif pyint(x) then            -- past 64 bits: in no range of ours
+            return nil, true
+        end
+        for i = 0, r.len - 1 do
+            if eq(range_at(r, i), x) then
+                return i
+            end
+        end
+        return nil, false
+    end
+    M.range = {
+        count = function(r, x)
+            return range_find(r, x) and 1 or 0
+        end,
+        index = function(r, x)
+            local i, int = range_find(r, x)
+            if i == nil then
+                throw("ValueError", int and rt.repr(x) .. " is not in range"
+                                        or "sequence.index(x): x not in sequence")
+            end
+            return i
+        end,
+    }
+
     rt.expr_impl = X
 end

@@ -43,6 +43,7 @@ KNOWN_BUILTINS = {
     "reversed", "any", "all", "sorted", "isinstance", "print",
     "map", "filter", "hash", "set", "frozenset",    # pyrt/expr.lua, pyrt/set.lua
     "next", "iter",
+    "pow", "bin", "oct", "hex",                     # pyrt/nummeth.lua
 }
 # Exception classes the runtime library knows (with Python's hierarchy).
 KNOWN_EXCEPTIONS = {
@@ -63,7 +64,17 @@ KNOWN_METHODS = {
     "symmetric_difference", "issubset", "issuperset", "isdisjoint",
     "intersection_update", "difference_update", "symmetric_difference_update",
     "send", "throw", "close",      # generators (pyrt/gen.lua)
+    # pyrt/strmeth.lua, pyrt/nummeth.lua, dict.popitem/fromkeys, range (pyrt/expr.lua)
+    "zfill", "center", "ljust", "rjust", "capitalize", "casefold", "swapcase", "title",
+    "isalpha", "isalnum", "isdecimal", "isnumeric", "isspace", "isprintable", "isascii",
+    "islower", "isupper", "istitle", "isidentifier", "rfind", "rindex", "partition",
+    "rpartition", "removeprefix", "removesuffix", "rsplit", "splitlines", "expandtabs",
+    "bit_length", "bit_count", "is_integer", "popitem", "fromkeys",
 }
+# A method name not in KNOWN_METHODS is still translated: on a Python object
+# it is Python's method (through the bridge); on a value of the runtime's own
+# it raises AttributeError where Python's type lacks it and NotImplementedError
+# where Python's type has it (pyrt/pynames.lua).
 # formatting (pyrt/format.lua); str.format takes any keyword arguments
 KNOWN_BUILTINS |= {"format", "ascii"}
 KNOWN_METHODS.update({"format", "format_map"})
@@ -974,7 +985,9 @@ class _FuncTranslator:
     KEYWORDS = {"sorted": {"key", "reverse"}, "min": {"key", "default"},
                 "max": {"key", "default"}, "sort": {"key", "reverse"},
                 "enumerate": {"iterable", "start"}, "sum": {"start"}, "int": {"base"},
-                "split": {"sep", "maxsplit"}, "print": {"sep", "end", "file", "flush"}}
+                "split": {"sep", "maxsplit"}, "print": {"sep", "end", "file", "flush"},
+                "rsplit": {"sep", "maxsplit"}, "splitlines": {"keepends"},
+                "expandtabs": {"tabsize"}, "pow": {"base", "exp", "mod"}}
 
     VARIADIC = {"min", "max", "zip", "print"}
 
@@ -1007,10 +1020,13 @@ class _FuncTranslator:
             # the runtime's builtins and methods take the keywords they list
             target = f.attr if isinstance(f, ast.Attribute) else builtin
             allowed = self.KEYWORDS.get(target or "", set())
-            anykw = isinstance(f, ast.Attribute) and f.attr == "format"
+            # str.format(**kw names): its runtime checks them; a method the
+            # runtime does not have: Python's, on a Python object
+            anykw = isinstance(f, ast.Attribute) and \
+                (f.attr == "format" or f.attr not in KNOWN_METHODS)
             for k in e.keywords:
                 if anykw and k.arg is not None:
-                    continue            # str.format(**kw names): its runtime checks them
+                    continue
                 if target == "dict":
                     continue            # dict(a=1, **d): any keyword is a key
                 if k.arg is None:
@@ -1040,8 +1056,6 @@ class _FuncTranslator:
         del dstar
         rest = " ".join(args + kws)
         if isinstance(f, ast.Attribute):
-            if f.attr not in KNOWN_METHODS:
-                raise self.refuse(e, "the method '%s'" % f.attr)
             obj = self.expr(f.value)
             return "(method %s %s %s)" % (obj, f.attr, rest)
         if builtin == "range":
