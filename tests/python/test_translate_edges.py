@@ -3,14 +3,13 @@ each against CPython: round() with ndigits (floats rounded as CPython's dtoa
 does, ints to multiples of ten), chr() past a C int, slice bounds and steps
 past 64 bits (clamped), and refusals at run time, which no `except` of
 translated code may catch (CPython would not have run that handler)."""
-import linecache
 import struct
 import random
 
 import pytest
 
 import tandem
-from xlate_same import check_outcome, outcome
+from xlate_same import check_outcome, outcome, run_source
 
 
 @pytest.fixture(scope="module")
@@ -56,10 +55,7 @@ def host_refusal(f):
     except Exception:
         return -99
 '''
-NAME = "<tandem-edges>"
-linecache.cache[NAME] = (len(SRC), None, SRC.splitlines(True), NAME)
-NS: dict = {}
-exec(compile(SRC, NAME, "exec"), NS)
+NS = run_source(SRC, "<tandem-edges>")
 
 
 def same_outcome(lua, name, *args):
@@ -194,8 +190,7 @@ def m_fine(s):
             d.pop("a", 7), x.pop(), x.index(9), s.strip("ba"), ",".join([s, s]))
 '''
 MNAME = "<tandem-edges-methods>"
-linecache.cache[MNAME] = (len(METHOD_SRC), None, METHOD_SRC.splitlines(True), MNAME)
-exec(compile(METHOD_SRC, MNAME, "exec"), NS)
+run_source(METHOD_SRC, MNAME, NS)
 
 # each a method call with more or fewer arguments than the plain form: before,
 # pyrt's method functions ignored the extra ones (s.find("a", 2) gave 1, not 3)
@@ -241,8 +236,7 @@ def w_list_index2(s, x, a, b):
     return list(s).index(x, a)
 '''
 WNAME = "<tandem-edges-windows>"
-linecache.cache[WNAME] = (len(W3_SRC), None, W3_SRC.splitlines(True), WNAME)
-exec(compile(W3_SRC, WNAME, "exec"), NS)
+run_source(W3_SRC, WNAME, NS)
 
 
 @pytest.mark.parametrize("name", [n for n in NS if n.startswith("w_")])

@@ -5,7 +5,6 @@ of pyrt/strmeth.lua, int/float methods and pow()/bin()/oct()/hex()
 arguments, and methods the runtime does not have: Python's own on a Python
 object, AttributeError where Python's type lacks the name too, a refusal
 (NotImplementedError) where it has it."""
-import linecache
 import os
 import re
 import types
@@ -13,7 +12,7 @@ import types
 import pytest
 
 import tandem
-from xlate_same import check_outcome, outcome
+from xlate_same import check_outcome, outcome, run_source
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PYNAMES = os.path.join(HERE, "..", "..", "adapters", "lua", "pyrt", "pynames.lua")
@@ -114,10 +113,7 @@ def greet(o):
 def method_of_python_object(o):
     return o.search("b").start()
 '''
-NAME = "<tandem-methods>"
-linecache.cache[NAME] = (len(SRC), None, SRC.splitlines(True), NAME)
-NS: dict = {}
-exec(compile(SRC, NAME, "exec"), NS)
+NS = run_source(SRC, "<tandem-methods>")
 
 ASCII_ONLY = {"capitalize", "casefold", "swapcase", "title", "isalpha", "isalnum", "isdecimal",
               "isnumeric", "isspace", "isprintable", "islower", "isupper", "istitle",

@@ -3,12 +3,11 @@
 the others escaped as \\xNN, \\uNNNN, \\UNNNNNNNN; pyrt/unicode.lua's ranges),
 str.isprintable(), str.isspace() and strip/lstrip/rstrip by Python's
 whitespace or by given characters."""
-import linecache
 
 import pytest
 
 import tandem
-from xlate_same import check_outcome, outcome
+from xlate_same import check_outcome, outcome, run_source
 
 
 @pytest.fixture(scope="module")
@@ -32,10 +31,7 @@ def strips(s, chars):
 def strips_ws(s):
     return s.strip(), s.lstrip(), s.rstrip(), s.split()
 '''
-NAME = "<tandem-unicode>"
-linecache.cache[NAME] = (len(SRC), None, SRC.splitlines(True), NAME)
-NS: dict = {}
-exec(compile(SRC, NAME, "exec"), NS)
+NS = run_source(SRC, "<tandem-unicode>")
 
 
 def compare(lua, name, *args):

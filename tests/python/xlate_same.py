@@ -9,6 +9,7 @@ tests same() itself.
 """
 
 import copy
+import linecache
 import math
 
 _VIEWS = (type({}.keys()), type({}.values()), type({}.items()))
@@ -54,6 +55,15 @@ def same(a, b, _path=((), ())):
         return la == lb and same(la, lb, path)
     # iterators: the same type giving the same items
     return same(list(a), list(b), path)
+
+
+def run_source(src, filename, ns=None):
+    """Run src as a module named filename, its source registered in linecache
+    (so that the translator finds it); its namespace (ns, or a new dict)."""
+    linecache.cache[filename] = (len(src), None, src.splitlines(True), filename)
+    ns = {} if ns is None else ns
+    exec(compile(src, filename, "exec"), ns)
+    return ns
 
 
 def outcome(f, args, kwargs=None, copy_args=False):

@@ -1109,12 +1109,16 @@ do
         return c
     end
     str_repr = function(s)
+        local ascii = isascii(s)
+        if ascii and not sfind(s, "[\0-\31\127\\'\"]") then
+            return "'" .. s .. "'"          -- nothing to escape, no quote to choose
+        end
         local q = "'"
         if sfind(s, "'", 1, true) and not sfind(s, '"', 1, true) then
             q = '"'
         end
         local out = { q }
-        if isascii(s) then
+        if ascii then
             for i = 1, #s do
                 out[i + 1] = char_repr(sbyte(s, i), q)
             end
@@ -3292,11 +3296,11 @@ end
 -- arguments (1 given)"), "c" (Argument Clinic: "strip expected at most 1
 -- argument, got 2"), "v" (PyArg_ParseTuple: "find() takes at least 1
 -- argument (0 given)").
-local ARITY
+local arity
 do
 local O0, O1 = { 0, 0, 0, "o" }, { 1, 1, 1, "o" }
 local FIND = { 1, 3, 3, "v" }
-ARITY = {
+local ARITY = {
     str = { count = FIND, endswith = FIND, find = FIND, index = FIND, rfind = FIND,
             rindex = FIND, startswith = FIND, join = O1, replace = { 2, 3, 3, "c" },
             lstrip = { 0, 1, 1, "c" }, rstrip = { 0, 1, 1, "c" }, strip = { 0, 1, 1, "c" },
@@ -3325,13 +3329,13 @@ for _, name in ipairs({ "capitalize", "casefold", "isalnum", "isalpha", "isascii
                         "upper" }) do
     ARITY.str[name] = O0
 end
+
+local function plural(k, what)
+    return sformat("%d %s%s", k, what, k == 1 and "" or "s")
 end
 
-local function arity(kind, name, n)
+arity = function(kind, name, n)
     local a = ARITY[kind] and ARITY[kind][name]
-    local function plural(k, what)
-        return sformat("%d %s%s", k, what, k == 1 and "" or "s")
-    end
     if a == nil then
         return
     elseif n < a[1] or n > a[2] then
@@ -3354,6 +3358,10 @@ local function arity(kind, name, n)
                                              kind, name, n))
     end
 end
+end
+
+-- a tuple's two methods are the list's
+M.tuple = { index = M.list.index, count = M.list.count }
 
 -- The public attribute names of the Python types the runtime's values stand
 -- for (pynames.lua; CPython 3.11's dir() without the _ names): a method the
@@ -3382,8 +3390,8 @@ local function own_method(o, name)
             return f, nil                 -- dict.fromkeys ...
         end
     end
-    local own = M[kind == "tuple" and "list" or kind]
-    local f = own and (kind ~= "tuple" or name == "index" or name == "count") and own[name]
+    local own = M[kind]
+    local f = own and own[name]
     if f then
         return f, kind
     end

@@ -10,14 +10,7 @@ do
 
     local RANGE = { __name = "range" }
 
-    local function int_arg(v)
-        local x = num(v)
-        if x == nil or mtype(x) ~= "integer" then
-            throw("TypeError", sformat("'%s' object cannot be interpreted as an integer",
-                                       tname(v)))
-        end
-        return x
-    end
+    local int_arg = range_int
 
     B.range = function(...)
         local n = select("#", ...)

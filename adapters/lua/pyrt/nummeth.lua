@@ -28,16 +28,11 @@ do
     end
 
     -- ---- bin(), oct(), hex() -------------------------------------------------------------
-    local function int_of(fname, v)     -- an int of 64 bits, or nil for a Python object
+    local function int_of(v)            -- an int of 64 bits, or nil for a Python object
         if type(v) == "userdata" then
             return nil
         end
-        local x = num(v)
-        if x == nil or mtype(x) ~= "integer" then
-            throw("TypeError", sformat("'%s' object cannot be interpreted as an integer",
-                                       tname(v)))
-        end
-        return x
+        return range_int(v)
     end
     local function based(fname, prefix, fmt)
         B[fname] = function(...)
@@ -47,7 +42,7 @@ do
                                            n))
             end
             local v = ...
-            local x = int_of(fname, v)
+            local x = int_of(v)
             if x == nil then
                 return rt.H("call", fname, v)
             end
@@ -117,10 +112,7 @@ do
         if z == 0 then
             throw("ValueError", "pow() 3rd argument cannot be 0")
         elseif z == MINI then           -- |mod| is 2**63: Python's ints
-            if rt.H == nil then
-                overflow()
-            end
-            return rt.H("call", "pow", x, y, z)
+            return bigcall("pow", x, y, z)
         end
         local mabs = z < 0 and -z or z
         local base = x % mabs

@@ -10,9 +10,7 @@ do
     -- an index argument (a width, a tab size, maxsplit): CPython's ssize_t
     local ssize = rt.need_index
     local function must_str(v, fmt)
-        if type(v) ~= "string" then
-            throw("TypeError", sformat(fmt, tname(v)))
-        end
+        needstr(nil, v, fmt)
         return v
     end
     -- Argument Clinic's message names None "None"
