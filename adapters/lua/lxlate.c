@@ -436,6 +436,27 @@ static int boolop(Gen *g, const tdmX_Node *n, int isand, Ex *out)
     return 0;
 }
 
+static const char *cmpfn(const char *op);
+
+static int singleton(const tdmX_Node *e)
+{
+    return tdmX_is(e, "none") || tdmX_is(e, "true") || tdmX_is(e, "false");
+}
+
+/* The Lua function of comparison op; `is` with no None/True/False operand
+   (a type: the front end allows no other) is rt.is_, which also knows a
+   Python type object from the runtime's own value for it (pyrt/types.lua). */
+static const char *cmpfn2(const char *op, const tdmX_Node *a, const tdmX_Node *b)
+{
+    if (strcmp(op, "is") == 0 && !singleton(a) && !singleton(b)) {
+        return "rt.is_";
+    }
+    if (strcmp(op, "isnot") == 0 && !singleton(a) && !singleton(b)) {
+        return "rt.isnot_";
+    }
+    return cmpfn(op);
+}
+
 static const char *cmpfn(const char *op)
 {
     if (strcmp(op, "in") == 0) {
@@ -473,8 +494,8 @@ static int compare(Gen *g, const tdmX_Node *n, Ex *out)
             free_exs(e, 2);
             return 0;
         }
-        *out = ex_make(dupf(g, "%s(%s, %s)", cmpfn(n->u.l.v[2]->u.s.p), e[0].s, e[1].s),
-                       1, 0);
+        *out = ex_make(dupf(g, "%s(%s, %s)", cmpfn2(n->u.l.v[2]->u.s.p, kids[0], kids[1]),
+                            e[0].s, e[1].s), 1, 0);
         free_exs(e, 2);
         return 0;
     }
@@ -499,7 +520,8 @@ static int compare(Gen *g, const tdmX_Node *n, Ex *out)
         }
         int rt = ++g->tmp;
         emit(g, "local t%d = %s; t%d = %s(t%d, t%d); ", rt, right.s, r,
-             cmpfn(n->u.l.v[2 + 2 * k]->u.s.p), lt, rt);
+             cmpfn2(n->u.l.v[2 + 2 * k]->u.s.p, n->u.l.v[1 + 2 * k], n->u.l.v[3 + 2 * k]),
+             lt, rt);
         free(right.s);
         lt = rt;
     }
@@ -607,7 +629,7 @@ static void scan_expr(IntScan *sc, const tdmX_Node *n)
     static const char *const known[] = {
         "int", "float", "str", "true", "false", "none", "local", "lcheck", "free",
         "global", "builtin", "binop", "unop", "compare", "and", "or", "ifexp", "call",
-        "list", "tuple", "dict", "index", "slice", "method", "kw", "yield", NULL
+        "list", "tuple", "dict", "index", "slice", "method", "kw", "yield", "attr", NULL
     };
     const char *h = tdmX_head(n);
     if (h == NULL) {
@@ -632,7 +654,7 @@ static void scan_block(IntScan *sc, const tdmX_Node *b);
 /* a target of anything but a plain assignment or range loop */
 static void scan_other_target(IntScan *sc, const tdmX_Node *t)
 {
-    if (tdmX_is(t, "index")) {
+    if (tdmX_is(t, "index") || tdmX_is(t, "attr")) {
         scan_expr(sc, t);
     } else {
         disq_all(sc, t);
@@ -643,7 +665,7 @@ static void scan_other_target(IntScan *sc, const tdmX_Node *t)
    were; a name (or anything else) is unbound by it */
 static void scan_del(IntScan *sc, const tdmX_Node *t)
 {
-    if (tdmX_is(t, "index") || tdmX_is(t, "slice")) {
+    if (tdmX_is(t, "index") || tdmX_is(t, "slice") || tdmX_is(t, "attr")) {
         scan_expr(sc, t);
     } else if (tdmX_is(t, "tuple")) {
         for (int i = 1; i < t->u.l.n; i++) {
@@ -1763,6 +1785,13 @@ static int expr(Gen *g, const tdmX_Node *n, Ex *out)
         free_exs(e, 2);
     } else if (strcmp(h, "slice") == 0) {
         return call_args(g, n, 1, "slice(%s)", NULL, out);
+    } else if (strcmp(h, "attr") == 0) {        /* o.name (pyrt/types.lua) */
+        Ex o;
+        if (expr(g, n->u.l.v[1], &o) != 0) {
+            return -1;
+        }
+        *out = ex_make(dupf(g, "rt.getattr(%s, \"%s\")", o.s, sym(n, 2)), 0, 0);
+        free(o.s);
     } else if (strcmp(h, "method") == 0 && list_append(g, n)) {
         return inline_append(g, n, out);
     } else if (strcmp(h, "method") == 0 && method_checked(n)) {
@@ -1933,6 +1962,15 @@ static int assign_to(Gen *g, const tdmX_Node *t, const char *val)
         emit(g, "rt.setglobal(H, K, \"%s\", %s); ", sym(t, 1), val);
         return 0;
     }
+    if (strcmp(h, "attr") == 0) {       /* o.name = v (pyrt/types.lua) */
+        Ex o;
+        if (expr(g, t->u.l.v[1], &o) != 0) {
+            return -1;
+        }
+        emit(g, "rt.setattr(%s, \"%s\", %s); ", o.s, sym(t, 2), val);
+        free(o.s);
+        return 0;
+    }
     if (strcmp(h, "slice") == 0) {      /* a[lo:hi:step] = v (pyrt/expr.lua) */
         const tdmX_Node *kids[4] = { t->u.l.v[1], t->u.l.v[2], t->u.l.v[3], t->u.l.v[4] };
         Ex e[4];
@@ -1990,6 +2028,15 @@ static int del_target(Gen *g, const tdmX_Node *t)
     }
     if (strcmp(h, "global") == 0) {
         emit(g, "rt.delglobal(H, K, \"%s\"); ", sym(t, 1));
+        return 0;
+    }
+    if (strcmp(h, "attr") == 0) {
+        Ex o;
+        if (expr(g, t->u.l.v[1], &o) != 0) {
+            return -1;
+        }
+        emit(g, "rt.delattr(%s, \"%s\"); ", o.s, sym(t, 2));
+        free(o.s);
         return 0;
     }
     if (strcmp(h, "index") == 0 || strcmp(h, "slice") == 0) {
@@ -2159,6 +2206,24 @@ static int simple_stmt(Gen *g, const tdmX_Node *s, const char *h)
                 rc = assign_to(g, t, name);
             }
             free(e.s);
+        }
+    } else if (strcmp(h, "aug") == 0 && tdmX_is(s->u.l.v[2], "attr")) {
+        /* (aug L (attr o name) op v): o once, its attribute, v, the write */
+        const tdmX_Node *t = s->u.l.v[2];
+        Ex o;
+        rc = expr(g, t->u.l.v[1], &o);
+        if (rc == 0) {
+            int to = ++g->tmp, tc = ++g->tmp;
+            emit(g, "local t%d = %s; local t%d = rt.getattr(t%d, \"%s\"); ", to, o.s, tc, to,
+                 sym(t, 2));
+            free(o.s);
+            Ex v;
+            rc = expr(g, s->u.l.v[4], &v);
+            if (rc == 0) {
+                emit(g, "rt.setattr(t%d, \"%s\", %s(t%d, %s))", to, sym(t, 2), sym(s, 3), tc,
+                     v.s);
+                free(v.s);
+            }
         }
     } else if (strcmp(h, "aug") == 0) {
         /* (aug L (index o k) op v): o and k evaluated once */

@@ -163,7 +163,7 @@ def test_three_errors_listed_at_once(tmp_path):
     ("def f(x=[1]):\n    return x\n", 1, "a default value of type list"),
     ("def f(x=len):\n    return x\n", 1, "not a literal"),
     ("x = 1\ndef f():\n    return y\n", 3, "the name 'y' is not defined"),
-    ("def f(x):\n    return x.real\n", 2, "attribute access"),
+    ("def f(x):\n    return x is [1]\n", 2, "'is' between values"),
     ("import sys\ndef f():\n    return sys.path\n", 3, "attribute access"),
     ("print(open('x'))\n", 1, "the builtin 'open'"),
     ("def f(x)\n    return x\n", 1, "syntax error"),

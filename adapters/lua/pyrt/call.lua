@@ -422,6 +422,14 @@ do
                 a[n + 2 * j] = rt.export(kv[j])
             end
             return rt.H("callkw", f, n, unpack(a, 1, n + 2 * nk))
+        elseif t == "table" and EXT[getmetatable(f)] and EXT[getmetatable(f)].callkw then
+            -- types.lua: a bound method or method descriptor takes the keywords
+            -- of its method
+            local n = pos.n
+            for j = 1, nk do
+                pos[n + j] = rt.kwarg(kn[j], kv[j])
+            end
+            return EXT[getmetatable(f)].callkw(f, unpack(pos, 1, n + nk))
         elseif t == "table" and getmetatable(f) == CLASS then
             if nk > 0 then
                 throw("TypeError", sformat("%s() takes no keyword arguments", f.name))
@@ -602,7 +610,9 @@ do
         if base ~= 0 and (base < 2 or base > 36) then
             throw("ValueError", "int() base must be >= 2 and <= 36, or 0")
         end
-        if not isascii(v) then
+        if not isascii(v) and rt.H ~= nil then
+            return rt.H("call", "int", v, base)     -- Unicode digits: CPython's int()
+        elseif not isascii(v) then
             throw("NotImplementedError", "int() of a non-ASCII str (tandem translation)")
         end
         local function bad()

@@ -1195,6 +1195,8 @@ repr = function(v, seen)
         end
     elseif t == "userdata" then
         return rt.H("repr", v)
+    elseif t == "function" and TYPEOF[v] == "type" then
+        return "<class '" .. rt.typename(v) .. "'>"
     end
     throw("NotImplementedError", "repr() of this value (tandem translation)")
 end
@@ -1506,6 +1508,8 @@ keyof = function(k)
         return NONEKEY
     elseif t == "boolean" then
         return k and 1 or 0
+    elseif t == "function" and TYPEOF[k] == "type" then
+        return k                        -- a builtin type (int): hashed by identity
     elseif t == "table" then
         local mt = getmetatable(k)
         if mt == TUPLE then
@@ -1513,6 +1517,12 @@ keyof = function(k)
         end
         if EXT[mt] and EXT[mt].kind == "frozenset" then
             return frozenkey(k)
+        end
+        if mt == CLASS then
+            return k                    -- an exception class: hashed by identity
+        end
+        if EXT[mt] and EXT[mt].key then
+            return EXT[mt].key(k)       -- types.lua: types without a builtin name
         end
         if mt == LIST or mt == DICT or (EXT[mt] and not EXT[mt].hashable) then
             throw("TypeError", sformat("unhashable type: '%s'", tname(k)))
@@ -2146,7 +2156,9 @@ B.int = function(...)
         return float_to_int(x)
     end
     if type(v) == "string" then
-        if not isascii(v) then
+        if not isascii(v) and rt.H ~= nil then
+            return rt.H("call", "int", v)   -- Unicode digits and spaces: CPython's int()
+        elseif not isascii(v) then
             throw("NotImplementedError", "int() of a non-ASCII str (tandem translation)")
         end
         local s = strip_ws(v)
@@ -2701,8 +2713,12 @@ function rt.call(f, ...)
     if t == "function" then
         return (f(...))
     end
-    if getmetatable(f) == CLASS then
+    local mt = getmetatable(f)
+    if mt == CLASS then
         return newexc(f, ...)
+    end
+    if t == "table" and EXT[mt] and EXT[mt].call then
+        return EXT[mt].call(f, ...)     -- types.lua: bound methods, str.lower ...
     end
     if t == "userdata" then
         -- through the host, whose results stay exact (bytes, ints beyond 64
@@ -2954,17 +2970,25 @@ local function needstr(name, x, fmt, a, b)
                            sformat("%s arg must be None or str", name))
     end
 end
-local function asciionly(s, what)
-    if not isascii(s) then
+-- The str method `what` ("str.upper") of a non-ASCII s: CPython's (its
+-- Unicode database) through the host; a refusal without one (a standalone
+-- file)
+local function nonascii(s, what)
+    if rt.H == nil then
         throw("NotImplementedError", what .. " of a non-ASCII str (tandem translation)")
     end
+    return rt.H("method", s, ssub(what, 5))
 end
 function M.str.upper(s)
-    asciionly(s, "str.upper")
+    if not isascii(s) then
+        return nonascii(s, "str.upper")
+    end
     return s:upper()
 end
 function M.str.lower(s)
-    asciionly(s, "str.lower")
+    if not isascii(s) then
+        return nonascii(s, "str.lower")
+    end
     return s:lower()
 end
 local WS = "[ \t\n\r\f\v\28-\31]"
@@ -3282,7 +3306,9 @@ function M.str.join(s, v)
     return concat(parts, s, 1, parts.n)
 end
 function M.str.isdigit(s)
-    asciionly(s, "str.isdigit")
+    if not isascii(s) then
+        return nonascii(s, "str.isdigit")
+    end
     return s ~= "" and not sfind(s, "%D")
 end
 
@@ -3398,6 +3424,10 @@ local function own_method(o, name)
     local tn = tname(o)
     local names = PYNAMES[tn]
     if names == nil or names[name] or ssub(name, 1, 1) == "_" then
+        local host = rt.hostmethod(o, name)   -- types.lua: CPython's, for a str, a number ...
+        if host then
+            return host, nil
+        end
         throw("NotImplementedError", sformat("the method %s.%s() (tandem translation)", tn,
                                              name))
     end

@@ -44,7 +44,13 @@ KNOWN_BUILTINS = {
     "map", "filter", "hash", "set", "frozenset",    # pyrt/expr.lua, pyrt/set.lua
     "next", "iter",
     "pow", "bin", "oct", "hex",                     # pyrt/nummeth.lua
+    "type", "callable", "getattr", "setattr", "hasattr", "delattr",  # pyrt/types.lua
+    "range",                                        # a value too: `type(x) is range`
 }
+# The builtins that are types: `x is int`, `type(x) is not list` compare identities
+# exactly (pyrt/types.lua), where `is` between other values is refused.
+TYPE_BUILTINS = {"int", "float", "str", "bool", "list", "tuple", "dict", "set", "frozenset",
+                 "range", "type"}
 # Exception classes the runtime library knows (with Python's hierarchy).
 KNOWN_EXCEPTIONS = {
     "BaseException", "Exception", "ArithmeticError", "ZeroDivisionError",
@@ -290,6 +296,8 @@ def _scope_names(body: List[ast.stmt]) -> Tuple[Set[str], Set[str]]:
         elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Subscript) \
                 and isinstance(node.target.slice, ast.Slice):
             assigned.update(_slice_aug_names(node))
+        elif isinstance(node, ast.Assign) and len(node.targets) > 1:
+            assigned.add(_chain_name(node))
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             assigned.add(node.name)
             stack.extend(node.decorator_list)
@@ -316,6 +324,11 @@ def _slice_aug_names(s: ast.AugAssign) -> Tuple[str, str, str, str, str]:
     """The hidden locals of `a[i:j:k] op= x` (named by its position)."""
     p = "_tdm_a%d_%d" % (s.lineno, s.col_offset)
     return p + "o", p + "l", p + "h", p + "s", p + "v"
+
+
+def _chain_name(s: ast.Assign) -> str:
+    """The hidden local of `a = b = v` holding v (named by its position)."""
+    return "_tdm_c%d_%d" % (s.lineno, s.col_offset)
 
 
 def _walrus_targets(comp: ast.AST) -> Set[str]:
@@ -573,13 +586,21 @@ class _FuncTranslator:
         if isinstance(s, ast.Expr):
             return "(expr %d %s)" % (L, self.expr(s.value))
         if isinstance(s, ast.Assign):
-            if len(s.targets) != 1:
-                raise self.refuse(s, "chained assignment (a = b = ...)")
             value = self.expr(s.value)
+            if len(s.targets) > 1:
+                # a = b = v: v once, then the targets left to right, as CPython
+                hidden = _chain_name(s)
+                self.assigned.add(hidden)
+                return " ".join(["(assign %d (local %s) %s)" % (L, hidden, value)] + [
+                    "(assign %d %s (local %s))" % (L, self.target(t), hidden)
+                    for t in s.targets])
             t0 = s.targets[0]
-            if isinstance(t0, ast.Name) and t0.id in self.global_decls and isinstance(
+            if (isinstance(t0, ast.Name) and t0.id in self.global_decls
+                    or isinstance(t0, ast.Attribute)) and isinstance(
                     s.value, (ast.List, ast.Dict, ast.Set) + COMPREHENSIONS[:3]):
-                value = "(call (builtin tdm_fresh) %s)" % value     # nothing else refers to it
+                # a global or a Python object's attribute: it may take the new
+                # container as it is (nothing else refers to it)
+                value = "(call (builtin tdm_fresh) %s)" % value
             return "(assign %d %s %s)" % (L, self.target(t0), value)
         if isinstance(s, ast.AnnAssign):
             if s.value is None or not s.simple:
@@ -600,6 +621,10 @@ class _FuncTranslator:
                     L, self.target(s.target), op, read, value)
             if isinstance(s.target, ast.Subscript) and not isinstance(s.target.slice, ast.Slice):
                 t = "(index %s %s)" % (self.expr(s.target.value), self.expr(s.target.slice))
+                return "(aug %d %s %s %s)" % (L, t, op, self.expr(s.value))
+            if isinstance(s.target, ast.Attribute):
+                # o.name op= v: o once, then its attribute read, v, the write
+                t = "(attr %s %s)" % (self.expr(s.target.value), s.target.attr)
                 return "(aug %d %s %s %s)" % (L, t, op, self.expr(s.value))
             if isinstance(s.target, ast.Subscript):
                 return self.slice_aug(s, L, op)
@@ -739,6 +764,8 @@ class _FuncTranslator:
             return "(tuple %s)" % " ".join(
                 "(star %s)" % self.target(e.value) if isinstance(e, ast.Starred)
                 else self.target(e) for e in t.elts)
+        if isinstance(t, ast.Attribute):
+            return "(attr %s %s)" % (self.expr(t.value), t.attr)
         raise self.refuse(t, "assignment to %s" % type(t).__name__)
 
     # ---- expressions ----------------------------------------------------------
@@ -857,8 +884,10 @@ class _FuncTranslator:
             for k, (op, right) in enumerate(zip(e.ops, e.comparators)):
                 name = CMPOPS[type(op)]
                 if name in ("is", "isnot") and not (
-                        self.is_singleton(right) or self.is_singleton(e.left)):
-                    raise self.refuse(e, "'is' between values other than None/True/False")
+                        self.is_singleton(right) or self.is_singleton(e.left)
+                        or self.is_type_expr(right) or self.is_type_expr(e.left)):
+                    raise self.refuse(e, "'is' between values other than None/True/False "
+                                      "or a type")
                 if k == 1:
                     saved = set(self.assigned)  # a chain's later operands may not run
                 parts.append(name)
@@ -930,6 +959,10 @@ class _FuncTranslator:
         mod = self.standalone_module(e)
         if mod is not None and e.attr in StandaloneModule.ATTRS[mod]:
             return "(call (builtin %s))" % StandaloneModule.ATTRS[mod][e.attr]
+        if isinstance(e, ast.Attribute) and mod is None:
+            # o.name: Python's attribute of a Python object (through the host),
+            # the runtime's own of its values (pyrt/types.lua)
+            return "(attr %s %s)" % (self.expr(e.value), e.attr)
         names = {
             ast.Lambda: "lambda", ast.ListComp: "a list comprehension",
             ast.SetComp: "a set comprehension", ast.DictComp: "a dict comprehension",
@@ -976,6 +1009,18 @@ class _FuncTranslator:
             parts = ["(call (builtin _fjoin) %s)" % " ".join(parts[i:i + 100])
                      for i in range(0, len(parts), 100)]
         return parts[0]
+
+    def is_type_expr(self, e: ast.expr) -> bool:
+        """A builtin type (`int`, `ValueError`), `type(x)` or `x.__class__`:
+        its value is a type, so `is` compares it exactly."""
+        if isinstance(e, ast.Name):
+            return self.is_builtin(e.id) and (e.id in TYPE_BUILTINS or
+                                              e.id in KNOWN_EXCEPTIONS)
+        if isinstance(e, ast.Call):
+            return isinstance(e.func, ast.Name) and e.func.id == "type" and \
+                self.is_builtin("type") and len(e.args) == 1 and not e.keywords and \
+                not isinstance(e.args[0], ast.Starred)
+        return isinstance(e, ast.Attribute) and e.attr == "__class__"
 
     @staticmethod
     def is_singleton(e: ast.expr) -> bool:
@@ -1117,6 +1162,8 @@ class _FuncTranslator:
             return "(index %s %s)" % (self.expr(t.value), self.expr(t.slice))
         if isinstance(t, (ast.Tuple, ast.List)):
             return "(tuple %s)" % " ".join(self.del_target(x) for x in t.elts)
+        if isinstance(t, ast.Attribute):
+            return "(attr %s %s)" % (self.expr(t.value), t.attr)
         raise self.refuse(t, "'del' of %s" % type(t).__name__)
 
     def _range_args(self, it: ast.expr) -> Optional[List[ast.expr]]:
@@ -1321,6 +1368,31 @@ class _Unitinfo:
 
 
 _MISSING = object()
+
+# The Python types the runtime library has a value of its own for (a builtin
+# type or exception class): type() of a Python object of exactly such a type
+# answers with the runtime's value (pyrt/types.lua), so `type(x) is list`
+# holds for a list that came from Python too.
+_PYRT_TYPES: Dict[str, type] = {
+    t.__name__: t for t in (int, float, str, bool, list, tuple, dict, set, frozenset,
+                            range, type)}
+_PYRT_TYPES.update((n, getattr(builtins, n)) for n in KNOWN_EXCEPTIONS)
+# The types pyrt names without a builtin name (tname in pyrt/core.lua)
+_NAMED_TYPES: Dict[str, type] = {
+    t.__name__: t for t in (
+        type(None), types.FunctionType, types.BuiltinFunctionType, types.GeneratorType,
+        type(str.lower), type({}.keys()), type({}.values()), type({}.items()),
+        type(iter([])), type(iter(())), type(iter("")), type(iter("é")), type(iter(range(0))),
+        type(iter(set())), type(iter({})))}
+
+
+def _pytype(name: str) -> type:
+    """The Python type of a pyrt type name."""
+    t = _PYRT_TYPES.get(name) or _NAMED_TYPES.get(name) or getattr(builtins, name, None)
+    if not isinstance(t, type):
+        raise NotImplementedError("the type %s leaving translated code (tandem translation)"
+                                  % name)
+    return t
 _OPS = {
     "add": operator.add, "sub": operator.sub, "mul": operator.mul,
     "truediv": operator.truediv, "floordiv": operator.floordiv, "mod": operator.mod,
@@ -1624,6 +1696,29 @@ class _Hooks:
             return getattr(args[0], args[1])
         if op == "hasattr":
             return hasattr(args[0], args[1])
+        if op == "getattr?":    # getattr(o, name, default), hasattr (pyrt/types.lua)
+            return getattr(args[0], args[1], _MISSING)
+        if op == "setattr":
+            setattr(args[0], args[1], args[2])
+            return None
+        if op == "delattr":
+            delattr(args[0], args[1])
+            return None
+        if op == "callable":
+            return callable(args[0])
+        if op == "is":
+            return args[0] is args[1]
+        if op == "type":        # a type pyrt has a value for: its name
+            t = type(args[0])
+            return t.__name__ if _PYRT_TYPES.get(t.__name__) is t else t
+        if op == "typeobj":
+            return _pytype(args[0])
+        if op == "pybuiltin":
+            v = getattr(builtins, args[0], None)
+            if v is None:
+                raise NotImplementedError("the builtin %s leaving translated code "
+                                          "(tandem translation)" % args[0])
+            return v
         if op == "len":
             return len(args[0])
         if op == "getitem":
@@ -1643,7 +1738,8 @@ class _Hooks:
         if op == "tname":
             return type(args[0]).__name__
         if op == "isinstance":
-            return isinstance(args[0], getattr(builtins, args[1]))
+            cls = args[1]
+            return isinstance(args[0], getattr(builtins, cls) if isinstance(cls, str) else cls)
         if op == "truth":
             return bool(args[0])
         if op == "repr":
