@@ -1297,6 +1297,8 @@ static void emit_gcheck(Gen *g, int gc, int cb, int cv, const char *name, int k,
 /* the longest argument text direct_call writes into each branch of a call */
 enum { ARG_INLINE_MAX = 96 };
 
+static unsigned display_mask(const tdmX_Node *n, int from);
+
 static int direct_call(Gen *g, const tdmX_Node *n, Ex *out)
 {
     int nk = n->u.l.n - 1;             /* the callee and the arguments */
@@ -1392,9 +1394,19 @@ static int direct_call(Gen *g, const tdmX_Node *n, Ex *out)
     if (gc < 0) {
         emit(g, "local t%d = XB[%d][%s]; ", r, nk - 1, e[0].s);
     }
+    /* anything else: rt.callm when an argument is a display (a Python
+       callee may keep it: pyrt/hostcall.lua) */
+    unsigned mask = display_mask(n, 2);
+    char gen[32];
+    if (mask) {
+        snprintf(gen, sizeof gen, "rt.callm(%u, ", mask);
+    } else {
+        snprintf(gen, sizeof gen, "call(");
+    }
     emit(g, "if t%d then t%d = t%d(%s%s) elseif XF[%s] then t%d = %s(%s) "
-         "else t%d = call(%s%s%s) end; ", r, r, r, args ? args : "", tt,
-         e[0].s, r, e[0].s, args ? args : "", r, e[0].s, nk > 1 ? ", " : "", args ? args : "");
+         "else t%d = %s%s%s%s) end; ", r, r, r, args ? args : "", tt,
+         e[0].s, r, e[0].s, args ? args : "", r, gen, e[0].s, nk > 1 ? ", " : "",
+         args ? args : "");
     free(args);
     free_exs(e, nk);
     free(e);
@@ -1508,11 +1520,26 @@ static int inline_append(Gen *g, const tdmX_Node *n, Ex *out)
     return out->s ? 0 : -1;
 }
 
+/* Bit i set for the i-th of n's arguments from `from` on that is a list or
+   dict display: a container nothing in translated code refers to (a Python
+   callee may keep it: pyrt/hostcall.lua) */
+static unsigned display_mask(const tdmX_Node *n, int from)
+{
+    unsigned mask = 0;
+    for (int i = from; i < n->u.l.n && i - from < 30; i++) {
+        if (tdmX_is(n->u.l.v[i], "list") || tdmX_is(n->u.l.v[i], "dict")) {
+            mask |= 1u << (i - from);
+        }
+    }
+    return mask;
+}
+
 /* receiver, its method (rt.mcheck: nil for our own values, else Python's
    bound method), then the arguments, then the call */
 static int method_first(Gen *g, const tdmX_Node *n, Ex *out)
 {
     int nargs = n->u.l.n - 3;
+    unsigned mask = display_mask(n, 3);
     Ex o;
     if (expr(g, n->u.l.v[1], &o) != 0) {
         return -1;
@@ -1534,12 +1561,20 @@ static int method_first(Gen *g, const tdmX_Node *n, Ex *out)
                      : strcmp(sym(n, 2), "get") == 0 && (nargs == 1 || nargs == 2) ? "MGET"
                      : NULL;
     int tr = ++g->tmp;
-    if (fast != NULL) {
-        emit(g, "local t%d; if t%d then t%d = call(t%d, %s) else t%d = %s(t%d, %s) end; ", tr,
-             tm, tr, tm, args ? args : "", tr, fast, to, args ? args : "");
+    /* a Python object's method (t<tm>): a display argument may be kept
+       (rt.callm, pyrt/hostcall.lua) */
+    char callee[48];
+    if (mask) {
+        snprintf(callee, sizeof callee, "rt.callm(%u, t%d", mask, tm);
     } else {
-        emit(g, "local t%d; if t%d then t%d = call(t%d%s%s) else t%d = method(t%d, \"%s\"%s%s) end; ",
-             tr, tm, tr, tm, nargs ? ", " : "", args ? args : "", tr, to, sym(n, 2),
+        snprintf(callee, sizeof callee, "call(t%d", tm);
+    }
+    if (fast != NULL) {
+        emit(g, "local t%d; if t%d then t%d = %s, %s) else t%d = %s(t%d, %s) end; ", tr,
+             tm, tr, callee, args ? args : "", tr, fast, to, args ? args : "");
+    } else {
+        emit(g, "local t%d; if t%d then t%d = %s%s%s) else t%d = method(t%d, \"%s\"%s%s) end; ",
+             tr, tm, tr, callee, nargs ? ", " : "", args ? args : "", tr, to, sym(n, 2),
              nargs ? ", " : "", args ? args : "");
     }
     free(args);
@@ -1622,7 +1657,11 @@ static int expr(Gen *g, const tdmX_Node *n, Ex *out)
         if (expr(g, n->u.l.v[2], &e) != 0) {
             return -1;
         }
-        *out = ex_make(dupf(g, "kwarg(\"%s\", %s)", sym(n, 1), e.s), 0, e.simple);
+        /* a display's marker says so: a Python callee may keep it
+           (pyrt/hostcall.lua) */
+        int disp = tdmX_is(n->u.l.v[2], "list") || tdmX_is(n->u.l.v[2], "dict");
+        *out = ex_make(dupf(g, "kwarg(\"%s\", %s%s)", sym(n, 1), e.s, disp ? ", true" : ""), 0,
+                       e.simple);
         free(e.s);
     } else if (strcmp(h, "star") == 0 || strcmp(h, "dstar") == 0) {
         if (g->callee == NULL) {
@@ -2174,6 +2213,13 @@ static int aincr_stmt(Gen *g, const tdmX_Node *s)
     return ok;
 }
 
+/* (call (builtin tdm_fresh) X): a display or comprehension assigned directly */
+static int fresh_value(const tdmX_Node *v)
+{
+    return tdmX_is(v, "call") && v->u.l.n == 3 && tdmX_is(v->u.l.v[1], "builtin")
+           && strcmp(sym(v->u.l.v[1], 1), "tdm_fresh") == 0;
+}
+
 static int simple_stmt(Gen *g, const tdmX_Node *s, const char *h)
 {
     Mark mk;
@@ -2190,6 +2236,25 @@ static int simple_stmt(Gen *g, const tdmX_Node *s, const char *h)
             emit(g, "local _ = %s", e.s);
             g->tmp++;           /* forces the do ... end */
             free(e.s);
+        }
+    } else if (strcmp(h, "assign") == 0 && tdmX_is(s->u.l.v[2], "index")
+               && fresh_value(s->u.l.v[3])) {
+        /* o[k] = a display: the value, then o and k, rt.setfresh (a Python
+           container may take it as it is: pyrt/hostcall.lua) */
+        const tdmX_Node *t = s->u.l.v[2];
+        Ex e;
+        rc = expr(g, s->u.l.v[3]->u.l.v[2], &e);
+        if (rc == 0) {
+            int tv = ++g->tmp;
+            emit(g, "local t%d = %s; ", tv, e.s);
+            free(e.s);
+            const tdmX_Node *kids[2] = { t->u.l.v[1], t->u.l.v[2] };
+            Ex ok[2];
+            rc = exprs(g, kids, 2, ok);
+            if (rc == 0) {
+                emit(g, "rt.setfresh(%s, %s, t%d)", ok[0].s, ok[1].s, tv);
+                free_exs(ok, 2);
+            }
         }
     } else if (strcmp(h, "assign") == 0) {
         Ex e;

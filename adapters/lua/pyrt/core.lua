@@ -1731,7 +1731,7 @@ function rt.setitem(o, k, v)
             return
         end
     elseif t == "userdata" then
-        rt.H("setitem", o, rt.export(k), rt.export(v))
+        rt.setpyitem(o, k, v, false)        -- hostcall.lua
         return
     end
     throw("TypeError", sformat("'%s' object does not support item assignment", tname(o)))
@@ -2048,8 +2048,8 @@ end
 
 -- ---- builtins ---------------------------------------------------------------------
 
-function rt.kwarg(name, v)
-    return setmetatable({ name = name, v = v }, KW)
+function rt.kwarg(name, v, display)
+    return setmetatable({ name = name, v = v, display = display }, KW)
 end
 
 -- Split a builtin's arguments into positional ones and keywords (allowed:
@@ -2723,11 +2723,7 @@ function rt.call(f, ...)
     if t == "userdata" then
         -- through the host, whose results stay exact (bytes, ints beyond 64
         -- bits are Python objects; the bridge would convert them)
-        local args = pack(...)
-        for i = 1, args.n do
-            args[i] = rt.export(args[i])
-        end
-        return (rt.H("callobj", f, unpack(args, 1, args.n)))
+        return (rt.hostcall("callobj", 2, 0, f, ...))       -- hostcall.lua
     end
     throw("TypeError", sformat("'%s' object is not callable", tname(f)))
 end
@@ -3415,6 +3411,10 @@ local function own_method(o, name)
         if f then
             return f, nil                 -- dict.fromkeys ...
         end
+        f = rt.descmethod(o, name)        -- types.lua: str.lower(s) ...
+        if f then
+            return f, nil
+        end
     end
     local own = M[kind]
     local f = own and own[name]
@@ -3436,15 +3436,13 @@ end
 
 function rt.method(o, name, ...)
     if type(o) == "userdata" then
-        local args = pack(...)
-        for i = 1, args.n do
-            if getmetatable(args[i]) == KW then
+        for i = 1, select("#", ...) do
+            if getmetatable((select(i, ...))) == KW then
                 throw("NotImplementedError", "keyword arguments to a method of a Python " ..
                                              "object (tandem translation)")
             end
-            args[i] = rt.export(args[i])
         end
-        return rt.H("method", o, name, unpack(args, 1, args.n))
+        return rt.hostcall("method", 3, 0, o, name, ...)   -- hostcall.lua
     end
     local f, kind = own_method(o, name)
     arity(kind, name, select("#", ...))

@@ -130,11 +130,11 @@ do
             for i = 1, args.n do
                 local a = args[i]
                 if getmetatable(a) == KW then
-                    kws[nk + 1], kws[nk + 2] = a.name, rt.export(a.v)
+                    kws[nk + 1], kws[nk + 2] = a.name, a.v
                     nk = nk + 2
                 else
                     np = np + 1
-                    pos[np] = rt.export(a)
+                    pos[np] = a
                 end
             end
             for j = 1, nk do
@@ -142,9 +142,9 @@ do
             end
             local x = rt.export(self)
             if nk == 0 then
-                return rt.H("method", x, name, unpack(pos, 1, np))
+                return rt.hostcall("method", 3, 0, x, name, unpack(pos, 1, np))
             end
-            return rt.H("methodkw", x, name, np, unpack(pos, 1, np + nk))
+            return rt.hostcall("methodkw", 4, 0, x, name, np, unpack(pos, 1, np + nk))
         end
     end
 
@@ -486,6 +486,20 @@ do
         end
         return method(self, d.name, select(2, ...))
     end
+    -- T.name(self, ...) called on a builtin type T whose method name the
+    -- runtime has (own_method, core.lua): the descriptor's call, else nil
+    function rt.descmethod(t, name)
+        local tn = typenames[t]
+        local own = tn and M[tn]
+        if own == nil or own[name] == nil then
+            return nil
+        end
+        local d = descriptor(tn, name)
+        return function(_, ...)
+            return call_desc(d, rt.method, ...)
+        end
+    end
+
     EXT[DESC] = {
         kind = "method_descriptor",
         hashable = true,

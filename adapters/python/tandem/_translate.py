@@ -596,8 +596,9 @@ class _FuncTranslator:
                     for t in s.targets])
             t0 = s.targets[0]
             if (isinstance(t0, ast.Name) and t0.id in self.global_decls
-                    or isinstance(t0, ast.Attribute)) and isinstance(
-                    s.value, (ast.List, ast.Dict, ast.Set) + COMPREHENSIONS[:3]):
+                    or isinstance(t0, ast.Attribute)
+                    or isinstance(t0, ast.Subscript) and not isinstance(t0.slice, ast.Slice)) \
+                    and isinstance(s.value, (ast.List, ast.Dict, ast.Set) + COMPREHENSIONS[:3]):
                 # a global or a Python object's attribute: it may take the new
                 # container as it is (nothing else refers to it)
                 value = "(call (builtin tdm_fresh) %s)" % value
@@ -1598,6 +1599,66 @@ def _rebuild_set(mask: int, dummies: List[int], slots: List[int],
                               "translated code (tandem translation)")
 
 
+def _snapshot(o: Any) -> List[Any]:
+    return list(o.items()) if isinstance(o, dict) else list(o)
+
+
+def _same_items(now: List[Any], then: List[Any], pairs: bool) -> bool:
+    if len(now) != len(then):
+        return False
+    if pairs:
+        return all(a[0] is b[0] and a[1] is b[1] for a, b in zip(now, then))
+    return all(a is b for a, b in zip(now, then))
+
+
+def _holds(o: Any, ids: Set[int], seen: Set[int]) -> bool:
+    """Does container o hold (at any depth) an object whose id is in ids?"""
+    if id(o) in seen:
+        return False
+    seen.add(id(o))
+    items = o.items() if isinstance(o, dict) else o
+    for x in items:
+        for y in (x if isinstance(o, dict) else (x,)):
+            if id(y) in ids or (isinstance(y, (list, tuple, dict, set, frozenset))
+                                and _holds(y, ids, seen)):
+                return True
+    return False
+
+
+def _checked(reg: List[Any], exempt: Tuple[Any, ...], run: Any) -> Any:
+    """run() given the copies in reg (lists, dicts, sets translated code made,
+    exported for the call: pyrt/hostcall.lua). A copy the callee changed or
+    kept a reference to would leave translated code with a container CPython
+    would have changed: NotImplementedError (a refusal) after the call. The
+    exempt ones (displays) may be kept, but not with a checked copy inside."""
+    snaps = [(o, _snapshot(o)) for o in reg]
+    counts = [sys.getrefcount(o) for o, _ in snaps]
+    ecounts = [sys.getrefcount(e) for e in exempt]
+    try:
+        return run()
+    finally:
+        after = [sys.getrefcount(o) for o, _ in snaps]
+        eafter = [sys.getrefcount(e) for e in exempt]
+        ids = {id(o) for o in reg}
+        held = ids and any(c1 > c0 and _holds(e, ids, set())
+                           for e, c0, c1 in zip(exempt, ecounts, eafter))
+        for (o, then), c0, c1 in zip(snaps, counts, after):
+            kind = type(o).__name__
+            if c1 > c0 or held:
+                raise NotImplementedError(
+                    "a Python callable kept a %s translated code made (it holds a copy) "
+                    "(tandem translation)" % kind)
+            now = _snapshot(o)
+            if isinstance(o, set):
+                changed = len(now) != len(then) or {id(x) for x in now} != {id(x) for x in then}
+            else:
+                changed = not _same_items(now, then, isinstance(o, dict))
+            if changed:
+                raise NotImplementedError(
+                    "a Python callable changed a %s translated code made (the change "
+                    "would be lost on a copy) (tandem translation)" % kind)
+
+
 class _Hooks:
     """The Python side of translated code: global reads at call time, values
     leaving translated code, exceptions raised into Python."""
@@ -1605,13 +1666,28 @@ class _Hooks:
     def __init__(self, info: _Unitinfo):
         self.info = weakref.ref(info)
         self.stop: Any = None               # StopIteration.value of the last "resume"
+        self.reg: Optional[List[Any]] = None    # copies for the next "checked" call
 
     def __call__(self, op: str, *args: Any) -> Any:
         return _keep(self._op(op, *args))
 
+    def registered(self, copy: Any) -> Any:
+        if self.reg is not None:
+            self.reg.append(copy)
+        return copy
+
     def _op(self, op: str, *args: Any) -> Any:
         if op == "callobj":     # a Python callable: its result kept exact (_keep)
             return args[0](*args[1:])
+        if op == "reg":         # the containers exported from now on are registered
+            self.reg = []
+            return None
+        if op == "checked":     # (n, exempt1..n, op, args...): copies of containers
+            reg, self.reg = self.reg or [], None
+            ne = int(args[0])
+            exempt = args[1:1 + ne]
+            reg = [o for o in reg if not any(o is e for e in exempt)]
+            return _checked(reg, exempt, lambda: self._op(*args[1 + ne:]))
         info = self.info()
         if op == "global":
             fi, name = args
@@ -1626,11 +1702,12 @@ class _Hooks:
                     return info.internal[i]
             return v
         if op == "list":
-            return list(args)
+            return self.registered(list(args))
         if op == "set":
             mask, nd = int(args[0]), int(args[1])
             rest = args[2 + nd:]
-            return _rebuild_set(mask, list(args[2:2 + nd]), list(rest[0::2]), list(rest[1::2]))
+            return self.registered(_rebuild_set(mask, list(args[2:2 + nd]), list(rest[0::2]),
+                                                list(rest[1::2])))
         if op == "setslice":
             args[0][slice(*args[1:4])] = args[4]
             return None
@@ -1675,7 +1752,7 @@ class _Hooks:
         if op == "tuple":
             return tuple(args)
         if op == "dict":
-            return dict(zip(args[0::2], args[1::2]))
+            return self.registered(dict(zip(args[0::2], args[1::2])))
         if op == "raise":
             clsname, filename, line, func = args[:4]
             cls = getattr(builtins, clsname)
