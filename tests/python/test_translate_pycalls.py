@@ -186,3 +186,95 @@ def test_display_arguments_may_be_kept(lua, n):
 def test_display_holding_a_kept_list_is_refused(lua):
     with pytest.raises(NotImplementedError, match=r"kept a list .*\(tandem translation\)"):
         lua.translate(NS2["appends_display_holding"])([])
+
+
+# ---- Python objects as dict keys (rt.pykey) ------------------------------------
+
+import enum  # noqa: E402
+
+
+class Color(enum.IntEnum):
+    RED = 1
+    GREEN = 2
+
+
+class Tag(str):
+    pass
+
+
+class Plain:
+    pass
+
+
+class Custom:
+    def __eq__(self, other):
+        return True
+
+    def __hash__(self):
+        return 0
+
+
+SRC3 = '''
+def keyed(pd):
+    d = dict(pd)
+    out = []
+    for k in pd:
+        out.append(d[k])
+    d2 = {}
+    for k, v in pd.items():
+        d2[k] = v
+    return d, d2, out, list(d2) == list(pd)
+
+def lookup_made(pd):
+    return pd.get((1, "a")), {(1, "a"): 5}.get(next(iter(pd)), -1)
+
+def key_same_as_made(k):
+    d = {(1, "a"): "made", 1: "int", "s": "str", int: "type", 2.0 ** 70: "float"}
+    return d.get(k, "missing")
+
+def key_is_unhashable(k):
+    d = {}
+    try:
+        d[k] = 1
+    except TypeError as e:
+        return str(e)
+    return d
+'''
+NS3 = run_source(SRC3, "<test_translate_pycalls3>")
+PLAIN = Plain()
+
+
+@pytest.mark.parametrize("pd", [
+    {(1, "a"): 1, (2, (3, "b")): 2, (): 3},
+    {2 ** 70: "big", 2 ** 80 + 1: "odd", -2 ** 65: "neg"},
+    {b"x": 1, b"": 2},
+    {Color.RED: "r", 3: "three"},
+    {Tag("t"): 1, "u": 2},
+    {PLAIN: 1},
+    {int: "i", str: "s", type(None): "n"},
+])
+def test_python_keys(lua, pd):
+    """Keys that come from Python (tuples, big ints, bytes, int/str subclasses,
+    objects with identity equality, types) are the keys CPython's dict has."""
+    for name in ("keyed", "lookup_made"):
+        native = outcome(NS3[name], (pd,))
+        translated = outcome(lua.translate(NS3[name]), (pd,))
+        check_outcome(native, translated)
+
+
+@pytest.mark.parametrize("k", [(1, "a"), Color.RED, Tag("s"), int, 2 ** 70, (2 ** 70,),
+                               PLAIN, b"s"])
+def test_python_key_equals_translated_key(lua, k):
+    check_outcome(outcome(NS3["key_same_as_made"], (k,)),
+                  outcome(lua.translate(NS3["key_same_as_made"]), (k,)))
+
+
+@pytest.mark.parametrize("k", [[1], {1: 2}, {3}])
+def test_python_unhashable_key(lua, k):
+    check_outcome(outcome(NS3["key_is_unhashable"], (k,)),
+                  outcome(lua.translate(NS3["key_is_unhashable"]), (k,)))
+
+
+def test_python_key_with_own_equality_is_refused(lua):
+    with pytest.raises(NotImplementedError, match=r"dict key of type 'Custom'"):
+        lua.translate(NS3["key_same_as_made"])(Custom())

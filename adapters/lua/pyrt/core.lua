@@ -1437,16 +1437,30 @@ local canon = setmetatable({}, { __mode = "v" })
 local keyof
 -- the text of an element's key inside a composite key: integers exactly
 -- ("%d": "%a" would round those beyond 2^53 together), floats by their bits
-local function keytext(k)
-    local tk = type(k)
-    if tk == "number" then
-        return mtype(k) == "integer" and sformat("i%d", k) or "f" .. sformat("%a", k)
-    elseif tk == "string" then
-        return "s" .. #k .. ":" .. k
-    elseif k == NONEKEY then
-        return "N"
+local keytext
+do
+    -- keys compared by identity (types, exception classes, Python objects
+    -- whose equality is identity) get a number of their own
+    local ids, nid = setmetatable({}, weakk), 0
+    keytext = function(k)
+        local tk = type(k)
+        if tk == "number" then
+            return mtype(k) == "integer" and sformat("i%d", k) or "f" .. sformat("%a", k)
+        elseif tk == "string" then
+            return "s" .. #k .. ":" .. k
+        elseif k == NONEKEY then
+            return "N"
+        elseif tk == "table" and getmetatable(k) == nil then        -- a canon key
+            return "t" .. #(k.ser) .. ":" .. k.ser
+        end
+        local id = ids[k]
+        if id == nil then
+            nid = nid + 1
+            id = nid
+            ids[k] = id
+        end
+        return "o" .. id
     end
-    return "t" .. #(k.ser) .. ":" .. k.ser
 end
 
 local function canonkey(ser)
@@ -1527,9 +1541,40 @@ keyof = function(k)
         if mt == LIST or mt == DICT or (EXT[mt] and not EXT[mt].hashable) then
             throw("TypeError", sformat("unhashable type: '%s'", tname(k)))
         end
+    elseif t == "userdata" and rt.H then
+        return rt.pykey(k)
     end
     throw("NotImplementedError", sformat("a dict key of type '%s' (tandem translation)",
                                          tname(k)))
+end
+
+-- The key of a Python object (a proxy), from what the host says it equals
+-- (_keyinfo in tandem/_translate.py): a number or "S" str: that value's key
+-- (an IntEnum member is the key of its int); "T<n>": a tuple, by its items;
+-- "P<name>": a Python type the runtime has a value for (int), that value's
+-- key; "I": an object whose equality is identity, itself; "B<digits>" (an
+-- int beyond 64 bits and beyond exact floats), "Y<hex>" (bytes): by value.
+function rt.pykey(u)
+    local info = rt.H("keyinfo", u)
+    if type(info) ~= "string" then
+        return keyof(info)
+    end
+    local tag = ssub(info, 1, 1)
+    if tag == "S" then
+        return ssub(info, 2)
+    elseif tag == "T" then
+        local n = math.tointeger(tonumber(ssub(info, 2)))
+        local t = { n = n }
+        for i = 1, n do
+            t[i] = rt.getitem(u, i - 1)
+        end
+        return tuplekey(setmetatable(t, TUPLE))
+    elseif tag == "P" then
+        return keyof(rt.typeval(ssub(info, 2)))
+    elseif tag == "I" then
+        return u
+    end
+    return canonkey(info)
 end
 
 local function newdict()

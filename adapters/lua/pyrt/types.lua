@@ -47,6 +47,7 @@ do
     end
 
     rt.typename = type_name
+    rt.typeval = typeval
 
     local function type_of(x)
         local t = type(x)

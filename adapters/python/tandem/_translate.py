@@ -1387,6 +1387,39 @@ _NAMED_TYPES: Dict[str, type] = {
         type(iter(set())), type(iter({})))}
 
 
+def _keyinfo(o: Any) -> Any:
+    """What dict key a Python object is in translated code (rt.pykey in
+    pyrt/core.lua): the value it equals when its type keeps the equality and
+    hash of int/float/str, a tagged text for a tuple ("T<len>"), a type the
+    runtime has a value for ("P<name>"), bytes and ints past 64 bits (by
+    value), "I" for identity equality; refused for other equalities."""
+    t = type(o)
+    if t is tuple:
+        return "T%d" % len(o)
+    if t is bytes:
+        return "Y" + o.hex()
+    if isinstance(o, type) and (_PYRT_TYPES.get(o.__name__) is o or
+                                _NAMED_TYPES.get(o.__name__) is o):
+        return "P" + o.__name__
+    for base in (int, float, str):
+        if isinstance(o, base) and t.__eq__ is base.__eq__ and t.__hash__ is base.__hash__:
+            if base is str:
+                return "S" + str.__str__(o)
+            if base is float:
+                return float(o)
+            v = int(o)
+            if -(1 << 63) <= v < (1 << 63):
+                return v
+            if abs(v) < (1 << 1024) and float(v) == v:
+                return float(v)         # 2**70 and 2.0**70 are one key
+            return "B%d" % v
+    if t.__hash__ is None:
+        raise TypeError("unhashable type: '%s'" % t.__name__)
+    if t.__eq__ is object.__eq__ and t.__hash__ is object.__hash__:
+        return "I"
+    raise NotImplementedError("a dict key of type '%s' (tandem translation)" % t.__name__)
+
+
 def _pytype(name: str) -> type:
     """The Python type of a pyrt type name."""
     t = _PYRT_TYPES.get(name) or _NAMED_TYPES.get(name) or getattr(builtins, name, None)
@@ -1790,6 +1823,8 @@ class _Hooks:
             return t.__name__ if _PYRT_TYPES.get(t.__name__) is t else t
         if op == "typeobj":
             return _pytype(args[0])
+        if op == "keyinfo":     # a Python object as a dict key (rt.pykey)
+            return _keyinfo(args[0])
         if op == "pybuiltin":
             v = getattr(builtins, args[0], None)
             if v is None:
