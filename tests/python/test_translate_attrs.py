@@ -303,6 +303,11 @@ def unicode_int_caught(s):
     except ValueError as e:
         return "caught: " + str(e)
 
+def complex_pow(x, y):
+    z = x ** y
+    return z, pow(x, y), z.real, z.imag, abs(z), type(z).__name__, z * 2, repr(z), \
+        str(z + 1), z == z, isinstance(z, complex)
+
 # refused (never caught by translated code's except)
 def fn_attr(_):
     def inner():
@@ -377,6 +382,8 @@ for _s in ("ǅungla", "straße", "ΣΑΣ", "ﬁx", "İi", "Ⅻ", "٣٤", "x²", 
     CASES.append((f("unicode_case"), (_s,)))
 for _s in ("٣٤", " ١٢ ", "\u3000 7\u2003", "１２３", "x٣", "٣_٤", "٣.٤"):
     CASES += [(f("unicode_int"), (_s,)), (f("unicode_int_caught"), (_s,))]
+CASES += [(f("complex_pow"), xy) for xy in ((-8, 1 / 3), (-2.0, 0.5), (-1, 0.5), (-1e300, 0.5),
+                                            (-0.0, 0.5), (-8, 2.0))]
 CASES += [(f("unicode_int_base"), (s, b)) for s, b in (("١٠", 2), ("ff", 16), ("٧٧", 8),
                                                          ("٩", 8))]
 

@@ -230,6 +230,20 @@ function rt.match(e, cls)
         end
         return false
     end
+    if getmetatable(cls) ~= CLASS then
+        -- a Python class (OSError, a module's own exception class): the host
+        -- decides, with CPython's TypeError for a class that is not one
+        if rt.H == nil then
+            throw("TypeError", "catching classes that do not inherit from BaseException " ..
+                               "is not allowed")
+        elseif getmetatable(e) == EXC then
+            return not e.refusal and rt.H("excsub", e.cls.name, cls)
+        elseif type(e) == "userdata" then
+            return rt.H("excmatch", e, cls)
+        end
+        rt.H("excsub", "BaseException", cls)        -- its TypeError when not a class
+        return false
+    end
     if getmetatable(e) == EXC then
         return not e.refusal and subclass(e.cls, cls)
     end
@@ -805,6 +819,9 @@ function rt.pow(a, b, isym)
             throw("ZeroDivisionError", "0.0 cannot be raised to a negative power")
         end
         if x < 0 and y ~= floor(y) and y == y and x > -huge and y > -huge and y < huge then
+            if rt.H ~= nil then     -- a complex number: CPython's, a Python object
+                return rt.H("op", "pow", x, y)
+            end
             throw("NotImplementedError",
                   "a negative number to a fractional power is complex (tandem translation)")
         end

@@ -74,6 +74,20 @@ do
     TYPES.type = B.type
     typenames[B.type] = "type"
 
+    -- a constant the runtime has no value for (an int beyond 64 bits, bytes,
+    -- a complex number): the Python object, made once (the front end's
+    -- const; refused in a standalone file)
+    local PYCONST = {}
+    B.tdm_pyconst = function(kind, text)
+        local key = kind .. ":" .. text
+        local v = PYCONST[key]
+        if v == nil then
+            v = rt.H("pyconst", kind, text)
+            PYCONST[key] = v
+        end
+        return v
+    end
+
     -- ---- crossing to Python --------------------------------------------------------------
 
     -- the name in B of each builtin function (filled at the first export: B is
@@ -418,10 +432,20 @@ do
         return isinstance0(x, cls)
     end
 
-    -- a is b where one of them is a type: a Python type object and the
-    -- runtime's value for it are the same type
+    local function refuse_is()
+        throw("NotImplementedError", "'is' between two equal numbers or strings (tandem " ..
+              "translation)")
+    end
+
+    -- a is b where one of them is a type or a module's object: a Python
+    -- type object and the runtime's value for it are the same type; two
+    -- equal numbers or strings are refused (CPython's caches decide)
     function rt.is_(a, b)
         if rawequal(a, b) then
+            local t = type(a)
+            if t == "number" or t == "string" then
+                refuse_is()
+            end
             return true
         end
         local ua, ub = type(a) == "userdata", type(b) == "userdata"

@@ -47,6 +47,10 @@ KNOWN_BUILTINS = {
     "type", "callable", "getattr", "setattr", "hasattr", "delattr",  # pyrt/types.lua
     "range",                                        # a value too: `type(x) is range`
 }
+# Builtins that read or act on the calling frame or on object identity,
+# which translated code would answer differently: refused.
+FRAME_BUILTINS = {"locals", "vars", "globals", "eval", "exec", "super", "dir", "id",
+                  "breakpoint"}
 # The builtins that are types: `x is int`, `type(x) is not list` compare identities
 # exactly (pyrt/types.lua), where `is` between other values is refused.
 TYPE_BUILTINS = {"int", "float", "str", "bool", "list", "tuple", "dict", "set", "frozenset",
@@ -561,7 +565,8 @@ class _FuncTranslator:
         """A module-level function's default value: a constant, or (obj) the
         Python object itself (its __defaults__ entry, read once when the
         translation is loaded: a mutable default is shared with Python)."""
-        if d is None or isinstance(d, (bool, int, float, str)):
+        if d is None or isinstance(d, (bool, float, str)) or \
+                isinstance(d, int) and INT_MIN <= d <= INT_MAX:
             return self.const(node, d)
         if self.unit.standalone:
             raise self.refuse(node, "a default value of type %s in a standalone file"
@@ -745,6 +750,11 @@ class _FuncTranslator:
         if isinstance(node, ast.Name) and node.id in KNOWN_EXCEPTIONS and \
                 self.is_builtin(node.id):
             return "(builtin %s)" % node.id
+        if not self.unit.standalone and isinstance(node, (ast.Name, ast.Attribute)):
+            # another builtin exception class (OSError), a module's own
+            # (MyError, json.JSONDecodeError), a variable holding one: the
+            # class is read when the handler is tested, as CPython does
+            return self.expr(node)
         raise self.refuse(node, "catching anything but builtin exception classes")
 
     # ---- targets --------------------------------------------------------------
@@ -782,15 +792,20 @@ class _FuncTranslator:
             return "(true)"
         if v is False:
             return "(false)"
-        if isinstance(v, int):
-            if not INT_MIN <= v <= INT_MAX:
-                raise self.refuse(node, "an integer literal beyond 64 bits")
+        if isinstance(v, int) and INT_MIN <= v <= INT_MAX:
             return "(int %d)" % v
         if isinstance(v, float):
             return "(float %s)" % _float_atom(v)
         if isinstance(v, str):
             return "(str %s)" % quote(v)
-        raise self.refuse(node, "a constant of type %s" % type(v).__name__)
+        # an int beyond 64 bits, bytes, a complex number: the Python object,
+        # made once by the host (pyrt/types.lua, tdm_pyconst)
+        text = {int: repr, bytes: bytes.hex, complex: repr}.get(type(v))
+        if text is None or self.unit.standalone:
+            raise self.refuse(node, "an integer literal beyond 64 bits" if isinstance(v, int)
+                              else "a constant of type %s" % type(v).__name__)
+        return "(call (builtin tdm_pyconst) (str %s) (str %s))" % (
+            quote(type(v).__name__), quote(text(v)))
 
     def top(self) -> "_FuncTranslator":
         t = self
@@ -850,7 +865,13 @@ class _FuncTranslator:
         if hasattr(builtins, n):
             if n in KNOWN_BUILTINS or n in KNOWN_EXCEPTIONS:
                 return "(builtin %s)" % n
-            raise self.refuse(e, "the builtin '%s'" % n)
+            if self.unit.standalone or n in FRAME_BUILTINS:
+                raise self.refuse(e, "the builtin '%s'" % n)
+            # Python's own builtin (complex, bytes, open, OSError ...), read at
+            # call time like a global: a Python object called through the host
+            if n not in self.globals_used:
+                self.globals_used.append(n)
+            return "(global %s)" % n
         if self.unit.standalone:
             raise TranslationError("%s:%d: the name '%s' is not defined in the module "
                                    "(a standalone file cannot reach Python)"
@@ -886,9 +907,10 @@ class _FuncTranslator:
                 name = CMPOPS[type(op)]
                 if name in ("is", "isnot") and not (
                         self.is_singleton(right) or self.is_singleton(e.left)
-                        or self.is_type_expr(right) or self.is_type_expr(e.left)):
-                    raise self.refuse(e, "'is' between values other than None/True/False "
-                                      "or a type")
+                        or self.is_type_expr(right) or self.is_type_expr(e.left)
+                        or self.is_sentinel(right) or self.is_sentinel(e.left)):
+                    raise self.refuse(e, "'is' between values other than None/True/False, "
+                                      "a type or a module's object")
                 if k == 1:
                     saved = set(self.assigned)  # a chain's later operands may not run
                 parts.append(name)
@@ -1022,6 +1044,17 @@ class _FuncTranslator:
                 self.is_builtin("type") and len(e.args) == 1 and not e.keywords and \
                 not isinstance(e.args[0], ast.Starred)
         return isinstance(e, ast.Attribute) and e.attr == "__class__"
+
+    def is_sentinel(self, e: ast.expr) -> bool:
+        """A module global holding an object whose identity is its equality
+        (MISSING = object(), a class, a function): `x is MISSING` compares
+        exactly (rt.is_ refuses two numbers or strings, whose identity CPython
+        leaves to its caches)."""
+        if not isinstance(e, ast.Name) or e.id in self.locals or \
+                e.id not in self.fn.__globals__ or self.unit.standalone:
+            return False
+        v = self.fn.__globals__[e.id]
+        return not isinstance(v, (int, float, str, bytes, tuple, complex, frozenset))
 
     @staticmethod
     def is_singleton(e: ast.expr) -> bool:
@@ -1420,6 +1453,19 @@ def _keyinfo(o: Any) -> Any:
     raise NotImplementedError("a dict key of type '%s' (tandem translation)" % t.__name__)
 
 
+def _exc_class(cls: Any) -> Any:
+    """The class an except clause names (a builtin's name, or the object: a
+    class or a tuple of them)."""
+    if isinstance(cls, str):
+        return getattr(builtins, cls)
+    if isinstance(cls, tuple):
+        return tuple(_exc_class(c) for c in cls)
+    if not (isinstance(cls, type) and issubclass(cls, BaseException)):
+        raise TypeError("catching classes that do not inherit from BaseException is not "
+                        "allowed")
+    return cls
+
+
 def _pytype(name: str) -> type:
     """The Python type of a pyrt type name."""
     t = _PYRT_TYPES.get(name) or _NAMED_TYPES.get(name) or getattr(builtins, name, None)
@@ -1791,11 +1837,13 @@ class _Hooks:
             cls = getattr(builtins, clsname)
             _raise_at(cls(*args[4:]), filename, int(line), func)
         if op == "excmatch":
-            exc, clsname = args
+            exc, cls = args
             if isinstance(exc, NotImplementedError) and str(exc).endswith(
                     "(tandem translation)"):
                 return False        # a refusal: no except of translated code catches it
-            return isinstance(exc, getattr(builtins, clsname))
+            return isinstance(exc, _exc_class(cls))
+        if op == "excsub":      # does a runtime exception of class args[0] match args[1]?
+            return issubclass(getattr(builtins, args[0]), _exc_class(args[1]))
         if op == "op":
             return _OPS[args[0]](*args[1:])
         if op == "contains":
@@ -1823,6 +1871,10 @@ class _Hooks:
             return t.__name__ if _PYRT_TYPES.get(t.__name__) is t else t
         if op == "typeobj":
             return _pytype(args[0])
+        if op == "pyconst":     # a constant the runtime has no value for
+            kind, text = args
+            return bytes.fromhex(text) if kind == "bytes" else \
+                int(text) if kind == "int" else complex(text)
         if op == "keyinfo":     # a Python object as a dict key (rt.pykey)
             return _keyinfo(args[0])
         if op == "pybuiltin":
