@@ -415,6 +415,7 @@ static const NodeSpec specs[] = {
     { "index", 'e', "ee", NULL },
     { "slice", 'e', "exxx", NULL },
     { "method", 'e', "ese*", NULL },
+    { "attr", 'e', "es", NULL },    /* o.name: an attribute read (a target too) */
     { "yield", 'e', "iix", NULL },
     { "yieldfrom", 'e', "iie", NULL },   /* yield from: a yield point delegating to e */
     { "lambda", 'e', "F", NULL },
@@ -608,6 +609,12 @@ static int vtarget(Walk *w, const tdmX_Node *n)
             return bad(w, n, "index target takes an object and a key");
         }
         return vexpr(w, n->u.l.v[1]) || vexpr(w, n->u.l.v[2]) ? TDM_ERRARG : TDM_OK;
+    }
+    if (strcmp(h, "attr") == 0) {           /* (attr o NAME) */
+        if (tdmX_len(n) != 3 || n->u.l.v[2]->kind != TDMX_SYM) {
+            return bad(w, n, "attribute target takes an object and a name");
+        }
+        return vexpr(w, n->u.l.v[1]) ? TDM_ERRARG : TDM_OK;
     }
     if (strcmp(h, "tuple") == 0) {
         int stars = 0;
@@ -1328,7 +1335,7 @@ static Set live_target(Live *lv, const tdmX_Node *t, Set out)
     if (strcmp(h, "star") == 0) {
         return live_target(lv, t->u.l.v[1], out);
     }
-    if (strcmp(h, "slice") == 0) {          /* the object and bounds are read */
+    if (strcmp(h, "slice") == 0 || strcmp(h, "attr") == 0) {   /* the object (bounds) read */
         return live_expr(lv, t, out);
     }
     return out;

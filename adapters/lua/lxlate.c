@@ -436,6 +436,27 @@ static int boolop(Gen *g, const tdmX_Node *n, int isand, Ex *out)
     return 0;
 }
 
+static const char *cmpfn(const char *op);
+
+static int singleton(const tdmX_Node *e)
+{
+    return tdmX_is(e, "none") || tdmX_is(e, "true") || tdmX_is(e, "false");
+}
+
+/* The Lua function of comparison op; `is` with no None/True/False operand
+   (a type: the front end allows no other) is rt.is_, which also knows a
+   Python type object from the runtime's own value for it (pyrt/types.lua). */
+static const char *cmpfn2(const char *op, const tdmX_Node *a, const tdmX_Node *b)
+{
+    if (strcmp(op, "is") == 0 && !singleton(a) && !singleton(b)) {
+        return "rt.is_";
+    }
+    if (strcmp(op, "isnot") == 0 && !singleton(a) && !singleton(b)) {
+        return "rt.isnot_";
+    }
+    return cmpfn(op);
+}
+
 static const char *cmpfn(const char *op)
 {
     if (strcmp(op, "in") == 0) {
@@ -473,8 +494,8 @@ static int compare(Gen *g, const tdmX_Node *n, Ex *out)
             free_exs(e, 2);
             return 0;
         }
-        *out = ex_make(dupf(g, "%s(%s, %s)", cmpfn(n->u.l.v[2]->u.s.p), e[0].s, e[1].s),
-                       1, 0);
+        *out = ex_make(dupf(g, "%s(%s, %s)", cmpfn2(n->u.l.v[2]->u.s.p, kids[0], kids[1]),
+                            e[0].s, e[1].s), 1, 0);
         free_exs(e, 2);
         return 0;
     }
@@ -499,7 +520,8 @@ static int compare(Gen *g, const tdmX_Node *n, Ex *out)
         }
         int rt = ++g->tmp;
         emit(g, "local t%d = %s; t%d = %s(t%d, t%d); ", rt, right.s, r,
-             cmpfn(n->u.l.v[2 + 2 * k]->u.s.p), lt, rt);
+             cmpfn2(n->u.l.v[2 + 2 * k]->u.s.p, n->u.l.v[1 + 2 * k], n->u.l.v[3 + 2 * k]),
+             lt, rt);
         free(right.s);
         lt = rt;
     }
@@ -607,7 +629,7 @@ static void scan_expr(IntScan *sc, const tdmX_Node *n)
     static const char *const known[] = {
         "int", "float", "str", "true", "false", "none", "local", "lcheck", "free",
         "global", "builtin", "binop", "unop", "compare", "and", "or", "ifexp", "call",
-        "list", "tuple", "dict", "index", "slice", "method", "kw", "yield", NULL
+        "list", "tuple", "dict", "index", "slice", "method", "kw", "yield", "attr", NULL
     };
     const char *h = tdmX_head(n);
     if (h == NULL) {
@@ -632,7 +654,7 @@ static void scan_block(IntScan *sc, const tdmX_Node *b);
 /* a target of anything but a plain assignment or range loop */
 static void scan_other_target(IntScan *sc, const tdmX_Node *t)
 {
-    if (tdmX_is(t, "index")) {
+    if (tdmX_is(t, "index") || tdmX_is(t, "attr")) {
         scan_expr(sc, t);
     } else {
         disq_all(sc, t);
@@ -643,7 +665,7 @@ static void scan_other_target(IntScan *sc, const tdmX_Node *t)
    were; a name (or anything else) is unbound by it */
 static void scan_del(IntScan *sc, const tdmX_Node *t)
 {
-    if (tdmX_is(t, "index") || tdmX_is(t, "slice")) {
+    if (tdmX_is(t, "index") || tdmX_is(t, "slice") || tdmX_is(t, "attr")) {
         scan_expr(sc, t);
     } else if (tdmX_is(t, "tuple")) {
         for (int i = 1; i < t->u.l.n; i++) {
@@ -1275,6 +1297,8 @@ static void emit_gcheck(Gen *g, int gc, int cb, int cv, const char *name, int k,
 /* the longest argument text direct_call writes into each branch of a call */
 enum { ARG_INLINE_MAX = 96 };
 
+static unsigned display_mask(const tdmX_Node *n, int from);
+
 static int direct_call(Gen *g, const tdmX_Node *n, Ex *out)
 {
     int nk = n->u.l.n - 1;             /* the callee and the arguments */
@@ -1370,9 +1394,19 @@ static int direct_call(Gen *g, const tdmX_Node *n, Ex *out)
     if (gc < 0) {
         emit(g, "local t%d = XB[%d][%s]; ", r, nk - 1, e[0].s);
     }
+    /* anything else: rt.callm when an argument is a display (a Python
+       callee may keep it: pyrt/hostcall.lua) */
+    unsigned mask = display_mask(n, 2);
+    char gen[32];
+    if (mask) {
+        snprintf(gen, sizeof gen, "rt.callm(%u, ", mask);
+    } else {
+        snprintf(gen, sizeof gen, "call(");
+    }
     emit(g, "if t%d then t%d = t%d(%s%s) elseif XF[%s] then t%d = %s(%s) "
-         "else t%d = call(%s%s%s) end; ", r, r, r, args ? args : "", tt,
-         e[0].s, r, e[0].s, args ? args : "", r, e[0].s, nk > 1 ? ", " : "", args ? args : "");
+         "else t%d = %s%s%s%s) end; ", r, r, r, args ? args : "", tt,
+         e[0].s, r, e[0].s, args ? args : "", r, gen, e[0].s, nk > 1 ? ", " : "",
+         args ? args : "");
     free(args);
     free_exs(e, nk);
     free(e);
@@ -1486,11 +1520,26 @@ static int inline_append(Gen *g, const tdmX_Node *n, Ex *out)
     return out->s ? 0 : -1;
 }
 
+/* Bit i set for the i-th of n's arguments from `from` on that is a list or
+   dict display: a container nothing in translated code refers to (a Python
+   callee may keep it: pyrt/hostcall.lua) */
+static unsigned display_mask(const tdmX_Node *n, int from)
+{
+    unsigned mask = 0;
+    for (int i = from; i < n->u.l.n && i - from < 30; i++) {
+        if (tdmX_is(n->u.l.v[i], "list") || tdmX_is(n->u.l.v[i], "dict")) {
+            mask |= 1u << (i - from);
+        }
+    }
+    return mask;
+}
+
 /* receiver, its method (rt.mcheck: nil for our own values, else Python's
    bound method), then the arguments, then the call */
 static int method_first(Gen *g, const tdmX_Node *n, Ex *out)
 {
     int nargs = n->u.l.n - 3;
+    unsigned mask = display_mask(n, 3);
     Ex o;
     if (expr(g, n->u.l.v[1], &o) != 0) {
         return -1;
@@ -1512,12 +1561,20 @@ static int method_first(Gen *g, const tdmX_Node *n, Ex *out)
                      : strcmp(sym(n, 2), "get") == 0 && (nargs == 1 || nargs == 2) ? "MGET"
                      : NULL;
     int tr = ++g->tmp;
-    if (fast != NULL) {
-        emit(g, "local t%d; if t%d then t%d = call(t%d, %s) else t%d = %s(t%d, %s) end; ", tr,
-             tm, tr, tm, args ? args : "", tr, fast, to, args ? args : "");
+    /* a Python object's method (t<tm>): a display argument may be kept
+       (rt.callm, pyrt/hostcall.lua) */
+    char callee[48];
+    if (mask) {
+        snprintf(callee, sizeof callee, "rt.callm(%u, t%d", mask, tm);
     } else {
-        emit(g, "local t%d; if t%d then t%d = call(t%d%s%s) else t%d = method(t%d, \"%s\"%s%s) end; ",
-             tr, tm, tr, tm, nargs ? ", " : "", args ? args : "", tr, to, sym(n, 2),
+        snprintf(callee, sizeof callee, "call(t%d", tm);
+    }
+    if (fast != NULL) {
+        emit(g, "local t%d; if t%d then t%d = %s, %s) else t%d = %s(t%d, %s) end; ", tr,
+             tm, tr, callee, args ? args : "", tr, fast, to, args ? args : "");
+    } else {
+        emit(g, "local t%d; if t%d then t%d = %s%s%s) else t%d = method(t%d, \"%s\"%s%s) end; ",
+             tr, tm, tr, callee, nargs ? ", " : "", args ? args : "", tr, to, sym(n, 2),
              nargs ? ", " : "", args ? args : "");
     }
     free(args);
@@ -1600,7 +1657,11 @@ static int expr(Gen *g, const tdmX_Node *n, Ex *out)
         if (expr(g, n->u.l.v[2], &e) != 0) {
             return -1;
         }
-        *out = ex_make(dupf(g, "kwarg(\"%s\", %s)", sym(n, 1), e.s), 0, e.simple);
+        /* a display's marker says so: a Python callee may keep it
+           (pyrt/hostcall.lua) */
+        int disp = tdmX_is(n->u.l.v[2], "list") || tdmX_is(n->u.l.v[2], "dict");
+        *out = ex_make(dupf(g, "kwarg(\"%s\", %s%s)", sym(n, 1), e.s, disp ? ", true" : ""), 0,
+                       e.simple);
         free(e.s);
     } else if (strcmp(h, "star") == 0 || strcmp(h, "dstar") == 0) {
         if (g->callee == NULL) {
@@ -1763,6 +1824,13 @@ static int expr(Gen *g, const tdmX_Node *n, Ex *out)
         free_exs(e, 2);
     } else if (strcmp(h, "slice") == 0) {
         return call_args(g, n, 1, "slice(%s)", NULL, out);
+    } else if (strcmp(h, "attr") == 0) {        /* o.name (pyrt/types.lua) */
+        Ex o;
+        if (expr(g, n->u.l.v[1], &o) != 0) {
+            return -1;
+        }
+        *out = ex_make(dupf(g, "rt.getattr(%s, \"%s\")", o.s, sym(n, 2)), 0, 0);
+        free(o.s);
     } else if (strcmp(h, "method") == 0 && list_append(g, n)) {
         return inline_append(g, n, out);
     } else if (strcmp(h, "method") == 0 && method_checked(n)) {
@@ -1933,6 +2001,15 @@ static int assign_to(Gen *g, const tdmX_Node *t, const char *val)
         emit(g, "rt.setglobal(H, K, \"%s\", %s); ", sym(t, 1), val);
         return 0;
     }
+    if (strcmp(h, "attr") == 0) {       /* o.name = v (pyrt/types.lua) */
+        Ex o;
+        if (expr(g, t->u.l.v[1], &o) != 0) {
+            return -1;
+        }
+        emit(g, "rt.setattr(%s, \"%s\", %s); ", o.s, sym(t, 2), val);
+        free(o.s);
+        return 0;
+    }
     if (strcmp(h, "slice") == 0) {      /* a[lo:hi:step] = v (pyrt/expr.lua) */
         const tdmX_Node *kids[4] = { t->u.l.v[1], t->u.l.v[2], t->u.l.v[3], t->u.l.v[4] };
         Ex e[4];
@@ -1990,6 +2067,15 @@ static int del_target(Gen *g, const tdmX_Node *t)
     }
     if (strcmp(h, "global") == 0) {
         emit(g, "rt.delglobal(H, K, \"%s\"); ", sym(t, 1));
+        return 0;
+    }
+    if (strcmp(h, "attr") == 0) {
+        Ex o;
+        if (expr(g, t->u.l.v[1], &o) != 0) {
+            return -1;
+        }
+        emit(g, "rt.delattr(%s, \"%s\"); ", o.s, sym(t, 2));
+        free(o.s);
         return 0;
     }
     if (strcmp(h, "index") == 0 || strcmp(h, "slice") == 0) {
@@ -2127,6 +2213,13 @@ static int aincr_stmt(Gen *g, const tdmX_Node *s)
     return ok;
 }
 
+/* (call (builtin tdm_fresh) X): a display or comprehension assigned directly */
+static int fresh_value(const tdmX_Node *v)
+{
+    return tdmX_is(v, "call") && v->u.l.n == 3 && tdmX_is(v->u.l.v[1], "builtin")
+           && strcmp(sym(v->u.l.v[1], 1), "tdm_fresh") == 0;
+}
+
 static int simple_stmt(Gen *g, const tdmX_Node *s, const char *h)
 {
     Mark mk;
@@ -2144,6 +2237,25 @@ static int simple_stmt(Gen *g, const tdmX_Node *s, const char *h)
             g->tmp++;           /* forces the do ... end */
             free(e.s);
         }
+    } else if (strcmp(h, "assign") == 0 && tdmX_is(s->u.l.v[2], "index")
+               && fresh_value(s->u.l.v[3])) {
+        /* o[k] = a display: the value, then o and k, rt.setfresh (a Python
+           container may take it as it is: pyrt/hostcall.lua) */
+        const tdmX_Node *t = s->u.l.v[2];
+        Ex e;
+        rc = expr(g, s->u.l.v[3]->u.l.v[2], &e);
+        if (rc == 0) {
+            int tv = ++g->tmp;
+            emit(g, "local t%d = %s; ", tv, e.s);
+            free(e.s);
+            const tdmX_Node *kids[2] = { t->u.l.v[1], t->u.l.v[2] };
+            Ex ok[2];
+            rc = exprs(g, kids, 2, ok);
+            if (rc == 0) {
+                emit(g, "rt.setfresh(%s, %s, t%d)", ok[0].s, ok[1].s, tv);
+                free_exs(ok, 2);
+            }
+        }
     } else if (strcmp(h, "assign") == 0) {
         Ex e;
         const tdmX_Node *t = s->u.l.v[2];
@@ -2159,6 +2271,24 @@ static int simple_stmt(Gen *g, const tdmX_Node *s, const char *h)
                 rc = assign_to(g, t, name);
             }
             free(e.s);
+        }
+    } else if (strcmp(h, "aug") == 0 && tdmX_is(s->u.l.v[2], "attr")) {
+        /* (aug L (attr o name) op v): o once, its attribute, v, the write */
+        const tdmX_Node *t = s->u.l.v[2];
+        Ex o;
+        rc = expr(g, t->u.l.v[1], &o);
+        if (rc == 0) {
+            int to = ++g->tmp, tc = ++g->tmp;
+            emit(g, "local t%d = %s; local t%d = rt.getattr(t%d, \"%s\"); ", to, o.s, tc, to,
+                 sym(t, 2));
+            free(o.s);
+            Ex v;
+            rc = expr(g, s->u.l.v[4], &v);
+            if (rc == 0) {
+                emit(g, "rt.setattr(t%d, \"%s\", %s(t%d, %s))", to, sym(t, 2), sym(s, 3), tc,
+                     v.s);
+                free(v.s);
+            }
         }
     } else if (strcmp(h, "aug") == 0) {
         /* (aug L (index o k) op v): o and k evaluated once */

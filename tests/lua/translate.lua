@@ -72,6 +72,25 @@ T.test("recursion: one depth counter, RecursionError past the limit", function()
     T.ok(a > 500 and a <= python.import("sys").getrecursionlimit() + 1, "the limit: " .. a)
 end)
 
+T.test("attributes of Python objects in a translated comparator", function()
+    local cmp = python.translate(helpers.by_priority)
+    local tasks = helpers.make_tasks()
+    local t = {}
+    for i = 0, 3 do
+        t[i + 1] = tasks[i]
+    end
+    table.sort(t, cmp)
+    local names = {}
+    for i = 1, 4 do
+        names[i] = t[i].name
+    end
+    T.eq(table.concat(names, ","), "a,b,d,c", "by priority, then name")
+    local bump = python.translate(helpers.bump)
+    local r = bump(t[4], 5)
+    T.eq(tostring(r), "('Task', 6, True, None)", "type(), +=, hasattr, getattr")
+    T.eq(t[4].priority, 6, "the object changed")
+end)
+
 T.test("a function without source is refused", function()
     python.execute("def nosrc(x):\n    return x\n")
     T.raises(function() python.translate(python.eval("nosrc")) end, "source")

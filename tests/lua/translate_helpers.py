@@ -23,3 +23,26 @@ def is_odd(n):
     if n == 0:
         return False
     return is_even(n - 1)
+
+
+class Task:
+    def __init__(self, name, priority):
+        self.name = name
+        self.priority = priority
+
+
+def make_tasks():
+    return [Task("b", 2), Task("a", 3), Task("c", 1), Task("d", 2)]
+
+
+def by_priority(a, b):
+    """A comparator over Python objects' attributes (translated since the
+    twentieth session: attribute access was refused)."""
+    if a.priority != b.priority:
+        return a.priority > b.priority
+    return a.name < b.name
+
+
+def bump(task, n):
+    task.priority += n
+    return type(task).__name__, task.priority, hasattr(task, "name"), getattr(task, "x", None)

@@ -1142,12 +1142,12 @@ def r_global(x):
     return {**x}
 
 
-def r_bigint(x):
-    return x + 1180591620717411303424
+def r_locals(x):
+    return x + locals()["x"]
 
 
-def r_print(x):
-    input(x)
+def r_id(x):
+    return id(x)
 
 
 async def r_async_gen(x):
@@ -1178,8 +1178,8 @@ def r_decorated_target(x):
 REFUSED = [
     (r_listcomp, "'match'", 1), (r_with, "'with'", 1),
     (r_class, "class definition", 1), (r_bad_builtin_kw, "keyword argument cmp=", 1),
-    (r_global, "'**' in a dict display", 1), (r_bigint, "beyond 64 bits", 1),
-    (r_print, "builtin 'input'", 1), (r_async_gen, "async generators", 0),
+    (r_global, "'**' in a dict display", 1), (r_locals, "builtin 'locals'", 1),
+    (r_id, "builtin 'id'", 1), (r_async_gen, "async generators", 0),
     (r_calls_refused, "'match'", None),
 ]
 

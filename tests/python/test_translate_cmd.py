@@ -17,7 +17,8 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 DATA = os.path.join(HERE, "data", "xcmd")
 BUILD = os.path.abspath(os.environ.get("TANDEM_BUILD", os.path.join(ROOT, "build")))
 SAMPLES = ["strings.py", "numeric.py", "dictsets.py", "excs.py", "closures.py",
-           "mainargs.py", "consts.py", "globalvars.py", "recursion.py", "methods.py"]
+           "mainargs.py", "consts.py", "globalvars.py", "recursion.py", "methods.py",
+           "attrs.py"]
 ARGS = ["3", "4", "35"]
 LUA = shutil.which("lua5.4")
 
@@ -163,7 +164,12 @@ def test_three_errors_listed_at_once(tmp_path):
     ("def f(x=[1]):\n    return x\n", 1, "a default value of type list"),
     ("def f(x=len):\n    return x\n", 1, "not a literal"),
     ("x = 1\ndef f():\n    return y\n", 3, "the name 'y' is not defined"),
-    ("def f(x):\n    return x.real\n", 2, "attribute access"),
+    ("def f(x):\n    return x is [1]\n", 2, "'is' between values"),
+    ("def f():\n    return 1180591620717411303424\n", 2, "an integer literal beyond 64 bits"),
+    ("def f():\n    return b'x'\n", 2, "a constant of type bytes"),
+    ("def f(x):\n    return complex(x)\n", 2, "the builtin 'complex'"),
+    ("def f(x):\n    try:\n        return x\n    except OSError:\n        return 0\n", 4,
+     "catching anything but builtin exception classes"),
     ("import sys\ndef f():\n    return sys.path\n", 3, "attribute access"),
     ("print(open('x'))\n", 1, "the builtin 'open'"),
     ("def f(x)\n    return x\n", 1, "syntax error"),

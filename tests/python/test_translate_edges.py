@@ -31,17 +31,17 @@ def sl_assign(x, lo, hi, st):
     return y
 def upper_caught(s):
     try:
-        return s.upper()
+        return s.upper() if s.isascii() else list(s).__sizeof__()
     except Exception:
         return -99
 def upper_bare(s):
     try:
-        return s.upper()
+        return s.upper() if s.isascii() else list(s).__sizeof__()
     except:
         return -99
 def upper_nie(s):
     try:
-        return s.upper()
+        return s.upper() if s.isascii() else list(s).__sizeof__()
     except NotImplementedError:
         return -99
 def user_nie(s):
@@ -124,7 +124,8 @@ def test_slices_past_64_bits(lua, name, x):
 def test_refusal_is_not_caught_by_except(lua, name):
     lf = lua.translate(NS[name])
     assert lf("abc") == "ABC"
-    # str.upper of a non-ASCII str is refused at run time: no handler runs
+    # a method of a list made in translated code that the runtime lacks is
+    # refused at run time: no handler runs
     with pytest.raises(NotImplementedError, match=r"\(tandem translation\)"):
         lf("\u00fc\u20aca")
 

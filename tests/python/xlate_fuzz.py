@@ -220,7 +220,7 @@ class TypedGen:
         return self.atom(self.pick(("int", "float", "str", "list", "bool")))
 
     def e_int(self, d):
-        k = self.r.randint(0, 20)
+        k = self.r.randint(0, 22)
         e = self.expr
         if k <= 3:
             return "(%s %s %s)" % (e("int", d), self.pick(("+", "-", "*", "//", "%", "&", "|", "^")),
@@ -265,10 +265,16 @@ class TypedGen:
         if k == 20:
             return "pow(%s, %s, %s)" % (e("int", d), self.pick(("-1", "-2", "65", "2**40", "a")),
                                         self.pick(("7", "-7", "1", "2**61-1", "97", "b")))
+        if k == 21:         # attributes (pyrt/types.lua)
+            return "(%s).%s" % (e(self.pick(("int", "bool")), d),
+                                self.pick(("real", "imag", "numerator", "denominator")))
+        if k == 22:
+            return "getattr(%s, %s, -1)" % (e(self.pick(("int", "str", "list")), d),
+                                            self.pick(('"real"', '"nope"', '"denominator"')))
         return "sum(%s.values())" % e("dict", d)
 
     def e_float(self, d):
-        k = self.r.randint(0, 7)
+        k = self.r.randint(0, 8)
         e = self.expr
         if k <= 2:
             ops = ("+", "-", "*", "/", "//", "%")
@@ -282,10 +288,12 @@ class TypedGen:
             return "round(%s, %s)" % (e("float", d), self.pick(SMALL))
         if k == 6:
             return "float(%s)" % self.pick(('"1.5"', '"-inf"', '"nan"', '" 2 "', '"x"', "c"))
+        if k == 8:
+            return "(%s).%s" % (e("float", d), self.pick(("real", "imag")))
         return "(%s if %s else %s)" % (e("float", d), e("bool", d), e("float", d))
 
     def e_str(self, d):
-        k = self.r.randint(0, 20)
+        k = self.r.randint(0, 21)
         e = self.expr
         if k <= 1:
             return "(%s + %s)" % (e("str", d), e("str", d))
@@ -341,11 +349,14 @@ class TypedGen:
         if k == 19:
             return "%s.%s(%s)" % (e("str", d), self.pick(("removeprefix", "removesuffix")),
                                   e("str", d))
+        if k == 21:
+            return self.pick(("type(%s).__name__", "%s.__class__.__name__", "repr(type(%s))")) \
+                % e("any", d)
         return "%s.split(%s, %s)[%s]" % (e("str", d), self.pick(('","', '" "', "None")),
                                          self.pick(("1", "0", "-1")), self.pick(("0", "-1")))
 
     def e_list(self, d):
-        k = self.r.randint(0, 8)
+        k = self.r.randint(0, 9)
         e = self.expr
         if k == 0:
             return "[%s]" % ", ".join(e("int", d) for _ in range(self.r.randint(0, 3)))
@@ -366,10 +377,13 @@ class TypedGen:
             return "list(range(%s, %s))" % (self.pick(SMALL + ("-3",)), self.pick(SMALL + ("5",)))
         if k == 7:
             return "[len(s) for s in %s.split(%s)]" % (e("str", d), self.pick(('","', '" "', "")))
+        if k == 9:
+            return "[len(w) for w in sorted(%s.split(), key=str.%s)]" % (
+                e("str", d), self.pick(("lower", "upper", "strip")))
         return "(%s if %s else %s)" % (e("list", d), e("bool", d), e("list", d))
 
     def e_bool(self, d):
-        k = self.r.randint(0, 10)
+        k = self.r.randint(0, 12)
         e = self.expr
         if k <= 2:
             ty = self.pick(("int", "float", "str", "list", "int"))
@@ -394,6 +408,14 @@ class TypedGen:
             return "(%s < %s <= %s)" % (e("int", d), e("int", d), e("int", d))
         if k == 9:
             return "(%s in %s)" % (e("str", d), e("dict", d))
+        if k == 11:
+            return "(type(%s) %s %s)" % (e("any", d), self.pick(("is", "is not", "==")),
+                                         self.pick(("int", "float", "str", "list", "bool",
+                                                    "type(None)", "type(a)")))
+        if k == 12:
+            return self.pick(("callable(%s)" % e("any", d),
+                              "hasattr(%s, %s)" % (e("any", d), self.pick(
+                                  ('"append"', '"real"', '"upper"', '"nope"')))))
         return "(%s %s %s)" % (e("bool", d), self.pick(("and", "or")), e("bool", d))
 
     def e_dict(self, d):
@@ -433,8 +455,18 @@ class TypedGen:
             ty = self.pick(("int", "float", "str", "list", "bool", "dict"))
             rhs = self.expr(ty)
             lines.append("    %s = %s" % (self.new_local(ty), rhs))
-        k = self.r.randint(0, 6)
-        if k == 5:
+        k = self.r.randint(0, 8)
+        if k == 7:          # chained assignment
+            ty = self.pick(("int", "str", "list"))
+            v1, v2 = self.new_local(ty), self.new_local(ty)
+            lines.append("    %s = %s = %s" % (v1, v2, self.expr(ty, 2)))
+        elif k == 8:        # a bound method called later
+            v = self.new_local("list")
+            lines += ["    %s = []" % v,
+                      "    ap = %s.append" % v,
+                      "    for x in %s:" % self.expr("list", 1),
+                      "        ap(%s)" % self.pick(("x", "x * 2", "-x"))]
+        elif k == 5:
             q, r_ = self.new_local("int"), self.new_local("int")
             lines.append("    %s, %s = divmod(%s, %s)" % (q, r_, self.expr("int", 2),
                                                           self.expr("int", 2)))

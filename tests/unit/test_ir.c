@@ -419,6 +419,42 @@ static void test_expr_forms(void)
     }
 }
 
+/* (attr o NAME): an expression, and a target of assign, aug and del whose
+   object is read (live at a yield before it) */
+static void test_attr(void)
+{
+    const char *ok = reject(HDR("(expr 2 (attr (local a) real))"
+                                "(assign 3 (attr (local a) x) (attr (global g) y))"
+                                "(aug 4 (attr (local a) x) iadd (int 1))"
+                                "(del 5 (attr (local a) x))"
+                                "(assign 6 (local x) (attr (attr (local a) b) c))"));
+    CHECK_STR(ok, "");
+    if (ok[0]) {
+        fprintf(stderr, "%s\n", ok);
+    }
+    CHECK_CONTAINS(reject(HDR("(expr 2 (attr (local a)))")), "missing argument");
+    CHECK_CONTAINS(reject(HDR("(expr 2 (attr (local zz) x))")), "'zz' is not declared");
+    CHECK_CONTAINS(reject(HDR("(assign 2 (attr (local a)) (int 1))")),
+                   "attribute target takes");
+    CHECK_CONTAINS(reject(HDR("(assign 2 (attr (local a) (int 1)) (int 1))")),
+                   "attribute target takes");
+    CHECK_CONTAINS(reject(HDR("(del 2 (attr (local zz) x))")), "'zz' is not declared");
+
+    tdmX_Module *m = load(GEN("(assign 2 (local x) (yield 2 8 _))"
+                              "(assign 3 (attr (local acc) v) (local x))"
+                              "(aug 4 (attr (local t) w) iadd (int 1))"));
+    CHECK(m != NULL);
+    if (m != NULL) {
+        const tdmX_Yield *y = &m->funcs[0].yields[0];
+        CHECK(has_live(y, "acc"));
+        CHECK(has_live(y, "t"));
+        CHECK(!has_live(y, "x"));
+        tdmX_free(m);
+    } else {
+        fprintf(stderr, "%s\n", err);
+    }
+}
+
 int main(void)
 {
     test_build();
@@ -426,5 +462,6 @@ int main(void)
     test_yields();
     test_expr_forms();
     test_calls();
+    test_attr();
     return check_summary();
 }

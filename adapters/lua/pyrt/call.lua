@@ -343,12 +343,16 @@ do
         local args = pack(...)
         local pos, kn, kv, nk = { n = 0 }, {}, {}, 0
         local fromdstar, seen = false, nil
+        kv.display = 0          -- bit j - 1: keyword j's value is a display
         for i = 1, args.n do
             local a = args[i]
             local mt = getmetatable(a)
             if mt == KW then
                 nk = nk + 1
                 kn[nk], kv[nk] = a.name, a.v
+                if a.display and nk < 30 then
+                    kv.display = kv.display | (1 << (nk - 1))
+                end
             elseif mt == STAR then
                 for j = 1, a.n do
                     pos.n = pos.n + 1
@@ -414,14 +418,26 @@ do
         elseif t == "userdata" then
             local a = {}
             for i = 1, pos.n do
-                a[i] = rt.export(pos[i])
+                a[i] = pos[i]
             end
             local n = pos.n
+            local mask = 0          -- displays among the keywords' values (hostcall.lua)
             for j = 1, nk do
                 a[n + 2 * j - 1] = kn[j]
-                a[n + 2 * j] = rt.export(kv[j])
+                a[n + 2 * j] = kv[j]
+                if (kv.display >> (j - 1)) & 1 == 1 and n + 2 * j < 62 then
+                    mask = mask | (1 << (n + 2 * j - 1))
+                end
             end
-            return rt.H("callkw", f, n, unpack(a, 1, n + 2 * nk))
+            return rt.hostcall("callkw", 3, mask, f, n, unpack(a, 1, n + 2 * nk))
+        elseif t == "table" and EXT[getmetatable(f)] and EXT[getmetatable(f)].callkw then
+            -- types.lua: a bound method or method descriptor takes the keywords
+            -- of its method
+            local n = pos.n
+            for j = 1, nk do
+                pos[n + j] = rt.kwarg(kn[j], kv[j])
+            end
+            return EXT[getmetatable(f)].callkw(f, unpack(pos, 1, n + nk))
         elseif t == "table" and getmetatable(f) == CLASS then
             if nk > 0 then
                 throw("TypeError", sformat("%s() takes no keyword arguments", f.name))
@@ -602,7 +618,9 @@ do
         if base ~= 0 and (base < 2 or base > 36) then
             throw("ValueError", "int() base must be >= 2 and <= 36, or 0")
         end
-        if not isascii(v) then
+        if not isascii(v) and rt.H ~= nil then
+            return rt.H("call", "int", v, base)     -- Unicode digits: CPython's int()
+        elseif not isascii(v) then
             throw("NotImplementedError", "int() of a non-ASCII str (tandem translation)")
         end
         local function bad()
@@ -827,13 +845,17 @@ do
                     kws[nk] = a
                 else
                     np = np + 1
-                    all[np] = rt.export(a)
+                    all[np] = a
                 end
             end
+            local mask = 0          -- displays among the keywords' values (hostcall.lua)
             for j = 1, nk do
-                all[np + 2 * j - 1], all[np + 2 * j] = kws[j].name, rt.export(kws[j].v)
+                all[np + 2 * j - 1], all[np + 2 * j] = kws[j].name, kws[j].v
+                if kws[j].display and np + 2 * j < 62 then
+                    mask = mask | (1 << (np + 2 * j - 1))
+                end
             end
-            return rt.H("methodkw", o, name, np, unpack(all, 1, np + 2 * nk))
+            return rt.hostcall("methodkw", 4, mask, o, name, np, unpack(all, 1, np + 2 * nk))
         end
         return rt.method(o, name, ...)
     end

@@ -230,6 +230,20 @@ function rt.match(e, cls)
         end
         return false
     end
+    if getmetatable(cls) ~= CLASS then
+        -- a Python class (OSError, a module's own exception class): the host
+        -- decides, with CPython's TypeError for a class that is not one
+        if rt.H == nil then
+            throw("TypeError", "catching classes that do not inherit from BaseException " ..
+                               "is not allowed")
+        elseif getmetatable(e) == EXC then
+            return not e.refusal and rt.H("excsub", e.cls.name, cls)
+        elseif type(e) == "userdata" then
+            return rt.H("excmatch", e, cls)
+        end
+        rt.H("excsub", "BaseException", cls)        -- its TypeError when not a class
+        return false
+    end
     if getmetatable(e) == EXC then
         return not e.refusal and subclass(e.cls, cls)
     end
@@ -805,6 +819,9 @@ function rt.pow(a, b, isym)
             throw("ZeroDivisionError", "0.0 cannot be raised to a negative power")
         end
         if x < 0 and y ~= floor(y) and y == y and x > -huge and y > -huge and y < huge then
+            if rt.H ~= nil then     -- a complex number: CPython's, a Python object
+                return rt.H("op", "pow", x, y)
+            end
             throw("NotImplementedError",
                   "a negative number to a fractional power is complex (tandem translation)")
         end
@@ -1195,6 +1212,8 @@ repr = function(v, seen)
         end
     elseif t == "userdata" then
         return rt.H("repr", v)
+    elseif t == "function" and TYPEOF[v] == "type" then
+        return "<class '" .. rt.typename(v) .. "'>"
     end
     throw("NotImplementedError", "repr() of this value (tandem translation)")
 end
@@ -1435,16 +1454,30 @@ local canon = setmetatable({}, { __mode = "v" })
 local keyof
 -- the text of an element's key inside a composite key: integers exactly
 -- ("%d": "%a" would round those beyond 2^53 together), floats by their bits
-local function keytext(k)
-    local tk = type(k)
-    if tk == "number" then
-        return mtype(k) == "integer" and sformat("i%d", k) or "f" .. sformat("%a", k)
-    elseif tk == "string" then
-        return "s" .. #k .. ":" .. k
-    elseif k == NONEKEY then
-        return "N"
+local keytext
+do
+    -- keys compared by identity (types, exception classes, Python objects
+    -- whose equality is identity) get a number of their own
+    local ids, nid = setmetatable({}, weakk), 0
+    keytext = function(k)
+        local tk = type(k)
+        if tk == "number" then
+            return mtype(k) == "integer" and sformat("i%d", k) or "f" .. sformat("%a", k)
+        elseif tk == "string" then
+            return "s" .. #k .. ":" .. k
+        elseif k == NONEKEY then
+            return "N"
+        elseif tk == "table" and getmetatable(k) == nil then        -- a canon key
+            return "t" .. #(k.ser) .. ":" .. k.ser
+        end
+        local id = ids[k]
+        if id == nil then
+            nid = nid + 1
+            id = nid
+            ids[k] = id
+        end
+        return "o" .. id
     end
-    return "t" .. #(k.ser) .. ":" .. k.ser
 end
 
 local function canonkey(ser)
@@ -1506,6 +1539,8 @@ keyof = function(k)
         return NONEKEY
     elseif t == "boolean" then
         return k and 1 or 0
+    elseif t == "function" and TYPEOF[k] == "type" then
+        return k                        -- a builtin type (int): hashed by identity
     elseif t == "table" then
         local mt = getmetatable(k)
         if mt == TUPLE then
@@ -1514,12 +1549,49 @@ keyof = function(k)
         if EXT[mt] and EXT[mt].kind == "frozenset" then
             return frozenkey(k)
         end
+        if mt == CLASS then
+            return k                    -- an exception class: hashed by identity
+        end
+        if EXT[mt] and EXT[mt].key then
+            return EXT[mt].key(k)       -- types.lua: types without a builtin name
+        end
         if mt == LIST or mt == DICT or (EXT[mt] and not EXT[mt].hashable) then
             throw("TypeError", sformat("unhashable type: '%s'", tname(k)))
         end
+    elseif t == "userdata" and rt.H then
+        return rt.pykey(k)
     end
     throw("NotImplementedError", sformat("a dict key of type '%s' (tandem translation)",
                                          tname(k)))
+end
+
+-- The key of a Python object (a proxy), from what the host says it equals
+-- (_keyinfo in tandem/_translate.py): a number or "S" str: that value's key
+-- (an IntEnum member is the key of its int); "T<n>": a tuple, by its items;
+-- "P<name>": a Python type the runtime has a value for (int), that value's
+-- key; "I": an object whose equality is identity, itself; "B<digits>" (an
+-- int beyond 64 bits and beyond exact floats), "Y<hex>" (bytes): by value.
+function rt.pykey(u)
+    local info = rt.H("keyinfo", u)
+    if type(info) ~= "string" then
+        return keyof(info)
+    end
+    local tag = ssub(info, 1, 1)
+    if tag == "S" then
+        return ssub(info, 2)
+    elseif tag == "T" then
+        local n = math.tointeger(tonumber(ssub(info, 2)))
+        local t = { n = n }
+        for i = 1, n do
+            t[i] = rt.getitem(u, i - 1)
+        end
+        return tuplekey(setmetatable(t, TUPLE))
+    elseif tag == "P" then
+        return keyof(rt.typeval(ssub(info, 2)))
+    elseif tag == "I" then
+        return u
+    end
+    return canonkey(info)
 end
 
 local function newdict()
@@ -1721,7 +1793,7 @@ function rt.setitem(o, k, v)
             return
         end
     elseif t == "userdata" then
-        rt.H("setitem", o, rt.export(k), rt.export(v))
+        rt.setpyitem(o, k, v, false)        -- hostcall.lua
         return
     end
     throw("TypeError", sformat("'%s' object does not support item assignment", tname(o)))
@@ -2038,8 +2110,8 @@ end
 
 -- ---- builtins ---------------------------------------------------------------------
 
-function rt.kwarg(name, v)
-    return setmetatable({ name = name, v = v }, KW)
+function rt.kwarg(name, v, display)
+    return setmetatable({ name = name, v = v, display = display }, KW)
 end
 
 -- Split a builtin's arguments into positional ones and keywords (allowed:
@@ -2146,7 +2218,9 @@ B.int = function(...)
         return float_to_int(x)
     end
     if type(v) == "string" then
-        if not isascii(v) then
+        if not isascii(v) and rt.H ~= nil then
+            return rt.H("call", "int", v)   -- Unicode digits and spaces: CPython's int()
+        elseif not isascii(v) then
             throw("NotImplementedError", "int() of a non-ASCII str (tandem translation)")
         end
         local s = strip_ws(v)
@@ -2701,17 +2775,17 @@ function rt.call(f, ...)
     if t == "function" then
         return (f(...))
     end
-    if getmetatable(f) == CLASS then
+    local mt = getmetatable(f)
+    if mt == CLASS then
         return newexc(f, ...)
+    end
+    if t == "table" and EXT[mt] and EXT[mt].call then
+        return EXT[mt].call(f, ...)     -- types.lua: bound methods, str.lower ...
     end
     if t == "userdata" then
         -- through the host, whose results stay exact (bytes, ints beyond 64
         -- bits are Python objects; the bridge would convert them)
-        local args = pack(...)
-        for i = 1, args.n do
-            args[i] = rt.export(args[i])
-        end
-        return (rt.H("callobj", f, unpack(args, 1, args.n)))
+        return (rt.hostcall("callobj", 2, 0, f, ...))       -- hostcall.lua
     end
     throw("TypeError", sformat("'%s' object is not callable", tname(f)))
 end
@@ -2954,17 +3028,25 @@ local function needstr(name, x, fmt, a, b)
                            sformat("%s arg must be None or str", name))
     end
 end
-local function asciionly(s, what)
-    if not isascii(s) then
+-- The str method `what` ("str.upper") of a non-ASCII s: CPython's (its
+-- Unicode database) through the host; a refusal without one (a standalone
+-- file)
+local function nonascii(s, what)
+    if rt.H == nil then
         throw("NotImplementedError", what .. " of a non-ASCII str (tandem translation)")
     end
+    return rt.H("method", s, ssub(what, 5))
 end
 function M.str.upper(s)
-    asciionly(s, "str.upper")
+    if not isascii(s) then
+        return nonascii(s, "str.upper")
+    end
     return s:upper()
 end
 function M.str.lower(s)
-    asciionly(s, "str.lower")
+    if not isascii(s) then
+        return nonascii(s, "str.lower")
+    end
     return s:lower()
 end
 local WS = "[ \t\n\r\f\v\28-\31]"
@@ -3282,7 +3364,9 @@ function M.str.join(s, v)
     return concat(parts, s, 1, parts.n)
 end
 function M.str.isdigit(s)
-    asciionly(s, "str.isdigit")
+    if not isascii(s) then
+        return nonascii(s, "str.isdigit")
+    end
     return s ~= "" and not sfind(s, "%D")
 end
 
@@ -3389,6 +3473,10 @@ local function own_method(o, name)
         if f then
             return f, nil                 -- dict.fromkeys ...
         end
+        f = rt.descmethod(o, name)        -- types.lua: str.lower(s) ...
+        if f then
+            return f, nil
+        end
     end
     local own = M[kind]
     local f = own and own[name]
@@ -3398,6 +3486,10 @@ local function own_method(o, name)
     local tn = tname(o)
     local names = PYNAMES[tn]
     if names == nil or names[name] or ssub(name, 1, 1) == "_" then
+        local host = rt.hostmethod(o, name)   -- types.lua: CPython's, for a str, a number ...
+        if host then
+            return host, nil
+        end
         throw("NotImplementedError", sformat("the method %s.%s() (tandem translation)", tn,
                                              name))
     end
@@ -3406,15 +3498,13 @@ end
 
 function rt.method(o, name, ...)
     if type(o) == "userdata" then
-        local args = pack(...)
-        for i = 1, args.n do
-            if getmetatable(args[i]) == KW then
+        for i = 1, select("#", ...) do
+            if getmetatable((select(i, ...))) == KW then
                 throw("NotImplementedError", "keyword arguments to a method of a Python " ..
                                              "object (tandem translation)")
             end
-            args[i] = rt.export(args[i])
         end
-        return rt.H("method", o, name, unpack(args, 1, args.n))
+        return rt.hostcall("method", 3, 0, o, name, ...)   -- hostcall.lua
     end
     local f, kind = own_method(o, name)
     arity(kind, name, select("#", ...))

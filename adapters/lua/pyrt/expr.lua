@@ -408,7 +408,10 @@ do
         return mt == CLASS
     end
 
+    rt.shareable = shareable                -- (types.lua adds its kinds)
+
     local FRESH = { __name = "fresh" }
+    rt.FRESH = FRESH
     -- g = [..] / {..} / a comprehension: a new container nothing else refers to
     B.tdm_fresh = function(v)
         return setmetatable({ v = v }, FRESH)
@@ -424,7 +427,7 @@ do
             h("setglobal", k, name, v)
             return
         end
-        if not shareable(v, fresh) then
+        if not rt.shareable(v, fresh) then
             throw("NotImplementedError", sformat("assigning a %s that translated code may " ..
                   "still change to the global '%s' (tandem translation)", tname(v), name))
         end

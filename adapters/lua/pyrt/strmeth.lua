@@ -3,7 +3,8 @@
 -- casefold), the is...() predicates, rfind/rindex, partition/rpartition,
 -- removeprefix/removesuffix, rsplit, splitlines, expandtabs. Widths and
 -- positions count characters; case mapping and the predicates other than
--- isascii() are ASCII here: a str with other characters is refused.
+-- isascii() are ASCII here: a str with other characters is CPython's answer
+-- through the host (its Unicode database), refused in a standalone file.
 do
     local S = M.str
 
@@ -61,15 +62,21 @@ do
 
     -- ---- case -------------------------------------------------------------------------
     function S.capitalize(s)
-        asciionly(s, "str.capitalize")
+        if not isascii(s) then
+            return nonascii(s, "str.capitalize")
+        end
         return ssub(s, 1, 1):upper() .. ssub(s, 2):lower()
     end
     function S.casefold(s)
-        asciionly(s, "str.casefold")
+        if not isascii(s) then
+            return nonascii(s, "str.casefold")
+        end
         return s:lower()
     end
     function S.swapcase(s)
-        asciionly(s, "str.swapcase")
+        if not isascii(s) then
+            return nonascii(s, "str.swapcase")
+        end
         return (s:gsub("[A-Za-z]", function(c)
             local u = c:upper()
             return u == c and c:lower() or u
@@ -77,7 +84,9 @@ do
     end
     -- a letter after a letter is lowered, any other letter raised ("1st" -> "1St")
     function S.title(s)
-        asciionly(s, "str.title")
+        if not isascii(s) then
+            return nonascii(s, "str.title")
+        end
         return (s:gsub("([A-Za-z])([A-Za-z]*)", function(a, rest)
             return a:upper() .. rest:lower()
         end))
@@ -86,7 +95,9 @@ do
     -- ---- predicates (Lua's %a and friends follow the C locale: explicit sets) ---------
     local function all_of(name, set, empty)
         S[name] = function(s)
-            asciionly(s, "str." .. name)
+            if not isascii(s) then
+                return nonascii(s, "str." .. name)
+            end
             if s == "" then
                 return empty
             end
@@ -101,22 +112,30 @@ do
         return not sfind(s, "[\128-\255]")
     end
     function S.islower(s)
-        asciionly(s, "str.islower")
+        if not isascii(s) then
+            return nonascii(s, "str.islower")
+        end
         return sfind(s, "[a-z]") ~= nil and not sfind(s, "[A-Z]")
     end
     function S.isupper(s)
-        asciionly(s, "str.isupper")
+        if not isascii(s) then
+            return nonascii(s, "str.isupper")
+        end
         return sfind(s, "[A-Z]") ~= nil and not sfind(s, "[a-z]")
     end
     -- every upper-case letter after an uncased character, every lower-case
     -- one after a cased one, and at least one cased
     function S.istitle(s)
-        asciionly(s, "str.istitle")
+        if not isascii(s) then
+            return nonascii(s, "str.istitle")
+        end
         return sfind(s, "[A-Za-z]") ~= nil and not sfind(s, "[A-Za-z][A-Z]")
                and not sfind(s, "^[a-z]") and not sfind(s, "[^A-Za-z][a-z]")
     end
     function S.isidentifier(s)
-        asciionly(s, "str.isidentifier")
+        if not isascii(s) then
+            return nonascii(s, "str.isidentifier")
+        end
         return sfind(s, "^[A-Za-z_][A-Za-z0-9_]*$") ~= nil
     end
 

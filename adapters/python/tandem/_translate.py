@@ -44,7 +44,17 @@ KNOWN_BUILTINS = {
     "map", "filter", "hash", "set", "frozenset",    # pyrt/expr.lua, pyrt/set.lua
     "next", "iter",
     "pow", "bin", "oct", "hex",                     # pyrt/nummeth.lua
+    "type", "callable", "getattr", "setattr", "hasattr", "delattr",  # pyrt/types.lua
+    "range",                                        # a value too: `type(x) is range`
 }
+# Builtins that read or act on the calling frame or on object identity,
+# which translated code would answer differently: refused.
+FRAME_BUILTINS = {"locals", "vars", "globals", "eval", "exec", "super", "dir", "id",
+                  "breakpoint"}
+# The builtins that are types: `x is int`, `type(x) is not list` compare identities
+# exactly (pyrt/types.lua), where `is` between other values is refused.
+TYPE_BUILTINS = {"int", "float", "str", "bool", "list", "tuple", "dict", "set", "frozenset",
+                 "range", "type"}
 # Exception classes the runtime library knows (with Python's hierarchy).
 KNOWN_EXCEPTIONS = {
     "BaseException", "Exception", "ArithmeticError", "ZeroDivisionError",
@@ -290,6 +300,8 @@ def _scope_names(body: List[ast.stmt]) -> Tuple[Set[str], Set[str]]:
         elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Subscript) \
                 and isinstance(node.target.slice, ast.Slice):
             assigned.update(_slice_aug_names(node))
+        elif isinstance(node, ast.Assign) and len(node.targets) > 1:
+            assigned.add(_chain_name(node))
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             assigned.add(node.name)
             stack.extend(node.decorator_list)
@@ -316,6 +328,11 @@ def _slice_aug_names(s: ast.AugAssign) -> Tuple[str, str, str, str, str]:
     """The hidden locals of `a[i:j:k] op= x` (named by its position)."""
     p = "_tdm_a%d_%d" % (s.lineno, s.col_offset)
     return p + "o", p + "l", p + "h", p + "s", p + "v"
+
+
+def _chain_name(s: ast.Assign) -> str:
+    """The hidden local of `a = b = v` holding v (named by its position)."""
+    return "_tdm_c%d_%d" % (s.lineno, s.col_offset)
 
 
 def _walrus_targets(comp: ast.AST) -> Set[str]:
@@ -548,7 +565,8 @@ class _FuncTranslator:
         """A module-level function's default value: a constant, or (obj) the
         Python object itself (its __defaults__ entry, read once when the
         translation is loaded: a mutable default is shared with Python)."""
-        if d is None or isinstance(d, (bool, int, float, str)):
+        if d is None or isinstance(d, (bool, float, str)) or \
+                isinstance(d, int) and INT_MIN <= d <= INT_MAX:
             return self.const(node, d)
         if self.unit.standalone:
             raise self.refuse(node, "a default value of type %s in a standalone file"
@@ -573,13 +591,22 @@ class _FuncTranslator:
         if isinstance(s, ast.Expr):
             return "(expr %d %s)" % (L, self.expr(s.value))
         if isinstance(s, ast.Assign):
-            if len(s.targets) != 1:
-                raise self.refuse(s, "chained assignment (a = b = ...)")
             value = self.expr(s.value)
+            if len(s.targets) > 1:
+                # a = b = v: v once, then the targets left to right, as CPython
+                hidden = _chain_name(s)
+                self.assigned.add(hidden)
+                return " ".join(["(assign %d (local %s) %s)" % (L, hidden, value)] + [
+                    "(assign %d %s (local %s))" % (L, self.target(t), hidden)
+                    for t in s.targets])
             t0 = s.targets[0]
-            if isinstance(t0, ast.Name) and t0.id in self.global_decls and isinstance(
-                    s.value, (ast.List, ast.Dict, ast.Set) + COMPREHENSIONS[:3]):
-                value = "(call (builtin tdm_fresh) %s)" % value     # nothing else refers to it
+            if (isinstance(t0, ast.Name) and t0.id in self.global_decls
+                    or isinstance(t0, ast.Attribute)
+                    or isinstance(t0, ast.Subscript) and not isinstance(t0.slice, ast.Slice)) \
+                    and isinstance(s.value, (ast.List, ast.Dict, ast.Set) + COMPREHENSIONS[:3]):
+                # a global or a Python object's attribute: it may take the new
+                # container as it is (nothing else refers to it)
+                value = "(call (builtin tdm_fresh) %s)" % value
             return "(assign %d %s %s)" % (L, self.target(t0), value)
         if isinstance(s, ast.AnnAssign):
             if s.value is None or not s.simple:
@@ -600,6 +627,10 @@ class _FuncTranslator:
                     L, self.target(s.target), op, read, value)
             if isinstance(s.target, ast.Subscript) and not isinstance(s.target.slice, ast.Slice):
                 t = "(index %s %s)" % (self.expr(s.target.value), self.expr(s.target.slice))
+                return "(aug %d %s %s %s)" % (L, t, op, self.expr(s.value))
+            if isinstance(s.target, ast.Attribute):
+                # o.name op= v: o once, then its attribute read, v, the write
+                t = "(attr %s %s)" % (self.expr(s.target.value), s.target.attr)
                 return "(aug %d %s %s %s)" % (L, t, op, self.expr(s.value))
             if isinstance(s.target, ast.Subscript):
                 return self.slice_aug(s, L, op)
@@ -719,6 +750,11 @@ class _FuncTranslator:
         if isinstance(node, ast.Name) and node.id in KNOWN_EXCEPTIONS and \
                 self.is_builtin(node.id):
             return "(builtin %s)" % node.id
+        if not self.unit.standalone and isinstance(node, (ast.Name, ast.Attribute)):
+            # another builtin exception class (OSError), a module's own
+            # (MyError, json.JSONDecodeError), a variable holding one: the
+            # class is read when the handler is tested, as CPython does
+            return self.expr(node)
         raise self.refuse(node, "catching anything but builtin exception classes")
 
     # ---- targets --------------------------------------------------------------
@@ -739,6 +775,8 @@ class _FuncTranslator:
             return "(tuple %s)" % " ".join(
                 "(star %s)" % self.target(e.value) if isinstance(e, ast.Starred)
                 else self.target(e) for e in t.elts)
+        if isinstance(t, ast.Attribute):
+            return "(attr %s %s)" % (self.expr(t.value), t.attr)
         raise self.refuse(t, "assignment to %s" % type(t).__name__)
 
     # ---- expressions ----------------------------------------------------------
@@ -754,15 +792,20 @@ class _FuncTranslator:
             return "(true)"
         if v is False:
             return "(false)"
-        if isinstance(v, int):
-            if not INT_MIN <= v <= INT_MAX:
-                raise self.refuse(node, "an integer literal beyond 64 bits")
+        if isinstance(v, int) and INT_MIN <= v <= INT_MAX:
             return "(int %d)" % v
         if isinstance(v, float):
             return "(float %s)" % _float_atom(v)
         if isinstance(v, str):
             return "(str %s)" % quote(v)
-        raise self.refuse(node, "a constant of type %s" % type(v).__name__)
+        # an int beyond 64 bits, bytes, a complex number: the Python object,
+        # made once by the host (pyrt/types.lua, tdm_pyconst)
+        text = {int: repr, bytes: bytes.hex, complex: repr}.get(type(v))
+        if text is None or self.unit.standalone:
+            raise self.refuse(node, "an integer literal beyond 64 bits" if isinstance(v, int)
+                              else "a constant of type %s" % type(v).__name__)
+        return "(call (builtin tdm_pyconst) (str %s) (str %s))" % (
+            quote(type(v).__name__), quote(text(v)))
 
     def top(self) -> "_FuncTranslator":
         t = self
@@ -822,7 +865,13 @@ class _FuncTranslator:
         if hasattr(builtins, n):
             if n in KNOWN_BUILTINS or n in KNOWN_EXCEPTIONS:
                 return "(builtin %s)" % n
-            raise self.refuse(e, "the builtin '%s'" % n)
+            if self.unit.standalone or n in FRAME_BUILTINS:
+                raise self.refuse(e, "the builtin '%s'" % n)
+            # Python's own builtin (complex, bytes, open, OSError ...), read at
+            # call time like a global: a Python object called through the host
+            if n not in self.globals_used:
+                self.globals_used.append(n)
+            return "(global %s)" % n
         if self.unit.standalone:
             raise TranslationError("%s:%d: the name '%s' is not defined in the module "
                                    "(a standalone file cannot reach Python)"
@@ -857,8 +906,11 @@ class _FuncTranslator:
             for k, (op, right) in enumerate(zip(e.ops, e.comparators)):
                 name = CMPOPS[type(op)]
                 if name in ("is", "isnot") and not (
-                        self.is_singleton(right) or self.is_singleton(e.left)):
-                    raise self.refuse(e, "'is' between values other than None/True/False")
+                        self.is_singleton(right) or self.is_singleton(e.left)
+                        or self.is_type_expr(right) or self.is_type_expr(e.left)
+                        or self.is_sentinel(right) or self.is_sentinel(e.left)):
+                    raise self.refuse(e, "'is' between values other than None/True/False, "
+                                      "a type or a module's object")
                 if k == 1:
                     saved = set(self.assigned)  # a chain's later operands may not run
                 parts.append(name)
@@ -930,6 +982,10 @@ class _FuncTranslator:
         mod = self.standalone_module(e)
         if mod is not None and e.attr in StandaloneModule.ATTRS[mod]:
             return "(call (builtin %s))" % StandaloneModule.ATTRS[mod][e.attr]
+        if isinstance(e, ast.Attribute) and mod is None:
+            # o.name: Python's attribute of a Python object (through the host),
+            # the runtime's own of its values (pyrt/types.lua)
+            return "(attr %s %s)" % (self.expr(e.value), e.attr)
         names = {
             ast.Lambda: "lambda", ast.ListComp: "a list comprehension",
             ast.SetComp: "a set comprehension", ast.DictComp: "a dict comprehension",
@@ -976,6 +1032,29 @@ class _FuncTranslator:
             parts = ["(call (builtin _fjoin) %s)" % " ".join(parts[i:i + 100])
                      for i in range(0, len(parts), 100)]
         return parts[0]
+
+    def is_type_expr(self, e: ast.expr) -> bool:
+        """A builtin type (`int`, `ValueError`), `type(x)` or `x.__class__`:
+        its value is a type, so `is` compares it exactly."""
+        if isinstance(e, ast.Name):
+            return self.is_builtin(e.id) and (e.id in TYPE_BUILTINS or
+                                              e.id in KNOWN_EXCEPTIONS)
+        if isinstance(e, ast.Call):
+            return isinstance(e.func, ast.Name) and e.func.id == "type" and \
+                self.is_builtin("type") and len(e.args) == 1 and not e.keywords and \
+                not isinstance(e.args[0], ast.Starred)
+        return isinstance(e, ast.Attribute) and e.attr == "__class__"
+
+    def is_sentinel(self, e: ast.expr) -> bool:
+        """A module global holding an object whose identity is its equality
+        (MISSING = object(), a class, a function): `x is MISSING` compares
+        exactly (rt.is_ refuses two numbers or strings, whose identity CPython
+        leaves to its caches)."""
+        if not isinstance(e, ast.Name) or e.id in self.locals or \
+                e.id not in self.fn.__globals__ or self.unit.standalone:
+            return False
+        v = self.fn.__globals__[e.id]
+        return not isinstance(v, (int, float, str, bytes, tuple, complex, frozenset))
 
     @staticmethod
     def is_singleton(e: ast.expr) -> bool:
@@ -1117,6 +1196,8 @@ class _FuncTranslator:
             return "(index %s %s)" % (self.expr(t.value), self.expr(t.slice))
         if isinstance(t, (ast.Tuple, ast.List)):
             return "(tuple %s)" % " ".join(self.del_target(x) for x in t.elts)
+        if isinstance(t, ast.Attribute):
+            return "(attr %s %s)" % (self.expr(t.value), t.attr)
         raise self.refuse(t, "'del' of %s" % type(t).__name__)
 
     def _range_args(self, it: ast.expr) -> Optional[List[ast.expr]]:
@@ -1321,6 +1402,77 @@ class _Unitinfo:
 
 
 _MISSING = object()
+
+# The Python types the runtime library has a value of its own for (a builtin
+# type or exception class): type() of a Python object of exactly such a type
+# answers with the runtime's value (pyrt/types.lua), so `type(x) is list`
+# holds for a list that came from Python too.
+_PYRT_TYPES: Dict[str, type] = {
+    t.__name__: t for t in (int, float, str, bool, list, tuple, dict, set, frozenset,
+                            range, type)}
+_PYRT_TYPES.update((n, getattr(builtins, n)) for n in KNOWN_EXCEPTIONS)
+# The types pyrt names without a builtin name (tname in pyrt/core.lua)
+_NAMED_TYPES: Dict[str, type] = {
+    t.__name__: t for t in (
+        type(None), types.FunctionType, types.BuiltinFunctionType, types.GeneratorType,
+        type(str.lower), type({}.keys()), type({}.values()), type({}.items()),
+        type(iter([])), type(iter(())), type(iter("")), type(iter("é")), type(iter(range(0))),
+        type(iter(set())), type(iter({})))}
+
+
+def _keyinfo(o: Any) -> Any:
+    """What dict key a Python object is in translated code (rt.pykey in
+    pyrt/core.lua): the value it equals when its type keeps the equality and
+    hash of int/float/str, a tagged text for a tuple ("T<len>"), a type the
+    runtime has a value for ("P<name>"), bytes and ints past 64 bits (by
+    value), "I" for identity equality; refused for other equalities."""
+    t = type(o)
+    if t is tuple:
+        return "T%d" % len(o)
+    if t is bytes:
+        return "Y" + o.hex()
+    if isinstance(o, type) and (_PYRT_TYPES.get(o.__name__) is o or
+                                _NAMED_TYPES.get(o.__name__) is o):
+        return "P" + o.__name__
+    for base in (int, float, str):
+        if isinstance(o, base) and t.__eq__ is base.__eq__ and t.__hash__ is base.__hash__:
+            if base is str:
+                return "S" + str.__str__(o)
+            if base is float:
+                return float(o)
+            v = int(o)
+            if -(1 << 63) <= v < (1 << 63):
+                return v
+            if abs(v) < (1 << 1024) and float(v) == v:
+                return float(v)         # 2**70 and 2.0**70 are one key
+            return "B%d" % v
+    if t.__hash__ is None:
+        raise TypeError("unhashable type: '%s'" % t.__name__)
+    if t.__eq__ is object.__eq__ and t.__hash__ is object.__hash__:
+        return "I"
+    raise NotImplementedError("a dict key of type '%s' (tandem translation)" % t.__name__)
+
+
+def _exc_class(cls: Any) -> Any:
+    """The class an except clause names (a builtin's name, or the object: a
+    class or a tuple of them)."""
+    if isinstance(cls, str):
+        return getattr(builtins, cls)
+    if isinstance(cls, tuple):
+        return tuple(_exc_class(c) for c in cls)
+    if not (isinstance(cls, type) and issubclass(cls, BaseException)):
+        raise TypeError("catching classes that do not inherit from BaseException is not "
+                        "allowed")
+    return cls
+
+
+def _pytype(name: str) -> type:
+    """The Python type of a pyrt type name."""
+    t = _PYRT_TYPES.get(name) or _NAMED_TYPES.get(name) or getattr(builtins, name, None)
+    if not isinstance(t, type):
+        raise NotImplementedError("the type %s leaving translated code (tandem translation)"
+                                  % name)
+    return t
 _OPS = {
     "add": operator.add, "sub": operator.sub, "mul": operator.mul,
     "truediv": operator.truediv, "floordiv": operator.floordiv, "mod": operator.mod,
@@ -1526,6 +1678,66 @@ def _rebuild_set(mask: int, dummies: List[int], slots: List[int],
                               "translated code (tandem translation)")
 
 
+def _snapshot(o: Any) -> List[Any]:
+    return list(o.items()) if isinstance(o, dict) else list(o)
+
+
+def _same_items(now: List[Any], then: List[Any], pairs: bool) -> bool:
+    if len(now) != len(then):
+        return False
+    if pairs:
+        return all(a[0] is b[0] and a[1] is b[1] for a, b in zip(now, then))
+    return all(a is b for a, b in zip(now, then))
+
+
+def _holds(o: Any, ids: Set[int], seen: Set[int]) -> bool:
+    """Does container o hold (at any depth) an object whose id is in ids?"""
+    if id(o) in seen:
+        return False
+    seen.add(id(o))
+    items = o.items() if isinstance(o, dict) else o
+    for x in items:
+        for y in (x if isinstance(o, dict) else (x,)):
+            if id(y) in ids or (isinstance(y, (list, tuple, dict, set, frozenset))
+                                and _holds(y, ids, seen)):
+                return True
+    return False
+
+
+def _checked(reg: List[Any], exempt: Tuple[Any, ...], run: Any) -> Any:
+    """run() given the copies in reg (lists, dicts, sets translated code made,
+    exported for the call: pyrt/hostcall.lua). A copy the callee changed or
+    kept a reference to would leave translated code with a container CPython
+    would have changed: NotImplementedError (a refusal) after the call. The
+    exempt ones (displays) may be kept, but not with a checked copy inside."""
+    snaps = [(o, _snapshot(o)) for o in reg]
+    counts = [sys.getrefcount(o) for o, _ in snaps]
+    ecounts = [sys.getrefcount(e) for e in exempt]
+    try:
+        return run()
+    finally:
+        after = [sys.getrefcount(o) for o, _ in snaps]
+        eafter = [sys.getrefcount(e) for e in exempt]
+        ids = {id(o) for o in reg}
+        held = ids and any(c1 > c0 and _holds(e, ids, set())
+                           for e, c0, c1 in zip(exempt, ecounts, eafter))
+        for (o, then), c0, c1 in zip(snaps, counts, after):
+            kind = type(o).__name__
+            if c1 > c0 or held:
+                raise NotImplementedError(
+                    "a Python callable kept a %s translated code made (it holds a copy) "
+                    "(tandem translation)" % kind)
+            now = _snapshot(o)
+            if isinstance(o, set):
+                changed = len(now) != len(then) or {id(x) for x in now} != {id(x) for x in then}
+            else:
+                changed = not _same_items(now, then, isinstance(o, dict))
+            if changed:
+                raise NotImplementedError(
+                    "a Python callable changed a %s translated code made (the change "
+                    "would be lost on a copy) (tandem translation)" % kind)
+
+
 class _Hooks:
     """The Python side of translated code: global reads at call time, values
     leaving translated code, exceptions raised into Python."""
@@ -1533,13 +1745,28 @@ class _Hooks:
     def __init__(self, info: _Unitinfo):
         self.info = weakref.ref(info)
         self.stop: Any = None               # StopIteration.value of the last "resume"
+        self.reg: Optional[List[Any]] = None    # copies for the next "checked" call
 
     def __call__(self, op: str, *args: Any) -> Any:
         return _keep(self._op(op, *args))
 
+    def registered(self, copy: Any) -> Any:
+        if self.reg is not None:
+            self.reg.append(copy)
+        return copy
+
     def _op(self, op: str, *args: Any) -> Any:
         if op == "callobj":     # a Python callable: its result kept exact (_keep)
             return args[0](*args[1:])
+        if op == "reg":         # the containers exported from now on are registered
+            self.reg = []
+            return None
+        if op == "checked":     # (n, exempt1..n, op, args...): copies of containers
+            reg, self.reg = self.reg or [], None
+            ne = int(args[0])
+            exempt = args[1:1 + ne]
+            reg = [o for o in reg if not any(o is e for e in exempt)]
+            return _checked(reg, exempt, lambda: self._op(*args[1 + ne:]))
         info = self.info()
         if op == "global":
             fi, name = args
@@ -1554,11 +1781,12 @@ class _Hooks:
                     return info.internal[i]
             return v
         if op == "list":
-            return list(args)
+            return self.registered(list(args))
         if op == "set":
             mask, nd = int(args[0]), int(args[1])
             rest = args[2 + nd:]
-            return _rebuild_set(mask, list(args[2:2 + nd]), list(rest[0::2]), list(rest[1::2]))
+            return self.registered(_rebuild_set(mask, list(args[2:2 + nd]), list(rest[0::2]),
+                                                list(rest[1::2])))
         if op == "setslice":
             args[0][slice(*args[1:4])] = args[4]
             return None
@@ -1603,17 +1831,19 @@ class _Hooks:
         if op == "tuple":
             return tuple(args)
         if op == "dict":
-            return dict(zip(args[0::2], args[1::2]))
+            return self.registered(dict(zip(args[0::2], args[1::2])))
         if op == "raise":
             clsname, filename, line, func = args[:4]
             cls = getattr(builtins, clsname)
             _raise_at(cls(*args[4:]), filename, int(line), func)
         if op == "excmatch":
-            exc, clsname = args
+            exc, cls = args
             if isinstance(exc, NotImplementedError) and str(exc).endswith(
                     "(tandem translation)"):
                 return False        # a refusal: no except of translated code catches it
-            return isinstance(exc, getattr(builtins, clsname))
+            return isinstance(exc, _exc_class(cls))
+        if op == "excsub":      # does a runtime exception of class args[0] match args[1]?
+            return issubclass(getattr(builtins, args[0]), _exc_class(args[1]))
         if op == "op":
             return _OPS[args[0]](*args[1:])
         if op == "contains":
@@ -1624,6 +1854,35 @@ class _Hooks:
             return getattr(args[0], args[1])
         if op == "hasattr":
             return hasattr(args[0], args[1])
+        if op == "getattr?":    # getattr(o, name, default), hasattr (pyrt/types.lua)
+            return getattr(args[0], args[1], _MISSING)
+        if op == "setattr":
+            setattr(args[0], args[1], args[2])
+            return None
+        if op == "delattr":
+            delattr(args[0], args[1])
+            return None
+        if op == "callable":
+            return callable(args[0])
+        if op == "is":
+            return args[0] is args[1]
+        if op == "type":        # a type pyrt has a value for: its name
+            t = type(args[0])
+            return t.__name__ if _PYRT_TYPES.get(t.__name__) is t else t
+        if op == "typeobj":
+            return _pytype(args[0])
+        if op == "pyconst":     # a constant the runtime has no value for
+            kind, text = args
+            return bytes.fromhex(text) if kind == "bytes" else \
+                int(text) if kind == "int" else complex(text)
+        if op == "keyinfo":     # a Python object as a dict key (rt.pykey)
+            return _keyinfo(args[0])
+        if op == "pybuiltin":
+            v = getattr(builtins, args[0], None)
+            if v is None:
+                raise NotImplementedError("the builtin %s leaving translated code "
+                                          "(tandem translation)" % args[0])
+            return v
         if op == "len":
             return len(args[0])
         if op == "getitem":
@@ -1643,7 +1902,8 @@ class _Hooks:
         if op == "tname":
             return type(args[0]).__name__
         if op == "isinstance":
-            return isinstance(args[0], getattr(builtins, args[1]))
+            cls = args[1]
+            return isinstance(args[0], getattr(builtins, cls) if isinstance(cls, str) else cls)
         if op == "truth":
             return bool(args[0])
         if op == "repr":

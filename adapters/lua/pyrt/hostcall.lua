@@ -1,0 +1,79 @@
+-- pyrt/hostcall.lua — calling Python from translated code with containers
+-- translated code made.
+--
+-- A list, dict or set of the runtime crosses to a Python callable as a
+-- copy (rt.export). A callee that only reads it gives CPython's answer; one
+-- that changes it (heapq.heappush(h, x)) or keeps it (registry.append(x))
+-- would leave translated code holding a list CPython's run would have
+-- changed. So when an argument is a container, the copies the export makes
+-- are registered with the host (H "reg"), and the call runs checked (H
+-- "checked"): after it, a copy the callee changed or kept a reference to
+-- raises NotImplementedError "... (tandem translation)" — a refusal at run
+-- time, never a silently different list. An argument written as a display
+-- (`out.append([a, b])`: bit i of `mask` for the i-th exported argument) is
+-- a container nothing in translated code refers to: its copy may be kept
+-- and changed (the copies of containers inside it stay checked).
+do
+    -- H(op, a1, ..., an) with a_from..a_n exported (the first ones: the
+    -- callee, a method name, counts)
+    function rt.hostcall(op, from, mask, ...)
+        local args = pack(...)
+        local checked = false
+        for i = from, args.n do
+            if type(args[i]) == "table" then
+                checked = true
+                break
+            end
+        end
+        if checked then
+            rt.H("reg")
+        end
+        local exempt, ne = {}, 0
+        for i = from, args.n do
+            local a = args[i]
+            args[i] = rt.export(a)
+            if mask ~= 0 and (mask >> (i - from)) & 1 == 1 and type(a) == "table" then
+                ne = ne + 1
+                exempt[ne] = args[i]
+            end
+        end
+        if checked then
+            exempt[ne + 1] = op
+            for i = 1, args.n do
+                exempt[ne + 1 + i] = args[i]
+            end
+            return rt.H("checked", ne, unpack(exempt, 1, ne + 1 + args.n))
+        end
+        return rt.H(op, unpack(args, 1, args.n))
+    end
+
+    -- f(args) and o.name(args) through the back end's generic paths when an
+    -- argument is a display (mask: pyrt/hostcall.lua's exemption)
+    function rt.callm(mask, f, ...)
+        if type(f) == "userdata" then
+            return (rt.hostcall("callobj", 2, mask, f, ...))
+        end
+        return rt.call(f, ...)
+    end
+
+    -- o[k] = v for a Python object o: the container stores a copy of a list,
+    -- dict or set translated code made, so only one nothing else refers to
+    -- (fresh: a display or comprehension assigned directly, its elements
+    -- shareable too) or one without mutable parts is stored; else refused
+    function rt.setpyitem(o, k, v, fresh)
+        if not rt.shareable(v, fresh) then
+            throw("NotImplementedError", sformat("storing a %s that translated code may " ..
+                  "still change into a Python %s (tandem translation)", tname(v), tname(o)))
+        end
+        rt.H("setitem", o, rt.export(k), rt.export(v))
+    end
+
+    -- o[k] = <a display or comprehension> (the back end's form of it)
+    function rt.setfresh(o, k, v)
+        if type(o) == "userdata" then
+            rt.setpyitem(o, k, v, true)
+        else
+            rt.setitem(o, k, v)
+        end
+    end
+end

@@ -1,0 +1,580 @@
+-- pyrt/types.lua — attributes, and types as values.
+--
+-- o.name read, written and deleted (rt.getattr, rt.setattr, rt.delattr: the
+-- back end's (attr o name)), the builtins getattr setattr hasattr delattr
+-- callable type, and `is` against a type (rt.is_). The runtime's values
+-- answer what they have natively: data attributes (int real/imag/numerator/
+-- denominator, float real/imag, range start/stop/step, an exception's args,
+-- __class__), bound methods (lst.append: BOUND, called later), the methods of
+-- a type (str.lower: DESC, an unbound method descriptor), a type's __name__.
+-- Anything else CPython's type has is CPython's own answer through the host
+-- when the value crosses exactly (str, numbers, None, functions, types);
+-- without a host, or for a container (which would cross as a copy), it is a
+-- refusal, and a name CPython's type lacks is CPython's AttributeError.
+do
+    local BOUND = { __name = "bound method" }   -- {o =, name =}: o.name, a method of o
+    local DESC = { __name = "method descriptor" }   -- {kind =, name =}: str.lower
+    local TYPE = { __name = "type" }    -- {name =}: a type with no builtin name (NoneType)
+
+    -- the type value of each type name: the builtins, exception classes, and
+    -- one interned TYPE for every other name (NoneType, function, generator ...)
+    local TYPES = {}
+    for _, n in ipairs({ "int", "float", "str", "bool", "list", "tuple", "dict", "set",
+                         "frozenset", "range" }) do
+        TYPES[n] = B[n]
+    end
+    local function typeval(name)
+        local t = TYPES[name] or classes[name]
+        if t == nil then
+            t = setmetatable({ name = name }, TYPE)
+            TYPES[name] = t
+        end
+        return t
+    end
+
+    -- the name of a type value (int, ValueError, NoneType), else nil
+    local function type_name(v)
+        local t = type(v)
+        if t == "function" then
+            return typenames[v]
+        elseif t == "table" then
+            local mt = getmetatable(v)
+            if mt == CLASS or mt == TYPE then
+                return v.name
+            end
+        end
+        return nil
+    end
+
+    rt.typename = type_name
+    rt.typeval = typeval
+
+    local function type_of(x)
+        local t = type(x)
+        if t == "userdata" then
+            -- a Python object: a type the runtime has a value for comes back as
+            -- its name (a list proxy's type is `list`), any other as itself
+            local r = rt.H("type", x)
+            return type(r) == "string" and typeval(r) or r
+        elseif t == "table" and getmetatable(x) == EXC then
+            return x.cls
+        end
+        return typeval(tname(x))
+    end
+
+    B.type = function(...)
+        local n = select("#", ...)
+        if n == 1 then
+            return type_of((...))
+        elseif n == 3 then
+            throw("NotImplementedError", "type() with three arguments (tandem translation)")
+        end
+        throw("TypeError", "type() takes 1 or 3 arguments")
+    end
+    TYPES.type = B.type
+    typenames[B.type] = "type"
+
+    -- a constant the runtime has no value for (an int beyond 64 bits, bytes,
+    -- a complex number): the Python object, made once (the front end's
+    -- const; refused in a standalone file)
+    local PYCONST = {}
+    B.tdm_pyconst = function(kind, text)
+        local key = kind .. ":" .. text
+        local v = PYCONST[key]
+        if v == nil then
+            v = rt.H("pyconst", kind, text)
+            PYCONST[key] = v
+        end
+        return v
+    end
+
+    -- ---- crossing to Python --------------------------------------------------------------
+
+    -- the name in B of each builtin function (filled at the first export: B is
+    -- complete then)
+    local BNAME
+    local function builtin_name(f)
+        if BNAME == nil then
+            BNAME = {}
+            for k, v in pairs(B) do
+                if type(v) == "function" then
+                    BNAME[v] = k
+                end
+            end
+        end
+        return BNAME[f]
+    end
+
+    -- a builtin function or type leaves as Python's (len, int), a translated
+    -- function as the Python function it came from (core.lua)
+    local export0 = rt.export
+    function rt.export(v, seen)
+        if type(v) == "function" then
+            local n = builtin_name(v) or typenames[v]
+            if n ~= nil then
+                return rt.H("pybuiltin", n)
+            end
+        end
+        return export0(v, seen)
+    end
+
+    -- values whose export is exact and shares nothing translated code can
+    -- change: str, numbers, None, builtins, types (a translated function's
+    -- own attributes are not asked: refused)
+    local function crosses(o)
+        local t = type(o)
+        if t == "table" then
+            local mt = getmetatable(o)
+            return mt == CLASS or mt == TYPE or mt == DESC
+        elseif t == "function" then
+            return builtin_name(o) ~= nil or typenames[o] ~= nil
+        end
+        return t ~= "userdata"
+    end
+
+    -- o.name(...) for a method the runtime lacks (own_method, core.lua): of a
+    -- value that crosses exactly, CPython's own through the host (s.encode(),
+    -- x.to_bytes(2, "big")), keywords included; else nil (a refusal)
+    function rt.hostmethod(o, name)
+        if rt.H == nil or not crosses(o) then
+            return nil
+        end
+        return function(self, ...)
+            local args = pack(...)
+            local pos, np, kws, nk = {}, 0, {}, 0
+            for i = 1, args.n do
+                local a = args[i]
+                if getmetatable(a) == KW then
+                    kws[nk + 1], kws[nk + 2] = a.name, a.v
+                    nk = nk + 2
+                else
+                    np = np + 1
+                    pos[np] = a
+                end
+            end
+            for j = 1, nk do
+                pos[np + j] = kws[j]
+            end
+            local x = rt.export(self)
+            if nk == 0 then
+                return rt.hostcall("method", 3, 0, x, name, unpack(pos, 1, np))
+            end
+            return rt.hostcall("methodkw", 4, 0, x, name, np, unpack(pos, 1, np + nk))
+        end
+    end
+
+    -- ---- the runtime's own attributes -----------------------------------------------------
+
+    local function int_of(x)
+        return x == true and 1 or x == false and 0 or x
+    end
+    local DATA = {
+        int = { real = int_of, numerator = int_of, imag = function() return 0 end,
+                denominator = function() return 1 end },
+        float = { real = function(x) return x end, imag = function() return 0.0 end },
+        range = { start = function(r) return r.start end, stop = function(r) return r.stop end,
+                  step = function(r) return r.step end },
+    }
+    DATA.bool = DATA.int
+
+    -- the table of M holding o's own methods (a bool's are int's)
+    local function methods_of(o, tn)
+        if tn == "bool" then
+            return M.int
+        end
+        return M[tn]
+    end
+
+    local function bound(o, name)
+        return setmetatable({ o = o, name = name }, BOUND)
+    end
+
+    local DESCS = {}
+    local function descriptor(kind, name)
+        local key = kind .. "." .. name
+        local d = DESCS[key]
+        if d == nil then
+            d = setmetatable({ kind = kind, name = name }, DESC)
+            DESCS[key] = d
+        end
+        return d
+    end
+
+    local missing, missing_of
+    local function host_missing()
+        if missing_of ~= rt.H then
+            missing, missing_of = rt.H("missing"), rt.H
+        end
+        return missing
+    end
+
+    -- o.name of a value of the runtime (not a Python object): true and the
+    -- value; false and the AttributeError's message; false and nil when
+    -- CPython, asked through the host, has no such attribute (rt.getattr then
+    -- asks again for CPython's own AttributeError). Refusals raise.
+    local function lookup(o, name)
+        if name == "__class__" then
+            return true, type_of(o)
+        end
+        local tyn = type_name(o)
+        local kind = tyn == nil and tname(o) or nil
+        if tyn ~= nil then                          -- a type
+            if name == "__name__" or name == "__qualname__" then
+                return true, tyn
+            end
+            local own = M[tyn]
+            if own and own[name] and type(o) == "function" then
+                return true, descriptor(tyn, name)      -- str.lower
+            end
+            if M.classes[tyn] and M.classes[tyn][name] then
+                return true, bound(o, name)             -- dict.fromkeys
+            end
+        else
+            local data = DATA[kind]
+            if data and data[name] then
+                return true, data[name](o)
+            end
+            if name == "args" and getmetatable(o) == EXC then
+                return true, o.args
+            end
+            local own = methods_of(o, kind)
+            if own and own[name] then
+                return true, bound(o, name)
+            end
+        end
+        -- not the runtime's: CPython's own, through the host, for a value
+        -- that crosses exactly
+        if rt.H ~= nil and crosses(o) then
+            local v = rt.H("getattr?", rt.export(o), name)
+            if rawequal(v, host_missing()) then
+                return false, nil
+            end
+            return true, v
+        end
+        local names = kind and PYNAMES[kind]
+        if names == nil or names[name] or ssub(name, 1, 1) == "_" then
+            throw("NotImplementedError", sformat("the attribute %s.%s (tandem translation)",
+                                                 tyn or kind, name))
+        end
+        return false, sformat("'%s' object has no attribute '%s'", kind, name)
+    end
+
+    function rt.getattr(o, name)
+        if type(o) == "userdata" then
+            return rt.H("getattr", o, name)
+        end
+        local found, v = lookup(o, name)
+        if found then
+            return v
+        elseif v == nil then
+            return rt.H("getattr", rt.export(o), name)      -- CPython's AttributeError
+        end
+        throw("AttributeError", v)
+    end
+
+    -- o.name = v (v nil for del o.name): on a Python object through the host;
+    -- the runtime's values have no writable attribute, as CPython's builtin
+    -- types (its messages)
+    local function readonly(o, name)
+        local tn = type_name(o)
+        if tn ~= nil then
+            if getmetatable(o) == TYPE then
+                throw("NotImplementedError", sformat("setting the attribute %s.%s (tandem " ..
+                                                     "translation)", tn, name))
+            end
+            throw("TypeError", sformat("cannot set '%s' attribute of immutable type '%s'",
+                                       name, tn))
+        end
+        tn = tname(o)
+        local names = PYNAMES[tn]
+        if names == nil or ssub(name, 1, 1) == "_" then
+            -- a function's or an exception's own attributes, iterators ...
+            throw("NotImplementedError", sformat("setting the attribute %s.%s (tandem " ..
+                                                 "translation)", tn, name))
+        end
+        if DATA[tn] and DATA[tn][name] then
+            if tn == "range" then       -- members, not getsets
+                throw("AttributeError", "readonly attribute")
+            end
+            throw("AttributeError", sformat("attribute '%s' of '%s' objects is not writable",
+                                            name, tn))
+        end
+        if names[name] then
+            throw("AttributeError", sformat("'%s' object attribute '%s' is read-only", tn, name))
+        end
+        throw("AttributeError", sformat("'%s' object has no attribute '%s'", tn, name))
+    end
+
+    function rt.setattr(o, name, v)
+        local fresh = false
+        if getmetatable(v) == rt.FRESH then
+            v, fresh = v.v, true
+        end
+        if type(o) == "userdata" then
+            if not rt.shareable(v, fresh) then
+                throw("NotImplementedError", sformat("assigning a %s that translated code may " ..
+                      "still change to the attribute '%s' of a Python object (tandem " ..
+                      "translation)", tname(v), name))
+            end
+            rt.H("setattr", o, name, rt.export(v))
+            return
+        end
+        readonly(o, name)
+    end
+
+    function rt.delattr(o, name)
+        if type(o) == "userdata" then
+            rt.H("delattr", o, name)
+            return
+        end
+        readonly(o, name)
+    end
+
+    -- ---- the builtins --------------------------------------------------------------------
+
+    local function attrname(name)
+        if type(name) ~= "string" then
+            throw("TypeError", sformat("attribute name must be string, not '%s'", tname(name)))
+        end
+    end
+
+    local function nargs(name, lo, hi, n)
+        if n < lo or n > hi then
+            if lo == hi then
+                throw("TypeError", sformat("%s expected %d argument%s, got %d", name, lo,
+                                           lo == 1 and "" or "s", n))
+            end
+            throw("TypeError", sformat("%s expected at %s %d arguments, got %d", name,
+                                       n < lo and "least" or "most", n < lo and lo or hi, n))
+        end
+    end
+
+    B.getattr = function(...)
+        local n = select("#", ...)
+        nargs("getattr", 2, 3, n)
+        local o, name, default = ...
+        attrname(name)
+        if type(o) == "userdata" then
+            if n == 2 then
+                return rt.H("getattr", o, name)
+            end
+            local v = rt.H("getattr?", o, name)
+            if rawequal(v, host_missing()) then
+                return default
+            end
+            return v
+        end
+        local found, v = lookup(o, name)
+        if found then
+            return v
+        elseif n == 3 then
+            return default
+        end
+        return rt.getattr(o, name)          -- its AttributeError
+    end
+
+    B.hasattr = function(...)
+        nargs("hasattr", 2, 2, select("#", ...))
+        local o, name = ...
+        attrname(name)
+        if type(o) == "userdata" then
+            return not rawequal(rt.H("getattr?", o, name), host_missing())
+        end
+        return (lookup(o, name))
+    end
+
+    B.setattr = function(...)
+        nargs("setattr", 3, 3, select("#", ...))
+        local o, name, v = ...
+        attrname(name)
+        rt.setattr(o, name, v)
+        return nil
+    end
+
+    B.delattr = function(...)
+        nargs("delattr", 2, 2, select("#", ...))
+        local o, name = ...
+        attrname(name)
+        rt.delattr(o, name)
+        return nil
+    end
+
+    B.callable = function(...)
+        local n = select("#", ...)
+        if n ~= 1 then
+            throw("TypeError", sformat("callable() takes exactly one argument (%d given)", n))
+        end
+        local x = ...
+        local t = type(x)
+        if t == "function" then
+            return true
+        elseif t == "table" then
+            local mt = getmetatable(x)
+            return mt == CLASS or (EXT[mt] ~= nil and EXT[mt].call ~= nil)
+        elseif t == "userdata" then
+            return rt.H("callable", x)
+        end
+        return false
+    end
+
+    -- isinstance(x, NoneType or a Python class)
+    local isinstance0 = B.isinstance
+    B.isinstance = function(x, cls)
+        local t = type(cls)
+        if t == "table" and getmetatable(cls) == TYPE then
+            if type(x) == "userdata" then
+                return rt.H("isinstance", x, rt.export(cls))
+            end
+            return tname(x) == cls.name
+        elseif t == "userdata" then
+            return rt.H("isinstance", rt.export(x), cls)
+        end
+        return isinstance0(x, cls)
+    end
+
+    local function refuse_is()
+        throw("NotImplementedError", "'is' between two equal numbers or strings (tandem " ..
+              "translation)")
+    end
+
+    -- a is b where one of them is a type or a module's object: a Python
+    -- type object and the runtime's value for it are the same type; two
+    -- equal numbers or strings are refused (CPython's caches decide)
+    function rt.is_(a, b)
+        if rawequal(a, b) then
+            local t = type(a)
+            if t == "number" or t == "string" then
+                refuse_is()
+            end
+            return true
+        end
+        local ua, ub = type(a) == "userdata", type(b) == "userdata"
+        if ua == ub then
+            return false
+        end
+        local v = ua and b or a
+        if type_name(v) == nil or rt.H == nil then
+            return false
+        end
+        return rt.H("is", ua and a or b, rt.export(v))
+    end
+    function rt.isnot_(a, b)
+        return not rt.is_(a, b)
+    end
+
+    -- ---- the new kinds of value -----------------------------------------------------------
+
+    local function refuse(what)
+        throw("NotImplementedError", what .. " (tandem translation)")
+    end
+
+    EXT[BOUND] = {
+        kind = "builtin_function_or_method",
+        hashable = true,
+        call = function(b, ...)
+            return rt.method(b.o, b.name, ...)
+        end,
+        callkw = function(b, ...)
+            return rt.methodkw(b.o, b.name, ...)
+        end,
+        eq = function(a, b)
+            return rawequal(a.o, b.o) and a.name == b.name
+        end,
+        repr = function(b)
+            refuse(sformat("repr() of the bound method %s.%s", tname(b.o), b.name))
+        end,
+        export = function(b)
+            if rt.H ~= nil and crosses(b.o) then
+                return rt.H("getattr", rt.export(b.o), b.name)
+            end
+            refuse(sformat("the bound method %s.%s leaving translated code", tname(b.o),
+                           b.name))
+        end,
+    }
+
+    local function applies(kind, x)
+        if type(x) == "userdata" then
+            return rt.H("isinstance", x, kind)
+        end
+        local tn = tname(x)
+        return tn == kind or (kind == "int" and tn == "bool")
+    end
+    local function call_desc(d, method, ...)
+        if select("#", ...) == 0 then
+            throw("TypeError", sformat("unbound method %s.%s() needs an argument", d.kind,
+                                       d.name))
+        end
+        local self = ...
+        if not applies(d.kind, self) then
+            throw("TypeError", sformat("descriptor '%s' for '%s' objects doesn't apply to a " ..
+                                       "'%s' object", d.name, d.kind, tname(self)))
+        end
+        return method(self, d.name, select(2, ...))
+    end
+    -- T.name(self, ...) called on a builtin type T whose method name the
+    -- runtime has (own_method, core.lua): the descriptor's call, else nil
+    function rt.descmethod(t, name)
+        local tn = typenames[t]
+        local own = tn and M[tn]
+        if own == nil or own[name] == nil then
+            return nil
+        end
+        local d = descriptor(tn, name)
+        return function(_, ...)
+            return call_desc(d, rt.method, ...)
+        end
+    end
+
+    EXT[DESC] = {
+        kind = "method_descriptor",
+        hashable = true,
+        key = function(d)
+            return d
+        end,
+        call = function(d, ...)
+            return call_desc(d, rt.method, ...)
+        end,
+        callkw = function(d, ...)
+            return call_desc(d, rt.methodkw, ...)
+        end,
+        eq = rawequal,
+        repr = function(d)
+            return sformat("<method '%s' of '%s' objects>", d.name, d.kind)
+        end,
+        export = function(d)
+            return rt.H("getattr", rt.H("pybuiltin", d.kind), d.name)
+        end,
+    }
+
+    EXT[TYPE] = {
+        kind = "type",
+        hashable = true,
+        key = function(t)
+            return t
+        end,
+        call = function(t, ...)
+            if rt.H == nil then
+                refuse(sformat("calling the type %s", t.name))
+            end
+            return rt.call(rt.export(t), ...)
+        end,
+        eq = rawequal,
+        repr = function(t)
+            return "<class '" .. t.name .. "'>"
+        end,
+        export = function(t)
+            return rt.H("typeobj", t.name)
+        end,
+    }
+
+    -- values that may be assigned to a Python object's attribute or a global
+    -- as they are (they cross exactly and nothing translated can change them)
+    local shareable0 = rt.shareable
+    function rt.shareable(v, fresh)
+        local mt = type(v) == "table" and getmetatable(v)
+        if mt == TYPE or mt == DESC then
+            return true
+        end
+        return shareable0(v, fresh)
+    end
+end
