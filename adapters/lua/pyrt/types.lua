@@ -261,6 +261,10 @@ do
 
     function rt.getattr(o, name)
         if type(o) == "userdata" then
+            local v = rt.modattr(o, name)   -- pymath.lua: a module's, kept with the epoch
+            if v ~= nil then
+                return v
+            end
             return rt.H("getattr", o, name)
         end
         local found, v = lookup(o, name)
