@@ -11,7 +11,8 @@ Rows (issue 9, "Performance"):
   hand-written Lua.
 - Kernels, translated vs hand-written Lua vs CPython: recursive fib(27), a
   prime sieve to 10**6, a 10**5-piece string built with join, a word count
-  over a dict. Target: translated at most 2x hand-written Lua.
+  over a dict, a float kernel calling math.sqrt/floor/log (pyrt/pymath.lua).
+  Target: translated at most 2x hand-written Lua.
 - Translation time of a 200-line function (target under 20 ms) and of the
   same function again (cached).
 - Floors (printed after the table): what the comparator and fib cost by hand
@@ -26,6 +27,7 @@ prints instead the user-space instructions of each contender (perf stat
 -e instructions:u on a child running it once and three times, differenced
 and halved), deterministic where the shared machine's timings swing.
 """
+import math
 import os
 import subprocess
 import sys
@@ -70,6 +72,14 @@ def build(n):
     return len(",".join(parts))
 
 
+def distances(n):
+    s = 0.0
+    for i in range(n):
+        x = i * 0.5
+        s += math.sqrt(x * x + 1.0) - math.floor(x) + math.log(x + 1.0)
+    return s
+
+
 def wordcount(text):
     counts = {}
     for w in text.split():
@@ -106,6 +116,15 @@ function B.build(n)
     local parts = {}
     for i = 0, n - 1 do parts[#parts + 1] = tostring(i) end
     return #table.concat(parts, ",")
+end
+function B.distances(n)
+    local sqrt, floor, log = math.sqrt, math.floor, math.log
+    local s = 0.0
+    for i = 0, n - 1 do
+        local x = i * 0.5
+        s = s + (sqrt(x * x + 1.0) - floor(x) + log(x + 1.0))
+    end
+    return s
 end
 function B.wordcount(text)
     local counts, n = {}, 0
@@ -278,6 +297,7 @@ KERNELS = [
     ("sieve to 10**6", "sieve", lambda: (10 ** 6,)),
     ("join of 10**5 pieces", "build", lambda: (10 ** 5,)),
     ("word count, 10**5 words", "wordcount", lambda: (words(10 ** 5),)),
+    ("math kernel, 10**5 steps", "distances", lambda: (10 ** 5,)),
 ]
 
 

@@ -332,6 +332,13 @@ typedef struct tdmR_Lang {
 
     /* "Lua 5.4.6", "Python 3.11.2": static storage, or NULL. */
     const char *release_name;
+    /* Optional (may be NULL: yes). May dropping one reference to handle run
+       code of this language (a finalizer)? No when another reference keeps
+       it alive. A release that cannot run code leaves rt->epoch alone
+       (bridge/value.c), so a translated read returning an object that stays
+       referenced does not end the values cached before it. Runtime lock
+       held; never raises. */
+    int (*release_runs)(tdm_Runtime *rt, void *handle);
 } tdmR_Lang;
 
 #endif /* TDM_LANG_H */

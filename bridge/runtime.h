@@ -35,6 +35,11 @@ struct tdm_Runtime {
        reads by the lock holder means no code of another language ran on this
        thread in between (translated code's global cache, adapters/lua/lxlate.c). */
     uint64_t epoch;
+    /* The bumps of read-only host calls translated code made (a global, a
+       module's attribute: adapters/lua/lxlate.c, rt.hpure), which ran no
+       other code: rt.epoch() is epoch - pure, so those reads leave every
+       value cached before them valid. */
+    uint64_t pure;
     int depth;                  /* frames on the chain */
     int maxdepth;               /* TDM_MAX_DEPTH unless changed */
     int closed;                 /* set by tdmR_close */

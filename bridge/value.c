@@ -19,7 +19,9 @@ void tdmV_release(tdm_Runtime *rt, tdm_Value *v)
                && v->lang < TDM_NLANG) {
         const tdmR_Lang *l = rt->lang[v->lang];
         if (l != NULL) {
-            rt->epoch++;        /* a release may run code (a finalizer) */
+            if (l->release_runs == NULL || l->release_runs(rt, v->u.obj)) {
+                rt->epoch++;    /* a release may run code (a finalizer) */
+            }
             l->release(rt, v->u.obj);
         }
     }

@@ -352,6 +352,7 @@ const tdmR_Lang tdmF_lang = {
     NULL,       /* a cdata is a refcounted C object, usable from any runtime */
     NULL, NULL,                 /* no peek: every read goes through c_op */
     NULL, NULL, NULL, NULL,     /* attached by tdmF_attach: no open/close/control/release name */
+    NULL,                       /* a release may run code (a cdata's finalizer) */
 };
 
 int tdmF_attach(tdm_Runtime *rt, char *err, size_t n)

@@ -279,7 +279,9 @@ static void release_handle(tdm_Runtime *rt, tdm_LangId lang, void *handle)
 {
     const tdmR_Lang *l = rt->lang[lang];
     if (l != NULL) {
-        rt->epoch++;            /* a release may run code (a finalizer) */
+        if (l->release_runs == NULL || l->release_runs(rt, handle)) {
+            rt->epoch++;        /* a release may run code (a finalizer) */
+        }
         l->release(rt, handle);
     }
 }

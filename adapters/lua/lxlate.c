@@ -77,6 +77,7 @@ typedef struct Gen {
     struct {            /* call-site caches of global callees (direct_call): */
         const char *name;   /* the global (a name in the IR) */
         int k;              /* the number of positional arguments */
+        const char *attr;   /* module_call: the attribute called (NULL: a call) */
     } gc[GC_MAX];
     int ngc;            /* chunk locals CV<i>, CE<i>, CB<i> declared in statics */
     struct {            /* bounds of parameters never rebound, known where an
@@ -1229,10 +1230,12 @@ static char *list_slot_cond(Gen *g, const tdmX_Node *o, const tdmX_Node *k, cons
 /* The call-site cache of global `name` called with k positional arguments:
    its index (chunk locals CV<i>, CE<i>, CB<i> declared on first use), or -1
    when the chunk has GC_MAX already. */
-static int gcache_slot(Gen *g, const char *name, int k)
+static int gcache_slot2(Gen *g, const char *name, int k, const char *attr)
 {
     for (int i = 0; i < g->ngc; i++) {
-        if (g->gc[i].k == k && strcmp(g->gc[i].name, name) == 0) {
+        if (g->gc[i].k == k && strcmp(g->gc[i].name, name) == 0
+            && (g->gc[i].attr == NULL) == (attr == NULL)
+            && (attr == NULL || strcmp(g->gc[i].attr, attr) == 0)) {
             return i;
         }
     }
@@ -1242,11 +1245,17 @@ static int gcache_slot(Gen *g, const char *name, int k)
     int i = g->ngc++;
     g->gc[i].name = name;
     g->gc[i].k = k;
+    g->gc[i].attr = attr;
     Buf *save = g->o;
     g->o = &g->statics;
     emit(g, "local CV%d, CE%d, CB%d; ", i, i, i);
     g->o = save;
     return i;
+}
+
+static int gcache_slot(Gen *g, const char *name, int k)
+{
+    return gcache_slot2(g, name, k, NULL);
 }
 
 /* s is one parenthesised expression: "(...)" whose first "(" closes at
@@ -1534,6 +1543,73 @@ static unsigned display_mask(const tdmX_Node *n, int from)
     return mask;
 }
 
+/* (method (global M) NAME args...) with positional arguments: M.NAME(args)
+   where M is usually a module (math.sqrt(x)). A call-site cache keeps what
+   M.NAME resolved to with the epoch (rt.modfn, pyrt/pymath.lua: a module's
+   attribute, as a native function when it is a genuine math function), so
+   a loop pays no crossing; anything else (M not a module, a name its
+   __dict__ lacks) is the method call as usual, M.NAME looked up before the
+   arguments run (rt.mcheck), as CPython does. 1 done, 0 not applicable. */
+static int module_call(Gen *g, const tdmX_Node *n, Ex *out)
+{
+    const tdmX_Node *m = n->u.l.v[1];
+    int nargs = n->u.l.n - 3;
+    if (!tdmX_is(m, "global") || g->leaf || g->flat) {
+        return 0;
+    }
+    for (int i = 0; i < nargs; i++) {
+        const tdmX_Node *a = n->u.l.v[3 + i];
+        if (tdmX_is(a, "kw") || tdmX_is(a, "star") || tdmX_is(a, "dstar")) {
+            return 0;
+        }
+    }
+    int gc = gcache_slot2(g, sym(m, 1), 0, sym(n, 2));
+    if (gc < 0) {
+        return 0;
+    }
+    Ex me;
+    if (expr(g, m, &me) != 0) {
+        return -1;
+    }
+    int tm = ++g->tmp, tf = ++g->tmp, tc = ++g->tmp;
+    /* CB<gc>: t<tf> is a Lua function taking these arguments (a native) */
+    emit(g, "local t%d, t%d = nil, CV%d; if CE%d ~= EP() then t%d = %s; t%d = rt.modfn(t%d, "
+         "\"%s\", %d); CV%d, CE%d, CB%d = t%d, t%d and EP() or nil, type(t%d) == \"function\" "
+         "end; local t%d = t%d or rt.mcheck(t%d, \"%s\"); ", tm, tf, gc, gc, tm, me.s, tf, tm,
+         sym(n, 2), nargs, gc, gc, gc, tf, tf, tf, tc, tf, tm, sym(n, 2));
+    free(me.s);
+    Ex *e = calloc((size_t)nargs + 1, sizeof *e);
+    if (e == NULL) {
+        g->oom = 1;
+        return -1;
+    }
+    if (exprs(g, (const tdmX_Node *const *)n->u.l.v + 3, nargs, e) != 0) {
+        free(e);
+        return -1;
+    }
+    char *args = join(g, e, nargs, NULL);
+    unsigned mask = display_mask(n, 3);
+    char callee[48];
+    if (mask) {
+        snprintf(callee, sizeof callee, "rt.callm(%u, t%d", mask, tc);
+    } else {
+        snprintf(callee, sizeof callee, "call(t%d", tc);
+    }
+    int tr = ++g->tmp;
+    emit(g, "local t%d; ", tr);
+    if (!mask) {                /* a native: called as the Lua function it is */
+        emit(g, "if CB%d then t%d = t%d(%s) else", gc, tr, tf, args ? args : "");
+    }
+    emit(g, "if t%d then t%d = %s%s%s) else t%d = method(t%d, \"%s\"%s%s) end; ", tc, tr,
+         callee, nargs ? ", " : "", args ? args : "", tr, tm, sym(n, 2), nargs ? ", " : "",
+         args ? args : "");
+    free(args);
+    free_exs(e, nargs);
+    free(e);
+    *out = ex_make(dupf(g, "t%d", tr), 0, 1);
+    return out->s ? 1 : -1;
+}
+
 /* receiver, its method (rt.mcheck: nil for our own values, else Python's
    bound method), then the arguments, then the call */
 static int method_first(Gen *g, const tdmX_Node *n, Ex *out)
@@ -1591,7 +1667,7 @@ static int expr(Gen *g, const tdmX_Node *n, Ex *out)
     if (g->oom) {
         return -1;
     }
-    int vrc;
+    int vrc, rc0;
     if (versioned(g, n, out, &vrc)) {
         return vrc;
     }
@@ -1831,6 +1907,8 @@ static int expr(Gen *g, const tdmX_Node *n, Ex *out)
         }
         *out = ex_make(dupf(g, "rt.getattr(%s, \"%s\")", o.s, sym(n, 2)), 0, 0);
         free(o.s);
+    } else if (strcmp(h, "method") == 0 && (rc0 = module_call(g, n, out)) != 0) {
+        return rc0 < 0 ? -1 : 0;
     } else if (strcmp(h, "method") == 0 && list_append(g, n)) {
         return inline_append(g, n, out);
     } else if (strcmp(h, "method") == 0 && method_checked(n)) {
@@ -3084,7 +3162,7 @@ static const char prelude[] =
     /* a global read asks __globals__ at call time, unless this run holds the
        same value read since the last crossing (rt.epoch: docs/translation.md) */
     "local EP, GV, GE = rt.epoch, {}, {}; local function G(n) local e = EP() "
-    "if e and GE[n] == e then return GV[n] end local v = H(\"global\", K, n) e = EP() "
+    "if e and GE[n] == e then return GV[n] end local v = rt.hpure(H, \"global\", K, n) e = EP() "
     "if e then GV[n] = v GE[n] = e end return v end; "
     /* the C fast paths of the hottest helpers (lxfast.c) */
     "local OVF, XF, XB, XREG = rt.overflow, rt.xf, rt.xb, rt.xreg; "
@@ -3741,9 +3819,29 @@ static int l_epoch(lua_State *L)
     const tdm_Runtime *rt = lua_touserdata(L, lua_upvalueindex(1));
     const tdmS_Frame *f = rt->top;
     if (f != NULL && f->excl && f->host == NULL) {
-        lua_pushinteger(L, (lua_Integer)rt->epoch);
+        lua_pushinteger(L, (lua_Integer)(rt->epoch - rt->pure));
     } else {
         lua_pushboolean(L, 0);
+    }
+    return 1;
+}
+
+/* rt.hpure(H, op, ...): H(op, ...) for a host op that only reads (a
+   global, a module's own attribute) and runs no code of its own. When the
+   call was the only crossing (the epoch moved by exactly its own bump: no
+   nested crossing, no release), that bump is counted as pure and rt.epoch()
+   does not move: the values translated code cached before stay valid. Two
+   globals read in one loop re-read each other's stale entries forever
+   otherwise (each read's crossing invalidated the other's cache). The
+   assumption is the one every cached read already makes: no Python code
+   (a signal handler, a finalizer) runs inside the read. [-n, +1, e] */
+static int l_hpure(lua_State *L)
+{
+    tdm_Runtime *rt = lua_touserdata(L, lua_upvalueindex(1));
+    uint64_t e0 = rt->epoch;
+    lua_call(L, lua_gettop(L) - 1, 1);
+    if (rt->epoch == e0 + 1) {
+        rt->pure++;
     }
     return 1;
 }
@@ -3764,6 +3862,9 @@ static void push_pyrt(lua_State *L, tdmL_State *st)
     lua_pushlightuserdata(L, st->rt);
     lua_pushcclosure(L, l_epoch, 1);
     lua_setfield(L, -2, "epoch");
+    lua_pushlightuserdata(L, st->rt);
+    lua_pushcclosure(L, l_hpure, 1);
+    lua_setfield(L, -2, "hpure");
     tdmL_push_fast(L, -1);
     lua_setfield(L, -2, "fast");
     tdmL_push_centry(L, -1);

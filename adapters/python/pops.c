@@ -1034,6 +1034,14 @@ static void p_release(tdm_Runtime *rt, void *handle)
     }
 }
 
+/* Only the last reference's release can run a finalizer; without the GIL
+   the count cannot be read: say yes. */
+static int p_release_runs(tdm_Runtime *rt, void *handle)
+{
+    (void)rt;
+    return handle == NULL || !PyGILState_Check() || Py_REFCNT((PyObject *)handle) <= 1;
+}
+
 static void p_retain(tdm_Runtime *rt, void *handle)
 {
     (void)rt;
@@ -1108,6 +1116,7 @@ const tdmR_Lang tdmP_lang = {
     .op = p_op,
     .finish = p_finish,
     .release = p_release,
+    .release_runs = p_release_runs,
     .retain = p_retain,
     .unblock = p_unblock,
     .reblock = p_reblock,

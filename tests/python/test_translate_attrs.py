@@ -303,6 +303,13 @@ def unicode_int_caught(s):
     except ValueError as e:
         return "caught: " + str(e)
 
+def fmt_attrs(x):
+    return "{0.real}|{0.imag}|{1.start}|{1.step}".format(x, range(2, 9, 3)), \
+        "{e.args}-{e.args[0]}".format(e=ValueError(x)), "{0.__class__.__name__}".format(x)
+
+def fmt_attr_missing(x):
+    return "{0.nope}".format(x)
+
 def complex_pow(x, y):
     z = x ** y
     return z, pow(x, y), z.real, z.imag, abs(z), type(z).__name__, z * 2, repr(z), \
@@ -382,6 +389,8 @@ for _s in ("ǅungla", "straße", "ΣΑΣ", "ﬁx", "İi", "Ⅻ", "٣٤", "x²", 
     CASES.append((f("unicode_case"), (_s,)))
 for _s in ("٣٤", " ١٢ ", "\u3000 7\u2003", "１２３", "x٣", "٣_٤", "٣.٤"):
     CASES += [(f("unicode_int"), (_s,)), (f("unicode_int_caught"), (_s,))]
+CASES += [(f("fmt_attrs"), (v,)) for v in (3, -2.5, True)]
+CASES += [(f("fmt_attr_missing"), (v,)) for v in (3, "s", [1])]
 CASES += [(f("complex_pow"), xy) for xy in ((-8, 1 / 3), (-2.0, 0.5), (-1, 0.5), (-1e300, 0.5),
                                             (-0.0, 0.5), (-8, 2.0))]
 CASES += [(f("unicode_int_base"), (s, b)) for s, b in (("١٠", 2), ("ff", 16), ("٧٧", 8),

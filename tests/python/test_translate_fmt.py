@@ -309,9 +309,11 @@ def test_python_objects_format_through_python(lua):
         assert outcome(lf, (fmt, x)) == outcome(p_object_pct, (fmt, x))
 
 
-def test_attribute_of_a_lua_value_is_refused_at_run_time(lua):
-    with pytest.raises(NotImplementedError, match="attribute"):
-        lua.translate(c_sformat_attr)(5)
+def test_attribute_of_a_lua_value(lua):
+    """A `.attr` field reads the attribute as `o.name` does (refused until
+    the twentieth session)."""
+    for v in (5, 2.5, True):
+        assert outcome(lua.translate(c_sformat_attr), (v,)) == outcome(c_sformat_attr, (v,))
 
 
 def test_n_under_c_locale_only(lua):

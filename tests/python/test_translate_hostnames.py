@@ -97,6 +97,14 @@ def catch_not_a_class(n):
 def raise_own(n):
     raise SubError("raised", n)
 
+def helper(x):
+    return x
+
+def is_helper(g):
+    def inner():
+        return 0
+    return g is helper, g is not helper, helper is g, inner is helper, g is MISSING
+
 def python_constants(n):
     big = 1180591620717411303424
     return big == 2 ** 70, big + n, -99999999999999999999 // 7, b"\\x00\\xff" + bytes([n]), \
@@ -125,6 +133,7 @@ CASES += [(f("catch_given"), (cls, n)) for cls in (ValueError, LookupError,
           for n in range(3)]
 CASES += [(f("catch_not_a_class"), (0,)), (f("raise_own"), (5,))]
 CASES += [(f("python_constants"), (n,)) for n in (0, 7)]
+CASES += [(f("is_helper"), (g,)) for g in (NS["helper"], NS["MISSING"], len, 3, None)]
 
 
 @pytest.mark.parametrize("case", CASES, ids=case_id)

@@ -427,7 +427,11 @@ static void test_attr(void)
                                 "(assign 3 (attr (local a) x) (attr (global g) y))"
                                 "(aug 4 (attr (local a) x) iadd (int 1))"
                                 "(del 5 (attr (local a) x))"
-                                "(assign 6 (local x) (attr (attr (local a) b) c))"));
+                                "(assign 6 (local x) (attr (attr (local a) b) c))"
+                                /* the bare words inf and nan are names here */
+                                "(expr 7 (attr (global g) inf))"
+                                "(expr 8 (method (local a) nan (float nan)))"
+                                "(assign 9 (attr (local a) inf) (float inf))"));
     CHECK_STR(ok, "");
     if (ok[0]) {
         fprintf(stderr, "%s\n", ok);
@@ -439,6 +443,16 @@ static void test_attr(void)
     CHECK_CONTAINS(reject(HDR("(assign 2 (attr (local a) (int 1)) (int 1))")),
                    "attribute target takes");
     CHECK_CONTAINS(reject(HDR("(del 2 (attr (local zz) x))")), "'zz' is not declared");
+    CHECK_CONTAINS(reject(HDR("(expr 2 (attr (local a) -inf))")), "name expected");
+    CHECK_CONTAINS(reject(HDR("(expr 2 (attr (local a) 1.5))")), "name expected");
+    tdmX_Module *mi = load(HDR("(expr 2 (attr (local a) inf))"));
+    CHECK(mi != NULL);
+    if (mi != NULL) {
+        const tdmX_Node *e = mi->funcs[0].body->u.l.v[1]->u.l.v[2];
+        CHECK(e->u.l.v[2]->kind == TDMX_SYM);
+        CHECK_STR(e->u.l.v[2]->u.s.p, "inf");
+        tdmX_free(mi);
+    }
 
     tdmX_Module *m = load(GEN("(assign 2 (local x) (yield 2 8 _))"
                               "(assign 3 (attr (local acc) v) (local x))"

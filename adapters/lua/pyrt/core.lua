@@ -2783,6 +2783,10 @@ function rt.call(f, ...)
         return EXT[mt].call(f, ...)     -- types.lua: bound methods, str.lower ...
     end
     if t == "userdata" then
+        local r = rt.callnat(f, ...)        -- pymath.lua: math.sqrt ... natively
+        if not rawequal(r, rt.FALLBACK) then
+            return r
+        end
         -- through the host, whose results stay exact (bytes, ints beyond 64
         -- bits are Python objects; the bridge would convert them)
         return (rt.hostcall("callobj", 2, 0, f, ...))       -- hostcall.lua
@@ -3498,6 +3502,13 @@ end
 
 function rt.method(o, name, ...)
     if type(o) == "userdata" then
+        local v = rt.modattr(o, name)       -- pymath.lua: a module's function
+        if v ~= nil then
+            local r = rt.callnat(v, ...)
+            if not rawequal(r, rt.FALLBACK) then
+                return r
+            end
+        end
         for i = 1, select("#", ...) do
             if getmetatable((select(i, ...))) == KW then
                 throw("NotImplementedError", "keyword arguments to a method of a Python " ..
@@ -3516,6 +3527,10 @@ end
 -- method (AttributeError when it has not), else Python's bound method.
 function rt.mcheck(o, name)
     if type(o) == "userdata" then
+        local v = rt.modattr(o, name)       -- pymath.lua: kept with the epoch
+        if v ~= nil then
+            return v
+        end
         return rt.H("getattr", o, name)
     end
     own_method(o, name)

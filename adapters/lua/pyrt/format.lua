@@ -760,11 +760,9 @@ do
         return acc
     end
 
+    -- "{0.real}": the attribute as `o.name` reads it (types.lua)
     local function getattr(obj, name)
-        if type(obj) == "userdata" then
-            return rt.H("call", "getattr", obj, name)
-        end
-        notimpl("an attribute in a str.format field")
+        return rt.getattr(obj, name)
     end
 
     local build   -- forward

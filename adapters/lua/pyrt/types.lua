@@ -261,6 +261,10 @@ do
 
     function rt.getattr(o, name)
         if type(o) == "userdata" then
+            local v = rt.modattr(o, name)   -- pymath.lua: a module's, kept with the epoch
+            if v ~= nil then
+                return v
+            end
             return rt.H("getattr", o, name)
         end
         local found, v = lookup(o, name)
@@ -453,10 +457,14 @@ do
             return false
         end
         local v = ua and b or a
-        if type_name(v) == nil or rt.H == nil then
+        if rt.H == nil or (type_name(v) == nil and type(v) ~= "function") then
             return false
         end
-        return rt.H("is", ua and a or b, rt.export(v))
+        -- a type, or a function: a translated function is the Python
+        -- function it came from (a closure that cannot leave is no Python
+        -- object at all)
+        local ok, x = pcall(rt.export, v)
+        return ok and rt.H("is", ua and a or b, x)
     end
     function rt.isnot_(a, b)
         return not rt.is_(a, b)

@@ -15,6 +15,7 @@ import collections.abc
 import functools
 import builtins
 import inspect
+import math
 import operator
 import sys
 import textwrap
@@ -1420,6 +1421,15 @@ _NAMED_TYPES: Dict[str, type] = {
         type(iter(set())), type(iter({})))}
 
 
+# The math functions pyrt/pymath.lua runs natively: the genuine objects (a
+# function monkeypatched into math is not one of them), by id
+_NATIVE_MATH: Dict[int, Tuple[Any, str]] = {
+    id(getattr(math, n)): (getattr(math, n), n) for n in (
+        "sqrt", "exp", "sin", "cos", "tan", "asin", "acos", "atan", "fabs", "floor", "ceil",
+        "log2", "log10", "log", "fmod", "isnan", "isinf", "isfinite", "degrees", "radians",
+        "trunc")}
+
+
 def _keyinfo(o: Any) -> Any:
     """What dict key a Python object is in translated code (rt.pykey in
     pyrt/core.lua): the value it equals when its type keeps the equality and
@@ -1875,6 +1885,16 @@ class _Hooks:
             kind, text = args
             return bytes.fromhex(text) if kind == "bytes" else \
                 int(text) if kind == "int" else complex(text)
+        if op == "ismodule":    # pyrt/pymath.lua: may its attributes be kept?
+            return isinstance(args[0], types.ModuleType)
+        if op == "modattr?":    # a module's own attribute (no __getattr__), or missing
+            o, name = args
+            if name.startswith("__"):
+                return _MISSING
+            return vars(o).get(name, _MISSING)
+        if op == "natname":     # the math function pyrt runs natively, or False
+            entry = _NATIVE_MATH.get(id(args[0]))
+            return entry[1] if entry is not None and entry[0] is args[0] else False
         if op == "keyinfo":     # a Python object as a dict key (rt.pykey)
             return _keyinfo(args[0])
         if op == "pybuiltin":
