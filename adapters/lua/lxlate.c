@@ -1575,8 +1575,12 @@ static int module_call(Gen *g, const tdmX_Node *n, Ex *out)
     /* CB<gc>: t<tf> is a Lua function taking these arguments (a native) */
     emit(g, "local t%d, t%d = nil, CV%d; if CE%d ~= EP() then t%d = %s; t%d = rt.modfn(t%d, "
          "\"%s\", %d); CV%d, CE%d, CB%d = t%d, t%d and EP() or nil, type(t%d) == \"function\" "
-         "end; local t%d = t%d or rt.mcheck(t%d, \"%s\"); ", tm, tf, gc, gc, tm, me.s, tf, tm,
-         sym(n, 2), nargs, gc, gc, gc, tf, tf, tf, tc, tf, tm, sym(n, 2));
+         "end; ", tm, tf, gc, gc, tm, me.s, tf, tm, sym(n, 2), nargs, gc, gc, gc, tf, tf, tf);
+    if (method_checked(n)) {    /* arguments with effects: the method looked up first */
+        emit(g, "local t%d = t%d or rt.mcheck(t%d, \"%s\"); ", tc, tf, tm, sym(n, 2));
+    } else {                    /* else rt.method looks it up (one crossing, not two) */
+        emit(g, "local t%d = t%d; ", tc, tf);
+    }
     free(me.s);
     Ex *e = calloc((size_t)nargs + 1, sizeof *e);
     if (e == NULL) {
