@@ -1543,6 +1543,38 @@ static unsigned display_mask(const tdmX_Node *n, int from)
     return mask;
 }
 
+/* The arguments of (method o NAME args...), in order, joined with commas
+   into *args (NULL when there are none). 0, or -1 on error. */
+static int method_args(Gen *g, const tdmX_Node *n, char **args)
+{
+    int nargs = n->u.l.n - 3;
+    Ex *e = calloc((size_t)nargs + 1, sizeof *e);
+    if (e == NULL) {
+        g->oom = 1;
+        return -1;
+    }
+    if (exprs(g, (const tdmX_Node *const *)n->u.l.v + 3, nargs, e) != 0) {
+        free(e);
+        return -1;
+    }
+    *args = join(g, e, nargs, NULL);
+    free_exs(e, nargs);
+    free(e);
+    return 0;
+}
+
+/* The opening of a call of the Python callable t<t>: "call(t<t>", or
+   "rt.callm(MASK, t<t>" when display arguments may be kept
+   (pyrt/hostcall.lua) */
+static void call_open(char *buf, size_t size, unsigned mask, int t)
+{
+    if (mask) {
+        snprintf(buf, size, "rt.callm(%u, t%d", mask, t);
+    } else {
+        snprintf(buf, size, "call(t%d", t);
+    }
+}
+
 /* (method (global M) NAME args...) with positional arguments: M.NAME(args)
    where M is usually a module (math.sqrt(x)). A call-site cache keeps what
    M.NAME resolved to with the epoch (rt.modfn, pyrt/pymath.lua: a module's
@@ -1582,23 +1614,13 @@ static int module_call(Gen *g, const tdmX_Node *n, Ex *out)
         emit(g, "local t%d = t%d; ", tc, tf);
     }
     free(me.s);
-    Ex *e = calloc((size_t)nargs + 1, sizeof *e);
-    if (e == NULL) {
-        g->oom = 1;
+    char *args;
+    if (method_args(g, n, &args) != 0) {
         return -1;
     }
-    if (exprs(g, (const tdmX_Node *const *)n->u.l.v + 3, nargs, e) != 0) {
-        free(e);
-        return -1;
-    }
-    char *args = join(g, e, nargs, NULL);
     unsigned mask = display_mask(n, 3);
     char callee[48];
-    if (mask) {
-        snprintf(callee, sizeof callee, "rt.callm(%u, t%d", mask, tc);
-    } else {
-        snprintf(callee, sizeof callee, "call(t%d", tc);
-    }
+    call_open(callee, sizeof callee, mask, tc);
     int tr = ++g->tmp;
     emit(g, "local t%d; ", tr);
     if (!mask) {                /* a native: called as the Lua function it is */
@@ -1608,8 +1630,6 @@ static int module_call(Gen *g, const tdmX_Node *n, Ex *out)
          callee, nargs ? ", " : "", args ? args : "", tr, tm, sym(n, 2), nargs ? ", " : "",
          args ? args : "");
     free(args);
-    free_exs(e, nargs);
-    free(e);
     *out = ex_make(dupf(g, "t%d", tr), 0, 1);
     return out->s ? 1 : -1;
 }
@@ -1627,16 +1647,10 @@ static int method_first(Gen *g, const tdmX_Node *n, Ex *out)
     int to = ++g->tmp, tm = ++g->tmp;
     emit(g, "local t%d = %s; local t%d = rt.mcheck(t%d, \"%s\"); ", to, o.s, tm, to, sym(n, 2));
     free(o.s);
-    Ex *e = calloc((size_t)nargs + 1, sizeof *e);
-    if (e == NULL) {
-        g->oom = 1;
+    char *args;
+    if (method_args(g, n, &args) != 0) {
         return -1;
     }
-    if (exprs(g, (const tdmX_Node *const *)n->u.l.v + 3, nargs, e) != 0) {
-        free(e);
-        return -1;
-    }
-    char *args = join(g, e, nargs, NULL);
     const char *fast = strcmp(sym(n, 2), "append") == 0 && nargs == 1 ? "MAPPEND"
                      : strcmp(sym(n, 2), "get") == 0 && (nargs == 1 || nargs == 2) ? "MGET"
                      : NULL;
@@ -1644,11 +1658,7 @@ static int method_first(Gen *g, const tdmX_Node *n, Ex *out)
     /* a Python object's method (t<tm>): a display argument may be kept
        (rt.callm, pyrt/hostcall.lua) */
     char callee[48];
-    if (mask) {
-        snprintf(callee, sizeof callee, "rt.callm(%u, t%d", mask, tm);
-    } else {
-        snprintf(callee, sizeof callee, "call(t%d", tm);
-    }
+    call_open(callee, sizeof callee, mask, tm);
     if (fast != NULL) {
         emit(g, "local t%d; if t%d then t%d = %s, %s) else t%d = %s(t%d, %s) end; ", tr,
              tm, tr, callee, args ? args : "", tr, fast, to, args ? args : "");
@@ -1658,8 +1668,6 @@ static int method_first(Gen *g, const tdmX_Node *n, Ex *out)
              nargs ? ", " : "", args ? args : "");
     }
     free(args);
-    free_exs(e, nargs);
-    free(e);
     *out = ex_make(dupf(g, "t%d", tr), 0, 1);
     return out->s ? 0 : -1;
 }
@@ -1909,7 +1917,10 @@ static int expr(Gen *g, const tdmX_Node *n, Ex *out)
         if (expr(g, n->u.l.v[1], &o) != 0) {
             return -1;
         }
-        *out = ex_make(dupf(g, "rt.getattr(%s, \"%s\")", o.s, sym(n, 2)), 0, 0);
+        /* of a global (math.pi): a module's attribute is kept (pyrt/pymath.lua) */
+        *out = ex_make(dupf(g, "rt.%s(%s, \"%s\")",
+                            tdmX_is(n->u.l.v[1], "global") ? "gattr" : "getattr", o.s,
+                            sym(n, 2)), 0, 0);
         free(o.s);
     } else if (strcmp(h, "method") == 0 && (rc0 = module_call(g, n, out)) != 0) {
         return rc0 < 0 ? -1 : 0;

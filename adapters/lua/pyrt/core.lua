@@ -3502,13 +3502,6 @@ end
 
 function rt.method(o, name, ...)
     if type(o) == "userdata" then
-        local v = rt.modattr(o, name)       -- pymath.lua: a module's function
-        if v ~= nil then
-            local r = rt.callnat(v, ...)
-            if not rawequal(r, rt.FALLBACK) then
-                return r
-            end
-        end
         for i = 1, select("#", ...) do
             if getmetatable((select(i, ...))) == KW then
                 throw("NotImplementedError", "keyword arguments to a method of a Python " ..
@@ -3527,10 +3520,6 @@ end
 -- method (AttributeError when it has not), else Python's bound method.
 function rt.mcheck(o, name)
     if type(o) == "userdata" then
-        local v = rt.modattr(o, name)       -- pymath.lua: kept with the epoch
-        if v ~= nil then
-            return v
-        end
         return rt.H("getattr", o, name)
     end
     own_method(o, name)

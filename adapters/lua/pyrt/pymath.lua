@@ -21,15 +21,9 @@ do
     local masin, macos, matan, mfloor, mceil, mfmod, mabs = math.asin, math.acos, math.atan,
         math.floor, math.ceil, math.fmod, math.abs
 
-    local function tof(x)
-        if x == true then
-            return 1.0
-        elseif x == false then
-            return 0.0
-        elseif mtype(x) == "integer" then
-            return x + 0.0
-        end
-        return x                    -- (-0.0 + 0.0 would be 0.0)
+    local function tof(x)          -- (a float as it is: -0.0 + 0.0 is 0.0)
+        x = num(x)
+        return mtype(x) == "integer" and x + 0.0 or x
     end
     local function domain()
         throw("ValueError", "math domain error")
@@ -46,7 +40,7 @@ do
             elseif x == false then
                 x = 0.0
             elseif mtype(x) == "integer" then
-                x = x + 0.0         -- (a float as it is: -0.0 + 0.0 is 0.0)
+                x = x + 0.0         -- tof(x), inline: the hot path
             end
             local r = f(x)
             if r ~= r and x == x then
@@ -170,17 +164,22 @@ do
         end },
     }
 
-    -- The native version of a Python callable f (a proxy), false if none:
-    -- asked of the host once per function object (builtins never change).
-    local natives = setmetatable({}, weakk)
+    -- The native version of a Python callable f (a proxy), nil if none: the
+    -- genuine math functions' proxies, asked of the host once per runtime
+    -- (a proxy stands for one object while it lives, and this table keeps
+    -- them alive), so no call of another callable pays a crossing for it
+    local byproxy, byproxy_of
     local function natfn(f)
-        local n = natives[f]
-        if n == nil then
-            local name = rt.H("natname", f)
-            n = name and NATIVE[name] or false
-            natives[f] = n
+        if byproxy_of ~= rt.H then
+            byproxy, byproxy_of = {}, rt.H
+            for name, nat in pairs(NATIVE) do
+                local f = rt.H("natfunc", name)
+                if f ~= nil then
+                    byproxy[f] = nat
+                end
+            end
         end
-        return n
+        return byproxy[f]
     end
 
     -- f(...) natively when f is a genuine math function and the arguments
@@ -243,6 +242,18 @@ do
             wraps[f] = w
         end
         return w
+    end
+
+    -- o.name where o is a global (the back end's (attr (global M) name)):
+    -- a module's attribute kept with the epoch (math.pi), else as usual
+    function rt.gattr(o, name)
+        if type(o) == "userdata" then
+            local v = rt.modattr(o, name)
+            if v ~= nil then
+                return v
+            end
+        end
+        return rt.getattr(o, name)
     end
 
     -- A module's attribute, kept with the epoch (nil: ask as usual): only

@@ -261,10 +261,6 @@ do
 
     function rt.getattr(o, name)
         if type(o) == "userdata" then
-            local v = rt.modattr(o, name)   -- pymath.lua: a module's, kept with the epoch
-            if v ~= nil then
-                return v
-            end
             return rt.H("getattr", o, name)
         end
         local found, v = lookup(o, name)
@@ -533,12 +529,15 @@ do
         end
     end
 
+    -- a key by identity (interned values)
+    local function itself(v)
+        return v
+    end
+
     EXT[DESC] = {
         kind = "method_descriptor",
         hashable = true,
-        key = function(d)
-            return d
-        end,
+        key = itself,
         call = function(d, ...)
             return call_desc(d, rt.method, ...)
         end,
@@ -557,9 +556,7 @@ do
     EXT[TYPE] = {
         kind = "type",
         hashable = true,
-        key = function(t)
-            return t
-        end,
+        key = itself,
         call = function(t, ...)
             if rt.H == nil then
                 refuse(sformat("calling the type %s", t.name))

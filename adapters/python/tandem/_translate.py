@@ -1421,13 +1421,15 @@ _NAMED_TYPES: Dict[str, type] = {
         type(iter(set())), type(iter({})))}
 
 
-# The math functions pyrt/pymath.lua runs natively: the genuine objects (a
-# function monkeypatched into math is not one of them), by id
-_NATIVE_MATH: Dict[int, Tuple[Any, str]] = {
-    id(getattr(math, n)): (getattr(math, n), n) for n in (
+# The math functions pyrt/pymath.lua runs natively: the genuine objects, by
+# name (one replaced before tandem was imported is not genuine: left out;
+# one replaced later is another object)
+_NATIVE_MATH: Dict[str, Any] = {
+    n: f for n, f in ((n, getattr(math, n)) for n in (
         "sqrt", "exp", "sin", "cos", "tan", "asin", "acos", "atan", "fabs", "floor", "ceil",
         "log2", "log10", "log", "fmod", "isnan", "isinf", "isfinite", "degrees", "radians",
-        "trunc")}
+        "trunc"))
+    if isinstance(f, types.BuiltinFunctionType) and f.__module__ == "math" and f.__name__ == n}
 
 
 def _keyinfo(o: Any) -> Any:
@@ -1892,9 +1894,8 @@ class _Hooks:
             if name.startswith("__"):
                 return _MISSING
             return vars(o).get(name, _MISSING)
-        if op == "natname":     # the math function pyrt runs natively, or False
-            entry = _NATIVE_MATH.get(id(args[0]))
-            return entry[1] if entry is not None and entry[0] is args[0] else False
+        if op == "natfunc":     # a math function pyrt runs natively (pyrt/pymath.lua)
+            return _NATIVE_MATH.get(args[0])
         if op == "keyinfo":     # a Python object as a dict key (rt.pykey)
             return _keyinfo(args[0])
         if op == "pybuiltin":
