@@ -1005,6 +1005,12 @@ static Lit lit_of(const tdmX_Node *n)
     if (tdmX_is(n, "int")) {
         l.is = 1;
         l.v = (long long)n->u.l.v[1]->u.i;
+    } else if (tdmX_is(n, "unop") && strcmp(sym(n, 1), "neg") == 0) {
+        l = lit_of(n->u.l.v[2]);        /* -literal, as the front end gives `-2` */
+        if (l.is && l.v == MINI_) {
+            l.is = 0;                   /* -(-2**63) is past 64 bits */
+        }
+        l.v = l.is ? -l.v : 0;
     }
     return l;
 }
@@ -1109,6 +1115,33 @@ static char *typed_binop(Gen *g, const char *op, const tdmX_Node *const *kids, c
         long long hi = c > 0 ? MAXI_ / c : MINI_ / c;
         return dupf(g, "((%s < %lld or %s > %lld) and OVF(\"mul\", %s, %lld) or %s * %lld)", x->s,
                     lo, x->s, hi, x->s, c, x->s, c);
+    }
+    if (strcmp(op, "truediv") == 0 && (a->simple || la.is) && (b->simple || lb.is)
+        && !(lb.is && lb.v == 0)) {
+        /* int / int: CPython divides two ints of at most 53 bits as doubles
+           (exact conversions, one correctly rounded division), as Lua's /
+           does; larger ones, a zero divisor and Python ints past 64 bits
+           (Lua compares them through Python) take the helper */
+        char ca[160] = "", cb[160] = "";
+        if (strlen(a->s) > 24 || strlen(b->s) > 24) {
+            return NULL;
+        }
+        if (!la.is) {
+            snprintf(ca, sizeof ca, "%s >= -9007199254740992 and %s <= 9007199254740992 and ",
+                     a->s, a->s);
+        } else if (la.v < -9007199254740992LL || la.v > 9007199254740992LL) {
+            return NULL;
+        }
+        if (!lb.is) {
+            snprintf(cb, sizeof cb, "%s >= -9007199254740992 and %s <= 9007199254740992 and "
+                     "%s ~= 0 and ", b->s, b->s, b->s);
+        } else if (lb.v < -9007199254740992LL || lb.v > 9007199254740992LL) {
+            return NULL;
+        }
+        if (!ca[0] && !cb[0]) {
+            return dupf(g, "(%s / %s)", a->s, b->s);
+        }
+        return dupf(g, "(%s%s%s / %s or truediv(%s, %s))", ca, cb, a->s, b->s, a->s, b->s);
     }
     if ((strcmp(op, "mod") == 0 || strcmp(op, "floordiv") == 0) && lb.is && lb.v != 0
         && !(op[0] == 'f' && lb.v == -1)) {
@@ -1938,6 +1971,8 @@ static int expr(Gen *g, const tdmX_Node *n, Ex *out)
             *out = ex_make(dupf(g, "%s", e.s), 0, e.simple);
         } else if (isint && strcmp(op, "invert") == 0) {
             *out = ex_make(dupf(g, "(~%s)", e.s), 0, 0);        /* -x-1: no overflow */
+        } else if (isint && strcmp(op, "neg") == 0 && lit_of(n).is) {
+            *out = ex_make(dupf(g, "(%lld)", lit_of(n).v), 0, 1);      /* -literal */
         } else if (isint && strcmp(op, "neg") == 0 && e.simple) {
             *out = ex_make(dupf(g, "(%s == math.mininteger and OVF(\"neg\", %s) or -%s)", e.s,
                                 e.s, e.s), 0, 0);

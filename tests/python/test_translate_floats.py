@@ -129,6 +129,18 @@ def not_a_float(k):
     x = k
     return x * 2.0
 
+def idiv(k):
+    m = 7
+    for n in range(k - 1, k):
+        m = m - 3
+        return n / 7, 7 / n, n / m, m / n, n / -2, (n + 1) / 3, 1 / 3, -9007199254740993 / 3
+
+def idiv_big(k):
+    n = 9007199254740993
+    m = 4611686018427387904
+    m = m * 4
+    return n / 3, n / k, k / n, m / 3, 3 / m, m / k
+
 def pow_big(k):
     x = float(k)
     return x ** 1000
@@ -160,6 +172,9 @@ CASES = [
     ("int_then_float", [0, 2, 2.5, "ab", [1]]),
     ("not_a_float", [0, 2, 2.5, "ab", [1], None, True]),
     ("pow_big", [0, 1, 1.5, -1.0, 0.5, "nan"]),
+    ("idiv", [0, 1, 2, -5, 2 ** 53 - 1, 2 ** 53, 2 ** 53 + 1, 2 ** 53 + 2, 2 ** 53 + 3,
+              -2 ** 53 + 1, 2 ** 62, -2 ** 63 + 2]),
+    ("idiv_big", [1, 3, -7, 2 ** 53 + 3, 2 ** 63 - 1]),
 ]
 
 
@@ -196,13 +211,19 @@ def test_typed_cases_use_lua_operators(lua):
     assert "(v_i * (0.5))" in scale and "((v_s + (v_x * v_x)) - (1.5))" in scale, scale
     assert "mul(" not in scale and "add(" not in scale and "sub(" not in scale, scale
     aug = body(NS["loop_aug"])
-    assert "(v_s + truediv(v_i, 3))" in aug and "(v_t * (1.0001))" in aug, aug
+    assert ("(v_s + (v_i >= -9007199254740992 and v_i <= 9007199254740992 and v_i / 3 or "
+            "truediv(v_i, 3)))") in aug and "(v_t * (1.0001))" in aug, aug
     assert "(v_s - v_t)" in aug, aug
     assert "(v_y / (v_x ~= 0 and v_x or throw(" in body(NS["fdiv"])
     lit = body(NS["fdiv_literal"])
     assert "(v_x / 4)" in lit and "truediv(" not in lit, lit
     assert "lt(" not in body(NS["cmp"]) and "eq(" not in body(NS["cmp"])
     assert "(- v_x)" in body(NS["specials"])
+    lua.translate(NS["idiv"])
+    idiv = body(NS["idiv"])
+    assert ("v_n >= -9007199254740992 and v_n <= 9007199254740992 and v_n / 7 or "
+            "truediv(v_n, 7))") in idiv, idiv
+    assert "(1 / 3)" in idiv, idiv
 
 
 def test_untyped_cases_keep_the_helpers(lua):
