@@ -11,7 +11,8 @@ Rows (issue 9, "Performance"):
   hand-written Lua.
 - Kernels, translated vs hand-written Lua vs CPython: recursive fib(27), a
   prime sieve to 10**6, a 10**5-piece string built with join, a word count
-  over a dict, a float kernel calling math.sqrt/floor/log (pyrt/pymath.lua).
+  over a dict, a float kernel calling math.sqrt/floor/log (pyrt/pymath.lua),
+  a loop of float arithmetic (typed float emission).
   Target: translated at most 2x hand-written Lua.
 - Translation time of a 200-line function (target under 20 ms) and of the
   same function again (cached).
@@ -80,6 +81,15 @@ def distances(n):
     return s
 
 
+def floats(n):
+    s = 0.0
+    v = 1.0
+    for i in range(n):
+        v = v * 0.999 + i / 7
+        s += v * v - i * 0.5
+    return s
+
+
 def wordcount(text):
     counts = {}
     for w in text.split():
@@ -123,6 +133,14 @@ function B.distances(n)
     for i = 0, n - 1 do
         local x = i * 0.5
         s = s + (sqrt(x * x + 1.0) - floor(x) + log(x + 1.0))
+    end
+    return s
+end
+function B.floats(n)
+    local s, v = 0.0, 1.0
+    for i = 0, n - 1 do
+        v = v * 0.999 + i / 7
+        s = s + (v * v - i * 0.5)
     end
     return s
 end
@@ -298,6 +316,7 @@ KERNELS = [
     ("join of 10**5 pieces", "build", lambda: (10 ** 5,)),
     ("word count, 10**5 words", "wordcount", lambda: (words(10 ** 5),)),
     ("math kernel, 10**5 steps", "distances", lambda: (10 ** 5,)),
+    ("float loop, 10**6 steps", "floats", lambda: (10 ** 6,)),
 ]
 
 

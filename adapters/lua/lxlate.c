@@ -59,6 +59,7 @@ typedef struct Gen {
                                (the Lua local T says so), or NULL */
     unsigned char *listl, *listlT;  /* owns: the list locals, the same two ways */
     unsigned char *dictl;   /* owns: the dict locals (every assignment a new dict) */
+    unsigned char *fltl;    /* owns: the float locals (every assignment a float) */
     int inver;              /* generating the two versions of an expression */
     struct {                /* owns: the last inline list slot read, its parts */
         char *text, *cond, *val, *o, *k;
@@ -478,6 +479,10 @@ static const char *cmpfn(const char *op)
 static const char *typed_cmp(const char *op);
 static int int_expr(const tdmX_Func *f, const unsigned char *intl, const tdmX_Node *e);
 static const char *base_op(const char *op);
+static int num_expr(const tdmX_Func *f, const unsigned char *ints, const unsigned char *flts,
+                    const tdmX_Node *e);
+static int float_expr(const tdmX_Func *f, const unsigned char *ints, const unsigned char *flts,
+                      const tdmX_Node *e);
 
 static int compare(Gen *g, const tdmX_Node *n, Ex *out)
 {
@@ -489,8 +494,10 @@ static int compare(Gen *g, const tdmX_Node *n, Ex *out)
             return -1;
         }
         const char *op = typed_cmp(n->u.l.v[2]->u.s.p);
-        if (op != NULL && int_expr(g->fn, g->intl, kids[0])
-            && int_expr(g->fn, g->intl, kids[1])) {
+        if (op != NULL && num_expr(g->fn, g->intl, g->fltl, kids[0])
+            && num_expr(g->fn, g->intl, g->fltl, kids[1])) {
+            /* two ints, or a float and a number: Lua 5.4 compares an int
+               and a float exactly, as CPython */
             *out = ex_make(dupf(g, "(%s %s %s)", e[0].s, op, e[1].s), 1, 0);
             free_exs(e, 2);
             return 0;
@@ -573,6 +580,7 @@ typedef struct IntScan {
     unsigned char *cand;        /* per var: still believed to hold only ints */
     const tdmX_Node **asg;      /* owns: pairs (target local node, expression) */
     int nasg, casg;
+    int kind;                   /* typed_locals' kind: 0 ints, else another type */
     int oom;
 } IntScan;
 
@@ -694,9 +702,9 @@ static void scan_stmt(IntScan *sc, const tdmX_Node *s)
         scan_expr(sc, s->u.l.v[3]);
     } else if (strcmp(h, "forrange") == 0) {
         const tdmX_Node *t = s->u.l.v[2];
-        if (!tdmX_is(t, "local")) {
-            scan_other_target(sc, t);
-        }                               /* a range index is an int */
+        if (!tdmX_is(t, "local") || sc->kind != 0) {
+            scan_other_target(sc, t);   /* a range index is an int: no other type */
+        }
         for (int k = 3; k < n; k++) {
             if (tdmX_is(s->u.l.v[k], "block")) {
                 scan_block(sc, s->u.l.v[k]);
@@ -856,9 +864,74 @@ static int dict_expr(const tdmX_Func *f, const unsigned char *dicts, const tdmX_
            && strcmp(sym(e->u.l.v[1], 1), "dict") == 0;
 }
 
+/* Is e a float (a Lua float, Python's exact float), given the int locals
+   `ints` and the float locals `flts`? Float literals, float() of one
+   argument (pyrt's B.float always returns a Lua float), abs() of a float,
+   `/` of two numbers (int / int too: its helper's result is a float), `+ - *
+   // %` of a float and a number, a float to an int power, `-` and `+` of a
+   float, a conditional expression between two floats, float locals. An int
+   operand may be a Python int past 64 bits (int locals can hold one: typed
+   emission above): Lua's operators on it run Python's arithmetic, whose
+   result with a float is a float. */
+static int float_expr(const tdmX_Func *f, const unsigned char *ints, const unsigned char *flts,
+                      const tdmX_Node *e)
+{
+    const char *h = tdmX_head(e);
+    if (h == NULL) {
+        return 0;
+    }
+    if (strcmp(h, "float") == 0) {
+        return 1;
+    }
+    if (strcmp(h, "local") == 0 || strcmp(h, "lcheck") == 0) {
+        return int_local(f, flts, sym(e, 1));
+    }
+    if (strcmp(h, "binop") == 0) {
+        const char *op = base_op(sym(e, 1));
+        const tdmX_Node *a = e->u.l.v[2], *b = e->u.l.v[3];
+        int fa = float_expr(f, ints, flts, a), fb = float_expr(f, ints, flts, b);
+        int na = fa || int_expr(f, ints, a), nb = fb || int_expr(f, ints, b);
+        if (strcmp(op, "add") == 0 || strcmp(op, "sub") == 0 || strcmp(op, "mul") == 0
+            || strcmp(op, "floordiv") == 0 || strcmp(op, "mod") == 0) {
+            return na && nb && (fa || fb);
+        }
+        if (strcmp(op, "truediv") == 0) {
+            return na && nb;
+        }
+        return strcmp(op, "pow") == 0 && fa && int_expr(f, ints, b);
+    }
+    if (strcmp(h, "unop") == 0) {
+        return (strcmp(sym(e, 1), "neg") == 0 || strcmp(sym(e, 1), "pos") == 0)
+               && float_expr(f, ints, flts, e->u.l.v[2]);
+    }
+    if (strcmp(h, "ifexp") == 0) {
+        return float_expr(f, ints, flts, e->u.l.v[2]) && float_expr(f, ints, flts, e->u.l.v[3]);
+    }
+    if (strcmp(h, "call") == 0 && tdmX_is(e->u.l.v[1], "builtin") && e->u.l.n <= 3) {
+        const char *b = sym(e->u.l.v[1], 1);
+        const tdmX_Node *x = e->u.l.n == 3 ? e->u.l.v[2] : NULL;
+        if (x != NULL && (tdmX_is(x, "kw") || tdmX_is(x, "star") || tdmX_is(x, "dstar"))) {
+            return 0;
+        }
+        if (strcmp(b, "float") == 0) {
+            return 1;
+        }
+        return strcmp(b, "abs") == 0 && x != NULL && float_expr(f, ints, flts, x);
+    }
+    return 0;
+}
+
+/* Is e a number known as such: an integer or a float? */
+static int num_expr(const tdmX_Func *f, const unsigned char *ints, const unsigned char *flts,
+                    const tdmX_Node *e)
+{
+    return int_expr(f, ints, e) || float_expr(f, ints, flts, e);
+}
+
 /* kind 0: the int locals (params: parameters count as ints, the T version);
    kind 1: the list locals, given the int locals `ints`; kind 2: the dict
-   locals (a parameter never is one). */
+   locals (a parameter never is one); kind 3: the float locals, given the int
+   locals `ints` (never a parameter either). */
 static int operand_in(const tdmX_Node *n, const char *p);
 
 static unsigned char *typed_locals(Gen *g, const tdmX_Func *f, int params, int kind,
@@ -871,6 +944,7 @@ static unsigned char *typed_locals(Gen *g, const tdmX_Func *f, int params, int k
     IntScan sc;
     memset(&sc, 0, sizeof sc);
     sc.f = f;
+    sc.kind = kind;
     sc.cand = calloc((size_t)nv, 1);
     if (sc.cand == NULL) {
         g->oom = 1;
@@ -901,7 +975,8 @@ static unsigned char *typed_locals(Gen *g, const tdmX_Func *f, int params, int k
             int v = var_index(f, sym(sc.asg[i], 1));
             int ok = kind == 0 ? int_expr(f, sc.cand, sc.asg[i + 1])
                      : kind == 1 ? list_expr(f, ints, sc.cand, sc.asg[i + 1])
-                                 : dict_expr(f, sc.cand, sc.asg[i + 1]);
+                     : kind == 2 ? dict_expr(f, sc.cand, sc.asg[i + 1])
+                                 : float_expr(f, ints, sc.cand, sc.asg[i + 1]);
             if (v >= 0 && sc.cand[v] && !ok) {
                 sc.cand[v] = 0;
                 changed = 1;
@@ -930,6 +1005,12 @@ static Lit lit_of(const tdmX_Node *n)
     if (tdmX_is(n, "int")) {
         l.is = 1;
         l.v = (long long)n->u.l.v[1]->u.i;
+    } else if (tdmX_is(n, "unop") && strcmp(sym(n, 1), "neg") == 0) {
+        l = lit_of(n->u.l.v[2]);        /* -literal, as the front end gives `-2` */
+        if (l.is && l.v == MINI_) {
+            l.is = 0;                   /* -(-2**63) is past 64 bits */
+        }
+        l.v = l.is ? -l.v : 0;
     }
     return l;
 }
@@ -1035,10 +1116,77 @@ static char *typed_binop(Gen *g, const char *op, const tdmX_Node *const *kids, c
         return dupf(g, "((%s < %lld or %s > %lld) and OVF(\"mul\", %s, %lld) or %s * %lld)", x->s,
                     lo, x->s, hi, x->s, c, x->s, c);
     }
+    if (strcmp(op, "truediv") == 0 && (a->simple || la.is) && (b->simple || lb.is)
+        && !(lb.is && lb.v == 0)) {
+        /* int / int: CPython divides two ints of at most 53 bits as doubles
+           (exact conversions, one correctly rounded division), as Lua's /
+           does; larger ones, a zero divisor and Python ints past 64 bits
+           (Lua compares them through Python) take the helper */
+        char ca[160] = "", cb[160] = "";
+        if (strlen(a->s) > 24 || strlen(b->s) > 24) {
+            return NULL;
+        }
+        if (!la.is) {
+            snprintf(ca, sizeof ca, "%s >= -9007199254740992 and %s <= 9007199254740992 and ",
+                     a->s, a->s);
+        } else if (la.v < -9007199254740992LL || la.v > 9007199254740992LL) {
+            return NULL;
+        }
+        if (!lb.is) {
+            snprintf(cb, sizeof cb, "%s >= -9007199254740992 and %s <= 9007199254740992 and "
+                     "%s ~= 0 and ", b->s, b->s, b->s);
+        } else if (lb.v < -9007199254740992LL || lb.v > 9007199254740992LL) {
+            return NULL;
+        }
+        if (!ca[0] && !cb[0]) {
+            return dupf(g, "(%s / %s)", a->s, b->s);
+        }
+        return dupf(g, "(%s%s%s / %s or truediv(%s, %s))", ca, cb, a->s, b->s, a->s, b->s);
+    }
     if ((strcmp(op, "mod") == 0 || strcmp(op, "floordiv") == 0) && lb.is && lb.v != 0
         && !(op[0] == 'f' && lb.v == -1)) {
         /* Lua's integer // and % floor, as Python's (MIN % -1 is 0 in both) */
         return dupf(g, "(%s %s %lld)", a->s, op[0] == 'm' ? "%" : "//", lb.v);
+    }
+    return NULL;
+}
+
+/* a op b where one operand is a float and the other a number: Lua's float
+   operators are IEEE double arithmetic as CPython's (an int operand is
+   converted to the nearest double, ties to even, as PyLong_AsDouble does),
+   so `+ - *` are plain; `/` raises ZeroDivisionError on a zero divisor (-0.0
+   too) after evaluating both operands, as CPython; `//`, `%` (the signs of
+   zero results differ from Lua's) and `**` (OverflowError) keep the helper.
+   NULL when not applicable. */
+static char *typed_fbinop(Gen *g, const char *op, const tdmX_Node *const *kids, const Ex *e)
+{
+    op = base_op(op);
+    int fa = float_expr(g->fn, g->intl, g->fltl, kids[0]);
+    int fb = float_expr(g->fn, g->intl, g->fltl, kids[1]);
+    if (!(fa || fb) || !(fa || int_expr(g->fn, g->intl, kids[0]))
+        || !(fb || int_expr(g->fn, g->intl, kids[1]))) {
+        return NULL;
+    }
+    static const char *const ops[][2] = { { "add", "+" }, { "sub", "-" }, { "mul", "*" } };
+    for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++) {
+        if (strcmp(op, ops[i][0]) == 0) {
+            return dupf(g, "(%s %s %s)", e[0].s, ops[i][1], e[1].s);
+        }
+    }
+    if (strcmp(op, "truediv") == 0) {
+        const tdmX_Node *d = kids[1];
+        if (tdmX_is(d, "unop") && strcmp(sym(d, 1), "neg") == 0) {
+            d = d->u.l.v[2];            /* -literal */
+        }
+        const tdmX_Node *k = tdmX_at(d, 1);
+        if ((tdmX_is(d, "int") || tdmX_is(d, "float")) && k != NULL
+            && (k->kind == TDMX_INT ? k->u.i != 0 : k->u.d != 0)) {
+            return dupf(g, "(%s / %s)", e[0].s, e[1].s);
+        }
+        if (e[1].simple) {
+            return dupf(g, "(%s / (%s ~= 0 and %s or throw(\"ZeroDivisionError\", "
+                        "\"float division by zero\")))", e[0].s, e[1].s, e[1].s);
+        }
     }
     return NULL;
 }
@@ -1801,6 +1949,9 @@ static int expr(Gen *g, const tdmX_Node *n, Ex *out)
             return -1;
         }
         char *typed = typed_binop(g, sym(n, 1), kids, e);
+        if (typed == NULL && !g->oom) {
+            typed = typed_fbinop(g, sym(n, 1), kids, e);
+        }
         *out = ex_make(typed ? typed : dupf(g, "%s(%s, %s)", sym(n, 1), e[0].s, e[1].s), 0, 0);
         free_exs(e, 2);
     } else if (strcmp(h, "unop") == 0) {
@@ -1810,13 +1961,18 @@ static int expr(Gen *g, const tdmX_Node *n, Ex *out)
         }
         const char *op = sym(n, 1);
         int isint = int_expr(g->fn, g->intl, n->u.l.v[2]);
+        int isflt = !isint && float_expr(g->fn, g->intl, g->fltl, n->u.l.v[2]);
         if (strcmp(op, "not") == 0) {
             *out = ex_make(e.isbool ? dupf(g, "(not %s)", e.s)
                                     : dupf(g, "(not truth(%s))", e.s), 1, 0);
-        } else if (isint && strcmp(op, "pos") == 0) {
+        } else if (isflt && strcmp(op, "neg") == 0) {
+            *out = ex_make(dupf(g, "(- %s)", e.s), 0, 0);   /* (not --: a comment) */
+        } else if ((isint || isflt) && strcmp(op, "pos") == 0) {
             *out = ex_make(dupf(g, "%s", e.s), 0, e.simple);
         } else if (isint && strcmp(op, "invert") == 0) {
             *out = ex_make(dupf(g, "(~%s)", e.s), 0, 0);        /* -x-1: no overflow */
+        } else if (isint && strcmp(op, "neg") == 0 && lit_of(n).is) {
+            *out = ex_make(dupf(g, "(%lld)", lit_of(n).v), 0, 1);      /* -literal */
         } else if (isint && strcmp(op, "neg") == 0 && e.simple) {
             *out = ex_make(dupf(g, "(%s == math.mininteger and OVF(\"neg\", %s) or -%s)", e.s,
                                 e.s, e.s), 0, 0);
@@ -3316,21 +3472,34 @@ static int sig_static(Gen *g, const tdmX_Func *f, int top)
 
 static int gen_function_body(Gen *g, const tdmX_Func *f, const char *namexpr);
 
-/* Emit `function(...) ... end` for f; namexpr is the Lua expression naming
-   it in argument-count errors. */
-static int gen_function(Gen *g, const tdmX_Func *f, const char *namexpr)
+static void typing_free(Gen *g)
 {
-    g->fn = f;
     free(g->intl);
     free(g->intlT);
     free(g->listl);
     free(g->listlT);
     free(g->dictl);
+    free(g->fltl);
+}
+
+/* The typed locals of f, replacing those of the function generated before. */
+static void typing_begin(Gen *g, const tdmX_Func *f)
+{
+    typing_free(g);
     g->intl = typed_locals(g, f, 0, 0, NULL);
     g->intlT = typed_locals(g, f, 1, 0, NULL);
     g->listl = typed_locals(g, f, 0, 1, g->intl);
     g->listlT = typed_locals(g, f, 0, 1, g->intlT);
     g->dictl = typed_locals(g, f, 0, 2, NULL);
+    g->fltl = typed_locals(g, f, 0, 3, g->intl);
+}
+
+/* Emit `function(...) ... end` for f; namexpr is the Lua expression naming
+   it in argument-count errors. */
+static int gen_function(Gen *g, const tdmX_Func *f, const char *namexpr)
+{
+    g->fn = f;
+    typing_begin(g, f);
     int np = tdmX_len(f->params) - 1, nd = tdmX_len(f->defaults) - 1;
     const int *deftmp = g->deftmp;
     g->deftmp = NULL;
@@ -3466,7 +3635,7 @@ static int gen_function_body(Gen *g, const tdmX_Func *f, const char *namexpr)
 
 /* Control context of the function being generated, saved around a nested one. */
 typedef struct FnSave {
-    unsigned char *intl, *intlT, *listl, *listlT, *dictl;
+    unsigned char *intl, *intlT, *listl, *listlT, *dictl, *fltl;
     const tdmX_Func *fn;
     int ntry, looptry, inloop, cont, brkflag, exc, ingen;
 } FnSave;
@@ -3504,9 +3673,9 @@ static int gen_nested(Gen *g, const tdmX_Node *fnode, int *t)
     }
     *t = ++g->tmp;
     emit(g, "local t%d = %s(", *t, sig_complex(&f) ? "mkfunc" : "defsig");
-    FnSave sv = { g->intl, g->intlT, g->listl, g->listlT, g->dictl, g->fn, g->ntry,
+    FnSave sv = { g->intl, g->intlT, g->listl, g->listlT, g->dictl, g->fltl, g->fn, g->ntry,
                   g->looptry, g->inloop, g->cont, g->brkflag, g->exc, g->ingen };
-    g->intl = g->intlT = g->listl = g->listlT = g->dictl = NULL;
+    g->intl = g->intlT = g->listl = g->listlT = g->dictl = g->fltl = NULL;
     int tmp0 = g->tmp0;                 /* the enclosing statement's */
     g->ntry = g->looptry = g->inloop = g->cont = g->brkflag = g->exc = 0;
     const char *callee = g->callee;
@@ -3528,16 +3697,13 @@ static int gen_nested(Gen *g, const tdmX_Node *fnode, int *t)
         eput(g, "); ");
     }
     free(temps);
-    free(g->intl);
-    free(g->intlT);
-    free(g->listl);
-    free(g->listlT);
-    free(g->dictl);
+    typing_free(g);
     g->intl = sv.intl;
     g->intlT = sv.intlT;
     g->listl = sv.listl;
     g->listlT = sv.listlT;
     g->dictl = sv.dictl;
+    g->fltl = sv.fltl;
     g->tmp0 = tmp0;
     g->fn = sv.fn;
     g->ntry = sv.ntry;
@@ -3660,16 +3826,7 @@ static int gen_leaf(Gen *g, const tdmX_Func *f)
     g->o = &b;
     g->flat = g->leaf = 1;
     g->fn = f;
-    free(g->intl);
-    free(g->intlT);
-    free(g->listl);
-    free(g->listlT);
-    free(g->dictl);
-    g->intl = typed_locals(g, f, 0, 0, NULL);
-    g->intlT = typed_locals(g, f, 1, 0, NULL);
-    g->listl = typed_locals(g, f, 0, 1, g->intl);
-    g->listlT = typed_locals(g, f, 0, 1, g->intlT);
-    g->dictl = typed_locals(g, f, 0, 2, NULL);
+    typing_begin(g, f);
     eput(g, "function(");
     for (int i = 1; i < tdmX_len(f->params); i++) {
         emit(g, "%sv_%s", i > 1 ? ", " : "", sym(f->params, i));
@@ -3783,11 +3940,7 @@ static char *gen_source(const tdmX_Module *m, int i, char *err, size_t errsz)
     g.file = m->source;
     int rc = gen_func(&g, &m->funcs[i]);
     slot_free(&g);
-    free(g.intl);
-    free(g.intlT);
-    free(g.listl);
-    free(g.listlT);
-    free(g.dictl);
+    typing_free(&g);
     /* gen_func frees the signatures' buffer once merged into the chunk; a
        failure before that leaves it here (make fault-test's lua5.4 host sweep:
        one block per failed translation) */

@@ -470,6 +470,17 @@ class TypedGen:
             q, r_ = self.new_local("int"), self.new_local("int")
             lines.append("    %s, %s = divmod(%s, %s)" % (q, r_, self.expr("int", 2),
                                                           self.expr("int", 2)))
+        elif k == 4:        # a float local accumulated in a loop (typed float emission)
+            f = self.new_local("float")
+            step = self.pick(("{f} * 1.5 - i / 2", "{f} + i * 0.25", "({f} - 0.5) / (i + 1)",
+                              "-{f} * {f} + 1.0", "{f} / (i - 1.0)", "{f} ** 2 - i",
+                              "{f} // 0.75 + {f} % -2.5", "({f} if {f} < i else i * 2.0)",
+                              "{f} * 1e200", "abs({f}) - 2 ** 53 + 0.5"))
+            lines += ["    %s = %s" % (f, self.pick(("0.0", "-0.0", "1.5", "float(a)",
+                                                     "float(c) if c.isdigit() else 0.5",
+                                                     "a / 3"))),
+                      "    for i in range(%s):" % self.pick(("3", "a % 4", "len(c)")),
+                      "        %s = %s" % (f, step.format(f=f))]
         elif k == 6:
             v = self.new_local("dict")
             lines += ["    %s = {}" % v,

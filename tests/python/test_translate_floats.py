@@ -1,0 +1,264 @@
+"""Typed float emission (adapters/lua/lxlate.c, float_expr / typed_fbinop).
+
+Where the IR shows a float operand (a float literal, float(), `/`, a float
+local: every assignment a float expression) and a number on the other side,
+`+ - *`, the comparisons and unary `-` are Lua's own operators, `/` checks
+its divisor inline. Each case runs natively and translated: value and type
+(0.0 and -0.0 differ, NaN equals NaN), or exception type and message, are
+CPython's; int operands beyond 2**53 and Python int objects past 64 bits
+(an int local that overflowed) included. The generated source is checked
+too: the typed cases must not call the helpers (else these tests would pass
+without the typing they are about)."""
+import pytest
+
+import tandem
+from xlate_same import check_outcome, outcome, run_source
+
+SRC = '''
+def scale(n):
+    s = 0.0
+    x = 0.0
+    for i in range(n):
+        x = i * 0.5
+        s = s + x * x - 1.5
+    return s, x
+
+def loop_aug(n):
+    s = 0.0
+    t = 1.0
+    for i in range(n):
+        s += i / 3
+        t *= 1.0001
+        s -= t
+    return s, t
+
+def mixed(k):
+    x = float(k)
+    y = x * 3
+    z = 1 - y
+    return y, z, -x, +x, x / 2, 3 / x, x // 2, x % 2, x ** 2, -0.0 * x, x - -1.0
+
+def fdiv(k):
+    x = float(k)
+    y = 2.0
+    return y / x, y / x
+
+def boom():
+    raise ValueError("boom")
+
+def fdiv_order(k):
+    x = float(k)
+    return boom() / x
+
+def fdiv_int(k):
+    x = float(k)
+    return x / 0
+
+def fdiv_literal(k):
+    x = float(k)
+    return x / 4, x / 0.25, x / -2.0
+
+def cmp(k):
+    x = float(k)
+    i = 9007199254740993
+    return x < i, x == i, x > i, x != i, x <= 3, 3 >= x, x == x, x != x, 1.5 < x
+
+def big_mix(k):
+    x = float(k)
+    i = 9007199254740993
+    j = -9223372036854775807
+    return i + x, x + i, i * x, i - x, x - i, j * x, x * j, j + 0.5
+
+def overflowed(k):
+    x = float(k)
+    n = 4611686018427387904
+    n = n * 4
+    return n * x, n + x, x / n, x - n, n / 2
+
+def too_big(k):
+    x = float(k)
+    n = 1000000000
+    for _ in range(40):
+        n = n * 1000000000
+    return n * x
+
+def specials(k):
+    x = float(k)
+    return x + 1, x - x, x * 0, x == x, x != x, x < 1.0, -x, x / 2, x * x
+
+def neg_zero(k):
+    x = float(k)
+    return -x, x * -1, 0.0 - x, x - 0.0, x + 0.0, -0.0 + x, str(-x), repr(x * -0.0)
+
+def mods(k):
+    x = float(k)
+    return x // 2, x % 2, x // -2, x % -2, -x % 3, x ** 2, x ** -1, x ** 3
+
+def cond(k):
+    x = float(k)
+    y = x if x > 0 else -1.5
+    return y * 2, abs(x) + 1, abs(-x) * 2
+
+def gen(k):
+    x = float(k)
+    for i in range(3):
+        yield x * i
+        x = x / 2
+
+def unbound(k):
+    if k:
+        x = 1.5
+    return x * 2
+
+def shared(k):
+    x = float(k)
+    def inner():
+        return x * 2
+    x = x + 1.0
+    return inner()
+
+def int_then_float(k):
+    x = 5
+    x = x / 2
+    y = k
+    y = y * 1.5
+    return x, y
+
+def not_a_float(k):
+    x = 1.5
+    x = k
+    return x * 2.0
+
+def idiv(k):
+    m = 7
+    for n in range(k - 1, k):
+        m = m - 3
+        return n / 7, 7 / n, n / m, m / n, n / -2, (n + 1) / 3, 1 / 3, -9007199254740993 / 3
+
+def idiv_big(k):
+    n = 9007199254740993
+    m = 4611686018427387904
+    m = m * 4
+    return n / 3, n / k, k / n, m / 3, 3 / m, m / k
+
+def pow_big(k):
+    x = float(k)
+    return x ** 1000
+'''
+
+NS = run_source(SRC, "<test_translate_floats>")
+
+NUMS = [0, 1, -1, 3, 0.0, -0.0, 0.5, -2.5, 1e300, -1e-310, 2 ** 53 + 1, 2 ** 63 - 1,
+        "nan", "inf", "-inf", "1e500", "-7.25"]
+
+CASES = [
+    ("scale", [0, 1, 10, 1000]),
+    ("loop_aug", [0, 1, 100]),
+    ("mixed", NUMS),
+    ("fdiv", NUMS),
+    ("fdiv_order", NUMS),
+    ("fdiv_int", [0, 1.5, "nan"]),
+    ("fdiv_literal", NUMS),
+    ("cmp", NUMS + [9007199254740992, 9007199254740994]),
+    ("big_mix", NUMS),
+    ("overflowed", NUMS),
+    ("too_big", [0, 1, 1.5, "nan"]),
+    ("specials", NUMS),
+    ("neg_zero", NUMS),
+    ("mods", NUMS),
+    ("cond", NUMS),
+    ("unbound", [0, 1]),
+    ("shared", NUMS),
+    ("int_then_float", [0, 2, 2.5, "ab", [1]]),
+    ("not_a_float", [0, 2, 2.5, "ab", [1], None, True]),
+    ("pow_big", [0, 1, 1.5, -1.0, 0.5, "nan"]),
+    ("idiv", [0, 1, 2, -5, 2 ** 53 - 1, 2 ** 53, 2 ** 53 + 1, 2 ** 53 + 2, 2 ** 53 + 3,
+              -2 ** 53 + 1, 2 ** 62, -2 ** 63 + 2]),
+    ("idiv_big", [1, 3, -7, 2 ** 53 + 3, 2 ** 63 - 1]),
+]
+
+
+@pytest.fixture(scope="module")
+def lua():
+    return tandem.LuaRuntime()
+
+
+@pytest.mark.parametrize("name,args", CASES, ids=[c[0] for c in CASES])
+def test_float_arithmetic_against_cpython(lua, name, args):
+    fn = NS[name]
+    lf = lua.translate(fn)
+    for a in args:
+        check_outcome(outcome(fn, (a,)), outcome(lf, (a,)))
+
+
+def test_generator_with_float_locals(lua):
+    lf = lua.translate(NS["gen"])
+    for a in NUMS:
+        check_outcome(outcome(lambda k: list(NS["gen"](k)), (a,)),
+                      outcome(lambda k: list(lf(k)), (a,)))
+
+
+def body(fn):
+    src = tandem.translated_source(fn)
+    return src[src.index("BODY = function"):]
+
+
+def test_typed_cases_use_lua_operators(lua):
+    """The float cases above are typed: no helper on their float arithmetic."""
+    for name in ("scale", "loop_aug", "fdiv", "fdiv_literal", "cmp", "specials"):
+        lua.translate(NS[name])
+    scale = body(NS["scale"])
+    assert "(v_i * (0.5))" in scale and "((v_s + (v_x * v_x)) - (1.5))" in scale, scale
+    assert "mul(" not in scale and "add(" not in scale and "sub(" not in scale, scale
+    aug = body(NS["loop_aug"])
+    assert ("(v_s + (v_i >= -9007199254740992 and v_i <= 9007199254740992 and v_i / 3 or "
+            "truediv(v_i, 3)))") in aug and "(v_t * (1.0001))" in aug, aug
+    assert "(v_s - v_t)" in aug, aug
+    assert "(v_y / (v_x ~= 0 and v_x or throw(" in body(NS["fdiv"])
+    lit = body(NS["fdiv_literal"])
+    assert "(v_x / 4)" in lit and "truediv(" not in lit, lit
+    assert "lt(" not in body(NS["cmp"]) and "eq(" not in body(NS["cmp"])
+    assert "(- v_x)" in body(NS["specials"])
+    lua.translate(NS["idiv"])
+    idiv = body(NS["idiv"])
+    assert ("v_n >= -9007199254740992 and v_n <= 9007199254740992 and v_n / 7 or "
+            "truediv(v_n, 7))") in idiv, idiv
+    assert "(1 / 3)" in idiv, idiv
+
+
+def test_untyped_cases_keep_the_helpers(lua):
+    """A local that is not always a float, a parameter, a local shared with
+    a closure: the helpers, which know every type."""
+    for name in ("int_then_float", "not_a_float", "shared"):
+        lua.translate(NS[name])
+    assert "truediv(v_x, 2)" in body(NS["int_then_float"])
+    assert "mul(v_y, (1.5))" in body(NS["int_then_float"])
+    assert "mul(v_x, (2.0))" in body(NS["not_a_float"])
+
+
+RANGE_SRC = '''
+def range_index_then_list(n):
+    x = []
+    for x in range(n):
+        pass
+    return x[0]
+
+def range_index_then_float(n):
+    x = 0.5
+    for x in range(n):
+        pass
+    return x * 2, x / 2
+'''
+
+RANGE_NS = run_source(RANGE_SRC, "<test_translate_floats_range>")
+
+
+@pytest.mark.parametrize("name", ["range_index_then_list", "range_index_then_float"])
+def test_range_index_is_only_an_int(lua, name):
+    """A `for` over range() rebinds its target to ints: a local also
+    assigned a list display (or a float) is neither a list local nor a float
+    local (the list case gave Lua's "attempt to index a number value")."""
+    fn = RANGE_NS[name]
+    lf = lua.translate(fn)
+    for a in (0, 3):
+        check_outcome(outcome(fn, (a,)), outcome(lf, (a,)))
