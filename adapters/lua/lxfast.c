@@ -129,6 +129,27 @@ static int f_floordiv(lua_State *L)
 
 /* Python's str order is code point order: UTF-8 byte order, whatever the C
    locale's collation (Lua's own < uses strcoll). */
+/* a / b: two numbers, not both integers, with a non-zero divisor (the int
+   converted to the nearest double, as Python converts it), or two integers
+   of at most 53 bits, which CPython also divides as doubles; larger
+   integers (CPython's division is then exact), zero divisors and the rest
+   are the helper's */
+static int f_truediv(lua_State *L)
+{
+    const lua_Integer two53 = (lua_Integer)1 << 53;
+    lua_Integer a, b;
+    if (both_int(L, &a, &b)) {
+        if (b != 0 && a >= -two53 && a <= two53 && b >= -two53 && b <= two53) {
+            lua_pushnumber(L, (lua_Number)a / (lua_Number)b);
+            return 1;
+        }
+    } else if (both_num(L) && lua_tonumber(L, 2) != 0) {
+        lua_pushnumber(L, lua_tonumber(L, 1) / lua_tonumber(L, 2));
+        return 1;
+    }
+    return fallback(L, 2, 1);
+}
+
 static int strcmp_lua(lua_State *L)
 {
     size_t na, nb;
@@ -479,6 +500,7 @@ static int f_isint(lua_State *L)
 static const struct { const char *name; lua_CFunction f; } fast[] = {
     { "add", f_add }, { "iadd", f_add }, { "sub", f_sub }, { "mul", f_mul },
     { "imul", f_mul }, { "mod", f_mod }, { "floordiv", f_floordiv },
+    { "truediv", f_truediv }, { "itruediv", f_truediv },
     { "lt", f_lt }, { "le", f_le }, { "gt", f_gt }, { "ge", f_ge },
     { "eq", f_eq }, { "ne", f_ne }, { "truth", f_truth },
     { "getitem", f_getitem }, { "setitem", f_setitem }, { "range", f_range },

@@ -3338,10 +3338,10 @@ static const char prelude[] =
     /* the C fast paths of the hottest helpers (lxfast.c) */
     "local OVF, XF, XB, XREG = rt.overflow, rt.xf, rt.xb, rt.xreg; "
     "local GMT, LIST, TUPLE = getmetatable, rt.LIST, rt.TUPLE; local F = rt.fast; local DINCR, AINCR, LCHK, SLOW, SPLITW, ISINT = F.dincr, F.aincr, F.lchk, rt.slowentry, rt.splitw, F.isint; local INTS, ITOS, MAPPEND, MGET = F.ints, rt.itos, F.append, F.get; truth, getitem, setitem, add, sub, mul, floordiv, mod, iadd, imul, "
-    "eq, ne, lt, le, gt, ge, range = F.truth, F.getitem, F.setitem, F.add, F.sub, F.mul, "
-    "F.floordiv, F.mod, F.iadd, F.imul, F.eq, F.ne, F.lt, F.le, F.gt, F.ge, F.range; "
+    "eq, ne, lt, le, gt, ge, range, truediv = F.truth, F.getitem, F.setitem, F.add, F.sub, F.mul, "
+    "F.floordiv, F.mod, F.iadd, F.imul, F.eq, F.ne, F.lt, F.le, F.gt, F.ge, F.range, F.truediv; "
     "local isub, ibitor, ibitand, ibitxor = rt.isub, rt.ibitor, rt.ibitand, rt.ibitxor; "
-    "local itruediv, ifloordiv, imod, ipow, ilshift, irshift = rt.itruediv, rt.ifloordiv, "
+    "local itruediv, ifloordiv, imod, ipow, ilshift, irshift = F.itruediv, rt.ifloordiv, "
     "rt.imod, rt.ipow, rt.ilshift, rt.irshift; ";
 
 /* A view of a (func ...) node (validated by tdmX_load). */

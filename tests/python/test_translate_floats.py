@@ -236,6 +236,36 @@ def test_untyped_cases_keep_the_helpers(lua):
     assert "mul(v_x, (2.0))" in body(NS["not_a_float"])
 
 
+DIV_SRC = '''
+def div(a, b):
+    return a / b
+
+def idiv_aug(a, b):
+    a /= b
+    return a
+'''
+
+DIV_NS = run_source(DIV_SRC, "<test_translate_floats_div>")
+
+DIV_VALUES = [0, 1, -3, 7, 2 ** 53, 2 ** 53 + 1, -2 ** 53 - 1, 2 ** 63 - 1, -2 ** 63, 2 ** 70,
+              0.0, -0.0, 2.5, -1e-310, 1e308, float("inf"), float("nan"), True, False, None,
+              "a", [1]]
+
+
+@pytest.mark.parametrize("name", ["div", "idiv_aug"])
+def test_generic_division_against_cpython(lua, name):
+    """`/` and `/=` on values of unknown type: the C fast path (lxfast.c
+    f_truediv: two numbers with a non-zero divisor, two ints of at most 53
+    bits) and the helper for the rest give CPython's values and errors."""
+    import fractions
+    fn = DIV_NS[name]
+    lf = lua.translate(fn)
+    values = DIV_VALUES + [fractions.Fraction(1, 3)]
+    for a in values:
+        for b in values:
+            check_outcome(outcome(fn, (a, b)), outcome(lf, (a, b)))
+
+
 RANGE_SRC = '''
 def range_index_then_list(n):
     x = []

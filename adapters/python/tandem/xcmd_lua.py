@@ -21,7 +21,7 @@ do
     local F = {}
     for _, k in ipairs({ "add", "iadd", "sub", "mul", "imul", "mod", "floordiv", "lt", "le",
                          "gt", "ge", "eq", "ne", "truth", "getitem", "setitem", "range", "dincr",
-                         "aincr" }) do
+                         "aincr", "truediv", "itruediv" }) do
         F[k] = rt[k]
     end
     F.ints = function(...)
