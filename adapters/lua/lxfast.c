@@ -491,6 +491,26 @@ static int f_ints(lua_State *L)
 
 /* isint(v): v is a Lua integer (the inline dict increments of lxlate.c,
    incr_inline: math.type without making a string) */
+/* NUMK(...): true, false when every argument is an integer; false, true
+   when every one is a float; false, false otherwise (the parameter
+   versions T and TF of translated code, lxlate.c emit_tcheck) */
+static int f_numk(lua_State *L)
+{
+    int n = lua_gettop(L), ints = 1, flts = 1;
+    for (int i = 1; i <= n && (ints || flts); i++) {
+        if (lua_isinteger(L, i)) {
+            flts = 0;
+        } else if (lua_type(L, i) == LUA_TNUMBER) {
+            ints = 0;
+        } else {
+            ints = flts = 0;
+        }
+    }
+    lua_pushboolean(L, ints);
+    lua_pushboolean(L, flts && !ints);
+    return 2;
+}
+
 static int f_isint(lua_State *L)
 {
     lua_pushboolean(L, lua_isinteger(L, 1));
@@ -567,5 +587,7 @@ void tdmL_push_fast(lua_State *L, int rt)
     lua_setfield(L, -2, "lchk");
     lua_pushcfunction(L, f_isint);
     lua_setfield(L, -2, "isint");
+    lua_pushcfunction(L, f_numk);
+    lua_setfield(L, -2, "numk");
     lua_remove(L, dm);
 }

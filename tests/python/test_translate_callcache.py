@@ -10,6 +10,7 @@ Every case runs in CPython and translated: value and type must be equal,
 or the same exception type and message.
 """
 
+import re
 import threading
 import time
 import types
@@ -413,7 +414,9 @@ def test_bounds_where_they_apply(lua):
     ns = _fresh(BOUND_SRC, path)
     for name in BOUND_ARGS:
         lua.translate(ns[name])
-    src = {name: tandem.translated_source(ns[name]) for name in BOUND_ARGS}
+    # the float versions (TF: n a float, no bound applies) left out
+    src = {name: re.sub(r"elseif TF then .*? else ", "else ",
+                        tandem.translated_source(ns[name])) for name in BOUND_ARGS}
     assert "OVF(\"sub\", v_n, 1)" not in src["lower"]
     assert "(v_n - 1)" in src["lower"] and "(v_n - 2)" in src["lower"]
     assert "OVF(\"sub\", v_n, 2)" not in src["lower_le"]

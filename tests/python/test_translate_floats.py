@@ -266,6 +266,82 @@ def test_generic_division_against_cpython(lua, name):
             check_outcome(outcome(fn, (a, b)), outcome(lf, (a, b)))
 
 
+PARAM_SRC = '''
+def lerp(a, b, t):
+    return a + (b - a) * t
+
+def dist2(x1, y1, x2, y2):
+    dx = x1 - x2
+    dy = y1 - y2
+    return dx * dx + dy * dy
+
+def rebound(x, y):
+    x = x * 2
+    y = y - x / 3
+    return x + y, x < y, x == y, -x, x / y
+
+def not_float_param(x, y):
+    x = len("ab")
+    return x * y + y, y / x
+
+def floor_ops(x, y):
+    return x // y, x % y, x ** 2, x - y * 2
+
+def cond(x, y):
+    if x < y:
+        z = x * y
+    else:
+        z = y - x
+    return z + 0.5
+
+def gen(x, y):
+    for i in range(3):
+        yield x * y + i
+        x = x / 2
+
+def outer(x):
+    def inner(a, b):
+        return a * b - x
+    return inner(x, 2.5) + inner(1.5, x)
+'''
+
+PARAM_NS = run_source(PARAM_SRC, "<test_translate_floats_params>")
+
+PARAM_VALUES = [0, 2, -3, 2 ** 53 + 1, 2 ** 63 - 1, 2 ** 64, 0.0, -0.0, 1.5, -2.25, 1e308,
+                float("inf"), float("nan"), True, "x", None]
+
+
+@pytest.mark.parametrize("name", ["lerp", "dist2", "rebound", "not_float_param", "floor_ops",
+                                  "cond", "gen", "outer"])
+def test_float_parameter_versions_against_cpython(lua, name):
+    """Functions whose parameters are all floats on entry run their TF
+    version (NUMK): every combination of ints, floats, specials, mixes and
+    non-numbers gives CPython's value or error."""
+    fn = PARAM_NS[name]
+    lf = lua.translate(fn)
+    nargs = fn.__code__.co_argcount
+    if name == "gen":
+        fn, lf = (lambda *a: list(PARAM_NS["gen"](*a))), (lambda *a, lf=lf: list(lf(*a)))
+    vals = PARAM_VALUES if nargs <= 2 else [0.5, -1.0, 3, float("nan"), -0.0, "s"]
+    import itertools
+    for args in itertools.product(vals, repeat=nargs):
+        check_outcome(outcome(fn, args), outcome(lf, args))
+
+
+def test_float_parameter_versions_are_emitted(lua):
+    for name in ("lerp", "dist2", "not_float_param"):
+        lua.translate(PARAM_NS[name])
+    lerp = body(PARAM_NS["lerp"])
+    assert "T, TF = NUMK(v_a, v_b, v_t)" in lerp, lerp
+    assert "elseif TF then do DEPTH = D - 1 return ((v_a + ((v_b - v_a) * v_t)))" in lerp, lerp
+    d2 = body(PARAM_NS["dist2"])
+    assert "elseif TF then v_dx = (v_x1 - v_x2) else" in d2, d2
+    assert "if TF then do DEPTH = D - 1 return (((v_dx * v_dx) + (v_dy * v_dy)))" in d2, d2
+    # x is rebound to an int: no float under TF, and nothing typed with it
+    nf = body(PARAM_NS["not_float_param"])
+    assert "if TF then" not in nf and "elseif TF then" not in nf, nf
+
+
 RANGE_SRC = '''
 def range_index_then_list(n):
     x = []

@@ -32,6 +32,20 @@ do
         end
         return true
     end
+    F.numk = function(...)
+        local ints, flts = true, true
+        for i = 1, select("#", ...) do
+            local t = math.type((select(i, ...)))
+            if t == "integer" then
+                flts = false
+            elseif t == "float" then
+                ints = false
+            else
+                return false, false
+            end
+        end
+        return ints, flts and not ints
+    end
     F.lchk = function(n, ...)
         return select("#", ...) == n and F.ints(...)
     end
