@@ -491,6 +491,33 @@ static int f_ints(lua_State *L)
 
 /* isint(v): v is a Lua integer (the inline dict increments of lxlate.c,
    incr_inline: math.type without making a string) */
+/* LCHK2(n, ...): 1 when there are n arguments and every one is an integer,
+   2 when every one is a float, else false (the leaf entry of a function
+   with integer and float leaf bodies, lxlate.c gen_leaf) */
+static int f_lchk2(lua_State *L)
+{
+    int n = lua_gettop(L) - 1, ints = 1, flts = 1;
+    if (!(lua_isinteger(L, 1) && lua_tointeger(L, 1) == n)) {
+        lua_pushboolean(L, 0);
+        return 1;
+    }
+    for (int i = 2; i <= n + 1 && (ints || flts); i++) {
+        if (lua_isinteger(L, i)) {
+            flts = 0;
+        } else if (lua_type(L, i) == LUA_TNUMBER) {
+            ints = 0;
+        } else {
+            ints = flts = 0;
+        }
+    }
+    if (ints || flts) {
+        lua_pushinteger(L, ints ? 1 : 2);
+    } else {
+        lua_pushboolean(L, 0);
+    }
+    return 1;
+}
+
 /* NUMK(...): true, false when every argument is an integer; false, true
    when every one is a float; false, false otherwise (the parameter
    versions T and TF of translated code, lxlate.c emit_tcheck) */
@@ -589,5 +616,7 @@ void tdmL_push_fast(lua_State *L, int rt)
     lua_setfield(L, -2, "isint");
     lua_pushcfunction(L, f_numk);
     lua_setfield(L, -2, "numk");
+    lua_pushcfunction(L, f_lchk2);
+    lua_setfield(L, -2, "lchk2");
     lua_remove(L, dm);
 }

@@ -3408,7 +3408,7 @@ static const char prelude[] =
     "if e then GV[n] = v GE[n] = e end return v end; "
     /* the C fast paths of the hottest helpers (lxfast.c) */
     "local OVF, XF, XB, XREG = rt.overflow, rt.xf, rt.xb, rt.xreg; "
-    "local GMT, LIST, TUPLE = getmetatable, rt.LIST, rt.TUPLE; local F = rt.fast; local DINCR, AINCR, LCHK, SLOW, SPLITW, ISINT = F.dincr, F.aincr, F.lchk, rt.slowentry, rt.splitw, F.isint; local INTS, NUMK, ITOS, MAPPEND, MGET = F.ints, F.numk, rt.itos, F.append, F.get; truth, getitem, setitem, add, sub, mul, floordiv, mod, iadd, imul, "
+    "local GMT, LIST, TUPLE = getmetatable, rt.LIST, rt.TUPLE; local F = rt.fast; local DINCR, AINCR, LCHK, SLOW, SPLITW, ISINT = F.dincr, F.aincr, F.lchk, rt.slowentry, rt.splitw, F.isint; local INTS, NUMK, LCHK2, ITOS, MAPPEND, MGET = F.ints, F.numk, F.lchk2, rt.itos, F.append, F.get; truth, getitem, setitem, add, sub, mul, floordiv, mod, iadd, imul, "
     "eq, ne, lt, le, gt, ge, range, truediv = F.truth, F.getitem, F.setitem, F.add, F.sub, F.mul, "
     "F.floordiv, F.mod, F.iadd, F.imul, F.eq, F.ne, F.lt, F.le, F.gt, F.ge, F.range, F.truediv; "
     "local isub, ibitor, ibitand, ibitxor = rt.isub, rt.ibitor, rt.ibitand, rt.ibitxor; "
@@ -3837,7 +3837,7 @@ static int gen_nested(Gen *g, const tdmX_Node *fnode, int *t)
    integer literals and operators that cannot raise on integers are allowed
    (`%` and `//` only by a non-zero literal); no loops, calls, strings,
    floats, indexing, fields, lengths or concatenation. */
-static int leaf_ok(const char *p)
+static int leaf_ok(const char *p, int floats)
 {
     static const char *const kw[] = {
         "local", "if", "then", "else", "elseif", "end", "do", "return", "and", "or",
@@ -3874,8 +3874,21 @@ static int leaf_ok(const char *p)
             while (*p >= '0' && *p <= '9') {
                 p++;
             }
+            if (floats && *p == '.') {      /* a float literal (float_text: %.17g) */
+                p++;
+                while (*p >= '0' && *p <= '9') {
+                    p++;
+                }
+            }
+            if (floats && (*p == 'e' || *p == 'E')) {
+                p++;
+                p += *p == '+' || *p == '-';
+                while (*p >= '0' && *p <= '9') {
+                    p++;
+                }
+            }
             if (*p == '.' || *p == '_' || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')) {
-                return 0;                   /* a float or hex literal */
+                return 0;                   /* a float (in an int leaf) or hex literal */
             }
             prev = 'a';
             continue;
@@ -3899,8 +3912,13 @@ static int leaf_ok(const char *p)
             prev = 0;
             continue;
         }
-        if (c == '/') {
+        if (c == '/' && !floats) {
             return 0;                       /* true division: not integer */
+        }
+        if (c == '/') {                     /* by a non-zero literal (typed_fbinop) */
+            prev = 0;
+            p++;
+            continue;
         }
         if (strchr(")+-*<>=~&|;,", c) != NULL) {
             if (c == '-' && p[1] == '-') {
@@ -3923,18 +3941,18 @@ static int leaf_ok(const char *p)
 static int leaf_nodes(const tdmX_Node *n)
 {
     static const char *const ok[] = {
-        "block", "if", "return", "assign", "aug", "pass", "expr", "local", "int", "true",
-        "false", "none", "binop", "unop", "compare", "and", "or", "ifexp", NULL,
+        "block", "if", "return", "assign", "aug", "pass", "expr", "local", "int", "float",
+        "true", "false", "none", "binop", "unop", "compare", "and", "or", "ifexp", NULL,
     };
     return only_heads(n, ok, 1);
 }
 
-static int gen_leaf(Gen *g, const tdmX_Func *f)
+/* The text of f's leaf body, `function(params) ... return nil end`, typed
+   for integer parameters (floats 0: T true) or for float parameters (floats
+   1: the float locals with every parameter a float, no T), when it passes
+   leaf_ok; else NULL (*rc -1 on an error). */
+static char *leaf_text(Gen *g, const tdmX_Func *f, int floats, int *rc)
 {
-    if (f->is_gen || sig_complex(f) || tdmX_len(f->params) < 2 || tdmX_len(f->cells) > 1
-        || tdmX_len(f->free) > 1 || tdmX_len(f->globals) > 1 || !leaf_nodes(f->body)) {
-        return 0;
-    }
     Buf b = { NULL, 0, 0 };
     Buf *save = g->o;
     int line = g->line, has = g->has, cmt = g->cmt, indent = g->indent;
@@ -3942,14 +3960,28 @@ static int gen_leaf(Gen *g, const tdmX_Func *f)
     g->flat = g->leaf = 1;
     g->fn = f;
     typing_begin(g, f);
+    int typed = g->intlT != NULL;
+    if (floats) {
+        unsigned char *fl = typed_locals(g, f, 1, 3, g->intl);
+        typed = 0;
+        for (int j = 1; fl != NULL && j < tdmX_len(f->params); j++) {
+            typed |= int_local(f, fl, f->params->u.l.v[j]->u.s.p);
+        }
+        free(g->fltl);
+        free(g->intlT);
+        free(g->listlT);
+        g->fltl = fl;                   /* every parameter a float (LCHK2) */
+        g->intlT = g->listlT = NULL;    /* no T */
+    }
     eput(g, "function(");
     for (int i = 1; i < tdmX_len(f->params); i++) {
         emit(g, "%sv_%s", i > 1 ? ", " : "", sym(f->params, i));
     }
     eput(g, ")");
-    int typed = g->intlT != NULL;
-    int rc = gen_function_body(g, f, "NAME");
-    typed = typed && g->intlT != NULL;  /* emit_tcheck kept T */
+    *rc = gen_function_body(g, f, "NAME");
+    if (!floats) {
+        typed = typed && g->intlT != NULL;  /* emit_tcheck kept T */
+    }
     slot_free(g);
     g->flat = g->leaf = 0;
     g->o = save;
@@ -3957,26 +3989,62 @@ static int gen_leaf(Gen *g, const tdmX_Func *f)
     g->has = has;
     g->cmt = cmt;
     g->indent = indent;
-    int ok = rc == 0 && !g->oom && typed && leaf_ok(b.p + strlen("function("));
-    if (ok) {
-        /* the entry of callers outside translated code (rt.entry): the leaf
-           when every argument is an integer, their count is right and the
-           depth counter has room for its frame; else the general C entry */
-        const char *close = strchr(b.p, ')');
-        Buf *s = g->o;
-        g->o = &g->statics;
-        char *params = dupf(g, "%.*s", (int)(close - b.p - strlen("function(")),
-                            b.p + strlen("function("));
-        emit(g, "local FN, BODY; local LEAF = function(...) if not (LCHK(%d, ...) and "
-             "DEPTH < MAXD) then return SLOW(FN, ...) end local %s = ...",
-             tdmX_len(f->params) - 1, params ? params : "");
-        free(params);
-        bput(g, close + 1, strlen(close + 1));
-        eput(g, "; ");
-        g->o = s;
+    if (*rc != 0 || g->oom || !typed || !leaf_ok(b.p + strlen("function("), floats)) {
+        free(b.p);
+        return NULL;
     }
-    free(b.p);
-    return rc != 0 ? -1 : ok;
+    return b.p;
+}
+
+/* The leaf version of f, `local LEAF = function(...) ... end; ` in the
+   chunk statics: the body specialised for integer arguments (T true) and/or
+   for float arguments, without depth bookkeeping, on one line, when one of
+   them passes leaf_ok. The entry of callers outside translated code
+   (rt.entry): the leaf when every argument is an integer (or a float, for
+   the float body), their count is right and the depth counter has room for
+   its frame; else the general C entry. */
+static int gen_leaf(Gen *g, const tdmX_Func *f)
+{
+    if (f->is_gen || sig_complex(f) || tdmX_len(f->params) < 2 || tdmX_len(f->cells) > 1
+        || tdmX_len(f->free) > 1 || tdmX_len(f->globals) > 1 || !leaf_nodes(f->body)) {
+        return 0;
+    }
+    int rc = 0, np = tdmX_len(f->params) - 1;
+    char *ib = leaf_text(g, f, 0, &rc);
+    char *fb = rc == 0 ? leaf_text(g, f, 1, &rc) : NULL;
+    if (rc != 0 || (ib == NULL && fb == NULL)) {
+        free(ib);
+        free(fb);
+        return rc != 0 ? -1 : 0;
+    }
+    const char *any = ib != NULL ? ib : fb;
+    const char *close = strchr(any, ')');
+    Buf *s = g->o;
+    g->o = &g->statics;
+    char *params = dupf(g, "%.*s", (int)(close - any - strlen("function(")),
+                        any + strlen("function("));
+    const char *bi = ib != NULL ? strchr(ib, ')') + 1 : NULL;
+    const char *bf = fb != NULL ? strchr(fb, ')') + 1 : NULL;
+    if (fb == NULL) {
+        emit(g, "local FN, BODY; local LEAF = function(...) if not (LCHK(%d, ...) and "
+             "DEPTH < MAXD) then return SLOW(FN, ...) end local %s = ...%s; ", np,
+             params ? params : "", bi);
+    } else if (ib == NULL) {
+        emit(g, "local FN, BODY; local LEAF = function(...) if not (LCHK2(%d, ...) == 2 and "
+             "DEPTH < MAXD) then return SLOW(FN, ...) end local %s = ...%s; ", np,
+             params ? params : "", bf);
+    } else {
+        /* both: each body without its function's closing `end` */
+        emit(g, "local FN, BODY; local LEAF = function(...) local K = LCHK2(%d, ...) if not "
+             "(K and DEPTH < MAXD) then return SLOW(FN, ...) end local %s = ... if K == 1 "
+             "then %.*s else %.*s end end; ", np, params ? params : "",
+             (int)(strlen(bi) - 3), bi, (int)(strlen(bf) - 3), bf);
+    }
+    free(params);
+    g->o = s;
+    free(ib);
+    free(fb);
+    return 1;
 }
 
 static int gen_func(Gen *g, const tdmX_Func *f)

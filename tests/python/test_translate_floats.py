@@ -342,6 +342,79 @@ def test_float_parameter_versions_are_emitted(lua):
     assert "if TF then" not in nf and "elseif TF then" not in nf, nf
 
 
+LEAF_SRC = '''
+def lerp(a, b, t):
+    return a + (b - a) * t
+
+def less(a, b):
+    if a < b:
+        return a - b
+    return b * 2
+
+def scaled(a, b):
+    return a / 4 + b * 0.5 - 1e300 * 1e10
+
+def lt2(a, b):
+    if a < b:
+        return a
+    return b
+'''
+
+LEAF_NS = run_source(LEAF_SRC, "<test_translate_floats_leaf>")
+
+
+def test_float_leaves_are_emitted(lua):
+    for name in LEAF_NS:
+        if not name.startswith("__"):
+            lua.translate(LEAF_NS[name])
+    src = {n: tandem.translated_source(LEAF_NS[n]) for n in ("lerp", "less", "scaled", "lt2")}
+    # lerp's int version checks overflow (a call): a float leaf only
+    assert "if not (LCHK2(3, ...) == 2 and DEPTH < MAXD)" in src["lerp"], src["lerp"]
+    assert "LCHK2(2, ...) == 2" in src["less"], src["less"]
+    # both leaves behind one check
+    assert "local K = LCHK2(2, ...)" in src["lt2"] and "if K == 1 then" in src["lt2"], src["lt2"]
+    assert "LCHK2(2, ...) == 2" in src["scaled"], src["scaled"]
+
+
+@pytest.mark.parametrize("name", ["lerp", "less", "scaled", "lt2"])
+def test_float_leaves_from_lua_against_cpython(lua, name):
+    """Called from Lua (the leaf entry): ints, floats, mixes, wrong counts,
+    non-numbers and a call at the recursion limit give what the Python
+    function gives."""
+    import itertools
+    fn = LEAF_NS[name]
+    lf = lua.translate(fn)
+    call = lua.eval("function(f, ...) return pcall(f, ...) end")
+    vals = [0, 3, -2, 0.5, -0.0, 2.5, 1e308, float("inf"), float("nan"), True, "x"]
+    nargs = fn.__code__.co_argcount
+    for args in itertools.product(vals, repeat=nargs):
+        native = outcome(fn, args)
+        ok, r = call(lf, *args)
+        if native[0] == "ok":
+            assert ok is True and (r == native[1] or (r != r and native[1] != native[1])), \
+                (args, native, r)
+            assert type(r) is type(native[1]), (args, native, r)
+        else:
+            assert ok is False, (args, native, r)
+    for args in ((1.0,), (1.0, 2.0, 3.0, 4.0)):
+        native = outcome(fn, args)
+        assert native[0] == "raise"
+        ok, r = call(lf, *args)
+        assert ok is False
+
+
+def test_float_leaf_at_the_recursion_limit(lua):
+    """A leaf runs only while the depth counter has room: at the limit the
+    general entry raises RecursionError, as CPython would."""
+    lf = lua.translate(LEAF_NS["lerp"])
+    deep = lua.eval('''function(f)
+        local function go(n) if n == 0 then return f(1.0, 2.0, 0.5) end return go(n - 1) end
+        return pcall(go, 10)
+    end''')
+    ok, r = deep(lf)
+    assert ok is True and r == 1.5
+
+
 RANGE_SRC = '''
 def range_index_then_list(n):
     x = []

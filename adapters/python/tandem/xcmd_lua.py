@@ -49,6 +49,13 @@ do
     F.lchk = function(n, ...)
         return select("#", ...) == n and F.ints(...)
     end
+    F.lchk2 = function(n, ...)
+        if select("#", ...) ~= n then
+            return false
+        end
+        local ints, flts = F.numk(...)
+        return ints and 1 or flts and 2 or false
+    end
     F.isint = function(v) return math.type(v) == "integer" end
     F.append = function(o, x) return rt.method(o, "append", x) end
     F.get = function(d, ...) return rt.method(d, "get", ...) end
