@@ -129,6 +129,27 @@ static int f_floordiv(lua_State *L)
 
 /* Python's str order is code point order: UTF-8 byte order, whatever the C
    locale's collation (Lua's own < uses strcoll). */
+/* a / b: two numbers, not both integers, with a non-zero divisor (the int
+   converted to the nearest double, as Python converts it), or two integers
+   of at most 53 bits, which CPython also divides as doubles; larger
+   integers (CPython's division is then exact), zero divisors and the rest
+   are the helper's */
+static int f_truediv(lua_State *L)
+{
+    const lua_Integer two53 = (lua_Integer)1 << 53;
+    lua_Integer a, b;
+    if (both_int(L, &a, &b)) {
+        if (b != 0 && a >= -two53 && a <= two53 && b >= -two53 && b <= two53) {
+            lua_pushnumber(L, (lua_Number)a / (lua_Number)b);
+            return 1;
+        }
+    } else if (both_num(L) && lua_tonumber(L, 2) != 0) {
+        lua_pushnumber(L, lua_tonumber(L, 1) / lua_tonumber(L, 2));
+        return 1;
+    }
+    return fallback(L, 2, 1);
+}
+
 static int strcmp_lua(lua_State *L)
 {
     size_t na, nb;
@@ -470,6 +491,53 @@ static int f_ints(lua_State *L)
 
 /* isint(v): v is a Lua integer (the inline dict increments of lxlate.c,
    incr_inline: math.type without making a string) */
+/* LCHK2(n, ...): 1 when there are n arguments and every one is an integer,
+   2 when every one is a float, else false (the leaf entry of a function
+   with integer and float leaf bodies, lxlate.c gen_leaf) */
+static int f_lchk2(lua_State *L)
+{
+    int n = lua_gettop(L) - 1, ints = 1, flts = 1;
+    if (!(lua_isinteger(L, 1) && lua_tointeger(L, 1) == n)) {
+        lua_pushboolean(L, 0);
+        return 1;
+    }
+    for (int i = 2; i <= n + 1 && (ints || flts); i++) {
+        if (lua_isinteger(L, i)) {
+            flts = 0;
+        } else if (lua_type(L, i) == LUA_TNUMBER) {
+            ints = 0;
+        } else {
+            ints = flts = 0;
+        }
+    }
+    if (ints || flts) {
+        lua_pushinteger(L, ints ? 1 : 2);
+    } else {
+        lua_pushboolean(L, 0);
+    }
+    return 1;
+}
+
+/* NUMK(...): true, false when every argument is an integer; false, true
+   when every one is a float; false, false otherwise (the parameter
+   versions T and TF of translated code, lxlate.c emit_tcheck) */
+static int f_numk(lua_State *L)
+{
+    int n = lua_gettop(L), ints = 1, flts = 1;
+    for (int i = 1; i <= n && (ints || flts); i++) {
+        if (lua_isinteger(L, i)) {
+            flts = 0;
+        } else if (lua_type(L, i) == LUA_TNUMBER) {
+            ints = 0;
+        } else {
+            ints = flts = 0;
+        }
+    }
+    lua_pushboolean(L, ints);
+    lua_pushboolean(L, flts && !ints);
+    return 2;
+}
+
 static int f_isint(lua_State *L)
 {
     lua_pushboolean(L, lua_isinteger(L, 1));
@@ -479,6 +547,7 @@ static int f_isint(lua_State *L)
 static const struct { const char *name; lua_CFunction f; } fast[] = {
     { "add", f_add }, { "iadd", f_add }, { "sub", f_sub }, { "mul", f_mul },
     { "imul", f_mul }, { "mod", f_mod }, { "floordiv", f_floordiv },
+    { "truediv", f_truediv }, { "itruediv", f_truediv },
     { "lt", f_lt }, { "le", f_le }, { "gt", f_gt }, { "ge", f_ge },
     { "eq", f_eq }, { "ne", f_ne }, { "truth", f_truth },
     { "getitem", f_getitem }, { "setitem", f_setitem }, { "range", f_range },
@@ -545,5 +614,9 @@ void tdmL_push_fast(lua_State *L, int rt)
     lua_setfield(L, -2, "lchk");
     lua_pushcfunction(L, f_isint);
     lua_setfield(L, -2, "isint");
+    lua_pushcfunction(L, f_numk);
+    lua_setfield(L, -2, "numk");
+    lua_pushcfunction(L, f_lchk2);
+    lua_setfield(L, -2, "lchk2");
     lua_remove(L, dm);
 }

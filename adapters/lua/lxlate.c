@@ -60,6 +60,12 @@ typedef struct Gen {
     unsigned char *listl, *listlT;  /* owns: the list locals, the same two ways */
     unsigned char *dictl;   /* owns: the dict locals (every assignment a new dict) */
     unsigned char *fltl;    /* owns: the float locals (every assignment a float) */
+    unsigned char *fltlTF;  /* owns: the float locals when the parameters T checks
+                               were floats on entry (the Lua local TF), or NULL */
+    size_t tfpos, tflen;    /* where emit_tcheck wrote the T, TF line, in tfbuf */
+    Buf *tfbuf;             /* the buffer it is in, or NULL: no T, TF line */
+    char *tfargs;           /* owns: its arguments ("v_a, v_b") */
+    int tfused;             /* a statement had a TF version */
     int inver;              /* generating the two versions of an expression */
     struct {                /* owns: the last inline list slot read, its parts */
         char *text, *cond, *val, *o, *k;
@@ -931,7 +937,7 @@ static int num_expr(const tdmX_Func *f, const unsigned char *ints, const unsigne
 /* kind 0: the int locals (params: parameters count as ints, the T version);
    kind 1: the list locals, given the int locals `ints`; kind 2: the dict
    locals (a parameter never is one); kind 3: the float locals, given the int
-   locals `ints` (never a parameter either). */
+   locals `ints` (params: parameters count as floats, the TF version). */
 static int operand_in(const tdmX_Node *n, const char *p);
 
 static unsigned char *typed_locals(Gen *g, const tdmX_Func *f, int params, int kind,
@@ -953,7 +959,7 @@ static unsigned char *typed_locals(Gen *g, const tdmX_Func *f, int params, int k
     for (int i = 0; i < nv; i++) {
         sc.cand[i] = 1;
     }
-    if (!params || kind != 0) {
+    if (!params || (kind != 0 && kind != 3)) {
         disq_all(&sc, f->params);
     } else {
         /* parameters the entry will not check (emit_tcheck: not an operand
@@ -1233,8 +1239,14 @@ static int operand_in(const tdmX_Node *n, const char *p)
 
 static void emit_tcheck(Gen *g, const tdmX_Func *f)
 {
-    int any = 0;
-    for (int j = 1; g->intlT != NULL && j < tdmX_len(f->params); j++) {
+    int any = 0, np = tdmX_len(f->params);
+    Buf args = { NULL, 0, 0 };
+    unsigned char *checked = calloc((size_t)(np > 0 ? np : 1), 1);
+    if (checked == NULL) {
+        g->oom = 1;
+        return;
+    }
+    for (int j = 1; g->intlT != NULL && j < np; j++) {
         const char *p = f->params->u.l.v[j]->u.s.p;
         if (!operand_in(f->body, p)) {
             int v = var_index(f, p);    /* not worth a check: typed as unknown */
@@ -1242,21 +1254,52 @@ static void emit_tcheck(Gen *g, const tdmX_Func *f)
                 g->intlT[v] = 0;
             }
         } else if (int_local(f, g->intlT, p)) {
-            if (g->leaf) {
-                if (!any) {
-                    eput(g, " local T = true");
-                }
-            } else if (any) {
-                emit(g, ", v_%s", p);
-            } else {
-                emit(g, g->split ? " local T = TT or INTS(v_%s" : " local T = INTS(v_%s", p);
-            }
+            Buf *o = g->o;
+            g->o = &args;
+            emit(g, "%sv_%s", any ? ", " : "", p);
+            g->o = o;
+            checked[j] = 1;
             any = 1;
         }
     }
-    if (any) {
-        eput(g, g->leaf ? "" : ")");
-    } else {
+    /* The float version (TF): the same parameters all floats. Only when the
+       float locals so found assume nothing of a parameter T does not check. */
+    free(g->fltlTF);
+    g->fltlTF = NULL;
+    if (any && !g->leaf && !g->oom) {
+        g->fltlTF = typed_locals(g, f, 1, 3, g->intl);
+        int useful = 0;
+        for (int j = 1; g->fltlTF != NULL && j < np; j++) {
+            if (int_local(f, g->fltlTF, f->params->u.l.v[j]->u.s.p)) {
+                useful = 1;
+                if (!checked[j]) {
+                    useful = 0;
+                    break;
+                }
+            }
+        }
+        if (!useful) {
+            free(g->fltlTF);
+            g->fltlTF = NULL;
+        }
+    }
+    free(checked);
+    if (any && g->leaf) {
+        eput(g, " local T = true");
+    } else if (any && g->fltlTF != NULL) {
+        g->tfpos = g->o->n;
+        g->tfused = 0;
+        emit(g, g->split ? " local T, TF = TT if not T then T, TF = NUMK(%s) end"
+                         : " local T, TF = NUMK(%s)", args.p);
+        g->tflen = g->o->n - g->tfpos;
+        g->tfbuf = g->o;
+        g->tfargs = args.p;
+        args.p = NULL;
+    } else if (any) {
+        emit(g, g->split ? " local T = TT or INTS(%s)" : " local T = INTS(%s)", args.p);
+    }
+    free(args.p);
+    if (!any) {
         free(g->intlT);
         free(g->listlT);
         g->intlT = g->listlT = NULL;    /* no T: nothing is typed only when T */
@@ -3116,6 +3159,20 @@ static int only_heads(const tdmX_Node *n, const char *const *ok, int headless_ok
     return 1;
 }
 
+/* Is there a node with head h anywhere in n? */
+static int has_head(const tdmX_Node *n, const char *h)
+{
+    if (tdmX_is(n, h)) {
+        return 1;
+    }
+    for (int i = 1; n->kind == TDMX_LIST && i < n->u.l.n; i++) {
+        if (has_head(n->u.l.v[i], h)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* Only nodes a statement with two versions can be made of. */
 static int version_nodes(const tdmX_Node *n)
 {
@@ -3142,15 +3199,19 @@ static int stmt_versions(Gen *g, const tdmX_Node *s, const char *h)
         return 0;
     }
     unsigned char *il = g->intl, *ilT = g->intlT, *ll = g->listl, *llT = g->listlT;
-    Buf v[2] = { { NULL, 0, 0 }, { NULL, 0, 0 } };
+    unsigned char *fl = g->fltl, *flTF = g->fltlTF;
+    Buf v[3] = { { NULL, 0, 0 }, { NULL, 0, 0 }, { NULL, 0, 0 } };
     Buf *save = g->o;
-    int rc = 0;
-    for (int i = 0; i < 2 && rc == 0; i++) {
+    /* the float version only for statements without calls: a call site
+       is not copied a third time (fib's would, for floats it never gets) */
+    int rc = 0, nv = flTF != NULL && !has_head(s, "call") ? 3 : 2;
+    for (int i = 0; i < nv && rc == 0; i++) {
         slot_free(g);
         g->o = &v[i];
         g->intl = i == 0 ? ilT : il;
         g->listl = i == 0 ? llT : ll;
-        g->intlT = g->listlT = NULL;
+        g->fltl = i == 2 ? flTF : fl;   /* 2: the parameters were floats (TF) */
+        g->intlT = g->listlT = g->fltlTF = NULL;
         rc = simple_stmt(g, s, h);
         eput(g, "");
     }
@@ -3160,17 +3221,27 @@ static int stmt_versions(Gen *g, const tdmX_Node *s, const char *h)
     g->intlT = ilT;
     g->listl = ll;
     g->listlT = llT;
+    g->fltl = fl;
+    g->fltlTF = flTF;
     int done = 0;
-    if (rc == 0 && !g->oom && strchr(v[0].p, '\n') == NULL && strchr(v[1].p, '\n') == NULL) {
-        if (strcmp(v[0].p, v[1].p) == 0) {
+    if (rc == 0 && !g->oom && strchr(v[0].p, '\n') == NULL && strchr(v[1].p, '\n') == NULL
+        && (nv == 2 || strchr(v[2].p, '\n') == NULL)) {
+        int f = nv == 3 && strcmp(v[2].p, v[1].p) != 0;
+        g->tfused |= f;
+        if (strcmp(v[0].p, v[1].p) == 0 && !f) {
             bput(g, v[1].p, v[1].n);
+        } else if (strcmp(v[0].p, v[1].p) == 0) {
+            emit(g, "if TF then %s else %s end", v[2].p, v[1].p);
+        } else if (f) {
+            emit(g, "if T then %s elseif TF then %s else %s end", v[0].p, v[2].p, v[1].p);
         } else {
             emit(g, "if T then %s else %s end", v[0].p, v[1].p);
         }
         done = 1;
     }
-    free(v[0].p);
-    free(v[1].p);
+    for (int i = 0; i < 3; i++) {
+        free(v[i].p);
+    }
     return rc != 0 ? -1 : done;
 }
 
@@ -3337,11 +3408,11 @@ static const char prelude[] =
     "if e then GV[n] = v GE[n] = e end return v end; "
     /* the C fast paths of the hottest helpers (lxfast.c) */
     "local OVF, XF, XB, XREG = rt.overflow, rt.xf, rt.xb, rt.xreg; "
-    "local GMT, LIST, TUPLE = getmetatable, rt.LIST, rt.TUPLE; local F = rt.fast; local DINCR, AINCR, LCHK, SLOW, SPLITW, ISINT = F.dincr, F.aincr, F.lchk, rt.slowentry, rt.splitw, F.isint; local INTS, ITOS, MAPPEND, MGET = F.ints, rt.itos, F.append, F.get; truth, getitem, setitem, add, sub, mul, floordiv, mod, iadd, imul, "
-    "eq, ne, lt, le, gt, ge, range = F.truth, F.getitem, F.setitem, F.add, F.sub, F.mul, "
-    "F.floordiv, F.mod, F.iadd, F.imul, F.eq, F.ne, F.lt, F.le, F.gt, F.ge, F.range; "
+    "local GMT, LIST, TUPLE = getmetatable, rt.LIST, rt.TUPLE; local F = rt.fast; local DINCR, AINCR, LCHK, SLOW, SPLITW, ISINT = F.dincr, F.aincr, F.lchk, rt.slowentry, rt.splitw, F.isint; local INTS, NUMK, LCHK2, ITOS, MAPPEND, MGET = F.ints, F.numk, F.lchk2, rt.itos, F.append, F.get; truth, getitem, setitem, add, sub, mul, floordiv, mod, iadd, imul, "
+    "eq, ne, lt, le, gt, ge, range, truediv = F.truth, F.getitem, F.setitem, F.add, F.sub, F.mul, "
+    "F.floordiv, F.mod, F.iadd, F.imul, F.eq, F.ne, F.lt, F.le, F.gt, F.ge, F.range, F.truediv; "
     "local isub, ibitor, ibitand, ibitxor = rt.isub, rt.ibitor, rt.ibitand, rt.ibitxor; "
-    "local itruediv, ifloordiv, imod, ipow, ilshift, irshift = rt.itruediv, rt.ifloordiv, "
+    "local itruediv, ifloordiv, imod, ipow, ilshift, irshift = F.itruediv, rt.ifloordiv, "
     "rt.imod, rt.ipow, rt.ilshift, rt.irshift; ";
 
 /* A view of a (func ...) node (validated by tdmX_load). */
@@ -3480,6 +3551,7 @@ static void typing_free(Gen *g)
     free(g->listlT);
     free(g->dictl);
     free(g->fltl);
+    free(g->fltlTF);
 }
 
 /* The typed locals of f, replacing those of the function generated before. */
@@ -3492,6 +3564,7 @@ static void typing_begin(Gen *g, const tdmX_Func *f)
     g->listlT = typed_locals(g, f, 0, 1, g->intlT);
     g->dictl = typed_locals(g, f, 0, 2, NULL);
     g->fltl = typed_locals(g, f, 0, 3, g->intl);
+    g->fltlTF = NULL;                   /* emit_tcheck decides */
 }
 
 /* Emit `function(...) ... end` for f; namexpr is the Lua expression naming
@@ -3582,7 +3655,44 @@ static int gen_function(Gen *g, const tdmX_Func *f, const char *namexpr)
 
 /* The rest of a function after its parameters: the other locals, the depth
    check, the body. */
+/* No statement had a float version: the T, TF line back to the T line. */
+static void tf_unused(Gen *g)
+{
+    char *line = dupf(g, g->split ? " local T = TT or INTS(%s)" : " local T = INTS(%s)",
+                      g->tfargs);
+    size_t n = line != NULL ? strlen(line) : 0;
+    Buf *b = g->tfbuf;
+    if (line != NULL && n <= g->tflen && g->tfpos + g->tflen <= b->n) {
+        memcpy(b->p + g->tfpos, line, n);
+        memmove(b->p + g->tfpos + n, b->p + g->tfpos + g->tflen,
+                b->n - g->tfpos - g->tflen + 1);        /* and the NUL */
+        b->n -= g->tflen - n;
+    }
+    free(line);
+}
+
+static int gen_body_tf(Gen *g, const tdmX_Func *f, const char *namexpr);
+
+/* gen_body_tf with the T, TF line's state of the enclosing function kept. */
 static int gen_function_body(Gen *g, const tdmX_Func *f, const char *namexpr)
+{
+    size_t pos = g->tfpos, len = g->tflen;
+    Buf *buf = g->tfbuf;
+    char *args = g->tfargs;
+    int used = g->tfused;
+    g->tfbuf = NULL;
+    g->tfargs = NULL;
+    int rc = gen_body_tf(g, f, namexpr);
+    free(g->tfargs);
+    g->tfpos = pos;
+    g->tflen = len;
+    g->tfbuf = buf;
+    g->tfargs = args;
+    g->tfused = used;
+    return rc;
+}
+
+static int gen_body_tf(Gen *g, const tdmX_Func *f, const char *namexpr)
 {
     int first = 1;
     for (int i = 1; i < tdmX_len(f->vars); i++) {
@@ -3620,6 +3730,9 @@ static int gen_function_body(Gen *g, const tdmX_Func *f, const char *namexpr)
         return -1;
     }
     g->indent--;
+    if (g->tfbuf != NULL && g->tfbuf == g->o && !g->tfused && !g->oom) {
+        tf_unused(g);
+    }
     if (g->has) {
         eput(g, " ");
     }
@@ -3635,7 +3748,7 @@ static int gen_function_body(Gen *g, const tdmX_Func *f, const char *namexpr)
 
 /* Control context of the function being generated, saved around a nested one. */
 typedef struct FnSave {
-    unsigned char *intl, *intlT, *listl, *listlT, *dictl, *fltl;
+    unsigned char *intl, *intlT, *listl, *listlT, *dictl, *fltl, *fltlTF;
     const tdmX_Func *fn;
     int ntry, looptry, inloop, cont, brkflag, exc, ingen;
 } FnSave;
@@ -3673,9 +3786,10 @@ static int gen_nested(Gen *g, const tdmX_Node *fnode, int *t)
     }
     *t = ++g->tmp;
     emit(g, "local t%d = %s(", *t, sig_complex(&f) ? "mkfunc" : "defsig");
-    FnSave sv = { g->intl, g->intlT, g->listl, g->listlT, g->dictl, g->fltl, g->fn, g->ntry,
+    FnSave sv = { g->intl, g->intlT, g->listl, g->listlT, g->dictl, g->fltl, g->fltlTF, g->fn,
+                  g->ntry,
                   g->looptry, g->inloop, g->cont, g->brkflag, g->exc, g->ingen };
-    g->intl = g->intlT = g->listl = g->listlT = g->dictl = g->fltl = NULL;
+    g->intl = g->intlT = g->listl = g->listlT = g->dictl = g->fltl = g->fltlTF = NULL;
     int tmp0 = g->tmp0;                 /* the enclosing statement's */
     g->ntry = g->looptry = g->inloop = g->cont = g->brkflag = g->exc = 0;
     const char *callee = g->callee;
@@ -3704,6 +3818,7 @@ static int gen_nested(Gen *g, const tdmX_Node *fnode, int *t)
     g->listlT = sv.listlT;
     g->dictl = sv.dictl;
     g->fltl = sv.fltl;
+    g->fltlTF = sv.fltlTF;
     g->tmp0 = tmp0;
     g->fn = sv.fn;
     g->ntry = sv.ntry;
@@ -3722,7 +3837,7 @@ static int gen_nested(Gen *g, const tdmX_Node *fnode, int *t)
    integer literals and operators that cannot raise on integers are allowed
    (`%` and `//` only by a non-zero literal); no loops, calls, strings,
    floats, indexing, fields, lengths or concatenation. */
-static int leaf_ok(const char *p)
+static int leaf_ok(const char *p, int floats)
 {
     static const char *const kw[] = {
         "local", "if", "then", "else", "elseif", "end", "do", "return", "and", "or",
@@ -3759,8 +3874,21 @@ static int leaf_ok(const char *p)
             while (*p >= '0' && *p <= '9') {
                 p++;
             }
+            if (floats && *p == '.') {      /* a float literal (float_text: %.17g) */
+                p++;
+                while (*p >= '0' && *p <= '9') {
+                    p++;
+                }
+            }
+            if (floats && (*p == 'e' || *p == 'E')) {
+                p++;
+                p += *p == '+' || *p == '-';
+                while (*p >= '0' && *p <= '9') {
+                    p++;
+                }
+            }
             if (*p == '.' || *p == '_' || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')) {
-                return 0;                   /* a float or hex literal */
+                return 0;                   /* a float (in an int leaf) or hex literal */
             }
             prev = 'a';
             continue;
@@ -3784,8 +3912,13 @@ static int leaf_ok(const char *p)
             prev = 0;
             continue;
         }
-        if (c == '/') {
+        if (c == '/' && !floats) {
             return 0;                       /* true division: not integer */
+        }
+        if (c == '/') {                     /* by a non-zero literal (typed_fbinop) */
+            prev = 0;
+            p++;
+            continue;
         }
         if (strchr(")+-*<>=~&|;,", c) != NULL) {
             if (c == '-' && p[1] == '-') {
@@ -3808,18 +3941,18 @@ static int leaf_ok(const char *p)
 static int leaf_nodes(const tdmX_Node *n)
 {
     static const char *const ok[] = {
-        "block", "if", "return", "assign", "aug", "pass", "expr", "local", "int", "true",
-        "false", "none", "binop", "unop", "compare", "and", "or", "ifexp", NULL,
+        "block", "if", "return", "assign", "aug", "pass", "expr", "local", "int", "float",
+        "true", "false", "none", "binop", "unop", "compare", "and", "or", "ifexp", NULL,
     };
     return only_heads(n, ok, 1);
 }
 
-static int gen_leaf(Gen *g, const tdmX_Func *f)
+/* The text of f's leaf body, `function(params) ... return nil end`, typed
+   for integer parameters (floats 0: T true) or for float parameters (floats
+   1: the float locals with every parameter a float, no T), when it passes
+   leaf_ok; else NULL (*rc -1 on an error). */
+static char *leaf_text(Gen *g, const tdmX_Func *f, int floats, int *rc)
 {
-    if (f->is_gen || sig_complex(f) || tdmX_len(f->params) < 2 || tdmX_len(f->cells) > 1
-        || tdmX_len(f->free) > 1 || tdmX_len(f->globals) > 1 || !leaf_nodes(f->body)) {
-        return 0;
-    }
     Buf b = { NULL, 0, 0 };
     Buf *save = g->o;
     int line = g->line, has = g->has, cmt = g->cmt, indent = g->indent;
@@ -3827,14 +3960,28 @@ static int gen_leaf(Gen *g, const tdmX_Func *f)
     g->flat = g->leaf = 1;
     g->fn = f;
     typing_begin(g, f);
+    int typed = g->intlT != NULL;
+    if (floats) {
+        unsigned char *fl = typed_locals(g, f, 1, 3, g->intl);
+        typed = 0;
+        for (int j = 1; fl != NULL && j < tdmX_len(f->params); j++) {
+            typed |= int_local(f, fl, f->params->u.l.v[j]->u.s.p);
+        }
+        free(g->fltl);
+        free(g->intlT);
+        free(g->listlT);
+        g->fltl = fl;                   /* every parameter a float (LCHK2) */
+        g->intlT = g->listlT = NULL;    /* no T */
+    }
     eput(g, "function(");
     for (int i = 1; i < tdmX_len(f->params); i++) {
         emit(g, "%sv_%s", i > 1 ? ", " : "", sym(f->params, i));
     }
     eput(g, ")");
-    int typed = g->intlT != NULL;
-    int rc = gen_function_body(g, f, "NAME");
-    typed = typed && g->intlT != NULL;  /* emit_tcheck kept T */
+    *rc = gen_function_body(g, f, "NAME");
+    if (!floats) {
+        typed = typed && g->intlT != NULL;  /* emit_tcheck kept T */
+    }
     slot_free(g);
     g->flat = g->leaf = 0;
     g->o = save;
@@ -3842,26 +3989,62 @@ static int gen_leaf(Gen *g, const tdmX_Func *f)
     g->has = has;
     g->cmt = cmt;
     g->indent = indent;
-    int ok = rc == 0 && !g->oom && typed && leaf_ok(b.p + strlen("function("));
-    if (ok) {
-        /* the entry of callers outside translated code (rt.entry): the leaf
-           when every argument is an integer, their count is right and the
-           depth counter has room for its frame; else the general C entry */
-        const char *close = strchr(b.p, ')');
-        Buf *s = g->o;
-        g->o = &g->statics;
-        char *params = dupf(g, "%.*s", (int)(close - b.p - strlen("function(")),
-                            b.p + strlen("function("));
-        emit(g, "local FN, BODY; local LEAF = function(...) if not (LCHK(%d, ...) and "
-             "DEPTH < MAXD) then return SLOW(FN, ...) end local %s = ...",
-             tdmX_len(f->params) - 1, params ? params : "");
-        free(params);
-        bput(g, close + 1, strlen(close + 1));
-        eput(g, "; ");
-        g->o = s;
+    if (*rc != 0 || g->oom || !typed || !leaf_ok(b.p + strlen("function("), floats)) {
+        free(b.p);
+        return NULL;
     }
-    free(b.p);
-    return rc != 0 ? -1 : ok;
+    return b.p;
+}
+
+/* The leaf version of f, `local LEAF = function(...) ... end; ` in the
+   chunk statics: the body specialised for integer arguments (T true) and/or
+   for float arguments, without depth bookkeeping, on one line, when one of
+   them passes leaf_ok. The entry of callers outside translated code
+   (rt.entry): the leaf when every argument is an integer (or a float, for
+   the float body), their count is right and the depth counter has room for
+   its frame; else the general C entry. */
+static int gen_leaf(Gen *g, const tdmX_Func *f)
+{
+    if (f->is_gen || sig_complex(f) || tdmX_len(f->params) < 2 || tdmX_len(f->cells) > 1
+        || tdmX_len(f->free) > 1 || tdmX_len(f->globals) > 1 || !leaf_nodes(f->body)) {
+        return 0;
+    }
+    int rc = 0, np = tdmX_len(f->params) - 1;
+    char *ib = leaf_text(g, f, 0, &rc);
+    char *fb = rc == 0 ? leaf_text(g, f, 1, &rc) : NULL;
+    if (rc != 0 || (ib == NULL && fb == NULL)) {
+        free(ib);
+        free(fb);
+        return rc != 0 ? -1 : 0;
+    }
+    const char *any = ib != NULL ? ib : fb;
+    const char *close = strchr(any, ')');
+    Buf *s = g->o;
+    g->o = &g->statics;
+    char *params = dupf(g, "%.*s", (int)(close - any - strlen("function(")),
+                        any + strlen("function("));
+    const char *bi = ib != NULL ? strchr(ib, ')') + 1 : NULL;
+    const char *bf = fb != NULL ? strchr(fb, ')') + 1 : NULL;
+    if (fb == NULL) {
+        emit(g, "local FN, BODY; local LEAF = function(...) if not (LCHK(%d, ...) and "
+             "DEPTH < MAXD) then return SLOW(FN, ...) end local %s = ...%s; ", np,
+             params ? params : "", bi);
+    } else if (ib == NULL) {
+        emit(g, "local FN, BODY; local LEAF = function(...) if not (LCHK2(%d, ...) == 2 and "
+             "DEPTH < MAXD) then return SLOW(FN, ...) end local %s = ...%s; ", np,
+             params ? params : "", bf);
+    } else {
+        /* both: each body without its function's closing `end` */
+        emit(g, "local FN, BODY; local LEAF = function(...) local K = LCHK2(%d, ...) if not "
+             "(K and DEPTH < MAXD) then return SLOW(FN, ...) end local %s = ... if K == 1 "
+             "then %.*s else %.*s end end; ", np, params ? params : "",
+             (int)(strlen(bi) - 3), bi, (int)(strlen(bf) - 3), bf);
+    }
+    free(params);
+    g->o = s;
+    free(ib);
+    free(fb);
+    return 1;
 }
 
 static int gen_func(Gen *g, const tdmX_Func *f)

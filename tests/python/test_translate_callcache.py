@@ -10,6 +10,7 @@ Every case runs in CPython and translated: value and type must be equal,
 or the same exception type and message.
 """
 
+import re
 import threading
 import time
 import types
@@ -413,7 +414,11 @@ def test_bounds_where_they_apply(lua):
     ns = _fresh(BOUND_SRC, path)
     for name in BOUND_ARGS:
         lua.translate(ns[name])
+    # the bodies without their float versions (TF, and a float leaf: n a
+    # float, no bound applies)
     src = {name: tandem.translated_source(ns[name]) for name in BOUND_ARGS}
+    src = {name: re.sub(r"elseif TF then .*? else ", "else ", t[t.index("BODY = function"):])
+           for name, t in src.items()}
     assert "OVF(\"sub\", v_n, 1)" not in src["lower"]
     assert "(v_n - 1)" in src["lower"] and "(v_n - 2)" in src["lower"]
     assert "OVF(\"sub\", v_n, 2)" not in src["lower_le"]

@@ -236,6 +236,185 @@ def test_untyped_cases_keep_the_helpers(lua):
     assert "mul(v_x, (2.0))" in body(NS["not_a_float"])
 
 
+DIV_SRC = '''
+def div(a, b):
+    return a / b
+
+def idiv_aug(a, b):
+    a /= b
+    return a
+'''
+
+DIV_NS = run_source(DIV_SRC, "<test_translate_floats_div>")
+
+DIV_VALUES = [0, 1, -3, 7, 2 ** 53, 2 ** 53 + 1, -2 ** 53 - 1, 2 ** 63 - 1, -2 ** 63, 2 ** 70,
+              0.0, -0.0, 2.5, -1e-310, 1e308, float("inf"), float("nan"), True, False, None,
+              "a", [1]]
+
+
+@pytest.mark.parametrize("name", ["div", "idiv_aug"])
+def test_generic_division_against_cpython(lua, name):
+    """`/` and `/=` on values of unknown type: the C fast path (lxfast.c
+    f_truediv: two numbers with a non-zero divisor, two ints of at most 53
+    bits) and the helper for the rest give CPython's values and errors."""
+    import fractions
+    fn = DIV_NS[name]
+    lf = lua.translate(fn)
+    values = DIV_VALUES + [fractions.Fraction(1, 3)]
+    for a in values:
+        for b in values:
+            check_outcome(outcome(fn, (a, b)), outcome(lf, (a, b)))
+
+
+PARAM_SRC = '''
+def lerp(a, b, t):
+    return a + (b - a) * t
+
+def dist2(x1, y1, x2, y2):
+    dx = x1 - x2
+    dy = y1 - y2
+    return dx * dx + dy * dy
+
+def rebound(x, y):
+    x = x * 2
+    y = y - x / 3
+    return x + y, x < y, x == y, -x, x / y
+
+def not_float_param(x, y):
+    x = len("ab")
+    return x * y + y, y / x
+
+def floor_ops(x, y):
+    return x // y, x % y, x ** 2, x - y * 2
+
+def cond(x, y):
+    if x < y:
+        z = x * y
+    else:
+        z = y - x
+    return z + 0.5
+
+def gen(x, y):
+    for i in range(3):
+        yield x * y + i
+        x = x / 2
+
+def outer(x):
+    def inner(a, b):
+        return a * b - x
+    return inner(x, 2.5) + inner(1.5, x)
+'''
+
+PARAM_NS = run_source(PARAM_SRC, "<test_translate_floats_params>")
+
+PARAM_VALUES = [0, 2, -3, 2 ** 53 + 1, 2 ** 63 - 1, 2 ** 64, 0.0, -0.0, 1.5, -2.25, 1e308,
+                float("inf"), float("nan"), True, "x", None]
+
+
+@pytest.mark.parametrize("name", ["lerp", "dist2", "rebound", "not_float_param", "floor_ops",
+                                  "cond", "gen", "outer"])
+def test_float_parameter_versions_against_cpython(lua, name):
+    """Functions whose parameters are all floats on entry run their TF
+    version (NUMK): every combination of ints, floats, specials, mixes and
+    non-numbers gives CPython's value or error."""
+    fn = PARAM_NS[name]
+    lf = lua.translate(fn)
+    nargs = fn.__code__.co_argcount
+    if name == "gen":
+        fn, lf = (lambda *a: list(PARAM_NS["gen"](*a))), (lambda *a, lf=lf: list(lf(*a)))
+    vals = PARAM_VALUES if nargs <= 2 else [0.5, -1.0, 3, float("nan"), -0.0, "s"]
+    import itertools
+    for args in itertools.product(vals, repeat=nargs):
+        check_outcome(outcome(fn, args), outcome(lf, args))
+
+
+def test_float_parameter_versions_are_emitted(lua):
+    for name in ("lerp", "dist2", "not_float_param"):
+        lua.translate(PARAM_NS[name])
+    lerp = body(PARAM_NS["lerp"])
+    assert "T, TF = NUMK(v_a, v_b, v_t)" in lerp, lerp
+    assert "elseif TF then do DEPTH = D - 1 return ((v_a + ((v_b - v_a) * v_t)))" in lerp, lerp
+    d2 = body(PARAM_NS["dist2"])
+    assert "elseif TF then v_dx = (v_x1 - v_x2) else" in d2, d2
+    assert "if TF then do DEPTH = D - 1 return (((v_dx * v_dx) + (v_dy * v_dy)))" in d2, d2
+    # x is rebound to an int: no float under TF, and nothing typed with it
+    nf = body(PARAM_NS["not_float_param"])
+    assert "if TF then" not in nf and "elseif TF then" not in nf, nf
+
+
+LEAF_SRC = '''
+def lerp(a, b, t):
+    return a + (b - a) * t
+
+def less(a, b):
+    if a < b:
+        return a - b
+    return b * 2
+
+def scaled(a, b):
+    return a / 4 + b * 0.5 - 1e300 * 1e10
+
+def lt2(a, b):
+    if a < b:
+        return a
+    return b
+'''
+
+LEAF_NS = run_source(LEAF_SRC, "<test_translate_floats_leaf>")
+
+
+def test_float_leaves_are_emitted(lua):
+    for name in LEAF_NS:
+        if not name.startswith("__"):
+            lua.translate(LEAF_NS[name])
+    src = {n: tandem.translated_source(LEAF_NS[n]) for n in ("lerp", "less", "scaled", "lt2")}
+    # lerp's int version checks overflow (a call): a float leaf only
+    assert "if not (LCHK2(3, ...) == 2 and DEPTH < MAXD)" in src["lerp"], src["lerp"]
+    assert "LCHK2(2, ...) == 2" in src["less"], src["less"]
+    # both leaves behind one check
+    assert "local K = LCHK2(2, ...)" in src["lt2"] and "if K == 1 then" in src["lt2"], src["lt2"]
+    assert "LCHK2(2, ...) == 2" in src["scaled"], src["scaled"]
+
+
+@pytest.mark.parametrize("name", ["lerp", "less", "scaled", "lt2"])
+def test_float_leaves_from_lua_against_cpython(lua, name):
+    """Called from Lua (the leaf entry): ints, floats, mixes, wrong counts,
+    non-numbers and a call at the recursion limit give what the Python
+    function gives."""
+    import itertools
+    fn = LEAF_NS[name]
+    lf = lua.translate(fn)
+    call = lua.eval("function(f, ...) return pcall(f, ...) end")
+    vals = [0, 3, -2, 0.5, -0.0, 2.5, 1e308, float("inf"), float("nan"), True, "x"]
+    nargs = fn.__code__.co_argcount
+    for args in itertools.product(vals, repeat=nargs):
+        native = outcome(fn, args)
+        ok, r = call(lf, *args)
+        if native[0] == "ok":
+            assert ok is True and (r == native[1] or (r != r and native[1] != native[1])), \
+                (args, native, r)
+            assert type(r) is type(native[1]), (args, native, r)
+        else:
+            assert ok is False, (args, native, r)
+    for args in ((1.0,), (1.0, 2.0, 3.0, 4.0)):
+        native = outcome(fn, args)
+        assert native[0] == "raise"
+        ok, r = call(lf, *args)
+        assert ok is False
+
+
+def test_float_leaf_at_the_recursion_limit(lua):
+    """A leaf runs only while the depth counter has room: at the limit the
+    general entry raises RecursionError, as CPython would."""
+    lf = lua.translate(LEAF_NS["lerp"])
+    deep = lua.eval('''function(f)
+        local function go(n) if n == 0 then return f(1.0, 2.0, 0.5) end return go(n - 1) end
+        return pcall(go, 10)
+    end''')
+    ok, r = deep(lf)
+    assert ok is True and r == 1.5
+
+
 RANGE_SRC = '''
 def range_index_then_list(n):
     x = []

@@ -21,7 +21,7 @@ do
     local F = {}
     for _, k in ipairs({ "add", "iadd", "sub", "mul", "imul", "mod", "floordiv", "lt", "le",
                          "gt", "ge", "eq", "ne", "truth", "getitem", "setitem", "range", "dincr",
-                         "aincr" }) do
+                         "aincr", "truediv", "itruediv" }) do
         F[k] = rt[k]
     end
     F.ints = function(...)
@@ -32,8 +32,29 @@ do
         end
         return true
     end
+    F.numk = function(...)
+        local ints, flts = true, true
+        for i = 1, select("#", ...) do
+            local t = math.type((select(i, ...)))
+            if t == "integer" then
+                flts = false
+            elseif t == "float" then
+                ints = false
+            else
+                return false, false
+            end
+        end
+        return ints, flts and not ints
+    end
     F.lchk = function(n, ...)
         return select("#", ...) == n and F.ints(...)
+    end
+    F.lchk2 = function(n, ...)
+        if select("#", ...) ~= n then
+            return false
+        end
+        local ints, flts = F.numk(...)
+        return ints and 1 or flts and 2 or false
     end
     F.isint = function(v) return math.type(v) == "integer" end
     F.append = function(o, x) return rt.method(o, "append", x) end
