@@ -536,3 +536,63 @@ def test_functions_of_translated_code_leaving(unpack):
     outs = native_and_translated(CLOSURES, ('make',), run, unpack_returned_tuples=unpack)
     assert outs[0] == outs[1], outs
     assert outs[0][0][:5] == ('function', 0, 2, 0, 1)
+
+
+KEEPER = '''return load([[
+  return function (f, sub_only)
+    local sub = {3}
+    local t = {1, 2, sub = sub}
+    local r = f(sub_only and sub or t)
+    t[1] = 'changed'
+    sub[1] = 'changed'
+    return t[1], rawequal(r, t), rawequal(r, sub), #t
+  end]])()'''
+
+
+def test_python_callables_keeping_a_translated_table_are_refused():
+    # a table made by translated code reaches a Python callable as a copy
+    # (copied back when it returns): one the callable keeps would not see
+    # later changes (natively it is the same table), so keeping it is a
+    # refusal, NotImplementedError; returning it, or not keeping it, is not
+    store = []
+
+    def keep(t):
+        store.append(t)
+
+    def keep_tuple(t):
+        return (t, 1)
+
+    cases = [(lambda t: None, False, False), (lambda t: t, False, False),
+             (lambda t: len(t), False, False), (keep, False, True), (keep, True, True),
+             (keep_tuple, False, True), (lambda t: t, True, False)]
+    lua = tandem.LuaRuntime()
+    native = lua.execute(KEEPER)
+    translated = lua.translate(native)
+    for f, sub_only, refused in cases:
+        store.clear()
+        expect = native(f, sub_only)
+        store.clear()
+        if refused:
+            with pytest.raises(NotImplementedError, match="kept a table translated code"):
+                translated(f, sub_only)
+        else:
+            assert translated(f, sub_only) == expect, (f, sub_only)
+    store.clear()
+
+
+def test_bridged_lua_function_returning_its_argument():
+    # a Lua function without source (stripped: run through the bridge)
+    # returning the table it was passed: natively the same table; in
+    # translated code the copy it got is given back as the translated table
+    lua = tandem.LuaRuntime()
+    f = lua.execute('''
+      local same = load(string.dump(function (t) return t, #t end, true))
+      return load([[
+        local same = ...
+        return function ()
+          local t = {1, 2}
+          local r, n = same(t)
+          r[3] = 3
+          return rawequal(r, t), n, #t
+        end]])(same)''')
+    assert f() == lua.translate(f)() == (True, 2, 3)

@@ -6,6 +6,7 @@ tandem._luaback, which re-exports its public names.
 """
 
 import re
+import sys
 import types
 import weakref
 from typing import Any, Dict, Optional, Tuple
@@ -144,6 +145,7 @@ class Boundary:
                 copies: list = []
                 memo: Dict[int, Any] = {}
                 a = [fl(x, memo, copies) for x in args]
+                before = self.copy_refs(copies) if copies else None
                 try:
                     # called by a Lua function counting its results, so
                     # one Python tuple result and several results differ
@@ -157,6 +159,11 @@ class Boundary:
                     self.raised(e)
                 if copies:
                     self.copy_back(copies, res)
+                    kept = self.copy_kept(copies, before, r, "a Lua function run through"
+                                          " the bridge")
+                    if kept is not None:
+                        self.raised(kept)
+                    r = self.copies_back(copies, r)
                 if r.__class__ is not tuple:
                     return _lcore.NORES
                 if r[0] == 1:
@@ -690,6 +697,44 @@ class Boundary:
             return False
         return self.from_lt(k, memo, copies)
 
+    @staticmethod
+    def copy_refs(copies: list) -> list:
+        """The reference counts of the copies' proxies, before a call."""
+        return [sys.getrefcount(t) for _, t in copies]
+
+    def copy_kept(self, copies: list, before: list, r: Any, who: str) -> Optional[BaseException]:
+        """After a call that returned r: a copy whose proxy Python code still
+        holds (a reference more than before, beyond r's own items) was kept
+        by the callee, and its later changes would not reach the translated
+        table (nor the translated table's reach it): a refusal, as
+        NotImplementedError, instead of that silent difference. A copy that
+        came back into translated code during the call (a metamethod's
+        argument) is a view there, which the runtime keeps (self.views):
+        not told apart, not checked (docs/translation.md, "Left")."""
+        top = r if r.__class__ is tuple else (r,)
+        views = self.views
+        for (_, t), n in zip(copies, before):
+            hit = views.get(id(t))
+            if hit is not None and hit[0] is t:
+                continue
+            own = sum(1 for x in top if x is t)
+            if sys.getrefcount(t) > n + own:
+                return NotImplementedError(
+                    "%s kept a table translated code passed to it: translated tables are"
+                    " passed as copies, so its later changes would not be seen"
+                    " (tandem translation)" % who)
+        return None
+
+    @staticmethod
+    def copies_back(copies: list, r: Any) -> Any:
+        """r (a call's raw results) with a copy's proxy given back as the
+        translated table it copies: `return t` gives the caller its own
+        table, as natively (it was a view of the copy)."""
+        if r.__class__ is not tuple:
+            return r
+        back = {id(t): lt for lt, t in copies}
+        return tuple([back.get(id(x), x) for x in r])
+
     def copy_back(self, copies: list, tl: Any) -> None:
         """After a PyCallable's call: the Lua tables that carried copies of
         translated tables give their contents back (changed fields set,
@@ -798,6 +843,7 @@ class PyObject:
         copies: list = []
         memo: Dict[int, Any] = {}
         a = [bd.from_lt(x, memo, copies) for x in args]
+        before = bd.copy_refs(copies) if copies else None
         try:
             r = fn(*a)
         except self.lerr as e:
@@ -814,6 +860,10 @@ class PyObject:
             raise
         if copies:
             bd.copy_back(copies, self.result)
+            kept = bd.copy_kept(copies, before, r, repr(self.__lua_proxy__))
+            if kept is not None:
+                self.py_error(kept)
+            r = bd.copies_back(copies, r)
         return r
 
     def results(self, r: Any) -> Any:
