@@ -3662,7 +3662,9 @@ static void tf_unused(Gen *g)
                       g->tfargs);
     size_t n = line != NULL ? strlen(line) : 0;
     Buf *b = g->tfbuf;
-    if (line != NULL && n <= g->tflen && g->tfpos + g->tflen <= b->n) {
+    static const char head[] = " local T, TF = ";
+    if (line != NULL && n <= g->tflen && g->tfpos + g->tflen <= b->n
+        && strncmp(b->p + g->tfpos, head, sizeof head - 1) == 0) {
         memcpy(b->p + g->tfpos, line, n);
         memmove(b->p + g->tfpos + n, b->p + g->tfpos + g->tflen,
                 b->n - g->tfpos - g->tflen + 1);        /* and the NUL */
