@@ -485,8 +485,6 @@ static const char *cmpfn(const char *op)
 static const char *typed_cmp(const char *op);
 static int int_expr(const tdmX_Func *f, const unsigned char *intl, const tdmX_Node *e);
 static const char *base_op(const char *op);
-static int num_expr(const tdmX_Func *f, const unsigned char *ints, const unsigned char *flts,
-                    const tdmX_Node *e);
 static int float_expr(const tdmX_Func *f, const unsigned char *ints, const unsigned char *flts,
                       const tdmX_Node *e);
 
@@ -500,10 +498,16 @@ static int compare(Gen *g, const tdmX_Node *n, Ex *out)
             return -1;
         }
         const char *op = typed_cmp(n->u.l.v[2]->u.s.p);
-        if (op != NULL && num_expr(g->fn, g->intl, g->fltl, kids[0])
-            && num_expr(g->fn, g->intl, g->fltl, kids[1])) {
-            /* two ints, or a float and a number: Lua 5.4 compares an int
-               and a float exactly, as CPython */
+        int i0 = int_expr(g->fn, g->intl, kids[0]), i1 = int_expr(g->fn, g->intl, kids[1]);
+        int f0 = !i0 && float_expr(g->fn, g->intl, g->fltl, kids[0]);
+        int f1 = !i1 && float_expr(g->fn, g->intl, g->fltl, kids[1]);
+        int eq = op != NULL && (strcmp(op, "==") == 0 || strcmp(op, "~=") == 0);
+        if (op != NULL && (i0 || f0) && (i1 || f1) && (!eq || i0 == i1)) {
+            /* two ints, or a float and a number: Lua 5.4 orders an int and
+               a float exactly, as CPython, and an int that is a Python int
+               past 64 bits through its metamethods; == and ~= only between
+               two ints or two floats (Lua's == of a number and a userdata
+               is false without asking it: 2.0**70 == 2**70 is True) */
             *out = ex_make(dupf(g, "(%s %s %s)", e[0].s, op, e[1].s), 1, 0);
             free_exs(e, 2);
             return 0;
@@ -925,13 +929,6 @@ static int float_expr(const tdmX_Func *f, const unsigned char *ints, const unsig
         return strcmp(b, "abs") == 0 && x != NULL && float_expr(f, ints, flts, x);
     }
     return 0;
-}
-
-/* Is e a number known as such: an integer or a float? */
-static int num_expr(const tdmX_Func *f, const unsigned char *ints, const unsigned char *flts,
-                    const tdmX_Node *e)
-{
-    return int_expr(f, ints, e) || float_expr(f, ints, flts, e);
 }
 
 /* kind 0: the int locals (params: parameters count as ints, the T version);
