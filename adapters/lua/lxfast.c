@@ -491,17 +491,12 @@ static int f_ints(lua_State *L)
 
 /* isint(v): v is a Lua integer (the inline dict increments of lxlate.c,
    incr_inline: math.type without making a string) */
-/* LCHK2(n, ...): 1 when there are n arguments and every one is an integer,
-   2 when every one is a float, else false (the leaf entry of a function
-   with integer and float leaf bodies, lxlate.c gen_leaf) */
-static int f_lchk2(lua_State *L)
+/* 1 when the values at stack indexes from..to are all integers (none: 1),
+   2 when all are floats, else 0 */
+static int num_kind(lua_State *L, int from, int to)
 {
-    int n = lua_gettop(L) - 1, ints = 1, flts = 1;
-    if (!(lua_isinteger(L, 1) && lua_tointeger(L, 1) == n)) {
-        lua_pushboolean(L, 0);
-        return 1;
-    }
-    for (int i = 2; i <= n + 1 && (ints || flts); i++) {
+    int ints = 1, flts = 1;
+    for (int i = from; i <= to && (ints || flts); i++) {
         if (lua_isinteger(L, i)) {
             flts = 0;
         } else if (lua_type(L, i) == LUA_TNUMBER) {
@@ -510,8 +505,18 @@ static int f_lchk2(lua_State *L)
             ints = flts = 0;
         }
     }
-    if (ints || flts) {
-        lua_pushinteger(L, ints ? 1 : 2);
+    return ints ? 1 : flts ? 2 : 0;
+}
+
+/* LCHK2(n, ...): 1 when there are n arguments and every one is an integer,
+   2 when every one is a float, else false (the leaf entry of a function
+   with integer and float leaf bodies, lxlate.c gen_leaf) */
+static int f_lchk2(lua_State *L)
+{
+    int n = lua_gettop(L) - 1;
+    int k = lua_isinteger(L, 1) && lua_tointeger(L, 1) == n ? num_kind(L, 2, n + 1) : 0;
+    if (k != 0) {
+        lua_pushinteger(L, k);
     } else {
         lua_pushboolean(L, 0);
     }
@@ -523,18 +528,9 @@ static int f_lchk2(lua_State *L)
    versions T and TF of translated code, lxlate.c emit_tcheck) */
 static int f_numk(lua_State *L)
 {
-    int n = lua_gettop(L), ints = 1, flts = 1;
-    for (int i = 1; i <= n && (ints || flts); i++) {
-        if (lua_isinteger(L, i)) {
-            flts = 0;
-        } else if (lua_type(L, i) == LUA_TNUMBER) {
-            ints = 0;
-        } else {
-            ints = flts = 0;
-        }
-    }
-    lua_pushboolean(L, ints);
-    lua_pushboolean(L, flts && !ints);
+    int k = num_kind(L, 1, lua_gettop(L));
+    lua_pushboolean(L, k == 1);
+    lua_pushboolean(L, k == 2);
     return 2;
 }
 

@@ -62,10 +62,12 @@ typedef struct Gen {
     unsigned char *fltl;    /* owns: the float locals (every assignment a float) */
     unsigned char *fltlTF;  /* owns: the float locals when the parameters T checks
                                were floats on entry (the Lua local TF), or NULL */
-    size_t tfpos, tflen;    /* where emit_tcheck wrote the T, TF line, in tfbuf */
-    Buf *tfbuf;             /* the buffer it is in, or NULL: no T, TF line */
-    char *tfargs;           /* owns: its arguments ("v_a, v_b") */
-    int tfused;             /* a statement had a TF version */
+    struct TfLine {         /* the function's T, TF line (emit_tcheck) */
+        size_t pos, len;    /* where it was written, in buf */
+        Buf *buf;           /* the buffer it is in, or NULL: no T, TF line */
+        char *args;         /* owns: its arguments ("v_a, v_b") */
+        int used;           /* a statement had a TF version */
+    } tf;
     int inver;              /* generating the two versions of an expression */
     struct {                /* owns: the last inline list slot read, its parts */
         char *text, *cond, *val, *o, *k;
@@ -1284,13 +1286,13 @@ static void emit_tcheck(Gen *g, const tdmX_Func *f)
     if (any && g->leaf) {
         eput(g, " local T = true");
     } else if (any && g->fltlTF != NULL) {
-        g->tfpos = g->o->n;
-        g->tfused = 0;
+        g->tf.pos = g->o->n;
+        g->tf.used = 0;
         emit(g, g->split ? " local T, TF = TT if not T then T, TF = NUMK(%s) end"
                          : " local T, TF = NUMK(%s)", args.p);
-        g->tflen = g->o->n - g->tfpos;
-        g->tfbuf = g->o;
-        g->tfargs = args.p;
+        g->tf.len = g->o->n - g->tf.pos;
+        g->tf.buf = g->o;
+        g->tf.args = args.p;
         args.p = NULL;
     } else if (any) {
         emit(g, g->split ? " local T = TT or INTS(%s)" : " local T = INTS(%s)", args.p);
@@ -3224,7 +3226,7 @@ static int stmt_versions(Gen *g, const tdmX_Node *s, const char *h)
     if (rc == 0 && !g->oom && strchr(v[0].p, '\n') == NULL && strchr(v[1].p, '\n') == NULL
         && (nv == 2 || strchr(v[2].p, '\n') == NULL)) {
         int f = nv == 3 && strcmp(v[2].p, v[1].p) != 0;
-        g->tfused |= f;
+        g->tf.used |= f;
         if (strcmp(v[0].p, v[1].p) == 0 && !f) {
             bput(g, v[1].p, v[1].n);
         } else if (strcmp(v[0].p, v[1].p) == 0) {
@@ -3656,16 +3658,16 @@ static int gen_function(Gen *g, const tdmX_Func *f, const char *namexpr)
 static void tf_unused(Gen *g)
 {
     char *line = dupf(g, g->split ? " local T = TT or INTS(%s)" : " local T = INTS(%s)",
-                      g->tfargs);
+                      g->tf.args);
     size_t n = line != NULL ? strlen(line) : 0;
-    Buf *b = g->tfbuf;
+    Buf *b = g->tf.buf;
     static const char head[] = " local T, TF = ";
-    if (line != NULL && n <= g->tflen && g->tfpos + g->tflen <= b->n
-        && strncmp(b->p + g->tfpos, head, sizeof head - 1) == 0) {
-        memcpy(b->p + g->tfpos, line, n);
-        memmove(b->p + g->tfpos + n, b->p + g->tfpos + g->tflen,
-                b->n - g->tfpos - g->tflen + 1);        /* and the NUL */
-        b->n -= g->tflen - n;
+    if (line != NULL && n <= g->tf.len && g->tf.pos + g->tf.len <= b->n
+        && strncmp(b->p + g->tf.pos, head, sizeof head - 1) == 0) {
+        memcpy(b->p + g->tf.pos, line, n);
+        memmove(b->p + g->tf.pos + n, b->p + g->tf.pos + g->tf.len,
+                b->n - g->tf.pos - g->tf.len + 1);        /* and the NUL */
+        b->n -= g->tf.len - n;
     }
     free(line);
 }
@@ -3675,19 +3677,11 @@ static int gen_body_tf(Gen *g, const tdmX_Func *f, const char *namexpr);
 /* gen_body_tf with the T, TF line's state of the enclosing function kept. */
 static int gen_function_body(Gen *g, const tdmX_Func *f, const char *namexpr)
 {
-    size_t pos = g->tfpos, len = g->tflen;
-    Buf *buf = g->tfbuf;
-    char *args = g->tfargs;
-    int used = g->tfused;
-    g->tfbuf = NULL;
-    g->tfargs = NULL;
+    struct TfLine saved = g->tf;
+    memset(&g->tf, 0, sizeof g->tf);
     int rc = gen_body_tf(g, f, namexpr);
-    free(g->tfargs);
-    g->tfpos = pos;
-    g->tflen = len;
-    g->tfbuf = buf;
-    g->tfargs = args;
-    g->tfused = used;
+    free(g->tf.args);
+    g->tf = saved;
     return rc;
 }
 
@@ -3729,7 +3723,7 @@ static int gen_body_tf(Gen *g, const tdmX_Func *f, const char *namexpr)
         return -1;
     }
     g->indent--;
-    if (g->tfbuf != NULL && g->tfbuf == g->o && !g->tfused && !g->oom) {
+    if (g->tf.buf != NULL && g->tf.buf == g->o && !g->tf.used && !g->oom) {
         tf_unused(g);
     }
     if (g->has) {
