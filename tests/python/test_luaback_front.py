@@ -30,11 +30,12 @@ def front(tmp_path_factory):
     built = os.path.join(ROOT, 'build', 'tests', 'unit', 'lfront_check')
     if os.path.exists(built):
         return built
-    srcs = [os.path.join(ROOT, 'adapters/lua/front', f)
-            for f in os.listdir(os.path.join(ROOT, 'adapters/lua/front')) if f.endswith('.c')]
+    srcs = [os.path.join(ROOT, d, f) for d in ('adapters/lua/front', 'bridge')
+            for f in os.listdir(os.path.join(ROOT, d)) if f.endswith('.c')]
     exe = str(tmp_path_factory.mktemp('lf') / 'lfront_check')
-    r = subprocess.run(['cc', '-std=c11', '-O1', '-I' + os.path.join(ROOT, 'adapters/lua/front'),
-                        '-I' + os.path.join(ROOT, 'bridge'), '-I' + ROOT] + srcs
+    r = subprocess.run(['cc', '-std=c11', '-D_GNU_SOURCE', '-O1', '-I' + os.path.join(ROOT, 'adapters/lua/front'),
+                        '-I' + os.path.join(ROOT, 'bridge'), '-I' + os.path.join(ROOT, 'include'),
+                        '-I' + ROOT] + srcs
                        + [os.path.join(ROOT, 'tests/unit/lfront_check.c'), '-o', exe],
                        capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
