@@ -596,3 +596,41 @@ def test_bridged_lua_function_returning_its_argument():
           return rawequal(r, t), n, #t
         end]])(same)''')
     assert f() == lua.translate(f)() == (True, 2, 3)
+
+
+def test_views_do_not_keep_the_tables_they_show():
+    """A Lua table reaching translated code is seen through a view, the same
+    view while translated code holds it (raw equality, a key of a translated
+    table), and only while something holds it: a table passed once is
+    collectable again once the call is over (each view kept about 5 KB and
+    its Lua table for the runtime's life)."""
+    import gc
+    lua = tandem.LuaRuntime()
+    keep = lua.translate(lua.eval('''function (t)
+        KEPT = KEPT or {}
+        local n = 0
+        for _, u in ipairs(KEPT) do if rawequal(u, t) then n = n + 1 end end
+        KEPT[#KEPT + 1] = t
+        local seen = {}
+        seen[t] = true
+        for _, u in ipairs(KEPT) do if seen[u] then n = n + 10 end end
+        return n
+    end'''))
+    peek = lua.translate(lua.eval('function (t) return t.x end'))
+    mk, alive = lua.eval('''function ()
+        W = setmetatable({}, {__mode = 'k'})
+        return function (i) local t = {x = i} W[t] = true return t end,
+               function () collectgarbage() collectgarbage()
+                 local n = 0 for _ in pairs(W) do n = n + 1 end return n end
+    end''')()
+    t = mk(1)
+    assert keep(t) == 10          # stored, then found as a key by the same view
+    assert keep(t) == 1 + 20      # the same view as the one KEPT holds, twice
+    del t
+    for i in range(200):
+        assert peek(mk(i)) == i
+    gc.collect()
+    assert alive() == 1           # only the table KEPT holds through its view
+    lua.execute('KEPT = nil')
+    gc.collect()
+    assert alive() == 0

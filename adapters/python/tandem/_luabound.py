@@ -46,13 +46,18 @@ class Boundary:
         # whichever translated function (a callee, a caller) it crosses in
         shared = _shared.get(lua)
         if shared is None:
-            shared = _shared[lua] = ({}, weakref.WeakKeyDictionary(),
+            views: Dict[int, Any] = {}
+            shared = _shared[lua] = (views, weakref.WeakKeyDictionary(),
                                      weakref.WeakValueDictionary(),
                                      weakref.WeakValueDictionary(),
                                      weakref.WeakKeyDictionary(),
                                      weakref.WeakValueDictionary(),
-                                     weakref.WeakKeyDictionary())
-        self.views: Dict[int, Tuple[Any, LuaTable]] = shared[0]
+                                     weakref.WeakKeyDictionary(),
+                                     _view_gone(views))
+        # id(Lua table proxy) -> weak reference to its view, while the view
+        # lives (it holds the proxy, so the id is its proxy's while it does)
+        self.views: Dict[int, Any] = shared[0]
+        self.view_gone: Any = shared[7]
         self.wrappers: Any = shared[1]
         self.bridged: Any = shared[2]   # Lua function -> its bridged wrapper, while used
         self.pycalls: Any = shared[3]   # id(Python callable) -> its PyCallable, while used
@@ -107,11 +112,14 @@ class Boundary:
             return v
         lt = self.lua_type(v)
         if lt == 'table':
-            hit = self.views.get(id(v))
-            if hit is not None and hit[0] is v:
-                return hit[1]
+            views = self.views
+            r = views.get(id(v))
+            if r is not None:
+                view = r()
+                if view is not None:
+                    return view
             view = self.make_view(v)
-            self.views[id(v)] = (v, view)
+            views[id(v)] = weakref.KeyedRef(view, self.view_gone, id(v))
             return view
         if lt == 'function':
             done = self.per.get(v)
@@ -709,13 +717,13 @@ class Boundary:
         table (nor the translated table's reach it): a refusal, as
         NotImplementedError, instead of that silent difference. A copy that
         came back into translated code during the call (a metamethod's
-        argument) is a view there, which the runtime keeps (self.views):
+        argument) is a view there, alive while translated code holds it:
         not told apart, not checked (docs/translation.md, "Left")."""
         top = r if r.__class__ is tuple else (r,)
         views = self.views
         for (_, t), n in zip(copies, before):
-            hit = views.get(id(t))
-            if hit is not None and hit[0] is t:
+            r = views.get(id(t))
+            if r is not None and r() is not None:
                 continue
             own = sum(1 for x in top if x is t)
             if sys.getrefcount(t) > n + own:
@@ -1056,6 +1064,15 @@ _lcache: Any = weakref.WeakKeyDictionary()    # runtime -> {lua function: entry}
 _sources: Any = weakref.WeakKeyDictionary()   # entry -> generated Python source
 _refused: Any = weakref.WeakKeyDictionary()   # runtime -> {lua function: why not translated}
 _auto: Any = weakref.WeakKeyDictionary()      # runtime -> {lua function: entry}, callees
+def _view_gone(views: Dict[int, Any]) -> Any:
+    """The callback that drops a view's entry when the view is collected
+    (the entry may have been replaced by a newer view's already)."""
+    def gone(r: Any) -> None:
+        if views.get(r.key) is r:
+            del views[r.key]
+    return gone
+
+
 _shared: Any = weakref.WeakKeyDictionary()    # runtime -> (views, wrappers, bridged, pycalls) of its Boundaries
 _helpers: Any = weakref.WeakKeyDictionary()   # runtime -> (call, tostring) Lua functions of PyCallable
 _ophelpers: Any = weakref.WeakKeyDictionary()  # runtime -> {event: Lua function}, _op_helpers
