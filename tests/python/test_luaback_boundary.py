@@ -667,3 +667,40 @@ def test_fresh_tables_keep_no_memory():
     finally:
         tracemalloc.stop()
     assert grown < 20000 * 4, grown
+
+
+@pytest.mark.parametrize('enc', ['UTF-8', None])
+def test_plain_table_reads_then_a_metatable(enc):
+    """A view of a table without a metatable reads it raw, without a frame
+    (tandem._tandem._peek); a metatable set during the call (by translated
+    code, by a bridged Lua function) is honoured from the next read on, as
+    natively: __index for missing keys, __len for #, holes and float keys."""
+    chunk = '''
+    local M = {}
+    local BR = {function (t) setmetatable(t, {__len = function () return 99 end,
+      __index = function (_, k) return 'mm:' .. tostring(k) end}) end, 0}
+    function M.reads(t, bridged)
+      local out = {}
+      for i = 1, 4 do out[#out + 1] = tostring(t[i]) end
+      out[#out + 1] = tostring(t[2.0]) .. tostring(t.name) .. tostring(t.zz) .. #t
+      if bridged then BR[1](t) else
+        setmetatable(t, {__len = function () return 98 end,
+          __index = function (_, k) return 'tr:' .. tostring(k) end})
+      end
+      for i = 1, 4 do out[#out + 1] = tostring(t[i]) end
+      out[#out + 1] = tostring(t[2.0]) .. tostring(t.name) .. tostring(t.zz) .. #t
+      return table.concat(out, ' ')
+    end
+    return M'''
+
+    def run(lua, reads):
+        res = []
+        for bridged in (False, True):
+            t = lua.eval('{10, 20, nil, 40, name = "n"}')
+            r = reads(t, bridged)
+            res.append(r.decode() if enc is None else r)
+        return res
+    nat, tr = native_and_translated(chunk, ['reads' if enc else b'reads'], run, encoding=enc)
+    assert nat == tr
+    assert nat[0].startswith('10 20 nil 40 20nnil')
+    assert 'tr:3' in nat[0] and 'mm:3' in nat[1] and nat[1].endswith('99')

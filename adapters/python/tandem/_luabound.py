@@ -11,7 +11,7 @@ import types
 import weakref
 from typing import Any, Dict, Optional, Tuple
 
-from . import luart
+from . import _tandem, luart
 from .luart import _core as _lcore
 from .luart import lemit as _lemit
 from .luart import LuaTable, Multi, LuaError as _LError
@@ -310,11 +310,22 @@ class Boundary:
         sees it; with o VIEW (view_fns: one function for every view) t is
         the Lua table of the view it is called with, and o that view."""
         lookup = self.lookup_fn()
-        tl = self.to_lt
+        tl, fl = self.to_lt, self.from_lt
         isview = o is VIEW
+        peek, miss = _tandem._peek, _MISS
 
         def index(s: Any, k: Any) -> Any:
-            r = lookup(s.meta.hash[_VIEW_OF].v if isview else t, k)
+            if isview:
+                t_ = s.meta.hash[_VIEW_OF].v
+                c = k.__class__
+                if c is int or c is float or c is bytes:
+                    # a table without a metatable: its raw read, no frame
+                    r = peek(t_, k if c is not bytes else fl(k), miss)
+                    if r is not miss:
+                        return tl(r)
+                r = lookup(t_, k)
+            else:
+                r = lookup(t, k)
             if r.__class__ is not _Meta:
                 return r
             if not _lcore.isfunc(r.f):
@@ -379,8 +390,14 @@ class Boundary:
         lua_pairs = self.pycall_helpers()[6]
         results_in = self.results_in
 
+        peek, miss = _tandem._peek, _MISS
+
         def length(s: Any, *a: Any) -> Any:
-            return self.lua_length(s.meta.hash[_VIEW_OF].v, s)
+            t = s.meta.hash[_VIEW_OF].v
+            r = peek(t, None, miss, 'len')      # a table without a metatable
+            if r is not miss:
+                return r
+            return self.lua_length(t, s)
 
         def length_co(s: Any, *a: Any) -> Any:
             h = self.lua_length(s.meta.hash[_VIEW_OF].v, s, True)
