@@ -276,6 +276,11 @@ static PyObject *m_lua_type(PyObject *m, PyObject *obj)
     return tdmP_lua_type(m, obj);
 }
 
+static PyObject *m_peek(PyObject *m, PyObject *const *args, Py_ssize_t nargs)
+{
+    return tdmP_peek_or(m, args, nargs);
+}
+
 static PyObject *m_unpack(PyObject *m, PyObject *args)
 {
     return tdmP_unpack_table(m, args);
@@ -380,6 +385,9 @@ static PyMethodDef module_methods[] = {
      "Mark obj so that Lua indexing uses item access."},
     {"as_function", as_function, METH_O, "Mark obj as callable-only in Lua."},
     {"_as_object", as_object, METH_O, "obj passed to Lua as a Python object, never copied."},
+    {"_peek", (PyCFunction)(void (*)(void))m_peek, METH_FASTCALL,
+     "_peek(t, k, miss[, 'len']): t[k] (#t) of a Lua table without a metatable, read raw;"
+     " miss when that cannot be done without a frame."},
     {"_unpack_table", m_unpack, METH_O,
      "(args, kwargs) when args is one Lua table, else None."},
     {"_lua_args", make_args, METH_O, "python.args{...}: arguments from a Lua table."},

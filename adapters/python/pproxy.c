@@ -646,6 +646,62 @@ PyObject *tdmP_lua_type(PyObject *m, PyObject *obj)
     return PyUnicode_FromString(kind_name(tdmP_kind(obj)));
 }
 
+/* _peek(t, k, miss) and _peek(t, None, miss, 'len'): t[k] (#t) read raw,
+   without a frame, when t is a Lua table proxy without a metatable and the
+   value needs no reference (bridge/lang.h, peek), on the lean path's terms
+   (the sole Python thread, the lock free or this thread's, UTF-8); else miss,
+   and the caller runs the index protocol. For the views of translated Lua
+   code (_luabound.py): a plain table's raw read is its index. */
+PyObject *tdmP_peek_or(PyObject *m, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 3 && nargs != 4) {
+        PyErr_SetString(PyExc_TypeError, "_peek(t, k, miss[, 'len'])");
+        return NULL;
+    }
+    tdmP_Module *ms = tdmP_modstate(m);
+    PyObject *t = args[0], *miss = args[2];
+    int op = nargs == 4 ? TDM_OP_LEN : TDM_OP_GETITEM;
+    if (!tdmP_is_proxy(ms, t) || tdmP_kind(t) != TDM_OBJ_TABLE) {
+        return Py_NewRef(miss);
+    }
+    tdmP_Proxy *p = (tdmP_Proxy *)t;
+    tdmP_Runtime *r = p->owner;
+    if (r->closed || p->handle == NULL || !r->st->enc_utf8) {
+        return Py_NewRef(miss);
+    }
+    tdm_Value av[2];
+    tdmP_proxy_value(p, &av[0]);
+    if (op == TDM_OP_GETITEM) {
+        int k = tdmP_lean_arg(args[1], &av[1]);
+        if (k <= 0) {
+            if (k < 0) {
+                PyErr_Clear();          /* the general path reports it */
+            }
+            return Py_NewRef(miss);
+        }
+    }
+    tdm_Runtime *rt = r->rt;
+    const tdmR_Lang *lua = rt->lang[TDM_LANG_LUA];
+    if (lua == NULL || lua->peek == NULL || !tdmP_sole_thread() || !tdmR_trylock(rt)) {
+        return Py_NewRef(miss);
+    }
+    PyObject *res = NULL;
+    tdm_Value pv;
+    intptr_t mark;
+    if (lua->peek(rt, op, av, op == TDM_OP_LEN ? 1 : 2, &pv, &mark)) {
+        int conv;
+        res = tdmP_lean_result(&pv, &conv);
+        if (!conv) {
+            res = tdmP_from_value(r->st, &pv);      /* a str */
+        }
+        lua->peek_end(rt, mark);
+    } else {
+        res = Py_NewRef(miss);
+    }
+    tdmR_unlock(rt);
+    return res;
+}
+
 /* unpacks_lua_table: (args, kwargs) from args when it is one Lua table, else
    None. */
 PyObject *tdmP_unpack_table(PyObject *m, PyObject *args)

@@ -11,7 +11,7 @@ import types
 import weakref
 from typing import Any, Dict, Optional, Tuple
 
-from . import luart
+from . import _tandem, luart
 from .luart import _core as _lcore
 from .luart import lemit as _lemit
 from .luart import LuaTable, Multi, LuaError as _LError
@@ -46,13 +46,19 @@ class Boundary:
         # whichever translated function (a callee, a caller) it crosses in
         shared = _shared.get(lua)
         if shared is None:
-            shared = _shared[lua] = ({}, weakref.WeakKeyDictionary(),
+            views: Dict[int, Any] = {}
+            shared = _shared[lua] = (views, weakref.WeakKeyDictionary(),
                                      weakref.WeakValueDictionary(),
                                      weakref.WeakValueDictionary(),
                                      weakref.WeakKeyDictionary(),
                                      weakref.WeakValueDictionary(),
-                                     weakref.WeakKeyDictionary())
-        self.views: Dict[int, Tuple[Any, LuaTable]] = shared[0]
+                                     weakref.WeakKeyDictionary(),
+                                     [64], [None])
+        # id(Lua table proxy) -> weak reference to its view, while the view
+        # lives (it holds the proxy, so the id is its proxy's while it does)
+        self.views: Dict[int, Any] = shared[0]
+        self.views_sweep: Any = shared[7]   # [the size at which views drops its dead entries]
+        self.vfns: Any = shared[8]      # [the metamethods every view shares], made on first use
         self.wrappers: Any = shared[1]
         self.bridged: Any = shared[2]   # Lua function -> its bridged wrapper, while used
         self.pycalls: Any = shared[3]   # id(Python callable) -> its PyCallable, while used
@@ -107,11 +113,16 @@ class Boundary:
             return v
         lt = self.lua_type(v)
         if lt == 'table':
-            hit = self.views.get(id(v))
-            if hit is not None and hit[0] is v:
-                return hit[1]
+            views = self.views
+            r = views.get(id(v))
+            if r is not None:
+                view = r()
+                if view is not None:
+                    return view
             view = self.make_view(v)
-            self.views[id(v)] = (v, view)
+            views[id(v)] = weakref.ref(view)
+            if len(views) >= self.views_sweep[0]:
+                _sweep_views(views, self.views_sweep)
             return view
         if lt == 'function':
             done = self.per.get(v)
@@ -274,16 +285,15 @@ class Boundary:
             '  return false, h\n'
             'end', _MISS)
 
-    def index_fn(self, t: Any, view: Any) -> Any:
-        """The __index of a view of t (the env's fall-through to the globals
-        when view is None): Lua's index protocol (above)."""
+    def lookup_fn(self) -> Any:
+        """lookup(t, k): Lua's raw access of t[k] through the bridge, the
+        value, or the __index metamethod boxed (_Meta) when the raw access
+        did not find it."""
         idx = self.protocol()[0]
         fl, tl, raised = self.from_lt, self.to_lt, self.raised
         miss = _MISS
 
-        def lookup(k: Any) -> Any:
-            # the value, or the __index metamethod boxed (_Meta) when the
-            # raw access did not find it
+        def lookup(t: Any, k: Any) -> Any:
             try:
                 r = idx(t, fl(k))
             except Exception as e:
@@ -291,25 +301,47 @@ class Boundary:
             if r.__class__ is tuple and len(r) == 2 and r[0] is miss:
                 return _Meta(tl(r[1]))
             return tl(r)
+        return lookup
 
-        def index(_s: Any, k: Any) -> Any:
-            r = lookup(k)
+    def index_fn(self, t: Any, o: Any) -> Any:
+        """The __index of t seen as o: Lua's index protocol (above), a
+        metamethod function called with o. With o None (the env's
+        fall-through to the globals) it is called with t as translated code
+        sees it; with o VIEW (view_fns: one function for every view) t is
+        the Lua table of the view it is called with, and o that view."""
+        lookup = self.lookup_fn()
+        tl, fl = self.to_lt, self.from_lt
+        isview = o is VIEW
+        peek, miss = _tandem._peek, _MISS
+
+        def index(s: Any, k: Any) -> Any:
+            if isview:
+                t_ = s.meta.hash[_VIEW_OF].v
+                c = k.__class__
+                if c is int or c is float or c is bytes:
+                    # a table without a metatable: its raw read, no frame
+                    r = peek(t_, k if c is not bytes else fl(k), miss)
+                    if r is not miss:
+                        return tl(r)
+                r = lookup(t_, k)
+            else:
+                r = lookup(t, k)
             if r.__class__ is not _Meta:
                 return r
             if not _lcore.isfunc(r.f):
                 return _lcore.index(r.f, k)
-            return _lcore.first(_lcore.call(r.f, view if view is not None else tl(t), k))
+            return _lcore.first(_lcore.call(r.f, s if isview else tl(t), k))
 
-        def index_co(_s: Any, k: Any) -> Any:
+        def index_co(s: Any, k: Any) -> Any:
             # in a coroutine (luart's _gix): a metamethod that may yield
             # runs through the chain, as Lua 5.4 lets __index yield
-            r = lookup(k)
+            r = lookup(s.meta.hash[_VIEW_OF].v if isview else t, k)
             if r.__class__ is not _Meta:
                 return r
             h = r.f
             if _lcore.isfunc(h):
                 g = getattr(h, '__luaco__', None)
-                o = view if view is not None else tl(t)
+                o = s if isview else tl(t)
                 if g is not None:
                     return _lcore.first((yield from g(o, k)))
                 return _lcore.first(_lcore.call(h, o, k))
@@ -317,18 +349,26 @@ class Boundary:
         index.__luaco__ = index_co    # type: ignore[attr-defined]
         return index
 
-    def newindex_fn(self, t: Any, view: Any) -> Any:
-        """The __newindex of a view of t (of the env when view is None)."""
-        def newindex(_s: Any, k: Any, v: Any) -> Any:
-            return self.lua_setindex(t, view, k, v)
+    def newindex_fn(self, t: Any, o: Any) -> Any:
+        """The __newindex of t seen as o (as index_fn: None for the env,
+        VIEW for every view)."""
+        isview = o is VIEW
 
-        def newindex_co(_s: Any, k: Any, v: Any) -> Any:
-            h = self.lua_setindex(t, view, k, v, True)
+        def newindex(s: Any, k: Any, v: Any) -> Any:
+            if isview:
+                return self.lua_setindex(s.meta.hash[_VIEW_OF].v, s, k, v)
+            return self.lua_setindex(t, None, k, v)
+
+        def newindex_co(s: Any, k: Any, v: Any) -> Any:
+            if isview:
+                h = self.lua_setindex(s.meta.hash[_VIEW_OF].v, s, k, v, True)
+            else:
+                h = self.lua_setindex(t, None, k, v, True)
             if h.__class__ is _SetInto:
                 yield from _lemit._gsetix(h.v, k, v, None)
             elif h is not None:
                 g = getattr(h, '__luaco__', None)
-                o = view if view is not None else self.to_lt(t)
+                o = s if isview else self.to_lt(t)
                 if g is not None:
                     yield from g(o, k, v)
                 else:
@@ -337,21 +377,59 @@ class Boundary:
         newindex.__luaco__ = newindex_co    # type: ignore[attr-defined]
         return newindex
 
-    def len_fn(self, t: Any, view: Any) -> Any:
-        """The __len of a view of t."""
-        def length(_s: Any, *a: Any) -> Any:
-            return self.lua_length(t, view)
+    def view_fns(self) -> Dict[bytes, Any]:
+        """The metamethods every view of the runtime shares (Lua calls each
+        with the view first; the view's Lua table is in its metatable's
+        _Box): __index, __newindex, __len, __pairs. Sharing them leaves no
+        cycle through a view, so a view nothing holds is freed at once."""
+        got = self.vfns[0]
+        if got is not None:
+            return got
+        tl, fl, raised = self.to_lt, self.from_lt, self.raised
+        lua_next = self.next
+        lua_pairs = self.pycall_helpers()[6]
+        results_in = self.results_in
 
-        def length_co(_s: Any, *a: Any) -> Any:
-            h = self.lua_length(t, view, True)
+        peek, miss = _tandem._peek, _MISS
+
+        def length(s: Any, *a: Any) -> Any:
+            t = s.meta.hash[_VIEW_OF].v
+            r = peek(t, None, miss, 'len')      # a table without a metatable
+            if r is not miss:
+                return r
+            return self.lua_length(t, s)
+
+        def length_co(s: Any, *a: Any) -> Any:
+            h = self.lua_length(s.meta.hash[_VIEW_OF].v, s, True)
             if h.__class__ is not _Meta:
                 return h
             g = getattr(h.f, '__luaco__', None)
             if g is not None:
-                return _lcore.first((yield from g(view, view)))
-            return _lcore.first(_lcore.call(h.f, view, view))
+                return _lcore.first((yield from g(s, s)))
+            return _lcore.first(_lcore.call(h.f, s, s))
         length.__luaco__ = length_co    # type: ignore[attr-defined]
-        return length
+
+        def pairs(s: Any, *a: Any) -> Any:
+            # Lua's pairs of the table: its own __pairs when it has one
+            t = s.meta.hash[_VIEW_OF].v
+            try:
+                p = lua_pairs(t)
+            except Exception as e:
+                raised(e)
+            if p is not True:
+                return Multi([tl(x) for x in p])
+
+            def nxt(_t: Any, k: Any) -> Any:
+                try:
+                    r = lua_next(t, fl(k))
+                except Exception as e:
+                    raised(e)
+                return results_in(r)
+            return Multi((nxt, s, None))
+        got = self.vfns[0] = {b'__index': self.index_fn(None, VIEW),
+                              b'__newindex': self.newindex_fn(None, VIEW),
+                              b'__len': length, b'__pairs': pairs}
+        return got
 
     def raw_helpers(self) -> Any:
         return self.lua_chunk(
@@ -495,34 +573,12 @@ class Boundary:
         return self.to_lt(r)
 
     def make_view(self, t: Any) -> LuaTable:
+        """A view of the Lua table t: an empty LuaTable whose metatable
+        holds the shared metamethods (view_fns) and t (its _Box)."""
+        h = dict(self.view_fns())
+        h[_VIEW_OF] = _Box(t, self)
         view = LuaTable()
-        mt = LuaTable()
-        tl, fl, raised = self.to_lt, self.from_lt, self.raised
-        mt.set(b'__index', self.index_fn(t, view))
-        mt.set(b'__newindex', self.newindex_fn(t, view))
-        mt.set(b'__len', self.len_fn(t, view))
-        lua_next = self.next
-        lua_pairs = self.pycall_helpers()[6]
-
-        def pairs(_s: Any, *a: Any) -> Any:
-            # Lua's pairs of the table: its own __pairs when it has one
-            try:
-                p = lua_pairs(t)
-            except Exception as e:
-                raised(e)
-            if p is not True:
-                return Multi([tl(x) for x in p])
-
-            def nxt(_t: Any, k: Any) -> Any:
-                try:
-                    r = lua_next(t, fl(k))
-                except Exception as e:
-                    raised(e)
-                return self.results_in(r)
-            return Multi((nxt, view, None))
-        mt.set(b'__pairs', pairs)
-        mt.set(b'__view_of', _Box(t, self))
-        view.meta = mt
+        view.meta = LuaTable(None, h)
         return view
 
     def from_lt(self, v: Any, memo: Optional[Dict[int, Any]] = None,
@@ -541,7 +597,7 @@ class Boundary:
         if c is LuaTable:
             mt = v.meta
             if mt is not None:
-                box = mt.hash.get(b'__view_of')
+                box = mt.hash.get(_VIEW_OF)
                 if box.__class__ is _Box:
                     return box.v
             if memo is None:
@@ -709,13 +765,13 @@ class Boundary:
         table (nor the translated table's reach it): a refusal, as
         NotImplementedError, instead of that silent difference. A copy that
         came back into translated code during the call (a metamethod's
-        argument) is a view there, which the runtime keeps (self.views):
+        argument) is a view there, alive while translated code holds it:
         not told apart, not checked (docs/translation.md, "Left")."""
         top = r if r.__class__ is tuple else (r,)
         views = self.views
         for (_, t), n in zip(copies, before):
-            hit = views.get(id(t))
-            if hit is not None and hit[0] is t:
+            r = views.get(id(t))
+            if r is not None and r() is not None:
                 continue
             own = sum(1 for x in top if x is t)
             if sys.getrefcount(t) > n + own:
@@ -1056,6 +1112,19 @@ _lcache: Any = weakref.WeakKeyDictionary()    # runtime -> {lua function: entry}
 _sources: Any = weakref.WeakKeyDictionary()   # entry -> generated Python source
 _refused: Any = weakref.WeakKeyDictionary()   # runtime -> {lua function: why not translated}
 _auto: Any = weakref.WeakKeyDictionary()      # runtime -> {lua function: entry}, callees
+_VIEW_OF = b'__view_of'   # the key of a view's _Box in its metatable (luart's ViewOps)
+VIEW = object()          # index_fn's and newindex_fn's o for the functions every view shares
+
+
+def _sweep_views(views: Dict[int, Any], at: list) -> None:
+    """Drop the entries of the views collected since the last sweep, and
+    sweep next when the live ones have doubled (at least 64): amortised
+    constant time per view made, without a callback per view."""
+    for k in [k for k, r in views.items() if r() is None]:
+        del views[k]
+    at[0] = max(64, 2 * len(views))
+
+
 _shared: Any = weakref.WeakKeyDictionary()    # runtime -> (views, wrappers, bridged, pycalls) of its Boundaries
 _helpers: Any = weakref.WeakKeyDictionary()   # runtime -> (call, tostring) Lua functions of PyCallable
 _ophelpers: Any = weakref.WeakKeyDictionary()  # runtime -> {event: Lua function}, _op_helpers
