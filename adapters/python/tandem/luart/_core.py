@@ -741,8 +741,25 @@ def index(o, k):
             v = a[k - 1] if 0 < k <= len(a) else o.hash.get(k)
         else:
             v = o.get(k)
-        if v is not None or o.meta is None:
+        if v is not None:
             return v
+        mt = o.meta
+        if mt is None:
+            return None
+        # the two common shapes, as _index_meta's first step would take
+        # them: an __index function, an __index table (a class) holding k
+        h = mt.hash.get(b'__index')
+        if h is None:
+            return None
+        if h.__class__ is _FuncType:
+            r = h(o, k)
+            if r.__class__ is Multi:
+                return r[0] if r else None
+            return r
+        if h.__class__ is LuaTable and c is bytes:
+            v = h.hash.get(k)
+            if v is not None or h.meta is None:
+                return v
     return _index_meta(o, k)
 
 
