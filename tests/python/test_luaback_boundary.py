@@ -704,3 +704,41 @@ def test_plain_table_reads_then_a_metatable(enc):
     assert nat == tr
     assert nat[0].startswith('10 20 nil 40 20nnil')
     assert 'tr:3' in nat[0] and 'mm:3' in nat[1] and nat[1].endswith('99')
+
+
+def test_views_from_threads():
+    """Four threads converting fresh and shared tables through translated
+    functions at a tiny switch interval: every call sees one view per
+    table (raw equality of a table with itself and with the shared one
+    held by a translated global), and no sweep of dead views fails."""
+    import sys
+    import threading
+    lua = tandem.LuaRuntime()
+    same = lua.translate(lua.eval('function (a, b) return rawequal(a, b) end'))
+    hold = lua.translate(lua.eval('function (t) HELD = t end'))
+    held = lua.translate(lua.eval('function (t) return rawequal(HELD, t) end'))
+    peek = lua.translate(lua.eval('function (t) return t.x end'))
+    mk = lua.eval('function (i) return {x = i} end')
+    shared = mk(-1)
+    hold(shared)
+    errors = []
+
+    def run():
+        try:
+            for j in range(1500):
+                t = mk(j)
+                assert peek(t) == j and same(t, t)
+                assert held(shared) and not held(t)
+        except BaseException as e:      # noqa: BLE001  reported below
+            errors.append(repr(e))
+    old = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        ts = [threading.Thread(target=run) for _ in range(4)]
+        for t in ts:
+            t.start()
+        for t in ts:
+            t.join()
+    finally:
+        sys.setswitchinterval(old)
+    assert errors == []

@@ -5,6 +5,7 @@ entry, callees translated on first use, and the per-runtime caches
 tandem._luaback, which re-exports its public names.
 """
 
+import _thread
 import re
 import sys
 import types
@@ -53,11 +54,12 @@ class Boundary:
                                      weakref.WeakKeyDictionary(),
                                      weakref.WeakValueDictionary(),
                                      weakref.WeakKeyDictionary(),
-                                     [64], [None])
+                                     [64], [None], _thread.RLock())
         # id(Lua table proxy) -> weak reference to its view, while the view
         # lives (it holds the proxy, so the id is its proxy's while it does)
         self.views: Dict[int, Any] = shared[0]
         self.views_sweep: Any = shared[7]   # [the size at which views drops its dead entries]
+        self.views_lock: Any = shared[9]    # held to make a view and to sweep (threads)
         self.vfns: Any = shared[8]      # [the metamethods every view shares], made on first use
         self.wrappers: Any = shared[1]
         self.bridged: Any = shared[2]   # Lua function -> its bridged wrapper, while used
@@ -119,11 +121,7 @@ class Boundary:
                 view = r()
                 if view is not None:
                     return view
-            view = self.make_view(v)
-            views[id(v)] = weakref.ref(view)
-            if len(views) >= self.views_sweep[0]:
-                _sweep_views(views, self.views_sweep)
-            return view
+            return self.new_view(v)
         if lt == 'function':
             done = self.per.get(v)
             if done is None:
@@ -571,6 +569,25 @@ class Boundary:
         if r.__class__ is tuple:
             return Multi(self.to_lt(x) for x in r)
         return self.to_lt(r)
+
+    def new_view(self, v: Any) -> LuaTable:
+        """The view of the Lua table v when to_lt found none alive: made
+        and entered under the runtime's lock of views, so two threads
+        meeting the same table make one view, and a sweep never drops an
+        entry another thread has just replaced (the hit path reads without
+        the lock: a dict read and a weak reference's call are atomic)."""
+        views = self.views
+        with self.views_lock:
+            r = views.get(id(v))
+            if r is not None:
+                view = r()
+                if view is not None:
+                    return view
+            view = self.make_view(v)
+            views[id(v)] = weakref.ref(view)
+            if len(views) >= self.views_sweep[0]:
+                _sweep_views(views, self.views_sweep)
+            return view
 
     def make_view(self, t: Any) -> LuaTable:
         """A view of the Lua table t: an empty LuaTable whose metatable
@@ -1120,8 +1137,10 @@ def _sweep_views(views: Dict[int, Any], at: list) -> None:
     """Drop the entries of the views collected since the last sweep, and
     sweep next when the live ones have doubled (at least 64): amortised
     constant time per view made, without a callback per view."""
-    for k in [k for k, r in views.items() if r() is None]:
-        del views[k]
+    for k, r in views.copy().items():
+        # (the copy: code run by an allocation here may enter a view)
+        if r() is None and views.get(k) is r:
+            del views[k]
     at[0] = max(64, 2 * len(views))
 
 
