@@ -54,12 +54,13 @@ class Boundary:
                                      weakref.WeakKeyDictionary(),
                                      weakref.WeakValueDictionary(),
                                      weakref.WeakKeyDictionary(),
-                                     [64], [None], _thread.RLock())
+                                     [64], [None], _thread.RLock(), [None])
         # id(Lua table proxy) -> weak reference to its view, while the view
         # lives (it holds the proxy, so the id is its proxy's while it does)
         self.views: Dict[int, Any] = shared[0]
         self.views_sweep: Any = shared[7]   # [the size at which views drops its dead entries]
         self.views_lock: Any = shared[9]    # held to make a view and to sweep (threads)
+        self.view_last: Any = shared[10]    # [the last view made]: kept, see new_view
         self.vfns: Any = shared[8]      # [the metamethods every view shares], made on first use
         self.wrappers: Any = shared[1]
         self.bridged: Any = shared[2]   # Lua function -> its bridged wrapper, while used
@@ -80,6 +81,7 @@ class Boundary:
         self.err_cls = tandem.LuaError
         self.lua_err = tandem.LuaError    # what a bridged Lua function raises
         self.G = lua.globals()
+        self.tcls = self.G.__class__        # the class of the runtime's Lua table proxies
         # the runtime's encoding (None: Lua strings are bytes in Python and
         # a str is a Python object in Lua), as the bridge converts strings
         self.enc = getattr(lua, '_encoding', 'UTF-8')
@@ -94,6 +96,13 @@ class Boundary:
 
     def to_lt(self, v: Any) -> Any:
         c = v.__class__
+        if c is self.tcls:
+            r = self.views.get(id(v))
+            if r is not None:
+                view = r()
+                if view is not None:
+                    return view
+            return self.new_view(v)
         if c is str:
             enc = self.enc
             if enc is None:
@@ -375,7 +384,7 @@ class Boundary:
         newindex.__luaco__ = newindex_co    # type: ignore[attr-defined]
         return newindex
 
-    def view_fns(self) -> Dict[bytes, Any]:
+    def view_fns(self) -> Tuple[Any, Any, Any, Any]:
         """The metamethods every view of the runtime shares (Lua calls each
         with the view first; the view's Lua table is in its metatable's
         _Box): __index, __newindex, __len, __pairs. Sharing them leaves no
@@ -424,9 +433,8 @@ class Boundary:
                     raised(e)
                 return results_in(r)
             return Multi((nxt, s, None))
-        got = self.vfns[0] = {b'__index': self.index_fn(None, VIEW),
-                              b'__newindex': self.newindex_fn(None, VIEW),
-                              b'__len': length, b'__pairs': pairs}
+        got = self.vfns[0] = (self.index_fn(None, VIEW), self.newindex_fn(None, VIEW),
+                              length, pairs)
         return got
 
     def raw_helpers(self) -> Any:
@@ -585,6 +593,10 @@ class Boundary:
                     return view
             view = self.make_view(v)
             views[id(v)] = weakref.ref(view)
+            # the last view made stays alive (with its Lua table) until
+            # the next is made: a table passed call after call (a Python
+            # loop holding it, a Lua loop passing it) keeps one view
+            self.view_last[0] = view
             if len(views) >= self.views_sweep[0]:
                 _sweep_views(views, self.views_sweep)
             return view
@@ -592,10 +604,10 @@ class Boundary:
     def make_view(self, t: Any) -> LuaTable:
         """A view of the Lua table t: an empty LuaTable whose metatable
         holds the shared metamethods (view_fns) and t (its _Box)."""
-        h = dict(self.view_fns())
-        h[_VIEW_OF] = _Box(t, self)
+        f = self.vfns[0] or self.view_fns()
         view = LuaTable()
-        view.meta = LuaTable(None, h)
+        view.meta = LuaTable(None, {b'__index': f[0], b'__newindex': f[1], b'__len': f[2],
+                                    b'__pairs': f[3], _VIEW_OF: _Box(t, self)})
         return view
 
     def from_lt(self, v: Any, memo: Optional[Dict[int, Any]] = None,
