@@ -1793,8 +1793,18 @@ class _Hooks:
         self.stop: Any = None               # StopIteration.value of the last "resume"
         self.reg: Optional[List[Any]] = None    # copies for the next "checked" call
 
-    def __call__(self, op: str, *args: Any) -> Any:
-        return _keep(self._op(op, *args))
+    def function(self) -> Any:
+        """The hook as translated code calls it: a plain function (a call
+        from C of a function is cheaper than of an instance's __call__),
+        the stateless operations looked up first."""
+        op_, pure, keep = self._op, _PURE_OPS, _keep
+
+        def H(op: str, *args: Any) -> Any:
+            f = pure.get(op)
+            if f is not None:
+                return keep(f(*args))
+            return keep(op_(op, *args))
+        return H
 
     def registered(self, copy: Any) -> Any:
         if self.reg is not None:
@@ -2090,7 +2100,7 @@ def translate(lua: Any, fn: Any) -> Any:
     text, funcs = to_ir(fn)
     info = _Unitinfo(funcs)
     try:
-        res = lua._load_ir(text, _Hooks(info), sys.getrecursionlimit())
+        res = lua._load_ir(text, _Hooks(info).function(), sys.getrecursionlimit())
     except Exception as e:
         if type(e).__name__ == "LuaError":
             raise TranslationError(str(e)) from None
