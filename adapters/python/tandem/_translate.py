@@ -1498,6 +1498,40 @@ _OPS = {
     "itruediv": operator.itruediv, "ifloordiv": operator.ifloordiv, "imod": operator.imod,
     "ipow": operator.ipow, "ilshift": operator.ilshift, "irshift": operator.irshift,
 }
+
+
+def _setitem(o: Any, k: Any, v: Any) -> None:
+    o[k] = v
+
+
+def _delitem(o: Any, k: Any) -> None:
+    del o[k]
+
+
+def _isinstance(o: Any, cls: Any) -> bool:
+    return isinstance(o, getattr(builtins, cls) if isinstance(cls, str) else cls)
+
+
+# The host operations of translated code that need no state (_Hooks._op),
+# found with one dict lookup: the hot ones (next of an iterator, len,
+# items, attributes, methods and operators of Python objects passed in)
+# sat behind up to fifty string comparisons.
+_PURE_OPS: Dict[str, Any] = {
+    "callobj": lambda f, *a: f(*a),     # a Python callable: its result kept exact (_keep)
+    "op": lambda name, *a: _OPS[name](*a),
+    "contains": lambda c, x: x in c,
+    "method": lambda o, name, *a: getattr(o, name)(*a),
+    "getattr": getattr,                 # a method looked up before its arguments run
+    "hasattr": hasattr,
+    "getattr?": lambda o, name: getattr(o, name, _MISSING),  # pyrt/types.lua
+    "setattr": setattr, "delattr": delattr, "callable": callable,
+    "is": lambda a, b: a is b,
+    "len": len, "getitem": lambda o, k: o[k], "setitem": _setitem, "delitem": _delitem,
+    "slice": lambda o, *a: o[slice(*a[:3])],
+    "tname": lambda o: type(o).__name__, "isinstance": _isinstance,
+    "truth": bool, "repr": repr, "str": str, "hash": hash, "range": range,
+    "iter": iter, "next": lambda it: next(it, _MISSING), "missing": lambda: _MISSING,
+}
 _INT64 = range(-2 ** 63, 2 ** 63)
 _COPIED = (float, str, bool, type(None))
 
@@ -1759,8 +1793,18 @@ class _Hooks:
         self.stop: Any = None               # StopIteration.value of the last "resume"
         self.reg: Optional[List[Any]] = None    # copies for the next "checked" call
 
-    def __call__(self, op: str, *args: Any) -> Any:
-        return _keep(self._op(op, *args))
+    def function(self) -> Any:
+        """The hook as translated code calls it: a plain function (a call
+        from C of a function is cheaper than of an instance's __call__),
+        the stateless operations looked up first."""
+        op_, pure, keep = self._op, _PURE_OPS, _keep
+
+        def H(op: str, *args: Any) -> Any:
+            f = pure.get(op)
+            if f is not None:
+                return keep(f(*args))
+            return keep(op_(op, *args))
+        return H
 
     def registered(self, copy: Any) -> Any:
         if self.reg is not None:
@@ -1768,8 +1812,9 @@ class _Hooks:
         return copy
 
     def _op(self, op: str, *args: Any) -> Any:
-        if op == "callobj":     # a Python callable: its result kept exact (_keep)
-            return args[0](*args[1:])
+        f = _PURE_OPS.get(op)
+        if f is not None:       # the operations that need no state: one lookup
+            return f(*args)
         if op == "reg":         # the containers exported from now on are registered
             self.reg = []
             return None
@@ -1805,9 +1850,6 @@ class _Hooks:
         if op == "delslice":
             del args[0][slice(*args[1:4])]
             return None
-        if op == "delitem":
-            del args[0][args[1]]
-            return None
         if op == "frozenset":
             # args[0]: the set rebuilt in the translated order; frozenset(s) copies its
             # table (or re-inserts in its order): keep it only when the order survives
@@ -1816,10 +1858,6 @@ class _Hooks:
                     return fs
             raise NotImplementedError("a frozenset whose order CPython would not rebuild "
                                       "leaving translated code (tandem translation)")
-        if op == "range":
-            return range(*args)
-        if op == "hash":
-            return hash(args[0])
         if op == "setglobal":
             fi, name, v = args
             info.funcs[int(fi)].__globals__[name] = v
@@ -1856,28 +1894,6 @@ class _Hooks:
             return isinstance(exc, _exc_class(cls))
         if op == "excsub":      # does a runtime exception of class args[0] match args[1]?
             return issubclass(getattr(builtins, args[0]), _exc_class(args[1]))
-        if op == "op":
-            return _OPS[args[0]](*args[1:])
-        if op == "contains":
-            return args[1] in args[0]
-        if op == "method":
-            return getattr(args[0], args[1])(*args[2:])
-        if op == "getattr":     # a method looked up before its arguments run
-            return getattr(args[0], args[1])
-        if op == "hasattr":
-            return hasattr(args[0], args[1])
-        if op == "getattr?":    # getattr(o, name, default), hasattr (pyrt/types.lua)
-            return getattr(args[0], args[1], _MISSING)
-        if op == "setattr":
-            setattr(args[0], args[1], args[2])
-            return None
-        if op == "delattr":
-            delattr(args[0], args[1])
-            return None
-        if op == "callable":
-            return callable(args[0])
-        if op == "is":
-            return args[0] is args[1]
         if op == "type":        # a type pyrt has a value for: its name
             t = type(args[0])
             return t.__name__ if _PYRT_TYPES.get(t.__name__) is t else t
@@ -1904,15 +1920,6 @@ class _Hooks:
                 raise NotImplementedError("the builtin %s leaving translated code "
                                           "(tandem translation)" % args[0])
             return v
-        if op == "len":
-            return len(args[0])
-        if op == "getitem":
-            return args[0][args[1]]
-        if op == "setitem":
-            args[0][args[1]] = args[2]
-            return None
-        if op == "slice":
-            return args[0][slice(*args[1:4])]
         if op == "pyfunc":
             for unit in list(_units):
                 for i, f in enumerate(unit.internal):
@@ -1920,27 +1927,10 @@ class _Hooks:
                         return unit.funcs[i]
             raise NotImplementedError("a builtin function leaving translated code "
                                       "(tandem translation)")
-        if op == "tname":
-            return type(args[0]).__name__
-        if op == "isinstance":
-            cls = args[1]
-            return isinstance(args[0], getattr(builtins, cls) if isinstance(cls, str) else cls)
-        if op == "truth":
-            return bool(args[0])
-        if op == "repr":
-            return repr(args[0])
-        if op == "str":
-            return str(args[0])
         if op == "call":
             return getattr(builtins, args[0])(*args[1:])
         if op == "builtin":
             return getattr(builtins, args[0])
-        if op == "iter":
-            return iter(args[0])
-        if op == "next":
-            return next(args[0], _MISSING)
-        if op == "missing":
-            return _MISSING
         if op == "resume":          # next(it) or it.send(v): _MISSING when it stopped
             it, v = args
             try:
@@ -2110,7 +2100,7 @@ def translate(lua: Any, fn: Any) -> Any:
     text, funcs = to_ir(fn)
     info = _Unitinfo(funcs)
     try:
-        res = lua._load_ir(text, _Hooks(info), sys.getrecursionlimit())
+        res = lua._load_ir(text, _Hooks(info).function(), sys.getrecursionlimit())
     except Exception as e:
         if type(e).__name__ == "LuaError":
             raise TranslationError(str(e)) from None
