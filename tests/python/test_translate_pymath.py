@@ -206,6 +206,7 @@ OFFSET = 0.25
     assert cnt["global"] <= 5 * (1 + polls) + 1, (cnt, polls)
     assert cnt["modattr?"] <= 2 * (1 + polls) + 2, (cnt, polls)
     assert cnt["global"] < 1000, cnt        # per iteration it was 2000
+    assert cnt["global"] >= 1, cnt          # the count sees the hook's reads
     # a global rebound by Python between calls is seen
     ns["OFFSET"] = 1.25
     assert lf(10) == ns["loop"](10)
