@@ -890,7 +890,17 @@ static int dispatch(tdmP_State *st, tdmS_Frame *f)
     case TDM_OP_OVERFLOW:
         return op_overflow(st, f);
     case TDM_OP_CHECK:
-        return PyErr_CheckSignals();    /* does nothing off the main thread */
+        if (PyErr_CheckSignals() < 0) {     /* does nothing off the main thread */
+            return -1;
+        }
+        if (!tdmP_sole_thread()) {
+            /* the other Python threads' turn (a translated function keeps
+               the GIL while it runs: pcall.c, TDMS_EXCL_KEPT); the crossing
+               that brought us here bumped the epoch */
+            Py_BEGIN_ALLOW_THREADS
+            Py_END_ALLOW_THREADS
+        }
+        return 0;
     default:
         PyErr_Format(PyExc_NotImplementedError,
                      "tandem: operation %d is not supported on Python objects", f->op);
