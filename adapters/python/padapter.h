@@ -288,6 +288,12 @@ TDMI_FUNC PyObject *tdmP_format_exc(tdmP_Module *ms, PyObject *exc);
 TDMI_FUNC PyObject *tdmP_chunk_name(tdmP_State *st, PyObject *source,
                                     PyObject *name);
 
+/* ---- pgil.c ------------------------------------------------------------- */
+/* A count that moves when a thread other than the last holder takes the GIL
+   (CPython 3.11's switch_number; on other versions it moves at every call).
+   GIL held. */
+TDMI_FUNC unsigned long tdmP_gil_switches(void);
+
 /* ---- pproxy.c ----------------------------------------------------------- */
 TDMI_FUNC int tdmP_proxy_init_types(PyObject *m, tdmP_Module *ms);
 TDMI_FUNC PyObject *tdmP_proxy_new(tdmP_State *st, tdm_Value *v);

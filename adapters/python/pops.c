@@ -965,6 +965,12 @@ static int p_op(tdmS_Frame *f)
     f->entered = 1;
     f->nres = 0;
     int status = TDM_OK;
+    /* under a translated function's kept GIL (TDMS_EXCL_KEPT) another
+       thread may take the GIL while this Python code runs: then the epoch
+       moves once more, so this crossing never counts as a pure read
+       (pgil.c, lxlate.c rt.hpure) */
+    int counted = kept && pf->excl == TDMS_EXCL_KEPT;
+    unsigned long sw = counted ? tdmP_gil_switches() : 0;
     if (dispatch(st, f) < 0) {
         release_results(f);
         unpin_to(st, mark);
@@ -974,6 +980,9 @@ static int p_op(tdmS_Frame *f)
     }
     if (st->npins == mark) {
         f->entered = 0;         /* nothing pinned: p_finish would have nothing to do */
+    }
+    if (counted && tdmP_gil_switches() != sw) {
+        rt->epoch++;            /* another thread ran (and may have rebound a global) */
     }
     /* tdmP_sole_thread inline (the crossing path): did the Python code start
        a thread or an interpreter? Then no enclosing crossing is exclusive. */

@@ -103,3 +103,59 @@ def test_other_threads_get_turns(ns, where):
         c1 = count[0]
     assert res and res[0] > 0
     assert c1 - c0 > 1000, c1 - c0
+
+
+def test_a_read_during_which_another_thread_ran(ns):
+    """A global read (a crossing counted as pure: the values kept before it
+    stay valid) during which another thread took the GIL and rebound a
+    global kept before it: the next read of that global sees the new value,
+    as in CPython (pgil.c: the GIL's hand-overs are counted). The read of B
+    meets a key of the module's dict with B's hash whose __eq__ waits (the
+    GIL given away) while the other thread sets A."""
+    go, done = threading.Event(), threading.Event()
+
+    class Collider:
+        fired = False
+        armed = False
+
+        def __hash__(self):
+            return hash("B")
+
+        def __eq__(self, other):
+            if Collider.armed and not Collider.fired and threading.current_thread() is main:
+                Collider.fired = True
+                go.set()
+                done.wait(5)
+            return False
+
+    main = threading.current_thread()
+    g = {"__name__": "collide"}
+    g[Collider()] = 0           # first in B's probe sequence
+    src = '''
+A = 1
+B = 10
+def f():
+    a1 = A
+    b = B
+    a2 = A
+    return a1, b, a2
+'''
+    run_source(src, "<test_translate_threads_collide>", g)
+
+    def setter():
+        go.wait(5)
+        g["A"] = 2
+        done.set()
+    t = threading.Thread(target=setter)
+    t.start()
+    try:
+        lua = tandem.LuaRuntime()
+        lf = lua.translate(g["f"])
+        Collider.armed = True
+        got = lf()
+    finally:
+        go.set()
+        done.set()
+        t.join()
+    assert Collider.fired
+    assert got == (1, 10, 2), got
