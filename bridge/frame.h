@@ -16,6 +16,18 @@
 #define TDM_FRAME_INLINE 6      /* args/results held without allocation */
 #define TDM_MAX_DEPTH 180       /* nested crossings before TDM_ERRDEPTH */
 
+/* tdmS_Frame.excl: whether other threads of the caller's language can run
+   while the callee runs. */
+enum {
+    TDMS_EXCL_NO = 0,       /* they can (Python: the GIL was released) */
+    TDMS_EXCL_SOLE = 1,     /* there are none (Python: the only thread, GIL kept) */
+    TDMS_EXCL_KEPT = 2      /* there are, but the caller kept its lock (Python: a
+                               translated function keeps the GIL, as Python code
+                               does): they run only inside crossings, each of which
+                               bumps the epoch, and in the watchdog's polls
+                               (runtime.h, kept_tid), which are crossings */
+};
+
 /* One entry of a language's stack, innermost last in tdmS_Error.trace. */
 typedef struct tdmS_TraceEntry {
     char *func;         /* owns: malloc'd, freed by tdmS_clear_error; may be NULL */
@@ -49,9 +61,10 @@ struct tdmS_Frame {
     uint8_t unblocked;          /* the caller's language was unblocked (tdmS_unblock) */
     uint8_t owning;             /* an argument may own something (1 unless the caller
                                    knows none does); 0 skips tdmS_end's release walk */
-    uint8_t excl;               /* the caller keeps every other thread of its language
-                                   out while the callee runs (Python: the GIL is kept,
-                                   no other Python thread exists); 0 unless it says so */
+    uint8_t excl;               /* TDMS_EXCL_*: whether the caller keeps every other
+                                   thread of its language out while the callee runs;
+                                   TDMS_EXCL_NO unless it says so (a caller may set
+                                   TDMS_EXCL_KEPT before tdmP_enter to ask for it) */
     int nargs;
     int nres;
     int maxres;                 /* results wanted; -1 for all */

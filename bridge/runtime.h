@@ -25,6 +25,11 @@ struct tdm_Runtime {
     /* The runtime lock: recursive, an atomic owner word for the uncontended
        path (no syscall, no mutex), a mutex + condition for waiters. */
     uintptr_t owner;            /* atomic: owning thread id, 0 when free */
+    uintptr_t kept_tid;         /* atomic: the owner while it runs a crossing that
+                                   kept its language's lock (Python's GIL) although
+                                   other threads of that language exist (frame.h,
+                                   TDMS_EXCL_KEPT): the watchdog polls it so they
+                                   get turns; 0 when none */
     int nlocked;                /* recursion count, touched by the owner only */
     int waiters;                /* atomic: threads blocked in tdmR_lock */
     pthread_mutex_t wait_mutex;

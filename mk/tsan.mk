@@ -10,7 +10,7 @@
 
 TSAN_BUILD ?= build-race
 TSAN_TESTS ?= tests/python/test_threads_stress.py tests/python/test_threads.py \
-    tests/python/test_sandbox.py
+    tests/python/test_sandbox.py tests/python/test_translate_threads.py
 # liblua leaves through __longjmp_chk, which TSan does not intercept: a shim
 # preloaded after libtsan hands it to TSan's longjmp (tests/tsan_longjmp.c)
 TSAN_LJ := $(TSAN_BUILD)/tsan_longjmp.so

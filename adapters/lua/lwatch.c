@@ -114,7 +114,9 @@ static const tdmR_Lang *caller_lang(tdm_Runtime *rt)
 static void poll(lua_State *L, tdmL_State *st)
 {
     tdm_Runtime *rt = st->rt;
-    if (rt->closed || (uintptr_t)pthread_self() != st->watch_tid) {
+    uintptr_t me = (uintptr_t)pthread_self();
+    if (rt->closed || (me != st->watch_tid && me != __atomic_load_n(&rt->kept_tid,
+                                                                   __ATOMIC_ACQUIRE))) {
         return;
     }
     const tdmR_Lang *lang = caller_lang(rt);
@@ -271,8 +273,9 @@ static void set_running_hook(tdmL_State *st, int always)
 static void poke(tdmL_State *st)
 {
     tdm_Runtime *rt = st->rt;
-    if (st->watch_tid == 0 || st->L == NULL || intr_of(st) != 0
-        || __atomic_load_n(&rt->owner, __ATOMIC_ACQUIRE) != st->watch_tid
+    uintptr_t owner = __atomic_load_n(&rt->owner, __ATOMIC_ACQUIRE);
+    if (st->L == NULL || intr_of(st) != 0 || owner == 0
+        || (owner != st->watch_tid && owner != __atomic_load_n(&rt->kept_tid, __ATOMIC_ACQUIRE))
         || __atomic_load_n(&rt->top, __ATOMIC_RELAXED) == NULL) {
         return;
     }

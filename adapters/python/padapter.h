@@ -268,6 +268,9 @@ TDMI_FUNC PyObject *tdmP_lean_end(tdmP_Runtime *r, tdmS_Frame *f, int status);
 /* Same with a Lua handle as args[0] (a proxy's object). */
 TDMI_FUNC PyObject *tdmP_run_on(tdmP_Proxy *p, int op, int sub,
                                 PyObject *const *args, Py_ssize_t n);
+/* A call of a translated function: as tdmP_run_on, keeping the GIL when
+   other Python threads exist and the runtime lock is free (TDMS_EXCL_KEPT). */
+TDMI_FUNC PyObject *tdmP_run_kept(tdmP_Proxy *p, PyObject *const *args, Py_ssize_t n);
 
 /* ---- perror.c ----------------------------------------------------------- */
 /* Raise the error of a failed frame as a Python exception (LuaError family or
@@ -285,6 +288,12 @@ TDMI_FUNC PyObject *tdmP_format_exc(tdmP_Module *ms, PyObject *exc);
 TDMI_FUNC PyObject *tdmP_chunk_name(tdmP_State *st, PyObject *source,
                                     PyObject *name);
 
+/* ---- pgil.c ------------------------------------------------------------- */
+/* A count that moves when a thread other than the last holder takes the GIL
+   (CPython 3.11's switch_number; on other versions it moves at every call).
+   GIL held. */
+TDMI_FUNC unsigned long tdmP_gil_switches(void);
+
 /* ---- pproxy.c ----------------------------------------------------------- */
 TDMI_FUNC int tdmP_proxy_init_types(PyObject *m, tdmP_Module *ms);
 TDMI_FUNC PyObject *tdmP_proxy_new(tdmP_State *st, tdm_Value *v);
@@ -293,6 +302,9 @@ TDMI_FUNC int tdmP_proxy_clear(PyObject *self);
 /* A Lua proxy's call (its vectorcall slot). */
 TDMI_FUNC PyObject *tdmP_proxy_vectorcall(PyObject *self, PyObject *const *args,
                                           size_t nargsf, PyObject *kwnames);
+/* The same for a translated function (pxlate.c): tdmP_run_kept. */
+TDMI_FUNC PyObject *tdmP_proxy_vectorcall_kept(PyObject *self, PyObject *const *args,
+                                               size_t nargsf, PyObject *kwnames);
 /* ---- ptable.c ------------------------------------------------------------ */
 /* LuaRuntime.table_from and LuaRuntime.table. */
 TDMI_FUNC PyObject *tdmP_rt_table_from(PyObject *self, PyObject *const *args,

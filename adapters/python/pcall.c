@@ -38,7 +38,9 @@ void tdmP_recheck_excl(tdm_Runtime *rt)
         return;
     }
     for (tdmS_Frame *f = rt->top; f != NULL; f = f->prev) {
-        f->excl = 0;
+        if (f->excl == TDMS_EXCL_SOLE) {
+            f->excl = TDMS_EXCL_NO;     /* a kept GIL (TDMS_EXCL_KEPT) stays kept */
+        }
     }
 }
 
@@ -46,14 +48,32 @@ int tdmP_enter(tdmS_Frame *f)
 {
     tdm_Runtime *rt = f->rt;
     int status;
+    int keep = f->excl == TDMS_EXCL_KEPT;      /* asked by a translated function */
+    f->excl = TDMS_EXCL_NO;
     f->host = NULL;
     if (tdmP_sole_thread() && tdmR_trylock(rt)) {
         /* fast path: the GIL stays with us (host == NULL says so to
            callbacks, see pops.c); no other Python thread exists and none
            can run before Lua returns (excl) */
         f->held = 1;
-        f->excl = 1;
+        f->excl = TDMS_EXCL_SOLE;
         status = tdmS_call(f);
+    } else if (keep && tdmR_trylock(rt)) {
+        /* a translated function is Python code that runs in Lua: it keeps
+           the GIL, as CPython's own code does, although other Python
+           threads exist. They run only inside crossings and in the
+           watchdog's polls of this thread (kept_tid: pops.c TDM_OP_CHECK
+           gives the GIL away there), and each bumps the epoch, so
+           translated code keeps its reads (lxlate.c, rt.epoch) as on a
+           sole thread. Without it every global read crossed: fib(20) took
+           13x as long with a sleeping thread in the process. */
+        f->held = 1;
+        f->excl = TDMS_EXCL_KEPT;
+        uintptr_t prev = __atomic_load_n(&rt->kept_tid, __ATOMIC_RELAXED);
+        __atomic_store_n(&rt->kept_tid, __atomic_load_n(&rt->owner, __ATOMIC_RELAXED),
+                         __ATOMIC_RELEASE);
+        status = tdmS_call(f);
+        __atomic_store_n(&rt->kept_tid, prev, __ATOMIC_RELEASE);
     } else {
         f->host = PyEval_SaveThread();
         status = tdmR_enter(rt);
@@ -241,8 +261,8 @@ PyObject *tdmP_call_lean(tdmP_Proxy *p, int op, PyObject *const *args, Py_ssize_
     return tdmP_call_lean_inline(p, op, args, n, done);
 }
 
-PyObject *tdmP_run_on(tdmP_Proxy *p, int op, int sub, PyObject *const *args,
-                      Py_ssize_t n)
+static PyObject *run_on(tdmP_Proxy *p, int op, int sub, PyObject *const *args,
+                        Py_ssize_t n, int excl)
 {
     tdmP_Runtime *r = p->owner;
     if (r->closed || p->handle == NULL) {
@@ -265,8 +285,20 @@ PyObject *tdmP_run_on(tdmP_Proxy *p, int op, int sub, PyObject *const *args,
         Py_XDECREF(tmp);
         return NULL;
     }
+    f.excl = (uint8_t)excl;     /* a request: tdmP_enter decides */
     int status = tdmP_enter(&f);
     PyObject *res = finish_call(r, &f, status, NULL);
     Py_XDECREF(tmp);
     return res;
+}
+
+PyObject *tdmP_run_on(tdmP_Proxy *p, int op, int sub, PyObject *const *args,
+                      Py_ssize_t n)
+{
+    return run_on(p, op, sub, args, n, TDMS_EXCL_NO);
+}
+
+PyObject *tdmP_run_kept(tdmP_Proxy *p, PyObject *const *args, Py_ssize_t n)
+{
+    return run_on(p, TDM_OP_CALL, 0, args, n, TDMS_EXCL_KEPT);
 }

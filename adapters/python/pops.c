@@ -890,7 +890,17 @@ static int dispatch(tdmP_State *st, tdmS_Frame *f)
     case TDM_OP_OVERFLOW:
         return op_overflow(st, f);
     case TDM_OP_CHECK:
-        return PyErr_CheckSignals();    /* does nothing off the main thread */
+        if (PyErr_CheckSignals() < 0) {     /* does nothing off the main thread */
+            return -1;
+        }
+        if (!tdmP_sole_thread()) {
+            /* the other Python threads' turn (a translated function keeps
+               the GIL while it runs: pcall.c, TDMS_EXCL_KEPT); the crossing
+               that brought us here bumped the epoch */
+            Py_BEGIN_ALLOW_THREADS
+            Py_END_ALLOW_THREADS
+        }
+        return 0;
     default:
         PyErr_Format(PyExc_NotImplementedError,
                      "tandem: operation %d is not supported on Python objects", f->op);
@@ -955,6 +965,12 @@ static int p_op(tdmS_Frame *f)
     f->entered = 1;
     f->nres = 0;
     int status = TDM_OK;
+    /* under a translated function's kept GIL (TDMS_EXCL_KEPT) another
+       thread may take the GIL while this Python code runs: then the epoch
+       moves once more, so this crossing never counts as a pure read
+       (pgil.c, lxlate.c rt.hpure) */
+    int counted = kept && pf->excl == TDMS_EXCL_KEPT;
+    unsigned long sw = counted ? tdmP_gil_switches() : 0;
     if (dispatch(st, f) < 0) {
         release_results(f);
         unpin_to(st, mark);
@@ -964,6 +980,9 @@ static int p_op(tdmS_Frame *f)
     }
     if (st->npins == mark) {
         f->entered = 0;         /* nothing pinned: p_finish would have nothing to do */
+    }
+    if (counted && tdmP_gil_switches() != sw) {
+        rt->epoch++;            /* another thread ran (and may have rebound a global) */
     }
     /* tdmP_sole_thread inline (the crossing path): did the Python code start
        a thread or an interpreter? Then no enclosing crossing is exclusive. */

@@ -186,8 +186,8 @@ refuse:
     return NULL;
 }
 
-PyObject *proxy_vectorcall(PyObject *self, PyObject *const *args, size_t nargsf,
-                           PyObject *kwnames)
+static inline __attribute__((always_inline)) PyObject *
+call_proxy(PyObject *self, PyObject *const *args, size_t nargsf, PyObject *kwnames, int kept)
 {
     if (kwnames != NULL && PyTuple_GET_SIZE(kwnames) > 0) {
         if (tdmP_kind(self) == TDM_OBJ_FUNCTION) {
@@ -216,7 +216,22 @@ PyObject *proxy_vectorcall(PyObject *self, PyObject *const *args, size_t nargsf,
     if (done) {
         return r;
     }
+    if (kept) {
+        return tdmP_run_kept((tdmP_Proxy *)self, args, n);
+    }
     return tdmP_run_on((tdmP_Proxy *)self, TDM_OP_CALL, 0, args, n);
+}
+
+PyObject *proxy_vectorcall(PyObject *self, PyObject *const *args, size_t nargsf,
+                           PyObject *kwnames)
+{
+    return call_proxy(self, args, nargsf, kwnames, 0);
+}
+
+PyObject *tdmP_proxy_vectorcall_kept(PyObject *self, PyObject *const *args, size_t nargsf,
+                                     PyObject *kwnames)
+{
+    return call_proxy(self, args, nargsf, kwnames, 1);
 }
 
 static PyObject *proxy_new_vc(PyTypeObject *type, PyObject *args, PyObject *kw)

@@ -38,7 +38,7 @@ static PyObject *xlate_vectorcall(PyObject *self, PyObject *const *args, size_t 
         }
     }
     if (k == n) {
-        return tdmP_proxy_vectorcall(self, args, nargsf, kwnames);
+        return tdmP_proxy_vectorcall_kept(self, args, nargsf, kwnames);
     }
     Py_ssize_t total = n + (kwnames != NULL ? PyTuple_GET_SIZE(kwnames) : 0);
     PyObject **wrapped = PyMem_Malloc((size_t)(total > 0 ? total : 1) * sizeof *wrapped);
@@ -56,7 +56,7 @@ static PyObject *xlate_vectorcall(PyObject *self, PyObject *const *args, size_t 
             goto out;
         }
     }
-    res = tdmP_proxy_vectorcall(self, wrapped, (size_t)n, kwnames);
+    res = tdmP_proxy_vectorcall_kept(self, wrapped, (size_t)n, kwnames);
 out:
     for (Py_ssize_t i = 0; i < done; i++) {
         Py_DECREF(wrapped[i]);

@@ -144,3 +144,23 @@ def recursion_threshold(run, hi):
         else:
             lo = mid
     return hi
+
+
+def count_host_ops(run):
+    """The host operations translated code asked while run() ran, by name
+    (a Counter; the stateless ones, tandem._translate._PURE_OPS, are not
+    counted)."""
+    import collections
+    from tandem import _translate
+    cnt = collections.Counter()
+    orig = _translate._Hooks._op
+
+    def op(self, o, *a):
+        cnt[o] += 1
+        return orig(self, o, *a)
+    _translate._Hooks._op = op
+    try:
+        run()
+    finally:
+        _translate._Hooks._op = orig
+    return cnt

@@ -1797,13 +1797,13 @@ class _Hooks:
         """The hook as translated code calls it: a plain function (a call
         from C of a function is cheaper than of an instance's __call__),
         the stateless operations looked up first."""
-        op_, pure, keep = self._op, _PURE_OPS, _keep
+        pure, keep = _PURE_OPS, _keep
 
         def H(op: str, *args: Any) -> Any:
             f = pure.get(op)
             if f is not None:
                 return keep(f(*args))
-            return keep(op_(op, *args))
+            return keep(self._op(op, *args))    # (looked up: tests count its calls)
         return H
 
     def registered(self, copy: Any) -> Any:
