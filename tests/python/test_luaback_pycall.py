@@ -406,3 +406,39 @@ def test_python_objects_and_exceptions_like_native():
         tr = Mt.objres()
         assert tr == nat, ret
         assert 'KeyError' in nat[-1] and 'third call' in nat[-1]
+
+
+@pytest.mark.parametrize('enc', ['UTF-8', 'latin-1', None])
+def test_plain_functions_called_directly(enc):
+    """A plain Python function called with numbers, booleans, nil and
+    strings is called by translated code itself (PyCallable.__call__): the
+    arguments it receives, and what comes back of each kind of result,
+    are what the native call through the bridge gives, in every encoding;
+    the same for a bound method and a builtin (still bridged), which lose
+    a repeated self."""
+    got = {}
+    for tr in (False, True):
+        lua = tandem.LuaRuntime(encoding=enc)
+        seen = []
+
+        def f(*a):
+            seen.append(tuple((type(x).__name__, x) for x in a))
+            return a[0]
+        key = (lambda k: k) if enc else str.encode
+        lua.globals()[key('PF')] = f
+        lua.globals()[key('BM')] = 'abc'.upper if enc else b'abc'.upper
+        g = lua.eval('''function (...)
+          local out = {}
+          for _, v in ipairs({...}) do
+            local r = PF(v, 'h\\u{e9}', '\\xff', 1, 2.5, nil, true, false)
+            out[#out + 1] = type(r) .. ':' .. tostring(r)
+          end
+          out[#out + 1] = tostring(BM())
+          return table.concat(out, ' ')
+        end''')
+        if tr:
+            g = lua.translate(g)
+        r = g(1, 2 ** 40, 1.5, True, 'x', 'h\u00e9' if enc else b'h\xc3\xa9')
+        got[tr] = (r, seen)
+    assert got[True] == got[False]
+    assert len(got[False][1]) == 6
