@@ -95,7 +95,7 @@ static inline void tdmS_init(tdmS_Frame *f, tdm_Runtime *rt, const tdmR_Lang *la
     f->held = 0;
     f->unblocked = 0;
     f->owning = 1;
-    f->excl = 0;
+    f->excl = TDMS_EXCL_NO;
     f->nargs = 0;
     f->nres = 0;
     f->maxres = -1;

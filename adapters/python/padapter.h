@@ -491,7 +491,7 @@ static inline __attribute__((always_inline)) void tdmP_lean_frame(tdmS_Frame *f,
     f->nargs = nargs;
     f->owning = 0;
     f->held = 1;
-    f->excl = 1;                        /* sole thread, GIL kept */
+    f->excl = TDMS_EXCL_SOLE;           /* sole thread, GIL kept */
 }
 
 /* After the lean path's crossing: releases other threads queued and the
