@@ -959,6 +959,12 @@ def arith(ev, a, b):
     x = tonum(a)
     y = tonum(b)
     if x is not None and y is not None:
+        if y == 0 and y.__class__ is int and x.__class__ is int and \
+                (a.__class__ is bytes or b.__class__ is bytes) and ev in (b'__mod', b'__idiv'):
+            # a string operand: the string library's metamethod computes it
+            # (lua_arith in a C function), so Lua's error has no position
+            raise LuaError(b"attempt to perform 'n%0'" if ev == b'__mod'
+                           else b'attempt to divide by zero')
         return _arith_num(ev, x, y)
     opname = ev[2:].decode()
     if a.__class__ is bytes:        # the string library's metamethod (trymt)

@@ -11,6 +11,7 @@ import sys
 import types
 from typing import Any, Dict, Optional, Tuple
 
+from . import _aux as _laux
 from . import _core as _lcore
 from . import lbase as _lbase
 from . import lcoro as _lcoro
@@ -624,6 +625,9 @@ def _libget(s: Any, H: Any, k1: bytes, k2: bytes) -> Any:
 
 
 _co_yield = _lcoro.co_yield
+# argument errors of library functions called as methods count self out
+_laux.INVOKERS.add(_invoke.__code__)
+_laux.GCALLS.add(_gcall.__code__)
 _yret = _lcoro.yret
 _lua_pcall = _lbase.lua_pcall
 _lua_xpcall = _lbase.lua_xpcall
