@@ -135,6 +135,39 @@ _LIB_NY = frozenset(('string', 'table', 'math', 'utf8', 'os', 'io'))
 _CO_NY = frozenset((b'create', b'resume', b'wrap', b'status', b'running', b'isyieldable',
                     b'close'))
 _CMP = {'lt': '<', 'le': '<=', 'gt': '>', 'ge': '>='}
+def _shl(x: int, y: int) -> int:
+    if y <= -64 or y >= 64:
+        return 0
+    x &= 0xFFFFFFFFFFFFFFFF
+    return x << y if y >= 0 else x >> -y
+
+
+_IFOLD = {'add': lambda a, b: a + b, 'sub': lambda a, b: a - b, 'mul': lambda a, b: a * b,
+          'idiv': lambda a, b: a // b if b else None, 'mod': lambda a, b: a % b if b else None,
+          'band': lambda a, b: a & b, 'bor': lambda a, b: a | b, 'bxor': lambda a, b: a ^ b,
+          'shl': _shl, 'shr': lambda a, b: _shl(a, -b)}
+
+
+def _ifold(e: Any) -> Optional[int]:
+    """The integer an expression of integer literals folds to, as Lua's
+    constfolding does (none when a divisor is 0), else None."""
+    k = str(e[0])
+    if k == 'int':
+        return int(e[1])
+    if k == 'lun' and str(e[1]) in ('unm', 'bnot'):
+        a = _ifold(e[2])
+        if a is None:
+            return None
+        return _lcore.wrap(-a if str(e[1]) == 'unm' else ~a)
+    if k == 'lbin' and str(e[1]) in _IFOLD:
+        a, b = _ifold(e[2]), _ifold(e[3])
+        if a is None or b is None:
+            return None
+        r = _IFOLD[str(e[1])](a, b)
+        return None if r is None else _lcore.wrap(r)
+    return None
+
+
 _ARITH = {'add': '+', 'sub': '-', 'mul': '*'}
 _OPFN = {'add': 'add', 'sub': 'sub', 'mul': 'mul', 'div': 'div', 'mod': 'mod',
          'pow': 'pow', 'idiv': 'idiv', 'band': 'band', 'bor': 'bor', 'bxor': 'bxor',
@@ -305,6 +338,14 @@ class Emitter:
             return "global '%s'" % _gname(str(e[1]))
         if k == 'index' and e[2][0] == 'str':
             return "field '%s'" % e[2][1].decode('latin-1')
+        if k == 'index':
+            # Lua 5.4's getobjname: OP_GETI (an integer constant key 0..255,
+            # MAXARG_C) is "integer index"; any other key is in a register
+            # (OP_GETTABLE), named "?"
+            kk = _ifold(e[2])
+            if kk is not None and 0 <= kk <= 255:
+                return "field 'integer index'"
+            return "field '?'"
         if k in ('str',):
             return None
         return None
@@ -1164,6 +1205,11 @@ class Emitter:
             self.emit_typed(f, ind + 1)
         self.block(f.body[1:], ind + 1)
         self.out(ind + 1, self.last_line(f), 'return NORES')
+        if f.gen:
+            # a generator body whose possible yields all folded away (a
+            # negated literal is no metamethod) must stay a generator: the
+            # coroutine machinery starts it with send()
+            self.out(ind + 1, self.last_line(f), 'yield  # (never reached: a generator)')
         if f.gen and not twin_gen:
             self.out(ind, f.line, '%s = _luaco(%s)  # may yield: a generator' % (final, pyname))
         self.fn = parent
