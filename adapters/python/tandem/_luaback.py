@@ -1745,7 +1745,9 @@ class Emitter:
             rec = self.push_loop('repeat')
             body = list(s[2][1:])
             cond = s[3]
-            self.block(body + [['_until', ln, cond]], ind + 1)
+            # (repeat LINE BLOCK COND [UNTIL-LINE]): the test's errors are
+            # at the condition's line
+            self.block(body + [['_until', int(s[4]) if len(s) > 4 else ln, cond]], ind + 1)
             self.loops.pop()
             self.after_loop(rec, ind, ln)
             return
