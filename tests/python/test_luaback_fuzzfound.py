@@ -43,6 +43,24 @@ CASES = [
     "local co = coroutine.create(function() error(-3) end) return 1, coroutine.resume(co)",
     "local co = coroutine.create(function() local x = -3 error(x) end) return 1, coroutine.resume(co)",
     "local co = coroutine.wrap(function() return -3 end) return 1, co()",
+    # variable information: floats out of the integer range, names ending
+    # at a NUL (Lua formats them with %s), names that are not ASCII
+    "return pcall(function() local x = 1e100 return x & 5 end)",
+    "local x = 2^63 return pcall(function() return ~x end)",
+    "return pcall(function() return 'x\\0y' | 1 end)",
+    "return pcall(function() local t = {} return t['a\\0b'].c end)",
+    "return pcall(function() return '\\xc3\\xa9' | 1 end)",
+    "return pcall(function() local t = {} return t['\\xc3\\xa9'] + 1 end)",
+    # a metatable's __name names the type in operator messages
+    "local t = setmetatable({}, {__name = 'My'}) return pcall(function() return t + 1 end)",
+    "local t = setmetatable({}, {__name = 'My'}) return pcall(function() return t < 1 end)",
+    "local t = setmetatable({}, {__name = 'My'}) return pcall(function() return t .. 'x' end)",
+    "local t = setmetatable({}, {__name = 'My'}) return pcall(function() return t() end)",
+    "local t = setmetatable({}, {__name = 'My'}) return pcall(function() return ~t end)",
+    "local t = setmetatable({}, {__name = 'My'}) return pcall(function() for i = t, 2 do end end)",
+    "local t = setmetatable({}, {__name = 'My'}) return pcall(function() for i in t do end end)",
+    "local t = setmetatable({}, {__name = '\\xc3\\xa9'}) return pcall(function() return -t end)",
+    "local t = setmetatable({}, {__name = 1}) return pcall(function() return t + 1 end)",
     # an error in an until condition is at the condition's line
     "return pcall(function()\n repeat\n local co = 1\n\n until m3 >= 2\n end)",
     "return pcall(function()\n local i = 0\n repeat\n i = i + 1\n until\n i > {}\n end)",

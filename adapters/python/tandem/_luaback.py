@@ -337,7 +337,7 @@ class Emitter:
         if k == 'global':
             return "global '%s'" % _gname(str(e[1]))
         if k == 'index' and e[2][0] == 'str':
-            return "field '%s'" % e[2][1].decode('latin-1')
+            return "field '%s'" % e[2][1].split(b'\0', 1)[0].decode('latin-1')
         if k == 'index':
             # Lua 5.4's getobjname: OP_GETI (an integer constant key 0..255,
             # MAXARG_C) is "integer index"; any other key is in a register
@@ -864,7 +864,8 @@ class Emitter:
 
     def odesc(self, e: Any) -> Optional[str]:
         if str(e[0]) == 'str':
-            return "constant '%s'" % e[1].decode('latin-1')
+            # Lua formats the name with %s: it ends at the first NUL
+            return "constant '%s'" % e[1].split(b'\0', 1)[0].decode('latin-1')
         return self.desc(e)
 
     def is_yield(self, f: Any) -> bool:
