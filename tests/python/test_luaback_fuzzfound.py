@@ -61,6 +61,17 @@ CASES = [
     "local t = setmetatable({}, {__name = 'My'}) return pcall(function() for i in t do end end)",
     "local t = setmetatable({}, {__name = '\\xc3\\xa9'}) return pcall(function() return -t end)",
     "local t = setmetatable({}, {__name = 1}) return pcall(function() return t + 1 end)",
+    # `k and x` / `k or x` with a constant k: Lua's code generator drops k,
+    # so x's variable information stays
+    "return pcall(function() return 3 ~ ('nan' and 'x\\0y') end)",
+    "local H = {} return pcall(function() return (7 and H[0/0]) / 1 end)",
+    "local i = 3 return pcall(function() return #((-1 / 2) and i) end)",
+    "local i = 3 return pcall(function() return #(false or i), 1 end)",
+    "local i = 3 return pcall(function() return #((1 and 2) and i) end)",
+    "local i, a = 3, 1 return pcall(function() return #(a and i) end)",
+    "local i = 3 return pcall(function() return #((0/0) and i) end)",
+    "local i = 3 return pcall(function() return #((0.0 * 1) and i) end)",
+    "local i = 3 return pcall(function() return #((1.5 | 1) and i) end)",
     # an error in an until condition is at the condition's line
     "return pcall(function()\n repeat\n local co = 1\n\n until m3 >= 2\n end)",
     "return pcall(function()\n local i = 0\n repeat\n i = i + 1\n until\n i > {}\n end)",

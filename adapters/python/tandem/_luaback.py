@@ -10,6 +10,7 @@ luart's error positions read).
 
 import ast
 import itertools
+import math
 import re
 from typing import Any, Dict, List, Optional, Set, Tuple
 
@@ -146,6 +147,72 @@ _IFOLD = {'add': lambda a, b: a + b, 'sub': lambda a, b: a - b, 'mul': lambda a,
           'idiv': lambda a, b: a // b if b else None, 'mod': lambda a, b: a % b if b else None,
           'band': lambda a, b: a & b, 'bor': lambda a, b: a | b, 'bxor': lambda a, b: a ^ b,
           'shl': _shl, 'shr': lambda a, b: _shl(a, -b)}
+
+
+def _kfold(e: Any) -> Any:
+    """The number a constant expression folds to in Lua's code generator
+    (constfolding: number literals and the arithmetic and bitwise operators
+    on them; no division or modulo by zero, bitwise operands must be
+    integral, a NaN or zero float result is not folded), else None."""
+    k = str(e[0])
+    if k == 'int':
+        return int(e[1])
+    if k == 'float':
+        return float(e[1])
+    if k == 'lun' and str(e[1]) in ('unm', 'bnot'):
+        a = _kfold(e[2])
+        if a is None:
+            return None
+        if str(e[1]) == 'bnot':
+            return _ifold(e) if a.__class__ is int or float(a).is_integer() else None
+        r = _lcore.wrap(-a) if a.__class__ is int else -a
+    elif k == 'lbin' and str(e[1]) in ('add', 'sub', 'mul', 'div', 'mod', 'pow', 'idiv',
+                                       'band', 'bor', 'bxor', 'shl', 'shr'):
+        op = str(e[1])
+        a, b = _kfold(e[2]), _kfold(e[3])
+        if a is None or b is None:
+            return None
+        if op in ('div', 'mod', 'idiv') and b == 0:
+            return None
+        if op in _IFOLD and op not in ('add', 'sub', 'mul', 'idiv', 'mod'):
+            return _ifold(e) if a.__class__ is int and b.__class__ is int else None
+        try:
+            if a.__class__ is int and b.__class__ is int and op in _IFOLD:
+                r = _lcore.wrap(_IFOLD[op](a, b))
+            elif op == 'div':
+                r = a / b
+            elif op == 'pow':
+                r = float(a) ** float(b)
+            elif op == 'idiv':
+                r = float(a) // float(b)
+            elif op == 'mod':
+                r = math.fmod(a, b)
+                if (r > 0 and b < 0) or (r < 0 and b != r and b > 0):
+                    r += b
+            else:
+                r = {'add': lambda: float(a) + b, 'sub': lambda: float(a) - b,
+                     'mul': lambda: float(a) * b}[op]()
+        except (OverflowError, ZeroDivisionError, ValueError):
+            return None
+    else:
+        return None
+    if r.__class__ is float and (r != r or r == 0):
+        return None
+    return r
+
+
+def _ktruth(e: Any) -> Optional[bool]:
+    """True/False when e is a constant Lua's code generator tests at compile
+    time (a literal, a folded number), so `e and x` / `e or x` is x with no
+    jump around it; None otherwise."""
+    k = str(e[0])
+    if k in ('str', 'true') or _kfold(e) is not None:
+        return True
+    if k in ('nil', 'false'):
+        return False
+    if (k == 'and' and _ktruth(e[1]) is True) or (k == 'or' and _ktruth(e[1]) is False):
+        return _ktruth(e[2])
+    return None
 
 
 def _ifold(e: Any) -> Optional[int]:
@@ -336,6 +403,8 @@ class Emitter:
             return "upvalue '%s'" % _luaname(str(e[1]))
         if k == 'global':
             return "global '%s'" % _gname(str(e[1]))
+        if (k == 'and' and _ktruth(e[1]) is True) or (k == 'or' and _ktruth(e[1]) is False):
+            return self.desc(e[2])      # folded away by Lua: the value is e[2]'s
         if k == 'index' and e[2][0] == 'str':
             return "field '%s'" % e[2][1].split(b'\0', 1)[0].decode('latin-1')
         if k == 'index':
@@ -863,7 +932,10 @@ class Emitter:
         return '_ix(%s, %s, %r)' % (t, key, d)
 
     def odesc(self, e: Any) -> Optional[str]:
-        if str(e[0]) == 'str':
+        k = str(e[0])
+        if (k == 'and' and _ktruth(e[1]) is True) or (k == 'or' and _ktruth(e[1]) is False):
+            return self.odesc(e[2])     # folded away by Lua: the operand is e[2]
+        if k == 'str':
             # Lua formats the name with %s: it ends at the first NUL
             return "constant '%s'" % e[1].split(b'\0', 1)[0].decode('latin-1')
         return self.desc(e)
