@@ -47,6 +47,8 @@ CASES = [
     # at a NUL (Lua formats them with %s), names that are not ASCII
     "return pcall(function() local x = 1e100 return x & 5 end)",
     "local x = 2^63 return pcall(function() return ~x end)",
+    "local x = 0.1 return pcall(function() return (-1/0) << x end)",  # the first is the culprit
+    "local x, y = 0.1, 1.5 return pcall(function() return y | x end)",
     "return pcall(function() return 'x\\0y' | 1 end)",
     "return pcall(function() local t = {} return t['a\\0b'].c end)",
     "return pcall(function() return '\\xc3\\xa9' | 1 end)",

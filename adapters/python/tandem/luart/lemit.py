@@ -111,11 +111,13 @@ def _opv(op: Any, descs: Tuple[Optional[str], Optional[str]], *args: Any) -> Any
                 raise
             if b'number has no integer representation' in v:
                 for a, d in zip(args, descs):
-                    # a float without an integer value, or out of range
-                    if a.__class__ is float and d and not (
+                    # the first float without an integer value or out of
+                    # range is the culprit (luaG_tointerror); named if it can be
+                    if a.__class__ is float and not (
                             a.is_integer() and -2.0 ** 63 <= a < 2.0 ** 63):
-                        e.value = v.replace(b'number has', ('number (%s) has' % d).encode('latin-1'), 1)
-                        e.args = (e.value,)
+                        if d:
+                            e.value = v.replace(b'number has', ('number (%s) has' % d).encode('latin-1'), 1)
+                            e.args = (e.value,)
                         break
                 raise
             for a, d in zip(args, descs):
