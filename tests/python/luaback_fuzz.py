@@ -307,7 +307,7 @@ class Gen:
         if k == 7:
             return "H1.%s" % self.pick(["a", "b", "k", "sub", "n"])
         if k == 8:
-            return "next({}), next({%s})" % e()
+            return "(next({%s}))" % e()
         return "table.move(A1, 1, %s, %s, {})" % (self.pick(["#A1", "2", "3", "0"]), self.pick(["1", "2", "-1", "3"]))
 
     def meta_expr(self, depth: int) -> str:
