@@ -115,6 +115,34 @@ PRELUDE = r'''
 '''
 
 
+def _split_args(text: str) -> List[str]:
+    """The top-level comma-separated parts of a Lua argument list."""
+    parts, depth, cur, quote, i = [], 0, [], None, 0
+    while i < len(text):
+        ch = text[i]
+        cur.append(ch)
+        if quote:
+            if ch == '\\':
+                i += 1
+                cur.append(text[i])
+            elif ch == quote:
+                quote = None
+        elif ch in '"\'':
+            quote = ch
+        elif ch in '([{':
+            depth += 1
+        elif ch in ')]}':
+            depth -= 1
+        elif ch == ',' and depth == 0:
+            cur.pop()
+            parts.append(''.join(cur).strip())
+            cur = []
+        i += 1
+    if ''.join(cur).strip():
+        parts.append(''.join(cur).strip())
+    return parts
+
+
 class Gen:
     def __init__(self, rng: random.Random) -> None:
         self.r = rng
@@ -199,6 +227,18 @@ class Gen:
                           "math.maxinteger", "math.mininteger", "#A1", "-100"])
 
     def string_call(self, depth: int) -> str:
+        """A string library call; a third of them as method calls
+        (`(s):rep(n)`: argument errors count self out)."""
+        c = self._string_call(depth)
+        m = re.match(r'string\.(\w+)\((.*)\)$', c, re.S)
+        if m is None or self.r.random() < 0.67:
+            return c
+        args = _split_args(m.group(2))
+        if not args:
+            return c
+        return "(%s):%s(%s)" % (args[0], m.group(1), ", ".join(args[1:]))
+
+    def _string_call(self, depth: int) -> str:
         e = lambda: self.expr(depth + 1)   # noqa: E731
         s = self.pick([e(), self.pick(STRS), self.pick(SUBJECTS), self.var()])
         k = self.r.randrange(16)
