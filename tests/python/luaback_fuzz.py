@@ -313,7 +313,7 @@ class Gen:
 
     def base_call(self, depth: int) -> str:
         e = lambda: self.expr(depth + 1)   # noqa: E731
-        k = self.r.randrange(6)
+        k = self.r.randrange(7)
         if k == 0:
             return "select(%s, %s)" % (self.pick(["1", "2", "-1", "-2", "'#'", "0", "3", "-4", "1.0", "'2'"]),
                                        ", ".join(e() for _ in range(self.r.randrange(0, 3))) or "...")
@@ -325,6 +325,14 @@ class Gen:
             return "rawlen(%s)" % self.pick(["A1", "'abc'", "{1, 2}", "A2"])
         if k == 4:
             return "(pcall(%s, %s))" % (self.pick(["error", "tostring", "tonumber", "math.floor", "string.rep"]), e())
+        if k == 5:
+            return self.pick([
+                "utf8.len(%s)" % self.pick(STRS + ['"\xff"', '"h\xc3\xa9llo"']),
+                "utf8.char(%s)" % ", ".join(self.pick(["72", "233", "0x10FFFF", "0x110000", "-1", "8364", "1.0"])
+                                            for _ in range(self.r.randrange(4))),
+                "utf8.codepoint(%s, %s, %s)" % (self.pick(['"h\xc3\xa9llo"', '"abc"', '"\xff"']),
+                                                self.small(), self.small()),
+                "utf8.offset(%s, %s)" % (self.pick(['"h\xc3\xa9llo"', '"abc"']), self.small())])
         return "tostring(%s)" % e()
 
     def table_expr(self, depth: int) -> str:
@@ -704,8 +712,41 @@ class Gen:
                 "end))"]
 
     def coroutine(self, depth: int) -> List[str]:
-        k = self.r.randrange(6)
+        k = self.r.randrange(9)
         e = self.expr(1)
+        if k == 6:      # metamethods that yield (Lua 5.4)
+            ev = self.pick(["__add", "__index", "__concat", "__lt", "__eq", "__len", "__call"])
+            use = {"__add": "o + %s" % e, "__index": "o.missing", "__concat": "o .. 'x'",
+                   "__lt": "o < o2", "__eq": "o == o2", "__len": "#o", "__call": "o(%s)" % e}[ev]
+            return ["do",
+                    "  local mt = {%s = function(a, b) local r = coroutine.yield('in %s', %s) return r end}" % (ev, ev, self.expr(1)),
+                    "  local o, o2 = setmetatable({}, mt), setmetatable({}, mt)",
+                    "  local co = coroutine.wrap(function() local v = %s LOG('got', v) return 'end' end)" % use,
+                    "  LOG(pcall(co))", "  LOG(pcall(co, %s))" % self.expr(1), "  LOG(pcall(co))",
+                    "end"]
+        if k == 7:      # multiple results adjusted
+            return ["do",
+                    "  local function mr(...) return ..., %s end" % self.expr(1),
+                    "  LOG(mr(1, 2), (mr(3)), {mr(4, 5)}, select('#', mr()), mr(nil, nil))",
+                    "  local t = {mr(6), mr(7, 8)}",
+                    "  LOG(t, select('#', table.unpack(t)))",
+                    "  LOG(pcall(mr, %s))" % self.expr(1),
+                    "end"]
+        if k == 8:      # goto out of nested loops, backwards goto
+            return ["do",
+                    "  local n, out = 0, {}",
+                    "  ::again::",
+                    "  n = n + 1",
+                    "  for i = 1, 3 do",
+                    "    for j = 1, 3 do",
+                    "      if i * j > %s then goto done end" % self.pick(["2", "4", "0", "9"]),
+                    "      out[#out + 1] = i .. ':' .. j",
+                    "    end",
+                    "  end",
+                    "  ::done::",
+                    "  if n < %s then goto again end" % self.pick(["1", "2", "3"]),
+                    "  LOG(n, table.concat(out, ','))",
+                    "end"]
         if k == 0:
             return ["do",
                     "  local co = coroutine.create(function(a, b)",
@@ -860,7 +901,7 @@ def outcome(f: Any, args: tuple, seconds: float = 10.0) -> Tuple[str, Any]:
     except tandem.LuaError as e:
         if _fired[0]:
             return ('timeout', None)
-        return ('err', _mask(re.sub(r'0x[0-9a-f]+', 'ADDR', str(e)).split('\n')[0]))
+        return ('err', _mask(str(e).split('\n')[0]))
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0, 0)
         signal.signal(signal.SIGALRM, old)
