@@ -714,8 +714,8 @@ class Gen:
         self.scope = saved + p
         body = self.block(2, 1)
         self.scope = saved
-        self.funcs.append(name)
         ret = self.pick(["a, b", self.expr(1), "b", "a + (b or 0)", "(a)"])
+        self.funcs.append(name)     # after its body: no recursion (its depth is Python's)
         return ["local function %s(a, b)" % name] + body + ["  return %s" % ret, "end", "LOG(pcall(%s, %s, %s))" % (name, self.expr(1), self.expr(1))]
 
     def close_block(self) -> List[str]:

@@ -74,6 +74,10 @@ CASES = [
     "local i = 3 return pcall(function() return #((0/0) and i) end)",
     "local i = 3 return pcall(function() return #((0.0 * 1) and i) end)",
     "local i = 3 return pcall(function() return #((1.5 | 1) and i) end)",
+    "local A1 = {} return pcall(function() return A1[(nil) or 0] / 1 end)",
+    "local A1 = {} return pcall(function() return A1[(nil or 2) * 2] / 1 end)",
+    "local A1 = {} return pcall(function() return A1[1 or 3] / 1 end)",
+    "local A1 = {} return pcall(function() return A1[nil and 3] / 1 end)",
     # an error in an until condition is at the condition's line
     "return pcall(function()\n repeat\n local co = 1\n\n until m3 >= 2\n end)",
     "return pcall(function()\n local i = 0\n repeat\n i = i + 1\n until\n i > {}\n end)",

@@ -159,6 +159,8 @@ def _kfold(e: Any) -> Any:
         return int(e[1])
     if k == 'float':
         return float(e[1])
+    if (k == 'and' and _ktruth(e[1]) is True) or (k == 'or' and _ktruth(e[1]) is False):
+        return _kfold(e[2])
     if k == 'lun' and str(e[1]) in ('unm', 'bnot'):
         a = _kfold(e[2])
         if a is None:
@@ -221,6 +223,8 @@ def _ifold(e: Any) -> Optional[int]:
     k = str(e[0])
     if k == 'int':
         return int(e[1])
+    if (k == 'and' and _ktruth(e[1]) is True) or (k == 'or' and _ktruth(e[1]) is False):
+        return _ifold(e[2])     # `nil or 0` is the constant 0 for Lua
     if k == 'lun' and str(e[1]) in ('unm', 'bnot'):
         a = _ifold(e[2])
         if a is None:
