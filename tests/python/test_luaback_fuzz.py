@@ -27,7 +27,7 @@ def _env() -> dict:
     return env
 
 
-@pytest.mark.parametrize("n, seed", [(40, s) for s in (1, 2, 3, 4, 5)])
+@pytest.mark.parametrize("n, seed", [(50, s) for s in (1, 2, 3, 4, 5, 6)])
 def test_no_silent_difference(n, seed):
     code = ("import luaback_fuzz\nbad = luaback_fuzz.run(%d, %d, verbose=False)\n"
             "print('\\n'.join(bad[:3]))\nprint('BAD', len(bad))\n" % (n, seed))
