@@ -827,7 +827,7 @@ function rt.pow(a, b, isym)
         end
         local r = x ^ y
         if (r == huge or r == -huge) and x > -huge and x < huge and y > -huge and y < huge then
-            throw("OverflowError", mktuple(34, "Numerical result out of range"))
+            throw("OverflowError", 34, "Numerical result out of range")
         end
         return r
     end
