@@ -821,7 +821,9 @@ class StmtGen:
         for _ in range(self.r.randint(2, 6)):
             ops.append(self.pick((
                 "%s.append(%s)" % (v, self.e("int")),
-                "%s.extend(%s)" % (v, self.pick(("d", "range(3)", "[a, a]", "(x for x in d)"))),
+                # (never a generator over d: L may be d, and d.extend(x for x in d) never ends)
+                "%s.extend(%s)" % (v, self.pick(("d", "range(3)", "[a, a]",
+                                                 "(x * 2 for x in range(a % 4))"))),
                 "%s.insert(%s, %s)" % (v, self.pick(("0", "-1", "100", "-100", "a")),
                                        self.e("int")),
                 "out.append(%s.pop(%s))" % (v, self.pick(("", "0", "-1", "1", "a"))),
@@ -953,22 +955,378 @@ class StmtGen:
             "(n := len(c)) + n",
             "abs(-b) if (z := b) else z"))]
 
+    # ---- harder flows ------------------------------------------------------------
+
+    def s_exc_flow(self):
+        k = self.r.randint(0, 9)
+        v = self.name("v")
+        if k == 0:      # bare raise after an inner handler re-raises the outer exception
+            return ["try:",
+                    "    try:",
+                    "        %s" % self.pick(("1 // (a - a)", "[][a]", "{}[c]", "int(c + 'x')")),
+                    "    except (ZeroDivisionError, LookupError, ValueError):",
+                    "        try:",
+                    "            %s" % self.pick(("d[100]", "int('q')", "pass", "1 / 0")),
+                    "        except (IndexError, ValueError, ZeroDivisionError) as e2:",
+                    "            out.append(repr(e2))",
+                    "        raise",
+                    "except Exception as e:",
+                    "    out.append((type(e).__name__, str(e)))"]
+        if k == 1:      # a raise with no exception being handled
+            return ["try:",
+                    "    if %s:" % self.cond(),
+                    "        raise",
+                    "except RuntimeError as e:",
+                    "    out.append(str(e))"]
+        if k == 2:      # the value returned is read before finally runs
+            return ["def %s(x):" % v,
+                    "    try:",
+                    "        return x",
+                    "    finally:",
+                    "        x = %s" % self.pick(("x * 2", "None", "[x]")),
+                    "        out.append(('fin', x))",
+                    "out.append(%s(%s))" % (v, self.pick(("a", "c", "d")))]
+        if k == 3:      # break / continue in finally swallow the exception
+            return ["for i in range(3):",
+                    "    try:",
+                    "        out.append(%s)" % self.risky(),
+                    "    finally:",
+                    "        out.append(('f', i))",
+                    "        %s" % self.pick(("break", "continue", "if i == 1: break"))]
+        if k == 4:      # an exception raised in a handler or finally replaces the first
+            return ["try:",
+                    "    try:",
+                    "        %s" % self.pick(("raise ValueError(a)", "1 / 0", "d[a]")),
+                    "    %s" % self.pick(("finally:", "except Exception:")),
+                    "        %s" % self.pick(("raise KeyError(c)", "[][0]", "int('z')",
+                                              "raise TypeError")),
+                    "except (KeyError, IndexError, ValueError, TypeError, ZeroDivisionError) as e:",
+                    "    out.append((type(e).__name__, str(e), e.args))"]
+            # (not e.__context__: not seen inside translated code, docs/translation.md,
+            # "Missing versus issue 9")
+        if k == 5:      # `as e` unbinds e after the handler
+            return ["e = 'outer'",
+                    "try:",
+                    "    raise %s" % self.pick(("ValueError", "ValueError()", "KeyError(a, c)",
+                                                "IndexError(None)", "TypeError('t', 1)")),
+                    "except Exception as e:",
+                    "    out.append((repr(e), str(e), e.args))",
+                    "try:",
+                    "    out.append(e)",
+                    "except (NameError, UnboundLocalError) as e3:",
+                    "    out.append((type(e3).__name__, str(e3)))"]
+        if k == 6:      # assert
+            return ["try:",
+                    "    assert %s%s" % (self.cond(), self.pick(("", ", c", ", (a, 'm')",
+                                                                  ", a"))),
+                    "    out.append('ok')",
+                    "except AssertionError as e:",
+                    "    out.append(('assert', e.args))"]
+        if k == 7:      # an exception out of a nested function through a loop
+            return ["def %s(x):" % v,
+                    "    if x %s:" % self.pick(("> 2", "< 0", "== 0")),
+                    "        raise ValueError('bad %s' % x)",
+                    "    return x * 2",
+                    "%s = []" % (v + "r"),
+                    "try:",
+                    "    for x in %s:" % self.pick(("d", "range(a % 5)", "[1, 2, 3]")),
+                    "        %s.append(%s(x))" % (v + "r", v),
+                    "except ValueError as e:",
+                    "    out.append(str(e))",
+                    "finally:",
+                    "    out.append(%s)" % (v + "r")]
+        if k == 8:      # a return in finally discards the exception
+            return ["def %s():" % v,
+                    "    for i in range(3):",
+                    "        try:",
+                    "            %s" % self.risky(),
+                    "        finally:",
+                    "            if i == %s:" % self.pick(("0", "1", "2")),
+                    "                return ('fin', i)",
+                    "    return 'end'",
+                    "try:",
+                    "    out.append(%s())" % v,
+                    "except Exception as e:",
+                    "    out.append((type(e).__name__, str(e)))"]
+        return ["try:",        # exceptions of builtins, their messages
+                "    out.append(%s)" % self.pick((
+                    "'-'.join(d)", "sorted([c, a, b])", "max([])", "next(iter([]))",
+                    "d.index(-999)", "c.index('zz')", "int(b)", "[1][c]", "(1, 2)[a]",
+                    "{'a': 1}[a]", "len(a)", "a(1)", "c[1.5]", "list(a)", "dict([c])",
+                    "divmod(c, a)", "abs(c)", "range(b)", "chr(-a)", "ord(c)", "round(c)",
+                    "hash([a])", "{[a]: 1}", "set([d])", "a + None", "c * b", "-c",
+                    "d.pop(a)", "str.upper(a)", "c.split(a)", "int('')", "float('1e')",
+                    "bin(b)", "min(a, c)", "sum([c])", "sum(d, c)", "pow(a, b, 3)",
+                    "pow(b, 2, 3)", "int(c, 1)", "int('12', 40)", "divmod(a, 0)", "b % 0",
+                    "a ** -a if a else 0 ** -1", "isinstance(a, 3)", "d[::0]",
+                    "d.insert()", "c.startswith(1)", "[].remove(1)", "(a).nope")),
+                "except Exception as e:",
+                "    out.append((type(e).__name__, str(e)))"]
+
+    def s_gen2(self):
+        g = self.name("gen")
+        k = self.r.randint(0, 5)
+        if k == 0:      # send, a return value (StopIteration's args: its .value is refused)
+            return ["def %s(n):" % g,
+                    "    got = []",
+                    "    for i in range(n):",
+                    "        x = yield i",
+                    "        got.append(x)",
+                    "    return got",
+                    "it = %s(%s)" % (g, self.pick(("3", "a % 4", "len(d)"))),
+                    "try:",
+                    "    out.append(next(it))",
+                    "    out.append(it.send(%s))" % self.pick(("'s'", "a", "None")),
+                    "    out.append(it.send(%s))" % self.pick(("c", "b")),
+                    "    out.append(next(it))",
+                    "except StopIteration as e:",
+                    "    out.append(('stop', e.args))"]
+        if k == 1:      # throw into a generator with a handler
+            return ["def %s():" % g,
+                    "    try:",
+                    "        yield 1",
+                    "        yield 2",
+                    "    except ValueError as e:",
+                    "        yield ('caught', str(e))",
+                    "    yield 3",
+                    "it = %s()" % g,
+                    "try:",
+                    "    out.append(next(it))",
+                    "    out.append(it.throw(%s))" % self.pick(("ValueError('t')", "ValueError",
+                                                                 "KeyError('k')")),
+                    "    out.append(list(it))",
+                    "except KeyError as e:",
+                    "    out.append(('k', str(e)))"]
+        if k == 2:      # late binding of a generator expression's later parts
+            v = self.name("k")
+            return ["%s = 1" % v,
+                    "ge = (x * %s for x in %s)" % (v, self.pick(("d", "range(3)", "c"))),
+                    "%s = %s" % (v, self.pick(("10", "2", "'q'"))),
+                    "out.append(list(ge))",
+                    "out.append(list(ge))"]
+        if k == 3:      # yield from a generator that returns
+            return ["def %s_in(n):" % g,
+                    "    for i in range(n):",
+                    "        yield i",
+                    "    return n * 10",
+                    "def %s(n):" % g,
+                    "    r = yield from %s_in(n)" % g,
+                    "    yield ('r', r)",
+                    "    r2 = yield from %s_in(r %% 3)" % g,
+                    "    return r2",
+                    "out.append(list(%s(%s)))" % (g, self.pick(("2", "a % 4", "len(c)")))]
+        if k == 4:      # a generator raising midway, consumed by a builtin
+            return ["def %s(xs):" % g,
+                    "    for x in xs:",
+                    "        yield 10 // x",
+                    "try:",
+                    "    out.append(%s(%s(d)))" % (self.pick(("sum", "list", "max", "sorted",
+                                                              "tuple")), g),
+                    "except (ZeroDivisionError, ValueError) as e:",
+                    "    out.append(str(e))"]
+        return ["def %s(n):" % g,      # a closure inside a generator, recursion
+                "    if n > 0:",
+                "        yield from %s(n - 1)" % g,
+                "        yield n",
+                "        yield from %s(n - 2)" % g,
+                "out.append(list(%s(%s)))" % (g, self.pick(("3", "a % 6", "len(d)")))]
+
+    def s_closure2(self):
+        k = self.r.randint(0, 4)
+        o, m = self.name("outer"), self.name("mid")
+        if k == 0:      # nonlocal two levels up
+            return ["def %s():" % o,
+                    "    x = %s" % self.pick(("a", "c", "0")),
+                    "    def %s():" % m,
+                    "        def inner():",
+                    "            nonlocal x",
+                    "            x = x * 2",
+                    "            return x",
+                    "        return inner() , inner()",
+                    "    r = %s()" % m,
+                    "    return r, x",
+                    "out.append(%s())" % o]
+        if k == 1:      # a free variable read before it is bound
+            return ["def %s():" % o,
+                    "    def get():",
+                    "        return y",
+                    "    try:",
+                    "        r = get()",
+                    "    except NameError as e:",
+                    "        r = str(e)",
+                    "    y = %s" % self.pick(("a", "c")),
+                    "    return r, get()",
+                    "out.append(%s())" % o]
+        if k == 2:      # a mutable default shared by calls
+            return ["def %s(x, acc=[]):" % o,
+                    "    acc.append(x)",
+                    "    return list(acc)",
+                    "out.append((%s(1), %s(c), %s(2, [])))" % (o, o, o)]
+        if k == 3:      # a recursive nested function
+            return ["def %s(n):" % o,
+                    "    return n if n < 2 else %s(n - 1) + %s(n - 2)" % (o, o),
+                    "out.append([%s(i) for i in range(%s)])" % (o, self.pick(("8", "a % 10",
+                                                                              "len(c) + 3")))]
+        return ["def %s(*args, k=%s, **kw):" % (o, self.pick(("1", "c", "None"))),   # signatures
+                "    return (args, k, sorted(kw.items()))",
+                "try:",
+                "    out.append(%s)" % self.pick((
+                    "%s(a, c, k=2, z=3)" % o, "%s(*d, **{'q': a})" % o, "%s()" % o,
+                    "%s(k=a, k2=c)" % o, "%s(1, *d, k=[])" % o)),
+                "except TypeError as e:",
+                "    out.append(str(e))"]
+
+    def s_assign(self):
+        v = self.name("A")
+        k = self.r.randint(0, 6)
+        if k == 0:      # swaps and subscript targets, left to right
+            return ["%s = list(d) + [0, 0]" % v,
+                    "%s[0], %s[-1] = %s[-1], %s[0]" % (v, v, v, v),
+                    "i, %s[i] = 1, %s" % (v, self.pick(("a", "c", "'i'"))),
+                    "out.append(%s)" % v]
+        if k == 1:      # augmented assignment on items and slices
+            return ["%s = {'n': 0, 'l': [1]}" % v,
+                    "try:",
+                    "    %s['n'] += %s" % (v, self.pick(("a", "1", "b"))),
+                    "    %s['l'] += %s" % (v, self.pick(("d", "c", "[a]", "(1, 2)"))),
+                    "    %s['l'][-1] *= %s" % (v, self.pick(("2", "a", "c"))),
+                    "    %s[c] += 1" % v,
+                    "except (KeyError, TypeError) as e:",
+                    "    out.append((type(e).__name__, str(e)))",
+                    "out.append(%s)" % v]
+        if k == 2:      # aliasing through chained assignment
+            return ["%s = %s = %s" % (v, v + "b", self.pick(("[]", "d", "{}"))),
+                    "%s %s" % (v + "b", self.pick(("+= [1]", "*= 2", "+= 'ab'"
+                                                   if False else "+= [c]"))),
+                    "out.append((%s, %s))" % (v, v + "b")]      # (`is` of lists: refused)
+        if k == 3:      # del of names, items, slices
+            return ["%s = list(range(8))" % v,
+                    "try:",
+                    "    del %s[%s], %s[%s]" % (v, self.pick(("0", "-1", "a")), v,
+                                                self.pick(("1::2", "::-3", ":a"))),
+                    "except IndexError as e:",
+                    "    out.append(str(e))",
+                    "w = %s" % v,
+                    "del w",
+                    "try:",
+                    "    out.append(w)",
+                    "except UnboundLocalError as e:",
+                    "    out.append(str(e))",
+                    "out.append(%s)" % v]
+        if k == 4:      # a for target that is a subscript
+            return ["%s = [0, 0]" % v,
+                    "for %s[%s] in %s:" % (v, self.pick(("0", "1", "-1")),
+                                          self.pick(("d", "c", "range(3)"))),
+                    "    out.append(list(%s))" % v]
+        if k == 5:      # the loop variable rebound in the body, while with :=
+            return ["for i in range(%s):" % self.pick(("3", "a % 5")),
+                    "    i = i * 10",
+                    "    out.append(i)",
+                    "n = %s" % self.pick(("len(d)", "a % 6", "4")),
+                    "while (n := n - 1) > 0:",
+                    "    out.append(n)",
+                    "out.append(n)"]
+        return ["%s = %s" % (v, self.pick(("{}", "dict.fromkeys(d)"))),     # equal keys
+                "%s[1] = 'int'" % v,
+                "%s[1.0] = 'float'" % v,
+                "%s[True] = 'bool'" % v,
+                "%s[%s] = 'x'" % (v, self.pick(("a", "b", "c", "(a, c)", "-0.0", "0"))),
+                "out.append((list(%s.items()), %s.pop(1), list(%s)))" % (v, v, v),
+                "%s[1] = 'again'" % v,
+                "out.append(list(%s.items()))" % v]
+
+    def s_iter_mutate(self):
+        v = self.name("M")
+        k = self.r.randint(0, 3)
+        if k == 0:
+            return ["%s = {'a': 1, 'b': 2}" % v,
+                    "try:",
+                    "    for key in %s:" % v,
+                    "        %s" % self.pick(("%s[key + 'x'] = 0" % v, "del %s[key]" % v,
+                                              "%s[key] = 3" % v, "%s.pop('b', 0)" % v)),
+                    "except RuntimeError as e:",
+                    "    out.append(str(e))",
+                    "out.append(%s)" % v]
+        if k == 1:
+            return ["%s = list(d)" % v,
+                    "for x in %s:" % v,
+                    "    if len(%s) < 8:" % v,
+                    "        %s.append(x * 2)" % v,
+                    "    %s" % self.pick(("pass", "%s.remove(x) if x in %s else None" % (v, v))),
+                    "out.append(%s)" % v]
+        if k == 2:      # accumulators crossing 64 bits and back
+            return ["%s = %s" % (v, self.pick(("a", "1", "len(c)"))),
+                    "for i in range(%s):" % self.pick(("5", "a % 7", "12")),
+                    "    %s = %s" % (v, self.pick(("%s * 1000003 + i" % v, "%s * -%s + 1" % (v, v),
+                                                  "(%s << 13) - %s" % (v, v),
+                                                  "%s * 3 // 2 - 7" % v))),
+                    "    %s = %s %% %s" % (v, v, self.pick(("(2 ** 64)", "(2 ** 63 + 5)",
+                                                           "-(2 ** 61)", "97"))),
+                    "out.append((%s, type(%s).__name__, %s > 2 ** 62))" % (v, v, v)]
+        return ["%s = ''" % v,        # a string built up
+                "for i, ch in enumerate(%s):" % self.pick(("c", "c * 2", "c[::-1]")),
+                "    %s = %s" % (v, self.pick(("ch + %s" % v, "%s + ch.upper() * (i %% 2)" % v,
+                                               "%s[1:] + ch" % v, "f'{%s}{i}{ch!r}'" % v))),
+                "out.append((%s, len(%s), %s[::-2]))" % (v, v, v)]
+
+    def s_lambda(self):
+        return ["out.append(%s)" % self.pick((
+            "sorted(%s, key=lambda p: (p[1], -p[0]))" % self.pick((
+                "list(enumerate(c))", "list(zip(d, d[::-1]))", "[(1, 'b'), (2, 'a'), (0, 'b')]")),
+            "max(%s, key=lambda s: s %% 3, default='none')" % self.pick(("d", "range(a % 9)")),
+            "min(c.split() or ['-'], key=len)",
+            "list(map(lambda x, y=2: x * y, %s))" % self.pick(("d", "c", "range(3)")),
+            "list(filter(lambda x: x %% 2, %s))" % self.pick(("d", "range(7)")),
+            "list(filter(None, %s))" % self.pick(("d", "c.split(',')", "[0, '', None, 1]")),
+            "(lambda *xs, **kw: (xs, sorted(kw)))(a, c, z=1)",
+            "[f(3) for f in [lambda x, k=k: x ** k for k in range(4)]]",
+            "sorted(d + [a], key=lambda x: str(x), reverse=True)",
+            "sorted([c, 'b', 'A', ''], key=str.lower)",
+            "list(map(str, zip(d, c, range(9))))",
+            "dict(zip(c, map(ord, c)))"))]
+
+    SNIPPETS2 = ("s_exc_flow", "s_exc_flow", "s_exc_flow", "s_gen2", "s_gen2", "s_closure2",
+                 "s_assign", "s_assign", "s_iter_mutate", "s_lambda")
+
     SNIPPETS = ("s_try", "s_try", "s_reraise", "s_finally_return", "s_loop_try",
                 "s_while_else", "s_for_else", "s_closure", "s_late", "s_gen", "s_genexp",
                 "s_comp", "s_dict", "s_list", "s_slice", "s_unpack", "s_chain", "s_global",
                 "s_fmt", "s_builtins")
 
+    def wrap(self, body):
+        """body as it is, or run twice by a loop, or inside a nested function,
+        a generator function or a try statement."""
+        k = self.r.random()
+        ind = ["    " + x for x in body]
+        if k < 0.1:
+            return ["for rep in range(2):"] + ind
+        if k < 0.18:
+            w = self.name("w")
+            return ["def %s():" % w] + ind + ["    return len(out)",
+                                             "out.append(('w', %s()))" % w]
+        if k < 0.26:
+            w = self.name("wg")
+            return ["def %s():" % w] + ind + ["    yield len(out)",
+                                             "out.append(('wg', list(%s())))" % w]
+        if k < 0.32:
+            return ["try:"] + ind + ["except %s as e:" % self.pick(("Exception", "LookupError",
+                                                                     "ValueError")),
+                                     "    out.append(('wrap', type(e).__name__, str(e)))"]
+        return body
+
     def function(self, name: str) -> str:
         self.n = 0
         lines = ["    out = []"]
         for _ in range(self.r.randint(1, 4)):
-            body = getattr(self, self.pick(self.SNIPPETS))()
+            body = getattr(self, self.pick(self.SNIPPETS + self.SNIPPETS2))()
             if body[0].startswith("global "):       # declared once, first
                 if lines[0] != "    " + body[0]:
                     lines.insert(0, "    " + body[0])
+                # (not wrapped: in a nested function G_N would be its local, and
+                # g_bump() would see the module's from the previous call)
                 body = body[1:]
-            if self.r.random() < 0.15:
-                body = ["for rep in range(2):"] + ["    " + x for x in body]
+            else:
+                body = self.wrap(body)
             lines += ["    " + x for x in body]
         lines.append("    return out")
         return STMT_PRELUDE + "def %s(a, b, c, d):\n%s\n" % (name, "\n".join(lines))
