@@ -1058,7 +1058,7 @@ class StmtGen:
                     "d.pop(a)", "str.upper(a)", "c.split(a)", "int('')", "float('1e')",
                     "bin(b)", "min(a, c)", "sum([c])", "sum(d, c)", "pow(a, b, 3)",
                     "pow(b, 2, 3)", "int(c, 1)", "int('12', 40)", "divmod(a, 0)", "b % 0",
-                    "a ** -a if a else 0 ** -1", "isinstance(a, 3)", "d[::0]",
+                    "a ** -3 if a else 0 ** -1", "isinstance(a, 3)", "d[::0]",
                     "d.insert()", "c.startswith(1)", "[].remove(1)", "(a).nope")),
                 "except Exception as e:",
                 "    out.append((type(e).__name__, str(e)))"]
