@@ -871,7 +871,7 @@ class StmtGen:
     def s_unpack(self):
         p, q, w = self.name("p"), self.name("q"), self.name("w")
         src = self.pick(("d", "c", "(a, b)", "range(a % 5)", "[a, [b, c]]", "zip(c, d)",
-                         "c.split(',')", "divmod(a, 3)"))
+                         "c.split(',')", "divmod(a, 3)", "a", "b"))
         target = self.pick(("%s, *%s = " % (p, q), "*%s, %s = " % (q, p),
                             "%s, *%s, %s = " % (p, q, w), "%s, %s = " % (p, q),
                             "[%s, *%s] = " % (p, q), "%s, (%s, *%s) = " % (p, w, q)))
@@ -1059,7 +1059,8 @@ class StmtGen:
                     "bin(b)", "min(a, c)", "sum([c])", "sum(d, c)", "pow(a, b, 3)",
                     "pow(b, 2, 3)", "int(c, 1)", "int('12', 40)", "divmod(a, 0)", "b % 0",
                     "a ** -3 if a else 0 ** -1", "isinstance(a, 3)", "d[::0]",
-                    "d.insert()", "c.startswith(1)", "[].remove(1)", "(a).nope")),
+                    "d.insert()", "c.startswith(1)", "[].remove(1)", "(a).nope",
+                    "(1, 2).index(a)", "(c, a).index(b)", "tuple(d).index(a, 1)")),
                 "except Exception as e:",
                 "    out.append((type(e).__name__, str(e)))"]
 

@@ -1968,7 +1968,7 @@ function rt.notin_r(x, c)
 end
 
 -- An iterator over any iterable: a function returning (true, value) or false.
-function rt.iter(v)
+function rt.iter(v, unpacking)
     local t = type(v)
     if t == "table" then
         local mt = getmetatable(v)
@@ -2022,7 +2022,7 @@ function rt.iter(v)
         end
     elseif t == "userdata" then
         local H = rt.H
-        local it = H("iter", v)
+        local it = H(unpacking and "unpackiter" or "iter", v)
         local missing = H("missing")
         return function()
             local x = H("next", it)
@@ -2031,6 +2031,9 @@ function rt.iter(v)
             end
             return true, x
         end
+    end
+    if unpacking then       -- a, b = 5: CPython's message for unpacking
+        throw("TypeError", sformat("cannot unpack non-iterable %s object", tname(v)))
     end
     throw("TypeError", sformat("'%s' object is not iterable", tname(v)))
 end
@@ -2048,7 +2051,7 @@ function rt.unpack(v, n)
         end
         throw("ValueError", sformat("too many values to unpack (expected %d)", n))
     end
-    local it = rt.iter(v)
+    local it = rt.iter(v, true)
     while true do
         local ok, x = it()
         if not ok then
@@ -2420,9 +2423,9 @@ B.chr = function(i)
     return utf8char(x)
 end
 
-local function collect(v)
+local function collect(v, unpacking)
     local r = newlist()
-    local it = rt.iter(v)
+    local it = rt.iter(v, unpacking)
     local n = 0
     while true do
         local ok, x = it()
@@ -2912,6 +2915,9 @@ function M.list.index(l, x, ...)
         if rawequal(l[i], x) or eq(l[i], x) then
             return i - 1
         end
+    end
+    if getmetatable(l) == TUPLE then    -- (M.tuple.index is this function)
+        throw("ValueError", "tuple.index(x): x not in tuple")
     end
     throw("ValueError", repr(x) .. " is not in list")
 end

@@ -228,7 +228,7 @@ do
         if not iterable(v) then
             throw("TypeError", sformat("cannot unpack non-iterable %s object", tname(v)))
         end
-        local items = collect(v)
+        local items = collect(v, true)
         local n = items.n
         if n < before + after then
             throw("ValueError", sformat("not enough values to unpack (expected at least %d, " ..

@@ -1937,6 +1937,16 @@ class _Hooks:
             return getattr(builtins, args[0])
         if op == "iter":
             return iter(args[0])
+        if op == "unpackiter":      # iter() for a, b = o: CPython's message for unpacking
+            try:
+                return iter(args[0])
+            except TypeError:
+                t = type(args[0])
+                if getattr(t, "__iter__", None) is None and (
+                        getattr(t, "__getitem__", None) is None or issubclass(t, dict)):
+                    raise TypeError("cannot unpack non-iterable %s object"
+                                    % t.__name__) from None
+                raise
         if op == "next":
             return next(args[0], _MISSING)
         if op == "missing":
