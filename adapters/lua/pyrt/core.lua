@@ -2392,6 +2392,9 @@ end
 B.divmod = rt.divmod
 
 B.ord = function(c)
+    if type(c) == "userdata" and rt.H ~= nil then
+        return rt.H("call", "ord", c)           -- a Python object (bytes): Python's ord
+    end
     if type(c) ~= "string" then
         throw("TypeError", sformat("ord() expected string of length 1, but %s found", tname(c)))
     end
@@ -2532,6 +2535,12 @@ B.sum = function(v, start)
     local acc = start == nil and 0 or start
     if type(acc) == "string" then
         throw("TypeError", "sum() can't sum strings [use ''.join(seq) instead]")
+    end
+    if type(acc) == "userdata" and rt.H ~= nil then
+        -- a Python object: Python's sum refuses bytes, bytearray and str
+        -- subclasses as the start with its own messages (sum((), start) is
+        -- start otherwise)
+        rt.H("call", "sum", rt.H("tuple"), acc)
     end
     local it = rt.iter(v)
     while true do
