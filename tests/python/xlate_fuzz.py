@@ -1333,6 +1333,15 @@ class StmtGen:
         return STMT_PRELUDE + "def %s(a, b, c, d):\n%s\n" % (name, "\n".join(lines))
 
 
+# StmtGen's arguments: TypedGen's, and lists holding ints past 64 bits and a
+# bool (Python objects reached through the host), a str with a newline,
+# bytes for c (most str operations then raise CPython's TypeError)
+STMT_ARGS = TYPED_ARGS + (
+    (5, 0.25, "b,a\nc d", [2 ** 70, 0, -3, True]),
+    (-1, -2.5, "AbC", [2 ** 64, -2 ** 64, 1]),
+    (2, 1.0, b"a,b", [1, 2]),
+)
+
 # module-level helpers of the statement programs (the globals `global` writes)
 STMT_PRELUDE = '''G_N = 0
 G_S = ""
@@ -1367,7 +1376,7 @@ ARGS = [(3, 4), (-7, 2), (0, 0), ("ab", "b"), ([1, 2], (3,)), (1.5, -0.0), (None
 def run(n: int, seed: int, lua: Any = None, verbose: bool = True,
         typed: bool = False, stmts: bool = False) -> List[str]:
     """n random functions (typed: TypedGen's, run on every TYPED_ARGS set;
-    stmts: StmtGen's, on every TYPED_ARGS set, each call on its own copy of
+    stmts: StmtGen's, on every STMT_ARGS set, each call on its own copy of
     the arguments, which must also be alike after the call); the list of
     silent differences found."""
     import tandem
@@ -1390,7 +1399,7 @@ def run(n: int, seed: int, lua: Any = None, verbose: bool = True,
         except TranslationError:
             stats["refused"] += 1
             continue
-        for args in (TYPED_ARGS if typed or stmts else rng.sample(ARGS, 3)):
+        for args in (STMT_ARGS if stmts else TYPED_ARGS if typed else rng.sample(ARGS, 3)):
             native = outcome(f, args, copy_args=stmts)
             translated = outcome(lf, args, copy_args=stmts)
             if translated[0] == "raise" and translated[1] is NotImplementedError:
