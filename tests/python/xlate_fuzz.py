@@ -1060,7 +1060,8 @@ class StmtGen:
                     "pow(b, 2, 3)", "int(c, 1)", "int('12', 40)", "divmod(a, 0)", "b % 0",
                     "a ** -3 if a else 0 ** -1", "isinstance(a, 3)", "d[::0]",
                     "d.insert()", "c.startswith(1)", "[].remove(1)", "(a).nope",
-                    "(1, 2).index(a)", "(c, a).index(b)", "tuple(d).index(a, 1)")),
+                    "(1, 2).index(a)", "(c, a).index(b)", "tuple(d).index(a, 1)",
+                    "[*c, *a]", "(*b,)", "{*d, *a}", "{*c}", "[*d, *c]")),
                 "except Exception as e:",
                 "    out.append((type(e).__name__, str(e)))"]
 

@@ -1968,6 +1968,8 @@ function rt.notin_r(x, c)
 end
 
 -- An iterator over any iterable: a function returning (true, value) or false.
+-- (unpacking: true for a, b = v, "star" for [*v]: the TypeError of a
+-- non-iterable v is CPython's for that construct)
 function rt.iter(v, unpacking)
     local t = type(v)
     if t == "table" then
@@ -2022,7 +2024,7 @@ function rt.iter(v, unpacking)
         end
     elseif t == "userdata" then
         local H = rt.H
-        local it = H(unpacking and "unpackiter" or "iter", v)
+        local it = unpacking and H("unpackiter", v, unpacking == "star") or H("iter", v)
         local missing = H("missing")
         return function()
             local x = H("next", it)
@@ -2032,7 +2034,9 @@ function rt.iter(v, unpacking)
             return true, x
         end
     end
-    if unpacking then       -- a, b = 5: CPython's message for unpacking
+    if unpacking == "star" then     -- [*5]: CPython's message for a list display
+        throw("TypeError", sformat("Value after * must be an iterable, not %s", tname(v)))
+    elseif unpacking then           -- a, b = 5: CPython's message for unpacking
         throw("TypeError", sformat("cannot unpack non-iterable %s object", tname(v)))
     end
     throw("TypeError", sformat("'%s' object is not iterable", tname(v)))

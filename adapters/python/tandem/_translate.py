@@ -1937,14 +1937,18 @@ class _Hooks:
             return getattr(builtins, args[0])
         if op == "iter":
             return iter(args[0])
-        if op == "unpackiter":      # iter() for a, b = o: CPython's message for unpacking
+        if op == "unpackiter":      # iter() for a, b = o or [*o]: CPython's messages
             try:
                 return iter(args[0])
             except TypeError:
                 t = type(args[0])
-                if getattr(t, "__iter__", None) is None and (
-                        getattr(t, "__getitem__", None) is None or issubclass(t, dict)):
-                    raise TypeError("cannot unpack non-iterable %s object"
+                # CPython's test: no tp_iter and not a sequence (looked up on the
+                # type's own MRO: an IntEnum member's class has a metaclass __iter__)
+                def has(name: str) -> bool:
+                    return any(name in vars(k) for k in t.__mro__)
+                if not has("__iter__") and (not has("__getitem__") or issubclass(t, dict)):
+                    raise TypeError(("Value after * must be an iterable, not %s" if args[1] else
+                                     "cannot unpack non-iterable %s object")
                                     % t.__name__) from None
                 raise
         if op == "next":
