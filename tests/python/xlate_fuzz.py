@@ -1329,6 +1329,8 @@ class StmtGen:
                 body = body[1:]
             else:
                 body = self.wrap(body)
+                while self.r.random() < 0.25:       # wraps inside wraps
+                    body = self.wrap(body)
             lines += ["    " + x for x in body]
         lines.append("    return out")
         return STMT_PRELUDE + "def %s(a, b, c, d):\n%s\n" % (name, "\n".join(lines))
