@@ -1274,3 +1274,36 @@ def test_translation_without_the_debug_global(replace):
     line = nd_div.__code__.co_firstlineno + 1
     assert any(e.filename == __file__ and e.lineno == line for e in entries), entries
     assert rt.eval("debug") is None or rt.eval("next(debug)") is None
+
+
+# Found by the fuzzer's statement grammar (a bytes argument): ord() of a
+# Python object refused it with "ord() expected string of length 1, but
+# bytes found" (CPython: ord(b"a") == 97, and its own message for a longer
+# one), and sum() with a bytes start said "can't concat int to bytes" where
+# CPython refuses the start ("sum() can't sum bytes [use b''.join(seq)
+# instead]").
+
+def c_ord_any(c):
+    try:
+        return ord(c)
+    except TypeError as e:
+        return str(e)
+
+
+def c_sum_start(c):
+    out = []
+    for items in ([1, 2], [], [b"x"]):
+        try:
+            out.append(sum(items, c))
+        except TypeError as e:
+            out.append(str(e))
+    return out
+
+
+PYOBJ_CASES = [(f, (v,)) for f in (c_ord_any, c_sum_start)
+               for v in (b"a", b"ab", b"", bytearray(b"x"), "a", "ab", 2 ** 70, 1.5, [1], 0)]
+
+
+@pytest.mark.parametrize("case", PYOBJ_CASES, ids=[case_id(c) for c in PYOBJ_CASES])
+def test_ord_and_sum_of_python_objects(lua, case):
+    check_case(lua, case)

@@ -17,6 +17,9 @@ do
     local sigs = setmetatable({}, { __mode = "k" })    -- function -> signature
     local bodies = setmetatable({}, { __mode = "k" })  -- complex function -> body
     local entryof = setmetatable({}, { __mode = "k" }) -- entry wrapper -> function
+    -- the adapter (lconvert.c, tdmL_is_xentry) marks these crossing to Python,
+    -- whose proxy then passes bytes and big ints in as objects (pxlate.c)
+    rt.xentries = entryof
     local closure_entries = setmetatable({}, { __mode = "k" })
     rt.sigs = sigs
     local STAR = { __name = "star" }     -- {n =, [1..n]}: f(*xs), already iterated

@@ -1931,6 +1931,20 @@ class _Hooks:
             return getattr(builtins, args[0])(*args[1:])
         if op == "builtin":
             return getattr(builtins, args[0])
+        if op == "unpackiter":      # iter() for a, b = o or [*o]: CPython's messages
+            try:
+                return iter(args[0])
+            except TypeError:
+                t = type(args[0])
+                # CPython's test: no tp_iter and not a sequence (looked up on the
+                # type's own MRO: an IntEnum member's class has a metaclass __iter__)
+                def has(name: str) -> bool:
+                    return any(name in vars(k) for k in t.__mro__)
+                if not has("__iter__") and (not has("__getitem__") or issubclass(t, dict)):
+                    raise TypeError(("Value after * must be an iterable, not %s" if args[1] else
+                                     "cannot unpack non-iterable %s object")
+                                    % t.__name__) from None
+                raise
         if op == "resume":          # next(it) or it.send(v): _MISSING when it stopped
             it, v = args
             try:
