@@ -59,7 +59,9 @@ FLOATS = ["0.0", "-0.0", "1.5", "1e100", "2^53", "(2^53 + 1)", "(1/0)", "(-1/0)"
           "1e-310", "(-(0/0))", "7.0", "-0.5"]
 STRS = ['""', '"a"', '"abc"', '"10"', '" 0x10 "', '"1e2"', '"0x1p4"', '"3.0"', '"-7"',
         '"hello world"', '"a,b,,c"', '"%d"', '"x\\0y"', '"10  "', '"inf"', '"nan"', '"\\xc3\\xa9"',
-        '"key=val"', '"  12  "', '"0x"', '"1e"', '"9007199254740993"', '"Hello"', '"AbC"']
+        '"key=val"', '"  12  "', '"0x"', '"1e"', '"9007199254740993"', '"Hello"', '"AbC"',
+        '"a\\nb"', '"\\r\\t\\127\\200"', '"1e308"', '"-0"', '"0x7fffffffffffffff"',
+        '"0x8000000000000000"', '"1E2"', '"  -.5  "']
 OTHERS = ["nil", "true", "false"]
 ARITH = ["+", "-", "*", "/", "//", "%", "^"]
 BITS = ["&", "|", "~", "<<", ">>"]
@@ -522,6 +524,16 @@ class Gen:
                (["  if %s then break end" % self.expr(2)] if self.r.random() < 0.3 else []) + ["end"]
 
     def pairs_for(self) -> List[str]:
+        if self.r.random() < 0.3:
+            # stateful iterators: a closure, __pairs, a string's gmatch
+            it = self.pick([
+                "(function() local i = 0 return function() i = i + 1 if i <= 3 then return i, i * i end end end)()",
+                "pairs(setmetatable({}, {__pairs = function(t) return function(_, k) if not k then return 1, 'a' elseif k < 3 then return k + 1, k end end, t, nil end}))",
+                "string.gmatch('k1=v1, k2=v2', '(%w+)=(%w+)')",
+                "next, {%s}" % self.pick(["", "5", "'a'"]),
+                "ipairs(setmetatable({}, {__index = function(t, i) if i < 4 then return i * 2 end end}))"])
+            return ["do", "  local out = {}", "  for k, v in %s do out[#out + 1] = S(k) .. '=' .. S(v) end" % it,
+                    "  LOG(table.concat(out, ','))", "end"]
         # order-independent: a count, an integer sum (wrapping), sorted keys
         return ["do",
                 "  local cnt, isum, keys = 0, 0, {}",

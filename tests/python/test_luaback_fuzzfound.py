@@ -32,6 +32,16 @@ CASES = [
     "return pcall(function() local t = {f = string.rep} return t:f(2) end)",
     "local co = coroutine.wrap(function(s) coroutine.yield(1) return pcall(function() return s:rep({}) end) end)"
     " co('a') return co()",
+    # a method is looked up before its arguments are evaluated (OP_SELF)
+    "return pcall(function() return (65.5):char(({}) | 1) end)",
+    "local log = {} local t = setmetatable({}, {__index = function(t, k) log[#log + 1] = 'idx'"
+    " return function(self, a) return a end end}) local function arg() log[#log + 1] = 'arg'"
+    " return 5 end local r = t:m(arg()) return r, table.concat(log, ',')",
+    "local co = coroutine.wrap(function() local log = {} local t = setmetatable({}, {__index ="
+    " function(t, k) log[#log + 1] = 'idx' coroutine.yield('y') return function(self, a) return a end"
+    " end}) local function arg() log[#log + 1] = 'arg' return 5 end local r = t:m(arg())"
+    " return r, table.concat(log, ',') end) return co(), co()",
+    "local co = coroutine.wrap(function() return (65.5):char(({}) | 1) end) return pcall(co)",
     # non-string keys name the field as Lua 5.4 does
     "return pcall(function() local t = {} return t[1] + 1 end)",
     "return pcall(function() local t = {} return t[1 + 1] .. 'x' end)",

@@ -498,9 +498,14 @@ class Emitter:
             return '(yield from _gcall(%s, %r%s))' % (self.ex(e[1]), self.desc(e[1]),
                                                      ', ' + args if args else '')
         if k == 'method' and self.fn is not None and self.fn.gen:
+            # the method is looked up before the arguments are evaluated (OP_SELF)
+            to = self.t()
+            o = self.ex(e[1])
+            name = _mname(e[2])
             args = self.arglist(e[3:])
-            return '(yield from _ginvoke(%s, %r, %r%s))' % (
-                self.ex(e[1]), _mname(e[2]), self.desc(e[1]), ', ' + args if args else '')
+            return '(yield from _gcall((yield from _gmlook((%s := %s), %r, %r)), %r, %s%s))' % (
+                to, o, name, self.desc(e[1]), "method '%s'" % name.decode('latin-1'), to,
+                ', ' + args if args else '')
         if k == 'call' and self.is_self_call(e):
             if self.twin_name and len(e) - 2 == len(self.fn_params) \
                     and all(not self.multi(a) and self.is_int(a) for a in e[2:]):
@@ -514,11 +519,13 @@ class Emitter:
             return '(%s if (%s := %s).__class__ is FunctionType else _callable(%s, %r))(%s)' % (
                 tf, tf, self.ex(f), tf, d, args)
         if k == 'method':
+            # the method is looked up before the arguments are evaluated (OP_SELF)
+            to = self.t()
             o = self.ex(e[1])
             name = _mname(e[2])
             args = self.arglist(e[3:])
-            return '_invoke(%s, %r, %r%s)' % (o, name, self.desc(e[1]),
-                                               ', ' + args if args else '')
+            return '_invokef(_mlook((%s := %s), %r, %r), %r, %s%s)' % (
+                to, o, name, self.desc(e[1]), name, to, ', ' + args if args else '')
         if k == 'vararg':
             return 'retv(VA)'
         raise AssertionError(k)

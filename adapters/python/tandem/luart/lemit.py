@@ -94,6 +94,32 @@ def _invoke(o: Any, name: bytes, desc: str, *args: Any) -> Any:
     return _callv(f, "method '%s'" % name.decode('latin-1'), o, *args)
 
 
+def _mlook(o: Any, name: bytes, desc: str) -> Any:
+    """The function o:name(...) calls, looked up before the arguments are
+    evaluated, as Lua's OP_SELF does (an error indexing o, or an __index
+    function's effects, come before the arguments')."""
+    if o.__class__ is LuaTable:
+        return _lcore.index(o, name)
+    return _ixv(o, name, desc)
+
+
+def _invokef(f: Any, name: bytes, o: Any, *args: Any) -> Any:
+    """o:name(args) with f = _mlook(o, name, ...) evaluated first."""
+    if f.__class__ is types.FunctionType:
+        return f(o, *args)
+    return _callv(f, "method '%s'" % name.decode('latin-1'), o, *args)
+
+
+def _gmlook(o: Any, name: bytes, desc: str) -> Any:
+    """_mlook inside a yielding function (an __index function may yield)."""
+    if o.__class__ is LuaTable:
+        f = o.hash.get(name)
+        if f is None:
+            f = yield from _gix(o, name, desc)
+        return f
+    return (yield from _gix(o, name, desc))
+
+
 _ARITH_DESC = {'add', 'sub', 'mul', 'div', 'mod', 'pow', 'idiv', 'unm'}
 
 
@@ -631,6 +657,7 @@ def _libget(s: Any, H: Any, k1: bytes, k2: bytes) -> Any:
 _co_yield = _lcoro.co_yield
 # argument errors of library functions called as methods count self out
 _laux.INVOKERS.add(_invoke.__code__)
+_laux.INVOKERS.add(_invokef.__code__)
 _laux.GCALLS.add(_gcall.__code__)
 _yret = _lcoro.yret
 _lua_pcall = _lbase.lua_pcall
@@ -652,6 +679,7 @@ def emit_globals(env: LuaTable, uv: Any = None) -> Dict[str, Any]:
              FunctionType=types.FunctionType, Multi=Multi, NORES=NORES, LuaTable=LuaTable,
              _adj=_adj, _ix=_ix, _callv=_callv, _callable=_callable, _ixv=_ixv,
              _setixv=_setixv, _invoke=_invoke, _opv=_opv, _co_yield=_co_yield,
+             _mlook=_mlook, _invokef=_invokef, _gmlook=_gmlook,
              _GFor=_GFor, _gforin=_gforin, _gop=_gop, _gun=_gun, _gsetix=_gsetix,
              _gforend=_gforend, _FC=_ForinClose,
              _gclose=_gclose,
