@@ -1287,8 +1287,99 @@ class StmtGen:
             "list(map(str, zip(d, c, range(9))))",
             "dict(zip(c, map(ord, c)))"))]
 
+    # ---- random control flow ------------------------------------------------------
+
+    def flow_block(self, depth, loops, infn):
+        """Statements nested up to depth: loops (bounded), if, try with
+        handlers/else/finally, break/continue (in loops), return (in the
+        snippet's function), raise; each leaves a mark in out."""
+        lines = []
+        for _ in range(self.r.randint(1, 3)):
+            self.n += 1
+            mark = self.n
+            k = self.r.randint(0, 9 if depth > 0 else 4)
+            if k == 0:
+                lines.append("out.append(%d)" % mark)
+            elif k == 1 and loops:
+                lines += ["if %s:" % self.flow_cond(loops), "    %s" % self.pick(("break", "continue"))]
+            elif k == 2 and infn:
+                lines += ["if %s:" % self.flow_cond(loops),
+                          "    return %s" % self.pick(("%d" % mark, "out[:]", "None", "len(out)"))]
+            elif k == 3:
+                lines += ["if %s:" % self.flow_cond(loops),
+                          "    raise %s(%d)" % (self.pick(("ValueError", "KeyError", "TypeError")), mark)]
+            elif k == 4:
+                lines.append("out.append(%d // (%s))" % (mark, self.pick(("a % 3", "len(c) - 1", "1"))))
+            elif k in (5, 6):     # a loop
+                v = "i%d" % mark
+                head = self.pick(("for %s in range(%s):" % (v, self.pick(("3", "a % 4", "len(c)"))),
+                                  "for %s in %s:" % (v, self.pick(("d", "c", "[1, 2]"))),
+                                  "%s = 0\nwhile %s < 3:" % (v, v)))
+                head = head.split("\n")
+                body = self.flow_block(depth - 1, loops + [v], infn)
+                if head[-1].startswith("while"):
+                    body = ["%s += 1" % v] + body
+                lines += head + ["    " + x for x in body]
+                if self.r.random() < 0.3:
+                    lines += ["else:", "    out.append(('else', %d))" % mark]
+            elif k == 7:
+                lines += ["if %s:" % self.flow_cond(loops)] + \
+                    ["    " + x for x in self.flow_block(depth - 1, loops, infn)]
+                if self.r.random() < 0.5:
+                    lines += ["else:"] + ["    " + x for x in self.flow_block(depth - 1, loops, infn)]
+            else:                 # a try statement
+                lines += ["try:"] + ["    " + x for x in self.flow_block(depth - 1, loops, infn)]
+                handlers = self.r.randint(0 if self.r.random() < 0.3 else 1, 2)
+                for _ in range(handlers):
+                    lines += ["except %s as e%d:" % (self.pick(("ValueError", "KeyError",
+                                                                 "(TypeError, ZeroDivisionError)",
+                                                                 "Exception", "LookupError")), mark),
+                              "    out.append(('exc', %d, str(e%d)))" % (mark, mark)]
+                    if self.r.random() < 0.4:
+                        lines += ["    " + x for x in self.flow_block(depth - 1, loops, infn)]
+                if handlers and self.r.random() < 0.3:
+                    lines += ["else:"] + ["    " + x for x in self.flow_block(depth - 1, loops, infn)]
+                if not handlers or self.r.random() < 0.5:
+                    lines += ["finally:", "    out.append(('fin', %d))" % mark]
+                    if self.r.random() < 0.4:
+                        lines += ["    " + x for x in self.flow_block(depth - 1, loops, infn)]
+        return lines
+
+    def flow_cond(self, loops):
+        v = self.pick(loops) if loops and self.r.random() < 0.7 else None
+        if v is not None:
+            return self.pick(("%s == 1" % v, "str(%s) in '1b'" % v, "len(out) > 4",
+                              "%s == a %% 3" % v))
+        return self.pick(("a > 0", "len(out) % 2", "c", "not d", "len(out) > 3"))
+
+    def s_flow(self):
+        fn = self.name("flow")
+        body = self.flow_block(self.pick((2, 3)), [], True)
+        return ["def %s():" % fn] + ["    " + x for x in body] + [
+                "    return 'end'",
+                "try:",
+                "    out.append(('ret', %s()))" % fn,
+                "except (ValueError, KeyError, TypeError, ZeroDivisionError) as e:",
+                "    out.append(('raised', type(e).__name__, str(e)))"]
+
+    def s_flow_gen(self):         # the same flow inside a generator
+        fn = self.name("flowg")
+        body = self.flow_block(self.pick((2, 3)), [], True)
+        body = [x.replace("out.append(", "yield (") if x.lstrip().startswith("out.append(")
+                else x for x in body]
+        # (a yield first: without one it is a function returning out[:] or
+        # None, and `for v in out: out.append(v)` never ends)
+        return ["def %s():" % fn, "    yield 0"] + ["    " + x for x in body] + [
+                "    return 'end'",
+                "try:",
+                "    for v in %s():" % fn,
+                "        out.append(v)",
+                "except (ValueError, KeyError, TypeError, ZeroDivisionError) as e:",
+                "    out.append(('raised', type(e).__name__, str(e)))"]
+
     SNIPPETS2 = ("s_exc_flow", "s_exc_flow", "s_exc_flow", "s_gen2", "s_gen2", "s_closure2",
-                 "s_assign", "s_assign", "s_iter_mutate", "s_lambda")
+                 "s_assign", "s_assign", "s_iter_mutate", "s_lambda", "s_flow", "s_flow",
+                 "s_flow", "s_flow_gen", "s_flow_gen")
 
     SNIPPETS = ("s_try", "s_try", "s_reraise", "s_finally_return", "s_loop_try",
                 "s_while_else", "s_for_else", "s_closure", "s_late", "s_gen", "s_genexp",
