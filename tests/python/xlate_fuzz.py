@@ -1297,7 +1297,8 @@ class StmtGen:
         for _ in range(self.r.randint(1, 3)):
             self.n += 1
             mark = self.n
-            k = self.r.randint(0, 9 if depth > 0 else 4)
+            self.budget -= 1        # (a flow stays small: compound statements while it lasts)
+            k = self.r.randint(0, 9 if depth > 0 and self.budget > 0 else 4)
             if k == 0:
                 lines.append("out.append(%d)" % mark)
             elif k == 1 and loops:
@@ -1354,6 +1355,7 @@ class StmtGen:
 
     def s_flow(self):
         fn = self.name("flow")
+        self.budget = 12
         body = self.flow_block(self.pick((2, 3)), [], True)
         return ["def %s():" % fn] + ["    " + x for x in body] + [
                 "    return 'end'",
@@ -1364,6 +1366,7 @@ class StmtGen:
 
     def s_flow_gen(self):         # the same flow inside a generator
         fn = self.name("flowg")
+        self.budget = 12
         body = self.flow_block(self.pick((2, 3)), [], True)
         body = [x.replace("out.append(", "yield (") if x.lstrip().startswith("out.append(")
                 else x for x in body]
