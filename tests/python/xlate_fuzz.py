@@ -1302,7 +1302,7 @@ class StmtGen:
             mark = self.n
             self.budget -= 1        # (a flow stays small: compound statements while it lasts)
             k = self.r.randint(0, 9 if depth > 0 and self.budget > 0 else 4)
-            if k == 0:
+            if k == 0 or (k == 1 and not loops) or (k == 2 and not infn):
                 lines.append("out.append(%d)" % mark)
             elif k == 1 and loops:
                 lines += ["if %s:" % self.flow_cond(loops), "    %s" % self.pick(("break", "continue"))]
@@ -1331,7 +1331,7 @@ class StmtGen:
                     ["    " + x for x in self.flow_block(depth - 1, loops, infn)]
                 if self.r.random() < 0.5:
                     lines += ["else:"] + ["    " + x for x in self.flow_block(depth - 1, loops, infn)]
-            else:                 # a try statement
+            else:                 # a try statement (k 8 or 9)
                 lines += ["try:"] + ["    " + x for x in self.flow_block(depth - 1, loops, infn)]
                 handlers = self.r.randint(0 if self.r.random() < 0.3 else 1, 2)
                 for _ in range(handlers):
@@ -1346,7 +1346,10 @@ class StmtGen:
                 if not handlers or self.r.random() < 0.5:
                     lines += ["finally:", "    out.append(('fin', %d))" % mark]
                     if self.r.random() < 0.4:
-                        lines += ["    " + x for x in self.flow_block(depth - 1, loops, infn)]
+                        # simple statements only (break, return, raise ...): CPython
+                        # copies a finally block for each way out of its try, and
+                        # compound ones nested there grow its bytecode exponentially
+                        lines += ["    " + x for x in self.flow_block(0, loops, infn)]
         return lines
 
     def flow_cond(self, loops):
