@@ -1134,7 +1134,7 @@ class StmtGen:
                 "        yield from %s(n - 1)" % g,
                 "        yield n",
                 "        yield from %s(n - 2)" % g,
-                "out.append(list(%s(%s)))" % (g, self.pick(("3", "a % 6", "len(d)")))]
+                "out.append(list(%s(%s)))" % (g, self.pick(("3", "a % 6", "min(len(d), 6)")))]
 
     def s_closure2(self):
         k = self.r.randint(0, 4)
