@@ -945,8 +945,11 @@ class StmtGen:
                                  self.pick(("2", "a % 10", "-1", "0")),
                                  self.pick(("7", "-5", "a", "len(d) + 1", "1"))),
             "int(%s, %s)" % (self.pick(("c", "'ff'", "'0x1A'", "'-101'", "' 7 '", "'z'",
-                                        "'1_0'")),
-                             self.pick(("16", "2", "0", "36", "a % 37"))),
+                                        "'1_0'", "'-9223372036854775809'", "'0x' + 'f' * 17",
+                                        "'１２'", "b")),
+                             self.pick(("16", "2", "0", "36", "a % 37", "1"))),
+            "(int(%s), float(%s))" % ((self.pick(("'-0'", "'-9223372036854775809'", "'٣'",
+                                                  "' -12 '", "c", "'9' * 25", "'+0'")),) * 2),
             "sorted(%s, key=%s, reverse=%s)" % (self.pick(("d", "c", "c.split()", "d + [a]")),
                                                 self.pick(("None", "abs", "str", "len",
                                                            "lambda v: -len(str(v))", "ord")),
@@ -1131,7 +1134,7 @@ class StmtGen:
                 "        yield from %s(n - 1)" % g,
                 "        yield n",
                 "        yield from %s(n - 2)" % g,
-                "out.append(list(%s(%s)))" % (g, self.pick(("3", "a % 6", "len(d)")))]
+                "out.append(list(%s(%s)))" % (g, self.pick(("3", "a % 6", "min(len(d), 6)")))]
 
     def s_closure2(self):
         k = self.r.randint(0, 4)
@@ -1287,8 +1290,105 @@ class StmtGen:
             "list(map(str, zip(d, c, range(9))))",
             "dict(zip(c, map(ord, c)))"))]
 
+    # ---- random control flow ------------------------------------------------------
+
+    def flow_block(self, depth, loops, infn):
+        """Statements nested up to depth: loops (bounded), if, try with
+        handlers/else/finally, break/continue (in loops), return (in the
+        snippet's function), raise; each leaves a mark in out."""
+        lines = []
+        for _ in range(self.r.randint(1, 3)):
+            self.n += 1
+            mark = self.n
+            self.budget -= 1        # (a flow stays small: compound statements while it lasts)
+            k = self.r.randint(0, 9 if depth > 0 and self.budget > 0 else 4)
+            if k == 0 or (k == 1 and not loops) or (k == 2 and not infn):
+                lines.append("out.append(%d)" % mark)
+            elif k == 1 and loops:
+                lines += ["if %s:" % self.flow_cond(loops), "    %s" % self.pick(("break", "continue"))]
+            elif k == 2 and infn:
+                lines += ["if %s:" % self.flow_cond(loops),
+                          "    return %s" % self.pick(("%d" % mark, "out[:]", "None", "len(out)"))]
+            elif k == 3:
+                lines += ["if %s:" % self.flow_cond(loops),
+                          "    raise %s(%d)" % (self.pick(("ValueError", "KeyError", "TypeError")), mark)]
+            elif k == 4:
+                lines.append("out.append(%d // (%s))" % (mark, self.pick(("a % 3", "len(c) - 1", "1"))))
+            elif k in (5, 6):     # a loop
+                v = "i%d" % mark
+                head = self.pick(("for %s in range(%s):" % (v, self.pick(("3", "a % 4", "len(c)"))),
+                                  "for %s in %s:" % (v, self.pick(("d", "c", "[1, 2]"))),
+                                  "%s = 0\nwhile %s < 3:" % (v, v)))
+                head = head.split("\n")
+                body = self.flow_block(depth - 1, loops + [v], infn)
+                if head[-1].startswith("while"):
+                    body = ["%s += 1" % v] + body
+                lines += head + ["    " + x for x in body]
+                if self.r.random() < 0.3:
+                    lines += ["else:", "    out.append(('else', %d))" % mark]
+            elif k == 7:
+                lines += ["if %s:" % self.flow_cond(loops)] + \
+                    ["    " + x for x in self.flow_block(depth - 1, loops, infn)]
+                if self.r.random() < 0.5:
+                    lines += ["else:"] + ["    " + x for x in self.flow_block(depth - 1, loops, infn)]
+            else:                 # a try statement (k 8 or 9)
+                lines += ["try:"] + ["    " + x for x in self.flow_block(depth - 1, loops, infn)]
+                handlers = self.r.randint(0 if self.r.random() < 0.3 else 1, 2)
+                for _ in range(handlers):
+                    lines += ["except %s as e%d:" % (self.pick(("ValueError", "KeyError",
+                                                                 "(TypeError, ZeroDivisionError)",
+                                                                 "Exception", "LookupError")), mark),
+                              "    out.append(('exc', %d, str(e%d)))" % (mark, mark)]
+                    if self.r.random() < 0.4:
+                        lines += ["    " + x for x in self.flow_block(depth - 1, loops, infn)]
+                if handlers and self.r.random() < 0.3:
+                    lines += ["else:"] + ["    " + x for x in self.flow_block(depth - 1, loops, infn)]
+                if not handlers or self.r.random() < 0.5:
+                    lines += ["finally:", "    out.append(('fin', %d))" % mark]
+                    if self.r.random() < 0.4:
+                        # simple statements only (break, return, raise ...): CPython
+                        # copies a finally block for each way out of its try, and
+                        # compound ones nested there grow its bytecode exponentially
+                        lines += ["    " + x for x in self.flow_block(0, loops, infn)]
+        return lines
+
+    def flow_cond(self, loops):
+        v = self.pick(loops) if loops and self.r.random() < 0.7 else None
+        if v is not None:
+            return self.pick(("%s == 1" % v, "str(%s) in '1b'" % v, "len(out) > 4",
+                              "%s == a %% 3" % v))
+        return self.pick(("a > 0", "len(out) % 2", "c", "not d", "len(out) > 3"))
+
+    def s_flow(self):
+        fn = self.name("flow")
+        self.budget = 12
+        body = self.flow_block(self.pick((2, 3)), [], True)
+        return ["def %s():" % fn] + ["    " + x for x in body] + [
+                "    return 'end'",
+                "try:",
+                "    out.append(('ret', %s()))" % fn,
+                "except (ValueError, KeyError, TypeError, ZeroDivisionError) as e:",
+                "    out.append(('raised', type(e).__name__, str(e)))"]
+
+    def s_flow_gen(self):         # the same flow inside a generator
+        fn = self.name("flowg")
+        self.budget = 12
+        body = self.flow_block(self.pick((2, 3)), [], True)
+        body = [x.replace("out.append(", "yield (") if x.lstrip().startswith("out.append(")
+                else x for x in body]
+        # (a yield first: without one it is a function returning out[:] or
+        # None, and `for v in out: out.append(v)` never ends)
+        return ["def %s():" % fn, "    yield 0"] + ["    " + x for x in body] + [
+                "    return 'end'",
+                "try:",
+                "    for v in %s():" % fn,
+                "        out.append(v)",
+                "except (ValueError, KeyError, TypeError, ZeroDivisionError) as e:",
+                "    out.append(('raised', type(e).__name__, str(e)))"]
+
     SNIPPETS2 = ("s_exc_flow", "s_exc_flow", "s_exc_flow", "s_gen2", "s_gen2", "s_closure2",
-                 "s_assign", "s_assign", "s_iter_mutate", "s_lambda")
+                 "s_assign", "s_assign", "s_iter_mutate", "s_lambda", "s_flow", "s_flow",
+                 "s_flow", "s_flow_gen", "s_flow_gen")
 
     SNIPPETS = ("s_try", "s_try", "s_reraise", "s_finally_return", "s_loop_try",
                 "s_while_else", "s_for_else", "s_closure", "s_late", "s_gen", "s_genexp",

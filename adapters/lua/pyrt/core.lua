@@ -2236,10 +2236,15 @@ B.int = function(...)
             throw("ValueError", "invalid literal for int() with base 10: " .. str_repr(v))
         end
         digits = digits:gsub("_", "")
-        local r = math.tointeger(tonumber(sign .. digits))
+        -- (only an integer: Lua reads a decimal past 64 bits as a float, and
+        -- "-9223372036854775809" as the float -2**63, which tointeger took)
+        local function exact(t)
+            return mtype(t) == "integer" and t or nil
+        end
+        local r = exact(tonumber(sign .. digits))
         if r == nil or #digits > 19 then
             digits = digits:gsub("^0+", "")
-            r = math.tointeger(tonumber(sign .. (digits == "" and "0" or digits)))
+            r = exact(tonumber(sign .. (digits == "" and "0" or digits)))
             if r == nil or #digits > 19 then
                 return bigcall("int", v)
             end
@@ -2264,6 +2269,9 @@ B.float = function(...)
         return x * 1.0      -- (x + 0.0 would turn -0.0 into 0.0)
     end
     if type(v) == "string" then
+        if not isascii(v) and rt.H ~= nil then
+            return rt.H("call", "float", v)     -- Unicode digits and spaces: CPython's float()
+        end
         local s = strip_ws(v):lower()
         local sign, word = s:match("^([+-]?)(%a+)$")
         if word == "inf" or word == "infinity" then
@@ -2279,6 +2287,9 @@ B.float = function(...)
         if ok then
             local r = tonumber(s)
             if r then
+                if r == 0 and ssub(s, 1, 1) == "-" then
+                    return -0.0     -- "-0" reads as the integer 0: the sign is the float's
+                end
                 return r * 1.0
             end
         end
