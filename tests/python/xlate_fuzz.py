@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import linecache
 import random
+import re
 import sys
 import warnings
 from typing import Any, Callable, List
@@ -1476,6 +1477,23 @@ ARGS = [(3, 4), (-7, 2), (0, 0), ("ab", "b"), ([1, 2], (3,)), (1.5, -0.0), (None
         ({1: 2}, "x"), (2 ** 62, 2 ** 62)]
 
 
+_ADDR = re.compile(r" at 0x[0-9a-f]+")
+
+
+def _unaddr(v: Any) -> Any:
+    """v with the addresses in its strings masked: the repr of an object
+    without a value repr (`<reversed object at 0x...>`, formatted into a
+    string) names an address CPython's run and the translation's do not
+    share (docs/translation.md: addresses are not kept)."""
+    if isinstance(v, str):
+        return _ADDR.sub(" at 0x?", v)
+    if type(v) in (list, tuple):
+        return type(v)(_unaddr(x) for x in v)
+    if type(v) is dict:
+        return {_unaddr(k): _unaddr(x) for k, x in v.items()}
+    return v
+
+
 def run(n: int, seed: int, lua: Any = None, verbose: bool = True,
         typed: bool = False, stmts: bool = False) -> List[str]:
     """n random functions (typed: TypedGen's, run on every TYPED_ARGS set;
@@ -1515,6 +1533,13 @@ def run(n: int, seed: int, lua: Any = None, verbose: bool = True,
             if native[0] == "raise" and translated[0] == "raise" and \
                     native[1] is translated[1] and native[2] == translated[2]:
                 stats["same"] += 1
+                continue
+            if native[0] == translated[0] == "ok" \
+                    and same(_unaddr(native[1]), _unaddr(translated[1])) \
+                    and (not stmts or same(_unaddr(native[2]), _unaddr(translated[2]))) \
+                    or native[0] == translated[0] == "raise" and native[1] is translated[1] \
+                    and _unaddr(native[2]) == _unaddr(translated[2]):
+                stats["same"] += 1      # they differ only in an object's address
                 continue
             msg = "%s\nargs %r\n  CPython:    %r\n  translated: %r\n" % (src, args, native,
                                                                           translated)
