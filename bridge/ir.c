@@ -448,7 +448,7 @@ static const NodeSpec lua_specs[] = {
     { "expr", 's', "Le", NULL },
     { "do", 's', "LB", NULL },
     { "while", 's', "LeB", NULL },
-    { "repeat", 's', "LBe", NULL },
+    { "repeat", 's', "LBeL*", NULL },   /* the until condition's line (Lua) */
     { "if", 's', "LeBB", NULL },
     { "fornum", 's', "LseexB", NULL },
     { "forin", 's', "LNEB", NULL },

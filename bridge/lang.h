@@ -262,6 +262,10 @@ typedef enum tdmR_Ctl {
 #define TDM_NEXT_NONEOBJ 2
 #define TDM_VF_ERROBJ   0x0020  /* TDM_OBJ that is an error/exception object; on a
                                    TDM_NIL in tdmS_Error.value: the error value is nil */
+#define TDM_VF_XLATED   0x0040  /* TDM_OBJ: a Lua function that is the entry of a
+                                   translated Python function (docs/translation.md):
+                                   the Python adapter's proxy of it passes bytes and
+                                   ints past 64 bits in as objects (pxlate.c) */
 
 typedef struct tdmR_Lang {
     const char *name;           /* "lua", "python" */

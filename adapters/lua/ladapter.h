@@ -555,5 +555,8 @@ TDMI_FUNC void tdmL_push_fast(lua_State *L, int rt);
    of a translated function (rt.entry's protocol) for the table at index rt.
    [-0, +1, m] */
 TDMI_FUNC void tdmL_push_centry(lua_State *L, int rt);
+/* lxlate.c: is the value at idx a translated function's entry (rt.xentries)?
+   [-0, +0, -] */
+TDMI_FUNC int tdmL_is_xentry(lua_State *L, int idx);
 
 #endif /* TDM_LADAPTER_H */

@@ -147,12 +147,13 @@ void tdmL_tovalue(lua_State *L, tdmL_State *st, int idx, tdm_Value *v)
             return;
         }
     }
+    int xentry = t == LUA_TFUNCTION && tdmL_is_xentry(L, idx);
     v->kind = TDM_OBJ;
     v->lang = TDM_LANG_LUA;
     v->aux = tdmL_objkind(L, idx);
     v->key = lua_topointer(L, idx);
     v->u.obj = tdmL_ref(L, st, idx);
-    v->flags = TDM_VF_OWNED;
+    v->flags = TDM_VF_OWNED | (xentry ? TDM_VF_XLATED : 0);
 }
 
 /* The ref of v's string in its set (moved to the front), or 0. */

@@ -4190,6 +4190,30 @@ static int l_hpure(lua_State *L)
     return 1;
 }
 
+/* Is the value at idx the entry of a translated function (a key of
+   rt.xentries: a top-level function's entry or a nested one's that left
+   translated code)? Its Python proxy must pass bytes and ints past 64 bits
+   in as objects, as the top-level entry's does. [-0, +0, -] */
+int tdmL_is_xentry(lua_State *L, int idx)
+{
+    if (lua_type(L, idx) != LUA_TFUNCTION || !lua_checkstack(L, 3)) {
+        return 0;
+    }
+    idx = lua_absindex(L, idx);
+    int yes = 0;
+    if (lua_rawgetp(L, LUA_REGISTRYINDEX, &pyrt_key) == LUA_TTABLE) {
+        lua_pushliteral(L, "xentries");
+        if (lua_rawget(L, -2) == LUA_TTABLE) {
+            lua_pushvalue(L, idx);
+            yes = lua_rawget(L, -2) != LUA_TNIL;
+            lua_pop(L, 1);
+        }
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+    return yes;
+}
+
 /* Push the runtime library of this state (loaded once). [-0, +1, e] */
 static void push_pyrt(lua_State *L, tdmL_State *st)
 {

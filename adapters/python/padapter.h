@@ -297,6 +297,10 @@ TDMI_FUNC unsigned long tdmP_gil_switches(void);
 /* ---- pproxy.c ----------------------------------------------------------- */
 TDMI_FUNC int tdmP_proxy_init_types(PyObject *m, tdmP_Module *ms);
 TDMI_FUNC PyObject *tdmP_proxy_new(tdmP_State *st, tdm_Value *v);
+/* pxlate.c: the vectorcall of a translated function's proxy (bytes, ints
+   past 64 bits and scalar subclasses cross as objects) */
+TDMI_FUNC PyObject *tdmP_xlate_vectorcall(PyObject *self, PyObject *const *args,
+                                          size_t nargsf, PyObject *kwnames);
 TDMI_FUNC int tdmP_proxy_traverse(PyObject *self, visitproc visit, void *arg);
 TDMI_FUNC int tdmP_proxy_clear(PyObject *self);
 /* A Lua proxy's call (its vectorcall slot). */

@@ -62,7 +62,11 @@ PyObject *tdmP_proxy_new(tdmP_State *st, tdm_Value *v)
     p->key = v->key;
     p->weakreflist = NULL;
     if (type == ms->function_type) {
-        ((tdmP_FuncProxy *)p)->vectorcall = proxy_vectorcall;
+        /* a translated function's entry (TDM_VF_XLATED, lconvert.c): a nested
+           one leaving translated code gets the calling convention of the
+           top-level one (tdmP_mark_translated) */
+        ((tdmP_FuncProxy *)p)->vectorcall = (v->flags & TDM_VF_XLATED) ? tdmP_xlate_vectorcall
+                                                                       : proxy_vectorcall;
     } else if (type == ms->thread_type) {
         ((tdmP_CoProxy *)p)->coargs = NULL;
         ((tdmP_CoProxy *)p)->costate = 0;

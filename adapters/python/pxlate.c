@@ -27,20 +27,21 @@ static int keep_object(PyObject *o)
     return PyBytes_Check(o) || PyLong_Check(o) || PyFloat_Check(o) || PyUnicode_Check(o);
 }
 
-static PyObject *xlate_vectorcall(PyObject *self, PyObject *const *args, size_t nargsf,
-                                  PyObject *kwnames)
+PyObject *tdmP_xlate_vectorcall(PyObject *self, PyObject *const *args, size_t nargsf,
+                                PyObject *kwnames)
 {
     Py_ssize_t n = PyVectorcall_NARGS(nargsf);
+    /* keyword values too: f(y=b"x") must see bytes, f(y=2**70) the int */
+    Py_ssize_t total = n + (kwnames != NULL ? PyTuple_GET_SIZE(kwnames) : 0);
     Py_ssize_t k = 0;
-    for (; k < n; k++) {
+    for (; k < total; k++) {
         if (keep_object(args[k])) {
             break;
         }
     }
-    if (k == n) {
+    if (k == total) {
         return tdmP_proxy_vectorcall_kept(self, args, nargsf, kwnames);
     }
-    Py_ssize_t total = n + (kwnames != NULL ? PyTuple_GET_SIZE(kwnames) : 0);
     PyObject **wrapped = PyMem_Malloc((size_t)(total > 0 ? total : 1) * sizeof *wrapped);
     if (wrapped == NULL) {
         return PyErr_NoMemory();
@@ -50,8 +51,7 @@ static PyObject *xlate_vectorcall(PyObject *self, PyObject *const *args, size_t 
     Py_ssize_t done = 0;
     for (; done < total; done++) {
         PyObject *a = args[done];
-        wrapped[done] = done < n && keep_object(a) ? tdmP_wrap(ms, a, TDM_PROTO_DEFAULT)
-                                                   : Py_NewRef(a);
+        wrapped[done] = keep_object(a) ? tdmP_wrap(ms, a, TDM_PROTO_DEFAULT) : Py_NewRef(a);
         if (wrapped[done] == NULL) {
             goto out;
         }
@@ -72,6 +72,6 @@ PyObject *tdmP_mark_translated(PyObject *runtime, PyObject *fn)
         PyErr_SetString(PyExc_TypeError, "_mark_translated: a Lua function of this runtime");
         return NULL;
     }
-    ((tdmP_FuncProxy *)fn)->vectorcall = xlate_vectorcall;
+    ((tdmP_FuncProxy *)fn)->vectorcall = tdmP_xlate_vectorcall;
     Py_RETURN_NONE;
 }

@@ -528,6 +528,50 @@ def test_closures_in_containers_leave_callable(lua):
         "argument but 2 were given"
 
 
+def x_types(x, y=0):
+    return type(x).__name__, type(y).__name__, x, y
+
+
+def x_make_inner():
+    def inner(x, y=0):
+        return type(x).__name__, type(y).__name__, x, y
+    return inner
+
+
+def x_sort_python_list(d):
+    d.sort(key=lambda v: (type(v).__name__, -v if type(v) is int else 0))
+    return d
+
+
+def x_sorted_by_closure(d):
+    return sorted(d, key=lambda v: type(v).__name__ + str(v)[:4])
+
+
+class _IntSub(int):
+    pass
+
+
+@pytest.mark.parametrize("value", [b"by", 2 ** 70, -2 ** 64, _IntSub(3), 2 ** 63 - 1])
+def test_objects_passed_to_translated_entries_keep_their_type(lua, value):
+    """bytes, ints past 64 bits and scalar subclasses reach translated code
+    as the objects they are: as keyword arguments of a translated function
+    (they were copied by the plain converter: b"x" arrived as a str, 2**70
+    raised OverflowError), and as any argument of a nested translated
+    function that left translated code and is called by Python, such as a
+    key function given to a Python list's sort (the same silent differences:
+    the sort order changed). Found by the fuzzer's statement grammar."""
+    lt = lua.translate(x_types)
+    check_outcome(outcome(x_types, (1,), {"y": value}), outcome(lt, (1,), {"y": value}))
+    check_outcome(outcome(x_types, (value,)), outcome(lt, (value,)))
+    inner, linner = x_make_inner(), lua.translate(x_make_inner)()
+    check_outcome(outcome(inner, (value,)), outcome(linner, (value,)))
+    check_outcome(outcome(inner, (1,), {"y": value}), outcome(linner, (1,), {"y": value}))
+    for f in (x_sort_python_list, x_sorted_by_closure):
+        native = outcome(f, ([value, 1, b"a", -3, "s"],), copy_args=True)
+        translated = outcome(lua.translate(f), ([value, 1, b"a", -3, "s"],), copy_args=True)
+        check_outcome(native, translated, args_too=True)
+
+
 def p_print(x):
     print(x, "a", [1, None], (x,), {"k": 1.5}, sep="-", end="!\n")
     print()

@@ -11,6 +11,7 @@ sets also in iteration order), or both must raise the same exception type with
 the same message.
 """
 
+import enum
 import random
 
 import pytest
@@ -1071,3 +1072,83 @@ def test_global_write_after_other_translations(lua):
     lua.translate(test_translate.c_int_arith)     # another module's unit, loaded last
     assert lf(7) == (14, 14) and G_VALUE == 14
     assert not hasattr(test_translate, "G_VALUE")
+
+
+# Found by the fuzzer's statement grammar: unpacking a non-iterable said
+# "'int' object is not iterable" (CPython: "cannot unpack non-iterable int
+# object") for a plain `x, y = v` (the star form had it right, except for a
+# Python object), and tuple.index said "5 is not in list". Then by probing
+# Python objects: [*v] of one said "'int' object is not iterable" and {*v}
+# of a Lua value "Value after * must be ..." (CPython: the other way round).
+
+def u_pair(v):
+    x, y = v
+    return x, y
+
+
+def u_for(v):
+    for x, y in [v]:
+        return x, y
+
+
+def u_comp(v):
+    return [(x, y) for x, y in [v]]
+
+
+def u_nested(v):
+    (x, y), z = v, 1
+    return x, y, z
+
+
+def u_star(v):
+    x, *y = v
+    return x, y
+
+
+def u_tuple_index(v):
+    out = []
+    for k in range(4):
+        try:
+            if k == 0:
+                out.append((1, 2, v).index(5))
+            elif k == 1:
+                out.append((1, 2).index(v, 0, 1))
+            elif k == 2:
+                out.append((v, v).index("zz"))
+            else:
+                out.append([1, 2].index(v))
+        except ValueError as e:
+            out.append(str(e))
+    return out
+
+
+def u_star_displays(v):
+    out = []
+    for k in range(4):
+        try:
+            out.append([*v] if k == 0 else (*v,) if k == 1 else {*v} if k == 2 else [1, *v, 2])
+        except TypeError as e:
+            out.append(str(e))      # [*5]: "Value after * must be an iterable, not int";
+    return out                      # {*5}: "'int' object is not iterable"
+
+
+class _IntEnum(enum.IntEnum):
+    A = 5
+
+
+class _Seq:
+    def __getitem__(self, i):
+        if i < 2:
+            return i * 10
+        raise IndexError(i)
+
+
+CASES3 = [(f, (v,)) for f in (u_pair, u_for, u_comp, u_nested, u_star, u_tuple_index,
+                               u_star_displays)
+          for v in (3, 2 ** 70, None, 1.5, b"ab", "ab", 2, range(2), {1: 2, 3: 4}, _Seq(),
+                    object(), True, _IntEnum.A)]
+
+
+@pytest.mark.parametrize("case", CASES3, ids=[case_id(c) for c in CASES3])
+def test_case_unpack_messages(lua, case):
+    test_case(lua, case)

@@ -452,3 +452,33 @@ def test_range_index_is_only_an_int(lua, name):
     lf = lua.translate(fn)
     for a in (0, 3):
         check_outcome(outcome(fn, (a,)), outcome(lf, (a,)))
+
+
+POW_OVERFLOW_SRC = '''
+def pow_caught(x, n):
+    try:
+        return x ** n
+    except OverflowError as e:
+        return repr(e), str(e), e.args
+
+def pow_escapes(x, n):
+    return pow(x, n)
+'''
+
+POW_OVERFLOW_NS = run_source(POW_OVERFLOW_SRC, "<test_translate_floats_pow_overflow>")
+
+
+@pytest.mark.parametrize("args", [(1e300, 3), (-1e300, 3), (10.0, 400.0), (2.0, 1024)])
+def test_float_pow_overflow_has_cpythons_args(lua, args):
+    """A float `**` past the largest double raises OverflowError(34,
+    'Numerical result out of range'): two arguments, as CPython's errno
+    error (found by the fuzzer's statement grammar: the runtime raised it
+    with the pair as one argument, so e.args and repr(e) differed)."""
+    for name in ("pow_caught", "pow_escapes"):
+        fn = POW_OVERFLOW_NS[name]
+        lf = lua.translate(fn)
+        check_outcome(outcome(fn, args), outcome(lf, args))
+    try:
+        lua.translate(POW_OVERFLOW_NS["pow_escapes"])(*args)
+    except OverflowError as e:
+        assert e.args == (34, "Numerical result out of range")

@@ -1,7 +1,7 @@
 """Differential fuzzing of the translator (tests/python/xlate_fuzz.py): random
 small functions run by CPython and translated must give the same value and
 type, or the same exception and message, or refuse (TranslationError,
-NotImplementedError). A fixed sample of seeds for each of its two grammars;
+NotImplementedError). A fixed sample of seeds for each of its three grammars;
 the script runs more."""
 import pytest
 
@@ -36,18 +36,23 @@ def _env() -> dict:
     return env
 
 
-@pytest.mark.parametrize("n, seed, typed",
-                         [(300, s, False) for s in (1, 2, 3, 4, 5, 6)]
-                         + [(600, s, True) for s in (1, 2, 3)])
-def test_no_silent_difference(n, seed, typed):
+@pytest.mark.parametrize("n, seed, grammar",
+                         [(300, s, "expr") for s in (1, 2, 3, 4, 5, 6)]
+                         + [(600, s, "typed") for s in (1, 2, 3)]
+                         + [(1000, s, "stmts") for s in range(1, 7)])
+def test_no_silent_difference(n, seed, grammar):
     """n programs of one grammar. The type-directed one (xlate_fuzz.TypedGen)
     found chr() past a C int, slices with bounds past 64 bits, and refusals
     caught by a broad `except` of translated code (a handler CPython would
-    not have run)."""
+    not have run); the statement one (xlate_fuzz.StmtGen) the arguments of a
+    float `**` overflow, and bytes and big ints given to a nested translated
+    function by Python (a Python list's sort with a translated key) or as
+    keyword arguments copied as str / refused with OverflowError."""
     import subprocess
     import sys
-    code = ("import xlate_fuzz\nbad = xlate_fuzz.run(%d, %d, verbose=False, typed=%r)\n"
-            "print('\\n'.join(bad[:3]))\nprint('BAD', len(bad))\n" % (n, seed, typed))
+    code = ("import xlate_fuzz\nbad = xlate_fuzz.run(%d, %d, verbose=False, typed=%r, stmts=%r)\n"
+            "print('\\n'.join(bad[:3]))\nprint('BAD', len(bad))\n"
+            % (n, seed, grammar == "typed", grammar == "stmts"))
     r = subprocess.run([sys.executable, "-c", code], env=_env(), capture_output=True, text=True,
                        timeout=600, preexec_fn=_limited)
     assert r.returncode == 0, r.stderr[-2000:]

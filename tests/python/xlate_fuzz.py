@@ -5,10 +5,11 @@ or raise the same exception type with the same message, or refuse
 (TranslationError at translation, NotImplementedError at run time). Anything
 else is a silently different answer.
 
-    PYTHONPATH=build/python /usr/bin/python3 tests/python/xlate_fuzz.py [N] [SEED] [--typed]
+    PYTHONPATH=build/python /usr/bin/python3 tests/python/xlate_fuzz.py [N] [SEED] [--typed|--stmts]
 
-Two grammars: Gen (any expression over any value) and TypedGen (--typed:
-expressions built by type, with statements).
+Three grammars: Gen (any expression over any value), TypedGen (--typed:
+expressions built by type, with statements) and StmtGen (--stmts: the
+statement-level constructs, see its comment).
 
 tests/python/test_translate_fuzz.py runs a fixed, seeded sample in make test.
 """
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import linecache
 import random
+import re
 import sys
 import warnings
 from typing import Any, Callable, List
@@ -523,6 +525,943 @@ class TypedGen:
         return "\n".join(lines) + "\n"
 
 
+# ---- statement programs ---------------------------------------------------------
+# Statement-level constructs the two grammars above do not draw (or draw only
+# in one fixed shape): try/except/else/finally with raise, bare re-raise,
+# `except (A, B) as e` and the exceptions of operations, `return` in
+# `finally`, break/continue through `try` in loops, while/for with else,
+# nested functions and closures with nonlocal, late-binding closures and
+# lambdas with defaults, generator functions (yield, yield from, next,
+# generator expressions consumed by builtins), comprehensions with nested
+# fors and conditions, enumerate/zip, dict and list methods that change the
+# container, slices with steps (read, assignment, del), starred unpacking,
+# chained comparisons, `global`, formatting (f-strings with specs, %,
+# str.format), isinstance, divmod, pow with a modulus, int(s, base),
+# sorted(key=, reverse=) and :=. Each snippet appends what it sees to `out`;
+# the parameters are TypedGen's (a int, b float, c str, d list of ints) and
+# the list d is changed in place by some snippets (run() compares the
+# arguments after the call too). Expressions inside come from TypedGen.
+
+EXC_PAIRS = ("(ZeroDivisionError, IndexError)", "(KeyError, TypeError)", "ValueError",
+             "(ValueError, KeyError)", "LookupError", "ArithmeticError", "IndexError",
+             "(TypeError, ZeroDivisionError, OverflowError)")
+# operations that raise on some of the arguments, each with CPython's message
+RISKY = ("{i} // ({i} % 3)", "d[{i} % 7]", "{{'x': 1, 'y': 2}}[c]", "int(c)", "c + {i}",
+         "d.index({i})", "[1, 2][{i}]", "1 / {f}", "c.index('a')", "divmod({i}, len(d))",
+         "pow({i}, -1, len(c) + 1)", "int(c, 16)", "float(c)", "c[{i}]", "sorted([c, {i}])",
+         "{{}}.pop({i})", "[].pop()", "d[{i}:{i2}][0]", "(a, b)[len(c)]",
+         "int('1' * len(c), 2)", "'%d' % c", "'{{:d}}'.format(c)", "chr({i})",
+         "{i} << len(d) * 20", "max(d)", "min(c)", "{i} % len(c)", "d.remove({i})",
+         "'ab'.split('')", "range(0, 5, {i} - {i})", "[0] * ({i} % 4) + [1 // {i}]")
+SMALLN = ("0", "1", "2", "3", "4")
+
+
+class StmtGen:
+    """Programs of statements over a (int), b (float), c (str), d (list of
+    ints); see the comment above."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self.r = rng
+        self.t = TypedGen(rng, depth=2)
+        self.n = 0
+
+    def pick(self, seq):
+        return self.r.choice(seq)
+
+    def e(self, ty, d=1):
+        return self.t.expr(ty, d)
+
+    def name(self, base):
+        self.n += 1
+        return "%s%d" % (base, self.n)
+
+    def risky(self):
+        return self.pick(RISKY).format(i=self.e("int"), i2=self.e("int"), f=self.e("float"))
+
+    def cond(self):
+        return self.pick(("a > 0", "len(c) > 2", "not d", "a % 2", "b < 1.0", "c",
+                          self.e("bool")))
+
+    # ---- snippets: each returns lines indented for a function body -----------
+
+    def s_try(self):
+        v = self.name("t")
+        lines = ["try:",
+                 "    %s = %s" % (v, self.risky())]
+        if self.r.random() < 0.4:
+            lines += ["    if %s:" % self.cond(),
+                      "        raise %s(%s)" % (self.pick(("ValueError", "KeyError", "TypeError",
+                                                           "IndexError", "RuntimeError")),
+                                                self.pick(("a", "c", "'boom'", "", "a, c")))]
+        for _ in range(self.r.randint(1, 3)):
+            exc = self.pick(EXC_PAIRS)
+            lines += ["except %s as e:" % exc,
+                      "    out.append((%s, str(e), e.args))" % self.pick(
+                          ("type(e).__name__", "%r" % exc, "repr(e)"))]
+        if self.r.random() < 0.3:
+            lines += ["except Exception as e:", "    out.append(('exc', repr(e)))"]
+        if self.r.random() < 0.5:
+            lines += ["else:", "    out.append(('else', %s))" % v]
+        if self.r.random() < 0.5:
+            lines += ["finally:", "    out.append('fin')"]
+        return lines
+
+    def s_reraise(self):
+        inner = self.pick(EXC_PAIRS)
+        return ["try:",
+                "    try:",
+                "        out.append(%s)" % self.risky(),
+                "    except %s as e:" % inner,
+                "        out.append(('inner', str(e)))",
+                "        %s" % self.pick(("raise", "raise", "raise ValueError('again') from e",
+                                          "raise RuntimeError(str(e))", "pass")),
+                "    finally:",
+                "        out.append('f1')",
+                "except %s as e:" % self.pick(("Exception", "(ValueError, RuntimeError)",
+                                               "ArithmeticError", "LookupError")),
+                "    out.append(('outer', type(e).__name__, str(e)))"]
+
+    def s_finally_return(self):
+        g = self.name("g")
+        return ["def %s(n):" % g,
+                "    try:",
+                "        if n %s %s:" % (self.pick(("<", ">", "==", "!=")), self.pick(SMALLN)),
+                "            return n * 2",
+                "        %s" % self.pick(("raise KeyError(n)", "return 1 // (n - n)",
+                                          "out.append(n)", "return [n][n]")),
+                "    except %s:" % self.pick(("KeyError", "ZeroDivisionError", "LookupError",
+                                              "Exception")),
+                "        out.append('caught')",
+                "        return -n",
+                "    finally:",
+                "        out.append('g-fin')",
+                "        if %s:" % self.pick(("n % 2", "n < 0", "False", "n == 3")),
+                "            return %s" % self.pick(("-1", "None", "'fin'", "n")),
+                "    return 'end'",
+                "for n in (a %% 5, len(c), %s):" % self.pick(SMALLN),
+                "    try:",
+                "        out.append(%s(n))" % g,
+                "    except (KeyError, ZeroDivisionError, IndexError) as e:",
+                "        out.append(('esc', repr(e)))"]
+
+    def s_loop_try(self):
+        k1, k2, k3 = (self.pick(SMALLN) for _ in range(3))
+        loop = self.pick(("for i in range(%s):" % self.pick(("5", "a % 6", "len(d) + 1")),
+                          "for i in d:", "for i, ch in enumerate(c):"))
+        lines = [loop,
+                 "    try:",
+                 "        if i == %s:" % k1,
+                 "            continue",
+                 "        if i == %s:" % k2,
+                 "            %s" % self.pick(("break", "break", "return out + ['ret']")),
+                 "        out.append(10 // (i - %s))" % k3,
+                 "    except ZeroDivisionError as e:",
+                 "        out.append(str(e))",
+                 "        %s" % self.pick(("continue", "pass", "break")),
+                 "    %s" % self.pick(("finally:", "else:")),
+                 "        out.append(('i', i))",
+                 "else:",
+                 "    out.append('for-else')"]
+        return lines
+
+    def s_while_else(self):
+        n, k = self.name("n"), self.name("k")
+        return ["%s = %s" % (n, self.pick(("a % 7", "len(c)", "len(d) * 2", "abs(a) % 11"))),
+                "%s = 0" % k,
+                "while %s %s:" % (n, self.pick(("> 0", "", "!= 1", ">= 2"))),
+                "    %s -= %s" % (n, self.pick(("1", "2", "3"))),
+                "    %s += 1" % k,
+                "    if %s == %s:" % (k, self.pick(("2", "3", "5"))),
+                "        break",
+                "    if %s %% 2:" % n,
+                "        continue",
+                "    out.append(%s)" % n,
+                "else:",
+                "    out.append(('while-else', %s))" % k,
+                "out.append((%s, %s))" % (n, k)]
+
+    def s_for_else(self):
+        x = self.name("x")
+        return ["for %s in %s:" % (x, self.pick(("d", "c", "range(a % 4)", "sorted(d)",
+                                                 "reversed(d)", "zip(c, d)", "d[::-1]"))),
+                "    if %s:" % self.pick(("%s == 3" % x, "%s in ('b', 4)" % x,
+                                          "str(%s) == 'a'" % x, "not %s" % x)),
+                "        out.append(('found', %s))" % x,
+                "        break",
+                "else:",
+                "    out.append('none')"]
+
+    def s_closure(self):
+        mk, cnt, inc = self.name("make"), self.name("cnt"), self.name("inc")
+        return ["def %s(start):" % mk,
+                "    %s = start" % cnt,
+                "    def %s(step=%s):" % (inc, self.pick(("1", "2", "-1"))),
+                "        nonlocal %s" % cnt,
+                "        %s %s= step" % (cnt, self.pick(("+", "-", "*"))),
+                "        return %s" % cnt,
+                "    def peek():",
+                "        return %s" % cnt,
+                "    return %s, peek" % inc,
+                "f1, p1 = %s(%s)" % (mk, self.pick(("a", "len(c)", "b", "c", "0"))),
+                "f2, p2 = %s(%s)" % (mk, self.pick(("1", "-a", "len(d)"))),
+                "out.append([f1(), f1(%s), f2(), p1(), p2()])" % self.pick(("2", "a", "3"))]
+
+    def s_late(self):
+        fs = self.name("fs")
+        form = self.r.randint(0, 3)
+        if form == 0:
+            return ["%s = [lambda: i * 2 for i in range(3)]" % fs,
+                    "out.append([f() for f in %s])" % fs]
+        if form == 1:
+            return ["%s = []" % fs,
+                    "for i in %s:" % self.pick(("range(3)", "d", "c")),
+                    "    %s.append(lambda j=i: (j, i))" % fs,
+                    "out.append([f() for f in %s])" % fs]
+        if form == 2:
+            return ["%s = [lambda x, k=k: x * k + a for k in %s]" % (fs, self.pick(
+                        ("range(3)", "d", "[1, 2]"))),
+                    "out.append([f(%s) for f in %s])" % (self.pick(("1", "2", "b", "c")), fs)]
+        return ["%s = {}" % fs,
+                "for w in %s:" % self.pick(("c", "c.split()", "['x', 'y']")),
+                "    %s[w] = lambda s=w * 2: s + w" % fs,
+                "out.append([(k, f()) for k, f in %s.items()])" % fs]
+
+    def s_gen(self):
+        g = self.name("gen")
+        form = self.r.randint(0, 5)
+        body = {0: ["    for x in xs:",
+                    "        if x %s:" % self.pick(("> 0", "% 2", "!= 3")),
+                    "            yield x * 2",
+                    "    yield -1"],
+                1: ["    yield from xs",
+                    "    yield from range(%s)" % self.pick(SMALLN),
+                    "    return 5"],
+                2: ["    total = 0",
+                    "    for x in xs:",
+                    "        total += x",
+                    "        got = yield total",
+                    "        if got:",
+                    "            total = got"],
+                3: ["    r = yield from (y for y in xs if y)",
+                    "    yield r"],
+                4: ["    i = 0",
+                    "    while i < len(xs):",
+                    "        yield xs[i]",
+                    "        i += %s" % self.pick(("1", "2")),
+                    "    else:",
+                    "        yield 'done'"],
+                5: ["    for x in xs:",
+                    "        try:",
+                    "            yield 10 // x",
+                    "        except ZeroDivisionError:",
+                    "            yield 'zero'"]}[form]
+        use = self.pick(("out.append(list(%s(d)))", "out.append(sum(%s(d)))" if form in (0, 2)
+                         else "out.append(len(list(%s(d))))",
+                         "out.append(sorted(%s(d), key=str))",
+                         "it = %s(d)\nout.append(next(it, 'empty'))\nout.append(next(it, 'empty'))",
+                         "out.append([v for v in %s(d)])",
+                         "for v in %s(d):\n    out.append(v)",
+                         "out.append(any(v == 4 for v in %s(d)))"))
+        return ["def %s(xs):" % g] + body + (use % g).split("\n")
+
+    def s_genexp(self):
+        return ["out.append(%s)" % self.pick((
+            "sum(x * x for x in d if x > %s)" % self.pick(SMALLN),
+            "list(ch * 2 for ch in c if ch != ' ')",
+            "any(x < 0 for x in d)", "all(x %% 2 for x in %s)" % self.e("list"),
+            "max((len(w) for w in c.split(',')), default=-1)",
+            "tuple(i for i, x in enumerate(d) if x == a)",
+            "min((x for x in d), default=None)",
+            "sum((x for x in d), %s)" % self.pick(("0", "0.5", "10")),
+            "sorted((x for x in %s), reverse=True)" % self.e("list"),
+            "''.join(str(x) for x in d)",
+            "dict((ch, i) for i, ch in enumerate(c))"))]
+
+    def s_comp(self):
+        return ["out.append(%s)" % self.pick((
+            "[(i, j) for i in range(%s) for j in c if j != %s]" % (self.pick(SMALLN),
+                                                                    self.pick(STR_LITS)),
+            "{k: v for k, v in zip(c, d)}",
+            "{x %% %s for x in d}" % self.pick(("3", "2", "5")),
+            "[x for row in [d, [a, 1]] for x in row if x %% 2 == %s]" % self.pick(("0", "1")),
+            "{ch: c.count(ch) for ch in c if ch.isalpha()}",
+            "[[y * x for y in range(3)] for x in d]",
+            "[x if x > 0 else -x for x in %s]" % self.e("list"),
+            "{i: [j for j in range(i)] for i in range(%s)}" % self.pick(SMALLN),
+            "sorted({(x, x % 3) for x in d})",
+            "[(i, w) for i, w in enumerate(c.split(%s), 1)]" % self.pick(('","', "", '" "')),
+            "[k for k in {'a': 1, 'b': 2} if k in c]"))]
+
+    def s_dict(self):
+        dd = self.name("dd")
+        ops = []
+        for _ in range(self.r.randint(2, 5)):
+            ops.append(self.pick((
+                "out.append(%s.setdefault(%s, []))" % (dd, self.e("str")),
+                "%s.setdefault(%s, []).append(a)" % (dd, self.pick(("'x'", "c", "'k'"))),
+                "out.append(%s.pop(%s, %s))" % (dd, self.e("str"), self.pick(("None", "-1"))),
+                "out.append(%s.pop(%s))" % (dd, self.pick(("'x'", "c", "'zz'"))),
+                "%s.update(%s)" % (dd, self.pick(("{'x': a}", "zip(c, d)", "[('q', 1)]",
+                                                  "{c: b}"))),
+                "%s.update([(c, a), ('m', c)])" % dd,
+                "del %s[%s]" % (dd, self.pick(("'x'", "c", "'k'"))),
+                "%s[c] = %s.get(c, 0)" % (dd, dd),
+                "out.append(list(%s.items()))" % dd,
+                "out.append(%s in %s)" % (self.pick(("'x'", "c")), dd),
+                "out.append(%s.popitem() if %s else None)" % (dd, dd))))
+        lines = ["%s = %s" % (dd, self.pick(("{}", "{'x': 1, 'k': [2]}", "dict(a=a, c=c)",
+                                             "dict.fromkeys(c, 0)")))]
+        lines += ["try:"] + ["    " + o for o in ops] + \
+                 ["except KeyError as e:", "    out.append(('KeyError', str(e)))",
+                  "out.append(%s)" % dd]
+        return lines
+
+    def s_list(self):
+        v = self.name("L")
+        ops = []
+        for _ in range(self.r.randint(2, 6)):
+            ops.append(self.pick((
+                "%s.append(%s)" % (v, self.e("int")),
+                # (never a generator over d: L may be d, and d.extend(x for x in d) never ends)
+                "%s.extend(%s)" % (v, self.pick(("d", "range(3)", "[a, a]",
+                                                 "(x * 2 for x in range(a % 4))"))),
+                "%s.insert(%s, %s)" % (v, self.pick(("0", "-1", "100", "-100", "a")),
+                                       self.e("int")),
+                "out.append(%s.pop(%s))" % (v, self.pick(("", "0", "-1", "1", "a"))),
+                "%s.remove(%s)" % (v, self.pick(("a", "1", "d[0] if d else 0"))),
+                "%s.sort(%s)" % (v, self.pick(("", "reverse=True", "key=abs",
+                                               "key=lambda x: (x % 3, -x)",
+                                               "key=str, reverse=True"))),
+                "%s.reverse()" % v,
+                "out.append(%s.index(%s))" % (v, self.pick(("a", "0", "d[-1] if d else 1"))),
+                "%s[%s] = %s" % (v, self.pick(("0", "-1", "a % 3")), self.e("int")),
+                "out.append(%s.count(%s))" % (v, self.pick(("a", "0", "4"))),
+                "d.append(len(%s))" % v)))
+        lines = ["%s = %s" % (v, self.pick(("list(d)", "d", "[a, 3, -2]", "d * 2", "[]")))]
+        lines += ["try:"] + ["    " + o for o in ops] + \
+                 ["except (IndexError, ValueError) as e:",
+                  "    out.append((type(e).__name__, str(e)))",
+                  "out.append(%s)" % v]
+        return lines
+
+    def s_slice(self):
+        v = self.name("S")
+        b1 = self.pick(("", "1", "-1", "-2", "a", "2"))
+        b2 = self.pick(("", "-1", "3", "-3", "a"))
+        st = self.pick(("", "2", "-1", "-2", "3"))
+        rhs = self.pick(("[]", "[9, 8]", "range(2)", "'xy'", "[a] * 3", "(7,)"))
+        form = self.r.randint(0, 4)
+        lines = ["%s = %s" % (v, self.pick(("list(d)", "list(range(6))", "list(c)", "d")))]
+        if form == 0:
+            lines.append("out.append((%s[%s:%s:%s], c[%s:%s:%s]))" % (v, b1, b2, st, b1, b2, st))
+        elif form == 1:
+            lines.append("%s[%s:%s:%s] = %s" % (v, b1, b2, st, rhs))
+        elif form == 2:
+            lines.append("del %s[%s:%s:%s]" % (v, b1, b2, st))
+        elif form == 3:
+            lines.append("del %s[%s]" % (v, self.pick(("0", "-1", "a", "-a"))))
+        else:
+            lines.append("%s[%s:%s] = %s" % (v, b1, b2, rhs))
+        lines = ["try:"] + ["    " + x for x in lines] + \
+            ["except (ValueError, IndexError, TypeError) as e:",
+             "    out.append((type(e).__name__, str(e)))",
+             "else:",
+             "    out.append(%s)" % v]
+        return lines
+
+    def s_unpack(self):
+        p, q, w = self.name("p"), self.name("q"), self.name("w")
+        src = self.pick(("d", "c", "(a, b)", "range(a % 5)", "[a, [b, c]]", "zip(c, d)",
+                         "c.split(',')", "divmod(a, 3)", "a", "b"))
+        target = self.pick(("%s, *%s = " % (p, q), "*%s, %s = " % (q, p),
+                            "%s, *%s, %s = " % (p, q, w), "%s, %s = " % (p, q),
+                            "[%s, *%s] = " % (p, q), "%s, (%s, *%s) = " % (p, w, q)))
+        names = [n for n in (p, q, w) if n in target]
+        return ["try:",
+                "    %s%s" % (target, src),
+                "except (ValueError, TypeError) as e:",
+                "    out.append(str(e))",
+                "else:",
+                "    out.append((%s))" % ", ".join(names + [""]),
+                "for %s in %s:" % (self.pick(("%s, *%s" % (p, q), "(%s, %s)" % (p, q))),
+                                   self.pick(("[(1, 2, 3), (4, 5)]", "zip(d, c)",
+                                              "enumerate(c)", "[c[:2], 'xy']"))),
+                "    out.append((%s, %s))" % (p, q)]
+
+    def s_chain(self):
+        ops = ("<", "<=", ">", ">=", "==", "!=", "in", "not in")
+        x = lambda: self.pick(("a", "b", "len(c)", "len(d)", "0", "3", "-1", "2.5",
+                               self.e("int")))
+        form = self.r.randint(0, 2)
+        if form == 0:
+            return ["out.append(%s %s %s %s %s)" % (x(), self.pick(ops[:6]), x(),
+                                                    self.pick(ops[:6]), x())]
+        if form == 1:
+            return ["out.append(%s %s d %s [d, 1])" % (x(), self.pick(("in", "not in")),
+                                                       self.pick(("in", "not in", "==")))]
+        return ["if %s < %s < %s:" % (x(), x(), x()), "    out.append('between')",
+                "elif %s == %s != %s:" % (x(), x(), x()), "    out.append('eqne')"]
+
+    def s_global(self):
+        return ["global G_N, G_S",
+                "G_N = %s" % self.pick(("a", "len(c)", "0")),
+                "G_S = %s" % self.pick(("c", "''", "str(a)")),
+                "for i in range(%s):" % self.pick(("3", "len(d)")),
+                "    G_N += i",
+                "    G_S = G_S + %s" % self.pick(("str(i)", "'-'", "c[:1]")),
+                "out.append((G_N, G_S, %s()))" % self.pick(("g_read", "g_bump"))]
+
+    def s_fmt(self):
+        v = self.pick(("a", "b", "c", "len(d)", self.e("int"), self.e("float"), "d", "-a", "b * 3"))
+        spec = self.pick((">5", "<6", "^7", ".3f", "+.2e", "!r", "!r:>10", ",", "08.3f",
+                          "x", "#o", "_", "", ".1%", "=+8", "*^9", "g", ".0f", "d", "s",
+                          ".2", "05d", "!s:<4"))
+        form = self.r.randint(0, 3)
+        if form == 0:
+            return ["out.append(f'[{%s:%s}]')" % (v, spec) if spec and not spec.startswith("!")
+                    else "out.append(f'[{%s%s}]')" % (v, spec)]
+        if form == 1:
+            # (a `*` width is never a: '%*d' % (2**62, 1) asks CPython for 2**62 characters)
+            fmt = self.pick(("%5d|%-4s", "%.3f %r", "%x-%o", "%(k)s", "%s %s", "%+d%%", "%c%d",
+                             "%*d %s"))
+            return ["out.append('%s' %% %s)" % (fmt, self.pick(
+                ("(a, c)", "(b, c)", "{'k': c}", "(a, a)", "(3, a)", "a", "(c, a)")
+                if fmt != "%*d %s" else ("(a % 50, c)", "(-3, a)", "(b, a)", "(3, c)")))]
+        if form == 2:
+            return ["out.append(%s.format(%s))" % (
+                self.pick(("'{} {}'", "'{0!r:>6}|{1}'", "'{1}{0}{1}'", "'{:^{}}'",
+                           "'{x:.2f}'", "'{0[0]}'", "'{:{w}}'")),
+                self.pick(("a, c", "c, a", "b, 8", "x=b", "d, w=5", "c, 3", "a, w=4, x=1")))]
+        return ["w = %s" % self.pick(("3", "a % 9", "len(c)")),
+                "out.append(f'{%s:{w}}|{%s!r:>{w}}|{c=}')" % (v, self.pick(("c", "a", "d")))]
+
+    def s_builtins(self):
+        return ["out.append(%s)" % self.pick((
+            "isinstance(%s, %s)" % (self.pick(("a", "b", "c", "d", "out", "True")),
+                                    self.pick(("int", "(str, list)", "bool", "float",
+                                               "(int, float)", "object"))),
+            "divmod(%s, %s)" % (self.pick(("a", "b", "-a", "len(c)")),
+                                self.pick(("3", "-4", "b", "0.5", "len(d)"))),
+            "pow(%s, %s, %s)" % (self.pick(("a", "3", "-a", "len(c)")),
+                                 self.pick(("2", "a % 10", "-1", "0")),
+                                 self.pick(("7", "-5", "a", "len(d) + 1", "1"))),
+            "int(%s, %s)" % (self.pick(("c", "'ff'", "'0x1A'", "'-101'", "' 7 '", "'z'",
+                                        "'1_0'", "'-9223372036854775809'", "'0x' + 'f' * 17",
+                                        "'１２'", "b")),
+                             self.pick(("16", "2", "0", "36", "a % 37", "1"))),
+            "(int(%s), float(%s))" % ((self.pick(("'-0'", "'-9223372036854775809'", "'٣'",
+                                                  "' -12 '", "c", "'9' * 25", "'+0'")),) * 2),
+            "sorted(%s, key=%s, reverse=%s)" % (self.pick(("d", "c", "c.split()", "d + [a]")),
+                                                self.pick(("None", "abs", "str", "len",
+                                                           "lambda v: -len(str(v))", "ord")),
+                                                self.pick(("True", "False", "a > 0"))),
+            "[y for x in d if (y := x * 2) > %s]" % self.pick(SMALLN),
+            "(n := len(c)) + n",
+            "abs(-b) if (z := b) else z"))]
+
+    # ---- harder flows ------------------------------------------------------------
+
+    def s_exc_flow(self):
+        k = self.r.randint(0, 9)
+        v = self.name("v")
+        if k == 0:      # bare raise after an inner handler re-raises the outer exception
+            return ["try:",
+                    "    try:",
+                    "        %s" % self.pick(("1 // (a - a)", "[][a]", "{}[c]", "int(c + 'x')")),
+                    "    except (ZeroDivisionError, LookupError, ValueError):",
+                    "        try:",
+                    "            %s" % self.pick(("d[100]", "int('q')", "pass", "1 / 0")),
+                    "        except (IndexError, ValueError, ZeroDivisionError) as e2:",
+                    "            out.append(repr(e2))",
+                    "        raise",
+                    "except Exception as e:",
+                    "    out.append((type(e).__name__, str(e)))"]
+        if k == 1:      # a raise with no exception being handled
+            return ["try:",
+                    "    if %s:" % self.cond(),
+                    "        raise",
+                    "except RuntimeError as e:",
+                    "    out.append(str(e))"]
+        if k == 2:      # the value returned is read before finally runs
+            return ["def %s(x):" % v,
+                    "    try:",
+                    "        return x",
+                    "    finally:",
+                    "        x = %s" % self.pick(("x * 2", "None", "[x]")),
+                    "        out.append(('fin', x))",
+                    "out.append(%s(%s))" % (v, self.pick(("a", "c", "d")))]
+        if k == 3:      # break / continue in finally swallow the exception
+            return ["for i in range(3):",
+                    "    try:",
+                    "        out.append(%s)" % self.risky(),
+                    "    finally:",
+                    "        out.append(('f', i))",
+                    "        %s" % self.pick(("break", "continue", "if i == 1: break"))]
+        if k == 4:      # an exception raised in a handler or finally replaces the first
+            return ["try:",
+                    "    try:",
+                    "        %s" % self.pick(("raise ValueError(a)", "1 / 0", "d[a]")),
+                    "    %s" % self.pick(("finally:", "except Exception:")),
+                    "        %s" % self.pick(("raise KeyError(c)", "[][0]", "int('z')",
+                                              "raise TypeError")),
+                    "except (KeyError, IndexError, ValueError, TypeError, ZeroDivisionError) as e:",
+                    "    out.append((type(e).__name__, str(e), e.args))"]
+            # (not e.__context__: not seen inside translated code, docs/translation.md,
+            # "Missing versus issue 9")
+        if k == 5:      # `as e` unbinds e after the handler
+            return ["e = 'outer'",
+                    "try:",
+                    "    raise %s" % self.pick(("ValueError", "ValueError()", "KeyError(a, c)",
+                                                "IndexError(None)", "TypeError('t', 1)")),
+                    "except Exception as e:",
+                    "    out.append((repr(e), str(e), e.args))",
+                    "try:",
+                    "    out.append(e)",
+                    "except (NameError, UnboundLocalError) as e3:",
+                    "    out.append((type(e3).__name__, str(e3)))"]
+        if k == 6:      # assert
+            return ["try:",
+                    "    assert %s%s" % (self.cond(), self.pick(("", ", c", ", (a, 'm')",
+                                                                  ", a"))),
+                    "    out.append('ok')",
+                    "except AssertionError as e:",
+                    "    out.append(('assert', e.args))"]
+        if k == 7:      # an exception out of a nested function through a loop
+            return ["def %s(x):" % v,
+                    "    if x %s:" % self.pick(("> 2", "< 0", "== 0")),
+                    "        raise ValueError('bad %s' % x)",
+                    "    return x * 2",
+                    "%s = []" % (v + "r"),
+                    "try:",
+                    "    for x in %s:" % self.pick(("d", "range(a % 5)", "[1, 2, 3]")),
+                    "        %s.append(%s(x))" % (v + "r", v),
+                    "except ValueError as e:",
+                    "    out.append(str(e))",
+                    "finally:",
+                    "    out.append(%s)" % (v + "r")]
+        if k == 8:      # a return in finally discards the exception
+            return ["def %s():" % v,
+                    "    for i in range(3):",
+                    "        try:",
+                    "            %s" % self.risky(),
+                    "        finally:",
+                    "            if i == %s:" % self.pick(("0", "1", "2")),
+                    "                return ('fin', i)",
+                    "    return 'end'",
+                    "try:",
+                    "    out.append(%s())" % v,
+                    "except Exception as e:",
+                    "    out.append((type(e).__name__, str(e)))"]
+        return ["try:",        # exceptions of builtins, their messages
+                "    out.append(%s)" % self.pick((
+                    "'-'.join(d)", "sorted([c, a, b])", "max([])", "next(iter([]))",
+                    "d.index(-999)", "c.index('zz')", "int(b)", "[1][c]", "(1, 2)[a]",
+                    "{'a': 1}[a]", "len(a)", "a(1)", "c[1.5]", "list(a)", "dict([c])",
+                    "divmod(c, a)", "abs(c)", "range(b)", "chr(-a)", "ord(c)", "round(c)",
+                    "hash([a])", "{[a]: 1}", "set([d])", "a + None", "c * b", "-c",
+                    "d.pop(a)", "str.upper(a)", "c.split(a)", "int('')", "float('1e')",
+                    "bin(b)", "min(a, c)", "sum([c])", "sum(d, c)", "pow(a, b, 3)",
+                    "pow(b, 2, 3)", "int(c, 1)", "int('12', 40)", "divmod(a, 0)", "b % 0",
+                    "a ** -3 if a else 0 ** -1", "isinstance(a, 3)", "d[::0]",
+                    "d.insert()", "c.startswith(1)", "[].remove(1)", "(a).nope",
+                    "(1, 2).index(a)", "(c, a).index(b)", "tuple(d).index(a, 1)",
+                    "[*c, *a]", "(*b,)", "{*d, *a}", "{*c}", "[*d, *c]")),
+                "except Exception as e:",
+                "    out.append((type(e).__name__, str(e)))"]
+
+    def s_gen2(self):
+        g = self.name("gen")
+        k = self.r.randint(0, 5)
+        if k == 0:      # send, a return value (StopIteration's args: its .value is refused)
+            return ["def %s(n):" % g,
+                    "    got = []",
+                    "    for i in range(n):",
+                    "        x = yield i",
+                    "        got.append(x)",
+                    "    return got",
+                    "it = %s(%s)" % (g, self.pick(("3", "a % 4", "len(d)"))),
+                    "try:",
+                    "    out.append(next(it))",
+                    "    out.append(it.send(%s))" % self.pick(("'s'", "a", "None")),
+                    "    out.append(it.send(%s))" % self.pick(("c", "b")),
+                    "    out.append(next(it))",
+                    "except StopIteration as e:",
+                    "    out.append(('stop', e.args))"]
+        if k == 1:      # throw into a generator with a handler
+            return ["def %s():" % g,
+                    "    try:",
+                    "        yield 1",
+                    "        yield 2",
+                    "    except ValueError as e:",
+                    "        yield ('caught', str(e))",
+                    "    yield 3",
+                    "it = %s()" % g,
+                    "try:",
+                    "    out.append(next(it))",
+                    "    out.append(it.throw(%s))" % self.pick(("ValueError('t')", "ValueError",
+                                                                 "KeyError('k')")),
+                    "    out.append(list(it))",
+                    "except KeyError as e:",
+                    "    out.append(('k', str(e)))"]
+        if k == 2:      # late binding of a generator expression's later parts
+            v = self.name("k")
+            return ["%s = 1" % v,
+                    "ge = (x * %s for x in %s)" % (v, self.pick(("d", "range(3)", "c"))),
+                    "%s = %s" % (v, self.pick(("10", "2", "'q'"))),
+                    "out.append(list(ge))",
+                    "out.append(list(ge))"]
+        if k == 3:      # yield from a generator that returns
+            return ["def %s_in(n):" % g,
+                    "    for i in range(n):",
+                    "        yield i",
+                    "    return n * 10",
+                    "def %s(n):" % g,
+                    "    r = yield from %s_in(n)" % g,
+                    "    yield ('r', r)",
+                    "    r2 = yield from %s_in(r %% 3)" % g,
+                    "    return r2",
+                    "out.append(list(%s(%s)))" % (g, self.pick(("2", "a % 4", "len(c)")))]
+        if k == 4:      # a generator raising midway, consumed by a builtin
+            return ["def %s(xs):" % g,
+                    "    for x in xs:",
+                    "        yield 10 // x",
+                    "try:",
+                    "    out.append(%s(%s(d)))" % (self.pick(("sum", "list", "max", "sorted",
+                                                              "tuple")), g),
+                    "except (ZeroDivisionError, ValueError) as e:",
+                    "    out.append(str(e))"]
+        return ["def %s(n):" % g,      # a closure inside a generator, recursion
+                "    if n > 0:",
+                "        yield from %s(n - 1)" % g,
+                "        yield n",
+                "        yield from %s(n - 2)" % g,
+                "out.append(list(%s(%s)))" % (g, self.pick(("3", "a % 6", "min(len(d), 6)")))]
+
+    def s_closure2(self):
+        k = self.r.randint(0, 4)
+        o, m = self.name("outer"), self.name("mid")
+        if k == 0:      # nonlocal two levels up
+            return ["def %s():" % o,
+                    "    x = %s" % self.pick(("a", "c", "0")),
+                    "    def %s():" % m,
+                    "        def inner():",
+                    "            nonlocal x",
+                    "            x = x * 2",
+                    "            return x",
+                    "        return inner() , inner()",
+                    "    r = %s()" % m,
+                    "    return r, x",
+                    "out.append(%s())" % o]
+        if k == 1:      # a free variable read before it is bound
+            return ["def %s():" % o,
+                    "    def get():",
+                    "        return y",
+                    "    try:",
+                    "        r = get()",
+                    "    except NameError as e:",
+                    "        r = str(e)",
+                    "    y = %s" % self.pick(("a", "c")),
+                    "    return r, get()",
+                    "out.append(%s())" % o]
+        if k == 2:      # a mutable default shared by calls
+            return ["def %s(x, acc=[]):" % o,
+                    "    acc.append(x)",
+                    "    return list(acc)",
+                    "out.append((%s(1), %s(c), %s(2, [])))" % (o, o, o)]
+        if k == 3:      # a recursive nested function
+            return ["def %s(n):" % o,
+                    "    return n if n < 2 else %s(n - 1) + %s(n - 2)" % (o, o),
+                    "out.append([%s(i) for i in range(%s)])" % (o, self.pick(("8", "a % 10",
+                                                                              "len(c) + 3")))]
+        return ["def %s(*args, k=%s, **kw):" % (o, self.pick(("1", "c", "None"))),   # signatures
+                "    return (args, k, sorted(kw.items()))",
+                "try:",
+                "    out.append(%s)" % self.pick((
+                    "%s(a, c, k=2, z=3)" % o, "%s(*d, **{'q': a})" % o, "%s()" % o,
+                    "%s(k=a, k2=c)" % o, "%s(1, *d, k=[])" % o)),
+                "except TypeError as e:",
+                "    out.append(str(e))"]
+
+    def s_assign(self):
+        v = self.name("A")
+        k = self.r.randint(0, 6)
+        if k == 0:      # swaps and subscript targets, left to right
+            return ["%s = list(d) + [0, 0]" % v,
+                    "%s[0], %s[-1] = %s[-1], %s[0]" % (v, v, v, v),
+                    "i, %s[i] = 1, %s" % (v, self.pick(("a", "c", "'i'"))),
+                    "out.append(%s)" % v]
+        if k == 1:      # augmented assignment on items and slices
+            return ["%s = {'n': 0, 'l': [1]}" % v,
+                    "try:",
+                    "    %s['n'] += %s" % (v, self.pick(("a", "1", "b"))),
+                    "    %s['l'] += %s" % (v, self.pick(("d", "c", "[a]", "(1, 2)"))),
+                    "    %s['l'][-1] *= %s" % (v, self.pick(("2", "a", "c"))),
+                    "    %s[c] += 1" % v,
+                    "except (KeyError, TypeError) as e:",
+                    "    out.append((type(e).__name__, str(e)))",
+                    "out.append(%s)" % v]
+        if k == 2:      # aliasing through chained assignment
+            return ["%s = %s = %s" % (v, v + "b", self.pick(("[]", "d", "{}"))),
+                    "%s %s" % (v + "b", self.pick(("+= [1]", "*= 2", "+= 'ab'"
+                                                   if False else "+= [c]"))),
+                    "out.append((%s, %s))" % (v, v + "b")]      # (`is` of lists: refused)
+        if k == 3:      # del of names, items, slices
+            return ["%s = list(range(8))" % v,
+                    "try:",
+                    "    del %s[%s], %s[%s]" % (v, self.pick(("0", "-1", "a")), v,
+                                                self.pick(("1::2", "::-3", ":a"))),
+                    "except IndexError as e:",
+                    "    out.append(str(e))",
+                    "w = %s" % v,
+                    "del w",
+                    "try:",
+                    "    out.append(w)",
+                    "except UnboundLocalError as e:",
+                    "    out.append(str(e))",
+                    "out.append(%s)" % v]
+        if k == 4:      # a for target that is a subscript
+            return ["%s = [0, 0]" % v,
+                    "for %s[%s] in %s:" % (v, self.pick(("0", "1", "-1")),
+                                          self.pick(("d", "c", "range(3)"))),
+                    "    out.append(list(%s))" % v]
+        if k == 5:      # the loop variable rebound in the body, while with :=
+            return ["for i in range(%s):" % self.pick(("3", "a % 5")),
+                    "    i = i * 10",
+                    "    out.append(i)",
+                    "n = %s" % self.pick(("len(d)", "a % 6", "4")),
+                    "while (n := n - 1) > 0:",
+                    "    out.append(n)",
+                    "out.append(n)"]
+        return ["%s = %s" % (v, self.pick(("{}", "dict.fromkeys(d)"))),     # equal keys
+                "%s[1] = 'int'" % v,
+                "%s[1.0] = 'float'" % v,
+                "%s[True] = 'bool'" % v,
+                "%s[%s] = 'x'" % (v, self.pick(("a", "b", "c", "(a, c)", "-0.0", "0"))),
+                "out.append((list(%s.items()), %s.pop(1), list(%s)))" % (v, v, v),
+                "%s[1] = 'again'" % v,
+                "out.append(list(%s.items()))" % v]
+
+    def s_iter_mutate(self):
+        v = self.name("M")
+        k = self.r.randint(0, 3)
+        if k == 0:
+            return ["%s = {'a': 1, 'b': 2}" % v,
+                    "try:",
+                    "    for key in %s:" % v,
+                    "        %s" % self.pick(("%s[key + 'x'] = 0" % v, "del %s[key]" % v,
+                                              "%s[key] = 3" % v, "%s.pop('b', 0)" % v)),
+                    "except RuntimeError as e:",
+                    "    out.append(str(e))",
+                    "out.append(%s)" % v]
+        if k == 1:
+            return ["%s = list(d)" % v,
+                    "for x in %s:" % v,
+                    "    if len(%s) < 8:" % v,
+                    "        %s.append(x * 2)" % v,
+                    "    %s" % self.pick(("pass", "%s.remove(x) if x in %s else None" % (v, v))),
+                    "out.append(%s)" % v]
+        if k == 2:      # accumulators crossing 64 bits and back
+            return ["%s = %s" % (v, self.pick(("a", "1", "len(c)"))),
+                    "for i in range(%s):" % self.pick(("5", "a % 7", "12")),
+                    "    %s = %s" % (v, self.pick(("%s * 1000003 + i" % v, "%s * -%s + 1" % (v, v),
+                                                  "(%s << 13) - %s" % (v, v),
+                                                  "%s * 3 // 2 - 7" % v))),
+                    "    %s = %s %% %s" % (v, v, self.pick(("(2 ** 64)", "(2 ** 63 + 5)",
+                                                           "-(2 ** 61)", "97"))),
+                    "out.append((%s, type(%s).__name__, %s > 2 ** 62))" % (v, v, v)]
+        return ["%s = ''" % v,        # a string built up
+                "for i, ch in enumerate(%s):" % self.pick(("c", "c * 2", "c[::-1]")),
+                "    %s = %s" % (v, self.pick(("ch + %s" % v, "%s + ch.upper() * (i %% 2)" % v,
+                                               "%s[1:] + ch" % v, "f'{%s}{i}{ch!r}'" % v))),
+                "out.append((%s, len(%s), %s[::-2]))" % (v, v, v)]
+
+    def s_lambda(self):
+        return ["out.append(%s)" % self.pick((
+            "sorted(%s, key=lambda p: (p[1], -p[0]))" % self.pick((
+                "list(enumerate(c))", "list(zip(d, d[::-1]))", "[(1, 'b'), (2, 'a'), (0, 'b')]")),
+            "max(%s, key=lambda s: s %% 3, default='none')" % self.pick(("d", "range(a % 9)")),
+            "min(c.split() or ['-'], key=len)",
+            "list(map(lambda x, y=2: x * y, %s))" % self.pick(("d", "c", "range(3)")),
+            "list(filter(lambda x: x %% 2, %s))" % self.pick(("d", "range(7)")),
+            "list(filter(None, %s))" % self.pick(("d", "c.split(',')", "[0, '', None, 1]")),
+            "(lambda *xs, **kw: (xs, sorted(kw)))(a, c, z=1)",
+            "[f(3) for f in [lambda x, k=k: x ** k for k in range(4)]]",
+            "sorted(d + [a], key=lambda x: str(x), reverse=True)",
+            "sorted([c, 'b', 'A', ''], key=str.lower)",
+            "list(map(str, zip(d, c, range(9))))",
+            "dict(zip(c, map(ord, c)))"))]
+
+    # ---- random control flow ------------------------------------------------------
+
+    def flow_block(self, depth, loops, infn):
+        """Statements nested up to depth: loops (bounded), if, try with
+        handlers/else/finally, break/continue (in loops), return (in the
+        snippet's function), raise; each leaves a mark in out."""
+        lines = []
+        for _ in range(self.r.randint(1, 3)):
+            self.n += 1
+            mark = self.n
+            self.budget -= 1        # (a flow stays small: compound statements while it lasts)
+            k = self.r.randint(0, 9 if depth > 0 and self.budget > 0 else 4)
+            if k == 0 or (k == 1 and not loops) or (k == 2 and not infn):
+                lines.append("out.append(%d)" % mark)
+            elif k == 1 and loops:
+                lines += ["if %s:" % self.flow_cond(loops), "    %s" % self.pick(("break", "continue"))]
+            elif k == 2 and infn:
+                lines += ["if %s:" % self.flow_cond(loops),
+                          "    return %s" % self.pick(("%d" % mark, "out[:]", "None", "len(out)"))]
+            elif k == 3:
+                lines += ["if %s:" % self.flow_cond(loops),
+                          "    raise %s(%d)" % (self.pick(("ValueError", "KeyError", "TypeError")), mark)]
+            elif k == 4:
+                lines.append("out.append(%d // (%s))" % (mark, self.pick(("a % 3", "len(c) - 1", "1"))))
+            elif k in (5, 6):     # a loop
+                v = "i%d" % mark
+                head = self.pick(("for %s in range(%s):" % (v, self.pick(("3", "a % 4", "len(c)"))),
+                                  "for %s in %s:" % (v, self.pick(("d", "c", "[1, 2]"))),
+                                  "%s = 0\nwhile %s < 3:" % (v, v)))
+                head = head.split("\n")
+                body = self.flow_block(depth - 1, loops + [v], infn)
+                if head[-1].startswith("while"):
+                    body = ["%s += 1" % v] + body
+                lines += head + ["    " + x for x in body]
+                if self.r.random() < 0.3:
+                    lines += ["else:", "    out.append(('else', %d))" % mark]
+            elif k == 7:
+                lines += ["if %s:" % self.flow_cond(loops)] + \
+                    ["    " + x for x in self.flow_block(depth - 1, loops, infn)]
+                if self.r.random() < 0.5:
+                    lines += ["else:"] + ["    " + x for x in self.flow_block(depth - 1, loops, infn)]
+            else:                 # a try statement (k 8 or 9)
+                lines += ["try:"] + ["    " + x for x in self.flow_block(depth - 1, loops, infn)]
+                handlers = self.r.randint(0 if self.r.random() < 0.3 else 1, 2)
+                for _ in range(handlers):
+                    lines += ["except %s as e%d:" % (self.pick(("ValueError", "KeyError",
+                                                                 "(TypeError, ZeroDivisionError)",
+                                                                 "Exception", "LookupError")), mark),
+                              "    out.append(('exc', %d, str(e%d)))" % (mark, mark)]
+                    if self.r.random() < 0.4:
+                        lines += ["    " + x for x in self.flow_block(depth - 1, loops, infn)]
+                if handlers and self.r.random() < 0.3:
+                    lines += ["else:"] + ["    " + x for x in self.flow_block(depth - 1, loops, infn)]
+                if not handlers or self.r.random() < 0.5:
+                    lines += ["finally:", "    out.append(('fin', %d))" % mark]
+                    if self.r.random() < 0.4:
+                        # simple statements only (break, return, raise ...): CPython
+                        # copies a finally block for each way out of its try, and
+                        # compound ones nested there grow its bytecode exponentially
+                        lines += ["    " + x for x in self.flow_block(0, loops, infn)]
+        return lines
+
+    def flow_cond(self, loops):
+        v = self.pick(loops) if loops and self.r.random() < 0.7 else None
+        if v is not None:
+            return self.pick(("%s == 1" % v, "str(%s) in '1b'" % v, "len(out) > 4",
+                              "%s == a %% 3" % v))
+        return self.pick(("a > 0", "len(out) % 2", "c", "not d", "len(out) > 3"))
+
+    def s_flow(self):
+        fn = self.name("flow")
+        self.budget = 12
+        body = self.flow_block(self.pick((2, 3)), [], True)
+        return ["def %s():" % fn] + ["    " + x for x in body] + [
+                "    return 'end'",
+                "try:",
+                "    out.append(('ret', %s()))" % fn,
+                "except (ValueError, KeyError, TypeError, ZeroDivisionError) as e:",
+                "    out.append(('raised', type(e).__name__, str(e)))"]
+
+    def s_flow_gen(self):         # the same flow inside a generator
+        fn = self.name("flowg")
+        self.budget = 12
+        body = self.flow_block(self.pick((2, 3)), [], True)
+        body = [x.replace("out.append(", "yield (") if x.lstrip().startswith("out.append(")
+                else x for x in body]
+        # (a yield first: without one it is a function returning out[:] or
+        # None, and `for v in out: out.append(v)` never ends)
+        return ["def %s():" % fn, "    yield 0"] + ["    " + x for x in body] + [
+                "    return 'end'",
+                "try:",
+                "    for v in %s():" % fn,
+                "        out.append(v)",
+                "except (ValueError, KeyError, TypeError, ZeroDivisionError) as e:",
+                "    out.append(('raised', type(e).__name__, str(e)))"]
+
+    SNIPPETS2 = ("s_exc_flow", "s_exc_flow", "s_exc_flow", "s_gen2", "s_gen2", "s_closure2",
+                 "s_assign", "s_assign", "s_iter_mutate", "s_lambda", "s_flow", "s_flow",
+                 "s_flow", "s_flow_gen", "s_flow_gen")
+
+    SNIPPETS = ("s_try", "s_try", "s_reraise", "s_finally_return", "s_loop_try",
+                "s_while_else", "s_for_else", "s_closure", "s_late", "s_gen", "s_genexp",
+                "s_comp", "s_dict", "s_list", "s_slice", "s_unpack", "s_chain", "s_global",
+                "s_fmt", "s_builtins")
+
+    def wrap(self, body):
+        """body as it is, or run twice by a loop, or inside a nested function,
+        a generator function or a try statement."""
+        k = self.r.random()
+        ind = ["    " + x for x in body]
+        if k < 0.1:
+            return ["for rep in range(2):"] + ind
+        if k < 0.18:
+            w = self.name("w")
+            return ["def %s():" % w] + ind + ["    return len(out)",
+                                             "out.append(('w', %s()))" % w]
+        if k < 0.26:
+            w = self.name("wg")
+            return ["def %s():" % w] + ind + ["    yield len(out)",
+                                             "out.append(('wg', list(%s())))" % w]
+        if k < 0.32:
+            return ["try:"] + ind + ["except %s as e:" % self.pick(("Exception", "LookupError",
+                                                                     "ValueError")),
+                                     "    out.append(('wrap', type(e).__name__, str(e)))"]
+        return body
+
+    def function(self, name: str) -> str:
+        self.n = 0
+        lines = ["    out = []"]
+        for _ in range(self.r.randint(1, 4)):
+            body = getattr(self, self.pick(self.SNIPPETS + self.SNIPPETS2))()
+            if body[0].startswith("global "):       # declared once, first
+                if lines[0] != "    " + body[0]:
+                    lines.insert(0, "    " + body[0])
+                # (not wrapped: in a nested function G_N would be its local, and
+                # g_bump() would see the module's from the previous call)
+                body = body[1:]
+            else:
+                body = self.wrap(body)
+                while self.r.random() < 0.25:       # wraps inside wraps
+                    body = self.wrap(body)
+            lines += ["    " + x for x in body]
+        lines.append("    return out")
+        return STMT_PRELUDE + "def %s(a, b, c, d):\n%s\n" % (name, "\n".join(lines))
+
+
+# StmtGen's arguments: TypedGen's, and lists holding ints past 64 bits and a
+# bool (Python objects reached through the host), a str with a newline,
+# bytes for c (most str operations then raise CPython's TypeError)
+STMT_ARGS = TYPED_ARGS + (
+    (5, 0.25, "b,a\nc d", [2 ** 70, 0, -3, True]),
+    (-1, -2.5, "AbC", [2 ** 64, -2 ** 64, 1]),
+    (2, 1.0, b"a,b", [1, 2]),
+)
+
+# module-level helpers of the statement programs (the globals `global` writes)
+STMT_PRELUDE = '''G_N = 0
+G_S = ""
+
+def g_read():
+    return G_N
+
+def g_bump():
+    global G_N
+    G_N += 100
+    return G_N
+
+'''
+
+
+
 
 def define(src: str, name: str, filename: str) -> Callable[..., Any]:
     linecache.cache[filename] = (len(src), None, src.splitlines(True), filename)
@@ -538,22 +1477,42 @@ ARGS = [(3, 4), (-7, 2), (0, 0), ("ab", "b"), ([1, 2], (3,)), (1.5, -0.0), (None
         ({1: 2}, "x"), (2 ** 62, 2 ** 62)]
 
 
+_ADDR = re.compile(r" at 0x[0-9a-f]+")
+
+
+def _unaddr(v: Any) -> Any:
+    """v with the addresses in its strings masked: the repr of an object
+    without a value repr (`<reversed object at 0x...>`, formatted into a
+    string) names an address CPython's run and the translation's do not
+    share (docs/translation.md: addresses are not kept)."""
+    if isinstance(v, str):
+        return _ADDR.sub(" at 0x?", v)
+    if type(v) in (list, tuple):
+        return type(v)(_unaddr(x) for x in v)
+    if type(v) is dict:
+        return {_unaddr(k): _unaddr(x) for k, x in v.items()}
+    return v
+
+
 def run(n: int, seed: int, lua: Any = None, verbose: bool = True,
-        typed: bool = False) -> List[str]:
-    """n random functions (typed: TypedGen's, run on every TYPED_ARGS set);
-    the list of silent differences found."""
+        typed: bool = False, stmts: bool = False) -> List[str]:
+    """n random functions (typed: TypedGen's, run on every TYPED_ARGS set;
+    stmts: StmtGen's, on every STMT_ARGS set, each call on its own copy of
+    the arguments, which must also be alike after the call); the list of
+    silent differences found."""
     import tandem
     from tandem import TranslationError
     lua = lua or tandem.LuaRuntime()
     rng = random.Random(seed)
-    gen: Any = TypedGen(rng) if typed else Gen(rng)
+    gen: Any = StmtGen(rng) if stmts else TypedGen(rng) if typed else Gen(rng)
     bad: List[str] = []
     stats = {"same": 0, "refused": 0, "notimpl": 0}
     for i in range(n):
         name = "f%d" % i
         src = gen.function(name)
         try:
-            f = define(src, name, "<fuzz-%s%d-%d>" % ("t" if typed else "", seed, i))
+            f = define(src, name, "<fuzz-%s%d-%d>" % ("s" if stmts else "t" if typed else "",
+                                                      seed, i))
         except SyntaxError:     # e.g. := in a comprehension's iterable
             continue
         try:
@@ -561,18 +1520,26 @@ def run(n: int, seed: int, lua: Any = None, verbose: bool = True,
         except TranslationError:
             stats["refused"] += 1
             continue
-        for args in (TYPED_ARGS if typed else rng.sample(ARGS, 3)):
-            native = outcome(f, args)
-            translated = outcome(lf, args)
+        for args in (STMT_ARGS if stmts else TYPED_ARGS if typed else rng.sample(ARGS, 3)):
+            native = outcome(f, args, copy_args=stmts)
+            translated = outcome(lf, args, copy_args=stmts)
             if translated[0] == "raise" and translated[1] is NotImplementedError:
                 stats["notimpl"] += 1
                 continue
-            if native[0] == "ok" and translated[0] == "ok" and same(native[1], translated[1]):
+            if native[0] == "ok" and translated[0] == "ok" and same(native[1], translated[1]) \
+                    and (not stmts or same(native[2], translated[2])):
                 stats["same"] += 1
                 continue
             if native[0] == "raise" and translated[0] == "raise" and \
                     native[1] is translated[1] and native[2] == translated[2]:
                 stats["same"] += 1
+                continue
+            if native[0] == translated[0] == "ok" \
+                    and same(_unaddr(native[1]), _unaddr(translated[1])) \
+                    and (not stmts or same(_unaddr(native[2]), _unaddr(translated[2]))) \
+                    or native[0] == translated[0] == "raise" and native[1] is translated[1] \
+                    and _unaddr(native[2]) == _unaddr(translated[2]):
+                stats["same"] += 1      # they differ only in an object's address
                 continue
             msg = "%s\nargs %r\n  CPython:    %r\n  translated: %r\n" % (src, args, native,
                                                                           translated)
@@ -587,7 +1554,8 @@ def run(n: int, seed: int, lua: Any = None, verbose: bool = True,
 if __name__ == "__main__":
     sys.setrecursionlimit(10000)
     typed = "--typed" in sys.argv
-    argv = [a for a in sys.argv if a != "--typed"]
+    stmts = "--stmts" in sys.argv
+    argv = [a for a in sys.argv if a not in ("--typed", "--stmts")]
     n = int(argv[1]) if len(argv) > 1 else 200
     seed = int(argv[2]) if len(argv) > 2 else 1
-    sys.exit(1 if run(n, seed, typed=typed) else 0)
+    sys.exit(1 if run(n, seed, typed=typed, stmts=stmts) else 0)

@@ -93,7 +93,9 @@ static void test_statements(void)
     HAS("f(1)", 0, 0, "(expr 1 (call (global f) (int 1)))");
     HAS("do local x end", 0, 0, "(do 1 (block (local 1 (x) (attribs _) ())))");
     HAS("while x do break end", 0, 0, "(while 1 (global x) (block (break 1)))");
-    HAS("repeat local y = 1 until y", 0, 0, "(repeat 1 (block (local 1 (y) (attribs _) ((int 1)))) (local y))");
+    HAS("repeat local y = 1 until y", 0, 0, "(repeat 1 (block (local 1 (y) (attribs _) ((int 1)))) (local y) 1)");
+    HAS("repeat\nlocal y = 1\n\nuntil\ny", 0, 0, "(repeat 1 (block (local 2 (y) (attribs _) ((int 1)))) (local y) 5)");
+    CHECK(strncmp(ir("repeat\nlocal y = 1\n\nuntil\ny", 0, 0), "INVALID", 7) != 0);
     HAS("if a then f() elseif b then g() else h() end", 0, 0,
         "(if 1 (global a) (block (expr 1 (call (global f)))) (block (if 1 (global b) "
         "(block (expr 1 (call (global g)))) (block (expr 1 (call (global h)))))))");

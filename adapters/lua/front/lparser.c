@@ -1031,8 +1031,9 @@ static void repeatstat(P *p, int line)
     statlist(p);
     check_match(p, TK_UNTIL, TK_REPEAT, line);
     bf(p, ")");
+    int uline = p->ls.linenumber;   /* the condition's line: its errors' position */
     const char *c = cond(p);
-    bf(p, " %s)", c);
+    bf(p, " %s %d)", c, uline);
     leaveblock(p);
     leaveblock(p);
 }

@@ -17,6 +17,9 @@ do
     local sigs = setmetatable({}, { __mode = "k" })    -- function -> signature
     local bodies = setmetatable({}, { __mode = "k" })  -- complex function -> body
     local entryof = setmetatable({}, { __mode = "k" }) -- entry wrapper -> function
+    -- the adapter (lconvert.c, tdmL_is_xentry) marks these crossing to Python,
+    -- whose proxy then passes bytes and big ints in as objects (pxlate.c)
+    rt.xentries = entryof
     local closure_entries = setmetatable({}, { __mode = "k" })
     rt.sigs = sigs
     local STAR = { __name = "star" }     -- {n =, [1..n]}: f(*xs), already iterated
@@ -607,16 +610,25 @@ do
         return d
     end
 
+    -- a valid literal past 64 bits: Python's int (a Python int object), as
+    -- every int result past 64 bits (without a host: OverflowError)
+    local function bigint_base(v, base)
+        if rt.H == nil then
+            overflow()
+        end
+        return rt.H("call", "int", v, base)
+    end
+
     -- int(x, base): strings in bases 0 and 2..36 (prefixes, underscores)
     local function int_base(v, base)
         if type(v) == "userdata" then
             return rt.H("call", "int", v, base)
         end
+        if base ~= 0 and (base < 2 or base > 36) then     -- checked first, as CPython
+            throw("ValueError", "int() base must be >= 2 and <= 36, or 0")
+        end
         if type(v) ~= "string" then
             throw("TypeError", "int() can't convert non-string with explicit base")
-        end
-        if base ~= 0 and (base < 2 or base > 36) then
-            throw("ValueError", "int() base must be >= 2 and <= 36, or 0")
         end
         if not isascii(v) and rt.H ~= nil then
             return rt.H("call", "int", v, base)     -- Unicode digits: CPython's int()
@@ -687,7 +699,7 @@ do
                 lim = lim + 1
             end
             if r < lim then
-                overflow()
+                return bigint_base(v, base)
             end
             r = r * b - d
         end
@@ -695,7 +707,7 @@ do
             return r
         end
         if r == MINI then
-            overflow()
+            return bigint_base(v, base)
         end
         return -r
     end

@@ -827,7 +827,7 @@ function rt.pow(a, b, isym)
         end
         local r = x ^ y
         if (r == huge or r == -huge) and x > -huge and x < huge and y > -huge and y < huge then
-            throw("OverflowError", mktuple(34, "Numerical result out of range"))
+            throw("OverflowError", 34, "Numerical result out of range")
         end
         return r
     end
@@ -1968,7 +1968,9 @@ function rt.notin_r(x, c)
 end
 
 -- An iterator over any iterable: a function returning (true, value) or false.
-function rt.iter(v)
+-- (unpacking: true for a, b = v, "star" for [*v]: the TypeError of a
+-- non-iterable v is CPython's for that construct)
+function rt.iter(v, unpacking)
     local t = type(v)
     if t == "table" then
         local mt = getmetatable(v)
@@ -2022,7 +2024,7 @@ function rt.iter(v)
         end
     elseif t == "userdata" then
         local H = rt.H
-        local it = H("iter", v)
+        local it = unpacking and H("unpackiter", v, unpacking == "star") or H("iter", v)
         local missing = H("missing")
         return function()
             local x = H("next", it)
@@ -2031,6 +2033,11 @@ function rt.iter(v)
             end
             return true, x
         end
+    end
+    if unpacking == "star" then     -- [*5]: CPython's message for a list display
+        throw("TypeError", sformat("Value after * must be an iterable, not %s", tname(v)))
+    elseif unpacking then           -- a, b = 5: CPython's message for unpacking
+        throw("TypeError", sformat("cannot unpack non-iterable %s object", tname(v)))
     end
     throw("TypeError", sformat("'%s' object is not iterable", tname(v)))
 end
@@ -2048,7 +2055,7 @@ function rt.unpack(v, n)
         end
         throw("ValueError", sformat("too many values to unpack (expected %d)", n))
     end
-    local it = rt.iter(v)
+    local it = rt.iter(v, true)
     while true do
         local ok, x = it()
         if not ok then
@@ -2229,10 +2236,15 @@ B.int = function(...)
             throw("ValueError", "invalid literal for int() with base 10: " .. str_repr(v))
         end
         digits = digits:gsub("_", "")
-        local r = math.tointeger(tonumber(sign .. digits))
+        -- (only an integer: Lua reads a decimal past 64 bits as a float, and
+        -- "-9223372036854775809" as the float -2**63, which tointeger took)
+        local function exact(t)
+            return mtype(t) == "integer" and t or nil
+        end
+        local r = exact(tonumber(sign .. digits))
         if r == nil or #digits > 19 then
             digits = digits:gsub("^0+", "")
-            r = math.tointeger(tonumber(sign .. (digits == "" and "0" or digits)))
+            r = exact(tonumber(sign .. (digits == "" and "0" or digits)))
             if r == nil or #digits > 19 then
                 return bigcall("int", v)
             end
@@ -2257,6 +2269,9 @@ B.float = function(...)
         return x * 1.0      -- (x + 0.0 would turn -0.0 into 0.0)
     end
     if type(v) == "string" then
+        if not isascii(v) and rt.H ~= nil then
+            return rt.H("call", "float", v)     -- Unicode digits and spaces: CPython's float()
+        end
         local s = strip_ws(v):lower()
         local sign, word = s:match("^([+-]?)(%a+)$")
         if word == "inf" or word == "infinity" then
@@ -2272,6 +2287,9 @@ B.float = function(...)
         if ok then
             local r = tonumber(s)
             if r then
+                if r == 0 and ssub(s, 1, 1) == "-" then
+                    return -0.0     -- "-0" reads as the integer 0: the sign is the float's
+                end
                 return r * 1.0
             end
         end
@@ -2389,6 +2407,9 @@ end
 B.divmod = rt.divmod
 
 B.ord = function(c)
+    if type(c) == "userdata" and rt.H ~= nil then
+        return rt.H("call", "ord", c)           -- a Python object (bytes): Python's ord
+    end
     if type(c) ~= "string" then
         throw("TypeError", sformat("ord() expected string of length 1, but %s found", tname(c)))
     end
@@ -2420,9 +2441,9 @@ B.chr = function(i)
     return utf8char(x)
 end
 
-local function collect(v)
+local function collect(v, unpacking)
     local r = newlist()
-    local it = rt.iter(v)
+    local it = rt.iter(v, unpacking)
     local n = 0
     while true do
         local ok, x = it()
@@ -2529,6 +2550,12 @@ B.sum = function(v, start)
     local acc = start == nil and 0 or start
     if type(acc) == "string" then
         throw("TypeError", "sum() can't sum strings [use ''.join(seq) instead]")
+    end
+    if type(acc) == "userdata" and rt.H ~= nil then
+        -- a Python object: Python's sum refuses bytes, bytearray and str
+        -- subclasses as the start with its own messages (sum((), start) is
+        -- start otherwise)
+        rt.H("call", "sum", rt.H("tuple"), acc)
     end
     local it = rt.iter(v)
     while true do
@@ -2912,6 +2939,9 @@ function M.list.index(l, x, ...)
         if rawequal(l[i], x) or eq(l[i], x) then
             return i - 1
         end
+    end
+    if getmetatable(l) == TUPLE then    -- (M.tuple.index is this function)
+        throw("ValueError", "tuple.index(x): x not in tuple")
     end
     throw("ValueError", repr(x) .. " is not in list")
 end

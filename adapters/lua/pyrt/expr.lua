@@ -198,14 +198,12 @@ do
     end
 
     B.tdm_extend = function(acc, v)
-        if not iterable(v) then
-            throw("TypeError", sformat("Value after * must be an iterable, not %s", tname(v)))
-        end
         if getmetatable(acc) ~= LIST then
+            -- {*v}: CPython's set update says "'float' object is not iterable"
             rt.set_impl.update(acc, v)
             return acc
         end
-        local it = rt.iter(v)
+        local it = rt.iter(v, "star")
         local n = acc.n
         while true do
             local ok, x = it()
@@ -228,7 +226,7 @@ do
         if not iterable(v) then
             throw("TypeError", sformat("cannot unpack non-iterable %s object", tname(v)))
         end
-        local items = collect(v)
+        local items = collect(v, true)
         local n = items.n
         if n < before + after then
             throw("ValueError", sformat("not enough values to unpack (expected at least %d, " ..

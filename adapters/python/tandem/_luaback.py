@@ -10,6 +10,7 @@ luart's error positions read).
 
 import ast
 import itertools
+import math
 import re
 from typing import Any, Dict, List, Optional, Set, Tuple
 
@@ -135,6 +136,109 @@ _LIB_NY = frozenset(('string', 'table', 'math', 'utf8', 'os', 'io'))
 _CO_NY = frozenset((b'create', b'resume', b'wrap', b'status', b'running', b'isyieldable',
                     b'close'))
 _CMP = {'lt': '<', 'le': '<=', 'gt': '>', 'ge': '>='}
+def _shl(x: int, y: int) -> int:
+    if y <= -64 or y >= 64:
+        return 0
+    x &= 0xFFFFFFFFFFFFFFFF
+    return x << y if y >= 0 else x >> -y
+
+
+_IFOLD = {'add': lambda a, b: a + b, 'sub': lambda a, b: a - b, 'mul': lambda a, b: a * b,
+          'idiv': lambda a, b: a // b if b else None, 'mod': lambda a, b: a % b if b else None,
+          'band': lambda a, b: a & b, 'bor': lambda a, b: a | b, 'bxor': lambda a, b: a ^ b,
+          'shl': _shl, 'shr': lambda a, b: _shl(a, -b)}
+
+
+def _kfold(e: Any) -> Any:
+    """The number a constant expression folds to in Lua's code generator
+    (constfolding: number literals and the arithmetic and bitwise operators
+    on them; no division or modulo by zero, bitwise operands must be
+    integral, a NaN or zero float result is not folded), else None."""
+    k = str(e[0])
+    if k == 'int':
+        return int(e[1])
+    if k == 'float':
+        return float(e[1])
+    if (k == 'and' and _ktruth(e[1]) is True) or (k == 'or' and _ktruth(e[1]) is False):
+        return _kfold(e[2])
+    if k == 'lun' and str(e[1]) in ('unm', 'bnot'):
+        a = _kfold(e[2])
+        if a is None:
+            return None
+        if str(e[1]) == 'bnot':
+            return _ifold(e) if a.__class__ is int or float(a).is_integer() else None
+        r = _lcore.wrap(-a) if a.__class__ is int else -a
+    elif k == 'lbin' and str(e[1]) in ('add', 'sub', 'mul', 'div', 'mod', 'pow', 'idiv',
+                                       'band', 'bor', 'bxor', 'shl', 'shr'):
+        op = str(e[1])
+        a, b = _kfold(e[2]), _kfold(e[3])
+        if a is None or b is None:
+            return None
+        if op in ('div', 'mod', 'idiv') and b == 0:
+            return None
+        if op in _IFOLD and op not in ('add', 'sub', 'mul', 'idiv', 'mod'):
+            return _ifold(e) if a.__class__ is int and b.__class__ is int else None
+        try:
+            if a.__class__ is int and b.__class__ is int and op in _IFOLD:
+                r = _lcore.wrap(_IFOLD[op](a, b))
+            elif op == 'div':
+                r = a / b
+            elif op == 'pow':
+                r = float(a) ** float(b)
+            elif op == 'idiv':
+                r = float(a) // float(b)
+            elif op == 'mod':
+                r = math.fmod(a, b)
+                if (r > 0 and b < 0) or (r < 0 and b != r and b > 0):
+                    r += b
+            else:
+                r = {'add': lambda: float(a) + b, 'sub': lambda: float(a) - b,
+                     'mul': lambda: float(a) * b}[op]()
+        except (OverflowError, ZeroDivisionError, ValueError):
+            return None
+    else:
+        return None
+    if r.__class__ is float and (r != r or r == 0):
+        return None
+    return r
+
+
+def _ktruth(e: Any) -> Optional[bool]:
+    """True/False when e is a constant Lua's code generator tests at compile
+    time (a literal, a folded number), so `e and x` / `e or x` is x with no
+    jump around it; None otherwise."""
+    k = str(e[0])
+    if k in ('str', 'true') or _kfold(e) is not None:
+        return True
+    if k in ('nil', 'false'):
+        return False
+    if (k == 'and' and _ktruth(e[1]) is True) or (k == 'or' and _ktruth(e[1]) is False):
+        return _ktruth(e[2])
+    return None
+
+
+def _ifold(e: Any) -> Optional[int]:
+    """The integer an expression of integer literals folds to, as Lua's
+    constfolding does (none when a divisor is 0), else None."""
+    k = str(e[0])
+    if k == 'int':
+        return int(e[1])
+    if (k == 'and' and _ktruth(e[1]) is True) or (k == 'or' and _ktruth(e[1]) is False):
+        return _ifold(e[2])     # `nil or 0` is the constant 0 for Lua
+    if k == 'lun' and str(e[1]) in ('unm', 'bnot'):
+        a = _ifold(e[2])
+        if a is None:
+            return None
+        return _lcore.wrap(-a if str(e[1]) == 'unm' else ~a)
+    if k == 'lbin' and str(e[1]) in _IFOLD:
+        a, b = _ifold(e[2]), _ifold(e[3])
+        if a is None or b is None:
+            return None
+        r = _IFOLD[str(e[1])](a, b)
+        return None if r is None else _lcore.wrap(r)
+    return None
+
+
 _ARITH = {'add': '+', 'sub': '-', 'mul': '*'}
 _OPFN = {'add': 'add', 'sub': 'sub', 'mul': 'mul', 'div': 'div', 'mod': 'mod',
          'pow': 'pow', 'idiv': 'idiv', 'band': 'band', 'bor': 'bor', 'bxor': 'bxor',
@@ -303,8 +407,18 @@ class Emitter:
             return "upvalue '%s'" % _luaname(str(e[1]))
         if k == 'global':
             return "global '%s'" % _gname(str(e[1]))
+        if (k == 'and' and _ktruth(e[1]) is True) or (k == 'or' and _ktruth(e[1]) is False):
+            return self.desc(e[2])      # folded away by Lua: the value is e[2]'s
         if k == 'index' and e[2][0] == 'str':
-            return "field '%s'" % e[2][1].decode('latin-1')
+            return "field '%s'" % e[2][1].split(b'\0', 1)[0].decode('latin-1')
+        if k == 'index':
+            # Lua 5.4's getobjname: OP_GETI (an integer constant key 0..255,
+            # MAXARG_C) is "integer index"; any other key is in a register
+            # (OP_GETTABLE), named "?"
+            kk = _ifold(e[2])
+            if kk is not None and 0 <= kk <= 255:
+                return "field 'integer index'"
+            return "field '?'"
         if k in ('str',):
             return None
         return None
@@ -384,9 +498,14 @@ class Emitter:
             return '(yield from _gcall(%s, %r%s))' % (self.ex(e[1]), self.desc(e[1]),
                                                      ', ' + args if args else '')
         if k == 'method' and self.fn is not None and self.fn.gen:
+            # the method is looked up before the arguments are evaluated (OP_SELF)
+            to = self.t()
+            o = self.ex(e[1])
+            name = _mname(e[2])
             args = self.arglist(e[3:])
-            return '(yield from _ginvoke(%s, %r, %r%s))' % (
-                self.ex(e[1]), _mname(e[2]), self.desc(e[1]), ', ' + args if args else '')
+            return '(yield from _gcall((yield from _gmlook((%s := %s), %r, %r)), %r, %s%s))' % (
+                to, o, name, self.desc(e[1]), "method '%s'" % name.decode('latin-1'), to,
+                ', ' + args if args else '')
         if k == 'call' and self.is_self_call(e):
             if self.twin_name and len(e) - 2 == len(self.fn_params) \
                     and all(not self.multi(a) and self.is_int(a) for a in e[2:]):
@@ -400,11 +519,13 @@ class Emitter:
             return '(%s if (%s := %s).__class__ is FunctionType else _callable(%s, %r))(%s)' % (
                 tf, tf, self.ex(f), tf, d, args)
         if k == 'method':
+            # the method is looked up before the arguments are evaluated (OP_SELF)
+            to = self.t()
             o = self.ex(e[1])
             name = _mname(e[2])
             args = self.arglist(e[3:])
-            return '_invoke(%s, %r, %r%s)' % (o, name, self.desc(e[1]),
-                                               ', ' + args if args else '')
+            return '_invokef(_mlook((%s := %s), %r, %r), %r, %s%s)' % (
+                to, o, name, self.desc(e[1]), name, to, ', ' + args if args else '')
         if k == 'vararg':
             return 'retv(VA)'
         raise AssertionError(k)
@@ -822,8 +943,12 @@ class Emitter:
         return '_ix(%s, %s, %r)' % (t, key, d)
 
     def odesc(self, e: Any) -> Optional[str]:
-        if str(e[0]) == 'str':
-            return "constant '%s'" % e[1].decode('latin-1')
+        k = str(e[0])
+        if (k == 'and' and _ktruth(e[1]) is True) or (k == 'or' and _ktruth(e[1]) is False):
+            return self.odesc(e[2])     # folded away by Lua: the operand is e[2]
+        if k == 'str':
+            # Lua formats the name with %s: it ends at the first NUL
+            return "constant '%s'" % e[1].split(b'\0', 1)[0].decode('latin-1')
         return self.desc(e)
 
     def is_yield(self, f: Any) -> bool:
@@ -1164,6 +1289,11 @@ class Emitter:
             self.emit_typed(f, ind + 1)
         self.block(f.body[1:], ind + 1)
         self.out(ind + 1, self.last_line(f), 'return NORES')
+        if f.gen:
+            # a generator body whose possible yields all folded away (a
+            # negated literal is no metamethod) must stay a generator: the
+            # coroutine machinery starts it with send()
+            self.out(ind + 1, self.last_line(f), 'yield  # (never reached: a generator)')
         if f.gen and not twin_gen:
             self.out(ind, f.line, '%s = _luaco(%s)  # may yield: a generator' % (final, pyname))
         self.fn = parent
@@ -1699,7 +1829,9 @@ class Emitter:
             rec = self.push_loop('repeat')
             body = list(s[2][1:])
             cond = s[3]
-            self.block(body + [['_until', ln, cond]], ind + 1)
+            # (repeat LINE BLOCK COND [UNTIL-LINE]): the test's errors are
+            # at the condition's line
+            self.block(body + [['_until', int(s[4]) if len(s) > 4 else ln, cond]], ind + 1)
             self.loops.pop()
             self.after_loop(rec, ind, ln)
             return

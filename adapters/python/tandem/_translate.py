@@ -1508,6 +1508,24 @@ def _delitem(o: Any, k: Any) -> None:
     del o[k]
 
 
+def _unpackiter(o: Any, star: Any) -> Any:
+    """iter() for a, b = o or [*o]: CPython's messages."""
+    try:
+        return iter(o)
+    except TypeError:
+        t = type(o)
+
+        # CPython's test: no tp_iter and not a sequence (looked up on the
+        # type's own MRO: an IntEnum member's class has a metaclass __iter__)
+        def has(name: str) -> bool:
+            return any(name in vars(k) for k in t.__mro__)
+        if not has("__iter__") and (not has("__getitem__") or issubclass(t, dict)):
+            raise TypeError(("Value after * must be an iterable, not %s" if star else
+                             "cannot unpack non-iterable %s object")
+                            % t.__name__) from None
+        raise
+
+
 def _isinstance(o: Any, cls: Any) -> bool:
     return isinstance(o, getattr(builtins, cls) if isinstance(cls, str) else cls)
 
@@ -1531,6 +1549,7 @@ _PURE_OPS: Dict[str, Any] = {
     "tname": lambda o: type(o).__name__, "isinstance": _isinstance,
     "truth": bool, "repr": repr, "str": str, "hash": hash, "range": range,
     "iter": iter, "next": lambda it: next(it, _MISSING), "missing": lambda: _MISSING,
+    "unpackiter": _unpackiter,
 }
 _INT64 = range(-2 ** 63, 2 ** 63)
 _COPIED = (float, str, bool, type(None))

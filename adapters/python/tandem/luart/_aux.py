@@ -29,6 +29,29 @@ _FORITER = iter_for.__code__     # calls from it are named 'for iterator'
 METHODS = set()
 
 
+# code objects of the runtime's method calls (lemit._invoke: o:name(...),
+# its `name` local; lemit._gcall in yielding code, its `desc` "method 'x'")
+INVOKERS = set()
+GCALLS = set()
+
+
+def _method_name(c):
+    """The method name when the library function whose caller frame is c was
+    called by a method call of translated code, else None."""
+    while c is not None and c.f_code.co_filename in RTFILES and c.f_code not in CFUNCS:
+        code = c.f_code
+        if code in INVOKERS:
+            name = c.f_locals.get('name')
+            return name.decode('latin-1') if name.__class__ is bytes else None
+        if code in GCALLS:
+            d = c.f_locals.get('desc')
+            if d.__class__ is str and d.startswith("method '") and d.endswith("'"):
+                return d[8:-1]
+            return None
+        c = c.f_back
+    return None
+
+
 def argerror(n, fname, msg):
     """luaL_argerror: the function is named as the call site names it; we
     cannot see the call site's expression, so a call from translated code
@@ -55,6 +78,15 @@ def argerror(n, fname, msg):
             # self as 0: a bad self means the call was not `f:m(...)` but
             # `f.m(x, ...)`, numbered from self as a C function's call is
             n += 1 if from_c or n == 0 else 0
+        elif not from_c:
+            m = _method_name(f.f_back)
+            if m is not None:
+                # called as o:name(...) (namewhat "method"): self is not
+                # counted, and the function is named by the call site
+                n -= 1
+                fname = m
+                if n == 0:
+                    liberror("calling '%s' on bad self (%s)" % (fname, msg))
     liberror("bad argument #%d to '%s' (%s)" % (n, fname, msg))
 
 

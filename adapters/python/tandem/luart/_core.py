@@ -147,9 +147,13 @@ def where(level, frame=None):
 
 def rterror(msg):
     """A runtime error raised by an operator: position of the running Lua
-    function (luaG_runerror)."""
+    function (luaG_runerror). Names in a str message (variable
+    information) are Lua's bytes decoded as latin-1."""
     if msg.__class__ is str:
-        msg = msg.encode()
+        try:
+            msg = msg.encode('latin-1')
+        except UnicodeEncodeError:
+            msg = msg.encode()
     raise LuaError(where(1, sys._getframe(1)) + msg)
 
 
@@ -533,6 +537,18 @@ def type_name(v):
     return 'userdata'
 
 
+def objtypename(v):
+    """luaT_objtypename, the type in operator messages: a table's
+    metatable's __name when it is a string (read raw), else type_name."""
+    if v.__class__ is LuaTable:
+        m = v.meta
+        if m is not None:
+            n = m.hash.get(b'__name') if m.__class__ is LuaTable else None
+            if n.__class__ is bytes:
+                return n.split(b'\0', 1)[0].decode('latin-1')
+    return type_name(v)
+
+
 # ---------------------------------------------------------------- numbers
 
 _WS = rb'[ \t\n\v\f\r]*'
@@ -715,7 +731,7 @@ def call(f, *args):
         return f(*args)
     h = metamethod(f, b'__call')
     if h is None:
-        rterror('attempt to call a %s value' % type_name(f))
+        rterror('attempt to call a %s value' % objtypename(f))
     return call(h, f, *args)
 
 
@@ -778,7 +794,7 @@ def _index_meta(o, k):
         else:
             h = metamethod(o, b'__index')
             if h is None:
-                rterror('attempt to index a %s value' % type_name(o))
+                rterror('attempt to index a %s value' % objtypename(o))
         if h.__class__ is not _FuncType and not isfunc(h):
             o = h
             continue
@@ -823,7 +839,7 @@ def _setindex_meta(o, k, v):
         else:
             h = metamethod(o, b'__newindex')
             if h is None:
-                rterror('attempt to index a %s value' % type_name(o))
+                rterror('attempt to index a %s value' % objtypename(o))
         if h.__class__ is not _FuncType and not isfunc(h):
             o = h
             continue
@@ -857,7 +873,7 @@ def length(v):
         return len(v)
     h = metamethod(v, b'__len')
     if h is None:
-        rterror('attempt to get length of a %s value' % type_name(v))
+        rterror('attempt to get length of a %s value' % objtypename(v))
     return first(call(h, v, v))
 
 
@@ -976,6 +992,12 @@ def arith(ev, a, b):
     x = tonum(a)
     y = tonum(b)
     if x is not None and y is not None:
+        if y == 0 and y.__class__ is int and x.__class__ is int and \
+                (a.__class__ is bytes or b.__class__ is bytes) and ev in (b'__mod', b'__idiv'):
+            # a string operand: the string library's metamethod computes it
+            # (lua_arith in a C function), so Lua's error has no position
+            raise LuaError(b"attempt to perform 'n%0'" if ev == b'__mod'
+                           else b'attempt to divide by zero')
         return _arith_num(ev, x, y)
     opname = ev[2:].decode()
     if a.__class__ is bytes:        # the string library's metamethod (trymt)
@@ -990,7 +1012,7 @@ def arith(ev, a, b):
     if h is not None:
         return first(call(h, a, b))
     bad = b if a.__class__ in (int, float) else a
-    rterror('attempt to perform arithmetic on a %s value' % type_name(bad))
+    rterror('attempt to perform arithmetic on a %s value' % objtypename(bad))
 
 
 def add(a, b):
@@ -1079,7 +1101,7 @@ def unm(a):
     h = metamethod(a, b'__unm')
     if h is not None:
         return first(call(h, a, a))
-    rterror('attempt to perform arithmetic on a %s value' % type_name(a))
+    rterror('attempt to perform arithmetic on a %s value' % objtypename(a))
 
 
 # ---------------------------------------------------------------- bitwise
@@ -1106,7 +1128,7 @@ def bitwise(ev, a, b):
     if a.__class__ in (int, float) and b.__class__ in (int, float):
         rterror('number has no integer representation')
     bad = b if a.__class__ in (int, float) else a
-    rterror('attempt to perform bitwise operation on a %s value' % type_name(bad))
+    rterror('attempt to perform bitwise operation on a %s value' % objtypename(bad))
 
 
 def _shl(x, n):
@@ -1173,7 +1195,7 @@ def bnot(a):
         return first(call(h, a, a))
     if a.__class__ is float:
         rterror('number has no integer representation')
-    rterror('attempt to perform bitwise operation on a %s value' % type_name(a))
+    rterror('attempt to perform bitwise operation on a %s value' % objtypename(a))
 
 
 # ---------------------------------------------------------------- concat
@@ -1199,7 +1221,7 @@ def concat(a, b):
     if h is not None:
         return first(call(h, a, b))
     bad = b if x is not None else a
-    rterror('attempt to concatenate a %s value' % type_name(bad))
+    rterror('attempt to concatenate a %s value' % objtypename(bad))
 
 
 def concatn(*vals):
@@ -1265,8 +1287,8 @@ def rawequal(a, b):
 
 
 def _cmperror(a, b):
-    t1 = type_name(a)
-    t2 = type_name(b)
+    t1 = objtypename(a)
+    t2 = objtypename(b)
     if t1 == t2:
         rterror('attempt to compare two %s values' % t1)
     rterror('attempt to compare %s with %s' % (t1, t2))
@@ -1329,7 +1351,7 @@ def truth(v):
 # ---------------------------------------------------------------- numeric for
 
 def _forerror(v, what):
-    rterror("bad 'for' %s (number expected, got %s)" % (what, type_name(v)))
+    rterror("bad 'for' %s (number expected, got %s)" % (what, objtypename(v)))
 
 
 def _forlimit(init, lim, step):
@@ -1443,7 +1465,7 @@ def iter_for(f, s=None, ctl=None, *_):
 
 def forcall_error(f):
     """Lua's error for a generic for whose iterator cannot be called."""
-    rterror("attempt to call a %s value (for iterator 'for iterator')" % type_name(f))
+    rterror("attempt to call a %s value (for iterator 'for iterator')" % objtypename(f))
 
 
 def iter_in_pairs(t):

@@ -22,7 +22,7 @@ import sys
 import weakref
 
 from ._core import (LuaError, isfunc, LuaTable, liberror, libwhere, where, Multi, allv, call, cfunc,
-                    metamethod, CHUNKS, _RTFILES)
+                    metamethod, CHUNKS, _RTFILES, QUALNAMES)
 from ._aux import NA, checkany, typeerror
 from .lbase import error_value, xpcall_handle, lua_pcall, lua_xpcall, close_value
 
@@ -171,8 +171,22 @@ def gfunc(f):
     return None
 
 
+def _gyield(*args):
+    """coroutine.yield as the body of a pcall/xpcall in yielding code
+    (`pcall(coroutine.yield, v)`: Lua 5.4 yields through the pcall)."""
+    return yret((yield args), args)
+
+
 def _pbody(f):
-    """(body, isgen) of what pcall/xpcall call in yielding code."""
+    """(body, isgen) of what pcall/xpcall call in yielding code:
+    coroutine.yield itself and pcall/xpcall (pcall(pcall, coroutine.yield,
+    v)) run in the chain too."""
+    if f is co_yield:
+        return _gyield, True
+    if f is lua_pcall:
+        return gpcall, True
+    if f is lua_xpcall:
+        return gxpcall, True
     g = gfunc(f)
     if g is not None:
         return g, True
@@ -487,6 +501,11 @@ def gxpcall(f=NA, msgh=NA, *args):
         return Multi((True,) + r)
     return Multi((True, r))
 
+
+# named as the functions they stand for when another function (a pcall
+# around them) calls them: pcall(xpcall, f) in yielding code
+QUALNAMES.setdefault(gpcall.__code__, 'pcall')
+QUALNAMES.setdefault(gxpcall.__code__, 'xpcall')
 
 _CATCHERS = frozenset((lua_pcall.__code__, lua_xpcall.__code__, gpcall.__code__,
                        gxpcall.__code__))

@@ -11,6 +11,7 @@ import sys
 import types
 from typing import Any, Dict, Optional, Tuple
 
+from . import _aux as _laux
 from . import _core as _lcore
 from . import lbase as _lbase
 from . import lcoro as _lcoro
@@ -41,7 +42,7 @@ def _callv(f: Any, desc: Optional[str], *args: Any) -> Any:
     h = _lcore.metamethod(f, b'__call')
     if h is None:
         _lcore.rterror('attempt to call a %s value%s' % (
-            _lcore.type_name(f), ' (%s)' % desc if desc else ''))
+            _lcore.objtypename(f), ' (%s)' % desc if desc else ''))
     return _lcore.call(h, f, *args)
 
 
@@ -55,7 +56,7 @@ def _callable(f: Any, desc: Optional[str]) -> Any:
     if h is None:
         def fail(*args: Any) -> Any:
             _lcore.rterror('attempt to call a %s value%s' % (
-                _lcore.type_name(f), ' (%s)' % desc if desc else ''))
+                _lcore.objtypename(f), ' (%s)' % desc if desc else ''))
         return fail
     return lambda *args: _lcore.call(h, f, *args)
 
@@ -64,7 +65,7 @@ def _ixv(o: Any, k: Any, desc: Optional[str]) -> Any:
     """o[k] where o is not a plain table: __index, or Lua's error naming o."""
     if o.__class__ is not LuaTable and _lcore.metamethod(o, b'__index') is None:
         _lcore.rterror('attempt to index a %s value%s' % (
-            _lcore.type_name(o), ' (%s)' % desc if desc else ''))
+            _lcore.objtypename(o), ' (%s)' % desc if desc else ''))
     return _lcore.index(o, k)
 
 
@@ -78,7 +79,7 @@ def _ix(o: Any, k: Any, desc: Optional[str]) -> Any:
 def _setixv(o: Any, k: Any, v: Any, desc: Optional[str]) -> None:
     if o.__class__ is not LuaTable and _lcore.metamethod(o, b'__newindex') is None:
         _lcore.rterror('attempt to index a %s value%s' % (
-            _lcore.type_name(o), ' (%s)' % desc if desc else ''))
+            _lcore.objtypename(o), ' (%s)' % desc if desc else ''))
     _lcore.setindex(o, k, v)
 
 
@@ -91,6 +92,32 @@ def _invoke(o: Any, name: bytes, desc: str, *args: Any) -> Any:
     if f.__class__ is types.FunctionType:
         return f(o, *args)
     return _callv(f, "method '%s'" % name.decode('latin-1'), o, *args)
+
+
+def _mlook(o: Any, name: bytes, desc: str) -> Any:
+    """The function o:name(...) calls, looked up before the arguments are
+    evaluated, as Lua's OP_SELF does (an error indexing o, or an __index
+    function's effects, come before the arguments')."""
+    if o.__class__ is LuaTable:
+        return _lcore.index(o, name)
+    return _ixv(o, name, desc)
+
+
+def _invokef(f: Any, name: bytes, o: Any, *args: Any) -> Any:
+    """o:name(args) with f = _mlook(o, name, ...) evaluated first."""
+    if f.__class__ is types.FunctionType:
+        return f(o, *args)
+    return _callv(f, "method '%s'" % name.decode('latin-1'), o, *args)
+
+
+def _gmlook(o: Any, name: bytes, desc: str) -> Any:
+    """_mlook inside a yielding function (an __index function may yield)."""
+    if o.__class__ is LuaTable:
+        f = o.hash.get(name)
+        if f is None:
+            f = yield from _gix(o, name, desc)
+        return f
+    return (yield from _gix(o, name, desc))
 
 
 _ARITH_DESC = {'add', 'sub', 'mul', 'div', 'mod', 'pow', 'idiv', 'unm'}
@@ -110,9 +137,13 @@ def _opv(op: Any, descs: Tuple[Optional[str], Optional[str]], *args: Any) -> Any
                 raise
             if b'number has no integer representation' in v:
                 for a, d in zip(args, descs):
-                    if a.__class__ is float and d and not a.is_integer():
-                        e.value = v.replace(b'number has', ('number (%s) has' % d).encode(), 1)
-                        e.args = (e.value,)
+                    # the first float without an integer value or out of
+                    # range is the culprit (luaG_tointerror); named if it can be
+                    if a.__class__ is float and not (
+                            a.is_integer() and -2.0 ** 63 <= a < 2.0 ** 63):
+                        if d:
+                            e.value = v.replace(b'number has', ('number (%s) has' % d).encode('latin-1'), 1)
+                            e.args = (e.value,)
                         break
                 raise
             for a, d in zip(args, descs):
@@ -136,7 +167,7 @@ def _opv(op: Any, descs: Tuple[Optional[str], Optional[str]], *args: Any) -> Any
                     bad = d
                     break
             if bad:
-                e.value = v + (' (%s)' % bad).encode()
+                e.value = v + (' (%s)' % bad).encode('latin-1')
                 e.args = (e.value,)
         raise
 
@@ -624,6 +655,10 @@ def _libget(s: Any, H: Any, k1: bytes, k2: bytes) -> Any:
 
 
 _co_yield = _lcoro.co_yield
+# argument errors of library functions called as methods count self out
+_laux.INVOKERS.add(_invoke.__code__)
+_laux.INVOKERS.add(_invokef.__code__)
+_laux.GCALLS.add(_gcall.__code__)
 _yret = _lcoro.yret
 _lua_pcall = _lbase.lua_pcall
 _lua_xpcall = _lbase.lua_xpcall
@@ -644,6 +679,7 @@ def emit_globals(env: LuaTable, uv: Any = None) -> Dict[str, Any]:
              FunctionType=types.FunctionType, Multi=Multi, NORES=NORES, LuaTable=LuaTable,
              _adj=_adj, _ix=_ix, _callv=_callv, _callable=_callable, _ixv=_ixv,
              _setixv=_setixv, _invoke=_invoke, _opv=_opv, _co_yield=_co_yield,
+             _mlook=_mlook, _invokef=_invokef, _gmlook=_gmlook,
              _GFor=_GFor, _gforin=_gforin, _gop=_gop, _gun=_gun, _gsetix=_gsetix,
              _gforend=_gforend, _FC=_ForinClose,
              _gclose=_gclose,

@@ -67,8 +67,11 @@ def m_fmod(a=NA, b=NA, *_):
             return 0
         r = abs(a) % abs(b)
         return -r if a < 0 else r       # C's truncating remainder
-    a = float(checknum(a, 1, 'fmod'))
+    # fmod(luaL_checknumber(L, 1), luaL_checknumber(L, 2)): the C compiler
+    # lua5.4 is built with evaluates the second argument first, so when
+    # both are bad Lua names #2
     b = float(checknum(b, 2, 'fmod'))
+    a = float(checknum(a, 1, 'fmod'))
     return _fmodf(a, b)
 
 
