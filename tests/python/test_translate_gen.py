@@ -1318,3 +1318,24 @@ def test_close_error_on_loop_exit_is_unraisable(lua, monkeypatch):
     assert o_close_raises() == "no"
     assert lua.translate(o_close_raises)() == "no"
     assert seen == [(ValueError, "from finally")] * 2
+
+
+def echo_types():
+    v = yield None
+    while True:
+        v = yield (type(v).__name__, v)
+
+
+@pytest.mark.parametrize("sent", [b"ab", 2 ** 70, -(2 ** 64), "h\u00e9", 1.5, None, True])
+def test_values_sent_from_python_keep_their_type(lua, sent):
+    """A translated generator resumed from Python (LuaGenerator.send) gets
+    bytes and ints past 64 bits as CPython's generator does: its step
+    function has the translated calling convention (TDM_VF_XLATED). A str
+    arrived as str before; bytes arrived as a str and 2**70 raised
+    OverflowError."""
+    native = echo_types()
+    next(native)
+    g = lua.translate(echo_types)()
+    next(g)
+    assert g.send(sent) == native.send(sent)
+    assert type(g.send(sent)[1]) is type(sent)
