@@ -51,6 +51,8 @@ import re
 import sys
 from typing import Any, List, Optional, Tuple
 
+from xlate_same import limit_memory
+
 INTS = ["0", "1", "-1", "2", "3", "7", "-7", "10", "255", "100", "math.maxinteger",
         "math.mininteger", "(math.maxinteger - 1)", "0x7fffffff", "(1 << 62)", "0xff",
         "(-math.maxinteger)", "5", "-3", "0x10"]
@@ -935,15 +937,6 @@ def outcome(f: Any, args: tuple, seconds: float = 10.0) -> Tuple[str, Any]:
     return ('ok', r if isinstance(r, tuple) else (r,))
 
 
-def limit_memory(gigabytes: int = 3) -> None:
-    """A generated program may ask for gigabytes: cap the address space
-    (not under the sanitizers, whose shadow memory is reserved up front)."""
-    import os
-    import resource
-    if not os.environ.get("TANDEM_SANITIZER"):
-        resource.setrlimit(resource.RLIMIT_AS, (gigabytes << 30, gigabytes << 30))
-
-
 def same(native: Tuple[str, Any], translated: Tuple[str, Any]) -> bool:
     if native[0] != translated[0]:
         return False
@@ -1020,7 +1013,7 @@ def run(n: int, seed: int, lua: Any = None, verbose: bool = True) -> List[str]:
 if __name__ == "__main__":
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 100
     seed = int(sys.argv[2]) if len(sys.argv) > 2 else 1
-    limit_memory()
+    limit_memory(3)
     bad = run(n, seed)
     print("DIFFERENCES", len(bad))
     sys.exit(1 if bad else 0)

@@ -7,33 +7,12 @@ import pytest
 
 import tandem
 import xlate_fuzz
-from xlate_same import same
+from xlate_same import fuzz_child, same
 
 
 @pytest.fixture(scope="module")
 def lua():
     return tandem.LuaRuntime()
-
-
-def _limited() -> None:
-    # a generated program may ask for gigabytes ([x] * 10**8 is legal on both
-    # sides): each seed runs in a child with 4 GB of address space. ASan
-    # reserves terabytes of shadow memory up front, so under the sanitizers
-    # the cap is ASan's own max_allocation_size_mb instead (see _env).
-    import os
-    import resource
-    if not os.environ.get("TANDEM_SANITIZER"):
-        resource.setrlimit(resource.RLIMIT_AS, (4 << 30, 4 << 30))
-
-
-def _env() -> dict:
-    import os
-    import sys
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
-        [os.path.dirname(os.path.abspath(__file__))] + sys.path))
-    if env.get("TANDEM_SANITIZER"):
-        env["ASAN_OPTIONS"] = env.get("ASAN_OPTIONS", "") + ":max_allocation_size_mb=4096"
-    return env
 
 
 @pytest.mark.parametrize("n, seed, grammar",
@@ -48,13 +27,10 @@ def test_no_silent_difference(n, seed, grammar):
     float `**` overflow, and bytes and big ints given to a nested translated
     function by Python (a Python list's sort with a translated key) or as
     keyword arguments copied as str / refused with OverflowError."""
-    import subprocess
-    import sys
     code = ("import xlate_fuzz\nbad = xlate_fuzz.run(%d, %d, verbose=False, typed=%r, stmts=%r)\n"
             "print('\\n'.join(bad[:3]))\nprint('BAD', len(bad))\n"
             % (n, seed, grammar == "typed", grammar == "stmts"))
-    r = subprocess.run([sys.executable, "-c", code], env=_env(), capture_output=True, text=True,
-                       timeout=600, preexec_fn=_limited)
+    r = fuzz_child(code, 4)     # each seed in a child with 4 GB of address space
     assert r.returncode == 0, r.stderr[-2000:]
     assert r.stdout.rstrip().endswith("BAD 0"), r.stdout[-3000:]
 

@@ -164,3 +164,32 @@ def count_host_ops(run):
     finally:
         _translate._Hooks._op = orig
     return cnt
+
+
+def limit_memory(gigabytes: int) -> None:
+    """Cap this process's address space: a generated program may ask for
+    gigabytes ([x] * 10**8 is legal in both languages). Not under the
+    sanitizers: ASan reserves terabytes of shadow memory up front, and
+    fuzz_child caps its allocations instead."""
+    import os
+    import resource
+    if not os.environ.get("TANDEM_SANITIZER"):
+        resource.setrlimit(resource.RLIMIT_AS, (gigabytes << 30, gigabytes << 30))
+
+
+def fuzz_child(code: str, gigabytes: int, timeout: int = 600):
+    """Run `code` in a child Python with tests/python importable and its
+    memory capped at `gigabytes` (limit_memory; ASan's own
+    max_allocation_size_mb under the sanitizers): the fuzzers' seeds in
+    make test. The CompletedProcess, output as text."""
+    import os
+    import subprocess
+    import sys
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+        [os.path.dirname(os.path.abspath(__file__))] + sys.path))
+    if env.get("TANDEM_SANITIZER"):
+        env["ASAN_OPTIONS"] = (env.get("ASAN_OPTIONS", "")
+                               + ":max_allocation_size_mb=%d" % (gigabytes << 10))
+    return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                          text=True, timeout=timeout,
+                          preexec_fn=lambda: limit_memory(gigabytes))
