@@ -124,12 +124,8 @@ class Boundary:
             return v
         lt = self.lua_type(v)
         if lt == 'table':
-            views = self.views
-            r = views.get(id(v))
-            if r is not None:
-                view = r()
-                if view is not None:
-                    return view
+            # a table proxy of another class than tcls (another module
+            # instance's): new_view finds its view as the fast path does
             return self.new_view(v)
         if lt == 'function':
             done = self.per.get(v)
@@ -604,7 +600,7 @@ class Boundary:
     def make_view(self, t: Any) -> LuaTable:
         """A view of the Lua table t: an empty LuaTable whose metatable
         holds the shared metamethods (view_fns) and t (its _Box)."""
-        f = self.vfns[0] or self.view_fns()
+        f = self.view_fns()
         view = LuaTable()
         view.meta = LuaTable(None, {b'__index': f[0], b'__newindex': f[1], b'__len': f[2],
                                     b'__pairs': f[3], _VIEW_OF: _Box(t, self)})
