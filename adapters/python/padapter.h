@@ -332,6 +332,8 @@ TDMI_FUNC int tdmP_coro_init_type(PyObject *m, tdmP_Module *ms);
 /* This adapter's language table (open: tdmP_boot, close: tdmP_detach). */
 TDMI_DATA const tdmR_Lang tdmP_lang;
 TDMI_FUNC int tdmP_misc_init_types(PyObject *m, tdmP_Module *ms);
+/* _tandem._index(rt, obj, key[, val]): Lua's indexing of a Python object */
+TDMI_FUNC PyObject *tdmP_index_of(PyObject *m, PyObject *const *args, Py_ssize_t nargs);
 
 /* ---- pboot.c ------------------------------------------------------------ */
 /* tdmR_Lang.open: start CPython if the process has none (libpython loaded

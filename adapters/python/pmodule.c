@@ -281,6 +281,11 @@ static PyObject *m_peek(PyObject *m, PyObject *const *args, Py_ssize_t nargs)
     return tdmP_peek_or(m, args, nargs);
 }
 
+static PyObject *m_index(PyObject *m, PyObject *const *args, Py_ssize_t nargs)
+{
+    return tdmP_index_of(m, args, nargs);
+}
+
 static PyObject *m_unpack(PyObject *m, PyObject *args)
 {
     return tdmP_unpack_table(m, args);
@@ -388,6 +393,9 @@ static PyMethodDef module_methods[] = {
     {"_peek", (PyCFunction)(void (*)(void))m_peek, METH_FASTCALL,
      "_peek(t, k, miss[, 'len']): t[k] (#t) of a Lua table without a metatable, read raw;"
      " miss when that cannot be done without a frame."},
+    {"_index", (PyCFunction)(void (*)(void))m_index, METH_FASTCALL,
+     "_index(rt, obj, key[, val]): obj[key] (obj[key] = val) as Lua code of rt indexes"
+     " a Python object; the Python value."},
     {"_unpack_table", m_unpack, METH_O,
      "(args, kwargs) when args is one Lua table, else None."},
     {"_lua_args", make_args, METH_O, "python.args{...}: arguments from a Lua table."},

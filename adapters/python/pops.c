@@ -315,21 +315,28 @@ static PyObject *attr_name(tdmP_State *st, PyObject *obj, PyObject *name, int se
     return name;
 }
 
+/* obj.name from Lua: the attribute getter, or the attribute through the
+   filter. New reference or NULL raised. */
+static PyObject *getattr_of(tdmP_State *st, PyObject *obj, PyObject *name)
+{
+    if (st->attr_getter != NULL) {
+        return PyObject_CallFunctionObjArgs(st->attr_getter, obj, name, NULL);
+    }
+    if (st->attribute_filter == NULL && PyUnicode_CheckExact(name)) {
+        return PyObject_GetAttr(obj, name);     /* what attr_name would give */
+    }
+    PyObject *n = attr_name(st, obj, name, 0), *v = n ? PyObject_GetAttr(obj, n) : NULL;
+    Py_XDECREF(n);
+    return v;
+}
+
 static int op_getattr(tdmP_State *st, tdmS_Frame *f, PyObject *obj)
 {
-    PyObject *name = arg(st, f, 1), *v = NULL;
+    PyObject *name = arg(st, f, 1);
     if (name == NULL) {
         return -1;
     }
-    if (st->attr_getter != NULL) {
-        v = PyObject_CallFunctionObjArgs(st->attr_getter, obj, name, NULL);
-    } else if (st->attribute_filter == NULL && PyUnicode_CheckExact(name)) {
-        v = PyObject_GetAttr(obj, name);    /* what attr_name would give */
-    } else {
-        PyObject *n = attr_name(st, obj, name, 0);
-        v = n ? PyObject_GetAttr(obj, n) : NULL;
-        Py_XDECREF(n);
-    }
+    PyObject *v = getattr_of(st, obj, name);
     Py_DECREF(name);
     return push_new(st, f, v);
 }
@@ -401,23 +408,28 @@ static int op_bind(tdmP_State *st, tdmS_Frame *f, PyObject *fn)
     return push_new(st, f, r);
 }
 
+/* obj.name = val from Lua: the attribute setter, or the attribute through
+   the filter. 0, or -1 raised. */
+static int setattr_of(tdmP_State *st, PyObject *obj, PyObject *name, PyObject *val)
+{
+    if (st->attr_setter != NULL) {
+        PyObject *r = PyObject_CallFunctionObjArgs(st->attr_setter, obj, name, val, NULL);
+        Py_XDECREF(r);
+        return r ? 0 : -1;
+    }
+    PyObject *n = attr_name(st, obj, name, 1);
+    int rc = n ? PyObject_SetAttr(obj, n, val) : -1;
+    Py_XDECREF(n);
+    return rc;
+}
+
 static int op_setattr(tdmP_State *st, tdmS_Frame *f, PyObject *obj)
 {
     PyObject *name = arg(st, f, 1), *val = NULL;
     int rc = -1;
-    if (name == NULL || (val = arg(st, f, 2)) == NULL) {
-        goto done;
+    if (name != NULL && (val = arg(st, f, 2)) != NULL) {
+        rc = setattr_of(st, obj, name, val);
     }
-    if (st->attr_setter != NULL) {
-        PyObject *r = PyObject_CallFunctionObjArgs(st->attr_setter, obj, name, val, NULL);
-        rc = r ? 0 : -1;
-        Py_XDECREF(r);
-    } else {
-        PyObject *n = attr_name(st, obj, name, 1);
-        rc = n ? PyObject_SetAttr(obj, n, val) : -1;
-        Py_XDECREF(n);
-    }
-done:
     Py_XDECREF(name);
     Py_XDECREF(val);
     return rc;
@@ -447,6 +459,37 @@ static int op_item(tdmP_State *st, tdmS_Frame *f, PyObject *obj, int op)
     }
     Py_DECREF(key);
     return rc;
+}
+
+/* _tandem._index(rt, obj, key[, val]): obj[key] (obj[key] = val) as Lua
+   code of the runtime rt indexes a Python object of the default protocol
+   (the TDM_OP_INDEX and TDM_OP_NEWINDEX rules of dispatch below), with key
+   and val the Python values the bridge gives for the Lua ones. The result
+   is the Python value, not yet converted for Lua. Translated code (the
+   Lua -> Python direction) runs Lua's indexing of a Python object here,
+   without a crossing into Lua and back. */
+PyObject *tdmP_index_of(PyObject *m, PyObject *const *args, Py_ssize_t nargs)
+{
+    tdmP_Module *ms = tdmP_modstate(m);
+    if ((nargs != 3 && nargs != 4) || !PyObject_TypeCheck(args[0], ms->runtime_type)) {
+        PyErr_SetString(PyExc_TypeError, "_index(runtime, obj, key[, val])");
+        return NULL;
+    }
+    tdmP_Runtime *r = (tdmP_Runtime *)args[0];
+    if (tdmP_check_open(r) < 0) {
+        return NULL;
+    }
+    tdmP_State *st = r->st;
+    PyObject *obj = args[1], *key = args[2];
+    if (nargs == 3) {
+        if (st->attr_getter == NULL && has_getitem(obj)) {
+            return PyObject_GetItem(obj, key);
+        }
+        return getattr_of(st, obj, key);
+    }
+    int rc = st->attr_setter == NULL && has_getitem(obj)
+             ? PyObject_SetItem(obj, key, args[3]) : setattr_of(st, obj, key, args[3]);
+    return rc < 0 ? NULL : Py_NewRef(Py_None);
 }
 
 static PyObject *arith(int sub, PyObject *a, PyObject *b)

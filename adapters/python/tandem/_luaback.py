@@ -701,9 +701,12 @@ class Emitter:
                             self.ixslow(t, str(kk[1]), d)))
             kt, a = self.t(), self.t()
             if self.is_int(kk):
-                return ('(%s if (%s := %s).__class__ is LuaTable and 0 < (%s := %s) <= '
+                # the key is evaluated whatever the object is (`&`): the
+                # slow path indexes anything else with it
+                return ('(%s if ((%s := %s).__class__ is LuaTable) & (0 < (%s := %s)) and %s <= '
                         'len(%s := %s.arr) and (%s := %s[%s - 1]) is not None else %s)' % (
-                            v, t, o, kt, self.ex(kk), a, t, v, a, kt, self.ixslow(t, kt, d)))
+                            v, t, o, kt, self.ex(kk), kt, a, t, v, a, kt,
+                            self.ixslow(t, kt, d)))
             return ('(%s if ((%s := %s).__class__ is LuaTable) & ((%s := %s).__class__ is int) '
                     'and 0 < %s <= len(%s := %s.arr) and (%s := %s[%s - 1]) is not None '
                     'else %s)' % (v, t, o, kt, self.ex(kk), kt, a, t, v, a, kt,

@@ -54,7 +54,7 @@ class Boundary:
                                      weakref.WeakKeyDictionary(),
                                      weakref.WeakValueDictionary(),
                                      weakref.WeakKeyDictionary(),
-                                     [64], [None], _thread.RLock(), [None])
+                                     [64], [None], _thread.RLock(), [None], {})
         # id(Lua table proxy) -> weak reference to its view, while the view
         # lives (it holds the proxy, so the id is its proxy's while it does)
         self.views: Dict[int, Any] = shared[0]
@@ -62,6 +62,9 @@ class Boundary:
         self.views_lock: Any = shared[9]    # held to make a view and to sweep (threads)
         self.view_last: Any = shared[10]    # [the last view made]: kept, see new_view
         self.vfns: Any = shared[8]      # [the metamethods every view shares], made on first use
+        # class -> whether the bridge gives its objects back as themselves
+        # after a trip into Lua (pushed)
+        self.same_cls: Dict[Any, bool] = shared[11]
         self.wrappers: Any = shared[1]
         self.bridged: Any = shared[2]   # Lua function -> its bridged wrapper, while used
         self.pycalls: Any = shared[3]   # id(Python callable) -> its PyCallable, while used
@@ -548,7 +551,62 @@ class Boundary:
             '  function(o) return #o end,\n'
             '  function(t) local f, s, c = pairs(t)\n'
             '    if f == next and rawequal(s, t) and c == nil then return true end\n'
-            '    return f, s, c end')
+            '    return f, s, c end,\n'
+            '  function(x) return x end')
+
+    def pushed(self, v: Any) -> Any:
+        """What translated code gets of v, a Python value that native Lua
+        would get from the bridge (the result of indexing a Python object):
+        the value after a trip into Lua and back, made here without the trip
+        for the values whose trip is known (numbers, booleans, None, bytes,
+        str in the runtime's encoding, objects of a class that comes back as
+        itself)."""
+        c = v.__class__
+        if c is int:
+            if -0x8000000000000000 <= v <= 0x7fffffffffffffff:
+                return v
+        elif c is float or c is bool or c is bytes or v is None:
+            return v
+        elif c is str:
+            enc = self.enc
+            if enc is not None:
+                try:
+                    return v.encode(enc)
+                except UnicodeEncodeError:
+                    pass        # the bridge's own error, below
+            else:
+                return self.to_lt(v)
+        elif self.keeps(v):
+            return self.to_lt(v)
+        return self.to_lt(self.tripped(v))
+
+    def keeps(self, v: Any) -> bool:
+        """Whether the bridge gives v back as itself after a trip into Lua.
+        The bridge converts by class (its proxies, protocol wrappers, FFI
+        data, subclasses of int, float, str and bytes are converted; any
+        other object comes back as itself): the trip of a class's first
+        object decides for the class."""
+        c = v.__class__
+        same = self.same_cls.get(c)
+        if same is None:
+            try:
+                r = self.pycall_helpers()[7](v)
+            except Exception:
+                r = None
+            same = r is v and not issubclass(c, (int, float, str, bytes))
+            if len(self.same_cls) >= 256:
+                self.same_cls.clear()
+            self.same_cls[c] = same
+        return same
+
+    def tripped(self, v: Any) -> Any:
+        """v passed into Lua and back through the bridge: the bridge's
+        conversion, its error (an int past 64 bits, the overflow handler's)
+        raised as translated code's error."""
+        try:
+            return self.pycall_helpers()[7](v)
+        except Exception as e:
+            self.raised(e)
 
     def translate_callee(self, v: Any) -> Any:
         """A Lua function reaching translated code is translated too when it
@@ -885,6 +943,8 @@ class Boundary:
 
 
 _PLAIN = frozenset((int, float, bool, type(None)))
+_index = _tandem._index
+_Wrapper = _tandem._PyProtocolWrapper
 # tandem's own Python files: functions there may ask which runtime called
 # them, so translated code calls them through the bridge
 _OWN_DIR = __file__.rpartition('/')[0] + '/'
@@ -961,6 +1021,21 @@ class PyObject:
             return self.result(v)
         return Multi([self.result(x) for x in r[1:]])
 
+    def bridged_call(self, args: Any) -> Any:
+        """The object called by translated code through the bridge, as
+        native Lua calls it (a Python object that is not callable: Python's
+        TypeError as the error value)."""
+        for a in args:
+            if a.__class__ not in _PLAIN:
+                return self.converting(args)
+        try:
+            r = self.call(self.__lua_proxy__, *args)
+        except self.lerr as e:
+            self.lua_error(e)
+        except Exception as e:
+            self.py_error(e)
+        return self.results(r)
+
     def __repr__(self) -> str:
         return '<translated code\'s view of %r>' % (self.__lua_proxy__,)
 
@@ -980,64 +1055,26 @@ class PyCallable(PyObject):
     An exception it raises is the error value native Lua sees: the
     exception object itself, or the Lua value a Lua error carried through
     it. type() is 'userdata' and tostring() the bridge's, as natively."""
-    __slots__ = ('plain_fn',)
+    __slots__ = ('direct',)
 
     def __init__(self, f: Any, bd: 'Boundary') -> None:
         super().__init__(f, bd)
-        # a plain Python function, not one of tandem's own (which may ask
-        # which runtime called them): called directly (direct)
-        self.plain_fn = (f.__class__ is types.FunctionType
-                         and not f.__code__.co_filename.startswith(_OWN_DIR))
+        self.direct = _direct_kind(f)
 
     def __call__(self, *args: Any) -> Any:
-        if self.plain_fn:
-            # a plain Python function called with numbers, booleans, nil and
-            # strings: called here, as the bridge would call it (op_call: a
-            # function takes every argument; a Lua string arrives as the
-            # runtime's encoding decodes it, bytes when it does not); a
-            # result that is an int, float, bool or None is what the bridge
-            # gives back, anything else is converted by the bridge as a
-            # call's result (returned_as). It was a call through the bridge
-            # and back: 665-891 ns per call of `lambda x: x + 1`.
-            strs = False
-            for a in args:
-                if a.__class__ not in _PLAIN:
-                    if a.__class__ is not bytes:
-                        return self.converting(args)
-                    strs = True
-            if strs:
-                fl = self.bd.from_lt
-                args = tuple([fl(x) if x.__class__ is bytes else x for x in args])
-            try:
-                r = self.__lua_proxy__(*args)
-            except self.lerr as e:
-                self.lua_error(e)
-            except Exception as e:
-                self.py_error(e)
-            c = r.__class__
-            if c is int:
-                if -0x8000000000000000 <= r <= 0x7fffffffffffffff:
-                    return r
-            elif c is float or c is bool or r is None:
-                return r
-            return self.returned_as(r)
-        for a in args:
-            if a.__class__ not in _PLAIN:
-                return self.converting(args)
-        try:
-            r = self.call(self.__lua_proxy__, *args)
-        except self.lerr as e:
-            self.lua_error(e)
-        except Exception as e:
-            self.py_error(e)
-        return self.results(r)
+        kind = self.direct
+        if kind:
+            return _direct_call(self.bd, self.__lua_proxy__, kind, args, self)
+        return self.bridged_call(args)
 
     def returned_as(self, r: Any) -> Any:
         """What translated code gets of r returned by a Python callable:
         the bridge's conversion of a call's result (a str, bytes, a tuple
         kept whole or unpacked, an int past 64 bits through the overflow
-        handler, an object), by a call through the runtime of a function
-        returning it."""
+        handler, an object): Boundary.pushed, and for a tuple a call through
+        the runtime of a function returning it."""
+        if not isinstance(r, tuple):
+            return self.bd.pushed(r)
         try:
             got = self.call(lambda: r)
         except self.lerr as e:
@@ -1045,6 +1082,95 @@ class PyCallable(PyObject):
         except Exception as e:
             self.py_error(e)
         return self.results(got)
+
+
+def _direct_kind(f: Any) -> int:
+    """How PyCallable calls f without the bridge: 1 a plain Python function
+    (it takes every argument), 2 a method of one (given its own object
+    first, the bridge calls the function with every argument), 3 a method
+    of a built-in type (given its own object first, the bridge drops it);
+    0 through the bridge: tandem's own functions and types (they may ask
+    which runtime called them) and anything else."""
+    c = f.__class__
+    if c is types.FunctionType:
+        return 0 if f.__code__.co_filename.startswith(_OWN_DIR) else 1
+    if c is types.MethodType:
+        fn = f.__func__
+        if fn.__class__ is types.FunctionType and not fn.__code__.co_filename.startswith(_OWN_DIR):
+            return 2
+        return 0
+    if c is types.BuiltinMethodType:
+        o = f.__self__
+        if o is None or type(o).__module__.startswith('tandem'):
+            return 0
+        if o.__class__ is types.ModuleType:
+            # a module's function (math.sqrt) takes every argument
+            return 0 if o.__name__.startswith('tandem') else 1
+        return 3
+    return 0
+
+
+def _direct_call(bd: 'Boundary', f: Any, kind: int, args: Any, w: Any) -> Any:
+    """f (of _direct_kind kind) called by translated code with args, as the
+    bridge would call it: a plain Python function or method called with
+    numbers, booleans, nil, strings and Python objects is called here
+    (op_call: a function takes every argument, a method given its own
+    object first drops it; a Lua string arrives as the runtime's encoding
+    decodes it, bytes when it does not; a Python object as itself), its
+    result as the bridge gives it to Lua (returned_as). Other arguments: the
+    call through the bridge (w, f's PyCallable, or None to make it). It was
+    a call through the bridge and back: 665-891 ns per call of `lambda x:
+    x + 1`."""
+    a = args
+    for x in args:
+        if x.__class__ not in _PLAIN:
+            a = _direct_args(bd, args)
+            if a is None:
+                if w is None:
+                    w = bd.foreign(f, PyCallable)
+                return w.converting(args)
+            break
+    if kind != 1 and a and a[0] is f.__self__:
+        if kind == 2:
+            f = f.__func__      # Lua's o:m(x) passes o twice
+        else:
+            a = a[1:]
+    try:
+        r = f(*a)
+    except Exception as e:
+        bd.raised(e)
+    c = r.__class__
+    if c is int:
+        if -0x8000000000000000 <= r <= 0x7fffffffffffffff:
+            return r
+    elif c is float or c is bool or r is None:
+        return r
+    if not isinstance(r, tuple):
+        return bd.pushed(r)
+    if w is None:
+        w = bd.foreign(f, PyCallable)
+    return w.returned_as(r)
+
+
+def _direct_args(bd: 'Boundary', args: Any) -> Any:
+    """args of a direct call as the bridge gives them to Python (a Lua
+    string decoded, a Python object as itself), or None when one of them is
+    anything else (a table, a function: the call goes through the bridge)."""
+    a = []
+    for x in args:
+        c = x.__class__
+        if c in _PLAIN:
+            a.append(x)
+        elif c is bytes:
+            a.append(bd.from_lt(x))
+        elif c is PyObject or c is PyCallable:
+            o = x.__lua_proxy__
+            if not bd.keeps(o):
+                return None
+            a.append(o)
+        else:
+            return None
+    return a
 
 
 def _pyc_op(w: Any, i: int, *args: Any) -> Any:
@@ -1063,12 +1189,77 @@ def _pyc_tostring(w: Any, *_: Any) -> Any:
     return _pyc_op(w, 1)
 
 
+def _pyc_key(bd: Any, k: Any) -> Any:
+    """The Python value the bridge gives for k, a key or a value translated
+    code indexes a Python object with (a translated table: a copy, as the
+    bridge's operations take it)."""
+    c = k.__class__
+    if c in _PLAIN:
+        return k
+    if c is bytes:
+        return bd.from_lt(k)    # decoded as the bridge decodes a Lua string
+    if c is PyObject or c is PyCallable:
+        # the object, when the bridge gives it back as itself
+        o = k.__lua_proxy__
+        return o if bd.keeps(o) else _MISS
+    return bd.from_lt(k, {}, [])
+
+
 def _pyc_index(w: Any, k: Any, *_: Any) -> Any:
-    return _pyc_op(w, 3, w.bd.from_lt(k, {}, []))
+    """o[k] (o.k) of a Python object in translated code: Lua's indexing of a
+    Python object (the runtime's attribute handlers and filter, items for an
+    object with __getitem__, else attributes), run here by the bridge's own
+    rules (_tandem._index) without a trip into Lua; the value as the bridge
+    gives it to Lua (Boundary.pushed). It was 8 us a step through Lua."""
+    bd = w.bd
+    o = w.__lua_proxy__
+    if o.__class__ is _Wrapper:
+        return _pyc_op(w, 3, bd.from_lt(k, {}, []))    # its own protocol
+    key = _pyc_key(bd, k)
+    if key is _MISS:
+        return _pyc_op(w, 3, bd.from_lt(k, {}, []))
+    try:
+        v = _index(bd.lua, o, key)
+    except Exception as e:
+        bd.raised(e)
+    return bd.pushed(v)
+
+
+def _pyc_mlook(w: Any, name: Any) -> Any:
+    """What translated code's o:name(...) calls, o a Python object: Lua's
+    indexing of o (_pyc_index) and, for a plain Python function or method
+    found there, a function calling it directly with (o, args) as the bridge
+    would call the value (_direct_call), without making its PyCallable."""
+    bd = w.bd
+    o = w.__lua_proxy__
+    key = _pyc_key(bd, name)
+    if o.__class__ is _Wrapper or key is _MISS:
+        return _pyc_op(w, 3, bd.from_lt(name, {}, []))
+    try:
+        v = _index(bd.lua, o, key)
+    except Exception as e:
+        bd.raised(e)
+    kind = _direct_kind(v)
+    if not kind:
+        return bd.pushed(v)
+
+    def method(*args: Any) -> Any:
+        return _direct_call(bd, v, kind, args, None)
+    return method
 
 
 def _pyc_newindex(w: Any, k: Any, v: Any, *_: Any) -> Any:
-    _pyc_op(w, 4, w.bd.from_lt(k, {}, []), w.bd.from_lt(v, {}, []))
+    bd = w.bd
+    o = w.__lua_proxy__
+    key = _pyc_key(bd, k)
+    val = _pyc_key(bd, v)
+    if o.__class__ is _Wrapper or key is _MISS or val is _MISS:
+        _pyc_op(w, 4, bd.from_lt(k, {}, []), bd.from_lt(v, {}, []))
+        return _lcore.NORES
+    try:
+        _index(bd.lua, o, key, val)
+    except Exception as e:
+        bd.raised(e)
     return _lcore.NORES
 
 
@@ -1111,7 +1302,7 @@ def _pyc_mm(ev: str) -> Any:
         def call(a: Any, *args: Any) -> Any:
             # a Python object that is not callable, called: the bridge's
             # __call (Python's TypeError as the error value), as natively
-            return PyCallable.__call__(a, *args)
+            return a.bridged_call(args)
         return call
 
     def binary(a: Any, b: Any, *_: Any) -> Any:
@@ -1126,6 +1317,7 @@ PyObject.lua_meta = _lcore.table_new(kv=[   # type: ignore[attr-defined]
     (b'__index', _pyc_index), (b'__newindex', _pyc_newindex), (b'__len', _pyc_len)]
     + [(ev.encode(), _pyc_mm(ev)) for ev, _ in _OPS])
 _lcore.USERDATA_EQ.update((PyObject, PyCallable))
+_lcore.MLOOK.update({PyObject: _pyc_mlook, PyCallable: _pyc_mlook})
 
 
 def _is_lua_frame(f: Any) -> bool:

@@ -1245,6 +1245,9 @@ def concatn(*vals):
 # of these classes, in either order): the bridge's Python objects in
 # translated code (tandem._luabound adds them). Files compare by identity.
 USERDATA_EQ = set()
+# userdata classes with their own lookup for o:name(...): class ->
+# lookup(o, name), giving what the call runs with (o, args) (lemit._mlook)
+MLOOK = {}
 
 
 def _eq_meta(a, b):

@@ -22,6 +22,7 @@ from ._core import LuaTable, Multi, NORES, LuaError as _LError
 
 _lcore.runtime_file(__file__)
 _FT = types.FunctionType
+_MLOOK = _lcore.MLOOK
 
 
 def _adj(n: int, vals: Any) -> Any:
@@ -63,9 +64,18 @@ def _callable(f: Any, desc: Optional[str]) -> Any:
 
 def _ixv(o: Any, k: Any, desc: Optional[str]) -> Any:
     """o[k] where o is not a plain table: __index, or Lua's error naming o."""
-    if o.__class__ is not LuaTable and _lcore.metamethod(o, b'__index') is None:
-        _lcore.rterror('attempt to index a %s value%s' % (
-            _lcore.objtypename(o), ' (%s)' % desc if desc else ''))
+    if o.__class__ is not LuaTable:
+        h = _lcore.metamethod(o, b'__index')
+        if h is None:
+            _lcore.rterror('attempt to index a %s value%s' % (
+                _lcore.objtypename(o), ' (%s)' % desc if desc else ''))
+        if h.__class__ is types.FunctionType:
+            # an __index function (a userdata's): its first result, as
+            # index's first step takes it
+            r = h(o, k)
+            if r.__class__ is Multi:
+                return r[0] if r else None
+            return r
     return _lcore.index(o, k)
 
 
@@ -100,6 +110,9 @@ def _mlook(o: Any, name: bytes, desc: str) -> Any:
     function's effects, come before the arguments')."""
     if o.__class__ is LuaTable:
         return _lcore.index(o, name)
+    ml = _MLOOK.get(o.__class__)
+    if ml is not None:
+        return ml(o, name)
     return _ixv(o, name, desc)
 
 

@@ -1,0 +1,330 @@
+"""Lua indexing of Python objects in translated code (issue 10): `o.x`,
+`o[k]`, `o.x = v` and `o:m(...)` on a Python object run the bridge's rules
+(the runtime's attribute handlers and filter, items for objects with
+__getitem__, attributes otherwise, method answers) directly in translated
+code, without a trip into Lua (_tandem._index, _luabound._pyc_index and
+_pyc_mlook). Every case runs natively and translated (two runtimes loading
+the same chunk, made with the same options) and compares the texts of
+`pcall(operation)`: ok, count, type and tostring of each value, addresses
+masked."""
+
+import math
+import re
+
+import pytest
+
+import tandem
+from luaback_outcome import LUA_SHOW
+
+CHUNK = r'''
+return load([[
+local M = {}
+''' + LUA_SHOW + r'''local function run(fs, ...)
+  local out = {}
+  for i, f in ipairs(fs) do out[#out + 1] = i .. ' ' .. show(pcall(f, ...)) end
+  return table.concat(out, '\n')
+end
+-- reads with every kind of key
+function M.reads(o, ...)
+  local keys = table.pack(...)
+  local fs = {}
+  for i = 1, keys.n do
+    local k = keys[i]
+    fs[#fs + 1] = function () return o[k] end
+    fs[#fs + 1] = function () local v = o[k]; return type(v), v == o[k] end
+  end
+  -- integer keys the translation knows are integers (a loop's index, a
+  -- constant below 1): the object is not a table
+  for i = -1, 2 do fs[#fs + 1] = function () return o[i], o[i + 1] end end
+  fs[#fs + 1] = function () return o[0], o[-1] end
+  fs[#fs + 1] = function () return o['\xff'] end
+  fs[#fs + 1] = function () return o[{1}] end
+  fs[#fs + 1] = function () return o[o] end
+  return run(fs)
+end
+-- the names of an object with attributes, as written in Lua code
+function M.attrs(o)
+  return run({
+    function () return o.x end,
+    function () return o.x + 1, o.s .. '!', #o.s end,
+    function () return o.big end,
+    function () return o.t end,
+    function () return o.b end,
+    function () return o.n.x, o.n.n end,
+    function () return o.missing end,
+    function () return o.prop end,
+    function () return o.lt end,
+    function () return o.cb(1, 2) end,
+    function () return o:cb(1) end,
+    function () return o.i end,
+    function () return type(o.i), math.type(o.i), o.i + 1 end,
+    function () return o.f, o.u end,
+    function () return o.lt, type(o.lt), o.lt.k, #o.lt end,
+  })
+end
+-- methods, called every way Lua code calls them
+function M.methods(o)
+  return run({
+    function () return o:m(1) end,
+    function () return o.m(1) end,
+    function () return o.m(o, 1) end,
+    function () return o:m() end,
+    function () return o.m() end,
+    function () return o:m(o) end,
+    function () return o:cm(2) end,
+    function () return o.cm(2) end,
+    function () return o:sm(3) end,
+    function () return o.sm(3) end,
+    function () return o:many() end,
+    function () return o:str() end,
+    function () return o:raises() end,
+    function () return o:m(1, 2, 3) end,
+    function () return o:echo('h\u{e9}', '\xff', 1.5, nil, true) end,
+    function () return o:echo({1, 2}) end,
+    function () return o:echo(o, o.n) end,
+    function () return o:echo(function () end) ~= nil end,
+    function () return o:nothing() end,
+    function () return o:big2() end,
+    function () local m = o.m; return m(5), type(m) end,
+    function () return o.m == o.m, rawequal(o.m, o.m) end,
+    function () return o:x() end,
+    function () return o:missing() end,
+    function () return o.n:m(7) end,
+    function () return o:cb(9) end,
+  })
+end
+-- built-in objects and their methods
+function M.builtins(d, l, m)
+  return run({
+    function () return d.a, d['a'], d[1], d[1.0], d[true], d.zz end,
+    function () return d:get('a'), d:get('zz', 5), d.get('a') end,
+    function () return l[0], l[1], l[-1], l[7] end,
+    function () l:append(4); return #l, l[3] end,
+    function () return l.append(5), #l end,
+    function () return l:index(2), l:count(1) end,
+    function () return m.pi, m.sqrt(16), m:sqrt(16) end,
+    function () return m.floor(2.5), m.inf, m.nan ~= m.nan end,
+    function () return d.keys ~= nil, d:keys() ~= nil end,
+  })
+end
+-- assignments
+function M.writes(o, d, l)
+  return run({
+    function () o.x = 41; return o.x end,
+    function () o.s = 'h\u{e9}'; return o.s, type(o.s) end,
+    function () o.b = '\xff'; return o.b, type(o.b) end,
+    function () o.new = {1, 2}; return type(o.new), o.new[1] end,
+    function () o.n2 = o.n; return o.n2 == o.n, rawequal(o.n2, o.n) end,
+    function () o.gone = nil; return o.gone end,
+    function () o.prop = 1 end,
+    function () o[1] = 2 end,
+    function () d.k = 'v'; d[2] = 3.5; d[true] = false; return d.k, d[2], d[true] end,
+    function () l[0] = 'z'; return l[0] end,
+    function () l[99] = 1 end,
+    function () o.f = function (a) return a * 2 end; return o.f(21) end,
+  })
+end
+-- inside a coroutine (the generator bodies' paths)
+function M.in_coroutine(o)
+  local co = coroutine.wrap(function ()
+    coroutine.yield()
+    return o.x, o:m(4), o.n.x, o:echo('s'), o.missing
+  end)
+  co()
+  return show(pcall(co))
+end
+return M
+]])()
+'''
+
+
+class Node:
+    def __init__(self, x):
+        self.x = x
+        self.n = None
+
+    def m(self, a=0):
+        return ('node.m', self.x, a)
+
+
+class Obj:
+    """An object with every kind of attribute Lua code reads."""
+    big = 2 ** 70
+    t = (1, 'two', None)
+    b = b'\xffbytes'
+    f = 1.5
+    u = None
+
+    def __init__(self, lt=None):
+        self.x = 10
+        self.s = 'h\u00e9'
+        self.n = Node(3)
+        self.n.n = 'inner'
+        self.i = True
+        self.cb = lambda *a: ('cb',) + tuple(type(x).__name__ for x in a)
+        self.lt = lt
+
+    @property
+    def prop(self):
+        raise ValueError('no prop')
+
+    def m(self, a=None, *more):
+        return ('m', a if isinstance(a, (int, float, str, type(None))) else type(a).__name__,
+                len(more))
+
+    @classmethod
+    def cm(cls, a=None):
+        return ('cm', cls.__name__, a if not isinstance(a, Obj) else 'obj')
+
+    @staticmethod
+    def sm(*a):
+        return ('sm', len(a))
+
+    def many(self):
+        return 1, 'x', None
+
+    def str(self):
+        return 'str\u00e9'
+
+    def raises(self):
+        raise KeyError('k')
+
+    def echo(self, *a):
+        return '|'.join(type(x).__name__ + ':' + (x if isinstance(x, str) else repr(x))
+                        for x in a if not isinstance(x, (Obj, Node))) + ':%d' % len(a)
+
+    def nothing(self):
+        pass
+
+    def big2(self):
+        return -2 ** 64
+
+
+def runtimes(**kw):
+    ln = tandem.LuaRuntime(**kw)
+    lt = tandem.LuaRuntime(**kw)
+    key = (lambda n: n.encode()) if kw.get('encoding', 'UTF-8') is None else (lambda n: n)
+    return (ln, ln.execute(CHUNK)), (lt, lt.execute(CHUNK)), key
+
+
+def unaddr(s):
+    return re.sub(r'0x[0-9a-f]+', 'ADDR', s)
+
+
+def check(name, make_args, **kw):
+    """make_args(runtime) -> the arguments (fresh objects for each side)."""
+    (ln, Mn), (lt, Mt), key = runtimes(**kw)
+    nat = Mn[key(name)](*make_args(ln))
+    tr = lt.translate(Mt[key(name)])(*make_args(lt))
+    if isinstance(nat, bytes):
+        nat, tr = nat.decode('latin-1'), tr.decode('latin-1')
+    nat, tr = unaddr(nat), unaddr(tr)
+    if nat != tr:
+        diff = [(x, y) for x, y in zip(nat.split('\n'), tr.split('\n')) if x != y]
+        assert nat == tr, diff[:5]
+    return nat
+
+
+def rows(out):
+    """{'1': '<ok> <n> <type>:<tostring>', ...}: the first line of each
+    operation's outcome (an exception's text continues on further lines)."""
+    return dict(re.findall(r'^(\d+) (.*)$', out, re.M))
+
+
+def obj(lua):
+    return Obj(lua.table(k='v', n=1))
+
+
+OPTIONS = [dict(), dict(encoding=None), dict(encoding='latin-1'),
+           dict(unpack_returned_tuples=True),
+           dict(overflow_handler=float),
+           dict(attribute_filter=lambda o, name, setting: name + '_no'
+                if name == 'x' else name),
+           dict(attribute_handlers=(lambda o, name: ('got', name) if name != 'm'
+                                    else getattr(o, name),
+                                    lambda o, name, v: setattr(o, 'w_' + str(name), v)))]
+IDS = ['default', 'enc-none', 'latin1', 'unpack', 'overflow', 'filter', 'handlers']
+
+
+@pytest.mark.parametrize('kw', OPTIONS, ids=IDS)
+def test_attribute_reads(kw):
+    out = check('attrs', lambda L: (obj(L),), **kw)
+    if not kw:
+        assert rows(out)['1'] == 'true 1 number:10'
+        assert rows(out)['7'].startswith("false 1 userdata:AttributeError: 'Obj' object")
+
+
+@pytest.mark.parametrize('kw', OPTIONS, ids=IDS)
+def test_methods(kw):
+    out = check('methods', lambda L: (obj(L),), **kw)
+    if not kw:
+        assert rows(out)['1'] == "true 1 userdata:('m', 1, 0)"
+
+
+@pytest.mark.parametrize('kw', OPTIONS, ids=IDS)
+def test_reads_of_every_key(kw):
+    keys = ('x', 'm', 1, 2.5, True, 'h\u00e9')
+    check('reads', lambda L: (obj(L),) + keys, **kw)
+    check('reads', lambda L: ({'x': 1, 1: 'one', 2.5: 'f', True: 't', 'h\u00e9': 2},) + keys, **kw)
+    check('reads', lambda L: ([10, 20, 30],) + keys, **kw)
+    check('reads', lambda L: ((1, 2),) + keys, **kw)
+    check('reads', lambda L: ('a string',) + keys, **kw)
+    check('reads', lambda L: (math,) + keys, **kw)
+    check('reads', lambda L: (tandem.as_attrgetter({'x': 1}),) + keys, **kw)
+    check('reads', lambda L: (tandem.as_itemgetter(obj(L)),) + keys, **kw)
+
+
+@pytest.mark.parametrize('kw', OPTIONS, ids=IDS)
+def test_builtin_objects(kw):
+    check('builtins', lambda L: ({'a': 1, 1: 'i', True: 'b'}, [1, 2, 3], math), **kw)
+
+
+@pytest.mark.parametrize('kw', OPTIONS, ids=IDS)
+def test_writes(kw):
+    made = []
+
+    def args(L):
+        o, d, lst = obj(L), {}, [1]
+        made.append((o, d, lst))
+        return o, d, lst
+    check('writes', args, **kw)
+    (on, dn, ln), (ot, dt, lt) = made
+    assert dn == dt and ln == lt
+
+    def plain(o):
+        # the attributes written, but Lua objects and the nodes
+        return {k: v for k, v in vars(o).items()
+                if tandem.lua_type(v) is None and not isinstance(v, Node) and k != 'cb'}
+    assert plain(on) == plain(ot)
+    n2 = 'w_n2' if 'attribute_handlers' in kw else 'n2'
+    assert repr(getattr(on, n2)) == repr(getattr(ot, n2)).replace(hex(id(ot.n)), hex(id(on.n)))
+    if 'attribute_handlers' not in kw:
+        assert getattr(on, n2) is on.n and getattr(ot, n2) is ot.n
+
+
+@pytest.mark.parametrize('kw', OPTIONS[:2], ids=IDS[:2])
+def test_in_a_coroutine(kw):
+    check('in_coroutine', lambda L: (obj(L),), **kw)
+
+
+def test_translated_code_indexes_without_a_trip_into_lua():
+    """The direct path is taken: no call of the bridge's index helper."""
+    from tandem import _luabound
+    lua = tandem.LuaRuntime()
+    f = lua.execute('return function (o) return o.x + o:m(1)[1] + #o.s end')
+    tf = lua.translate(f)
+    calls = []
+    real = _luabound._pyc_op
+    _luabound._pyc_op = lambda *a: calls.append(a) or real(*a)
+    try:
+
+        class P:
+            x = 1
+            s = 'abc'
+
+            def m(self, a):
+                return [a, 2]
+        assert tf(P()) == f(P()) == 1 + 2 + 3
+    finally:
+        _luabound._pyc_op = real
+    assert calls == []
