@@ -58,6 +58,8 @@ typedef struct tdmP_State {
     PyObject *overflow_handler; /* strong or NULL */
     PyObject *last_method;      /* strong or NULL: the function of the last method
                                    answer (pops.c, op_getmethod), which it pins */
+    int pure_call;              /* the crossing being dispatched ran no Python code
+                                   of its own (tdmP_mark_pure; p_op clears it) */
     /* identity: Lua object key -> live proxy (GIL; weak, removed in dealloc) */
     tdmI_Set ids;               /* of tdmP_Proxy, keyed by their key */
     /* strings (GIL) */
@@ -347,6 +349,9 @@ TDMI_FUNC void tdmP_detach(tdm_Runtime *rt);
 TDMI_FUNC PyObject *tdmP_host_runtime(PyObject *m);
 TDMI_FUNC tdm_Runtime *tdmP_current_rt(void);
 TDMI_FUNC void tdmP_set_current_rt(tdm_Runtime *rt);
+/* The crossing into Python running on this thread ran no Python code of its
+   own (translated code's host call of a pure function: _tandem._pure()). */
+TDMI_FUNC void tdmP_mark_pure(void);
 
 /* ---- psignal.c ---------------------------------------------------------- */
 /* A lua5.4 host started this Python: let SIGINT raise KeyboardInterrupt in

@@ -286,6 +286,14 @@ static PyObject *m_index(PyObject *m, PyObject *const *args, Py_ssize_t nargs)
     return tdmP_index_of(m, args, nargs);
 }
 
+static PyObject *m_pure(PyObject *m, PyObject *unused)
+{
+    (void)m;
+    (void)unused;
+    tdmP_mark_pure();
+    Py_RETURN_NONE;
+}
+
 static PyObject *m_unpack(PyObject *m, PyObject *args)
 {
     return tdmP_unpack_table(m, args);
@@ -396,6 +404,9 @@ static PyMethodDef module_methods[] = {
     {"_index", (PyCFunction)(void (*)(void))m_index, METH_FASTCALL,
      "_index(rt, obj, key[, val]): obj[key] (obj[key] = val) as Lua code of rt indexes"
      " a Python object; the Python value."},
+    {"_pure", m_pure, METH_NOARGS,
+     "The crossing into Python running now ran no Python code of its own (translated"
+     " code's call of an operator or math function on numbers and strings)."},
     {"_unpack_table", m_unpack, METH_O,
      "(args, kwargs) when args is one Lua table, else None."},
     {"_lua_args", make_args, METH_O, "python.args{...}: arguments from a Lua table."},

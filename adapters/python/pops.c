@@ -27,6 +27,15 @@ tdm_Runtime *tdmP_current_rt(void)
     return current_rt;
 }
 
+void tdmP_mark_pure(void)
+{
+    tdm_Runtime *rt = current_rt;
+    tdmP_State *st = rt != NULL ? rt->state[TDM_LANG_PYTHON] : NULL;
+    if (st != NULL) {
+        st->pure_call = 1;
+    }
+}
+
 void tdmP_set_current_rt(tdm_Runtime *rt)
 {
     current_rt = rt;
@@ -1014,6 +1023,8 @@ static int p_op(tdmS_Frame *f)
        (pgil.c, lxlate.c rt.hpure) */
     int counted = kept && pf->excl == TDMS_EXCL_KEPT;
     unsigned long sw = counted ? tdmP_gil_switches() : 0;
+    uint64_t e_in = rt->epoch;
+    st->pure_call = 0;
     if (dispatch(st, f) < 0) {
         release_results(f);
         unpin_to(st, mark);
@@ -1026,7 +1037,16 @@ static int p_op(tdmS_Frame *f)
     }
     if (counted && tdmP_gil_switches() != sw) {
         rt->epoch++;            /* another thread ran (and may have rebound a global) */
+    } else if (st->pure_call && rt->epoch == e_in && status == TDM_OK) {
+        /* a call that ran no Python code (tdmP_mark_pure: translated
+           code's call of an operator or math function on numbers and
+           strings) and no other crossing or release: its own bump is
+           counted as pure, as a read-only host call's (lxlate.c
+           rt.hpure), so translated code keeps the global and the
+           attribute it read to reach the function */
+        rt->pure++;
     }
+    st->pure_call = 0;
     /* tdmP_sole_thread inline (the crossing path): did the Python code start
        a thread or an interpreter? Then no enclosing crossing is exclusive. */
     PyThreadState *ts = _PyThreadState_UncheckedGet();

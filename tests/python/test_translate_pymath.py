@@ -193,3 +193,69 @@ OFFSET = 0.25
     # a global rebound by Python between calls is seen
     ns["OFFSET"] = 1.25
     assert lf(10) == ns["loop"](10)
+
+
+PURE_SRC = '''
+import operator, cmath
+X = 0
+def pure_loop(n):
+    s = 0
+    for i in range(n):
+        s = operator.add(s, operator.mul(i, 2)) + round(cmath.phase(-1.0)) + X
+    return s
+class Rebinder:
+    def __add__(self, o):
+        global X
+        X += 1
+        return o
+def rebinding_loop(n, r):
+    s = 0
+    for i in range(n):
+        s += X
+        operator.add(r, i)      # operator.add running Python code: __add__
+    return s
+def setitem_loop(n, g):
+    s = 0
+    for i in range(n):
+        s += X
+        operator.setitem(g, "X", i)     # an operator function given a dict
+    return s
+'''
+
+
+def test_pure_calls_keep_what_they_read(lua):
+    """operator.add(s, i) in a loop: operator and add read once, not at every
+    call (a crossing into Python ran no Python code: _translate._callobj,
+    _tandem._pure); a call of the same function running Python code (an
+    object's __add__ rebinding a global) ends
+    the values kept, so the rebound global is seen; so does a pure function
+    given a dict (operator.setitem rebinding a global)."""
+    ns = run_source(PURE_SRC, "<test_translate_pymath_pure>")
+    lf = lua.translate(ns["pure_loop"])
+    assert lf(10) == ns["pure_loop"](10)
+    lua.execute("collectgarbage('collect'); collectgarbage('stop')")
+    gc.collect()
+    gc.disable()
+    try:
+        t0 = time.monotonic()
+        cnt = count_host_ops(lambda: lf(1000))
+        polls = int((time.monotonic() - t0) / 0.020) + 1
+    finally:
+        gc.enable()
+        lua.execute("collectgarbage('restart')")
+    # operator, cmath and X (round is translated), each once (and after each
+    # poll of the watchdog, as in test_loops_keep_what_they_read)
+    assert cnt["global"] <= 3 * (1 + polls) + 1, (cnt, polls)
+    assert cnt["modattr?"] <= 3 * (1 + polls) + 3, (cnt, polls)
+    assert cnt["global"] >= 1, cnt
+    for n in (1, 5, 50):
+        ns["X"] = 0
+        want = ns["rebinding_loop"](n, ns["Rebinder"]())
+        ns["X"] = 0
+        assert lua.translate(ns["rebinding_loop"])(n, ns["Rebinder"]()) == want
+        assert want == n * (n - 1) // 2
+        ns["X"] = -1
+        want = ns["setitem_loop"](n, ns)
+        ns["X"] = -1
+        assert lua.translate(ns["setitem_loop"])(n, ns) == want
+        assert want == (n - 2) * (n - 1) // 2 - 1

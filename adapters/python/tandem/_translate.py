@@ -23,7 +23,7 @@ import types
 import weakref
 from typing import Any, Dict, List, Optional, Set, Tuple
 
-from ._tandem import _as_object
+from ._tandem import _as_object, _pure
 from . import _gencleanup
 
 __all__ = ["TranslationError", "translate", "translated_source"]
@@ -1534,8 +1534,33 @@ def _isinstance(o: Any, cls: Any) -> bool:
 # found with one dict lookup: the hot ones (next of an iterator, len,
 # items, attributes, methods and operators of Python objects passed in)
 # sat behind up to fifty string comparisons.
+def _callobj(f: Any, *a: Any) -> Any:
+    """A Python callable called by translated code (its result kept exact
+    by _keep). A function that runs no Python code given numbers and
+    strings (an operator, math or cmath function, a few builtins), called
+    with them and giving one, tells the runtime so (_tandem._pure): the
+    crossing then leaves the global and module attribute translated code
+    read to reach it cached (docs/translation.md, "Globals"). Without it
+    `operator.add(s, i)` in a loop read `operator` and `add` again at every
+    call: three crossings instead of one."""
+    r = f(*a)
+    if f.__class__ is _BuiltinFn and (m := f.__self__).__class__ is types.ModuleType and (
+            m.__name__ in _PURE_MODS or (m is builtins and f.__name__ in _PURE_BUILTINS)):
+        if r.__class__ in _SCALARS:
+            for x in a:
+                if x.__class__ not in _SCALARS:
+                    return r
+            _pure()
+    return r
+
+
+_BuiltinFn = types.BuiltinFunctionType
+_PURE_MODS = frozenset(("_operator", "math", "cmath"))
+_PURE_BUILTINS = frozenset(("abs", "ascii", "bin", "chr", "format", "hash", "hex", "len",
+                            "max", "min", "oct", "ord", "pow", "repr", "round"))
+_SCALARS = frozenset((int, float, str, bytes, bool, type(None)))
 _PURE_OPS: Dict[str, Any] = {
-    "callobj": lambda f, *a: f(*a),     # a Python callable: its result kept exact (_keep)
+    "callobj": _callobj,
     "op": lambda name, *a: _OPS[name](*a),
     "contains": lambda c, x: x in c,
     "method": lambda o, name, *a: getattr(o, name)(*a),
