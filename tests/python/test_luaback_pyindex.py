@@ -124,6 +124,14 @@ function M.writes(o, d, l)
     function () o.f = function (a) return a * 2 end; return o.f(21) end,
   })
 end
+-- a parameter used with an integer constant (n - 1): the entry has a typed
+-- version for integer n, where the other parameters enter as they do in
+-- the generic one
+function M.typed(l, t, o, n)
+  local s = 0
+  for i = 0, n - 1 do s = s + l[i % 3] + t[i % 2 + 1] + o.x end
+  return s, #t, l[n % 3]
+end
 -- inside a coroutine (the generator bodies' paths)
 function M.in_coroutine(o)
   local co = coroutine.wrap(function ()
@@ -328,3 +336,24 @@ def test_translated_code_indexes_without_a_trip_into_lua():
     finally:
         _luabound._pyc_op = real
     assert calls == []
+
+
+@pytest.mark.parametrize('n', [3, 3.0, '3', 2 ** 40])
+def test_typed_entry_converts_the_other_parameters(n):
+    """The entry's typed version (n an int) once used a Python list and a
+    Lua table passed in unconverted: "attempt to index a userdata value"."""
+    (ln, Mn), (lt, Mt), _ = runtimes()
+    if n == 2 ** 40:
+        n = 7       # (a loop of 2**40 steps: only the type matters here)
+    args = lambda L: ([1, 2, 3], L.table(10, 20), Obj(), n)    # noqa: E731
+
+    def run(f, a):
+        try:
+            r = f(*a)
+            return ('ok', r, [type(x) for x in r])
+        except Exception as e:  # noqa: BLE001  compared, not swallowed
+            return ('raise', type(e).__name__, unaddr(str(e)).split('\n')[0])
+    nat = run(Mn.typed, args(ln))
+    tr = run(lt.translate(Mt.typed), args(lt))
+    assert tr == nat
+    assert nat[0] == ('raise' if isinstance(n, float) else 'ok'), nat     # l[0.0]: TypeError

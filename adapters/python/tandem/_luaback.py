@@ -1410,6 +1410,13 @@ class Emitter:
                 conds.append('L_%s.__class__ is int' % p if types[p] == 'int'
                              else 'L_%s.__class__ in _NUMS' % p)
         self.out(ind, f.line, 'if %s:  # typed parameters' % ' and '.join(conds))
+        if boundary:
+            # the other parameters enter as in the generic body (the typed
+            # ones are numbers: nothing to convert)
+            for p in f.params:
+                if p not in types:
+                    self.out(ind + 1, f.line, 'if L_%s.__class__ not in _PLAIN:' % p)
+                    self.out(ind + 2, f.line, 'L_%s = _TL(L_%s)' % (p, p))
         saved = f.ints, f.nums
         iparams = [p for p in types if types[p] == 'int']
         if f.parent is None and self.self_single and iparams and not self.self_int:
