@@ -1215,7 +1215,13 @@ def _pyc_index(w: Any, k: Any, *_: Any) -> Any:
     o = w.__lua_proxy__
     if o.__class__ is _Wrapper:
         return _pyc_op(w, 3, bd.from_lt(k, {}, []))    # its own protocol
-    key = _pyc_key(bd, k)
+    if k.__class__ is bytes and bd.enc == 'utf-8':
+        try:
+            key = k.decode('utf-8')     # (_pyc_key, inline: the common name)
+        except UnicodeDecodeError:
+            key = k
+    else:
+        key = _pyc_key(bd, k)
     if key is _MISS:
         return _pyc_op(w, 3, bd.from_lt(k, {}, []))
     try:
@@ -1318,6 +1324,8 @@ PyObject.lua_meta = _lcore.table_new(kv=[   # type: ignore[attr-defined]
     + [(ev.encode(), _pyc_mm(ev)) for ev, _ in _OPS])
 _lcore.USERDATA_EQ.update((PyObject, PyCallable))
 _lcore.MLOOK.update({PyObject: _pyc_mlook, PyCallable: _pyc_mlook})
+_lcore.UDINDEX.update({PyObject: _pyc_index, PyCallable: _pyc_index})
+_lcore.UDSETINDEX.update({PyObject: _pyc_newindex, PyCallable: _pyc_newindex})
 
 
 def _is_lua_frame(f: Any) -> bool:

@@ -1248,6 +1248,12 @@ USERDATA_EQ = set()
 # userdata classes with their own lookup for o:name(...): class ->
 # lookup(o, name), giving what the call runs with (o, args) (lemit._mlook)
 MLOOK = {}
+# userdata classes whose o[k] is one function (their metatable's __index,
+# giving one value): class -> index(o, k) (lemit._ix)
+UDINDEX = {}
+# and whose o[k] = v is one function (their __newindex): class ->
+# setindex(o, k, v) (lemit._setixv)
+UDSETINDEX = {}
 
 
 def _eq_meta(a, b):

@@ -23,6 +23,8 @@ from ._core import LuaTable, Multi, NORES, LuaError as _LError
 _lcore.runtime_file(__file__)
 _FT = types.FunctionType
 _MLOOK = _lcore.MLOOK
+_UDINDEX = _lcore.UDINDEX
+_UDSETINDEX = _lcore.UDSETINDEX
 
 
 def _adj(n: int, vals: Any) -> Any:
@@ -83,10 +85,17 @@ def _ix(o: Any, k: Any, desc: Optional[str]) -> Any:
     """o[k] off the inline fast path."""
     if o.__class__ is LuaTable:
         return _lcore.index(o, k)
+    ix = _UDINDEX.get(o.__class__)
+    if ix is not None:
+        return ix(o, k)
     return _ixv(o, k, desc)
 
 
 def _setixv(o: Any, k: Any, v: Any, desc: Optional[str]) -> None:
+    ix = _UDSETINDEX.get(o.__class__)
+    if ix is not None:
+        ix(o, k, v)
+        return
     if o.__class__ is not LuaTable and _lcore.metamethod(o, b'__newindex') is None:
         _lcore.rterror('attempt to index a %s value%s' % (
             _lcore.objtypename(o), ' (%s)' % desc if desc else ''))
