@@ -1583,13 +1583,15 @@ _COPIED = (float, str, bool, type(None))
 def _keep(v: Any) -> Any:
     """v as it must enter translated code: bytes, ints beyond 64 bits and
     instances of subclasses of the scalar types stay Python objects (the
-    converter would copy them into a Lua string or number)."""
+    converter would copy them into a Lua string or number), and so do
+    tuples (a runtime made with unpack_returned_tuples=True would give a
+    tuple's items as several values: `x = o.t` took the first item)."""
     t = type(v)
     if t in _COPIED:
         return v
     if t is int:
         return v if v in _INT64 else _as_object(v)
-    if isinstance(v, (int, float, str, bytes)):
+    if isinstance(v, (int, float, str, bytes, tuple)):
         return _as_object(v)
     return v
 
