@@ -48,6 +48,17 @@ static int c_entry(lua_State *L)
     if (!lua_checkstack(L, n + 8)) {
         return luaL_error(L, "stack overflow (translated function arguments)");
     }
+    for (int i = 1; !ints && i <= n; i++) {
+        /* a Lua table, function or coroutine a caller passes: the bridge's
+           proxy of it, as the Python function would get (rt.import) */
+        int t = lua_type(L, i);
+        if (t == LUA_TTABLE || t == LUA_TFUNCTION || t == LUA_TTHREAD) {
+            lua_getfield(L, RT, "import");
+            lua_pushvalue(L, i);
+            lua_call(L, 1, 1);
+            lua_replace(L, i);
+        }
+    }
     lua_getupvalue(L, CELL, 1);                 /* n + 1: the depth, saved */
     lua_pushvalue(L, HANDLER);                  /* n + 2 */
     int nargs = n;

@@ -4290,7 +4290,9 @@ int tdmL_load_ir(lua_State *L, tdmL_State *st, tdmS_Frame *f)
     }
     push_pyrt(L, st);
     int rt = lua_gettop(L);
-    tdmL_push(L, st, &f->args[1]);              /* the hook */
+    lua_getfield(L, rt, "wraphook");            /* the hook, importing Lua values */
+    tdmL_push(L, st, &f->args[1]);
+    lua_call(L, 1, 1);
     int hook = lua_gettop(L);
     lua_pushvalue(L, hook);
     lua_setfield(L, rt, "H");

@@ -3558,11 +3558,84 @@ end
 
 -- ---- crossing back to Python ---------------------------------------------------------
 
+-- ---- Lua values reaching translated code ----------------------------------
+
+-- A Lua table, function or coroutine that is not translated code's own (a
+-- table a Lua caller passes, a Lua function a Python global holds) is, to
+-- the Python code translated, the bridge's proxy of it (_LuaTable,
+-- _LuaFunction, _LuaThread). Translated code holds that proxy as a Python
+-- object (a userdata, H("luaobj"): one per value while it is held), so
+-- every operation on it is the proxy's, through the host, as the Python
+-- function's would be; it leaves for Lua as the value itself (rt.export).
+-- Before, such a table was an unknown "object" ('object' object is not
+-- subscriptable) and such a function was called as translated code
+-- (its results cut to the first, its arguments translated code's own).
+do
+local OWNMT = { [LIST] = true, [TUPLE] = true, [DICT] = true, [EXC] = true,
+                [CLASS] = true, [ITER] = true, [VIEW] = true, [KW] = true }
+rt.OWNMT = OWNMT
+local luaof = setmetatable({}, { __mode = "k" })     -- proxy userdata -> the Lua value
+local proxyof = setmetatable({}, { __mode = "kv" })  -- the Lua value -> its proxy userdata
+rt.luaof = luaof
+function rt.import(v)
+    local t = type(v)
+    if t == "table" then
+        local mt = getmetatable(v)
+        if mt ~= nil and (OWNMT[mt] or EXT[mt]) then
+            return v
+        end
+    elseif t == "function" then
+        if rt.sigs[v] or rt.xentries[v] or rt.xf[v] or TYPEOF[v] then
+            return v            -- translated code's own functions, the builtins
+        end
+    elseif t ~= "thread" then
+        return v
+    end
+    local H = rt.H0
+    if H == nil then
+        return v                -- no Python (a standalone file)
+    end
+    local w = proxyof[v]
+    if w == nil then
+        w = H("luaobj", v)
+        proxyof[v] = w
+        luaof[w] = v
+    end
+    return w
+end
+
+-- The host hook h as translated code calls it: its results pass rt.import.
+function rt.wraphook(h)
+    rt.H0 = h
+    local import = rt.import
+    local function out(v, ...)
+        local t = type(v)
+        if t == "table" or t == "function" or t == "thread" then
+            return import(v), ...
+        end
+        return v, ...
+    end
+    return function(...)
+        return out(h(...))
+    end
+end
+end
+
 -- A value leaving translated code for Python: containers become real Python
 -- list/tuple/dict objects (one host call each), the rest is as it is.
 function rt.export(v, seen)
     local t = type(v)
+    if t == "userdata" then
+        local lv = rt.luaof[v]      -- a Lua value's proxy: the value (rt.import)
+        if lv ~= nil then
+            return lv
+        end
+        return v
+    end
     if t == "function" then
+        if rt.xentries[v] then
+            return v            -- an entry (a Lua function Python calls): itself
+        end
         -- a translated function leaves as the Python function it came from
         return rt.H("pyfunc", v)
     end

@@ -1575,6 +1575,9 @@ _PURE_OPS: Dict[str, Any] = {
     "truth": bool, "repr": repr, "str": str, "hash": hash, "range": range,
     "iter": iter, "next": lambda it: next(it, _MISSING), "missing": lambda: _MISSING,
     "unpackiter": _unpackiter,
+    # a Lua value that is not translated code's own: its proxy, held by
+    # translated code as a Python object (pyrt/core.lua, rt.import)
+    "luaobj": _as_object,
 }
 _INT64 = range(-2 ** 63, 2 ** 63)
 _COPIED = (float, str, bool, type(None))
