@@ -352,6 +352,9 @@ TDMI_FUNC void tdmP_set_current_rt(tdm_Runtime *rt);
 /* The crossing into Python running on this thread ran no Python code of its
    own (translated code's host call of a pure function: _tandem._pure()). */
 TDMI_FUNC void tdmP_mark_pure(void);
+/* The runtime of the crossing into Python running on this thread passes
+   strings as UTF-8 (its encoding). */
+TDMI_FUNC int tdmP_current_utf8(void);
 
 /* ---- psignal.c ---------------------------------------------------------- */
 /* A lua5.4 host started this Python: let SIGINT raise KeyboardInterrupt in

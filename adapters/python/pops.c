@@ -36,6 +36,13 @@ void tdmP_mark_pure(void)
     }
 }
 
+int tdmP_current_utf8(void)
+{
+    tdm_Runtime *rt = current_rt;
+    tdmP_State *st = rt != NULL ? rt->state[TDM_LANG_PYTHON] : NULL;
+    return st != NULL && st->enc_utf8;
+}
+
 void tdmP_set_current_rt(tdm_Runtime *rt)
 {
     current_rt = rt;

@@ -192,3 +192,66 @@ def test_translated_comparator_sorts_lua_records(lns):
         for i, p in ipairs(people) do out[i] = p.age end
         return table.concat(out, ',')
     """) == ",".join(str(i) for i in range(50))
+
+
+READ_SRC = '''
+def read(t, k):
+    v = t[k]
+    return [v, type(v).__name__, len(t)]
+'''
+
+READ_DRIVER = r'''
+return function(F)
+  local mt = setmetatable({}, {__index = function(t, k) return 'mm:' .. tostring(k) end,
+                               __len = function() return 99 end})
+  local t = {10, 2.5, 'ascii', 'h\u{e9}', '\xff\xfe', {1}, print, true,
+             s = 'v', [1.5] = 'f', ['\u{e9}'] = 'e', ['\xff'] = 'bad',
+             [true] = 't'}
+  local out = {}
+  local keys = {1, 2, 3, 4, 5, 6, 7, 8, 9, 's', 1.5, 2.0, '\u{e9}', '\xff', true, false,
+                'missing', 0/0}
+  for i, k in ipairs(keys) do
+    out[#out + 1] = table.pack(pcall(F.read, t, k))
+  end
+  out[#out + 1] = table.pack(pcall(F.read, mt, 'x'))
+  out[#out + 1] = table.pack(pcall(F.read, mt, 3))
+  return out
+end
+'''
+
+
+def _show(lua, r):
+    """A Lua result of READ_DRIVER as comparable text (addresses masked)."""
+    import re
+    out = []
+    n = "n" if lua.eval("'n'") == "n" else b"n"     # (encoding=None: bytes keys)
+    for row in r.values():
+        vals = [row[i] for i in range(1, row[n] + 1)]
+        out.append(re.sub(r"0x[0-9a-f]+", "ADDR", repr([_norm(v) for v in vals])))
+    return out
+
+
+@pytest.mark.parametrize("kw", [{}, {"encoding": "latin-1"}, {"unpack_returned_tuples": True}])
+def test_lua_table_reads_as_the_proxy_gives_them(kw):
+    """t[k] of a Lua table a Lua caller passes: read in Lua for a table
+    without a metatable and a key and value the bridge passes unchanged
+    (pyrt rt.luaget), through the host otherwise (a metamethod, a string not
+    valid in the runtime's encoding, a runtime without UTF-8): each as the
+    Python function gets it from the _LuaTable proxy."""
+    ns = run_source(READ_SRC, "<test_translate_luavalues_read>")
+    got = []
+    for translated in (False, True):
+        lua = tandem.LuaRuntime(**kw)
+        key = "read" if kw.get("encoding", "UTF-8") is not None else b"read"
+        F = lua.table_from({key: lua.translate(ns["read"]) if translated else ns["read"]})
+        got.append(_show(lua, lua.execute(READ_DRIVER)(F)))
+    assert got[1] == got[0]
+
+
+def test_a_runtime_without_text_strings_is_refused():
+    """encoding=None: str is a Python object in Lua, and translated code's
+    names would reach the host as bytes: a TranslationError saying so
+    (it was "load_ir: the IR text and the hook are required")."""
+    ns = run_source(READ_SRC, "<test_translate_luavalues_read>")
+    with pytest.raises(tandem.TranslationError, match="encoding=None"):
+        tandem.LuaRuntime(encoding=None).translate(ns["read"])

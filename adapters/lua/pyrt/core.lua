@@ -1729,6 +1729,10 @@ function rt.len(v)
             return EXT[mt].len(v)
         end
     elseif t == "userdata" then
+        local lv = rt.luaof[v]
+        if type(lv) == "table" and getmetatable(lv) == nil then
+            return #lv          -- a Lua table's proxy: its __len__ is #
+        end
         return rt.H("len", v)
     end
     throw("TypeError", sformat("object of type '%s' has no len()", tname(v)))
@@ -1768,6 +1772,10 @@ function rt.getitem(o, k)
         end
         return schar(o, i)
     elseif t == "userdata" then
+        local lv = rt.luaof[o]
+        if lv ~= nil then
+            return rt.luaget(o, lv, k)      -- a Lua table's proxy
+        end
         return rt.H("getitem", o, rt.export(k))
     end
     throw("TypeError", sformat("'%s' object is not subscriptable", tname(o)))
@@ -3604,9 +3612,38 @@ function rt.import(v)
     return w
 end
 
+-- o[k] of a Lua value's proxy o (lv the value), as the proxy's __getitem__
+-- gives it: read here for a table without a metatable, a key and a value
+-- the bridge passes unchanged (a number, a boolean, a string valid in the
+-- runtime's encoding, UTF-8; a userdata), else through the host.
+local UTF8 = false
+local function same_str(s)
+    return UTF8 and utf8len(s) ~= nil
+end
+function rt.luaget(o, lv, k)
+    if type(lv) == "table" and getmetatable(lv) == nil then
+        local kt = type(k)
+        if kt == "number" or kt == "boolean" or (kt == "string" and same_str(k)) then
+            local v = rawget(lv, k)
+            local vt = type(v)
+            if vt == "number" or vt == "boolean" or vt == "nil" or vt == "userdata" then
+                return v
+            elseif vt == "string" then
+                if same_str(v) then
+                    return v
+                end
+            else
+                return rt.import(v)
+            end
+        end
+    end
+    return rt.H("getitem", o, rt.export(k))
+end
+
 -- The host hook h as translated code calls it: its results pass rt.import.
 function rt.wraphook(h)
     rt.H0 = h
+    UTF8 = h("utf8") == true
     local import = rt.import
     local function out(v, ...)
         local t = type(v)

@@ -24,6 +24,7 @@ import weakref
 from typing import Any, Dict, List, Optional, Set, Tuple
 
 from ._tandem import _as_object, _pure
+from . import _tandem
 from . import _gencleanup
 
 __all__ = ["TranslationError", "translate", "translated_source"]
@@ -1578,6 +1579,7 @@ _PURE_OPS: Dict[str, Any] = {
     # a Lua value that is not translated code's own: its proxy, held by
     # translated code as a Python object (pyrt/core.lua, rt.import)
     "luaobj": _as_object,
+    "utf8": _tandem._utf8,      # the runtime passes strings as UTF-8 (rt.wraphook)
 }
 _INT64 = range(-2 ** 63, 2 ** 63)
 _COPIED = (float, str, bool, type(None))
@@ -2147,6 +2149,13 @@ def translate(lua: Any, fn: Any) -> Any:
     if info is not None and info.funcs[0] is fn:
         return info.entry
     text, funcs = to_ir(fn)
+    if getattr(lua, "_encoding", "UTF-8") is None:
+        # translated code's strings are Lua strings; with encoding=None a
+        # Python str is a Python object in Lua, and every name it asks of
+        # the host would arrive as bytes
+        raise TranslationError("%s: translating a Python function needs a runtime that "
+                               "passes str as Lua strings; this one was made with "
+                               "encoding=None" % fn.__qualname__)
     info = _Unitinfo(funcs)
     try:
         res = lua._load_ir(text, _Hooks(info).function(), sys.getrecursionlimit())
