@@ -41,6 +41,8 @@ int tdmS_reserve_res(tdmS_Frame *f, int n)
     return TDM_OK;
 }
 
+_Thread_local int tdmS_host_xcall __attribute__((tls_model("initial-exec")));
+
 int tdmS_call(tdmS_Frame *f)
 {
     tdm_Runtime *rt = f->rt;

@@ -118,6 +118,13 @@ TDMI_FUNC int tdmS_reserve_res(tdmS_Frame *f, int n);
    rt->top is only touched under it, and callees rely on it. Returns the
    status (also in f->err.status). */
 TDMI_FUNC int tdmS_call(tdmS_Frame *f);
+/* Set by a host language's adapter on its thread just before it calls the
+   entry of a translated function itself (not through other code of the
+   entry's language), cleared after: the entry reads and clears it first,
+   so it knows its caller is the host (a returned tuple is one value then,
+   several for a caller of its own language in a runtime that unpacks
+   returned tuples). */
+TDMI_DATA _Thread_local int tdmS_host_xcall;
 /* After the results are consumed: lang->finish, then arguments still owned
    are released through their language and the buffers freed (f->nargs = 0).
    The error (if any) stays in f->err until tdmS_clear_error. */

@@ -39,6 +39,8 @@ static int reraise(lua_State *L)
 
 static int c_entry(lua_State *L)
 {
+    int from_host = tdmS_host_xcall;    /* frame.h: Python called this entry itself */
+    tdmS_host_xcall = 0;
     int n = lua_gettop(L);
     int np = (int)lua_tointeger(L, lua_upvalueindex(3));
     int direct = n == np, ints = direct;
@@ -87,12 +89,15 @@ static int c_entry(lua_State *L)
     default:
         break;
     }
-    lua_getfield(L, RT, "export");
+    /* a caller in Lua gets a returned tuple as the bridge gives a Python
+       function's (several results in a runtime that unpacks them) */
+    lua_getfield(L, RT, from_host ? "export" : "exportres");
     lua_insert(L, -2);
-    if (lua_pcall(L, 1, 1, n + 2) != LUA_OK) {
+    int top = lua_gettop(L) - 2;
+    if (lua_pcall(L, 1, from_host ? 1 : LUA_MULTRET, n + 2) != LUA_OK) {
         return reraise(L);
     }
-    return 1;
+    return lua_gettop(L) - top;
 }
 
 /* rt.centry(f, body, nparams): the entry closure of f. */

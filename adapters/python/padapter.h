@@ -355,6 +355,8 @@ TDMI_FUNC void tdmP_mark_pure(void);
 /* The runtime of the crossing into Python running on this thread passes
    strings as UTF-8 (its encoding). */
 TDMI_FUNC int tdmP_current_utf8(void);
+/* ... and unpacks tuples returned to Lua (unpack_returned_tuples). */
+TDMI_FUNC int tdmP_current_unpacks(void);
 
 /* ---- psignal.c ---------------------------------------------------------- */
 /* A lua5.4 host started this Python: let SIGINT raise KeyboardInterrupt in

@@ -301,6 +301,13 @@ static PyObject *m_utf8(PyObject *m, PyObject *unused)
     return PyBool_FromLong(tdmP_current_utf8());
 }
 
+static PyObject *m_unpacks(PyObject *m, PyObject *unused)
+{
+    (void)m;
+    (void)unused;
+    return PyBool_FromLong(tdmP_current_unpacks());
+}
+
 static PyObject *m_unpack(PyObject *m, PyObject *args)
 {
     return tdmP_unpack_table(m, args);
@@ -416,6 +423,8 @@ static PyMethodDef module_methods[] = {
      " code's call of an operator or math function on numbers and strings)."},
     {"_utf8", m_utf8, METH_NOARGS,
      "The runtime of the crossing into Python running now passes strings as UTF-8."},
+    {"_unpacks", m_unpacks, METH_NOARGS,
+     "The runtime of the crossing into Python running now unpacks returned tuples."},
     {"_unpack_table", m_unpack, METH_O,
      "(args, kwargs) when args is one Lua table, else None."},
     {"_lua_args", make_args, METH_O, "python.args{...}: arguments from a Lua table."},

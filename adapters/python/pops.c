@@ -43,6 +43,13 @@ int tdmP_current_utf8(void)
     return st != NULL && st->enc_utf8;
 }
 
+int tdmP_current_unpacks(void)
+{
+    tdm_Runtime *rt = current_rt;
+    tdmP_State *st = rt != NULL ? rt->state[TDM_LANG_PYTHON] : NULL;
+    return st != NULL && st->unpack_returned_tuples;
+}
+
 void tdmP_set_current_rt(tdm_Runtime *rt)
 {
     current_rt = rt;

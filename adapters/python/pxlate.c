@@ -40,7 +40,10 @@ PyObject *tdmP_xlate_vectorcall(PyObject *self, PyObject *const *args, size_t na
         }
     }
     if (k == total) {
-        return tdmP_proxy_vectorcall_kept(self, args, nargsf, kwnames);
+        tdmS_host_xcall = 1;
+        PyObject *r = tdmP_proxy_vectorcall_kept(self, args, nargsf, kwnames);
+        tdmS_host_xcall = 0;
+        return r;
     }
     PyObject **wrapped = PyMem_Malloc((size_t)(total > 0 ? total : 1) * sizeof *wrapped);
     if (wrapped == NULL) {
@@ -56,7 +59,9 @@ PyObject *tdmP_xlate_vectorcall(PyObject *self, PyObject *const *args, size_t na
             goto out;
         }
     }
+    tdmS_host_xcall = 1;
     res = tdmP_proxy_vectorcall_kept(self, wrapped, (size_t)n, kwnames);
+    tdmS_host_xcall = 0;
 out:
     for (Py_ssize_t i = 0; i < done; i++) {
         Py_DECREF(wrapped[i]);

@@ -255,3 +255,48 @@ def test_a_runtime_without_text_strings_is_refused():
     ns = run_source(READ_SRC, "<test_translate_luavalues_read>")
     with pytest.raises(tandem.TranslationError, match="encoding=None"):
         tandem.LuaRuntime(encoding=None).translate(ns["read"])
+
+
+TUPLE_SRC = '''
+def ret(k, t):
+    if k == 0:
+        return ()
+    if k == 1:
+        return (t,)
+    if k == 2:
+        return 1, "two"
+    if k == 3:
+        return (1, 2), [3], t
+    return 2 ** 70, 1
+'''
+
+
+@pytest.mark.parametrize("unpack", [False, True])
+def test_tuples_returned_to_lua_callers(unpack):
+    """A translated function returning a tuple to a caller in Lua: one
+    userdata, or in a runtime made with unpack_returned_tuples its items as
+    several results, each converted as the bridge converts a Python
+    function's (a Lua table its own self, an int past 64 bits refused); a
+    caller in Python gets the tuple either way."""
+    ns = run_source(TUPLE_SRC, "<test_translate_luavalues_tuple>")
+    got = []
+    for translated in (False, True):
+        lua = tandem.LuaRuntime(unpack_returned_tuples=unpack)
+        f = lua.translate(ns["ret"]) if translated else ns["ret"]
+        show = lua.eval(r"""function(f, k)
+            local t = {}
+            local r = table.pack(pcall(f, k, t))
+            local out = {tostring(r[1]), tostring(r.n)}
+            for i = 2, r.n do
+              local v = r[i]
+              out[#out + 1] = rawequal(v, t) and 'the table' or type(v) .. ':' ..
+                  (type(v) == 'userdata' and tostring(v):gsub('0x%x+', 'ADDR') or tostring(v))
+            end
+            return table.concat(out, ' ')
+          end""")
+        got.append([show(f, k) for k in range(5)])
+        t = lua.table()
+        assert f(0, t) == () and f(1, t) == (t,) and f(2, t) == (1, "two")
+    assert got[1] == got[0]
+    if unpack:
+        assert got[0][2] == "true 3 number:1 string:two"

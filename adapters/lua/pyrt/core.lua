@@ -3640,10 +3640,23 @@ function rt.luaget(o, lv, k)
     return rt.H("getitem", o, rt.export(k))
 end
 
+-- What a translated function returns to a caller in Lua (the C entry,
+-- lxentry.c): as the bridge gives it a Python function's result, so a
+-- tuple is several results in a runtime made with unpack_returned_tuples
+-- (the host converts them: "retvals"), else what rt.export gives.
+local UNPACK = false
+function rt.exportres(v)
+    if UNPACK and getmetatable(v) == TUPLE then
+        return rt.H0("retvals", rt.export(v))
+    end
+    return rt.export(v)
+end
+
 -- The host hook h as translated code calls it: its results pass rt.import.
 function rt.wraphook(h)
     rt.H0 = h
     UTF8 = h("utf8") == true
+    UNPACK = h("unpacks") == true
     local import = rt.import
     local function out(v, ...)
         local t = type(v)

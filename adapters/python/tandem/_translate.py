@@ -1580,7 +1580,16 @@ _PURE_OPS: Dict[str, Any] = {
     # translated code as a Python object (pyrt/core.lua, rt.import)
     "luaobj": _as_object,
     "utf8": _tandem._utf8,      # the runtime passes strings as UTF-8 (rt.wraphook)
+    "unpacks": _tandem._unpacks,    # the runtime unpacks returned tuples (rt.wraphook)
+    # a tuple returned to a caller in Lua, as several results when the
+    # runtime unpacks returned tuples (pyrt rt.exportres; _keep)
+    "retvals": lambda t: _Results(t),
 }
+
+
+class _Results(tuple):
+    """A tuple _keep hands to the bridge as a tuple, unpacked or not as the
+    runtime says (a translated function's result for a caller in Lua)."""
 _INT64 = range(-2 ** 63, 2 ** 63)
 _COPIED = (float, str, bool, type(None))
 
@@ -1596,6 +1605,8 @@ def _keep(v: Any) -> Any:
         return v
     if t is int:
         return v if v in _INT64 else _as_object(v)
+    if t is _Results:
+        return tuple(v)
     if isinstance(v, (int, float, str, bytes, tuple)):
         return _as_object(v)
     return v
