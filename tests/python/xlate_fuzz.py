@@ -1460,12 +1460,437 @@ def g_bump():
 
 '''
 
+# ---- values passed in from Python -----------------------------------------------
+# ObjGen (--objects): programs whose parameters are Python objects passed in
+# (lists, dicts, tuples, sets, strs, ints past 64 bits, floats, bools, None
+# and instances of the classes below), which translated code reaches through
+# the bridge: indexing (literal, computed, negative keys), slices, len, in,
+# iteration (for, items(), enumerate, zip, sorted, comprehensions), methods
+# (list, dict, set, str), mutation (items, slices, del, augmented assignment
+# on items and attributes), comparisons between passed-in and local values,
+# truthiness, isinstance, str/repr, returning them or values built from them,
+# and the exceptions of all that caught by try/except. Each call gets fresh,
+# equal arguments from a factory (OBJ_ARGS) and run() compares their repr
+# after the call too, so a change made to a copy instead of the original is
+# seen.
 
 
+class Rec:
+    """A plain object: attributes of various types, a method, a property."""
 
-def define(src: str, name: str, filename: str) -> Callable[..., Any]:
+    def __init__(self, x=1, name="r", items=None, opt=None):
+        self.x = x
+        self.name = name
+        self.items = [1, 2] if items is None else items
+        self.opt = opt
+
+    def norm(self, k=1):
+        return abs(self.x) * k + len(self.items)
+
+    def tag(self, sep="-"):
+        return "%s%s%s" % (self.name, sep, self.x)
+
+    @property
+    def total(self):
+        return self.x + len(self.name)
+
+    def __repr__(self):
+        return "%s(%s)" % (type(self).__name__,
+                           ", ".join("%s=%r" % kv for kv in vars(self).items()))
+
+
+class Seq(Rec):
+    """A Rec with __eq__ and __lt__ (by x) and the sequence protocol over its
+    items (unhashable, as any class defining __eq__ alone)."""
+
+    def __eq__(self, other):
+        return isinstance(other, Rec) and self.x == other.x
+
+    def __lt__(self, other):
+        if not isinstance(other, Rec):
+            return NotImplemented
+        return self.x < other.x
+
+    def __len__(self):
+        return len(self.items)
+
+    def __getitem__(self, i):
+        return self.items[i]
+
+    def __iter__(self):
+        return iter(self.items)
+
+
+# the parameters: a list, d dict, t tuple, s set, w str, n int, x float/bool/None,
+# o an object (o.peer another one or None)
+OBJ_PARAMS = "a, d, t, s, w, n, x, o"
+OBJ_ARGS = (
+    lambda: ([3, 1, 2], {"a": 1, "b": 2}, (1, "x", None), {1, 2, 3}, "abc", 2 ** 70, 1.5,
+             Rec(3, "r", [1, 2])),
+    lambda: ([], {}, (), set(), "", 0, None, Seq(0, "", [])),
+    lambda: (["b", "a", "c", "a"], {1: "one", 2: "two", "k": [1]}, ((1, 2), [3]), {"x", "y"},
+             "Hello, World", -2 ** 64, True, Seq(-2, "s", [5, 6, 7], Rec(1))),
+    lambda: ([[1, 2], [3], [], [1, 2]], {"x": {"y": 1}, "z": [1, 2], "a": 0}, (2 ** 65, -1),
+             frozenset({1, 5}), " a b ", -3, -0.0, Rec(-1, "q", [], Seq(4, "p", [0]))),
+    lambda: ([None, 0, "", 2 ** 64, -1.5, True], {"a": None, 2: 2 ** 70, "c": 1.5},
+             (3, 1, 2), {2 ** 70, -1}, "a,b,,c", 7, float("nan"), Rec(2 ** 70, "big", [3], "o")),
+    lambda: (list(range(8)), dict.fromkeys("abc", 0), ("a", "b"), {0, 1, -1}, "é€x", 2 ** 63,
+             float("inf"), Seq(5, "five", ["p", "q"], Seq(5, "eq", [1]))),
+)
+
+OBJ_EXCS = ("(IndexError, KeyError, AttributeError, TypeError, ValueError)",
+            "LookupError", "(IndexError, TypeError)", "KeyError", "AttributeError",
+            "Exception", "(TypeError, ValueError, ZeroDivisionError)")
+
+
+class ObjGen:
+    """Programs over objects passed in from Python; see the comment above."""
+
+    PARAMS = ("a", "d", "t", "s", "w", "n", "x", "o")
+
+    def __init__(self, rng: random.Random) -> None:
+        self.r = rng
+        self.nv = 0
+
+    def pick(self, seq):
+        return self.r.choice(seq)
+
+    def name(self, base):
+        self.nv += 1
+        return "%s%d" % (base, self.nv)
+
+    # ---- pieces ---------------------------------------------------------------
+
+    def idx(self):
+        return self.pick(("0", "1", "-1", "2", "-2", "3", "5", "-6", "len(a) - 1", "n % 3",
+                          "-len(a)", "True", "len(t) // 2", "o.x % 4", "2 ** 70"))
+
+    def key(self):
+        return self.pick(("'a'", "'b'", "'k'", "'z'", "'x'", "1", "2", "w", "n", "1.0", "True",
+                          "(1, 2)", "None", "o.name"))
+
+    def val(self):
+        return self.pick(("0", "1", "-3", "'q'", "None", "n", "x", "w", "[1, 2]", "(3, 4)",
+                          "2 ** 70", "True", "1.5", "o.x", "len(a)", "[]", "{'m': 1}",
+                          "a[0] if a else 9", "t[-1] if t else 8"))
+
+    def seq(self):
+        return self.pick(("a", "a", "t", "t", "w", "s", "d", "o", "d.keys()", "d.values()",
+                          "d.items()", "a[1:]", "list(t)", "o.items", "a[::-1]", "w.split()",
+                          "range(len(a))", "sorted(s)"))
+
+    def obj(self):
+        return self.pick(self.PARAMS + ("o.x", "o.name", "o.items", "o.opt", "o.peer",
+                                        "a[0]", "t[0]", "d.get('a')", "o.total", "a[-1]",
+                                        "[a, t]", "(d, s)"))
+
+    def elem(self):       # an expression about an element v of a sequence
+        return self.pick(("v", "v", "str(v)", "repr(v)", "type(v).__name__", "v == 1",
+                          "(v, v)", "bool(v)", "v * 2", "isinstance(v, int)", "[v]"))
+
+    def sortkey(self):
+        return self.pick(("", ", reverse=True", ", key=str", ", key=repr", ", key=len",
+                          ", key=lambda v: -v", ", key=lambda v: (type(v).__name__, str(v))",
+                          ", key=str, reverse=True", ", key=lambda r: r.x"))
+
+    # ---- snippets: each returns lines for a function body ------------------------
+
+    def s_index(self):
+        k = self.r.randint(0, 6)
+        if k == 0:
+            return ["out.append(a[%s])" % self.idx()]
+        if k == 1:
+            return ["out.append(t[%s])" % self.idx()]
+        if k == 2:
+            return ["out.append(w[%s])" % self.idx()]
+        if k == 3:
+            return ["out.append(d[%s])" % self.key()]
+        if k == 4:
+            return ["out.append(o[%s])" % self.idx()]
+        if k == 5:
+            return ["out.append(%s[%s][%s])" % (self.pick(("a", "t", "d")),
+                                                self.pick(("0", "-1", "'z'", "'x'", "1")),
+                                                self.pick(("0", "-1", "'y'", "1")))]
+        return ["out.append(o.items[%s])" % self.idx()]
+
+    def s_slice(self):
+        b = lambda: self.pick(("", "", "1", "-1", "2", "-3", "n", "len(a)", "x and 1"))
+        st = self.pick(("", "", ":2", ":-1", ":-2", ":0"))
+        tgt = self.pick(("a", "t", "w", "o.items", "o"))
+        k = self.r.randint(0, 4)
+        if k <= 2:
+            return ["out.append(%s[%s:%s%s])" % (tgt, b(), b(), st)]
+        if k == 3:
+            return ["a[%s:%s%s] = %s" % (b(), b(), st, self.pick(("[]", "[9]", "[7, 8, 9]",
+                                                                   "t", "w", "a", "range(2)"))),
+                    "out.append(len(a))"]
+        return ["del a[%s:%s%s]" % (b(), b(), st), "out.append(a)"]
+
+    def s_len_in(self):
+        k = self.r.randint(0, 4)
+        if k == 0:
+            return ["out.append(len(%s))" % self.pick(self.PARAMS + ("o.items", "d.keys()",
+                                                                     "o.peer"))]
+        if k == 1:
+            return ["out.append(%s %s %s)" % (self.val(), self.pick(("in", "not in")),
+                                              self.seq())]
+        if k == 2:
+            return ["out.append(%s in d)" % self.key()]
+        if k == 3:
+            return ["if %s:" % self.obj(), "    out.append('yes')", "else:",
+                    "    out.append('no')"]
+        return ["out.append((not %s, bool(%s)))" % (self.obj(), self.obj())]
+
+    def s_iter(self):
+        k = self.r.randint(0, 11)
+        if k == 0:
+            return ["for v in %s:" % self.seq(), "    out.append(%s)" % self.elem()]
+        if k == 1:
+            return ["for kk, v in d.items():", "    out.append((kk, %s))" % self.elem()]
+        if k == 2:
+            return ["for i, v in enumerate(%s%s):" % (self.seq(), self.pick(("", ", 1", ", -2"))),
+                    "    out.append((i, %s))" % self.elem()]
+        if k == 3:
+            return ["for p, q in zip(%s, %s):" % (self.seq(), self.seq()),
+                    "    out.append((p, q))"]
+        if k == 4:
+            return ["out.append(sorted(%s%s))" % (self.seq(), self.sortkey())]
+        if k == 5:
+            return ["out.append([%s for v in %s%s])" % (self.elem(), self.seq(), self.pick(
+                ("", " if v", " if v != 1", " if isinstance(v, str)")))]
+        if k == 6:
+            return ["out.append({kk: %s for kk, v in d.items()})" % self.elem()]
+        if k == 7:
+            return ["out.append({%s for v in %s})" % (self.pick(("v", "str(v)", "repr(v)")),
+                                                    self.seq())]
+        if k == 8:
+            return ["out.append(%s(%s))" % (self.pick(("list", "tuple", "min", "max", "sum",
+                                                       "any", "all", "len", "dict", "set",
+                                                       "sorted", "frozenset")), self.seq())]
+        if k == 9:
+            return ["out.append(list(reversed(%s)))" % self.pick(("a", "t", "w", "d", "o",
+                                                                  "o.items", "d.keys()"))]
+        if k == 10:
+            return ["for v in a:", "    if %s:" % self.pick(("v == 1", "not v", "v in t",
+                                                             "v in d")),
+                    "        out.append(('found', v))", "        break", "else:",
+                    "    out.append('none')"]
+        return ["out.append(sum(1 for v in %s if v))" % self.seq()]
+
+    def s_list_meth(self):
+        m = self.pick(("append(%s)" % self.val(), "pop()", "pop(%s)" % self.idx(),
+                       "extend(%s)" % self.seq(), "insert(%s, %s)" % (self.idx(), self.val()),
+                       "remove(%s)" % self.val(), "index(%s)" % self.val(),
+                       "count(%s)" % self.val(), "sort(%s)" % self.sortkey()[2:],
+                       "reverse()", "clear()", "copy()", "index(%s, 1)" % self.val()))
+        tgt = self.pick(("a", "a", "a", "o.items", "d['z']", "t"))
+        return ["out.append(%s.%s)" % (tgt, m), "out.append(%s)" % tgt]
+
+    def s_dict_meth(self):
+        m = self.pick(("get(%s)" % self.key(), "get(%s, %s)" % (self.key(), self.val()),
+                       "setdefault(%s, %s)" % (self.key(), self.val()),
+                       "update(%s)" % self.pick(("{'a': 5}", "{1: 2, 'new': 3}", "d",
+                                                 "[('p', 1)]", "zip(w, a)", "{}")),
+                       "keys()", "values()", "items()", "pop(%s)" % self.key(),
+                       "pop(%s, %s)" % (self.key(), self.val()), "popitem()", "copy()",
+                       "clear()", "setdefault(%s)" % self.key()))
+        return ["out.append(%s(d.%s))" % (self.pick(("", "list", "repr")), m),
+                "out.append(d)"]
+
+    def s_set(self):
+        k = self.r.randint(0, 3)
+        if k == 0:
+            return ["out.append(s.%s)" % self.pick((
+                "add(%s)" % self.val(), "discard(%s)" % self.val(), "remove(%s)" % self.val(),
+                "issubset({1, 2, 3})", "isdisjoint(a)", "copy()", "union(t)", "pop()")),
+                "out.append(sorted(s, key=repr))"]
+        if k == 1:
+            return ["out.append(s %s %s)" % (self.pick(("|", "&", "-", "^", "==", "<=", "<",
+                                                        "!=")),
+                                             self.pick(("{1, 2}", "set()", "s", "set(a)",
+                                                        "frozenset({1})", "{'x'}")))]
+        if k == 2:
+            return ["s %s= %s" % (self.pick(("|", "&", "-")), self.pick(("{1}", "{'x', 9}",
+                                                                         "set()"))),
+                    "out.append(len(s))"]
+        return ["out.append(sorted(v for v in s if v%s))" % self.pick(("", " != 1", " in a"))]
+
+    def s_str(self):
+        m = self.pick(("upper()", "split(',')", "split()", "strip()", "find('b')",
+                       "replace('a', 'Z')", "startswith('a')", "join(%s)" % self.pick(
+                           ("['1', '2']", "a", "t", "d", "sorted(s)", "w")),
+                       "count('a')", "title()", "partition(',')", "index('l')",
+                       "encode()", "center(9, '*')", "format(a)", "isalpha()",
+                       "zfill(n % 8)", "rsplit(',', 1)"))
+        return ["out.append(w.%s)" % m]
+
+    def s_mutate(self):
+        k = self.r.randint(0, 12)
+        if k == 0:
+            return ["a[%s] = %s" % (self.idx(), self.val()), "out.append(a)"]
+        if k == 1:
+            return ["d[%s] = %s" % (self.key(), self.val()), "out.append(d)"]
+        if k == 2:
+            return ["del a[%s]" % self.idx(), "out.append(a)"]
+        if k == 3:
+            return ["del d[%s]" % self.key(), "out.append(d)"]
+        if k == 4:
+            return ["a[%s] %s= %s" % (self.idx(), self.pick(("+", "*", "-")),
+                                      self.pick(("1", "2", "'s'", "[0]", "n"))),
+                    "out.append(a)"]
+        if k == 5:
+            return ["d[%s] %s= %s" % (self.key(), self.pick(("+", "*", "-")),
+                                      self.pick(("1", "2", "'s'", "[0]", "n"))),
+                    "out.append(d)"]
+        if k == 6:
+            return ["o.%s = %s" % (self.pick(("x", "name", "items", "opt", "extra", "total")),
+                                   self.val()), "out.append(repr(o))"]
+        if k == 7:
+            return ["o.%s %s= %s" % (self.pick(("x", "name", "items", "opt")),
+                                     self.pick(("+", "*")), self.pick(("1", "'s'", "[0]", "2"))),
+                    "out.append(o)"]
+        if k == 8:
+            return ["del o.%s" % self.pick(("opt", "x", "nope", "peer")), "out.append(o)"]
+        if k == 9:
+            return ["%s %s= %s" % (self.pick(("a", "t", "w", "n", "x")),
+                                   self.pick(("+", "*")), self.pick(("[5]", "(6,)", "'z'", "2",
+                                                                     "1", "a", "t"))),
+                    "out.append((a, t, w, n, x))"]
+        if k == 10:
+            return ["d |= %s" % self.pick(("{'a': 7}", "{3: 4}", "d", "dict(zip(w, t))")),
+                    "out.append(d)"]
+        if k == 11:
+            return ["o.items.append(%s)" % self.val(), "out.append(o.items)"]
+        return ["setattr(o, %s, %s)" % (self.pick(("'x'", "'new'", "w")), self.val()),
+                "out.append(getattr(o, %s, 'dflt'))" % self.pick(("'x'", "'new'", "'nope'"))]
+
+    def s_compare(self):
+        lhs = self.pick(("a", "t", "d", "s", "w", "n", "x", "o", "o.peer", "o.items", "a[0]"))
+        rhs = self.pick(("[3, 1, 2]", "[]", "(1, 'x', None)", "()", "{'a': 1, 'b': 2}", "{}",
+                         "{1, 2, 3}", "set()", "'abc'", "''", "2 ** 70", "0", "1.5", "None",
+                         "list(t)", "tuple(a)", "dict(d)", "o", "o.peer", "[1, 2]", "a", "t",
+                         "Rec(3)", "Seq(5)", "w.upper()", "n + 1"))
+        op = self.pick(("==", "!=", "<", "<=", ">", ">=", "is", "is not"))
+        return ["out.append(%s %s %s)" % (lhs, op, rhs)]
+
+    def s_types(self):
+        k = self.r.randint(0, 2)
+        if k == 0:
+            return ["out.append(isinstance(%s, %s))" % (self.obj(), self.pick(
+                ("list", "dict", "tuple", "(set, frozenset)", "str", "int", "float", "bool",
+                 "Rec", "Seq", "(list, tuple)", "type(None)", "object")))]
+        if k == 1:
+            return ["out.append(type(%s).__name__)" % self.obj()]
+        return ["out.append(type(%s) is %s)" % (self.obj(), self.pick(("list", "dict", "int",
+                                                                      "Rec", "Seq", "str")))]
+
+    def s_repr(self):
+        e = self.obj()
+        return ["out.append(%s)" % self.pick(("str(%s)", "repr(%s)", "f'{%s}'", "f'{%s!r:>12}'",
+                                              "'%%s' %% (%s,)", "'{}'.format(%s)",
+                                              "'%%r' %% (%s,)")) % e]
+
+    def s_obj(self):
+        k = self.r.randint(0, 6)
+        if k == 0:
+            return ["out.append(o.%s)" % self.pick(("x", "name", "items", "opt", "total",
+                                                    "peer", "nope", "norm()", "norm(2)",
+                                                    "tag()", "tag(sep=':')", "norm(k=n)"))]
+        if k == 1:
+            return ["out.append(getattr(o, %s%s))" % (self.pick(("'x'", "'nope'", "'total'",
+                                                                 "w")),
+                                                      self.pick(("", ", None")))]
+        if k == 2:
+            return ["out.append(hasattr(o, %s))" % self.pick(("'x'", "'peer'", "'nope'",
+                                                              "'norm'"))]
+        if k == 3:
+            return ["out.append(%s)" % self.pick(("len(o)", "list(o)", "o[0]", "o[-1]",
+                                                  "1 in o", "sorted(o)", "o.peer.x",
+                                                  "o.peer.norm()"))]
+        if k == 4:
+            return ["out.append(sorted([o, %s]%s))" % (self.pick(("o.peer", "Seq(2)", "Rec(0)",
+                                                                  "o")),
+                                                       self.pick(("", ", key=lambda r: r.x",
+                                                                  ", key=lambda r: -r.x",
+                                                                  ", reverse=True")))]
+        if k == 5:
+            return ["m = o.norm", "out.append(m(%s))" % self.pick(("", "2", "n"))]
+        return ["r = %s(%s)" % (self.pick(("Rec", "Seq")), self.pick(("1", "n", "x", "w, 'nm'",
+                                                                      "o.x, items=a"))),
+                "out.append((r.x, r.total, r == o, repr(r)))"]
+
+    def s_build(self):
+        k = self.r.randint(0, 3)
+        if k == 0:
+            return ["out.append(%s)" % self.obj()]
+        if k == 1:
+            return ["out.append(%s)" % self.pick(("a + list(t)", "list(a) * 2", "t + (1,)",
+                                                  "w + str(n)", "dict(d)", "{**d, 'q': 1}",
+                                                  "[*a, *t]", "(*t, *w)", "set(a) | {1}",
+                                                  "[a, a]", "{'a': a, 't': t}", "n * 2 + 1",
+                                                  "x * 2", "n // 3", "-n", "n ** 2",
+                                                  "str(n)", "float(n)"))]
+        if k == 2:
+            return ["b1 = a", "b1.append(%s)" % self.val(), "out.append(a is b1)"]
+        return ["b2 = %s" % self.pick(("a[:]", "list(a)", "a.copy()", "dict(d)", "d.copy()")),
+                "b2.clear()", "out.append((len(b2), a, d))"]
+
+    SNIPPETS = ("s_index", "s_slice", "s_len_in", "s_iter", "s_list_meth", "s_dict_meth",
+                "s_set", "s_str", "s_mutate", "s_compare", "s_types", "s_repr", "s_obj",
+                "s_build", "s_mutate", "s_index", "s_iter")
+
+    def function(self, name: str) -> str:
+        lines = ["    out = []"]
+        for _ in range(self.r.randint(1, 5)):
+            body = getattr(self, self.pick(self.SNIPPETS))()
+            if self.r.random() < 0.5:
+                body = ["try:"] + ["    " + x for x in body] + [
+                    "except %s as e:" % self.pick(OBJ_EXCS),
+                    "    out.append((type(e).__name__, str(e)))"]
+            elif self.r.random() < 0.1:
+                body = ["for rep in range(2):"] + ["    " + x for x in body]
+            lines += ["    " + x for x in body]
+        lines.append("    return %s" % self.pick(("out", "out", "out", "(out, a)", "(out, d, o)",
+                                                  "a", "o")))
+        return "def %s(%s):\n%s\n" % (name, OBJ_PARAMS, "\n".join(lines))
+
+
+def _objnorm(v: Any) -> Any:
+    """v with the fuzzer's objects replaced by their class name and repr
+    (equal objects of the two runs are different objects) and the addresses
+    in strings masked (_unaddr)."""
+    if isinstance(v, Rec):
+        return ("<%s>" % type(v).__name__, repr(v))
+    if type(v) in (list, tuple):
+        return type(v)(_objnorm(x) for x in v)
+    if type(v) is dict:
+        return {_objnorm(k): _objnorm(x) for k, x in v.items()}
+    return _unaddr(v)
+
+
+def obj_outcome(f: Callable[..., Any], factory: Callable[[], tuple]) -> tuple:
+    """("ok", value, state) or ("raise", type, message, state) of f on fresh
+    arguments from factory; state: the repr of the arguments after the call."""
+    args = factory()
+    try:
+        value = f(*args)
+    except Exception as e:      # noqa: BLE001 — every exception is an outcome here
+        return ("raise", type(e), str(e), _unaddr(repr(args)))
+    return ("ok", value, _unaddr(repr(args)))
+
+
+def obj_agree(native: tuple, translated: tuple) -> bool:
+    if native[0] == translated[0] == "ok":
+        return same(_objnorm(native[1]), _objnorm(translated[1])) and native[2] == translated[2]
+    return native[0] == translated[0] == "raise" and native[1] is translated[1] \
+        and _unaddr(native[2]) == _unaddr(translated[2]) and native[3] == translated[3]
+
+
+def define(src: str, name: str, filename: str, ns: Any = None) -> Callable[..., Any]:
+    """The function name of src, run as a module named filename (in ns, a
+    dict of globals, or a new one)."""
     linecache.cache[filename] = (len(src), None, src.splitlines(True), filename)
-    ns: dict = {}
+    ns = {} if ns is None else ns
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SyntaxWarning)
         code = compile(src, filename, "exec")
@@ -1507,15 +1932,18 @@ def _agree(native: Any, translated: Any, stmts: bool,
 
 
 def run(n: int, seed: int, lua: Any = None, verbose: bool = True,
-        typed: bool = False, stmts: bool = False) -> List[str]:
+        typed: bool = False, stmts: bool = False, objects: bool = False) -> List[str]:
     """n random functions (typed: TypedGen's, run on every TYPED_ARGS set;
     stmts: StmtGen's, on every STMT_ARGS set, each call on its own copy of
-    the arguments, which must also be alike after the call); the list of
-    silent differences found."""
+    the arguments, which must also be alike after the call; objects:
+    ObjGen's, on fresh arguments from each OBJ_ARGS factory, alike after the
+    call too); the list of silent differences found."""
     import tandem
     from tandem import TranslationError
     lua = lua or tandem.LuaRuntime()
     rng = random.Random(seed)
+    if objects:
+        return _run_objects(n, seed, lua, rng, verbose)
     gen: Any = StmtGen(rng) if stmts else TypedGen(rng) if typed else Gen(rng)
     bad: List[str] = []
     stats = {"same": 0, "refused": 0, "notimpl": 0}
@@ -1553,11 +1981,49 @@ def run(n: int, seed: int, lua: Any = None, verbose: bool = True,
     return bad
 
 
+def _run_objects(n: int, seed: int, lua: Any, rng: random.Random,
+                 verbose: bool) -> List[str]:
+    from tandem import TranslationError
+    gen = ObjGen(rng)
+    bad: List[str] = []
+    stats = {"same": 0, "refused": 0, "notimpl": 0}
+    for i in range(n):
+        name = "f%d" % i
+        src = gen.function(name)
+        try:
+            f = define(src, name, "<fuzz-o%d-%d>" % (seed, i), {"Rec": Rec, "Seq": Seq})
+        except SyntaxError:
+            continue
+        try:
+            lf = lua.translate(f)
+        except TranslationError:
+            stats["refused"] += 1
+            continue
+        for factory in OBJ_ARGS:
+            native = obj_outcome(f, factory)
+            translated = obj_outcome(lf, factory)
+            if translated[0] == "raise" and translated[1] is NotImplementedError:
+                stats["notimpl"] += 1
+                continue
+            if obj_agree(native, translated):
+                stats["same"] += 1
+                continue
+            msg = "%s\nargs %r\n  CPython:    %r\n  translated: %r\n" % (src, factory(), native,
+                                                                          translated)
+            bad.append(msg)
+            if verbose:
+                print(msg)
+    if verbose:
+        print(stats, "differences:", len(bad))
+    return bad
+
+
 if __name__ == "__main__":
     sys.setrecursionlimit(10000)
     typed = "--typed" in sys.argv
     stmts = "--stmts" in sys.argv
-    argv = [a for a in sys.argv if a not in ("--typed", "--stmts")]
+    objects = "--objects" in sys.argv
+    argv = [a for a in sys.argv if a not in ("--typed", "--stmts", "--objects")]
     n = int(argv[1]) if len(argv) > 1 else 200
     seed = int(argv[2]) if len(argv) > 2 else 1
-    sys.exit(1 if run(n, seed, typed=typed, stmts=stmts) else 0)
+    sys.exit(1 if run(n, seed, typed=typed, stmts=stmts, objects=objects) else 0)
