@@ -1771,6 +1771,8 @@ class ObjGen:
                          "list(t)", "tuple(a)", "dict(d)", "o", "o.peer", "[1, 2]", "a", "t",
                          "Rec(3)", "Seq(5)", "w.upper()", "n + 1"))
         op = self.pick(("==", "!=", "<", "<=", ">", ">=", "is", "is not"))
+        if op.startswith("is"):     # `is` between values that may not be None is refused
+            rhs = "None"
         return ["out.append(%s %s %s)" % (lhs, op, rhs)]
 
     def s_types(self):
@@ -1831,19 +1833,122 @@ class ObjGen:
                                                   "x * 2", "n // 3", "-n", "n ** 2",
                                                   "str(n)", "float(n)"))]
         if k == 2:
-            return ["b1 = a", "b1.append(%s)" % self.val(), "out.append(a is b1)"]
+            return ["b1 = a", "b1.append(%s)" % self.val(), "out.append((a, b1))"]
         return ["b2 = %s" % self.pick(("a[:]", "list(a)", "a.copy()", "dict(d)", "d.copy()")),
                 "b2.clear()", "out.append((len(b2), a, d))"]
 
+    def s_unpack(self):
+        return [self.pick(("p, q, *r = %s" % self.seq(), "p, q = %s" % self.seq(),
+                           "(p, q), r = %s" % self.pick(("t", "a", "d.items()", "[a, t]")),
+                           "p, *q = r = %s" % self.seq(), "*p, q = %s" % self.seq(),
+                           "a[0], d['a'] = d.get('a'), a[-1]", "p = q = r = %s" % self.obj())),
+                "out.append((a, d))"]
+
+    def s_loop_mutate(self):
+        k = self.r.randint(0, 6)
+        if k == 0:
+            return ["for i in range(len(a)):", "    a[i] %s= %s" % (
+                self.pick(("+", "*")), self.pick(("1", "2", "a[i]", "'s'"))), "out.append(a)"]
+        if k == 1:
+            return ["while %s:" % self.pick(("a", "len(a) > 1", "d", "s")),
+                    "    out.append(%s)" % self.pick(("a.pop()", "a.pop(0)", "d.popitem()",
+                                                      "s.pop()", "d.pop(next(iter(d)))")),
+                    "    if len(out) > 20:", "        break"]
+        if k == 2:
+            return ["for i, v in enumerate(%s):" % self.pick(("a", "d", "s", "o.items")),
+                    "    %s" % self.pick(("a.append(i)", "d[v] = i", "del a[0]", "s.add(i)",
+                                          "d.pop(v)", "a.remove(v)", "o.items.append(v)")),
+                    "    if i > 6:", "        break", "out.append((a, d))"]
+        if k == 3:
+            return ["for kk in d:", "    d[kk] = %s" % self.pick(("kk", "[kk]", "d[kk] * 2",
+                                                                 "None")), "out.append(d)"]
+        if k == 4:
+            return ["for kk in list(d):", "    if %s:" % self.pick(("kk in a", "kk == 'a'",
+                                                                    "not d[kk]", "True")),
+                    "        del d[kk]", "out.append(d)"]
+        if k == 5:
+            return ["a[:] = sorted(a%s)" % self.sortkey(), "out.append(a)"]
+        return ["a.sort(%s)" % self.sortkey()[2:], "out.append(a)"]
+
+    def s_alias(self):
+        b = self.pick(("a", "d", "t", "s", "w", "o.items", "o"))
+        op = {"a": "+= [1]", "d": "|= {'n': 2}", "t": "+= (1,)", "s": "|= {4}", "w": "+= '!'",
+              "o.items": "+= [0]", "o": ".x = 9"}[b]
+        if b == "o":
+            return ["al = o", "al.x = 9", "out.append((o.x, al is o, o))"]
+        return ["al = %s" % b, "al %s" % op, "out.append((%s, al, al == %s))" % (b, b)]
+
+    def s_hash(self):
+        return ["out.append(%s)" % self.pick((
+            "{%s: 1}" % self.obj(), "%s in d" % self.obj(), "d.get(%s)" % self.obj(),
+            "hash(%s) == hash(%s)" % (self.obj(), self.obj()), "{%s, 1}" % self.obj(),
+            "%s in s" % self.obj(), "dict.fromkeys(%s)" % self.seq(),
+            "{t: 1, (1, 'x', None): 2}", "set(t) == set(list(t))"))]
+
+    def s_errors(self):
+        e = self.pick((
+            "t[0] = 1", "w[0]", "s[0]", "len(n)", "n[0]", "o.nope", "o.nope()", "a.nope",
+            "o.norm('x')", "o.tag(1, 2, 3)", "d.pop()", "a.index(None)", "w.index('Q')",
+            "''.join(a)", "','.join(t)", "a[n]", "w * n", "a * n", "t.index(99)",
+            "next(iter(s))", "o['x']", "int(w)", "float(w)", "a + t", "t + a", "w + n",
+            "n + w", "d + d", "-w", "~x", "x + a", "max(d)", "min(s)", "sum(w)",
+            "divmod(n, 0)", "a.pop(2 ** 70)", "d[a]", "{a: 1}", "s.add(a)",
+            "a.insert(n, 1)", "abs(a)", "o()", "a.sort(key=1)", "sorted(a, reverse=w)"))
+        return [e if "=" in e and "==" not in e else "out.append(%s)" % e]
+
+    def s_num(self):
+        return ["out.append(%s)" % self.pick((
+            "n + 1", "n - 2 ** 64", "n * n", "n // 7", "n % 7", "-n", "abs(n)", "n >> 3",
+            "n << 2", "n & 255", "n | 1", "n ^ -1", "n / 3", "n ** 2", "divmod(n, 9)",
+            "hex(n)", "bin(n)", "str(n)", "float(n)", "n == 2 ** 70", "n > 2 ** 63",
+            "n < x", "x > n", "x + n", "x * 2", "x / 3", "round(x)", "int(x)", "x // 1",
+            "x == x", "n.bit_length()", "(n, x) < (0, 0)", "max(n, x, 0)", "min([n, 1])",
+            "a[0] + n", "n + len(a)", "x or n", "x and n", "round(n, -3)", "pow(n, 2, 97)",
+            "n * 0.5", "f'{n:,}'", "f'{n:x}'", "'%d' % n", "f'{x:.3f}'", "'%s|%r' % (n, x)"))]
+
+    def s_fmt(self):
+        return ["out.append(%s)" % self.pick((
+            "f'{a}|{d}|{t}'", "f'{o!r}'", "f'{o.x:>5}'", "'{0.x}-{0.name}'.format(o)",
+            "'{0[0]}'.format(a)", "'{0[a]}'.format(d)", "'%s %s' % (a, d)",
+            "'%r' % (t,)", "'%(a)s' % d", "str(s)", "repr([o, a])", "str((a, o))",
+            "f'{w!r:^12}'", "'{:>8}'.format(w)", "'%-6s|' % w", "f'{len(a):03d}'",
+            "str(d)", "repr(d.items())", "str(d.keys())", "repr(o.peer)"))]
+
+    def s_iter_proto(self):
+        it = self.pick(("a", "d", "t", "s", "w", "o", "d.items()", "d.values()", "o.items"))
+        return ["it = iter(%s)" % it,
+                "out.append(next(it, 'end'))",
+                "out.append(%s)" % self.pick(("next(it)", "list(it)", "next(it, None)",
+                                              "sum(1 for _ in it)")),
+                "out.append(list(it))"]
+
+    def s_nested(self):
+        k = self.r.randint(0, 3)
+        if k == 0:
+            return ["def h(lst, k):", "    lst.append(k)", "    return len(lst)",
+                    "out.append(h(%s, %s))" % (self.pick(("a", "o.items", "d['z']")), self.val()),
+                    "out.append(a)"]
+        if k == 1:
+            return ["g = lambda v: %s" % self.elem(),
+                    "out.append(list(map(g, %s)))" % self.seq()]
+        if k == 2:
+            return ["def gen(src):", "    for v in src:", "        yield %s" % self.elem(),
+                    "out.append(list(gen(%s)))" % self.seq()]
+        return ["out.append(list(filter(%s, %s)))" % (self.pick(("None", "bool",
+                                                                 "lambda v: v != 1")),
+                                                      self.seq())]
+
     SNIPPETS = ("s_index", "s_slice", "s_len_in", "s_iter", "s_list_meth", "s_dict_meth",
                 "s_set", "s_str", "s_mutate", "s_compare", "s_types", "s_repr", "s_obj",
-                "s_build", "s_mutate", "s_index", "s_iter")
+                "s_build", "s_mutate", "s_index", "s_iter", "s_unpack", "s_loop_mutate",
+                "s_alias", "s_hash", "s_errors", "s_num", "s_fmt", "s_iter_proto",
+                "s_nested", "s_errors")
 
     def function(self, name: str) -> str:
         lines = ["    out = []"]
         for _ in range(self.r.randint(1, 5)):
             body = getattr(self, self.pick(self.SNIPPETS))()
-            if self.r.random() < 0.5:
+            if self.r.random() < 0.75:
                 body = ["try:"] + ["    " + x for x in body] + [
                     "except %s as e:" % self.pick(OBJ_EXCS),
                     "    out.append((type(e).__name__, str(e)))"]
