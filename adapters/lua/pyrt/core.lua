@@ -3572,7 +3572,8 @@ function rt.export(v, seen)
     local mt = getmetatable(v)
     seen = seen or {}
     if seen[v] then
-        throw("NotImplementedError", "a self-containing container leaving translated code")
+        throw("NotImplementedError",
+              "a self-containing container leaving translated code (tandem translation)")
     end
     if mt == LIST or mt == TUPLE then
         seen[v] = true
@@ -3595,9 +3596,11 @@ function rt.export(v, seen)
     elseif mt == CLASS then
         return rt.H("builtin", v.name)
     elseif mt == EXC then
-        throw("NotImplementedError", "an exception object leaving translated code")
+        throw("NotImplementedError",
+              "an exception object leaving translated code (tandem translation)")
     elseif mt == ITER or mt == VIEW then
-        throw("NotImplementedError", "an iterator or dict view leaving translated code")
+        throw("NotImplementedError",
+              "an iterator or dict view leaving translated code (tandem translation)")
     elseif EXT[mt] then
         return EXT[mt].export(v, seen)
     end
