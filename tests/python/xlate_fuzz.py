@@ -1472,7 +1472,11 @@ def g_bump():
 # and the exceptions of all that caught by try/except. Each call gets fresh,
 # equal arguments from a factory (OBJ_ARGS) and run() compares their repr
 # after the call too, so a change made to a copy instead of the original is
-# seen.
+# seen. Kept out, as documented differences (docs/translation.md): a NaN
+# passed in (its identity is not kept, and CPython's `in`, `count`,
+# `remove`, list equality and dict/set lookups test identity first: `x in
+# [x]` is True for CPython's NaN object), `is` between values other than
+# None (refused at translation).
 
 
 class Rec:
@@ -1493,6 +1497,12 @@ class Rec:
     @property
     def total(self):
         return self.x + len(self.name)
+
+    def __hash__(self):
+        # one hash for all: the order of a set holding them is then its
+        # history's, the same in both runs (an address-based hash would
+        # order the two runs' equal sets differently)
+        return 7
 
     def __repr__(self):
         return "%s(%s)" % (type(self).__name__,
@@ -1533,7 +1543,7 @@ OBJ_ARGS = (
     lambda: ([[1, 2], [3], [], [1, 2]], {"x": {"y": 1}, "z": [1, 2], "a": 0}, (2 ** 65, -1),
              frozenset({1, 5}), " a b ", -3, -0.0, Rec(-1, "q", [], Seq(4, "p", [0]))),
     lambda: ([None, 0, "", 2 ** 64, -1.5, True], {"a": None, 2: 2 ** 70, "c": 1.5},
-             (3, 1, 2), {2 ** 70, -1}, "a,b,,c", 7, float("nan"), Rec(2 ** 70, "big", [3], "o")),
+             (3, 1, 2), {2 ** 70, -1}, "a,b,,c", 7, 1e300, Rec(2 ** 70, "big", [3], "o")),
     lambda: (list(range(8)), dict.fromkeys("abc", 0), ("a", "b"), {0, 1, -1}, "é€x", 2 ** 63,
              float("inf"), Seq(5, "five", ["p", "q"], Seq(5, "eq", [1]))),
 )
