@@ -18,6 +18,7 @@ from __future__ import annotations
 import linecache
 import random
 import re
+import reprlib
 import sys
 import warnings
 from typing import Any, Callable, List
@@ -1504,6 +1505,7 @@ class Rec:
         # order the two runs' equal sets differently)
         return 7
 
+    @reprlib.recursive_repr()       # o.peer = o
     def __repr__(self):
         return "%s(%s)" % (type(self).__name__,
                            ", ".join("%s=%r" % kv for kv in vars(self).items()))
@@ -1546,6 +1548,9 @@ OBJ_ARGS = (
              (3, 1, 2), {2 ** 70, -1}, "a,b,,c", 7, 1e300, Rec(2 ** 70, "big", [3], "o")),
     lambda: (list(range(8)), dict.fromkeys("abc", 0), ("a", "b"), {0, 1, -1}, "é€x", 2 ** 63,
              float("inf"), Seq(5, "five", ["p", "q"], Seq(5, "eq", [1]))),
+    lambda: ([Seq(2, "b"), Seq(-1, "a", [3]), Seq(2, "c")], {"r": Rec(0), "s": Seq(1), "l": [Rec(2)]},
+             (Rec(1, "t"), [Seq(0)]), {Rec(9), "e"}, "x,y", 1, False,
+             Seq(3, "w", [Seq(1), Seq(0, "z")], Rec(4, "peer", [[1], [2, 3]]))),
 )
 
 OBJ_EXCS = ("(IndexError, KeyError, AttributeError, TypeError, ValueError)",
@@ -1948,11 +1953,48 @@ class ObjGen:
                                                                  "lambda v: v != 1")),
                                                       self.seq())]
 
+    def s_more(self):
+        return ["out.append(%s)" % self.pick((
+            "a.sort(key=len)", "d.get('a', default=1)", "a.pop(index=0)", "o.norm(k=2)",
+            "w.split(sep=',')", "w.split(',', maxsplit=1)", "sorted(d, key=d.get)",
+            "max(a, key=str)", "min(d.items(), key=lambda kv: str(kv[1]))",
+            "a.__getitem__(0)", "d.__contains__('a')", "a.__class__.__name__",
+            "sorted(a, key=o.tag)", "getattr(o, 'norm')(2)", "type(o)(5)", "Rec(*t)",
+            "Rec(**d)", "isinstance(o, (Rec, list))", "o.__class__.__name__",
+            "o.__dict__", "vars(o)", "o.__dict__['x']", "', '.join(map(str, a))",
+            "f'{o.x!s:>{n % 5}}'", "dict(d, extra=1)", "dict(**d)", "{**d}", "[*d]",
+            "(*s,)", "[*a, *o]", "a[n % len(a)]", "any(v for v in a)",
+            "all(isinstance(v, int) for v in a)", "sum(a, [])", "sum(t, ())",
+            "list(zip(*a))", "list(zip(a, d.items()))", "list(enumerate(reversed(a)))",
+            "a.count(a[0])", "d.items() & {('a', 1)}", "d.keys() == {'a', 'b'}",
+            "d.keys() - {'a'}", "s == set(a)", "s < set(t)", "s | set(w)",
+            "frozenset(s) in {frozenset({1, 5})}", "[o] == [o]", "o in a", "a.count(o)",
+            "a.index(o)", "o in t", "o.peer in a", "(y := len(a)) + y",
+            "[v for v in a if (z := v)]", "d.setdefault('nk', []).append(1)",
+            "d.get('z', []).append(5)", "o.items.__len__()", "list(map(len, a))",
+            "sorted(s, key=lambda v: (str(type(v)), str(v)))", "o.items * 2",
+            "a == a[:]", "a[:] == list(a)", "t == tuple(t)", "d == dict(d)",
+            "max(o)", "min(o.items)", "sum(o)", "dict(o.__dict__)", "[o.x for o in a]",
+            "sorted(a, key=lambda r: r.x)", "sorted(a, key=lambda r: r.name, reverse=True)",
+            "max(a)", "sorted(a)", "min(a, default=None)", "a.index(Seq(2))",
+            "Seq(2) in a", "a.count(Seq(2))", "a.remove(Seq(-1))", "t[0].tag()",
+            "d['r'].norm()", "d['l'][0].x", "o.items[0].x"))] + \
+            (["out.append((a, d, o))"] if self.r.random() < 0.5 else [])
+
+    def s_nested_mut(self):
+        return [self.pick((
+            "del o.items[0]", "o.items[0] = 5", "o.items[1:] = []", "o.peer.x += 1",
+            "d['z'].append(1)", "d['l'][0].x = 7", "t[1].append(2)", "a[0].items.append(1)",
+            "a[0].x -= 1", "o.items[-1] += [0]", "d['z'][0] *= 3", "a.extend(a)", "a += a",
+            "a[:] = a", "d.update(d)", "a[0][0] = 'q'", "o.peer.items.pop()",
+            "o.peer = o", "o.items = o.items + [1]", "o.items += o.items")),
+            "out.append((a, d, t, o))"]
+
     SNIPPETS = ("s_index", "s_slice", "s_len_in", "s_iter", "s_list_meth", "s_dict_meth",
                 "s_set", "s_str", "s_mutate", "s_compare", "s_types", "s_repr", "s_obj",
                 "s_build", "s_mutate", "s_index", "s_iter", "s_unpack", "s_loop_mutate",
                 "s_alias", "s_hash", "s_errors", "s_num", "s_fmt", "s_iter_proto",
-                "s_nested", "s_errors")
+                "s_nested", "s_errors", "s_more", "s_more", "s_nested_mut")
 
     def function(self, name: str) -> str:
         lines = ["    out = []"]
@@ -1980,6 +2022,8 @@ def _objnorm(v: Any) -> Any:
         return type(v)(_objnorm(x) for x in v)
     if type(v) is dict:
         return {_objnorm(k): _objnorm(x) for k, x in v.items()}
+    if type(v) in (set, frozenset):     # in iteration order
+        return ("<%s>" % type(v).__name__, [_objnorm(x) for x in v])
     return _unaddr(v)
 
 
