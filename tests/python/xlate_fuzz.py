@@ -1477,7 +1477,10 @@ def g_bump():
 # passed in (its identity is not kept, and CPython's `in`, `count`,
 # `remove`, list equality and dict/set lookups test identity first: `x in
 # [x]` is True for CPython's NaN object), `is` between values other than
-# None (refused at translation).
+# None (refused at translation). No object of the fuzzer's classes is in a
+# set passed in: its hash is its address, so the two runs' equal sets
+# would iterate in different orders (sets the program makes of them are
+# compared unordered).
 
 
 class Rec:
@@ -1498,12 +1501,6 @@ class Rec:
     @property
     def total(self):
         return self.x + len(self.name)
-
-    def __hash__(self):
-        # one hash for all: the order of a set holding them is then its
-        # history's, the same in both runs (an address-based hash would
-        # order the two runs' equal sets differently)
-        return 7
 
     @reprlib.recursive_repr()       # o.peer = o
     def __repr__(self):
@@ -1549,7 +1546,7 @@ OBJ_ARGS = (
     lambda: (list(range(8)), dict.fromkeys("abc", 0), ("a", "b"), {0, 1, -1}, "é€x", 2 ** 63,
              float("inf"), Seq(5, "five", ["p", "q"], Seq(5, "eq", [1]))),
     lambda: ([Seq(2, "b"), Seq(-1, "a", [3]), Seq(2, "c")], {"r": Rec(0), "s": Seq(1), "l": [Rec(2)]},
-             (Rec(1, "t"), [Seq(0)]), {Rec(9), "e"}, "x,y", 1, False,
+             (Rec(1, "t"), [Seq(0)]), {"e", 9, (1, 2)}, "x,y", 1, False,
              Seq(3, "w", [Seq(1), Seq(0, "z")], Rec(4, "peer", [[1], [2, 3]]))),
 )
 
@@ -1803,7 +1800,7 @@ class ObjGen:
 
     def s_repr(self):
         e = self.obj()
-        return ["out.append(%s)" % self.pick(("str(%s)", "repr(%s)", "f'{%s}'", "f'{%s!r:>12}'",
+        return ["out.append(%s)" % self.pick(("str(%s)", "repr(%s)", 'f"{%s}"', 'f"{%s!r:>12}"',
                                               "'%%s' %% (%s,)", "'{}'.format(%s)",
                                               "'%%r' %% (%s,)")) % e]
 
@@ -2012,37 +2009,56 @@ class ObjGen:
         return "def %s(%s):\n%s\n" % (name, OBJ_PARAMS, "\n".join(lines))
 
 
-def _objnorm(v: Any) -> Any:
-    """v with the fuzzer's objects replaced by their class name and repr
-    (equal objects of the two runs are different objects) and the addresses
-    in strings masked (_unaddr)."""
+_VIEWS = (type({}.keys()), type({}.values()), type({}.items()))
+
+
+def _objnorm(v: Any, seen: Any = ()) -> Any:
+    """v for same(): the fuzzer's objects replaced by their class name and
+    attributes (equal objects of the two runs are different objects), sets
+    by their items in iteration order (by their sorted reprs when they hold
+    such objects, whose hash is their address: the two runs' equal sets may
+    order them differently), a structure met again inside itself by a
+    marker, the addresses in strings masked (_unaddr)."""
+    if id(v) in seen:
+        return ("<cycle>", type(v).__name__)
     if isinstance(v, Rec):
-        return ("<%s>" % type(v).__name__, repr(v))
+        seen = seen + (id(v),)
+        return ("<%s>" % type(v).__name__, _objnorm(vars(v), seen))
     if type(v) in (list, tuple):
-        return type(v)(_objnorm(x) for x in v)
+        seen = seen + (id(v),)
+        return type(v)(_objnorm(x, seen) for x in v)
     if type(v) is dict:
-        return {_objnorm(k): _objnorm(x) for k, x in v.items()}
-    if type(v) in (set, frozenset):     # in iteration order
-        return ("<%s>" % type(v).__name__, [_objnorm(x) for x in v])
+        seen = seen + (id(v),)
+        return ("<dict>", [(_objnorm(k, seen), _objnorm(x, seen)) for k, x in v.items()])
+    if type(v) in _VIEWS:
+        return ("<%s>" % type(v).__name__, [_objnorm(x, seen) for x in v])
+    if type(v) in (set, frozenset):
+        items = [_objnorm(x, seen) for x in v]
+        if any(isinstance(x, Rec) for x in v):
+            items.sort(key=repr)
+        return ("<%s>" % type(v).__name__, items)
     return _unaddr(v)
 
 
 def obj_outcome(f: Callable[..., Any], factory: Callable[[], tuple]) -> tuple:
     """("ok", value, state) or ("raise", type, message, state) of f on fresh
-    arguments from factory; state: the repr of the arguments after the call."""
+    arguments from factory; state: the arguments after the call (_objnorm)."""
     args = factory()
     try:
         value = f(*args)
     except Exception as e:      # noqa: BLE001 — every exception is an outcome here
-        return ("raise", type(e), str(e), _unaddr(repr(args)))
-    return ("ok", value, _unaddr(repr(args)))
+        return ("raise", type(e), str(e), _objnorm(args))
+    return ("ok", value, _objnorm(args))
 
 
 def obj_agree(native: tuple, translated: tuple) -> bool:
+    """Two obj_outcome()s alike: value (_objnorm) or exception type and
+    message, and the arguments after the call."""
     if native[0] == translated[0] == "ok":
-        return same(_objnorm(native[1]), _objnorm(translated[1])) and native[2] == translated[2]
+        return same(_objnorm(native[1]), _objnorm(translated[1])) and \
+            same(native[2], translated[2])
     return native[0] == translated[0] == "raise" and native[1] is translated[1] \
-        and _unaddr(native[2]) == _unaddr(translated[2]) and native[3] == translated[3]
+        and _unaddr(native[2]) == _unaddr(translated[2]) and same(native[3], translated[3])
 
 
 def define(src: str, name: str, filename: str, ns: Any = None) -> Callable[..., Any]:
