@@ -1696,6 +1696,8 @@ class ObjGen:
                        "count(%s)" % self.val(), "sort(%s)" % self.sortkey()[2:],
                        "reverse()", "clear()", "copy()", "index(%s, 1)" % self.val()))
         tgt = self.pick(("a", "a", "a", "o.items", "d['z']", "t"))
+        if tgt == "o.items" and m == "extend(o)":
+            m = "extend(a)"     # o iterates o.items: extending it by o never ends
         return ["out.append(%s.%s)" % (tgt, m), "out.append(%s)" % tgt]
 
     def s_dict_meth(self):
