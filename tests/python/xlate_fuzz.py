@@ -1530,6 +1530,23 @@ class Seq(Rec):
         return iter(self.items)
 
 
+class Old(Rec):
+    """A Rec that is a sequence by the old protocol (__getitem__ and
+    __len__, no __iter__), ordered by __gt__ alone, true by __bool__."""
+
+    def __getitem__(self, i):
+        return self.items[i]
+
+    def __len__(self):
+        return len(self.items)
+
+    def __gt__(self, other):
+        return isinstance(other, Rec) and self.x > other.x
+
+    def __bool__(self):
+        return self.x != 0
+
+
 # the parameters: a list, d dict, t tuple, s set, w str, n int, x float/bool/None,
 # o an object (o.peer another one or None)
 OBJ_PARAMS = "a, d, t, s, w, n, x, o"
@@ -1542,11 +1559,14 @@ OBJ_ARGS = (
     lambda: ([[1, 2], [3], [], [1, 2]], {"x": {"y": 1}, "z": [1, 2], "a": 0}, (2 ** 65, -1),
              frozenset({1, 5}), " a b ", -3, -0.0, Rec(-1, "q", [], Seq(4, "p", [0]))),
     lambda: ([None, 0, "", 2 ** 64, -1.5, True], {"a": None, 2: 2 ** 70, "c": 1.5},
-             (3, 1, 2), {2 ** 70, -1}, "a,b,,c", 7, 1e300, Rec(2 ** 70, "big", [3], "o")),
+             (3, 1, 2), {2 ** 70, -1}, "a,b,,c", 7, 1e300, Old(2 ** 70, "big", [3], "o")),
     lambda: (list(range(8)), dict.fromkeys("abc", 0), ("a", "b"), {0, 1, -1}, "é€x", 2 ** 63,
              float("inf"), Seq(5, "five", ["p", "q"], Seq(5, "eq", [1]))),
+    lambda: ([2 ** 63 - 1, -2 ** 63, 0], {(1, 2): "t", 1.5: 2, True: "one", "k": (3,)},
+             ("😀a\n", b"by", 2 ** 63), frozenset(), "😀 b\nc", 2 ** 63 - 1, -2 ** 63,
+             Rec([1, 2], "😀", (1, 2), {"k": 1})),
     lambda: ([Seq(2, "b"), Seq(-1, "a", [3]), Seq(2, "c")], {"r": Rec(0), "s": Seq(1), "l": [Rec(2)]},
-             (Rec(1, "t"), [Seq(0)]), {"e", 9, (1, 2)}, "x,y", 1, False,
+             (Rec(1, "t"), [Seq(0)], Old(0, "old", [1])), {"e", 9, (1, 2)}, "x,y", 1, False,
              Seq(3, "w", [Seq(1), Seq(0, "z")], Rec(4, "peer", [[1], [2, 3]]))),
 )
 
@@ -1794,7 +1814,7 @@ class ObjGen:
         if k == 0:
             return ["out.append(isinstance(%s, %s))" % (self.obj(), self.pick(
                 ("list", "dict", "tuple", "(set, frozenset)", "str", "int", "float", "bool",
-                 "Rec", "Seq", "(list, tuple)", "type(None)", "object")))]
+                 "Rec", "Seq", "Old", "(list, tuple)", "type(None)", "object")))]
         if k == 1:
             return ["out.append(type(%s).__name__)" % self.obj()]
         return ["out.append(type(%s) is %s)" % (self.obj(), self.pick(("list", "dict", "int",
@@ -1831,7 +1851,7 @@ class ObjGen:
                                                                   ", reverse=True")))]
         if k == 5:
             return ["m = o.norm", "out.append(m(%s))" % self.pick(("", "2", "n"))]
-        return ["r = %s(%s)" % (self.pick(("Rec", "Seq")), self.pick(("1", "n", "x", "w, 'nm'",
+        return ["r = %s(%s)" % (self.pick(("Rec", "Seq", "Old")), self.pick(("1", "n", "x", "w, 'nm'",
                                                                       "o.x, items=a"))),
                 "out.append((r.x, r.total, r == o, repr(r)))"]
 
@@ -1977,7 +1997,13 @@ class ObjGen:
             "sorted(a, key=lambda r: r.x)", "sorted(a, key=lambda r: r.name, reverse=True)",
             "max(a)", "sorted(a)", "min(a, default=None)", "a.index(Seq(2))",
             "Seq(2) in a", "a.count(Seq(2))", "a.remove(Seq(-1))", "t[0].tag()",
-            "d['r'].norm()", "d['l'][0].x", "o.items[0].x"))] + \
+            "d['r'].norm()", "d['l'][0].x", "o.items[0].x", "sorted([a, [1, 2], t])",
+            "max([a, [5]])", "[a] < [[3]]", "(t, 1) < (t, 2)", "a < a[:]", "a[x]", "t[x]",
+            "d.get('x', {}).get('y')", "n + 1", "n - 1", "-n", "n * 2", "abs(n)",
+            "a[0] + 1", "a[1] - 1", "sum(a)", "w[-1]", "w[::-1]", "len(w)", "w.upper()",
+            "list(w)", "w.split()", "w.encode()", "repr(w)", "t[0][::-1]", "t[1] * 2",
+            "sorted(d, key=repr)", "d[(1, 2)]", "d[1.5]", "d[1]", "(1, 2) in d", "x * 1.5",
+            "[v for v in t if isinstance(v, bytes)]", "sorted(t, key=type)"))] + \
             (["out.append((a, d, o))"] if self.r.random() < 0.5 else [])
 
     def s_nested_mut(self):
@@ -2168,7 +2194,8 @@ def _run_objects(n: int, seed: int, lua: Any, rng: random.Random,
         name = "f%d" % i
         src = gen.function(name)
         try:
-            f = define(src, name, "<fuzz-o%d-%d>" % (seed, i), {"Rec": Rec, "Seq": Seq})
+            f = define(src, name, "<fuzz-o%d-%d>" % (seed, i),
+                       {"Rec": Rec, "Seq": Seq, "Old": Old})
         except SyntaxError:
             continue
         try:
