@@ -5,11 +5,16 @@ or raise the same exception type with the same message, or refuse
 (TranslationError at translation, NotImplementedError at run time). Anything
 else is a silently different answer.
 
-    PYTHONPATH=build/python /usr/bin/python3 tests/python/xlate_fuzz.py [N] [SEED] [--typed|--stmts]
+    PYTHONPATH=build/python /usr/bin/python3 tests/python/xlate_fuzz.py [N] [SEED] \
+        [--typed|--stmts|--objects]
 
-Three grammars: Gen (any expression over any value), TypedGen (--typed:
-expressions built by type, with statements) and StmtGen (--stmts: the
-statement-level constructs, see its comment).
+Four grammars: Gen (any expression over any value), TypedGen (--typed:
+expressions built by type, with statements), StmtGen (--stmts: the
+statement-level constructs, see its comment) and ObjGen (--objects:
+programs over values passed in from Python -- lists, dicts, tuples, sets,
+strs, big ints, floats, bools, None and instances of Rec/Seq/Old -- whose
+state after the call is compared too; see its comment, which also lists
+what it keeps out as documented differences: a NaN passed in, `is`).
 
 tests/python/test_translate_fuzz.py runs a fixed, seeded sample in make test.
 """
