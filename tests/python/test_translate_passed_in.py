@@ -91,3 +91,38 @@ def test_refusal_leaving_for_python_is_not_caught(lua, name, factory):
     assert native[0] == "ok" and native[1] != "caught"
     assert translated[0] == "raise" and translated[1] is NotImplementedError, translated
     assert translated[2].endswith("(tandem translation)")
+
+
+CAUGHT = '''
+def caught(a, k):
+    try:
+        a[k]
+    except Exception as e:
+        return (isinstance(e, LookupError), isinstance(e, IndexError),
+                isinstance(e, (ValueError, KeyError)), isinstance(e, Exception),
+                isinstance(e, StopIteration), type(e).__name__, e.args)
+
+def caught_attr(o):
+    try:
+        o.nope
+    except AttributeError as e:
+        return isinstance(e, AttributeError), isinstance(e, Exception), isinstance(e, KeyError)
+'''
+
+
+# An exception Python raised for an operation on a Python object (a proxy)
+# and translated code caught: isinstance() with an exception class was
+# False for it (only exceptions translated code made were tested), though
+# `except IndexError` had caught it.
+@pytest.mark.parametrize("name, factory", [
+    ("caught", lambda: ([1], 5)),
+    ("caught", lambda: ({"a": 1}, "z")),
+    ("caught", lambda: ((1, 2), "x")),
+    ("caught", lambda: ([1], 0)),
+    ("caught_attr", lambda: (Rec(1),)),
+    ("caught_attr", lambda: ([],)),
+])
+def test_isinstance_of_a_python_exception(lua, name, factory):
+    f = xlate_fuzz.define(CAUGHT, name, "<passed-in-caught>")
+    native, translated = obj_outcome(f, factory), obj_outcome(lua.translate(f), factory)
+    assert obj_agree(native, translated), (native, translated)

@@ -2020,11 +2020,18 @@ class ObjGen:
             "o.peer = o", "o.items = o.items + [1]", "o.items += o.items")),
             "out.append((a, d, t, o))"]
 
+    def s_raise(self):
+        return ["if %s:" % self.pick(("a", "not d", "n > 0", "o.x", "len(t) > 1", "x")),
+                "    raise %s(%s)" % (self.pick(("KeyError", "ValueError", "IndexError",
+                                                 "TypeError", "AttributeError")),
+                                      self.pick(("a", "d", "t", "o", "w", "n", "a, o", "'m'",
+                                                 "", "o.items", "(1, a)")))]
+
     SNIPPETS = ("s_index", "s_slice", "s_len_in", "s_iter", "s_list_meth", "s_dict_meth",
                 "s_set", "s_str", "s_mutate", "s_compare", "s_types", "s_repr", "s_obj",
                 "s_build", "s_mutate", "s_index", "s_iter", "s_unpack", "s_loop_mutate",
                 "s_alias", "s_hash", "s_errors", "s_num", "s_fmt", "s_iter_proto",
-                "s_nested", "s_errors", "s_more", "s_more", "s_nested_mut")
+                "s_nested", "s_errors", "s_more", "s_more", "s_nested_mut", "s_raise")
 
     def function(self, name: str) -> str:
         lines = ["    out = []"]
@@ -2033,7 +2040,9 @@ class ObjGen:
             if self.r.random() < 0.75:
                 body = ["try:"] + ["    " + x for x in body] + [
                     "except %s as e:" % self.pick(OBJ_EXCS),
-                    "    out.append((type(e).__name__, str(e)))"]
+                    "    out.append(%s)" % self.pick((
+                        "(type(e).__name__, str(e))", "(type(e).__name__, str(e))",
+                        "repr(e)", "e.args", "(isinstance(e, LookupError), len(e.args))"))]
             elif self.r.random() < 0.1:
                 body = ["for rep in range(2):"] + ["    " + x for x in body]
             lines += ["    " + x for x in body]
@@ -2073,12 +2082,14 @@ def _objnorm(v: Any, seen: Any = ()) -> Any:
     return _unaddr(v)
 
 
-def obj_outcome(f: Callable[..., Any], factory: Callable[[], tuple]) -> tuple:
+def obj_outcome(f: Callable[..., Any], factory: Callable[[], tuple],
+                keywords: bool = False) -> tuple:
     """("ok", value, state) or ("raise", type, message, state) of f on fresh
-    arguments from factory; state: the arguments after the call (_objnorm)."""
+    arguments from factory (as keyword arguments with keywords); state: the
+    arguments after the call (_objnorm)."""
     args = factory()
     try:
-        value = f(*args)
+        value = f(**dict(zip(OBJ_PARAMS.split(", "), args))) if keywords else f(*args)
     except Exception as e:      # noqa: BLE001 — every exception is an outcome here
         return ("raise", type(e), str(e), _objnorm(args))
     return ("ok", value, _objnorm(args))
@@ -2208,9 +2219,10 @@ def _run_objects(n: int, seed: int, lua: Any, rng: random.Random,
         except TranslationError:
             stats["refused"] += 1
             continue
-        for factory in OBJ_ARGS:
-            native = obj_outcome(f, factory)
-            translated = obj_outcome(lf, factory)
+        for j, factory in enumerate(OBJ_ARGS):
+            kw = (i + j) % 3 == 0           # keyword arguments cross too
+            native = obj_outcome(f, factory, kw)
+            translated = obj_outcome(lf, factory, kw)
             if translated[0] == "raise" and translated[1] is NotImplementedError:
                 stats["notimpl"] += 1
                 continue

@@ -2773,6 +2773,12 @@ B.isinstance = function(x, cls)
         return false
     end
     if getmetatable(cls) == CLASS then
+        if type(x) == "userdata" and rt.H then
+            -- a Python exception (raised by an operation on a Python object
+            -- and caught): Python's answer (until now false, though `except`
+            -- caught it by the same class)
+            return rt.H("isinstance", x, cls.name)
+        end
         return getmetatable(x) == EXC and subclass(x.cls, cls)
     end
     local want = typenames[cls]
