@@ -2045,6 +2045,15 @@ class ObjGen:
                         "repr(e)", "e.args", "(isinstance(e, LookupError), len(e.args))"))]
             elif self.r.random() < 0.1:
                 body = ["for rep in range(2):"] + ["    " + x for x in body]
+            k = self.r.random()
+            if k < 0.08:        # in a nested function (the arguments are free variables)
+                w = self.name("w")
+                body = ["def %s():" % w] + ["    " + x for x in body] + [
+                    "    return len(out)", "out.append(('w', %s()))" % w]
+            elif k < 0.16:      # in a generator function (host calls inside a coroutine)
+                w = self.name("wg")
+                body = ["def %s():" % w] + ["    " + x for x in body] + [
+                    "    yield len(out)", "out.append(('wg', list(%s())))" % w]
             lines += ["    " + x for x in body]
         lines.append("    return %s" % self.pick(("out", "out", "out", "(out, a)", "(out, d, o)",
                                                   "a", "o")))
