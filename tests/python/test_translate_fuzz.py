@@ -29,8 +29,9 @@ def test_no_silent_difference(n, seed, grammar):
     function by Python (a Python list's sort with a translated key) or as
     keyword arguments copied as str / refused with OverflowError; the one
     over objects passed in from Python (xlate_fuzz.ObjGen) refusals that
-    translated code's `except Exception` caught and PySequence_Fast's
-    messages (tests/python/test_translate_passed_in.py)."""
+    translated code's `except Exception` caught, PySequence_Fast's
+    messages and isinstance() of a caught Python exception
+    (tests/python/test_translate_passed_in.py)."""
     code = ("import xlate_fuzz\nbad = xlate_fuzz.run(%d, %d, verbose=False, typed=%r, stmts=%r, "
             "objects=%r)\nprint('\\n'.join(bad[:3]))\nprint('BAD', len(bad))\n"
             % (n, seed, grammar == "typed", grammar == "stmts", grammar == "objects"))

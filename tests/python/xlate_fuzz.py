@@ -2042,7 +2042,9 @@ class ObjGen:
                     "except %s as e:" % self.pick(OBJ_EXCS),
                     "    out.append(%s)" % self.pick((
                         "(type(e).__name__, str(e))", "(type(e).__name__, str(e))",
-                        "repr(e)", "e.args", "(isinstance(e, LookupError), len(e.args))"))]
+                        "repr(e)", "e.args", "(isinstance(e, LookupError), len(e.args))",
+                        "(e.__class__.__name__, f'{e!r}', [e] == [e])",
+                        "(type(e) is KeyError, {type(e): 1})"))]
             elif self.r.random() < 0.1:
                 body = ["for rep in range(2):"] + ["    " + x for x in body]
             k = self.r.random()
