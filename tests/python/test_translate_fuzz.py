@@ -18,7 +18,8 @@ def lua():
 @pytest.mark.parametrize("n, seed, grammar",
                          [(300, s, "expr") for s in (1, 2, 3, 4, 5, 6)]
                          + [(600, s, "typed") for s in (1, 2, 3)]
-                         + [(1000, s, "stmts") for s in range(1, 7)])
+                         + [(1000, s, "stmts") for s in range(1, 7)]
+                         + [(300, s, "objects") for s in (1, 2, 3, 4)])
 def test_no_silent_difference(n, seed, grammar):
     """n programs of one grammar. The type-directed one (xlate_fuzz.TypedGen)
     found chr() past a C int, slices with bounds past 64 bits, and refusals
@@ -26,10 +27,14 @@ def test_no_silent_difference(n, seed, grammar):
     not have run); the statement one (xlate_fuzz.StmtGen) the arguments of a
     float `**` overflow, and bytes and big ints given to a nested translated
     function by Python (a Python list's sort with a translated key) or as
-    keyword arguments copied as str / refused with OverflowError."""
-    code = ("import xlate_fuzz\nbad = xlate_fuzz.run(%d, %d, verbose=False, typed=%r, stmts=%r)\n"
-            "print('\\n'.join(bad[:3]))\nprint('BAD', len(bad))\n"
-            % (n, seed, grammar == "typed", grammar == "stmts"))
+    keyword arguments copied as str / refused with OverflowError; the one
+    over objects passed in from Python (xlate_fuzz.ObjGen) refusals that
+    translated code's `except Exception` caught, PySequence_Fast's
+    messages and isinstance() of a caught Python exception
+    (tests/python/test_translate_passed_in.py)."""
+    code = ("import xlate_fuzz\nbad = xlate_fuzz.run(%d, %d, verbose=False, typed=%r, stmts=%r, "
+            "objects=%r)\nprint('\\n'.join(bad[:3]))\nprint('BAD', len(bad))\n"
+            % (n, seed, grammar == "typed", grammar == "stmts", grammar == "objects"))
     r = fuzz_child(code, 4)     # each seed in a child with 4 GB of address space
     assert r.returncode == 0, r.stderr[-2000:]
     assert r.stdout.rstrip().endswith("BAD 0"), r.stdout[-3000:]

@@ -5,11 +5,16 @@ or raise the same exception type with the same message, or refuse
 (TranslationError at translation, NotImplementedError at run time). Anything
 else is a silently different answer.
 
-    PYTHONPATH=build/python /usr/bin/python3 tests/python/xlate_fuzz.py [N] [SEED] [--typed|--stmts]
+    PYTHONPATH=build/python /usr/bin/python3 tests/python/xlate_fuzz.py [N] [SEED] \
+        [--typed|--stmts|--objects]
 
-Three grammars: Gen (any expression over any value), TypedGen (--typed:
-expressions built by type, with statements) and StmtGen (--stmts: the
-statement-level constructs, see its comment).
+Four grammars: Gen (any expression over any value), TypedGen (--typed:
+expressions built by type, with statements), StmtGen (--stmts: the
+statement-level constructs, see its comment) and ObjGen (--objects:
+programs over values passed in from Python -- lists, dicts, tuples, sets,
+strs, big ints, floats, bools, None and instances of Rec/Seq/Old -- whose
+state after the call is compared too; see its comment, which also lists
+what it keeps out as documented differences: a NaN passed in, `is`).
 
 tests/python/test_translate_fuzz.py runs a fixed, seeded sample in make test.
 """
@@ -18,6 +23,7 @@ from __future__ import annotations
 import linecache
 import random
 import re
+import reprlib
 import sys
 import warnings
 from typing import Any, Callable, List
@@ -1460,12 +1466,661 @@ def g_bump():
 
 '''
 
+# ---- values passed in from Python -----------------------------------------------
+# ObjGen (--objects): programs whose parameters are Python objects passed in
+# (lists, dicts, tuples, sets, strs, ints past 64 bits, floats, bools, None
+# and instances of the classes below), which translated code reaches through
+# the bridge: indexing (literal, computed, negative keys), slices, len, in,
+# iteration (for, items(), enumerate, zip, sorted, comprehensions), methods
+# (list, dict, set, str), mutation (items, slices, del, augmented assignment
+# on items and attributes), comparisons between passed-in and local values,
+# truthiness, isinstance, str/repr, returning them or values built from them,
+# and the exceptions of all that caught by try/except. Each call gets fresh,
+# equal arguments from a factory (OBJ_ARGS) and run() compares their repr
+# after the call too, so a change made to a copy instead of the original is
+# seen. Kept out, as documented differences (docs/translation.md): a NaN
+# passed in (its identity is not kept, and CPython's `in`, `count`,
+# `remove`, list equality and dict/set lookups test identity first: `x in
+# [x]` is True for CPython's NaN object), `is` between values other than
+# None (refused at translation). No object of the fuzzer's classes is in a
+# set passed in: its hash is its address, so the two runs' equal sets
+# would iterate in different orders (sets the program makes of them are
+# compared unordered).
 
 
+class Rec:
+    """A plain object: attributes of various types, a method, a property."""
 
-def define(src: str, name: str, filename: str) -> Callable[..., Any]:
+    def __init__(self, x=1, name="r", items=None, opt=None):
+        self.x = x
+        self.name = name
+        self.items = [1, 2] if items is None else items
+        self.opt = opt
+
+    def norm(self, k=1):
+        return abs(self.x) * k + len(self.items)
+
+    def tag(self, sep="-"):
+        return "%s%s%s" % (self.name, sep, self.x)
+
+    @property
+    def total(self):
+        return self.x + len(self.name)
+
+    @reprlib.recursive_repr()       # o.peer = o
+    def __repr__(self):
+        return "%s(%s)" % (type(self).__name__,
+                           ", ".join("%s=%r" % kv for kv in vars(self).items()))
+
+
+class Seq(Rec):
+    """A Rec with __eq__ and __lt__ (by x) and the sequence protocol over its
+    items (unhashable, as any class defining __eq__ alone)."""
+
+    def __eq__(self, other):
+        return isinstance(other, Rec) and self.x == other.x
+
+    def __lt__(self, other):
+        if not isinstance(other, Rec):
+            return NotImplemented
+        return self.x < other.x
+
+    def __len__(self):
+        return len(self.items)
+
+    def __getitem__(self, i):
+        return self.items[i]
+
+    def __iter__(self):
+        return iter(self.items)
+
+
+class Old(Rec):
+    """A Rec that is a sequence by the old protocol (__getitem__ and
+    __len__, no __iter__), ordered by __gt__ alone, true by __bool__."""
+
+    def __getitem__(self, i):
+        return self.items[i]
+
+    def __len__(self):
+        return len(self.items)
+
+    def __gt__(self, other):
+        return isinstance(other, Rec) and self.x > other.x
+
+    def __bool__(self):
+        return self.x != 0
+
+
+# the parameters: a list, d dict, t tuple, s set, w str, n int, x float/bool/None,
+# o an object (o.peer another one or None)
+OBJ_PARAMS = "a, d, t, s, w, n, x, o"
+OBJ_ARGS = (
+    lambda: ([3, 1, 2], {"a": 1, "b": 2}, (1, "x", None), {1, 2, 3}, "abc", 2 ** 70, 1.5,
+             Rec(3, "r", [1, 2])),
+    lambda: ([], {}, (), set(), "", 0, None, Seq(0, "", [])),
+    lambda: (["b", "a", "c", "a"], {1: "one", 2: "two", "k": [1]}, ((1, 2), [3]), {"x", "y"},
+             "Hello, World", -2 ** 64, True, Seq(-2, "s", [5, 6, 7], Rec(1))),
+    lambda: ([[1, 2], [3], [], [1, 2]], {"x": {"y": 1}, "z": [1, 2], "a": 0}, (2 ** 65, -1),
+             frozenset({1, 5}), " a b ", -3, -0.0, Rec(-1, "q", [], Seq(4, "p", [0]))),
+    lambda: ([None, 0, "", 2 ** 64, -1.5, True], {"a": None, 2: 2 ** 70, "c": 1.5},
+             (3, 1, 2), {2 ** 70, -1}, "a,b,,c", 7, 1e300, Old(2 ** 70, "big", [3], "o")),
+    lambda: (list(range(8)), dict.fromkeys("abc", 0), ("a", "b"), {0, 1, -1}, "é€x", 2 ** 63,
+             float("inf"), Seq(5, "five", ["p", "q"], Seq(5, "eq", [1]))),
+    lambda: ([2 ** 63 - 1, -2 ** 63, 0], {(1, 2): "t", 1.5: 2, True: "one", "k": (3,)},
+             ("😀a\n", b"by", 2 ** 63), frozenset(), "😀 b\nc", 2 ** 63 - 1, -2 ** 63,
+             Rec([1, 2], "😀", (1, 2), {"k": 1})),
+    lambda: ([Seq(2, "b"), Seq(-1, "a", [3]), Seq(2, "c")], {"r": Rec(0), "s": Seq(1), "l": [Rec(2)]},
+             (Rec(1, "t"), [Seq(0)], Old(0, "old", [1])), {"e", 9, (1, 2)}, "x,y", 1, False,
+             Seq(3, "w", [Seq(1), Seq(0, "z")], Rec(4, "peer", [[1], [2, 3]]))),
+)
+
+OBJ_EXCS = ("(IndexError, KeyError, AttributeError, TypeError, ValueError)",
+            "LookupError", "(IndexError, TypeError)", "KeyError", "AttributeError",
+            "Exception", "(TypeError, ValueError, ZeroDivisionError)")
+
+
+class ObjGen:
+    """Programs over objects passed in from Python; see the comment above."""
+
+    PARAMS = ("a", "d", "t", "s", "w", "n", "x", "o")
+
+    def __init__(self, rng: random.Random) -> None:
+        self.r = rng
+        self.nv = 0
+
+    def pick(self, seq):
+        return self.r.choice(seq)
+
+    def name(self, base):
+        self.nv += 1
+        return "%s%d" % (base, self.nv)
+
+    # ---- pieces ---------------------------------------------------------------
+
+    def idx(self):
+        return self.pick(("0", "1", "-1", "2", "-2", "3", "5", "-6", "len(a) - 1", "n % 3",
+                          "-len(a)", "True", "len(t) // 2", "o.x % 4", "2 ** 70"))
+
+    def key(self):
+        return self.pick(("'a'", "'b'", "'k'", "'z'", "'x'", "1", "2", "w", "n", "1.0", "True",
+                          "(1, 2)", "None", "o.name"))
+
+    def val(self):
+        return self.pick(("0", "1", "-3", "'q'", "None", "n", "x", "w", "[1, 2]", "(3, 4)",
+                          "2 ** 70", "True", "1.5", "o.x", "len(a)", "[]", "{'m': 1}",
+                          "a[0] if a else 9", "t[-1] if t else 8"))
+
+    def seq(self):
+        return self.pick(("a", "a", "t", "t", "w", "s", "d", "o", "d.keys()", "d.values()",
+                          "d.items()", "a[1:]", "list(t)", "o.items", "a[::-1]", "w.split()",
+                          "range(len(a))", "sorted(s)"))
+
+    def obj(self):
+        return self.pick(self.PARAMS + ("o.x", "o.name", "o.items", "o.opt", "o.peer",
+                                        "a[0]", "t[0]", "d.get('a')", "o.total", "a[-1]",
+                                        "[a, t]", "(d, s)"))
+
+    def elem(self):       # an expression about an element v of a sequence
+        return self.pick(("v", "v", "str(v)", "repr(v)", "type(v).__name__", "v == 1",
+                          "(v, v)", "bool(v)", "v * 2", "isinstance(v, int)", "[v]"))
+
+    def sortkey(self):
+        return self.pick(("", ", reverse=True", ", key=str", ", key=repr", ", key=len",
+                          ", key=lambda v: -v", ", key=lambda v: (type(v).__name__, str(v))",
+                          ", key=str, reverse=True", ", key=lambda r: r.x"))
+
+    # ---- snippets: each returns lines for a function body ------------------------
+
+    def s_index(self):
+        k = self.r.randint(0, 6)
+        if k == 0:
+            return ["out.append(a[%s])" % self.idx()]
+        if k == 1:
+            return ["out.append(t[%s])" % self.idx()]
+        if k == 2:
+            return ["out.append(w[%s])" % self.idx()]
+        if k == 3:
+            return ["out.append(d[%s])" % self.key()]
+        if k == 4:
+            return ["out.append(o[%s])" % self.idx()]
+        if k == 5:
+            return ["out.append(%s[%s][%s])" % (self.pick(("a", "t", "d")),
+                                                self.pick(("0", "-1", "'z'", "'x'", "1")),
+                                                self.pick(("0", "-1", "'y'", "1")))]
+        return ["out.append(o.items[%s])" % self.idx()]
+
+    def s_slice(self):
+        b = lambda: self.pick(("", "", "1", "-1", "2", "-3", "n", "len(a)", "x and 1"))
+        st = self.pick(("", "", ":2", ":-1", ":-2", ":0"))
+        tgt = self.pick(("a", "t", "w", "o.items", "o"))
+        k = self.r.randint(0, 4)
+        if k <= 2:
+            return ["out.append(%s[%s:%s%s])" % (tgt, b(), b(), st)]
+        if k == 3:
+            return ["a[%s:%s%s] = %s" % (b(), b(), st, self.pick(("[]", "[9]", "[7, 8, 9]",
+                                                                   "t", "w", "a", "range(2)"))),
+                    "out.append(len(a))"]
+        return ["del a[%s:%s%s]" % (b(), b(), st), "out.append(a)"]
+
+    def s_len_in(self):
+        k = self.r.randint(0, 4)
+        if k == 0:
+            return ["out.append(len(%s))" % self.pick(self.PARAMS + ("o.items", "d.keys()",
+                                                                     "o.peer"))]
+        if k == 1:
+            return ["out.append(%s %s %s)" % (self.val(), self.pick(("in", "not in")),
+                                              self.seq())]
+        if k == 2:
+            return ["out.append(%s in d)" % self.key()]
+        if k == 3:
+            return ["if %s:" % self.obj(), "    out.append('yes')", "else:",
+                    "    out.append('no')"]
+        return ["out.append((not %s, bool(%s)))" % (self.obj(), self.obj())]
+
+    def s_iter(self):
+        k = self.r.randint(0, 11)
+        if k == 0:
+            return ["for v in %s:" % self.seq(), "    out.append(%s)" % self.elem()]
+        if k == 1:
+            return ["for kk, v in d.items():", "    out.append((kk, %s))" % self.elem()]
+        if k == 2:
+            return ["for i, v in enumerate(%s%s):" % (self.seq(), self.pick(("", ", 1", ", -2"))),
+                    "    out.append((i, %s))" % self.elem()]
+        if k == 3:
+            return ["for p, q in zip(%s, %s):" % (self.seq(), self.seq()),
+                    "    out.append((p, q))"]
+        if k == 4:
+            return ["out.append(sorted(%s%s))" % (self.seq(), self.sortkey())]
+        if k == 5:
+            return ["out.append([%s for v in %s%s])" % (self.elem(), self.seq(), self.pick(
+                ("", " if v", " if v != 1", " if isinstance(v, str)")))]
+        if k == 6:
+            return ["out.append({kk: %s for kk, v in d.items()})" % self.elem()]
+        if k == 7:
+            return ["out.append({%s for v in %s})" % (self.pick(("v", "str(v)", "repr(v)")),
+                                                    self.seq())]
+        if k == 8:
+            return ["out.append(%s(%s))" % (self.pick(("list", "tuple", "min", "max", "sum",
+                                                       "any", "all", "len", "dict", "set",
+                                                       "sorted", "frozenset")), self.seq())]
+        if k == 9:
+            return ["out.append(list(reversed(%s)))" % self.pick(("a", "t", "w", "d", "o",
+                                                                  "o.items", "d.keys()"))]
+        if k == 10:
+            return ["for v in a:", "    if %s:" % self.pick(("v == 1", "not v", "v in t",
+                                                             "v in d")),
+                    "        out.append(('found', v))", "        break", "else:",
+                    "    out.append('none')"]
+        return ["out.append(sum(1 for v in %s if v))" % self.seq()]
+
+    def s_list_meth(self):
+        m = self.pick(("append(%s)" % self.val(), "pop()", "pop(%s)" % self.idx(),
+                       "extend(%s)" % self.seq(), "insert(%s, %s)" % (self.idx(), self.val()),
+                       "remove(%s)" % self.val(), "index(%s)" % self.val(),
+                       "count(%s)" % self.val(), "sort(%s)" % self.sortkey()[2:],
+                       "reverse()", "clear()", "copy()", "index(%s, 1)" % self.val()))
+        tgt = self.pick(("a", "a", "a", "o.items", "d['z']", "t"))
+        if tgt == "o.items" and m == "extend(o)":
+            m = "extend(a)"     # o iterates o.items: extending it by o never ends
+        return ["out.append(%s.%s)" % (tgt, m), "out.append(%s)" % tgt]
+
+    def s_dict_meth(self):
+        m = self.pick(("get(%s)" % self.key(), "get(%s, %s)" % (self.key(), self.val()),
+                       "setdefault(%s, %s)" % (self.key(), self.val()),
+                       "update(%s)" % self.pick(("{'a': 5}", "{1: 2, 'new': 3}", "d",
+                                                 "[('p', 1)]", "zip(w, a)", "{}")),
+                       "keys()", "values()", "items()", "pop(%s)" % self.key(),
+                       "pop(%s, %s)" % (self.key(), self.val()), "popitem()", "copy()",
+                       "clear()", "setdefault(%s)" % self.key()))
+        return ["out.append(%s(d.%s))" % (self.pick(("", "list", "repr")), m),
+                "out.append(d)"]
+
+    def s_set(self):
+        k = self.r.randint(0, 3)
+        if k == 0:
+            return ["out.append(s.%s)" % self.pick((
+                "add(%s)" % self.val(), "discard(%s)" % self.val(), "remove(%s)" % self.val(),
+                "issubset({1, 2, 3})", "isdisjoint(a)", "copy()", "union(t)", "pop()")),
+                "out.append(sorted(s, key=repr))"]
+        if k == 1:
+            return ["out.append(s %s %s)" % (self.pick(("|", "&", "-", "^", "==", "<=", "<",
+                                                        "!=")),
+                                             self.pick(("{1, 2}", "set()", "s", "set(a)",
+                                                        "frozenset({1})", "{'x'}")))]
+        if k == 2:
+            return ["s %s= %s" % (self.pick(("|", "&", "-")), self.pick(("{1}", "{'x', 9}",
+                                                                         "set()"))),
+                    "out.append(len(s))"]
+        return ["out.append(sorted(v for v in s if v%s))" % self.pick(("", " != 1", " in a"))]
+
+    def s_str(self):
+        m = self.pick(("upper()", "split(',')", "split()", "strip()", "find('b')",
+                       "replace('a', 'Z')", "startswith('a')", "join(%s)" % self.pick(
+                           ("['1', '2']", "a", "t", "d", "sorted(s)", "w")),
+                       "count('a')", "title()", "partition(',')", "index('l')",
+                       "encode()", "center(9, '*')", "format(a)", "isalpha()",
+                       "zfill(n % 8)", "rsplit(',', 1)"))
+        return ["out.append(w.%s)" % m]
+
+    def s_mutate(self):
+        k = self.r.randint(0, 12)
+        if k == 0:
+            return ["a[%s] = %s" % (self.idx(), self.val()), "out.append(a)"]
+        if k == 1:
+            return ["d[%s] = %s" % (self.key(), self.val()), "out.append(d)"]
+        if k == 2:
+            return ["del a[%s]" % self.idx(), "out.append(a)"]
+        if k == 3:
+            return ["del d[%s]" % self.key(), "out.append(d)"]
+        if k == 4:
+            return ["a[%s] %s= %s" % (self.idx(), self.pick(("+", "*", "-")),
+                                      self.pick(("1", "2", "'s'", "[0]", "n"))),
+                    "out.append(a)"]
+        if k == 5:
+            return ["d[%s] %s= %s" % (self.key(), self.pick(("+", "*", "-")),
+                                      self.pick(("1", "2", "'s'", "[0]", "n"))),
+                    "out.append(d)"]
+        if k == 6:
+            return ["o.%s = %s" % (self.pick(("x", "name", "items", "opt", "extra", "total")),
+                                   self.val()), "out.append(repr(o))"]
+        if k == 7:
+            return ["o.%s %s= %s" % (self.pick(("x", "name", "items", "opt")),
+                                     self.pick(("+", "*")), self.pick(("1", "'s'", "[0]", "2"))),
+                    "out.append(o)"]
+        if k == 8:
+            return ["del o.%s" % self.pick(("opt", "x", "nope", "peer")), "out.append(o)"]
+        if k == 9:
+            return ["%s %s= %s" % (self.pick(("a", "t", "w", "n", "x")),
+                                   self.pick(("+", "*")), self.pick(("[5]", "(6,)", "'z'", "2",
+                                                                     "1", "a", "t"))),
+                    "out.append((a, t, w, n, x))"]
+        if k == 10:
+            return ["d |= %s" % self.pick(("{'a': 7}", "{3: 4}", "d", "dict(zip(w, t))")),
+                    "out.append(d)"]
+        if k == 11:
+            return ["o.items.append(%s)" % self.val(), "out.append(o.items)"]
+        return ["setattr(o, %s, %s)" % (self.pick(("'x'", "'new'", "w")), self.val()),
+                "out.append(getattr(o, %s, 'dflt'))" % self.pick(("'x'", "'new'", "'nope'"))]
+
+    def s_compare(self):
+        lhs = self.pick(("a", "t", "d", "s", "w", "n", "x", "o", "o.peer", "o.items", "a[0]"))
+        rhs = self.pick(("[3, 1, 2]", "[]", "(1, 'x', None)", "()", "{'a': 1, 'b': 2}", "{}",
+                         "{1, 2, 3}", "set()", "'abc'", "''", "2 ** 70", "0", "1.5", "None",
+                         "list(t)", "tuple(a)", "dict(d)", "o", "o.peer", "[1, 2]", "a", "t",
+                         "Rec(3)", "Seq(5)", "w.upper()", "n + 1"))
+        op = self.pick(("==", "!=", "<", "<=", ">", ">=", "is", "is not"))
+        if op.startswith("is"):     # `is` between values that may not be None is refused
+            rhs = "None"
+        return ["out.append(%s %s %s)" % (lhs, op, rhs)]
+
+    def s_types(self):
+        k = self.r.randint(0, 2)
+        if k == 0:
+            return ["out.append(isinstance(%s, %s))" % (self.obj(), self.pick(
+                ("list", "dict", "tuple", "(set, frozenset)", "str", "int", "float", "bool",
+                 "Rec", "Seq", "Old", "(list, tuple)", "type(None)", "object")))]
+        if k == 1:
+            return ["out.append(type(%s).__name__)" % self.obj()]
+        return ["out.append(type(%s) is %s)" % (self.obj(), self.pick(("list", "dict", "int",
+                                                                      "Rec", "Seq", "str")))]
+
+    def s_repr(self):
+        e = self.obj()
+        return ["out.append(%s)" % self.pick(("str(%s)", "repr(%s)", 'f"{%s}"', 'f"{%s!r:>12}"',
+                                              "'%%s' %% (%s,)", "'{}'.format(%s)",
+                                              "'%%r' %% (%s,)")) % e]
+
+    def s_obj(self):
+        k = self.r.randint(0, 6)
+        if k == 0:
+            return ["out.append(o.%s)" % self.pick(("x", "name", "items", "opt", "total",
+                                                    "peer", "nope", "norm()", "norm(2)",
+                                                    "tag()", "tag(sep=':')", "norm(k=n)"))]
+        if k == 1:
+            return ["out.append(getattr(o, %s%s))" % (self.pick(("'x'", "'nope'", "'total'",
+                                                                 "w")),
+                                                      self.pick(("", ", None")))]
+        if k == 2:
+            return ["out.append(hasattr(o, %s))" % self.pick(("'x'", "'peer'", "'nope'",
+                                                              "'norm'"))]
+        if k == 3:
+            return ["out.append(%s)" % self.pick(("len(o)", "list(o)", "o[0]", "o[-1]",
+                                                  "1 in o", "sorted(o)", "o.peer.x",
+                                                  "o.peer.norm()"))]
+        if k == 4:
+            return ["out.append(sorted([o, %s]%s))" % (self.pick(("o.peer", "Seq(2)", "Rec(0)",
+                                                                  "o")),
+                                                       self.pick(("", ", key=lambda r: r.x",
+                                                                  ", key=lambda r: -r.x",
+                                                                  ", reverse=True")))]
+        if k == 5:
+            return ["m = o.norm", "out.append(m(%s))" % self.pick(("", "2", "n"))]
+        return ["r = %s(%s)" % (self.pick(("Rec", "Seq", "Old")), self.pick(("1", "n", "x", "w, 'nm'",
+                                                                      "o.x, items=a"))),
+                "out.append((r.x, r.total, r == o, repr(r)))"]
+
+    def s_build(self):
+        k = self.r.randint(0, 3)
+        if k == 0:
+            return ["out.append(%s)" % self.obj()]
+        if k == 1:
+            return ["out.append(%s)" % self.pick(("a + list(t)", "list(a) * 2", "t + (1,)",
+                                                  "w + str(n)", "dict(d)", "{**d, 'q': 1}",
+                                                  "[*a, *t]", "(*t, *w)", "set(a) | {1}",
+                                                  "[a, a]", "{'a': a, 't': t}", "n * 2 + 1",
+                                                  "x * 2", "n // 3", "-n", "n ** 2",
+                                                  "str(n)", "float(n)"))]
+        if k == 2:
+            return ["b1 = a", "b1.append(%s)" % self.val(), "out.append((a, b1))"]
+        return ["b2 = %s" % self.pick(("a[:]", "list(a)", "a.copy()", "dict(d)", "d.copy()")),
+                "b2.clear()", "out.append((len(b2), a, d))"]
+
+    def s_unpack(self):
+        return [self.pick(("p, q, *r = %s" % self.seq(), "p, q = %s" % self.seq(),
+                           "(p, q), r = %s" % self.pick(("t", "a", "d.items()", "[a, t]")),
+                           "p, *q = r = %s" % self.seq(), "*p, q = %s" % self.seq(),
+                           "a[0], d['a'] = d.get('a'), a[-1]", "p = q = r = %s" % self.obj())),
+                "out.append((a, d))"]
+
+    def s_loop_mutate(self):
+        k = self.r.randint(0, 6)
+        if k == 0:
+            return ["for i in range(len(a)):", "    a[i] %s= %s" % (
+                self.pick(("+", "*")), self.pick(("1", "2", "a[i]", "'s'"))), "out.append(a)"]
+        if k == 1:
+            return ["while %s:" % self.pick(("a", "len(a) > 1", "d", "s")),
+                    "    out.append(%s)" % self.pick(("a.pop()", "a.pop(0)", "d.popitem()",
+                                                      "s.pop()", "d.pop(next(iter(d)))")),
+                    "    if len(out) > 20:", "        break"]
+        if k == 2:
+            return ["for i, v in enumerate(%s):" % self.pick(("a", "d", "s", "o.items")),
+                    "    %s" % self.pick(("a.append(i)", "d[v] = i", "del a[0]", "s.add(i)",
+                                          "d.pop(v)", "a.remove(v)", "o.items.append(v)")),
+                    "    if i > 6:", "        break", "out.append((a, d))"]
+        if k == 3:
+            return ["for kk in d:", "    d[kk] = %s" % self.pick(("kk", "[kk]", "d[kk] * 2",
+                                                                 "None")), "out.append(d)"]
+        if k == 4:
+            return ["for kk in list(d):", "    if %s:" % self.pick(("kk in a", "kk == 'a'",
+                                                                    "not d[kk]", "True")),
+                    "        del d[kk]", "out.append(d)"]
+        if k == 5:
+            return ["a[:] = sorted(a%s)" % self.sortkey(), "out.append(a)"]
+        return ["a.sort(%s)" % self.sortkey()[2:], "out.append(a)"]
+
+    def s_alias(self):
+        b = self.pick(("a", "d", "t", "s", "w", "o.items", "o"))
+        op = {"a": "+= [1]", "d": "|= {'n': 2}", "t": "+= (1,)", "s": "|= {4}", "w": "+= '!'",
+              "o.items": "+= [0]", "o": ".x = 9"}[b]
+        if b == "o":
+            return ["al = o", "al.x = 9", "out.append((o.x, al is o, o))"]
+        return ["al = %s" % b, "al %s" % op, "out.append((%s, al, al == %s))" % (b, b)]
+
+    def s_hash(self):
+        return ["out.append(%s)" % self.pick((
+            "{%s: 1}" % self.obj(), "%s in d" % self.obj(), "d.get(%s)" % self.obj(),
+            "hash(%s) == hash(%s)" % (self.obj(), self.obj()), "{%s, 1}" % self.obj(),
+            "%s in s" % self.obj(), "dict.fromkeys(%s)" % self.seq(),
+            "{t: 1, (1, 'x', None): 2}", "set(t) == set(list(t))"))]
+
+    def s_errors(self):
+        e = self.pick((
+            "t[0] = 1", "w[0]", "s[0]", "len(n)", "n[0]", "o.nope", "o.nope()", "a.nope",
+            "o.norm('x')", "o.tag(1, 2, 3)", "d.pop()", "a.index(None)", "w.index('Q')",
+            "''.join(a)", "','.join(t)", "a[n]", "w * n", "a * n", "t.index(99)",
+            "next(iter(s))", "o['x']", "int(w)", "float(w)", "a + t", "t + a", "w + n",
+            "n + w", "d + d", "-w", "~x", "x + a", "max(d)", "min(s)", "sum(w)",
+            "divmod(n, 0)", "a.pop(2 ** 70)", "d[a]", "{a: 1}", "s.add(a)",
+            "a.insert(n, 1)", "abs(a)", "o()", "a.sort(key=1)", "sorted(a, reverse=w)"))
+        return [e if "=" in e and "==" not in e else "out.append(%s)" % e]
+
+    def s_num(self):
+        return ["out.append(%s)" % self.pick((
+            "n + 1", "n - 2 ** 64", "n * n", "n // 7", "n % 7", "-n", "abs(n)", "n >> 3",
+            "n << 2", "n & 255", "n | 1", "n ^ -1", "n / 3", "n ** 2", "divmod(n, 9)",
+            "hex(n)", "bin(n)", "str(n)", "float(n)", "n == 2 ** 70", "n > 2 ** 63",
+            "n < x", "x > n", "x + n", "x * 2", "x / 3", "round(x)", "int(x)", "x // 1",
+            "x == x", "n.bit_length()", "(n, x) < (0, 0)", "max(n, x, 0)", "min([n, 1])",
+            "a[0] + n", "n + len(a)", "x or n", "x and n", "round(n, -3)", "pow(n, 2, 97)",
+            "n * 0.5", "f'{n:,}'", "f'{n:x}'", "'%d' % n", "f'{x:.3f}'", "'%s|%r' % (n, x)"))]
+
+    def s_fmt(self):
+        return ["out.append(%s)" % self.pick((
+            "f'{a}|{d}|{t}'", "f'{o!r}'", "f'{o.x:>5}'", "'{0.x}-{0.name}'.format(o)",
+            "'{0[0]}'.format(a)", "'{0[a]}'.format(d)", "'%s %s' % (a, d)",
+            "'%r' % (t,)", "'%(a)s' % d", "str(s)", "repr([o, a])", "str((a, o))",
+            "f'{w!r:^12}'", "'{:>8}'.format(w)", "'%-6s|' % w", "f'{len(a):03d}'",
+            "str(d)", "repr(d.items())", "str(d.keys())", "repr(o.peer)"))]
+
+    def s_iter_proto(self):
+        it = self.pick(("a", "d", "t", "s", "w", "o", "d.items()", "d.values()", "o.items"))
+        return ["it = iter(%s)" % it,
+                "out.append(next(it, 'end'))",
+                "out.append(%s)" % self.pick(("next(it)", "list(it)", "next(it, None)",
+                                              "sum(1 for _ in it)")),
+                "out.append(list(it))"]
+
+    def s_nested(self):
+        k = self.r.randint(0, 3)
+        if k == 0:
+            return ["def h(lst, k):", "    lst.append(k)", "    return len(lst)",
+                    "out.append(h(%s, %s))" % (self.pick(("a", "o.items", "d['z']")), self.val()),
+                    "out.append(a)"]
+        if k == 1:
+            return ["g = lambda v: %s" % self.elem(),
+                    "out.append(list(map(g, %s)))" % self.seq()]
+        if k == 2:
+            return ["def gen(src):", "    for v in src:", "        yield %s" % self.elem(),
+                    "out.append(list(gen(%s)))" % self.seq()]
+        return ["out.append(list(filter(%s, %s)))" % (self.pick(("None", "bool",
+                                                                 "lambda v: v != 1")),
+                                                      self.seq())]
+
+    def s_more(self):
+        return ["out.append(%s)" % self.pick((
+            "a.sort(key=len)", "d.get('a', default=1)", "a.pop(index=0)", "o.norm(k=2)",
+            "w.split(sep=',')", "w.split(',', maxsplit=1)", "sorted(d, key=d.get)",
+            "max(a, key=str)", "min(d.items(), key=lambda kv: str(kv[1]))",
+            "a.__getitem__(0)", "d.__contains__('a')", "a.__class__.__name__",
+            "sorted(a, key=o.tag)", "getattr(o, 'norm')(2)", "type(o)(5)", "Rec(*t)",
+            "Rec(**d)", "isinstance(o, (Rec, list))", "o.__class__.__name__",
+            "o.__dict__", "vars(o)", "o.__dict__['x']", "', '.join(map(str, a))",
+            "f'{o.x!s:>{n % 5}}'", "dict(d, extra=1)", "dict(**d)", "{**d}", "[*d]",
+            "(*s,)", "[*a, *o]", "a[n % len(a)]", "any(v for v in a)",
+            "all(isinstance(v, int) for v in a)", "sum(a, [])", "sum(t, ())",
+            "list(zip(*a))", "list(zip(a, d.items()))", "list(enumerate(reversed(a)))",
+            "a.count(a[0])", "d.items() & {('a', 1)}", "d.keys() == {'a', 'b'}",
+            "d.keys() - {'a'}", "s == set(a)", "s < set(t)", "s | set(w)",
+            "frozenset(s) in {frozenset({1, 5})}", "[o] == [o]", "o in a", "a.count(o)",
+            "a.index(o)", "o in t", "o.peer in a", "(y := len(a)) + y",
+            "[v for v in a if (z := v)]", "d.setdefault('nk', []).append(1)",
+            "d.get('z', []).append(5)", "o.items.__len__()", "list(map(len, a))",
+            "sorted(s, key=lambda v: (str(type(v)), str(v)))", "o.items * 2",
+            "a == a[:]", "a[:] == list(a)", "t == tuple(t)", "d == dict(d)",
+            "max(o)", "min(o.items)", "sum(o)", "dict(o.__dict__)", "[o.x for o in a]",
+            "sorted(a, key=lambda r: r.x)", "sorted(a, key=lambda r: r.name, reverse=True)",
+            "max(a)", "sorted(a)", "min(a, default=None)", "a.index(Seq(2))",
+            "Seq(2) in a", "a.count(Seq(2))", "a.remove(Seq(-1))", "t[0].tag()",
+            "d['r'].norm()", "d['l'][0].x", "o.items[0].x", "sorted([a, [1, 2], t])",
+            "max([a, [5]])", "[a] < [[3]]", "(t, 1) < (t, 2)", "a < a[:]", "a[x]", "t[x]",
+            "d.get('x', {}).get('y')", "n + 1", "n - 1", "-n", "n * 2", "abs(n)",
+            "a[0] + 1", "a[1] - 1", "sum(a)", "w[-1]", "w[::-1]", "len(w)", "w.upper()",
+            "list(w)", "w.split()", "w.encode()", "repr(w)", "t[0][::-1]", "t[1] * 2",
+            "sorted(d, key=repr)", "d[(1, 2)]", "d[1.5]", "d[1]", "(1, 2) in d", "x * 1.5",
+            "[v for v in t if isinstance(v, bytes)]", "sorted(t, key=type)"))] + \
+            (["out.append((a, d, o))"] if self.r.random() < 0.5 else [])
+
+    def s_nested_mut(self):
+        return [self.pick((
+            "del o.items[0]", "o.items[0] = 5", "o.items[1:] = []", "o.peer.x += 1",
+            "d['z'].append(1)", "d['l'][0].x = 7", "t[1].append(2)", "a[0].items.append(1)",
+            "a[0].x -= 1", "o.items[-1] += [0]", "d['z'][0] *= 3", "a.extend(a)", "a += a",
+            "a[:] = a", "d.update(d)", "a[0][0] = 'q'", "o.peer.items.pop()",
+            "o.peer = o", "o.items = o.items + [1]", "o.items += o.items")),
+            "out.append((a, d, t, o))"]
+
+    def s_raise(self):
+        return ["if %s:" % self.pick(("a", "not d", "n > 0", "o.x", "len(t) > 1", "x")),
+                "    raise %s(%s)" % (self.pick(("KeyError", "ValueError", "IndexError",
+                                                 "TypeError", "AttributeError")),
+                                      self.pick(("a", "d", "t", "o", "w", "n", "a, o", "'m'",
+                                                 "", "o.items", "(1, a)")))]
+
+    SNIPPETS = ("s_index", "s_slice", "s_len_in", "s_iter", "s_list_meth", "s_dict_meth",
+                "s_set", "s_str", "s_mutate", "s_compare", "s_types", "s_repr", "s_obj",
+                "s_build", "s_mutate", "s_index", "s_iter", "s_unpack", "s_loop_mutate",
+                "s_alias", "s_hash", "s_errors", "s_num", "s_fmt", "s_iter_proto",
+                "s_nested", "s_errors", "s_more", "s_more", "s_nested_mut", "s_raise")
+
+    def function(self, name: str) -> str:
+        lines = ["    out = []"]
+        for _ in range(self.r.randint(1, 5)):
+            body = getattr(self, self.pick(self.SNIPPETS))()
+            if self.r.random() < 0.75:
+                body = ["try:"] + ["    " + x for x in body] + [
+                    "except %s as e:" % self.pick(OBJ_EXCS),
+                    "    out.append(%s)" % self.pick((
+                        "(type(e).__name__, str(e))", "(type(e).__name__, str(e))",
+                        "repr(e)", "e.args", "(isinstance(e, LookupError), len(e.args))",
+                        "(e.__class__.__name__, f'{e!r}', [e] == [e])",
+                        "(type(e) is KeyError, {type(e): 1})"))]
+            elif self.r.random() < 0.1:
+                body = ["for rep in range(2):"] + ["    " + x for x in body]
+            k = self.r.random()
+            if k < 0.08:        # in a nested function (the arguments are free variables)
+                w = self.name("w")
+                body = ["def %s():" % w] + ["    " + x for x in body] + [
+                    "    return len(out)", "out.append(('w', %s()))" % w]
+            elif k < 0.16:      # in a generator function (host calls inside a coroutine)
+                w = self.name("wg")
+                body = ["def %s():" % w] + ["    " + x for x in body] + [
+                    "    yield len(out)", "out.append(('wg', list(%s())))" % w]
+            lines += ["    " + x for x in body]
+        lines.append("    return %s" % self.pick(("out", "out", "out", "(out, a)", "(out, d, o)",
+                                                  "a", "o")))
+        return "def %s(%s):\n%s\n" % (name, OBJ_PARAMS, "\n".join(lines))
+
+
+_VIEWS = (type({}.keys()), type({}.values()), type({}.items()))
+
+
+def _objnorm(v: Any, seen: Any = ()) -> Any:
+    """v for same(): the fuzzer's objects replaced by their class name and
+    attributes (equal objects of the two runs are different objects), sets
+    by their items in iteration order (by their sorted reprs when they hold
+    such objects, whose hash is their address: the two runs' equal sets may
+    order them differently), a structure met again inside itself by a
+    marker, the addresses in strings masked (_unaddr)."""
+    if id(v) in seen:
+        return ("<cycle>", type(v).__name__)
+    if isinstance(v, Rec):
+        seen = seen + (id(v),)
+        return ("<%s>" % type(v).__name__, _objnorm(vars(v), seen))
+    if type(v) in (list, tuple):
+        seen = seen + (id(v),)
+        return type(v)(_objnorm(x, seen) for x in v)
+    if type(v) is dict:
+        seen = seen + (id(v),)
+        return ("<dict>", [(_objnorm(k, seen), _objnorm(x, seen)) for k, x in v.items()])
+    if type(v) in _VIEWS:
+        return ("<%s>" % type(v).__name__, [_objnorm(x, seen) for x in v])
+    if type(v) in (set, frozenset):
+        items = [_objnorm(x, seen) for x in v]
+        if any(isinstance(x, Rec) for x in v):
+            items.sort(key=repr)
+        return ("<%s>" % type(v).__name__, items)
+    return _unaddr(v)
+
+
+def obj_outcome(f: Callable[..., Any], factory: Callable[[], tuple],
+                keywords: bool = False) -> tuple:
+    """("ok", value, state) or ("raise", type, message, state) of f on fresh
+    arguments from factory (as keyword arguments with keywords); state: the
+    arguments after the call (_objnorm)."""
+    args = factory()
+    try:
+        value = f(**dict(zip(OBJ_PARAMS.split(", "), args))) if keywords else f(*args)
+    except Exception as e:      # noqa: BLE001 — every exception is an outcome here
+        return ("raise", type(e), str(e), _objnorm(args))
+    return ("ok", value, _objnorm(args))
+
+
+def obj_agree(native: tuple, translated: tuple) -> bool:
+    """Two obj_outcome()s alike: value (_objnorm) or exception type and
+    message, and the arguments after the call."""
+    if native[0] == translated[0] == "ok":
+        return same(_objnorm(native[1]), _objnorm(translated[1])) and \
+            same(native[2], translated[2])
+    return native[0] == translated[0] == "raise" and native[1] is translated[1] \
+        and _unaddr(native[2]) == _unaddr(translated[2]) and same(native[3], translated[3])
+
+
+def define(src: str, name: str, filename: str, ns: Any = None) -> Callable[..., Any]:
+    """The function name of src, run as a module named filename (in ns, a
+    dict of globals, or a new one)."""
     linecache.cache[filename] = (len(src), None, src.splitlines(True), filename)
-    ns: dict = {}
+    ns = {} if ns is None else ns
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SyntaxWarning)
         code = compile(src, filename, "exec")
@@ -1507,15 +2162,18 @@ def _agree(native: Any, translated: Any, stmts: bool,
 
 
 def run(n: int, seed: int, lua: Any = None, verbose: bool = True,
-        typed: bool = False, stmts: bool = False) -> List[str]:
+        typed: bool = False, stmts: bool = False, objects: bool = False) -> List[str]:
     """n random functions (typed: TypedGen's, run on every TYPED_ARGS set;
     stmts: StmtGen's, on every STMT_ARGS set, each call on its own copy of
-    the arguments, which must also be alike after the call); the list of
-    silent differences found."""
+    the arguments, which must also be alike after the call; objects:
+    ObjGen's, on fresh arguments from each OBJ_ARGS factory, alike after the
+    call too); the list of silent differences found."""
     import tandem
     from tandem import TranslationError
     lua = lua or tandem.LuaRuntime()
     rng = random.Random(seed)
+    if objects:
+        return _run_objects(n, seed, lua, rng, verbose)
     gen: Any = StmtGen(rng) if stmts else TypedGen(rng) if typed else Gen(rng)
     bad: List[str] = []
     stats = {"same": 0, "refused": 0, "notimpl": 0}
@@ -1553,11 +2211,51 @@ def run(n: int, seed: int, lua: Any = None, verbose: bool = True,
     return bad
 
 
+def _run_objects(n: int, seed: int, lua: Any, rng: random.Random,
+                 verbose: bool) -> List[str]:
+    from tandem import TranslationError
+    gen = ObjGen(rng)
+    bad: List[str] = []
+    stats = {"same": 0, "refused": 0, "notimpl": 0}
+    for i in range(n):
+        name = "f%d" % i
+        src = gen.function(name)
+        try:
+            f = define(src, name, "<fuzz-o%d-%d>" % (seed, i),
+                       {"Rec": Rec, "Seq": Seq, "Old": Old})
+        except SyntaxError:
+            continue
+        try:
+            lf = lua.translate(f)
+        except TranslationError:
+            stats["refused"] += 1
+            continue
+        for j, factory in enumerate(OBJ_ARGS):
+            kw = (i + j) % 3 == 0           # keyword arguments cross too
+            native = obj_outcome(f, factory, kw)
+            translated = obj_outcome(lf, factory, kw)
+            if translated[0] == "raise" and translated[1] is NotImplementedError:
+                stats["notimpl"] += 1
+                continue
+            if obj_agree(native, translated):
+                stats["same"] += 1
+                continue
+            msg = "%s\nargs %r\n  CPython:    %r\n  translated: %r\n" % (src, factory(), native,
+                                                                          translated)
+            bad.append(msg)
+            if verbose:
+                print(msg)
+    if verbose:
+        print(stats, "differences:", len(bad))
+    return bad
+
+
 if __name__ == "__main__":
     sys.setrecursionlimit(10000)
     typed = "--typed" in sys.argv
     stmts = "--stmts" in sys.argv
-    argv = [a for a in sys.argv if a not in ("--typed", "--stmts")]
+    objects = "--objects" in sys.argv
+    argv = [a for a in sys.argv if a not in ("--typed", "--stmts", "--objects")]
     n = int(argv[1]) if len(argv) > 1 else 200
     seed = int(argv[2]) if len(argv) > 2 else 1
-    sys.exit(1 if run(n, seed, typed=typed, stmts=stmts) else 0)
+    sys.exit(1 if run(n, seed, typed=typed, stmts=stmts, objects=objects) else 0)

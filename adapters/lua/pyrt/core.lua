@@ -2781,6 +2781,12 @@ B.isinstance = function(x, cls)
         return false
     end
     if getmetatable(cls) == CLASS then
+        if type(x) == "userdata" and rt.H then
+            -- a Python exception (raised by an operation on a Python object
+            -- and caught): Python's answer (until now false, though `except`
+            -- caught it by the same class)
+            return rt.H("isinstance", x, cls.name)
+        end
         return getmetatable(x) == EXC and subclass(x.cls, cls)
     end
     local want = typenames[cls]
@@ -3695,7 +3701,8 @@ function rt.export(v, seen)
     local mt = getmetatable(v)
     seen = seen or {}
     if seen[v] then
-        throw("NotImplementedError", "a self-containing container leaving translated code")
+        throw("NotImplementedError",
+              "a self-containing container leaving translated code (tandem translation)")
     end
     if mt == LIST or mt == TUPLE then
         seen[v] = true
@@ -3718,9 +3725,11 @@ function rt.export(v, seen)
     elseif mt == CLASS then
         return rt.H("builtin", v.name)
     elseif mt == EXC then
-        throw("NotImplementedError", "an exception object leaving translated code")
+        throw("NotImplementedError",
+              "an exception object leaving translated code (tandem translation)")
     elseif mt == ITER or mt == VIEW then
-        throw("NotImplementedError", "an iterator or dict view leaving translated code")
+        throw("NotImplementedError",
+              "an iterator or dict view leaving translated code (tandem translation)")
     elseif EXT[mt] then
         return EXT[mt].export(v, seen)
     end

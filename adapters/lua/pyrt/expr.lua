@@ -186,6 +186,29 @@ do
     end
     X.iterable = iterable
 
+    -- CPython's PySequence_Fast(v, msg): v's items, or TypeError(msg) when v
+    -- is not iterable -- for a Python object (a proxy: an int past 64 bits,
+    -- bytes, an instance) any TypeError its iteration raises becomes msg, as
+    -- in CPython (before, every proxy counted as iterable and the message
+    -- was iter()'s "'int' object is not iterable")
+    local function seqfast(v, msg)
+        if type(v) ~= "userdata" then
+            if not iterable(v) then
+                throw("TypeError", msg)
+            end
+            return collect(v)
+        end
+        local ok, r = pcall(collect, v)
+        if ok then
+            return r
+        end
+        r = rt.errvalue(r)
+        if rt.match(r, classes.TypeError) then
+            throw("TypeError", msg)
+        end
+        error(r, 0)
+    end
+
     B.tdm_append = function(acc, x)
         if getmetatable(acc) == LIST then
             local n = acc.n + 1
@@ -267,10 +290,7 @@ do
         local n = o.n
         local start, st, len = slice_indices(n, lo, hi, step)
         if st == 1 then
-            if not iterable(v) then
-                throw("TypeError", "can only assign an iterable")
-            end
-            local items = collect(v)    -- a copy, also when v is o itself
+            local items = seqfast(v, "can only assign an iterable")  -- a copy, also of o
             local k = items.n
             local tail = {}
             for i = start + len + 1, n do
@@ -289,10 +309,7 @@ do
             o.n = start + k + ntail
             return
         end
-        if not iterable(v) then
-            throw("TypeError", "must assign iterable to extended slice")
-        end
-        local items = collect(v)
+        local items = seqfast(v, "must assign iterable to extended slice")
         if items.n ~= len then
             throw("ValueError", sformat("attempt to assign sequence of size %d to extended " ..
                                         "slice of size %d", items.n, len))
@@ -533,11 +550,8 @@ do
             if not ok then
                 return
             end
-            if not iterable(x) then
-                throw("TypeError", sformat("cannot convert dictionary update sequence " ..
-                                           "element #%d to a sequence", i))
-            end
-            local kv = collect(x)
+            local kv = seqfast(x, sformat("cannot convert dictionary update sequence " ..
+                                          "element #%d to a sequence", i))
             if kv.n ~= 2 then
                 throw("ValueError", sformat("dictionary update sequence element #%d has " ..
                                             "length %d; 2 is required", i, kv.n))
