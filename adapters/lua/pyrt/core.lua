@@ -3736,6 +3736,27 @@ function rt.export(v, seen)
     return v
 end
 
+-- A lazy iterator (zip, map, enumerate ...) given as an argument to a
+-- Python callable (rt.hostcall): a Python generator pulling from it item by
+-- item (the host's "pyiter"), each item exported, an exception raised as
+-- Python's, its state shared with translated code as the one iterator it
+-- is. Anything else as rt.export (which refuses an iterator going
+-- anywhere else: returned, stored, its type would be a generator's).
+function rt.exportarg(v)
+    if type(v) == "table" and getmetatable(v) == ITER and rt.H ~= nil then
+        local f = v.f
+        local step = rt.entry(function()
+            local ok, x = f()
+            if not ok then
+                return rt.H("missing")
+            end
+            return x
+        end)
+        return rt.H("pyiter", step)
+    end
+    return rt.export(v)
+end
+
 -- The message handler of the entry wrapper: keep Python exceptions and
 -- pyrt exceptions, turn stack overflows into RecursionError.
 function rt.handler(e)

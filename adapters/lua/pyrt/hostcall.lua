@@ -31,7 +31,7 @@ do
         local exempt, ne = {}, 0
         for i = from, args.n do
             local a = args[i]
-            args[i] = rt.export(a)
+            args[i] = rt.exportarg(a)
             if mask ~= 0 and (mask >> (i - from)) & 1 == 1 and type(a) == "table" then
                 ne = ne + 1
                 exempt[ne] = args[i]

@@ -1584,7 +1584,19 @@ _PURE_OPS: Dict[str, Any] = {
     # a tuple returned to a caller in Lua, as several results when the
     # runtime unpacks returned tuples (pyrt rt.exportres; _keep)
     "retvals": lambda t: _Results(t),
+    "pyiter": lambda step: _pyiter(step),
 }
+
+
+def _pyiter(step: Any) -> Any:
+    """A lazy iterator of translated code (zip, map, enumerate ...) given
+    to Python: a generator pulling each item from it (step: a translated
+    entry giving the next item, exported, or _MISSING at the end)."""
+    while True:
+        v = step()
+        if v is _MISSING:
+            return
+        yield v
 
 
 class _Results(tuple):
