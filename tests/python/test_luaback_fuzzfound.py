@@ -91,6 +91,23 @@ CASES = [
     # an error in an until condition is at the condition's line
     "return pcall(function()\n repeat\n local co = 1\n\n until m3 >= 2\n end)",
     "return pcall(function()\n local i = 0\n repeat\n i = i + 1\n until\n i > {}\n end)",
+    # the string metatable has lstrlib's arithmetic metamethods (objects
+    # mode: getmetatable of a string argument), callable directly
+    "local mt = getmetatable('') local n = 0 for k in pairs(mt) do n = n + 1 end"
+    " return n, type(mt.__add), type(mt.__unm), type(mt.__idiv), mt.__concat",
+    "local mt = getmetatable('') return pcall(mt.__add, '1', 2)",
+    "local mt = getmetatable('') return pcall(mt.__add, '1', 'x')",
+    "local mt = getmetatable('') return pcall(mt.__unm, '1', '5')",
+    "local mt = getmetatable('') return pcall(mt.__mod, '1', 0)",
+    "local mt = getmetatable('') return pcall(mt.__idiv, 1, '0')",
+    "local mt = getmetatable('') return pcall(mt.__pow, 2, '2')",
+    "local mt = getmetatable('') return pcall(mt.__add)",
+    "local mt = getmetatable('') return pcall(mt.__add, '1')",
+    "local mt = getmetatable('') return pcall(mt.__add, '1', nil)",
+    "local mt = getmetatable('') return pcall(mt.__sub, {},"
+    " setmetatable({}, {__sub = function(a, b) return 'mm' end}))",
+    "local mt = getmetatable('')\n return pcall(function() return mt.__mul('a', {}) end)",
+    "local mt = getmetatable('')\n return pcall(function() return mt.__mod(5.5, '2') end)",
 ]
 
 
