@@ -490,12 +490,14 @@ class Gen:
             op = self.pick(["..", "..", "+", "*", "%", "&", "//"])
             return "(%s %s %s)" % ((P, op, other) if self.r.random() < 0.5 else (other, op, P))
         if k == 7:
-            return self.pick(["type(%s)", "tostring(%s)", "SAFE(tostring(%s))", "math.type(%s)",
+            return (self.pick(["type(%s)", "tostring(%s)", "SAFE(tostring(%s))", "math.type(%s)",
                               "tonumber(%s)", "(-%s)", "(~%s)", "(not %s)", "select('#', %s)",
                               "rawlen(%s)", "string.format('%%s', %s)", "next(%s)", "%s(1)",
-                              "(%s or 1)", "getmetatable(%s)"]) % P
+                              "(%s or 1)", "getmetatable(%s)"]) % P).replace(
+                                  # (string.dump is not provided: luart.md)
+                                  "getmetatable(PS)", "S(getmetatable(PS), 3)")
         if k == 8:
-            s = self.pick(["PS", "PS", '"hello"', "PO.s", "PO:get_s()", "PL[1]", "PO.b"])
+            s = self.pick(["PS", "PS", '("hello")', "PO.s", "PO:get_s()", "PL[1]", "PO.b"])
             return self.pick([
                 "%s:sub(%s)" % (s, ", ".join(self.small() for _ in range(self.r.randrange(1, 3)))),
                 "%s:byte(%s)" % (s, self.pick(["", self.small(), "%s, %s" % (self.small(), self.small())])),
@@ -512,7 +514,7 @@ class Gen:
             m, _ = self.pick(METHODS)
             return self.pick(["select('#', PO:%s())", "{PO:%s()}", "(PO:%s())", "S({PO:%s()})"]) % m
         if k == 11:
-            return self.pick(["PO.l[%s]", "PO:get_list()[%s]", "PO:me().%s", "PD[%s]", "PO:get_dict()[%s]",
+            return self.pick(["PO.l[%s]", "PO:get_list()[%s]", "PO:me()[%s]", "PD[%s]", "PO:get_dict()[%s]",
                               "PO:get_tuple()[%s]", "PT[%s]", "PO.n[%s]"]) % self.okey(depth)
         if k == 12:
             return self.pick(["pcall(PO.fail, PO)", "select(2, pcall(PO.fail, PO))", "pcall(PO.m, PO, 1)",
@@ -525,7 +527,7 @@ class Gen:
 
     def obj_stmt(self, depth: int) -> List[str]:
         P = self.pick(["PL", "PD", "PO", "LT", "PT", "PS"])
-        k = self.r.randrange(12)
+        k = self.r.randrange(13)
         if k <= 2:
             return ["LOG(pcall(function() return %s end))" % self.obj_expr(depth)]
         if k == 3:
@@ -575,6 +577,22 @@ class Gen:
                 "PO.new = {1, 2} PO.new[3] = 3 return PO.new[3], #PO.new"])]
         if k == 10:
             return ["LOG(%s)" % ", ".join(self.obj_atom() for _ in range(self.r.randrange(1, 3)))]
+        if k == 11:
+            # in a coroutine's body (translated as a generator): the operations
+            # unprotected, between yields
+            lines = ["  local v = %s" % self.obj_expr(depth), "  LOG(v)",
+                     "  coroutine.yield(%s)" % self.obj_expr(depth)]
+            for _ in range(self.r.randrange(1, 3)):
+                lines += ["  " + x for x in self.pick([
+                    lambda: ["LOG(%s)" % self.obj_expr(depth)],
+                    lambda: ["%s[%s] = %s" % (self.pick(["PL", "PD", "PO", "LT"]), self.okey(depth),
+                                              self.oval(depth))],
+                    lambda: ["v = PO:%s(%s)" % (self.pick(METHODS)[0], self.margs(depth)), "LOG(v)"],
+                    lambda: ["for i = 1, 2 do LOG(%s[i], PS:byte(i)) coroutine.yield(i) end" % self.pick(
+                        ["PL", "PD", "PT", "LT", "PO", "PS"])]])()]
+            return ["do", "  local co = coroutine.wrap(function(...)"] + ["  " + x for x in lines] + \
+                   ["    return %s" % self.obj_expr(depth), "  end)"] + \
+                   ["  LOG(pcall(co, %s))" % self.obj_atom() for _ in range(4)] + ["end"]
         return ["LOG(pcall(function() local c <close> = %s return 1 end))" % self.pick(["PO", "PL", "LT", "nil"])]
 
     # ---- statements
