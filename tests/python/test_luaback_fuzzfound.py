@@ -91,6 +91,12 @@ CASES = [
     # an error in an until condition is at the condition's line
     "return pcall(function()\n repeat\n local co = 1\n\n until m3 >= 2\n end)",
     "return pcall(function()\n local i = 0\n repeat\n i = i + 1\n until\n i > {}\n end)",
+    # an integer key below 1 stored into a table translated code does not
+    # own (the fast path's list was bound only past 0 < k: UnboundLocalError)
+    "local k = tonumber('0') local t = {} t[k] = 1 return t[k], type(t)",
+    "local k = tonumber('-2') local t = {} t[k] = 1 return t[k], type(t)",
+    "local t = {} for i = -1, 1 do t[i] = i end return t[-1], t[0], t[1], type(t)",
+    "local t = {} local function f() t[0] = 'z' t[-1] = 'y' end f() return t[0], t[-1], type(t)",
     # the string metatable has lstrlib's arithmetic metamethods (objects
     # mode: getmetatable of a string argument), callable directly
     "local mt = getmetatable('') local n = 0 for k in pairs(mt) do n = n + 1 end"

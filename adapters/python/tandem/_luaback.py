@@ -1653,8 +1653,10 @@ class Emitter:
                 t, t, vcond))
             self.out(ind + 1, line, 'if %s0 < %s <= len(%s := %s.arr):' % (kint, kt, a, t))
             self.out(ind + 2, line, '%s[%s - 1] = %s' % (a, kt, v))
-            self.out(ind + 1, line, 'elif %s%s == len(%s) + 1 and not %s.hash:' % (
-                kint, kt, a, t))
+            # (the list bound again: an integer key below 1 stops the chain
+            # above before it binds it)
+            self.out(ind + 1, line, 'elif %s%s == len(%s := %s.arr) + 1 and not %s.hash:' % (
+                kint, kt, a, t, t))
             self.out(ind + 2, line, '%s.append(%s)' % (a, v))
             self.out(ind + 1, line, 'else:')
             self.out(ind + 2, line, '_setixv(%s, %s, %s, %r)' % (t, kt, v, d))
