@@ -66,7 +66,7 @@ STRS = ['""', '"a"', '"abc"', '"10"', '" 0x10 "', '"1e2"', '"0x1p4"', '"3.0"', '
         '"0x8000000000000000"', '"1E2"', '"  -.5  "']
 OTHERS = ["nil", "true", "false"]
 # objects mode: the values made outside the program (make_objects)
-OBJECTS = ["PL", "PD", "PT", "PO", "LT", "PS"]
+OBJECTS = ["PL", "PD", "PT", "PO", "LT", "PS", "PN", "PF"]
 OKEYS = ["0", "1", "2", "3", "-1", "1.0", "2.5", '"a"', '"i"', '"s"', '"m"', '"missing"', "true",
          "nil", '"1"', "(0/0)", "math.maxinteger", "-0.0", '"l"', "math.mininteger", '"\\xff"',
          '"h\\xc3\\xa9"']
@@ -453,14 +453,14 @@ class Gen:
                          for _ in range(self.r.randrange(3)))
 
     def obj_atom(self) -> str:
-        return self.pick(["PL", "PD", "PT", "PO", "LT", "PS", "PL[1]", "PL[0]", "PO.i", "PO.s",
+        return self.pick(["PL", "PD", "PT", "PO", "LT", "PS", "PN", "PF", "PL[1]", "PL[0]", "PO.i", "PO.s",
                           "PO.f", "PO.b", "LT[1]", "LT.a", "#PS", "PD.a", "PT[0]", "PO:get_s()",
                           "PO.l", "PS:sub(2, 3)"])
 
     def obj_expr(self, depth: int) -> str:
         e = lambda: self.expr(depth + 1)   # noqa: E731
-        P = self.pick(["PL", "PD", "PT", "PO", "LT", "PS"])
-        k = self.r.randrange(16)
+        P = self.pick(["PL", "PD", "PT", "PO", "LT", "PS", "PN", "PF"])
+        k = self.r.randrange(18)
         if k == 0:
             return "%s[%s]" % (P, self.okey(depth))
         if k == 1:
@@ -482,7 +482,8 @@ class Gen:
         if k == 4:
             return "#%s" % P
         if k == 5:
-            Q = self.pick(["PL", "PD", "PT", "PO", "LT", "PS", e(), "PO:me()", "PO.l", "1"])
+            Q = self.pick(["PL", "PD", "PT", "PO", "LT", "PS", e(), "PO:me()", "PO.l", "1", "PN",
+                           "(PN + 0)", "PF"])
             return "(%s %s %s)" % (P, self.pick(CMPS), Q) if self.r.random() < 0.7 else \
                 "rawequal(%s, %s)" % (P, Q)
         if k == 6:
@@ -523,10 +524,19 @@ class Gen:
             return "string.rep(%s, 2)" % P if self.r.random() < 0.5 else "tostring(%s):len() > 0" % P
         if k == 14:
             return "(function(...) return select('#', ...), ... end)(%s)" % P
+        if k == 15:
+            return "PF(%s)" % ", ".join(self.pick(["A1", "H1", "{1, 2}", "LT", "PL", "O1", e(), "H1.sub",
+                                                    "{A1, A1}", "PN"])
+                                        for _ in range(self.r.randrange(4)))
+        if k == 16:
+            return self.pick(["PN + %s", "%s + PN", "PN - %s", "PN * %s", "-PN", "PN < %s", "%s <= PN",
+                              "PN == %s", "#PN", "PN(%s)", "PN[%s]", "PN.bad", "PN .. %s",
+                              "(PN + 1) + (PN + 1)", "PN // %s", "~PN"]).replace("%s", self.pick(
+                                  ["1", "2.5", '"3"', "PN", "-PN", "PO", "nil", "{}", e()]))
         return "%s.%s" % (P, self.pick(ATTRS + ["append", "get", "keys", "a", "sub"]))
 
     def obj_stmt(self, depth: int) -> List[str]:
-        P = self.pick(["PL", "PD", "PO", "LT", "PT", "PS"])
+        P = self.pick(["PL", "PD", "PO", "LT", "PT", "PS", "PN", "PF"])
         k = self.r.randrange(13)
         if k <= 2:
             return ["LOG(pcall(function() return %s end))" % self.obj_expr(depth)]
@@ -574,7 +584,11 @@ class Gen:
                 "local h = {} h[PO] = 1 h[PL] = 2 return h[PO], h[PL], h[PD]",
                 "return PO:bump(%s), PO.i" % self.pick(["", "2", "1.5", "'x'"]),
                 "PD[PO] = 1 return PD[PO]", "PO:me().i = 9 return PO.i",
-                "PO.new = {1, 2} PO.new[3] = 3 return PO.new[3], #PO.new"])]
+                "PO.new = {1, 2} PO.new[3] = 3 return PO.new[3], #PO.new",
+                "local t = {1, 2, x = {}} local r = PF(t, t.x) return r, S(t)",
+                "local r = PF(A1, H1) return r, S(A1), S(H1)",
+                "local t = setmetatable({}, {__index = function(t, k) return PN end}) return t.x + 1, t.y(2)",
+                "PN[%s] = %s return PN[1]" % (self.okey(depth), self.literal())])]
         if k == 10:
             return ["LOG(%s)" % ", ".join(self.obj_atom() for _ in range(self.r.randrange(1, 3)))]
         if k == 11:
@@ -1146,6 +1160,78 @@ class Thing:
         return len(a)
 
 
+class Num:
+    """A Python object with operators, items, a length and a call: the
+    bridge's metamethods of Python objects run Python's operators."""
+
+    def __init__(self, v: Any) -> None:
+        self.v = v
+
+    def _val(self, o: Any) -> Any:
+        return o.v if isinstance(o, Num) else o
+
+    def __add__(self, o: Any) -> "Num":
+        return Num(self.v + self._val(o))
+
+    def __radd__(self, o: Any) -> "Num":
+        return Num(self._val(o) + self.v)
+
+    def __sub__(self, o: Any) -> Any:
+        return self.v - self._val(o)
+
+    def __mul__(self, o: Any) -> Any:
+        return [self.v] * self._val(o)
+
+    def __neg__(self) -> "Num":
+        return Num(-self.v)
+
+    def __eq__(self, o: Any) -> bool:
+        return isinstance(o, Num) and o.v == self.v
+
+    def __lt__(self, o: Any) -> bool:
+        return self.v < self._val(o)
+
+    def __le__(self, o: Any) -> bool:
+        return self.v <= self._val(o)
+
+    def __hash__(self) -> int:
+        return hash(self.v)
+
+    def __len__(self) -> int:
+        return 4
+
+    def __getitem__(self, k: Any) -> Any:
+        if k == "bad":
+            raise LookupError("bad key")
+        return (k, self.v) if not isinstance(k, (int, float)) else self.v * k
+
+    def __setitem__(self, k: Any, v: Any) -> None:
+        if not isinstance(k, (int, float, str)):
+            raise TypeError("key %s" % type(k).__name__)
+        self.v = v
+
+    def __call__(self, *a: Any) -> Any:
+        return ("called", len(a), self.v)
+
+    def __repr__(self) -> str:
+        return "Num(%r)" % (self.v,)
+
+
+def pyfunc(*a: Any) -> Any:
+    """The Python function of objects mode: it reads and changes the Lua
+    tables it gets (the translation's copies are copied back), and returns
+    what it saw."""
+    import tandem
+    out = []
+    for x in a:
+        if tandem.lua_type(x) == "table":
+            x["seen"] = len(x)
+            out.append("table%d" % len(x))
+        else:
+            out.append(type(x).__name__)
+    return ",".join(out)
+
+
 class _Unit:
     def __repr__(self) -> str:
         return "Unit()"
@@ -1155,7 +1241,8 @@ def make_objects(lua: Any) -> tuple:
     """Fresh values of objects mode, one set per run (native, translated):
     mutations of one run do not reach the other."""
     return ([1, "two", 3.0, None], {"a": 1, 1: "one", 2.5: True, "l": [1]}, (1, "x", 2.0),
-            Thing(), lua.table(10, "s", 2.5, a="x", b=2, sub=lua.table(1, v=2)), "hello")
+            Thing(), lua.table(10, "s", 2.5, a="x", b=2, sub=lua.table(1, v=2)), "hello",
+            Num(5), pyfunc)
 
 
 def state(v: Any, depth: int = 0, seen: Any = ()) -> str:
@@ -1177,6 +1264,8 @@ def state(v: Any, depth: int = 0, seen: Any = ()) -> str:
     if isinstance(v, dict):
         return "dict{%s}" % ",".join("%s:%s" % (state(k, depth + 1, seen), state(x, depth + 1, seen))
                                      for k, x in v.items())
+    if isinstance(v, Num):
+        return "Num(%s)" % state(v.v, depth + 1, seen)
     if isinstance(v, Thing):
         return "Thing{%s}" % ",".join("%s:%s" % (k, state(x, depth + 1, seen))
                                       for k, x in sorted(vars(v).items()))
