@@ -41,6 +41,33 @@ out of the grammar:
 - The line of an integer `//` or `%` by zero: lua5.4 (5.4.4) reports a
   stale one (luart.md); those two messages are compared without the line.
 
+Objects mode (--objects, run(objects=True)): the programs also get values
+made outside them, fresh for each run (make_objects: so that the native
+run's changes do not reach the translated run): a Python list PL, dict PD,
+tuple PT, an object PO of the class Thing (attributes of every kind,
+methods returning every kind of value, one raising, properties, a static
+method), a Lua table LT made by lua.table (a view in translated code), a
+string PS, an object PN with Python operators, items, a length and a call
+(Num), and a Python function PF that changes the Lua tables it gets. They
+are indexed with literal and computed keys, assigned to, called with `:`
+and `.`, measured, compared, concatenated, iterated, passed around, inside
+coroutines too; userdata are serialised by their tostring (addresses of
+Python reprs masked, ` at ADDR`); a Python exception leaving the function
+is compared by type and text; the objects' states after the two runs
+(state()) are compared too. Kept out, documented:
+- A table of the program stored into a Python object (`PO.x = t`, `PL[1]
+  = t`) is a copy (docs/translation.md, "Left (issue 10)"): later changes
+  through `t` are not seen. The values stored are never tables the program
+  keeps (literals, constructors, the objects themselves, functions).
+- A Python function keeping a table translated code passed to it is a
+  refusal at run time (NotImplementedError, translation.md "Values at the
+  boundary"): no method returns or stores its arguments.
+- `getmetatable` of a string: its __index, the string table, is shown only
+  as a table (S's depth limit): `string.dump` is not provided (luart.md
+  "Limits and differences").
+- Computed keys are `(e) or 0`, as A1's (the lua5.4 5.4.4 bug above: an
+  upvalue indexed by a comparison).
+
 tests/python/test_luaback_fuzz.py runs a fixed, seeded sample in make test.
 """
 from __future__ import annotations
