@@ -97,6 +97,12 @@ CASES = [
     "local k = tonumber('-2') local t = {} t[k] = 1 return t[k], type(t)",
     "local t = {} for i = -1, 1 do t[i] = i end return t[-1], t[0], t[1], type(t)",
     "local t = {} local function f() t[0] = 'z' t[-1] = 'y' end f() return t[0], t[-1], type(t)",
+    # coroutine.wrap of a value that is not a function: wrap's own error,
+    # at its caller's position (not coroutine.create's, without one)
+    "return pcall(function() return coroutine.wrap({}) end)",
+    "return pcall(function() return coroutine.wrap(1) end)",
+    "return pcall(function() return coroutine.wrap() end)",
+    "return pcall(coroutine.wrap, 'f')",
     # the string metatable has lstrlib's arithmetic metamethods (objects
     # mode: getmetatable of a string argument), callable directly
     "local mt = getmetatable('') local n = 0 for k in pairs(mt) do n = n + 1 end"
