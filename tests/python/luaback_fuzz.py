@@ -487,7 +487,7 @@ class Gen:
     def obj_expr(self, depth: int) -> str:
         e = lambda: self.expr(depth + 1)   # noqa: E731
         P = self.pick(["PL", "PD", "PT", "PO", "LT", "PS", "PN", "PF"])
-        k = self.r.randrange(18)
+        k = self.r.randrange(19)
         if k == 0:
             return "%s[%s]" % (P, self.okey(depth))
         if k == 1:
@@ -555,6 +555,15 @@ class Gen:
             return "PF(%s)" % ", ".join(self.pick(["A1", "H1", "{1, 2}", "LT", "PL", "O1", e(), "H1.sub",
                                                     "{A1, A1}", "PN"])
                                         for _ in range(self.r.randrange(4)))
+        if k == 17:
+            # library functions given the objects
+            return self.pick(["table.concat(%s)", "table.unpack(%s)", "string.format('%%d', %s)",
+                              "math.max(%s, 1)", "math.floor(%s)", "string.len(%s)", "ipairs(%s)",
+                              "select(2, pcall(next, %s))", "rawget(%s, 1)", "rawset(%s, 1, 2)",
+                              "setmetatable(%s, {})", "string.byte(%s, 1, -1)", "utf8.len(%s)",
+                              "tostring(%s) == tostring(%s)", "coroutine.wrap(%s)",
+                              "pcall(%s, 1)", "select('#', PO:m(...))", "PO:echo(...)",
+                              "table.insert(%s, 2)", "(%s):len()"]).replace("%s", P)
         if k == 16:
             return self.pick(["PN + %s", "%s + PN", "PN - %s", "PN * %s", "-PN", "PN < %s", "%s <= PN",
                               "PN == %s", "#PN", "PN(%s)", "PN[%s]", "PN.bad", "PN .. %s",
