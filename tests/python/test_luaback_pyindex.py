@@ -265,7 +265,8 @@ def test_methods(kw):
 def test_reads_of_every_key(kw):
     keys = ('x', 'm', 1, 2.5, True, 'h\u00e9')
     check('reads', lambda L: (obj(L),) + keys, **kw)
-    check('reads', lambda L: ({'x': 1, 1: 'one', 2.5: 'f', True: 't', 'h\u00e9': 2},) + keys, **kw)
+    # (True and 1 are one key of a dict: the value is the last written)
+    check('reads', lambda L: ({'x': 1, 1: 't', 2.5: 'f', 'h\u00e9': 2},) + keys, **kw)
     check('reads', lambda L: ([10, 20, 30],) + keys, **kw)
     check('reads', lambda L: ((1, 2),) + keys, **kw)
     check('reads', lambda L: ('a string',) + keys, **kw)
@@ -276,7 +277,7 @@ def test_reads_of_every_key(kw):
 
 @pytest.mark.parametrize('kw', OPTIONS, ids=IDS)
 def test_builtin_objects(kw):
-    check('builtins', lambda L: ({'a': 1, 1: 'i', True: 'b'}, [1, 2, 3], math), **kw)
+    check('builtins', lambda L: ({'a': 1, 1: 'b'}, [1, 2, 3], math), **kw)
 
 
 @pytest.mark.parametrize('kw', OPTIONS, ids=IDS)
@@ -328,3 +329,42 @@ def test_translated_code_indexes_without_a_trip_into_lua():
     finally:
         _luabound._pyc_op = real
     assert calls == []
+
+
+def test_luart_functions_leave_as_lua_functions():
+    """A function of luart that is not a library function (a coroutine.wrap
+    function, a gmatch or ipairs iterator) leaves translated code as a Lua
+    function, as natively (it crossed as a Python function: a str argument
+    reached its body as a Python object). Found by luaback_fuzz --objects."""
+    lua = tandem.LuaRuntime()
+    f = lua.execute('return function (py)\n'
+                    '  local w = coroutine.wrap(function (a) coroutine.yield(type(a), a .. "!") return 2 end)\n'
+                    '  return py(w, string.gmatch("a b", "%a"), (ipairs({})), w), w\n'
+                    'end')
+    tf = lua.translate(f)
+
+    def py(*fs):
+        return ','.join(type(x).__name__ for x in fs) + ':' + repr(fs[0] is fs[3])
+    nat, tr = f(py), tf(py)
+    assert nat[0] == tr[0] == '_LuaFunction,_LuaFunction,_LuaFunction,_LuaFunction:True'
+    assert tandem.lua_type(tr[1]) == 'function'
+    assert nat[1]('x') == tr[1]('x') == ('string', 'x!')
+    assert nat[1]() == tr[1]() == 2
+
+
+def test_a_coroutine_of_translated_code_does_not_leave_it():
+    """A coroutine made by translated code is a luart object, not the Lua
+    thread native code gives: leaving translated code (a result, an argument
+    of a Python callable, a value stored into a Python object), it is
+    refused (NotImplementedError), not a different object."""
+    lua = tandem.LuaRuntime()
+    cases = [('return function () return coroutine.create(print) end', lambda: ()),
+             ('return function (py) return py(coroutine.create(print)) end',
+              lambda: (lambda co: co,)),
+             ('return function (d) d.co = coroutine.create(print) return d.co end',
+              lambda: ({},))]
+    for src, args in cases:
+        f = lua.execute(src)
+        assert tandem.lua_type(f(*args())) == 'thread'
+        with pytest.raises(NotImplementedError, match='coroutine made by translated code'):
+            lua.translate(f)(*args())

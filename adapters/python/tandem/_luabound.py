@@ -718,6 +718,19 @@ class Boundary:
                 lf = self.stdlib()[1].get(v)
                 if lf is not None:
                     return lf       # luart's table.insert leaving: Lua's own
+                # another function of luart (a coroutine.wrap function, a
+                # gmatch or ipairs iterator): a Lua function calling it, as
+                # for a closure of translated code (natively a Lua function)
+                lf = self.metafns.get(v)
+                if lf is None:
+                    lf = self.lua_function(v)
+                return lf
+        elif getattr(c, '_is_lua_thread', False):
+            # a coroutine of translated code is a luart object: it cannot be
+            # the Lua thread native code would give (docs/translation.md)
+            raise NotImplementedError(
+                'a coroutine made by translated code cannot leave it (%r): '
+                'native Lua would give a Lua thread' % (v,))
         return v
 
     def entry(self, pf: Any, twin: Any = None, g: Any = None) -> Any:
