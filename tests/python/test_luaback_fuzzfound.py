@@ -103,6 +103,14 @@ CASES = [
     "return pcall(function() return coroutine.wrap(1) end)",
     "return pcall(function() return coroutine.wrap() end)",
     "return pcall(coroutine.wrap, 'f')",
+    # table functions' checktab: concat wants __index and __len (a string
+    # has no __len); move names the argument it checks for writing (#1
+    # without a fifth)
+    "return pcall(function(s) return table.concat(s) end, 'hello')",
+    "return pcall(function() return table.concat('hello', ',') end)",
+    "return pcall(function(s) return table.move(s, 1, 2, 1) end, 'hello')",
+    "return pcall(function() return table.move({1}, 1, 1, 1, 'x') end)",
+    "return pcall(function() return type(table.move('x', 1, 1, 1, {})) end)",
     # the string metatable has lstrlib's arithmetic metamethods (objects
     # mode: getmetatable of a string argument), callable directly
     "local mt = getmetatable('') local n = 0 for k in pairs(mt) do n = n + 1 end"
