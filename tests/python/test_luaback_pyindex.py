@@ -368,3 +368,25 @@ def test_a_coroutine_of_translated_code_does_not_leave_it():
         assert tandem.lua_type(f(*args())) == 'thread'
         with pytest.raises(NotImplementedError, match='coroutine made by translated code'):
             lua.translate(f)(*args())
+
+
+def test_a_nan_reaches_python_as_a_new_float():
+    """Every NaN crossing the bridge is a new Python float; luart's NaNs are
+    often one object (0/0 is one constant), which a dict key or list.count's
+    identity test tells apart: a NaN leaving translated code (a key, a
+    value, a call's argument, a result) is a new float too. Found by
+    luaback_fuzz --objects (PD[0/0] = v twice: two keys natively)."""
+    lua = tandem.LuaRuntime()
+    f = lua.execute('return function (d, l, add, count, same)\n'
+                    '  local n = 0/0\n'
+                    '  d[n] = 1; d[0/0] = 2; d.x = n; l[0] = n\n'
+                    '  add(n); add(d.x)\n'
+                    '  return count(n), same(n, n), n, n\n'
+                    'end')
+    tf = lua.translate(f)
+
+    def run(fn):
+        d, lst = {}, [None]
+        r = fn(d, lst, lst.append, lst.count, lambda a, b: a is b)
+        return len(d), len(lst), r[0], r[1], r[2] is r[3]
+    assert run(f) == run(tf) == (3, 3, 0, False, False)

@@ -667,6 +667,8 @@ class Boundary:
     def from_lt(self, v: Any, memo: Optional[Dict[int, Any]] = None,
                 copies: Optional[list] = None) -> Any:
         c = v.__class__
+        if c is float:
+            return v if v == v else -(-v)   # a NaN: a new float (_pyc_key)
         if c is bytes:
             if copies is not None:
                 return v    # to a PyCallable: the bridge decodes as the runtime says
@@ -1136,7 +1138,7 @@ def _direct_call(bd: 'Boundary', f: Any, kind: int, args: Any, w: Any) -> Any:
     x + 1`."""
     a = args
     for x in args:
-        if x.__class__ not in _PLAIN:
+        if x.__class__ not in _PLAIN or x != x:    # (a NaN: _direct_args copies it)
             a = _direct_args(bd, args)
             if a is None:
                 if w is None:
@@ -1173,7 +1175,7 @@ def _direct_args(bd: 'Boundary', args: Any) -> Any:
     for x in args:
         c = x.__class__
         if c in _PLAIN:
-            a.append(x)
+            a.append(x if x == x else -(-x))    # a NaN: a new float (_pyc_key)
         elif c is bytes:
             a.append(bd.from_lt(x))
         elif c is PyObject or c is PyCallable:
@@ -1208,7 +1210,10 @@ def _pyc_key(bd: Any, k: Any) -> Any:
     bridge's operations take it)."""
     c = k.__class__
     if c in _PLAIN:
-        return k
+        # a NaN as a new float, as every crossing of the bridge makes one
+        # (luart's NaNs are often one object: a dict key, list.count's
+        # identity test would tell them apart)
+        return k if k == k else -(-k)
     if c is bytes:
         return bd.from_lt(k)    # decoded as the bridge decodes a Lua string
     if c is PyObject or c is PyCallable:
