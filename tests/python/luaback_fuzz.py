@@ -25,7 +25,8 @@ out of the grammar:
   bounds, moves of their own ranges), and table constructors without nil.
 - `pairs` order (luart.md "Tables": not Lua's order): `pairs` runs only over
   H1 with an order-independent body (a count, an integer sum, sorted keys).
-- Addresses in `tostring` of tables, functions and threads: compared
+- Addresses in `tostring` of tables (`MyObj: ...` under a `__name`),
+  functions and threads: compared
   modulo the address (`ADDR`), as luaback_outcome.outcome does for errors;
   where a string is measured or cut (`#`, the string library) it passes
   through SAFE, which writes the address ADDR first (its length differs).
@@ -1116,7 +1117,7 @@ ARGS = [(), (1, 2.5, "10"), (3, 0, -1), ("abc", " 0x10 ", 2 ** 63 - 1), (-0.0, f
         (True, False, None), (7, -7, 2 ** 53), ("hello", "l+", 3), (0.1, 1e100, "x"),
         (None, None, 5), (-(2 ** 63), 255, "a,b")]
 
-ADDR = re.compile(r'(table|function|thread|userdata|builtin)(: (?:builtin: )?)0x[0-9a-fA-F]+')
+ADDR = re.compile(r'(table|function|thread|userdata|builtin|MyObj)(: (?:builtin: )?)0x[0-9a-fA-F]+')
 # a Python object's repr (objects mode): <luaback_fuzz.Thing object at 0x...>
 PYADDR = re.compile(r' at 0x[0-9a-fA-F]+')
 
