@@ -625,7 +625,11 @@ class Gen:
                 "local t = {1, 2, x = {}} local r = PF(t, t.x) return r, S(t)",
                 "local r = PF(A1, H1) return r, S(A1), S(H1)",
                 "local t = setmetatable({}, {__index = function(t, k) return PN end}) return t.x + 1, t.y(2)",
-                "PN[%s] = %s return PN[1]" % (self.okey(depth), self.literal())])]
+                "PN[%s] = %s return PN[1]" % (self.okey(depth), self.literal()),
+                "LT.o = %s return LT.o, LT.o == %s, rawequal(LT.o, %s), type(LT.o)" % ((self.pick(OBJECTS),) * 3),
+                "return PO.l == PO.l, rawequal(PO.l, PO.l), PO.m == PO.m, rawequal(PO:me(), PO)",
+                "local t = {PO.l, PO.l} return rawequal(t[1], t[2]), #t[1]",
+                "PD[%s] = PO return PD[%s] == PO, rawequal(PD[%s], PO)" % ((self.okey(depth),) * 3)])]
         if k == 10:
             return ["LOG(%s)" % ", ".join(self.obj_atom() for _ in range(self.r.randrange(1, 3)))]
         if k == 11:
