@@ -5,6 +5,7 @@ types, or raise LuaError with the same message, or refuse (TranslationError
 at translation time). Anything else is a silently different answer.
 
     PYTHONPATH=build/python:tests/python /usr/bin/python3 tests/python/luaback_fuzz.py [N] [SEED] [--objects]
+        [--unpack] [--no-encoding]
 
 Each program logs what it computes into a list of texts made by a serialiser
 written in Lua (S below: the type and an exact form of every value, `%q`
@@ -1477,10 +1478,20 @@ def run(n: int, seed: int, lua: Any = None, verbose: bool = True,
 
 
 if __name__ == "__main__":
-    argv = [a for a in sys.argv[1:] if a != "--objects"]
+    # --objects: the objects mode; --unpack, --no-encoding: the runtime made
+    # with unpack_returned_tuples=True, encoding=None (with --objects)
+    flags = {"--objects", "--unpack", "--no-encoding"}
+    argv = [a for a in sys.argv[1:] if a not in flags]
     n = int(argv[0]) if len(argv) > 0 else 100
     seed = int(argv[1]) if len(argv) > 1 else 1
     limit_memory(3)
-    bad = run(n, seed, objects="--objects" in sys.argv)
+    opts: dict = {}
+    if "--unpack" in sys.argv:
+        opts["unpack_returned_tuples"] = True
+    if "--no-encoding" in sys.argv:
+        opts["encoding"] = None
+    import tandem
+    bad = run(n, seed, lua=tandem.LuaRuntime(**opts) if opts else None,
+              objects="--objects" in sys.argv)
     print("DIFFERENCES", len(bad))
     sys.exit(1 if bad else 0)
