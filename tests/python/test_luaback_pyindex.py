@@ -390,3 +390,44 @@ def test_a_nan_reaches_python_as_a_new_float():
         r = fn(d, lst, lst.append, lst.count, lambda a, b: a is b)
         return len(d), len(lst), r[0], r[1], r[2] is r[3]
     assert run(f) == run(tf) == (3, 3, 0, False, False)
+
+
+class BigSub:
+    """An operator whose result is past 64 bits: the bridge keeps it a
+    Python int object in Lua."""
+
+    def __sub__(self, o):
+        return 5 - o
+
+
+@pytest.mark.parametrize('kw', [dict(), dict(overflow_handler=float)], ids=['default', 'overflow'])
+def test_ints_past_64_bits(kw):
+    """An int past 64 bits reaches translated code as native Lua sees it:
+    an argument from Python as the bridge converts it (OverflowError, or
+    the overflow handler's value); one Lua holds as a Python object (an
+    operator's result, a Lua table's field) as that object (type userdata,
+    tostring, math.type nil; it crossed as a Lua integer past 64 bits);
+    back to Python as the int. Found by luaback_fuzz --objects
+    (math.sqrt(PN - math.mininteger))."""
+    lua = tandem.LuaRuntime(**kw)
+    f = lua.execute('return function (o, t, x)\n'
+                    '  local v = o - math.mininteger\n'
+                    '  t.v = v\n'
+                    '  return type(v), math.type(v), tostring(v), pcall(math.sqrt, v),\n'
+                    '    type(t.v), rawequal(t.v, v), math.type(x), v\n'
+                    'end')
+    tf = lua.translate(f)
+
+    def run(fn, x):
+        try:
+            return fn(BigSub(), lua.table(), x)
+        except OverflowError as e:
+            return 'OverflowError', str(e)
+    for x in (1, 2 ** 70):
+        nat, tr = run(f, x), run(tf, x)
+        assert [str(v) for v in nat] == [str(v) for v in tr]
+    if not kw:
+        assert run(tf, 1)[:3] == ('userdata', None, '9223372036854775813')
+        assert run(tf, 2 ** 70)[0] == 'OverflowError'
+    else:
+        assert run(tf, 2 ** 70)[6] == 'float'

@@ -1345,7 +1345,9 @@ class Emitter:
         self.emit_typed(f, ind + 2, True)
         for p in f.params:
             v = 'A_%s' % p if p in f.cells else 'L_%s' % p
-            self.out(ind + 2, f.line, 'if %s.__class__ not in _PLAIN:' % v)
+            # (an int past 64 bits: the bridge's conversion, Boundary.arg_in)
+            self.out(ind + 2, f.line, 'if %s.__class__ not in _PLAIN or %s.__class__ is int and '
+                     'not -0x8000000000000000 <= %s <= 0x7fffffffffffffff:' % (v, v, v))
             self.out(ind + 3, f.line, '%s = _TL(%s)' % (v, v))
         if f.vararg:
             self.out(ind + 2, f.line, 'VA = tuple([_TL(_x) for _x in VA])')
