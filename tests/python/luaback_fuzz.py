@@ -64,6 +64,9 @@ is compared by type and text; the objects' states after the two runs
 - A Python function keeping a table translated code passed to it is a
   refusal at run time (NotImplementedError, translation.md "Values at the
   boundary"): no method returns or stores its arguments.
+- A coroutine (thread) made by the program leaving it for Python is
+  refused at run time (NotImplementedError, translation.md): no thread is
+  passed to the objects or stored into them.
 - `getmetatable` of a string: its __index, the string table, is shown only
   as a table (S's depth limit): `string.dump` is not provided (luart.md
   "Limits and differences").
