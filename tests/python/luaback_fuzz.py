@@ -50,7 +50,8 @@ tuple PT, an object PO of the class Thing (attributes of every kind,
 methods returning every kind of value, one raising, properties, a static
 method), a Lua table LT made by lua.table (a view in translated code), a
 string PS, an object PN with Python operators, items, a length and a call
-(Num), and a Python function PF that changes the Lua tables it gets. They
+(Num), a Python function PF that changes the Lua tables it gets, and an
+object PW whose protocol methods misbehave (Odd). They
 are indexed with literal and computed keys, assigned to, called with `:`
 and `.`, measured, compared, concatenated, iterated, passed around, inside
 coroutines too; userdata are serialised by their tostring (addresses of
@@ -98,7 +99,7 @@ STRS = ['""', '"a"', '"abc"', '"10"', '" 0x10 "', '"1e2"', '"0x1p4"', '"3.0"', '
         '"0x8000000000000000"', '"1E2"', '"  -.5  "']
 OTHERS = ["nil", "true", "false"]
 # objects mode: the values made outside the program (make_objects)
-OBJECTS = ["PL", "PD", "PT", "PO", "LT", "PS", "PN", "PF"]
+OBJECTS = ["PL", "PD", "PT", "PO", "LT", "PS", "PN", "PF", "PW"]
 OKEYS = ["0", "1", "2", "3", "-1", "1.0", "2.5", '"a"', '"i"', '"s"', '"m"', '"missing"', "true",
          "nil", '"1"', "(0/0)", "math.maxinteger", "-0.0", '"l"', "math.mininteger", '"\\xff"',
          '"h\\xc3\\xa9"']
@@ -492,7 +493,7 @@ class Gen:
     def obj_expr(self, depth: int) -> str:
         e = lambda: self.expr(depth + 1)   # noqa: E731
         P = self.pick(["PL", "PD", "PT", "PO", "LT", "PS", "PN", "PF"])
-        k = self.r.randrange(19)
+        k = self.r.randrange(20)
         if k == 0:
             return "%s[%s]" % (P, self.okey(depth))
         if k == 1:
@@ -569,6 +570,11 @@ class Gen:
                               "tostring(%s) == tostring(%s)", "coroutine.wrap(%s)",
                               "pcall(%s, 1)", "select('#', PO:m(...))", "PO:echo(...)",
                               "table.insert(%s, 2)", "(%s):len()"]).replace("%s", P)
+        if k == 18:
+            return self.pick(["PW.%s" % self.pick(["k", "kx", "n", "ab", "x"]), "PW[%s]" % self.okey(depth),
+                              "#PW", "tostring(PW)", "PW == PW", "PW == PN", "PW < 1", "PW <= PW", "1 < PW",
+                              "PW + 1", "PW(1, 2)", "PW:ab()", "PW:n()", "PW ~= PO", "rawequal(PW, PW)",
+                              "(PW .. '')", "type(PW)", "select('#', PW:k())"])
         if k == 16:
             return self.pick(["PN + %s", "%s + PN", "PN - %s", "PN * %s", "-PN", "PN < %s", "%s <= PN",
                               "PN == %s", "#PN", "PN(%s)", "PN[%s]", "PN.bad", "PN .. %s",
@@ -1262,6 +1268,43 @@ class Num:
         return "Num(%r)" % (self.v,)
 
 
+class Odd:
+    """A Python object whose protocol methods misbehave: attribute reads
+    raising other errors than AttributeError, a negative length, a str()
+    raising, comparisons raising or answering with non-booleans."""
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("k"):
+            raise KeyError(name)
+        if name.startswith("n"):
+            return None
+        return name * 2
+
+    def __len__(self) -> int:
+        return -1
+
+    def __str__(self) -> str:
+        raise RuntimeError("no str")
+
+    def __eq__(self, o: Any) -> Any:
+        raise ValueError("no eq")
+
+    def __lt__(self, o: Any) -> Any:
+        return [1]
+
+    def __le__(self, o: Any) -> Any:
+        return []
+
+    def __add__(self, o: Any) -> Any:
+        return None
+
+    def __hash__(self) -> int:
+        return 7
+
+    def __call__(self, *a: Any) -> Any:
+        raise TypeError("odd call %d" % len(a))
+
+
 def pyfunc(*a: Any) -> Any:
     """The Python function of objects mode: it reads and changes the Lua
     tables it gets (the translation's copies are copied back), and returns
@@ -1287,7 +1330,7 @@ def make_objects(lua: Any) -> tuple:
     mutations of one run do not reach the other."""
     return ([1, "two", 3.0, None], {"a": 1, 1: "one", 2.5: True, "l": [1]}, (1, "x", 2.0),
             Thing(), lua.table(10, "s", 2.5, a="x", b=2, sub=lua.table(1, v=2)), "hello",
-            Num(5), pyfunc)
+            Num(5), pyfunc, Odd())
 
 
 def state(v: Any, depth: int = 0, seen: Any = ()) -> str:
