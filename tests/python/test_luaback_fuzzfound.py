@@ -116,6 +116,27 @@ CASES = [
     "local n = 0/0 return tostring(n ^ 3), tostring(n ^ -3), tostring(n ^ 2), tostring(n ^ 1),"
     " tostring((-n) ^ 3), tostring(n ^ 0.5), tostring(n ^ (1/0)), tostring(2 ^ n)",
     "return tostring((0/0) ^ -3), string.len(tostring((0/0) ^ -3)), math.pow and 1",
+    # a concatenation's partial result (a __concat's) that is not a string
+    # is named after the register it replaced, as Lua's one OP_CONCAT does
+    "local t = setmetatable({}, {__concat = function() return nil end})"
+    " return pcall(function() return 'x' .. (t .. '') end)",
+    "local t = setmetatable({}, {__concat = function() return nil end})"
+    " return pcall(function() return 'x' .. 'y' .. t .. 'z' end)",
+    "local t = setmetatable({}, {__concat = function() return {} end})"
+    " return pcall(function() return 1 .. t .. 2 end)",
+    "local t = setmetatable({}, {__concat = function() return nil end}) local h = {f = t}"
+    " return pcall(function() return 'x' .. (h.f .. ''), 1 end)",
+    "local t = setmetatable({}, {__concat = function() return nil end})"
+    " return pcall(function() return 'x' .. ('a' .. t) end)",
+    "local t = setmetatable({}, {__concat = function() return nil end})"
+    " return pcall(function() local a, b = 'q', t return a .. b .. 'z' end)",
+    "local t = setmetatable({}, {__concat = function() return nil end})"
+    " return pcall(function() return ('x' .. t) .. 'y' end)",
+    "local t = setmetatable({}, {__concat = function() return nil end})"
+    " return pcall(function() return 'x' .. ((t .. 'a') .. 'z') end)",
+    "local t = setmetatable({}, {__concat = function() return nil end})"
+    " local co = coroutine.wrap(function() coroutine.yield(1) return 'x' .. (t .. '') end)"
+    " co() return pcall(co)",
     # the string metatable has lstrlib's arithmetic metamethods (objects
     # mode: getmetatable of a string argument), callable directly
     "local mt = getmetatable('') local n = 0 for k in pairs(mt) do n = n + 1 end"
