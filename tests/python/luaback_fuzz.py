@@ -554,7 +554,7 @@ class Gen:
             return self.pick(["pcall(PO.fail, PO)", "select(2, pcall(PO.fail, PO))", "pcall(PO.m, PO, 1)",
                               "PO.m", "PO.p", "PO.pbad", "PO.cb and PO.cb(1, 2)", "PO.st(1, 2)", "PO:st(1)"])
         if k == 13:
-            return "string.rep(%s, 2)" % P if self.r.random() < 0.5 else "tostring(%s):len() > 0" % P
+            return "string.rep(%s, 2)" % P if self.r.random() < 0.5 else "SAFE(tostring(%s)):len() > 0" % P
         if k == 14:
             return "(function(...) return select('#', ...), ... end)(%s)" % P
         if k == 15:
