@@ -4,7 +4,8 @@ translated (`lua.translate`); the translation must give the same values and
 types, or raise LuaError with the same message, or refuse (TranslationError
 at translation time). Anything else is a silently different answer.
 
-    PYTHONPATH=build/python:tests/python /usr/bin/python3 tests/python/luaback_fuzz.py [N] [SEED]
+    PYTHONPATH=build/python:tests/python /usr/bin/python3 tests/python/luaback_fuzz.py [N] [SEED] [--objects]
+        [--unpack] [--no-encoding]
 
 Each program logs what it computes into a list of texts made by a serialiser
 written in Lua (S below: the type and an exact form of every value, `%q`
@@ -25,7 +26,8 @@ out of the grammar:
   bounds, moves of their own ranges), and table constructors without nil.
 - `pairs` order (luart.md "Tables": not Lua's order): `pairs` runs only over
   H1 with an order-independent body (a count, an integer sum, sorted keys).
-- Addresses in `tostring` of tables, functions and threads: compared
+- Addresses in `tostring` of tables (`MyObj: ...` under a `__name`),
+  functions and threads: compared
   modulo the address (`ADDR`), as luaback_outcome.outcome does for errors;
   where a string is measured or cut (`#`, the string library) it passes
   through SAFE, which writes the address ADDR first (its length differs).
@@ -40,6 +42,37 @@ out of the grammar:
   without the line of its `stack overflow`.
 - The line of an integer `//` or `%` by zero: lua5.4 (5.4.4) reports a
   stale one (luart.md); those two messages are compared without the line.
+
+Objects mode (--objects, run(objects=True)): the programs also get values
+made outside them, fresh for each run (make_objects: so that the native
+run's changes do not reach the translated run): a Python list PL, dict PD,
+tuple PT, an object PO of the class Thing (attributes of every kind,
+methods returning every kind of value, one raising, properties, a static
+method), a Lua table LT made by lua.table (a view in translated code), a
+string PS, an object PN with Python operators, items, a length and a call
+(Num), a Python function PF that changes the Lua tables it gets, and an
+object PW whose protocol methods misbehave (Odd). They
+are indexed with literal and computed keys, assigned to, called with `:`
+and `.`, measured, compared, concatenated, iterated, passed around, inside
+coroutines too; userdata are serialised by their tostring (addresses of
+Python reprs masked, ` at ADDR`); a Python exception leaving the function
+is compared by type and text; the objects' states after the two runs
+(state()) are compared too. Kept out, documented:
+- A table of the program stored into a Python object (`PO.x = t`, `PL[1]
+  = t`) is a copy (docs/translation.md, "Left (issue 10)"): later changes
+  through `t` are not seen. The values stored are never tables the program
+  keeps (literals, constructors, the objects themselves, functions).
+- A Python function keeping a table translated code passed to it is a
+  refusal at run time (NotImplementedError, translation.md "Values at the
+  boundary"): no method returns or stores its arguments.
+- A coroutine (thread) made by the program leaving it for Python is
+  refused at run time (NotImplementedError, translation.md): no thread is
+  passed to the objects or stored into them.
+- `getmetatable` of a string: its __index, the string table, is shown only
+  as a table (S's depth limit): `string.dump` is not provided (luart.md
+  "Limits and differences").
+- Computed keys are `(e) or 0`, as A1's (the lua5.4 5.4.4 bug above: an
+  upvalue indexed by a comparison).
 
 tests/python/test_luaback_fuzz.py runs a fixed, seeded sample in make test.
 """
@@ -65,6 +98,18 @@ STRS = ['""', '"a"', '"abc"', '"10"', '" 0x10 "', '"1e2"', '"0x1p4"', '"3.0"', '
         '"a\\nb"', '"\\r\\t\\127\\200"', '"1e308"', '"-0"', '"0x7fffffffffffffff"',
         '"0x8000000000000000"', '"1E2"', '"  -.5  "']
 OTHERS = ["nil", "true", "false"]
+# objects mode: the values made outside the program (make_objects)
+OBJECTS = ["PL", "PD", "PT", "PO", "LT", "PS", "PN", "PF", "PW"]
+OKEYS = ["0", "1", "2", "3", "-1", "1.0", "2.5", '"a"', '"i"', '"s"', '"m"', '"missing"', "true",
+         "nil", '"1"', "(0/0)", "math.maxinteger", "-0.0", '"l"', "math.mininteger", '"\\xff"',
+         '"h\\xc3\\xa9"']
+ATTRS = ["i", "f", "s", "b", "n", "l", "big", "k", "p", "pbad", "missing", "m", "fail",
+         "__class__", "cb", "t"]
+# (name, arguments: None for random ones)
+METHODS = [("m", None), ("get_s", ""), ("get_f", ""), ("get_b", ""), ("get_none", ""),
+           ("get_list", ""), ("get_tuple", ""), ("get_dict", ""), ("me", ""), ("add", None),
+           ("echo", None), ("bump", None), ("fail", ""), ("st", None), ("get_big", ""),
+           ("get_u", ""), ("missing", None), ("i", "")]
 ARITH = ["+", "-", "*", "/", "//", "%", "^"]
 BITS = ["&", "|", "~", "<<", ">>"]
 CMPS = ["==", "~=", "<", "<=", ">", ">="]
@@ -89,6 +134,12 @@ KEYS = ['"a"', '"b"', "1", "2", "1.0", "2^53", "-0.0", "0.5", "true", '"10"', "1
 # its arguments' texts to the log L, R keeps scalars and names the rest
 PRELUDE = r'''
   local L = {}
+  local function SAFE(v)
+    if type(v) == "string" then
+      return (v:gsub("(%a+): 0x%x+", "%1: ADDR"):gsub(" at 0x%x+", " at ADDR"))
+    end
+    return v
+  end
   local function S(v, d)
     local t = type(v)
     if t == "number" then
@@ -107,6 +158,7 @@ PRELUDE = r'''
       table.sort(ks)
       return "{" .. table.concat(ks, ",") .. "}" .. (getmetatable(v) ~= nil and "+mt" or "")
     elseif t == "boolean" then return tostring(v)
+    elseif t == "userdata" then return "u<" .. SAFE(tostring(v)) .. ">"
     else return t end
   end
   local function LOG(...)
@@ -118,10 +170,6 @@ PRELUDE = r'''
   local function R(v)
     local t = type(v)
     if t == "table" or t == "function" or t == "thread" or t == "userdata" then return t end
-    return v
-  end
-  local function SAFE(v)
-    if type(v) == "string" then return (v:gsub("(%a+): 0x%x+", "%1: ADDR")) end
     return v
   end
   local function V(o)
@@ -160,8 +208,9 @@ def _split_args(text: str) -> List[str]:
 
 
 class Gen:
-    def __init__(self, rng: random.Random) -> None:
+    def __init__(self, rng: random.Random, objects: bool = False) -> None:
         self.r = rng
+        self.objects = objects          # the program also gets OBJECTS (make_objects)
         self.scope: List[str] = []      # loop variables and locals visible here
         self.funcs: List[str] = []      # local functions defined (name, callable)
         self.n = 0
@@ -182,6 +231,8 @@ class Gen:
         return self.pick(["x1", "x2", "x3", "x1", "x2"] + self.scope)
 
     def atom(self) -> str:
+        if self.objects and self.r.random() < 0.2:
+            return self.obj_atom()
         r = self.r.random()
         if r < 0.45:
             return self.literal()
@@ -197,6 +248,8 @@ class Gen:
         r = self.r
         if depth > 2 or r.random() < 0.3:
             return self.atom()
+        if self.objects and r.random() < 0.25:
+            return self.obj_expr(depth)
         k = r.randrange(20)
         e = lambda: self.expr(depth + 1)   # noqa: E731
         if k <= 2:
@@ -400,6 +453,213 @@ class Gen:
             return "%s%s" % (self.pick(["-", "~"]), o)
         return "%s[%s]" % (o, self.pick(KEYS[:6] + ['"v"', '"zz"']))
 
+    # ---- values that are not tables of the program (objects mode): the
+    # Python objects and the Lua table of make_objects, a Python string
+    def okey(self, depth: int) -> str:
+        """A key to index an object with: literal, computed, a loop index."""
+        k = self.r.randrange(6)
+        if k <= 1:
+            return self.pick(OKEYS)
+        if k == 2 and self.scope:
+            return self.pick(self.scope)
+        if k == 3:
+            return "(%s)" % self.pick(["1 + 1", "#PL - 1", "-1 - 1", "2 // 2", "3 - 3", "'i' .. ''",
+                                       "('s'):rep(1)", "2.0 - 1", "#PS - 5", "0 * 1"])
+        if k == 4:
+            # (e) or 0: lua5.4 5.4.4's bug of an upvalue indexed by a
+            # comparison (A1's keys, below)
+            return "(%s) or 0" % self.expr(depth + 1)
+        return self.pick(["0", "1", "2", "-1", '"a"', '"i"', '"missing"'])
+
+    def oval(self, depth: int) -> str:
+        """A value to store into an object: never a table the program keeps
+        a reference to (a translated table stored into a Python object is a
+        copy, docs/translation.md "Left")."""
+        return self.pick([self.literal(), self.literal(), self.obj_atom(),
+                          "{%s}" % ", ".join(self.pick(INTS + STRS) for _ in range(self.r.randrange(3))),
+                          "tostring(%s)" % self.literal(), "function(a, b) return b end",
+                          "#PS", "PO"])
+
+    def margs(self, depth: int) -> str:
+        return ", ".join(self.pick([self.literal(), self.literal(), self.obj_atom(),
+                                    self.expr(depth + 1), "{1, 2}"])
+                         for _ in range(self.r.randrange(3)))
+
+    def obj_atom(self) -> str:
+        return self.pick(["PL", "PD", "PT", "PO", "LT", "PS", "PN", "PF", "PL[1]", "PL[0]", "PO.i", "PO.s",
+                          "PO.f", "PO.b", "LT[1]", "LT.a", "#PS", "PD.a", "PT[0]", "PO:get_s()",
+                          "PO.l", "PS:sub(2, 3)"])
+
+    def obj_expr(self, depth: int) -> str:
+        e = lambda: self.expr(depth + 1)   # noqa: E731
+        P = self.pick(["PL", "PD", "PT", "PO", "LT", "PS", "PN", "PF"])
+        k = self.r.randrange(20)
+        if k == 0:
+            return "%s[%s]" % (P, self.okey(depth))
+        if k == 1:
+            return "PO.%s" % self.pick(ATTRS)
+        if k == 2:
+            m, a = self.pick(METHODS)
+            how = self.r.randrange(4)
+            args = a if a is not None else self.margs(depth)
+            if how == 0:
+                return "PO.%s(%s)" % (m, args)
+            if how == 1:
+                return "PO.%s(PO%s)" % (m, ", " + args if args else "")
+            return "PO:%s(%s)" % (m, args)
+        if k == 3:
+            return self.pick(["PL:index(%s)", "PL:count(%s)", "PT:index(%s)", "PT:count(%s)",
+                              "PD:get(%s)", "PD:get(%s, 'dflt')", "PD:pop(%s, 0)", "PL:append(%s)",
+                              "PL.append(%s)", "PL:pop()", "PD:keys()", "PL:copy()", "PD:items()",
+                              "PL:insert(0, %s)", "PD:setdefault(%s, 5)"]).replace("%s", self.okey(depth))
+        if k == 4:
+            return "#%s" % P
+        if k == 5:
+            Q = self.pick(["PL", "PD", "PT", "PO", "LT", "PS", e(), "PO:me()", "PO.l", "1", "PN",
+                           "(PN + 0)", "PF"])
+            return "(%s %s %s)" % (P, self.pick(CMPS), Q) if self.r.random() < 0.7 else \
+                "rawequal(%s, %s)" % (P, Q)
+        if k == 6:
+            other = self.pick([e(), '"x"', "1", "PS", "PO", "PL"])
+            op = self.pick(["..", "..", "+", "*", "%", "&", "//"])
+            return "(%s %s %s)" % ((P, op, other) if self.r.random() < 0.5 else (other, op, P))
+        if k == 7:
+            return (self.pick(["type(%s)", "tostring(%s)", "SAFE(tostring(%s))", "math.type(%s)",
+                              "tonumber(%s)", "(-%s)", "(~%s)", "(not %s)", "select('#', %s)",
+                              "rawlen(%s)", "string.format('%%s', %s)", "next(%s)", "%s(1)",
+                              "(%s or 1)", "getmetatable(%s)"]) % P).replace(
+                                  # (string.dump is not provided: luart.md)
+                                  "getmetatable(PS)", "S(getmetatable(PS), 3)")
+        if k == 8:
+            s = self.pick(["PS", "PS", '("hello")', "PO.s", "PO:get_s()", "PL[1]", "PO.b"])
+            return self.pick([
+                "%s:sub(%s)" % (s, ", ".join(self.small() for _ in range(self.r.randrange(1, 3)))),
+                "%s:byte(%s)" % (s, self.pick(["", self.small(), "%s, %s" % (self.small(), self.small())])),
+                '("x"):rep(%s)' % self.pick(["0", "1", "3", "-1", "#PS", "PO.i", "PL[0]", "2.0", "2.5"]),
+                "%s[%s]" % (s, self.okey(depth)), "#%s" % s, "%s:upper()" % s, "%s:len()" % s,
+                "%s .. %s" % (s, s), "string.sub(%s, %s)" % (s, self.small()),
+                "%s:find(%s)" % (s, self.pick(PATTERNS)), "%s:rep(2, '-')" % s,
+                "%s.len" % s, "%s:missing()" % s])
+        if k == 9:
+            return self.pick(["LT[%s]" % self.okey(depth), "LT.a", "#LT", "LT[#LT]", "rawget(LT, %s)" % self.okey(depth),
+                              "LT.sub.v", "LT.sub[1]", "table.concat(LT, ',')", "select('#', table.unpack(LT))",
+                              "rawlen(LT)", "(next(LT))", "LT[1] + LT[2]", "S(LT)", "getmetatable(LT)"])
+        if k == 10:
+            m, _ = self.pick(METHODS)
+            return self.pick(["select('#', PO:%s())", "{PO:%s()}", "(PO:%s())", "S({PO:%s()})"]) % m
+        if k == 11:
+            return self.pick(["PO.l[%s]", "PO:get_list()[%s]", "PO:me()[%s]", "PD[%s]", "PO:get_dict()[%s]",
+                              "PO:get_tuple()[%s]", "PT[%s]", "PO.n[%s]"]) % self.okey(depth)
+        if k == 12:
+            return self.pick(["pcall(PO.fail, PO)", "select(2, pcall(PO.fail, PO))", "pcall(PO.m, PO, 1)",
+                              "PO.m", "PO.p", "PO.pbad", "PO.cb and PO.cb(1, 2)", "PO.st(1, 2)", "PO:st(1)"])
+        if k == 13:
+            return "string.rep(%s, 2)" % P if self.r.random() < 0.5 else "SAFE(tostring(%s)):len() > 0" % P
+        if k == 14:
+            return "(function(...) return select('#', ...), ... end)(%s)" % P
+        if k == 15:
+            return "PF(%s)" % ", ".join(self.pick(["A1", "H1", "{1, 2}", "LT", "PL", "O1", e(), "H1.sub",
+                                                    "{A1, A1}", "PN"])
+                                        for _ in range(self.r.randrange(4)))
+        if k == 17:
+            # library functions given the objects
+            return self.pick(["table.concat(%s)", "table.unpack(%s)", "string.format('%%d', %s)",
+                              "math.max(%s, 1)", "math.floor(%s)", "string.len(%s)", "ipairs(%s)",
+                              "select(2, pcall(next, %s))", "rawget(%s, 1)", "rawset(%s, 1, 2)",
+                              "setmetatable(%s, {})", "string.byte(%s, 1, -1)", "utf8.len(%s)",
+                              "tostring(%s) == tostring(%s)", "coroutine.wrap(%s)",
+                              "pcall(%s, 1)", "select('#', PO:m(...))", "PO:echo(...)",
+                              "table.insert(%s, 2)", "(%s):len()"]).replace("%s", P)
+        if k == 18:
+            return self.pick(["PW.%s" % self.pick(["k", "kx", "n", "ab", "x"]), "PW[%s]" % self.okey(depth),
+                              "#PW", "tostring(PW)", "PW == PW", "PW == PN", "PW < 1", "PW <= PW", "1 < PW",
+                              "PW + 1", "PW(1, 2)", "PW:ab()", "PW:n()", "PW ~= PO", "rawequal(PW, PW)",
+                              "(PW .. '')", "type(PW)", "select('#', PW:k())"])
+        if k == 16:
+            return self.pick(["PN + %s", "%s + PN", "PN - %s", "PN * %s", "-PN", "PN < %s", "%s <= PN",
+                              "PN == %s", "#PN", "PN(%s)", "PN[%s]", "PN.bad", "PN .. %s",
+                              "(PN + 1) + (PN + 1)", "PN // %s", "~PN"]).replace("%s", self.pick(
+                                  ["1", "2.5", '"3"', "PN", "-PN", "PO", "nil", "{}", e()]))
+        return "%s.%s" % (P, self.pick(ATTRS + ["append", "get", "keys", "a", "sub"]))
+
+    def obj_stmt(self, depth: int) -> List[str]:
+        P = self.pick(["PL", "PD", "PO", "LT", "PT", "PS", "PN", "PF"])
+        k = self.r.randrange(13)
+        if k <= 2:
+            return ["LOG(pcall(function() return %s end))" % self.obj_expr(depth)]
+        if k == 3:
+            return ["LOG(pcall(function() %s[%s] = %s end))" % (P, self.okey(depth), self.oval(depth))]
+        if k == 4:
+            return ["LOG(pcall(function() PO.%s = %s end))" % (self.pick(ATTRS + ["new", "cb", "x"]),
+                                                               self.oval(depth))]
+        if k == 5:
+            v = self.fresh("i")
+            self.scope.append(v)
+            self.loop_depth += 1
+            body = self.block(depth + 1, 1) if depth < 2 else []
+            self.loop_depth -= 1
+            self.scope.remove(v)
+            use = self.pick(["LOG(%s, %s[%s])" % (v, P, v), "%s[%s] = %s" % (P, v, v),
+                             "LOG(%s[%s - 1], %s[-%s])" % (P, v, P, v), "LOG(PS:sub(%s, %s), PS:byte(%s))" % (v, v, v)])
+            return ["LOG(pcall(function()",
+                    "  for %s = %s do" % (v, self.pick(["-1, 2", "0, 3", "1, 3", "3, 0, -1", "1, #PS", "1, 2.0"])),
+                    "    " + use] + ["  " + x for x in body] + ["  end", "end))"]
+        if k == 6:
+            it = self.pick(["ipairs(LT)", "pairs(LT)", "next, LT", "ipairs(PL)", "pairs(PL)",
+                            "ipairs(PT)", "ipairs(LT.sub)", "pairs(PO)"])
+            return ["LOG(pcall(function()", "  local out = {}",
+                    "  for k, v in %s do out[#out + 1] = S(k) .. '=' .. S(v) end" % it,
+                    "  return table.concat(out, ',')", "end))"]
+        if k == 7:
+            return ["LOG(pcall(function() %s end))" % self.pick([
+                "table.insert(LT, %s)" % self.oval(depth), "return table.remove(LT)",
+                "table.insert(LT, 1, %s)" % self.literal(), "return table.remove(LT, 1)",
+                "LT.sub.v = %s" % self.literal(), "LT[#LT + 1] = %s" % self.oval(depth),
+                "rawset(LT, %s, %s)" % (self.okey(depth), self.literal()),
+                "table.sort(LT)", "return table.unpack(LT)", "setmetatable(LT, {__index = function(t, k) return k end})",
+                "table.insert(PL, 1)", "table.insert(PO, 1)"])]
+        if k == 8:
+            return ["LOG(pcall(function() local v = %s %s end))" % (self.obj_expr(depth), self.pick([
+                "return v, type(v)", "return v == v, rawequal(v, v)", "local t = {} t[v] = 1 return t[v], S(t)",
+                "return v, %s" % self.obj_expr(depth)]))]
+        if k == 9:
+            return ["LOG(pcall(function() %s end))" % self.pick([
+                "PO.cb = function(a, b) return b end return PO.cb(1, 2), PO:cb(3)",
+                "PO.i = PO.i + 1 return PO.i", "PO.l[1] = %s return PO.l" % self.literal(),
+                "PD.a = (PD.a or 0) + 1 return PD.a", "PL[1] = PL[1] .. 'x' return PL[1]",
+                "local t = {PO, PL} t[3] = PD return #t, t[1] == PO, t[2][0]",
+                "local h = {} h[PO] = 1 h[PL] = 2 return h[PO], h[PL], h[PD]",
+                "return PO:bump(%s), PO.i" % self.pick(["", "2", "1.5", "'x'"]),
+                "PD[PO] = 1 return PD[PO]", "PO:me().i = 9 return PO.i",
+                "PO.new = {1, 2} PO.new[3] = 3 return PO.new[3], #PO.new",
+                "local t = {1, 2, x = {}} local r = PF(t, t.x) return r, S(t)",
+                "local r = PF(A1, H1) return r, S(A1), S(H1)",
+                "local t = setmetatable({}, {__index = function(t, k) return PN end}) return t.x + 1, t.y(2)",
+                "PN[%s] = %s return PN[1]" % (self.okey(depth), self.literal()),
+                "LT.o = %s return LT.o, LT.o == %s, rawequal(LT.o, %s), type(LT.o)" % ((self.pick(OBJECTS),) * 3),
+                "return PO.l == PO.l, rawequal(PO.l, PO.l), PO.m == PO.m, rawequal(PO:me(), PO)",
+                "local t = {PO.l, PO.l} return rawequal(t[1], t[2]), #t[1]",
+                "PD[%s] = PO return PD[%s] == PO, rawequal(PD[%s], PO)" % ((self.okey(depth),) * 3)])]
+        if k == 10:
+            return ["LOG(%s)" % ", ".join(self.obj_atom() for _ in range(self.r.randrange(1, 3)))]
+        if k == 11:
+            # in a coroutine's body (translated as a generator): the operations
+            # unprotected, between yields
+            lines = ["  local v = %s" % self.obj_expr(depth), "  LOG(v)",
+                     "  coroutine.yield(%s)" % self.obj_expr(depth)]
+            for _ in range(self.r.randrange(1, 3)):
+                lines += ["  " + x for x in self.pick([
+                    lambda: ["LOG(%s)" % self.obj_expr(depth)],
+                    lambda: ["%s[%s] = %s" % (self.pick(["PL", "PD", "PO", "LT"]), self.okey(depth),
+                                              self.oval(depth))],
+                    lambda: ["v = PO:%s(%s)" % (self.pick(METHODS)[0], self.margs(depth)), "LOG(v)"],
+                    lambda: ["for i = 1, 2 do LOG(%s[i], PS:byte(i)) coroutine.yield(i) end" % self.pick(
+                        ["PL", "PD", "PT", "LT", "PO", "PS"])]])()]
+            return ["do", "  local co = coroutine.wrap(function(...)"] + ["  " + x for x in lines] + \
+                   ["    return %s" % self.obj_expr(depth), "  end)"] + \
+                   ["  LOG(pcall(co, %s))" % self.obj_atom() for _ in range(4)] + ["end"]
+        return ["LOG(pcall(function() local c <close> = %s return 1 end))" % self.pick(["PO", "PL", "LT", "nil"])]
+
     # ---- statements
     def log(self, depth: int) -> str:
         k = self.r.randrange(4)
@@ -413,6 +673,8 @@ class Gen:
 
     def stmt(self, depth: int = 0) -> List[str]:
         r = self.r
+        if self.objects and r.random() < 0.3:
+            return self.obj_stmt(depth)
         k = r.randrange(30)
         if depth >= 2:
             k = r.choice([0, 0, 1, 2, 3, 4])
@@ -832,7 +1094,7 @@ class Gen:
 
     def program(self) -> str:
         lines = ["function(...)", PRELUDE.rstrip("\n"),
-                 "  local x1, x2, x3 = ...",
+                 "  local x1, x2, x3%s = ..." % (", " + ", ".join(OBJECTS) if self.objects else ""),
                  "  local A1 = {%s}" % ", ".join(self.pick(INTS + STRS) for _ in range(self.r.randrange(6))),
                  "  local A2 = {%s}" % ", ".join(self.pick(INTS) for _ in range(self.r.randrange(6))),
                  "  local H1 = {a = %s, b = %s, [1] = %s, [2.5] = true, sub = {v = 1}}" % (
@@ -869,7 +1131,235 @@ ARGS = [(), (1, 2.5, "10"), (3, 0, -1), ("abc", " 0x10 ", 2 ** 63 - 1), (-0.0, f
         (True, False, None), (7, -7, 2 ** 53), ("hello", "l+", 3), (0.1, 1e100, "x"),
         (None, None, 5), (-(2 ** 63), 255, "a,b")]
 
-ADDR = re.compile(r'(table|function|thread|userdata|builtin)(: (?:builtin: )?)0x[0-9a-fA-F]+')
+ADDR = re.compile(r'(table|function|thread|userdata|builtin|MyObj)(: (?:builtin: )?)0x[0-9a-fA-F]+')
+# a Python object's repr (objects mode): <luaback_fuzz.Thing object at 0x...>
+PYADDR = re.compile(r' at 0x[0-9a-fA-F]+')
+
+
+class Thing:
+    """The Python object of objects mode: attributes of every kind, methods
+    returning every kind of value, one raising, properties, a static
+    method."""
+    k = 7
+
+    def __init__(self) -> None:
+        self.i = 3
+        self.f = 2.5
+        self.s = "str"
+        self.b = b"by\xfft"
+        self.n = None
+        self.l = [1, "two", 3.0]
+        self.t = (1, None)
+        self.big = 2 ** 70
+
+    def m(self, *a: Any) -> Any:
+        return len(a)
+
+    def get_s(self) -> str:
+        return "h\u00e9llo"
+
+    def get_f(self) -> float:
+        return -0.0
+
+    def get_b(self) -> bytes:
+        return b"\x00b\xff"
+
+    def get_none(self) -> None:
+        return None
+
+    def get_list(self) -> list:
+        return [10, "x"]
+
+    def get_tuple(self) -> tuple:
+        return (1, "x", None)
+
+    def get_dict(self) -> dict:
+        return {"a": 1, 1: "one"}
+
+    def get_big(self) -> int:
+        return -2 ** 64
+
+    def get_u(self) -> Any:
+        return _Unit()
+
+    def me(self) -> "Thing":
+        return self
+
+    def add(self, a: Any = 0, b: Any = 1) -> Any:
+        return a + b
+
+    def echo(self, *a: Any) -> str:
+        return ",".join(type(x).__name__ for x in a)
+
+    def bump(self, n: Any = 1) -> Any:
+        self.i += n
+        return self.i
+
+    def fail(self) -> None:
+        raise ValueError("fail %d" % self.i)
+
+    @property
+    def p(self) -> int:
+        return self.i * 2
+
+    @property
+    def pbad(self) -> None:
+        raise RuntimeError("no p")
+
+    @staticmethod
+    def st(*a: Any) -> int:
+        return len(a)
+
+
+class Num:
+    """A Python object with operators, items, a length and a call: the
+    bridge's metamethods of Python objects run Python's operators."""
+
+    def __init__(self, v: Any) -> None:
+        self.v = v
+
+    def _val(self, o: Any) -> Any:
+        return o.v if isinstance(o, Num) else o
+
+    def __add__(self, o: Any) -> "Num":
+        return Num(self.v + self._val(o))
+
+    def __radd__(self, o: Any) -> "Num":
+        return Num(self._val(o) + self.v)
+
+    def __sub__(self, o: Any) -> Any:
+        return self.v - self._val(o)
+
+    def __mul__(self, o: Any) -> Any:
+        return [self.v] * self._val(o)
+
+    def __neg__(self) -> "Num":
+        return Num(-self.v)
+
+    def __eq__(self, o: Any) -> bool:
+        return isinstance(o, Num) and o.v == self.v
+
+    def __lt__(self, o: Any) -> bool:
+        return self.v < self._val(o)
+
+    def __le__(self, o: Any) -> bool:
+        return self.v <= self._val(o)
+
+    def __hash__(self) -> int:
+        return hash(self.v)
+
+    def __len__(self) -> int:
+        return 4
+
+    def __getitem__(self, k: Any) -> Any:
+        if k == "bad":
+            raise LookupError("bad key")
+        return (k, self.v) if not isinstance(k, (int, float)) else self.v * k
+
+    def __setitem__(self, k: Any, v: Any) -> None:
+        if not isinstance(k, (int, float, str)):
+            raise TypeError("key %s" % type(k).__name__)
+        self.v = v
+
+    def __call__(self, *a: Any) -> Any:
+        return ("called", len(a), self.v)
+
+    def __repr__(self) -> str:
+        return "Num(%r)" % (self.v,)
+
+
+class Odd:
+    """A Python object whose protocol methods misbehave: attribute reads
+    raising other errors than AttributeError, a negative length, a str()
+    raising, comparisons raising or answering with non-booleans."""
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("k"):
+            raise KeyError(name)
+        if name.startswith("n"):
+            return None
+        return name * 2
+
+    def __len__(self) -> int:
+        return -1
+
+    def __str__(self) -> str:
+        raise RuntimeError("no str")
+
+    def __eq__(self, o: Any) -> Any:
+        raise ValueError("no eq")
+
+    def __lt__(self, o: Any) -> Any:
+        return [1]
+
+    def __le__(self, o: Any) -> Any:
+        return []
+
+    def __add__(self, o: Any) -> Any:
+        return None
+
+    def __hash__(self) -> int:
+        return 7
+
+    def __call__(self, *a: Any) -> Any:
+        raise TypeError("odd call %d" % len(a))
+
+
+def pyfunc(*a: Any) -> Any:
+    """The Python function of objects mode: it reads and changes the Lua
+    tables it gets (the translation's copies are copied back), and returns
+    what it saw."""
+    import tandem
+    out = []
+    for x in a:
+        if tandem.lua_type(x) == "table":
+            x["seen"] = len(x)
+            out.append("table%d" % len(x))
+        else:
+            out.append(type(x).__name__)
+    return ",".join(out)
+
+
+class _Unit:
+    def __repr__(self) -> str:
+        return "Unit()"
+
+
+def make_objects(lua: Any) -> tuple:
+    """Fresh values of objects mode, one set per run (native, translated):
+    mutations of one run do not reach the other."""
+    return ([1, "two", 3.0, None], {"a": 1, 1: "one", 2.5: True, "l": [1]}, (1, "x", 2.0),
+            Thing(), lua.table(10, "s", 2.5, a="x", b=2, sub=lua.table(1, v=2)), "hello",
+            Num(5), pyfunc, Odd())
+
+
+def state(v: Any, depth: int = 0, seen: Any = ()) -> str:
+    """The objects' contents after a run, as a text (Lua tables by their
+    sorted items; addresses left out)."""
+    import tandem
+    if depth > 4 or id(v) in seen:
+        return "..."
+    seen = seen + (id(v),)
+    lt = tandem.lua_type(v)
+    if lt == "table":
+        items = sorted("%s=%s" % (state(k, depth + 1, seen), state(x, depth + 1, seen))
+                       for k, x in v.items())
+        return "{%s}" % ",".join(items)
+    if lt is not None:
+        return lt
+    if isinstance(v, (list, tuple)):
+        return "%s[%s]" % (type(v).__name__, ",".join(state(x, depth + 1, seen) for x in v))
+    if isinstance(v, dict):
+        return "dict{%s}" % ",".join("%s:%s" % (state(k, depth + 1, seen), state(x, depth + 1, seen))
+                                     for k, x in v.items())
+    if isinstance(v, Num):
+        return "Num(%s)" % state(v.v, depth + 1, seen)
+    if isinstance(v, Thing):
+        return "Thing{%s}" % ",".join("%s:%s" % (k, state(x, depth + 1, seen))
+                                      for k, x in sorted(vars(v).items()))
+    if isinstance(v, float) and math.isnan(v):
+        return "nan"
+    return "%s:%s" % (type(v).__name__, _mask(repr(v)))
 
 
 # Lua 5.4.4 positions an integer // or % by zero at the line of the last
@@ -883,7 +1373,7 @@ DIVZERO = re.compile(r"(<lua:\d+>):\d+: (attempt to divide by zero|attempt to pe
 
 
 def _mask(s: str) -> str:
-    return DIVZERO.sub(r'\1:LINE: \2', ADDR.sub(r'\1\2ADDR', s))
+    return DIVZERO.sub(r'\1:LINE: \2', PYADDR.sub(' at ADDR', ADDR.sub(r'\1\2ADDR', s)))
 
 
 def same_value(a: Any, b: Any) -> bool:
@@ -929,6 +1419,12 @@ def outcome(f: Any, args: tuple, seconds: float = 10.0) -> Tuple[str, Any]:
         if _fired[0]:
             return ('timeout', None)
         return ('err', _mask(str(e).split('\n')[0]))
+    except Exception as e:
+        # a Python exception raised in a Python object's code (objects
+        # mode) and not caught in Lua: it leaves the function as itself
+        if _fired[0]:
+            return ('timeout', None)
+        return ('err', _mask('%s: %s' % (type(e).__name__, str(e).split('\n')[0])))
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0, 0)
         signal.signal(signal.SIGALRM, old)
@@ -962,9 +1458,13 @@ def describe(native: Any, translated: Any) -> str:
     return "  native:     %r\n  translated: %r" % (native, translated)
 
 
-def run(n: int, seed: int, lua: Any = None, verbose: bool = True) -> List[str]:
+def run(n: int, seed: int, lua: Any = None, verbose: bool = True,
+        objects: bool = False) -> List[str]:
     """n random programs, each run on two argument sets natively and
-    translated; the list of silent differences found."""
+    translated; the list of silent differences found. objects: the programs
+    also get values made outside them (make_objects: Python objects, a Lua
+    table, a string), fresh for each run, whose states after the two runs
+    are compared too."""
     import tandem
     from tandem import TranslationError
     lua = lua or tandem.LuaRuntime()
@@ -972,7 +1472,7 @@ def run(n: int, seed: int, lua: Any = None, verbose: bool = True) -> List[str]:
     bad: List[str] = []
     stats = {"same": 0, "refused": 0, "invalid": 0, "errors": 0, "timeout": 0}
     for i in range(n):
-        src = Gen(rng).program()
+        src = Gen(rng, objects).program()
         try:
             f = lua.eval(src)
         except tandem.LuaError as e:      # a generator mistake: reported, not a difference
@@ -988,20 +1488,33 @@ def run(n: int, seed: int, lua: Any = None, verbose: bool = True) -> List[str]:
                 print("refused program %d of seed %d: %s" % (i, seed, e))
             continue
         for args in rng.sample(ARGS, 2):
-            native = outcome(f, args)
-            translated = outcome(pf, args) if native[0] != 'timeout' else native
+            if objects:
+                args = args + (None,) * (3 - len(args))
+                objs_n, objs_t = make_objects(lua), make_objects(lua)
+                native = outcome(f, args + objs_n)
+                translated = outcome(pf, args + objs_t) if native[0] != 'timeout' else native
+            else:
+                native = outcome(f, args)
+                translated = outcome(pf, args) if native[0] != 'timeout' else native
             if 'timeout' in (native[0], translated[0]):
                 stats["timeout"] += 1
                 if verbose:
                     print("TIMEOUT program %d of seed %d (%s)\n%s" % (
                         i, seed, "native" if native[0] == 'timeout' else "translated", src))
                 continue
-            if same(native, translated):
+            same_state = True
+            if objects:
+                st_n, st_t = state(objs_n), state(objs_t)
+                same_state = st_n == st_t
+            if same(native, translated) and same_state:
                 stats["same"] += 1
                 stats["errors"] += native[0] == 'err'
                 continue
             msg = "=== program %d of seed %d, args %r\n%s\n%s\n" % (i, seed, args, src,
                                                                   describe(native, translated))
+            if not same_state:
+                msg += "  objects after the native run:     %s\n" % st_n
+                msg += "  objects after the translated run: %s\n" % st_t
             bad.append(msg)
             if verbose:
                 print(msg)
@@ -1011,9 +1524,20 @@ def run(n: int, seed: int, lua: Any = None, verbose: bool = True) -> List[str]:
 
 
 if __name__ == "__main__":
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 100
-    seed = int(sys.argv[2]) if len(sys.argv) > 2 else 1
+    # --objects: the objects mode; --unpack, --no-encoding: the runtime made
+    # with unpack_returned_tuples=True, encoding=None (with --objects)
+    flags = {"--objects", "--unpack", "--no-encoding"}
+    argv = [a for a in sys.argv[1:] if a not in flags]
+    n = int(argv[0]) if len(argv) > 0 else 100
+    seed = int(argv[1]) if len(argv) > 1 else 1
     limit_memory(3)
-    bad = run(n, seed)
+    opts: dict = {}
+    if "--unpack" in sys.argv:
+        opts["unpack_returned_tuples"] = True
+    if "--no-encoding" in sys.argv:
+        opts["encoding"] = None
+    import tandem
+    bad = run(n, seed, lua=tandem.LuaRuntime(**opts) if opts else None,
+              objects="--objects" in sys.argv)
     print("DIFFERENCES", len(bad))
     sys.exit(1 if bad else 0)

@@ -273,7 +273,8 @@ def test_methods(kw):
 def test_reads_of_every_key(kw):
     keys = ('x', 'm', 1, 2.5, True, 'h\u00e9')
     check('reads', lambda L: (obj(L),) + keys, **kw)
-    check('reads', lambda L: ({'x': 1, 1: 'one', 2.5: 'f', False: 't', 'h\u00e9': 2},) + keys, **kw)
+    # (True and 1 are one key of a dict: the value is the last written)
+    check('reads', lambda L: ({'x': 1, 1: 't', 2.5: 'f', 'h\u00e9': 2},) + keys, **kw)
     check('reads', lambda L: ([10, 20, 30],) + keys, **kw)
     check('reads', lambda L: ((1, 2),) + keys, **kw)
     check('reads', lambda L: ('a string',) + keys, **kw)
@@ -284,7 +285,7 @@ def test_reads_of_every_key(kw):
 
 @pytest.mark.parametrize('kw', OPTIONS, ids=IDS)
 def test_builtin_objects(kw):
-    check('builtins', lambda L: ({'a': 1, 1: 'i', False: 'b'}, [1, 2, 3], math), **kw)
+    check('builtins', lambda L: ({'a': 1, 1: 'b'}, [1, 2, 3], math), **kw)
 
 
 @pytest.mark.parametrize('kw', OPTIONS, ids=IDS)
@@ -357,3 +358,105 @@ def test_typed_entry_converts_the_other_parameters(n):
     tr = run(lt.translate(Mt.typed), args(lt))
     assert tr == nat
     assert nat[0] == ('raise' if isinstance(n, float) else 'ok'), nat     # l[0.0]: TypeError
+
+
+def test_luart_functions_leave_as_lua_functions():
+    """A function of luart that is not a library function (a coroutine.wrap
+    function, a gmatch or ipairs iterator) leaves translated code as a Lua
+    function, as natively (it crossed as a Python function: a str argument
+    reached its body as a Python object). Found by luaback_fuzz --objects."""
+    lua = tandem.LuaRuntime()
+    f = lua.execute('return function (py)\n'
+                    '  local w = coroutine.wrap(function (a) coroutine.yield(type(a), a .. "!") return 2 end)\n'
+                    '  return py(w, string.gmatch("a b", "%a"), (ipairs({})), w), w\n'
+                    'end')
+    tf = lua.translate(f)
+
+    def py(*fs):
+        return ','.join(type(x).__name__ for x in fs) + ':' + repr(fs[0] is fs[3])
+    nat, tr = f(py), tf(py)
+    assert nat[0] == tr[0] == '_LuaFunction,_LuaFunction,_LuaFunction,_LuaFunction:True'
+    assert tandem.lua_type(tr[1]) == 'function'
+    assert nat[1]('x') == tr[1]('x') == ('string', 'x!')
+    assert nat[1]() == tr[1]() == 2
+
+
+def test_a_coroutine_of_translated_code_does_not_leave_it():
+    """A coroutine made by translated code is a luart object, not the Lua
+    thread native code gives: leaving translated code (a result, an argument
+    of a Python callable, a value stored into a Python object), it is
+    refused (NotImplementedError), not a different object."""
+    lua = tandem.LuaRuntime()
+    cases = [('return function () return coroutine.create(print) end', lambda: ()),
+             ('return function (py) return py(coroutine.create(print)) end',
+              lambda: (lambda co: co,)),
+             ('return function (d) d.co = coroutine.create(print) return d.co end',
+              lambda: ({},))]
+    for src, args in cases:
+        f = lua.execute(src)
+        assert tandem.lua_type(f(*args())) == 'thread'
+        with pytest.raises(NotImplementedError, match='coroutine made by translated code'):
+            lua.translate(f)(*args())
+
+
+def test_a_nan_reaches_python_as_a_new_float():
+    """Every NaN crossing the bridge is a new Python float; luart's NaNs are
+    often one object (0/0 is one constant), which a dict key or list.count's
+    identity test tells apart: a NaN leaving translated code (a key, a
+    value, a call's argument, a result) is a new float too. Found by
+    luaback_fuzz --objects (PD[0/0] = v twice: two keys natively)."""
+    lua = tandem.LuaRuntime()
+    f = lua.execute('return function (d, l, add, count, same)\n'
+                    '  local n = 0/0\n'
+                    '  d[n] = 1; d[0/0] = 2; d.x = n; l[0] = n\n'
+                    '  add(n); add(d.x)\n'
+                    '  return count(n), same(n, n), n, n\n'
+                    'end')
+    tf = lua.translate(f)
+
+    def run(fn):
+        d, lst = {}, [None]
+        r = fn(d, lst, lst.append, lst.count, lambda a, b: a is b)
+        return len(d), len(lst), r[0], r[1], r[2] is r[3]
+    assert run(f) == run(tf) == (3, 3, 0, False, False)
+
+
+class BigSub:
+    """An operator whose result is past 64 bits: the bridge keeps it a
+    Python int object in Lua."""
+
+    def __sub__(self, o):
+        return 5 - o
+
+
+@pytest.mark.parametrize('kw', [dict(), dict(overflow_handler=float)], ids=['default', 'overflow'])
+def test_ints_past_64_bits(kw):
+    """An int past 64 bits reaches translated code as native Lua sees it:
+    an argument from Python as the bridge converts it (OverflowError, or
+    the overflow handler's value); one Lua holds as a Python object (an
+    operator's result, a Lua table's field) as that object (type userdata,
+    tostring, math.type nil; it crossed as a Lua integer past 64 bits);
+    back to Python as the int. Found by luaback_fuzz --objects
+    (math.sqrt(PN - math.mininteger))."""
+    lua = tandem.LuaRuntime(**kw)
+    f = lua.execute('return function (o, t, x)\n'
+                    '  local v = o - math.mininteger\n'
+                    '  t.v = v\n'
+                    '  return type(v), math.type(v), tostring(v), pcall(math.sqrt, v),\n'
+                    '    type(t.v), rawequal(t.v, v), math.type(x), v\n'
+                    'end')
+    tf = lua.translate(f)
+
+    def run(fn, x):
+        try:
+            return fn(BigSub(), lua.table(), x)
+        except OverflowError as e:
+            return 'OverflowError', str(e)
+    for x in (1, 2 ** 70):
+        nat, tr = run(f, x), run(tf, x)
+        assert [str(v) for v in nat] == [str(v) for v in tr]
+    if not kw:
+        assert run(tf, 1)[:3] == ('userdata', None, '9223372036854775813')
+        assert run(tf, 2 ** 70)[0] == 'OverflowError'
+    else:
+        assert run(tf, 2 ** 70)[6] == 'float'

@@ -1179,16 +1179,36 @@ class Emitter:
                         break
         return ints
 
+    def rdesc(self, op: str, e: Any) -> Optional[str]:
+        """The variable information of a binary operator's right operand e;
+        for `..`, Lua's register: a right operand that is a concatenation
+        merges into one OP_CONCAT whose partial result (a metamethod's,
+        perhaps not a string) replaces its left operand's register, which
+        Lua then names (`'x' .. (t .. '')`, t's __concat giving nil:
+        "(upvalue 't')"); a left operand that is a concatenation itself set
+        that register by OP_CONCAT: no name."""
+        if op == 'concat':
+            while str(e[0]) == 'paren':
+                e = e[1]
+            if str(e[0]) == 'lbin' and str(e[1]) == 'concat':
+                left = e[2]
+                while str(left[0]) == 'paren':
+                    left = left[1]
+                if str(left[0]) == 'lbin' and str(left[1]) == 'concat':
+                    return None
+                return self.odesc(left)
+        return self.odesc(e)
+
     def slow(self, op: str, e: Any, ta: str, tb: str) -> str:
         if self.fn is not None and self.fn.gen:
             # a metamethod that may yield runs through the coroutine chain
-            da, db = self.odesc(e[2]), self.odesc(e[3])
+            da, db = self.odesc(e[2]), self.rdesc(op, e[3])
             descs = '' if op in _CMP or op in ('eq', 'ne') or not (da or db) else \
                 ', (%r, %r)' % (da, db)
             return '(yield from _gop(%r, %s, %s%s))' % (_OPFN[op], ta, tb, descs)
         if op in ('eq', 'ne', 'lt', 'le', 'gt', 'ge'):
             return '%s(%s, %s)' % (_OPFN[op], ta, tb)
-        da, db = self.odesc(e[2]), self.odesc(e[3])
+        da, db = self.odesc(e[2]), self.rdesc(op, e[3])
         if da or db:
             return '_opv(%s, (%r, %r), %s, %s)' % (_OPFN[op], da, db, ta, tb)
         return '%s(%s, %s)' % (_OPFN[op], ta, tb)
@@ -1345,7 +1365,9 @@ class Emitter:
         self.emit_typed(f, ind + 2, True)
         for p in f.params:
             v = 'A_%s' % p if p in f.cells else 'L_%s' % p
-            self.out(ind + 2, f.line, 'if %s.__class__ not in _PLAIN:' % v)
+            # (an int past 64 bits: the bridge's conversion, Boundary.arg_in)
+            self.out(ind + 2, f.line, 'if %s.__class__ not in _PLAIN or %s.__class__ is int and '
+                     'not -0x8000000000000000 <= %s <= 0x7fffffffffffffff:' % (v, v, v))
             self.out(ind + 3, f.line, '%s = _TL(%s)' % (v, v))
         if f.vararg:
             self.out(ind + 2, f.line, 'VA = tuple([_TL(_x) for _x in VA])')
@@ -1660,8 +1682,10 @@ class Emitter:
                 t, t, vcond))
             self.out(ind + 1, line, 'if %s0 < %s <= len(%s := %s.arr):' % (kint, kt, a, t))
             self.out(ind + 2, line, '%s[%s - 1] = %s' % (a, kt, v))
-            self.out(ind + 1, line, 'elif %s%s == len(%s) + 1 and not %s.hash:' % (
-                kint, kt, a, t))
+            # (the list bound again: an integer key below 1 stops the chain
+            # above before it binds it)
+            self.out(ind + 1, line, 'elif %s%s == len(%s := %s.arr) + 1 and not %s.hash:' % (
+                kint, kt, a, t, t))
             self.out(ind + 2, line, '%s.append(%s)' % (a, v))
             self.out(ind + 1, line, 'else:')
             self.out(ind + 2, line, '_setixv(%s, %s, %s, %r)' % (t, kt, v, d))

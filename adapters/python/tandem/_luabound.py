@@ -93,6 +93,15 @@ class Boundary:
         self.next = self.G[self.key('next')]
         self.setmetatable = self.G[self.key('setmetatable')]
 
+    def arg_in(self, v: Any) -> Any:
+        """A value the bridge side passes to a translated function: an int
+        past 64 bits converted as the bridge converts it for Lua (the
+        runtime's overflow handler, else the bridge's OverflowError, raised
+        as itself from the call as natively), then to_lt."""
+        if v.__class__ is int and not -0x8000000000000000 <= v <= 0x7fffffffffffffff:
+            v = self.pycall_helpers()[7](v)
+        return self.to_lt(v)
+
     def key(self, name: str) -> Any:
         """A str key as the runtime's tables want it (bytes with encoding=None)."""
         return name if self.enc is not None else name.encode()
@@ -111,7 +120,14 @@ class Boundary:
             if enc is None:
                 return self.foreign(v, PyObject)    # a Python object in Lua, as natively
             return v.encode(enc)
-        if v is None or c is bool or c is int or c is float or c is bytes:
+        if c is int:
+            if -0x8000000000000000 <= v <= 0x7fffffffffffffff:
+                return v
+            # an int past 64 bits from Lua: a Python object there (the
+            # bridge keeps one an operator of a Python object returns);
+            # from Python, arg_in converts it first
+            return self.foreign(v, PyObject)
+        if v is None or c is bool or c is float or c is bytes:
             return v
         if c is types.FunctionType:
             # a translated function's wrapper coming back: the function itself
@@ -667,6 +683,8 @@ class Boundary:
     def from_lt(self, v: Any, memo: Optional[Dict[int, Any]] = None,
                 copies: Optional[list] = None) -> Any:
         c = v.__class__
+        if c is float:
+            return v if v == v else -(-v)   # a NaN: a new float (_pyc_key)
         if c is bytes:
             if copies is not None:
                 return v    # to a PyCallable: the bridge decodes as the runtime says
@@ -704,6 +722,11 @@ class Boundary:
             return t
         lp = getattr(v, '__lua_proxy__', None)
         if lp is not None:
+            if lp.__class__ is int:
+                # an int past 64 bits Lua held as a Python object (to_lt):
+                # the bridge would refuse to convert it, so it crosses
+                # wrapped, as the Python object it was
+                return _tandem._as_object(lp)
             return lp
         if c is types.FunctionType:
             fn = v.__code__.co_filename
@@ -718,13 +741,26 @@ class Boundary:
                 lf = self.stdlib()[1].get(v)
                 if lf is not None:
                     return lf       # luart's table.insert leaving: Lua's own
+                # another function of luart (a coroutine.wrap function, a
+                # gmatch or ipairs iterator): a Lua function calling it, as
+                # for a closure of translated code (natively a Lua function)
+                lf = self.metafns.get(v)
+                if lf is None:
+                    lf = self.lua_function(v)
+                return lf
+        elif getattr(c, '_is_lua_thread', False):
+            # a coroutine of translated code is a luart object: it cannot be
+            # the Lua thread native code would give (docs/translation.md)
+            raise NotImplementedError(
+                'a coroutine made by translated code cannot leave it (%r): '
+                'native Lua would give a Lua thread' % (v,))
         return v
 
     def entry(self, pf: Any, twin: Any = None, g: Any = None) -> Any:
         """The function the bridge side calls: twin (the generated
         <name>_entry, converting in its own body) when there is one, else a
         wrapper around pf."""
-        tl, out, plain = self.to_lt, self.results_out, _PLAIN
+        tl, out, plain = self.arg_in, self.results_out, _PLAIN
         if twin is not None:
             err_cls = self.err_cls
 
@@ -738,7 +774,8 @@ class Boundary:
         def entry(*args: Any) -> Any:
             try:
                 for a in args:
-                    if a.__class__ not in plain:
+                    if a.__class__ not in plain or a.__class__ is int and \
+                            not -0x8000000000000000 <= a <= 0x7fffffffffffffff:
                         args = tuple([tl(x) for x in args])
                         break
                 r = pf(*args)
@@ -780,7 +817,8 @@ class Boundary:
 
             def from_lua(*args: Any) -> Any:
                 for a in args:
-                    if a.__class__ not in plain:
+                    if a.__class__ not in plain or a.__class__ is int and \
+                            not -0x8000000000000000 <= a <= 0x7fffffffffffffff:
                         args = tuple([tl(x) for x in args])
                         break
                 try:
@@ -926,9 +964,16 @@ class Boundary:
             if not r:
                 return None
             if len(r) == 1:
-                return self.from_lt(r[0])
-            return tuple(self.from_lt(x) for x in r)
-        return self.from_lt(r)
+                return self.result_out(r[0])
+            return tuple(self.result_out(x) for x in r)
+        return self.result_out(r)
+
+    def result_out(self, v: Any) -> Any:
+        """A result for the Python caller: from_lt, a Python object as
+        itself (from_lt wraps an int past 64 bits for Lua)."""
+        if v.__class__ is PyObject:
+            return v.__lua_proxy__
+        return self.from_lt(v)
 
     def env(self) -> LuaTable:
         """luart's standard library, then the runtime's globals: reads fall
@@ -1029,7 +1074,7 @@ class PyObject:
             if a.__class__ not in _PLAIN:
                 return self.converting(args)
         try:
-            r = self.call(self.__lua_proxy__, *args)
+            r = self.call(self.bd.from_lt(self), *args)
         except self.lerr as e:
             self.lua_error(e)
         except Exception as e:
@@ -1123,7 +1168,7 @@ def _direct_call(bd: 'Boundary', f: Any, kind: int, args: Any, w: Any) -> Any:
     x + 1`."""
     a = args
     for x in args:
-        if x.__class__ not in _PLAIN:
+        if x.__class__ not in _PLAIN or x != x:    # (a NaN: _direct_args copies it)
             a = _direct_args(bd, args)
             if a is None:
                 if w is None:
@@ -1160,7 +1205,7 @@ def _direct_args(bd: 'Boundary', args: Any) -> Any:
     for x in args:
         c = x.__class__
         if c in _PLAIN:
-            a.append(x)
+            a.append(x if x == x else -(-x))    # a NaN: a new float (_pyc_key)
         elif c is bytes:
             a.append(bd.from_lt(x))
         elif c is PyObject or c is PyCallable:
@@ -1177,7 +1222,7 @@ def _pyc_op(w: Any, i: int, *args: Any) -> Any:
     """A bridge operation on the callable, run by Lua code as native Lua runs
     it; errors as from a call."""
     try:
-        r = w.bd.pycall_helpers()[i](w.__lua_proxy__, *args)
+        r = w.bd.pycall_helpers()[i](w.bd.from_lt(w), *args)
     except w.lerr as e:
         w.lua_error(e)
     except Exception as e:
@@ -1195,7 +1240,10 @@ def _pyc_key(bd: Any, k: Any) -> Any:
     bridge's operations take it)."""
     c = k.__class__
     if c in _PLAIN:
-        return k
+        # a NaN as a new float, as every crossing of the bridge makes one
+        # (luart's NaNs are often one object: a dict key, list.count's
+        # identity test would tell them apart)
+        return k if k == k else -(-k)
     if c is bytes:
         return bd.from_lt(k)    # decoded as the bridge decodes a Lua string
     if c is PyObject or c is PyCallable:

@@ -70,7 +70,7 @@ string = _lib(
     gsub=lpattern.str_gsub, pack=lpack.str_pack, unpack=lpack.str_unpack,
     packsize=lpack.str_packsize)
 
-_core.STRING_META = _lib('', __index=string)
+_core.STRING_META = _lib('', __index=string, **lstring.STRING_ARITH)
 
 table = _lib(
     'table.',

@@ -917,7 +917,13 @@ def _ffloor(x):
 
 
 def _fpow(a, b):
-    """C pow."""
+    """C pow (glibc's: a NaN base is x * x, negated when x's sign is set and
+    b is an odd integer, so (0/0)^3 is `nan` where x86's 0/0 is `-nan`;
+    math.pow returns the NaN as it is)."""
+    if a != a and b == b and b != 0 and b not in (_INF, -_INF):
+        if b.is_integer() and int(b) % 2 == 1 and _copysign(1.0, a) < 0:
+            return -a
+        return a
     try:
         return math.pow(a, b)
     except OverflowError:

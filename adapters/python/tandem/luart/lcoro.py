@@ -264,7 +264,11 @@ def co_resume(co=NA, *args):
 
 
 def co_wrap(f=NA, *_):
-    co = co_create(f)
+    if not isfunc(f):
+        # checked here (luaB_cowrap runs luaB_cocreate's check as itself):
+        # the message names wrap as its caller called it, at its position
+        typeerror(1, 'wrap', 'function', f)
+    co = Coroutine(f)
 
     @cfunc
     def wrapped(*args):

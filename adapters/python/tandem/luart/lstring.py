@@ -1,5 +1,6 @@
 """The string library (lstrlib.c) on Lua strings represented as bytes."""
 
+from . import _core
 from ._core import liberror, Multi, NORES, retv
 from ._aux import NA, argerror, checkint, checkstr, optint, optstr, posrelat
 from .lformat import string_format
@@ -98,6 +99,46 @@ def str_char(*args):
             argerror(k + 1, 'char', 'value out of range')
         out.append(v)
     return bytes(out)
+
+
+def _str_arith(ev, name):
+    """The string metatable's arithmetic metamethod for event ev (lstrlib.c
+    `stringmetamethods`): Lua's operators on strings run luart's own
+    operators (_core.arith, which gives what these give); these are the
+    values getmetatable('').__add ... are, callable directly. Two numbers or
+    numeric strings: the operation (`lua_arith`: an integer `%` or `//` by
+    zero raised without a position, a C function's). Otherwise `trymt`: the
+    second operand's metamethod when it is not a string, or the error at the
+    caller's position (luaL_error). Called with one argument, the second
+    operand is the first's number (`tonum` pushed it where the second
+    argument would be: getmetatable('').__add('1') is 2)."""
+    def mm(a=None, b=NA, *_):
+        x = _core.tonum(a)
+        if b is NA:
+            b = None
+            y = x
+        else:
+            y = _core.tonum(b)
+        if x is not None and y is not None:
+            if ev == b'__unm':
+                return _core.unm(y)     # lua_arith negates the top: the second
+            if y == 0 and x.__class__ is int and y.__class__ is int and \
+                    ev in (b'__mod', b'__idiv'):
+                raise _core.LuaError(b"attempt to perform 'n%0'" if ev == b'__mod'
+                                     else b'attempt to divide by zero')
+            return _core._arith_num(ev, x, y)
+        h = None if b.__class__ is bytes else _core.metamethod(b, ev)
+        if h is None:
+            liberror("attempt to %s a '%s' with a '%s'" % (name, _core.type_name(a),
+                                                          _core.type_name(b)))
+        return _core.first(_core.call(h, a, b))
+    mm.__name__ = mm.__qualname__ = 'arith_' + name
+    return mm
+
+
+# the metamethods of the string metatable besides __index (lstrlib.c)
+STRING_ARITH = {'__' + n: _str_arith(('__' + n).encode(), n)
+                for n in ('add', 'sub', 'mul', 'mod', 'pow', 'div', 'idiv', 'unm')}
 
 
 __all__ = ['str_len', 'str_sub', 'str_upper', 'str_lower', 'str_reverse',

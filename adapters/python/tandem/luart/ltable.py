@@ -84,7 +84,7 @@ def t_remove(t=NA, pos=NA, *_):
 
 
 def t_concat(t=NA, sep=None, i=None, j=None, *_):
-    last = _getn(t, 'concat', (b'__index',))
+    last = _getn(t, 'concat', (b'__index', b'__len'))    # aux_getn(TAB_R): TAB_R | TAB_L
     sep = optstr(sep, 2, 'concat', b'')
     i = optint(i, 3, 'concat', 1)
     last = optint(j, 4, 'concat', last)
@@ -148,10 +148,12 @@ def t_move(a1=NA, f=NA, e=NA, t=NA, a2=None, *_):
     f = checkint(f, 2, 'move')
     e = checkint(e, 3, 'move')
     t = checkint(t, 4, 'move')
+    tt = 5      # the argument checked for writing: a1 when a2 is absent
     if a2 is None or a2 is NA:
         a2 = a1
+        tt = 1
     _checktab(a1, 1, 'move', (b'__index',))
-    _checktab(a2, 5, 'move', (b'__newindex',))
+    _checktab(a2, tt, 'move', (b'__newindex',))
     if e >= f:
         if not (f > 0 or e < 0x7fffffffffffffff + f):
             argerror(3, 'move', 'too many elements to move')
