@@ -305,6 +305,8 @@ class Boundary:
             '  local h = meta(t, "__len")\n'
             '  if h == nil then return true, rawlen(t) end\n'
             '  return false, h\n'
+            'end, function(t, ev)\n'
+            '  if getmt then return meta(t, ev) end\n'
             'end', _MISS)
 
     def lookup_fn(self) -> Any:
@@ -673,12 +675,24 @@ class Boundary:
 
     def make_view(self, t: Any) -> LuaTable:
         """A view of the Lua table t: an empty LuaTable whose metatable
-        holds the shared metamethods (view_fns) and t (its _Box)."""
+        holds the shared metamethods (view_fns) and t (its _Box); its other
+        events are the Lua table's own, read from its metatable at each
+        operation (_Box.event)."""
         f = self.view_fns()
         view = LuaTable()
         view.meta = LuaTable(None, {b'__index': f[0], b'__newindex': f[1], b'__len': f[2],
                                     b'__pairs': f[3], _VIEW_OF: _Box(t, self)})
         return view
+
+    def table_event(self, t: Any, ev: bytes) -> Any:
+        """The metamethod ev of the Lua table t (its raw metatable's
+        field, as Lua looks an event up), as translated code sees it, or
+        None."""
+        try:
+            h = self.protocol()[3](t, ev if self.enc is None else ev.decode())
+        except Exception as e:
+            self.raised(e)
+        return None if h is None else self.to_lt(h)
 
     def from_lt(self, v: Any, memo: Optional[Dict[int, Any]] = None,
                 copies: Optional[list] = None) -> Any:
@@ -1410,6 +1424,16 @@ class _Box(_lcore.ViewOps):
         self.v = v
         self.bd = bd
 
+    def event(self, ev: Any) -> Any:
+        """An operator event or __name of the Lua table, read from its
+        metatable when the operation runs, so one changed while translated
+        code runs is seen (found by luaback_fuzz --objects: `t .. 'x'`,
+        `1 + t`, `t()`, `-t` of a table with those events raised Lua's
+        "attempt to ..." error)."""
+        if ev not in _VIEW_EVENTS:
+            return None
+        return self.bd.table_event(self.v, ev)
+
     def lua(self, i: int, *args: Any) -> Any:
         bd = self.bd
         try:
@@ -1467,6 +1491,15 @@ _stdmaps: Any = weakref.WeakKeyDictionary()   # runtime -> Boundary.stdlib's two
 # debug.getmetatable, nil without the debug library
 _GETMT_LUA = ('local getmt = rawget(_ENV, "debug")\n'
               'getmt = type(getmt) == "table" and rawget(getmt, "getmetatable") or nil\n')
+# The events of a Lua table's metatable a view forwards as they are when the
+# operation runs (_Box.event; the view's own are __index, __newindex, __len,
+# __pairs).
+_VIEW_EVENTS = frozenset((b'__add', b'__sub', b'__mul', b'__div', b'__mod', b'__pow',
+                          b'__unm', b'__idiv', b'__band', b'__bor', b'__bxor', b'__shl',
+                          b'__shr', b'__bnot', b'__concat', b'__call', b'__eq', b'__lt',
+                          b'__le', b'__name', b'__tostring', b'__close'))
+
+
 _NOLV = object()
 _MISS = object()    # Boundary.protocol's "not found, here is the metamethod"
 _AUTO_MAX = 512         # automatic translations and refusals kept per runtime (oldest go)

@@ -357,8 +357,13 @@ class ViewOps:
     """The raw operations of a view: a LuaTable standing for a table of
     another runtime (tandem's bridge), found in the view's metatable under
     b'__view_of'. rawget, rawset, rawlen, next, getmetatable and
-    setmetatable of a view run these on the table it stands for."""
+    setmetatable of a view run these on the table it stands for; an event
+    the view's metatable lacks (an operator's, __name) is asked of it."""
     __slots__ = ()
+
+    def event(self, ev):
+        """The metamethod ev of the table this view stands for, or None."""
+        return None
 
 
 def viewops(t):
@@ -544,6 +549,8 @@ def objtypename(v):
         m = v.meta
         if m is not None:
             n = m.hash.get(b'__name') if m.__class__ is LuaTable else None
+            if n is None and m.__class__ is LuaTable:
+                n = metamethod(v, b'__name')    # a view: its table's
             if n.__class__ is bytes:
                 return n.split(b'\0', 1)[0].decode('latin-1')
     return type_name(v)
@@ -653,7 +660,12 @@ def metamethod(v, ev):
         mt = v.meta
         if mt is None:
             return None
-        return mt.hash.get(ev)
+        h = mt.hash.get(ev)
+        if h is None:
+            o = mt.hash.get(b'__view_of')
+            if o is not None:
+                return o.event(ev)      # a view: the table's own (ViewOps)
+        return h
     if c is bytes:
         mt = STRING_META
         if mt is None:
