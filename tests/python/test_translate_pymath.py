@@ -149,6 +149,29 @@ def twice(x):
     assert lua.translate(ns["twice"])(1) == 2 + 3 and calls == ["thing", "thing"]
 
 
+def host_reads(lua, run):
+    """The host operations run() asks (count_host_ops) and the most polls
+    of the watchdog it can have met. What rightly ends the values kept
+    (they are read again after it) is accounted for, so that the count
+    measures the loop: a collection running a finaliser (a proxy's Python
+    object released) is kept out, and the watchdog polls Python's signal
+    handlers every 20 ms while Lua code runs on the main thread (lwatch.c,
+    TDML_TICK_MS): at most one poll per 20 ms of the loop, each followed by
+    one more read of each value (a slow run crossed one in CI: 10 reads,
+    not 5)."""
+    lua.execute("collectgarbage('collect'); collectgarbage('stop')")
+    gc.collect()
+    gc.disable()
+    try:
+        t0 = time.monotonic()
+        cnt = count_host_ops(run)
+        polls = int((time.monotonic() - t0) / 0.020) + 1
+    finally:
+        gc.enable()
+        lua.execute("collectgarbage('restart')")
+    return cnt, polls
+
+
 def test_loops_keep_what_they_read(lua):
     """Two helpers, two module constants, a math function in one loop: each
     read once, not once per iteration (each read's own crossing used to end
@@ -169,23 +192,7 @@ OFFSET = 0.25
 ''', "<test_translate_pymath_loop>")
     lf = lua.translate(ns["loop"])
     assert lf(10) == ns["loop"](10)
-    # What rightly ends the values kept (they are read again after it) is
-    # accounted for, so that the count measures the loop: a collection
-    # running a finaliser (a proxy's Python object released) is kept out,
-    # and the watchdog polls Python's signal handlers every 20 ms while Lua
-    # code runs on the main thread (lwatch.c, TDML_TICK_MS): at most one
-    # poll per 20 ms of the loop, each followed by one more read of each
-    # value (a slow run crossed one in CI: 10 reads, not 5)
-    lua.execute("collectgarbage('collect'); collectgarbage('stop')")
-    gc.collect()
-    gc.disable()
-    try:
-        t0 = time.monotonic()
-        cnt = count_host_ops(lambda: lf(1000))
-        polls = int((time.monotonic() - t0) / 0.020) + 1
-    finally:
-        gc.enable()
-        lua.execute("collectgarbage('restart')")
+    cnt, polls = host_reads(lua, lambda: lf(1000))
     assert cnt["global"] <= 5 * (1 + polls) + 1, (cnt, polls)
     assert cnt["modattr?"] <= 2 * (1 + polls) + 2, (cnt, polls)
     assert cnt["global"] < 1000, cnt        # per iteration it was 2000
@@ -233,16 +240,7 @@ def test_pure_calls_keep_what_they_read(lua):
     ns = run_source(PURE_SRC, "<test_translate_pymath_pure>")
     lf = lua.translate(ns["pure_loop"])
     assert lf(10) == ns["pure_loop"](10)
-    lua.execute("collectgarbage('collect'); collectgarbage('stop')")
-    gc.collect()
-    gc.disable()
-    try:
-        t0 = time.monotonic()
-        cnt = count_host_ops(lambda: lf(1000))
-        polls = int((time.monotonic() - t0) / 0.020) + 1
-    finally:
-        gc.enable()
-        lua.execute("collectgarbage('restart')")
+    cnt, polls = host_reads(lua, lambda: lf(1000))
     # operator, cmath and X (round is translated), each once (and after each
     # poll of the watchdog, as in test_loops_keep_what_they_read)
     assert cnt["global"] <= 3 * (1 + polls) + 1, (cnt, polls)
