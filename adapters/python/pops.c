@@ -27,10 +27,17 @@ tdm_Runtime *tdmP_current_rt(void)
     return current_rt;
 }
 
-void tdmP_mark_pure(void)
+/* The Python state of the runtime whose crossing runs on this thread, or
+   NULL. */
+static tdmP_State *current_state(void)
 {
     tdm_Runtime *rt = current_rt;
-    tdmP_State *st = rt != NULL ? rt->state[TDM_LANG_PYTHON] : NULL;
+    return rt != NULL ? rt->state[TDM_LANG_PYTHON] : NULL;
+}
+
+void tdmP_mark_pure(void)
+{
+    tdmP_State *st = current_state();
     if (st != NULL) {
         st->pure_call = 1;
     }
@@ -38,15 +45,13 @@ void tdmP_mark_pure(void)
 
 int tdmP_current_utf8(void)
 {
-    tdm_Runtime *rt = current_rt;
-    tdmP_State *st = rt != NULL ? rt->state[TDM_LANG_PYTHON] : NULL;
+    tdmP_State *st = current_state();
     return st != NULL && st->enc_utf8;
 }
 
 int tdmP_current_unpacks(void)
 {
-    tdm_Runtime *rt = current_rt;
-    tdmP_State *st = rt != NULL ? rt->state[TDM_LANG_PYTHON] : NULL;
+    tdmP_State *st = current_state();
     return st != NULL && st->unpack_returned_tuples;
 }
 
