@@ -164,7 +164,7 @@ $(LIBA): $(CORE_OBJ) $(REG_OBJ) $(LUAA_OBJ) $(PYA_OBJ) $(EMBED_OBJ)
 # together (docs/performance.md, "RSS"). -z pack-relative-relocs: the 1,300
 # relative relocations in a few hundred bytes (DT_RELR) instead of 30 KB read
 # at every load.
-MOD_COLD := $(call objs,adapters/lua/lxlate.c adapters/lua/lxfast.c adapters/lua/lxentry.c \
+MOD_COLD := $(call objs,adapters/lua/lxlate.c adapters/lua/lxfast.c adapters/lua/lxentry.c adapters/lua/lxbox.c \
                 adapters/lua/lsourceir.c adapters/python/pxlate.c bridge/ir.c) \
             $(filter $(OBJ)/adapters/lua/front/%,$(LUAA_OBJ))
 MOD_FFI  := $(call objs,$(addprefix adapters/python/ffi/pffi_,module.c cdata.c ctype.c lib.c)) \

@@ -555,6 +555,24 @@ TDMI_FUNC void tdmL_push_fast(lua_State *L, int rt);
    of a translated function (rt.entry's protocol) for the table at index rt.
    [-0, +1, m] */
 TDMI_FUNC void tdmL_push_centry(lua_State *L, int rt);
+/* lxbox.c: the boxes standing for Lua values translated Python code holds
+   (pyrt's rt.import). tdmL_open_box sets rt.box and rt.boxmode in the pyrt
+   table at index rt, which has rt.proxyof and rt.luaof; call it before
+   tdmL_push_fast and tdmL_push_centry, whose closures keep the boxes'
+   metatable (tdmL_push_boxmeta: it, or false before). [-0, +0, m] */
+TDMI_FUNC void tdmL_open_box(lua_State *L, int rt);
+TDMI_FUNC int tdmL_push_boxmeta(lua_State *L);
+/* Is the value at idx a box? If so push the Lua value it holds and return
+   1, else push nothing and return 0. [-0, +(0|1), -] */
+TDMI_FUNC int tdmL_unbox(lua_State *L, int idx);
+/* Does the Lua value at idx have a box (meta: the index of the boxes'
+   metatable)? If so push it and return 1, else push nothing and return 0.
+   [-0, +(0|1), -] */
+TDMI_FUNC int tdmL_box_lookup(lua_State *L, int idx, int meta);
+/* F.getitem(o, k) (stack 1, 2) of a box o of a table without a metatable
+   when the read gives what pyrt's rt.luaget gives without a crossing: 1
+   and the value pushed; else 0, values perhaps pushed above 2. [-0, +?, -] */
+TDMI_FUNC int tdmL_box_getitem(lua_State *L, int meta);
 /* lxlate.c: is the value at idx a translated function's entry (rt.xentries)?
    [-0, +0, -] */
 TDMI_FUNC int tdmL_is_xentry(lua_State *L, int idx);

@@ -139,6 +139,17 @@ void tdmL_tovalue(lua_State *L, tdmL_State *st, int idx, tdm_Value *v)
             v->aux = fo->proto;
             return;
         }
+        if (tdmL_unbox(L, idx)) {
+            /* a Lua value translated Python code held (lxbox.c): the value */
+            v->kind = TDM_OBJ;
+            v->lang = TDM_LANG_LUA;
+            v->aux = tdmL_objkind(L, -1);
+            v->key = lua_topointer(L, -1);
+            v->u.obj = tdmL_ref(L, st, -1);
+            v->flags = TDM_VF_OWNED;
+            lua_pop(L, 1);
+            return;
+        }
         if (tdmL_is_method(L, st, idx)) {
             /* a Python method whose bound method could not be made: not a
                Lua userdata to Python */

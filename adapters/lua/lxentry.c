@@ -20,13 +20,15 @@
  *
  * Upvalues: 1 the function, 2 its body or false, 3 its number of
  * parameters (-1: no body), 4 the pyrt table rt, 5 rt.handler, 6
- * rt.depthcell (its upvalue 1 is the depth counter translated code shares).
+ * rt.depthcell (its upvalue 1 is the depth counter translated code shares),
+ * 7 the metatable of the boxes of Lua values (lxbox.c).
  */
 #include "ladapter.h"
 
 #define RT lua_upvalueindex(4)
 #define HANDLER lua_upvalueindex(5)
 #define CELL lua_upvalueindex(6)
+#define BOXMETA lua_upvalueindex(7)
 
 /* rt.reraise(error at the top): never returns */
 static int reraise(lua_State *L)
@@ -55,6 +57,10 @@ static int c_entry(lua_State *L)
            proxy of it, as the Python function would get (rt.import) */
         int t = lua_type(L, i);
         if (t == LUA_TTABLE || t == LUA_TFUNCTION || t == LUA_TTHREAD) {
+            if (tdmL_box_lookup(L, i, BOXMETA)) {        /* its box, made before */
+                lua_replace(L, i);
+                continue;
+            }
             lua_getfield(L, RT, "import");
             lua_pushvalue(L, i);
             lua_call(L, 1, 1);
@@ -114,7 +120,8 @@ static int mk_entry(lua_State *L)
     lua_pushvalue(L, lua_upvalueindex(1));      /* rt */
     lua_getfield(L, -1, "handler");
     lua_getfield(L, -2, "depthcell");
-    lua_pushcclosure(L, c_entry, 6);
+    tdmL_push_boxmeta(L);
+    lua_pushcclosure(L, c_entry, 7);
     return 1;
 }
 

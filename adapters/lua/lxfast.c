@@ -12,7 +12,8 @@
  * Upvalues of every closure: 1 the Lua helper, 2 pyrt's LIST metatable,
  * 3 its TUPLE metatable, 4 the string "n" (a list's length field), 5 its
  * DICT metatable, or false when a dict made by rt.newdict does not have the
- * fields read here (then no dict fast path is taken).
+ * fields read here (then no dict fast path is taken), 6 the metatable of
+ * the boxes of Lua values (lxbox.c).
  *
  * pyrt's representations read here (adapters/lua/pyrt/core.lua): a list is
  * {n = length, [1..n] = items}; a dict is {keys, vals, pos, used, count}
@@ -301,6 +302,9 @@ static int f_getitem(lua_State *L)
         lua_rawgeti(L, -1, s);
         return 1;
     }
+    if (lua_type(L, 1) == LUA_TUSERDATA && tdmL_box_getitem(L, lua_upvalueindex(6))) {
+        return 1;                       /* a Lua table's read (lxbox.c) */
+    }
     return fallback(L, 2, 1);
 }
 
@@ -575,7 +579,8 @@ static void push_closure(lua_State *L, int rt, int dm, const char *helper, lua_C
     lua_getfield(L, rt, "TUPLE");
     lua_pushliteral(L, "n");
     lua_pushvalue(L, dm);
-    lua_pushcclosure(L, f, 5);
+    tdmL_push_boxmeta(L);
+    lua_pushcclosure(L, f, 6);
 }
 
 void tdmL_push_fast(lua_State *L, int rt)

@@ -4233,6 +4233,7 @@ static void push_pyrt(lua_State *L, tdmL_State *st)
     lua_pushlightuserdata(L, st->rt);
     lua_pushcclosure(L, l_hpure, 1);
     lua_setfield(L, -2, "hpure");
+    tdmL_open_box(L, -1);                       /* before the closures keeping it */
     tdmL_push_fast(L, -1);
     lua_setfield(L, -2, "fast");
     tdmL_push_centry(L, -1);

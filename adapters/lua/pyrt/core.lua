@@ -3577,10 +3577,12 @@ end
 -- A Lua table, function or coroutine that is not translated code's own (a
 -- table a Lua caller passes, a Lua function a Python global holds) is, to
 -- the Python code translated, the bridge's proxy of it (_LuaTable,
--- _LuaFunction, _LuaThread). Translated code holds that proxy as a Python
--- object (a userdata, H("luaobj"): one per value while it is held), so
--- every operation on it is the proxy's, through the host, as the Python
--- function's would be; it leaves for Lua as the value itself (rt.export).
+-- _LuaFunction, _LuaThread). Translated code holds it as a Python object:
+-- a userdata, the value's box (rt.box, adapters/lua/lxbox.c: one per value
+-- for as long as the value lives), which becomes the bridge's proxy when it
+-- crosses into Python. So every operation on it is the proxy's, through
+-- the host, as the Python function's would be (reads of plain tables are
+-- made here: rt.luaget); it leaves for Lua as the value itself (rt.export).
 -- Before, such a table was an unknown "object" ('object' object is not
 -- subscriptable) and such a function was called as translated code
 -- (its results cut to the first, its arguments translated code's own).
@@ -3588,9 +3590,10 @@ do
 local OWNMT = { [LIST] = true, [TUPLE] = true, [DICT] = true, [EXC] = true,
                 [CLASS] = true, [ITER] = true, [VIEW] = true, [KW] = true }
 rt.OWNMT = OWNMT
-local luaof = setmetatable({}, { __mode = "k" })     -- proxy userdata -> the Lua value
-local proxyof = setmetatable({}, { __mode = "kv" })  -- the Lua value -> its proxy userdata
-rt.luaof = luaof
+-- both ephemeron tables: a box and its value live and die together
+local luaof = setmetatable({}, { __mode = "k" })     -- box -> the Lua value
+local proxyof = setmetatable({}, { __mode = "k" })   -- the Lua value -> its box
+rt.luaof, rt.proxyof = luaof, proxyof      -- (also read in C: lxbox.c)
 function rt.import(v)
     local t = type(v)
     if t == "table" then
@@ -3605,15 +3608,12 @@ function rt.import(v)
     elseif t ~= "thread" then
         return v
     end
-    local H = rt.H0
-    if H == nil then
-        return v                -- no Python (a standalone file)
-    end
     local w = proxyof[v]
     if w == nil then
-        w = H("luaobj", v)
-        proxyof[v] = w
-        luaof[w] = v
+        if rt.H0 == nil then
+            return v            -- no Python (a standalone file)
+        end
+        w = rt.box(v)           -- sets proxyof[v] and luaof[w]
     end
     return w
 end
@@ -3662,6 +3662,7 @@ end
 function rt.wraphook(h)
     rt.H0 = h
     UTF8 = h("utf8") == true
+    rt.boxmode(UTF8)
     UNPACK = h("unpacks") == true
     local import = rt.import
     local function out(v, ...)

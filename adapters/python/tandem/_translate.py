@@ -1576,9 +1576,6 @@ _PURE_OPS: Dict[str, Any] = {
     "truth": bool, "repr": repr, "str": str, "hash": hash, "range": range,
     "iter": iter, "next": lambda it: next(it, _MISSING), "missing": lambda: _MISSING,
     "unpackiter": _unpackiter,
-    # a Lua value that is not translated code's own: its proxy, held by
-    # translated code as a Python object (pyrt/core.lua, rt.import)
-    "luaobj": _as_object,
     "utf8": _tandem._utf8,      # the runtime passes strings as UTF-8 (rt.wraphook)
     "unpacks": _tandem._unpacks,    # the runtime unpacks returned tuples (rt.wraphook)
     # a tuple returned to a caller in Lua, as several results when the
