@@ -91,6 +91,9 @@ function M.methods(o)
     function () return o:missing() end,
     function () return o.n:m(7) end,
     function () return o:cb(9) end,
+    function () return o:m(0/0), o:m(-0.0), o:m(math.huge), o:m(true), o:m(nil) end,
+    function () return o:m(math.maxinteger), o:m(math.mininteger, 2) end,
+    function () local p = o; return o:m(p), p:m(o) end,
   })
 end
 -- built-in objects and their methods

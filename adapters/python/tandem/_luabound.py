@@ -1007,6 +1007,8 @@ _Wrapper = _tandem._PyProtocolWrapper
 # tandem's own Python files: functions there may ask which runtime called
 # them, so translated code calls them through the bridge
 _OWN_DIR = __file__.rpartition('/')[0] + '/'
+_MethodType = types.MethodType
+_FunctionType = types.FunctionType
 
 
 class PyObject:
@@ -1204,6 +1206,12 @@ def _direct_call(bd: 'Boundary', f: Any, kind: int, args: Any, w: Any) -> Any:
             return r
     elif c is float or c is bool or r is None:
         return r
+    return _direct_result(bd, r, f, w)
+
+
+def _direct_result(bd: 'Boundary', r: Any, f: Any, w: Any) -> Any:
+    """f's result r as the bridge gives it to Lua, r not a number that
+    stays one, a boolean or None (those: r itself)."""
     if not isinstance(r, tuple):
         return bd.pushed(r)
     if w is None:
@@ -1300,13 +1308,45 @@ def _pyc_mlook(w: Any, name: Any) -> Any:
     would call the value (_direct_call), without making its PyCallable."""
     bd = w.bd
     o = w.__lua_proxy__
-    key = _pyc_key(bd, name)
+    if name.__class__ is bytes and bd.enc == 'utf-8':
+        try:
+            key = name.decode('utf-8')  # (_pyc_key, inline: the common name)
+        except UnicodeDecodeError:
+            key = name
+    else:
+        key = _pyc_key(bd, name)
     if o.__class__ is _Wrapper or key is _MISS:
         return _pyc_op(w, 3, bd.from_lt(name, {}, []))
     try:
         v = _index(bd.lua, o, key)
     except Exception as e:
         bd.raised(e)
+    if v.__class__ is _MethodType and v.__self__ is o and bd.same_cls.get(o.__class__) is True:
+        fn = v.__func__
+        if fn.__class__ is _FunctionType and not fn.__code__.co_filename.startswith(_OWN_DIR):
+            # a method of a Python function on o, o kept by the bridge
+            # (the common o:m(x)): given w first, with arguments that
+            # cross unchanged, fn(o, ...) is what _direct_call would run
+            def bound(*args: Any) -> Any:
+                if args and args[0] is w:
+                    a = args[1:]
+                    for x in a:
+                        if x.__class__ not in _PLAIN or x != x:
+                            break
+                    else:
+                        try:
+                            r = fn(o, *a)
+                        except Exception as e:
+                            bd.raised(e)
+                        c = r.__class__
+                        if c is int:
+                            if -0x8000000000000000 <= r <= 0x7fffffffffffffff:
+                                return r
+                        elif c is float or c is bool or r is None:
+                            return r
+                        return _direct_result(bd, r, v, None)
+                return _direct_call(bd, v, 2, args, None)
+            return bound
     kind = _direct_kind(v)
     if not kind:
         return bd.pushed(v)
