@@ -317,9 +317,12 @@ TDMI_FUNC PyObject *tdmP_rt_table_from(PyObject *self, PyObject *const *args,
                                        size_t nargsf, PyObject *kwnames);
 TDMI_FUNC PyObject *tdmP_rt_table(PyObject *self, PyObject *args, PyObject *kwargs);
 /* ---- pxlate.c ------------------------------------------------------------ */
-/* LuaRuntime._mark_translated(fn): fn (a Lua function proxy) is a translated
-   entry; its calls from Python keep bytes and ints beyond 64 bits as objects. */
-TDMI_FUNC PyObject *tdmP_mark_translated(PyObject *runtime, PyObject *fn);
+/* LuaRuntime._mark_translated(fn[, keywords]): fn (a Lua function proxy) is
+   a translated entry (keywords true: pyrt's keyword entry rt.kwcall); its
+   calls from Python keep the GIL and keep bytes and ints beyond 64 bits as
+   objects. */
+TDMI_FUNC PyObject *tdmP_mark_translated(PyObject *runtime, PyObject *const *args,
+                                         Py_ssize_t nargs);
 /* The module function lua_type(obj). */
 TDMI_FUNC PyObject *tdmP_lua_type(PyObject *m, PyObject *obj);
 /* (args, kwargs) from a single Lua table argument (unpacks_lua_table). */

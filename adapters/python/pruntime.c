@@ -1194,7 +1194,7 @@ static PyMethodDef runtime_methods[] = {
     {"_load_ir", (PyCFunction)(void (*)(void))rt_load_ir, METH_FASTCALL, NULL},
     {"_source_ir", (PyCFunction)(void (*)(void))rt_source_ir, METH_FASTCALL, NULL},
     {"_chunk_source", rt_chunk_source, METH_O, NULL},
-    {"_mark_translated", tdmP_mark_translated, METH_O, NULL},
+    {"_mark_translated", (PyCFunction)(void (*)(void))tdmP_mark_translated, METH_FASTCALL, NULL},
     {"globals", rt_globals, METH_NOARGS, "The Lua global table."},
     {"table", (PyCFunction)(void (*)(void))tdmP_rt_table, METH_VARARGS | METH_KEYWORDS,
      "table(*items, **kwargs)\n--\n\nA new Lua table with the items in order and the "

@@ -27,8 +27,12 @@ static int keep_object(PyObject *o)
     return PyBytes_Check(o) || PyLong_Check(o) || PyFloat_Check(o) || PyUnicode_Check(o);
 }
 
-PyObject *tdmP_xlate_vectorcall(PyObject *self, PyObject *const *args, size_t nargsf,
-                                PyObject *kwnames)
+/* xcall: the callee is a translated function's entry, told that Python
+   called it (tdmS_host_xcall, read by its C entry: lxentry.c); 0 for pyrt's
+   keyword entry rt.kwcall, which exports its result for Python itself and
+   must not leave the flag to the first entry its code calls from Lua. */
+static inline __attribute__((always_inline)) PyObject *
+xlate_call(PyObject *self, PyObject *const *args, size_t nargsf, PyObject *kwnames, int xcall)
 {
     Py_ssize_t n = PyVectorcall_NARGS(nargsf);
     /* keyword values too: f(y=b"x") must see bytes, f(y=2**70) the int */
@@ -40,7 +44,7 @@ PyObject *tdmP_xlate_vectorcall(PyObject *self, PyObject *const *args, size_t na
         }
     }
     if (k == total) {
-        tdmS_host_xcall = 1;
+        tdmS_host_xcall = xcall;
         PyObject *r = tdmP_proxy_vectorcall_kept(self, args, nargsf, kwnames);
         tdmS_host_xcall = 0;
         return r;
@@ -59,7 +63,7 @@ PyObject *tdmP_xlate_vectorcall(PyObject *self, PyObject *const *args, size_t na
             goto out;
         }
     }
-    tdmS_host_xcall = 1;
+    tdmS_host_xcall = xcall;
     res = tdmP_proxy_vectorcall_kept(self, wrapped, (size_t)n, kwnames);
     tdmS_host_xcall = 0;
 out:
@@ -70,13 +74,32 @@ out:
     return res;
 }
 
-PyObject *tdmP_mark_translated(PyObject *runtime, PyObject *fn)
+PyObject *tdmP_xlate_vectorcall(PyObject *self, PyObject *const *args, size_t nargsf,
+                                PyObject *kwnames)
+{
+    return xlate_call(self, args, nargsf, kwnames, 1);
+}
+
+static PyObject *xlate_vectorcall_kw(PyObject *self, PyObject *const *args, size_t nargsf,
+                                     PyObject *kwnames)
+{
+    return xlate_call(self, args, nargsf, kwnames, 0);
+}
+
+PyObject *tdmP_mark_translated(PyObject *runtime, PyObject *const *args, Py_ssize_t nargs)
 {
     tdmP_Runtime *r = (tdmP_Runtime *)runtime;
-    if (Py_TYPE(fn) != r->st->mod->function_type || ((tdmP_Proxy *)fn)->owner != r) {
-        PyErr_SetString(PyExc_TypeError, "_mark_translated: a Lua function of this runtime");
+    PyObject *fn = nargs >= 1 ? args[0] : NULL;
+    if (nargs > 2 || fn == NULL || Py_TYPE(fn) != r->st->mod->function_type
+            || ((tdmP_Proxy *)fn)->owner != r) {
+        PyErr_SetString(PyExc_TypeError,
+                        "_mark_translated(fn[, keywords]): a Lua function of this runtime");
         return NULL;
     }
-    ((tdmP_FuncProxy *)fn)->vectorcall = tdmP_xlate_vectorcall;
+    int kw = nargs == 2 ? PyObject_IsTrue(args[1]) : 0;
+    if (kw < 0) {
+        return NULL;
+    }
+    ((tdmP_FuncProxy *)fn)->vectorcall = kw ? xlate_vectorcall_kw : tdmP_xlate_vectorcall;
     Py_RETURN_NONE;
 }

@@ -365,3 +365,30 @@ def test_tuples_returned_to_lua_callers(unpack):
     assert got[1] == got[0]
     if unpack:
         assert got[0][2] == "true 3 number:1 string:two"
+
+
+XCALL_SRC = '''
+def pair(k):
+    return k, k + 1
+
+def via(f, k=0):
+    return f(k)
+'''
+
+
+def test_a_keyword_call_leaves_lua_callers_their_results():
+    """A translated function called from Python with keywords (pyrt's
+    rt.kwcall) whose code calls Lua code calling another translated
+    function: that one is called by Lua, so in a runtime that unpacks
+    tuples its tuple is two results (the flag saying "Python called this
+    entry" is for the entry Python calls, never left to the next one)."""
+    ns = run_source(XCALL_SRC, "<test_translate_luavalues_xcall>")
+    got = []
+    for translated in (False, True):
+        lua = tandem.LuaRuntime(unpack_returned_tuples=True)
+        tr = lua.translate if translated else (lambda f: f)
+        lua.globals().P = tr(ns["pair"])
+        via = tr(ns["via"])
+        cb = lua.eval("function(k) return select('#', P(k)) end")
+        got.append((via(cb, k=5), via(cb, 5), via(f=cb, k=1)))
+    assert got[1] == got[0] == (2, 2, 2)

@@ -66,6 +66,22 @@ def test_reads_kept_with_another_thread_alive(ns):
     assert _with_idle_thread(lambda: lf(3000)) == ns["loop"](3000)
 
 
+def test_keyword_calls_keep_reads_too(ns):
+    """A keyword call (its arguments bound by pyrt's keyword entry) keeps
+    the GIL as a positional call does: it crossed with the GIL released,
+    so with another thread alive every global read crossed (6000)."""
+    lua = tandem.LuaRuntime()
+    lf = lua.translate(ns["loop"])
+    assert lf(n=50) == ns["loop"](50)
+
+    def counted():
+        t0 = time.monotonic()
+        cnt = count_host_ops(lambda: lf(n=3000))
+        return cnt, int((time.monotonic() - t0) / 0.020) + 1
+    cnt, polls = _with_idle_thread(counted)
+    assert 1 <= cnt["global"] <= 2 * (1 + polls) + 2, (cnt, polls)
+
+
 @pytest.mark.parametrize("where", ["main", "worker"])
 def test_other_threads_get_turns(ns, where):
     """A translated loop of about 0.3 s keeps the GIL; a Python thread

@@ -2190,7 +2190,11 @@ def translate(lua: Any, fn: Any) -> Any:
     if _global_cleanup(fn):
         info.entry = _owning_entry(fn, info.entry)
     if lua not in _kwcalls:
-        _kwcalls[lua] = entries[0]
+        # called by Python as the entries are: keeping the GIL (the kept
+        # path, pxlate.c), bytes and big ints crossing as objects
+        kwcall = entries[0]
+        lua._mark_translated(kwcall, True)
+        _kwcalls[lua] = kwcall
     info.source = source
     per_rt[fn] = info
     _units.add(info)
