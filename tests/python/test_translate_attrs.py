@@ -466,11 +466,13 @@ def types_out(x):
     assert got[6]() == "S"
 
 
-def test_is_refused_between_values(lua):
-    """`is` other than with None/True/False or a type stays a TranslationError."""
+def test_is_between_values(lua):
+    """`is` between any values (tests/python/test_translate_identity.py has
+    the cases): one list is itself, two equal lists are two objects."""
     ns = run_source('''
 def same_obj(a, b):
-    return a is b
+    return a is b, a is not b
 ''', "<test_translate_attrs_is>")
-    with pytest.raises(tandem.TranslationError, match=r"'is' between values"):
-        lua.translate(ns["same_obj"])
+    f = lua.translate(ns["same_obj"])
+    x = [1]
+    assert f(x, x) == (True, False) and f(x, [1]) == (False, True)

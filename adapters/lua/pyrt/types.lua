@@ -432,25 +432,78 @@ do
         return isinstance0(x, cls)
     end
 
-    local function refuse_is()
-        throw("NotImplementedError", "'is' between two equal numbers or strings (tandem " ..
-              "translation)")
+    local function refuse_is(what)
+        throw("NotImplementedError", "'is' between two " .. what .. " (tandem translation)")
     end
 
-    -- a is b where one of them is a type or a module's object: a Python
-    -- type object and the runtime's value for it are the same type; two
-    -- equal numbers or strings are refused (CPython's caches decide)
+    -- a is b where no operand is None, True or False (those: rawequal).
+    -- Exact where CPython's answer is fixed: one object (a list, a dict, an
+    -- object() sentinel, a function, a Python object passed in: the bridge
+    -- gives one userdata per object) or two; a Python type object and the
+    -- runtime's value for it are one type; values of two types are two
+    -- objects, and so are unequal numbers or strings. Refused where
+    -- CPython's caches and constants decide (`x = 1000; y = 1000`, two
+    -- equal strings, two equal tuples: its compiler merges equal constants):
+    -- two equal numbers or strings of one type, two tuples or frozensets
+    -- that are not one object.
+    local math_type = math.type
+    local function immutable(v)
+        local mt = getmetatable(v)
+        return mt == rt.TUPLE or mt == rt.FROZEN
+    end
+    -- two tuples CPython could not have merged: of two lengths, or with
+    -- numbers or strings of one type that differ at one place (no __eq__ of
+    -- the items runs)
+    local function unequal(a, b)
+        if getmetatable(a) ~= rt.TUPLE then
+            return false
+        end
+        if a.n ~= b.n then
+            return true
+        end
+        for i = 1, a.n do
+            local x, y = a[i], b[i]
+            local tx = type(x)
+            if tx == type(y) and (tx == "string" or (tx == "number"
+                    and math_type(x) == math_type(y) and x == x and y == y)) and x ~= y then
+                return true
+            end
+        end
+        return false
+    end
     function rt.is_(a, b)
+        local ta, tb = type(a), type(b)
         if rawequal(a, b) then
-            local t = type(a)
-            if t == "number" or t == "string" then
-                refuse_is()
+            if ta == "number" then
+                if math_type(a) ~= math_type(b) then
+                    return false            -- 1 is 1.0 (rawequal in Lua)
+                end
+                refuse_is("equal numbers or strings")
+            elseif ta == "string" then
+                refuse_is("equal numbers or strings")
             end
             return true
         end
-        local ua, ub = type(a) == "userdata", type(b) == "userdata"
-        if ua == ub then
+        if ta == "number" or ta == "string" or tb == "number" or tb == "string" then
+            if ta == tb and (ta == "string" or math_type(a) == math_type(b))
+                    and (a == b or a ~= a or b ~= b) then
+                refuse_is("equal numbers or strings")   -- (a NaN: perhaps one float)
+            end
             return false
+        end
+        local ua, ub = ta == "userdata", tb == "userdata"
+        if ua and ub then
+            return rt.H("isobj", a, b)      -- two Python objects: exact, or refused
+        end
+        if (ta == "table" and immutable(a)) or (tb == "table" and immutable(b)) then
+            if ua or ub or (ta == "table" and tb == "table" and immutable(a) and immutable(b)
+                            and getmetatable(a) == getmetatable(b) and not unequal(a, b)) then
+                refuse_is("tuples or frozensets that are not one object")
+            end
+            return false
+        end
+        if ua == ub then
+            return false                    -- two values of translated code
         end
         local v = ua and b or a
         if rt.H == nil or (type_name(v) == nil and type(v) ~= "function") then

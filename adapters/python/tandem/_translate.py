@@ -53,10 +53,6 @@ KNOWN_BUILTINS = {
 # which translated code would answer differently: refused.
 FRAME_BUILTINS = {"locals", "vars", "globals", "eval", "exec", "super", "dir", "id",
                   "breakpoint"}
-# The builtins that are types: `x is int`, `type(x) is not list` compare identities
-# exactly (pyrt/types.lua), where `is` between other values is refused.
-TYPE_BUILTINS = {"int", "float", "str", "bool", "list", "tuple", "dict", "set", "frozenset",
-                 "range", "type"}
 # Exception classes the runtime library knows (with Python's hierarchy).
 KNOWN_EXCEPTIONS = {
     "BaseException", "Exception", "ArithmeticError", "ZeroDivisionError",
@@ -907,12 +903,6 @@ class _FuncTranslator:
             saved = None
             for k, (op, right) in enumerate(zip(e.ops, e.comparators)):
                 name = CMPOPS[type(op)]
-                if name in ("is", "isnot") and not (
-                        self.is_singleton(right) or self.is_singleton(e.left)
-                        or self.is_type_expr(right) or self.is_type_expr(e.left)
-                        or self.is_sentinel(right) or self.is_sentinel(e.left)):
-                    raise self.refuse(e, "'is' between values other than None/True/False, "
-                                      "a type or a module's object")
                 if k == 1:
                     saved = set(self.assigned)  # a chain's later operands may not run
                 parts.append(name)
@@ -1034,34 +1024,6 @@ class _FuncTranslator:
             parts = ["(call (builtin _fjoin) %s)" % " ".join(parts[i:i + 100])
                      for i in range(0, len(parts), 100)]
         return parts[0]
-
-    def is_type_expr(self, e: ast.expr) -> bool:
-        """A builtin type (`int`, `ValueError`), `type(x)` or `x.__class__`:
-        its value is a type, so `is` compares it exactly."""
-        if isinstance(e, ast.Name):
-            return self.is_builtin(e.id) and (e.id in TYPE_BUILTINS or
-                                              e.id in KNOWN_EXCEPTIONS)
-        if isinstance(e, ast.Call):
-            return isinstance(e.func, ast.Name) and e.func.id == "type" and \
-                self.is_builtin("type") and len(e.args) == 1 and not e.keywords and \
-                not isinstance(e.args[0], ast.Starred)
-        return isinstance(e, ast.Attribute) and e.attr == "__class__"
-
-    def is_sentinel(self, e: ast.expr) -> bool:
-        """A module global holding an object whose identity is its equality
-        (MISSING = object(), a class, a function): `x is MISSING` compares
-        exactly (rt.is_ refuses two numbers or strings, whose identity CPython
-        leaves to its caches)."""
-        if not isinstance(e, ast.Name) or e.id in self.locals or \
-                e.id not in self.fn.__globals__ or self.unit.standalone:
-            return False
-        v = self.fn.__globals__[e.id]
-        return not isinstance(v, (int, float, str, bytes, tuple, complex, frozenset))
-
-    @staticmethod
-    def is_singleton(e: ast.expr) -> bool:
-        return isinstance(e, ast.Constant) and (e.value is None or e.value is True
-                                                or e.value is False)
 
     KEYWORDS = {"sorted": {"key", "reverse"}, "min": {"key", "default"},
                 "max": {"key", "default"}, "sort": {"key", "reverse"},
@@ -1570,6 +1532,7 @@ _PURE_OPS: Dict[str, Any] = {
     "getattr?": lambda o, name: getattr(o, name, _MISSING),  # pyrt/types.lua
     "setattr": setattr, "delattr": delattr, "callable": callable,
     "is": lambda a, b: a is b,
+    "isobj": lambda a, b: _is_objects(a, b),
     "len": len, "getitem": lambda o, k: o[k], "setitem": _setitem, "delitem": _delitem,
     "slice": lambda o, *a: o[slice(*a[:3])],
     "tname": lambda o: type(o).__name__, "isinstance": _isinstance,
@@ -1583,6 +1546,27 @@ _PURE_OPS: Dict[str, Any] = {
     "retvals": lambda t: _Results(t),
     "pyiter": lambda step: _pyiter(step),
 }
+
+
+def _is_objects(a: Any, b: Any) -> bool:
+    """`a is b` for two Python objects translated code holds (pyrt's rt.is_):
+    Python's answer, but refused where CPython's caches and constants made
+    the objects (two equal ints, floats, strings or bytes of one type, two
+    tuples or frozensets), since translated code made them otherwise."""
+    if a is b:
+        return True
+    t = type(a)
+    if t is type(b):
+        if t is tuple or t is frozenset:
+            raise NotImplementedError("'is' between two tuples or frozensets that are not "
+                                      "one object (tandem translation)")
+        if t in _CACHED and (a == b or a != a or b != b):
+            raise NotImplementedError("'is' between two equal numbers or strings "
+                                      "(tandem translation)")
+    return False
+
+
+_CACHED = (int, float, complex, str, bytes)
 
 
 def _pyiter(step: Any) -> Any:
