@@ -25,7 +25,7 @@ from typing import Any, Dict, List, Optional, Set, Tuple
 
 from ._tandem import _as_object, _pure
 from . import _tandem
-from . import _gencleanup
+from . import _frozensrc, _gencleanup
 
 __all__ = ["TranslationError", "translate", "translated_source"]
 
@@ -223,9 +223,12 @@ def _source_of(fn: types.FunctionType) -> Tuple[ast.FunctionDef, str]:
     try:
         lines, start = inspect.getsourcelines(fn)
     except (OSError, TypeError) as e:
-        raise TranslationError("%s:%d: the source of %s is not available (%s); tandem "
-                               "translates from source" % (filename, code.co_firstlineno,
-                                                           fn.__qualname__, e)) from None
+        frozen = _frozensrc.frozen_source(fn)
+        if frozen is None:
+            raise TranslationError("%s:%d: the source of %s is not available (%s); tandem "
+                                   "translates from source" % (filename, code.co_firstlineno,
+                                                               fn.__qualname__, e)) from None
+        lines, start = frozen
     src = textwrap.dedent("".join(lines))
     try:
         tree = ast.parse(src)
