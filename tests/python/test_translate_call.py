@@ -10,6 +10,8 @@ the same message (CPython 3.11's messages for argument binding).
 """
 
 import functools
+import math
+import operator
 
 import pytest
 
@@ -413,6 +415,20 @@ def c_python_list_sort_kw(xs):
     return xs, ys, "a b  c".split(maxsplit=1)
 
 
+def c_module_star(xs):
+    # a module's function with * and ** arguments: called through the host,
+    # which checks them as CPython does
+    return operator.add(*xs), math.hypot(*xs, 1), math.fsum(xs)
+
+
+def c_module_star_err(xs):
+    return operator.add(*xs)
+
+
+def c_module_dstar(d):
+    return math.isclose(1.0, 1.0001, **d), math.isclose(1.0, 1.0001, rel_tol=1e-9, **{})
+
+
 CASES = [
     (c_kw_simple, (1,)), (c_kw_full, (7,)), (c_kw_multiple, (1,)),
     (c_kw_unexpected, (1,)), (c_kw_missing, (1,)), (c_kw_missing2, ()),
@@ -439,6 +455,9 @@ CASES = [
     (c_callee_in_container, (3,)), (c_nested_recursive_complex, (5,)),
     (c_kw_then_star, (2,)), (c_kw_in_try, (2,)), (c_kwonly_default_none, (0,)),
     (c_python_list_sort_kw, ([3, -5, 1],)),
+    (c_module_star, ([3, 4],)), (c_module_star_err, ([1],)), (c_module_star_err, ([1, 2, 3],)),
+    (c_module_star_err, (5,)), (c_module_dstar, ({"rel_tol": 1e-3},)),
+    (c_module_dstar, ({"bogus": 1},)), (c_module_dstar, ({"rel_tol": "x"},)),
     (c_host_kw, (5,)), (c_host_kw_error, (5,)), (c_host_dstar_not_mapping, (5,)),
     (c_host_dstar_not_mapping2, (5,)), (c_host_dstar_dup, (5,)),
     (c_dict_kw, (5,)), (c_split_kw, ("a,b,c d",)), (c_split_kw, ("  a  b c  ",)),

@@ -14,6 +14,8 @@ import tandem
 from xlate_same import outcome, same
 
 CASES = [
+    (posixpath.join, [("a", "b"), ("/a", "b/", "c"), ("a", "/b"), ("a",), ("a", 1),
+                      (b"a", "b"), (b"a", b"b")]),
     (posixpath.normpath, [("a//b/../c",), ("/../x",), ("",), ("./",), ("//a",), ("///a",)]),
     (posixpath.split, [("a/b/c",), ("/",), ("abc",), ("//x//y",)]),
     (posixpath.splitext, [("a.tar.gz",), (".bashrc",), ("a/b.c/d",), ("x.",)]),
@@ -35,7 +37,7 @@ def test_frozen_stdlib_functions(lua, fn, inputs):
     tf = lua.translate(fn)
     for args in inputs:
         native, got = outcome(fn, args), outcome(tf, args)
-        assert got[0] == native[0] == "ok" and same(got[1], native[1]), (args, native, got)
+        assert got[0] == native[0] and same(got[1:], native[1:]), (args, native, got)
 
 
 def _fake_frozen(tmp_path, name, frozen_src, file_src):

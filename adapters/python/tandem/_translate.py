@@ -1028,6 +1028,15 @@ class _FuncTranslator:
                      for i in range(0, len(parts), 100)]
         return parts[0]
 
+    def module_attr(self, f: ast.Attribute) -> bool:
+        """Is f `m.name` with m a module global (not a local): a Python
+        module's function, called through the host, which checks its
+        arguments as CPython does."""
+        m = f.value
+        return isinstance(m, ast.Name) and m.id not in self.locals and \
+            not self.unit.standalone and \
+            isinstance(self.fn.__globals__.get(m.id), types.ModuleType)
+
     KEYWORDS = {"sorted": {"key", "reverse"}, "min": {"key", "default"},
                 "max": {"key", "default"}, "sort": {"key", "reverse"},
                 "enumerate": {"iterable", "start"}, "sum": {"start"}, "int": {"base"},
@@ -1076,15 +1085,17 @@ class _FuncTranslator:
                 if target == "dict":
                     continue            # dict(a=1, **d): any keyword is a key
                 if k.arg is None:
-                    if target in ("print",):
-                        continue        # its runtime version checks every keyword
+                    if target in ("print",) or (isinstance(f, ast.Attribute)
+                                                and self.module_attr(f)):
+                        continue        # its runtime version (Python) checks every keyword
                     raise self.refuse(e, "'**' arguments to a builtin function or method")
                 if k.arg not in allowed:
                     raise self.refuse(e, "the keyword argument %s= of %s()"
                                       % (k.arg, target))
             if starred and isinstance(f, ast.Attribute):
-                raise self.refuse(e, "'*' arguments to a method")
-            if starred and builtin not in self.VARIADIC:
+                if not self.module_attr(f):
+                    raise self.refuse(e, "'*' arguments to a method")
+            elif starred and builtin not in self.VARIADIC:
                 # the runtime's fixed-arity builtins do not check their count
                 raise self.refuse(e, "'*' arguments to %s()" % builtin)
         args = []
@@ -1099,10 +1110,13 @@ class _FuncTranslator:
                 kws.append("(dstar %s)" % self.expr(k.value))
             else:
                 kws.append("(kw %s %s)" % (k.arg, self.expr(k.value)))
-        del dstar
         rest = " ".join(args + kws)
         if isinstance(f, ast.Attribute):
             obj = self.expr(f.value)
+            if (starred or dstar) and self.module_attr(f):
+                # m.f(*a, **k): the module's function (read first, as
+                # CPython's LOAD_ATTR is), called as a value is
+                return "(call (attr %s %s) %s)" % (obj, f.attr, rest)
             return "(method %s %s %s)" % (obj, f.attr, rest)
         if builtin == "range":
             # a range object (pyrt/expr.lua); `for x in range(...)` is a plain loop
