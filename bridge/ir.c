@@ -403,6 +403,7 @@ static const NodeSpec specs[] = {
     { "pykwdefault", 'e', "s", NULL },  /* __kwdefaults__[name] */   /* a free variable of the translated Python closure */
     { "global", 'e', "s", NULL },
     { "builtin", 'e', "s", NULL },
+    { "import", 'e', "Si", NULL },  /* an import statement's text and line: its value(s) */
     { "binop", 'e', "oee", binops },
     { "unop", 'e', "oe", unops },
     { "compare", 'e', "eoe*", cmpops },  /* e0 op1 e1 [op2 e2 ...] */

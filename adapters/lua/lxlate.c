@@ -1889,6 +1889,18 @@ static int expr(Gen *g, const tdmX_Node *n, Ex *out)
         *out = ex_make(float_text(g, k->kind == TDMX_INT ? (double)k->u.i : k->u.d), 0, 1);
     } else if (strcmp(h, "str") == 0) {
         *out = ex_make(lua_string(g, n->u.l.v[1]->u.s.p, n->u.l.v[1]->u.s.n), 0, 1);
+    } else if (strcmp(h, "import") == 0) {
+        /* a function-local import statement, run by the host in the
+           function's globals (_translate.py, _Hooks "import"): its value,
+           or a tuple of its values for `from m import a, b` */
+        char *text = lua_string(g, n->u.l.v[1]->u.s.p, n->u.l.v[1]->u.s.n);
+        if (text == NULL) {
+            g->oom = 1;
+            return -1;
+        }
+        *out = ex_make(dupf(g, "H(\"import\", K, %s, %lld)", text,
+                            (long long)n->u.l.v[2]->u.i), 0, 0);
+        free(text);
     } else if (strcmp(h, "true") == 0 || strcmp(h, "false") == 0) {
         *out = ex_make(dupf(g, "%s", h), 1, 1);
     } else if (strcmp(h, "none") == 0) {

@@ -161,6 +161,8 @@ def test_three_errors_listed_at_once(tmp_path):
     ("class C:\n    pass\n", 1, "a class definition"),
     ("import os\n", 1, "the import of 'os'"),
     ("from math import pi\n", 1, "'from math import ...'"),
+    # a function-local import needs a host to run it (translated files have none)
+    ("def f():\n    import os\n    return os\n", 2, "import"),
     ("def f(x=[1]):\n    return x\n", 1, "a default value of type list"),
     ("def f(x=len):\n    return x\n", 1, "not a literal"),
     ("x = 1\ndef f():\n    return y\n", 3, "the name 'y' is not defined"),

@@ -284,6 +284,11 @@ def _globals_lookup(g: Dict[str, Any]) -> Any:
     return lambda n: _global_cleanup(g.get(n))
 
 
+def _import_name(s: ast.ImportFrom) -> str:
+    """The hidden local holding the values of `from m import a, b`."""
+    return "_tdm_import%d" % s.lineno
+
+
 def _scope_names(body: List[ast.stmt]) -> Tuple[Set[str], Set[str]]:
     """Names bound in this function scope (not inside nested functions or
     lambdas, whose own names are theirs) and the names declared nonlocal."""
@@ -303,6 +308,12 @@ def _scope_names(body: List[ast.stmt]) -> Tuple[Set[str], Set[str]]:
             assigned.update(_slice_aug_names(node))
         elif isinstance(node, ast.Assign) and len(node.targets) > 1:
             assigned.add(_chain_name(node))
+        elif isinstance(node, ast.Import):
+            assigned.update(a.asname or a.name.split(".")[0] for a in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            assigned.update(a.asname or a.name for a in node.names)
+            if len(node.names) > 1:
+                assigned.add(_import_name(node))
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             assigned.add(node.name)
             stack.extend(node.decorator_list)
@@ -676,6 +687,8 @@ class _FuncTranslator:
             return "(pass %d)" % L
         if isinstance(s, ast.Delete):
             return " ".join("(del %d %s)" % (L, self.del_target(t)) for t in s.targets)
+        if isinstance(s, (ast.Import, ast.ImportFrom)) and not self.unit.standalone:
+            return self.import_stmt(s)
         if isinstance(s, ast.Assert):
             if not __debug__:
                 return "(pass %d)" % L
@@ -691,6 +704,37 @@ class _FuncTranslator:
         if sys.version_info >= (3, 10) and isinstance(s, ast.Match):
             raise self.refuse(s, "'match'")
         raise self.refuse(s, names.get(type(s), "the statement %s" % type(s).__name__))
+
+    def import_stmt(self, s: Any) -> str:
+        """A function-local import: the statement itself, run by the host
+        in the function's globals (_Hooks "import": CPython's own
+        IMPORT_NAME and IMPORT_FROM, their errors included), its names bound
+        as the statement binds them. `import a, b` is two statements, as
+        CPython runs it; `from m import x, y` one, giving a tuple."""
+        L = s.lineno
+        if isinstance(s, ast.Import):
+            out = []
+            for a in s.names:
+                name = a.asname or a.name.split(".")[0]
+                text = "import %s%s" % (a.name, " as %s" % a.asname if a.asname else "")
+                out.append("(assign %d %s (import %s %d))" % (
+                    L, self.target(ast.Name(id=name, ctx=ast.Store())), quote(text), L))
+            return " ".join(out)
+        if any(a.name == "*" for a in s.names):
+            raise self.refuse(s, "'from ... import *'")
+        text = "from %s%s import %s" % ("." * s.level, s.module or "", ", ".join(
+            a.name + (" as %s" % a.asname if a.asname else "") for a in s.names))
+        names = [a.asname or a.name for a in s.names]
+        if len(names) == 1:
+            return "(assign %d %s (import %s %d))" % (
+                L, self.target(ast.Name(id=names[0], ctx=ast.Store())), quote(text), L)
+        hidden = _import_name(s)
+        self.assigned.add(hidden)
+        out = ["(assign %d (local %s) (import %s %d))" % (L, hidden, quote(text), L)]
+        for i, n in enumerate(names):
+            out.append("(assign %d %s (index (local %s) (int %d)))" % (
+                L, self.target(ast.Name(id=n, ctx=ast.Store())), hidden, i))
+        return " ".join(out)
 
     def for_stmt(self, s: ast.For) -> str:
         L = s.lineno
@@ -1565,6 +1609,32 @@ _PURE_OPS: Dict[str, Any] = {
 }
 
 
+_imports: Dict[Tuple[str, str, int], Tuple[types.CodeType, List[str]]] = {}
+
+
+def _import(fn: Any, text: str, line: int) -> Any:
+    """The import statement text of fn at line, run as CPython runs it in
+    fn: __import__ with fn's globals (relative imports, a replaced
+    builtins.__import__), IMPORT_FROM's fallback to sys.modules, its
+    ImportError messages; a frame at fn's file and line in the traceback.
+    Its value, or the tuple of its values (several names)."""
+    filename = fn.__code__.co_filename
+    key = (text, filename, line)
+    got = _imports.get(key)
+    if got is None:
+        code = compile("\n" * (line - 1) + text, filename, "exec")
+        tree = ast.parse(text).body[0]
+        names = [a.asname or (a.name.split(".")[0] if isinstance(tree, ast.Import) else a.name)
+                 for a in tree.names]       # type: ignore[attr-defined]
+        got = _imports[key] = (code, names)
+    code, names = got
+    ns: Dict[str, Any] = {}
+    exec(code, fn.__globals__, ns)
+    if len(names) == 1:
+        return ns[names[0]]
+    return tuple(ns[n] for n in names)
+
+
 def _is_objects(a: Any, b: Any) -> bool:
     """`a is b` for two Python objects translated code holds (pyrt's rt.is_):
     Python's answer, but refused where CPython's caches and constants made
@@ -1930,6 +2000,9 @@ class _Hooks:
                     return fs
             raise NotImplementedError("a frozenset whose order CPython would not rebuild "
                                       "leaving translated code (tandem translation)")
+        if op == "import":      # a function-local import statement (import_stmt)
+            fi, text, line = args
+            return _import(info.funcs[int(fi)], text, int(line))
         if op == "setglobal":
             fi, name, v = args
             info.funcs[int(fi)].__globals__[name] = v
