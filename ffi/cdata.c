@@ -301,7 +301,9 @@ int tdmF_cd_index(tdmF_Registry *R, tdmF_CData *cd, int64_t i, tdmF_Place *out, 
                                 cdname(cd, nb, sizeof nb));
         }
         out->owner = cd->keep;
-        if (i == 0) {
+        if (i == 0 && (cd->flags & TDMF_CD_OWNPTR)) {
+            /* p[0] of the pointer new returned is its object, count and all;
+               through another pointer (a cast) the count is not known (cffi) */
             out->nelem = owner_nelem(cd, t->base, base);
         }
     } else {
@@ -388,6 +390,16 @@ int tdmF_cd_field(tdmF_Registry *R, tdmF_CData *cd, const char *name, tdmF_Place
             out->nelem = (int64_t)((hi - a - f->type->size) / fe->size);
             out->room = 1;
         }
+    }
+    if (f->type->kind == TDMF_ARRAY && f->type->length < 0 &&
+        (out->room || out->nelem < 0 ||
+         (cd->type->kind == TDMF_PTR && !(cd->flags & TDMF_CD_OWNPTR)))) {
+        /* `T y[]` whose count was not recorded for what is read (a struct
+           reached through a cast, a pointer from C or from memory, one in the
+           middle of another): a T * bounded by the owner's memory, as cffi
+           (which knows the count only through what new made); stores still
+           write no further than the count or room above */
+        out->tail0 = 1;
     }
     if (cd->type->kind == TDMF_PTR && !in_bounds(cd, (uintptr_t)out->addr, f->type->size)) {
         memset(out, 0, sizeof *out);
@@ -531,6 +543,7 @@ int tdmF_new(tdmF_Registry *R, const tdmF_Type *t, int64_t nelem, int flags,
         }
         *(void **)p->addr = obj->addr;
         p->keep = obj;      /* steals */
+        p->flags |= TDMF_CD_OWNPTR;
         *out = p;
         return TDM_OK;
     }

@@ -20,6 +20,8 @@
 /* tdmF_CData.flags */
 #define TDMF_CD_REF       0x01  /* addr is memory the cdata does not own */
 #define TDMF_CD_CALLBACK  0x02  /* a callback: cb is the binding (ccallback.c) */
+#define TDMF_CD_OWNPTR    0x04  /* the pointer new("T *") returned for its object (keep):
+                                   the count of a T's unsized array is known through it */
 
 typedef struct tdmF_CData tdmF_CData;
 
@@ -159,8 +161,10 @@ typedef struct tdmF_Place {
                                    member no count was recorded for): a store writes
                                    what it is given and zeroes nothing past the fixed
                                    part (TDMF_CV_ROOM) */
-    uint8_t tail0;              /* a `T x[0]` member ending its struct: read as a T *
-                                   at its address, bounded by the owner (as cffi) */
+    uint8_t tail0;              /* a `T x[0]` member ending its struct, or a `T x[]`
+                                   reached through a pointer new did not return: read
+                                   as a T * at its address, bounded by the owner (as
+                                   cffi) */
 } tdmF_Place;
 
 /* cd[i]: arrays and pointers, bounds-checked when the extent is known

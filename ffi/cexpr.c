@@ -111,8 +111,8 @@ static int parse_primary(P *p, int64_t *v)
         }
         return tdmF_cp_expect(p, ')', "in expression");
     }
-    return tdmF_cp_err(p, t, TDM_ERRSYNTAX, "expected an integer constant expression, got %s",
-                       tdmF_cp_tokdesc(t, b, sizeof b));
+    return tdmF_cp_serr(p, t, "expected an integer constant expression, got %s",
+                        tdmF_cp_tokdesc(t, b, sizeof b));
 }
 
 static int parse_unary(P *p, int64_t *v)

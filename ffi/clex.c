@@ -17,14 +17,65 @@
 /* ------------------------------------------------------------------------ */
 /* Errors                                                                   */
 
-int tdmF_cp_err(P *p, const Tok *t, int status, const char *fmt, ...)
+/* Record the position of an error at t (msg holds "what: line:col: message"). */
+static void err_position(P *p, const Tok *t, int parse)
+{
+    tdmF_Err *e = p->err;
+    int i, pline = t->line;
+    const struct LineMark *m = NULL;
+    if (e == NULL) {
+        return;
+    }
+    for (i = 0; i < p->nmarks && p->marks[i].line <= t->line; i++) {
+        m = &p->marks[i];
+    }
+    e->pfile[0] = '\0';
+    if (m != NULL) {
+        pline = m->num + (t->line - m->line);
+        for (i = (int)(m - p->marks); i >= 0; i--) {     /* the last marker naming a file */
+            if (p->marks[i].file != NULL) {
+                snprintf(e->pfile, sizeof e->pfile, "%.*s", p->marks[i].flen, p->marks[i].file);
+                break;
+            }
+        }
+    }
+    e->line = t->line;
+    e->col = t->col;
+    e->pline = pline;
+    e->parse = parse;
+    e->msgoff = snprintf(NULL, 0, "%s: %d:%d: ", p->what, t->line, t->col);
+    if (e->msgoff > (int)strlen(e->msg)) {
+        e->msgoff = (int)strlen(e->msg);
+    }
+}
+
+static int vcp_err(P *p, const Tok *t, int status, int parse, const char *fmt, va_list ap)
 {
     char msg[TDMF_ERRMAX];
-    va_list ap;
-    va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
+    tdmF_seterr(p->err, status, "%s: %d:%d: %s", p->what, t->line, t->col, msg);
+    err_position(p, t, parse);
+    return status;
+}
+
+int tdmF_cp_err(P *p, const Tok *t, int status, const char *fmt, ...)
+{
+    va_list ap;
+    int st;
+    va_start(ap, fmt);
+    st = vcp_err(p, t, status, 0, fmt, ap);
     va_end(ap);
-    return tdmF_seterr(p->err, status, "%s: %d:%d: %s", p->what, t->line, t->col, msg);
+    return st;
+}
+
+int tdmF_cp_serr(P *p, const Tok *t, const char *fmt, ...)
+{
+    va_list ap;
+    int st;
+    va_start(ap, fmt);
+    st = vcp_err(p, t, TDM_ERRSYNTAX, 1, fmt, ap);
+    va_end(ap);
+    return st;
 }
 
 int tdmF_cp_rerr(P *p, const Tok *t)
@@ -96,10 +147,10 @@ static int lex_number(P *p, const char *s, const char *end, Tok *t)
         unsigned d = isdigit((unsigned char)*q) ? (unsigned)(*q - '0')
                                                 : (unsigned)(tolower((unsigned char)*q) - 'a' + 10);
         if (d >= base) {
-            return tdmF_cp_err(p, t, TDM_ERRSYNTAX, "invalid digit '%c' in integer constant", *q);
+            return tdmF_cp_serr(p, t, "invalid digit '%c' in integer constant", *q);
         }
         if (v > (UINT64_MAX - d) / base) {
-            return tdmF_cp_err(p, t, TDM_ERRSYNTAX, "integer constant too large");
+            return tdmF_cp_serr(p, t, "integer constant too large");
         }
         v = v * base + d;
     }
@@ -116,7 +167,7 @@ floating:
             q++;
             q += q < end && (*q == '+' || *q == '-');
             if (q >= end || !isdigit((unsigned char)*q)) {
-                return tdmF_cp_err(p, t, TDM_ERRSYNTAX, "malformed floating constant");
+                return tdmF_cp_serr(p, t, "malformed floating constant");
             }
             while (q < end && isdigit((unsigned char)*q)) {
                 q++;
@@ -124,15 +175,15 @@ floating:
         }
         q += q < end && (*q == 'f' || *q == 'F' || *q == 'l' || *q == 'L');
         if (q < end && (is_id((unsigned char)*q, 0) || *q == '.')) {
-            return tdmF_cp_err(p, t, TDM_ERRSYNTAX, "malformed floating constant");
+            return tdmF_cp_serr(p, t, "malformed floating constant");
         }
         t->kind = K_FNUM;
         t->len = (int)(q - s);
         return TDM_OK;
     }
     if (q < end && (*q == '.' || *q == 'e' || *q == 'E' || is_id((unsigned char)*q, 0))) {
-        return tdmF_cp_err(p, t, TDM_ERRSYNTAX,
-                           "only integer constants are supported (floating or malformed number)");
+        return tdmF_cp_serr(p, t,
+                            "only integer constants are supported (floating or malformed number)");
     }
     t->num = v;
     t->len = (int)(q - s);
@@ -144,12 +195,12 @@ static int lex_char(P *p, const char *s, const char *end, Tok *t)
     const char *q = s + 1;
     uint64_t v;
     if (q >= end) {
-        return tdmF_cp_err(p, t, TDM_ERRSYNTAX, "unterminated character constant");
+        return tdmF_cp_serr(p, t, "unterminated character constant");
     }
     if (*q == '\\') {
         q++;
         if (q >= end) {
-            return tdmF_cp_err(p, t, TDM_ERRSYNTAX, "unterminated character constant");
+            return tdmF_cp_serr(p, t, "unterminated character constant");
         }
         switch (*q) {
         case 'n': v = '\n'; q++; break;
@@ -177,14 +228,14 @@ static int lex_char(P *p, const char *s, const char *end, Tok *t)
             }
             break;
         default:
-            return tdmF_cp_err(p, t, TDM_ERRSYNTAX,
-                               "unknown escape sequence in character constant");
+            return tdmF_cp_serr(p, t,
+                                "unknown escape sequence in character constant");
         }
     } else {
         v = (unsigned char)*q++;
     }
     if (q >= end || *q != '\'') {
-        return tdmF_cp_err(p, t, TDM_ERRSYNTAX, "unterminated character constant");
+        return tdmF_cp_serr(p, t, "unterminated character constant");
     }
     t->num = (uint64_t)(int64_t)(signed char)v;  /* char is signed */
     t->len = (int)(q + 1 - s);
@@ -269,9 +320,64 @@ void tdmF_cp_free(P *p)
     free(p->toks);
     free(p->spliced);
     free(p->splices);
+    free(p->marks);
     p->toks = NULL;
     p->spliced = NULL;
     p->splices = NULL;
+    p->marks = NULL;
+    p->nmarks = p->capmarks = 0;
+}
+
+/* A line marker `# 42 "file"` or `#line 42 "file"` (w: its number or "line",
+   end: the end of its line) on text line `line`: positions after it are
+   reported as the marker says (messages only; they carry nothing a
+   declaration needs). A marker without a number is ignored. 0, or -1 out of
+   memory. */
+static int line_marker(P *p, const char *w, const char *end, int line)
+{
+    const char *q = w;
+    long num = 0;
+    struct LineMark *m;
+    if (!isdigit((unsigned char)*q)) {
+        q += 4;                                         /* "line" */
+        while (q < end && (*q == ' ' || *q == '\t')) {
+            q++;
+        }
+    }
+    if (q >= end || !isdigit((unsigned char)*q)) {
+        return 0;
+    }
+    for (; q < end && isdigit((unsigned char)*q); q++) {
+        num = num < 100000000 ? num * 10 + (*q - '0') : num;
+    }
+    if (p->nmarks == p->capmarks) {
+        int cap = p->capmarks ? p->capmarks * 2 : 4;
+        struct LineMark *nm = realloc(p->marks, (size_t)cap * sizeof *nm);
+        if (nm == NULL) {
+            return -1;
+        }
+        p->marks = nm;
+        p->capmarks = cap;
+    }
+    m = &p->marks[p->nmarks++];
+    m->line = line + 1;
+    m->num = (int)num;
+    m->file = NULL;
+    m->flen = 0;
+    while (q < end && (*q == ' ' || *q == '\t')) {
+        q++;
+    }
+    if (q < end && *q == '"') {
+        const char *f = ++q;
+        while (q < end && *q != '"' && *q != '\n') {
+            q++;
+        }
+        if (q < end && *q == '"') {
+            m->file = f;
+            m->flen = (int)(q - f);
+        }
+    }
+    return 0;
 }
 
 /* Does a line splice (backslash, then \n or \r\n) start at src[i]? */
@@ -368,7 +474,7 @@ int tdmF_cp_lex(P *p, const char *src, size_t len)
                 }
             }
             if (s + 1 >= end) {
-                return tdmF_cp_err(p, &at, TDM_ERRSYNTAX, "unterminated comment");
+                return tdmF_cp_serr(p, &at, "unterminated comment");
             }
             s += 2;
             continue;
@@ -403,9 +509,17 @@ int tdmF_cp_lex(P *p, const char *src, size_t len)
                                    "line markers are supported)", (int)(q - w), w);
             }
             /* the rest of the line: # 42 "file" line markers carry nothing a
-               declaration needs (positions stay those of the text) */
-            while (q < end && *q != '\n') {
-                q++;
+               declaration needs (messages may report their positions) */
+            {
+                const char *eol = q;
+                while (eol < end && *eol != '\n') {
+                    eol++;
+                }
+                if ((isdigit((unsigned char)*w) || (q - w == 4 && memcmp(w, "line", 4) == 0)) &&
+                    line_marker(p, w, eol, line) < 0) {
+                    goto nomem;
+                }
+                q = eol;
             }
             s = q;
             continue;
@@ -460,7 +574,7 @@ int tdmF_cp_lex(P *p, const char *src, size_t len)
                 q += (*q == '\\' && q + 1 < end) ? 2 : 1;
             }
             if (q >= end || *q != '"') {
-                return tdmF_cp_err(p, t, TDM_ERRSYNTAX, "unterminated string literal");
+                return tdmF_cp_serr(p, t, "unterminated string literal");
             }
             t->kind = K_STR;
             t->len = (int)(q + 1 - s);
@@ -485,8 +599,8 @@ int tdmF_cp_lex(P *p, const char *src, size_t len)
         }
         if (t->punct == 0) {
             if (strchr("{}()[];,*=:?<>+-/%&|^~!.", c) == NULL || c == 0) {
-                return tdmF_cp_err(p, t, TDM_ERRSYNTAX, "unexpected character '%c'",
-                                   isprint(c) ? c : '?');
+                return tdmF_cp_serr(p, t, "unexpected character '%c'",
+                                    isprint(c) ? c : '?');
             }
             t->punct = c;
         }
@@ -524,8 +638,8 @@ int tdmF_cp_expect(P *p, int c, const char *context)
     if (accept(p, c)) {
         return TDM_OK;
     }
-    return tdmF_cp_err(p, cur(p), TDM_ERRSYNTAX, "expected '%c' %s, got %s", c, context,
-                       tdmF_cp_tokdesc(cur(p), b, sizeof b));
+    return tdmF_cp_serr(p, cur(p), "expected '%c' %s, got %s", c, context,
+                        tdmF_cp_tokdesc(cur(p), b, sizeof b));
 }
 
 void tdmF_cp_tokname(const Tok *t, char *buf, size_t n)

@@ -57,6 +57,9 @@ typedef struct P {
                                    applied to the struct before it, or -1 */
     int flags;                  /* TDMF_CDEF_* */
     int param_decl;             /* the next declarator is a function parameter's */
+    int top_decl;               /* the next declarator is a declaration's own (its name
+                                   names a function declared there, in messages) */
+    const Tok *funcname;        /* borrowed: that name, for the suffix right after it */
     int incomplete_ok;          /* token index of a parameter's '[' whose element may
                                    be incomplete (struct b[]: a pointer), or -1 */
     int body_end;               /* token index just after the '}' of the struct or union
@@ -68,11 +71,22 @@ typedef struct P {
     size_t *splices;            /* owns: offsets in `spliced` where a line was joined
                                    (positions in messages stay the source's lines) */
     int nsplices;
+    struct LineMark {           /* `# N "file"` line markers, in text order: the */
+        int line;               /* text line after the marker is line num of file */
+        int num;
+        const char *file;       /* borrowed: into the (spliced) source, or NULL */
+        int flen;
+    } *marks;                   /* owns */
+    int nmarks, capmarks;
 } P;
 
 /* Record an error at token t: "<what>: <line>:<col>: <message>". Returns status. */
 TDMI_FUNC int tdmF_cp_err(P *p, const Tok *t, int status, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* tdmF_cp_err for a syntax error (text that does not parse, where a bad
+   declaration is tdmF_cp_err's): err->parse is set (cffi's 'cannot parse'). */
+TDMI_FUNC int tdmF_cp_serr(P *p, const Tok *t, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 /* Re-prefix a message produced by the registry with what and position (keeps its kind). */
 TDMI_FUNC int tdmF_cp_rerr(P *p, const Tok *t);
 

@@ -114,7 +114,7 @@ static int resolve_basic(P *p, const Words *w, const Tok *at, const tdmF_Type **
         w->nshort > 1 || w->nlong > 2 || (w->nshort && w->nlong) || others > 1 ||
         (others && (w->nshort || w->nint)) || (others && !w->nchar && sign) ||
         (w->nlong && others && !w->ndouble) || (w->ndouble && w->nlong > 1)) {
-        return tdmF_cp_err(p, at, TDM_ERRSYNTAX, "invalid combination of type specifiers");
+        return tdmF_cp_serr(p, at, "invalid combination of type specifiers");
     }
     if (w->nvoid) {
         id = TDMF_T_VOID;
@@ -174,7 +174,7 @@ static int parse_attr_args(P *p, const char *nm, Tok *t, Attrs *a)
         const char *m;
         int i;
         if (!accept(p, '(') || cur(p)->kind != K_IDENT) {
-            return tdmF_cp_err(p, t, TDM_ERRSYNTAX, "expected mode(NAME)");
+            return tdmF_cp_serr(p, t, "expected mode(NAME)");
         }
         m = bare_name(cur(p), mb, sizeof mb);
         for (i = 0; modes[i].name && strcmp(modes[i].name, m) != 0; i++) {
@@ -192,7 +192,7 @@ static int parse_attr_args(P *p, const char *nm, Tok *t, Attrs *a)
         v = 16;                     /* gcc's __BIGGEST_ALIGNMENT__ on x86-64 */
     } else {
         if (!accept(p, '(')) {
-            return tdmF_cp_err(p, t, TDM_ERRSYNTAX, "expected %s(N)", nm);
+            return tdmF_cp_serr(p, t, "expected %s(N)", nm);
         }
         if ((st = tdmF_cp_expr(p, &v)) != TDM_OK ||
             (st = tdmF_cp_expect(p, ')', "after the attribute's argument")) != TDM_OK) {
@@ -226,12 +226,12 @@ static int parse_attribute(P *p, int *packed, Attrs *a)
     int level, applied = (int)(at - p->toks) == p->packed_attr;
     advance(p);
     if (!accept(p, '(') || !accept(p, '(')) {
-        return tdmF_cp_err(p, at, TDM_ERRSYNTAX, "expected '((' after '%.*s'", at->len, at->p);
+        return tdmF_cp_serr(p, at, "expected '((' after '%.*s'", at->len, at->p);
     }
     for (level = 2; level > 0;) {
         Tok *t = cur(p);
         if (t->kind == K_EOF) {
-            return tdmF_cp_err(p, at, TDM_ERRSYNTAX, "unterminated '%.*s'", at->len, at->p);
+            return tdmF_cp_serr(p, at, "unterminated '%.*s'", at->len, at->p);
         }
         if (level == 2 && t->kind == K_IDENT) {
             char name[64];
@@ -272,8 +272,8 @@ static int parse_asm(P *p, char *sym, size_t n)
     size_t k = 0;
     advance(p);
     if (!accept(p, '(') || cur(p)->kind != K_STR) {
-        return tdmF_cp_err(p, at, TDM_ERRSYNTAX, "expected '(\"symbol\")' after '%.*s'",
-                           at->len, at->p);
+        return tdmF_cp_serr(p, at, "expected '(\"symbol\")' after '%.*s'",
+                            at->len, at->p);
     }
     while (cur(p)->kind == K_STR) {
         Tok *t = cur(p);
@@ -353,7 +353,7 @@ static int parse_specs(P *p, Specs *s, int allow_storage)
                           is_word(t, "complex");
         } else if (is_word(t, "struct") || is_word(t, "union") || is_word(t, "enum")) {
             if (s->type || nbasic) {
-                return tdmF_cp_err(p, t, TDM_ERRSYNTAX, "two types in one declaration");
+                return tdmF_cp_serr(p, t, "two types in one declaration");
             }
             if (parse_tagged(p, &s->type) != TDM_OK) {
                 return p->err->status;
@@ -402,10 +402,10 @@ static int parse_specs(P *p, Specs *s, int allow_storage)
     if (s->type == NULL) {
         Tok *t = cur(p);
         if (t->kind == K_IDENT) {
-            return tdmF_cp_err(p, t, TDM_ERRSYNTAX, "unknown type name '%.*s'", t->len, t->p);
+            return tdmF_cp_serr(p, t, "unknown type name '%.*s'", t->len, t->p);
         }
-        return tdmF_cp_err(p, t, TDM_ERRSYNTAX, "expected a type, got %s",
-                           tdmF_cp_tokdesc(t, b, sizeof b));
+        return tdmF_cp_serr(p, t, "expected a type, got %s",
+                            tdmF_cp_tokdesc(t, b, sizeof b));
     }
     return TDM_OK;
 }
@@ -436,8 +436,10 @@ static int through_ptr(const tdmF_Type *t, const tdmF_Type *base)
     return t != base;
 }
 
-/* Parameters after '(' up to and including ')'. */
-static int parse_params(P *p, const tdmF_Type *ret, const tdmF_Type **out)
+/* Parameters after '(' up to and including ')'. fname: the name of the
+   function declared (`int f(...)`), or NULL (a function type in a pointer,
+   a parameter, a field, a type name), for messages as cffi words them. */
+static int parse_params(P *p, const tdmF_Type *ret, const Tok *fname, const tdmF_Type **out)
 {
     const tdmF_Type **params = NULL;
     int n = 0, cap = 0, variadic = 0, st = TDM_OK;
@@ -449,8 +451,19 @@ static int parse_params(P *p, const tdmF_Type *ret, const tdmF_Type **out)
             Specs s;
             Decl d;
             if (is_punct(cur(p), P_ELLIPSIS) && n == 0) {
-                st = tdmF_cp_err(p, cur(p), TDM_ERRSYNTAX, "a function with only '(...)' as "
-                                 "argument is not correct C");
+                st = tdmF_cp_err(p, cur(p), TDM_ERRSYNTAX, "%.*s: a function with only "
+                                 "'(...)' as argument is not correct C",
+                                 fname ? fname->len : 13, fname ? fname->p : "in expression");
+                goto done;
+            }
+            if (cur(p)->kind == K_IDENT && !tdmF_cp_starts_type(p, cur(p)) &&
+                (is_punct(peekn(p, 1), ',') || is_punct(peekn(p, 1), ')'))) {
+                /* int f(x): a K&R parameter list, or an unknown type */
+                st = tdmF_cp_err(p, cur(p), TDM_ERRSYNTAX, "%.*s arg %d: unknown type '%.*s' "
+                                 "(if you meant to use the old C syntax of giving untyped "
+                                 "arguments, it is not supported)",
+                                 fname ? fname->len : 13, fname ? fname->p : "in expression",
+                                 n + 1, cur(p)->len, cur(p)->p);
                 goto done;
             }
             if (accept(p, P_ELLIPSIS)) {
@@ -505,8 +518,8 @@ static int parse_params(P *p, const tdmF_Type *ret, const tdmF_Type **out)
                 break;
             }
             if (!accept(p, ',')) {
-                st = tdmF_cp_err(p, cur(p), TDM_ERRSYNTAX, "expected ',' or ')' in parameter list, "
-                                 "got %s", tdmF_cp_tokdesc(cur(p), b, sizeof b));
+                st = tdmF_cp_serr(p, cur(p), "expected ',' or ')' in parameter list, "
+                                  "got %s", tdmF_cp_tokdesc(cur(p), b, sizeof b));
                 goto done;
             }
         }
@@ -542,8 +555,10 @@ static int invalid_elem(const tdmF_Type *t)
 static int parse_suffixes(P *p, const tdmF_Type *base, const tdmF_Type **out)
 {
     Tok *at = cur(p);
+    const Tok *fname = p->funcname;     /* only for the suffix right after the name */
     char nb[128];
     int st;
+    p->funcname = NULL;
     if ((st = tdmF_cp_enter(p)) != TDM_OK) {
         return st;
     }
@@ -606,7 +621,7 @@ static int parse_suffixes(P *p, const tdmF_Type *base, const tdmF_Type **out)
         }
         end = p->pos;
         p->pos = save;
-        if ((st = parse_params(p, ret, out)) != TDM_OK) {
+        if ((st = parse_params(p, ret, fname, out)) != TDM_OK) {
             goto out;
         }
         p->pos = end;
@@ -638,6 +653,8 @@ static int parse_declarator(P *p, const tdmF_Type *base, int mode, Decl *d)
     if ((st = tdmF_cp_enter(p)) != TDM_OK) {
         return st;
     }
+    int top = p->top_decl;
+    p->top_decl = 0;
     d->name = NULL;
     d->isconst = 0;
     d->at = cur(p);
@@ -674,8 +691,8 @@ static int parse_declarator(P *p, const tdmF_Type *base, int mode, Decl *d)
             goto out;
         }
         if (!is_punct(cur(p), ')')) {
-            st = tdmF_cp_err(p, cur(p), TDM_ERRSYNTAX, "expected ')' in declarator, got %s",
-                             tdmF_cp_tokdesc(cur(p), b, sizeof b));
+            st = tdmF_cp_serr(p, cur(p), "expected ')' in declarator, got %s",
+                              tdmF_cp_tokdesc(cur(p), b, sizeof b));
             goto out;
         }
         p->pos = end;
@@ -694,15 +711,18 @@ static int parse_declarator(P *p, const tdmF_Type *base, int mode, Decl *d)
     if (cur(p)->kind == K_IDENT && !type_keyword(cur(p)) &&
         !(mode == D_ABSTRACT && is_typedef_name(p, cur(p)))) {
         if (mode == D_ABSTRACT && !p->names_ok) {
-            st = tdmF_cp_err(p, cur(p), TDM_ERRSYNTAX, "unexpected name '%.*s' in a type",
-                             cur(p)->len, cur(p)->p);
+            st = tdmF_cp_serr(p, cur(p), "unexpected name '%.*s' in a type",
+                              cur(p)->len, cur(p)->p);
             goto out;
         }
         d->name = cur(p);
         advance(p);
+        if (top) {
+            p->funcname = d->name;      /* int f(...): f, in messages */
+        }
     } else if (mode == D_NAMED) {
-        st = tdmF_cp_err(p, cur(p), TDM_ERRSYNTAX, "expected a name in declaration, got %s",
-                         tdmF_cp_tokdesc(cur(p), b, sizeof b));
+        st = tdmF_cp_serr(p, cur(p), "expected a name in declaration, got %s",
+                          tdmF_cp_tokdesc(cur(p), b, sizeof b));
         goto out;
     }
     st = parse_suffixes(p, base, &d->type);
@@ -866,8 +886,8 @@ static int parse_fields(P *p, tdmF_Type *t, int packed)
             continue;
         }
         if (cur(p)->kind == K_EOF) {
-            st = tdmF_cp_err(p, cur(p), TDM_ERRSYNTAX, "expected '}' to close '%s'",
-                             tdmF_typename(t, nb, sizeof nb));
+            st = tdmF_cp_serr(p, cur(p), "expected '}' to close '%s'",
+                              tdmF_typename(t, nb, sizeof nb));
             goto fail;
         }
         if (is_word(cur(p), "static")) {
@@ -986,7 +1006,19 @@ static int parse_fields(P *p, tdmF_Type *t, int packed)
         }
     }
     if ((st = tdmF_complete(p->R, t, fields, n, p->err)) != TDM_OK) {
-        tdmF_err_prefix(p->err, "%s: ", p->what);
+        /* a field's message starts with its "line:col: ": recorded as a position */
+        Tok at = {0};
+        int k = 0;
+        if (p->err != NULL && sscanf(p->err->msg, "%d:%d: %n", &at.line, &at.col, &k) == 2 &&
+            k > 0) {
+            char m[TDMF_ERRMAX];
+            int kind = p->err->kind;
+            snprintf(m, sizeof m, "%s", p->err->msg + k);
+            tdmF_cp_err(p, &at, st, "%s", m);
+            p->err->kind = kind;
+        } else {
+            tdmF_err_prefix(p->err, "%s: ", p->what);
+        }
         goto fail;
     }
     if (why != NULL && t->invalid == NULL) {
@@ -1023,8 +1055,8 @@ static int parse_enum_body(P *p, tdmF_Type *t)
         first = count == 0 ? p->pos : first;
         if (nt->kind != K_IDENT) {
             char b[64];
-            return tdmF_cp_err(p, nt, TDM_ERRSYNTAX, "expected an enumerator name, got %s",
-                               tdmF_cp_tokdesc(nt, b, sizeof b));
+            return tdmF_cp_serr(p, nt, "expected an enumerator name, got %s",
+                                tdmF_cp_tokdesc(nt, b, sizeof b));
         }
         tdmF_cp_tokname(nt, name, sizeof name);
         advance(p);
@@ -1131,8 +1163,8 @@ static int parse_tagged(P *p, const tdmF_Type **out)
     if (!accept(p, '{')) {
         if (tagtok == NULL) {
             char b[64];
-            return tdmF_cp_err(p, cur(p), TDM_ERRSYNTAX, "expected a tag name or '{' after '%.*s', "
-                               "got %s", kw->len, kw->p, tdmF_cp_tokdesc(cur(p), b, sizeof b));
+            return tdmF_cp_serr(p, cur(p), "expected a tag name or '{' after '%.*s', "
+                                "got %s", kw->len, kw->p, tdmF_cp_tokdesc(cur(p), b, sizeof b));
         }
         if (old == NULL) {      /* forward declaration */
             if ((old = tdmF_aggregate(p->R, kind, tag, p->err)) == NULL ||
@@ -1247,8 +1279,8 @@ static int parse_define(P *p)
     advance(p);
     nt = cur(p);
     if (nt->kind != K_IDENT || nt->len >= (int)sizeof name) {
-        return tdmF_cp_err(p, nt, TDM_ERRSYNTAX, "expected a macro name after #define, got %s",
-                           tdmF_cp_tokdesc(nt, b, sizeof b));
+        return tdmF_cp_serr(p, nt, "expected a macro name after #define, got %s",
+                            tdmF_cp_tokdesc(nt, b, sizeof b));
     }
     tdmF_cp_tokname(nt, name, sizeof name);
     advance(p);
@@ -1267,9 +1299,9 @@ static int parse_define(P *p)
                             "%s (#define %s: only integer constants are supported)", msg, name);
     }
     if (cur(p)->kind != K_EOL) {
-        return tdmF_cp_err(p, cur(p), TDM_ERRSYNTAX, "#define %s: unexpected %s after the "
-                           "value (only integer constants are supported)", name,
-                           tdmF_cp_tokdesc(cur(p), b, sizeof b));
+        return tdmF_cp_serr(p, cur(p), "#define %s: unexpected %s after the "
+                            "value (only integer constants are supported)", name,
+                            tdmF_cp_tokdesc(cur(p), b, sizeof b));
     }
     advance(p);
     if (tdmF_define(p->R, name, TDMF_N_CONST, tdmF_base(p->R, TDMF_T_LONG), v, p->err) != TDM_OK) {
@@ -1339,8 +1371,9 @@ static int declare(P *p, const Specs *s, const Decl *d, const char *sym)
         st = tdmF_define(p->R, name, TDMF_N_TYPEDEF, d->type, 0, p->err);
     } else if (d->type->kind == TDMF_FUNC) {
         if (is_punct(cur(p), '{')) {
-            return tdmF_cp_err(p, cur(p), TDM_ERRSYNTAX, "function definitions are not supported "
-                               "(declare '%s' only)", name);
+            /* a definition, not a declaration (cffi's words) */
+            return tdmF_cp_err(p, cur(p), TDM_ERRSYNTAX, "unexpected <FuncDef>: this construct "
+                               "is valid C but not valid in cdef()");
         }
         st = tdmF_define(p->R, name, TDMF_N_FUNC, d->type, 0, p->err);
         if (st == TDM_OK && sym[0] != '\0') {
@@ -1412,6 +1445,7 @@ static int parse_declaration(P *p)
         Decl d;
         char sym[256] = "";
         Attrs da = s.attrs;
+        p->top_decl = 1;
         if ((st = parse_declarator(p, s.type, D_NAMED, &d)) != TDM_OK) {
             return st;
         }
@@ -1449,9 +1483,9 @@ static int parse_declaration(P *p)
             return TDM_OK;
         }
         if (!accept(p, ',')) {
-            return tdmF_cp_err(p, cur(p), TDM_ERRSYNTAX, "expected ';' or ',' after "
-                               "declaration of '%.*s', got %s", d.name->len, d.name->p,
-                               tdmF_cp_tokdesc(cur(p), b, sizeof b));
+            return tdmF_cp_serr(p, cur(p), "expected ';' or ',' after "
+                                "declaration of '%.*s', got %s", d.name->len, d.name->p,
+                                tdmF_cp_tokdesc(cur(p), b, sizeof b));
         }
     }
 }
@@ -1590,14 +1624,14 @@ static int parse_type_full(tdmF_Registry *R, const char *src, size_t len, const 
     p.names_ok = (flags & TDMF_PT_NAMES) != 0;
     st = tdmF_cp_lex(&p, src, len);
     if (st == TDM_OK && cur(&p)->kind == K_DEFINE) {
-        st = tdmF_cp_err(&p, cur(&p), TDM_ERRSYNTAX, "expected a type, got '#define'");
+        st = tdmF_cp_serr(&p, cur(&p), "expected a type, got '#define'");
     }
     if (st == TDM_OK) {
         st = tdmF_cp_type_name(&p, out);
     }
     if (st == TDM_OK && cur(&p)->kind != K_EOF) {
-        st = tdmF_cp_err(&p, cur(&p), TDM_ERRSYNTAX, "unexpected %s after the type",
-                         tdmF_cp_tokdesc(cur(&p), b, sizeof b));
+        st = tdmF_cp_serr(&p, cur(&p), "unexpected %s after the type",
+                          tdmF_cp_tokdesc(cur(&p), b, sizeof b));
     }
     tdmF_cp_free(&p);
     return st;

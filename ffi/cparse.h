@@ -4,6 +4,9 @@
  *
  * Messages name the construct and its position in the text:
  *   "cdef: 3:12: unknown type name 'foo_t'"
+ * and the position is also recorded apart in the tdmF_Err (line, col, the
+ * line and file `# N "file"` markers give, where the message proper starts,
+ * syntax error or bad declaration), for an adapter to word its own way.
  * Declarations parsed before an error stay declared (redeclaring them
  * identically later is harmless).
  */

@@ -22,6 +22,7 @@ int tdmF_seterr(tdmF_Err *e, int status, const char *fmt, ...)
     }
     e->status = status;
     e->kind = tdmF_status_kind(status);
+    e->line = 0;
     va_start(ap, fmt);
     vsnprintf(e->msg, sizeof e->msg, fmt, ap);
     va_end(ap);
@@ -36,6 +37,7 @@ int tdmF_seterrk(tdmF_Err *e, int kind, int status, const char *fmt, ...)
     }
     e->status = status;
     e->kind = kind;
+    e->line = 0;
     va_start(ap, fmt);
     vsnprintf(e->msg, sizeof e->msg, fmt, ap);
     va_end(ap);
@@ -66,6 +68,10 @@ void tdmF_err_prefix(tdmF_Err *e, const char *fmt, ...)
         memcpy(e->msg, head, hn);
         memcpy(e->msg + hn, old, on);
         e->msg[hn + on] = '\0';
+        if (e->line > 0) {
+            e->msgoff = e->msgoff + (int)hn < (int)(hn + on) ? e->msgoff + (int)hn
+                                                             : (int)(hn + on);
+        }
     }
 }
 

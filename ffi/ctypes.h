@@ -60,6 +60,16 @@ typedef struct tdmF_Err {
     int kind;                   /* tdmF_ErrKind; TDMF_EK_OTHER when clear */
     char msg[TDMF_ERRMAX];      /* NUL-terminated message */
     tdmS_Error cb;               /* owns: callback error (cb.status != 0), or zeroed */
+    /* Where a declaration parser error is (cparse; line 0: no position, any
+       other error): the text's line and column; the line and file name a
+       `# N "file"` line marker gives it (pline == line and pfile "" without
+       one); msgoff: where the message proper starts in msg, after
+       "what: line:col: "; parse: a syntax error (cffi's 'cannot parse'),
+       not a bad declaration. Adapters may word positions their own way. */
+    int line, col, pline;
+    int msgoff;
+    int parse;
+    char pfile[96];
 } tdmF_Err;
 
 /* The one initialiser: a clear record (cheap: the message buffer is not
@@ -70,6 +80,7 @@ static inline void tdmF_err_init(tdmF_Err *e)
     e->kind = TDMF_EK_OTHER;
     e->msg[0] = '\0';
     memset(&e->cb, 0, sizeof e->cb);
+    e->line = 0;
 }
 
 /* The kind an error of `status` has unless its site says otherwise:

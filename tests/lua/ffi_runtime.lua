@@ -99,6 +99,17 @@ T.test("variable-size structs: a flexible array through the last member", functi
              "room for 7")
 end)
 
+T.test("variable-size structs: T x[] through a cast pointer is a pointer bounded by its owner", function()
+    local p = ffi.new("struct rtv_mid", 3, {5, {1, 2, 3}})
+    T.ok(ffi.istype("signed char[?]", p.data)); T.eq(#p.data, 3)
+    local q = ffi.cast("struct rtv_mid *", p)
+    T.ok(ffi.istype("signed char *", q.data))
+    T.eq(q.data[2], 3)
+    T.raises(function() return #q.data end, "unknown")
+    T.raises(function() return q.data[3] end, "out of bounds")
+    T.ok(ffi.istype("signed char *", q[0].data))
+end)
+
 T.test("variable-size structs: T x[0] ending a struct is a pointer bounded by its owner", function()
     local buf = ffi.new("char[?]", ffi.sizeof("struct rtv_z") + 7 * 2)
     local q = ffi.cast("struct rtv_z *", buf)

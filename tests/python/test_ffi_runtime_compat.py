@@ -364,6 +364,52 @@ def test_type_string_errors_worded_as_cffi():
         ffi.typeof("int[10][]")         # not a parse error: cffi's class, unchanged
 
 
+def _cdef_error(src):
+    with pytest.raises(tandem.CDefError) as ei:
+        tandem.FFI().cdef(src)
+    return str(ei.value)
+
+
+def test_cdef_errors_worded_as_cffi():
+    # a bad declaration: "<cdef source string>:<line>: message"
+    assert _cdef_error("int foo(...);") == (
+        "<cdef source string>:1: foo: a function with only '(...)' as argument is not "
+        "correct C")
+    assert _cdef_error("int f(int);\ntypedef int (*g)(...);") == (
+        "<cdef source string>:2: in expression: a function with only '(...)' as argument "
+        "is not correct C")
+    assert _cdef_error("void f(foobarbazzz);") == (
+        "<cdef source string>:1: f arg 1: unknown type 'foobarbazzz' (if you meant to use "
+        "the old C syntax of giving untyped arguments, it is not supported)")
+    assert _cdef_error("void foo(void) {}") == (
+        "<cdef source string>:1: unexpected <FuncDef>: this construct is valid C but not "
+        "valid in cdef()")
+    assert _cdef_error("\nstruct cw { struct cw_undef m; };") == (
+        "<cdef source string>:2: field 'm' has incomplete type 'struct cw_undef'")
+    # a syntax error: the line, then "<cdef source string>:<line>:<col>: message"
+    # (lines of the text: a backslash-newline splice does not join them here)
+    assert _cdef_error(" x y z ").startswith(
+        'cannot parse "x y z"\n<cdef source string>:1:2: ')
+    assert _cdef_error("\n\n\n x y z ").startswith(
+        'cannot parse "x y z"\n<cdef source string>:4:')
+    assert _cdef_error("int x\\\ny;\nint z\\\n @;") == (
+        "cannot parse \"@;\"\n<cdef source string>:4:2: unexpected character '@'")
+
+
+def test_cdef_errors_follow_line_markers():
+    # `# N "file"` names the file and numbers the lines after it (cffi)
+    assert _cdef_error('\n# 42 "foobar"\n\n    a b c d\n    ').startswith(
+        "parse error\nfoobar:43:5: ")
+    assert _cdef_error('# 7 "x.h"\nint f(int);\n#line 20\nvoid g(h);') == (
+        "x.h:20: g arg 1: unknown type 'h' (if you meant to use the old C syntax of "
+        "giving untyped arguments, it is not supported)")
+    with pytest.raises(tandem.CDefError, match="^include: <cdef source string>:1: "):
+        a, b = tandem.FFI(), tandem.FFI()
+        a.cdef("int inc_dup(int);")
+        b.cdef("long inc_dup(int);")
+        b.include(a)
+
+
 # ---- None is no pointer in a store (cffi); call arguments keep it ------------------
 
 def test_none_refused_for_stored_pointers():

@@ -141,3 +141,27 @@ def test_zero_length_array_member_reads_as_a_bounded_pointer(ffi):
     with pytest.raises(IndexError, match="too many initializers"):
         ffi.new("struct foo_s *", [1, [2]])
     assert ffi.new("struct foo_s *", [1, []]).len == 1
+
+
+# ---- `T x[]` through a pointer new did not return: a bounded T * (cffi) ------
+
+def test_unsized_member_through_a_cast_is_a_bounded_pointer(ffi):
+    ffi.cdef("struct uc_s { int x; int a[]; };")
+    p = ffi.new("struct uc_s *", [100, [200, 300, 400]])
+    assert ffi.typeof(p.a) is ffi.typeof("int[]") and len(p.a) == 3    # recorded
+    assert len(p[0].a) == 3 and ffi.sizeof(p[0]) == 16                 # new's object
+    q = ffi.cast("struct uc_s *", p)
+    assert q.x == 100
+    assert ffi.typeof(q.a) is ffi.typeof("int *")                       # no length
+    with pytest.raises(TypeError):
+        len(q.a)
+    with pytest.raises(TypeError):
+        list(q.a)
+    assert [q.a[i] for i in range(3)] == [200, 300, 400]
+    with pytest.raises(IndexError):                 # still bounded by p's memory
+        q.a[3]
+    assert ffi.typeof(q[0].a) is ffi.typeof("int *") and ffi.sizeof(q[0]) == 4
+    q.a = [7, 8, 9]                                 # stores keep the room they had
+    assert list(p.a) == [7, 8, 9]
+    with pytest.raises(IndexError):
+        q.a = [1, 2, 3, 4]

@@ -86,8 +86,9 @@ static void test_declarations(void)
               "look up (declare it extern, or static const with a value)");
     CHECK_CONTAINS(bad_cdef("int f(int) __attribute__((nothrow);"), "unterminated");
     CHECK_CONTAINS(bad_cdef("int f(int) asm(\"x);"), "unterminated string literal");
-    CHECK_CONTAINS(bad_cdef("int f(void) { return 0; }"),
-                   "cdef: 1:13: function definitions are not supported");
+    CHECK_STR(bad_cdef("int f(void) { return 0; }"),
+              "cdef: 1:13: unexpected <FuncDef>: this construct is valid C but not valid in "
+              "cdef()");
     CHECK_CONTAINS(bad_cdef("#include <stdio.h>"),
                    "cdef: 1:1: unsupported preprocessor directive '#include'");
     CHECK_CONTAINS(bad_cdef("#define PI 3.14"), "cdef: 1:12: only integer constants");
@@ -112,7 +113,17 @@ static void test_declarations(void)
     CHECK_CONTAINS(bad_cdef("#pragma pack(push, r1, 4)"), "malformed #pragma pack");
     CHECK_CONTAINS(bad_cdef("#pragma weak foo"), "unsupported #pragma 'weak'");
     CHECK_STR(bad_cdef("int only_va(...);"),
-              "cdef: 1:13: a function with only '(...)' as argument is not correct C");
+              "cdef: 1:13: only_va: a function with only '(...)' as argument is not correct C");
+    CHECK_STR(bad_cdef("typedef int (*only_va_p)(...);"),
+              "cdef: 1:26: in expression: a function with only '(...)' as argument is not "
+              "correct C");
+    CHECK_STR(bad_cdef("void kr(int, kr_arg);"),
+              "cdef: 1:14: kr arg 2: unknown type 'kr_arg' (if you meant to use the old C "
+              "syntax of giving untyped arguments, it is not supported)");
+    CHECK_STR(bad_cdef("void kr2(void (*cb)(kr_arg));"),
+              "cdef: 1:21: in expression arg 1: unknown type 'kr_arg' (if you meant to use "
+              "the old C syntax of giving untyped arguments, it is not supported)");
+    CHECK_STR(bad_cdef("void kr3(kr_t x);"), "cdef: 1:10: unknown type name 'kr_t'");
     CHECK_STR(bad_cdef("typedef enum late_e late_t;\nenum late_e { LA, LB };"),
               "enum late_e: the '{}' declaration should appear on the first time the enum "
               "is mentioned, not later");

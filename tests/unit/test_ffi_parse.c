@@ -230,6 +230,24 @@ static void test_positions(void)
     CHECK_CONTAINS(err.msg, "expected '}' to close 'struct s'");
     CHECK(tdmF_parse_type(R, "int[", 4, "new", &(const tdmF_Type *){0}, &err) != TDM_OK);
     CHECK_CONTAINS(err.msg, "new: 1:5:");
+    /* the position recorded apart (adapters word it their own way): a syntax
+       error, then a bad declaration, then lines as `# N "file"` markers say */
+    CHECK(bad("int a;\n  foo_t y;") != TDM_OK);
+    CHECK(err.line == 2 && err.col == 3 && err.pline == 2 && err.parse == 1);
+    CHECK(err.pfile[0] == '\0');
+    CHECK_STR(err.msg + err.msgoff, "unknown type name 'foo_t'");
+    CHECK(bad("\n# 42 \"foo.h\"\n\nint pos_f(...);") != TDM_OK);
+    CHECK(err.line == 4 && err.pline == 43 && err.parse == 0);
+    CHECK_STR(err.pfile, "foo.h");
+    CHECK_STR(err.msg, "cdef: 4:11: pos_f: a function with only '(...)' as argument is not "
+              "correct C");
+    CHECK_STR(err.msg + err.msgoff, "pos_f: a function with only '(...)' as argument is not "
+              "correct C");
+    CHECK(bad("# 7 \"a.h\"\n#line 20\nstruct pos_s { struct pos_undef m; };") != TDM_OK);
+    CHECK(err.line == 3 && err.pline == 20 && err.parse == 0);
+    CHECK_STR(err.pfile, "a.h");
+    CHECK_STR(err.msg + err.msgoff, "field 'm' has incomplete type 'struct pos_undef'");
+    CHECK(bad("int pos_ok;") == TDM_OK || err.line == 0);
 }
 
 /* Issue 13's declarations (cffi): new base types, standard names a cdef may

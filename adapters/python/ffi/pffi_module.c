@@ -285,6 +285,49 @@ static void ffi_dealloc(PyObject *self)
 
 static PyObject *record_source(tdmP_FFI *f, PyObject *src, int packed, int pack);
 
+/* cffi's wording of a cdef error's position, in place of tandem's
+   "cdef: line:col: ": a bad declaration is "<file>:<line>: message", a
+   syntax error 'cannot parse "<the line>"' then "<file>:<line>:<col>:
+   message" ("parse error" then the position when a `# N "file"` line
+   marker named the file). <file> is cffi's "<cdef source string>" unless a
+   line marker named one, and <line> counts as line markers say. */
+static void cffi_cdef_message(tdmF_Err *err, const char *src, size_t n)
+{
+    char body[TDMF_ERRMAX], out[2 * TDMF_ERRMAX];
+    size_t k;
+    const char *file = err->pfile[0] ? err->pfile : "<cdef source string>";
+    if (err->line <= 0 || err->msgoff < 0 || err->msgoff > (int)strlen(err->msg)) {
+        return;
+    }
+    snprintf(body, sizeof body, "%s", err->msg + err->msgoff);
+    if (!err->parse) {
+        snprintf(out, sizeof out, "%s:%d: %s", file, err->pline, body);
+    } else if (err->pfile[0]) {
+        snprintf(out, sizeof out, "parse error\n%s:%d:%d: %s", file, err->pline,
+                 err->col, body);
+    } else {
+        size_t a = 0, b;
+        int line = 1;
+        while (a < n && line < err->line) {         /* the text of the error's line */
+            line += src[a++] == '\n';
+        }
+        for (b = a; b < n && src[b] != '\n'; b++) {
+        }
+        while (a < b && (src[a] == ' ' || src[a] == '\t' || src[a] == '\r')) {
+            a++;
+        }
+        while (b > a && (src[b - 1] == ' ' || src[b - 1] == '\t' || src[b - 1] == '\r')) {
+            b--;
+        }
+        snprintf(out, sizeof out, "cannot parse \"%.*s\"\n%s:%d:%d: %s",
+                 (int)(b - a > 150 ? 150 : b - a), src + a, file, err->pline, err->col, body);
+    }
+    k = strlen(out) < sizeof err->msg - 1 ? strlen(out) : sizeof err->msg - 1;
+    memcpy(err->msg, out, k);
+    err->msg[k] = '\0';
+    err->line = 0;                  /* the message has no "cdef: line:col: " any more */
+}
+
 static PyObject *ffi_cdef(PyObject *self, PyObject *args, PyObject *kw)
 {
     static char *kwlist[] = {(char *)"csource", (char *)"override", (char *)"packed",
@@ -326,6 +369,7 @@ static PyObject *ffi_cdef(PyObject *self, PyObject *args, PyObject *kw)
     st = tdmF_cdef_pack(f->R, src, (size_t)n, pack, &err);
     tdmR_unlock(f->rt);
     if (st != TDM_OK) {
+        cffi_cdef_message(&err, src, (size_t)n);
         return tdmP_ffi_raise(tdmP_ffi_state(self), f->rt, &err,
                               tdmP_ffi_state(self)->CDefError);
     }
@@ -388,6 +432,7 @@ static PyObject *ffi_include(PyObject *self, PyObject *other)
                             (int)PyLong_AsLong(PyTuple_GET_ITEM(item, 2)), &err);
         tdmR_unlock(f->rt);
         if (st != TDM_OK) {
+            cffi_cdef_message(&err, text, (size_t)len);
             tdmF_err_prefix(&err, "include: ");
             return tdmP_ffi_raise(fs, f->rt, &err, fs->CDefError);
         }
