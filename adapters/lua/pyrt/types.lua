@@ -88,6 +88,36 @@ do
         return v
     end
 
+    -- `with` (the front end's lowering, tandem/_withlower.py): a Python
+    -- object's __exit__ bound, looked up after __enter__ as CPython's
+    -- BEFORE_WITH does, then its __enter__() called. The runtime's own
+    -- values have neither method: CPython's TypeError.
+    B.tdm_withexit = function(mgr)
+        if type(mgr) == "userdata" and rt.H ~= nil then
+            return rt.H("withexit", mgr)
+        end
+        throw("TypeError", sformat("'%s' object does not support the context manager " ..
+                                   "protocol", tname(mgr)))
+    end
+    B.tdm_withenter = function(mgr)
+        return rt.H("withenter", mgr)
+    end
+    -- the exception __exit__ is given: an exception of the runtime as a
+    -- Python exception of its class and arguments, raised at its file and
+    -- line for its traceback (it may not leave as a value otherwise:
+    -- rt.export), a Python one as itself
+    B.tdm_withexc = function(e)
+        if getmetatable(e) == rt.EXC and rt.H ~= nil then
+            local a = {}
+            for i = 1, e.args.n do
+                a[i] = rt.export(e.args[i])
+            end
+            return rt.H("withexc", e.cls.name, e.file or "?", e.line or 0, e.func or "?",
+                        unpack(a, 1, e.args.n))
+        end
+        return e
+    end
+
     -- ---- crossing to Python --------------------------------------------------------------
 
     -- the name in B of each builtin function (filled at the first export: B is

@@ -25,7 +25,7 @@ from typing import Any, Dict, List, Optional, Set, Tuple
 
 from ._tandem import _as_object, _pure
 from . import _tandem
-from . import _frozensrc, _gencleanup
+from . import _frozensrc, _gencleanup, _withlower
 
 __all__ = ["TranslationError", "translate", "translated_source"]
 
@@ -181,6 +181,22 @@ class _Unit:
         # they make at a known point (_gencleanup), by id; kept alive so that
         # no other node can reuse an id
         self.closing: Dict[int, ast.AST] = {}
+        # global Python functions the unit calls through the bridge (they
+        # cannot be translated), by id: (function, why)
+        self.opaque: Dict[int, Tuple[Any, str]] = {}
+
+    def mark(self) -> Tuple[int, Set[str]]:
+        return len(self.funcs), set(self.names)
+
+    def rollback(self, mark: Tuple[int, Set[str]]) -> None:
+        """Forget the functions added since mark (a callee that could not
+        be translated, and the callees it reached)."""
+        n, names = mark
+        del self.funcs[n:]
+        del self.texts[n:]
+        self.by_fn = {id(f.fn): f for f in self.funcs}
+        self.names.clear()
+        self.names.update(names)
 
     def add(self, fn: types.FunctionType) -> _Func:
         f = self.by_fn.get(id(fn))
@@ -219,7 +235,7 @@ def _source_of(fn: types.FunctionType) -> Tuple[ast.FunctionDef, str]:
     filename = code.co_filename
     node = _AST_OVERRIDE.get(code)
     if node is not None:
-        return node, filename
+        return _withlower.lower(node), filename
     try:
         lines, start = inspect.getsourcelines(fn)
     except (OSError, TypeError) as e:
@@ -240,7 +256,7 @@ def _source_of(fn: types.FunctionType) -> Tuple[ast.FunctionDef, str]:
     for node in ast.walk(tree):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and \
                 node.name == fn.__name__:
-            return node, filename
+            return _withlower.lower(node), filename
         if isinstance(node, ast.Lambda):
             raise TranslationError("%s:%d: lambda is not supported by the translator yet"
                                    % (filename, node.lineno))
@@ -790,6 +806,9 @@ class _FuncTranslator:
         return "(try %d %s (handlers %s) %s %s)" % (L, body, " ".join(hs), orelse, final)
 
     def exc_class(self, node: ast.expr) -> str:
+        b = getattr(node, "_tdm_builtin", None)
+        if b is not None:
+            return "(builtin %s)" % b       # a lowering's own reference (_withlower)
         if isinstance(node, ast.Tuple):
             return "(tuple %s)" % " ".join(self.exc_class(e) for e in node.elts)
         if isinstance(node, ast.Name) and node.id in KNOWN_EXCEPTIONS and \
@@ -882,6 +901,9 @@ class _FuncTranslator:
 
     def name_read(self, e: ast.Name) -> str:
         n = e.id
+        b = getattr(e, "_tdm_builtin", None)
+        if b is not None:
+            return "(builtin %s)" % b       # a lowering's own reference (_withlower)
         if id(e) not in self.unit.closing and self.cleanup_name(n):
             raise self.refuse(e, _gencleanup.refusal(n))
         if n in self.locals:
@@ -898,12 +920,19 @@ class _FuncTranslator:
                                   "supports %s)" % (n, ", ".join(
                                       ["%s.%s" % (n, a) for a in StandaloneModule.ATTRS[n]] +
                                       ["%s.%s()" % (n, a) for a in StandaloneModule.CALLS[n]])))
-            if isinstance(v, types.FunctionType):
+            if isinstance(v, types.FunctionType) and id(v) not in self.unit.opaque:
+                mark = self.unit.mark()
                 try:
                     self.unit.add(v)
                 except TranslationError as err:
-                    raise TranslationError("%s (reached from %s:%d)"
-                                           % (err, self.file, e.lineno)) from None
+                    if self.unit.standalone:
+                        raise TranslationError("%s (reached from %s:%d)"
+                                               % (err, self.file, e.lineno)) from None
+                    # a Python function that cannot be translated stays
+                    # Python: called through the bridge, exact (its reason
+                    # heads translated_source)
+                    self.unit.rollback(mark)
+                    self.unit.opaque[id(v)] = (v, str(err))
             if n not in self.globals_used:
                 self.globals_used.append(n)
             return "(global %s)" % n
@@ -1413,7 +1442,14 @@ def to_ir(fn: Any) -> Tuple[str, List[types.FunctionType], List[List[Any]]]:
     source = fn.__code__.co_filename
     text = "(module %s\n%s)" % (quote(source), "\n".join(unit.texts))
     del files
+    _bridged[fn] = ["%s.%s: %s" % (getattr(v, "__module__", "?"), v.__qualname__, why)
+                    for v, why in unit.opaque.values()]
     return text, [f.fn for f in unit.funcs]
+
+
+# the global Python functions each translation calls through the bridge,
+# with the reason each could not be translated (translated_source's header)
+_bridged: "weakref.WeakKeyDictionary[Any, List[str]]" = weakref.WeakKeyDictionary()
 
 
 class _Unitinfo:
@@ -1606,7 +1642,56 @@ _PURE_OPS: Dict[str, Any] = {
     # runtime unpacks returned tuples (pyrt rt.exportres; _keep)
     "retvals": lambda t: _Results(t),
     "pyiter": lambda step: _pyiter(step),
+    # the context manager protocol of `with` (_withlower, pyrt/types.lua)
+    "withexit": lambda m: _with_exit(m),
+    "withenter": lambda m: _with_special(m, "__enter__")(),
+    "withexc": lambda *a: _with_exc(*a),
 }
+
+
+def _with_special(mgr: Any, name: str) -> Any:
+    """mgr's special method name bound as CPython's _PyObject_LookupSpecial
+    finds it (on the type, through its descriptor), or None."""
+    t = type(mgr)
+    for k in t.__mro__:
+        d = k.__dict__
+        if name in d:
+            v = d[name]
+            get = getattr(type(v), "__get__", None)
+            return get(v, mgr, t) if get is not None else v
+    return None
+
+
+def _with_exc(clsname: str, filename: str, line: int, func: str, *args: Any) -> Any:
+    """An exception of translated code given to __exit__: the Python
+    exception, with the traceback of its raise at the translated line (as
+    one escaping translated code has)."""
+    exc = getattr(builtins, clsname)(*args)
+    try:
+        _raise_at(exc, filename, int(line), func)
+    except BaseException:
+        pass
+    return exc
+
+
+def _tp_name(t: type) -> str:
+    """CPython's tp_name of t: a class's name, a static type's module.name."""
+    if t.__flags__ & (1 << 9) or t.__module__ == "builtins":     # Py_TPFLAGS_HEAPTYPE
+        return t.__name__
+    return "%s.%s" % (t.__module__, t.__name__)
+
+
+def _with_exit(mgr: Any) -> Any:
+    """`with mgr`: __enter__ looked up, then __exit__, bound, as CPython
+    3.11's BEFORE_WITH does, with its TypeErrors."""
+    if _with_special(mgr, "__enter__") is None:
+        raise TypeError("'%.200s' object does not support the context manager protocol"
+                        % _tp_name(type(mgr)))
+    ex = _with_special(mgr, "__exit__")
+    if ex is None:
+        raise TypeError("'%.200s' object does not support the context manager protocol "
+                        "(missed __exit__ method)" % _tp_name(type(mgr)))
+    return ex
 
 
 _imports: Dict[Tuple[str, str, int], Tuple[types.CodeType, List[str]]] = {}
@@ -2269,6 +2354,10 @@ def translate(lua: Any, fn: Any) -> Any:
         kwcall = entries[0]
         lua._mark_translated(kwcall, True)
         _kwcalls[lua] = kwcall
+    bridged = _bridged.get(fn) or []
+    if bridged:
+        source = "".join("-- called through the bridge (not translated): %s\n"
+                         % line.replace("\n", " ") for line in bridged) + source
     info.source = source
     per_rt[fn] = info
     _units.add(info)
