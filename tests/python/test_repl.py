@@ -86,14 +86,15 @@ def test_translation_error_installs_nothing(repl):
     send(repl, "def uses_class():", MORE)
     send(repl, "    return K()", MORE)
     send(repl, "")
-    send(repl, "def with_stmt():", MORE)
-    send(repl, "    with open('x') as f:", MORE)
-    send(repl, "        return 1", MORE)
+    send(repl, "def match_stmt(x):", MORE)
+    send(repl, "    match x:", MORE)
+    send(repl, "        case 1:", MORE)
+    send(repl, "            return 1", MORE)
     send(repl, "")
-    out = send(repl, ":translate with_stmt")
+    out = send(repl, ":translate match_stmt")
     assert "TranslationError" in out and "<py-" in out and "nothing installed" in out
     send(repl, ":lua", PROMPT_LUA)
-    assert "nil" in send(repl, "=with_stmt", PROMPT_LUA)
+    assert "nil" in send(repl, "=match_stmt", PROMPT_LUA)
 
 
 def test_lua_translation_error_installs_nothing(repl):
