@@ -86,10 +86,12 @@ class Gen:
         if k == 13:     # builtins of two arguments
             fn = r.choice(["max", "min", "divmod", "round", "isinstance", "pow", "zip",
                            "enumerate"])
-            # (pow's exponent never an argument: CPython's pow(2**62, 2**62) never ends)
+            # (pow's exponent never an argument: CPython's pow(2**62, 2**62) never ends;
+            # nor round's ndigits: round(2**62, -2**62) computes 10**(2**62))
             return "%s(%s, %s)" % (fn, self.expr(depth + 1),
                                    r.choice(["int", "str", "1", "2", "-1", "(int, str)"]
-                                            + (["x", "y"] if fn != "pow" else [])))
+                                            + (["x", "y"] if fn not in ("pow", "round")
+                                               else [])))
         if k == 14:     # dict and list methods with results
             return "(%s).%s" % (r.choice(DICTS + ["x", "y"]),
                                 r.choice(["get(%s)" % self.expr(depth + 1), "keys()",
