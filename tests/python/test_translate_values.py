@@ -218,6 +218,31 @@ def v_format_none(v):
     return format(v, None)
 
 
+# C int arguments (_PyLong_AsInt): past 32 bits an OverflowError ("... to C
+# int"), where translated code took any 64-bit int (xlate_fuzz --objects
+# seed 1100: `w.splitlines(x)` with x = -2**63 answered)
+def v_cint_splitlines(v):
+    return "a\nb".splitlines(v)
+
+
+def v_cint_keepends(v):
+    return "a\rb".splitlines(keepends=v)
+
+
+def v_cint_expandtabs(v):
+    return "a\tb".expandtabs(v)
+
+
+def v_cint_sorted(v):
+    return sorted([1, 3, 2], reverse=v)
+
+
+def v_cint_sort(v):
+    xs = [1, 3, 2]
+    xs.sort(reverse=v)
+    return xs
+
+
 CASES = [
     (v_index_obj, (Color.RED,)), (v_index_obj, (Color.GREEN,)),
     (v_index_obj_only, (Idx(1),)), (v_index_obj_only, (Idx(2),)),
@@ -225,6 +250,10 @@ CASES = [
     (v_slice_step, ("abc", "a")), (v_slice_step, ([1, 2], 1.5)), (v_slice_step, ((1,), Idx(-1))),
     # format()'s Argument Clinic names None "None", not "NoneType"
     (v_format_none, (1,)), (v_format_none, ("a",)),
+] + [(f, (v,)) for f in (v_cint_splitlines, v_cint_keepends, v_cint_expandtabs, v_cint_sorted,
+                         v_cint_sort)
+     for v in (2 ** 31, -2 ** 31 - 1, 2 ** 63 - 1, -2 ** 63, 2 ** 64, -2 ** 31, 3, Color.GREEN,
+               Idx(1), 1.5, None)] + [
     (v_ident, (b"ab",)), (v_ident, (b"",)), (v_isstr, (b"x",)), (v_isstr, ("x",)),
     (v_bytes_ops, (b"ab", b"b")), (v_bytes_global, (b"-",)), (v_bytes_in_list, ([b"p", b"q"],)),
     (v_repr, (b"q'",)),

@@ -370,7 +370,8 @@ end
 -- numpy's integers, any class defining it: its int (a Lua integer, or a
 -- Python int past 64 bits), __index__'s own error raised; v itself otherwise
 -- (the caller's TypeError names it). Only ever asked of a userdata.
-local function asindex(v)
+-- (rt.asindex, not a local: the chunk's main function is near Lua's 200 locals)
+function rt.asindex(v)
     if type(v) == "userdata" and rt.H ~= nil then
         local r = rt.H("index?", v)
         if r ~= nil then
@@ -379,7 +380,6 @@ local function asindex(v)
     end
     return v
 end
-rt.asindex = asindex
 
 -- & | ^ - with a dict view: CPython's view set operations (iteration order of
 -- either side, NotImplemented dances) are not reproduced: refuse
@@ -1717,7 +1717,7 @@ end
 local function index_of(i, what)
     local x = num(i)
     if x == nil or mtype(x) ~= "integer" then
-        local v = asindex(i)
+        local v = rt.asindex(i)
         if mtype(v) == "integer" then
             return v
         elseif pyint(v) then
@@ -1839,7 +1839,7 @@ end
 -- clamped, anything but an int TypeError (msg: CPython's for the caller)
 local function slice_bound(v, msg)
     if type(v) == "userdata" then
-        v = asindex(v)
+        v = rt.asindex(v)
     end
     v = num(clamp_big(v))
     if v == nil or mtype(v) ~= "integer" then
@@ -2107,7 +2107,7 @@ end
 local function range_int(v)
     local x = num(v)
     if x == nil or mtype(x) ~= "integer" then
-        x = asindex(v)
+        x = rt.asindex(v)
         if mtype(x) == "integer" then
             return x
         elseif pyint(x) then
@@ -2399,7 +2399,7 @@ B.round = function(v, nd)
             end
             throw("TypeError", sformat("type %s doesn't define __round__ method", tname(v)))
         end
-        nd = asindex(nd)
+        nd = rt.asindex(nd)
         if pyint(nd) then
             return bigcall("round", v, nd)         -- ndigits past 64 bits
         end
@@ -2613,7 +2613,7 @@ B.enumerate = function(v, ...)
     -- start (None is not "absent") is checked before the iterable, as CPython
     local i = 0
     if select("#", ...) > 0 then
-        i = asindex((...))
+        i = rt.asindex((...))
     end
     if mtype(num(i)) ~= "integer" then
         throw("TypeError", sformat("'%s' object cannot be interpreted as an integer", tname(i)))
@@ -2781,12 +2781,25 @@ local function sort_list(r, key, reverse)
     end
 end
 
-local function reverse_flag(v)
-    local x = num(asindex(v))
+-- A C int argument (CPython's _PyLong_AsInt: sort's reverse, splitlines'
+-- keepends, expandtabs' tabsize): an index within 32 bits (not a local: the
+-- chunk's main function is near Lua's 200 locals)
+function rt.need_cint(v)
+    local i = rt.asindex(v)
+    local x = num(i)
     if x == nil or mtype(x) ~= "integer" then
+        if pyint(i) then
+            throw("OverflowError", "Python int too large to convert to C int")
+        end
         throw("TypeError", sformat("'%s' object cannot be interpreted as an integer", tname(v)))
+    elseif x < -0x80000000 or x > 0x7fffffff then
+        throw("OverflowError", "Python int too large to convert to C int")
     end
-    return x ~= 0
+    return x
+end
+
+local function reverse_flag(v)
+    return rt.need_cint(v) ~= 0
 end
 
 B.sorted = function(...)
@@ -3294,7 +3307,7 @@ function M.str.replace(s, old, new, ...)
                                 or "replace() argument 2 must be str, not %s")
     local left = -1                 -- replacements left (negative: all)
     if select("#", ...) > 0 then    -- a count, None included (TypeError)
-        local count = asindex((...))
+        local count = rt.asindex((...))
         if pyint(count) then                -- an int past 64 bits: not clamped here
             throw("OverflowError", "Python int too large to convert to C ssize_t")
         end
