@@ -1795,7 +1795,7 @@ class ObjGen:
                            ("['1', '2']", "a", "t", "d", "sorted(s)", "w")),
                        "count('a')", "title()", "partition(',')", "index('l')",
                        "encode()", "center(9, '*')", "format(a)", "isalpha()",
-                       "zfill(n % 8)", "rsplit(',', 1)", "zfill(n)", "split(',', n)",
+                       "zfill(n % 8)", "rsplit(',', 1)", "zfill(min(n, 9))", "split(',', n)",
                        "replace('a', 'Z', x)", "find('x', n)", "rjust(x, '.')",
                        "splitlines(x)", "expandtabs(n)"))
         return ["out.append(w.%s)" % m]
