@@ -154,6 +154,11 @@ CASES = [
     " setmetatable({}, {__sub = function(a, b) return 'mm' end}))",
     "local mt = getmetatable('')\n return pcall(function() return mt.__mul('a', {}) end)",
     "local mt = getmetatable('')\n return pcall(function() return mt.__mod(5.5, '2') end)",
+    # math.log(x, 10) of a negative x is glibc's log10: a positive NaN (the
+    # sign shows in tostring), as math.log10's; log and log2 give -nan
+    "local x = -1 return tostring(math.log(x, 10)), tostring(math.log(-1/0, 10)),"
+    " tostring(math.log(x, 2)), tostring(math.log(x)), tostring(math.log(x, 3)),"
+    " tostring(math.log(0/0, 10)), tostring(math.log(-(0/0), 10)), math.log(-0.0, 10)",
 ]
 
 

@@ -33,3 +33,30 @@ def test_range_slice_step_zero(both):
     f, lf = both
     with pytest.raises(ValueError, match="slice step cannot be zero"):
         lf(0, 10, 1, None, None, 0)
+
+
+BIG = '''
+def big_range(n):
+    return len(range(n))
+
+def big_for(n):
+    return [i for i in range(n, n + 2)]
+'''
+
+
+@pytest.mark.parametrize("name", ["big_range", "big_for"])
+@pytest.mark.parametrize("n", [2 ** 64, -2 ** 70])
+def test_range_of_int_past_64_bits_is_refused(name, n):
+    """range() of an int past 64 bits: a refusal at run time, where it raised
+    TypeError ("'int' object cannot be interpreted as an integer") until the
+    twenty-fourth fuzzing session while CPython gives a range."""
+    linecache.cache["<rbig>"] = (len(BIG), None, BIG.splitlines(True), "<rbig>")
+    ns = {}
+    exec(compile(BIG, "<rbig>", "exec"), ns)
+    f = ns[name]
+    try:
+        f(n)        # CPython answers (len of range(2 ** 64): OverflowError)
+    except OverflowError:
+        pass
+    with pytest.raises(NotImplementedError, match="range.. of an int past 64 bits"):
+        tandem.LuaRuntime().translate(f)(n)

@@ -179,7 +179,81 @@ def v_sort_key_raises(xs0):
     return None
 
 
+class Idx:
+    """An object with __index__ only (as numpy's integers are to Python)."""
+
+    def __init__(self, v):
+        self.v = v
+
+    def __index__(self):
+        return self.v
+
+
+# An IntEnum member, an int subclass's instance or an object with __index__ as
+# an index (a Python object in translated code): until the twenty-fourth
+# fuzzing session (xlate_fuzz probes) `"abc"[Color.RED]` raised IndexError
+# ("cannot fit 'int' ..."), a slice bound, range(), zfill's width, split's
+# maxsplit, round's ndigits or enumerate's start TypeError, where CPython
+# takes its __index__.
+def v_index_obj(i):
+    lst, s, t = [10, 20, 30, 40], "abcd", (1, 2, 3)
+    return (lst[i], s[i], t[-i], lst[i:], s[:i], lst[::i], t[i:i + 1], list(range(i)),
+            list(range(i, 2 * i + 1)), s.zfill(i + 4), "a,b,c".split(",", i),
+            round(2.567, i), list(enumerate("xy", i)), "aaa".replace("a", "b", i),
+            "abcabc".find("c", i), [1, 2, 3].pop(i), range(10)[i], range(10)[i:])
+
+
+def v_index_obj_only(i):
+    lst, s = [10, 20, 30, 40], "abcd"
+    return (lst[i], s[i], s[i:], lst[:i], lst[::i], list(range(i)), s.zfill(i),
+            "a,b,c".split(",", i), round(2.567, i), list(enumerate("xy", i)),
+            "aaa".replace("a", "b", i), sorted([2, 1, 3], reverse=i))
+
+
+def v_slice_step(x, step):
+    return x[::step]
+
+
+def v_format_none(v):
+    return format(v, None)
+
+
+# C int arguments (_PyLong_AsInt): past 32 bits an OverflowError ("... to C
+# int"), where translated code took any 64-bit int (xlate_fuzz --objects
+# seed 1100: `w.splitlines(x)` with x = -2**63 answered)
+def v_cint_splitlines(v):
+    return "a\nb".splitlines(v)
+
+
+def v_cint_keepends(v):
+    return "a\rb".splitlines(keepends=v)
+
+
+def v_cint_expandtabs(v):
+    return "a\tb".expandtabs(v)
+
+
+def v_cint_sorted(v):
+    return sorted([1, 3, 2], reverse=v)
+
+
+def v_cint_sort(v):
+    xs = [1, 3, 2]
+    xs.sort(reverse=v)
+    return xs
+
+
 CASES = [
+    (v_index_obj, (Color.RED,)), (v_index_obj, (Color.GREEN,)),
+    (v_index_obj_only, (Idx(1),)), (v_index_obj_only, (Idx(2),)),
+    # a step that is no index: CPython's slice message, not an index's
+    (v_slice_step, ("abc", "a")), (v_slice_step, ([1, 2], 1.5)), (v_slice_step, ((1,), Idx(-1))),
+    # format()'s Argument Clinic names None "None", not "NoneType"
+    (v_format_none, (1,)), (v_format_none, ("a",)),
+] + [(f, (v,)) for f in (v_cint_splitlines, v_cint_keepends, v_cint_expandtabs, v_cint_sorted,
+                         v_cint_sort)
+     for v in (2 ** 31, -2 ** 31 - 1, 2 ** 63 - 1, -2 ** 63, 2 ** 64, -2 ** 31, 3, Color.GREEN,
+               Idx(1), 1.5, None)] + [
     (v_ident, (b"ab",)), (v_ident, (b"",)), (v_isstr, (b"x",)), (v_isstr, ("x",)),
     (v_bytes_ops, (b"ab", b"b")), (v_bytes_global, (b"-",)), (v_bytes_in_list, ([b"p", b"q"],)),
     (v_repr, (b"q'",)),

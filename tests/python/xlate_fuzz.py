@@ -20,6 +20,7 @@ tests/python/test_translate_fuzz.py runs a fixed, seeded sample in make test.
 """
 from __future__ import annotations
 
+import enum
 import linecache
 import random
 import re
@@ -86,10 +87,12 @@ class Gen:
         if k == 13:     # builtins of two arguments
             fn = r.choice(["max", "min", "divmod", "round", "isinstance", "pow", "zip",
                            "enumerate"])
-            # (pow's exponent never an argument: CPython's pow(2**62, 2**62) never ends)
+            # (pow's exponent never an argument: CPython's pow(2**62, 2**62) never ends;
+            # nor round's ndigits: round(2**62, -2**62) computes 10**(2**62))
             return "%s(%s, %s)" % (fn, self.expr(depth + 1),
                                    r.choice(["int", "str", "1", "2", "-1", "(int, str)"]
-                                            + (["x", "y"] if fn != "pow" else [])))
+                                            + (["x", "y"] if fn not in ("pow", "round")
+                                               else [])))
         if k == 14:     # dict and list methods with results
             return "(%s).%s" % (r.choice(DICTS + ["x", "y"]),
                                 r.choice(["get(%s)" % self.expr(depth + 1), "keys()",
@@ -1551,9 +1554,37 @@ class Old(Rec):
     def __bool__(self):
         return self.x != 0
 
+class Lvl(enum.IntEnum):
+    """An int subclass's instances (a Python object in translated code) as
+    ints: indices, slice bounds, range() arguments, counts (n and o.x of the
+    last factory)."""
+    ONE = 1
+    TWO = 2
 
-# the parameters: a list, d dict, t tuple, s set, w str, n int, x float/bool/None,
-# o an object (o.peer another one or None)
+
+class Ix:
+    """An object that is an index by __index__ alone (as numpy's integers),
+    equal by its value (the two runs' objects are different ones)."""
+
+    def __init__(self, v):
+        self.v = v
+
+    def __index__(self):
+        return self.v
+
+    def __eq__(self, other):
+        return isinstance(other, Ix) and other.v == self.v
+
+    def __hash__(self):
+        return hash(self.v)
+
+    def __repr__(self):
+        return "Ix(%d)" % self.v
+
+
+# the parameters: a list, d dict, t tuple, s set, w str, n int (an IntEnum
+# member in the last factory), x float/bool/None (an Ix in the last), o an
+# object (o.peer another one or None)
 OBJ_PARAMS = "a, d, t, s, w, n, x, o"
 OBJ_ARGS = (
     lambda: ([3, 1, 2], {"a": 1, "b": 2}, (1, "x", None), {1, 2, 3}, "abc", 2 ** 70, 1.5,
@@ -1573,6 +1604,8 @@ OBJ_ARGS = (
     lambda: ([Seq(2, "b"), Seq(-1, "a", [3]), Seq(2, "c")], {"r": Rec(0), "s": Seq(1), "l": [Rec(2)]},
              (Rec(1, "t"), [Seq(0)], Old(0, "old", [1])), {"e", 9, (1, 2)}, "x,y", 1, False,
              Seq(3, "w", [Seq(1), Seq(0, "z")], Rec(4, "peer", [[1], [2, 3]]))),
+    lambda: ([5, 6, 7, 8], {"a": 1, 2: "b"}, ("p", "q", "r"), {3, 4}, "wxyz", Lvl.TWO, Ix(1),
+             Rec(Lvl.ONE, "lv", [1, 2], Rec(Ix(2), "ix"))),
 )
 
 OBJ_EXCS = ("(IndexError, KeyError, AttributeError, TypeError, ValueError)",
@@ -1600,7 +1633,8 @@ class ObjGen:
 
     def idx(self):
         return self.pick(("0", "1", "-1", "2", "-2", "3", "5", "-6", "len(a) - 1", "n % 3",
-                          "-len(a)", "True", "len(t) // 2", "o.x % 4", "2 ** 70"))
+                          "-len(a)", "True", "len(t) // 2", "o.x % 4", "2 ** 70", "n", "x",
+                          "o.x"))
 
     def key(self):
         return self.pick(("'a'", "'b'", "'k'", "'z'", "'x'", "1", "2", "w", "n", "1.0", "True",
@@ -1651,8 +1685,9 @@ class ObjGen:
         return ["out.append(o.items[%s])" % self.idx()]
 
     def s_slice(self):
-        b = lambda: self.pick(("", "", "1", "-1", "2", "-3", "n", "len(a)", "x and 1"))
-        st = self.pick(("", "", ":2", ":-1", ":-2", ":0"))
+        b = lambda: self.pick(("", "", "1", "-1", "2", "-3", "n", "len(a)", "x and 1", "x",
+                               "o.x"))
+        st = self.pick(("", "", ":2", ":-1", ":-2", ":0", ":n", ":x"))
         tgt = self.pick(("a", "t", "w", "o.items", "o"))
         k = self.r.randint(0, 4)
         if k <= 2:
@@ -1760,7 +1795,9 @@ class ObjGen:
                            ("['1', '2']", "a", "t", "d", "sorted(s)", "w")),
                        "count('a')", "title()", "partition(',')", "index('l')",
                        "encode()", "center(9, '*')", "format(a)", "isalpha()",
-                       "zfill(n % 8)", "rsplit(',', 1)"))
+                       "zfill(n % 8)", "rsplit(',', 1)", "zfill(min(n, 9))", "split(',', n)",
+                       "replace('a', 'Z', x)", "find('x', n)", "rjust(x, '.')",
+                       "splitlines(x)", "expandtabs(n)"))
         return ["out.append(w.%s)" % m]
 
     def s_mutate(self):

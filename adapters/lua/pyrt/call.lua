@@ -546,6 +546,7 @@ do
     end
 
     local function need_index(v)
+        v = rt.asindex(v)
         if pyint(v) then
             throw("OverflowError", "Python int too large to convert to C ssize_t")
         end

@@ -365,6 +365,22 @@ local function pyint(v)
     return type(v) == "userdata" and rt.H ~= nil and rt.H("isinstance", v, "int")
 end
 
+-- v as an index (CPython's PyNumber_Index) when it is a Python object whose
+-- type has __index__ -- an int subclass's instance (an IntEnum member),
+-- numpy's integers, any class defining it: its int (a Lua integer, or a
+-- Python int past 64 bits), __index__'s own error raised; v itself otherwise
+-- (the caller's TypeError names it). Only ever asked of a userdata.
+-- (rt.asindex, not a local: the chunk's main function is near Lua's 200 locals)
+function rt.asindex(v)
+    if type(v) == "userdata" and rt.H ~= nil then
+        local r = rt.H("index?", v)
+        if r ~= nil then
+            return r
+        end
+    end
+    return v
+end
+
 -- & | ^ - with a dict view: CPython's view set operations (iteration order of
 -- either side, NotImplemented dances) are not reproduced: refuse
 local function viewop(op, a, b)
@@ -1701,8 +1717,11 @@ end
 local function index_of(i, what)
     local x = num(i)
     if x == nil or mtype(x) ~= "integer" then
-        if pyint(i) then
-            throw("IndexError", "cannot fit 'int' into an index-sized integer")
+        local v = rt.asindex(i)
+        if mtype(v) == "integer" then
+            return v
+        elseif pyint(v) then
+            throw("IndexError", sformat("cannot fit '%s' into an index-sized integer", tname(i)))
         end
         if what == "string" then
             throw("TypeError", sformat("string indices must be integers, not '%s'", tname(i)))
@@ -1819,6 +1838,9 @@ end
 -- A slice bound (a start, a stop) as a Lua integer: a Python int past 64 bits
 -- clamped, anything but an int TypeError (msg: CPython's for the caller)
 local function slice_bound(v, msg)
+    if type(v) == "userdata" then
+        v = rt.asindex(v)
+    end
     v = num(clamp_big(v))
     if v == nil or mtype(v) ~= "integer" then
         throw("TypeError", msg)
@@ -1843,7 +1865,7 @@ local function slice_indices(n, lo, hi, step)
     if step == nil then
         step = 1
     else
-        step = index_of(clamp_big(step), "slice")
+        step = slice_bound(step, SLICE_MSG)
         if step == 0 then
             throw("ValueError", "slice step cannot be zero")
         elseif step < -MAXI then
@@ -2085,6 +2107,12 @@ end
 local function range_int(v)
     local x = num(v)
     if x == nil or mtype(x) ~= "integer" then
+        x = rt.asindex(v)
+        if mtype(x) == "integer" then
+            return x
+        elseif pyint(x) then
+            throw("NotImplementedError", "range() of an int past 64 bits (tandem translation)")
+        end
         throw("TypeError", sformat("'%s' object cannot be interpreted as an integer",
                                    tname(v)))
     end
@@ -2371,6 +2399,7 @@ B.round = function(v, nd)
             end
             throw("TypeError", sformat("type %s doesn't define __round__ method", tname(v)))
         end
+        nd = rt.asindex(nd)
         if pyint(nd) then
             return bigcall("round", v, nd)         -- ndigits past 64 bits
         end
@@ -2584,7 +2613,7 @@ B.enumerate = function(v, ...)
     -- start (None is not "absent") is checked before the iterable, as CPython
     local i = 0
     if select("#", ...) > 0 then
-        i = ...
+        i = rt.asindex((...))
     end
     if mtype(num(i)) ~= "integer" then
         throw("TypeError", sformat("'%s' object cannot be interpreted as an integer", tname(i)))
@@ -2752,12 +2781,25 @@ local function sort_list(r, key, reverse)
     end
 end
 
-local function reverse_flag(v)
-    local x = num(v)
+-- A C int argument (CPython's _PyLong_AsInt: sort's reverse, splitlines'
+-- keepends, expandtabs' tabsize): an index within 32 bits (not a local: the
+-- chunk's main function is near Lua's 200 locals)
+function rt.need_cint(v)
+    local i = rt.asindex(v)
+    local x = num(i)
     if x == nil or mtype(x) ~= "integer" then
+        if pyint(i) then
+            throw("OverflowError", "Python int too large to convert to C int")
+        end
         throw("TypeError", sformat("'%s' object cannot be interpreted as an integer", tname(v)))
+    elseif x < -0x80000000 or x > 0x7fffffff then
+        throw("OverflowError", "Python int too large to convert to C int")
     end
-    return x ~= 0
+    return x
+end
+
+local function reverse_flag(v)
+    return rt.need_cint(v) ~= 0
 end
 
 B.sorted = function(...)
@@ -3265,7 +3307,7 @@ function M.str.replace(s, old, new, ...)
                                 or "replace() argument 2 must be str, not %s")
     local left = -1                 -- replacements left (negative: all)
     if select("#", ...) > 0 then    -- a count, None included (TypeError)
-        local count = ...
+        local count = rt.asindex((...))
         if pyint(count) then                -- an int past 64 bits: not clamped here
             throw("OverflowError", "Python int too large to convert to C ssize_t")
         end

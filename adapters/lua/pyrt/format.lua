@@ -665,7 +665,9 @@ do
             spec = ""
         end
         if type(spec) ~= "string" then
-            throw("TypeError", sformat("format() argument 2 must be str, not %s", tname(spec)))
+            -- (Argument Clinic's message names None "None")
+            throw("TypeError", sformat("format() argument 2 must be str, not %s",
+                                       spec == nil and "None" or tname(spec)))
         end
         return format_value(v, spec)
     end

@@ -277,7 +277,7 @@ do
     end
     function S.splitlines(s, ...)
         local a = rt.args_of("splitlines", 1, { keepends = 1 }, ...)
-        local keep = a.n >= 1 and ssize(a[1]) ~= 0
+        local keep = a.n >= 1 and rt.need_cint(a[1]) ~= 0
         local r, i, at = newlist(), 1, 1
         while true do
             local p = sfind(s, "[\10-\13\28-\30\194\226]", at)
@@ -302,7 +302,7 @@ do
     -- ---- expandtabs(tabsize=8) --------------------------------------------------------------
     function S.expandtabs(s, ...)
         local a = rt.args_of("expandtabs", 1, { tabsize = 1 }, ...)
-        local size = a.n >= 1 and ssize(a[1]) or 8
+        local size = a.n >= 1 and rt.need_cint(a[1]) or 8
         if not sfind(s, "\t", 1, true) then
             return s
         end

@@ -1633,6 +1633,8 @@ _PURE_OPS: Dict[str, Any] = {
     "len": len, "getitem": lambda o, k: o[k], "setitem": _setitem, "delitem": _delitem,
     "slice": lambda o, *a: o[slice(*a[:3])],
     "tname": lambda o: type(o).__name__, "isinstance": _isinstance,
+    # a Python object as an index (pyrt's rt.asindex): None when its type has no __index__
+    "index?": lambda o: operator.index(o) if hasattr(type(o), "__index__") else None,
     "truth": bool, "repr": repr, "str": str, "hash": hash, "range": range,
     "iter": iter, "next": lambda it: next(it, _MISSING), "missing": lambda: _MISSING,
     "unpackiter": _unpackiter,

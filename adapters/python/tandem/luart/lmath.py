@@ -167,6 +167,8 @@ def m_log(x=NA, base=None, *_):
     if base == 10:
         if x > 0 and x != math.inf:
             return math.log10(x)
+        if x < 0:               # glibc's log10 (lmathlib calls it): a positive NaN
+            return _PNAN
         return _clog(x)
     b = _clog(float(base))
     a = _clog(x)
