@@ -5,6 +5,7 @@ fresh arguments and compares the result or exception and the log of what
 the context managers saw (a traceback as its type: translated code's
 traceback holds its own frames). It was a TranslationError ("'with'")."""
 
+import array
 import threading
 
 import pytest
@@ -149,13 +150,18 @@ def gen_closed(log):
     return out, log
 '''
 
+# (a Lua table's proxy: a type of tandem's own, its tp_name "tandem._LuaTable")
+_LUA = tandem.LuaRuntime()
+
 CASES = [
     ("basic", lambda: ([],)), ("raising", lambda: ([],)), ("suppressed", lambda: ([],)),
     ("suppressed_python_error", lambda: ([], {})), ("returning", lambda: ([],)),
     ("breaking", lambda: ([],)), ("two", lambda: ([],)), ("nested_suppress", lambda: ([],)),
     ("exit_raises", lambda: ([],)), ("exit_raises_clean", lambda: ([],)),
     ("not_cm", lambda: (1,)), ("not_cm", lambda: ([],)), ("not_cm", lambda: (None,)),
-    ("not_cm", lambda: ("s",)), ("no_exit", lambda: ()), ("bad_enter", lambda: ([],)),
+    ("not_cm", lambda: ("s",)), ("not_cm", lambda: (iter([]),)),
+    ("not_cm", lambda: (array.array("i"),)), ("not_cm", lambda: (_LUA.table(),)),
+    ("no_exit", lambda: ()), ("bad_enter", lambda: ([],)),
     ("unpack_fail", lambda: ([],)), ("target_item", lambda: ([], {})),
     ("use_gen", lambda: ([], 2)), ("use_gen", lambda: ([], 0)),
     ("use_lock", lambda: (threading.Lock(), [])), ("gen_closed", lambda: ([],)),
@@ -169,12 +175,18 @@ def ns():
 
 @pytest.fixture(scope="module")
 def lua():
-    return tandem.LuaRuntime()
+    return _LUA
+
+
+_LOCK = type(threading.Lock())
 
 
 def _plain(args):
-    """The arguments as comparable values (a lock as its state)."""
-    return [("lock", a.locked()) if hasattr(a, "locked") else a for a in args]
+    """The arguments as comparable values (a lock as its state, a Lua
+    table as its Lua type)."""
+    return [("lock", a.locked()) if type(a) is _LOCK else
+            ("lua", tandem.lua_type(a)) if tandem.lua_type(a) is not None else a
+            for a in args]
 
 
 @pytest.mark.parametrize("i", range(len(CASES)), ids=["%s%d" % (c[0], i)

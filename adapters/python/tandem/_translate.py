@@ -1676,24 +1676,18 @@ def _with_exc(clsname: str, filename: str, line: int, func: str, *args: Any) -> 
     return exc
 
 
-def _tp_name(t: type) -> str:
-    """CPython's tp_name of t: a class's name, a static type's module.name."""
-    if t.__flags__ & (1 << 9) or t.__module__ == "builtins":     # Py_TPFLAGS_HEAPTYPE
-        return t.__name__
-    return "%s.%s" % (t.__module__, t.__name__)
-
-
 def _with_exit(mgr: Any) -> Any:
     """`with mgr`: __enter__ looked up, then __exit__, bound, as CPython
-    3.11's BEFORE_WITH does, with its TypeErrors."""
-    if _with_special(mgr, "__enter__") is None:
-        raise TypeError("'%.200s' object does not support the context manager protocol"
-                        % _tp_name(type(mgr)))
-    ex = _with_special(mgr, "__exit__")
-    if ex is None:
-        raise TypeError("'%.200s' object does not support the context manager protocol "
-                        "(missed __exit__ method)" % _tp_name(type(mgr)))
-    return ex
+    3.11's BEFORE_WITH does. When one is missing CPython's own `with`
+    gives its TypeError (its wording, the type's tp_name): it fails in
+    BEFORE_WITH, before anything is called."""
+    if _with_special(mgr, "__enter__") is not None:
+        ex = _with_special(mgr, "__exit__")
+        if ex is not None:
+            return ex
+    with mgr:
+        pass
+    raise TypeError("%r: a context manager without __enter__ or __exit__" % (mgr,))
 
 
 _imports: Dict[Tuple[str, str, int], Tuple[types.CodeType, List[str]]] = {}
