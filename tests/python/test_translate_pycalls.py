@@ -54,9 +54,9 @@ def reads(box, n):
     return (box.total(xs), box.total_kw(xs, scale=2), heapq.nsmallest(2, xs),
             bisect.bisect(xs, 2), json.dumps({"a": xs, "b": (1, [2])}), xs)
 
-def heap_push(n):
+def insort(n):
     h = [5, 9]
-    heapq.heappush(h, n)
+    bisect.insort(h, n)     # (heapq's functions run natively: test_translate_heapq.py)
     return h
 
 def grows(box):
@@ -122,7 +122,7 @@ def test_read_only_callees_give_cpythons_answer(lua, n):
 
 
 @pytest.mark.parametrize("name,args,what", [
-    ("heap_push", lambda: (1,), "changed a list"),
+    ("insort", lambda: (1,), "changed a list"),
     ("grows", lambda: (Box(),), "changed a list"),
     ("keeps", lambda: (Box(),), "kept a list"),
     ("grows_inner", lambda: (Box(),), "changed a list"),

@@ -164,6 +164,12 @@ do
         end },
     }
 
+    -- heapq's functions on lists of translated code (pyrt/pyheapq.lua): a
+    -- fourth field checks the arguments instead of "numbers only"
+    for name, nat in pairs(rt.NATIVE_HEAPQ) do
+        NATIVE[name] = nat
+    end
+
     -- The native version of a Python callable f (a proxy), nil if none: the
     -- genuine math functions' proxies, asked of the host once per runtime
     -- (a proxy stands for one object while it lives, and this table keeps
@@ -196,6 +202,12 @@ do
         if n < nat[1] or n > nat[2] then
             return FALLBACK
         end
+        if nat[4] then
+            if not nat[4](...) then
+                return FALLBACK
+            end
+            return nat[3](...)
+        end
         for i = 1, n do
             local t = type((select(i, ...)))
             if t ~= "number" and t ~= "boolean" then
@@ -214,7 +226,7 @@ do
         local w = wraps[f]
         if w == nil then
             local nat = natfn(f)
-            if nat and nat[1] == 1 and nat[2] == 1 then
+            if nat and nat[1] == 1 and nat[2] == 1 and not nat[4] then
                 -- called with one argument only (rt.modfast)
                 local fn = nat[3]
                 w = function(x)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 import collections.abc
 import functools
+import heapq
 import builtins
 import inspect
 import math
@@ -1490,6 +1491,11 @@ _NATIVE_MATH: Dict[str, Any] = {
         "log2", "log10", "log", "fmod", "isnan", "isinf", "isfinite", "degrees", "radians",
         "trunc"))
     if isinstance(f, types.BuiltinFunctionType) and f.__module__ == "math" and f.__name__ == n}
+# and heapq's C functions (pyrt/pyheapq.lua), when _heapq is there
+_NATIVE_MATH.update(
+    ("heapq." + n, f) for n, f in ((n, getattr(heapq, n, None)) for n in (
+        "heappush", "heappop", "heapreplace", "heappushpop", "heapify"))
+    if isinstance(f, types.BuiltinFunctionType) and f.__module__ == "_heapq")
 
 
 def _keyinfo(o: Any) -> Any:
