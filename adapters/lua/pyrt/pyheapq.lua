@@ -66,8 +66,13 @@ do
     local function list(h)
         return type(h) == "table" and getmetatable(h) == LIST
     end
-    local function first_list(h)
-        return list(h)
+
+    -- the top item given back, x put in its place and sifted (0-based 0)
+    local function replace_top(h, x)
+        local r = h[1]
+        h[1] = x
+        siftup(h, 0)
+        return r
     end
 
     local function empty()
@@ -100,7 +105,7 @@ do
             h[n] = x
             siftdown(h, 0, n - 1)
             return nil
-        end, first_list },
+        end, list },
         ["heapq.heappop"] = { 1, 1, function(h)
             local n = h.n
             if n == 0 then
@@ -112,33 +117,23 @@ do
             if n == 1 then
                 return last
             end
-            local r = h[1]
-            h[1] = last
-            siftup(h, 0)
-            return r
-        end, first_list },
+            return replace_top(h, last)
+        end, list },
         ["heapq.heapreplace"] = { 2, 2, function(h, x)
             if h.n == 0 then
                 empty()
             end
-            local r = h[1]
-            h[1] = x
-            siftup(h, 0)
-            return r
-        end, first_list },
+            return replace_top(h, x)
+        end, list },
         ["heapq.heappushpop"] = { 2, 2, function(h, x)
             if h.n == 0 then
                 return x
             end
-            local top = h[1]
-            if not less(h, top, x, h.n) then
+            if not less(h, h[1], x, h.n) then
                 return x
             end
-            local r = h[1]
-            h[1] = x
-            siftup(h, 0)
-            return r
-        end, first_list },
+            return replace_top(h, x)    -- (h[1] read again after `<`, as C does)
+        end, list },
         ["heapq.heapify"] = { 1, 1, function(h)
             for i = (h.n >> 1) - 1, 0, -1 do
                 siftup(h, i)
