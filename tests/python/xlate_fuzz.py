@@ -2238,14 +2238,20 @@ def run(n: int, seed: int, lua: Any = None, verbose: bool = True,
                     _agree(native, translated, stmts, _unaddr):
                 stats["same"] += 1
                 continue
-            msg = "%s\nargs %r\n  CPython:    %r\n  translated: %r\n" % (src, args, native,
-                                                                          translated)
-            bad.append(msg)
-            if verbose:
-                print(msg)
+            _difference(bad, verbose, src, args, native, translated)
     if verbose:
         print(stats, "differences:", len(bad))
     return bad
+
+
+def _difference(bad: List[str], verbose: bool, src: str, args: Any, native: Any,
+                translated: Any) -> None:
+    """A program whose translation answered otherwise: kept in bad, and
+    printed when verbose."""
+    msg = "%s\nargs %r\n  CPython:    %r\n  translated: %r\n" % (src, args, native, translated)
+    bad.append(msg)
+    if verbose:
+        print(msg)
 
 
 def _run_objects(n: int, seed: int, lua: Any, rng: random.Random,
@@ -2277,11 +2283,7 @@ def _run_objects(n: int, seed: int, lua: Any, rng: random.Random,
             if obj_agree(native, translated):
                 stats["same"] += 1
                 continue
-            msg = "%s\nargs %r\n  CPython:    %r\n  translated: %r\n" % (src, factory(), native,
-                                                                          translated)
-            bad.append(msg)
-            if verbose:
-                print(msg)
+            _difference(bad, verbose, src, factory(), native, translated)
     if verbose:
         print(stats, "differences:", len(bad))
     return bad
