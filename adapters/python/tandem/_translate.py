@@ -301,6 +301,14 @@ def _globals_lookup(g: Dict[str, Any]) -> Any:
     return lambda n: _global_cleanup(g.get(n))
 
 
+def _bound_names(s: Any) -> List[str]:
+    """The names an import statement binds, in order: `import a.b` binds
+    a, `import a.b as x` x, `from m import y as z` z."""
+    if isinstance(s, ast.Import):
+        return [a.asname or a.name.split(".")[0] for a in s.names]
+    return [a.asname or a.name for a in s.names]
+
+
 def _import_name(s: ast.ImportFrom) -> str:
     """The hidden local holding the values of `from m import a, b`."""
     return "_tdm_import%d" % s.lineno
@@ -325,11 +333,9 @@ def _scope_names(body: List[ast.stmt]) -> Tuple[Set[str], Set[str]]:
             assigned.update(_slice_aug_names(node))
         elif isinstance(node, ast.Assign) and len(node.targets) > 1:
             assigned.add(_chain_name(node))
-        elif isinstance(node, ast.Import):
-            assigned.update(a.asname or a.name.split(".")[0] for a in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            assigned.update(a.asname or a.name for a in node.names)
-            if len(node.names) > 1:
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            assigned.update(_bound_names(node))
+            if isinstance(node, ast.ImportFrom) and len(node.names) > 1:
                 assigned.add(_import_name(node))
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             assigned.add(node.name)
@@ -731,8 +737,7 @@ class _FuncTranslator:
         L = s.lineno
         if isinstance(s, ast.Import):
             out = []
-            for a in s.names:
-                name = a.asname or a.name.split(".")[0]
+            for a, name in zip(s.names, _bound_names(s)):
                 text = "import %s%s" % (a.name, " as %s" % a.asname if a.asname else "")
                 out.append("(assign %d %s (import %s %d))" % (
                     L, self.target(ast.Name(id=name, ctx=ast.Store())), quote(text), L))
@@ -741,7 +746,7 @@ class _FuncTranslator:
             raise self.refuse(s, "'from ... import *'")
         text = "from %s%s import %s" % ("." * s.level, s.module or "", ", ".join(
             a.name + (" as %s" % a.asname if a.asname else "") for a in s.names))
-        names = [a.asname or a.name for a in s.names]
+        names = _bound_names(s)
         if len(names) == 1:
             return "(assign %d %s (import %s %d))" % (
                 L, self.target(ast.Name(id=names[0], ctx=ast.Store())), quote(text), L)
@@ -1710,10 +1715,7 @@ def _import(fn: Any, text: str, line: int) -> Any:
     got = _imports.get(key)
     if got is None:
         code = compile("\n" * (line - 1) + text, filename, "exec")
-        tree = ast.parse(text).body[0]
-        names = [a.asname or (a.name.split(".")[0] if isinstance(tree, ast.Import) else a.name)
-                 for a in tree.names]       # type: ignore[attr-defined]
-        got = _imports[key] = (code, names)
+        got = _imports[key] = (code, _bound_names(ast.parse(text).body[0]))
     code, names = got
     ns: Dict[str, Any] = {}
     exec(code, fn.__globals__, ns)
