@@ -1239,6 +1239,35 @@ def test_source_from_linecache(lua, tmp_path):
     assert lf(20) == 41
 
 
+def test_source_of_a_renamed_function(lua):
+    # functools.total_ordering renames _gt_from_lt to __gt__: the definition
+    # is found by its code's name, not by __name__
+    import functools
+    import linecache
+    src = ("def helper(a, b):\n    return a + b\n\n"
+           "def renamed(a, b):\n    return helper(b, a) * 2\n")
+    name = "<tandem-test-renamed>"
+    linecache.cache[name] = (len(src), None, src.splitlines(True), name)
+    ns = {}
+    exec(compile(src, name, "exec"), ns)
+    f = ns["renamed"]
+    f.__name__ = "helper"
+    assert lua.translate(f)("x", "y") == f("x", "y") == "yxyx"
+
+    @functools.total_ordering
+    class V:
+        def __init__(self, v):
+            self.v = v
+
+        def __lt__(self, o):
+            return self.v < o.v
+
+        def __eq__(self, o):
+            return self.v == o.v
+    gt = lua.translate(functools._gt_from_lt)
+    assert [gt(V(a), V(b)) for a, b in ((1, 2), (2, 1), (1, 1))] == [False, True, False]
+
+
 def test_long_function(lua, tmp_path):
     lines = ["def longf(x):", "    y = x"]
     for i in range(10000):

@@ -49,10 +49,11 @@ KNOWN_BUILTINS = {
     "pow", "bin", "oct", "hex",                     # pyrt/nummeth.lua
     "type", "callable", "getattr", "setattr", "hasattr", "delattr",  # pyrt/types.lua
     "range",                                        # a value too: `type(x) is range`
+    "id",                       # pyrt/types.lua (refused where CPython's caches decide)
 }
-# Builtins that read or act on the calling frame or on object identity,
-# which translated code would answer differently: refused.
-FRAME_BUILTINS = {"locals", "vars", "globals", "eval", "exec", "super", "dir", "id",
+# Builtins that read or act on the calling frame, which translated code
+# would answer differently: refused.
+FRAME_BUILTINS = {"locals", "vars", "globals", "eval", "exec", "super", "dir",
                   "breakpoint"}
 # Exception classes the runtime library knows (with Python's hierarchy).
 KNOWN_EXCEPTIONS = {
@@ -256,7 +257,7 @@ def _source_of(fn: types.FunctionType) -> Tuple[ast.FunctionDef, str]:
     ast.increment_lineno(tree, start - 1)
     for node in ast.walk(tree):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and \
-                node.name == fn.__name__:
+                node.name == code.co_name:     # (__name__ may have been changed)
             return _withlower.lower(node), filename
         if isinstance(node, ast.Lambda):
             raise TranslationError("%s:%d: lambda is not supported by the translator yet"
@@ -943,6 +944,8 @@ class _FuncTranslator:
                 self.globals_used.append(n)
             return "(global %s)" % n
         if hasattr(builtins, n):
+            if n == "id" and self.unit.standalone:
+                raise self.refuse(e, "id() in a standalone file (CPython's ids need Python)")
             if n in KNOWN_BUILTINS or n in KNOWN_EXCEPTIONS:
                 return "(builtin %s)" % n
             if self.unit.standalone or n in FRAME_BUILTINS:
@@ -1638,7 +1641,7 @@ _PURE_OPS: Dict[str, Any] = {
     "getattr": getattr,                 # a method looked up before its arguments run
     "hasattr": hasattr,
     "getattr?": lambda o, name: getattr(o, name, _MISSING),  # pyrt/types.lua
-    "setattr": setattr, "delattr": delattr, "callable": callable,
+    "setattr": setattr, "delattr": delattr, "callable": callable, "id": lambda o: _id_of(o),
     "is": lambda a, b: a is b,
     "isobj": lambda a, b: _is_objects(a, b),
     "len": len, "getitem": lambda o, k: o[k], "setitem": _setitem, "delitem": _delitem,
@@ -1722,6 +1725,30 @@ def _import(fn: Any, text: str, line: int) -> Any:
     if len(names) == 1:
         return ns[names[0]]
     return tuple(ns[n] for n in names)
+
+
+def _id_of(o: Any) -> int:
+    """id(o) for a Python object translated code holds (pyrt's B.id): refused
+    where CPython's caches and merged constants decide which object o is
+    (as _is_objects), except the values CPython always caches."""
+    t = type(o)
+    if t is tuple or t is frozenset:
+        if t is tuple and not o:
+            return id(o)
+        raise NotImplementedError("id() of a %s: which object it is, CPython's caches "
+                                  "and merged constants decide (tandem translation)"
+                                  % t.__name__)
+    if t in _CACHED:
+        # the object CPython's cache holds for the value (the bridge may
+        # have made another one: its intern table)
+        if t is int and -5 <= o <= 256:
+            return id(int(o))
+        if (t is str or t is bytes) and not o:
+            return id(t())
+        raise NotImplementedError("id() of %s %s: which object it is, CPython's caches "
+                                  "and merged constants decide (tandem translation)"
+                                  % ("an" if t is int else "a", t.__name__))
+    return id(o)
 
 
 def _is_objects(a: Any, b: Any) -> bool:
@@ -2220,7 +2247,10 @@ class _Hooks:
             v = fn.__defaults__[int(args[1])] if op == "default" else \
                 fn.__kwdefaults__[args[1]]
             for i, f in enumerate(info.funcs):
-                if v is f:
+                if v is f and i < len(info.internal):
+                    # (a function of the unit as a default is read while the
+                    # unit loads, before its Lua functions exist: then the
+                    # Python function, called through the bridge)
                     return info.internal[i]
             return v
         if op == "cell" or op == "setcell":
