@@ -86,7 +86,9 @@ def singletons(x):
     return id(None), id(True), id(False), id(x), id(0), id(256), id(-5), id(""), id(())
 
 def functions():
-    return id(reachable), id(len), id(int), id(ValueError), id(Node)
+    g = (i for i in range(2))
+    return (id(reachable), id(len), id(int), id(ValueError), id(Node), id(type(None)),
+            id(type(g)), id(range), id(type(range(3))), id(str.lower), id(list.append))
 
 def refused_int(n):
     return id(n)

@@ -510,8 +510,8 @@ do
                     refuse_id("a tuple")
                 elseif mt == rt.FROZEN then
                     refuse_id("a frozenset")
-                elseif mt == CLASS or type_name(x) ~= nil then
-                    return rt.H("id", rt.export(x))     -- a type: CPython's object
+                elseif mt == CLASS or mt == DESC or type_name(x) ~= nil then
+                    return rt.H("id", rt.export(x))     -- a type, str.lower: CPython's
                 end
             elseif t == "function" then
                 -- a translated function is the Python function it came from,
