@@ -26,7 +26,7 @@ from typing import Any, Dict, List, Optional, Set, Tuple
 
 from ._tandem import _as_object, _pure
 from . import _tandem
-from . import _frozensrc, _gencleanup, _withlower
+from . import _frozensrc, _gencleanup, _matchlower, _withlower
 
 __all__ = ["TranslationError", "translate", "translated_source"]
 
@@ -237,7 +237,7 @@ def _source_of(fn: types.FunctionType) -> Tuple[ast.FunctionDef, str]:
     filename = code.co_filename
     node = _AST_OVERRIDE.get(code)
     if node is not None:
-        return _withlower.lower(node), filename
+        return _matchlower.lower(_withlower.lower(node)), filename
     try:
         lines, start = inspect.getsourcelines(fn)
     except (OSError, TypeError) as e:
@@ -258,7 +258,7 @@ def _source_of(fn: types.FunctionType) -> Tuple[ast.FunctionDef, str]:
     for node in ast.walk(tree):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and \
                 node.name == code.co_name:     # (__name__ may have been changed)
-            return _withlower.lower(node), filename
+            return _matchlower.lower(_withlower.lower(node)), filename
         if isinstance(node, ast.Lambda):
             raise TranslationError("%s:%d: lambda is not supported by the translator yet"
                                    % (filename, node.lineno))
@@ -1642,6 +1642,9 @@ _PURE_OPS: Dict[str, Any] = {
     "hasattr": hasattr,
     "getattr?": lambda o, name: getattr(o, name, _MISSING),  # pyrt/types.lua
     "setattr": setattr, "delattr": delattr, "callable": callable, "id": lambda o: _id_of(o),
+    # the tests of `match` on a Python object (pyrt/match.lua, _matchlower)
+    "matchseq": lambda *a: _match_seq(*a), "matchmap": lambda *a: _match_map(*a),
+    "mapkeys": lambda *a: _map_keys(*a), "matchcls": lambda *a: _match_cls(*a),
     "is": lambda a, b: a is b,
     "isobj": lambda a, b: _is_objects(a, b),
     "len": len, "getitem": lambda o, k: o[k], "setitem": _setitem, "delitem": _delitem,
@@ -1725,6 +1728,79 @@ def _import(fn: Any, text: str, line: int) -> Any:
     if len(names) == 1:
         return ns[names[0]]
     return tuple(ns[n] for n in names)
+
+
+_TPFLAGS_SEQUENCE = 1 << 5
+_TPFLAGS_MAPPING = 1 << 6
+_MATCHERS: Dict[Any, Any] = {}
+
+
+def _matcher(key: Any, case: str, values: str) -> Any:
+    """A function running one `case` CPython compiles (its own MATCH_* code
+    and errors), giving the captured values as a tuple, or None."""
+    f = _MATCHERS.get(key)
+    if f is None:
+        src = ("def m(s, C):\n    match s:\n        case %s:\n            return (%s)\n"
+               "    return None\n" % (case, values))
+        ns: Dict[str, Any] = {}
+        exec(compile(src, "<tandem match>", "exec"), ns)
+        f = _MATCHERS[key] = ns["m"]
+    return f
+
+
+def _match_seq(s: Any, m: int, star: int, unpack: bool) -> Any:
+    """[P, *Q, R] against a Python object (pyrt's B.tdm_matchseq)."""
+    if not unpack:
+        if not type(s).__flags__ & _TPFLAGS_SEQUENCE:
+            return None
+        if star < 0:
+            return True if len(s) == m else None
+        return True if m <= 1 or len(s) >= m - 1 else None
+    names = ["_%d" % i for i in range(m)]
+    case = ", ".join(("*" + n) if i == star else n for i, n in enumerate(names))
+    return _matcher(("seq", m, star), "[%s]" % case, "".join(n + ", " for n in names))(s, None)
+
+
+def _match_map(s: Any, n: int) -> bool:
+    """MATCH_MAPPING, and len(s) >= n when n > 0 (pyrt's B.tdm_matchmap)."""
+    if not type(s).__flags__ & _TPFLAGS_MAPPING:
+        return False
+    return n == 0 or len(s) >= n
+
+
+def _map_keys(s: Any, keys: Any, rest: bool) -> Any:
+    """MATCH_KEYS on a Python mapping (pyrt's B.tdm_mapkeys): the values of
+    keys, then with rest a dict of the other items; None when one is missing."""
+    keys = tuple(keys)
+    out = []
+    if keys:
+        get = s.get
+        seen: set = set()
+        for k in keys:
+            if k in seen:
+                raise ValueError("mapping pattern checks duplicate key (%r)" % (k,))
+            seen.add(k)
+            v = get(k, _MISSING)
+            if v is _MISSING:
+                return None
+            out.append(v)
+    if rest:
+        r: Dict[Any, Any] = {}
+        r.update(s)
+        for k in keys:
+            del r[k]
+        out.append(r)
+    return tuple(out)
+
+
+def _match_cls(s: Any, cls: Any, npos: int, *names: str) -> Any:
+    """MATCH_CLASS (pyrt's B.tdm_matchcls): CPython's own, through a case
+    C(_0, ..., name=_k, ...)."""
+    n = npos + len(names)
+    args = ["_%d" % i for i in range(npos)] + \
+        ["%s=_%d" % (a, npos + i) for i, a in enumerate(names)]
+    return _matcher(("cls", npos, names), "C(%s)" % ", ".join(args),
+                    "".join("_%d, " % i for i in range(n)))(s, cls)
 
 
 def _id_of(o: Any) -> int:
