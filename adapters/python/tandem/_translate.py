@@ -26,7 +26,7 @@ from typing import Any, Dict, List, Optional, Set, Tuple
 
 from ._tandem import _as_object, _pure
 from . import _tandem
-from . import _frozensrc, _gencleanup, _matchlower, _withlower
+from . import _frozensrc, _gencleanup, _lambdasrc, _matchlower, _withlower
 
 __all__ = ["TranslationError", "translate", "translated_source"]
 
@@ -238,6 +238,13 @@ def _source_of(fn: types.FunctionType) -> Tuple[ast.FunctionDef, str]:
     node = _AST_OVERRIDE.get(code)
     if node is not None:
         return _matchlower.lower(_withlower.lower(node)), filename
+    if code.co_name == "<lambda>":
+        lam = _lambdasrc.lambda_def(fn)
+        if lam is None:
+            raise TranslationError("%s:%d: the source of a lambda is not available, or its file "
+                                   "changed since it ran; tandem translates from source"
+                                   % (filename, code.co_firstlineno))
+        return _matchlower.lower(_withlower.lower(lam)), filename
     try:
         lines, start = inspect.getsourcelines(fn)
     except (OSError, TypeError) as e:
