@@ -9,6 +9,8 @@ same exception type with the same message. The expected value is always what
 CPython computes, never a constant written here.
 """
 
+import contextlib
+import functools
 import sys
 import traceback
 
@@ -1265,6 +1267,55 @@ def test_source_of_a_renamed_function(lua):
             return self.v == o.v
     gt = lua.translate(functools._gt_from_lt)
     assert [gt(V(a), V(b)) for a, b in ((1, 2), (2, 1), (1, 1))] == [False, True, False]
+
+
+def _times_ten(f):
+    @functools.wraps(f)
+    def wrapper(x):
+        return f(x) * 10
+    return wrapper
+
+
+_REGISTRY = []
+
+
+def _register(f):
+    _REGISTRY.append(f.__name__)
+    return f
+
+
+@_times_ten
+def dec_wrapped(x):
+    return x + 1
+
+
+@_register
+def dec_registered(x):
+    return [x] * 2
+
+
+@contextlib.contextmanager
+def dec_manager(x):
+    yield x * 3
+
+
+def test_decorated_functions_translate_what_the_decorators_gave(lua):
+    # the function a decorator gave is translated, by its code: functools.wraps'
+    # wrapper (not the wrapped function inspect would unwrap to), a function
+    # a registering decorator returned as it was
+    assert lua.translate(dec_wrapped)(1) == dec_wrapped(1) == 20
+    for args in ((1, 2), ()):
+        with pytest.raises(TypeError) as native:
+            dec_wrapped(*args)
+        with pytest.raises(TypeError) as translated:
+            lua.translate(dec_wrapped)(*args)
+        assert str(translated.value) == str(native.value)
+    assert lua.translate(dec_registered)(3) == dec_registered(3) == [3, 3]
+    # contextmanager's helper(*args, **kwds) translates, and hands the
+    # _GeneratorContextManager it makes the kwds dict translated code made:
+    # kept by Python, a refusal at run time (a copy would not be shared)
+    with pytest.raises(NotImplementedError, match="kept a dict translated code made"):
+        lua.translate(dec_manager)(2)
 
 
 def test_long_function(lua, tmp_path):

@@ -16,6 +16,7 @@ import functools
 import heapq
 import builtins
 import inspect
+import linecache
 import math
 import operator
 import sys
@@ -246,7 +247,12 @@ def _source_of(fn: types.FunctionType) -> Tuple[ast.FunctionDef, str]:
                                    % (filename, code.co_firstlineno))
         return _matchlower.lower(_withlower.lower(lam)), filename
     try:
-        lines, start = inspect.getsourcelines(fn)
+        # by its code, not the function: inspect would unwrap a decorator's
+        # wrapper (functools.wraps' __wrapped__) and give the wrapped
+        # function's source (linecache is filled first with the module's
+        # globals, for the loaders that give sources)
+        linecache.getlines(filename, fn.__globals__)
+        lines, start = inspect.getsourcelines(code)
     except (OSError, TypeError) as e:
         frozen = _frozensrc.frozen_source(fn)
         if frozen is None:
@@ -265,6 +271,8 @@ def _source_of(fn: types.FunctionType) -> Tuple[ast.FunctionDef, str]:
     for node in ast.walk(tree):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and \
                 node.name == code.co_name:     # (__name__ may have been changed)
+            # its decorators have run: fn is what they gave, with this code
+            node._tdm_decorated = True          # type: ignore[union-attr]
             return _matchlower.lower(_withlower.lower(node)), filename
         if isinstance(node, ast.Lambda):
             raise TranslationError("%s:%d: lambda is not supported by the translator yet"
@@ -493,7 +501,11 @@ class _FuncTranslator:
         node, _ = _source_of(fn)
         if isinstance(node, ast.AsyncFunctionDef):
             raise self.refuse(node, "async def")
-        if node.decorator_list:
+        # a decorated function translated by itself is what its decorators
+        # gave (found by its code); one the translation reaches stays Python
+        # (contextmanager's helper would hand Python a dict translated code made)
+        if node.decorator_list and (self.f.index > 0 or not getattr(node, "_tdm_decorated",
+                                                                    False)):
             raise self.refuse(node.decorator_list[0], "a decorated function")
         a = node.args
         params = [p.arg for p in a.posonlyargs + a.args]
