@@ -783,6 +783,24 @@ def test_mutable_default_is_shared_with_python(lua):
     assert la(5, []) == (1, (1, 2))
 
 
+def walk_entry(n):
+    return walk_step(n)
+
+
+def walk_step(n, again=walk_entry, *, tail=walk_entry):
+    # (copy._deepcopy_list's deepcopy=deepcopy: a default that is a function
+    # of the unit, read while the unit loads)
+    if n <= 0:
+        return again is walk_entry, tail is walk_entry, n
+    return again(n - 1)
+
+
+def test_default_that_is_a_function_of_the_unit(lua):
+    lw = lua.translate(walk_entry)
+    assert lw(3) == walk_entry(3) == (True, True, 0)
+    assert lua.translate(walk_step)(2) == walk_step(2)
+
+
 # ---- random signatures and calls, CPython vs translated --------------------------------
 
 def _random_case(rnd, k):

@@ -169,6 +169,7 @@ def test_three_errors_listed_at_once(tmp_path):
     ("def f():\n    return 1180591620717411303424\n", 2, "an integer literal beyond 64 bits"),
     ("def f():\n    return b'x'\n", 2, "a constant of type bytes"),
     ("def f(x):\n    return complex(x)\n", 2, "the builtin 'complex'"),
+    ("def f(x):\n    return id(x)\n", 2, "id() in a standalone file"),
     ("def f(x):\n    try:\n        return x\n    except OSError:\n        return 0\n", 4,
      "catching anything but builtin exception classes"),
     ("import sys\ndef f():\n    return sys.path\n", 3, "attribute access"),

@@ -141,7 +141,7 @@ def test_against_cpython(lua, case):
     check_case(lua, case)
 
 
-@pytest.mark.parametrize("name", ["locals", "vars", "globals", "dir", "id"])
+@pytest.mark.parametrize("name", ["locals", "vars", "globals", "dir"])
 def test_frame_builtins_are_refused(lua, name):
     ns = run_source("def g(x):\n    return %s(x) if x else %s\n" % (name, name),
                     "<test_translate_hostnames_%s>" % name)

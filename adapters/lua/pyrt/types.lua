@@ -447,6 +447,84 @@ do
         return false
     end
 
+    -- id(x). CPython's answer is an address; what a program can see of it
+    -- is which ids are equal while their objects live. A value with identity
+    -- in translated code (a list, dict, set, object, closure, generator, an
+    -- exception it made, a Lua value it holds) gets a number of its own, kept
+    -- as long as the value lives (weak keys) and odd, so never one of
+    -- CPython's (even) addresses; a Python object passed in, a translated
+    -- function (the Python function it came from), a type or builtin, None,
+    -- True and False: CPython's id of that object. Numbers, strings and
+    -- tuples are one object or several as CPython's caches and merged
+    -- constants decide (as for `is`): CPython's id for the values it always
+    -- caches (ints -5..256, the empty str, bytes and tuple), else a
+    -- run-time refusal.
+    do
+        local IDS = setmetatable({}, { __mode = "k" })
+        local last = -1
+        local function own(v)
+            local n = IDS[v]
+            if n == nil then
+                last = last + 2
+                n = last
+                IDS[v] = n
+            end
+            return n
+        end
+        local function refuse_id(what)
+            throw("NotImplementedError", "id() of " .. what .. ": which object it is, "
+                  .. "CPython's caches and merged constants decide (tandem translation)")
+        end
+        local luaof, math_type = rt.luaof, math.type
+        B.id = function(...)
+            local n = select("#", ...)
+            if n ~= 1 then
+                throw("TypeError", sformat("id() takes exactly one argument (%d given)", n))
+            end
+            local x = ...
+            local t = type(x)
+            if t == "nil" or t == "boolean" then
+                return rt.H("id", x)
+            elseif t == "number" then
+                if math_type(x) == "integer" and x >= -5 and x <= 256 then
+                    return rt.H("id", x)
+                end
+                refuse_id(math_type(x) == "integer" and "an int" or "a float")
+            elseif t == "string" then
+                if x == "" then
+                    return rt.H("id", x)
+                end
+                refuse_id("a str")
+            elseif t == "userdata" then
+                local lv = luaof[x]
+                if lv == nil then
+                    return rt.H("id", x)    -- a Python object (the host refuses as above)
+                end
+                return own(lv)              -- a Lua value: its box may be made again
+            elseif t == "table" then
+                local mt = getmetatable(x)
+                if mt == rt.TUPLE then
+                    if x.n == 0 then
+                        return rt.H("id", rt.export(x))
+                    end
+                    refuse_id("a tuple")
+                elseif mt == rt.FROZEN then
+                    refuse_id("a frozenset")
+                elseif mt == CLASS or mt == DESC or type_name(x) ~= nil then
+                    return rt.H("id", rt.export(x))     -- a type, str.lower: CPython's
+                end
+            elseif t == "function" then
+                -- a translated function is the Python function it came from,
+                -- a builtin is Python's; a closure made here is no Python object
+                local ok, py = pcall(rt.export, x)
+                if ok and type(py) == "userdata" then
+                    return rt.H("id", py)
+                end
+            end
+            return own(x)
+        end
+    end
+
     -- isinstance(x, NoneType or a Python class)
     local isinstance0 = B.isinstance
     B.isinstance = function(x, cls)

@@ -16,6 +16,7 @@ import functools
 import heapq
 import builtins
 import inspect
+import linecache
 import math
 import operator
 import sys
@@ -26,7 +27,7 @@ from typing import Any, Dict, List, Optional, Set, Tuple
 
 from ._tandem import _as_object, _pure
 from . import _tandem
-from . import _frozensrc, _gencleanup, _withlower
+from . import _frozensrc, _gencleanup, _lambdasrc, _matchlower, _withlower
 
 __all__ = ["TranslationError", "translate", "translated_source"]
 
@@ -49,10 +50,11 @@ KNOWN_BUILTINS = {
     "pow", "bin", "oct", "hex",                     # pyrt/nummeth.lua
     "type", "callable", "getattr", "setattr", "hasattr", "delattr",  # pyrt/types.lua
     "range",                                        # a value too: `type(x) is range`
+    "id",                       # pyrt/types.lua (refused where CPython's caches decide)
 }
-# Builtins that read or act on the calling frame or on object identity,
-# which translated code would answer differently: refused.
-FRAME_BUILTINS = {"locals", "vars", "globals", "eval", "exec", "super", "dir", "id",
+# Builtins that read or act on the calling frame, which translated code
+# would answer differently: refused.
+FRAME_BUILTINS = {"locals", "vars", "globals", "eval", "exec", "super", "dir",
                   "breakpoint"}
 # Exception classes the runtime library knows (with Python's hierarchy).
 KNOWN_EXCEPTIONS = {
@@ -236,9 +238,21 @@ def _source_of(fn: types.FunctionType) -> Tuple[ast.FunctionDef, str]:
     filename = code.co_filename
     node = _AST_OVERRIDE.get(code)
     if node is not None:
-        return _withlower.lower(node), filename
+        return _matchlower.lower(_withlower.lower(node)), filename
+    if code.co_name == "<lambda>":
+        lam = _lambdasrc.lambda_def(fn)
+        if lam is None:
+            raise TranslationError("%s:%d: the source of a lambda is not available, or its file "
+                                   "changed since it ran; tandem translates from source"
+                                   % (filename, code.co_firstlineno))
+        return _matchlower.lower(_withlower.lower(lam)), filename
     try:
-        lines, start = inspect.getsourcelines(fn)
+        # by its code, not the function: inspect would unwrap a decorator's
+        # wrapper (functools.wraps' __wrapped__) and give the wrapped
+        # function's source (linecache is filled first with the module's
+        # globals, for the loaders that give sources)
+        linecache.getlines(filename, fn.__globals__)
+        lines, start = inspect.getsourcelines(code)
     except (OSError, TypeError) as e:
         frozen = _frozensrc.frozen_source(fn)
         if frozen is None:
@@ -256,8 +270,10 @@ def _source_of(fn: types.FunctionType) -> Tuple[ast.FunctionDef, str]:
     ast.increment_lineno(tree, start - 1)
     for node in ast.walk(tree):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and \
-                node.name == fn.__name__:
-            return _withlower.lower(node), filename
+                node.name == code.co_name:     # (__name__ may have been changed)
+            # its decorators have run: fn is what they gave, with this code
+            node._tdm_decorated = True          # type: ignore[union-attr]
+            return _matchlower.lower(_withlower.lower(node)), filename
         if isinstance(node, ast.Lambda):
             raise TranslationError("%s:%d: lambda is not supported by the translator yet"
                                    % (filename, node.lineno))
@@ -485,7 +501,11 @@ class _FuncTranslator:
         node, _ = _source_of(fn)
         if isinstance(node, ast.AsyncFunctionDef):
             raise self.refuse(node, "async def")
-        if node.decorator_list:
+        # a decorated function translated by itself is what its decorators
+        # gave (found by its code); one the translation reaches stays Python
+        # (contextmanager's helper would hand Python a dict translated code made)
+        if node.decorator_list and (self.f.index > 0 or not getattr(node, "_tdm_decorated",
+                                                                    False)):
             raise self.refuse(node.decorator_list[0], "a decorated function")
         a = node.args
         params = [p.arg for p in a.posonlyargs + a.args]
@@ -943,6 +963,8 @@ class _FuncTranslator:
                 self.globals_used.append(n)
             return "(global %s)" % n
         if hasattr(builtins, n):
+            if n == "id" and self.unit.standalone:
+                raise self.refuse(e, "id() in a standalone file (CPython's ids need Python)")
             if n in KNOWN_BUILTINS or n in KNOWN_EXCEPTIONS:
                 return "(builtin %s)" % n
             if self.unit.standalone or n in FRAME_BUILTINS:
@@ -1638,7 +1660,10 @@ _PURE_OPS: Dict[str, Any] = {
     "getattr": getattr,                 # a method looked up before its arguments run
     "hasattr": hasattr,
     "getattr?": lambda o, name: getattr(o, name, _MISSING),  # pyrt/types.lua
-    "setattr": setattr, "delattr": delattr, "callable": callable,
+    "setattr": setattr, "delattr": delattr, "callable": callable, "id": lambda o: _id_of(o),
+    # the tests of `match` on a Python object (pyrt/match.lua, _matchlower)
+    "matchseq": lambda *a: _match_seq(*a), "matchmap": lambda *a: _match_map(*a),
+    "mapkeys": lambda *a: _map_keys(*a), "matchcls": lambda *a: _match_cls(*a),
     "is": lambda a, b: a is b,
     "isobj": lambda a, b: _is_objects(a, b),
     "len": len, "getitem": lambda o, k: o[k], "setitem": _setitem, "delitem": _delitem,
@@ -1722,6 +1747,103 @@ def _import(fn: Any, text: str, line: int) -> Any:
     if len(names) == 1:
         return ns[names[0]]
     return tuple(ns[n] for n in names)
+
+
+_TPFLAGS_SEQUENCE = 1 << 5
+_TPFLAGS_MAPPING = 1 << 6
+_MATCHERS: Dict[Any, Any] = {}
+
+
+def _matcher(key: Any, case: str, values: str) -> Any:
+    """A function running one `case` CPython compiles (its own MATCH_* code
+    and errors), giving the captured values as a tuple, or None."""
+    f = _MATCHERS.get(key)
+    if f is None:
+        src = ("def m(s, C):\n    match s:\n        case %s:\n            return (%s)\n"
+               "    return None\n" % (case, values))
+        ns: Dict[str, Any] = {}
+        exec(compile(src, "<tandem match>", "exec"), ns)
+        f = _MATCHERS[key] = ns["m"]
+    return f
+
+
+def _match_seq(s: Any, m: int, star: int, unpack: bool) -> Any:
+    """[P, *Q, R] against a Python object (pyrt's B.tdm_matchseq)."""
+    if not unpack:
+        if not type(s).__flags__ & _TPFLAGS_SEQUENCE:
+            return None
+        if star < 0:
+            return True if len(s) == m else None
+        return True if m <= 1 or len(s) >= m - 1 else None
+    names = ["_%d" % i for i in range(m)]
+    case = ", ".join(("*" + n) if i == star else n for i, n in enumerate(names))
+    return _matcher(("seq", m, star), "[%s]" % case, "".join(n + ", " for n in names))(s, None)
+
+
+def _match_map(s: Any, n: int) -> bool:
+    """MATCH_MAPPING, and len(s) >= n when n > 0 (pyrt's B.tdm_matchmap)."""
+    if not type(s).__flags__ & _TPFLAGS_MAPPING:
+        return False
+    return n == 0 or len(s) >= n
+
+
+def _map_keys(s: Any, keys: Any, rest: bool) -> Any:
+    """MATCH_KEYS on a Python mapping (pyrt's B.tdm_mapkeys): the values of
+    keys, then with rest a dict of the other items; None when one is missing."""
+    keys = tuple(keys)
+    out = []
+    if keys:
+        get = s.get
+        seen: set = set()
+        for k in keys:
+            if k in seen:
+                raise ValueError("mapping pattern checks duplicate key (%r)" % (k,))
+            seen.add(k)
+            v = get(k, _MISSING)
+            if v is _MISSING:
+                return None
+            out.append(v)
+    if rest:
+        r: Dict[Any, Any] = {}
+        r.update(s)
+        for k in keys:
+            del r[k]
+        out.append(r)
+    return tuple(out)
+
+
+def _match_cls(s: Any, cls: Any, npos: int, *names: str) -> Any:
+    """MATCH_CLASS (pyrt's B.tdm_matchcls): CPython's own, through a case
+    C(_0, ..., name=_k, ...)."""
+    n = npos + len(names)
+    args = ["_%d" % i for i in range(npos)] + \
+        ["%s=_%d" % (a, npos + i) for i, a in enumerate(names)]
+    return _matcher(("cls", npos, names), "C(%s)" % ", ".join(args),
+                    "".join("_%d, " % i for i in range(n)))(s, cls)
+
+
+def _id_of(o: Any) -> int:
+    """id(o) for a Python object translated code holds (pyrt's B.id): refused
+    where CPython's caches and merged constants decide which object o is
+    (as _is_objects), except the values CPython always caches."""
+    t = type(o)
+    if t is tuple or t is frozenset:
+        if t is tuple and not o:
+            return id(o)
+        raise NotImplementedError("id() of a %s: which object it is, CPython's caches "
+                                  "and merged constants decide (tandem translation)"
+                                  % t.__name__)
+    if t in _CACHED:
+        # the object CPython's cache holds for the value (the bridge may
+        # have made another one: its intern table)
+        if t is int and -5 <= o <= 256:
+            return id(int(o))
+        if (t is str or t is bytes) and not o:
+            return id(t())
+        raise NotImplementedError("id() of %s %s: which object it is, CPython's caches "
+                                  "and merged constants decide (tandem translation)"
+                                  % ("an" if t is int else "a", t.__name__))
+    return id(o)
 
 
 def _is_objects(a: Any, b: Any) -> bool:
@@ -2220,7 +2342,10 @@ class _Hooks:
             v = fn.__defaults__[int(args[1])] if op == "default" else \
                 fn.__kwdefaults__[args[1]]
             for i, f in enumerate(info.funcs):
-                if v is f:
+                if v is f and i < len(info.internal):
+                    # (a function of the unit as a default is read while the
+                    # unit loads, before its Lua functions exist: then the
+                    # Python function, called through the bridge)
                     return info.internal[i]
             return v
         if op == "cell" or op == "setcell":
