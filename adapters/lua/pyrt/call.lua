@@ -846,8 +846,10 @@ do
 
     -- a method call with keywords (the back end emits it instead of
     -- rt.method when a keyword is among the arguments): a Python object's
-    -- method gets real keyword arguments through the host
-    function rt.methodkw(o, name, ...)
+    -- method gets real keyword arguments through the host; a value of the
+    -- runtime's, the keywords its method takes or CPython's TypeError
+    -- (rt.ownkw, core.lua; bound: called as a bound method)
+    local function methodkw(bound, o, name, ...)
         if type(o) == "userdata" then
             local args = pack(...)
             local all, np, nk, kws = {}, 0, 0, {}
@@ -870,6 +872,17 @@ do
             end
             return rt.hostcall("methodkw", 4, mask, o, name, np, unpack(all, 1, np + 2 * nk))
         end
+        for i = 1, select("#", ...) do
+            if getmetatable((select(i, ...))) == KW then
+                return rt.ownkw(o, name, bound, ...)
+            end
+        end
         return rt.method(o, name, ...)
+    end
+    function rt.methodkw(o, name, ...)
+        return methodkw(false, o, name, ...)
+    end
+    function rt.boundkw(o, name, ...)
+        return methodkw(true, o, name, ...)
     end
 end

@@ -75,8 +75,8 @@ do
     typenames[B.type] = "type"
 
     -- a constant the runtime has no value for (an int beyond 64 bits, bytes,
-    -- a complex number): the Python object, made once (the front end's
-    -- const; refused in a standalone file)
+    -- a complex number, Ellipsis): the Python object, made once (the front
+    -- end's const; refused in a standalone file)
     local PYCONST = {}
     B.tdm_pyconst = function(kind, text)
         local key = kind .. ":" .. text
@@ -562,7 +562,7 @@ do
             return rt.method(b.o, b.name, ...)
         end,
         callkw = function(b, ...)
-            return rt.methodkw(b.o, b.name, ...)
+            return rt.boundkw(b.o, b.name, ...)
         end,
         eq = function(a, b)
             return rawequal(a.o, b.o) and a.name == b.name
@@ -608,7 +608,7 @@ do
         end
         local d = descriptor(tn, name)
         return function(_, ...)
-            return call_desc(d, rt.method, ...)
+            return call_desc(d, rt.methodkw, ...)     -- (keywords: rt.ownkw, core.lua)
         end
     end
 
