@@ -77,6 +77,8 @@ typedef struct Gen {
     int nsig;           /* signatures in statics */
     const int *deftmp;  /* temporaries holding a nested function's defaults, or NULL */
     const char *callee; /* Lua expression of the callee of the call being compiled */
+    int starlist;       /* its positional arguments are more than one `*e` (a list
+                           CPython builds: "Value after * must be an iterable") */
     int topsig;         /* SIG index of the module-level function being generated */
     int split;          /* the function being generated has a fixed-arity body:
                            its `...` wrapper counts the arguments and calls BODY */
@@ -1633,9 +1635,15 @@ static int call_kw(Gen *g, const tdmX_Node *n, Ex *out)
         callee = dupf(g, "t%d", t);
     }
     const char *saved = g->callee;
+    int savedlist = g->starlist, npos = 0;
+    for (int i = 2; i < n->u.l.n; i++) {
+        npos += !tdmX_is(n->u.l.v[i], "kw") && !tdmX_is(n->u.l.v[i], "dstar");
+    }
     g->callee = callee;
+    g->starlist = npos > 1;
     int rc = call_args(g, n, 2, "callkw(%s)", callee, out);
     g->callee = saved;
+    g->starlist = savedlist;
     free(callee);
     return rc;
 }
@@ -1987,7 +1995,8 @@ static int expr(Gen *g, const tdmX_Node *n, Ex *out)
         if (expr(g, n->u.l.v[1], &e) != 0) {
             return -1;
         }
-        *out = ex_make(dupf(g, "%s(%s, %s)", h, callee, e.s), 0, 0);
+        *out = ex_make(dupf(g, "%s(%s, %s%s)", h, callee, e.s,
+                            h[0] == 's' && g->starlist ? ", true" : ""), 0, 0);
         free(e.s);
     } else if (strcmp(h, "global") == 0) {
         /* the cache hit inline (G itself checks again when it is a miss, or the

@@ -116,6 +116,18 @@ def kw_sort(xs, k):
     return xs
 
 
+def kw_sort_native(xs, k):
+    xs = list(xs)                   # the runtime's own list (xs: a Python list)
+    xs.sort(**k)
+    return xs
+
+
+def kw_sort_native_kw(xs):
+    xs = list(xs)
+    xs.sort(key=len, foo=1)
+    return xs
+
+
 def kw_sort_pos(xs):
     return xs.sort(1, foo=2)
 
@@ -144,6 +156,12 @@ def kw_format_map():
 
 def kw_update(d):
     d.update([(1, 2)], a=3, b=4)
+    return d
+
+
+def kw_update_native(d, k):
+    d = dict(d)                     # the runtime's own dict (d: a Python dict)
+    d.update([(1, 2)], a=3, **k)
     return d
 
 
@@ -221,10 +239,16 @@ KW_CASES = [
     (kw_sort, ([3, 1, 2], {"reverse": True})), (kw_sort, ([3, 1, 2], {"foo": 1})),
     (kw_sort, ([3, 1, 2], {"key": None, "foo": 1})),
     (kw_sort, ([3, 1, 2], {"foo": 1, "bar": 2, "baz": 3})),
+    (kw_sort_native, ([3, 1, 2], {"reverse": True})), (kw_sort_native, ([3, 1, 2], {"foo": 1})),
+    (kw_sort_native, ([3, 1, 2], {"key": None, "foo": 1})),
+    (kw_sort_native, ([3, 1, 2], {"foo": 1, "bar": 2, "baz": 3})),
+    (kw_sort_native, ([3, 1, 2], {"key": abs, "reverse": 1})), (kw_sort_native_kw, (["a"],)),
     (kw_sort_pos, ([2, 1],)), (kw_sort_three, ([2, 1],)),
     (kw_fromkeys, ()), (kw_bit_length, (5,)), (kw_bit_length, (True,)),
     (kw_bit_length, (2 ** 70,)), (kw_send, ()), (kw_format_map, ()),
     (kw_update, ({},)), (kw_update, ({"a": 0, 1: 1},)), (kw_update_only, ({"x": 0, "y": 1},)),
+    (kw_update_native, ({"a": 0, 1: 1}, {})), (kw_update_native, ({"b": 0}, {"b": 5, "c": 6})),
+    (kw_update_native, ({}, {"a": 1})), (kw_update_native, ({}, {1: 1})),
     (kw_update_two, ({},)), (kw_update_two_py, ({},)), (kw_index_range, ()), (kw_encode, ()),
     (kw_missing_first, ([],)), (kw_missing_first, ("s",)), (kw_missing_first, (Sig(),)),
     (kw_missing_first_pos, ([],)), (kw_missing_first_pos, (Sig(),)),
@@ -246,6 +270,38 @@ def test_method_keywords(lua, case):
 def st_append(xs, a):
     xs.append(*a)
     return xs
+
+
+def st_append_native(xs, a):
+    xs = list(xs)                   # the runtime's own list (xs: a Python list)
+    xs.append(*a)
+    return xs
+
+
+def st_get_native(d, a):
+    d = dict(d)
+    return d.get(*a)
+
+
+def st_union_native(s):
+    s = set(list(s))            # (set() of a Python set stays partly Python's)
+    return (s.union(*[[2], (3,)]), s.union(*[]), s.union(*({4},)))
+
+
+def st_union_native_bad(s):
+    s = set(list(s))
+    return s.union(*[5])
+
+
+def st_pop_native(xs, k):
+    xs = list(xs)
+    return xs.pop(**k)
+
+
+def st_update_native(d, a, k):
+    d = dict(d)
+    d.update(*a, **k)
+    return d
 
 
 def st_get(d, a):
@@ -310,7 +366,16 @@ def st_kw_and_star(s, a):
 
 STAR_CASES = [
     (st_append, ([], [1])), (st_append, ([], [1, 2])), (st_append, ([], [])),
-    (st_append, ([], "a")), (st_get, ({1: 2}, [1])), (st_get, ({1: 2}, [3, 4])),
+    (st_append, ([], "a")),
+    (st_append_native, ([], [1])), (st_append_native, ([], [1, 2])),
+    (st_append_native, ([], [])), (st_append_native, ([], "a")),
+    (st_get_native, ({1: 2}, [1])), (st_get_native, ({1: 2}, [3, 4])),
+    (st_get_native, ({1: 2}, [1, 2, 3])), (st_get_native, ({1: 2}, [])),
+    (st_union_native, ({1},)), (st_union_native_bad, ({1},)),
+    (st_pop_native, ([1, 2], {})), (st_pop_native, ([1, 2], {"index": 0})),
+    (st_update_native, ({1: 2}, [[(3, 4)]], {"a": 1})), (st_update_native, ({}, [], {})),
+    (st_update_native, ({}, [1, 2], {})), (st_update_native, ({}, [5], {})),
+    (st_get, ({1: 2}, [1])), (st_get, ({1: 2}, [3, 4])),
     (st_get, ({1: 2}, [1, 2, 3])), (st_get, ({1: 2}, [])),
     (st_find, ("abcb", ["b"])), (st_find, ("abcb", ["b", 2])), (st_find, ("abcb", ["b", 0, 5, 6])),
     (st_find, ("abcb", [])), (st_format, ([1, 2],)), (st_format, ([1],)),
@@ -335,6 +400,84 @@ STAR_CASES = [
 def test_method_star_arguments(lua, case):
     f, args = case
     check(lua, f, args, args_too=True)
+
+
+# ---- `*` arguments of any call: what is iterable, and CPython's two messages ----------
+
+def _g(*a):
+    return a
+
+
+def sa_iterables():
+    return (_g(*{1, 2}), _g(*range(3)), _g(*(x for x in [1, 2])), _g(*frozenset([1])),
+            _g(*{1: 2}.items()), _g(*"ab"), _g(*b"ab"), _g(*zip([1], [2])), _g(*{3: 4}))
+
+
+def sa_sole(x):
+    return _g(*x)               # CPython: CALL_FUNCTION_EX names the callee
+
+
+def sa_listed(x):
+    return _g(1, *x)            # CPython: a list built, LIST_EXTEND's message
+
+
+def sa_two(x):
+    return _g(*[1], *x)
+
+
+def sa_method_sole(x):
+    return {}.update(*x)
+
+
+def sa_method_listed(x):
+    return [].append(1, *x)
+
+
+def sa_bool_method(x):
+    return True.bit_length(*x)
+
+
+def sa_type(x):
+    return type(...)(*x)
+
+
+def sa_fromkeys(x):
+    return dict.fromkeys(*x)
+
+
+def sa_bool_bound(x):
+    m = x.bit_length
+    return m(1)
+
+
+def sa_bool_call(x):
+    return x.bit_length(1)
+
+
+def sa_dstar_dup():
+    d = {}
+    return d.update(**{"a": 1}, a=2)
+
+
+class _Seq:
+    def __getitem__(self, i):
+        if i < 2:
+            return i
+        raise IndexError(i)
+
+
+STARARG_CASES = [(sa_iterables, ())] + [
+    (f, (x,)) for f in (sa_sole, sa_listed, sa_two, sa_method_sole, sa_method_listed,
+                        sa_bool_method, sa_type, sa_fromkeys)
+    for x in (5, None, object(), {"a": 1}, _Seq(), [1, 2][:0])
+] + [(sa_dstar_dup, ()), (sa_bool_bound, (True,)), (sa_bool_call, (True,)),
+       (sa_bool_bound, (3,)), (sa_bool_call, (3,))]
+
+
+@pytest.mark.parametrize("case", STARARG_CASES, ids=[case_id(c) for c in STARARG_CASES])
+def test_star_arguments_of_calls(lua, case):
+    f, args = case
+    check(lua, f, args)
 
 
 # ---- `...` ---------------------------------------------------------------------------

@@ -110,6 +110,8 @@ do
             return f.name .. "()"
         elseif type(f) == "userdata" then
             return rt.H("funcstr", f)
+        elseif type(f) == "table" and EXT[getmetatable(f)] and EXT[getmetatable(f)].funcstr then
+            return EXT[getmetatable(f)].funcstr(f)      -- a bound method ... (types.lua)
         end
         return "function()"
     end
@@ -285,15 +287,34 @@ do
     end
 
     -- f(*v): the iterable's items, taken now (CPython iterates it in order
-    -- with the other arguments).
-    function rt.star(f, v)
+    -- with the other arguments). listed: v is not the call's only positional
+    -- argument (CPython 3.11 builds a list: LIST_EXTEND's message).
+    function rt.star(f, v, listed)
         local t = type(v)
-        local ok = t == "string" or t == "userdata"
+        local ok = t == "string"
         if t == "table" then
             local mt = getmetatable(v)
             ok = mt == LIST or mt == TUPLE or mt == DICT or mt == ITER or mt == VIEW
+                 or (EXT[mt] ~= nil and EXT[mt].iter ~= nil)     -- a set, a range ...
+        elseif t == "userdata" then
+            -- a Python object: CPython's test (_translate.py, _stariter)
+            if listed then
+                v = rt.H("unpackiter", v, true)
+            else
+                local it = rt.H("stariter", v)
+                if it == false then
+                    throw("TypeError", sformat("%s argument after * must be an iterable, " ..
+                                               "not %s", funcstr(f), rt.H("typename", v)))
+                end
+                v = it
+            end
+            ok = true
         end
         if not ok then
+            if listed then
+                throw("TypeError", sformat("Value after * must be an iterable, not %s",
+                                           tname(v)))
+            end
             throw("TypeError", sformat("%s argument after * must be an iterable, not %s",
                                        funcstr(f), tname(v)))
         end
@@ -877,7 +898,7 @@ do
                 return rt.ownkw(o, name, bound, ...)
             end
         end
-        return rt.method(o, name, ...)
+        return (bound and rt.boundcall or rt.method)(o, name, ...)
     end
     function rt.methodkw(o, name, ...)
         return methodkw(false, o, name, ...)

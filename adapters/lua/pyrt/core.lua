@@ -3508,14 +3508,14 @@ local function plural(k, what)
     return sformat("%d %s%s", k, what, k == 1 and "" or "s")
 end
 
-arity = function(kind, name, n)
+arity = function(kind, name, n, shown)
     local a = ARITY[kind] and ARITY[kind][name]
     if a == nil then
         return
     elseif n < a[1] or n > a[2] then
         local lo, hi, style = a[1], a[2], a[4]
         if style == "o" then
-            throw("TypeError", sformat("%s.%s() takes %s (%d given)", kind, name,
+            throw("TypeError", sformat("%s.%s() takes %s (%d given)", shown or kind, name,
                                        lo == 0 and "no arguments" or "exactly one argument", n))
         elseif style == "v" then
             throw("TypeError", sformat("%s() takes %s %s (%d given)", name,
@@ -3712,6 +3712,19 @@ do
         throw("NotImplementedError", sformat("the keyword argument %s= of %s.%s() (tandem " ..
                                              "translation)", bad, kind, name))
     end
+end
+
+-- b(args) of a bound method b = o.name of the runtime's own (types.lua):
+-- o.name(args), but a bound method names the type of o in its errors as
+-- CPython's does (m = True.bit_length; m(1): "bool.bit_length() takes no
+-- arguments (1 given)", where the method call says "int.bit_length()")
+function rt.boundcall(o, name, ...)
+    if type(o) ~= "boolean" then
+        return rt.method(o, name, ...)
+    end
+    local f, kind = own_method(o, name)
+    arity(kind, name, select("#", ...), "bool")
+    return (f(o, ...))
 end
 
 -- o.name(args) where evaluating the args could raise or have effects: CPython

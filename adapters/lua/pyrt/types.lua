@@ -559,10 +559,17 @@ do
         kind = "builtin_function_or_method",
         hashable = true,
         call = function(b, ...)
-            return rt.method(b.o, b.name, ...)
+            return rt.boundcall(b.o, b.name, ...)
         end,
         callkw = function(b, ...)
             return rt.boundkw(b.o, b.name, ...)
+        end,
+        -- its name in call errors, as CPython's _PyObject_FunctionStr: the
+        -- type of self (True.bit_length: "bool.bit_length()"), or self when
+        -- it is a type (dict.fromkeys)
+        funcstr = function(b)
+            local tn = type(b.o) == "function" and typenames[b.o] or tname(b.o)
+            return tn .. "." .. b.name .. "()"
         end,
         eq = function(a, b)
             return rawequal(a.o, b.o) and a.name == b.name
@@ -627,6 +634,9 @@ do
         callkw = function(d, ...)
             return call_desc(d, rt.methodkw, ...)
         end,
+        funcstr = function(d)
+            return d.kind .. "." .. d.name .. "()"
+        end,
         eq = rawequal,
         repr = function(d)
             return sformat("<method '%s' of '%s' objects>", d.name, d.kind)
@@ -649,6 +659,9 @@ do
         eq = rawequal,
         repr = function(t)
             return "<class '" .. t.name .. "'>"
+        end,
+        funcstr = function(t)
+            return t.name .. "()"
         end,
         export = function(t)
             return rt.H("typeobj", t.name)

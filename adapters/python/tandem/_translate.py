@@ -1567,21 +1567,36 @@ def _delitem(o: Any, k: Any) -> None:
     del o[k]
 
 
+def _not_iterable(t: type) -> bool:
+    """CPython's test before its "must be an iterable" messages: no tp_iter
+    and not a sequence (looked up on the type's own MRO: an IntEnum member's
+    class has a metaclass __iter__)."""
+    def has(name: str) -> bool:
+        return any(name in vars(k) for k in t.__mro__)
+    return not has("__iter__") and (not has("__getitem__") or issubclass(t, dict))
+
+
 def _unpackiter(o: Any, star: Any) -> Any:
     """iter() for a, b = o or [*o]: CPython's messages."""
     try:
         return iter(o)
     except TypeError:
         t = type(o)
-
-        # CPython's test: no tp_iter and not a sequence (looked up on the
-        # type's own MRO: an IntEnum member's class has a metaclass __iter__)
-        def has(name: str) -> bool:
-            return any(name in vars(k) for k in t.__mro__)
-        if not has("__iter__") and (not has("__getitem__") or issubclass(t, dict)):
+        if _not_iterable(t):
             raise TypeError(("Value after * must be an iterable, not %s" if star else
                              "cannot unpack non-iterable %s object")
                             % t.__name__) from None
+        raise
+
+
+def _stariter(o: Any) -> Any:
+    """iter(o) for f(*o), or False when o is not iterable by CPython's test
+    (pyrt/call.lua's rt.star then names f in the TypeError)."""
+    try:
+        return iter(o)
+    except TypeError:
+        if _not_iterable(type(o)):
+            return False
         raise
 
 
@@ -1663,6 +1678,7 @@ _PURE_OPS: Dict[str, Any] = {
     "truth": bool, "repr": repr, "str": str, "hash": hash, "range": range,
     "iter": iter, "next": lambda it: next(it, _MISSING), "missing": lambda: _MISSING,
     "unpackiter": _unpackiter,
+    "stariter": _stariter,
     "utf8": _tandem._utf8,      # the runtime passes strings as UTF-8 (rt.wraphook)
     "unpacks": _tandem._unpacks,    # the runtime unpacks returned tuples (rt.wraphook)
     # a tuple returned to a caller in Lua, as several results when the
