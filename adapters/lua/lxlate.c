@@ -77,6 +77,8 @@ typedef struct Gen {
     int nsig;           /* signatures in statics */
     const int *deftmp;  /* temporaries holding a nested function's defaults, or NULL */
     const char *callee; /* Lua expression of the callee of the call being compiled */
+    int starlist;       /* its positional arguments are more than one `*e` (a list
+                           CPython builds: "Value after * must be an iterable") */
     int topsig;         /* SIG index of the module-level function being generated */
     int split;          /* the function being generated has a fixed-arity body:
                            its `...` wrapper counts the arguments and calls BODY */
@@ -1633,9 +1635,15 @@ static int call_kw(Gen *g, const tdmX_Node *n, Ex *out)
         callee = dupf(g, "t%d", t);
     }
     const char *saved = g->callee;
+    int savedlist = g->starlist, npos = 0;
+    for (int i = 2; i < n->u.l.n; i++) {
+        npos += !tdmX_is(n->u.l.v[i], "kw") && !tdmX_is(n->u.l.v[i], "dstar");
+    }
     g->callee = callee;
+    g->starlist = npos > 1;
     int rc = call_args(g, n, 2, "callkw(%s)", callee, out);
     g->callee = saved;
+    g->starlist = savedlist;
     free(callee);
     return rc;
 }
@@ -1655,19 +1663,32 @@ static int inert(const tdmX_Node *a)
     return 0;
 }
 
-/* o.name(args) whose args could raise or have effects, without keywords:
-   CPython looks the method up before it runs them (an AttributeError comes
-   first, f() in x.append(f()) does not run when x has no append). */
+/* o.name(args) whose args (keyword ones included) could raise or have
+   effects: CPython looks the method up before it runs them (an
+   AttributeError comes first, f() in x.append(f()) or x.m(k=f()) does not
+   run when x has no such method). */
 static int method_checked(const tdmX_Node *n)
 {
     for (int i = 3; i < n->u.l.n; i++) {
         const tdmX_Node *a = n->u.l.v[i];
-        if (tdmX_is(a, "kw") || tdmX_is(a, "star") || tdmX_is(a, "dstar")) {
+        if (tdmX_is(a, "star") || tdmX_is(a, "dstar")) {
             return 0;
         }
     }
     for (int i = 3; i < n->u.l.n; i++) {
-        if (!inert(n->u.l.v[i])) {
+        const tdmX_Node *a = n->u.l.v[i];
+        if (!inert(tdmX_is(a, "kw") ? a->u.l.v[2] : a)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Has (method o NAME args...) a keyword argument? */
+static int method_kw(const tdmX_Node *n)
+{
+    for (int i = 3; i < n->u.l.n; i++) {
+        if (tdmX_is(n->u.l.v[i], "kw")) {
             return 1;
         }
     }
@@ -1825,21 +1846,33 @@ static int module_call(Gen *g, const tdmX_Node *n, Ex *out)
 }
 
 /* receiver, its method (rt.mcheck: nil for our own values, else Python's
-   bound method), then the arguments, then the call */
+   bound method; with keywords, the method as CPython's LOAD_METHOD finds
+   it), then the arguments, then the call (with keywords: rt.callkw of
+   Python's method, rt.methodkw of our own value) */
 static int method_first(Gen *g, const tdmX_Node *n, Ex *out)
 {
     int nargs = n->u.l.n - 3;
     unsigned mask = display_mask(n, 3);
+    int kw = method_kw(n);
     Ex o;
     if (expr(g, n->u.l.v[1], &o) != 0) {
         return -1;
     }
     int to = ++g->tmp, tm = ++g->tmp;
-    emit(g, "local t%d = %s; local t%d = rt.mcheck(t%d, \"%s\"); ", to, o.s, tm, to, sym(n, 2));
+    emit(g, "local t%d = %s; local t%d = rt.mcheck(t%d, \"%s\"%s); ", to, o.s, tm, to, sym(n, 2),
+         kw ? ", true" : "");
     free(o.s);
     char *args;
     if (method_args(g, n, &args) != 0) {
         return -1;
+    }
+    if (kw) {
+        int tk = ++g->tmp;
+        emit(g, "local t%d; if t%d then t%d = rt.callkw(t%d, %s) else t%d = rt.methodkw(t%d, "
+             "\"%s\", %s) end; ", tk, tm, tk, tm, args, tk, to, sym(n, 2), args);
+        free(args);
+        *out = ex_make(dupf(g, "t%d", tk), 0, 1);
+        return out->s ? 0 : -1;
     }
     const char *fast = strcmp(sym(n, 2), "append") == 0 && nargs == 1 ? "MAPPEND"
                      : strcmp(sym(n, 2), "get") == 0 && (nargs == 1 || nargs == 2) ? "MGET"
@@ -1962,7 +1995,8 @@ static int expr(Gen *g, const tdmX_Node *n, Ex *out)
         if (expr(g, n->u.l.v[1], &e) != 0) {
             return -1;
         }
-        *out = ex_make(dupf(g, "%s(%s, %s)", h, callee, e.s), 0, 0);
+        *out = ex_make(dupf(g, "%s(%s, %s%s)", h, callee, e.s,
+                            h[0] == 's' && g->starlist ? ", true" : ""), 0, 0);
         free(e.s);
     } else if (strcmp(h, "global") == 0) {
         /* the cache hit inline (G itself checks again when it is a miss, or the

@@ -659,10 +659,6 @@ def refuse_kw_builtin(xs):
     return sorted(xs, kee=1)
 
 
-def refuse_star_method(xs):
-    return xs.append(*xs)
-
-
 def refuse_star_len(xs):
     return len(*xs)
 
@@ -670,7 +666,6 @@ def refuse_star_len(xs):
 @pytest.mark.parametrize("f,what", [
     (refuse_dstar_builtin, "'**' arguments to a builtin"),
     (refuse_kw_builtin, "kee="),
-    (refuse_star_method, "'*' arguments to a method"),
     (refuse_star_len, "'*' arguments to len()"),
 ])
 def test_refused(lua, f, what):

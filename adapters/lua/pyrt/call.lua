@@ -110,6 +110,8 @@ do
             return f.name .. "()"
         elseif type(f) == "userdata" then
             return rt.H("funcstr", f)
+        elseif type(f) == "table" and EXT[getmetatable(f)] and EXT[getmetatable(f)].funcstr then
+            return EXT[getmetatable(f)].funcstr(f)      -- a bound method ... (types.lua)
         end
         return "function()"
     end
@@ -285,15 +287,34 @@ do
     end
 
     -- f(*v): the iterable's items, taken now (CPython iterates it in order
-    -- with the other arguments).
-    function rt.star(f, v)
+    -- with the other arguments). listed: v is not the call's only positional
+    -- argument (CPython 3.11 builds a list: LIST_EXTEND's message).
+    function rt.star(f, v, listed)
         local t = type(v)
-        local ok = t == "string" or t == "userdata"
+        local ok = t == "string"
         if t == "table" then
             local mt = getmetatable(v)
             ok = mt == LIST or mt == TUPLE or mt == DICT or mt == ITER or mt == VIEW
+                 or (EXT[mt] ~= nil and EXT[mt].iter ~= nil)     -- a set, a range ...
+        elseif t == "userdata" then
+            -- a Python object: CPython's test (_translate.py, _stariter)
+            if listed then
+                v = rt.H("unpackiter", v, true)
+            else
+                local it = rt.H("stariter", v)
+                if it == false then
+                    throw("TypeError", sformat("%s argument after * must be an iterable, " ..
+                                               "not %s", funcstr(f), rt.H("typename", v)))
+                end
+                v = it
+            end
+            ok = true
         end
         if not ok then
+            if listed then
+                throw("TypeError", sformat("Value after * must be an iterable, not %s",
+                                           tname(v)))
+            end
             throw("TypeError", sformat("%s argument after * must be an iterable, not %s",
                                        funcstr(f), tname(v)))
         end
@@ -846,8 +867,10 @@ do
 
     -- a method call with keywords (the back end emits it instead of
     -- rt.method when a keyword is among the arguments): a Python object's
-    -- method gets real keyword arguments through the host
-    function rt.methodkw(o, name, ...)
+    -- method gets real keyword arguments through the host; a value of the
+    -- runtime's, the keywords its method takes or CPython's TypeError
+    -- (rt.ownkw, core.lua; bound: called as a bound method)
+    local function methodkw(bound, o, name, ...)
         if type(o) == "userdata" then
             local args = pack(...)
             local all, np, nk, kws = {}, 0, 0, {}
@@ -870,6 +893,17 @@ do
             end
             return rt.hostcall("methodkw", 4, mask, o, name, np, unpack(all, 1, np + 2 * nk))
         end
-        return rt.method(o, name, ...)
+        for i = 1, select("#", ...) do
+            if getmetatable((select(i, ...))) == KW then
+                return rt.ownkw(o, name, bound, ...)
+            end
+        end
+        return (bound and rt.boundcall or rt.method)(o, name, ...)
+    end
+    function rt.methodkw(o, name, ...)
+        return methodkw(false, o, name, ...)
+    end
+    function rt.boundkw(o, name, ...)
+        return methodkw(true, o, name, ...)
     end
 end

@@ -3508,14 +3508,14 @@ local function plural(k, what)
     return sformat("%d %s%s", k, what, k == 1 and "" or "s")
 end
 
-arity = function(kind, name, n)
+arity = function(kind, name, n, shown)
     local a = ARITY[kind] and ARITY[kind][name]
     if a == nil then
         return
     elseif n < a[1] or n > a[2] then
         local lo, hi, style = a[1], a[2], a[4]
         if style == "o" then
-            throw("TypeError", sformat("%s.%s() takes %s (%d given)", kind, name,
+            throw("TypeError", sformat("%s.%s() takes %s (%d given)", shown or kind, name,
                                        lo == 0 and "no arguments" or "exactly one argument", n))
         elseif style == "v" then
             throw("TypeError", sformat("%s() takes %s %s (%d given)", name,
@@ -3601,12 +3601,140 @@ function rt.method(o, name, ...)
     return (f(o, ...))
 end
 
+-- o.name(args, k=v) on a value of the runtime (not a Python object; keyword
+-- markers among the arguments): rt.methodkw's and a bound method's
+-- (bound: true) call. The runtime's own method gets the keywords it reads
+-- (OWNKW: str.split(sep=), list.sort(key=) ...); any other keyword is
+-- CPython 3.11's TypeError: "list.pop() takes no keyword arguments" for
+-- the methods taking none (every own method outside OWNKW), list.sort's
+-- Argument Clinic messages, dict.update(k=v) as CPython's; a str's or a
+-- number's method with another keyword is CPython's own through the host
+-- (str.split's Argument Clinic order). Else refused.
+do
+    local SPLIT = { sep = true, maxsplit = true }
+    local OWNKW = {
+        str = { split = SPLIT, rsplit = SPLIT, splitlines = { keepends = true },
+                expandtabs = { tabsize = true }, format = true },
+        list = { sort = { key = true, reverse = true } },
+        dict = { update = true },
+    }
+    -- the METH_VARARGS ones: as a bound method, "union() takes no keyword
+    -- arguments" (no type: cfunction_call)
+    local VARARGS = {
+        str = { count = true, endswith = true, find = true, index = true, rfind = true,
+                rindex = true, startswith = true },
+        set = { difference = true, difference_update = true, intersection = true,
+                intersection_update = true, union = true, update = true },
+        frozenset = { difference = true, intersection = true, union = true },
+    }
+    -- the kinds whose own methods outside OWNKW all take no keywords in 3.11
+    local NOKW = { str = true, int = true, float = true, list = true, dict = true,
+                   tuple = true, set = true, frozenset = true, range = true, generator = true }
+
+    local function nokw(kind, name, bound)
+        if bound and VARARGS[kind] and VARARGS[kind][name] then
+            throw("TypeError", sformat("%s() takes no keyword arguments", name))
+        end
+        throw("TypeError", sformat("%s.%s() takes no keyword arguments", kind, name))
+    end
+
+    function rt.ownkw(o, name, bound, ...)
+        local f, kind = own_method(o, name)
+        if kind == nil then
+            local tn = type(o) == "function" and typenames[o]
+            if tn and M.classes[tn] and M.classes[tn][name] then
+                nokw(tn, name, false)           -- dict.fromkeys(x, k=v)
+            end
+            -- a descriptor's call (str.split(s, sep=","): the method of its
+            -- first argument, rt.methodkw) or CPython's method (the host's)
+            return f(o, ...)
+        end
+        local n = select("#", ...)
+        local acc = OWNKW[kind] and OWNKW[kind][name]
+        local bad, npos, nk = nil, 0, 0
+        for i = 1, n do
+            local a = (select(i, ...))
+            if getmetatable(a) == KW then
+                nk = nk + 1
+                if bad == nil and not (acc == true or (acc and acc[a.name])) then
+                    bad = a.name
+                end
+            else
+                npos = npos + 1
+            end
+        end
+        if bad == nil then
+            if kind == "dict" and name == "update" then
+                -- dict.update(other, **kw): other's pairs, then the keywords in order
+                if npos > 1 then
+                    throw("TypeError", sformat("update expected at most 1 argument, got %d",
+                                               npos))
+                end
+                local pos, kws = {}, {}
+                for i = 1, n do
+                    local a = (select(i, ...))
+                    if getmetatable(a) == KW then
+                        kws[#kws + 1] = a
+                    else
+                        pos[1] = a
+                    end
+                end
+                if npos == 1 then
+                    f(o, pos[1])
+                end
+                for i = 1, #kws do
+                    rt.setitem(o, kws[i].name, kws[i].v)
+                end
+                return nil
+            end
+            arity(kind, name, n)
+            return (f(o, ...))
+        end
+        if acc == nil and NOKW[kind] then
+            nokw(kind, name, bound)
+        end
+        if kind == "list" and name == "sort" then
+            -- Argument Clinic's order (_PyArg_UnpackKeywords): the count, the
+            -- positional ones, then the first unknown keyword
+            if npos + nk > 2 then
+                throw("TypeError", sformat("sort() takes at most 2 %sarguments (%d given)",
+                                           npos == 0 and "keyword " or "", npos + nk))
+            elseif npos > 0 then
+                throw("TypeError", "sort() takes no positional arguments")
+            end
+            throw("TypeError", sformat("'%s' is an invalid keyword argument for sort()", bad))
+        end
+        local host = (kind == "str" or kind == "int" or kind == "float") and
+                     rt.hostmethod(o, name)
+        if host then
+            return host(o, ...)         -- str.split(x=1): CPython's own answer
+        end
+        throw("NotImplementedError", sformat("the keyword argument %s= of %s.%s() (tandem " ..
+                                             "translation)", bad, kind, name))
+    end
+end
+
+-- b(args) of a bound method b = o.name of the runtime's own (types.lua):
+-- o.name(args), but a bound method names the type of o in its errors as
+-- CPython's does (m = True.bit_length; m(1): "bool.bit_length() takes no
+-- arguments (1 given)", where the method call says "int.bit_length()")
+function rt.boundcall(o, name, ...)
+    if type(o) ~= "boolean" then
+        return rt.method(o, name, ...)
+    end
+    local f, kind = own_method(o, name)
+    arity(kind, name, select("#", ...), "bool")
+    return (f(o, ...))
+end
+
 -- o.name(args) where evaluating the args could raise or have effects: CPython
 -- looks the method up first. nil when o is a value of ours that has the
--- method (AttributeError when it has not), else Python's bound method.
-function rt.mcheck(o, name)
+-- method (AttributeError when it has not), else Python's bound method (kw:
+-- a call with keywords, the method as CPython's LOAD_METHOD finds it, whose
+-- TypeErrors are the method call's: _translate.py, _load_method).
+function rt.mcheck(o, name, kw)
     if type(o) == "userdata" then
-        return rt.H("getattr", o, name)
+        return rt.H(kw and "loadmethod" or "getattr", o, name)
     end
     own_method(o, name)
     return nil

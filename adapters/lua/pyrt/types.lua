@@ -75,8 +75,8 @@ do
     typenames[B.type] = "type"
 
     -- a constant the runtime has no value for (an int beyond 64 bits, bytes,
-    -- a complex number): the Python object, made once (the front end's
-    -- const; refused in a standalone file)
+    -- a complex number, Ellipsis): the Python object, made once (the front
+    -- end's const; refused in a standalone file)
     local PYCONST = {}
     B.tdm_pyconst = function(kind, text)
         local key = kind .. ":" .. text
@@ -637,10 +637,17 @@ do
         kind = "builtin_function_or_method",
         hashable = true,
         call = function(b, ...)
-            return rt.method(b.o, b.name, ...)
+            return rt.boundcall(b.o, b.name, ...)
         end,
         callkw = function(b, ...)
-            return rt.methodkw(b.o, b.name, ...)
+            return rt.boundkw(b.o, b.name, ...)
+        end,
+        -- its name in call errors, as CPython's _PyObject_FunctionStr: the
+        -- type of self (True.bit_length: "bool.bit_length()"), or self when
+        -- it is a type (dict.fromkeys)
+        funcstr = function(b)
+            local tn = type(b.o) == "function" and typenames[b.o] or tname(b.o)
+            return tn .. "." .. b.name .. "()"
         end,
         eq = function(a, b)
             return rawequal(a.o, b.o) and a.name == b.name
@@ -686,7 +693,7 @@ do
         end
         local d = descriptor(tn, name)
         return function(_, ...)
-            return call_desc(d, rt.method, ...)
+            return call_desc(d, rt.methodkw, ...)     -- (keywords: rt.ownkw, core.lua)
         end
     end
 
@@ -704,6 +711,9 @@ do
         end,
         callkw = function(d, ...)
             return call_desc(d, rt.methodkw, ...)
+        end,
+        funcstr = function(d)
+            return d.kind .. "." .. d.name .. "()"
         end,
         eq = rawequal,
         repr = function(d)
@@ -727,6 +737,9 @@ do
         eq = rawequal,
         repr = function(t)
             return "<class '" .. t.name .. "'>"
+        end,
+        funcstr = function(t)
+            return t.name .. "()"
         end,
         export = function(t)
             return rt.H("typeobj", t.name)

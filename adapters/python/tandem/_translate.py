@@ -888,9 +888,10 @@ class _FuncTranslator:
             return "(float %s)" % _float_atom(v)
         if isinstance(v, str):
             return "(str %s)" % quote(v)
-        # an int beyond 64 bits, bytes, a complex number: the Python object,
-        # made once by the host (pyrt/types.lua, tdm_pyconst)
-        text = {int: repr, bytes: bytes.hex, complex: repr}.get(type(v))
+        # an int beyond 64 bits, bytes, a complex number, Ellipsis (`...`):
+        # the Python object, made once by the host (pyrt/types.lua, tdm_pyconst)
+        text = {int: repr, bytes: bytes.hex, complex: repr,
+                type(Ellipsis): repr}.get(type(v))
         if text is None or self.unit.standalone:
             raise self.refuse(node, "an integer literal beyond 64 bits" if isinstance(v, int)
                               else "a constant of type %s" % type(v).__name__)
@@ -1129,15 +1130,6 @@ class _FuncTranslator:
                      for i in range(0, len(parts), 100)]
         return parts[0]
 
-    def module_attr(self, f: ast.Attribute) -> bool:
-        """Is f `m.name` with m a module global (not a local): a Python
-        module's function, called through the host, which checks its
-        arguments as CPython does."""
-        m = f.value
-        return isinstance(m, ast.Name) and m.id not in self.locals and \
-            not self.unit.standalone and \
-            isinstance(self.fn.__globals__.get(m.id), types.ModuleType)
-
     KEYWORDS = {"sorted": {"key", "reverse"}, "min": {"key", "default"},
                 "max": {"key", "default"}, "sort": {"key", "reverse"},
                 "enumerate": {"iterable", "start"}, "sum": {"start"}, "int": {"base"},
@@ -1172,31 +1164,24 @@ class _FuncTranslator:
             self.closing_use(e.args[0])
         starred = any(isinstance(a, ast.Starred) for a in e.args)
         dstar = any(k.arg is None for k in e.keywords)
-        if isinstance(f, ast.Attribute) or (builtin and builtin not in KNOWN_EXCEPTIONS):
-            # the runtime's builtins and methods take the keywords they list
-            target = f.attr if isinstance(f, ast.Attribute) else builtin
-            allowed = self.KEYWORDS.get(target or "", set())
-            # str.format(**kw names): its runtime checks them; a method the
-            # runtime does not have: Python's, on a Python object
-            anykw = isinstance(f, ast.Attribute) and \
-                (f.attr == "format" or f.attr not in KNOWN_METHODS)
+        if builtin and builtin not in KNOWN_EXCEPTIONS:
+            # the runtime's builtins take the keywords they list. (A method
+            # takes any: a Python object's gets them through the host; the
+            # runtime's own values check them at run time, rt.ownkw in
+            # pyrt/core.lua, and `o.m(*a, **k)` is `(o.m)(*a, **k)`, a bound
+            # method checking its arguments as the method call does.)
+            allowed = self.KEYWORDS.get(builtin, set())
             for k in e.keywords:
-                if anykw and k.arg is not None:
-                    continue
-                if target == "dict":
+                if builtin == "dict":
                     continue            # dict(a=1, **d): any keyword is a key
                 if k.arg is None:
-                    if target in ("print",) or (isinstance(f, ast.Attribute)
-                                                and self.module_attr(f)):
-                        continue        # its runtime version (Python) checks every keyword
-                    raise self.refuse(e, "'**' arguments to a builtin function or method")
+                    if builtin == "print":
+                        continue        # its runtime version checks every keyword
+                    raise self.refuse(e, "'**' arguments to a builtin function")
                 if k.arg not in allowed:
                     raise self.refuse(e, "the keyword argument %s= of %s()"
-                                      % (k.arg, target))
-            if starred and isinstance(f, ast.Attribute):
-                if not self.module_attr(f):
-                    raise self.refuse(e, "'*' arguments to a method")
-            elif starred and builtin not in self.VARIADIC:
+                                      % (k.arg, builtin))
+            if starred and builtin not in self.VARIADIC:
                 # the runtime's fixed-arity builtins do not check their count
                 raise self.refuse(e, "'*' arguments to %s()" % builtin)
         args = []
@@ -1214,9 +1199,12 @@ class _FuncTranslator:
         rest = " ".join(args + kws)
         if isinstance(f, ast.Attribute):
             obj = self.expr(f.value)
-            if (starred or dstar) and self.module_attr(f):
-                # m.f(*a, **k): the module's function (read first, as
-                # CPython's LOAD_ATTR is), called as a value is
+            if starred or dstar:
+                # o.f(*a, **k): o.f read first (CPython 3.11 compiles it to
+                # LOAD_ATTR, not LOAD_METHOD), then called as a value is: a
+                # Python object's bound method through the host; a bound
+                # method of the runtime's own (pyrt/types.lua) checks its
+                # count (arity, pyrt/core.lua) and keywords (rt.ownkw)
                 return "(call (attr %s %s) %s)" % (obj, f.attr, rest)
             return "(method %s %s %s)" % (obj, f.attr, rest)
         if builtin == "range":
@@ -1601,21 +1589,36 @@ def _delitem(o: Any, k: Any) -> None:
     del o[k]
 
 
+def _not_iterable(t: type) -> bool:
+    """CPython's test before its "must be an iterable" messages: no tp_iter
+    and not a sequence (looked up on the type's own MRO: an IntEnum member's
+    class has a metaclass __iter__)."""
+    def has(name: str) -> bool:
+        return any(name in vars(k) for k in t.__mro__)
+    return not has("__iter__") and (not has("__getitem__") or issubclass(t, dict))
+
+
 def _unpackiter(o: Any, star: Any) -> Any:
     """iter() for a, b = o or [*o]: CPython's messages."""
     try:
         return iter(o)
     except TypeError:
         t = type(o)
-
-        # CPython's test: no tp_iter and not a sequence (looked up on the
-        # type's own MRO: an IntEnum member's class has a metaclass __iter__)
-        def has(name: str) -> bool:
-            return any(name in vars(k) for k in t.__mro__)
-        if not has("__iter__") and (not has("__getitem__") or issubclass(t, dict)):
+        if _not_iterable(t):
             raise TypeError(("Value after * must be an iterable, not %s" if star else
                              "cannot unpack non-iterable %s object")
                             % t.__name__) from None
+        raise
+
+
+def _stariter(o: Any) -> Any:
+    """iter(o) for f(*o), or False when o is not iterable by CPython's test
+    (pyrt/call.lua's rt.star then names f in the TypeError)."""
+    try:
+        return iter(o)
+    except TypeError:
+        if _not_iterable(type(o)):
+            return False
         raise
 
 
@@ -1627,6 +1630,31 @@ def _isinstance(o: Any, cls: Any) -> bool:
 # found with one dict lookup: the hot ones (next of an iterator, len,
 # items, attributes, methods and operators of Python objects passed in)
 # sat behind up to fifty string comparisons.
+_C_DESCRIPTORS = (types.MethodDescriptorType, types.WrapperDescriptorType)
+
+
+def _load_method(o: Any, name: str) -> Any:
+    """o.name as CPython's LOAD_METHOD finds it for `o.name(...)`: a C
+    method of o's type (not shadowed by the instance) called unbound, whose
+    TypeErrors name the type as a bound method's do not ("set.union() takes
+    no keyword arguments", "union() ..." bound); else getattr(o, name)."""
+    t = type(o)
+    for k in t.__mro__:
+        ga = k.__dict__.get("__getattribute__")
+        if ga is not None:
+            if not isinstance(ga, types.WrapperDescriptorType):
+                return getattr(o, name)         # a Python __getattribute__
+            break
+    for k in t.__mro__:
+        d = k.__dict__.get(name, _MISSING)
+        if d is not _MISSING:
+            if isinstance(d, _C_DESCRIPTORS) and \
+                    name not in getattr(o, "__dict__", {}):
+                return functools.partial(d, o)
+            break
+    return getattr(o, name)
+
+
 def _callobj(f: Any, *a: Any) -> Any:
     """A Python callable called by translated code (its result kept exact
     by _keep). A function that runs no Python code given numbers and
@@ -1658,6 +1686,7 @@ _PURE_OPS: Dict[str, Any] = {
     "contains": lambda c, x: x in c,
     "method": lambda o, name, *a: getattr(o, name)(*a),
     "getattr": getattr,                 # a method looked up before its arguments run
+    "loadmethod": lambda o, name: _load_method(o, name),    # ... called with keywords
     "hasattr": hasattr,
     "getattr?": lambda o, name: getattr(o, name, _MISSING),  # pyrt/types.lua
     "setattr": setattr, "delattr": delattr, "callable": callable, "id": lambda o: _id_of(o),
@@ -1674,6 +1703,7 @@ _PURE_OPS: Dict[str, Any] = {
     "truth": bool, "repr": repr, "str": str, "hash": hash, "range": range,
     "iter": iter, "next": lambda it: next(it, _MISSING), "missing": lambda: _MISSING,
     "unpackiter": _unpackiter,
+    "stariter": _stariter,
     "utf8": _tandem._utf8,      # the runtime passes strings as UTF-8 (rt.wraphook)
     "unpacks": _tandem._unpacks,    # the runtime unpacks returned tuples (rt.wraphook)
     # a tuple returned to a caller in Lua, as several results when the
@@ -2258,7 +2288,8 @@ class _Hooks:
         if op == "pyconst":     # a constant the runtime has no value for
             kind, text = args
             return bytes.fromhex(text) if kind == "bytes" else \
-                int(text) if kind == "int" else complex(text)
+                int(text) if kind == "int" else \
+                Ellipsis if kind == "ellipsis" else complex(text)
         if op == "ismodule":    # pyrt/pymath.lua: may its attributes be kept?
             return isinstance(args[0], types.ModuleType)
         if op == "modattr?":    # a module's own attribute (no __getattr__), or missing
@@ -2385,7 +2416,7 @@ class _Hooks:
             o, name, npos = args[0], args[1], int(args[2])
             rest = args[3:]
             kw = dict(zip(rest[npos::2], rest[npos + 1::2]))
-            return getattr(o, name)(*rest[:npos], **kw)
+            return _load_method(o, name)(*rest[:npos], **kw)
         if op == "kwitems":
             # f(**m) with a Python mapping m: its keys and values, flat (False:
             # not a mapping, as CPython's test for a keys() method)
