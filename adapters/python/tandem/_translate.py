@@ -1164,8 +1164,10 @@ class _FuncTranslator:
             self.closing_use(e.args[0])
         starred = any(isinstance(a, ast.Starred) for a in e.args)
         dstar = any(k.arg is None for k in e.keywords)
-        if builtin and builtin not in KNOWN_EXCEPTIONS:
-            # the runtime's builtins take the keywords they list. (A method
+        if builtin in KNOWN_BUILTINS:
+            # the runtime's builtins take the keywords they list (Python's
+            # own, open() or bytes(), are called through the host, which
+            # checks any keyword, `*` and `**` as CPython does). (A method
             # takes any: a Python object's gets them through the host; the
             # runtime's own values check them at run time, rt.ownkw in
             # pyrt/core.lua, and `o.m(*a, **k)` is `(o.m)(*a, **k)`, a bound
