@@ -353,6 +353,12 @@ static void free_exs(Ex *e, int n)
 }
 
 /* a, b, c from out[0..n) (callers free) */
+/* More values than this in one list (a display's items, a call's
+   arguments) go through a table constructor, which Lua fills 50 at a time:
+   as a plain list each would take a register of the function (at most 255,
+   locals included: "function or expression needs too many registers"). */
+#define JOIN_DIRECT 40
+
 static char *join(Gen *g, Ex *e, int n, const char *first)
 {
     Buf b = { NULL, 0, 0 };
@@ -362,11 +368,20 @@ static char *join(Gen *g, Ex *e, int n, const char *first)
     if (first != NULL) {
         eput(g, first);
     }
+    if (n > JOIN_DIRECT) {
+        /* left to right as before; the explicit count keeps None items */
+        eput(g, first != NULL ? ", rt.tunpack({" : "rt.tunpack({");
+    }
     for (int i = 0; i < n; i++) {
-        if (i > 0 || first != NULL) {
+        if (i > 0 || (first != NULL && n <= JOIN_DIRECT)) {
             eput(g, ", ");
         }
         eput(g, e[i].s ? e[i].s : "nil");
+    }
+    if (n > JOIN_DIRECT) {
+        char tail[48];
+        snprintf(tail, sizeof tail, "}, 1, %d)", n);
+        eput(g, tail);
     }
     g->o = save;
     return b.p;
@@ -521,34 +536,32 @@ static int compare(Gen *g, const tdmX_Node *n, Ex *out)
         free_exs(e, 2);
         return 0;
     }
-    /* a op1 b op2 c: each middle operand evaluated once */
+    /* a op1 b op2 c: each middle operand evaluated once, the next one only
+       while the chain holds; flat (not one `if` inside another per
+       operator, nor a local per operand: Lua's limits of 200 each) */
     int r = ++g->tmp;
     Ex left;
     if (expr(g, n->u.l.v[1], &left) != 0) {
         return -1;
     }
-    int lt = ++g->tmp;
-    emit(g, "local t%d = %s; local t%d = false; ", lt, left.s, r);
+    int lt = ++g->tmp, rt = ++g->tmp;
+    emit(g, "local t%d, t%d = %s, nil; local t%d = false; ", lt, rt, left.s, r);
     free(left.s);
-    int closes = 0;
     for (int k = 0; k < nops; k++) {
         Ex right;
         if (k > 0) {
-            emit(g, "if t%d then ", r);
-            closes++;
+            emit(g, "if t%d then t%d = t%d; ", r, lt, rt);
         }
         if (expr(g, n->u.l.v[3 + 2 * k], &right) != 0) {
             return -1;
         }
-        int rt = ++g->tmp;
-        emit(g, "local t%d = %s; t%d = %s(t%d, t%d); ", rt, right.s, r,
+        emit(g, "t%d = %s; t%d = %s(t%d, t%d); ", rt, right.s, r,
              cmpfn2(n->u.l.v[2 + 2 * k]->u.s.p, n->u.l.v[1 + 2 * k], n->u.l.v[3 + 2 * k]),
              lt, rt);
         free(right.s);
-        lt = rt;
-    }
-    for (int i = 0; i < closes; i++) {
-        eput(g, "end; ");
+        if (k > 0) {
+            eput(g, "end; ");
+        }
     }
     *out = ex_make(dupf(g, "t%d", r), 1, 0);
     return 0;

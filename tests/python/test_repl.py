@@ -86,15 +86,14 @@ def test_translation_error_installs_nothing(repl):
     send(repl, "def uses_class():", MORE)
     send(repl, "    return K()", MORE)
     send(repl, "")
-    send(repl, "def match_stmt(x):", MORE)
-    send(repl, "    match x:", MORE)
-    send(repl, "        case 1:", MORE)
-    send(repl, "            return 1", MORE)
+    send(repl, "def dir_use(x):", MORE)
+    send(repl, "    if x:", MORE)
+    send(repl, "        return dir(x)", MORE)
     send(repl, "")
-    out = send(repl, ":translate match_stmt")
+    out = send(repl, ":translate dir_use")
     assert "TranslationError" in out and "<py-" in out and "nothing installed" in out
     send(repl, ":lua", PROMPT_LUA)
-    assert "nil" in send(repl, "=match_stmt", PROMPT_LUA)
+    assert "nil" in send(repl, "=dir_use", PROMPT_LUA)
 
 
 def test_lua_translation_error_installs_nothing(repl):

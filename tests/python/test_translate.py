@@ -1140,7 +1140,7 @@ def r_bad_builtin_kw(x):
 
 
 def r_global(x):
-    return {**x}
+    return eval(x)
 
 
 def r_locals(x):
@@ -1179,7 +1179,7 @@ def r_decorated_target(x):
 REFUSED = [
     (r_listcomp, "builtin 'dir'", 2),
     (r_class, "class definition", 1), (r_bad_builtin_kw, "keyword argument cmp=", 1),
-    (r_global, "'**' in a dict display", 1), (r_locals, "builtin 'locals'", 1),
+    (r_global, "builtin 'eval'", 1), (r_locals, "builtin 'locals'", 1),
     (r_id, "builtin 'vars'", 1), (r_async_gen, "async generators", 0),
 ]
 

@@ -110,6 +110,22 @@ def python_constants(n):
     return big == 2 ** 70, big + n, -99999999999999999999 // 7, b"\\x00\\xff" + bytes([n]), \
         3j * 2, (1 + 2j) * n, {big: 1}[2 ** 70], type(big) is int, len(b"abc")
 
+def python_keywords(s, n):
+    # Python's own builtins take any keyword, * and ** (CPython checks them)
+    args = [s]
+    kw = {"encoding": "ascii"}
+    return (bytes(s, encoding="ascii"), bytes(*args, **kw), complex(real=n, imag=2),
+            int.from_bytes(b"\\x01\\x00", byteorder="little"), bytearray(s, "ascii", errors="strict"))
+
+def python_bad_keyword(s):
+    return bytes(s, encoding="ascii", bogus=1)
+
+def python_bad_star(n):
+    return complex(*[n, 2, 3])
+
+def python_bad_dstar(n):
+    return complex(n, **{"real": 1})
+
 def constant_twice(n):
     out = []
     for i in range(n):
@@ -133,6 +149,9 @@ CASES += [(f("catch_given"), (cls, n)) for cls in (ValueError, LookupError,
           for n in range(3)]
 CASES += [(f("catch_not_a_class"), (0,)), (f("raise_own"), (5,))]
 CASES += [(f("python_constants"), (n,)) for n in (0, 7)]
+CASES += [(f("python_keywords"), ("ab", 3)), (f("python_keywords"), ("é", 3)),
+          (f("python_bad_keyword"), ("ab",)), (f("python_bad_star"), (1,)),
+          (f("python_bad_dstar"), (1,))]
 CASES += [(f("is_helper"), (g,)) for g in (NS["helper"], NS["MISSING"], len, 3, None)]
 
 

@@ -136,6 +136,7 @@ local function mktuple(...)
     return setmetatable(t, TUPLE)
 end
 rt.tuple_of = mktuple
+rt.tunpack = table.unpack     -- (many items: lxlate.c's join)
 
 -- Where translated code is running: (file, line, function name) of the
 -- innermost translated frame.

@@ -561,6 +561,23 @@ do
         end
     end
 
+    -- {**m} in a display (the front end: tdm_dictupdate(d, m) for each `**`
+    -- and each run of pairs after one), CPython's DICT_UPDATE: a dict's
+    -- items; a Python object as CPython reads it (the host runs `{**m}`:
+    -- its keys() and m[k], its errors); anything else is not a mapping
+    B.tdm_dictupdate = function(d, m)
+        if getmetatable(m) == DICT then
+            for k, x in dict_items(m) do
+                dict_set(d, realkey(k), x)
+            end
+        elseif type(m) == "userdata" and rt.H ~= nil then
+            M.dict.update(d, rt.H("displaymap", m))
+        else
+            throw("TypeError", sformat("'%s' object is not a mapping", tname(m)))
+        end
+        return d
+    end
+
     -- dict.popitem(): the last inserted pair; dict.fromkeys(iterable, value=None)
     function M.dict.popitem(d)
         if d.count == 0 then

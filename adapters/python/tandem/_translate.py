@@ -1040,13 +1040,27 @@ class _FuncTranslator:
             kind = "list" if isinstance(e, ast.List) else "tuple"
             return "(%s %s)" % (kind, " ".join(self.expr(x) for x in e.elts))
         if isinstance(e, ast.Dict):
-            parts = []
+            # {k: v, **m, k2: v2}: as CPython 3.11 builds it, the pairs before
+            # the first ** one dict, then DICT_UPDATE with m, then with a
+            # dict of the pairs up to the next ** (evaluated after m merged)
+            out, parts = None, []
             for k, v in zip(e.keys, e.values):
                 if k is None:
-                    raise self.refuse(e, "'**' in a dict display")
+                    seg = "(dict %s)" % " ".join(parts)
+                    if out is None:
+                        out = seg
+                    elif parts:
+                        out = "(call (builtin tdm_dictupdate) %s %s)" % (out, seg)
+                    out = "(call (builtin tdm_dictupdate) %s %s)" % (out, self.expr(v))
+                    parts = []
+                    continue
                 parts.append(self.expr(k))
                 parts.append(self.expr(v))
-            return "(dict %s)" % " ".join(parts)
+            if out is None:
+                return "(dict %s)" % " ".join(parts)
+            if parts:
+                out = "(call (builtin tdm_dictupdate) %s (dict %s))" % (out, " ".join(parts))
+            return out
         if isinstance(e, ast.Subscript):
             if isinstance(e.slice, ast.Slice):
                 return self.slice_ir(e)
@@ -1164,8 +1178,10 @@ class _FuncTranslator:
             self.closing_use(e.args[0])
         starred = any(isinstance(a, ast.Starred) for a in e.args)
         dstar = any(k.arg is None for k in e.keywords)
-        if builtin and builtin not in KNOWN_EXCEPTIONS:
-            # the runtime's builtins take the keywords they list. (A method
+        if builtin in KNOWN_BUILTINS:
+            # the runtime's builtins take the keywords they list (Python's
+            # own, open() or bytes(), are called through the host, which
+            # checks any keyword, `*` and `**` as CPython does). (A method
             # takes any: a Python object's gets them through the host; the
             # runtime's own values check them at run time, rt.ownkw in
             # pyrt/core.lua, and `o.m(*a, **k)` is `(o.m)(*a, **k)`, a bound
@@ -1691,6 +1707,7 @@ _PURE_OPS: Dict[str, Any] = {
     "getattr?": lambda o, name: getattr(o, name, _MISSING),  # pyrt/types.lua
     "setattr": setattr, "delattr": delattr, "callable": callable, "id": lambda o: _id_of(o),
     # the tests of `match` on a Python object (pyrt/match.lua, _matchlower)
+    "displaymap": lambda m: {**m},      # {**m} of a Python object (pyrt/expr.lua)
     "matchseq": lambda *a: _match_seq(*a), "matchmap": lambda *a: _match_map(*a),
     "mapkeys": lambda *a: _map_keys(*a), "matchcls": lambda *a: _match_cls(*a),
     "is": lambda a, b: a is b,
