@@ -101,7 +101,25 @@ def read_ir(text: str) -> Any:
                 stack[-1].append(Sym(tok))
     if len(stack) != 1 or len(stack[0]) != 1:
         raise TranslationError("IR: unbalanced parentheses")
-    return stack[0][0]
+    tree = stack[0][0]
+    _name_lists(tree)
+    return tree
+
+
+class NameList(tuple):
+    """The names a `local` or generic `for` binds: a tuple, so that no walk
+    over the tree (`isinstance(n, list)`) takes `local call, x` for a node
+    `(call x)`."""
+
+
+def _name_lists(tree: Any) -> None:
+    todo = [tree]
+    while todo:
+        n = todo.pop()
+        if n and isinstance(n[0], Sym) and n[0] in ('local', 'forin') and len(n) > 2 \
+                and isinstance(n[1], int) and isinstance(n[2], list):
+            n[2] = NameList(n[2])
+        todo.extend(c for c in n if isinstance(c, list))
 
 
 def _mname(n: Any) -> bytes:
