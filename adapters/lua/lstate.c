@@ -12,6 +12,9 @@ const char tdmL_key_cache = 0;
 const char tdmL_key_lasterr = 0;
 const char tdmL_key_deptherr = 0;
 
+/* slots the main thread's stack keeps from the start (l_open) */
+#define TDML_BASE_STACK 1000
+
 void *tdmL_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 {
     tdmL_State *st = ud;
@@ -312,6 +315,15 @@ static int l_open(tdm_Runtime *rt, const tdmR_OpenOptions *opts, tdmS_Error *err
        top it found (a light C function: no allocation) */
     lua_pushcfunction(L, tdmL_msgh);
     st->basemsgh = 1;
+    /* Lua 5.4.4 (Debian 12's liblua5.4) corrupts memory when its stack
+       grows while a __concat metamethod runs for a concatenation of six
+       values ("attempt to call a nil value", then a crash: a plain C host
+       with one value below the function reproduces it; see
+       tests/python/test_lua_stack_reserve.py). Reserving slots at the base
+       level raises its CallInfo's top, which the collector never shrinks
+       below: code that stays within them never moves the stack. (A
+       coroutine's stack still starts small.) Not fatal if it fails. */
+    lua_checkstack(L, TDML_BASE_STACK);
     st->limit = o->max_memory ? st->used + o->max_memory : 0;
     tdmR_attach(rt, &tdmL_lang, st);
     return TDM_OK;

@@ -31,6 +31,10 @@ from ._translate import TranslationError  # noqa: E402  (tandem.TranslationError
 _PLAIN_ARGS = re.compile(r'(?:(?:[A-Za-z_]\w*|-?\d+)(?:, (?:[A-Za-z_]\w*|-?\d+))*)?\Z')
 
 
+# a `..` chain of this many operands or more is one call (lemit._concatv)
+_CONCAT_FLAT = 6
+
+
 def _te(chunk: str, line: int, what: str) -> TranslationError:
     return TranslationError("%s:%d: %s" % (chunk, line, what))
 
@@ -101,7 +105,25 @@ def read_ir(text: str) -> Any:
                 stack[-1].append(Sym(tok))
     if len(stack) != 1 or len(stack[0]) != 1:
         raise TranslationError("IR: unbalanced parentheses")
-    return stack[0][0]
+    tree = stack[0][0]
+    _name_lists(tree)
+    return tree
+
+
+class NameList(tuple):
+    """The names a `local` or generic `for` binds: a tuple, so that no walk
+    over the tree (`isinstance(n, list)`) takes `local call, x` for a node
+    `(call x)`."""
+
+
+def _name_lists(tree: Any) -> None:
+    todo = [tree]
+    while todo:
+        n = todo.pop()
+        if n and isinstance(n[0], Sym) and n[0] in ('local', 'forin') and len(n) > 2 \
+                and isinstance(n[1], int) and isinstance(n[2], list):
+            n[2] = NameList(n[2])
+        todo.extend(c for c in n if isinstance(c, list))
 
 
 def _mname(n: Any) -> bytes:
@@ -745,6 +767,17 @@ class Emitter:
             if d:
                 return '_opv(%s, (%r,), %s)' % (fn, d, self.ex(e[2]))
             return '%s(%s)' % (fn, self.ex(e[2]))
+        if k == 'lbin' and str(e[1]) == 'concat':
+            chain = self.concat_chain(e)
+            if len(chain) >= _CONCAT_FLAT:
+                # one OP_CONCAT in Lua; as nested operations a long chain
+                # nested past Python's parser (heavy.lua's 150 operands); in
+                # a generator body a __concat may yield
+                descs = tuple(self.odesc(x) for x in chain)
+                args = ', '.join(self.ex(x) for x in chain)
+                if self.fn is not None and self.fn.gen:
+                    return '(yield from _gconcatv(%r, %s))' % (descs, args)
+                return '_concatv(%r, %s)' % (descs, args)
         if k == 'lbin':
             op = str(e[1])
             a, b = self.ex(e[2]), self.ex(e[3])
@@ -1178,6 +1211,22 @@ class Emitter:
                         changed = True
                         break
         return ints
+
+    def concat_chain(self, e: Any) -> List[Any]:
+        """The operands of a .. b .. c ...: the right operand, through its
+        parentheses, continues the chain (Lua merges it into one OP_CONCAT);
+        a left operand is one operand whatever it is."""
+        out = []
+        while True:
+            out.append(e[2])
+            r = e[3]
+            while str(r[0]) == 'paren':
+                r = r[1]
+            if str(r[0]) == 'lbin' and str(r[1]) == 'concat':
+                e = r
+                continue
+            out.append(e[3])
+            return out
 
     def rdesc(self, op: str, e: Any) -> Optional[str]:
         """The variable information of a binary operator's right operand e;

@@ -366,6 +366,19 @@ class ViewOps:
         return None
 
 
+def mtfield(mt, ev):
+    """rawget(mt, ev) of a metatable (LuaTable): its own field; for a
+    metatable that is a view (setmetatable(t, mt) with mt a table of another
+    runtime, reached through tandem's bridge) the field of the table it
+    stands for, which holds the metamethods."""
+    h = mt.hash.get(ev)
+    if h is None and mt.meta is not None:
+        o = mt.meta.hash.get(b'__view_of')
+        if isinstance(o, ViewOps):
+            return o.rawget(ev)
+    return h
+
+
 def viewops(t):
     """The ViewOps of a LuaTable that is a view, else None."""
     mt = t.meta
@@ -660,7 +673,7 @@ def metamethod(v, ev):
         mt = v.meta
         if mt is None:
             return None
-        h = mt.hash.get(ev)
+        h = mtfield(mt, ev)
         if h is None:
             o = mt.hash.get(b'__view_of')
             if o is not None:
@@ -776,7 +789,7 @@ def index(o, k):
             return None
         # the two common shapes, as _index_meta's first step would take
         # them: an __index function, an __index table (a class) holding k
-        h = mt.hash.get(b'__index')
+        h = mtfield(mt, b'__index')
         if h is None:
             return None
         if h.__class__ is _FuncType:
@@ -800,7 +813,7 @@ def _index_meta(o, k):
             mt = o.meta
             if mt is None:
                 return None
-            h = mt.hash.get(b'__index')
+            h = mtfield(mt, b'__index')
             if h is None:
                 return None
         else:
@@ -844,7 +857,7 @@ def _setindex_meta(o, k, v):
             if mt is None:
                 o.set(k, v)
                 return
-            h = mt.hash.get(b'__newindex')
+            h = mtfield(mt, b'__newindex')
             if h is None or o.get(k) is not None:
                 o.set(k, v)
                 return
@@ -877,7 +890,7 @@ def length(v):
         if mt is None:
             return len(v.arr)
         else:
-            h = mt.hash.get(b'__len')
+            h = mtfield(mt, b'__len')
             if h is not None:
                 return first(call(h, v, v))     # the operand twice, as Lua
         return len(v.arr)
@@ -1498,7 +1511,7 @@ def forcall_error(f):
 def iter_in_pairs(t):
     """for k, v in pairs(t): iter_pairs for a plain table, else __pairs and
     the generic protocol (pairs's own errors included)."""
-    if t.__class__ is LuaTable and (t.meta is None or t.meta.hash.get(b'__pairs') is None):
+    if t.__class__ is LuaTable and (t.meta is None or mtfield(t.meta, b'__pairs') is None):
         return iter_pairs(t)
     from .lbase import lua_pairs
     return iter_for(*allv(lua_pairs(t)))

@@ -166,7 +166,7 @@ def lua_setmetatable(t=NA, mt=NA, *_):
     if t.meta is not None and _core.viewops(t) is not None:
         _core.viewops(t).setmetatable(mt)
         return t
-    if t.meta is not None and t.meta.hash.get(b'__metatable') is not None:
+    if t.meta is not None and _core.mtfield(t.meta, b'__metatable') is not None:
         liberror(b'cannot change a protected metatable')
     t.meta = mt
     return t
@@ -179,7 +179,7 @@ def lua_getmetatable(v=NA, *_):
     mt = getmetatable_raw(v)
     if mt is None:
         return None
-    p = mt.hash.get(b'__metatable')
+    p = _core.mtfield(mt, b'__metatable')
     if p is not None:
         return p
     return mt

@@ -145,6 +145,25 @@ def _gmlook(o: Any, name: bytes, desc: str) -> Any:
 _ARITH_DESC = {'add', 'sub', 'mul', 'div', 'mod', 'pow', 'idiv', 'unm'}
 
 
+def _concatv(descs: Tuple[Optional[str], ...], *vals: Any) -> Any:
+    """v1 .. v2 .. ... .. vn, a long chain (one OP_CONCAT in Lua): all
+    strings at once; else pairwise from the right as luaV_concat (strings
+    and numbers joined, else __concat of the pair), an error naming the
+    operand whose register Lua reads: the right one of a pair holds the
+    partial result in operand i+1's register, named as operand i+1."""
+    for v in vals:
+        if v.__class__ is not bytes:
+            break
+    else:
+        return b''.join(vals)
+    concat = _lcore.concat
+    acc = vals[-1]
+    for i in range(len(vals) - 2, -1, -1):
+        d = (descs[i], descs[i + 1])
+        acc = _opv(concat, d, vals[i], acc) if d[0] or d[1] else concat(vals[i], acc)
+    return acc
+
+
 def _opv(op: Any, descs: Tuple[Optional[str], Optional[str]], *args: Any) -> Any:
     """An operator whose error message gains variable information."""
     try:
@@ -272,7 +291,7 @@ def _forin_pairs(f: Any, t: Any) -> Any:
     else the call and the generic for (a __pairs may return a to-be-closed
     value)."""
     if f is _lbase.lua_pairs and t.__class__ is LuaTable and (
-            t.meta is None or t.meta.hash.get(b'__pairs') is None):
+            t.meta is None or _lcore.mtfield(t.meta, b'__pairs') is None):
         return _lcore.iter_pairs(t)
     if f.__class__ is not types.FunctionType:
         f = _callable(f, "global 'pairs'")
@@ -484,7 +503,7 @@ def _gix(o: Any, k: Any, desc: Optional[str]) -> Any:
             v = t.get(k)
             if v is not None:
                 return v
-            h = mt.hash.get(b'__index')
+            h = _lcore.mtfield(mt, b'__index')
         else:       # a string's (or other value's) metatable
             h = _lcore.metamethod(t, b'__index')
         if h is None:
@@ -568,6 +587,21 @@ def _gop(op: str, a: Any, b: Any, descs: Any = None) -> Any:
     return fn(a, b)
 
 
+def _gconcatv(descs: Tuple[Optional[str], ...], *vals: Any) -> Any:
+    """_concatv in a generator body: each pair through _gop (a __concat
+    function may yield)."""
+    for v in vals:
+        if v.__class__ is not bytes:
+            break
+    else:
+        return b''.join(vals)
+    acc = vals[-1]
+    for i in range(len(vals) - 2, -1, -1):
+        d = (descs[i], descs[i + 1])
+        acc = yield from _gop('concat', vals[i], acc, d if d[0] or d[1] else None)
+    return acc
+
+
 def _gun(op: str, a: Any, desc: Optional[str] = None) -> Any:
     """A unary operator (unm, length, bnot) in a generator body, as _gop,
     the metamethod called with the operand twice, as Lua calls it."""
@@ -590,7 +624,7 @@ def _gsetix(o: Any, k: Any, v: Any, desc: Optional[str]) -> Any:
         if t.__class__ is LuaTable:
             if t.meta is None:
                 break
-            h = t.meta.hash.get(b'__newindex')
+            h = _lcore.mtfield(t.meta, b'__newindex')
             if h is None or t.get(k) is not None:
                 break
         else:       # a string's (or other value's) metatable
@@ -700,7 +734,9 @@ def emit_globals(env: LuaTable, uv: Any = None) -> Dict[str, Any]:
              _NUMS=frozenset((int, float)),
              FunctionType=types.FunctionType, Multi=Multi, NORES=NORES, LuaTable=LuaTable,
              _adj=_adj, _ix=_ix, _callv=_callv, _callable=_callable, _ixv=_ixv,
-             _setixv=_setixv, _invoke=_invoke, _opv=_opv, _co_yield=_co_yield,
+             _setixv=_setixv, _invoke=_invoke, _opv=_opv, _concatv=_concatv,
+             _gconcatv=_gconcatv,
+             _co_yield=_co_yield,
              _mlook=_mlook, _invokef=_invokef, _gmlook=_gmlook,
              _GFor=_GFor, _gforin=_gforin, _gop=_gop, _gun=_gun, _gsetix=_gsetix,
              _gforend=_gforend, _FC=_ForinClose,
