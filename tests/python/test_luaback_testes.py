@@ -14,6 +14,13 @@ EXPRS = [
     "(ipairs({}))({[math.mininteger] = 10}, math.maxinteger)",
     "(ipairs({}))({[3] = 'x'}, 2.0)", "(ipairs({}))({[3] = 'x'}, '2')",
     "math.type((ipairs({}))({[3] = 'x'}, 2.0))",
+    # nextvar.lua: table.insert's first empty slot wraps (luaL_intop), bounds as unsigned
+    "(function()\n local t = setmetatable({}, {__len = function() return math.maxinteger end})\n"
+    " table.insert(t, 20)\n return next(t) end)()",
+    "pcall(table.insert, {1, 2, 3}, 7, 1)", "pcall(table.insert, {1, 2, 3}, 0, 1)",
+    "pcall(table.insert, {1, 2, 3}, -1, 1)", "pcall(table.remove, {1, 2, 3}, 7)",
+    "pcall(table.remove, {1, 2, 3}, -1)", "pcall(table.remove, {1, 2, 3}, 4)",
+    "pcall(table.remove, {}, 0)", "pcall(table.remove, {}, -1)",
     # vararg.lua: a local named 'call' (test_luaback_names.py)
     "(function()\n local call =\n function(f, ...) return f(...) end\n return call(math.max, 3, 9) end)()",
 ]
