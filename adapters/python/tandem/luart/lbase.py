@@ -60,6 +60,8 @@ def lua_tonumber(v=NA, base=None, *_):
     if s[:1] == b'-':
         neg = True
         s = s[1:]
+    elif s[:1] == b'+':
+        s = s[1:]
     if not s:
         return None
     n = 0
@@ -74,7 +76,10 @@ def lua_tonumber(v=NA, base=None, *_):
 
 
 def ipairs_aux(t, i):
-    i += 1
+    # luaL_checkinteger, then i + 1 wrapping as Lua's integers do
+    if i.__class__ is not int:
+        i = checkint(i, 2, '?')
+    i = i + 1 if i != 0x7fffffffffffffff else -0x8000000000000000
     v = index(t, i)
     if v is None:
         return None

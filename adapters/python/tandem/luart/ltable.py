@@ -31,7 +31,8 @@ def _getn(t, fname, need=(b'__index', b'__newindex', b'__len')):
 
 def t_insert(t=NA, *args):
     na = len(args)
-    e = _getn(t, 'insert') + 1
+    e = _getn(t, 'insert')
+    e = e + 1 if e != 0x7fffffffffffffff else -0x8000000000000000     # luaL_intop
     if na == 1:
         v = args[0]
         if t.__class__ is LuaTable and t.meta is None:
@@ -43,7 +44,7 @@ def t_insert(t=NA, *args):
         liberror(b"wrong number of arguments to 'insert'")
     pos = checkint(args[0], 2, 'insert')
     v = args[1]
-    if not 0 <= pos - 1 < e:    # 1 <= pos <= e as unsigned
+    if not ((pos - 1) & 0xffffffffffffffff) < (e & 0xffffffffffffffff):     # as unsigned
         argerror(2, 'insert', 'position out of bounds')
     if t.__class__ is LuaTable and t.meta is None and e - 1 == len(t.arr):
         if v is None and pos == e:
@@ -67,7 +68,7 @@ def t_remove(t=NA, pos=NA, *_):
         pos = size
     else:
         pos = checkint(pos, 2, 'remove')
-        if pos != size and not 0 <= pos - 1 <= size:
+        if pos != size and not ((pos - 1) & 0xffffffffffffffff) <= (size & 0xffffffffffffffff):
             argerror(1, 'remove', 'position out of bounds')
     if t.__class__ is LuaTable and t.meta is None and size == len(t.arr) and 1 <= pos <= size:
         a = t.arr
