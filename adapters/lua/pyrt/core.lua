@@ -2712,6 +2712,9 @@ B.reversed = function(v)
     if type(v) == "userdata" then
         return rt.H("call", "reversed", v)     -- a Python reverse iterator
     end
+    if type(v) == "table" and EXT[mt] and EXT[mt].reversed then
+        return EXT[mt].reversed(v)             -- a range (expr.lua)
+    end
     throw("TypeError", sformat("'%s' object is not reversible", tname(v)))
 end
 

@@ -64,6 +64,17 @@ do
                 return false
             end
         end,
+        -- reversed(r): its items from the last, a range_iterator as CPython's
+        reversed = function(r)
+            local i = r.len
+            return lazy("range_iterator", function()
+                if i > 0 then
+                    i = i - 1
+                    return true, range_at(r, i)
+                end
+                return false
+            end)
+        end,
         contains = function(r, x)
             local v = num(x)
             if v ~= nil and mtype(v) == "integer" then
