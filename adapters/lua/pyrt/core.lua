@@ -2859,6 +2859,9 @@ typenames[B.list], typenames[B.tuple], typenames[B.dict] = "list", "tuple", "dic
 function rt.call(f, ...)
     local t = type(f)
     if t == "function" then
+        if TYPEOF[f] then                   -- a builtin: its argument count (call.lua)
+            rt.bargcheck(f, select("#", ...))
+        end
         return (f(...))
     end
     local mt = getmetatable(f)
