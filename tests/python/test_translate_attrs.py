@@ -476,3 +476,45 @@ def same_obj(a, b):
     f = lua.translate(ns["same_obj"])
     x = [1]
     assert f(x, x) == (True, False) and f(x, [1]) == (False, True)
+
+
+SUBSCRIPT_SRC = '''
+def type_item(x, k):
+    return type(x)[k]
+
+def type_slice(x):
+    return type(x)[1:]
+
+def exc_item(k):
+    return ValueError[k]
+
+def item_caught(x):
+    try:
+        return str[x]
+    except TypeError as e:
+        return str(e)
+'''
+
+
+@pytest.mark.parametrize("args", [(1, 0), ("a", 1), (1.5, int), (None, 0), (True, 0),
+                                  (range(2), 0), ([], int), ({}, (str, int)), ((), 0)])
+def test_subscripting_a_type(lua, args):
+    """T[k] of a type: CPython's "type 'int' is not subscriptable", or its
+    generic alias (list[int]) through the host; "'type' object is not
+    subscriptable" until the twenty-fifth fuzzing session."""
+    ns = run_source(SUBSCRIPT_SRC, "<type_item>")
+    f = ns["type_item"]
+    check_outcome(outcome(f, args), outcome(lua.translate(f), args))
+
+
+@pytest.mark.parametrize("name,args", [("type_slice", (1,)), ("type_slice", ("a",)),
+                                       ("exc_item", (0,)), ("item_caught", (0,))])
+def test_subscripting_a_type_errors(lua, name, args):
+    f = run_source(SUBSCRIPT_SRC, "<type_item>")[name]
+    check_outcome(outcome(f, args), outcome(lua.translate(f), args))
+
+
+def test_slicing_a_generic_type_refused(lua):
+    f = run_source(SUBSCRIPT_SRC, "<type_item>")["type_slice"]
+    with pytest.raises(NotImplementedError, match=r"generic alias list\[\.\.\.\]"):
+        lua.translate(f)([])

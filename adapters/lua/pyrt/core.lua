@@ -1797,6 +1797,9 @@ function rt.getitem(o, k)
         end
         return rt.H("getitem", o, rt.export(k))
     end
+    if rt.typename(o) ~= nil then
+        return rt.typeitem(o, k)        -- a type (types.lua)
+    end
     throw("TypeError", sformat("'%s' object is not subscriptable", tname(o)))
 end
 
@@ -1943,6 +1946,9 @@ function rt.slice(o, lo, hi, step)
     end
     if getmetatable(o) == DICT then
         throw("TypeError", "unhashable type: 'slice'")     -- d[a:b] looks the slice up
+    end
+    if rt.typename(o) ~= nil then
+        return rt.typeitem(o, nil, true)    -- a type (types.lua)
     end
     throw("TypeError", sformat("'%s' object is not subscriptable", tname(o)))
 end
