@@ -49,6 +49,15 @@ do
     rt.typename = type_name
     rt.typeval = typeval
 
+    -- zip, map, filter, enumerate and reversed are types in CPython (their
+    -- objects' types: type(zip(a)) is zip, isinstance(x, zip)), not
+    -- builtin functions (until the twenty-fifth session: type(zip) was
+    -- builtin_function_or_method and isinstance(x, zip) a TypeError)
+    for _, n in ipairs({ "zip", "map", "filter", "enumerate", "reversed" }) do
+        TYPES[n] = B[n]
+        typenames[B[n]] = n
+    end
+
     -- T[k] of a type T (o[k] and o[a:b] of one, core.lua): CPython's generic
     -- alias (list[int]) through the host for the types that have one, its
     -- TypeError for the others ("'type' object is not subscriptable" until
