@@ -789,6 +789,12 @@ do
         local plain = rt[name]
         rt["i" .. name] = function(a, b)
             if type(a) == "table" and getmetatable(a) == SET then
+                if getmetatable(b) == VIEW then
+                    -- CPython: set.__iand__ declines, the view's own & makes a new
+                    -- set (its order not reproduced, as for the plain operator)
+                    throw("NotImplementedError", sformat("the set operation %s on a dict " ..
+                                                         "view (tandem translation)", op))
+                end
                 if not needset(op, op, a, b) then
                     return rt.H("op", "i" .. pyops[op:sub(1, 1)], rt.export(a), b)
                 end
