@@ -1893,6 +1893,13 @@ class LuaGenerator(collections.abc.Generator):
                                                                           id(self))
 
 
+# CPython's messages name an object's type by its __name__ ("unsupported
+# operand type(s) for +: 'dict' and 'generator'"): a translated generator's
+# wrapper answers as a generator there (it said 'LuaGenerator' until the
+# twenty-fifth fuzzing session); its class keeps its qualified name.
+LuaGenerator.__name__ = "generator"
+
+
 def _probe_path(h: int, mask: int, slot: int) -> List[int]:
     """The slots CPython's set probes for hash h before reaching `slot`
     (Objects/setobject.c: 9 linear probes, then perturbation)."""
