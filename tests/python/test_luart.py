@@ -1131,6 +1131,21 @@ def test_math_library():
     check(cases)
 
 
+def test_math_floor_ceil_of_numeral_strings():
+    """math.floor/ceil of a string: luaL_checknumber's float even for an
+    integer numeral, so "0x7fffffffffffffff" is 2^63 (a float result) and
+    "9007199254740993" 2^53; luart kept the string's integer until the
+    twenty-fifth fuzzing session (luaback_fuzz seed 25500)."""
+    m = {n: lf(L.math, n) for n in ("floor", "ceil")}
+    cases = []
+    for x in [b"0x7fffffffffffffff", b"9007199254740993", b"-9223372036854775808", b"8", b" -3 ",
+              b"2.5", b"-2.5", b"0xffffffffffffffff", b"1e300", b"x"]:
+        for name in ("floor", "ceil"):
+            cases.append(("return math.%s(%s)" % (name, lval(x)),
+                          (lambda f, x: lambda: f(x))(m[name], x)))
+    check(cases)
+
+
 def test_math_nan_signs():
     """The sign of the NaN C's functions give, which tostring shows (nan or
     -nan): asin/acos past 1 give a positive NaN, atan/atan2 of a NaN that

@@ -36,9 +36,10 @@ def m_floor(x=NA, *_):
     if c is int:
         return x
     if c is not float:
-        x = checknum(x, 1, 'floor')
-        if x.__class__ is int:
-            return x
+        # a string: luaL_checknumber's float, even of an integer numeral
+        # (lua_isinteger is false for a string): math.floor("0x7fffffffffffffff")
+        # is 2^63, a float
+        x = float(checknum(x, 1, 'floor'))
     if x != x or x in (math.inf, -math.inf):
         return x
     f = math.floor(x)
@@ -50,9 +51,10 @@ def m_ceil(x=NA, *_):
     if c is int:
         return x
     if c is not float:
-        x = checknum(x, 1, 'ceil')
-        if x.__class__ is int:
-            return x
+        # a string: luaL_checknumber's float, even of an integer numeral
+        # (lua_isinteger is false for a string): math.ceil("0x7fffffffffffffff")
+        # is 2^63, a float
+        x = float(checknum(x, 1, 'ceil'))
     if x != x or x in (math.inf, -math.inf):
         return x
     f = math.ceil(x)
