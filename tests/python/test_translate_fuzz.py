@@ -86,6 +86,11 @@ def repeat_big_list(n):
 
 def repeat_big_str(n):
     return 'ab' * n
+
+def pct_range(s, n):
+    t = s
+    t %= range(n)
+    return t, s % [n]
 '''
 
 
@@ -96,6 +101,13 @@ def repeat_big_str(n):
     ("repeat_big_list", (2 ** 62,)),
     ("repeat_big_str", (2 ** 62,)),
     ("repeat_big_str", (2 ** 61,)),
+    # str % an argument with __getitem__ (not a tuple or str) takes it as the
+    # mapping (PyMapping_Check): a range too, which raised "not all arguments
+    # converted" until the twenty-fifth session (seed 25021)
+    ("pct_range", ("b", 4)),
+    ("pct_range", ("%(a)s", 3)),
+    ("pct_range", ("%s", 3)),
+    ("pct_range", ("x%%", 3)),
 ])
 def test_found_by_fuzzing(lua, name, args):
     f = xlate_fuzz.define(FOUND, name, "<found>")
