@@ -87,6 +87,13 @@ def repeat_big_list(n):
 def repeat_big_str(n):
     return 'ab' * n
 
+def round_big_ndigits(x):
+    try:
+        return round(x ** 3, (int, str))
+    except TypeError as e:
+        r = str(e)
+    return r, round(x ** 3, [1])
+
 def pct_range(s, n):
     t = s
     t %= range(n)
@@ -108,6 +115,10 @@ def pct_range(s, n):
     ("pct_range", ("%(a)s", 3)),
     ("pct_range", ("%s", 3)),
     ("pct_range", ("x%%", 3)),
+    # round(a Python int, a tuple translated code made): the tuple crossed
+    # unconverted, and CPython's message named 'tandem._LuaTable' (seed 25405)
+    ("round_big_ndigits", (2 ** 62,)),
+    ("round_big_ndigits", (2,)),
 ])
 def test_found_by_fuzzing(lua, name, args):
     f = xlate_fuzz.define(FOUND, name, "<found>")

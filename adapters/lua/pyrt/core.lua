@@ -2401,7 +2401,9 @@ B.round = function(v, nd)
         local x = num(v)
         if x == nil then
             if type(v) == "userdata" then
-                return bigcall("round", v, nd)     -- a Python object (a big int): Python rounds
+                -- a Python object (a big int): Python rounds (nd exported: a
+                -- tuple translated code made is Python's tuple in its message)
+                return bigcall("round", v, rt.export(nd))
             end
             throw("TypeError", sformat("type %s doesn't define __round__ method", tname(v)))
         end
