@@ -94,6 +94,13 @@ def round_big_ndigits(x):
         r = str(e)
     return r, round(x ** 3, [1])
 
+def dict_of_type(x):
+    d = {}
+    try:
+        d.update(type(x))
+    except TypeError as e:
+        return str(e), dict(type(x))
+
 def pct_range(s, n):
     t = s
     t %= range(n)
@@ -119,6 +126,10 @@ def pct_range(s, n):
     # unconverted, and CPython's message named 'tandem._LuaTable' (seed 25405)
     ("round_big_ndigits", (2 ** 62,)),
     ("round_big_ndigits", (2,)),
+    # dict(dict): the type has a keys attribute, which CPython calls unbound;
+    # "'type' object is not iterable" until the twenty-fifth session (25404)
+    ("dict_of_type", ({},)),
+    ("dict_of_type", ([],)),
 ])
 def test_found_by_fuzzing(lua, name, args):
     f = xlate_fuzz.define(FOUND, name, "<found>")

@@ -551,6 +551,10 @@ do
             end
             return
         end
+        if rawequal(v, B.dict) then
+            -- the type dict has a keys attribute: CPython calls it unbound
+            throw("TypeError", "unbound method dict.keys() needs an argument")
+        end
         if not iterable(v) then
             throw("TypeError", sformat("'%s' object is not iterable", tname(v)))
         end
