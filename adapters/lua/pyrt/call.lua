@@ -414,7 +414,9 @@ do
                       "without a Python signature (tandem translation)")
             end
             local n = pos.n
-            if nk == 0 then
+            if nk > 0 then
+                rt.bkwcheck(f, n, kn, nk)   -- g(x, k=1) of g = len ...: CPython's TypeError
+            else
                 rt.bargcheck(f, n)      -- g(*xs) of g = len ...: CPython's count check
             end
             for j = 1, nk do
@@ -961,6 +963,60 @@ do
             throw("TypeError", a.few[n])
         end
         throw("TypeError", sformat("%s() takes at most %d arguments (%d given)", name, hi, n))
+    end
+
+    -- the builtins that take no keyword arguments (CPython 3.11): called as a
+    -- value with keywords (g = len; g(x, k=1)), "len() takes no keyword
+    -- arguments" before anything else; the others check their keywords
+    -- themselves (a direct call's keywords are checked at translation)
+    local NOKW = {}
+    for _, name in ipairs({ "len", "abs", "divmod", "isinstance", "list", "tuple", "set",
+                            "frozenset", "bool", "float", "range", "map", "filter", "reversed",
+                            "iter", "next", "getattr", "hasattr", "setattr", "delattr",
+                            "callable", "hash", "chr", "ord", "bin", "oct", "hex", "repr",
+                            "ascii", "any", "all", "format", "type" }) do
+        NOKW[name] = true
+    end
+    -- a positional-only first parameter: the count is checked before the
+    -- keywords (sorted(key=len): "sorted expected 1 argument, got 0")
+    local POSFIRST = { min = true, max = true, sorted = true, sum = true, pow = true }
+    -- keywords CPython takes and the runtime's function does not parse
+    local KWREFUSE = { round = true, str = true, zip = true }
+    local kwfn
+    function rt.bkwcheck(f, n, kn, nk)
+        if kwfn == nil then
+            kwfn = {}
+            for _, t in ipairs({ NOKW, POSFIRST, KWREFUSE }) do
+                for name in pairs(t) do
+                    if B[name] then
+                        kwfn[B[name]] = name
+                    end
+                end
+            end
+        end
+        local name = kwfn[f]
+        if name == nil then
+            return
+        elseif NOKW[name] then
+            if name == "type" then
+                rt.bargcheck(f, n)      -- type(k=1): "type() takes 1 or 3 arguments"
+            end
+            throw("TypeError", sformat("%s() takes no keyword arguments", name))
+        elseif name == "pow" then
+            -- an unknown keyword: CPython may first miss base or exp
+            for j = 1, nk do
+                local k = kn[j]
+                if k ~= "base" and k ~= "exp" and k ~= "mod" then
+                    throw("NotImplementedError", sformat("the keyword argument %s= of pow() " ..
+                                                         "(tandem translation)", tostring(k)))
+                end
+            end
+        elseif KWREFUSE[name] then
+            throw("NotImplementedError", sformat("keyword arguments to %s() called as a " ..
+                                                 "value (tandem translation)", name))
+        elseif (n < 1 and name ~= "pow") or name == "sorted" then
+            rt.bargcheck(f, n)
+        end
     end
 
     -- (call (builtin tdm_argcheck) (builtin f) args...): a call of the builtin
