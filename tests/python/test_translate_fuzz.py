@@ -120,6 +120,24 @@ def set_as_key(n):
             out.append(str(e))
     return out
 
+def in_and_for_of_types(x):
+    out = []
+    for c in (type(x), str.lower, x.append, type(None), len, list):
+        try:
+            out.append(1 in c)
+        except TypeError as e:
+            out.append(str(e))
+        try:
+            for i in c:
+                out.append(i)
+        except TypeError as e:
+            out.append(str(e))
+        try:
+            out.append([*c])
+        except TypeError as e:
+            out.append(str(e))
+    return out
+
 def pct_range(s, n):
     t = s
     t %= range(n)
@@ -154,6 +172,11 @@ def pct_range(s, n):
     # seed 25022: x in x); issuperset and isdisjoint do not
     ("set_as_key", (2,)),
     ("set_as_key", (0,)),
+    # `in` and iteration of a type value, a method descriptor or a bound
+    # method: a Lua error inside pyrt ("attempt to call a nil value (field
+    # 'contains')") until the twenty-fifth session (seed 25414: x in type(x))
+    ("in_and_for_of_types", ([],)),
+    ("in_and_for_of_types", (None,)),
 ])
 def test_found_by_fuzzing(lua, name, args):
     f = xlate_fuzz.define(FOUND, name, "<found>")

@@ -1987,7 +1987,7 @@ function rt.contains(c, x)
                     return true
                 end
             end
-        elseif EXT[mt] then
+        elseif EXT[mt] and EXT[mt].contains then   -- (a type, a bound method: none)
             return EXT[mt].contains(c, x)
         end
     elseif t == "userdata" then
@@ -2045,7 +2045,7 @@ function rt.iter(v, unpacking)
                 end
                 return true, realkey(k)
             end
-        elseif EXT[mt] then
+        elseif EXT[mt] and EXT[mt].iter then       -- (a type, a bound method: none)
             return EXT[mt].iter(v)
         end
     elseif t == "string" then
