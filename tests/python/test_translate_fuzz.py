@@ -138,6 +138,18 @@ def in_and_for_of_types(x):
             out.append(str(e))
     return out
 
+def imul_seq(x):
+    out = []
+    for a in (type(None), int, str.lower, range(2), {1}, (i for i in [1]), {}, {}.keys()):
+        for b in ([1], 'ab', (1,)):
+            try:
+                t = a
+                t *= b
+                out.append(t)
+            except TypeError as e:
+                out.append(str(e))
+    return out
+
 def pct_range(s, n):
     t = s
     t %= range(n)
@@ -177,6 +189,11 @@ def pct_range(s, n):
     # 'contains')") until the twenty-fifth session (seed 25414: x in type(x))
     ("in_and_for_of_types", ([],)),
     ("in_and_for_of_types", (None,)),
+    # x *= seq of a type without sequence slots (a type, a generator, a
+    # method): the sequence's "can't multiply sequence by non-int of type
+    # 'type'"; "unsupported operand type(s) for *=" until the twenty-fifth
+    # session (seed 25415: type(x) *= [...])
+    ("imul_seq", (0,)),
 ])
 def test_found_by_fuzzing(lua, name, args):
     f = xlate_fuzz.define(FOUND, name, "<found>")

@@ -612,8 +612,11 @@ function rt.imul(a, b)
         return rt.H("op", "imul", rt.export(a), rt.export(b))
     end
     local ma = getmetatable(a)
-    if type(a) == "table" and (ma == DICT or ma == VIEW or EXT[ma]) then
+    local xk = type(a) == "table" and EXT[ma] and EXT[ma].kind
+    if type(a) == "table" and (ma == DICT or ma == VIEW or xk == "range" or xk == "set"
+                               or xk == "frozenset") then
         -- a type with sequence slots but no repeat: x *= seq does not repeat seq
+        -- (a type, a generator, a method have no sequence slots: seq's own error)
         local mb = getmetatable(b)
         if type(b) == "string" or mb == LIST or mb == TUPLE then
             binerr("*=", a, b)
