@@ -360,7 +360,8 @@ class Gen:
         a = self.pick([e(), self.num()])
         k = self.r.randrange(9)
         if k == 0:
-            return "math.%s(%s)" % (self.pick(["floor", "ceil", "abs", "tointeger", "type", "modf", "sqrt", "exp", "log"]), a)
+            return "math.%s(%s)" % (self.pick(["floor", "ceil", "abs", "tointeger", "type", "modf", "sqrt", "exp", "log",
+                                               "sin", "cos", "tan", "asin", "acos", "atan", "deg", "rad"]), a)
         if k == 1:
             return "math.fmod(%s, %s)" % (a, self.num())
         if k == 2:
@@ -368,7 +369,9 @@ class Gen:
         if k == 3:
             return "math.ult(%s, %s)" % (a, self.num())
         if k == 4:
-            return "math.log(%s, %s)" % (a, self.pick(["2", "10", "2.0", "3"]))
+            if self.r.random() < 0.3:
+                return "math.atan(%s, %s)" % (a, self.num())
+            return "math.log(%s, %s)" % (a, self.pick(["2", "10", "2.0", "3", "1", "0", "-2", "0.5", "(0/0)"]))
         if k == 5:
             return "(math.huge %s %s)" % (self.pick(ARITH + CMPS), a)
         if k == 6:

@@ -1131,6 +1131,46 @@ def test_math_library():
     check(cases)
 
 
+def test_math_floor_ceil_of_numeral_strings():
+    """math.floor/ceil of a string: luaL_checknumber's float even for an
+    integer numeral, so "0x7fffffffffffffff" is 2^63 (a float result) and
+    "9007199254740993" 2^53; luart kept the string's integer until the
+    twenty-fifth fuzzing session (luaback_fuzz seed 25500)."""
+    m = {n: lf(L.math, n) for n in ("floor", "ceil")}
+    cases = []
+    for x in [b"0x7fffffffffffffff", b"9007199254740993", b"-9223372036854775808", b"8", b" -3 ",
+              b"2.5", b"-2.5", b"0xffffffffffffffff", b"1e300", b"x"]:
+        for name in ("floor", "ceil"):
+            cases.append(("return math.%s(%s)" % (name, lval(x)),
+                          (lambda f, x: lambda: f(x))(m[name], x)))
+    check(cases)
+
+
+def test_math_nan_signs():
+    """The sign of the NaN C's functions give, which tostring shows (nan or
+    -nan): asin/acos past 1 give a positive NaN, atan/atan2 of a NaN that
+    NaN (x's first), log(NaN, 1) the NaN; luart gave -nan, nan and -nan
+    until the twenty-fifth fuzzing session."""
+    m = {n: lf(L.math, n) for n in ("asin", "acos", "atan", "atan2", "log")}
+    dnan = math.inf - math.inf
+    cases = []
+    for x in [2, -2, 1.5, -1.0000001, math.inf, _NAN, dnan, 0.5]:
+        for name in ("asin", "acos", "atan"):
+            cases.append(("return math.%s(%s)" % (name, lval(x)),
+                          (lambda f, x: lambda: f(x))(m[name], x)))
+    for y, x in [(_NAN, 1.0), (dnan, 1.0), (1.0, _NAN), (1.0, dnan), (_NAN, dnan), (dnan, _NAN),
+                 (dnan, dnan), (0.0, -1.0)]:
+        for name in ("atan", "atan2"):
+            cases.append(("return math.%s(%s, %s)" % (name, lval(y), lval(x)),
+                          (lambda f, y, x: lambda: f(y, x))(m[name], y, x)))
+        cases.append(("return math.log(%s, %s)" % (lval(y), lval(x)),
+                      (lambda y, x: lambda: m["log"](y, x))(y, x)))
+    for y in [_NAN, dnan, 0.0, 2.0]:
+        cases.append(("return math.log(%s, 1), math.log(%s, 1.0)" % (lval(y), lval(y)),
+                      (lambda y: lambda: M((m["log"](y, 1), m["log"](y, 1.0))))(y)))
+    check(cases)
+
+
 # ---------------------------------------------------------------- coroutines
 
 def test_coroutines():

@@ -476,3 +476,81 @@ def same_obj(a, b):
     f = lua.translate(ns["same_obj"])
     x = [1]
     assert f(x, x) == (True, False) and f(x, [1]) == (False, True)
+
+
+SUBSCRIPT_SRC = '''
+def type_item(x, k):
+    return type(x)[k]
+
+def type_slice(x):
+    return type(x)[1:]
+
+def exc_item(k):
+    return ValueError[k]
+
+def item_caught(x):
+    try:
+        return str[x]
+    except TypeError as e:
+        return str(e)
+'''
+
+
+@pytest.mark.parametrize("args", [(1, 0), ("a", 1), (1.5, int), (None, 0), (True, 0),
+                                  (range(2), 0), ([], int), ({}, (str, int)), ((), 0)])
+def test_subscripting_a_type(lua, args):
+    """T[k] of a type: CPython's "type 'int' is not subscriptable", or its
+    generic alias (list[int]) through the host; "'type' object is not
+    subscriptable" until the twenty-fifth fuzzing session."""
+    ns = run_source(SUBSCRIPT_SRC, "<type_item>")
+    f = ns["type_item"]
+    check_outcome(outcome(f, args), outcome(lua.translate(f), args))
+
+
+@pytest.mark.parametrize("name,args", [("type_slice", (1,)), ("type_slice", ("a",)),
+                                       ("exc_item", (0,)), ("item_caught", (0,))])
+def test_subscripting_a_type_errors(lua, name, args):
+    f = run_source(SUBSCRIPT_SRC, "<type_item>")[name]
+    check_outcome(outcome(f, args), outcome(lua.translate(f), args))
+
+
+def test_slicing_a_generic_type_refused(lua):
+    f = run_source(SUBSCRIPT_SRC, "<type_item>")["type_slice"]
+    with pytest.raises(NotImplementedError, match=r"generic alias list\[\.\.\.\]"):
+        lua.translate(f)([])
+
+
+ITER_TYPES_SRC = '''
+def iter_types(x):
+    return ([type(t).__name__ for t in (zip, map, filter, enumerate, reversed, len)],
+            [isinstance(t, type) for t in (zip, map, filter, enumerate, reversed, len)],
+            type(zip(x)) is zip, type(enumerate(x)) is enumerate, type(map(str, x)) is map,
+            type(filter(None, x)) is filter, type(reversed(x)) is reversed,
+            isinstance(zip(x), zip), isinstance(enumerate(x), enumerate),
+            isinstance(reversed(x), reversed), isinstance(map(str, x), (map, int)),
+            isinstance(x, zip), type(enumerate(x)).__name__)
+
+def iter_type_errors(x):
+    out = []
+    for t in (zip, map, reversed):
+        try:
+            out.append(t + x)
+        except TypeError as e:
+            out.append(str(e))
+    try:
+        out.append(zip[x])
+    except TypeError as e:
+        out.append(str(e))
+    return out
+'''
+
+
+@pytest.mark.parametrize("name", ["iter_types", "iter_type_errors"])
+@pytest.mark.parametrize("x", [[1, 2], (3,), "ab"])
+def test_iterator_builtins_are_types(lua, name, x):
+    """zip, map, filter, enumerate and reversed are types in CPython, the
+    types of their objects: type(zip) was builtin_function_or_method,
+    isinstance(x, zip) a TypeError and type(zip(a)) is zip False until the
+    twenty-fifth fuzzing session."""
+    f = run_source(ITER_TYPES_SRC, "<iter_types>")[name]
+    check_outcome(outcome(f, (x,)), outcome(lua.translate(f), (x,)))

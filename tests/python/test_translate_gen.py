@@ -1339,3 +1339,27 @@ def test_values_sent_from_python_keep_their_type(lua, sent):
     next(g)
     assert g.send(sent) == native.send(sent)
     assert type(g.send(sent)[1]) is type(sent)
+
+
+def gen_add(x):
+    return x + (i for i in range(2))
+
+
+def gen_ilshift(x):
+    t = x
+    t <<= count_to(2)
+    return t
+
+
+def gen_lt(x):
+    return x < count_to(1)
+
+
+@pytest.mark.parametrize("f", [gen_add, gen_ilshift, gen_lt])
+@pytest.mark.parametrize("x", [{1: 2}, [1], 5])
+def test_generator_named_generator_in_python_messages(f, x):
+    """A translated generator meeting a Python object's operator crosses as
+    a LuaGenerator, which CPython's messages named ("unsupported operand
+    type(s) for +: 'dict' and 'LuaGenerator'") until the twenty-fifth
+    fuzzing session: its class's __name__ is 'generator'."""
+    check_outcome(outcome(f, (x,)), outcome(tandem.LuaRuntime().translate(f), (x,)))

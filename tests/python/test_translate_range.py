@@ -60,3 +60,24 @@ def test_range_of_int_past_64_bits_is_refused(name, n):
         pass
     with pytest.raises(NotImplementedError, match="range.. of an int past 64 bits"):
         tandem.LuaRuntime().translate(f)(n)
+
+
+REV = '''
+def rev(a, b, c):
+    r = range(a, b, c)
+    it = reversed(r)
+    first = next(it, None)
+    return type(it).__name__, first, list(it), list(reversed(r)), [i for i in reversed(r)]
+'''
+
+
+@pytest.mark.parametrize("rng", RANGES + [(2 ** 63 - 10, 2 ** 63 - 1, 3), (-2 ** 63 + 5, -2 ** 63, -2)])
+def test_reversed_range_as_cpython(rng):
+    """reversed() of a range object: CPython's range_iterator from the last
+    item, where translated code raised TypeError ("'range' object is not
+    reversible") until the twenty-fifth fuzzing session."""
+    linecache.cache["<rrev>"] = (len(REV), None, REV.splitlines(True), "<rrev>")
+    ns = {}
+    exec(compile(REV, "<rrev>", "exec"), ns)
+    f = ns["rev"]
+    assert tandem.LuaRuntime().translate(f)(*rng) == f(*rng)

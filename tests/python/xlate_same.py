@@ -11,6 +11,7 @@ tests same() itself.
 import copy
 import linecache
 import math
+import types
 
 _VIEWS = (type({}.keys()), type({}.values()), type({}.items()))
 _NESTED = (list, tuple, dict, set, frozenset, BaseException) + _VIEWS
@@ -37,8 +38,9 @@ def same(a, b, _path=((), ())):
         if math.isnan(a):
             return math.isnan(b)
         return a == b and math.copysign(1, a) == math.copysign(1, b)
-    if not isinstance(a, _NESTED) and not hasattr(a, "__next__"):
-        return a == b
+    if not isinstance(a, _NESTED) and (not hasattr(a, "__next__") or
+                                       isinstance(a, (type, types.GenericAlias))):
+        return a == b       # (enumerate[1] and a type: __next__ found on the type)
     pa, pb = _path
     if id(a) in pa or id(b) in pb:      # a structure that contains itself
         return repr(a) == repr(b)

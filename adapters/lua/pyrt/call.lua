@@ -435,6 +435,11 @@ do
                       "without a Python signature (tandem translation)")
             end
             local n = pos.n
+            if nk > 0 then
+                rt.bkwcheck(f, n, kn, nk)   -- g(x, k=1) of g = len ...: CPython's TypeError
+            else
+                rt.bargcheck(f, n)      -- g(*xs) of g = len ...: CPython's count check
+            end
             for j = 1, nk do
                 pos[n + j] = rt.kwarg(kn[j], kv[j])
             end
@@ -905,5 +910,154 @@ do
     end
     function rt.boundkw(o, name, ...)
         return methodkw(true, o, name, ...)
+    end
+end
+
+-- The positional argument counts of the builtins (CPython 3.11's, with its
+-- messages): the runtime's builtins take fixed Lua parameters and do not
+-- count their arguments, so len(a, b) answered len(a) and divmod(a) a
+-- TypeError about None. A call the translator sees with a count outside
+-- the range goes through B.tdm_argcheck (_translate.py ARGCOUNTS); a
+-- builtin called as a value (rt.call, rt.callkw: g = len; g(a, b), map(len,
+-- a, b)) is checked here. {lo, hi (nil: no limit), style, messages for
+-- too few by count (few)}; styles: "o" METH_O ("len() takes exactly one argument
+-- (2 given)"), "e" _PyArg_CheckPositional ("divmod expected 2 arguments, got
+-- 1", "float expected at most 1 argument, got 2"), "t" ("int() takes at
+-- most 2 arguments (3 given)"), "type" (1 or 3).
+do
+    local BARGS = {
+        len = { 1, 1, "o" }, abs = { 1, 1, "o" }, repr = { 1, 1, "o" }, ord = { 1, 1, "o" },
+        chr = { 1, 1, "o" }, any = { 1, 1, "o" }, all = { 1, 1, "o" }, hash = { 1, 1, "o" },
+        bin = { 1, 1, "o" }, oct = { 1, 1, "o" }, hex = { 1, 1, "o" },
+        callable = { 1, 1, "o" }, ascii = { 1, 1, "o" },
+        divmod = { 2, 2, "e" }, isinstance = { 2, 2, "e" }, filter = { 2, 2, "e" },
+        reversed = { 1, 1, "e" }, sorted = { 1, 1, "e" }, hasattr = { 2, 2, "e" },
+        delattr = { 2, 2, "e" }, setattr = { 3, 3, "e" },
+        float = { 0, 1, "e" }, bool = { 0, 1, "e" }, list = { 0, 1, "e" },
+        tuple = { 0, 1, "e" }, dict = { 0, 1, "e" }, set = { 0, 1, "e" },
+        frozenset = { 0, 1, "e" }, next = { 1, 2, "e" }, iter = { 1, 2, "e" },
+        getattr = { 2, 3, "e" }, range = { 1, 3, "e" }, format = { 1, 2, "e" },
+        min = { 1, nil, "e" }, max = { 1, nil, "e" },
+        int = { 0, 2, "t" }, str = { 0, 3, "t" },
+        sum = { 1, 2, "t", few = { [0] = "sum() takes at least 1 positional argument " ..
+                                          "(0 given)" } },
+        round = { 1, 2, "t", few = { [0] = "round() missing required argument 'number' " ..
+                                            "(pos 1)" } },
+        enumerate = { 1, 2, "t", few = { [0] = "enumerate() missing required argument " ..
+                                                "'iterable'" } },
+        pow = { 2, 3, "t", few = { [0] = "pow() missing required argument 'base' (pos 1)",
+                                   [1] = "pow() missing required argument 'exp' (pos 2)" } },
+        map = { 2, nil, "t", few = { [0] = "map() must have at least two arguments.",
+                                     [1] = "map() must have at least two arguments." } },
+        type = { 1, 3, "type" },
+    }
+    local byfn          -- builtin function -> {name, spec}: made at the first check
+
+    local function args(k)
+        return sformat("%d argument%s", k, k == 1 and "" or "s")
+    end
+
+    -- TypeError when the builtin f (any function: others pass) cannot take n
+    -- positional arguments
+    function rt.bargcheck(f, n)
+        if byfn == nil then
+            byfn = {}
+            for name, spec in pairs(BARGS) do
+                if B[name] then
+                    byfn[B[name]] = { name, spec }
+                end
+            end
+        end
+        local e = byfn[f]
+        if e == nil then
+            return
+        end
+        local name, a = e[1], e[2]
+        local lo, hi, style = a[1], a[2], a[3]
+        if style == "type" then
+            if n ~= 1 and n ~= 3 then
+                throw("TypeError", "type() takes 1 or 3 arguments")
+            end
+            return
+        end
+        if n >= lo and (hi == nil or n <= hi) then
+            return
+        end
+        if style == "o" then
+            throw("TypeError", sformat("%s() takes exactly one argument (%d given)", name, n))
+        elseif style == "e" then
+            if lo == hi then
+                throw("TypeError", sformat("%s expected %s, got %d", name, args(lo), n))
+            end
+            throw("TypeError", sformat("%s expected %s %s, got %d", name,
+                                       n < lo and "at least" or "at most",
+                                       args(n < lo and lo or hi), n))
+        end
+        if n < lo then
+            throw("TypeError", a.few[n])
+        end
+        throw("TypeError", sformat("%s() takes at most %d arguments (%d given)", name, hi, n))
+    end
+
+    -- the builtins that take no keyword arguments (CPython 3.11): called as a
+    -- value with keywords (g = len; g(x, k=1)), "len() takes no keyword
+    -- arguments" before anything else; the others check their keywords
+    -- themselves (a direct call's keywords are checked at translation)
+    local NOKW = {}
+    for _, name in ipairs({ "len", "abs", "divmod", "isinstance", "list", "tuple", "set",
+                            "frozenset", "bool", "float", "range", "map", "filter", "reversed",
+                            "iter", "next", "getattr", "hasattr", "setattr", "delattr",
+                            "callable", "hash", "chr", "ord", "bin", "oct", "hex", "repr",
+                            "ascii", "any", "all", "format", "type" }) do
+        NOKW[name] = true
+    end
+    -- a positional-only first parameter: the count is checked before the
+    -- keywords (sorted(key=len): "sorted expected 1 argument, got 0")
+    local POSFIRST = { min = true, max = true, sorted = true, sum = true, pow = true }
+    -- keywords CPython takes and the runtime's function does not parse
+    local KWREFUSE = { round = true, str = true, zip = true }
+    local kwfn
+    function rt.bkwcheck(f, n, kn, nk)
+        if kwfn == nil then
+            kwfn = {}
+            for _, t in ipairs({ NOKW, POSFIRST, KWREFUSE }) do
+                for name in pairs(t) do
+                    if B[name] then
+                        kwfn[B[name]] = name
+                    end
+                end
+            end
+        end
+        local name = kwfn[f]
+        if name == nil then
+            return
+        elseif NOKW[name] then
+            if name == "type" then
+                rt.bargcheck(f, n)      -- type(k=1): "type() takes 1 or 3 arguments"
+            end
+            throw("TypeError", sformat("%s() takes no keyword arguments", name))
+        elseif name == "pow" then
+            -- an unknown keyword: CPython may first miss base or exp
+            for j = 1, nk do
+                local k = kn[j]
+                if k ~= "base" and k ~= "exp" and k ~= "mod" then
+                    throw("NotImplementedError", sformat("the keyword argument %s= of pow() " ..
+                                                         "(tandem translation)", tostring(k)))
+                end
+            end
+        elseif KWREFUSE[name] then
+            throw("NotImplementedError", sformat("keyword arguments to %s() called as a " ..
+                                                 "value (tandem translation)", name))
+        elseif (n < 1 and name ~= "pow") or name == "sorted" then
+            rt.bargcheck(f, n)
+        end
+    end
+
+    -- (call (builtin tdm_argcheck) (builtin f) args...): a call of the builtin
+    -- f with a count the translator saw is wrong, its arguments evaluated
+    -- first, as CPython does
+    B.tdm_argcheck = function(f, ...)
+        rt.bargcheck(f, select("#", ...))
+        return rt.call(f, ...)
     end
 end

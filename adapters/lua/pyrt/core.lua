@@ -613,8 +613,11 @@ function rt.imul(a, b)
         return rt.H("op", "imul", rt.export(a), rt.export(b))
     end
     local ma = getmetatable(a)
-    if type(a) == "table" and (ma == DICT or ma == VIEW or EXT[ma]) then
+    local xk = type(a) == "table" and EXT[ma] and EXT[ma].kind
+    if type(a) == "table" and (ma == DICT or ma == VIEW or xk == "range" or xk == "set"
+                               or xk == "frozenset") then
         -- a type with sequence slots but no repeat: x *= seq does not repeat seq
+        -- (a type, a generator, a method have no sequence slots: seq's own error)
         local mb = getmetatable(b)
         if type(b) == "string" or mb == LIST or mb == TUPLE then
             binerr("*=", a, b)
@@ -1798,6 +1801,9 @@ function rt.getitem(o, k)
         end
         return rt.H("getitem", o, rt.export(k))
     end
+    if rt.typename(o) ~= nil then
+        return rt.typeitem(o, k)        -- a type (types.lua)
+    end
     throw("TypeError", sformat("'%s' object is not subscriptable", tname(o)))
 end
 
@@ -1945,6 +1951,9 @@ function rt.slice(o, lo, hi, step)
     if getmetatable(o) == DICT then
         throw("TypeError", "unhashable type: 'slice'")     -- d[a:b] looks the slice up
     end
+    if rt.typename(o) ~= nil then
+        return rt.typeitem(o, nil, true)    -- a type (types.lua)
+    end
     throw("TypeError", sformat("'%s' object is not subscriptable", tname(o)))
 end
 
@@ -1982,7 +1991,7 @@ function rt.contains(c, x)
                     return true
                 end
             end
-        elseif EXT[mt] then
+        elseif EXT[mt] and EXT[mt].contains then   -- (a type, a bound method: none)
             return EXT[mt].contains(c, x)
         end
     elseif t == "userdata" then
@@ -2040,7 +2049,7 @@ function rt.iter(v, unpacking)
                 end
                 return true, realkey(k)
             end
-        elseif EXT[mt] then
+        elseif EXT[mt] and EXT[mt].iter then       -- (a type, a bound method: none)
             return EXT[mt].iter(v)
         end
     elseif t == "string" then
@@ -2396,7 +2405,9 @@ B.round = function(v, nd)
         local x = num(v)
         if x == nil then
             if type(v) == "userdata" then
-                return bigcall("round", v, nd)     -- a Python object (a big int): Python rounds
+                -- a Python object (a big int): Python rounds (nd exported: a
+                -- tuple translated code made is Python's tuple in its message)
+                return bigcall("round", v, rt.export(nd))
             end
             throw("TypeError", sformat("type %s doesn't define __round__ method", tname(v)))
         end
@@ -2713,6 +2724,9 @@ B.reversed = function(v)
     if type(v) == "userdata" then
         return rt.H("call", "reversed", v)     -- a Python reverse iterator
     end
+    if type(v) == "table" and EXT[mt] and EXT[mt].reversed then
+        return EXT[mt].reversed(v)             -- a range (expr.lua)
+    end
     throw("TypeError", sformat("'%s' object is not reversible", tname(v)))
 end
 
@@ -2857,6 +2871,9 @@ typenames[B.list], typenames[B.tuple], typenames[B.dict] = "list", "tuple", "dic
 function rt.call(f, ...)
     local t = type(f)
     if t == "function" then
+        if TYPEOF[f] then                   -- a builtin: its argument count (call.lua)
+            rt.bargcheck(f, select("#", ...))
+        end
         return (f(...))
     end
     local mt = getmetatable(f)

@@ -64,6 +64,17 @@ do
                 return false
             end
         end,
+        -- reversed(r): its items from the last, a range_iterator as CPython's
+        reversed = function(r)
+            local i = r.len
+            return lazy("range_iterator", function()
+                if i > 0 then
+                    i = i - 1
+                    return true, range_at(r, i)
+                end
+                return false
+            end)
+        end,
         contains = function(r, x)
             local v = num(x)
             if v ~= nil and mtype(v) == "integer" then
@@ -539,6 +550,10 @@ do
                 dict_set(d, ks[j], rt.getitem(v, ks[j]))
             end
             return
+        end
+        if rawequal(v, B.dict) then
+            -- the type dict has a keys attribute: CPython calls it unbound
+            throw("TypeError", "unbound method dict.keys() needs an argument")
         end
         if not iterable(v) then
             throw("TypeError", sformat("'%s' object is not iterable", tname(v)))

@@ -1233,8 +1233,10 @@ do
         if mt == TUPLE then
             st.arglen, st.argidx = args.n, 0
         end
+        -- CPython takes any argument with __getitem__ (PyMapping_Check) but a
+        -- tuple or str as the mapping: a list, a range ('b' % range(4) is 'b')
         local dict = nil
-        if (mt == DICT or mt == LIST) then
+        if mt == DICT or mt == LIST or (EXT[mt] ~= nil and EXT[mt].getitem ~= nil) then
             dict = args
         end
         local out, no = {}, 0

@@ -434,7 +434,18 @@ do
         end
     end
 
+    -- a set as the key of `in`, discard or remove: CPython retries an
+    -- unhashable set as a frozenset of it (set_contains, set_discard, set_remove)
+    local function setkey(v)
+        if getmetatable(v) == SET then
+            return B.frozenset(v)
+        end
+        return v
+    end
+    S.setkey = setkey
+
     local function contains(s, v)
+        v = setkey(v)
         return lookup(s, elem(v), pyhash(v)) ~= nil
     end
 
@@ -605,7 +616,8 @@ do
             if not ok then
                 return true
             end
-            if not contains(so, x) then
+            -- (no retry of a set as a frozenset here: CPython hashes x itself)
+            if lookup(so, elem(x), pyhash(x)) == nil then
                 return false
             end
         end
@@ -789,6 +801,12 @@ do
         local plain = rt[name]
         rt["i" .. name] = function(a, b)
             if type(a) == "table" and getmetatable(a) == SET then
+                if getmetatable(b) == VIEW then
+                    -- CPython: set.__iand__ declines, the view's own & makes a new
+                    -- set (its order not reproduced, as for the plain operator)
+                    throw("NotImplementedError", sformat("the set operation %s on a dict " ..
+                                                         "view (tandem translation)", op))
+                end
                 if not needset(op, op, a, b) then
                     return rt.H("op", "i" .. pyops[op:sub(1, 1)], rt.export(a), b)
                 end
@@ -860,11 +878,13 @@ do
         add(s, x)
     end
     function SM.discard(s, x)
+        x = setkey(x)
         discard_entry(s, elem(x), pyhash(x))
     end
     function SM.remove(s, x)
-        if not discard_entry(s, elem(x), pyhash(x)) then
-            throw("KeyError", x)
+        local k = setkey(x)
+        if not discard_entry(s, elem(k), pyhash(k)) then
+            throw("KeyError", x)        -- the key as given (a set stays a set)
         end
     end
     function SM.pop(s)
@@ -967,7 +987,8 @@ do
             if not ok then
                 return true
             end
-            if contains(s, x) then
+            -- (no retry of a set as a frozenset here: CPython hashes x itself)
+            if lookup(s, elem(x), pyhash(x)) ~= nil then
                 return false
             end
         end

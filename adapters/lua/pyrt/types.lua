@@ -49,6 +49,31 @@ do
     rt.typename = type_name
     rt.typeval = typeval
 
+    -- zip, map, filter, enumerate and reversed are types in CPython (their
+    -- objects' types: type(zip(a)) is zip, isinstance(x, zip)), not
+    -- builtin functions (until the twenty-fifth session: type(zip) was
+    -- builtin_function_or_method and isinstance(x, zip) a TypeError)
+    for _, n in ipairs({ "zip", "map", "filter", "enumerate", "reversed" }) do
+        TYPES[n] = B[n]
+        typenames[B[n]] = n
+    end
+
+    -- T[k] of a type T (o[k] and o[a:b] of one, core.lua): CPython's generic
+    -- alias (list[int]) through the host for the types that have one, its
+    -- TypeError for the others ("'type' object is not subscriptable" until
+    -- the twenty-fifth session)
+    local GENERIC = { list = true, tuple = true, dict = true, set = true, frozenset = true,
+                      enumerate = true, type = true }
+    function rt.typeitem(o, k, slice)
+        local tn = type_name(o)
+        if not GENERIC[tn] then
+            throw("TypeError", sformat("type '%s' is not subscriptable", tn))
+        elseif rt.H == nil or slice then
+            throw("NotImplementedError", "a generic alias " .. tn .. "[...] (tandem translation)")
+        end
+        return rt.H("getitem", rt.export(o), rt.export(k))
+    end
+
     local function type_of(x)
         local t = type(x)
         if t == "userdata" then

@@ -236,6 +236,9 @@ def _ktruth(e: Any) -> Optional[bool]:
         return False
     if (k == 'and' and _ktruth(e[1]) is True) or (k == 'or' and _ktruth(e[1]) is False):
         return _ktruth(e[2])
+    if k == 'lun' and str(e[1]) == 'not':
+        t = _ktruth(e[2])       # lcode.c codenot: `not` of a constant is one
+        return None if t is None else not t
     return None
 
 

@@ -36,9 +36,10 @@ def m_floor(x=NA, *_):
     if c is int:
         return x
     if c is not float:
-        x = checknum(x, 1, 'floor')
-        if x.__class__ is int:
-            return x
+        # a string: luaL_checknumber's float, even of an integer numeral
+        # (lua_isinteger is false for a string): math.floor("0x7fffffffffffffff")
+        # is 2^63, a float
+        x = float(checknum(x, 1, 'floor'))
     if x != x or x in (math.inf, -math.inf):
         return x
     f = math.floor(x)
@@ -50,9 +51,10 @@ def m_ceil(x=NA, *_):
     if c is int:
         return x
     if c is not float:
-        x = checknum(x, 1, 'ceil')
-        if x.__class__ is int:
-            return x
+        # a string: luaL_checknumber's float, even of an integer numeral
+        # (lua_isinteger is false for a string): math.ceil("0x7fffffffffffffff")
+        # is 2^63, a float
+        x = float(checknum(x, 1, 'ceil'))
     if x != x or x in (math.inf, -math.inf):
         return x
     f = math.ceil(x)
@@ -111,7 +113,10 @@ def m_sqrt(x=NA, *_):
     return math.sqrt(x)
 
 
-def _wrap1(name, fn):
+def _wrap1(name, fn, domain_nan=_DNAN):
+    # domain_nan: what C's function gives outside its domain (glibc: the
+    # hardware's default NaN, -nan on x86, for sin/cos/tan of an infinity;
+    # a positive NaN for asin/acos past 1, printed `nan`)
     def f(x=NA, *_):
         x = float(checknum(x, 1, name))
         try:
@@ -119,7 +124,7 @@ def _wrap1(name, fn):
         except ValueError:
             if x != x:
                 return x
-            return _DNAN
+            return domain_nan
         except OverflowError:
             return math.inf
     f.__name__ = name
@@ -129,8 +134,8 @@ def _wrap1(name, fn):
 m_sin = _wrap1('sin', math.sin)
 m_cos = _wrap1('cos', math.cos)
 m_tan = _wrap1('tan', math.tan)
-m_asin = _wrap1('asin', math.asin)
-m_acos = _wrap1('acos', math.acos)
+m_asin = _wrap1('asin', math.asin, _PNAN)
+m_acos = _wrap1('acos', math.acos, _PNAN)
 
 
 def m_exp(x=NA, *_):
@@ -141,10 +146,20 @@ def m_exp(x=NA, *_):
         return math.inf
 
 
+def _catan2(y, x):
+    # C's atan2 gives a NaN operand itself (x's first: glibc's x + y), sign
+    # included; Python's math.atan2 a positive NaN
+    if x != x:
+        return x
+    if y != y:
+        return y
+    return math.atan2(y, x)
+
+
 def m_atan(y=NA, x=1.0, *_):
     y = float(checknum(y, 1, 'atan'))
     x = 1.0 if x is None else float(checknum(x, 2, 'atan'))
-    return math.atan2(y, x)
+    return _catan2(y, x)
 
 
 def _clog(x):
@@ -175,7 +190,9 @@ def m_log(x=NA, base=None, *_):
     try:
         return a / b
     except ZeroDivisionError:
-        if a != a or a == 0:
+        if a != a:
+            return a            # C's NaN / 0.0: the NaN itself, its sign kept
+        if a == 0:
             return _DNAN
         return math.copysign(math.inf, a) * math.copysign(1.0, b)
 
@@ -191,7 +208,7 @@ def m_pow(a, b):
 def m_atan2(y=NA, x=1.0, *_):
     y = float(checknum(y, 1, 'atan2'))
     x = 1.0 if x is None else float(checknum(x, 2, 'atan2'))
-    return math.atan2(y, x)
+    return _catan2(y, x)
 
 
 def m_cosh(x=NA, *_):
