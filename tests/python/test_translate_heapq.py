@@ -50,6 +50,23 @@ def passed_in(h, x):
     heapq.heappush(h, x)
     return heapq.heappop(h)
 
+def max_heap(items, x):
+    # the max-heap functions heapq.nsmallest uses (_heapqmodule.c's *_max)
+    h = list(items)
+    heapq._heapify_max(h)
+    a = heapq._heapreplace_max(h, x) if h else None
+    b = heapq._heappop_max(h) if h else None
+    return a, b, h
+
+def smallest_largest(items, n):
+    return (heapq.nsmallest(n, items), heapq.nlargest(n, items),
+            heapq.nsmallest(n, items, key=lambda v: -v), heapq.nlargest(n, iter(items)))
+
+def max_empty(which):
+    if which == 0:
+        return heapq._heapreplace_max([], 1)
+    return heapq._heappop_max([])
+
 def dijkstra(n):
     g = {i: [((i * 7 + 3) % n, (i * 13) % 17 + 1), ((i + 1) % n, 5)] for i in range(n)}
     dist = {0: 0}
@@ -127,6 +144,18 @@ def test_a_python_list_passed_in_is_cpythons(ns, lua):
     a, b = [3, 1, 2], [3, 1, 2]
     assert lua.translate(ns["passed_in"])(a, 0) == ns["passed_in"](b, 0) == 0
     assert a == b
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_max_heaps_and_nsmallest_as_cpython(ns, lua, seed):
+    rnd = random.Random(seed)
+    items = [rnd.randint(-20, 20) for _ in range(rnd.randint(0, 40))]
+    check(ns, lua, "max_heap", items, rnd.randint(-20, 20))
+    check(ns, lua, "max_heap", [(x, str(x)) for x in items], (0, "0"))
+    check(ns, lua, "smallest_largest", items, rnd.randint(0, 12))
+    check(ns, lua, "max_heap", [1, "a", 2], 3)      # CPython's TypeError, mid-sift
+    check(ns, lua, "max_empty", 0)
+    check(ns, lua, "max_empty", 1)
 
 
 def test_dijkstra(ns, lua):

@@ -6,7 +6,6 @@ that CPython's order of calls is kept (MATCH_SEQUENCE's length check, the
 subscripts of `*_` patterns, MATCH_KEYS, MATCH_CLASS), and errors are
 CPython's (type, message)."""
 
-import collections.abc
 
 import pytest
 

@@ -63,6 +63,43 @@ do
         siftdown(h, startpos, pos)
     end
 
+    -- the max-heap twins (_heapqmodule.c's siftdown_max, siftup_max, which
+    -- heapq.nsmallest uses): `parent < newitem`, and the right child
+    -- unless `right < left`
+    local function siftdown_max(h, startpos, pos)
+        local size = h.n
+        local newitem = h[pos + 1]
+        while pos > startpos do
+            local parentpos = (pos - 1) >> 1
+            local parent = h[parentpos + 1]
+            if less(h, parent, newitem, size) then
+                h[pos + 1] = parent
+                pos = parentpos
+            else
+                break
+            end
+        end
+        h[pos + 1] = newitem
+    end
+
+    local function siftup_max(h, pos)
+        local endpos = h.n
+        local startpos = pos
+        local newitem = h[pos + 1]
+        local childpos = 2 * pos + 1
+        while childpos < endpos do
+            local rightpos = childpos + 1
+            if rightpos < endpos and not less(h, h[rightpos + 1], h[childpos + 1], endpos) then
+                childpos = rightpos
+            end
+            h[pos + 1] = h[childpos + 1]
+            pos = childpos
+            childpos = 2 * pos + 1
+        end
+        h[pos + 1] = newitem
+        siftdown_max(h, startpos, pos)
+    end
+
     local function list(h)
         return type(h) == "table" and getmetatable(h) == LIST
     end
@@ -140,5 +177,36 @@ do
             end
             return nil
         end, heapify_ok },
+        ["heapq._heapify_max"] = { 1, 1, function(h)
+            for i = (h.n >> 1) - 1, 0, -1 do
+                siftup_max(h, i)
+            end
+            return nil
+        end, heapify_ok },
+        ["heapq._heapreplace_max"] = { 2, 2, function(h, x)
+            if h.n == 0 then
+                empty()
+            end
+            local r = h[1]
+            h[1] = x
+            siftup_max(h, 0)
+            return r
+        end, list },
+        ["heapq._heappop_max"] = { 1, 1, function(h)
+            local n = h.n
+            if n == 0 then
+                empty()
+            end
+            local last = h[n]
+            h[n] = nil
+            h.n = n - 1
+            if n == 1 then
+                return last
+            end
+            local r = h[1]
+            h[1] = last
+            siftup_max(h, 0)
+            return r
+        end, list },
     }
 end

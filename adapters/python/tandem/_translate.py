@@ -1558,7 +1558,8 @@ _NATIVE_MATH: Dict[str, Any] = {
 # and heapq's C functions (pyrt/pyheapq.lua), when _heapq is there
 _NATIVE_MATH.update(
     ("heapq." + n, f) for n, f in ((n, getattr(heapq, n, None)) for n in (
-        "heappush", "heappop", "heapreplace", "heappushpop", "heapify"))
+        "heappush", "heappop", "heapreplace", "heappushpop", "heapify",
+        "_heapify_max", "_heapreplace_max", "_heappop_max"))
     if isinstance(f, types.BuiltinFunctionType) and f.__module__ == "_heapq")
 
 
