@@ -26,14 +26,24 @@ do
         return r
     end
 
+    -- `a` goes before `b` in the heap: a < b in a min-heap, b < a in the
+    -- max-heap heapq.nsmallest uses (_heapqmodule.c's siftdown_max and
+    -- siftup_max compare `parent < newitem` and `right < left`)
+    local function before(h, a, b, size, max)
+        if max then
+            return less(h, b, a, size)
+        end
+        return less(h, a, b, size)
+    end
+
     -- heapq.py's _siftdown: the item at pos (0-based) moved up to its place
-    local function siftdown(h, startpos, pos)
+    local function siftdown(h, startpos, pos, max)
         local size = h.n
         local newitem = h[pos + 1]
         while pos > startpos do
             local parentpos = (pos - 1) >> 1
             local parent = h[parentpos + 1]
-            if less(h, newitem, parent, size) then
+            if before(h, newitem, parent, size, max) then
                 h[pos + 1] = parent
                 pos = parentpos
             else
@@ -43,16 +53,16 @@ do
         h[pos + 1] = newitem
     end
 
-    -- heapq.py's _siftup: the smaller child moved up to the leaf, then
-    -- the item sifted down from there
-    local function siftup(h, pos)
+    -- heapq.py's _siftup: the child that goes first moved up to the leaf,
+    -- then the item sifted down from there
+    local function siftup(h, pos, max)
         local endpos = h.n
         local startpos = pos
         local newitem = h[pos + 1]
         local childpos = 2 * pos + 1
         while childpos < endpos do
             local rightpos = childpos + 1
-            if rightpos < endpos and not less(h, h[childpos + 1], h[rightpos + 1], endpos) then
+            if rightpos < endpos and not before(h, h[childpos + 1], h[rightpos + 1], endpos, max) then
                 childpos = rightpos
             end
             h[pos + 1] = h[childpos + 1]
@@ -60,44 +70,7 @@ do
             childpos = 2 * pos + 1
         end
         h[pos + 1] = newitem
-        siftdown(h, startpos, pos)
-    end
-
-    -- the max-heap twins (_heapqmodule.c's siftdown_max, siftup_max, which
-    -- heapq.nsmallest uses): `parent < newitem`, and the right child
-    -- unless `right < left`
-    local function siftdown_max(h, startpos, pos)
-        local size = h.n
-        local newitem = h[pos + 1]
-        while pos > startpos do
-            local parentpos = (pos - 1) >> 1
-            local parent = h[parentpos + 1]
-            if less(h, parent, newitem, size) then
-                h[pos + 1] = parent
-                pos = parentpos
-            else
-                break
-            end
-        end
-        h[pos + 1] = newitem
-    end
-
-    local function siftup_max(h, pos)
-        local endpos = h.n
-        local startpos = pos
-        local newitem = h[pos + 1]
-        local childpos = 2 * pos + 1
-        while childpos < endpos do
-            local rightpos = childpos + 1
-            if rightpos < endpos and not less(h, h[rightpos + 1], h[childpos + 1], endpos) then
-                childpos = rightpos
-            end
-            h[pos + 1] = h[childpos + 1]
-            pos = childpos
-            childpos = 2 * pos + 1
-        end
-        h[pos + 1] = newitem
-        siftdown_max(h, startpos, pos)
+        siftdown(h, startpos, pos, max)
     end
 
     local function list(h)
@@ -105,15 +78,37 @@ do
     end
 
     -- the top item given back, x put in its place and sifted (0-based 0)
-    local function replace_top(h, x)
+    local function replace_top(h, x, max)
         local r = h[1]
         h[1] = x
-        siftup(h, 0)
+        siftup(h, 0, max)
         return r
     end
 
     local function empty()
         throw("IndexError", "index out of range")
+    end
+
+    -- heappop: the last item taken off, then put at the top
+    local function pop(h, max)
+        local n = h.n
+        if n == 0 then
+            empty()
+        end
+        local last = h[n]
+        h[n] = nil
+        h.n = n - 1
+        if n == 1 then
+            return last
+        end
+        return replace_top(h, last, max)
+    end
+
+    local function heapify(h, max)
+        for i = (h.n >> 1) - 1, 0, -1 do
+            siftup(h, i, max)
+        end
+        return nil
     end
 
     local function heapify_ok(h)
@@ -140,27 +135,17 @@ do
             local n = h.n + 1
             h.n = n
             h[n] = x
-            siftdown(h, 0, n - 1)
+            siftdown(h, 0, n - 1, false)
             return nil
         end, list },
         ["heapq.heappop"] = { 1, 1, function(h)
-            local n = h.n
-            if n == 0 then
-                empty()
-            end
-            local last = h[n]
-            h[n] = nil
-            h.n = n - 1
-            if n == 1 then
-                return last
-            end
-            return replace_top(h, last)
+            return pop(h, false)
         end, list },
         ["heapq.heapreplace"] = { 2, 2, function(h, x)
             if h.n == 0 then
                 empty()
             end
-            return replace_top(h, x)
+            return replace_top(h, x, false)
         end, list },
         ["heapq.heappushpop"] = { 2, 2, function(h, x)
             if h.n == 0 then
@@ -169,44 +154,22 @@ do
             if not less(h, h[1], x, h.n) then
                 return x
             end
-            return replace_top(h, x)    -- (h[1] read again after `<`, as C does)
+            return replace_top(h, x, false)    -- (h[1] read again after `<`, as C does)
         end, list },
         ["heapq.heapify"] = { 1, 1, function(h)
-            for i = (h.n >> 1) - 1, 0, -1 do
-                siftup(h, i)
-            end
-            return nil
+            return heapify(h, false)
         end, heapify_ok },
         ["heapq._heapify_max"] = { 1, 1, function(h)
-            for i = (h.n >> 1) - 1, 0, -1 do
-                siftup_max(h, i)
-            end
-            return nil
+            return heapify(h, true)
         end, heapify_ok },
         ["heapq._heapreplace_max"] = { 2, 2, function(h, x)
             if h.n == 0 then
                 empty()
             end
-            local r = h[1]
-            h[1] = x
-            siftup_max(h, 0)
-            return r
+            return replace_top(h, x, true)
         end, list },
         ["heapq._heappop_max"] = { 1, 1, function(h)
-            local n = h.n
-            if n == 0 then
-                empty()
-            end
-            local last = h[n]
-            h[n] = nil
-            h.n = n - 1
-            if n == 1 then
-                return last
-            end
-            local r = h[1]
-            h[1] = last
-            siftup_max(h, 0)
-            return r
+            return pop(h, true)
         end, list },
     }
 end
