@@ -1477,8 +1477,19 @@ local keyof
 local keytext
 do
     -- keys compared by identity (types, exception classes, Python objects
-    -- whose equality is identity) get a number of their own
+    -- whose equality is identity) get a number of their own, kept while the
+    -- value lives (also id()'s numbers: types.lua)
     local ids, nid = setmetatable({}, weakk), 0
+    local function objnum(v)
+        local id = ids[v]
+        if id == nil then
+            nid = nid + 1
+            id = nid
+            ids[v] = id
+        end
+        return id
+    end
+    rt.objnum = objnum
     keytext = function(k)
         local tk = type(k)
         if tk == "number" then
@@ -1490,13 +1501,7 @@ do
         elseif tk == "table" and getmetatable(k) == nil then        -- a canon key
             return "t" .. #(k.ser) .. ":" .. k.ser
         end
-        local id = ids[k]
-        if id == nil then
-            nid = nid + 1
-            id = nid
-            ids[k] = id
-        end
-        return "o" .. id
+        return "o" .. objnum(k)
     end
 end
 

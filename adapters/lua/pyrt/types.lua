@@ -476,7 +476,7 @@ do
     -- is which ids are equal while their objects live. A value with identity
     -- in translated code (a list, dict, set, object, closure, generator, an
     -- exception it made, a Lua value it holds) gets a number of its own, kept
-    -- as long as the value lives (weak keys) and odd, so never one of
+    -- as long as the value lives (rt.objnum: weak keys) and odd, so never one of
     -- CPython's (even) addresses; a Python object passed in, a translated
     -- function (the Python function it came from), a type or builtin, None,
     -- True and False: CPython's id of that object. Numbers, strings and
@@ -485,16 +485,9 @@ do
     -- caches (ints -5..256, the empty str, bytes and tuple), else a
     -- run-time refusal.
     do
-        local IDS = setmetatable({}, { __mode = "k" })
-        local last = -1
+        local objnum = rt.objnum       -- (core.lua: the numbers of identity keys)
         local function own(v)
-            local n = IDS[v]
-            if n == nil then
-                last = last + 2
-                n = last
-                IDS[v] = n
-            end
-            return n
+            return 2 * objnum(v) - 1
         end
         local function refuse_id(what)
             throw("NotImplementedError", "id() of " .. what .. ": which object it is, "
