@@ -145,16 +145,21 @@ def _gmlook(o: Any, name: bytes, desc: str) -> Any:
 _ARITH_DESC = {'add', 'sub', 'mul', 'div', 'mod', 'pow', 'idiv', 'unm'}
 
 
+def _all_bytes(vals: Tuple[Any, ...]) -> bool:
+    """Every value a Lua string (luart's bytes): a chain joined at once."""
+    for v in vals:
+        if v.__class__ is not bytes:
+            return False
+    return True
+
+
 def _concatv(descs: Tuple[Optional[str], ...], *vals: Any) -> Any:
     """v1 .. v2 .. ... .. vn, a long chain (one OP_CONCAT in Lua): all
     strings at once; else pairwise from the right as luaV_concat (strings
     and numbers joined, else __concat of the pair), an error naming the
     operand whose register Lua reads: the right one of a pair holds the
     partial result in operand i+1's register, named as operand i+1."""
-    for v in vals:
-        if v.__class__ is not bytes:
-            break
-    else:
+    if _all_bytes(vals):
         return b''.join(vals)
     concat = _lcore.concat
     acc = vals[-1]
@@ -590,10 +595,7 @@ def _gop(op: str, a: Any, b: Any, descs: Any = None) -> Any:
 def _gconcatv(descs: Tuple[Optional[str], ...], *vals: Any) -> Any:
     """_concatv in a generator body: each pair through _gop (a __concat
     function may yield)."""
-    for v in vals:
-        if v.__class__ is not bytes:
-            break
-    else:
+    if _all_bytes(vals):
         return b''.join(vals)
     acc = vals[-1]
     for i in range(len(vals) - 2, -1, -1):
