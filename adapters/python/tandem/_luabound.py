@@ -684,6 +684,33 @@ class Boundary:
                                     b'__pairs': f[3], _VIEW_OF: _Box(t, self)})
         return view
 
+    def adopt(self, pairs: list) -> None:
+        """Each table made by translated code that has just become the Lua
+        table t (a result, a value or key stored into a Lua table or a
+        global, an upvalue, an error value) becomes t's view, in place: the
+        same LuaTable object, now empty, whose metatable runs every
+        operation on t. So translated code that still holds it changes the
+        Lua table the Lua side holds (`v.x = t; t.a = 1` gives `v.x.a == 1`),
+        and it crosses again as that same table (identity, table keys).
+        Its old parts are replaced, not cleared: generated code holding one
+        in the middle of an expression reads what it held. Luart's own
+        tables (the standard library's and the string metatable, watched
+        dicts) are not made by translated code: they stay copies."""
+        f = self.view_fns()
+        views = self.views
+        with self.views_lock:
+            for v, t in pairs:
+                if v.hash.__class__ is not dict:
+                    continue
+                v.arr = []
+                v.hash = {}
+                v._it = None
+                v.meta = LuaTable(None, {b'__index': f[0], b'__newindex': f[1], b'__len': f[2],
+                                         b'__pairs': f[3], _VIEW_OF: _Box(t, self)})
+                views[id(t)] = weakref.ref(v)
+            if len(views) >= self.views_sweep[0]:
+                _sweep_views(views, self.views_sweep)
+
     def table_event(self, t: Any, ev: bytes) -> Any:
         """The metamethod ev of the Lua table t (its raw metatable's
         field, as Lua looks an event up), as translated code sees it, or
@@ -715,8 +742,11 @@ class Boundary:
                 box = mt.hash.get(_VIEW_OF)
                 if box.__class__ is _Box:
                     return box.v
+            top = memo is None and copies is None
             if memo is None:
                 memo = {}
+                if top:
+                    memo[-1] = []   # the tables converted: they become views (adopt)
             got = memo.get(id(v))
             if got is not None:
                 return got
@@ -724,6 +754,10 @@ class Boundary:
             memo[id(v)] = t
             if copies is not None:
                 copies.append((v, t))
+            else:
+                kept = memo.get(-1)
+                if kept is not None:
+                    kept.append((v, t))
             k = None
             while True:
                 r = _lcore.lua_next(v, k)
@@ -733,6 +767,8 @@ class Boundary:
                 t[self.key_out(k, memo, copies)] = self.from_lt(val, memo, copies)
             if mt is not None:
                 self.setmetatable(t, self.from_lt(mt, memo, copies))
+            if top:
+                self.adopt(memo[-1])
             return t
         lp = getattr(v, '__lua_proxy__', None)
         if lp is not None:
