@@ -501,9 +501,7 @@ class Emitter:
             # the global `coroutine` read inline (a raw hit needs no index() call)
             tg = self.t()
             nc = len(self.libcaches)
-            callee = self.ex(e[1]).replace(
-                "index(_ENV, b'coroutine')", "(%s if (%s := _ENVget(b'coroutine')) is not "
-                "None else index(_ENV, b'coroutine'))" % (tg, tg), 1)
+            callee = self.ex(e[1])
             full = ('(%s if (%s := %s) is _co_yield else '
                     '(yield from _gcall(%s, %r%s)))' % (
                         y, ty, callee, ty, self.desc(e[1]),
@@ -694,7 +692,7 @@ class Emitter:
             # the global table's own field, else index() (its __index)
             key = _gname(str(e[1])).encode()
             v = self.t()
-            return "(%s if (%s := _ENVget(%r)) is not None else index(_ENV, %r))" % (
+            return "(%s if (%s := _ENVget(%r)) is not None else _ENVmiss(%r))" % (
                 v, v, key, key)
         if k == 'paren':
             return self.ex(e[1])
@@ -1412,6 +1410,8 @@ class Emitter:
         self.out(ind, f.line, 'def %s(%s):  # function %s (entry from the bridge)' % (
             pyname, ', '.join(params), f.name))
         self.out(ind + 1, f.line, 'try:')
+        # (the runtime may have changed since the last crossing: _lualive)
+        self.out(ind + 2, f.line, '_SYNC()  # (the live globals read again)')
         if f.targets:
             self.out(ind + 2, f.line, '_jmp = 0  # pending multi-level jump (goto)')
         self.emit_typed(f, ind + 2, True)
@@ -2801,7 +2801,7 @@ def compile_ir(text: str, env: Optional[LuaTable] = None, uv: Any = None) -> Tup
 
 
 def compile_ir_late(text: str, env: Optional[LuaTable] = None,
-                    uv: Any = None) -> Tuple[Any, str, Any]:
+                    uv: Any = None, live: Any = None) -> Tuple[Any, str, Any]:
     """compile_ir, and a function that reads the fixed upvalues (the
     module's (fixed ...): no Lua statement assigns them, so their value is
     read once, into the generated code's _K<i>) that must be called before
@@ -2827,7 +2827,7 @@ def compile_ir_late(text: str, env: Optional[LuaTable] = None,
             _compiled.pop(next(iter(_compiled)))
         _compiled[text] = (code, src, pyname, fixed)
     acc = uv or _nouv
-    g = _lemit.emit_globals(env if env is not None else luart.new_env(), acc)
+    g = _lemit.emit_globals(env if env is not None else luart.new_env(), acc, live)
     exec(code, g)
 
     def fill() -> None:

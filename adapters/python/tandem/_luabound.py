@@ -18,6 +18,7 @@ from .luart import lemit as _lemit
 from .luart import LuaTable, Multi, LuaError as _LError
 from ._translate import TranslationError
 from ._luaback import compile_ir_late
+from ._lualive import Live as _Live
 
 _lcore.runtime_file(__file__)
 
@@ -54,7 +55,7 @@ class Boundary:
                                      weakref.WeakKeyDictionary(),
                                      weakref.WeakValueDictionary(),
                                      weakref.WeakKeyDictionary(),
-                                     [64], [None], _thread.RLock(), [None], {})
+                                     [64], [None], _thread.RLock(), [None], {}, [None])
         # id(Lua table proxy) -> weak reference to its view, while the view
         # lives (it holds the proxy, so the id is its proxy's while it does)
         self.views: Dict[int, Any] = shared[0]
@@ -92,6 +93,15 @@ class Boundary:
             self.enc = 'utf-8'
         self.next = self.G[self.key('next')]
         self.setmetatable = self.G[self.key('setmetatable')]
+        # the live globals of the runtime's translated code (_lualive.Live)
+        live = shared[12]
+        if live[0] is None:
+            self.live = live[0] = _Live(self, _Box)
+            # the standard library's C functions, found before translated
+            # code runs here (the scan runs Lua's pairs: a replacement
+            # made by translated code would need this very map)
+            self.stdlib()
+        self.live = live[0]
 
     def arg_in(self, v: Any) -> Any:
         """A value the bridge side passes to a translated function: an int
@@ -171,6 +181,7 @@ class Boundary:
             fl = self.from_lt
             counted = self.pycall_helpers()[0]
             res = self.lua_result
+            live = self.live
 
             def lua_fn(*args: Any) -> Any:
                 # translated tables as copies whose changes are copied back
@@ -182,7 +193,10 @@ class Boundary:
                 try:
                     # called by a Lua function counting its results, so
                     # one Python tuple result and several results differ
-                    r = counted(v, *a)
+                    try:
+                        r = counted(v, *a)
+                    finally:
+                        live.sync()     # Lua code ran: the globals are read again
                 except Exception as e:
                     if copies:
                         self.copy_back(copies, res)
@@ -441,6 +455,7 @@ class Boundary:
             except Exception as e:
                 raised(e)
             if p is not True:
+                self.live.sync()    # its __pairs ran
                 return Multi([tl(x) for x in p])
 
             def nxt(_t: Any, k: Any) -> Any:
@@ -471,11 +486,13 @@ class Boundary:
     def lua_setindex(self, t: Any, view: Any, k: Any, v: Any, co: bool = False) -> Any:
         """Lua's t[k] = v by the protocol; co: a metamethod function is
         given back, not called (for newindex_co to run through the chain)."""
+        self.live.writing(t)
         try:
             r = self.protocol()[1](t, self.from_lt(k), self.from_lt(v))
         except Exception as e:
             self.raised(e)
         if r is True:
+            self.live.wrote(t)
             return None if co else _lcore.NORES
         h = self.to_lt(r[1])
         if h is None:       # a new key that cannot be one: Lua's error, here
@@ -510,23 +527,34 @@ class Boundary:
         """({Lua standard library C function: luart's}, the reverse), per
         runtime: the functions the runtime's library tables and base
         library hold when first asked, that debug.getinfo says are C
-        functions, each under one name only (a function found under two
+        functions (string.dump refuses them, without the debug library),
+        each under one name only (a function found under two
         names, or names luart lacks, are left out: they are bridged)."""
         m = _stdmaps.get(self.lua)
         if m is not None:
             return m
         found = self.lua.execute(
-            'local rawget, type, pairs = rawget, type, pairs\n'
+            'local rawget, type, pairs, pcall = rawget, type, pairs, pcall\n'
             'local dbg = rawget(_ENV, "debug")\n'
             'local getinfo = type(dbg) == "table" and rawget(dbg, "getinfo") or nil\n'
+            'local str = rawget(_ENV, "string")\n'
+            'local dump = type(str) == "table" and rawget(str, "dump") or nil\n'
             'local out, n = {}, 0\n'
-            'if not getinfo then return out, 0 end\n'
+            'if not getinfo and not dump then return out, 0 end\n'
+            '-- without the debug library, string.dump refuses exactly the C functions\n'
+            'local function isC(v)\n'
+            '  if getinfo then return getinfo(v, "S").what == "C" end\n'
+            '  return not pcall(dump, v)\n'
+            'end\n'
+            'local smt = getinfo and rawget(dbg, "getmetatable")\n'
+            'smt = smt and smt("")\n'
             'for _, lib in pairs({"_G", "string", "table", "math", "coroutine", "utf8",\n'
-            '                     "io", "os"}) do\n'
-            '  local t = lib == "_G" and _ENV or rawget(_ENV, lib)\n'
+            '                     "io", "os", "(string metatable)"}) do\n'
+            '  local t = lib == "_G" and _ENV or lib == "(string metatable)" and smt\n'
+            '            or rawget(_ENV, lib)\n'
             '  if type(t) == "table" then\n'
             '    for k, v in pairs(t) do\n'
-            '      if type(k) == "string" and type(v) == "function" and getinfo(v, "S").what == "C" then\n'
+            '      if type(k) == "string" and type(v) == "function" and isC(v) then\n'
             '        n = n + 1; out[n] = {lib, k, v}\n'
             '      end\n'
             '    end\n'
@@ -541,14 +569,20 @@ class Boundary:
             lib, name, f = found[0][i][1], found[0][i][2], found[0][i][3]
             lib = lib if isinstance(lib, str) else lib.decode()
             name = name if isinstance(name, str) else name.decode('latin-1')
+            if (lib, name) in _COMPAT_ALIASES:
+                continue        # Lua's own second name for a function
             names[f] = names.get(f, 0) + 1
-            t = env if lib == '_G' else _lcore.rawget(env, lib.encode())
+            t = env if lib == '_G' else _lcore.STRING_META if lib == '(string metatable)' \
+                else _lcore.rawget(env, lib.encode())
             lf = _lcore.rawget(t, name.encode('latin-1')) if t.__class__ is LuaTable else None
             if lf.__class__ is types.FunctionType:
                 entries.append((f, lf))
         rev: Dict[Any, Any] = {}
         for f, lf in entries:
             if names[f] == 1 and lf not in rev:
+                if lf is luart.lbase.lua_getmetatable:
+                    # a string's metatable is the runtime's (_lualive)
+                    lf = self.live.getmetatable_fn(f)
                 fwd[f] = lf
                 rev[lf] = f
         m = _stdmaps[self.lua] = (fwd, rev)
@@ -684,6 +718,33 @@ class Boundary:
                                     b'__pairs': f[3], _VIEW_OF: _Box(t, self)})
         return view
 
+    def adopt(self, pairs: list) -> None:
+        """Each table made by translated code that has just become the Lua
+        table t (a result, a value or key stored into a Lua table or a
+        global, an upvalue, an error value) becomes t's view, in place: the
+        same LuaTable object, now empty, whose metatable runs every
+        operation on t. So translated code that still holds it changes the
+        Lua table the Lua side holds (`v.x = t; t.a = 1` gives `v.x.a == 1`),
+        and it crosses again as that same table (identity, table keys).
+        Its old parts are replaced, not cleared: generated code holding one
+        in the middle of an expression reads what it held. Luart's own
+        tables (the standard library's and the string metatable, watched
+        dicts) are not made by translated code: they stay copies."""
+        f = self.view_fns()
+        views = self.views
+        with self.views_lock:
+            for v, t in pairs:
+                if v.hash.__class__ is not dict:
+                    continue
+                v.arr = []
+                v.hash = {}
+                v._it = None
+                v.meta = LuaTable(None, {b'__index': f[0], b'__newindex': f[1], b'__len': f[2],
+                                         b'__pairs': f[3], _VIEW_OF: _Box(t, self)})
+                views[id(t)] = weakref.ref(v)
+            if len(views) >= self.views_sweep[0]:
+                _sweep_views(views, self.views_sweep)
+
     def table_event(self, t: Any, ev: bytes) -> Any:
         """The metamethod ev of the Lua table t (its raw metatable's
         field, as Lua looks an event up), as translated code sees it, or
@@ -715,8 +776,11 @@ class Boundary:
                 box = mt.hash.get(_VIEW_OF)
                 if box.__class__ is _Box:
                     return box.v
+            top = memo is None and copies is None
             if memo is None:
                 memo = {}
+                if top:
+                    memo[-1] = []   # the tables converted: they become views (adopt)
             got = memo.get(id(v))
             if got is not None:
                 return got
@@ -724,6 +788,10 @@ class Boundary:
             memo[id(v)] = t
             if copies is not None:
                 copies.append((v, t))
+            else:
+                kept = memo.get(-1)
+                if kept is not None:
+                    kept.append((v, t))
             k = None
             while True:
                 r = _lcore.lua_next(v, k)
@@ -733,6 +801,8 @@ class Boundary:
                 t[self.key_out(k, memo, copies)] = self.from_lt(val, memo, copies)
             if mt is not None:
                 self.setmetatable(t, self.from_lt(mt, memo, copies))
+            if top:
+                self.adopt(memo[-1])
             return t
         lp = getattr(v, '__lua_proxy__', None)
         if lp is not None:
@@ -785,7 +855,10 @@ class Boundary:
             twin.__luart__ = pf   # type: ignore[attr-defined]
             return twin
 
+        sync = self.live.sync
+
         def entry(*args: Any) -> Any:
+            sync()      # an entry: the runtime may have changed (_lualive)
             try:
                 for a in args:
                     if a.__class__ not in plain or a.__class__ is int and \
@@ -827,9 +900,10 @@ class Boundary:
                 '  end\n'
                 'end, SENT')
             tl, fl, plain = self.to_lt, self.from_lt, _PLAIN
-            lua, box = self.lua, []
+            lua, box, live = self.lua, [], self.live
 
             def from_lua(*args: Any) -> Any:
+                live.sync()     # an entry: the runtime may have changed
                 for a in args:
                     if a.__class__ not in plain or a.__class__ is int and \
                             not -0x8000000000000000 <= a <= 0x7fffffffffffffff:
@@ -990,15 +1064,9 @@ class Boundary:
         return self.from_lt(v)
 
     def env(self) -> LuaTable:
-        """luart's standard library, then the runtime's globals: reads fall
-        through to lua.globals() at call time, new globals are written there."""
-        g = luart.new_env()
-        mt = LuaTable()
-        G = self.G
-        mt.set(b'__index', self.index_fn(G, None))
-        mt.set(b'__newindex', self.newindex_fn(G, None))
-        g.meta = mt
-        return g
+        """The global table of translated code: the view of the runtime's
+        _G, read live (_lualive)."""
+        return self.live.environment()
 
 
 _PLAIN = frozenset((int, float, bool, type(None)))
@@ -1050,7 +1118,10 @@ class PyObject:
         a = [bd.from_lt(x, memo, copies) for x in args]
         before = bd.copy_refs(copies) if copies else None
         try:
-            r = fn(*a)
+            try:
+                r = fn(*a)
+            finally:
+                bd.live.sync()  # Python or Lua code ran: the globals are read again
         except self.lerr as e:
             if copies:
                 bd.copy_back(copies, self.result)
@@ -1244,7 +1315,10 @@ def _pyc_op(w: Any, i: int, *args: Any) -> Any:
     """A bridge operation on the callable, run by Lua code as native Lua runs
     it; errors as from a call."""
     try:
-        r = w.bd.pycall_helpers()[i](w.bd.from_lt(w), *args)
+        try:
+            r = w.bd.pycall_helpers()[i](w.bd.from_lt(w), *args)
+        finally:
+            w.bd.live.sync()    # Python code ran: the globals are read again
     except w.lerr as e:
         w.lua_error(e)
     except Exception as e:
@@ -1485,7 +1559,9 @@ class _Box(_lcore.ViewOps):
         return self.bd.to_lt(self.lua(0, k))
 
     def rawset(self, k: Any, v: Any) -> None:
+        self.bd.live.writing(self.v)
         self.lua(1, k, v)
+        self.bd.live.wrote(self.v)
 
     def rawlen(self) -> Any:
         return self.lua(2)
@@ -1499,6 +1575,7 @@ class _Box(_lcore.ViewOps):
     def setmetatable(self, mt: Any) -> None:
         if self.lua(5, mt) is False:    # Lua's error, with the caller's position
             _lcore.liberror(b'cannot change a protected metatable')
+        self.bd.live.wrote(self.v)
 
 
 _lcache: Any = weakref.WeakKeyDictionary()    # runtime -> {lua function: entry}
@@ -1526,6 +1603,10 @@ _ophelpers: Any = weakref.WeakKeyDictionary()  # runtime -> {event: Lua function
 _protocol: Any = weakref.WeakKeyDictionary()   # runtime -> Boundary.protocol's Lua functions
 _rawhelpers: Any = weakref.WeakKeyDictionary()  # runtime -> Boundary.raw_helpers' Lua functions
 _metamakers: Any = weakref.WeakKeyDictionary()  # runtime -> (maker, sentinel) of lua_function
+# names a compatibility build of Lua 5.4 gives to a function it also has
+# under its own name (lmathlib.c: math.atan2 is math_atan): stdlib maps the
+# function by its own name
+_COMPAT_ALIASES = frozenset([('math', 'atan2')])
 _stdmaps: Any = weakref.WeakKeyDictionary()   # runtime -> Boundary.stdlib's two dicts
 # the prologue of the Lua helpers that read raw metatables: getmt is
 # debug.getmetatable, nil without the debug library
@@ -1611,7 +1692,8 @@ def wrap_translated(lua: Any, fn: Any, text: Any, acc: Any, per: Dict[Any, Any],
         return bd.to_lt(acc(i + 1))
     if isinstance(text, bytes):
         text = text.decode('utf-8')
-    pf, src, fill = compile_ir_late(text, bd.env(), uv if acc is not None else None)
+    pf, src, fill = compile_ir_late(text, bd.env(), uv if acc is not None else None,
+                                    bd.live.names())
     bd.err_cls = err_cls
     entry = bd.entry(pf, fill.entry, fill.globals)
     bd.wrappers[pf] = entry

@@ -7,6 +7,7 @@ inside yielding functions. Plain Python 3, like the rest of luart.
 `emit_globals(env)` is the namespace the generated code runs in.
 """
 
+import functools
 import sys
 import types
 from typing import Any, Dict, Optional, Tuple
@@ -726,10 +727,12 @@ def _nouv(*a: Any) -> Any:
     _lcore.rterror('the translated function has no upvalues')
 
 
-def emit_globals(env: LuaTable, uv: Any = None) -> Dict[str, Any]:
+def emit_globals(env: LuaTable, uv: Any = None,
+                 live: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
     """The globals of generated code: luart's public names, these helpers,
-    the global table env (_ENV; _ENVH its hash part, never replaced) and the
-    upvalue accessor uv(i) / uv(i, v)."""
+    the global table env (_ENV; _ENVH its hash part, never replaced), the
+    upvalue accessor uv(i) / uv(i, v), and live: in a runtime, the names
+    that read its globals live instead (tandem._lualive.Live.names)."""
     pkg = sys.modules[__name__.rpartition('.')[0]]
     g: Dict[str, Any] = {name: getattr(pkg, name) for name in pkg.__all__}
     g.update(_ENV=env, _ENVH=env.hash, _ENVget=env.hash.get, _uv=uv or _nouv,
@@ -752,5 +755,8 @@ def emit_globals(env: LuaTable, uv: Any = None) -> Dict[str, Any]:
              _EP=_EPOCH, _libget=_libget, _t_insert=_ltable.t_insert,
              _str_sub=_lcore_str_sub, _NAN=_lcore._DNAN, _INF=float('inf'),
              wrap=_lcore.wrap, close_value=_lbase.close_value,
-             close_check=_lbase.close_check, error_value=_lbase.error_value)
+             close_check=_lbase.close_check, error_value=_lbase.error_value,
+             _ENVmiss=functools.partial(_lcore.index, env))
+    if live is not None:
+        g.update(live)
     return g

@@ -1,0 +1,259 @@
+"""The globals of translated Lua code inside a runtime (issue 10): the
+runtime's own, read live (docs/translation.md "Globals and upvalues").
+
+Translated code's global table is the view of the runtime's `_G`: a global,
+a library table (`string`, `math` ...) and a library field (`math.pi`,
+`string.trim` a Lua program added) are what native code reads at that
+moment; the standard library's C functions read there become luart's own
+(Boundary.stdlib), and any other value converts as every value does
+(Boundary.to_lt: a Lua function translated, a table as its view). Writes go
+to the runtime's tables.
+
+Reads are cached, and a cache holds only while nothing can have changed
+what it read: a raw hit of `_G` (a global) or of a table held there (a
+library field): a value that is not nil, which Lua's indexing gives
+without consulting any metatable. The runtime's Lua state
+changes only while Lua or Python code other than translated code runs, so
+every crossing out of translated code that runs any (a call of a Lua
+function through the bridge, of a Python callable, a Python object's
+operation) and every entry into translated code from the bridge ends the
+caches (Live.sync), and so does translated code's own write into `_G` or
+into a table a cache read (Boundary.wrote). String methods (`s:upper()`)
+are the runtime string metatable's `__index` fields, cached the same way.
+"""
+
+from typing import Any, Dict, Set
+
+from . import _tandem
+from .luart import _core as _lcore
+from .luart import lemit as _lemit
+from .luart import lpattern as _lpattern
+from .luart import lbase as _lbase
+from .luart import LuaTable
+
+_lcore.runtime_file(__file__)
+
+_EPOCH = _lcore.EPOCH
+_PROOFS = _lcore.PROOFS
+_peek = _tandem._peek
+_MISS = object()
+_str_gmatch = _lpattern.str_gmatch
+_iter_gmatch = _lpattern.iter_gmatch
+
+# (o, k) -> o[k], and whether it was a raw hit of the string metatable's
+# __index table (one without a metatable: nothing ran, it may be cached)
+_STRFIELD = """local rawget, type, dgm = rawget, type, debug and debug.getmetatable
+return function(o, k)
+  local mt = dgm and dgm(o)
+  local ix = type(mt) == "table" and rawget(mt, "__index")
+  if type(ix) == "table" and dgm(ix) == nil then
+    local v = rawget(ix, k)
+    if v ~= nil then return v, true end
+  end
+  return o[k], false
+end"""
+
+
+class Live:
+    """The live globals of one runtime's translated code: the caches, and
+    the functions the generated code runs for them (bound by
+    lemit.emit_globals: _ENVget, _ENVmiss, _libget, _mlook, _gmlook, _SYNC)."""
+
+    def __init__(self, bd: Any, box_cls: Any) -> None:
+        self.bd = bd        # the runtime's first Boundary (its shared caches)
+        self.box_cls = box_cls      # the class of a view's box (_luabound._Box)
+        self.G = bd.G
+        self.gcache: Dict[bytes, Any] = {}     # global name -> value (raw hits)
+        self.scache: Dict[bytes, Any] = {}     # string method name -> value
+        # id() of the Lua tables (their proxies) a cache read raw: a write
+        # into one by translated code ends the caches
+        self.watched: Set[int] = {id(bd.G)}
+        self.env: Any = None
+        self.strfield_fn: Any = None
+        self.ENVget = self.gcache.get
+        self.co_yield = _lemit._co_yield
+        self.sync = self.make_sync()
+        # the runtime's string metatable (a proxy), which translated code
+        # may read but not change (writing)
+        try:
+            self.smt = bd.lua.execute('local d = rawget(_ENV, "debug") '
+                                      'return (d and d.getmetatable or getmetatable)("")')
+        except Exception:
+            self.smt = None
+
+    def environment(self) -> LuaTable:
+        """_ENV: the view of the runtime's _G (its live reads and writes)."""
+        if self.env is None:
+            self.env = self.bd.to_lt(self.G)
+        return self.env
+
+    def make_sync(self) -> Any:
+        """sync(): something may have changed the runtime's tables, every
+        cached read is read again (the epoch of every call site's cache,
+        and the caches of globals and string methods). A closure with
+        _core.bump inline: it runs at every entry."""
+        w, gid = self.watched, id(self.G)
+
+        def sync(_E: Any = _EPOCH, _o: Any = object, _P: Any = _PROOFS,
+                 g: Any = self.gcache, s: Any = self.scache) -> None:
+            _E[0] = _o()
+            if _P:
+                _lcore.bump()
+            if g:
+                g.clear()
+            if s:
+                s.clear()
+            if len(w) > 32:
+                # no cache holds now: the tables read since are watched
+                # again when read (a proxy's id may be reused once it dies)
+                w.clear()
+                w.add(gid)
+        return sync
+
+    def raw(self, t: Any, k: Any) -> Any:
+        """rawget(t, k) of the Lua table t (k a bridge value): without a
+        frame when _peek can, else through the bridge. A value that is not
+        nil is what indexing t gives whatever its metatable: Lua consults
+        __index only for a nil raw value."""
+        r = _peek(t, k, _MISS)
+        if r is _MISS:
+            bd = self.bd
+            try:
+                r = bd.raw_helpers()[0](t, k)
+            except Exception as e:
+                bd.raised(e)
+        return r
+
+    def ENVmiss(self, k: bytes) -> Any:
+        """The global k not in the cache: the runtime's _G[k]. A raw hit is
+        cached; a nil raw value takes the index protocol of the view (_G's
+        own __index, run as natively), uncached."""
+        bd = self.bd
+        r = self.raw(self.G, bd.from_lt(k))
+        if r is None:
+            return _lcore.index(self.environment(), k)
+        v = bd.to_lt(r)
+        self.gcache[k] = v
+        return v
+
+    def libget(self, s: list, H: Any, k1: bytes, k2: bytes) -> Any:
+        """lemit._libget for the runtime: the value of k1.k2 when both are
+        raw hits (_G's field k1 a table holding k2),
+        cached in the call site's s with the epoch; else None (the site
+        takes the full reads until the epoch changes)."""
+        ep = _EPOCH[0]
+        bd = self.bd
+        t = self.gcache.get(k1)
+        if t is None:
+            t = self.ENVmiss(k1)
+        if t.__class__ is LuaTable and t.meta is not None and self.gcache.get(k1) is t:
+            box = t.meta.hash.get(_VIEW_OF)
+            if box.__class__ is self.box_cls:
+                tt = box.v
+                r = self.raw(tt, bd.from_lt(k2))
+                if r is not None:
+                    v = bd.to_lt(r)
+                    if ep is _EPOCH[0]:
+                        self.watched.add(id(tt))
+                        s[0] = ep
+                        s[1] = v
+                        if v is self.co_yield and len(s) > 2:
+                            s[2] = True         # the proof a yield statement tests
+                            _PROOFS.append(s)
+                            if ep is not _EPOCH[0]:
+                                s[2] = False
+                        return v
+                    s[0] = None     # ended while reading (a callee translated)
+                    return v
+        s[0] = ep
+        s[1] = None
+        return None
+
+    def strfield(self, o: bytes, name: bytes) -> Any:
+        """o[name] for a string o, by the runtime's string metatable;
+        cached when it was a raw hit of its __index table."""
+        bd = self.bd
+        f = self.strfield_fn
+        if f is None:
+            f = self.strfield_fn = bd.lua.execute(_STRFIELD)
+        try:
+            r = f(bd.from_lt(o), bd.from_lt(name))
+        except Exception as e:
+            bd.raised(e)
+        v = bd.to_lt(r[0])
+        if r[1] is True and v is not None:
+            self.scache[name] = v
+        return v
+
+    def mlook(self, o: Any, name: bytes, desc: Any) -> Any:
+        """lemit._mlook: a string's method is the runtime's."""
+        if o.__class__ is bytes:
+            f = self.scache.get(name)
+            if f is None:
+                f = self.strfield(o, name)
+            return f
+        return _lemit._mlook(o, name, desc)
+
+    def gmlook(self, o: Any, name: bytes, desc: Any) -> Any:
+        """lemit._gmlook (in a generator body): the same."""
+        if o.__class__ is bytes:
+            f = self.scache.get(name)
+            if f is None:
+                f = self.strfield(o, name)
+            return f
+        return (yield from _lemit._gmlook(o, name, desc))
+
+    def forin_gmatch(self, s: Any, p: Any, desc: Any) -> Any:
+        """lemit._forin_gmatch: `for ... in s:gmatch(p)` is luart's
+        generator when the runtime's strings' gmatch is the library's."""
+        if s.__class__ is bytes and p.__class__ is bytes:
+            f = self.scache.get(b'gmatch')
+            if f is None:
+                f = self.strfield(s, b'gmatch')
+            if f is _str_gmatch:
+                return _iter_gmatch(s, p)
+            return _lemit._forin((*_lcore.allv(_lemit._invokef(f, b'gmatch', s, p)),))
+        return _lemit._forin_gmatch(s, p, desc)
+
+    def getmetatable_fn(self, cf: Any) -> Any:
+        """luart's getmetatable in the runtime, where Lua's C getmetatable
+        is cf: a string's metatable is the runtime's (cf's answer, its
+        view: `getmetatable("").__index == string`), else luart's."""
+        bd, base = self.bd, _lbase.lua_getmetatable
+
+        def getmetatable(*a: Any) -> Any:
+            if a and a[0].__class__ is bytes:
+                try:
+                    r = cf(bd.from_lt(a[0]))
+                except Exception as e:
+                    bd.raised(e)
+                return bd.to_lt(r)
+            return base(*a)
+        _lcore.CFUNCS.add(getmetatable.__code__)
+        _lcore.QUALNAMES.setdefault(getmetatable.__code__, 'getmetatable')
+        return getmetatable
+
+    def writing(self, t: Any) -> None:
+        """Translated code is about to write into the Lua table t (a view's):
+        the runtime's string metatable is refused. Its methods are read
+        live (mlook), but luart's own string operations (`s.k`, string
+        arithmetic, `#`) run on luart's, which would not see the change."""
+        if t is self.smt:
+            raise NotImplementedError(
+                "translated code cannot change the string metatable: luart's "
+                "string operations would not see the change")
+
+    def wrote(self, t: Any) -> None:
+        """Translated code wrote into the Lua table t (a view's): if a
+        cache read t, the caches end."""
+        if id(t) in self.watched:
+            self.sync()
+
+    def names(self) -> Dict[str, Any]:
+        """The generated code's names for the live globals."""
+        return dict(_ENV=self.environment(), _ENVget=self.ENVget, _ENVmiss=self.ENVmiss,
+                    _libget=self.libget, _mlook=self.mlook, _gmlook=self.gmlook,
+                    _forin_gmatch=self.forin_gmatch, _SYNC=self.sync)
+
+
+_VIEW_OF = b'__view_of'   # the key of a view's _Box in its metatable (as _luabound's)

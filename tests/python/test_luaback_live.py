@@ -1,0 +1,91 @@
+"""Translated Lua code reads the runtime's own globals and standard library,
+live (tandem/_lualive.py). It read luart's private copies: a program that
+extended a library (`function string.trim`), changed a field (`math.pi =
+3`) or replaced a base function (`tostring`) was not seen, silently, and
+what translated code wrote into a library table was not seen natively.
+Each case runs natively and translated, each in a fresh runtime."""
+
+import pytest
+
+import tandem
+
+CASES = {
+    "library extended before": (
+        'function string.trim(s) return (s:gsub("^%s+", ""):gsub("%s+$", "")) end',
+        'return function() return ("  a "):trim(), string.trim(" b ") end'),
+    "table library extended": (
+        'function table.contains(t, x) for _, v in ipairs(t) do if v == x then return true end end'
+        ' return false end',
+        'return function() return table.contains({1, 2}, 2) end'),
+    "library field changed": ('math.pi = 3', 'return function() return math.pi * 2 end'),
+    "base function replaced": (
+        'local old = tostring; tostring = function(x) return "<" .. old(x) .. ">" end',
+        'return function() return tostring(1) end'),
+    "require gives the same table": ('', 'return function() return require "string" == string end'),
+    "write seen natively": ('', 'return function() math.foo = 7; return NATIVE_READ() end'),
+    "global raw and _G": ('', 'return function() x1 = 5; return rawget(_G, "x1"), _G.x1, x1 end'),
+    "getmetatable of a string": (
+        '', 'return function() return getmetatable("").__index == string end'),
+    "native change during the call": (
+        '', 'return function() local a = math.pi; NATIVE_SET(); return a, math.pi, print == 1 end'),
+    "method added during the call": (
+        '', 'return function() NATIVE_ADD(); return ("x"):shout() end'),
+    "translated write then read in a loop": (
+        '', 'return function() local r = {} for i = 1, 3 do string.k = i; r[i] = string.k end'
+            ' return table.concat(r, ",") end'),
+}
+
+SETUP = '''
+NATIVE_READ = function() return math.foo end
+NATIVE_SET = function() math.pi = 4; print = 1 end
+NATIVE_ADD = function() function string.shout(s) return s:upper() .. "!" end end
+'''
+
+
+def run(translated, setup, src):
+    lua = tandem.LuaRuntime()
+    lua.execute(SETUP)
+    lua.execute(setup)
+    f = lua.execute(src)
+    if translated:
+        f = lua.translate(f)
+    try:
+        return ('ok', f())
+    except tandem.LuaError as e:
+        return ('err', str(e))
+
+
+@pytest.mark.parametrize('name', sorted(CASES))
+def test_translated_code_reads_the_runtime_globals(name):
+    setup, src = CASES[name]
+    assert run(True, setup, src) == run(False, setup, src)
+
+
+def test_change_between_calls_is_seen():
+    # a cache filled by one call does not outlive it: native code changes
+    # the library between two calls of the translated function
+    lua = tandem.LuaRuntime()
+    pf = lua.translate(lua.execute('return function() return math.floor(2.5), string.rep("a", 2) end'))
+    assert pf() == (2, 'aa')
+    lua.execute('math.floor = function() return "mine" end; string.rep = nil')
+    with pytest.raises(tandem.LuaError, match="attempt to call a nil value"):
+        pf()
+    lua.execute('string.rep = function() return "r" end')
+    assert pf() == ('mine', 'r')
+
+
+def test_change_by_a_bridged_call_is_seen():
+    # a Lua function run through the bridge (a C function here: no source)
+    # may change the globals: the caches end when it returns
+    lua = tandem.LuaRuntime()
+    lua.execute('SETPI = load(string.dump(function() math.pi = 5 end), "b", "b")')
+    pf = lua.translate(lua.execute('return function() local a = math.pi; SETPI(); return a, math.pi end'))
+    assert pf() == (3.141592653589793, 5)
+
+
+def test_changing_the_string_metatable_is_refused():
+    lua = tandem.LuaRuntime()
+    pf = lua.translate(lua.execute('return function() getmetatable("").__index = {} end'))
+    with pytest.raises(NotImplementedError, match='string metatable'):
+        pf()
+    assert lua.eval('("x"):upper()') == 'X'
