@@ -670,16 +670,25 @@ PyObject *tdmP_lua_type(PyObject *m, PyObject *obj)
    value needs no reference (bridge/lang.h, peek), on the lean path's terms
    (the sole Python thread, the lock free or this thread's, UTF-8); else miss,
    and the caller runs the index protocol. For the views of translated Lua
-   code (_luabound.py): a plain table's raw read is its index. */
+   code (_luabound.py): a plain table's raw read is its index.
+   _peek(t, k, miss, 'id'): the identity (an int) of the object t[k] holds,
+   read raw whatever t's metatable, miss for anything else (_lualive.py:
+   a value read before is still there). */
 PyObject *tdmP_peek_or(PyObject *m, PyObject *const *args, Py_ssize_t nargs)
 {
     if (nargs != 3 && nargs != 4) {
-        PyErr_SetString(PyExc_TypeError, "_peek(t, k, miss[, 'len'])");
+        PyErr_SetString(PyExc_TypeError, "_peek(t, k, miss[, 'len' or 'id'])");
         return NULL;
     }
     tdmP_Module *ms = tdmP_modstate(m);
     PyObject *t = args[0], *miss = args[2];
-    int op = nargs == 4 ? TDM_OP_LEN : TDM_OP_GETITEM;
+    /* the fourth argument: 'len' (#t), or 'id' (the identity of the
+       object t[k] holds: TDM_OP_PEEKID) */
+    int op = TDM_OP_GETITEM;
+    if (nargs == 4) {
+        op = PyUnicode_Check(args[3]) && PyUnicode_CompareWithASCIIString(args[3], "id") == 0
+             ? TDM_OP_PEEKID : TDM_OP_LEN;
+    }
     if (!tdmP_is_proxy(ms, t) || tdmP_kind(t) != TDM_OBJ_TABLE) {
         return Py_NewRef(miss);
     }
@@ -690,7 +699,7 @@ PyObject *tdmP_peek_or(PyObject *m, PyObject *const *args, Py_ssize_t nargs)
     }
     tdm_Value av[2];
     tdmP_proxy_value(p, &av[0]);
-    if (op == TDM_OP_GETITEM) {
+    if (op != TDM_OP_LEN) {
         int k = tdmP_lean_arg(args[1], &av[1]);
         if (k <= 0) {
             if (k < 0) {
