@@ -106,9 +106,11 @@ typedef enum tdmS_Op {
     TDM_OP_PEEKID,      /* only through the peek hook: args[0][args[1]] read raw
                            (a metatable or not: nothing runs) -> 1 int, the
                            identity of the object it holds (Lua: lua_topointer,
-                           unique while the object lives); a value that is not
-                           an object, or nil: 0 (not peeked). Lets a host tell
-                           an object it holds is still there without a ref. */
+                           unique while the object lives) when it is one whose
+                           conversion holds it (Lua: a table, a Lua function, a
+                           light C function); anything else, or nil: 0 (not
+                           peeked). Lets a host tell an object it holds is
+                           still there without a ref. */
     TDM_NOPS
 } tdmS_Op;
 

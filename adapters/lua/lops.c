@@ -1082,9 +1082,17 @@ int tdmL_peek(tdm_Runtime *rt, int op, const tdm_Value *args, int nargs, tdm_Val
         return 0;
     }
     if (id) {
+        /* only objects whose identity the host pins by what it makes of
+           them: a table (its view holds it), a Lua function (its
+           translation or its wrapper holds it), a light C function (an
+           address for good). A C closure may be a Python callable, which
+           the host gets back as itself, and a userdata a Python object:
+           neither holds the Lua object, whose address a new one may take. */
         int ty = lua_type(L, base + 2);
-        if (ty != LUA_TTABLE && ty != LUA_TFUNCTION && ty != LUA_TUSERDATA
-            && ty != LUA_TTHREAD && ty != LUA_TLIGHTUSERDATA) {
+        if (!(ty == LUA_TTABLE
+              || (ty == LUA_TFUNCTION && !tdmL_is_xentry(L, base + 2)
+                  && !(lua_iscfunction(L, base + 2)
+                       && lua_getupvalue(L, base + 2, 1) != NULL)))) {
             lua_settop(L, base);
             return 0;
         }

@@ -113,3 +113,19 @@ def test_changing_the_string_metatable_is_refused():
     with pytest.raises(NotImplementedError, match='string metatable'):
         pf()
     assert lua.eval('("x"):upper()') == 'X'
+
+
+def test_values_whose_identity_is_not_held_are_read_again():
+    # a Python function and a coroutine.wrap function (a C closure) in a
+    # global: the Lua object is not held by what translated code makes of
+    # it (its address may be taken by a new one), so an entry does not
+    # trust its identity: each replacement is seen
+    import gc
+    lua = tandem.LuaRuntime()
+    pf = lua.translate(lua.execute('return function(x) return PYF(x), WRAPPED() end'))
+    for i in range(50):
+        lua.globals().PYF = (lambda k: lambda x: x * k)(i)
+        lua.execute('local i = ... WRAPPED = coroutine.wrap(function() return i end)', i)
+        gc.collect()
+        lua.execute('collectgarbage()')
+        assert pf(2) == (2 * i, i)
