@@ -90,6 +90,7 @@ class Live:
         # identity or plain value, whether an object), validated by sync;
         # blind[0]: a cached read that cannot be read again without a frame
         self.log: Dict[Any, Any] = {}
+        self.loglist: list = []     # log's entries, for _tandem._peek_same
         self.pending: Any = None    # (t, k, identity): known()'s last miss
         self.keys: Dict[bytes, Any] = {}    # key(): string keys as one object each
         self.blind = [False]
@@ -114,24 +115,20 @@ class Live:
         and the caches of globals and string methods). A closure with
         _core.bump inline: it runs at every entry."""
         w, gid = self.watched, id(self.G)
-        log, blind, peek, miss = self.log, self.blind, _peek, _MISS
+        log, loglist, blind, same = self.log, self.loglist, self.blind, _tandem._peek_same
 
         def sync(_E: Any = _EPOCH, _o: Any = object, _P: Any = _PROOFS,
                  g: Any = self.gcache, s: Any = self.scache, f: Any = self.filled) -> None:
             if not f[0]:
                 return      # no cache filled since the last sync
-            if not blind[0]:
+            if not blind[0] and same(loglist):
                 # every raw read a cache holds, read again in C (no frame):
                 # all still there, every cache holds
-                for t, k, x, isobj in log.values():
-                    cur = peek(t, k, miss, 'id') if isobj else peek(t, k, miss)
-                    if cur.__class__ is not x.__class__ or cur != x:
-                        break
-                else:
-                    return
+                return
             f[0] = False
             blind[0] = False
             log.clear()
+            loglist.clear()
             _E[0] = _o()
             if _P:
                 _lcore.bump()
@@ -245,13 +242,15 @@ class Live:
             return
         tok = _peek(t, k, _MISS, 'id')
         if tok is not _MISS:
-            self.log[key] = (t, k, tok, True)
+            e = self.log[key] = (t, k, tok, True)
+            self.loglist.append(e)
             return
         val = _peek(t, k, _MISS)
         if val is _MISS or val is None:
             self.blind[0] = True        # (other threads, an unknown key)
             return
-        self.log[key] = (t, k, val, False)
+        e = self.log[key] = (t, k, val, False)
+        self.loglist.append(e)
 
     def ENVmiss(self, k: bytes) -> Any:
         """The global k not in the cache: the runtime's _G[k]. A raw hit is
