@@ -103,6 +103,14 @@ typedef enum tdmS_Op {
                            unreadable source, _ENV used as a value, a syntax
                            error, a source that does not match the function):
                            [0] nil, [1] "CHUNK:LINE: why" (no error raised) */
+    TDM_OP_PEEKID,      /* only through the peek hook: args[0][args[1]] read raw
+                           (a metatable or not: nothing runs) -> 1 int, the
+                           identity of the object it holds (Lua: lua_topointer,
+                           unique while the object lives) when it is one whose
+                           conversion holds it (Lua: a table, a Lua function, a
+                           light C function); anything else, or nil: 0 (not
+                           peeked). Lets a host tell an object it holds is
+                           still there without a ref. */
     TDM_NOPS
 } tdmS_Op;
 

@@ -1045,10 +1045,10 @@ int tdmL_peek(tdm_Runtime *rt, int op, const tdm_Value *args, int nargs, tdm_Val
         || t->lang != TDM_LANG_LUA || t->aux != TDM_OBJ_TABLE) {
         return 0;
     }
-    int len = op == TDM_OP_LEN;
+    int len = op == TDM_OP_LEN, id = op == TDM_OP_PEEKID;
     if (len ? nargs != 1
             : nargs != 2 || (op != TDM_OP_GETATTR && op != TDM_OP_GETITEM
-                             && op != TDM_OP_INDEX)) {
+                             && op != TDM_OP_INDEX && !id)) {
         return 0;
     }
     lua_State *L = st->L;
@@ -1059,8 +1059,10 @@ int tdmL_peek(tdm_Runtime *rt, int op, const tdm_Value *args, int nargs, tdm_Val
         return 0;
     }
     /* tdmL_getref, whose answer is the type */
+    /* (a raw read runs nothing whatever the metatable: PEEKID reads any
+       table; the others answer for the index, which a metatable may change) */
     if (lua_rawgeti(L, LUA_REGISTRYINDEX, (lua_Integer)(intptr_t)t->u.obj) != LUA_TTABLE
-        || lua_getmetatable(L, base + 1)) {
+        || (!id && lua_getmetatable(L, base + 1))) {
         lua_settop(L, base);
         return 0;
     }
@@ -1079,7 +1081,23 @@ int tdmL_peek(tdm_Runtime *rt, int op, const tdm_Value *args, int nargs, tdm_Val
         lua_settop(L, base);
         return 0;
     }
-    if (lua_isinteger(L, base + 2)) {
+    if (id) {
+        /* only objects whose identity the host pins by what it makes of
+           them: a table (its view holds it), a Lua function (its
+           translation or its wrapper holds it), a light C function (an
+           address for good). A C closure may be a Python callable, which
+           the host gets back as itself, and a userdata a Python object:
+           neither holds the Lua object, whose address a new one may take. */
+        int ty = lua_type(L, base + 2);
+        if (!(ty == LUA_TTABLE
+              || (ty == LUA_TFUNCTION && !tdmL_is_xentry(L, base + 2)
+                  && !(lua_iscfunction(L, base + 2)
+                       && lua_getupvalue(L, base + 2, 1) != NULL)))) {
+            lua_settop(L, base);
+            return 0;
+        }
+        int_value(res, (lua_Integer)(intptr_t)lua_topointer(L, base + 2));
+    } else if (lua_isinteger(L, base + 2)) {
         int_value(res, lua_tointeger(L, base + 2));
     } else if (!tdmL_tovalue_noref(L, st, base + 2, res)) {
         lua_settop(L, base);            /* a Lua object: it needs a ref */

@@ -328,6 +328,7 @@ TDMI_FUNC PyObject *tdmP_lua_type(PyObject *m, PyObject *obj);
 /* (args, kwargs) from a single Lua table argument (unpacks_lua_table). */
 TDMI_FUNC PyObject *tdmP_unpack_table(PyObject *m, PyObject *table);
 TDMI_FUNC PyObject *tdmP_peek_or(PyObject *m, PyObject *const *args, Py_ssize_t nargs);
+TDMI_FUNC PyObject *tdmP_peek_same(PyObject *m, PyObject *entries);
 TDMI_FUNC int tdmP_is_proxy(tdmP_Module *ms, PyObject *o);
 
 /* ---- pcoro.c ------------------------------------------------------------ */

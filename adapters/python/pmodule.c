@@ -281,6 +281,11 @@ static PyObject *m_peek(PyObject *m, PyObject *const *args, Py_ssize_t nargs)
     return tdmP_peek_or(m, args, nargs);
 }
 
+static PyObject *m_peek_same(PyObject *m, PyObject *entries)
+{
+    return tdmP_peek_same(m, entries);
+}
+
 static PyObject *m_index(PyObject *m, PyObject *const *args, Py_ssize_t nargs)
 {
     return tdmP_index_of(m, args, nargs);
@@ -413,8 +418,11 @@ static PyMethodDef module_methods[] = {
     {"as_function", as_function, METH_O, "Mark obj as callable-only in Lua."},
     {"_as_object", as_object, METH_O, "obj passed to Lua as a Python object, never copied."},
     {"_peek", (PyCFunction)(void (*)(void))m_peek, METH_FASTCALL,
-     "_peek(t, k, miss[, 'len']): t[k] (#t) of a Lua table without a metatable, read raw;"
+     "_peek(t, k, miss[, 'len' | 'id']): t[k] (#t; the identity of the object t[k] holds) of a Lua table without a metatable, read raw;"
      " miss when that cannot be done without a frame."},
+    {"_peek_same", m_peek_same, METH_O,
+     "_peek_same([(t, k, x, isobj), ...]): whether each t[k], read raw without a frame"
+     " (its identity when isobj), is still x."},
     {"_index", (PyCFunction)(void (*)(void))m_index, METH_FASTCALL,
      "_index(rt, obj, key[, val]): obj[key] (obj[key] = val) as Lua code of rt indexes"
      " a Python object; the Python value."},

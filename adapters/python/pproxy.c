@@ -670,16 +670,25 @@ PyObject *tdmP_lua_type(PyObject *m, PyObject *obj)
    value needs no reference (bridge/lang.h, peek), on the lean path's terms
    (the sole Python thread, the lock free or this thread's, UTF-8); else miss,
    and the caller runs the index protocol. For the views of translated Lua
-   code (_luabound.py): a plain table's raw read is its index. */
+   code (_luabound.py): a plain table's raw read is its index.
+   _peek(t, k, miss, 'id'): the identity (an int) of the object t[k] holds,
+   read raw whatever t's metatable, miss for anything else (_lualive.py:
+   a value read before is still there). */
 PyObject *tdmP_peek_or(PyObject *m, PyObject *const *args, Py_ssize_t nargs)
 {
     if (nargs != 3 && nargs != 4) {
-        PyErr_SetString(PyExc_TypeError, "_peek(t, k, miss[, 'len'])");
+        PyErr_SetString(PyExc_TypeError, "_peek(t, k, miss[, 'len' or 'id'])");
         return NULL;
     }
     tdmP_Module *ms = tdmP_modstate(m);
     PyObject *t = args[0], *miss = args[2];
-    int op = nargs == 4 ? TDM_OP_LEN : TDM_OP_GETITEM;
+    /* the fourth argument: 'len' (#t), or 'id' (the identity of the
+       object t[k] holds: TDM_OP_PEEKID) */
+    int op = TDM_OP_GETITEM;
+    if (nargs == 4) {
+        op = PyUnicode_Check(args[3]) && PyUnicode_CompareWithASCIIString(args[3], "id") == 0
+             ? TDM_OP_PEEKID : TDM_OP_LEN;
+    }
     if (!tdmP_is_proxy(ms, t) || tdmP_kind(t) != TDM_OBJ_TABLE) {
         return Py_NewRef(miss);
     }
@@ -690,7 +699,7 @@ PyObject *tdmP_peek_or(PyObject *m, PyObject *const *args, Py_ssize_t nargs)
     }
     tdm_Value av[2];
     tdmP_proxy_value(p, &av[0]);
-    if (op == TDM_OP_GETITEM) {
+    if (op != TDM_OP_LEN) {
         int k = tdmP_lean_arg(args[1], &av[1]);
         if (k <= 0) {
             if (k < 0) {
@@ -719,6 +728,103 @@ PyObject *tdmP_peek_or(PyObject *m, PyObject *const *args, Py_ssize_t nargs)
     }
     tdmR_unlock(rt);
     return res;
+}
+
+/* _peek_same(entries): whether every entry (t, k, x, isobj) still holds:
+   t[k] read raw as _peek reads it ('id' when isobj is True) equals x (same
+   type, ==). False as soon as one differs or cannot be read without a
+   frame (other Python threads, a key the string cache does not know). One
+   C call for all the raw reads translated Lua code's caches hold
+   (_lualive.py, Live.sync). */
+PyObject *tdmP_peek_same(PyObject *m, PyObject *entries)
+{
+    tdmP_Module *ms = tdmP_modstate(m);
+    if (!PyList_Check(entries)) {
+        PyErr_SetString(PyExc_TypeError, "_peek_same(list of (t, k, x, isobj))");
+        return NULL;
+    }
+    int same = tdmP_sole_thread();
+    tdm_Runtime *locked = NULL;
+    for (Py_ssize_t i = 0; same && i < PyList_GET_SIZE(entries); i++) {
+        PyObject *e = PyList_GET_ITEM(entries, i);
+        if (!PyTuple_Check(e) || PyTuple_GET_SIZE(e) != 4) {
+            same = 0;
+            break;
+        }
+        PyObject *t = PyTuple_GET_ITEM(e, 0), *x = PyTuple_GET_ITEM(e, 2);
+        if (!tdmP_is_proxy(ms, t) || tdmP_kind(t) != TDM_OBJ_TABLE) {
+            same = 0;
+            break;
+        }
+        tdmP_Proxy *p = (tdmP_Proxy *)t;
+        tdmP_Runtime *r = p->owner;
+        if (r->closed || p->handle == NULL || !r->st->enc_utf8) {
+            same = 0;
+            break;
+        }
+        tdm_Value av[2];
+        tdmP_proxy_value(p, &av[0]);
+        int k = tdmP_lean_arg(PyTuple_GET_ITEM(e, 1), &av[1]);
+        if (k <= 0) {
+            if (k < 0) {
+                PyErr_Clear();
+            }
+            same = 0;
+            break;
+        }
+        tdm_Runtime *rt = r->rt;
+        const tdmR_Lang *lua = rt->lang[TDM_LANG_LUA];
+        if (lua == NULL || lua->peek == NULL) {
+            same = 0;
+            break;
+        }
+        if (locked != rt) {
+            if (locked != NULL) {
+                tdmR_unlock(locked);
+                locked = NULL;
+            }
+            if (!tdmR_trylock(rt)) {
+                same = 0;
+                break;
+            }
+            locked = rt;
+        }
+        int op = PyTuple_GET_ITEM(e, 3) == Py_True ? TDM_OP_PEEKID : TDM_OP_GETITEM;
+        tdm_Value pv;
+        intptr_t mark;
+        if (!lua->peek(rt, op, av, 2, &pv, &mark)) {
+            same = 0;
+            break;
+        }
+        int conv;
+        PyObject *res = tdmP_lean_result(&pv, &conv);
+        if (!conv) {
+            res = tdmP_from_value(r->st, &pv);
+        }
+        lua->peek_end(rt, mark);
+        if (res == NULL) {
+            if (locked != NULL) {
+                tdmR_unlock(locked);
+            }
+            return NULL;
+        }
+        if (Py_TYPE(res) != Py_TYPE(x)) {
+            same = 0;
+        } else {
+            int eq = PyObject_RichCompareBool(res, x, Py_EQ);
+            if (eq <= 0) {
+                if (eq < 0) {
+                    PyErr_Clear();
+                }
+                same = 0;
+            }
+        }
+        Py_DECREF(res);
+    }
+    if (locked != NULL) {
+        tdmR_unlock(locked);
+    }
+    return PyBool_FromLong(same);
 }
 
 /* unpacks_lua_table: (args, kwargs) from args when it is one Lua table, else

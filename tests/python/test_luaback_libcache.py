@@ -114,9 +114,9 @@ end"""
 
 
 def test_kernel_cache_holds_across_calls():
-    # the yield site is filled once per call (the entry ends the caches:
-    # _lualive), then read from the cache: the epoch does not move while
-    # the loop runs (nothing writes a watched key)
+    # the yield site is filled at most once per call (an entry keeps the
+    # caches when what they read is still there: _lualive), then read from
+    # the cache: the epoch does not move while the loop runs
     lua = tandem.LuaRuntime()
     pf = lua.translate(lua.execute(KERNEL))
     assert pf(10) == 55
@@ -130,7 +130,7 @@ def test_kernel_cache_holds_across_calls():
         assert pf(1000) == 500500
     finally:
         sys.setprofile(None)
-    assert 1 <= len(fills) <= 4, len(fills)
+    assert len(fills) <= 4, len(fills)
 
 
 # ---- the watched dicts

@@ -61,17 +61,41 @@ def test_translated_code_reads_the_runtime_globals(name):
     assert run(True, setup, src) == run(False, setup, src)
 
 
-def test_change_between_calls_is_seen():
-    # a cache filled by one call does not outlive it: native code changes
-    # the library between two calls of the translated function
+def change_between_calls():
     lua = tandem.LuaRuntime()
-    pf = lua.translate(lua.execute('return function() return math.floor(2.5), string.rep("a", 2) end'))
-    assert pf() == (2, 'aa')
+    pf = lua.translate(lua.execute(
+        'return function() return math.floor(2.5), string.rep("a", 2), math.pi, ("x"):upper() end'))
+    assert pf() == (2, 'aa', 3.141592653589793, 'X')
+    assert pf() == (2, 'aa', 3.141592653589793, 'X')
     lua.execute('math.floor = function() return "mine" end; string.rep = nil')
     with pytest.raises(tandem.LuaError, match="attempt to call a nil value"):
         pf()
-    lua.execute('string.rep = function() return "r" end')
-    assert pf() == ('mine', 'r')
+    lua.execute('string.rep = function() return "r" end; math.pi = 3')
+    assert pf() == ('mine', 'r', 3, 'X')
+    lua.execute('math.pi = 3.0; string.upper = string.lower')
+    assert pf() == ('mine', 'r', 3.0, 'x')
+    lua.execute('math = {floor = function() return 0 end, pi = 1}')
+    assert pf() == (0, 'r', 1, 'x')
+
+
+def test_change_between_calls_is_seen():
+    # what a call cached is read again at the next entry (in C, without a
+    # frame): native code changes the library between two calls
+    change_between_calls()
+
+
+def test_change_between_calls_is_seen_with_threads():
+    # with another Python thread the raw reads need a frame: every entry
+    # ends the caches instead
+    import threading
+    stop = threading.Event()
+    t = threading.Thread(target=stop.wait)
+    t.start()
+    try:
+        change_between_calls()
+    finally:
+        stop.set()
+        t.join()
 
 
 def test_change_by_a_bridged_call_is_seen():
@@ -89,3 +113,19 @@ def test_changing_the_string_metatable_is_refused():
     with pytest.raises(NotImplementedError, match='string metatable'):
         pf()
     assert lua.eval('("x"):upper()') == 'X'
+
+
+def test_values_whose_identity_is_not_held_are_read_again():
+    # a Python function and a coroutine.wrap function (a C closure) in a
+    # global: the Lua object is not held by what translated code makes of
+    # it (its address may be taken by a new one), so an entry does not
+    # trust its identity: each replacement is seen
+    import gc
+    lua = tandem.LuaRuntime()
+    pf = lua.translate(lua.execute('return function(x) return PYF(x), WRAPPED() end'))
+    for i in range(50):
+        lua.globals().PYF = (lambda k: lambda x: x * k)(i)
+        lua.execute('local i = ... WRAPPED = coroutine.wrap(function() return i end)', i)
+        gc.collect()
+        lua.execute('collectgarbage()')
+        assert pf(2) == (2 * i, i)

@@ -1411,7 +1411,8 @@ class Emitter:
             pyname, ', '.join(params), f.name))
         self.out(ind + 1, f.line, 'try:')
         # (the runtime may have changed since the last crossing: _lualive)
-        self.out(ind + 2, f.line, '_SYNC()  # (the live globals read again)')
+        self.out(ind + 2, f.line, 'if _FILLED[0]:  # (the live globals read again)')
+        self.out(ind + 3, f.line, '_SYNC()')
         if f.targets:
             self.out(ind + 2, f.line, '_jmp = 0  # pending multi-level jump (goto)')
         self.emit_typed(f, ind + 2, True)

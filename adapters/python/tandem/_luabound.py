@@ -331,9 +331,11 @@ class Boundary:
         fl, tl, raised = self.from_lt, self.to_lt, self.raised
         miss = _MISS
 
-        def lookup(t: Any, k: Any) -> Any:
+        def lookup(t: Any, k: Any, fk: Any = miss) -> Any:
+            # (fk: k already converted, a string key as _lualive.key's one
+            # object, which the Lua adapter's string cache then knows)
             try:
-                r = idx(t, fl(k))
+                r = idx(t, fl(k) if fk is miss else fk)
             except Exception as e:
                 raised(e)
             if r.__class__ is tuple and len(r) == 2 and r[0] is miss:
@@ -348,9 +350,11 @@ class Boundary:
         sees it; with o VIEW (view_fns: one function for every view) t is
         the Lua table of the view it is called with, and o that view."""
         lookup = self.lookup_fn()
-        tl, fl = self.to_lt, self.from_lt
+        tl = self.to_lt
         isview = o is VIEW
         peek, miss = _tandem._peek, _MISS
+
+        live = self.live
 
         def index(s: Any, k: Any) -> Any:
             if isview:
@@ -358,10 +362,21 @@ class Boundary:
                 c = k.__class__
                 if c is int or c is float or c is bytes:
                     # a table without a metatable: its raw read, no frame
-                    r = peek(t_, k if c is not bytes else fl(k), miss)
+                    fk = k if c is not bytes else live.key(k)
+                    r = peek(t_, fk, miss)
                     if r is not miss:
                         return tl(r)
-                r = lookup(t_, k)
+                    # an object it holds raw that translated code has seen:
+                    # its value by its identity, no frame (_lualive memo)
+                    r = live.known(t_, fk)
+                    if r is not None:
+                        return r
+                    r = lookup(t_, k, fk)
+                    if r.__class__ is not _Meta:
+                        live.remember(t_, fk, r)
+                        return r
+                else:
+                    r = lookup(t_, k)
             else:
                 r = lookup(t, k)
             if r.__class__ is not _Meta:

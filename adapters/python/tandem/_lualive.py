@@ -9,19 +9,26 @@ moment; the standard library's C functions read there become luart's own
 (Boundary.to_lt: a Lua function translated, a table as its view). Writes go
 to the runtime's tables.
 
-Reads are cached, and a cache holds only while nothing can have changed
-what it read: a raw hit of `_G` (a global) or of a table held there (a
-library field): a value that is not nil, which Lua's indexing gives
-without consulting any metatable. The runtime's Lua state
-changes only while Lua or Python code other than translated code runs, so
-every crossing out of translated code that runs any (a call of a Lua
-function through the bridge, of a Python callable, a Python object's
-operation) and every entry into translated code from the bridge ends the
-caches (Live.sync), and so does translated code's own write into `_G` or
-into a table a cache read (Boundary.wrote). String methods (`s:upper()`)
-are the runtime string metatable's `__index` fields, cached the same way.
+Reads are cached, and a cache holds only while what it read is still
+there: a raw hit of `_G` (a global) or of a table held there (a library
+field): a value that is not nil, which Lua's indexing gives without
+consulting any metatable. The runtime's Lua state changes only while Lua
+or Python code other than translated code runs, so every entry into
+translated code from the bridge, every crossing out of it that runs code
+(a call of a Lua function through the bridge, of a Python callable, a
+Python object's operation, a view's `__pairs`), and translated code's own
+write into `_G` or into a table a cache read (Boundary.wrote) check the
+caches (Live.sync): each raw read a cache holds is read again in C without
+a frame (`_tandem._peek`: a plain value compared by type and value, a Lua
+object by its identity, 'id'), and only when one changed (or cannot be
+read so: other Python threads) do all caches end. A value read again after
+that is found by its object's identity (the memo) without a crossing.
+String methods (`s:upper()`) are the runtime string metatable's `__index`
+fields, cached the same way.
 """
 
+import sys
+import weakref
 from typing import Any, Dict, Set
 
 from . import _tandem
@@ -48,7 +55,7 @@ return function(o, k)
   local ix = type(mt) == "table" and rawget(mt, "__index")
   if type(ix) == "table" and dgm(ix) == nil then
     local v = rawget(ix, k)
-    if v ~= nil then return v, true end
+    if v ~= nil then return v, true, ix end
   end
   return o[k], false
 end"""
@@ -72,6 +79,21 @@ class Live:
         self.strfield_fn: Any = None
         self.ENVget = self.gcache.get
         self.co_yield = _lemit._co_yield
+        # [whether a cache was filled since the last sync]: when none was,
+        # every cache is already older than the last sync and an entry
+        # need not end them (a function reading no global pays one test)
+        self.filled = [False]
+        # identity of a Lua object read raw (_peek 'id') -> (its proxy, its
+        # value in translated code): a read again after a sync, no crossing
+        self.memo: Dict[int, Any] = {}
+        # the raw reads the caches hold: (id(table), key) -> (table, key,
+        # identity or plain value, whether an object), validated by sync;
+        # blind[0]: a cached read that cannot be read again without a frame
+        self.log: Dict[Any, Any] = {}
+        self.loglist: list = []     # log's entries, for _tandem._peek_same
+        self.pending: Any = None    # (t, k, identity): known()'s last miss
+        self.keys: Dict[bytes, Any] = {}    # key(): string keys as one object each
+        self.blind = [False]
         self.sync = self.make_sync()
         # the runtime's string metatable (a proxy), which translated code
         # may read but not change (writing)
@@ -93,9 +115,20 @@ class Live:
         and the caches of globals and string methods). A closure with
         _core.bump inline: it runs at every entry."""
         w, gid = self.watched, id(self.G)
+        log, loglist, blind, same = self.log, self.loglist, self.blind, _tandem._peek_same
 
         def sync(_E: Any = _EPOCH, _o: Any = object, _P: Any = _PROOFS,
-                 g: Any = self.gcache, s: Any = self.scache) -> None:
+                 g: Any = self.gcache, s: Any = self.scache, f: Any = self.filled) -> None:
+            if not f[0]:
+                return      # no cache filled since the last sync
+            if not blind[0] and same(loglist):
+                # every raw read a cache holds, read again in C (no frame):
+                # all still there, every cache holds
+                return
+            f[0] = False
+            blind[0] = False
+            log.clear()
+            loglist.clear()
             _E[0] = _o()
             if _P:
                 _lcore.bump()
@@ -124,16 +157,112 @@ class Live:
                 bd.raised(e)
         return r
 
+    def rawlt(self, t: Any, k: Any) -> Any:
+        """raw(t, k) as translated code sees it (to_lt), None for nil. An
+        object read before is known by its identity without a crossing
+        (_peek's 'id': a raw read in C), its value taken from the memo,
+        which holds the object (so the identity stays its own)."""
+        tok = _peek(t, k, _MISS, 'id')
+        if tok is not _MISS:
+            hit = self.memo.get(tok)
+            if hit is not None:
+                if hit.__class__ is tuple:
+                    return hit[1]
+                v = hit()       # a table's view, held weakly
+                if v is not None:
+                    return v
+        r = self.raw(t, k)
+        if r is None:
+            return None
+        bd = self.bd
+        v = bd.to_lt(r)
+        if tok is _MISS and bd.lua_type(r) is not None:
+            tok = _peek(t, k, _MISS, 'id')    # (the key may be known now)
+        if tok is not _MISS:
+            memo = self.memo
+            if len(memo) >= 4096:
+                memo.clear()
+            # a view holds its table (so the identity stays its own while
+            # the entry lives) but is held weakly: a table the program drops
+            # is not kept alive by the memo; anything else with its object
+            memo[tok] = weakref.ref(v) if v.__class__ is LuaTable else (r, v)
+        return v
+
+    def key(self, k: bytes) -> Any:
+        """The bridge key of the string k, the same str object each time:
+        the Lua adapter's string cache (which _peek needs to push a key
+        without allocating) knows a key by its object."""
+        v = self.keys.get(k)
+        if v is None:
+            v = self.bd.from_lt(k)
+            if v.__class__ is str:
+                v = sys.intern(v)
+            if len(self.keys) >= 4096:
+                self.keys.clear()
+            self.keys[k] = v
+        return v
+
+    def known(self, t: Any, k: Any) -> Any:
+        """The value in translated code of the object t[k] holds raw, when
+        the memo knows it (a view's read: a raw hit is the index); else
+        None, and the read takes its frame. What the read converts is
+        remembered (remember)."""
+        tok = _peek(t, k, _MISS, 'id')
+        if tok is _MISS:
+            self.pending = None
+            return None
+        hit = self.memo.get(tok)
+        if hit is None:
+            self.pending = (t, k, tok)
+            return None
+        if hit.__class__ is tuple:
+            return hit[1]
+        return hit()
+
+    def remember(self, t: Any, k: Any, v: Any) -> None:
+        """v (to_lt's value) is what the raw read of t[k] that known() last
+        missed gave: the memo keeps it by the object's identity, a view
+        weakly (it holds its table), any other value with what keeps the
+        object alive (stdlib's map, a bridged function's wrapper, the
+        translation's origin)."""
+        p = self.pending
+        self.pending = None
+        if p is None or p[0] is not t or p[1] != k or v is None:
+            return
+        memo = self.memo
+        if len(memo) >= 4096:
+            memo.clear()
+        memo[p[2]] = weakref.ref(v) if v.__class__ is LuaTable else (None, v)
+
+    def note(self, t: Any, k: Any) -> None:
+        """A cache now holds t[k]'s raw value (k a bridge key): sync reads
+        it again to tell whether the caches still hold."""
+        key = (id(t), k)
+        if key in self.log:
+            return
+        tok = _peek(t, k, _MISS, 'id')
+        if tok is not _MISS:
+            e = self.log[key] = (t, k, tok, True)
+            self.loglist.append(e)
+            return
+        val = _peek(t, k, _MISS)
+        if val is _MISS or val is None:
+            self.blind[0] = True        # (other threads, an unknown key)
+            return
+        e = self.log[key] = (t, k, val, False)
+        self.loglist.append(e)
+
     def ENVmiss(self, k: bytes) -> Any:
         """The global k not in the cache: the runtime's _G[k]. A raw hit is
         cached; a nil raw value takes the index protocol of the view (_G's
         own __index, run as natively), uncached."""
-        bd = self.bd
-        r = self.raw(self.G, bd.from_lt(k))
-        if r is None:
+        fk = self.key(k)
+        v = self.rawlt(self.G, fk)
+        if v is None:
             return _lcore.index(self.environment(), k)
-        v = bd.to_lt(r)
+        self.note(self.G, fk)
         self.gcache[k] = v
+        self.filled[0] = True
         return v
 
     def libget(self, s: list, H: Any, k1: bytes, k2: bytes) -> Any:
@@ -142,7 +271,6 @@ class Live:
         cached in the call site's s with the epoch; else None (the site
         takes the full reads until the epoch changes)."""
         ep = _EPOCH[0]
-        bd = self.bd
         t = self.gcache.get(k1)
         if t is None:
             t = self.ENVmiss(k1)
@@ -150,11 +278,13 @@ class Live:
             box = t.meta.hash.get(_VIEW_OF)
             if box.__class__ is self.box_cls:
                 tt = box.v
-                r = self.raw(tt, bd.from_lt(k2))
-                if r is not None:
-                    v = bd.to_lt(r)
+                fk = self.key(k2)
+                v = self.rawlt(tt, fk)
+                if v is not None:
                     if ep is _EPOCH[0]:
+                        self.note(tt, fk)
                         self.watched.add(id(tt))
+                        self.filled[0] = True
                         s[0] = ep
                         s[1] = v
                         if v is self.co_yield and len(s) > 2:
@@ -167,6 +297,7 @@ class Live:
                     return v
         s[0] = ep
         s[1] = None
+        self.filled[0] = True
         return None
 
     def strfield(self, o: bytes, name: bytes) -> Any:
@@ -181,8 +312,11 @@ class Live:
         except Exception as e:
             bd.raised(e)
         v = bd.to_lt(r[0])
-        if r[1] is True and v is not None:
+        if r[1] is True and v is not None and self.smt is not None:
+            self.note(self.smt, '__index' if bd.enc is not None else b'__index')
+            self.note(r[2], self.key(name))
             self.scache[name] = v
+            self.filled[0] = True
         return v
 
     def mlook(self, o: Any, name: bytes, desc: Any) -> Any:
@@ -253,7 +387,8 @@ class Live:
         """The generated code's names for the live globals."""
         return dict(_ENV=self.environment(), _ENVget=self.ENVget, _ENVmiss=self.ENVmiss,
                     _libget=self.libget, _mlook=self.mlook, _gmlook=self.gmlook,
-                    _forin_gmatch=self.forin_gmatch, _SYNC=self.sync)
+                    _forin_gmatch=self.forin_gmatch, _SYNC=self.sync,
+                    _FILLED=self.filled)
 
 
 _VIEW_OF = b'__view_of'   # the key of a view's _Box in its metatable (as _luabound's)
