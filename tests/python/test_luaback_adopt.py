@@ -105,3 +105,36 @@ def test_error_value_raised_to_lua_is_the_table():
         lua.globals().f, lua.globals().E = f, E
         out.append(lua.execute("local ok, e = pcall(f); return ok, e == E.last, e.code"))
     assert out[0] == out[1] == (False, True, 1)
+
+
+PY_CASES = {
+    "attribute of a Python object": """return function(o, d)
+        local t = {}; o.x = t; t.a = 1; return o.x.a end""",
+    "item of a dict": """return function(o, d)
+        local t = {}; d.x = t; t.a = 2; return d.x.a end""",
+    "dict key found again": """return function(o, d)
+        local t = {}; d[t] = 3; return d[t] end""",
+    "nested in a stored table": """return function(o, d)
+        local inner = {}; o.y = {inner}; inner.z = 4; return o.y[1].z end""",
+}
+
+
+class _Obj:
+    pass
+
+
+@pytest.mark.parametrize("name", sorted(PY_CASES))
+def test_translated_table_stored_into_python_stays_one_table(name):
+    # stored into a Python object or dict, a translated table was a copy
+    # (the bridge's operations took one): later changes were lost
+    out = []
+    for translated in (False, True):
+        lua = tandem.LuaRuntime()
+        f = lua.execute(PY_CASES[name])
+        if translated:
+            f = lua.translate(f)
+        try:
+            out.append(("ok", f(_Obj(), {})))
+        except tandem.LuaError as e:
+            out.append(("err", str(e)))
+    assert out[1] == out[0]

@@ -1347,8 +1347,8 @@ def _pyc_tostring(w: Any, *_: Any) -> Any:
 
 def _pyc_key(bd: Any, k: Any) -> Any:
     """The Python value the bridge gives for k, a key or a value translated
-    code indexes a Python object with (a translated table: a copy, as the
-    bridge's operations take it)."""
+    code indexes a Python object with (a translated table: the Lua table it
+    becomes, adopted: Boundary.adopt)."""
     c = k.__class__
     if c in _PLAIN:
         # a NaN as a new float, as every crossing of the bridge makes one
@@ -1361,7 +1361,7 @@ def _pyc_key(bd: Any, k: Any) -> Any:
         # the object, when the bridge gives it back as itself
         o = k.__lua_proxy__
         return o if bd.keeps(o) else _MISS
-    return bd.from_lt(k, {}, [])
+    return bd.from_lt(k)
 
 
 def _pyc_index(w: Any, k: Any, *_: Any) -> Any:
@@ -1373,7 +1373,7 @@ def _pyc_index(w: Any, k: Any, *_: Any) -> Any:
     bd = w.bd
     o = w.__lua_proxy__
     if o.__class__ is _Wrapper:
-        return _pyc_op(w, 3, bd.from_lt(k, {}, []))    # its own protocol
+        return _pyc_op(w, 3, bd.from_lt(k))    # its own protocol
     if k.__class__ is bytes and bd.enc == 'utf-8':
         try:
             key = k.decode('utf-8')     # (_pyc_key, inline: the common name)
@@ -1382,7 +1382,7 @@ def _pyc_index(w: Any, k: Any, *_: Any) -> Any:
     else:
         key = _pyc_key(bd, k)
     if key is _MISS:
-        return _pyc_op(w, 3, bd.from_lt(k, {}, []))
+        return _pyc_op(w, 3, bd.from_lt(k))
     try:
         v = _index(bd.lua, o, key)
     except Exception as e:
@@ -1405,7 +1405,7 @@ def _pyc_mlook(w: Any, name: Any) -> Any:
     else:
         key = _pyc_key(bd, name)
     if o.__class__ is _Wrapper or key is _MISS:
-        return _pyc_op(w, 3, bd.from_lt(name, {}, []))
+        return _pyc_op(w, 3, bd.from_lt(name))
     try:
         v = _index(bd.lua, o, key)
     except Exception as e:
@@ -1451,7 +1451,7 @@ def _pyc_newindex(w: Any, k: Any, v: Any, *_: Any) -> Any:
     key = _pyc_key(bd, k)
     val = _pyc_key(bd, v)
     if o.__class__ is _Wrapper or key is _MISS or val is _MISS:
-        _pyc_op(w, 4, bd.from_lt(k, {}, []), bd.from_lt(v, {}, []))
+        _pyc_op(w, 4, bd.from_lt(k), bd.from_lt(v))
         return _lcore.NORES
     try:
         _index(bd.lua, o, key, val)
