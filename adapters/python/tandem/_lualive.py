@@ -319,31 +319,30 @@ class Live:
             self.filled[0] = True
         return v
 
+    def strmethod(self, o: bytes, name: bytes) -> Any:
+        """The method name of the string o: cached, else strfield."""
+        f = self.scache.get(name)
+        if f is None:
+            f = self.strfield(o, name)
+        return f
+
     def mlook(self, o: Any, name: bytes, desc: Any) -> Any:
         """lemit._mlook: a string's method is the runtime's."""
         if o.__class__ is bytes:
-            f = self.scache.get(name)
-            if f is None:
-                f = self.strfield(o, name)
-            return f
+            return self.strmethod(o, name)
         return _lemit._mlook(o, name, desc)
 
     def gmlook(self, o: Any, name: bytes, desc: Any) -> Any:
         """lemit._gmlook (in a generator body): the same."""
         if o.__class__ is bytes:
-            f = self.scache.get(name)
-            if f is None:
-                f = self.strfield(o, name)
-            return f
+            return self.strmethod(o, name)
         return (yield from _lemit._gmlook(o, name, desc))
 
     def forin_gmatch(self, s: Any, p: Any, desc: Any) -> Any:
         """lemit._forin_gmatch: `for ... in s:gmatch(p)` is luart's
         generator when the runtime's strings' gmatch is the library's."""
         if s.__class__ is bytes and p.__class__ is bytes:
-            f = self.scache.get(b'gmatch')
-            if f is None:
-                f = self.strfield(s, b'gmatch')
+            f = self.strmethod(s, b'gmatch')
             if f is _str_gmatch:
                 return _iter_gmatch(s, p)
             return _lemit._forin((*_lcore.allv(_lemit._invokef(f, b'gmatch', s, p)),))
