@@ -26,7 +26,7 @@ CASES = [('via_table', ()), ('via_param', ()), ('via_alias', ()), ('via_pcall', 
          ('lib_concat_index_meta', ()), ('lib_ipairs_index_meta', ()),
          ('pcall_callable_table', ()), ('for_callable_table_iterator', ()),
          ('method_callable_field', ()), ('mixed_operands', ()), ('nested_index', ()),
-         ('close_in_pcall_callable', ()), ('eq_yields', ())]
+         ('close_in_pcall_callable', ()), ('eq_yields', ()), ('pairs_meta_yields', ())]
 
 
 @pytest.fixture(scope='module')

@@ -150,10 +150,14 @@ def _luaname(irname: str) -> str:
 
 MULTI = ('call', 'method', 'vararg')
 # standard functions that never yield (docs/translation.md "Coroutines")
-_BASE_NY = frozenset(('assert', 'error', 'getmetatable', 'ipairs', 'next', 'pairs', 'print',
+# (not pairs: Lua 5.4 calls __pairs with lua_callk, so it may yield)
+_BASE_NY = frozenset(('assert', 'error', 'getmetatable', 'ipairs', 'next', 'print',
                       'rawequal', 'rawget', 'rawlen', 'rawset', 'select', 'setmetatable',
                       'tonumber', 'tostring', 'type', 'unpack', 'collectgarbage', 'load',
                       'require'))
+# the standard base functions the privacy analysis knows (pairs of a table
+# made here has no __pairs: it cannot yield there)
+_BASE_STD = _BASE_NY | {'pairs'}
 _LIB_NY = frozenset(('string', 'table', 'math', 'utf8', 'os', 'io'))
 _CO_NY = frozenset((b'create', b'resume', b'wrap', b'status', b'running', b'isyieldable',
                     b'close'))
@@ -498,8 +502,6 @@ class Emitter:
                      'and _yret(%s, %s))' % (yr, yv, yr, yr, yt))
             else:
                 y = '_yret((yield %s), %s)' % (yv, yt)
-            # the global `coroutine` read inline (a raw hit needs no index() call)
-            tg = self.t()
             nc = len(self.libcaches)
             callee = self.ex(e[1])
             full = ('(%s if (%s := %s) is _co_yield else '
@@ -1084,7 +1086,7 @@ class Emitter:
         declared: set = set()       # declared by `local t = {...}`
 
         def known(fe: Any, first_arg_ok: bool) -> bool:
-            if not self.nonyield_callee(fe) or not isinstance(fe, list):
+            if not self.nonyield_callee(fe, _BASE_STD) or not isinstance(fe, list):
                 return False
             if fe[0] == 'global':
                 return ('global', _gname(str(fe[1]))) in self._PRIV_CALLS
@@ -1111,7 +1113,7 @@ class Emitter:
             elif k == 'forin' and len(n[3]) == 1 and n[3][0][:1] == ['call'] \
                     and len(n[3][0]) == 3 and n[3][0][2][:1] == ['local'] \
                     and n[3][0][1] in (['global', 'pairs'], ['global', 'ipairs']) \
-                    and self.nonyield_callee(n[3][0][1]):
+                    and self.nonyield_callee(n[3][0][1], _BASE_STD):
                 ok_ids.add(id(n[3][0][2]))
                 bad.update(str(x) for x in n[2])
             elif k == 'local' and len(n) >= 4:
@@ -2738,17 +2740,18 @@ class Emitter:
                 and e[1][0] == 'index' and e[1][1] == ['global', 'coroutine']
                 and e[1][2] == ['str', b'wrap'])
 
-    def nonyield_callee(self, f: Any) -> bool:
+    def nonyield_callee(self, f: Any, base: Any = _BASE_NY) -> bool:
         """A callee that cannot yield: a standard library function the unit
         does not replace, or a `local function` of the unit (plain_defs,
         narrowed once the colouring is known). A wrong answer here can only
         turn a yield into Lua's loud "attempt to yield across a C-call
-        boundary", never into a different result."""
+        boundary", never into a different result. base: the base functions
+        counted (_BASE_STD for the privacy analysis)."""
         if not isinstance(f, list) or not f:
             return False
         if f[0] == 'global':
             nm = _gname(str(f[1]))
-            return nm in _BASE_NY and nm not in self.assigned_globals
+            return nm in base and nm not in self.assigned_globals
         if f[0] == 'index' and isinstance(f[1], list) and f[1][0] == 'global' \
                 and isinstance(f[2], list) and f[2][0] == 'str':
             lib = _gname(str(f[1][1]))

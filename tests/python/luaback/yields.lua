@@ -413,6 +413,21 @@ function M.eq_yields()
   local co = coroutine.wrap(function() local r = {} r[1] = a == b r[2] = a ~= b if a == b then r[3] = "t" end return r[1], r[2], r[3] end)
   return drive_y(co)
 end
+function M.pairs_meta_yields()
+  -- Lua 5.4 calls __pairs with lua_callk: it may yield (nextvar.lua 785)
+  local t = setmetatable({10, 20, 30}, {__pairs = function(t)
+    local inc = coroutine.yield("ypairs")
+    return function(t, i)
+      if i > 1 then return i - inc, t[i - inc] else return nil end
+    end, t, #t + 1
+  end})
+  local co = coroutine.wrap(function()
+    local res = {}
+    for i, p in pairs(t) do res[#res + 1] = p end
+    return table.concat(res, ",")
+  end)
+  return drive_y(co)
+end
 
 -- metamethods run by library functions (C functions in Lua: no yield across
 -- them there either; the translation gives Lua's error)

@@ -132,6 +132,9 @@ _BASE = dict(
     **{'assert': lbase.lua_assert})
 _lib('', **_BASE)
 _core.CFUNCS.add(lbase.ipairs_aux.__code__)
+# pairs in a coroutine (its __pairs may yield): a C function named pairs too
+_core.CFUNCS.add(lbase.lua_pairs_co.__code__)
+_core.QUALNAMES.setdefault(lbase.lua_pairs_co.__code__, 'pairs')
 
 
 def new_env():

@@ -110,6 +110,22 @@ def lua_pairs(t=NA, *_):
     return Multi((lua_nextf, t, None))
 
 
+def lua_pairs_co(t=NA, *_):
+    """pairs inside a coroutine (lemit._gcall): its __pairs may yield, as
+    Lua 5.4's luaB_pairs calls it with lua_callk."""
+    h = metamethod(t, b'__pairs')
+    if h is not None:
+        g = getattr(h, '__luaco__', None)
+        r = allv((yield from g(t)) if g is not None else call(h, t))
+        r = tuple(r[:3]) + (None,) * (3 - len(r[:3]))
+        return Multi(r)
+    checkany(t, 1, 'pairs')
+    return Multi((lua_nextf, t, None))
+
+
+lua_pairs.__luaco__ = lua_pairs_co
+
+
 def lua_select(n=NA, *args):
     if n == b'#':
         return len(args)
