@@ -129,3 +129,61 @@ def test_values_whose_identity_is_not_held_are_read_again():
         gc.collect()
         lua.execute('collectgarbage()')
         assert pf(2) == (2 * i, i)
+
+
+class _Changer:
+    """A Python object whose code changes the runtime's globals."""
+
+    def __init__(self, lua):
+        self.lua = lua
+
+    def method(self):
+        self.lua.execute('X = X + 1; math.pi = 4')
+        return 0
+
+    @property
+    def prop(self):
+        self.lua.execute('X = X + 10')
+        return 0
+
+
+
+class _Items:
+    """A Python mapping whose item access changes the runtime's globals."""
+
+    def __init__(self, lua):
+        self.lua = lua
+
+    def __setitem__(self, k, v):
+        self.lua.execute('X = X + 100')
+
+    def __getitem__(self, k):
+        self.lua.execute('X = X + 1000')
+        return 0
+
+
+@pytest.mark.parametrize('how', ['fn()', 'o:method()', 'o.method(o)', 'local _ = o.prop',
+                                 'd[1] = 1', 'local _ = d[1]', 'pcall(fail)'])
+def test_python_code_called_directly_is_a_crossing(how):
+    # translated code calls a Python function or reads a Python object's
+    # attribute directly (no trip through Lua): its code may change the
+    # runtime's globals, which translated code read and cached before
+    src = ('return function(o, d, fn, fail) local r = {} for i = 1, 3 do r[#r + 1] = X;'
+           ' r[#r + 1] = math.pi; do %s end end return table.concat(r, " ") end' % how)
+    out = []
+    for translated in (False, True):
+        lua = tandem.LuaRuntime()
+        lua.execute('X = 1')
+        o = _Changer(lua)
+
+        def fn():
+            lua.execute('X = X + 1')
+
+        def fail():
+            lua.execute('X = X + 5')
+            raise ValueError('x')
+        f = lua.execute(src)
+        if translated:
+            f = lua.translate(f)
+        out.append(f(o, _Items(lua), fn, fail))
+    assert out[1] == out[0]

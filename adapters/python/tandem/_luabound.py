@@ -1285,7 +1285,9 @@ def _direct_call(bd: 'Boundary', f: Any, kind: int, args: Any, w: Any) -> Any:
     try:
         r = f(*a)
     except Exception as e:
+        bd.live.sync()      # Python code ran: it may have changed the runtime
         bd.raised(e)
+    bd.live.sync()
     c = r.__class__
     if c is int:
         if -0x8000000000000000 <= r <= 0x7fffffffffffffff:
@@ -1386,7 +1388,9 @@ def _pyc_index(w: Any, k: Any, *_: Any) -> Any:
     try:
         v = _index(bd.lua, o, key)
     except Exception as e:
+        bd.live.sync()      # a property or __getitem__ may have changed the runtime
         bd.raised(e)
+    bd.live.sync()
     return bd.pushed(v)
 
 
@@ -1409,7 +1413,9 @@ def _pyc_mlook(w: Any, name: Any) -> Any:
     try:
         v = _index(bd.lua, o, key)
     except Exception as e:
+        bd.live.sync()      # (as _pyc_index)
         bd.raised(e)
+    bd.live.sync()
     if v.__class__ is _MethodType and v.__self__ is o and bd.same_cls.get(o.__class__) is True:
         fn = v.__func__
         if fn.__class__ is _FunctionType and not fn.__code__.co_filename.startswith(_OWN_DIR):
@@ -1426,7 +1432,9 @@ def _pyc_mlook(w: Any, name: Any) -> Any:
                         try:
                             r = fn(o, *a)
                         except Exception as e:
+                            bd.live.sync()      # (as _direct_call)
                             bd.raised(e)
+                        bd.live.sync()
                         c = r.__class__
                         if c is int:
                             if -0x8000000000000000 <= r <= 0x7fffffffffffffff:
@@ -1456,7 +1464,9 @@ def _pyc_newindex(w: Any, k: Any, v: Any, *_: Any) -> Any:
     try:
         _index(bd.lua, o, key, val)
     except Exception as e:
+        bd.live.sync()      # (as _pyc_index: a setter ran)
         bd.raised(e)
+    bd.live.sync()
     return _lcore.NORES
 
 

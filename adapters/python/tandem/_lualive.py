@@ -16,7 +16,8 @@ consulting any metatable. The runtime's Lua state changes only while Lua
 or Python code other than translated code runs, so every entry into
 translated code from the bridge, every crossing out of it that runs code
 (a call of a Lua function through the bridge, of a Python callable, a
-Python object's operation, a view's `__pairs`), and translated code's own
+Python function called directly, a Python object's attribute or item or
+other operation, a view's `__pairs`), and translated code's own
 write into `_G` or into a table a cache read (Boundary.wrote) check the
 caches (Live.sync): each raw read a cache holds is read again in C without
 a frame (`_tandem._peek`: a plain value compared by type and value, a Lua
