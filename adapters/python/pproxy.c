@@ -665,6 +665,58 @@ PyObject *tdmP_lua_type(PyObject *m, PyObject *obj)
     return PyUnicode_FromString(kind_name(tdmP_kind(obj)));
 }
 
+/* The peek of t (and key k, NULL for #t) into av: t a Lua table proxy of
+   an open UTF-8 runtime with a Lua peek hook, k a value the lean path
+   converts; its runtime, else NULL (no error set: the caller's general path
+   reports anything wrong). */
+static tdmP_Runtime *peek_args(tdmP_Module *ms, PyObject *t, PyObject *k, tdm_Value *av)
+{
+    if (!tdmP_is_proxy(ms, t) || tdmP_kind(t) != TDM_OBJ_TABLE) {
+        return NULL;
+    }
+    tdmP_Proxy *p = (tdmP_Proxy *)t;
+    tdmP_Runtime *r = p->owner;
+    if (r->closed || p->handle == NULL || !r->st->enc_utf8) {
+        return NULL;
+    }
+    const tdmR_Lang *lua = r->rt->lang[TDM_LANG_LUA];
+    if (lua == NULL || lua->peek == NULL) {
+        return NULL;
+    }
+    tdmP_proxy_value(p, &av[0]);
+    if (k != NULL) {
+        int n = tdmP_lean_arg(k, &av[1]);
+        if (n <= 0) {
+            if (n < 0) {
+                PyErr_Clear();
+            }
+            return NULL;
+        }
+    }
+    return r;
+}
+
+/* One peek of op on av (peek_args'), the runtime lock held: the Python
+   value, or NULL without an error when the hook declines (NULL with one
+   when the conversion failed). */
+static PyObject *peek_one(tdmP_Runtime *r, int op, const tdm_Value *av)
+{
+    tdm_Runtime *rt = r->rt;
+    const tdmR_Lang *lua = rt->lang[TDM_LANG_LUA];
+    tdm_Value pv;
+    intptr_t mark;
+    if (!lua->peek(rt, op, av, op == TDM_OP_LEN ? 1 : 2, &pv, &mark)) {
+        return NULL;
+    }
+    int conv;
+    PyObject *res = tdmP_lean_result(&pv, &conv);
+    if (!conv) {
+        res = tdmP_from_value(r->st, &pv);      /* a str */
+    }
+    lua->peek_end(rt, mark);
+    return res;
+}
+
 /* _peek(t, k, miss) and _peek(t, None, miss, 'len'): t[k] (#t) read raw,
    without a frame, when t is a Lua table proxy without a metatable and the
    value needs no reference (bridge/lang.h, peek), on the lean path's terms
@@ -689,45 +741,14 @@ PyObject *tdmP_peek_or(PyObject *m, PyObject *const *args, Py_ssize_t nargs)
         op = PyUnicode_Check(args[3]) && PyUnicode_CompareWithASCIIString(args[3], "id") == 0
              ? TDM_OP_PEEKID : TDM_OP_LEN;
     }
-    if (!tdmP_is_proxy(ms, t) || tdmP_kind(t) != TDM_OBJ_TABLE) {
-        return Py_NewRef(miss);
-    }
-    tdmP_Proxy *p = (tdmP_Proxy *)t;
-    tdmP_Runtime *r = p->owner;
-    if (r->closed || p->handle == NULL || !r->st->enc_utf8) {
-        return Py_NewRef(miss);
-    }
     tdm_Value av[2];
-    tdmP_proxy_value(p, &av[0]);
-    if (op != TDM_OP_LEN) {
-        int k = tdmP_lean_arg(args[1], &av[1]);
-        if (k <= 0) {
-            if (k < 0) {
-                PyErr_Clear();          /* the general path reports it */
-            }
-            return Py_NewRef(miss);
-        }
-    }
-    tdm_Runtime *rt = r->rt;
-    const tdmR_Lang *lua = rt->lang[TDM_LANG_LUA];
-    if (lua == NULL || lua->peek == NULL || !tdmP_sole_thread() || !tdmR_trylock(rt)) {
+    tdmP_Runtime *r = peek_args(ms, t, op == TDM_OP_LEN ? NULL : args[1], av);
+    if (r == NULL || !tdmP_sole_thread() || !tdmR_trylock(r->rt)) {
         return Py_NewRef(miss);
     }
-    PyObject *res = NULL;
-    tdm_Value pv;
-    intptr_t mark;
-    if (lua->peek(rt, op, av, op == TDM_OP_LEN ? 1 : 2, &pv, &mark)) {
-        int conv;
-        res = tdmP_lean_result(&pv, &conv);
-        if (!conv) {
-            res = tdmP_from_value(r->st, &pv);      /* a str */
-        }
-        lua->peek_end(rt, mark);
-    } else {
-        res = Py_NewRef(miss);
-    }
-    tdmR_unlock(rt);
-    return res;
+    PyObject *res = peek_one(r, op, av);
+    tdmR_unlock(r->rt);
+    return res == NULL && !PyErr_Occurred() ? Py_NewRef(miss) : res;
 }
 
 /* _peek_same(entries): whether every entry (t, k, x, isobj) still holds:
@@ -751,33 +772,14 @@ PyObject *tdmP_peek_same(PyObject *m, PyObject *entries)
             same = 0;
             break;
         }
-        PyObject *t = PyTuple_GET_ITEM(e, 0), *x = PyTuple_GET_ITEM(e, 2);
-        if (!tdmP_is_proxy(ms, t) || tdmP_kind(t) != TDM_OBJ_TABLE) {
-            same = 0;
-            break;
-        }
-        tdmP_Proxy *p = (tdmP_Proxy *)t;
-        tdmP_Runtime *r = p->owner;
-        if (r->closed || p->handle == NULL || !r->st->enc_utf8) {
-            same = 0;
-            break;
-        }
+        PyObject *x = PyTuple_GET_ITEM(e, 2);
         tdm_Value av[2];
-        tdmP_proxy_value(p, &av[0]);
-        int k = tdmP_lean_arg(PyTuple_GET_ITEM(e, 1), &av[1]);
-        if (k <= 0) {
-            if (k < 0) {
-                PyErr_Clear();
-            }
+        tdmP_Runtime *r = peek_args(ms, PyTuple_GET_ITEM(e, 0), PyTuple_GET_ITEM(e, 1), av);
+        if (r == NULL) {
             same = 0;
             break;
         }
         tdm_Runtime *rt = r->rt;
-        const tdmR_Lang *lua = rt->lang[TDM_LANG_LUA];
-        if (lua == NULL || lua->peek == NULL) {
-            same = 0;
-            break;
-        }
         if (locked != rt) {
             if (locked != NULL) {
                 tdmR_unlock(locked);
@@ -790,23 +792,14 @@ PyObject *tdmP_peek_same(PyObject *m, PyObject *entries)
             locked = rt;
         }
         int op = PyTuple_GET_ITEM(e, 3) == Py_True ? TDM_OP_PEEKID : TDM_OP_GETITEM;
-        tdm_Value pv;
-        intptr_t mark;
-        if (!lua->peek(rt, op, av, 2, &pv, &mark)) {
+        PyObject *res = peek_one(r, op, av);
+        if (res == NULL) {
+            if (PyErr_Occurred()) {
+                tdmR_unlock(locked);
+                return NULL;
+            }
             same = 0;
             break;
-        }
-        int conv;
-        PyObject *res = tdmP_lean_result(&pv, &conv);
-        if (!conv) {
-            res = tdmP_from_value(r->st, &pv);
-        }
-        lua->peek_end(rt, mark);
-        if (res == NULL) {
-            if (locked != NULL) {
-                tdmR_unlock(locked);
-            }
-            return NULL;
         }
         if (Py_TYPE(res) != Py_TYPE(x)) {
             same = 0;

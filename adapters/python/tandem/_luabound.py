@@ -279,7 +279,7 @@ class Boundary:
             h = cache[self.lua] = self.lua.execute(src, *args)
         return h
 
-    # Lua's index protocol on a Lua table t (a view's, or the globals) with
+    # Lua's index protocol on a Lua table t (a view's: the globals' too) with
     # its metamethods run as translated code runs them: the raw access
     # through the bridge, then a metamethod function reaching translated
     # code as any Lua function does (translated when it can be), so its
@@ -343,89 +343,73 @@ class Boundary:
             return tl(r)
         return lookup
 
-    def index_fn(self, t: Any, o: Any) -> Any:
-        """The __index of t seen as o: Lua's index protocol (above), a
-        metamethod function called with o. With o None (the env's
-        fall-through to the globals) it is called with t as translated code
-        sees it; with o VIEW (view_fns: one function for every view) t is
-        the Lua table of the view it is called with, and o that view."""
+    def index_fn(self) -> Any:
+        """The __index every view shares (view_fns): Lua's index protocol
+        (above) on the Lua table of the view it is called with, a
+        metamethod function called with that view."""
         lookup = self.lookup_fn()
         tl = self.to_lt
-        isview = o is VIEW
         peek, miss = _tandem._peek, _MISS
-
         live = self.live
 
         def index(s: Any, k: Any) -> Any:
-            if isview:
-                t_ = s.meta.hash[_VIEW_OF].v
-                c = k.__class__
-                if c is int or c is float or c is bytes:
-                    # a table without a metatable: its raw read, no frame
-                    fk = k if c is not bytes else live.key(k)
-                    r = peek(t_, fk, miss)
-                    if r is not miss:
-                        return tl(r)
-                    # an object it holds raw that translated code has seen:
-                    # its value by its identity, no frame (_lualive memo)
-                    r = live.known(t_, fk)
-                    if r is not None:
-                        return r
-                    r = lookup(t_, k, fk)
-                    if r.__class__ is not _Meta:
-                        live.remember(t_, fk, r)
-                        return r
-                else:
-                    r = lookup(t_, k)
+            t = s.meta.hash[_VIEW_OF].v
+            c = k.__class__
+            if c is int or c is float or c is bytes:
+                # a table without a metatable: its raw read, no frame
+                fk = k if c is not bytes else live.key(k)
+                r = peek(t, fk, miss)
+                if r is not miss:
+                    return tl(r)
+                # an object it holds raw that translated code has seen:
+                # its value by its identity, no frame (_lualive memo)
+                r = live.known(t, fk)
+                if r is not None:
+                    return r
+                r = lookup(t, k, fk)
+                if r.__class__ is not _Meta:
+                    live.remember(t, fk, r)
+                    return r
             else:
                 r = lookup(t, k)
             if r.__class__ is not _Meta:
                 return r
             if not _lcore.isfunc(r.f):
                 return _lcore.index(r.f, k)
-            return _lcore.first(_lcore.call(r.f, s if isview else tl(t), k))
+            return _lcore.first(_lcore.call(r.f, s, k))
 
         def index_co(s: Any, k: Any) -> Any:
             # in a coroutine (luart's _gix): a metamethod that may yield
             # runs through the chain, as Lua 5.4 lets __index yield
-            r = lookup(s.meta.hash[_VIEW_OF].v if isview else t, k)
+            r = lookup(s.meta.hash[_VIEW_OF].v, k)
             if r.__class__ is not _Meta:
                 return r
             h = r.f
             if _lcore.isfunc(h):
                 g = getattr(h, '__luaco__', None)
-                o = s if isview else tl(t)
                 if g is not None:
-                    return _lcore.first((yield from g(o, k)))
-                return _lcore.first(_lcore.call(h, o, k))
+                    return _lcore.first((yield from g(s, k)))
+                return _lcore.first(_lcore.call(h, s, k))
             return (yield from _lemit._gix(h, k, None))
         index.__luaco__ = index_co    # type: ignore[attr-defined]
         return index
 
-    def newindex_fn(self, t: Any, o: Any) -> Any:
-        """The __newindex of t seen as o (as index_fn: None for the env,
-        VIEW for every view)."""
-        isview = o is VIEW
+    def newindex_fn(self) -> Any:
+        """The __newindex every view shares (as index_fn)."""
 
         def newindex(s: Any, k: Any, v: Any) -> Any:
-            if isview:
-                return self.lua_setindex(s.meta.hash[_VIEW_OF].v, s, k, v)
-            return self.lua_setindex(t, None, k, v)
+            return self.lua_setindex(s.meta.hash[_VIEW_OF].v, s, k, v)
 
         def newindex_co(s: Any, k: Any, v: Any) -> Any:
-            if isview:
-                h = self.lua_setindex(s.meta.hash[_VIEW_OF].v, s, k, v, True)
-            else:
-                h = self.lua_setindex(t, None, k, v, True)
+            h = self.lua_setindex(s.meta.hash[_VIEW_OF].v, s, k, v, True)
             if h.__class__ is _SetInto:
                 yield from _lemit._gsetix(h.v, k, v, None)
             elif h is not None:
                 g = getattr(h, '__luaco__', None)
-                o = s if isview else self.to_lt(t)
                 if g is not None:
-                    yield from g(o, k, v)
+                    yield from g(s, k, v)
                 else:
-                    _lcore.call(h, o, k, v)
+                    _lcore.call(h, s, k, v)
             return _lcore.NORES
         newindex.__luaco__ = newindex_co    # type: ignore[attr-defined]
         return newindex
@@ -480,7 +464,7 @@ class Boundary:
                     raised(e)
                 return results_in(r)
             return Multi((nxt, s, None))
-        got = self.vfns[0] = (self.index_fn(None, VIEW), self.newindex_fn(None, VIEW),
+        got = self.vfns[0] = (self.index_fn(), self.newindex_fn(),
                               length, pairs)
         return got
 
@@ -515,7 +499,7 @@ class Boundary:
         if _lcore.isfunc(h):
             if co:
                 return h
-            _lcore.call(h, view if view is not None else self.to_lt(t), k, v)
+            _lcore.call(h, view, k, v)
         elif co:
             # a __newindex table or userdata: assigned in turn, through
             # the chain's own walk (a function there may yield too)
@@ -727,11 +711,16 @@ class Boundary:
         holds the shared metamethods (view_fns) and t (its _Box); its other
         events are the Lua table's own, read from its metatable at each
         operation (_Box.event)."""
-        f = self.view_fns()
         view = LuaTable()
-        view.meta = LuaTable(None, {b'__index': f[0], b'__newindex': f[1], b'__len': f[2],
-                                    b'__pairs': f[3], _VIEW_OF: _Box(t, self)})
+        view.meta = self.view_meta(t)
         return view
+
+    def view_meta(self, t: Any) -> LuaTable:
+        """The metatable of a view of the Lua table t: the metamethods
+        every view shares and t's _Box."""
+        f = self.view_fns()
+        return LuaTable(None, {b'__index': f[0], b'__newindex': f[1], b'__len': f[2],
+                               b'__pairs': f[3], _VIEW_OF: _Box(t, self)})
 
     def adopt(self, pairs: list) -> None:
         """Each table made by translated code that has just become the Lua
@@ -745,7 +734,6 @@ class Boundary:
         in the middle of an expression reads what it held. Luart's own
         tables (the standard library's and the string metatable, watched
         dicts) are not made by translated code: they stay copies."""
-        f = self.view_fns()
         views = self.views
         with self.views_lock:
             for v, t in pairs:
@@ -754,8 +742,7 @@ class Boundary:
                 v.arr = []
                 v.hash = {}
                 v._it = None
-                v.meta = LuaTable(None, {b'__index': f[0], b'__newindex': f[1], b'__len': f[2],
-                                         b'__pairs': f[3], _VIEW_OF: _Box(t, self)})
+                v.meta = self.view_meta(t)
                 views[id(t)] = weakref.ref(v)
             if len(views) >= self.views_sweep[0]:
                 _sweep_views(views, self.views_sweep)
@@ -1608,7 +1595,6 @@ _sources: Any = weakref.WeakKeyDictionary()   # entry -> generated Python source
 _refused: Any = weakref.WeakKeyDictionary()   # runtime -> {lua function: why not translated}
 _auto: Any = weakref.WeakKeyDictionary()      # runtime -> {lua function: entry}, callees
 _VIEW_OF = b'__view_of'   # the key of a view's _Box in its metatable (luart's ViewOps)
-VIEW = object()          # index_fn's and newindex_fn's o for the functions every view shares
 
 
 def _sweep_views(views: Dict[int, Any], at: list) -> None:

@@ -30,7 +30,7 @@ fields, cached the same way.
 
 import sys
 import weakref
-from typing import Any, Dict, Set
+from typing import Any, Dict
 
 from . import _tandem
 from .luart import _core as _lcore
@@ -73,9 +73,6 @@ class Live:
         self.G = bd.G
         self.gcache: Dict[bytes, Any] = {}     # global name -> value (raw hits)
         self.scache: Dict[bytes, Any] = {}     # string method name -> value
-        # id() of the Lua tables (their proxies) a cache read raw: a write
-        # into one by translated code ends the caches
-        self.watched: Set[int] = {id(bd.G)}
         self.env: Any = None
         self.strfield_fn: Any = None
         self.ENVget = self.gcache.get
@@ -115,7 +112,6 @@ class Live:
         cached read is read again (the epoch of every call site's cache,
         and the caches of globals and string methods). A closure with
         _core.bump inline: it runs at every entry."""
-        w, gid = self.watched, id(self.G)
         log, loglist, blind, same = self.log, self.loglist, self.blind, _tandem._peek_same
 
         def sync(_E: Any = _EPOCH, _o: Any = object, _P: Any = _PROOFS,
@@ -137,11 +133,6 @@ class Live:
                 g.clear()
             if s:
                 s.clear()
-            if len(w) > 32:
-                # no cache holds now: the tables read since are watched
-                # again when read (a proxy's id may be reused once it dies)
-                w.clear()
-                w.add(gid)
         return sync
 
     def raw(self, t: Any, k: Any) -> Any:
@@ -165,13 +156,9 @@ class Live:
         which holds the object (so the identity stays its own)."""
         tok = _peek(t, k, _MISS, 'id')
         if tok is not _MISS:
-            hit = self.memo.get(tok)
-            if hit is not None:
-                if hit.__class__ is tuple:
-                    return hit[1]
-                v = hit()       # a table's view, held weakly
-                if v is not None:
-                    return v
+            v = self.memo_get(tok)
+            if v is not None:
+                return v
         r = self.raw(t, k)
         if r is None:
             return None
@@ -180,14 +167,30 @@ class Live:
         if tok is _MISS and bd.lua_type(r) is not None:
             tok = _peek(t, k, _MISS, 'id')    # (the key may be known now)
         if tok is not _MISS:
-            memo = self.memo
-            if len(memo) >= 4096:
-                memo.clear()
-            # a view holds its table (so the identity stays its own while
-            # the entry lives) but is held weakly: a table the program drops
-            # is not kept alive by the memo; anything else with its object
-            memo[tok] = weakref.ref(v) if v.__class__ is LuaTable else (r, v)
+            self.memo_put(tok, r, v)
         return v
+
+    def memo_get(self, tok: int) -> Any:
+        """The value the memo keeps for the object of identity tok, or None
+        (unknown, or a view that died)."""
+        hit = self.memo.get(tok)
+        if hit is None:
+            return None
+        if hit.__class__ is tuple:
+            return hit[1]
+        return hit()
+
+    def memo_put(self, tok: int, r: Any, v: Any) -> None:
+        """Keep v, the value of the object of identity tok (r: what holds
+        that object, or None when v does). A view holds its table (so the
+        identity stays its own while the entry lives) but is held weakly: a
+        table the program drops is not kept alive by the memo; any other
+        value is kept with what holds its object (stdlib's map, a bridged
+        function's wrapper, the translation's origin)."""
+        memo = self.memo
+        if len(memo) >= 4096:
+            memo.clear()
+        memo[tok] = weakref.ref(v) if v.__class__ is LuaTable else (r, v)
 
     def key(self, k: bytes) -> Any:
         """The bridge key of the string k, the same str object each time:
@@ -212,28 +215,20 @@ class Live:
         if tok is _MISS:
             self.pending = None
             return None
-        hit = self.memo.get(tok)
-        if hit is None:
+        v = self.memo_get(tok)
+        if v is None:
             self.pending = (t, k, tok)
-            return None
-        if hit.__class__ is tuple:
-            return hit[1]
-        return hit()
+        return v
 
     def remember(self, t: Any, k: Any, v: Any) -> None:
         """v (to_lt's value) is what the raw read of t[k] that known() last
-        missed gave: the memo keeps it by the object's identity, a view
-        weakly (it holds its table), any other value with what keeps the
-        object alive (stdlib's map, a bridged function's wrapper, the
-        translation's origin)."""
+        missed gave: the memo keeps it by the object's identity (memo_put;
+        v holds its object)."""
         p = self.pending
         self.pending = None
         if p is None or p[0] is not t or p[1] != k or v is None:
             return
-        memo = self.memo
-        if len(memo) >= 4096:
-            memo.clear()
-        memo[p[2]] = weakref.ref(v) if v.__class__ is LuaTable else (None, v)
+        self.memo_put(p[2], None, v)
 
     def note(self, t: Any, k: Any) -> None:
         """A cache now holds t[k]'s raw value (k a bridge key): sync reads
@@ -284,7 +279,6 @@ class Live:
                 if v is not None:
                     if ep is _EPOCH[0]:
                         self.note(tt, fk)
-                        self.watched.add(id(tt))
                         self.filled[0] = True
                         s[0] = ep
                         s[1] = v
@@ -378,9 +372,10 @@ class Live:
                 "string operations would not see the change")
 
     def wrote(self, t: Any) -> None:
-        """Translated code wrote into the Lua table t (a view's): if a
-        cache read t, the caches end."""
-        if id(t) in self.watched:
+        """Translated code wrote into the Lua table t (a view's): when a
+        cache read t (a log entry's table, or any table while a read could
+        not be logged), the caches are checked."""
+        if self.blind[0] or any(e[0] is t for e in self.loglist):
             self.sync()
 
     def names(self) -> Dict[str, Any]:
