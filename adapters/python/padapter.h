@@ -90,6 +90,8 @@ struct tdmP_Runtime {
     long long b_max;            /* the budget of each call: instructions (0: none) */
     double b_timeout;           /* and seconds (0: none); docs/sandbox.md */
     int sandboxed;              /* made with sandbox= */
+    PyObject *state;            /* the Python layer's per-runtime dict (_state),
+                                   made on first use; traversed */
     PyObject *weakreflist;
 };
 

@@ -580,6 +580,7 @@ static int runtime_traverse(PyObject *self, visitproc visit, void *arg)
 {
     tdmP_Runtime *r = (tdmP_Runtime *)self;
     Py_VISIT(Py_TYPE(self));
+    Py_VISIT(r->state);
     if (r->owns_lua && r->st != NULL) {
         Py_VISIT(r->st->attribute_filter);
         Py_VISIT(r->st->attr_getter);
@@ -602,6 +603,9 @@ static int runtime_traverse(PyObject *self, visitproc visit, void *arg)
 static int runtime_clear(PyObject *self)
 {
     tdmP_Runtime *r = (tdmP_Runtime *)self;
+    /* first, while the Lua state is open: the proxies the state holds
+       release their Lua references */
+    Py_CLEAR(r->state);
     if (r->owns_lua && r->st != NULL) {
         Py_CLEAR(r->st->attribute_filter);
         Py_CLEAR(r->st->attr_getter);
@@ -623,6 +627,7 @@ static void runtime_dealloc(PyObject *self)
     if (r->weakreflist != NULL) {
         PyObject_ClearWeakRefs(self);
     }
+    Py_CLEAR(r->state);
     if (r->rt != NULL) {
         if (r->owns_lua) {
             close_lua(r);
@@ -1230,7 +1235,26 @@ static PyMethodDef runtime_methods[] = {
     {NULL, NULL, 0, NULL},
 };
 
+/* The translation layers' state of this runtime (tandem/_perrt.py): a dict
+   the runtime owns, so that what it holds (Lua functions and tables of this
+   runtime, translated functions) is part of the runtime's own cycle, which
+   the collector frees, where a module-level map keyed by the runtime would
+   keep the runtime alive through its own values. */
+static PyObject *rt_state(PyObject *self, void *closure)
+{
+    (void)closure;
+    tdmP_Runtime *r = (tdmP_Runtime *)self;
+    if (r->state == NULL) {
+        r->state = PyDict_New();
+        if (r->state == NULL) {
+            return NULL;
+        }
+    }
+    return Py_NewRef(r->state);
+}
+
 static PyGetSetDef runtime_getset[] = {
+    {"_state", rt_state, NULL, "The translation layers' per-runtime state (a dict).", NULL},
     {"lua_version", rt_lua_version, NULL, "(major, minor) of the Lua runtime.", NULL},
     {"lua_implementation", rt_lua_implementation, NULL, "e.g. 'Lua 5.4.4'.", NULL},
     {"closed", rt_closed, NULL, "True after close().", NULL},

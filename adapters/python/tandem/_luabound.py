@@ -19,6 +19,7 @@ from .luart import LuaTable, Multi, LuaError as _LError
 from ._translate import TranslationError
 from ._luaback import compile_ir_late
 from ._lualive import Live as _Live
+from ._perrt import PerRuntime
 
 _lcore.runtime_file(__file__)
 
@@ -273,7 +274,7 @@ class Boundary:
 
     def lua_chunk(self, cache: Any, src: str, *args: Any) -> Any:
         """The results of the Lua chunk src run with args in this runtime,
-        once per runtime (cache: a WeakKeyDictionary runtime -> results)."""
+        once per runtime (cache: a PerRuntime map runtime -> results)."""
         h = cache.get(self.lua)
         if h is None:
             h = cache[self.lua] = self.lua.execute(src, *args)
@@ -1590,10 +1591,10 @@ class _Box(_lcore.ViewOps):
         self.bd.live.wrote(self.v)
 
 
-_lcache: Any = weakref.WeakKeyDictionary()    # runtime -> {lua function: entry}
+_lcache: Any = PerRuntime('lcache')  # runtime -> {lua function: entry}
 _sources: Any = weakref.WeakKeyDictionary()   # entry -> generated Python source
-_refused: Any = weakref.WeakKeyDictionary()   # runtime -> {lua function: why not translated}
-_auto: Any = weakref.WeakKeyDictionary()      # runtime -> {lua function: entry}, callees
+_refused: Any = PerRuntime('refused')  # runtime -> {lua function: why not translated}
+_auto: Any = PerRuntime('auto')  # runtime -> {lua function: entry}, callees
 _VIEW_OF = b'__view_of'   # the key of a view's _Box in its metatable (luart's ViewOps)
 
 
@@ -1608,17 +1609,17 @@ def _sweep_views(views: Dict[int, Any], at: list) -> None:
     at[0] = max(64, 2 * len(views))
 
 
-_shared: Any = weakref.WeakKeyDictionary()    # runtime -> (views, wrappers, bridged, pycalls) of its Boundaries
-_helpers: Any = weakref.WeakKeyDictionary()   # runtime -> (call, tostring) Lua functions of PyCallable
-_ophelpers: Any = weakref.WeakKeyDictionary()  # runtime -> {event: Lua function}, _op_helpers
-_protocol: Any = weakref.WeakKeyDictionary()   # runtime -> Boundary.protocol's Lua functions
-_rawhelpers: Any = weakref.WeakKeyDictionary()  # runtime -> Boundary.raw_helpers' Lua functions
-_metamakers: Any = weakref.WeakKeyDictionary()  # runtime -> (maker, sentinel) of lua_function
+_shared: Any = PerRuntime('shared')  # runtime -> (views, wrappers, bridged, pycalls) of its Boundaries
+_helpers: Any = PerRuntime('helpers')  # runtime -> (call, tostring) Lua functions of PyCallable
+_ophelpers: Any = PerRuntime('ophelpers')  # runtime -> {event: Lua function}, _op_helpers
+_protocol: Any = PerRuntime('protocol')  # runtime -> Boundary.protocol's Lua functions
+_rawhelpers: Any = PerRuntime('rawhelpers')  # runtime -> Boundary.raw_helpers' Lua functions
+_metamakers: Any = PerRuntime('metamakers')  # runtime -> (maker, sentinel) of lua_function
 # names a compatibility build of Lua 5.4 gives to a function it also has
 # under its own name (lmathlib.c: math.atan2 is math_atan): stdlib maps the
 # function by its own name
 _COMPAT_ALIASES = frozenset([('math', 'atan2')])
-_stdmaps: Any = weakref.WeakKeyDictionary()   # runtime -> Boundary.stdlib's two dicts
+_stdmaps: Any = PerRuntime('stdmaps')  # runtime -> Boundary.stdlib's two dicts
 # the prologue of the Lua helpers that read raw metatables: getmt is
 # debug.getmetatable, nil without the debug library
 _GETMT_LUA = ('local getmt = rawget(_ENV, "debug")\n'

@@ -27,6 +27,7 @@ from typing import Any, Dict, List, Optional, Set, Tuple
 
 from ._tandem import _as_object, _pure
 from . import _tandem
+from ._perrt import PerRuntime
 from . import _frozensrc, _gencleanup, _lambdasrc, _matchlower, _withlower
 
 __all__ = ["TranslationError", "translate", "translated_source"]
@@ -1984,7 +1985,7 @@ def _keep(v: Any) -> Any:
     return v
 
 
-_cache: "weakref.WeakKeyDictionary[Any, Dict[Any, _Unitinfo]]" = weakref.WeakKeyDictionary()
+_cache: Any = PerRuntime('cache')  # runtime -> {function: its _Unitinfo}
 _sources: "weakref.WeakKeyDictionary[Any, str]" = weakref.WeakKeyDictionary()
 _units: "weakref.WeakSet[_Unitinfo]" = weakref.WeakSet()
 _raisers: Dict[Tuple[str, int, str], types.CodeType] = {}
@@ -2504,7 +2505,7 @@ def _funcstr(f: Any) -> str:
 
 
 # Per runtime: rt.kwcall of its translation runtime library (a Lua function).
-_kwcalls: "weakref.WeakKeyDictionary[Any, Any]" = weakref.WeakKeyDictionary()
+_kwcalls: Any = PerRuntime('kwcalls')
 
 
 def call_kw(entry: Any, args: Tuple[Any, ...], kwargs: Dict[str, Any], lua: Any) -> Any:
