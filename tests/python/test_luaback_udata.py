@@ -110,3 +110,31 @@ def test_one_wrapper_class_per_metatable():
     assert f()[0] is False
     assert len(_luaudata.classes_of(lua)) == 1
     assert os.path.exists('/dev/null')
+
+
+# Errors of bridged functions at the caller's position (Boundary.raised_by):
+# a C function's luaL_error and a Lua function's error(msg, 2) are at the
+# translated caller's line, with the name Lua gives; before, at the call
+# helper's ('<lua:4>:3: bad argument #1 to 'f' ...').
+BRIDGED_ERRORS = {
+    'c_function': "io.write({})",
+    'c_function_no_argument': "io.open()",
+    'c_method': "io.stdout:write({})",
+    'c_method_option': "io.stdout:seek('bad')",
+    'c_error_message': "io.lines('/nonexistent/x')",
+    'c_pcall_qualified': "return pcall(io.write, {})",
+    'c_pcall_closed_file': "local f = io.tmpfile() f:close() return pcall(f.write, f, 'x')",
+    # (not `return lvl2()`: a tail call, whose caller Lua's levels skip)
+    'lua_level_2': "local r = lvl2() return r",
+    'lua_level_2_pcall': "return pcall(lvl2)",
+}
+
+# lvl2 is bridged, not translated: its chunk assigns _ENV
+LVL2 = ("load('function lvl2(x) if not x then error(\"need x\", 2) end return x end "
+        "if false then _ENV = nil end')()\n")
+
+
+@pytest.mark.parametrize('name', sorted(BRIDGED_ERRORS))
+def test_bridged_error_position(name):
+    both(LVL2 + "return function()\n " + BRIDGED_ERRORS[name] + "\nend", calls=[()],
+         separate=True)
