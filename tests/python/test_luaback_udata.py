@@ -138,3 +138,4 @@ LVL2 = ("load('function lvl2(x) if not x then error(\"need x\", 2) end return x 
 def test_bridged_error_position(name):
     both(LVL2 + "return function()\n " + BRIDGED_ERRORS[name] + "\nend", calls=[()],
          separate=True)
+

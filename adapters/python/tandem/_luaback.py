@@ -1440,7 +1440,9 @@ class Emitter:
                 self.out(ind + 2, f.line, 'C_%s = [A_%s]' % (p, p))
         self.block(f.body[1:], ind + 2)
         self.out(ind + 2, self.last_line(f), 'return None')
-        self.out(ind + 1, self.last_line(f), 'except _LError as _e:')
+        # (Python's recursion limit and memory: Lua's stack overflow and
+        # not enough memory, as inside pcall)
+        self.out(ind + 1, self.last_line(f), 'except (_LError, RecursionError, MemoryError) as _e:')
         self.out(ind + 2, self.last_line(f), '_ERR(_e)')
         self.fn = None
         self.loops = saved_loops

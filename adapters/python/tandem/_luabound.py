@@ -950,7 +950,8 @@ class Boundary:
             err_cls = self.err_cls
 
             def err(e: Any) -> None:
-                raise self.error_out(e.value, err_cls) from None
+                v = e.value if isinstance(e, _LError) else luart.lbase.error_value(e)
+                raise self.error_out(v, err_cls) from None
             g.update(_PLAIN=_PLAIN, _TL=tl, _OUT=out, _ERR=err, _LError=_LError)
             twin.__name__ = twin.__qualname__ = pf.__name__
             twin.__luart__ = pf   # type: ignore[attr-defined]
@@ -972,6 +973,9 @@ class Boundary:
                 return out(r)
             except _LError as e:
                 raise self.error_out(e.value, self.err_cls) from None
+            except (RecursionError, MemoryError) as e:
+                # Lua's stack overflow and not enough memory, as in pcall
+                raise self.error_out(luart.lbase.error_value(e), self.err_cls) from None
         entry.__name__ = pf.__name__
         entry.__qualname__ = pf.__name__
         entry.__luart__ = pf   # type: ignore[attr-defined]
