@@ -468,6 +468,7 @@ static const NodeSpec lua_specs[] = {
     { "local", 'e', "s", NULL },
     { "free", 'e', "s", NULL },
     { "global", 'e', "s", NULL },
+    { "env", 'e', "", NULL },       /* the chunk's _ENV as a value */
     { "index", 'e', "ee", NULL },
     { "call", 'e', "ee*", NULL },
     { "method", 'e', "ese*", NULL },
@@ -1135,7 +1136,8 @@ static int vfunc(Walk *w, const tdmX_Node *n, tdmX_Func *f)
     if (vblock(w, f->body) != TDM_OK) {
         return TDM_ERRARG;
     }
-    if (else_escapes(f->body, 0)) {
+    /* (Lua has no loop else; its (while L e B) is not Python's (while L e B B)) */
+    if (!w->lua && else_escapes(f->body, 0)) {
         return fail(w->err, "%s:%d: break/continue in a loop's else block outside any loop",
                     w->file, f->line);
     }

@@ -69,8 +69,24 @@ static char *read_source(const char *path, size_t *len)
     return b;
 }
 
+/* Is upvalue i of the function at fidx the global table? The chunk's _ENV
+   (an upvalue named _ENV the IR does not list) must be: translated code
+   reads its globals there. */
+static int env_is_globals(lua_State *L, int fidx, int i)
+{
+    lua_getupvalue(L, fidx, i);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, LUA_RIDX_GLOBALS);
+    int same = lua_rawequal(L, -1, -2);
+    lua_pop(L, 2);
+    return same;
+}
+
 /* The names of the top func's (free ...) list in the IR text, checked
-   against the real upvalues (without _ENV); fills the index table on top. */
+   against the real upvalues; fills the index table on top. An upvalue
+   named _ENV is the IR's when the IR lists one (a local _ENV of an
+   enclosing function), else the chunk's _ENV, which must be the global
+   table. 1: matched; 0: no (why says); -1: the chunk's _ENV is another
+   table. */
 static int map_upvalues(lua_State *L, int fidx, const char *ir, char *why, size_t whysz)
 {
     const char *p = strstr(ir, " (lang lua) (func ");
@@ -89,11 +105,15 @@ static int map_upvalues(lua_State *L, int fidx, const char *ir, char *why, size_
         size_t k = len;
         while (k > 0 && s[k - 1] >= '0' && s[k - 1] <= '9') k--;
         if (k < len && k >= 2 && s[k - 1] == '_' && s[k - 2] == '_') len = k - 2;
+        int is_env = len == 4 && memcmp(s, "_ENV", 4) == 0;
         const char *name;
-        do {
+        for (;;) {
             name = lua_getupvalue(L, fidx, ++real);
-            if (name) lua_pop(L, 1);
-        } while (name && strcmp(name, "_ENV") == 0);
+            if (!name) break;
+            lua_pop(L, 1);
+            if (is_env || strcmp(name, "_ENV") != 0) break;
+            if (!env_is_globals(L, fidx, real)) return -1;
+        }
         if (!name || strlen(name) != len || memcmp(name, s, len) != 0) {
             snprintf(why, whysz, "upvalue %d is '%s', the source gives '%.*s'", pos + 1,
                      name ? name : "(none)", (int)len, s);
@@ -109,6 +129,7 @@ static int map_upvalues(lua_State *L, int fidx, const char *ir, char *why, size_
             snprintf(why, whysz, "upvalue '%s' not found in the source", name);
             return 0;
         }
+        if (!env_is_globals(L, fidx, real)) return -1;
     }
     return 1;
 }
@@ -208,9 +229,16 @@ TDMI_FUNC int tdmL_source_ir(lua_State *L, tdmL_State *st, tdmS_Frame *f)
     char why[300];
     lua_pushlstring(L, ir, irlen);
     free(ir);
-    if (!map_upvalues(L, fidx, lua_tostring(L, -1), why, sizeof why)) {
-        snprintf(msg, sizeof msg, "%s:%d: the source does not match the function (%s)",
-                 ar.short_src, ar.linedefined, why);
+    int mapped = map_upvalues(L, fidx, lua_tostring(L, -1), why, sizeof why);
+    if (mapped <= 0) {
+        if (mapped < 0) {
+            snprintf(msg, sizeof msg, "%s:%d: the function's _ENV is not the global table "
+                     "(a chunk loaded with an environment, or an _ENV set by the debug "
+                     "library)", ar.short_src, ar.linedefined);
+        } else {
+            snprintf(msg, sizeof msg, "%s:%d: the source does not match the function (%s)",
+                     ar.short_src, ar.linedefined, why);
+        }
         lua_settop(L, fidx);
         return refuse(L, msg);
     }

@@ -751,3 +751,26 @@ def test_views_from_threads():
     finally:
         sys.setswitchinterval(old)
     assert errors == []
+
+
+# Python's recursion limit reached by translated code is Lua's stack
+# overflow when the error leaves it (as inside pcall): before, a bare
+# RecursionError reached a Python caller
+DEEP = """local function deep(n)
+  if n == 0 then return 0 end
+  return 1 + deep(n - 1)
+end
+return deep"""
+
+
+def test_stack_overflow_leaves_as_lua_error():
+    lua = tandem.LuaRuntime()
+    f = lua.translate(lua.execute(DEEP))
+    assert f(50) == 50
+    with pytest.raises(tandem.LuaError) as e:
+        f(10 ** 6)
+    assert 'stack overflow' in str(e.value)
+    lua.globals().deep = f
+    ok, msg = lua.eval("pcall(deep, 1000000)")
+    assert ok is False and 'stack overflow' in str(msg)
+    assert f(50) == 50      # and runs again

@@ -142,9 +142,34 @@ static void test_scopes(void)
     CHECK_STR(ir("local K <const> = 2 * 3\nfunction f() return K end", 2, 2),
               "ERR t.lua:2: constant 'K' may be a compile-time constant in Lua (upvalues cannot be mapped)");
     HAS("local K <const> = 2 * 3 return K", 0, 0, "(local 1 (K) (attribs const) ((lbin mul (int 2) (int 3)))) (return 1 (local K))");
-    /* _ENV as a value is refused */
-    CHECK_STR(ir("function f()\n  local e = _ENV\nend", 1, 3), "ERR t.lua:2: _ENV used as a value");
-    CHECK_STR(ir("local _ENV = {}\nfunction f() return x end", 2, 2), "ERR t.lua:2: _ENV used as a value");
+    /* a break in a while loop (the validator once read Lua's (while L e B)
+       as Python's (while L e B B), its body as a loop's else block) */
+    HAS("local a\nwhile true do\n  if a then break end\nend", 0, 0,
+        "(while 2 (true) (block (if 3 (local a) (block (break 3)) (block))))");
+    /* the chunk's _ENV as a value is (env); _ENV.x is the global x */
+    HAS("function f()\n  local e = _ENV\nend", 1, 3, "(local 2 (e) (attribs _) ((env)))");
+    HAS("function f()\n  _ENV.y = _ENV.x\nend", 1, 3,
+        "(globals y x) (flags) (block (set 2 ((global y)) ((global x)))))");
+    HAS("function _ENV.g() end", 0, 0, "(def 1 (global g)");
+    HAS("return (_ENV).x, _ENV['x']", 0, 0, "(index (env) (str \"x\")) (index (env) (str \"x\"))");
+    /* a local _ENV: the globals in its scope are its fields, as Lua compiles them */
+    HAS("local _ENV = {}\nx = y", 0, 0, "(set 2 ((index (local _ENV) (str \"x\"))) "
+        "((index (local _ENV) (str \"y\"))))");
+    HAS("function f(_ENV) return x end", 1, 1, "(params _ENV)");
+    HAS("function f(_ENV) return x end", 1, 1, "(return 1 (index (local _ENV) (str \"x\")))");
+    /* captured: an ordinary upvalue (listed in (free); signatures skip it) */
+    HAS("local _ENV = {}\nfunction f() return x end", 2, 2,
+        "(free _ENV) (globals) (flags) (block (return 2 (index (free _ENV) (str \"x\")))))");
+    HAS("local _ENV <const> = {}\nlocal function f() return x end", 2, 2, "(free _ENV)");
+    HAS("do local _ENV = {} end\nfunction f() return x end", 2, 2, "(globals x)");
+    /* a chunk assigning its _ENV refuses the functions that read it */
+    CHECK_STR(ir("function f() return x end\nfunction g(e) _ENV = e end", 1, 1),
+              "ERR t.lua:2: the chunk assigns _ENV: the global table of the function at line 1 can change");
+    CHECK_STR(ir("function f() return _ENV end\n_ENV = {}", 1, 1),
+              "ERR t.lua:2: the chunk assigns _ENV: the global table of the function at line 1 can change");
+    HAS("function f(a) return a end\n_ENV = {}", 1, 1, "(return 1 (local a))");
+    HAS("function f() local _ENV = {} _ENV = {x = 1} return x end", 1, 1,
+        "(set 1 ((local _ENV)) ((table");
     /* selection by line */
     CHECK_STR(ir("f = function() end g = function() end", 1, 1),
                  "ERR t.lua:1: several functions start at line 1 and end at line 1: cannot tell which one to translate");

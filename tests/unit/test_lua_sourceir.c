@@ -2,7 +2,8 @@
  * test_lua_sourceir.c — TDM_OP_SOURCEIR on Lua functions (adapters/lua/
  * lsourceir.c): the IR of a loaded function found from debug.getinfo, the
  * upvalue accessor sharing (not copying) upvalues, and the refusals (C
- * function, stripped source, _ENV as a value, a file that is gone).
+ * function, stripped source, an _ENV that is not the global table, a file
+ * that is gone).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -109,11 +110,36 @@ static void test_refusals(void)
     tdmV_release(rt, &r[1]);
     tdmV_release(rt, &fn[0]);
 
+    /* the chunk's _ENV as a value: translated, when it is the global table */
     CHECK_EQ_INT(eval("load('return function() return _ENV end')()", fn, 1), 1);
     CHECK_EQ_INT(run(TDM_OP_SOURCEIR, fn, 1, r, 2), 2);
+    CHECK_CONTAINS(str_of(&r[0], b, sizeof b), "(free) (globals) (flags) (block (return 1 (env)))");
+    tdmV_release(rt, &r[0]);
+    tdmV_release(rt, &r[1]);
+    tdmV_release(rt, &fn[0]);
+    /* loaded with an environment: translated code would read the global
+       table instead, refused */
+    CHECK_EQ_INT(eval("load('return function() return x end', '=envd', 't', {x = 1})()", fn, 1), 1);
+    CHECK_EQ_INT(run(TDM_OP_SOURCEIR, fn, 1, r, 2), 2);
     CHECK(r[0].kind == TDM_NIL);
-    CHECK_STR(str_of(&r[1], b, sizeof b),
-              "[string \"return function() return _ENV end\"]:1: _ENV used as a value");
+    CHECK_STR(str_of(&r[1], b, sizeof b), "envd:1: the function's _ENV is not the global table "
+              "(a chunk loaded with an environment, or an _ENV set by the debug library)");
+    tdmV_release(rt, &r[1]);
+    tdmV_release(rt, &fn[0]);
+    /* an upvalue local _ENV is the IR's (free _ENV), read through the accessor */
+    CHECK_EQ_INT(eval("load('local y = 2\\nlocal _ENV = {x = 5}\\nreturn function() "
+                      "return x + y end', '=lenv')()", fn, 1), 1);
+    CHECK_EQ_INT(run(TDM_OP_SOURCEIR, fn, 1, r, 2), 2);
+    CHECK_CONTAINS(str_of(&r[0], b, sizeof b), "(free _ENV y) (globals)");
+    tdmV_release(rt, &r[0]);
+    {
+        tdm_Value v[1];
+        CHECK_EQ_INT(run(TDM_OP_CALL, (tdm_Value[]){r[1], tdm_int(1)}, 2, v, 1), 1);
+        CHECK(v[0].kind == TDM_OBJ);
+        tdmV_release(rt, &v[0]);
+        CHECK_EQ_INT(run(TDM_OP_CALL, (tdm_Value[]){r[1], tdm_int(2)}, 2, v, 1), 1);
+        CHECK(v[0].kind == TDM_INT && v[0].u.i == 2);
+    }
     tdmV_release(rt, &r[1]);
     tdmV_release(rt, &fn[0]);
 

@@ -45,7 +45,9 @@ typedef struct NameList { const char **v; int n, cap; } NameList;
 typedef struct FS {
     struct FS *prev;
     const char *name;
-    int line, lastline, vararg, env_line;
+    int line, lastline, vararg;
+    int genv;                   /* first line reading the chunk's _ENV (a global
+                                   name, or _ENV itself), here or nested; 0: none */
     const char *refuse;        /* why this function cannot be translated */
     SB body;
     NameList params, vars, cells, free, globals;
@@ -68,7 +70,8 @@ typedef struct P {
     Count *lnames; int lcap, lused;     /* label rename counters */
     int want_line, want_last, nfound;
     const char *want_sig;       /* tdmLF_translate_sig's filter, or NULL */
-    const char *found; int found_env; const char *found_refuse;
+    const char *found; int found_genv; const char *found_refuse;
+    int env_set;                /* first line assigning the chunk's _ENV; 0: none */
     Var **found_fv; int found_nfv;      /* the found function's upvalues */
     Var *found_self;            /* the local a `local function` found one is assigned to */
     char chunkid[256];
@@ -81,7 +84,7 @@ typedef struct E {
     Var *var;                   /* local/free: the variable */
     int pure;                   /* only constants and foldable operators */
 } E;
-enum { EK_OTHER, EK_CALL, EK_VARARG, EK_LOCAL, EK_FREE, EK_GLOBAL, EK_INDEX, EK_CONST };
+enum { EK_OTHER, EK_CALL, EK_VARARG, EK_LOCAL, EK_FREE, EK_GLOBAL, EK_INDEX, EK_CONST, EK_ENV };
 
 /* ------------------------------------------------------------------ text */
 
@@ -309,9 +312,11 @@ static void enterlevel(P *p)
 
 /* ------------------------------------------------------------------ scopes */
 
-static void taint_env(P *p, int line)
+/* The chunk's _ENV (the upvalue load gives the main function) is read at
+   line: by every function up to the main one. */
+static void use_genv(P *p, int line)
 {
-    for (FS *f = p->fs; f; f = f->prev) if (!f->env_line) f->env_line = line;
+    for (FS *f = p->fs; f; f = f->prev) if (!f->genv) f->genv = line;
 }
 
 static Var *new_localvar(P *p, const char *name)
@@ -327,7 +332,6 @@ static Var *new_localvar(P *p, const char *name)
     memset(v, 0, sizeof *v);
     v->name = name;
     v->owner = fs;
-    if (strcmp(name, "_ENV") == 0) taint_env(p, p->ls.linenumber);
     return v;
 }
 
@@ -357,19 +361,31 @@ static Var *find_local(FS *fs, const char *name)
 
 static E mk(const char *s, int k) { E e; e.s = s; e.k = k; e.k_text = NULL; e.var = NULL; e.pure = 0; return e; }
 
+/* The global name: (global name), a field of the chunk's _ENV. */
+static E global_e(P *p, const char *name, int line)
+{
+    use_genv(p, line);
+    name = symname(p, name);
+    if (!nl_has(&p->fs->globals, name)) nl_add(p, &p->fs->globals, name);
+    return mk(cat(p, 3, "(global ", name, ")"), EK_GLOBAL);
+}
+
 static E singlevar_name(P *p, const char *name, int line)
 {
     FS *owner = NULL; Var *v = NULL;
     for (FS *f = p->fs; f; f = f->prev)
         if ((v = find_local(f, name)) != NULL) { owner = f; break; }
-    if (strcmp(name, "_ENV") == 0) taint_env(p, line);
+    if (!v && strcmp(name, "_ENV") == 0) {
+        /* the chunk's _ENV as a value: (env) */
+        use_genv(p, line);
+        return mk("(env)", EK_ENV);
+    }
     if (!v) {
-        /* a global: _ENV.name; a local _ENV in scope changes its meaning */
-        for (FS *f = p->fs; f; f = f->prev)
-            if (find_local(f, "_ENV")) { taint_env(p, line); break; }
-        name = symname(p, name);
-        if (!nl_has(&p->fs->globals, name)) nl_add(p, &p->fs->globals, name);
-        return mk(cat(p, 3, "(global ", name, ")"), EK_GLOBAL);
+        /* a global: _ENV.name, a field of the chunk's _ENV or of a local
+           _ENV in scope (then an index of that variable, as Lua compiles it) */
+        E env = singlevar_name(p, "_ENV", line);
+        if (env.k == EK_ENV) return global_e(p, name, line);
+        return mk(cat(p, 5, "(index ", env.s, " ", irstr(p, name, strlen(name)), ")"), EK_INDEX);
     }
     if (v->kind == 3) { E e = mk(v->k, EK_CONST); e.k_text = v->k; e.var = v; return e; }
     if (owner == p->fs) { E e = mk(cat(p, 3, "(local ", v->ir, ")"), EK_LOCAL); e.var = v; return e; }
@@ -402,6 +418,7 @@ static E singlevar_name(P *p, const char *name, int line)
 
 static void check_readonly(P *p, const E *e)
 {
+    if (e->k == EK_ENV && !p->env_set) p->env_set = p->ls.linenumber;
     if (e->var) e->var->assigned = 1;
     if (e->var && (e->var->kind != 0)) {
         char m[200];
@@ -620,6 +637,10 @@ static E suffixedexp(P *p)
         case '.': {
             lf_next(&p->ls);
             check(p, TK_NAME);
+            if (v.k == EK_ENV) {    /* _ENV.name is the global name */
+                v = global_e(p, str_checkname(p), line);
+                break;
+            }
             const char *k = irstr(p, p->ls.t.s, p->ls.t.len);
             lf_next(&p->ls);
             v = mk(cat(p, 5, "(index ", v.s, " ", k, ")"), EK_INDEX);
@@ -794,6 +815,10 @@ static int sig_matches(const FS *fs, const char *sig)
         size_t len = strlen(nm), k = len;
         while (k > 0 && nm[k - 1] >= '0' && nm[k - 1] <= '9') k--;
         if (k < len && k >= 2 && nm[k - 1] == '_' && nm[k - 2] == '_') len = k - 2;
+        if (len == 4 && memcmp(nm, "_ENV", 4) == 0) {     /* not in signatures */
+            sig = w;
+            continue;
+        }
         if ((size_t)(sig - w) != len || memcmp(w, nm, len) != 0) return 0;
     }
     while (*sig == ' ') sig++;
@@ -828,7 +853,7 @@ static const char *close_func(P *p, Block *bl)
         && sig_matches(fs, p->want_sig)) {
         p->nfound++;
         p->found = fs->text;
-        p->found_env = fs->env_line;
+        p->found_genv = fs->genv;
         p->found_refuse = fs->refuse;
         p->found_fv = fs->fv; p->found_nfv = fs->free.n;
     }
@@ -892,7 +917,7 @@ static void block(P *p)
 static void restassign(P *p, SB *targets, E *lh, int line)
 {
     if (lh->k != EK_LOCAL && lh->k != EK_FREE && lh->k != EK_GLOBAL && lh->k != EK_INDEX
-        && lh->k != EK_CONST)
+        && lh->k != EK_CONST && lh->k != EK_ENV)
         lf_syntaxerror(&p->ls, "syntax error");
     check_readonly(p, lh);
     sb_s(p, targets, " "); sb_s(p, targets, lh->s);
@@ -1052,6 +1077,10 @@ static void funcstat(P *p, int line)
         lf_next(&p->ls);
         check(p, TK_NAME);
         sb_s(p, &nm, "."); sb_s(p, &nm, p->ls.t.s);
+        if (v.k == EK_ENV) {        /* function _ENV.f: the global f */
+            v = global_e(p, str_checkname(p), line);
+            continue;
+        }
         v = mk(cat(p, 5, "(index ", v.s, " ", irstr(p, p->ls.t.s, p->ls.t.len), ")"), EK_INDEX);
         lf_next(&p->ls);
     }
@@ -1298,11 +1327,13 @@ static int run(const char *src, size_t n, const char *chunkname, int line, int l
                 snprintf(err, errsz, "%s:%d: several functions start at line %d and end at line %d: "
                          "cannot tell which one to translate", cid, line, line, last);
                 rc = -1;
-            } else if (p->found_refuse && !p->found_env) {
+            } else if (p->found_refuse) {
                 snprintf(err, errsz, "%s", p->found_refuse);
                 rc = -1;
-            } else if (p->found_env) {
-                snprintf(err, errsz, "%s:%d: _ENV used as a value", cid, p->found_env);
+            } else if (p->found_genv && p->env_set) {
+                /* translated code reads its globals from the one global table */
+                snprintf(err, errsz, "%s:%d: the chunk assigns _ENV: the global table of "
+                         "the function at line %d can change", cid, p->env_set, line);
                 rc = -1;
             } else {
                 SB b = {0};

@@ -436,10 +436,17 @@ class Emitter:
             return "upvalue '%s'" % _luaname(str(e[1]))
         if k == 'global':
             return "global '%s'" % _gname(str(e[1]))
+        if k == 'env':
+            return "upvalue '_ENV'"
         if (k == 'and' and _ktruth(e[1]) is True) or (k == 'or' and _ktruth(e[1]) is False):
             return self.desc(e[2])      # folded away by Lua: the value is e[2]'s
         if k == 'index' and e[2][0] == 'str':
-            return "field '%s'" % e[2][1].split(b'\0', 1)[0].decode('latin-1')
+            # a field of a variable named _ENV is a global to Lua (ldebug.c gxf)
+            t = e[1]
+            env = str(t[0]) == 'env' or (str(t[0]) in ('local', 'free')
+                                         and _luaname(str(t[1])) == '_ENV')
+            return "%s '%s'" % ('global' if env else 'field',
+                                e[2][1].split(b'\0', 1)[0].decode('latin-1'))
         if k == 'index':
             # Lua 5.4's getobjname: OP_GETI (an integer constant key 0..255,
             # MAXARG_C) is "integer index"; any other key is in a register
@@ -690,6 +697,8 @@ class Emitter:
             return self.var(str(e[1]))
         if k == 'free':
             return self.free_ref(str(e[1]))[0]
+        if k == 'env':
+            return '_ENV'       # the chunk's _ENV: the global table
         if k == 'global':
             # the global table's own field, else index() (its __index)
             key = _gname(str(e[1])).encode()
@@ -1431,7 +1440,9 @@ class Emitter:
                 self.out(ind + 2, f.line, 'C_%s = [A_%s]' % (p, p))
         self.block(f.body[1:], ind + 2)
         self.out(ind + 2, self.last_line(f), 'return None')
-        self.out(ind + 1, self.last_line(f), 'except _LError as _e:')
+        # (Python's recursion limit and memory: Lua's stack overflow and
+        # not enough memory, as inside pcall)
+        self.out(ind + 1, self.last_line(f), 'except (_LError, RecursionError, MemoryError) as _e:')
         self.out(ind + 2, self.last_line(f), '_ERR(_e)')
         self.fn = None
         self.loops = saved_loops

@@ -20,6 +20,7 @@ from ._translate import TranslationError
 from ._luaback import compile_ir_late
 from ._lualive import Live as _Live
 from ._perrt import PerRuntime
+from ._luaudata import userdata as _userdata
 
 _lcore.runtime_file(__file__)
 
@@ -157,6 +158,13 @@ class Boundary:
             # a table proxy of another class than tcls (another module
             # instance's): new_view finds its view as the fast path does
             return self.new_view(v)
+        if lt == 'userdata':
+            return _userdata(self, v)
+        if lt == 'thread':
+            raise NotImplementedError(
+                "a Lua coroutine of the runtime (%s) reached translated code: its "
+                "translated coroutines are luart's, and resuming a native one from "
+                "translated code is not supported" % (self.lua.globals().tostring(v),))
         if lt == 'function':
             done = self.per.get(v)
             if done is None:
@@ -203,8 +211,8 @@ class Boundary:
                         self.copy_back(copies, res)
                     # the error of the bridged function: its Lua value (or
                     # the exception object), as translated code's pcall
-                    # and error expect it
-                    self.raised(e)
+                    # and error expect it, at the caller's position
+                    self.raised_by(e, v, sys._getframe(1))
                 if copies:
                     self.copy_back(copies, res)
                     kept = self.copy_kept(copies, before, r, "a Lua function run through"
@@ -252,6 +260,66 @@ class Boundary:
         if lv is _NOLV:
             self.py_raised(e)
         raise _LError(self.lua_result(lv)) from None
+
+    def raised_by(self, e: BaseException, fn: Any, frame: Any) -> None:
+        """raised(e) for the error of a bridged Lua function fn called by
+        the Python frame frame. An error made at level 1 of the call helper
+        (a C function's luaL_error, a Lua function's error(msg, 2)) is at the
+        position of its caller natively: the helper's position is replaced
+        by the translated caller's (none when luart's pcall and the like
+        called it), and in 'bad argument' messages the helper's local name
+        for the function by the function's name (lauxlib.c: the field name;
+        the qualified name when called from a C function)."""
+        lv = getattr(e, 'lua_value', _NOLV) if isinstance(e, self.lua_err) else _NOLV
+        c = lv.__class__
+        if c is str or c is bytes:
+            prefix, local = self.call_where()
+            s = lv if c is str else lv.decode('latin-1')
+            if prefix is not None and s.startswith(prefix):
+                where = _lcore.where(1, frame).decode('latin-1')
+                rest = s[len(prefix):]
+                m = re.match(r"bad argument #(\d+) to '%s' " % re.escape(local or ''), rest)
+                if m is not None:
+                    name, method = self.func_name(fn, not where)
+                    n = int(m.group(1)) - method
+                    rest = rest[m.end():]
+                    if n == 0:      # lauxlib.c: the self argument of a method
+                        rest = "calling '%s' on bad self %s" % (name, rest)
+                    else:
+                        rest = "bad argument #%d to '%s' %s" % (n, name, rest)
+                s = where + rest
+                raise _LError(self.lua_result(s if c is str else s.encode('latin-1'))) \
+                    from None
+        self.raised(e)
+
+    def call_where(self) -> Tuple[Optional[str], Optional[str]]:
+        """(the position prefix, the function's name) in the message of an
+        error a C function called by the call helper raises (None, None when
+        the probe does not give one)."""
+        w = _callwhere.get(self.lua)
+        if w is None:
+            msg = self.pycall_helpers()[8]()
+            m = re.match(r"(.*?:\d+: )bad argument #1 to '(\w+)'", str(msg))
+            w = _callwhere[self.lua] = (m.group(1), m.group(2)) if m else (None, None)
+        return w
+
+    def func_name(self, fn: Any, qualified: bool) -> Tuple[str, int]:
+        """(fn's name for 'bad argument' messages, 1 for a method else 0):
+        its key in package.loaded's tables ('write'; qualified, 'io.write',
+        '_G.' dropped), else its key in a registry metatable's __index table
+        (a method, called as one: o:write(...) counts o as no argument),
+        '?' when none holds it."""
+        r = self.pycall_helpers()[9](fn)
+        if not isinstance(r, tuple):
+            return '?', 0
+        m, k = r
+        k = k if isinstance(k, str) else k.decode('latin-1')
+        if m is False:
+            return k, 1
+        m = m if isinstance(m, str) else m.decode('latin-1')
+        if not qualified:
+            return k, 0
+        return (k if m == '_G' else m + '.' + k), 0
 
     def py_raised(self, e: BaseException) -> None:
         """A Python exception as the Lua error value native Lua sees: the
@@ -549,7 +617,7 @@ class Boundary:
             'local smt = getinfo and rawget(dbg, "getmetatable")\n'
             'smt = smt and smt("")\n'
             'for _, lib in pairs({"_G", "string", "table", "math", "coroutine", "utf8",\n'
-            '                     "io", "os", "(string metatable)"}) do\n'
+            '                     "os", "(string metatable)"}) do\n'
             '  local t = lib == "_G" and _ENV or lib == "(string metatable)" and smt\n'
             '            or rawget(_ENV, lib)\n'
             '  if type(t) == "table" then\n'
@@ -569,8 +637,8 @@ class Boundary:
             lib, name, f = found[0][i][1], found[0][i][2], found[0][i][3]
             lib = lib if isinstance(lib, str) else lib.decode()
             name = name if isinstance(name, str) else name.decode('latin-1')
-            if (lib, name) in _COMPAT_ALIASES:
-                continue        # Lua's own second name for a function
+            if (lib, name) in _COMPAT_ALIASES or (lib, name) in _NATIVE_IO:
+                continue        # Lua's own second name for a function; native I/O
             names[f] = names.get(f, 0) + 1
             t = env if lib == '_G' else _lcore.STRING_META if lib == '(string metatable)' \
                 else _lcore.rawget(env, lib.encode())
@@ -598,13 +666,43 @@ class Boundary:
             _helpers,
             'local select, tostring, next, pairs, rawequal = select, tostring, next, pairs, rawequal\n'
             'local function pk(...) return select("#", ...), ... end\n'
-            'return function(f, ...) return pk(f(...)) end, tostring, next,\n'
+            'local function call(f, ...) return pk(f(...)) end\n'
+            'local pcall, type, loaded = pcall, type, rawget(_ENV, "package")\n'
+            'local dbg = rawget(_ENV, "debug")\n'
+            'loaded = type(loaded) == "table" and loaded.loaded\n'
+            'return call, tostring, next,\n'
             '  function(o, k) return o[k] end, function(o, k, v) o[k] = v end,\n'
             '  function(o) return #o end,\n'
             '  function(t) local f, s, c = pairs(t)\n'
             '    if f == next and rawequal(s, t) and c == nil then return true end\n'
             '    return f, s, c end,\n'
-            '  function(x) return x end')
+            '  function(x) return x end,\n'
+            '  -- the error of a C function call makes at level 1 (luaL_where: this line)\n'
+            '  function() return select(2, pcall(call, rawequal)) end,\n'
+            '  -- the name of f in package.loaded (lauxlib.c pushglobalfuncname),\n'
+            '  -- else its key in the __index table of a metatable the registry\n'
+            '  -- names (luaL_newmetatable): a method\n'
+            '  function(f)\n'
+            '    local function find(t)\n'
+            '      for k, v in next, t do\n'
+            '        if rawequal(v, f) and type(k) == "string" then return k end\n'
+            '      end\n'
+            '    end\n'
+            '    if type(loaded) == "table" then\n'
+            '      for m, t in next, loaded do\n'
+            '        local k = type(t) == "table" and type(m) == "string" and find(t)\n'
+            '        if k then return m, k end\n'
+            '      end\n'
+            '    end\n'
+            '    local reg = type(dbg) == "table" and rawget(dbg, "getregistry")\n'
+            '    reg = reg and reg()\n'
+            '    if type(reg) ~= "table" then return nil end\n'
+            '    for n, mt in next, reg do\n'
+            '      local ix = type(n) == "string" and type(mt) == "table" and rawget(mt, "__index")\n'
+            '      local k = type(ix) == "table" and find(ix)\n'
+            '      if k then return false, k end\n'
+            '    end\n'
+            '  end')
 
     def pushed(self, v: Any) -> Any:
         """What translated code gets of v, a Python value that native Lua
@@ -852,7 +950,8 @@ class Boundary:
             err_cls = self.err_cls
 
             def err(e: Any) -> None:
-                raise self.error_out(e.value, err_cls) from None
+                v = e.value if isinstance(e, _LError) else luart.lbase.error_value(e)
+                raise self.error_out(v, err_cls) from None
             g.update(_PLAIN=_PLAIN, _TL=tl, _OUT=out, _ERR=err, _LError=_LError)
             twin.__name__ = twin.__qualname__ = pf.__name__
             twin.__luart__ = pf   # type: ignore[attr-defined]
@@ -874,6 +973,9 @@ class Boundary:
                 return out(r)
             except _LError as e:
                 raise self.error_out(e.value, self.err_cls) from None
+            except (RecursionError, MemoryError) as e:
+                # Lua's stack overflow and not enough memory, as in pcall
+                raise self.error_out(luart.lbase.error_value(e), self.err_cls) from None
         entry.__name__ = pf.__name__
         entry.__qualname__ = pf.__name__
         entry.__luart__ = pf   # type: ignore[attr-defined]
@@ -1610,6 +1712,7 @@ def _sweep_views(views: Dict[int, Any], at: list) -> None:
 
 
 _shared: Any = PerRuntime('shared')  # runtime -> (views, wrappers, bridged, pycalls) of its Boundaries
+_callwhere: Any = PerRuntime('callwhere')  # runtime -> Boundary.call_where's result
 _helpers: Any = PerRuntime('helpers')  # runtime -> (call, tostring) Lua functions of PyCallable
 _ophelpers: Any = PerRuntime('ophelpers')  # runtime -> {event: Lua function}, _op_helpers
 _protocol: Any = PerRuntime('protocol')  # runtime -> Boundary.protocol's Lua functions
@@ -1619,6 +1722,14 @@ _metamakers: Any = PerRuntime('metamakers')  # runtime -> (maker, sentinel) of l
 # under its own name (lmathlib.c: math.atan2 is math_atan): stdlib maps the
 # function by its own name
 _COMPAT_ALIASES = frozenset([('math', 'atan2')])
+# the standard library functions translated code runs natively, through the
+# bridge: the io library (its files are the runtime's userdata, its default
+# input and output the runtime's: io.output(f) natively is seen by
+# translated io.write) and print (Lua's C stdout, not Python's sys.stdout,
+# so the output of both interleaves in order and a redirection of Python's
+# sys.stdout does not move it); os functions that read or change the
+# process are luart's own equivalents
+_NATIVE_IO = frozenset([('_G', 'print')])
 _stdmaps: Any = PerRuntime('stdmaps')  # runtime -> Boundary.stdlib's two dicts
 # the prologue of the Lua helpers that read raw metatables: getmt is
 # debug.getmetatable, nil without the debug library

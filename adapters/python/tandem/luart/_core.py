@@ -556,9 +556,11 @@ def type_name(v):
 
 
 def objtypename(v):
-    """luaT_objtypename, the type in operator messages: a table's
-    metatable's __name when it is a string (read raw), else type_name."""
-    if v.__class__ is LuaTable:
+    """luaT_objtypename, the type in operator messages: a table's or a
+    userdata's metatable's __name when it is a string (read raw), else
+    type_name."""
+    c = v.__class__
+    if c is LuaTable:
         m = v.meta
         if m is not None:
             n = m.hash.get(b'__name') if m.__class__ is LuaTable else None
@@ -566,6 +568,10 @@ def objtypename(v):
                 n = metamethod(v, b'__name')    # a view: its table's
             if n.__class__ is bytes:
                 return n.split(b'\0', 1)[0].decode('latin-1')
+    elif getattr(c, 'lua_meta', None) is not None:
+        n = metamethod(v, b'__name')            # a userdata type (files: FILE*)
+        if n.__class__ is bytes:
+            return n.split(b'\0', 1)[0].decode('latin-1')
     return type_name(v)
 
 
@@ -687,7 +693,7 @@ def metamethod(v, ev):
     mt = getattr(c, 'lua_meta', None)       # userdata types of the runtime (files)
     if mt is None:
         return None
-    return mt.hash.get(ev)
+    return mtfield(mt, ev)      # (a runtime's userdata: the view of its metatable)
 
 
 def _addr(v):

@@ -1,0 +1,77 @@
+"""A userdata of the runtime reached by translated code (a file handle such
+as ``io.stdout``, an object of a C module): docs/translation.md "Values at
+the boundary".
+
+It is a ``LuaUserdata``: ``type()`` gives ``'userdata'`` and its metatable
+(luart reads a userdata's metatable from its class, ``lua_meta``) is the
+view of the userdata's own Lua metatable, so indexing, method calls,
+``tostring``, operators, comparisons, ``__name`` in messages and
+``getmetatable`` run what native Lua runs, through the bridge. One class
+per metatable (per runtime), one wrapper per userdata while it lives
+(``rawequal`` and table keys see one value); given back to Lua or Python,
+it is the userdata itself (``__lua_proxy__``).
+"""
+
+import weakref
+from typing import Any, Dict
+
+from .luart import _core as _lcore
+from ._perrt import PerRuntime
+
+# runtime -> (the raw-metatable reader, {id(metatable view): class},
+#             {id(userdata proxy): its wrapper}) of Boundary.userdata
+_udata: Any = PerRuntime('udata')
+
+# debug.getmetatable reads a userdata's metatable past __metatable
+_RAWMT_LUA = ('local dbg = rawget(_ENV, "debug")\n'
+              'local getmt = type(dbg) == "table" and rawget(dbg, "getmetatable") or nil\n'
+              'return function(u)\n'
+              '  if getmt == nil then return false end\n'
+              '  return getmt(u)\n'
+              'end')
+
+
+class LuaUserdata:
+    """A userdata of the runtime in translated code (see the module)."""
+    __slots__ = ('__lua_proxy__', '__weakref__')
+    lua_meta: Any = None
+
+    def __init__(self, v: Any) -> None:
+        self.__lua_proxy__ = v
+
+
+def _state(bd: Any) -> Any:
+    st = _udata.get(bd.lua)
+    if st is None:
+        st = _udata[bd.lua] = (bd.lua.execute(_RAWMT_LUA), {}, weakref.WeakValueDictionary())
+    return st
+
+
+def userdata(bd: Any, v: Any) -> Any:
+    """The LuaUserdata of the userdata proxy v, for the Boundary bd."""
+    rawmt, classes, alive = _state(bd)
+    w = alive.get(id(v))
+    if w is not None and w.__lua_proxy__ is v:
+        return w
+    mt = rawmt(v)
+    if mt is False:
+        raise NotImplementedError(
+            "a userdata (%s) reached translated code in a runtime without the debug "
+            "library: its metatable cannot be read" % (bd.lua.globals().tostring(v),))
+    meta = bd.to_lt(mt) if mt is not None else None
+    key = id(meta)
+    cls = classes.get(key)
+    if cls is None or cls.lua_meta is not meta:
+        cls = type('LuaUserdata', (LuaUserdata,), {'__slots__': (), 'lua_meta': meta})
+        classes[key] = cls
+        # two distinct userdata compare with their __eq, as in Lua
+        _lcore.USERDATA_EQ.add(cls)
+    w = cls(v)
+    alive[id(v)] = w
+    return w
+
+
+def classes_of(lua: Any) -> Dict[int, Any]:
+    """The wrapper classes made for the runtime lua (tests)."""
+    st = _udata.get(lua)
+    return st[1] if st is not None else {}
