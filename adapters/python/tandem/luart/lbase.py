@@ -8,6 +8,7 @@ from ._core import (LuaError, isfunc, liberror, libwhere, LuaTable, Multi, NORES
                     cfunc, first, getmetatable_raw, index, lua_next, metamethod,
                     str2number, tostring, type_name, where, _MASK, _SIGN)
 from ._aux import NA, argerror, checkany, checkint, checkstr, checktable, typeerror
+from . import lweak
 
 
 def lua_print(*args):
@@ -190,6 +191,8 @@ def lua_setmetatable(t=NA, mt=NA, *_):
     if t.meta is not None and _core.mtfield(t.meta, b'__metatable') is not None:
         liberror(b'cannot change a protected metatable')
     t.meta = mt
+    if mt is not None and (b'__mode' in mt.hash or mt.meta is not None):
+        lweak.note(t, mt)       # a weak table (__mode; a view metatable's too)
     return t
 
 
@@ -291,16 +294,15 @@ def lua_xpcall(f=NA, msgh=NA, *args):
 
 
 def lua_collectgarbage(opt=b'collect', *_):
-    import gc
     if opt in (b'collect', None):
-        gc.collect()
+        lweak.collect()     # Python's collector, the weak tables swept
         return 0
     if opt == b'count':
         return Multi((0.0, 0))
     if opt in (b'isrunning',):
         return True
     if opt in (b'step',):
-        gc.collect()
+        lweak.collect()     # (a step that completes a cycle)
         return True
     if opt in (b'incremental', b'generational'):
         return b'incremental'
