@@ -21,6 +21,7 @@ from ._luaback import compile_ir_late
 from ._lualive import Live as _Live
 from ._perrt import PerRuntime
 from ._luaudata import userdata as _userdata
+from ._luadebug import guard as _debug_guard, guarded as _debug_guarded
 
 _lcore.runtime_file(__file__)
 
@@ -226,6 +227,10 @@ class Boundary:
                     return res(r[1])
                 return Multi([res(x) for x in r[1:]])
             lua_fn.__lua_proxy__ = v   # type: ignore[attr-defined]
+            dname = _debug_guarded(self).get(v)
+            if dname is not None:       # the debug library's frame functions
+                lua_fn = _debug_guard(self, dname, lua_fn)
+                lua_fn.__lua_proxy__ = v   # type: ignore[attr-defined]
             self.bridged[v] = lua_fn
             return lua_fn
         if lt is None:

@@ -1,0 +1,89 @@
+"""The runtime's debug library called by translated code
+(docs/translation.md "Values at the boundary").
+
+Translated code reaches the debug library's C functions through the bridge,
+where they see the bridge's frames and functions, not translated code's: a
+level (`debug.getinfo(1)`, `getlocal`, `setlocal`) names a frame of the
+bridge's helpers, and a closure made by translated code is, in Lua, a small
+function calling it (its upvalues and lines are not the closure's). Those
+calls would give silently different answers: they raise NotImplementedError
+instead. Allowed: the same functions on a native Lua function, or on a
+translated function whose Lua form is the function it translates (the
+native identity), `traceback` (its lines show native frames only),
+`gethook`, clearing a hook, and everything that is not about frames or
+functions (`getmetatable`, `getregistry`, ...). `sethook` with a hook is
+refused (hooks do not run inside translated code), and so are `setupvalue`
+and `upvaluejoin` of a translated function (its translation may keep the
+value an upvalue no statement assigns had when it was translated).
+"""
+
+from typing import Any, Callable, Dict
+
+from .luart import _core as _lcore
+from ._perrt import PerRuntime
+
+# runtime -> {the runtime's debug C function (proxy): its name}
+_guarded: Any = PerRuntime('debugguard')
+
+_NAMES = ('getinfo', 'getlocal', 'setlocal', 'getupvalue', 'setupvalue', 'upvalueid',
+          'upvaluejoin', 'sethook')
+
+_READ = ('local dbg = rawget(_ENV, "debug")\n'
+         'local out = {}\n'
+         'if type(dbg) ~= "table" then return out end\n'
+         'for _, k in ipairs({...}) do\n'
+         '  local f = rawget(dbg, k)\n'
+         '  if type(f) == "function" then out[k] = f end\n'
+         'end\n'
+         'return out')
+
+
+def guarded(bd: Any) -> Dict[Any, str]:
+    """{debug function proxy: name} of the runtime of the Boundary bd, read
+    once per runtime."""
+    g = _guarded.get(bd.lua)
+    if g is None:
+        t = bd.lua.execute(_READ, *_NAMES)
+        g = {}
+        for k, f in t.items():
+            g[f] = k if isinstance(k, str) else k.decode()
+        _guarded[bd.lua] = g
+    return g
+
+
+def _refuse(name: str, why: str) -> None:
+    raise NotImplementedError('debug.%s in translated code: %s (docs/translation.md)'
+                              % (name, why))
+
+
+def guard(bd: Any, name: str, call: Callable[..., Any]) -> Callable[..., Any]:
+    """call (the bridged debug function name) behind the checks above."""
+    origins = bd.origins
+    chunks = _lcore.CHUNKS
+
+    def is_translated(v: Any) -> bool:
+        code = getattr(v, '__code__', None)
+        return code is not None and code.co_filename in chunks
+
+    def foreign_closure(v: Any) -> bool:
+        # a function of translated code with no Lua function it translates
+        return is_translated(v) and v not in origins
+
+    def checked(*args: Any) -> Any:
+        a = list(args)
+        if a and getattr(a[0].__class__, '_is_lua_thread', False):
+            a.pop(0)        # [thread,] first
+        if name in ('getinfo', 'getlocal', 'setlocal'):
+            if a and (a[0].__class__ is int or a[0].__class__ is float or name == 'setlocal'):
+                _refuse(name, 'a level names a frame of the bridge, not of translated code')
+        if name == 'sethook' and a and a[0] is not None:
+            _refuse(name, 'a hook does not run inside translated code')
+        if name in ('setupvalue', 'upvaluejoin') and a and is_translated(a[0]):
+            # its translation may hold an upvalue's value read once (fixed)
+            _refuse(name, 'the function is translated, and its translation may keep the '
+                    'value an upvalue had')
+        for v in a:
+            if foreign_closure(v):
+                _refuse(name, 'a function translated code made is a different function in Lua')
+        return call(*args)
+    return checked

@@ -1,0 +1,89 @@
+"""The debug library called by translated Lua (tandem/_luadebug.py,
+docs/translation.md "Values at the boundary"): what would name the bridge's
+frames or functions instead of translated code's is refused at run time
+(NotImplementedError); the rest gives native Lua's answer (each natively
+and translated in separate runtimes). Before, `debug.getinfo(1, 'l')` gave
+the line of the bridge's call helper, `debug.getlocal(1, 1)` its local
+'f', and `debug.getupvalue` of a closure translated code made the helper's
+upvalue: silently different."""
+
+import pytest
+
+import tandem
+
+from test_luaback_fast import both
+
+REFUSED = {
+    'getinfo_level': "return debug.getinfo(1, 'l').currentline",
+    'getinfo_level_float': "return debug.getinfo(1.0, 'S').short_src",
+    'getlocal_level': "local x = 5 return debug.getlocal(1, 1)",
+    'setlocal': "local x = 5 debug.setlocal(1, 1, 6) return x",
+    'getupvalue_of_a_translated_closure': "local up = 1 local f = function() return up end\n"
+                                          " return debug.getupvalue(f, 1)",
+    'setupvalue_of_a_translated_closure': "local up = 1 local f = function() return up end\n"
+                                          " debug.setupvalue(f, 1, 2) return f()",
+    'upvalueid_of_a_translated_closure': "local up = 1 local f = function() return up end\n"
+                                         " return debug.upvalueid(f, 1)",
+    'getinfo_of_a_translated_closure': "local f = function() end\n"
+                                       " return debug.getinfo(f, 'S').linedefined",
+    'sethook': "debug.sethook(function() end, 'l') debug.sethook() return 1",
+    # a translated function may hold the value of an upvalue no statement
+    # assigns (read once): a change by setupvalue would not be seen
+    'setupvalue_of_a_translated_function': "debug.setupvalue(TR, 1, 5) return TR()",
+    'upvaluejoin_of_a_translated_function': "debug.upvaluejoin(TR, 1, TR2, 1) return TR()",
+    'through_a_local': "local gi = debug.getinfo return gi(1, 'l').currentline",
+}
+
+
+@pytest.mark.parametrize('name', sorted(REFUSED))
+def test_refused(name):
+    lua = tandem.LuaRuntime()
+    lua.execute("local k, k2 = 1, 2\nfunction TR() return k end\nfunction TR2() return k2 end")
+    f = lua.execute("return function()\n " + REFUSED[name] + "\nend")
+    f()                                     # natively: an answer
+    pf = lua.translate(f)
+    with pytest.raises(NotImplementedError) as e:
+        pf()
+    assert str(e.value).startswith('debug.')
+    assert 'in translated code' in str(e.value)
+
+
+ALLOWED = {
+    'getinfo_of_a_c_function': "return debug.getinfo(print).what",
+    'getinfo_of_a_native_function': "return debug.getinfo(NATIVE, 'S').linedefined, "
+                                    "debug.getinfo(NATIVE, 'u').nparams",
+    'getlocal_of_a_native_function': "return debug.getlocal(NATIVE, 2)",
+    'getupvalue_of_a_native_function': "return debug.getupvalue(NATIVE, 1)",
+    'setupvalue_of_a_native_function': "debug.setupvalue(NATIVE, 1, 41) return NATIVE(1)",
+    'upvalueid_equal': "return debug.upvalueid(NATIVE, 1) == debug.upvalueid(NATIVE, 1)",
+    'gethook': "return select('#', debug.gethook())",
+    'clear_hook': "debug.sethook() return true",
+    'getmetatable': "return debug.getmetatable('').__index == string",
+    'getregistry': "return type(debug.getregistry())",
+    'traceback_message': "return (debug.traceback('m', 1):match('^m\\nstack traceback:\\n'))",
+    'xpcall_traceback': "local ok, m = xpcall(error, debug.traceback, 'boom', 0)\n"
+                        " return ok, (m:match('^boom\\n'))",
+}
+
+NATIVE = ("local u = 1\n"
+          "-- (loaded with a chunk that assigns _ENV: stays native, bridged)\n"
+          "NATIVE = load('local u = 1\\nif false then _ENV = nil end\\n"
+          "return function(a, b) return a + u + (ZERO or 0) end')()\n")
+
+
+@pytest.mark.parametrize('name', sorted(ALLOWED))
+def test_allowed(name):
+    both(NATIVE + "return function()\n " + ALLOWED[name] + "\nend", calls=[()], separate=True)
+
+
+def test_a_translated_function_is_its_lua_function():
+    # a global function translated: in Lua it is the function it translates,
+    # so getinfo describes it as natively
+    lua = tandem.LuaRuntime()
+    lua.execute("function G(a, b, c)\n  return a\nend")
+    f = lua.execute("return function()\n local i = debug.getinfo(G, 'Su')\n"
+                    " return i.linedefined, i.lastlinedefined, i.nparams, G(7)\nend")
+    assert f() == (1, 3, 3, 7)
+    pf = lua.translate(f)
+    assert pf() == (1, 3, 3, 7)
+    assert lua.translate(lua.globals().G)(8) == 8
