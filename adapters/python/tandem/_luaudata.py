@@ -12,6 +12,7 @@ per metatable (per runtime), one wrapper per userdata while it lives
 it is the userdata itself (``__lua_proxy__``).
 """
 
+import collections
 import weakref
 from typing import Any, Dict
 
@@ -19,7 +20,10 @@ from .luart import _core as _lcore
 from ._perrt import PerRuntime
 
 # runtime -> (the raw-metatable reader, {id(metatable view): class},
-#             {id(userdata proxy): its wrapper}) of Boundary.userdata
+#             {id(userdata proxy): its wrapper}, the last wrappers made) of
+#             Boundary.userdata
+_KEEP = 16      # wrappers kept alive after their last use (io.write returns
+                # its file: a loop would make a wrapper per call otherwise)
 _udata: Any = PerRuntime('udata')
 
 # debug.getmetatable reads a userdata's metatable past __metatable
@@ -43,13 +47,14 @@ class LuaUserdata:
 def _state(bd: Any) -> Any:
     st = _udata.get(bd.lua)
     if st is None:
-        st = _udata[bd.lua] = (bd.lua.execute(_RAWMT_LUA), {}, weakref.WeakValueDictionary())
+        st = _udata[bd.lua] = (bd.lua.execute(_RAWMT_LUA), {}, weakref.WeakValueDictionary(),
+                               collections.deque(maxlen=_KEEP))
     return st
 
 
 def userdata(bd: Any, v: Any) -> Any:
     """The LuaUserdata of the userdata proxy v, for the Boundary bd."""
-    rawmt, classes, alive = _state(bd)
+    rawmt, classes, alive, last = _state(bd)
     w = alive.get(id(v))
     if w is not None and w.__lua_proxy__ is v:
         return w
@@ -68,6 +73,7 @@ def userdata(bd: Any, v: Any) -> Any:
         _lcore.USERDATA_EQ.add(cls)
     w = cls(v)
     alive[id(v)] = w
+    last.append(w)
     return w
 
 
