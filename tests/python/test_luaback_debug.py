@@ -87,3 +87,21 @@ def test_a_translated_function_is_its_lua_function():
     pf = lua.translate(f)
     assert pf() == (1, 3, 3, 7)
     assert lua.translate(lua.globals().G)(8) == 8
+
+
+def test_string_dump_of_a_translated_closure_is_refused():
+    # in Lua the closure is a small function calling the Python one: its
+    # dump loads as a function whose upvalue is gone ('attempt to call a
+    # table value (upvalue '?')' at the first call, or worse)
+    lua = tandem.LuaRuntime()
+    f = lua.execute("return function()\n local g = function(a) return a + 1 end\n"
+                    " return load(string.dump(g, true))(3)\nend")
+    assert f() == 4
+    with pytest.raises(NotImplementedError) as e:
+        lua.translate(f)()
+    assert str(e.value).startswith('string.dump in translated code')
+
+
+def test_string_dump_of_a_native_function():
+    both(NATIVE + "return function()\n return load(string.dump(NATIVE))(1)\nend",
+         calls=[()], separate=True)

@@ -1,11 +1,13 @@
-"""The runtime's debug library called by translated code
+"""The runtime's debug library (and string.dump) called by translated code
 (docs/translation.md "Values at the boundary").
 
 Translated code reaches the debug library's C functions through the bridge,
 where they see the bridge's frames and functions, not translated code's: a
 level (`debug.getinfo(1)`, `getlocal`, `setlocal`) names a frame of the
 bridge's helpers, and a closure made by translated code is, in Lua, a small
-function calling it (its upvalues and lines are not the closure's). Those
+function calling it (its upvalues and lines are not the closure's, and
+`string.dump` of it dumps that small function, whose upvalue, the Python
+function, does not survive `load`). Those
 calls would give silently different answers: they raise NotImplementedError
 instead. Allowed: the same functions on a native Lua function, or on a
 translated function whose Lua form is the function it translates (the
@@ -28,12 +30,15 @@ _guarded: Any = PerRuntime('debugguard')
 _NAMES = ('getinfo', 'getlocal', 'setlocal', 'getupvalue', 'setupvalue', 'upvalueid',
           'upvaluejoin', 'sethook')
 
-_READ = ('local dbg = rawget(_ENV, "debug")\n'
+_READ = ('local dbg, str = rawget(_ENV, "debug"), rawget(_ENV, "string")\n'
          'local out = {}\n'
+         'if type(str) == "table" and type(rawget(str, "dump")) == "function" then\n'
+         '  out["string.dump"] = rawget(str, "dump")\n'
+         'end\n'
          'if type(dbg) ~= "table" then return out end\n'
          'for _, k in ipairs({...}) do\n'
          '  local f = rawget(dbg, k)\n'
-         '  if type(f) == "function" then out[k] = f end\n'
+         '  if type(f) == "function" then out["debug." .. k] = f end\n'
          'end\n'
          'return out')
 
@@ -52,8 +57,7 @@ def guarded(bd: Any) -> Dict[Any, str]:
 
 
 def _refuse(name: str, why: str) -> None:
-    raise NotImplementedError('debug.%s in translated code: %s (docs/translation.md)'
-                              % (name, why))
+    raise NotImplementedError('%s in translated code: %s (docs/translation.md)' % (name, why))
 
 
 def guard(bd: Any, name: str, call: Callable[..., Any]) -> Callable[..., Any]:
@@ -73,12 +77,13 @@ def guard(bd: Any, name: str, call: Callable[..., Any]) -> Callable[..., Any]:
         a = list(args)
         if a and getattr(a[0].__class__, '_is_lua_thread', False):
             a.pop(0)        # [thread,] first
-        if name in ('getinfo', 'getlocal', 'setlocal'):
-            if a and (a[0].__class__ is int or a[0].__class__ is float or name == 'setlocal'):
+        if name in ('debug.getinfo', 'debug.getlocal', 'debug.setlocal'):
+            if a and (a[0].__class__ is int or a[0].__class__ is float
+                      or name == 'debug.setlocal'):
                 _refuse(name, 'a level names a frame of the bridge, not of translated code')
-        if name == 'sethook' and a and a[0] is not None:
+        if name == 'debug.sethook' and a and a[0] is not None:
             _refuse(name, 'a hook does not run inside translated code')
-        if name in ('setupvalue', 'upvaluejoin') and a and is_translated(a[0]):
+        if name in ('debug.setupvalue', 'debug.upvaluejoin') and a and is_translated(a[0]):
             # its translation may hold an upvalue's value read once (fixed)
             _refuse(name, 'the function is translated, and its translation may keep the '
                     'value an upvalue had')
