@@ -756,6 +756,18 @@ def isfunc(v):
 _FuncType = type(isfunc)
 
 
+def mcall(h, ev, *args):
+    """Call the metamethod h of the event ev (bytes, b'__add'), as
+    luaT_callTMres: a value that cannot be called is Lua's error naming the
+    metamethod ('attempt to call a number value (metamethod 'add')')."""
+    if callable(h) and h.__class__ is not LuaTable:
+        return h(*args)
+    if metamethod(h, b'__call') is None:
+        rterror("attempt to call a %s value (metamethod '%s')"
+                % (objtypename(h), ev[2:].decode('latin-1')))
+    return call(h, *args)
+
+
 def call(f, *args):
     """Call any Lua value (a table or other value with __call, too)."""
     if callable(f) and f.__class__ is not LuaTable:
@@ -898,14 +910,14 @@ def length(v):
         else:
             h = mtfield(mt, b'__len')
             if h is not None:
-                return first(call(h, v, v))     # the operand twice, as Lua
+                return first(mcall(h, b'__len', v, v))     # the operand twice, as Lua
         return len(v.arr)
     if c is bytes:
         return len(v)
     h = metamethod(v, b'__len')
     if h is None:
         rterror('attempt to get length of a %s value' % objtypename(v))
-    return first(call(h, v, v))
+    return first(mcall(h, b'__len', v, v))
 
 
 # ---------------------------------------------------------------- arithmetic
@@ -1047,7 +1059,7 @@ def arith(ev, a, b):
             rterror("attempt to %s a '%s' with a '%s'" % (opname, type_name(a), type_name(b)))
         h = metamethod(b, ev)
     if h is not None:
-        return first(call(h, a, b))
+        return first(mcall(h, ev, a, b))
     bad = b if a.__class__ in (int, float) else a
     rterror('attempt to perform arithmetic on a %s value' % objtypename(bad))
 
@@ -1137,7 +1149,7 @@ def unm(a):
         rterror("attempt to unm a 'string' with a 'string'")
     h = metamethod(a, b'__unm')
     if h is not None:
-        return first(call(h, a, a))
+        return first(mcall(h, b'__unm', a, a))
     rterror('attempt to perform arithmetic on a %s value' % objtypename(a))
 
 
@@ -1161,7 +1173,7 @@ def bitwise(ev, a, b):
     if h is None:
         h = metamethod(b, ev)
     if h is not None:
-        return first(call(h, a, b))
+        return first(mcall(h, ev, a, b))
     if a.__class__ in (int, float) and b.__class__ in (int, float):
         rterror('number has no integer representation')
     bad = b if a.__class__ in (int, float) else a
@@ -1229,7 +1241,7 @@ def bnot(a):
         return ~x
     h = metamethod(a, b'__bnot')
     if h is not None:
-        return first(call(h, a, a))
+        return first(mcall(h, b'__bnot', a, a))
     if a.__class__ is float:
         rterror('number has no integer representation')
     rterror('attempt to perform bitwise operation on a %s value' % objtypename(a))
@@ -1256,7 +1268,7 @@ def concat(a, b):
     if h is None:
         h = metamethod(b, b'__concat')
     if h is not None:
-        return first(call(h, a, b))
+        return first(mcall(h, b'__concat', a, b))
     bad = b if x is not None else a
     rterror('attempt to concatenate a %s value' % objtypename(bad))
 
@@ -1299,7 +1311,7 @@ def _eq_meta(a, b):
         h = metamethod(b, b'__eq')
     if h is None:
         return False
-    r = first(call(h, a, b))
+    r = first(mcall(h, b'__eq', a, b))
     return r is not None and r is not False
 
 
@@ -1353,7 +1365,7 @@ def lt(a, b):
         h = metamethod(b, b'__lt')
     if h is None:
         _cmperror(a, b)
-    r = first(call(h, a, b))
+    r = first(mcall(h, b'__lt', a, b))
     return r is not None and r is not False
 
 
@@ -1375,9 +1387,9 @@ def le(a, b):
             h = metamethod(a, b'__lt')
         if h is None:
             _cmperror(a, b)
-        r = first(call(h, b, a))
+        r = first(mcall(h, b'__lt', b, a))
         return r is None or r is False
-    r = first(call(h, a, b))
+    r = first(mcall(h, b'__le', a, b))
     return r is not None and r is not False
 
 
