@@ -334,6 +334,40 @@ class _Func:
         return out
 
 
+_LOOPS = ('while', 'repeat', 'fornum', 'forin')
+
+
+def _self_tail_calls(body: Any, self_name: str, nparams: int) -> bool:
+    """The function body has a `return f(args)` outside any loop, f the
+    fixed upvalue holding the function itself, with one argument per
+    parameter (none multi-valued), and no to-be-closed variable (a tail
+    call after which a __close runs is no tail call in Lua)."""
+    found = False
+    stack = [(body, False)]
+    while stack:
+        n, in_loop = stack.pop()
+        if not isinstance(n, list) or not n:
+            continue
+        if isinstance(n[0], Sym):
+            h = str(n[0])
+            if h == 'func':
+                continue
+            if h == 'local' and len(n) > 3 and isinstance(n[3], list) and n[3] \
+                    and str(n[3][0]) == 'attribs' and 'close' in [str(a) for a in n[3][1:]]:
+                return False        # (a statement; (local x) reads a local)
+            if h == 'return' and len(n) == 3 and not in_loop:
+                e = n[2]
+                if isinstance(e, list) and e and str(e[0]) == 'call' \
+                        and e[1] == ['free', self_name] and len(e) - 2 == nparams \
+                        and not (nparams and isinstance(e[-1], list)
+                                 and str(e[-1][0]) in MULTI):
+                    found = True
+            if h in _LOOPS:
+                in_loop = True
+        stack.extend((x, in_loop) for x in n)
+    return found
+
+
 def _returns_nothing(body: Any) -> bool:
     """No `return` of the function body (nested functions aside) has values."""
     stack = [body]
@@ -1369,10 +1403,23 @@ class Emitter:
                 self.out(ind + 1, f.line, 'C_%s = [A_%s]' % (p, p))
         if f.targets:
             self.out(ind + 1, f.line, '_jmp = 0  # pending multi-level jump (goto)')
+        f.tail_loop = (fnode is self.top_node and not f.gen and self.self_name is not None
+                       and not f.vararg and not f.targets
+                       and not any(p in f.cells for p in f.params)
+                       and self.is_self_call(['call', ['free', self.self_name]])
+                       and _self_tail_calls(f.body, self.self_name, len(f.params)))
+        if f.tail_loop:
+            # Lua's tail calls of the function itself: the parameters set
+            # again and the body run again, in constant stack (a `return
+            # f(...)` statement, see stmt)
+            self.out(ind + 1, f.line, 'while True:  # (its tail calls of itself)')
+            ind += 1
         if not f.gen:
             self.emit_typed(f, ind + 1)
         self.block(f.body[1:], ind + 1)
         self.out(ind + 1, self.last_line(f), 'return NORES')
+        if f.tail_loop:
+            ind -= 1
         if f.gen:
             # a generator body whose possible yields all folded away (a
             # negated literal is no metamethod) must stay a generator: the
@@ -1890,6 +1937,19 @@ class Emitter:
                 self.out(ind, ln, 'return _OUT(%s)' % self.exm(es[0]))
             else:
                 self.out(ind, ln, 'return _OUT(retv(%s))' % self.tuple_of(list(es)))
+            fin()
+            return
+        if k == 'return' and len(s) == 3 and self.fn is not None \
+                and getattr(self.fn, 'tail_loop', False) and not self.loops \
+                and self.is_self_call(s[2]) and len(s[2]) - 2 == len(self.fn.params) \
+                and not (self.fn.params and self.multi(s[2][-1])):
+            # a tail call of the function itself: the loop again (emit_one)
+            ps = self.fn.params
+            if ps:
+                vals = [self.ex(a) for a in s[2][2:]]
+                self.out(ind, ln, '%s = %s  # (a tail call of itself)' % (
+                    ', '.join('L_%s' % p for p in ps), ', '.join(vals)))
+            self.out(ind, ln, 'continue')
             fin()
             return
         if k == 'return':
