@@ -104,6 +104,24 @@ return g""", [(3,)]),
 }
 
 
+def test_global_function_calling_itself():
+    # calls.lua: function deep (n) if n>0 then return deep(n-1) ... end end
+    src = "function deep (n) if n>0 then return deep(n-1) else return 101 end end\nreturn deep"
+    out, _ = both(src, calls=[(30000,), (0,), (2.5,)], separate=True)
+    assert '(the global holds this function)' in out
+
+
+def test_global_rebound_between_calls():
+    # the loop runs only while the global holds the function itself
+    both("""function walk(n, acc)
+  if n == 0 then return acc end
+  if n == 3 then walk = function(m, a) return a .. '!' .. m end end
+  return walk(n - 1, acc .. n)
+end
+return function() local w = walk local r = w(6, '') walk = w return r end""",
+         calls=[()], separate=True)
+
+
 @pytest.mark.parametrize('name', sorted(CASES))
 def test_tail(name):
     src, calls = CASES[name]

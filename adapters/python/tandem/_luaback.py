@@ -337,11 +337,12 @@ class _Func:
 _LOOPS = ('while', 'repeat', 'fornum', 'forin')
 
 
-def _self_tail_calls(body: Any, self_name: str, nparams: int) -> bool:
-    """The function body has a `return f(args)` outside any loop, f the
-    fixed upvalue holding the function itself, with one argument per
-    parameter (none multi-valued), and no to-be-closed variable (a tail
-    call after which a __close runs is no tail call in Lua)."""
+def _self_tail_calls(body: Any, callees: List[Any], nparams: int) -> bool:
+    """The function body has a `return f(args)` outside any loop, f one of
+    callees (the fixed upvalue holding the function itself, the global of
+    its name), with one argument per parameter (none multi-valued), and no
+    to-be-closed variable (a tail call after which a __close runs is no
+    tail call in Lua)."""
     found = False
     stack = [(body, False)]
     while stack:
@@ -358,7 +359,7 @@ def _self_tail_calls(body: Any, self_name: str, nparams: int) -> bool:
             if h == 'return' and len(n) == 3 and not in_loop:
                 e = n[2]
                 if isinstance(e, list) and e and str(e[0]) == 'call' \
-                        and e[1] == ['free', self_name] and len(e) - 2 == nparams \
+                        and e[1] in callees and len(e) - 2 == nparams \
                         and not (nparams and isinstance(e[-1], list)
                                  and str(e[-1][0]) in MULTI):
                     found = True
@@ -1403,11 +1404,18 @@ class Emitter:
                 self.out(ind + 1, f.line, 'C_%s = [A_%s]' % (p, p))
         if f.targets:
             self.out(ind + 1, f.line, '_jmp = 0  # pending multi-level jump (goto)')
-        f.tail_loop = (fnode is self.top_node and not f.gen and self.self_name is not None
-                       and not f.vararg and not f.targets
-                       and not any(p in f.cells for p in f.params)
-                       and self.is_self_call(['call', ['free', self.self_name]])
-                       and _self_tail_calls(f.body, self.self_name, len(f.params)))
+        callees = []
+        if fnode is self.top_node and not f.gen and not f.vararg and not f.targets \
+                and not any(p in f.cells for p in f.params):
+            if self.self_name is not None \
+                    and self.is_self_call(['call', ['free', self.self_name]]):
+                callees.append(['free', self.self_name])
+            if re.fullmatch(r'[A-Za-z_][A-Za-z_0-9]*', f.name) and not f.name.startswith('anon_'):
+                # `function f` of a global: its calls through the global are
+                # tail calls of itself while the global holds it
+                callees.append(['global', f.name])
+                f.tail_self = pyname
+        f.tail_loop = bool(callees) and _self_tail_calls(f.body, callees, len(f.params))
         if f.tail_loop:
             # Lua's tail calls of the function itself: the parameters set
             # again and the body run again, in constant stack (a `return
@@ -1941,17 +1949,28 @@ class Emitter:
             return
         if k == 'return' and len(s) == 3 and self.fn is not None \
                 and getattr(self.fn, 'tail_loop', False) and not self.loops \
-                and self.is_self_call(s[2]) and len(s[2]) - 2 == len(self.fn.params) \
-                and not (self.fn.params and self.multi(s[2][-1])):
-            # a tail call of the function itself: the loop again (emit_one)
+                and str(s[2][0]) == 'call' and len(s[2]) - 2 == len(self.fn.params) \
+                and not (self.fn.params and self.multi(s[2][-1])) \
+                and (self.is_self_call(s[2])
+                     or (s[2][1] == ['global', self.fn.name]
+                         and getattr(self.fn, 'tail_self', None) is not None)):
+            # a tail call of the function itself: the loop again (emit_one);
+            # through the global, while the global's raw value is the function
             ps = self.fn.params
+            sub = ind
+            if not self.is_self_call(s[2]):
+                self.out(ind, ln, 'if _ENVget(%r) is %s:  # (the global holds this function)'
+                         % (_gname(self.fn.name).encode(), self.fn.tail_self))
+                sub = ind + 1
             if ps:
                 vals = [self.ex(a) for a in s[2][2:]]
-                self.out(ind, ln, '%s = %s  # (a tail call of itself)' % (
+                self.out(sub, ln, '%s = %s  # (a tail call of itself)' % (
                     ', '.join('L_%s' % p for p in ps), ', '.join(vals)))
-            self.out(ind, ln, 'continue')
-            fin()
-            return
+            self.out(sub, ln, 'continue')
+            if sub == ind:
+                fin()
+                return
+            # else the call as any other call
         if k == 'return':
             es = s[2:]
             if len(es) == 0:
