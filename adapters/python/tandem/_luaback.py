@@ -334,6 +334,41 @@ class _Func:
         return out
 
 
+_LOOPS = ('while', 'repeat', 'fornum', 'forin')
+
+
+def _self_tail_calls(body: Any, callees: List[Any], nparams: int) -> bool:
+    """The function body has a `return f(args)` outside any loop, f one of
+    callees (the fixed upvalue holding the function itself, the global of
+    its name), with one argument per parameter (none multi-valued), and no
+    to-be-closed variable (a tail call after which a __close runs is no
+    tail call in Lua)."""
+    found = False
+    stack = [(body, False)]
+    while stack:
+        n, in_loop = stack.pop()
+        if not isinstance(n, list) or not n:
+            continue
+        if isinstance(n[0], Sym):
+            h = str(n[0])
+            if h == 'func':
+                continue
+            if h == 'local' and len(n) > 3 and isinstance(n[3], list) and n[3] \
+                    and str(n[3][0]) == 'attribs' and 'close' in [str(a) for a in n[3][1:]]:
+                return False        # (a statement; (local x) reads a local)
+            if h == 'return' and len(n) == 3 and not in_loop:
+                e = n[2]
+                if isinstance(e, list) and e and str(e[0]) == 'call' \
+                        and e[1] in callees and len(e) - 2 == nparams \
+                        and not (nparams and isinstance(e[-1], list)
+                                 and str(e[-1][0]) in MULTI):
+                    found = True
+            if h in _LOOPS:
+                in_loop = True
+        stack.extend((x, in_loop) for x in n)
+    return found
+
+
 def _returns_nothing(body: Any) -> bool:
     """No `return` of the function body (nested functions aside) has values."""
     stack = [body]
@@ -1369,10 +1404,30 @@ class Emitter:
                 self.out(ind + 1, f.line, 'C_%s = [A_%s]' % (p, p))
         if f.targets:
             self.out(ind + 1, f.line, '_jmp = 0  # pending multi-level jump (goto)')
+        callees = []
+        if fnode is self.top_node and not f.gen and not f.vararg and not f.targets \
+                and not any(p in f.cells for p in f.params):
+            if self.self_name is not None \
+                    and self.is_self_call(['call', ['free', self.self_name]]):
+                callees.append(['free', self.self_name])
+            if re.fullmatch(r'[A-Za-z_][A-Za-z_0-9]*', f.name) and not f.name.startswith('anon_'):
+                # `function f` of a global: its calls through the global are
+                # tail calls of itself while the global holds it
+                callees.append(['global', f.name])
+                f.tail_self = pyname
+        f.tail_loop = bool(callees) and _self_tail_calls(f.body, callees, len(f.params))
+        if f.tail_loop:
+            # Lua's tail calls of the function itself: the parameters set
+            # again and the body run again, in constant stack (a `return
+            # f(...)` statement, see stmt)
+            self.out(ind + 1, f.line, 'while True:  # (its tail calls of itself)')
+            ind += 1
         if not f.gen:
             self.emit_typed(f, ind + 1)
         self.block(f.body[1:], ind + 1)
         self.out(ind + 1, self.last_line(f), 'return NORES')
+        if f.tail_loop:
+            ind -= 1
         if f.gen:
             # a generator body whose possible yields all folded away (a
             # negated literal is no metamethod) must stay a generator: the
@@ -1892,6 +1947,30 @@ class Emitter:
                 self.out(ind, ln, 'return _OUT(retv(%s))' % self.tuple_of(list(es)))
             fin()
             return
+        if k == 'return' and len(s) == 3 and self.fn is not None \
+                and getattr(self.fn, 'tail_loop', False) and not self.loops \
+                and str(s[2][0]) == 'call' and len(s[2]) - 2 == len(self.fn.params) \
+                and not (self.fn.params and self.multi(s[2][-1])) \
+                and (self.is_self_call(s[2])
+                     or (s[2][1] == ['global', self.fn.name]
+                         and getattr(self.fn, 'tail_self', None) is not None)):
+            # a tail call of the function itself: the loop again (emit_one);
+            # through the global, while the global's raw value is the function
+            ps = self.fn.params
+            sub = ind
+            if not self.is_self_call(s[2]):
+                self.out(ind, ln, 'if _ENVget(%r) is %s:  # (the global holds this function)'
+                         % (_gname(self.fn.name).encode(), self.fn.tail_self))
+                sub = ind + 1
+            if ps:
+                vals = [self.ex(a) for a in s[2][2:]]
+                self.out(sub, ln, '%s = %s  # (a tail call of itself)' % (
+                    ', '.join('L_%s' % p for p in ps), ', '.join(vals)))
+            self.out(sub, ln, 'continue')
+            if sub == ind:
+                fin()
+                return
+            # else the call as any other call
         if k == 'return':
             es = s[2:]
             if len(es) == 0:
