@@ -138,3 +138,57 @@ def test_translated_table_stored_into_python_stays_one_table(name):
         except tandem.LuaError as e:
             out.append(("err", str(e)))
     assert out[1] == out[0]
+
+
+# A table passed to a Lua function run through the bridge (one that cannot
+# be translated) is the Lua table that function gets: what it keeps of it
+# is the table translated code goes on using. Before, the function got a
+# copy (changes during the call copied back; one kept and changed later
+# lost: load's environment, locals.lua 83-85).
+KEEPER = ("load([[local kept = {}\n"
+          "if false then _ENV = nil end\n"   # (its functions read globals: bridged)
+          "function keep(t) local _ = next kept[#kept + 1] = t return t end\n"
+          "function kept_a(i) local _ = next return kept[i].a end\n"
+          "function set_later(i, v) local _ = next kept[i].b = v end]])()\n")
+
+ARG_CASES = {
+    'load_environment': """return function()
+  local c = {}
+  local f = load("a = 3", nil, nil, c)
+  local before = c.a
+  f()
+  return before, c.a, rawget(c, 'a')
+end""",
+    'kept_then_changed_here': KEEPER + """return function()
+  local t = {a = 1}
+  keep(t)
+  t.a = 2
+  return kept_a(1)
+end""",
+    'kept_then_changed_there': KEEPER + """return function()
+  local t = {}
+  keep(t)
+  set_later(1, 'lua')
+  return t.b
+end""",
+    'returned_is_the_same': KEEPER + """return function()
+  local t = {}
+  return keep(t) == t, rawequal(keep(t), t)
+end""",
+    'nested_table_argument': KEEPER + """return function()
+  local inner = {a = 5}
+  keep({inner})
+  inner.a = 6
+  return kept_a(1) == nil, inner.a
+end""",
+}
+
+
+@pytest.mark.parametrize("name", sorted(ARG_CASES))
+def test_argument_of_a_bridged_function(name):
+    src = ARG_CASES[name]
+    native = tandem.LuaRuntime()
+    translated = tandem.LuaRuntime()
+    f = native.execute(src)
+    pf = translated.translate(translated.execute(src))
+    assert f() == pf()

@@ -92,6 +92,17 @@ return function()
   collectgarbage()
   return t.f, t.co
 end""",
+    # (gc.lua 12-16) the mode switches report the previous mode
+    'modes_and_running': """return function()
+  local a = collectgarbage('incremental')
+  local b = collectgarbage('generational')
+  local c = collectgarbage('generational')
+  local d = collectgarbage('incremental')
+  collectgarbage('stop')
+  local r1 = collectgarbage('isrunning')
+  collectgarbage('restart')
+  return a, b, c, d, r1, collectgarbage('isrunning')
+end""",
 }
 
 

@@ -194,12 +194,14 @@ class Boundary:
             live = self.live
 
             def lua_fn(*args: Any) -> Any:
-                # translated tables as copies whose changes are copied back
-                # when the call returns or raises, as for a PyCallable
-                copies: list = []
-                memo: Dict[int, Any] = {}
-                a = [fl(x, memo, copies) for x in args]
-                before = self.copy_refs(copies) if copies else None
+                # a translated table becomes the Lua table Lua gets (adopt:
+                # in place, its view), so what the Lua function keeps of it
+                # (load's environment, a field of another table) is the
+                # table translated code goes on using, as natively
+                memo: Dict[int, Any] = {-1: []}
+                a = [fl(x, memo) for x in args]
+                if memo[-1]:
+                    self.adopt(memo[-1])
                 try:
                     # called by a Lua function counting its results, so
                     # one Python tuple result and several results differ
@@ -208,19 +210,10 @@ class Boundary:
                     finally:
                         live.sync()     # Lua code ran: the globals are read again
                 except Exception as e:
-                    if copies:
-                        self.copy_back(copies, res)
                     # the error of the bridged function: its Lua value (or
                     # the exception object), as translated code's pcall
                     # and error expect it, at the caller's position
                     self.raised_by(e, v, sys._getframe(1))
-                if copies:
-                    self.copy_back(copies, res)
-                    kept = self.copy_kept(copies, before, r, "a Lua function run through"
-                                          " the bridge")
-                    if kept is not None:
-                        self.raised(kept)
-                    r = self.copies_back(copies, r)
                 if r.__class__ is not tuple:
                     return _lcore.NORES
                 if r[0] == 1:

@@ -293,6 +293,11 @@ def lua_xpcall(f=NA, msgh=NA, *args):
     return Multi((True, r))
 
 
+# the collector's mode and whether it runs, as collectgarbage reports them
+# (luart's objects are Python's: neither changes how they are collected)
+_GC = {'mode': b'incremental', 'running': True}
+
+
 def lua_collectgarbage(opt=b'collect', *_):
     if opt in (b'collect', None):
         lweak.collect()     # Python's collector, the weak tables swept
@@ -300,13 +305,18 @@ def lua_collectgarbage(opt=b'collect', *_):
     if opt == b'count':
         return Multi((0.0, 0))
     if opt in (b'isrunning',):
-        return True
+        return _GC['running']
     if opt in (b'step',):
         lweak.collect()     # (a step that completes a cycle)
         return True
     if opt in (b'incremental', b'generational'):
-        return b'incremental'
-    if opt in (b'stop', b'restart', b'setpause', b'setstepmul'):
+        old = _GC['mode']   # the previous mode, as lgc.c's luaC_changemode callers
+        _GC['mode'] = opt
+        return old
+    if opt in (b'stop', b'restart'):
+        _GC['running'] = opt == b'restart'
+        return 0
+    if opt in (b'setpause', b'setstepmul'):
         return 0
     argerror(1, 'collectgarbage', "invalid option '%s'" % checkstr(opt, 1, 'collectgarbage').decode('latin-1'))
 
