@@ -85,22 +85,19 @@ def test_print_and_io_write_interleave_with_native_output(capfd):
     assert out == "native 1\ntranslated\t1\nw1\nnative 2\nnw\ntranslated\t2\nw2\n"
 
 
-def test_a_native_coroutine_reaching_translated_code_is_refused():
+@pytest.mark.parametrize('setup, expr, why', [
+    # a native coroutine: translated code's coroutines are luart's
+    ("CO = coroutine.create(function() end)", "type(CO)", 'a Lua coroutine of the runtime'),
+    # no debug library: a userdata's metatable cannot be read
+    ("debug = nil", "type(io.stdout)", 'without the debug library'),
+])
+def test_refused_at_run_time(setup, expr, why):
     lua = tandem.LuaRuntime()
-    lua.execute("CO = coroutine.create(function() end)")
-    f = lua.translate(lua.eval("function() return type(CO) end"))
+    lua.execute(setup)
+    f = lua.translate(lua.eval("function() return %s end" % expr))
     with pytest.raises(NotImplementedError) as e:
         f()
-    assert 'a Lua coroutine of the runtime' in str(e.value)
-
-
-def test_without_the_debug_library_a_userdata_is_refused():
-    lua = tandem.LuaRuntime()
-    lua.execute("debug = nil")
-    f = lua.translate(lua.eval("function() return type(io.stdout) end"))
-    with pytest.raises(NotImplementedError) as e:
-        f()
-    assert 'without the debug library' in str(e.value)
+    assert why in str(e.value)
 
 
 def test_one_wrapper_class_per_metatable():
