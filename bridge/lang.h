@@ -100,8 +100,9 @@ typedef enum tdmS_Op {
                            position in the top func's (free ...) list; the
                            upvalues are shared, not copied). When the function
                            cannot be translated (a C function, stripped or
-                           unreadable source, _ENV used as a value, a syntax
-                           error, a source that does not match the function):
+                           unreadable source, an _ENV that is not the global
+                           table or that the chunk assigns, a syntax error, a
+                           source that does not match the function):
                            [0] nil, [1] "CHUNK:LINE: why" (no error raised) */
     TDM_OP_PEEKID,      /* only through the peek hook: args[0][args[1]] read raw
                            (a metatable or not: nothing runs) -> 1 int, the
