@@ -321,6 +321,19 @@ class Live:
             f = self.strfield(o, name)
         return f
 
+    def ix(self, o: Any, k: Any, desc: Any) -> Any:
+        """lemit._ix: a string's field (`s.k`, `s['k']`) is the runtime's
+        string metatable's, as its methods are."""
+        if o.__class__ is bytes and k.__class__ is bytes:
+            return self.strmethod(o, k)
+        return _lemit._ix(o, k, desc)
+
+    def gix(self, o: Any, k: Any, desc: Any) -> Any:
+        """lemit._gix (in a generator body): the same."""
+        if o.__class__ is bytes and k.__class__ is bytes:
+            return self.strmethod(o, k)
+        return (yield from _lemit._gix(o, k, desc))
+
     def mlook(self, o: Any, name: bytes, desc: Any) -> Any:
         """lemit._mlook: a string's method is the runtime's."""
         if o.__class__ is bytes:
@@ -382,6 +395,7 @@ class Live:
         """The generated code's names for the live globals."""
         return dict(_ENV=self.environment(), _ENVget=self.ENVget, _ENVmiss=self.ENVmiss,
                     _libget=self.libget, _mlook=self.mlook, _gmlook=self.gmlook,
+                    _ix=self.ix, _gix=self.gix,
                     _forin_gmatch=self.forin_gmatch, _SYNC=self.sync,
                     _FILLED=self.filled)
 
