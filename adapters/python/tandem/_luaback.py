@@ -337,12 +337,19 @@ class _Func:
 _LOOPS = ('while', 'repeat', 'fornum', 'forin')
 
 
+def _tail_self_call(e: Any, callees: List[Any], nparams: int) -> bool:
+    """e is `f(args)`, f one of callees (the fixed upvalue holding the
+    function itself, the global of its name), with one argument per
+    parameter, none multi-valued."""
+    return (isinstance(e, list) and bool(e) and str(e[0]) == 'call' and e[1] in callees
+            and len(e) - 2 == nparams
+            and not (nparams and isinstance(e[-1], list) and str(e[-1][0]) in MULTI))
+
+
 def _self_tail_calls(body: Any, callees: List[Any], nparams: int) -> bool:
-    """The function body has a `return f(args)` outside any loop, f one of
-    callees (the fixed upvalue holding the function itself, the global of
-    its name), with one argument per parameter (none multi-valued), and no
-    to-be-closed variable (a tail call after which a __close runs is no
-    tail call in Lua)."""
+    """The function body has a `return f(args)` (_tail_self_call) outside
+    any loop, and no to-be-closed variable (a tail call after which a
+    __close runs is no tail call in Lua)."""
     found = False
     stack = [(body, False)]
     while stack:
@@ -356,13 +363,9 @@ def _self_tail_calls(body: Any, callees: List[Any], nparams: int) -> bool:
             if h == 'local' and len(n) > 3 and isinstance(n[3], list) and n[3] \
                     and str(n[3][0]) == 'attribs' and 'close' in [str(a) for a in n[3][1:]]:
                 return False        # (a statement; (local x) reads a local)
-            if h == 'return' and len(n) == 3 and not in_loop:
-                e = n[2]
-                if isinstance(e, list) and e and str(e[0]) == 'call' \
-                        and e[1] in callees and len(e) - 2 == nparams \
-                        and not (nparams and isinstance(e[-1], list)
-                                 and str(e[-1][0]) in MULTI):
-                    found = True
+            if h == 'return' and len(n) == 3 and not in_loop \
+                    and _tail_self_call(n[2], callees, nparams):
+                found = True
             if h in _LOOPS:
                 in_loop = True
         stack.extend((x, in_loop) for x in n)
@@ -1416,6 +1419,7 @@ class Emitter:
                 callees.append(['global', f.name])
                 f.tail_self = pyname
         f.tail_loop = bool(callees) and _self_tail_calls(f.body, callees, len(f.params))
+        f.tail_callees = callees
         if f.tail_loop:
             # Lua's tail calls of the function itself: the parameters set
             # again and the body run again, in constant stack (a `return
@@ -1949,11 +1953,7 @@ class Emitter:
             return
         if k == 'return' and len(s) == 3 and self.fn is not None \
                 and getattr(self.fn, 'tail_loop', False) and not self.loops \
-                and str(s[2][0]) == 'call' and len(s[2]) - 2 == len(self.fn.params) \
-                and not (self.fn.params and self.multi(s[2][-1])) \
-                and (self.is_self_call(s[2])
-                     or (s[2][1] == ['global', self.fn.name]
-                         and getattr(self.fn, 'tail_self', None) is not None)):
+                and _tail_self_call(s[2], self.fn.tail_callees, len(self.fn.params)):
             # a tail call of the function itself: the loop again (emit_one);
             # through the global, while the global's raw value is the function
             ps = self.fn.params

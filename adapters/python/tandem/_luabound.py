@@ -219,11 +219,10 @@ class Boundary:
                 if r[0] == 1:
                     return res(r[1])
                 return Multi([res(x) for x in r[1:]])
-            lua_fn.__lua_proxy__ = v   # type: ignore[attr-defined]
             dname = _debug_guarded(self).get(v)
             if dname is not None:       # the debug library's frame functions
                 lua_fn = _debug_guard(self, dname, lua_fn)
-                lua_fn.__lua_proxy__ = v   # type: ignore[attr-defined]
+            lua_fn.__lua_proxy__ = v   # type: ignore[attr-defined]
             self.bridged[v] = lua_fn
             return lua_fn
         if lt is None:
@@ -1371,11 +1370,12 @@ def _direct_call(bd: 'Boundary', f: Any, kind: int, args: Any, w: Any) -> Any:
         else:
             a = a[1:]
     try:
-        r = f(*a)
+        try:
+            r = f(*a)
+        finally:
+            bd.live.sync()      # Python code ran: it may have changed the runtime
     except Exception as e:
-        bd.live.sync()      # Python code ran: it may have changed the runtime
         bd.raised(e)
-    bd.live.sync()
     c = r.__class__
     if c is int:
         if -0x8000000000000000 <= r <= 0x7fffffffffffffff:
@@ -1474,11 +1474,12 @@ def _pyc_index(w: Any, k: Any, *_: Any) -> Any:
     if key is _MISS:
         return _pyc_op(w, 3, bd.from_lt(k))
     try:
-        v = _index(bd.lua, o, key)
+        try:
+            v = _index(bd.lua, o, key)
+        finally:
+            bd.live.sync()      # a property or __getitem__ may have changed the runtime
     except Exception as e:
-        bd.live.sync()      # a property or __getitem__ may have changed the runtime
         bd.raised(e)
-    bd.live.sync()
     return bd.pushed(v)
 
 
@@ -1499,11 +1500,12 @@ def _pyc_mlook(w: Any, name: Any) -> Any:
     if o.__class__ is _Wrapper or key is _MISS:
         return _pyc_op(w, 3, bd.from_lt(name))
     try:
-        v = _index(bd.lua, o, key)
+        try:
+            v = _index(bd.lua, o, key)
+        finally:
+            bd.live.sync()      # (as _pyc_index)
     except Exception as e:
-        bd.live.sync()      # (as _pyc_index)
         bd.raised(e)
-    bd.live.sync()
     if v.__class__ is _MethodType and v.__self__ is o and bd.same_cls.get(o.__class__) is True:
         fn = v.__func__
         if fn.__class__ is _FunctionType and not fn.__code__.co_filename.startswith(_OWN_DIR):
@@ -1518,11 +1520,12 @@ def _pyc_mlook(w: Any, name: Any) -> Any:
                             break
                     else:
                         try:
-                            r = fn(o, *a)
+                            try:
+                                r = fn(o, *a)
+                            finally:
+                                bd.live.sync()      # (as _direct_call)
                         except Exception as e:
-                            bd.live.sync()      # (as _direct_call)
                             bd.raised(e)
-                        bd.live.sync()
                         c = r.__class__
                         if c is int:
                             if -0x8000000000000000 <= r <= 0x7fffffffffffffff:
@@ -1550,11 +1553,12 @@ def _pyc_newindex(w: Any, k: Any, v: Any, *_: Any) -> Any:
         _pyc_op(w, 4, bd.from_lt(k), bd.from_lt(v))
         return _lcore.NORES
     try:
-        _index(bd.lua, o, key, val)
+        try:
+            _index(bd.lua, o, key, val)
+        finally:
+            bd.live.sync()      # (as _pyc_index: a setter ran)
     except Exception as e:
-        bd.live.sync()      # (as _pyc_index: a setter ran)
         bd.raised(e)
-    bd.live.sync()
     return _lcore.NORES
 
 

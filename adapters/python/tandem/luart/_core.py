@@ -560,18 +560,17 @@ def objtypename(v):
     userdata's metatable's __name when it is a string (read raw), else
     type_name."""
     c = v.__class__
+    n = None
     if c is LuaTable:
         m = v.meta
         if m is not None:
             n = m.hash.get(b'__name') if m.__class__ is LuaTable else None
             if n is None and m.__class__ is LuaTable:
                 n = metamethod(v, b'__name')    # a view: its table's
-            if n.__class__ is bytes:
-                return n.split(b'\0', 1)[0].decode('latin-1')
     elif getattr(c, 'lua_meta', None) is not None:
         n = metamethod(v, b'__name')            # a userdata type (files: FILE*)
-        if n.__class__ is bytes:
-            return n.split(b'\0', 1)[0].decode('latin-1')
+    if n.__class__ is bytes:
+        return n.split(b'\0', 1)[0].decode('latin-1')
     return type_name(v)
 
 
