@@ -87,8 +87,25 @@ def both_directions(lua):
     assert pf(3) == 8
 
 
+def lua_userdata(lua):
+    # a userdata of the runtime (a file handle) reaching translated code: its
+    # wrapper class reads the userdata's metatable through a view
+    fn = lua.eval("function() local f = io.stdout return io.type(f), f == io.stdout, "
+                  "tostring(f):sub(1, 4) end")
+    assert tuple(lua.translate(fn)()) == ('file', True, 'file')
+
+
+def lua_userdata_eq(lua):
+    # two distinct userdata of one metatable compared (the __eq path of luart)
+    fn = lua.eval("function(a, b) return a == b end")
+    stdin, stdout = lua.eval("io.stdin"), lua.eval("io.stdout")
+    assert lua.translate(fn)(stdin, stdout) is False
+    assert lua.translate(fn)(stdin, stdin) is True
+
+
 CASES = [py_function, py_generator, lua_function, lua_live_globals, lua_coroutine,
-         lua_adopted_table, lua_called_from_lua, lua_python_translate, both_directions]
+         lua_adopted_table, lua_called_from_lua, lua_python_translate, both_directions,
+         lua_userdata, lua_userdata_eq]
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.__name__ for c in CASES])
@@ -147,3 +164,21 @@ def test_state_is_per_runtime():
     la, lb = a.translate(add_one), b.translate(add_one)
     assert la is not lb and la(1) == lb(1) == 2
     assert a.translate(add_one) is la
+
+
+def test_userdata_classes_leave_luart_with_their_runtime():
+    # the per-metatable classes of userdata wrappers are registered with
+    # luart (two distinct userdata compare with __eq); they leave it when
+    # their runtime is freed, and read their metatable weakly meanwhile
+    from tandem.luart import _core
+    before = set(_core.USERDATA_EQ)
+    lua = tandem.LuaRuntime()
+    lua_userdata(lua)
+    made = set(_core.USERDATA_EQ) - before
+    assert len(made) == 1
+    cls = made.pop()
+    assert cls.lua_meta is not None and _core.index(cls.lua_meta, b'__name') == b'FILE*'
+    del lua
+    gc.collect()
+    assert set(_core.USERDATA_EQ) == before
+    assert cls.lua_meta is None

@@ -14,14 +14,14 @@ it is the userdata itself (``__lua_proxy__``).
 
 import collections
 import weakref
-from typing import Any, Dict
+from typing import Any, Dict, List
 
 from .luart import _core as _lcore
 from ._perrt import PerRuntime
 
-# runtime -> (the raw-metatable reader, {id(metatable view): class},
-#             {id(userdata proxy): its wrapper}, the last wrappers made) of
-#             Boundary.userdata
+# runtime -> (the raw-metatable reader, {id(metatable view): (class, view)},
+#             {id(userdata proxy): its wrapper}, the last wrappers made,
+#             the classes made) of Boundary.userdata
 _KEEP = 16      # wrappers kept alive after their last use (io.write returns
                 # its file: a loop would make a wrapper per call otherwise)
 _udata: Any = PerRuntime('udata')
@@ -35,26 +35,44 @@ _RAWMT_LUA = ('local dbg = rawget(_ENV, "debug")\n'
               'end')
 
 
-class LuaUserdata:
+class _UserdataType(type):
+    """The type of the per-metatable classes: a class's ``lua_meta`` is read
+    through a weak reference, so luart's registry of userdata classes
+    (``USERDATA_EQ``, a module global) does not hold the runtime alive; the
+    runtime's own state holds the views (``_state``)."""
+
+    @property
+    def lua_meta(cls) -> Any:
+        ref = cls.__dict__.get('_meta_ref')
+        return ref() if ref is not None else None
+
+
+class LuaUserdata(metaclass=_UserdataType):
     """A userdata of the runtime in translated code (see the module)."""
     __slots__ = ('__lua_proxy__', '__weakref__')
-    lua_meta: Any = None
 
     def __init__(self, v: Any) -> None:
         self.__lua_proxy__ = v
 
 
+def _forget(made: List[Any]) -> None:
+    # the runtime is gone: its classes leave luart's registry
+    _lcore.USERDATA_EQ.difference_update(made)
+
+
 def _state(bd: Any) -> Any:
     st = _udata.get(bd.lua)
     if st is None:
+        made: List[Any] = []     # the classes (not their views: see _UserdataType)
         st = _udata[bd.lua] = (bd.lua.execute(_RAWMT_LUA), {}, weakref.WeakValueDictionary(),
-                               collections.deque(maxlen=_KEEP))
+                               collections.deque(maxlen=_KEEP), made)
+        weakref.finalize(bd.lua, _forget, made)
     return st
 
 
 def userdata(bd: Any, v: Any) -> Any:
     """The LuaUserdata of the userdata proxy v, for the Boundary bd."""
-    rawmt, classes, alive, last = _state(bd)
+    rawmt, classes, alive, last, made = _state(bd)
     w = alive.get(id(v))
     if w is not None and w.__lua_proxy__ is v:
         return w
@@ -65,10 +83,15 @@ def userdata(bd: Any, v: Any) -> Any:
             "library: its metatable cannot be read" % (bd.lua.globals().tostring(v),))
     meta = bd.to_lt(mt) if mt is not None else None
     key = id(meta)
-    cls = classes.get(key)
-    if cls is None or cls.lua_meta is not meta:
-        cls = type('LuaUserdata', (LuaUserdata,), {'__slots__': (), 'lua_meta': meta})
-        classes[key] = cls
+    entry = classes.get(key)
+    if entry is not None and entry[1] is meta:
+        cls = entry[0]
+    else:
+        # the state holds the view; the class refers to it weakly
+        cls = _UserdataType('LuaUserdata', (LuaUserdata,), {
+            '__slots__': (), '_meta_ref': weakref.ref(meta) if meta is not None else None})
+        classes[key] = (cls, meta)
+        made.append(cls)
         # two distinct userdata compare with their __eq, as in Lua
         _lcore.USERDATA_EQ.add(cls)
     w = cls(v)
