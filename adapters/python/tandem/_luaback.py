@@ -340,10 +340,16 @@ _LOOPS = ('while', 'repeat', 'fornum', 'forin')
 def _tail_self_call(e: Any, callees: List[Any], nparams: int) -> bool:
     """e is `f(args)`, f one of callees (the fixed upvalue holding the
     function itself, the global of its name), with one argument per
-    parameter, none multi-valued."""
-    return (isinstance(e, list) and bool(e) and str(e[0]) == 'call' and e[1] in callees
-            and len(e) - 2 == nparams
-            and not (nparams and isinstance(e[-1], list) and str(e[-1][0]) in MULTI))
+    parameter, none multi-valued; or `o:name(args)` (callees has
+    ['method', name]) with o a variable, o and the arguments one per
+    parameter."""
+    if not isinstance(e, list) or not e or (nparams and isinstance(e[-1], list)
+                                            and str(e[-1][0]) in MULTI):
+        return False
+    if str(e[0]) == 'method':
+        return (['method', _mname(e[2])] in callees and len(e) - 2 == nparams
+                and isinstance(e[1], list) and str(e[1][0]) in ('local', 'free'))
+    return str(e[0]) == 'call' and e[1] in callees and len(e) - 2 == nparams
 
 
 def _self_tail_calls(body: Any, callees: List[Any], nparams: int) -> bool:
@@ -405,6 +411,8 @@ class Emitter:
         self.in_factory = 0     # id of the function a factory is emitting
         self.pending: List[Tuple[str, Any]] = []
         self.plain_defs: set = set()
+        self.fixed_defs: set = set()    # local functions never assigned again
+        self.def_target: Dict[int, Any] = {}    # id(func of a def statement) -> its target
         self.assigned_globals: set = set()
         self.mutated_libs: set = set()
         # from the module's (fixed ...) / (self ...) (docs/lua-ir.md): top
@@ -1408,8 +1416,9 @@ class Emitter:
         if f.targets:
             self.out(ind + 1, f.line, '_jmp = 0  # pending multi-level jump (goto)')
         callees = []
-        if fnode is self.top_node and not f.gen and not f.vararg and not f.targets \
-                and not any(p in f.cells for p in f.params):
+        simple = not f.gen and not f.vararg and not f.targets \
+            and not any(p in f.cells for p in f.params)
+        if fnode is self.top_node and simple:
             if self.self_name is not None \
                     and self.is_self_call(['call', ['free', self.self_name]]):
                 callees.append(['free', self.self_name])
@@ -1417,6 +1426,34 @@ class Emitter:
                 # `function f` of a global: its calls through the global are
                 # tail calls of itself while the global holds it
                 callees.append(['global', f.name])
+                f.tail_self = pyname
+            m = re.fullmatch(r'.*[.:]([A-Za-z_][A-Za-z_0-9]*)', f.name)
+            if m is not None and f.params:
+                # `function a:m` (or a.m): its `return o:m(...)` whose method
+                # is the function itself
+                callees.append(['method', m.group(1).encode()])
+                f.tail_self = pyname
+        elif simple and parent is not None:
+            tgt = self.def_target.get(id(fnode))
+            if tgt is None:
+                pass
+            elif str(tgt[0]) == 'local' and str(tgt[1]) in self.fixed_defs:
+                # a nested `local function f` the unit never assigns again:
+                # inside it, f is the closure itself (its cell is made anew
+                # at each execution of the statement)
+                callees.append(['free', str(tgt[1])])
+            elif str(tgt[0]) == 'global' and (self.in_factory == id(fnode) or (
+                    not saved_loops and not parent.targets)):
+                # a nested `function f` of a global: pyname is this closure
+                # only where its def runs once per frame (its own factory,
+                # or a def outside any loop of a function without goto)
+                callees.append(['global', str(tgt[1])])
+                f.tail_self = pyname
+            elif str(tgt[0]) == 'index' and isinstance(tgt[2], list) and str(tgt[2][0]) == 'str' \
+                    and f.params and (self.in_factory == id(fnode) or (
+                        not saved_loops and not parent.targets)):
+                # a nested `function a:m` (or a.m): as the global above
+                callees.append(['method', _mname(tgt[2][1])])
                 f.tail_self = pyname
         f.tail_loop = bool(callees) and _self_tail_calls(f.body, callees, len(f.params))
         f.tail_callees = callees
@@ -1958,9 +1995,27 @@ class Emitter:
             # through the global, while the global's raw value is the function
             ps = self.fn.params
             sub = ind
-            if not self.is_self_call(s[2]):
+            if str(s[2][0]) == 'method':
+                # the method looked up once, before the arguments (OP_SELF)
+                e = s[2]
+                to, tf = self.t(), self.t()
+                name = _mname(e[2])
+                self.out(ind, ln, '%s = %s' % (to, self.ex(e[1])))
+                self.out(ind, ln, '%s = _mlook(%s, %r, %r)' % (tf, to, name, self.desc(e[1])))
+                self.out(ind, ln, 'if %s is %s:  # (the method is this function)'
+                         % (tf, self.fn.tail_self))
+                vals = [to] + [self.ex(a) for a in e[3:]]
+                self.out(ind + 1, ln, '%s = %s  # (a tail call of itself)' % (
+                    ', '.join('L_%s' % p for p in ps), ', '.join(vals)))
+                self.out(ind + 1, ln, 'continue')
+                args = self.arglist(e[3:])
+                self.out(ind, ln, 'return _invokef(%s, %r, %s%s)' % (
+                    tf, name, to, ', ' + args if args else ''))
+                fin()
+                return
+            if str(s[2][1][0]) == 'global':
                 self.out(ind, ln, 'if _ENVget(%r) is %s:  # (the global holds this function)'
-                         % (_gname(self.fn.name).encode(), self.fn.tail_self))
+                         % (_gname(str(s[2][1][1])).encode(), self.fn.tail_self))
                 sub = ind + 1
             if ps:
                 vals = [self.ex(a) for a in s[2][2:]]
@@ -2769,6 +2824,8 @@ class Emitter:
                 if k == 'set':
                     tgts = list(n[2])
                 elif k == 'def':
+                    if isinstance(n[3], list) and n[3][:1] == ['func']:
+                        self.def_target[id(n[3])] = n[2]
                     if isinstance(n[2], list) and n[2][0] == 'local':
                         defs.add(str(n[2][1]))
                     else:
@@ -2784,6 +2841,7 @@ class Emitter:
                         self.mutated_libs.add(_gname(str(t[1][1])))
             stack.extend(n)
         self.plain_defs = defs - reassigned
+        self.fixed_defs = set(self.plain_defs)
         if self.self_name is not None:
             self.plain_defs.add(self.self_name)
 
