@@ -65,6 +65,10 @@ struct tdmS_Frame {
                                    thread of its language out while the callee runs;
                                    TDMS_EXCL_NO unless it says so (a caller may set
                                    TDMS_EXCL_KEPT before tdmP_enter to ask for it) */
+    uint8_t incoro;             /* the caller runs in a coroutine of its language, not
+                                   on its main thread (set by the caller's adapter;
+                                   read by the callee's: translated code asking
+                                   whether it may yield) */
     int nargs;
     int nres;
     int maxres;                 /* results wanted; -1 for all */
@@ -96,6 +100,7 @@ static inline void tdmS_init(tdmS_Frame *f, tdm_Runtime *rt, const tdmR_Lang *la
     f->unblocked = 0;
     f->owning = 1;
     f->excl = TDMS_EXCL_NO;
+    f->incoro = 0;
     f->nargs = 0;
     f->nres = 0;
     f->maxres = -1;

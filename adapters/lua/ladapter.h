@@ -97,6 +97,8 @@ typedef struct tdmL_State {
     struct tdmL_State *watch_next;  /* borrowed: next on that list */
     lua_Hook saved_hook;        /* the debug hook an interrupt replaced, or NULL */
     int saved_mask, saved_count;
+    lua_State *main;            /* borrowed: L's main thread (a Lua caller elsewhere
+                                   runs in a coroutine: tdmS_Frame.incoro) */
     lua_State *running;         /* borrowed: the coroutine running now (resumed
                                    through tdmL_resume), NULL: the main thread;
                                    alive while set (its resumer holds it) */

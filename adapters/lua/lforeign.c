@@ -699,6 +699,7 @@ int tdmL_foreign_call_on(lua_State *L, tdmL_State *st, tdm_LangId lang, int op, 
     }
     tdmS_init(&f, rt, rt->lang[lang], op, TDM_LANG_LUA);
     f.sub = (uint8_t)sub;
+    f.incoro = L != st->main;
     if (n > TDM_FRAME_INLINE && tdmS_reserve_args(&f, n) != TDM_OK) {
         return luaL_error(L, "not enough memory");
     }
@@ -943,6 +944,7 @@ static int py_method_call(lua_State *L)
     tdmS_Frame f;
     tdmS_init(&f, rt, rt->lang[TDM_LANG_PYTHON], TDM_OP_CALL, TDM_LANG_LUA);
     f.sub = TDM_CALL_METHOD;
+    f.incoro = L != st->main;
     if (n + 1 > TDM_FRAME_INLINE && tdmS_reserve_args(&f, n + 1) != TDM_OK) {
         return luaL_error(L, "not enough memory");
     }

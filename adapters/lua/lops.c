@@ -951,9 +951,13 @@ static int direct_call(lua_State *L, tdmL_State *st, tdmS_Frame *f, int base)
     /* the outermost crossing on a state tandem made runs at its base level,
        where l_open left the message handler at index 1 (no push) */
     int h = 1;
+    int first = base + 1;
     if (!(f->prev == NULL && st->basemsgh)) {
+        /* pushed here; base may be 0 (a C function such as coroutine.wrap's
+           that moved its arguments away runs on L), so h may be 1 too */
         lua_pushcfunction(L, msgh);
         h = base + 1;
+        first = base + 2;
     }
 #if defined(__SANITIZE_ADDRESS__)
     /* the invariant l_open set up, checked by make san-test */
@@ -961,7 +965,6 @@ static int direct_call(lua_State *L, tdmL_State *st, tdmS_Frame *f, int base)
         abort();
     }
 #endif
-    int first = h == 1 ? base + 1 : base + 2;
     if (!push_args_raw(L, st, f, 0, first - 1)) {
         lua_settop(L, base);
         return -1;

@@ -300,6 +300,7 @@ static int l_open(tdm_Runtime *rt, const tdmR_OpenOptions *opts, tdmS_Error *err
         return tdmS_set_error(err, TDM_ERRMEM, "not enough memory");
     }
     lua_State *L = st->L;
+    st->main = L;
     lua_pushcfunction(L, setup);
     lua_pushlightuserdata(L, st);
     lua_pushlightuserdata(L, (void *)o);
@@ -339,6 +340,9 @@ tdmL_State *tdmL_attach_host(tdm_Runtime *rt, lua_State *L)
     st->rt = rt;
     st->own = 0;
     st->L = L;
+    lua_rawgeti(L, LUA_REGISTRYINDEX, LUA_RIDX_MAINTHREAD);
+    st->main = lua_tothread(L, -1);
+    lua_pop(L, 1);
     tdmR_attach(rt, &tdmL_lang, st);
     tdmL_setup_registry(L, st);
     return st;

@@ -363,6 +363,10 @@ TDMI_FUNC void tdmP_mark_pure(void);
 TDMI_FUNC int tdmP_current_utf8(void);
 /* ... and unpacks tuples returned to Lua (unpack_returned_tuples). */
 TDMI_FUNC int tdmP_current_unpacks(void);
+/* The crossing into Python running now, or one enclosing it, was made from
+   a coroutine of the caller's language (tdmS_Frame.incoro): translated code
+   may not yield to it. */
+TDMI_FUNC int tdmP_current_incoro(void);
 
 /* ---- psignal.c ---------------------------------------------------------- */
 /* A lua5.4 host started this Python: let SIGINT raise KeyboardInterrupt in

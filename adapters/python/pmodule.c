@@ -313,6 +313,13 @@ static PyObject *m_unpacks(PyObject *m, PyObject *unused)
     return PyBool_FromLong(tdmP_current_unpacks());
 }
 
+static PyObject *m_incoro(PyObject *m, PyObject *unused)
+{
+    (void)m;
+    (void)unused;
+    return PyBool_FromLong(tdmP_current_incoro());
+}
+
 static PyObject *m_unpack(PyObject *m, PyObject *args)
 {
     return tdmP_unpack_table(m, args);
@@ -433,6 +440,9 @@ static PyMethodDef module_methods[] = {
      "The runtime of the crossing into Python running now passes strings as UTF-8."},
     {"_unpacks", m_unpacks, METH_NOARGS,
      "The runtime of the crossing into Python running now unpacks returned tuples."},
+    {"_caller_in_coroutine", m_incoro, METH_NOARGS,
+     "The crossing into Python running now was made by code running in a coroutine"
+     " of its language (a Lua coroutine, not the main thread)."},
     {"_unpack_table", m_unpack, METH_O,
      "(args, kwargs) when args is one Lua table, else None."},
     {"_lua_args", make_args, METH_O, "python.args{...}: arguments from a Lua table."},

@@ -55,6 +55,22 @@ int tdmP_current_unpacks(void)
     return st != NULL && st->unpack_returned_tuples;
 }
 
+/* The crossing into Python running now, or one enclosing it, was made by
+   code running in a coroutine of the caller's language (tdmS_Frame.incoro):
+   the code running now is inside that coroutine, as the same code in one
+   language would be (a Lua caller on the main thread nested in such a
+   crossing runs there only because calls from Python do). */
+int tdmP_current_incoro(void)
+{
+    tdm_Runtime *rt = current_rt;
+    for (const tdmS_Frame *f = rt != NULL ? rt->top : NULL; f != NULL; f = f->prev) {
+        if (f->incoro) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 void tdmP_set_current_rt(tdm_Runtime *rt)
 {
     current_rt = rt;

@@ -153,4 +153,23 @@ acc = Acc()
     T.ok(getmetatable(o.add) == getmetatable(o), "getmetatable as a proxy's")
 end)
 
+T.test("Python called by a coroutine calls Lua: the callee's results only", function()
+    -- the coroutine's resumer (coroutine.wrap's function) moved its
+    -- arguments away: the call's message handler at index 1 was taken for
+    -- the base level's and the results came back behind the callee and its
+    -- arguments (a tuple)
+    python.execute("def _cb(f, t):\n    r = f(t)\n" ..
+                   "    return type(r).__name__ + (':same' if r is t else '')")
+    local cb = python.eval("_cb")
+    local ident = function(...) return ... end
+    local t = {}
+    T.eq(cb(ident, t), "_LuaTable:same", "main thread")
+    T.eq(coroutine.wrap(function(x) return cb(ident, x) end)(t), "_LuaTable:same", "wrap")
+    T.eq(coroutine.wrap(function() return cb(ident, t) end)(), "_LuaTable:same",
+         "wrap, no arguments")
+    T.eq(select(2, coroutine.resume(coroutine.create(function() return cb(ident, t) end))),
+         "_LuaTable:same", "resume")
+    T.eq(coroutine.wrap(function() return cb(ident, 7) end)(), "int:same", "an integer")
+end)
+
 T.summary()

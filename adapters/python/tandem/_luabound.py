@@ -15,6 +15,7 @@ from typing import Any, Dict, Optional, Tuple
 from . import _tandem, luart
 from .luart import _core as _lcore
 from .luart import lemit as _lemit
+from .luart import lcoro as _lcoro
 from .luart import LuaTable, Multi, LuaError as _LError
 from ._translate import TranslationError
 from ._luaback import compile_ir_late
@@ -1616,6 +1617,8 @@ PyObject.lua_meta = _lcore.table_new(kv=[   # type: ignore[attr-defined]
     (b'__index', _pyc_index), (b'__newindex', _pyc_newindex), (b'__len', _pyc_len)]
     + [(ev.encode(), _pyc_mm(ev)) for ev, _ in _OPS])
 _lcore.USERDATA_EQ.update((PyObject, PyCallable))
+# translated code run by a Lua coroutine of a runtime cannot yield to it
+_lcoro.OUTER = _tandem._caller_in_coroutine
 _lcore.MLOOK.update({PyObject: _pyc_mlook, PyCallable: _pyc_mlook})
 _lcore.UDINDEX.update({PyObject: _pyc_index, PyCallable: _pyc_index})
 _lcore.UDSETINDEX.update({PyObject: _pyc_newindex, PyCallable: _pyc_newindex})

@@ -357,9 +357,33 @@ def fast_ended(co, gen, frame):
     raise LuaError(where(1, frame) + b'cannot resume dead coroutine')
 
 
+# Set by tandem (a function of no arguments): whether the code running now
+# was called by a Lua coroutine of the runtime (not its main thread), which
+# translated code runs outside of, and cannot yield to. None standalone.
+OUTER = None
+
+
+def _outer_error(what):
+    """The refusal of what in translated code outside its coroutines when a
+    Lua coroutine of the runtime called it (native Lua would answer for that
+    coroutine), else None."""
+    if OUTER is not None and OUTER():
+        return NotImplementedError(
+            '%s in translated code called by a Lua coroutine of the runtime: translated '
+            'code cannot yield to a native coroutine (docs/translation.md)' % what)
+    return None
+
+
+def _refuse_outer(what):
+    e = _outer_error(what)
+    if e is not None:
+        raise e
+
+
 def co_yield(*args):
     """coroutine.yield called as a value from non-generator code."""
     if _current() is None:
+        _refuse_outer('coroutine.yield')
         raise LuaError(b'attempt to yield from outside a coroutine')
     raise LuaError(b'attempt to yield across a C-call boundary')
 
@@ -379,12 +403,16 @@ def co_running(*_):
     c = _current()
     if c is not None:
         return Multi((c, False))
+    _refuse_outer('coroutine.running')
     return Multi((MAIN, True))
 
 
 def co_isyieldable(co=None, *_):
     if co is None:
-        return _current() is not None
+        if _current() is not None:
+            return True
+        _refuse_outer('coroutine.isyieldable')
+        return False
     return co is not MAIN
 
 
@@ -457,11 +485,13 @@ def run_plain(gen):
         gen.send(None)
     except StopIteration as e:
         return e.value
-    msg = (b'attempt to yield from outside a coroutine' if _current() is None
+    outside = _current() is None
+    exc = _outer_error('coroutine.yield') if outside else None
+    msg = (b'attempt to yield from outside a coroutine' if outside
            else b'attempt to yield across a C-call boundary')
     while True:
         try:
-            gen.throw(LuaError(msg))
+            gen.throw(exc if exc is not None else LuaError(msg))
         except StopIteration as e:
             return e.value
 
