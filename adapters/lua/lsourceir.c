@@ -219,10 +219,23 @@ TDMI_FUNC int tdmL_source_ir(lua_State *L, tdmL_State *st, tdmS_Frame *f)
     char *ir = NULL;
     size_t irlen = 0;
     char *sig = signature(L, fidx);
+    /* an upvalue _ENV that is not the global table (a chunk loaded with an
+       environment, or the _ENV of a chunk that assigned it): global names
+       are fields of that variable, read through the upvalue (a local _ENV
+       of an enclosing function is one too, read the same way) */
+    int envvar = 0;
+    const char *upname;
+    for (int i = 1; (upname = lua_getupvalue(L, fidx, i)) != NULL; i++) {
+        lua_pop(L, 1);
+        if (strcmp(upname, "_ENV") == 0 && !env_is_globals(L, fidx, i)) envvar = 1;
+    }
     int rc = sig == NULL ? (snprintf(msg, sizeof msg, "not enough memory"), -1)
-                         : tdmLF_translate_sig(src, len, ar.source, ar.linedefined,
+             : envvar ? tdmLF_translate_envvar(src, len, ar.source, ar.linedefined,
                                                ar.lastlinedefined, sig, &ir, &irlen, msg,
-                                               sizeof msg);
+                                               sizeof msg)
+                      : tdmLF_translate_sig(src, len, ar.source, ar.linedefined,
+                                            ar.lastlinedefined, sig, &ir, &irlen, msg,
+                                            sizeof msg);
     free(sig);
     if (owned) free(src);
     if (rc != 0) return refuse(L, msg);

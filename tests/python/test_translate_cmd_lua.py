@@ -17,7 +17,7 @@ import tandem as _tandem_pkg
 HERE = os.path.dirname(os.path.abspath(__file__))
 DATA = os.path.join(HERE, "data", "xcmd_lua")
 SAMPLES = ["strings.lua", "tables.lua", "closures.lua", "meta.lua", "numbers.lua",
-           "errors.lua", "args.lua", "libcache.lua", "closes.lua", "files.lua"]
+           "errors.lua", "args.lua", "libcache.lua", "closes.lua", "files.lua", "envs.lua"]
 ARGS = ["3", "4.5", "x y"]
 LUA = shutil.which("lua5.4")
 

@@ -28,6 +28,15 @@ int tdmLF_translate_sig(const char *src, size_t n, const char *chunkname,
                         int linedefined, int lastline, const char *sig, char **out,
                         size_t *outlen, char *err, size_t errsz);
 
+/* As tdmLF_translate_sig, with the chunk's _ENV a variable: an upvalue,
+   (free _ENV), that every global name indexes, as Lua compiles them (for a
+   function whose _ENV is not the global table: a chunk loaded with an
+   environment). tdmLF_translate_sig does this by itself for a function
+   reading the chunk's _ENV when the chunk assigns it. */
+int tdmLF_translate_envvar(const char *src, size_t n, const char *chunkname,
+                           int linedefined, int lastline, const char *sig, char **out,
+                           size_t *outlen, char *err, size_t errsz);
+
 /* Only check the syntax of a chunk (as luac -p): 0, or -1 and the message. */
 int tdmLF_check(const char *src, size_t n, const char *chunkname, char *err, size_t errsz);
 

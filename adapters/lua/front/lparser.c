@@ -72,6 +72,9 @@ typedef struct P {
     const char *want_sig;       /* tdmLF_translate_sig's filter, or NULL */
     const char *found; int found_genv; const char *found_refuse;
     int env_set;                /* first line assigning the chunk's _ENV; 0: none */
+    int env_var;                /* the chunk's _ENV is a variable (the chunk assigns
+                                   it: second pass), an upvalue of the main function
+                                   every global name indexes, as Lua compiles them */
     Var **found_fv; int found_nfv;      /* the found function's upvalues */
     Var *found_self;            /* the local a `local function` found one is assigned to */
     char chunkid[256];
@@ -1293,11 +1296,15 @@ static void free_arena(LFArena *a)
     while (a) { LFArena *n = *(LFArena **)a; free(a); a = n; }
 }
 
-static int run(const char *src, size_t n, const char *chunkname, int line, int last,
-               const char *sig, char **out, size_t *outlen, char *err, size_t errsz)
+/* 0, or -1 with err set, or -2: the function reads the chunk's _ENV and
+   the chunk assigns it (env_var 0: parse again with env_var 1). */
+static int run1(const char *src, size_t n, const char *chunkname, int line, int last,
+                const char *sig, char **out, size_t *outlen, char *err, size_t errsz,
+                int env_var)
 {
     P *p = calloc(1, sizeof *p);
     if (!p) { snprintf(err, errsz, "not enough memory"); return -1; }
+    p->env_var = env_var;
     char cid[256];
     tdmLF_chunkid(cid, 60, chunkname);
     lf_lex_init(&p->ls, src, n, cid);
@@ -1306,8 +1313,17 @@ static int run(const char *src, size_t n, const char *chunkname, int line, int l
     p->want_line = line; p->want_last = last; p->want_sig = sig;
     int rc = -1;
     FS *mainfs = palloc(p, sizeof *mainfs);
+    FS *loader = palloc(p, sizeof *loader);
     if (setjmp(p->ls.jb) == 0) {
         Block bl;
+        if (env_var) {
+            /* the chunk's _ENV: a local of a function around the main one
+               (the loader, never output), so the main function and those
+               nested in it get it as the upvalue (free _ENV) where they use
+               it, in Lua's order of first use */
+            open_func(p, loader, "loader", 0);
+            activate(p, new_localvar(p, "_ENV"));
+        }
         open_func(p, mainfs, "main", 0);
         mainfs->vararg = 1;
         enterblock(p, &bl, 0);
@@ -1331,10 +1347,11 @@ static int run(const char *src, size_t n, const char *chunkname, int line, int l
                 snprintf(err, errsz, "%s", p->found_refuse);
                 rc = -1;
             } else if (p->found_genv && p->env_set) {
-                /* translated code reads its globals from the one global table */
+                /* (env) and (global x) are the one global table: again with
+                   the chunk's _ENV a variable */
                 snprintf(err, errsz, "%s:%d: the chunk assigns _ENV: the global table of "
                          "the function at line %d can change", cid, p->env_set, line);
-                rc = -1;
+                rc = p->env_var ? -1 : -2;
             } else {
                 SB b = {0};
                 sb_s(p, &b, "(module ");
@@ -1374,6 +1391,16 @@ static int run(const char *src, size_t n, const char *chunkname, int line, int l
     return rc;
 }
 
+static int run(const char *src, size_t n, const char *chunkname, int line, int last,
+               const char *sig, char **out, size_t *outlen, char *err, size_t errsz)
+{
+    int rc = run1(src, n, chunkname, line, last, sig, out, outlen, err, errsz, 0);
+    if (rc == -2) {
+        rc = run1(src, n, chunkname, line, last, sig, out, outlen, err, errsz, 1);
+    }
+    return rc;
+}
+
 int tdmLF_translate(const char *src, size_t n, const char *chunkname, int linedefined,
                     int lastline, char **out, size_t *outlen, char *err, size_t errsz)
 {
@@ -1387,6 +1414,14 @@ int tdmLF_translate_sig(const char *src, size_t n, const char *chunkname, int li
 {
     *out = NULL;
     return run(src, n, chunkname, linedefined, lastline, sig, out, outlen, err, errsz);
+}
+
+int tdmLF_translate_envvar(const char *src, size_t n, const char *chunkname, int linedefined,
+                           int lastline, const char *sig, char **out, size_t *outlen, char *err,
+                           size_t errsz)
+{
+    *out = NULL;
+    return run1(src, n, chunkname, linedefined, lastline, sig, out, outlen, err, errsz, 1);
 }
 
 int tdmLF_check(const char *src, size_t n, const char *chunkname, char *err, size_t errsz)

@@ -723,8 +723,21 @@ _lua_pcall = _lbase.lua_pcall
 _lua_xpcall = _lbase.lua_xpcall
 
 
-def _nouv(*a: Any) -> Any:
-    _lcore.rterror('the translated function has no upvalues')
+def _chunk_uv(env: LuaTable) -> Any:
+    """The upvalue accessor of a main chunk run without a host (a
+    standalone module): its one upvalue, 0, is the chunk's _ENV, first the
+    global table env (the IR reads it when the chunk assigns _ENV:
+    docs/lua-ir.md "_ENV")."""
+    cell = [env]
+
+    def uv(i: int, *v: Any) -> Any:
+        if i != 0:
+            _lcore.rterror('the translated function has no upvalues')
+        if v:
+            cell[0] = v[0]
+            return None
+        return cell[0]
+    return uv
 
 
 def emit_globals(env: LuaTable, uv: Any = None,
@@ -735,7 +748,7 @@ def emit_globals(env: LuaTable, uv: Any = None,
     that read its globals live instead (tandem._lualive.Live.names)."""
     pkg = sys.modules[__name__.rpartition('.')[0]]
     g: Dict[str, Any] = {name: getattr(pkg, name) for name in pkg.__all__}
-    g.update(_ENV=env, _ENVH=env.hash, _ENVget=env.hash.get, _uv=uv or _nouv,
+    g.update(_ENV=env, _ENVH=env.hash, _ENVget=env.hash.get, _uv=uv or _chunk_uv(env),
              _NUMS=frozenset((int, float)),
              FunctionType=types.FunctionType, Multi=Multi, NORES=NORES, LuaTable=LuaTable,
              _adj=_adj, _ix=_ix, _callv=_callv, _callable=_callable, _ixv=_ixv,
