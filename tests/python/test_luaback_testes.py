@@ -21,6 +21,16 @@ EXPRS = [
     "pcall(table.insert, {1, 2, 3}, -1, 1)", "pcall(table.remove, {1, 2, 3}, 7)",
     "pcall(table.remove, {1, 2, 3}, -1)", "pcall(table.remove, {1, 2, 3}, 4)",
     "pcall(table.remove, {}, 0)", "pcall(table.remove, {}, -1)",
+    # pm.lua 391-397: gsub whose replacements are all nil or false gives the
+    # original string (one address for %p); one replacement makes another
+    "(function()\n local s = string.rep('a', 100)\n"
+    " local r1 = string.gsub(s, 'b', 'c')\n local r2 = string.gsub(s, '.', {x = 'y'})\n"
+    " local r3 = string.gsub(s, '(a)', function() return false end)\n"
+    " local r4 = string.gsub(s, '%a', {a = 'a'})\n local r5 = string.gsub(s, 'a*', {})\n"
+    " local p = string.format('%p', s)\n"
+    " return p == string.format('%p', r1), p == string.format('%p', r2),\n"
+    "  p == string.format('%p', r3), p == string.format('%p', r4), p == string.format('%p', r5),\n"
+    "  r4 == s end)()",
     # vararg.lua: a local named 'call' (test_luaback_names.py)
     "(function()\n local call =\n function(f, ...) return f(...) end\n return call(math.max, 3, 9) end)()",
 ]

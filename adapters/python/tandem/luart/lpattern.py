@@ -736,6 +736,8 @@ def _gsub_re(src, cr, repl, tr, max_s, anchor):
             def fn(m):
                 return _expand(repl, m, poscap)
         else:
+            changed = []
+
             def fn(m):
                 caps = _re_caps(m, poscap, True)
                 if tr == 1:
@@ -747,7 +749,13 @@ def _gsub_re(src, cr, repl, tr, max_s, anchor):
                 vs = tostr(v)
                 if vs is None:
                     _err('invalid replacement value (a %s)' % type_name(v))
+                if not changed:
+                    changed.append(True)
                 return vs
+            r, n = rx.subn(fn, src, max_s)
+            # every value nil or false: the original string, as Lua's gsub
+            # gives it (string.format('%p') sees one string)
+            return Multi((r if changed else src, n))
         return Multi(rx.subn(fn, src, max_s))
     srcl = len(src)
     out = []
