@@ -32,6 +32,15 @@ REFUSED = {
     'setupvalue_of_a_translated_function': "debug.setupvalue(TR, 1, 5) return TR()",
     'upvaluejoin_of_a_translated_function': "debug.upvaluejoin(TR, 1, TR2, 1) return TR()",
     'through_a_local': "local gi = debug.getinfo return gi(1, 'l').currentline",
+    # the metatable of a whole type: luart's operations on its values do not
+    # read it (natively (10)[3] runs __index)
+    'setmetatable_of_numbers': "debug.setmetatable(10, {__index = function(a, b) return a + b end})\n"
+                               " return (10)[3]",
+    'setmetatable_of_booleans': "debug.setmetatable(true, {__len = function() return 1 end})\n"
+                                " return #true",
+    'setmetatable_of_strings': "debug.setmetatable('', {__index = {f = 1}}) return ('x').f",
+    'setmetatable_of_functions': "debug.setmetatable(print, {__index = {n = 2}}) return print.n",
+    'setmetatable_of_nil': "debug.setmetatable(nil, {__index = {n = 3}}) return (nil).n",
 }
 
 
@@ -60,6 +69,9 @@ ALLOWED = {
     'clear_hook': "debug.sethook() return true",
     'getmetatable': "return debug.getmetatable('').__index == string",
     'getregistry': "return type(debug.getregistry())",
+    'setmetatable_of_a_table': "local t = debug.setmetatable({}, {__index = {a = 1}}) return t.a",
+    'setmetatable_of_a_userdata': "local mt = debug.getmetatable(io.stdout)\n"
+                                  " return debug.setmetatable(io.stdout, mt) == io.stdout",
     'traceback_message': "return (debug.traceback('m', 1):match('^m\\nstack traceback:\\n'))",
     'xpcall_traceback': "local ok, m = xpcall(error, debug.traceback, 'boom', 0)\n"
                         " return ok, (m:match('^boom\\n'))",
@@ -105,3 +117,18 @@ def test_string_dump_of_a_translated_closure_is_refused():
 def test_string_dump_of_a_native_function():
     both(NATIVE + "return function()\n return load(string.dump(NATIVE))(1)\nend",
          calls=[()], separate=True)
+
+
+def test_getmetatable_of_basic_values_is_the_runtimes():
+    # a metatable native code gave numbers (booleans, nil): translated
+    # getmetatable answers as Lua does (before: luart's own, nil)
+    lua = tandem.LuaRuntime()
+    lua.execute("MT = {} MT2 = {}")
+    f = lua.eval("function() return getmetatable(-2) == MT, getmetatable(1.5) == MT, "
+                 "getmetatable(true) == MT2, getmetatable(nil) end")
+    pf = lua.translate(f)
+    assert pf() == f() == (False, False, False, None)
+    lua.execute("debug.setmetatable(1, MT) debug.setmetatable(false, MT2)")
+    assert pf() == f() == (True, True, True, None)
+    lua.execute("debug.setmetatable(1, nil) debug.setmetatable(false, nil)")
+    assert pf() == f() == (False, False, False, None)

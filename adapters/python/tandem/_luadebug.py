@@ -13,7 +13,10 @@ instead. Allowed: the same functions on a native Lua function, or on a
 translated function whose Lua form is the function it translates (the
 native identity), `traceback` (its lines show native frames only),
 `gethook`, clearing a hook, and everything that is not about frames or
-functions (`getmetatable`, `getregistry`, ...). `sethook` with a hook is
+functions (`getmetatable`, `getregistry`, ...). `setmetatable` of a
+value that is not a table or a userdata (the metatable of a whole type) is
+refused: luart's operations on numbers, strings and functions do not read
+it. `sethook` with a hook is
 refused (hooks do not run inside translated code), and so are `setupvalue`
 and `upvaluejoin` of a translated function (its translation may keep the
 value an upvalue no statement assigns had when it was translated).
@@ -22,13 +25,14 @@ value an upvalue no statement assigns had when it was translated).
 from typing import Any, Callable, Dict
 
 from .luart import _core as _lcore
+from .luart import LuaTable
 from ._perrt import PerRuntime
 
 # runtime -> {the runtime's debug C function (proxy): its name}
 _guarded: Any = PerRuntime('debugguard')
 
 _NAMES = ('getinfo', 'getlocal', 'setlocal', 'getupvalue', 'setupvalue', 'upvalueid',
-          'upvaluejoin', 'sethook')
+          'upvaluejoin', 'sethook', 'setmetatable')
 
 _READ = ('local dbg, str = rawget(_ENV, "debug"), rawget(_ENV, "string")\n'
          'local out = {}\n'
@@ -83,6 +87,13 @@ def guard(bd: Any, name: str, call: Callable[..., Any]) -> Callable[..., Any]:
                 _refuse(name, 'a level names a frame of the bridge, not of translated code')
         if name == 'debug.sethook' and a and a[0] is not None:
             _refuse(name, 'a hook does not run inside translated code')
+        if name == 'debug.setmetatable' and a and not (
+                a[0].__class__ is LuaTable or getattr(a[0].__class__, 'lua_meta', None)
+                is not None):
+            # the metatable of a whole type (numbers, strings, booleans, nil,
+            # functions): luart's own operations on such values do not read it
+            _refuse(name, "a metatable for all %ss: translated code's operations on them "
+                    "would not run it" % _lcore.type_name(a[0]))
         if name in ('debug.setupvalue', 'debug.upvaluejoin') and a and is_translated(a[0]):
             # its translation may hold an upvalue's value read once (fixed)
             _refuse(name, 'the function is translated, and its translation may keep the '

@@ -358,12 +358,15 @@ class Live:
 
     def getmetatable_fn(self, cf: Any) -> Any:
         """luart's getmetatable in the runtime, where Lua's C getmetatable
-        is cf: a string's metatable is the runtime's (cf's answer, its
-        view: `getmetatable("").__index == string`), else luart's."""
+        is cf: the metatable of a string, a number, a boolean or nil is the
+        runtime's (cf's answer, its view: `getmetatable("").__index ==
+        string`; one `debug.setmetatable(10, mt)` gave numbers), else
+        luart's."""
         bd, base = self.bd, _lbase.lua_getmetatable
+        basic = (bytes, int, float, bool, type(None))
 
         def getmetatable(*a: Any) -> Any:
-            if a and a[0].__class__ is bytes:
+            if a and a[0].__class__ in basic:
                 try:
                     r = cf(bd.from_lt(a[0]))
                 except Exception as e:
