@@ -104,4 +104,27 @@ T.test("refusals are TranslationError", function()
     T.raises(function() python.translate(f) end, "source")
 end)
 
+local function yields(x)
+    coroutine.yield(x)
+    return x + 1
+end
+
+local function asks() return coroutine.isyieldable() end
+
+T.test("called by a native coroutine: Lua's answers, or refused", function()
+    -- translated code runs outside the coroutine that calls it: what does
+    -- not ask about coroutines answers as natively; a yield to it, and
+    -- isyieldable, are refused (before: the yield was ignored, 4 for 3)
+    local pf, pw = python.translate(fib), python.translate(words)
+    T.eq(coroutine.wrap(function() return pf(15) end)(), fib(15), "fib in wrap")
+    T.eq(select(2, coroutine.resume(coroutine.create(function() return pw("ab cd") end))),
+         "AB,CD", "words in resume")
+    T.eq(python.translate(asks)(), false, "main thread: not yieldable")
+    local py, pa = python.translate(yields), python.translate(asks)
+    T.raises(function() return coroutine.wrap(function() return py(3) end)() end,
+             "called by a Lua coroutine of the runtime")
+    T.raises(function() return coroutine.wrap(function() return pa() end)() end,
+             "called by a Lua coroutine of the runtime")
+end)
+
 T.summary()
