@@ -21,6 +21,7 @@ from ._translate import TranslationError
 from ._luaback import compile_ir_late
 from ._lualive import Live as _Live
 from ._perrt import PerRuntime
+from . import _luastrmt
 from ._luaudata import userdata as _userdata
 from ._luadebug import guard as _debug_guard, guarded as _debug_guarded
 
@@ -1619,6 +1620,8 @@ PyObject.lua_meta = _lcore.table_new(kv=[   # type: ignore[attr-defined]
 _lcore.USERDATA_EQ.update((PyObject, PyCallable))
 # translated code run by a Lua coroutine of a runtime cannot yield to it
 _lcoro.OUTER = _tandem._caller_in_coroutine
+# string arithmetic under the runtime's string metatable (_luastrmt)
+_lcore.STRMT = _luastrmt.strmt
 _lcore.MLOOK.update({PyObject: _pyc_mlook, PyCallable: _pyc_mlook})
 _lcore.UDINDEX.update({PyObject: _pyc_index, PyCallable: _pyc_index})
 _lcore.UDSETINDEX.update({PyObject: _pyc_newindex, PyCallable: _pyc_newindex})

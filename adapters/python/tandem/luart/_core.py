@@ -1034,9 +1034,40 @@ def _arith_num(ev, x, y):
     return ff(float(x), float(y))
 
 
+# Set by tandem (_luastrmt.strmt): STRMT(ev) is the handler of event ev
+# (bytes) in the string metatable of the runtime whose crossing runs now
+# when it is not the string library's (luart's own arithmetic on strings is
+# the library's), False when the runtime has none where the library has
+# one, else None. None standalone.
+STRMT = None
+_OWN = object()     # (_strmt_op: luart's own path gives Lua's answer)
+
+
+def _strmt_op(ev, a, b, what):
+    """a op b with a string operand under a runtime's string metatable:
+    _OWN when luart's own path gives Lua's answer."""
+    if a.__class__ is not bytes and metamethod(a, ev) is not None:
+        return _OWN         # the first operand's own metamethod comes first
+    h = STRMT(ev)
+    if h is None:
+        return _OWN
+    if h is False:
+        bad = a if a.__class__ is bytes else b
+        try:
+            rterror('attempt to perform %s on a %s value' % (what, objtypename(bad)))
+        except LuaError as e:
+            e.strmt_culprit = True      # (lemit._opv: a numeric string is the culprit)
+            raise
+    return first(mcall(h, ev, a, b))
+
+
 def arith(ev, a, b):
     """The slow path of an arithmetic operator (ev b'__add' ...): string
     coercion, metamethods, errors."""
+    if STRMT is not None and (a.__class__ is bytes or b.__class__ is bytes):
+        r = _strmt_op(ev, a, b, 'arithmetic')
+        if r is not _OWN:
+            return r
     x = tonum(a)
     y = tonum(b)
     if x is not None and y is not None:
@@ -1141,6 +1172,10 @@ def unm(a):
         return _MIN if a == _MIN else -a
     if c is float:
         return -a
+    if c is bytes and STRMT is not None:
+        r = _strmt_op(b'__unm', a, a, 'arithmetic')
+        if r is not _OWN:
+            return r
     x = tonum(a)
     if x is not None:
         return unm(x)
@@ -1168,6 +1203,10 @@ def bitwise(ev, a, b):
     y = _bitint(b)
     if x is not None and y is not None:
         return _BITOPS[ev](x, y)
+    if STRMT is not None and (a.__class__ is bytes or b.__class__ is bytes):
+        r = _strmt_op(ev, a, b, 'bitwise operation')
+        if r is not _OWN:
+            return r
     h = metamethod(a, ev)
     if h is None:
         h = metamethod(b, ev)
@@ -1238,6 +1277,10 @@ def bnot(a):
     x = _bitint(a)
     if x is not None:
         return ~x
+    if a.__class__ is bytes and STRMT is not None:
+        r = _strmt_op(b'__bnot', a, a, 'bitwise operation')
+        if r is not _OWN:
+            return r
     h = metamethod(a, b'__bnot')
     if h is not None:
         return first(mcall(h, b'__bnot', a, a))

@@ -210,7 +210,8 @@ def _opv(op: Any, descs: Tuple[Optional[str], Optional[str]], *args: Any) -> Any
                         bad = d
                         break
                 elif c is not int and c is not float and not (
-                        c is bytes and _lcore.str2number(a) is not None):
+                        c is bytes and _lcore.str2number(a) is not None
+                        and not getattr(e, 'strmt_culprit', False)):
                     bad = d
                     break
             if bad:
