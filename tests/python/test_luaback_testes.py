@@ -31,6 +31,15 @@ EXPRS = [
     " return p == string.format('%p', r1), p == string.format('%p', r2),\n"
     "  p == string.format('%p', r3), p == string.format('%p', r4), p == string.format('%p', r5),\n"
     "  r4 == s end)()",
+    # strings.lua 183-192: short strings are interned (one address for %p),
+    # long ones are not
+    "(function()\n local f = string.format\n"
+    " local s1, s2, s3 = string.rep('a', 10), string.rep('aa', 5), string.rep('b', 10)\n"
+    " local l1, l2 = string.rep('a', 300), string.rep('a', 300)\n"
+    " local m1, m2 = string.rep('x', 40), string.rep('xx', 20)\n"
+    " return f('%p', s1) == f('%p', s2), f('%p', s1) ~= f('%p', s3),\n"
+    "  f('%p', l1) ~= f('%p', l2), f('%p', l1) == f('%p', l1), f('%p', m1) == f('%p', m2),\n"
+    "  f('%p', 1), f('%p', nil), f('%p', s1) ~= f('%p', {}) end)()",
     # vararg.lua: a local named 'call' (test_luaback_names.py)
     "(function()\n local call =\n function(f, ...) return f(...) end\n return call(math.max, 3, 9) end)()",
 ]

@@ -14,6 +14,9 @@ _FMTFLAGSU = b'-0'
 _FMTFLAGSC = b'-'
 
 
+_MAXSHORTLEN = 40     # Lua 5.4's LUAI_MAXSHORTLEN: longer strings are not interned
+
+
 def _err(msg):
     liberror(msg)
 
@@ -282,6 +285,10 @@ def string_format(fmt=NA, *args):
             c = arg.__class__
             if arg is None or c in (bool, int, float):
                 body = '(null)'
+            elif c is bytes and len(arg) <= _MAXSHORTLEN:
+                # Lua interns short strings: equal ones are one object, one
+                # address (a value of the contents here)
+                body = '0x%x' % (0x100000000000 | (hash(arg) & 0xfffffffffff))
             else:
                 body = '0x%x' % id(arg)
             out.append(_pad(body, flags, w).encode())
