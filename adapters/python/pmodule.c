@@ -441,8 +441,8 @@ static PyMethodDef module_methods[] = {
     {"_unpacks", m_unpacks, METH_NOARGS,
      "The runtime of the crossing into Python running now unpacks returned tuples."},
     {"_caller_in_coroutine", m_incoro, METH_NOARGS,
-     "The crossing into Python running now was made by code running in a coroutine"
-     " of its language (a Lua coroutine, not the main thread)."},
+     "The crossing into Python running now, or one enclosing it, was made by code"
+     " running in a coroutine of its language (a Lua coroutine, not the main thread)."},
     {"_unpack_table", m_unpack, METH_O,
      "(args, kwargs) when args is one Lua table, else None."},
     {"_lua_args", make_args, METH_O, "python.args{...}: arguments from a Lua table."},
