@@ -40,6 +40,14 @@ EXPRS = [
     " return f('%p', s1) == f('%p', s2), f('%p', s1) ~= f('%p', s3),\n"
     "  f('%p', l1) ~= f('%p', l2), f('%p', l1) == f('%p', l1), f('%p', m1) == f('%p', m2),\n"
     "  f('%p', 1), f('%p', nil), f('%p', s1) ~= f('%p', {}) end)()",
+    # found by luaback_fuzz.py (seed 2821): Lua codes x - 0 as x + (-0)
+    # (OP_ADDI), so a float -0.0 gives 0.0; other constants, a float 0.0,
+    # a string operand and a metamethod keep the subtraction
+    "(function()\n local x, s = -0.0, '-0.0'\n local Z <const> = 0\n"
+    " local t = setmetatable({}, {__sub = function(a, b) return 'sub' .. tostring(b) end})\n"
+    " return tostring(x - 0), tostring(x - (0)), tostring(x - Z), tostring(x - (1 - 1)),\n"
+    "  tostring(x - 0.0), tostring(x - 1 + 1), tostring(s - 0), t - 0, tostring(0 - x),\n"
+    "  math.type(x - 0), tostring(-0.0 - 0) end)()",
     # vararg.lua: a local named 'call' (test_luaback_names.py)
     "(function()\n local call =\n function(f, ...) return f(...) end\n return call(math.max, 3, 9) end)()",
 ]

@@ -1307,6 +1307,20 @@ class Emitter:
         return self.odesc(e)
 
     def slow(self, op: str, e: Any, ta: str, tb: str) -> str:
+        if op == 'sub':
+            k = e[3]
+            while str(k[0]) == 'paren':
+                k = k[1]
+            k = _kfold(k)
+            if k is not None and k.__class__ is int and k == 0:
+                # Lua codes x - 0 as x + (-0) (OP_ADDI, finishbinexpneg): a
+                # float x gains +0.0, so -0.0 - 0 is 0.0; a metamethod or a
+                # string still sees the subtraction (OP_MMBINI's event)
+                return '(%s + 0.0 if %s.__class__ is float else %s)' % (
+                    ta, ta, self.slow_op(op, e, ta, tb))
+        return self.slow_op(op, e, ta, tb)
+
+    def slow_op(self, op: str, e: Any, ta: str, tb: str) -> str:
         if self.fn is not None and self.fn.gen:
             # a metamethod that may yield runs through the coroutine chain
             da, db = self.odesc(e[2]), self.rdesc(op, e[3])
