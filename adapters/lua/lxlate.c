@@ -1187,6 +1187,15 @@ static char *typed_fbinop(Gen *g, const char *op, const tdmX_Node *const *kids, 
         || !(fb || int_expr(g->fn, g->intl, kids[1]))) {
         return NULL;
     }
+    if (strcmp(op, "sub") == 0) {
+        Lit lb = lit_of(kids[1]);
+        if (lb.is && lb.v == 0) {
+            /* Lua codes `a - 0` (an integer constant) as a + (-0) (OP_ADDI),
+               which turns a float -0.0 into 0.0; Python's -0.0 - 0 is -0.0:
+               subtract a float zero instead (the same for every float) */
+            return dupf(g, "(%s - 0.0)", e[0].s);
+        }
+    }
     static const char *const ops[][2] = { { "add", "+" }, { "sub", "-" }, { "mul", "*" } };
     for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++) {
         if (strcmp(op, ops[i][0]) == 0) {

@@ -150,6 +150,13 @@ def eq_big(k):
 def pow_big(k):
     x = float(k)
     return x ** 1000
+
+def minus_zero(k):
+    # Lua codes `x - 0` as x + (-0): a float -0.0 would become 0.0
+    x = float(k)
+    y = x - 0
+    y -= 0
+    return x - 0, y, x - -0, -0.0 - 0, x - 0.0, x + 0, 0 - x, x - 1 + 1
 '''
 
 NS = run_source(SRC, "<test_translate_floats>")
@@ -178,6 +185,7 @@ CASES = [
     ("int_then_float", [0, 2, 2.5, "ab", [1]]),
     ("not_a_float", [0, 2, 2.5, "ab", [1], None, True]),
     ("pow_big", [0, 1, 1.5, -1.0, 0.5, "nan"]),
+    ("minus_zero", NUMS),
     ("eq_big", [2.0 ** 70, 2 ** 70, 2.0 ** 70 + 2 ** 18, 1.5, "inf", "nan", -2.0 ** 70]),
     ("idiv", [0, 1, 2, -5, 2 ** 53 - 1, 2 ** 53, 2 ** 53 + 1, 2 ** 53 + 2, 2 ** 53 + 3,
               -2 ** 53 + 1, 2 ** 62, -2 ** 63 + 2]),
