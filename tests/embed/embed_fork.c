@@ -14,7 +14,11 @@ static tdm_Runtime *rt;
 static char flag_in[64], flag_stop[64];
 
 /* Thread A: a Lua loop that says it has started (a file) and runs until the
-   parent asks it to stop (another file), 30 s at most. */
+   parent asks it to stop (another file), 30 s at most. Between two looks
+   at the file it counts without allocating, so the fork almost always finds
+   the state between two instructions rather than inside the allocator or
+   the collector (a child using a state forked mid-allocation is the hazard
+   CPython documents for fork(): under load, once, it hung). */
 static void *inside_lua(void *p)
 {
     tdm_Status *st = p;
@@ -23,6 +27,7 @@ static void *inside_lua(void *p)
              "local f = io.open('%s', 'w') f:write('in') f:close()\n"
              "local t = os.time()\n"
              "while os.time() - t < 30 do\n"
+             "  for i = 1, 100000 do end\n"
              "  local g = io.open('%s') if g then g:close() break end\n"
              "end\n", flag_in, flag_stop);
     *st = tdm_exec(rt, TDM_LANG_LUA, code, "inside");
