@@ -132,3 +132,26 @@ def test_getmetatable_of_basic_values_is_the_runtimes():
     assert pf() == f() == (True, True, True, None)
     lua.execute("debug.setmetatable(1, nil) debug.setmetatable(false, nil)")
     assert pf() == f() == (False, False, False, None)
+
+
+def test_a_refusal_caught_by_pcall_reads_as_its_message():
+    # the error value is the exception; tostring gives its traceback text,
+    # as the bridge's __tostring gives a Python exception's to Lua code
+    # (before: 'userdata: 0x...', and string functions refused it)
+    lua = tandem.LuaRuntime()
+    pf = lua.translate(lua.eval("function()\n local ok, e = pcall(debug.getinfo, 1, 'l')\n"
+                                " return ok, type(e), (tostring(e):match("
+                                "'NotImplementedError: debug.getinfo in translated code'))\nend"))
+    assert pf() == (False, 'userdata', 'NotImplementedError: debug.getinfo in translated code')
+
+
+def test_tostring_of_a_python_exception_as_natively():
+    # a Python function raising, caught by pcall: the same text both ways
+    lua = tandem.LuaRuntime()
+
+    def boom():
+        raise ValueError("nope")
+    lua.globals().boom = boom
+    f = lua.eval("function()\n local ok, e = pcall(boom)\n"
+                 " return ok, type(e), (tostring(e):match('ValueError: nope'))\nend")
+    assert lua.translate(f)() == f() == (False, 'userdata', 'ValueError: nope')

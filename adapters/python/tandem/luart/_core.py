@@ -12,6 +12,7 @@ none.  first() and allv() adjust a call result to one value / a tuple.
 import math
 import re
 import sys
+import traceback as _traceback
 
 _MIN = -0x8000000000000000
 _MAX = 0x7fffffffffffffff
@@ -713,6 +714,12 @@ def tostring(v):
         return b'nil'
     if c is bool:
         return b'true' if v else b'false'
+    if isinstance(v, BaseException):
+        # a Python exception as an error value (a refusal of tandem's, an
+        # exception of Python code luart called): its traceback text, as
+        # the bridge's __tostring gives it to Lua code
+        return ''.join(_traceback.format_exception(c, v, v.__traceback__)).encode(
+            'utf-8', 'replace')
     h = metamethod(v, b'__tostring')
     if h is not None:
         r = first(call(h, v))
