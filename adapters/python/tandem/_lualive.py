@@ -78,7 +78,7 @@ class Live:
         self.ENVget = self.gcache.get
         self.co_yield = _lemit._co_yield
         # the runtime's string metatable in luart's string arithmetic
-        self.strmt = _luastrmt.for_runtime(bd.lua)
+        self.strmt = _luastrmt.for_runtime(bd)
         # [whether a cache was filled since the last sync]: when none was,
         # every cache is already older than the last sync and an entry
         # need not end them (a function reading no global pays one test)

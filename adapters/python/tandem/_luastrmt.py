@@ -28,7 +28,7 @@ from typing import Any
 
 from ._perrt import PerRuntime
 
-# runtime -> (the probe Lua function, a Boundary) of the runtime
+# runtime -> the probe Lua function of the runtime
 _probe: Any = PerRuntime('strmt')
 
 _ARITH = frozenset((b'__add', b'__sub', b'__mul', b'__mod', b'__pow', b'__div', b'__idiv',
@@ -50,16 +50,16 @@ _PROBE_LUA = ('local dbg = rawget(_ENV, "debug")\n'
               'end')
 
 
-def for_runtime(lua: Any) -> Any:
-    """The handler lookup of the runtime lua (see the module), bound in its
-    translations' generated code (_lualive.Live.names: _STRMT_RT)."""
+def for_runtime(bd: Any) -> Any:
+    """The handler lookup of the runtime of the Boundary bd (see the
+    module), bound in its translations' generated code
+    (_lualive.Live.names: _STRMT_RT)."""
+    lua = bd.lua
 
     def lookup(ev: bytes) -> Any:
-        st = _probe.get(lua)
-        if st is None:
-            from ._luabound import Boundary
-            st = _probe[lua] = (lua.execute(_PROBE_LUA), Boundary(lua))
-        probe, bd = st
+        probe = _probe.get(lua)
+        if probe is None:
+            probe = _probe[lua] = lua.execute(_PROBE_LUA)
         kind, h = probe(ev)
         if ev in _ARITH:
             if kind == 1:
