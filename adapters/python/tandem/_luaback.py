@@ -1447,26 +1447,25 @@ class Emitter:
                 # is the function itself
                 callees.append(['method', m.group(1).encode()])
                 f.tail_self = pyname
-        elif simple and parent is not None:
-            tgt = self.def_target.get(id(fnode))
-            if tgt is None:
-                pass
-            elif str(tgt[0]) == 'local' and str(tgt[1]) in self.fixed_defs:
+        elif simple and parent is not None and id(fnode) in self.def_target:
+            tgt = self.def_target[id(fnode)]
+            kind = str(tgt[0])
+            # pyname is this very closure only where its def runs once per
+            # frame: its own factory, or a def outside any loop of a
+            # function without goto
+            once = self.in_factory == id(fnode) or (not saved_loops and not parent.targets)
+            if kind == 'local' and str(tgt[1]) in self.fixed_defs:
                 # a nested `local function f` the unit never assigns again:
                 # inside it, f is the closure itself (its cell is made anew
                 # at each execution of the statement)
                 callees.append(['free', str(tgt[1])])
-            elif str(tgt[0]) == 'global' and (self.in_factory == id(fnode) or (
-                    not saved_loops and not parent.targets)):
-                # a nested `function f` of a global: pyname is this closure
-                # only where its def runs once per frame (its own factory,
-                # or a def outside any loop of a function without goto)
+            elif kind == 'global' and once:
+                # a nested `function f` of a global
                 callees.append(['global', str(tgt[1])])
                 f.tail_self = pyname
-            elif str(tgt[0]) == 'index' and isinstance(tgt[2], list) and str(tgt[2][0]) == 'str' \
-                    and f.params and (self.in_factory == id(fnode) or (
-                        not saved_loops and not parent.targets)):
-                # a nested `function a:m` (or a.m): as the global above
+            elif kind == 'index' and once and f.params and isinstance(tgt[2], list) \
+                    and str(tgt[2][0]) == 'str':
+                # a nested `function a:m` (or a.m)
                 callees.append(['method', _mname(tgt[2][1])])
                 f.tail_self = pyname
         f.tail_loop = bool(callees) and _self_tail_calls(f.body, callees, len(f.params))
