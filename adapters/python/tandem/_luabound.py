@@ -164,7 +164,7 @@ class Boundary:
         if lt == 'userdata':
             return _userdata(self, v)
         if lt == 'thread':
-            raise NotImplementedError(
+            raise _lcore.Refusal(
                 "a Lua coroutine of the runtime (%s) reached translated code: its "
                 "translated coroutines are luart's, and resuming a native one from "
                 "translated code is not supported" % (self.lua.globals().tostring(v),))
@@ -935,7 +935,7 @@ class Boundary:
         elif getattr(c, '_is_lua_thread', False):
             # a coroutine of translated code is a luart object: it cannot be
             # the Lua thread native code would give (docs/translation.md)
-            raise NotImplementedError(
+            raise _lcore.Refusal(
                 'a coroutine made by translated code cannot leave it (%r): '
                 'native Lua would give a Lua thread' % (v,))
         return v
@@ -1088,7 +1088,7 @@ class Boundary:
                 continue
             own = sum(1 for x in top if x is t)
             if sys.getrefcount(t) > n + own:
-                return NotImplementedError(
+                return _lcore.Refusal(
                     "%s kept a table translated code passed to it: translated tables are"
                     " passed as copies, so its later changes would not be seen"
                     " (tandem translation)" % who)

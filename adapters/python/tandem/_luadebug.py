@@ -61,7 +61,7 @@ def guarded(bd: Any) -> Dict[Any, str]:
 
 
 def _refuse(name: str, why: str) -> None:
-    raise NotImplementedError('%s in translated code: %s (docs/translation.md)' % (name, why))
+    raise _lcore.Refusal('%s in translated code: %s (docs/translation.md)' % (name, why))
 
 
 def guard(bd: Any, name: str, call: Callable[..., Any]) -> Callable[..., Any]:

@@ -385,7 +385,7 @@ class Live:
         live (mlook), but luart's own string operations (`s.k`, string
         arithmetic, `#`) run on luart's, which would not see the change."""
         if t is self.smt:
-            raise NotImplementedError(
+            raise _lcore.Refusal(
                 "translated code cannot change the string metatable: luart's "
                 "string operations would not see the change")
 

@@ -78,7 +78,7 @@ def userdata(bd: Any, v: Any) -> Any:
         return w
     mt = rawmt(v)
     if mt is False:
-        raise NotImplementedError(
+        raise _lcore.Refusal(
             "a userdata (%s) reached translated code in a runtime without the debug "
             "library: its metatable cannot be read" % (bd.lua.globals().tostring(v),))
     meta = bd.to_lt(mt) if mt is not None else None

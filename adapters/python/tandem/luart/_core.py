@@ -60,6 +60,22 @@ def retv(vals):
     return Multi(vals)
 
 
+class Refusal(NotImplementedError):
+    """What translated code cannot do as native Lua would do it (a
+    debug.getinfo of a level, a native coroutine reaching it, ...). Native
+    Lua would not have raised there, so no pcall, xpcall or coroutine.resume
+    of translated code catches it (lbase.error_value): the handler would
+    take a path native Lua never takes. It ends the translated call."""
+
+
+def refused(e):
+    """Whether the exception e is a refusal: luart's, or a Python ->
+    Lua translated function's (a NotImplementedError ending with '(tandem
+    translation)', docs/translation.md)."""
+    return isinstance(e, NotImplementedError) and (
+        isinstance(e, Refusal) or str(e).endswith('(tandem translation)'))
+
+
 class LuaError(Exception):
     """A Lua error: .value is the Lua error value (any Lua value)."""
 

@@ -4,7 +4,7 @@ tostring/tonumber, select, print."""
 import sys
 
 from . import _core
-from ._core import (LuaError, isfunc, liberror, libwhere, LuaTable, Multi, NORES, CHUNKS, lualine, allv, call,
+from ._core import (LuaError, refused, isfunc, liberror, libwhere, LuaTable, Multi, NORES, CHUNKS, lualine, allv, call,
                     cfunc, first, getmetatable_raw, index, lua_next, metamethod,
                     str2number, tostring, type_name, where, _MASK, _SIGN)
 from ._aux import NA, argerror, checkany, checkint, checkstr, checktable, typeerror
@@ -241,9 +241,12 @@ def _tb_where(tb):
 
 
 def error_value(e):
-    """The Lua error value of a Python exception caught by pcall."""
+    """The Lua error value of a Python exception caught by pcall. A
+    refusal is raised again: nothing in translated code catches it."""
     if isinstance(e, LuaError):
         return e.value
+    if refused(e):
+        raise e
     if isinstance(e, RecursionError):
         return _tb_where(e.__traceback__) + b'stack overflow'
     if isinstance(e, MemoryError):

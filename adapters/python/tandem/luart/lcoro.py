@@ -21,6 +21,7 @@ import inspect
 import sys
 import weakref
 
+from . import _core
 from ._core import (LuaError, isfunc, LuaTable, liberror, libwhere, where, Multi, allv, call, cfunc,
                     metamethod, CHUNKS, _RTFILES, QUALNAMES)
 from ._aux import NA, checkany, typeerror
@@ -368,7 +369,7 @@ def _outer_error(what):
     Lua coroutine of the runtime called it (native Lua would answer for that
     coroutine), else None."""
     if OUTER is not None and OUTER():
-        return NotImplementedError(
+        return _core.Refusal(
             '%s in translated code called by a Lua coroutine of the runtime: translated '
             'code cannot yield to a native coroutine (docs/translation.md)' % what)
     return None
@@ -592,6 +593,8 @@ def close_errval(e, caught):
     xpcall's message handler where the error is raised, before any value
     closes: the first __close that sees e applies it, once (e is marked,
     and that xpcall answers the handled value without calling it again)."""
+    if _core.refused(e):
+        return e    # (no handler catches it: error_value)
     if caught is not None and caught.f_code in _XPCALLS and \
             getattr(e, '_xpf', None) is not caught:
         v = xpcall_handle(caught.f_locals.get('msgh'), error_value(e))[1]
