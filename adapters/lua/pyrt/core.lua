@@ -2405,7 +2405,8 @@ local function round_int(x, nd)
     return q * p
 end
 
-B.round = function(v, nd)
+-- (a field: the runtime's main chunk is at Lua's limit of 200 locals)
+function rt.round_pos(v, nd)
     if nd ~= nil then
         local x = num(v)
         if x == nil then
@@ -2456,6 +2457,38 @@ B.round = function(v, nd)
         return bigcall("round", x)
     end
     return i
+end
+
+-- round(number, ndigits=None) with CPython's keywords (Argument Clinic):
+-- positional arguments take the plain path
+B.round = function(...)
+    local v, nd = ...
+    if getmetatable(nd) ~= KW and getmetatable(v) ~= KW and select("#", ...) <= 2 then
+        return rt.round_pos(v, nd)
+    end
+    local n = select("#", ...)  -- (each keyword one argument)
+    if n > 2 then
+        throw("TypeError", sformat("round() takes at most 2 arguments (%d given)", n))
+    end
+    local ROUND = { "number", "ndigits" }
+    local pos, kw = split_kw("round", { number = true, ndigits = true }, ...)
+    local a = {}
+    for i, name in ipairs(ROUND) do
+        if i <= pos.n then
+            a[i] = pos[i]
+        elseif kw[name .. "?"] then
+            a[i] = kw[name]
+        elseif i == 1 then
+            throw("TypeError", "round() missing required argument 'number' (pos 1)")
+        end
+    end
+    for i, name in ipairs(ROUND) do
+        if kw[name .. "?"] and i <= pos.n then
+            throw("TypeError", sformat("argument for round() given by name ('%s') and " ..
+                                       "position (%d)", name, i))
+        end
+    end
+    return rt.round_pos(a[1], a[2])
 end
 
 B.divmod = rt.divmod

@@ -1151,6 +1151,8 @@ class _FuncTranslator:
                 "split": {"sep", "maxsplit"}, "print": {"sep", "end", "file", "flush"},
                 "rsplit": {"sep", "maxsplit"}, "splitlines": {"keepends"},
                 "expandtabs": {"tabsize"}, "pow": {"base", "exp", "mod"}}
+    # the builtins whose runtime version checks every keyword and takes '**'
+    ANYKW = {"print", "round"}
 
     VARIADIC = {"min", "max", "zip", "print"}
 
@@ -1224,9 +1226,9 @@ class _FuncTranslator:
             for k in e.keywords:
                 if builtin == "dict":
                     continue            # dict(a=1, **d): any keyword is a key
+                if builtin in self.ANYKW:
+                    continue            # its runtime version checks every keyword
                 if k.arg is None:
-                    if builtin == "print":
-                        continue        # its runtime version checks every keyword
                     raise self.refuse(e, "'**' arguments to a builtin function")
                 if k.arg not in allowed:
                     raise self.refuse(e, "the keyword argument %s= of %s()"
