@@ -85,6 +85,10 @@ typedef struct Gen {
     int leaf;           /* generating the leaf version (gen_leaf): T is true,
                            no depth bookkeeping */
     int flat;           /* no newlines (a version emitted on one line) */
+    int *lmap;          /* owns: pairs (output line, Python line) of the lines
+                           whose statements are of an earlier Python line
+                           (a decorator applied after the def's body) */
+    int nlmap, caplmap; /* pairs in lmap, room */
     struct {            /* call-site caches of global callees (direct_call): */
         const char *name;   /* the global (a name in the IR) */
         int k;              /* the number of positional arguments */
@@ -158,6 +162,25 @@ static void eput(Gen *g, const char *s)
     bput(g, s, strlen(s));
 }
 
+/* Output line `out` holds statements of the earlier Python line `py`:
+   rt.linemap (pyrt/core.lua) gives errors raised there py's position. */
+static void lmap_add(Gen *g, int out, int py)
+{
+    if (g->nlmap == g->caplmap) {
+        int cap = g->caplmap ? 2 * g->caplmap : 8;
+        int *p = realloc(g->lmap, 2 * (size_t)cap * sizeof *p);
+        if (p == NULL) {
+            g->oom = 1;
+            return;
+        }
+        g->lmap = p;
+        g->caplmap = cap;
+    }
+    g->lmap[2 * g->nlmap] = out;
+    g->lmap[2 * g->nlmap + 1] = py;
+    g->nlmap++;
+}
+
 static void newline(Gen *g)
 {
     if (g->flat) {
@@ -166,6 +189,9 @@ static void newline(Gen *g)
     }
     if (g->cmt > 0) {
         emit(g, "  -- %s:%d", g->file, g->cmt);
+        if (g->cmt != g->line) {
+            lmap_add(g, g->line, g->cmt);
+        }
         g->cmt = 0;
     }
     eput(g, "\n");
@@ -184,8 +210,8 @@ static void at_line(Gen *g, int L)
         while (g->line < L) {
             newline(g);
         }
-    } else if (g->has && g->line > L) {
-        newline(g);
+    } else if (g->has && (g->line > L || (g->cmt > 0 && g->cmt != L))) {
+        newline(g);     /* (a line holds the statements of one Python line) */
     }
     if (!g->has) {
         for (int i = 0; i < g->indent; i++) {
@@ -4157,6 +4183,18 @@ static int gen_func(Gen *g, const tdmX_Func *f)
     }
     newline(g);
     bput(g, "end\n", 4);                /* the function the prelude opened */
+    if (g->nlmap > 0 && !g->oom) {
+        Buf *save = g->o;
+        char *src = lua_string(g, g->file, strlen(g->file));
+        g->o = &g->statics;
+        emit(g, "rt.linemap(\"@\" .. %s, {", src ? src : "\"?\"");
+        for (int i = 0; i < g->nlmap; i++) {
+            emit(g, "[%d] = %d, ", g->lmap[2 * i], g->lmap[2 * i + 1]);
+        }
+        eput(g, "}); ");
+        g->o = save;
+        free(src);
+    }
     if (g->statics.n > 0 && !g->oom) {
         Buf all = { NULL, 0, 0 };
         Buf *save = g->o;
@@ -4183,6 +4221,7 @@ static char *gen_source(const tdmX_Module *m, int i, char *err, size_t errsz)
     g.m = m;
     g.file = m->source;
     int rc = gen_func(&g, &m->funcs[i]);
+    free(g.lmap);
     slot_free(&g);
     typing_free(&g);
     /* gen_func frees the signatures' buffer once merged into the chunk; a

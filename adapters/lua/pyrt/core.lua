@@ -45,6 +45,19 @@ local NONEKEY = setmetatable({}, { __name = "None key" })
 local DELETED = setmetatable({}, { __name = "deleted" })
 
 rt.chunks = {}      -- chunk source ("@file.py") -> true for translated code
+-- chunk source -> {output line -> Python line} for the lines of translated
+-- code whose statements are of an earlier Python line (lxlate.c lmap_add)
+rt.lines = {}
+function rt.linemap(src, m)
+    local t = rt.lines[src]
+    if t == nil then
+        t = {}
+        rt.lines[src] = t
+    end
+    for k, v in pairs(m) do
+        t[k] = v
+    end
+end
 rt.fnames = {}      -- translated Lua function -> Python name
 -- Top-level translated functions with a plain signature have a fixed-arity
 -- body beside the function value (lxlate.c, gen_func): BODY(params..., TT)
@@ -148,7 +161,8 @@ local function where()
         end
         if rt.chunks[info.source] then
             local fn = info.func
-            return ssub(info.source, 2), info.currentline,
+            local m = rt.lines[info.source]
+            return ssub(info.source, 2), m and m[info.currentline] or info.currentline,
                    rt.fnames[fn] or rt.fnames[bodyfn[fn] or fn] or "?"
         end
     end

@@ -285,6 +285,12 @@ do
                 return true, bound(o, name)             -- dict.fromkeys
             end
         else
+            if kind == "function" and (name == "__name__" or name == "__qualname__") then
+                local sig = rt.sigs[o]      -- a translated function: its qualname
+                if sig ~= nil then
+                    return true, name == "__name__" and sig.name:match("[^.]*$") or sig.name
+                end
+            end
             local data = DATA[kind]
             if data and data[name] then
                 return true, data[name](o)

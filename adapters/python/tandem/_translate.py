@@ -356,6 +356,8 @@ def _scope_names(body: List[ast.stmt]) -> Tuple[Set[str], Set[str]]:
                 assigned.add(_import_name(node))
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             assigned.add(node.name)
+            if node.decorator_list and isinstance(node, ast.FunctionDef):
+                assigned.update(_deco_names(node))
             stack.extend(node.decorator_list)
             stack.extend(node.args.defaults)
             continue
@@ -380,6 +382,13 @@ def _slice_aug_names(s: ast.AugAssign) -> Tuple[str, str, str, str, str]:
     """The hidden locals of `a[i:j:k] op= x` (named by its position)."""
     p = "_tdm_a%d_%d" % (s.lineno, s.col_offset)
     return p + "o", p + "l", p + "h", p + "s", p + "v"
+
+
+def _deco_names(s: ast.FunctionDef) -> List[str]:
+    """The hidden locals of a decorated nested def: one per decorator (its
+    value, evaluated before the def), then the function itself."""
+    return ["_tdm_d%d_%d_%d" % (s.lineno, s.col_offset, i)
+            for i in range(len(s.decorator_list) + 1)]
 
 
 def _chain_name(s: ast.Assign) -> str:
@@ -607,8 +616,7 @@ class _FuncTranslator:
     def nested(self, node: Any, name: str, body: List[ast.stmt]) -> str:
         """IR of a nested def or lambda: a closure over this scope."""
         a = node.args
-        if getattr(node, "decorator_list", None):
-            raise self.refuse(node, "a decorated function")
+        # (a decorated def: decorated_def applies its decorators)
         # defaults are evaluated here, in this scope, when the def runs
         defaults = [self.expr(d) for d in a.defaults]
         kwdefaults = [self.expr(d) if d is not None else "_" for d in a.kw_defaults]
@@ -616,6 +624,28 @@ class _FuncTranslator:
         inner.qualname = "%s.<locals>.%s" % (self.qualname, name)
         return inner.func_ir(node, inner.qualname, [p.arg for p in a.posonlyargs + a.args],
                              defaults, body, inner.sig(a, inner.qualname, kwdefaults))
+
+    def decorated_def(self, s: ast.FunctionDef) -> str:
+        """@d1 @d2 def f: ... as CPython 3.11 runs it: d1 and d2 evaluated
+        first (top down), then the def (its defaults), then d2 applied at
+        its line and d1 at its, the result stored in f. The undecorated
+        function is a hidden local: f, read in its body, is the decorated
+        value, as in CPython."""
+        hidden = _deco_names(s)
+        parts = []
+        for d, h in zip(s.decorator_list, hidden):
+            self.assigned.add(h)
+            parts.append("(assign %d (local %s) %s)" % (d.lineno, h, self.expr(d)))
+        fn = hidden[-1]
+        self.assigned.add(fn)
+        parts.append("(def %d (local %s) %s)" % (s.lineno, fn, self.nested(s, s.name, s.body)))
+        for i in reversed(range(len(s.decorator_list))):
+            d = s.decorator_list[i]
+            target = "(local %s)" % fn if i else \
+                self.target(ast.Name(id=s.name, ctx=ast.Store()))
+            parts.append("(assign %d %s (call (local %s) (local %s)))"
+                         % (d.lineno, target, hidden[i], fn))
+        return " ".join(parts)
 
     def const_default(self, node: Any, d: Any, obj: str) -> str:
         """A module-level function's default value: a constant, or (obj) the
@@ -724,6 +754,8 @@ class _FuncTranslator:
         if isinstance(s, ast.FunctionDef):
             if s.name in self.global_decls:
                 raise self.refuse(s, "a nested def of a name declared global")
+            if s.decorator_list:
+                return self.decorated_def(s)
             text = self.nested(s, s.name, s.body)
             return "(def %d %s %s)" % (L, self.target(ast.Name(id=s.name, ctx=ast.Store())),
                                        text)
