@@ -50,6 +50,8 @@ typedef struct Gen {
     int cont;           /* continue label of the innermost loop */
     int brkflag;        /* temp set on break when the loop has an else block, or 0 */
     int exc;            /* temp holding the exception of the innermost handler, or 0 */
+    int finok, fincode; /* in a finally block: the temps of its try's outcome (not
+                           finok: fincode is the exception pending), or 0 */
     int ingen;          /* the function being generated is a generator (its body runs
                            in a coroutine: no depth accounting, return ends it) */
     int oom;
@@ -2709,7 +2711,13 @@ static int simple_stmt(Gen *g, const tdmX_Node *s, const char *h)
             if (g->exc) {
                 emit(g, "error(t%d, 0)", g->exc);
             } else {
-                eput(g, "throw(\"RuntimeError\", \"No active exception to reraise\")");
+                /* in a finally block, the exception it runs for; else the one
+                   being handled where the function was called from (rt.exc),
+                   or "No active exception to reraise" */
+                if (g->finok) {
+                    emit(g, "if not t%d then error(t%d, 0) end ", g->finok, g->fincode);
+                }
+                eput(g, "rt.reraise_handled()");
             }
         } else {
             Ex e;
@@ -3146,6 +3154,19 @@ static int for_stmt(Gen *g, const tdmX_Node *s, int range)
     return rc;
 }
 
+/* Whether an except clause's body cannot run Python code (nothing but
+   assignments of locals and constants, pass, return, break, continue): its
+   exception need not be handed to the host (rt.handle). */
+static int only_heads(const tdmX_Node *n, const char *const *ok, int headless_ok);
+static int quiet_handler(const tdmX_Node *body)
+{
+    static const char *const ok[] = {
+        "block", "pass", "return", "assign", "local", "break", "continue", "int", "float",
+        "str", "true", "false", "none", NULL,
+    };
+    return only_heads(body, ok, 1);
+}
+
 /* try: a closure runs the body, another the handlers and the else block;
    completion codes carry return (1, value), break (2), continue (3) out of them;
    the finally block runs in the enclosing code, then the pending completion. */
@@ -3190,6 +3211,9 @@ static int try_stmt(Gen *g, const tdmX_Node *s)
             emit(g, " if match(t%d, %s) then", c1, ce.s ? ce.s : "nil");
             free(ce.s);
             const char *name = h->u.l.v[2]->u.s.p;
+            /* the exception being handled (sys.exc_info(), a bare raise in a
+               function called here, __context__): rt.try restores it */
+            emit(g, " rt.handle(t%d%s);", c1, quiet_handler(h->u.l.v[3]) ? "" : ", true");
             if (strcmp(name, "_") != 0) {
                 emit(g, " v_%s = t%d;", name, c1);
             }
@@ -3209,7 +3233,12 @@ static int try_stmt(Gen *g, const tdmX_Node *s)
     g->looptry--;
     eput(g, " end)");
     if (rc == 0 && tdmX_len(fin) > 1) {
+        int fo = g->finok, fc = g->fincode;
+        g->finok = ok;
+        g->fincode = code;
         rc = block(g, fin);
+        g->finok = fo;
+        g->fincode = fc;
     }
     emit(g, " if not t%d then error(t%d, 0) end", ok, code);
     emit(g, " if t%d == 1 then ", code);
@@ -3837,7 +3866,7 @@ static int gen_body_tf(Gen *g, const tdmX_Func *f, const char *namexpr)
 typedef struct FnSave {
     unsigned char *intl, *intlT, *listl, *listlT, *dictl, *fltl, *fltlTF;
     const tdmX_Func *fn;
-    int ntry, looptry, inloop, cont, brkflag, exc, ingen;
+    int ntry, looptry, inloop, cont, brkflag, exc, ingen, finok, fincode;
 } FnSave;
 
 /* Emit the statements making a nested (func ...) node a Lua function (a
@@ -3875,10 +3904,12 @@ static int gen_nested(Gen *g, const tdmX_Node *fnode, int *t)
     emit(g, "local t%d = %s(", *t, sig_complex(&f) ? "mkfunc" : "defsig");
     FnSave sv = { g->intl, g->intlT, g->listl, g->listlT, g->dictl, g->fltl, g->fltlTF, g->fn,
                   g->ntry,
-                  g->looptry, g->inloop, g->cont, g->brkflag, g->exc, g->ingen };
+                  g->looptry, g->inloop, g->cont, g->brkflag, g->exc, g->ingen, g->finok,
+                  g->fincode };
     g->intl = g->intlT = g->listl = g->listlT = g->dictl = g->fltl = g->fltlTF = NULL;
     int tmp0 = g->tmp0;                 /* the enclosing statement's */
     g->ntry = g->looptry = g->inloop = g->cont = g->brkflag = g->exc = 0;
+    g->finok = g->fincode = 0;
     const char *callee = g->callee;
     g->callee = NULL;
     int split = g->split;
@@ -3915,6 +3946,8 @@ static int gen_nested(Gen *g, const tdmX_Node *fnode, int *t)
     g->brkflag = sv.brkflag;
     g->exc = sv.exc;
     g->ingen = sv.ingen;
+    g->finok = sv.finok;
+    g->fincode = sv.fincode;
     return rc;
 }
 

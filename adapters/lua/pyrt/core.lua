@@ -186,9 +186,56 @@ local function throw(name, ...)
         e.refusal = type(m) == "string" and ssub(m, -20) == "(tandem translation)" or nil
     end
     e.file, e.line, e.func = where()
+    rt.setcontext(e)
     error(e, 0)
 end
 rt.throw = throw
+
+-- The exception being handled (CPython's sys.exc_info()): set when an
+-- except clause of translated code starts (rt.handle, lxlate.c try_stmt),
+-- restored when its try statement is left (rt.try), swapped by generators
+-- (gen.lua resume). nil when none. A bare raise outside an except clause
+-- re-raises it; an exception raised while it is set gets it as __context__.
+-- With sync (an except clause that may call Python code), or once the host
+-- was told of one, the host is told (H "handling", _translate.Host): Python
+-- code translated code calls runs inside an except clause handling the
+-- same exception (sys.exc_info(), logging.exception(), traceback.format_exc()).
+rt.exc = nil
+rt.hostexc = nil
+function rt.handle(e, sync)
+    rt.exc = e
+    if (sync or rt.hostexc ~= nil) and not rawequal(rt.hostexc, e) and rt.H ~= nil then
+        rt.hostexc = e
+        rt.H("handling", rt.pyexc(e))
+    end
+end
+
+function rt.reraise_handled()
+    local e = rt.exc
+    if e ~= nil then
+        error(e, 0)
+    end
+    throw("RuntimeError", "No active exception to reraise")
+end
+
+-- e (a runtime exception being raised) gets the exception being handled as
+-- its __context__ (CPython's _PyErr_SetObject: not itself; a cycle through
+-- e in that exception's chain is cut)
+function rt.setcontext(e)
+    local h = rt.exc
+    if h == nil or rawequal(h, e) then
+        return
+    end
+    local o, n = h, 0
+    while getmetatable(o) == EXC and o.context ~= nil and n < 10000 do
+        if rawequal(o.context, e) then
+            o.context = nil
+            break
+        end
+        o, n = o.context, n + 1
+    end
+    e.context = h
+end
 
 function rt.raise(e)
     if getmetatable(e) == CLASS then
@@ -201,6 +248,7 @@ function rt.raise(e)
         throw("TypeError", "exceptions must derive from BaseException")
     end
     e.file, e.line, e.func = where()
+    rt.setcontext(e)
     error(e, 0)
 end
 
@@ -4004,6 +4052,31 @@ function rt.handler(e)
     return errvalue(e)
 end
 
+-- The Python exception object for the runtime exception e, with its
+-- __cause__ and __context__ chain (made once per exception: e.py); a Python
+-- exception object is itself
+function rt.pyexc(e, depth)
+    if getmetatable(e) ~= EXC then
+        return e
+    end
+    if e.py ~= nil then
+        return e.py
+    end
+    local args = e.args
+    local a = {}
+    for i = 1, args.n do
+        a[i] = rt.export(args[i])
+    end
+    local p = rt.H("newexc", e.cls.name, unpack(a, 1, args.n))
+    e.py = p
+    depth = depth or 0
+    if depth < 100 and (e.hascause or e.context ~= nil) then
+        rt.H("setctx", p, e.hascause == true, rt.pyexc(e.cause, depth + 1),
+             rt.pyexc(e.context, depth + 1))
+    end
+    return p
+end
+
 -- Re-raise an error that escaped translated code, as a Python exception.
 function rt.reraise(e)
     if getmetatable(e) == EXC then
@@ -4012,8 +4085,10 @@ function rt.reraise(e)
         for i = 1, args.n do
             a[i] = rt.export(args[i])
         end
-        if e.hascause then          -- raise ... from ... (expr.lua)
-            rt.raisefrom(e, a)
+        if e.hascause or e.context ~= nil then
+            -- raise ... from ... (expr.lua), or raised while handling another:
+            -- the Python exception gets __cause__/__context__ (rt.pyexc)
+            rt.H("raiseobj", rt.pyexc(e), e.file or "?", e.line or 0, e.func or "?")
         end
         rt.H("raise", e.cls.name, e.file or "?", e.line or 0, e.func or "?",
              unpack(a, 1, args.n))
@@ -4067,8 +4142,11 @@ end
 -- try/except support: run body (a closure returning a completion code and a
 -- value), restoring the depth counter when it raised.
 function rt.try(body)
-    local saved = DEPTH
+    local saved, handled = DEPTH, rt.exc
     local r = pack(pcall(body))
+    if rt.exc ~= handled then
+        rt.handle(handled)      -- an except clause ran: left now
+    end
     if not r[1] then
         DEPTH = saved
         return false, errvalue(r[2])

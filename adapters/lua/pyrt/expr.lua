@@ -491,22 +491,6 @@ do
         return x
     end
 
-    -- rt.reraise for an exception with a cause: the Python exception gets
-    -- __cause__ (None for `from None`) and __suppress_context__
-    function rt.raisefrom(e, args)
-        local c = e.cause
-        local pc = nil
-        if c ~= nil then
-            local ca = {}
-            for i = 1, c.args.n do
-                ca[i] = rt.export(c.args[i])
-            end
-            pc = rt.H("newexc", c.cls.name, unpack(ca, 1, c.args.n))
-        end
-        rt.H("raisefrom", pc, e.cls.name, e.file or "?", e.line or 0, e.func or "?",
-             unpack(args, 1, e.args.n))
-    end
-
     -- ---- list.remove, dict.update -------------------------------------------------------------
 
     function M.list.remove(l, x)

@@ -162,9 +162,22 @@ do
         g.state = 2
         local prev = CUR
         CUR = g
+        -- the generator's own handled exception while it runs, else its
+        -- caller's (CPython links gi_exc_state to the caller's); kept when
+        -- it suspends inside an except clause
+        local handled = rt.exc
+        if g.exc ~= nil then
+            rt.handle(g.exc, true)
+        end
         local ok, r = coresume(g.co, mode, x)
         CUR = prev
         DEPTH = saved
+        if rt.exc ~= handled then
+            g.exc = rt.exc
+            rt.handle(handled)
+        else
+            g.exc = nil
+        end
         if not ok then
             g.state = 3
             -- Lua leaves the stack of a coroutine that died by an error as it

@@ -298,6 +298,17 @@ do
             if name == "args" and getmetatable(o) == EXC then
                 return true, o.args
             end
+            if getmetatable(o) == EXC then
+                -- raise ... from (expr.lua), and the exception being handled
+                -- when it was raised (rt.setcontext)
+                if name == "__cause__" then
+                    return true, o.cause
+                elseif name == "__context__" then
+                    return true, o.context
+                elseif name == "__suppress_context__" then
+                    return true, o.hascause == true
+                end
+            end
             local own = methods_of(o, kind)
             if own and own[name] then
                 return true, bound(o, name)

@@ -2274,12 +2274,36 @@ class _Hooks:
         from C of a function is cheaper than of an instance's __call__),
         the stateless operations looked up first."""
         pure, keep = _PURE_OPS, _keep
+        handling: List[Any] = [None]
 
         def H(op: str, *args: Any) -> Any:
+            if handling[0] is not None or op == "handling":
+                return handled(op, args)
             f = pure.get(op)
             if f is not None:
                 return keep(f(*args))
             return keep(self._op(op, *args))    # (looked up: tests count its calls)
+
+        def handled(op: str, args: Any) -> Any:
+            # translated code is in an except clause (rt.handle, pyrt/core.lua):
+            # Python code it calls runs inside one handling the same exception,
+            # as in CPython (sys.exc_info(), logging.exception, a bare raise,
+            # the __context__ of what it raises)
+            if op == "handling":
+                handling[0] = args[0]
+                return None
+            exc = handling[0]
+            tb, ctx = exc.__traceback__, exc.__context__
+            try:
+                raise exc
+            except BaseException:
+                f = pure.get(op)
+                if f is not None:
+                    return keep(f(*args))
+                return keep(self._op(op, *args))
+            finally:
+                exc.__traceback__ = tb
+                exc.__context__ = ctx
         return H
 
     def registered(self, copy: Any) -> Any:
@@ -2348,15 +2372,27 @@ class _Hooks:
                 raise NameError("name %r is not defined" % name)
             del g[name]
             return None
-        if op == "raisefrom":
-            # raise X from Y: cause is a Python exception or None
-            cause, clsname, filename, line, func = args[:5]
-            exc = getattr(builtins, clsname)(*args[5:])
-            exc.__cause__ = cause
-            exc.__suppress_context__ = True
-            _raise_at(exc, filename, int(line), func)
         if op == "newexc":
             return getattr(builtins, args[0])(*args[1:])
+        if op == "setctx":      # (exc, has cause, cause, context): rt.pyexc
+            exc, hascause, cause, context = args
+            if hascause:
+                exc.__cause__ = cause
+                exc.__suppress_context__ = True
+            exc.__context__ = context
+            return None
+        if op == "raiseobj":    # (exc, file, line, func): rt.reraise of an exception
+            #                     with a cause or a context; Python's raise would
+            #                     replace the context by the handled exception of
+            #                     the Python code that called translated code
+            exc, filename, line, func = args
+            ctx = exc.__context__
+            try:
+                _raise_at(exc, filename, int(line), func)
+            except BaseException as e:
+                if e is exc and ctx is not None:
+                    e.__context__ = ctx
+                raise
         if op == "tuple":
             return tuple(args)
         if op == "dict":

@@ -1,0 +1,331 @@
+"""The exception being handled (CPython's sys.exc_info()) in code translated
+into Lua, run natively and translated: same value and type, or the same
+exception and message.
+
+Before the twenty-ninth session translated code knew it only lexically: a
+bare `raise` in a function called from an except clause raised
+RuntimeError("No active exception to reraise") where CPython re-raises the
+handled exception, `sys.exc_info()` and `logging.exception()` in Python code
+called from an except clause saw no exception, `e.__context__` was refused
+and an exception leaving translated code had no `__context__`. Now the
+runtime keeps the handled exception (rt.exc, pyrt/core.lua), restores it
+when the try statement is left, swaps it with generators, tells the host
+(Python code called from an except clause runs inside one), and sets
+`__context__` at raise time as CPython does."""
+import io
+import logging
+import traceback
+
+import pytest
+
+import tandem
+from xlate_same import check_outcome, outcome, run_source
+
+SRC = '''
+import sys
+import traceback
+
+def helper_reraise():
+    raise
+
+def bare_raise_in_helper(x):
+    try:
+        try:
+            1 / x
+        except ZeroDivisionError:
+            helper_reraise()
+    except ZeroDivisionError as e:
+        return "re-raised: " + str(e)
+    except RuntimeError as e:
+        return "runtime: " + str(e)
+
+def bare_raise_nothing_handled(x):
+    try:
+        helper_reraise()
+    except RuntimeError as e:
+        return str(e)
+
+def after_handler_nothing_handled(x):
+    try:
+        1 / x
+    except ZeroDivisionError:
+        pass
+    try:
+        helper_reraise()
+    except RuntimeError as e:
+        return "after: " + str(e)
+
+def exc_info_name(x):
+    try:
+        1 / x
+    except ZeroDivisionError:
+        return sys.exc_info()[0].__name__, str(sys.exc_info()[1])
+
+def exc_info_after(x):
+    try:
+        1 / x
+    except ZeroDivisionError:
+        pass
+    return sys.exc_info()
+
+def exception_in_helper():
+    return repr(sys.exception())
+
+def sys_exception_in_callee(x):
+    try:
+        {}[x]
+    except KeyError:
+        return exception_in_helper()
+
+def format_exc_last_line(x):
+    try:
+        int(x)
+    except ValueError:
+        return traceback.format_exc().strip().splitlines()[-1]
+
+def context_inside(x):
+    try:
+        try:
+            1 / x
+        except ZeroDivisionError:
+            raise ValueError("v")
+    except ValueError as e:
+        return type(e.__context__).__name__, e.__cause__, e.__suppress_context__
+
+def cause_inside(x):
+    try:
+        try:
+            1 / x
+        except ZeroDivisionError as z:
+            raise ValueError("v") from z
+    except ValueError as e:
+        return (type(e.__cause__).__name__, type(e.__context__).__name__,
+                e.__suppress_context__)
+
+def from_none_inside(x):
+    try:
+        try:
+            1 / x
+        except ZeroDivisionError:
+            raise ValueError("v") from None
+    except ValueError as e:
+        return e.__cause__, type(e.__context__).__name__, e.__suppress_context__
+
+def no_context(x):
+    try:
+        raise ValueError(x)
+    except ValueError as e:
+        return e.__context__, e.__cause__, e.__suppress_context__
+
+def reraise_same_no_context(x):
+    try:
+        try:
+            raise KeyError(x)
+        except KeyError as k:
+            raise k
+    except KeyError as e:
+        return e.__context__
+
+def context_cycle_cut(x):
+    try:
+        raise KeyError(x)
+    except KeyError as a:
+        try:
+            raise ValueError(x)
+        except ValueError:
+            try:
+                raise a
+            except KeyError as again:
+                return (again is a, type(a.__context__).__name__,
+                        a.__context__.__context__)
+
+def runtime_error_gets_context(x):
+    try:
+        try:
+            [][x]
+        except IndexError:
+            return 1 // 0
+    except ZeroDivisionError as e:
+        return type(e.__context__).__name__
+
+def nested_handlers_restore(x):
+    out = []
+    try:
+        raise KeyError(x)
+    except KeyError:
+        try:
+            raise ValueError(x)
+        except ValueError:
+            out.append(sys.exc_info()[0].__name__)
+        out.append(sys.exc_info()[0].__name__)
+    out.append(sys.exc_info()[0])
+    return out
+
+def gen_in_handler():
+    try:
+        raise KeyError("g")
+    except KeyError:
+        yield sys.exc_info()[0].__name__
+        yield sys.exc_info()[0].__name__
+
+def generator_keeps_its_own(x):
+    g = gen_in_handler()
+    first = next(g)
+    outside = sys.exc_info()[0]
+    second = next(g)
+    return first, outside, second
+
+def gen_sees_caller():
+    yield sys.exc_info()[0]
+
+def generator_sees_callers(x):
+    g = gen_sees_caller()
+    try:
+        1 / x
+    except ZeroDivisionError:
+        inside = next(g).__name__
+    return inside
+
+def raises_with_context(x):
+    try:
+        1 / x
+    except ZeroDivisionError:
+        raise ValueError("while handling")
+
+def raises_from(x):
+    try:
+        1 / x
+    except ZeroDivisionError as z:
+        raise ValueError("from") from z
+
+def raises_from_none(x):
+    try:
+        1 / x
+    except ZeroDivisionError:
+        raise ValueError("none") from None
+
+def log_exception(log):
+    try:
+        {}["missing"]
+    except KeyError:
+        log.exception("lookup failed")
+    return "logged"
+
+def loop_of_handlers(n):
+    d = {}
+    misses = 0
+    for i in range(n):
+        try:
+            d[i % 3]
+        except KeyError:
+            misses += 1
+            d[i % 3] = i
+    return misses, sys.exc_info()[0]
+'''
+
+NS = run_source(SRC, "<handled>")
+
+CASES = [
+    "bare_raise_in_helper", "bare_raise_nothing_handled", "after_handler_nothing_handled",
+    "exc_info_name", "exc_info_after", "sys_exception_in_callee", "format_exc_last_line",
+    "context_inside", "cause_inside", "from_none_inside", "no_context",
+    "reraise_same_no_context", "context_cycle_cut", "runtime_error_gets_context",
+    "nested_handlers_restore", "generator_keeps_its_own", "generator_sees_callers",
+    "loop_of_handlers",
+]
+ARGS = {"format_exc_last_line": ("x1",), "sys_exception_in_callee": ("k",),
+        "loop_of_handlers": (10,)}
+
+
+@pytest.fixture(scope="module")
+def lua():
+    return tandem.LuaRuntime()
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_handled_exception(lua, name):
+    f = NS[name]
+    args = ARGS.get(name, (0,))
+    check_outcome(outcome(f, args), outcome(lua.translate(f), args))
+
+
+@pytest.mark.parametrize("name", ["raises_with_context", "raises_from", "raises_from_none"])
+def test_escaping_exception_keeps_cause_and_context(lua, name):
+    f = NS[name]
+    got = []
+    for run in (f, lua.translate(f)):
+        with pytest.raises(ValueError) as ei:
+            run(0)
+        e = ei.value
+        got.append((str(e), type(e.__cause__), type(e.__context__), e.__suppress_context__))
+    assert got[0] == got[1]
+
+
+def test_escaping_context_not_replaced_by_the_callers(lua):
+    """Called from a Python except clause: the exception raised while
+    translated code handled its own keeps that one as __context__."""
+    f = NS["raises_with_context"]
+    tf = lua.translate(f)
+    for run in (f, tf):
+        try:
+            raise KeyError("outer")
+        except KeyError:
+            with pytest.raises(ValueError) as ei:
+                run(0)
+        assert type(ei.value.__context__) is ZeroDivisionError
+
+
+def test_traceback_text_chains_the_handled_exception(lua):
+    f = NS["raises_with_context"]
+    with pytest.raises(ValueError) as ei:
+        lua.translate(f)(0)
+    text = "".join(traceback.format_exception(ei.value))
+    assert "ZeroDivisionError" in text
+    assert "During handling of the above exception, another exception occurred" in text
+
+
+def test_logging_exception_sees_the_handled_exception(lua):
+    outs = []
+    for run in (NS["log_exception"], lua.translate(NS["log_exception"])):
+        stream = io.StringIO()
+        log = logging.getLogger("tandem.test.handled")
+        handler = logging.StreamHandler(stream)
+        log.addHandler(handler)
+        log.propagate = False
+        try:
+            assert run(log) == "logged"
+        finally:
+            log.removeHandler(handler)
+        outs.append(stream.getvalue())
+    for out in outs:
+        assert out.startswith("lookup failed\nTraceback (most recent call last):")
+        assert out.rstrip().endswith("KeyError: 'missing'")
+
+
+def test_host_state_cleared_after_the_handler(lua):
+    """After an except clause that called Python code, Python code called
+    later sees no exception (the host was told when the clause was left,
+    also when it was left by an exception)."""
+    src = '''
+import sys
+def probe():
+    return sys.exc_info()[0]
+
+def leaves_by_exception(x):
+    try:
+        1 / x
+    except ZeroDivisionError:
+        probe()
+        raise ValueError("out")
+
+def after(x):
+    try:
+        leaves_by_exception(x)
+    except ValueError:
+        pass
+    return probe()
+'''
+    ns = run_source(src, "<handled2>")
+    tf = lua.translate(ns["after"])
+    assert tf(0) is None
+    assert lua.translate(ns["probe"])() is None
