@@ -1022,3 +1022,24 @@ def test_round_keywords(lua, call, x):
     src = "def f(x):\n    g = round\n    return %s\n" % call
     f = run_source(src, "<kw_round%d>" % ROUND_KW_CALLS.index(call))["f"]
     check_outcome(outcome(f, (x,)), outcome(lua.translate(f), (x,)))
+
+
+ZIP_STRICT_CALLS = [
+    "list(zip(a, b, strict=True))", "list(zip(a, b, strict=False))", "list(zip(a, b, c, strict=1))",
+    "list(zip(b, a, c, strict=True))", "list(zip(c, a, b, strict=True))", "list(zip(strict=True))",
+    "list(zip(a, strict=True))", "list(zip(*[a, b], strict=True))", "list(zip(a, b, strict=[]))",
+    "[x for x, _ in zip(a, range(2), strict=True)]", "list(g(a, c, strict=True))",
+    "list(g(a, b, strict=True))", "list(g(a, foo=1))", "next(zip(a, c, strict=True))",
+]
+
+
+@pytest.mark.parametrize("call", ZIP_STRICT_CALLS)
+@pytest.mark.parametrize("lens", [(2, 2, 2), (2, 3, 2), (3, 2, 3), (0, 1, 0), (1, 1, 2)])
+def test_zip_strict(lua, call, lens):
+    """zip(strict=) with CPython 3.11's ValueError naming the argument that
+    ran out early or late (a TranslationError, and as a value a refusal,
+    until the twenty-ninth session)."""
+    src = "def f(a, b, c):\n    g = zip\n    return %s\n" % call
+    f = run_source(src, "<zip_strict%d>" % ZIP_STRICT_CALLS.index(call))["f"]
+    args = tuple(list(range(10 * i, 10 * i + n)) for i, n in enumerate(lens))
+    check_outcome(outcome(f, args), outcome(lua.translate(f), args))

@@ -1015,7 +1015,7 @@ do
     -- keywords (sorted(key=len): "sorted expected 1 argument, got 0")
     local POSFIRST = { min = true, max = true, sorted = true, sum = true, pow = true }
     -- keywords CPython takes and the runtime's function does not parse
-    local KWREFUSE = { str = true, zip = true }
+    local KWREFUSE = { str = true }
     local kwfn
     function rt.bkwcheck(f, n, kn, nk)
         if kwfn == nil then

@@ -2743,11 +2743,24 @@ B.enumerate = function(v, ...)
     end)
 end
 
+-- zip(*iterables, strict=False): with strict, CPython 3.11's ValueError
+-- when one runs out before the others (zip_next)
 B.zip = function(...)
-    local its = {}
     local n = select("#", ...)
+    local args, strict = pack(...), false
+    if n > 0 and getmetatable(args[n]) == KW then     -- (keywords come last)
+        local kw
+        args, kw = split_kw("zip", { strict = true }, ...)
+        n = args.n
+        strict = kw["strict?"] and truth(kw.strict)
+    end
+    local its = {}
     for k = 1, n do
-        its[k] = rt.iter((select(k, ...)))
+        its[k] = rt.iter(args[k])
+    end
+    local function mismatch(i, how)
+        throw("ValueError", sformat("zip() argument %d is %s than argument%s%d", i + 1, how,
+                                    i == 1 and " " or "s 1-", i))
     end
     return lazy("zip", function()
         if n == 0 then
@@ -2757,6 +2770,16 @@ B.zip = function(...)
         for k = 1, n do
             local ok, x = its[k]()
             if not ok then
+                if strict then
+                    if k > 1 then
+                        mismatch(k - 1, "shorter")
+                    end
+                    for j = 2, n do
+                        if its[j]() then
+                            mismatch(j - 1, "longer")
+                        end
+                    end
+                end
                 return false
             end
             vals[k] = x

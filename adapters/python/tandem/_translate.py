@@ -1182,7 +1182,8 @@ class _FuncTranslator:
                 "enumerate": {"iterable", "start"}, "sum": {"start"}, "int": {"base"},
                 "split": {"sep", "maxsplit"}, "print": {"sep", "end", "file", "flush"},
                 "rsplit": {"sep", "maxsplit"}, "splitlines": {"keepends"},
-                "expandtabs": {"tabsize"}, "pow": {"base", "exp", "mod"}}
+                "expandtabs": {"tabsize"}, "pow": {"base", "exp", "mod"},
+                "zip": {"strict"}}
     # the builtins whose runtime version checks every keyword and takes '**'
     ANYKW = {"print", "round"}
 
