@@ -18,7 +18,7 @@ DATA = os.path.join(HERE, "data", "xcmd")
 BUILD = os.path.abspath(os.environ.get("TANDEM_BUILD", os.path.join(ROOT, "build")))
 SAMPLES = ["strings.py", "numeric.py", "dictsets.py", "excs.py", "closures.py",
            "mainargs.py", "consts.py", "globalvars.py", "recursion.py", "methods.py",
-           "attrs.py"]
+           "attrs.py", "handled.py"]
 ARGS = ["3", "4", "35"]
 LUA = shutil.which("lua5.4")
 
