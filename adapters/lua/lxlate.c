@@ -52,6 +52,10 @@ typedef struct Gen {
     int exc;            /* temp holding the exception of the innermost handler, or 0 */
     int finok, fincode; /* in a finally block: the temps of its try's outcome (not
                            finok: fincode is the exception pending), or 0 */
+    int finret, finloop; /* the temp of the handled-exception chain (rt.hs) as it
+                            was before the outermost finally block being generated
+                            (of the function; of the innermost loop), or 0: a
+                            return (a break, continue) out of it puts it back */
     int ingen;          /* the function being generated is a generator (its body runs
                            in a coroutine: no depth accounting, return ends it) */
     int oom;
@@ -2294,6 +2298,9 @@ static int block(Gen *g, const tdmX_Node *b);
 
 static void emit_return(Gen *g, const char *val)
 {
+    if (g->finret && g->ntry == 0) {   /* (in a try's closure: its rt.try does) */
+        emit(g, "rt.sethandled(t%d) ", g->finret);
+    }
     if (g->ntry > 0) {
         emit(g, "do return 1, %s end", val);
     } else {
@@ -2308,6 +2315,9 @@ static void emit_return(Gen *g, const char *val)
 
 static void emit_break(Gen *g)
 {
+    if (g->finloop && g->looptry == 0) {
+        emit(g, "rt.sethandled(t%d) ", g->finloop);
+    }
     if (g->looptry > 0) {
         eput(g, "do return 2 end");
     } else if (g->brkflag) {
@@ -2319,6 +2329,9 @@ static void emit_break(Gen *g)
 
 static void emit_continue(Gen *g)
 {
+    if (g->finloop && g->looptry == 0) {
+        emit(g, "rt.sethandled(t%d) ", g->finloop);
+    }
     if (g->looptry > 0) {
         eput(g, "do return 3 end");
     } else {
@@ -2810,7 +2823,7 @@ static int if_stmt(Gen *g, const tdmX_Node *s)
 }
 
 /* Loop context saved around a loop body. */
-typedef struct LoopSave { int looptry, inloop, cont, brkflag; } LoopSave;
+typedef struct LoopSave { int looptry, inloop, cont, brkflag, finloop; } LoopSave;
 
 static void loop_enter(Gen *g, LoopSave *ls, int brkflag)
 {
@@ -2818,6 +2831,8 @@ static void loop_enter(Gen *g, LoopSave *ls, int brkflag)
     ls->inloop = g->inloop;
     ls->cont = g->cont;
     ls->brkflag = g->brkflag;
+    ls->finloop = g->finloop;
+    g->finloop = 0;
     g->looptry = 0;
     g->inloop = 1;
     g->cont = ++g->lbl;
@@ -2830,6 +2845,7 @@ static void loop_leave(Gen *g, const LoopSave *ls)
     g->inloop = ls->inloop;
     g->cont = ls->cont;
     g->brkflag = ls->brkflag;
+    g->finloop = ls->finloop;
 }
 
 static int loop_body(Gen *g, const tdmX_Node *body)
@@ -3233,12 +3249,23 @@ static int try_stmt(Gen *g, const tdmX_Node *s)
     g->looptry--;
     eput(g, " end)");
     if (rc == 0 && tdmX_len(fin) > 1) {
-        int fo = g->finok, fc = g->fincode;
+        /* run for an exception, the block handles it (sys.exc_info(), the
+           __context__ of what it raises): rt.handle, the chain put back after
+           it, and by a return, break or continue leaving it (finret, finloop) */
+        int chain = ++g->tmp;
+        emit(g, " local t%d = rt.hs if not t%d then rt.handle(t%d%s) end", chain, ok, code,
+             quiet_handler(fin) ? "" : ", true");
+        int fo = g->finok, fc = g->fincode, fr = g->finret, fl = g->finloop;
         g->finok = ok;
         g->fincode = code;
+        g->finret = fr ? fr : chain;
+        g->finloop = fl ? fl : chain;
         rc = block(g, fin);
         g->finok = fo;
         g->fincode = fc;
+        g->finret = fr;
+        g->finloop = fl;
+        emit(g, " if rt.hs ~= t%d then rt.sethandled(t%d) end", chain, chain);
     }
     emit(g, " if not t%d then error(t%d, 0) end", ok, code);
     emit(g, " if t%d == 1 then ", code);
@@ -3866,7 +3893,7 @@ static int gen_body_tf(Gen *g, const tdmX_Func *f, const char *namexpr)
 typedef struct FnSave {
     unsigned char *intl, *intlT, *listl, *listlT, *dictl, *fltl, *fltlTF;
     const tdmX_Func *fn;
-    int ntry, looptry, inloop, cont, brkflag, exc, ingen, finok, fincode;
+    int ntry, looptry, inloop, cont, brkflag, exc, ingen, finok, fincode, finret, finloop;
 } FnSave;
 
 /* Emit the statements making a nested (func ...) node a Lua function (a
@@ -3905,11 +3932,11 @@ static int gen_nested(Gen *g, const tdmX_Node *fnode, int *t)
     FnSave sv = { g->intl, g->intlT, g->listl, g->listlT, g->dictl, g->fltl, g->fltlTF, g->fn,
                   g->ntry,
                   g->looptry, g->inloop, g->cont, g->brkflag, g->exc, g->ingen, g->finok,
-                  g->fincode };
+                  g->fincode, g->finret, g->finloop };
     g->intl = g->intlT = g->listl = g->listlT = g->dictl = g->fltl = g->fltlTF = NULL;
     int tmp0 = g->tmp0;                 /* the enclosing statement's */
     g->ntry = g->looptry = g->inloop = g->cont = g->brkflag = g->exc = 0;
-    g->finok = g->fincode = 0;
+    g->finok = g->fincode = g->finret = g->finloop = 0;
     const char *callee = g->callee;
     g->callee = NULL;
     int split = g->split;
@@ -3948,6 +3975,8 @@ static int gen_nested(Gen *g, const tdmX_Node *fnode, int *t)
     g->ingen = sv.ingen;
     g->finok = sv.finok;
     g->fincode = sv.fincode;
+    g->finret = sv.finret;
+    g->finloop = sv.finloop;
     return rc;
 }
 

@@ -211,6 +211,101 @@ def log_exception(log):
         log.exception("lookup failed")
     return "logged"
 
+def finally_sees_pending(x):
+    out = []
+    try:
+        try:
+            1 / x
+        finally:
+            out.append(sys.exc_info()[0])
+    except ZeroDivisionError:
+        out.append(sys.exc_info()[0].__name__)
+    out.append(sys.exc_info()[0])
+    return out
+
+def finally_without_exception(x):
+    out = []
+    try:
+        out.append(x)
+    finally:
+        out.append(sys.exc_info()[0])
+    return out
+
+def finally_context(x):
+    try:
+        try:
+            1 / x
+        finally:
+            raise ValueError("in finally")
+    except ValueError as e:
+        return type(e.__context__).__name__
+
+def finally_bare_raise(x):
+    try:
+        try:
+            1 / x
+        finally:
+            reraise_pending()
+    except ZeroDivisionError as e:
+        return "pending re-raised: " + str(e)
+
+def reraise_pending():
+    raise
+
+def finally_return(x):
+    for i in range(2):
+        try:
+            1 / x
+        finally:
+            if i == 0:
+                continue
+            return sys.exc_info()[0]
+
+def finally_exits_then_state(x):
+    out = []
+    for i in range(3):
+        try:
+            try:
+                1 / x
+            finally:
+                out.append(sys.exc_info()[0])
+                if i == 0:
+                    continue
+                if i == 1:
+                    try:
+                        break
+                    finally:
+                        out.append(sys.exc_info()[0])
+        finally:
+            out.append(sys.exc_info()[0])
+        out.append("not reached")
+    out.append(sys.exc_info()[0])
+    out.append(nested_return(x))
+    out.append(sys.exc_info()[0])
+    return out
+
+def nested_return(x):
+    try:
+        1 / x
+    finally:
+        try:
+            raise KeyError(x)
+        finally:
+            return sys.exc_info()[0].__name__
+
+def escapes_finally(x):
+    try:
+        1 / x
+    finally:
+        raise KeyError("from finally")
+
+def after_escape(x):
+    try:
+        escapes_finally(x)
+    except KeyError:
+        pass
+    return sys.exc_info()[0]
+
 def loop_of_handlers(n):
     d = {}
     misses = 0
@@ -231,7 +326,8 @@ CASES = [
     "context_inside", "cause_inside", "from_none_inside", "no_context",
     "reraise_same_no_context", "context_cycle_cut", "runtime_error_gets_context",
     "nested_handlers_restore", "generator_keeps_its_own", "generator_sees_callers",
-    "loop_of_handlers",
+    "loop_of_handlers", "finally_sees_pending", "finally_without_exception", "finally_context",
+    "finally_bare_raise", "after_escape", "finally_return", "finally_exits_then_state",
 ]
 ARGS = {"format_exc_last_line": ("x1",), "sys_exception_in_callee": ("k",),
         "loop_of_handlers": (10,)}
@@ -329,3 +425,20 @@ def after(x):
     tf = lua.translate(ns["after"])
     assert tf(0) is None
     assert lua.translate(ns["probe"])() is None
+
+
+def test_error_leaving_a_finally_block_drops_its_exception(lua):
+    """A finally block run for an exception, left by another exception with
+    no try statement around it in the function: when the error leaves
+    translated code for Python, what the block handled is dropped (the next
+    call sees no handled exception)."""
+    esc = lua.translate(NS["escapes_finally"])
+    with pytest.raises(KeyError) as ei:
+        esc(0)
+    assert type(ei.value.__context__) is ZeroDivisionError
+    probe = run_source("import sys\ndef probe():\n    return sys.exc_info()[0]\n"
+                       "def bare():\n    raise\n", "<handled3>")
+    assert lua.translate(probe["probe"])() is None
+    with pytest.raises(RuntimeError, match="No active exception to reraise"):
+        lua.translate(probe["bare"])()
+

@@ -191,23 +191,32 @@ local function throw(name, ...)
 end
 rt.throw = throw
 
--- The exception being handled (CPython's sys.exc_info()): set when an
--- except clause of translated code starts (rt.handle, lxlate.c try_stmt),
--- restored when its try statement is left (rt.try), swapped by generators
--- (gen.lua resume). nil when none. A bare raise outside an except clause
--- re-raises it; an exception raised while it is set gets it as __context__.
--- With sync (an except clause that may call Python code), or once the host
--- was told of one, the host is told (H "handling", _translate.Host): Python
--- code translated code calls runs inside an except clause handling the
--- same exception (sys.exc_info(), logging.exception(), traceback.format_exc()).
-rt.exc = nil
-rt.hostexc = nil
-function rt.handle(e, sync)
+-- The exception being handled (CPython's sys.exc_info()), rt.exc, the top
+-- of a chain rt.hs of {e =, d = the depth where it was set, prev =}: an
+-- except clause of translated code, or a finally block run for an exception,
+-- pushes it (rt.handle, lxlate.c try_stmt); the try statement puts the
+-- chain back as it was when it is left (rt.try), generators swap it (gen.lua
+-- resume), and an error leaving translated code for its caller drops what
+-- deeper frames pushed (rt.reraise). nil when none. A bare raise outside an
+-- except clause re-raises it; an exception raised while it is set gets it
+-- as __context__. With sync (a clause that may call Python code), or once
+-- the host was told of one, the host is told (H "handling",
+-- _translate.Host): Python code translated code calls runs inside an except
+-- clause handling the same exception (sys.exc_info(), logging.exception(),
+-- traceback.format_exc()).
+rt.exc, rt.hs, rt.hostexc = nil, nil, nil
+function rt.sethandled(node, sync)
+    rt.hs = node
+    local e = node and node.e
     rt.exc = e
     if (sync or rt.hostexc ~= nil) and not rawequal(rt.hostexc, e) and rt.H ~= nil then
         rt.hostexc = e
         rt.H("handling", rt.pyexc(e))
     end
+end
+
+function rt.handle(e, sync)
+    rt.sethandled({ e = e, d = DEPTH, prev = rt.hs }, sync)
 end
 
 function rt.reraise_handled()
@@ -4102,6 +4111,13 @@ end
 
 -- Re-raise an error that escaped translated code, as a Python exception.
 function rt.reraise(e)
+    local hs = rt.hs            -- (DEPTH is the caller's again)
+    while hs ~= nil and hs.d > DEPTH do
+        hs = hs.prev
+    end
+    if hs ~= rt.hs then
+        rt.sethandled(hs)       -- left by an error inside a finally block
+    end
     if getmetatable(e) == EXC then
         local args = e.args
         local a = {}
@@ -4165,10 +4181,10 @@ end
 -- try/except support: run body (a closure returning a completion code and a
 -- value), restoring the depth counter when it raised.
 function rt.try(body)
-    local saved, handled = DEPTH, rt.exc
+    local saved, hs = DEPTH, rt.hs
     local r = pack(pcall(body))
-    if rt.exc ~= handled then
-        rt.handle(handled)      -- an except clause ran: left now
+    if rt.hs ~= hs then
+        rt.sethandled(hs)       -- an except clause ran: left now
     end
     if not r[1] then
         DEPTH = saved

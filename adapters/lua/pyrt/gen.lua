@@ -165,18 +165,18 @@ do
         -- the generator's own handled exception while it runs, else its
         -- caller's (CPython links gi_exc_state to the caller's); kept when
         -- it suspends inside an except clause
-        local handled = rt.exc
-        if g.exc ~= nil then
-            rt.handle(g.exc, true)
+        local hs = rt.hs
+        if g.hs ~= nil then
+            rt.sethandled(g.hs, true)
         end
         local ok, r = coresume(g.co, mode, x)
         CUR = prev
         DEPTH = saved
-        if rt.exc ~= handled then
-            g.exc = rt.exc
-            rt.handle(handled)
+        if rt.hs ~= hs then
+            g.hs = rt.hs
+            rt.sethandled(hs)
         else
-            g.exc = nil
+            g.hs = nil
         end
         if not ok then
             g.state = 3
