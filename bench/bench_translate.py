@@ -17,7 +17,9 @@ Rows (issue 9, "Performance"):
 - Kernels, translated vs hand-written Lua vs CPython: recursive fib(27), a
   prime sieve to 10**6, a 10**5-piece string built with join, a word count
   over a dict, a float kernel calling math.sqrt/floor/log (pyrt/pymath.lua),
-  a loop of float arithmetic (typed float emission).
+  a loop of float arithmetic (typed float emission), a try/except loop
+  whose body raises KeyError at one step in 100 (the hand-written Lua runs
+  the body under pcall with a table as the error).
   Target: translated at most 2x hand-written Lua.
 - Translation time of a 200-line function (target under 20 ms) and of the
   same function again (cached).
@@ -105,6 +107,19 @@ def wordcount(text):
     for w in text.split():
         counts[w] = counts.get(w, 0) + 1
     return len(counts)
+
+
+def eafp(n):
+    # try/except in a loop, the exception raised by one step in 100
+    d = {}
+    hits = 0
+    for i in range(n):
+        k = i % (n // 100)
+        try:
+            hits += d[k]
+        except KeyError:
+            d[k] = 1
+    return hits
 
 
 # ---- the same algorithms by hand in Lua ----------------------------------------
@@ -299,6 +314,24 @@ function B.mkfloors(entry)
     CB = fibc
     B.fib_cache = function(n) CE = EP() return fibc(n) end
 end
+-- try/except by hand: the body under pcall, the error a table
+function B.eafp(n)
+    local d, hits, m = {}, 0, n // 100
+    local KEYERR = {}
+    for i = 0, n - 1 do
+        local k = i % m
+        local ok, e = pcall(function()
+            local v = d[k]
+            if v == nil then error(KEYERR, 0) end
+            hits = hits + v
+        end)
+        if not ok then
+            if e ~= KEYERR then error(e, 0) end
+            d[k] = 1
+        end
+    end
+    return hits
+end
 -- a Lua comparator calling a Python one across the bridge
 function B.wrap(f) return function(a, b) return f(a, b) end end
 -- the records row: RECS sorted by age (a fresh copy each run)
@@ -343,6 +376,7 @@ KERNELS = [
     ("word count, 10**5 words", "wordcount", lambda: (words(10 ** 5),)),
     ("math kernel, 10**5 steps", "distances", lambda: (10 ** 5,)),
     ("float loop, 10**6 steps", "floats", lambda: (10 ** 6,)),
+    ("try/except loop, 10**5 steps, 1% raising", "eafp", lambda: (10 ** 5,)),
 ]
 
 

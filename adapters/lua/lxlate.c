@@ -3187,13 +3187,105 @@ static int quiet_handler(const tdmX_Node *body)
     return only_heads(body, ok, 1);
 }
 
+/* The pending completion of a try body's closure (code c, value v: return
+   1, break 2, continue 3) carried out at the statement's level. */
+static void try_completion(Gen *g, int c, int v)
+{
+    emit(g, " if t%d == 1 then ", c);
+    char val[32];
+    snprintf(val, sizeof val, "t%d", v);
+    emit_return(g, val);
+    if (g->inloop) {
+        emit(g, " elseif t%d == 2 then ", c);
+        emit_break(g);
+        emit(g, " elseif t%d == 3 then ", c);
+        emit_continue(g);
+    }
+    eput(g, " end");
+}
+
+/* try/except[/else] without finally: the body in a closure under rt.try,
+   the clauses and the else block at the statement's level (no second
+   closure and pcall: a try/except run without an exception, 0.77 us, 0.43
+   with rt.try's pack gone, 0.24 with this; docs/performance.md). A clause
+   pushes its exception (rt.handle) and puts the chain back
+   when it ends, and before a return, break or continue leaves it
+   (finret, finloop); an error leaving it is put back by whatever catches it
+   (an enclosing rt.try, rt.reraise, a generator's resume). */
+static int try_inline(Gen *g, const tdmX_Node *s)
+{
+    const tdmX_Node *body = s->u.l.v[2], *hs = s->u.l.v[3], *els = s->u.l.v[4];
+    int ok = ++g->tmp, c1 = ++g->tmp, v1 = ++g->tmp;
+    emit(g, "do local t%d, t%d, t%d = try(function()", ok, c1, v1);
+    g->ntry++;
+    g->looptry++;
+    g->indent++;
+    int rc = block(g, body);
+    g->indent--;
+    g->ntry--;
+    g->looptry--;
+    emit(g, " end) if t%d then if t%d ~= nil then", ok, c1);
+    try_completion(g, c1, v1);
+    eput(g, " end");
+    if (rc == 0 && tdmX_len(els) > 1) {
+        rc = block(g, els);
+    }
+    int chain = ++g->tmp;
+    emit(g, " else local t%d = rt.hs", chain);
+    int saved_exc = g->exc, fr = g->finret, fl = g->finloop;
+    g->exc = c1;
+    g->finret = fr ? fr : chain;
+    g->finloop = fl ? fl : chain;
+    int open = 0;       /* the `if ... else` opened, closed at the end */
+    for (int i = 1; rc == 0 && i < tdmX_len(hs); i++) {
+        const tdmX_Node *h = hs->u.l.v[i];
+        const tdmX_Node *cls = h->u.l.v[1];
+        Ex ce = { NULL, 0, 0 };
+        if (!absent(cls)) {
+            Buf pre;
+            rc = expr_pre(g, cls, &ce, &pre);
+            if (rc != 0) {
+                break;
+            }
+            bput(g, pre.p, pre.n);
+            free(pre.p);
+        }
+        emit(g, " if match(t%d, %s) then", c1, ce.s ? ce.s : "nil");
+        free(ce.s);
+        open++;
+        emit(g, " rt.handle(t%d%s);", c1, quiet_handler(h->u.l.v[3]) ? "" : ", true");
+        const char *name = h->u.l.v[2]->u.s.p;
+        if (strcmp(name, "_") != 0) {
+            emit(g, " v_%s = t%d;", name, c1);
+        }
+        rc = block(g, h->u.l.v[3]);
+        if (strcmp(name, "_") != 0) {
+            emit(g, " v_%s = UNB;", name);
+        }
+        emit(g, " rt.sethandled(t%d) else", chain);
+    }
+    g->exc = saved_exc;
+    g->finret = fr;
+    g->finloop = fl;
+    emit(g, " error(t%d, 0)", c1);
+    for (int i = 0; i < open; i++) {
+        eput(g, " end");
+    }
+    eput(g, " end end");
+    return rc;
+}
+
 /* try: a closure runs the body, another the handlers and the else block;
    completion codes carry return (1, value), break (2), continue (3) out of them;
-   the finally block runs in the enclosing code, then the pending completion. */
+   the finally block runs in the enclosing code, then the pending completion.
+   Without a finally block: try_inline. */
 static int try_stmt(Gen *g, const tdmX_Node *s)
 {
     const tdmX_Node *body = s->u.l.v[2], *hs = s->u.l.v[3];
     const tdmX_Node *els = s->u.l.v[4], *fin = s->u.l.v[5];
+    if (tdmX_len(fin) <= 1 && (tdmX_len(hs) > 1 || tdmX_len(els) > 1)) {
+        return try_inline(g, s);
+    }
     int ok = ++g->tmp, code = ++g->tmp, val = ++g->tmp;
     int rc = 0;
     emit(g, "do local t%d, t%d, t%d = try(function()", ok, code, val);
@@ -3272,17 +3364,8 @@ static int try_stmt(Gen *g, const tdmX_Node *s)
         emit(g, " if rt.hs ~= t%d then rt.sethandled(t%d) end", chain, chain);
     }
     emit(g, " if not t%d then error(t%d, 0) end", ok, code);
-    emit(g, " if t%d == 1 then ", code);
-    char v[32];
-    snprintf(v, sizeof v, "t%d", val);
-    emit_return(g, v);
-    if (g->inloop) {
-        emit(g, " elseif t%d == 2 then ", code);
-        emit_break(g);
-        emit(g, " elseif t%d == 3 then ", code);
-        emit_continue(g);
-    }
-    eput(g, " end end");
+    try_completion(g, code, val);
+    eput(g, " end");
     return rc;
 }
 

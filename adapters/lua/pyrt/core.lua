@@ -152,21 +152,32 @@ rt.tuple_of = mktuple
 rt.tunpack = table.unpack     -- (many items: lxlate.c's join)
 
 -- Where translated code is running: (file, line, function name) of the
--- innermost translated frame.
-local function where()
-    for level = 3, 40 do
-        local info = getinfo(level, "Slf")
-        if info == nil then
-            break
-        end
-        if rt.chunks[info.source] then
+-- innermost translated frame. Each level's function is read first: the
+-- runtime's own functions (and any other function of a chunk that is not
+-- translated code) are remembered, so their source ("S", the costly part
+-- of getinfo: 460 of 490 ns) is read once per function, not per error.
+local where
+do
+    local other = setmetatable({}, { __mode = "k" })
+    function where()
+        for level = 3, 40 do
+            local info = getinfo(level, "f")
+            if info == nil then
+                break
+            end
             local fn = info.func
-            local m = rt.lines[info.source]
-            return ssub(info.source, 2), m and m[info.currentline] or info.currentline,
-                   rt.fnames[fn] or rt.fnames[bodyfn[fn] or fn] or "?"
+            if not other[fn] then
+                info = getinfo(level, "Sl")
+                if rt.chunks[info.source] then
+                    local m = rt.lines[info.source]
+                    return ssub(info.source, 2), m and m[info.currentline] or info.currentline,
+                           rt.fnames[fn] or rt.fnames[bodyfn[fn] or fn] or "?"
+                end
+                other[fn] = true
+            end
         end
+        return "?", 0, "?"
     end
-    return "?", 0, "?"
 end
 
 local function newexc(cls, ...)
@@ -4182,13 +4193,13 @@ end
 -- value), restoring the depth counter when it raised.
 function rt.try(body)
     local saved, hs = DEPTH, rt.hs
-    local r = pack(pcall(body))
+    local ok, code, v = pcall(body)     -- (a body returns a code and a value)
     if rt.hs ~= hs then
         rt.sethandled(hs)       -- an except clause ran: left now
     end
-    if not r[1] then
+    if not ok then
         DEPTH = saved
-        return false, errvalue(r[2])
+        return false, errvalue(code)
     end
-    return true, r[2], r[3]
+    return true, code, v
 end
