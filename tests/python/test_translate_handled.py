@@ -442,3 +442,32 @@ def test_error_leaving_a_finally_block_drops_its_exception(lua):
     with pytest.raises(RuntimeError, match="No active exception to reraise"):
         lua.translate(probe["bare"])()
 
+
+
+
+def test_units_share_the_handled_exception(lua):
+    """A unit translated while an except clause of another runs (the
+    runtime's operations then call Python through the new unit's hook):
+    Python code the clause calls afterwards still sees the exception (one
+    state per runtime, not per unit)."""
+    src = '''
+import sys
+def probe():
+    return sys.exc_info()[0].__name__
+
+def late():
+    return 1
+
+def caller(x):
+    try:
+        1 / x
+    except ZeroDivisionError:
+        TRANSLATE_NOW()
+        return probe()
+'''
+    ns = run_source(src, "<handled4>")
+    rt = tandem.LuaRuntime()
+    ns["TRANSLATE_NOW"] = lambda: None
+    assert ns["caller"](0) == "ZeroDivisionError"
+    ns["TRANSLATE_NOW"] = lambda: rt.translate(ns["late"])()
+    assert rt.translate(ns["caller"])(0) == "ZeroDivisionError"

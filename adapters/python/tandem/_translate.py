@@ -2021,6 +2021,10 @@ def _keep(v: Any) -> Any:
 
 
 _cache: Any = PerRuntime('cache')  # runtime -> {function: its _Unitinfo}
+# runtime -> [the exception its translated code is handling, or None]: one
+# cell shared by the hooks of all its units (rt.handle tells rt.H, the
+# hook of the unit loaded last; a unit's code calls its own)
+_handling: Any = PerRuntime('handling')
 _sources: "weakref.WeakKeyDictionary[Any, str]" = weakref.WeakKeyDictionary()
 _units: "weakref.WeakSet[_Unitinfo]" = weakref.WeakSet()
 _raisers: Dict[Tuple[str, int, str], types.CodeType] = {}
@@ -2265,8 +2269,9 @@ class _Hooks:
     """The Python side of translated code: global reads at call time, values
     leaving translated code, exceptions raised into Python."""
 
-    def __init__(self, info: _Unitinfo):
+    def __init__(self, info: _Unitinfo, handling: Optional[List[Any]] = None):
         self.info = weakref.ref(info)
+        self.handling = [None] if handling is None else handling
         self.stop: Any = None               # StopIteration.value of the last "resume"
         self.reg: Optional[List[Any]] = None    # copies for the next "checked" call
 
@@ -2275,7 +2280,7 @@ class _Hooks:
         from C of a function is cheaper than of an instance's __call__),
         the stateless operations looked up first."""
         pure, keep = _PURE_OPS, _keep
-        handling: List[Any] = [None]
+        handling = self.handling
 
         def H(op: str, *args: Any) -> Any:
             if handling[0] is not None or op == "handling":
@@ -2627,7 +2632,10 @@ def translate(lua: Any, fn: Any) -> Any:
                                "encoding=None" % fn.__qualname__)
     info = _Unitinfo(funcs)
     try:
-        res = lua._load_ir(text, _Hooks(info).function(), sys.getrecursionlimit())
+        cell = _handling.get(lua)
+        if cell is None:
+            cell = _handling[lua] = [None]
+        res = lua._load_ir(text, _Hooks(info, cell).function(), sys.getrecursionlimit())
     except Exception as e:
         if type(e).__name__ == "LuaError":
             raise TranslationError(str(e)) from None
