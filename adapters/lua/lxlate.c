@@ -3187,6 +3187,37 @@ static int quiet_handler(const tdmX_Node *body)
     return only_heads(body, ok, 1);
 }
 
+/* One except clause h for the exception in temp c1: its class tested
+   (`if match(...) then`, left open for the caller to end), the exception
+   pushed as the one being handled (sys.exc_info(), a bare raise in a
+   function called here, __context__: rt.handle), the name bound around the
+   body. */
+static int except_clause(Gen *g, const tdmX_Node *h, int c1)
+{
+    const tdmX_Node *cls = h->u.l.v[1];
+    Ex ce = { NULL, 0, 0 };
+    if (!absent(cls)) {
+        Buf pre;
+        if (expr_pre(g, cls, &ce, &pre) != 0) {
+            return -1;
+        }
+        bput(g, pre.p, pre.n);
+        free(pre.p);
+    }
+    emit(g, " if match(t%d, %s) then", c1, ce.s ? ce.s : "nil");
+    free(ce.s);
+    emit(g, " rt.handle(t%d%s);", c1, quiet_handler(h->u.l.v[3]) ? "" : ", true");
+    const char *name = h->u.l.v[2]->u.s.p;
+    if (strcmp(name, "_") != 0) {
+        emit(g, " v_%s = t%d;", name, c1);
+    }
+    int rc = block(g, h->u.l.v[3]);
+    if (strcmp(name, "_") != 0) {
+        emit(g, " v_%s = UNB;", name);
+    }
+    return rc;
+}
+
 /* The pending completion of a try body's closure (code c, value v: return
    1, break 2, continue 3) carried out at the statement's level. */
 static void try_completion(Gen *g, int c, int v)
@@ -3238,30 +3269,8 @@ static int try_inline(Gen *g, const tdmX_Node *s)
     g->finloop = fl ? fl : chain;
     int open = 0;       /* the `if ... else` opened, closed at the end */
     for (int i = 1; rc == 0 && i < tdmX_len(hs); i++) {
-        const tdmX_Node *h = hs->u.l.v[i];
-        const tdmX_Node *cls = h->u.l.v[1];
-        Ex ce = { NULL, 0, 0 };
-        if (!absent(cls)) {
-            Buf pre;
-            rc = expr_pre(g, cls, &ce, &pre);
-            if (rc != 0) {
-                break;
-            }
-            bput(g, pre.p, pre.n);
-            free(pre.p);
-        }
-        emit(g, " if match(t%d, %s) then", c1, ce.s ? ce.s : "nil");
-        free(ce.s);
+        rc = except_clause(g, hs->u.l.v[i], c1);
         open++;
-        emit(g, " rt.handle(t%d%s);", c1, quiet_handler(h->u.l.v[3]) ? "" : ", true");
-        const char *name = h->u.l.v[2]->u.s.p;
-        if (strcmp(name, "_") != 0) {
-            emit(g, " v_%s = t%d;", name, c1);
-        }
-        rc = block(g, h->u.l.v[3]);
-        if (strcmp(name, "_") != 0) {
-            emit(g, " v_%s = UNB;", name);
-        }
         emit(g, " rt.sethandled(t%d) else", chain);
     }
     g->exc = saved_exc;
@@ -3308,31 +3317,8 @@ static int try_stmt(Gen *g, const tdmX_Node *s)
         int saved_exc = g->exc;
         g->exc = c1;
         for (int i = 1; rc == 0 && i < tdmX_len(hs); i++) {
-            const tdmX_Node *h = hs->u.l.v[i];
-            const tdmX_Node *cls = h->u.l.v[1];
-            Ex ce = { NULL, 0, 0 };
-            if (!absent(cls)) {
-                Buf pre;
-                rc = expr_pre(g, cls, &ce, &pre);
-                if (rc != 0) {
-                    break;
-                }
-                bput(g, pre.p, pre.n);
-                free(pre.p);
-            }
-            emit(g, " if match(t%d, %s) then", c1, ce.s ? ce.s : "nil");
-            free(ce.s);
-            const char *name = h->u.l.v[2]->u.s.p;
-            /* the exception being handled (sys.exc_info(), a bare raise in a
-               function called here, __context__): rt.try restores it */
-            emit(g, " rt.handle(t%d%s);", c1, quiet_handler(h->u.l.v[3]) ? "" : ", true");
-            if (strcmp(name, "_") != 0) {
-                emit(g, " v_%s = t%d;", name, c1);
-            }
-            rc = block(g, h->u.l.v[3]);
-            if (strcmp(name, "_") != 0) {
-                emit(g, " v_%s = UNB;", name);
-            }
+            /* (rt.try puts the handled-exception chain back) */
+            rc = except_clause(g, hs->u.l.v[i], c1);
             eput(g, " return nil end");
         }
         g->exc = saved_exc;

@@ -2552,25 +2552,34 @@ B.round = function(...)
     if n > 2 then
         throw("TypeError", sformat("round() takes at most 2 arguments (%d given)", n))
     end
-    local ROUND = { "number", "ndigits" }
     local pos, kw = split_kw("round", { number = true, ndigits = true }, ...)
+    local a = rt.bindkw("round", { "number", "ndigits" }, 1, pos, kw)
+    return rt.round_pos(a[1], a[2])
+end
+
+-- The arguments of the builtin fname (parameters names, the first nreq
+-- required) from split_kw's positional and keyword parts, with CPython's
+-- Argument Clinic errors in its order: a missing required one first (its
+-- name and position), then one given both ways
+function rt.bindkw(fname, names, nreq, pos, kw)
     local a = {}
-    for i, name in ipairs(ROUND) do
+    for i, name in ipairs(names) do
         if i <= pos.n then
             a[i] = pos[i]
         elseif kw[name .. "?"] then
             a[i] = kw[name]
-        elseif i == 1 then
-            throw("TypeError", "round() missing required argument 'number' (pos 1)")
+        elseif i <= nreq then
+            throw("TypeError", sformat("%s() missing required argument '%s' (pos %d)", fname,
+                                       name, i))
         end
     end
-    for i, name in ipairs(ROUND) do
+    for i, name in ipairs(names) do
         if kw[name .. "?"] and i <= pos.n then
-            throw("TypeError", sformat("argument for round() given by name ('%s') and " ..
-                                       "position (%d)", name, i))
+            throw("TypeError", sformat("argument for %s() given by name ('%s') and " ..
+                                       "position (%d)", fname, name, i))
         end
     end
-    return rt.round_pos(a[1], a[2])
+    return a
 end
 
 B.divmod = rt.divmod

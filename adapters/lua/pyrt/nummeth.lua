@@ -139,29 +139,14 @@ do
     local POW = { "base", "exp", "mod" }
     B.pow = function(...)
         local pos, kw = split_kw("pow", { base = true, exp = true, mod = true }, ...)
-        local n, v = pos.n, {}
+        local n = pos.n
         for _, name in ipairs(POW) do
             n = n + (kw[name .. "?"] and 1 or 0)
         end
         if n > 3 then
             throw("TypeError", sformat("pow() takes at most 3 arguments (%d given)", n))
         end
-        for i, name in ipairs(POW) do     -- CPython's order: missing ones first
-            if i <= pos.n then
-                v[i] = pos[i]
-            elseif kw[name .. "?"] then
-                v[i] = kw[name]
-            elseif i < 3 then
-                throw("TypeError", sformat("pow() missing required argument '%s' (pos %d)",
-                                           name, i))
-            end
-        end
-        for i, name in ipairs(POW) do
-            if kw[name .. "?"] and i <= pos.n then
-                throw("TypeError", sformat("argument for pow() given by name ('%s') and " ..
-                                           "position (%d)", name, i))
-            end
-        end
+        local v = rt.bindkw("pow", POW, 2, pos, kw)   -- CPython's order: missing ones first
         if v[3] == nil then
             return rt.pow(v[1], v[2])
         end

@@ -8,23 +8,26 @@ def reraise():
 
 
 def bare_raise_in_helper(x):
-    try:
+    out = []
+    for d in (x, x + 1):
         try:
-            1 / x
-        except ZeroDivisionError:
-            reraise()
-    except ZeroDivisionError as e:
-        return "re-raised: " + str(e)
+            try:
+                out.append(10 // d)
+            except ZeroDivisionError:
+                reraise()
+        except ZeroDivisionError as e:
+            out.append("re-raised: " + str(e))
+    return out
 
 
 def context_of(x):
     try:
         try:
-            1 / x
-        except ZeroDivisionError:
-            raise ValueError("v")
-    except ValueError as e:
-        return type(e.__context__).__name__, e.__suppress_context__
+            [][x]
+        except IndexError as first:
+            raise KeyError(str(first)) from None
+    except KeyError as e:
+        return type(e.__context__).__name__, e.__cause__, e.__suppress_context__
 
 
 def twice(fn):
