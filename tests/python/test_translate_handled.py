@@ -306,6 +306,54 @@ def after_escape(x):
         pass
     return sys.exc_info()[0]
 
+class AppError(Exception):
+    pass
+
+def python_exception_context(x):
+    try:
+        try:
+            1 / x
+        except ZeroDivisionError:
+            raise AppError("app")
+    except AppError as e:
+        return type(e.__context__).__name__, e.__suppress_context__
+
+def python_exception_class_raised(x):
+    try:
+        raise AppError
+    except AppError as e:
+        return repr(e), e.__context__
+
+def python_exception_from(x):
+    try:
+        try:
+            1 / x
+        except ZeroDivisionError as z:
+            raise AppError("f") from z
+    except AppError as e:
+        return type(e.__cause__).__name__, type(e.__context__).__name__, e.__suppress_context__
+
+def runtime_exception_from_python_one(x):
+    try:
+        try:
+            raise AppError("first")
+        except AppError as a:
+            raise ValueError("second") from a
+    except ValueError as e:
+        return type(e.__cause__).__name__, str(e.__cause__)
+
+def raise_not_an_exception(x):
+    try:
+        raise AppError.__name__ if x else ZeroDivisionError
+    except TypeError as e:
+        return str(e)
+
+def python_escape(x):
+    try:
+        1 / x
+    except ZeroDivisionError:
+        raise AppError("out")
+
 def loop_of_handlers(n):
     d = {}
     misses = 0
@@ -328,7 +376,10 @@ CASES = [
     "nested_handlers_restore", "generator_keeps_its_own", "generator_sees_callers",
     "loop_of_handlers", "finally_sees_pending", "finally_without_exception", "finally_context",
     "finally_bare_raise", "after_escape", "finally_return", "finally_exits_then_state",
+    "python_exception_context", "python_exception_class_raised", "python_exception_from",
+    "runtime_exception_from_python_one", "raise_not_an_exception",
 ]
+ARGS_EXTRA = {"raise_not_an_exception": (1,)}
 ARGS = {"format_exc_last_line": ("x1",), "sys_exception_in_callee": ("k",),
         "loop_of_handlers": (10,)}
 
@@ -341,16 +392,17 @@ def lua():
 @pytest.mark.parametrize("name", CASES)
 def test_handled_exception(lua, name):
     f = NS[name]
-    args = ARGS.get(name, (0,))
+    args = ARGS.get(name, ARGS_EXTRA.get(name, (0,)))
     check_outcome(outcome(f, args), outcome(lua.translate(f), args))
 
 
-@pytest.mark.parametrize("name", ["raises_with_context", "raises_from", "raises_from_none"])
+@pytest.mark.parametrize("name", ["raises_with_context", "raises_from", "raises_from_none",
+                                  "python_escape"])
 def test_escaping_exception_keeps_cause_and_context(lua, name):
     f = NS[name]
     got = []
     for run in (f, lua.translate(f)):
-        with pytest.raises(ValueError) as ei:
+        with pytest.raises(Exception) as ei:
             run(0)
         e = ei.value
         got.append((str(e), type(e.__cause__), type(e.__context__), e.__suppress_context__))

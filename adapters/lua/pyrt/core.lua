@@ -262,8 +262,16 @@ function rt.raise(e)
         e = newexc(e)
     end
     if getmetatable(e) ~= EXC then
-        if type(e) == "userdata" then
-            error(e, 0)             -- a Python exception object: raise it as is
+        if type(e) == "userdata" and rt.H ~= nil then
+            -- a Python exception object, or class (instantiated: excnorm),
+            -- raised as is, with the exception being handled as its
+            -- __context__ as CPython sets it
+            e = rt.H("excnorm", e)
+            local h = rt.exc
+            if h ~= nil and not rawequal(h, e) then
+                rt.H("setctx", e, false, nil, rt.pyexc(h))
+            end
+            error(e, 0)
         end
         throw("TypeError", "exceptions must derive from BaseException")
     end

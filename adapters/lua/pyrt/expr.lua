@@ -466,28 +466,31 @@ do
 
     -- ---- raise X from Y ---------------------------------------------------------------------
 
+    -- (a Python exception object or class, x or y, is the host's: excnorm
+    -- instantiates a class and refuses what is not an exception)
     B.tdm_cause = function(x, y)
         if getmetatable(x) == CLASS then
             x = newexc(x)
         end
-        if getmetatable(x) ~= EXC then
-            if type(x) == "userdata" then
-                throw("NotImplementedError", "raise ... from with a Python exception object " ..
-                      "(tandem translation)")
-            end
+        local pyx = type(x) == "userdata" and rt.H ~= nil
+        if pyx then
+            x = rt.H("excnorm", x)
+        elseif getmetatable(x) ~= EXC then
             throw("TypeError", "exceptions must derive from BaseException")
         end
         if getmetatable(y) == CLASS then
             y = newexc(y)
         end
-        if y ~= nil and getmetatable(y) ~= EXC then
-            if type(y) == "userdata" then
-                throw("NotImplementedError", "raise ... from a Python exception object " ..
-                      "(tandem translation)")
-            end
+        if type(y) == "userdata" and rt.H ~= nil then
+            y = rt.H("excnorm", y, true)
+        elseif y ~= nil and getmetatable(y) ~= EXC then
             throw("TypeError", "exception causes must derive from BaseException")
         end
-        x.hascause, x.cause = true, y
+        if pyx then
+            rt.H("setctx", x, true, rt.pyexc(y), nil)
+        else
+            x.hascause, x.cause = true, y
+        end
         return x
     end
 

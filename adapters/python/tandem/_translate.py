@@ -2380,12 +2380,22 @@ class _Hooks:
             return None
         if op == "newexc":
             return getattr(builtins, args[0])(*args[1:])
+        if op == "excnorm":     # (v[, cause]): a Python exception object raised
+            #                     (or given as a cause) by translated code
+            v = args[0]
+            if isinstance(v, type) and issubclass(v, BaseException):
+                return v()
+            if isinstance(v, BaseException):
+                return v
+            raise TypeError("exception causes must derive from BaseException" if len(args) > 1
+                            else "exceptions must derive from BaseException")
         if op == "setctx":      # (exc, has cause, cause, context): rt.pyexc
             exc, hascause, cause, context = args
             if hascause:
                 exc.__cause__ = cause
                 exc.__suppress_context__ = True
-            exc.__context__ = context
+            if context is not None:
+                exc.__context__ = context
             return None
         if op == "raiseobj":    # (exc, file, line, func): rt.reraise of an exception
             #                     with a cause or a context; Python's raise would
