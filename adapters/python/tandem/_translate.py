@@ -1266,9 +1266,6 @@ class _FuncTranslator:
                 if k.arg not in allowed:
                     raise self.refuse(e, "the keyword argument %s= of %s()"
                                       % (k.arg, builtin))
-            if starred and builtin not in self.VARIADIC:
-                # the runtime's fixed-arity builtins do not check their count
-                raise self.refuse(e, "'*' arguments to %s()" % builtin)
         args = []
         for a in e.args:
             if isinstance(a, ast.Starred):
