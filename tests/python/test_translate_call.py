@@ -1067,3 +1067,10 @@ def test_star_arguments_to_builtins(lua, builtin, args):
         assert (builtin, len(args)) in {("str", 2), ("str", 3), ("iter", 2)}, translated
         return
     check_outcome(native, translated)
+
+
+@pytest.mark.parametrize("x", [1, 2.5, "s", None, [1, "a"], (1,), True])
+def test_str_object_keyword(lua, x):
+    """str(object=x) (a TranslationError until the twenty-ninth session)."""
+    f = run_source("def f(x):\n    return str(object=x), str(object=[x])\n", "<str_object>")["f"]
+    check_outcome(outcome(f, (x,)), outcome(lua.translate(f), (x,)))

@@ -1237,6 +1237,10 @@ class _FuncTranslator:
                 raise self.refuse(e, "the call %s.%s(...) in a standalone file" % (mod, f.attr))
             return "(call (builtin %s) %s)" % (name, " ".join(self.expr(a) for a in e.args))
         builtin = f.id if isinstance(f, ast.Name) and self.is_builtin(f.id) else None
+        if builtin == "str" and not e.args and len(e.keywords) == 1 \
+                and e.keywords[0].arg == "object":
+            # str(object=x) is str(x) (encoding= and errors= stay refused)
+            return "(call (builtin str) %s)" % self.expr(e.keywords[0].value)
         if self.bad_argcount(builtin, e):
             # CPython's TypeError once the arguments are evaluated (ARGCOUNTS)
             return "(call (builtin tdm_argcheck) %s %s)" % (
