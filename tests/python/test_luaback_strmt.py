@@ -63,12 +63,19 @@ def test_changed_after_translation():
         pf('10')
 
 
-def test_plain_numbers_do_not_ask():
+def test_plain_numbers_do_not_ask(monkeypatch):
     # luart's own path for numbers: the lookup runs only with a string operand
-    from tandem import _luastrmt
+    from tandem.luart import _core
     lua = tandem.LuaRuntime()
     pf = lua.translate(lua.execute("return function(a, b) return a + b, a * b end"))
+    asked = []
+    real = _core.STRMT      # (installed when tandem._luabound is imported)
+
+    def counting(ev):
+        asked.append(ev)
+        return real(ev)
+    monkeypatch.setattr(_core, 'STRMT', counting)
     assert pf(2.5, 4) == (6.5, 10.0)
-    assert _luastrmt._probe.get(lua) is None
+    assert asked == []
     assert pf('2', 4) == (6, 8)
-    assert _luastrmt._probe.get(lua) is not None
+    assert asked == [b'__add', b'__mul']

@@ -21,7 +21,7 @@ from ._translate import TranslationError
 from ._luaback import compile_ir_late
 from ._lualive import Live as _Live
 from ._perrt import PerRuntime
-from . import _luastrmt
+from . import _luastrmt, _luatypemt
 from ._luaudata import userdata as _userdata
 from ._luadebug import guard as _debug_guard, guarded as _debug_guarded
 
@@ -554,6 +554,12 @@ class Boundary:
         """Lua's t[k] = v by the protocol; co: a metamethod function is
         given back, not called (for newindex_co to run through the chain)."""
         self.live.writing(t)
+        if (k == b'__tostring' or k == b'__name') and any(
+                self.live.typemt(x) is view for x in (0, False, None, print)):
+            # luart's tostring of a number ... does not read its type's metatable
+            raise _lcore.Refusal(
+                "translated code cannot set %s in the metatable of a basic type: luart's "
+                "tostring would not run it (docs/translation.md)" % k.decode())
         try:
             r = self.protocol()[1](t, self.from_lt(k), self.from_lt(v))
         except Exception as e:
@@ -1622,6 +1628,8 @@ _lcore.USERDATA_EQ.update((PyObject, PyCallable))
 _lcoro.OUTER = _tandem._caller_in_coroutine
 # string arithmetic under the runtime's string metatable (_luastrmt)
 _lcore.STRMT = _luastrmt.strmt
+# ... and under its metatables of numbers, booleans, nil, functions (_luatypemt)
+_lcore.TYPEMT = _luatypemt.typemt
 _lcore.MLOOK.update({PyObject: _pyc_mlook, PyCallable: _pyc_mlook})
 _lcore.UDINDEX.update({PyObject: _pyc_index, PyCallable: _pyc_index})
 _lcore.UDSETINDEX.update({PyObject: _pyc_newindex, PyCallable: _pyc_newindex})

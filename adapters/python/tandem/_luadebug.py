@@ -27,6 +27,7 @@ from typing import Any, Callable, Dict
 from .luart import _core as _lcore
 from .luart import LuaTable
 from ._perrt import PerRuntime
+from . import _luatypemt
 
 # runtime -> {the runtime's debug C function (proxy): its name}
 _guarded: Any = PerRuntime('debugguard')
@@ -90,10 +91,17 @@ def guard(bd: Any, name: str, call: Callable[..., Any]) -> Callable[..., Any]:
         if name == 'debug.setmetatable' and a and not (
                 a[0].__class__ is LuaTable or getattr(a[0].__class__, 'lua_meta', None)
                 is not None):
-            # the metatable of a whole type (numbers, strings, booleans, nil,
-            # functions): luart's own operations on such values do not read it
-            _refuse(name, "a metatable for all %ss: translated code's operations on them "
-                    "would not run it" % _lcore.type_name(a[0]))
+            # the metatable of a whole type: luart's operations on numbers,
+            # booleans, nil and functions read it where Lua does (_luatypemt)
+            # except tostring (__tostring; __name of a function's); on
+            # strings (_luastrmt: arithmetic only) and coroutines, not at all
+            mt = a[1] if len(a) > 1 else None
+            kind = _luatypemt.kind_of(a[0])
+            if kind is None or mt.__class__ is LuaTable and (
+                    _lcore.mtfield(mt, b'__tostring') is not None
+                    or kind == 'function' and _lcore.mtfield(mt, b'__name') is not None):
+                _refuse(name, "a metatable for all %ss: translated code's operations on "
+                        "them would not run it" % _lcore.type_name(a[0]))
         if name in ('debug.setupvalue', 'debug.upvaluejoin') and a and is_translated(a[0]):
             # its translation may hold an upvalue's value read once (fixed)
             _refuse(name, 'the function is translated, and its translation may keep the '

@@ -32,7 +32,7 @@ import sys
 import weakref
 from typing import Any, Dict
 
-from . import _tandem, _luastrmt
+from . import _tandem, _luastrmt, _luatypemt
 from .luart import _core as _lcore
 from .luart import lemit as _lemit
 from .luart import lpattern as _lpattern
@@ -79,6 +79,8 @@ class Live:
         self.co_yield = _lemit._co_yield
         # the runtime's string metatable in luart's string arithmetic
         self.strmt = _luastrmt.for_runtime(bd)
+        # and its metatables of numbers, booleans, nil, functions
+        self.typemt = _luatypemt.for_runtime(bd)
         # [whether a cache was filled since the last sync]: when none was,
         # every cache is already older than the last sync and an entry
         # need not end them (a function reading no global pays one test)
@@ -402,7 +404,7 @@ class Live:
                     _libget=self.libget, _mlook=self.mlook, _gmlook=self.gmlook,
                     _ix=self.ix, _gix=self.gix,
                     _forin_gmatch=self.forin_gmatch, _SYNC=self.sync,
-                    _FILLED=self.filled, _STRMT_RT=self.strmt)
+                    _FILLED=self.filled, _STRMT_RT=self.strmt, _TYPEMT_RT=self.typemt)
 
 
 _VIEW_OF = b'__view_of'   # the key of a view's _Box in its metatable (as _luabound's)

@@ -708,8 +708,20 @@ def metamethod(v, ev):
         return mt.hash.get(ev)
     mt = getattr(c, 'lua_meta', None)       # userdata types of the runtime (files)
     if mt is None:
-        return None
+        h = TYPEMT      # a number, boolean, nil, function: its type's (tandem)
+        if h is None:
+            return None
+        mt = h(v)
+        if mt is None:
+            return None
     return mtfield(mt, ev)      # (a runtime's userdata: the view of its metatable)
+
+
+# Set by tandem (_luatypemt.typemt): TYPEMT(v) is the metatable the runtime
+# whose crossing runs now gives v's type (numbers, booleans, nil, functions:
+# debug.setmetatable), or None. Asked only where an operation on such a
+# value has no meaning of its own (metamethod). None standalone.
+TYPEMT = None
 
 
 def _addr(v):
