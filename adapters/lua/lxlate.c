@@ -95,6 +95,11 @@ typedef struct Gen {
                            whose statements are of an earlier Python line
                            (a decorator applied after the def's body) */
     int nlmap, caplmap; /* pairs in lmap, room */
+    struct Span {       /* owns: the output lines of each nested function */
+        int first, last;
+        const char *name;   /* borrowed from the IR tree: its qualified name */
+    } *spans;
+    int nspans, capspans;
     struct {            /* call-site caches of global callees (direct_call): */
         const char *name;   /* the global (a name in the IR) */
         int k;              /* the number of positional arguments */
@@ -185,6 +190,26 @@ static void lmap_add(Gen *g, int out, int py)
     g->lmap[2 * g->nlmap] = out;
     g->lmap[2 * g->nlmap + 1] = py;
     g->nlmap++;
+}
+
+/* The nested function name (its qualified name) ran on output lines
+   first..last: rt.funcspans (pyrt/core.lua) names it in tracebacks. */
+static void span_add(Gen *g, int first, int last, const char *name)
+{
+    if (g->flat || last < first) {
+        return;
+    }
+    if (g->nspans == g->capspans) {
+        int cap = g->capspans ? 2 * g->capspans : 8;
+        struct Span *p = realloc(g->spans, (size_t)cap * sizeof *p);
+        if (p == NULL) {
+            g->oom = 1;
+            return;
+        }
+        g->spans = p;
+        g->capspans = cap;
+    }
+    g->spans[g->nspans++] = (struct Span){ first, last, name };
 }
 
 static void newline(Gen *g)
@@ -4016,8 +4041,10 @@ static int gen_nested(Gen *g, const tdmX_Node *fnode, int *t)
     g->split = 0;                       /* a nested function has no separate body */
     g->deftmp = temps;
     char *nm = lua_string(g, f.name, strlen(f.name));
+    int first = g->line;
     int rc = nm ? gen_function(g, &f, nm) : -1;
     free(nm);
+    span_add(g, first, g->line, f.name);
     g->deftmp = NULL;
     g->callee = callee;
     g->split = split;
@@ -4316,6 +4343,7 @@ static int gen_func(Gen *g, const tdmX_Func *f)
     if (rc != 0) {
         return -1;
     }
+    span_add(g, f->line, g->line, f->name);
     newline(g);
     bput(g, "end\n", 4);                /* the function the prelude opened */
     if (g->nlmap > 0 && !g->oom) {
@@ -4325,6 +4353,20 @@ static int gen_func(Gen *g, const tdmX_Func *f)
         emit(g, "rt.linemap(\"@\" .. %s, {", src ? src : "\"?\"");
         for (int i = 0; i < g->nlmap; i++) {
             emit(g, "[%d] = %d, ", g->lmap[2 * i], g->lmap[2 * i + 1]);
+        }
+        eput(g, "}); ");
+        g->o = save;
+        free(src);
+    }
+    if (g->nspans > 0 && !g->oom) {
+        Buf *save = g->o;
+        char *src = lua_string(g, g->file, strlen(g->file));
+        g->o = &g->statics;
+        emit(g, "rt.funcspans(\"@\" .. %s, {", src ? src : "\"?\"");
+        for (int i = 0; i < g->nspans; i++) {
+            char *sn = lua_string(g, g->spans[i].name, strlen(g->spans[i].name));
+            emit(g, "%d, %d, %s, ", g->spans[i].first, g->spans[i].last, sn ? sn : "\"?\"");
+            free(sn);
         }
         eput(g, "}); ");
         g->o = save;
@@ -4357,6 +4399,7 @@ static char *gen_source(const tdmX_Module *m, int i, char *err, size_t errsz)
     g.file = m->source;
     int rc = gen_func(&g, &m->funcs[i]);
     free(g.lmap);
+    free(g.spans);
     slot_free(&g);
     typing_free(&g);
     /* gen_func frees the signatures' buffer once merged into the chunk; a

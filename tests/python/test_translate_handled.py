@@ -523,3 +523,41 @@ def caller(x):
     assert ns["caller"](0) == "ZeroDivisionError"
     ns["TRANSLATE_NOW"] = lambda: rt.translate(ns["late"])()
     assert rt.translate(ns["caller"])(0) == "ZeroDivisionError"
+
+
+TB_SRC = '''
+def tb_outer(x):
+    def tb_inner(y):
+        try:
+            return 1 / y
+        finally:
+            pass
+    return tb_inner(x)
+
+def tb_top(x):
+    try:
+        raise ValueError(x)
+    except KeyError:
+        pass
+
+def tb_lambda(x):
+    f = lambda y: [][y]
+    return f(x)
+'''
+
+
+@pytest.mark.parametrize("name,where", [("tb_outer", (5, "tb_inner")),
+                                        ("tb_top", (12, "tb_top")),
+                                        ("tb_lambda", (17, "<lambda>"))])
+def test_traceback_names_the_function(lua, name, where):
+    """The innermost traceback entry of an exception raised in translated
+    code names its line and function as CPython's does, also inside a try
+    body or a nested function (before: `<module>`; lxlate.c span_add,
+    rt.funcspans)."""
+    f = run_source(TB_SRC, "<tbnames>")[name]
+    for run in (f, lua.translate(f)):
+        with pytest.raises(Exception) as ei:
+            run(0)
+        frames = [(fr.lineno, fr.name) for fr in traceback.extract_tb(ei.value.__traceback__)
+                  if fr.filename == "<tbnames>"]
+        assert frames[-1] == where

@@ -48,6 +48,37 @@ rt.chunks = {}      -- chunk source ("@file.py") -> true for translated code
 -- chunk source -> {output line -> Python line} for the lines of translated
 -- code whose statements are of an earlier Python line (lxlate.c lmap_add)
 rt.lines = {}
+-- chunk source -> {first, last, qualified name, ...}: the output lines of
+-- each nested function of translated code (lxlate.c span_add), innermost
+-- last among those containing a line
+rt.spans = {}
+function rt.funcspans(src, s)
+    local t = rt.spans[src]
+    if t == nil then
+        rt.spans[src] = s
+        return
+    end
+    for i = 1, #s do
+        t[#t + 1] = s[i]
+    end
+end
+
+-- The simple name of the innermost function of chunk src running output
+-- line l, or nil (a field: the main chunk is at Lua's 200 locals)
+function rt.spanname(src, l)
+    local s = rt.spans[src]
+    if s == nil then
+        return nil
+    end
+    local best, width
+    for i = 1, #s, 3 do
+        local a, b = s[i], s[i + 1]
+        if a <= l and l <= b and (width == nil or b - a <= width) then
+            best, width = s[i + 2], b - a
+        end
+    end
+    return best and best:match("[^.]*$")
+end
 function rt.linemap(src, m)
     local t = rt.lines[src]
     if t == nil then
@@ -171,7 +202,8 @@ do
                 if rt.chunks[info.source] then
                     local m = rt.lines[info.source]
                     return ssub(info.source, 2), m and m[info.currentline] or info.currentline,
-                           rt.fnames[fn] or rt.fnames[bodyfn[fn] or fn] or "?"
+                           rt.fnames[fn] or rt.fnames[bodyfn[fn] or fn]
+                           or rt.spanname(info.source, info.currentline) or "?"
                 end
                 other[fn] = true
             end

@@ -2035,17 +2035,21 @@ def _raise_at(exc: BaseException, filename: str, line: int, func: str) -> None:
     """Raise exc with a traceback entry at filename:line in function func."""
     key = (filename, line, func)
     code = _raisers.get(key)
+    named = line >= 2 and func not in ("?", "")
     if code is None:
-        if line >= 2 and func.isidentifier():
-            src = "\n" * (line - 2) + "def %s():\n    raise __tandem_exc\n" % func
+        if named:
+            # a function raising at that line, named func (`<lambda>` too)
+            src = "\n" * (line - 2) + "def _tdm_raiser():\n    raise __tandem_exc\n"
+            fcode = next(c for c in compile(src, filename, "exec").co_consts
+                         if isinstance(c, types.CodeType))
+            code = fcode.replace(co_name=func, co_qualname=func)
         else:
             src = "\n" * max(line - 1, 0) + "raise __tandem_exc\n"
-        code = compile(src, filename, "exec")
+            code = compile(src, filename, "exec")
         _raisers[key] = code
     ns: Dict[str, Any] = {"__tandem_exc": exc}
-    if func.isidentifier() and line >= 2:
-        exec(code, ns)
-        ns[func]()
+    if named:
+        types.FunctionType(code, ns)()
     exec(code, ns)
 
 
