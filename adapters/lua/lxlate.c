@@ -4296,6 +4296,20 @@ static int gen_leaf(Gen *g, const tdmX_Func *f)
     return 1;
 }
 
+/* Open `rt.<fn>("@<file>", {` (its items and `}); ` are the caller's);
+   0 when out of memory. */
+static int chunk_table(Gen *g, const char *fn)
+{
+    char *src = lua_string(g, g->file, strlen(g->file));
+    if (src == NULL || g->oom) {
+        free(src);
+        return 0;
+    }
+    emit(g, "rt.%s(\"@\" .. %s, {", fn, src);
+    free(src);
+    return 1;
+}
+
 static int gen_func(Gen *g, const tdmX_Func *f)
 {
     eput(g, prelude);
@@ -4346,32 +4360,23 @@ static int gen_func(Gen *g, const tdmX_Func *f)
     span_add(g, f->line, g->line, f->name);
     newline(g);
     bput(g, "end\n", 4);                /* the function the prelude opened */
-    if (g->nlmap > 0 && !g->oom) {
-        Buf *save = g->o;
-        char *src = lua_string(g, g->file, strlen(g->file));
-        g->o = &g->statics;
-        emit(g, "rt.linemap(\"@\" .. %s, {", src ? src : "\"?\"");
+    Buf *out = g->o;
+    g->o = &g->statics;         /* (run once, when the chunk is loaded) */
+    if (g->nlmap > 0 && chunk_table(g, "linemap")) {
         for (int i = 0; i < g->nlmap; i++) {
             emit(g, "[%d] = %d, ", g->lmap[2 * i], g->lmap[2 * i + 1]);
         }
         eput(g, "}); ");
-        g->o = save;
-        free(src);
     }
-    if (g->nspans > 0 && !g->oom) {
-        Buf *save = g->o;
-        char *src = lua_string(g, g->file, strlen(g->file));
-        g->o = &g->statics;
-        emit(g, "rt.funcspans(\"@\" .. %s, {", src ? src : "\"?\"");
+    if (g->nspans > 0 && chunk_table(g, "funcspans")) {
         for (int i = 0; i < g->nspans; i++) {
             char *sn = lua_string(g, g->spans[i].name, strlen(g->spans[i].name));
             emit(g, "%d, %d, %s, ", g->spans[i].first, g->spans[i].last, sn ? sn : "\"?\"");
             free(sn);
         }
         eput(g, "}); ");
-        g->o = save;
-        free(src);
     }
+    g->o = out;
     if (g->statics.n > 0 && !g->oom) {
         Buf all = { NULL, 0, 0 };
         Buf *save = g->o;

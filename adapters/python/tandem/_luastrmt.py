@@ -79,10 +79,16 @@ def strmt(ev: bytes) -> Any:
     """luart._core.STRMT: the lookup of the runtime whose translated code
     runs the operation (the nearest frame of generated code names it), or
     None (no runtime: luart's own behaviour)."""
-    f = sys._getframe(2)
+    lookup = nearest('_STRMT_RT', sys._getframe(2))
+    return None if lookup is None else lookup(ev)
+
+
+def nearest(key: str, f: Any) -> Any:
+    """The value the nearest frame of a runtime's generated code, from f
+    outwards, binds to key (_lualive.Live.names), or None."""
     while f is not None:
-        lookup = f.f_globals.get('_STRMT_RT')
-        if lookup is not None:
-            return lookup(ev)
+        v = f.f_globals.get(key)
+        if v is not None:
+            return v
         f = f.f_back
     return None

@@ -20,6 +20,7 @@ luart answers by itself: translated code setting one, or writing
 import sys
 from typing import Any
 
+from . import _luastrmt
 from ._perrt import PerRuntime
 from .luart import _core as _lcore
 
@@ -37,20 +38,15 @@ _PROBE_LUA = ('local dbg = rawget(_ENV, "debug")\n'
               'end')
 
 
+_KINDS = frozenset(('number', 'boolean', 'nil', 'function'))
+
+
 def kind_of(v: Any) -> Any:
     """The Lua type whose metatable v's is ('number', 'boolean', 'nil',
     'function'), or None (a table, a string, a userdata, a coroutine: their
     metatables are found elsewhere)."""
-    c = v.__class__
-    if c is int or c is float:
-        return 'number'
-    if c is bool:
-        return 'boolean'
-    if v is None:
-        return 'nil'
-    if _lcore.isfunc(v) and getattr(v, 'lua_meta', None) is None:
-        return 'function'
-    return None
+    k = _lcore.type_name(v)
+    return k if k in _KINDS else None
 
 
 def for_runtime(bd: Any) -> Any:
@@ -77,10 +73,5 @@ def for_runtime(bd: Any) -> Any:
 def typemt(v: Any) -> Any:
     """luart._core.TYPEMT: the metatable of v's type in the runtime whose
     translated code runs the operation, or None (no runtime)."""
-    f = sys._getframe(2)
-    while f is not None:
-        lookup = f.f_globals.get('_TYPEMT_RT')
-        if lookup is not None:
-            return lookup(v)
-        f = f.f_back
-    return None
+    lookup = _luastrmt.nearest('_TYPEMT_RT', sys._getframe(2))
+    return None if lookup is None else lookup(v)
