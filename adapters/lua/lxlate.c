@@ -2750,7 +2750,7 @@ static int simple_stmt(Gen *g, const tdmX_Node *s, const char *h)
                 emit(g, "error(t%d, 0)", g->exc);
             } else {
                 /* in a finally block, the exception it runs for; else the one
-                   being handled where the function was called from (rt.exc),
+                   being handled where the function was called from (rt.handled),
                    or "No active exception to reraise" */
                 if (g->finok) {
                     emit(g, "if not t%d then error(t%d, 0) end ", g->finok, g->fincode);

@@ -234,10 +234,10 @@ local function throw(name, ...)
 end
 rt.throw = throw
 
--- The exception being handled (CPython's sys.exc_info()), rt.exc, the top
--- of a chain rt.hs of {e =, d = the depth where it was set, prev =}: an
--- except clause of translated code, or a finally block run for an exception,
--- pushes it (rt.handle, lxlate.c try_stmt); the try statement puts the
+-- The exception being handled (CPython's sys.exc_info()): the top of a
+-- chain rt.hs of {e =, d = the depth where it was set, prev =}
+-- (rt.handled). An except clause of translated code, or a finally block run
+-- for an exception, pushes it (rt.handle, lxlate.c try_stmt); the try statement puts the
 -- chain back as it was when it is left (rt.try), generators swap it (gen.lua
 -- resume), and an error leaving translated code for its caller drops what
 -- deeper frames pushed (rt.reraise). nil when none. A bare raise outside an
@@ -247,11 +247,15 @@ rt.throw = throw
 -- _translate.Host): Python code translated code calls runs inside an except
 -- clause handling the same exception (sys.exc_info(), logging.exception(),
 -- traceback.format_exc()).
-rt.exc, rt.hs, rt.hostexc = nil, nil, nil
+rt.hs, rt.hostexc = nil, nil
+function rt.handled()
+    local hs = rt.hs
+    return hs and hs.e
+end
+
 function rt.sethandled(node, sync)
     rt.hs = node
     local e = node and node.e
-    rt.exc = e
     if (sync or rt.hostexc ~= nil) and not rawequal(rt.hostexc, e) and rt.H ~= nil then
         rt.hostexc = e
         rt.H("handling", rt.pyexc(e))
@@ -263,7 +267,7 @@ function rt.handle(e, sync)
 end
 
 function rt.reraise_handled()
-    local e = rt.exc
+    local e = rt.handled()
     if e ~= nil then
         error(e, 0)
     end
@@ -274,7 +278,7 @@ end
 -- its __context__ (CPython's _PyErr_SetObject: not itself; a cycle through
 -- e in that exception's chain is cut)
 function rt.setcontext(e)
-    local h = rt.exc
+    local h = rt.handled()
     if h == nil or rawequal(h, e) then
         return
     end
@@ -299,7 +303,7 @@ function rt.raise(e)
             -- raised as is, with the exception being handled as its
             -- __context__ as CPython sets it
             e = rt.H("excnorm", e)
-            local h = rt.exc
+            local h = rt.handled()
             if h ~= nil and not rawequal(h, e) then
                 rt.H("setctx", e, false, nil, rt.pyexc(h))
             end
@@ -4179,15 +4183,15 @@ function rt.reraise(e)
         rt.sethandled(hs)       -- left by an error inside a finally block
     end
     if getmetatable(e) == EXC then
-        local args = e.args
-        local a = {}
-        for i = 1, args.n do
-            a[i] = rt.export(args[i])
-        end
         if e.hascause or e.context ~= nil then
             -- raise ... from ... (expr.lua), or raised while handling another:
             -- the Python exception gets __cause__/__context__ (rt.pyexc)
             rt.H("raiseobj", rt.pyexc(e), e.file or "?", e.line or 0, e.func or "?")
+        end
+        local args = e.args
+        local a = {}
+        for i = 1, args.n do
+            a[i] = rt.export(args[i])
         end
         rt.H("raise", e.cls.name, e.file or "?", e.line or 0, e.func or "?",
              unpack(a, 1, args.n))

@@ -295,13 +295,12 @@ do
             if data and data[name] then
                 return true, data[name](o)
             end
-            if name == "args" and getmetatable(o) == EXC then
-                return true, o.args
-            end
             if getmetatable(o) == EXC then
-                -- raise ... from (expr.lua), and the exception being handled
-                -- when it was raised (rt.setcontext)
-                if name == "__cause__" then
+                -- its arguments; raise ... from (expr.lua), and the exception
+                -- being handled when it was raised (rt.setcontext)
+                if name == "args" then
+                    return true, o.args
+                elseif name == "__cause__" then
                     return true, o.cause
                 elseif name == "__context__" then
                     return true, o.context
