@@ -116,6 +116,12 @@ REFUSED = {
         mt.__tostring = function() return "b" end
         return tostring(true)
     end""",
+    'tostring_rawset': """function()
+        local mt = {}
+        debug.setmetatable(0, mt)
+        rawset(mt, "__tostring", function() return "n" end)
+        return tostring(1)
+    end""",
     'function_name': """function()
         debug.setmetatable(print, {__name = "F"})
         return tostring(print)

@@ -553,13 +553,7 @@ class Boundary:
     def lua_setindex(self, t: Any, view: Any, k: Any, v: Any, co: bool = False) -> Any:
         """Lua's t[k] = v by the protocol; co: a metamethod function is
         given back, not called (for newindex_co to run through the chain)."""
-        self.live.writing(t)
-        if (k == b'__tostring' or k == b'__name') and any(
-                self.live.typemt(x) is view for x in (0, False, None, print)):
-            # luart's tostring of a number ... does not read its type's metatable
-            raise _lcore.Refusal(
-                "translated code cannot set %s in the metatable of a basic type: luart's "
-                "tostring would not run it (docs/translation.md)" % k.decode())
+        self.live.writing(t, k)
         try:
             r = self.protocol()[1](t, self.from_lt(k), self.from_lt(v))
         except Exception as e:
@@ -1690,7 +1684,7 @@ class _Box(_lcore.ViewOps):
         return self.bd.to_lt(self.lua(0, k))
 
     def rawset(self, k: Any, v: Any) -> None:
-        self.bd.live.writing(self.v)
+        self.bd.live.writing(self.v, k)
         self.lua(1, k, v)
         self.bd.live.wrote(self.v)
 

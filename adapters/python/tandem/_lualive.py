@@ -381,15 +381,22 @@ class Live:
         _lcore.QUALNAMES.setdefault(getmetatable.__code__, 'getmetatable')
         return getmetatable
 
-    def writing(self, t: Any) -> None:
-        """Translated code is about to write into the Lua table t (a view's):
-        the runtime's string metatable is refused. Its methods are read
-        live (mlook), but luart's own string operations (`s.k`, string
-        arithmetic, `#`) run on luart's, which would not see the change."""
+    def writing(self, t: Any, k: Any) -> None:
+        """Translated code is about to write t[k] into the Lua table t (a
+        view's), by an assignment or rawset: the runtime's string metatable
+        is refused (its methods are read live, mlook, but luart's own string
+        operations, `s.k`, string arithmetic, `#`, run on luart's, which
+        would not see the change), and so are `__tostring` and `__name` in
+        the metatable of numbers, booleans, nil or functions (luart's
+        tostring of those values does not read it: _luatypemt)."""
         if t is self.smt:
             raise _lcore.Refusal(
                 "translated code cannot change the string metatable: luart's "
                 "string operations would not see the change")
+        if (k == b'__tostring' or k == b'__name') and _luatypemt.is_type_metatable(self.bd, t):
+            raise _lcore.Refusal(
+                "translated code cannot set %s in the metatable of a basic type: luart's "
+                "tostring would not run it (docs/translation.md)" % k.decode())
 
     def wrote(self, t: Any) -> None:
         """Translated code wrote into the Lua table t (a view's): when a

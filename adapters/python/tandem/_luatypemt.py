@@ -70,6 +70,13 @@ def for_runtime(bd: Any) -> Any:
     return lookup
 
 
+def is_type_metatable(bd: Any, t: Any) -> bool:
+    """Whether the Lua table t (a proxy) is the runtime's metatable of
+    numbers, booleans, nil or functions (of the runtime of Boundary bd)."""
+    probe = _probe.get(bd.lua)
+    return probe is not None and any(probe(k) is t for k in _KINDS)
+
+
 def typemt(v: Any) -> Any:
     """luart._core.TYPEMT: the metatable of v's type in the runtime whose
     translated code runs the operation, or None (no runtime)."""
