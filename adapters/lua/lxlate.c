@@ -1683,7 +1683,10 @@ static int direct_call(Gen *g, const tdmX_Node *n, Ex *out)
     } else {
         snprintf(gen, sizeof gen, "call(");
     }
-    emit(g, "if t%d then t%d = t%d(%s%s) elseif XF[%s] then t%d = %s(%s) "
+    /* the callee parenthesised: a constant (`None()`, `(5)(x)`: CPython's
+       TypeError) is no prefix expression in Lua; `(v)(...)` compiles as
+       `v(...)` does */
+    emit(g, "if t%d then t%d = t%d(%s%s) elseif XF[%s] then t%d = (%s)(%s) "
          "else t%d = %s%s%s%s) end; ", r, r, r, args ? args : "", tt,
          e[0].s, r, e[0].s, args ? args : "", r, gen, e[0].s, nk > 1 ? ", " : "",
          args ? args : "");

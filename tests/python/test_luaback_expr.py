@@ -215,6 +215,28 @@ CASES = [
     (N, "coroutine.resume(coroutine.create(function() end))", ()) if False else
     (N, "coroutine.resume(coroutine.create(math.max), 3, 9)", ()),
     (N, "coroutine.status(coroutine.create(print)), coroutine.isyieldable()", ()),
+    # an argument given must be a thread (an explicit nil too: lua_isnone)
+    (N, "coroutine.isyieldable(coroutine.create(print))", ()),
+    (N, "coroutine.isyieldable(nil)", ()),
+    (N, "coroutine.isyieldable('x')", ()),
+    (N, "coroutine.isyieldable(1)", ()),
+    # next's key is not normalised: a float with an integer value is never
+    # a key (a float key that is not an integer is)
+    (N, "pcall(next, {1}, 1.0)", ()),
+    (N, "pcall(next, {a = 1, [5] = 3}, 5.0)", ()),
+    (N, "next({[1.5] = 'x'}, 1.5), next({[2^70] = 'y'}, 2^70)", ()),
+    # collectgarbage: count is one float; the parameters' previous values
+    # (stored as lgc.c stores them, in quarters); restored as they were
+    (N, "select('#', collectgarbage('count')), math.type(collectgarbage('count'))", ()),
+    (N, "collectgarbage('setpause', 101), collectgarbage('setpause'), "
+        "collectgarbage('setpause', 200)", ()),
+    (N, "collectgarbage('setstepmul', 300), collectgarbage('setstepmul', 100)", ()),
+    (N, "collectgarbage('incremental', 120, 0), collectgarbage('setpause', 200)", ()),
+    (N, "pcall(collectgarbage, 'setpause', 1.5)", ()),
+    # errors naming the function called through pcall (its global name)
+    (N, "pcall(math.cos, 'x')", ()),
+    (N, "pcall(math.tan), pcall(math.asin, {}), pcall(math.acos, nil)", ()),
+    (N, "pcall(table.unpack)", ()),
     (N, "coroutine.resume(coroutine.create(error), 'in co')", ()),
     (N, "coroutine.wrap(math.min)(4, 2)", ()),
     (N, "coroutine.resume(coroutine.running())", ()),

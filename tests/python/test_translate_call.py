@@ -1074,3 +1074,28 @@ def test_str_object_keyword(lua, x):
     """str(object=x) (a TranslationError until the twenty-ninth session)."""
     f = run_source("def f(x):\n    return str(object=x), str(object=[x])\n", "<str_object>")["f"]
     check_outcome(outcome(f, (x,)), outcome(lua.translate(f), (x,)))
+
+
+LITERAL_CALLS = ["None()", "(5)()", "'abc'()", "True()", "False(1)", "(5)(log(1))",
+                 "None(log(1), k=log(2))", "b'x'(*[log(3)])", "1.5()", "(-5)()"]
+
+
+@pytest.mark.parametrize("call", LITERAL_CALLS)
+def test_constant_called(lua, call):
+    """A constant called (CPython warns at compile time, then raises its
+    TypeError after evaluating the arguments): the translation made
+    `nil()`, which is no Lua (a "translation produced invalid Lua" error)."""
+    src = ("def f(out):\n"
+           "    def log(x):\n"
+           "        out.append(x)\n"
+           "        return x\n"
+           "    try:\n"
+           "        %s\n"
+           "    except TypeError as e:\n"
+           "        return str(e), out\n"
+           "    return None, out\n" % call)
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SyntaxWarning)
+        f = run_source(src, "<constant_called>")["f"]
+    check_outcome(outcome(f, ([],)), outcome(lua.translate(f), ([],)))

@@ -1097,6 +1097,14 @@ static void funcstat(P *p, int line)
     }
     const char *f = body(p, ismethod, line, funcname_str(&nm));
     check_readonly(p, &v);
+    if (v.k == EK_LOCAL) {
+        /* `function g()` with g a local of this function assigns it, as
+           `g = function() end` does: `(def L (local g) f)` is the
+           declaration `local function g` makes (a new variable) */
+        bf(p, " (set %d (%s) ((lambda ", line, v.s); sb_s(p, &p->fs->body, f);
+        sb_s(p, &p->fs->body, ")))");
+        return;
+    }
     bf(p, " (def %d %s ", line, v.s); sb_s(p, &p->fs->body, f); sb_s(p, &p->fs->body, ")");
 }
 

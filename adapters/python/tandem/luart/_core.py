@@ -439,8 +439,12 @@ def lua_next(t, k=None):
     elif k.__class__ is int and 0 < k <= n:
         i = k
     else:
-        if k.__class__ is float and k.is_integer() and -9.3e18 < k < 9.3e18:
-            k = int(k)
+        if k.__class__ is float and k.is_integer() and -9.3e18 < k < 9.3e18 \
+                and _MIN <= int(k) <= _MAX:
+            # lua_next does not normalise its key: a float with an integer
+            # value is never a key of a table (a store converts it), so
+            # Lua's findindex does not find it
+            raise LuaError(b"invalid key to 'next'")
         hk = k
         if k.__class__ is bool:
             hk = _TRUEK if k else _FALSEK

@@ -298,15 +298,28 @@ def lua_xpcall(f=NA, msgh=NA, *args):
 
 # the collector's mode and whether it runs, as collectgarbage reports them
 # (luart's objects are Python's: neither changes how they are collected)
-_GC = {'mode': b'incremental', 'running': True}
+_GC = {'mode': b'incremental', 'running': True,
+       b'setpause': 200, b'setstepmul': 100}     # lgc.c's defaults (LUAI_GCPAUSE, LUAI_GCMUL)
 
 
-def lua_collectgarbage(opt=b'collect', *_):
+def _gcparam(opt, v):
+    """setpause/setstepmul: the previous value; the new one stored as lgc.c
+    stores it (a quarter, so 101 reads back as 100)."""
+    old = _GC[opt]
+    _GC[opt] = (v // 4) * 4
+    return old
+
+
+def lua_collectgarbage(opt=b'collect', *args):
     if opt in (b'collect', None):
         lweak.collect()     # Python's collector, the weak tables swept
         return 0
     if opt == b'count':
-        return Multi((0.0, 0))
+        # one float, as Lua 5.4 (5.1 gave two results): the memory in use in
+        # KB, here Python's allocated blocks at 64 bytes each (luart's
+        # values are Python objects: an estimate that grows and shrinks
+        # with them, docs/luart.md)
+        return sys.getallocatedblocks() / 16.0
     if opt in (b'isrunning',):
         return _GC['running']
     if opt in (b'step',):
@@ -315,12 +328,19 @@ def lua_collectgarbage(opt=b'collect', *_):
     if opt in (b'incremental', b'generational'):
         old = _GC['mode']   # the previous mode, as lgc.c's luaC_changemode callers
         _GC['mode'] = opt
+        if opt == b'incremental':   # its pause and step multiplier, when not 0
+            for i, name in enumerate((b'setpause', b'setstepmul')):
+                v = checkint(args[i], i + 2, 'collectgarbage') if len(args) > i \
+                    and args[i] is not None else 0
+                if v:
+                    _gcparam(name, v)
         return old
     if opt in (b'stop', b'restart'):
         _GC['running'] = opt == b'restart'
         return 0
     if opt in (b'setpause', b'setstepmul'):
-        return 0
+        v = checkint(args[0], 2, 'collectgarbage') if args and args[0] is not None else 0
+        return _gcparam(opt, v)
     argerror(1, 'collectgarbage', "invalid option '%s'" % checkstr(opt, 1, 'collectgarbage').decode('latin-1'))
 
 

@@ -408,12 +408,14 @@ def co_running(*_):
     return Multi((MAIN, True))
 
 
-def co_isyieldable(co=None, *_):
-    if co is None:
+def co_isyieldable(co=NA, *_):
+    if co is NA:
         if _current() is not None:
             return True
         _refuse_outer('coroutine.isyieldable')
         return False
+    if not isinstance(co, Coroutine):       # an explicit nil too (lua_isnone)
+        typeerror(1, 'isyieldable', 'thread', co)
     return co is not MAIN
 
 

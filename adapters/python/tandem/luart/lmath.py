@@ -128,6 +128,9 @@ def _wrap1(name, fn, domain_nan=_DNAN):
         except OverflowError:
             return math.inf
     f.__name__ = name
+    # a code object of its own: errors name a library function by its code
+    # (_aux.QUALNAMES), and the five would share one
+    f.__code__ = f.__code__.replace(co_name=name)
     return f
 
 

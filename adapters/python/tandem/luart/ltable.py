@@ -119,7 +119,8 @@ def t_pack(*args):
     return t
 
 
-def t_unpack(t=NA, i=None, j=None, *_):
+def t_unpack(t=None, i=None, j=None, *_):
+    # (no argument is a nil: unpack reads it as any value, `#nil` its error)
     i = optint(i, 2, 'unpack', 1)
     if j is None or j is NA:
         e = length(t)
