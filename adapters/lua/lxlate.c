@@ -2187,9 +2187,10 @@ static int expr(Gen *g, const tdmX_Node *n, Ex *out)
         if (st || (kw && !(tdmX_is(f, "builtin") && !is_exc_class(sym(f, 1))))) {
             return call_kw(g, n, out);
         }
-        if (tdmX_is(f, "builtin") && strcmp(sym(f, 1), "str") == 0 && n->u.l.n == 3
-            && int_expr(g->fn, g->intl, n->u.l.v[2])) {
-            /* str(int) is Lua's integer format, "%lld" */
+        if (tdmX_is(f, "builtin") && (strcmp(sym(f, 1), "str") == 0
+                                      || strcmp(sym(f, 1), "_fstr") == 0)
+            && n->u.l.n == 3 && int_expr(g->fn, g->intl, n->u.l.v[2])) {
+            /* str(int) (and f"{int}") is Lua's integer format, "%lld" */
             return call_args(g, n, 2, "ITOS(%s)", NULL, out);
         }
         if (tdmX_is(f, "builtin") && !is_exc_class(sym(f, 1))) {

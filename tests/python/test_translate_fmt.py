@@ -545,3 +545,29 @@ def test_str_format_fuzz(lua):
         if differ(a, b):
             bad.append((fmt, a0, a, b))
     assert bad == []
+
+
+class _Money:
+    """A Python object whose __format__ and __str__ differ."""
+
+    def __init__(self, cents):
+        self.cents = cents
+
+    def __format__(self, spec):
+        return "$%s" % format(self.cents / 100, spec or ".2f")
+
+    def __str__(self):
+        return "Money(%d)" % self.cents
+
+
+def c_fstring_objects(m, n):
+    return (f"total: {m}", f"{m:.1f}", f"{m!s}", f"{m!r:>3}"[:1], f"{n}|{m}",
+            "{}".format(m), format(m))
+
+
+@pytest.mark.parametrize("n", [3, -7, 2.5, "s", None, True, [1]])
+def test_fstring_without_spec_formats(lua, n):
+    """f"{m}" is format(m, ""): a Python object's own __format__ (it was
+    str(m)); every other value's format(v, "") is str(v)."""
+    m = _Money(1234)
+    check_case(lua, (c_fstring_objects, (m, n)))

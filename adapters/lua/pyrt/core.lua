@@ -479,6 +479,22 @@ local function big(op, a, b)
     return rt.H("op", op, a, b)
 end
 
+-- A Python operator with an operand that is a Python object (a + b,
+-- a += b ...): with an operand translated code made (a list, dict, set),
+-- through rt.hostcall (pyrt/hostcall.lua), which refuses a result that kept
+-- the copy of a container translated code may still change (`pyl + [inner]`,
+-- `pyl += [inner]`: CPython's result holds inner itself)
+-- (a field, not a local: the chunk is at Lua's limit of 200 locals)
+function rt.pyop(name, a, b)
+    if (type(a) == "table" or type(b) == "table")
+            and getmetatable(a) ~= ITER and getmetatable(b) ~= ITER then
+        -- (an iterator is refused by rt.export: a Python generator standing
+        -- for it, as arguments get, would change the operator's message)
+        return rt.hostcall("op", 2, 0, name, a, b)
+    end
+    return rt.H("op", name, rt.export(a), rt.export(b))
+end
+
 -- builtin fname(v) when its int result leaves 64 bits: as big
 local function bigcall(fname, ...)
     if rt.H == nil then
@@ -624,7 +640,7 @@ function rt.add(a, b, isym)
         end
     end
     if foreign(a, b) then
-        return rt.H("op", "add", rt.export(a), rt.export(b))
+        return rt.pyop("add", a, b)
     end
     binerr(isym or "+", a, b)
 end
@@ -662,7 +678,7 @@ function rt.iadd(a, b)
     end
     if type(a) == "userdata" or type(b) == "userdata" then
         -- a Python object: Python's in-place operator (a.__iadd__, else a + b)
-        return rt.H("op", "iadd", rt.export(a), rt.export(b))
+        return rt.pyop("iadd", a, b)
     end
     return rt.add(a, b, "+=")
 end
@@ -683,7 +699,7 @@ function rt.sub(a, b, isym)
         return x - y
     end
     if foreign(a, b) then
-        return rt.H("op", "sub", rt.export(a), rt.export(b))
+        return rt.pyop("sub", a, b)
     end
     viewop("-", a, b)
     local xt = type(a) == "table" and EXT[getmetatable(a)]
@@ -736,7 +752,7 @@ function rt.imul(a, b)
         return a
     end
     if type(a) == "userdata" or type(b) == "userdata" then
-        return rt.H("op", "imul", rt.export(a), rt.export(b))
+        return rt.pyop("imul", a, b)
     end
     local ma = getmetatable(a)
     local xk = type(a) == "table" and EXT[ma] and EXT[ma].kind
@@ -794,7 +810,7 @@ function rt.mul(a, b, isym)
         end
     end
     if foreign(oa, ob) then
-        return rt.H("op", "mul", rt.export(oa), rt.export(ob))
+        return rt.pyop("mul", oa, ob)
     end
     binerr(isym or "*", oa, ob)
 end
@@ -824,7 +840,7 @@ function rt.truediv(a, b, isym)
         return x / y
     end
     if foreign(a, b) then
-        return rt.H("op", "truediv", rt.export(a), rt.export(b))
+        return rt.pyop("truediv", a, b)
     end
     binerr(isym or "/", a, b)
 end
@@ -879,7 +895,7 @@ function rt.floordiv(a, b, isym)
         return q
     end
     if foreign(a, b) then
-        return rt.H("op", "floordiv", rt.export(a), rt.export(b))
+        return rt.pyop("floordiv", a, b)
     end
     binerr(isym or "//", a, b)
 end
@@ -906,7 +922,7 @@ function rt.mod(a, b, isym)
         return rt.strmod(a, b)      -- pyrt/format.lua
     end
     if foreign(a, b) then
-        return rt.H("op", "mod", rt.export(a), rt.export(b))
+        return rt.pyop("mod", a, b)
     end
     binerr(isym or "%", a, b)
 end
@@ -978,7 +994,7 @@ function rt.pow(a, b, isym)
         return r
     end
     if foreign(a, b) then
-        return rt.H("op", "pow", rt.export(a), rt.export(b))
+        return rt.pyop("pow", a, b)
     end
     binerr(isym or "** or pow()", a, b)
 end
@@ -997,7 +1013,7 @@ end
 function rt.lshift(a, b, isym)
     local x, y = intargs(isym or "<<", a, b)
     if x == nil then
-        return rt.H("op", "lshift", rt.export(a), rt.export(b))
+        return rt.pyop("lshift", a, b)
     end
     if y < 0 then
         throw("ValueError", "negative shift count")
@@ -1021,7 +1037,7 @@ end
 function rt.rshift(a, b, isym)
     local x, y = intargs(isym or ">>", a, b)
     if x == nil then
-        return rt.H("op", "rshift", rt.export(a), rt.export(b))
+        return rt.pyop("rshift", a, b)
     end
     if y < 0 then
         throw("ValueError", "negative shift count")
@@ -1053,7 +1069,7 @@ local function bitop(name, sym, f)
         end
         local x, y = intargs(isym or sym, a, b)
         if x == nil then
-            return rt.H("op", name, rt.export(a), rt.export(b))
+            return rt.pyop(name, a, b)
         end
         return f(x, y)
     end
@@ -1070,7 +1086,7 @@ for name, isym in pairs({ truediv = "/=", floordiv = "//=", mod = "%=", pow = "*
     local plain = rt[name]
     rt["i" .. name] = function(a, b)
         if type(a) == "userdata" or type(b) == "userdata" then
-            return rt.H("op", "i" .. name, rt.export(a), rt.export(b))
+            return rt.pyop("i" .. name, a, b)
         end
         return plain(a, b, isym)
     end
@@ -1398,16 +1414,16 @@ eq = function(a, b)
     if getmetatable(a) == VIEW or getmetatable(b) == VIEW then
         throw("NotImplementedError", "comparing dict views (tandem translation)")
     end
-    if rawequal(a, b) then
+    local ta, tb = type(a), type(b)
+    if rawequal(a, b) and ta ~= "userdata" then
         return a == a       -- NaN is not equal to itself
     end
-    local ta, tb = type(a), type(b)
     if ta == "number" or ta == "boolean" then
         if tb == "number" or tb == "boolean" then
             return num(a) == num(b)
         end
         if tb == "userdata" then
-            return rt.H("op", "eq", a, b)
+            return rt.H("cmp", "eq", a, b)
         end
         return false
     end
@@ -1446,13 +1462,21 @@ eq = function(a, b)
         return false
     end
     if ta == "userdata" or tb == "userdata" then
-        return rt.H("op", "eq", rt.export(a), rt.export(b))
+        -- a Python object's __eq__ runs (for `x == x` too: only containers
+        -- test identity first, as their callers here do)
+        return rt.H("cmp", "eq", rt.export(a), rt.export(b))
     end
     return false
 end
 rt.eq = eq
 
+-- a != b: a Python object's __ne__ (its value, as CPython's `!=` gives it)
 function rt.ne(a, b)
+    if type(a) == "userdata" or type(b) == "userdata" then
+        if getmetatable(a) ~= VIEW and getmetatable(b) ~= VIEW then
+            return rt.H("cmp", "ne", rt.export(a), rt.export(b))
+        end
+    end
     return not eq(a, b)
 end
 
@@ -1477,7 +1501,7 @@ local function foreign_cmp(name, op, a, b, swapped)
     if swapped then
         a, b = b, a
     end
-    return rt.H("op", name, rt.export(a), rt.export(b))
+    return rt.H("cmp", name, rt.export(a), rt.export(b))
 end
 
 local lt
@@ -4063,7 +4087,11 @@ end
 end
 
 -- A value leaving translated code for Python: containers become real Python
--- list/tuple/dict objects (one host call each), the rest is as it is.
+-- list/tuple/dict objects (one host call each), the rest is as it is. seen
+-- (one per value leaving, or per call's arguments: rt.hostcall) maps each
+-- container to its copy, so a container met twice is one Python object
+-- twice, as in CPython (`[[0] * 3] * 3`, `{"a": d, "b": d}`, `f(a, a)`);
+-- true while its copy is being made (a container inside itself: refused).
 function rt.export(v, seen)
     local t = type(v)
     if t == "userdata" then
@@ -4085,9 +4113,12 @@ function rt.export(v, seen)
     end
     local mt = getmetatable(v)
     seen = seen or {}
-    if seen[v] then
+    local done = seen[v]
+    if done == true then
         throw("NotImplementedError",
               "a self-containing container leaving translated code (tandem translation)")
+    elseif done ~= nil then
+        return done
     end
     if mt == LIST or mt == TUPLE then
         seen[v] = true
@@ -4095,8 +4126,9 @@ function rt.export(v, seen)
         for i = 1, v.n do
             a[i] = rt.export(v[i], seen)
         end
-        seen[v] = nil
-        return rt.H(mt == LIST and "list" or "tuple", unpack(a, 1, v.n))
+        done = rt.H(mt == LIST and "list" or "tuple", unpack(a, 1, v.n))
+        seen[v] = done
+        return done
     elseif mt == DICT then
         seen[v] = true
         local a, n = {}, 0
@@ -4105,8 +4137,9 @@ function rt.export(v, seen)
             a[n + 2] = rt.export(val, seen)
             n = n + 2
         end
-        seen[v] = nil
-        return rt.H("dict", unpack(a, 1, n))
+        done = rt.H("dict", unpack(a, 1, n))
+        seen[v] = done
+        return done
     elseif mt == CLASS then
         return rt.H("builtin", v.name)
     elseif mt == EXC then
@@ -4116,7 +4149,10 @@ function rt.export(v, seen)
         throw("NotImplementedError",
               "an iterator or dict view leaving translated code (tandem translation)")
     elseif EXT[mt] then
-        return EXT[mt].export(v, seen)
+        seen[v] = true
+        done = EXT[mt].export(v, seen)
+        seen[v] = done
+        return done
     end
     return v
 end
@@ -4127,7 +4163,7 @@ end
 -- Python's, its state shared with translated code as the one iterator it
 -- is. Anything else as rt.export (which refuses an iterator going
 -- anywhere else: returned, stored, its type would be a generator's).
-function rt.exportarg(v)
+function rt.exportarg(v, seen)
     if type(v) == "table" and getmetatable(v) == ITER and rt.H ~= nil then
         local f = v.f
         local step = rt.entry(function()
@@ -4139,7 +4175,7 @@ function rt.exportarg(v)
         end)
         return rt.H("pyiter", step)
     end
-    return rt.export(v)
+    return rt.export(v, seen)
 end
 
 -- The message handler of the entry wrapper: keep Python exceptions and

@@ -292,7 +292,9 @@ do
     -- a[lo:hi:step] = v (list_ass_subscript)
     function rt.setslice(o, lo, hi, step, v)
         if type(o) == "userdata" then
-            rt.H("setslice", o, rt.export(lo), rt.export(hi), rt.export(step), rt.export(v))
+            -- checked (pyrt/hostcall.lua): the Python object keeps v's
+            -- elements, so one translated code may still change is refused
+            rt.hostcall("setslice", 1, 0, o, lo, hi, step, v)
             return
         end
         if getmetatable(o) ~= LIST then

@@ -729,6 +729,15 @@ do
         return concat({ ... })
     end
 
+    -- f"{x}" is format(x, ""): str(x) for every value of the runtime, a
+    -- Python object's own __format__ otherwise (a class defining it)
+    B._fstr = function(v)
+        if type(v) == "userdata" then
+            return rt.H("call", "format", v, "")
+        end
+        return rt.str(v)
+    end
+
     -- f"{x!r:spec}": the conversion runs after the spec was evaluated
     B._fconv = function(v, spec, conv)
         if conv == "repr" then

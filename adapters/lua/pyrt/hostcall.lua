@@ -29,9 +29,10 @@ do
             rt.H("reg")
         end
         local exempt, ne = {}, 0
+        local seen = {}     -- one container given twice is one Python object
         for i = from, args.n do
             local a = args[i]
-            args[i] = rt.exportarg(a)
+            args[i] = rt.exportarg(a, seen)
             if mask ~= 0 and (mask >> (i - from)) & 1 == 1 and type(a) == "table" then
                 ne = ne + 1
                 exempt[ne] = args[i]

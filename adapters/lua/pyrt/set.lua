@@ -819,7 +819,7 @@ do
             end
             if type(a) == "userdata" or type(b) == "userdata" then
                 -- a Python object: Python's in-place operator
-                return rt.H("op", "i" .. pyops[op:sub(1, 1)], rt.export(a), rt.export(b))
+                return rt.pyop("i" .. pyops[op:sub(1, 1)], a, b)
             end
             return plain(a, b, op)
         end

@@ -1141,8 +1141,8 @@ class _FuncTranslator:
         raise self.refuse(e, names.get(type(e), "the expression %s" % type(e).__name__))
 
     def fstring(self, e: ast.JoinedStr) -> str:
-        """f"..{x}..{y!r:>{w}}..": {x} is str(x) (format(x, "") == str(x)
-        for every builtin type), a spec is format(value, spec) with the
+        """f"..{x}..{y!r:>{w}}..": {x} is format(x, "") (_fstr: str(x)
+        for every builtin type, a Python object's __format__), a spec is format(value, spec) with the
         spec itself an f-string; a conversion !s !r !a applies to the value
         after the spec's expressions ran, as in CPython (pyrt/format.lua)."""
         parts = []
@@ -1163,7 +1163,7 @@ class _FuncTranslator:
                     else:
                         parts.append("(call (builtin format) %s %s)" % (val, spec))
                 else:
-                    parts.append("(call (builtin %s) %s)" % (fn or "str", val))
+                    parts.append("(call (builtin %s) %s)" % (fn or "_fstr", val))
             else:
                 raise self.refuse(v, "this f-string part")
         if not parts:
@@ -1659,7 +1659,7 @@ _OPS = {
     "pow": operator.pow, "lshift": operator.lshift, "rshift": operator.rshift,
     "bitand": operator.and_, "bitor": operator.or_, "bitxor": operator.xor,
     "neg": operator.neg, "pos": operator.pos, "invert": operator.invert, "abs": abs,
-    "eq": operator.eq, "lt": operator.lt, "le": operator.le, "gt": operator.gt,
+    "eq": operator.eq, "ne": operator.ne, "lt": operator.lt, "le": operator.le, "gt": operator.gt,
     "ge": operator.ge,
     "ibitor": operator.ior, "ibitand": operator.iand, "isub": operator.isub,
     "ibitxor": operator.ixor, "iadd": operator.iadd, "imul": operator.imul,
@@ -1762,6 +1762,26 @@ def _callobj(f: Any, *a: Any) -> Any:
     return r
 
 
+def _compare(name: str, a: Any, b: Any) -> Any:
+    """a OP b (pyrt's eq, ne, lt ... with a Python object operand). The
+    generated code uses a comparison's result both as a value and as a Lua
+    condition, so it must be False, True or a result whose truth is True
+    (kept as the value: an __eq__ returning a string); a false result that
+    is not False (0, '', an object whose __bool__ is false) or one whose
+    truth raises (a numpy array) is refused: a Lua condition would take it
+    as true."""
+    r = _OPS[name](a, b)
+    if r is True or r is False:
+        return r
+    try:
+        if r:
+            return r
+    except Exception:
+        pass
+    raise NotImplementedError("a comparison (%s) whose result %s is not a bool and not true "
+                              "(tandem translation)" % (name, type(r).__name__))
+
+
 _BuiltinFn = types.BuiltinFunctionType
 _PURE_MODS = frozenset(("_operator", "math", "cmath"))
 _PURE_BUILTINS = frozenset(("abs", "ascii", "bin", "chr", "format", "hash", "hex", "len",
@@ -1770,6 +1790,7 @@ _SCALARS = frozenset((int, float, str, bytes, bool, type(None)))
 _PURE_OPS: Dict[str, Any] = {
     "callobj": _callobj,
     "op": lambda name, *a: _OPS[name](*a),
+    "cmp": _compare,
     "contains": lambda c, x: x in c,
     "method": lambda o, name, *a: getattr(o, name)(*a),
     "getattr": getattr,                 # a method looked up before its arguments run
@@ -2241,15 +2262,26 @@ def _checked(reg: List[Any], exempt: Tuple[Any, ...], run: Any) -> Any:
     exported for the call: pyrt/hostcall.lua). A copy the callee changed or
     kept a reference to would leave translated code with a container CPython
     would have changed: NotImplementedError (a refusal) after the call. The
-    exempt ones (displays) may be kept, but not with a checked copy inside."""
+    exempt ones (displays) may be kept, but not with a checked copy inside;
+    so may a tuple (immutable), unless it holds a checked copy
+    (`out.append((inner,))`: CPython's out would hold inner itself)."""
+    tuples = [o for o in reg if type(o) is tuple]
+    if tuples:
+        reg = [o for o in reg if type(o) is not tuple]
+        exempt = exempt + tuple(tuples)
     snaps = [(o, _snapshot(o)) for o in reg]
     counts = [sys.getrefcount(o) for o, _ in snaps]
     ecounts = [sys.getrefcount(e) for e in exempt]
+    returned = False
     try:
-        return run()
+        r = run()
+        returned = True
+        return r
     finally:
-        after = [sys.getrefcount(o) for o, _ in snaps]
-        eafter = [sys.getrefcount(e) for e in exempt]
+        # (when the callee raised, its traceback's frames hold the
+        # arguments: the counts say nothing, the contents still do)
+        after = [sys.getrefcount(o) for o, _ in snaps] if returned else counts
+        eafter = [sys.getrefcount(e) for e in exempt] if returned else ecounts
         ids = {id(o) for o in reg}
         held = ids and any(c1 > c0 and _holds(e, ids, set())
                            for e, c0, c1 in zip(exempt, ecounts, eafter))
@@ -2414,8 +2446,8 @@ class _Hooks:
                 if e is exc and ctx is not None:
                     e.__context__ = ctx
                 raise
-        if op == "tuple":
-            return tuple(args)
+        if op == "tuple":       # registered: kept, it may hold a checked copy (_checked)
+            return self.registered(tuple(args))
         if op == "dict":
             return self.registered(dict(zip(args[0::2], args[1::2])))
         if op == "raise":
