@@ -501,6 +501,9 @@ do
     function M.list.remove(l, x)
         for i = 1, l.n do
             local y = l[i]
+            if x ~= x and y ~= y then
+                rt.nanpair()
+            end
             if rawequal(x, y) or eq(y, x) then
                 for j = i, l.n - 1 do
                     l[j] = l[j + 1]

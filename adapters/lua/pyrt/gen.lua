@@ -495,6 +495,8 @@ do
                 end
                 if rawequal(x, y) or eq(y, x) then
                     return true
+                elseif x ~= x and y ~= y then
+                    rt.nanpair()
                 end
             end
         end,
