@@ -165,3 +165,92 @@ def test_values_copied_in_are_not_refused(lua, name, make):
     native = outcome(NS[name], make(), copy_args=True)
     translated = outcome(lua.translate(NS[name]), make(), copy_args=True)
     check_outcome(native, translated, args_too=True)
+
+
+SRC2 = '''
+def rows(n):
+    row = {}
+    for i in range(n):
+        row["i"] = i
+        yield row
+
+def windows(xs, k):
+    buf = []
+    for x in xs:
+        buf.append(x)
+        if len(buf) > k:
+            buf.pop(0)
+        if len(buf) == k:
+            yield buf
+
+def make_stack():
+    items = []
+    def push(x):
+        items.append(x)
+        return items
+    return push
+
+def make_pair():
+    inner = [0]
+    pair = (inner, "tag")
+    def step(x):
+        inner.append(x)
+        return pair
+    return step
+
+def make_counter():
+    counts = {}
+    def count(k):
+        counts[k] = counts.get(k, 0) + 1
+        return counts
+    return count
+'''
+
+NS2 = run_source(SRC2, "<test_translate_sharing_2>")
+
+
+def test_generator_yielding_one_dict(lua):
+    """The same dict yielded three times is one Python object, in its
+    final state, as CPython's (it was three snapshots)."""
+    native = list(NS2["rows"](3))
+    translated = list(lua.translate(NS2["rows"])(3))
+    assert translated == native == [{"i": 2}] * 3
+    assert all(r is translated[0] for r in translated)
+
+
+def test_generator_yielding_one_list(lua):
+    native = [list(w) for w in NS2["windows"]([1, 2, 3, 4], 2)]
+    kept = list(lua.translate(NS2["windows"])([1, 2, 3, 4], 2))
+    assert [list(w) for w in lua.translate(NS2["windows"])([1, 2, 3, 4], 2)] == native
+    assert kept == list(NS2["windows"]([1, 2, 3, 4], 2)) == [[3, 4]] * 3
+
+
+@pytest.mark.parametrize("maker,arg", [("make_stack", "a"), ("make_counter", "k")])
+def test_closure_returning_what_it_keeps(lua, maker, arg):
+    """A closure returning the container its cell holds returns one Python
+    object each time, with the container's items at each return."""
+    native = NS2[maker]()
+    translated = lua.translate(NS2[maker])()
+    n1, t1 = native(arg), translated(arg)
+    n2, t2 = native(arg + "2"), translated(arg + "2")
+    assert t1 == n1 and t2 == n2 and (t1 is t2) == (n1 is n2) is True
+
+
+def test_tuple_leaving_again_keeps_its_list(lua):
+    native, translated = NS2["make_pair"](), lua.translate(NS2["make_pair"])()
+    a, b = translated(1), translated(2)
+    na, nb = native(1), native(2)
+    assert na is nb and a is b and a[0] is b[0] and b == nb == ([0, 1, 2], "tag")
+
+
+def test_python_change_then_leaving_again_is_refused(lua):
+    """Python appended to the list it was given; the closure returns it
+    again: CPython's list has both appends, translated code's only its own:
+    refused."""
+    push = lua.translate(NS2["make_stack"])()
+    v = push(1)
+    push(2)
+    assert v == [1, 2]
+    v.append(99)
+    with pytest.raises(NotImplementedError, match=r"changed by Python.*\(tandem translation\)"):
+        push(3)

@@ -4120,6 +4120,42 @@ end
 -- container to its copy, so a container met twice is one Python object
 -- twice, as in CPython (`[[0] * 3] * 3`, `{"a": d, "b": d}`, `f(a, a)`);
 -- true while its copy is being made (a container inside itself: refused).
+-- The lists, tuples and dicts that left translated code (weak keys: an
+-- entry goes with its container): {py = the Python object it became, last
+-- = the items it was given, n}. A container leaving again is that one
+-- Python object (CPython has one object), given its items now ("refill")
+-- after the host checked that Python did not change it since (refused
+-- then: translated code does not see Python's change). (rt fields: the
+-- chunk is at Lua's limit of 200 locals.)
+rt.xmemo = setmetatable({}, { __mode = "k" })
+
+function rt.refilled(v, kind, a, n)
+    local m = rt.xmemo[v]
+    if m == nil then
+        local py = rt.H(kind, unpack(a, 1, n))
+        rt.xmemo[v] = { py = py, last = a, n = n }
+        return py
+    end
+    if kind == "tuple" then
+        -- its items are the ones it left with (a container among them
+        -- refilled by its own export): the same tuple
+        local same = m.n == n
+        for i = 1, n do
+            same = same and rawequal(a[i], m.last[i])
+        end
+        if same then
+            return m.py
+        end
+        m.py = rt.H(kind, unpack(a, 1, n))
+    else
+        local all = table.move(m.last, 1, m.n, 1, {})
+        table.move(a, 1, n, m.n + 1, all)
+        rt.H("refill", m.py, m.n, unpack(all, 1, m.n + n))
+    end
+    m.last, m.n = a, n
+    return m.py
+end
+
 function rt.export(v, seen)
     local t = type(v)
     if t == "userdata" then
@@ -4154,7 +4190,7 @@ function rt.export(v, seen)
         for i = 1, v.n do
             a[i] = rt.export(v[i], seen)
         end
-        done = rt.H(mt == LIST and "list" or "tuple", unpack(a, 1, v.n))
+        done = rt.refilled(v, mt == LIST and "list" or "tuple", a, v.n)
         seen[v] = done
         return done
     elseif mt == DICT then
@@ -4165,7 +4201,7 @@ function rt.export(v, seen)
             a[n + 2] = rt.export(val, seen)
             n = n + 2
         end
-        done = rt.H("dict", unpack(a, 1, n))
+        done = rt.refilled(v, "dict", a, n)
         seen[v] = done
         return done
     elseif mt == CLASS then

@@ -2257,6 +2257,45 @@ def _holds(o: Any, ids: Set[int], seen: Set[int]) -> bool:
     return False
 
 
+def _same_item(now: Any, then: Any) -> bool:
+    """Is now (an item of a Python object a container became) still then
+    (the value it was given: a str, int or float arrives as a new object)?"""
+    if now is then:
+        return True
+    t = type(now)
+    if t is not type(then) or t not in (str, int, float, bool, bytes):
+        return False
+    if t is float:
+        return now.hex() == then.hex() or (now != now and then != then)
+    return bool(now == then)
+
+
+def _refill(obj: Any, nold: int, *items: Any) -> Any:
+    """The Python object a list or dict translated code made became, when
+    the container leaves again (pyrt rt.refilled): given the container's
+    items now, unless Python changed it since it was given the nold items
+    (refused: translated code would not see Python's change)."""
+    old, new = items[:nold], items[nold:]
+    if isinstance(obj, dict):
+        now = list(obj.items())
+        same = len(now) == len(old) // 2 and all(
+            _same_item(k, old[2 * i]) and _same_item(v, old[2 * i + 1])
+            for i, (k, v) in enumerate(now))
+    else:
+        same = len(obj) == len(old) and all(_same_item(x, y) for x, y in zip(obj, old))
+    if not same:
+        raise NotImplementedError(
+            "a %s translated code made, changed by Python, leaving translated code again "
+            "(translated code does not see Python's change) (tandem translation)"
+            % type(obj).__name__)
+    if isinstance(obj, dict):
+        obj.clear()
+        obj.update(zip(new[0::2], new[1::2]))
+    else:
+        obj[:] = new
+    return obj
+
+
 def _checked(reg: List[Any], exempt: Tuple[Any, ...], run: Any) -> Any:
     """run() given the copies in reg (lists, dicts, sets translated code made,
     exported for the call: pyrt/hostcall.lua). A copy the callee changed or
@@ -2446,6 +2485,8 @@ class _Hooks:
                 if e is exc and ctx is not None:
                     e.__context__ = ctx
                 raise
+        if op == "refill":      # a list or dict leaving again (pyrt rt.refilled)
+            return self.registered(_refill(args[0], int(args[1]), *args[2:]))
         if op == "tuple":       # registered: kept, it may hold a checked copy (_checked)
             return self.registered(tuple(args))
         if op == "dict":
