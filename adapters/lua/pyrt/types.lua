@@ -263,6 +263,21 @@ do
         return missing
     end
 
+    -- Attributes given to a translated function (`wrapper.calls = 0` in a
+    -- decorator; not its dunders, refused): a module-level function's live
+    -- on the Python function it is (the host: Python code sees them, and
+    -- translated code sees Python's), a nested function's here (weak keys;
+    -- None as NONE). A nested function that leaves for Python is a Lua
+    -- function there, without them (docs/translation.md).
+    local FATTR = setmetatable({}, { __mode = "k" })
+    local NONE = {}
+    local function fattr_sig(o, name)
+        if type(o) == "function" and ssub(name, 1, 1) ~= "_" then
+            return rt.sigs[o]
+        end
+        return nil
+    end
+
     -- o.name of a value of the runtime (not a Python object): true and the
     -- value; false and the AttributeError's message; false and nil when
     -- CPython, asked through the host, has no such attribute (rt.getattr then
@@ -289,6 +304,22 @@ do
                 local sig = rt.sigs[o]      -- a translated function: its qualname
                 if sig ~= nil then
                     return true, name == "__name__" and sig.name:match("[^.]*$") or sig.name
+                end
+            end
+            local fsig = fattr_sig(o, name)
+            if fsig ~= nil then
+                if fsig.top and rt.H ~= nil then
+                    local v = rt.H("getattr?", rt.export(o), name)
+                    if not rawequal(v, host_missing()) then
+                        return true, v
+                    end
+                else
+                    local v = FATTR[o] and FATTR[o][name]
+                    if v == NONE then
+                        return true, nil
+                    elseif v ~= nil then
+                        return true, v
+                    end
                 end
             end
             local data = DATA[kind]
@@ -390,12 +421,45 @@ do
             rt.H("setattr", o, name, rt.export(v))
             return
         end
+        local fsig = fattr_sig(o, name)
+        if fsig ~= nil then
+            if fsig.top and rt.H ~= nil then
+                if not rt.shareable(v, fresh) then
+                    throw("NotImplementedError", sformat("assigning a %s that translated code " ..
+                          "may still change to the attribute '%s' of a Python function " ..
+                          "(tandem translation)", tname(v), name))
+                end
+                rt.H("setattr", rt.export(o), name, rt.export(v))
+            else
+                local a = FATTR[o]
+                if a == nil then
+                    a = {}
+                    FATTR[o] = a
+                end
+                if v == nil then
+                    v = NONE
+                end
+                a[name] = v
+            end
+            return
+        end
         readonly(o, name)
     end
 
     function rt.delattr(o, name)
         if type(o) == "userdata" then
             rt.H("delattr", o, name)
+            return
+        end
+        local fsig = fattr_sig(o, name)
+        if fsig ~= nil then
+            if fsig.top and rt.H ~= nil then
+                rt.H("delattr", rt.export(o), name)
+            elseif FATTR[o] and FATTR[o][name] ~= nil then
+                FATTR[o][name] = nil
+            else
+                throw("AttributeError", sformat("'function' object has no attribute '%s'", name))
+            end
             return
         end
         readonly(o, name)
@@ -569,6 +633,15 @@ do
             end
             return tname(x) == cls.name
         elseif t == "userdata" then
+            -- a translated function or generator is the Python object it
+            -- stands for: a function (a closure made here leaves as a Lua
+            -- function), a generator (it leaves as a LuaGenerator), so the
+            -- question is asked of that type: isinstance(g, GeneratorType)
+            local as = type(x) == "function" and rt.sigs[x] ~= nil and "FunctionType"
+                or getmetatable(x) == rt.GEN and "GeneratorType"
+            if as then
+                return rt.H("issubtype", as, cls)
+            end
             return rt.H("isinstance", rt.export(x), cls)
         end
         return isinstance0(x, cls)

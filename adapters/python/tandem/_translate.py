@@ -1709,6 +1709,9 @@ def _stariter(o: Any) -> Any:
         raise
 
 
+_STANDINS = {"FunctionType": lambda: None, "GeneratorType": (_x for _x in ())}
+
+
 def _isinstance(o: Any, cls: Any) -> bool:
     return isinstance(o, getattr(builtins, cls) if isinstance(cls, str) else cls)
 
@@ -1807,6 +1810,9 @@ _PURE_OPS: Dict[str, Any] = {
     "len": len, "getitem": lambda o, k: o[k], "setitem": _setitem, "delitem": _delitem,
     "slice": lambda o, *a: o[slice(*a[:3])],
     "tname": lambda o: type(o).__name__, "isinstance": _isinstance,
+    # isinstance(x, cls) of a translated function or generator: asked of a
+    # function or generator standing for it (CPython's answer and errors)
+    "issubtype": lambda name, cls: isinstance(_STANDINS[name], cls),
     # a Python object as an index (pyrt's rt.asindex): None when its type has no __index__
     "index?": lambda o: operator.index(o) if hasattr(type(o), "__index__") else None,
     "truth": bool, "repr": repr, "str": str, "hash": hash, "range": range,

@@ -1,7 +1,7 @@
 """The table library (ltablib.c): insert, remove, concat, unpack, pack, move, sort."""
 
 from ._core import (liberror, isfunc, LuaTable, Multi, NORES, first, call, index,
-                    setindex, length, lt, metamethod, tostr, truth, type_name)
+                    setindex, length, lt, metamethod, toint, tostr, truth, type_name)
 from ._aux import NA, argerror, checkint, optint, optstr, typeerror
 
 _MAXSTACK = 1000000
@@ -23,9 +23,16 @@ def _getn(t, fname, need=(b'__index', b'__newindex', b'__len')):
     if t.__class__ is LuaTable and t.meta is None:
         return len(t.arr)
     _checktab(t, 1, fname, need)
-    n = length(t)
+    return _lenint(length(t))
+
+
+def _lenint(n):
+    """luaL_len's integer: lua_tointegerx of #t (__len may give an
+    integral float or a numeric string: 2.0 and "2" are 2)."""
     if n.__class__ is not int:
-        liberror(b"object length is not an integer")
+        n = toint(n)
+        if n is None:
+            liberror(b"object length is not an integer")
     return n
 
 
@@ -123,7 +130,7 @@ def t_unpack(t=None, i=None, j=None, *_):
     # (no argument is a nil: unpack reads it as any value, `#nil` its error)
     i = optint(i, 2, 'unpack', 1)
     if j is None or j is NA:
-        e = length(t)
+        e = _lenint(length(t))
     else:
         e = checkint(j, 3, 'unpack')
     if i > e:
