@@ -561,3 +561,40 @@ def test_traceback_names_the_function(lua, name, where):
         frames = [(fr.lineno, fr.name) for fr in traceback.extract_tb(ei.value.__traceback__)
                   if fr.filename == "<tbnames>"]
         assert frames[-1] == where
+
+
+TB_LIB = '''
+# a module of helpers another module's functions call
+
+
+def lib_check(x):
+    if x < 0:
+        raise ValueError("negative: %d" % x)
+    return x
+
+
+def lib_nested(x):
+    def inner(y):
+        return [1, 2][y]
+    return inner(x)
+'''
+
+TB_APP = '''
+def app_main(x):
+    return lib_check(x) + lib_nested(x)
+'''
+
+
+@pytest.mark.parametrize("arg,where", [(-1, (7, "lib_check")), (5, (13, "inner"))])
+def test_traceback_names_the_file_of_another_module(lua, arg, where):
+    """A function of another module translated with its caller (its unit's
+    chunks carry the caller's file name) raises with its own file in the
+    traceback (it named the caller's file with the library's line)."""
+    lib = run_source(TB_LIB, "<tblib>")
+    f = run_source(TB_APP, "<tbapp>", {"lib_check": lib["lib_check"],
+                                       "lib_nested": lib["lib_nested"]})["app_main"]
+    for run in (f, lua.translate(f)):
+        with pytest.raises((ValueError, IndexError)) as ei:
+            run(arg)
+        last = traceback.extract_tb(ei.value.__traceback__)[-1]
+        assert (last.filename, last.lineno, last.name) == ("<tblib>",) + where

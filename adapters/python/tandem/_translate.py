@@ -1562,6 +1562,32 @@ class _Unitinfo:
         self.internal: List[Any] = []     # Lua functions (internal calling convention)
         self.entry: Any = None            # the Lua function handed to the user
         self.source = ""
+        self.files: Dict[Tuple[str, int, str], str] = {}
+
+    def file_of(self, filename: str, line: int, func: str) -> str:
+        """The file of the code running line in function func, where an
+        error of translated code was raised: the unit's chunks are named by
+        its first function's file (filename), and a function of another
+        module translated with it (`from textwrap import indent`) has its
+        own file's lines. The file of the unit's one function (or nested
+        function) named func whose lines hold line; filename when none or
+        several files qualify."""
+        key = (filename, line, func)
+        f = self.files.get(key)
+        if f is None:
+            found = set()
+            codes = [fn.__code__ for fn in self.funcs]
+            while codes:
+                c = codes.pop()
+                codes.extend(k for k in c.co_consts if isinstance(k, types.CodeType))
+                if c.co_name != func:
+                    continue
+                lines = [ln for _, _, ln in c.co_lines() if ln is not None]
+                if lines and min(lines + [c.co_firstlineno]) <= line <= max(lines):
+                    found.add(c.co_filename)
+            f = found.pop() if len(found) == 1 else filename
+            self.files[key] = f
+        return f
 
 
 _MISSING = object()
@@ -2485,6 +2511,9 @@ class _Hooks:
             #                     the Python code that called translated code
             exc, filename, line, func = args
             ctx = exc.__context__
+            info = self.info()
+            if info is not None:
+                filename = info.file_of(filename, int(line), func)
             try:
                 _raise_at(exc, filename, int(line), func)
             except BaseException as e:
@@ -2500,6 +2529,9 @@ class _Hooks:
         if op == "raise":
             clsname, filename, line, func = args[:4]
             cls = getattr(builtins, clsname)
+            info = self.info()
+            if info is not None:
+                filename = info.file_of(filename, int(line), func)
             _raise_at(cls(*args[4:]), filename, int(line), func)
         if op == "excmatch":
             exc, cls = args
