@@ -250,8 +250,9 @@ static tdmX_Node *read_atom(Reader *r)
     char c = txt[0];
     int numeric = (c >= '0' && c <= '9')
                   || ((c == '-' || c == '+') && len > 1 && txt[1] >= '0' && txt[1] <= '9');
-    if (numeric || strcmp(txt, "inf") == 0 || strcmp(txt, "-inf") == 0
-        || strcmp(txt, "nan") == 0) {
+    /* (the bare words inf and nan are names, floats only as the value of a
+       (float X) node: read_node; -inf is no name) */
+    if (numeric || strcmp(txt, "-inf") == 0) {
         char *endp;
         errno = 0;
         int isfloat = strpbrk(txt, ".eEn") != NULL;
@@ -281,6 +282,23 @@ static tdmX_Node *read_atom(Reader *r)
     n->u.s.p = txt;
     n->u.s.n = len;
     return n;
+}
+
+/* (float inf) and (float nan): the words as the floats they name. A bare
+   inf or nan elsewhere is a name (a Python variable `inf`, `math.nan`). */
+static void float_word(tdmX_Node *n)
+{
+    if (n->u.l.n != 2 || n->u.l.v[0]->kind != TDMX_SYM || strcmp(n->u.l.v[0]->u.s.p, "float") != 0
+        || n->u.l.v[1]->kind != TDMX_SYM) {
+        return;
+    }
+    tdmX_Node *k = n->u.l.v[1];
+    int isinf_ = strcmp(k->u.s.p, "inf") == 0;
+    if (isinf_ || strcmp(k->u.s.p, "nan") == 0) {
+        free(k->u.s.p);
+        k->kind = TDMX_FLOAT;
+        k->u.d = isinf_ ? HUGE_VAL : NAN;
+    }
 }
 
 static tdmX_Node *read_node(Reader *r, int depth)
@@ -320,6 +338,7 @@ static tdmX_Node *read_node(Reader *r, int depth)
         }
         if (*r->p == ')') {
             adv(r);
+            float_word(n);
             return n;
         }
         tdmX_Node *kid = read_node(r, depth + 1);

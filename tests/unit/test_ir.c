@@ -2,6 +2,7 @@
  * test_ir.c — the translation IR (bridge/ir.c): reading, validation with
  * clear errors, and the live locals / loops / handlers at yield points.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -452,6 +453,22 @@ static void test_attr(void)
         CHECK(e->u.l.v[2]->kind == TDMX_SYM);
         CHECK_STR(e->u.l.v[2]->u.s.p, "inf");
         tdmX_free(mi);
+    }
+
+    /* variables named inf and nan (a Python `inf = float("inf")`): names
+       everywhere but as a (float X) value, which is the float */
+    tdmX_Module *mf = load("(module \"f.py\" (func f 1 (params inf) (defaults) (vars inf nan) "
+                           "(cells) (free) (globals nan) (flags) (block "
+                           "(assign 2 (local nan) (float nan)) "
+                           "(assign 3 (global nan) (binop add (local inf) (float inf))))))");
+    CHECK(mf != NULL);
+    if (mf != NULL) {
+        const tdmX_Node *a = mf->funcs[0].body->u.l.v[1];
+        CHECK(a->u.l.v[2]->u.l.v[1]->kind == TDMX_SYM);
+        CHECK(a->u.l.v[3]->u.l.v[1]->kind == TDMX_FLOAT && isnan(a->u.l.v[3]->u.l.v[1]->u.d));
+        const tdmX_Node *b = mf->funcs[0].body->u.l.v[2]->u.l.v[3];
+        CHECK(b->u.l.v[3]->u.l.v[1]->kind == TDMX_FLOAT && isinf(b->u.l.v[3]->u.l.v[1]->u.d));
+        tdmX_free(mf);
     }
 
     tdmX_Module *m = load(GEN("(assign 2 (local x) (yield 2 8 _))"

@@ -224,10 +224,9 @@ end
 -- instead of running a handler CPython would not have run.
 local function throw(name, ...)
     local e = newexc(classes[name], ...)
-    if name == "NotImplementedError" then
-        local m = ...
-        e.refusal = type(m) == "string" and ssub(m, -20) == "(tandem translation)" or nil
-    end
+    -- (an OverflowError too: an int past 64 bits without a host)
+    local m = ...
+    e.refusal = type(m) == "string" and ssub(m, -20) == "(tandem translation)" or nil
     e.file, e.line, e.func = where()
     rt.setcontext(e)
     error(e, 0)

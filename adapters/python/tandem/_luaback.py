@@ -1606,13 +1606,19 @@ class Emitter:
             if p in types:
                 conds.append('L_%s.__class__ is int' % p if types[p] == 'int'
                              else 'L_%s.__class__ in _NUMS' % p)
+                if boundary:
+                    # an int from the bridge past 64 bits is no Lua integer
+                    # (the generic body converts it: Boundary.arg_in)
+                    conds.append('-0x8000000000000000 <= L_%s <= 0x7fffffffffffffff' % p)
         self.out(ind, f.line, 'if %s:  # typed parameters' % ' and '.join(conds))
         if boundary:
             # the other parameters enter as in the generic body (the typed
-            # ones are numbers: nothing to convert)
+            # ones are numbers in range: nothing to convert)
             for p in f.params:
                 if p not in types:
-                    self.out(ind + 1, f.line, 'if L_%s.__class__ not in _PLAIN:' % p)
+                    self.out(ind + 1, f.line, 'if L_%s.__class__ not in _PLAIN or L_%s.__class__ '
+                             'is int and not -0x8000000000000000 <= L_%s <= 0x7fffffffffffffff:'
+                             % (p, p, p))
                     self.out(ind + 2, f.line, 'L_%s = _TL(L_%s)' % (p, p))
         saved = f.ints, f.nums
         iparams = [p for p in types if types[p] == 'int']
