@@ -113,8 +113,10 @@ class Boundary:
         past 64 bits converted as the bridge converts it for Lua (the
         runtime's overflow handler, else the bridge's OverflowError, raised
         as itself from the call as natively), then to_lt."""
-        if v.__class__ is int and not -0x8000000000000000 <= v <= 0x7fffffffffffffff:
-            v = self.pycall_helpers()[7](v)
+        if isinstance(v, int) and v.__class__ is not bool:
+            v = int.__int__(v)      # (an IntEnum member: its value, as the bridge's)
+            if not -0x8000000000000000 <= v <= 0x7fffffffffffffff:
+                v = self.pycall_helpers()[7](v)
         return self.to_lt(v)
 
     def key(self, name: str) -> Any:
@@ -156,6 +158,15 @@ class Boundary:
             return self.foreign(v, PyCallable)
         if c is PyCallable or c is PyObject:
             return v
+        # an instance of a subclass of int, float or str (an IntEnum member,
+        # a str Enum's): the bridge gives Lua its value, a number or string
+        if isinstance(v, int):
+            return self.to_lt(int.__int__(v))
+        if isinstance(v, float):
+            return float.__float__(v)
+        if isinstance(v, str):
+            return self.to_lt(str.__str__(v)) if self.enc is not None \
+                else self.foreign(v, PyObject)
         lt = self.lua_type(v)
         if lt == 'table':
             # a table proxy of another class than tcls (another module
