@@ -272,3 +272,29 @@ def test_int_past_64_bits_is_not_caught(tmp_path):
     assert lua.stdout == ""
     assert lua.returncode == 1
     assert last_line(lua.stderr).endswith("(tandem translation)"), lua.stderr
+
+
+SHADOWED = {
+    "later": "def average(xs):\n    return sum(xs) / len(xs)\n\nprint(average([1, 2, 3]))\n"
+             "sum = 0\nfor x in [4, 5, 6]:\n    sum += x\nprint(sum)\n",
+    "deleted": "def f():\n    return len('abc')\nlen = None\ndel len\nprint(f())\n",
+    "rebound": "def f():\n    return len('abc')\nprint(f())\nlen = lambda x: 0\nprint(f())\n",
+    "self": "values = [3, 9, 2]\nmax = max(values)\nprint(max)\n",
+    "exit_none": "import sys\nfor how in range(3):\n    try:\n"
+                 "        sys.exit() if how == 0 else sys.exit(None) if how == 1 else sys.exit(4)\n"
+                 "    except SystemExit as e:\n        print(how, e.args, '[' + str(e) + ']', repr(e))\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(SHADOWED))
+def test_module_globals_with_builtin_names(tmp_path, name):
+    """A module global named like a builtin and not bound (yet, or any
+    more) reads the builtin, as CPython's lookup falls back (a NameError
+    before: `max = max(values)`); sys.exit(None) is SystemExit() as in
+    CPython (it was SystemExit(None))."""
+    (tmp_path / "prog.py").write_text(SHADOWED[name])
+    r = tandem("translate", "prog.py", "--to", "lua", cwd=str(tmp_path))
+    assert r.returncode == 0, r.stderr
+    py = python_run("prog.py", str(tmp_path))
+    lua = plain_lua([str(tmp_path / "prog.lua")], str(tmp_path))
+    assert (lua.stdout, lua.returncode) == (py.stdout, py.returncode), lua.stderr

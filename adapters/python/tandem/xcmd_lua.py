@@ -161,8 +161,12 @@ local stderr = setmetatable({ tdm_stream = io.stderr }, STREAM)
 rt.builtins.tdm_stdout = function() return stdout end
 rt.builtins.tdm_stderr = function() return stderr end
 
--- sys.exit(code): raise SystemExit(code)
+-- sys.exit(code): raise SystemExit(code); sys.exit(None) is SystemExit()
+-- as sys.exit() (CPython sets the exception with no value)
 rt.builtins.tdm_exit = function(...)
+    if select("#", ...) == 1 and ... == nil then
+        rt.raise(rt.call(rt.builtins.SystemExit))
+    end
     rt.raise(rt.call(rt.builtins.SystemExit, ...))
 end
 
@@ -175,6 +179,13 @@ function SA.module(file, name)
     M.H = function(op, _, n, v)
         if op == "global" then
             if not defined[n] then
+                -- a module global with a builtin's name, not bound (yet, or
+                -- any more): the builtin, as CPython's lookup falls back
+                -- (`max = max(values)`, `del len`)
+                local b = rt.builtins[n]
+                if b ~= nil and not string.find(n, "^_") and not string.find(n, "^tdm_") then
+                    return b
+                end
                 rt.throw("NameError", string.format("name '%s' is not defined", n))
             end
             return vals[n]
