@@ -2327,8 +2327,16 @@ static int block(Gen *g, const tdmX_Node *b);
 
 static void emit_return(Gen *g, const char *val)
 {
+    char tv[32];
+    int wrapped = 0;
     if (g->finret && g->ntry == 0) {   /* (in a try's closure: its rt.try does) */
-        emit(g, "rt.sethandled(t%d) ", g->finret);
+        /* the value first, with the exception still handled (`return
+           sys.exc_info()[0]` in an except clause), then the chain put back */
+        int t = ++g->tmp;
+        emit(g, "do local t%d = %s; rt.sethandled(t%d) ", t, val, g->finret);
+        snprintf(tv, sizeof tv, "t%d", t);
+        val = tv;
+        wrapped = 1;
     }
     if (g->ntry > 0) {
         emit(g, "do return 1, %s end", val);
@@ -2339,6 +2347,9 @@ static void emit_return(Gen *g, const char *val)
         } else {
             emit(g, "do DEPTH = D - 1 return (%s) end", val);
         }
+    }
+    if (wrapped) {
+        eput(g, " end");
     }
 }
 

@@ -598,3 +598,52 @@ def test_traceback_names_the_file_of_another_module(lua, arg, where):
             run(arg)
         last = traceback.extract_tb(ei.value.__traceback__)[-1]
         assert (last.filename, last.lineno, last.name) == ("<tblib>",) + where
+
+
+RETURN_SRC = '''
+def ret_local_import():
+    import sys
+    try:
+        raise ValueError("m")
+    except ValueError:
+        return sys.exc_info()[0]
+
+def ret_format_exc():
+    import traceback
+    try:
+        raise KeyError("k")
+    except KeyError:
+        return traceback.format_exc().splitlines()[-1]
+
+def ret_in_finally():
+    import sys
+    try:
+        try:
+            raise TypeError("t")
+        finally:
+            return sys.exc_info()[0]
+    except TypeError:
+        return "escaped"
+
+def ret_helper():
+    try:
+        raise ValueError("v")
+    except ValueError:
+        return helper_exc_name()
+
+def helper_exc_name():
+    import sys
+    e = sys.exc_info()[1]
+    return type(e).__name__ if e is not None else None
+'''
+
+
+@pytest.mark.parametrize("name", ["ret_local_import", "ret_format_exc", "ret_in_finally",
+                                  "ret_helper"])
+def test_return_value_computed_while_handling(lua, name):
+    """`return EXPR` in an except clause or a finally block computes EXPR
+    with the exception still handled; the chain was put back before the
+    value was computed (sys.exc_info() was (None, None, None) when the
+    expression made no statement of its own, e.g. a local `sys`)."""
+    f = run_source(RETURN_SRC, "<handled_return>")[name]
+    check_outcome(outcome(f, ()), outcome(lua.translate(f), ()))
