@@ -1,4 +1,5 @@
-"""Comparisons whose operand is a Python object (docs/translation.md,
+"""Comparisons (and, at the end, a list's += and *=) whose operand is a
+Python object (docs/translation.md,
 "Attributes and types"): `x == x` ran no `__eq__` (the runtime answered
 True from Lua's identity: a query-builder's `__eq__` returning an
 expression, or one returning False, was never called), `!=` negated
@@ -168,3 +169,61 @@ def test_answers_not_refused(lua):
                              ("cond", (Q(1, r=False),), "no"),
                              ("calls_eq", (OnlyEq(),), ((False, True, True, True), 2))]:
         assert lua.translate(NS[name])(*args) == want, name
+
+
+SRC_INPLACE = '''
+import enum
+
+class R:
+    def __radd__(self, o):
+        return "radd:" + type(o).__name__
+    def __rmul__(self, o):
+        return "rmul:" + type(o).__name__
+    def __iter__(self):
+        return iter([7])
+    def __index__(self):
+        return 3
+
+class I:
+    def __index__(self):
+        return 2
+
+class Plain:
+    pass
+
+class N(enum.IntEnum):
+    TWO = 2
+
+class NotImpl:
+    def __radd__(self, o):
+        return NotImplemented
+    def __iter__(self):
+        return iter([8, 9])
+
+def iadd(x):
+    a = [1]
+    b = a
+    a += x
+    return a, b
+
+def imul(x):
+    a = [1, 2]
+    b = a
+    a *= x
+    return a, b
+'''
+
+NS_INPLACE = run_source(SRC_INPLACE, "<pycompare_inplace>")
+
+
+@pytest.mark.parametrize("name", ["iadd", "imul"])
+@pytest.mark.parametrize("arg", ["R", "I", "Plain", "N", "NotImpl"])
+def test_list_inplace_with_python_operand(lua, name, arg):
+    """lst += o / lst *= o (lst a list translated code made): o's __radd__ /
+    __rmul__ first, as CPython (it was ignored: the list was extended);
+    else the list's own in-place operation, by o's __index__ for *= (an
+    IntEnum member gave a TypeError naming str, and o with both __rmul__
+    and __index__ an internal LuaError)."""
+    x = NS_INPLACE[arg]() if arg != "N" else NS_INPLACE["N"].TWO
+    f = NS_INPLACE[name]
+    check_outcome(outcome(f, (x,)), outcome(lua.translate(f), (x,)))

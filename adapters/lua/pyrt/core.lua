@@ -655,6 +655,14 @@ function rt.iadd(a, b)
     end
     if getmetatable(a) == LIST then
         local t = type(b)
+        if t == "userdata" and rt.H ~= nil then
+            -- CPython tries the Python object's __radd__ before the list's
+            -- in-place concatenation (a list has no number slot)
+            local r = rt.H("reflected?", "__radd__", rt.export(a), b)
+            if not rawequal(r, rt.H("missing")) then
+                return r
+            end
+        end
         if t ~= "table" and t ~= "string" and t ~= "userdata" then
             throw("TypeError", sformat("'%s' object is not iterable", tname(b)))
         end
@@ -740,6 +748,15 @@ end
 -- a *= b: a list is repeated in place
 function rt.imul(a, b)
     if getmetatable(a) == LIST then
+        if type(b) == "userdata" and rt.H ~= nil then
+            -- CPython: the Python object's __rmul__ first, else the list
+            -- repeated in place by its __index__ (an IntEnum member)
+            local r = rt.H("reflected?", "__rmul__", rt.export(a), b)
+            if not rawequal(r, rt.H("missing")) then
+                return r
+            end
+            b = rt.asindex(b)
+        end
         local r = rt.mul(a, b)
         for i = r.n + 1, a.n do
             a[i] = nil

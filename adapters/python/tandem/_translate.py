@@ -1738,6 +1738,20 @@ def _stariter(o: Any) -> Any:
 _STANDINS = {"FunctionType": lambda: None, "GeneratorType": (_x for _x in ())}
 
 
+_SEQS = (list, tuple, str, bytes, bytearray)
+
+
+def _reflected(name: str, lst: Any, o: Any) -> Any:
+    """o.__radd__(lst) / o.__rmul__(lst) when o's type has it and it does
+    not return NotImplemented (then the list's own in-place operation
+    runs), else _MISSING."""
+    f = getattr(type(o), name, None)
+    if f is None or any(f is getattr(t, name, None) for t in _SEQS):
+        return _MISSING         # a sequence's repeat: no number slot to try
+    r = f(o, lst)
+    return _MISSING if r is NotImplemented else r
+
+
 def _isinstance(o: Any, cls: Any) -> bool:
     return isinstance(o, getattr(builtins, cls) if isinstance(cls, str) else cls)
 
@@ -1841,6 +1855,9 @@ _PURE_OPS: Dict[str, Any] = {
     "issubtype": lambda name, cls: isinstance(_STANDINS[name], cls),
     # a Python object as an index (pyrt's rt.asindex): None when its type has no __index__
     "index?": lambda o: operator.index(o) if hasattr(type(o), "__index__") else None,
+    # lst OP= o for a list translated code made: o's reflected method first,
+    # as CPython's binary_iop1 tries it before the sequence slot
+    "reflected?": _reflected,
     "truth": bool, "repr": repr, "str": str, "hash": hash, "range": range,
     "iter": iter, "next": lambda it: next(it, _MISSING), "missing": lambda: _MISSING,
     "unpackiter": _unpackiter,
