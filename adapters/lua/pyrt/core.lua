@@ -655,10 +655,10 @@ function rt.iadd(a, b)
     end
     if getmetatable(a) == LIST then
         local t = type(b)
-        if t == "userdata" and rt.H ~= nil then
+        if t == "userdata" and rt.H ~= nil and rt.H("reflected?", "__radd__", b) then
             -- CPython tries the Python object's __radd__ before the list's
             -- in-place concatenation (a list has no number slot)
-            local r = rt.H("reflected?", "__radd__", rt.export(a), b)
+            local r = rt.H("reflected", "__radd__", rt.export(a), b)
             if not rawequal(r, rt.H("missing")) then
                 return r
             end
@@ -751,9 +751,11 @@ function rt.imul(a, b)
         if type(b) == "userdata" and rt.H ~= nil then
             -- CPython: the Python object's __rmul__ first, else the list
             -- repeated in place by its __index__ (an IntEnum member)
-            local r = rt.H("reflected?", "__rmul__", rt.export(a), b)
-            if not rawequal(r, rt.H("missing")) then
-                return r
+            if rt.H("reflected?", "__rmul__", b) then
+                local r = rt.H("reflected", "__rmul__", rt.export(a), b)
+                if not rawequal(r, rt.H("missing")) then
+                    return r
+                end
             end
             b = rt.asindex(b)
         end

@@ -1741,14 +1741,19 @@ _STANDINS = {"FunctionType": lambda: None, "GeneratorType": (_x for _x in ())}
 _SEQS = (list, tuple, str, bytes, bytearray)
 
 
-def _reflected(name: str, lst: Any, o: Any) -> Any:
-    """o.__radd__(lst) / o.__rmul__(lst) when o's type has it and it does
-    not return NotImplemented (then the list's own in-place operation
-    runs), else _MISSING."""
+def _reflected_of(name: str, o: Any) -> Any:
+    """o's type's __radd__ / __rmul__ (a number slot), or None: a
+    sequence's repeat is no number slot to try."""
     f = getattr(type(o), name, None)
     if f is None or any(f is getattr(t, name, None) for t in _SEQS):
-        return _MISSING         # a sequence's repeat: no number slot to try
-    r = f(o, lst)
+        return None
+    return f
+
+
+def _reflected(name: str, lst: Any, o: Any) -> Any:
+    """o.__radd__(lst) / o.__rmul__(lst), or _MISSING when it returns
+    NotImplemented (then the list's own in-place operation runs)."""
+    r = _reflected_of(name, o)(o, lst)
     return _MISSING if r is NotImplemented else r
 
 
@@ -1857,7 +1862,8 @@ _PURE_OPS: Dict[str, Any] = {
     "index?": lambda o: operator.index(o) if hasattr(type(o), "__index__") else None,
     # lst OP= o for a list translated code made: o's reflected method first,
     # as CPython's binary_iop1 tries it before the sequence slot
-    "reflected?": _reflected,
+    "reflected?": lambda name, o: _reflected_of(name, o) is not None,
+    "reflected": _reflected,
     "truth": bool, "repr": repr, "str": str, "hash": hash, "range": range,
     "iter": iter, "next": lambda it: next(it, _MISSING), "missing": lambda: _MISSING,
     "unpackiter": _unpackiter,
