@@ -534,29 +534,6 @@ static int in_list(const tdmX_Node *names, const char *s)
     return 0;
 }
 
-/* Is k a name? The reader reads the bare words inf and nan as floats; where
-   a name is expected (math.inf, x.nan()) they are that name: the node
-   becomes the symbol (the loader owns the tree it validates). */
-static int as_name(const tdmX_Node *k)
-{
-    if (k->kind == TDMX_SYM) {
-        return 1;
-    }
-    if (k->kind != TDMX_FLOAT || !(isnan(k->u.d) || (isinf(k->u.d) && k->u.d > 0))) {
-        return 0;
-    }
-    char *p = malloc(4);
-    if (p == NULL) {
-        return 0;
-    }
-    memcpy(p, isnan(k->u.d) ? "nan" : "inf", 4);
-    tdmX_Node *m = (tdmX_Node *)k;
-    m->kind = TDMX_SYM;
-    m->u.s.p = p;
-    m->u.s.n = 3;
-    return 1;
-}
-
 static int vexpr(Walk *w, const tdmX_Node *n);
 static int vstmt(Walk *w, const tdmX_Node *n);
 static int vnested(Walk *w, const tdmX_Node *n);
@@ -656,7 +633,7 @@ static int vtarget(Walk *w, const tdmX_Node *n)
         return vexpr(w, n->u.l.v[1]) || vexpr(w, n->u.l.v[2]) ? TDM_ERRARG : TDM_OK;
     }
     if (strcmp(h, "attr") == 0) {           /* (attr o NAME) */
-        if (tdmX_len(n) != 3 || !as_name(n->u.l.v[2])) {
+        if (tdmX_len(n) != 3 || n->u.l.v[2]->kind != TDMX_SYM) {
             return bad(w, n, "attribute target takes an object and a name");
         }
         return vexpr(w, n->u.l.v[1]) ? TDM_ERRARG : TDM_OK;
@@ -762,7 +739,7 @@ static int vargs(Walk *w, const tdmX_Node *n, const NodeSpec *sp)
             }
             break;
         case 's':
-            if (!as_name(k)) {
+            if (k->kind != TDMX_SYM) {      /* (inf and nan are names: read_node) */
                 return bad(w, k, "name expected");
             }
             if (w->lua && strcmp(sp->name, "fornum") == 0 && vname_ref(w, k, "local", k->u.s.p)) {

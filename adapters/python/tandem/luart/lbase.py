@@ -7,7 +7,7 @@ from . import _core
 from ._core import (LuaError, refused, isfunc, liberror, libwhere, LuaTable, Multi, NORES, CHUNKS, lualine, allv, call,
                     cfunc, first, getmetatable_raw, index, lua_next, metamethod,
                     str2number, tostring, type_name, where, _MASK, _SIGN)
-from ._aux import NA, argerror, checkany, checkint, checkstr, checktable, typeerror
+from ._aux import NA, argerror, checkany, checkint, checkstr, checktable, optint, typeerror
 from . import lweak
 
 
@@ -330,8 +330,7 @@ def lua_collectgarbage(opt=b'collect', *args):
         _GC['mode'] = opt
         if opt == b'incremental':   # its pause and step multiplier, when not 0
             for i, name in enumerate((b'setpause', b'setstepmul')):
-                v = checkint(args[i], i + 2, 'collectgarbage') if len(args) > i \
-                    and args[i] is not None else 0
+                v = optint(args[i] if len(args) > i else None, i + 2, 'collectgarbage', 0)
                 if v:
                     _gcparam(name, v)
         return old
@@ -339,8 +338,7 @@ def lua_collectgarbage(opt=b'collect', *args):
         _GC['running'] = opt == b'restart'
         return 0
     if opt in (b'setpause', b'setstepmul'):
-        v = checkint(args[0], 2, 'collectgarbage') if args and args[0] is not None else 0
-        return _gcparam(opt, v)
+        return _gcparam(opt, optint(args[0] if args else None, 2, 'collectgarbage', 0))
     argerror(1, 'collectgarbage', "invalid option '%s'" % checkstr(opt, 1, 'collectgarbage').decode('latin-1'))
 
 
