@@ -106,3 +106,14 @@ def test_dunders_refused(lua):
                    "<funcattrs_dunder>")["f"]
     with pytest.raises(NotImplementedError, match=r"\(tandem translation\)"):
         lua.translate(f)()
+
+
+def test_module_level_attribute_held_list_refused(lua):
+    """A list translated code still holds, stored on a module-level
+    function (a Python object), is refused as on any Python object: the
+    function would keep a copy."""
+    f = run_source("def h():\n    return 1\n\ndef f():\n    xs = [1]\n    h.items = xs\n"
+                   "    xs.append(2)\n    return h.items\n", "<funcattrs_held>")["f"]
+    assert f() == [1, 2]
+    with pytest.raises(NotImplementedError, match=r"attribute 'items'.*\(tandem translation\)"):
+        lua.translate(f)()

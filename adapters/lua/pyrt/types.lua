@@ -412,6 +412,10 @@ do
         if getmetatable(v) == rt.FRESH then
             v, fresh = v.v, true
         end
+        local fsig = fattr_sig(o, name)
+        if fsig ~= nil and fsig.top and rt.H ~= nil then
+            o = rt.export(o)        -- a module-level function: the Python function it is
+        end
         if type(o) == "userdata" then
             if not rt.shareable(v, fresh) then
                 throw("NotImplementedError", sformat("assigning a %s that translated code may " ..
@@ -421,41 +425,32 @@ do
             rt.H("setattr", o, name, rt.export(v))
             return
         end
-        local fsig = fattr_sig(o, name)
-        if fsig ~= nil then
-            if fsig.top and rt.H ~= nil then
-                if not rt.shareable(v, fresh) then
-                    throw("NotImplementedError", sformat("assigning a %s that translated code " ..
-                          "may still change to the attribute '%s' of a Python function " ..
-                          "(tandem translation)", tname(v), name))
-                end
-                rt.H("setattr", rt.export(o), name, rt.export(v))
-            else
-                local a = FATTR[o]
-                if a == nil then
-                    a = {}
-                    FATTR[o] = a
-                end
-                if v == nil then
-                    v = NONE
-                end
-                a[name] = v
+        if fsig ~= nil then         -- a nested function: kept here
+            local a = FATTR[o]
+            if a == nil then
+                a = {}
+                FATTR[o] = a
             end
+            if v == nil then
+                v = NONE
+            end
+            a[name] = v
             return
         end
         readonly(o, name)
     end
 
     function rt.delattr(o, name)
+        local fsig = fattr_sig(o, name)
+        if fsig ~= nil and fsig.top and rt.H ~= nil then
+            o = rt.export(o)        -- a module-level function: the Python function it is
+        end
         if type(o) == "userdata" then
             rt.H("delattr", o, name)
             return
         end
-        local fsig = fattr_sig(o, name)
         if fsig ~= nil then
-            if fsig.top and rt.H ~= nil then
-                rt.H("delattr", rt.export(o), name)
-            elseif FATTR[o] and FATTR[o][name] ~= nil then
+            if FATTR[o] and FATTR[o][name] ~= nil then
                 FATTR[o][name] = nil
             else
                 throw("AttributeError", sformat("'function' object has no attribute '%s'", name))
