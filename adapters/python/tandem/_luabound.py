@@ -350,12 +350,14 @@ class Boundary:
         Python str, which Lua holds as a Python object)."""
         return self.to_lt(v)
 
-    def lua_chunk(self, cache: Any, src: str, *args: Any) -> Any:
+    def lua_chunk(self, cache: Any, src: str, *args: Any, name: Optional[str] = None) -> Any:
         """The results of the Lua chunk src run with args in this runtime,
-        once per runtime (cache: a PerRuntime map runtime -> results)."""
+        once per runtime (cache: a PerRuntime map runtime -> results); name:
+        its chunk name, when not the default."""
         h = cache.get(self.lua)
         if h is None:
-            h = cache[self.lua] = self.lua.execute(src, *args)
+            kw = {} if name is None else {"name": name}
+            h = cache[self.lua] = self.lua.execute(src, *args, **kw)
         return h
 
     # Lua's index protocol on a Lua table t (a view's: the globals' too) with

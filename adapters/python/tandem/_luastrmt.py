@@ -54,13 +54,10 @@ def for_runtime(bd: Any) -> Any:
     """The handler lookup of the runtime of the Boundary bd (see the
     module), bound in its translations' generated code
     (_lualive.Live.names: _STRMT_RT)."""
-    lua = bd.lua
     # made now (the first translation), not at the first use: the probe
     # reads the debug library through the globals, which the program may
     # change later (a program's `type = nil` made it fail)
-    probe = _probe.get(lua)
-    if probe is None:
-        probe = _probe[lua] = lua.execute(_PROBE_LUA, name="=(tandem probe)")
+    probe = bd.lua_chunk(_probe, _PROBE_LUA, name="=(tandem probe)")
 
     def lookup(ev: bytes) -> Any:
         kind, h = probe(ev)
