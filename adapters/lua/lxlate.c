@@ -486,9 +486,58 @@ static int truth_of(Gen *g, const Ex *e, char **out)
     return 0;
 }
 
+/* (and ...)/(or ...) with an and/or operand, its value into t and, in tk,
+   its truth when known (nil when not asked yet). CPython's jumps ask the
+   truth of each value at most once: in `a and b or c` a false a goes
+   straight to c, its __bool__ asked once, not again by the `or`. */
+static int boolop_into(Gen *g, const tdmX_Node *n, int t, int tk)
+{
+    int isand = tdmX_is(n, "and");
+    int closes = 0;
+    for (int i = 1; i < n->u.l.n; i++) {
+        const tdmX_Node *k = n->u.l.v[i];
+        if (i > 1) {
+            emit(g, "if t%d == nil then t%d = truth(t%d) end; if %st%d then ", tk, tk, t,
+                 isand ? "" : "not ", tk);
+            closes++;
+        }
+        if (tdmX_is(k, "and") || tdmX_is(k, "or")) {
+            if (boolop_into(g, k, t, tk) != 0) {
+                return -1;
+            }
+            continue;
+        }
+        Ex e;
+        if (expr(g, k, &e) != 0) {
+            return -1;
+        }
+        if (e.isbool) {
+            emit(g, "t%d = %s; t%d = t%d; ", t, e.s, tk, t);
+        } else {
+            emit(g, "t%d = %s; t%d = nil; ", t, e.s, tk);
+        }
+        free(e.s);
+    }
+    for (int i = 0; i < closes; i++) {
+        eput(g, "end; ");
+    }
+    return 0;
+}
+
 /* (and a b ...) / (or a b ...): Python returns an operand */
 static int boolop(Gen *g, const tdmX_Node *n, int isand, Ex *out)
 {
+    for (int i = 1; i < n->u.l.n; i++) {
+        if (tdmX_is(n->u.l.v[i], "and") || tdmX_is(n->u.l.v[i], "or")) {
+            int t = ++g->tmp, tk = ++g->tmp;
+            emit(g, "local t%d, t%d; ", t, tk);
+            if (boolop_into(g, n, t, tk) != 0) {
+                return -1;
+            }
+            *out = ex_make(dupf(g, "t%d", t), 0, 0);
+            return 0;
+        }
+    }
     int t = ++g->tmp;
     Ex first;
     if (expr(g, n->u.l.v[1], &first) != 0) {
@@ -518,6 +567,66 @@ static int boolop(Gen *g, const tdmX_Node *n, int isand, Ex *out)
     }
     *out = ex_make(dupf(g, "t%d", t), allbool, 0);
     return 0;
+}
+
+/* The truth of n as a Lua boolean, each operand's truth asked once. In a
+   condition (`if a and b:`, `while`, `assert`, `x if c else y`, a `not`
+   there) CPython jumps on each operand's truth; the value of `a and b` and
+   then its truth would ask a false a's __bool__ (or __len__) twice. (A
+   `not` in a value, `return not (a and b)`, CPython 3.11 computes from the
+   value: twice, and expr does the same.) */
+static int cond_ex(Gen *g, const tdmX_Node *n, Ex *out)
+{
+    const char *h = tdmX_head(n);
+    if (h != NULL && (strcmp(h, "and") == 0 || strcmp(h, "or") == 0)) {
+        int isand = h[0] == 'a';
+        int t = ++g->tmp;
+        Ex e;
+        if (cond_ex(g, n->u.l.v[1], &e) != 0) {
+            return -1;
+        }
+        emit(g, "local t%d = %s; ", t, e.s);
+        free(e.s);
+        int closes = 0;
+        for (int i = 2; i < n->u.l.n; i++) {
+            emit(g, "if %st%d then ", isand ? "" : "not ", t);
+            if (cond_ex(g, n->u.l.v[i], &e) != 0) {
+                return -1;
+            }
+            emit(g, "t%d = %s; ", t, e.s);
+            free(e.s);
+            closes++;
+        }
+        for (int i = 0; i < closes; i++) {
+            eput(g, "end; ");
+        }
+        *out = ex_make(dupf(g, "t%d", t), 1, 1);
+        return 0;
+    }
+    if (tdmX_is(n, "unop") && strcmp(sym(n, 1), "not") == 0) {
+        Ex e;
+        if (cond_ex(g, n->u.l.v[2], &e) != 0) {
+            return -1;
+        }
+        *out = ex_make(dupf(g, "(not %s)", e.s), 1, 0);
+        free(e.s);
+        return 0;
+    }
+    Ex e;
+    if (expr(g, n, &e) != 0) {
+        return -1;
+    }
+    char *cs;
+    truth_of(g, &e, &cs);
+    free(e.s);
+    *out = ex_make(cs, 1, 0);
+    return 0;
+}
+
+static int is_boolop(const tdmX_Node *n)
+{
+    return tdmX_is(n, "and") || tdmX_is(n, "or")
+           || (tdmX_is(n, "unop") && strcmp(sym(n, 1), "not") == 0);
 }
 
 static const char *cmpfn(const char *op);
@@ -2157,14 +2266,11 @@ static int expr(Gen *g, const tdmX_Node *n, Ex *out)
     } else if (strcmp(h, "ifexp") == 0) {
         int t = ++g->tmp;
         Ex c, a, b;
-        if (expr(g, n->u.l.v[1], &c) != 0) {
+        if (cond_ex(g, n->u.l.v[1], &c) != 0) {
             return -1;
         }
-        char *cs;
-        truth_of(g, &c, &cs);
-        emit(g, "local t%d; if %s then ", t, cs);
+        emit(g, "local t%d; if %s then ", t, c.s);
         free(c.s);
-        free(cs);
         if (expr(g, n->u.l.v[2], &a) != 0) {
             return -1;
         }
@@ -2313,6 +2419,25 @@ static int expr_pre(Gen *g, const tdmX_Node *n, Ex *out, Buf *pre)
     memset(pre, 0, sizeof *pre);
     g->o = pre;
     int rc = expr(g, n, out);
+    g->o = save;
+    if (rc != 0) {
+        free(pre->p);
+        pre->p = NULL;
+    }
+    return rc;
+}
+
+/* expr_pre of a condition: an and/or/not through cond_ex (a Lua boolean,
+   each operand's truth asked once), anything else as expr_pre gives it */
+static int cond_pre(Gen *g, const tdmX_Node *n, Ex *out, Buf *pre)
+{
+    if (!is_boolop(n)) {
+        return expr_pre(g, n, out, pre);
+    }
+    Buf *save = g->o;
+    memset(pre, 0, sizeof *pre);
+    g->o = pre;
+    int rc = cond_ex(g, n, out);
     g->o = save;
     if (rc != 0) {
         free(pre->p);
@@ -2782,12 +2907,9 @@ static int simple_stmt(Gen *g, const tdmX_Node *s, const char *h)
         }
     } else if (strcmp(h, "assert") == 0) {
         Ex c;
-        rc = expr(g, s->u.l.v[2], &c);
+        rc = cond_ex(g, s->u.l.v[2], &c);
         if (rc == 0) {
-            char *cs;
-            truth_of(g, &c, &cs);
-            emit(g, "if not %s then ", cs);
-            free(cs);
+            emit(g, "if not %s then ", c.s);
             free(c.s);
             if (absent(s->u.l.v[3])) {
                 eput(g, "assertfail(nil, false)");
@@ -2824,7 +2946,7 @@ static int if_stmt(Gen *g, const tdmX_Node *s)
 {
     Ex c;
     Buf pre;
-    if (expr_pre(g, s->u.l.v[2], &c, &pre) != 0) {
+    if (cond_pre(g, s->u.l.v[2], &c, &pre) != 0) {
         return -1;
     }
     char *cs;
@@ -2917,7 +3039,7 @@ static int while_stmt(Gen *g, const tdmX_Node *s)
     int flag = hasels ? ++g->tmp : 0;
     Ex c;
     Buf pre;
-    if (expr_pre(g, s->u.l.v[2], &c, &pre) != 0) {
+    if (cond_pre(g, s->u.l.v[2], &c, &pre) != 0) {
         return -1;
     }
     char *cs;
