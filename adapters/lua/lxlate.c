@@ -489,34 +489,40 @@ static int truth_of(Gen *g, const Ex *e, char **out)
 /* (and ...)/(or ...) with an and/or operand, its value into t and, in tk,
    its truth when known (nil when not asked yet). CPython's jumps ask the
    truth of each value at most once: in `a and b or c` a false a goes
-   straight to c, its __bool__ asked once, not again by the `or`. */
-static int boolop_into(Gen *g, const tdmX_Node *n, int t, int tk)
+   straight to c, its __bool__ asked once, not again by the `or`. *known:
+   every operand is a Lua boolean (tk is never nil: no truth call). */
+static int boolop_into(Gen *g, const tdmX_Node *n, int t, int tk, int *known)
 {
     int isand = tdmX_is(n, "and");
-    int closes = 0;
+    int closes = 0, prev = 0;
+    *known = 1;
     for (int i = 1; i < n->u.l.n; i++) {
         const tdmX_Node *k = n->u.l.v[i];
         if (i > 1) {
-            emit(g, "if t%d == nil then t%d = truth(t%d) end; if %st%d then ", tk, tk, t,
-                 isand ? "" : "not ", tk);
+            if (!prev) {
+                emit(g, "if t%d == nil then t%d = truth(t%d) end; ", tk, tk, t);
+            }
+            emit(g, "if %st%d then ", isand ? "" : "not ", tk);
             closes++;
         }
         if (tdmX_is(k, "and") || tdmX_is(k, "or")) {
-            if (boolop_into(g, k, t, tk) != 0) {
+            if (boolop_into(g, k, t, tk, &prev) != 0) {
                 return -1;
             }
-            continue;
-        }
-        Ex e;
-        if (expr(g, k, &e) != 0) {
-            return -1;
-        }
-        if (e.isbool) {
-            emit(g, "t%d = %s; t%d = t%d; ", t, e.s, tk, t);
         } else {
-            emit(g, "t%d = %s; t%d = nil; ", t, e.s, tk);
+            Ex e;
+            if (expr(g, k, &e) != 0) {
+                return -1;
+            }
+            prev = e.isbool;
+            if (e.isbool) {
+                emit(g, "t%d = %s; t%d = t%d; ", t, e.s, tk, t);
+            } else {
+                emit(g, "t%d = %s; t%d = nil; ", t, e.s, tk);
+            }
+            free(e.s);
         }
-        free(e.s);
+        *known = *known && prev;
     }
     for (int i = 0; i < closes; i++) {
         eput(g, "end; ");
@@ -529,12 +535,12 @@ static int boolop(Gen *g, const tdmX_Node *n, int isand, Ex *out)
 {
     for (int i = 1; i < n->u.l.n; i++) {
         if (tdmX_is(n->u.l.v[i], "and") || tdmX_is(n->u.l.v[i], "or")) {
-            int t = ++g->tmp, tk = ++g->tmp;
+            int t = ++g->tmp, tk = ++g->tmp, known;
             emit(g, "local t%d, t%d; ", t, tk);
-            if (boolop_into(g, n, t, tk) != 0) {
+            if (boolop_into(g, n, t, tk, &known) != 0) {
                 return -1;
             }
-            *out = ex_make(dupf(g, "t%d", t), 0, 0);
+            *out = ex_make(dupf(g, "t%d", t), known, 0);
             return 0;
         }
     }
