@@ -69,6 +69,9 @@ typedef struct tdmL_State {
     const void *fmeta[TDM_NLANG];   /* identity of each foreign metatable */
     const void *mmeta;          /* identity of the metatable of a Python method read
                                    without its bound object (lforeign.c: method blocks) */
+    const void *noneud;         /* identity of the foreign none (python.none), held by the registry
+                                   (lpylib.c): a raw peek declines it, which the
+                                   host would give as nil (lops.c: tdmL_peek) */
     uint64_t ptag;              /* the tag of this state's one-word blocks
                                    (lforeign.c: tdmL_Foreign), random, in the
                                    TDML_PMASK bits */

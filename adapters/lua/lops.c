@@ -1100,6 +1100,10 @@ int tdmL_peek(tdm_Runtime *rt, int op, const tdm_Value *args, int nargs, tdm_Val
             return 0;
         }
         int_value(res, (lua_Integer)(intptr_t)lua_topointer(L, base + 2));
+    } else if (st->noneud != NULL && lua_type(L, base + 2) == LUA_TUSERDATA
+               && lua_topointer(L, base + 2) == st->noneud) {
+        lua_settop(L, base);    /* python.none: the host would take it for nil */
+        return 0;
     } else if (lua_isinteger(L, base + 2)) {
         int_value(res, lua_tointeger(L, base + 2));
     } else if (!tdmL_tovalue_noref(L, st, base + 2, res)) {

@@ -227,6 +227,12 @@ void tdmL_push_foreign_lib(lua_State *L, tdmL_State *st, tdm_LangId lang, int fl
     set_fn(L, st, lang, "asfunc", lib_asfunc);      /* lunatic-python: a view */
     set_fn(L, st, lang, "set_overflow_handler", lib_set_overflow_handler);
     push_none(L, st, lang);
+    if (st->noneud == NULL && lua_type(L, -1) == LUA_TUSERDATA) {
+        /* kept for good, so its identity stays python.none's */
+        lua_pushvalue(L, -1);
+        lua_setfield(L, LUA_REGISTRYINDEX, "tandem.none");
+        st->noneud = lua_topointer(L, -1);
+    }
     lua_setfield(L, -2, "none");
     if (flags & TDM_EXPOSE_BUILTINS) {
         lua_pushnil(L);

@@ -11,11 +11,17 @@
 #include "ladapter.h"
 #include "front/lfront.h"
 
-/* uv(i) -> upvalue i; uv(i, v) sets it. i: position in (free ...). */
+/* uv(i) -> upvalue i; uv(i, v) sets it. i: position in (free ...).
+   uv(-i) -> whether upvalue i is a userdata: a None it gave may then be
+   python.none, not nil (tandem/_luapylib.py). */
 static int uv_access(lua_State *L)
 {
     lua_Integer i = luaL_checkinteger(L, 1);
     lua_Integer n = (lua_Integer)lua_rawlen(L, lua_upvalueindex(2));
+    int ask = i < 0 && i >= -n;
+    if (ask) {
+        i = -i;
+    }
     if (i < 1 || i > n) {
         return luaL_error(L, "upvalue index %d out of range (1..%d)", (int)i, (int)n);
     }
@@ -30,6 +36,9 @@ static int uv_access(lua_State *L)
         return 0;
     }
     lua_getupvalue(L, lua_upvalueindex(1), real);
+    if (ask) {
+        lua_pushboolean(L, lua_type(L, -1) == LUA_TUSERDATA);
+    }
     return 1;
 }
 

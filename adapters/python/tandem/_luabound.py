@@ -23,6 +23,7 @@ from ._lualive import Live as _Live
 from ._perrt import PerRuntime
 from . import _luastrmt, _luatypemt
 from ._luaudata import userdata as _userdata
+from . import _luapylib
 from ._luadebug import guard as _debug_guard, guarded as _debug_guarded
 
 _lcore.runtime_file(__file__)
@@ -60,7 +61,8 @@ class Boundary:
                                      weakref.WeakKeyDictionary(),
                                      weakref.WeakValueDictionary(),
                                      weakref.WeakKeyDictionary(),
-                                     [64], [None], _thread.RLock(), [None], {}, [None])
+                                     [64], [None], _thread.RLock(), [None], {}, [None],
+                                     [None], [None, None])
         # id(Lua table proxy) -> weak reference to its view, while the view
         # lives (it holds the proxy, so the id is its proxy's while it does)
         self.views: Dict[int, Any] = shared[0]
@@ -71,6 +73,10 @@ class Boundary:
         # class -> whether the bridge gives its objects back as themselves
         # after a trip into Lua (pushed)
         self.same_cls: Dict[Any, bool] = shared[11]
+        # [translated code's python.none], [{python module C function: its
+        # version for translated code}] (_luapylib), made on first use
+        self.nonemark: Any = shared[13]
+        self.pylibmap: Any = shared[14]
         self.wrappers: Any = shared[1]
         self.bridged: Any = shared[2]   # Lua function -> its bridged wrapper, while used
         self.pycalls: Any = shared[3]   # id(Python callable) -> its PyCallable, while used
@@ -188,6 +194,9 @@ class Boundary:
             done = self.metafn_of.get(v)
             if done is not None:       # a metamethod of translated code coming back
                 return done
+            done = _luapylib.functions(self).get(v)
+            if done is not None:        # python.iter ...: their meaning kept
+                return done
             done = self.translate_callee(v)
             if done is not None:
                 return done.__luart__
@@ -198,53 +207,62 @@ class Boundary:
                 # table.insert by name runs it (the bridge would pass
                 # translated tables as copies)
                 return std
-            w = self.bridged.get(v)
-            if w is not None:          # the same Lua function, the same value
-                return w
-            fl = self.from_lt
-            counted = self.pycall_helpers()[0]
-            res = self.lua_result
-            live = self.live
-
-            def lua_fn(*args: Any) -> Any:
-                # a translated table becomes the Lua table Lua gets (adopt:
-                # in place, its view), so what the Lua function keeps of it
-                # (load's environment, a field of another table) is the
-                # table translated code goes on using, as natively
-                memo: Dict[int, Any] = {-1: []}
-                a = [fl(x, memo) for x in args]
-                if memo[-1]:
-                    self.adopt(memo[-1])
-                try:
-                    # called by a Lua function counting its results, so
-                    # one Python tuple result and several results differ
-                    try:
-                        r = counted(v, *a)
-                    finally:
-                        live.sync()     # Lua code ran: the globals are read again
-                except Exception as e:
-                    # the error of the bridged function: its Lua value (or
-                    # the exception object), as translated code's pcall
-                    # and error expect it, at the caller's position
-                    self.raised_by(e, v, sys._getframe(1))
-                if r.__class__ is not tuple:
-                    return _lcore.NORES
-                if r[0] == 1:
-                    return res(r[1])
-                return Multi([res(x) for x in r[1:]])
-            dname = _debug_guarded(self).get(v)
-            if dname is not None:       # the debug library's frame functions
-                lua_fn = _debug_guard(self, dname, lua_fn)
-            lua_fn.__lua_proxy__ = v   # type: ignore[attr-defined]
-            self.bridged[v] = lua_fn
-            return lua_fn
+            return self.to_lt_bridged(v)
         if lt is None:
+            if v is _lua_eval:
+                return _luapylib.eval_fn(self)      # its frame: the caller's
             if callable(v):
                 return self.foreign(v, PyCallable)
             if not (c is LuaTable or c is Multi or getattr(c, '_is_lua_thread', False)
                     or getattr(c, 'lua_meta', None) is not None):
+                if v is _NONEK:     # python.none read raw (protocol, raw_helpers)
+                    return _luapylib.none(self)
                 return self.foreign(v, PyObject)     # luart's own values stay
         return v
+
+    def to_lt_bridged(self, v: Any) -> Any:
+        """The Lua function v as translated code calls it through the
+        bridge: one wrapper per function while it lives."""
+        w = self.bridged.get(v)
+        if w is not None:          # the same Lua function, the same value
+            return w
+        fl = self.from_lt
+        counted = self.pycall_helpers()[0]
+        res = self.lua_result
+        live = self.live
+
+        def lua_fn(*args: Any) -> Any:
+            # a translated table becomes the Lua table Lua gets (adopt:
+            # in place, its view), so what the Lua function keeps of it
+            # (load's environment, a field of another table) is the
+            # table translated code goes on using, as natively
+            memo: Dict[int, Any] = {-1: []}
+            a = [fl(x, memo) for x in args]
+            if memo[-1]:
+                self.adopt(memo[-1])
+            try:
+                # called by a Lua function counting its results, so
+                # one Python tuple result and several results differ
+                try:
+                    r = counted(v, *a)
+                finally:
+                    live.sync()     # Lua code ran: the globals are read again
+            except Exception as e:
+                # the error of the bridged function: its Lua value (or
+                # the exception object), as translated code's pcall
+                # and error expect it, at the caller's position
+                self.raised_by(e, v, sys._getframe(1))
+            if r.__class__ is not tuple:
+                return _lcore.NORES
+            if r[0] == 1:
+                return res(r[1])
+            return Multi([res(x) for x in r[1:]])
+        dname = _debug_guarded(self).get(v)
+        if dname is not None:       # the debug library's frame functions
+            lua_fn = _debug_guard(self, dname, lua_fn)
+        lua_fn.__lua_proxy__ = v   # type: ignore[attr-defined]
+        self.bridged[v] = lua_fn
+        return lua_fn
 
     def foreign(self, v: Any, cls: Any) -> Any:
         """A Python object (not translated code, not luart's) reaching
@@ -373,17 +391,24 @@ class Boundary:
         # metamethod: MISS is a Python object no Lua value converts to
         return self.lua_chunk(
             _protocol,
-            'local MISS = ...\n'
-            'local rawget, rawset, rawlen = rawget, rawset, rawlen\n'
+            'local MISS, NONE, NONEK = ...\n'
+            'local rawget, rawset, rawlen, rawequal = rawget, rawset, rawlen, rawequal\n'
             + _GETMT_LUA +
             'local function meta(t, ev)\n'
             '  local mt = getmt(t)\n'
             '  if mt ~= nil then return rawget(mt, ev) end\n'
             'end\n'
             'return function(t, k)\n'
-            '  if not getmt then return t[k] end\n'
+            '  if not getmt then\n'
+            '    local v = t[k]\n'
+            '    if rawequal(v, NONE) then return NONEK end\n'
+            '    return v\n'
+            '  end\n'
             '  local v = rawget(t, k)\n'
-            '  if v ~= nil then return v end\n'
+            '  if v ~= nil then\n'
+            '    if rawequal(v, NONE) then return NONEK end\n'
+            '    return v\n'
+            '  end\n'
             '  local h = meta(t, "__index")\n'
             '  if h == nil then return nil end\n'
             '  return MISS, h\n'
@@ -402,7 +427,7 @@ class Boundary:
             '  return false, h\n'
             'end, function(t, ev)\n'
             '  if getmt then return meta(t, ev) end\n'
-            'end', _MISS)
+            'end', _MISS, _tandem._as_object(None), _NONEK)
 
     def lookup_fn(self) -> Any:
         """lookup(t, k): Lua's raw access of t[k] through the bridge, the
@@ -415,8 +440,10 @@ class Boundary:
         def lookup(t: Any, k: Any, fk: Any = miss) -> Any:
             # (fk: k already converted, a string key as _lualive.key's one
             # object, which the Lua adapter's string cache then knows)
+            if fk is miss:
+                fk = fl(k)
             try:
-                r = idx(t, fl(k) if fk is miss else fk)
+                r = idx(t, fk)
             except Exception as e:
                 raised(e)
             if r.__class__ is tuple and len(r) == 2 and r[0] is miss:
@@ -504,7 +531,7 @@ class Boundary:
         if got is not None:
             return got
         tl, fl, raised = self.to_lt, self.from_lt, self.raised
-        lua_next = self.next
+        lua_next = self.raw_helpers()[3]     # (python.none kept)
         lua_pairs = self.pycall_helpers()[6]
         results_in = self.results_in
 
@@ -552,16 +579,29 @@ class Boundary:
     def raw_helpers(self) -> Any:
         return self.lua_chunk(
             _rawhelpers,
+            'local NONE, NONEK = ...\n'
             'local rawget, rawset, rawlen, next = rawget, rawset, rawlen, next\n'
-            'local getmetatable, setmetatable = getmetatable, setmetatable\n'
+            'local getmetatable, setmetatable, rawequal = getmetatable, setmetatable, rawequal\n'
             + _GETMT_LUA +
-            'return rawget, function(t, k, v) rawset(t, k, v) end, rawlen, next,\n'
+            '-- python.none (which the bridge gives as None) as NONEK\n'
+            'local function nx(k, v)\n'
+            '  if k == nil then return nil end\n'
+            '  if rawequal(k, NONE) then k = NONEK end\n'
+            '  if rawequal(v, NONE) then v = NONEK end\n'
+            '  return k, v\n'
+            'end\n'
+            'return function(t, k)\n'
+            '    local v = rawget(t, k)\n'
+            '    if rawequal(v, NONE) then return NONEK end\n'
+            '    return v\n'
+            '  end, function(t, k, v) rawset(t, k, v) end, rawlen,\n'
+            '  function(t, k) return nx(next(t, k)) end,\n'
             '  getmetatable, function(t, mt)\n'
             '    local m = getmt and getmt(t)\n'
             '    if m ~= nil and rawget(m, "__metatable") ~= nil then return false end\n'
             '    setmetatable(t, mt)\n'
             '    return true\n'
-            '  end')
+            '  end', _tandem._as_object(None), _NONEK)
 
     def lua_setindex(self, t: Any, view: Any, k: Any, v: Any, co: bool = False) -> Any:
         """Lua's t[k] = v by the protocol; co: a metamethod function is
@@ -1175,9 +1215,14 @@ class Boundary:
 
     def result_out(self, v: Any) -> Any:
         """A result for the Python caller: from_lt, a Python object as
-        itself (from_lt wraps an int past 64 bits for Lua)."""
+        itself (from_lt wraps an int past 64 bits for Lua; a protocol
+        wrapper, python.none or a python.as_attrgetter view, is the object
+        it stands for, as the bridge gives it)."""
         if v.__class__ is PyObject:
-            return v.__lua_proxy__
+            o = v.__lua_proxy__
+            if o.__class__ is _Wrapper:
+                return _luapylib.unwrap(self, o)
+            return o
         return self.from_lt(v)
 
     def env(self) -> LuaTable:
@@ -1189,6 +1234,8 @@ class Boundary:
 _PLAIN = frozenset((int, float, bool, type(None)))
 _index = _tandem._index
 _Wrapper = _tandem._PyProtocolWrapper
+_lua_eval = _tandem._lua_eval
+_PyArguments = _tandem._PyArguments
 # tandem's own Python files: functions there may ask which runtime called
 # them, so translated code calls them through the bridge
 _OWN_DIR = __file__.rpartition('/')[0] + '/'
@@ -1423,8 +1470,8 @@ def _direct_args(bd: 'Boundary', args: Any) -> Any:
             a.append(bd.from_lt(x))
         elif c is PyObject or c is PyCallable:
             o = x.__lua_proxy__
-            if not bd.keeps(o):
-                return None
+            if o.__class__ is _PyArguments or not bd.keeps(o):
+                return None     # (python.args{...}: the bridge unpacks it)
             a.append(o)
         else:
             return None
@@ -1769,6 +1816,9 @@ _VIEW_EVENTS = frozenset((b'__add', b'__sub', b'__mul', b'__div', b'__mod', b'__
 
 _NOLV = object()
 _MISS = object()    # Boundary.protocol's "not found, here is the metamethod"
+# what Boundary.protocol and raw_helpers give for python.none, which the
+# bridge would give as None (nil): a value, not nil (_luapylib)
+_NONEK = object()
 _AUTO_MAX = 512         # automatic translations and refusals kept per runtime (oldest go)
 
 
@@ -1835,7 +1885,11 @@ def wrap_translated(lua: Any, fn: Any, text: Any, acc: Any, per: Dict[Any, Any],
         if v:
             acc(i + 1, bd.from_lt(v[0]))
             return None
-        return bd.to_lt(acc(i + 1))
+        r = acc(i + 1)
+        if r is None:
+            # nil, or a userdata the bridge gives as None: python.none
+            return _luapylib.none(bd) if acc(-i - 1) else None
+        return bd.to_lt(r)
     if isinstance(text, bytes):
         text = text.decode('utf-8')
     pf, src, fill = compile_ir_late(text, bd.env(), uv if acc is not None else None,
@@ -1856,3 +1910,9 @@ def wrap_translated(lua: Any, fn: Any, text: Any, acc: Any, per: Dict[Any, Any],
 
 def translated_source(fn: Any) -> Optional[str]:
     return _sources.get(fn)
+
+
+# what _luapylib makes its values of
+Boundary.pyobject_cls = PyObject
+Boundary.pycallable_cls = PyCallable
+Boundary.own_dir = _OWN_DIR

@@ -1,0 +1,273 @@
+"""The `python` module's helpers as translated Lua code runs them (issue 10,
+docs/translation.md "The python module in translated code").
+
+Natively `python.iter(l)` is a C iterator whose None items are
+`python.none`, a userdata (so a None item does not end the `for` loop);
+`python.as_attrgetter(o)` a userdata indexing o's attributes;
+`python.as_function(o)` a Lua function; `python.eval(e)` evaluates in the
+Python frame that called into Lua. Called through the bridge by translated
+code, each lost its meaning: python.none crossed as None (nil), so a loop
+stopped at the first None item; the views crossed as the objects they
+wrap; eval ran in a frame of tandem's boundary. Boundary.to_lt gives
+translated code the functions here instead of those C functions (found by
+identity, as luart's standard library replaces Lua's), and `none()` is
+the value translated code holds for python.none: the Python object of the
+bridge's own python.none (a DEFAULT protocol wrapper of None, which the
+bridge pushes as that very userdata), so its tostring, `==`, indexing and
+passing to Lua are native, and it is None when it reaches Python.
+"""
+
+import sys
+from typing import Any, Callable, Dict
+
+from . import _tandem
+from .luart import _core as _lcore
+from .luart import LuaTable, Multi
+from .luart import _aux
+
+_lcore.runtime_file(__file__)
+
+# the views' helpers -> the protocol wrapper each makes
+_VIEWS = {
+    'as_attrgetter': _tandem.as_attrgetter, 'asattr': _tandem.as_attrgetter,
+    'as_itemgetter': _tandem.as_itemgetter, 'asindx': _tandem.as_itemgetter,
+    'asfunc': _tandem.as_function,
+}
+_ITERS = {'iter': 0, 'iterex': 1, 'enumerate': 2}
+
+
+def none(bd: Any) -> Any:
+    """Translated code's python.none for the runtime of Boundary bd: one
+    object per runtime while it lives."""
+    hit = bd.nonemark
+    if hit[0] is None:
+        hit[0] = bd.foreign(_tandem._as_object(None), bd.pyobject_cls)
+    return hit[0]
+
+
+_Wrapper = _tandem._PyProtocolWrapper
+
+
+def unwrap(bd: Any, w: Any) -> Any:
+    """The object a protocol wrapper stands for, as the bridge gives it to
+    Python (a trip through Lua: the wrapper has no Python accessor)."""
+    return bd.pycall_helpers()[7](w)
+
+
+def functions(bd: Any) -> Dict[Any, Any]:
+    """{the C function of the runtime's python module: translated code's},
+    per runtime, made on first use (bd.pylibmap)."""
+    m = bd.pylibmap
+    if m[0] is not None:
+        return m[0]
+    found = bd.lua.execute(
+        'local t = rawget(_ENV, "python")\n'
+        'local p = rawget(_ENV, "package")\n'
+        'p = type(p) == "table" and rawget(p, "loaded")\n'
+        'p = type(p) == "table" and rawget(p, "python")\n'
+        'if type(t) ~= "table" then t = p end\n'
+        'if type(t) ~= "table" then return {} end\n'
+        'local out = {}\n'
+        'for _, k in ipairs({"iter", "iterex", "enumerate", "as_attrgetter", "asattr",\n'
+        '    "as_itemgetter", "asindx", "asfunc", "as_function", "eval"}) do\n'
+        '  local f = rawget(t, k)\n'
+        '  if type(f) == "function" then out[#out + 1] = {k, f} end\n'
+        'end\n'
+        'return out')
+    out: Dict[Any, Any] = {}
+    for i in range(1, len(found) + 1):
+        name, f = found[i][1], found[i][2]
+        name = name if isinstance(name, str) else name.decode()
+        if name in _ITERS:
+            out[f] = _iter_fn(bd, f, _ITERS[name])
+        elif name in _VIEWS:
+            out[f] = _view_fn(bd, f, _VIEWS[name], name)
+        elif name == 'as_function':
+            out[f] = _asfn_fn(bd, f)
+        elif name == 'eval':
+            out[f] = _eval_fn(bd, _native(bd, f))
+    m[0] = out
+    return out
+
+
+def eval_fn(bd: Any) -> Any:
+    """Translated code's python.eval of a LuaRuntime, per runtime: natively
+    the Python builtin _tandem._lua_eval, a userdata in Lua; here its
+    PyCallable, whose call evaluates in the caller's frame."""
+    m = bd.pylibmap
+    if m[1] is None:
+        cls = _EVAL_CLS.get(bd.pycallable_cls)
+        if cls is None:
+            cls = _EVAL_CLS[bd.pycallable_cls] = type(
+                'EvalCallable', (bd.pycallable_cls,),
+                {'__slots__': ('py_eval',),
+                 '__call__': lambda self, *args: self.py_eval(*args)})
+        w = cls(_tandem._lua_eval, bd)
+        w.py_eval = _eval_fn(bd, bd.foreign(_tandem._lua_eval, bd.pycallable_cls))
+        m[1] = w
+    return m[1]
+
+
+_EVAL_CLS: Dict[Any, Any] = {}
+
+
+def _python_object(bd: Any, v: Any) -> Any:
+    """The Python object translated code's v stands for when it is one
+    (a PyObject/PyCallable), else _NOTOBJ."""
+    if v.__class__ is bd.pyobject_cls or v.__class__ is bd.pycallable_cls:
+        return v.__lua_proxy__
+    return _NOTOBJ
+
+
+_NOTOBJ = object()
+
+
+def _checked(bd: Any, args: Any, name: str) -> Any:
+    """The Python object of the first argument of python.<name>, or the
+    native error: luaL_checkany's, or the helpers' "expected a foreign
+    (Python) object" for a Lua value; _NOTOBJ for anything else (the native
+    function decides)."""
+    if not args:
+        _aux.argerror(1, name, 'value expected')
+    v = args[0]
+    o = _python_object(bd, v)
+    if o is not _NOTOBJ:
+        return o
+    c = v.__class__
+    if v is None or c is bool or c is int or c is float or c is bytes or c is LuaTable \
+            or _lcore.isfunc(v):
+        _aux.argerror(1, name, 'expected a foreign (Python) object')
+    return _NOTOBJ
+
+
+def _native(bd: Any, f: Any) -> Callable[..., Any]:
+    """The C function f called through the bridge (its own argument errors,
+    and anything the Python versions leave to it)."""
+    return bd.to_lt_bridged(f)
+
+
+def _iter_fn(bd: Any, f: Any, mode: int) -> Callable[..., Any]:
+    native = _native(bd, f)
+    nonemark = none(bd)
+    tl, pushed = bd.to_lt, bd.pushed
+
+    name = ('iter', 'iterex', 'enumerate')[mode]
+
+    def make(*args: Any) -> Any:
+        if not args:
+            _aux.argerror(1, name, 'value expected')
+        if _python_object(bd, args[0]) is _NOTOBJ:
+            return native(*args)    # (a Lua value: the native error)
+        start = _aux.optint(args[1], 2, 'enumerate', 0) if mode == 2 and len(args) > 1 \
+            else 0
+        try:
+            it = iter(bd.from_lt(args[0]))
+        except Exception as e:
+            bd.py_raised(e)
+        count = [start]
+        w = [None]
+
+        def step(*_: Any) -> Any:
+            try:
+                v = next(it)
+            except StopIteration:
+                return _lcore.NORES
+            except Exception as e:
+                bd.py_raised(e)
+            if mode == 2:
+                i = count[0]
+                count[0] = i + 1
+                if v is None:
+                    return Multi([i, nonemark])
+                r = _item(v)
+                if r.__class__ is Multi:
+                    return Multi([i] + list(r))
+                return Multi([i, r])
+            if v is None:
+                return nonemark
+            if mode == 1 and v.__class__ is tuple:
+                return Multi([nonemark if j == 0 and x is None else pushed(x)
+                              for j, x in enumerate(v)])
+            return _item(v)
+
+        def _item(v: Any) -> Any:
+            if isinstance(v, tuple):
+                # kept whole or unpacked as the runtime says (the bridge's
+                # conversion of a result), a None first item python.none
+                if w[0] is None:
+                    w[0] = bd.foreign(step, bd.pycallable_cls)
+                r = w[0].returned_as(v)
+                if r.__class__ is Multi and r and v and v[0] is None:
+                    r = Multi([nonemark] + list(r)[1:])
+                return r
+            return pushed(v)
+        _lcore.cfunc(step)
+        return step
+    _lcore.cfunc(make)
+    return make
+
+
+def _view_fn(bd: Any, f: Any, wrap: Any, name: str) -> Callable[..., Any]:
+    native = _native(bd, f)
+    cls = bd.pycallable_cls if name == 'asfunc' else bd.pyobject_cls
+
+    def view(*args: Any) -> Any:
+        o = _checked(bd, args, name)
+        if o is _NOTOBJ or o.__class__ is _Wrapper:
+            return native(*args)
+        return bd.foreign(wrap(o), cls)
+    _lcore.cfunc(view)
+    return view
+
+
+def _asfn_fn(bd: Any, f: Any) -> Callable[..., Any]:
+    native = _native(bd, f)
+
+    def as_function(*args: Any) -> Any:
+        o = _checked(bd, args, 'as_function')
+        if o is _NOTOBJ or o.__class__ is _Wrapper:
+            return native(*args)
+        w = bd.foreign(o, bd.pycallable_cls)
+        if not callable(w):
+            return native(*args)
+
+        def call(*a: Any) -> Any:
+            return w(*a)
+        # leaving translated code it is o again, as natively (from_lt)
+        call.__lua_proxy__ = o      # type: ignore[attr-defined]
+        return call
+    _lcore.cfunc(as_function)
+    return as_function
+
+
+def _eval_fn(bd: Any, native: Any) -> Callable[..., Any]:
+    own = bd.own_dir
+
+    def py_eval(*args: Any) -> Any:
+        if len(args) != 1 or args[0].__class__ is not bytes:
+            return native(*args)    # (its errors)
+        text = args[0].decode('utf-8', 'replace')
+        # the Python frame that called into Lua: the nearest that is not
+        # translated code, luart or tandem's own
+        fr = sys._getframe(1)
+        rt, chunks = _lcore._RTFILES, _lcore.CHUNKS
+        while fr is not None:
+            fn = fr.f_code.co_filename
+            if fn not in rt and fn not in chunks and not fn.startswith(own):
+                break
+            fr = fr.f_back
+        if fr is None:
+            return native(*args)    # no Python frame: __main__, as natively
+        g, loc = fr.f_globals, fr.f_locals
+        try:
+            if '\0' in text:
+                raise ValueError("source code string cannot contain null bytes")
+            code = compile(text.lstrip(' \t'), '<lua>', 'eval')
+            r = eval(code, g, loc)
+        except Exception as e:
+            bd.py_raised(e)
+        if r.__class__ is tuple:
+            return bd.foreign(py_eval, bd.pycallable_cls).returned_as(r)
+        return bd.pushed(r)
+    _lcore.cfunc(py_eval)
+    return py_eval
