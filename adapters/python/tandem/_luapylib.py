@@ -149,8 +149,7 @@ def _native(bd: Any, f: Any) -> Callable[..., Any]:
 def _iter_fn(bd: Any, f: Any, mode: int) -> Callable[..., Any]:
     native = _native(bd, f)
     nonemark = none(bd)
-    tl, pushed = bd.to_lt, bd.pushed
-
+    pushed = bd.pushed
     name = ('iter', 'iterex', 'enumerate')[mode]
 
     def make(*args: Any) -> Any:
