@@ -298,3 +298,26 @@ def test_module_globals_with_builtin_names(tmp_path, name):
     py = python_run("prog.py", str(tmp_path))
     lua = plain_lua([str(tmp_path / "prog.lua")], str(tmp_path))
     assert (lua.stdout, lua.returncode) == (py.stdout, py.returncode), lua.stderr
+
+
+def test_shift_by_zero_and_lone_surrogates(tmp_path):
+    """`x << 0` is x (1 << (63 - 0) overflowed to math.mininteger, and
+    every x looked too big: an uncatchable OverflowError without a host);
+    a str constant with a lone surrogate no longer crashes the command with
+    a Python traceback: the file is written byte for byte and the runtime
+    refuses the string when it is used, as in a host."""
+    (tmp_path / "shift.py").write_text(
+        "def f(x, s):\n    return x << s, x >> s\n"
+        "for x in (5, -3, 0, 2**62, -(2**62)):\n    print(f(x, 0), f(1, 3))\n")
+    r = tandem("translate", "shift.py", "--to", "lua", cwd=str(tmp_path))
+    assert r.returncode == 0, r.stderr
+    py = python_run("shift.py", str(tmp_path))
+    lua = plain_lua([str(tmp_path / "shift.lua")], str(tmp_path))
+    assert (lua.stdout, lua.returncode) == (py.stdout, 0), lua.stderr
+    (tmp_path / "sur.py").write_text("def f():\n    return len('\\ud800')\nprint(f())\n")
+    r = tandem("translate", "sur.py", "--to", "lua", cwd=str(tmp_path))
+    assert r.returncode == 0, r.stderr
+    lua = plain_lua([str(tmp_path / "sur.lua")], str(tmp_path))
+    assert lua.returncode == 1 and lua.stdout == ""
+    assert last_line(lua.stderr) == \
+        "NotImplementedError: a str that is not valid UTF-8 (tandem translation)", lua.stderr

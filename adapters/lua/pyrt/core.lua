@@ -1036,8 +1036,8 @@ function rt.lshift(a, b, isym)
     if y < 0 then
         throw("ValueError", "negative shift count")
     end
-    if x == 0 then
-        return 0
+    if x == 0 or y == 0 then
+        return x        -- (1 << 63 - 0 below would be math.mininteger)
     end
     if y >= 63 then
         if y == 63 and x == -1 then
@@ -1865,12 +1865,20 @@ local function dict_del(d, k)
 end
 
 -- iterate (key, value) in insertion order (None keys as NONEKEY: callers
--- use realkey); RuntimeError on a size change
+-- use realkey); RuntimeError on a size change. A key deleted and another
+-- added by the loop's body (the size unchanged) is refused: CPython's
+-- iterator then walks its hash table's entries, moved by a resize that
+-- depends on the table's history, and stops, raises "dictionary keys
+-- changed during iteration" or sees keys again accordingly.
 dict_items = function(d)
-    local i, count, keys = 0, d.count, d.keys
+    local i, count, keys, version = 0, d.count, d.keys, d.version
     return function()
-        if d.count ~= count or d.keys ~= keys then
+        if d.count ~= count then
             throw("RuntimeError", "dictionary changed size during iteration")
+        end
+        if d.keys ~= keys or d.version ~= version then
+            throw("NotImplementedError", "a dict whose keys were deleted and added while "
+                  .. "it was iterated (tandem translation)")
         end
         while true do
             i = i + 1
@@ -1952,8 +1960,24 @@ function rt.len(v)
     throw("TypeError", sformat("object of type '%s' has no len()", tname(v)))
 end
 
+-- A Python slice object as a subscript (xs[slice(1, None, 2)], made by
+-- the slice builtin): true and its start, stop and step; else nothing
+function rt.sliceof(o, k)
+    if type(k) == "userdata" and type(o) ~= "userdata" and getmetatable(o) ~= DICT
+            and rt.H ~= nil and rt.H("tname", k) == "slice" then
+        return true, rt.H("getattr", k, "start"), rt.H("getattr", k, "stop"),
+               rt.H("getattr", k, "step")
+    end
+end
+
 function rt.getitem(o, k)
     local t = type(o)
+    if type(k) == "userdata" then
+        local is, lo, hi, step = rt.sliceof(o, k)
+        if is then
+            return rt.slice(o, lo, hi, step)
+        end
+    end
     if t == "table" then
         local mt = getmetatable(o)
         if mt == LIST or mt == TUPLE then
@@ -2000,6 +2024,12 @@ end
 
 function rt.setitem(o, k, v)
     local t = type(o)
+    if type(k) == "userdata" then
+        local is, lo, hi, step = rt.sliceof(o, k)
+        if is then
+            return rt.setslice(o, lo, hi, step, v)
+        end
+    end
     if t == "table" then
         local mt = getmetatable(o)
         if mt == LIST then
@@ -2864,10 +2894,12 @@ B.enumerate = function(v, ...)
     if select("#", ...) > 0 then
         i = rt.asindex((...))
     end
-    if mtype(num(i)) ~= "integer" then
+    -- (a start past 64 bits is a Python int, counted by the host)
+    local isbig = type(i) == "userdata" and rt.H ~= nil and rt.H("index?", i) ~= nil
+    if not isbig and mtype(num(i)) ~= "integer" then
         throw("TypeError", sformat("'%s' object cannot be interpreted as an integer", tname(i)))
     end
-    i = num(i)
+    i = isbig and i or num(i)
     local it = rt.iter(v)
     return lazy("enumerate", function()
         local ok, x = it()
@@ -2875,7 +2907,7 @@ B.enumerate = function(v, ...)
             return false
         end
         local r = mktuple(i, x)
-        i = iadd(i, 1)
+        i = mtype(i) == "integer" and iadd(i, 1) or rt.add(i, 1)
         return true, r
     end)
 end
@@ -4276,19 +4308,33 @@ function rt.pyexc(e, depth)
     if e.py ~= nil then
         return e.py
     end
+    depth = depth or 0
     local args = e.args
-    local a = {}
-    for i = 1, args.n do
-        a[i] = rt.export(args[i])
-    end
+    local a = rt.exportargs(args, depth)
     local p = rt.H("newexc", e.cls.name, unpack(a, 1, args.n))
     e.py = p
-    depth = depth or 0
     if depth < 100 and (e.hascause or e.context ~= nil) then
         rt.H("setctx", p, e.hascause == true, rt.pyexc(e.cause, depth + 1),
              rt.pyexc(e.context, depth + 1))
     end
     return p
+end
+
+-- The arguments of the runtime exception whose args are `args` as Python
+-- values: an exception among them (`raise RuntimeError(e)`, the common
+-- wrap) as its Python exception object (rt.pyexc), anything else as
+-- rt.export gives it.
+function rt.exportargs(args, depth)
+    local a = {}
+    for i = 1, args.n do
+        local x = args[i]
+        if getmetatable(x) == EXC and depth < 100 then
+            a[i] = rt.pyexc(x, depth + 1)
+        else
+            a[i] = rt.export(x)
+        end
+    end
+    return a
 end
 
 -- Re-raise an error that escaped translated code, as a Python exception.
@@ -4301,18 +4347,22 @@ function rt.reraise(e)
         rt.sethandled(hs)       -- left by an error inside a finally block
     end
     if getmetatable(e) == EXC then
+        -- (an argument that cannot leave raises its refusal instead)
         if e.hascause or e.context ~= nil then
             -- raise ... from ... (expr.lua), or raised while handling another:
             -- the Python exception gets __cause__/__context__ (rt.pyexc)
-            rt.H("raiseobj", rt.pyexc(e), e.file or "?", e.line or 0, e.func or "?")
+            local ok, p = pcall(rt.pyexc, e)
+            if not ok then
+                return rt.reraise(p)
+            end
+            rt.H("raiseobj", p, e.file or "?", e.line or 0, e.func or "?")
         end
-        local args = e.args
-        local a = {}
-        for i = 1, args.n do
-            a[i] = rt.export(args[i])
+        local ok, a = pcall(rt.exportargs, e.args, 0)
+        if not ok then
+            return rt.reraise(a)
         end
         rt.H("raise", e.cls.name, e.file or "?", e.line or 0, e.func or "?",
-             unpack(a, 1, args.n))
+             unpack(a, 1, e.args.n))
     end
     error(e, 0)
 end

@@ -361,6 +361,12 @@ do
 
     function rt.delitem(o, k)
         local t = type(o)
+        if type(k) == "userdata" then
+            local is, lo, hi, step = rt.sliceof(o, k)
+            if is then
+                return rt.delslice(o, lo, hi, step)
+            end
+        end
         if t == "userdata" then
             rt.H("delitem", o, rt.export(k))
             return

@@ -96,6 +96,8 @@ do
     local function pep479(r)
         if (getmetatable(r) == EXC or type(r) == "userdata") and isa(r, StopIterationC) then
             local e = newexc(classes.RuntimeError, "generator raised StopIteration")
+            -- its __cause__ and __context__ (_PyErr_FormatFromCause)
+            e.hascause, e.cause, e.context = true, r, r
             if getmetatable(r) == EXC then
                 e.file, e.line, e.func = r.file, r.line, r.func
             else

@@ -252,6 +252,10 @@ def _emit(ir: str) -> Tuple[str, List[str]]:
             raise T.TranslationError(str(e)) from None
         raise
     res = list(res) if isinstance(res, tuple) else [res]
+    # a source holding bytes that are not UTF-8 (a str constant with a lone
+    # surrogate: the runtime refuses it when it runs) arrives as bytes: kept
+    # byte for byte (written back with surrogateescape)
+    res = [r.decode("utf-8", "surrogateescape") if isinstance(r, bytes) else r for r in res]
     return res[0], res[1:]
 
 
@@ -287,7 +291,7 @@ def translate_file(path: str, out: Optional[str], single: bool) -> int:
     text = xcmd_lua.module_file(path, modname, list(zip(names, sources)), body,
                                 runtime if single else None)
     try:
-        with open(out, "w", encoding="utf-8") as f:
+        with open(out, "w", encoding="utf-8", errors="surrogateescape") as f:
             f.write(text)
         if not single:
             rpath = os.path.join(os.path.dirname(os.path.abspath(out)), "tandem_pyrt.lua")
