@@ -60,20 +60,24 @@ def functions(bd: Any) -> Dict[Any, Any]:
     m = bd.pylibmap
     if m[0] is not None:
         return m[0]
-    found = bd.lua.execute(
-        'local t = rawget(_ENV, "python")\n'
-        'local p = rawget(_ENV, "package")\n'
-        'p = type(p) == "table" and rawget(p, "loaded")\n'
-        'p = type(p) == "table" and rawget(p, "python")\n'
-        'if type(t) ~= "table" then t = p end\n'
-        'if type(t) ~= "table" then return {} end\n'
-        'local out = {}\n'
-        'for _, k in ipairs({"iter", "iterex", "enumerate", "as_attrgetter", "asattr",\n'
-        '    "as_itemgetter", "asindx", "asfunc", "as_function", "eval"}) do\n'
-        '  local f = rawget(t, k)\n'
-        '  if type(f) == "function" then out[#out + 1] = {k, f} end\n'
-        'end\n'
-        'return out')
+    try:
+        found = bd.lua.execute(
+            'local rawget, type = rawget, type\n'
+            'local t = rawget(_ENV, "python")\n'
+            'local p = rawget(_ENV, "package")\n'
+            'p = type(p) == "table" and rawget(p, "loaded")\n'
+            'p = type(p) == "table" and rawget(p, "python")\n'
+            'if type(t) ~= "table" then t = p end\n'
+            'if type(t) ~= "table" then return {} end\n'
+            'local out, names = {}, {"iter", "iterex", "enumerate", "as_attrgetter", "asattr",\n'
+            '    "as_itemgetter", "asindx", "asfunc", "as_function", "eval"}\n'
+            'for i = 1, #names do\n'
+            '  local f = rawget(t, names[i])\n'
+            '  if type(f) == "function" then out[#out + 1] = {names[i], f} end\n'
+            'end\n'
+            'return out')
+    except Exception:       # (a runtime whose base functions were removed)
+        found = {}
     out: Dict[Any, Any] = {}
     for i in range(1, len(found) + 1):
         name, f = found[i][1], found[i][2]
