@@ -774,3 +774,21 @@ def test_stack_overflow_leaves_as_lua_error():
     ok, msg = lua.eval("pcall(deep, 1000000)")
     assert ok is False and 'stack overflow' in str(msg)
     assert f(50) == 50      # and runs again
+
+
+@pytest.mark.parametrize("err", ["'reader fails'", "{code = 1}", "nil", "42"])
+def test_error_of_a_load_reader(err):
+    """load(reader) runs the runtime's load, which calls the reader (a
+    closure of translated code, a Lua function outside it) and returns its
+    error value: the value, not the LuaError the bridge made when the error
+    crossed (its tostring was a Python traceback naming tandem's files)."""
+    src = ("return function()\n"
+           "  local f, msg = load(function() error(%s) end)\n"
+           "  local code = type(msg) == 'table' and msg.code or nil\n"
+           "  return f, type(msg), tostring(msg):gsub('0x%%x+', 'ADDR'), code\n"
+           "end" % err)
+    native_rt, xl_rt = tandem.LuaRuntime(), tandem.LuaRuntime()
+    want = native_rt.execute(src)()
+    got = xl_rt.translate(xl_rt.execute(src))()
+    assert got[:2] == want[:2] and got[4:] == want[4:]
+    assert str(got[2]).replace("<lua:2>", "<lua:1>") == str(want[2])

@@ -217,6 +217,10 @@ class Boundary:
                     or getattr(c, 'lua_meta', None) is not None):
                 if v is _NONEK:     # python.none read raw (protocol, raw_helpers)
                     return _luapylib.none(self)
+                if c is self.lua_err:
+                    xv = getattr(v, '_xl_value', _MISS)
+                    if xv is not _MISS:     # an error of translated code (lua_function)
+                        return xv
                 return self.foreign(v, PyObject)     # luart's own values stay
         return v
 
@@ -1069,7 +1073,13 @@ class Boundary:
                 try:
                     r = pf(*args)
                 except _LError as e:
-                    raise self.error_out(e.value, self.err_cls) from None
+                    exc = self.error_out(e.value, self.err_cls)
+                    if exc.__class__ is self.err_cls:
+                        # the bridge gives Lua the value, but the value
+                        # crossing out again (load's message of a failed
+                        # reader) would be this exception: to_lt maps it back
+                        exc._xl_value = e.value
+                    raise exc from None
                 if r.__class__ is Multi:
                     if len(r) != 1:
                         box.append(r)
