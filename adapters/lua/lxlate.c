@@ -530,37 +530,26 @@ static int boolop_into(Gen *g, const tdmX_Node *n, int t, int tk, int *known)
     return 0;
 }
 
-/* (and a b ...) / (or a b ...): Python returns an operand */
-static int boolop(Gen *g, const tdmX_Node *n, int isand, Ex *out)
+static int cond_ex(Gen *g, const tdmX_Node *n, Ex *out);
+
+/* The operands of (and a b ...) / (or a b ...) in turn into a temporary,
+   each through gen (expr: the operand, Python's value; cond_ex: its truth,
+   a Lua boolean) */
+static int boolop_seq(Gen *g, const tdmX_Node *n, int isand, Ex *out,
+                      int (*gen)(Gen *, const tdmX_Node *, Ex *))
 {
-    for (int i = 1; i < n->u.l.n; i++) {
-        if (tdmX_is(n->u.l.v[i], "and") || tdmX_is(n->u.l.v[i], "or")) {
-            int t = ++g->tmp, tk = ++g->tmp, known;
-            emit(g, "local t%d, t%d; ", t, tk);
-            if (boolop_into(g, n, t, tk, &known) != 0) {
-                return -1;
-            }
-            *out = ex_make(dupf(g, "t%d", t), known, 0);
-            return 0;
-        }
-    }
     int t = ++g->tmp;
-    Ex first;
-    if (expr(g, n->u.l.v[1], &first) != 0) {
+    Ex e;
+    if (gen(g, n->u.l.v[1], &e) != 0) {
         return -1;
     }
-    int allbool = first.isbool;
-    emit(g, "local t%d = %s; ", t, first.s);
-    free(first.s);
+    int allbool = e.isbool;
+    emit(g, "local t%d = %s; ", t, e.s);
+    free(e.s);
     int closes = 0;
     for (int i = 2; i < n->u.l.n; i++) {
-        if (allbool) {
-            emit(g, "if %st%d then ", isand ? "" : "not ", t);
-        } else {
-            emit(g, "if %struth(t%d) then ", isand ? "" : "not ", t);
-        }
-        Ex e;
-        if (expr(g, n->u.l.v[i], &e) != 0) {
+        emit(g, allbool ? "if %st%d then " : "if %struth(t%d) then ", isand ? "" : "not ", t);
+        if (gen(g, n->u.l.v[i], &e) != 0) {
             return -1;
         }
         allbool = allbool && e.isbool;
@@ -575,6 +564,23 @@ static int boolop(Gen *g, const tdmX_Node *n, int isand, Ex *out)
     return 0;
 }
 
+/* (and a b ...) / (or a b ...): Python returns an operand */
+static int boolop(Gen *g, const tdmX_Node *n, int isand, Ex *out)
+{
+    for (int i = 1; i < n->u.l.n; i++) {
+        if (tdmX_is(n->u.l.v[i], "and") || tdmX_is(n->u.l.v[i], "or")) {
+            int t = ++g->tmp, tk = ++g->tmp, known;
+            emit(g, "local t%d, t%d; ", t, tk);
+            if (boolop_into(g, n, t, tk, &known) != 0) {
+                return -1;
+            }
+            *out = ex_make(dupf(g, "t%d", t), known, 0);
+            return 0;
+        }
+    }
+    return boolop_seq(g, n, isand, out, expr);
+}
+
 /* The truth of n as a Lua boolean, each operand's truth asked once. In a
    condition (`if a and b:`, `while`, `assert`, `x if c else y`, a `not`
    there) CPython jumps on each operand's truth; the value of `a and b` and
@@ -585,29 +591,7 @@ static int cond_ex(Gen *g, const tdmX_Node *n, Ex *out)
 {
     const char *h = tdmX_head(n);
     if (h != NULL && (strcmp(h, "and") == 0 || strcmp(h, "or") == 0)) {
-        int isand = h[0] == 'a';
-        int t = ++g->tmp;
-        Ex e;
-        if (cond_ex(g, n->u.l.v[1], &e) != 0) {
-            return -1;
-        }
-        emit(g, "local t%d = %s; ", t, e.s);
-        free(e.s);
-        int closes = 0;
-        for (int i = 2; i < n->u.l.n; i++) {
-            emit(g, "if %st%d then ", isand ? "" : "not ", t);
-            if (cond_ex(g, n->u.l.v[i], &e) != 0) {
-                return -1;
-            }
-            emit(g, "t%d = %s; ", t, e.s);
-            free(e.s);
-            closes++;
-        }
-        for (int i = 0; i < closes; i++) {
-            eput(g, "end; ");
-        }
-        *out = ex_make(dupf(g, "t%d", t), 1, 1);
-        return 0;
+        return boolop_seq(g, n, h[0] == 'a', out, cond_ex);
     }
     if (tdmX_is(n, "unop") && strcmp(sym(n, 1), "not") == 0) {
         Ex e;
@@ -2418,13 +2402,15 @@ static int expr(Gen *g, const tdmX_Node *n, Ex *out)
     return 0;
 }
 
-/* Compile an expression into a side buffer: *pre gets its statements. */
-static int expr_pre(Gen *g, const tdmX_Node *n, Ex *out, Buf *pre)
+/* Compile n with gen (expr, cond_ex) into a side buffer: *pre gets its
+   statements. */
+static int gen_pre(Gen *g, const tdmX_Node *n, Ex *out, Buf *pre,
+                   int (*gen)(Gen *, const tdmX_Node *, Ex *))
 {
     Buf *save = g->o;
     memset(pre, 0, sizeof *pre);
     g->o = pre;
-    int rc = expr(g, n, out);
+    int rc = gen(g, n, out);
     g->o = save;
     if (rc != 0) {
         free(pre->p);
@@ -2433,23 +2419,16 @@ static int expr_pre(Gen *g, const tdmX_Node *n, Ex *out, Buf *pre)
     return rc;
 }
 
+static int expr_pre(Gen *g, const tdmX_Node *n, Ex *out, Buf *pre)
+{
+    return gen_pre(g, n, out, pre, expr);
+}
+
 /* expr_pre of a condition: an and/or/not through cond_ex (a Lua boolean,
    each operand's truth asked once), anything else as expr_pre gives it */
 static int cond_pre(Gen *g, const tdmX_Node *n, Ex *out, Buf *pre)
 {
-    if (!is_boolop(n)) {
-        return expr_pre(g, n, out, pre);
-    }
-    Buf *save = g->o;
-    memset(pre, 0, sizeof *pre);
-    g->o = pre;
-    int rc = cond_ex(g, n, out);
-    g->o = save;
-    if (rc != 0) {
-        free(pre->p);
-        pre->p = NULL;
-    }
-    return rc;
+    return gen_pre(g, n, out, pre, is_boolop(n) ? cond_ex : expr);
 }
 
 /* ---- statements ---------------------------------------------------------------- */

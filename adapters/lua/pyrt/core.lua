@@ -1960,23 +1960,21 @@ function rt.len(v)
     throw("TypeError", sformat("object of type '%s' has no len()", tname(v)))
 end
 
--- A Python slice object as a subscript (xs[slice(1, None, 2)], made by
--- the slice builtin): true and its start, stop and step; else nothing
+-- A Python slice object as a subscript of o (xs[slice(1, None, 2)], made
+-- by the slice builtin): {start, stop, step}; else nil
 function rt.sliceof(o, k)
     if type(k) == "userdata" and type(o) ~= "userdata" and getmetatable(o) ~= DICT
             and rt.H ~= nil and rt.H("tname", k) == "slice" then
-        return true, rt.H("getattr", k, "start"), rt.H("getattr", k, "stop"),
-               rt.H("getattr", k, "step")
+        return { rt.H("getattr", k, "start"), rt.H("getattr", k, "stop"),
+                 rt.H("getattr", k, "step") }
     end
 end
 
 function rt.getitem(o, k)
     local t = type(o)
-    if type(k) == "userdata" then
-        local is, lo, hi, step = rt.sliceof(o, k)
-        if is then
-            return rt.slice(o, lo, hi, step)
-        end
+    local sl = type(k) == "userdata" and rt.sliceof(o, k)
+    if sl then
+        return rt.slice(o, sl[1], sl[2], sl[3])
     end
     if t == "table" then
         local mt = getmetatable(o)
@@ -2024,11 +2022,9 @@ end
 
 function rt.setitem(o, k, v)
     local t = type(o)
-    if type(k) == "userdata" then
-        local is, lo, hi, step = rt.sliceof(o, k)
-        if is then
-            return rt.setslice(o, lo, hi, step, v)
-        end
+    local sl = type(k) == "userdata" and rt.sliceof(o, k)
+    if sl then
+        return rt.setslice(o, sl[1], sl[2], sl[3], v)
     end
     if t == "table" then
         local mt = getmetatable(o)

@@ -361,11 +361,9 @@ do
 
     function rt.delitem(o, k)
         local t = type(o)
-        if type(k) == "userdata" then
-            local is, lo, hi, step = rt.sliceof(o, k)
-            if is then
-                return rt.delslice(o, lo, hi, step)
-            end
+        local sl = type(k) == "userdata" and rt.sliceof(o, k)
+        if sl then
+            return rt.delslice(o, sl[1], sl[2], sl[3])
         end
         if t == "userdata" then
             rt.H("delitem", o, rt.export(k))
