@@ -5,6 +5,8 @@ entry's arguments and results, views, globals, upvalues, callees) converts
 strings with the runtime's encoding. Native vs translated, two runtimes
 loading the same chunk."""
 
+import re
+
 import pytest
 
 import tandem
@@ -791,4 +793,5 @@ def test_error_of_a_load_reader(err):
     want = native_rt.execute(src)()
     got = xl_rt.translate(xl_rt.execute(src))()
     assert got[:2] == want[:2] and got[4:] == want[4:]
-    assert str(got[2]).replace("<lua:2>", "<lua:1>") == str(want[2])
+    chunk = re.compile(r"<lua:\d+>")     # (each runtime counts its chunks)
+    assert chunk.sub("<lua>", str(got[2])) == chunk.sub("<lua>", str(want[2]))
