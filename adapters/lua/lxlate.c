@@ -2177,7 +2177,8 @@ static int expr(Gen *g, const tdmX_Node *n, Ex *out)
             return -1;
         }
         *out = ex_make(dupf(g, "%s(%s, %s%s)", h, callee, e.s,
-                            h[0] == 's' && g->starlist ? ", true" : ""), 0, 0);
+                            h[0] != 's' ? "" : g->starlist ? ", true" : ", false, true"),
+                       0, 0);
         free(e.s);
     } else if (strcmp(h, "global") == 0) {
         /* the cache hit inline (G itself checks again when it is a miss, or the

@@ -289,7 +289,15 @@ do
     -- f(*v): the iterable's items, taken now (CPython iterates it in order
     -- with the other arguments). listed: v is not the call's only positional
     -- argument (CPython 3.11 builds a list: LIST_EXTEND's message).
-    function rt.star(f, v, listed)
+    -- lazy: the call's only positional argument, iterated when the call
+    -- gathers its arguments (gather), after the keyword arguments ran:
+    -- CPython's CALL_FUNCTION_EX makes the tuple of that iterable then (a
+    -- generator starting after h() in k(*gen(), z=h()), a list seeing what
+    -- the keyword arguments appended)
+    function rt.star(f, v, listed, lazy)
+        if lazy then
+            return setmetatable({ n = 0, lazy = true, f = f, v = v }, STAR)
+        end
         local t = type(v)
         local ok = t == "string"
         if t == "table" then
@@ -378,6 +386,9 @@ do
                     kv.display = kv.display | (1 << (nk - 1))
                 end
             elseif mt == STAR then
+                if a.lazy then
+                    a = rt.star(a.f, a.v)
+                end
                 for j = 1, a.n do
                     pos.n = pos.n + 1
                     pos[pos.n] = a[j]
