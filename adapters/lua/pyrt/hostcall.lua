@@ -9,7 +9,11 @@
 -- are registered with the host (H "reg"), and the call runs checked (H
 -- "checked"): after it, a copy the callee changed or kept a reference to
 -- raises NotImplementedError "... (tandem translation)" — a refusal at run
--- time, never a silently different list. An argument written as a display
+-- time, never a silently different list. A list or dict the callee changed
+-- without keeping it (random.shuffle(xs), bisect.insort(xs, x), a helper
+-- appending to its argument), or gave back as its result, has its items
+-- copied back into the container translated code holds (rt.copyback), as
+-- CPython's callee changes the one object. An argument written as a display
 -- (`out.append([a, b])`: bit i of `mask` for the i-th exported argument) is
 -- a container nothing in translated code refers to: its copy may be kept
 -- and changed (the copies of containers inside it stay checked).
@@ -43,9 +47,63 @@ do
             for i = 1, args.n do
                 exempt[ne + 1 + i] = args[i]
             end
-            return rt.H("checked", ne, unpack(exempt, 1, ne + 1 + args.n))
+            local r = rt.H("checked", ne, unpack(exempt, 1, ne + 1 + args.n))
+            if rt.CHANGED == nil then
+                rt.CHANGED = rt.H("changedmark")
+            end
+            if rawequal(r, rt.CHANGED) then
+                return rt.copyback(seen)
+            end
+            return r
         end
         return rt.H(op, unpack(args, 1, args.n))
+    end
+
+    -- After a checked call that changed copies (or gave one back): each
+    -- copy's items, mapped back (a copy of a container translated code made
+    -- is that container), replace the items of the container it is a copy
+    -- of; the call's result, mapped back too.
+    function rt.copyback(seen)
+        local rev = {}
+        for t, py in pairs(seen) do
+            if type(py) == "userdata" then
+                rev[py] = t
+            end
+        end
+        for i = 1, rt.H("changed") do
+            local py = rt.H("changedobj", i - 1)
+            local t = rev[py]
+            if t ~= nil then
+                local flat = rt.H("changedat", i - 1)
+                local n = rt.H("len", flat)
+                local raw = {}
+                for j = 1, n do
+                    raw[j] = rt.H("getitem", flat, j - 1)
+                end
+                if getmetatable(t) == LIST then
+                    for j = n + 1, t.n do
+                        t[j] = nil
+                    end
+                    for j = 1, n do
+                        local x = raw[j]
+                        t[j] = rev[x] or x
+                    end
+                    t.n = n
+                else
+                    rt.method(t, "clear")
+                    for j = 1, n, 2 do
+                        local k, v = raw[j], raw[j + 1]
+                        dict_set(t, rev[k] or k, rev[v] or v)
+                    end
+                end
+                local m = rt.xmemo[t]
+                if m ~= nil then
+                    m.last, m.n = raw, n     -- what its Python object holds now
+                end
+            end
+        end
+        local r = rt.H("changed", true)
+        return rev[r] or r
     end
 
     -- f(args) and o.name(args) through the back end's generic paths when an

@@ -2351,14 +2351,21 @@ def _refill(obj: Any, nold: int, *items: Any) -> Any:
     return obj
 
 
-def _checked(reg: List[Any], exempt: Tuple[Any, ...], run: Any) -> Any:
+_CHANGED = object()      # "checked"'s result when copies are to be copied back
+
+
+def _checked(reg: List[Any], exempt: Tuple[Any, ...], run: Any,
+             changed: Optional[List[Any]] = None) -> Any:
     """run() given the copies in reg (lists, dicts, sets translated code made,
     exported for the call: pyrt/hostcall.lua). A copy the callee changed or
     kept a reference to would leave translated code with a container CPython
     would have changed: NotImplementedError (a refusal) after the call. The
     exempt ones (displays) may be kept, but not with a checked copy inside;
     so may a tuple (immutable), unless it holds a checked copy
-    (`out.append((inner,))`: CPython's out would hold inner itself)."""
+    (`out.append((inner,))`: CPython's out would hold inner itself).
+    With changed (a list): a list or dict the callee changed but did not
+    keep, or gave back as its result, is put there instead, for translated
+    code to copy its items back (pyrt/hostcall.lua, rt.copyback)."""
     tuples = [o for o in reg if type(o) is tuple]
     if tuples:
         reg = [o for o in reg if type(o) is not tuple]
@@ -2366,34 +2373,61 @@ def _checked(reg: List[Any], exempt: Tuple[Any, ...], run: Any) -> Any:
     snaps = [(o, _snapshot(o)) for o in reg]
     counts = [sys.getrefcount(o) for o, _ in snaps]
     ecounts = [sys.getrefcount(e) for e in exempt]
-    returned = False
     try:
         r = run()
-        returned = True
-        return r
-    finally:
-        # (when the callee raised, its traceback's frames hold the
-        # arguments: the counts say nothing, the contents still do)
-        after = [sys.getrefcount(o) for o, _ in snaps] if returned else counts
-        eafter = [sys.getrefcount(e) for e in exempt] if returned else ecounts
-        ids = {id(o) for o in reg}
-        held = ids and any(c1 > c0 and _holds(e, ids, set())
-                           for e, c0, c1 in zip(exempt, ecounts, eafter))
-        for (o, then), c0, c1 in zip(snaps, counts, after):
-            kind = type(o).__name__
-            if c1 > c0 or held:
-                raise NotImplementedError(
-                    "a Python callable kept a %s translated code made (it holds a copy) "
-                    "(tandem translation)" % kind)
-            now = _snapshot(o)
-            if isinstance(o, set):
-                changed = len(now) != len(then) or {id(x) for x in now} != {id(x) for x in then}
-            else:
-                changed = not _same_items(now, then, isinstance(o, dict))
-            if changed:
-                raise NotImplementedError(
-                    "a Python callable changed a %s translated code made (the change "
-                    "would be lost on a copy) (tandem translation)" % kind)
+    except BaseException:
+        # (its traceback's frames hold the arguments: the counts say
+        # nothing, the contents still do)
+        _check_after(snaps, counts, counts, exempt, ecounts, ecounts, None, None)
+        raise
+    after = [sys.getrefcount(o) for o, _ in snaps]
+    eafter = [sys.getrefcount(e) for e in exempt]
+    _check_after(snaps, counts, after, exempt, ecounts, eafter, changed, r)
+    return r
+
+
+def _occurrences(items: List[Any], o: Any, pairs: bool) -> int:
+    """How many references the items of a snapshot (a dict's: (key, value)
+    pairs) hold to o."""
+    if pairs:
+        return sum((k is o) + (v is o) for k, v in items)
+    return sum(1 for x in items if x is o)
+
+
+def _check_after(snaps: List[Any], counts: List[int], after: List[int],
+                 exempt: Tuple[Any, ...], ecounts: List[int], eafter: List[int],
+                 changed: Optional[List[Any]], r: Any) -> None:
+    """_checked's verdict on the copies after the call (changed None: the
+    callee raised, or no copy back: every change refused)."""
+    reg = [o for o, _ in snaps]
+    ids = {id(o) for o in reg}
+    held = ids and any(c1 > c0 and _holds(e, ids, set())
+                       for e, c0, c1 in zip(exempt, ecounts, eafter))
+    nows = [_snapshot(o) for o in reg]
+    for (o, then), now, c0, c1 in zip(snaps, nows, counts, after):
+        kind = type(o).__name__
+        mine = changed is not None and type(o) in (list, dict)
+        if mine:
+            # references the (copied back) copies' items gained to o mirror
+            # the containers translated code holds; one as the result is
+            # mapped back to it
+            c1 -= sum(_occurrences(n, o, type(h) is dict) - _occurrences(t, o, type(h) is dict)
+                      for (h, t), n in zip(snaps, nows))
+            c1 -= r is o
+        if c1 > c0 or held:
+            raise NotImplementedError(
+                "a Python callable kept a %s translated code made (it holds a copy) "
+                "(tandem translation)" % kind)
+        if isinstance(o, set):
+            diff = len(now) != len(then) or {id(x) for x in now} != {id(x) for x in then}
+        else:
+            diff = not _same_items(now, then, isinstance(o, dict))
+        if mine and (diff or r is o):
+            changed.append(o)
+        elif diff:
+            raise NotImplementedError(
+                "a Python callable changed a %s translated code made (the change "
+                "would be lost on a copy) (tandem translation)" % kind)
 
 
 class _Hooks:
@@ -2405,6 +2439,7 @@ class _Hooks:
         self.handling = [None] if handling is None else handling
         self.stop: Any = None               # StopIteration.value of the last "resume"
         self.reg: Optional[List[Any]] = None    # copies for the next "checked" call
+        self.changed: Any = None    # (copies a "checked" call changed, its result)
 
     def function(self) -> Any:
         """The hook as translated code calls it: a plain function (a call
@@ -2460,7 +2495,26 @@ class _Hooks:
             ne = int(args[0])
             exempt = args[1:1 + ne]
             reg = [o for o in reg if not any(o is e for e in exempt)]
-            return _checked(reg, exempt, lambda: self._op(*args[1 + ne:]))
+            changed: List[Any] = []
+            r = _checked(reg, exempt, lambda: self._op(*args[1 + ne:]), changed)
+            if not changed:
+                return r
+            # the copies to copy back, then the result: rt.copyback asks
+            self.changed = (changed, r)
+            return _CHANGED
+        if op == "changedmark":
+            return _CHANGED
+        if op == "changed":     # (rt.copyback) the number of copies, or the result
+            ch = self.changed
+            if args:
+                self.changed = None
+                return ch[1] if ch is not None else None
+            return len(ch[0]) if ch is not None else 0
+        if op == "changedat":   # copy i: itself, and its items (a dict's flattened)
+            o = self.changed[0][int(args[0])]
+            return [x for kv in o.items() for x in kv] if isinstance(o, dict) else list(o)
+        if op == "changedobj":
+            return self.changed[0][int(args[0])]
         info = self.info()
         if op == "global":
             fi, name = args
