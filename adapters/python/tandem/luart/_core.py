@@ -143,14 +143,20 @@ def cfunc(f):
 
 def where(level, frame=None):
     """luaL_where: b'chunk:line: ' for the Lua function at `level` (1 = the
-    function that called the runtime), b'' for a C function or Python code."""
+    function that called the runtime), b'' for a C function or Python code.
+    A function that tail-called the Lua function below it is no level: Lua
+    replaced its frame (`return check(x)` and check's error(msg, 2))."""
     f = frame if frame is not None else sys._getframe(2)
     rt = _RTFILES
+    below_lua = False
     while f is not None:
         code = f.f_code
         fn = code.co_filename
         if fn in rt and code not in CFUNCS:
             f = f.f_back
+            continue
+        if below_lua and fn in CHUNKS and _tail_calling(f):
+            f = f.f_back        # (still below a Lua function: the one it called)
             continue
         if level <= 1:
             src = CHUNKS.get(fn)
@@ -158,8 +164,37 @@ def where(level, frame=None):
                 return b''
             return src + b':' + str(lualine(fn, f.f_lineno)).encode() + b': '
         level -= 1
+        below_lua = fn in CHUNKS and code not in CFUNCS
         f = f.f_back
     return b''
+
+
+_TAILS = {}     # code object -> f_lasti of its calls whose result it returns
+
+
+def _tail_calling(f):
+    """Is frame f (of translated code) in a call whose result it returns at
+    once (`return g(x)`: a Lua tail call)?"""
+    code = f.f_code
+    tails = _TAILS.get(code)
+    if tails is None:
+        import dis
+        tails = set()
+        prev = None
+        ins = list(dis.get_instructions(code))
+        returns = {i.offset for i in ins if i.opname == 'RETURN_VALUE'}
+        for i in ins:
+            if i.opname == 'RETURN_VALUE' and prev is not None and prev.opname == 'CALL':
+                # (a frame in a call has f_lasti at the call's last code
+                # unit, its inline caches included: the one before this)
+                tails.add(i.offset - 2)
+            elif i.opname == 'SEND' and i.argval in returns:
+                tails.add(i.offset)     # `return (yield from g(x))` in a coroutine
+            prev = i
+        if len(_TAILS) >= 512:
+            _TAILS.clear()
+        _TAILS[code] = tails
+    return f.f_lasti in tails
 
 
 def rterror(msg):
