@@ -1465,7 +1465,8 @@ def test_random_arithmetic():
 def test_utf8_library():
     U = {n: lf(L.utf8, n) for n in ("len", "codepoint", "char", "offset", "codes")}
     strs = [b"", b"abc", "héllo wörld".encode(), "日本語".encode(), "😀x".encode(), b"\xff", b"a\x80b",
-            b"\xc3", b"\xed\xa0\x80", b"\xf4\x90\x80\x80", b"\xc0\x80", b"\xfd\xbf\xbf\xbf\xbf\xbf"]
+            b"\xc3", b"\xed\xa0\x80", b"\xf4\x90\x80\x80", b"\xc0\x80", b"\xfd\xbf\xbf\xbf\xbf\xbf",
+            b"\x80", b"\x80\x80a", b"\xbfx\xc3\xa9"]     # (first a continuation byte)
     cases = []
     for s in strs:
         for args in ((), (2,), (-1,), (1, -1, True), (0,), (3, 2), (len(s) + 2,)):
