@@ -9,6 +9,7 @@
 #include "llex.h"
 
 #include <ctype.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -71,6 +72,8 @@ typedef struct P {
     int want_line, want_last, nfound;
     const char *want_sig;       /* tdmLF_translate_sig's filter, or NULL */
     const char *found; int found_genv; const char *found_refuse;
+    const char *near_refuse;    /* the refusal of a function on the wanted lines whose
+                                   upvalues did not match (a folded constant's) */
     int env_set;                /* first line assigning the chunk's _ENV; 0: none */
     int env_var;                /* the chunk's _ENV is a variable (the chunk assigns
                                    it: second pass), an upvalue of the main function
@@ -751,6 +754,87 @@ static const char *fold_un(P *p, int tok, const char *k)
     return NULL;
 }
 
+/* A numeric constant's value: 1 an integer (*i), 2 a float (*d), 0 other. */
+static int num_of(const char *k, long long *i, double *d)
+{
+    char t[64];
+    if (!k) return 0;
+    if (sscanf(k, "(int %lld)", i) == 1) return 1;
+    if (strncmp(k, "(float ", 7) != 0 || sscanf(k, "(float %63[^)])", t) != 1) return 0;
+    *d = strcmp(t, "inf") == 0 ? HUGE_VAL : strcmp(t, "-inf") == 0 ? -HUGE_VAL
+         : strcmp(t, "nan") == 0 ? NAN : strtod(t, NULL);
+    return 2;
+}
+
+/* A float with an exact integer value (luaV_tointegerns, F2Ieq). */
+static int float_int(double d, long long *i)
+{
+    if (!(d == floor(d)) || d < -9223372036854775808.0 || d >= 9223372036854775808.0) return 0;
+    *i = (long long)d;
+    return 1;
+}
+
+static long long shiftl(long long x, long long y)
+{
+    if (y <= -64 || y >= 64) return 0;
+    if (y < 0) return (long long)((unsigned long long)x >> (unsigned)-y);
+    return (long long)((unsigned long long)x << (unsigned)y);
+}
+
+/* Fold a binary arithmetic or bitwise op on two numeric constants as
+   lcode.c's constfolding does (validop's rules, luaO_rawarith; neither a
+   NaN nor a float zero is folded), so that a <const> local Lua folds is a
+   compile-time constant here too (no upvalue); NULL when Lua does not fold. */
+static const char *fold_bin(P *p, int tok, const char *ka, const char *kb)
+{
+    long long a, b, r;
+    double x, y, z;
+    int ta = num_of(ka, &a, &x), tb = num_of(kb, &b, &y);
+    if (!ta || !tb) return NULL;
+    if (tok == '&' || tok == '|' || tok == '~' || tok == TK_SHL || tok == TK_SHR) {
+        if ((ta == 2 && !float_int(x, &a)) || (tb == 2 && !float_int(y, &b))) return NULL;
+        r = tok == '&' ? (a & b) : tok == '|' ? (a | b) : tok == '~' ? (a ^ b)
+            : tok == TK_SHL ? shiftl(a, b) : shiftl(a, b == LLONG_MIN ? 64 : -b);
+        return xf(p, "(int %lld)", r);
+    }
+    if ((tok == '/' || tok == TK_IDIV || tok == '%') && (tb == 1 ? b == 0 : y == 0)) return NULL;
+    if (ta == 1 && tb == 1 && tok != '/' && tok != '^') {
+        unsigned long long ua = (unsigned long long)a, ub = (unsigned long long)b;
+        switch (tok) {
+        case '+': r = (long long)(ua + ub); break;
+        case '-': r = (long long)(ua - ub); break;
+        case '*': r = (long long)(ua * ub); break;
+        case TK_IDIV:
+            if (b == -1) r = (long long)(0ULL - ua);
+            else { r = a / b; if ((a ^ b) < 0 && a % b != 0) r -= 1; }
+            break;
+        case '%':
+            if (b == -1) r = 0;
+            else { r = a % b; if (r != 0 && (r ^ b) < 0) r += b; }
+            break;
+        default: return NULL;
+        }
+        return xf(p, "(int %lld)", r);
+    }
+    if (ta == 1) x = (double)a;
+    if (tb == 1) y = (double)b;
+    switch (tok) {
+    case '+': z = x + y; break;
+    case '-': z = x - y; break;
+    case '*': z = x * y; break;
+    case '/': z = x / y; break;
+    case '^': z = y == 2 ? x * x : pow(x, y); break;
+    case TK_IDIV: z = floor(x / y); break;
+    case '%':
+        z = fmod(x, y);
+        if ((z > 0) ? y < 0 : (z < 0 && y != z)) z += y;
+        break;
+    default: return NULL;
+    }
+    if (isnan(z) || z == 0) return NULL;
+    return irfloat(p, z);
+}
+
 static E subexpr(P *p, int limit)
 {
     E v;
@@ -771,11 +855,15 @@ static E subexpr(P *p, int limit)
     int op = getbinop(p->ls.t.tok);
     while (op >= 0 && binops[op].left > limit) {
         int pure = v.pure;
+        const char *ka = v.k_text;
         lf_next(&p->ls);
         E b = subexpr(p, binops[op].right);
         if (binops[op].tok == TK_AND) v = mk(cat(p, 5, "(and ", v.s, " ", b.s, ")"), EK_OTHER);
         else if (binops[op].tok == TK_OR) v = mk(cat(p, 5, "(or ", v.s, " ", b.s, ")"), EK_OTHER);
-        else v = mk(cat(p, 7, "(lbin ", binops[op].name, " ", v.s, " ", b.s, ")"), EK_OTHER);
+        else {
+            v = mk(cat(p, 7, "(lbin ", binops[op].name, " ", v.s, " ", b.s, ")"), EK_OTHER);
+            v.k_text = fold_bin(p, binops[op].tok, ka, b.k_text);
+        }
         v.pure = pure && b.pure && ((binops[op].left >= 4 && binops[op].left != 9) || binops[op].left <= 2);
         op = getbinop(p->ls.t.tok);
     }
@@ -859,6 +947,8 @@ static const char *close_func(P *p, Block *bl)
         p->found_genv = fs->genv;
         p->found_refuse = fs->refuse;
         p->found_fv = fs->fv; p->found_nfv = fs->free.n;
+    } else if (fs->line == p->want_line && fs->lastline == p->want_last && fs->refuse) {
+        p->near_refuse = fs->refuse;
     }
     p->fs = fs->prev;
     return fs->text;
@@ -1343,7 +1433,10 @@ static int run1(const char *src, size_t n, const char *chunkname, int line, int 
         close_func(p, &bl);
         rc = 0;
         if (out) {
-            if (p->nfound == 0) {
+            if (p->nfound == 0 && p->near_refuse) {
+                snprintf(err, errsz, "%s", p->near_refuse);
+                rc = -1;
+            } else if (p->nfound == 0) {
                 snprintf(err, errsz, "%s:%d: no function starting at line %d and ending at line %d",
                          cid, line, line, last);
                 rc = -1;
