@@ -36,6 +36,15 @@ CASES = {
     "wrap": "local co = coroutine.wrap(function() return caller(false) end) return pcall(co)",
     "tail_in_closure": "local f = function() return caller(false) end return pcall(f)",
     "xpcall": "return xpcall(caller, function(m) return 'h:' .. tostring(m) end, false)",
+    # returned values computed by a metamethod: no tail call, the line kept
+    "index_meta": "local t = setmetatable({}, {__index = function(_, k) error('no ' .. k, 2) end})\n"
+                  "local function g() return t.x end\nreturn pcall(g)",
+    "arith_meta": "local mt = {__add = function() error('no add', 2) end}\n"
+                  "local a = setmetatable({}, mt)\nlocal function g() return a + 1 end\n"
+                  "return pcall(g)",
+    "global_meta": "local function g() return UNDECLARED_X end\n"
+                   "setmetatable(_ENV, {__index = function(_, k) error('undeclared ' .. k, 2) end})\n"
+                   "local ok, e = pcall(g)\nsetmetatable(_ENV, nil)\nreturn ok, e",
 }
 
 

@@ -207,3 +207,14 @@ def test_values_returned_to_python():
     got = xl_rt.translate(xl_rt.execute(src))(d)
     assert want == (None, d, d) and want[1] is d
     assert got == want and got[1] is d and got[2] is d
+
+
+def test_none_from_a_bridged_function():
+    """python.none among the results of a Lua function called through the
+    bridge (one without source: a binary chunk's) is python.none too."""
+    src = "return function(f) local a, b, c = f() return type(a), type(b), type(c), a == python.none end"
+    mk = "load(string.dump(function() return python.none, nil, python.none end))"
+    native_rt, xl_rt = tandem.LuaRuntime(), tandem.LuaRuntime()
+    want = native_rt.execute(src)(native_rt.eval(mk))
+    assert want == ("userdata", "nil", "userdata", True)
+    assert xl_rt.translate(xl_rt.execute(src))(xl_rt.eval(mk)) == want

@@ -720,8 +720,20 @@ class Boundary:
         (true when it is the plain next: views)."""
         return self.lua_chunk(
             _helpers,
+            'local NONE, NONEK = ...\n'
             'local select, tostring, next, pairs, rawequal = select, tostring, next, pairs, rawequal\n'
-            'local function pk(...) return select("#", ...), ... end\n'
+            '-- the results counted; python.none (which the bridge gives as None) as NONEK\n'
+            'local function pk(...)\n'
+            '  local n = select("#", ...)\n'
+            '  for i = 1, n do\n'
+            '    if rawequal((select(i, ...)), NONE) then\n'
+            '      local t = {...}\n'
+            '      for j = i, n do if rawequal(t[j], NONE) then t[j] = NONEK end end\n'
+            '      return n, table.unpack(t, 1, n)\n'
+            '    end\n'
+            '  end\n'
+            '  return n, ...\n'
+            'end\n'
             'local function call(f, ...) return pk(f(...)) end\n'
             'local pcall, type, loaded = pcall, type, rawget(_ENV, "package")\n'
             'local dbg = rawget(_ENV, "debug")\n'
@@ -758,7 +770,7 @@ class Boundary:
             '      local k = type(ix) == "table" and find(ix)\n'
             '      if k then return false, k end\n'
             '    end\n'
-            '  end')
+            '  end', _tandem._as_object(None), _NONEK)
 
     def pushed(self, v: Any) -> Any:
         """What translated code gets of v, a Python value that native Lua

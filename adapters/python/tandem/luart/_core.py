@@ -153,6 +153,12 @@ def where(level, frame=None):
         code = f.f_code
         fn = code.co_filename
         if fn in rt and code not in CFUNCS:
+            # (a function of the runtime between: the frame above called
+            # it, not the Lua function, so its call is no tail call of one:
+            # `return UNDECLARED` runs __index from _ENVmiss; a coroutine's
+            # call trampoline, lemit._gcall, is the call itself)
+            if code not in TRAMPOLINES:
+                below_lua = False
             f = f.f_back
             continue
         if below_lua and fn in CHUNKS and _tail_calling(f):
@@ -170,6 +176,7 @@ def where(level, frame=None):
 
 
 _TAILS = {}     # code object -> f_lasti of its calls whose result it returns
+TRAMPOLINES = set()     # code of runtime functions that are a call of translated code
 
 
 def _tail_calling(f):

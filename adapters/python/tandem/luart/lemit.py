@@ -367,6 +367,9 @@ def _gcall(f: Any, desc: Optional[str], *args: Any) -> Any:
     return _callable(f, desc)(*args)
 
 
+_lcore.TRAMPOLINES.add(_gcall.__code__)    # (_core.where: a tail call through it)
+
+
 def _gclose(v: Any, e: Optional[BaseException] = None) -> Any:
     """`yield from _gclose(v, e)`: leave the scope of the to-be-closed value
     v in a generator body (e the exception leaving it; None on a normal
