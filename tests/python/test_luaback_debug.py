@@ -81,8 +81,9 @@ ALLOWED = {
 }
 
 NATIVE = ("local u = 1\n"
-          "-- (reaching a <const> Lua folds: refused, stays native, bridged)\n"
-          "NATIVE = load('local u = 1\\nlocal Z <const> = 0 + 0\\n"
+          "-- (reaching a <const> Lua folds and the front end does not, an and/or:\n"
+          "-- refused, stays native, bridged)\n"
+          "NATIVE = load('local u = 1\\nlocal Z <const> = 1 and 0\\n"
           "return function(a, b) return a + u + (ZERO or Z) end')()\n")
 
 

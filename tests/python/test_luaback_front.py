@@ -36,7 +36,7 @@ def front(tmp_path_factory):
     r = subprocess.run(['cc', '-std=c11', '-D_GNU_SOURCE', '-O1', '-I' + os.path.join(ROOT, 'adapters/lua/front'),
                         '-I' + os.path.join(ROOT, 'bridge'), '-I' + os.path.join(ROOT, 'include'),
                         '-I' + ROOT] + srcs
-                       + [os.path.join(ROOT, 'tests/unit/lfront_check.c'), '-o', exe],
+                       + [os.path.join(ROOT, 'tests/unit/lfront_check.c'), '-o', exe, '-lm', '-lpthread'],
                        capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     return exe

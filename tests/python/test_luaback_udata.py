@@ -126,8 +126,8 @@ BRIDGED_ERRORS = {
     'lua_level_2_pcall': "return pcall(lvl2)",
 }
 
-# lvl2 is bridged, not translated: it reaches a <const> Lua folds
-LVL2 = ("load('local Z <const> = 0 + 0 function lvl2(x) if not x then error(\"need x\", 2) end "
+# lvl2 is bridged, not translated: it reaches a <const> Lua folds (an and/or: the front end does not)
+LVL2 = ("load('local Z <const> = 1 and 0 function lvl2(x) if not x then error(\"need x\", 2) end "
         "return x or Z end')()\n")
 
 

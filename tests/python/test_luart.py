@@ -985,10 +985,12 @@ def test_error_positions():
            "    return L.lua_error(b'boom', level)\n"
            "\n"
            "def g(level):\n"
-           "    return f(level)\n"
-           "\n"
+           "    r = f(level)\n"
+           "    return r\n"
            "def h():\n"
-           "    return L.add(None, 1)\n")
+           "    return L.add(None, 1)\n"
+           "def t(level):\n"
+           "    return f(level)\n")
     ns = {"L": L}
     exec(compile(src, fn, "exec"), ns)
     r = [L.allv(L.lua_pcall(ns["g"], lv)) for lv in (1, 2, 0)]
@@ -996,6 +998,10 @@ def test_error_positions():
     assert r[1] == (False, b"input:5: boom")
     assert r[2] == (False, b"boom")
     assert L.allv(L.lua_pcall(ns["h"])) == (False, b"input:8: attempt to perform arithmetic on a nil value")
+    # t tail-calls f (`return f(level)`): Lua has no frame for t, so level 2
+    # is pcall, a C function: no position
+    assert L.allv(L.lua_pcall(ns["t"], 2)) == (False, b"boom")
+    assert L.allv(L.lua_pcall(ns["t"], 1)) == (False, b"input:2: boom")
     # a library function called by pcall (a C function): no position, global name
     assert L.allv(L.lua_pcall(L.lstring.str_rep)) == (False, b"bad argument #1 to 'string.rep' (string expected, got no value)")
 

@@ -99,7 +99,7 @@ def test_translation_error_installs_nothing(repl):
 def test_lua_translation_error_installs_nothing(repl):
     send(repl, ":lua", PROMPT_LUA)
     # a function reaching a <const> Lua folds (no upvalue in Lua) is refused
-    send(repl, "local K <const> = 1 + 1 function h(x) return x * K end", PROMPT_LUA)
+    send(repl, "local K <const> = 1 and 2 function h(x) return x * K end", PROMPT_LUA)
     out = send(repl, ":translate h", PROMPT_LUA)
     assert "TranslationError" in out and "nothing installed" in out
     assert "function h(x) return x * K end" in send(repl, ":source h", PROMPT_LUA)
