@@ -602,6 +602,25 @@ static int cond_ex(Gen *g, const tdmX_Node *n, Ex *out)
         free(e.s);
         return 0;
     }
+    if (tdmX_is(n, "ifexp")) {
+        /* `if (a and b) if c else d:` jumps on each branch's truth too */
+        int t = ++g->tmp;
+        Ex e;
+        if (cond_ex(g, n->u.l.v[1], &e) != 0) {
+            return -1;
+        }
+        emit(g, "local t%d; if %s then ", t, e.s);
+        free(e.s);
+        for (int i = 2; i <= 3; i++) {
+            if (cond_ex(g, n->u.l.v[i], &e) != 0) {
+                return -1;
+            }
+            emit(g, i == 2 ? "t%d = %s else " : "t%d = %s end; ", t, e.s);
+            free(e.s);
+        }
+        *out = ex_make(dupf(g, "t%d", t), 1, 0);
+        return 0;
+    }
     Ex e;
     if (expr(g, n, &e) != 0) {
         return -1;
@@ -615,7 +634,7 @@ static int cond_ex(Gen *g, const tdmX_Node *n, Ex *out)
 
 static int is_boolop(const tdmX_Node *n)
 {
-    return tdmX_is(n, "and") || tdmX_is(n, "or")
+    return tdmX_is(n, "and") || tdmX_is(n, "or") || tdmX_is(n, "ifexp")
            || (tdmX_is(n, "unop") && strcmp(sym(n, 1), "not") == 0);
 }
 

@@ -43,6 +43,8 @@ EXPRS = [
     "a or b and c", "(a or b) and c", "a and (b or c)", "not a or b",
     "not (a and b)", "not (a or b) and c", "(a and b) or (b and c)",
     "a and not b", "not not a", "(a or b) or c", "(a and b) and c",
+    # a conditional expression in a condition: each branch jumps too
+    "((a and c) if b else c)", "(a if (b or c) else (c and a))", "not (a if b else c)",
 ]
 
 # contexts the expression appears in, as a function body

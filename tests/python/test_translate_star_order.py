@@ -92,6 +92,14 @@ def not_iterable():
     except TypeError as e:
         return str(e), log
 
+def duplicate_keyword():
+    log = []
+    gen, h, d = mk(log)
+    try:
+        k(*gen(), a=1, **{"a": 2})
+    except TypeError as e:
+        return str(e), log
+
 def star_no_keywords():
     log = []
     gen, h, d = mk(log)
@@ -100,7 +108,7 @@ def star_no_keywords():
 
 NAMES = ["only_star_kw", "only_star_dstar", "only_star_both", "kw_first", "positional_before",
          "two_stars", "list_appended", "method_call", "builtin_call", "not_iterable",
-         "star_no_keywords"]
+         "star_no_keywords", "duplicate_keyword"]
 
 
 @pytest.fixture(scope="module")

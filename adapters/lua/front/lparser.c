@@ -826,8 +826,8 @@ static const char *fold_bin(P *p, int tok, const char *ka, const char *kb)
     case '^': z = y == 2 ? x * x : pow(x, y); break;
     case TK_IDIV: z = floor(x / y); break;
     case '%':
-        z = fmod(x, y);
-        if ((z > 0) ? y < 0 : (z < 0 && y != z)) z += y;
+        z = fmod(x, y);     /* luai_nummod: fmod's sign is x's; floored to y's */
+        if ((z > 0) ? y < 0 : (z < 0 && y > 0)) z += y;
         break;
     default: return NULL;
     }

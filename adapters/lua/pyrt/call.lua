@@ -374,7 +374,7 @@ do
     local function gather(f, ...)
         local args = pack(...)
         local pos, kn, kv, nk = { n = 0 }, {}, {}, 0
-        local fromdstar, seen = false, nil
+        local fromdstar, seen, lazy = false, nil, nil
         kv.display = 0          -- bit j - 1: keyword j's value is a display
         for i = 1, args.n do
             local a = args[i]
@@ -385,10 +385,9 @@ do
                 if a.display and nk < 30 then
                     kv.display = kv.display | (1 << (nk - 1))
                 end
+            elseif mt == STAR and a.lazy then
+                lazy = a        -- the only positional argument: iterated last
             elseif mt == STAR then
-                if a.lazy then
-                    a = rt.star(a.f, a.v)
-                end
                 for j = 1, a.n do
                     pos.n = pos.n + 1
                     pos[pos.n] = a[j]
@@ -416,6 +415,15 @@ do
                                                .. "'%s'", funcstr(f), k))
                 end
                 seen[k] = true
+            end
+        end
+        if lazy then
+            -- (after the keywords' checks: CPython merges them first,
+            -- "got multiple values for keyword argument" before the iterable runs)
+            local a = rt.star(lazy.f, lazy.v)
+            for j = 1, a.n do
+                pos.n = pos.n + 1
+                pos[pos.n] = a[j]
             end
         end
         return pos, kn, kv, nk

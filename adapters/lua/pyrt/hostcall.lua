@@ -63,6 +63,43 @@ do
     -- copy's items, mapped back (a copy of a container translated code made
     -- is that container), replace the items of the container it is a copy
     -- of; the call's result, mapped back too.
+    -- Is the item x of a container what it left as (e, its export)?
+    local function left_as(x, e, seen)
+        if x ~= x then
+            return e ~= e       -- a NaN
+        end
+        return rawequal(x, e) or (seen[x] ~= nil and rawequal(seen[x], e))
+    end
+
+    -- Does the container t (its rt.xmemo entry m) hold what it left with,
+    -- or did translated code change it during the call (a callback the
+    -- callee ran)? Its items would be lost under the callee's.
+    local function unchanged(t, m, seen)
+        if m == nil then
+            return false
+        end
+        if getmetatable(t) == LIST then
+            if t.n ~= m.n then
+                return false
+            end
+            for j = 1, t.n do
+                if not left_as(t[j], m.last[j], seen) then
+                    return false
+                end
+            end
+            return true
+        end
+        local j = 0
+        for k, v in dict_items(t) do
+            if j + 2 > m.n or not left_as(realkey(k), m.last[j + 1], seen)
+                    or not left_as(v, m.last[j + 2], seen) then
+                return false
+            end
+            j = j + 2
+        end
+        return j == m.n
+    end
+
     function rt.copyback(seen)
         local rev = {}
         for t, py in pairs(seen) do
@@ -74,6 +111,12 @@ do
             local py = rt.H("changedobj", i - 1)
             local t = rev[py]
             if t ~= nil then
+                if not unchanged(t, rt.xmemo[t], seen) then
+                    rt.H("changed", true)
+                    throw("NotImplementedError", sformat("a Python callable changed a %s "
+                          .. "translated code made, which translated code changed during the "
+                          .. "call (tandem translation)", tname(t)))
+                end
                 local flat = rt.H("changedat", i - 1)
                 local n = rt.H("len", flat)
                 local raw = {}
@@ -90,9 +133,24 @@ do
                     end
                     t.n = n
                 else
-                    rt.method(t, "clear")
-                    for j = 1, n, 2 do
-                        local k, v = raw[j], raw[j + 1]
+                    -- the same keys in the same order: values set in place
+                    -- (no key deleted: a loop over the dict goes on, as in CPython)
+                    local same, j = t.count * 2 == n, 1
+                    if same then
+                        for k in dict_items(t) do
+                            local nk = raw[j]
+                            if not rawequal(rev[nk] or nk, realkey(k)) then
+                                same = false
+                                break
+                            end
+                            j = j + 2
+                        end
+                    end
+                    if not same then
+                        rt.method(t, "clear")
+                    end
+                    for j2 = 1, n, 2 do
+                        local k, v = raw[j2], raw[j2 + 1]
                         dict_set(t, rev[k] or k, rev[v] or v)
                     end
                 end

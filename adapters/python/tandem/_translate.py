@@ -2371,6 +2371,7 @@ def _checked(reg: List[Any], exempt: Tuple[Any, ...], run: Any,
         reg = [o for o in reg if type(o) is not tuple]
         exempt = exempt + tuple(tuples)
     snaps = [(o, _snapshot(o)) for o in reg]
+    esnaps = [(e, _snapshot(e)) for e in exempt if type(e) in (list, dict, tuple)]
     counts = [sys.getrefcount(o) for o, _ in snaps]
     ecounts = [sys.getrefcount(e) for e in exempt]
     try:
@@ -2378,11 +2379,11 @@ def _checked(reg: List[Any], exempt: Tuple[Any, ...], run: Any,
     except BaseException:
         # (its traceback's frames hold the arguments: the counts say
         # nothing, the contents still do)
-        _check_after(snaps, counts, counts, exempt, ecounts, ecounts, None, None)
+        _check_after(snaps, esnaps, counts, counts, exempt, ecounts, ecounts, None, None)
         raise
     after = [sys.getrefcount(o) for o, _ in snaps]
     eafter = [sys.getrefcount(e) for e in exempt]
-    _check_after(snaps, counts, after, exempt, ecounts, eafter, changed, r)
+    _check_after(snaps, esnaps, counts, after, exempt, ecounts, eafter, changed, r)
     return r
 
 
@@ -2394,26 +2395,29 @@ def _occurrences(items: List[Any], o: Any, pairs: bool) -> int:
     return sum(1 for x in items if x is o)
 
 
-def _check_after(snaps: List[Any], counts: List[int], after: List[int],
+def _check_after(snaps: List[Any], esnaps: List[Any], counts: List[int], after: List[int],
                  exempt: Tuple[Any, ...], ecounts: List[int], eafter: List[int],
                  changed: Optional[List[Any]], r: Any) -> None:
     """_checked's verdict on the copies after the call (changed None: the
-    callee raised, or no copy back: every change refused)."""
+    callee raised, or no copy back: every change refused). esnaps: the
+    displays' items before the call."""
     reg = [o for o, _ in snaps]
     ids = {id(o) for o in reg}
     held = ids and any(c1 > c0 and _holds(e, ids, set())
                        for e, c0, c1 in zip(exempt, ecounts, eafter))
     nows = [_snapshot(o) for o in reg]
+    enows = [_snapshot(e) for e, _ in esnaps]
     for (o, then), now, c0, c1 in zip(snaps, nows, counts, after):
         kind = type(o).__name__
         mine = changed is not None and type(o) in (list, dict)
+        # references gained or lost by the copies' and the displays' items:
+        # the (copied back) copies mirror the containers translated code
+        # holds, and a display that let go of o gave it to someone (a
+        # callee moving it from a display into a list it keeps)
+        c1 -= sum(_occurrences(n, o, type(h) is dict) - _occurrences(t, o, type(h) is dict)
+                  for (h, t), n in zip(snaps + esnaps, nows + enows))
         if mine:
-            # references the (copied back) copies' items gained to o mirror
-            # the containers translated code holds; one as the result is
-            # mapped back to it
-            c1 -= sum(_occurrences(n, o, type(h) is dict) - _occurrences(t, o, type(h) is dict)
-                      for (h, t), n in zip(snaps, nows))
-            c1 -= r is o
+            c1 -= r is o    # the result: mapped back to the container
         if c1 > c0 or held:
             raise NotImplementedError(
                 "a Python callable kept a %s translated code made (it holds a copy) "
