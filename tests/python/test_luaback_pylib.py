@@ -218,3 +218,56 @@ def test_none_from_a_bridged_function():
     want = native_rt.execute(src)(native_rt.eval(mk))
     assert want == ("userdata", "nil", "userdata", True)
     assert xl_rt.translate(xl_rt.execute(src))(xl_rt.eval(mk)) == want
+
+
+UNPACKED = {
+    # a runtime unpacking returned tuples: iteration as the C step does it
+    "enumerate_none_first": ("return function(l) local out = {} "
+                             "for i, a, b in python.enumerate(l) do "
+                             "out[#out + 1] = i .. ':' .. type(a) .. ':' .. type(b) end "
+                             "return table.concat(out, ' ') end",
+                             [(None, 2), (None,), (1, None)]),
+    "empty_tuple_ends": ("return function(l) local n = 0 "
+                         "for i, v in python.enumerate(l) do n = n + 1 end "
+                         "for v in python.iter(l) do n = n + 10 end return n end",
+                         [(), 1, 2]),
+    "iter_none_tuple": ("return function(l) local out = {} "
+                        "for a, b in python.iter(l) do out[#out + 1] = type(a) .. type(b) end "
+                        "return table.concat(out, ',') end", [(None,), 1, (None, None), 2]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(UNPACKED))
+def test_iterators_of_a_runtime_unpacking_tuples(name):
+    src, data = UNPACKED[name]
+    native_rt = tandem.LuaRuntime(unpack_returned_tuples=True)
+    xl_rt = tandem.LuaRuntime(unpack_returned_tuples=True)
+    assert xl_rt.translate(xl_rt.execute(src))(data) == native_rt.execute(src)(data)
+
+
+VIEWS_GIVEN = {
+    # iterex unpacks a tuple subclass (a namedtuple)
+    "iterex_namedtuple": "return function(l) local out = {} "
+                         "for x, y in python.iterex(l) do out[#out + 1] = x .. ',' .. y end "
+                         "return table.concat(out, ' ') end",
+    # the helpers given python.none or a view: the native answers
+    "iter_of_none": "return function(l) return pcall(python.iter, python.none) end",
+    "iter_of_a_view": "return function(l) local out = {} "
+                      "for k in python.iter(python.asattr(l)) do out[#out + 1] = tostring(k) end "
+                      "return table.concat(out, ',') end",
+    "asfunc_returned": "return function(l) return python.asfunc(python.builtins.len) end",
+    "as_function_not_callable": "return function(l) local g = python.as_function(l) "
+                                "return type(g), pcall(g) end",
+}
+
+
+@pytest.mark.parametrize("name", sorted(VIEWS_GIVEN))
+def test_helpers_given_unusual_values(name):
+    import collections
+    P = collections.namedtuple("P", "x y")
+    data = [P(1, 2), P(3, 4)]
+    src = VIEWS_GIVEN[name]
+    native_rt, xl_rt = tandem.LuaRuntime(), tandem.LuaRuntime()
+    want = outcome(native_rt.execute(src), (data,))
+    got = outcome(xl_rt.translate(xl_rt.execute(src)), (data,))
+    assert _chunks(got) == _chunks(want)

@@ -62,7 +62,7 @@ class Boundary:
                                      weakref.WeakValueDictionary(),
                                      weakref.WeakKeyDictionary(),
                                      [64], [None], _thread.RLock(), [None], {}, [None],
-                                     [None], [None, None])
+                                     [None], [None, None, None])
         # id(Lua table proxy) -> weak reference to its view, while the view
         # lives (it holds the proxy, so the id is its proxy's while it does)
         self.views: Dict[int, Any] = shared[0]
@@ -1240,7 +1240,8 @@ class Boundary:
         itself (from_lt wraps an int past 64 bits for Lua; a protocol
         wrapper, python.none or a python.as_attrgetter view, is the object
         it stands for, as the bridge gives it)."""
-        if v.__class__ is PyObject:
+        c = v.__class__
+        if c is PyObject or (c is PyCallable and v.__lua_proxy__.__class__ is _Wrapper):
             o = v.__lua_proxy__
             if o.__class__ is _Wrapper:
                 return _luapylib.unwrap(self, o)

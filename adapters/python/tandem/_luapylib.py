@@ -150,7 +150,23 @@ def _native(bd: Any, f: Any) -> Callable[..., Any]:
     return bd.to_lt_bridged(f)
 
 
+def _unpacks(bd: Any) -> bool:
+    """Does the runtime unpack tuples Python gives Lua (unpack_returned_tuples)?
+    Asked once: how many results Lua counts for a function returning (1, 2)."""
+    m = bd.pylibmap
+    if m[2] is None:
+        r = bd.pycall_helpers()[0](lambda: (1, 2))
+        m[2] = r.__class__ is tuple and r[0] == 2
+    return m[2]
+
+
 def _iter_fn(bd: Any, f: Any, mode: int) -> Callable[..., Any]:
+    """python.iter (mode 0), iterex (1), enumerate (2): an iterator step
+    giving what the C step (lpylib.c iter_step, pops.c's TDM_OP_NEXT) gives:
+    a tuple item unpacked (iterex, or a runtime unpacking tuples) with a
+    None first value python.none (not for enumerate); a None item python.none;
+    no values (an empty tuple unpacked) ends the loop; enumerate's index
+    first, a lone nil python.none."""
     native = _native(bd, f)
     nonemark = none(bd)
     pushed = bd.pushed
@@ -159,16 +175,17 @@ def _iter_fn(bd: Any, f: Any, mode: int) -> Callable[..., Any]:
     def make(*args: Any) -> Any:
         if not args:
             _aux.argerror(1, name, 'value expected')
-        if _python_object(bd, args[0]) is _NOTOBJ:
-            return native(*args)    # (a Lua value: the native error)
+        o = _python_object(bd, args[0])
+        if o is _NOTOBJ or o.__class__ is _Wrapper:
+            return native(*args)    # (a Lua value, a view: the native answer)
         start = _aux.optint(args[1], 2, 'enumerate', 0) if mode == 2 and len(args) > 1 \
             else 0
         try:
-            it = iter(bd.from_lt(args[0]))
+            it = iter(o)
         except Exception as e:
             bd.py_raised(e)
+        unpack = mode == 1 or _unpacks(bd)
         count = [start]
-        w = [None]
 
         def step(*_: Any) -> Any:
             try:
@@ -177,33 +194,20 @@ def _iter_fn(bd: Any, f: Any, mode: int) -> Callable[..., Any]:
                 return _lcore.NORES
             except Exception as e:
                 bd.py_raised(e)
+            if unpack and isinstance(v, tuple):
+                r = [nonemark if j == 0 and mode != 2 and x is None else pushed(x)
+                     for j, x in enumerate(v)]
+                if not r:
+                    return _lcore.NORES
+            else:
+                r = [nonemark if v is None else pushed(v)]
             if mode == 2:
+                if len(r) == 1 and r[0] is None:
+                    r = [nonemark]
                 i = count[0]
                 count[0] = i + 1
-                if v is None:
-                    return Multi([i, nonemark])
-                r = _item(v)
-                if r.__class__ is Multi:
-                    return Multi([i] + list(r))
-                return Multi([i, r])
-            if v is None:
-                return nonemark
-            if mode == 1 and v.__class__ is tuple:
-                return Multi([nonemark if j == 0 and x is None else pushed(x)
-                              for j, x in enumerate(v)])
-            return _item(v)
-
-        def _item(v: Any) -> Any:
-            if isinstance(v, tuple):
-                # kept whole or unpacked as the runtime says (the bridge's
-                # conversion of a result), a None first item python.none
-                if w[0] is None:
-                    w[0] = bd.foreign(step, bd.pycallable_cls)
-                r = w[0].returned_as(v)
-                if r.__class__ is Multi and r and v and v[0] is None:
-                    r = Multi([nonemark] + list(r)[1:])
-                return r
-            return pushed(v)
+                return Multi([i] + r)
+            return r[0] if len(r) == 1 else Multi(r)
         _lcore.cfunc(step)
         return step
     _lcore.cfunc(make)
@@ -231,11 +235,10 @@ def _asfn_fn(bd: Any, f: Any) -> Callable[..., Any]:
         if o is _NOTOBJ or o.__class__ is _Wrapper:
             return native(*args)
         w = bd.foreign(o, bd.pycallable_cls)
-        if not callable(w):
-            return native(*args)
 
         def call(*a: Any) -> Any:
-            return w(*a)
+            # (an object that is not callable: the bridge's call, its TypeError)
+            return w(*a) if callable(w) else w.bridged_call(a)
         # leaving translated code it is o again, as natively (from_lt)
         call.__lua_proxy__ = o      # type: ignore[attr-defined]
         return call
