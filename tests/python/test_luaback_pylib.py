@@ -271,3 +271,37 @@ def test_helpers_given_unusual_values(name):
     want = outcome(native_rt.execute(src), (data,))
     got = outcome(xl_rt.translate(xl_rt.execute(src)), (data,))
     assert _chunks(got) == _chunks(want)
+
+
+FRAME_BUILTINS = {
+    "eval": "return python.builtins.eval('secret * 2')",
+    "eval_error": "return pcall(python.builtins.eval, 'no_such_name_q')",
+    "eval_dicts": "return python.builtins.eval('a + 1', python.builtins.dict(), python.eval('{\"a\": 1}'))",
+    "exec": "python.builtins.exec('secret_out.append(secret)') return python.eval('secret_out[0]')",
+    "locals": "return python.builtins.locals()['secret']",
+    "globals": "return python.builtins.globals()['__name__']",
+    "dir": "return python.builtins.len(python.builtins.dir())",
+    "vars": "return python.builtins.vars()['secret']",
+}
+
+
+@pytest.mark.parametrize("name", sorted(FRAME_BUILTINS))
+def test_frame_builtins_see_the_python_caller(name):
+    """eval, exec, locals, globals, vars and dir reached through
+    python.builtins: called from Lua they see the Python frame that called
+    into Lua; so they do from translated code (they saw its own frame)."""
+    src = "return function()\n" + FRAME_BUILTINS[name] + "\nend"
+    native_rt, xl_rt = tandem.LuaRuntime(), tandem.LuaRuntime()
+
+    def caller(f):
+        secret = 21
+        secret_out = []
+        assert secret and secret_out == []
+        try:
+            return ("ok", repr(norm(f())))
+        except Exception as e:      # noqa: BLE001 — compared below
+            return ("err", type(e).__name__, str(e).split("\n")[0])
+    want = caller(native_rt.execute(src))
+    got = caller(xl_rt.translate(xl_rt.execute(src)))
+    assert want[0] == "ok" or name == "eval_error"
+    assert got == want

@@ -62,7 +62,7 @@ class Boundary:
                                      weakref.WeakValueDictionary(),
                                      weakref.WeakKeyDictionary(),
                                      [64], [None], _thread.RLock(), [None], {}, [None],
-                                     [None], [None, None, None])
+                                     [None], [None, None, None, None])
         # id(Lua table proxy) -> weak reference to its view, while the view
         # lives (it holds the proxy, so the id is its proxy's while it does)
         self.views: Dict[int, Any] = shared[0]
@@ -211,6 +211,8 @@ class Boundary:
         if lt is None:
             if v is _lua_eval:
                 return _luapylib.eval_fn(self)      # its frame: the caller's
+            if c is types.BuiltinFunctionType and _luapylib.is_frame_builtin(v):
+                return _luapylib.frame_builtin(self, v)     # (eval, locals ... the same)
             if callable(v):
                 return self.foreign(v, PyCallable)
             if not (c is LuaTable or c is Multi or getattr(c, '_is_lua_thread', False)

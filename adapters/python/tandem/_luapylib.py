@@ -17,6 +17,7 @@ bridge pushes as that very userdata), so its tostring, `==`, indexing and
 passing to Lua are native, and it is None when it reaches Python.
 """
 
+import builtins
 import sys
 from typing import Any, Callable, Dict
 
@@ -92,6 +93,83 @@ def functions(bd: Any) -> Dict[Any, Any]:
             out[f] = _eval_fn(bd, _native(bd, f))
     m[0] = out
     return out
+
+
+_FRAME_BUILTINS = ('eval', 'exec', 'locals', 'globals', 'vars', 'dir')
+
+
+def is_frame_builtin(v: Any) -> bool:
+    """v is a builtin whose answer depends on the calling Python frame."""
+    return v.__self__ is builtins and v.__name__ in _FRAME_BUILTINS and \
+        getattr(builtins, v.__name__) is v
+
+
+def frame_builtin(bd: Any, v: Any) -> Any:
+    """Translated code's view of eval, exec, locals, globals, vars or dir
+    (a PyCallable, as natively a userdata): called from Lua natively they see
+    the Python frame that called into Lua; called here, the nearest frame
+    that is not translated code, luart or tandem's own. Per runtime."""
+    m = bd.pylibmap
+    if m[3] is None:
+        m[3] = {}
+    w = m[3].get(v.__name__)
+    if w is None:
+        cls = _FRAME_CLS.get(bd.pycallable_cls)
+        if cls is None:
+            cls = _FRAME_CLS[bd.pycallable_cls] = type(
+                'FrameCallable', (bd.pycallable_cls,),
+                {'__slots__': ('in_frame',),
+                 '__call__': lambda self, *args: self.in_frame(*args)})
+        w = cls(v, bd)
+        w.in_frame = _in_frame(bd, v, bd.foreign(v, bd.pycallable_cls))
+        m[3][v.__name__] = w
+    return w
+
+
+_FRAME_CLS: Dict[Any, Any] = {}
+
+
+def _caller_frame(bd: Any) -> Any:
+    """The Python frame that called into Lua, as translated code sees it:
+    the nearest that is not translated code, luart or tandem's own."""
+    fr = sys._getframe(2)
+    rt, chunks, own = _lcore._RTFILES, _lcore.CHUNKS, bd.own_dir
+    while fr is not None:
+        fn = fr.f_code.co_filename
+        if fn not in rt and fn not in chunks and not fn.startswith(own):
+            return fr
+        fr = fr.f_back
+    return None
+
+
+def _in_frame(bd: Any, v: Any, native: Any) -> Callable[..., Any]:
+    name = v.__name__
+    nargs = 1 if name in ('eval', 'exec') else 0
+
+    def call(*args: Any) -> Any:
+        if len(args) != nargs:
+            return native(*args)    # (explicit dicts or an object: no frame)
+        fr = _caller_frame(bd)
+        if fr is None:
+            return native(*args)
+        g, loc = fr.f_globals, fr.f_locals
+        try:
+            if nargs:
+                a = bd.from_lt(args[0])
+                r = v(a, g, loc)
+            elif name == 'globals':
+                r = g
+            elif name == 'dir':
+                r = sorted(loc)
+            else:
+                r = loc
+        except Exception as e:
+            bd.py_raised(e)
+        if r.__class__ is tuple:
+            return native.returned_as(r)
+        return bd.pushed(r)
+    _lcore.cfunc(call)
+    return call
 
 
 def eval_fn(bd: Any) -> Any:
