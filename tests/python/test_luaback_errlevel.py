@@ -36,6 +36,20 @@ CASES = {
     "wrap": "local co = coroutine.wrap(function() return caller(false) end) return pcall(co)",
     "tail_in_closure": "local f = function() return caller(false) end return pcall(f)",
     "xpcall": "return xpcall(caller, function(m) return 'h:' .. tostring(m) end, false)",
+    # tail calls through the runtime's call paths: a method, varargs, a
+    # return inside a loop, a table's __call
+    "method": "local obj = {m = function(self, v) if not v then error('bad value', 2) end end}\n"
+              "local function f(v)\nreturn obj:m(v)\nend\nreturn pcall(f, false)",
+    "varargs": "local function f(...)\nreturn check(...)\nend\nreturn pcall(f, false)",
+    "in_loop": "local function f(v)\nfor i = 1, 2 do\nreturn check(v)\nend\nend\n"
+               "return pcall(f, false)",
+    "call_meta": "local C = setmetatable({}, {__call = function(self, v) if not v then "
+                 "error('bad value', 2) end end})\nlocal function f(v)\nreturn C(v)\nend\n"
+                 "return pcall(f, false)",
+    # a level past the coroutine's own stack has no position
+    "coroutine_level3": "local co = coroutine.create(caller)\nreturn coroutine.resume(co, false, 3)",
+    "wrap_level3": "local co = coroutine.wrap(caller)\nlocal function w() return (co(false, 3)) end\n"
+                   "return pcall(w)",
     # returned values computed by a metamethod: no tail call, the line kept
     "index_meta": "local t = setmetatable({}, {__index = function(_, k) error('no ' .. k, 2) end})\n"
                   "local function g() return t.x end\nreturn pcall(g)",
@@ -60,3 +74,18 @@ def test_error_levels_through_tail_calls(name):
     want = native_rt.execute(src)()
     got = xl_rt.translate(xl_rt.execute(src))()
     assert _norm(got) == _norm(want)
+
+
+def test_entry_tail_call():
+    """The function Python calls doing `return check(false)`: level 2 is
+    the boundary, no position."""
+    src = HEAD + "return function()\nreturn check(false)\nend"
+    got = []
+    for translated in (False, True):
+        lua = tandem.LuaRuntime()
+        f = lua.execute(src)
+        try:
+            (lua.translate(f) if translated else f)()
+        except tandem.LuaError as e:
+            got.append(str(e).split("\n")[0])
+    assert got == ["bad value", "bad value"]

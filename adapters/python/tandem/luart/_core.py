@@ -152,6 +152,8 @@ def where(level, frame=None):
     while f is not None:
         code = f.f_code
         fn = code.co_filename
+        if code in BOUNDARIES:
+            return b''      # the level is outside the running coroutine
         if fn in rt and code not in CFUNCS:
             # (a function of the runtime between: the frame above called
             # it, not the Lua function, so its call is no tail call of one:
@@ -177,6 +179,7 @@ def where(level, frame=None):
 
 _TAILS = {}     # code object -> f_lasti of its calls whose result it returns
 TRAMPOLINES = set()     # code of runtime functions that are a call of translated code
+BOUNDARIES = set()      # code of runtime functions below which a coroutine's stack ends
 
 
 def _tail_calling(f):
@@ -187,17 +190,25 @@ def _tail_calling(f):
     if tails is None:
         import dis
         tails = set()
-        prev = None
         ins = list(dis.get_instructions(code))
         returns = {i.offset for i in ins if i.opname == 'RETURN_VALUE'}
-        for i in ins:
-            if i.opname == 'RETURN_VALUE' and prev is not None and prev.opname == 'CALL':
-                # (a frame in a call has f_lasti at the call's last code
-                # unit, its inline caches included: the one before this)
-                tails.add(i.offset - 2)
-            elif i.opname == 'SEND' and i.argval in returns:
+        calls = ('CALL', 'CALL_FUNCTION_EX')
+        entry = code.co_name.endswith('_entry')
+        for n, i in enumerate(ins):
+            if i.opname == 'SEND' and i.argval in returns:
                 tails.add(i.offset)     # `return (yield from g(x))` in a coroutine
-            prev = i
+            if i.opname != 'RETURN_VALUE':
+                continue
+            j = n - 1
+            while j >= 1 and ins[j].opname == 'POP_TOP' and ins[j - 1].opname == 'SWAP':
+                j -= 2      # (a return inside a for loop pops its iterator first)
+            if j < 0 or ins[j].opname not in calls:
+                continue
+            # (a frame in a call has f_lasti at the call's last code unit,
+            # its inline caches included: the one before the next instruction)
+            tails.add(ins[j + 1].offset - 2)
+            if entry and j >= 2 and ins[j - 1].opname == 'PRECALL' and ins[j - 2].opname in calls:
+                tails.add(ins[j - 1].offset - 2)    # the entry's `return _OUT(g(x))`
         if len(_TAILS) >= 512:
             _TAILS.clear()
         _TAILS[code] = tails

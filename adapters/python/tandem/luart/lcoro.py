@@ -224,6 +224,9 @@ def _start(co, args):
     return True, yvals(y)
 
 
+_core.BOUNDARIES.add(_start.__code__)     # (where: a level past it is outside)
+
+
 def _resume(co, args):
     """(ok, values): the results of resuming co with args (values a tuple)."""
     gen = co.gen

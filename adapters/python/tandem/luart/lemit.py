@@ -367,7 +367,12 @@ def _gcall(f: Any, desc: Optional[str], *args: Any) -> Any:
     return _callable(f, desc)(*args)
 
 
-_lcore.TRAMPOLINES.add(_gcall.__code__)    # (_core.where: a tail call through it)
+# (_core.where: a tail call through these is a tail call of the function
+# they call: a coroutine's calls, o:m(...), a table's __call)
+_lcore.TRAMPOLINES.update((_gcall.__code__, _invokef.__code__, _invoke.__code__,
+                           _lcore.call.__code__))
+_lcore.TRAMPOLINES.update(c for c in _callable.__code__.co_consts
+                          if isinstance(c, types.CodeType) and c.co_name == '<lambda>')
 
 
 def _gclose(v: Any, e: Optional[BaseException] = None) -> Any:
