@@ -305,3 +305,16 @@ def test_frame_builtins_see_the_python_caller(name):
     got = caller(xl_rt.translate(xl_rt.execute(src)))
     assert want[0] == "ok" or name == "eval_error"
     assert got == want
+
+
+def test_none_in_a_table_given_to_a_python_callable():
+    """A translated table holding python.none (a value, a key) given to a
+    Python callable comes back from the copy with it."""
+    src = ("return function(f)\n"
+           "local t = {a = python.none, python.none, python.none, [python.none] = 1}\n"
+           "f(t)\n"
+           "return type(t.a), #t, type(t[2]), t[python.none]\nend")
+    native_rt, xl_rt = tandem.LuaRuntime(), tandem.LuaRuntime()
+    want = native_rt.execute(src)(lambda t: None)
+    assert want == ("userdata", 2, "userdata", 1)
+    assert xl_rt.translate(xl_rt.execute(src))(lambda t: None) == want

@@ -1189,7 +1189,8 @@ class Boundary:
         was passed is seen by translated code as natively. Metatables are
         not copied back."""
         back = {id(t): lt for lt, t in copies}
-        lua_next = self.pycall_helpers()[2]
+        lua_next = self.raw_helpers()[3]    # (python.none kept: _NONEK)
+        none = _tandem._as_object(None)
 
         def val(x: Any) -> Any:
             hit = back.get(id(x))
@@ -1200,7 +1201,7 @@ class Boundary:
             new = LuaTable()
             k = None
             while True:
-                r = lua_next(t, k)
+                r = lua_next(t, none if k is _NONEK else k)
                 if r is None:
                     break
                 k = r[0]
