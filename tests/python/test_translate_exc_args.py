@@ -12,7 +12,7 @@ __context__ (CPython's _PyErr_FormatFromCause sets both).
 import pytest
 
 import tandem
-from xlate_same import check_outcome, outcome, run_source
+from xlate_same import check_case, run_source
 
 SRC = '''
 def wrap():
@@ -95,9 +95,7 @@ def env():
 
 @pytest.mark.parametrize("name", NAMES)
 def test_as_cpython(env, name):
-    lua, ns = env
-    f = ns[name]
-    check_outcome(outcome(f, ()), outcome(lua.translate(f), ()))
+    check_case(env[0], (env[1][name], ()))
 
 
 @pytest.mark.parametrize("name", ["wrap", "wrap_from", "pep479_escapes"])
