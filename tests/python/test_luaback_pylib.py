@@ -137,6 +137,11 @@ CASES = {
     "iter_of_lua_value": ("return function() local ok, e = pcall(python.iter, 5) "
                           "return ok, tostring(e) end", lambda: ()),
     "args_kw": ("return function(f) return f(python.args{1, b = 2}) end", lambda: (_kw,)),
+    # a table with holes crosses with its array part (its length the same)
+    "args_with_nil": ("return function(f) return f(python.args{1, nil, 3}) end",
+                      lambda: (lambda *a: repr(a),)),
+    "holes_length": ("return function(f) local t = {1, nil, 3, nil, 5} return f(t) end",
+                     lambda: (lambda t: len(t),)),
     "args_positional": ("return function(f) return f(python.args{1, 2}) end", lambda: (_kw,)),
 }
 

@@ -955,7 +955,15 @@ class Boundary:
             got = memo.get(id(v))
             if got is not None:
                 return got
-            t = self.lua.table()
+            arr = v.arr
+            if None in arr:
+                # an array part with holes ({1, nil, 3}): a Lua table made by
+                # a constructor of as many values has that array part, so its
+                # length is the same border (#t 3, python.args{1, nil, 3})
+                t = self.lua_chunk(_holes, 'return function(...) return {...} end')(
+                    *([None] * len(arr)))
+            else:
+                t = self.lua.table()
             memo[id(v)] = t
             if copies is not None:
                 copies.append((v, t))
@@ -1841,6 +1849,7 @@ _VIEW_EVENTS = frozenset((b'__add', b'__sub', b'__mul', b'__div', b'__mod', b'__
 
 
 _NOLV = object()
+_holes: Any = PerRuntime('holes')   # runtime -> a Lua function returning {...}
 _MISS = object()    # Boundary.protocol's "not found, here is the metamethod"
 # what Boundary.protocol and raw_helpers give for python.none, which the
 # bridge would give as None (nil): a value, not nil (_luapylib)
