@@ -2387,12 +2387,16 @@ def _checked(reg: List[Any], exempt: Tuple[Any, ...], run: Any,
     return r
 
 
-def _occurrences(items: List[Any], o: Any, pairs: bool) -> int:
-    """How many references the items of a snapshot (a dict's: (key, value)
-    pairs) hold to o."""
-    if pairs:
-        return sum((k is o) + (v is o) for k, v in items)
-    return sum(1 for x in items if x is o)
+def _references(snaps: List[Any], ids: Set[int]) -> Dict[int, int]:
+    """id -> how many references the items of the snapshots (a dict's:
+    (key, value) pairs) hold to the object of that id, for the ids given."""
+    n: Dict[int, int] = {}
+    for h, items in snaps:
+        for x in (y for kv in items for y in kv) if type(h) is dict else items:
+            i = id(x)
+            if i in ids:
+                n[i] = n.get(i, 0) + 1
+    return n
 
 
 def _check_after(snaps: List[Any], esnaps: List[Any], counts: List[int], after: List[int],
@@ -2407,15 +2411,16 @@ def _check_after(snaps: List[Any], esnaps: List[Any], counts: List[int], after: 
                        for e, c0, c1 in zip(exempt, ecounts, eafter))
     nows = [_snapshot(o) for o in reg]
     enows = [_snapshot(e) for e, _ in esnaps]
+    # references gained or lost by the copies' and the displays' items: the
+    # (copied back) copies mirror the containers translated code holds, and
+    # a display that let go of a copy gave it to someone (a callee moving it
+    # from a display into a list it keeps); counted in one pass each
+    before = _references(snaps + esnaps, ids)
+    now_refs = _references([(h, n) for (h, _), n in zip(snaps + esnaps, nows + enows)], ids)
     for (o, then), now, c0, c1 in zip(snaps, nows, counts, after):
         kind = type(o).__name__
         mine = changed is not None and type(o) in (list, dict)
-        # references gained or lost by the copies' and the displays' items:
-        # the (copied back) copies mirror the containers translated code
-        # holds, and a display that let go of o gave it to someone (a
-        # callee moving it from a display into a list it keeps)
-        c1 -= sum(_occurrences(n, o, type(h) is dict) - _occurrences(t, o, type(h) is dict)
-                  for (h, t), n in zip(snaps + esnaps, nows + enows))
+        c1 -= now_refs.get(id(o), 0) - before.get(id(o), 0)
         if mine:
             c1 -= r is o    # the result: mapped back to the container
         if c1 > c0 or held:
