@@ -114,19 +114,25 @@ def frame_builtin(bd: Any, v: Any) -> Any:
         m[3] = {}
     w = m[3].get(v.__name__)
     if w is None:
-        cls = _FRAME_CLS.get(bd.pycallable_cls)
-        if cls is None:
-            cls = _FRAME_CLS[bd.pycallable_cls] = type(
-                'FrameCallable', (bd.pycallable_cls,),
-                {'__slots__': ('in_frame',),
-                 '__call__': lambda self, *args: self.in_frame(*args)})
-        w = cls(v, bd)
-        w.in_frame = _in_frame(bd, v, bd.foreign(v, bd.pycallable_cls))
-        m[3][v.__name__] = w
+        w = m[3][v.__name__] = _running(
+            bd, v, _in_frame(bd, v, bd.foreign(v, bd.pycallable_cls)))
     return w
 
 
-_FRAME_CLS: Dict[Any, Any] = {}
+def _running(bd: Any, o: Any, fn: Callable[..., Any]) -> Any:
+    """A PyCallable of o (a userdata to translated code, o when it leaves)
+    whose call runs fn instead of calling o through the bridge."""
+    cls = _RUNNING.get(bd.pycallable_cls)
+    if cls is None:
+        cls = _RUNNING[bd.pycallable_cls] = type(
+            'RunningCallable', (bd.pycallable_cls,),
+            {'__slots__': ('run',), '__call__': lambda self, *args: self.run(*args)})
+    w = cls(o, bd)
+    w.run = fn
+    return w
+
+
+_RUNNING: Dict[Any, Any] = {}
 
 
 def _caller_frame(bd: Any) -> Any:
@@ -178,19 +184,9 @@ def eval_fn(bd: Any) -> Any:
     PyCallable, whose call evaluates in the caller's frame."""
     m = bd.pylibmap
     if m[1] is None:
-        cls = _EVAL_CLS.get(bd.pycallable_cls)
-        if cls is None:
-            cls = _EVAL_CLS[bd.pycallable_cls] = type(
-                'EvalCallable', (bd.pycallable_cls,),
-                {'__slots__': ('py_eval',),
-                 '__call__': lambda self, *args: self.py_eval(*args)})
-        w = cls(_tandem._lua_eval, bd)
-        w.py_eval = _eval_fn(bd, bd.foreign(_tandem._lua_eval, bd.pycallable_cls))
-        m[1] = w
+        m[1] = _running(bd, _tandem._lua_eval,
+                        _eval_fn(bd, bd.foreign(_tandem._lua_eval, bd.pycallable_cls)))
     return m[1]
-
-
-_EVAL_CLS: Dict[Any, Any] = {}
 
 
 def _python_object(bd: Any, v: Any) -> Any:
@@ -325,21 +321,11 @@ def _asfn_fn(bd: Any, f: Any) -> Callable[..., Any]:
 
 
 def _eval_fn(bd: Any, native: Any) -> Callable[..., Any]:
-    own = bd.own_dir
-
     def py_eval(*args: Any) -> Any:
         if len(args) != 1 or args[0].__class__ is not bytes:
             return native(*args)    # (its errors)
         text = args[0].decode('utf-8', 'replace')
-        # the Python frame that called into Lua: the nearest that is not
-        # translated code, luart or tandem's own
-        fr = sys._getframe(1)
-        rt, chunks = _lcore._RTFILES, _lcore.CHUNKS
-        while fr is not None:
-            fn = fr.f_code.co_filename
-            if fn not in rt and fn not in chunks and not fn.startswith(own):
-                break
-            fr = fr.f_back
+        fr = _caller_frame(bd)
         if fr is None:
             return native(*args)    # no Python frame: __main__, as natively
         g, loc = fr.f_globals, fr.f_locals
