@@ -731,29 +731,6 @@ static int getbinop(int tok)
     return -1;
 }
 
-/* Fold a unary op on a constant as luaK_prefix does (for compile-time constants). */
-static const char *fold_un(P *p, int tok, const char *k)
-{
-    if (!k) return NULL;
-    if (tok == TK_NOT) {
-        if (strcmp(k, "(nil)") == 0 || strcmp(k, "(false)") == 0) return "(true)";
-        return "(false)";
-    }
-    long long i; double d; char t[64];
-    if (sscanf(k, "(int %lld)", &i) == 1) {
-        if (tok == '-') return xf(p, "(int %lld)", (long long)(0ULL - (unsigned long long)i));
-        if (tok == '~') return xf(p, "(int %lld)", ~i);
-        return NULL;
-    }
-    if (tok == '-' && strncmp(k, "(float ", 7) == 0) {
-        if (sscanf(k, "(float %63[^)])", t) != 1) return NULL;
-        d = strcmp(t, "inf") == 0 ? HUGE_VAL : strcmp(t, "-inf") == 0 ? -HUGE_VAL : strtod(t, NULL);
-        if (d == 0 || isnan(d)) return NULL;
-        return irfloat(p, -d);
-    }
-    return NULL;
-}
-
 /* A numeric constant's value: 1 an integer (*i), 2 a float (*d), 0 other. */
 static int num_of(const char *k, long long *i, double *d)
 {
@@ -764,6 +741,28 @@ static int num_of(const char *k, long long *i, double *d)
     *d = strcmp(t, "inf") == 0 ? HUGE_VAL : strcmp(t, "-inf") == 0 ? -HUGE_VAL
          : strcmp(t, "nan") == 0 ? NAN : strtod(t, NULL);
     return 2;
+}
+
+/* Fold a unary op on a constant as luaK_prefix does (for compile-time constants). */
+static const char *fold_un(P *p, int tok, const char *k)
+{
+    if (!k) return NULL;
+    if (tok == TK_NOT) {
+        if (strcmp(k, "(nil)") == 0 || strcmp(k, "(false)") == 0) return "(true)";
+        return "(false)";
+    }
+    long long i; double d;
+    int t = num_of(k, &i, &d);
+    if (t == 1) {
+        if (tok == '-') return xf(p, "(int %lld)", (long long)(0ULL - (unsigned long long)i));
+        if (tok == '~') return xf(p, "(int %lld)", ~i);
+        return NULL;
+    }
+    if (tok == '-' && t == 2) {
+        if (d == 0 || isnan(d)) return NULL;
+        return irfloat(p, -d);
+    }
+    return NULL;
 }
 
 /* A float with an exact integer value (luaV_tointegerns, F2Ieq). */
