@@ -299,16 +299,17 @@ static int op_call(tdmP_State *st, tdmS_Frame *f)
         callv = argv + 1;       /* the same for methods of built-in types */
     }
     if (special) {
+        /* from callv: the repeated self dropped as above */
         PyObject *pos = PyList_New(0), *kw = PyDict_New();
-        for (int j = 0; pos && kw && j < n; j++) {
-            if (Py_TYPE(argv[j]) == st->mod->args_type) {
-                tdmP_Args *a = (tdmP_Args *)argv[j];
+        for (PyObject **arg = callv; pos && kw && arg < argv + n; arg++) {
+            if (Py_TYPE(*arg) == st->mod->args_type) {
+                tdmP_Args *a = (tdmP_Args *)*arg;
                 Py_ssize_t end = PyList_GET_SIZE(pos);
                 if (PyList_SetSlice(pos, end, end, a->args) < 0
                         || PyDict_Update(kw, a->kwargs) < 0) {
                     Py_CLEAR(pos);
                 }
-            } else if (PyList_Append(pos, argv[j]) < 0) {
+            } else if (PyList_Append(pos, *arg) < 0) {
                 Py_CLEAR(pos);
             }
         }

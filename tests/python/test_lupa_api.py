@@ -207,6 +207,22 @@ def test_python_args(lua):
     assert lua.eval("function(f) return f(python.args{1, 2, x = 3}) end")(f) == 21
 
 
+def test_python_args_method_call_drops_repeated_self(lua):
+    """obj:m(python.args{...}) passes obj once, as obj:m(1) does (and lupa):
+    the repeated self was kept when a python.args was among the arguments."""
+    import datetime
+
+    class O:
+        def m(self, *a, **k):
+            return "%s %d %s" % (type(self).__name__, len(a), sorted(k))
+
+    run = lua.eval("""function(o, d) return o:m(python.args{k = 1}),
+        o:m(1, python.args{k = 3}), o.m(o, python.args{k = 4}), o:m(1),
+        d:replace(python.args{year = 2000}) end""")
+    assert run(O(), datetime.date(1999, 5, 6)) == (
+        "O 0 ['k']", "O 1 ['k']", "O 0 ['k']", "O 1 []", datetime.date(2000, 5, 6))
+
+
 def test_memory_functions():
     lua = lupa.LuaRuntime(max_memory=0)         # 0: no limit yet, one may be set
     assert lua.get_memory_used() >= 0
