@@ -144,8 +144,8 @@ static int map_upvalues(lua_State *L, int fidx, const char *ir, char *why, size_
 }
 
 /* The signature tdmLF_translate_sig picks a function by when several start
-   and end on the same lines: "NPARAMS VARARG UPVALUE..." (upvalue names
-   without _ENV). malloc'd; NULL when out of memory. [-0, +0, -] */
+   and end on the same lines: "NPARAMS VARARG UPVALUE..." (upvalue names,
+   _ENV included). malloc'd; NULL when out of memory. [-0, +0, -] */
 static char *signature(lua_State *L, int fidx)
 {
     lua_Debug ar;
@@ -162,9 +162,7 @@ static char *signature(lua_State *L, int fidx)
     size_t at = (size_t)snprintf(sig, need, "%d %d", (int)ar.nparams, ar.isvararg ? 1 : 0);
     for (int i = 1; (name = lua_getupvalue(L, fidx, i)) != NULL; i++) {
         lua_pop(L, 1);
-        if (strcmp(name, "_ENV") != 0) {
-            at += (size_t)snprintf(sig + at, need - at, " %s", name);
-        }
+        at += (size_t)snprintf(sig + at, need - at, " %s", name);
     }
     return sig;
 }

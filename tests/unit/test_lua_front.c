@@ -230,6 +230,18 @@ static void test_signature(void)
     const char *mk = "local log\nlocal function mk(n) return {f = function() log = n end} end";
     CHECK_CONTAINS(ir_sig(mk, 2, "1 0 log"), "(func mk 2 (params n)");
     CHECK_CONTAINS(ir_sig(mk, 2, "0 0 log n"), "(func anon_2 2 (params)");
+    /* alike but for the place of _ENV (Lua adds it at the function's first
+       global name): the full signature picks; a place of _ENV matching
+       neither is "several" (the first pass, _ENV aside, found two) */
+    const char *nest = "local u\nf = function() return g(function() return u end) end";
+    CHECK_CONTAINS(ir_sig(nest, 2, "0 0 _ENV u"), "(func anon_2 2 (params) (defaults) (vars) "
+                   "(cells) (free u) (globals g)");
+    CHECK_CONTAINS(ir_sig(nest, 2, "0 0 u"), "(free u) (globals) (flags)");
+    CHECK_CONTAINS(ir_sig(nest, 2, "0 0 u _ENV"), "ERR t.lua:2: several functions");
+    const char *late = "local u\nf = function() return (function() return u end)(), g end";
+    CHECK_CONTAINS(ir_sig(late, 2, "0 0 u _ENV"), "(globals g)");
+    CHECK_CONTAINS(ir_sig(late, 2, "0 0 u"), "(globals)");
+    CHECK_CONTAINS(ir_sig(late, 2, "0 0 _ENV u"), "ERR t.lua:2: several functions");
     /* a malformed signature matches nothing */
     CHECK_CONTAINS(ir_sig(mk, 2, "x"), "ERR t.lua:2: no function");
     /* the chunk's _ENV as a variable on request (a chunk loaded with an

@@ -21,9 +21,11 @@ int tdmLF_translate(const char *src, size_t n, const char *chunkname,
 
 /* As tdmLF_translate, choosing among several functions on the same lines
    by `sig`, "NPARAMS VARARG UPVALUE...": the parameter count, 1 for a
-   vararg function (else 0), and the Lua names of its upvalues without
-   _ENV in debug.getupvalue order, blank-separated (what lua_getinfo "u" and
-   lua_getupvalue give); NULL is tdmLF_translate. */
+   vararg function (else 0), and the Lua names of its upvalues in
+   debug.getupvalue order, blank-separated (what lua_getinfo "u" and
+   lua_getupvalue give). _ENV's place among them is compared only when the
+   rest leaves several functions (it may be missing from sig: then only
+   the rest is compared); NULL is tdmLF_translate. */
 int tdmLF_translate_sig(const char *src, size_t n, const char *chunkname,
                         int linedefined, int lastline, const char *sig, char **out,
                         size_t *outlen, char *err, size_t errsz);

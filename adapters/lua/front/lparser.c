@@ -49,6 +49,8 @@ typedef struct FS {
     int line, lastline, vararg;
     int genv;                   /* first line reading the chunk's _ENV (a global
                                    name, or _ENV itself), here or nested; 0: none */
+    int envpos;                 /* where Lua adds the upvalue _ENV for that read:
+                                   the count of free names then; -1: none */
     const char *refuse;        /* why this function cannot be translated */
     SB body;
     NameList params, vars, cells, free, globals;
@@ -78,6 +80,8 @@ typedef struct P {
     int env_var;                /* the chunk's _ENV is a variable (the chunk assigns
                                    it: second pass), an upvalue of the main function
                                    every global name indexes, as Lua compiles them */
+    int env_sig;                /* signatures match the place of _ENV too (a pass
+                                   again when _ENV aside several functions matched) */
     Var **found_fv; int found_nfv;      /* the found function's upvalues */
     Var *found_self;            /* the local a `local function` found one is assigned to */
     char chunkid[256];
@@ -322,7 +326,10 @@ static void enterlevel(P *p)
    line: by every function up to the main one. */
 static void use_genv(P *p, int line)
 {
-    for (FS *f = p->fs; f; f = f->prev) if (!f->genv) f->genv = line;
+    for (FS *f = p->fs; f; f = f->prev) {
+        if (!f->genv) f->genv = line;
+        if (f->envpos < 0) f->envpos = f->free.n;
+    }
 }
 
 static Var *new_localvar(P *p, const char *name)
@@ -880,13 +887,51 @@ static void open_func(P *p, FS *fs, const char *name, int line)
     fs->prev = p->fs;
     fs->name = name;
     fs->line = line;
+    fs->envpos = -1;
     p->fs = fs;
 }
 
+/* The next word of a signature at *sig (NULL at its end), its length in
+   *len; `_ENV` words skipped unless env. */
+static const char *sig_word(const char **sig, size_t *len, int env)
+{
+    for (;;) {
+        while (**sig == ' ') (*sig)++;
+        if (**sig == 0) return NULL;
+        const char *w = *sig;
+        while (**sig && **sig != ' ') (*sig)++;
+        *len = (size_t)(*sig - w);
+        if (env || *len != 4 || memcmp(w, "_ENV", 4) != 0) return w;
+    }
+}
+
+/* The Lua name of fs's next upvalue after *i (NULL after the last), its
+   length in *len: an IR name less one __DIGITS suffix; the chunk's _ENV at
+   fs->envpos when env (*envdone: given), `_ENV` names skipped unless env. */
+static const char *fv_name(const FS *fs, int *i, int *envdone, size_t *len, int env)
+{
+    for (;;) {
+        if (env && !*envdone && fs->envpos == *i) {
+            *envdone = 1;
+            *len = 4;
+            return "_ENV";
+        }
+        if (*i >= fs->free.n) return NULL;
+        const char *nm = fs->free.v[(*i)++];
+        size_t n = strlen(nm), k = n;
+        while (k > 0 && nm[k - 1] >= '0' && nm[k - 1] <= '9') k--;
+        if (k < n && k >= 2 && nm[k - 1] == '_' && nm[k - 2] == '_') n = k - 2;
+        *len = n;
+        if (env || n != 4 || memcmp(nm, "_ENV", 4) != 0) return nm;
+    }
+}
+
 /* Does fs have the signature "NPARAMS VARARG NAME..." (its parameter count,
-   1 when vararg, its upvalues' Lua names without _ENV, in order)? NULL
-   matches every function. */
-static int sig_matches(const FS *fs, const char *sig)
+   1 when vararg, its upvalues' Lua names in debug.getupvalue order)? NULL
+   matches every function. _ENV is left out of the comparison unless env:
+   then it must be where Lua put it (two functions on one line that differ
+   only there: `function() return g(function() return u end) end`). */
+static int sig_matches(const FS *fs, const char *sig, int env)
 {
     if (sig == NULL) return 1;
     char *end;
@@ -896,23 +941,14 @@ static int sig_matches(const FS *fs, const char *sig)
     long va = strtol(sig, &end, 10);
     if (end == sig || (va != 0) != (fs->vararg != 0)) return 0;
     sig = end;
-    for (int i = 0; i < fs->free.n; i++) {
-        while (*sig == ' ') sig++;
-        const char *w = sig;
-        while (*sig && *sig != ' ') sig++;
-        /* the IR name less one __DIGITS suffix is the Lua name */
-        const char *nm = fs->free.v[i];
-        size_t len = strlen(nm), k = len;
-        while (k > 0 && nm[k - 1] >= '0' && nm[k - 1] <= '9') k--;
-        if (k < len && k >= 2 && nm[k - 1] == '_' && nm[k - 2] == '_') len = k - 2;
-        if (len == 4 && memcmp(nm, "_ENV", 4) == 0) {     /* not in signatures */
-            sig = w;
-            continue;
-        }
-        if ((size_t)(sig - w) != len || memcmp(w, nm, len) != 0) return 0;
+    int i = 0, envdone = 0;
+    for (;;) {
+        size_t wl = 0, nl = 0;
+        const char *w = sig_word(&sig, &wl, env);
+        const char *nm = fv_name(fs, &i, &envdone, &nl, env);
+        if (w == NULL || nm == NULL) return w == nm;
+        if (wl != nl || memcmp(w, nm, nl) != 0) return 0;
     }
-    while (*sig == ' ') sig++;
-    return *sig == 0;
 }
 
 static const char *close_func(P *p, Block *bl)
@@ -940,7 +976,7 @@ static const char *close_func(P *p, Block *bl)
     sb_s(p, &b, "))");
     fs->text = b.p;
     if (fs->line == p->want_line && (p->want_line == 0 || fs->lastline == p->want_last)
-        && sig_matches(fs, p->want_sig)) {
+        && sig_matches(fs, p->want_sig, p->env_sig)) {
         p->nfound++;
         p->found = fs->text;
         p->found_genv = fs->genv;
@@ -1393,15 +1429,21 @@ static void free_arena(LFArena *a)
     while (a) { LFArena *n = *(LFArena **)a; free(a); a = n; }
 }
 
+enum { RUN_ENVVAR = 1, RUN_ENVSIG = 2 };
+
 /* 0, or -1 with err set, or -2: the function reads the chunk's _ENV and
-   the chunk assigns it (env_var 0: parse again with env_var 1). */
+   the chunk assigns it (mode without RUN_ENVVAR: parse again with it), or
+   -3: several functions match the signature with _ENV left out (mode
+   without RUN_ENVSIG: parse again with it). */
 static int run1(const char *src, size_t n, const char *chunkname, int line, int last,
                 const char *sig, char **out, size_t *outlen, char *err, size_t errsz,
-                int env_var)
+                int mode)
 {
     P *p = calloc(1, sizeof *p);
     if (!p) { snprintf(err, errsz, "not enough memory"); return -1; }
+    int env_var = (mode & RUN_ENVVAR) != 0;
     p->env_var = env_var;
+    p->env_sig = (mode & RUN_ENVSIG) != 0;
     char cid[256];
     tdmLF_chunkid(cid, 60, chunkname);
     lf_lex_init(&p->ls, src, n, cid);
@@ -1432,13 +1474,20 @@ static int run1(const char *src, size_t n, const char *chunkname, int line, int 
         close_func(p, &bl);
         rc = 0;
         if (out) {
-            if (p->nfound == 0 && p->near_refuse) {
+            if (p->nfound != 1 && p->env_sig) {
+                /* (the first pass found several) */
+                snprintf(err, errsz, "%s:%d: several functions start at line %d and end at line %d: "
+                         "cannot tell which one to translate", cid, line, line, last);
+                rc = -1;
+            } else if (p->nfound == 0 && p->near_refuse) {
                 snprintf(err, errsz, "%s", p->near_refuse);
                 rc = -1;
             } else if (p->nfound == 0) {
                 snprintf(err, errsz, "%s:%d: no function starting at line %d and ending at line %d",
                          cid, line, line, last);
                 rc = -1;
+            } else if (p->nfound > 1 && p->want_sig) {
+                rc = -3;        /* again, the place of _ENV compared too */
             } else if (p->nfound > 1) {
                 snprintf(err, errsz, "%s:%d: several functions start at line %d and end at line %d: "
                          "cannot tell which one to translate", cid, line, line, last);
@@ -1492,11 +1541,12 @@ static int run1(const char *src, size_t n, const char *chunkname, int line, int 
 }
 
 static int run(const char *src, size_t n, const char *chunkname, int line, int last,
-               const char *sig, char **out, size_t *outlen, char *err, size_t errsz)
+               const char *sig, char **out, size_t *outlen, char *err, size_t errsz, int mode)
 {
-    int rc = run1(src, n, chunkname, line, last, sig, out, outlen, err, errsz, 0);
-    if (rc == -2) {
-        rc = run1(src, n, chunkname, line, last, sig, out, outlen, err, errsz, 1);
+    int rc;
+    while ((rc = run1(src, n, chunkname, line, last, sig, out, outlen, err, errsz, mode)) == -2
+           || rc == -3) {
+        mode |= rc == -2 ? RUN_ENVVAR : RUN_ENVSIG;
     }
     return rc;
 }
@@ -1505,7 +1555,7 @@ int tdmLF_translate(const char *src, size_t n, const char *chunkname, int linede
                     int lastline, char **out, size_t *outlen, char *err, size_t errsz)
 {
     *out = NULL;
-    return run(src, n, chunkname, linedefined, lastline, NULL, out, outlen, err, errsz);
+    return run(src, n, chunkname, linedefined, lastline, NULL, out, outlen, err, errsz, 0);
 }
 
 int tdmLF_translate_sig(const char *src, size_t n, const char *chunkname, int linedefined,
@@ -1513,7 +1563,7 @@ int tdmLF_translate_sig(const char *src, size_t n, const char *chunkname, int li
                         size_t errsz)
 {
     *out = NULL;
-    return run(src, n, chunkname, linedefined, lastline, sig, out, outlen, err, errsz);
+    return run(src, n, chunkname, linedefined, lastline, sig, out, outlen, err, errsz, 0);
 }
 
 int tdmLF_translate_envvar(const char *src, size_t n, const char *chunkname, int linedefined,
@@ -1521,10 +1571,11 @@ int tdmLF_translate_envvar(const char *src, size_t n, const char *chunkname, int
                            size_t errsz)
 {
     *out = NULL;
-    return run1(src, n, chunkname, linedefined, lastline, sig, out, outlen, err, errsz, 1);
+    return run(src, n, chunkname, linedefined, lastline, sig, out, outlen, err, errsz,
+               RUN_ENVVAR);
 }
 
 int tdmLF_check(const char *src, size_t n, const char *chunkname, char *err, size_t errsz)
 {
-    return run(src, n, chunkname, -1, -1, NULL, NULL, NULL, err, errsz);
+    return run(src, n, chunkname, -1, -1, NULL, NULL, NULL, err, errsz, 0);
 }
