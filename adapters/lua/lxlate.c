@@ -3451,10 +3451,26 @@ static int try_inline(Gen *g, const tdmX_Node *s)
     return rc;
 }
 
-/* try: a closure runs the body, another the handlers and the else block;
-   completion codes carry return (1, value), break (2), continue (3) out of them;
-   the finally block runs in the enclosing code, then the pending completion.
-   Without a finally block: try_inline. */
+/* The body of a try closure (after the caller's `try(function()`), ended
+   with `end)`: its return, break and continue become completion codes. */
+static int try_closure_body(Gen *g, const tdmX_Node *body)
+{
+    g->ntry++;
+    g->looptry++;
+    g->indent++;
+    int rc = block(g, body);
+    g->indent--;
+    g->ntry--;
+    g->looptry--;
+    eput(g, " end)");
+    return rc;
+}
+
+/* try with a finally block: a closure runs the body, then (one after the
+   other, neither inside another) one the else block and one the handlers;
+   completion codes carry return (1, value), break (2), continue (3) out of
+   them; the finally block runs in the enclosing code, then the pending
+   completion. Without a finally block: try_inline. */
 static int try_stmt(Gen *g, const tdmX_Node *s)
 {
     const tdmX_Node *body = s->u.l.v[2], *hs = s->u.l.v[3];
@@ -3463,40 +3479,39 @@ static int try_stmt(Gen *g, const tdmX_Node *s)
         return try_inline(g, s);
     }
     int ok = ++g->tmp, code = ++g->tmp, val = ++g->tmp;
-    int rc = 0;
     emit(g, "do local t%d, t%d, t%d = try(function()", ok, code, val);
-    g->ntry++;
-    g->looptry++;
-    g->indent++;
-    if (tdmX_len(hs) > 1 || tdmX_len(els) > 1) {
-        int ok1 = ++g->tmp, c1 = ++g->tmp, v1 = ++g->tmp;
-        emit(g, " local t%d, t%d, t%d = try(function()", ok1, c1, v1);
+    int rc = try_closure_body(g, body);
+    if (rc == 0 && tdmX_len(hs) > 1) {
+        /* the clauses in a closure of their own after the body's, not
+           around it (nor around the else block, which runs when the body
+           completed normally, and whose exceptions reach the finally block,
+           not the clauses): a recursion through try/except/finally (and
+           `with`) nests one pcall per level, not two, under Lua's limit of
+           200 C calls (rt.try puts the handled-exception chain back) */
+        int exc = ++g->tmp;
+        emit(g, " if not t%d then local t%d = t%d; t%d, t%d, t%d = try(function()", ok, exc,
+             code, ok, code, val);
         g->ntry++;
         g->looptry++;
-        rc = block(g, body);
-        g->ntry--;
-        g->looptry--;
-        emit(g, " end) if t%d then if t%d ~= nil then return t%d, t%d end", ok1, c1, c1, v1);
-        if (rc == 0 && tdmX_len(els) > 1) {
-            rc = block(g, els);
-        }
-        eput(g, " return nil end");
+        g->indent++;
         int saved_exc = g->exc;
-        g->exc = c1;
+        g->exc = exc;
         for (int i = 1; rc == 0 && i < tdmX_len(hs); i++) {
-            /* (rt.try puts the handled-exception chain back) */
-            rc = except_clause(g, hs->u.l.v[i], c1);
+            rc = except_clause(g, hs->u.l.v[i], exc);
             eput(g, " return nil end");
         }
         g->exc = saved_exc;
-        emit(g, " error(t%d, 0)", c1);
-    } else {
-        rc = block(g, body);
+        g->indent--;
+        g->ntry--;
+        g->looptry--;
+        emit(g, " error(t%d, 0) end)", exc);
+        if (rc == 0 && tdmX_len(els) > 1) {
+            emit(g, " elseif t%d == nil then t%d, t%d, t%d = try(function()", code, ok, code,
+                 val);
+            rc = try_closure_body(g, els);
+        }
+        eput(g, " end");
     }
-    g->indent--;
-    g->ntry--;
-    g->looptry--;
-    eput(g, " end)");
     if (rc == 0 && tdmX_len(fin) > 1) {
         /* run for an exception, the block handles it (sys.exc_info(), the
            __context__ of what it raises): rt.handle, the chain put back after
