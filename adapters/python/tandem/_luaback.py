@@ -12,6 +12,7 @@ import ast
 import itertools
 import math
 import re
+import types
 from typing import Any, Dict, List, Optional, Set, Tuple
 
 from . import luart
@@ -2952,6 +2953,17 @@ def _reline(tree: ast.AST, lines: List[int]) -> None:
             node.end_lineno = node.lineno
 
 
+def _mark_mains(code: Any, names: set) -> None:
+    """Declare the code objects named in names (the functions a main chunk
+    became: their Lua line is 0, their Python line 1) main chunks, for
+    debug.traceback's `in main chunk` (luart.ltraceback)."""
+    for c in code.co_consts:
+        if isinstance(c, types.CodeType):
+            if c.co_name in names:
+                _lcore.MAINS.add(c)
+            _mark_mains(c, names)
+
+
 _counter = itertools.count(1)
 # IR text -> (code, source, name): closures of one Lua function have the same
 # IR (their upvalues differ only through the accessor), compiled once
@@ -2994,6 +3006,8 @@ def compile_ir_late(text: str, env: Optional[LuaTable] = None,
         tree = ast.parse(src, fname)
         _reline(tree, luamap)
         code = compile(tree, fname, 'exec')
+        _mark_mains(code, {text.split('(', 1)[0][4:] for _, ln, text in em.lines
+                           if ln == 0 and text.startswith('def ')})
         if len(_compiled) >= 256:
             _compiled.pop(next(iter(_compiled)))
         _compiled[text] = (code, src, pyname, fixed)

@@ -11,7 +11,8 @@ function, does not survive `load`). Those
 calls would give silently different answers: they raise NotImplementedError
 instead. Allowed: the same functions on a native Lua function, or on a
 translated function whose Lua form is the function it translates (the
-native identity), `traceback` (its lines show native frames only),
+native identity), `traceback` (of the running stack: translated frames
+written by luart.ltraceback; of a thread: its native frames),
 `gethook`, clearing a hook, and everything that is not about frames or
 functions (`getmetatable`, `getregistry`, ...). `setmetatable` of a
 value that is not a table or a userdata (the metatable of a whole type) is
@@ -25,6 +26,7 @@ value an upvalue no statement assigns had when it was translated).
 from typing import Any, Callable, Dict
 
 from .luart import _core as _lcore
+from .luart import ltraceback as _ltraceback
 from .luart import LuaTable
 from ._perrt import PerRuntime
 from . import _luatypemt
@@ -33,7 +35,7 @@ from . import _luatypemt
 _guarded: Any = PerRuntime('debugguard')
 
 _NAMES = ('getinfo', 'getlocal', 'setlocal', 'getupvalue', 'setupvalue', 'upvalueid',
-          'upvaluejoin', 'sethook', 'setmetatable')
+          'upvaluejoin', 'sethook', 'setmetatable', 'traceback')
 
 _READ = ('local dbg, str = rawget(_ENV, "debug"), rawget(_ENV, "string")\n'
          'local out = {}\n'
@@ -82,6 +84,10 @@ def guard(bd: Any, name: str, call: Callable[..., Any]) -> Callable[..., Any]:
         a = list(args)
         if a and getattr(a[0].__class__, '_is_lua_thread', False):
             a.pop(0)        # [thread,] first
+        elif name == 'debug.traceback':
+            # the running stack: translated code's frames, which the
+            # bridged function does not see (a thread's: native frames)
+            return _ltraceback.lua_traceback(*args)
         if name in ('debug.getinfo', 'debug.getlocal', 'debug.setlocal'):
             if a and (a[0].__class__ is int or a[0].__class__ is float
                       or name == 'debug.setlocal'):

@@ -13,6 +13,7 @@ import math
 import re
 import sys
 import traceback as _traceback
+import weakref
 
 _MIN = -0x8000000000000000
 _MAX = 0x7fffffffffffffff
@@ -104,6 +105,8 @@ LINEMAPS = {}
 CFUNCS = set()
 # code object of a library function -> its global name ('string.rep')
 QUALNAMES = {}
+# code objects of translated main chunks (their Python line is 1, not 0)
+MAINS = weakref.WeakSet()
 _RTFILES = set()
 
 
@@ -185,7 +188,11 @@ BOUNDARIES = set()      # code of runtime functions below which a coroutine's st
 def _tail_calling(f):
     """Is frame f (of translated code) in a call whose result it returns at
     once (`return g(x)`: a Lua tail call)?"""
-    code = f.f_code
+    return tail_calling_at(f.f_code, f.f_lasti)
+
+
+def tail_calling_at(code, lasti):
+    """_tail_calling of a frame of code stopped at lasti (a traceback's)."""
     tails = _TAILS.get(code)
     if tails is None:
         import dis
@@ -212,7 +219,7 @@ def _tail_calling(f):
         if len(_TAILS) >= 512:
             _TAILS.clear()
         _TAILS[code] = tails
-    return f.f_lasti in tails
+    return lasti in tails
 
 
 def rterror(msg):

@@ -9,6 +9,7 @@ from ._core import (LuaError, refused, isfunc, liberror, libwhere, LuaTable, Mul
                     str2number, tostring, type_name, where, _MASK, _SIGN)
 from ._aux import NA, argerror, checkany, checkint, checkstr, checktable, optint, typeerror
 from . import lweak
+from . import ltraceback
 
 
 def lua_print(*args):
@@ -269,16 +270,21 @@ def lua_pcall(f=NA, *args):
     return Multi((True, r))
 
 
-def xpcall_handle(msgh, v):
-    """xpcall's result for the error value v: false and what the handler
-    gives. An error in the handler calls the handler again
-    (luaG_errormsg), until the C stack limit: "error in error handling"."""
+def xpcall_handle(msgh, v, exc=None):
+    """xpcall's result for the error value v (of the exception exc): false
+    and what the handler gives. An error in the handler calls the handler
+    again (luaG_errormsg), until the C stack limit: "error in error
+    handling". (debug.traceback in the handler finds exc's frames:
+    ltraceback.)"""
     for _ in range(220):
         try:
             return Multi((False, first(call(msgh, v))))
         except Exception as e2:
             v = error_value(e2)
     return Multi((False, b'error in error handling'))
+
+
+ltraceback.HANDLERS.add(xpcall_handle.__code__)
 
 
 @cfunc
@@ -290,7 +296,7 @@ def lua_xpcall(f=NA, msgh=NA, *args):
     except Exception as e:
         if getattr(e, '_xpf', None) is sys._getframe():
             return Multi((False, error_value(e)))   # handled where a __close saw it
-        return xpcall_handle(msgh, error_value(e))
+        return xpcall_handle(msgh, error_value(e), e)
     if r.__class__ is Multi:
         return Multi((True,) + r)
     return Multi((True, r))

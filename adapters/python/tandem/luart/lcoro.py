@@ -79,6 +79,13 @@ def _register(co, frame):
     _frames[key] = weakref.ref(co, gone)
 
 
+def is_base_frame(frame):
+    """Does frame run a coroutine's body (the first frame of its stack)?"""
+    r = _frames.get(id(frame))
+    co = r() if r is not None else None
+    return co is not None and co.frame is frame
+
+
 def _dead(co):
     fr = co.frame
     if fr is not None:
@@ -536,7 +543,7 @@ def gxpcall(f=NA, msgh=NA, *args):
     except Exception as e:
         if getattr(e, '_xpf', None) is sys._getframe():
             return Multi((False, error_value(e)))   # handled where a __close saw it
-        return xpcall_handle(msgh, error_value(e))
+        return xpcall_handle(msgh, error_value(e), e)
     if r.__class__ is Multi:
         return Multi((True,) + r)
     return Multi((True, r))
@@ -602,7 +609,7 @@ def close_errval(e, caught):
         return e    # (no handler catches it: error_value)
     if caught is not None and caught.f_code in _XPCALLS and \
             getattr(e, '_xpf', None) is not caught:
-        v = xpcall_handle(caught.f_locals.get('msgh'), error_value(e))[1]
+        v = xpcall_handle(caught.f_locals.get('msgh'), error_value(e), e)[1]
         if isinstance(e, LuaError):
             e.value = v
             e.args = (v,)
