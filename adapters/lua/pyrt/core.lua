@@ -302,6 +302,10 @@ function rt.raise(e)
             -- raised as is, with the exception being handled as its
             -- __context__ as CPython sets it
             e = rt.H("excnorm", e)
+            local raw = rt.rawerror(e)
+            if raw ~= nil then
+                error(raw, 0)       -- a caught Lua error value: raised as itself
+            end
             local h = rt.handled()
             if h ~= nil and not rawequal(h, e) then
                 rt.H("setctx", e, false, nil, rt.pyexc(h))
@@ -327,6 +331,38 @@ local function errvalue(e)
     return e
 end
 rt.errvalue = errvalue
+
+-- A Lua error value an except clause of translated code caught (the
+-- error("...") or error({...}) of Lua code it called, a Lua runtime error
+-- there) as the Python exception Python code calling that Lua code gets:
+-- the bridge's tandem.LuaError (the host raises the value through the
+-- bridge: the same message, lua_value the value), one per table, function
+-- or thread value. The value itself goes on propagating (a bare raise, a
+-- finally block): Lua code that catches it gets it, as from Python code.
+do
+    local made = setmetatable({}, { __mode = "k" })     -- value -> LuaError
+    local rawof = setmetatable({}, { __mode = "k" })    -- LuaError -> value
+    function rt.asexc(e)
+        if e == nil or getmetatable(e) == EXC or type(e) == "userdata" or rt.H == nil then
+            return e        -- (nil: no exception, a __cause__ not set)
+        end
+        local te = type(e)
+        local keyed = te == "table" or te == "function" or te == "thread"
+        local p = keyed and made[e] or nil
+        if p == nil then
+            p = rt.H("luaerror", e)
+            if keyed then
+                made[e] = p
+            end
+            rawof[p] = e
+        end
+        return p
+    end
+    -- the Lua error value a LuaError rt.asexc made stands for, or nil
+    function rt.rawerror(p)
+        return rawof[p]
+    end
+end
 
 local function subclass(c, of)
     while c do
@@ -367,8 +403,7 @@ function rt.match(e, cls)
         elseif type(e) == "userdata" then
             return rt.H("excmatch", e, cls)
         end
-        rt.H("excsub", "BaseException", cls)        -- its TypeError when not a class
-        return false
+        return rt.H("excmatch", rt.asexc(e), cls)  -- a Lua error value: a LuaError
     end
     if getmetatable(e) == EXC then
         return not e.refusal and subclass(e.cls, cls)
@@ -376,7 +411,10 @@ function rt.match(e, cls)
     if type(e) == "userdata" and rt.H then
         return rt.H("excmatch", e, cls.name)
     end
-    return false            -- a Lua error (a translator bug): never caught by except
+    if rt.H then
+        return rt.match(rt.asexc(e), cls)       -- a Lua error value: a LuaError
+    end
+    return false            -- (standalone: no Python exception to be)
 end
 
 -- ---- type names, truth ------------------------------------------------------
@@ -4299,7 +4337,7 @@ end
 -- exception object is itself
 function rt.pyexc(e, depth)
     if getmetatable(e) ~= EXC then
-        return e
+        return rt.asexc(e)
     end
     if e.py ~= nil then
         return e.py

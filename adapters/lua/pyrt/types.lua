@@ -332,9 +332,9 @@ do
                 if name == "args" then
                     return true, o.args
                 elseif name == "__cause__" then
-                    return true, o.cause
+                    return true, rt.asexc(o.cause)      -- (a Lua error value: a LuaError)
                 elseif name == "__context__" then
-                    return true, o.context
+                    return true, rt.asexc(o.context)
                 elseif name == "__suppress_context__" then
                     return true, o.hascause == true
                 end

@@ -2443,12 +2443,28 @@ class _Hooks:
     """The Python side of translated code: global reads at call time, values
     leaving translated code, exceptions raised into Python."""
 
-    def __init__(self, info: _Unitinfo, handling: Optional[List[Any]] = None):
+    def __init__(self, info: _Unitinfo, handling: Optional[List[Any]] = None,
+                 lua: Any = None):
         self.info = weakref.ref(info)
+        self.lua = weakref.ref(lua) if lua is not None else None
         self.handling = [None] if handling is None else handling
         self.stop: Any = None               # StopIteration.value of the last "resume"
         self.reg: Optional[List[Any]] = None    # copies for the next "checked" call
         self.changed: Any = None    # (copies a "checked" call changed, its result)
+
+    def _luaerror(self, v: Any) -> BaseException:
+        """The exception Python code gets when Lua code it calls raises v:
+        v raised through the bridge (the bridge's message and lua_value).
+        (No Lua function kept for it: the hooks would hold the runtime.)"""
+        lua = self.lua() if self.lua is not None else None
+        if lua is None:
+            raise RuntimeError("the LuaRuntime of translated code is gone")
+        try:
+            lua.execute("error(..., 0)", v)
+        except Exception as e:      # noqa: BLE001 — the bridge's exception is the answer
+            e.__traceback__ = None
+            return e
+        raise RuntimeError("error() returned")
 
     def function(self) -> Any:
         """The hook as translated code calls it: a plain function (a call
@@ -2619,6 +2635,8 @@ class _Hooks:
             if info is not None:
                 filename = info.file_of(filename, int(line), func)
             _raise_at(cls(*args[4:]), filename, int(line), func)
+        if op == "luaerror":    # a Lua error value caught by translated code (rt.asexc)
+            return self._luaerror(args[0])
         if op == "excmatch":
             exc, cls = args
             if isinstance(exc, NotImplementedError) and str(exc).endswith(
@@ -2847,7 +2865,7 @@ def translate(lua: Any, fn: Any) -> Any:
         cell = _handling.get(lua)
         if cell is None:
             cell = _handling[lua] = [None]
-        res = lua._load_ir(text, _Hooks(info, cell).function(), sys.getrecursionlimit())
+        res = lua._load_ir(text, _Hooks(info, cell, lua).function(), sys.getrecursionlimit())
     except Exception as e:
         if type(e).__name__ == "LuaError":
             raise TranslationError(str(e)) from None
