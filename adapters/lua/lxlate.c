@@ -444,6 +444,8 @@ static char *join(Gen *g, Ex *e, int n, const char *first)
     return b.p;
 }
 
+/* pyrt's exception classes (defclass): class values, called through
+   rt.call, not as functions */
 static int is_exc_class(const char *name)
 {
     static const char *const names[] = {
@@ -451,7 +453,7 @@ static int is_exc_class(const char *name)
         "OverflowError", "LookupError", "KeyError", "IndexError", "ValueError", "TypeError",
         "NameError", "UnboundLocalError", "AssertionError", "RuntimeError",
         "NotImplementedError", "RecursionError", "AttributeError", "StopIteration",
-        "GeneratorExit", NULL
+        "GeneratorExit", "SystemExit", "MemoryError", NULL
     };
     for (int i = 0; names[i] != NULL; i++) {
         if (strcmp(names[i], name) == 0) {
@@ -3376,7 +3378,7 @@ static int except_clause(Gen *g, const tdmX_Node *h, int c1)
     emit(g, " rt.handle(t%d%s);", c1, quiet_handler(h->u.l.v[3]) ? "" : ", true");
     const char *name = h->u.l.v[2]->u.s.p;
     if (strcmp(name, "_") != 0) {
-        emit(g, " v_%s = t%d;", name, c1);
+        emit(g, " v_%s = rt.asexc(t%d);", name, c1);   /* a Lua error value: a LuaError */
     }
     int rc = block(g, h->u.l.v[3]);
     if (strcmp(name, "_") != 0) {

@@ -337,6 +337,15 @@ do
                     return true, rt.asexc(o.context)
                 elseif name == "__suppress_context__" then
                     return true, o.hascause == true
+                elseif name == "code" and o.cls.name == "SystemExit" then
+                    -- BaseException_init's rule: None, the one argument, or all
+                    local a = o.args
+                    if a.n == 0 then
+                        return true, nil
+                    elseif a.n == 1 then
+                        return true, a[1]
+                    end
+                    return true, a
                 end
             end
             local own = methods_of(o, kind)
