@@ -131,16 +131,48 @@ do
         return true, v
     end
 
+    -- `yield from` another generator runs it from inside the body's
+    -- coroutine (rt.yieldfrom's loop), one coroutine.resume inside another,
+    -- below the recursion depth GENNEST (each body running inside another
+    -- counts one: DEPTH); from there on the body yields (DELEGATE, it) to
+    -- the resume that runs it, which from then on runs the delegate itself
+    -- (g.sub, state 4 "suspended, delegating", a chain g -> g.sub -> ...):
+    -- the rest of the chain nests
+    -- no coroutine.resume in another, which Lua's limit of 200 nested C calls
+    -- would stop at about 190 levels; CPython stops at its recursion limit,
+    -- and so does this (DEPTH counts each generator of the chain while its
+    -- innermost one runs). The body gets back the delegate's return value,
+    -- or its exception (mode RAISE), or GeneratorExit after the delegate
+    -- closed (PEP 380). (Nested first: a step through one level of a chain
+    -- costs about twice a nested one.)
+    local DELEGATE = setmetatable({}, { __name = "delegate marker" })
+    local GENNEST = 50          -- from this recursion depth on, `yield from` delegates
+    local RAISE = setmetatable({}, { __name = "raise marker" })
+    local YIELDED, RETURNED, DELEGATED, FAILED = 1, 2, 3, 4
+
+    local chain_resume
+
     -- Resume generator g with a sent value (mode nil) or a thrown exception
     -- (mode THROW). Returns true, yielded value; or false, returned value.
-    local function resume(g, mode, x)
+    -- With inchain (chain_resume's steps: g alone, its delegate run by the
+    -- caller), the body's exception is returned too, and the generator a
+    -- `yield from` names: (YIELDED, value), (RETURNED, value), (DELEGATED,
+    -- generator) or (FAILED, exception); hsfall is then the handled
+    -- exception g sees when it has none of its own (its delegator's).
+    local function resume(g, mode, x, inchain, hsfall)
         local st = g.state
         if st == 2 then
             throw("ValueError", "generator already executing")
         end
+        if st == 4 and not inchain then
+            return chain_resume(g, mode, x)
+        end
         if st == 3 then
-            if mode == THROW then
+            if mode == THROW or mode == RAISE then
                 raise_here(x)
+            end
+            if inchain then
+                return RETURNED, nil
             end
             return false, nil
         end
@@ -154,7 +186,11 @@ do
             end
         end
         if g.step then
-            return step_resume(g, mode, x)
+            local y, v = step_resume(g, mode, x)
+            if inchain then
+                return y and YIELDED or RETURNED, v
+            end
+            return y, v
         end
         local saved = DEPTH
         if saved + 1 > MAXD then
@@ -165,17 +201,23 @@ do
         local prev = CUR
         CUR = g
         -- the generator's own handled exception while it runs, else its
-        -- caller's (CPython links gi_exc_state to the caller's); kept when
-        -- it suspends inside an except clause
+        -- delegator's, else its caller's (CPython links gi_exc_state to the
+        -- caller's); kept when it suspends inside an except clause
         local hs = rt.hs
-        if g.hs ~= nil then
-            rt.sethandled(g.hs, true)
+        local own = g.hs or hsfall
+        if own ~= nil then
+            rt.sethandled(own, true)
         end
-        local ok, r = coresume(g.co, mode, x)
+        local ok, r, d = coresume(g.co, mode, x)
         CUR = prev
         DEPTH = saved
-        if rt.hs ~= hs then
-            g.hs = rt.hs
+        local now = rt.hs
+        if now ~= hs then
+            if now ~= hsfall then
+                g.hs = now
+            else
+                g.hs = nil
+            end
             rt.sethandled(hs)
         else
             g.hs = nil
@@ -187,14 +229,143 @@ do
             -- now, so the generators its for loops own are closed as
             -- CPython's unwinding closes them, before the exception leaves
             coclose(g.co)
-            error(pep479(errvalue(r)), 0)   -- "C stack overflow": RecursionError
+            r = pep479(errvalue(r))     -- "C stack overflow": RecursionError
+            if inchain then
+                return FAILED, r
+            end
+            error(r, 0)
         end
         if costatus(g.co) == "dead" then
             g.state = 3
+            if inchain then
+                return RETURNED, r
+            end
             return false, r
         end
         g.state = 1
+        if d ~= nil and rawequal(r, DELEGATE) then     -- (a yield gives one value)
+            if inchain then
+                return DELEGATED, d
+            end
+            g.sub = d               -- its first step
+            g.state = 4
+            return chain_resume(g, nil, nil)
+        end
+        if inchain then
+            return YIELDED, r
+        end
         return true, r
+    end
+
+    -- resume of a generator running a `yield from` of another: the chain
+    -- from g through each .sub; (mode, x) go to the innermost one. A thrown
+    -- GeneratorExit closes the delegates first, innermost first: each of
+    -- them is closed (a yield there is "generator ignored GeneratorExit" for
+    -- the one above), then the next one up gets GeneratorExit, or the
+    -- exception its delegate's closing raised.
+    chain_resume = function(g, mode, x)
+        if g.state == 2 then
+            throw("ValueError", "generator already executing")
+        end
+        local chain, n, seen = { g }, 1, { [g] = true }
+        local saved = DEPTH
+        -- add c and the generators it delegates to; the ones above the last
+        -- are running (delegating) while the chain runs
+        local function extend(c)
+            while c ~= nil do
+                chain[n].state = 2
+                n = n + 1
+                chain[n] = c
+                if seen[c] then
+                    return          -- (running already: its step says so)
+                end
+                seen[c] = true
+                c = c.sub
+            end
+        end
+        local function back(m)      -- chain[m] goes on: it delegates no more
+            for i = m + 1, n do
+                seen[chain[i]] = nil
+            end
+            n = m
+            chain[m].sub = nil
+            chain[m].state = 1
+        end
+        local function leave()
+            DEPTH = saved
+            for i = 1, n - 1 do
+                if chain[i].state == 2 then
+                    chain[i].state = 4      -- (suspended, delegating)
+                end
+            end
+        end
+        extend(g.sub)
+        local closing = {}
+        if mode == THROW and isa(x, GeneratorExit) then
+            for i = 2, n do
+                closing[i] = true
+            end
+        end
+        while true do
+            local top = chain[n]
+            local fall
+            for i = n - 1, 1, -1 do
+                if chain[i].hs ~= nil then
+                    fall = chain[i].hs
+                    break
+                end
+            end
+            DEPTH = saved + n - 1
+            local ok, k, v = pcall(resume, top, mode, x, true, fall)
+            if not ok then
+                k, v = FAILED, errvalue(k)
+            end
+            if k == DELEGATED then
+                top.sub = v
+                extend(v)
+                mode, x = nil, nil
+            elseif k == YIELDED then
+                -- a yield under a generator being closed: it ignored GeneratorExit
+                local i = n
+                while i > 1 and not closing[i] do
+                    i = i - 1
+                end
+                if i <= 1 then
+                    leave()
+                    return true, v
+                end
+                for j = i, n do
+                    if chain[j].state == 2 then
+                        chain[j].state = 4      -- (suspended, still delegating)
+                    end
+                    closing[j] = nil
+                end
+                n = i - 1
+                chain[n].sub = nil
+                chain[n].state = 1
+                mode, x = RAISE, newexc(classes.RuntimeError, "generator ignored GeneratorExit")
+            else
+                -- returned or raised: the generator above goes on
+                local closed = closing[n]
+                closing[n] = nil
+                if n == 1 then
+                    leave()
+                    if k == FAILED then
+                        error(v, 0)
+                    end
+                    return false, v
+                end
+                back(n - 1)
+                if closed and (k == RETURNED or isa(v, GeneratorExit)
+                               or isa(v, StopIterationC)) then
+                    mode, x = THROW, newexc(GeneratorExit)
+                elseif k == FAILED then
+                    mode, x = RAISE, v
+                else
+                    mode, x = nil, v
+                end
+            end
+        end
     end
 
     local function stop(r)
@@ -229,7 +400,7 @@ do
         if st == 2 then
             throw("ValueError", "generator already executing")
         end
-        if st ~= 1 or g.step then
+        if (st ~= 1 and st ~= 4) or g.step then
             g.state = 3
             return nil
         end
@@ -258,7 +429,8 @@ do
     -- An exception raised by that close() is not propagated: CPython reports
     -- it through sys.unraisablehook ("Exception ignored in: ...") and goes on.
     local OWNED = { __close = function(c)
-        if c.g.state ~= 1 then
+        local st = c.g.state
+        if st ~= 1 and st ~= 4 then
             return
         end
         local ok, e = pcall(close, c.g)
@@ -390,13 +562,13 @@ do
             CUR.at = id
         end
         local mt = getmetatable(v)
-        if mt == GEN then
+        if mt == GEN and DEPTH < GENNEST then
             local y, r = resume(v, nil, nil)
             while y do
                 local mode, x = coyield(r)
                 if mode == THROW then
                     if isa(x, GeneratorExit) then
-                        close(v)
+                        G.close(v)
                         raise_here(x)
                     end
                     y, r = resume(v, THROW, x)
@@ -405,6 +577,15 @@ do
                 end
             end
             return r
+        elseif mt == GEN then
+            -- run by the resume that runs this generator (chain_resume)
+            local mode, x = coyield(DELEGATE, v)
+            if mode == RAISE then
+                error(x, 0)         -- the delegate's exception, as it is
+            elseif mode == THROW then
+                raise_here(x)       -- GeneratorExit: the delegate closed
+            end
+            return x
         end
         if type(v) == "userdata" then
             local H = rt.H
@@ -473,7 +654,7 @@ do
                 elseif op == "throw" then
                     return G.throw(g, v)
                 elseif op == "where" then   -- the yield point it is suspended at
-                    return g.state == 1 and g.at or nil
+                    return (g.state == 1 or g.state == 4) and g.at or nil
                 end
                 return close(g)
             end
