@@ -960,8 +960,20 @@ class Boundary:
                 # an array part with holes ({1, nil, 3}): a Lua table made by
                 # a constructor of as many values has that array part, so its
                 # length is the same border (#t 3, python.args{1, nil, 3})
-                t = self.lua_chunk(_holes, 'return function(...) return {...} end')(
-                    *([None] * len(arr)))
+                h = v.hash
+                if h:
+                    # and a hash part ({n = 3, 1, nil, 3} of table.pack,
+                    # {1, nil, 3, x = 1}): its keys must find room made for
+                    # them, as the constructor's (lua_createtable(n, nh)),
+                    # or the first one's rehash counts the array's keys and
+                    # shrinks it (#t 1). table_from sizes the array part by
+                    # the keys 1, 2 ... n leading its pairs and the hash part
+                    # by the others: these are keys 1 ... again, whose nils
+                    # land in the array part, inserting nothing
+                    t = self.lua.table_from(*_hole_pads(len(arr), len(h)))
+                else:
+                    t = self.lua_chunk(_holes, 'return function(...) return {...} end')(
+                        *([None] * len(arr)))
             else:
                 t = self.lua.table()
             memo[id(v)] = t
@@ -1850,6 +1862,21 @@ _VIEW_EVENTS = frozenset((b'__add', b'__sub', b'__mul', b'__div', b'__mod', b'__
 
 _NOLV = object()
 _holes: Any = PerRuntime('holes')   # runtime -> a Lua function returning {...}
+
+
+def _hole_pads(n: int, nh: int) -> list:
+    """table_from's arguments for an empty Lua table with an array part of
+    n and a hash part of room for nh keys: n nils for the keys 1 ... n, then
+    nh pairs of keys 1 ... again with nil values (stored into the array
+    part, so no key is inserted, even where Lua would insert a nil-valued
+    one)."""
+    objs: list = [[None] * n]
+    while nh > 0:
+        objs.append(dict.fromkeys(range(1, min(nh, n) + 1)))
+        nh -= n
+    return objs
+
+
 _MISS = object()    # Boundary.protocol's "not found, here is the metamethod"
 # what Boundary.protocol and raw_helpers give for python.none, which the
 # bridge would give as None (nil): a value, not nil (_luapylib)
