@@ -411,7 +411,7 @@ function rt.match(e, cls)
     if type(e) == "userdata" and rt.H then
         return rt.H("excmatch", e, cls.name)
     end
-    if rt.H then
+    if rt.H and e ~= nil then
         return rt.match(rt.asexc(e), cls)       -- a Lua error value: a LuaError
     end
     return false            -- (standalone: no Python exception to be)
