@@ -96,7 +96,10 @@ static int c_entry(lua_State *L)
         break;
     }
     /* a caller in Lua gets a returned tuple as the bridge gives a Python
-       function's (several results in a runtime that unpacks them) */
+       function's (several results in a runtime that unpacks them), and a
+       Python object converted as the bridge converts a Python function's
+       result (bytes a Lua string, an int past 64 bits through the
+       overflow_handler: rt.exportres) */
     lua_getfield(L, RT, from_host ? "export" : "exportres");
     lua_insert(L, -2);
     int top = lua_gettop(L) - 2;

@@ -109,12 +109,19 @@ def test_big_locals_as_cpython(fn, argsets):
 
 
 def test_big_local_stays_python_int_object_in_lua():
-    # called from Lua: the result past 64 bits reaches Lua code as a Python
-    # int object (Lua integers are 64 bits), and arithmetic on it in Lua
-    # gives Python's exact results
+    # called from Lua: the result past 64 bits reaches Lua code as the
+    # plain function's does (thirty-second session): through the runtime's
+    # overflow handler, here a Lua one keeping it a Python int object (Lua
+    # integers are 64 bits), and arithmetic on it in Lua gives Python's
+    # exact results; without a handler, the bridge's OverflowError
     lua = tandem.LuaRuntime()
+    lua.execute("python.set_overflow_handler(function(n) return n end)")
     lua.globals().triple = lua.translate(mul_then_sub)
     r = lua.eval("(function() local x = triple(1 << 62) return x - x + 1, x * 2 end)()")
     assert r[0] == 1 and type(r[0]) is int
     assert r[1] == (3 * 2**62 - 1) * 2
+    lua = tandem.LuaRuntime()
+    lua.globals().triple = lua.translate(mul_then_sub)
+    with pytest.raises(OverflowError, match="Python int too large for a Lua integer"):
+        lua.eval("triple(1 << 62)")
 

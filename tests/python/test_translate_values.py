@@ -297,7 +297,13 @@ def test_bytes_result_is_not_str(lua):
 
 def test_big_int_from_lua_caller(lua):
     lua.globals().fact = lua.translate(v_fact)
-    # a Lua caller receives the big result as a Python int object
+    # a Lua caller receives the big result as from the Python function
+    # (thirty-second session: test_translate_results_to_lua.py): without an
+    # overflow handler the bridge's OverflowError; a Lua handler returning
+    # the int keeps it a Python int object
+    with pytest.raises(OverflowError, match="Python int too large for a Lua integer"):
+        lua.eval("fact(25)")
+    lua.execute("python.set_overflow_handler(function(n) return n end)")
     assert lua.eval("fact(25)") == v_fact(25)
     assert lua.eval("python.builtins.type(fact(25)) == python.builtins.int")
 

@@ -4169,9 +4169,24 @@ end
 -- What a translated function returns to a caller in Lua (the C entry,
 -- lxentry.c): as the bridge gives it a Python function's result, so a
 -- tuple is several results in a runtime made with unpack_returned_tuples
--- (the host converts them: "retvals"), else what rt.export gives.
+-- (the host converts them: "retvals"), a Python object translated code
+-- holds as the bridge converts it ("retval": bytes, or an instance of a
+-- subclass of bytes or str, a Lua string; an int beyond 64 bits through
+-- the runtime's overflow_handler, else OverflowError; an instance of a
+-- subclass of int or float a Lua number), else what rt.export gives. (A
+-- Python caller's entry exports instead: lxentry.c.) Before the
+-- thirty-second session such an object reached the Lua caller as itself,
+-- a userdata: `f() == 'ab'` false, string.* refusing it, no
+-- overflow_handler.
 local UNPACK = false
 function rt.exportres(v)
+    if type(v) == "userdata" then
+        local lv = rt.luaof[v]      -- a Lua value's box: the value itself
+        if lv ~= nil then
+            return lv
+        end
+        return rt.H0("retval", v)
+    end
     if UNPACK and getmetatable(v) == TUPLE then
         return rt.H0("retvals", rt.export(v))
     end

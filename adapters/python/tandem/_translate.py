@@ -1873,6 +1873,10 @@ _PURE_OPS: Dict[str, Any] = {
     # a tuple returned to a caller in Lua, as several results when the
     # runtime unpacks returned tuples (pyrt rt.exportres; _keep)
     "retvals": lambda t: _Results(t),
+    # a Python object translated code returns to a caller in Lua: converted
+    # by the bridge as a Python function's result (bytes a Lua string, an
+    # int past 64 bits through the overflow_handler: pyrt rt.exportres)
+    "retval": lambda v: _Result(v),
     "pyiter": lambda step: _pyiter(step),
     # the context manager protocol of `with` (_withlower, pyrt/types.lua)
     "withexit": lambda m: _with_exit(m),
@@ -2075,6 +2079,19 @@ def _pyiter(step: Any) -> Any:
 class _Results(tuple):
     """A tuple _keep hands to the bridge as a tuple, unpacked or not as the
     runtime says (a translated function's result for a caller in Lua)."""
+
+
+class _Result:
+    """One value _keep hands to the bridge as it is, converted as a Python
+    function's result is (a translated function's result for a caller in
+    Lua: the bytes of `return s.encode()` a Lua string, an int past 64 bits
+    through the runtime's overflow_handler)."""
+    __slots__ = ("v",)
+
+    def __init__(self, v: Any):
+        self.v = v
+
+
 _INT64 = range(-2 ** 63, 2 ** 63)
 _COPIED = (float, str, bool, type(None))
 
@@ -2092,6 +2109,8 @@ def _keep(v: Any) -> Any:
         return v if v in _INT64 else _as_object(v)
     if t is _Results:
         return tuple(v)
+    if t is _Result:
+        return v.v
     if isinstance(v, (int, float, str, bytes, tuple)):
         return _as_object(v)
     return v
