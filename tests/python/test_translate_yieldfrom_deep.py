@@ -72,40 +72,12 @@ def stubborn_outer():
 def sees_handled():
     yield sys.exc_info()[0].__name__ if sys.exc_info()[0] else None
 
-def deep_handled(n):
-    if n:
-        r = yield from deep_handled(n - 1)
-        return r
-    r = yield from sees_handled()
-    return r
-
 def handling():
     try:
         raise KeyError("h")
     except KeyError:
         yield from deep_handled(60)
     yield from deep_handled(60)
-
-def deep_outer(n):
-    if n:
-        r = yield from deep_outer(n - 1)
-        return r
-    r = yield from outer()
-    return r
-
-def deep_mid(n):
-    if n:
-        r = yield from deep_mid(n - 1)
-        return r
-    r = yield from mid()
-    return r
-
-def deep_stub(n):
-    if n:
-        r = yield from deep_stub(n - 1)
-        return r
-    r = yield from stubborn_outer()
-    return r
 
 def chain(n):
     if n:
@@ -116,6 +88,17 @@ def chain(n):
 def flat_count(n):
     return len(list(chain(n)))
 '''
+
+# deep_X(n): X's generator under n levels of a recursive `yield from`
+SRC += "".join('''
+def deep_%s(n):
+    if n:
+        r = yield from deep_%s(n - 1)
+        return r
+    r = yield from %s()
+    return r
+''' % (name, name, gen) for name, gen in (("handled", "sees_handled"), ("outer", "outer"),
+                                         ("mid", "mid"), ("stub", "stubborn_outer")))
 
 SCENARIOS = [
     ["next", "send:s", "next", "next", "next", "next"],
