@@ -137,11 +137,10 @@ do
     -- counts one: DEPTH); from there on the body yields (DELEGATE, it) to
     -- the resume that runs it, which from then on runs the delegate itself
     -- (g.sub, state 4 "suspended, delegating", a chain g -> g.sub -> ...):
-    -- the rest of the chain nests
-    -- no coroutine.resume in another, which Lua's limit of 200 nested C calls
-    -- would stop at about 190 levels; CPython stops at its recursion limit,
-    -- and so does this (DEPTH counts each generator of the chain while its
-    -- innermost one runs). The body gets back the delegate's return value,
+    -- the rest of the chain nests no coroutine.resume in another, which
+    -- Lua's limit of 200 nested C calls would stop at about 190 levels;
+    -- CPython stops at its recursion limit, and so does this (DEPTH counts
+    -- each generator of the chain while its innermost one runs). The body gets back the delegate's return value,
     -- or its exception (mode RAISE), or GeneratorExit after the delegate
     -- closed (PEP 380). (Nested first: a step through one level of a chain
     -- costs about twice a nested one.)
