@@ -3404,17 +3404,28 @@ static void try_completion(Gen *g, int c, int v)
     eput(g, " end");
 }
 
-/* The body of a try closure (after the caller's `try(function()`), ended
-   with `end)`: its return, break and continue become completion codes. */
-static int try_closure_body(Gen *g, const tdmX_Node *body)
+/* Code inside a try closure (after `try(function()`): its return, break
+   and continue become completion codes, between enter and leave. */
+static void try_closure_enter(Gen *g)
 {
     g->ntry++;
     g->looptry++;
     g->indent++;
-    int rc = block(g, body);
+}
+
+static void try_closure_leave(Gen *g)
+{
     g->indent--;
     g->ntry--;
     g->looptry--;
+}
+
+/* The body of a try closure, ended with `end)`. */
+static int try_closure_body(Gen *g, const tdmX_Node *body)
+{
+    try_closure_enter(g);
+    int rc = block(g, body);
+    try_closure_leave(g);
     eput(g, " end)");
     return rc;
 }
@@ -3487,9 +3498,7 @@ static int try_stmt(Gen *g, const tdmX_Node *s)
         int exc = ++g->tmp;
         emit(g, " if not t%d then local t%d = t%d; t%d, t%d, t%d = try(function()", ok, exc,
              code, ok, code, val);
-        g->ntry++;
-        g->looptry++;
-        g->indent++;
+        try_closure_enter(g);
         int saved_exc = g->exc;
         g->exc = exc;
         for (int i = 1; rc == 0 && i < tdmX_len(hs); i++) {
@@ -3497,9 +3506,7 @@ static int try_stmt(Gen *g, const tdmX_Node *s)
             eput(g, " return nil end");
         }
         g->exc = saved_exc;
-        g->indent--;
-        g->ntry--;
-        g->looptry--;
+        try_closure_leave(g);
         emit(g, " error(t%d, 0) end)", exc);
         if (rc == 0 && tdmX_len(els) > 1) {
             emit(g, " elseif t%d == nil then t%d, t%d, t%d = try(function()", code, ok, code,

@@ -4174,10 +4174,7 @@ end
 -- subclass of bytes or str, a Lua string; an int beyond 64 bits through
 -- the runtime's overflow_handler, else OverflowError; an instance of a
 -- subclass of int or float a Lua number), else what rt.export gives. (A
--- Python caller's entry exports instead: lxentry.c.) Before the
--- thirty-second session such an object reached the Lua caller as itself,
--- a userdata: `f() == 'ab'` false, string.* refusing it, no
--- overflow_handler.
+-- Python caller's entry exports instead: lxentry.c.)
 local UNPACK = false
 function rt.exportres(v)
     if type(v) == "userdata" then

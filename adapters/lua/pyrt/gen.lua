@@ -283,6 +283,8 @@ do
             end
         end
         local function back(m)      -- chain[m] goes on: it delegates no more
+            -- (the ones below it leave the chain: returned, raised, or left
+            -- suspended by a yield that ignored GeneratorExit)
             for i = m + 1, n do
                 seen[chain[i]] = nil
             end
@@ -339,9 +341,7 @@ do
                     end
                     closing[j] = nil
                 end
-                n = i - 1
-                chain[n].sub = nil
-                chain[n].state = 1
+                back(i - 1)
                 mode, x = RAISE, newexc(classes.RuntimeError, "generator ignored GeneratorExit")
             else
                 -- returned or raised: the generator above goes on
